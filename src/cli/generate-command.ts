@@ -1,0 +1,53 @@
+import path from 'node:path';
+
+/** Options of `realtime-contract generate`. */
+export interface GenerateCommandOptions {
+  /** Folder of the JSON Schemas. */
+  schemas: string;
+  /** Folder the artifacts go to; replaced as a whole. */
+  out: string;
+  /** Compare instead of writing. */
+  check: boolean;
+}
+
+/**
+ * `realtime-contract generate [--check]`: runs every generator over `schemas/` and writes
+ * `generated/` (atomically, as a whole), or with `--check` only compares and names the stale
+ * files. A broken schema stops generation with its file and JSON Pointer; nothing is written.
+ *
+ * @returns the exit code: 0 written or fresh, 1 stale (`--check`), 2 a broken schema or a
+ *   checkout without the code generators' dev dependencies
+ */
+export async function runGenerate(options: GenerateCommandOptions, output: { stdout: (text: string) => void; stderr: (text: string) => void }): Promise<number> {
+  let codegen: typeof import('../codegen/index.js');
+  try {
+    codegen = await import('../codegen/index.js');
+  } catch (error) {
+    output.stderr(`realtime-contract: generate needs a checkout of realtime-contract with its dev dependencies installed (npm ci): ${(error as Error).message}\n`);
+    return 2;
+  }
+  const started = performance.now();
+  let files;
+  try {
+    files = await codegen.generate(options.schemas);
+  } catch (error) {
+    if (error instanceof codegen.SchemaError) {
+      output.stderr(`realtime-contract: ${path.join(options.schemas, error.file)}#${error.pointer}: ${error.problem}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (options.check) {
+    const { changed, missing, extra } = await codegen.checkGenerated(options.out, files);
+    const stale = [...changed.map((f) => `${f} (changed)`), ...missing.map((f) => `${f} (missing)`), ...extra.map((f) => `${f} (not generated)`)];
+    if (stale.length > 0) {
+      output.stderr(`realtime-contract: ${options.out}/ is stale; run \`npm run generate\`:\n${stale.map((f) => `  ${path.join(options.out, f)}\n`).join('')}`);
+      return 1;
+    }
+    output.stdout(`${options.out}/ is up to date (${files.size} files)\n`);
+    return 0;
+  }
+  await codegen.writeGenerated(options.out, files);
+  output.stdout(`wrote ${files.size} files to ${options.out}/ in ${Math.round(performance.now() - started)} ms\n`);
+  return 0;
+}

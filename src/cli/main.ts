@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+
+const output = {
+  stdout: (text: string) => process.stdout.write(text),
+  stderr: (text: string) => process.stderr.write(text),
+  stdin: () => process.stdin,
+};
+
+const program = new Command('realtime-contract')
+  .description('Validate messages against the real-time WebSocket contract, and regenerate its artifacts.')
+  .version(packageVersion())
+  .exitOverride()
+  .showHelpAfterError('(run with --help for usage)');
+
+program
+  .command('validate')
+  .description('validate message files: .json (one message or an array), .ndjson/.jsonl (one per line), folders, or - for stdin')
+  .argument('<paths...>', 'files, folders, or - for standard input')
+  .addOption(new Option('--mode <mode>', 'strict rejects unknown fields (producers, CI); tolerant lets them pass (consumers)').choices(['strict', 'tolerant']).default('strict'))
+  .addOption(new Option('--format <format>', 'text: a line per rejected message; json: one JSON object').choices(['text', 'json']).default('text'))
+  .action(async (paths: string[], options: { mode: 'strict' | 'tolerant'; format: 'text' | 'json' }) => {
+    // Imported on use: `generate` must run before generated/ exists.
+    const { runValidate } = await import('./validate-command.js');
+    process.exitCode = await runValidate(paths, options, output);
+  });
+
+program
+  .command('generate')
+  .description('write generated/ from schemas/ (types, validators, TypeBox, docs, other languages)')
+  .option('--check', 'write nothing; exit 1 naming the stale files when generated/ differs', false)
+  .option('--schemas <dir>', 'folder of the JSON Schemas', 'schemas')
+  .option('--out <dir>', 'folder to write', 'generated')
+  .action(async (options: { check: boolean; schemas: string; out: string }) => {
+    const { runGenerate } = await import('./generate-command.js');
+    process.exitCode = await runGenerate(options, output);
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Help and version exit 0; every usage error exits 2 (commander prints the message).
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    process.stderr.write(`realtime-contract: ${(error as Error).message}\n`);
+    process.exitCode = 2;
+  }
+}
+
+/** The version in this package's package.json, found from here in src/ or dist/. */
+function packageVersion(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'realtime-contract' && pkg.version) return pkg.version;
+    } catch {
+      // not here: look one folder up
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return '0.0.0';
+    dir = parent;
+  }
+}

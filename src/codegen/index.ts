@@ -1,0 +1,34 @@
+import { bundleContract } from './bundle.js';
+import { emitConstants } from './constants.js';
+import { loadContract } from './load.js';
+import { emitTypes } from './types.js';
+import { emitValidators } from './validators.js';
+import type { GeneratedFiles } from './write.js';
+
+export { SchemaError } from './load.js';
+export { checkGenerated, writeGenerated, type GeneratedFiles, type Staleness } from './write.js';
+
+/**
+ * Runs every generator over the schemas in `schemaDir`. Pure: nothing is written; the
+ * result maps a path relative to `generated/` to its text, in sorted order, byte-for-byte
+ * the same on every run.
+ *
+ * @throws SchemaError (file and JSON Pointer) when a schema is broken
+ */
+export async function generate(schemaDir: string): Promise<GeneratedFiles> {
+  const contract = await loadContract(schemaDir);
+  const outputs = await Promise.all([
+    emitValidators(contract),
+    emitTypes(contract),
+    emitConstants(contract),
+    new Map([['schema/messages.schema.json', `${JSON.stringify(bundleContract(contract), null, 2)}\n`]]),
+  ]);
+  const files: GeneratedFiles = new Map();
+  for (const output of outputs) {
+    for (const [relative, text] of output) {
+      if (files.has(relative)) throw new Error(`two generators write generated/${relative}`);
+      files.set(relative, text);
+    }
+  }
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

@@ -1,0 +1,193 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { Ajv } from 'ajv';
+import path from 'node:path';
+import { escapeToken as escapePointer, resolvePointer } from '../runtime/json-pointer.js';
+import { SCHEMA_BASE_URI, type Contract, type MessageSchema, type ProtocolFacts, type SchemaNode } from './schema.js';
+
+/**
+ * A fault in a schema file: which file, where in it (JSON Pointer) and what is wrong.
+ * Generation stops on the first one and writes nothing.
+ */
+export class SchemaError extends Error {
+  constructor(
+    readonly file: string,
+    readonly pointer: string,
+    readonly problem: string,
+  ) {
+    super(`${file}#${pointer}: ${problem}`);
+    this.name = 'SchemaError';
+  }
+}
+
+/** Draft-07 keywords, plus this project's annotations. Anything else is a misspelling. */
+const KNOWN_KEYWORDS = new Set([
+  '$schema', '$id', '$ref', '$comment', 'title', 'description', 'default', 'examples', 'readOnly', 'writeOnly',
+  'type', 'enum', 'const', 'format', 'contentMediaType', 'contentEncoding',
+  'multipleOf', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum',
+  'minLength', 'maxLength', 'pattern',
+  'items', 'additionalItems', 'minItems', 'maxItems', 'uniqueItems', 'contains',
+  'properties', 'patternProperties', 'additionalProperties', 'required', 'propertyNames',
+  'minProperties', 'maxProperties', 'dependencies',
+  'allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'definitions',
+  'x-direction', 'x-spec-section', 'x-known-values',
+  'x-version', 'x-connection', 'x-keepalive', 'x-version-history',
+]);
+
+/** Keywords whose value is a schema, a list of schemas or a map of schemas. */
+const SUBSCHEMA_KEYWORDS = {
+  single: ['items', 'additionalItems', 'additionalProperties', 'contains', 'propertyNames', 'not', 'if', 'then', 'else'],
+  list: ['allOf', 'anyOf', 'oneOf'],
+  map: ['properties', 'patternProperties', 'definitions', 'dependencies'],
+} as const;
+
+/**
+ * Reads every `*.json` file of `schemaDir` and checks it: valid JSON, a valid draft-07 schema, only known keywords,
+ * every `$ref` resolvable, a `$id` under {@link SCHEMA_BASE_URI} named after the file, and
+ * for each message schema a `title`, `description`, `x-direction`, `x-spec-section`,
+ * a `type` const and at least one example.
+ *
+ * @returns the contract, messages ordered by spec section
+ * @throws SchemaError naming the file and JSON Pointer of the first fault
+ */
+export async function loadContract(schemaDir: string): Promise<Contract> {
+  const names = (await readdir(schemaDir)).filter((name) => name.endsWith('.json')).sort();
+  const files = new Map<string, SchemaNode>();
+  for (const name of names) {
+    const text = await readFile(path.join(schemaDir, name), 'utf8');
+    let schema: unknown;
+    try {
+      schema = JSON.parse(text);
+    } catch (error) {
+      throw new SchemaError(name, '', `invalid JSON: ${(error as Error).message}`);
+    }
+    if (!isObject(schema)) throw new SchemaError(name, '', 'expected a JSON Schema object');
+    files.set(name, schema as SchemaNode);
+  }
+  const metaSchema = new Ajv({ strict: false, validateFormats: false });
+  for (const [name, schema] of files) {
+    if (!metaSchema.validateSchema(schema)) {
+      const [error] = metaSchema.errors ?? [];
+      throw new SchemaError(name, error?.instancePath ?? '', `not a valid draft-07 schema: ${error?.message ?? 'unknown reason'}`);
+    }
+    if (schema.$id !== SCHEMA_BASE_URI + name) {
+      throw new SchemaError(name, '/$id', `expected "${SCHEMA_BASE_URI + name}", got ${JSON.stringify(schema.$id)}`);
+    }
+    checkKeywords(name, schema, '');
+  }
+  for (const [name, schema] of files) checkRefs(name, schema, '', files);
+
+  const definitions = files.get('definitions.json');
+  if (!definitions) throw new SchemaError('definitions.json', '', 'file is missing');
+  const protocolSchema = files.get('protocol.json');
+  if (!protocolSchema) throw new SchemaError('protocol.json', '', 'file is missing');
+
+  const messages: MessageSchema[] = [];
+  for (const [name, schema] of files) {
+    if (name === 'definitions.json' || name === 'protocol.json') continue;
+    messages.push(toMessageSchema(name, schema));
+  }
+  messages.sort((a, b) => sectionOrder(a.section) - sectionOrder(b.section) || a.type.localeCompare(b.type));
+  const seen = new Map<string, string>();
+  for (const message of messages) {
+    const other = seen.get(message.type);
+    if (other) throw new SchemaError(message.file, '/properties/type/const', `type "${message.type}" is also declared by ${other}`);
+    seen.set(message.type, message.file);
+  }
+  return { messages, definitions, protocolSchema, protocol: readProtocol(protocolSchema), files };
+}
+
+function toMessageSchema(file: string, schema: SchemaNode): MessageSchema {
+  const need = (keyword: string, ok: boolean, expected: string) => {
+    if (!ok) throw new SchemaError(file, `/${keyword}`, `a message schema needs ${expected}`);
+  };
+  need('title', typeof schema.title === 'string' && /^[A-Z][A-Za-z0-9]*Message$/.test(schema.title), 'a PascalCase title ending in "Message"');
+  need('description', typeof schema.description === 'string' && schema.description.length > 0, 'a description');
+  const direction = schema['x-direction'];
+  need('x-direction', direction === 'server-to-client' || direction === 'client-to-server', '"server-to-client" or "client-to-server"');
+  need('x-spec-section', typeof schema['x-spec-section'] === 'string', 'the spec section it implements');
+  need('examples', Array.isArray(schema.examples) && schema.examples.length > 0, 'at least one example');
+  const type = schema.properties?.type?.const;
+  if (typeof type !== 'string') throw new SchemaError(file, '/properties/type', 'a message schema needs `"type": { "const": "<message type>" }`');
+  if (`${type}.json` !== file) throw new SchemaError(file, '/properties/type/const', `expected the file to be named ${type}.json`);
+  if (!schema.required?.includes('type')) throw new SchemaError(file, '/required', 'expected "type" to be required');
+  return {
+    type,
+    file,
+    title: schema.title!,
+    direction: direction!,
+    section: schema['x-spec-section']!,
+    enveloped: Boolean(schema.properties?.data),
+    schema,
+  };
+}
+
+/** "3. Trades" → 3; an unnumbered section (Error Handling) sorts after the numbered ones. */
+function sectionOrder(section: string): number {
+  const number = Number.parseInt(section, 10);
+  return Number.isNaN(number) ? Number.MAX_SAFE_INTEGER : number;
+}
+
+function readProtocol(schema: SchemaNode): ProtocolFacts {
+  const connection = schema['x-connection'] as ProtocolFacts['connection'] | undefined;
+  const keepalive = schema['x-keepalive'] as ProtocolFacts['keepalive'] | undefined;
+  const versionHistory = schema['x-version-history'] as ProtocolFacts['versionHistory'] | undefined;
+  const version = schema['x-version'];
+  if (typeof version !== 'string') throw new SchemaError('protocol.json', '/x-version', 'expected a version string');
+  if (!connection || typeof connection.url !== 'string' || typeof connection.path !== 'string' || typeof connection.authentication !== 'string') {
+    throw new SchemaError('protocol.json', '/x-connection', 'expected { url, path, authentication } strings');
+  }
+  if (!keepalive || !Number.isInteger(keepalive.pingIntervalMs) || !Number.isInteger(keepalive.pongTimeoutMs)) {
+    throw new SchemaError('protocol.json', '/x-keepalive', 'expected { pingIntervalMs, pongTimeoutMs } integers (milliseconds)');
+  }
+  if (!Array.isArray(versionHistory)) throw new SchemaError('protocol.json', '/x-version-history', 'expected an array');
+  return { version, connection, keepalive, versionHistory };
+}
+
+function checkKeywords(file: string, node: SchemaNode, pointer: string): void {
+  for (const keyword of Object.keys(node)) {
+    if (!KNOWN_KEYWORDS.has(keyword)) {
+      throw new SchemaError(file, `${pointer}/${escapePointer(keyword)}`, `unknown keyword "${keyword}"`);
+    }
+  }
+  forEachSubschema(node, pointer, (child, childPointer) => {
+    if (!isObject(child)) throw new SchemaError(file, childPointer, 'expected a schema object');
+    checkKeywords(file, child as SchemaNode, childPointer);
+  });
+}
+
+function checkRefs(file: string, node: SchemaNode, pointer: string, files: Map<string, SchemaNode>): void {
+  if (node.$ref !== undefined) {
+    const ref = node.$ref;
+    const hash = ref.indexOf('#');
+    const targetFile = hash === 0 ? file : ref.slice(0, hash === -1 ? undefined : hash);
+    const fragment = hash === -1 ? '' : ref.slice(hash + 1);
+    const target = files.get(targetFile);
+    if (!target || resolvePointer(target, fragment) === undefined) {
+      throw new SchemaError(file, `${pointer}/$ref`, `$ref "${ref}" resolves to nothing`);
+    }
+  }
+  forEachSubschema(node, pointer, (child, childPointer) => checkRefs(file, child as SchemaNode, childPointer, files));
+}
+
+function forEachSubschema(node: SchemaNode, pointer: string, visit: (child: unknown, pointer: string) => void): void {
+  for (const keyword of SUBSCHEMA_KEYWORDS.single) {
+    const child = node[keyword];
+    if (child !== undefined && typeof child !== 'boolean') visit(child, `${pointer}/${keyword}`);
+  }
+  for (const keyword of SUBSCHEMA_KEYWORDS.list) {
+    const list = node[keyword];
+    if (Array.isArray(list)) list.forEach((child, index) => visit(child, `${pointer}/${keyword}/${index}`));
+  }
+  for (const keyword of SUBSCHEMA_KEYWORDS.map) {
+    const map = node[keyword];
+    if (!isObject(map)) continue;
+    for (const [key, child] of Object.entries(map)) {
+      if (Array.isArray(child) || typeof child === 'boolean') continue; // `dependencies` may list property names
+      visit(child, `${pointer}/${keyword}/${escapePointer(key)}`);
+    }
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

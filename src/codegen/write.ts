@@ -1,0 +1,68 @@
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Output of the generators: path relative to `generated/` → file text. */
+export type GeneratedFiles = Map<string, string>;
+
+/** What differs between `generated/` on disk and what the schemas produce. */
+export interface Staleness {
+  /** Files whose bytes differ. */
+  changed: string[];
+  /** Files the schemas produce that are not on disk. */
+  missing: string[];
+  /** Files on disk that the schemas no longer produce. */
+  extra: string[];
+}
+
+/**
+ * Replaces `outDir` with exactly `files`, atomically as a whole: everything is written to a
+ * sibling folder first, then swapped in by rename, so a failure leaves `outDir` as it was.
+ */
+export async function writeGenerated(outDir: string, files: GeneratedFiles): Promise<void> {
+  const staging = `${outDir}.staging-${process.pid}`;
+  const retired = `${outDir}.retired-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  try {
+    for (const [relative, text] of files) {
+      const target = path.join(staging, relative);
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, text);
+    }
+    const hadOutput = await exists(outDir);
+    if (hadOutput) await rename(outDir, retired);
+    await rename(staging, outDir);
+    if (hadOutput) await rm(retired, { recursive: true, force: true });
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Compares `outDir` with `files` byte for byte. */
+export async function checkGenerated(outDir: string, files: GeneratedFiles): Promise<Staleness> {
+  const onDisk = new Set(await listFiles(outDir));
+  const staleness: Staleness = { changed: [], missing: [], extra: [] };
+  for (const [relative, text] of files) {
+    if (!onDisk.has(relative)) staleness.missing.push(relative);
+    else if ((await readFile(path.join(outDir, relative), 'utf8')) !== text) staleness.changed.push(relative);
+    onDisk.delete(relative);
+  }
+  staleness.extra = [...onDisk].sort();
+  return staleness;
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  if (!(await exists(dir))) return [];
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+    .sort();
+}
+
+async function exists(target: string): Promise<boolean> {
+  return stat(target).then(
+    () => true,
+    () => false,
+  );
+}

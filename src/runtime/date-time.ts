@@ -1,0 +1,89 @@
+/**
+ * RFC 3339 `date-time` check (section 5.6), written without regular expressions because it
+ * runs once per timestamp in every message: ajv-formats' regex version costs more than the
+ * rest of a message's validation together.
+ *
+ * Accepts `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`: `T`/`t` and `Z`/`z` in either case,
+ * any number of fraction digits, Feb 29 only in leap years, and a leap second (`:60`) only
+ * at 23:59 UTC. Rejects month 13, hour 24, day 30 of February, offsets without a colon
+ * (`+0200`) and a space instead of `T` — the last two ajv-formats tolerates, RFC 3339's
+ * grammar does not.
+ *
+ * @param value any string
+ * @returns whether `value` is an RFC 3339 date-time
+ * @see websocket-message-schemas.md, "Message Structure" (`ts`: ISO 8601 timestamp)
+ */
+export function isDateTime(value: string): boolean {
+  if (value.length < 20) return false;
+  const century = twoDigits(value, 0);
+  const yearOfCentury = twoDigits(value, 2);
+  if (century < 0 || yearOfCentury < 0) return false;
+  if (value.charCodeAt(4) !== DASH || value.charCodeAt(7) !== DASH) return false;
+  const month = twoDigits(value, 5);
+  const day = twoDigits(value, 8);
+  if (month < 1 || month > 12 || day < 1) return false;
+  if (day > (month === 2 ? (isLeapYear(century * 100 + yearOfCentury) ? 29 : 28) : DAYS_IN_MONTH[month]!)) return false;
+
+  const separator = value.charCodeAt(10);
+  if (separator !== UPPER_T && separator !== LOWER_T) return false;
+  const hour = twoDigits(value, 11);
+  const minute = twoDigits(value, 14);
+  const second = twoDigits(value, 17);
+  if (value.charCodeAt(13) !== COLON || value.charCodeAt(16) !== COLON) return false;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return false;
+
+  let index = 19;
+  if (value.charCodeAt(index) === DOT) {
+    const start = ++index;
+    while (index < value.length) {
+      const code = value.charCodeAt(index);
+      if (code < ZERO || code > NINE) break;
+      index++;
+    }
+    if (index === start) return false;
+  }
+
+  const zone = value.charCodeAt(index);
+  let offsetMinutes = 0;
+  if (zone === UPPER_Z || zone === LOWER_Z) {
+    if (index + 1 !== value.length) return false;
+  } else if (zone === PLUS || zone === DASH) {
+    if (index + 6 !== value.length || value.charCodeAt(index + 3) !== COLON) return false;
+    const offsetHour = twoDigits(value, index + 1);
+    const offsetMinute = twoDigits(value, index + 4);
+    if (offsetHour < 0 || offsetHour > 23 || offsetMinute < 0 || offsetMinute > 59) return false;
+    offsetMinutes = (zone === PLUS ? 1 : -1) * (offsetHour * 60 + offsetMinute);
+  } else {
+    return false;
+  }
+
+  if (second === 60) {
+    // A leap second is inserted at 23:59:60 UTC only (RFC 3339, section 5.7).
+    const utcMinuteOfDay = (((hour * 60 + minute - offsetMinutes) % 1440) + 1440) % 1440;
+    return utcMinuteOfDay === 1439;
+  }
+  return true;
+}
+
+const DASH = 45;
+const DOT = 46;
+const ZERO = 48;
+const NINE = 57;
+const COLON = 58;
+const PLUS = 43;
+const UPPER_T = 84;
+const LOWER_T = 116;
+const UPPER_Z = 90;
+const LOWER_Z = 122;
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeapYear(year: number): boolean {
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+
+/** The two ASCII digits at `index` as a number 0–99, or -1 (also past the end: NaN fails both tests). */
+function twoDigits(value: string, index: number): number {
+  const tens = value.charCodeAt(index) - ZERO;
+  const ones = value.charCodeAt(index + 1) - ZERO;
+  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
+}
