@@ -1,0 +1,204 @@
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, readFixtureMessages } from './support/fixtures.js';
+
+const CLI = path.resolve('src/cli/main.ts');
+const trade = JSON.parse(readFileSync(path.join(FIXTURES, 'valid/spec/trades.json'), 'utf8')) as Record<string, unknown> & { data: Record<string, unknown> };
+const tradeLine = JSON.stringify(trade);
+let dir: string;
+
+/** Runs the real CLI in a child process, as CI would. */
+function cli(args: string[], options: { input?: string; heapMb?: number } = {}) {
+  const node = ['--import', 'tsx', ...(options.heapMb ? [`--max-old-space-size=${options.heapMb}`] : []), CLI, ...args];
+  const result = spawnSync(process.execPath, node, { input: options.input, encoding: 'utf8', cwd: process.cwd(), maxBuffer: 64 * 1024 * 1024 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function file(name: string, content: string | Buffer): string {
+  const target = path.join(dir, name);
+  mkdirSync(path.dirname(target), { recursive: true });
+  writeFileSync(target, content);
+  return target;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'cli-'));
+});
+
+describe('realtime-contract validate', () => {
+  it('accepts every valid fixture (exit 0) and prints the count', () => {
+    const { code, stdout, stderr } = cli(['validate', 'test/fixtures/valid']);
+    expect(stderr).toBe('');
+    expect(stdout).toBe(`${readFixtureMessages('valid').length} valid, 0 invalid\n`);
+    expect(code).toBe(0);
+  });
+
+  it('prints one line per invalid message, path:line: type pointer expected…, got …, and exits 1', () => {
+    const { code, stdout } = cli(['validate', 'test/fixtures/invalid']);
+    const lines = stdout.trimEnd().split('\n');
+    const summary = lines.pop();
+    expect(summary).toMatch(/^0 valid, \d+ invalid$/);
+    expect(lines).toContain('test/fixtures/invalid/trades-side-hold.json:8: trades /data/side expected one of "buy", "sell", got "hold"');
+    expect(lines).toContain('test/fixtures/invalid/ping-timestamp-iso-string.json:3: ping /timestamp expected an integer, got a string "2026-01-14T16:30:00.000Z"');
+    for (const line of lines) expect(line).toMatch(/^test\/fixtures\/invalid\/[\w-]+\.json:\d+: \S+ \S+ expected .+, got .+$/);
+    expect(code).toBe(1);
+  });
+
+  it('reports a bad NDJSON line by number and still validates every other line', () => {
+    const bad = { ...trade, data: { ...trade.data, side: 'hold' } };
+    const target = file('mixed.ndjson', [tradeLine, '{"type": "trades", oops', '', tradeLine, JSON.stringify(bad), tradeLine].join('\n'));
+    const { code, stdout } = cli(['validate', target]);
+    expect(stdout).toBe(
+      `${target}:2: - (root) expected valid JSON, got "o" at position 19 (Expected double-quoted property name)\n` +
+        `${target}:5: trades /data/side expected one of "buy", "sell", got "hold"\n` +
+        '3 valid, 2 invalid\n',
+    );
+    expect(code).toBe(1);
+  });
+
+  it('reads a byte-order mark and CRLF line ends as any other file', () => {
+    const ndjson = file('windows.ndjson', `\uFEFF${tradeLine}\r\n${tradeLine}\r\n`);
+    const json = file('windows.json', `\uFEFF${JSON.stringify(trade, null, 2).replace(/\n/g, '\r\n')}\r\n`);
+    const { code, stdout } = cli(['validate', ndjson, json]);
+    expect(stdout).toBe('3 valid, 0 invalid\n');
+    expect(code).toBe(0);
+  });
+
+  it('gives an empty file and a binary file a clear result', () => {
+    const empty = file('empty.ndjson', '');
+    const emptyJson = file('empty.json', '  \n');
+    const binary = file('binary.json', Buffer.from([0x7b, 0x00, 0xff, 0x10, 0x7d]));
+    const { code, stdout } = cli(['validate', empty, emptyJson, binary]);
+    expect(stdout).toBe(
+      `${empty}:1: - (root) expected at least one message, got an empty file\n` +
+        `${emptyJson}:1: - (root) expected at least one message, got an empty file\n` +
+        `${binary}:1: - (root) expected JSON text, got a binary file (NUL byte at offset 1)\n` +
+        '0 valid, 3 invalid\n',
+    );
+    expect(code).toBe(1);
+  });
+
+  it('points at the line of the faulty element in a .json array', () => {
+    const bad = { ...trade, data: { ...trade.data, fee: 'free' } };
+    const target = file('array.json', JSON.stringify([trade, bad], null, 2));
+    const { stdout } = cli(['validate', target]);
+    const text = readFileSync(target, 'utf8').split('\n');
+    const feeLine = text.findIndex((line, index) => index > text.length / 2 && line.includes('"fee"')) + 1;
+    expect(stdout).toBe(`${target}:${feeLine}: trades /data/fee expected a number, got a string "free"\n1 valid, 1 invalid\n`);
+  });
+
+  it('exits 2 with one line for a missing file, and still validates the other paths', () => {
+    const good = file('good.json', tradeLine);
+    const { code, stdout, stderr } = cli(['validate', path.join(dir, 'nope.json'), good]);
+    expect(stderr).toBe(`realtime-contract: cannot read "${path.join(dir, 'nope.json')}": no such file or folder\n`);
+    expect(stdout).toBe('1 valid, 0 invalid\n');
+    expect(code).toBe(2);
+  });
+
+  it('exits 2 for a folder without message files and for an unsupported file type', () => {
+    const folder = path.join(dir, 'no-messages');
+    mkdirSync(folder, { recursive: true });
+    const text = file('notes.txt', 'hello');
+    const { code, stderr } = cli(['validate', folder, text]);
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      `realtime-contract: no .json, .ndjson or .jsonl files under "${folder}"`,
+      `realtime-contract: cannot validate "${text}": expected a .json, .ndjson or .jsonl file, a folder, or - for standard input`,
+    ]);
+    expect(code).toBe(2);
+  });
+
+  it.each([
+    [['validate'], /missing required argument 'paths'/],
+    [['validate', '--mode', 'lenient', 'x.json'], /argument 'lenient' is invalid/],
+    [['validate', '--colour', 'x.json'], /unknown option '--colour'/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+  ])('exits 2 on the usage error %j, with no stack trace', (args, message) => {
+    const { code, stderr } = cli(args);
+    expect(stderr).toMatch(message);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(code).toBe(2);
+  });
+
+  it('lets unknown fields pass with --mode tolerant', () => {
+    const target = file('newer.ndjson', JSON.stringify({ ...trade, data: { ...trade.data, venue: 'x' } }));
+    expect(cli(['validate', target]).code).toBe(1);
+    expect(cli(['validate', '--mode', 'tolerant', target])).toMatchObject({ code: 0, stdout: '1 valid, 0 invalid\n' });
+  });
+
+  it('prints one JSON object with --format json', () => {
+    const target = file('one-bad.ndjson', `${tradeLine}\n${JSON.stringify({ ...trade, ts: '2026-02-30T00:00:00Z' })}\n`);
+    const { code, stdout } = cli(['validate', '--format', 'json', target]);
+    expect(JSON.parse(stdout)).toEqual({
+      valid: 1,
+      invalid: 1,
+      errors: [],
+      problems: [
+        {
+          file: target,
+          line: 2,
+          type: 'trades',
+          pointer: '/ts',
+          keyword: 'format',
+          message: 'expected an RFC 3339 date-time such as "2026-01-14T16:30:00.000Z", got "2026-02-30T00:00:00Z"',
+          expected: 'an RFC 3339 date-time such as "2026-01-14T16:30:00.000Z"',
+          found: '"2026-02-30T00:00:00Z"',
+        },
+      ],
+    });
+    expect(code).toBe(1);
+  });
+
+  it('reads standard input as NDJSON or as one pretty-printed document', () => {
+    expect(cli(['validate', '-'], { input: `${tradeLine}\n${tradeLine}\n` })).toMatchObject({ code: 0, stdout: '2 valid, 0 invalid\n' });
+    expect(cli(['validate', '-'], { input: JSON.stringify(trade, null, 2) })).toMatchObject({ code: 0, stdout: '1 valid, 0 invalid\n' });
+    expect(cli(['validate', '-'], { input: '{"type":"pong"}\n' })).toMatchObject({
+      code: 1,
+      stdout: '<stdin>:1: pong /timestamp expected required property "timestamp", got nothing\n0 valid, 1 invalid\n',
+    });
+  });
+
+  it('gives JSON nested 10,000 levels deep a clear result', () => {
+    const deep = `${'['.repeat(10_000)}1${']'.repeat(10_000)}`;
+    const target = file('deep.json', `{"type":"trades","data":${deep},"ts":"2026-01-14T16:30:00.000Z"}`);
+    const deepLine = file('deep.ndjson', `{"type":"trades","data":${deep},"ts":"2026-01-14T16:30:00.000Z"}\n${'['.repeat(10_000)}\n`);
+    const { stdout } = cli(['validate', target, deepLine]);
+    expect(stdout).toBe(
+      `${target}:1: trades /data expected an object, got an array of 1 item\n` +
+        `${deepLine}:1: trades /data expected an object, got an array of 1 item\n` +
+        `${deepLine}:2: - (root) expected valid JSON, got the end of the text (Unexpected end of JSON input)\n` +
+        '0 valid, 3 invalid\n',
+    );
+  });
+
+  it('validates 100,000 messages in one .json array and one NDJSON file', () => {
+    const lines = Array.from({ length: 100_000 }, (_, index) => JSON.stringify({ ...trade, data: { ...trade.data, id: `trade_${index}` } }));
+    const ndjson = file('many.ndjson', `${lines.join('\n')}\n`);
+    const json = file('many.json', `[${lines.join(',\n')}]`);
+    const { code, stdout } = cli(['validate', ndjson, json]);
+    expect(stdout).toBe('200000 valid, 0 invalid\n');
+    expect(code).toBe(0);
+  });
+
+  it('streams a 100 MB NDJSON file in bounded memory (64 MB heap)', async () => {
+    const target = path.join(dir, 'large.ndjson');
+    const out = createWriteStream(target);
+    const chunk = `${Array.from({ length: 1000 }, () => tradeLine).join('\n')}\n`;
+    let written = 0;
+    while (written < 100 * 1024 * 1024) {
+      if (!out.write(chunk)) await once(out, 'drain');
+      written += Buffer.byteLength(chunk);
+    }
+    out.write('{"type":"trades"}\n');
+    out.end();
+    await once(out, 'finish');
+    const messages = (written / Buffer.byteLength(chunk)) * 1000;
+    const { code, stdout, stderr } = cli(['validate', target], { heapMb: 64 });
+    expect(stderr).toBe('');
+    expect(stdout).toBe(`${target}:${messages + 1}: trades /data expected required property "data", got nothing\n${messages} valid, 1 invalid\n`);
+    expect(code).toBe(1);
+  }, 180_000);
+});

@@ -1,0 +1,132 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseMessage } from '../src/runtime/parse.js';
+import { validateMessage } from '../src/runtime/validate.js';
+import { FIXTURES } from './support/fixtures.js';
+
+const trade = JSON.parse(readFileSync(path.join(FIXTURES, 'valid/spec/trades.json'), 'utf8')) as { type: 'trades'; data: Record<string, unknown>; ts: string };
+
+describe('validateMessage', () => {
+  it('returns the input itself as the typed message', () => {
+    const result = validateMessage(trade);
+    expect(result.ok && result.message).toBe(trade);
+  });
+
+  it('defaults to strict mode: an unknown field is rejected', () => {
+    const result = validateMessage({ ...trade, data: { ...trade.data, venue: 'x' } });
+    expect(result.ok).toBe(false);
+  });
+
+  it('lets unknown fields pass in tolerant mode, at every level', () => {
+    const newer = { ...trade, trace_id: 'abc', data: { ...trade.data, venue: 'x' } };
+    expect(validateMessage(newer, { mode: 'tolerant' }).ok).toBe(true);
+  });
+
+  it('still rejects a known field with a wrong value in tolerant mode', () => {
+    const result = validateMessage({ ...trade, data: { ...trade.data, side: 'hold' } }, { mode: 'tolerant' });
+    expect(result).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+
+  it('reports an unknown type as its own reason, in both modes', () => {
+    for (const mode of ['strict', 'tolerant'] as const) {
+      const result = validateMessage({ type: 'orders', data: {}, ts: trade.ts }, { mode });
+      expect(result).toMatchObject({ ok: false, reason: 'unknown-type' });
+      if (!result.ok) expect(result.errors[0]).toMatchObject({ pointer: '/type', keyword: 'discriminator', found: '"orders"' });
+    }
+  });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('treats the inherited name %s as an unknown type', (type) => {
+    expect(validateMessage({ type, data: {}, ts: trade.ts })).toMatchObject({ ok: false, reason: 'unknown-type' });
+  });
+
+  it.each([null, 42, 'trades', [trade], undefined])('rejects %j, which is not a message object', (value) => {
+    const result = validateMessage(value);
+    expect(result).toMatchObject({ ok: false, reason: 'invalid' });
+    if (!result.ok) expect(result.errors[0]).toMatchObject({ pointer: '', keyword: 'type' });
+  });
+
+  it('says where, what was expected and what was found, in one line', () => {
+    const result = validateMessage({ ...trade, data: { ...trade.data, quantity: '0.001' } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([
+      { pointer: '/data/quantity', keyword: 'type', message: 'expected a number, got a string "0.001"', expected: 'a number', found: 'a string "0.001"' },
+    ]);
+  });
+
+  it('points into a nullable object when one of its fields is wrong', () => {
+    const decision = JSON.parse(readFileSync(path.join(FIXTURES, 'valid/spec/decisions.json'), 'utf8')) as { data: Record<string, unknown> };
+    const result = validateMessage({ ...decision, data: { ...decision.data, stops: { stop_loss: 'low', take_profit: null } } });
+    expect(!result.ok && result.errors[0]).toMatchObject({ pointer: '/data/stops/stop_loss', keyword: 'type' });
+    const wrongShape = validateMessage({ ...decision, data: { ...decision.data, stops: 5 } });
+    expect(!wrongShape.ok && wrongShape.errors[0]).toMatchObject({ pointer: '/data/stops', keyword: 'anyOf', expected: 'an object or null' });
+  });
+
+  it('escapes the pointer of an unknown field with / or ~ in its name (RFC 6901)', () => {
+    const result = validateMessage({ ...trade, data: { ...trade.data, 'a/b~c': 1 } });
+    expect(!result.ok && result.errors[0]!.pointer).toBe('/data/a~1b~0c');
+  });
+
+  it('serializes a rejection with its errors', () => {
+    const result = validateMessage({ ...trade, ts: 'yesterday' });
+    expect(JSON.parse(JSON.stringify(result))).toMatchObject({ ok: false, reason: 'invalid', errors: [{ pointer: '/ts', keyword: 'format' }] });
+  });
+
+  it('keeps each rejection\'s own errors after later validations', () => {
+    const first = validateMessage({ ...trade, ts: 'yesterday' });
+    validateMessage({ ...trade, data: { ...trade.data, side: 'hold' } });
+    expect(!first.ok && first.errors[0]!.pointer).toBe('/ts');
+  });
+
+  it('describes a deeply nested unknown value without walking it', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    const result = validateMessage({ ...trade, data: deep });
+    expect(!result.ok && result.errors[0]).toMatchObject({ pointer: '/data', keyword: 'type', found: 'an array of 1 item' });
+  });
+});
+
+describe('parseMessage', () => {
+  it('parses and validates one frame', () => {
+    expect(parseMessage(JSON.stringify(trade))).toEqual({ ok: true, message: trade });
+  });
+
+  it.each([
+    ['{"type": x}', 9],
+    ['{"type":"ping","timestamp":1,}', 29],
+    ['{"type":"ping"', 14],
+    ['', 0],
+    ['nope', 1],
+    ['{"a":1} trailing', 8],
+    ['{"a":tru}', 8],
+  ])('turns malformed JSON %j into a json error at position %i, never an exception', (text, position) => {
+    const result = parseMessage(text);
+    expect(result).toMatchObject({ ok: false, reason: 'json' });
+    if (!result.ok) expect(result.errors[0]).toMatchObject({ pointer: '', keyword: 'json', position });
+  });
+
+  it('passes the mode on', () => {
+    const text = JSON.stringify({ type: 'pong', timestamp: 1, extra: true });
+    expect(parseMessage(text).ok).toBe(false);
+    expect(parseMessage(text, { mode: 'tolerant' }).ok).toBe(true);
+  });
+});
+
+describe('generated validators', () => {
+  it('import and run from a folder where ajv is not installed, with no require or eval', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'validators-'));
+    copyFileSync('generated/validators.js', path.join(dir, 'validators.mjs'));
+    writeFileSync(
+      path.join(dir, 'run.mjs'),
+      `import { strictValidators, tolerantValidators } from './validators.mjs';
+       const trade = ${JSON.stringify(trade)};
+       console.log(JSON.stringify([strictValidators.trades(trade), strictValidators.trades({ ...trade, x: 1 }), tolerantValidators.trades({ ...trade, x: 1 }), strictValidators.trades({ ...trade, ts: '2026-02-30T00:00:00Z' })]));`,
+    );
+    expect(execFileSync(process.execPath, ['run.mjs'], { cwd: dir, encoding: 'utf8' }).trim()).toBe('[true,false,true,false]');
+    const source = readFileSync('generated/validators.js', 'utf8');
+    expect(source).not.toMatch(/\brequire\(|new Function|\beval\(/);
+  });
+});
