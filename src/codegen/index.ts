@@ -1,5 +1,6 @@
 import { bundleContract } from './bundle.js';
 import { emitConstants } from './constants.js';
+import { emitDocs } from './docs.js';
 import { loadContract } from './load.js';
 import { emitTypes } from './types.js';
 import { emitValidators } from './validators.js';
@@ -21,6 +22,7 @@ export async function generate(schemaDir: string): Promise<GeneratedFiles> {
     emitValidators(contract),
     emitTypes(contract),
     emitConstants(contract),
+    emitDocs(contract),
     new Map([['schema/messages.schema.json', `${JSON.stringify(bundleContract(contract), null, 2)}\n`]]),
   ]);
   const files: GeneratedFiles = new Map();

@@ -1,0 +1,186 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { emitDocs } from '../src/codegen/docs.js';
+import { loadContract } from '../src/codegen/load.js';
+import type { Contract, MessageSchema, SchemaNode } from '../src/codegen/schema.js';
+import { resolvePointer } from '../src/runtime/json-pointer.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const SCHEMAS = path.join(ROOT, 'schemas');
+
+/** A field the schema declares: its path (`*` for a map key) and the description a reader should see. */
+interface ExpectedField {
+  path: string;
+  description: string | undefined;
+}
+
+/**
+ * Walks a schema independently of the generator: properties, map entries and every branch of
+ * `anyOf`/`oneOf` (so the object inside a nullable field), following `$ref`s across files.
+ */
+function expectedFields(contract: Contract, message: MessageSchema): ExpectedField[] {
+  const fields: ExpectedField[] = [];
+  const resolve = (node: SchemaNode, file: string): [SchemaNode, string] => {
+    if (!node.$ref) return [node, file];
+    const [refFile, fragment = ''] = node.$ref.split('#');
+    const target = refFile || file;
+    return resolve(resolvePointer(contract.files.get(target), fragment) as SchemaNode, target);
+  };
+  const visit = (raw: SchemaNode, rawFile: string, prefix: string) => {
+    const [node, file] = resolve(raw, rawFile);
+    for (const branch of [...(node.anyOf ?? []), ...(node.oneOf ?? [])]) visit(branch, file, prefix);
+    for (const [key, child] of Object.entries(node.properties ?? {})) {
+      const [target] = resolve(child, file);
+      const path = `${prefix}${key}`;
+      fields.push({ path, description: child.description ?? target.description });
+      visit(child, file, `${path}.`);
+    }
+    if (typeof node.additionalProperties === 'object') {
+      const [target] = resolve(node.additionalProperties, file);
+      const path = `${prefix}*`;
+      fields.push({ path, description: node.additionalProperties.description ?? target.description });
+      visit(node.additionalProperties, file, `${path}.`);
+    }
+  };
+  visit(message.schema, message.file, '');
+  return fields;
+}
+
+/** The part of the page about one message: from its anchor to the next message anchor or `##` heading. */
+function sectionOf(doc: string, type: string): string {
+  const start = doc.indexOf(`<a id="message-${type}"></a>`);
+  expect(start, `section of ${type}`).toBeGreaterThanOrEqual(0);
+  const end = doc.slice(start + 1).search(/\n(<a id="message-|## )/);
+  return end === -1 ? doc.slice(start) : doc.slice(start, start + 1 + end);
+}
+
+function tableRow(section: string, fieldPath: string): string | undefined {
+  const pattern = fieldPath.split('.').map((segment) => (segment === '*' ? '<[^>]+>' : escapeRegExp(segment))).join('\\.');
+  return new RegExp(`^\\| \`${pattern}\` \\|.*$`, 'm').exec(section)?.[0];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}
+
+function jsonBlocks(section: string): unknown[] {
+  return [...section.matchAll(/```json\n([\s\S]*?)\n```/g)].map((match) => JSON.parse(match[1]!));
+}
+
+/** Cells of a table row, splitting on `|` not escaped as `\|`. */
+function cells(row: string): string[] {
+  return row.slice(1, -1).split(/(?<!\\)\|/);
+}
+
+describe('emitDocs', () => {
+  let contract: Contract;
+  let doc: string;
+
+  beforeAll(async () => {
+    contract = await loadContract(SCHEMAS);
+    doc = emitDocs(contract).get('docs/messages.md')!;
+  });
+
+  it('writes only docs/messages.md, deterministic and ending with a newline', () => {
+    const output = emitDocs(contract);
+    expect([...output.keys()]).toEqual(['docs/messages.md']);
+    expect(output.get('docs/messages.md')).toBe(doc);
+    expect(doc.endsWith('\n')).toBe(true);
+    expect(doc).toMatch(/Generated/);
+  });
+
+  it('documents every field of every schema under its path, with its description', () => {
+    for (const message of contract.messages) {
+      const section = sectionOf(doc, message.type);
+      for (const field of expectedFields(contract, message)) {
+        const row = tableRow(section, field.path);
+        expect(row, `${message.type}: row for ${field.path}`).toBeDefined();
+        if (field.description) expect(row, `${message.type}: description of ${field.path}`).toContain(escapeCell(field.description));
+      }
+    }
+  });
+
+  it('shows every example as a JSON block equal to the schema example', () => {
+    for (const message of contract.messages) {
+      expect(jsonBlocks(sectionOf(doc, message.type)), message.type).toEqual(message.schema.examples);
+    }
+  });
+
+  it('gives every message type its own section with its direction and spec section, in spec order', () => {
+    const label = { 'server-to-client': 'server → client', 'client-to-server': 'client → server' } as const;
+    let previous = -1;
+    for (const message of contract.messages) {
+      const section = sectionOf(doc, message.type);
+      expect(section).toContain(`### \`${message.type}\``);
+      expect(section).toContain(`**Direction:** ${label[message.direction]}`);
+      expect(section).toContain(`**Spec section:** ${message.section}`);
+      const position = doc.indexOf(`<a id="message-${message.type}"></a>`);
+      expect(position).toBeGreaterThan(previous);
+      previous = position;
+    }
+    expect(contract.messages.find((m) => m.type === 'pong')?.direction).toBe('client-to-server');
+  });
+
+  it('states the protocol facts: connection, keepalive timing, version history, shared definitions', () => {
+    const { connection, keepalive, versionHistory } = contract.protocol;
+    expect(doc).toContain(connection.url);
+    expect(doc).toContain(connection.authentication);
+    expect(doc).toContain(`| Ping interval | ${keepalive.pingIntervalMs / 1000} s (${keepalive.pingIntervalMs} ms) |`);
+    expect(doc).toContain(`| Pong timeout | ${keepalive.pongTimeoutMs / 1000} s (${keepalive.pongTimeoutMs} ms) |`);
+    for (const entry of versionHistory) expect(doc).toContain(`| v${entry.version} | ${entry.date} | ${entry.changes} |`);
+    for (const name of Object.keys(contract.definitions.definitions ?? {})) expect(doc).toMatch(new RegExp(`^\\| \`${name}\` \\|`, 'm'));
+  });
+
+  it('renders resolved types, nullability, closed and open value lists and ranges', () => {
+    const row = (type: string, field: string) => tableRow(sectionOf(doc, type), field);
+    expect(row('trades', 'ts')).toContain('| string (RFC 3339 date-time) |');
+    expect(row('trades', 'data.pnl')).toContain('| number \\| null |');
+    expect(row('trades', 'data.side')).toContain('`"buy"` \\| `"sell"`');
+    expect(row('trades', 'data.quantity')).toContain('| x > 0 |');
+    expect(row('bots', 'data.trades_count')).toContain('| integer |');
+    expect(row('bots', 'data.win_rate')).toContain('| 0 ≤ x ≤ 1 |');
+    expect(row('whale', 'data.flow_type')).toContain('any string — known: `"inflow"`, `"outflow"`');
+    expect(row('balances', 'data.balances.<asset>.free')).toContain('| number | yes | x ≥ 0 |');
+    expect(row('decisions', 'data.sizing')).toContain('| object (Sizing) \\| null | yes |');
+    expect(row('ai_tasks', 'data.result')).toContain('other fields allowed');
+  });
+
+  it('keeps every table row to its header’s column count', () => {
+    for (const table of doc.split(/\n\n/).filter((block) => block.startsWith('| '))) {
+      const [header, ...rows] = table.trimEnd().split('\n');
+      for (const row of rows) expect(cells(row!), row).toHaveLength(cells(header!).length);
+    }
+  });
+
+  it('matches the committed generated/docs/messages.md', async () => {
+    expect(await readFile(path.join(ROOT, 'generated/docs/messages.md'), 'utf8')).toBe(doc);
+  });
+
+  it('follows a changed description in the schemas', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'docs-test-'));
+    try {
+      await cp(SCHEMAS, dir, { recursive: true });
+      const file = path.join(dir, 'trades.json');
+      const schema = JSON.parse(await readFile(file, 'utf8')) as SchemaNode;
+      const before = schema.definitions!.TradeData!.properties!.fee!.description!;
+      const after = 'Fee charged by the exchange | in the quote asset.';
+      schema.definitions!.TradeData!.properties!.fee!.description = after;
+      await writeFile(file, JSON.stringify(schema));
+
+      const changed = emitDocs(await loadContract(dir)).get('docs/messages.md')!;
+      const row = tableRow(sectionOf(changed, 'trades'), 'data.fee')!;
+      expect(row).toContain('Fee charged by the exchange \\| in the quote asset.');
+      expect(row).not.toContain(before);
+      expect(cells(row)).toHaveLength(5);
+      expect(sectionOf(changed, 'bots')).toBe(sectionOf(doc, 'bots'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
