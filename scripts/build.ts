@@ -1,0 +1,15 @@
+/**
+ * `npm run build`: compiles src/ and generated/ into dist/ with tsc (JavaScript and
+ * declarations), then copies the artifacts that are already JavaScript (the bundled
+ * validators and their declarations), which tsc does not copy.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'scripts/tsconfig.build.json')], { stdio: 'inherit' });
+for (const file of readdirSync(path.join(root, 'generated'), { recursive: true, encoding: 'utf8' })) {
+  if (/\.(js|d\.ts)$/.test(file)) cpSync(path.join(root, 'generated', file), path.join(root, 'dist/generated', file));
+}

@@ -1,0 +1,90 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loadContract } from '../src/codegen/load.js';
+import { createMessage, createPing, createPong, MessageValidationError, serializeMessage } from '../src/runtime/builders.js';
+import { isDateTime } from '../src/runtime/date-time.js';
+import { validateMessage } from '../src/runtime/validate.js';
+import type { EnvelopeMessageType, MessageDataMap, TradeData } from '../generated/types.js';
+import { messageArbitraries } from './support/arbitraries.js';
+
+const contract = await loadContract('schemas');
+const arbitraries = messageArbitraries(contract);
+
+const tradeData: TradeData = {
+  id: 'trade_1', bot_id: 'bot_abc', platform: 'luno', symbol: 'BTC-ZAR', side: 'buy', quantity: 0.001,
+  price: 850000, total: 850, fee: 2.55, status: 'filled', pnl: null, timestamp: '2026-01-14T16:30:00.000Z',
+};
+
+describe('createMessage', () => {
+  it('stamps ts with the current time as RFC 3339 UTC with milliseconds', () => {
+    const before = Date.now();
+    const message = createMessage('trades', tradeData);
+    expect(message.ts).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(Date.parse(message.ts)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+    expect(message).toEqual({ type: 'trades', data: tradeData, ts: message.ts });
+  });
+
+  it('takes ts from a Date or a string', () => {
+    expect(createMessage('trades', tradeData, { ts: new Date(Date.UTC(2026, 0, 14, 16, 30)) }).ts).toBe('2026-01-14T16:30:00.000Z');
+    expect(createMessage('trades', tradeData, { ts: '2026-01-14T18:30:00+02:00' }).ts).toBe('2026-01-14T18:30:00+02:00');
+  });
+
+  it('throws an error naming each pointer and fault with { validate: true }', () => {
+    const bad = { ...tradeData, side: 'hold' } as unknown as TradeData;
+    expect(() => createMessage('trades', bad, { validate: true })).toThrow(
+      new MessageValidationError('trades', [
+        { pointer: '/data/side', keyword: 'enum', message: 'expected one of "buy", "sell", got "hold"', expected: 'one of "buy", "sell"', found: '"hold"' },
+      ]),
+    );
+    expect(() => createMessage('trades', bad, { validate: true })).toThrow('invalid trades message: /data/side expected one of "buy", "sell", got "hold"');
+    expect(() => createMessage('trades', tradeData, { ts: 'today', validate: true })).toThrow(/\/ts expected an RFC 3339 date-time/);
+  });
+
+  it('builds messages that always pass strict validation from arbitrary valid payloads', () => {
+    for (const message of contract.messages.filter((m) => m.enveloped)) {
+      const payload = arbitraries.get(message.type)!.map((value) => (value as { data: unknown }).data);
+      fc.assert(
+        fc.property(payload, (data) => {
+          const built = createMessage(message.type as EnvelopeMessageType, data as MessageDataMap[EnvelopeMessageType]);
+          const result = validateMessage(built, { mode: 'strict' });
+          expect(result.ok ? true : result.errors).toBe(true);
+          expect(isDateTime(built.ts)).toBe(true);
+        }),
+        { numRuns: 200 },
+      );
+    }
+  });
+});
+
+describe('createPing and createPong', () => {
+  it('builds a flat ping with the current epoch milliseconds by default', () => {
+    const before = Date.now();
+    const ping = createPing();
+    expect(ping.type).toBe('ping');
+    expect(ping.timestamp).toBeGreaterThanOrEqual(before);
+    expect(Object.keys(ping).sort()).toEqual(['timestamp', 'type']);
+    expect(createPing(1705251000000)).toEqual({ type: 'ping', timestamp: 1705251000000 });
+  });
+
+  it('answers a ping with a pong echoing its timestamp', () => {
+    expect(createPong(createPing(1705251000000))).toEqual({ type: 'pong', timestamp: 1705251000000 });
+    expect(createPong(42)).toEqual({ type: 'pong', timestamp: 42 });
+  });
+
+  it('rejects a fractional or negative timestamp with { validate: true }', () => {
+    expect(() => createPing(1.5, { validate: true })).toThrow('invalid ping message: /timestamp expected an integer, got a number 1.5');
+    expect(() => createPong(-1, { validate: true })).toThrow(MessageValidationError);
+  });
+});
+
+describe('serializeMessage', () => {
+  it('gives the JSON text of one frame', () => {
+    const message = createMessage('trades', tradeData, { ts: '2026-01-14T16:30:00.000Z' });
+    expect(JSON.parse(serializeMessage(message))).toEqual(message);
+  });
+
+  it('validates first with { validate: true }', () => {
+    const message = { type: 'pong', timestamp: 'now' } as unknown as Parameters<typeof serializeMessage>[0];
+    expect(() => serializeMessage(message, { validate: true })).toThrow(/\/timestamp expected an integer/);
+  });
+});
