@@ -3,6 +3,7 @@ import { emitConstants } from './constants.js';
 import { emitDocs } from './docs.js';
 import { loadContract } from './load.js';
 import { emitTypes } from './types.js';
+import { emitTypeBox } from './typebox.js';
 import { emitValidators } from './validators.js';
 import type { GeneratedFiles } from './write.js';
 
@@ -21,6 +22,7 @@ export async function generate(schemaDir: string): Promise<GeneratedFiles> {
   const outputs = await Promise.all([
     emitValidators(contract),
     emitTypes(contract),
+    emitTypeBox(contract),
     emitConstants(contract),
     emitDocs(contract),
     new Map([['schema/messages.schema.json', `${JSON.stringify(bundleContract(contract), null, 2)}\n`]]),

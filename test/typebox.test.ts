@@ -1,0 +1,174 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { FormatRegistry } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { describe, expect, it } from 'vitest';
+import * as TB from '../generated/typebox.js';
+import { loadContract, SchemaError } from '../src/codegen/load.js';
+import { emitTypeBox } from '../src/codegen/typebox.js';
+import { validateMessage } from '../src/runtime/validate.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const FIXTURES = path.join(ROOT, 'test/fixtures');
+const contract = await loadContract(path.join(ROOT, 'schemas'));
+
+const checkers = new Map(Object.entries(TB.MessageSchemas).map(([type, schema]) => [type, TypeCompiler.Compile(schema)]));
+const messageChecker = TypeCompiler.Compile(TB.Message);
+
+/** TypeBox's verdict, dispatched like validateMessage: by `type`, an unknown type rejected. */
+function typeboxAccepts(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const type = (value as { type?: unknown }).type;
+  const checker = typeof type === 'string' ? checkers.get(type) : undefined;
+  return checker !== undefined && checker.Check(value);
+}
+
+interface Case {
+  name: string;
+  value: unknown;
+}
+
+/**
+ * Every message in the fixture files under test/fixtures/<folder>: a `.json` file holds one
+ * message, or in valid/ an array of them (in invalid/ an array is itself the bad input); a
+ * `.ndjson` file holds one per line.
+ */
+function fixtureCases(folder: 'valid' | 'invalid'): Case[] {
+  const root = path.join(FIXTURES, folder);
+  let files: string[];
+  try {
+    files = readdirSync(root, { recursive: true, encoding: 'utf8' })
+      .filter((file) => /\.(json|ndjson)$/.test(file))
+      .sort();
+  } catch {
+    return [];
+  }
+  return files.flatMap((file) => {
+    const text = readFileSync(path.join(root, file), 'utf8');
+    const name = `${folder}/${file}`;
+    if (file.endsWith('.ndjson')) {
+      return text
+        .split('\n')
+        .flatMap((line, index) => (line.trim() === '' ? [] : [{ name: `${name}:${index + 1}`, value: JSON.parse(line) as unknown }]));
+    }
+    const value = JSON.parse(text) as unknown;
+    if (!Array.isArray(value) || folder === 'invalid') return [{ name, value }];
+    return value.map((item, index) => ({ name: `${name}[${index}]`, value: item }));
+  });
+}
+
+/** Values put in place of each field of an example: one for each way a field can be wrong. */
+const REPLACEMENTS: unknown[] = [
+  null,
+  true,
+  '',
+  'not-a-known-value',
+  '2026-02-30T00:00:00Z',
+  '2026-01-14T16:30:00.000Z',
+  -1,
+  0,
+  0.5,
+  1.5,
+  150,
+  1764400000123,
+  {},
+  [],
+];
+
+/**
+ * Each schema example, and for every field of it (at any depth): the field removed, and the
+ * field replaced by each of {@link REPLACEMENTS}; for every object in it: an unknown field added.
+ * Covers wrong enum values, missing required fields, unknown fields, impossible timestamps,
+ * fractions above 1 and a ping timestamp given as an ISO string.
+ */
+function exampleCases(): Case[] {
+  const cases: Case[] = [];
+  for (const message of contract.messages) {
+    message.schema.examples!.forEach((example, index) => {
+      const name = `${message.file} example ${index}`;
+      cases.push({ name, value: example });
+      const mutate = (label: string, at: string[], change: (parent: Record<string, unknown>) => unknown) =>
+        cases.push({ name: `${name} ${label}`, value: edit(example, at, change) });
+      const visit = (node: unknown, at: string[]) => {
+        if (typeof node !== 'object' || node === null) return;
+        if (!Array.isArray(node)) mutate(`+/${[...at, 'unknown_field'].join('/')}`, at, (parent) => (parent.unknown_field = 1));
+        for (const [key, child] of Object.entries(node)) {
+          const pointer = [...at, key].join('/');
+          mutate(`-/${pointer}`, at, (parent) => delete parent[key]);
+          for (const replacement of REPLACEMENTS) {
+            mutate(`/${pointer}=${JSON.stringify(replacement)}`, at, (parent) => (parent[key] = structuredClone(replacement)));
+          }
+          visit(child, [...at, key]);
+        }
+      };
+      visit(example, []);
+    });
+  }
+  cases.push({ name: 'unknown type', value: { type: 'trade', data: {}, ts: '2026-01-14T16:30:00.000Z' } });
+  return cases;
+}
+
+/** A copy of `value` with `change` applied to the object or array at path `at`. */
+function edit(value: unknown, at: string[], change: (parent: Record<string, unknown>) => unknown): unknown {
+  const copy = structuredClone(value);
+  change(at.reduce((node, key) => (node as Record<string, unknown>)[key], copy as unknown) as Record<string, unknown>);
+  return copy;
+}
+
+/** Cases where TypeBox and the strict ajv validator disagree, with both verdicts. */
+function disagreements(cases: Case[]): string[] {
+  return cases.flatMap(({ name, value }) => {
+    const ajv = validateMessage(value, { mode: 'strict' }).ok;
+    const typebox = typeboxAccepts(value);
+    const union = messageChecker.Check(value);
+    return ajv === typebox && ajv === union ? [] : [`${name}: ajv ${ajv}, TypeBox ${typebox}, TypeBox Message union ${union}`];
+  });
+}
+
+describe('TypeBox schemas accept and reject exactly what the strict ajv validators do', () => {
+  it('registers date-time with TypeBox', () => {
+    expect(FormatRegistry.Has('date-time')).toBe(true);
+  });
+
+  it('on every fixture under test/fixtures/valid and test/fixtures/invalid', () => {
+    const cases = [...fixtureCases('valid'), ...fixtureCases('invalid')];
+    expect(cases.length, 'no fixture files found under test/fixtures/{valid,invalid}').toBeGreaterThan(0);
+    expect(disagreements(cases)).toEqual([]);
+  });
+
+  it('on every schema example and thousands of mutations of them', () => {
+    const cases = exampleCases();
+    const accepted = cases.filter(({ value }) => validateMessage(value, { mode: 'strict' }).ok).length;
+    // Both verdicts must occur often, or agreement would prove little.
+    expect(accepted).toBeGreaterThan(100);
+    expect(cases.length - accepted).toBeGreaterThan(1000);
+    expect(disagreements(cases)).toEqual([]);
+  });
+
+  it('keeps objects closed and maps open as the schemas say', () => {
+    const [example] = contract.messages.find((m) => m.type === 'ai_tasks')!.schema.examples as [{ data: { result: object } }];
+    const result = { ...example.data.result, duration_ms: 1200 };
+    expect(TypeCompiler.Compile(TB.AiTaskResult).Check(result)).toBe(true);
+    expect(TypeCompiler.Compile(TB.AssetBalance).Check({ free: 1, locked: 0, total: 1, extra: 0 })).toBe(false);
+    expect(TypeCompiler.Compile(TB.BalancesData.properties.balances).Check({ DOGE: { free: 1, locked: 0, total: 1 } })).toBe(true);
+  });
+});
+
+describe('emitTypeBox', () => {
+  it('writes the same bytes on every run', async () => {
+    const [first, second] = await Promise.all([emitTypeBox(contract), emitTypeBox(contract)]);
+    expect([...first.keys()]).toEqual(['typebox.ts']);
+    expect(second.get('typebox.ts')).toBe(first.get('typebox.ts'));
+    expect(first.get('typebox.ts')).toBe(readFileSync(path.join(ROOT, 'generated/typebox.ts'), 'utf8'));
+  });
+
+  it('refuses a keyword it cannot express, naming the file and pointer', async () => {
+    const trades = contract.messages.find((m) => m.type === 'trades')!;
+    const schema = structuredClone(trades.schema);
+    schema.definitions!.TradeData!.properties!.symbol = { type: 'string', patternProperties: {} };
+    const broken = { ...contract, messages: contract.messages.map((m) => (m === trades ? { ...m, schema } : m)) };
+    const error = await emitTypeBox(broken).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SchemaError);
+    expect(error).toMatchObject({ file: 'trades.json', pointer: '/definitions/TradeData/properties/symbol/patternProperties' });
+  });
+});
