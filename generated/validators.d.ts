@@ -19,7 +19,12 @@ export interface CompiledValidator {
   errors?: CompiledValidatorError[] | null;
 }
 
-/** Producer mode: unknown fields are rejected. Keyed by message type; null prototype. */
-export declare const strictValidators: Readonly<Record<MessageType, CompiledValidator>>;
-/** Consumer mode: unknown fields pass. Keyed by message type; null prototype. */
-export declare const tolerantValidators: Readonly<Record<MessageType, CompiledValidator>>;
+/** The compiled validator of each message type (null prototype: inherited names are not types). */
+export declare const validators: Readonly<Record<MessageType, CompiledValidator>>;
+
+/**
+ * The mode switch the validators read: `enforced: true` (strict, the default) rejects
+ * properties the schema does not name (keyword `x-closed`, params `{ additionalProperty }`);
+ * `false` (tolerant) lets them pass. Set it before each call.
+ */
+export declare const closedObjects: { enforced: boolean };

@@ -71,9 +71,13 @@ var formats = {
   "date-time": isDateTime
 };
 
+// virtual:closed.js
+var closedObjects = { enforced: true };
+
 // virtual:compiled.js
-var strict_connection = validate10;
-var schema12 = { "type": "object", "required": ["status", "mode"], "additionalProperties": false, "properties": { "status": { "type": "string", "enum": ["connected", "disconnected", "error"] }, "mode": { "type": "string", "enum": ["ws", "polling"] } } };
+var message_connection = validate10;
+var schema12 = { "properties": { "status": { "enum": ["connected", "disconnected", "error"] }, "mode": { "enum": ["ws", "polling"] } } };
+var obj0 = closedObjects;
 var formats0 = formats["date-time"];
 function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
@@ -86,140 +90,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         validate10.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
-            validate10.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.type !== void 0) {
-            const _errs2 = errors;
-            if ("connection" !== data.type) {
-              validate10.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "connection" } }];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.data !== void 0) {
-              let data1 = data.data;
-              const _errs3 = errors;
-              const _errs4 = errors;
-              if (errors === _errs4) {
-                if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                  let missing1;
-                  if (data1.status === void 0 && (missing1 = "status") || data1.mode === void 0 && (missing1 = "mode")) {
-                    validate10.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ConnectionData/required", keyword: "required", params: { missingProperty: missing1 } }];
-                    return false;
-                  } else {
-                    const _errs6 = errors;
-                    for (const key1 in data1) {
-                      if (!(key1 === "status" || key1 === "mode")) {
-                        validate10.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ConnectionData/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } }];
-                        return false;
-                        break;
-                      }
-                    }
-                    if (_errs6 === errors) {
-                      if (data1.status !== void 0) {
-                        let data2 = data1.status;
-                        const _errs7 = errors;
-                        if (typeof data2 !== "string") {
-                          validate10.errors = [{ instancePath: instancePath + "/data/status", schemaPath: "#/definitions/ConnectionData/properties/status/type", keyword: "type", params: { type: "string" } }];
-                          return false;
-                        }
-                        if (!(data2 === "connected" || data2 === "disconnected" || data2 === "error")) {
-                          validate10.errors = [{ instancePath: instancePath + "/data/status", schemaPath: "#/definitions/ConnectionData/properties/status/enum", keyword: "enum", params: { allowedValues: schema12.properties.status.enum } }];
-                          return false;
-                        }
-                        var valid2 = _errs7 === errors;
-                      } else {
-                        var valid2 = true;
-                      }
-                      if (valid2) {
-                        if (data1.mode !== void 0) {
-                          let data3 = data1.mode;
-                          const _errs9 = errors;
-                          if (typeof data3 !== "string") {
-                            validate10.errors = [{ instancePath: instancePath + "/data/mode", schemaPath: "#/definitions/ConnectionData/properties/mode/type", keyword: "type", params: { type: "string" } }];
-                            return false;
-                          }
-                          if (!(data3 === "ws" || data3 === "polling")) {
-                            validate10.errors = [{ instancePath: instancePath + "/data/mode", schemaPath: "#/definitions/ConnectionData/properties/mode/enum", keyword: "enum", params: { allowedValues: schema12.properties.mode.enum } }];
-                            return false;
-                          }
-                          var valid2 = _errs9 === errors;
-                        } else {
-                          var valid2 = true;
-                        }
-                      }
-                    }
-                  }
-                } else {
-                  validate10.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ConnectionData/type", keyword: "type", params: { type: "object" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs3 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.ts !== void 0) {
-                let data4 = data.ts;
-                const _errs11 = errors;
-                const _errs12 = errors;
-                if (errors === _errs12) {
-                  if (errors === _errs12) {
-                    if (typeof data4 === "string") {
-                      if (!formats0(data4)) {
-                        validate10.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
-                        return false;
-                      }
-                    } else {
-                      validate10.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
-                      return false;
-                    }
-                  }
-                }
-                var valid0 = _errs11 === errors;
-              } else {
-                var valid0 = true;
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate10.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate10.errors = vErrors;
-  return errors === 0;
-}
-var tolerant_connection = validate12;
-var schema16 = { "type": "object", "required": ["status", "mode"], "properties": { "status": { "type": "string", "enum": ["connected", "disconnected", "error"] }, "mode": { "type": "string", "enum": ["ws", "polling"] } } };
-function validate12(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate12.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("connection" !== data.type) {
-            validate12.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "connection" } }];
+            validate10.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "connection" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -235,18 +109,18 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
                 let missing1;
                 if (data1.status === void 0 && (missing1 = "status") || data1.mode === void 0 && (missing1 = "mode")) {
-                  validate12.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ConnectionData/required", keyword: "required", params: { missingProperty: missing1 } }];
+                  validate10.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ConnectionData/required", keyword: "required", params: { missingProperty: missing1 } }];
                   return false;
                 } else {
                   if (data1.status !== void 0) {
                     let data2 = data1.status;
                     const _errs5 = errors;
                     if (typeof data2 !== "string") {
-                      validate12.errors = [{ instancePath: instancePath + "/data/status", schemaPath: "#/definitions/ConnectionData/properties/status/type", keyword: "type", params: { type: "string" } }];
+                      validate10.errors = [{ instancePath: instancePath + "/data/status", schemaPath: "#/definitions/ConnectionData/properties/status/type", keyword: "type", params: { type: "string" } }];
                       return false;
                     }
                     if (!(data2 === "connected" || data2 === "disconnected" || data2 === "error")) {
-                      validate12.errors = [{ instancePath: instancePath + "/data/status", schemaPath: "#/definitions/ConnectionData/properties/status/enum", keyword: "enum", params: { allowedValues: schema16.properties.status.enum } }];
+                      validate10.errors = [{ instancePath: instancePath + "/data/status", schemaPath: "#/definitions/ConnectionData/properties/status/enum", keyword: "enum", params: { allowedValues: schema12.properties.status.enum } }];
                       return false;
                     }
                     var valid2 = _errs5 === errors;
@@ -258,21 +132,32 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                       let data3 = data1.mode;
                       const _errs7 = errors;
                       if (typeof data3 !== "string") {
-                        validate12.errors = [{ instancePath: instancePath + "/data/mode", schemaPath: "#/definitions/ConnectionData/properties/mode/type", keyword: "type", params: { type: "string" } }];
+                        validate10.errors = [{ instancePath: instancePath + "/data/mode", schemaPath: "#/definitions/ConnectionData/properties/mode/type", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
                       if (!(data3 === "ws" || data3 === "polling")) {
-                        validate12.errors = [{ instancePath: instancePath + "/data/mode", schemaPath: "#/definitions/ConnectionData/properties/mode/enum", keyword: "enum", params: { allowedValues: schema16.properties.mode.enum } }];
+                        validate10.errors = [{ instancePath: instancePath + "/data/mode", schemaPath: "#/definitions/ConnectionData/properties/mode/enum", keyword: "enum", params: { allowedValues: schema12.properties.mode.enum } }];
                         return false;
                       }
                       var valid2 = _errs7 === errors;
                     } else {
                       var valid2 = true;
                     }
+                    if (valid2) {
+                      if (obj0.enforced) {
+                        for (const key0 in data1) {
+                          if (!(key0 === "status" || key0 === "mode")) {
+                            validate10.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ConnectionData/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                            return false;
+                            break;
+                          }
+                        }
+                      }
+                    }
                   }
                 }
               } else {
-                validate12.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ConnectionData/type", keyword: "type", params: { type: "object" } }];
+                validate10.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ConnectionData/type", keyword: "type", params: { type: "object" } }];
                 return false;
               }
             }
@@ -289,11 +174,11 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs10) {
                   if (typeof data4 === "string") {
                     if (!formats0(data4)) {
-                      validate12.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                      validate10.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                       return false;
                     }
                   } else {
-                    validate12.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                    validate10.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -301,6 +186,86 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = _errs9 === errors;
             } else {
               var valid0 = true;
+            }
+            if (valid0) {
+              if (obj0.enforced) {
+                for (const key1 in data) {
+                  if (!(key1 === "type" || key1 === "data" || key1 === "ts")) {
+                    validate10.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                    return false;
+                    break;
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate10.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  validate10.errors = vErrors;
+  return errors === 0;
+}
+var message_ping = validate12;
+function validate12(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.type === void 0 && (missing0 = "type") || data.timestamp === void 0 && (missing0 = "timestamp")) {
+        validate12.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data.type !== void 0) {
+          const _errs1 = errors;
+          if ("ping" !== data.type) {
+            validate12.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ping" } }];
+            return false;
+          }
+          var valid0 = _errs1 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          if (data.timestamp !== void 0) {
+            let data1 = data.timestamp;
+            const _errs2 = errors;
+            const _errs3 = errors;
+            if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
+              validate12.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/type", keyword: "type", params: { type: "integer" } }];
+              return false;
+            }
+            if (errors === _errs3) {
+              if (typeof data1 == "number" && isFinite(data1)) {
+                if (data1 > 864e13 || isNaN(data1)) {
+                  validate12.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } }];
+                  return false;
+                } else {
+                  if (data1 < 0 || isNaN(data1)) {
+                    validate12.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                    return false;
+                  }
+                }
+              }
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (obj0.enforced) {
+              for (const key0 in data) {
+                if (!(key0 === "type" || key0 === "timestamp")) {
+                  validate12.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                  return false;
+                  break;
+                }
+              }
             }
           }
         }
@@ -313,8 +278,8 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
   validate12.errors = vErrors;
   return errors === 0;
 }
-var strict_ping = validate14;
-function validate14(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_pong = validate13;
+function validate13(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -322,207 +287,13 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate14.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === "type" || key0 === "timestamp")) {
-            validate14.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.type !== void 0) {
-            const _errs2 = errors;
-            if ("ping" !== data.type) {
-              validate14.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ping" } }];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.timestamp !== void 0) {
-              let data1 = data.timestamp;
-              const _errs3 = errors;
-              const _errs4 = errors;
-              if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-                validate14.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/type", keyword: "type", params: { type: "integer" } }];
-                return false;
-              }
-              if (errors === _errs4) {
-                if (typeof data1 == "number" && isFinite(data1)) {
-                  if (data1 > 864e13 || isNaN(data1)) {
-                    validate14.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } }];
-                    return false;
-                  } else {
-                    if (data1 < 0 || isNaN(data1)) {
-                      validate14.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                      return false;
-                    }
-                  }
-                }
-              }
-              var valid0 = _errs3 === errors;
-            } else {
-              var valid0 = true;
-            }
-          }
-        }
-      }
-    } else {
-      validate14.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate14.errors = vErrors;
-  return errors === 0;
-}
-var tolerant_ping = validate15;
-function validate15(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate15.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        if (data.type !== void 0) {
-          const _errs1 = errors;
-          if ("ping" !== data.type) {
-            validate15.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ping" } }];
-            return false;
-          }
-          var valid0 = _errs1 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.timestamp !== void 0) {
-            let data1 = data.timestamp;
-            const _errs2 = errors;
-            const _errs3 = errors;
-            if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-              validate15.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/type", keyword: "type", params: { type: "integer" } }];
-              return false;
-            }
-            if (errors === _errs3) {
-              if (typeof data1 == "number" && isFinite(data1)) {
-                if (data1 > 864e13 || isNaN(data1)) {
-                  validate15.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } }];
-                  return false;
-                } else {
-                  if (data1 < 0 || isNaN(data1)) {
-                    validate15.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                    return false;
-                  }
-                }
-              }
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-        }
-      }
-    } else {
-      validate15.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate15.errors = vErrors;
-  return errors === 0;
-}
-var strict_pong = validate16;
-function validate16(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate16.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === "type" || key0 === "timestamp")) {
-            validate16.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.type !== void 0) {
-            const _errs2 = errors;
-            if ("pong" !== data.type) {
-              validate16.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "pong" } }];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.timestamp !== void 0) {
-              let data1 = data.timestamp;
-              const _errs3 = errors;
-              const _errs4 = errors;
-              if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-                validate16.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/type", keyword: "type", params: { type: "integer" } }];
-                return false;
-              }
-              if (errors === _errs4) {
-                if (typeof data1 == "number" && isFinite(data1)) {
-                  if (data1 > 864e13 || isNaN(data1)) {
-                    validate16.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } }];
-                    return false;
-                  } else {
-                    if (data1 < 0 || isNaN(data1)) {
-                      validate16.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                      return false;
-                    }
-                  }
-                }
-              }
-              var valid0 = _errs3 === errors;
-            } else {
-              var valid0 = true;
-            }
-          }
-        }
-      }
-    } else {
-      validate16.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate16.errors = vErrors;
-  return errors === 0;
-}
-var tolerant_pong = validate17;
-function validate17(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate17.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate13.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("pong" !== data.type) {
-            validate17.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "pong" } }];
+            validate13.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "pong" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -535,17 +306,17 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs2 = errors;
             const _errs3 = errors;
             if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-              validate17.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/type", keyword: "type", params: { type: "integer" } }];
+              validate13.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/type", keyword: "type", params: { type: "integer" } }];
               return false;
             }
             if (errors === _errs3) {
               if (typeof data1 == "number" && isFinite(data1)) {
                 if (data1 > 864e13 || isNaN(data1)) {
-                  validate17.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } }];
+                  validate13.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } }];
                   return false;
                 } else {
                   if (data1 < 0 || isNaN(data1)) {
-                    validate17.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                    validate13.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                     return false;
                   }
                 }
@@ -555,358 +326,39 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
           } else {
             var valid0 = true;
           }
+          if (valid0) {
+            if (obj0.enforced) {
+              for (const key0 in data) {
+                if (!(key0 === "type" || key0 === "timestamp")) {
+                  validate13.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                  return false;
+                  break;
+                }
+              }
+            }
+          }
         }
       }
     } else {
-      validate17.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate13.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate17.errors = vErrors;
+  validate13.errors = vErrors;
   return errors === 0;
 }
-var strict_trades = validate18;
-var schema28 = { "type": "object", "required": ["id", "bot_id", "platform", "symbol", "side", "quantity", "price", "total", "fee", "status", "pnl", "timestamp"], "additionalProperties": false, "properties": { "id": { "$ref": "definitions.json#/definitions/Identifier" }, "bot_id": { "$ref": "definitions.json#/definitions/Identifier" }, "platform": { "$ref": "definitions.json#/definitions/Platform" }, "symbol": { "$ref": "definitions.json#/definitions/TradingPair" }, "side": { "$ref": "definitions.json#/definitions/Side" }, "quantity": { "type": "number", "exclusiveMinimum": 0 }, "price": { "type": "number", "minimum": 0 }, "total": { "type": "number", "minimum": 0 }, "fee": { "type": "number" }, "status": { "type": "string", "enum": ["pending", "filled", "cancelled", "failed"] }, "pnl": { "type": ["number", "null"] }, "timestamp": { "$ref": "definitions.json#/definitions/Timestamp" } } };
-var schema31 = { "type": "string", "enum": ["luno", "binance", "kucoin", "kraken", "valr"] };
-var schema33 = { "type": "string", "enum": ["buy", "sell"] };
-var func2 = Object.prototype.hasOwnProperty;
-function validate19(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_trades = validate14;
+var schema20 = { "properties": { "status": { "enum": ["pending", "filled", "cancelled", "failed"] }, "pnl": { "type": ["number", "null"] } } };
+var schema23 = { "enum": ["luno", "binance", "kucoin", "kraken", "valr"] };
+var schema25 = { "enum": ["buy", "sell"] };
+function validate15(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.id === void 0 && (missing0 = "id") || data.bot_id === void 0 && (missing0 = "bot_id") || data.platform === void 0 && (missing0 = "platform") || data.symbol === void 0 && (missing0 = "symbol") || data.side === void 0 && (missing0 = "side") || data.quantity === void 0 && (missing0 = "quantity") || data.price === void 0 && (missing0 = "price") || data.total === void 0 && (missing0 = "total") || data.fee === void 0 && (missing0 = "fee") || data.status === void 0 && (missing0 = "status") || data.pnl === void 0 && (missing0 = "pnl") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate19.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!func2.call(schema28.properties, key0)) {
-            validate19.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.id !== void 0) {
-            let data0 = data.id;
-            const _errs2 = errors;
-            const _errs3 = errors;
-            if (errors === _errs3) {
-              if (typeof data0 === "string") {
-                if (data0.length < 1) {
-                  validate19.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
-                  return false;
-                }
-              } else {
-                validate19.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
-                return false;
-              }
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.bot_id !== void 0) {
-              let data1 = data.bot_id;
-              const _errs5 = errors;
-              const _errs6 = errors;
-              if (errors === _errs6) {
-                if (typeof data1 === "string") {
-                  if (data1.length < 1) {
-                    validate19.errors = [{ instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
-                    return false;
-                  }
-                } else {
-                  validate19.errors = [{ instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.platform !== void 0) {
-                let data2 = data.platform;
-                const _errs8 = errors;
-                if (typeof data2 !== "string") {
-                  validate19.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-                if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr")) {
-                  validate19.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema31.enum } }];
-                  return false;
-                }
-                var valid0 = _errs8 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.symbol !== void 0) {
-                  let data3 = data.symbol;
-                  const _errs11 = errors;
-                  const _errs12 = errors;
-                  if (errors === _errs12) {
-                    if (typeof data3 === "string") {
-                      if (data3.length < 1) {
-                        validate19.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/minLength", keyword: "minLength", params: { limit: 1 } }];
-                        return false;
-                      }
-                    } else {
-                      validate19.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/type", keyword: "type", params: { type: "string" } }];
-                      return false;
-                    }
-                  }
-                  var valid0 = _errs11 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.side !== void 0) {
-                    let data4 = data.side;
-                    const _errs14 = errors;
-                    if (typeof data4 !== "string") {
-                      validate19.errors = [{ instancePath: instancePath + "/side", schemaPath: "definitions.json#/definitions/Side/type", keyword: "type", params: { type: "string" } }];
-                      return false;
-                    }
-                    if (!(data4 === "buy" || data4 === "sell")) {
-                      validate19.errors = [{ instancePath: instancePath + "/side", schemaPath: "definitions.json#/definitions/Side/enum", keyword: "enum", params: { allowedValues: schema33.enum } }];
-                      return false;
-                    }
-                    var valid0 = _errs14 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                  if (valid0) {
-                    if (data.quantity !== void 0) {
-                      let data5 = data.quantity;
-                      const _errs17 = errors;
-                      if (errors === _errs17) {
-                        if (typeof data5 == "number" && isFinite(data5)) {
-                          if (data5 <= 0 || isNaN(data5)) {
-                            validate19.errors = [{ instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 } }];
-                            return false;
-                          }
-                        } else {
-                          validate19.errors = [{ instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/type", keyword: "type", params: { type: "number" } }];
-                          return false;
-                        }
-                      }
-                      var valid0 = _errs17 === errors;
-                    } else {
-                      var valid0 = true;
-                    }
-                    if (valid0) {
-                      if (data.price !== void 0) {
-                        let data6 = data.price;
-                        const _errs19 = errors;
-                        if (errors === _errs19) {
-                          if (typeof data6 == "number" && isFinite(data6)) {
-                            if (data6 < 0 || isNaN(data6)) {
-                              validate19.errors = [{ instancePath: instancePath + "/price", schemaPath: "#/properties/price/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                              return false;
-                            }
-                          } else {
-                            validate19.errors = [{ instancePath: instancePath + "/price", schemaPath: "#/properties/price/type", keyword: "type", params: { type: "number" } }];
-                            return false;
-                          }
-                        }
-                        var valid0 = _errs19 === errors;
-                      } else {
-                        var valid0 = true;
-                      }
-                      if (valid0) {
-                        if (data.total !== void 0) {
-                          let data7 = data.total;
-                          const _errs21 = errors;
-                          if (errors === _errs21) {
-                            if (typeof data7 == "number" && isFinite(data7)) {
-                              if (data7 < 0 || isNaN(data7)) {
-                                validate19.errors = [{ instancePath: instancePath + "/total", schemaPath: "#/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                return false;
-                              }
-                            } else {
-                              validate19.errors = [{ instancePath: instancePath + "/total", schemaPath: "#/properties/total/type", keyword: "type", params: { type: "number" } }];
-                              return false;
-                            }
-                          }
-                          var valid0 = _errs21 === errors;
-                        } else {
-                          var valid0 = true;
-                        }
-                        if (valid0) {
-                          if (data.fee !== void 0) {
-                            let data8 = data.fee;
-                            const _errs23 = errors;
-                            if (!(typeof data8 == "number" && isFinite(data8))) {
-                              validate19.errors = [{ instancePath: instancePath + "/fee", schemaPath: "#/properties/fee/type", keyword: "type", params: { type: "number" } }];
-                              return false;
-                            }
-                            var valid0 = _errs23 === errors;
-                          } else {
-                            var valid0 = true;
-                          }
-                          if (valid0) {
-                            if (data.status !== void 0) {
-                              let data9 = data.status;
-                              const _errs25 = errors;
-                              if (typeof data9 !== "string") {
-                                validate19.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
-                                return false;
-                              }
-                              if (!(data9 === "pending" || data9 === "filled" || data9 === "cancelled" || data9 === "failed")) {
-                                validate19.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema28.properties.status.enum } }];
-                                return false;
-                              }
-                              var valid0 = _errs25 === errors;
-                            } else {
-                              var valid0 = true;
-                            }
-                            if (valid0) {
-                              if (data.pnl !== void 0) {
-                                let data10 = data.pnl;
-                                const _errs27 = errors;
-                                if (!(typeof data10 == "number" && isFinite(data10)) && data10 !== null) {
-                                  validate19.errors = [{ instancePath: instancePath + "/pnl", schemaPath: "#/properties/pnl/type", keyword: "type", params: { type: schema28.properties.pnl.type } }];
-                                  return false;
-                                }
-                                var valid0 = _errs27 === errors;
-                              } else {
-                                var valid0 = true;
-                              }
-                              if (valid0) {
-                                if (data.timestamp !== void 0) {
-                                  let data11 = data.timestamp;
-                                  const _errs29 = errors;
-                                  const _errs30 = errors;
-                                  if (errors === _errs30) {
-                                    if (errors === _errs30) {
-                                      if (typeof data11 === "string") {
-                                        if (!formats0(data11)) {
-                                          validate19.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
-                                          return false;
-                                        }
-                                      } else {
-                                        validate19.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
-                                        return false;
-                                      }
-                                    }
-                                  }
-                                  var valid0 = _errs29 === errors;
-                                } else {
-                                  var valid0 = true;
-                                }
-                              }
-                            }
-                          }
-                        }
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate19.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate19.errors = vErrors;
-  return errors === 0;
-}
-function validate18(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate18.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
-            validate18.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.type !== void 0) {
-            const _errs2 = errors;
-            if ("trades" !== data.type) {
-              validate18.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "trades" } }];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.data !== void 0) {
-              const _errs3 = errors;
-              if (!validate19(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-                vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
-                errors = vErrors.length;
-              }
-              var valid0 = _errs3 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.ts !== void 0) {
-                let data2 = data.ts;
-                const _errs4 = errors;
-                const _errs5 = errors;
-                if (errors === _errs5) {
-                  if (errors === _errs5) {
-                    if (typeof data2 === "string") {
-                      if (!formats0(data2)) {
-                        validate18.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
-                        return false;
-                      }
-                    } else {
-                      validate18.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
-                      return false;
-                    }
-                  }
-                }
-                var valid0 = _errs4 === errors;
-              } else {
-                var valid0 = true;
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate18.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate18.errors = vErrors;
-  return errors === 0;
-}
-var tolerant_trades = validate21;
-var schema37 = { "type": "object", "required": ["id", "bot_id", "platform", "symbol", "side", "quantity", "price", "total", "fee", "status", "pnl", "timestamp"], "properties": { "id": { "$ref": "definitions.json#/definitions/Identifier" }, "bot_id": { "$ref": "definitions.json#/definitions/Identifier" }, "platform": { "$ref": "definitions.json#/definitions/Platform" }, "symbol": { "$ref": "definitions.json#/definitions/TradingPair" }, "side": { "$ref": "definitions.json#/definitions/Side" }, "quantity": { "type": "number", "exclusiveMinimum": 0 }, "price": { "type": "number", "minimum": 0 }, "total": { "type": "number", "minimum": 0 }, "fee": { "type": "number" }, "status": { "type": "string", "enum": ["pending", "filled", "cancelled", "failed"] }, "pnl": { "type": ["number", "null"] }, "timestamp": { "$ref": "definitions.json#/definitions/Timestamp" } } };
-var schema40 = { "type": "string", "enum": ["luno", "binance", "kucoin", "kraken", "valr"] };
-var schema42 = { "type": "string", "enum": ["buy", "sell"] };
-function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.id === void 0 && (missing0 = "id") || data.bot_id === void 0 && (missing0 = "bot_id") || data.platform === void 0 && (missing0 = "platform") || data.symbol === void 0 && (missing0 = "symbol") || data.side === void 0 && (missing0 = "side") || data.quantity === void 0 && (missing0 = "quantity") || data.price === void 0 && (missing0 = "price") || data.total === void 0 && (missing0 = "total") || data.fee === void 0 && (missing0 = "fee") || data.status === void 0 && (missing0 = "status") || data.pnl === void 0 && (missing0 = "pnl") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate22.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate15.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.id !== void 0) {
@@ -916,11 +368,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs2) {
             if (typeof data0 === "string") {
               if (data0.length < 1) {
-                validate22.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
+                validate15.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
                 return false;
               }
             } else {
-              validate22.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
+              validate15.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
           }
@@ -936,11 +388,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs5) {
               if (typeof data1 === "string") {
                 if (data1.length < 1) {
-                  validate22.errors = [{ instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
+                  validate15.errors = [{ instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate22.errors = [{ instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
+                validate15.errors = [{ instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -953,11 +405,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               let data2 = data.platform;
               const _errs7 = errors;
               if (typeof data2 !== "string") {
-                validate22.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } }];
+                validate15.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr")) {
-                validate22.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema40.enum } }];
+                validate15.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema23.enum } }];
                 return false;
               }
               var valid0 = _errs7 === errors;
@@ -972,11 +424,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs11) {
                   if (typeof data3 === "string") {
                     if (data3.length < 1) {
-                      validate22.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/minLength", keyword: "minLength", params: { limit: 1 } }];
+                      validate15.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/minLength", keyword: "minLength", params: { limit: 1 } }];
                       return false;
                     }
                   } else {
-                    validate22.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/type", keyword: "type", params: { type: "string" } }];
+                    validate15.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -989,11 +441,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
                   let data4 = data.side;
                   const _errs13 = errors;
                   if (typeof data4 !== "string") {
-                    validate22.errors = [{ instancePath: instancePath + "/side", schemaPath: "definitions.json#/definitions/Side/type", keyword: "type", params: { type: "string" } }];
+                    validate15.errors = [{ instancePath: instancePath + "/side", schemaPath: "definitions.json#/definitions/Side/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                   if (!(data4 === "buy" || data4 === "sell")) {
-                    validate22.errors = [{ instancePath: instancePath + "/side", schemaPath: "definitions.json#/definitions/Side/enum", keyword: "enum", params: { allowedValues: schema42.enum } }];
+                    validate15.errors = [{ instancePath: instancePath + "/side", schemaPath: "definitions.json#/definitions/Side/enum", keyword: "enum", params: { allowedValues: schema25.enum } }];
                     return false;
                   }
                   var valid0 = _errs13 === errors;
@@ -1007,11 +459,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
                     if (errors === _errs16) {
                       if (typeof data5 == "number" && isFinite(data5)) {
                         if (data5 <= 0 || isNaN(data5)) {
-                          validate22.errors = [{ instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 } }];
+                          validate15.errors = [{ instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 } }];
                           return false;
                         }
                       } else {
-                        validate22.errors = [{ instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/type", keyword: "type", params: { type: "number" } }];
+                        validate15.errors = [{ instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/type", keyword: "type", params: { type: "number" } }];
                         return false;
                       }
                     }
@@ -1026,11 +478,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
                       if (errors === _errs18) {
                         if (typeof data6 == "number" && isFinite(data6)) {
                           if (data6 < 0 || isNaN(data6)) {
-                            validate22.errors = [{ instancePath: instancePath + "/price", schemaPath: "#/properties/price/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                            validate15.errors = [{ instancePath: instancePath + "/price", schemaPath: "#/properties/price/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                             return false;
                           }
                         } else {
-                          validate22.errors = [{ instancePath: instancePath + "/price", schemaPath: "#/properties/price/type", keyword: "type", params: { type: "number" } }];
+                          validate15.errors = [{ instancePath: instancePath + "/price", schemaPath: "#/properties/price/type", keyword: "type", params: { type: "number" } }];
                           return false;
                         }
                       }
@@ -1045,11 +497,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
                         if (errors === _errs20) {
                           if (typeof data7 == "number" && isFinite(data7)) {
                             if (data7 < 0 || isNaN(data7)) {
-                              validate22.errors = [{ instancePath: instancePath + "/total", schemaPath: "#/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                              validate15.errors = [{ instancePath: instancePath + "/total", schemaPath: "#/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                               return false;
                             }
                           } else {
-                            validate22.errors = [{ instancePath: instancePath + "/total", schemaPath: "#/properties/total/type", keyword: "type", params: { type: "number" } }];
+                            validate15.errors = [{ instancePath: instancePath + "/total", schemaPath: "#/properties/total/type", keyword: "type", params: { type: "number" } }];
                             return false;
                           }
                         }
@@ -1062,7 +514,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
                           let data8 = data.fee;
                           const _errs22 = errors;
                           if (!(typeof data8 == "number" && isFinite(data8))) {
-                            validate22.errors = [{ instancePath: instancePath + "/fee", schemaPath: "#/properties/fee/type", keyword: "type", params: { type: "number" } }];
+                            validate15.errors = [{ instancePath: instancePath + "/fee", schemaPath: "#/properties/fee/type", keyword: "type", params: { type: "number" } }];
                             return false;
                           }
                           var valid0 = _errs22 === errors;
@@ -1074,11 +526,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
                             let data9 = data.status;
                             const _errs24 = errors;
                             if (typeof data9 !== "string") {
-                              validate22.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
+                              validate15.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
                               return false;
                             }
                             if (!(data9 === "pending" || data9 === "filled" || data9 === "cancelled" || data9 === "failed")) {
-                              validate22.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema37.properties.status.enum } }];
+                              validate15.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema20.properties.status.enum } }];
                               return false;
                             }
                             var valid0 = _errs24 === errors;
@@ -1090,7 +542,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
                               let data10 = data.pnl;
                               const _errs26 = errors;
                               if (!(typeof data10 == "number" && isFinite(data10)) && data10 !== null) {
-                                validate22.errors = [{ instancePath: instancePath + "/pnl", schemaPath: "#/properties/pnl/type", keyword: "type", params: { type: schema37.properties.pnl.type } }];
+                                validate15.errors = [{ instancePath: instancePath + "/pnl", schemaPath: "#/properties/pnl/type", keyword: "type", params: { type: schema20.properties.pnl.type } }];
                                 return false;
                               }
                               var valid0 = _errs26 === errors;
@@ -1106,11 +558,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
                                   if (errors === _errs29) {
                                     if (typeof data11 === "string") {
                                       if (!formats0(data11)) {
-                                        validate22.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                                        validate15.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                                         return false;
                                       }
                                     } else {
-                                      validate22.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                                      validate15.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                                       return false;
                                     }
                                   }
@@ -1118,6 +570,17 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
                                 var valid0 = _errs28 === errors;
                               } else {
                                 var valid0 = true;
+                              }
+                              if (valid0) {
+                                if (obj0.enforced) {
+                                  for (const key0 in data) {
+                                    if (!(key0 === "id" || key0 === "bot_id" || key0 === "platform" || key0 === "symbol" || key0 === "side" || key0 === "quantity" || key0 === "price" || key0 === "total" || key0 === "fee" || key0 === "status" || key0 === "pnl" || key0 === "timestamp")) {
+                                      validate15.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                                      return false;
+                                      break;
+                                    }
+                                  }
+                                }
                               }
                             }
                           }
@@ -1132,14 +595,14 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate22.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate15.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate22.errors = vErrors;
+  validate15.errors = vErrors;
   return errors === 0;
 }
-function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate14(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -1147,13 +610,13 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate21.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate14.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("trades" !== data.type) {
-            validate21.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "trades" } }];
+            validate14.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "trades" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -1163,8 +626,8 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate22(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+            if (!validate15(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+              vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
@@ -1180,11 +643,11 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs4) {
                   if (typeof data2 === "string") {
                     if (!formats0(data2)) {
-                      validate21.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                      validate14.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                       return false;
                     }
                   } else {
-                    validate21.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                    validate14.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -1193,360 +656,39 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
             } else {
               var valid0 = true;
             }
+            if (valid0) {
+              if (obj0.enforced) {
+                for (const key0 in data) {
+                  if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
+                    validate14.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                    return false;
+                    break;
+                  }
+                }
+              }
+            }
           }
         }
       }
     } else {
-      validate21.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate14.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate21.errors = vErrors;
+  validate14.errors = vErrors;
   return errors === 0;
 }
-var strict_bots = validate24;
-var schema46 = { "type": "object", "required": ["id", "name", "platform", "symbol", "status", "trading_mode", "risk_mode", "capital", "pnl", "trades_count", "win_rate", "last_trade"], "additionalProperties": false, "properties": { "id": { "$ref": "definitions.json#/definitions/Identifier" }, "name": { "type": "string" }, "platform": { "$ref": "definitions.json#/definitions/Platform" }, "symbol": { "$ref": "definitions.json#/definitions/TradingPair" }, "status": { "type": "string", "enum": ["running", "stopped", "paused", "error"] }, "trading_mode": { "type": "string", "enum": ["paper", "live"] }, "risk_mode": { "type": "string", "enum": ["conservative", "moderate", "aggressive"] }, "capital": { "type": "number", "minimum": 0 }, "pnl": { "type": "number" }, "trades_count": { "$ref": "definitions.json#/definitions/Count" }, "win_rate": { "$ref": "definitions.json#/definitions/Fraction" }, "last_trade": { "$ref": "definitions.json#/definitions/NullableTimestamp" } } };
-var schema52 = { "type": ["string", "null"], "format": "date-time" };
-function validate25(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_bots = validate17;
+var schema29 = { "properties": { "status": { "enum": ["running", "stopped", "paused", "error"] }, "trading_mode": { "enum": ["paper", "live"] }, "risk_mode": { "enum": ["conservative", "moderate", "aggressive"] } } };
+var schema35 = { "type": ["string", "null"] };
+function validate18(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.id === void 0 && (missing0 = "id") || data.name === void 0 && (missing0 = "name") || data.platform === void 0 && (missing0 = "platform") || data.symbol === void 0 && (missing0 = "symbol") || data.status === void 0 && (missing0 = "status") || data.trading_mode === void 0 && (missing0 = "trading_mode") || data.risk_mode === void 0 && (missing0 = "risk_mode") || data.capital === void 0 && (missing0 = "capital") || data.pnl === void 0 && (missing0 = "pnl") || data.trades_count === void 0 && (missing0 = "trades_count") || data.win_rate === void 0 && (missing0 = "win_rate") || data.last_trade === void 0 && (missing0 = "last_trade")) {
-        validate25.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!func2.call(schema46.properties, key0)) {
-            validate25.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.id !== void 0) {
-            let data0 = data.id;
-            const _errs2 = errors;
-            const _errs3 = errors;
-            if (errors === _errs3) {
-              if (typeof data0 === "string") {
-                if (data0.length < 1) {
-                  validate25.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
-                  return false;
-                }
-              } else {
-                validate25.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
-                return false;
-              }
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.name !== void 0) {
-              const _errs5 = errors;
-              if (typeof data.name !== "string") {
-                validate25.errors = [{ instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" } }];
-                return false;
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.platform !== void 0) {
-                let data2 = data.platform;
-                const _errs7 = errors;
-                if (typeof data2 !== "string") {
-                  validate25.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-                if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr")) {
-                  validate25.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema31.enum } }];
-                  return false;
-                }
-                var valid0 = _errs7 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.symbol !== void 0) {
-                  let data3 = data.symbol;
-                  const _errs10 = errors;
-                  const _errs11 = errors;
-                  if (errors === _errs11) {
-                    if (typeof data3 === "string") {
-                      if (data3.length < 1) {
-                        validate25.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/minLength", keyword: "minLength", params: { limit: 1 } }];
-                        return false;
-                      }
-                    } else {
-                      validate25.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/type", keyword: "type", params: { type: "string" } }];
-                      return false;
-                    }
-                  }
-                  var valid0 = _errs10 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.status !== void 0) {
-                    let data4 = data.status;
-                    const _errs13 = errors;
-                    if (typeof data4 !== "string") {
-                      validate25.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
-                      return false;
-                    }
-                    if (!(data4 === "running" || data4 === "stopped" || data4 === "paused" || data4 === "error")) {
-                      validate25.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema46.properties.status.enum } }];
-                      return false;
-                    }
-                    var valid0 = _errs13 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                  if (valid0) {
-                    if (data.trading_mode !== void 0) {
-                      let data5 = data.trading_mode;
-                      const _errs15 = errors;
-                      if (typeof data5 !== "string") {
-                        validate25.errors = [{ instancePath: instancePath + "/trading_mode", schemaPath: "#/properties/trading_mode/type", keyword: "type", params: { type: "string" } }];
-                        return false;
-                      }
-                      if (!(data5 === "paper" || data5 === "live")) {
-                        validate25.errors = [{ instancePath: instancePath + "/trading_mode", schemaPath: "#/properties/trading_mode/enum", keyword: "enum", params: { allowedValues: schema46.properties.trading_mode.enum } }];
-                        return false;
-                      }
-                      var valid0 = _errs15 === errors;
-                    } else {
-                      var valid0 = true;
-                    }
-                    if (valid0) {
-                      if (data.risk_mode !== void 0) {
-                        let data6 = data.risk_mode;
-                        const _errs17 = errors;
-                        if (typeof data6 !== "string") {
-                          validate25.errors = [{ instancePath: instancePath + "/risk_mode", schemaPath: "#/properties/risk_mode/type", keyword: "type", params: { type: "string" } }];
-                          return false;
-                        }
-                        if (!(data6 === "conservative" || data6 === "moderate" || data6 === "aggressive")) {
-                          validate25.errors = [{ instancePath: instancePath + "/risk_mode", schemaPath: "#/properties/risk_mode/enum", keyword: "enum", params: { allowedValues: schema46.properties.risk_mode.enum } }];
-                          return false;
-                        }
-                        var valid0 = _errs17 === errors;
-                      } else {
-                        var valid0 = true;
-                      }
-                      if (valid0) {
-                        if (data.capital !== void 0) {
-                          let data7 = data.capital;
-                          const _errs19 = errors;
-                          if (errors === _errs19) {
-                            if (typeof data7 == "number" && isFinite(data7)) {
-                              if (data7 < 0 || isNaN(data7)) {
-                                validate25.errors = [{ instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                return false;
-                              }
-                            } else {
-                              validate25.errors = [{ instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/type", keyword: "type", params: { type: "number" } }];
-                              return false;
-                            }
-                          }
-                          var valid0 = _errs19 === errors;
-                        } else {
-                          var valid0 = true;
-                        }
-                        if (valid0) {
-                          if (data.pnl !== void 0) {
-                            let data8 = data.pnl;
-                            const _errs21 = errors;
-                            if (!(typeof data8 == "number" && isFinite(data8))) {
-                              validate25.errors = [{ instancePath: instancePath + "/pnl", schemaPath: "#/properties/pnl/type", keyword: "type", params: { type: "number" } }];
-                              return false;
-                            }
-                            var valid0 = _errs21 === errors;
-                          } else {
-                            var valid0 = true;
-                          }
-                          if (valid0) {
-                            if (data.trades_count !== void 0) {
-                              let data9 = data.trades_count;
-                              const _errs23 = errors;
-                              const _errs24 = errors;
-                              if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
-                                validate25.errors = [{ instancePath: instancePath + "/trades_count", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
-                                return false;
-                              }
-                              if (errors === _errs24) {
-                                if (typeof data9 == "number" && isFinite(data9)) {
-                                  if (data9 < 0 || isNaN(data9)) {
-                                    validate25.errors = [{ instancePath: instancePath + "/trades_count", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                    return false;
-                                  }
-                                }
-                              }
-                              var valid0 = _errs23 === errors;
-                            } else {
-                              var valid0 = true;
-                            }
-                            if (valid0) {
-                              if (data.win_rate !== void 0) {
-                                let data10 = data.win_rate;
-                                const _errs26 = errors;
-                                const _errs27 = errors;
-                                if (errors === _errs27) {
-                                  if (typeof data10 == "number" && isFinite(data10)) {
-                                    if (data10 > 1 || isNaN(data10)) {
-                                      validate25.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                                      return false;
-                                    } else {
-                                      if (data10 < 0 || isNaN(data10)) {
-                                        validate25.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                        return false;
-                                      }
-                                    }
-                                  } else {
-                                    validate25.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
-                                    return false;
-                                  }
-                                }
-                                var valid0 = _errs26 === errors;
-                              } else {
-                                var valid0 = true;
-                              }
-                              if (valid0) {
-                                if (data.last_trade !== void 0) {
-                                  let data11 = data.last_trade;
-                                  const _errs29 = errors;
-                                  const _errs30 = errors;
-                                  if (typeof data11 !== "string" && data11 !== null) {
-                                    validate25.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema52.type } }];
-                                    return false;
-                                  }
-                                  if (errors === _errs30) {
-                                    if (errors === _errs30) {
-                                      if (typeof data11 === "string") {
-                                        if (!formats0(data11)) {
-                                          validate25.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/format", keyword: "format", params: { format: "date-time" } }];
-                                          return false;
-                                        }
-                                      }
-                                    }
-                                  }
-                                  var valid0 = _errs29 === errors;
-                                } else {
-                                  var valid0 = true;
-                                }
-                              }
-                            }
-                          }
-                        }
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate25.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate25.errors = vErrors;
-  return errors === 0;
-}
-function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate24.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
-            validate24.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.type !== void 0) {
-            const _errs2 = errors;
-            if ("bots" !== data.type) {
-              validate24.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "bots" } }];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.data !== void 0) {
-              const _errs3 = errors;
-              if (!validate25(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-                vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
-                errors = vErrors.length;
-              }
-              var valid0 = _errs3 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.ts !== void 0) {
-                let data2 = data.ts;
-                const _errs4 = errors;
-                const _errs5 = errors;
-                if (errors === _errs5) {
-                  if (errors === _errs5) {
-                    if (typeof data2 === "string") {
-                      if (!formats0(data2)) {
-                        validate24.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
-                        return false;
-                      }
-                    } else {
-                      validate24.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
-                      return false;
-                    }
-                  }
-                }
-                var valid0 = _errs4 === errors;
-              } else {
-                var valid0 = true;
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate24.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate24.errors = vErrors;
-  return errors === 0;
-}
-var tolerant_bots = validate27;
-var schema55 = { "type": "object", "required": ["id", "name", "platform", "symbol", "status", "trading_mode", "risk_mode", "capital", "pnl", "trades_count", "win_rate", "last_trade"], "properties": { "id": { "$ref": "definitions.json#/definitions/Identifier" }, "name": { "type": "string" }, "platform": { "$ref": "definitions.json#/definitions/Platform" }, "symbol": { "$ref": "definitions.json#/definitions/TradingPair" }, "status": { "type": "string", "enum": ["running", "stopped", "paused", "error"] }, "trading_mode": { "type": "string", "enum": ["paper", "live"] }, "risk_mode": { "type": "string", "enum": ["conservative", "moderate", "aggressive"] }, "capital": { "type": "number", "minimum": 0 }, "pnl": { "type": "number" }, "trades_count": { "$ref": "definitions.json#/definitions/Count" }, "win_rate": { "$ref": "definitions.json#/definitions/Fraction" }, "last_trade": { "$ref": "definitions.json#/definitions/NullableTimestamp" } } };
-var schema61 = { "type": ["string", "null"], "format": "date-time" };
-function validate28(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.id === void 0 && (missing0 = "id") || data.name === void 0 && (missing0 = "name") || data.platform === void 0 && (missing0 = "platform") || data.symbol === void 0 && (missing0 = "symbol") || data.status === void 0 && (missing0 = "status") || data.trading_mode === void 0 && (missing0 = "trading_mode") || data.risk_mode === void 0 && (missing0 = "risk_mode") || data.capital === void 0 && (missing0 = "capital") || data.pnl === void 0 && (missing0 = "pnl") || data.trades_count === void 0 && (missing0 = "trades_count") || data.win_rate === void 0 && (missing0 = "win_rate") || data.last_trade === void 0 && (missing0 = "last_trade")) {
-        validate28.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate18.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.id !== void 0) {
@@ -1556,11 +698,11 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs2) {
             if (typeof data0 === "string") {
               if (data0.length < 1) {
-                validate28.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
+                validate18.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
                 return false;
               }
             } else {
-              validate28.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
+              validate18.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
           }
@@ -1572,7 +714,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.name !== void 0) {
             const _errs4 = errors;
             if (typeof data.name !== "string") {
-              validate28.errors = [{ instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" } }];
+              validate18.errors = [{ instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             var valid0 = _errs4 === errors;
@@ -1584,11 +726,11 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
               let data2 = data.platform;
               const _errs6 = errors;
               if (typeof data2 !== "string") {
-                validate28.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } }];
+                validate18.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr")) {
-                validate28.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema40.enum } }];
+                validate18.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema23.enum } }];
                 return false;
               }
               var valid0 = _errs6 === errors;
@@ -1603,11 +745,11 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs10) {
                   if (typeof data3 === "string") {
                     if (data3.length < 1) {
-                      validate28.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/minLength", keyword: "minLength", params: { limit: 1 } }];
+                      validate18.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/minLength", keyword: "minLength", params: { limit: 1 } }];
                       return false;
                     }
                   } else {
-                    validate28.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/type", keyword: "type", params: { type: "string" } }];
+                    validate18.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -1620,11 +762,11 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
                   let data4 = data.status;
                   const _errs12 = errors;
                   if (typeof data4 !== "string") {
-                    validate28.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
+                    validate18.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                   if (!(data4 === "running" || data4 === "stopped" || data4 === "paused" || data4 === "error")) {
-                    validate28.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema55.properties.status.enum } }];
+                    validate18.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema29.properties.status.enum } }];
                     return false;
                   }
                   var valid0 = _errs12 === errors;
@@ -1636,11 +778,11 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
                     let data5 = data.trading_mode;
                     const _errs14 = errors;
                     if (typeof data5 !== "string") {
-                      validate28.errors = [{ instancePath: instancePath + "/trading_mode", schemaPath: "#/properties/trading_mode/type", keyword: "type", params: { type: "string" } }];
+                      validate18.errors = [{ instancePath: instancePath + "/trading_mode", schemaPath: "#/properties/trading_mode/type", keyword: "type", params: { type: "string" } }];
                       return false;
                     }
                     if (!(data5 === "paper" || data5 === "live")) {
-                      validate28.errors = [{ instancePath: instancePath + "/trading_mode", schemaPath: "#/properties/trading_mode/enum", keyword: "enum", params: { allowedValues: schema55.properties.trading_mode.enum } }];
+                      validate18.errors = [{ instancePath: instancePath + "/trading_mode", schemaPath: "#/properties/trading_mode/enum", keyword: "enum", params: { allowedValues: schema29.properties.trading_mode.enum } }];
                       return false;
                     }
                     var valid0 = _errs14 === errors;
@@ -1652,11 +794,11 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
                       let data6 = data.risk_mode;
                       const _errs16 = errors;
                       if (typeof data6 !== "string") {
-                        validate28.errors = [{ instancePath: instancePath + "/risk_mode", schemaPath: "#/properties/risk_mode/type", keyword: "type", params: { type: "string" } }];
+                        validate18.errors = [{ instancePath: instancePath + "/risk_mode", schemaPath: "#/properties/risk_mode/type", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
                       if (!(data6 === "conservative" || data6 === "moderate" || data6 === "aggressive")) {
-                        validate28.errors = [{ instancePath: instancePath + "/risk_mode", schemaPath: "#/properties/risk_mode/enum", keyword: "enum", params: { allowedValues: schema55.properties.risk_mode.enum } }];
+                        validate18.errors = [{ instancePath: instancePath + "/risk_mode", schemaPath: "#/properties/risk_mode/enum", keyword: "enum", params: { allowedValues: schema29.properties.risk_mode.enum } }];
                         return false;
                       }
                       var valid0 = _errs16 === errors;
@@ -1670,11 +812,11 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
                         if (errors === _errs18) {
                           if (typeof data7 == "number" && isFinite(data7)) {
                             if (data7 < 0 || isNaN(data7)) {
-                              validate28.errors = [{ instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                              validate18.errors = [{ instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                               return false;
                             }
                           } else {
-                            validate28.errors = [{ instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/type", keyword: "type", params: { type: "number" } }];
+                            validate18.errors = [{ instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/type", keyword: "type", params: { type: "number" } }];
                             return false;
                           }
                         }
@@ -1687,7 +829,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
                           let data8 = data.pnl;
                           const _errs20 = errors;
                           if (!(typeof data8 == "number" && isFinite(data8))) {
-                            validate28.errors = [{ instancePath: instancePath + "/pnl", schemaPath: "#/properties/pnl/type", keyword: "type", params: { type: "number" } }];
+                            validate18.errors = [{ instancePath: instancePath + "/pnl", schemaPath: "#/properties/pnl/type", keyword: "type", params: { type: "number" } }];
                             return false;
                           }
                           var valid0 = _errs20 === errors;
@@ -1700,13 +842,13 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
                             const _errs22 = errors;
                             const _errs23 = errors;
                             if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
-                              validate28.errors = [{ instancePath: instancePath + "/trades_count", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
+                              validate18.errors = [{ instancePath: instancePath + "/trades_count", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
                               return false;
                             }
                             if (errors === _errs23) {
                               if (typeof data9 == "number" && isFinite(data9)) {
                                 if (data9 < 0 || isNaN(data9)) {
-                                  validate28.errors = [{ instancePath: instancePath + "/trades_count", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                  validate18.errors = [{ instancePath: instancePath + "/trades_count", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                   return false;
                                 }
                               }
@@ -1723,16 +865,16 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
                               if (errors === _errs26) {
                                 if (typeof data10 == "number" && isFinite(data10)) {
                                   if (data10 > 1 || isNaN(data10)) {
-                                    validate28.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                                    validate18.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                                     return false;
                                   } else {
                                     if (data10 < 0 || isNaN(data10)) {
-                                      validate28.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                      validate18.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                       return false;
                                     }
                                   }
                                 } else {
-                                  validate28.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+                                  validate18.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
                                   return false;
                                 }
                               }
@@ -1746,14 +888,14 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
                                 const _errs28 = errors;
                                 const _errs29 = errors;
                                 if (typeof data11 !== "string" && data11 !== null) {
-                                  validate28.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema61.type } }];
+                                  validate18.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema35.type } }];
                                   return false;
                                 }
                                 if (errors === _errs29) {
                                   if (errors === _errs29) {
                                     if (typeof data11 === "string") {
                                       if (!formats0(data11)) {
-                                        validate28.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/format", keyword: "format", params: { format: "date-time" } }];
+                                        validate18.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/format", keyword: "format", params: { format: "date-time" } }];
                                         return false;
                                       }
                                     }
@@ -1762,6 +904,17 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
                                 var valid0 = _errs28 === errors;
                               } else {
                                 var valid0 = true;
+                              }
+                              if (valid0) {
+                                if (obj0.enforced) {
+                                  for (const key0 in data) {
+                                    if (!(key0 === "id" || key0 === "name" || key0 === "platform" || key0 === "symbol" || key0 === "status" || key0 === "trading_mode" || key0 === "risk_mode" || key0 === "capital" || key0 === "pnl" || key0 === "trades_count" || key0 === "win_rate" || key0 === "last_trade")) {
+                                      validate18.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                                      return false;
+                                      break;
+                                    }
+                                  }
+                                }
                               }
                             }
                           }
@@ -1776,14 +929,14 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate28.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate18.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate28.errors = vErrors;
+  validate18.errors = vErrors;
   return errors === 0;
 }
-function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate17(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -1791,13 +944,13 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate27.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate17.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("bots" !== data.type) {
-            validate27.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "bots" } }];
+            validate17.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "bots" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -1807,8 +960,8 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate28(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+            if (!validate18(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+              vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
@@ -1824,11 +977,11 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs4) {
                   if (typeof data2 === "string") {
                     if (!formats0(data2)) {
-                      validate27.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                      validate17.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                       return false;
                     }
                   } else {
-                    validate27.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                    validate17.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -1837,285 +990,49 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
             } else {
               var valid0 = true;
             }
-          }
-        }
-      }
-    } else {
-      validate27.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate27.errors = vErrors;
-  return errors === 0;
-}
-var strict_balances = validate30;
-var schema64 = { "type": "object", "required": ["platform", "balances", "total_value_zar"], "additionalProperties": false, "properties": { "platform": { "type": "string", "enum": ["luno", "binance", "kucoin", "kraken", "valr", "all"] }, "balances": { "type": "object", "additionalProperties": { "$ref": "#/definitions/AssetBalance" } }, "total_value_zar": { "type": "number", "minimum": 0 } } };
-function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.platform === void 0 && (missing0 = "platform") || data.balances === void 0 && (missing0 = "balances") || data.total_value_zar === void 0 && (missing0 = "total_value_zar")) {
-        validate31.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === "platform" || key0 === "balances" || key0 === "total_value_zar")) {
-            validate31.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.platform !== void 0) {
-            let data0 = data.platform;
-            const _errs2 = errors;
-            if (typeof data0 !== "string") {
-              validate31.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if (!(data0 === "luno" || data0 === "binance" || data0 === "kucoin" || data0 === "kraken" || data0 === "valr" || data0 === "all")) {
-              validate31.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/enum", keyword: "enum", params: { allowedValues: schema64.properties.platform.enum } }];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.balances !== void 0) {
-              let data1 = data.balances;
-              const _errs4 = errors;
-              if (errors === _errs4) {
-                if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                  for (const key1 in data1) {
-                    let data2 = data1[key1];
-                    const _errs7 = errors;
-                    const _errs8 = errors;
-                    if (errors === _errs8) {
-                      if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
-                        let missing1;
-                        if (data2.free === void 0 && (missing1 = "free") || data2.locked === void 0 && (missing1 = "locked") || data2.total === void 0 && (missing1 = "total")) {
-                          validate31.errors = [{ instancePath: instancePath + "/balances/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/AssetBalance/required", keyword: "required", params: { missingProperty: missing1 } }];
-                          return false;
-                        } else {
-                          const _errs10 = errors;
-                          for (const key2 in data2) {
-                            if (!(key2 === "free" || key2 === "locked" || key2 === "total")) {
-                              validate31.errors = [{ instancePath: instancePath + "/balances/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/AssetBalance/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 } }];
-                              return false;
-                              break;
-                            }
-                          }
-                          if (_errs10 === errors) {
-                            if (data2.free !== void 0) {
-                              let data3 = data2.free;
-                              const _errs11 = errors;
-                              if (errors === _errs11) {
-                                if (typeof data3 == "number" && isFinite(data3)) {
-                                  if (data3 < 0 || isNaN(data3)) {
-                                    validate31.errors = [{ instancePath: instancePath + "/balances/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", schemaPath: "#/definitions/AssetBalance/properties/free/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                    return false;
-                                  }
-                                } else {
-                                  validate31.errors = [{ instancePath: instancePath + "/balances/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", schemaPath: "#/definitions/AssetBalance/properties/free/type", keyword: "type", params: { type: "number" } }];
-                                  return false;
-                                }
-                              }
-                              var valid3 = _errs11 === errors;
-                            } else {
-                              var valid3 = true;
-                            }
-                            if (valid3) {
-                              if (data2.locked !== void 0) {
-                                let data4 = data2.locked;
-                                const _errs13 = errors;
-                                if (errors === _errs13) {
-                                  if (typeof data4 == "number" && isFinite(data4)) {
-                                    if (data4 < 0 || isNaN(data4)) {
-                                      validate31.errors = [{ instancePath: instancePath + "/balances/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", schemaPath: "#/definitions/AssetBalance/properties/locked/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                      return false;
-                                    }
-                                  } else {
-                                    validate31.errors = [{ instancePath: instancePath + "/balances/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", schemaPath: "#/definitions/AssetBalance/properties/locked/type", keyword: "type", params: { type: "number" } }];
-                                    return false;
-                                  }
-                                }
-                                var valid3 = _errs13 === errors;
-                              } else {
-                                var valid3 = true;
-                              }
-                              if (valid3) {
-                                if (data2.total !== void 0) {
-                                  let data5 = data2.total;
-                                  const _errs15 = errors;
-                                  if (errors === _errs15) {
-                                    if (typeof data5 == "number" && isFinite(data5)) {
-                                      if (data5 < 0 || isNaN(data5)) {
-                                        validate31.errors = [{ instancePath: instancePath + "/balances/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", schemaPath: "#/definitions/AssetBalance/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                        return false;
-                                      }
-                                    } else {
-                                      validate31.errors = [{ instancePath: instancePath + "/balances/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", schemaPath: "#/definitions/AssetBalance/properties/total/type", keyword: "type", params: { type: "number" } }];
-                                      return false;
-                                    }
-                                  }
-                                  var valid3 = _errs15 === errors;
-                                } else {
-                                  var valid3 = true;
-                                }
-                              }
-                            }
-                          }
-                        }
-                      } else {
-                        validate31.errors = [{ instancePath: instancePath + "/balances/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/AssetBalance/type", keyword: "type", params: { type: "object" } }];
-                        return false;
-                      }
-                    }
-                    var valid1 = _errs7 === errors;
-                    if (!valid1) {
-                      break;
-                    }
-                  }
-                } else {
-                  validate31.errors = [{ instancePath: instancePath + "/balances", schemaPath: "#/properties/balances/type", keyword: "type", params: { type: "object" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs4 === errors;
-            } else {
-              var valid0 = true;
-            }
             if (valid0) {
-              if (data.total_value_zar !== void 0) {
-                let data6 = data.total_value_zar;
-                const _errs17 = errors;
-                if (errors === _errs17) {
-                  if (typeof data6 == "number" && isFinite(data6)) {
-                    if (data6 < 0 || isNaN(data6)) {
-                      validate31.errors = [{ instancePath: instancePath + "/total_value_zar", schemaPath: "#/properties/total_value_zar/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                      return false;
-                    }
-                  } else {
-                    validate31.errors = [{ instancePath: instancePath + "/total_value_zar", schemaPath: "#/properties/total_value_zar/type", keyword: "type", params: { type: "number" } }];
+              if (obj0.enforced) {
+                for (const key0 in data) {
+                  if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
+                    validate17.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
                     return false;
+                    break;
                   }
                 }
-                var valid0 = _errs17 === errors;
-              } else {
-                var valid0 = true;
               }
             }
           }
         }
       }
     } else {
-      validate31.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate17.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate31.errors = vErrors;
+  validate17.errors = vErrors;
   return errors === 0;
 }
-function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate30.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
-            validate30.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.type !== void 0) {
-            const _errs2 = errors;
-            if ("balances" !== data.type) {
-              validate30.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "balances" } }];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.data !== void 0) {
-              const _errs3 = errors;
-              if (!validate31(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-                vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
-                errors = vErrors.length;
-              }
-              var valid0 = _errs3 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.ts !== void 0) {
-                let data2 = data.ts;
-                const _errs4 = errors;
-                const _errs5 = errors;
-                if (errors === _errs5) {
-                  if (errors === _errs5) {
-                    if (typeof data2 === "string") {
-                      if (!formats0(data2)) {
-                        validate30.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
-                        return false;
-                      }
-                    } else {
-                      validate30.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
-                      return false;
-                    }
-                  }
-                }
-                var valid0 = _errs4 === errors;
-              } else {
-                var valid0 = true;
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate30.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate30.errors = vErrors;
-  return errors === 0;
-}
-var tolerant_balances = validate33;
-var schema68 = { "type": "object", "required": ["platform", "balances", "total_value_zar"], "properties": { "platform": { "type": "string", "enum": ["luno", "binance", "kucoin", "kraken", "valr", "all"] }, "balances": { "type": "object", "additionalProperties": { "$ref": "#/definitions/AssetBalance" } }, "total_value_zar": { "type": "number", "minimum": 0 } } };
-function validate34(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_balances = validate20;
+var schema38 = { "properties": { "platform": { "enum": ["luno", "binance", "kucoin", "kraken", "valr", "all"] } } };
+function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.platform === void 0 && (missing0 = "platform") || data.balances === void 0 && (missing0 = "balances") || data.total_value_zar === void 0 && (missing0 = "total_value_zar")) {
-        validate34.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate21.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.platform !== void 0) {
           let data0 = data.platform;
           const _errs1 = errors;
           if (typeof data0 !== "string") {
-            validate34.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "string" } }];
+            validate21.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "string" } }];
             return false;
           }
           if (!(data0 === "luno" || data0 === "binance" || data0 === "kucoin" || data0 === "kraken" || data0 === "valr" || data0 === "all")) {
-            validate34.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/enum", keyword: "enum", params: { allowedValues: schema68.properties.platform.enum } }];
+            validate21.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/enum", keyword: "enum", params: { allowedValues: schema38.properties.platform.enum } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -2136,7 +1053,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
                       let missing1;
                       if (data2.free === void 0 && (missing1 = "free") || data2.locked === void 0 && (missing1 = "locked") || data2.total === void 0 && (missing1 = "total")) {
-                        validate34.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/AssetBalance/required", keyword: "required", params: { missingProperty: missing1 } }];
+                        validate21.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/AssetBalance/required", keyword: "required", params: { missingProperty: missing1 } }];
                         return false;
                       } else {
                         if (data2.free !== void 0) {
@@ -2145,11 +1062,11 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
                           if (errors === _errs9) {
                             if (typeof data3 == "number" && isFinite(data3)) {
                               if (data3 < 0 || isNaN(data3)) {
-                                validate34.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", schemaPath: "#/definitions/AssetBalance/properties/free/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                validate21.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", schemaPath: "#/definitions/AssetBalance/properties/free/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                 return false;
                               }
                             } else {
-                              validate34.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", schemaPath: "#/definitions/AssetBalance/properties/free/type", keyword: "type", params: { type: "number" } }];
+                              validate21.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", schemaPath: "#/definitions/AssetBalance/properties/free/type", keyword: "type", params: { type: "number" } }];
                               return false;
                             }
                           }
@@ -2164,11 +1081,11 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
                             if (errors === _errs11) {
                               if (typeof data4 == "number" && isFinite(data4)) {
                                 if (data4 < 0 || isNaN(data4)) {
-                                  validate34.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", schemaPath: "#/definitions/AssetBalance/properties/locked/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                  validate21.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", schemaPath: "#/definitions/AssetBalance/properties/locked/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                   return false;
                                 }
                               } else {
-                                validate34.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", schemaPath: "#/definitions/AssetBalance/properties/locked/type", keyword: "type", params: { type: "number" } }];
+                                validate21.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", schemaPath: "#/definitions/AssetBalance/properties/locked/type", keyword: "type", params: { type: "number" } }];
                                 return false;
                               }
                             }
@@ -2183,11 +1100,11 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
                               if (errors === _errs13) {
                                 if (typeof data5 == "number" && isFinite(data5)) {
                                   if (data5 < 0 || isNaN(data5)) {
-                                    validate34.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", schemaPath: "#/definitions/AssetBalance/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                    validate21.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", schemaPath: "#/definitions/AssetBalance/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                     return false;
                                   }
                                 } else {
-                                  validate34.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", schemaPath: "#/definitions/AssetBalance/properties/total/type", keyword: "type", params: { type: "number" } }];
+                                  validate21.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", schemaPath: "#/definitions/AssetBalance/properties/total/type", keyword: "type", params: { type: "number" } }];
                                   return false;
                                 }
                               }
@@ -2195,11 +1112,22 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
                             } else {
                               var valid3 = true;
                             }
+                            if (valid3) {
+                              if (obj0.enforced) {
+                                for (const key1 in data2) {
+                                  if (!(key1 === "free" || key1 === "locked" || key1 === "total")) {
+                                    validate21.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/AssetBalance/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                    return false;
+                                    break;
+                                  }
+                                }
+                              }
+                            }
                           }
                         }
                       }
                     } else {
-                      validate34.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/AssetBalance/type", keyword: "type", params: { type: "object" } }];
+                      validate21.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/AssetBalance/type", keyword: "type", params: { type: "object" } }];
                       return false;
                     }
                   }
@@ -2209,7 +1137,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                validate34.errors = [{ instancePath: instancePath + "/balances", schemaPath: "#/properties/balances/type", keyword: "type", params: { type: "object" } }];
+                validate21.errors = [{ instancePath: instancePath + "/balances", schemaPath: "#/properties/balances/type", keyword: "type", params: { type: "object" } }];
                 return false;
               }
             }
@@ -2224,11 +1152,11 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs15) {
                 if (typeof data6 == "number" && isFinite(data6)) {
                   if (data6 < 0 || isNaN(data6)) {
-                    validate34.errors = [{ instancePath: instancePath + "/total_value_zar", schemaPath: "#/properties/total_value_zar/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                    validate21.errors = [{ instancePath: instancePath + "/total_value_zar", schemaPath: "#/properties/total_value_zar/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                     return false;
                   }
                 } else {
-                  validate34.errors = [{ instancePath: instancePath + "/total_value_zar", schemaPath: "#/properties/total_value_zar/type", keyword: "type", params: { type: "number" } }];
+                  validate21.errors = [{ instancePath: instancePath + "/total_value_zar", schemaPath: "#/properties/total_value_zar/type", keyword: "type", params: { type: "number" } }];
                   return false;
                 }
               }
@@ -2236,18 +1164,29 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
             } else {
               var valid0 = true;
             }
+            if (valid0) {
+              if (obj0.enforced) {
+                for (const key2 in data) {
+                  if (!(key2 === "platform" || key2 === "balances" || key2 === "total_value_zar")) {
+                    validate21.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } }];
+                    return false;
+                    break;
+                  }
+                }
+              }
+            }
           }
         }
       }
     } else {
-      validate34.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate21.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate34.errors = vErrors;
+  validate21.errors = vErrors;
   return errors === 0;
 }
-function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -2255,13 +1194,13 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate33.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate20.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("balances" !== data.type) {
-            validate33.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "balances" } }];
+            validate20.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "balances" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -2271,8 +1210,8 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate34(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+            if (!validate21(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+              vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
@@ -2288,11 +1227,11 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs4) {
                   if (typeof data2 === "string") {
                     if (!formats0(data2)) {
-                      validate33.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                      validate20.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                       return false;
                     }
                   } else {
-                    validate33.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                    validate20.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -2301,716 +1240,13 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
             } else {
               var valid0 = true;
             }
-          }
-        }
-      }
-    } else {
-      validate33.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate33.errors = vErrors;
-  return errors === 0;
-}
-var strict_decisions = validate36;
-var schema72 = { "type": "object", "required": ["id", "bot_id", "symbol", "platform", "decision", "confidence", "reasoning", "market_data", "regime_state", "component_scores", "sizing", "stops", "timestamp"], "additionalProperties": false, "properties": { "id": { "$ref": "definitions.json#/definitions/Identifier" }, "bot_id": { "$ref": "definitions.json#/definitions/Identifier" }, "symbol": { "$ref": "definitions.json#/definitions/TradingPair" }, "platform": { "$ref": "definitions.json#/definitions/Platform" }, "decision": { "type": "string", "enum": ["buy", "sell", "hold"] }, "confidence": { "$ref": "definitions.json#/definitions/Fraction" }, "reasoning": { "type": "string" }, "market_data": { "$ref": "#/definitions/MarketData" }, "regime_state": { "type": "string" }, "component_scores": { "$ref": "#/definitions/ComponentScores" }, "sizing": { "anyOf": [{ "$ref": "#/definitions/Sizing" }, { "type": "null" }] }, "stops": { "anyOf": [{ "$ref": "#/definitions/Stops" }, { "type": "null" }] }, "timestamp": { "$ref": "definitions.json#/definitions/Timestamp" } } };
-var schema78 = { "type": "object", "required": ["price", "volume_24h", "rsi", "macd"], "additionalProperties": false, "properties": { "price": { "type": "number", "minimum": 0 }, "volume_24h": { "type": "number", "minimum": 0 }, "rsi": { "type": ["number", "null"], "minimum": 0, "maximum": 100 }, "macd": { "type": ["string", "null"] } } };
-var schema85 = { "type": "object", "required": ["stop_loss", "take_profit"], "additionalProperties": false, "properties": { "stop_loss": { "type": ["number", "null"], "minimum": 0 }, "take_profit": { "type": ["number", "null"], "minimum": 0 } } };
-function validate38(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      const _errs1 = errors;
-      for (const key0 in data) {
-        if (!(key0 === "technical" || key0 === "sentiment" || key0 === "risk")) {
-          validate38.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-          return false;
-          break;
-        }
-      }
-      if (_errs1 === errors) {
-        if (data.technical !== void 0) {
-          let data0 = data.technical;
-          const _errs2 = errors;
-          const _errs3 = errors;
-          if (errors === _errs3) {
-            if (typeof data0 == "number" && isFinite(data0)) {
-              if (data0 > 1 || isNaN(data0)) {
-                validate38.errors = [{ instancePath: instancePath + "/technical", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                return false;
-              } else {
-                if (data0 < 0 || isNaN(data0)) {
-                  validate38.errors = [{ instancePath: instancePath + "/technical", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                  return false;
-                }
-              }
-            } else {
-              validate38.errors = [{ instancePath: instancePath + "/technical", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
-              return false;
-            }
-          }
-          var valid0 = _errs2 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.sentiment !== void 0) {
-            let data1 = data.sentiment;
-            const _errs5 = errors;
-            const _errs6 = errors;
-            if (errors === _errs6) {
-              if (typeof data1 == "number" && isFinite(data1)) {
-                if (data1 > 1 || isNaN(data1)) {
-                  validate38.errors = [{ instancePath: instancePath + "/sentiment", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                  return false;
-                } else {
-                  if (data1 < 0 || isNaN(data1)) {
-                    validate38.errors = [{ instancePath: instancePath + "/sentiment", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                    return false;
-                  }
-                }
-              } else {
-                validate38.errors = [{ instancePath: instancePath + "/sentiment", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
-                return false;
-              }
-            }
-            var valid0 = _errs5 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.risk !== void 0) {
-              let data2 = data.risk;
-              const _errs8 = errors;
-              const _errs9 = errors;
-              if (errors === _errs9) {
-                if (typeof data2 == "number" && isFinite(data2)) {
-                  if (data2 > 1 || isNaN(data2)) {
-                    validate38.errors = [{ instancePath: instancePath + "/risk", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                    return false;
-                  } else {
-                    if (data2 < 0 || isNaN(data2)) {
-                      validate38.errors = [{ instancePath: instancePath + "/risk", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                      return false;
-                    }
-                  }
-                } else {
-                  validate38.errors = [{ instancePath: instancePath + "/risk", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs8 === errors;
-            } else {
-              var valid0 = true;
-            }
-          }
-        }
-      }
-    } else {
-      validate38.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate38.errors = vErrors;
-  return errors === 0;
-}
-function validate40(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.quantity === void 0 && (missing0 = "quantity") || data.capital === void 0 && (missing0 = "capital") || data.risk_per_trade === void 0 && (missing0 = "risk_per_trade")) {
-        validate40.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === "quantity" || key0 === "capital" || key0 === "risk_per_trade")) {
-            validate40.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.quantity !== void 0) {
-            let data0 = data.quantity;
-            const _errs2 = errors;
-            if (errors === _errs2) {
-              if (typeof data0 == "number" && isFinite(data0)) {
-                if (data0 < 0 || isNaN(data0)) {
-                  validate40.errors = [{ instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                  return false;
-                }
-              } else {
-                validate40.errors = [{ instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/type", keyword: "type", params: { type: "number" } }];
-                return false;
-              }
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.capital !== void 0) {
-              let data1 = data.capital;
-              const _errs4 = errors;
-              if (errors === _errs4) {
-                if (typeof data1 == "number" && isFinite(data1)) {
-                  if (data1 < 0 || isNaN(data1)) {
-                    validate40.errors = [{ instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                    return false;
-                  }
-                } else {
-                  validate40.errors = [{ instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/type", keyword: "type", params: { type: "number" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs4 === errors;
-            } else {
-              var valid0 = true;
-            }
             if (valid0) {
-              if (data.risk_per_trade !== void 0) {
-                let data2 = data.risk_per_trade;
-                const _errs6 = errors;
-                const _errs7 = errors;
-                if (errors === _errs7) {
-                  if (typeof data2 == "number" && isFinite(data2)) {
-                    if (data2 > 1 || isNaN(data2)) {
-                      validate40.errors = [{ instancePath: instancePath + "/risk_per_trade", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                      return false;
-                    } else {
-                      if (data2 < 0 || isNaN(data2)) {
-                        validate40.errors = [{ instancePath: instancePath + "/risk_per_trade", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                        return false;
-                      }
-                    }
-                  } else {
-                    validate40.errors = [{ instancePath: instancePath + "/risk_per_trade", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+              if (obj0.enforced) {
+                for (const key0 in data) {
+                  if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
+                    validate20.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
                     return false;
-                  }
-                }
-                var valid0 = _errs6 === errors;
-              } else {
-                var valid0 = true;
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate40.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate40.errors = vErrors;
-  return errors === 0;
-}
-function validate37(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.id === void 0 && (missing0 = "id") || data.bot_id === void 0 && (missing0 = "bot_id") || data.symbol === void 0 && (missing0 = "symbol") || data.platform === void 0 && (missing0 = "platform") || data.decision === void 0 && (missing0 = "decision") || data.confidence === void 0 && (missing0 = "confidence") || data.reasoning === void 0 && (missing0 = "reasoning") || data.market_data === void 0 && (missing0 = "market_data") || data.regime_state === void 0 && (missing0 = "regime_state") || data.component_scores === void 0 && (missing0 = "component_scores") || data.sizing === void 0 && (missing0 = "sizing") || data.stops === void 0 && (missing0 = "stops") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate37.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!func2.call(schema72.properties, key0)) {
-            validate37.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.id !== void 0) {
-            let data0 = data.id;
-            const _errs2 = errors;
-            const _errs3 = errors;
-            if (errors === _errs3) {
-              if (typeof data0 === "string") {
-                if (data0.length < 1) {
-                  validate37.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
-                  return false;
-                }
-              } else {
-                validate37.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
-                return false;
-              }
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.bot_id !== void 0) {
-              let data1 = data.bot_id;
-              const _errs5 = errors;
-              const _errs6 = errors;
-              if (errors === _errs6) {
-                if (typeof data1 === "string") {
-                  if (data1.length < 1) {
-                    validate37.errors = [{ instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
-                    return false;
-                  }
-                } else {
-                  validate37.errors = [{ instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.symbol !== void 0) {
-                let data2 = data.symbol;
-                const _errs8 = errors;
-                const _errs9 = errors;
-                if (errors === _errs9) {
-                  if (typeof data2 === "string") {
-                    if (data2.length < 1) {
-                      validate37.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/minLength", keyword: "minLength", params: { limit: 1 } }];
-                      return false;
-                    }
-                  } else {
-                    validate37.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/type", keyword: "type", params: { type: "string" } }];
-                    return false;
-                  }
-                }
-                var valid0 = _errs8 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.platform !== void 0) {
-                  let data3 = data.platform;
-                  const _errs11 = errors;
-                  if (typeof data3 !== "string") {
-                    validate37.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } }];
-                    return false;
-                  }
-                  if (!(data3 === "luno" || data3 === "binance" || data3 === "kucoin" || data3 === "kraken" || data3 === "valr")) {
-                    validate37.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema31.enum } }];
-                    return false;
-                  }
-                  var valid0 = _errs11 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.decision !== void 0) {
-                    let data4 = data.decision;
-                    const _errs14 = errors;
-                    if (typeof data4 !== "string") {
-                      validate37.errors = [{ instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/type", keyword: "type", params: { type: "string" } }];
-                      return false;
-                    }
-                    if (!(data4 === "buy" || data4 === "sell" || data4 === "hold")) {
-                      validate37.errors = [{ instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/enum", keyword: "enum", params: { allowedValues: schema72.properties.decision.enum } }];
-                      return false;
-                    }
-                    var valid0 = _errs14 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                  if (valid0) {
-                    if (data.confidence !== void 0) {
-                      let data5 = data.confidence;
-                      const _errs16 = errors;
-                      const _errs17 = errors;
-                      if (errors === _errs17) {
-                        if (typeof data5 == "number" && isFinite(data5)) {
-                          if (data5 > 1 || isNaN(data5)) {
-                            validate37.errors = [{ instancePath: instancePath + "/confidence", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                            return false;
-                          } else {
-                            if (data5 < 0 || isNaN(data5)) {
-                              validate37.errors = [{ instancePath: instancePath + "/confidence", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                              return false;
-                            }
-                          }
-                        } else {
-                          validate37.errors = [{ instancePath: instancePath + "/confidence", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
-                          return false;
-                        }
-                      }
-                      var valid0 = _errs16 === errors;
-                    } else {
-                      var valid0 = true;
-                    }
-                    if (valid0) {
-                      if (data.reasoning !== void 0) {
-                        const _errs19 = errors;
-                        if (typeof data.reasoning !== "string") {
-                          validate37.errors = [{ instancePath: instancePath + "/reasoning", schemaPath: "#/properties/reasoning/type", keyword: "type", params: { type: "string" } }];
-                          return false;
-                        }
-                        var valid0 = _errs19 === errors;
-                      } else {
-                        var valid0 = true;
-                      }
-                      if (valid0) {
-                        if (data.market_data !== void 0) {
-                          let data7 = data.market_data;
-                          const _errs21 = errors;
-                          const _errs22 = errors;
-                          if (errors === _errs22) {
-                            if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
-                              let missing1;
-                              if (data7.price === void 0 && (missing1 = "price") || data7.volume_24h === void 0 && (missing1 = "volume_24h") || data7.rsi === void 0 && (missing1 = "rsi") || data7.macd === void 0 && (missing1 = "macd")) {
-                                validate37.errors = [{ instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/required", keyword: "required", params: { missingProperty: missing1 } }];
-                                return false;
-                              } else {
-                                const _errs24 = errors;
-                                for (const key1 in data7) {
-                                  if (!(key1 === "price" || key1 === "volume_24h" || key1 === "rsi" || key1 === "macd")) {
-                                    validate37.errors = [{ instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } }];
-                                    return false;
-                                    break;
-                                  }
-                                }
-                                if (_errs24 === errors) {
-                                  if (data7.price !== void 0) {
-                                    let data8 = data7.price;
-                                    const _errs25 = errors;
-                                    if (errors === _errs25) {
-                                      if (typeof data8 == "number" && isFinite(data8)) {
-                                        if (data8 < 0 || isNaN(data8)) {
-                                          validate37.errors = [{ instancePath: instancePath + "/market_data/price", schemaPath: "#/definitions/MarketData/properties/price/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                          return false;
-                                        }
-                                      } else {
-                                        validate37.errors = [{ instancePath: instancePath + "/market_data/price", schemaPath: "#/definitions/MarketData/properties/price/type", keyword: "type", params: { type: "number" } }];
-                                        return false;
-                                      }
-                                    }
-                                    var valid7 = _errs25 === errors;
-                                  } else {
-                                    var valid7 = true;
-                                  }
-                                  if (valid7) {
-                                    if (data7.volume_24h !== void 0) {
-                                      let data9 = data7.volume_24h;
-                                      const _errs27 = errors;
-                                      if (errors === _errs27) {
-                                        if (typeof data9 == "number" && isFinite(data9)) {
-                                          if (data9 < 0 || isNaN(data9)) {
-                                            validate37.errors = [{ instancePath: instancePath + "/market_data/volume_24h", schemaPath: "#/definitions/MarketData/properties/volume_24h/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                            return false;
-                                          }
-                                        } else {
-                                          validate37.errors = [{ instancePath: instancePath + "/market_data/volume_24h", schemaPath: "#/definitions/MarketData/properties/volume_24h/type", keyword: "type", params: { type: "number" } }];
-                                          return false;
-                                        }
-                                      }
-                                      var valid7 = _errs27 === errors;
-                                    } else {
-                                      var valid7 = true;
-                                    }
-                                    if (valid7) {
-                                      if (data7.rsi !== void 0) {
-                                        let data10 = data7.rsi;
-                                        const _errs29 = errors;
-                                        if (!(typeof data10 == "number" && isFinite(data10)) && data10 !== null) {
-                                          validate37.errors = [{ instancePath: instancePath + "/market_data/rsi", schemaPath: "#/definitions/MarketData/properties/rsi/type", keyword: "type", params: { type: schema78.properties.rsi.type } }];
-                                          return false;
-                                        }
-                                        if (errors === _errs29) {
-                                          if (typeof data10 == "number" && isFinite(data10)) {
-                                            if (data10 > 100 || isNaN(data10)) {
-                                              validate37.errors = [{ instancePath: instancePath + "/market_data/rsi", schemaPath: "#/definitions/MarketData/properties/rsi/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
-                                              return false;
-                                            } else {
-                                              if (data10 < 0 || isNaN(data10)) {
-                                                validate37.errors = [{ instancePath: instancePath + "/market_data/rsi", schemaPath: "#/definitions/MarketData/properties/rsi/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                                return false;
-                                              }
-                                            }
-                                          }
-                                        }
-                                        var valid7 = _errs29 === errors;
-                                      } else {
-                                        var valid7 = true;
-                                      }
-                                      if (valid7) {
-                                        if (data7.macd !== void 0) {
-                                          let data11 = data7.macd;
-                                          const _errs31 = errors;
-                                          if (typeof data11 !== "string" && data11 !== null) {
-                                            validate37.errors = [{ instancePath: instancePath + "/market_data/macd", schemaPath: "#/definitions/MarketData/properties/macd/type", keyword: "type", params: { type: schema78.properties.macd.type } }];
-                                            return false;
-                                          }
-                                          var valid7 = _errs31 === errors;
-                                        } else {
-                                          var valid7 = true;
-                                        }
-                                      }
-                                    }
-                                  }
-                                }
-                              }
-                            } else {
-                              validate37.errors = [{ instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/type", keyword: "type", params: { type: "object" } }];
-                              return false;
-                            }
-                          }
-                          var valid0 = _errs21 === errors;
-                        } else {
-                          var valid0 = true;
-                        }
-                        if (valid0) {
-                          if (data.regime_state !== void 0) {
-                            const _errs33 = errors;
-                            if (typeof data.regime_state !== "string") {
-                              validate37.errors = [{ instancePath: instancePath + "/regime_state", schemaPath: "#/properties/regime_state/type", keyword: "type", params: { type: "string" } }];
-                              return false;
-                            }
-                            var valid0 = _errs33 === errors;
-                          } else {
-                            var valid0 = true;
-                          }
-                          if (valid0) {
-                            if (data.component_scores !== void 0) {
-                              const _errs35 = errors;
-                              if (!validate38(data.component_scores, { instancePath: instancePath + "/component_scores", parentData: data, parentDataProperty: "component_scores", rootData })) {
-                                vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
-                                errors = vErrors.length;
-                              }
-                              var valid0 = _errs35 === errors;
-                            } else {
-                              var valid0 = true;
-                            }
-                            if (valid0) {
-                              if (data.sizing !== void 0) {
-                                let data14 = data.sizing;
-                                const _errs36 = errors;
-                                const _errs37 = errors;
-                                let valid8 = false;
-                                const _errs38 = errors;
-                                if (!validate40(data14, { instancePath: instancePath + "/sizing", parentData: data, parentDataProperty: "sizing", rootData })) {
-                                  vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
-                                  errors = vErrors.length;
-                                }
-                                var _valid0 = _errs38 === errors;
-                                valid8 = valid8 || _valid0;
-                                if (!valid8) {
-                                  const _errs39 = errors;
-                                  if (data14 !== null) {
-                                    const err0 = { instancePath: instancePath + "/sizing", schemaPath: "#/properties/sizing/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                    if (vErrors === null) {
-                                      vErrors = [err0];
-                                    } else {
-                                      vErrors.push(err0);
-                                    }
-                                    errors++;
-                                  }
-                                  var _valid0 = _errs39 === errors;
-                                  valid8 = valid8 || _valid0;
-                                }
-                                if (!valid8) {
-                                  const err1 = { instancePath: instancePath + "/sizing", schemaPath: "#/properties/sizing/anyOf", keyword: "anyOf", params: {} };
-                                  if (vErrors === null) {
-                                    vErrors = [err1];
-                                  } else {
-                                    vErrors.push(err1);
-                                  }
-                                  errors++;
-                                  validate37.errors = vErrors;
-                                  return false;
-                                } else {
-                                  errors = _errs37;
-                                  if (vErrors !== null) {
-                                    if (_errs37) {
-                                      vErrors.length = _errs37;
-                                    } else {
-                                      vErrors = null;
-                                    }
-                                  }
-                                }
-                                var valid0 = _errs36 === errors;
-                              } else {
-                                var valid0 = true;
-                              }
-                              if (valid0) {
-                                if (data.stops !== void 0) {
-                                  let data15 = data.stops;
-                                  const _errs41 = errors;
-                                  const _errs42 = errors;
-                                  let valid9 = false;
-                                  const _errs43 = errors;
-                                  const _errs44 = errors;
-                                  if (errors === _errs44) {
-                                    if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
-                                      let missing2;
-                                      if (data15.stop_loss === void 0 && (missing2 = "stop_loss") || data15.take_profit === void 0 && (missing2 = "take_profit")) {
-                                        const err2 = { instancePath: instancePath + "/stops", schemaPath: "#/definitions/Stops/required", keyword: "required", params: { missingProperty: missing2 } };
-                                        if (vErrors === null) {
-                                          vErrors = [err2];
-                                        } else {
-                                          vErrors.push(err2);
-                                        }
-                                        errors++;
-                                      } else {
-                                        const _errs46 = errors;
-                                        for (const key2 in data15) {
-                                          if (!(key2 === "stop_loss" || key2 === "take_profit")) {
-                                            const err3 = { instancePath: instancePath + "/stops", schemaPath: "#/definitions/Stops/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 } };
-                                            if (vErrors === null) {
-                                              vErrors = [err3];
-                                            } else {
-                                              vErrors.push(err3);
-                                            }
-                                            errors++;
-                                            break;
-                                          }
-                                        }
-                                        if (_errs46 === errors) {
-                                          if (data15.stop_loss !== void 0) {
-                                            let data16 = data15.stop_loss;
-                                            const _errs47 = errors;
-                                            if (!(typeof data16 == "number" && isFinite(data16)) && data16 !== null) {
-                                              const err4 = { instancePath: instancePath + "/stops/stop_loss", schemaPath: "#/definitions/Stops/properties/stop_loss/type", keyword: "type", params: { type: schema85.properties.stop_loss.type } };
-                                              if (vErrors === null) {
-                                                vErrors = [err4];
-                                              } else {
-                                                vErrors.push(err4);
-                                              }
-                                              errors++;
-                                            }
-                                            if (errors === _errs47) {
-                                              if (typeof data16 == "number" && isFinite(data16)) {
-                                                if (data16 < 0 || isNaN(data16)) {
-                                                  const err5 = { instancePath: instancePath + "/stops/stop_loss", schemaPath: "#/definitions/Stops/properties/stop_loss/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                  if (vErrors === null) {
-                                                    vErrors = [err5];
-                                                  } else {
-                                                    vErrors.push(err5);
-                                                  }
-                                                  errors++;
-                                                }
-                                              }
-                                            }
-                                            var valid11 = _errs47 === errors;
-                                          } else {
-                                            var valid11 = true;
-                                          }
-                                          if (valid11) {
-                                            if (data15.take_profit !== void 0) {
-                                              let data17 = data15.take_profit;
-                                              const _errs49 = errors;
-                                              if (!(typeof data17 == "number" && isFinite(data17)) && data17 !== null) {
-                                                const err6 = { instancePath: instancePath + "/stops/take_profit", schemaPath: "#/definitions/Stops/properties/take_profit/type", keyword: "type", params: { type: schema85.properties.take_profit.type } };
-                                                if (vErrors === null) {
-                                                  vErrors = [err6];
-                                                } else {
-                                                  vErrors.push(err6);
-                                                }
-                                                errors++;
-                                              }
-                                              if (errors === _errs49) {
-                                                if (typeof data17 == "number" && isFinite(data17)) {
-                                                  if (data17 < 0 || isNaN(data17)) {
-                                                    const err7 = { instancePath: instancePath + "/stops/take_profit", schemaPath: "#/definitions/Stops/properties/take_profit/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                    if (vErrors === null) {
-                                                      vErrors = [err7];
-                                                    } else {
-                                                      vErrors.push(err7);
-                                                    }
-                                                    errors++;
-                                                  }
-                                                }
-                                              }
-                                              var valid11 = _errs49 === errors;
-                                            } else {
-                                              var valid11 = true;
-                                            }
-                                          }
-                                        }
-                                      }
-                                    } else {
-                                      const err8 = { instancePath: instancePath + "/stops", schemaPath: "#/definitions/Stops/type", keyword: "type", params: { type: "object" } };
-                                      if (vErrors === null) {
-                                        vErrors = [err8];
-                                      } else {
-                                        vErrors.push(err8);
-                                      }
-                                      errors++;
-                                    }
-                                  }
-                                  var _valid1 = _errs43 === errors;
-                                  valid9 = valid9 || _valid1;
-                                  if (!valid9) {
-                                    const _errs51 = errors;
-                                    if (data15 !== null) {
-                                      const err9 = { instancePath: instancePath + "/stops", schemaPath: "#/properties/stops/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                                      if (vErrors === null) {
-                                        vErrors = [err9];
-                                      } else {
-                                        vErrors.push(err9);
-                                      }
-                                      errors++;
-                                    }
-                                    var _valid1 = _errs51 === errors;
-                                    valid9 = valid9 || _valid1;
-                                  }
-                                  if (!valid9) {
-                                    const err10 = { instancePath: instancePath + "/stops", schemaPath: "#/properties/stops/anyOf", keyword: "anyOf", params: {} };
-                                    if (vErrors === null) {
-                                      vErrors = [err10];
-                                    } else {
-                                      vErrors.push(err10);
-                                    }
-                                    errors++;
-                                    validate37.errors = vErrors;
-                                    return false;
-                                  } else {
-                                    errors = _errs42;
-                                    if (vErrors !== null) {
-                                      if (_errs42) {
-                                        vErrors.length = _errs42;
-                                      } else {
-                                        vErrors = null;
-                                      }
-                                    }
-                                  }
-                                  var valid0 = _errs41 === errors;
-                                } else {
-                                  var valid0 = true;
-                                }
-                                if (valid0) {
-                                  if (data.timestamp !== void 0) {
-                                    let data18 = data.timestamp;
-                                    const _errs53 = errors;
-                                    const _errs54 = errors;
-                                    if (errors === _errs54) {
-                                      if (errors === _errs54) {
-                                        if (typeof data18 === "string") {
-                                          if (!formats0(data18)) {
-                                            validate37.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
-                                            return false;
-                                          }
-                                        } else {
-                                          validate37.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
-                                          return false;
-                                        }
-                                      }
-                                    }
-                                    var valid0 = _errs53 === errors;
-                                  } else {
-                                    var valid0 = true;
-                                  }
-                                }
-                              }
-                            }
-                          }
-                        }
-                      }
-                    }
+                    break;
                   }
                 }
               }
@@ -3019,93 +1255,18 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate37.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate20.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate37.errors = vErrors;
+  validate20.errors = vErrors;
   return errors === 0;
 }
-function validate36(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate36.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
-            validate36.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.type !== void 0) {
-            const _errs2 = errors;
-            if ("decisions" !== data.type) {
-              validate36.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "decisions" } }];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.data !== void 0) {
-              const _errs3 = errors;
-              if (!validate37(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-                vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
-                errors = vErrors.length;
-              }
-              var valid0 = _errs3 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.ts !== void 0) {
-                let data2 = data.ts;
-                const _errs4 = errors;
-                const _errs5 = errors;
-                if (errors === _errs5) {
-                  if (errors === _errs5) {
-                    if (typeof data2 === "string") {
-                      if (!formats0(data2)) {
-                        validate36.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
-                        return false;
-                      }
-                    } else {
-                      validate36.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
-                      return false;
-                    }
-                  }
-                }
-                var valid0 = _errs4 === errors;
-              } else {
-                var valid0 = true;
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate36.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate36.errors = vErrors;
-  return errors === 0;
-}
-var tolerant_decisions = validate43;
-var schema89 = { "type": "object", "required": ["id", "bot_id", "symbol", "platform", "decision", "confidence", "reasoning", "market_data", "regime_state", "component_scores", "sizing", "stops", "timestamp"], "properties": { "id": { "$ref": "definitions.json#/definitions/Identifier" }, "bot_id": { "$ref": "definitions.json#/definitions/Identifier" }, "symbol": { "$ref": "definitions.json#/definitions/TradingPair" }, "platform": { "$ref": "definitions.json#/definitions/Platform" }, "decision": { "type": "string", "enum": ["buy", "sell", "hold"] }, "confidence": { "$ref": "definitions.json#/definitions/Fraction" }, "reasoning": { "type": "string" }, "market_data": { "$ref": "#/definitions/MarketData" }, "regime_state": { "type": "string" }, "component_scores": { "$ref": "#/definitions/ComponentScores" }, "sizing": { "anyOf": [{ "$ref": "#/definitions/Sizing" }, { "type": "null" }] }, "stops": { "anyOf": [{ "$ref": "#/definitions/Stops" }, { "type": "null" }] }, "timestamp": { "$ref": "definitions.json#/definitions/Timestamp" } } };
-var schema95 = { "type": "object", "required": ["price", "volume_24h", "rsi", "macd"], "properties": { "price": { "type": "number", "minimum": 0 }, "volume_24h": { "type": "number", "minimum": 0 }, "rsi": { "type": ["number", "null"], "minimum": 0, "maximum": 100 }, "macd": { "type": ["string", "null"] } } };
-var schema102 = { "type": "object", "required": ["stop_loss", "take_profit"], "properties": { "stop_loss": { "type": ["number", "null"], "minimum": 0 }, "take_profit": { "type": ["number", "null"], "minimum": 0 } } };
-function validate45(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_decisions = validate23;
+var schema42 = { "properties": { "decision": { "enum": ["buy", "sell", "hold"] } } };
+var schema48 = { "properties": { "rsi": { "type": ["number", "null"] }, "macd": { "type": ["string", "null"] } } };
+var schema55 = { "properties": { "stop_loss": { "type": ["number", "null"] }, "take_profit": { "type": ["number", "null"] } } };
+function validate25(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
@@ -3117,16 +1278,16 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
         if (errors === _errs2) {
           if (typeof data0 == "number" && isFinite(data0)) {
             if (data0 > 1 || isNaN(data0)) {
-              validate45.errors = [{ instancePath: instancePath + "/technical", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+              validate25.errors = [{ instancePath: instancePath + "/technical", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
               return false;
             } else {
               if (data0 < 0 || isNaN(data0)) {
-                validate45.errors = [{ instancePath: instancePath + "/technical", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                validate25.errors = [{ instancePath: instancePath + "/technical", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                 return false;
               }
             }
           } else {
-            validate45.errors = [{ instancePath: instancePath + "/technical", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+            validate25.errors = [{ instancePath: instancePath + "/technical", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
             return false;
           }
         }
@@ -3142,16 +1303,16 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs5) {
             if (typeof data1 == "number" && isFinite(data1)) {
               if (data1 > 1 || isNaN(data1)) {
-                validate45.errors = [{ instancePath: instancePath + "/sentiment", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                validate25.errors = [{ instancePath: instancePath + "/sentiment", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                 return false;
               } else {
                 if (data1 < 0 || isNaN(data1)) {
-                  validate45.errors = [{ instancePath: instancePath + "/sentiment", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                  validate25.errors = [{ instancePath: instancePath + "/sentiment", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                   return false;
                 }
               }
             } else {
-              validate45.errors = [{ instancePath: instancePath + "/sentiment", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+              validate25.errors = [{ instancePath: instancePath + "/sentiment", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
               return false;
             }
           }
@@ -3167,16 +1328,16 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs8) {
               if (typeof data2 == "number" && isFinite(data2)) {
                 if (data2 > 1 || isNaN(data2)) {
-                  validate45.errors = [{ instancePath: instancePath + "/risk", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                  validate25.errors = [{ instancePath: instancePath + "/risk", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                   return false;
                 } else {
                   if (data2 < 0 || isNaN(data2)) {
-                    validate45.errors = [{ instancePath: instancePath + "/risk", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                    validate25.errors = [{ instancePath: instancePath + "/risk", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                     return false;
                   }
                 }
               } else {
-                validate45.errors = [{ instancePath: instancePath + "/risk", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+                validate25.errors = [{ instancePath: instancePath + "/risk", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
                 return false;
               }
             }
@@ -3184,24 +1345,35 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
           } else {
             var valid0 = true;
           }
+          if (valid0) {
+            if (obj0.enforced) {
+              for (const key0 in data) {
+                if (!(key0 === "technical" || key0 === "sentiment" || key0 === "risk")) {
+                  validate25.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                  return false;
+                  break;
+                }
+              }
+            }
+          }
         }
       }
     } else {
-      validate45.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate25.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate45.errors = vErrors;
+  validate25.errors = vErrors;
   return errors === 0;
 }
-function validate47(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.quantity === void 0 && (missing0 = "quantity") || data.capital === void 0 && (missing0 = "capital") || data.risk_per_trade === void 0 && (missing0 = "risk_per_trade")) {
-        validate47.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate27.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.quantity !== void 0) {
@@ -3210,11 +1382,11 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs1) {
             if (typeof data0 == "number" && isFinite(data0)) {
               if (data0 < 0 || isNaN(data0)) {
-                validate47.errors = [{ instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                validate27.errors = [{ instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                 return false;
               }
             } else {
-              validate47.errors = [{ instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/type", keyword: "type", params: { type: "number" } }];
+              validate27.errors = [{ instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/type", keyword: "type", params: { type: "number" } }];
               return false;
             }
           }
@@ -3229,11 +1401,11 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs3) {
               if (typeof data1 == "number" && isFinite(data1)) {
                 if (data1 < 0 || isNaN(data1)) {
-                  validate47.errors = [{ instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                  validate27.errors = [{ instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                   return false;
                 }
               } else {
-                validate47.errors = [{ instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/type", keyword: "type", params: { type: "number" } }];
+                validate27.errors = [{ instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/type", keyword: "type", params: { type: "number" } }];
                 return false;
               }
             }
@@ -3249,16 +1421,16 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs6) {
                 if (typeof data2 == "number" && isFinite(data2)) {
                   if (data2 > 1 || isNaN(data2)) {
-                    validate47.errors = [{ instancePath: instancePath + "/risk_per_trade", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                    validate27.errors = [{ instancePath: instancePath + "/risk_per_trade", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                     return false;
                   } else {
                     if (data2 < 0 || isNaN(data2)) {
-                      validate47.errors = [{ instancePath: instancePath + "/risk_per_trade", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                      validate27.errors = [{ instancePath: instancePath + "/risk_per_trade", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                       return false;
                     }
                   }
                 } else {
-                  validate47.errors = [{ instancePath: instancePath + "/risk_per_trade", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+                  validate27.errors = [{ instancePath: instancePath + "/risk_per_trade", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
                   return false;
                 }
               }
@@ -3266,25 +1438,36 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
             } else {
               var valid0 = true;
             }
+            if (valid0) {
+              if (obj0.enforced) {
+                for (const key0 in data) {
+                  if (!(key0 === "quantity" || key0 === "capital" || key0 === "risk_per_trade")) {
+                    validate27.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                    return false;
+                    break;
+                  }
+                }
+              }
+            }
           }
         }
       }
     } else {
-      validate47.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate27.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate47.errors = vErrors;
+  validate27.errors = vErrors;
   return errors === 0;
 }
-function validate44(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.id === void 0 && (missing0 = "id") || data.bot_id === void 0 && (missing0 = "bot_id") || data.symbol === void 0 && (missing0 = "symbol") || data.platform === void 0 && (missing0 = "platform") || data.decision === void 0 && (missing0 = "decision") || data.confidence === void 0 && (missing0 = "confidence") || data.reasoning === void 0 && (missing0 = "reasoning") || data.market_data === void 0 && (missing0 = "market_data") || data.regime_state === void 0 && (missing0 = "regime_state") || data.component_scores === void 0 && (missing0 = "component_scores") || data.sizing === void 0 && (missing0 = "sizing") || data.stops === void 0 && (missing0 = "stops") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate44.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate24.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.id !== void 0) {
@@ -3294,11 +1477,11 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs2) {
             if (typeof data0 === "string") {
               if (data0.length < 1) {
-                validate44.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
+                validate24.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
                 return false;
               }
             } else {
-              validate44.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
+              validate24.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
           }
@@ -3314,11 +1497,11 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs5) {
               if (typeof data1 === "string") {
                 if (data1.length < 1) {
-                  validate44.errors = [{ instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
+                  validate24.errors = [{ instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate44.errors = [{ instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
+                validate24.errors = [{ instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -3334,11 +1517,11 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs8) {
                 if (typeof data2 === "string") {
                   if (data2.length < 1) {
-                    validate44.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/minLength", keyword: "minLength", params: { limit: 1 } }];
+                    validate24.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/minLength", keyword: "minLength", params: { limit: 1 } }];
                     return false;
                   }
                 } else {
-                  validate44.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/type", keyword: "type", params: { type: "string" } }];
+                  validate24.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/type", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -3351,11 +1534,11 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                 let data3 = data.platform;
                 const _errs10 = errors;
                 if (typeof data3 !== "string") {
-                  validate44.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } }];
+                  validate24.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
                 if (!(data3 === "luno" || data3 === "binance" || data3 === "kucoin" || data3 === "kraken" || data3 === "valr")) {
-                  validate44.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema40.enum } }];
+                  validate24.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema23.enum } }];
                   return false;
                 }
                 var valid0 = _errs10 === errors;
@@ -3367,11 +1550,11 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                   let data4 = data.decision;
                   const _errs13 = errors;
                   if (typeof data4 !== "string") {
-                    validate44.errors = [{ instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/type", keyword: "type", params: { type: "string" } }];
+                    validate24.errors = [{ instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                   if (!(data4 === "buy" || data4 === "sell" || data4 === "hold")) {
-                    validate44.errors = [{ instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/enum", keyword: "enum", params: { allowedValues: schema89.properties.decision.enum } }];
+                    validate24.errors = [{ instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/enum", keyword: "enum", params: { allowedValues: schema42.properties.decision.enum } }];
                     return false;
                   }
                   var valid0 = _errs13 === errors;
@@ -3386,16 +1569,16 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                     if (errors === _errs16) {
                       if (typeof data5 == "number" && isFinite(data5)) {
                         if (data5 > 1 || isNaN(data5)) {
-                          validate44.errors = [{ instancePath: instancePath + "/confidence", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                          validate24.errors = [{ instancePath: instancePath + "/confidence", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                           return false;
                         } else {
                           if (data5 < 0 || isNaN(data5)) {
-                            validate44.errors = [{ instancePath: instancePath + "/confidence", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                            validate24.errors = [{ instancePath: instancePath + "/confidence", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                             return false;
                           }
                         }
                       } else {
-                        validate44.errors = [{ instancePath: instancePath + "/confidence", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+                        validate24.errors = [{ instancePath: instancePath + "/confidence", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
                         return false;
                       }
                     }
@@ -3407,7 +1590,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data.reasoning !== void 0) {
                       const _errs18 = errors;
                       if (typeof data.reasoning !== "string") {
-                        validate44.errors = [{ instancePath: instancePath + "/reasoning", schemaPath: "#/properties/reasoning/type", keyword: "type", params: { type: "string" } }];
+                        validate24.errors = [{ instancePath: instancePath + "/reasoning", schemaPath: "#/properties/reasoning/type", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
                       var valid0 = _errs18 === errors;
@@ -3423,7 +1606,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                           if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
                             let missing1;
                             if (data7.price === void 0 && (missing1 = "price") || data7.volume_24h === void 0 && (missing1 = "volume_24h") || data7.rsi === void 0 && (missing1 = "rsi") || data7.macd === void 0 && (missing1 = "macd")) {
-                              validate44.errors = [{ instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/required", keyword: "required", params: { missingProperty: missing1 } }];
+                              validate24.errors = [{ instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/required", keyword: "required", params: { missingProperty: missing1 } }];
                               return false;
                             } else {
                               if (data7.price !== void 0) {
@@ -3432,11 +1615,11 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                                 if (errors === _errs23) {
                                   if (typeof data8 == "number" && isFinite(data8)) {
                                     if (data8 < 0 || isNaN(data8)) {
-                                      validate44.errors = [{ instancePath: instancePath + "/market_data/price", schemaPath: "#/definitions/MarketData/properties/price/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                      validate24.errors = [{ instancePath: instancePath + "/market_data/price", schemaPath: "#/definitions/MarketData/properties/price/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                       return false;
                                     }
                                   } else {
-                                    validate44.errors = [{ instancePath: instancePath + "/market_data/price", schemaPath: "#/definitions/MarketData/properties/price/type", keyword: "type", params: { type: "number" } }];
+                                    validate24.errors = [{ instancePath: instancePath + "/market_data/price", schemaPath: "#/definitions/MarketData/properties/price/type", keyword: "type", params: { type: "number" } }];
                                     return false;
                                   }
                                 }
@@ -3451,11 +1634,11 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                                   if (errors === _errs25) {
                                     if (typeof data9 == "number" && isFinite(data9)) {
                                       if (data9 < 0 || isNaN(data9)) {
-                                        validate44.errors = [{ instancePath: instancePath + "/market_data/volume_24h", schemaPath: "#/definitions/MarketData/properties/volume_24h/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                        validate24.errors = [{ instancePath: instancePath + "/market_data/volume_24h", schemaPath: "#/definitions/MarketData/properties/volume_24h/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                         return false;
                                       }
                                     } else {
-                                      validate44.errors = [{ instancePath: instancePath + "/market_data/volume_24h", schemaPath: "#/definitions/MarketData/properties/volume_24h/type", keyword: "type", params: { type: "number" } }];
+                                      validate24.errors = [{ instancePath: instancePath + "/market_data/volume_24h", schemaPath: "#/definitions/MarketData/properties/volume_24h/type", keyword: "type", params: { type: "number" } }];
                                       return false;
                                     }
                                   }
@@ -3468,17 +1651,17 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                                     let data10 = data7.rsi;
                                     const _errs27 = errors;
                                     if (!(typeof data10 == "number" && isFinite(data10)) && data10 !== null) {
-                                      validate44.errors = [{ instancePath: instancePath + "/market_data/rsi", schemaPath: "#/definitions/MarketData/properties/rsi/type", keyword: "type", params: { type: schema95.properties.rsi.type } }];
+                                      validate24.errors = [{ instancePath: instancePath + "/market_data/rsi", schemaPath: "#/definitions/MarketData/properties/rsi/type", keyword: "type", params: { type: schema48.properties.rsi.type } }];
                                       return false;
                                     }
                                     if (errors === _errs27) {
                                       if (typeof data10 == "number" && isFinite(data10)) {
                                         if (data10 > 100 || isNaN(data10)) {
-                                          validate44.errors = [{ instancePath: instancePath + "/market_data/rsi", schemaPath: "#/definitions/MarketData/properties/rsi/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
+                                          validate24.errors = [{ instancePath: instancePath + "/market_data/rsi", schemaPath: "#/definitions/MarketData/properties/rsi/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
                                           return false;
                                         } else {
                                           if (data10 < 0 || isNaN(data10)) {
-                                            validate44.errors = [{ instancePath: instancePath + "/market_data/rsi", schemaPath: "#/definitions/MarketData/properties/rsi/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                            validate24.errors = [{ instancePath: instancePath + "/market_data/rsi", schemaPath: "#/definitions/MarketData/properties/rsi/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                             return false;
                                           }
                                         }
@@ -3493,19 +1676,30 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                                       let data11 = data7.macd;
                                       const _errs29 = errors;
                                       if (typeof data11 !== "string" && data11 !== null) {
-                                        validate44.errors = [{ instancePath: instancePath + "/market_data/macd", schemaPath: "#/definitions/MarketData/properties/macd/type", keyword: "type", params: { type: schema95.properties.macd.type } }];
+                                        validate24.errors = [{ instancePath: instancePath + "/market_data/macd", schemaPath: "#/definitions/MarketData/properties/macd/type", keyword: "type", params: { type: schema48.properties.macd.type } }];
                                         return false;
                                       }
                                       var valid7 = _errs29 === errors;
                                     } else {
                                       var valid7 = true;
                                     }
+                                    if (valid7) {
+                                      if (obj0.enforced) {
+                                        for (const key0 in data7) {
+                                          if (!(key0 === "price" || key0 === "volume_24h" || key0 === "rsi" || key0 === "macd")) {
+                                            validate24.errors = [{ instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                                            return false;
+                                            break;
+                                          }
+                                        }
+                                      }
+                                    }
                                   }
                                 }
                               }
                             }
                           } else {
-                            validate44.errors = [{ instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/type", keyword: "type", params: { type: "object" } }];
+                            validate24.errors = [{ instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/type", keyword: "type", params: { type: "object" } }];
                             return false;
                           }
                         }
@@ -3517,7 +1711,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                         if (data.regime_state !== void 0) {
                           const _errs31 = errors;
                           if (typeof data.regime_state !== "string") {
-                            validate44.errors = [{ instancePath: instancePath + "/regime_state", schemaPath: "#/properties/regime_state/type", keyword: "type", params: { type: "string" } }];
+                            validate24.errors = [{ instancePath: instancePath + "/regime_state", schemaPath: "#/properties/regime_state/type", keyword: "type", params: { type: "string" } }];
                             return false;
                           }
                           var valid0 = _errs31 === errors;
@@ -3527,8 +1721,8 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                         if (valid0) {
                           if (data.component_scores !== void 0) {
                             const _errs33 = errors;
-                            if (!validate45(data.component_scores, { instancePath: instancePath + "/component_scores", parentData: data, parentDataProperty: "component_scores", rootData })) {
-                              vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+                            if (!validate25(data.component_scores, { instancePath: instancePath + "/component_scores", parentData: data, parentDataProperty: "component_scores", rootData })) {
+                              vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
                               errors = vErrors.length;
                             }
                             var valid0 = _errs33 === errors;
@@ -3542,8 +1736,8 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                               const _errs35 = errors;
                               let valid8 = false;
                               const _errs36 = errors;
-                              if (!validate47(data14, { instancePath: instancePath + "/sizing", parentData: data, parentDataProperty: "sizing", rootData })) {
-                                vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+                              if (!validate27(data14, { instancePath: instancePath + "/sizing", parentData: data, parentDataProperty: "sizing", rootData })) {
+                                vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
                                 errors = vErrors.length;
                               }
                               var _valid0 = _errs36 === errors;
@@ -3570,7 +1764,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                                   vErrors.push(err1);
                                 }
                                 errors++;
-                                validate44.errors = vErrors;
+                                validate24.errors = vErrors;
                                 return false;
                               } else {
                                 errors = _errs35;
@@ -3610,7 +1804,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                                         let data16 = data15.stop_loss;
                                         const _errs44 = errors;
                                         if (!(typeof data16 == "number" && isFinite(data16)) && data16 !== null) {
-                                          const err3 = { instancePath: instancePath + "/stops/stop_loss", schemaPath: "#/definitions/Stops/properties/stop_loss/type", keyword: "type", params: { type: schema102.properties.stop_loss.type } };
+                                          const err3 = { instancePath: instancePath + "/stops/stop_loss", schemaPath: "#/definitions/Stops/properties/stop_loss/type", keyword: "type", params: { type: schema55.properties.stop_loss.type } };
                                           if (vErrors === null) {
                                             vErrors = [err3];
                                           } else {
@@ -3640,7 +1834,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                                           let data17 = data15.take_profit;
                                           const _errs46 = errors;
                                           if (!(typeof data17 == "number" && isFinite(data17)) && data17 !== null) {
-                                            const err5 = { instancePath: instancePath + "/stops/take_profit", schemaPath: "#/definitions/Stops/properties/take_profit/type", keyword: "type", params: { type: schema102.properties.take_profit.type } };
+                                            const err5 = { instancePath: instancePath + "/stops/take_profit", schemaPath: "#/definitions/Stops/properties/take_profit/type", keyword: "type", params: { type: schema55.properties.take_profit.type } };
                                             if (vErrors === null) {
                                               vErrors = [err5];
                                             } else {
@@ -3665,14 +1859,30 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                                         } else {
                                           var valid11 = true;
                                         }
+                                        if (valid11) {
+                                          if (obj0.enforced) {
+                                            for (const key1 in data15) {
+                                              if (!(key1 === "stop_loss" || key1 === "take_profit")) {
+                                                const err7 = { instancePath: instancePath + "/stops", schemaPath: "#/definitions/Stops/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+                                                if (vErrors === null) {
+                                                  vErrors = [err7];
+                                                } else {
+                                                  vErrors.push(err7);
+                                                }
+                                                errors++;
+                                                break;
+                                              }
+                                            }
+                                          }
+                                        }
                                       }
                                     }
                                   } else {
-                                    const err7 = { instancePath: instancePath + "/stops", schemaPath: "#/definitions/Stops/type", keyword: "type", params: { type: "object" } };
+                                    const err8 = { instancePath: instancePath + "/stops", schemaPath: "#/definitions/Stops/type", keyword: "type", params: { type: "object" } };
                                     if (vErrors === null) {
-                                      vErrors = [err7];
+                                      vErrors = [err8];
                                     } else {
-                                      vErrors.push(err7);
+                                      vErrors.push(err8);
                                     }
                                     errors++;
                                   }
@@ -3682,11 +1892,11 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                                 if (!valid9) {
                                   const _errs48 = errors;
                                   if (data15 !== null) {
-                                    const err8 = { instancePath: instancePath + "/stops", schemaPath: "#/properties/stops/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                    const err9 = { instancePath: instancePath + "/stops", schemaPath: "#/properties/stops/anyOf/1/type", keyword: "type", params: { type: "null" } };
                                     if (vErrors === null) {
-                                      vErrors = [err8];
+                                      vErrors = [err9];
                                     } else {
-                                      vErrors.push(err8);
+                                      vErrors.push(err9);
                                     }
                                     errors++;
                                   }
@@ -3694,14 +1904,14 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                                   valid9 = valid9 || _valid1;
                                 }
                                 if (!valid9) {
-                                  const err9 = { instancePath: instancePath + "/stops", schemaPath: "#/properties/stops/anyOf", keyword: "anyOf", params: {} };
+                                  const err10 = { instancePath: instancePath + "/stops", schemaPath: "#/properties/stops/anyOf", keyword: "anyOf", params: {} };
                                   if (vErrors === null) {
-                                    vErrors = [err9];
+                                    vErrors = [err10];
                                   } else {
-                                    vErrors.push(err9);
+                                    vErrors.push(err10);
                                   }
                                   errors++;
-                                  validate44.errors = vErrors;
+                                  validate24.errors = vErrors;
                                   return false;
                                 } else {
                                   errors = _errs40;
@@ -3726,11 +1936,11 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                                     if (errors === _errs51) {
                                       if (typeof data18 === "string") {
                                         if (!formats0(data18)) {
-                                          validate44.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                                          validate24.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                                           return false;
                                         }
                                       } else {
-                                        validate44.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                                        validate24.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                                         return false;
                                       }
                                     }
@@ -3738,6 +1948,17 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                                   var valid0 = _errs50 === errors;
                                 } else {
                                   var valid0 = true;
+                                }
+                                if (valid0) {
+                                  if (obj0.enforced) {
+                                    for (const key2 in data) {
+                                      if (!(key2 === "id" || key2 === "bot_id" || key2 === "symbol" || key2 === "platform" || key2 === "decision" || key2 === "confidence" || key2 === "reasoning" || key2 === "market_data" || key2 === "regime_state" || key2 === "component_scores" || key2 === "sizing" || key2 === "stops" || key2 === "timestamp")) {
+                                        validate24.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } }];
+                                        return false;
+                                        break;
+                                      }
+                                    }
+                                  }
                                 }
                               }
                             }
@@ -3753,14 +1974,14 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate44.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate24.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate44.errors = vErrors;
+  validate24.errors = vErrors;
   return errors === 0;
 }
-function validate43(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -3768,13 +1989,13 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate43.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate23.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("decisions" !== data.type) {
-            validate43.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "decisions" } }];
+            validate23.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "decisions" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -3784,8 +2005,8 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate44(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+            if (!validate24(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+              vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
@@ -3801,11 +2022,11 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs4) {
                   if (typeof data2 === "string") {
                     if (!formats0(data2)) {
-                      validate43.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                      validate23.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                       return false;
                     }
                   } else {
-                    validate43.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                    validate23.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -3814,227 +2035,13 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
             } else {
               var valid0 = true;
             }
-          }
-        }
-      }
-    } else {
-      validate43.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate43.errors = vErrors;
-  return errors === 0;
-}
-var strict_metrics = validate50;
-var schema106 = { "type": "object", "required": ["total_pnl", "total_pnl_percent", "active_bots", "total_bots", "total_trades", "win_rate", "exposure", "risk_level", "uptime_seconds", "trades_per_hour"], "additionalProperties": false, "properties": { "total_pnl": { "type": "number" }, "total_pnl_percent": { "type": "number" }, "active_bots": { "$ref": "definitions.json#/definitions/Count" }, "total_bots": { "$ref": "definitions.json#/definitions/Count" }, "total_trades": { "$ref": "definitions.json#/definitions/Count" }, "win_rate": { "$ref": "definitions.json#/definitions/Fraction" }, "exposure": { "$ref": "definitions.json#/definitions/Fraction" }, "risk_level": { "type": "string" }, "uptime_seconds": { "type": "number", "minimum": 0 }, "trades_per_hour": { "type": "number", "minimum": 0 } } };
-function validate51(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.total_pnl === void 0 && (missing0 = "total_pnl") || data.total_pnl_percent === void 0 && (missing0 = "total_pnl_percent") || data.active_bots === void 0 && (missing0 = "active_bots") || data.total_bots === void 0 && (missing0 = "total_bots") || data.total_trades === void 0 && (missing0 = "total_trades") || data.win_rate === void 0 && (missing0 = "win_rate") || data.exposure === void 0 && (missing0 = "exposure") || data.risk_level === void 0 && (missing0 = "risk_level") || data.uptime_seconds === void 0 && (missing0 = "uptime_seconds") || data.trades_per_hour === void 0 && (missing0 = "trades_per_hour")) {
-        validate51.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!func2.call(schema106.properties, key0)) {
-            validate51.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.total_pnl !== void 0) {
-            let data0 = data.total_pnl;
-            const _errs2 = errors;
-            if (!(typeof data0 == "number" && isFinite(data0))) {
-              validate51.errors = [{ instancePath: instancePath + "/total_pnl", schemaPath: "#/properties/total_pnl/type", keyword: "type", params: { type: "number" } }];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.total_pnl_percent !== void 0) {
-              let data1 = data.total_pnl_percent;
-              const _errs4 = errors;
-              if (!(typeof data1 == "number" && isFinite(data1))) {
-                validate51.errors = [{ instancePath: instancePath + "/total_pnl_percent", schemaPath: "#/properties/total_pnl_percent/type", keyword: "type", params: { type: "number" } }];
-                return false;
-              }
-              var valid0 = _errs4 === errors;
-            } else {
-              var valid0 = true;
-            }
             if (valid0) {
-              if (data.active_bots !== void 0) {
-                let data2 = data.active_bots;
-                const _errs6 = errors;
-                const _errs7 = errors;
-                if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-                  validate51.errors = [{ instancePath: instancePath + "/active_bots", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
-                  return false;
-                }
-                if (errors === _errs7) {
-                  if (typeof data2 == "number" && isFinite(data2)) {
-                    if (data2 < 0 || isNaN(data2)) {
-                      validate51.errors = [{ instancePath: instancePath + "/active_bots", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                      return false;
-                    }
-                  }
-                }
-                var valid0 = _errs6 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.total_bots !== void 0) {
-                  let data3 = data.total_bots;
-                  const _errs9 = errors;
-                  const _errs10 = errors;
-                  if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
-                    validate51.errors = [{ instancePath: instancePath + "/total_bots", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
+              if (obj0.enforced) {
+                for (const key0 in data) {
+                  if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
+                    validate23.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
                     return false;
-                  }
-                  if (errors === _errs10) {
-                    if (typeof data3 == "number" && isFinite(data3)) {
-                      if (data3 < 0 || isNaN(data3)) {
-                        validate51.errors = [{ instancePath: instancePath + "/total_bots", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                        return false;
-                      }
-                    }
-                  }
-                  var valid0 = _errs9 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.total_trades !== void 0) {
-                    let data4 = data.total_trades;
-                    const _errs12 = errors;
-                    const _errs13 = errors;
-                    if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
-                      validate51.errors = [{ instancePath: instancePath + "/total_trades", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
-                      return false;
-                    }
-                    if (errors === _errs13) {
-                      if (typeof data4 == "number" && isFinite(data4)) {
-                        if (data4 < 0 || isNaN(data4)) {
-                          validate51.errors = [{ instancePath: instancePath + "/total_trades", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                          return false;
-                        }
-                      }
-                    }
-                    var valid0 = _errs12 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                  if (valid0) {
-                    if (data.win_rate !== void 0) {
-                      let data5 = data.win_rate;
-                      const _errs15 = errors;
-                      const _errs16 = errors;
-                      if (errors === _errs16) {
-                        if (typeof data5 == "number" && isFinite(data5)) {
-                          if (data5 > 1 || isNaN(data5)) {
-                            validate51.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                            return false;
-                          } else {
-                            if (data5 < 0 || isNaN(data5)) {
-                              validate51.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                              return false;
-                            }
-                          }
-                        } else {
-                          validate51.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
-                          return false;
-                        }
-                      }
-                      var valid0 = _errs15 === errors;
-                    } else {
-                      var valid0 = true;
-                    }
-                    if (valid0) {
-                      if (data.exposure !== void 0) {
-                        let data6 = data.exposure;
-                        const _errs18 = errors;
-                        const _errs19 = errors;
-                        if (errors === _errs19) {
-                          if (typeof data6 == "number" && isFinite(data6)) {
-                            if (data6 > 1 || isNaN(data6)) {
-                              validate51.errors = [{ instancePath: instancePath + "/exposure", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                              return false;
-                            } else {
-                              if (data6 < 0 || isNaN(data6)) {
-                                validate51.errors = [{ instancePath: instancePath + "/exposure", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                return false;
-                              }
-                            }
-                          } else {
-                            validate51.errors = [{ instancePath: instancePath + "/exposure", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
-                            return false;
-                          }
-                        }
-                        var valid0 = _errs18 === errors;
-                      } else {
-                        var valid0 = true;
-                      }
-                      if (valid0) {
-                        if (data.risk_level !== void 0) {
-                          const _errs21 = errors;
-                          if (typeof data.risk_level !== "string") {
-                            validate51.errors = [{ instancePath: instancePath + "/risk_level", schemaPath: "#/properties/risk_level/type", keyword: "type", params: { type: "string" } }];
-                            return false;
-                          }
-                          var valid0 = _errs21 === errors;
-                        } else {
-                          var valid0 = true;
-                        }
-                        if (valid0) {
-                          if (data.uptime_seconds !== void 0) {
-                            let data8 = data.uptime_seconds;
-                            const _errs23 = errors;
-                            if (errors === _errs23) {
-                              if (typeof data8 == "number" && isFinite(data8)) {
-                                if (data8 < 0 || isNaN(data8)) {
-                                  validate51.errors = [{ instancePath: instancePath + "/uptime_seconds", schemaPath: "#/properties/uptime_seconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                  return false;
-                                }
-                              } else {
-                                validate51.errors = [{ instancePath: instancePath + "/uptime_seconds", schemaPath: "#/properties/uptime_seconds/type", keyword: "type", params: { type: "number" } }];
-                                return false;
-                              }
-                            }
-                            var valid0 = _errs23 === errors;
-                          } else {
-                            var valid0 = true;
-                          }
-                          if (valid0) {
-                            if (data.trades_per_hour !== void 0) {
-                              let data9 = data.trades_per_hour;
-                              const _errs25 = errors;
-                              if (errors === _errs25) {
-                                if (typeof data9 == "number" && isFinite(data9)) {
-                                  if (data9 < 0 || isNaN(data9)) {
-                                    validate51.errors = [{ instancePath: instancePath + "/trades_per_hour", schemaPath: "#/properties/trades_per_hour/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                    return false;
-                                  }
-                                } else {
-                                  validate51.errors = [{ instancePath: instancePath + "/trades_per_hour", schemaPath: "#/properties/trades_per_hour/type", keyword: "type", params: { type: "number" } }];
-                                  return false;
-                                }
-                              }
-                              var valid0 = _errs25 === errors;
-                            } else {
-                              var valid0 = true;
-                            }
-                          }
-                        }
-                      }
-                    }
+                    break;
                   }
                 }
               }
@@ -4043,104 +2050,29 @@ function validate51(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate51.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate23.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate51.errors = vErrors;
+  validate23.errors = vErrors;
   return errors === 0;
 }
-function validate50(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate50.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
-            validate50.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.type !== void 0) {
-            const _errs2 = errors;
-            if ("metrics" !== data.type) {
-              validate50.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "metrics" } }];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.data !== void 0) {
-              const _errs3 = errors;
-              if (!validate51(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-                vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
-                errors = vErrors.length;
-              }
-              var valid0 = _errs3 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.ts !== void 0) {
-                let data2 = data.ts;
-                const _errs4 = errors;
-                const _errs5 = errors;
-                if (errors === _errs5) {
-                  if (errors === _errs5) {
-                    if (typeof data2 === "string") {
-                      if (!formats0(data2)) {
-                        validate50.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
-                        return false;
-                      }
-                    } else {
-                      validate50.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
-                      return false;
-                    }
-                  }
-                }
-                var valid0 = _errs4 === errors;
-              } else {
-                var valid0 = true;
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate50.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate50.errors = vErrors;
-  return errors === 0;
-}
-var tolerant_metrics = validate53;
-function validate54(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_metrics = validate30;
+function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.total_pnl === void 0 && (missing0 = "total_pnl") || data.total_pnl_percent === void 0 && (missing0 = "total_pnl_percent") || data.active_bots === void 0 && (missing0 = "active_bots") || data.total_bots === void 0 && (missing0 = "total_bots") || data.total_trades === void 0 && (missing0 = "total_trades") || data.win_rate === void 0 && (missing0 = "win_rate") || data.exposure === void 0 && (missing0 = "exposure") || data.risk_level === void 0 && (missing0 = "risk_level") || data.uptime_seconds === void 0 && (missing0 = "uptime_seconds") || data.trades_per_hour === void 0 && (missing0 = "trades_per_hour")) {
-        validate54.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate31.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.total_pnl !== void 0) {
           let data0 = data.total_pnl;
           const _errs1 = errors;
           if (!(typeof data0 == "number" && isFinite(data0))) {
-            validate54.errors = [{ instancePath: instancePath + "/total_pnl", schemaPath: "#/properties/total_pnl/type", keyword: "type", params: { type: "number" } }];
+            validate31.errors = [{ instancePath: instancePath + "/total_pnl", schemaPath: "#/properties/total_pnl/type", keyword: "type", params: { type: "number" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -4152,7 +2084,7 @@ function validate54(data, { instancePath = "", parentData, parentDataProperty, r
             let data1 = data.total_pnl_percent;
             const _errs3 = errors;
             if (!(typeof data1 == "number" && isFinite(data1))) {
-              validate54.errors = [{ instancePath: instancePath + "/total_pnl_percent", schemaPath: "#/properties/total_pnl_percent/type", keyword: "type", params: { type: "number" } }];
+              validate31.errors = [{ instancePath: instancePath + "/total_pnl_percent", schemaPath: "#/properties/total_pnl_percent/type", keyword: "type", params: { type: "number" } }];
               return false;
             }
             var valid0 = _errs3 === errors;
@@ -4165,13 +2097,13 @@ function validate54(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs5 = errors;
               const _errs6 = errors;
               if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-                validate54.errors = [{ instancePath: instancePath + "/active_bots", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
+                validate31.errors = [{ instancePath: instancePath + "/active_bots", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
                 return false;
               }
               if (errors === _errs6) {
                 if (typeof data2 == "number" && isFinite(data2)) {
                   if (data2 < 0 || isNaN(data2)) {
-                    validate54.errors = [{ instancePath: instancePath + "/active_bots", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                    validate31.errors = [{ instancePath: instancePath + "/active_bots", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                     return false;
                   }
                 }
@@ -4186,13 +2118,13 @@ function validate54(data, { instancePath = "", parentData, parentDataProperty, r
                 const _errs8 = errors;
                 const _errs9 = errors;
                 if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
-                  validate54.errors = [{ instancePath: instancePath + "/total_bots", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
+                  validate31.errors = [{ instancePath: instancePath + "/total_bots", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
                   return false;
                 }
                 if (errors === _errs9) {
                   if (typeof data3 == "number" && isFinite(data3)) {
                     if (data3 < 0 || isNaN(data3)) {
-                      validate54.errors = [{ instancePath: instancePath + "/total_bots", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                      validate31.errors = [{ instancePath: instancePath + "/total_bots", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                       return false;
                     }
                   }
@@ -4207,13 +2139,13 @@ function validate54(data, { instancePath = "", parentData, parentDataProperty, r
                   const _errs11 = errors;
                   const _errs12 = errors;
                   if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
-                    validate54.errors = [{ instancePath: instancePath + "/total_trades", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
+                    validate31.errors = [{ instancePath: instancePath + "/total_trades", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
                     return false;
                   }
                   if (errors === _errs12) {
                     if (typeof data4 == "number" && isFinite(data4)) {
                       if (data4 < 0 || isNaN(data4)) {
-                        validate54.errors = [{ instancePath: instancePath + "/total_trades", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                        validate31.errors = [{ instancePath: instancePath + "/total_trades", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                         return false;
                       }
                     }
@@ -4230,16 +2162,16 @@ function validate54(data, { instancePath = "", parentData, parentDataProperty, r
                     if (errors === _errs15) {
                       if (typeof data5 == "number" && isFinite(data5)) {
                         if (data5 > 1 || isNaN(data5)) {
-                          validate54.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                          validate31.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                           return false;
                         } else {
                           if (data5 < 0 || isNaN(data5)) {
-                            validate54.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                            validate31.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                             return false;
                           }
                         }
                       } else {
-                        validate54.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+                        validate31.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
                         return false;
                       }
                     }
@@ -4255,16 +2187,16 @@ function validate54(data, { instancePath = "", parentData, parentDataProperty, r
                       if (errors === _errs18) {
                         if (typeof data6 == "number" && isFinite(data6)) {
                           if (data6 > 1 || isNaN(data6)) {
-                            validate54.errors = [{ instancePath: instancePath + "/exposure", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                            validate31.errors = [{ instancePath: instancePath + "/exposure", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                             return false;
                           } else {
                             if (data6 < 0 || isNaN(data6)) {
-                              validate54.errors = [{ instancePath: instancePath + "/exposure", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                              validate31.errors = [{ instancePath: instancePath + "/exposure", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                               return false;
                             }
                           }
                         } else {
-                          validate54.errors = [{ instancePath: instancePath + "/exposure", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+                          validate31.errors = [{ instancePath: instancePath + "/exposure", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
                           return false;
                         }
                       }
@@ -4276,7 +2208,7 @@ function validate54(data, { instancePath = "", parentData, parentDataProperty, r
                       if (data.risk_level !== void 0) {
                         const _errs20 = errors;
                         if (typeof data.risk_level !== "string") {
-                          validate54.errors = [{ instancePath: instancePath + "/risk_level", schemaPath: "#/properties/risk_level/type", keyword: "type", params: { type: "string" } }];
+                          validate31.errors = [{ instancePath: instancePath + "/risk_level", schemaPath: "#/properties/risk_level/type", keyword: "type", params: { type: "string" } }];
                           return false;
                         }
                         var valid0 = _errs20 === errors;
@@ -4290,11 +2222,11 @@ function validate54(data, { instancePath = "", parentData, parentDataProperty, r
                           if (errors === _errs22) {
                             if (typeof data8 == "number" && isFinite(data8)) {
                               if (data8 < 0 || isNaN(data8)) {
-                                validate54.errors = [{ instancePath: instancePath + "/uptime_seconds", schemaPath: "#/properties/uptime_seconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                validate31.errors = [{ instancePath: instancePath + "/uptime_seconds", schemaPath: "#/properties/uptime_seconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                 return false;
                               }
                             } else {
-                              validate54.errors = [{ instancePath: instancePath + "/uptime_seconds", schemaPath: "#/properties/uptime_seconds/type", keyword: "type", params: { type: "number" } }];
+                              validate31.errors = [{ instancePath: instancePath + "/uptime_seconds", schemaPath: "#/properties/uptime_seconds/type", keyword: "type", params: { type: "number" } }];
                               return false;
                             }
                           }
@@ -4309,17 +2241,28 @@ function validate54(data, { instancePath = "", parentData, parentDataProperty, r
                             if (errors === _errs24) {
                               if (typeof data9 == "number" && isFinite(data9)) {
                                 if (data9 < 0 || isNaN(data9)) {
-                                  validate54.errors = [{ instancePath: instancePath + "/trades_per_hour", schemaPath: "#/properties/trades_per_hour/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                  validate31.errors = [{ instancePath: instancePath + "/trades_per_hour", schemaPath: "#/properties/trades_per_hour/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                   return false;
                                 }
                               } else {
-                                validate54.errors = [{ instancePath: instancePath + "/trades_per_hour", schemaPath: "#/properties/trades_per_hour/type", keyword: "type", params: { type: "number" } }];
+                                validate31.errors = [{ instancePath: instancePath + "/trades_per_hour", schemaPath: "#/properties/trades_per_hour/type", keyword: "type", params: { type: "number" } }];
                                 return false;
                               }
                             }
                             var valid0 = _errs24 === errors;
                           } else {
                             var valid0 = true;
+                          }
+                          if (valid0) {
+                            if (obj0.enforced) {
+                              for (const key0 in data) {
+                                if (!(key0 === "total_pnl" || key0 === "total_pnl_percent" || key0 === "active_bots" || key0 === "total_bots" || key0 === "total_trades" || key0 === "win_rate" || key0 === "exposure" || key0 === "risk_level" || key0 === "uptime_seconds" || key0 === "trades_per_hour")) {
+                                  validate31.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                                  return false;
+                                  break;
+                                }
+                              }
+                            }
                           }
                         }
                       }
@@ -4332,14 +2275,14 @@ function validate54(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate54.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate31.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate54.errors = vErrors;
+  validate31.errors = vErrors;
   return errors === 0;
 }
-function validate53(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -4347,13 +2290,13 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate53.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate30.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("metrics" !== data.type) {
-            validate53.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "metrics" } }];
+            validate30.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "metrics" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -4363,8 +2306,8 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate54(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+            if (!validate31(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+              vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
@@ -4380,11 +2323,11 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs4) {
                   if (typeof data2 === "string") {
                     if (!formats0(data2)) {
-                      validate53.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                      validate30.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                       return false;
                     }
                   } else {
-                    validate53.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                    validate30.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -4393,158 +2336,13 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
             } else {
               var valid0 = true;
             }
-          }
-        }
-      }
-    } else {
-      validate53.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate53.errors = vErrors;
-  return errors === 0;
-}
-var strict_whale = validate56;
-function validate57(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.coin === void 0 && (missing0 = "coin") || data.platform === void 0 && (missing0 = "platform") || data.flow_type === void 0 && (missing0 = "flow_type") || data.amount === void 0 && (missing0 = "amount") || data.value_usd === void 0 && (missing0 = "value_usd") || data.timestamp === void 0 && (missing0 = "timestamp") || data.signal === void 0 && (missing0 = "signal")) {
-        validate57.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === "coin" || key0 === "platform" || key0 === "flow_type" || key0 === "amount" || key0 === "value_usd" || key0 === "timestamp" || key0 === "signal")) {
-            validate57.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.coin !== void 0) {
-            let data0 = data.coin;
-            const _errs2 = errors;
-            const _errs3 = errors;
-            if (errors === _errs3) {
-              if (typeof data0 === "string") {
-                if (data0.length < 1) {
-                  validate57.errors = [{ instancePath: instancePath + "/coin", schemaPath: "definitions.json#/definitions/Asset/minLength", keyword: "minLength", params: { limit: 1 } }];
-                  return false;
-                }
-              } else {
-                validate57.errors = [{ instancePath: instancePath + "/coin", schemaPath: "definitions.json#/definitions/Asset/type", keyword: "type", params: { type: "string" } }];
-                return false;
-              }
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.platform !== void 0) {
-              let data1 = data.platform;
-              const _errs5 = errors;
-              if (errors === _errs5) {
-                if (typeof data1 === "string") {
-                  if (data1.length < 1) {
-                    validate57.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/minLength", keyword: "minLength", params: { limit: 1 } }];
+            if (valid0) {
+              if (obj0.enforced) {
+                for (const key0 in data) {
+                  if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
+                    validate30.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
                     return false;
-                  }
-                } else {
-                  validate57.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.flow_type !== void 0) {
-                const _errs7 = errors;
-                if (typeof data.flow_type !== "string") {
-                  validate57.errors = [{ instancePath: instancePath + "/flow_type", schemaPath: "#/properties/flow_type/type", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-                var valid0 = _errs7 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.amount !== void 0) {
-                  let data3 = data.amount;
-                  const _errs9 = errors;
-                  if (errors === _errs9) {
-                    if (typeof data3 == "number" && isFinite(data3)) {
-                      if (data3 < 0 || isNaN(data3)) {
-                        validate57.errors = [{ instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                        return false;
-                      }
-                    } else {
-                      validate57.errors = [{ instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/type", keyword: "type", params: { type: "number" } }];
-                      return false;
-                    }
-                  }
-                  var valid0 = _errs9 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.value_usd !== void 0) {
-                    let data4 = data.value_usd;
-                    const _errs11 = errors;
-                    if (errors === _errs11) {
-                      if (typeof data4 == "number" && isFinite(data4)) {
-                        if (data4 < 0 || isNaN(data4)) {
-                          validate57.errors = [{ instancePath: instancePath + "/value_usd", schemaPath: "#/properties/value_usd/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                          return false;
-                        }
-                      } else {
-                        validate57.errors = [{ instancePath: instancePath + "/value_usd", schemaPath: "#/properties/value_usd/type", keyword: "type", params: { type: "number" } }];
-                        return false;
-                      }
-                    }
-                    var valid0 = _errs11 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                  if (valid0) {
-                    if (data.timestamp !== void 0) {
-                      let data5 = data.timestamp;
-                      const _errs13 = errors;
-                      const _errs14 = errors;
-                      if (errors === _errs14) {
-                        if (errors === _errs14) {
-                          if (typeof data5 === "string") {
-                            if (!formats0(data5)) {
-                              validate57.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
-                              return false;
-                            }
-                          } else {
-                            validate57.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
-                            return false;
-                          }
-                        }
-                      }
-                      var valid0 = _errs13 === errors;
-                    } else {
-                      var valid0 = true;
-                    }
-                    if (valid0) {
-                      if (data.signal !== void 0) {
-                        const _errs16 = errors;
-                        if (typeof data.signal !== "string") {
-                          validate57.errors = [{ instancePath: instancePath + "/signal", schemaPath: "#/properties/signal/type", keyword: "type", params: { type: "string" } }];
-                          return false;
-                        }
-                        var valid0 = _errs16 === errors;
-                      } else {
-                        var valid0 = true;
-                      }
-                    }
+                    break;
                   }
                 }
               }
@@ -4553,97 +2351,22 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate57.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate30.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate57.errors = vErrors;
+  validate30.errors = vErrors;
   return errors === 0;
 }
-function validate56(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate56.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
-            validate56.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.type !== void 0) {
-            const _errs2 = errors;
-            if ("whale" !== data.type) {
-              validate56.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "whale" } }];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.data !== void 0) {
-              const _errs3 = errors;
-              if (!validate57(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-                vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-                errors = vErrors.length;
-              }
-              var valid0 = _errs3 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.ts !== void 0) {
-                let data2 = data.ts;
-                const _errs4 = errors;
-                const _errs5 = errors;
-                if (errors === _errs5) {
-                  if (errors === _errs5) {
-                    if (typeof data2 === "string") {
-                      if (!formats0(data2)) {
-                        validate56.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
-                        return false;
-                      }
-                    } else {
-                      validate56.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
-                      return false;
-                    }
-                  }
-                }
-                var valid0 = _errs4 === errors;
-              } else {
-                var valid0 = true;
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate56.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate56.errors = vErrors;
-  return errors === 0;
-}
-var tolerant_whale = validate59;
-function validate60(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_whale = validate33;
+function validate34(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.coin === void 0 && (missing0 = "coin") || data.platform === void 0 && (missing0 = "platform") || data.flow_type === void 0 && (missing0 = "flow_type") || data.amount === void 0 && (missing0 = "amount") || data.value_usd === void 0 && (missing0 = "value_usd") || data.timestamp === void 0 && (missing0 = "timestamp") || data.signal === void 0 && (missing0 = "signal")) {
-        validate60.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate34.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.coin !== void 0) {
@@ -4653,11 +2376,11 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs2) {
             if (typeof data0 === "string") {
               if (data0.length < 1) {
-                validate60.errors = [{ instancePath: instancePath + "/coin", schemaPath: "definitions.json#/definitions/Asset/minLength", keyword: "minLength", params: { limit: 1 } }];
+                validate34.errors = [{ instancePath: instancePath + "/coin", schemaPath: "definitions.json#/definitions/Asset/minLength", keyword: "minLength", params: { limit: 1 } }];
                 return false;
               }
             } else {
-              validate60.errors = [{ instancePath: instancePath + "/coin", schemaPath: "definitions.json#/definitions/Asset/type", keyword: "type", params: { type: "string" } }];
+              validate34.errors = [{ instancePath: instancePath + "/coin", schemaPath: "definitions.json#/definitions/Asset/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
           }
@@ -4672,11 +2395,11 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs4) {
               if (typeof data1 === "string") {
                 if (data1.length < 1) {
-                  validate60.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/minLength", keyword: "minLength", params: { limit: 1 } }];
+                  validate34.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/minLength", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate60.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "string" } }];
+                validate34.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -4688,7 +2411,7 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.flow_type !== void 0) {
               const _errs6 = errors;
               if (typeof data.flow_type !== "string") {
-                validate60.errors = [{ instancePath: instancePath + "/flow_type", schemaPath: "#/properties/flow_type/type", keyword: "type", params: { type: "string" } }];
+                validate34.errors = [{ instancePath: instancePath + "/flow_type", schemaPath: "#/properties/flow_type/type", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               var valid0 = _errs6 === errors;
@@ -4702,11 +2425,11 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs8) {
                   if (typeof data3 == "number" && isFinite(data3)) {
                     if (data3 < 0 || isNaN(data3)) {
-                      validate60.errors = [{ instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                      validate34.errors = [{ instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                       return false;
                     }
                   } else {
-                    validate60.errors = [{ instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/type", keyword: "type", params: { type: "number" } }];
+                    validate34.errors = [{ instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/type", keyword: "type", params: { type: "number" } }];
                     return false;
                   }
                 }
@@ -4721,11 +2444,11 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
                   if (errors === _errs10) {
                     if (typeof data4 == "number" && isFinite(data4)) {
                       if (data4 < 0 || isNaN(data4)) {
-                        validate60.errors = [{ instancePath: instancePath + "/value_usd", schemaPath: "#/properties/value_usd/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                        validate34.errors = [{ instancePath: instancePath + "/value_usd", schemaPath: "#/properties/value_usd/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                         return false;
                       }
                     } else {
-                      validate60.errors = [{ instancePath: instancePath + "/value_usd", schemaPath: "#/properties/value_usd/type", keyword: "type", params: { type: "number" } }];
+                      validate34.errors = [{ instancePath: instancePath + "/value_usd", schemaPath: "#/properties/value_usd/type", keyword: "type", params: { type: "number" } }];
                       return false;
                     }
                   }
@@ -4742,11 +2465,11 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
                       if (errors === _errs13) {
                         if (typeof data5 === "string") {
                           if (!formats0(data5)) {
-                            validate60.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                            validate34.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                             return false;
                           }
                         } else {
-                          validate60.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                          validate34.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                           return false;
                         }
                       }
@@ -4759,12 +2482,23 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data.signal !== void 0) {
                       const _errs15 = errors;
                       if (typeof data.signal !== "string") {
-                        validate60.errors = [{ instancePath: instancePath + "/signal", schemaPath: "#/properties/signal/type", keyword: "type", params: { type: "string" } }];
+                        validate34.errors = [{ instancePath: instancePath + "/signal", schemaPath: "#/properties/signal/type", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
                       var valid0 = _errs15 === errors;
                     } else {
                       var valid0 = true;
+                    }
+                    if (valid0) {
+                      if (obj0.enforced) {
+                        for (const key0 in data) {
+                          if (!(key0 === "coin" || key0 === "platform" || key0 === "flow_type" || key0 === "amount" || key0 === "value_usd" || key0 === "timestamp" || key0 === "signal")) {
+                            validate34.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                            return false;
+                            break;
+                          }
+                        }
+                      }
                     }
                   }
                 }
@@ -4774,14 +2508,14 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate60.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate34.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate60.errors = vErrors;
+  validate34.errors = vErrors;
   return errors === 0;
 }
-function validate59(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -4789,13 +2523,13 @@ function validate59(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate59.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate33.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("whale" !== data.type) {
-            validate59.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "whale" } }];
+            validate33.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "whale" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -4805,8 +2539,8 @@ function validate59(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate60(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+            if (!validate34(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+              vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
@@ -4822,11 +2556,11 @@ function validate59(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs4) {
                   if (typeof data2 === "string") {
                     if (!formats0(data2)) {
-                      validate59.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                      validate33.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                       return false;
                     }
                   } else {
-                    validate59.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                    validate33.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -4835,276 +2569,13 @@ function validate59(data, { instancePath = "", parentData, parentDataProperty, r
             } else {
               var valid0 = true;
             }
-          }
-        }
-      }
-    } else {
-      validate59.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate59.errors = vErrors;
-  return errors === 0;
-}
-var strict_alerts = validate62;
-var schema132 = { "type": "object", "required": ["id", "severity", "category", "title", "message", "bot_id", "platform", "action_required", "timestamp"], "additionalProperties": false, "properties": { "id": { "$ref": "definitions.json#/definitions/Identifier" }, "severity": { "type": "string", "enum": ["info", "warning", "error", "critical"] }, "category": { "type": "string" }, "title": { "type": "string" }, "message": { "type": "string" }, "bot_id": { "anyOf": [{ "$ref": "definitions.json#/definitions/Identifier" }, { "type": "null" }] }, "platform": { "anyOf": [{ "$ref": "definitions.json#/definitions/Platform" }, { "type": "null" }] }, "action_required": { "type": "boolean" }, "timestamp": { "$ref": "definitions.json#/definitions/Timestamp" } } };
-function validate63(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.id === void 0 && (missing0 = "id") || data.severity === void 0 && (missing0 = "severity") || data.category === void 0 && (missing0 = "category") || data.title === void 0 && (missing0 = "title") || data.message === void 0 && (missing0 = "message") || data.bot_id === void 0 && (missing0 = "bot_id") || data.platform === void 0 && (missing0 = "platform") || data.action_required === void 0 && (missing0 = "action_required") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate63.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!func2.call(schema132.properties, key0)) {
-            validate63.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.id !== void 0) {
-            let data0 = data.id;
-            const _errs2 = errors;
-            const _errs3 = errors;
-            if (errors === _errs3) {
-              if (typeof data0 === "string") {
-                if (data0.length < 1) {
-                  validate63.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
-                  return false;
-                }
-              } else {
-                validate63.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
-                return false;
-              }
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.severity !== void 0) {
-              let data1 = data.severity;
-              const _errs5 = errors;
-              if (typeof data1 !== "string") {
-                validate63.errors = [{ instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/type", keyword: "type", params: { type: "string" } }];
-                return false;
-              }
-              if (!(data1 === "info" || data1 === "warning" || data1 === "error" || data1 === "critical")) {
-                validate63.errors = [{ instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/enum", keyword: "enum", params: { allowedValues: schema132.properties.severity.enum } }];
-                return false;
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
             if (valid0) {
-              if (data.category !== void 0) {
-                const _errs7 = errors;
-                if (typeof data.category !== "string") {
-                  validate63.errors = [{ instancePath: instancePath + "/category", schemaPath: "#/properties/category/type", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-                var valid0 = _errs7 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.title !== void 0) {
-                  const _errs9 = errors;
-                  if (typeof data.title !== "string") {
-                    validate63.errors = [{ instancePath: instancePath + "/title", schemaPath: "#/properties/title/type", keyword: "type", params: { type: "string" } }];
+              if (obj0.enforced) {
+                for (const key0 in data) {
+                  if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
+                    validate33.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
                     return false;
-                  }
-                  var valid0 = _errs9 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.message !== void 0) {
-                    const _errs11 = errors;
-                    if (typeof data.message !== "string") {
-                      validate63.errors = [{ instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" } }];
-                      return false;
-                    }
-                    var valid0 = _errs11 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                  if (valid0) {
-                    if (data.bot_id !== void 0) {
-                      let data5 = data.bot_id;
-                      const _errs13 = errors;
-                      const _errs14 = errors;
-                      let valid2 = false;
-                      const _errs15 = errors;
-                      const _errs16 = errors;
-                      if (errors === _errs16) {
-                        if (typeof data5 === "string") {
-                          if (data5.length < 1) {
-                            const err0 = { instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } };
-                            if (vErrors === null) {
-                              vErrors = [err0];
-                            } else {
-                              vErrors.push(err0);
-                            }
-                            errors++;
-                          }
-                        } else {
-                          const err1 = { instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } };
-                          if (vErrors === null) {
-                            vErrors = [err1];
-                          } else {
-                            vErrors.push(err1);
-                          }
-                          errors++;
-                        }
-                      }
-                      var _valid0 = _errs15 === errors;
-                      valid2 = valid2 || _valid0;
-                      if (!valid2) {
-                        const _errs18 = errors;
-                        if (data5 !== null) {
-                          const err2 = { instancePath: instancePath + "/bot_id", schemaPath: "#/properties/bot_id/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                          if (vErrors === null) {
-                            vErrors = [err2];
-                          } else {
-                            vErrors.push(err2);
-                          }
-                          errors++;
-                        }
-                        var _valid0 = _errs18 === errors;
-                        valid2 = valid2 || _valid0;
-                      }
-                      if (!valid2) {
-                        const err3 = { instancePath: instancePath + "/bot_id", schemaPath: "#/properties/bot_id/anyOf", keyword: "anyOf", params: {} };
-                        if (vErrors === null) {
-                          vErrors = [err3];
-                        } else {
-                          vErrors.push(err3);
-                        }
-                        errors++;
-                        validate63.errors = vErrors;
-                        return false;
-                      } else {
-                        errors = _errs14;
-                        if (vErrors !== null) {
-                          if (_errs14) {
-                            vErrors.length = _errs14;
-                          } else {
-                            vErrors = null;
-                          }
-                        }
-                      }
-                      var valid0 = _errs13 === errors;
-                    } else {
-                      var valid0 = true;
-                    }
-                    if (valid0) {
-                      if (data.platform !== void 0) {
-                        let data6 = data.platform;
-                        const _errs20 = errors;
-                        const _errs21 = errors;
-                        let valid4 = false;
-                        const _errs22 = errors;
-                        if (typeof data6 !== "string") {
-                          const err4 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } };
-                          if (vErrors === null) {
-                            vErrors = [err4];
-                          } else {
-                            vErrors.push(err4);
-                          }
-                          errors++;
-                        }
-                        if (!(data6 === "luno" || data6 === "binance" || data6 === "kucoin" || data6 === "kraken" || data6 === "valr")) {
-                          const err5 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema31.enum } };
-                          if (vErrors === null) {
-                            vErrors = [err5];
-                          } else {
-                            vErrors.push(err5);
-                          }
-                          errors++;
-                        }
-                        var _valid1 = _errs22 === errors;
-                        valid4 = valid4 || _valid1;
-                        if (!valid4) {
-                          const _errs25 = errors;
-                          if (data6 !== null) {
-                            const err6 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                            if (vErrors === null) {
-                              vErrors = [err6];
-                            } else {
-                              vErrors.push(err6);
-                            }
-                            errors++;
-                          }
-                          var _valid1 = _errs25 === errors;
-                          valid4 = valid4 || _valid1;
-                        }
-                        if (!valid4) {
-                          const err7 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/anyOf", keyword: "anyOf", params: {} };
-                          if (vErrors === null) {
-                            vErrors = [err7];
-                          } else {
-                            vErrors.push(err7);
-                          }
-                          errors++;
-                          validate63.errors = vErrors;
-                          return false;
-                        } else {
-                          errors = _errs21;
-                          if (vErrors !== null) {
-                            if (_errs21) {
-                              vErrors.length = _errs21;
-                            } else {
-                              vErrors = null;
-                            }
-                          }
-                        }
-                        var valid0 = _errs20 === errors;
-                      } else {
-                        var valid0 = true;
-                      }
-                      if (valid0) {
-                        if (data.action_required !== void 0) {
-                          const _errs27 = errors;
-                          if (typeof data.action_required !== "boolean") {
-                            validate63.errors = [{ instancePath: instancePath + "/action_required", schemaPath: "#/properties/action_required/type", keyword: "type", params: { type: "boolean" } }];
-                            return false;
-                          }
-                          var valid0 = _errs27 === errors;
-                        } else {
-                          var valid0 = true;
-                        }
-                        if (valid0) {
-                          if (data.timestamp !== void 0) {
-                            let data8 = data.timestamp;
-                            const _errs29 = errors;
-                            const _errs30 = errors;
-                            if (errors === _errs30) {
-                              if (errors === _errs30) {
-                                if (typeof data8 === "string") {
-                                  if (!formats0(data8)) {
-                                    validate63.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
-                                    return false;
-                                  }
-                                } else {
-                                  validate63.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
-                                  return false;
-                                }
-                              }
-                            }
-                            var valid0 = _errs29 === errors;
-                          } else {
-                            var valid0 = true;
-                          }
-                        }
-                      }
-                    }
+                    break;
                   }
                 }
               }
@@ -5113,98 +2584,23 @@ function validate63(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate63.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate33.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate63.errors = vErrors;
+  validate33.errors = vErrors;
   return errors === 0;
 }
-function validate62(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate62.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
-            validate62.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.type !== void 0) {
-            const _errs2 = errors;
-            if ("alerts" !== data.type) {
-              validate62.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "alerts" } }];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.data !== void 0) {
-              const _errs3 = errors;
-              if (!validate63(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-                vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
-                errors = vErrors.length;
-              }
-              var valid0 = _errs3 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.ts !== void 0) {
-                let data2 = data.ts;
-                const _errs4 = errors;
-                const _errs5 = errors;
-                if (errors === _errs5) {
-                  if (errors === _errs5) {
-                    if (typeof data2 === "string") {
-                      if (!formats0(data2)) {
-                        validate62.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
-                        return false;
-                      }
-                    } else {
-                      validate62.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
-                      return false;
-                    }
-                  }
-                }
-                var valid0 = _errs4 === errors;
-              } else {
-                var valid0 = true;
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate62.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate62.errors = vErrors;
-  return errors === 0;
-}
-var tolerant_alerts = validate65;
-var schema139 = { "type": "object", "required": ["id", "severity", "category", "title", "message", "bot_id", "platform", "action_required", "timestamp"], "properties": { "id": { "$ref": "definitions.json#/definitions/Identifier" }, "severity": { "type": "string", "enum": ["info", "warning", "error", "critical"] }, "category": { "type": "string" }, "title": { "type": "string" }, "message": { "type": "string" }, "bot_id": { "anyOf": [{ "$ref": "definitions.json#/definitions/Identifier" }, { "type": "null" }] }, "platform": { "anyOf": [{ "$ref": "definitions.json#/definitions/Platform" }, { "type": "null" }] }, "action_required": { "type": "boolean" }, "timestamp": { "$ref": "definitions.json#/definitions/Timestamp" } } };
-function validate66(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_alerts = validate36;
+var schema72 = { "properties": { "severity": { "enum": ["info", "warning", "error", "critical"] } } };
+function validate37(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.id === void 0 && (missing0 = "id") || data.severity === void 0 && (missing0 = "severity") || data.category === void 0 && (missing0 = "category") || data.title === void 0 && (missing0 = "title") || data.message === void 0 && (missing0 = "message") || data.bot_id === void 0 && (missing0 = "bot_id") || data.platform === void 0 && (missing0 = "platform") || data.action_required === void 0 && (missing0 = "action_required") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate66.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate37.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.id !== void 0) {
@@ -5214,11 +2610,11 @@ function validate66(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs2) {
             if (typeof data0 === "string") {
               if (data0.length < 1) {
-                validate66.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
+                validate37.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
                 return false;
               }
             } else {
-              validate66.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
+              validate37.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
           }
@@ -5231,11 +2627,11 @@ function validate66(data, { instancePath = "", parentData, parentDataProperty, r
             let data1 = data.severity;
             const _errs4 = errors;
             if (typeof data1 !== "string") {
-              validate66.errors = [{ instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/type", keyword: "type", params: { type: "string" } }];
+              validate37.errors = [{ instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if (!(data1 === "info" || data1 === "warning" || data1 === "error" || data1 === "critical")) {
-              validate66.errors = [{ instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/enum", keyword: "enum", params: { allowedValues: schema139.properties.severity.enum } }];
+              validate37.errors = [{ instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/enum", keyword: "enum", params: { allowedValues: schema72.properties.severity.enum } }];
               return false;
             }
             var valid0 = _errs4 === errors;
@@ -5246,7 +2642,7 @@ function validate66(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.category !== void 0) {
               const _errs6 = errors;
               if (typeof data.category !== "string") {
-                validate66.errors = [{ instancePath: instancePath + "/category", schemaPath: "#/properties/category/type", keyword: "type", params: { type: "string" } }];
+                validate37.errors = [{ instancePath: instancePath + "/category", schemaPath: "#/properties/category/type", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               var valid0 = _errs6 === errors;
@@ -5257,7 +2653,7 @@ function validate66(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.title !== void 0) {
                 const _errs8 = errors;
                 if (typeof data.title !== "string") {
-                  validate66.errors = [{ instancePath: instancePath + "/title", schemaPath: "#/properties/title/type", keyword: "type", params: { type: "string" } }];
+                  validate37.errors = [{ instancePath: instancePath + "/title", schemaPath: "#/properties/title/type", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
                 var valid0 = _errs8 === errors;
@@ -5268,7 +2664,7 @@ function validate66(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data.message !== void 0) {
                   const _errs10 = errors;
                   if (typeof data.message !== "string") {
-                    validate66.errors = [{ instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" } }];
+                    validate37.errors = [{ instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                   var valid0 = _errs10 === errors;
@@ -5328,7 +2724,7 @@ function validate66(data, { instancePath = "", parentData, parentDataProperty, r
                         vErrors.push(err3);
                       }
                       errors++;
-                      validate66.errors = vErrors;
+                      validate37.errors = vErrors;
                       return false;
                     } else {
                       errors = _errs13;
@@ -5361,7 +2757,7 @@ function validate66(data, { instancePath = "", parentData, parentDataProperty, r
                         errors++;
                       }
                       if (!(data6 === "luno" || data6 === "binance" || data6 === "kucoin" || data6 === "kraken" || data6 === "valr")) {
-                        const err5 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema40.enum } };
+                        const err5 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema23.enum } };
                         if (vErrors === null) {
                           vErrors = [err5];
                         } else {
@@ -5393,7 +2789,7 @@ function validate66(data, { instancePath = "", parentData, parentDataProperty, r
                           vErrors.push(err7);
                         }
                         errors++;
-                        validate66.errors = vErrors;
+                        validate37.errors = vErrors;
                         return false;
                       } else {
                         errors = _errs20;
@@ -5413,7 +2809,7 @@ function validate66(data, { instancePath = "", parentData, parentDataProperty, r
                       if (data.action_required !== void 0) {
                         const _errs26 = errors;
                         if (typeof data.action_required !== "boolean") {
-                          validate66.errors = [{ instancePath: instancePath + "/action_required", schemaPath: "#/properties/action_required/type", keyword: "type", params: { type: "boolean" } }];
+                          validate37.errors = [{ instancePath: instancePath + "/action_required", schemaPath: "#/properties/action_required/type", keyword: "type", params: { type: "boolean" } }];
                           return false;
                         }
                         var valid0 = _errs26 === errors;
@@ -5429,11 +2825,11 @@ function validate66(data, { instancePath = "", parentData, parentDataProperty, r
                             if (errors === _errs29) {
                               if (typeof data8 === "string") {
                                 if (!formats0(data8)) {
-                                  validate66.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                                  validate37.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                                   return false;
                                 }
                               } else {
-                                validate66.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                                validate37.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                                 return false;
                               }
                             }
@@ -5441,6 +2837,17 @@ function validate66(data, { instancePath = "", parentData, parentDataProperty, r
                           var valid0 = _errs28 === errors;
                         } else {
                           var valid0 = true;
+                        }
+                        if (valid0) {
+                          if (obj0.enforced) {
+                            for (const key0 in data) {
+                              if (!(key0 === "id" || key0 === "severity" || key0 === "category" || key0 === "title" || key0 === "message" || key0 === "bot_id" || key0 === "platform" || key0 === "action_required" || key0 === "timestamp")) {
+                                validate37.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                                return false;
+                                break;
+                              }
+                            }
+                          }
                         }
                       }
                     }
@@ -5452,14 +2859,14 @@ function validate66(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate66.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate37.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate66.errors = vErrors;
+  validate37.errors = vErrors;
   return errors === 0;
 }
-function validate65(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate36(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -5467,13 +2874,13 @@ function validate65(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate65.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate36.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("alerts" !== data.type) {
-            validate65.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "alerts" } }];
+            validate36.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "alerts" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -5483,8 +2890,8 @@ function validate65(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate66(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+            if (!validate37(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+              vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
@@ -5500,11 +2907,11 @@ function validate65(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs4) {
                   if (typeof data2 === "string") {
                     if (!formats0(data2)) {
-                      validate65.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                      validate36.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                       return false;
                     }
                   } else {
-                    validate65.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                    validate36.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -5513,347 +2920,43 @@ function validate65(data, { instancePath = "", parentData, parentDataProperty, r
             } else {
               var valid0 = true;
             }
+            if (valid0) {
+              if (obj0.enforced) {
+                for (const key0 in data) {
+                  if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
+                    validate36.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                    return false;
+                    break;
+                  }
+                }
+              }
+            }
           }
         }
       }
     } else {
-      validate65.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate36.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate65.errors = vErrors;
+  validate36.errors = vErrors;
   return errors === 0;
 }
-var strict_system_health = validate68;
-var schema146 = { "type": "object", "required": ["status", "uptime", "cpu_percent", "memory_percent", "disk_percent", "database", "redis", "exchange_connections", "last_trade", "error_rate"], "additionalProperties": false, "properties": { "status": { "type": "string" }, "uptime": { "type": "number", "minimum": 0 }, "cpu_percent": { "$ref": "definitions.json#/definitions/Percent" }, "memory_percent": { "$ref": "definitions.json#/definitions/Percent" }, "disk_percent": { "$ref": "definitions.json#/definitions/Percent" }, "database": { "$ref": "#/definitions/DependencyState" }, "redis": { "$ref": "#/definitions/DependencyState" }, "exchange_connections": { "type": "object", "additionalProperties": { "$ref": "#/definitions/DependencyState" } }, "last_trade": { "$ref": "definitions.json#/definitions/NullableTimestamp" }, "error_rate": { "$ref": "definitions.json#/definitions/Fraction" } } };
-function validate69(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_system_health = validate39;
+function validate40(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.status === void 0 && (missing0 = "status") || data.uptime === void 0 && (missing0 = "uptime") || data.cpu_percent === void 0 && (missing0 = "cpu_percent") || data.memory_percent === void 0 && (missing0 = "memory_percent") || data.disk_percent === void 0 && (missing0 = "disk_percent") || data.database === void 0 && (missing0 = "database") || data.redis === void 0 && (missing0 = "redis") || data.exchange_connections === void 0 && (missing0 = "exchange_connections") || data.last_trade === void 0 && (missing0 = "last_trade") || data.error_rate === void 0 && (missing0 = "error_rate")) {
-        validate69.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!func2.call(schema146.properties, key0)) {
-            validate69.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.status !== void 0) {
-            const _errs2 = errors;
-            if (typeof data.status !== "string") {
-              validate69.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.uptime !== void 0) {
-              let data1 = data.uptime;
-              const _errs4 = errors;
-              if (errors === _errs4) {
-                if (typeof data1 == "number" && isFinite(data1)) {
-                  if (data1 < 0 || isNaN(data1)) {
-                    validate69.errors = [{ instancePath: instancePath + "/uptime", schemaPath: "#/properties/uptime/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                    return false;
-                  }
-                } else {
-                  validate69.errors = [{ instancePath: instancePath + "/uptime", schemaPath: "#/properties/uptime/type", keyword: "type", params: { type: "number" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs4 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.cpu_percent !== void 0) {
-                let data2 = data.cpu_percent;
-                const _errs6 = errors;
-                const _errs7 = errors;
-                if (errors === _errs7) {
-                  if (typeof data2 == "number" && isFinite(data2)) {
-                    if (data2 > 100 || isNaN(data2)) {
-                      validate69.errors = [{ instancePath: instancePath + "/cpu_percent", schemaPath: "definitions.json#/definitions/Percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
-                      return false;
-                    } else {
-                      if (data2 < 0 || isNaN(data2)) {
-                        validate69.errors = [{ instancePath: instancePath + "/cpu_percent", schemaPath: "definitions.json#/definitions/Percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                        return false;
-                      }
-                    }
-                  } else {
-                    validate69.errors = [{ instancePath: instancePath + "/cpu_percent", schemaPath: "definitions.json#/definitions/Percent/type", keyword: "type", params: { type: "number" } }];
-                    return false;
-                  }
-                }
-                var valid0 = _errs6 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.memory_percent !== void 0) {
-                  let data3 = data.memory_percent;
-                  const _errs9 = errors;
-                  const _errs10 = errors;
-                  if (errors === _errs10) {
-                    if (typeof data3 == "number" && isFinite(data3)) {
-                      if (data3 > 100 || isNaN(data3)) {
-                        validate69.errors = [{ instancePath: instancePath + "/memory_percent", schemaPath: "definitions.json#/definitions/Percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
-                        return false;
-                      } else {
-                        if (data3 < 0 || isNaN(data3)) {
-                          validate69.errors = [{ instancePath: instancePath + "/memory_percent", schemaPath: "definitions.json#/definitions/Percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                          return false;
-                        }
-                      }
-                    } else {
-                      validate69.errors = [{ instancePath: instancePath + "/memory_percent", schemaPath: "definitions.json#/definitions/Percent/type", keyword: "type", params: { type: "number" } }];
-                      return false;
-                    }
-                  }
-                  var valid0 = _errs9 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.disk_percent !== void 0) {
-                    let data4 = data.disk_percent;
-                    const _errs12 = errors;
-                    const _errs13 = errors;
-                    if (errors === _errs13) {
-                      if (typeof data4 == "number" && isFinite(data4)) {
-                        if (data4 > 100 || isNaN(data4)) {
-                          validate69.errors = [{ instancePath: instancePath + "/disk_percent", schemaPath: "definitions.json#/definitions/Percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
-                          return false;
-                        } else {
-                          if (data4 < 0 || isNaN(data4)) {
-                            validate69.errors = [{ instancePath: instancePath + "/disk_percent", schemaPath: "definitions.json#/definitions/Percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                            return false;
-                          }
-                        }
-                      } else {
-                        validate69.errors = [{ instancePath: instancePath + "/disk_percent", schemaPath: "definitions.json#/definitions/Percent/type", keyword: "type", params: { type: "number" } }];
-                        return false;
-                      }
-                    }
-                    var valid0 = _errs12 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                  if (valid0) {
-                    if (data.database !== void 0) {
-                      const _errs15 = errors;
-                      if (typeof data.database !== "string") {
-                        validate69.errors = [{ instancePath: instancePath + "/database", schemaPath: "#/definitions/DependencyState/type", keyword: "type", params: { type: "string" } }];
-                        return false;
-                      }
-                      var valid0 = _errs15 === errors;
-                    } else {
-                      var valid0 = true;
-                    }
-                    if (valid0) {
-                      if (data.redis !== void 0) {
-                        const _errs18 = errors;
-                        if (typeof data.redis !== "string") {
-                          validate69.errors = [{ instancePath: instancePath + "/redis", schemaPath: "#/definitions/DependencyState/type", keyword: "type", params: { type: "string" } }];
-                          return false;
-                        }
-                        var valid0 = _errs18 === errors;
-                      } else {
-                        var valid0 = true;
-                      }
-                      if (valid0) {
-                        if (data.exchange_connections !== void 0) {
-                          let data7 = data.exchange_connections;
-                          const _errs21 = errors;
-                          if (errors === _errs21) {
-                            if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
-                              for (const key1 in data7) {
-                                const _errs24 = errors;
-                                if (typeof data7[key1] !== "string") {
-                                  validate69.errors = [{ instancePath: instancePath + "/exchange_connections/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/DependencyState/type", keyword: "type", params: { type: "string" } }];
-                                  return false;
-                                }
-                                var valid6 = _errs24 === errors;
-                                if (!valid6) {
-                                  break;
-                                }
-                              }
-                            } else {
-                              validate69.errors = [{ instancePath: instancePath + "/exchange_connections", schemaPath: "#/properties/exchange_connections/type", keyword: "type", params: { type: "object" } }];
-                              return false;
-                            }
-                          }
-                          var valid0 = _errs21 === errors;
-                        } else {
-                          var valid0 = true;
-                        }
-                        if (valid0) {
-                          if (data.last_trade !== void 0) {
-                            let data9 = data.last_trade;
-                            const _errs27 = errors;
-                            const _errs28 = errors;
-                            if (typeof data9 !== "string" && data9 !== null) {
-                              validate69.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema52.type } }];
-                              return false;
-                            }
-                            if (errors === _errs28) {
-                              if (errors === _errs28) {
-                                if (typeof data9 === "string") {
-                                  if (!formats0(data9)) {
-                                    validate69.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/format", keyword: "format", params: { format: "date-time" } }];
-                                    return false;
-                                  }
-                                }
-                              }
-                            }
-                            var valid0 = _errs27 === errors;
-                          } else {
-                            var valid0 = true;
-                          }
-                          if (valid0) {
-                            if (data.error_rate !== void 0) {
-                              let data10 = data.error_rate;
-                              const _errs30 = errors;
-                              const _errs31 = errors;
-                              if (errors === _errs31) {
-                                if (typeof data10 == "number" && isFinite(data10)) {
-                                  if (data10 > 1 || isNaN(data10)) {
-                                    validate69.errors = [{ instancePath: instancePath + "/error_rate", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                                    return false;
-                                  } else {
-                                    if (data10 < 0 || isNaN(data10)) {
-                                      validate69.errors = [{ instancePath: instancePath + "/error_rate", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                      return false;
-                                    }
-                                  }
-                                } else {
-                                  validate69.errors = [{ instancePath: instancePath + "/error_rate", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
-                                  return false;
-                                }
-                              }
-                              var valid0 = _errs30 === errors;
-                            } else {
-                              var valid0 = true;
-                            }
-                          }
-                        }
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate69.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate69.errors = vErrors;
-  return errors === 0;
-}
-function validate68(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate68.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
-            validate68.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.type !== void 0) {
-            const _errs2 = errors;
-            if ("system_health" !== data.type) {
-              validate68.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "system_health" } }];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.data !== void 0) {
-              const _errs3 = errors;
-              if (!validate69(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-                vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
-                errors = vErrors.length;
-              }
-              var valid0 = _errs3 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.ts !== void 0) {
-                let data2 = data.ts;
-                const _errs4 = errors;
-                const _errs5 = errors;
-                if (errors === _errs5) {
-                  if (errors === _errs5) {
-                    if (typeof data2 === "string") {
-                      if (!formats0(data2)) {
-                        validate68.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
-                        return false;
-                      }
-                    } else {
-                      validate68.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
-                      return false;
-                    }
-                  }
-                }
-                var valid0 = _errs4 === errors;
-              } else {
-                var valid0 = true;
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate68.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate68.errors = vErrors;
-  return errors === 0;
-}
-var tolerant_system_health = validate71;
-function validate72(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.status === void 0 && (missing0 = "status") || data.uptime === void 0 && (missing0 = "uptime") || data.cpu_percent === void 0 && (missing0 = "cpu_percent") || data.memory_percent === void 0 && (missing0 = "memory_percent") || data.disk_percent === void 0 && (missing0 = "disk_percent") || data.database === void 0 && (missing0 = "database") || data.redis === void 0 && (missing0 = "redis") || data.exchange_connections === void 0 && (missing0 = "exchange_connections") || data.last_trade === void 0 && (missing0 = "last_trade") || data.error_rate === void 0 && (missing0 = "error_rate")) {
-        validate72.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate40.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.status !== void 0) {
           const _errs1 = errors;
           if (typeof data.status !== "string") {
-            validate72.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
+            validate40.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -5867,11 +2970,11 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs3) {
               if (typeof data1 == "number" && isFinite(data1)) {
                 if (data1 < 0 || isNaN(data1)) {
-                  validate72.errors = [{ instancePath: instancePath + "/uptime", schemaPath: "#/properties/uptime/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                  validate40.errors = [{ instancePath: instancePath + "/uptime", schemaPath: "#/properties/uptime/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                   return false;
                 }
               } else {
-                validate72.errors = [{ instancePath: instancePath + "/uptime", schemaPath: "#/properties/uptime/type", keyword: "type", params: { type: "number" } }];
+                validate40.errors = [{ instancePath: instancePath + "/uptime", schemaPath: "#/properties/uptime/type", keyword: "type", params: { type: "number" } }];
                 return false;
               }
             }
@@ -5887,16 +2990,16 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs6) {
                 if (typeof data2 == "number" && isFinite(data2)) {
                   if (data2 > 100 || isNaN(data2)) {
-                    validate72.errors = [{ instancePath: instancePath + "/cpu_percent", schemaPath: "definitions.json#/definitions/Percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
+                    validate40.errors = [{ instancePath: instancePath + "/cpu_percent", schemaPath: "definitions.json#/definitions/Percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
                     return false;
                   } else {
                     if (data2 < 0 || isNaN(data2)) {
-                      validate72.errors = [{ instancePath: instancePath + "/cpu_percent", schemaPath: "definitions.json#/definitions/Percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                      validate40.errors = [{ instancePath: instancePath + "/cpu_percent", schemaPath: "definitions.json#/definitions/Percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                       return false;
                     }
                   }
                 } else {
-                  validate72.errors = [{ instancePath: instancePath + "/cpu_percent", schemaPath: "definitions.json#/definitions/Percent/type", keyword: "type", params: { type: "number" } }];
+                  validate40.errors = [{ instancePath: instancePath + "/cpu_percent", schemaPath: "definitions.json#/definitions/Percent/type", keyword: "type", params: { type: "number" } }];
                   return false;
                 }
               }
@@ -5912,16 +3015,16 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs9) {
                   if (typeof data3 == "number" && isFinite(data3)) {
                     if (data3 > 100 || isNaN(data3)) {
-                      validate72.errors = [{ instancePath: instancePath + "/memory_percent", schemaPath: "definitions.json#/definitions/Percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
+                      validate40.errors = [{ instancePath: instancePath + "/memory_percent", schemaPath: "definitions.json#/definitions/Percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
                       return false;
                     } else {
                       if (data3 < 0 || isNaN(data3)) {
-                        validate72.errors = [{ instancePath: instancePath + "/memory_percent", schemaPath: "definitions.json#/definitions/Percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                        validate40.errors = [{ instancePath: instancePath + "/memory_percent", schemaPath: "definitions.json#/definitions/Percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                         return false;
                       }
                     }
                   } else {
-                    validate72.errors = [{ instancePath: instancePath + "/memory_percent", schemaPath: "definitions.json#/definitions/Percent/type", keyword: "type", params: { type: "number" } }];
+                    validate40.errors = [{ instancePath: instancePath + "/memory_percent", schemaPath: "definitions.json#/definitions/Percent/type", keyword: "type", params: { type: "number" } }];
                     return false;
                   }
                 }
@@ -5937,16 +3040,16 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
                   if (errors === _errs12) {
                     if (typeof data4 == "number" && isFinite(data4)) {
                       if (data4 > 100 || isNaN(data4)) {
-                        validate72.errors = [{ instancePath: instancePath + "/disk_percent", schemaPath: "definitions.json#/definitions/Percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
+                        validate40.errors = [{ instancePath: instancePath + "/disk_percent", schemaPath: "definitions.json#/definitions/Percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
                         return false;
                       } else {
                         if (data4 < 0 || isNaN(data4)) {
-                          validate72.errors = [{ instancePath: instancePath + "/disk_percent", schemaPath: "definitions.json#/definitions/Percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                          validate40.errors = [{ instancePath: instancePath + "/disk_percent", schemaPath: "definitions.json#/definitions/Percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                           return false;
                         }
                       }
                     } else {
-                      validate72.errors = [{ instancePath: instancePath + "/disk_percent", schemaPath: "definitions.json#/definitions/Percent/type", keyword: "type", params: { type: "number" } }];
+                      validate40.errors = [{ instancePath: instancePath + "/disk_percent", schemaPath: "definitions.json#/definitions/Percent/type", keyword: "type", params: { type: "number" } }];
                       return false;
                     }
                   }
@@ -5958,7 +3061,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
                   if (data.database !== void 0) {
                     const _errs14 = errors;
                     if (typeof data.database !== "string") {
-                      validate72.errors = [{ instancePath: instancePath + "/database", schemaPath: "#/definitions/DependencyState/type", keyword: "type", params: { type: "string" } }];
+                      validate40.errors = [{ instancePath: instancePath + "/database", schemaPath: "#/definitions/DependencyState/type", keyword: "type", params: { type: "string" } }];
                       return false;
                     }
                     var valid0 = _errs14 === errors;
@@ -5969,7 +3072,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data.redis !== void 0) {
                       const _errs17 = errors;
                       if (typeof data.redis !== "string") {
-                        validate72.errors = [{ instancePath: instancePath + "/redis", schemaPath: "#/definitions/DependencyState/type", keyword: "type", params: { type: "string" } }];
+                        validate40.errors = [{ instancePath: instancePath + "/redis", schemaPath: "#/definitions/DependencyState/type", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
                       var valid0 = _errs17 === errors;
@@ -5985,7 +3088,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
                             for (const key0 in data7) {
                               const _errs23 = errors;
                               if (typeof data7[key0] !== "string") {
-                                validate72.errors = [{ instancePath: instancePath + "/exchange_connections/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/DependencyState/type", keyword: "type", params: { type: "string" } }];
+                                validate40.errors = [{ instancePath: instancePath + "/exchange_connections/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/DependencyState/type", keyword: "type", params: { type: "string" } }];
                                 return false;
                               }
                               var valid6 = _errs23 === errors;
@@ -5994,7 +3097,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
                               }
                             }
                           } else {
-                            validate72.errors = [{ instancePath: instancePath + "/exchange_connections", schemaPath: "#/properties/exchange_connections/type", keyword: "type", params: { type: "object" } }];
+                            validate40.errors = [{ instancePath: instancePath + "/exchange_connections", schemaPath: "#/properties/exchange_connections/type", keyword: "type", params: { type: "object" } }];
                             return false;
                           }
                         }
@@ -6008,14 +3111,14 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
                           const _errs26 = errors;
                           const _errs27 = errors;
                           if (typeof data9 !== "string" && data9 !== null) {
-                            validate72.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema61.type } }];
+                            validate40.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema35.type } }];
                             return false;
                           }
                           if (errors === _errs27) {
                             if (errors === _errs27) {
                               if (typeof data9 === "string") {
                                 if (!formats0(data9)) {
-                                  validate72.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/format", keyword: "format", params: { format: "date-time" } }];
+                                  validate40.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/format", keyword: "format", params: { format: "date-time" } }];
                                   return false;
                                 }
                               }
@@ -6033,22 +3136,33 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
                             if (errors === _errs30) {
                               if (typeof data10 == "number" && isFinite(data10)) {
                                 if (data10 > 1 || isNaN(data10)) {
-                                  validate72.errors = [{ instancePath: instancePath + "/error_rate", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                                  validate40.errors = [{ instancePath: instancePath + "/error_rate", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                                   return false;
                                 } else {
                                   if (data10 < 0 || isNaN(data10)) {
-                                    validate72.errors = [{ instancePath: instancePath + "/error_rate", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                    validate40.errors = [{ instancePath: instancePath + "/error_rate", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                     return false;
                                   }
                                 }
                               } else {
-                                validate72.errors = [{ instancePath: instancePath + "/error_rate", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+                                validate40.errors = [{ instancePath: instancePath + "/error_rate", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
                                 return false;
                               }
                             }
                             var valid0 = _errs29 === errors;
                           } else {
                             var valid0 = true;
+                          }
+                          if (valid0) {
+                            if (obj0.enforced) {
+                              for (const key1 in data) {
+                                if (!(key1 === "status" || key1 === "uptime" || key1 === "cpu_percent" || key1 === "memory_percent" || key1 === "disk_percent" || key1 === "database" || key1 === "redis" || key1 === "exchange_connections" || key1 === "last_trade" || key1 === "error_rate")) {
+                                  validate40.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                  return false;
+                                  break;
+                                }
+                              }
+                            }
                           }
                         }
                       }
@@ -6061,14 +3175,14 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate72.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate40.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate72.errors = vErrors;
+  validate40.errors = vErrors;
   return errors === 0;
 }
-function validate71(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate39(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -6076,13 +3190,13 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate71.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate39.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("system_health" !== data.type) {
-            validate71.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "system_health" } }];
+            validate39.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "system_health" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -6092,8 +3206,8 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate72(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+            if (!validate40(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+              vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
@@ -6109,11 +3223,11 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs4) {
                   if (typeof data2 === "string") {
                     if (!formats0(data2)) {
-                      validate71.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                      validate39.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                       return false;
                     }
                   } else {
-                    validate71.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                    validate39.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -6122,161 +3236,13 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
             } else {
               var valid0 = true;
             }
-          }
-        }
-      }
-    } else {
-      validate71.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate71.errors = vErrors;
-  return errors === 0;
-}
-var strict_wallet = validate74;
-var schema168 = { "type": "object", "required": ["event", "platform", "asset", "amount", "address", "txid", "confirmations", "status"], "additionalProperties": false, "properties": { "event": { "type": "string" }, "platform": { "$ref": "definitions.json#/definitions/Platform" }, "asset": { "$ref": "definitions.json#/definitions/Asset" }, "amount": { "type": "number", "minimum": 0 }, "address": { "type": ["string", "null"] }, "txid": { "type": ["string", "null"] }, "confirmations": { "$ref": "definitions.json#/definitions/Count" }, "status": { "type": "string" } } };
-function validate75(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.event === void 0 && (missing0 = "event") || data.platform === void 0 && (missing0 = "platform") || data.asset === void 0 && (missing0 = "asset") || data.amount === void 0 && (missing0 = "amount") || data.address === void 0 && (missing0 = "address") || data.txid === void 0 && (missing0 = "txid") || data.confirmations === void 0 && (missing0 = "confirmations") || data.status === void 0 && (missing0 = "status")) {
-        validate75.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === "event" || key0 === "platform" || key0 === "asset" || key0 === "amount" || key0 === "address" || key0 === "txid" || key0 === "confirmations" || key0 === "status")) {
-            validate75.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.event !== void 0) {
-            const _errs2 = errors;
-            if (typeof data.event !== "string") {
-              validate75.errors = [{ instancePath: instancePath + "/event", schemaPath: "#/properties/event/type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.platform !== void 0) {
-              let data1 = data.platform;
-              const _errs4 = errors;
-              if (typeof data1 !== "string") {
-                validate75.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } }];
-                return false;
-              }
-              if (!(data1 === "luno" || data1 === "binance" || data1 === "kucoin" || data1 === "kraken" || data1 === "valr")) {
-                validate75.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema31.enum } }];
-                return false;
-              }
-              var valid0 = _errs4 === errors;
-            } else {
-              var valid0 = true;
-            }
             if (valid0) {
-              if (data.asset !== void 0) {
-                let data2 = data.asset;
-                const _errs7 = errors;
-                const _errs8 = errors;
-                if (errors === _errs8) {
-                  if (typeof data2 === "string") {
-                    if (data2.length < 1) {
-                      validate75.errors = [{ instancePath: instancePath + "/asset", schemaPath: "definitions.json#/definitions/Asset/minLength", keyword: "minLength", params: { limit: 1 } }];
-                      return false;
-                    }
-                  } else {
-                    validate75.errors = [{ instancePath: instancePath + "/asset", schemaPath: "definitions.json#/definitions/Asset/type", keyword: "type", params: { type: "string" } }];
+              if (obj0.enforced) {
+                for (const key0 in data) {
+                  if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
+                    validate39.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
                     return false;
-                  }
-                }
-                var valid0 = _errs7 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.amount !== void 0) {
-                  let data3 = data.amount;
-                  const _errs10 = errors;
-                  if (errors === _errs10) {
-                    if (typeof data3 == "number" && isFinite(data3)) {
-                      if (data3 < 0 || isNaN(data3)) {
-                        validate75.errors = [{ instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                        return false;
-                      }
-                    } else {
-                      validate75.errors = [{ instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/type", keyword: "type", params: { type: "number" } }];
-                      return false;
-                    }
-                  }
-                  var valid0 = _errs10 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.address !== void 0) {
-                    let data4 = data.address;
-                    const _errs12 = errors;
-                    if (typeof data4 !== "string" && data4 !== null) {
-                      validate75.errors = [{ instancePath: instancePath + "/address", schemaPath: "#/properties/address/type", keyword: "type", params: { type: schema168.properties.address.type } }];
-                      return false;
-                    }
-                    var valid0 = _errs12 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                  if (valid0) {
-                    if (data.txid !== void 0) {
-                      let data5 = data.txid;
-                      const _errs14 = errors;
-                      if (typeof data5 !== "string" && data5 !== null) {
-                        validate75.errors = [{ instancePath: instancePath + "/txid", schemaPath: "#/properties/txid/type", keyword: "type", params: { type: schema168.properties.txid.type } }];
-                        return false;
-                      }
-                      var valid0 = _errs14 === errors;
-                    } else {
-                      var valid0 = true;
-                    }
-                    if (valid0) {
-                      if (data.confirmations !== void 0) {
-                        let data6 = data.confirmations;
-                        const _errs16 = errors;
-                        const _errs17 = errors;
-                        if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
-                          validate75.errors = [{ instancePath: instancePath + "/confirmations", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
-                          return false;
-                        }
-                        if (errors === _errs17) {
-                          if (typeof data6 == "number" && isFinite(data6)) {
-                            if (data6 < 0 || isNaN(data6)) {
-                              validate75.errors = [{ instancePath: instancePath + "/confirmations", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                              return false;
-                            }
-                          }
-                        }
-                        var valid0 = _errs16 === errors;
-                      } else {
-                        var valid0 = true;
-                      }
-                      if (valid0) {
-                        if (data.status !== void 0) {
-                          const _errs19 = errors;
-                          if (typeof data.status !== "string") {
-                            validate75.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
-                            return false;
-                          }
-                          var valid0 = _errs19 === errors;
-                        } else {
-                          var valid0 = true;
-                        }
-                      }
-                    }
+                    break;
                   }
                 }
               }
@@ -6285,104 +3251,29 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate75.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate39.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate75.errors = vErrors;
+  validate39.errors = vErrors;
   return errors === 0;
 }
-function validate74(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate74.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
-            validate74.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.type !== void 0) {
-            const _errs2 = errors;
-            if ("wallet" !== data.type) {
-              validate74.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "wallet" } }];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.data !== void 0) {
-              const _errs3 = errors;
-              if (!validate75(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-                vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
-                errors = vErrors.length;
-              }
-              var valid0 = _errs3 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.ts !== void 0) {
-                let data2 = data.ts;
-                const _errs4 = errors;
-                const _errs5 = errors;
-                if (errors === _errs5) {
-                  if (errors === _errs5) {
-                    if (typeof data2 === "string") {
-                      if (!formats0(data2)) {
-                        validate74.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
-                        return false;
-                      }
-                    } else {
-                      validate74.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
-                      return false;
-                    }
-                  }
-                }
-                var valid0 = _errs4 === errors;
-              } else {
-                var valid0 = true;
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate74.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate74.errors = vErrors;
-  return errors === 0;
-}
-var tolerant_wallet = validate77;
-var schema174 = { "type": "object", "required": ["event", "platform", "asset", "amount", "address", "txid", "confirmations", "status"], "properties": { "event": { "type": "string" }, "platform": { "$ref": "definitions.json#/definitions/Platform" }, "asset": { "$ref": "definitions.json#/definitions/Asset" }, "amount": { "type": "number", "minimum": 0 }, "address": { "type": ["string", "null"] }, "txid": { "type": ["string", "null"] }, "confirmations": { "$ref": "definitions.json#/definitions/Count" }, "status": { "type": "string" } } };
-function validate78(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_wallet = validate42;
+var schema90 = { "properties": { "address": { "type": ["string", "null"] }, "txid": { "type": ["string", "null"] } } };
+function validate43(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.event === void 0 && (missing0 = "event") || data.platform === void 0 && (missing0 = "platform") || data.asset === void 0 && (missing0 = "asset") || data.amount === void 0 && (missing0 = "amount") || data.address === void 0 && (missing0 = "address") || data.txid === void 0 && (missing0 = "txid") || data.confirmations === void 0 && (missing0 = "confirmations") || data.status === void 0 && (missing0 = "status")) {
-        validate78.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate43.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.event !== void 0) {
           const _errs1 = errors;
           if (typeof data.event !== "string") {
-            validate78.errors = [{ instancePath: instancePath + "/event", schemaPath: "#/properties/event/type", keyword: "type", params: { type: "string" } }];
+            validate43.errors = [{ instancePath: instancePath + "/event", schemaPath: "#/properties/event/type", keyword: "type", params: { type: "string" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -6394,11 +3285,11 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
             let data1 = data.platform;
             const _errs3 = errors;
             if (typeof data1 !== "string") {
-              validate78.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } }];
+              validate43.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if (!(data1 === "luno" || data1 === "binance" || data1 === "kucoin" || data1 === "kraken" || data1 === "valr")) {
-              validate78.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema40.enum } }];
+              validate43.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema23.enum } }];
               return false;
             }
             var valid0 = _errs3 === errors;
@@ -6413,11 +3304,11 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs7) {
                 if (typeof data2 === "string") {
                   if (data2.length < 1) {
-                    validate78.errors = [{ instancePath: instancePath + "/asset", schemaPath: "definitions.json#/definitions/Asset/minLength", keyword: "minLength", params: { limit: 1 } }];
+                    validate43.errors = [{ instancePath: instancePath + "/asset", schemaPath: "definitions.json#/definitions/Asset/minLength", keyword: "minLength", params: { limit: 1 } }];
                     return false;
                   }
                 } else {
-                  validate78.errors = [{ instancePath: instancePath + "/asset", schemaPath: "definitions.json#/definitions/Asset/type", keyword: "type", params: { type: "string" } }];
+                  validate43.errors = [{ instancePath: instancePath + "/asset", schemaPath: "definitions.json#/definitions/Asset/type", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -6432,11 +3323,11 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs9) {
                   if (typeof data3 == "number" && isFinite(data3)) {
                     if (data3 < 0 || isNaN(data3)) {
-                      validate78.errors = [{ instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                      validate43.errors = [{ instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                       return false;
                     }
                   } else {
-                    validate78.errors = [{ instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/type", keyword: "type", params: { type: "number" } }];
+                    validate43.errors = [{ instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/type", keyword: "type", params: { type: "number" } }];
                     return false;
                   }
                 }
@@ -6449,7 +3340,7 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
                   let data4 = data.address;
                   const _errs11 = errors;
                   if (typeof data4 !== "string" && data4 !== null) {
-                    validate78.errors = [{ instancePath: instancePath + "/address", schemaPath: "#/properties/address/type", keyword: "type", params: { type: schema174.properties.address.type } }];
+                    validate43.errors = [{ instancePath: instancePath + "/address", schemaPath: "#/properties/address/type", keyword: "type", params: { type: schema90.properties.address.type } }];
                     return false;
                   }
                   var valid0 = _errs11 === errors;
@@ -6461,7 +3352,7 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
                     let data5 = data.txid;
                     const _errs13 = errors;
                     if (typeof data5 !== "string" && data5 !== null) {
-                      validate78.errors = [{ instancePath: instancePath + "/txid", schemaPath: "#/properties/txid/type", keyword: "type", params: { type: schema174.properties.txid.type } }];
+                      validate43.errors = [{ instancePath: instancePath + "/txid", schemaPath: "#/properties/txid/type", keyword: "type", params: { type: schema90.properties.txid.type } }];
                       return false;
                     }
                     var valid0 = _errs13 === errors;
@@ -6474,13 +3365,13 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
                       const _errs15 = errors;
                       const _errs16 = errors;
                       if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
-                        validate78.errors = [{ instancePath: instancePath + "/confirmations", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
+                        validate43.errors = [{ instancePath: instancePath + "/confirmations", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
                         return false;
                       }
                       if (errors === _errs16) {
                         if (typeof data6 == "number" && isFinite(data6)) {
                           if (data6 < 0 || isNaN(data6)) {
-                            validate78.errors = [{ instancePath: instancePath + "/confirmations", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                            validate43.errors = [{ instancePath: instancePath + "/confirmations", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                             return false;
                           }
                         }
@@ -6493,12 +3384,23 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
                       if (data.status !== void 0) {
                         const _errs18 = errors;
                         if (typeof data.status !== "string") {
-                          validate78.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
+                          validate43.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
                           return false;
                         }
                         var valid0 = _errs18 === errors;
                       } else {
                         var valid0 = true;
+                      }
+                      if (valid0) {
+                        if (obj0.enforced) {
+                          for (const key0 in data) {
+                            if (!(key0 === "event" || key0 === "platform" || key0 === "asset" || key0 === "amount" || key0 === "address" || key0 === "txid" || key0 === "confirmations" || key0 === "status")) {
+                              validate43.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                              return false;
+                              break;
+                            }
+                          }
+                        }
                       }
                     }
                   }
@@ -6509,14 +3411,14 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate78.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate43.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate78.errors = vErrors;
+  validate43.errors = vErrors;
   return errors === 0;
 }
-function validate77(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate42(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -6524,13 +3426,13 @@ function validate77(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate77.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate42.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("wallet" !== data.type) {
-            validate77.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "wallet" } }];
+            validate42.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "wallet" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -6540,8 +3442,8 @@ function validate77(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate78(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+            if (!validate43(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+              vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
@@ -6557,11 +3459,11 @@ function validate77(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs4) {
                   if (typeof data2 === "string") {
                     if (!formats0(data2)) {
-                      validate77.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                      validate42.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                       return false;
                     }
                   } else {
-                    validate77.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                    validate42.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -6570,20 +3472,31 @@ function validate77(data, { instancePath = "", parentData, parentDataProperty, r
             } else {
               var valid0 = true;
             }
+            if (valid0) {
+              if (obj0.enforced) {
+                for (const key0 in data) {
+                  if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
+                    validate42.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                    return false;
+                    break;
+                  }
+                }
+              }
+            }
           }
         }
       }
     } else {
-      validate77.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate42.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate77.errors = vErrors;
+  validate42.errors = vErrors;
   return errors === 0;
 }
-var strict_ai_tasks = validate80;
-var schema180 = { "type": "object", "required": ["task_id", "task_type", "status", "progress", "result", "started_at", "completed_at"], "additionalProperties": false, "properties": { "task_id": { "$ref": "definitions.json#/definitions/Identifier" }, "task_type": { "type": "string", "enum": ["bodyguard_check", "learning_run", "bot_evolution", "insights_generation", "prediction", "profit_reinvestment"] }, "status": { "type": "string", "enum": ["queued", "running", "completed", "failed"] }, "progress": { "$ref": "definitions.json#/definitions/Fraction" }, "result": { "anyOf": [{ "$ref": "#/definitions/AiTaskResult" }, { "type": "null" }] }, "started_at": { "$ref": "definitions.json#/definitions/NullableTimestamp" }, "completed_at": { "$ref": "definitions.json#/definitions/NullableTimestamp" } } };
-function validate82(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_ai_tasks = validate45;
+var schema96 = { "properties": { "task_type": { "enum": ["bodyguard_check", "learning_run", "bot_evolution", "insights_generation", "prediction", "profit_reinvestment"] }, "status": { "enum": ["queued", "running", "completed", "failed"] } } };
+function validate47(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
@@ -6593,13 +3506,13 @@ function validate82(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs2 = errors;
         const _errs3 = errors;
         if (!(typeof data0 == "number" && (!(data0 % 1) && !isNaN(data0)) && isFinite(data0))) {
-          validate82.errors = [{ instancePath: instancePath + "/checks_passed", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
+          validate47.errors = [{ instancePath: instancePath + "/checks_passed", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
           return false;
         }
         if (errors === _errs3) {
           if (typeof data0 == "number" && isFinite(data0)) {
             if (data0 < 0 || isNaN(data0)) {
-              validate82.errors = [{ instancePath: instancePath + "/checks_passed", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+              validate47.errors = [{ instancePath: instancePath + "/checks_passed", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
               return false;
             }
           }
@@ -6614,13 +3527,13 @@ function validate82(data, { instancePath = "", parentData, parentDataProperty, r
           const _errs5 = errors;
           const _errs6 = errors;
           if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-            validate82.errors = [{ instancePath: instancePath + "/checks_failed", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
+            validate47.errors = [{ instancePath: instancePath + "/checks_failed", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
             return false;
           }
           if (errors === _errs6) {
             if (typeof data1 == "number" && isFinite(data1)) {
               if (data1 < 0 || isNaN(data1)) {
-                validate82.errors = [{ instancePath: instancePath + "/checks_failed", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                validate47.errors = [{ instancePath: instancePath + "/checks_failed", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                 return false;
               }
             }
@@ -6634,7 +3547,7 @@ function validate82(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs8 = errors;
             if (errors === _errs8) {
               if (!Array.isArray(data.issues)) {
-                validate82.errors = [{ instancePath: instancePath + "/issues", schemaPath: "#/properties/issues/type", keyword: "type", params: { type: "array" } }];
+                validate47.errors = [{ instancePath: instancePath + "/issues", schemaPath: "#/properties/issues/type", keyword: "type", params: { type: "array" } }];
                 return false;
               }
             }
@@ -6645,375 +3558,21 @@ function validate82(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate82.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate47.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate82.errors = vErrors;
+  validate47.errors = vErrors;
   return errors === 0;
 }
-function validate81(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate46(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.task_id === void 0 && (missing0 = "task_id") || data.task_type === void 0 && (missing0 = "task_type") || data.status === void 0 && (missing0 = "status") || data.progress === void 0 && (missing0 = "progress") || data.result === void 0 && (missing0 = "result") || data.started_at === void 0 && (missing0 = "started_at") || data.completed_at === void 0 && (missing0 = "completed_at")) {
-        validate81.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === "task_id" || key0 === "task_type" || key0 === "status" || key0 === "progress" || key0 === "result" || key0 === "started_at" || key0 === "completed_at")) {
-            validate81.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.task_id !== void 0) {
-            let data0 = data.task_id;
-            const _errs2 = errors;
-            const _errs3 = errors;
-            if (errors === _errs3) {
-              if (typeof data0 === "string") {
-                if (data0.length < 1) {
-                  validate81.errors = [{ instancePath: instancePath + "/task_id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
-                  return false;
-                }
-              } else {
-                validate81.errors = [{ instancePath: instancePath + "/task_id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
-                return false;
-              }
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.task_type !== void 0) {
-              let data1 = data.task_type;
-              const _errs5 = errors;
-              if (typeof data1 !== "string") {
-                validate81.errors = [{ instancePath: instancePath + "/task_type", schemaPath: "#/properties/task_type/type", keyword: "type", params: { type: "string" } }];
-                return false;
-              }
-              if (!(data1 === "bodyguard_check" || data1 === "learning_run" || data1 === "bot_evolution" || data1 === "insights_generation" || data1 === "prediction" || data1 === "profit_reinvestment")) {
-                validate81.errors = [{ instancePath: instancePath + "/task_type", schemaPath: "#/properties/task_type/enum", keyword: "enum", params: { allowedValues: schema180.properties.task_type.enum } }];
-                return false;
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.status !== void 0) {
-                let data2 = data.status;
-                const _errs7 = errors;
-                if (typeof data2 !== "string") {
-                  validate81.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-                if (!(data2 === "queued" || data2 === "running" || data2 === "completed" || data2 === "failed")) {
-                  validate81.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema180.properties.status.enum } }];
-                  return false;
-                }
-                var valid0 = _errs7 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.progress !== void 0) {
-                  let data3 = data.progress;
-                  const _errs9 = errors;
-                  const _errs10 = errors;
-                  if (errors === _errs10) {
-                    if (typeof data3 == "number" && isFinite(data3)) {
-                      if (data3 > 1 || isNaN(data3)) {
-                        validate81.errors = [{ instancePath: instancePath + "/progress", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                        return false;
-                      } else {
-                        if (data3 < 0 || isNaN(data3)) {
-                          validate81.errors = [{ instancePath: instancePath + "/progress", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                          return false;
-                        }
-                      }
-                    } else {
-                      validate81.errors = [{ instancePath: instancePath + "/progress", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
-                      return false;
-                    }
-                  }
-                  var valid0 = _errs9 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.result !== void 0) {
-                    let data4 = data.result;
-                    const _errs12 = errors;
-                    const _errs13 = errors;
-                    let valid3 = false;
-                    const _errs14 = errors;
-                    if (!validate82(data4, { instancePath: instancePath + "/result", parentData: data, parentDataProperty: "result", rootData })) {
-                      vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
-                      errors = vErrors.length;
-                    }
-                    var _valid0 = _errs14 === errors;
-                    valid3 = valid3 || _valid0;
-                    if (!valid3) {
-                      const _errs15 = errors;
-                      if (data4 !== null) {
-                        const err0 = { instancePath: instancePath + "/result", schemaPath: "#/properties/result/anyOf/1/type", keyword: "type", params: { type: "null" } };
-                        if (vErrors === null) {
-                          vErrors = [err0];
-                        } else {
-                          vErrors.push(err0);
-                        }
-                        errors++;
-                      }
-                      var _valid0 = _errs15 === errors;
-                      valid3 = valid3 || _valid0;
-                    }
-                    if (!valid3) {
-                      const err1 = { instancePath: instancePath + "/result", schemaPath: "#/properties/result/anyOf", keyword: "anyOf", params: {} };
-                      if (vErrors === null) {
-                        vErrors = [err1];
-                      } else {
-                        vErrors.push(err1);
-                      }
-                      errors++;
-                      validate81.errors = vErrors;
-                      return false;
-                    } else {
-                      errors = _errs13;
-                      if (vErrors !== null) {
-                        if (_errs13) {
-                          vErrors.length = _errs13;
-                        } else {
-                          vErrors = null;
-                        }
-                      }
-                    }
-                    var valid0 = _errs12 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                  if (valid0) {
-                    if (data.started_at !== void 0) {
-                      let data5 = data.started_at;
-                      const _errs17 = errors;
-                      const _errs18 = errors;
-                      if (typeof data5 !== "string" && data5 !== null) {
-                        validate81.errors = [{ instancePath: instancePath + "/started_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema52.type } }];
-                        return false;
-                      }
-                      if (errors === _errs18) {
-                        if (errors === _errs18) {
-                          if (typeof data5 === "string") {
-                            if (!formats0(data5)) {
-                              validate81.errors = [{ instancePath: instancePath + "/started_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/format", keyword: "format", params: { format: "date-time" } }];
-                              return false;
-                            }
-                          }
-                        }
-                      }
-                      var valid0 = _errs17 === errors;
-                    } else {
-                      var valid0 = true;
-                    }
-                    if (valid0) {
-                      if (data.completed_at !== void 0) {
-                        let data6 = data.completed_at;
-                        const _errs20 = errors;
-                        const _errs21 = errors;
-                        if (typeof data6 !== "string" && data6 !== null) {
-                          validate81.errors = [{ instancePath: instancePath + "/completed_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema52.type } }];
-                          return false;
-                        }
-                        if (errors === _errs21) {
-                          if (errors === _errs21) {
-                            if (typeof data6 === "string") {
-                              if (!formats0(data6)) {
-                                validate81.errors = [{ instancePath: instancePath + "/completed_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/format", keyword: "format", params: { format: "date-time" } }];
-                                return false;
-                              }
-                            }
-                          }
-                        }
-                        var valid0 = _errs20 === errors;
-                      } else {
-                        var valid0 = true;
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate81.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate81.errors = vErrors;
-  return errors === 0;
-}
-function validate80(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate80.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
-            validate80.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.type !== void 0) {
-            const _errs2 = errors;
-            if ("ai_tasks" !== data.type) {
-              validate80.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ai_tasks" } }];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.data !== void 0) {
-              const _errs3 = errors;
-              if (!validate81(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-                vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
-                errors = vErrors.length;
-              }
-              var valid0 = _errs3 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.ts !== void 0) {
-                let data2 = data.ts;
-                const _errs4 = errors;
-                const _errs5 = errors;
-                if (errors === _errs5) {
-                  if (errors === _errs5) {
-                    if (typeof data2 === "string") {
-                      if (!formats0(data2)) {
-                        validate80.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
-                        return false;
-                      }
-                    } else {
-                      validate80.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
-                      return false;
-                    }
-                  }
-                }
-                var valid0 = _errs4 === errors;
-              } else {
-                var valid0 = true;
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate80.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate80.errors = vErrors;
-  return errors === 0;
-}
-var tolerant_ai_tasks = validate85;
-var schema190 = { "type": "object", "required": ["task_id", "task_type", "status", "progress", "result", "started_at", "completed_at"], "properties": { "task_id": { "$ref": "definitions.json#/definitions/Identifier" }, "task_type": { "type": "string", "enum": ["bodyguard_check", "learning_run", "bot_evolution", "insights_generation", "prediction", "profit_reinvestment"] }, "status": { "type": "string", "enum": ["queued", "running", "completed", "failed"] }, "progress": { "$ref": "definitions.json#/definitions/Fraction" }, "result": { "anyOf": [{ "$ref": "#/definitions/AiTaskResult" }, { "type": "null" }] }, "started_at": { "$ref": "definitions.json#/definitions/NullableTimestamp" }, "completed_at": { "$ref": "definitions.json#/definitions/NullableTimestamp" } } };
-function validate87(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      if (data.checks_passed !== void 0) {
-        let data0 = data.checks_passed;
-        const _errs2 = errors;
-        const _errs3 = errors;
-        if (!(typeof data0 == "number" && (!(data0 % 1) && !isNaN(data0)) && isFinite(data0))) {
-          validate87.errors = [{ instancePath: instancePath + "/checks_passed", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
-          return false;
-        }
-        if (errors === _errs3) {
-          if (typeof data0 == "number" && isFinite(data0)) {
-            if (data0 < 0 || isNaN(data0)) {
-              validate87.errors = [{ instancePath: instancePath + "/checks_passed", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-              return false;
-            }
-          }
-        }
-        var valid0 = _errs2 === errors;
-      } else {
-        var valid0 = true;
-      }
-      if (valid0) {
-        if (data.checks_failed !== void 0) {
-          let data1 = data.checks_failed;
-          const _errs5 = errors;
-          const _errs6 = errors;
-          if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-            validate87.errors = [{ instancePath: instancePath + "/checks_failed", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
-            return false;
-          }
-          if (errors === _errs6) {
-            if (typeof data1 == "number" && isFinite(data1)) {
-              if (data1 < 0 || isNaN(data1)) {
-                validate87.errors = [{ instancePath: instancePath + "/checks_failed", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                return false;
-              }
-            }
-          }
-          var valid0 = _errs5 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.issues !== void 0) {
-            const _errs8 = errors;
-            if (errors === _errs8) {
-              if (!Array.isArray(data.issues)) {
-                validate87.errors = [{ instancePath: instancePath + "/issues", schemaPath: "#/properties/issues/type", keyword: "type", params: { type: "array" } }];
-                return false;
-              }
-            }
-            var valid0 = _errs8 === errors;
-          } else {
-            var valid0 = true;
-          }
-        }
-      }
-    } else {
-      validate87.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate87.errors = vErrors;
-  return errors === 0;
-}
-function validate86(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.task_id === void 0 && (missing0 = "task_id") || data.task_type === void 0 && (missing0 = "task_type") || data.status === void 0 && (missing0 = "status") || data.progress === void 0 && (missing0 = "progress") || data.result === void 0 && (missing0 = "result") || data.started_at === void 0 && (missing0 = "started_at") || data.completed_at === void 0 && (missing0 = "completed_at")) {
-        validate86.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate46.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.task_id !== void 0) {
@@ -7023,11 +3582,11 @@ function validate86(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs2) {
             if (typeof data0 === "string") {
               if (data0.length < 1) {
-                validate86.errors = [{ instancePath: instancePath + "/task_id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
+                validate46.errors = [{ instancePath: instancePath + "/task_id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
                 return false;
               }
             } else {
-              validate86.errors = [{ instancePath: instancePath + "/task_id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
+              validate46.errors = [{ instancePath: instancePath + "/task_id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
           }
@@ -7040,11 +3599,11 @@ function validate86(data, { instancePath = "", parentData, parentDataProperty, r
             let data1 = data.task_type;
             const _errs4 = errors;
             if (typeof data1 !== "string") {
-              validate86.errors = [{ instancePath: instancePath + "/task_type", schemaPath: "#/properties/task_type/type", keyword: "type", params: { type: "string" } }];
+              validate46.errors = [{ instancePath: instancePath + "/task_type", schemaPath: "#/properties/task_type/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if (!(data1 === "bodyguard_check" || data1 === "learning_run" || data1 === "bot_evolution" || data1 === "insights_generation" || data1 === "prediction" || data1 === "profit_reinvestment")) {
-              validate86.errors = [{ instancePath: instancePath + "/task_type", schemaPath: "#/properties/task_type/enum", keyword: "enum", params: { allowedValues: schema190.properties.task_type.enum } }];
+              validate46.errors = [{ instancePath: instancePath + "/task_type", schemaPath: "#/properties/task_type/enum", keyword: "enum", params: { allowedValues: schema96.properties.task_type.enum } }];
               return false;
             }
             var valid0 = _errs4 === errors;
@@ -7056,11 +3615,11 @@ function validate86(data, { instancePath = "", parentData, parentDataProperty, r
               let data2 = data.status;
               const _errs6 = errors;
               if (typeof data2 !== "string") {
-                validate86.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
+                validate46.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               if (!(data2 === "queued" || data2 === "running" || data2 === "completed" || data2 === "failed")) {
-                validate86.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema190.properties.status.enum } }];
+                validate46.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema96.properties.status.enum } }];
                 return false;
               }
               var valid0 = _errs6 === errors;
@@ -7075,16 +3634,16 @@ function validate86(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs9) {
                   if (typeof data3 == "number" && isFinite(data3)) {
                     if (data3 > 1 || isNaN(data3)) {
-                      validate86.errors = [{ instancePath: instancePath + "/progress", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                      validate46.errors = [{ instancePath: instancePath + "/progress", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                       return false;
                     } else {
                       if (data3 < 0 || isNaN(data3)) {
-                        validate86.errors = [{ instancePath: instancePath + "/progress", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                        validate46.errors = [{ instancePath: instancePath + "/progress", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                         return false;
                       }
                     }
                   } else {
-                    validate86.errors = [{ instancePath: instancePath + "/progress", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+                    validate46.errors = [{ instancePath: instancePath + "/progress", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
                     return false;
                   }
                 }
@@ -7099,8 +3658,8 @@ function validate86(data, { instancePath = "", parentData, parentDataProperty, r
                   const _errs12 = errors;
                   let valid3 = false;
                   const _errs13 = errors;
-                  if (!validate87(data4, { instancePath: instancePath + "/result", parentData: data, parentDataProperty: "result", rootData })) {
-                    vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+                  if (!validate47(data4, { instancePath: instancePath + "/result", parentData: data, parentDataProperty: "result", rootData })) {
+                    vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
                     errors = vErrors.length;
                   }
                   var _valid0 = _errs13 === errors;
@@ -7127,7 +3686,7 @@ function validate86(data, { instancePath = "", parentData, parentDataProperty, r
                       vErrors.push(err1);
                     }
                     errors++;
-                    validate86.errors = vErrors;
+                    validate46.errors = vErrors;
                     return false;
                   } else {
                     errors = _errs12;
@@ -7149,14 +3708,14 @@ function validate86(data, { instancePath = "", parentData, parentDataProperty, r
                     const _errs16 = errors;
                     const _errs17 = errors;
                     if (typeof data5 !== "string" && data5 !== null) {
-                      validate86.errors = [{ instancePath: instancePath + "/started_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema61.type } }];
+                      validate46.errors = [{ instancePath: instancePath + "/started_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema35.type } }];
                       return false;
                     }
                     if (errors === _errs17) {
                       if (errors === _errs17) {
                         if (typeof data5 === "string") {
                           if (!formats0(data5)) {
-                            validate86.errors = [{ instancePath: instancePath + "/started_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/format", keyword: "format", params: { format: "date-time" } }];
+                            validate46.errors = [{ instancePath: instancePath + "/started_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/format", keyword: "format", params: { format: "date-time" } }];
                             return false;
                           }
                         }
@@ -7172,14 +3731,14 @@ function validate86(data, { instancePath = "", parentData, parentDataProperty, r
                       const _errs19 = errors;
                       const _errs20 = errors;
                       if (typeof data6 !== "string" && data6 !== null) {
-                        validate86.errors = [{ instancePath: instancePath + "/completed_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema61.type } }];
+                        validate46.errors = [{ instancePath: instancePath + "/completed_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema35.type } }];
                         return false;
                       }
                       if (errors === _errs20) {
                         if (errors === _errs20) {
                           if (typeof data6 === "string") {
                             if (!formats0(data6)) {
-                              validate86.errors = [{ instancePath: instancePath + "/completed_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/format", keyword: "format", params: { format: "date-time" } }];
+                              validate46.errors = [{ instancePath: instancePath + "/completed_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/format", keyword: "format", params: { format: "date-time" } }];
                               return false;
                             }
                           }
@@ -7189,6 +3748,17 @@ function validate86(data, { instancePath = "", parentData, parentDataProperty, r
                     } else {
                       var valid0 = true;
                     }
+                    if (valid0) {
+                      if (obj0.enforced) {
+                        for (const key0 in data) {
+                          if (!(key0 === "task_id" || key0 === "task_type" || key0 === "status" || key0 === "progress" || key0 === "result" || key0 === "started_at" || key0 === "completed_at")) {
+                            validate46.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                            return false;
+                            break;
+                          }
+                        }
+                      }
+                    }
                   }
                 }
               }
@@ -7197,14 +3767,14 @@ function validate86(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate86.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate46.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate86.errors = vErrors;
+  validate46.errors = vErrors;
   return errors === 0;
 }
-function validate85(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate45(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -7212,13 +3782,13 @@ function validate85(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate85.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate45.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("ai_tasks" !== data.type) {
-            validate85.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ai_tasks" } }];
+            validate45.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ai_tasks" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -7228,8 +3798,8 @@ function validate85(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate86(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+            if (!validate46(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+              vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
@@ -7245,129 +3815,13 @@ function validate85(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs4) {
                   if (typeof data2 === "string") {
                     if (!formats0(data2)) {
-                      validate85.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                      validate45.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                       return false;
                     }
                   } else {
-                    validate85.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                    validate45.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
-                }
-              }
-              var valid0 = _errs3 === errors;
-            } else {
-              var valid0 = true;
-            }
-          }
-        }
-      }
-    } else {
-      validate85.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate85.errors = vErrors;
-  return errors === 0;
-}
-var strict_error = validate90;
-function validate90(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate90.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
-            validate90.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.type !== void 0) {
-            const _errs2 = errors;
-            if ("error" !== data.type) {
-              validate90.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "error" } }];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.data !== void 0) {
-              let data1 = data.data;
-              const _errs3 = errors;
-              const _errs4 = errors;
-              if (errors === _errs4) {
-                if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                  let missing1;
-                  if (data1.code === void 0 && (missing1 = "code") || data1.message === void 0 && (missing1 = "message")) {
-                    validate90.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ErrorData/required", keyword: "required", params: { missingProperty: missing1 } }];
-                    return false;
-                  } else {
-                    const _errs6 = errors;
-                    for (const key1 in data1) {
-                      if (!(key1 === "code" || key1 === "message" || key1 === "details")) {
-                        validate90.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ErrorData/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } }];
-                        return false;
-                        break;
-                      }
-                    }
-                    if (_errs6 === errors) {
-                      if (data1.code !== void 0) {
-                        let data2 = data1.code;
-                        const _errs7 = errors;
-                        if (errors === _errs7) {
-                          if (typeof data2 === "string") {
-                            if (data2.length < 1) {
-                              validate90.errors = [{ instancePath: instancePath + "/data/code", schemaPath: "#/definitions/ErrorData/properties/code/minLength", keyword: "minLength", params: { limit: 1 } }];
-                              return false;
-                            }
-                          } else {
-                            validate90.errors = [{ instancePath: instancePath + "/data/code", schemaPath: "#/definitions/ErrorData/properties/code/type", keyword: "type", params: { type: "string" } }];
-                            return false;
-                          }
-                        }
-                        var valid2 = _errs7 === errors;
-                      } else {
-                        var valid2 = true;
-                      }
-                      if (valid2) {
-                        if (data1.message !== void 0) {
-                          const _errs9 = errors;
-                          if (typeof data1.message !== "string") {
-                            validate90.errors = [{ instancePath: instancePath + "/data/message", schemaPath: "#/definitions/ErrorData/properties/message/type", keyword: "type", params: { type: "string" } }];
-                            return false;
-                          }
-                          var valid2 = _errs9 === errors;
-                        } else {
-                          var valid2 = true;
-                        }
-                        if (valid2) {
-                          if (data1.details !== void 0) {
-                            const _errs11 = errors;
-                            if (typeof data1.details !== "string") {
-                              validate90.errors = [{ instancePath: instancePath + "/data/details", schemaPath: "#/definitions/ErrorData/properties/details/type", keyword: "type", params: { type: "string" } }];
-                              return false;
-                            }
-                            var valid2 = _errs11 === errors;
-                          } else {
-                            var valid2 = true;
-                          }
-                        }
-                      }
-                    }
-                  }
-                } else {
-                  validate90.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ErrorData/type", keyword: "type", params: { type: "object" } }];
-                  return false;
                 }
               }
               var valid0 = _errs3 === errors;
@@ -7375,41 +3829,29 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (data.ts !== void 0) {
-                let data5 = data.ts;
-                const _errs13 = errors;
-                const _errs14 = errors;
-                if (errors === _errs14) {
-                  if (errors === _errs14) {
-                    if (typeof data5 === "string") {
-                      if (!formats0(data5)) {
-                        validate90.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
-                        return false;
-                      }
-                    } else {
-                      validate90.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
-                      return false;
-                    }
+              if (obj0.enforced) {
+                for (const key0 in data) {
+                  if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
+                    validate45.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                    return false;
+                    break;
                   }
                 }
-                var valid0 = _errs13 === errors;
-              } else {
-                var valid0 = true;
               }
             }
           }
         }
       }
     } else {
-      validate90.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate45.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate90.errors = vErrors;
+  validate45.errors = vErrors;
   return errors === 0;
 }
-var tolerant_error = validate91;
-function validate91(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_error = validate50;
+function validate50(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -7417,13 +3859,13 @@ function validate91(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate91.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate50.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("error" !== data.type) {
-            validate91.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "error" } }];
+            validate50.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "error" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -7439,7 +3881,7 @@ function validate91(data, { instancePath = "", parentData, parentDataProperty, r
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
                 let missing1;
                 if (data1.code === void 0 && (missing1 = "code") || data1.message === void 0 && (missing1 = "message")) {
-                  validate91.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ErrorData/required", keyword: "required", params: { missingProperty: missing1 } }];
+                  validate50.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ErrorData/required", keyword: "required", params: { missingProperty: missing1 } }];
                   return false;
                 } else {
                   if (data1.code !== void 0) {
@@ -7448,11 +3890,11 @@ function validate91(data, { instancePath = "", parentData, parentDataProperty, r
                     if (errors === _errs5) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          validate91.errors = [{ instancePath: instancePath + "/data/code", schemaPath: "#/definitions/ErrorData/properties/code/minLength", keyword: "minLength", params: { limit: 1 } }];
+                          validate50.errors = [{ instancePath: instancePath + "/data/code", schemaPath: "#/definitions/ErrorData/properties/code/minLength", keyword: "minLength", params: { limit: 1 } }];
                           return false;
                         }
                       } else {
-                        validate91.errors = [{ instancePath: instancePath + "/data/code", schemaPath: "#/definitions/ErrorData/properties/code/type", keyword: "type", params: { type: "string" } }];
+                        validate50.errors = [{ instancePath: instancePath + "/data/code", schemaPath: "#/definitions/ErrorData/properties/code/type", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
                     }
@@ -7464,7 +3906,7 @@ function validate91(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data1.message !== void 0) {
                       const _errs7 = errors;
                       if (typeof data1.message !== "string") {
-                        validate91.errors = [{ instancePath: instancePath + "/data/message", schemaPath: "#/definitions/ErrorData/properties/message/type", keyword: "type", params: { type: "string" } }];
+                        validate50.errors = [{ instancePath: instancePath + "/data/message", schemaPath: "#/definitions/ErrorData/properties/message/type", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
                       var valid2 = _errs7 === errors;
@@ -7475,18 +3917,29 @@ function validate91(data, { instancePath = "", parentData, parentDataProperty, r
                       if (data1.details !== void 0) {
                         const _errs9 = errors;
                         if (typeof data1.details !== "string") {
-                          validate91.errors = [{ instancePath: instancePath + "/data/details", schemaPath: "#/definitions/ErrorData/properties/details/type", keyword: "type", params: { type: "string" } }];
+                          validate50.errors = [{ instancePath: instancePath + "/data/details", schemaPath: "#/definitions/ErrorData/properties/details/type", keyword: "type", params: { type: "string" } }];
                           return false;
                         }
                         var valid2 = _errs9 === errors;
                       } else {
                         var valid2 = true;
                       }
+                      if (valid2) {
+                        if (obj0.enforced) {
+                          for (const key0 in data1) {
+                            if (!(key0 === "code" || key0 === "message" || key0 === "details")) {
+                              validate50.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ErrorData/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                              return false;
+                              break;
+                            }
+                          }
+                        }
+                      }
                     }
                   }
                 }
               } else {
-                validate91.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ErrorData/type", keyword: "type", params: { type: "object" } }];
+                validate50.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ErrorData/type", keyword: "type", params: { type: "object" } }];
                 return false;
               }
             }
@@ -7503,11 +3956,11 @@ function validate91(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs12) {
                   if (typeof data5 === "string") {
                     if (!formats0(data5)) {
-                      validate91.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                      validate50.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                       return false;
                     }
                   } else {
-                    validate91.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                    validate50.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -7516,54 +3969,48 @@ function validate91(data, { instancePath = "", parentData, parentDataProperty, r
             } else {
               var valid0 = true;
             }
+            if (valid0) {
+              if (obj0.enforced) {
+                for (const key1 in data) {
+                  if (!(key1 === "type" || key1 === "data" || key1 === "ts")) {
+                    validate50.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                    return false;
+                    break;
+                  }
+                }
+              }
+            }
           }
         }
       }
     } else {
-      validate91.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate50.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate91.errors = vErrors;
+  validate50.errors = vErrors;
   return errors === 0;
 }
 
 // validators-entry.js
-var strictValidators = {
+var validators = {
   __proto__: null,
-  "connection": strict_connection,
-  "ping": strict_ping,
-  "pong": strict_pong,
-  "trades": strict_trades,
-  "bots": strict_bots,
-  "balances": strict_balances,
-  "decisions": strict_decisions,
-  "metrics": strict_metrics,
-  "whale": strict_whale,
-  "alerts": strict_alerts,
-  "system_health": strict_system_health,
-  "wallet": strict_wallet,
-  "ai_tasks": strict_ai_tasks,
-  "error": strict_error
-};
-var tolerantValidators = {
-  __proto__: null,
-  "connection": tolerant_connection,
-  "ping": tolerant_ping,
-  "pong": tolerant_pong,
-  "trades": tolerant_trades,
-  "bots": tolerant_bots,
-  "balances": tolerant_balances,
-  "decisions": tolerant_decisions,
-  "metrics": tolerant_metrics,
-  "whale": tolerant_whale,
-  "alerts": tolerant_alerts,
-  "system_health": tolerant_system_health,
-  "wallet": tolerant_wallet,
-  "ai_tasks": tolerant_ai_tasks,
-  "error": tolerant_error
+  "connection": message_connection,
+  "ping": message_ping,
+  "pong": message_pong,
+  "trades": message_trades,
+  "bots": message_bots,
+  "balances": message_balances,
+  "decisions": message_decisions,
+  "metrics": message_metrics,
+  "whale": message_whale,
+  "alerts": message_alerts,
+  "system_health": message_system_health,
+  "wallet": message_wallet,
+  "ai_tasks": message_ai_tasks,
+  "error": message_error
 };
 export {
-  strictValidators,
-  tolerantValidators
+  closedObjects,
+  validators
 };

@@ -1,14 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, _ } from 'ajv';
+import { Ajv, _, type Code } from 'ajv';
+import { not, or } from 'ajv/dist/compile/codegen/index.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
 import { formats } from '../runtime/formats.js';
 import { mapSchema } from './bundle.js';
-import { SCHEMA_BASE_URI, type Contract, type SchemaNode } from './schema.js';
-
-/** Validation modes (DESIGN.md, principle 3). */
-export type ValidationMode = 'strict' | 'tolerant';
+import type { Contract, SchemaNode } from './schema.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FORMATS_MODULE = path.join(ROOT, 'src/runtime/formats.ts');
@@ -18,19 +16,28 @@ export const ANNOTATION_KEYWORDS = [
   'x-direction', 'x-spec-section', 'x-known-values', 'x-version', 'x-connection', 'x-keepalive', 'x-version-history',
 ];
 
-/** `$id` of a schema file in the given mode; tolerant copies live under `tolerant/`. */
-export function schemaId(mode: ValidationMode, file: string): string {
-  return mode === 'strict' ? SCHEMA_BASE_URI + file : `${SCHEMA_BASE_URI}tolerant/${file}`;
-}
+/**
+ * Internal keyword that replaces `additionalProperties: false` in what ajv compiles. It
+ * rejects unknown properties only while `closedObjects.enforced` is true, so one compiled
+ * validator serves both modes: strict (enforced) and tolerant (not). Compiling each mode
+ * separately doubled the code a browser downloads for a difference of one loop per object.
+ */
+export const CLOSED_KEYWORD = 'x-closed';
+
+/** The switch the compiled validators read; the runtime sets it per call. */
+export const closedObjects = { enforced: true };
 
 /**
- * Creates the ajv instance that generators and tests compile the contract with, holding
- * both modes (see {@link schemaId}): draft-07, first error only (`allErrors: false`: a
- * rejection needs one reason, and stopping early keeps invalid input as cheap as valid), no
- * message text (the runtime builds it lazily), and the RFC 3339 checker of
- * `src/runtime/date-time.ts` for `date-time`.
+ * Creates the ajv instance that generators and tests compile the contract with: draft-07,
+ * first error only (`allErrors: false`: a rejection needs one reason, and stopping early
+ * keeps invalid input as cheap as valid), no message text (the runtime builds it lazily),
+ * the RFC 3339 checker of `src/runtime/date-time.ts` for `date-time`, and
+ * `additionalProperties: false` turned into {@link CLOSED_KEYWORD}.
+ *
+ * @param code for standalone code: the expressions that name the formats and the
+ *   `closedObjects` switch in the generated module
  */
-export function createAjv(contract: Contract, code?: { formats: ReturnType<typeof _> }): Ajv {
+export function createAjv(contract: Contract, code?: { formats: Code; closedObjects: Code }): Ajv {
   const ajv = new Ajv({
     strict: true,
     allowUnionTypes: true,
@@ -41,15 +48,32 @@ export function createAjv(contract: Contract, code?: { formats: ReturnType<typeo
     // deprecated, and its warning is the only thing ajv would log (strict errors throw).
     unicode: false,
     logger: false,
-    code: { source: true, esm: true, optimize: true, lines: true, ...code },
+    code: { source: true, esm: true, optimize: true, lines: true, ...(code && { formats: code.formats }) },
   });
   ajv.addVocabulary(ANNOTATION_KEYWORDS);
   ajv.addFormat('date-time', formats['date-time']);
-  for (const [file, schema] of contract.files) {
-    const checked = stripAnnotations(schema);
-    ajv.addSchema(checked);
-    ajv.addSchema({ ...tolerate(checked), $id: schemaId('tolerant', file) });
-  }
+  ajv.addKeyword({
+    keyword: CLOSED_KEYWORD,
+    type: 'object',
+    schemaType: 'boolean',
+    error: { message: 'must NOT have additional properties', params: ({ params }) => _`{additionalProperty: ${params.additionalProperty}}` },
+    code(cxt) {
+      const { gen, data, parentSchema } = cxt;
+      const known = Object.keys((parentSchema as SchemaNode).properties ?? {});
+      const enforced = gen.scopeValue('obj', { ref: closedObjects, code: code?.closedObjects });
+      gen.if(_`${enforced}.enforced`, () => {
+        gen.forIn('key', data, (key) => {
+          const isKnown = known.length === 0 ? _`false` : or(...known.map((name) => _`${key} === ${name}`));
+          gen.if(not(isKnown), () => {
+            cxt.setParams({ additionalProperty: key });
+            cxt.error();
+            gen.break();
+          });
+        });
+      });
+    },
+  });
+  for (const schema of contract.files.values()) ajv.addSchema(close(stripAnnotations(schema)));
   return ajv;
 }
 
@@ -69,38 +93,38 @@ function stripAnnotations(schema: SchemaNode): SchemaNode {
 
 const NON_VALIDATING_KEYWORDS = new Set(['title', 'description', 'examples', '$comment', 'default']);
 
-/** The tolerant variant of a schema: every `additionalProperties: false` removed. */
-export function tolerate(schema: SchemaNode): SchemaNode {
+/** Replaces `additionalProperties: false` with {@link CLOSED_KEYWORD}. */
+function close(schema: SchemaNode): SchemaNode {
   return mapSchema(schema, (node) => {
     if (node.additionalProperties !== false) return node;
-    const { additionalProperties: _closed, ...open } = node;
-    return open;
+    const { additionalProperties: _false, ...open } = node;
+    return { ...open, [CLOSED_KEYWORD]: true };
   });
 }
 
 /**
- * Generates `validators.js`: the ajv standalone code of every message schema in both modes,
- * bundled with esbuild into one dependency-free ES module (no `require`, no `new Function`),
- * plus its `validators.d.ts`.
+ * Generates `validators.js`: the ajv standalone code of every message schema, bundled with
+ * esbuild into one dependency-free ES module (no `require`, no `new Function`), plus its
+ * `validators.d.ts`.
  *
- * Exports `strictValidators` and `tolerantValidators`: null-prototype objects from message
- * type to a compiled validator, so that dispatch on `type` is one property lookup.
+ * Exports `validators`, a null-prototype object from message type to compiled validator (so
+ * dispatch on `type` is one property lookup), and `closedObjects`, the strict/tolerant switch.
  */
 export async function emitValidators(contract: Contract): Promise<Map<string, string>> {
-  // One ajv instance and one module for both modes, each message's strict and tolerant
-  // functions side by side: shared definitions compile once, and gzip finds the near-copies.
-  const ajv = createAjv(contract, { formats: _`formats` });
-  const exports: Record<string, string> = {};
-  for (const message of contract.messages) {
-    for (const mode of MODES) exports[exportName(mode, message.type)] = schemaId(mode, message.file);
-  }
-  const code = standaloneCode.default(ajv, exports);
-  const sources = new Map([['compiled.js', `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\n${code}`]]);
-  const table = (mode: ValidationMode) =>
-    `export const ${mode}Validators = {\n  __proto__: null,\n${contract.messages
-      .map((m) => `  ${JSON.stringify(m.type)}: compiled.${exportName(mode, m.type)},`)
-      .join('\n')}\n};\n`;
-  const entry = `import * as compiled from 'virtual:compiled.js';\n${table('strict')}${table('tolerant')}`;
+  const ajv = createAjv(contract, { formats: _`formats`, closedObjects: _`closedObjects` });
+  const exports = Object.fromEntries(contract.messages.map((m) => [exportName(m.type), m.schema.$id!]));
+  const code = pruneEmbeddedSchemas(standaloneCode.default(ajv, exports));
+  const sources = new Map([
+    ['closed.js', 'export const closedObjects = { enforced: true };\n'],
+    ['compiled.js', `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\nimport { closedObjects } from 'virtual:closed.js';\n${code}`],
+  ]);
+  const entry = `import * as compiled from 'virtual:compiled.js';
+export { closedObjects } from 'virtual:closed.js';
+export const validators = {
+  __proto__: null,
+${contract.messages.map((m) => `  ${JSON.stringify(m.type)}: compiled.${exportName(m.type)},`).join('\n')}
+};
+`;
 
   const virtual: Plugin = {
     name: 'virtual',
@@ -133,10 +157,34 @@ export async function emitValidators(contract: Contract): Promise<Map<string, st
   ]);
 }
 
-const MODES: readonly ValidationMode[] = ['strict', 'tolerant'];
+/**
+ * ajv's standalone code embeds whole schema objects (`const schema12 = {…}`) when error
+ * parameters refer to a part of them (`schema12.properties.side.enum`). Keeps only the parts
+ * the code refers to: the rest is bytes every browser would download and never read.
+ */
+function pruneEmbeddedSchemas(code: string): string {
+  return code.replace(/^const (schema\d+) = (\{.*\});$/gm, (declaration, name: string, json: string) => {
+    const uses = code.replace(declaration, '');
+    const paths = [...uses.matchAll(new RegExp(`\\b${name}\\b((?:\\.[A-Za-z_$][\\w$]*)*)`, 'g'))].map((match) => match[1]!);
+    if (paths.some((path) => path === '')) return declaration;
+    const schema = JSON.parse(json) as Record<string, unknown>;
+    const pruned: Record<string, unknown> = {};
+    for (const path of paths) {
+      const keys = path.slice(1).split('.');
+      let source: unknown = schema;
+      let target = pruned;
+      keys.forEach((key, index) => {
+        source = (source as Record<string, unknown>)[key];
+        if (index === keys.length - 1) target[key] = source;
+        else target = (target[key] ??= {}) as Record<string, unknown>;
+      });
+    }
+    return `const ${name} = ${JSON.stringify(pruned)};`;
+  });
+}
 
-function exportName(mode: ValidationMode, type: string): string {
-  return `${mode}_${type.replace(/[^A-Za-z0-9_$]/g, '_')}`;
+function exportName(type: string): string {
+  return `message_${type.replace(/[^A-Za-z0-9_$]/g, '_')}`;
 }
 
 const VALIDATORS_DTS = `import type { MessageType } from './types.js';
@@ -159,8 +207,13 @@ export interface CompiledValidator {
   errors?: CompiledValidatorError[] | null;
 }
 
-/** Producer mode: unknown fields are rejected. Keyed by message type; null prototype. */
-export declare const strictValidators: Readonly<Record<MessageType, CompiledValidator>>;
-/** Consumer mode: unknown fields pass. Keyed by message type; null prototype. */
-export declare const tolerantValidators: Readonly<Record<MessageType, CompiledValidator>>;
+/** The compiled validator of each message type (null prototype: inherited names are not types). */
+export declare const validators: Readonly<Record<MessageType, CompiledValidator>>;
+
+/**
+ * The mode switch the validators read: \`enforced: true\` (strict, the default) rejects
+ * properties the schema does not name (keyword \`x-closed\`, params \`{ additionalProperty }\`);
+ * \`false\` (tolerant) lets them pass. Set it before each call.
+ */
+export declare const closedObjects: { enforced: boolean };
 `;

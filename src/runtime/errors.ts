@@ -51,10 +51,11 @@ export function describeCompiledErrors(errors: readonly CompiledValidatorError[]
       const name = String(params.missingProperty);
       return [validationError(`${instancePath}/${escapeToken(name)}`, keyword, `required property "${name}"`, 'nothing')];
     }
-    case 'additionalProperties': {
+    case 'additionalProperties':
+    case 'x-closed': {
       const name = String(params.additionalProperty);
       const pointer = `${instancePath}/${escapeToken(name)}`;
-      return [validationError(pointer, keyword, `no property "${name}" (unknown to the schema)`, preview(resolvePointer(value, pointer)))];
+      return [validationError(pointer, 'additionalProperties', `no property "${name}" (unknown to the schema)`, preview(resolvePointer(value, pointer)))];
     }
     case 'type':
       return [validationError(instancePath, keyword, String(params.type).split(',').map(article).join(' or '), typed(here))];

@@ -1,6 +1,6 @@
 import { MESSAGE_TYPES } from '../../generated/contract.js';
 import type { Message } from '../../generated/types.js';
-import { strictValidators, tolerantValidators, type CompiledValidator, type CompiledValidatorError } from '../../generated/validators.js';
+import { closedObjects, validators, type CompiledValidator, type CompiledValidatorError } from '../../generated/validators.js';
 import { describeCompiledErrors, preview, validationError, type RejectionReason, type ValidationError } from './errors.js';
 
 /**
@@ -45,7 +45,6 @@ export type ValidationResult<M = Message> = ValidationSuccess<M> | ValidationFai
  * @see websocket-message-schemas.md, "Message Structure" and "Message Types"
  */
 export function validateMessage(value: unknown, options?: ValidationOptions): ValidationResult {
-  const validators = options?.mode === 'tolerant' ? tolerantValidators : strictValidators;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return new Rejection('invalid', () => [validationError('', 'type', 'a message object', preview(value))]);
   }
@@ -63,6 +62,7 @@ export function validateMessage(value: unknown, options?: ValidationOptions): Va
       validationError('/type', 'discriminator', `a known message type (${MESSAGE_TYPES.join(', ')})`, preview(type)),
     ]);
   }
+  closedObjects.enforced = options?.mode !== 'tolerant';
   if (validate(value)) return { ok: true, message: value as Message };
   const compiled = validate.errors ?? [];
   return new Rejection('invalid', () => describeCompiledErrors(compiled, value));
