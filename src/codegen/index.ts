@@ -1,6 +1,7 @@
 import { bundleContract } from './bundle.js';
 import { emitConstants } from './constants.js';
 import { emitDocs } from './docs.js';
+import { emitLanguages } from './languages.js';
 import { loadContract } from './load.js';
 import { emitTypes } from './types.js';
 import { emitTypeBox } from './typebox.js';
@@ -24,6 +25,7 @@ export async function generate(schemaDir: string): Promise<GeneratedFiles> {
     emitTypes(contract),
     emitTypeBox(contract),
     emitConstants(contract),
+    emitLanguages(contract),
     emitDocs(contract),
     new Map([['schema/messages.schema.json', `${JSON.stringify(bundleContract(contract), null, 2)}\n`]]),
   ]);

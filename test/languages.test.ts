@@ -1,0 +1,259 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundleContract } from '../src/codegen/bundle.js';
+import { emitLanguages } from '../src/codegen/languages.js';
+import { loadContract } from '../src/codegen/load.js';
+import type { SchemaNode } from '../src/codegen/schema.js';
+import { validateMessage } from '../src/runtime/validate.js';
+import { readFixtureMessages } from './support/fixtures.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const PYTHON_FILE = 'languages/python/realtime_contract.py';
+const GO_FILE = 'languages/go/realtimecontract/messages.go';
+
+const contract = await loadContract(path.join(ROOT, 'schemas'));
+const definitions = bundleContract(contract).definitions!;
+const titleByType = new Map(contract.messages.map((m) => [m.type, m.title]));
+const generated = await emitLanguages(contract);
+
+interface Case {
+  name: string;
+  message: Record<string, unknown>;
+}
+
+function resolve(node: SchemaNode): SchemaNode {
+  return node.$ref ? resolve(definitions[node.$ref.slice('#/definitions/'.length)]!) : node;
+}
+
+function isNullable(node: SchemaNode): boolean {
+  const target = resolve(node);
+  return (Array.isArray(target.type) && target.type.includes('null')) || (target.anyOf ?? []).some((n) => resolve(n).type === 'null');
+}
+
+/** The object schema a value of `node` follows, when it is an object with listed properties. */
+function objectSchema(node: SchemaNode): SchemaNode | undefined {
+  const target = resolve(node);
+  if (target.properties) return target;
+  for (const branch of target.anyOf ?? []) {
+    const object = objectSchema(branch);
+    if (object) return object;
+  }
+  return undefined;
+}
+
+/**
+ * A copy of `value` (following `node`) where `change(key, property, parent)` may rewrite each
+ * property of every nested object: return the new value, or `undefined` to drop the key.
+ */
+function rewrite(
+  value: unknown,
+  node: SchemaNode,
+  change: (key: string, property: SchemaNode, parent: SchemaNode, value: unknown) => unknown,
+): unknown {
+  const schema = objectSchema(node);
+  if (!schema || typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const result: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    const property = schema.properties![key];
+    const next = property ? change(key, property, schema, rewrite(item, property, change)) : item;
+    if (next !== undefined) result[key] = next;
+  }
+  return result;
+}
+
+/**
+ * Variants of every schema example that exercise what quicktype gets wrong most easily:
+ * every nullable key null, every optional key absent, and `pnl` (required but nullable)
+ * both null and a number. Each variant is checked valid first, so none tests a mistake.
+ */
+function constructedCases(): Case[] {
+  const cases: Case[] = [];
+  for (const m of contract.messages) {
+    const root = definitions[m.title]!;
+    (m.schema.examples ?? []).forEach((example, index) => {
+      const name = `${m.file} example ${index}`;
+      const variants: [string, unknown][] = [
+        ['', example],
+        [' with nullable keys null', rewrite(example, root, (_key, property, _parent, value) => (isNullable(property) ? null : value))],
+        [' with optional keys absent', rewrite(example, root, (key, _property, parent, value) => (parent.required?.includes(key) ? value : undefined))],
+        [' with pnl set', rewrite(example, root, (key, property, _parent, value) => (key === 'pnl' && isNullable(property) ? -12.5 : value))],
+      ];
+      for (const [suffix, message] of variants) {
+        const verdict = validateMessage(message);
+        if (!verdict.ok) throw new Error(`${name}${suffix} is not valid: ${JSON.stringify(verdict.errors)}`);
+        if (!cases.some((c) => JSON.stringify(c.message) === JSON.stringify(message))) {
+          cases.push({ name: `${name}${suffix}`, message: message as Record<string, unknown> });
+        }
+      }
+    });
+  }
+  return cases;
+}
+
+const cases: Case[] = [
+  ...readFixtureMessages('valid').map(({ name, value }) => ({ name, message: value as Record<string, unknown> })),
+  ...constructedCases(),
+];
+
+const tradesExample = contract.messages.find((m) => m.type === 'trades')!.schema.examples![0] as { type: string; data: Record<string, unknown> };
+const { pnl: _pnl, ...dataWithoutPnl } = tradesExample.data;
+const withoutPnl: Record<string, unknown> = { ...tradesExample, data: dataWithoutPnl };
+
+/** Every case as `[title, message]`, then the message that lacks `pnl`. */
+const input = `${[...cases.map((c) => c.message), withoutPnl].map((message) => JSON.stringify([titleByType.get(message.type as string), message])).join('\n')}\n`;
+
+type Outcome = { ok: unknown } | { error: string };
+
+/**
+ * Runs `command` with the NDJSON input on stdin and returns one outcome per line. Throws
+ * when the command is missing or fails, so a machine without python3 or go fails the test.
+ */
+function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv }): Outcome[] {
+  const result = spawnSync(command, args, { ...options, input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) throw new Error(`cannot run ${command} (is it installed?): ${result.error.message}`);
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}:\n${result.stderr}`);
+  const lines = result.stdout.trimEnd().split('\n');
+  if (lines.length !== cases.length + 1) throw new Error(`${command} answered ${lines.length} lines for ${cases.length + 1} messages`);
+  return lines.map((line) => JSON.parse(line) as Outcome);
+}
+
+/** A main package that round-trips each line with `Unmarshal<Title>` and `Marshal`. */
+function goMain(): string {
+  const codecs = contract.messages
+    .map(
+      (m) => `\t${JSON.stringify(m.title)}: func(b []byte) ([]byte, error) {
+\t\tm, err := rc.Unmarshal${m.title}(b)
+\t\tif err != nil {
+\t\t\treturn nil, err
+\t\t}
+\t\treturn m.Marshal()
+\t},`,
+    )
+    .join('\n');
+  return `package main
+
+import (
+\t"bufio"
+\t"encoding/json"
+\t"fmt"
+\t"os"
+
+\trc "roundtrip/realtimecontract"
+)
+
+var codecs = map[string]func([]byte) ([]byte, error){
+${codecs}
+}
+
+func main() {
+\tin := bufio.NewScanner(os.Stdin)
+\tin.Buffer(make([]byte, 1<<20), 1<<26)
+\tout := bufio.NewWriter(os.Stdout)
+\tdefer out.Flush()
+\tfor in.Scan() {
+\t\tvar line [2]json.RawMessage
+\t\tvar title string
+\t\tif err := json.Unmarshal(in.Bytes(), &line); err != nil {
+\t\t\tpanic(err)
+\t\t}
+\t\tif err := json.Unmarshal(line[0], &title); err != nil {
+\t\t\tpanic(err)
+\t\t}
+\t\tencoded, err := codecs[title](line[1])
+\t\tif err != nil {
+\t\t\tmessage, _ := json.Marshal(err.Error())
+\t\t\tfmt.Fprintf(out, "{\\"error\\":%s}\\n", message)
+\t\t\tcontinue
+\t\t}
+\t\tfmt.Fprintf(out, "{\\"ok\\":%s}\\n", encoded)
+\t}
+\tif err := in.Err(); err != nil {
+\t\tpanic(err)
+\t}
+}
+`;
+}
+
+/**
+ * `compute` run on first call, its result or error kept: every test that needs a language's
+ * outcomes fails (rather than being skipped, as after a failed beforeAll) when python3 or go
+ * is missing, and each process still runs once.
+ */
+function once<T>(compute: () => T): () => T {
+  let settled: { value: T } | { error: unknown } | undefined;
+  return () => {
+    if (!settled) {
+      try {
+        settled = { value: compute() };
+      } catch (error) {
+        settled = { error };
+      }
+    }
+    if ('error' in settled) throw settled.error;
+    return settled.value;
+  };
+}
+
+const work = mkdtempSync(path.join(tmpdir(), 'realtime-contract-languages-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const python = once(() => {
+  const pythonDir = path.join(work, 'python');
+  mkdirSync(pythonDir);
+  writeFileSync(path.join(pythonDir, 'realtime_contract.py'), generated.get(PYTHON_FILE)!);
+  return run('python3', ['-B', path.join(ROOT, 'test/support/languages/roundtrip.py'), pythonDir], {});
+});
+
+const go = once(() => {
+  // A module without dependencies, built offline with caches of its own.
+  const module = path.join(work, 'go');
+  mkdirSync(path.join(module, 'realtimecontract'), { recursive: true });
+  writeFileSync(path.join(module, 'go.mod'), 'module roundtrip\n\ngo 1.19\n');
+  writeFileSync(path.join(module, 'realtimecontract/messages.go'), generated.get(GO_FILE)!);
+  writeFileSync(path.join(module, 'main.go'), goMain());
+  const env = {
+    ...process.env,
+    GOPATH: path.join(work, 'gopath'),
+    GOCACHE: path.join(work, 'gocache'),
+    GOFLAGS: '',
+    GOPROXY: 'off',
+    GO111MODULE: 'on',
+    GOTOOLCHAIN: 'local',
+  };
+  return run('go', ['run', '.'], { cwd: module, env });
+});
+
+describe('generated Python and Go types', () => {
+  it('are generated deterministically, with a header and the schema titles as type names', async () => {
+    expect(await emitLanguages(contract)).toEqual(generated);
+    const py = generated.get(PYTHON_FILE)!;
+    const goText = generated.get(GO_FILE)!;
+    expect(py).toMatch(/^# Generated by `npm run generate` from schemas\//);
+    expect(goText).toMatch(/^\/\/ Code generated by `npm run generate` from schemas\/.*DO NOT EDIT\.\n\npackage realtimecontract\n/);
+    for (const title of ['TradesMessage', 'TradeData', 'AiTasksMessage', 'AiTaskData', 'DecisionData', 'Platform']) {
+      expect(py).toMatch(new RegExp(`^class ${title}\\b`, 'm'));
+      expect(goText).toMatch(new RegExp(`^type ${title} `, 'm'));
+    }
+    expect(goText).not.toMatch(/Purple|Fluffy|Tentacled/);
+    expect(goText).toMatch(/^\tPnl +\*float64 +`json:"pnl"`$/m);
+  });
+
+  it('run over a batch that holds fixtures and constructed variants', () => {
+    expect(cases.length).toBeGreaterThan(contract.messages.length * 2);
+    for (const type of titleByType.keys()) expect(cases.some((c) => c.message.type === type), type).toBe(true);
+  });
+
+  describe.each(['python', 'go'] as const)('%s round trip', (language) => {
+    it.each(cases.map((c, index) => [c.name, index] as const))('%s', (_name, index) => {
+      const outcome = (language === 'python' ? python : go)()[index]!;
+      expect(outcome).toStrictEqual({ ok: cases[index]!.message });
+    });
+  });
+
+  it('Python rejects a trade whose required but nullable pnl is missing', () => {
+    expect(python().at(-1)).toStrictEqual({ error: "KeyError: 'pnl'" });
+  });
+});
