@@ -1,0 +1,108 @@
+/**
+ * Interleaved micro-benchmark harness. The machines are shared and noisy, so candidates are
+ * never timed one after the other: every round times one batch of each candidate, in a
+ * rotated order, and the verdicts are medians over rounds of per-round ratios (a burst of
+ * noise hits both sides of a ratio alike).
+ */
+import { do_not_optimize } from 'mitata';
+
+/** One thing to time: a function called once per input. */
+export interface Entry {
+  /** Unique within one {@link interleave} call. */
+  id: string;
+  /** Called with each input in turn; its result is kept alive so V8 cannot drop the call. */
+  fn: (input: any) => unknown;
+  /** Cycled through in order; the figure is the mean over them. */
+  inputs: readonly unknown[];
+}
+
+export interface InterleaveOptions {
+  /** Rounds; each gives one sample per entry. */
+  rounds: number;
+  /** Wall time one batch should take, in ns: long enough to dwarf timer resolution. */
+  batchNs: number;
+  /** Warm-up time per entry before calibration, in ns. */
+  warmupNs: number;
+}
+
+/** Per-entry samples: ns per call, one per round, in round order. */
+export type Samples = Map<string, number[]>;
+
+type Loop = (fn: (input: unknown) => unknown, inputs: readonly unknown[], n: number, sink: (v: unknown) => void) => void;
+
+/**
+ * A fresh copy of the timing loop for each entry. Built with `new Function` so that every
+ * entry gets its own bytecode and feedback: one shared loop would see every candidate's `fn`
+ * at one call site, go megamorphic and add the same dispatch cost to fast and slow
+ * candidates alike, which would squash the ratios.
+ */
+function makeLoop(): Loop {
+  return new Function(
+    'fn',
+    'inputs',
+    'n',
+    'sink',
+    `let j = 0; const len = inputs.length;
+     for (let i = 0; i < n; i++) { sink(fn(inputs[j])); if (++j === len) j = 0; }`,
+  ) as Loop;
+}
+
+function now(): number {
+  return Number(process.hrtime.bigint());
+}
+
+/**
+ * Times `entries` interleaved: warm-up, then calibration of a batch size per entry (so each
+ * batch takes about `batchNs`), then `rounds` rounds, each running one batch of every entry
+ * in an order rotated by one per round (no entry always runs first or right after a slow one).
+ * @returns ns per call of each entry, one sample per round
+ */
+export function interleave(entries: readonly Entry[], options: InterleaveOptions): Samples {
+  const loops = entries.map(() => makeLoop());
+  const sizes = entries.map((entry, index) => {
+    const loop = loops[index]!;
+    let n = entry.inputs.length;
+    const until = now() + options.warmupNs;
+    while (now() < until) loop(entry.fn, entry.inputs, n, do_not_optimize);
+    // Double the batch until one takes batchNs, then keep the multiple of the input count.
+    for (;;) {
+      const start = now();
+      loop(entry.fn, entry.inputs, n, do_not_optimize);
+      if (now() - start >= options.batchNs || n >= 1 << 24) break;
+      n *= 2;
+    }
+    return Math.max(entry.inputs.length, Math.ceil(n / entry.inputs.length) * entry.inputs.length);
+  });
+  const samples: Samples = new Map(entries.map((entry) => [entry.id, []]));
+  for (let round = 0; round < options.rounds; round++) {
+    for (let k = 0; k < entries.length; k++) {
+      const index = (k + round) % entries.length;
+      const entry = entries[index]!;
+      const n = sizes[index]!;
+      const start = now();
+      loops[index]!(entry.fn, entry.inputs, n, do_not_optimize);
+      samples.get(entry.id)!.push((now() - start) / n);
+    }
+  }
+  return samples;
+}
+
+/** Median of numbers (mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Median over rounds of `a[round] / b[round]`: both timed in the same round, so noise mostly cancels. */
+export function medianRatio(a: readonly number[], b: readonly number[]): number {
+  return median(a.map((value, index) => value / b[index]!));
+}
+
+/** Interquartile spread of per-round ratios, relative to their median: how much to trust one. */
+export function ratioSpread(a: readonly number[], b: readonly number[]): number {
+  const ratios = a.map((value, index) => value / b[index]!).sort((x, y) => x - y);
+  const q = (p: number) => ratios[Math.min(ratios.length - 1, Math.floor(p * ratios.length))]!;
+  return (q(0.75) - q(0.25)) / median(ratios);
+}
