@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
 import type { ValidationError } from '../runtime/errors.js';
 import { parsePointer } from '../runtime/json-pointer.js';
-import { describeSyntaxError } from '../runtime/parse.js';
+import { describeSyntaxError } from '../runtime/json-syntax.js';
 import { validateMessage, type ValidationMode } from '../runtime/validate.js';
 
 /** Options of `realtime-contract validate`. */

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import path from 'node:path';
 import { escapeToken as escapePointer, resolvePointer } from '../runtime/json-pointer.js';
+import { describeSyntaxError } from '../runtime/json-syntax.js';
 import { SCHEMA_BASE_URI, type Contract, type MessageSchema, type ProtocolFacts, type SchemaNode } from './schema.js';
 
 /**
@@ -58,7 +59,9 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
     try {
       schema = JSON.parse(text);
     } catch (error) {
-      throw new SchemaError(name, '', `invalid JSON: ${(error as Error).message}`);
+      const { position = 0, found } = describeSyntaxError(text, (error as Error).message);
+      const before = text.slice(0, position).split('\n');
+      throw new SchemaError(name, '', `invalid JSON at line ${before.length}, column ${before.at(-1)!.length + 1}: got ${found}`);
     }
     if (!isObject(schema)) throw new SchemaError(name, '', 'expected a JSON Schema object');
     files.set(name, schema as SchemaNode);

@@ -1,5 +1,5 @@
 import type { Message } from '../../generated/types.js';
-import { validationError, type ValidationError } from './errors.js';
+import { describeSyntaxError } from './json-syntax.js';
 import { rejection, validateMessage, type ValidationOptions, type ValidationResult } from './validate.js';
 
 /**
@@ -20,52 +20,4 @@ export function parseMessage(text: string, options?: ValidationOptions): Validat
     return rejection('json', () => [describeSyntaxError(text, (error as Error).message)]);
   }
   return validateMessage(value, options);
-}
-
-/**
- * Describes why `text` is not JSON, given `JSON.parse`'s message for it:
- * `expected valid JSON, got "}" at position 8 (Expected double-quoted property name)`.
- */
-export function describeSyntaxError(text: string, reason: string): ValidationError {
-  const position = syntaxErrorPosition(text, reason);
-  const cause = reason.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '');
-  const found = position >= text.length ? 'the end of the text' : `${JSON.stringify(text.slice(position, position + 1))} at position ${position}`;
-  return validationError('', 'json', 'valid JSON', `${found} (${cause})`, { position });
-}
-
-/**
- * Where the text stops being JSON. V8 names the position for most faults; for an unexpected
- * token it does not, so the shortest prefix that fails for a reason other than running out
- * of input is found by binary search (only on this error path).
- */
-function syntaxErrorPosition(text: string, reason: string): number {
-  const stated = statedPosition(reason);
-  if (stated !== undefined) return stated;
-  if (reason.startsWith('Unexpected end of JSON input')) return text.length;
-  let good = 0;
-  let bad = text.length;
-  while (bad - good > 1) {
-    const middle = (good + bad) >>> 1;
-    if (failsBefore(text.slice(0, middle))) bad = middle;
-    else good = middle;
-  }
-  return bad - 1;
-}
-
-/** Whether `prefix` has a fault of its own, as opposed to merely ending early. */
-function failsBefore(prefix: string): boolean {
-  try {
-    JSON.parse(prefix);
-    return false;
-  } catch (error) {
-    const reason = (error as Error).message;
-    if (reason.startsWith('Unexpected end of JSON input')) return false;
-    const stated = statedPosition(reason);
-    return stated === undefined || stated < prefix.length;
-  }
-}
-
-function statedPosition(reason: string): number | undefined {
-  const match = / at position (\d+)/.exec(reason);
-  return match ? Number(match[1]) : undefined;
 }

@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkGenerated, generate } from '../src/codegen/index.js';
+
+const CLI = path.resolve('src/cli/main.ts');
+
+function runGenerate(args: string[]) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'generate', ...args], { encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A copy of schemas/ and generated/ in a temporary folder, to break and regenerate. */
+function workspace() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'generate-'));
+  cpSync('schemas', path.join(dir, 'schemas'), { recursive: true });
+  cpSync('generated', path.join(dir, 'generated'), { recursive: true });
+  return { dir, schemas: path.join(dir, 'schemas'), out: path.join(dir, 'generated') };
+}
+
+function snapshot(folder: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(folder, { recursive: true, encoding: 'utf8', withFileTypes: false })
+      .filter((file) => !file.endsWith('/') && path.extname(file) !== '')
+      .sort()
+      .map((file) => [file, readFileSync(path.join(folder, file), 'utf8')]),
+  );
+}
+
+describe('npm run generate', () => {
+  it('produces the committed generated/ exactly, and the same bytes twice', async () => {
+    const first = await generate('schemas');
+    const second = await generate('schemas');
+    expect([...second]).toEqual([...first]);
+    expect(await checkGenerated('generated', first)).toEqual({ changed: [], missing: [], extra: [] });
+    expect([...first.keys()]).toEqual(
+      expect.arrayContaining([
+        'validators.js', 'validators.d.ts', 'types.ts', 'contract.ts', 'typebox.ts', 'docs/messages.md',
+        'schema/messages.schema.json', 'languages/python/realtime_contract.py', 'languages/go/realtimecontract/messages.go',
+      ]),
+    );
+  });
+
+  it('carries an edited field description into every artifact; --check fails before and passes after', () => {
+    const { schemas, out } = workspace();
+    const file = path.join(schemas, 'trades.json');
+    const before = 'Trading fee, in the quote asset.';
+    const after = 'Trading fee charged by the exchange, in the quote asset.';
+    writeFileSync(file, readFileSync(file, 'utf8').replace(before, after));
+
+    const stale = runGenerate(['--check', '--schemas', schemas, '--out', out]);
+    expect(stale.code).toBe(1);
+    for (const artifact of ['types.ts', 'typebox.ts', 'docs/messages.md', 'languages/python/realtime_contract.py', 'languages/go/realtimecontract/messages.go']) {
+      expect(stale.stderr).toContain(`${path.join(out, artifact)}`);
+    }
+
+    expect(runGenerate(['--schemas', schemas, '--out', out]).code).toBe(0);
+    for (const artifact of ['types.ts', 'typebox.ts', 'docs/messages.md', 'languages/python/realtime_contract.py', 'languages/go/realtimecontract/messages.go']) {
+      expect(readFileSync(path.join(out, artifact), 'utf8'), artifact).toContain('Trading fee charged by the exchange');
+    }
+    expect(runGenerate(['--check', '--schemas', schemas, '--out', out])).toMatchObject({ code: 0 });
+  });
+
+  it.each([
+    ['invalid JSON', (text: string) => text.replace('"title": "TradesMessage",', '"title": "TradesMessage"'), /trades\.json#: invalid JSON at line 5, column 3: got/],
+    ['a $ref that resolves nowhere', (text: string) => text.replace('#/definitions/Side"', '#/definitions/Sid"'), /trades\.json#\/definitions\/TradeData\/properties\/side\/\$ref: \$ref "definitions\.json#\/definitions\/Sid" resolves to nothing/],
+    ['a misspelled keyword', (text: string) => text.replace('"required": ["id", "bot_id"', '"requird": ["id", "bot_id"'), /trades\.json#\/definitions\/TradeData\/requird: unknown keyword "requird"/],
+    ['a wrong type name', (text: string) => text.replace('"type": ["number", "null"]', '"type": ["numbr", "null"]'), /trades\.json#\/definitions\/TradeData\/properties\/pnl\/type: not a valid draft-07 schema/],
+  ])('stops on %s with the file and JSON Pointer, and leaves generated/ untouched', (_fault, breakSchema, message) => {
+    const { schemas, out } = workspace();
+    const file = path.join(schemas, 'trades.json');
+    writeFileSync(file, breakSchema(readFileSync(file, 'utf8')));
+    const before = snapshot(out);
+    const result = runGenerate(['--schemas', schemas, '--out', out]);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.code).toBe(2);
+    expect(snapshot(out)).toEqual(before);
+  });
+
+  it('names files that the schemas no longer produce', () => {
+    const { schemas, out } = workspace();
+    writeFileSync(path.join(out, 'leftover.ts'), 'export {};\n');
+    const result = runGenerate(['--check', '--schemas', schemas, '--out', out]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${path.join(out, 'leftover.ts')}`);
+  });
+});
