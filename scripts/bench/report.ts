@@ -72,10 +72,10 @@ export function validationTables(rows: ValidationRow[], candidates: readonly Can
 export function parseTable(rows: ParseRow[]): string {
   return [
     '## 2. `JSON.parse` alone vs `parseMessage` (parse + strict validation)',
-    'Serialized valid messages of each type (compact JSON). Ratio: median over rounds of (parseMessage / JSON.parse), same round.',
+    'Serialized valid messages of each type (compact JSON). Ratio: median over rounds of (parseMessage / JSON.parse), same round. Last column, for scale: JSON.parse followed by the hand-written check, over JSON.parse alone (the practical floor).',
     table(
-      ['type', 'inputs', 'mean chars', 'JSON.parse', 'parseMessage', 'ratio', `≤ ${TARGETS.parseVsJson}×`],
-      rows.map((row) => [row.type, String(row.inputs), String(row.meanChars), ns(row.jsonParseNs), ns(row.parseMessageNs), x(row.ratio), mark(row.ratio <= TARGETS.parseVsJson)]),
+      ['type', 'inputs', 'mean chars', 'JSON.parse', 'parseMessage', 'ratio', `≤ ${TARGETS.parseVsJson}×`, 'JSON.parse + hand-written'],
+      rows.map((row) => [row.type, String(row.inputs), String(row.meanChars), ns(row.jsonParseNs), ns(row.parseMessageNs), x(row.ratio), mark(row.ratio <= TARGETS.parseVsJson), x(row.handRatio)]),
     ),
   ].join('\n\n');
 }

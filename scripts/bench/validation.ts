@@ -1,6 +1,7 @@
 /** Sections 1 and 2: validating parsed messages per type, and `parseMessage` against `JSON.parse`. */
 import { parseMessage } from '../../src/index.js';
 import type { Candidate } from './candidates.js';
+import { handValidate } from './hand.js';
 import type { TypeFixtures } from './fixtures.js';
 import { interleave, median, medianRatio, ratioSpread, type Entry, type InterleaveOptions } from './harness.js';
 
@@ -118,9 +119,14 @@ export interface ParseRow {
   parseMessageNs: number;
   /** Median over rounds of parseMessage / JSON.parse, same round. */
   ratio: number;
+  /** The same for JSON.parse followed by the hand-written check: the practical floor for the ratio. */
+  handRatio: number;
 }
 
-/** `JSON.parse` alone against `parseMessage` (parse + strict validation) on each type's valid messages, serialized. */
+/**
+ * `JSON.parse` alone against `parseMessage` (parse + strict validation) on each type's valid
+ * messages, serialized; JSON.parse + the hand-written check beside them shows how low the ratio can go.
+ */
 export function benchParse(fixtures: readonly TypeFixtures[], options: InterleaveOptions): ParseRow[] {
   return fixtures.map(({ type, valid }) => {
     const texts = valid.map((m) => JSON.stringify(m.value));
@@ -130,6 +136,7 @@ export function benchParse(fixtures: readonly TypeFixtures[], options: Interleav
       [
         { id: 'json', fn: (text: string) => JSON.parse(text), inputs: texts },
         { id: 'parse', fn: (text: string) => parseMessage(text, { mode: 'strict' }), inputs: texts },
+        { id: 'hand', fn: (text: string) => handValidate(JSON.parse(text)), inputs: texts },
       ],
       options,
     );
@@ -140,6 +147,7 @@ export function benchParse(fixtures: readonly TypeFixtures[], options: Interleav
       jsonParseNs: median(samples.get('json')!),
       parseMessageNs: median(samples.get('parse')!),
       ratio: medianRatio(samples.get('parse')!, samples.get('json')!),
+      handRatio: medianRatio(samples.get('hand')!, samples.get('json')!),
     };
   });
 }
