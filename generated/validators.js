@@ -145,11 +145,17 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     if (valid2) {
                       if (obj0.enforced) {
+                        let count0 = 0;
                         for (const key0 in data1) {
-                          if (!(key0 === "status" || key0 === "mode")) {
-                            validate10.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ConnectionData/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
-                            return false;
-                            break;
+                          count0++;
+                        }
+                        if (count0 !== 2) {
+                          for (const key1 in data1) {
+                            if (!(key1 === "status" || key1 === "mode")) {
+                              validate10.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ConnectionData/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                              return false;
+                              break;
+                            }
                           }
                         }
                       }
@@ -189,11 +195,17 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             }
             if (valid0) {
               if (obj0.enforced) {
-                for (const key1 in data) {
-                  if (!(key1 === "type" || key1 === "data" || key1 === "ts")) {
-                    validate10.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
-                    return false;
-                    break;
+                let count1 = 0;
+                for (const key2 in data) {
+                  count1++;
+                }
+                if (count1 !== 3) {
+                  for (const key3 in data) {
+                    if (!(key3 === "type" || key3 === "data" || key3 === "ts")) {
+                      validate10.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key3 } }];
+                      return false;
+                      break;
+                    }
                   }
                 }
               }
@@ -259,11 +271,17 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (valid0) {
             if (obj0.enforced) {
+              let count0 = 0;
               for (const key0 in data) {
-                if (!(key0 === "type" || key0 === "timestamp")) {
-                  validate12.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
-                  return false;
-                  break;
+                count0++;
+              }
+              if (count0 !== 2) {
+                for (const key1 in data) {
+                  if (!(key1 === "type" || key1 === "timestamp")) {
+                    validate12.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                    return false;
+                    break;
+                  }
                 }
               }
             }
@@ -328,11 +346,17 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (valid0) {
             if (obj0.enforced) {
+              let count0 = 0;
               for (const key0 in data) {
-                if (!(key0 === "type" || key0 === "timestamp")) {
-                  validate13.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
-                  return false;
-                  break;
+                count0++;
+              }
+              if (count0 !== 2) {
+                for (const key1 in data) {
+                  if (!(key1 === "type" || key1 === "timestamp")) {
+                    validate13.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                    return false;
+                    break;
+                  }
                 }
               }
             }
@@ -573,11 +597,17 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
                               }
                               if (valid0) {
                                 if (obj0.enforced) {
+                                  let count0 = 0;
                                   for (const key0 in data) {
-                                    if (!(key0 === "id" || key0 === "bot_id" || key0 === "platform" || key0 === "symbol" || key0 === "side" || key0 === "quantity" || key0 === "price" || key0 === "total" || key0 === "fee" || key0 === "status" || key0 === "pnl" || key0 === "timestamp")) {
-                                      validate15.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
-                                      return false;
-                                      break;
+                                    count0++;
+                                  }
+                                  if (count0 !== 12) {
+                                    for (const key1 in data) {
+                                      if (!(key1 === "id" || key1 === "bot_id" || key1 === "platform" || key1 === "symbol" || key1 === "side" || key1 === "quantity" || key1 === "price" || key1 === "total" || key1 === "fee" || key1 === "status" || key1 === "pnl" || key1 === "timestamp")) {
+                                        validate15.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                        return false;
+                                        break;
+                                      }
                                     }
                                   }
                                 }
@@ -658,11 +688,17 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
             }
             if (valid0) {
               if (obj0.enforced) {
+                let count0 = 0;
                 for (const key0 in data) {
-                  if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
-                    validate14.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
-                    return false;
-                    break;
+                  count0++;
+                }
+                if (count0 !== 3) {
+                  for (const key1 in data) {
+                    if (!(key1 === "type" || key1 === "data" || key1 === "ts")) {
+                      validate14.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                      return false;
+                      break;
+                    }
                   }
                 }
               }
@@ -907,11 +943,17 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                               }
                               if (valid0) {
                                 if (obj0.enforced) {
+                                  let count0 = 0;
                                   for (const key0 in data) {
-                                    if (!(key0 === "id" || key0 === "name" || key0 === "platform" || key0 === "symbol" || key0 === "status" || key0 === "trading_mode" || key0 === "risk_mode" || key0 === "capital" || key0 === "pnl" || key0 === "trades_count" || key0 === "win_rate" || key0 === "last_trade")) {
-                                      validate18.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
-                                      return false;
-                                      break;
+                                    count0++;
+                                  }
+                                  if (count0 !== 12) {
+                                    for (const key1 in data) {
+                                      if (!(key1 === "id" || key1 === "name" || key1 === "platform" || key1 === "symbol" || key1 === "status" || key1 === "trading_mode" || key1 === "risk_mode" || key1 === "capital" || key1 === "pnl" || key1 === "trades_count" || key1 === "win_rate" || key1 === "last_trade")) {
+                                        validate18.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                        return false;
+                                        break;
+                                      }
                                     }
                                   }
                                 }
@@ -992,11 +1034,17 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
             }
             if (valid0) {
               if (obj0.enforced) {
+                let count0 = 0;
                 for (const key0 in data) {
-                  if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
-                    validate17.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
-                    return false;
-                    break;
+                  count0++;
+                }
+                if (count0 !== 3) {
+                  for (const key1 in data) {
+                    if (!(key1 === "type" || key1 === "data" || key1 === "ts")) {
+                      validate17.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                      return false;
+                      break;
+                    }
                   }
                 }
               }
@@ -1114,11 +1162,17 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                             }
                             if (valid3) {
                               if (obj0.enforced) {
+                                let count0 = 0;
                                 for (const key1 in data2) {
-                                  if (!(key1 === "free" || key1 === "locked" || key1 === "total")) {
-                                    validate21.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/AssetBalance/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
-                                    return false;
-                                    break;
+                                  count0++;
+                                }
+                                if (count0 !== 3) {
+                                  for (const key2 in data2) {
+                                    if (!(key2 === "free" || key2 === "locked" || key2 === "total")) {
+                                      validate21.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/AssetBalance/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } }];
+                                      return false;
+                                      break;
+                                    }
                                   }
                                 }
                               }
@@ -1166,11 +1220,17 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
             }
             if (valid0) {
               if (obj0.enforced) {
-                for (const key2 in data) {
-                  if (!(key2 === "platform" || key2 === "balances" || key2 === "total_value_zar")) {
-                    validate21.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } }];
-                    return false;
-                    break;
+                let count1 = 0;
+                for (const key3 in data) {
+                  count1++;
+                }
+                if (count1 !== 3) {
+                  for (const key4 in data) {
+                    if (!(key4 === "platform" || key4 === "balances" || key4 === "total_value_zar")) {
+                      validate21.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key4 } }];
+                      return false;
+                      break;
+                    }
                   }
                 }
               }
@@ -1242,11 +1302,17 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
             }
             if (valid0) {
               if (obj0.enforced) {
+                let count0 = 0;
                 for (const key0 in data) {
-                  if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
-                    validate20.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
-                    return false;
-                    break;
+                  count0++;
+                }
+                if (count0 !== 3) {
+                  for (const key1 in data) {
+                    if (!(key1 === "type" || key1 === "data" || key1 === "ts")) {
+                      validate20.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                      return false;
+                      break;
+                    }
                   }
                 }
               }
@@ -1440,11 +1506,17 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
             }
             if (valid0) {
               if (obj0.enforced) {
+                let count0 = 0;
                 for (const key0 in data) {
-                  if (!(key0 === "quantity" || key0 === "capital" || key0 === "risk_per_trade")) {
-                    validate27.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
-                    return false;
-                    break;
+                  count0++;
+                }
+                if (count0 !== 3) {
+                  for (const key1 in data) {
+                    if (!(key1 === "quantity" || key1 === "capital" || key1 === "risk_per_trade")) {
+                      validate27.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                      return false;
+                      break;
+                    }
                   }
                 }
               }
@@ -1685,11 +1757,17 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                                     }
                                     if (valid7) {
                                       if (obj0.enforced) {
+                                        let count0 = 0;
                                         for (const key0 in data7) {
-                                          if (!(key0 === "price" || key0 === "volume_24h" || key0 === "rsi" || key0 === "macd")) {
-                                            validate24.errors = [{ instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
-                                            return false;
-                                            break;
+                                          count0++;
+                                        }
+                                        if (count0 !== 4) {
+                                          for (const key1 in data7) {
+                                            if (!(key1 === "price" || key1 === "volume_24h" || key1 === "rsi" || key1 === "macd")) {
+                                              validate24.errors = [{ instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                              return false;
+                                              break;
+                                            }
                                           }
                                         }
                                       }
@@ -1861,16 +1939,22 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                                         }
                                         if (valid11) {
                                           if (obj0.enforced) {
-                                            for (const key1 in data15) {
-                                              if (!(key1 === "stop_loss" || key1 === "take_profit")) {
-                                                const err7 = { instancePath: instancePath + "/stops", schemaPath: "#/definitions/Stops/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
-                                                if (vErrors === null) {
-                                                  vErrors = [err7];
-                                                } else {
-                                                  vErrors.push(err7);
+                                            let count1 = 0;
+                                            for (const key2 in data15) {
+                                              count1++;
+                                            }
+                                            if (count1 !== 2) {
+                                              for (const key3 in data15) {
+                                                if (!(key3 === "stop_loss" || key3 === "take_profit")) {
+                                                  const err7 = { instancePath: instancePath + "/stops", schemaPath: "#/definitions/Stops/x-closed", keyword: "x-closed", params: { additionalProperty: key3 } };
+                                                  if (vErrors === null) {
+                                                    vErrors = [err7];
+                                                  } else {
+                                                    vErrors.push(err7);
+                                                  }
+                                                  errors++;
+                                                  break;
                                                 }
-                                                errors++;
-                                                break;
                                               }
                                             }
                                           }
@@ -1951,11 +2035,17 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                                 }
                                 if (valid0) {
                                   if (obj0.enforced) {
-                                    for (const key2 in data) {
-                                      if (!(key2 === "id" || key2 === "bot_id" || key2 === "symbol" || key2 === "platform" || key2 === "decision" || key2 === "confidence" || key2 === "reasoning" || key2 === "market_data" || key2 === "regime_state" || key2 === "component_scores" || key2 === "sizing" || key2 === "stops" || key2 === "timestamp")) {
-                                        validate24.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } }];
-                                        return false;
-                                        break;
+                                    let count2 = 0;
+                                    for (const key4 in data) {
+                                      count2++;
+                                    }
+                                    if (count2 !== 13) {
+                                      for (const key5 in data) {
+                                        if (!(key5 === "id" || key5 === "bot_id" || key5 === "symbol" || key5 === "platform" || key5 === "decision" || key5 === "confidence" || key5 === "reasoning" || key5 === "market_data" || key5 === "regime_state" || key5 === "component_scores" || key5 === "sizing" || key5 === "stops" || key5 === "timestamp")) {
+                                          validate24.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key5 } }];
+                                          return false;
+                                          break;
+                                        }
                                       }
                                     }
                                   }
@@ -2037,11 +2127,17 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
             }
             if (valid0) {
               if (obj0.enforced) {
+                let count0 = 0;
                 for (const key0 in data) {
-                  if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
-                    validate23.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
-                    return false;
-                    break;
+                  count0++;
+                }
+                if (count0 !== 3) {
+                  for (const key1 in data) {
+                    if (!(key1 === "type" || key1 === "data" || key1 === "ts")) {
+                      validate23.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                      return false;
+                      break;
+                    }
                   }
                 }
               }
@@ -2255,11 +2351,17 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                           }
                           if (valid0) {
                             if (obj0.enforced) {
+                              let count0 = 0;
                               for (const key0 in data) {
-                                if (!(key0 === "total_pnl" || key0 === "total_pnl_percent" || key0 === "active_bots" || key0 === "total_bots" || key0 === "total_trades" || key0 === "win_rate" || key0 === "exposure" || key0 === "risk_level" || key0 === "uptime_seconds" || key0 === "trades_per_hour")) {
-                                  validate31.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
-                                  return false;
-                                  break;
+                                count0++;
+                              }
+                              if (count0 !== 10) {
+                                for (const key1 in data) {
+                                  if (!(key1 === "total_pnl" || key1 === "total_pnl_percent" || key1 === "active_bots" || key1 === "total_bots" || key1 === "total_trades" || key1 === "win_rate" || key1 === "exposure" || key1 === "risk_level" || key1 === "uptime_seconds" || key1 === "trades_per_hour")) {
+                                    validate31.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                    return false;
+                                    break;
+                                  }
                                 }
                               }
                             }
@@ -2338,11 +2440,17 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
             }
             if (valid0) {
               if (obj0.enforced) {
+                let count0 = 0;
                 for (const key0 in data) {
-                  if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
-                    validate30.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
-                    return false;
-                    break;
+                  count0++;
+                }
+                if (count0 !== 3) {
+                  for (const key1 in data) {
+                    if (!(key1 === "type" || key1 === "data" || key1 === "ts")) {
+                      validate30.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                      return false;
+                      break;
+                    }
                   }
                 }
               }
@@ -2491,11 +2599,17 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     if (valid0) {
                       if (obj0.enforced) {
+                        let count0 = 0;
                         for (const key0 in data) {
-                          if (!(key0 === "coin" || key0 === "platform" || key0 === "flow_type" || key0 === "amount" || key0 === "value_usd" || key0 === "timestamp" || key0 === "signal")) {
-                            validate34.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
-                            return false;
-                            break;
+                          count0++;
+                        }
+                        if (count0 !== 7) {
+                          for (const key1 in data) {
+                            if (!(key1 === "coin" || key1 === "platform" || key1 === "flow_type" || key1 === "amount" || key1 === "value_usd" || key1 === "timestamp" || key1 === "signal")) {
+                              validate34.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                              return false;
+                              break;
+                            }
                           }
                         }
                       }
@@ -2571,11 +2685,17 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
             }
             if (valid0) {
               if (obj0.enforced) {
+                let count0 = 0;
                 for (const key0 in data) {
-                  if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
-                    validate33.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
-                    return false;
-                    break;
+                  count0++;
+                }
+                if (count0 !== 3) {
+                  for (const key1 in data) {
+                    if (!(key1 === "type" || key1 === "data" || key1 === "ts")) {
+                      validate33.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                      return false;
+                      break;
+                    }
                   }
                 }
               }
@@ -2840,11 +2960,17 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
                         }
                         if (valid0) {
                           if (obj0.enforced) {
+                            let count0 = 0;
                             for (const key0 in data) {
-                              if (!(key0 === "id" || key0 === "severity" || key0 === "category" || key0 === "title" || key0 === "message" || key0 === "bot_id" || key0 === "platform" || key0 === "action_required" || key0 === "timestamp")) {
-                                validate37.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
-                                return false;
-                                break;
+                              count0++;
+                            }
+                            if (count0 !== 9) {
+                              for (const key1 in data) {
+                                if (!(key1 === "id" || key1 === "severity" || key1 === "category" || key1 === "title" || key1 === "message" || key1 === "bot_id" || key1 === "platform" || key1 === "action_required" || key1 === "timestamp")) {
+                                  validate37.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                  return false;
+                                  break;
+                                }
                               }
                             }
                           }
@@ -2922,11 +3048,17 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             }
             if (valid0) {
               if (obj0.enforced) {
+                let count0 = 0;
                 for (const key0 in data) {
-                  if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
-                    validate36.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
-                    return false;
-                    break;
+                  count0++;
+                }
+                if (count0 !== 3) {
+                  for (const key1 in data) {
+                    if (!(key1 === "type" || key1 === "data" || key1 === "ts")) {
+                      validate36.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                      return false;
+                      break;
+                    }
                   }
                 }
               }
@@ -3155,11 +3287,17 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                           }
                           if (valid0) {
                             if (obj0.enforced) {
+                              let count0 = 0;
                               for (const key1 in data) {
-                                if (!(key1 === "status" || key1 === "uptime" || key1 === "cpu_percent" || key1 === "memory_percent" || key1 === "disk_percent" || key1 === "database" || key1 === "redis" || key1 === "exchange_connections" || key1 === "last_trade" || key1 === "error_rate")) {
-                                  validate40.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
-                                  return false;
-                                  break;
+                                count0++;
+                              }
+                              if (count0 !== 10) {
+                                for (const key2 in data) {
+                                  if (!(key2 === "status" || key2 === "uptime" || key2 === "cpu_percent" || key2 === "memory_percent" || key2 === "disk_percent" || key2 === "database" || key2 === "redis" || key2 === "exchange_connections" || key2 === "last_trade" || key2 === "error_rate")) {
+                                    validate40.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } }];
+                                    return false;
+                                    break;
+                                  }
                                 }
                               }
                             }
@@ -3238,11 +3376,17 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
             }
             if (valid0) {
               if (obj0.enforced) {
+                let count0 = 0;
                 for (const key0 in data) {
-                  if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
-                    validate39.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
-                    return false;
-                    break;
+                  count0++;
+                }
+                if (count0 !== 3) {
+                  for (const key1 in data) {
+                    if (!(key1 === "type" || key1 === "data" || key1 === "ts")) {
+                      validate39.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                      return false;
+                      break;
+                    }
                   }
                 }
               }
@@ -3393,11 +3537,17 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       if (valid0) {
                         if (obj0.enforced) {
+                          let count0 = 0;
                           for (const key0 in data) {
-                            if (!(key0 === "event" || key0 === "platform" || key0 === "asset" || key0 === "amount" || key0 === "address" || key0 === "txid" || key0 === "confirmations" || key0 === "status")) {
-                              validate43.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
-                              return false;
-                              break;
+                            count0++;
+                          }
+                          if (count0 !== 8) {
+                            for (const key1 in data) {
+                              if (!(key1 === "event" || key1 === "platform" || key1 === "asset" || key1 === "amount" || key1 === "address" || key1 === "txid" || key1 === "confirmations" || key1 === "status")) {
+                                validate43.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                return false;
+                                break;
+                              }
                             }
                           }
                         }
@@ -3474,11 +3624,17 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
             }
             if (valid0) {
               if (obj0.enforced) {
+                let count0 = 0;
                 for (const key0 in data) {
-                  if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
-                    validate42.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
-                    return false;
-                    break;
+                  count0++;
+                }
+                if (count0 !== 3) {
+                  for (const key1 in data) {
+                    if (!(key1 === "type" || key1 === "data" || key1 === "ts")) {
+                      validate42.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                      return false;
+                      break;
+                    }
                   }
                 }
               }
@@ -3750,11 +3906,17 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                     if (valid0) {
                       if (obj0.enforced) {
+                        let count0 = 0;
                         for (const key0 in data) {
-                          if (!(key0 === "task_id" || key0 === "task_type" || key0 === "status" || key0 === "progress" || key0 === "result" || key0 === "started_at" || key0 === "completed_at")) {
-                            validate46.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
-                            return false;
-                            break;
+                          count0++;
+                        }
+                        if (count0 !== 7) {
+                          for (const key1 in data) {
+                            if (!(key1 === "task_id" || key1 === "task_type" || key1 === "status" || key1 === "progress" || key1 === "result" || key1 === "started_at" || key1 === "completed_at")) {
+                              validate46.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                              return false;
+                              break;
+                            }
                           }
                         }
                       }
@@ -3830,11 +3992,17 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
             }
             if (valid0) {
               if (obj0.enforced) {
+                let count0 = 0;
                 for (const key0 in data) {
-                  if (!(key0 === "type" || key0 === "data" || key0 === "ts")) {
-                    validate45.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
-                    return false;
-                    break;
+                  count0++;
+                }
+                if (count0 !== 3) {
+                  for (const key1 in data) {
+                    if (!(key1 === "type" || key1 === "data" || key1 === "ts")) {
+                      validate45.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                      return false;
+                      break;
+                    }
                   }
                 }
               }
@@ -3971,11 +4139,17 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
             }
             if (valid0) {
               if (obj0.enforced) {
+                let count0 = 0;
                 for (const key1 in data) {
-                  if (!(key1 === "type" || key1 === "data" || key1 === "ts")) {
-                    validate50.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
-                    return false;
-                    break;
+                  count0++;
+                }
+                if (count0 !== 3) {
+                  for (const key2 in data) {
+                    if (!(key2 === "type" || key2 === "data" || key2 === "ts")) {
+                      validate50.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } }];
+                      return false;
+                      break;
+                    }
                   }
                 }
               }

@@ -61,7 +61,7 @@ export function createAjv(contract: Contract, code?: { formats: Code; closedObje
       const { gen, data, parentSchema } = cxt;
       const known = Object.keys((parentSchema as SchemaNode).properties ?? {});
       const enforced = gen.scopeValue('obj', { ref: closedObjects, code: code?.closedObjects });
-      gen.if(_`${enforced}.enforced`, () => {
+      const findUnknown = () =>
         gen.forIn('key', data, (key) => {
           const isKnown = known.length === 0 ? _`false` : or(...known.map((name) => _`${key} === ${name}`));
           gen.if(not(isKnown), () => {
@@ -70,6 +70,17 @@ export function createAjv(contract: Contract, code?: { formats: Code; closedObje
             gen.break();
           });
         });
+      const required = new Set((parentSchema as SchemaNode).required ?? []);
+      gen.if(_`${enforced}.enforced`, () => {
+        if (known.length > 0 && known.every((name) => required.has(name))) {
+          // `required` has already passed, so every named key is there: an unknown key shows
+          // as one key too many. Counting is cheaper than comparing each key with each name.
+          const count = gen.let('count', 0);
+          gen.forIn('key', data, () => gen.code(_`${count}++`));
+          gen.if(_`${count} !== ${known.length}`, findUnknown);
+        } else {
+          findUnknown();
+        }
       });
     },
   });

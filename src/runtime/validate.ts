@@ -45,57 +45,59 @@ export type ValidationResult<M = Message> = ValidationSuccess<M> | ValidationFai
  * @see websocket-message-schemas.md, "Message Structure" and "Message Types"
  */
 export function validateMessage(value: unknown, options?: ValidationOptions): ValidationResult {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return new Rejection('invalid', () => [validationError('', 'type', 'a message object', preview(value))]);
-  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return new Rejection('invalid', value, null);
   const type = (value as { type?: unknown }).type;
-  if (typeof type !== 'string') {
-    return new Rejection('invalid', () => [
-      type === undefined
-        ? validationError('/type', 'required', 'required property "type"', 'nothing')
-        : validationError('/type', 'type', 'a string', preview(type)),
-    ]);
-  }
+  if (typeof type !== 'string') return new Rejection('invalid', value, null);
   const validate: CompiledValidator | undefined = (validators as Record<string, CompiledValidator | undefined>)[type];
-  if (validate === undefined) {
-    return new Rejection('unknown-type', () => [
-      validationError('/type', 'discriminator', `a known message type (${MESSAGE_TYPES.join(', ')})`, preview(type)),
-    ]);
-  }
+  if (validate === undefined) return new Rejection('unknown-type', value, null);
   closedObjects.enforced = options?.mode !== 'tolerant';
   if (validate(value)) return { ok: true, message: value as Message };
-  const compiled = validate.errors ?? [];
-  return new Rejection('invalid', () => describeCompiledErrors(compiled, value));
+  return new Rejection('invalid', value, validate.errors ?? []);
 }
 
-/** Builds a failure whose errors are described only when read. */
+/** Builds a failure whose errors `describe` gives when they are first read. */
 export function rejection(reason: RejectionReason, describe: () => ValidationError[]): ValidationFailure {
-  return new Rejection(reason, describe);
+  return new Rejection(reason, undefined, describe);
 }
 
+/**
+ * A failure that keeps what it needs to describe itself and does so on first read of
+ * `errors`. Plain fields and no closure on the hot path: for a small message the allocation
+ * of a rejection is most of the cost of rejecting it.
+ */
 class Rejection implements ValidationFailure {
-  readonly ok = false;
-  #describe: (() => ValidationError[]) | undefined;
-  #errors: ValidationError[] | undefined;
+  // On the prototype, as are the described errors until first read: the fewer fields a
+  // rejection is created with, the cheaper it is to create.
+  declare readonly ok: false;
+  declare private described: ValidationError[] | undefined;
 
   constructor(
     readonly reason: RejectionReason,
-    describe: () => ValidationError[],
-  ) {
-    this.#describe = describe;
-  }
+    private readonly input: unknown,
+    /** The compiled validator's errors, a describer, or null when the envelope itself is wrong. */
+    private readonly cause: readonly CompiledValidatorError[] | (() => ValidationError[]) | null,
+  ) {}
 
   get errors(): ValidationError[] {
-    if (this.#errors === undefined) {
-      this.#errors = this.#describe!();
-      this.#describe = undefined;
-    }
-    return this.#errors;
+    this.described ??=
+      typeof this.cause === 'function' ? this.cause() : this.cause ? describeCompiledErrors(this.cause, this.input) : describeEnvelope(this.input);
+    return this.described;
   }
 
   toJSON(): { ok: false; reason: RejectionReason; errors: ValidationError[] } {
     return { ok: false, reason: this.reason, errors: this.errors };
   }
+}
+
+Object.defineProperty(Rejection.prototype, 'ok', { value: false, enumerable: true });
+
+/** Why `input` is not even a message of some known type. */
+function describeEnvelope(input: unknown): ValidationError[] {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return [validationError('', 'type', 'a message object', preview(input))];
+  const type = (input as { type?: unknown }).type;
+  if (type === undefined) return [validationError('/type', 'required', 'required property "type"', 'nothing')];
+  if (typeof type !== 'string') return [validationError('/type', 'type', 'a string', preview(type))];
+  return [validationError('/type', 'discriminator', `a known message type (${MESSAGE_TYPES.join(', ')})`, preview(type))];
 }
 
 export type { CompiledValidatorError };
