@@ -18,7 +18,7 @@ export type Message =
   | ErrorMessage;
 
 /**
- * RFC 3339 date-time (ISO 8601 profile), e.g. "2026-01-14T16:30:00.000Z". Any UTC offset (`Z`, `+02:00`) and any number of fraction digits are accepted because producers in other languages format time differently; producers in this package always write UTC with milliseconds. Spec: Message Structure.
+ * RFC 3339 date-time (ISO 8601 profile), e.g. "2026-01-14T16:30:00.000Z". Any UTC offset (`Z`, `+02:00`) and any number of fraction digits are accepted because producers in other languages format time differently; producers in this package always write UTC with milliseconds. A leap second (23:59:60 UTC) is valid RFC 3339, but JavaScript's `Date` cannot parse it: consumers that call `new Date(ts)` should expect an invalid date for it. Spec: Message Structure.
  */
 export type Timestamp = string;
 

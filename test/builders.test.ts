@@ -83,6 +83,15 @@ describe('serializeMessage', () => {
     expect(JSON.parse(serializeMessage(message))).toEqual(message);
   });
 
+  it('validates the text that goes on the wire with { validate: true }', () => {
+    const inherited = Object.create({ data: { status: 'connected', mode: 'ws' }, ts: '2026-01-14T16:30:00.000Z' }) as Record<string, unknown>;
+    inherited.type = 'connection';
+    expect(() => serializeMessage(inherited as unknown as Parameters<typeof serializeMessage>[0], { validate: true })).toThrow(
+      'invalid connection message: /data expected required property "data", got nothing',
+    );
+    expect(() => serializeMessage(null as unknown as Parameters<typeof serializeMessage>[0], { validate: true })).toThrow(MessageValidationError);
+  });
+
   it('validates first with { validate: true }', () => {
     const message = { type: 'pong', timestamp: 'now' } as unknown as Parameters<typeof serializeMessage>[0];
     expect(() => serializeMessage(message, { validate: true })).toThrow(/\/timestamp expected an integer/);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
@@ -76,7 +76,7 @@ describe('realtime-contract validate', () => {
     expect(stdout).toBe(
       `${empty}:1: - (root) expected at least one message, got an empty file\n` +
         `${emptyJson}:1: - (root) expected at least one message, got an empty file\n` +
-        `${binary}:1: - (root) expected JSON text, got a binary file (NUL byte at offset 1)\n` +
+        `${binary}:1: - (root) expected UTF-8 JSON text, got a binary file (NUL byte at offset 1)\n` +
         '0 valid, 3 invalid\n',
     );
     expect(code).toBe(1);
@@ -121,6 +121,62 @@ describe('realtime-contract validate', () => {
     expect(stderr).toMatch(message);
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(code).toBe(2);
+  });
+
+  it('follows symbolic links in folders, once each, and reports a broken one without stopping', () => {
+    const real = file('links/real/bad.json', JSON.stringify({ ...trade, data: { ...trade.data, side: 'hold' } }));
+    const folder = path.join(dir, 'links/folder');
+    mkdirSync(folder, { recursive: true });
+    file('links/folder/a-good.json', tradeLine);
+    symlinkSync(real, path.join(folder, 'b-linked.json'));
+    symlinkSync(path.join(dir, 'links/nowhere.json'), path.join(folder, 'c-broken.json'));
+    symlinkSync(folder, path.join(folder, 'd-loop'));
+    file('links/folder/e-good.json', tradeLine);
+    const { code, stdout, stderr } = cli(['validate', folder]);
+    expect(stdout).toBe(`${path.join(folder, 'b-linked.json')}:1: trades /data/side expected one of "buy", "sell", got "hold"\n2 valid, 1 invalid\n`);
+    expect(stderr).toBe(`realtime-contract: cannot read "${path.join(folder, 'c-broken.json')}": no such file or folder\n`);
+    expect(code).toBe(2);
+  });
+
+  it('keeps every report on one line, whatever the message holds', () => {
+    const target = file('control.ndjson', [
+      JSON.stringify({ ...trade, data: { ...trade.data, 'x\nfake.ndjson:9: forged': 1 } }),
+      JSON.stringify({ type: 'a\u001b[31mb', data: {}, ts: trade.ts }),
+      '[{"type":"ping","timestamp":1},]',
+    ].join('\n'));
+    const { stdout } = cli(['validate', target]);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toBe(`${target}:1: trades /data/x\\nfake.ndjson:9: forged expected no property "x\\nfake.ndjson:9: forged" (unknown to the schema), got 1`);
+    expect(lines[1]).toMatch(/^.*:2: a\\u001b\[31mb \/type expected a known message type/);
+    expect(lines[2]).toMatch(/^.*:3: - \(root\) expected valid JSON, got "\]" at position 31 \(Unexpected token '\]'\)$/);
+  });
+
+  it('says a UTF-16 file is not UTF-8, and reads standard input only once', () => {
+    const utf16 = file('utf16.json', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(tradeLine, 'utf16le')]));
+    expect(cli(['validate', utf16]).stdout).toBe(`${utf16}:1: - (root) expected UTF-8 JSON text, got UTF-16 text (byte-order mark); save it as UTF-8\n0 valid, 1 invalid\n`);
+    const twice = cli(['validate', '-', '-'], { input: tradeLine });
+    expect(twice).toMatchObject({ code: 2, stdout: '1 valid, 0 invalid\n', stderr: 'realtime-contract: standard input (-) can be named only once\n' });
+  });
+
+  it('skips and reports an NDJSON line too long to hold, and validates the lines around it', async () => {
+    const target = path.join(dir, 'giant-line.ndjson');
+    const out = createWriteStream(target);
+    out.write(`${tradeLine}\n{"type":"error","data":{"code":"X","message":"`);
+    const block = 'x'.repeat(1024 * 1024);
+    for (let i = 0; i < 260; i++) if (!out.write(block)) await once(out, 'drain');
+    out.write(`"},"ts":"2026-01-14T16:30:00.000Z"}\n${tradeLine}\n`);
+    out.end();
+    await once(out, 'finish');
+    const { code, stdout } = cli(['validate', target], { heapMb: 128 });
+    expect(stdout).toBe(`${target}:2: - (root) expected a line of at most 256 MB, got 261 MB or more\n2 valid, 1 invalid\n`);
+    expect(code).toBe(1);
+  }, 120_000);
+
+  it('reports the position of a faulty message in a .json array', () => {
+    const target = file('one-line-array.json', JSON.stringify([trade, 1, trade]));
+    const { stdout } = cli(['validate', '--format', 'json', target]);
+    expect(JSON.parse(stdout)).toMatchObject({ valid: 2, invalid: 1, problems: [{ line: 1, index: 1, pointer: '', keyword: 'type' }] });
   });
 
   it('lets unknown fields pass with --mode tolerant', () => {

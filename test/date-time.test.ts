@@ -75,6 +75,8 @@ describe('isDateTime', () => {
     ['2026-01-14T16:30:00+24:00', false],
     ['2026-01-14', false],
     ['', false],
+    [20260114, false],
+    [null, false],
   ])('%s → %s', (value, expected) => {
     expect(isDateTime(value)).toBe(expected);
   });

@@ -70,6 +70,20 @@ describe('validateMessage', () => {
     expect(!result.ok && result.errors[0]!.pointer).toBe('/data/a~1b~0c');
   });
 
+  it('calls a non-finite number what it is', () => {
+    const result = parseMessage(JSON.stringify(trade).replace('"quantity":0.001', '"quantity":1e999'));
+    expect(!result.ok && result.errors[0]!.message).toBe('expected a number, got Infinity (not a finite number)');
+  });
+
+  it('never throws on a value whose properties throw when read', () => {
+    const hostile = Object.defineProperty({}, 'type', { get: () => { throw new Error('boom'); }, enumerable: true });
+    expect(validateMessage(hostile)).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+
+  it('throws a TypeError for a mode that does not exist', () => {
+    expect(() => validateMessage(trade, { mode: 'lenient' as 'strict' })).toThrow(TypeError);
+  });
+
   it('serializes a rejection with its errors', () => {
     const result = validateMessage({ ...trade, ts: 'yesterday' });
     expect(JSON.parse(JSON.stringify(result))).toMatchObject({ ok: false, reason: 'invalid', errors: [{ pointer: '/ts', keyword: 'format' }] });
@@ -92,6 +106,19 @@ describe('validateMessage', () => {
 describe('parseMessage', () => {
   it('parses and validates one frame', () => {
     expect(parseMessage(JSON.stringify(trade))).toEqual({ ok: true, message: trade });
+  });
+
+  it('takes the bytes a socket delivers: ArrayBuffer, Uint8Array, Buffer', () => {
+    const bytes = new TextEncoder().encode(JSON.stringify(trade));
+    expect(parseMessage(bytes)).toEqual({ ok: true, message: trade });
+    expect(parseMessage(bytes.buffer)).toEqual({ ok: true, message: trade });
+    expect(parseMessage(Buffer.from(bytes))).toEqual({ ok: true, message: trade });
+  });
+
+  it.each([undefined, {}, 42])('rejects %j, which is not a frame, without throwing', (frame) => {
+    const result = parseMessage(frame as unknown as string);
+    expect(result).toMatchObject({ ok: false, reason: 'json' });
+    if (!result.ok) expect(result.errors[0]!.expected).toBe('JSON text (a string, ArrayBuffer or Uint8Array)');
   });
 
   it.each([

@@ -1,7 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { createReadStream, type Dirent } from 'node:fs';
+import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
 import type { ValidationError } from '../runtime/errors.js';
 import { parsePointer } from '../runtime/json-pointer.js';
@@ -20,6 +19,8 @@ export interface Problem {
   file: string;
   /** 1-based line where the message (or, in a `.json` file, the faulty value) starts. */
   line: number;
+  /** Position of the message in a `.json` array, when the file holds one. */
+  index?: number;
   /** The message's `type` when it has a string one, else null. */
   type: string | null;
   pointer: string;
@@ -38,6 +39,8 @@ export interface Output {
 
 const MESSAGE_FILE = /\.(json|ndjson|jsonl)$/i;
 const LINE_FILE = /\.(ndjson|jsonl)$/i;
+/** Longest NDJSON line read: past this a line is reported and skipped, not held in memory. */
+const MAX_LINE_BYTES = 256 * 1024 * 1024;
 
 /**
  * `realtime-contract validate [paths...]`: validates message files.
@@ -62,23 +65,24 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
   const report = (problem: Problem) => {
     tally.invalid++;
     if (options.format === 'text') {
-      output.stdout(`${problem.file}:${problem.line}: ${problem.type ?? '-'} ${problem.pointer || '(root)'} ${problem.message}\n`);
+      const type = problem.type === null ? '-' : problem.type.length > 40 ? `${problem.type.slice(0, 37)}...` : problem.type;
+      output.stdout(`${oneLine(`${problem.file}:${problem.line}: ${type} ${problem.pointer || '(root)'} ${problem.message}`)}\n`);
     } else {
       problems.push(problem);
     }
   };
   const fail = (message: string) => {
     errors.push(message);
-    if (options.format === 'text') output.stderr(`realtime-contract: ${message}\n`);
+    if (options.format === 'text') output.stderr(`realtime-contract: ${oneLine(message)}\n`);
   };
-  const check = (value: unknown, file: string, line: number, locate?: (error: ValidationError) => number) => {
+  const check = (value: unknown, file: string, line: number, locate?: (error: ValidationError) => number, index?: number) => {
     const result = validateMessage(value, { mode: options.mode });
     if (result.ok) {
       tally.valid++;
       return;
     }
     const [error] = result.errors;
-    report(toProblem(file, locate ? locate(error!) : line, messageType(value), error!));
+    report({ ...toProblem(file, locate ? locate(error!) : line, messageType(value), error!), ...(index !== undefined && { index }) });
   };
 
   const validateDocument = (text: string, file: string) => {
@@ -101,61 +105,76 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
     }
     let tree: JsonNode | undefined | null = null;
     messages.forEach((message, index) => {
-      check(message, file, 1, (error) => {
+      const prefix = Array.isArray(document) ? [index] : [];
+      const locate = (error: ValidationError) => {
         tree ??= safeParseTree(text);
-        const prefix = Array.isArray(document) ? [index] : [];
         return tree ? lineAt(text, nearestOffset(tree, prefix, parsePointer(error.pointer))) : 1;
-      });
+      };
+      check(message, file, 1, locate, Array.isArray(document) ? index : undefined);
     });
   };
 
-  const validateLines = async (lines: AsyncIterable<string>, file: string) => {
-    let number = 0;
+  const validateLines = async (lines: AsyncIterable<Line>, file: string) => {
     let seen = 0;
-    for await (const raw of lines) {
-      number++;
-      const line = number === 1 ? stripBom(raw) : raw;
+    for await (const entry of lines) {
+      if ('tooLong' in entry) {
+        seen++;
+        report({ file, line: entry.number, type: null, pointer: '', keyword: 'json', message: `expected a line of at most ${MAX_LINE_BYTES / 1024 / 1024} MB, got ${Math.ceil(entry.tooLong / 1024 / 1024)} MB or more` });
+        continue;
+      }
+      const line = entry.number === 1 ? stripBom(entry.text) : entry.text;
       if (line.trim() === '') continue;
       seen++;
       let value: unknown;
       try {
         value = JSON.parse(line);
       } catch (error) {
-        report(toProblem(file, number, null, describeSyntaxError(line, (error as Error).message)));
+        report(toProblem(file, entry.number, null, describeSyntaxError(line, (error as Error).message)));
         continue;
       }
-      check(value, file, number);
+      check(value, file, entry.number);
     }
     if (seen === 0) report({ file, line: 1, type: null, pointer: '', keyword: 'json', message: 'expected at least one message, got an empty file' });
   };
 
   const validateFile = async (file: string) => {
-    const binary = await findNulByte(file);
-    if (binary !== undefined) {
-      report({ file, line: 1, type: null, pointer: '', keyword: 'json', message: `expected JSON text, got a binary file (NUL byte at offset ${binary})` });
-      return;
-    }
-    if (LINE_FILE.test(file)) {
-      const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-      await validateLines(lines, file);
-    } else {
-      validateDocument(stripBom(await readFile(file, 'utf8')), file);
+    try {
+      const encoding = await sniffEncoding(file);
+      if (encoding) {
+        report({ file, line: 1, type: null, pointer: '', keyword: 'json', message: `expected UTF-8 JSON text, got ${encoding}` });
+        return;
+      }
+      if (LINE_FILE.test(file)) await validateLines(readLines(file), file);
+      else validateDocument(stripBom(await readFile(file, 'utf8')), file);
+    } catch (error) {
+      fail(`cannot read "${file}": ${describeIoError(error)}`);
     }
   };
 
+  let readStdin = false;
   for (const given of paths) {
     try {
       if (given === '-') {
-        const text = stripBom(await readAll(output.stdin()));
+        if (readStdin) {
+          fail('standard input (-) can be named only once');
+          continue;
+        }
+        readStdin = true;
+        const stdin = output.stdin();
+        if ((stdin as { isTTY?: boolean }).isTTY) output.stderr('realtime-contract: reading messages from standard input; end with Ctrl-D\n');
+        const text = stripBom(await readAll(stdin));
         if (isJsonDocument(text)) validateDocument(text, '<stdin>');
         else await validateLines(splitLines(text), '<stdin>');
         continue;
       }
       const info = await stat(given);
       if (info.isDirectory()) {
-        const files = await messageFilesUnder(given);
-        if (files.length === 0) fail(`no .json, .ndjson or .jsonl files under "${given}"`);
-        for (const file of files) await validateFile(file);
+        let found = 0;
+        for await (const file of messageFilesUnder(given, fail)) {
+          found++;
+          await validateFile(file);
+        }
+        if (found === 0) fail(`no .json, .ndjson or .jsonl files under "${given}"`);
       } else if (MESSAGE_FILE.test(given)) {
         await validateFile(given);
       } else {
@@ -184,25 +203,98 @@ function messageType(value: unknown): string | null {
   return typeof type === 'string' ? type : null;
 }
 
-async function messageFilesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && MESSAGE_FILE.test(entry.name))
-    .map((entry) => path.join(entry.parentPath, entry.name))
-    .sort();
+/**
+ * Message files below `dir`, recursively, in sorted order. Follows symbolic links (a linked
+ * fixture is validated like any other), visits each real folder once (no link loops), and
+ * reports an unreadable folder through `fail` and goes on with the others.
+ */
+async function* messageFilesUnder(dir: string, fail: (message: string) => void, visited = new Set<string>()): AsyncGenerator<string> {
+  let entries: Dirent[];
+  try {
+    const real = await realpath(dir);
+    if (visited.has(real)) return;
+    visited.add(real);
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    fail(`cannot read "${dir}": ${describeIoError(error)}`);
+    return;
+  }
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const target = path.join(dir, entry.name);
+    let isDirectory = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      try {
+        const info = await stat(target);
+        isDirectory = info.isDirectory();
+        isFile = info.isFile();
+      } catch (error) {
+        fail(`cannot read "${target}": ${describeIoError(error)}`);
+        continue;
+      }
+    }
+    if (isDirectory) yield* messageFilesUnder(target, fail, visited);
+    else if (isFile && MESSAGE_FILE.test(entry.name)) yield target;
+  }
 }
 
-/** Offset of the first NUL byte in the first 64 KiB, if any: a binary file, not JSON text. */
-async function findNulByte(file: string): Promise<number | undefined> {
+/** One NDJSON line: its text, or only its size when it is too long to hold. */
+type Line = { number: number; text: string } | { number: number; tooLong: number };
+
+/**
+ * Reads `file` line by line from a byte stream, holding one line at a time: splitting on the
+ * LF byte is safe in UTF-8, and a CR before it is dropped. A line longer than
+ * {@link MAX_LINE_BYTES} is skipped and reported by its size, so one giant line neither
+ * exhausts memory nor hides the lines after it.
+ */
+async function* readLines(file: string): AsyncGenerator<Line> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let number = 1;
+  const finish = (): Line => {
+    const line = size > MAX_LINE_BYTES ? { number, tooLong: size } : { number, text: Buffer.concat(parts, size).toString('utf8').replace(/\r$/, '') };
+    parts = [];
+    size = 0;
+    number++;
+    return line;
+  };
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (let end = chunk.indexOf(10); end !== -1; end = chunk.indexOf(10, start)) {
+      if (size + end - start <= MAX_LINE_BYTES) parts.push(chunk.subarray(start, end));
+      size += end - start;
+      yield finish();
+      start = end + 1;
+    }
+    if (start < chunk.length) {
+      if (size + chunk.length - start <= MAX_LINE_BYTES) parts.push(chunk.subarray(start));
+      size += chunk.length - start;
+    }
+  }
+  if (size > 0) yield finish();
+}
+
+/**
+ * What keeps the first 64 KiB of `file` from being UTF-8 JSON text, if anything: a UTF-16
+ * byte-order mark, or a NUL byte (a binary file).
+ */
+async function sniffEncoding(file: string): Promise<string | undefined> {
   const handle = await open(file, 'r');
   try {
     const buffer = Buffer.alloc(65536);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    const index = buffer.subarray(0, bytesRead).indexOf(0);
-    return index === -1 ? undefined : index;
+    const head = buffer.subarray(0, bytesRead);
+    if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return 'UTF-16 text (byte-order mark); save it as UTF-8';
+    const nul = head.indexOf(0);
+    return nul === -1 ? undefined : `a binary file (NUL byte at offset ${nul})`;
   } finally {
     await handle.close();
   }
+}
+
+/** The text on one line: control characters (newlines, escape sequences) shown as `\n`, `\u001b`. */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (character) => JSON.stringify(character).slice(1, -1));
 }
 
 function stripBom(text: string): string {
@@ -246,8 +338,9 @@ function isJsonDocument(text: string): boolean {
   }
 }
 
-async function* splitLines(text: string): AsyncIterable<string> {
-  for (const line of text.split('\n')) yield line.endsWith('\r') ? line.slice(0, -1) : line;
+async function* splitLines(text: string): AsyncIterable<Line> {
+  let number = 0;
+  for (const line of text.split('\n')) yield { number: ++number, text: line.endsWith('\r') ? line.slice(0, -1) : line };
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {

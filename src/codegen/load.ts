@@ -70,7 +70,10 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
   for (const [name, schema] of files) {
     if (!metaSchema.validateSchema(schema)) {
       const [error] = metaSchema.errors ?? [];
-      throw new SchemaError(name, error?.instancePath ?? '', `not a valid draft-07 schema: ${error?.message ?? 'unknown reason'}`);
+      const pointer = error?.instancePath ?? '';
+      const allowed = error?.params.allowedValues as unknown[] | undefined;
+      const detail = allowed ? `one of ${allowed.map((value) => JSON.stringify(value)).join(', ')}` : (error?.message ?? 'a valid schema');
+      throw new SchemaError(name, pointer, `not a valid draft-07 schema: expected ${detail}, got ${JSON.stringify(resolvePointer(schema, pointer))}`);
     }
     if (schema.$id !== SCHEMA_BASE_URI + name) {
       throw new SchemaError(name, '/$id', `expected "${SCHEMA_BASE_URI + name}", got ${JSON.stringify(schema.$id)}`);
@@ -151,6 +154,13 @@ function checkKeywords(file: string, node: SchemaNode, pointer: string): void {
     if (!KNOWN_KEYWORDS.has(keyword)) {
       throw new SchemaError(file, `${pointer}/${escapePointer(keyword)}`, `unknown keyword "${keyword}"`);
     }
+  }
+  if (node.properties && Array.isArray(node.required)) {
+    node.required.forEach((name, index) => {
+      if (!Object.hasOwn(node.properties!, name)) {
+        throw new SchemaError(file, `${pointer}/required/${index}`, `required property "${name}" is not among the properties`);
+      }
+    });
   }
   forEachSubschema(node, pointer, (child, childPointer) => {
     if (!isObject(child)) throw new SchemaError(file, childPointer, 'expected a schema object');

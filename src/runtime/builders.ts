@@ -1,5 +1,6 @@
 import type { EnvelopeMessageType, Message, MessageDataMap, MessageMap, PingMessage, PongMessage } from '../../generated/types.js';
 import type { ValidationError } from './errors.js';
+import { parseMessage } from './parse.js';
 import { validateMessage } from './validate.js';
 
 /** Options of {@link createMessage}. */
@@ -27,7 +28,7 @@ export class MessageValidationError extends Error {
   constructor(
     /** The message type, or undefined when the value has no string `type`. */
     readonly type: string | undefined,
-    /** Every reason, as `validateMessage` gives them. */
+    /** Why, as `validateMessage` gives it: the first fault found. */
     readonly errors: ValidationError[],
   ) {
     super(`invalid ${type ?? 'untyped'} message: ${errors.map((error) => `${error.pointer || '(root)'} ${error.message}`).join('; ')}`);
@@ -40,6 +41,7 @@ export class MessageValidationError extends Error {
  * `2026-01-14T16:30:00.000Z`) unless `options.ts` is given.
  *
  * @throws MessageValidationError with `{ validate: true }` when the message is invalid
+ * @throws RangeError when `options.ts` is an invalid Date
  * @see websocket-message-schemas.md, "Message Structure"
  */
 export function createMessage<T extends EnvelopeMessageType>(type: T, data: MessageDataMap[T], options?: CreateMessageOptions): MessageMap[T] {
@@ -75,17 +77,28 @@ export function createPong(pingOrTimestamp: PingMessage | number, options?: Buil
 }
 
 /**
- * Turns a message into the JSON text of one WebSocket frame.
+ * Turns a message into the JSON text of one WebSocket frame. With `{ validate: true }` the
+ * text itself is validated, so what fails is what would go on the wire (a field JSON drops,
+ * such as an inherited or non-enumerable one, counts as missing).
  *
- * @throws MessageValidationError with `{ validate: true }` when the message is invalid
+ * @throws MessageValidationError with `{ validate: true }` when the frame is invalid
  */
 export function serializeMessage(message: Message, options?: BuildOptions): string {
-  return JSON.stringify(options?.validate ? checked(message) : message);
+  const text = JSON.stringify(message);
+  if (options?.validate) {
+    const result = parseMessage(text ?? String(text), { mode: 'strict' });
+    if (!result.ok) throw new MessageValidationError(messageType(message), result.errors);
+  }
+  return text;
 }
 
 function checked<M>(message: M): M {
   const result = validateMessage(message, { mode: 'strict' });
   if (result.ok) return message;
-  const type = (message as { type?: unknown }).type;
-  throw new MessageValidationError(typeof type === 'string' ? type : undefined, result.errors);
+  throw new MessageValidationError(messageType(message), result.errors);
+}
+
+function messageType(message: unknown): string | undefined {
+  const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
+  return typeof type === 'string' ? type : undefined;
 }

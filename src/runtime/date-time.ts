@@ -9,12 +9,12 @@
  * (`+0200`) and a space instead of `T` — the last two ajv-formats tolerates, RFC 3339's
  * grammar does not.
  *
- * @param value any string
+ * @param value any value; only a string can be a date-time
  * @returns whether `value` is an RFC 3339 date-time
  * @see websocket-message-schemas.md, "Message Structure" (`ts`: ISO 8601 timestamp)
  */
-export function isDateTime(value: string): boolean {
-  if (value.length < 20) return false;
+export function isDateTime(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length < 20) return false;
   const century = twoDigits(value, 0);
   const yearOfCentury = twoDigits(value, 2);
   if (century < 0 || yearOfCentury < 0) return false;

@@ -49,13 +49,13 @@ export function describeCompiledErrors(errors: readonly CompiledValidatorError[]
   switch (keyword) {
     case 'required': {
       const name = String(params.missingProperty);
-      return [validationError(`${instancePath}/${escapeToken(name)}`, keyword, `required property "${name}"`, 'nothing')];
+      return [validationError(`${instancePath}/${escapeToken(name)}`, keyword, `required property ${JSON.stringify(name)}`, 'nothing')];
     }
     case 'additionalProperties':
     case 'x-closed': {
       const name = String(params.additionalProperty);
       const pointer = `${instancePath}/${escapeToken(name)}`;
-      return [validationError(pointer, 'additionalProperties', `no property "${name}" (unknown to the schema)`, preview(resolvePointer(value, pointer)))];
+      return [validationError(pointer, 'additionalProperties', `no property ${JSON.stringify(name)} (unknown to the schema)`, preview(resolvePointer(value, pointer)))];
     }
     case 'type':
       return [validationError(instancePath, keyword, String(params.type).split(',').map(article).join(' or '), typed(here))];
@@ -105,10 +105,9 @@ function article(jsonType: string): string {
 
 /** `a string "abc"`, `a number 1.5`, `an object`: for type errors, where the JSON type matters. */
 function typed(value: unknown): string {
-  if (value === null || value === undefined) return preview(value);
-  if (Array.isArray(value)) return preview(value);
-  if (typeof value === 'object') return 'an object';
-  return `${article(typeof value)} ${preview(value)}`;
+  if (typeof value === 'string' || typeof value === 'boolean') return `${article(typeof value)} ${preview(value)}`;
+  if (typeof value === 'number') return Number.isFinite(value) ? `a number ${value}` : `${value} (not a finite number)`;
+  return preview(value);
 }
 
 /**
@@ -125,5 +124,7 @@ export function preview(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
   if (Array.isArray(value)) return value.length === 0 ? 'an empty array' : `an array of ${value.length} item${value.length === 1 ? '' : 's'}`;
   if (typeof value === 'object') return 'an object';
-  return typeof value;
+  if (typeof value === 'bigint') return `a bigint ${value}n`;
+  if (typeof value === 'function') return 'a function';
+  return `a ${typeof value}`;
 }

@@ -7,7 +7,7 @@ import { describeCompiledErrors, preview, validationError, type RejectionReason,
  * `strict` for producers and CI: unknown fields and unknown message types are rejected.
  * `tolerant` for consumers: unknown fields pass, so a newer server never breaks an older
  * dashboard; an unknown message type is still rejected, with reason `unknown-type`.
- * @see DESIGN.md, principle 3
+ * @see README.md, "Validating messages"
  */
 export type ValidationMode = 'strict' | 'tolerant';
 
@@ -40,19 +40,30 @@ export type ValidationResult<M = Message> = ValidationSuccess<M> | ValidationFai
  * search), and runs it.
  *
  * @param value anything, typically the result of `JSON.parse`
- * @returns `{ ok: true, message }`, or `{ ok: false, reason, errors }` where each error is
- *   `{ pointer, keyword, message, expected?, found? }`. Never throws.
+ * @returns `{ ok: true, message }`, or `{ ok: false, reason, errors }` where `errors` holds
+ *   the first fault found, `{ pointer, keyword, message, expected?, found? }`: validation
+ *   stops there, so rejecting costs no more than accepting. Never throws for any value.
+ * @throws TypeError when `options.mode` is neither "strict" nor "tolerant" (a programming error)
  * @see websocket-message-schemas.md, "Message Structure" and "Message Types"
  */
 export function validateMessage(value: unknown, options?: ValidationOptions): ValidationResult {
+  const mode = options?.mode;
+  if (mode !== undefined && mode !== 'strict' && mode !== 'tolerant') {
+    throw new TypeError(`validation mode must be "strict" or "tolerant", got ${preview(mode)}`);
+  }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return new Rejection('invalid', value, null);
-  const type = (value as { type?: unknown }).type;
-  if (typeof type !== 'string') return new Rejection('invalid', value, null);
-  const validate: CompiledValidator | undefined = (validators as Record<string, CompiledValidator | undefined>)[type];
-  if (validate === undefined) return new Rejection('unknown-type', value, null);
-  closedObjects.enforced = options?.mode !== 'tolerant';
-  if (validate(value)) return { ok: true, message: value as Message };
-  return new Rejection('invalid', value, validate.errors ?? []);
+  try {
+    const type = (value as { type?: unknown }).type;
+    if (typeof type !== 'string') return new Rejection('invalid', value, null);
+    const validate: CompiledValidator | undefined = (validators as Record<string, CompiledValidator | undefined>)[type];
+    if (validate === undefined) return new Rejection('unknown-type', value, null);
+    closedObjects.enforced = mode !== 'tolerant';
+    if (validate(value)) return { ok: true, message: value as Message };
+    return new Rejection('invalid', value, validate.errors ?? []);
+  } catch (error) {
+    // Only a getter or Proxy in a hand-made value can throw here; JSON.parse makes neither.
+    return new Rejection('invalid', value, () => [validationError('', 'type', 'a plain JSON object', `a value whose properties throw when read (${String(error)})`)]);
+  }
 }
 
 /** Builds a failure whose errors `describe` gives when they are first read. */
