@@ -55,8 +55,10 @@ const MAX_LINE_BYTES = 256 * 1024 * 1024;
  * got …`, then `N valid, M invalid`. JSON output is one object
  * `{ valid, invalid, problems: Problem[], errors: string[] }`.
  *
- * @returns the exit code: 0 all valid, 1 any invalid, 2 a usage or I/O error (a missing
- *   file, an unreadable folder, an unsupported file type); the other paths are still validated
+ * Folders are walked following symbolic links; files must be UTF-8 (BOM and CRLF allowed).
+ *
+ * @returns the exit code: 0 all valid, 1 any invalid, 2 a usage or I/O error (a missing or
+ *   unreadable file or folder, an unsupported file type); every other file is still validated
  */
 export async function runValidate(paths: string[], options: ValidateCommandOptions, output: Output): Promise<number> {
   const tally = { valid: 0, invalid: 0 };
@@ -85,14 +87,15 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
     report({ ...toProblem(file, locate ? locate(error!) : line, messageType(value), error!), ...(index !== undefined && { index }) });
   };
 
-  const validateDocument = (text: string, file: string) => {
+  /** `parsed` is the document when the caller has already parsed `text`. */
+  const validateDocument = (text: string, file: string, parsed?: { document: unknown }) => {
     if (text.trim() === '') {
-      report({ file, line: 1, type: null, pointer: '', keyword: 'json', message: 'expected at least one message, got an empty file' });
+      report(fileProblem(file, 'at least one message', 'an empty file'));
       return;
     }
     let document: unknown;
     try {
-      document = JSON.parse(text);
+      document = parsed ? parsed.document : JSON.parse(text);
     } catch (error) {
       const syntax = describeSyntaxError(text, (error as Error).message);
       report(toProblem(file, lineAt(text, syntax.position ?? 0), null, syntax));
@@ -100,7 +103,7 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
     }
     const messages = Array.isArray(document) ? document : [document];
     if (messages.length === 0) {
-      report({ file, line: 1, type: null, pointer: '', keyword: 'json', message: 'expected at least one message, got an empty array' });
+      report(fileProblem(file, 'at least one message', 'an empty array'));
       return;
     }
     let tree: JsonNode | undefined | null = null;
@@ -134,14 +137,14 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
       }
       check(value, file, entry.number);
     }
-    if (seen === 0) report({ file, line: 1, type: null, pointer: '', keyword: 'json', message: 'expected at least one message, got an empty file' });
+    if (seen === 0) report(fileProblem(file, 'at least one message', 'an empty file'));
   };
 
   const validateFile = async (file: string) => {
     try {
       const encoding = await sniffEncoding(file);
       if (encoding) {
-        report({ file, line: 1, type: null, pointer: '', keyword: 'json', message: `expected UTF-8 JSON text, got ${encoding}` });
+        report(fileProblem(file, 'UTF-8 JSON text', encoding));
         return;
       }
       if (LINE_FILE.test(file)) await validateLines(readLines(file), file);
@@ -163,7 +166,8 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
         const stdin = output.stdin();
         if ((stdin as { isTTY?: boolean }).isTTY) output.stderr('realtime-contract: reading messages from standard input; end with Ctrl-D\n');
         const text = stripBom(await readAll(stdin));
-        if (isJsonDocument(text)) validateDocument(text, '<stdin>');
+        const parsed = parseDocument(text);
+        if (parsed) validateDocument(text, '<stdin>', parsed.document === NOT_JSON ? undefined : parsed);
         else await validateLines(splitLines(text), '<stdin>');
         continue;
       }
@@ -191,6 +195,11 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
     output.stdout(`${JSON.stringify({ valid: tally.valid, invalid: tally.invalid, problems, errors })}\n`);
   }
   return errors.length > 0 ? 2 : tally.invalid > 0 ? 1 : 0;
+}
+
+/** A problem with a whole file rather than one message in it. */
+function fileProblem(file: string, expected: string, found: string): Problem {
+  return { file, line: 1, type: null, pointer: '', keyword: 'json', message: `expected ${expected}, got ${found}`, expected, found };
 }
 
 function toProblem(file: string, line: number, type: string | null, error: ValidationError): Problem {
@@ -326,15 +335,20 @@ function lineAt(text: string, offset: number): number {
   return line;
 }
 
-function isJsonDocument(text: string): boolean {
-  if (text.trim() === '') return true;
+const NOT_JSON = Symbol('not JSON');
+
+/**
+ * Reads standard input as one JSON document when it is one, or looks like a pretty-printed
+ * one with a fault (NDJSON lines are compact); `undefined` means: read it as NDJSON.
+ */
+function parseDocument(text: string): { document: unknown } | undefined {
+  if (text.trim() === '') return { document: NOT_JSON };
   try {
-    JSON.parse(text);
-    return true;
+    return { document: JSON.parse(text) };
   } catch {
     const first = text.trimStart()[0];
-    // A pretty-printed document with a fault is still a document; NDJSON lines are compact.
-    return first === '[' || (first === '{' && !text.trimStart().split('\n', 1)[0]!.trimEnd().endsWith('}'));
+    const looksPretty = first === '[' || (first === '{' && !text.trimStart().split('\n', 1)[0]!.trimEnd().endsWith('}'));
+    return looksPretty ? { document: NOT_JSON } : undefined;
   }
 }
 
