@@ -4,31 +4,37 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 
-// A reader that stops early (`| head`) closes the pipe: that is not an error worth a trace.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
-  process.exit(process.exitCode ?? 0);
-});
+import { processOutput } from './report.js';
 
-const output = {
-  stdout: (text: string) => process.stdout.write(text),
-  stderr: (text: string) => process.stderr.write(text),
-  stdin: () => process.stdin,
-};
+const output = processOutput();
 
 const program = new Command('realtime-contract')
   .description('Validate messages against the real-time WebSocket contract, and regenerate its artifacts.')
   .version(packageVersion())
   .exitOverride()
-  .showHelpAfterError('(run with --help for usage)');
+  .showHelpAfterError('(run with --help for usage)')
+  .addHelpText(
+    'after',
+    `
+What each command needs:
+  validate  only Node: works wherever the package is installed (npx realtime-contract validate …)
+  generate  a checkout of the realtime-contract repository with its dev dependencies (npm ci);
+            an installed package has no code generators`,
+  );
 
 program
   .command('validate')
-  .description('validate message files: .json (one message or an array), .ndjson/.jsonl (one per line), folders, or - for stdin')
-  .argument('<paths...>', 'files, folders, or - for standard input')
+  .description('validate message files: .json (one message or an array), .ndjson/.jsonl (one per line), folders, pipes, or - for stdin (needs only Node)')
+  .argument('<paths...>', 'files, folders, FIFOs or <(process substitution), or - for standard input')
   .addOption(new Option('--mode <mode>', 'strict rejects unknown fields (producers, CI); tolerant lets them pass (consumers)').choices(['strict', 'tolerant']).default('strict'))
   .addOption(new Option('--format <format>', 'text: a line per rejected message; json: one JSON object').choices(['text', 'json']).default('text'))
-  .action(async (paths: string[], options: { mode: 'strict' | 'tolerant'; format: 'text' | 'json' }) => {
+  .addOption(
+    new Option('--input <format>', 'what standard input and pipes hold: json (one document), ndjson (one message per line), auto (one document if the whole text is one, else NDJSON)')
+      .choices(['auto', 'json', 'ndjson'])
+      .default('auto'),
+  )
+  .option('--all-errors', 'report every fault of each message, not only the first', false)
+  .action(async (paths: string[], options: { mode: 'strict' | 'tolerant'; format: 'text' | 'json'; input: 'auto' | 'json' | 'ndjson'; allErrors: boolean }) => {
     // Imported on use: `generate` must run before generated/ exists.
     const { runValidate } = await import('./validate-command.js');
     process.exitCode = await runValidate(paths, options, output);
@@ -36,7 +42,7 @@ program
 
 program
   .command('generate')
-  .description('write generated/ from schemas/ (types, validators, TypeBox, docs, other languages)')
+  .description('write generated/ from schemas/ (types, validators, TypeBox, docs, other languages); needs a checkout with dev dependencies (npm ci)')
   .option('--check', 'write nothing; exit 1 naming the stale files when generated/ differs', false)
   .option('--schemas <dir>', 'folder of the JSON Schemas', 'schemas')
   .option('--out <dir>', 'folder to write', 'generated')

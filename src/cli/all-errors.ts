@@ -1,0 +1,38 @@
+import { validators } from '../../generated/cli/all-errors-validators.js';
+import type { CompiledValidatorError } from '../../generated/validators.js';
+import { describeCompiledErrors, type ValidationError } from '../runtime/errors.js';
+import type { ValidationMode } from '../runtime/validate.js';
+
+/**
+ * Every fault of `value` (a message whose `type` is known), for `validate --all-errors`: one
+ * `ValidationError` per fault, in document order. A value that fails every branch of an `anyOf`
+ * (a nullable object with a wrong field) is one fault, described by the branch it nearly matched.
+ *
+ * @returns the faults; empty when `value` is valid or its type unknown
+ */
+export function allErrorsOf(value: unknown, mode: ValidationMode): ValidationError[] {
+  const type = (value as { type?: unknown }).type;
+  const validate = typeof type === 'string' ? validators[type] : undefined;
+  if (!validate || validate.call(mode === 'tolerant' ? { tolerant: true } : undefined, value)) return [];
+  return groupFaults(validate.errors ?? []).map((group) => describeCompiledErrors(group, value)[0]!);
+}
+
+/**
+ * ajv reports an `anyOf` failure as the errors of each branch followed by the `anyOf` error
+ * itself: those belong together, so the errors just before an `anyOf` error that lie inside its
+ * value join its group. Every other error is a fault of its own.
+ */
+function groupFaults(errors: readonly CompiledValidatorError[]): CompiledValidatorError[][] {
+  const groups: CompiledValidatorError[][] = [];
+  for (const error of errors) {
+    if (error.keyword !== 'anyOf' && error.keyword !== 'oneOf') {
+      groups.push([error]);
+      continue;
+    }
+    const inside = (e: CompiledValidatorError) => e.instancePath === error.instancePath || e.instancePath.startsWith(`${error.instancePath}/`);
+    const merged: CompiledValidatorError[] = [];
+    while (groups.length > 0 && groups.at(-1)!.every(inside)) merged.unshift(...groups.pop()!);
+    groups.push([...merged, error]);
+  }
+  return groups;
+}

@@ -1,0 +1,148 @@
+/**
+ * How a CLI command reports what it found, the same way for `validate` and for the commands that
+ * come after it (`diff`, `listen`): one line per problem and a count (text), or one JSON object
+ * (json), and an exit code.
+ *
+ * A problem is a `ValidationError` from the runtime plus its place (`file`, `line`, `index` in a
+ * `.json` array) and the message's `type`; its text line is
+ * `path:line: <type> <pointer> expected …, got …`, always one line whatever the message holds.
+ *
+ * ```ts
+ * const output = processOutput();                       // stdout that survives `| head`
+ * const report = new Report({ format: 'text', ...output });
+ * report.accepted();                                    // one valid message
+ * report.rejected([{ file, line, type: messageType(value), error }]); // one invalid message
+ * report.fault('cannot read "x.json": no such file or folder');       // usage / I/O: exit 2
+ * process.exitCode = report.finish();                   // prints the count or the JSON object
+ * ```
+ *
+ * Exit codes ({@link ExitCode}): 0 everything valid, 1 some message rejected, 2 a usage or I/O
+ * error (a fault), whatever else was found. A reader that closes the pipe early never changes
+ * the exit code: output stops, the run goes on to its real verdict.
+ */
+import type { ValidationError } from '../runtime/errors.js';
+import type { Place } from './sources/index.js';
+
+/** Exit codes of every command. */
+export const ExitCode = {
+  /** Everything read was valid (or, for other commands, nothing to report). */
+  Ok: 0,
+  /** At least one message was rejected. */
+  Rejected: 1,
+  /** A usage or I/O error: a missing or unreadable path, a bad option. */
+  Fault: 2,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** One fault of one message, where it is. */
+export interface Problem extends Place {
+  /** The message's `type` when it has a string one, else null (text that is not a message). */
+  type: string | null;
+  error: ValidationError;
+}
+
+/** Where a command writes, and what it reads as standard input. */
+export interface Output {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  stdin: () => NodeJS.ReadableStream;
+}
+
+/** The JSON output of a command: counts, every problem (its place, then its error's fields) and every fault. */
+export interface JsonReport {
+  valid: number;
+  invalid: number;
+  problems: (Place & { type: string | null } & ValidationError)[];
+  errors: string[];
+}
+
+/** Counts, prints and decides the exit code of one run. */
+export class Report {
+  private valid = 0;
+  private invalid = 0;
+  private readonly problems: Problem[] = [];
+  private readonly faults: string[] = [];
+
+  constructor(private readonly options: { format: 'text' | 'json'; stdout: (text: string) => void; stderr: (text: string) => void }) {}
+
+  /** One message accepted. */
+  accepted(): void {
+    this.valid++;
+  }
+
+  /** One message rejected, for each of `problems` (at least one; several with `--all-errors`). */
+  rejected(problems: readonly Problem[]): void {
+    this.invalid++;
+    if (this.options.format === 'text') for (const problem of problems) this.options.stdout(`${formatProblem(problem)}\n`);
+    else this.problems.push(...problems);
+  }
+
+  /** A usage or I/O error: printed at once to stderr in text mode, listed under `errors` in JSON; the exit code becomes 2. */
+  fault(reason: string): void {
+    this.faults.push(reason);
+    if (this.options.format === 'text') this.options.stderr(`realtime-contract: ${oneLine(reason)}\n`);
+  }
+
+  /** The exit code so far. */
+  get exitCode(): ExitCode {
+    return this.faults.length > 0 ? ExitCode.Fault : this.invalid > 0 ? ExitCode.Rejected : ExitCode.Ok;
+  }
+
+  /** Prints `N valid, M invalid` (text) or the {@link JsonReport}, and returns the exit code. */
+  finish(): ExitCode {
+    if (this.options.format === 'text') {
+      this.options.stdout(`${this.valid} valid, ${this.invalid} invalid\n`);
+    } else {
+      const report: JsonReport = {
+        valid: this.valid,
+        invalid: this.invalid,
+        problems: this.problems.map(({ error, ...place }) => ({ ...place, ...error })),
+        errors: this.faults,
+      };
+      this.options.stdout(`${JSON.stringify(report)}\n`);
+    }
+    return this.exitCode;
+  }
+}
+
+/** `path:line: <type> <pointer> <message>`, on one line; a long type is cut, a missing one is `-`. */
+export function formatProblem({ file, line, type, error }: Problem): string {
+  const shown = type === null ? '-' : type.length > 40 ? `${type.slice(0, 37)}...` : type;
+  return oneLine(`${file}:${line}: ${shown} ${error.pointer || '(root)'} ${error.message}`);
+}
+
+/** The `type` of a value when it is an object with a string `type`, else null. Never throws. */
+export function messageType(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  try {
+    const type = (value as { type?: unknown }).type;
+    return typeof type === 'string' ? type : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The text on one line: control characters (newlines, escape sequences) shown as `\n`, `\u001b`. */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (character) => JSON.stringify(character).slice(1, -1));
+}
+
+/**
+ * This process's standard streams for a command. A reader that stops early (`| head -1`) closes
+ * the pipe: further output is dropped instead of crashing or exiting, so the command still
+ * finishes its run and exits with its real code (`set -o pipefail` then sees a failure as one).
+ */
+export function processOutput(): Output {
+  let closed = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    closed = true;
+  });
+  return {
+    stdout: (text) => {
+      if (!closed) process.stdout.write(text);
+    },
+    stderr: (text) => process.stderr.write(text),
+    stdin: () => process.stdin,
+  };
+}

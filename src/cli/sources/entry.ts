@@ -1,0 +1,40 @@
+import type { ValidationError } from '../../runtime/errors.js';
+
+/** Where a message is: the path as given (or `<stdin>`), its 1-based line, and its index in a `.json` array. */
+export interface Place {
+  file: string;
+  /** 1-based line where the message (or, once located, the faulty value) starts. */
+  line: number;
+  /** Position of the message in a `.json` array, when the file holds one. */
+  index?: number;
+}
+
+/** One message read from a source. */
+export interface MessageEntry extends Place {
+  kind: 'message';
+  value: unknown;
+  /** Keys written twice in one object of the message (only when duplicate keys are looked for). */
+  duplicateKeys: { pointer: string; line: number }[];
+  /** Line of the value at `pointer` (a JSON Pointer into the message); the message's line when unknown. */
+  locate(pointer: string): number;
+}
+
+/** Text that is not a message: not JSON, not UTF-8, an empty file, a line too long to hold. */
+export interface SyntaxEntry extends Place {
+  kind: 'syntax';
+  error: ValidationError;
+}
+
+/** A path that could not be read at all (missing, unreadable, unsupported): a usage or I/O error. */
+export interface UnreadableEntry {
+  kind: 'unreadable';
+  file: string;
+  /** One line, e.g. `cannot read "x.json": no such file or folder`. */
+  reason: string;
+}
+
+/** What a source yields, in input order. */
+export type SourceEntry = MessageEntry | SyntaxEntry | UnreadableEntry;
+
+/** What a stream of bytes holds: one JSON document (a message or an array of them), or NDJSON. */
+export type InputFormat = 'json' | 'ndjson';

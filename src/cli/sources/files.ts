@@ -1,0 +1,71 @@
+import { createReadStream, type Dirent } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Extensions of message files: `.json` holds one document, `.ndjson`/`.jsonl` one message per line. */
+export const MESSAGE_FILE = /\.(json|ndjson|jsonl)$/i;
+export const LINE_FILE = /\.(ndjson|jsonl)$/i;
+
+/**
+ * Message files below `dir`, recursively, in sorted order. Follows symbolic links (a linked
+ * fixture is validated like any other), visits each real folder once (no link loops), and
+ * reports an unreadable folder or broken link through `fail` and goes on with the others.
+ */
+export async function* messageFilesUnder(dir: string, fail: (file: string, error: unknown) => void, visited = new Set<string>()): AsyncGenerator<string> {
+  let entries: Dirent[];
+  try {
+    const real = await realpath(dir);
+    if (visited.has(real)) return;
+    visited.add(real);
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    fail(dir, error);
+    return;
+  }
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const target = path.join(dir, entry.name);
+    let isDirectory = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      try {
+        const info = await stat(target);
+        isDirectory = info.isDirectory();
+        isFile = info.isFile();
+      } catch (error) {
+        fail(target, error);
+        continue;
+      }
+    }
+    if (isDirectory) yield* messageFilesUnder(target, fail, visited);
+    else if (isFile && MESSAGE_FILE.test(entry.name)) yield target;
+  }
+}
+
+/**
+ * The bytes of a file, a FIFO or a process substitution (`/dev/fd/63`), read front to back as a
+ * stream: no positional reads, so pipes work like files.
+ */
+export function readBytes(file: string): AsyncIterable<Buffer> {
+  return createReadStream(file) as AsyncIterable<Buffer>;
+}
+
+/** All of a byte stream in one buffer. */
+export async function readAllBytes(stream: AsyncIterable<Buffer | string>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks);
+}
+
+/** A one-line reason for an I/O error, without a stack or a raw errno string where a plain one exists. */
+export function describeIoError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const known: Record<string, string> = {
+    ENOENT: 'no such file or folder',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EISDIR: 'is a folder',
+    ENOTDIR: 'not a folder',
+    ELOOP: 'too many symbolic links',
+  };
+  return (code && known[code]) ?? (error as Error).message;
+}

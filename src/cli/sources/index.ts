@@ -1,0 +1,131 @@
+/**
+ * Where the CLI's messages come from, as one stream of entries in input order: files, folders
+ * (recursively), NDJSON streamed line by line, standard input, FIFOs and process substitution
+ * (`validate <(producer --dump)`). Each entry is a message with its place (`{ file, line, index?,
+ * value }`), text that is not a message with its place and a `ValidationError` (`{ file, line,
+ * error }`: not JSON, not UTF-8, empty, a line too long), or a path that could not be read.
+ *
+ * Used by `validate`, and meant for every command that reads messages (`diff`, `listen`):
+ *
+ * ```ts
+ * for await (const entry of readSources(paths, { input: 'auto', duplicateKeys: true, stdin: () => process.stdin })) {
+ *   if (entry.kind === 'message') use(entry.value, entry);   // entry.file, entry.line, entry.index
+ *   else if (entry.kind === 'syntax') report(entry, entry.error);
+ *   else fail(entry.reason);                                   // exit 2
+ * }
+ * ```
+ *
+ * Text must be UTF-8 (RFC 8259 §8.1; a byte-order mark and CRLF line ends are fine): a byte
+ * that is not UTF-8 is an error naming its byte offset.
+ */
+import { stat } from 'node:fs/promises';
+import type { InputFormat, SourceEntry } from './entry.js';
+import { readDocument, readDocumentText } from './document.js';
+import { describeIoError, LINE_FILE, MESSAGE_FILE, messageFilesUnder, readAllBytes, readBytes } from './files.js';
+import { readNdjson } from './ndjson.js';
+import { decodeUtf8, lineAtByte, stripBom } from './text.js';
+
+export type { InputFormat, MessageEntry, Place, SourceEntry, SyntaxEntry, UnreadableEntry } from './entry.js';
+export { describeIoError, MESSAGE_FILE } from './files.js';
+export { MAX_LINE_BYTES } from './ndjson.js';
+export { findDuplicateKeys, type DuplicateKey } from './text.js';
+
+/** How to read the given paths. */
+export interface SourceOptions {
+  /**
+   * What standard input, FIFOs and process substitutions hold (a regular file says it by its
+   * extension): `json` one document (a message or an array), `ndjson` one message per line
+   * (streamed), `auto` one document when the whole text is one JSON value, else NDJSON, so that a
+   * guess never hides a line.
+   */
+  input: InputFormat | 'auto';
+  /** Look for keys written twice in one object (I-JSON); costs a second scan of each message. */
+  duplicateKeys: boolean;
+  /** Standard input, read for the path `-`. */
+  stdin: () => NodeJS.ReadableStream;
+  /** Called when stdin is a terminal, before reading it (e.g. to say "end with Ctrl-D"). */
+  onTerminal?: () => void;
+}
+
+/**
+ * Reads `paths` in order: `-` is standard input (once), a folder every message file below it,
+ * a regular file by its extension (`.json` one document, `.ndjson`/`.jsonl` NDJSON), and a FIFO,
+ * character device or socket by {@link SourceOptions.input}. Never throws for I/O: an unreadable
+ * path is an `unreadable` entry and the other paths are still read.
+ */
+export async function* readSources(paths: string[], options: SourceOptions): AsyncGenerator<SourceEntry> {
+  let readStdin = false;
+  for (const given of paths) {
+    const unreadable = (file: string, error: unknown): SourceEntry => ({ kind: 'unreadable', file, reason: `cannot read "${file}": ${describeIoError(error)}` });
+    try {
+      if (given === '-') {
+        if (readStdin) {
+          yield { kind: 'unreadable', file: '<stdin>', reason: 'standard input (-) can be named only once' };
+          continue;
+        }
+        readStdin = true;
+        const stdin = options.stdin();
+        if ((stdin as { isTTY?: boolean }).isTTY) options.onTerminal?.();
+        yield* readStream(stdin as AsyncIterable<Buffer>, '<stdin>', options.input, options.duplicateKeys);
+        continue;
+      }
+      const info = await stat(given);
+      if (info.isDirectory()) {
+        const failures: SourceEntry[] = [];
+        let found = 0;
+        for await (const file of messageFilesUnder(given, (file, error) => failures.push(unreadable(file, error)))) {
+          yield* failures.splice(0);
+          found++;
+          yield* readFile(file, LINE_FILE.test(file) ? 'ndjson' : 'json', options.duplicateKeys, unreadable);
+        }
+        yield* failures.splice(0);
+        if (found === 0) yield { kind: 'unreadable', file: given, reason: `no .json, .ndjson or .jsonl files under "${given}"` };
+      } else if (info.isFile()) {
+        if (MESSAGE_FILE.test(given)) yield* readFile(given, LINE_FILE.test(given) ? 'ndjson' : 'json', options.duplicateKeys, unreadable);
+        else yield { kind: 'unreadable', file: given, reason: `cannot validate "${given}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input` };
+      } else {
+        // A FIFO, `<(process substitution)` or device: its name says nothing, unless it has an extension.
+        const format = MESSAGE_FILE.test(given) ? (LINE_FILE.test(given) ? 'ndjson' : 'json') : options.input;
+        yield* readStream(readBytes(given), given, format, options.duplicateKeys);
+      }
+    } catch (error) {
+      yield unreadable(given, error);
+    }
+  }
+}
+
+async function* readFile(file: string, format: InputFormat, duplicateKeys: boolean, unreadable: (file: string, error: unknown) => SourceEntry): AsyncGenerator<SourceEntry> {
+  try {
+    yield* readStream(readBytes(file), file, format, duplicateKeys);
+  } catch (error) {
+    yield unreadable(file, error);
+  }
+}
+
+/** A byte stream as `format`; `auto` reads it whole first. */
+async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: InputFormat | 'auto', duplicateKeys: boolean): AsyncGenerator<SourceEntry> {
+  if (format === 'ndjson') {
+    yield* readNdjson(bytes, file, duplicateKeys);
+    return;
+  }
+  const whole = await readAllBytes(bytes);
+  if (format === 'json') {
+    yield* readDocument(whole, file, duplicateKeys);
+    return;
+  }
+  const decoded = decodeUtf8(whole);
+  if ('error' in decoded) {
+    yield { kind: 'syntax', file, line: lineAtByte(whole, decoded.offset), error: decoded.error };
+    return;
+  }
+  const text = stripBom(decoded.text);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // Not one document: every line is read on its own, so no fault hides the lines after it.
+    yield* readNdjson([whole], file, duplicateKeys);
+    return;
+  }
+  yield* readDocumentText(text, file, duplicateKeys, { value });
+}

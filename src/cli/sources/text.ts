@@ -1,0 +1,109 @@
+import { isUtf8 } from 'node:buffer';
+import { visit } from 'jsonc-parser';
+import { validationError, type ValidationError } from '../../runtime/errors.js';
+import { escapeToken } from '../../runtime/json-pointer.js';
+
+/** A key written twice in one JSON object: what `JSON.parse` silently resolves to the last value. */
+export interface DuplicateKey {
+  /** JSON Pointer of the duplicated key, relative to the text that was scanned. */
+  pointer: string;
+  /** Path of the key as segments (array indices as numbers), relative to the scanned text. */
+  path: (string | number)[];
+  /** UTF-16 offset of the second occurrence in the scanned text. */
+  offset: number;
+}
+
+let utf8: TextDecoder | undefined;
+
+/**
+ * Decodes UTF-8 bytes, refusing what is not UTF-8 (RFC 8259 §8.1: JSON text exchanged between
+ * systems is UTF-8). A byte-order mark is dropped.
+ *
+ * @param baseOffset byte offset of `bytes` in its file, so the error names the file's offset
+ * @returns the text, or the first byte that is not UTF-8 and its offset in the file
+ */
+export function decodeUtf8(bytes: Uint8Array, baseOffset = 0): { text: string } | { offset: number; error: ValidationError } {
+  utf8 ??= new TextDecoder('utf-8', { ignoreBOM: false });
+  const text = utf8.decode(bytes);
+  if (isUtf8(bytes)) return { text };
+  const offset = baseOffset + firstInvalidByte(bytes, text);
+  const byte = bytes[offset - baseOffset] ?? 0;
+  const hex = `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  return { offset, error: validationError('', 'json', 'UTF-8 text', `the byte ${hex} at byte offset ${offset}, which is not UTF-8 (save the file as UTF-8)`) };
+}
+
+/**
+ * Offset of the first byte the decoder replaced with U+FFFD: walks the decoded text, counting
+ * the UTF-8 length of each code point, until a replacement character that the bytes do not spell
+ * (EF BF BD is a genuine U+FFFD).
+ */
+function firstInvalidByte(bytes: Uint8Array, decoded: string): number {
+  let offset = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  for (const character of decoded) {
+    if (character === '\uFFFD' && !(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) return offset;
+    offset += Buffer.byteLength(character, 'utf8');
+  }
+  return offset;
+}
+
+/** What keeps bytes from being UTF-8 JSON text at a glance: a UTF-16 byte-order mark, or a NUL byte (a binary file). */
+export function sniffBinary(head: Uint8Array): string | undefined {
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return 'UTF-16 text (byte-order mark); save it as UTF-8';
+  const nul = head.indexOf(0);
+  return nul === -1 ? undefined : `a binary file (NUL byte at offset ${nul})`;
+}
+
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * Every key that appears twice in one object of `text` (I-JSON, RFC 7493 §2.3, forbids them),
+ * found with jsonc-parser's scanner. Text too deeply nested for the scanner gives none.
+ */
+export function findDuplicateKeys(text: string): DuplicateKey[] {
+  const found: DuplicateKey[] = [];
+  const open: Set<string>[] = [];
+  try {
+    visit(text, {
+      onObjectBegin: () => {
+        open.push(new Set());
+      },
+      onObjectEnd: () => {
+        open.pop();
+      },
+      onObjectProperty: (property, offset, _length, _line, _character, pathSupplier) => {
+        const keys = open.at(-1);
+        if (!keys) return;
+        if (keys.has(property)) {
+          const path = [...pathSupplier(), property];
+          found.push({ path, pointer: path.map((segment) => `/${escapeToken(String(segment))}`).join(''), offset });
+        }
+        keys.add(property);
+      },
+    });
+  } catch {
+    return found; // nesting deeper than the scanner's stack: JSON.parse has judged the text already
+  }
+  return found;
+}
+
+/** The error for a duplicated key at `pointer` (relative to the message). */
+export function duplicateKeyError(pointer: string): ValidationError {
+  const key = pointer.slice(pointer.lastIndexOf('/') + 1).replaceAll('~1', '/').replaceAll('~0', '~');
+  return validationError(pointer, 'duplicateKey', `each key once in an object (I-JSON, RFC 7493)`, `${JSON.stringify(key)} more than once; JSON.parse keeps only the last value`);
+}
+
+/** 1-based line of `offset` in `text`. */
+export function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) line++;
+  return line;
+}
+
+/** 1-based line of byte `offset` in `bytes`. */
+export function lineAtByte(bytes: Uint8Array, offset: number): number {
+  let line = 1;
+  for (let index = bytes.indexOf(10); index !== -1 && index < offset; index = bytes.indexOf(10, index + 1)) line++;
+  return line;
+}
