@@ -13,7 +13,8 @@ const FORMATS_MODULE = path.join(ROOT, 'src/runtime/formats.ts');
 
 /** This project's annotation keywords: ajv must know them in strict mode, and ignores them. */
 export const ANNOTATION_KEYWORDS = [
-  'x-direction', 'x-spec-section', 'x-known-values', 'x-version', 'x-connection', 'x-keepalive', 'x-version-history',
+  'x-direction', 'x-audience', 'x-delivery', 'x-spec-section', 'x-known-values',
+  'x-version', 'x-connection', 'x-keepalive', 'x-polling', 'x-close-codes', 'x-error-codes', 'x-version-history',
 ];
 
 /**
