@@ -4351,6 +4351,216 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
   validate52.errors = vErrors;
   return errors === 0;
 }
+var validatePollResponseDocument = validate53;
+function validate53(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.cursor === void 0 && (missing0 = "cursor") || data.resume === void 0 && (missing0 = "resume") || data.messages === void 0 && (missing0 = "messages")) {
+        validate53.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data.cursor !== void 0) {
+          let data0 = data.cursor;
+          const _errs1 = errors;
+          const _errs2 = errors;
+          if (errors === _errs2) {
+            if (typeof data0 === "string") {
+              if (!pattern0.test(data0)) {
+                validate53.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                return false;
+              }
+            } else {
+              validate53.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+              return false;
+            }
+          }
+          var valid0 = _errs1 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          if (data.resume !== void 0) {
+            let data1 = data.resume;
+            const _errs4 = errors;
+            if (typeof data1 !== "string") {
+              validate53.errors = [{ instancePath: instancePath + "/resume", schemaPath: "definitions.json#/definitions/ResumeStatus/type", keyword: "type", params: { type: "string" } }];
+              return false;
+            }
+            if (!(data1 === "new" || data1 === "resumed" || data1 === "gap")) {
+              validate53.errors = [{ instancePath: instancePath + "/resume", schemaPath: "definitions.json#/definitions/ResumeStatus/enum", keyword: "enum", params: { allowedValues: schema14.enum } }];
+              return false;
+            }
+            var valid0 = _errs4 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data.messages !== void 0) {
+              let data2 = data.messages;
+              const _errs7 = errors;
+              if (errors === _errs7) {
+                if (Array.isArray(data2)) {
+                  var valid3 = true;
+                  const len0 = data2.length;
+                  for (let i0 = 0; i0 < len0; i0++) {
+                    let data3 = data2[i0];
+                    const _errs9 = errors;
+                    const _errs10 = errors;
+                    let valid4 = false;
+                    const _errs11 = errors;
+                    if (!validate16(data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
+                      vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+                      errors = vErrors.length;
+                    }
+                    var _valid0 = _errs11 === errors;
+                    valid4 = valid4 || _valid0;
+                    if (!valid4) {
+                      const _errs12 = errors;
+                      if (!validate19(data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
+                        vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
+                        errors = vErrors.length;
+                      }
+                      var _valid0 = _errs12 === errors;
+                      valid4 = valid4 || _valid0;
+                      if (!valid4) {
+                        const _errs13 = errors;
+                        if (!validate22(data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
+                          vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+                          errors = vErrors.length;
+                        }
+                        var _valid0 = _errs13 === errors;
+                        valid4 = valid4 || _valid0;
+                        if (!valid4) {
+                          const _errs14 = errors;
+                          if (!validate25(data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
+                            vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+                            errors = vErrors.length;
+                          }
+                          var _valid0 = _errs14 === errors;
+                          valid4 = valid4 || _valid0;
+                          if (!valid4) {
+                            const _errs15 = errors;
+                            if (!validate32(data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
+                              vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+                              errors = vErrors.length;
+                            }
+                            var _valid0 = _errs15 === errors;
+                            valid4 = valid4 || _valid0;
+                            if (!valid4) {
+                              const _errs16 = errors;
+                              if (!validate35(data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
+                                vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+                                errors = vErrors.length;
+                              }
+                              var _valid0 = _errs16 === errors;
+                              valid4 = valid4 || _valid0;
+                              if (!valid4) {
+                                const _errs17 = errors;
+                                if (!validate38(data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
+                                  vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+                                  errors = vErrors.length;
+                                }
+                                var _valid0 = _errs17 === errors;
+                                valid4 = valid4 || _valid0;
+                                if (!valid4) {
+                                  const _errs18 = errors;
+                                  if (!validate41(data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
+                                    vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+                                    errors = vErrors.length;
+                                  }
+                                  var _valid0 = _errs18 === errors;
+                                  valid4 = valid4 || _valid0;
+                                  if (!valid4) {
+                                    const _errs19 = errors;
+                                    if (!validate44(data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
+                                      vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+                                      errors = vErrors.length;
+                                    }
+                                    var _valid0 = _errs19 === errors;
+                                    valid4 = valid4 || _valid0;
+                                    if (!valid4) {
+                                      const _errs20 = errors;
+                                      if (!validate47(data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
+                                        vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+                                        errors = vErrors.length;
+                                      }
+                                      var _valid0 = _errs20 === errors;
+                                      valid4 = valid4 || _valid0;
+                                    }
+                                  }
+                                }
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                    if (!valid4) {
+                      const err0 = { instancePath: instancePath + "/messages/" + i0, schemaPath: "#/properties/messages/items/anyOf", keyword: "anyOf", params: {} };
+                      if (vErrors === null) {
+                        vErrors = [err0];
+                      } else {
+                        vErrors.push(err0);
+                      }
+                      errors++;
+                      validate53.errors = vErrors;
+                      return false;
+                    } else {
+                      errors = _errs10;
+                      if (vErrors !== null) {
+                        if (_errs10) {
+                          vErrors.length = _errs10;
+                        } else {
+                          vErrors = null;
+                        }
+                      }
+                    }
+                    var valid3 = _errs9 === errors;
+                    if (!valid3) {
+                      break;
+                    }
+                  }
+                } else {
+                  validate53.errors = [{ instancePath: instancePath + "/messages", schemaPath: "#/properties/messages/type", keyword: "type", params: { type: "array" } }];
+                  return false;
+                }
+              }
+              var valid0 = _errs7 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (obj0.enforced) {
+                let count0 = 0;
+                for (const key0 in data) {
+                  count0++;
+                }
+                if (count0 !== 3) {
+                  for (const key1 in data) {
+                    if (!(key1 === "cursor" || key1 === "resume" || key1 === "messages")) {
+                      validate53.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                      return false;
+                      break;
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate53.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  validate53.errors = vErrors;
+  return errors === 0;
+}
 
 // validators-entry.js
 var validators = {
@@ -4370,7 +4580,9 @@ var validators = {
   "ai_tasks": message_ai_tasks,
   "error": message_error
 };
+var validatePollResponseDocument2 = validatePollResponseDocument;
 export {
   closedObjects,
+  validatePollResponseDocument2 as validatePollResponseDocument,
   validators
 };
