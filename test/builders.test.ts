@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadContract } from '../src/codegen/load.js';
+import { loadContract } from '../src/contract/load.js';
 import { createMessage, createPing, createPong, MessageValidationError, serializeMessage } from '../src/runtime/builders.js';
 import { isDateTime } from '../src/runtime/date-time.js';
 import { validateMessage } from '../src/runtime/validate.js';

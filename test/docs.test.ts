@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emitDocs } from '../src/codegen/docs.js';
-import { loadContract } from '../src/codegen/load.js';
-import type { Contract, MessageSchema, SchemaNode } from '../src/codegen/schema.js';
+import { loadContract } from '../src/contract/load.js';
+import type { Contract, MessageSchema, SchemaNode } from '../src/contract/schema.js';
 import { resolvePointer } from '../src/runtime/json-pointer.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;

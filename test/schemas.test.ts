@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadContract } from '../src/codegen/load.js';
+import { loadContract } from '../src/contract/load.js';
 import { FIXTURES } from './support/fixtures.js';
 
 const contract = await loadContract('schemas');

@@ -4,7 +4,7 @@ import { FormatRegistry } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { describe, expect, it } from 'vitest';
 import * as TB from '../generated/typebox.js';
-import { loadContract, SchemaError } from '../src/codegen/load.js';
+import { loadContract, SchemaError } from '../src/contract/load.js';
 import { emitTypeBox } from '../src/codegen/typebox.js';
 import { validateMessage } from '../src/runtime/validate.js';
 

@@ -1,4 +1,4 @@
-import type { Contract } from './schema.js';
+import type { Contract } from '../contract/schema.js';
 
 /**
  * Generates `contract.ts`: the message types by direction and audience, delivery classes, and

@@ -1,5 +1,5 @@
 import { resolvePointer } from '../runtime/json-pointer.js';
-import type { Audience, Contract, Direction, JsonType, MessageSchema, SchemaNode } from './schema.js';
+import type { Audience, Contract, Direction, JsonType, MessageSchema, SchemaNode } from '../contract/schema.js';
 
 /** One row of a field table: what a reader needs to read or write one key of a message. */
 interface FieldRow {

@@ -1,14 +1,14 @@
-import { bundleContract } from './bundle.js';
+import { bundleContract } from '../contract/bundle.js';
 import { emitConstants } from './constants.js';
 import { emitDocs } from './docs.js';
 import { emitLanguages } from './languages.js';
-import { loadContract } from './load.js';
+import { loadContract } from '../contract/load.js';
 import { emitTypes } from './types.js';
 import { emitTypeBox } from './typebox.js';
 import { emitValidators } from './validators.js';
 import type { GeneratedFiles } from './write.js';
 
-export { SchemaError } from './load.js';
+export { SchemaError } from '../contract/load.js';
 export { checkGenerated, writeGenerated, type GeneratedFiles, type Staleness } from './write.js';
 
 /**

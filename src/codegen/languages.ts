@@ -14,8 +14,8 @@ import {
   type RenderContext,
   type TargetLanguage,
 } from 'quicktype-core';
-import { bundleContract, mapSchema } from './bundle.js';
-import type { Contract, SchemaNode } from './schema.js';
+import { bundleContract, mapSchema } from '../contract/bundle.js';
+import type { Contract, SchemaNode } from '../contract/schema.js';
 
 /** Where each language's file goes, relative to `generated/`. */
 const PYTHON_FILE = 'languages/python/realtime_contract.py';

@@ -1,9 +1,9 @@
 import { format } from 'prettier';
 import { formats } from '../runtime/formats.js';
 import { escapeToken } from '../runtime/json-pointer.js';
-import { bundleContract, mapSchema } from './bundle.js';
-import { SchemaError } from './load.js';
-import type { Contract, JsonType, SchemaNode } from './schema.js';
+import { bundleContract, mapSchema } from '../contract/bundle.js';
+import { SchemaError } from '../contract/load.js';
+import type { Contract, JsonType, SchemaNode } from '../contract/schema.js';
 
 /**
  * Generates `typebox.ts`: one exported TypeBox schema per named definition of the contract

@@ -1,7 +1,7 @@
 import { compile } from 'json-schema-to-typescript';
 import { format } from 'prettier';
-import { bundleContract, mapSchema } from './bundle.js';
-import type { Contract, SchemaNode } from './schema.js';
+import { bundleContract, mapSchema } from '../contract/bundle.js';
+import type { Contract, SchemaNode } from '../contract/schema.js';
 
 /**
  * Generates `types.ts` with json-schema-to-typescript: a named type per message

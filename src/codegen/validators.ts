@@ -5,8 +5,8 @@ import { not, or } from 'ajv/dist/compile/codegen/index.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
 import { formats } from '../runtime/formats.js';
-import { mapSchema } from './bundle.js';
-import type { Contract, SchemaNode } from './schema.js';
+import { mapSchema } from '../contract/bundle.js';
+import type { Contract, SchemaNode } from '../contract/schema.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FORMATS_MODULE = path.join(ROOT, 'src/runtime/formats.ts');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { bundleContract } from '../../src/codegen/bundle.js';
-import type { Contract, SchemaNode } from '../../src/codegen/schema.js';
+import { bundleContract } from '../../src/contract/bundle.js';
+import type { Contract, SchemaNode } from '../../src/contract/schema.js';
 
 /**
  * fast-check arbitraries of valid values for the schemas of the contract, built from the
