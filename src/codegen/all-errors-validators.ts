@@ -5,9 +5,7 @@ import { not, or } from 'ajv/dist/compile/codegen/index.js';
 import names from 'ajv/dist/compile/names.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
-import { isAnnotation, PROJECT_KEYWORDS } from '../contract/keywords.js';
-import { mapSchema } from '../contract/walk.js';
-import type { Contract, SchemaNode } from '../contract/schema.js';
+import { isAnnotation, mapSchema, PROJECT_KEYWORDS, type Contract, type SchemaNode } from '../contract/index.js';
 import { formats } from '../runtime/formats.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

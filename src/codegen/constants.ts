@@ -1,4 +1,4 @@
-import type { Contract } from '../contract/schema.js';
+import type { Contract } from '../contract/index.js';
 
 /**
  * Generates `contract.ts`: the message types by direction and audience, delivery classes, and

@@ -1,5 +1,4 @@
-import { resolvePointer } from '../runtime/json-pointer.js';
-import type { Audience, Contract, Direction, JsonType, MessageSchema, SchemaNode } from '../contract/schema.js';
+import { followRefs, type Audience, type Contract, type Direction, type JsonType, type MessageSchema, type SchemaNode } from '../contract/index.js';
 
 /** One row of a field table: what a reader needs to read or write one key of a message. */
 interface FieldRow {
@@ -448,19 +447,9 @@ function isMap(node: SchemaNode): boolean {
   return typeof node.additionalProperties === 'object' && !node.properties;
 }
 
-/** Follows `$ref`s until a node without one. `loadContract` has checked that each resolves. */
+/** Follows `$ref`s until a node without one (the contract's resolver; `loadContract` has checked that each resolves). */
 function follow(contract: Contract, at: Located): Located {
-  let current = at;
-  const seen = new Set<string>();
-  while (current.node.$ref !== undefined) {
-    const [refFile = '', fragment = ''] = current.node.$ref.split('#');
-    const file = refFile === '' ? current.file : refFile;
-    const target = `${file}#${fragment}`;
-    if (seen.has(target)) throw new Error(`docs: $ref cycle through ${target}`);
-    seen.add(target);
-    current = { node: resolvePointer(contract.files.get(file), fragment) as SchemaNode, file };
-  }
-  return current;
+  return followRefs(contract.files, at.file, at.node);
 }
 
 function alternativesOf(contract: Contract, at: Located): Alternatives {

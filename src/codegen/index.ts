@@ -1,14 +1,14 @@
-import { bundleContract } from '../contract/bundle.js';
+import { emitAllErrorsValidators } from './all-errors-validators.js';
 import { emitConstants } from './constants.js';
 import { emitDocs } from './docs.js';
 import { emitLanguages } from './languages.js';
-import { loadContract } from '../contract/load.js';
+import { loadContract } from '../contract/index.js';
 import { emitTypes } from './types.js';
 import { emitTypeBox } from './typebox.js';
 import { emitValidators } from './validators.js';
 import type { GeneratedFiles } from './write.js';
 
-export { SchemaError } from '../contract/load.js';
+export { SchemaError } from '../contract/index.js';
 export { checkGenerated, writeGenerated, type GeneratedFiles, type Staleness } from './write.js';
 
 /**
@@ -22,12 +22,13 @@ export async function generate(schemaDir: string): Promise<GeneratedFiles> {
   const contract = await loadContract(schemaDir);
   const outputs = await Promise.all([
     emitValidators(contract),
+    emitAllErrorsValidators(contract),
     emitTypes(contract),
     emitTypeBox(contract),
     emitConstants(contract),
     emitLanguages(contract),
     emitDocs(contract),
-    new Map([['schema/messages.schema.json', `${JSON.stringify(bundleContract(contract), null, 2)}\n`]]),
+    new Map([['schema/messages.schema.json', `${JSON.stringify(contract.bundle, null, 2)}\n`]]),
   ]);
   const files: GeneratedFiles = new Map();
   for (const output of outputs) {

@@ -14,8 +14,7 @@ import {
   type RenderContext,
   type TargetLanguage,
 } from 'quicktype-core';
-import { bundleContract, mapSchema } from '../contract/bundle.js';
-import type { Contract, SchemaNode } from '../contract/schema.js';
+import { mapSchema, type Contract, type SchemaNode } from '../contract/index.js';
 
 /** Where each language's file goes, relative to `generated/`. */
 const PYTHON_FILE = 'languages/python/realtime_contract.py';
@@ -40,7 +39,7 @@ const GO_PACKAGE = 'realtimecontract';
  *   (a schema title without its type, or a required key not read by a Python decoder)
  */
 export async function emitLanguages(contract: Contract): Promise<Map<string, string>> {
-  const schema = shapeForQuicktype(bundleContract(contract));
+  const schema = shapeForQuicktype(contract.bundle);
   const titles = Object.entries(schema.definitions!)
     .filter(([, node]) => node.title !== undefined && (node.enum !== undefined || node.const !== undefined || node.properties !== undefined))
     .map(([name]) => name);

@@ -1,9 +1,7 @@
 import { format } from 'prettier';
 import { formats } from '../runtime/formats.js';
 import { escapeToken } from '../runtime/json-pointer.js';
-import { bundleContract, mapSchema } from '../contract/bundle.js';
-import { SchemaError } from '../contract/load.js';
-import type { Contract, JsonType, SchemaNode } from '../contract/schema.js';
+import { ANNOTATION_KEYWORDS, forEachSubschema, SchemaError, type Contract, type JsonType, type SchemaNode } from '../contract/index.js';
 
 /**
  * Generates `typebox.ts`: one exported TypeBox schema per named definition of the contract
@@ -23,7 +21,7 @@ import type { Contract, JsonType, SchemaNode } from '../contract/schema.js';
  * @see websocket-message-schemas.md, "Message Types"
  */
 export async function emitTypeBox(contract: Contract): Promise<Map<string, string>> {
-  const bundle = bundleContract(contract);
+  const { bundle } = contract;
   const definitions = bundle.definitions!;
   const origins = originsByDefinition(contract);
   const emitter = new Emitter();
@@ -136,9 +134,8 @@ function dependencyOrder(definitions: Record<string, SchemaNode>, origins: Map<s
 /** Names of the definitions `node` refers to. */
 function references(node: SchemaNode): string[] {
   const found: string[] = [];
-  mapSchema(node, (child) => {
+  forEachSubschema(node, (child) => {
     if (child.$ref !== undefined) found.push(child.$ref.slice('#/definitions/'.length));
-    return child;
   });
   return found;
 }
@@ -169,7 +166,7 @@ const SCALAR_BUILDERS: Record<Exclude<JsonType, 'array' | 'object'>, string> = {
 };
 
 /** Keywords that only annotate: `title` and `description` are carried over, the rest dropped. */
-const ANNOTATIONS = new Set(['title', 'description', 'examples', '$comment', 'x-direction', 'x-audience', 'x-delivery', 'x-spec-section']);
+const ANNOTATIONS: ReadonlySet<string> = new Set([...ANNOTATION_KEYWORDS].filter((keyword) => keyword !== 'x-known-values'));
 
 /**
  * Turns bundled schema nodes into TypeBox builder expressions, remembering which formats and

@@ -1,7 +1,6 @@
 import { compile } from 'json-schema-to-typescript';
 import { format } from 'prettier';
-import { bundleContract, mapSchema } from '../contract/bundle.js';
-import type { Contract, SchemaNode } from '../contract/schema.js';
+import { mapSchema, type Contract, type SchemaNode } from '../contract/index.js';
 
 /**
  * Generates `types.ts` with json-schema-to-typescript: a named type per message
@@ -11,7 +10,7 @@ import type { Contract, SchemaNode } from '../contract/schema.js';
  * `ClientMessage`, `MessageMap` and `MessageDataMap`.
  */
 export async function emitTypes(contract: Contract): Promise<Map<string, string>> {
-  const bundle = bundleContract(contract);
+  const { bundle } = contract;
   const sections = sectionsByDefinition(contract);
   // One compile per definition: every $ref is already a type name (see forTypeScript), so
   // each named type comes out once, under its own name, in schema order.

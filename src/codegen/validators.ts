@@ -5,8 +5,7 @@ import { not, or } from 'ajv/dist/compile/codegen/index.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
 import { formats } from '../runtime/formats.js';
-import { mapSchema } from '../contract/bundle.js';
-import type { Contract, SchemaNode } from '../contract/schema.js';
+import { mapSchema, type Contract, type SchemaNode } from '../contract/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FORMATS_MODULE = path.join(ROOT, 'src/runtime/formats.ts');

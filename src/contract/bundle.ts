@@ -1,5 +1,11 @@
-import { SchemaError } from './load.js';
+import { escapeToken, unescapeToken } from '../runtime/json-pointer.js';
+import { resolveRef } from './refs.js';
+import { SchemaError } from './schema-error.js';
 import { SCHEMA_BASE_URI, type Contract, type SchemaNode } from './schema.js';
+import { forEachSubschema, mapSchema } from './walk.js';
+
+/** What the bundle is built from: the contract before it has its bundle. */
+export type BundleInput = Omit<Contract, 'bundle'>;
 
 /**
  * Combines every schema of the contract into one draft-07 document whose only `$ref`s are
@@ -7,29 +13,43 @@ import { SCHEMA_BASE_URI, type Contract, type SchemaNode } from './schema.js';
  * own definitions beside it, and a root `oneOf` over all messages. Tools that cannot follow
  * cross-file references (json-schema-to-typescript, quicktype, other languages) read this.
  *
- * @throws SchemaError when two files define the same definition name
+ * Built once by `loadContract` (as `contract.bundle`) and handed to every target.
+ *
+ * @throws SchemaError when two files define the same definition name, or a `$ref` cannot be
+ *   bundled (it resolves nowhere, or to something other than a whole file or a definition),
+ *   or resolves to a definition the bundle does not hold
  */
-export function bundleContract(contract: Contract): SchemaNode {
+export function bundleContract(contract: BundleInput): SchemaNode {
   const definitions: Record<string, SchemaNode> = {};
-  const owner = new Map<string, string>();
+  const owner = new Map<string, readonly [file: string, pointer: string]>();
   const add = (name: string, node: SchemaNode, file: string, pointer: string) => {
     const previous = owner.get(name);
-    if (previous) throw new SchemaError(file, pointer, `definition name "${name}" is also used in ${previous}`);
-    owner.set(name, file);
-    definitions[name] = localizeRefs(node, file, contract);
+    if (previous) throw new SchemaError(file, pointer, `definition name "${name}" is also used in ${previous[0]}`);
+    owner.set(name, [file, pointer]);
+    definitions[name] = localizeRefs(node, file, pointer, contract);
   };
   for (const [name, node] of Object.entries(contract.definitions.definitions ?? {})) {
-    add(name, node, 'definitions.json', `/definitions/${name}`);
+    add(name, node, 'definitions.json', `/definitions/${escapeToken(name)}`);
   }
   for (const message of contract.messages) {
     const { $schema: _schema, $id: _id, definitions: local, ...rest } = message.schema;
     add(message.title, rest, message.file, '');
-    for (const [name, node] of Object.entries(local ?? {})) add(name, node, message.file, `/definitions/${name}`);
+    for (const [name, node] of Object.entries(local ?? {})) add(name, node, message.file, `/definitions/${escapeToken(name)}`);
   }
   for (const document of contract.documents) {
     const { $schema: _schema, $id: _id, definitions: local, ...rest } = document.schema;
     add(document.title, rest, document.file, '');
-    for (const [name, node] of Object.entries(local ?? {})) add(name, node, document.file, `/definitions/${name}`);
+    for (const [name, node] of Object.entries(local ?? {})) add(name, node, document.file, `/definitions/${escapeToken(name)}`);
+  }
+  for (const [name, node] of Object.entries(definitions)) {
+    forEachSubschema(node, (child, at) => {
+      if (child.$ref === undefined) return;
+      const target = unescapeToken(child.$ref.slice('#/definitions/'.length));
+      if (!Object.hasOwn(definitions, target)) {
+        const [file, pointer] = owner.get(name)!;
+        throw new SchemaError(file, `${pointer}${at}/$ref`, `$ref to "${target}", which is not a definition of the bundle (definitions.json and the message files' own definitions are)`);
+      }
+    });
   }
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -41,44 +61,22 @@ export function bundleContract(contract: Contract): SchemaNode {
   };
 }
 
-/** Rewrites every `$ref` of `node` (found in `file`) to `#/definitions/<Name>`. */
-function localizeRefs(node: SchemaNode, file: string, contract: Contract): SchemaNode {
-  return mapSchema(node, (child) => {
-    if (child.$ref === undefined) return child;
-    const [refFile, fragment = ''] = child.$ref.split('#');
-    const targetFile = refFile === '' ? file : refFile!;
-    let name: string | undefined;
-    if (fragment.startsWith('/definitions/') && !fragment.slice('/definitions/'.length).includes('/')) {
-      name = fragment.slice('/definitions/'.length);
-    } else if (fragment === '') {
-      name = contract.files.get(targetFile)?.title;
-    }
-    if (!name) throw new SchemaError(file, '', `cannot bundle $ref "${child.$ref}": only whole files and /definitions/<Name> are supported`);
-    return { ...child, $ref: `#/definitions/${name}` };
-  });
-}
-
 /**
- * Returns a copy of `node` with `transform` applied to it and to every subschema, bottom-up.
- * Annotations (`examples`, `enum`, `const`, `x-…`) are copied as they are.
+ * Rewrites every `$ref` of `node` (at `pointer` in `file`) to `#/definitions/<Name>`: a whole
+ * file becomes its title, `<file>#/definitions/<Name>` its name. Every subschema slot is visited
+ * (the contract's one walker), so a `$ref` anywhere is bundled or refused.
  */
-export function mapSchema(node: SchemaNode, transform: (node: SchemaNode) => SchemaNode): SchemaNode {
-  const copy: SchemaNode = { ...node };
-  for (const keyword of ['items', 'additionalProperties', 'not', 'propertyNames', 'contains'] as const) {
-    const child = copy[keyword];
-    if (typeof child === 'object' && child !== null) copy[keyword] = mapSchema(child as SchemaNode, transform);
-  }
-  for (const keyword of ['anyOf', 'oneOf', 'allOf'] as const) {
-    const list = copy[keyword];
-    if (Array.isArray(list)) copy[keyword] = list.map((child: SchemaNode) => mapSchema(child, transform));
-  }
-  for (const keyword of ['properties', 'definitions', 'patternProperties'] as const) {
-    const map = copy[keyword];
-    if (typeof map === 'object' && map !== null) {
-      copy[keyword] = Object.fromEntries(
-        Object.entries(map as Record<string, SchemaNode>).map(([key, child]) => [key, mapSchema(child, transform)]),
-      );
+function localizeRefs(node: SchemaNode, file: string, pointer: string, contract: BundleInput): SchemaNode {
+  return mapSchema(node, (child, at) => {
+    if (child.$ref === undefined) return child;
+    const target = resolveRef(contract.files, file, child.$ref);
+    const where = `${pointer}${at}/$ref`;
+    if (!target) throw new SchemaError(file, where, `$ref "${child.$ref}" resolves to nothing`);
+    const definition = /^\/definitions\/([^/]+)$/.exec(target.pointer)?.[1];
+    const name = target.pointer === '' ? target.node.title : definition === undefined ? undefined : unescapeToken(definition);
+    if (name === undefined) {
+      throw new SchemaError(file, where, `cannot bundle $ref "${child.$ref}": only whole files (with a title) and <file>#/definitions/<Name> are supported`);
     }
-  }
-  return transform(copy);
+    return { ...child, $ref: `#/definitions/${escapeToken(name)}` };
+  });
 }

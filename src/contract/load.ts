@@ -2,52 +2,27 @@ import { readdir, readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import path from 'node:path';
 import { escapeToken as escapePointer, resolvePointer } from '../runtime/json-pointer.js';
+import { bundleContract } from './bundle.js';
+import { KNOWN_KEYWORDS } from './keywords.js';
+import { resolveRef } from './refs.js';
+import { SchemaError } from './schema-error.js';
+import { forEachSubschema } from './walk.js';
 import { describeSyntaxError } from '../runtime/json-syntax.js';
 import { SCHEMA_BASE_URI, type Contract, type Direction, type DocumentSchema, type MessageSchema, type ProtocolFacts, type SchemaNode } from './schema.js';
 
-/**
- * A fault in a schema file: which file, where in it (JSON Pointer) and what is wrong.
- * Generation stops on the first one and writes nothing.
- */
-export class SchemaError extends Error {
-  constructor(
-    readonly file: string,
-    readonly pointer: string,
-    readonly problem: string,
-  ) {
-    super(`${file}#${pointer}: ${problem}`);
-    this.name = 'SchemaError';
-  }
-}
-
-/** Draft-07 keywords, plus this project's annotations. Anything else is a misspelling. */
-const KNOWN_KEYWORDS = new Set([
-  '$schema', '$id', '$ref', '$comment', 'title', 'description', 'default', 'examples', 'readOnly', 'writeOnly',
-  'type', 'enum', 'const', 'format', 'contentMediaType', 'contentEncoding',
-  'multipleOf', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum',
-  'minLength', 'maxLength', 'pattern',
-  'items', 'additionalItems', 'minItems', 'maxItems', 'uniqueItems', 'contains',
-  'properties', 'patternProperties', 'additionalProperties', 'required', 'propertyNames',
-  'minProperties', 'maxProperties', 'dependencies',
-  'allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'definitions',
-  'x-direction', 'x-audience', 'x-delivery', 'x-spec-section', 'x-known-values',
-  'x-version', 'x-connection', 'x-keepalive', 'x-polling', 'x-close-codes', 'x-error-codes', 'x-version-history',
-]);
-
-/** Keywords whose value is a schema, a list of schemas or a map of schemas. */
-const SUBSCHEMA_KEYWORDS = {
-  single: ['items', 'additionalItems', 'additionalProperties', 'contains', 'propertyNames', 'not', 'if', 'then', 'else'],
-  list: ['allOf', 'anyOf', 'oneOf'],
-  map: ['properties', 'patternProperties', 'definitions', 'dependencies'],
-} as const;
+export { SchemaError };
 
 /**
- * Reads every `*.json` file of `schemaDir` and checks it: valid JSON, a valid draft-07 schema, only known keywords,
- * every `$ref` resolvable, a `$id` under {@link SCHEMA_BASE_URI} named after the file, and
- * for each message schema a `title`, `description`, `x-direction`, `x-spec-section`,
- * a `type` const and at least one example.
+ * Reads every `*.json` file of `schemaDir` and checks it: valid JSON, a valid draft-07 schema,
+ * only known keywords (`KNOWN_KEYWORDS`), every `$ref` in every subschema resolvable, a `$id`
+ * under {@link SCHEMA_BASE_URI} named after the file. A file with `properties.type.const` and
+ * `x-direction` is a message schema and needs a `title`, `description`, `x-direction` (a
+ * direction or an array of both), `x-audience`, `x-delivery`, `x-spec-section` and at least one
+ * example; `definitions.json` and `protocol.json` are read as such; any other file is a document
+ * of the protocol (the poll response) with a PascalCase `title` and `x-spec-section`. Then
+ * builds the bundle every target reads.
  *
- * @returns the contract, messages ordered by spec section
+ * @returns the contract, messages ordered by spec section, with its bundle
  * @throws SchemaError naming the file and JSON Pointer of the first fault
  */
 export async function loadContract(schemaDir: string): Promise<Contract> {
@@ -78,9 +53,9 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
     if (schema.$id !== SCHEMA_BASE_URI + name) {
       throw new SchemaError(name, '/$id', `expected "${SCHEMA_BASE_URI + name}", got ${JSON.stringify(schema.$id)}`);
     }
-    checkKeywords(name, schema, '');
+    checkKeywords(name, schema);
   }
-  for (const [name, schema] of files) checkRefs(name, schema, '', files);
+  for (const [name, schema] of files) checkRefs(name, schema, files);
 
   const definitions = files.get('definitions.json');
   if (!definitions) throw new SchemaError('definitions.json', '', 'file is missing');
@@ -91,8 +66,11 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
   const documents: DocumentSchema[] = [];
   for (const [name, schema] of files) {
     if (name === 'definitions.json' || name === 'protocol.json') continue;
-    // A message declares who sends it; any other file is a document of the protocol.
-    if (schema['x-direction'] !== undefined) messages.push(toMessageSchema(name, schema));
+    // A message has a `type` const and declares who sends it; a file with neither is a document
+    // of the protocol (the poll response). One without the other is a message missing a piece.
+    const hasType = schema.properties?.type?.const !== undefined;
+    const hasDirection = schema['x-direction'] !== undefined;
+    if (hasType || hasDirection) messages.push(toMessageSchema(name, schema));
     else documents.push(toDocumentSchema(name, schema));
   }
   messages.sort((a, b) => sectionOrder(a.section) - sectionOrder(b.section) || a.type.localeCompare(b.type));
@@ -102,7 +80,8 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
     if (other) throw new SchemaError(message.file, '/properties/type/const', `type "${message.type}" is also declared by ${other}`);
     seen.set(message.type, message.file);
   }
-  return { messages, documents, definitions, protocolSchema, protocol: readProtocol(protocolSchema), files };
+  const model = { messages, documents, definitions, protocolSchema, protocol: readProtocol(protocolSchema), files };
+  return { ...model, bundle: bundleContract(model) };
 }
 
 function toMessageSchema(file: string, schema: SchemaNode): MessageSchema {
@@ -152,7 +131,7 @@ function toMessageSchema(file: string, schema: SchemaNode): MessageSchema {
 
 function toDocumentSchema(file: string, schema: SchemaNode): DocumentSchema {
   if (typeof schema.title !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(schema.title)) {
-    throw new SchemaError(file, '/title', 'a schema file needs a PascalCase title (a message schema also needs x-direction)');
+    throw new SchemaError(file, '/title', 'a schema file needs a PascalCase title (a message schema also needs `properties.type.const` and x-direction)');
   }
   if (typeof schema['x-spec-section'] !== 'string') throw new SchemaError(file, '/x-spec-section', 'a document schema needs the spec section it implements');
   return { file, title: schema.title, section: schema['x-spec-section'], schema };
@@ -199,56 +178,29 @@ function readProtocol(schema: SchemaNode): ProtocolFacts {
   return { version, connection, keepalive, polling, closeCodes, errorCodes, versionHistory };
 }
 
-function checkKeywords(file: string, node: SchemaNode, pointer: string): void {
-  for (const keyword of Object.keys(node)) {
-    if (!KNOWN_KEYWORDS.has(keyword)) {
-      throw new SchemaError(file, `${pointer}/${escapePointer(keyword)}`, `unknown keyword "${keyword}"`);
+/** Only known keywords (anything else is a misspelling) and `required` names among the `properties`, in every subschema. */
+function checkKeywords(file: string, root: SchemaNode): void {
+  forEachSubschema(root, (node, pointer) => {
+    for (const keyword of Object.keys(node)) {
+      if (!KNOWN_KEYWORDS.has(keyword)) throw new SchemaError(file, `${pointer}/${escapePointer(keyword)}`, `unknown keyword "${keyword}"`);
     }
-  }
-  if (node.properties && Array.isArray(node.required)) {
-    node.required.forEach((name, index) => {
-      if (!Object.hasOwn(node.properties!, name)) {
-        throw new SchemaError(file, `${pointer}/required/${index}`, `required property "${name}" is not among the properties`);
-      }
-    });
-  }
-  forEachSubschema(node, pointer, (child, childPointer) => {
-    if (!isObject(child)) throw new SchemaError(file, childPointer, 'expected a schema object');
-    checkKeywords(file, child as SchemaNode, childPointer);
+    if (node.properties && Array.isArray(node.required)) {
+      node.required.forEach((name, index) => {
+        if (!Object.hasOwn(node.properties!, name)) {
+          throw new SchemaError(file, `${pointer}/required/${index}`, `required property "${name}" is not among the properties`);
+        }
+      });
+    }
   });
 }
 
-function checkRefs(file: string, node: SchemaNode, pointer: string, files: Map<string, SchemaNode>): void {
-  if (node.$ref !== undefined) {
-    const ref = node.$ref;
-    const hash = ref.indexOf('#');
-    const targetFile = hash === 0 ? file : ref.slice(0, hash === -1 ? undefined : hash);
-    const fragment = hash === -1 ? '' : ref.slice(hash + 1);
-    const target = files.get(targetFile);
-    if (!target || resolvePointer(target, fragment) === undefined) {
-      throw new SchemaError(file, `${pointer}/$ref`, `$ref "${ref}" resolves to nothing`);
+/** Every `$ref`, in every subschema, resolves among the schema files. */
+function checkRefs(file: string, root: SchemaNode, files: ReadonlyMap<string, SchemaNode>): void {
+  forEachSubschema(root, (node, pointer) => {
+    if (node.$ref !== undefined && !resolveRef(files, file, node.$ref)) {
+      throw new SchemaError(file, `${pointer}/$ref`, `$ref "${node.$ref}" resolves to nothing`);
     }
-  }
-  forEachSubschema(node, pointer, (child, childPointer) => checkRefs(file, child as SchemaNode, childPointer, files));
-}
-
-function forEachSubschema(node: SchemaNode, pointer: string, visit: (child: unknown, pointer: string) => void): void {
-  for (const keyword of SUBSCHEMA_KEYWORDS.single) {
-    const child = node[keyword];
-    if (child !== undefined && typeof child !== 'boolean') visit(child, `${pointer}/${keyword}`);
-  }
-  for (const keyword of SUBSCHEMA_KEYWORDS.list) {
-    const list = node[keyword];
-    if (Array.isArray(list)) list.forEach((child, index) => visit(child, `${pointer}/${keyword}/${index}`));
-  }
-  for (const keyword of SUBSCHEMA_KEYWORDS.map) {
-    const map = node[keyword];
-    if (!isObject(map)) continue;
-    for (const [key, child] of Object.entries(map)) {
-      if (Array.isArray(child) || typeof child === 'boolean') continue; // `dependencies` may list property names
-      visit(child, `${pointer}/${keyword}/${escapePointer(key)}`);
-    }
-  }
+  });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -135,6 +135,12 @@ export interface Contract {
   protocol: ProtocolFacts;
   /** Every schema file by file name, as read. */
   files: Map<string, SchemaNode>;
+  /**
+   * Every schema in one draft-07 document whose `$ref`s are all local (`#/definitions/<Name>`),
+   * built once by the loader (see `bundleContract`) and read by every target that cannot follow
+   * cross-file references.
+   */
+  bundle: SchemaNode;
 }
 
 /** Base URI of every `$id` in `schemas/`. */

@@ -1,0 +1,55 @@
+import { resolvePointer } from '../runtime/json-pointer.js';
+import { SCHEMA_BASE_URI, type SchemaNode } from './schema.js';
+
+/** Where a `$ref` leads: the file (name under `schemas/`), the JSON Pointer in it, and the node there. */
+export interface RefTarget {
+  file: string;
+  pointer: string;
+  node: SchemaNode;
+}
+
+const BASE = new URL(SCHEMA_BASE_URI);
+
+/**
+ * The one `$ref` resolver of the contract: resolves `ref`, written in `file`, as draft-07 does
+ * (a URI reference against the file's `$id`, {@link SCHEMA_BASE_URI} + file name; the fragment a
+ * JSON Pointer), among the schema files of the contract. No network, no file system.
+ *
+ * @param files schema files by file name, as read
+ * @returns the target, or undefined when the ref leaves `schemas/`, names no file, or its
+ *   pointer resolves to nothing (or to something that is not a schema object)
+ */
+export function resolveRef(files: ReadonlyMap<string, SchemaNode>, file: string, ref: string): RefTarget | undefined {
+  let url: URL;
+  try {
+    url = new URL(ref, BASE.href + file);
+  } catch {
+    return undefined;
+  }
+  if (url.origin !== BASE.origin || !url.pathname.startsWith(BASE.pathname) || url.search !== '') return undefined;
+  const target = decodeURIComponent(url.pathname.slice(BASE.pathname.length));
+  const pointer = decodeURIComponent(url.hash.slice(1));
+  const root = files.get(target);
+  const node = root === undefined ? undefined : resolvePointer(root, pointer);
+  if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
+  return { file: target, pointer, node: node as SchemaNode };
+}
+
+/**
+ * Follows `$ref`s from `node` (found in `file`) until a node without one.
+ *
+ * @throws Error when a ref resolves nowhere or the refs form a cycle (the loader has refused both)
+ */
+export function followRefs(files: ReadonlyMap<string, SchemaNode>, file: string, node: SchemaNode): { file: string; node: SchemaNode } {
+  let current = { file, node };
+  const seen = new Set<string>();
+  while (current.node.$ref !== undefined) {
+    const target = resolveRef(files, current.file, current.node.$ref);
+    if (!target) throw new Error(`$ref "${current.node.$ref}" in ${current.file} resolves to nothing`);
+    const key = `${target.file}#${target.pointer}`;
+    if (seen.has(key)) throw new Error(`$ref cycle through ${key}`);
+    seen.add(key);
+    current = { file: target.file, node: target.node };
+  }
+  return current;
+}
