@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkGenerated, generate } from '../src/codegen/index.js';
+import { checkGenerated, generate } from '../../src/codegen/index.js';
 
 const CLI = path.resolve('src/cli/main.ts');
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, readFixtureMessages } from './support/fixtures.js';
+import { FIXTURES, readFixtureMessages } from '../support/fixtures.js';
 
 const CLI = path.resolve('src/cli/main.ts');
 const trade = JSON.parse(readFileSync(path.join(FIXTURES, 'valid/spec/trades.json'), 'utf8')) as Record<string, unknown> & { data: Record<string, unknown> };
@@ -108,7 +108,7 @@ describe('realtime-contract validate', () => {
     const { code, stderr } = cli(['validate', folder, text]);
     expect(stderr.trimEnd().split('\n')).toEqual([
       `realtime-contract: no .json, .ndjson or .jsonl files under "${folder}"`,
-      `realtime-contract: cannot validate "${text}": expected a .json, .ndjson or .jsonl file, a folder, or - for standard input`,
+      `realtime-contract: cannot validate "${text}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input`,
     ]);
     expect(code).toBe(2);
   });

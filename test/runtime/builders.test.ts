@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadContract } from '../src/contract/load.js';
-import { createMessage, createPing, createPong, MessageValidationError, serializeMessage } from '../src/runtime/builders.js';
-import { isDateTime } from '../src/runtime/date-time.js';
-import { validateMessage } from '../src/runtime/validate.js';
-import type { EnvelopeMessageType, MessageDataMap, TradeData } from '../generated/types.js';
-import { messageArbitraries } from './support/arbitraries.js';
+import { loadContract } from '../../src/contract/load.js';
+import { createMessage, createPing, createPong, MessageValidationError, serializeMessage } from '../../src/runtime/builders.js';
+import { isDateTime } from '../../src/runtime/date-time.js';
+import { validateMessage } from '../../src/runtime/validate.js';
+import type { EnvelopeMessageType, MessageDataMap, TradeData } from '../../generated/types.js';
+import { messageArbitraries } from '../support/arbitraries.js';
 
 const contract = await loadContract('schemas');
 const arbitraries = messageArbitraries(contract);

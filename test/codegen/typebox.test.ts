@@ -3,12 +3,12 @@ import path from 'node:path';
 import { FormatRegistry } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { describe, expect, it } from 'vitest';
-import * as TB from '../generated/typebox.js';
-import { loadContract, SchemaError } from '../src/contract/load.js';
-import { emitTypeBox } from '../src/codegen/typebox.js';
-import { validateMessage } from '../src/runtime/validate.js';
+import * as TB from '../../generated/typebox.js';
+import { loadContract, SchemaError } from '../../src/contract/load.js';
+import { emitTypeBox } from '../../src/codegen/typebox.js';
+import { validateMessage } from '../../src/runtime/validate.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
+const ROOT = path.resolve(import.meta.dirname, '../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures');
 const contract = await loadContract(path.join(ROOT, 'schemas'));
 

@@ -22,7 +22,7 @@ import {
   type TradeData,
   type TradesMessage,
   type WhaleData,
-} from '../src/index.js';
+} from '../../src/index.js';
 
 describe('generated types', () => {
   it('names every message type', () => {

@@ -3,14 +3,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundleContract } from '../src/contract/bundle.js';
-import { emitLanguages } from '../src/codegen/languages.js';
-import { loadContract } from '../src/contract/load.js';
-import type { SchemaNode } from '../src/contract/schema.js';
-import { validateMessage } from '../src/runtime/validate.js';
-import { readFixtureMessages } from './support/fixtures.js';
+import { bundleContract } from '../../src/contract/bundle.js';
+import { emitLanguages } from '../../src/codegen/languages.js';
+import { loadContract } from '../../src/contract/load.js';
+import type { SchemaNode } from '../../src/contract/schema.js';
+import { validateMessage } from '../../src/runtime/validate.js';
+import { readFixtureMessages } from '../support/fixtures.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
+const ROOT = path.resolve(import.meta.dirname, '../..');
 const PYTHON_FILE = 'languages/python/realtime_contract.py';
 const GO_FILE = 'languages/go/realtimecontract/messages.go';
 

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MESSAGE_TYPES } from '../generated/contract.js';
-import { validateMessage } from '../src/runtime/validate.js';
-import { FIXTURES, readFixtureMessages } from './support/fixtures.js';
+import { MESSAGE_TYPES } from '../../generated/contract.js';
+import { validateMessage } from '../../src/runtime/validate.js';
+import { FIXTURES, readFixtureMessages } from '../support/fixtures.js';
 
 /**
  * What each invalid fixture must be rejected for. `tolerant: 'valid'` marks faults that only

@@ -1,7 +1,7 @@
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isDateTime } from '../src/runtime/date-time.js';
+import { isDateTime } from '../../src/runtime/date-time.js';
 
 const ajvDateTime = fullFormats['date-time'] as { validate: (value: string) => boolean };
 

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadContract } from '../src/contract/load.js';
-import { FIXTURES } from './support/fixtures.js';
+import { loadContract } from '../../src/contract/load.js';
+import { FIXTURES } from '../support/fixtures.js';
 
 const contract = await loadContract('schemas');
 const SPEC = path.join(FIXTURES, 'spec/websocket-message-schemas.md');

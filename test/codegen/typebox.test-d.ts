@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { describe, expectTypeOf, it } from 'vitest';
-import type * as TB from '../generated/typebox.js';
-import type * as T from '../generated/types.js';
+import type * as TB from '../../generated/typebox.js';
+import type * as T from '../../generated/types.js';
 
 // Static types of the TypeBox schemas must be identical to the json-schema-to-typescript types:
 // one contract, two ways to spell it, and a consumer may mix them freely.

@@ -3,9 +3,9 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseMessage } from '../src/runtime/parse.js';
-import { validateMessage } from '../src/runtime/validate.js';
-import { FIXTURES } from './support/fixtures.js';
+import { parseMessage } from '../../src/runtime/parse.js';
+import { validateMessage } from '../../src/runtime/validate.js';
+import { FIXTURES } from '../support/fixtures.js';
 
 const trade = JSON.parse(readFileSync(path.join(FIXTURES, 'valid/spec/trades.json'), 'utf8')) as { type: 'trades'; data: Record<string, unknown>; ts: string };
 

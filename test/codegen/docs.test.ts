@@ -2,12 +2,12 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { emitDocs } from '../src/codegen/docs.js';
-import { loadContract } from '../src/contract/load.js';
-import type { Contract, MessageSchema, SchemaNode } from '../src/contract/schema.js';
-import { resolvePointer } from '../src/runtime/json-pointer.js';
+import { emitDocs } from '../../src/codegen/docs.js';
+import { loadContract } from '../../src/contract/load.js';
+import type { Contract, MessageSchema, SchemaNode } from '../../src/contract/schema.js';
+import { resolvePointer } from '../../src/runtime/json-pointer.js';
 
-const ROOT = new URL('..', import.meta.url).pathname;
+const ROOT = new URL('../..', import.meta.url).pathname;
 const SCHEMAS = path.join(ROOT, 'schemas');
 
 /** A field the schema declares: its path (`*` for a map key) and the description a reader should see. */
