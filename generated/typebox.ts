@@ -9,7 +9,7 @@ import {
   type TSchema,
   type TUnsafe,
 } from '@sinclair/typebox';
-import { formats } from '../src/runtime/formats.js';
+import { formats } from './formats.js';
 
 // TypeBox ships no string formats: without these, every value with a `format` fails.
 FormatRegistry.Set('date-time', formats['date-time']);

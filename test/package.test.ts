@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { specifiers } from './support/import-graph.js';
 
 const ROOT = process.cwd();
 const TSC = path.join(ROOT, 'node_modules/typescript/bin/tsc');
@@ -57,7 +58,34 @@ function compile(files: Record<string, string>): { code: number | null; output: 
   return { code: result.status, output: `${result.stdout}${result.stderr}|${dir}` };
 }
 
+/** Every file under `dir`, relative, `/`-separated. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((file) => file.split(path.sep).join('/'));
+}
+
 describe('the packed package, installed into a fresh project', () => {
+  it('ships no file that imports a file it does not ship', () => {
+    const installed = path.join(consumer, 'node_modules/realtime-contract');
+    const shipped = new Set(filesUnder(installed));
+    const sources = [...shipped].filter((file) => /\.(m?js|cjs|m?ts|cts)$/.test(file));
+    expect(sources.length).toBeGreaterThan(0);
+    const broken: string[] = [];
+    for (const file of sources) {
+      for (const specifier of specifiers(readFileSync(path.join(installed, file), 'utf8'))) {
+        if (!specifier.startsWith('.')) continue;
+        const target = path.posix.join(path.posix.dirname(file), specifier);
+        // Node loads a .js specifier as written; TypeScript (.ts, .d.ts) also finds its .ts or .d.ts.
+        const candidates = /\.m?js$|\.cjs$/.test(file) ? [target] : [target, target.replace(/\.js$/, '.ts'), target.replace(/\.js$/, '.d.ts')];
+        if (!candidates.some((candidate) => shipped.has(candidate))) broken.push(`${file} → ${specifier}`);
+      }
+    }
+    expect(broken).toEqual([]);
+    const pkg = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as { bin: Record<string, string>; exports: Record<string, unknown> };
+    const values = (entry: unknown): string[] => (typeof entry === 'string' ? [entry] : Object.values(entry as Record<string, unknown>).flatMap(values));
+    const targets = [...Object.values(pkg.bin), ...values(pkg.exports)].filter((target) => !target.includes('*'));
+    for (const target of targets) expect(shipped.has(path.posix.normalize(target)), target).toBe(true);
+  });
+
   it('compiles (strict, NodeNext) and runs an ESM consumer', () => {
     const { code, output } = compile({ 'consumer.mts': ESM_CONSUMER });
     expect(output.split('|')[0]).toBe('');

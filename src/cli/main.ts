@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-
+import type * as GenerateCommandModule from './generate-command.js';
 import { processOutput } from './report.js';
 
 const output = processOutput();
@@ -19,7 +19,7 @@ const program = new Command('realtime-contract')
 What each command needs:
   validate  only Node: works wherever the package is installed (npx realtime-contract validate …)
   generate  a checkout of the realtime-contract repository with its dev dependencies (npm ci);
-            an installed package has no code generators`,
+            the installed package ships no code generators, so it does not offer generate`,
   );
 
 program
@@ -40,16 +40,21 @@ program
     process.exitCode = await runValidate(paths, options, output);
   });
 
-program
-  .command('generate')
-  .description('write generated/ from schemas/ (types, validators, TypeBox, docs, other languages); needs a checkout with dev dependencies (npm ci)')
-  .option('--check', 'write nothing; exit 1 naming the stale files when generated/ differs', false)
-  .option('--schemas <dir>', 'folder of the JSON Schemas', 'schemas')
-  .option('--out <dir>', 'folder to write', 'generated')
-  .action(async (options: { check: boolean; schemas: string; out: string }) => {
-    const { runGenerate } = await import('./generate-command.js');
-    process.exitCode = await runGenerate(options, output);
-  });
+// The code generators need a checkout (schemas/, dev dependencies): the package ships neither
+// them nor this command, so an installed CLI offers only what works where it runs.
+const generateCommand = ['generate-command.js', 'generate-command.ts'].map((name) => new URL(name, import.meta.url)).find((url) => existsSync(url));
+if (generateCommand) {
+  program
+    .command('generate')
+    .description('write generated/ from schemas/ (types, validators, TypeBox, docs, other languages); needs a checkout with dev dependencies (npm ci)')
+    .option('--check', 'write nothing; exit 1 naming the stale files when generated/ differs', false)
+    .option('--schemas <dir>', 'folder of the JSON Schemas', 'schemas')
+    .option('--out <dir>', 'folder to write', 'generated')
+    .action(async (options: { check: boolean; schemas: string; out: string }) => {
+      const { runGenerate } = (await import(generateCommand.href)) as typeof GenerateCommandModule;
+      process.exitCode = await runGenerate(options, output);
+    });
+}
 
 try {
   await program.parseAsync();

@@ -2,7 +2,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, _ } from 'ajv';
 import { not, or } from 'ajv/dist/compile/codegen/index.js';
-import names from 'ajv/dist/compile/names.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
 import { isAnnotation, mapSchema, PROJECT_KEYWORDS, type Contract, type SchemaNode } from '../contract/index.js';
@@ -43,7 +42,8 @@ export async function emitAllErrorsValidators(contract: Contract): Promise<Map<s
     code(cxt) {
       const { gen, data, parentSchema } = cxt;
       const known = Object.keys((parentSchema as SchemaNode).properties ?? {});
-      gen.if(_`!(${names.default.this} && ${names.default.this}.tolerant)`, () =>
+      // `this` is the call's context: ajv's `passContext` hands it to every referenced validator.
+      gen.if(_`!(this && this.tolerant)`, () =>
         gen.forIn('key', data, (key) => {
           const isKnown = known.length === 0 ? _`false` : or(...known.map((name) => _`${key} === ${name}`));
           gen.if(not(isKnown), () => {

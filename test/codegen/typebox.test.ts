@@ -4,7 +4,7 @@ import { FormatRegistry } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { describe, expect, it } from 'vitest';
 import * as TB from '../../generated/typebox.js';
-import { loadContract, SchemaError } from '../../src/contract/load.js';
+import { bundleContract, loadContract, SchemaError } from '../../src/contract/index.js';
 import { emitTypeBox } from '../../src/codegen/typebox.js';
 import { validateMessage } from '../../src/runtime/validate.js';
 
@@ -157,7 +157,9 @@ describe('TypeBox schemas accept and reject exactly what the strict ajv validato
 describe('emitTypeBox', () => {
   it('writes the same bytes on every run', async () => {
     const [first, second] = await Promise.all([emitTypeBox(contract), emitTypeBox(contract)]);
-    expect([...first.keys()]).toEqual(['typebox.ts']);
+    expect([...first.keys()].sort()).toEqual(['formats.d.ts', 'formats.js', 'typebox.ts']);
+    for (const [file, text] of first) expect(second.get(file), file).toBe(text);
+    for (const file of first.keys()) expect(first.get(file), file).toBe(readFileSync(path.join(ROOT, 'generated', file), 'utf8'));
     expect(second.get('typebox.ts')).toBe(first.get('typebox.ts'));
     expect(first.get('typebox.ts')).toBe(readFileSync(path.join(ROOT, 'generated/typebox.ts'), 'utf8'));
   });
@@ -166,7 +168,8 @@ describe('emitTypeBox', () => {
     const trades = contract.messages.find((m) => m.type === 'trades')!;
     const schema = structuredClone(trades.schema);
     schema.definitions!.TradeData!.properties!.symbol = { type: 'string', patternProperties: {} };
-    const broken = { ...contract, messages: contract.messages.map((m) => (m === trades ? { ...m, schema } : m)) };
+    const model = { ...contract, messages: contract.messages.map((m) => (m === trades ? { ...m, schema } : m)) };
+    const broken = { ...model, bundle: bundleContract(model) };
     const error = await emitTypeBox(broken).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SchemaError);
     expect(error).toMatchObject({ file: 'trades.json', pointer: '/definitions/TradeData/properties/symbol/patternProperties' });
