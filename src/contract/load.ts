@@ -3,7 +3,7 @@ import { Ajv } from 'ajv';
 import path from 'node:path';
 import { escapeToken as escapePointer, resolvePointer } from '../runtime/json-pointer.js';
 import { bundleContract } from './bundle.js';
-import { KNOWN_KEYWORDS } from './keywords.js';
+import { KNOWN_KEYWORDS, PROJECT_KEYWORDS } from './keywords.js';
 import { resolveRef } from './refs.js';
 import { SchemaError } from './schema-error.js';
 import { forEachSubschema } from './walk.js';
@@ -56,6 +56,7 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
     checkKeywords(name, schema);
   }
   for (const [name, schema] of files) checkRefs(name, schema, files);
+  checkStrict(files);
 
   const definitions = files.get('definitions.json');
   if (!definitions) throw new SchemaError('definitions.json', '', 'file is missing');
@@ -192,6 +193,30 @@ function checkKeywords(file: string, root: SchemaNode): void {
       });
     }
   });
+}
+
+/**
+ * Compiles every schema, and every definition in it, with ajv in strict mode, as the validators
+ * are compiled: what ajv's strict mode refuses (a tuple `items` without `minItems`, a `required`
+ * property with no schema, an ignored keyword, …) is refused here with its file and pointer,
+ * instead of failing later in one of the targets.
+ */
+function checkStrict(files: ReadonlyMap<string, SchemaNode>): void {
+  const ajv = new Ajv({ strict: true, allowUnionTypes: true, validateFormats: false, logger: false });
+  ajv.addVocabulary([...PROJECT_KEYWORDS]);
+  for (const schema of files.values()) ajv.addSchema(schema);
+  for (const [name, schema] of files) {
+    for (const pointer of ['', ...Object.keys(schema.definitions ?? {}).map((key) => `/definitions/${escapePointer(key)}`)]) {
+      try {
+        ajv.getSchema(`${SCHEMA_BASE_URI}${name}#${pointer}`);
+      } catch (error) {
+        const message = (error as Error).message.replace(/^strict mode: /, '');
+        const at = /at path "#([^"]*)"/.exec(message)?.[1];
+        const where = at === undefined ? pointer : at.startsWith(pointer) ? at : `${pointer}${at}`;
+        throw new SchemaError(name, where, `refused by ajv's strict mode, which compiles the validators: ${message.replace(/ at path "[^"]*"/, '')}`);
+      }
+    }
+  }
 }
 
 /** Every `$ref`, in every subschema, resolves among the schema files. */

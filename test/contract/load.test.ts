@@ -1,0 +1,53 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadContract, SchemaError, type SchemaNode } from '../../src/contract/index.js';
+
+/** schemas/ in a temporary folder, with `edit` applied to the named files. */
+function schemasWith(edits: Record<string, (schema: SchemaNode) => SchemaNode | undefined>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'load-'));
+  cpSync('schemas', dir, { recursive: true });
+  for (const [file, edit] of Object.entries(edits)) {
+    const target = path.join(dir, file);
+    let schema: SchemaNode;
+    try {
+      schema = JSON.parse(readFileSync(target, 'utf8')) as SchemaNode;
+    } catch {
+      schema = { $schema: 'http://json-schema.org/draft-07/schema#', $id: `https://realtime-contract.dev/schemas/${file}` };
+    }
+    writeFileSync(target, JSON.stringify(edit(schema), null, 2));
+  }
+  return dir;
+}
+
+describe('loadContract', () => {
+  it('reads message schemas (a type const and x-direction), documents (neither) and the two shared files', async () => {
+    const contract = await loadContract('schemas');
+    expect(contract.documents.map((d) => d.file)).toEqual(['poll-response.json']);
+    expect(contract.messages.find((m) => m.type === 'ping')!.directions).toEqual(['server-to-client', 'client-to-server']);
+    expect(contract.messages.find((m) => m.type === 'trades')!.directions).toEqual(['server-to-client']);
+    expect(contract.bundle.definitions!.PollResponse).toBeDefined();
+  });
+
+  it.each([
+    ['a type const without x-direction', 'trades.json', (s: SchemaNode) => ({ ...s, 'x-direction': undefined }), '/x-direction'],
+    ['x-direction without a type const', 'poll-response.json', (s: SchemaNode) => ({ ...s, 'x-direction': 'server-to-client' }), '/title'],
+    ['an x-direction that is neither direction', 'ping.json', (s: SchemaNode) => ({ ...s, 'x-direction': ['server-to-client', 'sideways'] }), '/x-direction'],
+    ['a misspelled keyword deep in an if/then', 'trades.json', (s: SchemaNode) => ({ ...s, if: { then: { minimun: 1 } } }), '/if/then/minimun'],
+    ['a $ref in dependencies that resolves nowhere', 'trades.json', (s: SchemaNode) => ({ ...s, dependencies: { data: { $ref: '#/definitions/Nope' } } }), '/dependencies/data/$ref'],
+  ])('refuses %s with the file and pointer', async (_case, file, edit, pointer) => {
+    const error = await loadContract(schemasWith({ [file]: edit })).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SchemaError);
+    expect(error).toMatchObject({ file, pointer });
+  });
+
+  it('accepts a new document schema and bundles it under its title', async () => {
+    const dir = schemasWith({
+      'ack.json': (s) => ({ ...s, title: 'Ack', description: 'An acknowledgement body.', 'x-spec-section': 'Backend Implementation Notes', type: 'object', properties: { cursor: { $ref: 'definitions.json#/definitions/Cursor' } } }),
+    });
+    const contract = await loadContract(dir);
+    expect(contract.documents.map((d) => d.title)).toContain('Ack');
+    expect(contract.bundle.definitions!.Ack!.properties!.cursor!.$ref).toBe('#/definitions/Cursor');
+  });
+});
