@@ -1,0 +1,131 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+/** The CLI in CI pipelines (issue 8, items 3–9): pipes, stdin, encodings, duplicate keys, every fault, help. */
+const CLI = path.resolve('src/cli/main.ts');
+const NODE = `${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(CLI)}`;
+let dir: string;
+
+function cli(args: string[], input?: string | Buffer) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs `script` in bash, with `$CLI` the command line of the CLI and `$DIR` the test's folder. */
+function bash(script: string) {
+  const result = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { ...process.env, CLI: NODE, DIR: dir } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function file(name: string, content: string | Buffer): string {
+  const target = path.join(dir, name);
+  writeFileSync(target, content);
+  return target;
+}
+
+const ping = (timestamp: unknown) => JSON.stringify({ type: 'ping', timestamp });
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'cli-pipelines-'));
+});
+
+describe('realtime-contract validate in a pipeline', () => {
+  it('exits 1, not 0, when the reader closes the pipe early (set -o pipefail; … | head -1)', () => {
+    file('many-invalid.ndjson', `${Array.from({ length: 20_000 }, (_, index) => ping(-index - 1)).join('\n')}\n`);
+    file('many-valid.ndjson', `${Array.from({ length: 20_000 }, (_, index) => ping(index)).join('\n')}\n`);
+    const failing = bash('set -o pipefail; eval "$CLI validate $DIR/many-invalid.ndjson" | head -1');
+    expect(failing.stdout).toBe(`${dir}/many-invalid.ndjson:1: ping /timestamp expected a number >= 0, got -1\n`);
+    expect(failing.stderr).toBe('');
+    expect(failing.code).toBe(1);
+    const passing = bash('set -o pipefail; eval "$CLI validate $DIR/many-valid.ndjson" | head -1');
+    expect(passing).toMatchObject({ code: 0, stdout: '20000 valid, 0 invalid\n' });
+  });
+
+  it('reads stdin as the user says (--input ndjson|json), and by itself never lets a guess hide a line', () => {
+    const text = `{"type":"ping","timestamp":1\n${ping(1)}\n${ping(-5)}\n`;
+    const asFile = cli(['validate', file('three.ndjson', text)]);
+    const expected = ':1: - (root) expected valid JSON, got the end of the text';
+    expect(asFile.stdout).toContain(expected);
+    expect(asFile.stdout).toMatch(/:3: ping \/timestamp expected a number >= 0, got -5\n1 valid, 2 invalid\n$/);
+    for (const args of [['validate', '-'], ['validate', '--input', 'ndjson', '-']]) {
+      const stdin = cli(args, text);
+      expect(stdin.stdout.replaceAll('<stdin>', path.join(dir, 'three.ndjson')), args.join(' ')).toBe(asFile.stdout);
+      expect(stdin.code).toBe(1);
+    }
+    const pretty = JSON.stringify([JSON.parse(ping(1)), JSON.parse(ping(-5))], null, 2);
+    expect(cli(['validate', '--input', 'json', '-'], pretty)).toMatchObject({ code: 1, stdout: '<stdin>:8: ping /timestamp expected a number >= 0, got -5\n1 valid, 1 invalid\n' });
+    expect(cli(['validate', '-'], pretty)).toMatchObject({ code: 1, stdout: '<stdin>:8: ping /timestamp expected a number >= 0, got -5\n1 valid, 1 invalid\n' });
+    expect(cli(['validate', '--input', 'json', '-'], `${ping(1)}\n${ping(2)}\n`).stdout).toMatch(/^<stdin>:2: - \(root\) expected valid JSON/);
+    expect(cli(['validate', '--input', 'yaml', '-'], '').code).toBe(2);
+  });
+
+  it('refuses text that is not UTF-8, naming the byte offset, in files, NDJSON lines and stdin', () => {
+    const cp1252 = Buffer.concat([Buffer.from('{"type":"error","data":{"code":"X","message":"caf'), Buffer.from([0xe9]), Buffer.from('"},"ts":"2026-01-14T16:30:00.000Z"}\n')]);
+    const json = file('cp1252.json', cp1252);
+    const ndjson = file('cp1252.ndjson', Buffer.concat([Buffer.from(`${ping(1)}\n`), cp1252]));
+    const reason = (offset: number) => `expected UTF-8 text, got the byte 0xE9 at byte offset ${offset}, which is not UTF-8 (save the file as UTF-8)`;
+    expect(cli(['validate', json, ndjson])).toMatchObject({
+      code: 1,
+      stdout: `${json}:1: - (root) ${reason(49)}\n${ndjson}:2: - (root) ${reason(49 + ping(1).length + 1)}\n1 valid, 2 invalid\n`,
+    });
+    expect(cli(['validate', '-'], cp1252)).toMatchObject({ code: 1, stdout: `<stdin>:1: - (root) ${reason(49)}\n0 valid, 1 invalid\n` });
+    // A genuine U+FFFD and a byte-order mark are UTF-8.
+    expect(cli(['validate', file('fffd.json', `\uFEFF{"type":"error","data":{"code":"X","message":"\uFFFD"},"ts":"2026-01-14T16:30:00.000Z"}`)]).code).toBe(0);
+  });
+
+  it('reads a FIFO and a process substitution like a file', async () => {
+    const fifo = path.join(dir, 'stream.json');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const writer = spawn('sh', ['-c', `printf '%s' '${ping(1)}' > ${JSON.stringify(fifo)}`]);
+    const read = cli(['validate', fifo]);
+    await new Promise((resolve) => writer.on('exit', resolve));
+    expect(read).toMatchObject({ code: 0, stdout: '1 valid, 0 invalid\n', stderr: '' });
+    file('producer.ndjson', `${ping(1)}\n{"type":"pong"}\n`);
+    const substituted = bash('eval "$CLI validate <(cat $DIR/producer.ndjson)"');
+    expect(substituted.stdout).toMatch(/^\/dev\/fd\/\d+:2: pong \/timestamp expected required property "timestamp", got nothing\n1 valid, 1 invalid\n$/);
+    expect(substituted.code).toBe(1);
+  });
+
+  it('reports a key written twice in strict mode (I-JSON), where JSON.parse would keep the last', () => {
+    const twice = '{"type":"ping","timestamp":"x","timestamp":1}';
+    const nested = file('nested.json', `[\n${ping(1)},\n{"type":"trades","data":{"id":"a",\n"id":"b"},"ts":"2026-01-14T16:30:00.000Z"}\n]`);
+    const message = 'expected each key once in an object (I-JSON, RFC 7493), got "timestamp" more than once; JSON.parse keeps only the last value';
+    expect(cli(['validate', '-'], twice)).toMatchObject({ code: 1, stdout: `<stdin>:1: ping /timestamp ${message}\n0 valid, 1 invalid\n` });
+    expect(cli(['validate', '--mode', 'tolerant', '-'], twice)).toMatchObject({ code: 0, stdout: '1 valid, 0 invalid\n' });
+    expect(cli(['validate', nested]).stdout).toMatch(/^.*nested\.json:4: trades \/data\/id expected each key once/);
+  });
+
+  it('reports every fault of a message with --all-errors, counting the message once', () => {
+    const message = JSON.stringify({ type: 'alerts', data: { id: 'a', severity: 'bad', title: 5 }, ts: 'noon', extra: 1 });
+    const first = cli(['validate', '-'], message);
+    expect(first.stdout.trimEnd().split('\n')).toHaveLength(2);
+    const all = cli(['validate', '--all-errors', '-'], message);
+    const lines = all.stdout.trimEnd().split('\n');
+    expect(lines.at(-1)).toBe('0 valid, 1 invalid');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        '<stdin>:1: alerts /data/severity expected one of "info", "warning", "error", "critical", got "bad"',
+        '<stdin>:1: alerts /data/title expected a string, got a number 5',
+        expect.stringMatching(/^<stdin>:1: alerts \/ts expected an RFC 3339 date-time/),
+        '<stdin>:1: alerts /extra expected no property "extra" (unknown to the schema), got 1',
+      ]),
+    );
+    const tolerant = cli(['validate', '--all-errors', '--mode', 'tolerant', '-'], message).stdout;
+    expect(tolerant).not.toContain('/extra');
+    expect(tolerant).toContain('/data/title');
+    const json = JSON.parse(cli(['validate', '--all-errors', '--format', 'json', '-'], message).stdout) as { invalid: number; problems: { pointer: string }[] };
+    expect(json.invalid).toBe(1);
+    expect(json.problems.length).toBe(lines.length - 1);
+  });
+
+  it('says in --help what each command needs', () => {
+    const help = cli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/validate\s+only Node/);
+    expect(help.stdout).toMatch(/generate\s+a checkout of the realtime-contract repository with its dev dependencies/);
+    expect(cli(['validate', '--help']).stdout).toMatch(/--input <format>[\s\S]*--all-errors/);
+  });
+});
