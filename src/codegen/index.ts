@@ -1,7 +1,7 @@
 import { emitAllErrorsValidators } from './all-errors-validators.js';
-import { emitConstants } from './constants.js';
-import { emitDocs } from './docs.js';
-import { emitLanguages } from './languages.js';
+import { emitConstants } from './contract-constants.js';
+import { emitDocs } from './docs/index.js';
+import { emitLanguages } from './quicktype.js';
 import { loadContract } from '../contract/index.js';
 import { emitTypes } from './types.js';
 import { emitTypeBox } from './typebox.js';

@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { emitDocs } from '../../src/codegen/docs.js';
+import { emitDocs } from '../../src/codegen/docs/index.js';
 import { loadContract } from '../../src/contract/load.js';
 import type { Contract, MessageSchema, SchemaNode } from '../../src/contract/schema.js';
 import { resolvePointer } from '../../src/runtime/json-pointer.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundleContract } from '../../src/contract/bundle.js';
-import { emitLanguages } from '../../src/codegen/languages.js';
+import { emitLanguages } from '../../src/codegen/quicktype.js';
 import { loadContract } from '../../src/contract/load.js';
 import type { SchemaNode } from '../../src/contract/schema.js';
 import { validateMessage } from '../../src/runtime/validate.js';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadContract, SchemaError, type SchemaNode } from '../../src/contract/index.js';
 
 /** schemas/ in a temporary folder, with `edit` applied to the named files. */
-function schemasWith(edits: Record<string, (schema: SchemaNode) => SchemaNode | undefined>): string {
+function schemasWith(edits: Record<string, (schema: SchemaNode) => unknown>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'load-'));
   cpSync('schemas', dir, { recursive: true });
   for (const [file, edit] of Object.entries(edits)) {

@@ -1,0 +1,199 @@
+/** Field tables: one row per key of a message, found by walking its schema (with the contract's `$ref` resolver). */
+import { followRefs, type Contract, type JsonType, type MessageSchema, type SchemaNode } from '../../contract/index.js';
+
+/** One row of a field table: what a reader needs to read or write one key of a message. */
+export interface FieldRow {
+  /** Dotted path from the message root, e.g. `data.market_data.rsi`; `<asset>` stands for any key of a map. */
+  path: string;
+  /** e.g. `string (RFC 3339 date-time)`, `number | null`, `object (Sizing)`. */
+  type: string;
+  /** `yes`, `no`, or `—` for map entries (any number of keys). */
+  required: string;
+  /** Literals, ranges and openness, e.g. `0 ≤ x ≤ 1`; empty when anything of the type goes. */
+  allowed: string;
+  description: string;
+}
+
+/** A schema node and the file its `#/…` references resolve in. */
+export interface Located {
+  node: SchemaNode;
+  file: string;
+}
+
+/** The non-null alternatives of a node, flattened over `anyOf`/`oneOf` and `type: [..., "null"]`. */
+export interface Alternatives {
+  nullable: boolean;
+  options: Located[];
+}
+
+const FORMAT_LABELS: Record<string, string> = {
+  'date-time': 'RFC 3339 date-time',
+};
+
+const FIELD_TABLE_HEADER = '| Field | Type | Required | Allowed values / range | Description |\n| --- | --- | --- | --- | --- |';
+
+/** The field table of one message: every key, depth first in schema order. */
+export function messageRows(contract: Contract, message: MessageSchema): FieldRow[] {
+  return propertyRows(contract, { node: message.schema, file: message.file }, '', new Set([message.schema]));
+}
+
+export function fieldTable(rows: FieldRow[]): string {
+  const body = rows.map((row) => `| \`${cell(row.path)}\` | ${cell(row.type)} | ${row.required} | ${cell(row.allowed)} | ${cell(row.description)} |`);
+  return [FIELD_TABLE_HEADER, ...body].join('\n');
+}
+
+
+/** Keeps a table row one line and one cell: a `|` would end the cell even inside backticks. */
+export function cell(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+}
+
+/** Rows for the properties of an object node, each expanded by {@link fieldRows}. */
+export function propertyRows(contract: Contract, at: Located, prefix: string, expanding: ReadonlySet<SchemaNode>): FieldRow[] {
+  return Object.entries(at.node.properties ?? {}).flatMap(([key, child]) =>
+    fieldRows(contract, { node: child, file: at.file }, `${prefix}${key}`, at.node.required?.includes(key) ? 'yes' : 'no', expanding),
+  );
+}
+
+/**
+ * The row of one field, then the rows of what it contains: the properties of each object
+ * alternative (so the object branch of a nullable field too), a map's entries under
+ * `<key>`, structured array items under `[]`. `expanding` holds the nodes being expanded on
+ * the current path, so a recursive schema stops instead of looping.
+ */
+function fieldRows(contract: Contract, at: Located, path: string, required: string, expanding: ReadonlySet<SchemaNode>): FieldRow[] {
+  const alternatives = alternativesOf(contract, at);
+  const description =
+    at.node.description ?? follow(contract, at).node.description ?? alternatives.options.map((o) => o.node.description).find((d) => d !== undefined) ?? '';
+  const rows: FieldRow[] = [{ path, type: typeText(contract, alternatives), required, allowed: allowedText(alternatives), description }];
+  for (const option of alternatives.options) {
+    if (expanding.has(option.node)) continue;
+    const inner = new Set(expanding).add(option.node);
+    const { properties, additionalProperties: entry, items } = option.node;
+    if (isMap(option.node)) {
+      rows.push(...fieldRows(contract, { node: entry as SchemaNode, file: option.file }, `${path}.<${mapKeyName(description)}>`, '—', inner));
+    } else if (properties) {
+      rows.push(...propertyRows(contract, option, `${path}.`, inner));
+    }
+    if (items && isStructured(follow(contract, { node: items, file: option.file }).node)) {
+      rows.push(...fieldRows(contract, { node: items, file: option.file }, `${path}[]`, '—', inner));
+    }
+  }
+  return rows;
+}
+
+function isStructured(node: SchemaNode): boolean {
+  return Boolean(node.properties) || isMap(node);
+}
+
+/**
+ * The name shown for the keys of a map, from the convention that a map's description starts
+ * "Object mapping <key> …" (e.g. "Object mapping asset code …" → `asset`); JSON Schema has
+ * no keyword that names keys. Falls back to `key`.
+ */
+function mapKeyName(description: string): string {
+  return /^Object mapping (?:an? |the )?(\p{L}+)/iu.exec(description)?.[1]?.toLowerCase() ?? 'key';
+}
+
+function isMap(node: SchemaNode): boolean {
+  return typeof node.additionalProperties === 'object' && !node.properties;
+}
+
+/** Follows `$ref`s until a node without one (the contract's resolver; `loadContract` has checked that each resolves). */
+function follow(contract: Contract, at: Located): Located {
+  return followRefs(contract.files, at.file, at.node);
+}
+
+export function alternativesOf(contract: Contract, at: Located): Alternatives {
+  const resolved = follow(contract, at);
+  const list = resolved.node.anyOf ?? resolved.node.oneOf;
+  if (list) {
+    const parts = list.map((child) => alternativesOf(contract, { node: child, file: resolved.file }));
+    return { nullable: parts.some((p) => p.nullable), options: parts.flatMap((p) => p.options) };
+  }
+  const types = jsonTypes(resolved.node);
+  const nullable = types.includes('null');
+  return { nullable, options: nullable && types.length === 1 ? [] : [resolved] };
+}
+
+/** The JSON types a node admits: its `type`, else those of its `const` or `enum` values. */
+function jsonTypes(node: SchemaNode): JsonType[] {
+  if (node.type !== undefined) return Array.isArray(node.type) ? node.type : [node.type];
+  const values = node.const !== undefined ? [node.const] : (node.enum ?? []);
+  return [...new Set(values.map(jsonTypeOf))];
+}
+
+function jsonTypeOf(value: unknown): JsonType {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value as JsonType;
+}
+
+export function typeText(contract: Contract, alternatives: Alternatives): string {
+  const labels = [...new Set(alternatives.options.map((option) => typeLabel(contract, option)))];
+  if (alternatives.nullable) labels.push('null');
+  return labels.join(' | ') || 'any';
+}
+
+function typeLabel(contract: Contract, { node, file }: Located): string {
+  const types = jsonTypes(node).filter((type) => type !== 'null');
+  if (types.length === 0) return 'any';
+  return types
+    .map((type) => {
+      if (type === 'string' && node.format) return `string (${FORMAT_LABELS[node.format] ?? node.format})`;
+      if (type === 'object') return isMap(node) ? 'object (map)' : node.title ? `object (${node.title})` : 'object';
+      if (type === 'array') {
+        const { items } = node;
+        return items && Object.keys(items).length > 0 ? `array of ${typeText(contract, alternativesOf(contract, { node: items, file }))}` : 'array (items unconstrained)';
+      }
+      return type;
+    })
+    .join(' | ');
+}
+
+export function allowedText(alternatives: Alternatives): string {
+  return [...new Set(alternatives.options.flatMap((option) => allowedParts(option.node)))].join('; ');
+}
+
+function allowedParts(node: SchemaNode): string[] {
+  const parts: string[] = [];
+  if (node.const !== undefined) parts.push(literal(node.const));
+  if (node.enum) parts.push(node.enum.map(literal).join(' | '));
+  const known = node['x-known-values'];
+  if (known) parts.push(`any string — known: ${known.map(literal).join(', ')}`);
+  const range = rangeText(node);
+  if (range) parts.push(range);
+  const length = lengthText(node);
+  if (length) parts.push(length);
+  if (node.pattern !== undefined) parts.push(`matches \`${node.pattern}\``);
+  if (isMap(node)) parts.push('any keys');
+  else if (node.properties && node.additionalProperties !== false) parts.push('other fields allowed');
+  return parts;
+}
+
+function literal(value: unknown): string {
+  return `\`${JSON.stringify(value)}\``;
+}
+
+/** `0 ≤ x ≤ 1`, `x > 0`, `x ≤ 100`: the stricter bound when both an inclusive and an exclusive one are given. */
+function rangeText(node: SchemaNode): string | undefined {
+  const lower = bound(node.minimum, node.exclusiveMinimum, (a, b) => a > b);
+  const upper = bound(node.maximum, node.exclusiveMaximum, (a, b) => a < b);
+  if (lower && upper) return `${lower.value} ${lower.strict ? '<' : '≤'} x ${upper.strict ? '<' : '≤'} ${upper.value}`;
+  if (lower) return `x ${lower.strict ? '>' : '≥'} ${lower.value}`;
+  if (upper) return `x ${upper.strict ? '<' : '≤'} ${upper.value}`;
+  return undefined;
+}
+
+function bound(inclusive: number | undefined, exclusive: number | undefined, stricter: (a: number, b: number) => boolean): { value: number; strict: boolean } | undefined {
+  if (exclusive !== undefined && (inclusive === undefined || !stricter(inclusive, exclusive))) return { value: exclusive, strict: true };
+  return inclusive === undefined ? undefined : { value: inclusive, strict: false };
+}
+
+function lengthText(node: SchemaNode): string | undefined {
+  const { minLength: min = 0, maxLength: max } = node;
+  if (max !== undefined) return min > 0 ? `${min} ≤ length ≤ ${max}` : `length ≤ ${max}`;
+  if (min === 1) return 'non-empty';
+  return min > 1 ? `length ≥ ${min}` : undefined;
+}
