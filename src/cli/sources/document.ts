@@ -47,7 +47,7 @@ export function* readDocumentText(text: string, file: string, duplicateKeys: boo
     yield { kind: 'syntax', file, line: 1, error: validationError('', 'json', 'at least one message', 'an empty array') };
     return;
   }
-  const duplicates = duplicateKeys ? findDuplicateKeys(text) : [];
+  const duplicates = duplicateKeys ? findDuplicateKeys(text, { value: document }) : [];
   let tree: JsonNode | undefined | null = null;
   const lineOf = (prefix: (string | number)[], pointer: string) => {
     tree ??= safeParseTree(text);

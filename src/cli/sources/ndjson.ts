@@ -59,7 +59,7 @@ export function parseLine(text: string, file: string, line: number, duplicateKey
   } catch (error) {
     return { kind: 'syntax', file, line, error: describeSyntaxError(text, (error as Error).message) };
   }
-  const duplicates = duplicateKeys ? findDuplicateKeys(text).map(({ pointer, offset }) => ({ pointer, line: line + lineAt(text, offset) - 1 })) : [];
+  const duplicates = duplicateKeys ? findDuplicateKeys(text, { value }).map(({ pointer, offset }) => ({ pointer, line: line + lineAt(text, offset) - 1 })) : [];
   return { kind: 'message', file, line, value, duplicateKeys: duplicates, locate: () => line };
 }
 

@@ -60,8 +60,12 @@ export function stripBom(text: string): string {
 /**
  * Every key that appears twice in one object of `text` (I-JSON, RFC 7493 §2.3, forbids them),
  * found with jsonc-parser's scanner. Text too deeply nested for the scanner gives none.
+ *
+ * @param parsed `JSON.parse(text)` when the caller has it: when the text holds no more
+ *   `"…":` sequences than the value has keys, no key can be doubled, and the scan is skipped
  */
-export function findDuplicateKeys(text: string): DuplicateKey[] {
+export function findDuplicateKeys(text: string, parsed?: { value: unknown }): DuplicateKey[] {
+  if (parsed && (text.match(KEY_END) ?? []).length <= countKeys(parsed.value)) return [];
   const found: DuplicateKey[] = [];
   const open: Set<string>[] = [];
   try {
@@ -86,6 +90,28 @@ export function findDuplicateKeys(text: string): DuplicateKey[] {
     return found; // nesting deeper than the scanner's stack: JSON.parse has judged the text already
   }
   return found;
+}
+
+/** The end of every key in JSON text (and of a string value that happens to be followed by a colon-like sequence: never fewer). */
+const KEY_END = /"\s*:/g;
+
+/** How many keys the objects in `value` have, all levels (no recursion: any depth). */
+function countKeys(value: unknown): number {
+  let count = 0;
+  const pending = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next !== 'object' || next === null) continue;
+    if (Array.isArray(next)) {
+      for (const item of next) pending.push(item);
+    } else {
+      for (const key in next) {
+        count++;
+        pending.push((next as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return count;
 }
 
 /** The error for a duplicated key at `pointer` (relative to the message). */
