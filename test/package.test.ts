@@ -86,6 +86,21 @@ describe('the packed package, installed into a fresh project', () => {
     for (const target of targets) expect(shipped.has(path.posix.normalize(target)), target).toBe(true);
   });
 
+  it('ships no module that imports a package it does not depend on', () => {
+    const installed = path.join(consumer, 'node_modules/realtime-contract');
+    const pkg = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    const declared = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
+    const missing: string[] = [];
+    for (const file of filesUnder(installed).filter((name) => /\.(m?js|cjs)$/.test(name))) {
+      for (const specifier of specifiers(readFileSync(path.join(installed, file), 'utf8'))) {
+        if (specifier.startsWith('.') || specifier.startsWith('node:')) continue;
+        const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
+        if (!declared.has(name)) missing.push(`${file} → ${specifier}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('compiles (strict, NodeNext) and runs an ESM consumer', () => {
     const { code, output } = compile({ 'consumer.mts': ESM_CONSUMER });
     expect(output.split('|')[0]).toBe('');
@@ -117,5 +132,12 @@ describe('the packed package, installed into a fresh project', () => {
     const result = spawnSync(path.join(consumer, 'node_modules/.bin/realtime-contract'), ['validate', 'bad.ndjson'], { cwd: consumer, encoding: 'utf8' });
     expect(result.stdout).toBe('bad.ndjson:1: ping /timestamp expected an integer, got a string "now"\n0 valid, 1 invalid\n');
     expect(result.status).toBe(1);
+    const bin = path.join(consumer, 'node_modules/.bin/realtime-contract');
+    const all = spawnSync(bin, ['validate', '--all-errors', '-'], { cwd: consumer, encoding: 'utf8', input: '{"type":"ping","timestamp":-1,"extra":1}' });
+    expect(all.stdout.trimEnd().split('\n')).toHaveLength(3);
+    const help = spawnSync(bin, ['--help'], { cwd: consumer, encoding: 'utf8' });
+    expect(help.stdout).toMatch(/validate \[options\]/);
+    expect(help.stdout).not.toMatch(/^\s+generate \[options\]/m);
+    expect(spawnSync(bin, ['generate'], { cwd: consumer, encoding: 'utf8' }).status).toBe(2);
   });
 });

@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { bundleContract } from '../../src/contract/bundle.js';
 import type { Contract, SchemaNode } from '../../src/contract/schema.js';
 
 /**
@@ -7,7 +6,7 @@ import type { Contract, SchemaNode } from '../../src/contract/schema.js';
  * bundled schema (local `$ref`s only). Covers the JSON Schema subset the contract uses.
  */
 export function messageArbitraries(contract: Contract): Map<string, fc.Arbitrary<unknown>> {
-  const bundle = bundleContract(contract);
+  const bundle = contract.bundle;
   const definitions = bundle.definitions!;
   const cache = new Map<string, fc.Arbitrary<unknown>>();
   const fromRef = (ref: string) => {
