@@ -133,16 +133,15 @@ export function oneLine(text: string): string {
  * finishes its run and exits with its real code (`set -o pipefail` then sees a failure as one).
  */
 export function processOutput(): Output {
-  let closed = false;
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
-    closed = true;
-  });
-  return {
-    stdout: (text) => {
-      if (!closed) process.stdout.write(text);
-    },
-    stderr: (text) => process.stderr.write(text),
-    stdin: () => process.stdin,
+  const closed = { stdout: false, stderr: false };
+  const writer = (name: 'stdout' | 'stderr') => {
+    process[name].on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+      closed[name] = true;
+    });
+    return (text: string) => {
+      if (!closed[name]) process[name].write(text);
+    };
   };
+  return { stdout: writer('stdout'), stderr: writer('stderr'), stdin: () => process.stdin };
 }

@@ -10,8 +10,6 @@ import { forEachSubschema } from './walk.js';
 import { describeSyntaxError } from '../runtime/json-syntax.js';
 import { SCHEMA_BASE_URI, type Contract, type Direction, type DocumentSchema, type MessageSchema, type ProtocolFacts, type SchemaNode } from './schema.js';
 
-export { SchemaError };
-
 /**
  * Reads every `*.json` file of `schemaDir` and checks it: valid JSON, a valid draft-07 schema,
  * only known keywords (`KNOWN_KEYWORDS`), every `$ref` in every subschema resolvable, a `$id`
