@@ -28,9 +28,21 @@ export interface SchemaNode {
   properties?: Record<string, SchemaNode>;
   required?: string[];
   additionalProperties?: boolean | SchemaNode;
+  /** A list of schemas (a tuple) is valid draft-07 too; the loader accepts it only when ajv's strict mode does. */
   items?: SchemaNode;
+  additionalItems?: boolean | SchemaNode;
+  contains?: SchemaNode;
+  patternProperties?: Record<string, SchemaNode>;
+  propertyNames?: SchemaNode;
+  /** Property name → a schema the whole object must then match, or the names it then requires. */
+  dependencies?: Record<string, SchemaNode | string[]>;
+  allOf?: SchemaNode[];
   anyOf?: SchemaNode[];
   oneOf?: SchemaNode[];
+  not?: SchemaNode;
+  if?: SchemaNode;
+  then?: SchemaNode;
+  else?: SchemaNode;
   definitions?: Record<string, SchemaNode>;
   examples?: unknown[];
   /** Direction(s) of a message schema: one, or both for messages that travel either way (ping, pong). */
