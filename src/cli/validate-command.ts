@@ -1,8 +1,7 @@
 import type { ValidationError } from '../runtime/errors.js';
 import { validateMessage, type ValidationMode } from '../runtime/validate.js';
 import { messageType, Report, type Output, type Problem } from './report.js';
-import { readSources, type InputFormat, type MessageEntry } from './sources/index.js';
-import { duplicateKeyError } from './sources/text.js';
+import { duplicateKeyError, readSources, type InputFormat, type MessageEntry } from './sources/index.js';
 
 /** Options of `realtime-contract validate`. */
 export interface ValidateCommandOptions {

@@ -17,6 +17,12 @@
  *
  * Text must be UTF-8 (RFC 8259 §8.1; a byte-order mark and CRLF line ends are fine): a byte
  * that is not UTF-8 is an error naming its byte offset.
+ *
+ * The pieces, for a command whose messages come from elsewhere (`listen`: WebSocket frames):
+ * `parseLine(text, file, line, duplicateKeys)` turns one frame or line into an entry,
+ * `readNdjson(bytes, file, duplicateKeys)` a byte stream, `readDocument(bytes, file, duplicateKeys)`
+ * one JSON document; `decodeUtf8(bytes)` refuses what is not UTF-8 with its byte offset;
+ * `duplicateKeyError(pointer)` is the `ValidationError` of a doubled key.
  */
 import { stat } from 'node:fs/promises';
 import type { InputFormat, SourceEntry } from './entry.js';
@@ -27,8 +33,9 @@ import { decodeUtf8, lineAtByte, stripBom } from './text.js';
 
 export type { InputFormat, MessageEntry, Place, SourceEntry, SyntaxEntry, UnreadableEntry } from './entry.js';
 export { describeIoError, MESSAGE_FILE } from './files.js';
-export { MAX_LINE_BYTES } from './ndjson.js';
-export { findDuplicateKeys, type DuplicateKey } from './text.js';
+export { readDocument } from './document.js';
+export { MAX_LINE_BYTES, parseLine, readNdjson } from './ndjson.js';
+export { decodeUtf8, duplicateKeyError, findDuplicateKeys, type DuplicateKey } from './text.js';
 
 /** How to read the given paths. */
 export interface SourceOptions {
