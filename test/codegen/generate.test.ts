@@ -61,7 +61,7 @@ describe('npm run generate', () => {
       expect(readFileSync(path.join(out, artifact), 'utf8'), artifact).toContain('Trading fee charged by the exchange');
     }
     expect(runGenerate(['--check', '--schemas', schemas, '--out', out])).toMatchObject({ code: 0 });
-  });
+  }, 180_000); // three full generations in child processes
 
   it.each([
     ['invalid JSON', (text: string) => text.replace('"title": "TradesMessage",', '"title": "TradesMessage"'), /trades\.json#: invalid JSON at line 5, column 3: got/],
