@@ -80,6 +80,8 @@ export class Connection implements Subscriber {
   private queuedBytes = 0;
   private readonly states = new Map<string, Outgoing>();
   private writing = false;
+  /** The last flush stopped at the high-water mark or the outbound rate: only then are states conflated. */
+  private blocked = false;
   private readonly inbound: TokenBucket;
   private readonly outbound: TokenBucket | null;
   private refusedInRow = 0;
@@ -174,9 +176,10 @@ export class Connection implements Subscriber {
   private enqueue(frame: Buffer, type: string, key: string | undefined): void {
     const item: Outgoing = { frame, type, key: key === undefined ? undefined : `${type}\u0000${key}`, dead: false };
     if (item.key !== undefined) {
-      // Latest wins, moved to the end so cursors stay increasing on the wire.
+      // Under backpressure or the outbound rate, latest wins, moved to the end so cursors stay
+      // increasing on the wire. A reader that keeps up gets every state.
       const previous = this.states.get(item.key);
-      if (previous !== undefined) {
+      if (previous !== undefined && this.blocked && !previous.dead) {
         previous.dead = true;
         this.queuedBytes -= previous.frame.length;
         this.core.counters.conflated++;
@@ -195,23 +198,34 @@ export class Connection implements Subscriber {
 
   /** Hands queued frames to the transport while it is below its high-water mark (and the outbound rate allows). */
   flush(force = false): void {
-    if (this.closed || this.writing) return;
+    if (this.closed) return;
+    if (this.writing && !force) {
+      // The previous batch still waits for the OS: the peer is not keeping up.
+      if (this.queueStart < this.queue.length) this.blocked = true;
+      return;
+    }
     const { writeHighWaterBytes } = this.core.options;
     const now = this.core.options.now();
     const batch: Buffer[] = [];
     let bytes = this.transport.bufferedAmount;
-    while (this.queueStart < this.queue.length && (force || bytes < writeHighWaterBytes)) {
+    this.blocked = false;
+    while (this.queueStart < this.queue.length) {
+      if (!force && bytes >= writeHighWaterBytes) {
+        this.blocked = true;
+        break;
+      }
       const item = this.queue[this.queueStart]!;
       if (item.dead) {
         this.queueStart++;
         continue;
       }
       if (!force && this.outbound !== null && !this.outbound.take(now)) {
+        this.blocked = true;
         this.core.throttle(this, Math.max(1, Math.ceil(1000 / this.core.options.outboundRate!.perSecond)));
         break;
       }
       this.queueStart++;
-      if (item.key !== undefined) this.states.delete(item.key);
+      if (item.key !== undefined && this.states.get(item.key) === item) this.states.delete(item.key);
       this.queuedBytes -= item.frame.length;
       bytes += item.frame.length;
       batch.push(item.frame);
