@@ -263,7 +263,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     logger?.info({ event: 'connection-open', connection: connection.id, userId: principal.userId, admin: principal.admin, resume: since !== null }, 'connection accepted');
     ws.on('message', (data, isBinary) => connection.receive(data as Buffer, isBinary));
     // Without an 'error' handler an oversized frame (1009) would crash the process.
-    ws.on('error', (error) => logger?.warn({ event: 'socket-error', connection: connection.id, err: errorSummary(error) }, 'socket error'));
+    ws.on('error', (error) => {
+      // ws closes the socket itself on a protocol fault; count the code it sent, not 1006.
+      connection.closeCode ??= PROTOCOL_FAULT_CODES[(error as { code?: string }).code ?? ''] ?? null;
+      logger?.warn({ event: 'socket-error', connection: connection.id, err: errorSummary(error) }, 'socket error');
+    });
     ws.on('close', (code) => {
       core.closed(connection, code);
       logger?.info({ event: 'connection-closed', connection: connection.id, code }, 'connection closed');
@@ -393,6 +397,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
 }
 
 const TEXT = { binary: false } as const;
+
+/** Close codes ws sends for the faults it reports as errors (its receiver's error codes). */
+const PROTOCOL_FAULT_CODES: Record<string, number> = {
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: CloseCode.MessageTooBig,
+  WS_ERR_INVALID_UTF8: 1007,
+};
 
 /** A held poll: woken by the first entry routed to its viewer (after a short gather), by its hold ending, or by the client leaving. */
 class PollWaiter implements Subscriber {
