@@ -75,17 +75,17 @@ describe('demo producer', () => {
       const alice = await connect(server.url({ token: await token('alice') }));
       await admin.until(() => admin.count('connection') === 1);
       await alice.until(() => alice.count('connection') === 1);
-      await demo.round();
-      await demo.round();
+      // Twenty rounds of random values: every one must pass strict validation at publish.
+      for (let i = 0; i < 20; i++) await demo.round();
       alice.ws.send('{"type":"ping","timestamp":1}');
       alice.ws.send('not json');
       await alice.until(() => alice.count('ping') >= 1 && alice.count('pong') === 1 && alice.count('error') === 1);
-      await admin.until(() => admin.stream.length === 2 * (2 * 8 + 2));
+      await admin.until(() => admin.stream.length === 20 * (2 * 8 + 2));
       await sleep(10);
       const types = new Set(alice.frames.map((f) => f.type));
       expect([...types].sort()).toEqual([...SERVER_MESSAGE_TYPES].sort());
       for (const frame of [...admin.frames, ...alice.frames]) expect(validateMessage(frame, { mode: 'strict' })).toMatchObject({ ok: true });
-      expect(alice.stream).toHaveLength(2 * (8 + 2));
+      expect(alice.stream).toHaveLength(20 * (8 + 2));
       expect(alice.stream.some((f) => JSON.stringify(f).includes('bob'))).toBe(false);
       const ids = admin.stream.filter((f) => f.type === 'trades').map((f) => f.data!.id);
       expect(new Set(ids).size).toBe(ids.length);
