@@ -80,12 +80,14 @@ describe('demo producer', () => {
       alice.ws.send('{"type":"ping","timestamp":1}');
       alice.ws.send('not json');
       await alice.until(() => alice.count('ping') >= 1 && alice.count('pong') === 1 && alice.count('error') === 1);
-      await admin.until(() => admin.stream.length === 20 * (2 * 8 + 2));
+      // Events all arrive; states of a burst this size may be conflated (latest wins).
+      await admin.until(() => admin.count('trades') === 40 && admin.count('alerts') === 40 && admin.count('whale') === 20);
+      await alice.until(() => alice.count('trades') === 20 && alice.count('wallet') === 20);
       await sleep(10);
       const types = new Set(alice.frames.map((f) => f.type));
       expect([...types].sort()).toEqual([...SERVER_MESSAGE_TYPES].sort());
       for (const frame of [...admin.frames, ...alice.frames]) expect(validateMessage(frame, { mode: 'strict' })).toMatchObject({ ok: true });
-      expect(alice.stream).toHaveLength(20 * (8 + 2));
+      expect(alice.count('decisions')).toBe(20);
       expect(alice.stream.some((f) => JSON.stringify(f).includes('bob'))).toBe(false);
       const ids = admin.stream.filter((f) => f.type === 'trades').map((f) => f.data!.id);
       expect(new Set(ids).size).toBe(ids.length);
