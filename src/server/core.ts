@@ -505,6 +505,7 @@ export class RealtimeCore {
   }
 
   scheduleFlush(connection: Connection): void {
+    if (this.dirty.has(connection)) return;
     this.dirty.add(connection);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
