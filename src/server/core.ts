@@ -272,7 +272,10 @@ export class Connection implements Subscriber {
       this.queue = this.queue.slice(this.queueStart);
       this.queueStart = 0;
     }
-    if (batch.length === 0) return;
+    if (batch.length === 0) {
+      this.checkDrained();
+      return;
+    }
     this.writing = true;
     this.transport.write(batch, () => {
       this.writing = false;
