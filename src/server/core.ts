@@ -540,9 +540,8 @@ export class RealtimeCore {
       for (const connection of this.connections) {
         if (connection.pingTimestamp !== null && !connection.closing) {
           connection.pingTimestamp = null;
-          this.closeConnection(connection, CloseCode.PongTimeout, 'pong timeout');
-          // A peer that ignores pongs may ignore the close too: do not wait for it.
-          connection.closeDeadline = now;
+          // A peer that ignores pings may ignore the close too: wait for it only briefly.
+          this.closeConnection(connection, CloseCode.PongTimeout, 'pong timeout', Math.min(1000, this.options.pongTimeoutMs));
         }
       }
     }
