@@ -41,6 +41,8 @@ export interface CoreOptions {
   inboundRate: RateLimit;
   /** Refused frames in a row (after the first error) before closing with 4429. */
   inboundRateCloseAfter: number;
+  /** Faulty frames in a row (each answered with an error) before closing with 1008. */
+  maxConsecutiveFaults: number;
   outboundRate: RateLimit | null;
   maxBufferedBytes: number;
   writeHighWaterBytes: number;
@@ -87,6 +89,7 @@ export class Connection implements Subscriber {
   private readonly inbound: TokenBucket;
   private readonly outbound: TokenBucket | null;
   private refusedInRow = 0;
+  private faultsInRow = 0;
   /** Timestamp of the ping awaiting its pong, or null. */
   pingTimestamp: number | null = null;
   closing = false;
@@ -306,6 +309,7 @@ export class Connection implements Subscriber {
     const checked = checkInbound(value);
     if (!checked.ok) return this.sendError(checked.code, checked.message, checked.details);
     const message = checked.message;
+    this.faultsInRow = 0;
     if (message.type === 'pong') {
       if (this.pingTimestamp !== null && message.timestamp === this.pingTimestamp) this.pingTimestamp = null;
     } else if (message.type === 'ping') {
@@ -315,6 +319,10 @@ export class Connection implements Subscriber {
 
   private sendError(code: string, message: string, details?: string): void {
     this.core.counters.inboundErrors[code] = (this.core.counters.inboundErrors[code] ?? 0) + 1;
+    if (code !== ErrorCode.RateLimited && ++this.faultsInRow > this.core.options.maxConsecutiveFaults) {
+      this.core.closeConnection(this, CloseCode.PolicyViolation, 'repeated protocol faults');
+      return;
+    }
     this.sendDirect(createMessage('error', details === undefined ? { code, message } : { code, message, details }));
   }
 }

@@ -49,6 +49,8 @@ export interface RealtimeServerOptions {
   inboundRate?: RateLimit;
   /** Refused inbound frames in a row, after the RATE_LIMITED error, before closing with 4429. Default 20. */
   inboundRateCloseAfter?: number;
+  /** Faulty inbound frames in a row, each answered with an `error`, before closing with 1008. Default 100. */
+  maxConsecutiveFaults?: number;
   /** Outbound messages per connection; pending states are conflated meanwhile. Default: unlimited. */
   outboundRate?: RateLimit | null;
   /** Upgrade and poll attempts per client IP. Default 10/s, burst 50. */
@@ -150,6 +152,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     pongTimeoutMs: options.pongTimeoutMs ?? PONG_TIMEOUT_MS,
     inboundRate: options.inboundRate ?? { perSecond: 20, burst: 40 },
     inboundRateCloseAfter: options.inboundRateCloseAfter ?? 20,
+    maxConsecutiveFaults: options.maxConsecutiveFaults ?? 100,
     outboundRate: options.outboundRate ?? null,
     maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
     writeHighWaterBytes: options.writeHighWaterBytes ?? 64 * 1024,
