@@ -18,6 +18,7 @@ const program = new Command('realtime-contract')
     `
 What each command needs:
   validate  only Node: works wherever the package is installed (npx realtime-contract validate …)
+  serve     only Node: the reference server ships with the package (ws, jose)
   generate  a checkout of the realtime-contract repository with its dev dependencies (npm ci);
             the installed package ships no code generators, so it does not offer generate`,
   );
