@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { MessageType } from '../../../generated/types.js';
-import { compareCursors, compareEntryIds, formatCursor, parseCursor, parseEntryId, type EntryId } from './cursor.js';
+import { compareCursors, formatCursor, parseCursor, parseEntryId, type EntryId } from './cursor.js';
 import { APPEND_SCRIPT, READ_SCRIPT } from './scripts.js';
 import type { ReadResult, StreamEntry, StreamStore } from './stream-store-interface.js';
 
-/** Where the store reports connection loss, recovery and gaps. Fields are plain JSON values. */
+/** Where the store reports connection loss, recovery and gaps: pino-compatible, like the
+ *  server's logger (structured object with an `event` first, then a message). */
 export interface StoreLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
+  info(object: object, message?: string): void;
+  warn(object: object, message?: string): void;
+  error(object: object, message?: string): void;
 }
 
 /** Why a node could not keep its live stream continuous (see {@link RedisStreamStore.onGap}). */
@@ -79,8 +80,8 @@ interface ScriptedRedis extends Redis {
 
 const consoleLogger: StoreLogger = {
   info: () => {},
-  warn: (message, fields) => console.warn(`[redis-stream-store] ${message}`, fields ?? ''),
-  error: (message, fields) => console.error(`[redis-stream-store] ${message}`, fields ?? ''),
+  warn: (object, message) => console.warn(`[redis-stream-store] ${message ?? ''}`, object),
+  error: (object, message) => console.error(`[redis-stream-store] ${message ?? ''}`, object),
 };
 
 /** `redis://user:secret@host:6379/0` → `redis://host:6379/0`: never log or throw credentials. */
@@ -172,14 +173,14 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
 
   const report = (event: string) => (err: Error) => {
     lastError = err.message;
-    if (started && !closed) logger.warn(`redis ${event} error`, { url: where, error: err.message });
+    if (started && !closed) logger.warn({ event: 'redis-error', connection: event, url: where, err: err.message }, `redis ${event} error`);
   };
   cmd.on('error', report('command connection'));
   sub.on('error', report('subscriber connection'));
   const onDown = () => {
     if (!started || closed || lostSince !== null) return;
     lostSince = Date.now();
-    logger.warn('redis connection lost; keeping local sockets, reconnecting', { url: where });
+    logger.warn({ event: 'redis-lost', url: where }, 'redis connection lost; keeping local sockets, reconnecting');
   };
   cmd.on('close', onDown);
   sub.on('close', onDown);
@@ -195,7 +196,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
 
   function maybeRecovered(): void {
     if (lostSince === null || cmd.status !== 'ready' || sub.status !== 'ready' || syncing) return;
-    logger.info('redis connection recovered', { url: where, downMs: Date.now() - lostSince });
+    logger.info({ event: 'redis-recovered', url: where, downMs: Date.now() - lostSince }, 'redis connection recovered');
     lostSince = null;
   }
 
@@ -214,47 +215,47 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       try {
         listener(entry);
       } catch (err) {
-        logger.error('stream listener threw', { error: (err as Error).message });
+        logger.error({ event: 'listener-threw', err: (err as Error).message }, 'stream listener threw');
       }
     }
   }
 
   function gap(reason: StreamGap['reason'], detail: string): void {
-    logger.warn('live stream gap: affected sockets must resume', { url: where, reason, detail });
+    logger.warn({ event: 'stream-gap', url: where, reason, detail }, 'live stream gap: affected sockets must resume');
     for (const listener of gapListeners) {
       try {
         listener({ reason, detail });
       } catch (err) {
-        logger.error('gap listener threw', { error: (err as Error).message });
+        logger.error({ event: 'listener-threw', err: (err as Error).message }, 'gap listener threw');
       }
     }
   }
 
   /** Delivers one published entry in order, or starts a catch-up when entries are missing. */
   function handle(raw: string): void {
-    const entry = decodePublished(raw);
-    const pos = entry && parseCursor(entry.cursor);
-    if (!entry || !pos) {
-      logger.error('unreadable entry on the fan-out channel', { sample: raw.slice(0, 80) });
+    const published = decodePublished(raw);
+    const pos = published && parseCursor(published.entry.cursor);
+    if (!published || !pos) {
+      logger.error({ event: 'unreadable-entry', sample: raw.slice(0, 80) }, 'unreadable entry on the fan-out channel');
       return;
     }
     if (pos.epoch !== epoch) {
-      // Redis lost its data and another node already appended in the new epoch.
+      // Redis lost its data and some node already appended in the new epoch.
       gap('epoch', `epoch ${epoch} → ${pos.epoch}`);
       epoch = pos.epoch;
-      last = pos;
-      emit(entry);
+      last = { position: pos.position, seq: published.seq };
+      emit(published.entry);
       return;
     }
-    if (last && pos.seq <= last.seq) return; // already delivered by a catch-up
-    if (last && pos.seq > last.seq + 1) {
+    if (last && published.seq <= last.seq) return; // already delivered by a catch-up
+    if (last && published.seq > last.seq + 1) {
       // A sequence number is missing: replay the hole from the all-stream before this one.
       pending.unshift(raw);
       void sync();
       return;
     }
-    last = pos;
-    emit(entry);
+    last = { position: pos.position, seq: published.seq };
+    emit(published.entry);
   }
 
   /**
@@ -286,10 +287,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   async function catchUp(): Promise<void> {
     const batch = 1000;
     for (;;) {
-      const since = last ? `${last.ms}-${last.seq}` : '0-0';
-      const reply = await cmd.rcRead(3, keys.epoch, keys.head, keys.all, newEpoch(), since, last ? batch : 0);
-      const read = decodeRead(reply, 1);
-      const head = parseEntryId(read.head)!;
+      const streams = last ? [keys.all] : [];
+      const read = await readStreams(streams, last ? last.position : 0, batch);
+      const head = { position: read.head, seq: read.seq };
       if (epoch === null || last === null) {
         epoch = read.epoch; // start: live from the head
         last = head;
@@ -302,17 +302,21 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         return;
       }
       const stream = read.streams[0]!;
-      if (compareEntryIds(parseEntryId(stream.deleted)!, last) > 0) {
-        gap('trimmed', `entries after ${since} were trimmed from the all-stream before this node read them`);
+      if (parseEntryId(stream.deleted)!.position > last.position) {
+        gap('trimmed', `entries after position ${last.position} left the all-stream before this node read them`);
         last = head;
         return;
       }
       for (const item of stream.entries) {
-        const entry = decodeStored(item, read.epoch, undefined);
         last = parseEntryId(item[0])!;
-        emit(entry);
+        emit(decodeStored(item, read.epoch, undefined));
       }
-      if (stream.entries.length < batch) return;
+      if (stream.entries.length < batch) {
+        // Everything up to the head is delivered (a sequence number taken by a failed append
+        // has no entry: skip it rather than wait for it).
+        last = head;
+        return;
+      }
     }
   }
 
@@ -330,10 +334,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (ownsClient) cmd.disconnect();
     throw new Error(`Redis unreachable at ${where}: ${lastError || (err as Error).message}`);
   }
-  logger.info('redis stream store started', { url: where, epoch });
+  logger.info({ event: 'redis-store-started', url: where, epoch }, 'redis stream store started');
 
-  async function readStreams(streams: string[], since: string, limit: number) {
-    const reply = await cmd.rcRead(2 + streams.length, keys.epoch, keys.head, ...streams, newEpoch(), since, limit);
+  async function readStreams(streams: string[], since: number, limit: number): Promise<DecodedRead> {
+    const reply = await cmd.rcRead(3 + streams.length, keys.epoch, keys.seq, keys.head, ...streams, newEpoch(), since, limit);
     return decodeRead(reply, streams.length);
   }
 
@@ -351,32 +355,27 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     },
 
     async read(viewer: { userId: string; admin: boolean }, since: string | null, limit: number): Promise<ReadResult> {
-      const streams = viewer.admin ? [keys.all] : [keys.user(viewer.userId), keys.global];
       const pos = since === null ? null : parseCursor(since);
       if (pos === null) {
-        const read = await readStreams([], '0-0', 0);
+        const read = await readStreams([], 0, 1);
         return { resume: since === null ? 'new' : 'gap', cursor: formatCursor(read.epoch, read.head), entries: [] };
       }
-      const read = await readStreams(streams, pos.id, Math.max(1, limit));
-      const head = parseEntryId(read.head)!;
-      const headCursor = formatCursor(read.epoch, read.head);
+      const streams = viewer.admin ? [keys.all] : [keys.user(viewer.userId), keys.global];
+      const read = await readStreams(streams, pos.position, Math.max(1, limit));
       const isGap =
         pos.epoch !== read.epoch ||
-        compareEntryIds(pos, head) > 0 ||
-        pos.seq > head.seq ||
-        read.streams.some((s) => compareEntryIds(parseEntryId(s.deleted)!, pos) > 0) ||
-        // The user's stream expired (no entry for maxAgeMs): what it held is unknown, older than
-        // now - maxAgeMs; a cursor from before that, with anything appended since, may miss some.
-        (!viewer.admin && !read.streams[0]!.exists && maxAgeMs > 0 && head.seq > pos.seq && pos.ms < read.nowMs - maxAgeMs);
-      if (isGap) return { resume: 'gap', cursor: headCursor, entries: [] };
+        pos.position > read.head ||
+        read.streams.some((s) => parseEntryId(s.deleted)!.position > pos.position) ||
+        // The user's stream expired after maxAgeMs without entries: what it held is unknown but
+        // older than that, so only a cursor older than maxAgeMs may miss some of it.
+        (!viewer.admin && !read.streams[0]!.exists && maxAgeMs > 0 && pos.position < read.nowUs - maxAgeMs * 1000);
+      if (isGap) return { resume: 'gap', cursor: formatCursor(read.epoch, read.head), entries: [] };
       const merged = read.streams
-        .flatMap((s, i) => s.entries.map((item) => ({ id: parseEntryId(item[0])!, entry: decodeStored(item, read.epoch, viewer.admin ? undefined : i === 0 ? viewer.userId : null) })))
-        .sort((a, b) => compareEntryIds(a.id, b.id));
-      if (merged.length >= limit) {
-        const entries = merged.slice(0, limit).map((m) => m.entry);
-        return { resume: 'resumed', cursor: entries.length ? entries[entries.length - 1]!.cursor : since!, entries };
-      }
-      return { resume: 'resumed', cursor: headCursor, entries: merged.map((m) => m.entry) };
+        .flatMap((s, i) => s.entries.map((item) => ({ position: parseEntryId(item[0])!.position, entry: decodeStored(item, read.epoch, viewer.admin ? undefined : i === 0 ? viewer.userId : null) })))
+        .sort((a, b) => a.position - b.position)
+        .slice(0, Math.max(1, limit))
+        .map((m) => m.entry);
+      return { resume: 'resumed', cursor: merged.length > 0 ? merged[merged.length - 1]!.cursor : since!, entries: merged };
     },
 
     subscribe(listener: (entry: StreamEntry) => void): () => void {
@@ -423,18 +422,21 @@ async function quit(client: Redis): Promise<void> {
 
 interface DecodedRead {
   epoch: string;
-  head: string;
-  nowMs: number;
+  /** The head position (moved up to the current time by the read). */
+  head: number;
+  nowUs: number;
+  /** The last sequence number taken. */
+  seq: number;
   streams: { exists: boolean; deleted: string; entries: [string, string[]][] }[];
 }
 
 function decodeRead(reply: unknown[], streamCount: number): DecodedRead {
   const streams: DecodedRead['streams'] = [];
   for (let i = 0; i < streamCount; i++) {
-    const base = 3 + i * 3;
+    const base = 4 + i * 3;
     streams.push({ exists: reply[base] === 1, deleted: String(reply[base + 1]), entries: reply[base + 2] as [string, string[]][] });
   }
-  return { epoch: String(reply[0]), head: String(reply[1]), nowMs: Number(reply[2]), streams };
+  return { epoch: String(reply[0]), head: Number(reply[1]), nowUs: Number(reply[2]), seq: Number(reply[3]), streams };
 }
 
 /** A stream entry as XRANGE returns it → StreamEntry. `userId` undefined: read field `u`. */
@@ -443,7 +445,7 @@ function decodeStored(item: [string, string[]], epoch: string, userId: string | 
   const fields: Record<string, string> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
   return {
-    cursor: formatCursor(epoch, id),
+    cursor: formatCursor(epoch, parseEntryId(id)!.position),
     userId: userId === undefined ? (JSON.parse(fields.u ?? 'null') as string | null) : userId,
     type: fields.t as MessageType,
     frame: fields.f ?? '',
@@ -451,20 +453,25 @@ function decodeStored(item: [string, string[]], epoch: string, userId: string | 
   };
 }
 
-/** `cursor \n type \n userIdJson \n keyJson \n frame` (as the append script publishes it). */
-function decodePublished(raw: string): StreamEntry | null {
-  const a = raw.indexOf('\n');
-  const b = raw.indexOf('\n', a + 1);
-  const c = raw.indexOf('\n', b + 1);
-  const d = raw.indexOf('\n', c + 1);
-  if (a < 0 || b < 0 || c < 0 || d < 0) return null;
+/** `cursor \n seq \n type \n userIdJson \n keyJson \n frame` (as the append script publishes it). */
+function decodePublished(raw: string): { seq: number; entry: StreamEntry } | null {
+  const at: number[] = [];
+  let i = -1;
+  for (let n = 0; n < 5; n++) {
+    i = raw.indexOf('\n', i + 1);
+    if (i < 0) return null;
+    at.push(i);
+  }
   try {
     return {
-      cursor: raw.slice(0, a),
-      type: raw.slice(a + 1, b) as MessageType,
-      userId: JSON.parse(raw.slice(b + 1, c)) as string | null,
-      key: JSON.parse(raw.slice(c + 1, d)) as string | null,
-      frame: raw.slice(d + 1),
+      seq: Number(raw.slice(at[0]! + 1, at[1])),
+      entry: {
+        cursor: raw.slice(0, at[0]),
+        type: raw.slice(at[1]! + 1, at[2]) as MessageType,
+        userId: JSON.parse(raw.slice(at[2]! + 1, at[3])) as string | null,
+        key: JSON.parse(raw.slice(at[3]! + 1, at[4])) as string | null,
+        frame: raw.slice(at[4]! + 1),
+      },
     };
   } catch {
     return null;

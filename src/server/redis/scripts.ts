@@ -2,16 +2,16 @@
  * Lua scripts of the Redis stream store, run with EVALSHA through ioredis `defineCommand`.
  * Each runs atomically in Redis, which is what makes every node see one order.
  *
- * Ids are `<ms>-<seq>`: seq comes from one INCR shared by every stream of the store, ms is
- * max(Redis TIME, ms of the previous entry), so ids increase across the user streams, the global
- * stream and the all-stream alike, and merging by id gives append order.
+ * Entry ids are `<position>-<seq>` (see cursor.ts): position = max(TIME in µs, head + 1), seq =
+ * INCR. Both increase together across the user streams, the global stream and the all-stream,
+ * so merging by id gives append order.
  *
  * Trimming is done by the script itself rather than with `XADD MAXLEN ~`/`MINID ~`: Redis does not
  * record what a trim removed (`max-deleted-entry-id` is only moved by XDEL), and a reader must
  * know exactly the last id that is gone to tell `resumed` from `gap`. The script trims in batches
  * (when a stream is `slack` entries over its count, or its oldest entry is older than the age
- * bound by more than `ageSlack`), so the cost per append stays constant like `~`, and records the
- * last removed id with `XSETID … MAXDELETEDID`, where `XINFO STREAM` reads it back.
+ * bound by more than a sixteenth of it), so the cost per append stays constant like `~`, and
+ * records the last removed id with `XSETID … MAXDELETEDID`, where `XINFO STREAM` reads it back.
  */
 
 const COMMON = `
@@ -24,34 +24,31 @@ local function ensure_epoch(key, candidate)
   return epoch
 end
 
-local function parse_id(id)
-  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
-  return tonumber(ms), tonumber(seq)
+local function position_of(id)
+  return tonumber(string.match(id, '^(%d+)-'))
 end
 
-local function now_ms()
+local function now_us()
   local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  return tonumber(t[1]) * 1000000 + tonumber(t[2])
+end
+
+local function fmt(n)
+  return string.format('%d', n)
 end
 `;
 
 /**
  * append: KEYS = epoch, seq, head, stream (the user's or the global one), all-stream.
  * ARGV = candidate epoch, type, userId as JSON, key as JSON, maxMessages, maxAllMessages,
- * maxAgeMs (0: none), channel, stream TTL ms (0: none), frame parts (the frame split at the
+ * maxAgeMs (0: none), channel, stream TTL in ms (0: none), frame parts (the frame split at the
  * cursor placeholder). Returns the cursor.
- * Publishes `cursor \\n type \\n userIdJson \\n keyJson \\n frame` on the channel.
+ * Publishes `cursor \\n seq \\n type \\n userIdJson \\n keyJson \\n frame` on the channel.
  */
 export const APPEND_SCRIPT = `${COMMON}
-local function later(a, b)
-  local a1, a2 = parse_id(a)
-  local b1, b2 = parse_id(b)
-  return a1 > b1 or (a1 == b1 and a2 > b2)
-end
-
 -- Removes the oldest entries of \`key\` once it is \`slack\` over \`maxlen\` entries, or once its
--- oldest entry is older than \`minms\` - \`age_slack\`; records the last removed id.
-local function trim(key, maxlen, minms, age_slack, last_id)
+-- oldest entry is older than \`minpos\` by \`age_slack\`; records the last removed id.
+local function trim(key, maxlen, minpos, age_slack, last_id)
   local cut = nil
   local excess = redis.call('XLEN', key) - maxlen
   local slack = math.max(1, math.min(128, math.floor(maxlen / 16)))
@@ -59,79 +56,70 @@ local function trim(key, maxlen, minms, age_slack, last_id)
     local r = redis.call('XRANGE', key, '-', '+', 'COUNT', excess)
     cut = r[#r][1]
   end
-  if minms then
+  if minpos then
     local first = redis.call('XRANGE', key, '-', '+', 'COUNT', 1)
-    if first[1] and parse_id(first[1][1]) < minms - age_slack then
-      local r = redis.call('XREVRANGE', key, '(' .. string.format('%d', minms) .. '-0', '-', 'COUNT', 1)
-      if r[1] and (cut == nil or later(r[1][1], cut)) then cut = r[1][1] end
+    if first[1] and position_of(first[1][1]) < minpos - age_slack then
+      local r = redis.call('XREVRANGE', key, '(' .. fmt(minpos), '-', 'COUNT', 1)
+      if r[1] and (cut == nil or position_of(r[1][1]) > position_of(cut)) then cut = r[1][1] end
     end
   end
   if cut then
-    local cms, cseq = parse_id(cut)
-    redis.call('XTRIM', key, 'MINID', string.format('%d-%d', cms, cseq + 1))
+    redis.call('XTRIM', key, 'MINID', fmt(position_of(cut) + 1))
     redis.call('XSETID', key, last_id, 'MAXDELETEDID', cut)
   end
 end
 
 local epoch = ensure_epoch(KEYS[1], ARGV[1])
 local seq = redis.call('INCR', KEYS[2])
-local ms = now_ms()
-local head = redis.call('GET', KEYS[3])
-if head then
-  local hms, hseq = parse_id(head)
-  if hms > ms then ms = hms end
-  if hseq >= seq then
-    -- the sequence key was lost while the head survived (eviction): keep ids increasing
-    seq = hseq + 1
-    redis.call('SET', KEYS[2], string.format('%d', seq))
-  end
-end
-local id = string.format('%d-%d', ms, seq)
-local cursor = epoch .. '.' .. id
+local now = now_us()
+local position = now
+local head = tonumber(redis.call('GET', KEYS[3]) or '0')
+if head >= position then position = head + 1 end
+redis.call('SET', KEYS[3], fmt(position))
+local id = fmt(position) .. '-' .. fmt(seq)
+local cursor = epoch .. '.' .. fmt(position)
 local parts = {}
 for i = 10, #ARGV do parts[#parts + 1] = ARGV[i] end
 local frame = table.concat(parts, cursor)
-redis.call('SET', KEYS[3], id)
 
-local max_age = tonumber(ARGV[7])
-local minms = nil
-if max_age > 0 then minms = ms - max_age end
-local age_slack = math.floor(max_age / 16)
+local max_age_us = tonumber(ARGV[7]) * 1000
+local minpos = nil
+if max_age_us > 0 then minpos = now - max_age_us end
+local age_slack = math.floor(max_age_us / 16)
 local ttl = tonumber(ARGV[9])
 local fresh = ttl > 0 and redis.call('EXISTS', KEYS[4]) == 0
 redis.call('XADD', KEYS[4], id, 't', ARGV[2], 'k', ARGV[4], 'f', frame)
-if fresh and ms - ttl > 0 then
-  -- An earlier stream of this user may have expired (TTL): all of its entries had ms <= now - ttl.
-  -- Record that bound as deleted so a cursor older than it reads as gap.
-  redis.call('XSETID', KEYS[4], id, 'MAXDELETEDID', string.format('%d-%d', ms - ttl, seq - 1))
+if fresh and now - ttl * 1000 > 0 then
+  -- An earlier stream of this user may have expired (TTL): all of its entries were appended
+  -- before now - ttl. Record that bound as deleted so a cursor older than it reads as gap.
+  redis.call('XSETID', KEYS[4], id, 'MAXDELETEDID', fmt(now - ttl * 1000) .. '-0')
 end
 redis.call('XADD', KEYS[5], id, 't', ARGV[2], 'u', ARGV[3], 'k', ARGV[4], 'f', frame)
-trim(KEYS[4], tonumber(ARGV[5]), minms, age_slack, id)
-trim(KEYS[5], tonumber(ARGV[6]), minms, age_slack, id)
+trim(KEYS[4], tonumber(ARGV[5]), minpos, age_slack, id)
+trim(KEYS[5], tonumber(ARGV[6]), minpos, age_slack, id)
 if ttl > 0 then redis.call('PEXPIRE', KEYS[4], ttl) end
-redis.call('PUBLISH', ARGV[8], cursor .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[3] .. '\\n' .. ARGV[4] .. '\\n' .. frame)
+redis.call('PUBLISH', ARGV[8], cursor .. '\\n' .. fmt(seq) .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[3] .. '\\n' .. ARGV[4] .. '\\n' .. frame)
 return cursor
 `;
 
 /**
- * read: KEYS = epoch, head, stream 1 [, stream 2]. ARGV = candidate epoch, since id (exclusive,
- * already validated), limit. Returns [epoch, head position, now ms, then per stream: exists (0/1),
- * max-deleted-entry-id, entries (XRANGE reply)].
+ * read: KEYS = epoch, seq, head, stream 1 [, stream 2]. ARGV = candidate epoch, since position
+ * (exclusive), limit. Moves the head up to the current time (so a cursor handed out says when;
+ * the next append is after it even if the clock steps back). Returns [epoch, head position,
+ * now µs, seq, then per stream: exists (0/1), max-deleted-entry-id, entries (XRANGE reply)].
  */
 export const READ_SCRIPT = `${COMMON}
 local epoch = ensure_epoch(KEYS[1], ARGV[1])
-local head = redis.call('GET', KEYS[2]) or '0-0'
-local now = now_ms()
-local hms, hseq = parse_id(head)
-if now > hms then
-  -- Hand out positions at the current time (between the head and the next append) so a cursor
-  -- says how old the reader's view is; the next append's ms starts from here even if the clock
-  -- steps back.
-  head = string.format('%d-%d', now, hseq)
-  redis.call('SET', KEYS[2], head)
+local seq = redis.call('GET', KEYS[2]) or '0'
+local now = now_us()
+local head = tonumber(redis.call('GET', KEYS[3]) or '0')
+if now > head then
+  head = now
+  redis.call('SET', KEYS[3], fmt(head))
 end
-local out = { epoch, head, string.format('%d', now) }
-for i = 3, #KEYS do
+local out = { epoch, fmt(head), fmt(now), seq }
+local from = fmt(tonumber(ARGV[2]) + 1)
+for i = 4, #KEYS do
   local key = KEYS[i]
   if redis.call('EXISTS', key) == 1 then
     local info = redis.call('XINFO', 'STREAM', key)
@@ -141,7 +129,7 @@ for i = 3, #KEYS do
     end
     out[#out + 1] = 1
     out[#out + 1] = deleted
-    out[#out + 1] = redis.call('XRANGE', key, '(' .. ARGV[2], '+', 'COUNT', tonumber(ARGV[3]))
+    out[#out + 1] = redis.call('XRANGE', key, from, '+', 'COUNT', tonumber(ARGV[3]))
   else
     out[#out + 1] = 0
     out[#out + 1] = '0-0'
