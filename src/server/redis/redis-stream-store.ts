@@ -3,15 +3,12 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { MessageType } from '../../../generated/types.js';
 import { compareCursors, formatCursor, parseCursor, parseEntryId, type EntryId } from './cursor.js';
 import { APPEND_SCRIPT, READ_SCRIPT } from './scripts.js';
-import type { ReadResult, StreamEntry, StreamStore } from './stream-store-interface.js';
+import type { Logger } from '../core.js';
+import type { ReadResult, StreamEntry, StreamStore, StreamViewer } from '../stream-store.js';
 
-/** Where the store reports connection loss, recovery and gaps: pino-compatible, like the
- *  server's logger (structured object with an `event` first, then a message). */
-export interface StoreLogger {
-  info(object: object, message?: string): void;
-  warn(object: object, message?: string): void;
-  error(object: object, message?: string): void;
-}
+/** Where the store reports connection loss, recovery and gaps: the server's pino-compatible
+ *  logger (structured object with an `event` first, then a message). */
+export type StoreLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 /** Why a node could not keep its live stream continuous (see {@link RedisStreamStore.onGap}). */
 export interface StreamGap {
@@ -354,7 +351,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       return { cursor, userId, type, frame: parts.join(cursor), key: key ?? null };
     },
 
-    async read(viewer: { userId: string; admin: boolean }, since: string | null, limit: number): Promise<ReadResult> {
+    async read(viewer: StreamViewer, since: string | null, limit: number): Promise<ReadResult> {
       const pos = since === null ? null : parseCursor(since);
       if (pos === null) {
         const read = await readStreams([], 0, 1);

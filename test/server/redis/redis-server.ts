@@ -64,7 +64,7 @@ export class RedisServer {
   async stop(): Promise<void> {
     const child = this.child;
     this.child = null;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
     await exited;
@@ -75,5 +75,70 @@ export class RedisServer {
     await this.stop();
     if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
     await this.startProcess();
+  }
+}
+
+/** A server node (test/server/redis/node.ts) in its own process, on its own port. */
+export class ServerNode {
+  private constructor(
+    readonly child: ChildProcess,
+    readonly port: number,
+  ) {}
+
+  static async start(env: { REDIS_URL: string; KEY_PREFIX: string; PORT?: string; VALIDATE?: string }): Promise<ServerNode> {
+    const script = new URL('./node.ts', import.meta.url).pathname;
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`node did not start: ${stderr}`)), 30_000);
+      child.stdout!.on('data', (d) => {
+        out += d;
+        const m = /READY (\d+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`node exited with ${code}: ${stderr}`));
+      });
+    });
+    return new ServerNode(child, port);
+  }
+
+  wsUrl(query: Record<string, string>): string {
+    return `ws://127.0.0.1:${this.port}/api/ws?${new URLSearchParams(query)}`;
+  }
+
+  /** Publishes trades (userId) or whales (null); resolves with each cursor, null when not stored. */
+  async publish(items: { userId: string | null; id: string }[]): Promise<(string | null)[]> {
+    const response = await fetch(`http://127.0.0.1:${this.port}/test/publish`, { method: 'POST', body: JSON.stringify(items) });
+    return ((await response.json()) as { ok: (string | null)[] }).ok;
+  }
+
+  async stats(): Promise<Record<string, unknown> & { store: { healthy: boolean; detail?: string } }> {
+    const response = await fetch(`http://127.0.0.1:${this.port}/test/stats`);
+    return (await response.json()) as never;
+  }
+
+  /** SIGKILL: the node dies without closing its sockets (a crash). */
+  async kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** SIGTERM: a graceful stop (sockets closed with 1001). */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
   }
 }

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStreamStore, type RedisStreamStore, type StreamGap } from '../../../src/server/redis/index.js';
-import type { StreamEntry } from '../../../src/server/redis/stream-store-interface.js';
+import type { StreamEntry } from '../../../src/server/stream-store.js';
 import { findTool } from '../../support/toolchain.js';
 import { RedisServer } from './redis-server.js';
 
