@@ -84,7 +84,9 @@ local frame = table.concat(parts, cursor)
 
 local max_age_us = tonumber(ARGV[7]) * 1000
 local minpos = nil
-if max_age_us > 0 then minpos = now - max_age_us end
+-- The age check reads the oldest entry (a copy of its frame): do it on one append in 32, which
+-- only delays trimming by age a little (the cursor's own age is checked on read).
+if max_age_us > 0 and seq % 32 == 0 then minpos = now - max_age_us end
 local age_slack = math.floor(max_age_us / 16)
 local ttl = tonumber(ARGV[9])
 local fresh = ttl > 0 and redis.call('EXISTS', KEYS[4]) == 0

@@ -1,12 +1,13 @@
 /**
  * One server node for the multi-node tests and the bench: a realtime server on PORT with the Redis
- * stream store on REDIS_URL (key prefix KEY_PREFIX), plus a test-only publish endpoint:
+ * stream store on REDIS_URL (key prefix KEY_PREFIX), or the in-memory store when REDIS_URL is
+ * empty (the bench's single-node baseline), plus a test-only publish endpoint:
  * `POST /test/publish` with `[{ "userId": "u1" | null, "id": "m1" }, …]` publishes a trade
  * (or a whale when userId is null) per item, concurrently, and answers `{ ok: [cursor | null] }`
  * (null: not stored, e.g. Redis away). Prints `READY <port>` when listening.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createRealtimeServer } from '../../../src/server/index.js';
+import { createRealtimeServer, MemoryStreamStore } from '../../../src/server/index.js';
 import { createRedisStreamStore } from '../../../src/server/redis/index.js';
 import { SECRET, trade, whale } from '../helpers.js';
 
@@ -17,7 +18,9 @@ const logger = {
   error: (o: object, m?: string) => process.stderr.write(`error ${m} ${JSON.stringify(o)}\n`),
 };
 
-const store = await createRedisStreamStore({ url: process.env.REDIS_URL!, keyPrefix: process.env.KEY_PREFIX ?? 'rc', logger, maxMessages: 20_000, maxAllMessages: 200_000 });
+const store = process.env.REDIS_URL
+  ? await createRedisStreamStore({ url: process.env.REDIS_URL, keyPrefix: process.env.KEY_PREFIX ?? 'rc', logger, maxMessages: 20_000, maxAllMessages: 200_000 })
+  : new MemoryStreamStore({ maxEntriesPerStream: 20_000, maxEntries: 200_000 });
 const rt = createRealtimeServer({
   jwt: { secret: SECRET },
   port: Number(process.env.PORT ?? 0),
@@ -34,7 +37,7 @@ const rt = createRealtimeServer({
       return true;
     }
     if (request.method === 'GET' && request.url === '/test/stats') {
-      response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ...rt.stats(), memory: process.memoryUsage() }));
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ...rt.stats(), memory: process.memoryUsage(), cpu: process.cpuUsage() }));
       return true;
     }
     return false;
