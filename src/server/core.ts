@@ -176,10 +176,11 @@ export class Connection implements Subscriber {
   private enqueue(frame: Buffer, type: string, key: string | undefined): void {
     const item: Outgoing = { frame, type, key: key === undefined ? undefined : `${type}\u0000${key}`, dead: false };
     if (item.key !== undefined) {
-      // Under backpressure or the outbound rate, latest wins, moved to the end so cursors stay
-      // increasing on the wire. A reader that keeps up gets every state.
+      // Under backpressure, an outbound rate limit, or a burst larger than one write, latest wins,
+      // moved to the end so cursors stay increasing on the wire. A reader that keeps up gets
+      // every state.
       const previous = this.states.get(item.key);
-      if (previous !== undefined && this.blocked && !previous.dead) {
+      if (previous !== undefined && !previous.dead && (this.outbound !== null || this.blocked || this.queuedBytes >= this.core.options.writeHighWaterBytes)) {
         previous.dead = true;
         this.queuedBytes -= previous.frame.length;
         this.core.counters.conflated++;

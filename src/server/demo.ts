@@ -51,7 +51,7 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
     const platform = pick(PLATFORMS);
     const symbol = pick(PAIRS);
     price[symbol] = round2(price[symbol]! * (1 + (random() - 0.5) * 0.004));
-    const quantity = round2(0.001 + random() * 0.05);
+    const quantity = Math.round((0.001 + random() * 0.05) * 10_000) / 10_000;
     const side = random() < 0.5 ? 'buy' : 'sell';
     const botId = `bot_${user}_${1 + Math.floor(random() * 3)}`;
     let task = tasks.get(user);

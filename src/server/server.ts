@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AuthError, createJwtVerifier, redactUrl, tokenOf, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
-import { Connection, errorSummary, RealtimeCore, type Counters, type Logger, type Subscriber, type Transport } from './core.js';
+import { errorSummary, RealtimeCore, type Counters, type Logger, type Subscriber, type Transport } from './core.js';
 import { MemoryStreamStore } from './memory-store.js';
 import { checkPollResponse } from './poll-response.js';
 import { CloseCode, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH, PONG_TIMEOUT_MS, WEBSOCKET_PATH, type GlobalMessage, type UserMessage } from './protocol.js';
@@ -97,6 +97,8 @@ export interface RealtimeServerStats {
   closes: Record<string, number>;
   /** Closed with 1013 for holding more than `maxBufferedBytes`. */
   slowClientCloses: number;
+  /** Bytes held unsent now (queues + socket buffers): over all connections, and the largest one. */
+  bufferedBytes: { total: number; max: number };
   pollsServed: number;
   store: { healthy: boolean; detail?: string };
 }
@@ -263,7 +265,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     logger?.info({ event: 'connection-open', connection: connection.id, userId: principal.userId, admin: principal.admin, resume: since !== null }, 'connection accepted');
     ws.on('message', (data, isBinary) => connection.receive(data as Buffer, isBinary));
     // Without an 'error' handler an oversized frame (1009) would crash the process.
-    ws.on('error', (error) => logger?.warn({ event: 'socket-error', connection: connection.id, err: errorSummary(error) }, 'socket error'));
+    ws.on('error', (error) => {
+      // ws closes the socket itself on a protocol fault; count the code it sent, not 1006.
+      connection.closeCode ??= PROTOCOL_FAULT_CODES[(error as { code?: string }).code ?? ''] ?? null;
+      logger?.warn({ event: 'socket-error', connection: connection.id, err: errorSummary(error) }, 'socket error');
+    });
     ws.on('close', (code) => {
       core.closed(connection, code);
       logger?.info({ event: 'connection-closed', connection: connection.id, code }, 'connection closed');
@@ -394,6 +400,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
 
 const TEXT = { binary: false } as const;
 
+/** Close codes ws sends for the faults it reports as errors (its receiver's error codes). */
+const PROTOCOL_FAULT_CODES: Record<string, number> = {
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: CloseCode.MessageTooBig,
+  WS_ERR_INVALID_UTF8: 1007,
+};
+
 /** A held poll: woken by the first entry routed to its viewer (after a short gather), by its hold ending, or by the client leaving. */
 class PollWaiter implements Subscriber {
   private resolve: (() => void) | null = null;
@@ -431,7 +443,14 @@ class PollWaiter implements Subscriber {
 
 function statsOf(counters: Counters, core: RealtimeCore, pendingPolls: number, store: StreamStore): RealtimeServerStats {
   let admins = 0;
-  for (const connection of core.connections) if (connection instanceof Connection && connection.principal.admin) admins++;
+  let bufferedTotal = 0;
+  let bufferedMax = 0;
+  for (const connection of core.connections) {
+    if (connection.principal.admin) admins++;
+    const bytes = connection.bufferedBytes;
+    bufferedTotal += bytes;
+    bufferedMax = Math.max(bufferedMax, bytes);
+  }
   return {
     connections: core.connections.size,
     admins,
@@ -445,6 +464,7 @@ function statsOf(counters: Counters, core: RealtimeCore, pendingPolls: number, s
     refusedPolls: { ...counters.refusedPolls },
     closes: { ...counters.closes },
     slowClientCloses: counters.slowClientCloses,
+    bufferedBytes: { total: bufferedTotal, max: bufferedMax },
     pollsServed: counters.pollsServed,
     store: store.status(),
   };

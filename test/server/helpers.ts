@@ -56,15 +56,15 @@ export class Client {
     ws.on('message', (data) => {
       const frame = JSON.parse(String(data)) as Frame;
       this.frames.push(frame);
+      this.counts.set(frame.type, (this.counts.get(frame.type) ?? 0) + 1);
+      if (frame.cursor !== undefined && frame.type !== 'connection') this.stream.push(frame);
       if (frame.type === 'ping' && this.answerPings) ws.send(JSON.stringify({ type: 'pong', timestamp: frame.timestamp }));
       this.check();
     });
   }
 
   /** Frames of stream types (those with a cursor, but not `connection`). */
-  get stream(): Frame[] {
-    return this.frames.filter((f) => f.cursor !== undefined && f.type !== 'connection');
-  }
+  readonly stream: Frame[] = [];
 
   /** Resolves when `test()` holds (checked on every frame and on close); rejects after `ms`. */
   until(test: () => boolean, ms = 10_000, what = 'condition'): Promise<void> {
@@ -81,8 +81,9 @@ export class Client {
     });
   }
 
+  private readonly counts = new Map<string, number>();
   count(type: string): number {
-    return this.frames.filter((f) => f.type === type).length;
+    return this.counts.get(type) ?? 0;
   }
 
   private check(): void {
