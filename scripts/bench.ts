@@ -15,6 +15,7 @@ import { benchGenerate } from './bench/generate.js';
 import { bundleTable, generateTable, parseTable, startupTable, summaryTable, TARGETS, validationTables } from './bench/report.js';
 import { benchStartup, scanForEval, snapshotDist } from './bench/startup.js';
 import { benchParse, benchValidation } from './bench/validation.js';
+import { benchRedisFanout, redisFanoutTable } from './bench/redis-fanout.js';
 
 const quick = process.env.BENCH_QUICK === '1';
 const micro = quick ? { rounds: 9, batchNs: 100_000, warmupNs: 5_000_000 } : { rounds: 51, batchNs: 200_000, warmupNs: 20_000_000 };
@@ -40,6 +41,8 @@ log('bundles');
 const bundles = await benchBundles();
 log('generate');
 const generate = benchGenerate(generateRuns);
+log('redis fan-out');
+const redisFanout = await benchRedisFanout(log);
 
 const worst = <T>(items: readonly T[], key: (item: T) => number) => items.reduce((a, b) => (key(b) > key(a) ? b : a));
 const strictWorst = worst(
@@ -70,12 +73,13 @@ const markdown = [
   startupTable(startup, startupRounds, scan),
   bundleTable(bundles),
   generateTable(generate),
+  redisFanoutTable(redisFanout),
 ].join('\n\n');
 process.stdout.write(`${markdown}\n`);
 
 mkdirSync(path.join(ROOT, '.bench'), { recursive: true });
 writeFileSync(
   path.join(ROOT, '.bench/results.json'),
-  `${JSON.stringify({ environment, targets, validation: { candidates: candidates.map(({ id, label }) => ({ id, label })), skipped, ...validation }, parse, startup, evalScan: scan, bundles, generate }, null, 2)}\n`,
+  `${JSON.stringify({ environment, targets, validation: { candidates: candidates.map(({ id, label }) => ({ id, label })), skipped, ...validation }, parse, startup, evalScan: scan, bundles, generate, redisFanout }, null, 2)}\n`,
 );
 log(`done; figures in .bench/results.json`);
