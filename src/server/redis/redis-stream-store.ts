@@ -95,12 +95,15 @@ export function redactRedisUrl(url: string): string {
 
 /**
  * Creates a StreamStore on Redis (issue 12) and connects it. Layout under `keyPrefix`:
- * `:u:<userId>` one stream per user, `:g` the global stream, `:all` every entry (admins,
- * catch-up), `:seq` the shared sequence, `:head` the last id, `:epoch` the epoch, `:fanout` the
- * pub/sub channel. Append is one Lua script (assign id, XADD, trim, PUBLISH), so every node
- * receives entries in one order. Cursors are `<epoch>.<ms>-<seq>` (see cursor.ts).
+ * `:u:{<userId>}` one stream per user (expires `maxAgeMs` after its last entry), `:g` the global
+ * stream, `:all` every entry (admin replay, node catch-up), `:seq` the dense sequence, `:head`
+ * the last position used or handed out, `:epoch` the epoch, `:fanout` the pub/sub channel.
+ * Append is one Lua script (position, XADD, trim, PUBLISH), so every node receives entries in
+ * one order. Cursors are `<epoch>.<position>` like the in-memory store's (see cursor.ts).
  *
- * Connections: one for commands, one for the subscription (never shared).
+ * Connections: one for commands, one for the subscription (never shared). With `client`, its
+ * own options apply to commands (e.g. its offline queue holds appends while Redis is away).
+ * Redis must not evict these keys: use `maxmemory-policy noeviction` (see SCALE.md).
  *
  * Failure behaviour:
  * - Redis unreachable at start → rejects with `Redis unreachable at <url without credentials>`.
@@ -170,18 +173,26 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
 
   const report = (event: string) => (err: Error) => {
     lastError = err.message;
-    if (started && !closed) logger.warn({ event: 'redis-error', connection: event, url: where, err: err.message }, `redis ${event} error`);
+    // While reconnecting every attempt fails: log the loss once (redis-lost), not each attempt.
+    if (started && !closed && lostSince === null) logger.warn({ event: 'redis-error', connection: event, url: where, err: err.message }, `redis ${event} error`);
   };
-  cmd.on('error', report('command connection'));
-  sub.on('error', report('subscriber connection'));
   const onDown = () => {
     if (!started || closed || lostSince !== null) return;
     lostSince = Date.now();
     logger.warn({ event: 'redis-lost', url: where }, 'redis connection lost; keeping local sockets, reconnecting');
   };
+  const onCmdError = report('command connection');
+  const onCmdReady = () => maybeRecovered();
+  cmd.on('error', onCmdError);
   cmd.on('close', onDown);
+  cmd.on('ready', onCmdReady);
+  const detachCmd = () => {
+    cmd.off('error', onCmdError);
+    cmd.off('close', onDown);
+    cmd.off('ready', onCmdReady);
+  };
+  sub.on('error', report('subscriber connection'));
   sub.on('close', onDown);
-  cmd.on('ready', () => maybeRecovered());
   sub.on('ready', () => {
     if (!started || closed) return;
     void resubscribe();
@@ -326,9 +337,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     await sync();
   } catch (err) {
     closed = true;
-    cmd.removeAllListeners('error');
     sub.disconnect();
     if (ownsClient) cmd.disconnect();
+    else detachCmd();
     throw new Error(`Redis unreachable at ${where}: ${lastError || (err as Error).message}`);
   }
   logger.info({ event: 'redis-store-started', url: where, epoch }, 'redis stream store started');
@@ -399,6 +410,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       closed = true;
       listeners.clear();
       gapListeners.clear();
+      if (!ownsClient) detachCmd();
       await Promise.allSettled([quit(sub), ownsClient ? quit(cmd) : Promise.resolve()]);
     },
   };

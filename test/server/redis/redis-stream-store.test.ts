@@ -54,6 +54,20 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     await attempt.catch((err: Error) => expect(err.message).not.toContain('s3cret'));
   });
 
+  it('works on a given ioredis client, which it leaves open on close', async () => {
+    const client = new Redis(redis.url);
+    const s = await createRedisStreamStore({ client, keyPrefix: `t${prefixCount}`, logger: collectingLogger() });
+    const seen: StreamEntry[] = [];
+    s.subscribe((e) => seen.push(e));
+    const e = await s.append('alice', 'trades', frame(1, 'alice'));
+    await waitFor(() => seen.length === 1, 'the entry');
+    expect(seen).toEqual([e]);
+    expect(s.status()).toMatchObject({ healthy: true });
+    await s.close();
+    expect(await client.ping()).toBe('PONG');
+    await client.quit();
+  });
+
   it('gives every node the same order, with increasing cursors and the cursor inside each frame', async () => {
     const a = await store();
     const b = await store();
