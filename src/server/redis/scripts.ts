@@ -39,11 +39,12 @@ end
 `;
 
 /**
- * append: KEYS = epoch, seq, head, stream (the user's or the global one), all-stream.
- * ARGV = candidate epoch, type, userId as JSON, key as JSON, maxMessages, maxAllMessages,
- * maxAgeMs (0: none), channel, stream TTL in ms (0: none), frame parts (the frame split at the
- * cursor placeholder). Returns the cursor.
- * Publishes `cursor \\n seq \\n type \\n userIdJson \\n keyJson \\n frame` on the channel.
+ * append (a batch of N entries, in order): KEYS = epoch, seq, head, all-stream, then the stream
+ * of each entry (the user's or the global one). ARGV = candidate epoch, maxMessages,
+ * maxAllMessages, maxAgeMs (0: none), channel, then per entry: type, userId as JSON, key as JSON,
+ * stream TTL in ms (0: none), part count, parts (the frame split at the cursor placeholder).
+ * Returns the cursors. Publishes one message for the batch: per entry
+ * `cursor \n seq \n type \n userIdJson \n keyJson \n frameByteLength \n frame`.
  */
 export const APPEND_SCRIPT = `${COMMON}
 -- Removes the oldest entries of \`key\` once it is \`slack\` over \`maxlen\` entries, or once its
@@ -69,39 +70,53 @@ local function trim(key, maxlen, minpos, age_slack, last_id)
   end
 end
 
+local n = #KEYS - 4
 local epoch = ensure_epoch(KEYS[1], ARGV[1])
-local seq = redis.call('INCR', KEYS[2])
-local now = now_us()
-local position = now
-local head = tonumber(redis.call('GET', KEYS[3]) or '0')
-if head >= position then position = head + 1 end
-redis.call('SET', KEYS[3], fmt(position))
-local id = fmt(position) .. '-' .. fmt(seq)
-local cursor = epoch .. '.' .. fmt(position)
-local parts = {}
-for i = 10, #ARGV do parts[#parts + 1] = ARGV[i] end
-local frame = table.concat(parts, cursor)
-
-local max_age_us = tonumber(ARGV[7]) * 1000
-local minpos = nil
--- The age check reads the oldest entry (a copy of its frame): do it on one append in 32, which
--- only delays trimming by age a little (the cursor's own age is checked on read).
-if max_age_us > 0 and seq % 32 == 0 then minpos = now - max_age_us end
+local maxlen = tonumber(ARGV[2])
+local maxall = tonumber(ARGV[3])
+local max_age_us = tonumber(ARGV[4]) * 1000
 local age_slack = math.floor(max_age_us / 16)
-local ttl = tonumber(ARGV[9])
-local fresh = ttl > 0 and redis.call('EXISTS', KEYS[4]) == 0
-redis.call('XADD', KEYS[4], id, 't', ARGV[2], 'k', ARGV[4], 'f', frame)
-if fresh and now - ttl * 1000 > 0 then
-  -- An earlier stream of this user may have expired (TTL): all of its entries were appended
-  -- before now - ttl. Record that bound as deleted so a cursor older than it reads as gap.
-  redis.call('XSETID', KEYS[4], id, 'MAXDELETEDID', fmt(now - ttl * 1000) .. '-0')
+local now = now_us()
+local position = tonumber(redis.call('GET', KEYS[3]) or '0')
+local seq = redis.call('INCRBY', KEYS[2], n) - n
+local cursors = {}
+local published = {}
+local id = nil
+local a = 6
+for i = 1, n do
+  seq = seq + 1
+  position = math.max(now, position + 1)
+  id = fmt(position) .. '-' .. fmt(seq)
+  local cursor = epoch .. '.' .. fmt(position)
+  local mtype, user, mkey, ttl, nparts = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
+  local parts = {}
+  for j = 1, nparts do parts[j] = ARGV[a + 4 + j] end
+  a = a + 5 + nparts
+  local frame = table.concat(parts, cursor)
+  local key = KEYS[4 + i]
+  local fresh = ttl > 0 and redis.call('EXISTS', key) == 0
+  redis.call('XADD', key, id, 't', mtype, 'k', mkey, 'f', frame)
+  if fresh and now - ttl * 1000 > 0 then
+    -- An earlier stream of this user may have expired (TTL): all of its entries were appended
+    -- before now - ttl. Record that bound as deleted so a cursor older than it reads as gap.
+    redis.call('XSETID', key, id, 'MAXDELETEDID', fmt(now - ttl * 1000) .. '-0')
+  end
+  redis.call('XADD', KEYS[4], id, 't', mtype, 'u', user, 'k', mkey, 'f', frame)
+  -- The age check reads the oldest entry (a copy of its frame): do it on one append in 32,
+  -- which only delays trimming by age a little (the cursor's own age is checked on read).
+  local minpos = nil
+  if max_age_us > 0 and seq % 32 == 0 then minpos = now - max_age_us end
+  trim(key, maxlen, minpos, age_slack, id)
+  if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
+  cursors[i] = cursor
+  published[i] = cursor .. '\\n' .. fmt(seq) .. '\\n' .. mtype .. '\\n' .. user .. '\\n' .. mkey .. '\\n' .. fmt(#frame) .. '\\n' .. frame
 end
-redis.call('XADD', KEYS[5], id, 't', ARGV[2], 'u', ARGV[3], 'k', ARGV[4], 'f', frame)
-trim(KEYS[4], tonumber(ARGV[5]), minpos, age_slack, id)
-trim(KEYS[5], tonumber(ARGV[6]), minpos, age_slack, id)
-if ttl > 0 then redis.call('PEXPIRE', KEYS[4], ttl) end
-redis.call('PUBLISH', ARGV[8], cursor .. '\\n' .. fmt(seq) .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[3] .. '\\n' .. ARGV[4] .. '\\n' .. frame)
-return cursor
+redis.call('SET', KEYS[3], fmt(position))
+local minpos_all = nil
+if max_age_us > 0 then minpos_all = now - max_age_us end
+trim(KEYS[4], maxall, minpos_all, age_slack, id)
+redis.call('PUBLISH', ARGV[5], table.concat(published))
+return cursors
 `;
 
 /**

@@ -87,6 +87,23 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     for (const e of seenB) expect(byCursor.get(e.cursor)).toEqual(e);
   });
 
+  it('carries any user id, key and frame text unchanged: non-ASCII, emoji, newlines, batched or not', async () => {
+    const a = await store();
+    const b = await store();
+    const seen: StreamEntry[] = [];
+    b.subscribe((e) => seen.push(e));
+    const users = ['zoë', 'line\nbreak', '{braces}', '用户', 'emoji 🚀'];
+    const appended = await Promise.all(users.map((u, i) => a.append(u, 'balances', (c) => `{"who":${JSON.stringify(u)},"raw":"a\nb ✓ 🚀","cursor":"${c}"}`, `k\n${i} ✓`)));
+    appended.push(await a.append(null, 'whale', (c) => `{"raw":"∑\n","cursor":"${c}"}`));
+    await waitFor(() => seen.length === appended.length, 'every entry');
+    expect(seen).toEqual(appended);
+    for (const [i, u] of users.entries()) {
+      const [epoch, position] = appended[0]!.cursor.split('.');
+      const r = await b.read({ userId: u, admin: false }, `${epoch}.${Number(position) - 1}`, 10);
+      expect(r).toMatchObject({ resume: 'resumed', entries: [appended[i], appended[5]] });
+    }
+  });
+
   it('replays a user their own and global entries after a cursor, admins everything, in order and in pages', async () => {
     const s = await store();
     const first = await s.read({ userId: 'alice', admin: false }, null, 100);
