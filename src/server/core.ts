@@ -52,7 +52,8 @@ export interface CoreOptions {
 /** Live-entry consumers: sockets and held polls. */
 export interface Subscriber {
   readonly principal: Principal;
-  deliver(entry: StreamEntry, frame: Buffer): void;
+  /** `position`: the entry's cursor position, parsed once per entry (-1 if unparsable). */
+  deliver(entry: StreamEntry, frame: Buffer, position: number): void;
 }
 
 /** A queued outbound frame. `key` set: a state, superseded by a later one with the same key. */
@@ -73,8 +74,9 @@ export class Connection implements Subscriber {
   /** Position of the last stream entry queued, so replay and live never repeat one. */
   private lastPosition = -1;
   private epoch: string | null = null;
+  private epochPrefix = '';
   /** Live entries that arrive while the replay is read. */
-  private replayBuffer: { entry: StreamEntry; frame: Buffer }[] | null = [];
+  private replayBuffer: { entry: StreamEntry; frame: Buffer; position: number }[] | null = [];
   private queue: Outgoing[] = [];
   private queueStart = 0;
   private queuedBytes = 0;
@@ -90,6 +92,10 @@ export class Connection implements Subscriber {
   closing = false;
   closed = false;
   closeDeadline = 0;
+  /** Resolved when the queue is empty and the socket below its high-water mark (replay pacing). */
+  private drainWaiter: (() => void) | null = null;
+  /** Bytes of live entries held while the replay is read. */
+  private replayBufferBytes = 0;
   /** The code this server closed with, counted in stats rather than what the peer echoes. */
   closeCode: number | null = null;
 
@@ -109,21 +115,26 @@ export class Connection implements Subscriber {
     return this.queuedBytes + this.transport.bufferedAmount;
   }
 
-  deliver(entry: StreamEntry, frame: Buffer): void {
+  deliver(entry: StreamEntry, frame: Buffer, position: number): void {
     if (this.closing) return;
     if (this.replayBuffer !== null) {
-      this.replayBuffer.push({ entry, frame });
+      this.replayBuffer.push({ entry, frame, position });
+      this.replayBufferBytes += frame.length;
+      if (this.replayBufferBytes > this.core.options.maxBufferedBytes) {
+        // Live traffic outruns the replay: the client resumes again from what it got.
+        this.core.counters.slowClientCloses++;
+        this.core.closeConnection(this, CloseCode.TryAgainLater, 'replay overtaken by live traffic');
+      }
       return;
     }
-    const cursor = parseCursor(entry.cursor);
-    if (cursor === null) return;
-    if (this.epoch !== null && cursor.epoch !== this.epoch) {
+    if (this.epoch !== null && !entry.cursor.startsWith(this.epochPrefix)) {
       // The store lost its history (a new epoch): this socket's stream is no longer continuous.
       this.core.closeConnection(this, CloseCode.StreamGap, 'stream epoch changed');
       return;
     }
-    if (cursor.position <= this.lastPosition) return;
-    this.lastPosition = cursor.position;
+    // Already sent by the replay.
+    if (position <= this.lastPosition) return;
+    this.lastPosition = position;
     this.enqueue(frame, entry.type, entry.key ?? undefined);
   }
 
@@ -146,6 +157,7 @@ export class Connection implements Subscriber {
     if (this.closing) return;
     const first = parseCursor(result.cursor);
     this.epoch = first?.epoch ?? null;
+    this.epochPrefix = `${this.epoch}.`;
     this.lastPosition = result.resume === 'resumed' ? parseCursor(since!)!.position : (first?.position ?? -1);
     const connection = createMessage('connection', { status: 'connected', mode: 'ws', resume: result.resume });
     this.enqueueText(JSON.stringify({ ...connection, cursor: result.resume === 'resumed' ? since : result.cursor }), 'connection');
@@ -157,6 +169,9 @@ export class Connection implements Subscriber {
         this.enqueueText(entry.frame, entry.type, entry.key ?? undefined);
       }
       if (result.entries.length < replayLimit || this.closing) break;
+      // Paced by the socket: the next page is read once this one is on its way.
+      await this.drained();
+      if (this.closing) return;
       result = await store.read(viewer, result.cursor, replayLimit);
       if (result.resume === 'gap') {
         // The history moved past us while replaying: say so rather than skip silently.
@@ -166,14 +181,32 @@ export class Connection implements Subscriber {
     }
     const buffered = this.replayBuffer ?? [];
     this.replayBuffer = null;
-    for (const { entry, frame } of buffered) this.deliver(entry, frame);
+    for (const { entry, frame, position } of buffered) this.deliver(entry, frame, position);
   }
 
   private enqueueText(text: string, type: string, key?: string): void {
-    this.enqueue(Buffer.from(text), type, key);
+    this.enqueue(Buffer.from(text), type, key, true);
   }
 
-  private enqueue(frame: Buffer, type: string, key: string | undefined): void {
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      this.drainWaiter = resolve;
+      this.checkDrained();
+    });
+  }
+
+  /** Resolves a pending {@link drained} when the queue has drained or the connection is closing. */
+  checkDrained(): void {
+    if (this.drainWaiter === null) return;
+    if (this.closing || (this.queueStart === this.queue.length && this.transport.bufferedAmount < this.core.options.writeHighWaterBytes)) {
+      const resolve = this.drainWaiter;
+      this.drainWaiter = null;
+      resolve();
+    }
+  }
+
+  /** Queues a frame. `replay`: a page of the replay, bounded by the page size and paced by {@link drained}, so not held to the slow-consumer bound. */
+  private enqueue(frame: Buffer, type: string, key: string | undefined, replay = false): void {
     const item: Outgoing = { frame, type, key: key === undefined ? undefined : `${type}\u0000${key}`, dead: false };
     if (item.key !== undefined) {
       // Under backpressure, an outbound rate limit, or a burst larger than one write, latest wins,
@@ -189,7 +222,7 @@ export class Connection implements Subscriber {
     }
     this.queue.push(item);
     this.queuedBytes += frame.length;
-    if (this.bufferedBytes > this.core.options.maxBufferedBytes) {
+    if (!replay && this.bufferedBytes > this.core.options.maxBufferedBytes) {
       this.core.counters.slowClientCloses++;
       this.core.closeConnection(this, CloseCode.TryAgainLater, 'slow consumer');
       return;
@@ -244,6 +277,7 @@ export class Connection implements Subscriber {
     this.transport.write(batch, () => {
       this.writing = false;
       if (this.queueStart < this.queue.length) this.core.scheduleFlush(this);
+      else this.checkDrained();
     });
   }
 
@@ -393,13 +427,14 @@ export class RealtimeCore {
   /** Fans a stored entry out to its audience: the user's subscribers plus admins, or everyone. */
   private route(entry: StreamEntry): void {
     const frame = Buffer.from(entry.frame);
+    const position = parseCursor(entry.cursor)?.position ?? -1;
     if (entry.userId === null) {
-      for (const subscriber of this.everyone) subscriber.deliver(entry, frame);
+      for (const subscriber of this.everyone) subscriber.deliver(entry, frame, position);
       return;
     }
     const own = this.byUser.get(entry.userId);
-    if (own !== undefined) for (const subscriber of own) subscriber.deliver(entry, frame);
-    for (const admin of this.admins) if (admin.principal.userId !== entry.userId) admin.deliver(entry, frame);
+    if (own !== undefined) for (const subscriber of own) subscriber.deliver(entry, frame, position);
+    for (const admin of this.admins) if (admin.principal.userId !== entry.userId) admin.deliver(entry, frame, position);
   }
 
   /** Adds a live consumer (before its first read, so nothing falls between). */
@@ -449,6 +484,7 @@ export class RealtimeCore {
     if (connection.closed) return;
     connection.closed = true;
     connection.closing = true;
+    connection.checkDrained();
     bump(this.counters.closes, connection.closeCode ?? code);
     this.connections.delete(connection);
     this.closingSet.delete(connection);
@@ -465,6 +501,7 @@ export class RealtimeCore {
     connection.closeDeadline = this.options.now() + graceMs;
     this.closingSet.add(connection);
     this.removeSubscriber(connection);
+    connection.checkDrained();
     this.options.logger?.info({ event: 'close', connection: connection.id, code, reason }, 'closing connection');
     try {
       connection.transport.close(code, reason);
@@ -474,6 +511,7 @@ export class RealtimeCore {
   }
 
   scheduleFlush(connection: Connection): void {
+    if (this.dirty.has(connection)) return;
     this.dirty.add(connection);
     if (this.flushScheduled) return;
     this.flushScheduled = true;

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import * as wsModule from 'ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AuthError, createJwtVerifier, redactUrl, tokenOf, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
 import { errorSummary, RealtimeCore, type Counters, type Logger, type Subscriber, type Transport } from './core.js';
@@ -245,15 +246,18 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   };
 
   const attach = (ws: WebSocket, principal: Principal, since: string | null): void => {
-    // ws has no public batching API: corking its socket makes one write of a whole batch.
+    // ws has no public batching API. Each payload is framed once (ws's own Sender.frame, shared
+    // by every recipient) and a batch goes out as one write on the socket under ws. Safe with
+    // compression off (ws then writes synchronously, so frames never interleave).
     const raw = (ws as unknown as { _socket?: Socket })._socket;
     const transport: Transport = {
       write(frames, onWritten) {
-        raw?.cork();
-        const last = frames.length - 1;
-        for (let i = 0; i < last; i++) ws.send(frames[i]!, TEXT);
-        ws.send(frames[last]!, TEXT, onWritten);
-        raw?.uncork();
+        if (raw === undefined || raw.destroyed || ws.readyState !== ws.OPEN) {
+          process.nextTick(onWritten);
+          return;
+        }
+        // One write per batch: a stream write costs far more than copying a few KiB.
+        raw.write(frames.length === 1 ? framed(frames[0]!) : Buffer.concat(frames.map(framed)), () => onWritten());
       },
       get bufferedAmount() {
         return ws.bufferedAmount;
@@ -398,7 +402,19 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   };
 }
 
-const TEXT = { binary: false } as const;
+const FRAME_OPTIONS = { fin: true, opcode: 1, mask: false, readOnly: false, rsv1: false };
+const Sender = (wsModule as unknown as { Sender: { frame(data: Buffer, options: typeof FRAME_OPTIONS): Buffer[] } }).Sender;
+const framedCache = new WeakMap<Buffer, Buffer>();
+
+/** The WebSocket text frame of `payload`, built once per payload and shared by every socket it goes to. */
+function framed(payload: Buffer): Buffer {
+  let frame = framedCache.get(payload);
+  if (frame === undefined) {
+    frame = Buffer.concat(Sender.frame(payload, FRAME_OPTIONS));
+    framedCache.set(payload, frame);
+  }
+  return frame;
+}
 
 /** Close codes ws sends for the faults it reports as errors (its receiver's error codes). */
 const PROTOCOL_FAULT_CODES: Record<string, number> = {
