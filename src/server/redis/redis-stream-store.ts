@@ -33,8 +33,10 @@ export interface RedisStreamStoreOptions {
   /** Entries kept in the all-stream: admin replay and a node's catch-up after a lost
    *  subscription. Default 100 000. */
   maxAllMessages?: number;
-  /** Age bound of every stream in milliseconds (0: none). A cursor older than this, from which
-   *  anything was appended since, reads as `gap`. Default 600 000 (10 minutes). */
+  /** Age bound of every stream in milliseconds (0: none): older entries are trimmed, and a user
+   *  stream without entries for this long expires. A cursor older than this reads as `gap` when
+   *  the user's stream may have lost entries after it (expired, or re-created since).
+   *  Default 600 000 (10 minutes). */
   maxAgeMs?: number;
   /** Connection loss, recovery and gaps go here. Default: warnings and errors to the console. */
   logger?: StoreLogger;
@@ -81,7 +83,10 @@ const consoleLogger: StoreLogger = {
   error: (object, message) => console.error(`[redis-stream-store] ${message ?? ''}`, object),
 };
 
-/** `redis://user:secret@host:6379/0` → `redis://host:6379/0`: never log or throw credentials. */
+/**
+ * `redis://user:secret@host:6379/0` → `redis://host:6379/0`: the form the store logs and throws,
+ * never with credentials. An unparsable URL gives `redis://<unparsable url>`.
+ */
 export function redactRedisUrl(url: string): string {
   try {
     const u = new URL(url);
@@ -377,6 +382,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   const store: RedisStreamStore = {
     keys,
 
+    // Rejects when Redis is away (nothing stored). If the connection drops while the call is in
+    // flight, the entry may have been stored all the same: it is then delivered (catch-up).
     append(userId: string | null, type: MessageType, frame: (cursor: string) => string, key?: string | null): Promise<StreamEntry> {
       const parts = frame(placeholder).split(placeholder);
       return new Promise<string>((resolve, reject) => {
