@@ -19,7 +19,8 @@ export interface StreamGap {
   detail: string;
 }
 
-/** Options of {@link createRedisStreamStore}. */
+/** Options of {@link createRedisStreamStore}. Every node of one deployment gives the same
+ *  `keyPrefix`, `maxMessages`, `maxAllMessages` and `maxAgeMs` (the appending node trims). */
 export interface RedisStreamStoreOptions {
   /** `redis://[user:password@]host:port[/db]` (or `rediss://`). Either this or `client`. */
   url?: string;

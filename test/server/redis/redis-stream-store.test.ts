@@ -234,6 +234,31 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     await admin.quit();
   });
 
+  it('reports a gap, rather than skipping, when a node was cut off longer than the all-stream keeps', async () => {
+    // Node a logs in as its own ACL user, so it can be kept out while b appends.
+    const admin = new Redis(redis.url);
+    await admin.call('ACL', 'SETUSER', 'node-a', 'on', '>node-a-password', '~*', '&*', '+@all');
+    const a = await store({ url: redis.url.replace('redis://', 'redis://node-a:node-a-password@'), maxAllMessages: 16 });
+    const b = await store({ maxAllMessages: 16 });
+    const seen: StreamEntry[] = [];
+    const gaps: StreamGap[] = [];
+    a.subscribe((e) => seen.push(e));
+    a.onGap((g) => gaps.push(g));
+    await b.append('alice', 'trades', frame(0, 'alice'));
+    await waitFor(() => seen.length === 1, 'the first entry');
+    await admin.call('ACL', 'SETUSER', 'node-a', 'off');
+    await admin.call('CLIENT', 'KILL', 'USER', 'node-a');
+    await waitFor(() => !a.status().healthy, 'node a cut off');
+    for (let n = 1; n <= 200; n++) await b.append('alice', 'trades', frame(n, 'alice'));
+    expect(gaps).toEqual([]);
+    await admin.call('ACL', 'SETUSER', 'node-a', 'on');
+    await waitFor(() => gaps.length > 0, 'the gap report');
+    expect(gaps[0]!.reason).toBe('trimmed');
+    const after = await b.append('alice', 'trades', frame(999, 'alice'));
+    await waitFor(() => seen.some((e) => e.cursor === after.cursor), 'live entries after the gap');
+    await admin.quit();
+  });
+
   it('survives a Redis restart: unhealthy while away, appends reject, recovers, reports the gap, old cursors read gap', async () => {
     const logger = collectingLogger();
     const a = await store({ logger });
