@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { connect, startServer, token } from './helpers.js';
 
-const INTERVAL = 300;
-const TIMEOUT = 150;
+const INTERVAL = 600;
+const TIMEOUT = 300;
 
 describe('keepalive', () => {
   it('closes a silent client with 4408 within interval + timeout, keeps an answering one for 10 intervals', async () => {
