@@ -41,6 +41,8 @@ export interface CoreOptions {
   inboundRate: RateLimit;
   /** Refused frames in a row (after the first error) before closing with 4429. */
   inboundRateCloseAfter: number;
+  /** Faulty frames in a row (each answered with an error) before closing with 1008. */
+  maxConsecutiveFaults: number;
   outboundRate: RateLimit | null;
   maxBufferedBytes: number;
   writeHighWaterBytes: number;
@@ -87,6 +89,7 @@ export class Connection implements Subscriber {
   private readonly inbound: TokenBucket;
   private readonly outbound: TokenBucket | null;
   private refusedInRow = 0;
+  private faultsInRow = 0;
   /** Timestamp of the ping awaiting its pong, or null. */
   pingTimestamp: number | null = null;
   closing = false;
@@ -272,7 +275,10 @@ export class Connection implements Subscriber {
       this.queue = this.queue.slice(this.queueStart);
       this.queueStart = 0;
     }
-    if (batch.length === 0) return;
+    if (batch.length === 0) {
+      this.checkDrained();
+      return;
+    }
     this.writing = true;
     this.transport.write(batch, () => {
       this.writing = false;
@@ -303,6 +309,7 @@ export class Connection implements Subscriber {
     const checked = checkInbound(value);
     if (!checked.ok) return this.sendError(checked.code, checked.message, checked.details);
     const message = checked.message;
+    this.faultsInRow = 0;
     if (message.type === 'pong') {
       if (this.pingTimestamp !== null && message.timestamp === this.pingTimestamp) this.pingTimestamp = null;
     } else if (message.type === 'ping') {
@@ -312,6 +319,10 @@ export class Connection implements Subscriber {
 
   private sendError(code: string, message: string, details?: string): void {
     this.core.counters.inboundErrors[code] = (this.core.counters.inboundErrors[code] ?? 0) + 1;
+    if (code !== ErrorCode.RateLimited && ++this.faultsInRow > this.core.options.maxConsecutiveFaults) {
+      this.core.closeConnection(this, CloseCode.PolicyViolation, 'repeated protocol faults');
+      return;
+    }
     this.sendDirect(createMessage('error', details === undefined ? { code, message } : { code, message, details }));
   }
 }
@@ -543,9 +554,8 @@ export class RealtimeCore {
       for (const connection of this.connections) {
         if (connection.pingTimestamp !== null && !connection.closing) {
           connection.pingTimestamp = null;
-          this.closeConnection(connection, CloseCode.PongTimeout, 'pong timeout');
-          // A peer that ignores pongs may ignore the close too: do not wait for it.
-          connection.closeDeadline = now;
+          // A peer that ignores pings may ignore the close too: wait for it only briefly.
+          this.closeConnection(connection, CloseCode.PongTimeout, 'pong timeout', Math.min(1000, this.options.pongTimeoutMs));
         }
       }
     }

@@ -49,8 +49,12 @@ export interface RealtimeServerOptions {
   inboundRate?: RateLimit;
   /** Refused inbound frames in a row, after the RATE_LIMITED error, before closing with 4429. Default 20. */
   inboundRateCloseAfter?: number;
+  /** Faulty inbound frames in a row, each answered with an `error`, before closing with 1008. Default 100. */
+  maxConsecutiveFaults?: number;
   /** Outbound messages per connection; pending states are conflated meanwhile. Default: unlimited. */
   outboundRate?: RateLimit | null;
+  /** The client's address for the per-IP limit. Default the socket's remote address; behind a proxy, read its header (e.g. the first of X-Forwarded-For) or every client shares the proxy's bucket. */
+  clientIp?: (request: IncomingMessage) => string;
   /** Upgrade and poll attempts per client IP. Default 10/s, burst 50. */
   attemptsPerIp?: RateLimit;
   /** Upgrade attempts per user. Default 2/s, burst 20. */
@@ -150,6 +154,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     pongTimeoutMs: options.pongTimeoutMs ?? PONG_TIMEOUT_MS,
     inboundRate: options.inboundRate ?? { perSecond: 20, burst: 40 },
     inboundRateCloseAfter: options.inboundRateCloseAfter ?? 20,
+    maxConsecutiveFaults: options.maxConsecutiveFaults ?? 100,
     outboundRate: options.outboundRate ?? null,
     maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
     writeHighWaterBytes: options.writeHighWaterBytes ?? 64 * 1024,
@@ -186,7 +191,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const admit = async (request: IncomingMessage, url: URL, kind: 'upgrade' | 'poll'): Promise<Principal> => {
     if (shuttingDown) throw new AuthError(503, 'shutting-down');
     if (!originAllowed(request)) throw new AuthError(403, 'origin');
-    const ip = request.socket.remoteAddress ?? 'unknown';
+    const ip = options.clientIp?.(request) ?? request.socket.remoteAddress ?? 'unknown';
     const ipWait = perIp.take(ip, now());
     if (ipWait > 0) throw new AuthError(429, 'rate-ip', ipWait);
     let principal: Principal | null;

@@ -154,6 +154,18 @@ describe('origin, attempt limits, socket limits', () => {
     }
   });
 
+  it('counts attempts per the clientIp hook (e.g. behind a proxy)', async () => {
+    const server = await startServer({ attemptsPerIp: { perSecond: 0.1, burst: 1 }, clientIp: (request) => String(request.headers['x-forwarded-for']) });
+    try {
+      const jwt = await token('u1');
+      (await connect(server.url({ token: jwt }), { headers: { 'x-forwarded-for': '203.0.113.1' } })).ws.close();
+      expect((await refusedStatus(server.url({ token: jwt }), { headers: { 'x-forwarded-for': '203.0.113.1' } })).status).toBe(429);
+      (await connect(server.url({ token: jwt }), { headers: { 'x-forwarded-for': '203.0.113.2' } })).ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('refuses sockets past maxSocketsPerUser with 429', async () => {
     const server = await startServer({ maxSocketsPerUser: 2 });
     try {

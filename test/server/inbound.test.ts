@@ -24,6 +24,7 @@ describe('hostile input', () => {
   it('100,000 bad frames from 4 clients: each answered or closed as documented, a good client unaffected', async () => {
     const server = await startServer({
       inboundRate: { perSecond: 1e7, burst: 1e7 },
+      maxConsecutiveFaults: 1e9,
       attemptsPerIp: { perSecond: 1000, burst: 1000 },
       attemptsPerUser: { perSecond: 1000, burst: 1000 },
       maxBufferedBytes: 64 * 1024 * 1024,
@@ -70,6 +71,22 @@ describe('hostile input', () => {
       expect(good.closeCode).toBeNull();
       expect(server.rt.stats().closes).toMatchObject({ 1009: HOSTILE * CYCLES });
       good.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('closes with 1008 after maxConsecutiveFaults faulty frames in a row; a valid frame resets the count', async () => {
+    const server = await startServer({ maxConsecutiveFaults: 5 });
+    try {
+      const client = await connect(server.url({ token: await token('sloppy') }));
+      for (let i = 0; i < 5; i++) client.ws.send('nope');
+      client.ws.send(JSON.stringify({ type: 'ping', timestamp: 1 }));
+      for (let i = 0; i < 5; i++) client.ws.send('nope');
+      await client.until(() => client.count('error') === 10 && client.count('pong') === 1);
+      expect(client.closeCode).toBeNull();
+      client.ws.send('nope');
+      expect(await client.closed).toBe(1008);
     } finally {
       await server.rt.close();
     }
