@@ -7,24 +7,58 @@ export interface CompiledValidatorError {
   instancePath: string;
   /** JSON Pointer into the schema, e.g. "#/definitions/TradeData/properties/side/enum". */
   schemaPath: string;
-  /** The JSON Schema keyword that failed, e.g. "enum". */
+  /**
+   * The JSON Schema keyword that failed, e.g. "enum"; `x-closed` for a property the schema does
+   * not name (strict mode only, params `{ additionalProperty }`).
+   */
   keyword: string;
   /** Keyword parameters, e.g. { allowedValues } for enum, { missingProperty } for required. */
   params: Record<string, unknown>;
 }
 
-/** A validator compiled ahead of time: returns whether `data` is valid, errors on itself. */
-export interface CompiledValidator {
-  (data: unknown): boolean;
-  errors?: CompiledValidatorError[] | null;
-}
-
-/** The compiled validator of each message type (null prototype: inherited names are not types). */
-export declare const validators: Readonly<Record<MessageType, CompiledValidator>>;
+/**
+ * `strict` rejects properties the schemas do not name; `tolerant` lets them pass. Any other
+ * value counts as strict.
+ */
+export type CompiledMode = 'strict' | 'tolerant';
 
 /**
- * The mode switch the validators read: `enforced: true` (strict, the default) rejects
- * properties the schema does not name (keyword `x-closed`, params `{ additionalProperty }`);
- * `false` (tolerant) lets them pass. Set it before each call.
+ * Validates `data` as a message of `type` in `mode`. Keeps no state between calls.
+ *
+ * @returns `undefined` when `type` is not a message type (inherited names such as
+ *   "constructor" are not), `null` when `data` is valid, else the first error (one element)
  */
-export declare const closedObjects: { enforced: boolean };
+export declare function checkMessage(type: string, data: unknown, mode: CompiledMode): CompiledValidatorError[] | null | undefined;
+
+/** Validates `data` as a `connection` message (ConnectionMessage) in `mode`: `null` when valid, else the first error. */
+export declare function checkConnectionMessage(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;
+/** Validates `data` as a `ping` message (PingMessage) in `mode`: `null` when valid, else the first error. */
+export declare function checkPingMessage(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;
+/** Validates `data` as a `pong` message (PongMessage) in `mode`: `null` when valid, else the first error. */
+export declare function checkPongMessage(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;
+/** Validates `data` as a `trades` message (TradesMessage) in `mode`: `null` when valid, else the first error. */
+export declare function checkTradesMessage(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;
+/** Validates `data` as a `bots` message (BotsMessage) in `mode`: `null` when valid, else the first error. */
+export declare function checkBotsMessage(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;
+/** Validates `data` as a `balances` message (BalancesMessage) in `mode`: `null` when valid, else the first error. */
+export declare function checkBalancesMessage(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;
+/** Validates `data` as a `decisions` message (DecisionsMessage) in `mode`: `null` when valid, else the first error. */
+export declare function checkDecisionsMessage(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;
+/** Validates `data` as a `metrics` message (MetricsMessage) in `mode`: `null` when valid, else the first error. */
+export declare function checkMetricsMessage(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;
+/** Validates `data` as a `whale` message (WhaleMessage) in `mode`: `null` when valid, else the first error. */
+export declare function checkWhaleMessage(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;
+/** Validates `data` as a `alerts` message (AlertsMessage) in `mode`: `null` when valid, else the first error. */
+export declare function checkAlertsMessage(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;
+/** Validates `data` as a `system_health` message (SystemHealthMessage) in `mode`: `null` when valid, else the first error. */
+export declare function checkSystemHealthMessage(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;
+/** Validates `data` as a `wallet` message (WalletMessage) in `mode`: `null` when valid, else the first error. */
+export declare function checkWalletMessage(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;
+/** Validates `data` as a `ai_tasks` message (AiTasksMessage) in `mode`: `null` when valid, else the first error. */
+export declare function checkAiTasksMessage(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;
+/** Validates `data` as a `error` message (ErrorMessage) in `mode`: `null` when valid, else the first error. */
+export declare function checkErrorMessage(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;
+
+/** Fails to compile unless a check function exists for every message type. */
+type Never<T extends never> = T;
+type _EveryTypeChecked = Never<Exclude<MessageType, "connection" | "ping" | "pong" | "trades" | "bots" | "balances" | "decisions" | "metrics" | "whale" | "alerts" | "system_health" | "wallet" | "ai_tasks" | "error">>;

@@ -71,13 +71,9 @@ var formats = {
   "date-time": isDateTime
 };
 
-// virtual:closed.js
-var closedObjects = { enforced: true };
-
 // virtual:compiled.js
 var message_connection = validate10;
 var schema12 = { "properties": { "status": { "enum": ["connected", "disconnected", "error"] }, "mode": { "enum": ["ws", "polling"] } } };
-var obj0 = closedObjects;
 var formats0 = formats["date-time"];
 function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
@@ -144,7 +140,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       var valid2 = true;
                     }
                     if (valid2) {
-                      if (obj0.enforced) {
+                      if (this.strict) {
                         let count0 = 0;
                         for (const key0 in data1) {
                           count0++;
@@ -194,7 +190,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
+              if (this.strict) {
                 let count1 = 0;
                 for (const key2 in data) {
                   count1++;
@@ -270,7 +266,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
             var valid0 = true;
           }
           if (valid0) {
-            if (obj0.enforced) {
+            if (this.strict) {
               let count0 = 0;
               for (const key0 in data) {
                 count0++;
@@ -345,7 +341,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
             var valid0 = true;
           }
           if (valid0) {
-            if (obj0.enforced) {
+            if (this.strict) {
               let count0 = 0;
               for (const key0 in data) {
                 count0++;
@@ -596,7 +592,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
                                 var valid0 = true;
                               }
                               if (valid0) {
-                                if (obj0.enforced) {
+                                if (this.strict) {
                                   let count0 = 0;
                                   for (const key0 in data) {
                                     count0++;
@@ -656,7 +652,7 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate15(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+            if (!validate15.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
               vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
               errors = vErrors.length;
             }
@@ -687,7 +683,7 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
+              if (this.strict) {
                 let count0 = 0;
                 for (const key0 in data) {
                   count0++;
@@ -942,7 +938,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                                 var valid0 = true;
                               }
                               if (valid0) {
-                                if (obj0.enforced) {
+                                if (this.strict) {
                                   let count0 = 0;
                                   for (const key0 in data) {
                                     count0++;
@@ -1002,7 +998,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate18(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+            if (!validate18.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
               vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
               errors = vErrors.length;
             }
@@ -1033,7 +1029,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
+              if (this.strict) {
                 let count0 = 0;
                 for (const key0 in data) {
                   count0++;
@@ -1161,7 +1157,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                               var valid3 = true;
                             }
                             if (valid3) {
-                              if (obj0.enforced) {
+                              if (this.strict) {
                                 let count0 = 0;
                                 for (const key1 in data2) {
                                   count0++;
@@ -1219,7 +1215,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
+              if (this.strict) {
                 let count1 = 0;
                 for (const key3 in data) {
                   count1++;
@@ -1270,7 +1266,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate21(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+            if (!validate21.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
               vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
               errors = vErrors.length;
             }
@@ -1301,7 +1297,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
+              if (this.strict) {
                 let count0 = 0;
                 for (const key0 in data) {
                   count0++;
@@ -1412,7 +1408,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
             var valid0 = true;
           }
           if (valid0) {
-            if (obj0.enforced) {
+            if (this.strict) {
               for (const key0 in data) {
                 if (!(key0 === "technical" || key0 === "sentiment" || key0 === "risk")) {
                   validate25.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
@@ -1505,7 +1501,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
+              if (this.strict) {
                 let count0 = 0;
                 for (const key0 in data) {
                   count0++;
@@ -1756,7 +1752,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                                       var valid7 = true;
                                     }
                                     if (valid7) {
-                                      if (obj0.enforced) {
+                                      if (this.strict) {
                                         let count0 = 0;
                                         for (const key0 in data7) {
                                           count0++;
@@ -1799,7 +1795,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                         if (valid0) {
                           if (data.component_scores !== void 0) {
                             const _errs33 = errors;
-                            if (!validate25(data.component_scores, { instancePath: instancePath + "/component_scores", parentData: data, parentDataProperty: "component_scores", rootData })) {
+                            if (!validate25.call(this, data.component_scores, { instancePath: instancePath + "/component_scores", parentData: data, parentDataProperty: "component_scores", rootData })) {
                               vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
                               errors = vErrors.length;
                             }
@@ -1814,7 +1810,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                               const _errs35 = errors;
                               let valid8 = false;
                               const _errs36 = errors;
-                              if (!validate27(data14, { instancePath: instancePath + "/sizing", parentData: data, parentDataProperty: "sizing", rootData })) {
+                              if (!validate27.call(this, data14, { instancePath: instancePath + "/sizing", parentData: data, parentDataProperty: "sizing", rootData })) {
                                 vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
                                 errors = vErrors.length;
                               }
@@ -1938,7 +1934,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                                           var valid11 = true;
                                         }
                                         if (valid11) {
-                                          if (obj0.enforced) {
+                                          if (this.strict) {
                                             let count1 = 0;
                                             for (const key2 in data15) {
                                               count1++;
@@ -2034,7 +2030,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                                   var valid0 = true;
                                 }
                                 if (valid0) {
-                                  if (obj0.enforced) {
+                                  if (this.strict) {
                                     let count2 = 0;
                                     for (const key4 in data) {
                                       count2++;
@@ -2095,7 +2091,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate24(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+            if (!validate24.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
               vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
               errors = vErrors.length;
             }
@@ -2126,7 +2122,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
+              if (this.strict) {
                 let count0 = 0;
                 for (const key0 in data) {
                   count0++;
@@ -2350,7 +2346,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                             var valid0 = true;
                           }
                           if (valid0) {
-                            if (obj0.enforced) {
+                            if (this.strict) {
                               let count0 = 0;
                               for (const key0 in data) {
                                 count0++;
@@ -2408,7 +2404,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate31(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+            if (!validate31.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
               vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
               errors = vErrors.length;
             }
@@ -2439,7 +2435,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
+              if (this.strict) {
                 let count0 = 0;
                 for (const key0 in data) {
                   count0++;
@@ -2598,7 +2594,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
                       var valid0 = true;
                     }
                     if (valid0) {
-                      if (obj0.enforced) {
+                      if (this.strict) {
                         let count0 = 0;
                         for (const key0 in data) {
                           count0++;
@@ -2653,7 +2649,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate34(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+            if (!validate34.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
               vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
               errors = vErrors.length;
             }
@@ -2684,7 +2680,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
+              if (this.strict) {
                 let count0 = 0;
                 for (const key0 in data) {
                   count0++;
@@ -2959,7 +2955,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
                           var valid0 = true;
                         }
                         if (valid0) {
-                          if (obj0.enforced) {
+                          if (this.strict) {
                             let count0 = 0;
                             for (const key0 in data) {
                               count0++;
@@ -3016,7 +3012,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate37(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+            if (!validate37.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
               vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
               errors = vErrors.length;
             }
@@ -3047,7 +3043,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
+              if (this.strict) {
                 let count0 = 0;
                 for (const key0 in data) {
                   count0++;
@@ -3286,7 +3282,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                             var valid0 = true;
                           }
                           if (valid0) {
-                            if (obj0.enforced) {
+                            if (this.strict) {
                               let count0 = 0;
                               for (const key1 in data) {
                                 count0++;
@@ -3344,7 +3340,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate40(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+            if (!validate40.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
               vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
               errors = vErrors.length;
             }
@@ -3375,7 +3371,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
+              if (this.strict) {
                 let count0 = 0;
                 for (const key0 in data) {
                   count0++;
@@ -3536,7 +3532,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                         var valid0 = true;
                       }
                       if (valid0) {
-                        if (obj0.enforced) {
+                        if (this.strict) {
                           let count0 = 0;
                           for (const key0 in data) {
                             count0++;
@@ -3592,7 +3588,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate43(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+            if (!validate43.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
               vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
               errors = vErrors.length;
             }
@@ -3623,7 +3619,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
+              if (this.strict) {
                 let count0 = 0;
                 for (const key0 in data) {
                   count0++;
@@ -3814,7 +3810,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                   const _errs12 = errors;
                   let valid3 = false;
                   const _errs13 = errors;
-                  if (!validate47(data4, { instancePath: instancePath + "/result", parentData: data, parentDataProperty: "result", rootData })) {
+                  if (!validate47.call(this, data4, { instancePath: instancePath + "/result", parentData: data, parentDataProperty: "result", rootData })) {
                     vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
                     errors = vErrors.length;
                   }
@@ -3905,7 +3901,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                       var valid0 = true;
                     }
                     if (valid0) {
-                      if (obj0.enforced) {
+                      if (this.strict) {
                         let count0 = 0;
                         for (const key0 in data) {
                           count0++;
@@ -3960,7 +3956,7 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate46(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+            if (!validate46.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
               vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
               errors = vErrors.length;
             }
@@ -3991,7 +3987,7 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
+              if (this.strict) {
                 let count0 = 0;
                 for (const key0 in data) {
                   count0++;
@@ -4093,7 +4089,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
                         var valid2 = true;
                       }
                       if (valid2) {
-                        if (obj0.enforced) {
+                        if (this.strict) {
                           for (const key0 in data1) {
                             if (!(key0 === "code" || key0 === "message" || key0 === "details")) {
                               validate50.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ErrorData/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
@@ -4138,7 +4134,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
+              if (this.strict) {
                 let count0 = 0;
                 for (const key1 in data) {
                   count0++;
@@ -4167,6 +4163,56 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
 }
 
 // validators-entry.js
+var STRICT = /* @__PURE__ */ Object.freeze({ strict: true });
+var TOLERANT = /* @__PURE__ */ Object.freeze({ strict: false });
+function run(validate, data, mode) {
+  if (validate.call(mode === "tolerant" ? TOLERANT : STRICT, data)) return null;
+  const errors = validate.errors;
+  validate.errors = null;
+  return errors;
+}
+function checkConnectionMessage(data, mode) {
+  return run(message_connection, data, mode);
+}
+function checkPingMessage(data, mode) {
+  return run(message_ping, data, mode);
+}
+function checkPongMessage(data, mode) {
+  return run(message_pong, data, mode);
+}
+function checkTradesMessage(data, mode) {
+  return run(message_trades, data, mode);
+}
+function checkBotsMessage(data, mode) {
+  return run(message_bots, data, mode);
+}
+function checkBalancesMessage(data, mode) {
+  return run(message_balances, data, mode);
+}
+function checkDecisionsMessage(data, mode) {
+  return run(message_decisions, data, mode);
+}
+function checkMetricsMessage(data, mode) {
+  return run(message_metrics, data, mode);
+}
+function checkWhaleMessage(data, mode) {
+  return run(message_whale, data, mode);
+}
+function checkAlertsMessage(data, mode) {
+  return run(message_alerts, data, mode);
+}
+function checkSystemHealthMessage(data, mode) {
+  return run(message_system_health, data, mode);
+}
+function checkWalletMessage(data, mode) {
+  return run(message_wallet, data, mode);
+}
+function checkAiTasksMessage(data, mode) {
+  return run(message_ai_tasks, data, mode);
+}
+function checkErrorMessage(data, mode) {
+  return run(message_error, data, mode);
+}
 var validators = {
   __proto__: null,
   "connection": message_connection,
@@ -4184,7 +4230,24 @@ var validators = {
   "ai_tasks": message_ai_tasks,
   "error": message_error
 };
+function checkMessage(type, data, mode) {
+  const validate = validators[type];
+  return validate === void 0 ? void 0 : run(validate, data, mode);
+}
 export {
-  closedObjects,
-  validators
+  checkAiTasksMessage,
+  checkAlertsMessage,
+  checkBalancesMessage,
+  checkBotsMessage,
+  checkConnectionMessage,
+  checkDecisionsMessage,
+  checkErrorMessage,
+  checkMessage,
+  checkMetricsMessage,
+  checkPingMessage,
+  checkPongMessage,
+  checkSystemHealthMessage,
+  checkTradesMessage,
+  checkWalletMessage,
+  checkWhaleMessage
 };
