@@ -106,10 +106,19 @@ function describeOne(error: CompiledValidatorError, value: unknown): ValidationE
 /** What the schema wants where `error` failed, e.g. `one of "buy", "sell"`, `an integer`. */
 function expectedOf({ keyword, params }: CompiledValidatorError): string {
   switch (keyword) {
-    case 'type':
-      return String(params.type).split(',').map(article).join(' or ');
-    case 'enum':
-      return `one of ${(params.allowedValues as unknown[]).map(preview).join(', ')}`;
+    case 'type': {
+      // Rejections must stay cheap: the texts of the few type lists and enums are built once.
+      const types = String(params.type);
+      let text = TYPE_TEXTS.get(types);
+      if (text === undefined) TYPE_TEXTS.set(types, (text = types.split(',').map(article).join(' or ')));
+      return text;
+    }
+    case 'enum': {
+      const values = params.allowedValues as unknown[];
+      let text = ENUM_TEXTS.get(values);
+      if (text === undefined) ENUM_TEXTS.set(values, (text = `one of ${values.map(preview).join(', ')}`));
+      return text;
+    }
     case 'const':
       return preview(params.allowedValue);
     case 'format':
@@ -128,6 +137,10 @@ function expectedOf({ keyword, params }: CompiledValidatorError): string {
       return `a value that satisfies "${keyword}"`;
   }
 }
+
+const TYPE_TEXTS = new Map<string, string>();
+/** Keyed by the compiled validators' own enum arrays, which live as long as the module. */
+const ENUM_TEXTS = new WeakMap<unknown[], string>();
 
 const FORMAT_NAMES: Record<string, string> = {
   'date-time': 'an RFC 3339 date-time such as "2026-01-14T16:30:00.000Z"',
@@ -195,17 +208,21 @@ function closestType(type: string): string | undefined {
   return best !== undefined && bestDistance < Math.max(2, best.length / 2) ? best : undefined;
 }
 
-/** Levenshtein distance (insertions, deletions, substitutions). */
+/** Edit distance counting insertions, deletions, substitutions and swaps of neighbours ("pnog" → "pong" is 1). */
 function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  const width = b.length + 1;
+  const d = new Uint8Array((a.length + 1) * width);
+  for (let j = 0; j <= b.length; j++) d[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+    d[i * width] = i;
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      let best = Math.min(d[(i - 1) * width + j]! + 1, d[i * width + j - 1]! + 1, d[(i - 1) * width + j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[(i - 2) * width + j - 2]! + 1);
+      d[i * width + j] = best;
     }
-    previous = current;
   }
-  return previous[b.length]!;
+  return d[a.length * width + b.length]!;
 }
 
 /** The error of a value that threw while it was read (a getter, a revoked Proxy, a Proxy trap). */
