@@ -59,6 +59,9 @@ export declare function checkAiTasksMessage(data: unknown, mode: CompiledMode): 
 /** Validates `data` as a `error` message (ErrorMessage) in `mode`: `null` when valid, else the first error. */
 export declare function checkErrorMessage(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;
 
+/** Validates `data` as a `schemas/poll-response.json` document (PollResponse) in `mode`: `null` when valid, else the first error. */
+export declare function checkPollResponse(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;
+
 /** Fails to compile unless a check function exists for every message type. */
 type Never<T extends never> = T;
 type _EveryTypeChecked = Never<Exclude<MessageType, "connection" | "ping" | "pong" | "trades" | "bots" | "balances" | "decisions" | "metrics" | "whale" | "alerts" | "system_health" | "wallet" | "ai_tasks" | "error">>;

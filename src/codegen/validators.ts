@@ -123,7 +123,10 @@ function close(schema: SchemaNode): SchemaNode {
  */
 export async function emitValidators(contract: Contract): Promise<Map<string, string>> {
   const ajv = createAjv(contract, _`formats`);
-  const exports = Object.fromEntries(contract.messages.map((m) => [exportName(m.type), m.schema.$id!]));
+  const exports = Object.fromEntries([
+    ...contract.messages.map((m) => [exportName(m.type), m.schema.$id!]),
+    ...contract.documents.map((d) => [documentExportName(d.title), d.schema.$id!]),
+  ]);
   const code = pruneEmbeddedSchemas(standaloneCode.default(ajv, exports));
   const sources = new Map([['compiled.js', `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\n${code}`]]);
   const entry = `import * as compiled from 'virtual:compiled.js';
@@ -144,7 +147,7 @@ export function checkMessage(type, data, mode) {
   const validate = validators[type];
   return validate === undefined ? undefined : run(validate, data, mode);
 }
-`;
+${contract.documents.map((d) => `export function check${d.title}(data, mode) {\n  return run(compiled.${documentExportName(d.title)}, data, mode);\n}\n`).join('')}`;
 
   const virtual: Plugin = {
     name: 'virtual',
@@ -207,6 +210,11 @@ function exportName(type: string): string {
   return `message_${type.replace(/[^A-Za-z0-9_$]/g, '_')}`;
 }
 
+/** `PollResponse` → `validatePollResponseDocument`: never `validate<N>`, which ajv uses internally. */
+function documentExportName(title: string): string {
+  return `validate${title}Document`;
+}
+
 function validatorsDts(contract: Contract): string {
   return `import type { MessageType } from './types.js';
 
@@ -241,6 +249,9 @@ export declare function checkMessage(type: string, data: unknown, mode: Compiled
 ${contract.messages.map((m) => `
 /** Validates \`data\` as a \`${m.type}\` message (${m.title}) in \`mode\`: \`null\` when valid, else the first error. */
 export declare function check${m.title}(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;`).join('')}
+${contract.documents.map((d) => `
+/** Validates \`data\` as a \`schemas/${d.file}\` document (${d.title}) in \`mode\`: \`null\` when valid, else the first error. */
+export declare function check${d.title}(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;`).join('')}
 
 /** Fails to compile unless a check function exists for every message type. */
 type Never<T extends never> = T;

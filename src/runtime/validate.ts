@@ -1,4 +1,4 @@
-import { CLIENT_MESSAGE_TYPES, MESSAGE_TYPES, SERVER_MESSAGE_TYPES } from '../../generated/contract.js';
+import { CLIENT_MESSAGE_TYPES, MESSAGE_TYPES, SERVER_MESSAGE_TYPES, type Direction } from '../../generated/contract.js';
 import type { ClientMessage, Message, ServerMessage } from '../../generated/types.js';
 import { checkMessage, type CompiledValidatorError } from '../../generated/validators.js';
 import { describeCompiledErrors, describeEnvelope, describeThrown, preview, validationError, type RejectionReason, type ValidationErrors } from './errors.js';
@@ -13,18 +13,16 @@ import { describeCompiledErrors, describeEnvelope, describeThrown, preview, vali
  */
 export type ValidationMode = 'strict' | 'tolerant';
 
-/** Which way a message travels. @see websocket-message-schemas.md, "Message Types" */
-export type MessageDirection = 'server-to-client' | 'client-to-server';
-
 export interface ValidationOptions {
   /** Default `strict`. Applies to this call only. */
   mode?: ValidationMode;
   /**
    * Accept only message types that travel this way: a server validating what a client sent
    * passes `client-to-server` (a client sending `trades` is rejected with reason
-   * `wrong-direction`), a client passes `server-to-client`. Default: either way.
+   * `wrong-direction`), a client passes `server-to-client`; `ping` and `pong` travel both
+   * ways (`MESSAGE_DIRECTIONS`). Default: either way.
    */
-  direction?: MessageDirection;
+  direction?: Direction;
 }
 
 /** An accepted message: `message` is the input itself, now typed. */
@@ -97,7 +95,7 @@ export function failure(reason: RejectionReason, errors: ValidationErrors): Vali
   return { ok: false, reason, errors };
 }
 
-function describeDirection(type: string, direction: MessageDirection): ValidationErrors {
+function describeDirection(type: string, direction: Direction): ValidationErrors {
   const allowed = direction === 'client-to-server' ? CLIENT_TYPES : SERVER_TYPES;
   const sender = direction === 'client-to-server' ? 'a client' : 'the server';
   return [validationError('/type', 'x-direction', `a ${direction} message type (${allowed.join(', ')})`, JSON.stringify(type), `${sender} never sends "${type}"`)];

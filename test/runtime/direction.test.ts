@@ -22,8 +22,10 @@ describe('direction-aware validation (issue 7, item 4)', () => {
     }
   });
 
-  it('lets a pong travel from client to server', () => {
-    expect(validateMessage(specExample('pong'), { direction: 'client-to-server' }).ok).toBe(true);
+  it('lets ping and pong travel both ways (x-direction lists both)', () => {
+    for (const type of ['ping', 'pong']) {
+      for (const direction of ['client-to-server', 'server-to-client'] as const) expect(validateMessage(specExample(type), { direction }).ok).toBe(true);
+    }
   });
 
   it('still calls an unknown type unknown, and a broken known one invalid', () => {
