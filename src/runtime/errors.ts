@@ -1,4 +1,4 @@
-import { ENVELOPE_MESSAGE_TYPES, MESSAGE_TYPES } from '../../generated/contract.js';
+import { MESSAGE_TYPES } from '../../generated/contract.js';
 import type { CompiledValidatorError } from '../../generated/validators.js';
 import { escapeToken, resolvePointer } from './json-pointer.js';
 
@@ -66,15 +66,12 @@ export function describeCompiledErrors(errors: readonly CompiledValidatorError[]
   const branches = errors.filter((error) => error !== last);
   // A branch that failed deeper than the anyOf, or on the object's own keys, had the right
   // shape: its fault is the useful one.
-  const inside = branches.find((error) => error.instancePath !== last.instancePath || !SHAPE_KEYWORDS.has(error.keyword));
+  const inside = branches.find((e) => e.instancePath !== last.instancePath || e.keyword === 'required' || e.keyword === 'x-closed' || e.keyword === 'additionalProperties');
   if (inside) return [describeOne(inside, value)];
   const here = resolvePointer(value, last.instancePath);
   const expected = [...new Set(branches.map(expectedOf))].join(' or ') || 'a value matching one of the allowed schemas';
   return [validationError(last.instancePath, 'anyOf', expected, branches.every((e) => e.keyword === 'type') ? typed(here) : preview(here))];
 }
-
-/** Keywords that fail when a value is the wrong kind of thing altogether (as opposed to an object with one wrong field). */
-const SHAPE_KEYWORDS = new Set(['type', 'enum', 'const', 'format', 'x-date-time', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength']);
 
 function describeOne(error: CompiledValidatorError, value: unknown): ValidationError {
   const { keyword, params, instancePath } = error;
@@ -96,7 +93,7 @@ function describeOne(error: CompiledValidatorError, value: unknown): ValidationE
     }
     case 'type': {
       const here = resolvePointer(value, instancePath);
-      return validationError(instancePath, keyword, expectedOf(error), typed(here), typeHint(error, here));
+      return validationError(instancePath, keyword, expectedOf(error), typed(here));
     }
     default:
       return validationError(instancePath, keyword, expectedOf(error), preview(resolvePointer(value, instancePath)));
@@ -146,38 +143,21 @@ const FORMAT_NAMES: Record<string, string> = {
   'date-time': 'an RFC 3339 date-time such as "2026-01-14T16:30:00.000Z"',
 };
 
-const PRODUCER_TIMESTAMP = 'a timestamp in the producer profile of RFC 3339, such as "2026-01-14T16:30:00.000Z" (upper-case T and Z, seconds 00-59, year 0001 or later)';
+const PRODUCER_TIMESTAMP = 'an RFC 3339 date-time such as "2026-01-14T16:30:00.000Z" with upper-case T and Z, second below 60, year from 0001';
 
 /** Hints for the date-times producers in other languages write by mistake. */
 function formatHint(error: CompiledValidatorError, here: unknown): string | undefined {
   if (typeof here !== 'string') return undefined;
-  if (/^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(here)) {
-    return 'the UTC offset is missing: add "Z" for UTC or an offset such as "+02:00" (Python: datetime.now(timezone.utc).isoformat())';
-  }
-  if (/^\d{4}-\d\d-\d\d \d\d:\d\d/.test(here)) return 'RFC 3339 separates date and time with "T", not a space';
-  if (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d\d\d$/.test(here)) return 'the UTC offset needs a colon, e.g. "+02:00"';
-  if (/^\d+(\.\d+)?$/.test(here)) return 'a timestamp here is an RFC 3339 string, not epoch seconds or milliseconds';
-  if (error.params.profile === 'producer') {
-    if (/^\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)$/.test(here) && /[tz]/.test(here)) {
-      return 'strict mode (producers) needs upper-case "T" and "Z", which Go\'s time.RFC3339Nano and Python 3.11\'s datetime.fromisoformat parse';
-    }
-    if (/:60(\.\d+)?([Zz]|[+-]\d\d:\d\d)$/.test(here)) return 'strict mode (producers) refuses a leap second: Go and Python cannot parse second 60';
-  }
-  return undefined;
-}
-
-function typeHint(error: CompiledValidatorError, here: unknown): string | undefined {
-  if (error.params.type === 'integer' && typeof here === 'string' && /^\d{4}-\d\d-\d\d/.test(here) && /\/timestamp$/.test(error.instancePath)) {
-    return 'the ping/pong timestamp is epoch milliseconds (Date.now()), not a date-time string';
-  }
+  if (/^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(here)) return 'the UTC offset is missing: add "Z" or an offset such as "+02:00"';
+  if (error.params.profile === 'producer' && /^\d{4}-\d\d-\d\d[Tt][\d:.]+([Zz]|[+-]\d\d:\d\d)$/.test(here) && /[tz]/.test(here)) return 'strict mode needs upper-case "T" and "Z": Go and Python parse only those';
   return undefined;
 }
 
 /** A message of an enveloped type with its fields at the top level instead of in `data`. */
 function requiredHint(instancePath: string, name: string, value: unknown): string | undefined {
   if (instancePath !== '' || name !== 'data' || typeof value !== 'object' || value === null) return undefined;
+  // Only the enveloped types require `data`, so `type` names one of them.
   const type = (value as { type?: unknown }).type;
-  if (!(ENVELOPE_MESSAGE_TYPES as readonly unknown[]).includes(type)) return undefined;
   const stray = Object.keys(value).filter((key) => key !== 'type' && key !== 'ts');
   if (stray.length === 0) return undefined;
   return `the spec wraps them in data: {"type":${JSON.stringify(type)},"data":{${stray.slice(0, 3).map((key) => JSON.stringify(key)).join(',')}${stray.length > 3 ? ',…' : ''}},"ts":…}`;

@@ -68,7 +68,7 @@ function decode(frame: unknown): string | ValidationErrors {
     const offset = firstInvalidUtf8(bytes);
     return [
       {
-        ...validationError('', 'json', 'UTF-8 text', `the byte 0x${bytes[offset]!.toString(16).padStart(2, '0').toUpperCase()} at byte offset ${offset}, which is not UTF-8`),
+        ...validationError('', 'json', 'UTF-8 text', `the byte 0x${(bytes[offset] ?? 0).toString(16).toUpperCase()} at byte offset ${offset}, which is not UTF-8`),
         byteOffset: offset,
       },
     ];
@@ -116,36 +116,17 @@ function safePreview(value: unknown): string {
 }
 
 /**
- * Offset of the first byte that does not start or continue a well-formed UTF-8 sequence
- * (Unicode 15, table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF).
- * Only called once the decoder has refused the bytes.
+ * Offset of the first byte of the first ill-formed UTF-8 sequence, once the strict decoder
+ * has refused the bytes: the lenient decoder turns it into U+FFFD, and the valid text before
+ * it re-encodes to exactly the bytes before it. A U+FFFD that was in the bytes (EF BF BD) is
+ * skipped.
  */
 function firstInvalidUtf8(bytes: Uint8Array): number {
-  let index = 0;
-  while (index < bytes.length) {
-    const lead = bytes[index]!;
-    if (lead < 0x80) {
-      index++;
-      continue;
-    }
-    let length: number;
-    let low = 0x80;
-    let high = 0xbf;
-    if (lead >= 0xc2 && lead <= 0xdf) length = 2;
-    else if (lead >= 0xe0 && lead <= 0xef) {
-      length = 3;
-      if (lead === 0xe0) low = 0xa0;
-      if (lead === 0xed) high = 0x9f;
-    } else if (lead >= 0xf0 && lead <= 0xf4) {
-      length = 4;
-      if (lead === 0xf0) low = 0x90;
-      if (lead === 0xf4) high = 0x8f;
-    } else return index;
-    for (let k = 1; k < length; k++) {
-      const next = bytes[index + k];
-      if (next === undefined || next < (k === 1 ? low : 0x80) || next > (k === 1 ? high : 0xbf)) return index;
-    }
-    index += length;
+  const text = new TextDecoder().decode(bytes);
+  const encoder = new TextEncoder();
+  for (let index = text.indexOf('\uFFFD'); index !== -1; index = text.indexOf('\uFFFD', index + 1)) {
+    const offset = encoder.encode(text.slice(0, index)).length;
+    if (!(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) return offset;
   }
-  return bytes.length;
+  return 0;
 }
