@@ -25,11 +25,18 @@ const FORMATS_MODULE = path.join(ROOT, 'src/runtime/formats.ts');
 const CLOSED_KEYWORD = 'x-closed';
 
 /**
+ * Internal keyword that replaces `format: "date-time"` in what ajv compiles: strict calls
+ * accept only the producer profile (`isProducerDateTime`), tolerant ones any RFC 3339
+ * date-time. Errors carry `{ format: "date-time", profile: "producer" | "rfc3339" }`.
+ */
+const DATE_TIME_KEYWORD = 'x-date-time';
+
+/**
  * Creates the ajv instance that generators and tests compile the contract with: draft-07,
  * first error only (`allErrors: false`: a rejection needs one reason, and stopping early
  * keeps invalid input as cheap as valid), no message text (the runtime builds it), the RFC
- * 3339 checker of `src/runtime/date-time.ts` for `date-time`, `additionalProperties: false`
- * turned into {@link CLOSED_KEYWORD}, and `passContext`: every validator reads the mode from
+ * 3339 checker of `src/runtime/date-time.ts` for `date-time` (as {@link DATE_TIME_KEYWORD}),
+ * `additionalProperties: false` turned into {@link CLOSED_KEYWORD}, and `passContext`: every validator reads the mode from
  * `this` (`{ strict: boolean }`), which the generated entry point passes per call.
  *
  * @param formats for standalone code: the expression that names the formats in the generated module
@@ -80,6 +87,24 @@ export function createAjv(contract: Contract, formatsCode?: Code): Ajv {
       });
     },
   });
+  ajv.addKeyword({
+    keyword: DATE_TIME_KEYWORD,
+    type: 'string',
+    schemaType: 'boolean',
+    error: { message: 'must match format "date-time"', params: ({ params }) => _`{format: "date-time", profile: ${params.profile}}` },
+    code(cxt) {
+      const { gen, data } = cxt;
+      const check = gen.scopeValue('formats', {
+        key: 'date-time',
+        ref: formats['date-time'],
+        ...(formatsCode && { code: _`${formatsCode}["date-time"]` }),
+      });
+      gen.if(not(_`${check}(${data}, ${names.this}.strict)`), () => {
+        cxt.setParams({ profile: _`${names.this}.strict ? "producer" : "rfc3339"` });
+        cxt.error();
+      });
+    },
+  });
   for (const schema of contract.files.values()) ajv.addSchema(close(stripAnnotations(schema)));
   return ajv;
 }
@@ -100,12 +125,19 @@ function stripAnnotations(schema: SchemaNode): SchemaNode {
 
 const NON_VALIDATING_KEYWORDS = new Set(['title', 'description', 'examples', '$comment', 'default']);
 
-/** Replaces `additionalProperties: false` with {@link CLOSED_KEYWORD}. */
+/** Replaces `additionalProperties: false` with {@link CLOSED_KEYWORD} and `format: "date-time"` with {@link DATE_TIME_KEYWORD}. */
 function close(schema: SchemaNode): SchemaNode {
   return mapSchema(schema, (node) => {
-    if (node.additionalProperties !== false) return node;
-    const { additionalProperties: _false, ...open } = node;
-    return { ...open, [CLOSED_KEYWORD]: true };
+    let result = node;
+    if (result.format === 'date-time') {
+      const { format: _dateTime, ...rest } = result;
+      result = { ...rest, [DATE_TIME_KEYWORD]: true };
+    }
+    if (result.additionalProperties === false) {
+      const { additionalProperties: _false, ...open } = result;
+      result = { ...open, [CLOSED_KEYWORD]: true };
+    }
+    return result;
   });
 }
 

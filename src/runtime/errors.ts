@@ -143,7 +143,7 @@ const FORMAT_NAMES: Record<string, string> = {
   'date-time': 'an RFC 3339 date-time such as "2026-01-14T16:30:00.000Z"',
 };
 
-const PRODUCER_TIMESTAMP = 'an RFC 3339 date-time such as "2026-01-14T16:30:00.000Z" with upper-case T and Z, second below 60, year from 0001';
+const PRODUCER_TIMESTAMP = 'an RFC 3339 date-time such as "2026-01-14T16:30:00.000Z" (strict: upper-case T and Z, second below 60, year from 0001)';
 
 /** Hints for the date-times producers in other languages write by mistake. */
 function formatHint(error: CompiledValidatorError, here: unknown): string | undefined {
