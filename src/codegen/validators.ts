@@ -1,16 +1,15 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, _, type Code } from 'ajv';
-import { not, or } from 'ajv/dist/compile/codegen/index.js';
-import namesModule from 'ajv/dist/compile/names.js';
+import { Name, not, or } from 'ajv/dist/compile/codegen/index.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
 import { formats } from '../runtime/formats.js';
 import { mapSchema } from './bundle.js';
 import type { Contract, SchemaNode } from './schema.js';
 
-/** ajv's names of the generated code's variables (CommonJS default export). */
-const names = namesModule.default;
+/** `this` in the generated functions: with `passContext`, the call's context, which says the mode (ajv's `names.this`). */
+const THIS = new Name('this');
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FORMATS_MODULE = path.join(ROOT, 'src/runtime/formats.ts');
@@ -39,7 +38,7 @@ const DATE_TIME_KEYWORD = 'x-date-time';
  * `additionalProperties: false` turned into {@link CLOSED_KEYWORD}, and `passContext`: every validator reads the mode from
  * `this` (`{ strict: boolean }`), which the generated entry point passes per call.
  *
- * @param formats for standalone code: the expression that names the formats in the generated module
+ * @param formatsCode for standalone code: the expression that names the formats in the generated module
  */
 export function createAjv(contract: Contract, formatsCode?: Code): Ajv {
   const ajv = new Ajv({
@@ -74,7 +73,7 @@ export function createAjv(contract: Contract, formatsCode?: Code): Ajv {
           });
         });
       const required = new Set((parentSchema as SchemaNode).required ?? []);
-      gen.if(_`${names.this}.strict`, () => {
+      gen.if(_`${THIS}.strict`, () => {
         if (known.length > 0 && known.every((name) => required.has(name))) {
           // `required` has already passed, so every named key is there: an unknown key shows
           // as one key too many. Counting is cheaper than comparing each key with each name.
@@ -99,8 +98,8 @@ export function createAjv(contract: Contract, formatsCode?: Code): Ajv {
         ref: formats['date-time'],
         ...(formatsCode && { code: _`${formatsCode}["date-time"]` }),
       });
-      gen.if(not(_`${check}(${data}, ${names.this}.strict)`), () => {
-        cxt.setParams({ profile: _`${names.this}.strict ? "producer" : "rfc3339"` });
+      gen.if(not(_`${check}(${data}, ${THIS}.strict)`), () => {
+        cxt.setParams({ profile: _`${THIS}.strict ? "producer" : "rfc3339"` });
         cxt.error();
       });
     },
