@@ -198,7 +198,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data2 === "string") {
                   if (!formats0(data2, this.strict)) {
-                    validate10.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time", profile: this.strict ? "producer" : "rfc3339" } }];
+                    validate10.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
@@ -613,7 +613,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                                 if (errors === _errs29) {
                                   if (typeof data11 === "string") {
                                     if (!formats0(data11, this.strict)) {
-                                      validate17.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time", profile: this.strict ? "producer" : "rfc3339" } }];
+                                      validate17.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
                                       return false;
                                     }
                                   } else {
@@ -702,7 +702,7 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data2 === "string") {
                   if (!formats0(data2, this.strict)) {
-                    validate16.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time", profile: this.strict ? "producer" : "rfc3339" } }];
+                    validate16.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
@@ -973,7 +973,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                                 if (errors === _errs29) {
                                   if (typeof data11 === "string") {
                                     if (!formats0(data11, this.strict)) {
-                                      validate20.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time", profile: this.strict ? "producer" : "rfc3339" } }];
+                                      validate20.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
                                       return false;
                                     }
                                   }
@@ -1059,7 +1059,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data2 === "string") {
                   if (!formats0(data2, this.strict)) {
-                    validate19.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time", profile: this.strict ? "producer" : "rfc3339" } }];
+                    validate19.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
@@ -1340,7 +1340,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data2 === "string") {
                   if (!formats0(data2, this.strict)) {
-                    validate22.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time", profile: this.strict ? "producer" : "rfc3339" } }];
+                    validate22.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
@@ -2086,7 +2086,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                                   if (errors === _errs51) {
                                     if (typeof data18 === "string") {
                                       if (!formats0(data18, this.strict)) {
-                                        validate26.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time", profile: this.strict ? "producer" : "rfc3339" } }];
+                                        validate26.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
                                         return false;
                                       }
                                     } else {
@@ -2176,7 +2176,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data2 === "string") {
                   if (!formats0(data2, this.strict)) {
-                    validate25.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time", profile: this.strict ? "producer" : "rfc3339" } }];
+                    validate25.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
@@ -2502,7 +2502,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data2 === "string") {
                   if (!formats0(data2, this.strict)) {
-                    validate32.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time", profile: this.strict ? "producer" : "rfc3339" } }];
+                    validate32.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
@@ -2663,7 +2663,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
                     if (errors === _errs13) {
                       if (typeof data5 === "string") {
                         if (!formats0(data5, this.strict)) {
-                          validate36.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time", profile: this.strict ? "producer" : "rfc3339" } }];
+                          validate36.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
                           return false;
                         }
                       } else {
@@ -2758,7 +2758,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data2 === "string") {
                   if (!formats0(data2, this.strict)) {
-                    validate35.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time", profile: this.strict ? "producer" : "rfc3339" } }];
+                    validate35.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
@@ -3046,7 +3046,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
                           if (errors === _errs29) {
                             if (typeof data8 === "string") {
                               if (!formats0(data8, this.strict)) {
-                                validate39.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time", profile: this.strict ? "producer" : "rfc3339" } }];
+                                validate39.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
                                 return false;
                               }
                             } else {
@@ -3132,7 +3132,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data2 === "string") {
                   if (!formats0(data2, this.strict)) {
-                    validate38.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time", profile: this.strict ? "producer" : "rfc3339" } }];
+                    validate38.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
@@ -3362,7 +3362,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
                           if (errors === _errs27) {
                             if (typeof data9 === "string") {
                               if (!formats0(data9, this.strict)) {
-                                validate42.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time", profile: this.strict ? "producer" : "rfc3339" } }];
+                                validate42.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
                                 return false;
                               }
                             }
@@ -3471,7 +3471,7 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data2 === "string") {
                   if (!formats0(data2, this.strict)) {
-                    validate41.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time", profile: this.strict ? "producer" : "rfc3339" } }];
+                    validate41.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
@@ -3732,7 +3732,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data2 === "string") {
                   if (!formats0(data2, this.strict)) {
-                    validate44.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time", profile: this.strict ? "producer" : "rfc3339" } }];
+                    validate44.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
@@ -4007,7 +4007,7 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
                     if (errors === _errs17) {
                       if (typeof data5 === "string") {
                         if (!formats0(data5, this.strict)) {
-                          validate48.errors = [{ instancePath: instancePath + "/started_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time", profile: this.strict ? "producer" : "rfc3339" } }];
+                          validate48.errors = [{ instancePath: instancePath + "/started_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
                           return false;
                         }
                       }
@@ -4028,7 +4028,7 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
                       if (errors === _errs20) {
                         if (typeof data6 === "string") {
                           if (!formats0(data6, this.strict)) {
-                            validate48.errors = [{ instancePath: instancePath + "/completed_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time", profile: this.strict ? "producer" : "rfc3339" } }];
+                            validate48.errors = [{ instancePath: instancePath + "/completed_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
                             return false;
                           }
                         }
@@ -4109,7 +4109,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data2 === "string") {
                   if (!formats0(data2, this.strict)) {
-                    validate47.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time", profile: this.strict ? "producer" : "rfc3339" } }];
+                    validate47.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
@@ -4269,7 +4269,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs12) {
                 if (typeof data5 === "string") {
                   if (!formats0(data5, this.strict)) {
-                    validate52.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time", profile: this.strict ? "producer" : "rfc3339" } }];
+                    validate52.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {

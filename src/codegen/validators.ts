@@ -26,7 +26,7 @@ const CLOSED_KEYWORD = 'x-closed';
 /**
  * Internal keyword that replaces `format: "date-time"` in what ajv compiles: strict calls
  * accept only the producer profile (`isProducerDateTime`), tolerant ones any RFC 3339
- * date-time. Errors carry `{ format: "date-time", profile: "producer" | "rfc3339" }`.
+ * date-time. Errors carry `{ format: "date-time" }`, as the `format` keyword's do.
  */
 const DATE_TIME_KEYWORD = 'x-date-time';
 
@@ -90,7 +90,7 @@ export function createAjv(contract: Contract, formatsCode?: Code): Ajv {
     keyword: DATE_TIME_KEYWORD,
     type: 'string',
     schemaType: 'boolean',
-    error: { message: 'must match format "date-time"', params: ({ params }) => _`{format: "date-time", profile: ${params.profile}}` },
+    error: { message: 'must match format "date-time"', params: () => _`{format: "date-time"}` },
     code(cxt) {
       const { gen, data } = cxt;
       const check = gen.scopeValue('formats', {
@@ -98,10 +98,7 @@ export function createAjv(contract: Contract, formatsCode?: Code): Ajv {
         ref: formats['date-time'],
         ...(formatsCode && { code: _`${formatsCode}["date-time"]` }),
       });
-      gen.if(not(_`${check}(${data}, ${THIS}.strict)`), () => {
-        cxt.setParams({ profile: _`${THIS}.strict ? "producer" : "rfc3339"` });
-        cxt.error();
-      });
+      gen.if(not(_`${check}(${data}, ${THIS}.strict)`), () => cxt.error());
     },
   });
   for (const schema of contract.files.values()) ajv.addSchema(close(stripAnnotations(schema)));

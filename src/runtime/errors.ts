@@ -59,21 +59,22 @@ export function validationError(pointer: string, keyword: string, expected: stri
  * nearly matched (an object with a wrong field), or else every branch's expectation
  * (`one of "luno", … or null`).
  */
-export function describeCompiledErrors(errors: readonly CompiledValidatorError[], value: unknown): ValidationErrors {
+export function describeCompiledErrors(errors: readonly CompiledValidatorError[], value: unknown, mode: 'strict' | 'tolerant' = 'strict'): ValidationErrors {
+  const strict = mode !== 'tolerant';
   const last = errors[errors.length - 1];
   if (last === undefined) return [validationError('', 'unknown', 'a valid message', preview(value))];
-  if (last.keyword !== 'anyOf') return [describeOne(last, value)];
+  if (last.keyword !== 'anyOf') return [describeOne(last, value, strict)];
   const branches = errors.filter((error) => error !== last);
   // A branch that failed deeper than the anyOf, or on the object's own keys, had the right
   // shape: its fault is the useful one.
   const inside = branches.find((e) => e.instancePath !== last.instancePath || e.keyword === 'required' || e.keyword === 'x-closed' || e.keyword === 'additionalProperties');
-  if (inside) return [describeOne(inside, value)];
+  if (inside) return [describeOne(inside, value, strict)];
   const here = resolvePointer(value, last.instancePath);
-  const expected = [...new Set(branches.map(expectedOf))].join(' or ') || 'a value matching one of the allowed schemas';
+  const expected = [...new Set(branches.map((e) => expectedOf(e, strict)))].join(' or ') || 'a value matching one of the allowed schemas';
   return [validationError(last.instancePath, 'anyOf', expected, branches.every((e) => e.keyword === 'type') ? typed(here) : preview(here))];
 }
 
-function describeOne(error: CompiledValidatorError, value: unknown): ValidationError {
+function describeOne(error: CompiledValidatorError, value: unknown, strict: boolean): ValidationError {
   const { keyword, params, instancePath } = error;
   switch (keyword) {
     case 'required': {
@@ -89,19 +90,19 @@ function describeOne(error: CompiledValidatorError, value: unknown): ValidationE
     case 'format':
     case 'x-date-time': {
       const here = resolvePointer(value, instancePath);
-      return validationError(instancePath, 'format', expectedOf(error), preview(here), formatHint(error, here));
+      return validationError(instancePath, 'format', expectedOf(error, strict), preview(here), formatHint(here, strict));
     }
     case 'type': {
       const here = resolvePointer(value, instancePath);
-      return validationError(instancePath, keyword, expectedOf(error), typed(here));
+      return validationError(instancePath, keyword, expectedOf(error, strict), typed(here));
     }
     default:
-      return validationError(instancePath, keyword, expectedOf(error), preview(resolvePointer(value, instancePath)));
+      return validationError(instancePath, keyword, expectedOf(error, strict), preview(resolvePointer(value, instancePath)));
   }
 }
 
 /** What the schema wants where `error` failed, e.g. `one of "buy", "sell"`, `an integer`. */
-function expectedOf({ keyword, params }: CompiledValidatorError): string {
+function expectedOf({ keyword, params }: CompiledValidatorError, strict: boolean): string {
   switch (keyword) {
     case 'type': {
       // Rejections must stay cheap: the texts of the few type lists and enums are built once.
@@ -120,7 +121,7 @@ function expectedOf({ keyword, params }: CompiledValidatorError): string {
       return preview(params.allowedValue);
     case 'format':
     case 'x-date-time':
-      return params.profile === 'producer' ? PRODUCER_TIMESTAMP : (FORMAT_NAMES[String(params.format)] ?? `format "${String(params.format)}"`);
+      return keyword === 'x-date-time' && strict ? PRODUCER_TIMESTAMP : (FORMAT_NAMES[String(params.format)] ?? `format "${String(params.format)}"`);
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -146,10 +147,10 @@ const FORMAT_NAMES: Record<string, string> = {
 const PRODUCER_TIMESTAMP = 'an RFC 3339 date-time such as "2026-01-14T16:30:00.000Z" (strict: upper-case T and Z, second below 60, year from 0001)';
 
 /** Hints for the date-times producers in other languages write by mistake. */
-function formatHint(error: CompiledValidatorError, here: unknown): string | undefined {
+function formatHint(here: unknown, strict: boolean): string | undefined {
   if (typeof here !== 'string') return undefined;
   if (/^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(here)) return 'the UTC offset is missing: add "Z" or an offset such as "+02:00"';
-  if (error.params.profile === 'producer' && /^\d{4}-\d\d-\d\d[Tt][\d:.]+([Zz]|[+-]\d\d:\d\d)$/.test(here) && /[tz]/.test(here)) return 'strict mode needs upper-case "T" and "Z": Go and Python parse only those';
+  if (strict && /^\d{4}-\d\d-\d\d[Tt][\d:.]+([Zz]|[+-]\d\d:\d\d)$/.test(here) && /[tz]/.test(here)) return 'strict mode needs upper-case "T" and "Z": Go and Python parse only those';
   return undefined;
 }
 
@@ -172,37 +173,27 @@ export function describeEnvelope(input: unknown, type: unknown): ValidationError
   return [validationError('/type', 'discriminator', `a known message type (${MESSAGE_TYPES.join(', ')})`, preview(type), near === undefined ? undefined : `did you mean ${JSON.stringify(near)}?`)];
 }
 
-/** The known type a misspelt `type` most likely meant: same letters in another case, or at most two edits away. */
+/** The known type a misspelt `type` most likely meant: the same in lower case with `_`, or at most two edits away. */
 function closestType(type: string): string | undefined {
-  if (type.length > 40) return undefined;
-  const lower = type.toLowerCase().replace(/[- ]/g, '_');
+  const near = type.toLowerCase().replace(/[- ]/g, '_');
   let best: string | undefined;
   let bestDistance = 3;
   for (const known of MESSAGE_TYPES) {
-    const distance = known === lower ? 0 : editDistance(lower, known);
-    if (distance < bestDistance) {
-      best = known;
-      bestDistance = distance;
-    }
+    const distance = near.length > 20 ? 3 : editDistance(near, known);
+    if (distance < bestDistance && distance < known.length / 2) [best, bestDistance] = [known, distance];
   }
-  return best !== undefined && bestDistance < Math.max(2, best.length / 2) ? best : undefined;
+  return best;
 }
 
-/** Edit distance counting insertions, deletions, substitutions and swaps of neighbours ("pnog" → "pong" is 1). */
+/** Levenshtein distance: insertions, deletions and substitutions. */
 function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3;
-  const width = b.length + 1;
-  const d = new Uint8Array((a.length + 1) * width);
-  for (let j = 0; j <= b.length; j++) d[j] = j;
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    d[i * width] = i;
-    for (let j = 1; j <= b.length; j++) {
-      let best = Math.min(d[(i - 1) * width + j]! + 1, d[i * width + j - 1]! + 1, d[(i - 1) * width + j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[(i - 2) * width + j - 2]! + 1);
-      d[i * width + j] = best;
-    }
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
   }
-  return d[a.length * width + b.length]!;
+  return row[b.length]!;
 }
 
 /** The error of a value that threw while it was read (a getter, a revoked Proxy, a Proxy trap). */

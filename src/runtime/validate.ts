@@ -79,7 +79,7 @@ export function validateMessage(value: unknown, options?: ValidationOptions): Va
     const errors = checkMessage(type, value, mode);
     if (errors === null) return { ok: true, message: value as Message };
     if (errors === undefined) return failure('unknown-type', describeEnvelope(value, type));
-    return failure('invalid', describeCompiledErrors(errors, value));
+    return failure('invalid', describeCompiledErrors(errors, value, mode));
   } catch (error) {
     // Only a getter or Proxy in a hand-made value can throw here; JSON.parse makes neither.
     return failure('invalid', describeThrown(error));

@@ -60,7 +60,8 @@ describe('hints for faults producers make (issue 8, item 14)', () => {
     ['balance', 'balances'],
     ['system-health', 'system_health'],
     ['ai_task', 'ai_tasks'],
-    ['pnog', 'pong'],
+    ['trdes', 'trades'],
+    ['alert', 'alerts'],
   ])('an unknown type %j close to a known one names %j', (type, known) => {
     const result = validateMessage({ type, data: {}, ts: '2026-01-14T16:30:00Z' });
     expect(result).toMatchObject({ ok: false, reason: 'unknown-type' });
