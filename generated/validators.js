@@ -4529,47 +4529,11 @@ function run(validate, data, mode) {
   validate.errors = null;
   return errors;
 }
-function checkConnectionMessage(data, mode) {
-  return run(message_connection, data, mode);
-}
 function checkPingMessage(data, mode) {
   return run(message_ping, data, mode);
 }
 function checkPongMessage(data, mode) {
   return run(message_pong, data, mode);
-}
-function checkTradesMessage(data, mode) {
-  return run(message_trades, data, mode);
-}
-function checkBotsMessage(data, mode) {
-  return run(message_bots, data, mode);
-}
-function checkBalancesMessage(data, mode) {
-  return run(message_balances, data, mode);
-}
-function checkDecisionsMessage(data, mode) {
-  return run(message_decisions, data, mode);
-}
-function checkMetricsMessage(data, mode) {
-  return run(message_metrics, data, mode);
-}
-function checkWhaleMessage(data, mode) {
-  return run(message_whale, data, mode);
-}
-function checkAlertsMessage(data, mode) {
-  return run(message_alerts, data, mode);
-}
-function checkSystemHealthMessage(data, mode) {
-  return run(message_system_health, data, mode);
-}
-function checkWalletMessage(data, mode) {
-  return run(message_wallet, data, mode);
-}
-function checkAiTasksMessage(data, mode) {
-  return run(message_ai_tasks, data, mode);
-}
-function checkErrorMessage(data, mode) {
-  return run(message_error, data, mode);
 }
 var validators = {
   __proto__: null,
@@ -4596,20 +4560,8 @@ function checkPollResponse(data, mode) {
   return run(validatePollResponseDocument, data, mode);
 }
 export {
-  checkAiTasksMessage,
-  checkAlertsMessage,
-  checkBalancesMessage,
-  checkBotsMessage,
-  checkConnectionMessage,
-  checkDecisionsMessage,
-  checkErrorMessage,
   checkMessage,
-  checkMetricsMessage,
   checkPingMessage,
   checkPollResponse,
-  checkPongMessage,
-  checkSystemHealthMessage,
-  checkTradesMessage,
-  checkWalletMessage,
-  checkWhaleMessage
+  checkPongMessage
 };

@@ -143,9 +143,9 @@ function close(schema: SchemaNode): SchemaNode {
  * `validators.d.ts`.
  *
  * Exports `checkMessage(type, data, mode)`, which looks the validator up by `type` (one
- * property read on a null-prototype table) and runs it in `mode`, and one
- * `check<Title>(data, mode)` per message type, so a bundle that needs one type (the keepalive
- * builders) keeps only its validator. The mode travels as the validators' `this`, one frozen
+ * property read on a null-prototype table) and runs it in `mode`; `check<Title>(data, mode)`
+ * for each keepalive message (no envelope: ping, pong), so a bundle with only the keepalive
+ * builders keeps only their validators; and one per document (the poll response). The mode travels as the validators' `this`, one frozen
  * object per mode: nothing is written outside the call, so a call made from inside another
  * (a getter in the value) cannot change its verdict.
  */
@@ -166,7 +166,7 @@ function run(validate, data, mode) {
   validate.errors = null;
   return errors;
 }
-${contract.messages.map((m) => `export function check${m.title}(data, mode) {\n  return run(compiled.${exportName(m.type)}, data, mode);\n}`).join('\n')}
+${keepalive(contract).map((m) => `export function check${m.title}(data, mode) {\n  return run(compiled.${exportName(m.type)}, data, mode);\n}`).join('\n')}
 const validators = {
   __proto__: null,
 ${contract.messages.map((m) => `  ${JSON.stringify(m.type)}: compiled.${exportName(m.type)},`).join('\n')}
@@ -234,6 +234,11 @@ function pruneEmbeddedSchemas(code: string): string {
   });
 }
 
+/** The messages without the `{ type, data, ts }` envelope: ping and pong, which have builders of their own. */
+function keepalive(contract: Contract): Contract['messages'] {
+  return contract.messages.filter((m) => !m.enveloped);
+}
+
 function exportName(type: string): string {
   return `message_${type.replace(/[^A-Za-z0-9_$]/g, '_')}`;
 }
@@ -244,9 +249,7 @@ function documentExportName(title: string): string {
 }
 
 function validatorsDts(contract: Contract): string {
-  return `import type { MessageType } from './types.js';
-
-/** One error of an ajv standalone validator (\`allErrors: false\`, so at most one). */
+  return `/** One error of an ajv standalone validator (\`allErrors: false\`, so at most one). */
 export interface CompiledValidatorError {
   /** JSON Pointer of the failing value, e.g. "/data/side". */
   instancePath: string;
@@ -274,15 +277,11 @@ export type CompiledMode = 'strict' | 'tolerant';
  *   "constructor" are not), \`null\` when \`data\` is valid, else the first error (one element)
  */
 export declare function checkMessage(type: string, data: unknown, mode: CompiledMode): CompiledValidatorError[] | null | undefined;
-${contract.messages.map((m) => `
+${keepalive(contract).map((m) => `
 /** Validates \`data\` as a \`${m.type}\` message (${m.title}) in \`mode\`: \`null\` when valid, else the first error. */
 export declare function check${m.title}(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;`).join('')}
 ${contract.documents.map((d) => `
 /** Validates \`data\` as a \`schemas/${d.file}\` document (${d.title}) in \`mode\`: \`null\` when valid, else the first error. */
 export declare function check${d.title}(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;`).join('')}
-
-/** Fails to compile unless a check function exists for every message type. */
-type Never<T extends never> = T;
-type _EveryTypeChecked = Never<Exclude<MessageType, ${contract.messages.map((m) => JSON.stringify(m.type)).join(' | ')}>>;
 `;
 }
