@@ -45,6 +45,17 @@ program
     process.exitCode = await runGenerate(options, output);
   });
 
+program
+  .command('serve')
+  .description('run the reference WebSocket server; --demo prints a secret and tokens and runs a demo producer')
+  .option('--demo', 'demo secret, tokens for two users and an admin, and a producer of every message type', false)
+  .option('--port <port>', 'port to listen on', '8000')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .action(async (options: { demo: boolean; port: string; host: string }) => {
+    const { runServe } = await import('./serve-command.js');
+    process.exitCode = await runServe(options, output);
+  });
+
 try {
   await program.parseAsync();
 } catch (error) {
