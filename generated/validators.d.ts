@@ -34,4 +34,4 @@ export declare function checkPingMessage(data: unknown, mode: CompiledMode): Com
 export declare function checkPongMessage(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;
 
 /** Validates `data` as a `schemas/poll-response.json` document (PollResponse) in `mode`: `null` when valid, else the first error. */
-export declare function checkPollResponse(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;
+export declare function checkPollResponseDocument(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;

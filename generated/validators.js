@@ -4556,12 +4556,12 @@ function checkMessage(type, data, mode) {
   const validate = validators[type];
   return validate === void 0 ? void 0 : run(validate, data, mode);
 }
-function checkPollResponse(data, mode) {
+function checkPollResponseDocument(data, mode) {
   return run(validatePollResponseDocument, data, mode);
 }
 export {
   checkMessage,
   checkPingMessage,
-  checkPollResponse,
+  checkPollResponseDocument,
   checkPongMessage
 };

@@ -175,7 +175,7 @@ export function checkMessage(type, data, mode) {
   const validate = validators[type];
   return validate === undefined ? undefined : run(validate, data, mode);
 }
-${contract.documents.map((d) => `export function check${d.title}(data, mode) {\n  return run(compiled.${documentExportName(d.title)}, data, mode);\n}\n`).join('')}`;
+${contract.documents.map((d) => `export function check${d.title}Document(data, mode) {\n  return run(compiled.${documentExportName(d.title)}, data, mode);\n}\n`).join('')}`;
 
   const virtual: Plugin = {
     name: 'virtual',
@@ -282,6 +282,6 @@ ${keepalive(contract).map((m) => `
 export declare function check${m.title}(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;`).join('')}
 ${contract.documents.map((d) => `
 /** Validates \`data\` as a \`schemas/${d.file}\` document (${d.title}) in \`mode\`: \`null\` when valid, else the first error. */
-export declare function check${d.title}(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;`).join('')}
+export declare function check${d.title}Document(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;`).join('')}
 `;
 }
