@@ -13,8 +13,8 @@ import type { ValidationMode } from '../runtime/validate.js';
 export function allErrorsOf(value: unknown, mode: ValidationMode): ValidationError[] {
   const type = (value as { type?: unknown }).type;
   const validate = typeof type === 'string' ? validators[type] : undefined;
-  if (!validate || validate.call(mode === 'tolerant' ? { tolerant: true } : undefined, value)) return [];
-  return groupFaults(validate.errors ?? []).map((group) => describeCompiledErrors(group, value)[0]!);
+  if (!validate || validate.call({ strict: mode !== 'tolerant' }, value)) return [];
+  return groupFaults(validate.errors ?? []).map((group) => describeCompiledErrors(group, value, mode)[0]);
 }
 
 /**

@@ -1,70 +1,26 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, _ } from 'ajv';
-import { not, or } from 'ajv/dist/compile/codegen/index.js';
+import { _ } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
-import { isAnnotation, mapSchema, PROJECT_KEYWORDS, type Contract, type SchemaNode } from '../contract/index.js';
-import { formats } from '../runtime/formats.js';
+import type { Contract } from '../contract/index.js';
+import { createAjv } from './validators.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FORMATS_MODULE = path.join(ROOT, 'src/runtime/formats.ts');
-/** Replaces `additionalProperties: false`: rejects unknown keys unless the call's `this` is `{ tolerant: true }`. */
-const CLOSED_KEYWORD = 'x-closed';
 
 /**
  * Generates `cli/all-errors-validators.js` (and its `.d.ts`): the contract's validators compiled
  * with ajv's `allErrors`, for `realtime-contract validate --all-errors` only. The package root
- * never imports it, so a browser bundle never carries it. The mode is per call, not a module
- * switch: `validators[type].call({ tolerant: true }, value)` lets unknown fields pass (ajv
- * `passContext`), a plain call rejects them.
+ * never imports it, so a browser bundle never carries it. Compiled by the validators' own
+ * `createAjv`, so the mode is per call as there: `validators[type].call({ strict: false }, value)`
+ * is tolerant (unknown fields pass, any RFC 3339 date-time), `{ strict: true }` strict.
  *
  * @returns path relative to `generated/` → file text, the same bytes on every run
  */
 export async function emitAllErrorsValidators(contract: Contract): Promise<Map<string, string>> {
-  const ajv = new Ajv({
-    strict: true,
-    allowUnionTypes: true,
-    allErrors: true,
-    passContext: true,
-    messages: false,
-    unicode: false,
-    logger: false,
-    code: { source: true, esm: true, optimize: true, lines: true, formats: _`formats` },
-  });
-  ajv.addVocabulary([...PROJECT_KEYWORDS]);
-  ajv.addFormat('date-time', formats['date-time']);
-  ajv.addKeyword({
-    keyword: CLOSED_KEYWORD,
-    type: 'object',
-    schemaType: 'boolean',
-    error: { message: 'must NOT have additional properties', params: ({ params }) => _`{additionalProperty: ${params.additionalProperty}}` },
-    code(cxt) {
-      const { gen, data, parentSchema } = cxt;
-      const known = Object.keys((parentSchema as SchemaNode).properties ?? {});
-      // `this` is the call's context: ajv's `passContext` hands it to every referenced validator.
-      gen.if(_`!(this && this.tolerant)`, () =>
-        gen.forIn('key', data, (key) => {
-          const isKnown = known.length === 0 ? _`false` : or(...known.map((name) => _`${key} === ${name}`));
-          gen.if(not(isKnown), () => {
-            cxt.setParams({ additionalProperty: key });
-            cxt.error();
-          });
-        }),
-      );
-    },
-  });
-  for (const schema of contract.files.values()) {
-    ajv.addSchema(
-      mapSchema(schema, (node) => {
-        const checked: SchemaNode = {};
-        for (const [keyword, value] of Object.entries(node)) if (!isAnnotation(keyword)) checked[keyword] = value;
-        if (checked.additionalProperties !== false) return checked;
-        const { additionalProperties: _false, ...open } = checked;
-        return { ...open, [CLOSED_KEYWORD]: true };
-      }),
-    );
-  }
+  // The validators' own ajv set-up (closed objects and the date-time profile per call), with every error.
+  const ajv = createAjv(contract, _`formats`, { allErrors: true });
   const exportName = (type: string) => `message_${type.replace(/[^A-Za-z0-9_$]/g, '_')}`;
   const code = standaloneCode.default(ajv, Object.fromEntries(contract.messages.map((m) => [exportName(m.type), m.schema.$id!])));
   const entry = `import * as compiled from 'virtual:compiled.js';
@@ -106,9 +62,9 @@ ${contract.messages.map((m) => `  ${JSON.stringify(m.type)}: compiled.${exportNa
 
 const DTS = `import type { CompiledValidatorError } from '../validators.js';
 
-/** A validator compiled with \`allErrors\`: call it plainly (strict) or with \`this\` = \`{ tolerant: true }\`. */
+/** A validator compiled with \`allErrors\`: call it with \`this\` = \`{ strict: true }\` or \`{ strict: false }\` (tolerant). */
 export interface AllErrorsValidator {
-  (this: { tolerant?: boolean } | void, data: unknown): boolean;
+  (this: { strict: boolean }, data: unknown): boolean;
   errors?: CompiledValidatorError[] | null;
 }
 

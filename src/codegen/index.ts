@@ -3,6 +3,7 @@ import { emitConstants } from './contract-constants.js';
 import { emitDocs } from './docs/index.js';
 import { emitLanguages } from './quicktype.js';
 import { loadContract } from '../contract/index.js';
+import { emitShippedSchema } from './shipped-schema.js';
 import { emitTypes } from './types.js';
 import { emitTypeBox } from './typebox.js';
 import { emitValidators } from './validators.js';
@@ -28,7 +29,7 @@ export async function generate(schemaDir: string): Promise<GeneratedFiles> {
     emitConstants(contract),
     emitLanguages(contract),
     emitDocs(contract),
-    new Map([['schema/messages.schema.json', `${JSON.stringify(contract.bundle, null, 2)}\n`]]),
+    emitShippedSchema(contract),
   ]);
   const files: GeneratedFiles = new Map();
   for (const output of outputs) {

@@ -119,14 +119,14 @@ describe('a $ref in every place a subschema can stand', () => {
 
   it.each(accepted)('in %s is followed by the compiled validators', async (slot, { valid, invalid }) => {
     const validators = await compiled;
-    expect(validators.probe!({ type: 'probe', [key(slot)]: valid })).toBe(true);
-    expect(validators.probe!({ type: 'probe', [key(slot)]: invalid })).toBe(false);
+    expect(validators.probe!.call({ strict: true }, { type: 'probe', [key(slot)]: valid })).toBe(true);
+    expect(validators.probe!.call({ strict: true }, { type: 'probe', [key(slot)]: invalid })).toBe(false);
   });
   const compiled = loading.then(async (contract) => {
     const code = (await emitAllErrorsValidators(contract)).get('cli/all-errors-validators.js')!;
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'refs-validators-')), 'validators.mjs');
     writeFileSync(file, code);
-    return ((await import(pathToFileURL(file).href)) as { validators: Record<string, (value: unknown) => boolean> }).validators;
+    return ((await import(pathToFileURL(file).href)) as { validators: Record<string, (this: { strict: boolean }, value: unknown) => boolean> }).validators;
   });
   compiled.catch(() => undefined);
 

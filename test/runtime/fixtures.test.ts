@@ -10,7 +10,8 @@ import { FIXTURES, readFixtureMessages } from '../support/fixtures.js';
  * What an invalid fixture must be rejected for, read from its sidecar `<name>.expected.jsonc`
  * beside it (not a message file, so `validate` on the folder skips it): the JSON Pointer and
  * keyword of the fault, and `"tolerant": "valid"` for faults that only strict mode rejects
- * (unknown fields); every other fault is rejected in both modes alike. Adding a fault is adding
+ * (unknown fields, timestamps outside the producer profile); every other fault is rejected in
+ * both modes alike. A sidecar may carry `//` comments saying why. Adding a fault is adding
  * two files.
  */
 interface Expectation {
