@@ -1,4 +1,4 @@
-import { forEachSubschema, mapSchema, type Contract, type SchemaNode } from '../contract/index.js';
+import { mapSchema, PROJECT_KEYWORDS, type Contract, type SchemaNode } from '../contract/index.js';
 
 /**
  * Generates what the package ships for other validators under `generated/schema/`:
@@ -17,12 +17,8 @@ import { forEachSubschema, mapSchema, type Contract, type SchemaNode } from '../
  */
 export function emitShippedSchema(contract: Contract): Map<string, string> {
   const bundle = mapSchema(contract.bundle, withoutAnnotationKeywords);
-  const keywords = new Set<string>();
-  for (const schema of contract.files.values()) {
-    forEachSubschema(schema, (node) => {
-      for (const key of Object.keys(node)) if (key.startsWith('x-')) keywords.add(key);
-    });
-  }
+  // The project's keywords as the contract lists them (the loader refuses any other `x-` keyword).
+  const keywords = new Set<string>(PROJECT_KEYWORDS);
   return new Map([
     ['schema/messages.schema.json', `${JSON.stringify(bundle, null, 2)}\n`],
     ['schema/keywords.json', `${JSON.stringify([...keywords].sort(), null, 2)}\n`],
@@ -30,5 +26,5 @@ export function emitShippedSchema(contract: Contract): Map<string, string> {
 }
 
 function withoutAnnotationKeywords(node: SchemaNode): SchemaNode {
-  return Object.fromEntries(Object.entries(node).filter(([key]) => !key.startsWith('x-'))) as SchemaNode;
+  return Object.fromEntries(Object.entries(node).filter(([key]) => !PROJECT_KEYWORDS.includes(key as never))) as SchemaNode;
 }
