@@ -262,6 +262,26 @@ describe('generated Python and Go types', () => {
     });
   }
 
+  it.skipIf(!goTool.available)(`Go is gofmt-clean as generated (gofmt -l lists nothing) ${goTool.reason}`.trimEnd(), () => {
+    const dir = path.join(work, 'gofmt');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'messages.go'), generated.get(GO_FILE)!);
+    const goroot = spawnSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).stdout.trim();
+    const result = spawnSync(path.join(goroot, 'bin', 'gofmt'), ['-l', dir], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('');
+  });
+
+  it('lays Go out without Go: generate --check passes with go absent from PATH', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'generate', '--check'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: path.join(work, 'empty-path') }, // node itself is started by its full path
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
   it.skipIf(!pythonTool.available)(`Python rejects a trade whose required but nullable pnl is missing ${pythonTool.reason}`.trimEnd(), () => {
     expect(python().at(-1)).toStrictEqual({ error: "KeyError: 'pnl'" });
   });

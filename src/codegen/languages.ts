@@ -15,6 +15,7 @@ import {
   type TargetLanguage,
 } from 'quicktype-core';
 import { bundleContract, mapSchema } from './bundle.js';
+import { layOutGo } from './go-layout.js';
 import type { Contract, SchemaNode } from './schema.js';
 
 /** Where each language's file goes, relative to `generated/`. */
@@ -42,7 +43,7 @@ const GO_PACKAGE = 'realtimecontract';
 export async function emitLanguages(contract: Contract): Promise<Map<string, string>> {
   const schema = shapeForQuicktype(bundleContract(contract));
   const titles = Object.entries(schema.definitions!)
-    .filter(([, node]) => node.title !== undefined && (node.enum !== undefined || node.const !== undefined || node.properties !== undefined))
+    .filter(([, node]) => node.title !== undefined && (isStringList(node) || node.properties !== undefined))
     .map(([name]) => name);
   const messages = contract.messages.map((m) => m.title);
 
@@ -61,7 +62,7 @@ export async function emitLanguages(contract: Contract): Promise<Map<string, str
   );
   return new Map([
     [PYTHON_FILE, requireKeysInPython(useTitles(python, titles, /^class (\w+)/gm), schema)],
-    [GO_FILE, useTitles(go, titles, /^type (\w+) /gm)],
+    [GO_FILE, layOutGo(useTitles(go, titles, /^type (\w+) /gm))],
   ]);
 }
 
@@ -80,7 +81,7 @@ function shapeForQuicktype(bundle: SchemaNode): SchemaNode {
   const hoist = (node: SchemaNode, parent: string): SchemaNode => {
     const properties = Object.fromEntries(
       Object.entries(node.properties ?? {}).map(([key, child]) => {
-        if (child.enum === undefined && child.const === undefined) return [key, child];
+        if (!isStringList(child)) return [key, child];
         const title = child.title ?? `${parent}${pascal(key)}`;
         definitions[title] = { ...child, title };
         return [key, { $ref: `#/definitions/${title}`, ...(child.description ? { description: child.description } : {}) }];
@@ -93,6 +94,16 @@ function shapeForQuicktype(bundle: SchemaNode): SchemaNode {
     definitions[name] = hoist(openObjectAsMap(cleaned), name);
   }
   return { ...bundle, definitions };
+}
+
+/**
+ * Whether quicktype turns `node` into an enum type of its own: a closed list of strings
+ * (`enum` or `const`). A list that holds anything else (`const: true`, `enum: [1, 2]`) becomes
+ * the plain type of its values instead (bool, int64, …), which accepts every valid value.
+ */
+function isStringList(node: SchemaNode): boolean {
+  if (node.const !== undefined) return typeof node.const === 'string';
+  return Array.isArray(node.enum) && node.enum.every((value) => typeof value === 'string');
 }
 
 function withoutAnnotations(node: SchemaNode): SchemaNode {
@@ -164,7 +175,7 @@ class PrefixedEnumsGo extends GoTargetLanguage {
  */
 class PrefixedEnumsGoRenderer extends GoRenderer {
   protected override makeNameForEnumCase(e: EnumType, enumName: Name, caseName: string, assignedName: string | undefined): Name {
-    return super.makeNameForEnumCase(e, enumName, caseName, assignedName ?? `${e.getCombinedName()}_${caseName}`);
+    return super.makeNameForEnumCase(e, enumName, caseName, assignedName ?? `${e.getCombinedName()}_${caseName === '' ? 'empty' : caseName}`);
   }
 }
 
@@ -180,7 +191,7 @@ function useTitles(text: string, titles: string[], declaration: RegExp): string 
   for (const title of titles) {
     if (declared.has(title)) continue;
     const styled = [...declared].filter((name) => name.toLowerCase() === title.toLowerCase());
-    if (styled.length !== 1) throw new Error(`quicktype declared no type for the schema title ${title}`);
+    if (styled.length !== 1) { if (process.env.QT_DEBUG) { console.log(text); } throw new Error(`quicktype declared no type for the schema title ${title}`); }
     // Identifiers derived from a type name start with it (Go's enum constants
     // `AITaskDataStatusQueued`) or follow "Unmarshal" (Go's `UnmarshalAITasksMessage`).
     renamed = renamed.replace(new RegExp(`(?:(?<![A-Za-z0-9_])|(?<=Unmarshal))${styled[0]}`, 'g'), title);

@@ -146,20 +146,20 @@ func (r *ErrorMessage) Marshal() ([]byte, error) {
 
 // Sent when connection state changes.
 type ConnectionMessage struct {
-	Data                                    ConnectionData        `json:"data"`
+	Data ConnectionData `json:"data"`
 	// When the message was sent (RFC 3339).
-	Ts                                      string                `json:"ts"`
+	Ts string `json:"ts"`
 	// Message type identifier.
-	Type                                    ConnectionMessageType `json:"type"`
+	Type ConnectionMessageType `json:"type"`
 }
 
 // Connection state of the real-time channel.
 type ConnectionData struct {
 	// Transport in use: "ws" for WebSocket, "polling" for the HTTP polling fallback. Closed
 	// list: the spec lists the values.
-	Mode                                                                                    ConnectionDataMode   `json:"mode"`
+	Mode ConnectionDataMode `json:"mode"`
 	// Connection state. Closed list: the spec lists the values.
-	Status                                                                                  ConnectionDataStatus `json:"status"`
+	Status ConnectionDataStatus `json:"status"`
 }
 
 // Server → Client ping to keep connection alive. The server sends one every 30 s; the
@@ -168,9 +168,9 @@ type ConnectionData struct {
 // milliseconds.
 type PingMessage struct {
 	// When the server sent the ping, in milliseconds since the Unix epoch.
-	Timestamp                                                              int64           `json:"timestamp"`
+	Timestamp int64 `json:"timestamp"`
 	// Message type identifier.
-	Type                                                                   PingMessageType `json:"type"`
+	Type PingMessageType `json:"type"`
 }
 
 // Client → Server response to ping. It must arrive within 10 s of the ping, or the server
@@ -178,162 +178,162 @@ type PingMessage struct {
 type PongMessage struct {
 	// The `timestamp` of the ping being answered, echoed unchanged (milliseconds since the Unix
 	// epoch), so the server can match the pong to its ping and measure the round trip.
-	Timestamp                                                                                   int64           `json:"timestamp"`
+	Timestamp int64 `json:"timestamp"`
 	// Message type identifier.
-	Type                                                                                        PongMessageType `json:"type"`
+	Type PongMessageType `json:"type"`
 }
 
 // New trade executed or trade status updated.
 type TradesMessage struct {
-	Data                                    TradeData         `json:"data"`
+	Data TradeData `json:"data"`
 	// When the message was sent (RFC 3339).
-	Ts                                      string            `json:"ts"`
+	Ts string `json:"ts"`
 	// Message type identifier.
-	Type                                    TradesMessageType `json:"type"`
+	Type TradesMessageType `json:"type"`
 }
 
 // One trade, sent when it is executed and again whenever its status changes. Every field is
 // required so that a dashboard can replace its row whole.
 type TradeData struct {
 	// Bot that executed trade.
-	BotID                                                                                       string          `json:"bot_id"`
+	BotID string `json:"bot_id"`
 	// Trading fee, in the quote asset. May be negative: some exchanges (e.g. VALR) pay maker
 	// rebates.
-	Fee                                                                                         float64         `json:"fee"`
+	Fee float64 `json:"fee"`
 	// Trade unique identifier.
-	ID                                                                                          string          `json:"id"`
+	ID string `json:"id"`
 	// Exchange name (luno, binance, kucoin, kraken, valr).
-	Platform                                                                                    Platform        `json:"platform"`
+	Platform Platform `json:"platform"`
 	// Profit/loss if closing position, in the quote asset; null when the trade opens or adds to
 	// a position. Required but nullable: the key is always present so consumers can tell "no
 	// P&L" from a missing field.
-	Pnl                                                                                         *float64        `json:"pnl"`
+	Pnl *float64 `json:"pnl"`
 	// Execution price, in the quote asset per unit of base asset (ZAR per BTC for BTC-ZAR). 0
 	// or more: a pending market order may not have a price yet.
-	Price                                                                                       float64         `json:"price"`
+	Price float64 `json:"price"`
 	// Amount traded, in units of the base asset (BTC for BTC-ZAR). Greater than 0.
-	Quantity                                                                                    float64         `json:"quantity"`
+	Quantity float64 `json:"quantity"`
 	// "buy" or "sell".
-	Side                                                                                        Side            `json:"side"`
+	Side Side `json:"side"`
 	// Trade status. Closed list: the spec lists the values.
-	Status                                                                                      TradeDataStatus `json:"status"`
+	Status TradeDataStatus `json:"status"`
 	// Trading pair, BASE-QUOTE, e.g. "BTC-ZAR".
-	Symbol                                                                                      string          `json:"symbol"`
+	Symbol string `json:"symbol"`
 	// Trade execution time (RFC 3339).
-	Timestamp                                                                                   string          `json:"timestamp"`
+	Timestamp string `json:"timestamp"`
 	// Total value (quantity * price), in the quote asset.
-	Total                                                                                       float64         `json:"total"`
+	Total float64 `json:"total"`
 }
 
 // Bot status or configuration changed.
 type BotsMessage struct {
-	Data                                    BotData         `json:"data"`
+	Data BotData `json:"data"`
 	// When the message was sent (RFC 3339).
-	Ts                                      string          `json:"ts"`
+	Ts string `json:"ts"`
 	// Message type identifier.
-	Type                                    BotsMessageType `json:"type"`
+	Type BotsMessageType `json:"type"`
 }
 
 // A bot's full state, sent whenever its status or configuration changes. Every field is
 // required so that a dashboard can replace its row whole.
 type BotData struct {
 	// Allocated capital, in the quote asset of `symbol`.
-	Capital                                                                                   float64            `json:"capital"`
+	Capital float64 `json:"capital"`
 	// Bot unique identifier.
-	ID                                                                                        string             `json:"id"`
+	ID string `json:"id"`
 	// Last trade timestamp (RFC 3339); null for a bot that has not traded yet. Required but
 	// nullable.
-	LastTrade                                                                                 *string            `json:"last_trade"`
+	LastTrade *string `json:"last_trade"`
 	// Bot display name.
-	Name                                                                                      string             `json:"name"`
+	Name string `json:"name"`
 	// Exchange name.
-	Platform                                                                                  Platform           `json:"platform"`
+	Platform Platform `json:"platform"`
 	// Total profit/loss since the bot started, in the quote asset of `symbol`. Negative for a
 	// loss.
-	Pnl                                                                                       float64            `json:"pnl"`
+	Pnl float64 `json:"pnl"`
 	// Risk profile. Closed list: the spec lists the values.
-	RiskMode                                                                                  BotDataRiskMode    `json:"risk_mode"`
+	RiskMode BotDataRiskMode `json:"risk_mode"`
 	// Bot status. Closed list: the spec lists the values.
-	Status                                                                                    BotDataStatus      `json:"status"`
+	Status BotDataStatus `json:"status"`
 	// Trading pair, BASE-QUOTE, e.g. "BTC-ZAR".
-	Symbol                                                                                    string             `json:"symbol"`
+	Symbol string `json:"symbol"`
 	// Number of trades executed (integer, 0 or more).
-	TradesCount                                                                               int64              `json:"trades_count"`
+	TradesCount int64 `json:"trades_count"`
 	// "paper" (simulated) or "live" (real orders). Closed list: the spec lists the values.
-	TradingMode                                                                               BotDataTradingMode `json:"trading_mode"`
+	TradingMode BotDataTradingMode `json:"trading_mode"`
 	// Share of winning trades as a fraction from 0 to 1 (0.68 = 68%); the spec's "percentage
 	// (0-1)".
-	WinRate                                                                                   float64            `json:"win_rate"`
+	WinRate float64 `json:"win_rate"`
 }
 
 // Wallet balance updated.
 type BalancesMessage struct {
-	Data                                    BalancesData        `json:"data"`
+	Data BalancesData `json:"data"`
 	// When the message was sent (RFC 3339).
-	Ts                                      string              `json:"ts"`
+	Ts string `json:"ts"`
 	// Message type identifier.
-	Type                                    BalancesMessageType `json:"type"`
+	Type BalancesMessageType `json:"type"`
 }
 
 // Balances of one exchange account, or of all accounts aggregated.
 type BalancesData struct {
 	// Object mapping asset code (e.g. "BTC", "ZAR") → balance details. Keys are open: any asset
 	// the account holds.
-	Balances                                                                                    map[string]AssetBalance `json:"balances"`
+	Balances map[string]AssetBalance `json:"balances"`
 	// Exchange name, or "all" for balances aggregated over every exchange.
-	Platform                                                                                    BalancesDataPlatform    `json:"platform"`
+	Platform BalancesDataPlatform `json:"platform"`
 	// Total portfolio value in ZAR (South African rand).
-	TotalValueZar                                                                               float64                 `json:"total_value_zar"`
+	TotalValueZar float64 `json:"total_value_zar"`
 }
 
 // Balance of one asset, in units of that asset. `total` is free + locked (not enforced by
 // the schema: floating-point sums rarely match exactly).
 type AssetBalance struct {
 	// Available balance, in units of the asset.
-	Free                                                    float64 `json:"free"`
+	Free float64 `json:"free"`
 	// Balance in open orders, in units of the asset.
-	Locked                                                  float64 `json:"locked"`
+	Locked float64 `json:"locked"`
 	// Total balance (free + locked), in units of the asset.
-	Total                                                   float64 `json:"total"`
+	Total float64 `json:"total"`
 }
 
 // AI trading decision made.
 type DecisionsMessage struct {
-	Data                                    DecisionData         `json:"data"`
+	Data DecisionData `json:"data"`
 	// When the message was sent (RFC 3339).
-	Ts                                      string               `json:"ts"`
+	Ts string `json:"ts"`
 	// Message type identifier.
-	Type                                    DecisionsMessageType `json:"type"`
+	Type DecisionsMessageType `json:"type"`
 }
 
 // One AI trading decision with the inputs it was based on. Every key is required; `sizing`
 // and `stops` are null for a "hold" decision, which opens no position.
 type DecisionData struct {
 	// Bot making decision.
-	BotID                                                                                    string               `json:"bot_id"`
-	ComponentScores                                                                          ComponentScores      `json:"component_scores"`
+	BotID           string          `json:"bot_id"`
+	ComponentScores ComponentScores `json:"component_scores"`
 	// Confidence score as a fraction from 0 to 1 (0.85 = 85%).
-	Confidence                                                                               float64              `json:"confidence"`
+	Confidence float64 `json:"confidence"`
 	// The decision. Closed list: the spec lists the values.
-	Decision                                                                                 DecisionDataDecision `json:"decision"`
+	Decision DecisionDataDecision `json:"decision"`
 	// Decision unique identifier.
-	ID                                                                                       string               `json:"id"`
-	MarketData                                                                               MarketData           `json:"market_data"`
+	ID         string     `json:"id"`
+	MarketData MarketData `json:"market_data"`
 	// Exchange name.
-	Platform                                                                                 Platform             `json:"platform"`
+	Platform Platform `json:"platform"`
 	// Human-readable explanation.
-	Reasoning                                                                                string               `json:"reasoning"`
+	Reasoning string `json:"reasoning"`
 	// Market regime, e.g. "trending_up". An open string: the spec gives only the example, so
 	// new regimes are not a contract change.
-	RegimeState                                                                              string               `json:"regime_state"`
+	RegimeState string `json:"regime_state"`
 	// Position sizing details; null for a "hold" decision.
-	Sizing                                                                                   *Sizing              `json:"sizing"`
+	Sizing *Sizing `json:"sizing"`
 	// Stop loss and take profit levels; null for a "hold" decision.
-	Stops                                                                                    *Stops               `json:"stops"`
+	Stops *Stops `json:"stops"`
 	// Trading pair, BASE-QUOTE, e.g. "BTC-ZAR".
-	Symbol                                                                                   string               `json:"symbol"`
+	Symbol string `json:"symbol"`
 	// Decision timestamp (RFC 3339).
-	Timestamp                                                                                string               `json:"timestamp"`
+	Timestamp string `json:"timestamp"`
 }
 
 // Breakdown by analysis component: each score is a fraction from 0 to 1. Each component is
@@ -341,189 +341,189 @@ type DecisionData struct {
 // so that a new component is a deliberate contract change.
 type ComponentScores struct {
 	// Risk score, 0 to 1.
-	Risk                                *float64 `json:"risk,omitempty"`
+	Risk *float64 `json:"risk,omitempty"`
 	// Sentiment-analysis score, 0 to 1.
-	Sentiment                           *float64 `json:"sentiment,omitempty"`
+	Sentiment *float64 `json:"sentiment,omitempty"`
 	// Technical-analysis score, 0 to 1.
-	Technical                           *float64 `json:"technical,omitempty"`
+	Technical *float64 `json:"technical,omitempty"`
 }
 
 // Current market snapshot the decision was based on.
 type MarketData struct {
 	// MACD signal, e.g. "bullish"; null when there is not enough history. An open string: the
 	// spec gives only the example.
-	Macd                                                                                      *string  `json:"macd"`
+	Macd *string `json:"macd"`
 	// Last price, in the quote asset per unit of base asset.
-	Price                                                                                     float64  `json:"price"`
+	Price float64 `json:"price"`
 	// Relative Strength Index, 0 to 100 (an index, not a fraction); null when there is not
 	// enough history to compute it.
-	RSI                                                                                       *float64 `json:"rsi"`
+	RSI *float64 `json:"rsi"`
 	// Traded volume over the last 24 hours, in the quote asset.
-	Volume24H                                                                                 float64  `json:"volume_24h"`
+	Volume24H float64 `json:"volume_24h"`
 }
 
 // Position sizing details.
 type Sizing struct {
 	// Capital committed, in the quote asset.
-	Capital                                                                         float64 `json:"capital"`
+	Capital float64 `json:"capital"`
 	// Position size, in units of the base asset.
-	Quantity                                                                        float64 `json:"quantity"`
+	Quantity float64 `json:"quantity"`
 	// Share of capital risked on this trade, as a fraction from 0 to 1 (0.02 = 2%).
-	RiskPerTrade                                                                    float64 `json:"risk_per_trade"`
+	RiskPerTrade float64 `json:"risk_per_trade"`
 }
 
 // Stop loss and take profit levels, as prices in the quote asset. Either may be null when
 // the strategy sets none.
 type Stops struct {
 	// Stop-loss price, in the quote asset; null when none is set.
-	StopLoss                                                        *float64 `json:"stop_loss"`
+	StopLoss *float64 `json:"stop_loss"`
 	// Take-profit price, in the quote asset; null when none is set.
-	TakeProfit                                                      *float64 `json:"take_profit"`
+	TakeProfit *float64 `json:"take_profit"`
 }
 
 // System performance metrics updated.
 type MetricsMessage struct {
-	Data                                    MetricsData        `json:"data"`
+	Data MetricsData `json:"data"`
 	// When the message was sent (RFC 3339).
-	Ts                                      string             `json:"ts"`
+	Ts string `json:"ts"`
 	// Message type identifier.
-	Type                                    MetricsMessageType `json:"type"`
+	Type MetricsMessageType `json:"type"`
 }
 
 // Portfolio-wide performance metrics. The spec gives no field list, only the example: every
 // key of the example is typed and required.
 type MetricsData struct {
 	// Bots currently running (integer).
-	ActiveBots                                                                               int64   `json:"active_bots"`
+	ActiveBots int64 `json:"active_bots"`
 	// Share of capital currently in open positions, as a fraction from 0 to 1 (0.45 = 45%).
-	Exposure                                                                                 float64 `json:"exposure"`
+	Exposure float64 `json:"exposure"`
 	// Overall risk level, e.g. "moderate". An open string: the spec gives only the example.
-	RiskLevel                                                                                string  `json:"risk_level"`
+	RiskLevel string `json:"risk_level"`
 	// All configured bots (integer).
-	TotalBots                                                                                int64   `json:"total_bots"`
+	TotalBots int64 `json:"total_bots"`
 	// Total profit/loss over all bots, in ZAR (the portfolio's reporting currency, as
 	// `total_value_zar` in balances). Negative for a loss.
-	TotalPnl                                                                                 float64 `json:"total_pnl"`
+	TotalPnl float64 `json:"total_pnl"`
 	// Total profit/loss as a percentage of allocated capital (12.5 = 12.5%), not a fraction.
 	// Unbounded: may be negative or above 100.
-	TotalPnlPercent                                                                          float64 `json:"total_pnl_percent"`
+	TotalPnlPercent float64 `json:"total_pnl_percent"`
 	// Trades executed over all bots (integer).
-	TotalTrades                                                                              int64   `json:"total_trades"`
+	TotalTrades int64 `json:"total_trades"`
 	// Average trades per hour.
-	TradesPerHour                                                                            float64 `json:"trades_per_hour"`
+	TradesPerHour float64 `json:"trades_per_hour"`
 	// Time since the trading engine started, in seconds (86400 = one day).
-	UptimeSeconds                                                                            float64 `json:"uptime_seconds"`
+	UptimeSeconds float64 `json:"uptime_seconds"`
 	// Share of winning trades, as a fraction from 0 to 1 (0.68 = 68%).
-	WinRate                                                                                  float64 `json:"win_rate"`
+	WinRate float64 `json:"win_rate"`
 }
 
 // Large whale transaction detected.
 type WhaleMessage struct {
-	Data                                    WhaleData        `json:"data"`
+	Data WhaleData `json:"data"`
 	// When the message was sent (RFC 3339).
-	Ts                                      string           `json:"ts"`
+	Ts string `json:"ts"`
 	// Message type identifier.
-	Type                                    WhaleMessageType `json:"type"`
+	Type WhaleMessageType `json:"type"`
 }
 
 // One large transfer into or out of an exchange. The spec gives no field list, only the
 // example: every key of the example is typed and required.
 type WhaleData struct {
 	// Amount moved, in units of `coin`.
-	Amount                                                                                      float64 `json:"amount"`
+	Amount float64 `json:"amount"`
 	// Asset moved, e.g. "BTC".
-	Coin                                                                                        string  `json:"coin"`
+	Coin string `json:"coin"`
 	// "inflow" (to the exchange) or "outflow" (from it). An open string: the spec gives only
 	// the example.
-	FlowType                                                                                    string  `json:"flow_type"`
+	FlowType string `json:"flow_type"`
 	// Exchange the flow goes into or out of. An open string, unlike `platform` elsewhere: whale
 	// feeds watch exchanges the bots do not trade on.
-	Platform                                                                                    string  `json:"platform"`
+	Platform string `json:"platform"`
 	// Market signal read from the flow, e.g. "bullish". An open string: the spec gives only the
 	// example.
-	Signal                                                                                      string  `json:"signal"`
+	Signal string `json:"signal"`
 	// When the transaction was seen (RFC 3339).
-	Timestamp                                                                                   string  `json:"timestamp"`
+	Timestamp string `json:"timestamp"`
 	// Value of the amount moved, in US dollars.
-	ValueUsd                                                                                    float64 `json:"value_usd"`
+	ValueUsd float64 `json:"value_usd"`
 }
 
 // System alert triggered.
 type AlertsMessage struct {
-	Data                                    AlertData         `json:"data"`
+	Data AlertData `json:"data"`
 	// When the message was sent (RFC 3339).
-	Ts                                      string            `json:"ts"`
+	Ts string `json:"ts"`
 	// Message type identifier.
-	Type                                    AlertsMessageType `json:"type"`
+	Type AlertsMessageType `json:"type"`
 }
 
 // One alert. Every key is required; `bot_id` and `platform` are null for an alert that
 // concerns the whole system rather than one bot or exchange.
 type AlertData struct {
 	// Whether a person must act.
-	ActionRequired                                                                     bool              `json:"action_required"`
+	ActionRequired bool `json:"action_required"`
 	// Bot the alert concerns; null for a system-wide alert.
-	BotID                                                                              *string           `json:"bot_id"`
+	BotID *string `json:"bot_id"`
 	// Alert category, e.g. "risk". An open string: the spec gives only the example.
-	Category                                                                           string            `json:"category"`
+	Category string `json:"category"`
 	// Alert unique identifier.
-	ID                                                                                 string            `json:"id"`
+	ID string `json:"id"`
 	// Human-readable detail.
-	Message                                                                            string            `json:"message"`
+	Message string `json:"message"`
 	// Exchange the alert concerns; null for an alert that concerns no single exchange.
-	Platform                                                                           *Platform         `json:"platform"`
+	Platform *Platform `json:"platform"`
 	// Severity level. Closed list: the spec lists the values.
-	Severity                                                                           AlertDataSeverity `json:"severity"`
+	Severity AlertDataSeverity `json:"severity"`
 	// When the alert was raised (RFC 3339).
-	Timestamp                                                                          string            `json:"timestamp"`
+	Timestamp string `json:"timestamp"`
 	// Short headline.
-	Title                                                                              string            `json:"title"`
+	Title string `json:"title"`
 }
 
 // System health status update.
 type SystemHealthMessage struct {
-	Data                                    SystemHealthData        `json:"data"`
+	Data SystemHealthData `json:"data"`
 	// When the message was sent (RFC 3339).
-	Ts                                      string                  `json:"ts"`
+	Ts string `json:"ts"`
 	// Message type identifier.
-	Type                                    SystemHealthMessageType `json:"type"`
+	Type SystemHealthMessageType `json:"type"`
 }
 
 // Health of the backend and its dependencies. The spec gives no field list, only the
 // example: every key of the example is typed and required.
 type SystemHealthData struct {
 	// CPU use, as a percentage from 0 to 100 (45.5 = 45.5%).
-	CPUPercent                                                                                float64           `json:"cpu_percent"`
+	CPUPercent float64 `json:"cpu_percent"`
 	// Database connection state, e.g. "connected".
-	Database                                                                                  string            `json:"database"`
+	Database string `json:"database"`
 	// Disk use, as a percentage from 0 to 100.
-	DiskPercent                                                                               float64           `json:"disk_percent"`
+	DiskPercent float64 `json:"disk_percent"`
 	// Share of recent operations that failed, as a fraction from 0 to 1 (0.01 = 1%).
-	ErrorRate                                                                                 float64           `json:"error_rate"`
+	ErrorRate float64 `json:"error_rate"`
 	// Object mapping exchange name (e.g. "luno") → connection state. Keys are open so that an
 	// exchange can be watched before bots trade on it.
-	ExchangeConnections                                                                       map[string]string `json:"exchange_connections"`
+	ExchangeConnections map[string]string `json:"exchange_connections"`
 	// Last trade timestamp (RFC 3339); null when no trade has happened yet. Required but
 	// nullable.
-	LastTrade                                                                                 *string           `json:"last_trade"`
+	LastTrade *string `json:"last_trade"`
 	// Memory use, as a percentage from 0 to 100.
-	MemoryPercent                                                                             float64           `json:"memory_percent"`
+	MemoryPercent float64 `json:"memory_percent"`
 	// Redis connection state, e.g. "connected".
-	Redis                                                                                     string            `json:"redis"`
+	Redis string `json:"redis"`
 	// Overall status, e.g. "healthy". An open string: the spec gives only the example.
-	Status                                                                                    string            `json:"status"`
+	Status string `json:"status"`
 	// Time since the backend started, in seconds (86400 = one day), like `uptime_seconds` in
 	// metrics.
-	Uptime                                                                                    float64           `json:"uptime"`
+	Uptime float64 `json:"uptime"`
 }
 
 // Wallet event (deposit, withdrawal, etc.)
 type WalletMessage struct {
-	Data                                    WalletData        `json:"data"`
+	Data WalletData `json:"data"`
 	// When the message was sent (RFC 3339).
-	Ts                                      string            `json:"ts"`
+	Ts string `json:"ts"`
 	// Message type identifier.
-	Type                                    WalletMessageType `json:"type"`
+	Type WalletMessageType `json:"type"`
 }
 
 // One deposit or withdrawal event. The spec gives no field list, only the example: every
@@ -531,70 +531,70 @@ type WalletMessage struct {
 // has none yet.
 type WalletData struct {
 	// On-chain address; null for transfers that have none (e.g. fiat).
-	Address                                                                            *string  `json:"address"`
+	Address *string `json:"address"`
 	// Amount moved, in units of `asset`.
-	Amount                                                                             float64  `json:"amount"`
+	Amount float64 `json:"amount"`
 	// Asset moved, e.g. "BTC".
-	Asset                                                                              string   `json:"asset"`
+	Asset string `json:"asset"`
 	// Block confirmations so far (integer, 0 or more).
-	Confirmations                                                                      int64    `json:"confirmations"`
+	Confirmations int64 `json:"confirmations"`
 	// What happened, e.g. "deposit_confirmed". An open string: the spec says "deposit,
 	// withdrawal, etc.".
-	Event                                                                              string   `json:"event"`
+	Event string `json:"event"`
 	// Exchange holding the wallet.
-	Platform                                                                           Platform `json:"platform"`
+	Platform Platform `json:"platform"`
 	// Event status, e.g. "confirmed". An open string: the spec gives only the example.
-	Status                                                                             string   `json:"status"`
+	Status string `json:"status"`
 	// On-chain transaction id; null until the transaction is broadcast.
-	Txid                                                                               *string  `json:"txid"`
+	Txid *string `json:"txid"`
 }
 
 // AI tool task status update.
 type AiTasksMessage struct {
-	Data                                    AiTaskData         `json:"data"`
+	Data AiTaskData `json:"data"`
 	// When the message was sent (RFC 3339).
-	Ts                                      string             `json:"ts"`
+	Ts string `json:"ts"`
 	// Message type identifier.
-	Type                                    AiTasksMessageType `json:"type"`
+	Type AiTasksMessageType `json:"type"`
 }
 
 // Progress of one AI tool task. Every key is required; `result`, `started_at` and
 // `completed_at` are null until the task gets that far.
 type AiTaskData struct {
 	// When the task completed or failed (RFC 3339); null until then.
-	CompletedAt                                                          *string                `json:"completed_at"`
+	CompletedAt *string `json:"completed_at"`
 	// Progress as a fraction from 0 to 1 (1.0 = done), not a percentage.
-	Progress                                                             float64                `json:"progress"`
+	Progress float64 `json:"progress"`
 	// Task result; null until the task completes or fails.
-	Result                                                               map[string]interface{} `json:"result"`
+	Result map[string]interface{} `json:"result"`
 	// When the task started (RFC 3339); null while queued.
-	StartedAt                                                            *string                `json:"started_at"`
+	StartedAt *string `json:"started_at"`
 	// Task status. Closed list: the spec lists the options.
-	Status                                                               AiTaskDataStatus       `json:"status"`
+	Status AiTaskDataStatus `json:"status"`
 	// Task unique identifier.
-	TaskID                                                               string                 `json:"task_id"`
+	TaskID string `json:"task_id"`
 	// Kind of task. Closed list: the spec lists the options.
-	TaskType                                                             AiTaskDataTaskType     `json:"task_type"`
+	TaskType AiTaskDataTaskType `json:"task_type"`
 }
 
 // Error reported by the server, e.g. for a request it could not process.
 type ErrorMessage struct {
-	Data                                    ErrorData        `json:"data"`
+	Data ErrorData `json:"data"`
 	// When the message was sent (RFC 3339).
-	Ts                                      string           `json:"ts"`
+	Ts string `json:"ts"`
 	// Message type identifier.
-	Type                                    ErrorMessageType `json:"type"`
+	Type ErrorMessageType `json:"type"`
 }
 
 // What went wrong. `details` is optional: many errors have nothing to add to `message`.
 type ErrorData struct {
 	// Machine-readable error code in UPPER_SNAKE_CASE, e.g. "INTERNAL_ERROR". An open string:
 	// the spec gives only the example.
-	Code                                                                                      string  `json:"code"`
+	Code string `json:"code"`
 	// Optional further detail for debugging.
-	Details                                                                                   *string `json:"details,omitempty"`
+	Details *string `json:"details,omitempty"`
 	// Human-readable description.
-	Message                                                                                   string  `json:"message"`
+	Message string `json:"message"`
 }
 
 // Transport in use: "ws" for WebSocket, "polling" for the HTTP polling fallback. Closed
