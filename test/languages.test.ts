@@ -7,6 +7,7 @@ import { bundleContract } from '../src/codegen/bundle.js';
 import { emitLanguages } from '../src/codegen/languages.js';
 import { loadContract } from '../src/codegen/load.js';
 import type { SchemaNode } from '../src/codegen/schema.js';
+import { parseMessage } from '../src/runtime/parse.js';
 import { validateMessage } from '../src/runtime/validate.js';
 import { readFixtureMessages } from './support/fixtures.js';
 import { findTool } from './support/toolchain.js';
@@ -23,6 +24,8 @@ const generated = await emitLanguages(contract);
 interface Case {
   name: string;
   message: Record<string, unknown>;
+  /** The JSON text sent, when not `JSON.stringify(message)`. */
+  text?: string;
 }
 
 function resolve(node: SchemaNode): SchemaNode {
@@ -94,17 +97,77 @@ function constructedCases(): Case[] {
   return cases;
 }
 
-const cases: Case[] = [
+/**
+ * `text` with every integer written as a whole float, as Python's `json` writes a float:
+ * `1705251000000` becomes `1705251000000.0` (`fraction`) or `1.705251e+12` (`exponent`).
+ * JSON Schema counts both as integers, so the validator accepts them (issue 8, item 19).
+ */
+function wholeFloats(text: string, form: 'fraction' | 'exponent'): string {
+  return text.replace(/"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g, (token) => {
+    if (!/^-?\d+$/.test(token)) return token;
+    return form === 'fraction' ? `${token}.0` : Number(token).toExponential();
+  });
+}
+
+const plainCases: Case[] = [
   ...readFixtureMessages('valid').map(({ name, value }) => ({ name, message: value as Record<string, unknown> })),
   ...constructedCases(),
+];
+
+const cases: Case[] = [
+  ...plainCases,
+  ...plainCases.flatMap((c) =>
+    (['fraction', 'exponent'] as const).flatMap((form) => {
+      const text = wholeFloats(JSON.stringify(c.message), form);
+      if (text === JSON.stringify(c.message)) return [];
+      const verdict = parseMessage(text);
+      if (!verdict.ok) throw new Error(`${c.name} with integers written as floats (${form}) is not valid: ${JSON.stringify(verdict.errors)}`);
+      return [{ ...c, name: `${c.name} with integers written as floats (${form})`, text }];
+    }),
+  ),
 ];
 
 const tradesExample = contract.messages.find((m) => m.type === 'trades')!.schema.examples![0] as { type: string; data: Record<string, unknown> };
 const { pnl: _pnl, ...dataWithoutPnl } = tradesExample.data;
 const withoutPnl: Record<string, unknown> = { ...tradesExample, data: dataWithoutPnl };
 
-/** Every case as `[title, message]`, then the message that lacks `pnl`. */
-const input = `${[...cases.map((c) => c.message), withoutPnl].map((message) => JSON.stringify([titleByType.get(message.type as string), message])).join('\n')}\n`;
+/**
+ * Every example with one optional key that the schema does not let be null set to null
+ * (`details: null` of `error`): the validator refuses each one (checked here), and so must
+ * the Python decoder (issue 8, item 22).
+ */
+const nullForOptional: Case[] = contract.messages.flatMap((m) =>
+  (m.schema.examples ?? []).flatMap((example, index) => {
+    const found: Case[] = [];
+    const walk = (value: unknown, node: SchemaNode, at: string[]) => {
+      const schema = objectSchema(node);
+      // An object open to unknown keys (AiTaskResult) is a plain dict / map in both languages,
+      // whose keys the decoders do not check (the module docs say so).
+      if (!schema || typeof value !== 'object' || value === null || schema.additionalProperties !== false) return;
+      for (const [key, property] of Object.entries(schema.properties!)) {
+        if (!schema.required?.includes(key) && !isNullable(property)) {
+          const message = structuredClone(example) as Record<string, unknown>;
+          let parent = message;
+          for (const step of at) parent = parent[step] as Record<string, unknown>;
+          parent[key] = null;
+          if (validateMessage(message).ok) throw new Error(`${m.file}: ${[...at, key].join('.')} = null is valid`);
+          found.push({ name: `${m.file} example ${index} with ${[...at, key].join('.')} null`, message });
+        }
+        if (key in (value as Record<string, unknown>)) walk((value as Record<string, unknown>)[key], property, [...at, key]);
+      }
+    };
+    walk(example, definitions[m.title]!, []);
+    return found;
+  }),
+);
+
+/** Every case as `[title, message]`, then the message that lacks `pnl`, then nullForOptional. */
+const lines = [
+  ...cases.map((c) => `[${JSON.stringify(titleByType.get(c.message.type as string))},${c.text ?? JSON.stringify(c.message)}]`),
+  JSON.stringify([titleByType.get('trades'), withoutPnl]),
+  ...nullForOptional.map((c) => JSON.stringify([titleByType.get(c.message.type as string), c.message])),
+];
+const input = `${lines.join('\n')}\n`;
 
 type Outcome = { ok: unknown } | { error: string };
 
@@ -116,9 +179,9 @@ function run(command: string, args: string[], options: { cwd?: string; env?: Nod
   const result = spawnSync(command, args, { ...options, input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.error) throw new Error(`cannot run ${command} (is it installed?): ${result.error.message}`);
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}:\n${result.stderr}`);
-  const lines = result.stdout.trimEnd().split('\n');
-  if (lines.length !== cases.length + 1) throw new Error(`${command} answered ${lines.length} lines for ${cases.length + 1} messages`);
-  return lines.map((line) => JSON.parse(line) as Outcome);
+  const answers = result.stdout.trimEnd().split('\n');
+  if (answers.length !== lines.length) throw new Error(`${command} answered ${answers.length} lines for ${lines.length} messages`);
+  return answers.map((line) => JSON.parse(line) as Outcome);
 }
 
 /** A main package that round-trips each line with `Unmarshal<Title>` and `Marshal`. */
@@ -214,7 +277,8 @@ const python = once(() => {
   return run('python3', ['-B', path.join(ROOT, 'test/support/languages/roundtrip.py'), pythonDir], {});
 });
 
-const go = once(() => {
+/** Builds the Go round-trip program once (offline, with caches of its own); runs it with `args`. */
+const goBinary = once(() => {
   // A module without dependencies, built offline with caches of its own.
   const module = path.join(work, 'go');
   mkdirSync(path.join(module, 'realtimecontract'), { recursive: true });
@@ -230,8 +294,13 @@ const go = once(() => {
     GO111MODULE: 'on',
     GOTOOLCHAIN: 'local',
   };
-  return run('go', ['run', '.'], { cwd: module, env });
+  const binary = path.join(work, 'roundtrip-go');
+  const build = spawnSync('go', ['build', '-o', binary, '.'], { cwd: module, env, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`go build failed:\n${build.stderr}`);
+  return binary;
 });
+const go = once(() => run(goBinary(), [], {}));
+const goWithNilCollections = once(() => run(goBinary(), ['nil-collections'], {}));
 
 describe('generated Python and Go types', () => {
   it('are generated deterministically, with a header and the schema titles as type names', async () => {
@@ -283,6 +352,28 @@ describe('generated Python and Go types', () => {
   });
 
   it.skipIf(!pythonTool.available)(`Python rejects a trade whose required but nullable pnl is missing ${pythonTool.reason}`.trimEnd(), () => {
-    expect(python().at(-1)).toStrictEqual({ error: "KeyError: 'pnl'" });
+    expect(python()[cases.length]).toStrictEqual({ error: "KeyError: 'pnl'" });
+  });
+
+  it.skipIf(!goTool.available)(`Go writes nil maps and slices so that the validator accepts the message ({} / [] where required) ${goTool.reason}`.trimEnd(), () => {
+    const outcomes = goWithNilCollections();
+    const balances = plainCases.findIndex((c) => c.message.type === 'balances');
+    expect(outcomes[balances]).toMatchObject({ ok: { data: { balances: {} } } });
+    for (const [index, c] of plainCases.entries()) {
+      const outcome = outcomes[index]!;
+      if (!('ok' in outcome)) throw new Error(`${c.name}: ${outcome.error}`);
+      expect(validateMessage(outcome.ok).ok ? 'valid' : JSON.stringify(validateMessage(outcome.ok)), c.name).toBe('valid');
+    }
+  });
+
+  it('has whole-float variants and optional keys that may not be null to try', () => {
+    expect(cases.some((c) => c.text?.includes('"timestamp":1705251000000.0') ?? false)).toBe(true);
+    expect(nullForOptional.map((c) => c.name)).toContain('error.json example 0 with data.details null');
+  });
+
+  describe.skipIf(!pythonTool.available)(`Python refuses null for an optional key the schema does not let be null, as the validator does ${pythonTool.reason}`.trimEnd(), () => {
+    it.each(nullForOptional.map((c, index) => [c.name, index] as const))('%s', (_name, index) => {
+      expect(python()[cases.length + 1 + index]).toStrictEqual({ error: expect.stringMatching(/^ValueError: \w+ may be left out but not be null$/) });
+    });
   });
 });

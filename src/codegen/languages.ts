@@ -367,6 +367,8 @@ const GO_DOC = `// Package realtimecontract holds the types of the real-time Web
 //
 // Decoding: int64 fields accept whole numbers written with a fraction or an exponent
 // (1705251000000.0), as JSON Schema does. An explicit null for an optional key reads as absent.
+// An object that the schema leaves open to unknown keys (AiTaskResult) is a map: its keys are
+// kept as they are and not checked.
 `;
 
 interface GoField {
