@@ -14,7 +14,10 @@ import {
   type RenderContext,
   type TargetLanguage,
 } from 'quicktype-core';
+import traverse from 'json-schema-traverse';
+import { escapeToken } from '../runtime/json-pointer.js';
 import { bundleContract, mapSchema } from './bundle.js';
+import { SchemaError } from './load.js';
 import { layOutGo } from './go-layout.js';
 import type { Contract, SchemaNode } from './schema.js';
 
@@ -41,6 +44,7 @@ const GO_PACKAGE = 'realtimecontract';
  *   (a schema title without its type, or a required key not read by a Python decoder)
  */
 export async function emitLanguages(contract: Contract): Promise<Map<string, string>> {
+  checkLanguageSupport(contract);
   const schema = shapeForQuicktype(bundleContract(contract));
   const titles = Object.entries(schema.definitions!)
     .filter(([, node]) => node.title !== undefined && (isStringList(node) || node.properties !== undefined))
@@ -67,6 +71,39 @@ export async function emitLanguages(contract: Contract): Promise<Map<string, str
 }
 
 /**
+ * A JSON key that Go's encoding/json can take from a struct tag: letters, digits, spaces and
+ * `!#$%&()*+-./:;<=>?@[]^_{|}~` (its `isValidTag`; a comma would start the tag's options).
+ * Any other key is silently replaced by the Go field's name when encoding and decoding.
+ */
+const GO_TAG_NAME = /^[\p{L}\p{Nd}!#$%&()*+\-./:;<=>?@[\]^_{|}~ ]+$/u;
+
+/**
+ * Refuses what a generated language cannot follow, with the file and JSON Pointer, before
+ * anything is generated: a property name that cannot be a Go struct tag (`""`, or one holding
+ * a quote, backslash, backquote or comma), which Go would read and write under another key.
+ * Every other construct the loader and the TypeBox generator accept is handled by quicktype
+ * (test/codegen/constructs.test.ts holds one small schema per construct).
+ *
+ * @throws SchemaError naming the file and the pointer of the property
+ */
+export function checkLanguageSupport(contract: Contract): void {
+  for (const [file, schema] of contract.files) {
+    traverse(schema, {
+      cb: (node, pointer) => {
+        for (const key of Object.keys((node as SchemaNode).properties ?? {})) {
+          if (GO_TAG_NAME.test(key)) continue;
+          throw new SchemaError(
+            file,
+            `${pointer}/properties/${escapeToken(key)}`,
+            `property name ${JSON.stringify(key)} cannot be a Go struct tag (encoding/json would use the Go field's name instead): use letters, digits, spaces and !#$%&()*+-./:;<=>?@[]^_{|}~`,
+          );
+        }
+      },
+    });
+  }
+}
+
+/**
  * Rewrites the bundle into what quicktype turns into the intended types:
  *  - every message, payload and closed list is a definition of its own, titled
  *    `<Parent><Property>` when the schema gave it no title, so that quicktype names it after
@@ -90,8 +127,7 @@ function shapeForQuicktype(bundle: SchemaNode): SchemaNode {
     return node.properties ? { ...node, properties } : node;
   };
   for (const [name, node] of Object.entries(bundle.definitions!)) {
-    const cleaned = mapSchema(node, withoutAnnotations);
-    definitions[name] = hoist(openObjectAsMap(cleaned), name);
+    definitions[name] = hoist(mapSchema(node, (child) => openObjectAsMap(withoutAnnotations(child))), name);
   }
   return { ...bundle, definitions };
 }
