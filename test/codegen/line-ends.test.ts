@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { findTool } from '../support/toolchain.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'src/cli/main.ts');
@@ -53,7 +54,8 @@ describe('line ends (core.autocrlf=true checkouts)', () => {
     expect(result.stderr).toContain(`1 file(s) in ${out}/ differ only in line ends`);
   });
 
-  it.skipIf(!existsSync(path.join(ROOT, '.git')))('.gitattributes pins LF for generated/ and schemas/ and leaves fixtures unconverted (skipped outside a git checkout)', () => {
+  const git = existsSync(path.join(ROOT, '.git')) ? findTool('git') : { available: false, reason: 'skipped: not a git checkout' };
+  it.skipIf(!git.available)(`.gitattributes pins LF for generated/ and schemas/ and leaves fixtures unconverted ${git.reason}`.trimEnd(), () => {
     const files = ['generated/types.ts', 'generated/languages/go/realtimecontract/messages.go', 'schemas/trades.json', 'test/fixtures/valid/spec/trades.json', '.ci/run'];
     const result = spawnSync('git', ['check-attr', 'text', 'eol', '--', ...files], { cwd: ROOT, encoding: 'utf8' });
     expect(result.status).toBe(0);
