@@ -117,8 +117,17 @@ const go = findTool('go', ['version']);
 
 describe('every construct the loader accepts', async () => {
   const files = await generate(contractWith('handled', HANDLED));
-  const messages = HANDLED.flatMap((c) => c.values.map((value) => ({ construct: c, message: { type: c.name, data: { value }, ts: TS } })));
-  const input = `${messages.map(({ construct, message }) => JSON.stringify([title(construct), message])).join('\n')}\n`;
+  // Each value as JSON.stringify writes it, then (when it holds integers) with every integer
+  // written as a whole float (`3.0`), which JSON Schema and the validator count as integers.
+  const messages = HANDLED.flatMap((c) =>
+    c.values.flatMap((value) => {
+      const message = { type: c.name, data: { value }, ts: TS };
+      const text = JSON.stringify(message);
+      const floats = text.replace(/"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g, (token) => (/^-?\d+$/.test(token) ? `${token}.0` : token));
+      return [{ construct: c, message, text, label: JSON.stringify(value) }, ...(floats === text ? [] : [{ construct: c, message, text: floats, label: `${floats.slice(floats.indexOf('"value":') + 8, floats.lastIndexOf('},"ts"'))} (integers as floats)` }])];
+    }),
+  );
+  const input = `${messages.map(({ construct, text }) => `[${JSON.stringify(title(construct))},${text}]`).join('\n')}\n`;
 
   const outcomes = (command: string, args: string[], cwd?: string) => {
     const result = spawnSync(command, args, { cwd, input, encoding: 'utf8', env: { ...process.env, GOFLAGS: '', GOPROXY: 'off', GO111MODULE: 'on', GOTOOLCHAIN: 'local', GOCACHE: path.join(work, 'gocache'), GOPATH: path.join(work, 'gopath') } });
@@ -137,7 +146,7 @@ describe('every construct the loader accepts', async () => {
       }
       return answers[index];
     };
-    it.each(messages.map(({ construct, message }, index) => [construct.name, JSON.stringify(message.data.value), index] as const))('%s %s', (_name, _value, index) => {
+    it.each(messages.map(({ construct, label }, index) => [construct.name, label, index] as const))('%s %s', (_name, _value, index) => {
       expect(answer(index)).toStrictEqual({ ok: messages[index]!.message });
     });
   });
@@ -155,7 +164,7 @@ describe('every construct the loader accepts', async () => {
       }
       return answers[index];
     };
-    it.each(messages.map(({ construct, message }, index) => [construct.name, JSON.stringify(message.data.value), index] as const))('%s %s', (_name, _value, index) => {
+    it.each(messages.map(({ construct, label }, index) => [construct.name, label, index] as const))('%s %s', (_name, _value, index) => {
       expect(answer(index)).toStrictEqual({ ok: messages[index]!.message });
     });
     it('gofmt -l lists nothing', () => {
