@@ -16,6 +16,7 @@ describe('findNonPortableIntegers (issue 8, item 19: the producer is told)', () 
     expect(findNonPortableIntegers(text, validateMessage)).toEqual([
       {
         pointer: '/timestamp',
+        offset: 27,
         written: '1705251000000.0',
         message: expect.stringMatching(/^1705251000000\.0 is an integer written as a float: .*Go int64 .* write 1705251000000$/),
       },
@@ -25,7 +26,7 @@ describe('findNonPortableIntegers (issue 8, item 19: the producer is told)', () 
   it.each(['42.0', '4.2e1', '42.000', '4.2E+1', '420e-1'])('finds trades_count written as %s, in data', (written) => {
     const text = bot(written);
     expect(validateMessage(JSON.parse(text)).ok).toBe(true);
-    expect(findNonPortableIntegers(text, validateMessage)).toEqual([{ pointer: '/data/trades_count', written, message: expect.stringContaining('write 42') }]);
+    expect(findNonPortableIntegers(text, validateMessage)).toEqual([{ pointer: '/data/trades_count', offset: text.indexOf(written), written, message: expect.stringContaining('write 42') }]);
   });
 
   it('leaves whole floats in number slots alone (a price of 100.0 is fine everywhere)', () => {
@@ -39,6 +40,13 @@ describe('findNonPortableIntegers (issue 8, item 19: the producer is told)', () 
     expect(warning).toMatchObject({ pointer: '/data/trades_count', written: '9007199254740993' });
     expect(warning?.message).toContain('JavaScript reads it as 9007199254740992');
     expect(findNonPortableIntegers(bot('18446744073709551616'), validateMessage)[0]?.message).toContain("Go's int64 cannot hold it");
+  });
+
+  it('finds them in a .json file holding an array of messages, with the index', () => {
+    const text = `[${bot('42')}, {"type":"ping","timestamp":5}, {"type":"ping","timestamp":-1.0}, ${bot('42.0')}]`;
+    expect(findNonPortableIntegers(text, validateMessage)).toEqual([
+      { index: 3, pointer: '/data/trades_count', offset: text.lastIndexOf('42.0'), written: '42.0', message: expect.stringContaining('write 42') },
+    ]);
   });
 
   it('says nothing about plain integers, invalid messages or text that is not JSON', () => {

@@ -6,8 +6,12 @@ import { escapeToken } from '../runtime/json-pointer.js';
  * language may not read as written: for the producer, who can fix the text.
  */
 export interface PortabilityWarning {
-  /** JSON Pointer (RFC 6901) of the number, e.g. `/timestamp`. */
+  /** For a text that holds an array of messages: the index of the message. */
+  index?: number;
+  /** JSON Pointer (RFC 6901) of the number within its message, e.g. `/timestamp`. */
   pointer: string;
+  /** Offset of the number in the text (UTF-16 code units), to tell the line. */
+  offset: number;
   /** The number as written in the text, e.g. `1705251000000.0`. */
   written: string;
   /** One line that says what breaks and how to write it instead. */
@@ -34,18 +38,20 @@ const SAFE = Number.MAX_SAFE_INTEGER;
  * that names an integer; no schema is walked here.
  *
  * Pure: reads `text`, calls `validate`, returns warnings in text order (none for text that
- * is not JSON or a message that is not valid: those are errors, reported elsewhere).
+ * is not JSON or for a message that is not valid: those are errors, reported elsewhere).
  *
- * Wiring (CLI, owned by `contract`): after a message of a file or of stdin validates, call
- * `findNonPortableIntegers(text, validateMessage)` with the same text and print each warning
- * to stderr as `<file>:<line>: warning: <pointer>: <message>`, without changing the exit code
- * (a `--strict-numbers` flag could turn them into failures).
+ * Wiring (CLI, owned by `contract`): for each NDJSON line, or each `.json` file (one message or
+ * an array of them), call `findNonPortableIntegers(text, (m) => validateMessage(m, { mode }))`
+ * with the text as read and print each warning to stderr as
+ * `<file>:<line of offset>: warning: <pointer>: <message>`, without changing the exit code
+ * (a `--strict-numbers` flag could turn them into failures). The scan costs nothing unless a
+ * number is written with a fraction or exponent and is whole, or is beyond 2^53.
  *
- * @param text JSON text of one message, as the producer wrote it
+ * @param text JSON text of one message or of an array of messages, as the producer wrote it
  * @param validate the validator, e.g. `validateMessage`
  */
 export function findNonPortableIntegers(text: string, validate: Validate): PortabilityWarning[] {
-  const candidates: { pointer: string; written: string; value: number; path: (string | number)[] }[] = [];
+  const candidates: { offset: number; written: string; value: number; path: (string | number)[] }[] = [];
   let syntaxError = false;
   visit(
     text,
@@ -56,8 +62,7 @@ export function findNonPortableIntegers(text: string, validate: Validate): Porta
         const wholeFloat = /[.eE]/.test(written) && Number.isInteger(value);
         const unsafe = /^-?\d+$/.test(written) && Math.abs(Number(written)) > SAFE;
         if (!wholeFloat && !unsafe) return;
-        const path = pathSupplier();
-        candidates.push({ pointer: path.map((step) => `/${escapeToken(String(step))}`).join(''), written, value, path: [...path] });
+        candidates.push({ offset, written, value, path: [...pathSupplier()] });
       },
       onError: () => {
         syntaxError = true;
@@ -66,22 +71,35 @@ export function findNonPortableIntegers(text: string, validate: Validate): Porta
     { disallowComments: true, allowTrailingComma: false },
   );
   if (candidates.length === 0 || syntaxError) return [];
-  let message: unknown;
+  let document: unknown;
   try {
-    message = JSON.parse(text);
+    document = JSON.parse(text);
   } catch {
     return [];
   }
-  if (!validate(message).ok) return [];
-  return candidates
-    .filter((candidate) => isIntegerSlot(message, candidate.path, candidate.pointer, validate))
-    .map(({ pointer, written, value }) => ({
+  const verdicts = new Map<unknown, boolean>();
+  const valid = (message: unknown) => {
+    if (!verdicts.has(message)) verdicts.set(message, validate(message).ok);
+    return verdicts.get(message)!;
+  };
+  const warnings: PortabilityWarning[] = [];
+  for (const { offset, written, value, path } of candidates) {
+    const inArray = Array.isArray(document);
+    const message: unknown = inArray ? (document as unknown[])[path[0] as number] : document;
+    const within = inArray ? path.slice(1) : path;
+    const pointer = within.map((step) => `/${escapeToken(String(step))}`).join('');
+    if (within.length === 0 || !valid(message) || !isIntegerSlot(message, within, pointer, validate)) continue;
+    warnings.push({
+      ...(inArray && { index: path[0] as number }),
       pointer,
+      offset,
       written,
       message: /^-?\d+$/.test(written)
-        ? `${written} is beyond ±(2^53 − 1): JavaScript reads it as ${BigInt(value).toString()}${Math.abs(Number(written)) > 2 ** 63 - 1 ? ' and Go\'s int64 cannot hold it' : ''}; keep integers within ±9007199254740991`
+        ? `${written} is beyond ±(2^53 − 1): JavaScript reads it as ${BigInt(value).toString()}${Math.abs(Number(written)) > 2 ** 63 - 1 ? " and Go's int64 cannot hold it" : ''}; keep integers within ±9007199254740991`
         : `${written} is an integer written as a float: the schema and this package's decoders accept it, but Go int64 fields (encoding/json) and Python isinstance(x, int) checks refuse it; write ${BigInt(value).toString()}`,
-    }));
+    });
+  }
+  return warnings;
 }
 
 /** Whether the validator refuses 0.5 at `path` with a `type` error that asks for an integer. */
