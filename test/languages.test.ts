@@ -26,6 +26,8 @@ interface Case {
   message: Record<string, unknown>;
   /** The JSON text sent, when not `JSON.stringify(message)`. */
   text?: string;
+  /** The type to decode with, when the case is not a message (`PollResponse`). */
+  title?: string;
 }
 
 function resolve(node: SchemaNode): SchemaNode {
@@ -127,6 +129,15 @@ const cases: Case[] = [
   ),
 ];
 
+/**
+ * Every example of the documents that are not messages (`PollResponse`, whose `messages` hold
+ * any stream message), decoded with their own type.
+ */
+const documentCases: Case[] = contract.documents.flatMap((d) =>
+  (d.schema.examples ?? []).map((example, index) => ({ name: `${d.file} example ${index}`, message: example as Record<string, unknown>, title: d.title })),
+);
+cases.push(...documentCases);
+
 const tradesExample = contract.messages.find((m) => m.type === 'trades')!.schema.examples![0] as { type: string; data: Record<string, unknown> };
 const { pnl: _pnl, ...dataWithoutPnl } = tradesExample.data;
 const withoutPnl: Record<string, unknown> = { ...tradesExample, data: dataWithoutPnl };
@@ -163,7 +174,7 @@ const nullForOptional: Case[] = contract.messages.flatMap((m) =>
 
 /** Every case as `[title, message]`, then the message that lacks `pnl`, then nullForOptional. */
 const lines = [
-  ...cases.map((c) => `[${JSON.stringify(titleByType.get(c.message.type as string))},${c.text ?? JSON.stringify(c.message)}]`),
+  ...cases.map((c) => `[${JSON.stringify(c.title ?? titleByType.get(c.message.type as string))},${c.text ?? JSON.stringify(c.message)}]`),
   JSON.stringify([titleByType.get('trades'), withoutPnl]),
   ...nullForOptional.map((c) => JSON.stringify([titleByType.get(c.message.type as string), c.message])),
 ];
@@ -186,7 +197,7 @@ function run(command: string, args: string[], options: { cwd?: string; env?: Nod
 
 /** A main package that round-trips each line with `Unmarshal<Title>` and `Marshal`. */
 function goMain(): string {
-  const codecs = contract.messages
+  const codecs = [...contract.messages, ...contract.documents]
     .map(
       (m) => `\t${JSON.stringify(m.title)}: func(b []byte) ([]byte, error) {
 \t\tm, err := rc.Unmarshal${m.title}(b)
@@ -366,7 +377,8 @@ describe('generated Python and Go types', () => {
     }
   });
 
-  it('has whole-float variants and optional keys that may not be null to try', () => {
+  it('has whole-float variants, documents and optional keys that may not be null to try', () => {
+    expect(documentCases.map((c) => c.title)).toContain('PollResponse');
     expect(cases.some((c) => c.text?.includes('"timestamp":1705251000000.0') ?? false)).toBe(true);
     expect(nullForOptional.map((c) => c.name)).toContain('error.json example 0 with data.details null');
   });

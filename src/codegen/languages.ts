@@ -127,7 +127,7 @@ function shapeForQuicktype(bundle: SchemaNode): SchemaNode {
     return node.properties ? { ...node, properties } : node;
   };
   for (const [name, node] of Object.entries(bundle.definitions!)) {
-    definitions[name] = hoist(mapSchema(node, (child) => openObjectAsMap(withoutAnnotations(child))), name);
+    definitions[name] = hoist(mapSchema(node, (child) => objectUnionAsAny(openObjectAsMap(withoutAnnotations(child)), bundle)), name);
   }
   return { ...bundle, definitions };
 }
@@ -144,6 +144,24 @@ function isStringList(node: SchemaNode): boolean {
 
 function withoutAnnotations(node: SchemaNode): SchemaNode {
   return Object.fromEntries(Object.entries(node).filter(([key]) => key !== 'examples' && !key.startsWith('x-'))) as SchemaNode;
+}
+
+/**
+ * A choice between two or more object types (`PollResponse.messages`: any stream message) is
+ * left as decoded JSON (`Any` in Python, `interface{}` in Go): quicktype would merge the
+ * objects into one class whose keys are all optional, which drops required nulls (`pnl`) and
+ * mixes fields of different messages. The module docs say to decode such a value with the
+ * converter of its `type`.
+ */
+function objectUnionAsAny(node: SchemaNode, bundle: SchemaNode): SchemaNode {
+  const branches = node.anyOf ?? node.oneOf;
+  if (!branches) return node;
+  const objects = branches.filter((branch) => {
+    const target = branch.$ref ? bundle.definitions![branch.$ref.slice('#/definitions/'.length)] : branch;
+    return target !== undefined && (target.type === 'object' || target.properties !== undefined);
+  });
+  if (objects.length < 2) return node;
+  return node.description === undefined ? {} : { description: node.description };
 }
 
 function openObjectAsMap(node: SchemaNode): SchemaNode {
@@ -404,7 +422,9 @@ const GO_DOC = `// Package realtimecontract holds the types of the real-time Web
 // Decoding: int64 fields accept whole numbers written with a fraction or an exponent
 // (1705251000000.0), as JSON Schema does. An explicit null for an optional key reads as absent.
 // An object that the schema leaves open to unknown keys (AiTaskResult) is a map: its keys are
-// kept as they are and not checked.
+// kept as they are and not checked. A value that may be one of several object types (each of
+// PollResponse.Messages is any stream message) is left as decoded JSON (interface{}): marshal
+// it back to JSON and decode it with the Unmarshal<Message> of its "type".
 `;
 
 interface GoField {

@@ -60,6 +60,11 @@ export const HANDLED: Construct[] = [
   { name: 'map', schema: { type: 'object', additionalProperties: { type: 'integer' } }, values: [{}, { k: 1 }] },
   { name: 'open_object', schema: { type: 'object', properties: { a: { type: 'integer' } } }, values: [{ a: 1, extra: 'x' }, {}] },
   { name: 'any_of_object_or_string', schema: { anyOf: [object({ a: { type: 'string' } }, ['a']), { type: 'string' }] }, values: [{ a: 'x' }, 's'] },
+  {
+    name: 'any_of_objects',
+    schema: { anyOf: [object({ kind: { const: 'a' }, a: { type: ['string', 'null'] } }, ['kind', 'a']), object({ kind: { const: 'b' }, b: { type: 'integer' } }, ['kind', 'b'])] },
+    values: [{ kind: 'a', a: null }, { kind: 'b', b: 1 }],
+  },
   { name: 'nullable_ref', schema: { anyOf: [{ $ref: 'definitions.json#/definitions/Platform' }, { type: 'null' }] }, values: ['luno', null] },
   { name: 'anything', schema: {}, values: [1, 'a', null, { k: [1] }, [true]] },
   { name: 'null_type', schema: { type: 'null' }, values: [null] },
