@@ -101,12 +101,15 @@ function constructedCases(): Case[] {
 
 /**
  * `text` with every integer written as a whole float, as Python's `json` writes a float:
- * `1705251000000` becomes `1705251000000.0` (`fraction`) or `1.705251e+12` (`exponent`).
- * JSON Schema counts both as integers, so the validator accepts them (issue 8, item 19).
+ * `1705251000000` becomes `1705251000000.0` (`fraction`), `1.705251e+12` (`exponent`) or
+ * `1705251000000.0000000000000001` (`rounded`: a float64, as JavaScript and Python read it, is
+ * the integer). JSON Schema counts each as an integer, so the validator accepts them (issue 8,
+ * item 19).
  */
-function wholeFloats(text: string, form: 'fraction' | 'exponent'): string {
+function wholeFloats(text: string, form: 'fraction' | 'exponent' | 'rounded'): string {
   return text.replace(/"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g, (token) => {
     if (!/^-?\d+$/.test(token)) return token;
+    if (form === 'rounded') return token.replace(/^-/, '') === '0' ? token : `${token}.0000000000000001`;
     return form === 'fraction' ? `${token}.0` : Number(token).toExponential();
   });
 }
@@ -119,7 +122,7 @@ const plainCases: Case[] = [
 const cases: Case[] = [
   ...plainCases,
   ...plainCases.flatMap((c) =>
-    (['fraction', 'exponent'] as const).flatMap((form) => {
+    (['fraction', 'exponent', 'rounded'] as const).flatMap((form) => {
       const text = wholeFloats(JSON.stringify(c.message), form);
       if (text === JSON.stringify(c.message)) return [];
       const verdict = parseMessage(text);

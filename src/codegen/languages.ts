@@ -385,22 +385,17 @@ func integersFromWholeNumbers(data []byte) []byte {
 }
 
 // wholeNumber returns the integer literal of a number token that has a fraction or an
-// exponent and a whole value. Exponents beyond ±400 are left alone: no int64 is that long.
+// exponent and whose value, read as a float64 the way JavaScript and Python read JSON numbers
+// (1.0000000000000001 is 1), is whole and fits an int64.
 func wholeNumber(token []byte) ([]byte, bool) {
 	if bytes.IndexAny(token, ".eE") < 0 {
 		return nil, false
 	}
-	if e := bytes.IndexAny(token, "eE"); e >= 0 {
-		exponent, err := strconv.Atoi(string(token[e+1:]))
-		if err != nil || exponent > 400 || exponent < -400 {
-			return nil, false
-		}
-	}
-	value, ok := new(big.Rat).SetString(string(token))
-	if !ok || !value.IsInt() {
+	value, err := strconv.ParseFloat(string(token), 64)
+	if err != nil || value != math.Trunc(value) || math.Abs(value) >= 1<<63 {
 		return nil, false
 	}
-	return []byte(value.Num().String()), true
+	return strconv.AppendFloat(nil, value, 'f', -1, 64), true
 }
 `;
 
@@ -482,7 +477,7 @@ ${empty.map((field) => `	if r.${field.name} == nil {\n		r.${field.name} = ${fiel
     needsWholeNumbers = true;
     result = result.replace(/^(func unmarshalUnion\(data \[\]byte,.*\{\n)/m, '$1\tdata = integersFromWholeNumbers(data)\n');
   }
-  if (needsWholeNumbers) for (const name of ['bytes', 'math/big', 'strconv', 'strings']) imports.add(name);
+  if (needsWholeNumbers) for (const name of ['bytes', 'math', 'strconv', 'strings']) imports.add(name);
   const importBlock = `import (\n${[...imports].sort().map((name) => `\t"${name}"\n`).join('')})\n`;
   result = result.replace(/^import "[^"]+"\n/gm, '').replace(/^(package \w+\n\n)/m, `$1${importBlock}\n`);
   result = result.replace(/^(package \w+\n)/m, `${GO_DOC}$1`);
