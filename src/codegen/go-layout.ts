@@ -18,6 +18,69 @@
  * @returns the same source, gofmt-clean
  */
 export function layOutGo(text: string): string {
+  return layOut(plainDocComments(text));
+}
+
+/**
+ * gofmt rewrites the doc comment of a top-level declaration when a line looks like a list
+ * item (`- a`, `1. a`), a code block (indented) or a heading (`# A`, or a lone capitalized
+ * line between blank lines); schema descriptions put such lines there. Each doc comment is made
+ * plain text that gofmt keeps: leading spaces dropped, a list-marker or `#` line joined to the
+ * line before it (or, first in its paragraph, led by a zero-width space), and a lone
+ * heading-like line ended with a period. Struct field comments are not doc comments: gofmt
+ * leaves them, and so does this.
+ */
+function plainDocComments(text: string): string {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let block: string[] = [];
+  const flush = (next: string | undefined) => {
+    const isDoc = next !== undefined && /^(type|func|const|var) /.test(next);
+    out.push(...(isDoc ? plainComment(block) : block));
+    block = [];
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.startsWith('//')) {
+      block.push(line);
+      continue;
+    }
+    if (block.length > 0) flush(line);
+    out.push(line);
+  }
+  if (block.length > 0) flush(undefined);
+  return out.join('\n');
+}
+
+const LIST_OR_HEADING = /^([-*+\u2022#]|\d+[.)])([ \t]|$)/;
+
+function plainComment(block: string[]): string[] {
+  // Generated-code markers and directives stay as they are.
+  if (block.some((line) => /^\/\/(go:|line |Code generated )/.test(line) || /^\/\/ Code generated /.test(line))) return block;
+  const texts = block.map((line) => line.replace(/^\/\/ ?/, '').trim());
+  const result: string[] = [];
+  texts.forEach((text, index) => {
+    const previous = result.at(-1);
+    if (LIST_OR_HEADING.test(text)) {
+      if (previous !== undefined && previous !== '') {
+        result[result.length - 1] = `${previous} ${text}`;
+        return;
+      }
+      result.push(`\u200b${text}`);
+      return;
+    }
+    const alone = previous === '' && texts[index + 1] === '' && index + 2 < texts.length;
+    result.push(alone && isOldHeading(text) ? `${text}.` : text);
+  });
+  return result.map((text) => (text === '' ? '//' : `// ${text}`));
+}
+
+/** go/doc/comment's old-style heading: capitalized, ends in a letter or digit, plain words. */
+function isOldHeading(text: string): boolean {
+  return /^\p{Lu}/u.test(text) && /[\p{L}\p{Nd}]$/u.test(text) && !/[;:!?+*/=[\]{}_^°&§~%#@<">\\]/.test(text);
+}
+
+function layOut(text: string): string {
   const lines: Line[] = [];
   const blocks: ('struct' | 'const' | 'other')[] = [];
   let previousBlank = false;

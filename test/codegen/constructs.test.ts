@@ -65,6 +65,16 @@ export const HANDLED: Construct[] = [
     schema: { anyOf: [object({ kind: { const: 'a' }, a: { type: ['string', 'null'] } }, ['kind', 'a']), object({ kind: { const: 'b' }, b: { type: 'integer' } }, ['kind', 'b'])] },
     values: [{ kind: 'a', a: null }, { kind: 'b', b: 1 }],
   },
+  {
+    // Doc comments of Go types are reformatted by gofmt when they look like lists, code or
+    // headings; struct field comments are not.
+    name: 'doc_comment_markup',
+    schema: {
+      ...object({ a: { type: 'string', description: 'Field:\n- a\n  indented' } }, ['a']),
+      description: 'Markup gofmt would rewrite:\n- a list item\n- another\n1. numbered\n* star\n\n    indented code\n\tTabbed\n\nHeading Like This\n\nText after.\n\n# Hash heading\n\n- first of a paragraph\n\nEnd.',
+    },
+    values: [{ a: 'x' }],
+  },
   { name: 'nullable_ref', schema: { anyOf: [{ $ref: 'definitions.json#/definitions/Platform' }, { type: 'null' }] }, values: ['luno', null] },
   { name: 'anything', schema: {}, values: [1, 'a', null, { k: [1] }, [true]] },
   { name: 'null_type', schema: { type: 'null' }, values: [null] },
