@@ -134,12 +134,13 @@ function shapeForQuicktype(bundle: SchemaNode): SchemaNode {
 
 /**
  * Whether quicktype turns `node` into an enum type of its own: a closed list of strings
- * (`enum` or `const`). A list that holds anything else (`const: true`, `enum: [1, 2]`) becomes
+ * (`enum` or `const`) other than `""` alone. A list that holds anything else (`const: true`, `enum: [1, 2]`) becomes
  * the plain type of its values instead (bool, int64, …), which accepts every valid value.
  */
 function isStringList(node: SchemaNode): boolean {
-  if (node.const !== undefined) return typeof node.const === 'string';
-  return Array.isArray(node.enum) && node.enum.every((value) => typeof value === 'string');
+  const values = node.const !== undefined ? [node.const] : node.enum;
+  // quicktype makes a list that holds only "" a plain string, with no type of its own.
+  return Array.isArray(values) && values.every((value) => typeof value === 'string') && values.some((value) => value !== '');
 }
 
 function withoutAnnotations(node: SchemaNode): SchemaNode {

@@ -37,6 +37,11 @@ const object = (properties: Record<string, unknown>, required: string[], extra: 
 export const HANDLED: Construct[] = [
   { name: 'string_enum_with_empty', schema: { enum: ['', 'a'] }, values: ['', 'a'] },
   { name: 'string_const', schema: { const: 'x' }, values: ['x'] },
+  { name: 'empty_string_const', schema: { const: '' }, values: [''] },
+  { name: 'empty_and_null_enum', schema: { enum: ['', 'a', null] }, values: ['', 'a', null] },
+  { name: 'false_const', schema: { const: false }, values: [false] },
+  { name: 'zero_const', schema: { const: 0 }, values: [0] },
+  { name: 'negative_integer_enum', schema: { enum: [-1, 0, 7] }, values: [-1, 0, 7] },
   { name: 'boolean_const', schema: { const: true }, values: [true] },
   { name: 'integer_const', schema: { const: 3 }, values: [3] },
   { name: 'number_const', schema: { const: 1.5 }, values: [1.5] },
