@@ -39,6 +39,8 @@ export const HANDLED: Construct[] = [
   { name: 'string_const', schema: { const: 'x' }, values: ['x'] },
   { name: 'empty_string_const', schema: { const: '' }, values: [''] },
   { name: 'empty_and_null_enum', schema: { enum: ['', 'a', null] }, values: ['', 'a', null] },
+  { name: 'colliding_enum_values', schema: { enum: ['a-b', 'a_b', 'A B', 'ab'] }, values: ['a-b', 'a_b', 'A B', 'ab'] },
+  { name: 'escaped_enum_values', schema: { enum: ['say "hi"', 'back\\slash', 'ünï', '1st'] }, values: ['say "hi"', 'back\\slash', 'ünï', '1st'] },
   { name: 'false_const', schema: { const: false }, values: [false] },
   { name: 'zero_const', schema: { const: 0 }, values: [0] },
   { name: 'negative_integer_enum', schema: { enum: [-1, 0, 7] }, values: [-1, 0, 7] },
