@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runValidate } from '../src/cli/validate-command.js';
 import { findNonPortableIntegers } from '../src/languages/portability.js';
 import { validateMessage } from '../src/runtime/validate.js';
 
@@ -49,9 +51,31 @@ describe('findNonPortableIntegers (issue 8, item 19: the producer is told)', () 
     ]);
   });
 
+  it('finds a float that rounds to the integer (1.0000000000000001), and survives JSON nested 10,000 levels deep', () => {
+    expect(findNonPortableIntegers(bot('42.0000000000000001'), validateMessage)).toMatchObject([{ pointer: '/data/trades_count', written: '42.0000000000000001' }]);
+    const deep = `{"type":"trades","data":${'['.repeat(10_000)}1.0${']'.repeat(10_000)},"ts":"2026-01-14T16:30:00.000Z"}`;
+    expect(findNonPortableIntegers(deep, validateMessage)).toEqual([]);
+  });
+
   it('says nothing about plain integers, invalid messages or text that is not JSON', () => {
     expect(findNonPortableIntegers('{"type":"ping","timestamp":1705251000000}', validateMessage)).toEqual([]);
     expect(findNonPortableIntegers('{"type":"ping","timestamp":-1.0}', validateMessage)).toEqual([]);
     expect(findNonPortableIntegers('{"type":"ping","timestamp":1.0', validateMessage)).toEqual([]);
+  });
+
+  it('reaches the producer through realtime-contract validate: a warning on stderr, exit code unchanged', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'realtime-contract-portability-'));
+    try {
+      const file = path.join(dir, 'python-producer.ndjson');
+      writeFileSync(file, '{"type":"ping","timestamp":1705251000000}\n{"type":"ping","timestamp":1705251000000.0}\n');
+      let stdout = '';
+      let stderr = '';
+      const output = { stdout: (text: string) => (stdout += text), stderr: (text: string) => (stderr += text), stdin: () => process.stdin };
+      expect(await runValidate([file], { mode: 'strict', format: 'text' }, output)).toBe(0);
+      expect(stdout).toBe('2 valid, 0 invalid\n');
+      expect(stderr).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: warning: /timestamp 1705251000000\.0 is an integer written as a float: .*; write 1705251000000\n$`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

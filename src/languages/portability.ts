@@ -21,6 +21,13 @@ export interface PortabilityWarning {
 /** What the validator answers; `validateMessage` from the package root fits. */
 export type Validate = (value: unknown) => { ok: boolean; errors?: readonly { pointer: string; keyword: string; expected?: string; message: string }[] };
 
+/**
+ * Text that may hold a whole float or an unsafe integer: a value (after `:`, `,` or `[`) written
+ * `1.0` or `1.000`, with an exponent, with 15+ fraction digits, or with 16+ digits. Anything
+ * else has neither (`"16:30:00.000Z"` in a timestamp does not match: `Z` follows the zeros).
+ */
+const MAYBE_NON_PORTABLE = /[:,[]\s*-?\d+(?:\.0+\s*[,}\]]|(?:\.\d+)?[eE]|\.\d{15})|[:,[]\s*-?\d{16}/;
+
 /** The largest integer every JSON reader holds exactly (JavaScript numbers: 2^53 − 1). */
 const SAFE = Number.MAX_SAFE_INTEGER;
 
@@ -40,36 +47,40 @@ const SAFE = Number.MAX_SAFE_INTEGER;
  * Pure: reads `text`, calls `validate`, returns warnings in text order (none for text that
  * is not JSON or for a message that is not valid: those are errors, reported elsewhere).
  *
- * Wiring (CLI, owned by `contract`): for each NDJSON line, or each `.json` file (one message or
- * an array of them), call `findNonPortableIntegers(text, (m) => validateMessage(m, { mode }))`
- * with the text as read and print each warning to stderr as
- * `<file>:<line of offset>: warning: <pointer>: <message>`, without changing the exit code
- * (a `--strict-numbers` flag could turn them into failures). The scan costs nothing unless a
- * number is written with a fraction or exponent and is whole, or is beyond 2^53.
+ * Used by `realtime-contract validate` (text output): for each NDJSON line, or each `.json`
+ * file (one message or an array of them), each warning goes to stderr as
+ * `<file>:<line>: warning: <pointer> <message>`, and the exit code does not change. The scan
+ * costs one regular-expression test unless the text holds a number such as `1.0`, `1e3` or
+ * one of 16 digits.
  *
  * @param text JSON text of one message or of an array of messages, as the producer wrote it
  * @param validate the validator, e.g. `validateMessage`
  */
 export function findNonPortableIntegers(text: string, validate: Validate): PortabilityWarning[] {
+  if (!MAYBE_NON_PORTABLE.test(text)) return [];
   const candidates: { offset: number; written: string; value: number; path: (string | number)[] }[] = [];
   let syntaxError = false;
-  visit(
-    text,
-    {
-      onLiteralValue: (value: unknown, offset, length, _line, _column, pathSupplier) => {
-        if (typeof value !== 'number') return;
-        const written = text.slice(offset, offset + length);
-        const wholeFloat = /[.eE]/.test(written) && Number.isInteger(value);
-        const unsafe = /^-?\d+$/.test(written) && Math.abs(Number(written)) > SAFE;
-        if (!wholeFloat && !unsafe) return;
-        candidates.push({ offset, written, value, path: [...pathSupplier()] });
+  try {
+    visit(
+      text,
+      {
+        onLiteralValue: (value: unknown, offset, length, _line, _column, pathSupplier) => {
+          if (typeof value !== 'number') return;
+          const written = text.slice(offset, offset + length);
+          const wholeFloat = /[.eE]/.test(written) && Number.isInteger(value);
+          const unsafe = /^-?\d+$/.test(written) && Math.abs(Number(written)) > SAFE;
+          if (!wholeFloat && !unsafe) return;
+          candidates.push({ offset, written, value, path: [...pathSupplier()] });
+        },
+        onError: () => {
+          syntaxError = true;
+        },
       },
-      onError: () => {
-        syntaxError = true;
-      },
-    },
-    { disallowComments: true, allowTrailingComma: false },
-  );
+      { disallowComments: true, allowTrailingComma: false },
+    );
+  } catch {
+    return []; // e.g. nesting too deep for the scanner's stack: nothing to say about numbers
+  }
   if (candidates.length === 0 || syntaxError) return [];
   let document: unknown;
   try {
