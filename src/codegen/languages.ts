@@ -31,17 +31,25 @@ const GO_PACKAGE = 'realtimecontract';
  * dataclass in Python, a struct in Go), an enum per closed string list, and top-level
  * converters per message (`trades_message_from_dict` / `trades_message_to_dict` in Python,
  * `UnmarshalTradesMessage` / `(*TradesMessage).Marshal` in Go). Timestamps stay strings.
- * Python needs only the standard library (3.7+); Go only `encoding/json`.
+ * Python needs only the standard library (3.7+); Go only its standard library.
  *
  * Required keys stay required in both languages, including required-but-nullable ones such
  * as `pnl` of `TradeData`: encoders always write them (null included, no Go `omitempty`)
- * and the Python decoder rejects a message that lacks one (KeyError).
+ * and the Python decoder rejects a message that lacks one (KeyError). Beyond quicktype, so
+ * that the types and the schema agree (issue 8): integer fields read whole floats
+ * (`1705251000000.0`) as the validator does; Go writes nil required maps and slices as `{}` /
+ * `[]`; Python refuses null for an optional key the schema does not let be null; a choice of
+ * object types stays decoded JSON; each file's header says so. The Go is laid out as gofmt
+ * does ({@link layOutGo}), without Go.
  *
- * Pure and deterministic: nothing is written, nothing is fetched.
+ * Pure and deterministic: nothing is written, nothing is fetched, no program is run.
  *
  * @returns path relative to `generated/` → file text
+ * @throws SchemaError (file and JSON Pointer) for what a language cannot follow
+ *   ({@link checkLanguageSupport})
  * @throws Error when quicktype's output no longer has the shape the fix-ups below expect
- *   (a schema title without its type, or a required key not read by a Python decoder)
+ *   (a schema title without its type, a required key not read by a Python decoder, or
+ *   quicktype's Python `from_int` changed)
  */
 export async function emitLanguages(contract: Contract): Promise<Map<string, string>> {
   checkLanguageSupport(contract);
