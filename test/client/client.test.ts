@@ -1,0 +1,269 @@
+/**
+ * The client end to end on 127.0.0.1 against a server speaking the v1.1 wire protocol: typed
+ * delivery, tolerant validation, keepalive, refused tokens, restarts, the polling fallback and
+ * back, dead servers. Every wait is bounded; every server and client is stopped.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { isAfter } from '../../src/client/protocol.js';
+import type { GapEvent, InvalidEvent, UnknownEvent } from '../../src/client/index.js';
+import { FakeServer } from './support/fake-server.js';
+import { closeClients, example, nodeClient, sleep, STREAM_TYPES, until } from './support/helpers.js';
+
+const servers: FakeServer[] = [];
+async function server(options: ConstructorParameters<typeof FakeServer>[0] = {}): Promise<FakeServer> {
+  const s = await new FakeServer(options).start();
+  servers.push(s);
+  return s;
+}
+
+afterEach(async () => {
+  closeClients();
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
+});
+
+/** Publishes `count` trades numbered from `from` (their id is `t<n>`). */
+function trades(s: FakeServer, from: number, count: number): void {
+  for (let n = from; n < from + count; n++) s.publish({ ...example('trades'), data: { ...(example('trades').data as object), id: `t${n}` } });
+}
+
+const ids = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `t${i + from}`);
+
+describe('client: delivery', () => {
+  it('delivers every message type typed, answers pings with their timestamp, measures rtt and keeps the cursor', async () => {
+    const s = await server({ pingIntervalMs: 100 });
+    const client = nodeClient(s.url);
+    const got: Record<string, unknown[]> = {};
+    const connections: unknown[] = [];
+    for (const type of STREAM_TYPES) client.on(type, (data, message) => (got[type] ??= []).push([data, message]));
+    client.on('connection', (data) => connections.push(data));
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws' && connections.length === 1, 'the connection message');
+    for (const type of STREAM_TYPES) s.publish(example(type));
+    await until(() => STREAM_TYPES.every((t) => got[t]?.length === 1), 'one message of every type');
+    for (const type of STREAM_TYPES) {
+      const [data, message] = got[type]![0] as [unknown, { data: unknown; type: string }];
+      expect(message.type).toBe(type);
+      expect(data).toEqual(example(type).data);
+    }
+    expect(connections[0]).toEqual({ status: 'connected', mode: 'ws', resume: 'new' });
+    await until(() => client.getStatus().rtt !== null, 'an rtt measure');
+    await until(() => s.received.some((m) => (m as { type: string }).type === 'pong'), 'a pong');
+    const pong = s.received.find((m) => (m as { type: string }).type === 'pong') as { timestamp: number };
+    expect(Number.isInteger(pong.timestamp)).toBe(true);
+    const status = client.getStatus();
+    expect(status).toMatchObject({ mode: 'ws', connected: true, state: 'open', cursor: s.log.at(-1)!.cursor });
+    expect(status.received).toBeGreaterThanOrEqual(1 + STREAM_TYPES.length); // + pings and pongs
+    expect(status.lastMessageAt).toBeGreaterThan(0);
+  });
+
+  it('reports invalid and unknown messages and throwing handlers as events, and keeps delivering', async () => {
+    const s = await server();
+    const client = nodeClient(s.url);
+    const invalid: InvalidEvent[] = [];
+    const unknown: UnknownEvent[] = [];
+    const errors: unknown[][] = [];
+    const seen: string[] = [];
+    client.on('invalid', (e) => invalid.push(e));
+    client.on('unknown', (e) => unknown.push(e));
+    client.on('error', (...args) => errors.push(args));
+    client.on('trades', () => {
+      throw new Error('boom');
+    });
+    client.on('trades', (trade) => seen.push(trade.id));
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    s.sendRaw('{"type":"trades","data":');
+    s.publish({ ...example('trades'), data: { ...(example('trades').data as object), side: 'BUY' } });
+    s.publish({ type: 'orderbook', data: {}, ts: '2026-01-14T16:30:00.000Z' });
+    trades(s, 1, 2);
+    await until(() => seen.length === 2, 'the two valid trades');
+    expect(invalid.map((e) => [e.reason, e.errors[0]!.pointer])).toEqual([
+      ['json', ''],
+      ['invalid', '/data/side'],
+    ]);
+    expect(unknown.map((e) => e.type)).toEqual(['orderbook']);
+    expect(errors).toHaveLength(2);
+    expect(errors[0]![0]).toMatchObject({ code: 'CLIENT_HANDLER_ERROR' });
+    expect(errors[0]![2]).toMatchObject({ code: 'CLIENT_HANDLER_ERROR', event: 'trades' });
+    expect(seen).toEqual(['t1', 't2']);
+    expect(client.getStatus()).toMatchObject({ mode: 'ws', invalid: 2, unknown: 1 });
+    expect(s.upgrades).toHaveLength(1);
+  });
+
+  it('on() returns an unsubscribe function, and off() removes a handler', async () => {
+    const s = await server();
+    const client = nodeClient(s.url);
+    const a: string[] = [];
+    const b: string[] = [];
+    const stop = client.on('trades', (t) => a.push(t.id));
+    const hb = (t: { id: string }) => b.push(t.id);
+    client.on('trades', hb);
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    trades(s, 1, 1);
+    await until(() => a.length === 1 && b.length === 1, 'the first trade');
+    stop();
+    client.off('trades', hb);
+    let count = 0;
+    client.on('trades', () => count++);
+    trades(s, 2, 1);
+    await until(() => count === 1, 'the second trade');
+    expect([a, b]).toEqual([['t1'], ['t1']]);
+  });
+});
+
+describe('client: authentication', () => {
+  it('a refused token causes no reconnect storm: one attempt, then it waits for a new token', async () => {
+    const s = await server();
+    const client = nodeClient(s.url);
+    const connections: unknown[] = [];
+    client.on('connection', (data) => connections.push(data));
+    client.connect('bad');
+    await until(() => client.getStatus().state === 'unauthorized', 'the unauthorized state');
+    await sleep(600); // a dozen backoff steps of this client
+    expect(s.upgrades.map((u) => u.status)).toEqual([401]);
+    expect(s.polls).toHaveLength(0);
+    expect(client.getStatus()).toMatchObject({ mode: 'offline', connected: false, lastHttpStatus: 401 });
+    expect(connections).toEqual([{ status: 'error', mode: 'ws' }]);
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws', 'the socket with the new token');
+  });
+
+  it('a provider that keeps giving the refused token is asked once more, not retried in a loop', async () => {
+    const s = await server();
+    const client = nodeClient(s.url);
+    let calls = 0;
+    client.connect(() => {
+      calls++;
+      return 'bad';
+    });
+    await until(() => client.getStatus().state === 'unauthorized', 'the unauthorized state');
+    await sleep(600);
+    expect(s.upgrades.map((u) => u.status)).toEqual([401]);
+    expect(calls).toBe(2);
+  });
+
+  it('close 4401 (token expired) calls the provider for a new token and reconnects with it, resuming', async () => {
+    const s = await server({ tokens: ['t1', 't2'] });
+    const client = nodeClient(s.url);
+    const tokens = ['t1', 't2'];
+    let calls = 0;
+    client.connect(() => tokens[Math.min(calls++, 1)]!);
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    let count = 0;
+    client.on('trades', () => count++);
+    trades(s, 1, 1);
+    await until(() => count === 1, 'a trade');
+    s.tokens.delete('t1');
+    s.closeAll(4401, 'token expired');
+    await until(() => s.upgrades.length === 2 && client.getStatus().mode === 'ws', 'the reconnect');
+    expect(s.upgrades[1]).toMatchObject({ status: 101, since: s.log[0]!.cursor });
+    expect(calls).toBe(2);
+  });
+});
+
+describe('client: reconnection and resume', () => {
+  it('survives a server restart: the stream resumes from the cursor with nothing lost or doubled', async () => {
+    const s = await server();
+    const client = nodeClient(s.url, { fallbackAfter: 100 });
+    const seen: string[] = [];
+    const connections: { status: string; resume?: string }[] = [];
+    client.on('trades', (t) => seen.push(t.id));
+    client.on('connection', (d) => connections.push(d));
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    trades(s, 1, 50);
+    await until(() => seen.length === 50, 'the first 50');
+    await s.stop();
+    trades(s, 51, 50); // published while the server is down: stored, not sent
+    await sleep(200);
+    await s.start();
+    trades(s, 101, 50);
+    await until(() => seen.length >= 150 && client.getStatus().mode === 'ws', 'all 150');
+    await sleep(100);
+    expect(seen).toEqual(ids(150));
+    expect(connections.map((c) => `${c.status}${c.resume ? `:${c.resume}` : ''}`)).toEqual(['connected:new', 'disconnected', 'connected:resumed']);
+    expect(s.upgrades.filter((u) => u.status === 101).at(-1)!.since).toBe(s.log[49]!.cursor);
+  });
+
+  it('a resume the server cannot honour emits gap, and the stream continues from the new cursor', async () => {
+    const s = await server();
+    const client = nodeClient(s.url);
+    const gaps: GapEvent[] = [];
+    let count = 0;
+    client.on('gap', (g) => gaps.push(g));
+    client.on('trades', () => count++);
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    trades(s, 1, 3);
+    await until(() => count === 3, 'three trades');
+    s.log.splice(0); // the store lost its history: the client's cursor is now ahead of the head
+    s.closeAll(4410, 'stream gap');
+    await until(() => gaps.length === 1, 'the gap event');
+    expect(gaps[0]).toMatchObject({ since: `${s.epoch}.3`, cursor: `${s.epoch}.0`, mode: 'ws' });
+    expect(client.getStatus()).toMatchObject({ gaps: 1, cursor: `${s.epoch}.0` });
+  });
+
+  it('upgrades refused → polling → back to the socket, nothing lost or doubled', async () => {
+    const s = await server({ pollHoldMs: 2000 });
+    const client = nodeClient(s.url);
+    const seen: string[] = [];
+    const modes: string[] = [];
+    client.on('trades', (t) => seen.push(t.id));
+    client.on('status', (st) => modes.at(-1) !== st.mode && modes.push(st.mode));
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    trades(s, 1, 20);
+    await until(() => seen.length === 20, 'the first 20 over the socket');
+    s.refuseUpgrades = 400;
+    s.closeAll(1001);
+    await until(() => client.getStatus().mode === 'polling', 'the polling fallback');
+    trades(s, 21, 20);
+    await until(() => seen.length === 40, 'the next 20 by polling');
+    expect(client.getStatus().mode).toBe('polling');
+    s.refuseUpgrades = false;
+    await until(() => client.getStatus().mode === 'ws', 'the socket again');
+    trades(s, 41, 20);
+    await until(() => seen.length === 60, 'the last 20 over the socket');
+    await sleep(100);
+    expect(seen).toEqual(ids(60));
+    expect(modes.filter((m) => m !== 'offline')).toEqual(['ws', 'polling', 'ws']);
+    expect(s.polls.some((p) => p.since === s.log[19]!.cursor)).toBe(true);
+    expect(s.upgrades.filter((u) => u.status === 400).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('leaves a server that stops sending pings, and reconnects', async () => {
+    const s = await server({ pingIntervalMs: 50 });
+    const client = nodeClient(s.url, { pingIntervalMs: 50, pongTimeoutMs: 100, measureRtt: false });
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    await sleep(300); // pings keep it alive
+    expect(s.upgrades).toHaveLength(1);
+    s.pinging = false;
+    await until(() => client.getStatus().lastClose?.code === 4408, 'the dead socket left');
+    s.pinging = true;
+    await until(() => s.upgrades.length === 2 && client.getStatus().mode === 'ws', 'the reconnect');
+  });
+
+  it('a normal close by the server (1000) is not retried', async () => {
+    const s = await server();
+    const client = nodeClient(s.url);
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    s.closeAll(1000, 'bye');
+    await until(() => client.getStatus().state === 'closed', 'the closed state');
+    await sleep(300);
+    expect(s.upgrades).toHaveLength(1);
+  });
+});
+
+describe('client: cursor order', () => {
+  it('orders <epoch>.<position> cursors within an epoch and refuses a repeat', () => {
+    expect(isAfter('e.10', 'e.9')).toBe(true);
+    expect(isAfter('e.9', 'e.10')).toBe(false);
+    expect(isAfter('e.10', 'e.10')).toBe(false);
+    expect(isAfter('f.1', 'e.10')).toBe(true);
+    expect(isAfter('e.1', null)).toBe(true);
+    expect(isAfter('opaque', 'other')).toBe(true);
+  });
+});
