@@ -1,7 +1,7 @@
 import type { ConnectionData, ErrorData, ErrorMessage, MessageDataMap, MessageMap, ServerMessage } from '../../generated/types.js';
 import type { RejectionReason, ValidationError } from '../runtime/errors.js';
 import { validateMessage } from '../runtime/validate.js';
-import { CLOSE_CODES, CURSOR, isAfter, PING_INTERVAL_MS, POLL_PATH, PONG_TIMEOUT_MS, WEBSOCKET_PATH } from './protocol.js';
+import { CURSOR, isAfter, PING_INTERVAL_MS, POLL_PATH, PONG_TIMEOUT_MS, reconnectAdvice, WEBSOCKET_PATH } from './protocol.js';
 
 /** Wire value of `type` of every message the server sends. */
 export type ServerMessageType = ServerMessage['type'];
@@ -368,7 +368,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       set({ mode: 'offline' });
       announce('disconnected', 'ws');
     }
-    const advice = (CLOSE_CODES as Record<number, { reconnect: string } | undefined>)[code]?.reconnect;
+    const advice = reconnectAdvice(code);
     if (advice === 'no') {
       stopPolling();
       return set({ state: 'closed', mode: 'offline', nextAttemptAt: null });

@@ -2,14 +2,17 @@
  * The protocol facts the client acts on, from the generated contract, plus the cursor order.
  * @see websocket-message-schemas.md, protocol v1.1 (PLAN.md "Wire")
  */
-export { PING_INTERVAL_MS, PONG_TIMEOUT_MS, WEBSOCKET_PATH } from '../../generated/contract.js';
-// TEMPORARY until protocol v1.1 lands in generated/contract.ts (PLAN.md): same names and values.
-export const POLL_PATH = '/api/ws/poll';
-export const CLOSE_CODES: Record<number, { reconnect: 'yes' | 'no' | 'with-new-token' }> = {
-  1000: { reconnect: 'no' }, 1001: { reconnect: 'yes' }, 1008: { reconnect: 'yes' }, 1009: { reconnect: 'yes' },
-  1011: { reconnect: 'yes' }, 1013: { reconnect: 'yes' }, 4401: { reconnect: 'with-new-token' }, 4408: { reconnect: 'yes' },
-  4410: { reconnect: 'yes' }, 4429: { reconnect: 'yes' },
-};
+export { PING_INTERVAL_MS, POLL_PATH, PONG_TIMEOUT_MS, WEBSOCKET_PATH } from '../../generated/contract.js';
+
+/**
+ * The reconnect advice of `CLOSE_CODES` (protocol.json `x-close-codes`) for close `code`,
+ * without bundling their descriptions into a browser: 1000 stay closed, 4401 only with a new
+ * token, every other code (and 1006, a dropped connection) reconnect with backoff. A test
+ * checks this against every entry of `CLOSE_CODES`, so it cannot drift from the contract.
+ */
+export function reconnectAdvice(code: number): 'yes' | 'no' | 'with-new-token' {
+  return code === 1000 ? 'no' : code === 4401 ? 'with-new-token' : 'yes';
+}
 
 /** What a cursor may look like (definition `Cursor`): 1–128 URL-safe characters. */
 export const CURSOR = /^[\w.~-]{1,128}$/;

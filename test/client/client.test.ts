@@ -4,7 +4,8 @@
  * back, dead servers. Every wait is bounded; every server and client is stopped.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { isAfter } from '../../src/client/protocol.js';
+import { CLOSE_CODES } from '../../generated/contract.js';
+import { isAfter, reconnectAdvice } from '../../src/client/protocol.js';
 import type { GapEvent, InvalidEvent, UnknownEvent } from '../../src/client/index.js';
 import { FakeServer } from './support/fake-server.js';
 import { closeClients, example, nodeClient, sleep, STREAM_TYPES, until } from './support/helpers.js';
@@ -265,5 +266,12 @@ describe('client: cursor order', () => {
     expect(isAfter('f.1', 'e.10')).toBe(true);
     expect(isAfter('e.1', null)).toBe(true);
     expect(isAfter('opaque', 'other')).toBe(true);
+  });
+});
+
+describe('client: close codes', () => {
+  it('follows the reconnect advice of every close code in the contract', () => {
+    for (const [code, info] of Object.entries(CLOSE_CODES)) expect([code, reconnectAdvice(Number(code))]).toEqual([code, info.reconnect]);
+    expect(reconnectAdvice(1006)).toBe('yes');
   });
 });
