@@ -1,6 +1,5 @@
 import type { ConnectionData, ErrorData, ErrorMessage, MessageDataMap, MessageMap, ServerMessage } from '../../generated/types.js';
-import type { RejectionReason, ValidationError } from '../runtime/errors.js';
-import { validateMessage } from '../runtime/validate.js';
+import { check, type ClientValidationError } from './check.js';
 import { CURSOR, isAfter, PING_INTERVAL_MS, POLL_PATH, PONG_TIMEOUT_MS, reconnectAdvice, WEBSOCKET_PATH } from './protocol.js';
 
 /** Wire value of `type` of every message the server sends. */
@@ -40,17 +39,13 @@ export interface RealtimeStatus {
   received: number;
   /** Messages dropped because their cursor was not after the last one (a replay overlap). */
   duplicates: number;
-  /** Messages that failed validation (`invalid` events) or had an unknown type (`unknown` events). */
-  invalid: number;
-  unknown: number;
-  /** `gap` events so far. */
-  gaps: number;
 }
 
 /** `invalid` event: a frame that is not JSON or breaks its type's schema (tolerant mode). */
 export interface InvalidEvent {
-  reason: RejectionReason;
-  errors: ValidationError[];
+  reason: 'invalid' | 'json';
+  /** The first fault found. */
+  errors: ClientValidationError[];
   /** The parsed value, or the raw text when it was not JSON. */
   message: unknown;
 }
@@ -197,7 +192,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   const handlers = new Map<string, Handler[]>();
   const status: RealtimeStatus = {
     mode: 'offline', connected: false, state: 'idle', reconnectAttempts: 0, lastMessageAt: null, rtt: null, cursor: null,
-    nextAttemptAt: null, lastClose: null, lastHttpStatus: null, received: 0, duplicates: 0, invalid: 0, unknown: 0, gaps: 0,
+    nextAttemptAt: null, lastClose: null, lastHttpStatus: null, received: 0, duplicates: 0,
   };
 
   let source: TokenSource | undefined;
@@ -229,8 +224,12 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   }
 
   function fault(code: string, cause: unknown, event?: string): void {
-    const data: ErrorData = { code, message: `${event ? `a handler of "${event}" threw: ` : ''}${String((cause as Error)?.message ?? cause)}` };
-    emit('error', data, { type: 'error', data, ts: new Date().toISOString() }, { code, event, cause });
+    local('error', { code, message: String(cause) }, { code, event, cause });
+  }
+
+  /** Emits a message the client makes itself, in the spec's `{ type, data, ts }` shape. */
+  function local(type: 'error' | 'connection', data: object, fault?: ClientFault): void {
+    emit(type, data, { type, data, ts: new Date().toISOString() }, fault);
   }
 
   function set(changes: Partial<RealtimeStatus>): void {
@@ -241,8 +240,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
 
   /** A `connection` event in the spec's shape, for changes the server does not announce itself. */
   function announce(state: ConnectionData['status'], mode: ConnectionData['mode'], extra?: object): void {
-    const data = { status: state, mode, ...extra } as ConnectionData;
-    emit('connection', data, { type: 'connection', data, ts: new Date().toISOString() });
+    local('connection', { status: state, mode, ...extra });
   }
 
   function delay(attempt: number): number {
@@ -285,13 +283,14 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
 
   function wsUrl(): string {
     const url = options.url ?? (g.location ? `${g.location.protocol === 'https:' ? 'wss' : 'ws'}://${g.location.host}${WEBSOCKET_PATH}` : undefined);
-    if (!url) throw new TypeError('realtime client: no url (pass options.url outside a browser)');
+    if (!url) throw new TypeError('no url');
     return url;
   }
 
-  function withQuery(url: string, since: boolean): string {
+  /** `url` with `since` (the last cursor) when resuming, and `token` for a socket. */
+  function address(url: string | URL, since: boolean, withToken?: boolean): string {
     const u = new URL(url);
-    if (token) u.searchParams.set('token', token);
+    if (withToken && token) u.searchParams.set('token', token);
     if (since && status.cursor) u.searchParams.set('since', status.cursor);
     return u.href;
   }
@@ -312,14 +311,14 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     let httpStatus: number | undefined;
     let ws: WebSocketLike;
     try {
-      ws = socket = new WS(withQuery(wsUrl(), true));
+      ws = socket = new WS(address(wsUrl(), true, true));
     } catch (cause) {
       fault('CLIENT_TRANSPORT_ERROR', cause);
       socket = undefined;
       failed(undefined);
       return;
     }
-    connectTimer = setTimeout(() => drop(ws, 4000, 'connect timeout'), options.connectTimeoutMs ?? 10_000);
+    connectTimer = setTimeout(() => drop(ws, 4000, 'timeout'), options.connectTimeoutMs ?? 10_000);
     ws.onopen = () => {
       clearTimeout(connectTimer);
       open = true;
@@ -346,14 +345,18 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   /** Forgets a socket at once (a dead one may never finish its closing handshake) and handles its end. */
   function drop(ws: WebSocketLike, code: number, reason: string): void {
     if (socket !== ws) return;
+    detach(ws, 4000, reason);
+    closed(code, reason, undefined);
+  }
+
+  function detach(ws: WebSocketLike, code: number, reason: string): void {
     ws.onclose = ws.onmessage = ws.onerror = ws.onopen = null;
     try {
-      if (ws.terminate) ws.terminate();
-      else ws.close(4000, reason);
+      if (ws.terminate && code !== 1000) ws.terminate();
+      else ws.close(code, reason);
     } catch {
       // already closing
     }
-    closed(code, reason, undefined);
   }
 
   function closed(code: number, reason: string, httpStatus: number | undefined): void {
@@ -396,7 +399,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     try {
       const response = await request(false, 5000);
       code = response.status;
-      retryAfter = Number(response.headers.get('retry-after')) * 1000 || 0;
+      retryAfter = retryAfterMs(response);
       void response.body?.cancel();
     } catch {
       // the server is down, or the network
@@ -404,12 +407,21 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     if (mine === run) failed(code >= 200 && code < 300 ? 426 : code || undefined, retryAfter);
   }
 
+  /**
+   * 401 (or 403, origin refused): this token is never sent again. Stops (true) unless a
+   * provider may give another one.
+   */
+  function refusedToken(httpStatus: number | undefined): boolean {
+    if (httpStatus !== 401 && httpStatus !== 403) return false;
+    refused = token;
+    if (httpStatus === 401 && typeof source === 'function') return false;
+    stopUnauthorized(httpStatus);
+    return true;
+  }
+
   /** One failed attempt: refuse to retry a refused token, poll when upgrades are refused or after `fallbackAfter`, else back off. */
   function failed(httpStatus: number | undefined, retryAfterMs = 0): void {
-    if (httpStatus === 401 || httpStatus === 403) {
-      refused = token;
-      if (httpStatus === 403 || typeof source !== 'function') return stopUnauthorized(httpStatus);
-    }
+    if (refusedToken(httpStatus)) return;
     const attempts = status.reconnectAttempts + 1;
     set({ reconnectAttempts: attempts, lastHttpStatus: httpStatus ?? null });
     const refusedUpgrade = httpStatus !== undefined && httpStatus !== 429 && httpStatus < 500 && httpStatus !== 401;
@@ -424,7 +436,6 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     try {
       value = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw as ArrayBuffer));
     } catch (cause) {
-      status.invalid++;
       emit('invalid', { reason: 'json', errors: [{ pointer: '', keyword: 'json', message: `expected JSON, got ${String((cause as Error).message)}` }], message: raw });
       return;
     }
@@ -442,14 +453,12 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       }
       status.cursor = cursor;
     }
-    const result = validateMessage(value, { mode: 'tolerant' });
+    const result = check(value);
     if (!result.ok) {
       if (result.reason === 'unknown-type') {
-        status.unknown++;
         emit('unknown', { type: String(type), message: value });
       } else {
-        status.invalid++;
-        emit('invalid', { reason: result.reason, errors: result.errors, message: value });
+        emit('invalid', { reason: 'invalid', errors: result.errors, message: value });
       }
       return;
     }
@@ -471,7 +480,6 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   }
 
   function gap(since: string | null, mode: 'ws' | 'polling'): void {
-    status.gaps++;
     emit('gap', { since, cursor: status.cursor, mode });
   }
 
@@ -495,7 +503,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     watchdog = setTimeout(
       () => {
         if (!ws || socket !== ws) return;
-        if (Date.now() - lastFrame >= silenceMs) drop(ws, 4408, 'no ping from the server');
+        if (Date.now() - lastFrame >= silenceMs) drop(ws, 4408, 'silent');
         else watch();
       },
       Math.max(10, lastFrame + silenceMs - Date.now()),
@@ -504,13 +512,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
 
   function request(since: boolean, timeoutMs: number, signal?: AbortSignal): Promise<Response> {
     const f = options.fetch ?? g.fetch;
-    const url = options.pollUrl ?? wsUrl().replace(/^ws/, 'http').replace(/^(\w+:\/\/[^/]+).*$/, `$1${POLL_PATH}`);
-    const u = new URL(url);
-    if (since && status.cursor) u.searchParams.set('since', status.cursor);
     const abort = new AbortController();
     const timeout = setTimeout(() => abort.abort(), timeoutMs);
     signal?.addEventListener('abort', () => abort.abort());
-    return f(u.href, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: abort.signal }).finally(() => clearTimeout(timeout));
+    return f(address(options.pollUrl ?? new URL(POLL_PATH, wsUrl().replace(/^ws/, 'http')), since), { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: abort.signal }).finally(() => clearTimeout(timeout));
   }
 
   function startPolling(): void {
@@ -551,14 +556,13 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
           if (!alive()) return;
           const code = response.status;
           if (code === 401 || code === 403) {
-            refused = token;
-            if (code === 403 || typeof source !== 'function') return stopUnauthorized(code);
+            if (refusedToken(code)) return;
             continue;
           }
           if (!response.ok) {
             status.lastHttpStatus = code;
             lost();
-            wait = Math.max(Number(response.headers.get('retry-after')) * 1000 || 0, delay(++failures));
+            wait = Math.max(retryAfterMs(response), delay(++failures));
           } else {
             const body = (await response.json()) as { cursor?: unknown; resume?: string; messages?: unknown };
             if (!alive()) return;
@@ -602,7 +606,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
 
   const client: RealtimeClient = {
     connect(t) {
-      if (!(options.WebSocket ?? g.WebSocket)) throw new TypeError('realtime client: no WebSocket (pass options.WebSocket, e.g. from "ws", on Node 20)');
+      if (!(options.WebSocket ?? g.WebSocket)) throw new TypeError('no WebSocket');
       wsUrl();
       source = t;
       refused = undefined;
@@ -632,17 +636,18 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       stopPolling();
       const wasConnected = status.connected;
       const mode = open ? 'ws' : 'polling';
-      if (socket) {
-        const ws = socket;
-        socket = undefined;
-        open = false;
-        ws.onclose = ws.onmessage = ws.onerror = ws.onopen = null;
-        ws.close(1000, 'client disconnect');
-      }
+      if (socket) detach(socket, 1000, '');
+      socket = undefined;
+      open = false;
       for (const t of [connectTimer, stableTimer, watchdog]) clearTimeout(t);
       set({ state: 'idle', mode: 'offline', nextAttemptAt: null });
       if (wasConnected) announce('disconnected', mode);
     },
   };
   return client;
+}
+
+/** `Retry-After` in seconds, as milliseconds (0 when absent). */
+function retryAfterMs(response: Response): number {
+  return Number(response.headers.get('retry-after')) * 1000 || 0;
 }
