@@ -209,6 +209,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   let stableTimer: ReturnType<typeof setTimeout> | undefined;
   let watchdog: ReturnType<typeof setTimeout> | undefined;
   let lastFrame = 0;
+  /** The last socket failed while HTTP worked: once more and upgrades are taken as refused. */
+  let suspect = false;
   let pingSent = -1;
   /** Bumped by connect/disconnect: async work of an older run ends quietly. */
   let run = 0;
@@ -322,6 +324,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     ws.onopen = () => {
       clearTimeout(connectTimer);
       open = true;
+      suspect = false;
       lastFrame = Date.now();
       stopPolling();
       set({ state: 'open', mode: 'ws', lastHttpStatus: null });
@@ -368,7 +371,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     clearTimeout(watchdog);
     set({ lastClose: { code, reason } });
     if (wasOpen && !polling) {
-      set({ mode: 'offline' });
+      set({ mode: 'offline', state: 'waiting' });
       announce('disconnected', 'ws');
     }
     const advice = reconnectAdvice(code);
@@ -389,8 +392,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
 
   /**
    * A socket that never opened, in a browser: the status of the upgrade is hidden, so ask
-   * the polling endpoint (answered at once without `since`). 200 there means upgrades are
-   * refused on the way (a proxy): poll. Its body is ignored, so the cursor stays where it was.
+   * the polling endpoint (answered at once without `since`). 200 there twice in a row means
+   * upgrades are refused on the way (a proxy): poll. Once is not enough: the server may just
+   * have come back between the two requests. Its body is ignored, so the cursor stays.
    */
   async function diagnose(): Promise<void> {
     const mine = run;
@@ -404,7 +408,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     } catch {
       // the server is down, or the network
     }
-    if (mine === run) failed(code >= 200 && code < 300 ? 426 : code || undefined, retryAfter);
+    const up = code >= 200 && code < 300;
+    if (mine === run) failed(up && suspect ? 426 : up ? undefined : code || undefined, retryAfter);
+    suspect = up;
   }
 
   /**
