@@ -33,7 +33,8 @@ export function check(value: unknown): Checked {
   const error = (validate.errors ?? []).reduce<CompiledValidatorError | undefined>((a, b) => (!a || b.instancePath.length > a.instancePath.length ? b : a), undefined);
   if (!error) return failure('invalid', '', 'unknown', 'a valid message', value);
   const { instancePath, keyword, params } = error;
-  const missing = keyword === 'required' ? `/${String(params.missingProperty).replace(/~/g, '~0').replace(/\//g, '~1')}` : '';
+  // (the contract's property names need no JSON Pointer escaping)
+  const missing = keyword === 'required' ? `/${String(params.missingProperty)}` : '';
   const expected =
     keyword === 'required'
       ? `required property ${JSON.stringify(params.missingProperty)}`
@@ -49,6 +50,6 @@ function failure(reason: 'invalid' | 'unknown-type', pointer: string, keyword: s
 
 /** The value at a JSON Pointer, or undefined. */
 function at(value: unknown, pointer: string): unknown {
-  for (const token of pointer.split('/').slice(1)) value = (value as Record<string, unknown> | undefined)?.[token.replace(/~1/g, '/').replace(/~0/g, '~')];
+  for (const token of pointer.split('/').slice(1)) value = (value as Record<string, unknown> | undefined)?.[token];
   return value;
 }

@@ -1,6 +1,6 @@
 import type { ConnectionData, ErrorData, ErrorMessage, MessageDataMap, MessageMap, ServerMessage } from '../../generated/types.js';
 import { check, type ClientValidationError } from './check.js';
-import { CURSOR, isAfter, PING_INTERVAL_MS, POLL_PATH, PONG_TIMEOUT_MS, reconnectAdvice, WEBSOCKET_PATH } from './protocol.js';
+import { isAfter, PING_INTERVAL_MS, POLL_PATH, PONG_TIMEOUT_MS, reconnectAdvice, WEBSOCKET_PATH } from './protocol.js';
 
 /** Wire value of `type` of every message the server sends. */
 export type ServerMessageType = ServerMessage['type'];
@@ -33,7 +33,7 @@ export interface RealtimeStatus {
   nextAttemptAt: number | null;
   /** The last close of the socket, or null. */
   lastClose: { code: number; reason: string } | null;
-  /** HTTP status of the last refused upgrade or failed poll, or null. */
+  /** HTTP status of the last refused upgrade or failed poll (kept after a success), or null. */
   lastHttpStatus: number | null;
   /** Valid messages delivered to handlers. */
   received: number;
@@ -189,7 +189,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   const measureRtt = options.measureRtt ?? true;
   const g = globalThis as any;
 
-  const handlers = new Map<string, Handler[]>();
+  const handlers = new Map<string, Set<Handler>>();
   const status: RealtimeStatus = {
     mode: 'offline', connected: false, state: 'idle', reconnectAttempts: 0, lastMessageAt: null, rtt: null, cursor: null,
     nextAttemptAt: null, lastClose: null, lastHttpStatus: null, received: 0, duplicates: 0,
@@ -209,14 +209,12 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   let stableTimer: ReturnType<typeof setTimeout> | undefined;
   let watchdog: ReturnType<typeof setTimeout> | undefined;
   let lastFrame = 0;
-  /** The last socket failed while HTTP worked: once more and upgrades are taken as refused. */
-  let suspect = false;
   let pingSent = -1;
   /** Bumped by connect/disconnect: async work of an older run ends quietly. */
   let run = 0;
 
   function emit(type: string, ...args: unknown[]): void {
-    for (const handler of handlers.get(type)?.slice() ?? []) {
+    for (const handler of [...(handlers.get(type) ?? [])]) {
       try {
         handler(...args);
       } catch (cause) {
@@ -324,10 +322,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     ws.onopen = () => {
       clearTimeout(connectTimer);
       open = true;
-      suspect = false;
       lastFrame = Date.now();
       stopPolling();
-      set({ state: 'open', mode: 'ws', lastHttpStatus: null });
+      set({ state: 'open', mode: 'ws' });
       stableTimer = setTimeout(() => set({ reconnectAttempts: 0 }), stableMs);
       watch();
       if (measureRtt) ping();
@@ -369,9 +366,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     clearTimeout(connectTimer);
     clearTimeout(stableTimer);
     clearTimeout(watchdog);
-    set({ lastClose: { code, reason } });
-    if (wasOpen && !polling) {
-      set({ mode: 'offline', state: 'waiting' });
+    const lost = wasOpen && !polling;
+    set(lost ? { lastClose: { code, reason }, mode: 'offline', state: 'waiting' } : { lastClose: { code, reason } });
+    if (lost) {
       announce('disconnected', 'ws');
     }
     const advice = reconnectAdvice(code);
@@ -385,32 +382,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       if (typeof source !== 'function') return stopUnauthorized(401);
       return schedule(delay(1));
     }
-    if (wasOpen) return failed(undefined);
-    if (httpStatus !== undefined || !usePolling || polling) return failed(httpStatus);
-    void diagnose();
-  }
-
-  /**
-   * A socket that never opened, in a browser: the status of the upgrade is hidden, so ask
-   * the polling endpoint (answered at once without `since`). 200 there twice in a row means
-   * upgrades are refused on the way (a proxy): poll. Once is not enough: the server may just
-   * have come back between the two requests. Its body is ignored, so the cursor stays.
-   */
-  async function diagnose(): Promise<void> {
-    const mine = run;
-    let code = 0;
-    let retryAfter = 0;
-    try {
-      const response = await request(false, 5000);
-      code = response.status;
-      retryAfter = retryAfterMs(response);
-      void response.body?.cancel();
-    } catch {
-      // the server is down, or the network
-    }
-    const up = code >= 200 && code < 300;
-    if (mine === run) failed(up && suspect ? 426 : up ? undefined : code || undefined, retryAfter);
-    suspect = up;
+    // A browser never shows the status of a refused upgrade (nor does a dead server have one):
+    // it polls after `fallbackAfter` failures, and the poll's status tells.
+    failed(wasOpen ? undefined : httpStatus);
   }
 
   /**
@@ -440,7 +414,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     status.lastMessageAt = lastFrame;
     let value: unknown;
     try {
-      value = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw as ArrayBuffer));
+      value = JSON.parse(raw as string); // text frames only: a binary one fails here
     } catch (cause) {
       emit('invalid', { reason: 'json', errors: [{ pointer: '', keyword: 'json', message: `expected JSON, got ${String((cause as Error).message)}` }], message: raw });
       return;
@@ -452,7 +426,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   function deliver(value: unknown, mode: 'ws' | 'polling'): void {
     const cursor = (value as { cursor?: unknown } | null)?.cursor;
     const type = (value as { type?: unknown } | null)?.type;
-    if (typeof cursor === 'string' && CURSOR.test(cursor) && type !== 'connection') {
+    if (typeof cursor === 'string' && type !== 'connection') {
       if (!isAfter(cursor, status.cursor)) {
         status.duplicates++;
         return;
@@ -516,14 +490,6 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     );
   }
 
-  function request(since: boolean, timeoutMs: number, signal?: AbortSignal): Promise<Response> {
-    const f = options.fetch ?? g.fetch;
-    const abort = new AbortController();
-    const timeout = setTimeout(() => abort.abort(), timeoutMs);
-    signal?.addEventListener('abort', () => abort.abort());
-    return f(address(options.pollUrl ?? new URL(POLL_PATH, wsUrl().replace(/^ws/, 'http')), since), { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: abort.signal }).finally(() => clearTimeout(timeout));
-  }
-
   function startPolling(): void {
     polling = true;
     void pollLoop(run);
@@ -556,9 +522,13 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         wait = delay(++failures);
       } else {
         token = t;
-        pollAbort = new AbortController();
+        const abort = (pollAbort = new AbortController());
+        const timeout = setTimeout(() => abort.abort(), options.pollTimeoutMs ?? 40_000);
         try {
-          const response = await request(true, options.pollTimeoutMs ?? 40_000, pollAbort.signal);
+          const response: Response = await (options.fetch ?? g.fetch)(address(options.pollUrl ?? new URL(POLL_PATH, wsUrl().replace(/^ws/, 'http')), true), {
+            headers: { authorization: `Bearer ${t}` },
+            signal: abort.signal,
+          });
           if (!alive()) return;
           const code = response.status;
           if (code === 401 || code === 403) {
@@ -578,14 +548,14 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             if (body.resume === 'gap') status.cursor = null;
             if (!live && !open) {
               live = true;
-              set({ state: 'polling', mode: 'polling', lastHttpStatus: null });
+              set({ state: 'polling', mode: 'polling' });
               announce('connected', 'polling', body.resume ? { resume: body.resume } : undefined);
             }
-            for (const message of Array.isArray(body.messages) ? body.messages : []) {
+            for (const message of (body.messages ?? []) as unknown[]) {
               if (!alive()) break;
               deliver(message, 'polling');
             }
-            if (typeof body.cursor === 'string' && CURSOR.test(body.cursor) && (body.resume !== 'resumed' || isAfter(body.cursor, status.cursor))) status.cursor = body.cursor;
+            if (typeof body.cursor === 'string' && (body.resume !== 'resumed' || isAfter(body.cursor, status.cursor))) status.cursor = body.cursor;
             if (body.resume === 'gap' && since !== null) gap(since, 'polling');
             set({});
           }
@@ -593,6 +563,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
           if (!alive()) return;
           lost();
           wait = delay(++failures);
+        } finally {
+          clearTimeout(timeout);
         }
       }
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
@@ -624,15 +596,11 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       }
     },
     on(type, handler) {
-      const list = handlers.get(type) ?? [];
-      list.push(handler as Handler);
-      handlers.set(type, list);
+      handlers.get(type)?.add(handler as Handler) ?? handlers.set(type, new Set([handler as Handler]));
       return () => client.off(type, handler);
     },
     off(type, handler) {
-      const list = handlers.get(type);
-      const i = list?.indexOf(handler as Handler) ?? -1;
-      if (i >= 0) list!.splice(i, 1);
+      handlers.get(type)?.delete(handler as Handler);
     },
     getStatus: () => ({ ...status }),
     disconnect() {

@@ -14,9 +14,6 @@ export function reconnectAdvice(code: number): 'yes' | 'no' | 'with-new-token' {
   return code === 1000 ? 'no' : code === 4401 ? 'with-new-token' : 'yes';
 }
 
-/** What a cursor may look like (definition `Cursor`): 1–128 URL-safe characters. */
-export const CURSOR = /^[\w.~-]{1,128}$/;
-
 /**
  * Whether cursor `next` comes after `last` in one stream. Cursors are opaque: the client
  * only orders those it can read as `<epoch>.<digits>` (the reference server's form) within

@@ -234,6 +234,22 @@ describe('client: reconnection and resume', () => {
     expect(s.upgrades.filter((u) => u.status === 400).length).toBeGreaterThanOrEqual(1);
   });
 
+  it('polls after fallbackAfter failed attempts when the socket fails without a status (as in a browser)', async () => {
+    const s = await server({ pollHoldMs: 1000 });
+    const dead = await new FakeServer().start();
+    const deadUrl = dead.url;
+    await dead.stop();
+    const client = nodeClient(deadUrl, { pollUrl: `${s.httpUrl}/api/ws/poll`, fallbackAfter: 3 });
+    const seen: string[] = [];
+    client.on('trades', (t) => seen.push(t.id));
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'polling', 'the polling fallback');
+    expect(client.getStatus().reconnectAttempts).toBeGreaterThanOrEqual(3);
+    trades(s, 1, 3);
+    await until(() => seen.length === 3, 'three trades by polling');
+    expect(seen).toEqual(ids(3));
+  });
+
   it('leaves a server that stops sending pings, and reconnects', async () => {
     const s = await server({ pingIntervalMs: 50 });
     const client = nodeClient(s.url, { pingIntervalMs: 50, pongTimeoutMs: 100, measureRtt: false });
