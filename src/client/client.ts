@@ -183,7 +183,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   const maxDelay = b.maxMs ?? 30_000;
   const stableMs = b.stableMs ?? 10_000;
   const random = options.random ?? Math.random;
-  const silenceMs = (options.pingIntervalMs ?? PING_INTERVAL_MS) + (options.pongTimeoutMs ?? PONG_TIMEOUT_MS);
+  const pongTimeout = options.pongTimeoutMs ?? PONG_TIMEOUT_MS;
+  const silenceMs = (options.pingIntervalMs ?? PING_INTERVAL_MS) + pongTimeout;
   const fallbackAfter = options.fallbackAfter ?? 3;
   const usePolling = options.polling ?? true;
   const measureRtt = options.measureRtt ?? true;
@@ -571,14 +572,24 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     }
   }
 
-  function hint(): void {
-    // The browser says the network is back or the page is seen again: retry now, not at the end of the backoff.
-    if (timer !== undefined && (g.navigator?.onLine ?? true) && g.document?.visibilityState !== 'hidden') schedule(delay(1) / 4);
+  function hint(event: Event): void {
+    // The browser says the network is gone: an open socket must prove itself (a pong) within the pong timeout.
+    if (event.type === 'offline') {
+      if (open) {
+        lastFrame = Date.now() - silenceMs + pongTimeout;
+        ping();
+        watch();
+      }
+      return;
+    }
+    // The network is back or the page is seen again: retry now, not at the end of the backoff.
+    if (timer !== undefined && (g.navigator?.onLine ?? true) && g.document?.visibilityState !== 'hidden') schedule(random() * Math.min(base, 1000));
   }
 
   function listen(on: boolean): void {
     const method = on ? 'addEventListener' : 'removeEventListener';
     g[method]?.('online', hint);
+    g[method]?.('offline', hint);
     g.document?.[method]('visibilitychange', hint);
   }
 

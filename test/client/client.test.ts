@@ -263,6 +263,31 @@ describe('client: reconnection and resume', () => {
     await until(() => s.upgrades.length === 2 && client.getStatus().mode === 'ws', 'the reconnect');
   });
 
+  it("uses the browser's offline and online events as hints: verify the socket now, retry now", async () => {
+    // A browser's window, as far as the client looks at it.
+    const win = new EventTarget();
+    const g = globalThis as unknown as Record<string, unknown>;
+    g.addEventListener = win.addEventListener.bind(win);
+    g.removeEventListener = win.removeEventListener.bind(win);
+    try {
+      const s = await server({ pingIntervalMs: 60_000 });
+      const client = nodeClient(s.url, { pingIntervalMs: 60_000, pongTimeoutMs: 200, polling: false, backoff: { baseMs: 60_000, maxMs: 60_000 } });
+      client.connect('good');
+      await until(() => client.getStatus().mode === 'ws', 'the socket');
+      s.answering = false; // the network is gone: nothing comes back
+      win.dispatchEvent(new Event('offline'));
+      await until(() => client.getStatus().lastClose?.code === 4408, 'the unverified socket dropped within the pong timeout');
+      expect(client.getStatus().state).toBe('waiting'); // the next attempt is a minute away
+      s.answering = true;
+      win.dispatchEvent(new Event('online'));
+      await until(() => client.getStatus().mode === 'ws', 'the retry the online event brought forward', 20_000);
+      expect(s.upgrades).toHaveLength(2);
+    } finally {
+      delete g.addEventListener;
+      delete g.removeEventListener;
+    }
+  });
+
   it('a normal close by the server (1000) is not retried', async () => {
     const s = await server();
     const client = nodeClient(s.url);

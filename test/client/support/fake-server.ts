@@ -36,6 +36,8 @@ export class FakeServer {
   readonly received: unknown[] = [];
   refuseUpgrades: false | number = false;
   pinging = true;
+  /** Answer a client's ping with a pong. */
+  answering = true;
   port = 0;
   private http?: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -148,7 +150,7 @@ export class FakeServer {
           return;
         }
         this.received.push(value);
-        if (value.type === 'ping') ws.send(JSON.stringify({ type: 'pong', timestamp: value.timestamp }));
+        if (value.type === 'ping' && this.answering) ws.send(JSON.stringify({ type: 'pong', timestamp: value.timestamp }));
       });
       const from = since === null ? null : this.after(since);
       const resume = since === null ? 'new' : from === null ? 'gap' : 'resumed';
