@@ -401,13 +401,13 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   }
 
   /** One failed attempt: refuse to retry a refused token, poll when upgrades are refused or after `fallbackAfter`, else back off. */
-  function failed(httpStatus: number | undefined, retryAfterMs = 0): void {
+  function failed(httpStatus: number | undefined): void {
     if (refusedToken(httpStatus)) return;
     const attempts = status.reconnectAttempts + 1;
     set({ reconnectAttempts: attempts, lastHttpStatus: httpStatus ?? null });
     const refusedUpgrade = httpStatus !== undefined && httpStatus !== 429 && httpStatus < 500 && httpStatus !== 401;
     if (usePolling && !polling && (refusedUpgrade || attempts >= fallbackAfter)) startPolling();
-    schedule(Math.max(retryAfterMs, delay(attempts)));
+    schedule(delay(attempts));
   }
 
   function frame(raw: unknown): void {
@@ -447,7 +447,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     if (message.type === 'ping') {
       send({ type: 'pong', timestamp: message.timestamp });
       if (measureRtt) ping();
-    } else if ((message as { type: string }).type === 'pong' && (message as unknown as { timestamp: number }).timestamp === pingSent) {
+    } else if (message.type === 'pong' && message.timestamp === pingSent) {
       set({ rtt: Date.now() - pingSent });
       pingSent = -1;
     }
