@@ -5,8 +5,8 @@
  * The bundle is made once, at the first request, with esbuild (a development dependency: a
  * checkout, `npm run` or `tsx` has it) and kept in memory, so the dashboard always shows the
  * client as it is in the source tree, with nothing generated to commit. A prebuilt
- * `dashboard.bundle.js` next to this module is served instead when it exists (for an
- * installed package without esbuild; {@link buildDashboard} writes it).
+ * `dashboard.bundle.js` next to this module is served instead when it exists: `npm run build`
+ * writes one into dist/ with {@link buildDashboard}, for an installed package without esbuild.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
