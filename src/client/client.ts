@@ -145,8 +145,6 @@ export interface RealtimeClientOptions {
   polling?: boolean;
   /** A poll request not answered after this long is abandoned. Default 40 000 (the server holds up to 25 000). */
   pollTimeoutMs?: number;
-  /** Send a `ping` on open and after each server ping, to measure `rtt`. Default true. */
-  measureRtt?: boolean;
   /** Random numbers in [0, 1) for jitter. Default `Math.random`. */
   random?: () => number;
 }
@@ -187,7 +185,6 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   const silenceMs = (options.pingIntervalMs ?? PING_INTERVAL_MS) + pongTimeout;
   const fallbackAfter = options.fallbackAfter ?? 3;
   const usePolling = options.polling ?? true;
-  const measureRtt = options.measureRtt ?? true;
   const g = globalThis as any;
 
   const handlers = new Map<string, Set<Handler>>();
@@ -283,7 +280,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   }
 
   function wsUrl(): string {
-    const url = options.url ?? (g.location ? `${g.location.protocol === 'https:' ? 'wss' : 'ws'}://${g.location.host}${WEBSOCKET_PATH}` : undefined);
+    const url = options.url ?? (g.location && g.location.origin.replace(/^http/, 'ws') + WEBSOCKET_PATH);
     if (!url) throw new TypeError('no url');
     return url;
   }
@@ -328,14 +325,14 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       set({ state: 'open', mode: 'ws' });
       stableTimer = setTimeout(() => set({ reconnectAttempts: 0 }), stableMs);
       watch();
-      if (measureRtt) ping();
+      ping();
     };
     ws.onmessage = (event) => {
       if (socket === ws) frame(event.data);
     };
     ws.onerror = (event) => {
       // `ws` names the status of a refused upgrade here; a browser never shows it.
-      const m = /server response: (\d+)/.exec(String(event?.message ?? event?.error?.message ?? ''));
+      const m = /server response: (\d+)/.exec(event?.message);
       if (m) httpStatus = Number(m[1]);
     };
     ws.onclose = (event) => {
@@ -368,10 +365,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     clearTimeout(stableTimer);
     clearTimeout(watchdog);
     const lost = wasOpen && !polling;
-    set(lost ? { lastClose: { code, reason }, mode: 'offline', state: 'waiting' } : { lastClose: { code, reason } });
-    if (lost) {
-      announce('disconnected', 'ws');
-    }
+    set({ lastClose: { code, reason }, ...(lost && { mode: 'offline', state: 'waiting' }) });
+    if (lost) announce('disconnected', 'ws');
     const advice = reconnectAdvice(code);
     if (advice === 'no') {
       stopPolling();
@@ -446,7 +441,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     const message = result.message as ServerMessage;
     if (message.type === 'ping') {
       send({ type: 'pong', timestamp: message.timestamp });
-      if (measureRtt) ping();
+      ping();
     } else if (message.type === 'pong' && message.timestamp === pingSent) {
       set({ rtt: Date.now() - pingSent });
       pingSent = -1;
@@ -532,10 +527,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
           });
           if (!alive()) return;
           const code = response.status;
-          if (code === 401 || code === 403) {
-            if (refusedToken(code)) return;
-            continue;
-          }
+          if (refusedToken(code)) return;
+          if (code === 401) continue; // a provider may give another token
           if (!response.ok) {
             status.lastHttpStatus = code;
             lost();

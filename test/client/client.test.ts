@@ -252,7 +252,7 @@ describe('client: reconnection and resume', () => {
 
   it('leaves a server that stops sending pings, and reconnects', async () => {
     const s = await server({ pingIntervalMs: 50 });
-    const client = nodeClient(s.url, { pingIntervalMs: 50, pongTimeoutMs: 100, measureRtt: false });
+    const client = nodeClient(s.url, { pingIntervalMs: 50, pongTimeoutMs: 100 });
     client.connect('good');
     await until(() => client.getStatus().mode === 'ws', 'the socket');
     await sleep(300); // pings keep it alive

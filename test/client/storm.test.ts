@@ -24,7 +24,7 @@ async function restartWith(jitter: boolean): Promise<Spread> {
   const server = await new FakeServer().start();
   try {
     const clients = Array.from({ length: CLIENTS }, () =>
-      nodeClient(server.url, { polling: false, measureRtt: false, backoff: { baseMs: 1000, maxMs: 30_000, jitter, stableMs: 60_000 } }),
+      nodeClient(server.url, { polling: false, backoff: { baseMs: 1000, maxMs: 30_000, jitter, stableMs: 60_000 } }),
     );
     for (const client of clients) client.connect('good');
     await until(() => server.clients === CLIENTS, `${CLIENTS} clients connected`, 60_000);
