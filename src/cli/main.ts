@@ -53,13 +53,19 @@ program
   .option('--duration <time>', 'stop after this long: 60s, 500ms, 2m (default 60s unless --count)')
   .option('--count <n>', 'stop after n frames', (v: string) => positiveInteger(v))
   .option('--ping-interval <ms>', 'the ping interval to check against (default PING_INTERVAL_MS)', (v: string) => positiveInteger(v))
+  .option('--tolerance <fraction>', 'allowed deviation of a ping interval, as a fraction of it (default 0.1)', (v: string) => fraction(v))
   .addOption(new Option('--mode <mode>', 'strict rejects unknown fields; tolerant lets them pass').choices(['strict', 'tolerant']).default('strict'))
   .addOption(new Option('--format <format>', 'text: a line per violation; json: one JSON object').choices(['text', 'json']).default('text'))
-  .action(async (url: string, options: { token?: string; duration?: string; count?: number; pingInterval?: number; mode: 'strict' | 'tolerant'; format: 'text' | 'json' }) => {
+  .action(async (url: string, options: { token?: string; duration?: string; count?: number; pingInterval?: number; tolerance?: number; mode: 'strict' | 'tolerant'; format: 'text' | 'json' }) => {
     const { runListen, parseDuration } = await import('./listen-command.js');
     const durationMs = options.duration === undefined ? undefined : parseDuration(options.duration);
     process.exitCode = await runListen(url, { ...options, durationMs, pingIntervalMs: options.pingInterval }, output);
   });
+
+function fraction(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) > 10) throw new InvalidArgumentError('expected a fraction such as 0.1');
+  return Number(value);
+}
 
 function positiveInteger(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a positive integer');
