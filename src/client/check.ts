@@ -16,6 +16,7 @@ export interface ClientValidationError {
 
 export type Checked =
   | { ok: true; message: ServerMessage }
+  /** `errors` is empty for `unknown-type`: the type itself is the news. */
   | { ok: false; reason: 'invalid' | 'unknown-type' | 'json'; errors: ClientValidationError[] };
 
 /**
@@ -26,13 +27,12 @@ export function check(value: unknown): Checked {
   const type = (value as { type?: unknown } | null)?.type;
   if (typeof value !== 'object' || Array.isArray(value) || typeof type !== 'string') return failure('invalid', '/type', 'required', 'an object with a string "type"', type);
   const validate = (validators as Record<string, CompiledValidator | undefined>)[type];
-  if (!validate) return failure('unknown-type', '/type', 'discriminator', 'a known message type', type);
+  if (!validate) return { ok: false, reason: 'unknown-type', errors: [] };
   closedObjects.enforced = false;
   if (validate(value)) return { ok: true, message: value as ServerMessage };
   // The most specific fault: the deepest one (inside the branch an anyOf nearly matched).
   const error = (validate.errors ?? []).reduce<CompiledValidatorError | undefined>((a, b) => (!a || b.instancePath.length > a.instancePath.length ? b : a), undefined);
-  if (!error) return failure('invalid', '', 'unknown', 'a valid message', value);
-  const { instancePath, keyword, params } = error;
+  const { instancePath, keyword, params } = error!;
   // (the contract's property names need no JSON Pointer escaping)
   const missing = keyword === 'required' ? `/${String(params.missingProperty)}` : '';
   const expected =
@@ -44,7 +44,7 @@ export function check(value: unknown): Checked {
   return failure('invalid', instancePath + missing, keyword, expected, at(value, instancePath + missing));
 }
 
-function failure(reason: 'invalid' | 'unknown-type', pointer: string, keyword: string, expected: string, found: unknown): Checked {
+function failure(reason: 'invalid', pointer: string, keyword: string, expected: string, found: unknown): Checked {
   return { ok: false, reason, errors: [{ pointer, keyword, message: `expected ${expected}, got ${JSON.stringify(found)?.slice(0, 80) ?? 'nothing'}` }] };
 }
 

@@ -27,8 +27,6 @@ export function isAfter(next: string, last: string | null): boolean {
   if (next === last) return false;
   const a = /^(.*)\.(\d+)$/.exec(next);
   const b = /^(.*)\.(\d+)$/.exec(last);
-  if (!a || !b || a[1] !== b[1]) return true;
-  const x = a[2]!.replace(/^0+/, '');
-  const y = b[2]!.replace(/^0+/, '');
-  return x.length !== y.length ? x.length > y.length : x > y;
+  // Positions below 2^53: exact as numbers.
+  return !a || !b || a[1] !== b[1] || Number(a[2]) > Number(b[2]);
 }
