@@ -46,6 +46,17 @@ program
   });
 
 program
+  .command('serve')
+  .description('run the reference WebSocket server; --demo prints a secret and tokens and runs a demo producer')
+  .option('--demo', 'demo secret, tokens for two users and an admin, and a producer of every message type', false)
+  .option('--port <port>', 'port to listen on', '8000')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .action(async (options: { demo: boolean; port: string; host: string }) => {
+    const { runServe } = await import('./serve-command.js');
+    process.exitCode = await runServe(options, output);
+  });
+
+program
   .command('listen')
   .description('connect to a running server, answer its pings, and check every frame and the keepalive timing against the contract')
   .argument('<ws-url>', 'e.g. ws://localhost:8000/api/ws')
