@@ -348,7 +348,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   }
 
   function detach(ws: WebSocketLike, code: number, reason: string): void {
-    ws.onclose = ws.onmessage = ws.onerror = ws.onopen = null;
+    ws.onclose = ws.onmessage = ws.onopen = null;
+    // Not null: `ws` throws an 'error' nobody listens to when a connecting socket is closed.
+    ws.onerror = () => {};
     try {
       if (ws.terminate && code !== 1000) ws.terminate();
       else ws.close(code, reason);
