@@ -30,6 +30,8 @@ function trades(s: FakeServer, from: number, count: number): void {
 }
 
 
+const ids = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `t${i + from}`);
+
 describe('client: delivery', () => {
   it('delivers every message type typed, answers pings with their timestamp, measures rtt and keeps the cursor', async () => {
     const s = await server({ pingIntervalMs: 100 });
