@@ -1,8 +1,9 @@
 /**
- * 1,000 clients reconnecting after a server restart, with and without full jitter: the peak
- * connection rate the server sees is measured and printed (speed itself is not asserted:
- * the figures go in the report). Asserted: every client comes back, without a storm of
- * repeated attempts.
+ * 1,000 clients reconnecting after a restart of the reference server, with and without full
+ * jitter. Measured and printed, never asserted (speed is not a test's business): the peak per
+ * 100 ms of reconnects the backoff scheduled (free of event-loop stalls), of attempts the
+ * clients started, and of upgrades the server saw (the server in the same process caps that
+ * one). Asserted: every client comes back, without a storm of repeated attempts.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
@@ -42,6 +43,8 @@ const WINDOW_MS = 100;
 interface Spread {
   jitter: boolean;
   attempts: number;
+  /** When the clients' backoff scheduled their first reconnect: most in one window. Free of event-loop stalls. */
+  scheduledPeak: number;
   /** Attempts started by the clients (the load they offer), most in one window. */
   offeredPeak: number;
   /** Upgrade requests the server saw, most in one window. */
@@ -74,13 +77,23 @@ async function restartWith(jitter: boolean): Promise<Spread> {
     const clients = Array.from({ length: CLIENTS }, () =>
       nodeClient(url, { WebSocket: CountingWebSocket as never, polling: false, backoff: { baseMs: 1000, maxMs: 30_000, jitter, stableMs: 60_000 } }),
     );
-    for (const client of clients) client.connect(token);
+    const scheduled: number[] = [];
+    for (const client of clients) {
+      client.connect(token);
+      let first = true;
+      client.on('status', (status) => {
+        if (first && status.lastClose && status.nextAttemptAt !== null) {
+          first = false;
+          scheduled.push(status.nextAttemptAt);
+        }
+      });
+    }
     await until(() => server.clients() === CLIENTS, `${CLIENTS} clients connected`, 60_000);
     started.length = 0;
     await server.stop();
     server = await referenceServer(server.port);
     await until(() => server.clients() === CLIENTS, `${CLIENTS} clients reconnected`, 60_000);
-    return { jitter, attempts: started.length, offeredPeak: peak(started), serverPeak: peak(server.upgrades), spreadMs: Math.max(...started) - Math.min(...started) };
+    return { jitter, attempts: started.length, scheduledPeak: peak(scheduled), offeredPeak: peak(started), serverPeak: peak(server.upgrades), spreadMs: Math.max(...started) - Math.min(...started) };
   } finally {
     closeClients();
     await server.stop();
@@ -89,9 +102,9 @@ async function restartWith(jitter: boolean): Promise<Spread> {
 
 describe('client: 1,000 clients reconnecting after a restart', () => {
   afterAll(() => {
-    const rows = results.map((r) => `| ${r.jitter ? 'full jitter' : 'no jitter'} | ${r.attempts} | ${r.offeredPeak} | ${r.serverPeak} | ${r.spreadMs} ms |`);
+    const rows = results.map((r) => `| ${r.jitter ? 'full jitter' : 'no jitter'} | ${r.attempts} | ${r.scheduledPeak} | ${r.offeredPeak} | ${r.serverPeak} | ${r.spreadMs} ms |`);
     process.stdout.write(
-      `\nreconnect storm: ${CLIENTS} clients after a restart of the reference server, backoff base 1 s, peaks per ${WINDOW_MS} ms\n| backoff | attempts | peak attempts started | peak upgrades seen by the server | spread of attempts |\n| --- | --- | --- | --- | --- |\n${rows.join('\n')}\n`,
+      `\nreconnect storm: ${CLIENTS} clients after a restart of the reference server, backoff base 1 s, peaks per ${WINDOW_MS} ms\n| backoff | attempts | peak scheduled by the backoff | peak attempts started | peak upgrades seen by the server | spread of attempts |\n| --- | --- | --- | --- | --- | --- |\n${rows.join('\n')}\n`,
     );
   });
 
