@@ -1,5 +1,5 @@
 import type { ServerMessage } from '../../generated/types.js';
-import { closedObjects, validators, type CompiledValidator, type CompiledValidatorError } from '../../generated/validators.js';
+import { checkMessage } from '../../generated/validators.js';
 
 /**
  * One reason an incoming message was rejected, as the client reports it: the JSON Pointer of
@@ -26,13 +26,10 @@ export type Checked =
 export function check(value: unknown): Checked {
   const type = (value as { type?: unknown } | null)?.type;
   if (typeof value !== 'object' || Array.isArray(value) || typeof type !== 'string') return failure('invalid', '/type', 'required', 'an object with a string "type"', type);
-  const validate = (validators as Record<string, CompiledValidator | undefined>)[type];
-  if (!validate) return { ok: false, reason: 'unknown-type', errors: [] };
-  closedObjects.enforced = false;
-  if (validate(value)) return { ok: true, message: value as ServerMessage };
-  // The most specific fault: the deepest one (inside the branch an anyOf nearly matched).
-  const error = (validate.errors ?? []).reduce<CompiledValidatorError | undefined>((a, b) => (!a || b.instancePath.length > a.instancePath.length ? b : a), undefined);
-  const { instancePath, keyword, params } = error!;
+  const errors = checkMessage(type, value, 'tolerant');
+  if (errors === undefined) return { ok: false, reason: 'unknown-type', errors: [] };
+  if (errors === null) return { ok: true, message: value as ServerMessage };
+  const { instancePath, keyword, params } = errors[0]!;
   // (the contract's property names need no JSON Pointer escaping)
   const missing = keyword === 'required' ? `/${String(params.missingProperty)}` : '';
   const expected =
