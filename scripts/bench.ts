@@ -9,6 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchBundles } from './bench/bundle.js';
+import { benchClientSize, clientSizeReport } from './bench/client.js';
 import { buildCandidates, ROOT } from './bench/candidates.js';
 import { loadFixtures } from './bench/fixtures.js';
 import { benchGenerate } from './bench/generate.js';
@@ -40,6 +41,7 @@ const startup = benchStartup(startupRounds);
 const scan = scanForEval();
 log('bundles');
 const bundles = await benchBundles();
+const clientSize = clientSizeReport(await benchClientSize());
 log('generate');
 const generate = benchGenerate(generateRuns);
 log('server');
@@ -63,6 +65,7 @@ const targets = [
   { target: `import of the package root ≤ ${TARGETS.importOverBaselineMs} ms over an empty process`, measured: `${pkg.overBaselineMs.toFixed(1)} ms`, ok: pkg.overBaselineMs <= TARGETS.importOverBaselineMs },
   { target: 'no `new Function` / `eval(` in the code the root loads', measured: `${scan.newFunction} / ${scan.evalCalls}`, ok: scan.newFunction + scan.evalCalls === 0 },
   { target: `validators for all types ≤ ${TARGETS.validatorsGzipBytes / 1024} KB min+gz`, measured: `${(validatorsBundle.gzipBytes / 1024).toFixed(1)} KB`, ok: validatorsBundle.gzipBytes <= TARGETS.validatorsGzipBytes },
+  clientSize.target,
   { target: `npm run generate ≤ ${TARGETS.generateMs / 1000} s`, measured: `${(generate.medianMs / 1000).toFixed(2)} s`, ok: generate.medianMs <= TARGETS.generateMs },
   { target: `server fan-out to ${server.clients} clients ≥ ${SERVER_FANOUT_TARGET}× a naive ws loop (server CPU, peak)`, measured: `${server.fanout.burst.cpuRatio.toFixed(1)}×`, ok: server.fanout.burst.cpuRatio >= SERVER_FANOUT_TARGET },
 ];
@@ -76,6 +79,7 @@ const markdown = [
   parseTable(parse),
   startupTable(startup, startupRounds, scan),
   bundleTable(bundles),
+  clientSize.markdown,
   generateTable(generate),
   serverTable(server),
   redisFanoutTable(redisFanout),

@@ -12,6 +12,7 @@
  * const report = new Report({ format: 'text', ...output });
  * report.accepted();                                    // one valid message
  * report.rejected([{ file, line, type: messageType(value), error }]); // one invalid message
+ * report.warning(file, line, '/timestamp 1.0 is an integer written as a float: …'); // verdict unchanged
  * report.fault('cannot read "x.json": no such file or folder');       // usage / I/O: exit 2
  * process.exitCode = report.finish();                   // prints the count or the JSON object
  * ```
@@ -81,6 +82,15 @@ export class Report {
   fault(reason: string): void {
     this.faults.push(reason);
     if (this.options.format === 'text') this.options.stderr(`realtime-contract: ${oneLine(reason)}\n`);
+  }
+
+  /**
+   * A note about a message that does not change the verdict (e.g. an integer written as a
+   * float, which other languages read differently): `path:line: warning: <text>` on stderr in
+   * text output; left out of JSON output.
+   */
+  warning(file: string, line: number, text: string): void {
+    if (this.options.format === 'text') this.options.stderr(`${oneLine(`${file}:${line}: warning: ${text}`)}\n`);
   }
 
   /** The exit code so far. */

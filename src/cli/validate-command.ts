@@ -1,7 +1,9 @@
+import { findNonPortableIntegers } from '../languages/portability.js';
 import type { ValidationError } from '../runtime/errors.js';
 import { validateMessage, type ValidationMode } from '../runtime/validate.js';
 import { messageType, Report, type Output, type Problem } from './report.js';
 import { duplicateKeyError, readSources, type InputFormat, type MessageEntry } from './sources/index.js';
+import { lineAt } from './sources/text.js';
 
 /** Options of `realtime-contract validate`. */
 export interface ValidateCommandOptions {
@@ -25,6 +27,9 @@ export interface ValidateCommandOptions {
  *
  * In strict mode a key written twice in one object is a fault (I-JSON, RFC 7493): `JSON.parse`
  * would silently keep the last value. With `allErrors`, every fault of a message is reported.
+ * Integers of valid messages that other languages read differently than the validator
+ * (`1705251000000.0`, beyond 2^53: src/languages/portability.ts) are warnings on stderr in text
+ * output; the exit code does not change.
  * Output and exit codes: see `report.ts` (0 all valid, 1 any invalid, 2 a usage or I/O error;
  * every other file is still validated).
  */
@@ -37,7 +42,16 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
     stdin: output.stdin,
     onTerminal: () => output.stderr('realtime-contract: reading messages from standard input; end with Ctrl-D\n'),
   });
+  let warned: MessageEntry['source'] | undefined;
   for await (const entry of entries) {
+    if (entry.kind === 'message' && options.format === 'text' && entry.source !== warned) {
+      // Once per text: a .json document's messages share theirs.
+      warned = entry.source;
+      const { text, line } = entry.source;
+      for (const warning of findNonPortableIntegers(text, (value) => validateMessage(value, { mode: options.mode }))) {
+        report.warning(entry.file, line + lineAt(text, warning.offset) - 1, `${warning.pointer} ${warning.message}`);
+      }
+    }
     if (entry.kind === 'unreadable') report.fault(entry.reason);
     else if (entry.kind === 'syntax') report.rejected([{ file: entry.file, line: entry.line, type: null, error: entry.error }]);
     else {

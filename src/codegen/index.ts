@@ -1,7 +1,7 @@
 import { emitAllErrorsValidators } from './all-errors-validators.js';
 import { emitConstants } from './contract-constants.js';
 import { emitDocs } from './docs/index.js';
-import { emitLanguages } from './quicktype.js';
+import { checkLanguageSupport, emitLanguages } from './quicktype.js';
 import { loadContract } from '../contract/index.js';
 import { emitShippedSchema } from './shipped-schema.js';
 import { emitTypes } from './types.js';
@@ -21,6 +21,9 @@ export { checkGenerated, writeGenerated, type GeneratedFiles, type Staleness } f
  */
 export async function generate(schemaDir: string): Promise<GeneratedFiles> {
   const contract = await loadContract(schemaDir);
+  // What the Python and Go types cannot follow is refused here, before any generator runs, so
+  // that the error names the file and pointer rather than a generator's symptom.
+  checkLanguageSupport(contract);
   const outputs = await Promise.all([
     emitValidators(contract),
     emitAllErrorsValidators(contract),

@@ -48,6 +48,7 @@ export function* readDocumentText(text: string, file: string, duplicateKeys: boo
     return;
   }
   const duplicates = duplicateKeys ? findDuplicateKeys(text, { value: document }) : [];
+  const source = { text, line: 1 };
   let tree: JsonNode | undefined | null = null;
   const lineOf = (prefix: (string | number)[], pointer: string) => {
     tree ??= safeParseTree(text);
@@ -67,6 +68,7 @@ export function* readDocumentText(text: string, file: string, duplicateKeys: boo
       value,
       duplicateKeys: own,
       locate: (pointer: string) => lineOf(prefix, pointer),
+      source,
     };
   }
 }

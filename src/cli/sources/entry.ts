@@ -17,6 +17,11 @@ export interface MessageEntry extends Place {
   duplicateKeys: { pointer: string; line: number }[];
   /** Line of the value at `pointer` (a JSON Pointer into the message); the message's line when unknown. */
   locate(pointer: string): number;
+  /**
+   * The JSON text the message was read from, as the producer wrote it, and the line it starts
+   * on: the NDJSON line, or the whole `.json` document (one object shared by its messages).
+   */
+  source: { text: string; line: number };
 }
 
 /** Text that is not a message: not JSON, not UTF-8, an empty file, a line too long to hold. */

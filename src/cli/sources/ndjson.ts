@@ -60,7 +60,7 @@ export function parseLine(text: string, file: string, line: number, duplicateKey
     return { kind: 'syntax', file, line, error: describeSyntaxError(text, (error as Error).message) };
   }
   const duplicates = duplicateKeys ? findDuplicateKeys(text, { value }).map(({ pointer, offset }) => ({ pointer, line: line + lineAt(text, offset) - 1 })) : [];
-  return { kind: 'message', file, line, value, duplicateKeys: duplicates, locate: () => line };
+  return { kind: 'message', file, line, value, duplicateKeys: duplicates, locate: () => line, source: { text, line } };
 }
 
 async function* splitLines(stream: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<Line> {
