@@ -104,13 +104,14 @@ describe('the packed package, installed into a fresh project', () => {
     for (const target of targets) expect(shipped.has(path.posix.normalize(target)), target).toBe(true);
   });
 
-  it('ships no module that imports a package it does not depend on', () => {
+  it('ships no module that statically imports a package it does not depend on', () => {
     const installed = path.join(consumer, 'node_modules/realtime-contract');
     const pkg = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
     const declared = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
     const missing: string[] = [];
     for (const file of filesUnder(installed).filter((name) => /\.(m?js|cjs)$/.test(name))) {
-      for (const specifier of specifiers(readFileSync(path.join(installed, file), 'utf8'))) {
+      // `import('…')` may be guarded (the dashboard bundles with esbuild only when it is there).
+      for (const specifier of specifiers(readFileSync(path.join(installed, file), 'utf8'), 'static')) {
         if (specifier.startsWith('.') || specifier.startsWith('node:')) continue;
         const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
         if (!declared.has(name)) missing.push(`${file} → ${specifier}`);

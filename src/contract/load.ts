@@ -210,7 +210,11 @@ function checkStrict(files: ReadonlyMap<string, SchemaNode>): void {
       } catch (error) {
         const message = (error as Error).message.replace(/^strict mode: /, '');
         const at = /at path "#([^"]*)"/.exec(message)?.[1];
-        const where = at === undefined ? pointer : at.startsWith(pointer) ? at : `${pointer}${at}`;
+        let where = at === undefined ? pointer : at.startsWith(pointer) ? at : `${pointer}${at}`;
+        // ajv names the schema holding the fault; when it names the keyword too ("items" is
+        // 1-tuple …), point at the keyword.
+        const keyword = /^"([^"]+)"/.exec(message)?.[1];
+        if (keyword !== undefined && Object.hasOwn(resolvePointer(schema, where) ?? {}, keyword)) where += `/${escapePointer(keyword)}`;
         throw new SchemaError(name, where, `refused by ajv's strict mode, which compiles the validators: ${message.replace(/ at path "[^"]*"/, '')}`);
       }
     }

@@ -26,7 +26,7 @@ const SLOTS: Record<string, { schema: SchemaNode; valid: unknown; invalid: unkno
     valid: ['abc'],
     invalid: ['ab'],
     // ajv's strict mode (which compiles the validators) wants a tuple's length bounded.
-    refused: { pointer: '/properties/value', problem: /strict mode.*"items" is 1-tuple/ },
+    refused: { pointer: '/properties/value/items', problem: /strict mode.*"items" is 1-tuple/ },
   },
   'items (tuple)': { schema: { type: 'array', items: [REF] as unknown as SchemaNode, minItems: 1, additionalItems: false }, valid: ['abc'], invalid: ['ab'] },
   additionalItems: {
@@ -34,7 +34,7 @@ const SLOTS: Record<string, { schema: SchemaNode; valid: unknown; invalid: unkno
     valid: ['x', 'abc'],
     invalid: ['x', 'ab'],
     // ajv's strict mode accepts a tuple only when closed (`additionalItems: false`), never with a schema.
-    refused: { pointer: '/properties/value', problem: /strict mode.*"items" is 1-tuple/ },
+    refused: { pointer: '/properties/value/items', problem: /strict mode.*"items" is 1-tuple/ },
   },
   additionalProperties: { schema: { type: 'object', additionalProperties: REF }, valid: { k: 'abc' }, invalid: { k: 'ab' } },
   contains: { schema: { type: 'array', contains: REF }, valid: ['ab', 'abc'], invalid: ['ab'] },

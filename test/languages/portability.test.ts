@@ -6,7 +6,7 @@ import { runValidate } from '../../src/cli/validate-command.js';
 import { findNonPortableIntegers } from '../../src/languages/portability.js';
 import { validateMessage } from '../../src/runtime/validate.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, 'fixtures/valid/spec');
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/valid/spec');
 /** The spec's bots example with `trades_count` (an integer) and `capital` (a number) as written. */
 const bot = (tradesCount: string, capital = '5000') =>
   readFileSync(path.join(FIXTURES, 'bots.json'), 'utf8').replace('"trades_count": 42', `"trades_count": ${tradesCount}`).replace('"capital": 5000', `"capital": ${capital}`);

@@ -29,10 +29,14 @@ export function importGraph(root: string, folders: string[]): ImportGraph {
   return graph;
 }
 
-/** The module specifiers a JavaScript or TypeScript source imports (comments ignored). */
-export function specifiers(source: string): string[] {
+/**
+ * The module specifiers a JavaScript or TypeScript source imports (comments ignored).
+ *
+ * @param kinds `static` leaves out `import('…')`, which a module may guard (an optional tool)
+ */
+export function specifiers(source: string, kinds: 'all' | 'static' = 'all'): string[] {
   const code = source.replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '');
-  return [...code.matchAll(IMPORT)].map((match) => (match[1] ?? match[2] ?? match[3])!);
+  return [...code.matchAll(IMPORT)].flatMap((match) => (kinds === 'static' && match[3] !== undefined ? [] : [(match[1] ?? match[2] ?? match[3])!]));
 }
 
 function exists(root: string, file: string): boolean {
