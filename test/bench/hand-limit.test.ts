@@ -107,6 +107,14 @@ function perturb(text: string, position: number, how: number): string {
   }
 }
 
+/** A number on or just past a range edge the schemas use, or `n` moved off the integers or scaled ×100. */
+function nudge(n: number, how: number): number {
+  const edges = [0, 1, 100, 8640000000000000];
+  const edge = edges[how % edges.length]!;
+  const choices = [edge, edge + 1e-9, edge - 1e-9, edge + 1, edge - 1, n + 0.5, n * 100, -n, n / 100];
+  return choices[Math.floor(how / edges.length) % choices.length]!;
+}
+
 interface Mutation {
   kind: number;
   pick: number;
@@ -116,7 +124,7 @@ interface Mutation {
 }
 
 const mutation: fc.Arbitrary<Mutation> = fc.record({
-  kind: fc.nat(5),
+  kind: fc.nat(6),
   pick: fc.nat(),
   extra: fc.nat(),
   value: interesting,
@@ -153,6 +161,11 @@ function mutate(message: Record<string, unknown>, m: Mutation): void {
     case 4: { // perturb a string (timestamps above all), else replace
       const current = parent[key];
       parent[key] = typeof current === 'string' ? perturb(current, m.extra, m.pick) : value;
+      return;
+    }
+    case 5: { // move a number across the nearest range edge (0, 1, 100, 8.64e15) or off the integers
+      const current = parent[key];
+      parent[key] = typeof current === 'number' ? nudge(current, m.extra) : value;
       return;
     }
     default: // another type's name in `type`
