@@ -28,3 +28,6 @@ export declare const validators: Readonly<Record<MessageType, CompiledValidator>
  * `false` (tolerant) lets them pass. Set it before each call.
  */
 export declare const closedObjects: { enforced: boolean };
+
+/** The compiled validator of `schemas/poll-response.json` (PollResponse); the mode switch applies as for messages. */
+export declare const validatePollResponseDocument: CompiledValidator;
