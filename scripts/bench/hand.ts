@@ -141,18 +141,44 @@ function generalDateTime(s: string): boolean {
 }
 
 const ts = handDateTime;
+
+/** Cursor: 1–128 characters of `[0-9A-Za-z._~-]` (RFC 3986 unreserved). */
+const CURSOR_CHAR = new Uint8Array(128);
+for (const c of '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._~-') CURSOR_CHAR[c.charCodeAt(0)] = 1;
+function isCursor(v: unknown): boolean {
+  if (typeof v !== 'string') return false;
+  const n = v.length;
+  if (n === 0 || n > 128) return false;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c > 127 || CURSOR_CHAR[c] === 0) return false;
+  }
+  return true;
+}
 const nullableTs = (v: unknown) => v === null || handDateTime(v);
 
 // ---- envelopes ---------------------------------------------------------------------------
 
-const ENVELOPE = ['type', 'data', 'ts'];
+const ENVELOPE = ['type', 'data', 'ts', 'cursor'];
+const CONNECTION_ENVELOPE = ['type', 'data', 'ts'];
 
-/** The envelope's `ts` and key count; checked after `data`, where ajv checks them too (a bad `ts` is a fault found last). */
-const envelopeTail = (m: Obj) => ts(m.ts) && closed(m, 3, ENVELOPE);
+/**
+ * The envelope's `ts`, optional `cursor` (protocol v1.1: stream messages and `connection`)
+ * and key count; checked after `data`, where ajv checks them too (a bad `ts` is a fault found last).
+ */
+function envelopeTail(m: Obj): boolean {
+  if (!ts(m.ts)) return false;
+  const cursor = m.cursor;
+  if (cursor === undefined) return closed(m, 3, ENVELOPE);
+  return isCursor(cursor) && closed(m, 4, ENVELOPE);
+}
+
+/** `error` (audience connection) has no cursor. */
+const plainEnvelopeTail = (m: Obj) => ts(m.ts) && closed(m, 3, CONNECTION_ENVELOPE);
 
 // ---- one check per type ------------------------------------------------------------------
 
-const CONNECTION = ['status', 'mode'];
+const CONNECTION = ['status', 'mode', 'resume'];
 const TRADE = ['id', 'bot_id', 'platform', 'symbol', 'side', 'quantity', 'price', 'total', 'fee', 'status', 'pnl', 'timestamp'];
 const BOT = ['id', 'name', 'platform', 'symbol', 'status', 'trading_mode', 'risk_mode', 'capital', 'pnl', 'trades_count', 'win_rate', 'last_trade'];
 const BALANCES = ['platform', 'balances', 'total_value_zar'];
@@ -178,8 +204,10 @@ function connection(m: Obj): boolean {
   if (!isObject(d)) return false;
   const status = d.status;
   const mode = d.mode;
+  const resume = d.resume;
   return (status === 'connected' || status === 'disconnected' || status === 'error') && (mode === 'ws' || mode === 'polling') &&
-    closed(d, 2, CONNECTION) && envelopeTail(m);
+    (resume === undefined ? closed(d, 2, CONNECTION) : (resume === 'new' || resume === 'resumed' || resume === 'gap') && closed(d, 3, CONNECTION)) &&
+    envelopeTail(m);
 }
 
 const keepalive: Check = (m) => epochMs(m.timestamp) && closed(m, 2, FLAT);
@@ -339,7 +367,7 @@ function error(m: Obj): boolean {
   if (!isObject(d)) return false;
   const details = d.details;
   return nonEmpty(d.code) && typeof d.message === 'string' && (details === undefined || typeof details === 'string') &&
-    closed(d, details === undefined ? 2 : 3, ERROR) && envelopeTail(m);
+    closed(d, details === undefined ? 2 : 3, ERROR) && plainEnvelopeTail(m);
 }
 
 /** Message type → hand-written strict check of a message object of that type (its `type` already matched). */
