@@ -100,6 +100,28 @@ export function medianRatio(a: readonly number[], b: readonly number[]): number 
   return median(a.map((value, index) => value / b[index]!));
 }
 
+/** A ratio as the bench reports it: the median of per-round ratios and their interquartile range. */
+export interface Ratio {
+  median: number;
+  /** First and third quartiles of the per-round ratios. */
+  q1: number;
+  q3: number;
+}
+
+/** Quantile `p` (0–1) of sorted `values`, interpolated. */
+function quantile(sorted: readonly number[], p: number): number {
+  const at = (sorted.length - 1) * p;
+  const low = Math.floor(at);
+  const high = Math.ceil(at);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (at - low);
+}
+
+/** Median and interquartile range over rounds of `a[round] / b[round]`. */
+export function ratio(a: readonly number[], b: readonly number[]): Ratio {
+  const ratios = a.map((value, index) => value / b[index]!).sort((x, y) => x - y);
+  return { median: quantile(ratios, 0.5), q1: quantile(ratios, 0.25), q3: quantile(ratios, 0.75) };
+}
+
 /** Interquartile spread of per-round ratios, relative to their median: how much to trust one. */
 export function ratioSpread(a: readonly number[], b: readonly number[]): number {
   const ratios = a.map((value, index) => value / b[index]!).sort((x, y) => x - y);
