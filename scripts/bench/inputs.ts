@@ -130,3 +130,6 @@ export function mixedStream(inputs: readonly TypeInputs[], set: 'valid' | 'inval
   }
   return all;
 }
+
+/** Compact JSON texts of the inputs, as they arrive on a socket. */
+export const texts = (inputs: readonly NamedInput[]) => inputs.map((m) => JSON.stringify(m.value));

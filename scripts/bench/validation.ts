@@ -3,7 +3,7 @@ import { parseMessage } from '../../src/index.js';
 import type { Candidate } from './candidates.js';
 import { handValidate } from './hand.js';
 import { interleave, median, ratio, type Entry, type InterleaveOptions, type Ratio } from './harness.js';
-import type { NamedInput, TypeInputs } from './inputs.js';
+import { texts, type TypeInputs } from './inputs.js';
 
 export interface Disagreement {
   candidate: string;
@@ -139,9 +139,6 @@ export interface ParseRow {
   rejectLastVsValid: Ratio;
   attempts: number;
 }
-
-/** Compact JSON texts of the inputs, as they arrive on a socket. */
-export const texts = (inputs: readonly NamedInput[]) => inputs.map((m) => JSON.stringify(m.value));
 
 /**
  * `JSON.parse`, its floor (`JSON.parse` + hand-written check) and `parseMessage` on one type's

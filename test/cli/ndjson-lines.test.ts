@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ndjsonByteLines, ndjsonLines } from '../../src/cli/sources/ndjson-lines.js';
+import { ndjsonByteLines, ndjsonLineBatches, ndjsonLines } from '../../src/cli/sources/ndjson-lines.js';
 
 /** `bytes` cut at `cuts` (byte offsets, any order; may split a UTF-8 sequence), as a stream's chunks. */
 function chunked(bytes: Buffer, cuts: number[]): Buffer[] {
@@ -60,6 +60,7 @@ describe('ndjsonLines', () => {
       fc.asyncProperty(fc.array(line, { maxLength: 12 }), fc.boolean(), fc.array(fc.nat(), { maxLength: 8 }), async (lines, finalLf, cuts) => {
         const text = lines.join('\n') + (finalLf && lines.length > 0 ? '\n' : '');
         expect(await textLines(text, cuts)).toEqual(expected(text));
+        expect((await collect(ndjsonLineBatches(Readable.from(chunked(Buffer.from(text, 'utf8'), cuts))))).flat()).toEqual(expected(text));
         const bytes = await collect(ndjsonByteLines(Readable.from(chunked(Buffer.from(text, 'utf8'), cuts))));
         expect(bytes.map((l) => ('bytes' in l ? { number: l.number, text: Buffer.from(l.bytes).toString('utf8') } : l))).toEqual(expected(text));
       }),
