@@ -12,7 +12,7 @@
  * - timestamps: a fast path for the form producers write (`YYYY-MM-DDTHH:MM:SS.sssZ`,
  *   `Date#toISOString`), the general RFC 3339 check otherwise;
  * - one flat function per type, no nested calls, no options object, no error bookkeeping;
- * - dispatch on `type` through a null-prototype table, as `validateMessage` does.
+ * - dispatch on `type` by `switch` (no table lookup).
  *
  * Domain: any JavaScript value whose objects are plain data (what `JSON.parse` returns, or
  * objects built like it): no accessors, no inherited enumerable keys. On such values it agrees
@@ -24,72 +24,43 @@
 
 type Obj = Record<string, any>;
 
-// ---- scalars -------------------------------------------------------------------------
-// ajv's "number" is `typeof number` and finite; `v - v === 0` is false for NaN and ±Infinity.
+// Every scalar check below is written out at its site, not called through a shared helper:
+// V8 keeps type feedback per function, so a helper shared by every field of every type would
+// see strings, nulls and numbers alike and compile to generic code (the generated validators
+// have one site per field too). `x - x === 0` is the finiteness test (false for NaN, ±Infinity).
 
-const isNumber = (v: unknown): v is number => typeof v === 'number' && v - v === 0;
-/** minimum 0, finite. NaN and -Infinity fail `>= 0`. */
-const nonNegative = (v: unknown) => typeof v === 'number' && v >= 0 && v !== Infinity;
-const fraction = (v: unknown) => typeof v === 'number' && v >= 0 && v <= 1;
-const percent = (v: unknown) => typeof v === 'number' && v >= 0 && v <= 100;
-/** integer, minimum 0. */
-const count = (v: unknown) => typeof v === 'number' && v >= 0 && Number.isInteger(v);
-const nonEmpty = (v: unknown) => typeof v === 'string' && v.length !== 0;
-const platform = (v: unknown) => v === 'luno' || v === 'binance' || v === 'kucoin' || v === 'kraken' || v === 'valr';
-/** EpochMilliseconds: integer 0 … 8.64e15. */
-const epochMs = (v: unknown) => typeof v === 'number' && v >= 0 && v <= 8640000000000000 && Number.isInteger(v);
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Number of enumerable keys, as ajv's `for…in` sees them. */
-function keyCount(o: Obj): number {
-  let n = 0;
-  for (const _ in o) n++;
-  return n;
-}
-
-/**
- * The exact unknown-key rule, for when the count disagrees only because a known key holds
- * `undefined` (never in JSON): true when every key of `o` is in `known`.
- */
+/** The exact unknown-key rule, for the rare case where the key count is off only because a known key holds `undefined` (never in JSON). */
 function onlyKnownKeys(o: Obj, known: readonly string[]): boolean {
   for (const key in o) if (!known.includes(key)) return false;
   return true;
 }
 
-/** `o` has `expected` keys, or (rare) more only because known keys hold `undefined`. */
-function closed(o: Obj, expected: number, known: readonly string[]): boolean {
-  const n = keyCount(o);
-  return n === expected || (n > expected && onlyKnownKeys(o, known));
-}
-
 // ---- RFC 3339 date-time ------------------------------------------------------------------
 
-const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
 const DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
- * Digit value of the code unit at `i`, or a value ≥ 10 for any other character. Past the end
- * it gives 0 (NaN >>> 0): callers check the length first.
- */
-const digit = (s: string, i: number) => (s.charCodeAt(i) - 48) >>> 0;
-
-/**
  * RFC 3339 date-time (section 5.6), as strict as src/runtime/date-time.ts (fuzzed against it):
- * a fast path for `YYYY-MM-DDTHH:MM:SS.sssZ` (24 characters), the general check otherwise.
+ * a fast path for `YYYY-MM-DDTHH:MM:SS.sssZ` (24 characters, `Date#toISOString`), the general
+ * check otherwise.
  */
 export function handDateTime(s: unknown): boolean {
   if (typeof s !== 'string') return false;
-  if (s.length === 24 && s.charCodeAt(23) === 90 && s.charCodeAt(19) === 46) {
-    const y0 = digit(s, 0), y1 = digit(s, 1), y2 = digit(s, 2), y3 = digit(s, 3);
-    const mo0 = digit(s, 5), mo1 = digit(s, 6), d0 = digit(s, 8), d1 = digit(s, 9);
-    const h0 = digit(s, 11), h1 = digit(s, 12), mi0 = digit(s, 14), mi1 = digit(s, 15), s0 = digit(s, 17), s1 = digit(s, 18);
-    if ((y0 | y1 | y2 | y3 | mo0 | mo1 | d0 | d1 | h0 | h1 | mi0 | mi1 | s0 | s1 | digit(s, 20) | digit(s, 21) | digit(s, 22)) >>> 0 > 9) return generalDateTime(s);
-    if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return generalDateTime(s);
+  if (s.length === 24 && s.charCodeAt(23) === 90 && s.charCodeAt(19) === 46 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 &&
+    s.charCodeAt(10) === 84 && s.charCodeAt(13) === 58 && s.charCodeAt(16) === 58) {
+    const y0 = s.charCodeAt(0) - 48, y1 = s.charCodeAt(1) - 48, y2 = s.charCodeAt(2) - 48, y3 = s.charCodeAt(3) - 48;
+    const mo0 = s.charCodeAt(5) - 48, mo1 = s.charCodeAt(6) - 48, d0 = s.charCodeAt(8) - 48, d1 = s.charCodeAt(9) - 48;
+    const h0 = s.charCodeAt(11) - 48, h1 = s.charCodeAt(12) - 48, mi0 = s.charCodeAt(14) - 48, mi1 = s.charCodeAt(15) - 48;
+    const s0 = s.charCodeAt(17) - 48, s1 = s.charCodeAt(18) - 48;
+    const f0 = s.charCodeAt(20) - 48, f1 = s.charCodeAt(21) - 48, f2 = s.charCodeAt(22) - 48;
+    // Ranges per digit: month tens 0–1, day tens 0–3, hour tens 0–2, minute and second tens 0–5.
+    // Anything else (a leap second :60 included) goes to the general check.
+    if (y0 < 0 || y0 > 9 || y1 < 0 || y1 > 9 || y2 < 0 || y2 > 9 || y3 < 0 || y3 > 9 || mo0 < 0 || mo0 > 1 || mo1 < 0 || mo1 > 9 ||
+      d0 < 0 || d0 > 3 || d1 < 0 || d1 > 9 || h0 < 0 || h0 > 2 || h1 < 0 || h1 > 9 || mi0 < 0 || mi0 > 5 || mi1 < 0 || mi1 > 9 ||
+      s0 < 0 || s0 > 5 || s1 < 0 || s1 > 9 || f0 < 0 || f0 > 9 || f1 < 0 || f1 > 9 || f2 < 0 || f2 > 9) return generalDateTime(s);
     const month = mo0 * 10 + mo1;
     const day = d0 * 10 + d1;
-    if (month < 1 || month > 12 || day < 1 || h0 * 10 + h1 > 23 || mi0 > 5) return false;
-    const second = s0 * 10 + s1;
-    if (second > 59) return second === 60 ? generalDateTime(s) : false;
+    if (month < 1 || month > 12 || day < 1 || h0 * 10 + h1 > 23) return false;
     if (day <= DAYS[month]!) return true;
     if (month !== 2 || day !== 29) return false;
     const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
@@ -98,27 +69,34 @@ export function handDateTime(s: unknown): boolean {
   return generalDateTime(s);
 }
 
-/** Any RFC 3339 date-time: `T`/`t`, `Z`/`z`, any fraction, `±HH:MM`, leap second at 23:59:60 UTC only. */
+/** Two ASCII digits at `i` as 0–99, or -1. */
+function two(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/** Any RFC 3339 date-time: `T`/`t`, `Z`/`z`, any fraction, `±HH:MM`, a leap second at 23:59:60 UTC only. */
 function generalDateTime(s: string): boolean {
   const n = s.length;
   if (n < 20) return false;
-  for (const i of DIGITS) if (digit(s, i) > 9) return false;
+  const century = two(s, 0), yy = two(s, 2), month = two(s, 5), day = two(s, 8), hour = two(s, 11), minute = two(s, 14), second = two(s, 17);
+  if (century < 0 || yy < 0 || day < 1 || hour < 0 || minute < 0 || second < 0) return false;
   if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return false;
   const t = s.charCodeAt(10);
   if (t !== 84 && t !== 116) return false;
-  const year = digit(s, 0) * 1000 + digit(s, 1) * 100 + digit(s, 2) * 10 + digit(s, 3);
-  const month = digit(s, 5) * 10 + digit(s, 6);
-  const day = digit(s, 8) * 10 + digit(s, 9);
-  const hour = digit(s, 11) * 10 + digit(s, 12);
-  const minute = digit(s, 14) * 10 + digit(s, 15);
-  const second = digit(s, 17) * 10 + digit(s, 18);
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return false;
+  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 60) return false;
+  const year = century * 100 + yy;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   if (day > (month === 2 && leap ? 29 : DAYS[month]!)) return false;
   let i = 19;
   if (s.charCodeAt(i) === 46) {
     const start = ++i;
-    while (i < n && digit(s, i) <= 9) i++;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      i++;
+    }
     if (i === start) return false;
   }
   const zone = s.charCodeAt(i);
@@ -127,11 +105,9 @@ function generalDateTime(s: string): boolean {
     if (i + 1 !== n) return false;
   } else if (zone === 43 || zone === 45) {
     if (i + 6 !== n || s.charCodeAt(i + 3) !== 58) return false;
-    const oh0 = digit(s, i + 1), oh1 = digit(s, i + 2), om0 = digit(s, i + 4), om1 = digit(s, i + 5);
-    if ((oh0 | oh1 | om0 | om1) >>> 0 > 9) return false;
-    const oh = oh0 * 10 + oh1;
-    const om = om0 * 10 + om1;
-    if (oh > 23 || om > 59) return false;
+    const oh = two(s, i + 1);
+    const om = two(s, i + 4);
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) return false;
     offset = (zone === 43 ? 1 : -1) * (oh * 60 + om);
   } else {
     return false;
@@ -140,13 +116,10 @@ function generalDateTime(s: string): boolean {
   return true;
 }
 
-const ts = handDateTime;
-
 /** Cursor: 1–128 characters of `[0-9A-Za-z._~-]` (RFC 3986 unreserved). */
 const CURSOR_CHAR = new Uint8Array(128);
 for (const c of '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz._~-') CURSOR_CHAR[c.charCodeAt(0)] = 1;
-function isCursor(v: unknown): boolean {
-  if (typeof v !== 'string') return false;
+function isCursor(v: string): boolean {
   const n = v.length;
   if (n === 0 || n > 128) return false;
   for (let i = 0; i < n; i++) {
@@ -155,29 +128,11 @@ function isCursor(v: unknown): boolean {
   }
   return true;
 }
-const nullableTs = (v: unknown) => v === null || handDateTime(v);
 
-// ---- envelopes ---------------------------------------------------------------------------
+// ---- known keys (for the rare exact path) -------------------------------------------------
 
 const ENVELOPE = ['type', 'data', 'ts', 'cursor'];
-const CONNECTION_ENVELOPE = ['type', 'data', 'ts'];
-
-/**
- * The envelope's `ts`, optional `cursor` (protocol v1.1: stream messages and `connection`)
- * and key count; checked after `data`, where ajv checks them too (a bad `ts` is a fault found last).
- */
-function envelopeTail(m: Obj): boolean {
-  if (!ts(m.ts)) return false;
-  const cursor = m.cursor;
-  if (cursor === undefined) return closed(m, 3, ENVELOPE);
-  return isCursor(cursor) && closed(m, 4, ENVELOPE);
-}
-
-/** `error` (audience connection) has no cursor. */
-const plainEnvelopeTail = (m: Obj) => ts(m.ts) && closed(m, 3, CONNECTION_ENVELOPE);
-
-// ---- one check per type ------------------------------------------------------------------
-
+const PLAIN_ENVELOPE = ['type', 'data', 'ts'];
 const CONNECTION = ['status', 'mode', 'resume'];
 const TRADE = ['id', 'bot_id', 'platform', 'symbol', 'side', 'quantity', 'price', 'total', 'fee', 'status', 'pnl', 'timestamp'];
 const BOT = ['id', 'name', 'platform', 'symbol', 'status', 'trading_mode', 'risk_mode', 'capital', 'pnl', 'trades_count', 'win_rate', 'last_trade'];
@@ -197,205 +152,514 @@ const AI_TASK = ['task_id', 'task_type', 'status', 'progress', 'result', 'starte
 const ERROR = ['code', 'message', 'details'];
 const FLAT = ['type', 'timestamp'];
 
-type Check = (m: Obj) => boolean;
+// ---- one check per type ------------------------------------------------------------------
+// Each: `data` fields in schema order, then the envelope's `ts`, `cursor` and key count (where
+// ajv checks them too, so a bad `ts` or an extra top-level key is a fault found last).
 
 function connection(m: Obj): boolean {
   const d = m.data;
-  if (!isObject(d)) return false;
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) return false;
   const status = d.status;
+  if (status !== 'connected' && status !== 'disconnected' && status !== 'error') return false;
   const mode = d.mode;
+  if (mode !== 'ws' && mode !== 'polling') return false;
   const resume = d.resume;
-  return (status === 'connected' || status === 'disconnected' || status === 'error') && (mode === 'ws' || mode === 'polling') &&
-    (resume === undefined ? closed(d, 2, CONNECTION) : (resume === 'new' || resume === 'resumed' || resume === 'gap') && closed(d, 3, CONNECTION)) &&
-    envelopeTail(m);
+  let expected = 2;
+  if (resume !== undefined) {
+    if (resume !== 'new' && resume !== 'resumed' && resume !== 'gap') return false;
+    expected = 3;
+  }
+  let n = 0;
+  for (const _ in d) n++;
+  if (n !== expected && !onlyKnownKeys(d, CONNECTION)) return false;
+  if (!handDateTime(m.ts)) return false;
+  const cursor = m.cursor;
+  let top = 3;
+  if (cursor !== undefined) {
+    if (typeof cursor !== 'string' || !isCursor(cursor)) return false;
+    top = 4;
+  }
+  let k = 0;
+  for (const _ in m) k++;
+  return k === top || onlyKnownKeys(m, ENVELOPE);
 }
 
-const keepalive: Check = (m) => epochMs(m.timestamp) && closed(m, 2, FLAT);
+function ping(m: Obj): boolean {
+  const t = m.timestamp;
+  if (typeof t !== 'number' || !(t >= 0 && t <= 8640000000000000) || !Number.isInteger(t)) return false;
+  let k = 0;
+  for (const _ in m) k++;
+  return k === 2 || onlyKnownKeys(m, FLAT);
+}
+
+function pong(m: Obj): boolean {
+  const t = m.timestamp;
+  if (typeof t !== 'number' || !(t >= 0 && t <= 8640000000000000) || !Number.isInteger(t)) return false;
+  let k = 0;
+  for (const _ in m) k++;
+  return k === 2 || onlyKnownKeys(m, FLAT);
+}
 
 function trades(m: Obj): boolean {
   const d = m.data;
-  if (!isObject(d)) return false;
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) return false;
+  const id = d.id;
+  if (typeof id !== 'string' || id.length === 0) return false;
+  const botId = d.bot_id;
+  if (typeof botId !== 'string' || botId.length === 0) return false;
+  const platform = d.platform;
+  if (platform !== 'luno' && platform !== 'binance' && platform !== 'kucoin' && platform !== 'kraken' && platform !== 'valr') return false;
+  const symbol = d.symbol;
+  if (typeof symbol !== 'string' || symbol.length === 0) return false;
   const side = d.side;
-  const status = d.status;
-  const pnl = d.pnl;
+  if (side !== 'buy' && side !== 'sell') return false;
   const quantity = d.quantity;
-  return nonEmpty(d.id) && nonEmpty(d.bot_id) && platform(d.platform) && nonEmpty(d.symbol) &&
-    (side === 'buy' || side === 'sell') && typeof quantity === 'number' && quantity > 0 && quantity !== Infinity &&
-    nonNegative(d.price) && nonNegative(d.total) && isNumber(d.fee) &&
-    (status === 'pending' || status === 'filled' || status === 'cancelled' || status === 'failed') &&
-    (pnl === null || isNumber(pnl)) && ts(d.timestamp) && closed(d, 12, TRADE) && envelopeTail(m);
+  if (typeof quantity !== 'number' || !(quantity > 0) || quantity === Infinity) return false;
+  const price = d.price;
+  if (typeof price !== 'number' || !(price >= 0) || price === Infinity) return false;
+  const total = d.total;
+  if (typeof total !== 'number' || !(total >= 0) || total === Infinity) return false;
+  const fee = d.fee;
+  if (typeof fee !== 'number' || fee - fee !== 0) return false;
+  const status = d.status;
+  if (status !== 'pending' && status !== 'filled' && status !== 'cancelled' && status !== 'failed') return false;
+  const pnl = d.pnl;
+  if (pnl !== null && (typeof pnl !== 'number' || pnl - pnl !== 0)) return false;
+  if (!handDateTime(d.timestamp)) return false;
+  let n = 0;
+  for (const _ in d) n++;
+  if (n !== 12 && !onlyKnownKeys(d, TRADE)) return false;
+  if (!handDateTime(m.ts)) return false;
+  const cursor = m.cursor;
+  let top = 3;
+  if (cursor !== undefined) {
+    if (typeof cursor !== 'string' || !isCursor(cursor)) return false;
+    top = 4;
+  }
+  let k = 0;
+  for (const _ in m) k++;
+  return k === top || onlyKnownKeys(m, ENVELOPE);
 }
 
 function bots(m: Obj): boolean {
   const d = m.data;
-  if (!isObject(d)) return false;
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) return false;
+  const id = d.id;
+  if (typeof id !== 'string' || id.length === 0) return false;
+  if (typeof d.name !== 'string') return false;
+  const platform = d.platform;
+  if (platform !== 'luno' && platform !== 'binance' && platform !== 'kucoin' && platform !== 'kraken' && platform !== 'valr') return false;
+  const symbol = d.symbol;
+  if (typeof symbol !== 'string' || symbol.length === 0) return false;
   const status = d.status;
+  if (status !== 'running' && status !== 'stopped' && status !== 'paused' && status !== 'error') return false;
   const tradingMode = d.trading_mode;
+  if (tradingMode !== 'paper' && tradingMode !== 'live') return false;
   const riskMode = d.risk_mode;
-  return nonEmpty(d.id) && typeof d.name === 'string' && platform(d.platform) && nonEmpty(d.symbol) &&
-    (status === 'running' || status === 'stopped' || status === 'paused' || status === 'error') &&
-    (tradingMode === 'paper' || tradingMode === 'live') &&
-    (riskMode === 'conservative' || riskMode === 'moderate' || riskMode === 'aggressive') &&
-    nonNegative(d.capital) && isNumber(d.pnl) && count(d.trades_count) && fraction(d.win_rate) && nullableTs(d.last_trade) &&
-    closed(d, 12, BOT) && envelopeTail(m);
+  if (riskMode !== 'conservative' && riskMode !== 'moderate' && riskMode !== 'aggressive') return false;
+  const capital = d.capital;
+  if (typeof capital !== 'number' || !(capital >= 0) || capital === Infinity) return false;
+  const pnl = d.pnl;
+  if (typeof pnl !== 'number' || pnl - pnl !== 0) return false;
+  const tradesCount = d.trades_count;
+  if (typeof tradesCount !== 'number' || !(tradesCount >= 0) || !Number.isInteger(tradesCount)) return false;
+  const winRate = d.win_rate;
+  if (typeof winRate !== 'number' || !(winRate >= 0 && winRate <= 1)) return false;
+  const lastTrade = d.last_trade;
+  if (lastTrade !== null && !handDateTime(lastTrade)) return false;
+  let n = 0;
+  for (const _ in d) n++;
+  if (n !== 12 && !onlyKnownKeys(d, BOT)) return false;
+  if (!handDateTime(m.ts)) return false;
+  const cursor = m.cursor;
+  let top = 3;
+  if (cursor !== undefined) {
+    if (typeof cursor !== 'string' || !isCursor(cursor)) return false;
+    top = 4;
+  }
+  let k = 0;
+  for (const _ in m) k++;
+  return k === top || onlyKnownKeys(m, ENVELOPE);
 }
 
 function balances(m: Obj): boolean {
   const d = m.data;
-  if (!isObject(d)) return false;
-  const p = d.platform;
-  if (!(platform(p) || p === 'all')) return false;
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) return false;
+  const platform = d.platform;
+  if (platform !== 'luno' && platform !== 'binance' && platform !== 'kucoin' && platform !== 'kraken' && platform !== 'valr' && platform !== 'all') return false;
   const assets = d.balances;
-  if (!isObject(assets)) return false;
+  if (typeof assets !== 'object' || assets === null || Array.isArray(assets)) return false;
   for (const asset in assets) {
     const b = assets[asset];
-    if (!isObject(b) || !nonNegative(b.free) || !nonNegative(b.locked) || !nonNegative(b.total) || !closed(b, 3, ASSET_BALANCE)) return false;
+    if (typeof b !== 'object' || b === null || Array.isArray(b)) return false;
+    const free = b.free;
+    if (typeof free !== 'number' || !(free >= 0) || free === Infinity) return false;
+    const locked = b.locked;
+    if (typeof locked !== 'number' || !(locked >= 0) || locked === Infinity) return false;
+    const total = b.total;
+    if (typeof total !== 'number' || !(total >= 0) || total === Infinity) return false;
+    let j = 0;
+    for (const _ in b) j++;
+    if (j !== 3 && !onlyKnownKeys(b, ASSET_BALANCE)) return false;
   }
-  return nonNegative(d.total_value_zar) && closed(d, 3, BALANCES) && envelopeTail(m);
+  const value = d.total_value_zar;
+  if (typeof value !== 'number' || !(value >= 0) || value === Infinity) return false;
+  let n = 0;
+  for (const _ in d) n++;
+  if (n !== 3 && !onlyKnownKeys(d, BALANCES)) return false;
+  if (!handDateTime(m.ts)) return false;
+  const cursor = m.cursor;
+  let top = 3;
+  if (cursor !== undefined) {
+    if (typeof cursor !== 'string' || !isCursor(cursor)) return false;
+    top = 4;
+  }
+  let k = 0;
+  for (const _ in m) k++;
+  return k === top || onlyKnownKeys(m, ENVELOPE);
 }
 
 function decisions(m: Obj): boolean {
   const d = m.data;
-  if (!isObject(d)) return false;
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) return false;
+  const id = d.id;
+  if (typeof id !== 'string' || id.length === 0) return false;
+  const botId = d.bot_id;
+  if (typeof botId !== 'string' || botId.length === 0) return false;
+  const symbol = d.symbol;
+  if (typeof symbol !== 'string' || symbol.length === 0) return false;
+  const platform = d.platform;
+  if (platform !== 'luno' && platform !== 'binance' && platform !== 'kucoin' && platform !== 'kraken' && platform !== 'valr') return false;
   const decision = d.decision;
-  if (!(nonEmpty(d.id) && nonEmpty(d.bot_id) && nonEmpty(d.symbol) && platform(d.platform) &&
-    (decision === 'buy' || decision === 'sell' || decision === 'hold') && fraction(d.confidence) && typeof d.reasoning === 'string')) return false;
+  if (decision !== 'buy' && decision !== 'sell' && decision !== 'hold') return false;
+  const confidence = d.confidence;
+  if (typeof confidence !== 'number' || !(confidence >= 0 && confidence <= 1)) return false;
+  if (typeof d.reasoning !== 'string') return false;
   const market = d.market_data;
-  if (!isObject(market)) return false;
+  if (typeof market !== 'object' || market === null || Array.isArray(market)) return false;
+  const price = market.price;
+  if (typeof price !== 'number' || !(price >= 0) || price === Infinity) return false;
+  const volume = market.volume_24h;
+  if (typeof volume !== 'number' || !(volume >= 0) || volume === Infinity) return false;
   const rsi = market.rsi;
+  if (rsi !== null && (typeof rsi !== 'number' || !(rsi >= 0 && rsi <= 100))) return false;
   const macd = market.macd;
-  if (!(nonNegative(market.price) && nonNegative(market.volume_24h) && (rsi === null || percent(rsi)) &&
-    (macd === null || typeof macd === 'string') && closed(market, 4, MARKET))) return false;
+  if (macd !== null && typeof macd !== 'string') return false;
+  let mk = 0;
+  for (const _ in market) mk++;
+  if (mk !== 4 && !onlyKnownKeys(market, MARKET)) return false;
   if (typeof d.regime_state !== 'string') return false;
   const scores = d.component_scores;
-  if (!isObject(scores)) return false;
+  if (typeof scores !== 'object' || scores === null || Array.isArray(scores)) return false;
   // All three scores are optional: count those present.
   let present = 0;
   const technical = scores.technical;
-  if (technical !== undefined) { if (!fraction(technical)) return false; present++; }
+  if (technical !== undefined) {
+    if (typeof technical !== 'number' || !(technical >= 0 && technical <= 1)) return false;
+    present++;
+  }
   const sentiment = scores.sentiment;
-  if (sentiment !== undefined) { if (!fraction(sentiment)) return false; present++; }
+  if (sentiment !== undefined) {
+    if (typeof sentiment !== 'number' || !(sentiment >= 0 && sentiment <= 1)) return false;
+    present++;
+  }
   const risk = scores.risk;
-  if (risk !== undefined) { if (!fraction(risk)) return false; present++; }
-  if (!closed(scores, present, SCORES)) return false;
+  if (risk !== undefined) {
+    if (typeof risk !== 'number' || !(risk >= 0 && risk <= 1)) return false;
+    present++;
+  }
+  let sk = 0;
+  for (const _ in scores) sk++;
+  if (sk !== present && !onlyKnownKeys(scores, SCORES)) return false;
   const sizing = d.sizing;
-  if (sizing !== null && !(isObject(sizing) && nonNegative(sizing.quantity) && nonNegative(sizing.capital) && fraction(sizing.risk_per_trade) &&
-    closed(sizing, 3, SIZING))) return false;
+  if (sizing !== null) {
+    if (typeof sizing !== 'object' || Array.isArray(sizing)) return false;
+    const quantity = sizing.quantity;
+    if (typeof quantity !== 'number' || !(quantity >= 0) || quantity === Infinity) return false;
+    const capital = sizing.capital;
+    if (typeof capital !== 'number' || !(capital >= 0) || capital === Infinity) return false;
+    const riskPerTrade = sizing.risk_per_trade;
+    if (typeof riskPerTrade !== 'number' || !(riskPerTrade >= 0 && riskPerTrade <= 1)) return false;
+    let zk = 0;
+    for (const _ in sizing) zk++;
+    if (zk !== 3 && !onlyKnownKeys(sizing, SIZING)) return false;
+  }
   const stops = d.stops;
   if (stops !== null) {
-    if (!isObject(stops)) return false;
+    if (typeof stops !== 'object' || Array.isArray(stops)) return false;
     const loss = stops.stop_loss;
+    if (loss === undefined || (loss !== null && (typeof loss !== 'number' || !(loss >= 0) || loss === Infinity))) return false;
     const profit = stops.take_profit;
-    if (!((loss === null || nonNegative(loss)) && (profit === null || nonNegative(profit)) && closed(stops, 2, STOPS))) return false;
+    if (profit === undefined || (profit !== null && (typeof profit !== 'number' || !(profit >= 0) || profit === Infinity))) return false;
+    let tk = 0;
+    for (const _ in stops) tk++;
+    if (tk !== 2 && !onlyKnownKeys(stops, STOPS)) return false;
   }
-  return ts(d.timestamp) && closed(d, 13, DECISION) && envelopeTail(m);
+  if (!handDateTime(d.timestamp)) return false;
+  let n = 0;
+  for (const _ in d) n++;
+  if (n !== 13 && !onlyKnownKeys(d, DECISION)) return false;
+  if (!handDateTime(m.ts)) return false;
+  const cursor = m.cursor;
+  let top = 3;
+  if (cursor !== undefined) {
+    if (typeof cursor !== 'string' || !isCursor(cursor)) return false;
+    top = 4;
+  }
+  let k = 0;
+  for (const _ in m) k++;
+  return k === top || onlyKnownKeys(m, ENVELOPE);
 }
 
 function metrics(m: Obj): boolean {
   const d = m.data;
-  if (!isObject(d)) return false;
-  return isNumber(d.total_pnl) && isNumber(d.total_pnl_percent) && count(d.active_bots) && count(d.total_bots) &&
-    count(d.total_trades) && fraction(d.win_rate) && fraction(d.exposure) && typeof d.risk_level === 'string' &&
-    nonNegative(d.uptime_seconds) && nonNegative(d.trades_per_hour) && closed(d, 10, METRICS) && envelopeTail(m);
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) return false;
+  const pnl = d.total_pnl;
+  if (typeof pnl !== 'number' || pnl - pnl !== 0) return false;
+  const pnlPercent = d.total_pnl_percent;
+  if (typeof pnlPercent !== 'number' || pnlPercent - pnlPercent !== 0) return false;
+  const active = d.active_bots;
+  if (typeof active !== 'number' || !(active >= 0) || !Number.isInteger(active)) return false;
+  const bots = d.total_bots;
+  if (typeof bots !== 'number' || !(bots >= 0) || !Number.isInteger(bots)) return false;
+  const tradesTotal = d.total_trades;
+  if (typeof tradesTotal !== 'number' || !(tradesTotal >= 0) || !Number.isInteger(tradesTotal)) return false;
+  const winRate = d.win_rate;
+  if (typeof winRate !== 'number' || !(winRate >= 0 && winRate <= 1)) return false;
+  const exposure = d.exposure;
+  if (typeof exposure !== 'number' || !(exposure >= 0 && exposure <= 1)) return false;
+  if (typeof d.risk_level !== 'string') return false;
+  const uptime = d.uptime_seconds;
+  if (typeof uptime !== 'number' || !(uptime >= 0) || uptime === Infinity) return false;
+  const perHour = d.trades_per_hour;
+  if (typeof perHour !== 'number' || !(perHour >= 0) || perHour === Infinity) return false;
+  let n = 0;
+  for (const _ in d) n++;
+  if (n !== 10 && !onlyKnownKeys(d, METRICS)) return false;
+  if (!handDateTime(m.ts)) return false;
+  const cursor = m.cursor;
+  let top = 3;
+  if (cursor !== undefined) {
+    if (typeof cursor !== 'string' || !isCursor(cursor)) return false;
+    top = 4;
+  }
+  let k = 0;
+  for (const _ in m) k++;
+  return k === top || onlyKnownKeys(m, ENVELOPE);
 }
 
 function whale(m: Obj): boolean {
   const d = m.data;
-  if (!isObject(d)) return false;
-  return nonEmpty(d.coin) && nonEmpty(d.platform) && typeof d.flow_type === 'string' && nonNegative(d.amount) &&
-    nonNegative(d.value_usd) && ts(d.timestamp) && typeof d.signal === 'string' && closed(d, 7, WHALE) && envelopeTail(m);
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) return false;
+  const coin = d.coin;
+  if (typeof coin !== 'string' || coin.length === 0) return false;
+  const platform = d.platform;
+  if (typeof platform !== 'string' || platform.length === 0) return false;
+  if (typeof d.flow_type !== 'string') return false;
+  const amount = d.amount;
+  if (typeof amount !== 'number' || !(amount >= 0) || amount === Infinity) return false;
+  const value = d.value_usd;
+  if (typeof value !== 'number' || !(value >= 0) || value === Infinity) return false;
+  if (!handDateTime(d.timestamp)) return false;
+  if (typeof d.signal !== 'string') return false;
+  let n = 0;
+  for (const _ in d) n++;
+  if (n !== 7 && !onlyKnownKeys(d, WHALE)) return false;
+  if (!handDateTime(m.ts)) return false;
+  const cursor = m.cursor;
+  let top = 3;
+  if (cursor !== undefined) {
+    if (typeof cursor !== 'string' || !isCursor(cursor)) return false;
+    top = 4;
+  }
+  let k = 0;
+  for (const _ in m) k++;
+  return k === top || onlyKnownKeys(m, ENVELOPE);
 }
 
 function alerts(m: Obj): boolean {
   const d = m.data;
-  if (!isObject(d)) return false;
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) return false;
+  const id = d.id;
+  if (typeof id !== 'string' || id.length === 0) return false;
   const severity = d.severity;
+  if (severity !== 'info' && severity !== 'warning' && severity !== 'error' && severity !== 'critical') return false;
+  if (typeof d.category !== 'string' || typeof d.title !== 'string' || typeof d.message !== 'string') return false;
   const botId = d.bot_id;
-  const p = d.platform;
-  return nonEmpty(d.id) && (severity === 'info' || severity === 'warning' || severity === 'error' || severity === 'critical') &&
-    typeof d.category === 'string' && typeof d.title === 'string' && typeof d.message === 'string' &&
-    (botId === null || nonEmpty(botId)) && (p === null || platform(p)) &&
-    typeof d.action_required === 'boolean' && ts(d.timestamp) && closed(d, 9, ALERT) && envelopeTail(m);
+  if (botId !== null && (typeof botId !== 'string' || botId.length === 0)) return false;
+  const platform = d.platform;
+  if (platform !== null && platform !== 'luno' && platform !== 'binance' && platform !== 'kucoin' && platform !== 'kraken' && platform !== 'valr') return false;
+  if (typeof d.action_required !== 'boolean') return false;
+  if (!handDateTime(d.timestamp)) return false;
+  let n = 0;
+  for (const _ in d) n++;
+  if (n !== 9 && !onlyKnownKeys(d, ALERT)) return false;
+  if (!handDateTime(m.ts)) return false;
+  const cursor = m.cursor;
+  let top = 3;
+  if (cursor !== undefined) {
+    if (typeof cursor !== 'string' || !isCursor(cursor)) return false;
+    top = 4;
+  }
+  let k = 0;
+  for (const _ in m) k++;
+  return k === top || onlyKnownKeys(m, ENVELOPE);
 }
 
 function systemHealth(m: Obj): boolean {
   const d = m.data;
-  if (!isObject(d)) return false;
-  if (!(typeof d.status === 'string' && nonNegative(d.uptime) && percent(d.cpu_percent) && percent(d.memory_percent) &&
-    percent(d.disk_percent) && typeof d.database === 'string' && typeof d.redis === 'string')) return false;
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) return false;
+  if (typeof d.status !== 'string') return false;
+  const uptime = d.uptime;
+  if (typeof uptime !== 'number' || !(uptime >= 0) || uptime === Infinity) return false;
+  const cpu = d.cpu_percent;
+  if (typeof cpu !== 'number' || !(cpu >= 0 && cpu <= 100)) return false;
+  const memory = d.memory_percent;
+  if (typeof memory !== 'number' || !(memory >= 0 && memory <= 100)) return false;
+  const disk = d.disk_percent;
+  if (typeof disk !== 'number' || !(disk >= 0 && disk <= 100)) return false;
+  if (typeof d.database !== 'string' || typeof d.redis !== 'string') return false;
   const exchanges = d.exchange_connections;
-  if (!isObject(exchanges)) return false;
-  for (const name in exchanges) {
-    if (typeof exchanges[name] !== 'string') return false;
+  if (typeof exchanges !== 'object' || exchanges === null || Array.isArray(exchanges)) return false;
+  for (const name in exchanges) if (typeof exchanges[name] !== 'string') return false;
+  const lastTrade = d.last_trade;
+  if (lastTrade !== null && !handDateTime(lastTrade)) return false;
+  const errorRate = d.error_rate;
+  if (typeof errorRate !== 'number' || !(errorRate >= 0 && errorRate <= 1)) return false;
+  let n = 0;
+  for (const _ in d) n++;
+  if (n !== 10 && !onlyKnownKeys(d, HEALTH)) return false;
+  if (!handDateTime(m.ts)) return false;
+  const cursor = m.cursor;
+  let top = 3;
+  if (cursor !== undefined) {
+    if (typeof cursor !== 'string' || !isCursor(cursor)) return false;
+    top = 4;
   }
-  return nullableTs(d.last_trade) && fraction(d.error_rate) && closed(d, 10, HEALTH) && envelopeTail(m);
+  let k = 0;
+  for (const _ in m) k++;
+  return k === top || onlyKnownKeys(m, ENVELOPE);
 }
 
 function wallet(m: Obj): boolean {
   const d = m.data;
-  if (!isObject(d)) return false;
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) return false;
+  if (typeof d.event !== 'string') return false;
+  const platform = d.platform;
+  if (platform !== 'luno' && platform !== 'binance' && platform !== 'kucoin' && platform !== 'kraken' && platform !== 'valr') return false;
+  const asset = d.asset;
+  if (typeof asset !== 'string' || asset.length === 0) return false;
+  const amount = d.amount;
+  if (typeof amount !== 'number' || !(amount >= 0) || amount === Infinity) return false;
   const address = d.address;
+  if (address !== null && typeof address !== 'string') return false;
   const txid = d.txid;
-  return typeof d.event === 'string' && platform(d.platform) && nonEmpty(d.asset) && nonNegative(d.amount) &&
-    (address === null || typeof address === 'string') && (txid === null || typeof txid === 'string') &&
-    count(d.confirmations) && typeof d.status === 'string' && closed(d, 8, WALLET) && envelopeTail(m);
+  if (txid !== null && typeof txid !== 'string') return false;
+  const confirmations = d.confirmations;
+  if (typeof confirmations !== 'number' || !(confirmations >= 0) || !Number.isInteger(confirmations)) return false;
+  if (typeof d.status !== 'string') return false;
+  let n = 0;
+  for (const _ in d) n++;
+  if (n !== 8 && !onlyKnownKeys(d, WALLET)) return false;
+  if (!handDateTime(m.ts)) return false;
+  const cursor = m.cursor;
+  let top = 3;
+  if (cursor !== undefined) {
+    if (typeof cursor !== 'string' || !isCursor(cursor)) return false;
+    top = 4;
+  }
+  let k = 0;
+  for (const _ in m) k++;
+  return k === top || onlyKnownKeys(m, ENVELOPE);
 }
 
 function aiTasks(m: Obj): boolean {
   const d = m.data;
-  if (!isObject(d)) return false;
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) return false;
+  const taskId = d.task_id;
+  if (typeof taskId !== 'string' || taskId.length === 0) return false;
   const taskType = d.task_type;
+  if (taskType !== 'bodyguard_check' && taskType !== 'learning_run' && taskType !== 'bot_evolution' &&
+    taskType !== 'insights_generation' && taskType !== 'prediction' && taskType !== 'profit_reinvestment') return false;
   const status = d.status;
-  if (!(nonEmpty(d.task_id) &&
-    (taskType === 'bodyguard_check' || taskType === 'learning_run' || taskType === 'bot_evolution' ||
-      taskType === 'insights_generation' || taskType === 'prediction' || taskType === 'profit_reinvestment') &&
-    (status === 'queued' || status === 'running' || status === 'completed' || status === 'failed') && fraction(d.progress))) return false;
+  if (status !== 'queued' && status !== 'running' && status !== 'completed' && status !== 'failed') return false;
+  const progress = d.progress;
+  if (typeof progress !== 'number' || !(progress >= 0 && progress <= 1)) return false;
   const result = d.result;
   // An open object (additionalProperties: true): unknown keys pass even in strict mode.
   if (result !== null) {
-    if (!isObject(result)) return false;
+    if (typeof result !== 'object' || Array.isArray(result)) return false;
     const passed = result.checks_passed;
+    if (passed !== undefined && (typeof passed !== 'number' || !(passed >= 0) || !Number.isInteger(passed))) return false;
     const failed = result.checks_failed;
+    if (failed !== undefined && (typeof failed !== 'number' || !(failed >= 0) || !Number.isInteger(failed))) return false;
     const issues = result.issues;
-    if (!((passed === undefined || count(passed)) && (failed === undefined || count(failed)) && (issues === undefined || Array.isArray(issues)))) return false;
+    if (issues !== undefined && !Array.isArray(issues)) return false;
   }
-  return nullableTs(d.started_at) && nullableTs(d.completed_at) && closed(d, 7, AI_TASK) && envelopeTail(m);
+  const startedAt = d.started_at;
+  if (startedAt !== null && !handDateTime(startedAt)) return false;
+  const completedAt = d.completed_at;
+  if (completedAt !== null && !handDateTime(completedAt)) return false;
+  let n = 0;
+  for (const _ in d) n++;
+  if (n !== 7 && !onlyKnownKeys(d, AI_TASK)) return false;
+  if (!handDateTime(m.ts)) return false;
+  const cursor = m.cursor;
+  let top = 3;
+  if (cursor !== undefined) {
+    if (typeof cursor !== 'string' || !isCursor(cursor)) return false;
+    top = 4;
+  }
+  let k = 0;
+  for (const _ in m) k++;
+  return k === top || onlyKnownKeys(m, ENVELOPE);
 }
 
+/** `error` goes to one socket (audience connection): no cursor. */
 function error(m: Obj): boolean {
   const d = m.data;
-  if (!isObject(d)) return false;
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) return false;
+  const code = d.code;
+  if (typeof code !== 'string' || code.length === 0) return false;
+  if (typeof d.message !== 'string') return false;
   const details = d.details;
-  return nonEmpty(d.code) && typeof d.message === 'string' && (details === undefined || typeof details === 'string') &&
-    closed(d, details === undefined ? 2 : 3, ERROR) && plainEnvelopeTail(m);
+  let expected = 2;
+  if (details !== undefined) {
+    if (typeof details !== 'string') return false;
+    expected = 3;
+  }
+  let n = 0;
+  for (const _ in d) n++;
+  if (n !== expected && !onlyKnownKeys(d, ERROR)) return false;
+  if (!handDateTime(m.ts)) return false;
+  let k = 0;
+  for (const _ in m) k++;
+  return k === 3 || onlyKnownKeys(m, PLAIN_ENVELOPE);
 }
 
-/** Message type → hand-written strict check of a message object of that type (its `type` already matched). */
-export const handChecks: Readonly<Record<string, Check>> = {
-  connection,
-  ping: keepalive,
-  pong: keepalive,
-  trades,
-  bots,
-  balances,
-  decisions,
-  metrics,
-  whale,
-  alerts,
-  system_health: systemHealth,
-  wallet,
-  ai_tasks: aiTasks,
-  error,
-};
-
-// Null prototype: `type: "constructor"` must not find Object.prototype.constructor.
-const TABLE: Record<string, Check | undefined> = Object.assign(Object.create(null), handChecks);
-
-/** Strict verdict on any value: an object with a known string `type` whose check passes. */
+/**
+ * Strict verdict on any value: an object with a known string `type` whose check passes.
+ * Dispatch by `switch`: `JSON.parse` internalizes short strings, so most cases are a pointer
+ * comparison; measured about twice as fast on ping as a null-prototype table lookup.
+ */
 export function handValidate(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const type = (value as Obj).type;
-  if (typeof type !== 'string') return false;
-  const check = TABLE[type];
-  return check !== undefined && check(value as Obj);
+  const m = value as Obj;
+  switch (m.type) {
+    case 'connection': return connection(m);
+    case 'ping': return ping(m);
+    case 'pong': return pong(m);
+    case 'trades': return trades(m);
+    case 'bots': return bots(m);
+    case 'balances': return balances(m);
+    case 'decisions': return decisions(m);
+    case 'metrics': return metrics(m);
+    case 'whale': return whale(m);
+    case 'alerts': return alerts(m);
+    case 'system_health': return systemHealth(m);
+    case 'wallet': return wallet(m);
+    case 'ai_tasks': return aiTasks(m);
+    case 'error': return error(m);
+    default: return false;
+  }
 }
