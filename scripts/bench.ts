@@ -124,7 +124,7 @@ if (runs('cli')) {
   log(`cli: ${cliMessages.toLocaleString('en')} messages, ${cliRounds} round(s)`);
   const passes = (c: CliBench & { attempts: number }) => {
     const f = c.figures.find((g) => g.id === 'cli')!;
-    return f.mbPerSecond >= TARGETS.cliMbPerSecond && f.peakMiB <= TARGETS.cliPeakMiB;
+    return (f.mbPerSecond >= TARGETS.cliMbPerSecond || f.ofReference >= TARGETS.cliOfReference) && f.peakMiB <= TARGETS.cliPeakMiB;
   };
   const cliFigure = (c: CliBench) => c.figures.find((g) => g.id === 'cli')!;
   const [measured] = retry('cli', [{ ...benchCli(inputs, cliMessages, cliRounds), attempts: 1 }], passes, () => 'cli', (c) => `${cliFigure(c).mbPerSecond.toFixed(0)} MB/s, ${cliFigure(c).peakMiB.toFixed(0)} MiB`, (_, attempt) => ({ ...benchCli(inputs, cliMessages, cliRounds), attempts: attempt }));
@@ -132,6 +132,7 @@ if (runs('cli')) {
   const f = cliFigure(cli);
   targets.push(
     { target: `CLI validates ≥ ${TARGETS.cliMbPerSecond} MB/s of NDJSON (${cli.messages.toLocaleString('en')}-message file)`, measured: `${f.mbPerSecond.toFixed(0)} MB/s wall (${f.mbPerCpuSecond.toFixed(0)} MB/s CPU; ${x(f.ofReference)} of the reference reader)`, spread: '', ok: f.mbPerSecond >= TARGETS.cliMbPerSecond, attempts: measured!.attempts },
+    { target: `… the same target machine-independent: CLI ≥ ${TARGETS.cliOfReference}× the chunked reader + JSON.parse (120 / 146 MB/s, the issue's figures)`, measured: x(f.ofReference), spread: '', ok: f.ofReference >= TARGETS.cliOfReference, attempts: measured!.attempts },
     { target: `CLI peak memory ≤ ${TARGETS.cliPeakMiB} MiB on that file`, measured: `${f.peakMiB.toFixed(0)} MiB`, spread: '', ok: f.peakMiB <= TARGETS.cliPeakMiB, attempts: measured!.attempts },
   );
   sections.push(cliTable(cli));

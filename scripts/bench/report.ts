@@ -21,6 +21,8 @@ export const TARGETS = {
   /** CLI NDJSON throughput, MB/s (10^6 bytes), at most this peak RSS in MiB. */
   cliMbPerSecond: 120,
   cliPeakMiB: 130,
+  /** The same throughput target relative to a chunked reader + JSON.parse in the same round (120 / 146 in the issue): holds on a slower machine. */
+  cliOfReference: 120 / 146,
   /** `import { parseMessage }` min+gzip bytes; `createPing` alone below this. */
   parseMessageGzipBytes: 10 * 1024,
   createPingGzipBytes: 1024,
@@ -131,7 +133,7 @@ export function cliTable(cli: CliBench): string {
         f.mbPerCpuSecond.toFixed(1),
         x(f.ofReference),
         `${f.peakMiB.toFixed(0)} MiB`,
-        f.id === 'cli' ? `≥ ${TARGETS.cliMbPerSecond} MB/s ${mark(f.mbPerSecond >= TARGETS.cliMbPerSecond)}, ≤ ${TARGETS.cliPeakMiB} MiB ${mark(f.peakMiB <= TARGETS.cliPeakMiB)}` : '',
+        f.id === 'cli' ? `≥ ${TARGETS.cliMbPerSecond} MB/s ${mark(f.mbPerSecond >= TARGETS.cliMbPerSecond)} (≥ ${x(TARGETS.cliOfReference)} of reference ${mark(f.ofReference >= TARGETS.cliOfReference)}), ≤ ${TARGETS.cliPeakMiB} MiB ${mark(f.peakMiB <= TARGETS.cliPeakMiB)}` : '',
       ]),
     ),
   ].join('\n\n');
