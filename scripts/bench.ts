@@ -116,7 +116,6 @@ let levers: LeverRow[] | undefined;
 if (runs('levers')) {
   log('levers');
   levers = await benchLevers(inputs, micro);
-  sections.push(leversTable(levers));
 }
 
 let cli: CliBench | undefined;
@@ -132,7 +131,7 @@ if (runs('cli')) {
   const f = cliFigure(cli);
   targets.push(
     { target: `CLI validates ≥ ${TARGETS.cliMbPerSecond} MB/s of NDJSON (${cli.messages.toLocaleString('en')}-message file)`, measured: `${f.mbPerSecond.toFixed(0)} MB/s wall (${f.mbPerCpuSecond.toFixed(0)} MB/s CPU; ${x(f.ofReference)} of the reference reader)`, spread: '', ok: f.mbPerSecond >= TARGETS.cliMbPerSecond, attempts: measured!.attempts },
-    { target: `… the same target machine-independent: CLI ≥ ${TARGETS.cliOfReference}× the chunked reader + JSON.parse (120 / 146 MB/s, the issue's figures)`, measured: x(f.ofReference), spread: '', ok: f.ofReference >= TARGETS.cliOfReference, attempts: measured!.attempts },
+    { target: `… the same target machine-independent: CLI ≥ ${x(TARGETS.cliOfReference)} the chunked reader + JSON.parse (120 / 146 MB/s, the issue's figures)`, measured: x(f.ofReference), spread: '', ok: f.ofReference >= TARGETS.cliOfReference, attempts: measured!.attempts },
     { target: `CLI peak memory ≤ ${TARGETS.cliPeakMiB} MiB on that file`, measured: `${f.peakMiB.toFixed(0)} MiB`, spread: '', ok: f.peakMiB <= TARGETS.cliPeakMiB, attempts: measured!.attempts },
   );
   sections.push(cliTable(cli));
@@ -185,6 +184,8 @@ if (runs('live')) {
   }
   sections.push(liveTable(live));
 }
+
+if (levers) sections.push(leversTable(levers));
 
 environment.loadAverageAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
 const markdown = [

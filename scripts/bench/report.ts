@@ -84,13 +84,23 @@ export function validationTables(rows: readonly ValidationRow[], mixed: Validati
     '### Invalid messages (rejected)',
     table(head, cells('invalid')),
     '### Disagreements',
-    disagreements.length === 0
-      ? 'None: every candidate gave the expected verdict on every input.'
-      : table(['candidate', 'type', 'input', 'expected', 'got'], disagreements.slice(0, 30).map((d) => [d.candidate, d.type, d.input, d.expected, d.got])) +
-        (disagreements.length > 30 ? `\n\n… and ${disagreements.length - 30} more (all in .bench/results.json).` : ''),
+    disagreements.length === 0 ? 'None: every candidate gave the expected verdict on every input.' : disagreementTable(disagreements),
   ];
   if (skipped.length > 0) parts.push(`Skipped candidates: ${skipped.map((s) => `${s.id} (${s.reason})`).join('; ')}`);
   return parts.join('\n\n');
+}
+
+/** Disagreements grouped by candidate and type: how many inputs, and the first few. */
+function disagreementTable(disagreements: readonly Disagreement[]): string {
+  const groups = new Map<string, Disagreement[]>();
+  for (const d of disagreements) {
+    const key = `${d.candidate}\u0000${d.type}`;
+    groups.set(key, [...(groups.get(key) ?? []), d]);
+  }
+  return table(
+    ['candidate', 'type', 'inputs', 'for example'],
+    [...groups.values()].map((list) => [list[0]!.candidate, list[0]!.type, String(list.length), list.slice(0, 3).map((d) => `${d.input} (expected ${d.expected}, got ${d.got})`).join('; ')]),
+  );
 }
 
 /** Section 2. */
