@@ -1,5 +1,5 @@
 /** Section: what a browser dashboard downloads, resolved through the package name as a consumer's bundler does. */
-import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -21,6 +21,9 @@ function consumerDir(): string {
   const dir = path.join(ROOT, '.bench/consumer');
   const link = path.join(dir, 'node_modules/realtime-contract');
   mkdirSync(path.dirname(link), { recursive: true });
+  // Its own package.json: without one, the project's package.json (name realtime-contract) is
+  // the nearest, and the import would resolve to the working tree as a self-reference.
+  writeFileSync(path.join(dir, 'package.json'), '{ "name": "bench-consumer", "private": true, "type": "module" }\n');
   rmSync(link, { force: true, recursive: true });
   symlinkSync(path.dirname(DIST), link, 'dir');
   return dir;
