@@ -7,7 +7,7 @@
  * of same-round ratios with their interquartile range, because the machines are shared and
  * noisy; a target that fails is measured again (up to 3 times) before it is reported failed.
  * `BENCH_QUICK=1` cuts rounds and the NDJSON file for a smoke run; its figures are not for verdicts.
- * `BENCH_ONLY=validation,parse,cli,bundles,startup,generate,live,levers` runs only those sections.
+ * `BENCH_ONLY=validation,parse,cli,bundles,startup,generate,server,redis,live,levers` runs only those sections.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -19,6 +19,8 @@ import { benchGenerate, type GenerateFigure } from './bench/generate.js';
 import { loadInputs, mixedStream } from './bench/inputs.js';
 import { benchLevers, leversTable, type LeverRow } from './bench/levers.js';
 import { runLiveSlots, type LiveResult } from './bench/live.js';
+import { benchRedisFanout, redisFanoutTable, type RedisFanoutResult } from './bench/redis-fanout.js';
+import { benchServer, SERVER_FANOUT_TARGET, serverTable, type ServerBenchFigures } from './bench/server.js';
 import { bundleTable, cliTable, generateTable, iqr, liveTable, parseTable, startupTable, summaryTable, TARGETS, validationTables, x, type TargetResult } from './bench/report.js';
 import { benchStartup, scanForEval, snapshotDist, type EvalScan, type StartupFigure } from './bench/startup.js';
 import { benchParseType, benchSet, checkVerdicts, type ParseRow, type ValidationRow } from './bench/validation.js';
@@ -174,6 +176,27 @@ if (runs('generate')) {
   sections.push(generateTable(generate));
 }
 
+// The live system's own sections (server and redis helpers): they fill the slots of live.ts.
+let server: ServerBenchFigures | undefined;
+if (runs('server')) {
+  let attempts = 0;
+  do {
+    attempts++;
+    log(`server${attempts > 1 ? ` (attempt ${attempts})` : ''}`);
+    if (server) retries.push({ section: 'server', type: 'fan-out', attempt: attempts - 1, figure: `${server.fanout.burst.cpuRatio.toFixed(1)}×` });
+    server = await benchServer({ quick, log });
+  } while (server.fanout.burst.cpuRatio < SERVER_FANOUT_TARGET && attempts < ATTEMPTS);
+  targets.push({ target: `server fan-out to ${server.clients} clients ≥ ${SERVER_FANOUT_TARGET}× a naive ws loop (server CPU, peak)`, measured: `${server.fanout.burst.cpuRatio.toFixed(1)}×`, spread: '', ok: server.fanout.burst.cpuRatio >= SERVER_FANOUT_TARGET, attempts });
+  sections.push(serverTable(server));
+}
+
+let redisFanout: RedisFanoutResult | null | undefined;
+if (runs('redis')) {
+  log('redis fan-out');
+  redisFanout = await benchRedisFanout(log);
+  sections.push(redisFanoutTable(redisFanout));
+}
+
 let live: LiveResult[] | undefined;
 if (runs('live')) {
   live = await runLiveSlots({ quick, budgetMs: quick ? 20_000 : 120_000, log, root: ROOT }, ATTEMPTS);
@@ -215,6 +238,8 @@ writeFileSync(
       startup,
       evalScan: scan,
       generate,
+      server,
+      redisFanout,
       live,
     },
     null,

@@ -60,22 +60,24 @@ export interface LiveSlot {
   owner: string;
   /** null while the slot is empty. */
   load: null | (() => Promise<{ run: (context: LiveContext) => Promise<LiveFigure[]> }>);
+  /** Where the figure is reported instead, while it is measured by a section of its own. */
+  coveredBy?: string;
 }
 
 /** The live-system slots, in report order. */
 export const LIVE_SLOTS: readonly LiveSlot[] = [
-  { id: 'fanout', title: 'server fan-out of one published message to N sockets vs a naive `ws` broadcast loop (ratio, and messages/s)', owner: 'server', load: null },
-  { id: 'idle-memory', title: 'memory per idle authenticated connection (KiB, server heap + RSS over N sockets)', owner: 'server', load: null },
-  { id: 'accept-rate', title: 'accepted connections per second with JWT verification (connections/s; and refusals/s for bad tokens)', owner: 'server', load: null },
-  { id: 'replay', title: 'replay throughput after a reconnect with `since` (messages/s) and memory per buffered message (bytes)', owner: 'server / redis', load: null },
-  { id: 'cross-node', title: 'cross-node fan-out latency through Redis, publish on node A to receive on node B (ms p50 / p99)', owner: 'redis', load: null },
+  { id: 'fanout', title: 'server fan-out of one published message to N sockets vs a naive `ws` broadcast loop (ratio, and messages/s)', owner: 'server', load: null, coveredBy: 'the Server section (scripts/bench/server.ts)' },
+  { id: 'idle-memory', title: 'memory per idle authenticated connection (KiB, server heap + RSS over N sockets)', owner: 'server', load: null, coveredBy: 'the Server section (scripts/bench/server.ts)' },
+  { id: 'accept-rate', title: 'accepted connections per second with JWT verification (connections/s; and refusals/s for bad tokens)', owner: 'server', load: null, coveredBy: 'the Server section (scripts/bench/server.ts)' },
+  { id: 'replay', title: 'replay throughput after a reconnect with `since` (messages/s) and memory per buffered message (bytes)', owner: 'server / redis', load: null, coveredBy: 'the Server section (scripts/bench/server.ts)' },
+  { id: 'cross-node', title: 'cross-node fan-out latency through Redis, publish on node A to receive on node B (ms p50 / p99)', owner: 'redis', load: null, coveredBy: 'the Cross-node fan-out (Redis) section (scripts/bench/redis-fanout.ts)' },
 ];
 
 export interface LiveResult {
   id: string;
   title: string;
   owner: string;
-  status: 'empty' | 'skipped' | 'measured' | 'failed';
+  status: 'empty' | 'covered' | 'skipped' | 'measured' | 'failed';
   reason?: string;
   figures: (LiveFigure & { ok?: boolean })[];
   attempts: number;
@@ -93,7 +95,7 @@ export async function runLiveSlots(context: LiveContext, attempts = 3): Promise<
   for (const slot of LIVE_SLOTS) {
     const base = { id: slot.id, title: slot.title, owner: slot.owner };
     if (!slot.load) {
-      results.push({ ...base, status: 'empty', figures: [], attempts: 0 });
+      results.push({ ...base, status: slot.coveredBy ? 'covered' : 'empty', ...(slot.coveredBy && { reason: `measured in ${slot.coveredBy}` }), figures: [], attempts: 0 });
       continue;
     }
     let result: LiveResult | undefined;

@@ -198,7 +198,7 @@ export function generateTable(figure: GenerateFigure): string {
 export function liveTable(results: readonly LiveResult[]): string {
   const rows = results.flatMap((r) =>
     r.figures.length === 0
-      ? [[r.title, r.owner, r.status === 'empty' ? 'slot empty: not measured yet' : `${r.status}: ${r.reason ?? ''}`, '', '']]
+      ? [[r.title, r.owner, r.status === 'empty' ? 'slot empty: not measured yet' : r.status === 'covered' ? r.reason! : `${r.status}: ${r.reason ?? ''}`, '', '']]
       : r.figures.map((f) => [
           `${r.title}: ${f.label}`,
           r.owner,
