@@ -8,7 +8,7 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { MESSAGE_TYPES } from '../../generated/contract.js';
-import { loadContract } from '../../src/codegen/load.js';
+import { loadContract } from '../../src/contract/index.js';
 import { validateMessage } from '../../src/runtime/validate.js';
 import { messageArbitraries } from '../../test/support/arbitraries.js';
 import { readFixtureMessages } from '../../test/support/fixtures.js';

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MESSAGE_TYPES } from '../../generated/contract.js';
 import { handDateTime, handValidate } from '../../scripts/bench/hand.js';
-import { loadContract } from '../../src/codegen/load.js';
+import { loadContract } from '../../src/contract/index.js';
 import { isDateTime } from '../../src/runtime/date-time.js';
 import { validateMessage } from '../../src/runtime/validate.js';
 import { readFixtureMessages } from '../support/fixtures.js';
