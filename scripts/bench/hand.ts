@@ -40,8 +40,9 @@ function onlyKnownKeys(o: Obj, known: readonly string[]): boolean {
 const DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
- * RFC 3339 date-time (section 5.6), as strict as src/runtime/date-time.ts (fuzzed against it):
- * a fast path for `YYYY-MM-DDTHH:MM:SS.sssZ` (24 characters, `Date#toISOString`), the general
+ * The producer profile of RFC 3339 date-time that strict mode applies, as src/runtime/date-time.ts's
+ * `isProducerDateTime` (fuzzed against it): upper-case `T` and `Z`, 1–9 fraction digits, no
+ * leap second, year 0001 or later. A fast path for `YYYY-MM-DDTHH:MM:SS.sssZ` (24 characters, `Date#toISOString`), the general
  * check otherwise.
  */
 export function handDateTime(s: unknown): boolean {
@@ -60,10 +61,10 @@ export function handDateTime(s: unknown): boolean {
       s0 < 0 || s0 > 5 || s1 < 0 || s1 > 9 || f0 < 0 || f0 > 9 || f1 < 0 || f1 > 9 || f2 < 0 || f2 > 9) return generalDateTime(s);
     const month = mo0 * 10 + mo1;
     const day = d0 * 10 + d1;
-    if (month < 1 || month > 12 || day < 1 || h0 * 10 + h1 > 23) return false;
+    const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+    if (year === 0 || month < 1 || month > 12 || day < 1 || h0 * 10 + h1 > 23) return false;
     if (day <= DAYS[month]!) return true;
     if (month !== 2 || day !== 29) return false;
-    const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
     return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   }
   return generalDateTime(s);
@@ -76,7 +77,7 @@ function two(s: string, i: number): number {
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
-/** Any RFC 3339 date-time: `T`/`t`, `Z`/`z`, any fraction, `±HH:MM`, a leap second at 23:59:60 UTC only. */
+/** The producer profile in any form: `T`, `Z` or `±HH:MM`, 1–9 fraction digits, no leap second, year ≥ 0001. */
 function generalDateTime(s: string): boolean {
   const n = s.length;
   if (n < 20) return false;
@@ -84,9 +85,10 @@ function generalDateTime(s: string): boolean {
   if (century < 0 || yy < 0 || day < 1 || hour < 0 || minute < 0 || second < 0) return false;
   if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return false;
   const t = s.charCodeAt(10);
-  if (t !== 84 && t !== 116) return false;
-  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 60) return false;
+  if (t !== 84) return false;
+  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return false;
   const year = century * 100 + yy;
+  if (year === 0) return false;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   if (day > (month === 2 && leap ? 29 : DAYS[month]!)) return false;
   let i = 19;
@@ -97,22 +99,19 @@ function generalDateTime(s: string): boolean {
       if (c < 48 || c > 57) break;
       i++;
     }
-    if (i === start) return false;
+    if (i === start || i - start > 9) return false;
   }
   const zone = s.charCodeAt(i);
-  let offset = 0;
-  if (zone === 90 || zone === 122) {
+  if (zone === 90) {
     if (i + 1 !== n) return false;
   } else if (zone === 43 || zone === 45) {
     if (i + 6 !== n || s.charCodeAt(i + 3) !== 58) return false;
     const oh = two(s, i + 1);
     const om = two(s, i + 4);
     if (oh < 0 || oh > 23 || om < 0 || om > 59) return false;
-    offset = (zone === 43 ? 1 : -1) * (oh * 60 + om);
   } else {
     return false;
   }
-  if (second === 60) return (((hour * 60 + minute - offset) % 1440) + 1440) % 1440 === 1439;
   return true;
 }
 
