@@ -28,3 +28,18 @@ export declare const validators: Readonly<Record<MessageType, CompiledValidator>
  * `false` (tolerant) lets them pass. Set it before each call.
  */
 export declare const closedObjects: { enforced: boolean };
+
+/** A value outside a closed list (`enum`) that tolerant mode accepted. */
+export interface CompiledEnumNotice {
+  /** JSON Pointer of the value, e.g. "/data/platform". */
+  pointer: string;
+  value: unknown;
+  /** The values the schema lists. */
+  known: readonly unknown[];
+}
+
+/**
+ * Where the validators report, in tolerant mode (`closedObjects.enforced` false), values
+ * outside an `enum`: set `list` to null before a call; after it, `list` is null or the notices.
+ */
+export declare const enumNotices: { list: CompiledEnumNotice[] | null };

@@ -74,10 +74,17 @@ var formats = {
 // virtual:closed.js
 var closedObjects = { enforced: true };
 
+// virtual:notices.js
+var enumNotices = { list: null };
+function enumNotice(pointer, value, known) {
+  (enumNotices.list || (enumNotices.list = [])).push({ pointer, value, known });
+}
+
 // virtual:compiled.js
 var message_connection = validate10;
 var schema12 = { "properties": { "status": { "enum": ["connected", "disconnected", "error"] }, "mode": { "enum": ["ws", "polling"] } } };
 var obj0 = closedObjects;
+var func1 = enumNotice;
 var formats0 = formats["date-time"];
 function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
@@ -120,8 +127,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                       return false;
                     }
                     if (!(data2 === "connected" || data2 === "disconnected" || data2 === "error")) {
-                      validate10.errors = [{ instancePath: instancePath + "/data/status", schemaPath: "#/definitions/ConnectionData/properties/status/enum", keyword: "enum", params: { allowedValues: schema12.properties.status.enum } }];
-                      return false;
+                      if (obj0.enforced) {
+                        validate10.errors = [{ instancePath: instancePath + "/data/status", schemaPath: "#/definitions/ConnectionData/properties/status/enum", keyword: "enum", params: { allowedValues: schema12.properties.status.enum } }];
+                        return false;
+                      } else {
+                        func1(instancePath + "/data/status", data2, schema12.properties.status.enum);
+                      }
                     }
                     var valid2 = _errs5 === errors;
                   } else {
@@ -136,8 +147,12 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                         return false;
                       }
                       if (!(data3 === "ws" || data3 === "polling")) {
-                        validate10.errors = [{ instancePath: instancePath + "/data/mode", schemaPath: "#/definitions/ConnectionData/properties/mode/enum", keyword: "enum", params: { allowedValues: schema12.properties.mode.enum } }];
-                        return false;
+                        if (obj0.enforced) {
+                          validate10.errors = [{ instancePath: instancePath + "/data/mode", schemaPath: "#/definitions/ConnectionData/properties/mode/enum", keyword: "enum", params: { allowedValues: schema12.properties.mode.enum } }];
+                          return false;
+                        } else {
+                          func1(instancePath + "/data/mode", data3, schema12.properties.mode.enum);
+                        }
                       }
                       var valid2 = _errs7 === errors;
                     } else {
@@ -433,8 +448,12 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
                 return false;
               }
               if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr")) {
-                validate15.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema23.enum } }];
-                return false;
+                if (obj0.enforced) {
+                  validate15.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema23.enum } }];
+                  return false;
+                } else {
+                  func1(instancePath + "/platform", data2, schema23.enum);
+                }
               }
               var valid0 = _errs7 === errors;
             } else {
@@ -469,8 +488,12 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
                     return false;
                   }
                   if (!(data4 === "buy" || data4 === "sell")) {
-                    validate15.errors = [{ instancePath: instancePath + "/side", schemaPath: "definitions.json#/definitions/Side/enum", keyword: "enum", params: { allowedValues: schema25.enum } }];
-                    return false;
+                    if (obj0.enforced) {
+                      validate15.errors = [{ instancePath: instancePath + "/side", schemaPath: "definitions.json#/definitions/Side/enum", keyword: "enum", params: { allowedValues: schema25.enum } }];
+                      return false;
+                    } else {
+                      func1(instancePath + "/side", data4, schema25.enum);
+                    }
                   }
                   var valid0 = _errs13 === errors;
                 } else {
@@ -554,8 +577,12 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
                               return false;
                             }
                             if (!(data9 === "pending" || data9 === "filled" || data9 === "cancelled" || data9 === "failed")) {
-                              validate15.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema20.properties.status.enum } }];
-                              return false;
+                              if (obj0.enforced) {
+                                validate15.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema20.properties.status.enum } }];
+                                return false;
+                              } else {
+                                func1(instancePath + "/status", data9, schema20.properties.status.enum);
+                              }
                             }
                             var valid0 = _errs24 === errors;
                           } else {
@@ -766,8 +793,12 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                 return false;
               }
               if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr")) {
-                validate18.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema23.enum } }];
-                return false;
+                if (obj0.enforced) {
+                  validate18.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema23.enum } }];
+                  return false;
+                } else {
+                  func1(instancePath + "/platform", data2, schema23.enum);
+                }
               }
               var valid0 = _errs6 === errors;
             } else {
@@ -802,8 +833,12 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                     return false;
                   }
                   if (!(data4 === "running" || data4 === "stopped" || data4 === "paused" || data4 === "error")) {
-                    validate18.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema29.properties.status.enum } }];
-                    return false;
+                    if (obj0.enforced) {
+                      validate18.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema29.properties.status.enum } }];
+                      return false;
+                    } else {
+                      func1(instancePath + "/status", data4, schema29.properties.status.enum);
+                    }
                   }
                   var valid0 = _errs12 === errors;
                 } else {
@@ -818,8 +853,12 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                       return false;
                     }
                     if (!(data5 === "paper" || data5 === "live")) {
-                      validate18.errors = [{ instancePath: instancePath + "/trading_mode", schemaPath: "#/properties/trading_mode/enum", keyword: "enum", params: { allowedValues: schema29.properties.trading_mode.enum } }];
-                      return false;
+                      if (obj0.enforced) {
+                        validate18.errors = [{ instancePath: instancePath + "/trading_mode", schemaPath: "#/properties/trading_mode/enum", keyword: "enum", params: { allowedValues: schema29.properties.trading_mode.enum } }];
+                        return false;
+                      } else {
+                        func1(instancePath + "/trading_mode", data5, schema29.properties.trading_mode.enum);
+                      }
                     }
                     var valid0 = _errs14 === errors;
                   } else {
@@ -834,8 +873,12 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                         return false;
                       }
                       if (!(data6 === "conservative" || data6 === "moderate" || data6 === "aggressive")) {
-                        validate18.errors = [{ instancePath: instancePath + "/risk_mode", schemaPath: "#/properties/risk_mode/enum", keyword: "enum", params: { allowedValues: schema29.properties.risk_mode.enum } }];
-                        return false;
+                        if (obj0.enforced) {
+                          validate18.errors = [{ instancePath: instancePath + "/risk_mode", schemaPath: "#/properties/risk_mode/enum", keyword: "enum", params: { allowedValues: schema29.properties.risk_mode.enum } }];
+                          return false;
+                        } else {
+                          func1(instancePath + "/risk_mode", data6, schema29.properties.risk_mode.enum);
+                        }
                       }
                       var valid0 = _errs16 === errors;
                     } else {
@@ -1080,8 +1123,12 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
             return false;
           }
           if (!(data0 === "luno" || data0 === "binance" || data0 === "kucoin" || data0 === "kraken" || data0 === "valr" || data0 === "all")) {
-            validate21.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/enum", keyword: "enum", params: { allowedValues: schema38.properties.platform.enum } }];
-            return false;
+            if (obj0.enforced) {
+              validate21.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/enum", keyword: "enum", params: { allowedValues: schema38.properties.platform.enum } }];
+              return false;
+            } else {
+              func1(instancePath + "/platform", data0, schema38.properties.platform.enum);
+            }
           }
           var valid0 = _errs1 === errors;
         } else {
@@ -1610,8 +1657,12 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                   return false;
                 }
                 if (!(data3 === "luno" || data3 === "binance" || data3 === "kucoin" || data3 === "kraken" || data3 === "valr")) {
-                  validate24.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema23.enum } }];
-                  return false;
+                  if (obj0.enforced) {
+                    validate24.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema23.enum } }];
+                    return false;
+                  } else {
+                    func1(instancePath + "/platform", data3, schema23.enum);
+                  }
                 }
                 var valid0 = _errs10 === errors;
               } else {
@@ -1626,8 +1677,12 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                     return false;
                   }
                   if (!(data4 === "buy" || data4 === "sell" || data4 === "hold")) {
-                    validate24.errors = [{ instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/enum", keyword: "enum", params: { allowedValues: schema42.properties.decision.enum } }];
-                    return false;
+                    if (obj0.enforced) {
+                      validate24.errors = [{ instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/enum", keyword: "enum", params: { allowedValues: schema42.properties.decision.enum } }];
+                      return false;
+                    } else {
+                      func1(instancePath + "/decision", data4, schema42.properties.decision.enum);
+                    }
                   }
                   var valid0 = _errs13 === errors;
                 } else {
@@ -2751,8 +2806,12 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
               return false;
             }
             if (!(data1 === "info" || data1 === "warning" || data1 === "error" || data1 === "critical")) {
-              validate37.errors = [{ instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/enum", keyword: "enum", params: { allowedValues: schema72.properties.severity.enum } }];
-              return false;
+              if (obj0.enforced) {
+                validate37.errors = [{ instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/enum", keyword: "enum", params: { allowedValues: schema72.properties.severity.enum } }];
+                return false;
+              } else {
+                func1(instancePath + "/severity", data1, schema72.properties.severity.enum);
+              }
             }
             var valid0 = _errs4 === errors;
           } else {
@@ -2877,13 +2936,17 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
                         errors++;
                       }
                       if (!(data6 === "luno" || data6 === "binance" || data6 === "kucoin" || data6 === "kraken" || data6 === "valr")) {
-                        const err5 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema23.enum } };
-                        if (vErrors === null) {
-                          vErrors = [err5];
+                        if (obj0.enforced) {
+                          const err5 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema23.enum } };
+                          if (vErrors === null) {
+                            vErrors = [err5];
+                          } else {
+                            vErrors.push(err5);
+                          }
+                          errors++;
                         } else {
-                          vErrors.push(err5);
+                          func1(instancePath + "/platform", data6, schema23.enum);
                         }
-                        errors++;
                       }
                       var _valid1 = _errs21 === errors;
                       valid4 = valid4 || _valid1;
@@ -3433,8 +3496,12 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
               return false;
             }
             if (!(data1 === "luno" || data1 === "binance" || data1 === "kucoin" || data1 === "kraken" || data1 === "valr")) {
-              validate43.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema23.enum } }];
-              return false;
+              if (obj0.enforced) {
+                validate43.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema23.enum } }];
+                return false;
+              } else {
+                func1(instancePath + "/platform", data1, schema23.enum);
+              }
             }
             var valid0 = _errs3 === errors;
           } else {
@@ -3759,8 +3826,12 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
               return false;
             }
             if (!(data1 === "bodyguard_check" || data1 === "learning_run" || data1 === "bot_evolution" || data1 === "insights_generation" || data1 === "prediction" || data1 === "profit_reinvestment")) {
-              validate46.errors = [{ instancePath: instancePath + "/task_type", schemaPath: "#/properties/task_type/enum", keyword: "enum", params: { allowedValues: schema96.properties.task_type.enum } }];
-              return false;
+              if (obj0.enforced) {
+                validate46.errors = [{ instancePath: instancePath + "/task_type", schemaPath: "#/properties/task_type/enum", keyword: "enum", params: { allowedValues: schema96.properties.task_type.enum } }];
+                return false;
+              } else {
+                func1(instancePath + "/task_type", data1, schema96.properties.task_type.enum);
+              }
             }
             var valid0 = _errs4 === errors;
           } else {
@@ -3775,8 +3846,12 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                 return false;
               }
               if (!(data2 === "queued" || data2 === "running" || data2 === "completed" || data2 === "failed")) {
-                validate46.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema96.properties.status.enum } }];
-                return false;
+                if (obj0.enforced) {
+                  validate46.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema96.properties.status.enum } }];
+                  return false;
+                } else {
+                  func1(instancePath + "/status", data2, schema96.properties.status.enum);
+                }
               }
               var valid0 = _errs6 === errors;
             } else {
@@ -4186,5 +4261,6 @@ var validators = {
 };
 export {
   closedObjects,
+  enumNotices,
   validators
 };

@@ -6,6 +6,7 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
 import { formats } from '../runtime/formats.js';
 import { mapSchema } from './bundle.js';
+import { addTolerantEnum, ENUM_NOTICES_MODULE } from './tolerant-enum.js';
 import type { Contract, SchemaNode } from './schema.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -84,6 +85,7 @@ export function createAjv(contract: Contract, code?: { formats: Code; closedObje
       });
     },
   });
+  addTolerantEnum(ajv, closedObjects, code && { closedObjects: code.closedObjects, enumNotice: _`enumNotice` });
   for (const schema of contract.files.values()) ajv.addSchema(close(stripAnnotations(schema)));
   return ajv;
 }
@@ -127,10 +129,12 @@ export async function emitValidators(contract: Contract): Promise<Map<string, st
   const code = pruneEmbeddedSchemas(standaloneCode.default(ajv, exports));
   const sources = new Map([
     ['closed.js', 'export const closedObjects = { enforced: true };\n'],
-    ['compiled.js', `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\nimport { closedObjects } from 'virtual:closed.js';\n${code}`],
+    ['notices.js', ENUM_NOTICES_MODULE],
+    ['compiled.js', `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\nimport { closedObjects } from 'virtual:closed.js';\nimport { enumNotice } from 'virtual:notices.js';\n${code}`],
   ]);
   const entry = `import * as compiled from 'virtual:compiled.js';
 export { closedObjects } from 'virtual:closed.js';
+export { enumNotices } from 'virtual:notices.js';
 export const validators = {
   __proto__: null,
 ${contract.messages.map((m) => `  ${JSON.stringify(m.type)}: compiled.${exportName(m.type)},`).join('\n')}
@@ -227,4 +231,19 @@ export declare const validators: Readonly<Record<MessageType, CompiledValidator>
  * \`false\` (tolerant) lets them pass. Set it before each call.
  */
 export declare const closedObjects: { enforced: boolean };
+
+/** A value outside a closed list (\`enum\`) that tolerant mode accepted. */
+export interface CompiledEnumNotice {
+  /** JSON Pointer of the value, e.g. "/data/platform". */
+  pointer: string;
+  value: unknown;
+  /** The values the schema lists. */
+  known: readonly unknown[];
+}
+
+/**
+ * Where the validators report, in tolerant mode (\`closedObjects.enforced\` false), values
+ * outside an \`enum\`: set \`list\` to null before a call; after it, \`list\` is null or the notices.
+ */
+export declare const enumNotices: { list: CompiledEnumNotice[] | null };
 `;

@@ -1,12 +1,13 @@
 import { MESSAGE_TYPES } from '../../generated/contract.js';
 import type { Message } from '../../generated/types.js';
-import { closedObjects, validators, type CompiledValidator, type CompiledValidatorError } from '../../generated/validators.js';
+import { closedObjects, enumNotices, validators, type CompiledValidator, type CompiledValidatorError } from '../../generated/validators.js';
 import { describeCompiledErrors, preview, validationError, type RejectionReason, type ValidationError } from './errors.js';
 
 /**
  * `strict` for producers and CI: unknown fields and unknown message types are rejected.
- * `tolerant` for consumers: unknown fields pass, so a newer server never breaks an older
- * dashboard; an unknown message type is still rejected, with reason `unknown-type`.
+ * `tolerant` for consumers: unknown fields pass, and a value outside a closed list (`enum`)
+ * passes with a notice on the result, so a newer server never breaks an older dashboard; an
+ * unknown message type is still rejected, with reason `unknown-type`.
  * @see README.md, "Validating messages"
  */
 export type ValidationMode = 'strict' | 'tolerant';
@@ -16,10 +17,29 @@ export interface ValidationOptions {
   mode?: ValidationMode;
 }
 
+/**
+ * A value outside a closed list (`enum`) that tolerant mode accepted: a newer producer sent a
+ * value this version of the contract does not know (an exchange added to `platform`, …).
+ * Show it ("unknown exchange"), do not drop the message. Strict mode rejects such a value.
+ */
+export interface ValidationNotice {
+  /** JSON Pointer (RFC 6901) of the value, e.g. `/data/platform`. */
+  pointer: string;
+  /** The value as received, e.g. `"coinbase"`. */
+  value: unknown;
+  /** The values this contract lists there, e.g. `["luno", "binance", …]`. */
+  known: readonly unknown[];
+}
+
 /** An accepted message: `message` is the input itself, now typed. */
 export interface ValidationSuccess<M = Message> {
   ok: true;
   message: M;
+  /**
+   * Tolerant mode: the values accepted although outside a closed list, at least one. Absent
+   * when there are none (always in strict mode), so a clean result is `{ ok, message }`.
+   */
+  notices?: ValidationNotice[];
 }
 
 /**
@@ -58,7 +78,11 @@ export function validateMessage(value: unknown, options?: ValidationOptions): Va
     const validate: CompiledValidator | undefined = (validators as Record<string, CompiledValidator | undefined>)[type];
     if (validate === undefined) return new Rejection('unknown-type', value, null);
     closedObjects.enforced = mode !== 'tolerant';
-    if (validate(value)) return { ok: true, message: value as Message };
+    enumNotices.list = null;
+    if (validate(value)) {
+      const notices = enumNotices.list;
+      return notices === null ? { ok: true, message: value as Message } : { ok: true, message: value as Message, notices };
+    }
     return new Rejection('invalid', value, validate.errors ?? []);
   } catch (error) {
     // Only a getter or Proxy in a hand-made value can throw here; JSON.parse makes neither.

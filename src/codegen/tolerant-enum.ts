@@ -1,0 +1,72 @@
+import { _, type Ajv, type Code } from 'ajv';
+import { not, or, strConcat } from 'ajv/dist/compile/codegen/index.js';
+import names from 'ajv/dist/compile/names.js';
+
+// A CommonJS module whose `exports.default` is the names object: under Node's ESM loader the
+// default import is `module.exports`, under a bundler it is `exports.default`.
+const N = (names as unknown as { default?: typeof names }).default ?? names;
+
+/**
+ * Where the compiled validators put the notices of tolerant mode: a value outside a closed
+ * list (`enum`) that was accepted anyway. The runtime sets `list` to null before a call and
+ * reads it after; the validators create the array on the first notice only, so a message
+ * without unknown values allocates nothing.
+ */
+export const enumNotices: { list: { pointer: string; value: unknown; known: readonly unknown[] }[] | null } = { list: null };
+
+/** Appends one notice to {@link enumNotices}; the generated module holds a copy of this function. */
+export function enumNotice(pointer: string, value: unknown, known: readonly unknown[]): void {
+  (enumNotices.list || (enumNotices.list = [])).push({ pointer, value, known });
+}
+
+/** Source of the generated module that holds the sink and its helper. */
+export const ENUM_NOTICES_MODULE = `export const enumNotices = { list: null };
+export function enumNotice(pointer, value, known) {
+  (enumNotices.list || (enumNotices.list = [])).push({ pointer, value, known });
+}
+`;
+
+/**
+ * Replaces ajv's `enum` with one that reads the strict/tolerant switch: strict (switch
+ * enforced) rejects a value outside the list exactly as `enum` does (keyword `enum`, params
+ * `{ allowedValues }`); tolerant accepts it and appends `{ pointer, value, known }` to the
+ * notices sink, so an older consumer survives a newer producer's new enum value (issue 13).
+ *
+ * Only lists of strings, numbers, booleans and null are supported (all the contract uses):
+ * they compare with `===`, no deep-equality helper is bundled.
+ *
+ * @param closedObjects the strict/tolerant switch the validators read in process
+ * @param code the expressions that name, in generated code, the switch object (with an
+ *   `enforced` boolean) and the {@link enumNotice} function; omitted for in-process
+ *   compilation (tests), where the module-level objects are referenced directly
+ * @throws Error at compile time for an enum holding an object or array
+ */
+export function addTolerantEnum(ajv: Ajv, closedObjects: { enforced: boolean }, code?: { closedObjects: Code; enumNotice: Code }): void {
+  ajv.removeKeyword('enum');
+  ajv.addKeyword({
+    keyword: 'enum',
+    schemaType: 'array',
+    error: { message: 'must be equal to one of the allowed values', params: ({ schemaCode }) => _`{allowedValues: ${schemaCode}}` },
+    code(cxt) {
+      const { gen, data, schema, schemaCode, it } = cxt;
+      const values = schema as unknown[];
+      if (values.length === 0) throw new Error('enum must have a non-empty array');
+      if (values.some((value) => typeof value === 'object' && value !== null)) {
+        throw new Error(`enum of objects or arrays is not supported by the tolerant enum keyword: ${JSON.stringify(values)}`);
+      }
+      const enforced = gen.scopeValue('obj', { ref: closedObjects, code: code?.closedObjects });
+      const notice = gen.scopeValue('func', { ref: enumNotice, code: code?.enumNotice });
+      const known = or(...values.map((value) => _`${data} === ${value as string}`));
+      gen.if(not(known), () => {
+        gen.if(
+          _`${enforced}.enforced`,
+          () => cxt.error(),
+          () => {
+            const pointer = strConcat(N.instancePath, it.errorPath);
+            gen.code(_`${notice}(${pointer}, ${data}, ${schemaCode})`);
+          },
+        );
+      });
+    },
+  });
+}
