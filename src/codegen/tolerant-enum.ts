@@ -1,10 +1,8 @@
 import { _, type Ajv, type Code } from 'ajv';
-import { not, or, strConcat } from 'ajv/dist/compile/codegen/index.js';
-import names from 'ajv/dist/compile/names.js';
+import { Name, not, or, strConcat } from 'ajv/dist/compile/codegen/index.js';
 
-// A CommonJS module whose `exports.default` is the names object: under Node's ESM loader the
-// default import is `module.exports`, under a bundler it is `exports.default`.
-const N = (names as unknown as { default?: typeof names }).default ?? names;
+/** The name ajv gives the instance path parameter of every compiled function (ajv's `names.instancePath`). */
+const INSTANCE_PATH = new Name('instancePath');
 
 /**
  * Where the compiled validators put the notices of tolerant mode: a value outside a closed
@@ -62,7 +60,7 @@ export function addTolerantEnum(ajv: Ajv, closedObjects: { enforced: boolean }, 
           _`${enforced}.enforced`,
           () => cxt.error(),
           () => {
-            const pointer = strConcat(N.instancePath, it.errorPath);
+            const pointer = strConcat(INSTANCE_PATH, it.errorPath);
             gen.code(_`${notice}(${pointer}, ${data}, ${schemaCode})`);
           },
         );
