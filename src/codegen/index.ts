@@ -3,6 +3,7 @@ import { emitConstants } from './constants.js';
 import { emitDocs } from './docs.js';
 import { emitLanguages } from './languages.js';
 import { loadContract } from './load.js';
+import { emitReceivedTypes } from './received-types.js';
 import { emitTypes } from './types.js';
 import { emitTypeBox } from './typebox.js';
 import { emitValidators } from './validators.js';
@@ -23,6 +24,7 @@ export async function generate(schemaDir: string): Promise<GeneratedFiles> {
   const outputs = await Promise.all([
     emitValidators(contract),
     emitTypes(contract),
+    emitReceivedTypes(contract),
     emitTypeBox(contract),
     emitConstants(contract),
     emitLanguages(contract),

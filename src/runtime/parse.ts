@@ -1,3 +1,4 @@
+import type { ReceivedMessage } from '../../generated/received-types.js';
 import type { Message } from '../../generated/types.js';
 import { preview, validationError } from './errors.js';
 import { describeSyntaxError } from './json-syntax.js';
@@ -15,7 +16,10 @@ import { rejection, validateMessage, type ValidationOptions, type ValidationResu
  *   where `position` is the UTF-16 offset where the text stops being JSON. Never throws.
  * @see websocket-message-schemas.md, "Message Structure"
  */
-export function parseMessage(frame: string | ArrayBuffer | ArrayBufferView, options?: ValidationOptions): ValidationResult<Message> {
+export function parseMessage(frame: string | ArrayBuffer | ArrayBufferView, options?: ValidationOptions & { mode?: 'strict' }): ValidationResult<Message>;
+/** Tolerant mode (or a mode not known until run time): the message as a consumer receives it, closed lists open. */
+export function parseMessage(frame: string | ArrayBuffer | ArrayBufferView, options: ValidationOptions): ValidationResult<ReceivedMessage>;
+export function parseMessage(frame: string | ArrayBuffer | ArrayBufferView, options?: ValidationOptions): ValidationResult<Message> | ValidationResult<ReceivedMessage> {
   const text = typeof frame === 'string' ? frame : decode(frame);
   if (text === undefined) {
     return rejection('json', () => [validationError('', 'json', 'JSON text (a string, ArrayBuffer or Uint8Array)', preview(frame))]);
@@ -26,7 +30,7 @@ export function parseMessage(frame: string | ArrayBuffer | ArrayBufferView, opti
   } catch (error) {
     return rejection('json', () => [describeSyntaxError(text, (error as Error).message)]);
   }
-  return validateMessage(value, options);
+  return validateMessage(value, options ?? {});
 }
 
 let utf8: TextDecoder | undefined;

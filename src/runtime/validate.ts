@@ -1,4 +1,5 @@
 import { MESSAGE_TYPES } from '../../generated/contract.js';
+import type { ReceivedMessage } from '../../generated/received-types.js';
 import type { Message } from '../../generated/types.js';
 import { closedObjects, enumNotices, validators, type CompiledValidator, type CompiledValidatorError } from '../../generated/validators.js';
 import { describeCompiledErrors, preview, validationError, type RejectionReason, type ValidationError } from './errors.js';
@@ -66,7 +67,10 @@ export type ValidationResult<M = Message> = ValidationSuccess<M> | ValidationFai
  * @throws TypeError when `options.mode` is neither "strict" nor "tolerant" (a programming error)
  * @see websocket-message-schemas.md, "Message Structure" and "Message Types"
  */
-export function validateMessage(value: unknown, options?: ValidationOptions): ValidationResult {
+export function validateMessage(value: unknown, options?: ValidationOptions & { mode?: 'strict' }): ValidationResult<Message>;
+/** Tolerant mode (or a mode not known until run time): the message as a consumer receives it, closed lists open. */
+export function validateMessage(value: unknown, options: ValidationOptions): ValidationResult<ReceivedMessage>;
+export function validateMessage(value: unknown, options?: ValidationOptions): ValidationResult<Message> | ValidationResult<ReceivedMessage> {
   const mode = options?.mode;
   if (mode !== undefined && mode !== 'strict' && mode !== 'tolerant') {
     throw new TypeError(`validation mode must be "strict" or "tolerant", got ${preview(mode)}`);
