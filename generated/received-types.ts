@@ -7,6 +7,7 @@ import type {
   AssetBalance,
   ComponentScores,
   Count,
+  Cursor,
   ErrorMessage,
   Fraction,
   Identifier,
@@ -38,7 +39,14 @@ export type ReceivedPlatform = 'luno' | 'binance' | 'kucoin' | 'kraken' | 'valr'
 export type ReceivedSide = 'buy' | 'sell' | (string & {});
 
 /**
- * Sent when connection state changes.
+ * What became of the stream position a client asked for (protocol v1.1). "new": no `since` was given, the stream starts live from now. "resumed": every message after `since` follows, in order, with no gap and no duplicate. "gap": `since` cannot be resumed from (older than the replay buffer, from before a server restart that lost the buffer, malformed, or ahead of the stream): messages may have been missed, so the client refetches its state; the stream continues live from the given `cursor`.
+ *
+ * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link ResumeStatus}.
+ */
+export type ReceivedResumeStatus = 'new' | 'resumed' | 'gap' | (string & {});
+
+/**
+ * Sent when connection state changes. It describes this socket only, so it goes to that socket and is never stored or replayed.
  *
  * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link ConnectionMessage}.
  */
@@ -52,10 +60,14 @@ export interface ReceivedConnectionMessage {
    * When the message was sent (RFC 3339).
    */
   ts: Timestamp;
+  /**
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   */
+  cursor?: Cursor;
 }
 
 /**
- * Connection state of the real-time channel.
+ * Connection state of the real-time channel. `resume` (protocol v1.1, optional) says whether the stream continues where the client left off; the message's top-level `cursor` is the position the stream continues from.
  *
  * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link ConnectionData}.
  */
@@ -68,10 +80,11 @@ export interface ReceivedConnectionData {
    * Transport in use: "ws" for WebSocket, "polling" for the HTTP polling fallback. Closed list: the spec lists the values.
    */
   mode: 'ws' | 'polling' | (string & {});
+  resume?: ReceivedResumeStatus;
 }
 
 /**
- * New trade executed or trade status updated.
+ * New trade executed or trade status updated. A user's trades are private account data: sent only to that user (and admins). An event: every trade is delivered, never dropped or merged.
  *
  * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link TradesMessage}.
  */
@@ -85,6 +98,10 @@ export interface ReceivedTradesMessage {
    * When the message was sent (RFC 3339).
    */
   ts: Timestamp;
+  /**
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   */
+  cursor?: Cursor;
 }
 
 /**
@@ -144,7 +161,7 @@ export interface ReceivedTradeData {
 }
 
 /**
- * Bot status or configuration changed.
+ * Bot status or configuration changed. A user's bots are private: sent only to that user (and admins). A state keyed by `data.id`: a bot's latest status supersedes the previous one, so under backpressure only the latest per bot is delivered.
  *
  * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link BotsMessage}.
  */
@@ -158,6 +175,10 @@ export interface ReceivedBotsMessage {
    * When the message was sent (RFC 3339).
    */
   ts: Timestamp;
+  /**
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   */
+  cursor?: Cursor;
 }
 
 /**
@@ -217,7 +238,7 @@ export interface ReceivedBotData {
 }
 
 /**
- * Wallet balance updated.
+ * Wallet balance updated. Balances are private account data: sent only to that user (and admins). A state keyed by `data.platform` ("all" is its own key): the latest balances of a platform supersede the previous ones.
  *
  * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link BalancesMessage}.
  */
@@ -231,6 +252,10 @@ export interface ReceivedBalancesMessage {
    * When the message was sent (RFC 3339).
    */
   ts: Timestamp;
+  /**
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   */
+  cursor?: Cursor;
 }
 
 /**
@@ -256,7 +281,7 @@ export interface ReceivedBalancesData {
 }
 
 /**
- * AI trading decision made.
+ * AI trading decision made. Decisions of a user's bots are private: sent only to that user (and admins). An event: every decision is delivered.
  *
  * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link DecisionsMessage}.
  */
@@ -270,6 +295,10 @@ export interface ReceivedDecisionsMessage {
    * When the message was sent (RFC 3339).
    */
   ts: Timestamp;
+  /**
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   */
+  cursor?: Cursor;
 }
 
 /**
@@ -327,7 +356,7 @@ export interface ReceivedDecisionData {
 }
 
 /**
- * System alert triggered.
+ * System alert triggered. Alerts concern a user's bots and risk: sent only to that user (and admins). An event: every alert is delivered.
  *
  * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link AlertsMessage}.
  */
@@ -341,6 +370,10 @@ export interface ReceivedAlertsMessage {
    * When the message was sent (RFC 3339).
    */
   ts: Timestamp;
+  /**
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   */
+  cursor?: Cursor;
 }
 
 /**
@@ -388,7 +421,7 @@ export interface ReceivedAlertData {
 }
 
 /**
- * Wallet event (deposit, withdrawal, etc.)
+ * Wallet event (deposit, withdrawal, etc.) Deposits and withdrawals are private account data: sent only to that user (and admins). An event: every wallet event is delivered.
  *
  * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link WalletMessage}.
  */
@@ -402,6 +435,10 @@ export interface ReceivedWalletMessage {
    * When the message was sent (RFC 3339).
    */
   ts: Timestamp;
+  /**
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   */
+  cursor?: Cursor;
 }
 
 /**
@@ -452,7 +489,7 @@ export interface ReceivedWalletData {
 }
 
 /**
- * AI tool task status update.
+ * AI tool task status update. AI tasks run for a user's bots: sent only to that user (and admins). A state keyed by `data.task_id`: a task's latest progress supersedes the previous one.
  *
  * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link AiTasksMessage}.
  */
@@ -466,6 +503,10 @@ export interface ReceivedAiTasksMessage {
    * When the message was sent (RFC 3339).
    */
   ts: Timestamp;
+  /**
+   * Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.
+   */
+  cursor?: Cursor;
 }
 
 /**
@@ -511,6 +552,37 @@ export interface ReceivedAiTaskData {
   completed_at: NullableTimestamp;
 }
 
+/**
+ * Body of a 200 response of the polling fallback (protocol v1.1, Backend Implementation Notes 5): `GET /api/ws/poll?since=<cursor>` answers with the caller's stream after `since` — the same envelopes the socket carries, in order, with the same isolation — and the cursor to poll from next. Not a WebSocket message.
+ *
+ * As a consumer receives it: a closed list also admits values a newer producer may add (tolerant validation reports them as notices). Producers build {@link PollResponse}.
+ */
+export interface ReceivedPollResponse {
+  /**
+   * Where to poll from next (the next request's `since`): the last returned message's cursor, or the stream position when no message is returned.
+   */
+  cursor: Cursor;
+  /**
+   * "new" when no `since` was given, "resumed" when the messages follow `since` with no gap, "gap" when `since` could not be resumed from (refetch state, then go on from `cursor`).
+   */
+  resume: ReceivedResumeStatus;
+  /**
+   * Stream messages (audience user or global) after `since`, oldest first, each with its `cursor`; empty when the long poll ran out of time. Per-connection messages (connection, ping, pong, error) never appear here.
+   */
+  messages: (
+    | ReceivedTradesMessage
+    | ReceivedBotsMessage
+    | ReceivedBalancesMessage
+    | ReceivedDecisionsMessage
+    | MetricsMessage
+    | WhaleMessage
+    | ReceivedAlertsMessage
+    | SystemHealthMessage
+    | ReceivedWalletMessage
+    | ReceivedAiTasksMessage
+  )[];
+}
+
 /** As a consumer receives it: the same as {@link PingMessage}, which holds no closed list. */
 export type ReceivedPingMessage = PingMessage;
 
@@ -550,6 +622,7 @@ export type ReceivedMessage =
 export type ReceivedServerMessage =
   | ReceivedConnectionMessage
   | ReceivedPingMessage
+  | ReceivedPongMessage
   | ReceivedTradesMessage
   | ReceivedBotsMessage
   | ReceivedBalancesMessage
@@ -563,7 +636,7 @@ export type ReceivedServerMessage =
   | ReceivedErrorMessage;
 
 /** Messages a client sends, as the server receives them (the server validates them strictly, so these equal the producer types). */
-export type ReceivedClientMessage = PongMessage;
+export type ReceivedClientMessage = PingMessage | PongMessage;
 
 /** Message type → message as received, e.g. `ReceivedMessageMap['trades']` is `ReceivedTradesMessage`. */
 export interface ReceivedMessageMap {

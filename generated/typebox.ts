@@ -111,6 +111,21 @@ export const NonNegativeNumber = Type.Number({
   description: 'A number greater than or equal to 0.',
 });
 
+/** Position of a message in a stream (protocol v1.1), e.g. "k3x9a.1042". Opaque: clients never parse it, they keep the last one they received and send it back as `?since=<cursor>` to resume or poll. Increasing within a stream. 1 to 128 characters from RFC 3986's unreserved set (letters, digits, `.`, `_`, `~`, `-`), so it goes in a query string unescaped. The server embeds an epoch that changes whenever its storage loses history, so a cursor it cannot resume from is recognised and reported as a gap, never silently skipped. */
+export const Cursor = Type.String({
+  pattern: '^[0-9A-Za-z._~-]{1,128}$',
+  title: 'Cursor',
+  description:
+    'Position of a message in a stream (protocol v1.1), e.g. "k3x9a.1042". Opaque: clients never parse it, they keep the last one they received and send it back as `?since=<cursor>` to resume or poll. Increasing within a stream. 1 to 128 characters from RFC 3986\'s unreserved set (letters, digits, `.`, `_`, `~`, `-`), so it goes in a query string unescaped. The server embeds an epoch that changes whenever its storage loses history, so a cursor it cannot resume from is recognised and reported as a gap, never silently skipped.',
+});
+
+/** What became of the stream position a client asked for (protocol v1.1). "new": no `since` was given, the stream starts live from now. "resumed": every message after `since` follows, in order, with no gap and no duplicate. "gap": `since` cannot be resumed from (older than the replay buffer, from before a server restart that lost the buffer, malformed, or ahead of the stream): messages may have been missed, so the client refetches its state; the stream continues live from the given `cursor`. */
+export const ResumeStatus = Type.Union([Type.Literal('new'), Type.Literal('resumed'), Type.Literal('gap')], {
+  title: 'ResumeStatus',
+  description:
+    'What became of the stream position a client asked for (protocol v1.1). "new": no `since` was given, the stream starts live from now. "resumed": every message after `since` follows, in order, with no gap and no duplicate. "gap": `since` cannot be resumed from (older than the replay buffer, from before a server restart that lost the buffer, malformed, or ahead of the stream): messages may have been missed, so the client refetches its state; the stream continues live from the given `cursor`.',
+});
+
 /** A whole number greater than or equal to 0. */
 export const Count = Type.Integer({
   minimum: 0,
@@ -118,7 +133,7 @@ export const Count = Type.Integer({
   description: 'A whole number greater than or equal to 0.',
 });
 
-/** Connection state of the real-time channel. */
+/** Connection state of the real-time channel. `resume` (protocol v1.1, optional) says whether the stream continues where the client left off; the message's top-level `cursor` is the position the stream continues from. */
 export const ConnectionData = Type.Object(
   {
     status: Type.Union([Type.Literal('connected'), Type.Literal('disconnected'), Type.Literal('error')], {
@@ -128,21 +143,38 @@ export const ConnectionData = Type.Object(
       description:
         'Transport in use: "ws" for WebSocket, "polling" for the HTTP polling fallback. Closed list: the spec lists the values.',
     }),
+    resume: Type.Optional(ResumeStatus),
   },
-  { additionalProperties: false, title: 'ConnectionData', description: 'Connection state of the real-time channel.' },
+  {
+    additionalProperties: false,
+    title: 'ConnectionData',
+    description:
+      "Connection state of the real-time channel. `resume` (protocol v1.1, optional) says whether the stream continues where the client left off; the message's top-level `cursor` is the position the stream continues from.",
+  },
 );
 
-/** Sent when connection state changes. */
+/** Sent when connection state changes. It describes this socket only, so it goes to that socket and is never stored or replayed. */
 export const ConnectionMessage = Type.Object(
   {
     type: Type.Literal('connection', { description: 'Message type identifier.' }),
     data: ConnectionData,
     ts: described(Timestamp, 'When the message was sent (RFC 3339).'),
+    cursor: Type.Optional(
+      described(
+        Cursor,
+        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
+      ),
+    ),
   },
-  { additionalProperties: false, title: 'ConnectionMessage', description: 'Sent when connection state changes.' },
+  {
+    additionalProperties: false,
+    title: 'ConnectionMessage',
+    description:
+      'Sent when connection state changes. It describes this socket only, so it goes to that socket and is never stored or replayed.',
+  },
 );
 
-/** Server → Client ping to keep connection alive. The server sends one every 30 s; the client answers with a `pong` carrying the same `timestamp`. Unlike every other message, a ping has no `data` envelope and no `ts`: the spec gives it a flat `timestamp` in epoch milliseconds. */
+/** Server → Client ping to keep connection alive. The server sends one every 30 s; the client answers with a `pong` carrying the same `timestamp`. Unlike every other message, a ping has no `data` envelope and no `ts`: the spec gives it a flat `timestamp` in epoch milliseconds. A client may also ping the server (protocol v1.1: both directions), which answers with a `pong` in the same way. Keepalive of one socket: never stored or replayed. */
 export const PingMessage = Type.Object(
   {
     type: Type.Literal('ping', { description: 'Message type identifier.' }),
@@ -152,11 +184,11 @@ export const PingMessage = Type.Object(
     additionalProperties: false,
     title: 'PingMessage',
     description:
-      'Server → Client ping to keep connection alive. The server sends one every 30 s; the client answers with a `pong` carrying the same `timestamp`. Unlike every other message, a ping has no `data` envelope and no `ts`: the spec gives it a flat `timestamp` in epoch milliseconds.',
+      'Server → Client ping to keep connection alive. The server sends one every 30 s; the client answers with a `pong` carrying the same `timestamp`. Unlike every other message, a ping has no `data` envelope and no `ts`: the spec gives it a flat `timestamp` in epoch milliseconds. A client may also ping the server (protocol v1.1: both directions), which answers with a `pong` in the same way. Keepalive of one socket: never stored or replayed.',
   },
 );
 
-/** Client → Server response to ping. It must arrive within 10 s of the ping, or the server drops the connection. Flat like `ping`: no `data`, no `ts`. */
+/** Client → Server response to ping. It must arrive within 10 s of the ping, or the server drops the connection. Flat like `ping`: no `data`, no `ts`. The server answers a client's `ping` with a `pong` in the same way (protocol v1.1: both directions). Keepalive of one socket: never stored or replayed. */
 export const PongMessage = Type.Object(
   {
     type: Type.Literal('pong', { description: 'Message type identifier.' }),
@@ -169,7 +201,7 @@ export const PongMessage = Type.Object(
     additionalProperties: false,
     title: 'PongMessage',
     description:
-      'Client → Server response to ping. It must arrive within 10 s of the ping, or the server drops the connection. Flat like `ping`: no `data`, no `ts`.',
+      "Client → Server response to ping. It must arrive within 10 s of the ping, or the server drops the connection. Flat like `ping`: no `data`, no `ts`. The server answers a client's `ping` with a `pong` in the same way (protocol v1.1: both directions). Keepalive of one socket: never stored or replayed.",
   },
 );
 
@@ -212,14 +244,25 @@ export const TradeData = Type.Object(
   },
 );
 
-/** New trade executed or trade status updated. */
+/** New trade executed or trade status updated. A user's trades are private account data: sent only to that user (and admins). An event: every trade is delivered, never dropped or merged. */
 export const TradesMessage = Type.Object(
   {
     type: Type.Literal('trades', { description: 'Message type identifier.' }),
     data: TradeData,
     ts: described(Timestamp, 'When the message was sent (RFC 3339).'),
+    cursor: Type.Optional(
+      described(
+        Cursor,
+        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
+      ),
+    ),
   },
-  { additionalProperties: false, title: 'TradesMessage', description: 'New trade executed or trade status updated.' },
+  {
+    additionalProperties: false,
+    title: 'TradesMessage',
+    description:
+      "New trade executed or trade status updated. A user's trades are private account data: sent only to that user (and admins). An event: every trade is delivered, never dropped or merged.",
+  },
 );
 
 /** A bot's full state, sent whenever its status or configuration changes. Every field is required so that a dashboard can replace its row whole. */
@@ -261,14 +304,25 @@ export const BotData = Type.Object(
   },
 );
 
-/** Bot status or configuration changed. */
+/** Bot status or configuration changed. A user's bots are private: sent only to that user (and admins). A state keyed by `data.id`: a bot's latest status supersedes the previous one, so under backpressure only the latest per bot is delivered. */
 export const BotsMessage = Type.Object(
   {
     type: Type.Literal('bots', { description: 'Message type identifier.' }),
     data: BotData,
     ts: described(Timestamp, 'When the message was sent (RFC 3339).'),
+    cursor: Type.Optional(
+      described(
+        Cursor,
+        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
+      ),
+    ),
   },
-  { additionalProperties: false, title: 'BotsMessage', description: 'Bot status or configuration changed.' },
+  {
+    additionalProperties: false,
+    title: 'BotsMessage',
+    description:
+      "Bot status or configuration changed. A user's bots are private: sent only to that user (and admins). A state keyed by `data.id`: a bot's latest status supersedes the previous one, so under backpressure only the latest per bot is delivered.",
+  },
 );
 
 /** Balance of one asset, in units of that asset. `total` is free + locked (not enforced by the schema: floating-point sums rarely match exactly). */
@@ -313,14 +367,25 @@ export const BalancesData = Type.Object(
   },
 );
 
-/** Wallet balance updated. */
+/** Wallet balance updated. Balances are private account data: sent only to that user (and admins). A state keyed by `data.platform` ("all" is its own key): the latest balances of a platform supersede the previous ones. */
 export const BalancesMessage = Type.Object(
   {
     type: Type.Literal('balances', { description: 'Message type identifier.' }),
     data: BalancesData,
     ts: described(Timestamp, 'When the message was sent (RFC 3339).'),
+    cursor: Type.Optional(
+      described(
+        Cursor,
+        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
+      ),
+    ),
   },
-  { additionalProperties: false, title: 'BalancesMessage', description: 'Wallet balance updated.' },
+  {
+    additionalProperties: false,
+    title: 'BalancesMessage',
+    description:
+      'Wallet balance updated. Balances are private account data: sent only to that user (and admins). A state keyed by `data.platform` ("all" is its own key): the latest balances of a platform supersede the previous ones.',
+  },
 );
 
 /** Current market snapshot the decision was based on. */
@@ -426,14 +491,25 @@ export const DecisionData = Type.Object(
   },
 );
 
-/** AI trading decision made. */
+/** AI trading decision made. Decisions of a user's bots are private: sent only to that user (and admins). An event: every decision is delivered. */
 export const DecisionsMessage = Type.Object(
   {
     type: Type.Literal('decisions', { description: 'Message type identifier.' }),
     data: DecisionData,
     ts: described(Timestamp, 'When the message was sent (RFC 3339).'),
+    cursor: Type.Optional(
+      described(
+        Cursor,
+        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
+      ),
+    ),
   },
-  { additionalProperties: false, title: 'DecisionsMessage', description: 'AI trading decision made.' },
+  {
+    additionalProperties: false,
+    title: 'DecisionsMessage',
+    description:
+      "AI trading decision made. Decisions of a user's bots are private: sent only to that user (and admins). An event: every decision is delivered.",
+  },
 );
 
 /** Portfolio-wide performance metrics. The spec gives no field list, only the example: every key of the example is typed and required. */
@@ -474,14 +550,25 @@ export const MetricsData = Type.Object(
   },
 );
 
-/** System performance metrics updated. */
+/** System performance metrics updated. Portfolio metrics are the user's own: sent only to that user (and admins). A state, one per user: the latest snapshot supersedes the previous one. */
 export const MetricsMessage = Type.Object(
   {
     type: Type.Literal('metrics', { description: 'Message type identifier.' }),
     data: MetricsData,
     ts: described(Timestamp, 'When the message was sent (RFC 3339).'),
+    cursor: Type.Optional(
+      described(
+        Cursor,
+        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
+      ),
+    ),
   },
-  { additionalProperties: false, title: 'MetricsMessage', description: 'System performance metrics updated.' },
+  {
+    additionalProperties: false,
+    title: 'MetricsMessage',
+    description:
+      "System performance metrics updated. Portfolio metrics are the user's own: sent only to that user (and admins). A state, one per user: the latest snapshot supersedes the previous one.",
+  },
 );
 
 /** One large transfer into or out of an exchange. The spec gives no field list, only the example: every key of the example is typed and required. */
@@ -519,14 +606,25 @@ export const WhaleData = Type.Object(
   },
 );
 
-/** Large whale transaction detected. */
+/** Large whale transaction detected. Public market data, the same for every user: broadcast to all. An event: every detection is delivered. */
 export const WhaleMessage = Type.Object(
   {
     type: Type.Literal('whale', { description: 'Message type identifier.' }),
     data: WhaleData,
     ts: described(Timestamp, 'When the message was sent (RFC 3339).'),
+    cursor: Type.Optional(
+      described(
+        Cursor,
+        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
+      ),
+    ),
   },
-  { additionalProperties: false, title: 'WhaleMessage', description: 'Large whale transaction detected.' },
+  {
+    additionalProperties: false,
+    title: 'WhaleMessage',
+    description:
+      'Large whale transaction detected. Public market data, the same for every user: broadcast to all. An event: every detection is delivered.',
+  },
 );
 
 /** One alert. Every key is required; `bot_id` and `platform` are null for an alert that concerns the whole system rather than one bot or exchange. */
@@ -559,14 +657,25 @@ export const AlertData = Type.Object(
   },
 );
 
-/** System alert triggered. */
+/** System alert triggered. Alerts concern a user's bots and risk: sent only to that user (and admins). An event: every alert is delivered. */
 export const AlertsMessage = Type.Object(
   {
     type: Type.Literal('alerts', { description: 'Message type identifier.' }),
     data: AlertData,
     ts: described(Timestamp, 'When the message was sent (RFC 3339).'),
+    cursor: Type.Optional(
+      described(
+        Cursor,
+        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
+      ),
+    ),
   },
-  { additionalProperties: false, title: 'AlertsMessage', description: 'System alert triggered.' },
+  {
+    additionalProperties: false,
+    title: 'AlertsMessage',
+    description:
+      "System alert triggered. Alerts concern a user's bots and risk: sent only to that user (and admins). An event: every alert is delivered.",
+  },
 );
 
 /** Connection state of a dependency, e.g. "connected". An open string: the spec gives only the example. */
@@ -610,14 +719,25 @@ export const SystemHealthData = Type.Object(
   },
 );
 
-/** System health status update. */
+/** System health status update. Health of the platform itself, the same for every user: broadcast to all. A state, one for the platform: the latest report supersedes the previous one. */
 export const SystemHealthMessage = Type.Object(
   {
     type: Type.Literal('system_health', { description: 'Message type identifier.' }),
     data: SystemHealthData,
     ts: described(Timestamp, 'When the message was sent (RFC 3339).'),
+    cursor: Type.Optional(
+      described(
+        Cursor,
+        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
+      ),
+    ),
   },
-  { additionalProperties: false, title: 'SystemHealthMessage', description: 'System health status update.' },
+  {
+    additionalProperties: false,
+    title: 'SystemHealthMessage',
+    description:
+      'System health status update. Health of the platform itself, the same for every user: broadcast to all. A state, one for the platform: the latest report supersedes the previous one.',
+  },
 );
 
 /** One deposit or withdrawal event. The spec gives no field list, only the example: every key of the example is typed and required; `address` and `txid` are null where the chain has none yet. */
@@ -659,14 +779,25 @@ export const WalletData = Type.Object(
   },
 );
 
-/** Wallet event (deposit, withdrawal, etc.) */
+/** Wallet event (deposit, withdrawal, etc.) Deposits and withdrawals are private account data: sent only to that user (and admins). An event: every wallet event is delivered. */
 export const WalletMessage = Type.Object(
   {
     type: Type.Literal('wallet', { description: 'Message type identifier.' }),
     data: WalletData,
     ts: described(Timestamp, 'When the message was sent (RFC 3339).'),
+    cursor: Type.Optional(
+      described(
+        Cursor,
+        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
+      ),
+    ),
   },
-  { additionalProperties: false, title: 'WalletMessage', description: 'Wallet event (deposit, withdrawal, etc.)' },
+  {
+    additionalProperties: false,
+    title: 'WalletMessage',
+    description:
+      'Wallet event (deposit, withdrawal, etc.) Deposits and withdrawals are private account data: sent only to that user (and admins). An event: every wallet event is delivered.',
+  },
 );
 
 /** Result of a task. Its shape depends on `task_type`, and the spec shows only a bodyguard_check result, so the fields shown are typed and optional and other fields pass even in strict mode. */
@@ -725,26 +856,44 @@ export const AiTaskData = Type.Object(
   },
 );
 
-/** AI tool task status update. */
+/** AI tool task status update. AI tasks run for a user's bots: sent only to that user (and admins). A state keyed by `data.task_id`: a task's latest progress supersedes the previous one. */
 export const AiTasksMessage = Type.Object(
   {
     type: Type.Literal('ai_tasks', { description: 'Message type identifier.' }),
     data: AiTaskData,
     ts: described(Timestamp, 'When the message was sent (RFC 3339).'),
+    cursor: Type.Optional(
+      described(
+        Cursor,
+        "Position of this message in the recipient's stream (protocol v1.1, optional): opaque and increasing within a stream. A client keeps the last one it received and reconnects with `?since=<cursor>` to resume. Absent from v1.0 servers.",
+      ),
+    ),
   },
-  { additionalProperties: false, title: 'AiTasksMessage', description: 'AI tool task status update.' },
+  {
+    additionalProperties: false,
+    title: 'AiTasksMessage',
+    description:
+      "AI tool task status update. AI tasks run for a user's bots: sent only to that user (and admins). A state keyed by `data.task_id`: a task's latest progress supersedes the previous one.",
+  },
 );
 
 /** What went wrong. `details` is optional: many errors have nothing to add to `message`. */
 export const ErrorData = Type.Object(
   {
     code: Type.Unsafe<
-      'INTERNAL_ERROR' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'RATE_LIMITED' | 'INVALID_MESSAGE' | (string & {})
+      | 'INVALID_JSON'
+      | 'UNSUPPORTED_FRAME'
+      | 'UNKNOWN_TYPE'
+      | 'WRONG_DIRECTION'
+      | 'INVALID_MESSAGE'
+      | 'RATE_LIMITED'
+      | 'INTERNAL_ERROR'
+      | (string & {})
     >(
       Type.String({
         minLength: 1,
         description:
-          'Machine-readable error code in UPPER_SNAKE_CASE, e.g. "INTERNAL_ERROR". An open string: the spec gives only the example.',
+          'Machine-readable error code in UPPER_SNAKE_CASE, e.g. "INTERNAL_ERROR". An open string: the spec gives only the example; the codes the reference server sends, and when, are listed in protocol.json (`x-error-codes`) and the docs.',
       }),
     ),
     message: Type.String({ description: 'Human-readable description.' }),
@@ -757,7 +906,7 @@ export const ErrorData = Type.Object(
   },
 );
 
-/** Error reported by the server, e.g. for a request it could not process. */
+/** Error reported by the server, e.g. for a request it could not process. It answers what one socket sent, so it goes to that socket only and is never stored or replayed. */
 export const ErrorMessage = Type.Object(
   {
     type: Type.Literal('error', { description: 'Message type identifier.' }),
@@ -767,11 +916,50 @@ export const ErrorMessage = Type.Object(
   {
     additionalProperties: false,
     title: 'ErrorMessage',
-    description: 'Error reported by the server, e.g. for a request it could not process.',
+    description:
+      'Error reported by the server, e.g. for a request it could not process. It answers what one socket sent, so it goes to that socket only and is never stored or replayed.',
   },
 );
 
-/** Any message of the real-time WebSocket protocol v1.0, discriminated by `type`. */
+/** Body of a 200 response of the polling fallback (protocol v1.1, Backend Implementation Notes 5): `GET /api/ws/poll?since=<cursor>` answers with the caller's stream after `since` — the same envelopes the socket carries, in order, with the same isolation — and the cursor to poll from next. Not a WebSocket message. */
+export const PollResponse = Type.Object(
+  {
+    cursor: described(
+      Cursor,
+      "Where to poll from next (the next request's `since`): the last returned message's cursor, or the stream position when no message is returned.",
+    ),
+    resume: described(
+      ResumeStatus,
+      '"new" when no `since` was given, "resumed" when the messages follow `since` with no gap, "gap" when `since` could not be resumed from (refetch state, then go on from `cursor`).',
+    ),
+    messages: Type.Array(
+      Type.Union([
+        TradesMessage,
+        BotsMessage,
+        BalancesMessage,
+        DecisionsMessage,
+        MetricsMessage,
+        WhaleMessage,
+        AlertsMessage,
+        SystemHealthMessage,
+        WalletMessage,
+        AiTasksMessage,
+      ]),
+      {
+        description:
+          'Stream messages (audience user or global) after `since`, oldest first, each with its `cursor`; empty when the long poll ran out of time. Per-connection messages (connection, ping, pong, error) never appear here.',
+      },
+    ),
+  },
+  {
+    additionalProperties: false,
+    title: 'PollResponse',
+    description:
+      "Body of a 200 response of the polling fallback (protocol v1.1, Backend Implementation Notes 5): `GET /api/ws/poll?since=<cursor>` answers with the caller's stream after `since` — the same envelopes the socket carries, in order, with the same isolation — and the cursor to poll from next. Not a WebSocket message.",
+  },
+);
+
+/** Any message of the real-time WebSocket protocol v1.1, discriminated by `type`. */
 export const Message = Type.Union(
   [
     ConnectionMessage,
@@ -789,7 +977,7 @@ export const Message = Type.Union(
     AiTasksMessage,
     ErrorMessage,
   ],
-  { description: 'Any message of the real-time WebSocket protocol v1.0, discriminated by `type`.' },
+  { description: 'Any message of the real-time WebSocket protocol v1.1, discriminated by `type`.' },
 );
 
 /** Message type → its schema, e.g. `MessageSchemas['trades']` is `TradesMessage`. */

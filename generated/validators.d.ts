@@ -43,3 +43,6 @@ export interface CompiledEnumNotice {
  * outside an `enum`: set `list` to null before a call; after it, `list` is null or the notices.
  */
 export declare const enumNotices: { list: CompiledEnumNotice[] | null };
+
+/** The compiled validator of `schemas/poll-response.json` (PollResponse); the mode switch applies as for messages. */
+export declare const validatePollResponseDocument: CompiledValidator;

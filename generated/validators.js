@@ -83,9 +83,102 @@ function enumNotice(pointer, value, known) {
 // virtual:compiled.js
 var message_connection = validate10;
 var schema12 = { "properties": { "status": { "enum": ["connected", "disconnected", "error"] }, "mode": { "enum": ["ws", "polling"] } } };
+var schema14 = { "enum": ["new", "resumed", "gap"] };
 var obj0 = closedObjects;
 var func1 = enumNotice;
+function validate11(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.status === void 0 && (missing0 = "status") || data.mode === void 0 && (missing0 = "mode")) {
+        validate11.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data.status !== void 0) {
+          let data0 = data.status;
+          const _errs1 = errors;
+          if (typeof data0 !== "string") {
+            validate11.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
+            return false;
+          }
+          if (!(data0 === "connected" || data0 === "disconnected" || data0 === "error")) {
+            if (obj0.enforced) {
+              validate11.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema12.properties.status.enum } }];
+              return false;
+            } else {
+              func1(instancePath + "/status", data0, schema12.properties.status.enum);
+            }
+          }
+          var valid0 = _errs1 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          if (data.mode !== void 0) {
+            let data1 = data.mode;
+            const _errs3 = errors;
+            if (typeof data1 !== "string") {
+              validate11.errors = [{ instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/type", keyword: "type", params: { type: "string" } }];
+              return false;
+            }
+            if (!(data1 === "ws" || data1 === "polling")) {
+              if (obj0.enforced) {
+                validate11.errors = [{ instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/enum", keyword: "enum", params: { allowedValues: schema12.properties.mode.enum } }];
+                return false;
+              } else {
+                func1(instancePath + "/mode", data1, schema12.properties.mode.enum);
+              }
+            }
+            var valid0 = _errs3 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data.resume !== void 0) {
+              let data2 = data.resume;
+              const _errs5 = errors;
+              if (typeof data2 !== "string") {
+                validate11.errors = [{ instancePath: instancePath + "/resume", schemaPath: "definitions.json#/definitions/ResumeStatus/type", keyword: "type", params: { type: "string" } }];
+                return false;
+              }
+              if (!(data2 === "new" || data2 === "resumed" || data2 === "gap")) {
+                if (obj0.enforced) {
+                  validate11.errors = [{ instancePath: instancePath + "/resume", schemaPath: "definitions.json#/definitions/ResumeStatus/enum", keyword: "enum", params: { allowedValues: schema14.enum } }];
+                  return false;
+                } else {
+                  func1(instancePath + "/resume", data2, schema14.enum);
+                }
+              }
+              var valid0 = _errs5 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (obj0.enforced) {
+                for (const key0 in data) {
+                  if (!(key0 === "status" || key0 === "mode" || key0 === "resume")) {
+                    validate11.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                    return false;
+                    break;
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate11.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  validate11.errors = vErrors;
+  return errors === 0;
+}
 var formats0 = formats["date-time"];
+var pattern0 = new RegExp("^[0-9A-Za-z._~-]{1,128}$", "u");
 function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
@@ -109,78 +202,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (valid0) {
           if (data.data !== void 0) {
-            let data1 = data.data;
             const _errs2 = errors;
-            const _errs3 = errors;
-            if (errors === _errs3) {
-              if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                let missing1;
-                if (data1.status === void 0 && (missing1 = "status") || data1.mode === void 0 && (missing1 = "mode")) {
-                  validate10.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ConnectionData/required", keyword: "required", params: { missingProperty: missing1 } }];
-                  return false;
-                } else {
-                  if (data1.status !== void 0) {
-                    let data2 = data1.status;
-                    const _errs5 = errors;
-                    if (typeof data2 !== "string") {
-                      validate10.errors = [{ instancePath: instancePath + "/data/status", schemaPath: "#/definitions/ConnectionData/properties/status/type", keyword: "type", params: { type: "string" } }];
-                      return false;
-                    }
-                    if (!(data2 === "connected" || data2 === "disconnected" || data2 === "error")) {
-                      if (obj0.enforced) {
-                        validate10.errors = [{ instancePath: instancePath + "/data/status", schemaPath: "#/definitions/ConnectionData/properties/status/enum", keyword: "enum", params: { allowedValues: schema12.properties.status.enum } }];
-                        return false;
-                      } else {
-                        func1(instancePath + "/data/status", data2, schema12.properties.status.enum);
-                      }
-                    }
-                    var valid2 = _errs5 === errors;
-                  } else {
-                    var valid2 = true;
-                  }
-                  if (valid2) {
-                    if (data1.mode !== void 0) {
-                      let data3 = data1.mode;
-                      const _errs7 = errors;
-                      if (typeof data3 !== "string") {
-                        validate10.errors = [{ instancePath: instancePath + "/data/mode", schemaPath: "#/definitions/ConnectionData/properties/mode/type", keyword: "type", params: { type: "string" } }];
-                        return false;
-                      }
-                      if (!(data3 === "ws" || data3 === "polling")) {
-                        if (obj0.enforced) {
-                          validate10.errors = [{ instancePath: instancePath + "/data/mode", schemaPath: "#/definitions/ConnectionData/properties/mode/enum", keyword: "enum", params: { allowedValues: schema12.properties.mode.enum } }];
-                          return false;
-                        } else {
-                          func1(instancePath + "/data/mode", data3, schema12.properties.mode.enum);
-                        }
-                      }
-                      var valid2 = _errs7 === errors;
-                    } else {
-                      var valid2 = true;
-                    }
-                    if (valid2) {
-                      if (obj0.enforced) {
-                        let count0 = 0;
-                        for (const key0 in data1) {
-                          count0++;
-                        }
-                        if (count0 !== 2) {
-                          for (const key1 in data1) {
-                            if (!(key1 === "status" || key1 === "mode")) {
-                              validate10.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ConnectionData/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
-                              return false;
-                              break;
-                            }
-                          }
-                        }
-                      }
-                    }
-                  }
-                }
-              } else {
-                validate10.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ConnectionData/type", keyword: "type", params: { type: "object" } }];
-                return false;
-              }
+            if (!validate11(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+              vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+              errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
           } else {
@@ -188,13 +213,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (valid0) {
             if (data.ts !== void 0) {
-              let data4 = data.ts;
-              const _errs9 = errors;
-              const _errs10 = errors;
-              if (errors === _errs10) {
-                if (errors === _errs10) {
-                  if (typeof data4 === "string") {
-                    if (!formats0(data4)) {
+              let data2 = data.ts;
+              const _errs3 = errors;
+              const _errs4 = errors;
+              if (errors === _errs4) {
+                if (errors === _errs4) {
+                  if (typeof data2 === "string") {
+                    if (!formats0(data2)) {
                       validate10.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                       return false;
                     }
@@ -204,20 +229,35 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               }
-              var valid0 = _errs9 === errors;
+              var valid0 = _errs3 === errors;
             } else {
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
-                let count1 = 0;
-                for (const key2 in data) {
-                  count1++;
+              if (data.cursor !== void 0) {
+                let data3 = data.cursor;
+                const _errs6 = errors;
+                const _errs7 = errors;
+                if (errors === _errs7) {
+                  if (typeof data3 === "string") {
+                    if (!pattern0.test(data3)) {
+                      validate10.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      return false;
+                    }
+                  } else {
+                    validate10.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
                 }
-                if (count1 !== 3) {
-                  for (const key3 in data) {
-                    if (!(key3 === "type" || key3 === "data" || key3 === "ts")) {
-                      validate10.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key3 } }];
+                var valid0 = _errs6 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (obj0.enforced) {
+                  for (const key0 in data) {
+                    if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
+                      validate10.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
                       return false;
                       break;
                     }
@@ -236,8 +276,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
   validate10.errors = vErrors;
   return errors === 0;
 }
-var message_ping = validate12;
-function validate12(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_ping = validate14;
+function validate14(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -245,13 +285,13 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate12.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate14.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("ping" !== data.type) {
-            validate12.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ping" } }];
+            validate14.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ping" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -264,17 +304,17 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs2 = errors;
             const _errs3 = errors;
             if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-              validate12.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/type", keyword: "type", params: { type: "integer" } }];
+              validate14.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/type", keyword: "type", params: { type: "integer" } }];
               return false;
             }
             if (errors === _errs3) {
               if (typeof data1 == "number" && isFinite(data1)) {
                 if (data1 > 864e13 || isNaN(data1)) {
-                  validate12.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } }];
+                  validate14.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } }];
                   return false;
                 } else {
                   if (data1 < 0 || isNaN(data1)) {
-                    validate12.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                    validate14.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                     return false;
                   }
                 }
@@ -293,7 +333,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
               if (count0 !== 2) {
                 for (const key1 in data) {
                   if (!(key1 === "type" || key1 === "timestamp")) {
-                    validate12.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                    validate14.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
                     return false;
                     break;
                   }
@@ -304,15 +344,15 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate12.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate14.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate12.errors = vErrors;
+  validate14.errors = vErrors;
   return errors === 0;
 }
-var message_pong = validate13;
-function validate13(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_pong = validate15;
+function validate15(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -320,13 +360,13 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate13.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate15.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("pong" !== data.type) {
-            validate13.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "pong" } }];
+            validate15.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "pong" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -339,17 +379,17 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs2 = errors;
             const _errs3 = errors;
             if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-              validate13.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/type", keyword: "type", params: { type: "integer" } }];
+              validate15.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/type", keyword: "type", params: { type: "integer" } }];
               return false;
             }
             if (errors === _errs3) {
               if (typeof data1 == "number" && isFinite(data1)) {
                 if (data1 > 864e13 || isNaN(data1)) {
-                  validate13.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } }];
+                  validate15.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } }];
                   return false;
                 } else {
                   if (data1 < 0 || isNaN(data1)) {
-                    validate13.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                    validate15.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                     return false;
                   }
                 }
@@ -368,7 +408,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
               if (count0 !== 2) {
                 for (const key1 in data) {
                   if (!(key1 === "type" || key1 === "timestamp")) {
-                    validate13.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                    validate15.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
                     return false;
                     break;
                   }
@@ -379,25 +419,25 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate13.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate15.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate13.errors = vErrors;
+  validate15.errors = vErrors;
   return errors === 0;
 }
-var message_trades = validate14;
-var schema20 = { "properties": { "status": { "enum": ["pending", "filled", "cancelled", "failed"] }, "pnl": { "type": ["number", "null"] } } };
-var schema23 = { "enum": ["luno", "binance", "kucoin", "kraken", "valr"] };
-var schema25 = { "enum": ["buy", "sell"] };
-function validate15(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_trades = validate16;
+var schema22 = { "properties": { "status": { "enum": ["pending", "filled", "cancelled", "failed"] }, "pnl": { "type": ["number", "null"] } } };
+var schema25 = { "enum": ["luno", "binance", "kucoin", "kraken", "valr"] };
+var schema27 = { "enum": ["buy", "sell"] };
+function validate17(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.id === void 0 && (missing0 = "id") || data.bot_id === void 0 && (missing0 = "bot_id") || data.platform === void 0 && (missing0 = "platform") || data.symbol === void 0 && (missing0 = "symbol") || data.side === void 0 && (missing0 = "side") || data.quantity === void 0 && (missing0 = "quantity") || data.price === void 0 && (missing0 = "price") || data.total === void 0 && (missing0 = "total") || data.fee === void 0 && (missing0 = "fee") || data.status === void 0 && (missing0 = "status") || data.pnl === void 0 && (missing0 = "pnl") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate15.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate17.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.id !== void 0) {
@@ -407,11 +447,11 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs2) {
             if (typeof data0 === "string") {
               if (data0.length < 1) {
-                validate15.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
+                validate17.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
                 return false;
               }
             } else {
-              validate15.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
+              validate17.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
           }
@@ -427,11 +467,11 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs5) {
               if (typeof data1 === "string") {
                 if (data1.length < 1) {
-                  validate15.errors = [{ instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
+                  validate17.errors = [{ instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate15.errors = [{ instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
+                validate17.errors = [{ instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -444,15 +484,15 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
               let data2 = data.platform;
               const _errs7 = errors;
               if (typeof data2 !== "string") {
-                validate15.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } }];
+                validate17.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr")) {
                 if (obj0.enforced) {
-                  validate15.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema23.enum } }];
+                  validate17.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } }];
                   return false;
                 } else {
-                  func1(instancePath + "/platform", data2, schema23.enum);
+                  func1(instancePath + "/platform", data2, schema25.enum);
                 }
               }
               var valid0 = _errs7 === errors;
@@ -467,11 +507,11 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs11) {
                   if (typeof data3 === "string") {
                     if (data3.length < 1) {
-                      validate15.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/minLength", keyword: "minLength", params: { limit: 1 } }];
+                      validate17.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/minLength", keyword: "minLength", params: { limit: 1 } }];
                       return false;
                     }
                   } else {
-                    validate15.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/type", keyword: "type", params: { type: "string" } }];
+                    validate17.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -484,15 +524,15 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
                   let data4 = data.side;
                   const _errs13 = errors;
                   if (typeof data4 !== "string") {
-                    validate15.errors = [{ instancePath: instancePath + "/side", schemaPath: "definitions.json#/definitions/Side/type", keyword: "type", params: { type: "string" } }];
+                    validate17.errors = [{ instancePath: instancePath + "/side", schemaPath: "definitions.json#/definitions/Side/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                   if (!(data4 === "buy" || data4 === "sell")) {
                     if (obj0.enforced) {
-                      validate15.errors = [{ instancePath: instancePath + "/side", schemaPath: "definitions.json#/definitions/Side/enum", keyword: "enum", params: { allowedValues: schema25.enum } }];
+                      validate17.errors = [{ instancePath: instancePath + "/side", schemaPath: "definitions.json#/definitions/Side/enum", keyword: "enum", params: { allowedValues: schema27.enum } }];
                       return false;
                     } else {
-                      func1(instancePath + "/side", data4, schema25.enum);
+                      func1(instancePath + "/side", data4, schema27.enum);
                     }
                   }
                   var valid0 = _errs13 === errors;
@@ -506,11 +546,11 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
                     if (errors === _errs16) {
                       if (typeof data5 == "number" && isFinite(data5)) {
                         if (data5 <= 0 || isNaN(data5)) {
-                          validate15.errors = [{ instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 } }];
+                          validate17.errors = [{ instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 } }];
                           return false;
                         }
                       } else {
-                        validate15.errors = [{ instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/type", keyword: "type", params: { type: "number" } }];
+                        validate17.errors = [{ instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/type", keyword: "type", params: { type: "number" } }];
                         return false;
                       }
                     }
@@ -525,11 +565,11 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
                       if (errors === _errs18) {
                         if (typeof data6 == "number" && isFinite(data6)) {
                           if (data6 < 0 || isNaN(data6)) {
-                            validate15.errors = [{ instancePath: instancePath + "/price", schemaPath: "#/properties/price/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                            validate17.errors = [{ instancePath: instancePath + "/price", schemaPath: "#/properties/price/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                             return false;
                           }
                         } else {
-                          validate15.errors = [{ instancePath: instancePath + "/price", schemaPath: "#/properties/price/type", keyword: "type", params: { type: "number" } }];
+                          validate17.errors = [{ instancePath: instancePath + "/price", schemaPath: "#/properties/price/type", keyword: "type", params: { type: "number" } }];
                           return false;
                         }
                       }
@@ -544,11 +584,11 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
                         if (errors === _errs20) {
                           if (typeof data7 == "number" && isFinite(data7)) {
                             if (data7 < 0 || isNaN(data7)) {
-                              validate15.errors = [{ instancePath: instancePath + "/total", schemaPath: "#/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                              validate17.errors = [{ instancePath: instancePath + "/total", schemaPath: "#/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                               return false;
                             }
                           } else {
-                            validate15.errors = [{ instancePath: instancePath + "/total", schemaPath: "#/properties/total/type", keyword: "type", params: { type: "number" } }];
+                            validate17.errors = [{ instancePath: instancePath + "/total", schemaPath: "#/properties/total/type", keyword: "type", params: { type: "number" } }];
                             return false;
                           }
                         }
@@ -561,7 +601,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
                           let data8 = data.fee;
                           const _errs22 = errors;
                           if (!(typeof data8 == "number" && isFinite(data8))) {
-                            validate15.errors = [{ instancePath: instancePath + "/fee", schemaPath: "#/properties/fee/type", keyword: "type", params: { type: "number" } }];
+                            validate17.errors = [{ instancePath: instancePath + "/fee", schemaPath: "#/properties/fee/type", keyword: "type", params: { type: "number" } }];
                             return false;
                           }
                           var valid0 = _errs22 === errors;
@@ -573,15 +613,15 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
                             let data9 = data.status;
                             const _errs24 = errors;
                             if (typeof data9 !== "string") {
-                              validate15.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
+                              validate17.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
                               return false;
                             }
                             if (!(data9 === "pending" || data9 === "filled" || data9 === "cancelled" || data9 === "failed")) {
                               if (obj0.enforced) {
-                                validate15.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema20.properties.status.enum } }];
+                                validate17.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema22.properties.status.enum } }];
                                 return false;
                               } else {
-                                func1(instancePath + "/status", data9, schema20.properties.status.enum);
+                                func1(instancePath + "/status", data9, schema22.properties.status.enum);
                               }
                             }
                             var valid0 = _errs24 === errors;
@@ -593,7 +633,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
                               let data10 = data.pnl;
                               const _errs26 = errors;
                               if (!(typeof data10 == "number" && isFinite(data10)) && data10 !== null) {
-                                validate15.errors = [{ instancePath: instancePath + "/pnl", schemaPath: "#/properties/pnl/type", keyword: "type", params: { type: schema20.properties.pnl.type } }];
+                                validate17.errors = [{ instancePath: instancePath + "/pnl", schemaPath: "#/properties/pnl/type", keyword: "type", params: { type: schema22.properties.pnl.type } }];
                                 return false;
                               }
                               var valid0 = _errs26 === errors;
@@ -609,11 +649,11 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
                                   if (errors === _errs29) {
                                     if (typeof data11 === "string") {
                                       if (!formats0(data11)) {
-                                        validate15.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                                        validate17.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                                         return false;
                                       }
                                     } else {
-                                      validate15.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                                      validate17.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                                       return false;
                                     }
                                   }
@@ -631,7 +671,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
                                   if (count0 !== 12) {
                                     for (const key1 in data) {
                                       if (!(key1 === "id" || key1 === "bot_id" || key1 === "platform" || key1 === "symbol" || key1 === "side" || key1 === "quantity" || key1 === "price" || key1 === "total" || key1 === "fee" || key1 === "status" || key1 === "pnl" || key1 === "timestamp")) {
-                                        validate15.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                        validate17.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
                                         return false;
                                         break;
                                       }
@@ -652,14 +692,14 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate15.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate17.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate15.errors = vErrors;
+  validate17.errors = vErrors;
   return errors === 0;
 }
-function validate14(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate16(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -667,13 +707,13 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate14.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate16.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("trades" !== data.type) {
-            validate14.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "trades" } }];
+            validate16.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "trades" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -683,8 +723,8 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate15(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+            if (!validate17(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+              vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
@@ -700,11 +740,11 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs4) {
                   if (typeof data2 === "string") {
                     if (!formats0(data2)) {
-                      validate14.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                      validate16.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                       return false;
                     }
                   } else {
-                    validate14.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                    validate16.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -714,15 +754,30 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
-                let count0 = 0;
-                for (const key0 in data) {
-                  count0++;
+              if (data.cursor !== void 0) {
+                let data3 = data.cursor;
+                const _errs6 = errors;
+                const _errs7 = errors;
+                if (errors === _errs7) {
+                  if (typeof data3 === "string") {
+                    if (!pattern0.test(data3)) {
+                      validate16.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      return false;
+                    }
+                  } else {
+                    validate16.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
                 }
-                if (count0 !== 3) {
-                  for (const key1 in data) {
-                    if (!(key1 === "type" || key1 === "data" || key1 === "ts")) {
-                      validate14.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                var valid0 = _errs6 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (obj0.enforced) {
+                  for (const key0 in data) {
+                    if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
+                      validate16.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
                       return false;
                       break;
                     }
@@ -734,24 +789,24 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate14.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate16.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate14.errors = vErrors;
+  validate16.errors = vErrors;
   return errors === 0;
 }
-var message_bots = validate17;
-var schema29 = { "properties": { "status": { "enum": ["running", "stopped", "paused", "error"] }, "trading_mode": { "enum": ["paper", "live"] }, "risk_mode": { "enum": ["conservative", "moderate", "aggressive"] } } };
-var schema35 = { "type": ["string", "null"] };
-function validate18(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_bots = validate19;
+var schema32 = { "properties": { "status": { "enum": ["running", "stopped", "paused", "error"] }, "trading_mode": { "enum": ["paper", "live"] }, "risk_mode": { "enum": ["conservative", "moderate", "aggressive"] } } };
+var schema38 = { "type": ["string", "null"] };
+function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.id === void 0 && (missing0 = "id") || data.name === void 0 && (missing0 = "name") || data.platform === void 0 && (missing0 = "platform") || data.symbol === void 0 && (missing0 = "symbol") || data.status === void 0 && (missing0 = "status") || data.trading_mode === void 0 && (missing0 = "trading_mode") || data.risk_mode === void 0 && (missing0 = "risk_mode") || data.capital === void 0 && (missing0 = "capital") || data.pnl === void 0 && (missing0 = "pnl") || data.trades_count === void 0 && (missing0 = "trades_count") || data.win_rate === void 0 && (missing0 = "win_rate") || data.last_trade === void 0 && (missing0 = "last_trade")) {
-        validate18.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate20.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.id !== void 0) {
@@ -761,11 +816,11 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs2) {
             if (typeof data0 === "string") {
               if (data0.length < 1) {
-                validate18.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
+                validate20.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
                 return false;
               }
             } else {
-              validate18.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
+              validate20.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
           }
@@ -777,7 +832,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.name !== void 0) {
             const _errs4 = errors;
             if (typeof data.name !== "string") {
-              validate18.errors = [{ instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" } }];
+              validate20.errors = [{ instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             var valid0 = _errs4 === errors;
@@ -789,15 +844,15 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
               let data2 = data.platform;
               const _errs6 = errors;
               if (typeof data2 !== "string") {
-                validate18.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } }];
+                validate20.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr")) {
                 if (obj0.enforced) {
-                  validate18.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema23.enum } }];
+                  validate20.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } }];
                   return false;
                 } else {
-                  func1(instancePath + "/platform", data2, schema23.enum);
+                  func1(instancePath + "/platform", data2, schema25.enum);
                 }
               }
               var valid0 = _errs6 === errors;
@@ -812,11 +867,11 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs10) {
                   if (typeof data3 === "string") {
                     if (data3.length < 1) {
-                      validate18.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/minLength", keyword: "minLength", params: { limit: 1 } }];
+                      validate20.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/minLength", keyword: "minLength", params: { limit: 1 } }];
                       return false;
                     }
                   } else {
-                    validate18.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/type", keyword: "type", params: { type: "string" } }];
+                    validate20.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -829,15 +884,15 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                   let data4 = data.status;
                   const _errs12 = errors;
                   if (typeof data4 !== "string") {
-                    validate18.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
+                    validate20.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                   if (!(data4 === "running" || data4 === "stopped" || data4 === "paused" || data4 === "error")) {
                     if (obj0.enforced) {
-                      validate18.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema29.properties.status.enum } }];
+                      validate20.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema32.properties.status.enum } }];
                       return false;
                     } else {
-                      func1(instancePath + "/status", data4, schema29.properties.status.enum);
+                      func1(instancePath + "/status", data4, schema32.properties.status.enum);
                     }
                   }
                   var valid0 = _errs12 === errors;
@@ -849,15 +904,15 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                     let data5 = data.trading_mode;
                     const _errs14 = errors;
                     if (typeof data5 !== "string") {
-                      validate18.errors = [{ instancePath: instancePath + "/trading_mode", schemaPath: "#/properties/trading_mode/type", keyword: "type", params: { type: "string" } }];
+                      validate20.errors = [{ instancePath: instancePath + "/trading_mode", schemaPath: "#/properties/trading_mode/type", keyword: "type", params: { type: "string" } }];
                       return false;
                     }
                     if (!(data5 === "paper" || data5 === "live")) {
                       if (obj0.enforced) {
-                        validate18.errors = [{ instancePath: instancePath + "/trading_mode", schemaPath: "#/properties/trading_mode/enum", keyword: "enum", params: { allowedValues: schema29.properties.trading_mode.enum } }];
+                        validate20.errors = [{ instancePath: instancePath + "/trading_mode", schemaPath: "#/properties/trading_mode/enum", keyword: "enum", params: { allowedValues: schema32.properties.trading_mode.enum } }];
                         return false;
                       } else {
-                        func1(instancePath + "/trading_mode", data5, schema29.properties.trading_mode.enum);
+                        func1(instancePath + "/trading_mode", data5, schema32.properties.trading_mode.enum);
                       }
                     }
                     var valid0 = _errs14 === errors;
@@ -869,15 +924,15 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                       let data6 = data.risk_mode;
                       const _errs16 = errors;
                       if (typeof data6 !== "string") {
-                        validate18.errors = [{ instancePath: instancePath + "/risk_mode", schemaPath: "#/properties/risk_mode/type", keyword: "type", params: { type: "string" } }];
+                        validate20.errors = [{ instancePath: instancePath + "/risk_mode", schemaPath: "#/properties/risk_mode/type", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
                       if (!(data6 === "conservative" || data6 === "moderate" || data6 === "aggressive")) {
                         if (obj0.enforced) {
-                          validate18.errors = [{ instancePath: instancePath + "/risk_mode", schemaPath: "#/properties/risk_mode/enum", keyword: "enum", params: { allowedValues: schema29.properties.risk_mode.enum } }];
+                          validate20.errors = [{ instancePath: instancePath + "/risk_mode", schemaPath: "#/properties/risk_mode/enum", keyword: "enum", params: { allowedValues: schema32.properties.risk_mode.enum } }];
                           return false;
                         } else {
-                          func1(instancePath + "/risk_mode", data6, schema29.properties.risk_mode.enum);
+                          func1(instancePath + "/risk_mode", data6, schema32.properties.risk_mode.enum);
                         }
                       }
                       var valid0 = _errs16 === errors;
@@ -891,11 +946,11 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                         if (errors === _errs18) {
                           if (typeof data7 == "number" && isFinite(data7)) {
                             if (data7 < 0 || isNaN(data7)) {
-                              validate18.errors = [{ instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                              validate20.errors = [{ instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                               return false;
                             }
                           } else {
-                            validate18.errors = [{ instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/type", keyword: "type", params: { type: "number" } }];
+                            validate20.errors = [{ instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/type", keyword: "type", params: { type: "number" } }];
                             return false;
                           }
                         }
@@ -908,7 +963,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                           let data8 = data.pnl;
                           const _errs20 = errors;
                           if (!(typeof data8 == "number" && isFinite(data8))) {
-                            validate18.errors = [{ instancePath: instancePath + "/pnl", schemaPath: "#/properties/pnl/type", keyword: "type", params: { type: "number" } }];
+                            validate20.errors = [{ instancePath: instancePath + "/pnl", schemaPath: "#/properties/pnl/type", keyword: "type", params: { type: "number" } }];
                             return false;
                           }
                           var valid0 = _errs20 === errors;
@@ -921,13 +976,13 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                             const _errs22 = errors;
                             const _errs23 = errors;
                             if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
-                              validate18.errors = [{ instancePath: instancePath + "/trades_count", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
+                              validate20.errors = [{ instancePath: instancePath + "/trades_count", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
                               return false;
                             }
                             if (errors === _errs23) {
                               if (typeof data9 == "number" && isFinite(data9)) {
                                 if (data9 < 0 || isNaN(data9)) {
-                                  validate18.errors = [{ instancePath: instancePath + "/trades_count", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                  validate20.errors = [{ instancePath: instancePath + "/trades_count", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                   return false;
                                 }
                               }
@@ -944,16 +999,16 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                               if (errors === _errs26) {
                                 if (typeof data10 == "number" && isFinite(data10)) {
                                   if (data10 > 1 || isNaN(data10)) {
-                                    validate18.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                                    validate20.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                                     return false;
                                   } else {
                                     if (data10 < 0 || isNaN(data10)) {
-                                      validate18.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                      validate20.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                       return false;
                                     }
                                   }
                                 } else {
-                                  validate18.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+                                  validate20.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
                                   return false;
                                 }
                               }
@@ -967,14 +1022,14 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                                 const _errs28 = errors;
                                 const _errs29 = errors;
                                 if (typeof data11 !== "string" && data11 !== null) {
-                                  validate18.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema35.type } }];
+                                  validate20.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema38.type } }];
                                   return false;
                                 }
                                 if (errors === _errs29) {
                                   if (errors === _errs29) {
                                     if (typeof data11 === "string") {
                                       if (!formats0(data11)) {
-                                        validate18.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/format", keyword: "format", params: { format: "date-time" } }];
+                                        validate20.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/format", keyword: "format", params: { format: "date-time" } }];
                                         return false;
                                       }
                                     }
@@ -993,7 +1048,7 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                                   if (count0 !== 12) {
                                     for (const key1 in data) {
                                       if (!(key1 === "id" || key1 === "name" || key1 === "platform" || key1 === "symbol" || key1 === "status" || key1 === "trading_mode" || key1 === "risk_mode" || key1 === "capital" || key1 === "pnl" || key1 === "trades_count" || key1 === "win_rate" || key1 === "last_trade")) {
-                                        validate18.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                        validate20.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
                                         return false;
                                         break;
                                       }
@@ -1014,14 +1069,14 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate18.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate20.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate18.errors = vErrors;
+  validate20.errors = vErrors;
   return errors === 0;
 }
-function validate17(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate19(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -1029,13 +1084,13 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate17.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate19.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("bots" !== data.type) {
-            validate17.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "bots" } }];
+            validate19.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "bots" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -1045,8 +1100,8 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate18(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
+            if (!validate20(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+              vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
@@ -1062,11 +1117,11 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs4) {
                   if (typeof data2 === "string") {
                     if (!formats0(data2)) {
-                      validate17.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                      validate19.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                       return false;
                     }
                   } else {
-                    validate17.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                    validate19.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -1076,15 +1131,30 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
-                let count0 = 0;
-                for (const key0 in data) {
-                  count0++;
+              if (data.cursor !== void 0) {
+                let data3 = data.cursor;
+                const _errs6 = errors;
+                const _errs7 = errors;
+                if (errors === _errs7) {
+                  if (typeof data3 === "string") {
+                    if (!pattern0.test(data3)) {
+                      validate19.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      return false;
+                    }
+                  } else {
+                    validate19.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
                 }
-                if (count0 !== 3) {
-                  for (const key1 in data) {
-                    if (!(key1 === "type" || key1 === "data" || key1 === "ts")) {
-                      validate17.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                var valid0 = _errs6 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (obj0.enforced) {
+                  for (const key0 in data) {
+                    if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
+                      validate19.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
                       return false;
                       break;
                     }
@@ -1096,38 +1166,38 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate17.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate19.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate17.errors = vErrors;
+  validate19.errors = vErrors;
   return errors === 0;
 }
-var message_balances = validate20;
-var schema38 = { "properties": { "platform": { "enum": ["luno", "binance", "kucoin", "kraken", "valr", "all"] } } };
-function validate21(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_balances = validate22;
+var schema42 = { "properties": { "platform": { "enum": ["luno", "binance", "kucoin", "kraken", "valr", "all"] } } };
+function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.platform === void 0 && (missing0 = "platform") || data.balances === void 0 && (missing0 = "balances") || data.total_value_zar === void 0 && (missing0 = "total_value_zar")) {
-        validate21.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate23.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.platform !== void 0) {
           let data0 = data.platform;
           const _errs1 = errors;
           if (typeof data0 !== "string") {
-            validate21.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "string" } }];
+            validate23.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "string" } }];
             return false;
           }
           if (!(data0 === "luno" || data0 === "binance" || data0 === "kucoin" || data0 === "kraken" || data0 === "valr" || data0 === "all")) {
             if (obj0.enforced) {
-              validate21.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/enum", keyword: "enum", params: { allowedValues: schema38.properties.platform.enum } }];
+              validate23.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/enum", keyword: "enum", params: { allowedValues: schema42.properties.platform.enum } }];
               return false;
             } else {
-              func1(instancePath + "/platform", data0, schema38.properties.platform.enum);
+              func1(instancePath + "/platform", data0, schema42.properties.platform.enum);
             }
           }
           var valid0 = _errs1 === errors;
@@ -1148,7 +1218,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
                       let missing1;
                       if (data2.free === void 0 && (missing1 = "free") || data2.locked === void 0 && (missing1 = "locked") || data2.total === void 0 && (missing1 = "total")) {
-                        validate21.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/AssetBalance/required", keyword: "required", params: { missingProperty: missing1 } }];
+                        validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/AssetBalance/required", keyword: "required", params: { missingProperty: missing1 } }];
                         return false;
                       } else {
                         if (data2.free !== void 0) {
@@ -1157,11 +1227,11 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                           if (errors === _errs9) {
                             if (typeof data3 == "number" && isFinite(data3)) {
                               if (data3 < 0 || isNaN(data3)) {
-                                validate21.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", schemaPath: "#/definitions/AssetBalance/properties/free/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", schemaPath: "#/definitions/AssetBalance/properties/free/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                 return false;
                               }
                             } else {
-                              validate21.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", schemaPath: "#/definitions/AssetBalance/properties/free/type", keyword: "type", params: { type: "number" } }];
+                              validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", schemaPath: "#/definitions/AssetBalance/properties/free/type", keyword: "type", params: { type: "number" } }];
                               return false;
                             }
                           }
@@ -1176,11 +1246,11 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                             if (errors === _errs11) {
                               if (typeof data4 == "number" && isFinite(data4)) {
                                 if (data4 < 0 || isNaN(data4)) {
-                                  validate21.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", schemaPath: "#/definitions/AssetBalance/properties/locked/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                  validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", schemaPath: "#/definitions/AssetBalance/properties/locked/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                   return false;
                                 }
                               } else {
-                                validate21.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", schemaPath: "#/definitions/AssetBalance/properties/locked/type", keyword: "type", params: { type: "number" } }];
+                                validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", schemaPath: "#/definitions/AssetBalance/properties/locked/type", keyword: "type", params: { type: "number" } }];
                                 return false;
                               }
                             }
@@ -1195,11 +1265,11 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                               if (errors === _errs13) {
                                 if (typeof data5 == "number" && isFinite(data5)) {
                                   if (data5 < 0 || isNaN(data5)) {
-                                    validate21.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", schemaPath: "#/definitions/AssetBalance/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                    validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", schemaPath: "#/definitions/AssetBalance/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                     return false;
                                   }
                                 } else {
-                                  validate21.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", schemaPath: "#/definitions/AssetBalance/properties/total/type", keyword: "type", params: { type: "number" } }];
+                                  validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", schemaPath: "#/definitions/AssetBalance/properties/total/type", keyword: "type", params: { type: "number" } }];
                                   return false;
                                 }
                               }
@@ -1216,7 +1286,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                 if (count0 !== 3) {
                                   for (const key2 in data2) {
                                     if (!(key2 === "free" || key2 === "locked" || key2 === "total")) {
-                                      validate21.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/AssetBalance/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } }];
+                                      validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/AssetBalance/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } }];
                                       return false;
                                       break;
                                     }
@@ -1228,7 +1298,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                         }
                       }
                     } else {
-                      validate21.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/AssetBalance/type", keyword: "type", params: { type: "object" } }];
+                      validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/AssetBalance/type", keyword: "type", params: { type: "object" } }];
                       return false;
                     }
                   }
@@ -1238,7 +1308,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                validate21.errors = [{ instancePath: instancePath + "/balances", schemaPath: "#/properties/balances/type", keyword: "type", params: { type: "object" } }];
+                validate23.errors = [{ instancePath: instancePath + "/balances", schemaPath: "#/properties/balances/type", keyword: "type", params: { type: "object" } }];
                 return false;
               }
             }
@@ -1253,11 +1323,11 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs15) {
                 if (typeof data6 == "number" && isFinite(data6)) {
                   if (data6 < 0 || isNaN(data6)) {
-                    validate21.errors = [{ instancePath: instancePath + "/total_value_zar", schemaPath: "#/properties/total_value_zar/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                    validate23.errors = [{ instancePath: instancePath + "/total_value_zar", schemaPath: "#/properties/total_value_zar/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                     return false;
                   }
                 } else {
-                  validate21.errors = [{ instancePath: instancePath + "/total_value_zar", schemaPath: "#/properties/total_value_zar/type", keyword: "type", params: { type: "number" } }];
+                  validate23.errors = [{ instancePath: instancePath + "/total_value_zar", schemaPath: "#/properties/total_value_zar/type", keyword: "type", params: { type: "number" } }];
                   return false;
                 }
               }
@@ -1274,7 +1344,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                 if (count1 !== 3) {
                   for (const key4 in data) {
                     if (!(key4 === "platform" || key4 === "balances" || key4 === "total_value_zar")) {
-                      validate21.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key4 } }];
+                      validate23.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key4 } }];
                       return false;
                       break;
                     }
@@ -1286,14 +1356,14 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate21.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate23.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate21.errors = vErrors;
+  validate23.errors = vErrors;
   return errors === 0;
 }
-function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -1301,13 +1371,13 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate20.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate22.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("balances" !== data.type) {
-            validate20.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "balances" } }];
+            validate22.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "balances" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -1317,8 +1387,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate21(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+            if (!validate23(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+              vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
@@ -1334,11 +1404,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs4) {
                   if (typeof data2 === "string") {
                     if (!formats0(data2)) {
-                      validate20.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                      validate22.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                       return false;
                     }
                   } else {
-                    validate20.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                    validate22.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -1348,15 +1418,30 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
-                let count0 = 0;
-                for (const key0 in data) {
-                  count0++;
+              if (data.cursor !== void 0) {
+                let data3 = data.cursor;
+                const _errs6 = errors;
+                const _errs7 = errors;
+                if (errors === _errs7) {
+                  if (typeof data3 === "string") {
+                    if (!pattern0.test(data3)) {
+                      validate22.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      return false;
+                    }
+                  } else {
+                    validate22.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
                 }
-                if (count0 !== 3) {
-                  for (const key1 in data) {
-                    if (!(key1 === "type" || key1 === "data" || key1 === "ts")) {
-                      validate20.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                var valid0 = _errs6 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (obj0.enforced) {
+                  for (const key0 in data) {
+                    if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
+                      validate22.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
                       return false;
                       break;
                     }
@@ -1368,18 +1453,18 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate20.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate22.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate20.errors = vErrors;
+  validate22.errors = vErrors;
   return errors === 0;
 }
-var message_decisions = validate23;
-var schema42 = { "properties": { "decision": { "enum": ["buy", "sell", "hold"] } } };
-var schema48 = { "properties": { "rsi": { "type": ["number", "null"] }, "macd": { "type": ["string", "null"] } } };
-var schema55 = { "properties": { "stop_loss": { "type": ["number", "null"] }, "take_profit": { "type": ["number", "null"] } } };
-function validate25(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_decisions = validate25;
+var schema47 = { "properties": { "decision": { "enum": ["buy", "sell", "hold"] } } };
+var schema53 = { "properties": { "rsi": { "type": ["number", "null"] }, "macd": { "type": ["string", "null"] } } };
+var schema60 = { "properties": { "stop_loss": { "type": ["number", "null"] }, "take_profit": { "type": ["number", "null"] } } };
+function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
@@ -1391,16 +1476,16 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
         if (errors === _errs2) {
           if (typeof data0 == "number" && isFinite(data0)) {
             if (data0 > 1 || isNaN(data0)) {
-              validate25.errors = [{ instancePath: instancePath + "/technical", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+              validate27.errors = [{ instancePath: instancePath + "/technical", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
               return false;
             } else {
               if (data0 < 0 || isNaN(data0)) {
-                validate25.errors = [{ instancePath: instancePath + "/technical", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                validate27.errors = [{ instancePath: instancePath + "/technical", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                 return false;
               }
             }
           } else {
-            validate25.errors = [{ instancePath: instancePath + "/technical", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+            validate27.errors = [{ instancePath: instancePath + "/technical", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
             return false;
           }
         }
@@ -1416,16 +1501,16 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs5) {
             if (typeof data1 == "number" && isFinite(data1)) {
               if (data1 > 1 || isNaN(data1)) {
-                validate25.errors = [{ instancePath: instancePath + "/sentiment", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                validate27.errors = [{ instancePath: instancePath + "/sentiment", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                 return false;
               } else {
                 if (data1 < 0 || isNaN(data1)) {
-                  validate25.errors = [{ instancePath: instancePath + "/sentiment", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                  validate27.errors = [{ instancePath: instancePath + "/sentiment", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                   return false;
                 }
               }
             } else {
-              validate25.errors = [{ instancePath: instancePath + "/sentiment", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+              validate27.errors = [{ instancePath: instancePath + "/sentiment", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
               return false;
             }
           }
@@ -1441,16 +1526,16 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs8) {
               if (typeof data2 == "number" && isFinite(data2)) {
                 if (data2 > 1 || isNaN(data2)) {
-                  validate25.errors = [{ instancePath: instancePath + "/risk", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                  validate27.errors = [{ instancePath: instancePath + "/risk", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                   return false;
                 } else {
                   if (data2 < 0 || isNaN(data2)) {
-                    validate25.errors = [{ instancePath: instancePath + "/risk", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                    validate27.errors = [{ instancePath: instancePath + "/risk", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                     return false;
                   }
                 }
               } else {
-                validate25.errors = [{ instancePath: instancePath + "/risk", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+                validate27.errors = [{ instancePath: instancePath + "/risk", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
                 return false;
               }
             }
@@ -1462,7 +1547,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
             if (obj0.enforced) {
               for (const key0 in data) {
                 if (!(key0 === "technical" || key0 === "sentiment" || key0 === "risk")) {
-                  validate25.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                  validate27.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
                   return false;
                   break;
                 }
@@ -1472,21 +1557,21 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate25.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate27.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate25.errors = vErrors;
+  validate27.errors = vErrors;
   return errors === 0;
 }
-function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate29(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.quantity === void 0 && (missing0 = "quantity") || data.capital === void 0 && (missing0 = "capital") || data.risk_per_trade === void 0 && (missing0 = "risk_per_trade")) {
-        validate27.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate29.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.quantity !== void 0) {
@@ -1495,11 +1580,11 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs1) {
             if (typeof data0 == "number" && isFinite(data0)) {
               if (data0 < 0 || isNaN(data0)) {
-                validate27.errors = [{ instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                validate29.errors = [{ instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                 return false;
               }
             } else {
-              validate27.errors = [{ instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/type", keyword: "type", params: { type: "number" } }];
+              validate29.errors = [{ instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/type", keyword: "type", params: { type: "number" } }];
               return false;
             }
           }
@@ -1514,11 +1599,11 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs3) {
               if (typeof data1 == "number" && isFinite(data1)) {
                 if (data1 < 0 || isNaN(data1)) {
-                  validate27.errors = [{ instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                  validate29.errors = [{ instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                   return false;
                 }
               } else {
-                validate27.errors = [{ instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/type", keyword: "type", params: { type: "number" } }];
+                validate29.errors = [{ instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/type", keyword: "type", params: { type: "number" } }];
                 return false;
               }
             }
@@ -1534,16 +1619,16 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs6) {
                 if (typeof data2 == "number" && isFinite(data2)) {
                   if (data2 > 1 || isNaN(data2)) {
-                    validate27.errors = [{ instancePath: instancePath + "/risk_per_trade", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                    validate29.errors = [{ instancePath: instancePath + "/risk_per_trade", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                     return false;
                   } else {
                     if (data2 < 0 || isNaN(data2)) {
-                      validate27.errors = [{ instancePath: instancePath + "/risk_per_trade", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                      validate29.errors = [{ instancePath: instancePath + "/risk_per_trade", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                       return false;
                     }
                   }
                 } else {
-                  validate27.errors = [{ instancePath: instancePath + "/risk_per_trade", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+                  validate29.errors = [{ instancePath: instancePath + "/risk_per_trade", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
                   return false;
                 }
               }
@@ -1560,7 +1645,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
                 if (count0 !== 3) {
                   for (const key1 in data) {
                     if (!(key1 === "quantity" || key1 === "capital" || key1 === "risk_per_trade")) {
-                      validate27.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                      validate29.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
                       return false;
                       break;
                     }
@@ -1572,21 +1657,21 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate27.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate29.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate27.errors = vErrors;
+  validate29.errors = vErrors;
   return errors === 0;
 }
-function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.id === void 0 && (missing0 = "id") || data.bot_id === void 0 && (missing0 = "bot_id") || data.symbol === void 0 && (missing0 = "symbol") || data.platform === void 0 && (missing0 = "platform") || data.decision === void 0 && (missing0 = "decision") || data.confidence === void 0 && (missing0 = "confidence") || data.reasoning === void 0 && (missing0 = "reasoning") || data.market_data === void 0 && (missing0 = "market_data") || data.regime_state === void 0 && (missing0 = "regime_state") || data.component_scores === void 0 && (missing0 = "component_scores") || data.sizing === void 0 && (missing0 = "sizing") || data.stops === void 0 && (missing0 = "stops") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate24.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate26.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.id !== void 0) {
@@ -1596,11 +1681,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs2) {
             if (typeof data0 === "string") {
               if (data0.length < 1) {
-                validate24.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
+                validate26.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
                 return false;
               }
             } else {
-              validate24.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
+              validate26.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
           }
@@ -1616,11 +1701,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs5) {
               if (typeof data1 === "string") {
                 if (data1.length < 1) {
-                  validate24.errors = [{ instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
+                  validate26.errors = [{ instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate24.errors = [{ instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
+                validate26.errors = [{ instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -1636,11 +1721,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs8) {
                 if (typeof data2 === "string") {
                   if (data2.length < 1) {
-                    validate24.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/minLength", keyword: "minLength", params: { limit: 1 } }];
+                    validate26.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/minLength", keyword: "minLength", params: { limit: 1 } }];
                     return false;
                   }
                 } else {
-                  validate24.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/type", keyword: "type", params: { type: "string" } }];
+                  validate26.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/type", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -1653,15 +1738,15 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                 let data3 = data.platform;
                 const _errs10 = errors;
                 if (typeof data3 !== "string") {
-                  validate24.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } }];
+                  validate26.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
                 if (!(data3 === "luno" || data3 === "binance" || data3 === "kucoin" || data3 === "kraken" || data3 === "valr")) {
                   if (obj0.enforced) {
-                    validate24.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema23.enum } }];
+                    validate26.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } }];
                     return false;
                   } else {
-                    func1(instancePath + "/platform", data3, schema23.enum);
+                    func1(instancePath + "/platform", data3, schema25.enum);
                   }
                 }
                 var valid0 = _errs10 === errors;
@@ -1673,15 +1758,15 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                   let data4 = data.decision;
                   const _errs13 = errors;
                   if (typeof data4 !== "string") {
-                    validate24.errors = [{ instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/type", keyword: "type", params: { type: "string" } }];
+                    validate26.errors = [{ instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                   if (!(data4 === "buy" || data4 === "sell" || data4 === "hold")) {
                     if (obj0.enforced) {
-                      validate24.errors = [{ instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/enum", keyword: "enum", params: { allowedValues: schema42.properties.decision.enum } }];
+                      validate26.errors = [{ instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/enum", keyword: "enum", params: { allowedValues: schema47.properties.decision.enum } }];
                       return false;
                     } else {
-                      func1(instancePath + "/decision", data4, schema42.properties.decision.enum);
+                      func1(instancePath + "/decision", data4, schema47.properties.decision.enum);
                     }
                   }
                   var valid0 = _errs13 === errors;
@@ -1696,16 +1781,16 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                     if (errors === _errs16) {
                       if (typeof data5 == "number" && isFinite(data5)) {
                         if (data5 > 1 || isNaN(data5)) {
-                          validate24.errors = [{ instancePath: instancePath + "/confidence", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                          validate26.errors = [{ instancePath: instancePath + "/confidence", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                           return false;
                         } else {
                           if (data5 < 0 || isNaN(data5)) {
-                            validate24.errors = [{ instancePath: instancePath + "/confidence", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                            validate26.errors = [{ instancePath: instancePath + "/confidence", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                             return false;
                           }
                         }
                       } else {
-                        validate24.errors = [{ instancePath: instancePath + "/confidence", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+                        validate26.errors = [{ instancePath: instancePath + "/confidence", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
                         return false;
                       }
                     }
@@ -1717,7 +1802,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data.reasoning !== void 0) {
                       const _errs18 = errors;
                       if (typeof data.reasoning !== "string") {
-                        validate24.errors = [{ instancePath: instancePath + "/reasoning", schemaPath: "#/properties/reasoning/type", keyword: "type", params: { type: "string" } }];
+                        validate26.errors = [{ instancePath: instancePath + "/reasoning", schemaPath: "#/properties/reasoning/type", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
                       var valid0 = _errs18 === errors;
@@ -1733,7 +1818,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                           if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
                             let missing1;
                             if (data7.price === void 0 && (missing1 = "price") || data7.volume_24h === void 0 && (missing1 = "volume_24h") || data7.rsi === void 0 && (missing1 = "rsi") || data7.macd === void 0 && (missing1 = "macd")) {
-                              validate24.errors = [{ instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/required", keyword: "required", params: { missingProperty: missing1 } }];
+                              validate26.errors = [{ instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/required", keyword: "required", params: { missingProperty: missing1 } }];
                               return false;
                             } else {
                               if (data7.price !== void 0) {
@@ -1742,11 +1827,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                                 if (errors === _errs23) {
                                   if (typeof data8 == "number" && isFinite(data8)) {
                                     if (data8 < 0 || isNaN(data8)) {
-                                      validate24.errors = [{ instancePath: instancePath + "/market_data/price", schemaPath: "#/definitions/MarketData/properties/price/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                      validate26.errors = [{ instancePath: instancePath + "/market_data/price", schemaPath: "#/definitions/MarketData/properties/price/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                       return false;
                                     }
                                   } else {
-                                    validate24.errors = [{ instancePath: instancePath + "/market_data/price", schemaPath: "#/definitions/MarketData/properties/price/type", keyword: "type", params: { type: "number" } }];
+                                    validate26.errors = [{ instancePath: instancePath + "/market_data/price", schemaPath: "#/definitions/MarketData/properties/price/type", keyword: "type", params: { type: "number" } }];
                                     return false;
                                   }
                                 }
@@ -1761,11 +1846,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                                   if (errors === _errs25) {
                                     if (typeof data9 == "number" && isFinite(data9)) {
                                       if (data9 < 0 || isNaN(data9)) {
-                                        validate24.errors = [{ instancePath: instancePath + "/market_data/volume_24h", schemaPath: "#/definitions/MarketData/properties/volume_24h/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                        validate26.errors = [{ instancePath: instancePath + "/market_data/volume_24h", schemaPath: "#/definitions/MarketData/properties/volume_24h/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                         return false;
                                       }
                                     } else {
-                                      validate24.errors = [{ instancePath: instancePath + "/market_data/volume_24h", schemaPath: "#/definitions/MarketData/properties/volume_24h/type", keyword: "type", params: { type: "number" } }];
+                                      validate26.errors = [{ instancePath: instancePath + "/market_data/volume_24h", schemaPath: "#/definitions/MarketData/properties/volume_24h/type", keyword: "type", params: { type: "number" } }];
                                       return false;
                                     }
                                   }
@@ -1778,17 +1863,17 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                                     let data10 = data7.rsi;
                                     const _errs27 = errors;
                                     if (!(typeof data10 == "number" && isFinite(data10)) && data10 !== null) {
-                                      validate24.errors = [{ instancePath: instancePath + "/market_data/rsi", schemaPath: "#/definitions/MarketData/properties/rsi/type", keyword: "type", params: { type: schema48.properties.rsi.type } }];
+                                      validate26.errors = [{ instancePath: instancePath + "/market_data/rsi", schemaPath: "#/definitions/MarketData/properties/rsi/type", keyword: "type", params: { type: schema53.properties.rsi.type } }];
                                       return false;
                                     }
                                     if (errors === _errs27) {
                                       if (typeof data10 == "number" && isFinite(data10)) {
                                         if (data10 > 100 || isNaN(data10)) {
-                                          validate24.errors = [{ instancePath: instancePath + "/market_data/rsi", schemaPath: "#/definitions/MarketData/properties/rsi/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
+                                          validate26.errors = [{ instancePath: instancePath + "/market_data/rsi", schemaPath: "#/definitions/MarketData/properties/rsi/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
                                           return false;
                                         } else {
                                           if (data10 < 0 || isNaN(data10)) {
-                                            validate24.errors = [{ instancePath: instancePath + "/market_data/rsi", schemaPath: "#/definitions/MarketData/properties/rsi/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                            validate26.errors = [{ instancePath: instancePath + "/market_data/rsi", schemaPath: "#/definitions/MarketData/properties/rsi/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                             return false;
                                           }
                                         }
@@ -1803,7 +1888,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                                       let data11 = data7.macd;
                                       const _errs29 = errors;
                                       if (typeof data11 !== "string" && data11 !== null) {
-                                        validate24.errors = [{ instancePath: instancePath + "/market_data/macd", schemaPath: "#/definitions/MarketData/properties/macd/type", keyword: "type", params: { type: schema48.properties.macd.type } }];
+                                        validate26.errors = [{ instancePath: instancePath + "/market_data/macd", schemaPath: "#/definitions/MarketData/properties/macd/type", keyword: "type", params: { type: schema53.properties.macd.type } }];
                                         return false;
                                       }
                                       var valid7 = _errs29 === errors;
@@ -1819,7 +1904,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                                         if (count0 !== 4) {
                                           for (const key1 in data7) {
                                             if (!(key1 === "price" || key1 === "volume_24h" || key1 === "rsi" || key1 === "macd")) {
-                                              validate24.errors = [{ instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                              validate26.errors = [{ instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
                                               return false;
                                               break;
                                             }
@@ -1832,7 +1917,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                               }
                             }
                           } else {
-                            validate24.errors = [{ instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/type", keyword: "type", params: { type: "object" } }];
+                            validate26.errors = [{ instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/type", keyword: "type", params: { type: "object" } }];
                             return false;
                           }
                         }
@@ -1844,7 +1929,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                         if (data.regime_state !== void 0) {
                           const _errs31 = errors;
                           if (typeof data.regime_state !== "string") {
-                            validate24.errors = [{ instancePath: instancePath + "/regime_state", schemaPath: "#/properties/regime_state/type", keyword: "type", params: { type: "string" } }];
+                            validate26.errors = [{ instancePath: instancePath + "/regime_state", schemaPath: "#/properties/regime_state/type", keyword: "type", params: { type: "string" } }];
                             return false;
                           }
                           var valid0 = _errs31 === errors;
@@ -1854,8 +1939,8 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                         if (valid0) {
                           if (data.component_scores !== void 0) {
                             const _errs33 = errors;
-                            if (!validate25(data.component_scores, { instancePath: instancePath + "/component_scores", parentData: data, parentDataProperty: "component_scores", rootData })) {
-                              vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+                            if (!validate27(data.component_scores, { instancePath: instancePath + "/component_scores", parentData: data, parentDataProperty: "component_scores", rootData })) {
+                              vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
                               errors = vErrors.length;
                             }
                             var valid0 = _errs33 === errors;
@@ -1869,8 +1954,8 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                               const _errs35 = errors;
                               let valid8 = false;
                               const _errs36 = errors;
-                              if (!validate27(data14, { instancePath: instancePath + "/sizing", parentData: data, parentDataProperty: "sizing", rootData })) {
-                                vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+                              if (!validate29(data14, { instancePath: instancePath + "/sizing", parentData: data, parentDataProperty: "sizing", rootData })) {
+                                vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
                                 errors = vErrors.length;
                               }
                               var _valid0 = _errs36 === errors;
@@ -1897,7 +1982,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                                   vErrors.push(err1);
                                 }
                                 errors++;
-                                validate24.errors = vErrors;
+                                validate26.errors = vErrors;
                                 return false;
                               } else {
                                 errors = _errs35;
@@ -1937,7 +2022,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                                         let data16 = data15.stop_loss;
                                         const _errs44 = errors;
                                         if (!(typeof data16 == "number" && isFinite(data16)) && data16 !== null) {
-                                          const err3 = { instancePath: instancePath + "/stops/stop_loss", schemaPath: "#/definitions/Stops/properties/stop_loss/type", keyword: "type", params: { type: schema55.properties.stop_loss.type } };
+                                          const err3 = { instancePath: instancePath + "/stops/stop_loss", schemaPath: "#/definitions/Stops/properties/stop_loss/type", keyword: "type", params: { type: schema60.properties.stop_loss.type } };
                                           if (vErrors === null) {
                                             vErrors = [err3];
                                           } else {
@@ -1967,7 +2052,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                                           let data17 = data15.take_profit;
                                           const _errs46 = errors;
                                           if (!(typeof data17 == "number" && isFinite(data17)) && data17 !== null) {
-                                            const err5 = { instancePath: instancePath + "/stops/take_profit", schemaPath: "#/definitions/Stops/properties/take_profit/type", keyword: "type", params: { type: schema55.properties.take_profit.type } };
+                                            const err5 = { instancePath: instancePath + "/stops/take_profit", schemaPath: "#/definitions/Stops/properties/take_profit/type", keyword: "type", params: { type: schema60.properties.take_profit.type } };
                                             if (vErrors === null) {
                                               vErrors = [err5];
                                             } else {
@@ -2050,7 +2135,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                                     vErrors.push(err10);
                                   }
                                   errors++;
-                                  validate24.errors = vErrors;
+                                  validate26.errors = vErrors;
                                   return false;
                                 } else {
                                   errors = _errs40;
@@ -2075,11 +2160,11 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                                     if (errors === _errs51) {
                                       if (typeof data18 === "string") {
                                         if (!formats0(data18)) {
-                                          validate24.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                                          validate26.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                                           return false;
                                         }
                                       } else {
-                                        validate24.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                                        validate26.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                                         return false;
                                       }
                                     }
@@ -2097,7 +2182,7 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
                                     if (count2 !== 13) {
                                       for (const key5 in data) {
                                         if (!(key5 === "id" || key5 === "bot_id" || key5 === "symbol" || key5 === "platform" || key5 === "decision" || key5 === "confidence" || key5 === "reasoning" || key5 === "market_data" || key5 === "regime_state" || key5 === "component_scores" || key5 === "sizing" || key5 === "stops" || key5 === "timestamp")) {
-                                          validate24.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key5 } }];
+                                          validate26.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key5 } }];
                                           return false;
                                           break;
                                         }
@@ -2119,14 +2204,14 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate24.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate26.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate24.errors = vErrors;
+  validate26.errors = vErrors;
   return errors === 0;
 }
-function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate25(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -2134,13 +2219,13 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate23.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate25.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("decisions" !== data.type) {
-            validate23.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "decisions" } }];
+            validate25.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "decisions" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -2150,8 +2235,8 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate24(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+            if (!validate26(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+              vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
@@ -2167,11 +2252,11 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs4) {
                   if (typeof data2 === "string") {
                     if (!formats0(data2)) {
-                      validate23.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                      validate25.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                       return false;
                     }
                   } else {
-                    validate23.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                    validate25.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -2181,15 +2266,30 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
-                let count0 = 0;
-                for (const key0 in data) {
-                  count0++;
+              if (data.cursor !== void 0) {
+                let data3 = data.cursor;
+                const _errs6 = errors;
+                const _errs7 = errors;
+                if (errors === _errs7) {
+                  if (typeof data3 === "string") {
+                    if (!pattern0.test(data3)) {
+                      validate25.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      return false;
+                    }
+                  } else {
+                    validate25.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
                 }
-                if (count0 !== 3) {
-                  for (const key1 in data) {
-                    if (!(key1 === "type" || key1 === "data" || key1 === "ts")) {
-                      validate23.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                var valid0 = _errs6 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (obj0.enforced) {
+                  for (const key0 in data) {
+                    if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
+                      validate25.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
                       return false;
                       break;
                     }
@@ -2201,29 +2301,29 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate23.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate25.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate23.errors = vErrors;
+  validate25.errors = vErrors;
   return errors === 0;
 }
-var message_metrics = validate30;
-function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_metrics = validate32;
+function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.total_pnl === void 0 && (missing0 = "total_pnl") || data.total_pnl_percent === void 0 && (missing0 = "total_pnl_percent") || data.active_bots === void 0 && (missing0 = "active_bots") || data.total_bots === void 0 && (missing0 = "total_bots") || data.total_trades === void 0 && (missing0 = "total_trades") || data.win_rate === void 0 && (missing0 = "win_rate") || data.exposure === void 0 && (missing0 = "exposure") || data.risk_level === void 0 && (missing0 = "risk_level") || data.uptime_seconds === void 0 && (missing0 = "uptime_seconds") || data.trades_per_hour === void 0 && (missing0 = "trades_per_hour")) {
-        validate31.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate33.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.total_pnl !== void 0) {
           let data0 = data.total_pnl;
           const _errs1 = errors;
           if (!(typeof data0 == "number" && isFinite(data0))) {
-            validate31.errors = [{ instancePath: instancePath + "/total_pnl", schemaPath: "#/properties/total_pnl/type", keyword: "type", params: { type: "number" } }];
+            validate33.errors = [{ instancePath: instancePath + "/total_pnl", schemaPath: "#/properties/total_pnl/type", keyword: "type", params: { type: "number" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -2235,7 +2335,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
             let data1 = data.total_pnl_percent;
             const _errs3 = errors;
             if (!(typeof data1 == "number" && isFinite(data1))) {
-              validate31.errors = [{ instancePath: instancePath + "/total_pnl_percent", schemaPath: "#/properties/total_pnl_percent/type", keyword: "type", params: { type: "number" } }];
+              validate33.errors = [{ instancePath: instancePath + "/total_pnl_percent", schemaPath: "#/properties/total_pnl_percent/type", keyword: "type", params: { type: "number" } }];
               return false;
             }
             var valid0 = _errs3 === errors;
@@ -2248,13 +2348,13 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs5 = errors;
               const _errs6 = errors;
               if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-                validate31.errors = [{ instancePath: instancePath + "/active_bots", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
+                validate33.errors = [{ instancePath: instancePath + "/active_bots", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
                 return false;
               }
               if (errors === _errs6) {
                 if (typeof data2 == "number" && isFinite(data2)) {
                   if (data2 < 0 || isNaN(data2)) {
-                    validate31.errors = [{ instancePath: instancePath + "/active_bots", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                    validate33.errors = [{ instancePath: instancePath + "/active_bots", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                     return false;
                   }
                 }
@@ -2269,13 +2369,13 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                 const _errs8 = errors;
                 const _errs9 = errors;
                 if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
-                  validate31.errors = [{ instancePath: instancePath + "/total_bots", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
+                  validate33.errors = [{ instancePath: instancePath + "/total_bots", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
                   return false;
                 }
                 if (errors === _errs9) {
                   if (typeof data3 == "number" && isFinite(data3)) {
                     if (data3 < 0 || isNaN(data3)) {
-                      validate31.errors = [{ instancePath: instancePath + "/total_bots", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                      validate33.errors = [{ instancePath: instancePath + "/total_bots", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                       return false;
                     }
                   }
@@ -2290,13 +2390,13 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                   const _errs11 = errors;
                   const _errs12 = errors;
                   if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
-                    validate31.errors = [{ instancePath: instancePath + "/total_trades", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
+                    validate33.errors = [{ instancePath: instancePath + "/total_trades", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
                     return false;
                   }
                   if (errors === _errs12) {
                     if (typeof data4 == "number" && isFinite(data4)) {
                       if (data4 < 0 || isNaN(data4)) {
-                        validate31.errors = [{ instancePath: instancePath + "/total_trades", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                        validate33.errors = [{ instancePath: instancePath + "/total_trades", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                         return false;
                       }
                     }
@@ -2313,16 +2413,16 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                     if (errors === _errs15) {
                       if (typeof data5 == "number" && isFinite(data5)) {
                         if (data5 > 1 || isNaN(data5)) {
-                          validate31.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                          validate33.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                           return false;
                         } else {
                           if (data5 < 0 || isNaN(data5)) {
-                            validate31.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                            validate33.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                             return false;
                           }
                         }
                       } else {
-                        validate31.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+                        validate33.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
                         return false;
                       }
                     }
@@ -2338,16 +2438,16 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                       if (errors === _errs18) {
                         if (typeof data6 == "number" && isFinite(data6)) {
                           if (data6 > 1 || isNaN(data6)) {
-                            validate31.errors = [{ instancePath: instancePath + "/exposure", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                            validate33.errors = [{ instancePath: instancePath + "/exposure", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                             return false;
                           } else {
                             if (data6 < 0 || isNaN(data6)) {
-                              validate31.errors = [{ instancePath: instancePath + "/exposure", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                              validate33.errors = [{ instancePath: instancePath + "/exposure", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                               return false;
                             }
                           }
                         } else {
-                          validate31.errors = [{ instancePath: instancePath + "/exposure", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+                          validate33.errors = [{ instancePath: instancePath + "/exposure", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
                           return false;
                         }
                       }
@@ -2359,7 +2459,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                       if (data.risk_level !== void 0) {
                         const _errs20 = errors;
                         if (typeof data.risk_level !== "string") {
-                          validate31.errors = [{ instancePath: instancePath + "/risk_level", schemaPath: "#/properties/risk_level/type", keyword: "type", params: { type: "string" } }];
+                          validate33.errors = [{ instancePath: instancePath + "/risk_level", schemaPath: "#/properties/risk_level/type", keyword: "type", params: { type: "string" } }];
                           return false;
                         }
                         var valid0 = _errs20 === errors;
@@ -2373,11 +2473,11 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                           if (errors === _errs22) {
                             if (typeof data8 == "number" && isFinite(data8)) {
                               if (data8 < 0 || isNaN(data8)) {
-                                validate31.errors = [{ instancePath: instancePath + "/uptime_seconds", schemaPath: "#/properties/uptime_seconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                validate33.errors = [{ instancePath: instancePath + "/uptime_seconds", schemaPath: "#/properties/uptime_seconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                 return false;
                               }
                             } else {
-                              validate31.errors = [{ instancePath: instancePath + "/uptime_seconds", schemaPath: "#/properties/uptime_seconds/type", keyword: "type", params: { type: "number" } }];
+                              validate33.errors = [{ instancePath: instancePath + "/uptime_seconds", schemaPath: "#/properties/uptime_seconds/type", keyword: "type", params: { type: "number" } }];
                               return false;
                             }
                           }
@@ -2392,11 +2492,11 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                             if (errors === _errs24) {
                               if (typeof data9 == "number" && isFinite(data9)) {
                                 if (data9 < 0 || isNaN(data9)) {
-                                  validate31.errors = [{ instancePath: instancePath + "/trades_per_hour", schemaPath: "#/properties/trades_per_hour/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                  validate33.errors = [{ instancePath: instancePath + "/trades_per_hour", schemaPath: "#/properties/trades_per_hour/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                   return false;
                                 }
                               } else {
-                                validate31.errors = [{ instancePath: instancePath + "/trades_per_hour", schemaPath: "#/properties/trades_per_hour/type", keyword: "type", params: { type: "number" } }];
+                                validate33.errors = [{ instancePath: instancePath + "/trades_per_hour", schemaPath: "#/properties/trades_per_hour/type", keyword: "type", params: { type: "number" } }];
                                 return false;
                               }
                             }
@@ -2413,7 +2513,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                               if (count0 !== 10) {
                                 for (const key1 in data) {
                                   if (!(key1 === "total_pnl" || key1 === "total_pnl_percent" || key1 === "active_bots" || key1 === "total_bots" || key1 === "total_trades" || key1 === "win_rate" || key1 === "exposure" || key1 === "risk_level" || key1 === "uptime_seconds" || key1 === "trades_per_hour")) {
-                                    validate31.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                    validate33.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
                                     return false;
                                     break;
                                   }
@@ -2432,14 +2532,14 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate31.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate33.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate31.errors = vErrors;
+  validate33.errors = vErrors;
   return errors === 0;
 }
-function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate32(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -2447,13 +2547,13 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate30.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate32.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("metrics" !== data.type) {
-            validate30.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "metrics" } }];
+            validate32.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "metrics" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -2463,8 +2563,8 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate31(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+            if (!validate33(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+              vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
@@ -2480,11 +2580,11 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs4) {
                   if (typeof data2 === "string") {
                     if (!formats0(data2)) {
-                      validate30.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                      validate32.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                       return false;
                     }
                   } else {
-                    validate30.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                    validate32.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -2494,15 +2594,30 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
-                let count0 = 0;
-                for (const key0 in data) {
-                  count0++;
+              if (data.cursor !== void 0) {
+                let data3 = data.cursor;
+                const _errs6 = errors;
+                const _errs7 = errors;
+                if (errors === _errs7) {
+                  if (typeof data3 === "string") {
+                    if (!pattern0.test(data3)) {
+                      validate32.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      return false;
+                    }
+                  } else {
+                    validate32.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
                 }
-                if (count0 !== 3) {
-                  for (const key1 in data) {
-                    if (!(key1 === "type" || key1 === "data" || key1 === "ts")) {
-                      validate30.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                var valid0 = _errs6 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (obj0.enforced) {
+                  for (const key0 in data) {
+                    if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
+                      validate32.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
                       return false;
                       break;
                     }
@@ -2514,22 +2629,22 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate30.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate32.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate30.errors = vErrors;
+  validate32.errors = vErrors;
   return errors === 0;
 }
-var message_whale = validate33;
-function validate34(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_whale = validate35;
+function validate36(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.coin === void 0 && (missing0 = "coin") || data.platform === void 0 && (missing0 = "platform") || data.flow_type === void 0 && (missing0 = "flow_type") || data.amount === void 0 && (missing0 = "amount") || data.value_usd === void 0 && (missing0 = "value_usd") || data.timestamp === void 0 && (missing0 = "timestamp") || data.signal === void 0 && (missing0 = "signal")) {
-        validate34.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate36.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.coin !== void 0) {
@@ -2539,11 +2654,11 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs2) {
             if (typeof data0 === "string") {
               if (data0.length < 1) {
-                validate34.errors = [{ instancePath: instancePath + "/coin", schemaPath: "definitions.json#/definitions/Asset/minLength", keyword: "minLength", params: { limit: 1 } }];
+                validate36.errors = [{ instancePath: instancePath + "/coin", schemaPath: "definitions.json#/definitions/Asset/minLength", keyword: "minLength", params: { limit: 1 } }];
                 return false;
               }
             } else {
-              validate34.errors = [{ instancePath: instancePath + "/coin", schemaPath: "definitions.json#/definitions/Asset/type", keyword: "type", params: { type: "string" } }];
+              validate36.errors = [{ instancePath: instancePath + "/coin", schemaPath: "definitions.json#/definitions/Asset/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
           }
@@ -2558,11 +2673,11 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs4) {
               if (typeof data1 === "string") {
                 if (data1.length < 1) {
-                  validate34.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/minLength", keyword: "minLength", params: { limit: 1 } }];
+                  validate36.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/minLength", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate34.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "string" } }];
+                validate36.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -2574,7 +2689,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.flow_type !== void 0) {
               const _errs6 = errors;
               if (typeof data.flow_type !== "string") {
-                validate34.errors = [{ instancePath: instancePath + "/flow_type", schemaPath: "#/properties/flow_type/type", keyword: "type", params: { type: "string" } }];
+                validate36.errors = [{ instancePath: instancePath + "/flow_type", schemaPath: "#/properties/flow_type/type", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               var valid0 = _errs6 === errors;
@@ -2588,11 +2703,11 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs8) {
                   if (typeof data3 == "number" && isFinite(data3)) {
                     if (data3 < 0 || isNaN(data3)) {
-                      validate34.errors = [{ instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                      validate36.errors = [{ instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                       return false;
                     }
                   } else {
-                    validate34.errors = [{ instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/type", keyword: "type", params: { type: "number" } }];
+                    validate36.errors = [{ instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/type", keyword: "type", params: { type: "number" } }];
                     return false;
                   }
                 }
@@ -2607,11 +2722,11 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
                   if (errors === _errs10) {
                     if (typeof data4 == "number" && isFinite(data4)) {
                       if (data4 < 0 || isNaN(data4)) {
-                        validate34.errors = [{ instancePath: instancePath + "/value_usd", schemaPath: "#/properties/value_usd/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                        validate36.errors = [{ instancePath: instancePath + "/value_usd", schemaPath: "#/properties/value_usd/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                         return false;
                       }
                     } else {
-                      validate34.errors = [{ instancePath: instancePath + "/value_usd", schemaPath: "#/properties/value_usd/type", keyword: "type", params: { type: "number" } }];
+                      validate36.errors = [{ instancePath: instancePath + "/value_usd", schemaPath: "#/properties/value_usd/type", keyword: "type", params: { type: "number" } }];
                       return false;
                     }
                   }
@@ -2628,11 +2743,11 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
                       if (errors === _errs13) {
                         if (typeof data5 === "string") {
                           if (!formats0(data5)) {
-                            validate34.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                            validate36.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                             return false;
                           }
                         } else {
-                          validate34.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                          validate36.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                           return false;
                         }
                       }
@@ -2645,7 +2760,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data.signal !== void 0) {
                       const _errs15 = errors;
                       if (typeof data.signal !== "string") {
-                        validate34.errors = [{ instancePath: instancePath + "/signal", schemaPath: "#/properties/signal/type", keyword: "type", params: { type: "string" } }];
+                        validate36.errors = [{ instancePath: instancePath + "/signal", schemaPath: "#/properties/signal/type", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
                       var valid0 = _errs15 === errors;
@@ -2661,7 +2776,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
                         if (count0 !== 7) {
                           for (const key1 in data) {
                             if (!(key1 === "coin" || key1 === "platform" || key1 === "flow_type" || key1 === "amount" || key1 === "value_usd" || key1 === "timestamp" || key1 === "signal")) {
-                              validate34.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                              validate36.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
                               return false;
                               break;
                             }
@@ -2677,14 +2792,14 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate34.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate36.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate34.errors = vErrors;
+  validate36.errors = vErrors;
   return errors === 0;
 }
-function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate35(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -2692,13 +2807,13 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate33.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate35.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("whale" !== data.type) {
-            validate33.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "whale" } }];
+            validate35.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "whale" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -2708,8 +2823,8 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate34(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+            if (!validate36(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+              vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
@@ -2725,11 +2840,11 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs4) {
                   if (typeof data2 === "string") {
                     if (!formats0(data2)) {
-                      validate33.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                      validate35.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                       return false;
                     }
                   } else {
-                    validate33.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                    validate35.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -2739,15 +2854,30 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
-                let count0 = 0;
-                for (const key0 in data) {
-                  count0++;
+              if (data.cursor !== void 0) {
+                let data3 = data.cursor;
+                const _errs6 = errors;
+                const _errs7 = errors;
+                if (errors === _errs7) {
+                  if (typeof data3 === "string") {
+                    if (!pattern0.test(data3)) {
+                      validate35.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      return false;
+                    }
+                  } else {
+                    validate35.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
                 }
-                if (count0 !== 3) {
-                  for (const key1 in data) {
-                    if (!(key1 === "type" || key1 === "data" || key1 === "ts")) {
-                      validate33.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                var valid0 = _errs6 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (obj0.enforced) {
+                  for (const key0 in data) {
+                    if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
+                      validate35.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
                       return false;
                       break;
                     }
@@ -2759,23 +2889,23 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate33.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate35.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate33.errors = vErrors;
+  validate35.errors = vErrors;
   return errors === 0;
 }
-var message_alerts = validate36;
-var schema72 = { "properties": { "severity": { "enum": ["info", "warning", "error", "critical"] } } };
-function validate37(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_alerts = validate38;
+var schema80 = { "properties": { "severity": { "enum": ["info", "warning", "error", "critical"] } } };
+function validate39(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.id === void 0 && (missing0 = "id") || data.severity === void 0 && (missing0 = "severity") || data.category === void 0 && (missing0 = "category") || data.title === void 0 && (missing0 = "title") || data.message === void 0 && (missing0 = "message") || data.bot_id === void 0 && (missing0 = "bot_id") || data.platform === void 0 && (missing0 = "platform") || data.action_required === void 0 && (missing0 = "action_required") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate37.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate39.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.id !== void 0) {
@@ -2785,11 +2915,11 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs2) {
             if (typeof data0 === "string") {
               if (data0.length < 1) {
-                validate37.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
+                validate39.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
                 return false;
               }
             } else {
-              validate37.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
+              validate39.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
           }
@@ -2802,15 +2932,15 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
             let data1 = data.severity;
             const _errs4 = errors;
             if (typeof data1 !== "string") {
-              validate37.errors = [{ instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/type", keyword: "type", params: { type: "string" } }];
+              validate39.errors = [{ instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if (!(data1 === "info" || data1 === "warning" || data1 === "error" || data1 === "critical")) {
               if (obj0.enforced) {
-                validate37.errors = [{ instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/enum", keyword: "enum", params: { allowedValues: schema72.properties.severity.enum } }];
+                validate39.errors = [{ instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/enum", keyword: "enum", params: { allowedValues: schema80.properties.severity.enum } }];
                 return false;
               } else {
-                func1(instancePath + "/severity", data1, schema72.properties.severity.enum);
+                func1(instancePath + "/severity", data1, schema80.properties.severity.enum);
               }
             }
             var valid0 = _errs4 === errors;
@@ -2821,7 +2951,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.category !== void 0) {
               const _errs6 = errors;
               if (typeof data.category !== "string") {
-                validate37.errors = [{ instancePath: instancePath + "/category", schemaPath: "#/properties/category/type", keyword: "type", params: { type: "string" } }];
+                validate39.errors = [{ instancePath: instancePath + "/category", schemaPath: "#/properties/category/type", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               var valid0 = _errs6 === errors;
@@ -2832,7 +2962,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.title !== void 0) {
                 const _errs8 = errors;
                 if (typeof data.title !== "string") {
-                  validate37.errors = [{ instancePath: instancePath + "/title", schemaPath: "#/properties/title/type", keyword: "type", params: { type: "string" } }];
+                  validate39.errors = [{ instancePath: instancePath + "/title", schemaPath: "#/properties/title/type", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
                 var valid0 = _errs8 === errors;
@@ -2843,7 +2973,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data.message !== void 0) {
                   const _errs10 = errors;
                   if (typeof data.message !== "string") {
-                    validate37.errors = [{ instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" } }];
+                    validate39.errors = [{ instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                   var valid0 = _errs10 === errors;
@@ -2903,7 +3033,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
                         vErrors.push(err3);
                       }
                       errors++;
-                      validate37.errors = vErrors;
+                      validate39.errors = vErrors;
                       return false;
                     } else {
                       errors = _errs13;
@@ -2937,7 +3067,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       if (!(data6 === "luno" || data6 === "binance" || data6 === "kucoin" || data6 === "kraken" || data6 === "valr")) {
                         if (obj0.enforced) {
-                          const err5 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema23.enum } };
+                          const err5 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } };
                           if (vErrors === null) {
                             vErrors = [err5];
                           } else {
@@ -2945,7 +3075,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
                           }
                           errors++;
                         } else {
-                          func1(instancePath + "/platform", data6, schema23.enum);
+                          func1(instancePath + "/platform", data6, schema25.enum);
                         }
                       }
                       var _valid1 = _errs21 === errors;
@@ -2972,7 +3102,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
                           vErrors.push(err7);
                         }
                         errors++;
-                        validate37.errors = vErrors;
+                        validate39.errors = vErrors;
                         return false;
                       } else {
                         errors = _errs20;
@@ -2992,7 +3122,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
                       if (data.action_required !== void 0) {
                         const _errs26 = errors;
                         if (typeof data.action_required !== "boolean") {
-                          validate37.errors = [{ instancePath: instancePath + "/action_required", schemaPath: "#/properties/action_required/type", keyword: "type", params: { type: "boolean" } }];
+                          validate39.errors = [{ instancePath: instancePath + "/action_required", schemaPath: "#/properties/action_required/type", keyword: "type", params: { type: "boolean" } }];
                           return false;
                         }
                         var valid0 = _errs26 === errors;
@@ -3008,11 +3138,11 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
                             if (errors === _errs29) {
                               if (typeof data8 === "string") {
                                 if (!formats0(data8)) {
-                                  validate37.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                                  validate39.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                                   return false;
                                 }
                               } else {
-                                validate37.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                                validate39.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                                 return false;
                               }
                             }
@@ -3030,7 +3160,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
                             if (count0 !== 9) {
                               for (const key1 in data) {
                                 if (!(key1 === "id" || key1 === "severity" || key1 === "category" || key1 === "title" || key1 === "message" || key1 === "bot_id" || key1 === "platform" || key1 === "action_required" || key1 === "timestamp")) {
-                                  validate37.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                  validate39.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
                                   return false;
                                   break;
                                 }
@@ -3048,14 +3178,14 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate37.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate39.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate37.errors = vErrors;
+  validate39.errors = vErrors;
   return errors === 0;
 }
-function validate36(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate38(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -3063,13 +3193,13 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate36.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate38.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("alerts" !== data.type) {
-            validate36.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "alerts" } }];
+            validate38.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "alerts" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -3079,8 +3209,8 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate37(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+            if (!validate39(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+              vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
@@ -3096,11 +3226,11 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs4) {
                   if (typeof data2 === "string") {
                     if (!formats0(data2)) {
-                      validate36.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                      validate38.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                       return false;
                     }
                   } else {
-                    validate36.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                    validate38.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -3110,15 +3240,30 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
-                let count0 = 0;
-                for (const key0 in data) {
-                  count0++;
+              if (data.cursor !== void 0) {
+                let data3 = data.cursor;
+                const _errs6 = errors;
+                const _errs7 = errors;
+                if (errors === _errs7) {
+                  if (typeof data3 === "string") {
+                    if (!pattern0.test(data3)) {
+                      validate38.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      return false;
+                    }
+                  } else {
+                    validate38.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
                 }
-                if (count0 !== 3) {
-                  for (const key1 in data) {
-                    if (!(key1 === "type" || key1 === "data" || key1 === "ts")) {
-                      validate36.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                var valid0 = _errs6 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (obj0.enforced) {
+                  for (const key0 in data) {
+                    if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
+                      validate38.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
                       return false;
                       break;
                     }
@@ -3130,28 +3275,28 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate36.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate38.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate36.errors = vErrors;
+  validate38.errors = vErrors;
   return errors === 0;
 }
-var message_system_health = validate39;
-function validate40(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_system_health = validate41;
+function validate42(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.status === void 0 && (missing0 = "status") || data.uptime === void 0 && (missing0 = "uptime") || data.cpu_percent === void 0 && (missing0 = "cpu_percent") || data.memory_percent === void 0 && (missing0 = "memory_percent") || data.disk_percent === void 0 && (missing0 = "disk_percent") || data.database === void 0 && (missing0 = "database") || data.redis === void 0 && (missing0 = "redis") || data.exchange_connections === void 0 && (missing0 = "exchange_connections") || data.last_trade === void 0 && (missing0 = "last_trade") || data.error_rate === void 0 && (missing0 = "error_rate")) {
-        validate40.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate42.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.status !== void 0) {
           const _errs1 = errors;
           if (typeof data.status !== "string") {
-            validate40.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
+            validate42.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -3165,11 +3310,11 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs3) {
               if (typeof data1 == "number" && isFinite(data1)) {
                 if (data1 < 0 || isNaN(data1)) {
-                  validate40.errors = [{ instancePath: instancePath + "/uptime", schemaPath: "#/properties/uptime/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                  validate42.errors = [{ instancePath: instancePath + "/uptime", schemaPath: "#/properties/uptime/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                   return false;
                 }
               } else {
-                validate40.errors = [{ instancePath: instancePath + "/uptime", schemaPath: "#/properties/uptime/type", keyword: "type", params: { type: "number" } }];
+                validate42.errors = [{ instancePath: instancePath + "/uptime", schemaPath: "#/properties/uptime/type", keyword: "type", params: { type: "number" } }];
                 return false;
               }
             }
@@ -3185,16 +3330,16 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs6) {
                 if (typeof data2 == "number" && isFinite(data2)) {
                   if (data2 > 100 || isNaN(data2)) {
-                    validate40.errors = [{ instancePath: instancePath + "/cpu_percent", schemaPath: "definitions.json#/definitions/Percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
+                    validate42.errors = [{ instancePath: instancePath + "/cpu_percent", schemaPath: "definitions.json#/definitions/Percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
                     return false;
                   } else {
                     if (data2 < 0 || isNaN(data2)) {
-                      validate40.errors = [{ instancePath: instancePath + "/cpu_percent", schemaPath: "definitions.json#/definitions/Percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                      validate42.errors = [{ instancePath: instancePath + "/cpu_percent", schemaPath: "definitions.json#/definitions/Percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                       return false;
                     }
                   }
                 } else {
-                  validate40.errors = [{ instancePath: instancePath + "/cpu_percent", schemaPath: "definitions.json#/definitions/Percent/type", keyword: "type", params: { type: "number" } }];
+                  validate42.errors = [{ instancePath: instancePath + "/cpu_percent", schemaPath: "definitions.json#/definitions/Percent/type", keyword: "type", params: { type: "number" } }];
                   return false;
                 }
               }
@@ -3210,16 +3355,16 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs9) {
                   if (typeof data3 == "number" && isFinite(data3)) {
                     if (data3 > 100 || isNaN(data3)) {
-                      validate40.errors = [{ instancePath: instancePath + "/memory_percent", schemaPath: "definitions.json#/definitions/Percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
+                      validate42.errors = [{ instancePath: instancePath + "/memory_percent", schemaPath: "definitions.json#/definitions/Percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
                       return false;
                     } else {
                       if (data3 < 0 || isNaN(data3)) {
-                        validate40.errors = [{ instancePath: instancePath + "/memory_percent", schemaPath: "definitions.json#/definitions/Percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                        validate42.errors = [{ instancePath: instancePath + "/memory_percent", schemaPath: "definitions.json#/definitions/Percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                         return false;
                       }
                     }
                   } else {
-                    validate40.errors = [{ instancePath: instancePath + "/memory_percent", schemaPath: "definitions.json#/definitions/Percent/type", keyword: "type", params: { type: "number" } }];
+                    validate42.errors = [{ instancePath: instancePath + "/memory_percent", schemaPath: "definitions.json#/definitions/Percent/type", keyword: "type", params: { type: "number" } }];
                     return false;
                   }
                 }
@@ -3235,16 +3380,16 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                   if (errors === _errs12) {
                     if (typeof data4 == "number" && isFinite(data4)) {
                       if (data4 > 100 || isNaN(data4)) {
-                        validate40.errors = [{ instancePath: instancePath + "/disk_percent", schemaPath: "definitions.json#/definitions/Percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
+                        validate42.errors = [{ instancePath: instancePath + "/disk_percent", schemaPath: "definitions.json#/definitions/Percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
                         return false;
                       } else {
                         if (data4 < 0 || isNaN(data4)) {
-                          validate40.errors = [{ instancePath: instancePath + "/disk_percent", schemaPath: "definitions.json#/definitions/Percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                          validate42.errors = [{ instancePath: instancePath + "/disk_percent", schemaPath: "definitions.json#/definitions/Percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                           return false;
                         }
                       }
                     } else {
-                      validate40.errors = [{ instancePath: instancePath + "/disk_percent", schemaPath: "definitions.json#/definitions/Percent/type", keyword: "type", params: { type: "number" } }];
+                      validate42.errors = [{ instancePath: instancePath + "/disk_percent", schemaPath: "definitions.json#/definitions/Percent/type", keyword: "type", params: { type: "number" } }];
                       return false;
                     }
                   }
@@ -3256,7 +3401,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                   if (data.database !== void 0) {
                     const _errs14 = errors;
                     if (typeof data.database !== "string") {
-                      validate40.errors = [{ instancePath: instancePath + "/database", schemaPath: "#/definitions/DependencyState/type", keyword: "type", params: { type: "string" } }];
+                      validate42.errors = [{ instancePath: instancePath + "/database", schemaPath: "#/definitions/DependencyState/type", keyword: "type", params: { type: "string" } }];
                       return false;
                     }
                     var valid0 = _errs14 === errors;
@@ -3267,7 +3412,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data.redis !== void 0) {
                       const _errs17 = errors;
                       if (typeof data.redis !== "string") {
-                        validate40.errors = [{ instancePath: instancePath + "/redis", schemaPath: "#/definitions/DependencyState/type", keyword: "type", params: { type: "string" } }];
+                        validate42.errors = [{ instancePath: instancePath + "/redis", schemaPath: "#/definitions/DependencyState/type", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
                       var valid0 = _errs17 === errors;
@@ -3283,7 +3428,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                             for (const key0 in data7) {
                               const _errs23 = errors;
                               if (typeof data7[key0] !== "string") {
-                                validate40.errors = [{ instancePath: instancePath + "/exchange_connections/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/DependencyState/type", keyword: "type", params: { type: "string" } }];
+                                validate42.errors = [{ instancePath: instancePath + "/exchange_connections/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/DependencyState/type", keyword: "type", params: { type: "string" } }];
                                 return false;
                               }
                               var valid6 = _errs23 === errors;
@@ -3292,7 +3437,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                               }
                             }
                           } else {
-                            validate40.errors = [{ instancePath: instancePath + "/exchange_connections", schemaPath: "#/properties/exchange_connections/type", keyword: "type", params: { type: "object" } }];
+                            validate42.errors = [{ instancePath: instancePath + "/exchange_connections", schemaPath: "#/properties/exchange_connections/type", keyword: "type", params: { type: "object" } }];
                             return false;
                           }
                         }
@@ -3306,14 +3451,14 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                           const _errs26 = errors;
                           const _errs27 = errors;
                           if (typeof data9 !== "string" && data9 !== null) {
-                            validate40.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema35.type } }];
+                            validate42.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema38.type } }];
                             return false;
                           }
                           if (errors === _errs27) {
                             if (errors === _errs27) {
                               if (typeof data9 === "string") {
                                 if (!formats0(data9)) {
-                                  validate40.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/format", keyword: "format", params: { format: "date-time" } }];
+                                  validate42.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/format", keyword: "format", params: { format: "date-time" } }];
                                   return false;
                                 }
                               }
@@ -3331,16 +3476,16 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                             if (errors === _errs30) {
                               if (typeof data10 == "number" && isFinite(data10)) {
                                 if (data10 > 1 || isNaN(data10)) {
-                                  validate40.errors = [{ instancePath: instancePath + "/error_rate", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                                  validate42.errors = [{ instancePath: instancePath + "/error_rate", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                                   return false;
                                 } else {
                                   if (data10 < 0 || isNaN(data10)) {
-                                    validate40.errors = [{ instancePath: instancePath + "/error_rate", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                    validate42.errors = [{ instancePath: instancePath + "/error_rate", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                     return false;
                                   }
                                 }
                               } else {
-                                validate40.errors = [{ instancePath: instancePath + "/error_rate", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+                                validate42.errors = [{ instancePath: instancePath + "/error_rate", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
                                 return false;
                               }
                             }
@@ -3357,7 +3502,7 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
                               if (count0 !== 10) {
                                 for (const key2 in data) {
                                   if (!(key2 === "status" || key2 === "uptime" || key2 === "cpu_percent" || key2 === "memory_percent" || key2 === "disk_percent" || key2 === "database" || key2 === "redis" || key2 === "exchange_connections" || key2 === "last_trade" || key2 === "error_rate")) {
-                                    validate40.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } }];
+                                    validate42.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } }];
                                     return false;
                                     break;
                                   }
@@ -3376,14 +3521,14 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate40.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate42.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate40.errors = vErrors;
+  validate42.errors = vErrors;
   return errors === 0;
 }
-function validate39(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate41(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -3391,13 +3536,13 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate39.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate41.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("system_health" !== data.type) {
-            validate39.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "system_health" } }];
+            validate41.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "system_health" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -3407,8 +3552,8 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate40(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+            if (!validate42(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+              vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
@@ -3424,11 +3569,11 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs4) {
                   if (typeof data2 === "string") {
                     if (!formats0(data2)) {
-                      validate39.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                      validate41.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                       return false;
                     }
                   } else {
-                    validate39.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                    validate41.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -3438,15 +3583,30 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
-                let count0 = 0;
-                for (const key0 in data) {
-                  count0++;
+              if (data.cursor !== void 0) {
+                let data3 = data.cursor;
+                const _errs6 = errors;
+                const _errs7 = errors;
+                if (errors === _errs7) {
+                  if (typeof data3 === "string") {
+                    if (!pattern0.test(data3)) {
+                      validate41.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      return false;
+                    }
+                  } else {
+                    validate41.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
                 }
-                if (count0 !== 3) {
-                  for (const key1 in data) {
-                    if (!(key1 === "type" || key1 === "data" || key1 === "ts")) {
-                      validate39.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                var valid0 = _errs6 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (obj0.enforced) {
+                  for (const key0 in data) {
+                    if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
+                      validate41.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
                       return false;
                       break;
                     }
@@ -3458,29 +3618,29 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate39.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate41.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate39.errors = vErrors;
+  validate41.errors = vErrors;
   return errors === 0;
 }
-var message_wallet = validate42;
-var schema90 = { "properties": { "address": { "type": ["string", "null"] }, "txid": { "type": ["string", "null"] } } };
-function validate43(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_wallet = validate44;
+var schema100 = { "properties": { "address": { "type": ["string", "null"] }, "txid": { "type": ["string", "null"] } } };
+function validate45(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.event === void 0 && (missing0 = "event") || data.platform === void 0 && (missing0 = "platform") || data.asset === void 0 && (missing0 = "asset") || data.amount === void 0 && (missing0 = "amount") || data.address === void 0 && (missing0 = "address") || data.txid === void 0 && (missing0 = "txid") || data.confirmations === void 0 && (missing0 = "confirmations") || data.status === void 0 && (missing0 = "status")) {
-        validate43.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate45.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.event !== void 0) {
           const _errs1 = errors;
           if (typeof data.event !== "string") {
-            validate43.errors = [{ instancePath: instancePath + "/event", schemaPath: "#/properties/event/type", keyword: "type", params: { type: "string" } }];
+            validate45.errors = [{ instancePath: instancePath + "/event", schemaPath: "#/properties/event/type", keyword: "type", params: { type: "string" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -3492,15 +3652,15 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
             let data1 = data.platform;
             const _errs3 = errors;
             if (typeof data1 !== "string") {
-              validate43.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } }];
+              validate45.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if (!(data1 === "luno" || data1 === "binance" || data1 === "kucoin" || data1 === "kraken" || data1 === "valr")) {
               if (obj0.enforced) {
-                validate43.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema23.enum } }];
+                validate45.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } }];
                 return false;
               } else {
-                func1(instancePath + "/platform", data1, schema23.enum);
+                func1(instancePath + "/platform", data1, schema25.enum);
               }
             }
             var valid0 = _errs3 === errors;
@@ -3515,11 +3675,11 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs7) {
                 if (typeof data2 === "string") {
                   if (data2.length < 1) {
-                    validate43.errors = [{ instancePath: instancePath + "/asset", schemaPath: "definitions.json#/definitions/Asset/minLength", keyword: "minLength", params: { limit: 1 } }];
+                    validate45.errors = [{ instancePath: instancePath + "/asset", schemaPath: "definitions.json#/definitions/Asset/minLength", keyword: "minLength", params: { limit: 1 } }];
                     return false;
                   }
                 } else {
-                  validate43.errors = [{ instancePath: instancePath + "/asset", schemaPath: "definitions.json#/definitions/Asset/type", keyword: "type", params: { type: "string" } }];
+                  validate45.errors = [{ instancePath: instancePath + "/asset", schemaPath: "definitions.json#/definitions/Asset/type", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -3534,11 +3694,11 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs9) {
                   if (typeof data3 == "number" && isFinite(data3)) {
                     if (data3 < 0 || isNaN(data3)) {
-                      validate43.errors = [{ instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                      validate45.errors = [{ instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                       return false;
                     }
                   } else {
-                    validate43.errors = [{ instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/type", keyword: "type", params: { type: "number" } }];
+                    validate45.errors = [{ instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/type", keyword: "type", params: { type: "number" } }];
                     return false;
                   }
                 }
@@ -3551,7 +3711,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                   let data4 = data.address;
                   const _errs11 = errors;
                   if (typeof data4 !== "string" && data4 !== null) {
-                    validate43.errors = [{ instancePath: instancePath + "/address", schemaPath: "#/properties/address/type", keyword: "type", params: { type: schema90.properties.address.type } }];
+                    validate45.errors = [{ instancePath: instancePath + "/address", schemaPath: "#/properties/address/type", keyword: "type", params: { type: schema100.properties.address.type } }];
                     return false;
                   }
                   var valid0 = _errs11 === errors;
@@ -3563,7 +3723,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                     let data5 = data.txid;
                     const _errs13 = errors;
                     if (typeof data5 !== "string" && data5 !== null) {
-                      validate43.errors = [{ instancePath: instancePath + "/txid", schemaPath: "#/properties/txid/type", keyword: "type", params: { type: schema90.properties.txid.type } }];
+                      validate45.errors = [{ instancePath: instancePath + "/txid", schemaPath: "#/properties/txid/type", keyword: "type", params: { type: schema100.properties.txid.type } }];
                       return false;
                     }
                     var valid0 = _errs13 === errors;
@@ -3576,13 +3736,13 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                       const _errs15 = errors;
                       const _errs16 = errors;
                       if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
-                        validate43.errors = [{ instancePath: instancePath + "/confirmations", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
+                        validate45.errors = [{ instancePath: instancePath + "/confirmations", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
                         return false;
                       }
                       if (errors === _errs16) {
                         if (typeof data6 == "number" && isFinite(data6)) {
                           if (data6 < 0 || isNaN(data6)) {
-                            validate43.errors = [{ instancePath: instancePath + "/confirmations", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                            validate45.errors = [{ instancePath: instancePath + "/confirmations", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                             return false;
                           }
                         }
@@ -3595,7 +3755,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                       if (data.status !== void 0) {
                         const _errs18 = errors;
                         if (typeof data.status !== "string") {
-                          validate43.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
+                          validate45.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
                           return false;
                         }
                         var valid0 = _errs18 === errors;
@@ -3611,7 +3771,7 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                           if (count0 !== 8) {
                             for (const key1 in data) {
                               if (!(key1 === "event" || key1 === "platform" || key1 === "asset" || key1 === "amount" || key1 === "address" || key1 === "txid" || key1 === "confirmations" || key1 === "status")) {
-                                validate43.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                validate45.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
                                 return false;
                                 break;
                               }
@@ -3628,14 +3788,14 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate43.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate45.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate43.errors = vErrors;
+  validate45.errors = vErrors;
   return errors === 0;
 }
-function validate42(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate44(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -3643,13 +3803,13 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate42.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate44.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("wallet" !== data.type) {
-            validate42.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "wallet" } }];
+            validate44.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "wallet" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -3659,8 +3819,8 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate43(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+            if (!validate45(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+              vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
@@ -3676,11 +3836,11 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs4) {
                   if (typeof data2 === "string") {
                     if (!formats0(data2)) {
-                      validate42.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                      validate44.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                       return false;
                     }
                   } else {
-                    validate42.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                    validate44.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -3690,15 +3850,30 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
-                let count0 = 0;
-                for (const key0 in data) {
-                  count0++;
+              if (data.cursor !== void 0) {
+                let data3 = data.cursor;
+                const _errs6 = errors;
+                const _errs7 = errors;
+                if (errors === _errs7) {
+                  if (typeof data3 === "string") {
+                    if (!pattern0.test(data3)) {
+                      validate44.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      return false;
+                    }
+                  } else {
+                    validate44.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
                 }
-                if (count0 !== 3) {
-                  for (const key1 in data) {
-                    if (!(key1 === "type" || key1 === "data" || key1 === "ts")) {
-                      validate42.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                var valid0 = _errs6 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (obj0.enforced) {
+                  for (const key0 in data) {
+                    if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
+                      validate44.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
                       return false;
                       break;
                     }
@@ -3710,16 +3885,16 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate42.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate44.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate42.errors = vErrors;
+  validate44.errors = vErrors;
   return errors === 0;
 }
-var message_ai_tasks = validate45;
-var schema96 = { "properties": { "task_type": { "enum": ["bodyguard_check", "learning_run", "bot_evolution", "insights_generation", "prediction", "profit_reinvestment"] }, "status": { "enum": ["queued", "running", "completed", "failed"] } } };
-function validate47(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_ai_tasks = validate47;
+var schema107 = { "properties": { "task_type": { "enum": ["bodyguard_check", "learning_run", "bot_evolution", "insights_generation", "prediction", "profit_reinvestment"] }, "status": { "enum": ["queued", "running", "completed", "failed"] } } };
+function validate49(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
@@ -3729,13 +3904,13 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs2 = errors;
         const _errs3 = errors;
         if (!(typeof data0 == "number" && (!(data0 % 1) && !isNaN(data0)) && isFinite(data0))) {
-          validate47.errors = [{ instancePath: instancePath + "/checks_passed", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
+          validate49.errors = [{ instancePath: instancePath + "/checks_passed", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
           return false;
         }
         if (errors === _errs3) {
           if (typeof data0 == "number" && isFinite(data0)) {
             if (data0 < 0 || isNaN(data0)) {
-              validate47.errors = [{ instancePath: instancePath + "/checks_passed", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+              validate49.errors = [{ instancePath: instancePath + "/checks_passed", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
               return false;
             }
           }
@@ -3750,13 +3925,13 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
           const _errs5 = errors;
           const _errs6 = errors;
           if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-            validate47.errors = [{ instancePath: instancePath + "/checks_failed", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
+            validate49.errors = [{ instancePath: instancePath + "/checks_failed", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
             return false;
           }
           if (errors === _errs6) {
             if (typeof data1 == "number" && isFinite(data1)) {
               if (data1 < 0 || isNaN(data1)) {
-                validate47.errors = [{ instancePath: instancePath + "/checks_failed", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                validate49.errors = [{ instancePath: instancePath + "/checks_failed", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                 return false;
               }
             }
@@ -3770,7 +3945,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs8 = errors;
             if (errors === _errs8) {
               if (!Array.isArray(data.issues)) {
-                validate47.errors = [{ instancePath: instancePath + "/issues", schemaPath: "#/properties/issues/type", keyword: "type", params: { type: "array" } }];
+                validate49.errors = [{ instancePath: instancePath + "/issues", schemaPath: "#/properties/issues/type", keyword: "type", params: { type: "array" } }];
                 return false;
               }
             }
@@ -3781,21 +3956,21 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate47.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate49.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate47.errors = vErrors;
+  validate49.errors = vErrors;
   return errors === 0;
 }
-function validate46(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate48(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.task_id === void 0 && (missing0 = "task_id") || data.task_type === void 0 && (missing0 = "task_type") || data.status === void 0 && (missing0 = "status") || data.progress === void 0 && (missing0 = "progress") || data.result === void 0 && (missing0 = "result") || data.started_at === void 0 && (missing0 = "started_at") || data.completed_at === void 0 && (missing0 = "completed_at")) {
-        validate46.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate48.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.task_id !== void 0) {
@@ -3805,11 +3980,11 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs2) {
             if (typeof data0 === "string") {
               if (data0.length < 1) {
-                validate46.errors = [{ instancePath: instancePath + "/task_id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
+                validate48.errors = [{ instancePath: instancePath + "/task_id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
                 return false;
               }
             } else {
-              validate46.errors = [{ instancePath: instancePath + "/task_id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
+              validate48.errors = [{ instancePath: instancePath + "/task_id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
           }
@@ -3822,15 +3997,15 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
             let data1 = data.task_type;
             const _errs4 = errors;
             if (typeof data1 !== "string") {
-              validate46.errors = [{ instancePath: instancePath + "/task_type", schemaPath: "#/properties/task_type/type", keyword: "type", params: { type: "string" } }];
+              validate48.errors = [{ instancePath: instancePath + "/task_type", schemaPath: "#/properties/task_type/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if (!(data1 === "bodyguard_check" || data1 === "learning_run" || data1 === "bot_evolution" || data1 === "insights_generation" || data1 === "prediction" || data1 === "profit_reinvestment")) {
               if (obj0.enforced) {
-                validate46.errors = [{ instancePath: instancePath + "/task_type", schemaPath: "#/properties/task_type/enum", keyword: "enum", params: { allowedValues: schema96.properties.task_type.enum } }];
+                validate48.errors = [{ instancePath: instancePath + "/task_type", schemaPath: "#/properties/task_type/enum", keyword: "enum", params: { allowedValues: schema107.properties.task_type.enum } }];
                 return false;
               } else {
-                func1(instancePath + "/task_type", data1, schema96.properties.task_type.enum);
+                func1(instancePath + "/task_type", data1, schema107.properties.task_type.enum);
               }
             }
             var valid0 = _errs4 === errors;
@@ -3842,15 +4017,15 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
               let data2 = data.status;
               const _errs6 = errors;
               if (typeof data2 !== "string") {
-                validate46.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
+                validate48.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               if (!(data2 === "queued" || data2 === "running" || data2 === "completed" || data2 === "failed")) {
                 if (obj0.enforced) {
-                  validate46.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema96.properties.status.enum } }];
+                  validate48.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema107.properties.status.enum } }];
                   return false;
                 } else {
-                  func1(instancePath + "/status", data2, schema96.properties.status.enum);
+                  func1(instancePath + "/status", data2, schema107.properties.status.enum);
                 }
               }
               var valid0 = _errs6 === errors;
@@ -3865,16 +4040,16 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs9) {
                   if (typeof data3 == "number" && isFinite(data3)) {
                     if (data3 > 1 || isNaN(data3)) {
-                      validate46.errors = [{ instancePath: instancePath + "/progress", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                      validate48.errors = [{ instancePath: instancePath + "/progress", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                       return false;
                     } else {
                       if (data3 < 0 || isNaN(data3)) {
-                        validate46.errors = [{ instancePath: instancePath + "/progress", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                        validate48.errors = [{ instancePath: instancePath + "/progress", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                         return false;
                       }
                     }
                   } else {
-                    validate46.errors = [{ instancePath: instancePath + "/progress", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+                    validate48.errors = [{ instancePath: instancePath + "/progress", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
                     return false;
                   }
                 }
@@ -3889,8 +4064,8 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                   const _errs12 = errors;
                   let valid3 = false;
                   const _errs13 = errors;
-                  if (!validate47(data4, { instancePath: instancePath + "/result", parentData: data, parentDataProperty: "result", rootData })) {
-                    vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+                  if (!validate49(data4, { instancePath: instancePath + "/result", parentData: data, parentDataProperty: "result", rootData })) {
+                    vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
                     errors = vErrors.length;
                   }
                   var _valid0 = _errs13 === errors;
@@ -3917,7 +4092,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                       vErrors.push(err1);
                     }
                     errors++;
-                    validate46.errors = vErrors;
+                    validate48.errors = vErrors;
                     return false;
                   } else {
                     errors = _errs12;
@@ -3939,14 +4114,14 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                     const _errs16 = errors;
                     const _errs17 = errors;
                     if (typeof data5 !== "string" && data5 !== null) {
-                      validate46.errors = [{ instancePath: instancePath + "/started_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema35.type } }];
+                      validate48.errors = [{ instancePath: instancePath + "/started_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema38.type } }];
                       return false;
                     }
                     if (errors === _errs17) {
                       if (errors === _errs17) {
                         if (typeof data5 === "string") {
                           if (!formats0(data5)) {
-                            validate46.errors = [{ instancePath: instancePath + "/started_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/format", keyword: "format", params: { format: "date-time" } }];
+                            validate48.errors = [{ instancePath: instancePath + "/started_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/format", keyword: "format", params: { format: "date-time" } }];
                             return false;
                           }
                         }
@@ -3962,14 +4137,14 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                       const _errs19 = errors;
                       const _errs20 = errors;
                       if (typeof data6 !== "string" && data6 !== null) {
-                        validate46.errors = [{ instancePath: instancePath + "/completed_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema35.type } }];
+                        validate48.errors = [{ instancePath: instancePath + "/completed_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema38.type } }];
                         return false;
                       }
                       if (errors === _errs20) {
                         if (errors === _errs20) {
                           if (typeof data6 === "string") {
                             if (!formats0(data6)) {
-                              validate46.errors = [{ instancePath: instancePath + "/completed_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/format", keyword: "format", params: { format: "date-time" } }];
+                              validate48.errors = [{ instancePath: instancePath + "/completed_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/format", keyword: "format", params: { format: "date-time" } }];
                               return false;
                             }
                           }
@@ -3988,7 +4163,7 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
                         if (count0 !== 7) {
                           for (const key1 in data) {
                             if (!(key1 === "task_id" || key1 === "task_type" || key1 === "status" || key1 === "progress" || key1 === "result" || key1 === "started_at" || key1 === "completed_at")) {
-                              validate46.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                              validate48.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
                               return false;
                               break;
                             }
@@ -4004,14 +4179,14 @@ function validate46(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate46.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate48.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate46.errors = vErrors;
+  validate48.errors = vErrors;
   return errors === 0;
 }
-function validate45(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate47(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -4019,13 +4194,13 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate45.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate47.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("ai_tasks" !== data.type) {
-            validate45.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ai_tasks" } }];
+            validate47.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ai_tasks" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -4035,8 +4210,8 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid0) {
           if (data.data !== void 0) {
             const _errs2 = errors;
-            if (!validate46(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+            if (!validate48(data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
+              vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
               errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
@@ -4052,11 +4227,11 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs4) {
                   if (typeof data2 === "string") {
                     if (!formats0(data2)) {
-                      validate45.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                      validate47.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                       return false;
                     }
                   } else {
-                    validate45.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                    validate47.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -4066,15 +4241,30 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
               var valid0 = true;
             }
             if (valid0) {
-              if (obj0.enforced) {
-                let count0 = 0;
-                for (const key0 in data) {
-                  count0++;
+              if (data.cursor !== void 0) {
+                let data3 = data.cursor;
+                const _errs6 = errors;
+                const _errs7 = errors;
+                if (errors === _errs7) {
+                  if (typeof data3 === "string") {
+                    if (!pattern0.test(data3)) {
+                      validate47.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      return false;
+                    }
+                  } else {
+                    validate47.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
                 }
-                if (count0 !== 3) {
-                  for (const key1 in data) {
-                    if (!(key1 === "type" || key1 === "data" || key1 === "ts")) {
-                      validate45.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                var valid0 = _errs6 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (obj0.enforced) {
+                  for (const key0 in data) {
+                    if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
+                      validate47.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
                       return false;
                       break;
                     }
@@ -4086,15 +4276,15 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate45.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate47.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate45.errors = vErrors;
+  validate47.errors = vErrors;
   return errors === 0;
 }
-var message_error = validate50;
-function validate50(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_error = validate52;
+function validate52(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -4102,13 +4292,13 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate50.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate52.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("error" !== data.type) {
-            validate50.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "error" } }];
+            validate52.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "error" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -4124,7 +4314,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
                 let missing1;
                 if (data1.code === void 0 && (missing1 = "code") || data1.message === void 0 && (missing1 = "message")) {
-                  validate50.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ErrorData/required", keyword: "required", params: { missingProperty: missing1 } }];
+                  validate52.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ErrorData/required", keyword: "required", params: { missingProperty: missing1 } }];
                   return false;
                 } else {
                   if (data1.code !== void 0) {
@@ -4133,11 +4323,11 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
                     if (errors === _errs5) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          validate50.errors = [{ instancePath: instancePath + "/data/code", schemaPath: "#/definitions/ErrorData/properties/code/minLength", keyword: "minLength", params: { limit: 1 } }];
+                          validate52.errors = [{ instancePath: instancePath + "/data/code", schemaPath: "#/definitions/ErrorData/properties/code/minLength", keyword: "minLength", params: { limit: 1 } }];
                           return false;
                         }
                       } else {
-                        validate50.errors = [{ instancePath: instancePath + "/data/code", schemaPath: "#/definitions/ErrorData/properties/code/type", keyword: "type", params: { type: "string" } }];
+                        validate52.errors = [{ instancePath: instancePath + "/data/code", schemaPath: "#/definitions/ErrorData/properties/code/type", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
                     }
@@ -4149,7 +4339,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data1.message !== void 0) {
                       const _errs7 = errors;
                       if (typeof data1.message !== "string") {
-                        validate50.errors = [{ instancePath: instancePath + "/data/message", schemaPath: "#/definitions/ErrorData/properties/message/type", keyword: "type", params: { type: "string" } }];
+                        validate52.errors = [{ instancePath: instancePath + "/data/message", schemaPath: "#/definitions/ErrorData/properties/message/type", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
                       var valid2 = _errs7 === errors;
@@ -4160,7 +4350,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
                       if (data1.details !== void 0) {
                         const _errs9 = errors;
                         if (typeof data1.details !== "string") {
-                          validate50.errors = [{ instancePath: instancePath + "/data/details", schemaPath: "#/definitions/ErrorData/properties/details/type", keyword: "type", params: { type: "string" } }];
+                          validate52.errors = [{ instancePath: instancePath + "/data/details", schemaPath: "#/definitions/ErrorData/properties/details/type", keyword: "type", params: { type: "string" } }];
                           return false;
                         }
                         var valid2 = _errs9 === errors;
@@ -4171,7 +4361,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
                         if (obj0.enforced) {
                           for (const key0 in data1) {
                             if (!(key0 === "code" || key0 === "message" || key0 === "details")) {
-                              validate50.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ErrorData/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                              validate52.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ErrorData/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
                               return false;
                               break;
                             }
@@ -4182,7 +4372,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                validate50.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ErrorData/type", keyword: "type", params: { type: "object" } }];
+                validate52.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ErrorData/type", keyword: "type", params: { type: "object" } }];
                 return false;
               }
             }
@@ -4199,11 +4389,11 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs12) {
                   if (typeof data5 === "string") {
                     if (!formats0(data5)) {
-                      validate50.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
+                      validate52.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/format", keyword: "format", params: { format: "date-time" } }];
                       return false;
                     }
                   } else {
-                    validate50.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                    validate52.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -4221,7 +4411,7 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
                 if (count0 !== 3) {
                   for (const key2 in data) {
                     if (!(key2 === "type" || key2 === "data" || key2 === "ts")) {
-                      validate50.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } }];
+                      validate52.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } }];
                       return false;
                       break;
                     }
@@ -4233,11 +4423,225 @@ function validate50(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate50.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate52.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate50.errors = vErrors;
+  validate52.errors = vErrors;
+  return errors === 0;
+}
+var validatePollResponseDocument = validate53;
+function validate53(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.cursor === void 0 && (missing0 = "cursor") || data.resume === void 0 && (missing0 = "resume") || data.messages === void 0 && (missing0 = "messages")) {
+        validate53.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data.cursor !== void 0) {
+          let data0 = data.cursor;
+          const _errs1 = errors;
+          const _errs2 = errors;
+          if (errors === _errs2) {
+            if (typeof data0 === "string") {
+              if (!pattern0.test(data0)) {
+                validate53.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                return false;
+              }
+            } else {
+              validate53.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+              return false;
+            }
+          }
+          var valid0 = _errs1 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          if (data.resume !== void 0) {
+            let data1 = data.resume;
+            const _errs4 = errors;
+            if (typeof data1 !== "string") {
+              validate53.errors = [{ instancePath: instancePath + "/resume", schemaPath: "definitions.json#/definitions/ResumeStatus/type", keyword: "type", params: { type: "string" } }];
+              return false;
+            }
+            if (!(data1 === "new" || data1 === "resumed" || data1 === "gap")) {
+              if (obj0.enforced) {
+                validate53.errors = [{ instancePath: instancePath + "/resume", schemaPath: "definitions.json#/definitions/ResumeStatus/enum", keyword: "enum", params: { allowedValues: schema14.enum } }];
+                return false;
+              } else {
+                func1(instancePath + "/resume", data1, schema14.enum);
+              }
+            }
+            var valid0 = _errs4 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data.messages !== void 0) {
+              let data2 = data.messages;
+              const _errs7 = errors;
+              if (errors === _errs7) {
+                if (Array.isArray(data2)) {
+                  var valid3 = true;
+                  const len0 = data2.length;
+                  for (let i0 = 0; i0 < len0; i0++) {
+                    let data3 = data2[i0];
+                    const _errs9 = errors;
+                    const _errs10 = errors;
+                    let valid4 = false;
+                    const _errs11 = errors;
+                    if (!validate16(data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
+                      vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+                      errors = vErrors.length;
+                    }
+                    var _valid0 = _errs11 === errors;
+                    valid4 = valid4 || _valid0;
+                    if (!valid4) {
+                      const _errs12 = errors;
+                      if (!validate19(data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
+                        vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
+                        errors = vErrors.length;
+                      }
+                      var _valid0 = _errs12 === errors;
+                      valid4 = valid4 || _valid0;
+                      if (!valid4) {
+                        const _errs13 = errors;
+                        if (!validate22(data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
+                          vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+                          errors = vErrors.length;
+                        }
+                        var _valid0 = _errs13 === errors;
+                        valid4 = valid4 || _valid0;
+                        if (!valid4) {
+                          const _errs14 = errors;
+                          if (!validate25(data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
+                            vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+                            errors = vErrors.length;
+                          }
+                          var _valid0 = _errs14 === errors;
+                          valid4 = valid4 || _valid0;
+                          if (!valid4) {
+                            const _errs15 = errors;
+                            if (!validate32(data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
+                              vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+                              errors = vErrors.length;
+                            }
+                            var _valid0 = _errs15 === errors;
+                            valid4 = valid4 || _valid0;
+                            if (!valid4) {
+                              const _errs16 = errors;
+                              if (!validate35(data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
+                                vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+                                errors = vErrors.length;
+                              }
+                              var _valid0 = _errs16 === errors;
+                              valid4 = valid4 || _valid0;
+                              if (!valid4) {
+                                const _errs17 = errors;
+                                if (!validate38(data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
+                                  vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+                                  errors = vErrors.length;
+                                }
+                                var _valid0 = _errs17 === errors;
+                                valid4 = valid4 || _valid0;
+                                if (!valid4) {
+                                  const _errs18 = errors;
+                                  if (!validate41(data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
+                                    vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+                                    errors = vErrors.length;
+                                  }
+                                  var _valid0 = _errs18 === errors;
+                                  valid4 = valid4 || _valid0;
+                                  if (!valid4) {
+                                    const _errs19 = errors;
+                                    if (!validate44(data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
+                                      vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+                                      errors = vErrors.length;
+                                    }
+                                    var _valid0 = _errs19 === errors;
+                                    valid4 = valid4 || _valid0;
+                                    if (!valid4) {
+                                      const _errs20 = errors;
+                                      if (!validate47(data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
+                                        vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+                                        errors = vErrors.length;
+                                      }
+                                      var _valid0 = _errs20 === errors;
+                                      valid4 = valid4 || _valid0;
+                                    }
+                                  }
+                                }
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                    if (!valid4) {
+                      const err0 = { instancePath: instancePath + "/messages/" + i0, schemaPath: "#/properties/messages/items/anyOf", keyword: "anyOf", params: {} };
+                      if (vErrors === null) {
+                        vErrors = [err0];
+                      } else {
+                        vErrors.push(err0);
+                      }
+                      errors++;
+                      validate53.errors = vErrors;
+                      return false;
+                    } else {
+                      errors = _errs10;
+                      if (vErrors !== null) {
+                        if (_errs10) {
+                          vErrors.length = _errs10;
+                        } else {
+                          vErrors = null;
+                        }
+                      }
+                    }
+                    var valid3 = _errs9 === errors;
+                    if (!valid3) {
+                      break;
+                    }
+                  }
+                } else {
+                  validate53.errors = [{ instancePath: instancePath + "/messages", schemaPath: "#/properties/messages/type", keyword: "type", params: { type: "array" } }];
+                  return false;
+                }
+              }
+              var valid0 = _errs7 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (obj0.enforced) {
+                let count0 = 0;
+                for (const key0 in data) {
+                  count0++;
+                }
+                if (count0 !== 3) {
+                  for (const key1 in data) {
+                    if (!(key1 === "cursor" || key1 === "resume" || key1 === "messages")) {
+                      validate53.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                      return false;
+                      break;
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate53.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  validate53.errors = vErrors;
   return errors === 0;
 }
 
@@ -4259,8 +4663,10 @@ var validators = {
   "ai_tasks": message_ai_tasks,
   "error": message_error
 };
+var validatePollResponseDocument2 = validatePollResponseDocument;
 export {
   closedObjects,
   enumNotices,
+  validatePollResponseDocument2 as validatePollResponseDocument,
   validators
 };

@@ -35,6 +35,8 @@ describe('realtime-contract validate', () => {
     expect(stderr).toBe('');
     expect(stdout).toBe(`${readFixtureMessages('valid').length} valid, 0 invalid\n`);
     expect(code).toBe(0);
+    // The README quotes what `npm run validate` prints.
+    expect(readFileSync('README.md', 'utf8')).toContain(`\`npm run validate\` prints \`${stdout.trim()}\``);
   });
 
   it('prints one line per invalid message, path:line: type pointer expected…, got …, and exits 1', () => {

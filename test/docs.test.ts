@@ -113,18 +113,18 @@ describe('emitDocs', () => {
   });
 
   it('gives every message type its own section with its direction and spec section, in spec order', () => {
-    const label = { 'server-to-client': 'server → client', 'client-to-server': 'client → server' } as const;
+    const label = (directions: string[]) => (directions.length > 1 ? 'both ways' : directions[0] === 'server-to-client' ? 'server → client' : 'client → server');
     let previous = -1;
     for (const message of contract.messages) {
       const section = sectionOf(doc, message.type);
       expect(section).toContain(`### \`${message.type}\``);
-      expect(section).toContain(`**Direction:** ${label[message.direction]}`);
+      expect(section).toContain(`**Direction:** ${label(message.directions)}`);
       expect(section).toContain(`**Spec section:** ${message.section}`);
       const position = doc.indexOf(`<a id="message-${message.type}"></a>`);
       expect(position).toBeGreaterThan(previous);
       previous = position;
     }
-    expect(contract.messages.find((m) => m.type === 'pong')?.direction).toBe('client-to-server');
+    expect(contract.messages.find((m) => m.type === 'pong')?.directions).toEqual(['server-to-client', 'client-to-server']);
   });
 
   it('states the protocol facts: connection, keepalive timing, version history, shared definitions', () => {

@@ -30,8 +30,36 @@ describe('schemas', () => {
     ]);
   });
 
-  it('splits messages by direction: only pong goes from client to server', () => {
-    expect(contract.messages.filter((m) => m.direction === 'client-to-server').map((m) => m.type)).toEqual(['pong']);
+  it('splits messages by direction: only ping and pong go from client to server, and they go both ways', () => {
+    expect(contract.messages.filter((m) => m.directions.includes('client-to-server')).map((m) => m.type)).toEqual(['ping', 'pong']);
+    expect(contract.messages.filter((m) => !m.directions.includes('server-to-client')).map((m) => m.type)).toEqual([]);
+  });
+
+  it('gives every message an audience and a delivery class, with the reason in its description', () => {
+    const audiences = Object.fromEntries(contract.messages.map((m) => [m.type, m.audience]));
+    expect(audiences).toEqual({
+      connection: 'connection', ping: 'connection', pong: 'connection', error: 'connection',
+      trades: 'user', bots: 'user', balances: 'user', decisions: 'user', metrics: 'user', alerts: 'user', wallet: 'user', ai_tasks: 'user',
+      whale: 'global', system_health: 'global',
+    });
+    const states = Object.fromEntries(contract.messages.filter((m) => m.delivery.class === 'state').map((m) => [m.type, m.delivery]));
+    expect(states).toEqual({
+      bots: { class: 'state', key: '/data/id' },
+      balances: { class: 'state', key: '/data/platform' },
+      metrics: { class: 'state', key: null },
+      system_health: { class: 'state', key: null },
+      ai_tasks: { class: 'state', key: '/data/task_id' },
+    });
+    for (const message of contract.messages) {
+      // Every state key points at a required field of the message, so every message of the type has one.
+      if (message.delivery.class === 'state' && message.delivery.key !== null) {
+        const [, data, field] = message.delivery.key.split('/');
+        const definition = Object.values(message.schema.definitions ?? {})[0]!;
+        expect(data).toBe('data');
+        expect(definition.required, message.type).toContain(field);
+      }
+      expect(message.schema.description, message.type).toMatch(message.audience === 'connection' ? /socket/ : /user|platform|market/);
+    }
   });
 
   it('keeps every JSON example of the spec, unchanged, as a schema example and a valid fixture', () => {
@@ -49,11 +77,12 @@ describe('schemas', () => {
     expect(readFileSync(SPEC, 'utf8')).toBe(readFileSync(SHARED_SPEC, 'utf8'));
   });
 
-  it('uses the envelope { type, data, ts } for every message but ping and pong', () => {
+  it('uses the envelope { type, data, ts } for every message but ping and pong, with an optional cursor on stream messages', () => {
     for (const message of contract.messages) {
       const keys = Object.keys(message.schema.properties ?? {}).sort();
+      const cursor = message.audience !== 'connection' || message.type === 'connection';
       if (message.type === 'ping' || message.type === 'pong') expect(keys).toEqual(['timestamp', 'type']);
-      else expect(keys, message.type).toEqual(['data', 'ts', 'type']);
+      else expect(keys, message.type).toEqual(cursor ? ['cursor', 'data', 'ts', 'type'] : ['data', 'ts', 'type']);
       expect(message.schema.required).toEqual(message.enveloped ? ['type', 'data', 'ts'] : ['type', 'timestamp']);
     }
   });

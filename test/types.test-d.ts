@@ -6,6 +6,12 @@ import {
   validateMessage,
   type ClientMessage,
   type EnvelopeMessageType,
+  type GlobalMessage,
+  type GlobalMessageType,
+  type PollResponse,
+  type StreamMessage,
+  type UserMessage,
+  type UserMessageType,
   type Message,
   type MessageDataMap,
   type MessageMap,
@@ -28,10 +34,18 @@ describe('generated types', () => {
     >();
   });
 
-  it('splits messages by direction', () => {
-    expectTypeOf<ClientMessage>().toEqualTypeOf<PongMessage>();
-    expectTypeOf<ServerMessage['type']>().toEqualTypeOf<Exclude<MessageType, 'pong'>>();
+  it('splits messages by direction: ping and pong travel both ways', () => {
+    expectTypeOf<ClientMessage>().toEqualTypeOf<PingMessage | PongMessage>();
+    expectTypeOf<ServerMessage['type']>().toEqualTypeOf<MessageType>();
     expectTypeOf<ServerMessage | ClientMessage>().toEqualTypeOf<Message>();
+  });
+
+  it('splits server messages by audience: publish takes user types, broadcast global ones', () => {
+    expectTypeOf<UserMessageType>().toEqualTypeOf<'trades' | 'bots' | 'balances' | 'decisions' | 'metrics' | 'alerts' | 'wallet' | 'ai_tasks'>();
+    expectTypeOf<GlobalMessageType>().toEqualTypeOf<'whale' | 'system_health'>();
+    expectTypeOf<StreamMessage>().toEqualTypeOf<UserMessage | GlobalMessage>();
+    expectTypeOf<TradesMessage['cursor']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<PollResponse['messages'][number]>().toEqualTypeOf<StreamMessage>();
   });
 
   it('maps type to message and to payload', () => {

@@ -26,6 +26,11 @@ export function bundleContract(contract: Contract): SchemaNode {
     add(message.title, rest, message.file, '');
     for (const [name, node] of Object.entries(local ?? {})) add(name, node, message.file, `/definitions/${name}`);
   }
+  for (const document of contract.documents) {
+    const { $schema: _schema, $id: _id, definitions: local, ...rest } = document.schema;
+    add(document.title, rest, document.file, '');
+    for (const [name, node] of Object.entries(local ?? {})) add(name, node, document.file, `/definitions/${name}`);
+  }
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: `${SCHEMA_BASE_URI}messages.schema.json`,

@@ -44,7 +44,7 @@ export async function emitLanguages(contract: Contract): Promise<Map<string, str
   const titles = Object.entries(schema.definitions!)
     .filter(([, node]) => node.title !== undefined && (node.enum !== undefined || node.const !== undefined || node.properties !== undefined))
     .map(([name]) => name);
-  const messages = contract.messages.map((m) => m.title);
+  const messages = [...contract.messages, ...contract.documents].map((m) => m.title);
 
   const python = await render(
     new PythonTargetLanguage(),

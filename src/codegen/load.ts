@@ -3,7 +3,7 @@ import { Ajv } from 'ajv';
 import path from 'node:path';
 import { escapeToken as escapePointer, resolvePointer } from '../runtime/json-pointer.js';
 import { describeSyntaxError } from '../runtime/json-syntax.js';
-import { SCHEMA_BASE_URI, type Contract, type MessageSchema, type ProtocolFacts, type SchemaNode } from './schema.js';
+import { SCHEMA_BASE_URI, type Contract, type Direction, type DocumentSchema, type MessageSchema, type ProtocolFacts, type SchemaNode } from './schema.js';
 
 /**
  * A fault in a schema file: which file, where in it (JSON Pointer) and what is wrong.
@@ -30,8 +30,8 @@ const KNOWN_KEYWORDS = new Set([
   'properties', 'patternProperties', 'additionalProperties', 'required', 'propertyNames',
   'minProperties', 'maxProperties', 'dependencies',
   'allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'definitions',
-  'x-direction', 'x-spec-section', 'x-known-values',
-  'x-version', 'x-connection', 'x-keepalive', 'x-version-history',
+  'x-direction', 'x-audience', 'x-delivery', 'x-spec-section', 'x-known-values',
+  'x-version', 'x-connection', 'x-keepalive', 'x-polling', 'x-close-codes', 'x-error-codes', 'x-version-history',
 ]);
 
 /** Keywords whose value is a schema, a list of schemas or a map of schemas. */
@@ -88,9 +88,12 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
   if (!protocolSchema) throw new SchemaError('protocol.json', '', 'file is missing');
 
   const messages: MessageSchema[] = [];
+  const documents: DocumentSchema[] = [];
   for (const [name, schema] of files) {
     if (name === 'definitions.json' || name === 'protocol.json') continue;
-    messages.push(toMessageSchema(name, schema));
+    // A message declares who sends it; any other file is a document of the protocol.
+    if (schema['x-direction'] !== undefined) messages.push(toMessageSchema(name, schema));
+    else documents.push(toDocumentSchema(name, schema));
   }
   messages.sort((a, b) => sectionOrder(a.section) - sectionOrder(b.section) || a.type.localeCompare(b.type));
   const seen = new Map<string, string>();
@@ -99,7 +102,7 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
     if (other) throw new SchemaError(message.file, '/properties/type/const', `type "${message.type}" is also declared by ${other}`);
     seen.set(message.type, message.file);
   }
-  return { messages, definitions, protocolSchema, protocol: readProtocol(protocolSchema), files };
+  return { messages, documents, definitions, protocolSchema, protocol: readProtocol(protocolSchema), files };
 }
 
 function toMessageSchema(file: string, schema: SchemaNode): MessageSchema {
@@ -109,7 +112,25 @@ function toMessageSchema(file: string, schema: SchemaNode): MessageSchema {
   need('title', typeof schema.title === 'string' && /^[A-Z][A-Za-z0-9]*Message$/.test(schema.title), 'a PascalCase title ending in "Message"');
   need('description', typeof schema.description === 'string' && schema.description.length > 0, 'a description');
   const direction = schema['x-direction'];
-  need('x-direction', direction === 'server-to-client' || direction === 'client-to-server', '"server-to-client" or "client-to-server"');
+  const directions: Direction[] = Array.isArray(direction) ? direction : direction === undefined ? [] : [direction];
+  need(
+    'x-direction',
+    directions.length > 0 && new Set(directions).size === directions.length && directions.every((d) => d === 'server-to-client' || d === 'client-to-server'),
+    '"server-to-client", "client-to-server", or an array of both',
+  );
+  const audience = schema['x-audience'];
+  need('x-audience', audience === 'user' || audience === 'global' || audience === 'connection', '"user", "global" or "connection"');
+  if (audience !== 'connection' && !directions.includes('server-to-client')) {
+    throw new SchemaError(file, '/x-audience', `a "${audience}" audience needs the server-to-client direction`);
+  }
+  const delivery = schema['x-delivery'];
+  need(
+    'x-delivery',
+    isObject(delivery) &&
+      ((delivery.class === 'event' && Object.keys(delivery).length === 1) ||
+        (delivery.class === 'state' && Object.keys(delivery).length === 2 && (delivery.key === null || (typeof delivery.key === 'string' && delivery.key.startsWith('/'))))),
+    '{ "class": "event" } or { "class": "state", "key": "<JSON Pointer>" | null }',
+  );
   need('x-spec-section', typeof schema['x-spec-section'] === 'string', 'the spec section it implements');
   need('examples', Array.isArray(schema.examples) && schema.examples.length > 0, 'at least one example');
   const type = schema.properties?.type?.const;
@@ -120,11 +141,21 @@ function toMessageSchema(file: string, schema: SchemaNode): MessageSchema {
     type,
     file,
     title: schema.title!,
-    direction: direction!,
+    directions,
+    audience: audience!,
+    delivery: delivery!,
     section: schema['x-spec-section']!,
     enveloped: Boolean(schema.properties?.data),
     schema,
   };
+}
+
+function toDocumentSchema(file: string, schema: SchemaNode): DocumentSchema {
+  if (typeof schema.title !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(schema.title)) {
+    throw new SchemaError(file, '/title', 'a schema file needs a PascalCase title (a message schema also needs x-direction)');
+  }
+  if (typeof schema['x-spec-section'] !== 'string') throw new SchemaError(file, '/x-spec-section', 'a document schema needs the spec section it implements');
+  return { file, title: schema.title, section: schema['x-spec-section'], schema };
 }
 
 /** "3. Trades" → 3; an unnumbered section (Error Handling) sorts after the numbered ones. */
@@ -146,7 +177,26 @@ function readProtocol(schema: SchemaNode): ProtocolFacts {
     throw new SchemaError('protocol.json', '/x-keepalive', 'expected { pingIntervalMs, pongTimeoutMs } integers (milliseconds)');
   }
   if (!Array.isArray(versionHistory)) throw new SchemaError('protocol.json', '/x-version-history', 'expected an array');
-  return { version, connection, keepalive, versionHistory };
+  const polling = schema['x-polling'] as ProtocolFacts['polling'] | undefined;
+  if (!polling || typeof polling.path !== 'string' || !Number.isInteger(polling.holdMs) || !Number.isInteger(polling.maxMessages) || typeof polling.description !== 'string') {
+    throw new SchemaError('protocol.json', '/x-polling', 'expected { path, holdMs, maxMessages, description } (holdMs in milliseconds)');
+  }
+  const closeCodes = schema['x-close-codes'] as ProtocolFacts['closeCodes'] | undefined;
+  if (!Array.isArray(closeCodes)) throw new SchemaError('protocol.json', '/x-close-codes', 'expected an array');
+  closeCodes.forEach((entry, index) => {
+    const ok =
+      Number.isInteger(entry.code) && (entry.code === 1000 || (entry.code >= 1001 && entry.code <= 1014) || (entry.code >= 4000 && entry.code <= 4999)) &&
+      /^[A-Z][A-Za-z]+$/.test(entry.name) && ['yes', 'no', 'with-new-token'].includes(entry.reconnect) && typeof entry.description === 'string';
+    if (!ok) throw new SchemaError('protocol.json', `/x-close-codes/${index}`, 'expected { code (1000–1014 or 4000–4999), name (PascalCase), reconnect ("yes", "no", "with-new-token"), description }');
+  });
+  const errorCodes = schema['x-error-codes'] as ProtocolFacts['errorCodes'] | undefined;
+  if (!Array.isArray(errorCodes)) throw new SchemaError('protocol.json', '/x-error-codes', 'expected an array');
+  errorCodes.forEach((entry, index) => {
+    if (!/^[A-Z][A-Z0-9_]*$/.test(entry.code) || !/^[A-Z][A-Za-z]+$/.test(entry.name) || typeof entry.description !== 'string') {
+      throw new SchemaError('protocol.json', `/x-error-codes/${index}`, 'expected { code (UPPER_SNAKE_CASE), name (PascalCase), description }');
+    }
+  });
+  return { version, connection, keepalive, polling, closeCodes, errorCodes, versionHistory };
 }
 
 function checkKeywords(file: string, node: SchemaNode, pointer: string): void {

@@ -101,7 +101,7 @@ function originsByDefinition(contract: Contract): Map<string, Origin> {
   for (const name of Object.keys(contract.definitions.definitions ?? {})) {
     origins.set(name, ['definitions.json', `/definitions/${escapeToken(name)}`]);
   }
-  for (const message of contract.messages) {
+  for (const message of [...contract.messages, ...contract.documents]) {
     origins.set(message.title, [message.file, '']);
     for (const name of Object.keys(message.schema.definitions ?? {})) {
       origins.set(name, [message.file, `/definitions/${escapeToken(name)}`]);
@@ -169,7 +169,7 @@ const SCALAR_BUILDERS: Record<Exclude<JsonType, 'array' | 'object'>, string> = {
 };
 
 /** Keywords that only annotate: `title` and `description` are carried over, the rest dropped. */
-const ANNOTATIONS = new Set(['title', 'description', 'examples', '$comment', 'x-direction', 'x-spec-section']);
+const ANNOTATIONS = new Set(['title', 'description', 'examples', '$comment', 'x-direction', 'x-audience', 'x-delivery', 'x-spec-section']);
 
 /**
  * Turns bundled schema nodes into TypeBox builder expressions, remembering which formats and

@@ -29,17 +29,36 @@ export async function emitTypes(contract: Contract): Promise<Map<string, string>
   const body = `/** ${bundle.description} */\nexport type Message = ${union(contract.messages.map((m) => m.title))};\n\n${declarations.join('\n\n')}\n`;
 
   const byDirection = (direction: string) =>
-    union(contract.messages.filter((m) => m.direction === direction).map((m) => m.title));
+    union(contract.messages.filter((m) => m.directions.includes(direction as never)).map((m) => m.title));
+  const byAudience = (audience: string) => union(contract.messages.filter((m) => m.audience === audience).map((m) => m.title));
   const enveloped = contract.messages.filter((m) => m.enveloped);
   const extra = `
 /** Wire value of \`type\` of every message. */
 export type MessageType = Message['type'];
 
-/** Messages the server sends (\`x-direction: server-to-client\`). */
+/** Messages the server sends (\`x-direction\` includes server-to-client; ping and pong travel both ways). */
 export type ServerMessage = ${byDirection('server-to-client')};
 
-/** Messages the client sends (\`x-direction: client-to-server\`). */
+/** Messages the client sends (\`x-direction\` includes client-to-server). */
 export type ClientMessage = ${byDirection('client-to-server')};
+
+/** Messages published to one user's stream (\`x-audience: user\`): what the server's \`publish(userId, message)\` takes. */
+export type UserMessage = ${byAudience('user')};
+
+/** Messages broadcast to every user (\`x-audience: global\`): what the server's \`broadcast(message)\` takes. */
+export type GlobalMessage = ${byAudience('global')};
+
+/** Messages that concern one socket only and are never stored (\`x-audience: connection\`). */
+export type ConnectionScopedMessage = ${byAudience('connection')};
+
+/** Types of {@link UserMessage}. */
+export type UserMessageType = UserMessage['type'];
+
+/** Types of {@link GlobalMessage}. */
+export type GlobalMessageType = GlobalMessage['type'];
+
+/** Messages of a stream (audience user or global): they carry a \`cursor\` and are replayed on resume. */
+export type StreamMessage = UserMessage | GlobalMessage;
 
 /** Message type → message, e.g. \`MessageMap['trades']\` is \`TradesMessage\`. */
 export interface MessageMap {

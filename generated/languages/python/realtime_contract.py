@@ -2,11 +2,25 @@
 
 from enum import Enum
 from dataclasses import dataclass
-from typing import Any, Optional, Dict, TypeVar, Type, cast, Callable
+from typing import Optional, Any, Dict, List, TypeVar, Type, cast, Callable
 
 
 T = TypeVar("T")
 EnumT = TypeVar("EnumT", bound=Enum)
+
+
+def from_none(x: Any) -> Any:
+    assert x is None
+    return x
+
+
+def from_union(fs, x):
+    for f in fs:
+        try:
+            return f(x)
+        except:
+            pass
+    assert False
 
 
 def to_enum(c: Type[EnumT], x: Any) -> EnumT:
@@ -34,20 +48,6 @@ def from_float(x: Any) -> float:
     return float(x)
 
 
-def from_none(x: Any) -> Any:
-    assert x is None
-    return x
-
-
-def from_union(fs, x):
-    for f in fs:
-        try:
-            return f(x)
-        except:
-            pass
-    assert False
-
-
 def to_float(x: Any) -> float:
     assert isinstance(x, (int, float))
     return x
@@ -63,12 +63,33 @@ def from_bool(x: Any) -> bool:
     return x
 
 
+def from_list(f: Callable[[Any], T], x: Any) -> List[T]:
+    assert isinstance(x, list)
+    return [f(y) for y in x]
+
+
 class ConnectionDataMode(Enum):
     """Transport in use: "ws" for WebSocket, "polling" for the HTTP polling fallback. Closed
     list: the spec lists the values.
     """
     POLLING = "polling"
     WS = "ws"
+
+
+class ResumeStatus(Enum):
+    """What became of the stream position a client asked for (protocol v1.1). "new": no `since`
+    was given, the stream starts live from now. "resumed": every message after `since`
+    follows, in order, with no gap and no duplicate. "gap": `since` cannot be resumed from
+    (older than the replay buffer, from before a server restart that lost the buffer,
+    malformed, or ahead of the stream): messages may have been missed, so the client
+    refetches its state; the stream continues live from the given `cursor`.
+
+    "new" when no `since` was given, "resumed" when the messages follow `since` with no gap,
+    "gap" when `since` could not be resumed from (refetch state, then go on from `cursor`).
+    """
+    GAP = "gap"
+    NEW = "new"
+    RESUMED = "resumed"
 
 
 class ConnectionDataStatus(Enum):
@@ -81,8 +102,10 @@ class ConnectionDataStatus(Enum):
 
 @dataclass
 class ConnectionData:
-    """Connection state of the real-time channel."""
-
+    """Connection state of the real-time channel. `resume` (protocol v1.1, optional) says
+    whether the stream continues where the client left off; the message's top-level `cursor`
+    is the position the stream continues from.
+    """
     mode: ConnectionDataMode
     """Transport in use: "ws" for WebSocket, "polling" for the HTTP polling fallback. Closed
     list: the spec lists the values.
@@ -90,17 +113,22 @@ class ConnectionData:
     status: ConnectionDataStatus
     """Connection state. Closed list: the spec lists the values."""
 
+    resume: Optional[ResumeStatus]
+
     @staticmethod
     def from_dict(obj: Any) -> 'ConnectionData':
         assert isinstance(obj, dict)
         mode = ConnectionDataMode(obj["mode"])
         status = ConnectionDataStatus(obj["status"])
-        return ConnectionData(mode, status)
+        resume = from_union([ResumeStatus, from_none], obj.get("resume"))
+        return ConnectionData(mode, status, resume)
 
     def to_dict(self) -> dict:
         result: dict = {}
         result["mode"] = to_enum(ConnectionDataMode, self.mode)
         result["status"] = to_enum(ConnectionDataStatus, self.status)
+        if self.resume is not None:
+            result["resume"] = from_union([lambda x: to_enum(ResumeStatus, x), from_none], self.resume)
         return result
 
 
@@ -112,8 +140,9 @@ class ConnectionMessageType(Enum):
 
 @dataclass
 class ConnectionMessage:
-    """Sent when connection state changes."""
-
+    """Sent when connection state changes. It describes this socket only, so it goes to that
+    socket and is never stored or replayed.
+    """
     data: ConnectionData
     ts: str
     """When the message was sent (RFC 3339)."""
@@ -121,19 +150,28 @@ class ConnectionMessage:
     type: ConnectionMessageType
     """Message type identifier."""
 
+    cursor: Optional[str]
+    """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
+    increasing within a stream. A client keeps the last one it received and reconnects with
+    `?since=<cursor>` to resume. Absent from v1.0 servers.
+    """
+
     @staticmethod
     def from_dict(obj: Any) -> 'ConnectionMessage':
         assert isinstance(obj, dict)
         data = ConnectionData.from_dict(obj["data"])
         ts = from_str(obj["ts"])
         type = ConnectionMessageType(obj["type"])
-        return ConnectionMessage(data, ts, type)
+        cursor = from_union([from_none, from_str], obj.get("cursor"))
+        return ConnectionMessage(data, ts, type, cursor)
 
     def to_dict(self) -> dict:
         result: dict = {}
         result["data"] = to_class(ConnectionData, self.data)
         result["ts"] = from_str(self.ts)
         result["type"] = to_enum(ConnectionMessageType, self.type)
+        if self.cursor is not None:
+            result["cursor"] = from_union([from_none, from_str], self.cursor)
         return result
 
 
@@ -148,7 +186,8 @@ class PingMessage:
     """Server → Client ping to keep connection alive. The server sends one every 30 s; the
     client answers with a `pong` carrying the same `timestamp`. Unlike every other message, a
     ping has no `data` envelope and no `ts`: the spec gives it a flat `timestamp` in epoch
-    milliseconds.
+    milliseconds. A client may also ping the server (protocol v1.1: both directions), which
+    answers with a `pong` in the same way. Keepalive of one socket: never stored or replayed.
     """
     timestamp: int
     """When the server sent the ping, in milliseconds since the Unix epoch."""
@@ -179,7 +218,9 @@ class PongMessageType(Enum):
 @dataclass
 class PongMessage:
     """Client → Server response to ping. It must arrive within 10 s of the ping, or the server
-    drops the connection. Flat like `ping`: no `data`, no `ts`.
+    drops the connection. Flat like `ping`: no `data`, no `ts`. The server answers a client's
+    `ping` with a `pong` in the same way (protocol v1.1: both directions). Keepalive of one
+    socket: never stored or replayed.
     """
     timestamp: int
     """The `timestamp` of the ping being answered, echoed unchanged (milliseconds since the Unix
@@ -325,8 +366,10 @@ class TradesMessageType(Enum):
 
 @dataclass
 class TradesMessage:
-    """New trade executed or trade status updated."""
-
+    """New trade executed or trade status updated. A user's trades are private account data:
+    sent only to that user (and admins). An event: every trade is delivered, never dropped or
+    merged.
+    """
     data: TradeData
     ts: str
     """When the message was sent (RFC 3339)."""
@@ -334,19 +377,28 @@ class TradesMessage:
     type: TradesMessageType
     """Message type identifier."""
 
+    cursor: Optional[str]
+    """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
+    increasing within a stream. A client keeps the last one it received and reconnects with
+    `?since=<cursor>` to resume. Absent from v1.0 servers.
+    """
+
     @staticmethod
     def from_dict(obj: Any) -> 'TradesMessage':
         assert isinstance(obj, dict)
         data = TradeData.from_dict(obj["data"])
         ts = from_str(obj["ts"])
         type = TradesMessageType(obj["type"])
-        return TradesMessage(data, ts, type)
+        cursor = from_union([from_none, from_str], obj.get("cursor"))
+        return TradesMessage(data, ts, type, cursor)
 
     def to_dict(self) -> dict:
         result: dict = {}
         result["data"] = to_class(TradeData, self.data)
         result["ts"] = from_str(self.ts)
         result["type"] = to_enum(TradesMessageType, self.type)
+        if self.cursor is not None:
+            result["cursor"] = from_union([from_none, from_str], self.cursor)
         return result
 
 
@@ -461,8 +513,10 @@ class BotsMessageType(Enum):
 
 @dataclass
 class BotsMessage:
-    """Bot status or configuration changed."""
-
+    """Bot status or configuration changed. A user's bots are private: sent only to that user
+    (and admins). A state keyed by `data.id`: a bot's latest status supersedes the previous
+    one, so under backpressure only the latest per bot is delivered.
+    """
     data: BotData
     ts: str
     """When the message was sent (RFC 3339)."""
@@ -470,19 +524,28 @@ class BotsMessage:
     type: BotsMessageType
     """Message type identifier."""
 
+    cursor: Optional[str]
+    """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
+    increasing within a stream. A client keeps the last one it received and reconnects with
+    `?since=<cursor>` to resume. Absent from v1.0 servers.
+    """
+
     @staticmethod
     def from_dict(obj: Any) -> 'BotsMessage':
         assert isinstance(obj, dict)
         data = BotData.from_dict(obj["data"])
         ts = from_str(obj["ts"])
         type = BotsMessageType(obj["type"])
-        return BotsMessage(data, ts, type)
+        cursor = from_union([from_none, from_str], obj.get("cursor"))
+        return BotsMessage(data, ts, type, cursor)
 
     def to_dict(self) -> dict:
         result: dict = {}
         result["data"] = to_class(BotData, self.data)
         result["ts"] = from_str(self.ts)
         result["type"] = to_enum(BotsMessageType, self.type)
+        if self.cursor is not None:
+            result["cursor"] = from_union([from_none, from_str], self.cursor)
         return result
 
 
@@ -565,8 +628,10 @@ class BalancesMessageType(Enum):
 
 @dataclass
 class BalancesMessage:
-    """Wallet balance updated."""
-
+    """Wallet balance updated. Balances are private account data: sent only to that user (and
+    admins). A state keyed by `data.platform` ("all" is its own key): the latest balances of
+    a platform supersede the previous ones.
+    """
     data: BalancesData
     ts: str
     """When the message was sent (RFC 3339)."""
@@ -574,19 +639,28 @@ class BalancesMessage:
     type: BalancesMessageType
     """Message type identifier."""
 
+    cursor: Optional[str]
+    """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
+    increasing within a stream. A client keeps the last one it received and reconnects with
+    `?since=<cursor>` to resume. Absent from v1.0 servers.
+    """
+
     @staticmethod
     def from_dict(obj: Any) -> 'BalancesMessage':
         assert isinstance(obj, dict)
         data = BalancesData.from_dict(obj["data"])
         ts = from_str(obj["ts"])
         type = BalancesMessageType(obj["type"])
-        return BalancesMessage(data, ts, type)
+        cursor = from_union([from_none, from_str], obj.get("cursor"))
+        return BalancesMessage(data, ts, type, cursor)
 
     def to_dict(self) -> dict:
         result: dict = {}
         result["data"] = to_class(BalancesData, self.data)
         result["ts"] = from_str(self.ts)
         result["type"] = to_enum(BalancesMessageType, self.type)
+        if self.cursor is not None:
+            result["cursor"] = from_union([from_none, from_str], self.cursor)
         return result
 
 
@@ -808,8 +882,9 @@ class DecisionsMessageType(Enum):
 
 @dataclass
 class DecisionsMessage:
-    """AI trading decision made."""
-
+    """AI trading decision made. Decisions of a user's bots are private: sent only to that user
+    (and admins). An event: every decision is delivered.
+    """
     data: DecisionData
     ts: str
     """When the message was sent (RFC 3339)."""
@@ -817,19 +892,28 @@ class DecisionsMessage:
     type: DecisionsMessageType
     """Message type identifier."""
 
+    cursor: Optional[str]
+    """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
+    increasing within a stream. A client keeps the last one it received and reconnects with
+    `?since=<cursor>` to resume. Absent from v1.0 servers.
+    """
+
     @staticmethod
     def from_dict(obj: Any) -> 'DecisionsMessage':
         assert isinstance(obj, dict)
         data = DecisionData.from_dict(obj["data"])
         ts = from_str(obj["ts"])
         type = DecisionsMessageType(obj["type"])
-        return DecisionsMessage(data, ts, type)
+        cursor = from_union([from_none, from_str], obj.get("cursor"))
+        return DecisionsMessage(data, ts, type, cursor)
 
     def to_dict(self) -> dict:
         result: dict = {}
         result["data"] = to_class(DecisionData, self.data)
         result["ts"] = from_str(self.ts)
         result["type"] = to_enum(DecisionsMessageType, self.type)
+        if self.cursor is not None:
+            result["cursor"] = from_union([from_none, from_str], self.cursor)
         return result
 
 
@@ -908,8 +992,10 @@ class MetricsMessageType(Enum):
 
 @dataclass
 class MetricsMessage:
-    """System performance metrics updated."""
-
+    """System performance metrics updated. Portfolio metrics are the user's own: sent only to
+    that user (and admins). A state, one per user: the latest snapshot supersedes the
+    previous one.
+    """
     data: MetricsData
     ts: str
     """When the message was sent (RFC 3339)."""
@@ -917,19 +1003,28 @@ class MetricsMessage:
     type: MetricsMessageType
     """Message type identifier."""
 
+    cursor: Optional[str]
+    """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
+    increasing within a stream. A client keeps the last one it received and reconnects with
+    `?since=<cursor>` to resume. Absent from v1.0 servers.
+    """
+
     @staticmethod
     def from_dict(obj: Any) -> 'MetricsMessage':
         assert isinstance(obj, dict)
         data = MetricsData.from_dict(obj["data"])
         ts = from_str(obj["ts"])
         type = MetricsMessageType(obj["type"])
-        return MetricsMessage(data, ts, type)
+        cursor = from_union([from_none, from_str], obj.get("cursor"))
+        return MetricsMessage(data, ts, type, cursor)
 
     def to_dict(self) -> dict:
         result: dict = {}
         result["data"] = to_class(MetricsData, self.data)
         result["ts"] = from_str(self.ts)
         result["type"] = to_enum(MetricsMessageType, self.type)
+        if self.cursor is not None:
+            result["cursor"] = from_union([from_none, from_str], self.cursor)
         return result
 
 
@@ -994,8 +1089,9 @@ class WhaleMessageType(Enum):
 
 @dataclass
 class WhaleMessage:
-    """Large whale transaction detected."""
-
+    """Large whale transaction detected. Public market data, the same for every user: broadcast
+    to all. An event: every detection is delivered.
+    """
     data: WhaleData
     ts: str
     """When the message was sent (RFC 3339)."""
@@ -1003,19 +1099,28 @@ class WhaleMessage:
     type: WhaleMessageType
     """Message type identifier."""
 
+    cursor: Optional[str]
+    """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
+    increasing within a stream. A client keeps the last one it received and reconnects with
+    `?since=<cursor>` to resume. Absent from v1.0 servers.
+    """
+
     @staticmethod
     def from_dict(obj: Any) -> 'WhaleMessage':
         assert isinstance(obj, dict)
         data = WhaleData.from_dict(obj["data"])
         ts = from_str(obj["ts"])
         type = WhaleMessageType(obj["type"])
-        return WhaleMessage(data, ts, type)
+        cursor = from_union([from_none, from_str], obj.get("cursor"))
+        return WhaleMessage(data, ts, type, cursor)
 
     def to_dict(self) -> dict:
         result: dict = {}
         result["data"] = to_class(WhaleData, self.data)
         result["ts"] = from_str(self.ts)
         result["type"] = to_enum(WhaleMessageType, self.type)
+        if self.cursor is not None:
+            result["cursor"] = from_union([from_none, from_str], self.cursor)
         return result
 
 
@@ -1096,8 +1201,9 @@ class AlertsMessageType(Enum):
 
 @dataclass
 class AlertsMessage:
-    """System alert triggered."""
-
+    """System alert triggered. Alerts concern a user's bots and risk: sent only to that user
+    (and admins). An event: every alert is delivered.
+    """
     data: AlertData
     ts: str
     """When the message was sent (RFC 3339)."""
@@ -1105,19 +1211,28 @@ class AlertsMessage:
     type: AlertsMessageType
     """Message type identifier."""
 
+    cursor: Optional[str]
+    """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
+    increasing within a stream. A client keeps the last one it received and reconnects with
+    `?since=<cursor>` to resume. Absent from v1.0 servers.
+    """
+
     @staticmethod
     def from_dict(obj: Any) -> 'AlertsMessage':
         assert isinstance(obj, dict)
         data = AlertData.from_dict(obj["data"])
         ts = from_str(obj["ts"])
         type = AlertsMessageType(obj["type"])
-        return AlertsMessage(data, ts, type)
+        cursor = from_union([from_none, from_str], obj.get("cursor"))
+        return AlertsMessage(data, ts, type, cursor)
 
     def to_dict(self) -> dict:
         result: dict = {}
         result["data"] = to_class(AlertData, self.data)
         result["ts"] = from_str(self.ts)
         result["type"] = to_enum(AlertsMessageType, self.type)
+        if self.cursor is not None:
+            result["cursor"] = from_union([from_none, from_str], self.cursor)
         return result
 
 
@@ -1198,8 +1313,10 @@ class SystemHealthMessageType(Enum):
 
 @dataclass
 class SystemHealthMessage:
-    """System health status update."""
-
+    """System health status update. Health of the platform itself, the same for every user:
+    broadcast to all. A state, one for the platform: the latest report supersedes the
+    previous one.
+    """
     data: SystemHealthData
     ts: str
     """When the message was sent (RFC 3339)."""
@@ -1207,19 +1324,28 @@ class SystemHealthMessage:
     type: SystemHealthMessageType
     """Message type identifier."""
 
+    cursor: Optional[str]
+    """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
+    increasing within a stream. A client keeps the last one it received and reconnects with
+    `?since=<cursor>` to resume. Absent from v1.0 servers.
+    """
+
     @staticmethod
     def from_dict(obj: Any) -> 'SystemHealthMessage':
         assert isinstance(obj, dict)
         data = SystemHealthData.from_dict(obj["data"])
         ts = from_str(obj["ts"])
         type = SystemHealthMessageType(obj["type"])
-        return SystemHealthMessage(data, ts, type)
+        cursor = from_union([from_none, from_str], obj.get("cursor"))
+        return SystemHealthMessage(data, ts, type, cursor)
 
     def to_dict(self) -> dict:
         result: dict = {}
         result["data"] = to_class(SystemHealthData, self.data)
         result["ts"] = from_str(self.ts)
         result["type"] = to_enum(SystemHealthMessageType, self.type)
+        if self.cursor is not None:
+            result["cursor"] = from_union([from_none, from_str], self.cursor)
         return result
 
 
@@ -1288,8 +1414,9 @@ class WalletMessageType(Enum):
 
 @dataclass
 class WalletMessage:
-    """Wallet event (deposit, withdrawal, etc.)"""
-
+    """Wallet event (deposit, withdrawal, etc.) Deposits and withdrawals are private account
+    data: sent only to that user (and admins). An event: every wallet event is delivered.
+    """
     data: WalletData
     ts: str
     """When the message was sent (RFC 3339)."""
@@ -1297,19 +1424,28 @@ class WalletMessage:
     type: WalletMessageType
     """Message type identifier."""
 
+    cursor: Optional[str]
+    """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
+    increasing within a stream. A client keeps the last one it received and reconnects with
+    `?since=<cursor>` to resume. Absent from v1.0 servers.
+    """
+
     @staticmethod
     def from_dict(obj: Any) -> 'WalletMessage':
         assert isinstance(obj, dict)
         data = WalletData.from_dict(obj["data"])
         ts = from_str(obj["ts"])
         type = WalletMessageType(obj["type"])
-        return WalletMessage(data, ts, type)
+        cursor = from_union([from_none, from_str], obj.get("cursor"))
+        return WalletMessage(data, ts, type, cursor)
 
     def to_dict(self) -> dict:
         result: dict = {}
         result["data"] = to_class(WalletData, self.data)
         result["ts"] = from_str(self.ts)
         result["type"] = to_enum(WalletMessageType, self.type)
+        if self.cursor is not None:
+            result["cursor"] = from_union([from_none, from_str], self.cursor)
         return result
 
 
@@ -1391,8 +1527,10 @@ class AiTasksMessageType(Enum):
 
 @dataclass
 class AiTasksMessage:
-    """AI tool task status update."""
-
+    """AI tool task status update. AI tasks run for a user's bots: sent only to that user (and
+    admins). A state keyed by `data.task_id`: a task's latest progress supersedes the
+    previous one.
+    """
     data: AiTaskData
     ts: str
     """When the message was sent (RFC 3339)."""
@@ -1400,19 +1538,28 @@ class AiTasksMessage:
     type: AiTasksMessageType
     """Message type identifier."""
 
+    cursor: Optional[str]
+    """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
+    increasing within a stream. A client keeps the last one it received and reconnects with
+    `?since=<cursor>` to resume. Absent from v1.0 servers.
+    """
+
     @staticmethod
     def from_dict(obj: Any) -> 'AiTasksMessage':
         assert isinstance(obj, dict)
         data = AiTaskData.from_dict(obj["data"])
         ts = from_str(obj["ts"])
         type = AiTasksMessageType(obj["type"])
-        return AiTasksMessage(data, ts, type)
+        cursor = from_union([from_none, from_str], obj.get("cursor"))
+        return AiTasksMessage(data, ts, type, cursor)
 
     def to_dict(self) -> dict:
         result: dict = {}
         result["data"] = to_class(AiTaskData, self.data)
         result["ts"] = from_str(self.ts)
         result["type"] = to_enum(AiTasksMessageType, self.type)
+        if self.cursor is not None:
+            result["cursor"] = from_union([from_none, from_str], self.cursor)
         return result
 
 
@@ -1422,7 +1569,8 @@ class ErrorData:
 
     code: str
     """Machine-readable error code in UPPER_SNAKE_CASE, e.g. "INTERNAL_ERROR". An open string:
-    the spec gives only the example.
+    the spec gives only the example; the codes the reference server sends, and when, are
+    listed in protocol.json (`x-error-codes`) and the docs.
     """
     message: str
     """Human-readable description."""
@@ -1455,8 +1603,9 @@ class ErrorMessageType(Enum):
 
 @dataclass
 class ErrorMessage:
-    """Error reported by the server, e.g. for a request it could not process."""
-
+    """Error reported by the server, e.g. for a request it could not process. It answers what
+    one socket sent, so it goes to that socket only and is never stored or replayed.
+    """
     data: ErrorData
     ts: str
     """When the message was sent (RFC 3339)."""
@@ -1477,6 +1626,629 @@ class ErrorMessage:
         result["data"] = to_class(ErrorData, self.data)
         result["ts"] = from_str(self.ts)
         result["type"] = to_enum(ErrorMessageType, self.type)
+        return result
+
+
+@dataclass
+class Data:
+    """One trade, sent when it is executed and again whenever its status changes. Every field is
+    required so that a dashboard can replace its row whole.
+
+    A bot's full state, sent whenever its status or configuration changes. Every field is
+    required so that a dashboard can replace its row whole.
+
+    Balances of one exchange account, or of all accounts aggregated.
+
+    One AI trading decision with the inputs it was based on. Every key is required; `sizing`
+    and `stops` are null for a "hold" decision, which opens no position.
+
+    Portfolio-wide performance metrics. The spec gives no field list, only the example: every
+    key of the example is typed and required.
+
+    One large transfer into or out of an exchange. The spec gives no field list, only the
+    example: every key of the example is typed and required.
+
+    One alert. Every key is required; `bot_id` and `platform` are null for an alert that
+    concerns the whole system rather than one bot or exchange.
+
+    Health of the backend and its dependencies. The spec gives no field list, only the
+    example: every key of the example is typed and required.
+
+    One deposit or withdrawal event. The spec gives no field list, only the example: every
+    key of the example is typed and required; `address` and `txid` are null where the chain
+    has none yet.
+
+    Progress of one AI tool task. Every key is required; `result`, `started_at` and
+    `completed_at` are null until the task gets that far.
+    """
+    action_required: Optional[bool]
+    """Whether a person must act."""
+
+    active_bots: Optional[int]
+    """Bots currently running (integer)."""
+
+    address: Optional[str]
+    """On-chain address; null for transfers that have none (e.g. fiat)."""
+
+    amount: Optional[float]
+    """Amount moved, in units of `coin`.
+
+    Amount moved, in units of `asset`.
+    """
+    asset: Optional[str]
+    """Asset moved, e.g. "BTC"."""
+
+    balances: Optional[Dict[str, AssetBalance]]
+    """Object mapping asset code (e.g. "BTC", "ZAR") → balance details. Keys are open: any asset
+    the account holds.
+    """
+    bot_id: Optional[str]
+    """Bot that executed trade.
+
+    Bot making decision.
+
+    Bot the alert concerns; null for a system-wide alert.
+    """
+    capital: Optional[float]
+    """Allocated capital, in the quote asset of `symbol`."""
+
+    category: Optional[str]
+    """Alert category, e.g. "risk". An open string: the spec gives only the example."""
+
+    coin: Optional[str]
+    """Asset moved, e.g. "BTC"."""
+
+    completed_at: Optional[str]
+    """When the task completed or failed (RFC 3339); null until then."""
+
+    component_scores: Optional[ComponentScores]
+    confidence: Optional[float]
+    """Confidence score as a fraction from 0 to 1 (0.85 = 85%)."""
+
+    confirmations: Optional[int]
+    """Block confirmations so far (integer, 0 or more)."""
+
+    cpu_percent: Optional[float]
+    """CPU use, as a percentage from 0 to 100 (45.5 = 45.5%)."""
+
+    database: Optional[str]
+    """Database connection state, e.g. "connected"."""
+
+    decision: Optional[DecisionDataDecision]
+    """The decision. Closed list: the spec lists the values."""
+
+    disk_percent: Optional[float]
+    """Disk use, as a percentage from 0 to 100."""
+
+    error_rate: Optional[float]
+    """Share of recent operations that failed, as a fraction from 0 to 1 (0.01 = 1%)."""
+
+    event: Optional[str]
+    """What happened, e.g. "deposit_confirmed". An open string: the spec says "deposit,
+    withdrawal, etc.".
+    """
+    exchange_connections: Optional[Dict[str, str]]
+    """Object mapping exchange name (e.g. "luno") → connection state. Keys are open so that an
+    exchange can be watched before bots trade on it.
+    """
+    exposure: Optional[float]
+    """Share of capital currently in open positions, as a fraction from 0 to 1 (0.45 = 45%)."""
+
+    fee: Optional[float]
+    """Trading fee, in the quote asset. May be negative: some exchanges (e.g. VALR) pay maker
+    rebates.
+    """
+    flow_type: Optional[str]
+    """"inflow" (to the exchange) or "outflow" (from it). An open string: the spec gives only
+    the example.
+    """
+    id: Optional[str]
+    """Trade unique identifier.
+
+    Bot unique identifier.
+
+    Decision unique identifier.
+
+    Alert unique identifier.
+    """
+    last_trade: Optional[str]
+    """Last trade timestamp (RFC 3339); null for a bot that has not traded yet. Required but
+    nullable.
+
+    Last trade timestamp (RFC 3339); null when no trade has happened yet. Required but
+    nullable.
+    """
+    market_data: Optional[MarketData]
+    memory_percent: Optional[float]
+    """Memory use, as a percentage from 0 to 100."""
+
+    message: Optional[str]
+    """Human-readable detail."""
+
+    name: Optional[str]
+    """Bot display name."""
+
+    platform: Optional[str]
+    """Exchange name (luno, binance, kucoin, kraken, valr).
+
+    Exchange name.
+
+    Exchange name, or "all" for balances aggregated over every exchange.
+
+    Exchange the flow goes into or out of. An open string, unlike `platform` elsewhere: whale
+    feeds watch exchanges the bots do not trade on.
+
+    Exchange the alert concerns; null for an alert that concerns no single exchange.
+
+    Exchange holding the wallet.
+    """
+    pnl: Optional[float]
+    """Profit/loss if closing position, in the quote asset; null when the trade opens or adds to
+    a position. Required but nullable: the key is always present so consumers can tell "no
+    P&L" from a missing field.
+
+    Total profit/loss since the bot started, in the quote asset of `symbol`. Negative for a
+    loss.
+    """
+    price: Optional[float]
+    """Execution price, in the quote asset per unit of base asset (ZAR per BTC for BTC-ZAR). 0
+    or more: a pending market order may not have a price yet.
+    """
+    progress: Optional[float]
+    """Progress as a fraction from 0 to 1 (1.0 = done), not a percentage."""
+
+    quantity: Optional[float]
+    """Amount traded, in units of the base asset (BTC for BTC-ZAR). Greater than 0."""
+
+    reasoning: Optional[str]
+    """Human-readable explanation."""
+
+    redis: Optional[str]
+    """Redis connection state, e.g. "connected"."""
+
+    regime_state: Optional[str]
+    """Market regime, e.g. "trending_up". An open string: the spec gives only the example, so
+    new regimes are not a contract change.
+    """
+    result: Optional[Dict[str, Any]]
+    """Task result; null until the task completes or fails."""
+
+    risk_level: Optional[str]
+    """Overall risk level, e.g. "moderate". An open string: the spec gives only the example."""
+
+    risk_mode: Optional[BotDataRiskMode]
+    """Risk profile. Closed list: the spec lists the values."""
+
+    severity: Optional[AlertDataSeverity]
+    """Severity level. Closed list: the spec lists the values."""
+
+    side: Optional[Side]
+    """"buy" or "sell"."""
+
+    signal: Optional[str]
+    """Market signal read from the flow, e.g. "bullish". An open string: the spec gives only the
+    example.
+    """
+    sizing: Optional[Sizing]
+    """Position sizing details; null for a "hold" decision."""
+
+    started_at: Optional[str]
+    """When the task started (RFC 3339); null while queued."""
+
+    status: Optional[str]
+    """Trade status. Closed list: the spec lists the values.
+
+    Bot status. Closed list: the spec lists the values.
+
+    Overall status, e.g. "healthy". An open string: the spec gives only the example.
+
+    Event status, e.g. "confirmed". An open string: the spec gives only the example.
+
+    Task status. Closed list: the spec lists the options.
+    """
+    stops: Optional[Stops]
+    """Stop loss and take profit levels; null for a "hold" decision."""
+
+    symbol: Optional[str]
+    """Trading pair, BASE-QUOTE, e.g. "BTC-ZAR"."""
+
+    task_id: Optional[str]
+    """Task unique identifier."""
+
+    task_type: Optional[AiTaskDataTaskType]
+    """Kind of task. Closed list: the spec lists the options."""
+
+    timestamp: Optional[str]
+    """Trade execution time (RFC 3339).
+
+    Decision timestamp (RFC 3339).
+
+    When the transaction was seen (RFC 3339).
+
+    When the alert was raised (RFC 3339).
+    """
+    title: Optional[str]
+    """Short headline."""
+
+    total: Optional[float]
+    """Total value (quantity * price), in the quote asset."""
+
+    total_bots: Optional[int]
+    """All configured bots (integer)."""
+
+    total_pnl: Optional[float]
+    """Total profit/loss over all bots, in ZAR (the portfolio's reporting currency, as
+    `total_value_zar` in balances). Negative for a loss.
+    """
+    total_pnl_percent: Optional[float]
+    """Total profit/loss as a percentage of allocated capital (12.5 = 12.5%), not a fraction.
+    Unbounded: may be negative or above 100.
+    """
+    total_trades: Optional[int]
+    """Trades executed over all bots (integer)."""
+
+    total_value_zar: Optional[float]
+    """Total portfolio value in ZAR (South African rand)."""
+
+    trades_count: Optional[int]
+    """Number of trades executed (integer, 0 or more)."""
+
+    trades_per_hour: Optional[float]
+    """Average trades per hour."""
+
+    trading_mode: Optional[BotDataTradingMode]
+    """"paper" (simulated) or "live" (real orders). Closed list: the spec lists the values."""
+
+    txid: Optional[str]
+    """On-chain transaction id; null until the transaction is broadcast."""
+
+    uptime: Optional[float]
+    """Time since the backend started, in seconds (86400 = one day), like `uptime_seconds` in
+    metrics.
+    """
+    uptime_seconds: Optional[float]
+    """Time since the trading engine started, in seconds (86400 = one day)."""
+
+    value_usd: Optional[float]
+    """Value of the amount moved, in US dollars."""
+
+    win_rate: Optional[float]
+    """Share of winning trades as a fraction from 0 to 1 (0.68 = 68%); the spec's "percentage
+    (0-1)".
+
+    Share of winning trades, as a fraction from 0 to 1 (0.68 = 68%).
+    """
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'Data':
+        assert isinstance(obj, dict)
+        action_required = from_union([from_bool, from_none], obj.get("action_required"))
+        active_bots = from_union([from_int, from_none], obj.get("active_bots"))
+        address = from_union([from_none, from_str], obj.get("address"))
+        amount = from_union([from_float, from_none], obj.get("amount"))
+        asset = from_union([from_none, from_str], obj.get("asset"))
+        balances = from_union([lambda x: from_dict(AssetBalance.from_dict, x), from_none], obj.get("balances"))
+        bot_id = from_union([from_none, from_str], obj.get("bot_id"))
+        capital = from_union([from_float, from_none], obj.get("capital"))
+        category = from_union([from_none, from_str], obj.get("category"))
+        coin = from_union([from_none, from_str], obj.get("coin"))
+        completed_at = from_union([from_none, from_str], obj.get("completed_at"))
+        component_scores = from_union([ComponentScores.from_dict, from_none], obj.get("component_scores"))
+        confidence = from_union([from_float, from_none], obj.get("confidence"))
+        confirmations = from_union([from_int, from_none], obj.get("confirmations"))
+        cpu_percent = from_union([from_float, from_none], obj.get("cpu_percent"))
+        database = from_union([from_none, from_str], obj.get("database"))
+        decision = from_union([DecisionDataDecision, from_none], obj.get("decision"))
+        disk_percent = from_union([from_float, from_none], obj.get("disk_percent"))
+        error_rate = from_union([from_float, from_none], obj.get("error_rate"))
+        event = from_union([from_none, from_str], obj.get("event"))
+        exchange_connections = from_union([lambda x: from_dict(from_str, x), from_none], obj.get("exchange_connections"))
+        exposure = from_union([from_float, from_none], obj.get("exposure"))
+        fee = from_union([from_float, from_none], obj.get("fee"))
+        flow_type = from_union([from_none, from_str], obj.get("flow_type"))
+        id = from_union([from_none, from_str], obj.get("id"))
+        last_trade = from_union([from_none, from_str], obj.get("last_trade"))
+        market_data = from_union([MarketData.from_dict, from_none], obj.get("market_data"))
+        memory_percent = from_union([from_float, from_none], obj.get("memory_percent"))
+        message = from_union([from_none, from_str], obj.get("message"))
+        name = from_union([from_none, from_str], obj.get("name"))
+        platform = from_union([from_none, from_str], obj.get("platform"))
+        pnl = from_union([from_float, from_none], obj.get("pnl"))
+        price = from_union([from_float, from_none], obj.get("price"))
+        progress = from_union([from_float, from_none], obj.get("progress"))
+        quantity = from_union([from_float, from_none], obj.get("quantity"))
+        reasoning = from_union([from_none, from_str], obj.get("reasoning"))
+        redis = from_union([from_none, from_str], obj.get("redis"))
+        regime_state = from_union([from_none, from_str], obj.get("regime_state"))
+        result = from_union([lambda x: from_dict(lambda x: x, x), from_none], obj.get("result"))
+        risk_level = from_union([from_none, from_str], obj.get("risk_level"))
+        risk_mode = from_union([BotDataRiskMode, from_none], obj.get("risk_mode"))
+        severity = from_union([AlertDataSeverity, from_none], obj.get("severity"))
+        side = from_union([Side, from_none], obj.get("side"))
+        signal = from_union([from_none, from_str], obj.get("signal"))
+        sizing = from_union([Sizing.from_dict, from_none], obj.get("sizing"))
+        started_at = from_union([from_none, from_str], obj.get("started_at"))
+        status = from_union([from_none, from_str], obj.get("status"))
+        stops = from_union([Stops.from_dict, from_none], obj.get("stops"))
+        symbol = from_union([from_none, from_str], obj.get("symbol"))
+        task_id = from_union([from_none, from_str], obj.get("task_id"))
+        task_type = from_union([AiTaskDataTaskType, from_none], obj.get("task_type"))
+        timestamp = from_union([from_none, from_str], obj.get("timestamp"))
+        title = from_union([from_none, from_str], obj.get("title"))
+        total = from_union([from_float, from_none], obj.get("total"))
+        total_bots = from_union([from_int, from_none], obj.get("total_bots"))
+        total_pnl = from_union([from_float, from_none], obj.get("total_pnl"))
+        total_pnl_percent = from_union([from_float, from_none], obj.get("total_pnl_percent"))
+        total_trades = from_union([from_int, from_none], obj.get("total_trades"))
+        total_value_zar = from_union([from_float, from_none], obj.get("total_value_zar"))
+        trades_count = from_union([from_int, from_none], obj.get("trades_count"))
+        trades_per_hour = from_union([from_float, from_none], obj.get("trades_per_hour"))
+        trading_mode = from_union([BotDataTradingMode, from_none], obj.get("trading_mode"))
+        txid = from_union([from_none, from_str], obj.get("txid"))
+        uptime = from_union([from_float, from_none], obj.get("uptime"))
+        uptime_seconds = from_union([from_float, from_none], obj.get("uptime_seconds"))
+        value_usd = from_union([from_float, from_none], obj.get("value_usd"))
+        win_rate = from_union([from_float, from_none], obj.get("win_rate"))
+        return Data(action_required, active_bots, address, amount, asset, balances, bot_id, capital, category, coin, completed_at, component_scores, confidence, confirmations, cpu_percent, database, decision, disk_percent, error_rate, event, exchange_connections, exposure, fee, flow_type, id, last_trade, market_data, memory_percent, message, name, platform, pnl, price, progress, quantity, reasoning, redis, regime_state, result, risk_level, risk_mode, severity, side, signal, sizing, started_at, status, stops, symbol, task_id, task_type, timestamp, title, total, total_bots, total_pnl, total_pnl_percent, total_trades, total_value_zar, trades_count, trades_per_hour, trading_mode, txid, uptime, uptime_seconds, value_usd, win_rate)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        if self.action_required is not None:
+            result["action_required"] = from_union([from_bool, from_none], self.action_required)
+        if self.active_bots is not None:
+            result["active_bots"] = from_union([from_int, from_none], self.active_bots)
+        if self.address is not None:
+            result["address"] = from_union([from_none, from_str], self.address)
+        if self.amount is not None:
+            result["amount"] = from_union([to_float, from_none], self.amount)
+        if self.asset is not None:
+            result["asset"] = from_union([from_none, from_str], self.asset)
+        if self.balances is not None:
+            result["balances"] = from_union([lambda x: from_dict(lambda x: to_class(AssetBalance, x), x), from_none], self.balances)
+        if self.bot_id is not None:
+            result["bot_id"] = from_union([from_none, from_str], self.bot_id)
+        if self.capital is not None:
+            result["capital"] = from_union([to_float, from_none], self.capital)
+        if self.category is not None:
+            result["category"] = from_union([from_none, from_str], self.category)
+        if self.coin is not None:
+            result["coin"] = from_union([from_none, from_str], self.coin)
+        if self.completed_at is not None:
+            result["completed_at"] = from_union([from_none, from_str], self.completed_at)
+        if self.component_scores is not None:
+            result["component_scores"] = from_union([lambda x: to_class(ComponentScores, x), from_none], self.component_scores)
+        if self.confidence is not None:
+            result["confidence"] = from_union([to_float, from_none], self.confidence)
+        if self.confirmations is not None:
+            result["confirmations"] = from_union([from_int, from_none], self.confirmations)
+        if self.cpu_percent is not None:
+            result["cpu_percent"] = from_union([to_float, from_none], self.cpu_percent)
+        if self.database is not None:
+            result["database"] = from_union([from_none, from_str], self.database)
+        if self.decision is not None:
+            result["decision"] = from_union([lambda x: to_enum(DecisionDataDecision, x), from_none], self.decision)
+        if self.disk_percent is not None:
+            result["disk_percent"] = from_union([to_float, from_none], self.disk_percent)
+        if self.error_rate is not None:
+            result["error_rate"] = from_union([to_float, from_none], self.error_rate)
+        if self.event is not None:
+            result["event"] = from_union([from_none, from_str], self.event)
+        if self.exchange_connections is not None:
+            result["exchange_connections"] = from_union([lambda x: from_dict(from_str, x), from_none], self.exchange_connections)
+        if self.exposure is not None:
+            result["exposure"] = from_union([to_float, from_none], self.exposure)
+        if self.fee is not None:
+            result["fee"] = from_union([to_float, from_none], self.fee)
+        if self.flow_type is not None:
+            result["flow_type"] = from_union([from_none, from_str], self.flow_type)
+        if self.id is not None:
+            result["id"] = from_union([from_none, from_str], self.id)
+        if self.last_trade is not None:
+            result["last_trade"] = from_union([from_none, from_str], self.last_trade)
+        if self.market_data is not None:
+            result["market_data"] = from_union([lambda x: to_class(MarketData, x), from_none], self.market_data)
+        if self.memory_percent is not None:
+            result["memory_percent"] = from_union([to_float, from_none], self.memory_percent)
+        if self.message is not None:
+            result["message"] = from_union([from_none, from_str], self.message)
+        if self.name is not None:
+            result["name"] = from_union([from_none, from_str], self.name)
+        if self.platform is not None:
+            result["platform"] = from_union([from_none, from_str], self.platform)
+        if self.pnl is not None:
+            result["pnl"] = from_union([to_float, from_none], self.pnl)
+        if self.price is not None:
+            result["price"] = from_union([to_float, from_none], self.price)
+        if self.progress is not None:
+            result["progress"] = from_union([to_float, from_none], self.progress)
+        if self.quantity is not None:
+            result["quantity"] = from_union([to_float, from_none], self.quantity)
+        if self.reasoning is not None:
+            result["reasoning"] = from_union([from_none, from_str], self.reasoning)
+        if self.redis is not None:
+            result["redis"] = from_union([from_none, from_str], self.redis)
+        if self.regime_state is not None:
+            result["regime_state"] = from_union([from_none, from_str], self.regime_state)
+        if self.result is not None:
+            result["result"] = from_union([lambda x: from_dict(lambda x: x, x), from_none], self.result)
+        if self.risk_level is not None:
+            result["risk_level"] = from_union([from_none, from_str], self.risk_level)
+        if self.risk_mode is not None:
+            result["risk_mode"] = from_union([lambda x: to_enum(BotDataRiskMode, x), from_none], self.risk_mode)
+        if self.severity is not None:
+            result["severity"] = from_union([lambda x: to_enum(AlertDataSeverity, x), from_none], self.severity)
+        if self.side is not None:
+            result["side"] = from_union([lambda x: to_enum(Side, x), from_none], self.side)
+        if self.signal is not None:
+            result["signal"] = from_union([from_none, from_str], self.signal)
+        if self.sizing is not None:
+            result["sizing"] = from_union([lambda x: to_class(Sizing, x), from_none], self.sizing)
+        if self.started_at is not None:
+            result["started_at"] = from_union([from_none, from_str], self.started_at)
+        if self.status is not None:
+            result["status"] = from_union([from_none, from_str], self.status)
+        if self.stops is not None:
+            result["stops"] = from_union([lambda x: to_class(Stops, x), from_none], self.stops)
+        if self.symbol is not None:
+            result["symbol"] = from_union([from_none, from_str], self.symbol)
+        if self.task_id is not None:
+            result["task_id"] = from_union([from_none, from_str], self.task_id)
+        if self.task_type is not None:
+            result["task_type"] = from_union([lambda x: to_enum(AiTaskDataTaskType, x), from_none], self.task_type)
+        if self.timestamp is not None:
+            result["timestamp"] = from_union([from_none, from_str], self.timestamp)
+        if self.title is not None:
+            result["title"] = from_union([from_none, from_str], self.title)
+        if self.total is not None:
+            result["total"] = from_union([to_float, from_none], self.total)
+        if self.total_bots is not None:
+            result["total_bots"] = from_union([from_int, from_none], self.total_bots)
+        if self.total_pnl is not None:
+            result["total_pnl"] = from_union([to_float, from_none], self.total_pnl)
+        if self.total_pnl_percent is not None:
+            result["total_pnl_percent"] = from_union([to_float, from_none], self.total_pnl_percent)
+        if self.total_trades is not None:
+            result["total_trades"] = from_union([from_int, from_none], self.total_trades)
+        if self.total_value_zar is not None:
+            result["total_value_zar"] = from_union([to_float, from_none], self.total_value_zar)
+        if self.trades_count is not None:
+            result["trades_count"] = from_union([from_int, from_none], self.trades_count)
+        if self.trades_per_hour is not None:
+            result["trades_per_hour"] = from_union([to_float, from_none], self.trades_per_hour)
+        if self.trading_mode is not None:
+            result["trading_mode"] = from_union([lambda x: to_enum(BotDataTradingMode, x), from_none], self.trading_mode)
+        if self.txid is not None:
+            result["txid"] = from_union([from_none, from_str], self.txid)
+        if self.uptime is not None:
+            result["uptime"] = from_union([to_float, from_none], self.uptime)
+        if self.uptime_seconds is not None:
+            result["uptime_seconds"] = from_union([to_float, from_none], self.uptime_seconds)
+        if self.value_usd is not None:
+            result["value_usd"] = from_union([to_float, from_none], self.value_usd)
+        if self.win_rate is not None:
+            result["win_rate"] = from_union([to_float, from_none], self.win_rate)
+        return result
+
+
+class MessageType(Enum):
+    """Message type identifier."""
+
+    AI_TASKS = "ai_tasks"
+    ALERTS = "alerts"
+    BALANCES = "balances"
+    BOTS = "bots"
+    DECISIONS = "decisions"
+    METRICS = "metrics"
+    SYSTEM_HEALTH = "system_health"
+    TRADES = "trades"
+    WALLET = "wallet"
+    WHALE = "whale"
+
+
+@dataclass
+class Message:
+    """New trade executed or trade status updated. A user's trades are private account data:
+    sent only to that user (and admins). An event: every trade is delivered, never dropped or
+    merged.
+
+    Bot status or configuration changed. A user's bots are private: sent only to that user
+    (and admins). A state keyed by `data.id`: a bot's latest status supersedes the previous
+    one, so under backpressure only the latest per bot is delivered.
+
+    Wallet balance updated. Balances are private account data: sent only to that user (and
+    admins). A state keyed by `data.platform` ("all" is its own key): the latest balances of
+    a platform supersede the previous ones.
+
+    AI trading decision made. Decisions of a user's bots are private: sent only to that user
+    (and admins). An event: every decision is delivered.
+
+    System performance metrics updated. Portfolio metrics are the user's own: sent only to
+    that user (and admins). A state, one per user: the latest snapshot supersedes the
+    previous one.
+
+    Large whale transaction detected. Public market data, the same for every user: broadcast
+    to all. An event: every detection is delivered.
+
+    System alert triggered. Alerts concern a user's bots and risk: sent only to that user
+    (and admins). An event: every alert is delivered.
+
+    System health status update. Health of the platform itself, the same for every user:
+    broadcast to all. A state, one for the platform: the latest report supersedes the
+    previous one.
+
+    Wallet event (deposit, withdrawal, etc.) Deposits and withdrawals are private account
+    data: sent only to that user (and admins). An event: every wallet event is delivered.
+
+    AI tool task status update. AI tasks run for a user's bots: sent only to that user (and
+    admins). A state keyed by `data.task_id`: a task's latest progress supersedes the
+    previous one.
+    """
+    data: Data
+    ts: str
+    """When the message was sent (RFC 3339)."""
+
+    type: MessageType
+    """Message type identifier."""
+
+    cursor: Optional[str]
+    """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
+    increasing within a stream. A client keeps the last one it received and reconnects with
+    `?since=<cursor>` to resume. Absent from v1.0 servers.
+    """
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'Message':
+        assert isinstance(obj, dict)
+        data = Data.from_dict(obj.get("data"))
+        ts = from_str(obj.get("ts"))
+        type = MessageType(obj.get("type"))
+        cursor = from_union([from_none, from_str], obj.get("cursor"))
+        return Message(data, ts, type, cursor)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["data"] = to_class(Data, self.data)
+        result["ts"] = from_str(self.ts)
+        result["type"] = to_enum(MessageType, self.type)
+        if self.cursor is not None:
+            result["cursor"] = from_union([from_none, from_str], self.cursor)
+        return result
+
+
+@dataclass
+class PollResponse:
+    """Body of a 200 response of the polling fallback (protocol v1.1, Backend Implementation
+    Notes 5): `GET /api/ws/poll?since=<cursor>` answers with the caller's stream after
+    `since` — the same envelopes the socket carries, in order, with the same isolation — and
+    the cursor to poll from next. Not a WebSocket message.
+    """
+    cursor: str
+    """Where to poll from next (the next request's `since`): the last returned message's cursor,
+    or the stream position when no message is returned.
+    """
+    messages: List[Message]
+    """Stream messages (audience user or global) after `since`, oldest first, each with its
+    `cursor`; empty when the long poll ran out of time. Per-connection messages (connection,
+    ping, pong, error) never appear here.
+    """
+    resume: ResumeStatus
+    """"new" when no `since` was given, "resumed" when the messages follow `since` with no gap,
+    "gap" when `since` could not be resumed from (refetch state, then go on from `cursor`).
+    """
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'PollResponse':
+        assert isinstance(obj, dict)
+        cursor = from_str(obj["cursor"])
+        messages = from_list(Message.from_dict, obj["messages"])
+        resume = ResumeStatus(obj["resume"])
+        return PollResponse(cursor, messages, resume)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["cursor"] = from_str(self.cursor)
+        result["messages"] = from_list(lambda x: to_class(Message, x), self.messages)
+        result["resume"] = to_enum(ResumeStatus, self.resume)
         return result
 
 
@@ -1590,3 +2362,11 @@ def error_message_from_dict(s: Any) -> ErrorMessage:
 
 def error_message_to_dict(x: ErrorMessage) -> Any:
     return to_class(ErrorMessage, x)
+
+
+def poll_response_from_dict(s: Any) -> PollResponse:
+    return PollResponse.from_dict(s)
+
+
+def poll_response_to_dict(x: PollResponse) -> Any:
+    return to_class(PollResponse, x)

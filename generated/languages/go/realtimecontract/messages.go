@@ -144,20 +144,38 @@ func (r *ErrorMessage) Marshal() ([]byte, error) {
 	return json.Marshal(r)
 }
 
-// Sent when connection state changes.
-type ConnectionMessage struct {
-	Data                                    ConnectionData        `json:"data"`
-	// When the message was sent (RFC 3339).
-	Ts                                      string                `json:"ts"`
-	// Message type identifier.
-	Type                                    ConnectionMessageType `json:"type"`
+func UnmarshalPollResponse(data []byte) (PollResponse, error) {
+	var r PollResponse
+	err := json.Unmarshal(data, &r)
+	return r, err
 }
 
-// Connection state of the real-time channel.
+func (r *PollResponse) Marshal() ([]byte, error) {
+	return json.Marshal(r)
+}
+
+// Sent when connection state changes. It describes this socket only, so it goes to that
+// socket and is never stored or replayed.
+type ConnectionMessage struct {
+	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
+	// increasing within a stream. A client keeps the last one it received and reconnects with
+	// `?since=<cursor>` to resume. Absent from v1.0 servers.
+	Cursor                                                                                     *string               `json:"cursor,omitempty"`
+	Data                                                                                       ConnectionData        `json:"data"`
+	// When the message was sent (RFC 3339).
+	Ts                                                                                         string                `json:"ts"`
+	// Message type identifier.
+	Type                                                                                       ConnectionMessageType `json:"type"`
+}
+
+// Connection state of the real-time channel. `resume` (protocol v1.1, optional) says
+// whether the stream continues where the client left off; the message's top-level `cursor`
+// is the position the stream continues from.
 type ConnectionData struct {
 	// Transport in use: "ws" for WebSocket, "polling" for the HTTP polling fallback. Closed
 	// list: the spec lists the values.
 	Mode                                                                                    ConnectionDataMode   `json:"mode"`
+	Resume                                                                                  *ResumeStatus        `json:"resume,omitempty"`
 	// Connection state. Closed list: the spec lists the values.
 	Status                                                                                  ConnectionDataStatus `json:"status"`
 }
@@ -165,7 +183,8 @@ type ConnectionData struct {
 // Server → Client ping to keep connection alive. The server sends one every 30 s; the
 // client answers with a `pong` carrying the same `timestamp`. Unlike every other message, a
 // ping has no `data` envelope and no `ts`: the spec gives it a flat `timestamp` in epoch
-// milliseconds.
+// milliseconds. A client may also ping the server (protocol v1.1: both directions), which
+// answers with a `pong` in the same way. Keepalive of one socket: never stored or replayed.
 type PingMessage struct {
 	// When the server sent the ping, in milliseconds since the Unix epoch.
 	Timestamp                                                              int64           `json:"timestamp"`
@@ -174,7 +193,9 @@ type PingMessage struct {
 }
 
 // Client → Server response to ping. It must arrive within 10 s of the ping, or the server
-// drops the connection. Flat like `ping`: no `data`, no `ts`.
+// drops the connection. Flat like `ping`: no `data`, no `ts`. The server answers a client's
+// `ping` with a `pong` in the same way (protocol v1.1: both directions). Keepalive of one
+// socket: never stored or replayed.
 type PongMessage struct {
 	// The `timestamp` of the ping being answered, echoed unchanged (milliseconds since the Unix
 	// epoch), so the server can match the pong to its ping and measure the round trip.
@@ -183,13 +204,19 @@ type PongMessage struct {
 	Type                                                                                        PongMessageType `json:"type"`
 }
 
-// New trade executed or trade status updated.
+// New trade executed or trade status updated. A user's trades are private account data:
+// sent only to that user (and admins). An event: every trade is delivered, never dropped or
+// merged.
 type TradesMessage struct {
-	Data                                    TradeData         `json:"data"`
+	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
+	// increasing within a stream. A client keeps the last one it received and reconnects with
+	// `?since=<cursor>` to resume. Absent from v1.0 servers.
+	Cursor                                                                                     *string           `json:"cursor,omitempty"`
+	Data                                                                                       TradeData         `json:"data"`
 	// When the message was sent (RFC 3339).
-	Ts                                      string            `json:"ts"`
+	Ts                                                                                         string            `json:"ts"`
 	// Message type identifier.
-	Type                                    TradesMessageType `json:"type"`
+	Type                                                                                       TradesMessageType `json:"type"`
 }
 
 // One trade, sent when it is executed and again whenever its status changes. Every field is
@@ -225,13 +252,19 @@ type TradeData struct {
 	Total                                                                                       float64         `json:"total"`
 }
 
-// Bot status or configuration changed.
+// Bot status or configuration changed. A user's bots are private: sent only to that user
+// (and admins). A state keyed by `data.id`: a bot's latest status supersedes the previous
+// one, so under backpressure only the latest per bot is delivered.
 type BotsMessage struct {
-	Data                                    BotData         `json:"data"`
+	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
+	// increasing within a stream. A client keeps the last one it received and reconnects with
+	// `?since=<cursor>` to resume. Absent from v1.0 servers.
+	Cursor                                                                                     *string         `json:"cursor,omitempty"`
+	Data                                                                                       BotData         `json:"data"`
 	// When the message was sent (RFC 3339).
-	Ts                                      string          `json:"ts"`
+	Ts                                                                                         string          `json:"ts"`
 	// Message type identifier.
-	Type                                    BotsMessageType `json:"type"`
+	Type                                                                                       BotsMessageType `json:"type"`
 }
 
 // A bot's full state, sent whenever its status or configuration changes. Every field is
@@ -266,13 +299,19 @@ type BotData struct {
 	WinRate                                                                                   float64            `json:"win_rate"`
 }
 
-// Wallet balance updated.
+// Wallet balance updated. Balances are private account data: sent only to that user (and
+// admins). A state keyed by `data.platform` ("all" is its own key): the latest balances of
+// a platform supersede the previous ones.
 type BalancesMessage struct {
-	Data                                    BalancesData        `json:"data"`
+	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
+	// increasing within a stream. A client keeps the last one it received and reconnects with
+	// `?since=<cursor>` to resume. Absent from v1.0 servers.
+	Cursor                                                                                     *string             `json:"cursor,omitempty"`
+	Data                                                                                       BalancesData        `json:"data"`
 	// When the message was sent (RFC 3339).
-	Ts                                      string              `json:"ts"`
+	Ts                                                                                         string              `json:"ts"`
 	// Message type identifier.
-	Type                                    BalancesMessageType `json:"type"`
+	Type                                                                                       BalancesMessageType `json:"type"`
 }
 
 // Balances of one exchange account, or of all accounts aggregated.
@@ -297,13 +336,18 @@ type AssetBalance struct {
 	Total                                                   float64 `json:"total"`
 }
 
-// AI trading decision made.
+// AI trading decision made. Decisions of a user's bots are private: sent only to that user
+// (and admins). An event: every decision is delivered.
 type DecisionsMessage struct {
-	Data                                    DecisionData         `json:"data"`
+	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
+	// increasing within a stream. A client keeps the last one it received and reconnects with
+	// `?since=<cursor>` to resume. Absent from v1.0 servers.
+	Cursor                                                                                     *string              `json:"cursor,omitempty"`
+	Data                                                                                       DecisionData         `json:"data"`
 	// When the message was sent (RFC 3339).
-	Ts                                      string               `json:"ts"`
+	Ts                                                                                         string               `json:"ts"`
 	// Message type identifier.
-	Type                                    DecisionsMessageType `json:"type"`
+	Type                                                                                       DecisionsMessageType `json:"type"`
 }
 
 // One AI trading decision with the inputs it was based on. Every key is required; `sizing`
@@ -381,13 +425,19 @@ type Stops struct {
 	TakeProfit                                                      *float64 `json:"take_profit"`
 }
 
-// System performance metrics updated.
+// System performance metrics updated. Portfolio metrics are the user's own: sent only to
+// that user (and admins). A state, one per user: the latest snapshot supersedes the
+// previous one.
 type MetricsMessage struct {
-	Data                                    MetricsData        `json:"data"`
+	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
+	// increasing within a stream. A client keeps the last one it received and reconnects with
+	// `?since=<cursor>` to resume. Absent from v1.0 servers.
+	Cursor                                                                                     *string            `json:"cursor,omitempty"`
+	Data                                                                                       MetricsData        `json:"data"`
 	// When the message was sent (RFC 3339).
-	Ts                                      string             `json:"ts"`
+	Ts                                                                                         string             `json:"ts"`
 	// Message type identifier.
-	Type                                    MetricsMessageType `json:"type"`
+	Type                                                                                       MetricsMessageType `json:"type"`
 }
 
 // Portfolio-wide performance metrics. The spec gives no field list, only the example: every
@@ -417,13 +467,18 @@ type MetricsData struct {
 	WinRate                                                                                  float64 `json:"win_rate"`
 }
 
-// Large whale transaction detected.
+// Large whale transaction detected. Public market data, the same for every user: broadcast
+// to all. An event: every detection is delivered.
 type WhaleMessage struct {
-	Data                                    WhaleData        `json:"data"`
+	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
+	// increasing within a stream. A client keeps the last one it received and reconnects with
+	// `?since=<cursor>` to resume. Absent from v1.0 servers.
+	Cursor                                                                                     *string          `json:"cursor,omitempty"`
+	Data                                                                                       WhaleData        `json:"data"`
 	// When the message was sent (RFC 3339).
-	Ts                                      string           `json:"ts"`
+	Ts                                                                                         string           `json:"ts"`
 	// Message type identifier.
-	Type                                    WhaleMessageType `json:"type"`
+	Type                                                                                       WhaleMessageType `json:"type"`
 }
 
 // One large transfer into or out of an exchange. The spec gives no field list, only the
@@ -448,13 +503,18 @@ type WhaleData struct {
 	ValueUsd                                                                                    float64 `json:"value_usd"`
 }
 
-// System alert triggered.
+// System alert triggered. Alerts concern a user's bots and risk: sent only to that user
+// (and admins). An event: every alert is delivered.
 type AlertsMessage struct {
-	Data                                    AlertData         `json:"data"`
+	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
+	// increasing within a stream. A client keeps the last one it received and reconnects with
+	// `?since=<cursor>` to resume. Absent from v1.0 servers.
+	Cursor                                                                                     *string           `json:"cursor,omitempty"`
+	Data                                                                                       AlertData         `json:"data"`
 	// When the message was sent (RFC 3339).
-	Ts                                      string            `json:"ts"`
+	Ts                                                                                         string            `json:"ts"`
 	// Message type identifier.
-	Type                                    AlertsMessageType `json:"type"`
+	Type                                                                                       AlertsMessageType `json:"type"`
 }
 
 // One alert. Every key is required; `bot_id` and `platform` are null for an alert that
@@ -480,13 +540,19 @@ type AlertData struct {
 	Title                                                                              string            `json:"title"`
 }
 
-// System health status update.
+// System health status update. Health of the platform itself, the same for every user:
+// broadcast to all. A state, one for the platform: the latest report supersedes the
+// previous one.
 type SystemHealthMessage struct {
-	Data                                    SystemHealthData        `json:"data"`
+	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
+	// increasing within a stream. A client keeps the last one it received and reconnects with
+	// `?since=<cursor>` to resume. Absent from v1.0 servers.
+	Cursor                                                                                     *string                 `json:"cursor,omitempty"`
+	Data                                                                                       SystemHealthData        `json:"data"`
 	// When the message was sent (RFC 3339).
-	Ts                                      string                  `json:"ts"`
+	Ts                                                                                         string                  `json:"ts"`
 	// Message type identifier.
-	Type                                    SystemHealthMessageType `json:"type"`
+	Type                                                                                       SystemHealthMessageType `json:"type"`
 }
 
 // Health of the backend and its dependencies. The spec gives no field list, only the
@@ -517,13 +583,18 @@ type SystemHealthData struct {
 	Uptime                                                                                    float64           `json:"uptime"`
 }
 
-// Wallet event (deposit, withdrawal, etc.)
+// Wallet event (deposit, withdrawal, etc.) Deposits and withdrawals are private account
+// data: sent only to that user (and admins). An event: every wallet event is delivered.
 type WalletMessage struct {
-	Data                                    WalletData        `json:"data"`
+	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
+	// increasing within a stream. A client keeps the last one it received and reconnects with
+	// `?since=<cursor>` to resume. Absent from v1.0 servers.
+	Cursor                                                                                     *string           `json:"cursor,omitempty"`
+	Data                                                                                       WalletData        `json:"data"`
 	// When the message was sent (RFC 3339).
-	Ts                                      string            `json:"ts"`
+	Ts                                                                                         string            `json:"ts"`
 	// Message type identifier.
-	Type                                    WalletMessageType `json:"type"`
+	Type                                                                                       WalletMessageType `json:"type"`
 }
 
 // One deposit or withdrawal event. The spec gives no field list, only the example: every
@@ -549,13 +620,19 @@ type WalletData struct {
 	Txid                                                                               *string  `json:"txid"`
 }
 
-// AI tool task status update.
+// AI tool task status update. AI tasks run for a user's bots: sent only to that user (and
+// admins). A state keyed by `data.task_id`: a task's latest progress supersedes the
+// previous one.
 type AiTasksMessage struct {
-	Data                                    AiTaskData         `json:"data"`
+	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
+	// increasing within a stream. A client keeps the last one it received and reconnects with
+	// `?since=<cursor>` to resume. Absent from v1.0 servers.
+	Cursor                                                                                     *string            `json:"cursor,omitempty"`
+	Data                                                                                       AiTaskData         `json:"data"`
 	// When the message was sent (RFC 3339).
-	Ts                                      string             `json:"ts"`
+	Ts                                                                                         string             `json:"ts"`
 	// Message type identifier.
-	Type                                    AiTasksMessageType `json:"type"`
+	Type                                                                                       AiTasksMessageType `json:"type"`
 }
 
 // Progress of one AI tool task. Every key is required; `result`, `started_at` and
@@ -577,7 +654,8 @@ type AiTaskData struct {
 	TaskType                                                             AiTaskDataTaskType     `json:"task_type"`
 }
 
-// Error reported by the server, e.g. for a request it could not process.
+// Error reported by the server, e.g. for a request it could not process. It answers what
+// one socket sent, so it goes to that socket only and is never stored or replayed.
 type ErrorMessage struct {
 	Data                                    ErrorData        `json:"data"`
 	// When the message was sent (RFC 3339).
@@ -589,12 +667,301 @@ type ErrorMessage struct {
 // What went wrong. `details` is optional: many errors have nothing to add to `message`.
 type ErrorData struct {
 	// Machine-readable error code in UPPER_SNAKE_CASE, e.g. "INTERNAL_ERROR". An open string:
-	// the spec gives only the example.
+	// the spec gives only the example; the codes the reference server sends, and when, are
+	// listed in protocol.json (`x-error-codes`) and the docs.
 	Code                                                                                      string  `json:"code"`
 	// Optional further detail for debugging.
 	Details                                                                                   *string `json:"details,omitempty"`
 	// Human-readable description.
 	Message                                                                                   string  `json:"message"`
+}
+
+// Body of a 200 response of the polling fallback (protocol v1.1, Backend Implementation
+// Notes 5): `GET /api/ws/poll?since=<cursor>` answers with the caller's stream after
+// `since` — the same envelopes the socket carries, in order, with the same isolation — and
+// the cursor to poll from next. Not a WebSocket message.
+type PollResponse struct {
+	// Where to poll from next (the next request's `since`): the last returned message's cursor,
+	// or the stream position when no message is returned.
+	Cursor                                                                                      string       `json:"cursor"`
+	// Stream messages (audience user or global) after `since`, oldest first, each with its
+	// `cursor`; empty when the long poll ran out of time. Per-connection messages (connection,
+	// ping, pong, error) never appear here.
+	Messages                                                                                    []Message    `json:"messages"`
+	// "new" when no `since` was given, "resumed" when the messages follow `since` with no gap,
+	// "gap" when `since` could not be resumed from (refetch state, then go on from `cursor`).
+	Resume                                                                                      ResumeStatus `json:"resume"`
+}
+
+// New trade executed or trade status updated. A user's trades are private account data:
+// sent only to that user (and admins). An event: every trade is delivered, never dropped or
+// merged.
+//
+// Bot status or configuration changed. A user's bots are private: sent only to that user
+// (and admins). A state keyed by `data.id`: a bot's latest status supersedes the previous
+// one, so under backpressure only the latest per bot is delivered.
+//
+// Wallet balance updated. Balances are private account data: sent only to that user (and
+// admins). A state keyed by `data.platform` ("all" is its own key): the latest balances of
+// a platform supersede the previous ones.
+//
+// AI trading decision made. Decisions of a user's bots are private: sent only to that user
+// (and admins). An event: every decision is delivered.
+//
+// System performance metrics updated. Portfolio metrics are the user's own: sent only to
+// that user (and admins). A state, one per user: the latest snapshot supersedes the
+// previous one.
+//
+// Large whale transaction detected. Public market data, the same for every user: broadcast
+// to all. An event: every detection is delivered.
+//
+// System alert triggered. Alerts concern a user's bots and risk: sent only to that user
+// (and admins). An event: every alert is delivered.
+//
+// System health status update. Health of the platform itself, the same for every user:
+// broadcast to all. A state, one for the platform: the latest report supersedes the
+// previous one.
+//
+// Wallet event (deposit, withdrawal, etc.) Deposits and withdrawals are private account
+// data: sent only to that user (and admins). An event: every wallet event is delivered.
+//
+// AI tool task status update. AI tasks run for a user's bots: sent only to that user (and
+// admins). A state keyed by `data.task_id`: a task's latest progress supersedes the
+// previous one.
+type Message struct {
+	// Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
+	// increasing within a stream. A client keeps the last one it received and reconnects with
+	// `?since=<cursor>` to resume. Absent from v1.0 servers.
+	Cursor                                                                                     *string     `json:"cursor,omitempty"`
+	Data                                                                                       Data        `json:"data"`
+	// When the message was sent (RFC 3339).
+	Ts                                                                                         string      `json:"ts"`
+	// Message type identifier.
+	Type                                                                                       MessageType `json:"type"`
+}
+
+// One trade, sent when it is executed and again whenever its status changes. Every field is
+// required so that a dashboard can replace its row whole.
+//
+// A bot's full state, sent whenever its status or configuration changes. Every field is
+// required so that a dashboard can replace its row whole.
+//
+// Balances of one exchange account, or of all accounts aggregated.
+//
+// One AI trading decision with the inputs it was based on. Every key is required; `sizing`
+// and `stops` are null for a "hold" decision, which opens no position.
+//
+// Portfolio-wide performance metrics. The spec gives no field list, only the example: every
+// key of the example is typed and required.
+//
+// One large transfer into or out of an exchange. The spec gives no field list, only the
+// example: every key of the example is typed and required.
+//
+// One alert. Every key is required; `bot_id` and `platform` are null for an alert that
+// concerns the whole system rather than one bot or exchange.
+//
+// Health of the backend and its dependencies. The spec gives no field list, only the
+// example: every key of the example is typed and required.
+//
+// One deposit or withdrawal event. The spec gives no field list, only the example: every
+// key of the example is typed and required; `address` and `txid` are null where the chain
+// has none yet.
+//
+// Progress of one AI tool task. Every key is required; `result`, `started_at` and
+// `completed_at` are null until the task gets that far.
+type Data struct {
+	// Whether a person must act.
+	ActionRequired                                                                              *bool                   `json:"action_required,omitempty"`
+	// Bots currently running (integer).
+	ActiveBots                                                                                  *int64                  `json:"active_bots,omitempty"`
+	// On-chain address; null for transfers that have none (e.g. fiat).
+	Address                                                                                     *string                 `json:"address"`
+	// Amount moved, in units of `coin`.
+	//
+	// Amount moved, in units of `asset`.
+	Amount                                                                                      *float64                `json:"amount,omitempty"`
+	// Asset moved, e.g. "BTC".
+	Asset                                                                                       *string                 `json:"asset,omitempty"`
+	// Object mapping asset code (e.g. "BTC", "ZAR") → balance details. Keys are open: any asset
+	// the account holds.
+	Balances                                                                                    map[string]AssetBalance `json:"balances,omitempty"`
+	// Bot that executed trade.
+	//
+	// Bot making decision.
+	//
+	// Bot the alert concerns; null for a system-wide alert.
+	BotID                                                                                       *string                 `json:"bot_id"`
+	// CPU use, as a percentage from 0 to 100 (45.5 = 45.5%).
+	CPUPercent                                                                                  *float64                `json:"cpu_percent,omitempty"`
+	// Allocated capital, in the quote asset of `symbol`.
+	Capital                                                                                     *float64                `json:"capital,omitempty"`
+	// Alert category, e.g. "risk". An open string: the spec gives only the example.
+	Category                                                                                    *string                 `json:"category,omitempty"`
+	// Asset moved, e.g. "BTC".
+	Coin                                                                                        *string                 `json:"coin,omitempty"`
+	// When the task completed or failed (RFC 3339); null until then.
+	CompletedAt                                                                                 *string                 `json:"completed_at"`
+	ComponentScores                                                                             *ComponentScores        `json:"component_scores,omitempty"`
+	// Confidence score as a fraction from 0 to 1 (0.85 = 85%).
+	Confidence                                                                                  *float64                `json:"confidence,omitempty"`
+	// Block confirmations so far (integer, 0 or more).
+	Confirmations                                                                               *int64                  `json:"confirmations,omitempty"`
+	// Database connection state, e.g. "connected".
+	Database                                                                                    *string                 `json:"database,omitempty"`
+	// The decision. Closed list: the spec lists the values.
+	Decision                                                                                    *DecisionDataDecision   `json:"decision,omitempty"`
+	// Disk use, as a percentage from 0 to 100.
+	DiskPercent                                                                                 *float64                `json:"disk_percent,omitempty"`
+	// Share of recent operations that failed, as a fraction from 0 to 1 (0.01 = 1%).
+	ErrorRate                                                                                   *float64                `json:"error_rate,omitempty"`
+	// What happened, e.g. "deposit_confirmed". An open string: the spec says "deposit,
+	// withdrawal, etc.".
+	Event                                                                                       *string                 `json:"event,omitempty"`
+	// Object mapping exchange name (e.g. "luno") → connection state. Keys are open so that an
+	// exchange can be watched before bots trade on it.
+	ExchangeConnections                                                                         map[string]string       `json:"exchange_connections,omitempty"`
+	// Share of capital currently in open positions, as a fraction from 0 to 1 (0.45 = 45%).
+	Exposure                                                                                    *float64                `json:"exposure,omitempty"`
+	// Trading fee, in the quote asset. May be negative: some exchanges (e.g. VALR) pay maker
+	// rebates.
+	Fee                                                                                         *float64                `json:"fee,omitempty"`
+	// "inflow" (to the exchange) or "outflow" (from it). An open string: the spec gives only
+	// the example.
+	FlowType                                                                                    *string                 `json:"flow_type,omitempty"`
+	// Trade unique identifier.
+	//
+	// Bot unique identifier.
+	//
+	// Decision unique identifier.
+	//
+	// Alert unique identifier.
+	ID                                                                                          *string                 `json:"id,omitempty"`
+	// Last trade timestamp (RFC 3339); null for a bot that has not traded yet. Required but
+	// nullable.
+	//
+	// Last trade timestamp (RFC 3339); null when no trade has happened yet. Required but
+	// nullable.
+	LastTrade                                                                                   *string                 `json:"last_trade"`
+	MarketData                                                                                  *MarketData             `json:"market_data,omitempty"`
+	// Memory use, as a percentage from 0 to 100.
+	MemoryPercent                                                                               *float64                `json:"memory_percent,omitempty"`
+	// Human-readable detail.
+	Message                                                                                     *string                 `json:"message,omitempty"`
+	// Bot display name.
+	Name                                                                                        *string                 `json:"name,omitempty"`
+	// Exchange name (luno, binance, kucoin, kraken, valr).
+	//
+	// Exchange name.
+	//
+	// Exchange name, or "all" for balances aggregated over every exchange.
+	//
+	// Exchange the flow goes into or out of. An open string, unlike `platform` elsewhere: whale
+	// feeds watch exchanges the bots do not trade on.
+	//
+	// Exchange the alert concerns; null for an alert that concerns no single exchange.
+	//
+	// Exchange holding the wallet.
+	Platform                                                                                    *string                 `json:"platform"`
+	// Profit/loss if closing position, in the quote asset; null when the trade opens or adds to
+	// a position. Required but nullable: the key is always present so consumers can tell "no
+	// P&L" from a missing field.
+	//
+	// Total profit/loss since the bot started, in the quote asset of `symbol`. Negative for a
+	// loss.
+	Pnl                                                                                         *float64                `json:"pnl"`
+	// Execution price, in the quote asset per unit of base asset (ZAR per BTC for BTC-ZAR). 0
+	// or more: a pending market order may not have a price yet.
+	Price                                                                                       *float64                `json:"price,omitempty"`
+	// Progress as a fraction from 0 to 1 (1.0 = done), not a percentage.
+	Progress                                                                                    *float64                `json:"progress,omitempty"`
+	// Amount traded, in units of the base asset (BTC for BTC-ZAR). Greater than 0.
+	Quantity                                                                                    *float64                `json:"quantity,omitempty"`
+	// Human-readable explanation.
+	Reasoning                                                                                   *string                 `json:"reasoning,omitempty"`
+	// Redis connection state, e.g. "connected".
+	Redis                                                                                       *string                 `json:"redis,omitempty"`
+	// Market regime, e.g. "trending_up". An open string: the spec gives only the example, so
+	// new regimes are not a contract change.
+	RegimeState                                                                                 *string                 `json:"regime_state,omitempty"`
+	// Task result; null until the task completes or fails.
+	Result                                                                                      map[string]interface{}  `json:"result"`
+	// Overall risk level, e.g. "moderate". An open string: the spec gives only the example.
+	RiskLevel                                                                                   *string                 `json:"risk_level,omitempty"`
+	// Risk profile. Closed list: the spec lists the values.
+	RiskMode                                                                                    *BotDataRiskMode        `json:"risk_mode,omitempty"`
+	// Severity level. Closed list: the spec lists the values.
+	Severity                                                                                    *AlertDataSeverity      `json:"severity,omitempty"`
+	// "buy" or "sell".
+	Side                                                                                        *Side                   `json:"side,omitempty"`
+	// Market signal read from the flow, e.g. "bullish". An open string: the spec gives only the
+	// example.
+	Signal                                                                                      *string                 `json:"signal,omitempty"`
+	// Position sizing details; null for a "hold" decision.
+	Sizing                                                                                      *Sizing                 `json:"sizing"`
+	// When the task started (RFC 3339); null while queued.
+	StartedAt                                                                                   *string                 `json:"started_at"`
+	// Trade status. Closed list: the spec lists the values.
+	//
+	// Bot status. Closed list: the spec lists the values.
+	//
+	// Overall status, e.g. "healthy". An open string: the spec gives only the example.
+	//
+	// Event status, e.g. "confirmed". An open string: the spec gives only the example.
+	//
+	// Task status. Closed list: the spec lists the options.
+	Status                                                                                      *string                 `json:"status,omitempty"`
+	// Stop loss and take profit levels; null for a "hold" decision.
+	Stops                                                                                       *Stops                  `json:"stops"`
+	// Trading pair, BASE-QUOTE, e.g. "BTC-ZAR".
+	Symbol                                                                                      *string                 `json:"symbol,omitempty"`
+	// Task unique identifier.
+	TaskID                                                                                      *string                 `json:"task_id,omitempty"`
+	// Kind of task. Closed list: the spec lists the options.
+	TaskType                                                                                    *AiTaskDataTaskType     `json:"task_type,omitempty"`
+	// Trade execution time (RFC 3339).
+	//
+	// Decision timestamp (RFC 3339).
+	//
+	// When the transaction was seen (RFC 3339).
+	//
+	// When the alert was raised (RFC 3339).
+	Timestamp                                                                                   *string                 `json:"timestamp,omitempty"`
+	// Short headline.
+	Title                                                                                       *string                 `json:"title,omitempty"`
+	// Total value (quantity * price), in the quote asset.
+	Total                                                                                       *float64                `json:"total,omitempty"`
+	// All configured bots (integer).
+	TotalBots                                                                                   *int64                  `json:"total_bots,omitempty"`
+	// Total profit/loss over all bots, in ZAR (the portfolio's reporting currency, as
+	// `total_value_zar` in balances). Negative for a loss.
+	TotalPnl                                                                                    *float64                `json:"total_pnl,omitempty"`
+	// Total profit/loss as a percentage of allocated capital (12.5 = 12.5%), not a fraction.
+	// Unbounded: may be negative or above 100.
+	TotalPnlPercent                                                                             *float64                `json:"total_pnl_percent,omitempty"`
+	// Trades executed over all bots (integer).
+	TotalTrades                                                                                 *int64                  `json:"total_trades,omitempty"`
+	// Total portfolio value in ZAR (South African rand).
+	TotalValueZar                                                                               *float64                `json:"total_value_zar,omitempty"`
+	// Number of trades executed (integer, 0 or more).
+	TradesCount                                                                                 *int64                  `json:"trades_count,omitempty"`
+	// Average trades per hour.
+	TradesPerHour                                                                               *float64                `json:"trades_per_hour,omitempty"`
+	// "paper" (simulated) or "live" (real orders). Closed list: the spec lists the values.
+	TradingMode                                                                                 *BotDataTradingMode     `json:"trading_mode,omitempty"`
+	// On-chain transaction id; null until the transaction is broadcast.
+	Txid                                                                                        *string                 `json:"txid"`
+	// Time since the backend started, in seconds (86400 = one day), like `uptime_seconds` in
+	// metrics.
+	Uptime                                                                                      *float64                `json:"uptime,omitempty"`
+	// Time since the trading engine started, in seconds (86400 = one day).
+	UptimeSeconds                                                                               *float64                `json:"uptime_seconds,omitempty"`
+	// Value of the amount moved, in US dollars.
+	ValueUsd                                                                                    *float64                `json:"value_usd,omitempty"`
+	// Share of winning trades as a fraction from 0 to 1 (0.68 = 68%); the spec's "percentage
+	// (0-1)".
+	//
+	// Share of winning trades, as a fraction from 0 to 1 (0.68 = 68%).
+	WinRate                                                                                     *float64                `json:"win_rate,omitempty"`
 }
 
 // Transport in use: "ws" for WebSocket, "polling" for the HTTP polling fallback. Closed
@@ -604,6 +971,23 @@ type ConnectionDataMode string
 const (
 	ConnectionDataModePolling ConnectionDataMode = "polling"
 	ConnectionDataModeWs      ConnectionDataMode = "ws"
+)
+
+// What became of the stream position a client asked for (protocol v1.1). "new": no `since`
+// was given, the stream starts live from now. "resumed": every message after `since`
+// follows, in order, with no gap and no duplicate. "gap": `since` cannot be resumed from
+// (older than the replay buffer, from before a server restart that lost the buffer,
+// malformed, or ahead of the stream): messages may have been missed, so the client
+// refetches its state; the stream continues live from the given `cursor`.
+//
+// "new" when no `since` was given, "resumed" when the messages follow `since` with no gap,
+// "gap" when `since` could not be resumed from (refetch state, then go on from `cursor`).
+type ResumeStatus string
+
+const (
+	ResumeStatusGap     ResumeStatus = "gap"
+	ResumeStatusNew     ResumeStatus = "new"
+	ResumeStatusResumed ResumeStatus = "resumed"
 )
 
 // Connection state. Closed list: the spec lists the values.
@@ -829,4 +1213,20 @@ type ErrorMessageType string
 
 const (
 	ErrorMessageTypeError ErrorMessageType = "error"
+)
+
+// Message type identifier.
+type MessageType string
+
+const (
+	MessageTypeAITasks      MessageType = "ai_tasks"
+	MessageTypeAlerts       MessageType = "alerts"
+	MessageTypeBalances     MessageType = "balances"
+	MessageTypeBots         MessageType = "bots"
+	MessageTypeDecisions    MessageType = "decisions"
+	MessageTypeMetrics      MessageType = "metrics"
+	MessageTypeSystemHealth MessageType = "system_health"
+	MessageTypeTrades       MessageType = "trades"
+	MessageTypeWallet       MessageType = "wallet"
+	MessageTypeWhale        MessageType = "whale"
 )
