@@ -1,3 +1,4 @@
+import { emitAsyncApi } from './asyncapi.js';
 import { bundleContract } from './bundle.js';
 import { emitConstants } from './constants.js';
 import { emitDocs } from './docs.js';
@@ -25,6 +26,7 @@ export async function generate(schemaDir: string): Promise<GeneratedFiles> {
     emitValidators(contract),
     emitTypes(contract),
     emitReceivedTypes(contract),
+    emitAsyncApi(contract),
     emitTypeBox(contract),
     emitConstants(contract),
     emitLanguages(contract),
