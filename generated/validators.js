@@ -75,9 +75,9 @@ var formats = {
 var closedObjects = { enforced: true };
 
 // virtual:notices.js
-var enumNotices = { list: null };
+var enumNotices = { record: false, list: null };
 function enumNotice(pointer, value, known) {
-  (enumNotices.list || (enumNotices.list = [])).push({ pointer, value, known });
+  if (enumNotices.record) (enumNotices.list || (enumNotices.list = [])).push({ pointer, value, known });
 }
 
 // virtual:compiled.js

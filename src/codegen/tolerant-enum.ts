@@ -6,21 +6,23 @@ const INSTANCE_PATH = new Name('instancePath');
 
 /**
  * Where the compiled validators put the notices of tolerant mode: a value outside a closed
- * list (`enum`) that was accepted anyway. The runtime sets `list` to null before a call and
- * reads it after; the validators create the array on the first notice only, so a message
- * without unknown values allocates nothing.
+ * list (`enum`) that was accepted anyway. Notices are kept only while `record` is true, so a
+ * caller that runs the compiled validators directly and never reads notices keeps nothing.
+ * The runtime sets `record` and clears `list` before a call, and takes `list` after it; the
+ * array is created on the first notice only, so a message without unknown values allocates
+ * nothing.
  */
-export const enumNotices: { list: { pointer: string; value: unknown; known: readonly unknown[] }[] | null } = { list: null };
+export const enumNotices: { record: boolean; list: { pointer: string; value: unknown; known: readonly unknown[] }[] | null } = { record: false, list: null };
 
-/** Appends one notice to {@link enumNotices}; the generated module holds a copy of this function. */
+/** Appends one notice to {@link enumNotices} while it records; the generated module holds a copy of this function. */
 export function enumNotice(pointer: string, value: unknown, known: readonly unknown[]): void {
-  (enumNotices.list || (enumNotices.list = [])).push({ pointer, value, known });
+  if (enumNotices.record) (enumNotices.list || (enumNotices.list = [])).push({ pointer, value, known });
 }
 
 /** Source of the generated module that holds the sink and its helper. */
-export const ENUM_NOTICES_MODULE = `export const enumNotices = { list: null };
+export const ENUM_NOTICES_MODULE = `export const enumNotices = { record: false, list: null };
 export function enumNotice(pointer, value, known) {
-  (enumNotices.list || (enumNotices.list = [])).push({ pointer, value, known });
+  if (enumNotices.record) (enumNotices.list || (enumNotices.list = [])).push({ pointer, value, known });
 }
 `;
 

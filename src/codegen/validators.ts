@@ -255,7 +255,8 @@ export interface CompiledEnumNotice {
 
 /**
  * Where the validators report, in tolerant mode (\`closedObjects.enforced\` false), values
- * outside an \`enum\`: set \`list\` to null before a call; after it, \`list\` is null or the notices.
+ * outside an \`enum\`, while \`record\` is true: set \`record\` and \`list = null\` before a
+ * call; after it, \`list\` is null or the notices. With \`record\` false (the default) nothing is kept.
  */
-export declare const enumNotices: { list: CompiledEnumNotice[] | null };
+export declare const enumNotices: { record: boolean; list: CompiledEnumNotice[] | null };
 `;

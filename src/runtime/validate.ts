@@ -82,11 +82,14 @@ export function validateMessage(value: unknown, options?: ValidationOptions): Va
     const validate: CompiledValidator | undefined = (validators as Record<string, CompiledValidator | undefined>)[type];
     if (validate === undefined) return new Rejection('unknown-type', value, null);
     closedObjects.enforced = mode !== 'tolerant';
+    enumNotices.record = mode === 'tolerant';
     enumNotices.list = null;
-    if (validate(value)) {
-      const notices = enumNotices.list;
-      return notices === null ? { ok: true, message: value as Message } : { ok: true, message: value as Message, notices };
-    }
+    const valid = validate(value);
+    // Stop recording, and hand the notices over: the sink keeps nothing between calls.
+    const notices = enumNotices.list;
+    enumNotices.record = false;
+    enumNotices.list = null;
+    if (valid) return notices === null ? { ok: true, message: value as Message } : { ok: true, message: value as Message, notices };
     return new Rejection('invalid', value, validate.errors ?? []);
   } catch (error) {
     // Only a getter or Proxy in a hand-made value can throw here; JSON.parse makes neither.
