@@ -86,7 +86,13 @@ export async function runDiff(oldSpec: string, newSpec: string | undefined, opti
  * @throws SourceError when a side is not a loadable contract
  */
 export async function compareSources(before: ContractSource, after: ContractSource): Promise<DiffReport> {
-  const { loadContract } = await import('../codegen/load.js');
+  let loadContract: typeof import('../codegen/load.js').loadContract;
+  try {
+    ({ loadContract } = await import('../codegen/load.js'));
+  } catch (error) {
+    // The loader checks schemas with ajv, a dev dependency: an installed package may lack it.
+    throw new SourceError(`diff needs a checkout of realtime-contract with its dev dependencies installed (npm ci): ${(error as Error).message}`);
+  }
   const aligned = alignUndeclaredFacts(before.files, after.files);
   const load = async (files: SchemaFiles, label: string) => {
     const dir = await mkdtemp(path.join(tmpdir(), 'realtime-contract-diff-'));
