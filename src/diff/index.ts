@@ -205,7 +205,9 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
         ? `${who} reject it as unknown-type: tolerant ones skip it, strict ones fail`
         : rule === 'enum-value-added' || rule === 'enum-removed'
           ? `strict ${who} reject the new value; tolerant ones accept it with a notice`
-          : `strict ${who} reject the unknown field; tolerant ones ignore it`;
+          : rule === 'schema-changed'
+            ? `strict ${who} reject the new kind of item; tolerant ones skip an unknown message type`
+            : `strict ${who} reject the unknown field; tolerant ones ignore it`;
     } else {
       level = 'breaking';
       impact = `${who} reject some messages the newer server may send, in tolerant and strict mode`;

@@ -295,7 +295,9 @@ function compareAnyOf(a: SchemaNode, b: SchemaNode, add: Add): void {
     const added = refsB.filter((ref) => !refsA.includes(ref));
     const removed = refsA.filter((ref) => !refsB.includes(ref));
     const name = (ref: string) => ref.replace('#/definitions/', '');
-    if (added.length > 0) add({ rule: 'schema-changed', accepts: 'more', after: added.map(name), text: `now also admits ${added.map(name).join(', ')}` });
+    // A list of message types (the poll response's messages): a consumer takes them one by
+    // one and skips a type it does not know, as on the socket.
+    if (added.length > 0) add({ rule: 'schema-changed', accepts: 'more', tolerantSurvives: true, after: added.map(name), text: `now also admits ${added.map(name).join(', ')}` });
     if (removed.length > 0) add({ rule: 'schema-changed', accepts: 'fewer', before: removed.map(name), text: `no longer admits ${removed.map(name).join(', ')}` });
     return;
   }
