@@ -84,8 +84,8 @@ function enumNotice(pointer, value, known) {
 var message_connection = validate10;
 var schema12 = { "properties": { "status": { "enum": ["connected", "disconnected", "error"] }, "mode": { "enum": ["ws", "polling"] } } };
 var schema14 = { "enum": ["new", "resumed", "gap"] };
-var obj0 = closedObjects;
 var func1 = enumNotice;
+var obj0 = closedObjects;
 function validate11(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;

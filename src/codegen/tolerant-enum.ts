@@ -1,5 +1,5 @@
 import { _, type Ajv, type Code } from 'ajv';
-import { Name, not, or, strConcat } from 'ajv/dist/compile/codegen/index.js';
+import { Name, not, or, strConcat, type CodeGen } from 'ajv/dist/compile/codegen/index.js';
 
 /** The name ajv gives the instance path parameter of every compiled function (ajv's `names.instancePath`). */
 const INSTANCE_PATH = new Name('instancePath');
@@ -35,13 +35,13 @@ export function enumNotice(pointer, value, known) {
  * Only lists of strings, numbers, booleans and null are supported (all the contract uses):
  * they compare with `===`, no deep-equality helper is bundled.
  *
- * @param closedObjects the strict/tolerant switch the validators read in process
- * @param code the expressions that name, in generated code, the switch object (with an
- *   `enforced` boolean) and the {@link enumNotice} function; omitted for in-process
- *   compilation (tests), where the module-level objects are referenced directly
+ * @param strict builds, inside a compiled function, the expression that is true in strict
+ *   mode (the same switch the closed-object keyword reads)
+ * @param noticeCode the expression that names {@link enumNotice} in generated code; omitted
+ *   for in-process compilation (tests), where the module-level function is referenced
  * @throws Error at compile time for an enum holding an object or array
  */
-export function addTolerantEnum(ajv: Ajv, closedObjects: { enforced: boolean }, code?: { closedObjects: Code; enumNotice: Code }): void {
+export function addTolerantEnum(ajv: Ajv, strict: (gen: CodeGen) => Code, noticeCode?: Code): void {
   ajv.removeKeyword('enum');
   ajv.addKeyword({
     keyword: 'enum',
@@ -54,12 +54,11 @@ export function addTolerantEnum(ajv: Ajv, closedObjects: { enforced: boolean }, 
       if (values.some((value) => typeof value === 'object' && value !== null)) {
         throw new Error(`enum of objects or arrays is not supported by the tolerant enum keyword: ${JSON.stringify(values)}`);
       }
-      const enforced = gen.scopeValue('obj', { ref: closedObjects, code: code?.closedObjects });
-      const notice = gen.scopeValue('func', { ref: enumNotice, code: code?.enumNotice });
+      const notice = gen.scopeValue('func', { ref: enumNotice, code: noticeCode });
       const known = or(...values.map((value) => _`${data} === ${value as string}`));
       gen.if(not(known), () => {
         gen.if(
-          _`${enforced}.enforced`,
+          strict(gen),
           () => cxt.error(),
           () => {
             const pointer = strConcat(INSTANCE_PATH, it.errorPath);

@@ -86,7 +86,7 @@ export function createAjv(contract: Contract, code?: { formats: Code; closedObje
       });
     },
   });
-  addTolerantEnum(ajv, closedObjects, code && { closedObjects: code.closedObjects, enumNotice: _`enumNotice` });
+  addTolerantEnum(ajv, (gen) => _`${gen.scopeValue('obj', { ref: closedObjects, code: code?.closedObjects })}.enforced`, code && _`enumNotice`);
   for (const schema of contract.files.values()) ajv.addSchema(close(stripAnnotations(schema)));
   return ajv;
 }
