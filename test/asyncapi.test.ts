@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Parser } from '@asyncapi/parser';
 import { describe, expect, it } from 'vitest';
+import { validateMessage } from '../src/runtime/validate.js';
 import { CLIENT_MESSAGE_TYPES, MESSAGE_TYPES, POLL_PATH, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from '../generated/contract.js';
 
 const text = readFileSync('generated/asyncapi.json', 'utf8');
@@ -38,6 +39,8 @@ describe('generated/asyncapi.json', () => {
       expect(message.payload.$ref).toMatch(/^#\/components\/schemas\/[A-Za-z]+Message$/);
       expect(doc.components.schemas[message.payload.$ref.split('/').at(-1)]).toBeDefined();
       expect(message.examples.length).toBeGreaterThan(0);
+      // The parser does not check examples against payloads: the contract's own validator does.
+      for (const example of message.examples) expect(validateMessage(example.payload).ok, `${type} ${example.name}`).toBe(true);
     }
     const operations = Object.values(doc.operations) as { action: string; channel: { $ref: string }; messages: { $ref: string }[] }[];
     const byAction = (action: string) => operations.filter((o) => o.channel.$ref === '#/channels/stream' && o.action === action).map((o) => o.messages[0]!.$ref.split('/').at(-1)).sort();
