@@ -1,5 +1,5 @@
 import type { SchemaNode } from '../codegen/schema.js';
-import type { Change } from './index.js';
+import type { ChangeInput } from './index.js';
 
 /** Schema files by file name, as parsed JSON. */
 export type SchemaFiles = Map<string, SchemaNode>;
@@ -28,7 +28,7 @@ const PROTOCOL_FACTS: Record<string, unknown> = {
  *
  * @returns both sides, filled, and the changes that record what was declared or dropped
  */
-export function alignUndeclaredFacts(before: SchemaFiles, after: SchemaFiles): { before: SchemaFiles; after: SchemaFiles; changes: Change[] } {
+export function alignUndeclaredFacts(before: SchemaFiles, after: SchemaFiles): { before: SchemaFiles; after: SchemaFiles; changes: ChangeInput[] } {
   const left = new Map([...before].map(([file, schema]) => [file, { ...schema }]));
   const right = new Map([...after].map(([file, schema]) => [file, { ...schema }]));
   // Per fact: the files where the older side lacks it (declared) or the newer side does (dropped).
@@ -60,12 +60,12 @@ export function alignUndeclaredFacts(before: SchemaFiles, after: SchemaFiles): {
   }
   fill('protocol.json', PROTOCOL_FACTS);
   const where = (files: string[]) => (files.length === 1 ? files[0]! : `${files.length} files: ${files.join(', ')}`);
-  const changes: Change[] = [
-    ...[...declared].map(([key, files]): Change => ({
+  const changes: ChangeInput[] = [
+    ...[...declared].map(([key, files]): ChangeInput => ({
       rule: 'protocol-fact-added', level: 'compatible', subject: null, direction: null, pointer: `/${key}`,
       text: `${key} declared, where the older contract did not declare it (${where(files)})`, impact: 'older peers did not rely on it',
     })),
-    ...[...dropped].map(([key, files]): Change => ({
+    ...[...dropped].map(([key, files]): ChangeInput => ({
       rule: 'protocol-fact-removed', level: 'breaking', subject: null, direction: null, pointer: `/${key}`,
       text: `${key} no longer declared (${where(files)})`, impact: 'older peers may rely on it',
     })),

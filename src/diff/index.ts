@@ -25,7 +25,19 @@ export interface Change {
   text: string;
   /** Who it breaks (or why it does not), one line. */
   impact: string;
+  /**
+   * Who fails, from the level and direction: `tolerant-consumers` and `strict-consumers`
+   * (server→client), `older-clients` (client→server: the newer server rejects what they send),
+   * `older-peers` (message and protocol facts). Empty for a compatible change.
+   */
+  breaks: Peer[];
 }
+
+/** Who a change can break. */
+export type Peer = 'tolerant-consumers' | 'strict-consumers' | 'older-clients' | 'older-peers';
+
+/** A change before {@link Change.breaks} is derived. */
+export type ChangeInput = Omit<Change, 'breaks'>;
 
 /** Semantic-versioning bump a release with these changes needs. */
 export type Bump = 'major' | 'minor' | 'patch' | 'none';
@@ -63,8 +75,8 @@ export interface DiffReport {
  * @param options.extraChanges changes found outside the models (facts an older contract did
  *   not declare, see `align.ts`), counted with the rest
  */
-export function diffContracts(before: Contract, after: Contract, options?: { extraChanges?: Change[] }): DiffReport {
-  const changes: Change[] = [...(options?.extraChanges ?? [])];
+export function diffContracts(before: Contract, after: Contract, options?: { extraChanges?: ChangeInput[] }): DiffReport {
+  const changes: ChangeInput[] = [...(options?.extraChanges ?? [])];
   const resolveBefore = resolver(before);
   const resolveAfter = resolver(after);
 
@@ -149,7 +161,19 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
     counts.strict++;
     worst = worst === null ? 'strict' : worse(worst, 'strict');
   }
-  return { changes, counts, worst, semver, protocolVersion: { before: before.protocol.version, after: after.protocol.version, suggested, bumped } };
+  return {
+    changes: changes.map((change) => ({ ...change, breaks: whoBreaks(change) })),
+    counts, worst, semver,
+    protocolVersion: { before: before.protocol.version, after: after.protocol.version, suggested, bumped },
+  };
+}
+
+function whoBreaks(change: ChangeInput): Peer[] {
+  if (change.level === 'compatible' || change.rule === 'protocol-version-not-bumped') return [];
+  if (change.level === 'strict') return ['strict-consumers'];
+  if (change.direction === 'server-to-client') return ['tolerant-consumers', 'strict-consumers'];
+  if (change.direction === 'client-to-server') return ['older-clients'];
+  return ['older-peers'];
 }
 
 /** Changes that alter no message's validity and no peer's behaviour: a patch release. */
@@ -184,7 +208,7 @@ function arrow(direction: Direction): string {
  * in which case only strict validators fail. Client→server: widening never hurts (the newer
  * server accepts more); anything else may reject what an older client sends.
  */
-function classify(delta: SchemaDelta, subject: string, direction: Direction, kind: 'message' | 'document'): Change {
+function classify(delta: SchemaDelta, subject: string, direction: Direction, kind: 'message' | 'document'): ChangeInput {
   const { rule, pointer, before, after, text } = delta;
   let level: Level;
   let impact: string;
@@ -224,19 +248,19 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
   return { rule, level, subject, direction, pointer, ...(before !== undefined && { before }), ...(after !== undefined && { after }), text, impact };
 }
 
-function messageFact(rule: RuleId, subject: string, direction: Direction | null, level: Level, text: string, impact: string, before?: unknown, after?: unknown): Change {
+function messageFact(rule: RuleId, subject: string, direction: Direction | null, level: Level, text: string, impact: string, before?: unknown, after?: unknown): ChangeInput {
   return { rule, level, subject, direction, pointer: '', ...(before !== undefined && { before }), ...(after !== undefined && { after }), text, impact };
 }
 
-function fact(rule: RuleId, pointer: string, level: Level, text: string, impact: string, before?: unknown, after?: unknown): Change {
+function fact(rule: RuleId, pointer: string, level: Level, text: string, impact: string, before?: unknown, after?: unknown): ChangeInput {
   return { rule, level, subject: null, direction: null, pointer, ...(before !== undefined && { before }), ...(after !== undefined && { after }), text, impact };
 }
 
 /** Keywords of protocol.json read into the model; any other `x-` fact is compared as a whole. */
 const MODELLED_FACTS = new Set(['x-version', 'x-connection', 'x-keepalive', 'x-polling', 'x-close-codes', 'x-error-codes', 'x-version-history']);
 
-function diffProtocol(before: Contract, after: Contract): Change[] {
-  const changes: Change[] = [];
+function diffProtocol(before: Contract, after: Contract): ChangeInput[] {
+  const changes: ChangeInput[] = [];
   const a = before.protocol;
   const b = after.protocol;
   if (a.version !== b.version) changes.push(fact('protocol-version-changed', '/x-version', 'compatible', `protocol version ${a.version} → ${b.version}`, 'informational', a.version, b.version));
