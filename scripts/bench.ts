@@ -15,6 +15,7 @@ import { benchGenerate } from './bench/generate.js';
 import { bundleTable, generateTable, parseTable, startupTable, summaryTable, TARGETS, validationTables } from './bench/report.js';
 import { benchStartup, scanForEval, snapshotDist } from './bench/startup.js';
 import { benchParse, benchValidation } from './bench/validation.js';
+import { benchServer, SERVER_FANOUT_TARGET, serverTable } from './bench/server.js';
 
 const quick = process.env.BENCH_QUICK === '1';
 const micro = quick ? { rounds: 9, batchNs: 100_000, warmupNs: 5_000_000 } : { rounds: 51, batchNs: 200_000, warmupNs: 20_000_000 };
@@ -40,6 +41,8 @@ log('bundles');
 const bundles = await benchBundles();
 log('generate');
 const generate = benchGenerate(generateRuns);
+log('server');
+const server = await benchServer({ quick, log });
 
 const worst = <T>(items: readonly T[], key: (item: T) => number) => items.reduce((a, b) => (key(b) > key(a) ? b : a));
 const strictWorst = worst(
@@ -58,6 +61,7 @@ const targets = [
   { target: 'no `new Function` / `eval(` in the code the root loads', measured: `${scan.newFunction} / ${scan.evalCalls}`, ok: scan.newFunction + scan.evalCalls === 0 },
   { target: `validators for all types ≤ ${TARGETS.validatorsGzipBytes / 1024} KB min+gz`, measured: `${(validatorsBundle.gzipBytes / 1024).toFixed(1)} KB`, ok: validatorsBundle.gzipBytes <= TARGETS.validatorsGzipBytes },
   { target: `npm run generate ≤ ${TARGETS.generateMs / 1000} s`, measured: `${(generate.medianMs / 1000).toFixed(2)} s`, ok: generate.medianMs <= TARGETS.generateMs },
+  { target: `server fan-out to ${server.clients} clients ≥ ${SERVER_FANOUT_TARGET}× a naive ws loop (server CPU, peak)`, measured: `${server.fanout.burst.cpuRatio.toFixed(1)}×`, ok: server.fanout.burst.cpuRatio >= SERVER_FANOUT_TARGET },
 ];
 
 const environment = { node: process.version, platform: `${process.platform} ${process.arch}`, quick, micro, startupRounds, generateRuns, date: new Date().toISOString() };
@@ -70,12 +74,13 @@ const markdown = [
   startupTable(startup, startupRounds, scan),
   bundleTable(bundles),
   generateTable(generate),
+  serverTable(server),
 ].join('\n\n');
 process.stdout.write(`${markdown}\n`);
 
 mkdirSync(path.join(ROOT, '.bench'), { recursive: true });
 writeFileSync(
   path.join(ROOT, '.bench/results.json'),
-  `${JSON.stringify({ environment, targets, validation: { candidates: candidates.map(({ id, label }) => ({ id, label })), skipped, ...validation }, parse, startup, evalScan: scan, bundles, generate }, null, 2)}\n`,
+  `${JSON.stringify({ environment, targets, validation: { candidates: candidates.map(({ id, label }) => ({ id, label })), skipped, ...validation }, parse, startup, evalScan: scan, bundles, generate, server }, null, 2)}\n`,
 );
 log(`done; figures in .bench/results.json`);

@@ -46,6 +46,17 @@ program
   });
 
 program
+  .command('serve')
+  .description('run the reference WebSocket server; --demo prints a secret and tokens and runs a demo producer')
+  .option('--demo', 'demo secret, tokens for two users and an admin, and a producer of every message type', false)
+  .option('--port <port>', 'port to listen on', '8000')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .action(async (options: { demo: boolean; port: string; host: string }) => {
+    const { runServe } = await import('./serve-command.js');
+    process.exitCode = await runServe(options, output);
+  });
+
+program
   .command('diff')
   .description('classify the changes between two contracts by who they break (exit 1 on --fail-on level), and suggest the release and protocol version')
   .argument('<old>', 'the older contract: a git ref, a folder of schemas, or an npm pack tarball (.tgz); prefix git:, dir: or tarball: to force one')

@@ -1,0 +1,129 @@
+/**
+ * `realtime-contract serve --demo [--port 8000] [--host 127.0.0.1]`: the reference server with
+ * a printed HS256 demo secret, ready-to-use tokens for two users and an admin, and the demo
+ * producer sending every server→client type. The spec's "Testing WebSocket" commands work
+ * against it verbatim.
+ */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SignJWT } from 'jose';
+import { createRealtimeServer, startDemoProducer, type DemoProducer, type Logger, type RealtimeServer } from '../server/index.js';
+
+export interface ServeOptions {
+  demo?: boolean;
+  /** Default 8000. */
+  port?: string | number;
+  /** Default 127.0.0.1 (`localhost` URLs reach it). */
+  host?: string;
+}
+
+interface Output {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+/** A running demo: the server, its secret and tokens, the producer. */
+export interface Demo {
+  server: RealtimeServer;
+  /** The HS256 secret the tokens are signed with (hex). */
+  secret: string;
+  /** Tokens valid for 24 h: two users and an admin. */
+  tokens: { alice: string; bob: string; admin: string };
+  producer: DemoProducer;
+  /** Stops the producer and closes the server. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startDemo}. */
+export interface DemoOptions {
+  port?: number;
+  host?: string;
+  /** Time between two producer rounds, in ms. Default 1 000. */
+  intervalMs?: number;
+  /** Other HTTP requests, e.g. the dashboard at GET / (see `createRealtimeServer`'s `handleHttp`). */
+  handleHttp?: (request: IncomingMessage, response: ServerResponse) => boolean;
+  logger?: Logger;
+}
+
+/**
+ * Starts the demo: a server with a fresh HS256 secret on `host`:`port`, tokens for `alice`,
+ * `bob` and an `admin`, and the demo producer publishing to alice and bob (and global types).
+ */
+export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
+  const secret = randomBytes(32).toString('hex');
+  const key = new TextEncoder().encode(secret);
+  const sign = (sub: string, admin: boolean) =>
+    new SignJWT(admin ? { admin: true } : {}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt().setExpirationTime('24h').sign(key);
+  const server = createRealtimeServer({
+    jwt: { secret: key },
+    port: options.port ?? 8000,
+    host: options.host ?? '127.0.0.1',
+    ...(options.handleHttp ? { handleHttp: options.handleHttp } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  await server.listening;
+  const producer = startDemoProducer(server, { users: ['alice', 'bob'], intervalMs: options.intervalMs ?? 1000 });
+  const tokens = { alice: await sign('alice', false), bob: await sign('bob', false), admin: await sign('admin', true) };
+  return {
+    server,
+    secret,
+    tokens,
+    producer,
+    stop: async () => {
+      producer.stop();
+      await server.close();
+    },
+  };
+}
+
+/** Runs `serve` until SIGINT/SIGTERM. Exit code: 0 after a clean stop, 2 on a usage error or when the port is taken. */
+export async function runServe(options: ServeOptions, output: Output): Promise<number> {
+  if (!options.demo) {
+    output.stderr('realtime-contract serve: only --demo is available from the command line; embed createRealtimeServer from "realtime-contract/server" for a real backend\n');
+    return 2;
+  }
+  const port = Number(options.port ?? 8000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    output.stderr(`realtime-contract serve: --port must be an integer from 0 to 65535, got ${String(options.port)}\n`);
+    return 2;
+  }
+  let demo: Demo;
+  try {
+    demo = await startDemo({ port, host: options.host ?? '127.0.0.1' });
+  } catch (error) {
+    output.stderr(`realtime-contract serve: cannot listen on ${options.host ?? '127.0.0.1'}:${port}: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const actual = demo.server.address()!.port;
+  const base = `ws://localhost:${actual}/api/ws`;
+  output.stdout(
+    [
+      `realtime-contract demo server on ${options.host ?? '127.0.0.1'}:${actual} (path /api/ws, polling /api/ws/poll)`,
+      `HS256 demo secret: ${demo.secret}`,
+      '',
+      `alice (user):  ${demo.tokens.alice}`,
+      `bob (user):    ${demo.tokens.bob}`,
+      `admin (admin): ${demo.tokens.admin}`,
+      '',
+      'Try it (spec "Testing WebSocket"):',
+      `  websocat "${base}?token=${demo.tokens.alice}"`,
+      `  const ws = new WebSocket('${base}?token=${demo.tokens.alice}');`,
+      `  curl "http://localhost:${actual}/api/ws/poll?token=${demo.tokens.alice}"`,
+      'Answer each {"type":"ping","timestamp":T} with {"type":"pong","timestamp":T} within 10 s, or the server closes with 4408.',
+      'The demo producer sends every message type each second. Ctrl-C stops.',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await demo.stop();
+  output.stdout('stopped\n');
+  return 0;
+}

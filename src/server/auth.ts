@@ -1,0 +1,129 @@
+import type { IncomingMessage } from 'node:http';
+import type { KeyObject } from 'node:crypto';
+import { createRemoteJWKSet, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+
+/** Who is on the other end of a socket or a poll. */
+export interface Principal {
+  /** The user whose stream this connection receives. */
+  userId: string;
+  /** Admins receive every user's messages. */
+  admin: boolean;
+  /** When the credentials expire, in milliseconds since the epoch: the socket is closed with 4401 then. */
+  expiresAt?: number;
+}
+
+/** Asymmetric algorithms a public key or a JWKS may be pinned to. */
+export type PublicKeyAlgorithm = 'RS256' | 'ES256' | 'EdDSA';
+
+/**
+ * JWT verification (spec "Backend Implementation Notes" 1), with pinned algorithms. Give
+ * exactly one of `secret` (HS256), `publicKey` (+ `algorithm`) or `jwksUrl`.
+ */
+export interface JwtOptions {
+  /** HS256 shared secret (a string is UTF-8 encoded). */
+  secret?: string | Uint8Array;
+  /** A PEM SPKI public key or a Node KeyObject; verified with `algorithm` only. */
+  publicKey?: string | KeyObject;
+  /** The algorithm of `publicKey`. Default RS256. */
+  algorithm?: PublicKeyAlgorithm;
+  /** A JWKS document URL (keys cached and refetched by jose on an unknown `kid`). */
+  jwksUrl?: string | URL;
+  /** Algorithms accepted from the JWKS. Default RS256, ES256, EdDSA. */
+  jwksAlgorithms?: PublicKeyAlgorithm[];
+  /** Required `iss`. */
+  issuer?: string | string[];
+  /** Required `aud`. */
+  audience?: string | string[];
+  /** Tolerance on `exp` and `nbf`, in seconds. Default 5. */
+  clockToleranceSec?: number;
+  /** Claim holding the user id. Default `sub`. */
+  userIdClaim?: string;
+  /** Claim that marks an admin. Default `admin`. */
+  adminClaim?: string;
+  /** Value of `adminClaim` that means admin (also matched inside an array claim such as roles). Default `true`. */
+  adminValue?: string | number | boolean;
+}
+
+/** Custom authentication: a principal, or null to refuse with 401. Throw {@link AuthError} for another status. */
+export type AuthenticateHook = (request: IncomingMessage) => Principal | null | Promise<Principal | null>;
+
+/** A refusal before the upgrade or of a poll: the HTTP status to answer with and why (never the token). */
+export class AuthError extends Error {
+  override readonly name = 'AuthError';
+  constructor(
+    readonly status: 401 | 403 | 429 | 503,
+    readonly reason: string,
+    /** With 429: seconds for `Retry-After`. */
+    readonly retryAfterSec?: number,
+  ) {
+    super(reason);
+  }
+}
+
+/** The bearer token of a request: `?token=` (the spec's way) or `Authorization: Bearer`. */
+export function tokenOf(request: IncomingMessage, url: URL): string | null {
+  const query = url.searchParams.get('token');
+  if (query) return query;
+  const header = request.headers.authorization;
+  if (typeof header === 'string') {
+    const match = /^Bearer[ ]+([^ ]+)\s*$/i.exec(header);
+    if (match) return match[1]!;
+  }
+  return null;
+}
+
+/** `url` with the value of `token` (and any credential-like parameter) replaced, for logs. */
+export function redactUrl(url: string | undefined): string {
+  if (url === undefined) return '';
+  return url.replace(/([?&](?:token|access_token|jwt|auth)=)[^&#]*/gi, '$1[redacted]');
+}
+
+/**
+ * Builds the verifier of {@link JwtOptions}: `(token) => Principal`, throwing {@link AuthError}
+ * 401 on any fault (missing user id claim included). The message never contains the token.
+ */
+export function createJwtVerifier(options: JwtOptions): (token: string) => Promise<Principal> {
+  const given = [options.secret !== undefined, options.publicKey !== undefined, options.jwksUrl !== undefined].filter(Boolean).length;
+  if (given !== 1) throw new TypeError('jwt: give exactly one of secret, publicKey or jwksUrl');
+  let key: Promise<Uint8Array | KeyObject | CryptoKey> | JWTVerifyGetKey;
+  let algorithms: string[];
+  if (options.secret !== undefined) {
+    const secret = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
+    if (secret.byteLength < 32) throw new TypeError('jwt: an HS256 secret must be at least 32 bytes');
+    key = Promise.resolve(secret);
+    algorithms = ['HS256'];
+  } else if (options.publicKey !== undefined) {
+    const algorithm = options.algorithm ?? 'RS256';
+    key = typeof options.publicKey === 'string' ? importSPKI(options.publicKey, algorithm) : Promise.resolve(options.publicKey);
+    algorithms = [algorithm];
+  } else {
+    key = createRemoteJWKSet(new URL(String(options.jwksUrl)));
+    algorithms = options.jwksAlgorithms ?? ['RS256', 'ES256', 'EdDSA'];
+  }
+  const userIdClaim = options.userIdClaim ?? 'sub';
+  const adminClaim = options.adminClaim ?? 'admin';
+  const adminValue = options.adminValue ?? true;
+  const verifyOptions = {
+    algorithms,
+    clockTolerance: options.clockToleranceSec ?? 5,
+    ...(options.issuer !== undefined ? { issuer: options.issuer } : {}),
+    ...(options.audience !== undefined ? { audience: options.audience } : {}),
+  };
+  return async (token) => {
+    let payload: JWTPayload;
+    try {
+      payload =
+        typeof key === 'function'
+          ? (await jwtVerify(token, key, verifyOptions)).payload
+          : (await jwtVerify(token, await key, verifyOptions)).payload;
+    } catch (error) {
+      // jose's codes (ERR_JWT_EXPIRED, ERR_JWS_SIGNATURE_VERIFICATION_FAILED, …) name the fault, not the token.
+      throw new AuthError(401, `invalid token (${(error as { code?: string }).code ?? 'unverifiable'})`);
+    }
+    const userId = payload[userIdClaim];
+    if ((typeof userId !== 'string' || userId === '') && typeof userId !== 'number') throw new AuthError(401, `invalid token (no ${userIdClaim} claim)`);
+    const claim = payload[adminClaim];
+    const admin = Array.isArray(claim) ? claim.includes(adminValue) : claim === adminValue;
+    return { userId: String(userId), admin, ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp * 1000 } : {}) };
+  };
+}

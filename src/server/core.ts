@@ -1,0 +1,597 @@
+/**
+ * The transport-agnostic heart of the server: who is connected, what each connection is owed
+ * (isolation by `x-audience`, cursors, resume), its outbound queue (batching, conflation by
+ * `x-delivery`, the slow-consumer bound), keepalive on one timer, inbound validation and rate
+ * limits. The `ws` adapter (server.ts) only moves bytes and events in and out of it.
+ */
+import type { ServerMessage } from '../../generated/types.js';
+import { createMessage, MessageValidationError } from '../runtime/builders.js';
+import { validateMessage } from '../runtime/validate.js';
+import type { Principal } from './auth.js';
+import { audienceOf, CloseCode, ErrorCode, stateKeyOf, travels, type GlobalMessage, type UserMessage } from './protocol.js';
+import { TokenBucket, type RateLimit } from './rate-limit.js';
+import { parseCursor, type StreamEntry, type StreamStore } from './stream-store.js';
+
+/** A pino-compatible logger: structured object first, then a message. */
+export interface Logger {
+  debug?(object: object, message?: string): void;
+  info(object: object, message?: string): void;
+  warn(object: object, message?: string): void;
+  error(object: object, message?: string): void;
+}
+
+/** What the core needs from a socket. Frames are UTF-8 JSON text, already serialized. */
+export interface Transport {
+  /** Writes `frames` in order as one batch; `onWritten` once they are handed to the OS. */
+  write(frames: readonly Buffer[], onWritten: () => void): void;
+  /** Bytes written but not yet handed to the OS. */
+  readonly bufferedAmount: number;
+  /** Starts the closing handshake. */
+  close(code: number, reason: string): void;
+  /** Destroys the socket at once. */
+  terminate(): void;
+}
+
+/** Options of the core (a subset of the server's options, with defaults applied). */
+export interface CoreOptions {
+  store: StreamStore;
+  validateOutbound: boolean;
+  pingIntervalMs: number;
+  pongTimeoutMs: number;
+  inboundRate: RateLimit;
+  /** Refused frames in a row (after the first error) before closing with 4429. */
+  inboundRateCloseAfter: number;
+  /** Faulty frames in a row (each answered with an error) before closing with 1008. */
+  maxConsecutiveFaults: number;
+  outboundRate: RateLimit | null;
+  maxBufferedBytes: number;
+  writeHighWaterBytes: number;
+  replayLimit: number;
+  logger: Logger | null;
+  now: () => number;
+}
+
+/** Live-entry consumers: sockets and held polls. */
+export interface Subscriber {
+  readonly principal: Principal;
+  /** `position`: the entry's cursor position, parsed once per entry (-1 if unparsable). */
+  deliver(entry: StreamEntry, frame: Buffer, position: number): void;
+}
+
+/** A queued outbound frame. `key` set: a state, superseded by a later one with the same key. */
+interface Outgoing {
+  frame: Buffer;
+  type: string;
+  key: string | undefined;
+  dead: boolean;
+}
+
+type Counts = Record<string, number>;
+const bump = (counts: Counts, key: string | number, by = 1) => {
+  counts[key] = (counts[key] ?? 0) + by;
+};
+
+/** One accepted socket. Created by {@link RealtimeCore.accept}. */
+export class Connection implements Subscriber {
+  /** Position of the last stream entry queued, so replay and live never repeat one. */
+  private lastPosition = -1;
+  private epoch: string | null = null;
+  private epochPrefix = '';
+  /** Live entries that arrive while the replay is read. */
+  private replayBuffer: { entry: StreamEntry; frame: Buffer; position: number }[] | null = [];
+  private queue: Outgoing[] = [];
+  private queueStart = 0;
+  private queuedBytes = 0;
+  private readonly states = new Map<string, Outgoing>();
+  private writing = false;
+  /** The last flush stopped at the high-water mark or the outbound rate: only then are states conflated. */
+  private blocked = false;
+  private readonly inbound: TokenBucket;
+  private readonly outbound: TokenBucket | null;
+  private refusedInRow = 0;
+  private faultsInRow = 0;
+  /** Timestamp of the ping awaiting its pong, or null. */
+  pingTimestamp: number | null = null;
+  closing = false;
+  closed = false;
+  closeDeadline = 0;
+  /** Resolved when the queue is empty and the socket below its high-water mark (replay pacing). */
+  private drainWaiter: (() => void) | null = null;
+  /** Bytes of live entries held while the replay is read. */
+  private replayBufferBytes = 0;
+  /** The code this server closed with, counted in stats rather than what the peer echoes. */
+  closeCode: number | null = null;
+
+  constructor(
+    private readonly core: RealtimeCore,
+    readonly id: number,
+    readonly principal: Principal,
+    readonly transport: Transport,
+  ) {
+    const now = core.options.now();
+    this.inbound = new TokenBucket(core.options.inboundRate, now);
+    this.outbound = core.options.outboundRate ? new TokenBucket(core.options.outboundRate, now) : null;
+  }
+
+  /** Bytes this connection holds: its queue plus what the transport has not handed to the OS. */
+  get bufferedBytes(): number {
+    return this.queuedBytes + this.transport.bufferedAmount;
+  }
+
+  deliver(entry: StreamEntry, frame: Buffer, position: number): void {
+    if (this.closing) return;
+    if (this.replayBuffer !== null) {
+      this.replayBuffer.push({ entry, frame, position });
+      this.replayBufferBytes += frame.length;
+      if (this.replayBufferBytes > this.core.options.maxBufferedBytes) {
+        // Live traffic outruns the replay: the client resumes again from what it got.
+        this.core.counters.slowClientCloses++;
+        this.core.closeConnection(this, CloseCode.TryAgainLater, 'replay overtaken by live traffic');
+      }
+      return;
+    }
+    if (this.epoch !== null && !entry.cursor.startsWith(this.epochPrefix)) {
+      // The store lost its history (a new epoch): this socket's stream is no longer continuous.
+      this.core.closeConnection(this, CloseCode.StreamGap, 'stream epoch changed');
+      return;
+    }
+    // Already sent by the replay.
+    if (position <= this.lastPosition) return;
+    this.lastPosition = position;
+    this.enqueue(frame, entry.type, entry.key ?? undefined);
+  }
+
+  /** Sends a per-connection message (connection, ping, pong, error): never stored, no cursor. */
+  sendDirect(message: ServerMessage): void {
+    if (this.closing) return;
+    this.enqueue(Buffer.from(JSON.stringify(message)), message.type, undefined);
+  }
+
+  /**
+   * Resume (PLAN.md "Wire"): read what the viewer missed after `since`, send the `connection`
+   * message with the cursor the stream continues from, the replay in order, then the live
+   * entries that arrived meanwhile, skipping any already replayed. Live entries are buffered
+   * from before the first read, so none falls between the read and the subscription.
+   */
+  async start(since: string | null): Promise<void> {
+    const { store, replayLimit } = this.core.options;
+    const viewer = { userId: this.principal.userId, admin: this.principal.admin };
+    let result = await store.read(viewer, since, replayLimit);
+    if (this.closing) return;
+    const first = parseCursor(result.cursor);
+    this.epoch = first?.epoch ?? null;
+    this.epochPrefix = `${this.epoch}.`;
+    this.lastPosition = result.resume === 'resumed' ? parseCursor(since!)!.position : (first?.position ?? -1);
+    const connection = createMessage('connection', { status: 'connected', mode: 'ws', resume: result.resume });
+    this.enqueueText(JSON.stringify({ ...connection, cursor: result.resume === 'resumed' ? since : result.cursor }), 'connection');
+    for (;;) {
+      for (const entry of result.entries) {
+        const position = parseCursor(entry.cursor)?.position ?? -1;
+        if (position <= this.lastPosition) continue;
+        this.lastPosition = position;
+        this.enqueueText(entry.frame, entry.type, entry.key ?? undefined);
+      }
+      if (result.entries.length < replayLimit || this.closing) break;
+      // Paced by the socket: the next page is read once this one is on its way.
+      await this.drained();
+      if (this.closing) return;
+      result = await store.read(viewer, result.cursor, replayLimit);
+      if (result.resume === 'gap') {
+        // The history moved past us while replaying: say so rather than skip silently.
+        this.core.closeConnection(this, CloseCode.StreamGap, 'replay overtaken by eviction');
+        return;
+      }
+    }
+    const buffered = this.replayBuffer ?? [];
+    this.replayBuffer = null;
+    for (const { entry, frame, position } of buffered) this.deliver(entry, frame, position);
+  }
+
+  private enqueueText(text: string, type: string, key?: string): void {
+    this.enqueue(Buffer.from(text), type, key, true);
+  }
+
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      this.drainWaiter = resolve;
+      this.checkDrained();
+    });
+  }
+
+  /** Resolves a pending {@link drained} when the queue has drained or the connection is closing. */
+  checkDrained(): void {
+    if (this.drainWaiter === null) return;
+    if (this.closing || (this.queueStart === this.queue.length && this.transport.bufferedAmount < this.core.options.writeHighWaterBytes)) {
+      const resolve = this.drainWaiter;
+      this.drainWaiter = null;
+      resolve();
+    }
+  }
+
+  /** Queues a frame. `replay`: a page of the replay, bounded by the page size and paced by {@link drained}, so not held to the slow-consumer bound. */
+  private enqueue(frame: Buffer, type: string, key: string | undefined, replay = false): void {
+    const item: Outgoing = { frame, type, key: key === undefined ? undefined : `${type}\u0000${key}`, dead: false };
+    if (item.key !== undefined) {
+      // Under backpressure, an outbound rate limit, or a burst larger than one write, latest wins,
+      // moved to the end so cursors stay increasing on the wire. A reader that keeps up gets
+      // every state.
+      const previous = this.states.get(item.key);
+      if (previous !== undefined && !previous.dead && (this.outbound !== null || this.blocked || this.queuedBytes >= this.core.options.writeHighWaterBytes)) {
+        previous.dead = true;
+        this.queuedBytes -= previous.frame.length;
+        this.core.counters.conflated++;
+      }
+      this.states.set(item.key, item);
+    }
+    this.queue.push(item);
+    this.queuedBytes += frame.length;
+    if (!replay && this.bufferedBytes > this.core.options.maxBufferedBytes) {
+      this.core.counters.slowClientCloses++;
+      this.core.closeConnection(this, CloseCode.TryAgainLater, 'slow consumer');
+      return;
+    }
+    this.core.scheduleFlush(this);
+  }
+
+  /** Hands queued frames to the transport while it is below its high-water mark (and the outbound rate allows). */
+  flush(force = false): void {
+    if (this.closed) return;
+    if (this.writing && !force) {
+      // The previous batch still waits for the OS: the peer is not keeping up.
+      if (this.queueStart < this.queue.length) this.blocked = true;
+      return;
+    }
+    const { writeHighWaterBytes } = this.core.options;
+    const now = this.core.options.now();
+    const batch: Buffer[] = [];
+    let bytes = this.transport.bufferedAmount;
+    this.blocked = false;
+    while (this.queueStart < this.queue.length) {
+      if (!force && bytes >= writeHighWaterBytes) {
+        this.blocked = true;
+        break;
+      }
+      const item = this.queue[this.queueStart]!;
+      if (item.dead) {
+        this.queueStart++;
+        continue;
+      }
+      if (!force && this.outbound !== null && !this.outbound.take(now)) {
+        this.blocked = true;
+        this.core.throttle(this, Math.max(1, Math.ceil(1000 / this.core.options.outboundRate!.perSecond)));
+        break;
+      }
+      this.queueStart++;
+      if (item.key !== undefined && this.states.get(item.key) === item) this.states.delete(item.key);
+      this.queuedBytes -= item.frame.length;
+      bytes += item.frame.length;
+      batch.push(item.frame);
+      bump(this.core.counters.sent, item.type);
+    }
+    if (this.queueStart === this.queue.length) {
+      this.queue = [];
+      this.queueStart = 0;
+    } else if (this.queueStart > 1024 && this.queueStart * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.queueStart);
+      this.queueStart = 0;
+    }
+    if (batch.length === 0) {
+      this.checkDrained();
+      return;
+    }
+    this.writing = true;
+    this.transport.write(batch, () => {
+      this.writing = false;
+      if (this.queueStart < this.queue.length) this.core.scheduleFlush(this);
+      else this.checkDrained();
+    });
+  }
+
+  /** Inbound frame (spec "Backend Implementation Notes" 3): rate limit, parse, validate as client→server, act. */
+  receive(data: Buffer, isBinary: boolean): void {
+    if (this.closing) return;
+    const core = this.core;
+    core.counters.received++;
+    if (!this.inbound.take(core.options.now())) {
+      this.refusedInRow++;
+      if (this.refusedInRow === 1) this.sendError(ErrorCode.RateLimited, 'too many messages: slow down');
+      else if (this.refusedInRow > core.options.inboundRateCloseAfter) core.closeConnection(this, CloseCode.RateLimited, 'too many messages');
+      return;
+    }
+    this.refusedInRow = 0;
+    if (isBinary) return this.sendError(ErrorCode.UnsupportedFrame, 'binary frames are not part of the protocol: send JSON text');
+    let value: unknown;
+    try {
+      value = JSON.parse(data.toString('utf8'));
+    } catch {
+      return this.sendError(ErrorCode.InvalidJson, 'the frame is not JSON');
+    }
+    const checked = checkInbound(value);
+    if (!checked.ok) return this.sendError(checked.code, checked.message, checked.details);
+    const message = checked.message;
+    this.faultsInRow = 0;
+    if (message.type === 'pong') {
+      if (this.pingTimestamp !== null && message.timestamp === this.pingTimestamp) this.pingTimestamp = null;
+    } else if (message.type === 'ping') {
+      this.sendDirect({ type: 'pong', timestamp: message.timestamp } as ServerMessage);
+    }
+  }
+
+  private sendError(code: string, message: string, details?: string): void {
+    this.core.counters.inboundErrors[code] = (this.core.counters.inboundErrors[code] ?? 0) + 1;
+    if (code !== ErrorCode.RateLimited && ++this.faultsInRow > this.core.options.maxConsecutiveFaults) {
+      this.core.closeConnection(this, CloseCode.PolicyViolation, 'repeated protocol faults');
+      return;
+    }
+    this.sendDirect(createMessage('error', details === undefined ? { code, message } : { code, message, details }));
+  }
+}
+
+/** The result of {@link checkInbound}. */
+export type InboundCheck = { ok: true; message: { type: 'pong' | 'ping'; timestamp: number } } | { ok: false; code: string; message: string; details?: string };
+
+/**
+ * Validates a parsed inbound frame as client→server, strictly (PLAN.md "Wire"): unknown type →
+ * UNKNOWN_TYPE, a type that only travels server→client → WRONG_DIRECTION, a schema fault →
+ * INVALID_MESSAGE with the pointer and fault in `details` (never echoing the whole frame).
+ */
+export function checkInbound(value: unknown): InboundCheck {
+  const type = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { type?: unknown }).type : undefined;
+  if (typeof type !== 'string') return { ok: false, code: ErrorCode.InvalidMessage, message: 'expected a message object with a string "type"' };
+  if (audienceOf(type) === undefined) return { ok: false, code: ErrorCode.UnknownType, message: 'unknown message type' };
+  if (!travels(type, 'client-to-server')) return { ok: false, code: ErrorCode.WrongDirection, message: `"${type}" is sent by the server, not by a client` };
+  const result = validateMessage(value, { mode: 'strict' });
+  if (!result.ok) {
+    const first = result.errors[0];
+    return { ok: false, code: ErrorCode.InvalidMessage, message: `invalid ${type} message`, ...(first ? { details: `${first.pointer || '(root)'} ${first.message}`.slice(0, 300) } : {}) };
+  }
+  return { ok: true, message: result.message as { type: 'pong' | 'ping'; timestamp: number } };
+}
+
+/** Server counters behind `stats()`. */
+export interface Counters {
+  sent: Counts;
+  received: number;
+  conflated: number;
+  inboundErrors: Counts;
+  refusedUpgrades: Counts;
+  refusedPolls: Counts;
+  closes: Counts;
+  slowClientCloses: number;
+  published: number;
+  pollsServed: number;
+}
+
+/**
+ * Routing, publishing and per-connection delivery, independent of the socket library.
+ */
+export class RealtimeCore {
+  readonly counters: Counters = { sent: {}, received: 0, conflated: 0, inboundErrors: {}, refusedUpgrades: {}, refusedPolls: {}, closes: {}, slowClientCloses: 0, published: 0, pollsServed: 0 };
+  readonly connections = new Set<Connection>();
+  /** Connections closing, until the transport reports them closed. */
+  private readonly closingSet = new Set<Connection>();
+  private readonly byUser = new Map<string, Set<Subscriber>>();
+  private readonly admins = new Set<Subscriber>();
+  private readonly everyone = new Set<Subscriber>();
+  private readonly dirty = new Set<Connection>();
+  private flushScheduled = false;
+  private readonly throttled = new Set<Connection>();
+  private throttleTimer: NodeJS.Timeout | null = null;
+  private keepalive: NodeJS.Timeout | null = null;
+  private nextPingAt: number;
+  private pongDeadline: number | null = null;
+  private nextExpiry = Infinity;
+  private nextId = 1;
+  private readonly unsubscribe: () => void;
+
+  constructor(readonly options: CoreOptions) {
+    this.unsubscribe = options.store.subscribe((entry) => this.route(entry));
+    this.nextPingAt = options.now() + options.pingIntervalMs;
+    // One timer per server (spec note 4): ping rounds, pong deadlines, token expiry, close deadlines.
+    const tickMs = Math.max(5, Math.min(1000, Math.floor(Math.min(options.pingIntervalMs, options.pongTimeoutMs) / 20)));
+    this.keepalive = setInterval(() => this.tick(), tickMs);
+    this.keepalive.unref();
+  }
+
+  /**
+   * Publishes a per-user message (`x-audience: user`) to `userId`'s stream: validated strictly
+   * unless disabled, serialized once, given the next cursor, stored and fanned out.
+   * @throws TypeError for a type whose audience is not `user` or an empty user id
+   * @throws MessageValidationError when validation is on and the message is invalid (nothing is sent)
+   */
+  publish(userId: string, message: UserMessage): Promise<StreamEntry> {
+    if (typeof userId !== 'string' || userId === '') throw new TypeError('publish: userId must be a non-empty string');
+    const type = (message as { type?: unknown } | null)?.type;
+    if (typeof type !== 'string' || audienceOf(type) !== 'user') throw new TypeError(`publish: "${String(type)}" is not a per-user message type (x-audience: user); use broadcast() for global types`);
+    return this.append(userId, message);
+  }
+
+  /**
+   * Publishes a global message (`x-audience: global`) to every connected user.
+   * @throws TypeError for a type whose audience is not `global`
+   * @throws MessageValidationError when validation is on and the message is invalid (nothing is sent)
+   */
+  broadcast(message: GlobalMessage): Promise<StreamEntry> {
+    const type = (message as { type?: unknown } | null)?.type;
+    if (typeof type !== 'string' || audienceOf(type) !== 'global') throw new TypeError(`broadcast: "${String(type)}" is not a global message type (x-audience: global); use publish(userId, message) for per-user types`);
+    return this.append(null, message);
+  }
+
+  private append(userId: string | null, message: ServerMessage): Promise<StreamEntry> {
+    if ('cursor' in message) throw new TypeError('the server assigns cursors: publish messages without one');
+    if (this.options.validateOutbound) {
+      const result = validateMessage(message, { mode: 'strict' });
+      if (!result.ok) throw new MessageValidationError(message.type, result.errors);
+    }
+    const text = JSON.stringify(message);
+    this.counters.published++;
+    // The cursor is appended to the text once, shared by every recipient (PLAN.md "Cursor design").
+    return this.options.store.append(userId, message.type, (cursor) => `${text.slice(0, -1)},"cursor":"${cursor}"}`, stateKeyOf(message));
+  }
+
+  /** Fans a stored entry out to its audience: the user's subscribers plus admins, or everyone. */
+  private route(entry: StreamEntry): void {
+    const frame = Buffer.from(entry.frame);
+    const position = parseCursor(entry.cursor)?.position ?? -1;
+    if (entry.userId === null) {
+      for (const subscriber of this.everyone) subscriber.deliver(entry, frame, position);
+      return;
+    }
+    const own = this.byUser.get(entry.userId);
+    if (own !== undefined) for (const subscriber of own) subscriber.deliver(entry, frame, position);
+    for (const admin of this.admins) if (admin.principal.userId !== entry.userId) admin.deliver(entry, frame, position);
+  }
+
+  /** Adds a live consumer (before its first read, so nothing falls between). */
+  addSubscriber(subscriber: Subscriber): void {
+    this.everyone.add(subscriber);
+    if (subscriber.principal.admin) this.admins.add(subscriber);
+    let own = this.byUser.get(subscriber.principal.userId);
+    if (own === undefined) this.byUser.set(subscriber.principal.userId, (own = new Set()));
+    own.add(subscriber);
+  }
+
+  removeSubscriber(subscriber: Subscriber): void {
+    this.everyone.delete(subscriber);
+    this.admins.delete(subscriber);
+    const own = this.byUser.get(subscriber.principal.userId);
+    if (own !== undefined) {
+      own.delete(subscriber);
+      if (own.size === 0) this.byUser.delete(subscriber.principal.userId);
+    }
+  }
+
+  /** Sockets open for `userId`. */
+  socketsOf(userId: string): number {
+    let count = 0;
+    for (const subscriber of this.byUser.get(userId) ?? []) if (subscriber instanceof Connection) count++;
+    return count;
+  }
+
+  /**
+   * Accepts an authenticated socket: registers it, then sends `connection` (with `resume` and
+   * `cursor`), the replay after `since`, and the live stream.
+   */
+  accept(transport: Transport, principal: Principal, since: string | null): Connection {
+    const connection = new Connection(this, this.nextId++, principal, transport);
+    this.connections.add(connection);
+    this.addSubscriber(connection);
+    if (principal.expiresAt !== undefined) this.nextExpiry = Math.min(this.nextExpiry, principal.expiresAt);
+    connection.start(since).catch((error: unknown) => {
+      this.options.logger?.error({ event: 'resume-failed', connection: connection.id, err: errorSummary(error) }, 'reading the stream store failed');
+      this.closeConnection(connection, CloseCode.InternalError, 'stream store unavailable');
+    });
+    return connection;
+  }
+
+  /** The transport reported the socket closed (by either side). */
+  closed(connection: Connection, code: number): void {
+    if (connection.closed) return;
+    connection.closed = true;
+    connection.closing = true;
+    connection.checkDrained();
+    bump(this.counters.closes, connection.closeCode ?? code);
+    this.connections.delete(connection);
+    this.closingSet.delete(connection);
+    this.removeSubscriber(connection);
+    this.dirty.delete(connection);
+    this.throttled.delete(connection);
+  }
+
+  /** Starts closing `connection` with `code`; the tick terminates it if the peer does not finish the handshake. */
+  closeConnection(connection: Connection, code: number, reason: string, graceMs = 2000): void {
+    if (connection.closing) return;
+    connection.closing = true;
+    connection.closeCode = code;
+    connection.closeDeadline = this.options.now() + graceMs;
+    this.closingSet.add(connection);
+    this.removeSubscriber(connection);
+    connection.checkDrained();
+    this.options.logger?.info({ event: 'close', connection: connection.id, code, reason }, 'closing connection');
+    try {
+      connection.transport.close(code, reason);
+    } catch {
+      connection.transport.terminate();
+    }
+  }
+
+  scheduleFlush(connection: Connection): void {
+    if (this.dirty.has(connection)) return;
+    this.dirty.add(connection);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // Writes are batched per tick: everything published in this turn goes out in one write per socket.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const dirty = [...this.dirty];
+      this.dirty.clear();
+      for (const connection of dirty) connection.flush();
+    });
+  }
+
+  /** Resumes `connection`'s flush after `waitMs` (the outbound rate), on one timer shared by all. */
+  throttle(connection: Connection, waitMs: number): void {
+    this.throttled.add(connection);
+    if (this.throttleTimer !== null) return;
+    this.throttleTimer = setTimeout(() => {
+      this.throttleTimer = null;
+      const throttled = [...this.throttled];
+      this.throttled.clear();
+      for (const connection of throttled) connection.flush();
+    }, waitMs);
+  }
+
+  private tick(): void {
+    const now = this.options.now();
+    if (this.pongDeadline !== null && now >= this.pongDeadline) {
+      this.pongDeadline = null;
+      for (const connection of this.connections) {
+        if (connection.pingTimestamp !== null && !connection.closing) {
+          connection.pingTimestamp = null;
+          // A peer that ignores pings may ignore the close too: wait for it only briefly.
+          this.closeConnection(connection, CloseCode.PongTimeout, 'pong timeout', Math.min(1000, this.options.pongTimeoutMs));
+        }
+      }
+    }
+    if (now >= this.nextPingAt) {
+      this.nextPingAt = now + this.options.pingIntervalMs;
+      this.pongDeadline = now + this.options.pongTimeoutMs;
+      for (const connection of this.connections) {
+        if (connection.closing) continue;
+        connection.pingTimestamp = now;
+        connection.sendDirect({ type: 'ping', timestamp: now });
+      }
+    }
+    if (now >= this.nextExpiry) {
+      this.nextExpiry = Infinity;
+      for (const connection of this.connections) {
+        const expiresAt = connection.principal.expiresAt;
+        if (expiresAt === undefined || connection.closing) continue;
+        if (expiresAt <= now) this.closeConnection(connection, CloseCode.TokenExpired, 'token expired');
+        else this.nextExpiry = Math.min(this.nextExpiry, expiresAt);
+      }
+    }
+    for (const connection of this.closingSet) {
+      if (!connection.closed && now >= connection.closeDeadline) connection.transport.terminate();
+    }
+  }
+
+  /** Terminates every socket still closing (shutdown deadline). */
+  terminateClosing(): void {
+    for (const connection of this.closingSet) if (!connection.closed) connection.transport.terminate();
+  }
+
+  /** Stops the timers and the store subscription. Sockets are the adapter's to close. */
+  stop(): void {
+    if (this.keepalive !== null) clearInterval(this.keepalive);
+    if (this.throttleTimer !== null) clearTimeout(this.throttleTimer);
+    this.keepalive = null;
+    this.unsubscribe();
+  }
+}
+
+/** A log-safe summary of an error: its name, code and message (no payload, no token). */
+export function errorSummary(error: unknown): { name?: string; code?: string; message?: string } {
+  if (!(error instanceof Error)) return { message: String(error) };
+  return { name: error.name, ...((error as { code?: string }).code ? { code: (error as { code?: string }).code } : {}), message: error.message };
+}

@@ -1,0 +1,128 @@
+/**
+ * The demo producer of `realtime-contract serve --demo`: realistic messages of every stream
+ * type (trades, bots, balances, decisions, metrics, alerts, wallet, ai_tasks per user; whale and
+ * system_health for everyone), built with the contract's builders. The connection-scoped types
+ * (connection, ping, pong, error) come from the server itself.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Platform } from '../../generated/types.js';
+import { createMessage } from '../runtime/builders.js';
+import type { UserMessage } from './protocol.js';
+import type { RealtimeServer } from './server.js';
+
+/** Options of {@link startDemoProducer}. */
+export interface DemoProducerOptions {
+  /** Users whose streams get per-user messages. */
+  users: readonly string[];
+  /** Time between two rounds (each round sends a few messages to each user), in ms. Default 1 000. */
+  intervalMs?: number;
+  /** Seeded randomness is not needed: `Math.random` unless given (tests). */
+  random?: () => number;
+}
+
+/** A running demo producer. */
+export interface DemoProducer {
+  /** Sends one round at once (each user gets one message of every per-user type, everyone a whale and a system_health). */
+  round(): Promise<void>;
+  stop(): void;
+}
+
+const PLATFORMS: Platform[] = ['luno', 'binance', 'kucoin', 'kraken', 'valr'];
+const PAIRS = ['BTC-ZAR', 'ETH-ZAR', 'XRP-ZAR', 'SOL-ZAR'];
+const TASK_TYPES = ['bodyguard_check', 'learning_run', 'bot_evolution', 'insights_generation', 'prediction', 'profit_reinvestment'] as const;
+
+/**
+ * Starts publishing demo messages through `server` every `intervalMs`. Ids (trades, decisions,
+ * alerts, tasks) carry a per-run prefix, so they stay unique across restarts.
+ */
+export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broadcast'>, options: DemoProducerOptions): DemoProducer {
+  const random = options.random ?? Math.random;
+  const run = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  let counter = 0;
+  const id = (prefix: string) => `${prefix}_${run}_${++counter}`;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const round2 = (n: number) => Math.round(n * 100) / 100;
+  const started = Date.now();
+  const price: Record<string, number> = { 'BTC-ZAR': 850_000, 'ETH-ZAR': 45_000, 'XRP-ZAR': 11, 'SOL-ZAR': 2_600 };
+  const tasks = new Map<string, { id: string; type: (typeof TASK_TYPES)[number]; progress: number; startedAt: string }>();
+
+  const userMessages = (user: string): UserMessage[] => {
+    const now = new Date().toISOString();
+    const platform = pick(PLATFORMS);
+    const symbol = pick(PAIRS);
+    price[symbol] = round2(price[symbol]! * (1 + (random() - 0.5) * 0.004));
+    const quantity = Math.round((0.001 + random() * 0.05) * 10_000) / 10_000;
+    const side = random() < 0.5 ? 'buy' : 'sell';
+    const botId = `bot_${user}_${1 + Math.floor(random() * 3)}`;
+    let task = tasks.get(user);
+    if (task === undefined || task.progress >= 1) {
+      task = { id: id('task'), type: pick(TASK_TYPES), progress: 0, startedAt: now };
+      tasks.set(user, task);
+    }
+    task.progress = Math.min(1, round2(task.progress + 0.25));
+    const done = task.progress >= 1;
+    const free = round2(10_000 + random() * 1_000);
+    const locked = round2(random() * 500);
+    return [
+      createMessage('trades', {
+        id: id('trade'), bot_id: botId, platform, symbol, side, quantity, price: price[symbol]!, total: round2(quantity * price[symbol]!),
+        fee: round2(quantity * price[symbol]! * 0.003), status: 'filled', pnl: side === 'sell' ? round2((random() - 0.4) * 50) : null, timestamp: now,
+      }),
+      createMessage('bots', {
+        id: botId, name: `${symbol.split('-')[0]} Scalper`, platform, symbol, status: 'running', trading_mode: 'paper', risk_mode: 'conservative',
+        capital: 5000, pnl: round2((random() - 0.3) * 300), trades_count: counter, win_rate: round2(0.5 + random() * 0.3), last_trade: now,
+      }),
+      createMessage('balances', {
+        platform, balances: { ZAR: { free, locked, total: round2(free + locked) }, BTC: { free: 0.025, locked: 0.001, total: 0.026 } },
+        total_value_zar: round2(free + locked + 0.026 * price['BTC-ZAR']!),
+      }),
+      createMessage('decisions', {
+        id: id('decision'), bot_id: botId, symbol, platform, decision: pick(['buy', 'sell', 'hold'] as const), confidence: round2(0.5 + random() * 0.5),
+        reasoning: 'Momentum and order-book imbalance agree', market_data: { price: price[symbol]!, volume_24h: 125_000_000, rsi: Math.round(30 + random() * 40), macd: pick(['bullish', 'bearish']) },
+        regime_state: pick(['trending_up', 'trending_down', 'ranging']), component_scores: { technical: round2(random()), sentiment: round2(random()), risk: round2(random()) },
+        sizing: { quantity, capital: round2(quantity * price[symbol]!), risk_per_trade: 0.02 }, stops: { stop_loss: round2(price[symbol]! * 0.97), take_profit: round2(price[symbol]! * 1.03) }, timestamp: now,
+      }),
+      createMessage('metrics', {
+        total_pnl: round2(1250 + random() * 100), total_pnl_percent: round2(12.5 + random()), active_bots: 3, total_bots: 3, total_trades: counter, win_rate: 0.68,
+        exposure: round2(random() * 0.8), risk_level: 'moderate', uptime_seconds: Math.floor((Date.now() - started) / 1000), trades_per_hour: 2.5,
+      }),
+      createMessage('alerts', {
+        id: id('alert'), severity: pick(['info', 'warning'] as const), category: 'risk', title: 'Exposure check', message: 'Exposure within limits',
+        bot_id: botId, platform, action_required: false, timestamp: now,
+      }),
+      createMessage('wallet', {
+        event: 'deposit_confirmed', platform, asset: 'BTC', amount: 0.01, address: 'bc1qdemo0000000000000000000000000000000000', txid: randomBytes(16).toString('hex'), confirmations: 3, status: 'confirmed',
+      }),
+      createMessage('ai_tasks', {
+        task_id: task.id, task_type: task.type, status: done ? 'completed' : 'running', progress: task.progress,
+        result: done ? { checks_passed: 15, checks_failed: 0, issues: [] } : null, started_at: task.startedAt, completed_at: done ? now : null,
+      }),
+    ] as UserMessage[];
+  };
+
+  const round = async (): Promise<void> => {
+    const now = new Date().toISOString();
+    const sends: Promise<unknown>[] = [];
+    for (const user of options.users) for (const message of userMessages(user)) sends.push(server.publish(user, message));
+    sends.push(
+      server.broadcast(
+        createMessage('whale', { coin: 'BTC', platform: pick(PLATFORMS), flow_type: pick(['inflow', 'outflow']), amount: round2(50 + random() * 200), value_usd: Math.round(6_500_000 * random()) + 1_000_000, timestamp: now, signal: pick(['bullish', 'bearish', 'neutral']) }),
+      ),
+      server.broadcast(
+        createMessage('system_health', {
+          status: 'healthy', uptime: Math.floor((Date.now() - started) / 1000), cpu_percent: round2(20 + random() * 40), memory_percent: round2(40 + random() * 30), disk_percent: 35,
+          database: 'connected', redis: 'connected', exchange_connections: { luno: 'connected', binance: 'connected', kucoin: 'connected', kraken: 'connected', valr: 'connected' },
+          last_trade: now, error_rate: round2(random() * 0.02),
+        }),
+      ),
+    );
+    await Promise.all(sends);
+  };
+
+  const timer = setInterval(() => {
+    round().catch(() => {
+      // a closed server: stop() follows
+    });
+  }, options.intervalMs ?? 1000);
+  return { round, stop: () => clearInterval(timer) };
+}

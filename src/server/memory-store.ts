@@ -1,0 +1,203 @@
+import { randomBytes } from 'node:crypto';
+import type { MessageType } from '../../generated/types.js';
+import { formatCursor, parseCursor, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from './stream-store.js';
+
+/** Options of {@link MemoryStreamStore}. */
+export interface MemoryStreamStoreOptions {
+  /** Entries kept per user stream and in the global stream. Default 1 000. */
+  maxEntriesPerStream?: number;
+  /** Entries kept in all (the admins' log, which bounds memory). Default 100 000. */
+  maxEntries?: number;
+  /** How long an entry is kept, in milliseconds. Default 300 000 (5 min). */
+  maxAgeMs?: number;
+  /** The cursor epoch; default random per store, so a restarted process reads old cursors as gaps. */
+  epoch?: string;
+  /** Clock in milliseconds (tests). Default `Date.now`. */
+  now?: () => number;
+}
+
+interface Stored extends StreamEntry {
+  position: number;
+  at: number;
+}
+
+/** An append-only run of entries in position order, evicted from the front. */
+class Log {
+  private items: Stored[] = [];
+  private start = 0;
+  constructor(
+    /** Position of the last entry evicted: a reader at or after it has lost nothing. */
+    public evictedUpTo: number,
+  ) {}
+  get length(): number {
+    return this.items.length - this.start;
+  }
+  first(): Stored | undefined {
+    return this.items[this.start];
+  }
+  push(entry: Stored): void {
+    this.items.push(entry);
+  }
+  shift(): Stored | undefined {
+    const entry = this.items[this.start];
+    if (entry === undefined) return undefined;
+    this.items[this.start++] = undefined as unknown as Stored;
+    this.evictedUpTo = entry.position;
+    if (this.start > 1024 && this.start * 2 > this.items.length) {
+      this.items = this.items.slice(this.start);
+      this.start = 0;
+    }
+    return entry;
+  }
+  /** Index of the first entry after `position` (binary search). */
+  indexAfter(position: number): number {
+    let lo = this.start;
+    let hi = this.items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.items[mid]!.position <= position) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  at(index: number): Stored | undefined {
+    return index < this.items.length ? this.items[index] : undefined;
+  }
+}
+
+/**
+ * The default {@link StreamStore}: per-user logs, a global log and an all-log (what admins
+ * read), bounded by count and by age, in this process's memory. Its epoch is new per store,
+ * so cursors from before a restart read as `gap`.
+ */
+export class MemoryStreamStore implements StreamStore {
+  readonly epoch: string;
+  private seq = 0;
+  private readonly all = new Log(0);
+  private readonly global = new Log(0);
+  private readonly users = new Map<string, Log>();
+  /** Highest `evictedUpTo` of a user log that was dropped once empty: unknown users start there. */
+  private droppedFloor = 0;
+  private readonly listeners = new Set<(entry: StreamEntry) => void>();
+  private readonly maxPerStream: number;
+  private readonly maxEntries: number;
+  private readonly maxAgeMs: number;
+  private readonly now: () => number;
+  private closed = false;
+
+  constructor(options: MemoryStreamStoreOptions = {}) {
+    this.maxPerStream = options.maxEntriesPerStream ?? 1000;
+    this.maxEntries = options.maxEntries ?? 100_000;
+    this.maxAgeMs = options.maxAgeMs ?? 300_000;
+    this.now = options.now ?? Date.now;
+    this.epoch = options.epoch ?? Date.now().toString(36) + randomBytes(4).toString('hex');
+    if (!/^[0-9A-Za-z_~-]{1,40}$/.test(this.epoch)) throw new TypeError('epoch must be 1-40 of [0-9A-Za-z_~-]');
+  }
+
+  /** Entries held (the all-log), for stats and the memory benchmark. */
+  get size(): number {
+    return this.all.length;
+  }
+
+  append(userId: string | null, type: MessageType, frame: (cursor: string) => string, key?: string | null): Promise<StreamEntry> {
+    if (this.closed) return Promise.reject(new Error('stream store is closed'));
+    const position = ++this.seq;
+    const cursor = formatCursor(this.epoch, position);
+    const entry: Stored = { cursor, userId, type, frame: frame(cursor), key: key ?? null, position, at: this.now() };
+    this.all.push(entry);
+    const own = this.logOf(userId, true)!;
+    own.push(entry);
+    if (own.length > this.maxPerStream) own.shift();
+    this.evict();
+    for (const listener of this.listeners) {
+      try {
+        listener(entry);
+      } catch {
+        // a subscriber's fault is its own: the others still get the entry
+      }
+    }
+    return Promise.resolve(entry);
+  }
+
+  read(viewer: StreamViewer, since: string | null, limit: number): Promise<ReadResult> {
+    const head = formatCursor(this.epoch, this.seq);
+    if (since === null) return Promise.resolve({ resume: 'new', cursor: head, entries: [] });
+    const parsed = parseCursor(since);
+    if (parsed === null || parsed.epoch !== this.epoch || parsed.position > this.seq) return Promise.resolve({ resume: 'gap', cursor: head, entries: [] });
+    this.evict();
+    const after = parsed.position;
+    const entries: Stored[] = [];
+    if (viewer.admin) {
+      if (after < this.all.evictedUpTo) return Promise.resolve({ resume: 'gap', cursor: head, entries: [] });
+      for (let i = this.all.indexAfter(after); entries.length < limit; i++) {
+        const entry = this.all.at(i);
+        if (entry === undefined) break;
+        entries.push(entry);
+      }
+    } else {
+      const own = this.logOf(viewer.userId, false);
+      const ownFloor = own?.evictedUpTo ?? this.droppedFloor;
+      if (after < ownFloor || after < this.global.evictedUpTo) return Promise.resolve({ resume: 'gap', cursor: head, entries: [] });
+      // Merge the user's log with the global log by position.
+      let i = own ? own.indexAfter(after) : 0;
+      let j = this.global.indexAfter(after);
+      while (entries.length < limit) {
+        const a = own?.at(i);
+        const b = this.global.at(j);
+        if (a === undefined && b === undefined) break;
+        if (b === undefined || (a !== undefined && a.position < b.position)) {
+          entries.push(a!);
+          i++;
+        } else {
+          entries.push(b);
+          j++;
+        }
+      }
+    }
+    return Promise.resolve({ resume: 'resumed', cursor: entries.length > 0 ? entries[entries.length - 1]!.cursor : since, entries });
+  }
+
+  subscribe(listener: (entry: StreamEntry) => void): () => void {
+    const wrapped = (entry: StreamEntry) => listener(entry);
+    this.listeners.add(wrapped);
+    return () => this.listeners.delete(wrapped);
+  }
+
+  status(): { healthy: boolean; detail?: string } {
+    return this.closed ? { healthy: false, detail: 'closed' } : { healthy: true, detail: `memory, ${this.all.length} entries, epoch ${this.epoch}` };
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    this.listeners.clear();
+    return Promise.resolve();
+  }
+
+  private logOf(userId: string | null, create: boolean): Log | undefined {
+    if (userId === null) return this.global;
+    let log = this.users.get(userId);
+    if (log === undefined && create) {
+      log = new Log(this.droppedFloor);
+      this.users.set(userId, log);
+    }
+    return log;
+  }
+
+  /** Drops entries over the total bound or the age bound, oldest first, from every log holding them. */
+  private evict(): void {
+    const oldest = this.now() - this.maxAgeMs;
+    for (;;) {
+      const first = this.all.first();
+      if (first === undefined || (this.all.length <= this.maxEntries && first.at >= oldest)) break;
+      this.all.shift();
+      const own = this.logOf(first.userId, false);
+      if (own !== undefined && own.first() === first) {
+        own.shift();
+        if (own.length === 0 && first.userId !== null) {
+          this.users.delete(first.userId);
+          this.droppedFloor = Math.max(this.droppedFloor, own.evictedUpTo);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The protocol facts the server enforces, read from the generated contract. One module, so the
+ * rest of the server never cares where a fact comes from.
+ */
+import {
+  CloseCode,
+  ErrorCode,
+  MESSAGE_AUDIENCES,
+  MESSAGE_DELIVERY,
+  MESSAGE_DIRECTIONS,
+  PING_INTERVAL_MS,
+  POLL_HOLD_MS,
+  POLL_MAX_MESSAGES,
+  POLL_PATH,
+  PONG_TIMEOUT_MS,
+  WEBSOCKET_PATH,
+} from '../../generated/contract.js';
+import type { GlobalMessage, MessageType, ServerMessage, UserMessage } from '../../generated/types.js';
+
+export { CloseCode, ErrorCode, MESSAGE_AUDIENCES, MESSAGE_DELIVERY, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH, PONG_TIMEOUT_MS, WEBSOCKET_PATH };
+export type { GlobalMessage, UserMessage };
+
+/** Whether a message of `type` may travel in `direction` (`x-direction`). Unknown types: false. */
+export function travels(type: string, direction: 'server-to-client' | 'client-to-server'): boolean {
+  const directions = (MESSAGE_DIRECTIONS as Record<string, readonly string[] | string | undefined>)[type];
+  if (directions === undefined) return false;
+  return typeof directions === 'string' ? directions === direction : directions.includes(direction);
+}
+
+/** `x-audience` of a known type, or undefined for an unknown one. */
+export function audienceOf(type: string): 'user' | 'global' | 'connection' | undefined {
+  return (MESSAGE_AUDIENCES as Record<string, 'user' | 'global' | 'connection' | undefined>)[type];
+}
+
+/**
+ * The conflation key of a state message (`x-delivery: { class: "state", key }`): the value at
+ * the key's JSON Pointer as a string ('' for a null key: one state per type), or undefined for
+ * an event, which is never merged.
+ */
+export function stateKeyOf(message: ServerMessage): string | undefined {
+  const delivery = (MESSAGE_DELIVERY as Record<string, { class: 'event' } | { class: 'state'; key: string | null } | undefined>)[message.type];
+  if (delivery === undefined || delivery.class !== 'state') return undefined;
+  if (delivery.key === null) return '';
+  let value: unknown = message;
+  for (const token of delivery.key.split('/').slice(1)) {
+    if (typeof value !== 'object' || value === null) return '';
+    value = (value as Record<string, unknown>)[token.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return value === undefined || value === null ? '' : String(value);
+}
+
+export type { MessageType };

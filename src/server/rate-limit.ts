@@ -1,0 +1,64 @@
+/** A rate as a token bucket: `perSecond` refill, up to `burst` at once. */
+export interface RateLimit {
+  /** Tokens added per second. */
+  perSecond: number;
+  /** Bucket size: how many may come at once. */
+  burst: number;
+}
+
+/** One token bucket. `take()` is true when a token was available. */
+export class TokenBucket {
+  private tokens: number;
+  private updated: number;
+  constructor(
+    private readonly limit: RateLimit,
+    now: number,
+  ) {
+    this.tokens = limit.burst;
+    this.updated = now;
+  }
+  take(now: number): boolean {
+    this.refill(now);
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+  /** Seconds until a token is available (0 when one is). */
+  waitSec(now: number): number {
+    this.refill(now);
+    return this.tokens >= 1 ? 0 : Math.ceil((1 - this.tokens) / this.limit.perSecond);
+  }
+  full(now: number): boolean {
+    this.refill(now);
+    return this.tokens >= this.limit.burst;
+  }
+  private refill(now: number): void {
+    const elapsed = (now - this.updated) / 1000;
+    if (elapsed > 0) {
+      this.tokens = Math.min(this.limit.burst, this.tokens + elapsed * this.limit.perSecond);
+      this.updated = now;
+    }
+  }
+}
+
+/**
+ * Token buckets by key (an IP, a user id). Full buckets are forgotten on `sweep()`, so memory
+ * follows the keys active in the last `burst / perSecond` seconds.
+ */
+export class KeyedRateLimiter {
+  private readonly buckets = new Map<string, TokenBucket>();
+  constructor(private readonly limit: RateLimit) {}
+  /** 0 when allowed (a token is taken), else the seconds to wait (for `Retry-After`). */
+  take(key: string, now: number): number {
+    let bucket = this.buckets.get(key);
+    if (bucket === undefined) {
+      if (this.buckets.size > 100_000) this.sweep(now);
+      bucket = new TokenBucket(this.limit, now);
+      this.buckets.set(key, bucket);
+    }
+    return bucket.take(now) ? 0 : Math.max(1, bucket.waitSec(now));
+  }
+  sweep(now: number): void {
+    for (const [key, bucket] of this.buckets) if (bucket.full(now)) this.buckets.delete(key);
+  }
+}

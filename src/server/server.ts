@@ -1,0 +1,512 @@
+/**
+ * `createRealtimeServer`: the `ws` adapter and HTTP side of the reference server — JWT before
+ * the upgrade, origin allowlist, upgrade rate limits, the polling endpoint — around the
+ * transport-agnostic core (core.ts).
+ */
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import * as wsModule from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { AuthError, createJwtVerifier, redactUrl, tokenOf, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
+import { errorSummary, RealtimeCore, type Counters, type Logger, type Subscriber, type Transport } from './core.js';
+import { MemoryStreamStore } from './memory-store.js';
+import { checkPollResponse } from './poll-response.js';
+import { CloseCode, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH, PONG_TIMEOUT_MS, WEBSOCKET_PATH, type GlobalMessage, type UserMessage } from './protocol.js';
+import { KeyedRateLimiter, type RateLimit } from './rate-limit.js';
+import type { StreamEntry, StreamStore } from './stream-store.js';
+
+/** Options of {@link createRealtimeServer}. Times are in milliseconds, sizes in bytes. */
+export interface RealtimeServerOptions {
+  /** An http/https server to attach to (Express's, Fastify's `fastify.server`). Without it the server listens on `host`/`port`. */
+  server?: HttpServer | HttpsServer;
+  /** Port to listen on when no `server` is given. Default 0 (any free port: see `address()`). */
+  port?: number;
+  /** Host to listen on when no `server` is given. Default 127.0.0.1. */
+  host?: string;
+  /** WebSocket path. Default WEBSOCKET_PATH (`/api/ws`). */
+  path?: string;
+  /** Polling endpoint path, or false to serve none. Default POLL_PATH (`/api/ws/poll`). */
+  pollPath?: string | false;
+  /** JWT verification (pinned algorithms). Give this or `authenticate`. */
+  jwt?: JwtOptions;
+  /** Custom authentication, instead of `jwt`. */
+  authenticate?: AuthenticateHook;
+  /** Origins allowed to open a socket or poll (403 otherwise). A request without `Origin` (not a browser) passes. Default: any. */
+  allowedOrigins?: readonly string[] | ((origin: string) => boolean);
+  /** Where streams are kept. Default a new {@link MemoryStreamStore} (closed with the server). */
+  store?: StreamStore;
+  /** Validate every published message strictly, throwing at the call site. Default: true unless NODE_ENV is production. */
+  validateOutbound?: boolean;
+  /** Default PING_INTERVAL_MS (30 000). */
+  pingIntervalMs?: number;
+  /** Default PONG_TIMEOUT_MS (10 000). */
+  pongTimeoutMs?: number;
+  /** Largest inbound frame; a larger one closes with 1009. Default 16 KiB. */
+  maxPayloadBytes?: number;
+  /** Inbound messages per connection. Default 20/s, burst 40. */
+  inboundRate?: RateLimit;
+  /** Refused inbound frames in a row, after the RATE_LIMITED error, before closing with 4429. Default 20. */
+  inboundRateCloseAfter?: number;
+  /** Faulty inbound frames in a row, each answered with an `error`, before closing with 1008. Default 100. */
+  maxConsecutiveFaults?: number;
+  /** Outbound messages per connection; pending states are conflated meanwhile. Default: unlimited. */
+  outboundRate?: RateLimit | null;
+  /** The client's address for the per-IP limit. Default the socket's remote address; behind a proxy, read its header (e.g. the first of X-Forwarded-For) or every client shares the proxy's bucket. */
+  clientIp?: (request: IncomingMessage) => string;
+  /** Upgrade and poll attempts per client IP. Default 10/s, burst 50. */
+  attemptsPerIp?: RateLimit;
+  /** Upgrade attempts per user. Default 2/s, burst 20. */
+  attemptsPerUser?: RateLimit;
+  /** Polls per user. Default 10/s, burst 30. */
+  pollsPerUser?: RateLimit;
+  /** Open sockets per user; more are refused with 429. Default 10. */
+  maxSocketsPerUser?: number;
+  /** Bytes a connection may hold unsent (queue + socket buffer) before it is closed with 1013. Default 1 MiB. */
+  maxBufferedBytes?: number;
+  /** Frames are handed to the socket only while it holds less than this. Default 64 KiB. */
+  writeHighWaterBytes?: number;
+  /** Entries read from the store per replay step. Default 1000. */
+  replayLimit?: number;
+  /** How long a poll with nothing pending is held. Default POLL_HOLD_MS (25 000). */
+  pollHoldMs?: number;
+  /** Messages per poll response. Default POLL_MAX_MESSAGES (500). */
+  pollMaxMessages?: number;
+  /** Other HTTP requests (e.g. a dashboard at GET /): return true when handled. Unhandled get 404 when this server owns the HTTP server. */
+  handleHttp?: (request: IncomingMessage, response: ServerResponse) => boolean;
+  /** pino-compatible logger. Never given a token or a payload. Default: none. */
+  logger?: Logger;
+  /** How long `close()` waits for sockets to drain before terminating them. Default 5 000. */
+  shutdownTimeoutMs?: number;
+}
+
+/** What `stats()` returns. */
+export interface RealtimeServerStats {
+  connections: number;
+  admins: number;
+  pendingPolls: number;
+  published: number;
+  /** Frames written per message type (one per recipient). */
+  sent: Record<string, number>;
+  received: number;
+  /** State messages superseded before they were sent. */
+  conflated: number;
+  /** Error messages sent for inbound faults, per error code. */
+  inboundErrors: Record<string, number>;
+  /** Upgrades refused, per reason (no-token, invalid-token, origin, rate-ip, rate-user, too-many-sockets, shutting-down, not-found). */
+  refusedUpgrades: Record<string, number>;
+  /** Polls refused, per reason (as for upgrades). */
+  refusedPolls: Record<string, number>;
+  /** Closed sockets, per close code (the code this server closed with, else the peer's). */
+  closes: Record<string, number>;
+  /** Closed with 1013 for holding more than `maxBufferedBytes`. */
+  slowClientCloses: number;
+  /** Bytes held unsent now (queues + socket buffers): over all connections, and the largest one. */
+  bufferedBytes: { total: number; max: number };
+  pollsServed: number;
+  store: { healthy: boolean; detail?: string };
+}
+
+/** The running server. */
+export interface RealtimeServer {
+  /** Per-user message to `userId`'s sockets and polls (and admins'). See {@link RealtimeCore.publish}. */
+  publish(userId: string, message: UserMessage): Promise<StreamEntry>;
+  /** Global message to everyone. See {@link RealtimeCore.broadcast}. */
+  broadcast(message: GlobalMessage): Promise<StreamEntry>;
+  /** Counters and gauges. */
+  stats(): RealtimeServerStats;
+  /** Stops accepting, answers held polls, closes every socket with 1001, waits up to `shutdownTimeoutMs` for them to drain. */
+  close(): Promise<void>;
+  /** Resolves once listening (at once when attached to a given server). */
+  readonly listening: Promise<void>;
+  /** The listening address (own server), or the attached server's. */
+  address(): AddressInfo | null;
+  /** The HTTP server in use (the given one or its own). */
+  readonly httpServer: HttpServer | HttpsServer;
+  /** Handles a poll or `handleHttp` request; false when it is not one (for frameworks that route themselves). */
+  handleRequest(request: IncomingMessage, response: ServerResponse): boolean;
+  /** The stream store in use. */
+  readonly store: StreamStore;
+}
+
+/**
+ * Creates the reference server (spec "Connection", "Backend Implementation Notes"; PLAN.md
+ * "Wire"): attaches to `options.server` or listens on `host`/`port`, verifies the JWT before
+ * the upgrade (401/403/429 with no socket), and serves the WebSocket and polling endpoints.
+ *
+ * @throws TypeError when neither `jwt` nor `authenticate` is given, or the JWT options are inconsistent
+ */
+export function createRealtimeServer(options: RealtimeServerOptions): RealtimeServer {
+  if ((options.jwt === undefined) === (options.authenticate === undefined)) throw new TypeError('createRealtimeServer: give exactly one of jwt or authenticate');
+  const verify = options.jwt ? createJwtVerifier(options.jwt) : null;
+  const logger = options.logger ?? null;
+  const path = options.path ?? WEBSOCKET_PATH;
+  const pollPath = options.pollPath === undefined ? POLL_PATH : options.pollPath;
+  const ownStore = options.store === undefined;
+  const store = options.store ?? new MemoryStreamStore();
+  const validateOutbound = options.validateOutbound ?? process.env.NODE_ENV !== 'production';
+  const now = Date.now;
+  const core = new RealtimeCore({
+    store,
+    validateOutbound,
+    pingIntervalMs: options.pingIntervalMs ?? PING_INTERVAL_MS,
+    pongTimeoutMs: options.pongTimeoutMs ?? PONG_TIMEOUT_MS,
+    inboundRate: options.inboundRate ?? { perSecond: 20, burst: 40 },
+    inboundRateCloseAfter: options.inboundRateCloseAfter ?? 20,
+    maxConsecutiveFaults: options.maxConsecutiveFaults ?? 100,
+    outboundRate: options.outboundRate ?? null,
+    maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
+    writeHighWaterBytes: options.writeHighWaterBytes ?? 64 * 1024,
+    replayLimit: options.replayLimit ?? 1000,
+    logger,
+    now,
+  });
+  const perIp = new KeyedRateLimiter(options.attemptsPerIp ?? { perSecond: 10, burst: 50 });
+  const perUser = new KeyedRateLimiter(options.attemptsPerUser ?? { perSecond: 2, burst: 20 });
+  const pollsPerUser = new KeyedRateLimiter(options.pollsPerUser ?? { perSecond: 10, burst: 30 });
+  const maxSocketsPerUser = options.maxSocketsPerUser ?? 10;
+  const pollHoldMs = options.pollHoldMs ?? POLL_HOLD_MS;
+  const pollMaxMessages = options.pollMaxMessages ?? POLL_MAX_MESSAGES;
+  const sweep = setInterval(() => {
+    const t = now();
+    perIp.sweep(t);
+    perUser.sweep(t);
+    pollsPerUser.sweep(t);
+  }, 60_000);
+  sweep.unref();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 16 * 1024, perMessageDeflate: false, clientTracking: false });
+  const polls = new Set<PollWaiter>();
+  let shuttingDown = false;
+  let closePromise: Promise<void> | null = null;
+
+  const origins = options.allowedOrigins;
+  const originAllowed = (request: IncomingMessage): boolean => {
+    const origin = request.headers.origin;
+    if (origins === undefined || origin === undefined) return true;
+    return typeof origins === 'function' ? origins(origin) : origins.includes(origin);
+  };
+
+  /** Auth and limits shared by upgrades and polls; throws AuthError. */
+  const admit = async (request: IncomingMessage, url: URL, kind: 'upgrade' | 'poll'): Promise<Principal> => {
+    if (shuttingDown) throw new AuthError(503, 'shutting-down');
+    if (!originAllowed(request)) throw new AuthError(403, 'origin');
+    const ip = options.clientIp?.(request) ?? request.socket.remoteAddress ?? 'unknown';
+    const ipWait = perIp.take(ip, now());
+    if (ipWait > 0) throw new AuthError(429, 'rate-ip', ipWait);
+    let principal: Principal | null;
+    if (verify !== null) {
+      const token = tokenOf(request, url);
+      if (token === null) throw new AuthError(401, 'no-token');
+      try {
+        principal = await verify(token);
+      } catch (error) {
+        if (error instanceof AuthError) throw new AuthError(error.status, 'invalid-token');
+        throw error;
+      }
+    } else {
+      principal = await options.authenticate!(request);
+      if (principal === null) throw new AuthError(401, 'invalid-token');
+    }
+    if (principal.expiresAt !== undefined && principal.expiresAt <= now()) throw new AuthError(401, 'invalid-token');
+    if (kind === 'upgrade') {
+      const userWait = perUser.take(principal.userId, now());
+      if (userWait > 0) throw new AuthError(429, 'rate-user', userWait);
+      if (core.socketsOf(principal.userId) >= maxSocketsPerUser) throw new AuthError(429, 'too-many-sockets', 5);
+    } else {
+      const userWait = pollsPerUser.take(principal.userId, now());
+      if (userWait > 0) throw new AuthError(429, 'rate-user', userWait);
+    }
+    return principal;
+  };
+
+  const refusal = (error: unknown, request: IncomingMessage, kind: string): AuthError => {
+    const refused = error instanceof AuthError ? error : new AuthError(401, 'invalid-token');
+    if (!(error instanceof AuthError)) logger?.error({ event: 'authenticate-failed', err: errorSummary(error) }, 'authentication hook threw');
+    const counts = kind === 'upgrade' ? core.counters.refusedUpgrades : core.counters.refusedPolls;
+    counts[refused.reason] = (counts[refused.reason] ?? 0) + 1;
+    logger?.info({ event: `${kind}-refused`, status: refused.status, reason: refused.reason, ip: request.socket.remoteAddress, url: redactUrl(request.url) }, `${kind} refused`);
+    return refused;
+  };
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== path) {
+      // Another upgrade handler may own this path; answer only when we are alone.
+      if (httpServer.listenerCount('upgrade') === 1) refuseSocket(socket, 404, 'not-found');
+      return;
+    }
+    socket.on('error', () => socket.destroy());
+    admit(request, url, 'upgrade').then(
+      (principal) => {
+        if (socket.destroyed) return;
+        if (shuttingDown) return refuseSocket(socket, 503, 'shutting-down');
+        wss.handleUpgrade(request, socket, head, (ws) => attach(ws, principal, url.searchParams.get('since')));
+      },
+      (error: unknown) => {
+        const refused = refusal(error, request, 'upgrade');
+        refuseSocket(socket, refused.status, refused.reason, refused.retryAfterSec);
+      },
+    );
+  };
+
+  const attach = (ws: WebSocket, principal: Principal, since: string | null): void => {
+    // ws has no public batching API. Each payload is framed once (ws's own Sender.frame, shared
+    // by every recipient) and a batch goes out as one write on the socket under ws. Safe with
+    // compression off (ws then writes synchronously, so frames never interleave).
+    const raw = (ws as unknown as { _socket?: Socket })._socket;
+    const transport: Transport = {
+      write(frames, onWritten) {
+        if (raw === undefined || raw.destroyed || ws.readyState !== ws.OPEN) {
+          process.nextTick(onWritten);
+          return;
+        }
+        // One write per batch: a stream write costs far more than copying a few KiB.
+        raw.write(frames.length === 1 ? framed(frames[0]!) : Buffer.concat(frames.map(framed)), () => onWritten());
+      },
+      get bufferedAmount() {
+        return ws.bufferedAmount;
+      },
+      close: (code, reason) => ws.close(code, reason),
+      terminate: () => ws.terminate(),
+    };
+    const connection = core.accept(transport, principal, since);
+    logger?.info({ event: 'connection-open', connection: connection.id, userId: principal.userId, admin: principal.admin, resume: since !== null }, 'connection accepted');
+    ws.on('message', (data, isBinary) => connection.receive(data as Buffer, isBinary));
+    // Without an 'error' handler an oversized frame (1009) would crash the process.
+    ws.on('error', (error) => {
+      // ws closes the socket itself on a protocol fault; count the code it sent, not 1006.
+      connection.closeCode ??= PROTOCOL_FAULT_CODES[(error as { code?: string }).code ?? ''] ?? null;
+      logger?.warn({ event: 'socket-error', connection: connection.id, err: errorSummary(error) }, 'socket error');
+    });
+    ws.on('close', (code) => {
+      core.closed(connection, code);
+      logger?.info({ event: 'connection-closed', connection: connection.id, code }, 'connection closed');
+    });
+  };
+
+  const handlePoll = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
+    if (request.method !== 'GET') return sendHttp(response, 405, { error: 'method not allowed' }, { Allow: 'GET' });
+    let principal: Principal;
+    try {
+      principal = await admit(request, url, 'poll');
+    } catch (error) {
+      const refused = refusal(error, request, 'poll');
+      return sendHttp(response, refused.status, { error: refused.reason }, refused.retryAfterSec ? { 'Retry-After': String(refused.retryAfterSec) } : {});
+    }
+    const viewer = { userId: principal.userId, admin: principal.admin };
+    const since = url.searchParams.get('since');
+    const waiter = new PollWaiter(principal);
+    core.addSubscriber(waiter);
+    polls.add(waiter);
+    response.on('close', () => waiter.wake());
+    try {
+      let result = await store.read(viewer, since, pollMaxMessages);
+      if (since !== null && result.resume === 'resumed' && result.entries.length === 0 && !shuttingDown) {
+        // Nothing pending: hold until a publish reaches this viewer, the hold ends, or the client leaves.
+        await waiter.wait(pollHoldMs);
+        if (response.destroyed) return;
+        result = await store.read(viewer, since, pollMaxMessages);
+      }
+      const body = `{"cursor":${JSON.stringify(result.cursor)},"resume":"${result.resume}","messages":[${result.entries.map((e) => e.frame).join(',')}]}`;
+      if (validateOutbound) {
+        const fault = checkPollResponse(body);
+        if (fault !== null) throw new Error(`poll response fails its schema: ${fault}`);
+      }
+      core.counters.pollsServed++;
+      for (const entry of result.entries) core.counters.sent[entry.type] = (core.counters.sent[entry.type] ?? 0) + 1;
+      sendHttp(response, 200, body);
+    } catch (error) {
+      logger?.error({ event: 'poll-failed', err: errorSummary(error) }, 'poll failed');
+      if (!response.headersSent) sendHttp(response, 500, { error: 'internal error' });
+    } finally {
+      core.removeSubscriber(waiter);
+      polls.delete(waiter);
+    }
+  };
+
+  const handleRequest = (request: IncomingMessage, response: ServerResponse): boolean => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (pollPath !== false && url.pathname === pollPath) {
+      void handlePoll(request, response, url);
+      return true;
+    }
+    return options.handleHttp?.(request, response) ?? false;
+  };
+
+  const ownServer = options.server === undefined;
+  const httpServer: HttpServer | HttpsServer = options.server ?? createServer();
+  let onRequest: ((request: IncomingMessage, response: ServerResponse) => void) | null = null;
+  let previousRequestListeners: Function[] = [];
+  if (ownServer) {
+    onRequest = (request, response) => {
+      if (!handleRequest(request, response)) sendHttp(response, 404, { error: 'not found' });
+    };
+    httpServer.on('request', onRequest);
+  } else {
+    // Serve the polling path in front of the framework's own handler, which gets everything else.
+    previousRequestListeners = httpServer.listeners('request');
+    httpServer.removeAllListeners('request');
+    onRequest = (request, response) => {
+      if (handleRequest(request, response)) return;
+      for (const listener of previousRequestListeners) listener.call(httpServer, request, response);
+    };
+    httpServer.on('request', onRequest);
+  }
+  httpServer.on('upgrade', onUpgrade);
+  const listening = ownServer
+    ? new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+          httpServer.off('error', reject);
+          resolve();
+        });
+      })
+    : Promise.resolve();
+
+  const close = async (): Promise<void> => {
+    shuttingDown = true;
+    for (const waiter of polls) waiter.wake();
+    const deadline = options.shutdownTimeoutMs ?? 5000;
+    for (const connection of [...core.connections]) {
+      connection.flush(true);
+      core.closeConnection(connection, CloseCode.GoingAway, 'server shutting down', deadline);
+    }
+    const started = now();
+    while (core.connections.size > 0 && now() - started < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    core.terminateClosing();
+    while (core.connections.size > 0 && now() - started < deadline + 1000) await new Promise((resolve) => setTimeout(resolve, 10));
+    core.stop();
+    clearInterval(sweep);
+    httpServer.off('upgrade', onUpgrade);
+    if (onRequest !== null) httpServer.off('request', onRequest);
+    if (!ownServer) for (const listener of previousRequestListeners) httpServer.on('request', listener as never);
+    wss.close();
+    if (ownStore) await store.close();
+    if (ownServer && httpServer.listening) {
+      await new Promise<void>((resolve) => {
+        httpServer.close(() => resolve());
+        httpServer.closeAllConnections();
+      });
+    }
+  };
+
+  return {
+    publish: (userId, message) => core.publish(userId, message),
+    broadcast: (message) => core.broadcast(message),
+    stats: () => statsOf(core.counters, core, polls.size, store),
+    close: () => (closePromise ??= close()),
+    listening,
+    address: () => {
+      const address = httpServer.address();
+      return typeof address === 'object' ? address : null;
+    },
+    httpServer,
+    handleRequest,
+    store,
+  };
+}
+
+const FRAME_OPTIONS = { fin: true, opcode: 1, mask: false, readOnly: false, rsv1: false };
+const Sender = (wsModule as unknown as { Sender: { frame(data: Buffer, options: typeof FRAME_OPTIONS): Buffer[] } }).Sender;
+const framedCache = new WeakMap<Buffer, Buffer>();
+
+/** The WebSocket text frame of `payload`, built once per payload and shared by every socket it goes to. */
+function framed(payload: Buffer): Buffer {
+  let frame = framedCache.get(payload);
+  if (frame === undefined) {
+    frame = Buffer.concat(Sender.frame(payload, FRAME_OPTIONS));
+    framedCache.set(payload, frame);
+  }
+  return frame;
+}
+
+/** Close codes ws sends for the faults it reports as errors (its receiver's error codes). */
+const PROTOCOL_FAULT_CODES: Record<string, number> = {
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: CloseCode.MessageTooBig,
+  WS_ERR_INVALID_UTF8: 1007,
+};
+
+/** A held poll: woken by the first entry routed to its viewer (after a short gather), by its hold ending, or by the client leaving. */
+class PollWaiter implements Subscriber {
+  private resolve: (() => void) | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private woken = false;
+  private gathering = false;
+  constructor(readonly principal: Principal) {}
+  deliver(): void {
+    if (this.resolve === null) {
+      // Before the hold began: the read that follows sees the entry.
+      this.woken = true;
+    } else if (!this.gathering) {
+      // Gather what is published in the same burst into one response (well under the 1 s promised).
+      this.gathering = true;
+      if (this.timer !== null) clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.wake(), 25);
+    }
+  }
+  wake(): void {
+    this.woken = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    const resolve = this.resolve;
+    this.resolve = null;
+    resolve?.();
+  }
+  wait(holdMs: number): Promise<void> {
+    if (this.woken) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.resolve = resolve;
+      this.timer = setTimeout(() => this.wake(), holdMs);
+    });
+  }
+}
+
+function statsOf(counters: Counters, core: RealtimeCore, pendingPolls: number, store: StreamStore): RealtimeServerStats {
+  let admins = 0;
+  let bufferedTotal = 0;
+  let bufferedMax = 0;
+  for (const connection of core.connections) {
+    if (connection.principal.admin) admins++;
+    const bytes = connection.bufferedBytes;
+    bufferedTotal += bytes;
+    bufferedMax = Math.max(bufferedMax, bytes);
+  }
+  return {
+    connections: core.connections.size,
+    admins,
+    pendingPolls,
+    published: counters.published,
+    sent: { ...counters.sent },
+    received: counters.received,
+    conflated: counters.conflated,
+    inboundErrors: { ...counters.inboundErrors },
+    refusedUpgrades: { ...counters.refusedUpgrades },
+    refusedPolls: { ...counters.refusedPolls },
+    closes: { ...counters.closes },
+    slowClientCloses: counters.slowClientCloses,
+    bufferedBytes: { total: bufferedTotal, max: bufferedMax },
+    pollsServed: counters.pollsServed,
+    store: store.status(),
+  };
+}
+
+const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+
+/** Answers a refused upgrade with a plain HTTP status and closes the TCP connection: no socket is opened. */
+function refuseSocket(socket: Duplex, status: number, reason: string, retryAfterSec?: number): void {
+  if (socket.destroyed) return;
+  const body = JSON.stringify({ error: reason });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      (retryAfterSec ? `Retry-After: ${retryAfterSec}\r\n` : '') +
+      `\r\n${body}`,
+  );
+}
+
+function sendHttp(response: ServerResponse, status: number, body: string | object, headers: Record<string, string> = {}): void {
+  if (response.headersSent || response.destroyed) return;
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text), ...headers });
+  response.end(text);
+}

@@ -1,0 +1,76 @@
+/**
+ * The storage behind delivery: what the server appends when it publishes, what a resuming
+ * socket or a poll reads, and the live feed every node fans out from. The in-memory store
+ * (memory-store.ts) is the default; src/server/redis/ implements the same interface on Redis.
+ *
+ * Cursor design (PLAN.md, Centrifugo-like): `<epoch>.<position>`. The epoch changes whenever
+ * the storage loses its history; positions come from one sequence shared by every stream of a
+ * store, so a user's stream (their messages plus global ones) is increasing, one frame serves
+ * every recipient, and replay merges logs by position. A cursor of another epoch, older than
+ * what is kept, malformed or ahead of the head reads as `gap`.
+ *
+ * Additions to the interface agreed in PLAN.md (small, for every implementation):
+ * - `parseCursor` / `formatCursor` / `CURSOR_PATTERN` below: the one reading of a cursor the
+ *   server needs to drop a live entry already sent by a replay (positions compared as numbers).
+ */
+import type { MessageType } from '../../generated/types.js';
+
+/** A stored, already-serialized server→client message. */
+export interface StreamEntry {
+  /** Opaque to clients; `<epoch>.<position>` here. */
+  cursor: string;
+  /** null: audience global. */
+  userId: string | null;
+  type: MessageType;
+  /** The JSON text sent on the wire, cursor included. */
+  frame: string;
+  /** Delivery state key value when the type's class is state (for conflation); undefined/null for events. */
+  key?: string | null;
+}
+
+/** What a reader missed: `resume` says whether `entries` continue `since` without a gap. */
+export interface ReadResult {
+  resume: 'new' | 'resumed' | 'gap';
+  /** Where the reader continues from: the last entry's cursor, else `since` (resumed) or the head (new, gap). */
+  cursor: string;
+  entries: StreamEntry[];
+}
+
+/** Who reads: a user sees their entries and global ones; an admin sees every entry. */
+export interface StreamViewer {
+  userId: string;
+  admin: boolean;
+}
+
+export interface StreamStore {
+  /** Assigns the next cursor, builds the frame with `frame(cursor)`, stores it, and fans it out
+   *  to every subscriber (on every node) in append order. */
+  append(userId: string | null, type: MessageType, frame: (cursor: string) => string, key?: string | null): Promise<StreamEntry>;
+  /** What a connection of `userId` (admin: every user) missed after `since` (null: none, → 'new'
+   *  with the head cursor): the user's entries plus global ones, in cursor order, at most `limit`. */
+  read(viewer: StreamViewer, since: string | null, limit: number): Promise<ReadResult>;
+  /** Live entries appended on any node, in append order. Returns an unsubscribe function. */
+  subscribe(listener: (entry: StreamEntry) => void): () => void;
+  /** Health for stats(): e.g. { healthy: true } ; errors go to the logger. */
+  status(): { healthy: boolean; detail?: string };
+  close(): Promise<void>;
+}
+
+/** A cursor as the protocol allows it: 1–128 of `[0-9A-Za-z._~-]`. */
+export const CURSOR_PATTERN = /^[0-9A-Za-z._~-]{1,128}$/;
+
+/** `<epoch>.<position>` with a decimal position, or null when `cursor` is not one. */
+export function parseCursor(cursor: string): { epoch: string; position: number } | null {
+  if (!CURSOR_PATTERN.test(cursor)) return null;
+  const dot = cursor.lastIndexOf('.');
+  if (dot <= 0) return null;
+  const digits = cursor.slice(dot + 1);
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(digits)) return null;
+  const position = Number(digits);
+  return Number.isSafeInteger(position) ? { epoch: cursor.slice(0, dot), position } : null;
+}
+
+/** The cursor of `position` in `epoch` (epoch: `[0-9A-Za-z_~-]`, no dot). */
+export function formatCursor(epoch: string, position: number): string {
+  return `${epoch}.${position}`;
+}

@@ -1,0 +1,232 @@
+/**
+ * Authentication before the upgrade (spec "Backend Implementation Notes" 1, issue 9): every
+ * refused token gets its HTTP status and no socket; accepted ones get the `connection` message.
+ */
+import { createServer, type Server } from 'node:http';
+import Fastify from 'fastify';
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRealtimeServer, type PublicKeyAlgorithm, type RealtimeServer } from '../../src/server/index.js';
+import { connect, eventually, refusedStatus, SECRET, sleep, startServer, token } from './helpers.js';
+
+const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const now = () => Math.floor(Date.now() / 1000);
+
+describe('HS256: every refused token gets 401 and no socket', () => {
+  let server: Awaited<ReturnType<typeof startServer>>;
+  const lines: string[] = [];
+  const logger = { info: (o: object, m?: string) => lines.push(JSON.stringify(o) + (m ?? '')), warn: (o: object) => lines.push(JSON.stringify(o)), error: (o: object) => lines.push(JSON.stringify(o)) };
+  beforeAll(async () => {
+    server = await startServer({ jwt: { secret: SECRET, issuer: 'realtime-tests', audience: 'dashboard' }, logger, attemptsPerIp: { perSecond: 1000, burst: 1000 } });
+  });
+  afterAll(() => server.rt.close());
+  const good = (sub: string, claims = {}) => token(sub, { iss: 'realtime-tests', aud: 'dashboard', ...claims });
+
+  const cases: [string, () => Promise<string | null>][] = [
+    ['no token', async () => null],
+    ['a malformed token', async () => 'not.a.jwt'],
+    ['a bad signature', async () => token('u1', { iss: 'realtime-tests', aud: 'dashboard' }, new TextEncoder().encode('another-secret-of-at-least-32-bytes!!'))],
+    ['alg: none', async () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'u1', iss: 'realtime-tests', aud: 'dashboard', exp: now() + 600 })}.`],
+    ['an expired token', async () => good('u1', { exp: now() - 60 })],
+    ['a token not yet valid', async () => good('u1', { nbf: now() + 60 })],
+    ['a wrong issuer', async () => token('u1', { iss: 'someone-else', aud: 'dashboard' })],
+    ['a wrong audience', async () => token('u1', { iss: 'realtime-tests', aud: 'other-app' })],
+    ['no sub claim', async () => new SignJWT({ iss: 'realtime-tests', aud: 'dashboard' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(SECRET))],
+  ];
+  for (const [name, make] of cases) {
+    it(`refuses ${name} with 401`, async () => {
+      const jwt = await make();
+      const { status } = await refusedStatus(server.url(jwt === null ? {} : { token: jwt }));
+      expect(status).toBe(401);
+      expect(server.rt.stats().connections).toBe(0);
+    });
+  }
+
+  it('accepts a valid token from ?token= and from Authorization: Bearer, sending connection first', async () => {
+    const jwt = await good('u1');
+    for (const client of [await connect(server.url({ token: jwt })), await connect(server.url(), { headers: { Authorization: `Bearer ${jwt}` } })]) {
+      await client.until(() => client.frames.length > 0);
+      expect(client.frames[0]).toMatchObject({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' } });
+      expect(client.frames[0]!.cursor).toMatch(/^[0-9A-Za-z._~-]+$/);
+      client.ws.close();
+      await client.closed;
+    }
+  });
+
+  it('never writes the token in a log line', async () => {
+    const jwt = await good('u1', { exp: now() - 60 });
+    await refusedStatus(server.url({ token: jwt }));
+    const valid = await good('u2');
+    const client = await connect(server.url({ token: valid }));
+    client.ws.close();
+    await client.closed;
+    await sleep(20);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      expect(line).not.toContain(jwt);
+      expect(line).not.toContain(valid);
+      expect(line).not.toContain(jwt.split('.')[2]);
+    }
+    expect(lines.some((line) => line.includes('token=[redacted]'))).toBe(true);
+  });
+});
+
+describe('public keys and JWKS, algorithms pinned', () => {
+  const algorithms: PublicKeyAlgorithm[] = ['RS256', 'ES256', 'EdDSA'];
+  for (const alg of algorithms) {
+    it(`${alg}: accepts a token signed with the private key, refuses HS256 signed with the public key`, async () => {
+      const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
+      const pem = await exportSPKI(publicKey);
+      const server = await startServer({ jwt: { publicKey: pem, algorithm: alg } });
+      try {
+        const signed = await new SignJWT({}).setProtectedHeader({ alg }).setSubject('u1').setExpirationTime('1h').sign(privateKey);
+        const client = await connect(server.url({ token: signed }));
+        await client.until(() => client.count('connection') === 1);
+        client.ws.close();
+        // The classic confusion attack: HS256 with the public key's PEM as the secret.
+        const confused = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setExpirationTime('1h').sign(new TextEncoder().encode(pem));
+        expect((await refusedStatus(server.url({ token: confused }))).status).toBe(401);
+      } finally {
+        await server.rt.close();
+      }
+    });
+  }
+
+  it('verifies against a JWKS served on 127.0.0.1, refusing keys it does not hold', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const stranger = await generateKeyPair('ES256', { extractable: true });
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+    const jwks: Server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const address = jwks.address() as { port: number };
+    const server = await startServer({ jwt: { jwksUrl: `http://127.0.0.1:${address.port}/.well-known/jwks.json` } });
+    try {
+      const signed = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject('u1').setExpirationTime('1h').sign(privateKey);
+      const client = await connect(server.url({ token: signed }));
+      await client.until(() => client.count('connection') === 1);
+      client.ws.close();
+      const forged = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject('u1').setExpirationTime('1h').sign(stranger.privateKey);
+      expect((await refusedStatus(server.url({ token: forged }))).status).toBe(401);
+    } finally {
+      await server.rt.close();
+      jwks.close();
+    }
+  });
+});
+
+describe('origin, attempt limits, socket limits', () => {
+  it('refuses a foreign Origin with 403 and accepts an allowed one', async () => {
+    const server = await startServer({ allowedOrigins: ['https://dashboard.example'] });
+    try {
+      const jwt = await token('u1');
+      expect((await refusedStatus(server.url({ token: jwt }), { origin: 'https://evil.example' })).status).toBe(403);
+      const client = await connect(server.url({ token: jwt }), { origin: 'https://dashboard.example' });
+      client.ws.close();
+      expect(server.rt.stats().refusedUpgrades).toMatchObject({ origin: 1 });
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('answers 429 with Retry-After past the attempts per IP, and per user', async () => {
+    const server = await startServer({ attemptsPerIp: { perSecond: 0.1, burst: 3 } });
+    try {
+      const jwt = await token('u1');
+      for (let i = 0; i < 3; i++) await refusedStatus(server.url({ token: 'bad' }));
+      const refused = await refusedStatus(server.url({ token: jwt }));
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    } finally {
+      await server.rt.close();
+    }
+    const perUser = await startServer({ attemptsPerUser: { perSecond: 0.1, burst: 2 } });
+    try {
+      const jwt = await token('u1');
+      for (let i = 0; i < 2; i++) (await connect(perUser.url({ token: jwt }))).ws.close();
+      expect((await refusedStatus(perUser.url({ token: jwt }))).status).toBe(429);
+      // Another user is not affected.
+      (await connect(perUser.url({ token: await token('u2') }))).ws.close();
+    } finally {
+      await perUser.rt.close();
+    }
+  });
+
+  it('counts attempts per the clientIp hook (e.g. behind a proxy)', async () => {
+    const server = await startServer({ attemptsPerIp: { perSecond: 0.1, burst: 1 }, clientIp: (request) => String(request.headers['x-forwarded-for']) });
+    try {
+      const jwt = await token('u1');
+      (await connect(server.url({ token: jwt }), { headers: { 'x-forwarded-for': '203.0.113.1' } })).ws.close();
+      expect((await refusedStatus(server.url({ token: jwt }), { headers: { 'x-forwarded-for': '203.0.113.1' } })).status).toBe(429);
+      (await connect(server.url({ token: jwt }), { headers: { 'x-forwarded-for': '203.0.113.2' } })).ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('refuses sockets past maxSocketsPerUser with 429', async () => {
+    const server = await startServer({ maxSocketsPerUser: 2 });
+    try {
+      const jwt = await token('u1');
+      const open = [await connect(server.url({ token: jwt })), await connect(server.url({ token: jwt }))];
+      expect((await refusedStatus(server.url({ token: jwt }))).status).toBe(429);
+      expect(server.rt.stats().refusedUpgrades).toMatchObject({ 'too-many-sockets': 1 });
+      for (const client of open) client.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
+
+describe('custom authenticate hook, token expiry, mounting', () => {
+  it('uses authenticate(request) instead of a JWT', async () => {
+    const server = await startServer({
+      jwt: undefined,
+      authenticate: (request) => (request.headers.cookie === 'session=ok' ? { userId: 'u9', admin: false } : null),
+    });
+    try {
+      expect((await refusedStatus(server.url())).status).toBe(401);
+      const client = await connect(server.url(), { headers: { cookie: 'session=ok' } });
+      await client.until(() => client.count('connection') === 1);
+      client.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('closes with 4401 when the token expires during the connection', async () => {
+    const server = await startServer({ jwt: { secret: SECRET, clockToleranceSec: 0 }, pingIntervalMs: 200, pongTimeoutMs: 100 });
+    try {
+      const client = await connect(server.url({ token: await token('u1', { exp: now() + 2 }) }));
+      expect(await client.closed).toBe(4401);
+      await eventually(() => server.rt.stats().closes[4401] === 1);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('mounts on a Fastify server: sockets and polls on our paths, Fastify routes untouched', async () => {
+    const fastify = Fastify();
+    fastify.get('/health', async () => ({ ok: true }));
+    const rt: RealtimeServer = createRealtimeServer({ server: fastify.server, jwt: { secret: SECRET } });
+    await fastify.listen({ port: 0, host: '127.0.0.1' });
+    const port = (fastify.server.address() as { port: number }).port;
+    try {
+      const jwt = await token('u1');
+      const client = await connect(`ws://127.0.0.1:${port}/api/ws?token=${jwt}`);
+      await client.until(() => client.count('connection') === 1);
+      expect(await (await fetch(`http://127.0.0.1:${port}/health`)).json()).toEqual({ ok: true });
+      const poll = await fetch(`http://127.0.0.1:${port}/api/ws/poll`, { headers: { authorization: `Bearer ${jwt}` } });
+      expect(poll.status).toBe(200);
+      expect(await poll.json()).toMatchObject({ resume: 'new', messages: [] });
+      expect((await fetch(`http://127.0.0.1:${port}/api/ws/poll`)).status).toBe(401);
+      client.ws.close();
+      await client.closed;
+    } finally {
+      await rt.close();
+      await fastify.close();
+    }
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * Backpressure and conflation (issues 9 and 10): a client that stops reading never makes the
+ * server buffer without bound — its state updates are conflated, its events fill a bounded
+ * buffer, then it is closed with 1013 while others see no change; a client read at 10
+ * messages/s through a burst of 10,000 balance updates and 100 trades gets every trade in order
+ * and the latest balance of each platform.
+ */
+import type { Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { balance, connect, eventually, sleep, startServer, token, trade } from './helpers.js';
+
+const PLATFORMS = ['luno', 'binance', 'kucoin', 'kraken', 'valr'] as const;
+
+describe('backpressure', () => {
+  it('a stalled reader: states conflated, memory bounded, closed with 1013 on events; others unaffected', async () => {
+    const MAX = 256 * 1024;
+    const server = await startServer({ maxBufferedBytes: MAX, writeHighWaterBytes: 32 * 1024 });
+    try {
+      const stalled = await connect(server.url({ token: await token('stalled') }));
+      const other = await connect(server.url({ token: await token('other') }));
+      await stalled.until(() => stalled.count('connection') === 1);
+      (stalled.ws as unknown as { _socket: Socket })._socket.pause();
+      let peak = 0;
+      const sample = () => (peak = Math.max(peak, server.rt.stats().bufferedBytes.max));
+
+      // 20,000 state updates: conflated per platform, never a reason to close.
+      for (let i = 0; i < 20_000; i++) {
+        void server.rt.publish('stalled', balance(PLATFORMS[i % PLATFORMS.length]!, i));
+        if (i % 1000 === 999) {
+          await sleep(1);
+          sample();
+        }
+      }
+      expect(server.rt.stats().slowClientCloses).toBe(0);
+      expect(server.rt.stats().conflated).toBeGreaterThan(0);
+
+      // Events are never merged: past the bound the stalled client is closed with 1013.
+      const published: string[] = [];
+      for (let batch = 0; batch < 200 && server.rt.stats().slowClientCloses === 0; batch++) {
+        for (let i = 0; i < 500; i++) void server.rt.publish('stalled', trade(`stalled_${batch}_${i}`));
+        published.push((await server.rt.publish('other', trade(`other_${batch}`))).cursor);
+        await sleep(1);
+        sample();
+      }
+      expect(server.rt.stats().slowClientCloses).toBe(1);
+      expect(peak).toBeLessThanOrEqual(MAX + 4096);
+      (stalled.ws as unknown as { _socket: Socket })._socket.resume();
+      expect(await stalled.closed).toBe(1013);
+      await other.until(() => other.stream.length === published.length);
+      expect(other.stream.map((f) => f.cursor)).toEqual(published);
+      expect(other.closeCode).toBeNull();
+      console.info(`stalled reader: peak held ${(peak / 1024).toFixed(0)} KiB (bound ${MAX / 1024} KiB) over 20,000 states and ${published.length * 500} events`);
+      other.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('conflation: 10 messages/s, a burst of 10,000 balances and 100 trades → all trades in order, the latest balance per platform', async () => {
+    const server = await startServer({ outboundRate: { perSecond: 10, burst: 10 } });
+    try {
+      const client = await connect(server.url({ token: await token('dashboard') }));
+      await client.until(() => client.count('connection') === 1);
+      const latest = new Map<string, number>();
+      const trades: string[] = [];
+      for (let i = 0; i < 10_100; i++) {
+        if (i % 101 === 100) {
+          const id = `trade_${trades.length}`;
+          trades.push(id);
+          void server.rt.publish('dashboard', trade(id));
+        } else {
+          const platform = PLATFORMS[i % PLATFORMS.length]!;
+          latest.set(platform, i);
+          void server.rt.publish('dashboard', balance(platform, i));
+        }
+      }
+      expect(trades).toHaveLength(100);
+      const lastBalance = () => {
+        const seen = new Map<string, number>();
+        for (const f of client.stream) if (f.type === 'balances') seen.set(f.data!.platform as string, (f.data!.balances as { ZAR: { free: number } }).ZAR.free);
+        return seen;
+      };
+      await client.until(() => client.count('trades') === 100 && PLATFORMS.every((p) => lastBalance().get(p) === latest.get(p)), 30_000, 'all trades and latest balances');
+      expect(client.stream.filter((f) => f.type === 'trades').map((f) => f.data!.id)).toEqual(trades);
+      const positions = client.stream.map((f) => Number(f.cursor!.split('.')[1]));
+      for (let i = 1; i < positions.length; i++) expect(positions[i]).toBeGreaterThan(positions[i - 1]!);
+      expect(client.count('balances')).toBeLessThan(200);
+      expect(client.closeCode).toBeNull();
+      await eventually(() => server.rt.stats().conflated > 9_000);
+      client.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+});

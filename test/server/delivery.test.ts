@@ -1,0 +1,254 @@
+/**
+ * Delivery (issue 10): cursors, resume under faults, gaps, forged cursors, the polling endpoint
+ * (same sequence as the socket, long poll), and the in-memory store's bounds.
+ */
+import { describe, expect, it } from 'vitest';
+import { closedObjects, validatePollResponseDocument } from '../../generated/validators.js';
+import { MemoryStreamStore, parseCursor, type StreamEntry } from '../../src/server/index.js';
+import { alert, balance, bot, connect, sleep, startServer, token, trade, whale, type Frame } from './helpers.js';
+
+const RELAXED = { attemptsPerIp: { perSecond: 10_000, burst: 10_000 }, attemptsPerUser: { perSecond: 10_000, burst: 10_000 }, pollsPerUser: { perSecond: 10_000, burst: 10_000 } };
+// Buffers large enough that no state is conflated: these tests count every message.
+const NO_CONFLATION = { writeHighWaterBytes: 256 * 1024 * 1024, maxBufferedBytes: 1024 * 1024 * 1024 };
+
+function mixed(i: number) {
+  switch (i % 4) {
+    case 0:
+      return trade(`trade_${i}`);
+    case 1:
+      return bot(`bot_${i % 3}`, i);
+    case 2:
+      return balance('luno', i);
+    default:
+      return alert(`alert_${i}`);
+  }
+}
+
+describe('resume', () => {
+  it('under faults: 100 random kills across 4 clients, every message exactly once, in order', async () => {
+    const store = new MemoryStreamStore({ maxEntriesPerStream: 100_000, maxEntries: 1_000_000 });
+    const server = await startServer({ store, ...RELAXED, ...NO_CONFLATION });
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    try {
+      const USERS = ['r0', 'r1', 'r2', 'r3'];
+      const TOTAL = 4000;
+      const entries: StreamEntry[] = [];
+      let producerDone = false;
+      const startPosition = new Map<string, number>();
+      const run = async (user: string, kills: number) => {
+        const jwt = await token(user);
+        const got: Frame[] = [];
+        let since: string | null = null;
+        for (let k = 0; k <= kills; k++) {
+          const client = await connect(since === null ? server.url({ token: jwt }) : server.url({ token: jwt, since }));
+          await client.until(() => client.count('connection') === 1);
+          const hello = client.frames[0]!;
+          expect(hello.data!.resume).toBe(since === null ? 'new' : 'resumed');
+          if (since === null) startPosition.set(user, parseCursor(hello.cursor!)!.position);
+          if (k < kills) {
+            const n = Math.floor(random() * 40);
+            await client.until(() => client.stream.length >= n || producerDone, 20_000);
+            await sleep(Math.floor(random() * 3));
+          } else {
+            while (!producerDone) await sleep(5);
+            const expected = entries.filter((e) => e.userId === user || e.userId === null).filter((e) => parseCursor(e.cursor)!.position > startPosition.get(user)!);
+            const last = expected[expected.length - 1]!.cursor;
+            await client.until(() => [...got, ...client.stream].some((f) => f.cursor === last), 20_000, `${user} to catch up`);
+          }
+          const seen = client.stream.slice();
+          client.ws.terminate();
+          got.push(...seen);
+          since = seen.length > 0 ? seen[seen.length - 1]!.cursor! : hello.cursor!;
+        }
+        return got;
+      };
+      const clients = USERS.map((user) => run(user, 25));
+      await sleep(50);
+      for (let i = 0; i < TOTAL; i++) {
+        entries.push(i % 10 === 9 ? await server.rt.broadcast(whale(i)) : await server.rt.publish(USERS[i % USERS.length]!, mixed(i)));
+        if (i % 4 === 0) await sleep(1);
+      }
+      producerDone = true;
+      const results = await Promise.all(clients);
+      for (const [index, user] of USERS.entries()) {
+        const expected = entries.filter((e) => (e.userId === user || e.userId === null) && parseCursor(e.cursor)!.position > startPosition.get(user)!).map((e) => e.cursor);
+        expect(results[index]!.map((f) => f.cursor)).toEqual(expected);
+      }
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('a cursor older than the buffer, of another epoch, malformed or ahead → connection says gap, then live', async () => {
+    const store = new MemoryStreamStore({ maxEntriesPerStream: 10 });
+    const server = await startServer({ store, ...RELAXED });
+    try {
+      const entries: StreamEntry[] = [];
+      for (let i = 0; i < 50; i++) entries.push(await server.rt.publish('g1', trade(`t${i}`)));
+      const jwt = await token('g1');
+      let head = entries[entries.length - 1]!.cursor;
+      for (const since of [entries[0]!.cursor, `other${store.epoch}.3`, 'not-a-cursor', `${store.epoch}.999999`]) {
+        const client = await connect(server.url({ token: jwt, since }));
+        await client.until(() => client.count('connection') === 1);
+        expect(client.frames[0]).toMatchObject({ type: 'connection', data: { resume: 'gap' }, cursor: head });
+        const live = await server.rt.publish('g1', trade(`live_${since}`));
+        head = live.cursor;
+        await client.until(() => client.stream.length === 1);
+        expect(client.stream[0]!.cursor).toBe(live.cursor);
+        client.ws.close();
+      }
+      // Within the buffer: resumed, exactly the missed ones (4 older ones and the 4 live ones).
+      const all = entries.length;
+      const client = await connect(server.url({ token: jwt, since: entries[all - 5]!.cursor }));
+      await client.until(() => client.stream.length === 8);
+      expect(client.frames[0]!.data!.resume).toBe('resumed');
+      expect(client.stream.slice(0, 4).map((f) => f.cursor)).toEqual(entries.slice(all - 4).map((e) => e.cursor));
+      client.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it("a forged or another user's cursor gives no other user's data", async () => {
+    const server = await startServer(RELAXED);
+    try {
+      const first = await server.rt.publish('alice', trade('alice_0'));
+      for (let i = 1; i < 100; i++) await server.rt.publish('alice', trade(`alice_${i}`));
+      const bobs: string[] = [];
+      for (let i = 0; i < 10; i++) bobs.push((await server.rt.publish('bob', trade(`bob_${i}`))).cursor);
+      for (let i = 0; i < 5; i++) bobs.push((await server.rt.broadcast(whale(i))).cursor);
+      const epoch = parseCursor(first.cursor)!.epoch;
+      for (const since of [`${epoch}.0`, first.cursor]) {
+        const client = await connect(server.url({ token: await token('bob'), since }));
+        await client.until(() => client.stream.length === 15);
+        await sleep(20);
+        expect(client.stream.map((f) => f.cursor)).toEqual(bobs);
+        expect(client.stream.some((f) => String(f.data?.id).startsWith('alice'))).toBe(false);
+        client.ws.close();
+      }
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
+
+describe('polling endpoint', () => {
+  const poll = async (url: string, jwt: string) => {
+    const response = await fetch(url, { headers: { authorization: `Bearer ${jwt}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json');
+    const body = (await response.json()) as { cursor: string; resume: string; messages: Frame[] };
+    closedObjects.enforced = true;
+    expect(validatePollResponseDocument(body)).toBe(true);
+    return body;
+  };
+
+  it('a polling client and a socket client of the same user see the same sequence', async () => {
+    const server = await startServer({ ...RELAXED, ...NO_CONFLATION, pollMaxMessages: 50 });
+    try {
+      const jwt = await token('p1');
+      const socket = await connect(server.url({ token: jwt }));
+      await socket.until(() => socket.count('connection') === 1);
+      const first = await poll(server.http('/api/ws/poll'), jwt);
+      expect(first).toMatchObject({ resume: 'new', messages: [] });
+      expect(first.cursor).toBe(socket.frames[0]!.cursor);
+      const published: string[] = [];
+      const producer = (async () => {
+        for (let i = 0; i < 300; i++) {
+          const entry = i % 7 === 0 ? await server.rt.broadcast(whale(i)) : await server.rt.publish(i % 5 === 0 ? 'someone-else' : 'p1', mixed(i));
+          if (entry.userId !== 'someone-else') published.push(entry.cursor);
+          if (i % 20 === 0) await sleep(2);
+        }
+      })();
+      let producerDone = false;
+      void producer.then(() => (producerDone = true));
+      const polled: Frame[] = [];
+      let since = first.cursor;
+      // Poll as a client would: again at once after each answer, until everything published arrived.
+      while (!(producerDone && polled.length === published.length)) {
+        const body = await poll(server.http(`/api/ws/poll?since=${since}`), jwt);
+        expect(body.resume).toBe('resumed');
+        expect(body.messages.length).toBeLessThanOrEqual(50);
+        polled.push(...body.messages);
+        since = body.cursor;
+      }
+      await socket.until(() => socket.stream.length === published.length);
+      expect(polled.map((f) => f.cursor)).toEqual(published);
+      expect(socket.stream.map((f) => f.cursor)).toEqual(published);
+      expect(polled).toEqual(socket.stream);
+      socket.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('a long poll returns within a second of a publish, and empty at the end of its hold', async () => {
+    const server = await startServer({ ...RELAXED, pollHoldMs: 5000 });
+    try {
+      const jwt = await token('lp');
+      const { cursor } = await poll(server.http('/api/ws/poll'), jwt);
+      const pending = poll(server.http(`/api/ws/poll?since=${cursor}`), jwt).then((body) => ({ body, at: Date.now() }));
+      await sleep(300);
+      expect(server.rt.stats().pendingPolls).toBe(1);
+      const publishedAt = Date.now();
+      await server.rt.publish('lp', trade('lp_1'));
+      const { body, at } = await pending;
+      expect(at - publishedAt).toBeLessThan(1000);
+      expect(body.messages.map((m) => m.data!.id)).toEqual(['lp_1']);
+    } finally {
+      await server.rt.close();
+    }
+    const short = await startServer({ ...RELAXED, pollHoldMs: 200 });
+    try {
+      const jwt = await token('lp');
+      const { cursor } = await poll(short.http('/api/ws/poll'), jwt);
+      const body = await poll(short.http(`/api/ws/poll?since=${cursor}`), jwt);
+      expect(body).toEqual({ cursor, resume: 'resumed', messages: [] });
+    } finally {
+      await short.rt.close();
+    }
+  });
+
+  it('same auth, isolation and gap rules as the socket', async () => {
+    const server = await startServer({ ...RELAXED, pollHoldMs: 300, store: new MemoryStreamStore({ maxEntriesPerStream: 5 }) });
+    try {
+      expect((await fetch(server.http('/api/ws/poll'))).status).toBe(401);
+      expect((await fetch(server.http('/api/ws/poll?token=not.a.jwt'))).status).toBe(401);
+      const first = await server.rt.publish('alice', trade('alice_secret'));
+      const body = await poll(server.http(`/api/ws/poll?since=${parseCursor(first.cursor)!.epoch}.0`), await token('bob'));
+      expect(body.messages).toEqual([]);
+      for (let i = 0; i < 10; i++) await server.rt.publish('alice', trade(`alice_${i}`));
+      const gap = await poll(server.http(`/api/ws/poll?since=${first.cursor}`), await token('alice'));
+      expect(gap.resume).toBe('gap');
+      const admin = await poll(server.http(`/api/ws/poll?since=${parseCursor(first.cursor)!.epoch}.0`), await token('root', { admin: true }));
+      expect(admin.messages).toHaveLength(11);
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
+
+describe('MemoryStreamStore', () => {
+  it('bounds streams by count and by age, and reports what it lost as a gap', async () => {
+    let clock = 0;
+    const store = new MemoryStreamStore({ maxEntriesPerStream: 3, maxEntries: 5, maxAgeMs: 1000, now: () => clock, epoch: 'e1' });
+    const frame = (cursor: string) => `{"cursor":"${cursor}"}`;
+    for (let i = 0; i < 4; i++) await store.append('u', 'trades', frame);
+    const u = { userId: 'u', admin: false };
+    expect((await store.read(u, 'e1.0', 100)).resume).toBe('gap');
+    expect((await store.read(u, 'e1.1', 100)).entries.map((e) => e.cursor)).toEqual(['e1.2', 'e1.3', 'e1.4']);
+    expect((await store.read({ userId: 'x', admin: true }, 'e1.0', 100)).entries).toHaveLength(4);
+    await store.append(null, 'whale', frame);
+    await store.append('v', 'trades', frame);
+    expect(store.size).toBe(5);
+    expect((await store.read({ userId: 'x', admin: true }, 'e1.0', 100)).resume).toBe('gap');
+    clock = 2000;
+    await store.append('w', 'trades', frame);
+    expect(store.size).toBe(1);
+    expect((await store.read(u, 'e1.4', 100)).resume).toBe('gap');
+    expect(await store.read(u, null, 100)).toEqual({ resume: 'new', cursor: 'e1.7', entries: [] });
+    expect(await store.read({ userId: 'w', admin: false }, 'e1.6', 100)).toMatchObject({ resume: 'resumed', entries: [{ cursor: 'e1.7' }] });
+    await store.close();
+  });
+});

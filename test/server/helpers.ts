@@ -1,0 +1,163 @@
+/** Shared pieces of the server tests: tokens, a server on 127.0.0.1, and `ws` clients that record what they get. */
+import { SignJWT, type JWTPayload } from 'jose';
+import WebSocket from 'ws';
+import { createMessage } from '../../src/runtime/builders.js';
+import { createRealtimeServer, type RealtimeServer, type RealtimeServerOptions } from '../../src/server/index.js';
+import type { GlobalMessage, UserMessage } from '../../generated/types.js';
+
+export const SECRET = 'test-secret-that-is-at-least-32-bytes-long';
+const key = new TextEncoder().encode(SECRET);
+
+/** An HS256 token for `sub` (expires in 1 h unless `exp` is given in the claims). */
+export async function token(sub: string, claims: JWTPayload = {}, secret: Uint8Array = key): Promise<string> {
+  const jwt = new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt();
+  if (claims.exp === undefined) jwt.setExpirationTime('1h');
+  return jwt.sign(secret);
+}
+
+/** A server listening on 127.0.0.1 with the HS256 test secret; `url()` builds its WebSocket URL. */
+export async function startServer(options: Partial<RealtimeServerOptions> = {}): Promise<{ rt: RealtimeServer; port: number; url: (query?: Record<string, string>) => string; http: (path: string) => string }> {
+  const rt = createRealtimeServer({ jwt: { secret: SECRET }, ...options } as RealtimeServerOptions);
+  await rt.listening;
+  const port = rt.address()!.port;
+  return {
+    rt,
+    port,
+    url: (query = {}) => `ws://127.0.0.1:${port}/api/ws?${new URLSearchParams(query)}`,
+    http: (path) => `http://127.0.0.1:${port}${path}`,
+  };
+}
+
+export interface Frame {
+  type: string;
+  cursor?: string;
+  data?: Record<string, unknown>;
+  timestamp?: number;
+  [key: string]: unknown;
+}
+
+/** A connected client that records every frame and answers pings unless told not to. */
+export class Client {
+  readonly frames: Frame[] = [];
+  closeCode: number | null = null;
+  readonly closed: Promise<number>;
+  private waiters: { test: () => boolean; resolve: () => void }[] = [];
+  answerPings = true;
+
+  constructor(readonly ws: WebSocket) {
+    this.closed = new Promise((resolve) => {
+      ws.on('close', (code) => {
+        this.closeCode = code;
+        this.check();
+        resolve(code);
+      });
+    });
+    ws.on('error', () => {});
+    ws.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as Frame;
+      this.frames.push(frame);
+      this.counts.set(frame.type, (this.counts.get(frame.type) ?? 0) + 1);
+      if (frame.cursor !== undefined && frame.type !== 'connection') this.stream.push(frame);
+      if (frame.type === 'ping' && this.answerPings) ws.send(JSON.stringify({ type: 'pong', timestamp: frame.timestamp }));
+      this.check();
+    });
+  }
+
+  /** Frames of stream types (those with a cursor, but not `connection`). */
+  readonly stream: Frame[] = [];
+
+  /** Resolves when `test()` holds (checked on every frame and on close); rejects after `ms`. */
+  until(test: () => boolean, ms = 10_000, what = 'condition'): Promise<void> {
+    if (test()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; got ${this.frames.length} frames, close ${this.closeCode}`)), ms);
+      this.waiters.push({
+        test,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+    });
+  }
+
+  private readonly counts = new Map<string, number>();
+  count(type: string): number {
+    return this.counts.get(type) ?? 0;
+  }
+
+  private check(): void {
+    this.waiters = this.waiters.filter((w) => {
+      if (!w.test()) return true;
+      w.resolve();
+      return false;
+    });
+  }
+}
+
+/** Opens a socket; resolves with the client once open, or rejects with the HTTP status of a refused upgrade. */
+export function connect(url: string, options: WebSocket.ClientOptions = {}): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, options);
+    const client = new Client(ws);
+    ws.once('open', () => resolve(client));
+    ws.once('unexpected-response', (_request, response) => {
+      const error = Object.assign(new Error(`HTTP ${response.statusCode}`), { status: response.statusCode, headers: response.headers });
+      response.resume();
+      ws.terminate();
+      reject(error);
+    });
+    ws.once('error', reject);
+  });
+}
+
+/** The HTTP status of a refused upgrade (and its headers); throws if the upgrade succeeded. */
+export async function refusedStatus(url: string, options: WebSocket.ClientOptions = {}): Promise<{ status: number; headers: Record<string, unknown> }> {
+  try {
+    const client = await connect(url, options);
+    client.ws.terminate();
+  } catch (error) {
+    const { status, headers } = error as { status?: number; headers?: Record<string, unknown> };
+    if (status !== undefined) return { status, headers: headers ?? {} };
+    throw error;
+  }
+  throw new Error('the upgrade was accepted');
+}
+
+const TS = '2026-01-14T16:30:00.000Z';
+let tradeCounter = 0;
+
+export function trade(id = `trade_${++tradeCounter}`, extra: Partial<Record<string, unknown>> = {}): UserMessage {
+  return createMessage('trades', { id, bot_id: 'bot_abc', platform: 'luno', symbol: 'BTC-ZAR', side: 'buy', quantity: 0.001, price: 850000, total: 850, fee: 2.55, status: 'filled', pnl: null, timestamp: TS, ...extra } as never, { ts: TS });
+}
+
+export function balance(platform: 'luno' | 'binance' | 'kucoin' | 'kraken' | 'valr' | 'all', free: number): UserMessage {
+  return createMessage('balances', { platform, balances: { ZAR: { free, locked: 0, total: free } }, total_value_zar: free }, { ts: TS });
+}
+
+export function bot(id: string, pnl: number): UserMessage {
+  return createMessage(
+    'bots',
+    { id, name: 'BTC Scalper', platform: 'luno', symbol: 'BTC-ZAR', status: 'running', trading_mode: 'paper', risk_mode: 'conservative', capital: 5000, pnl, trades_count: 42, win_rate: 0.68, last_trade: TS },
+    { ts: TS },
+  );
+}
+
+export function alert(id: string): UserMessage {
+  return createMessage('alerts', { id, severity: 'warning', category: 'risk', title: 'High Exposure Detected', message: 'Total exposure at 75%', bot_id: 'bot_abc', platform: 'luno', action_required: true, timestamp: TS }, { ts: TS });
+}
+
+export function whale(amount: number): GlobalMessage {
+  return createMessage('whale', { coin: 'BTC', platform: 'binance', flow_type: 'inflow', amount, value_usd: 6500000, timestamp: TS, signal: 'bullish' }, { ts: TS });
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resolves once `test()` holds, polling every 5 ms; rejects after `ms`. */
+export async function eventually(test: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}

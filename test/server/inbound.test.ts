@@ -1,0 +1,111 @@
+/**
+ * Hostile input (issue 9): 100,000 malformed, oversized, binary, unknown and wrong-direction
+ * frames from several clients → no crash, each answered with its documented error code or
+ * closed with 1009, and a well-behaved client on the same server sees nothing change. Plus the
+ * inbound rate limit: RATE_LIMITED, then 4429.
+ */
+import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../generated/contract.js';
+import { Client, connect, sleep, startServer, token, trade } from './helpers.js';
+
+const KINDS: { frame: string | Buffer; code: string }[] = [
+  { frame: '{"type":', code: ErrorCode.InvalidJson },
+  { frame: Buffer.from([0xde, 0xad, 0xbe, 0xef]), code: ErrorCode.UnsupportedFrame },
+  { frame: JSON.stringify(trade('trade_from_client')), code: ErrorCode.WrongDirection },
+  { frame: JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws' }, ts: '2026-01-14T16:30:00.000Z' }), code: ErrorCode.WrongDirection },
+  { frame: '{"type":"subscribe","channel":"trades"}', code: ErrorCode.UnknownType },
+  { frame: '{"type":"pong","timestamp":"2026-01-14T16:30:00.000Z"}', code: ErrorCode.InvalidMessage },
+  { frame: '{"type":"pong","timestamp":1,"extra":true}', code: ErrorCode.InvalidMessage },
+  { frame: '[1,2,3]', code: ErrorCode.InvalidMessage },
+  { frame: 'null', code: ErrorCode.InvalidMessage },
+];
+
+describe('hostile input', () => {
+  it('100,000 bad frames from 4 clients: each answered or closed as documented, a good client unaffected', async () => {
+    const server = await startServer({
+      inboundRate: { perSecond: 1e7, burst: 1e7 },
+      maxConsecutiveFaults: 1e9,
+      attemptsPerIp: { perSecond: 1000, burst: 1000 },
+      attemptsPerUser: { perSecond: 1000, burst: 1000 },
+      maxBufferedBytes: 64 * 1024 * 1024,
+    });
+    try {
+      const good = await connect(server.url({ token: await token('good') }));
+      const HOSTILE = 4;
+      const CYCLES = 5;
+      const PER_CYCLE = 5_000;
+      const codes: Record<string, number> = {};
+      const expected: Record<string, number> = {};
+      let sent = 0;
+      const hostile = async (n: number) => {
+        const jwt = await token(`hostile-${n}`);
+        for (let cycle = 0; cycle < CYCLES; cycle++) {
+          const client: Client = await connect(server.url({ token: jwt }));
+          for (let i = 0; i < PER_CYCLE; i++) {
+            const kind = KINDS[(i + n) % KINDS.length]!;
+            client.ws.send(kind.frame, { binary: Buffer.isBuffer(kind.frame) });
+            expected[kind.code] = (expected[kind.code] ?? 0) + 1;
+            sent++;
+            if (i % 500 === 0) await sleep(0);
+          }
+          await client.until(() => client.count('error') === PER_CYCLE, 30_000, 'an error per frame');
+          for (const frame of client.frames) if (frame.type === 'error') codes[frame.data!.code as string] = (codes[frame.data!.code as string] ?? 0) + 1;
+          client.ws.send('x'.repeat(17 * 1024));
+          sent++;
+          expect(await client.closed).toBe(1009);
+        }
+      };
+      const published: string[] = [];
+      const producer = (async () => {
+        for (let i = 0; i < 1000; i++) {
+          published.push((await server.rt.publish('good', trade(`good_${i}`))).cursor);
+          if (i % 10 === 0) await sleep(1);
+        }
+      })();
+      await Promise.all([...Array.from({ length: HOSTILE }, (_, n) => hostile(n)), producer]);
+      expect(sent).toBe(HOSTILE * CYCLES * (PER_CYCLE + 1));
+      expect(codes).toEqual(expected);
+      await good.until(() => good.stream.length === 1000, 10_000, 'the good client stream');
+      expect(good.stream.map((f) => f.cursor)).toEqual(published);
+      expect(good.count('error')).toBe(0);
+      expect(good.closeCode).toBeNull();
+      expect(server.rt.stats().closes).toMatchObject({ 1009: HOSTILE * CYCLES });
+      good.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('closes with 1008 after maxConsecutiveFaults faulty frames in a row; a valid frame resets the count', async () => {
+    const server = await startServer({ maxConsecutiveFaults: 5 });
+    try {
+      const client = await connect(server.url({ token: await token('sloppy') }));
+      for (let i = 0; i < 5; i++) client.ws.send('nope');
+      client.ws.send(JSON.stringify({ type: 'ping', timestamp: 1 }));
+      for (let i = 0; i < 5; i++) client.ws.send('nope');
+      await client.until(() => client.count('error') === 10 && client.count('pong') === 1);
+      expect(client.closeCode).toBeNull();
+      client.ws.send('nope');
+      expect(await client.closed).toBe(1008);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('rate limit: one RATE_LIMITED error, then 4429 if the flood goes on; other clients unaffected', async () => {
+    const server = await startServer({ inboundRate: { perSecond: 5, burst: 10 }, inboundRateCloseAfter: 20 });
+    try {
+      const calm = await connect(server.url({ token: await token('calm') }));
+      const flood = await connect(server.url({ token: await token('flood') }));
+      for (let i = 0; i < 100; i++) flood.ws.send(JSON.stringify({ type: 'ping', timestamp: i }));
+      expect(await flood.closed).toBe(4429);
+      expect(flood.count('pong')).toBe(10);
+      expect(flood.frames.filter((f) => f.type === 'error').map((f) => f.data!.code)).toEqual([ErrorCode.RateLimited]);
+      calm.ws.send(JSON.stringify({ type: 'ping', timestamp: 7 }));
+      await calm.until(() => calm.count('pong') === 1);
+      calm.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+});

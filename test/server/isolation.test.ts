@@ -1,0 +1,91 @@
+/**
+ * Isolation by `x-audience` (spec "Backend Implementation Notes" 2), counted not sampled: 50 users
+ * and 2 admins, 10,000 messages of random stream types → each user gets exactly their own plus
+ * the global ones, in order; admins get all; zero leaks. And the run-time guards of publish/broadcast.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GLOBAL_MESSAGE_TYPES, USER_MESSAGE_TYPES } from '../../generated/contract.js';
+import type { GlobalMessage, UserMessage } from '../../generated/types.js';
+import { MessageValidationError } from '../../src/runtime/builders.js';
+import type { StreamEntry } from '../../src/server/index.js';
+import { Client, connect, startServer, token, trade, whale } from './helpers.js';
+
+const example = (type: string) => JSON.parse(readFileSync(new URL(`../fixtures/valid/spec/${type}.json`, import.meta.url), 'utf8')) as UserMessage & GlobalMessage;
+
+describe('isolation, counted', () => {
+  let server: Awaited<ReturnType<typeof startServer>>;
+  beforeAll(async () => {
+    // Buffers large enough that no state is conflated: this test counts every message.
+    server = await startServer({ attemptsPerIp: { perSecond: 1000, burst: 1000 }, writeHighWaterBytes: 256 * 1024 * 1024, maxBufferedBytes: 1024 * 1024 * 1024 });
+  });
+  afterAll(() => server.rt.close());
+
+  it('50 users and 2 admins, 10,000 random messages: every user exactly their own and the global ones, admins all', async () => {
+    const users = Array.from({ length: 50 }, (_, i) => `user-${i}`);
+    const clients = new Map<string, Client>();
+    for (const user of users) clients.set(user, await connect(server.url({ token: await token(user) })));
+    const admins = [await connect(server.url({ token: await token('admin-1', { admin: true }) })), await connect(server.url({ token: await token('admin-2', { admin: true }) }))];
+    for (const client of [...clients.values(), ...admins]) await client.until(() => client.count('connection') === 1);
+
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const entries: StreamEntry[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      if (random() < 0.1) {
+        entries.push(await server.rt.broadcast(example(GLOBAL_MESSAGE_TYPES[Math.floor(random() * GLOBAL_MESSAGE_TYPES.length)]!)));
+      } else {
+        const user = users[Math.floor(random() * users.length)]!;
+        entries.push(await server.rt.publish(user, example(USER_MESSAGE_TYPES[Math.floor(random() * USER_MESSAGE_TYPES.length)]!)));
+      }
+    }
+    const all = entries.map((e) => e.cursor);
+    for (const admin of admins) await admin.until(() => admin.stream.length >= all.length, 30_000, 'admin stream');
+    for (const admin of admins) expect(admin.stream.map((f) => f.cursor)).toEqual(all);
+    let leaks = 0;
+    for (const [user, client] of clients) {
+      const own = entries.filter((e) => e.userId === user || e.userId === null).map((e) => e.cursor);
+      await client.until(() => client.stream.length >= own.length, 30_000, `${user} stream`);
+      const got = client.stream.map((f) => f.cursor!);
+      const ownSet = new Set(own);
+      leaks += got.filter((cursor) => !ownSet.has(cursor)).length;
+      expect(got).toEqual(own);
+    }
+    expect(leaks).toBe(0);
+    // The same frame (one serialization) went to every recipient: types and cursors as published.
+    expect(admins[0]!.stream.map((f) => f.type)).toEqual(entries.map((e) => e.type));
+    for (const client of [...clients.values(), ...admins]) client.ws.close();
+  });
+
+  it('publish refuses a global type and broadcast a per-user type, at run time too', () => {
+    expect(() => server.rt.publish('u1', whale(1) as never)).toThrow(TypeError);
+    expect(() => server.rt.broadcast(trade() as never)).toThrow(/not a global message type/);
+    expect(() => server.rt.publish('u1', { type: 'connection', data: { status: 'connected', mode: 'ws' }, ts: '2026-01-14T16:30:00.000Z' } as never)).toThrow(TypeError);
+    expect(() => server.rt.publish('', trade())).toThrow(TypeError);
+  });
+
+  it('an invalid message throws at the call site and is never stored or sent', async () => {
+    const before = server.rt.stats().published;
+    const bad = trade('trade_bad', { side: 'BUY' });
+    expect(() => server.rt.publish('u1', bad)).toThrow(MessageValidationError);
+    expect(() => server.rt.publish('u1', { ...trade(), cursor: 'forged.1' } as never)).toThrow(/assigns cursors/);
+    expect(server.rt.stats().published).toBe(before);
+  });
+});
+
+describe('validation switch', () => {
+  it('is off by default when NODE_ENV=production, and the option wins', async () => {
+    const previous = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    const production = await startServer();
+    process.env.NODE_ENV = previous;
+    const forced = await startServer({ validateOutbound: true });
+    try {
+      await expect(production.rt.publish('u1', trade('t', { side: 'BUY' }))).resolves.toMatchObject({ type: 'trades' });
+      expect(() => forced.rt.publish('u1', trade('t', { side: 'BUY' }))).toThrow(MessageValidationError);
+    } finally {
+      await production.rt.close();
+      await forced.rt.close();
+    }
+  });
+});

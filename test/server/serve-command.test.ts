@@ -1,0 +1,35 @@
+/** `realtime-contract serve --demo` end to end: printed tokens work with the spec's URL form; SIGTERM stops it cleanly. */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { validateMessage } from '../../src/runtime/validate.js';
+import { connect, sleep } from './helpers.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+describe('serve --demo', () => {
+  it('prints a secret and tokens, serves the demo stream at ws://localhost:PORT/api/ws?token=…, stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      for (let i = 0; i < 600 && !out.includes('Ctrl-C'); i++) await sleep(50);
+      expect(out).toMatch(/HS256 demo secret: [0-9a-f]{64}/);
+      const url = /websocat "(ws:\/\/localhost:\d+\/api\/ws\?token=[^"]+)"/.exec(out)![1]!;
+      const admin = /admin \(admin\): (\S+)/.exec(out)![1]!;
+      const client = await connect(url);
+      const all = await connect(url.replace(/token=.*/, `token=${admin}`));
+      await client.until(() => client.count('trades') >= 1 && client.count('whale') >= 1, 10_000);
+      await all.until(() => all.stream.length >= 2 * 8 + 2, 10_000);
+      for (const frame of [...client.frames, ...all.frames]) expect(validateMessage(frame, { mode: 'strict' }).ok).toBe(true);
+      expect(client.frames[0]).toMatchObject({ type: 'connection', data: { status: 'connected', mode: 'ws' } });
+      child.kill('SIGTERM');
+      expect(await client.closed).toBe(1001);
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});

@@ -1,0 +1,39 @@
+/** publish/broadcast are typed by `x-audience`: a per-user type cannot be broadcast, a global one cannot be published to a user. */
+import { describe, expectTypeOf, it } from 'vitest';
+import type { GlobalMessage, UserMessage } from '../../src/index.js';
+import { createMessage } from '../../src/runtime/builders.js';
+import type { RealtimeServer, StreamEntry } from '../../src/server/index.js';
+
+declare const server: RealtimeServer;
+declare const trade: ReturnType<typeof createMessage<'trades'>>;
+declare const bots: ReturnType<typeof createMessage<'bots'>>;
+declare const whale: ReturnType<typeof createMessage<'whale'>>;
+declare const health: ReturnType<typeof createMessage<'system_health'>>;
+declare const connection: ReturnType<typeof createMessage<'connection'>>;
+declare const error: ReturnType<typeof createMessage<'error'>>;
+
+describe('server typing by audience', () => {
+  it('publish takes per-user messages, broadcast takes global ones', () => {
+    expectTypeOf(server.publish).parameter(1).toEqualTypeOf<UserMessage>();
+    expectTypeOf(server.broadcast).parameter(0).toEqualTypeOf<GlobalMessage>();
+    expectTypeOf(server.publish('u1', trade)).toEqualTypeOf<Promise<StreamEntry>>();
+    void server.publish('u1', bots);
+    void server.broadcast(whale);
+    void server.broadcast(health);
+  });
+
+  it('rejects the wrong audience at compile time', () => {
+    // @ts-expect-error a bot-control message to every user is the bug this typing prevents
+    void server.broadcast(bots);
+    // @ts-expect-error trades are per user
+    void server.broadcast(trade);
+    // @ts-expect-error whale activity is global
+    void server.publish('u1', whale);
+    // @ts-expect-error connection messages belong to one socket, sent by the server itself
+    void server.publish('u1', connection);
+    // @ts-expect-error errors belong to one socket
+    void server.broadcast(error);
+    // @ts-expect-error the user id comes first
+    void server.publish(trade);
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * What a socket sees when its stream store misbehaves: a store that lost its history (new
+ * epoch) closes the socket with 4410 so the client resumes and is told `gap`; a store that
+ * cannot be read at accept closes with 1011; the publisher sees the store's rejection.
+ */
+import { describe, expect, it } from 'vitest';
+import { MemoryStreamStore, type StreamEntry, type StreamStore } from '../../src/server/index.js';
+import { connect, eventually, startServer, token, trade } from './helpers.js';
+
+/** A memory store whose epoch can be swapped (as Redis restarting empty does), and whose reads can fail. */
+class FlakyStore implements StreamStore {
+  inner = new MemoryStreamStore({ epoch: 'first' });
+  failReads = false;
+  private listeners = new Set<(entry: StreamEntry) => void>();
+  private unsubscribe = this.inner.subscribe((entry) => this.emit(entry));
+  append: StreamStore['append'] = (...args) => this.inner.append(...args);
+  read: StreamStore['read'] = (...args) => (this.failReads ? Promise.reject(new Error('store down')) : this.inner.read(...args));
+  subscribe(listener: (entry: StreamEntry) => void) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  status() {
+    return this.failReads ? { healthy: false, detail: 'down' } : this.inner.status();
+  }
+  close() {
+    return this.inner.close();
+  }
+  loseHistory() {
+    this.unsubscribe();
+    this.inner = new MemoryStreamStore({ epoch: 'second' });
+    this.unsubscribe = this.inner.subscribe((entry) => this.emit(entry));
+  }
+  private emit(entry: StreamEntry) {
+    for (const listener of this.listeners) listener(entry);
+  }
+}
+
+describe('store faults', () => {
+  it('a new epoch on the live feed closes the socket with 4410; the resume then says gap', async () => {
+    const store = new FlakyStore();
+    const server = await startServer({ store });
+    try {
+      const jwt = await token('u1');
+      const client = await connect(server.url({ token: jwt }));
+      await server.rt.publish('u1', trade('before'));
+      await client.until(() => client.stream.length === 1);
+      store.loseHistory();
+      await server.rt.publish('u1', trade('after'));
+      expect(await client.closed).toBe(4410);
+      const again = await connect(server.url({ token: jwt, since: client.stream[0]!.cursor! }));
+      await again.until(() => again.count('connection') === 1);
+      expect(again.frames[0]!.data!.resume).toBe('gap');
+      again.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('a store that cannot be read at accept closes the socket with 1011 and shows in stats', async () => {
+    const store = new FlakyStore();
+    const lines: string[] = [];
+    const logger = { info: () => {}, warn: () => {}, error: (o: object) => lines.push(JSON.stringify(o)) };
+    const server = await startServer({ store, logger });
+    try {
+      store.failReads = true;
+      const client = await connect(server.url({ token: await token('u1') }));
+      expect(await client.closed).toBe(1011);
+      expect(server.rt.stats().store.healthy).toBe(false);
+      await eventually(() => lines.some((line) => line.includes('resume-failed')));
+    } finally {
+      await server.rt.close();
+    }
+  });
+});
