@@ -27,12 +27,12 @@ function open<T extends TObject>(schema: T): TUnsafe<Evaluate<Static<T> & { [k: 
   return Type.Unsafe(schema);
 }
 
-/** RFC 3339 date-time (ISO 8601 profile), e.g. "2026-01-14T16:30:00.000Z". Any UTC offset (`Z`, `+02:00`) and any number of fraction digits are accepted because producers in other languages format time differently; producers in this package always write UTC with milliseconds. A leap second (23:59:60 UTC) is valid RFC 3339, but JavaScript's `Date` cannot parse it: consumers that call `new Date(ts)` should expect an invalid date for it. Spec: Message Structure. */
+/** RFC 3339 date-time (ISO 8601 profile), e.g. "2026-01-14T16:30:00.000Z". Producers (strict mode) write the profile every generated language parses as is (Go's time.Parse(time.RFC3339Nano), Python 3.11's datetime.fromisoformat, JavaScript's Date.parse): `YYYY-MM-DDTHH:MM:SS[.f](Z|+HH:MM|-HH:MM)` with an upper-case `T` and `Z`, 1 to 9 fraction digits if any, seconds 00-59 (no leap second) and a year from 0001; any UTC offset is fine. Consumers (tolerant mode) accept any RFC 3339 date-time, lower-case `t`/`z` and a leap second (23:59:60 UTC) included, because other producers format time differently; JavaScript's `Date` cannot parse a leap second, so consumers that call `new Date(ts)` should expect an invalid date for it. Producers in this package always write UTC with milliseconds. Spec: Message Structure. */
 export const Timestamp = Type.String({
   format: 'date-time',
   title: 'Timestamp',
   description:
-    'RFC 3339 date-time (ISO 8601 profile), e.g. "2026-01-14T16:30:00.000Z". Any UTC offset (`Z`, `+02:00`) and any number of fraction digits are accepted because producers in other languages format time differently; producers in this package always write UTC with milliseconds. A leap second (23:59:60 UTC) is valid RFC 3339, but JavaScript\'s `Date` cannot parse it: consumers that call `new Date(ts)` should expect an invalid date for it. Spec: Message Structure.',
+    "RFC 3339 date-time (ISO 8601 profile), e.g. \"2026-01-14T16:30:00.000Z\". Producers (strict mode) write the profile every generated language parses as is (Go's time.Parse(time.RFC3339Nano), Python 3.11's datetime.fromisoformat, JavaScript's Date.parse): `YYYY-MM-DDTHH:MM:SS[.f](Z|+HH:MM|-HH:MM)` with an upper-case `T` and `Z`, 1 to 9 fraction digits if any, seconds 00-59 (no leap second) and a year from 0001; any UTC offset is fine. Consumers (tolerant mode) accept any RFC 3339 date-time, lower-case `t`/`z` and a leap second (23:59:60 UTC) included, because other producers format time differently; JavaScript's `Date` cannot parse a leap second, so consumers that call `new Date(ts)` should expect an invalid date for it. Producers in this package always write UTC with milliseconds. Spec: Message Structure.",
 });
 
 /** RFC 3339 date-time, or null when the event has not happened yet. */

@@ -15,6 +15,7 @@ import { benchGenerate } from './bench/generate.js';
 import { bundleTable, generateTable, parseTable, startupTable, summaryTable, TARGETS, validationTables } from './bench/report.js';
 import { benchStartup, scanForEval, snapshotDist } from './bench/startup.js';
 import { benchParse, benchValidation } from './bench/validation.js';
+import { benchRedisFanout, redisFanoutTable } from './bench/redis-fanout.js';
 import { benchServer, SERVER_FANOUT_TARGET, serverTable } from './bench/server.js';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -43,6 +44,8 @@ log('generate');
 const generate = benchGenerate(generateRuns);
 log('server');
 const server = await benchServer({ quick, log });
+log('redis fan-out');
+const redisFanout = await benchRedisFanout(log);
 
 const worst = <T>(items: readonly T[], key: (item: T) => number) => items.reduce((a, b) => (key(b) > key(a) ? b : a));
 const strictWorst = worst(
@@ -75,12 +78,13 @@ const markdown = [
   bundleTable(bundles),
   generateTable(generate),
   serverTable(server),
+  redisFanoutTable(redisFanout),
 ].join('\n\n');
 process.stdout.write(`${markdown}\n`);
 
 mkdirSync(path.join(ROOT, '.bench'), { recursive: true });
 writeFileSync(
   path.join(ROOT, '.bench/results.json'),
-  `${JSON.stringify({ environment, targets, validation: { candidates: candidates.map(({ id, label }) => ({ id, label })), skipped, ...validation }, parse, startup, evalScan: scan, bundles, generate, server }, null, 2)}\n`,
+  `${JSON.stringify({ environment, targets, validation: { candidates: candidates.map(({ id, label }) => ({ id, label })), skipped, ...validation }, parse, startup, evalScan: scan, bundles, generate, server, redisFanout }, null, 2)}\n`,
 );
 log(`done; figures in .bench/results.json`);

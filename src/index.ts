@@ -38,8 +38,9 @@ export {
 export type { Audience, CloseCodeInfo, Delivery, Direction } from '../generated/contract.js';
 export { createMessage, createPing, createPong, MessageValidationError, serializeMessage } from './runtime/builders.js';
 export type { BuildOptions, CreateMessageOptions } from './runtime/builders.js';
-export { isDateTime } from './runtime/date-time.js';
-export type { RejectionReason, ValidationError } from './runtime/errors.js';
+export { isDateTime, isProducerDateTime } from './runtime/date-time.js';
+export type { RejectionReason, ValidationError, ValidationErrors } from './runtime/errors.js';
 export { parseMessage } from './runtime/parse.js';
+export type { Frame } from './runtime/parse.js';
 export { validateMessage } from './runtime/validate.js';
 export type { ValidationFailure, ValidationMode, ValidationOptions, ValidationResult, ValidationSuccess } from './runtime/validate.js';

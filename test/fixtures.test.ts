@@ -7,8 +7,9 @@ import { FIXTURES, readFixtureMessages } from './support/fixtures.js';
 
 /**
  * What each invalid fixture must be rejected for. `tolerant: 'valid'` marks faults that only
- * strict mode rejects (unknown fields); a value outside a closed list (`enum`) passes tolerant
- * mode with a notice; every other fault is rejected in both modes alike.
+ * strict mode rejects (unknown fields, timestamps outside the producer profile); a value
+ * outside a closed list (`enum`) passes tolerant mode with a notice; every other fault is
+ * rejected in both modes alike.
  */
 const EXPECTED: Record<string, { pointer: string; keyword: string; tolerant?: 'valid' }> = {
   'ai_tasks-progress-as-percent': { pointer: '/data/progress', keyword: 'maximum' },
@@ -29,6 +30,8 @@ const EXPECTED: Record<string, { pointer: string; keyword: string; tolerant?: 'v
   'connection-missing-mode': { pointer: '/data/mode', keyword: 'required' },
   'connection-mode-wrong-type': { pointer: '/data/mode', keyword: 'type' },
   'connection-status-unknown-value': { pointer: '/data/status', keyword: 'enum' },
+  'connection-ts-leap-second': { pointer: '/ts', keyword: 'format', tolerant: 'valid' },
+  'connection-ts-lowercase-t-and-z': { pointer: '/ts', keyword: 'format', tolerant: 'valid' },
   'decisions-confidence-above-one': { pointer: '/data/confidence', keyword: 'maximum' },
   'decisions-decision-unknown-value': { pointer: '/data/decision', keyword: 'enum' },
   'decisions-risk-per-trade-as-percent': { pointer: '/data/sizing/risk_per_trade', keyword: 'maximum' },

@@ -51,7 +51,9 @@ program
   .option('--demo', 'demo secret, tokens for two users and an admin, and a producer of every message type', false)
   .option('--port <port>', 'port to listen on', '8000')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
-  .action(async (options: { demo: boolean; port: string; host: string }) => {
+  .option('--redis <url>', 'keep streams in Redis (redis://host:port) so several serve processes share fan-out and resume')
+  .option('--secret <secret>', 'HS256 demo secret (give every node the same one with --redis; default random)')
+  .action(async (options: { demo: boolean; port: string; host: string; redis?: string; secret?: string }) => {
     const { runServe } = await import('./serve-command.js');
     process.exitCode = await runServe(options, output);
   });

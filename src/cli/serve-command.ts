@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SignJWT } from 'jose';
-import { createRealtimeServer, startDemoProducer, type DemoProducer, type Logger, type RealtimeServer } from '../server/index.js';
+import { createRealtimeServer, startDemoProducer, type DemoProducer, type Logger, type RealtimeServer, type StreamStore } from '../server/index.js';
+import { createRedisStreamStore } from '../server/redis/index.js';
 
 export interface ServeOptions {
   demo?: boolean;
@@ -15,6 +16,10 @@ export interface ServeOptions {
   port?: string | number;
   /** Default 127.0.0.1 (`localhost` URLs reach it). */
   host?: string;
+  /** `redis://…`: streams in Redis, shared by every node started with the same URL. */
+  redis?: string;
+  /** HS256 demo secret; nodes sharing Redis need the same one. Default random. */
+  secret?: string;
 }
 
 interface Output {
@@ -43,6 +48,10 @@ export interface DemoOptions {
   /** Other HTTP requests, e.g. the dashboard at GET / (see `createRealtimeServer`'s `handleHttp`). */
   handleHttp?: (request: IncomingMessage, response: ServerResponse) => boolean;
   logger?: Logger;
+  /** Where streams are kept (e.g. the Redis store); the caller closes it. Default in memory. */
+  store?: StreamStore;
+  /** HS256 secret. Default 32 random bytes in hex. */
+  secret?: string;
 }
 
 /**
@@ -50,7 +59,7 @@ export interface DemoOptions {
  * `bob` and an `admin`, and the demo producer publishing to alice and bob (and global types).
  */
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
-  const secret = randomBytes(32).toString('hex');
+  const secret = options.secret ?? randomBytes(32).toString('hex');
   const key = new TextEncoder().encode(secret);
   const sign = (sub: string, admin: boolean) =>
     new SignJWT(admin ? { admin: true } : {}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt().setExpirationTime('24h').sign(key);
@@ -60,6 +69,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     host: options.host ?? '127.0.0.1',
     ...(options.handleHttp ? { handleHttp: options.handleHttp } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.store ? { store: options.store } : {}),
   });
   await server.listening;
   const producer = startDemoProducer(server, { users: ['alice', 'bob'], intervalMs: options.intervalMs ?? 1000 });
@@ -87,10 +97,20 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     output.stderr(`realtime-contract serve: --port must be an integer from 0 to 65535, got ${String(options.port)}\n`);
     return 2;
   }
+  let store: StreamStore | undefined;
+  if (options.redis) {
+    try {
+      store = await createRedisStreamStore({ url: options.redis });
+    } catch (error) {
+      output.stderr(`realtime-contract serve: ${(error as Error).message}\n`);
+      return 2;
+    }
+  }
   let demo: Demo;
   try {
-    demo = await startDemo({ port, host: options.host ?? '127.0.0.1' });
+    demo = await startDemo({ port, host: options.host ?? '127.0.0.1', ...(store ? { store } : {}), ...(options.secret ? { secret: options.secret } : {}) });
   } catch (error) {
+    await store?.close();
     output.stderr(`realtime-contract serve: cannot listen on ${options.host ?? '127.0.0.1'}:${port}: ${(error as Error).message}\n`);
     return 2;
   }
@@ -98,7 +118,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   const base = `ws://localhost:${actual}/api/ws`;
   output.stdout(
     [
-      `realtime-contract demo server on ${options.host ?? '127.0.0.1'}:${actual} (path /api/ws, polling /api/ws/poll)`,
+      `realtime-contract demo server on ${options.host ?? '127.0.0.1'}:${actual} (path /api/ws, polling /api/ws/poll)${store ? `, streams in ${store.status().detail}` : ''}`,
       `HS256 demo secret: ${demo.secret}`,
       '',
       `alice (user):  ${demo.tokens.alice}`,
@@ -124,6 +144,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     process.on('SIGTERM', stop);
   });
   await demo.stop();
+  await store?.close();
   output.stdout('stopped\n');
   return 0;
 }

@@ -1,10 +1,10 @@
 import { emitAsyncApi } from './asyncapi.js';
-import { bundleContract } from './bundle.js';
 import { emitConstants } from './constants.js';
 import { emitDocs } from './docs.js';
 import { emitLanguages } from './languages.js';
 import { loadContract } from './load.js';
 import { emitReceivedTypes } from './received-types.js';
+import { emitShippedSchema } from './shipped-schema.js';
 import { emitTypes } from './types.js';
 import { emitTypeBox } from './typebox.js';
 import { emitValidators } from './validators.js';
@@ -31,7 +31,7 @@ export async function generate(schemaDir: string): Promise<GeneratedFiles> {
     emitConstants(contract),
     emitLanguages(contract),
     emitDocs(contract),
-    new Map([['schema/messages.schema.json', `${JSON.stringify(bundleContract(contract), null, 2)}\n`]]),
+    emitShippedSchema(contract),
   ]);
   const files: GeneratedFiles = new Map();
   for (const output of outputs) {

@@ -1,58 +1,60 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, _, type Code } from 'ajv';
-import { not, or } from 'ajv/dist/compile/codegen/index.js';
+import { Name, not, or } from 'ajv/dist/compile/codegen/index.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
 import { formats } from '../runtime/formats.js';
 import { mapSchema } from './bundle.js';
-import { addTolerantEnum, ENUM_NOTICES_MODULE } from './tolerant-enum.js';
+import { addTolerantEnum, ENUM_NOTICE_SOURCE } from './tolerant-enum.js';
 import type { Contract, SchemaNode } from './schema.js';
+
+/** `this` in the generated functions: with `passContext`, the call's context, which says the mode (ajv's `names.this`). */
+const THIS = new Name('this');
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FORMATS_MODULE = path.join(ROOT, 'src/runtime/formats.ts');
 
-/** This project's annotation keywords: ajv must know them in strict mode, and ignores them. */
-export const ANNOTATION_KEYWORDS = [
-  'x-direction', 'x-audience', 'x-delivery', 'x-spec-section', 'x-known-values',
-  'x-version', 'x-connection', 'x-keepalive', 'x-polling', 'x-close-codes', 'x-error-codes', 'x-version-history',
-];
-
 /**
  * Internal keyword that replaces `additionalProperties: false` in what ajv compiles. It
- * rejects unknown properties only while `closedObjects.enforced` is true, so one compiled
- * validator serves both modes: strict (enforced) and tolerant (not). Compiling each mode
- * separately doubled the code a browser downloads for a difference of one loop per object.
+ * rejects unknown properties only when the call's context (`this`, ajv's `passContext`) says
+ * `strict`, so one compiled validator serves both modes. Compiling each mode separately
+ * doubled the code a browser downloads for a difference of one loop per object; a module
+ * flag instead let a nested call (a getter that validates) switch the mode of the outer one.
  */
-export const CLOSED_KEYWORD = 'x-closed';
+const CLOSED_KEYWORD = 'x-closed';
 
-/** The switch the compiled validators read; the runtime sets it per call. */
-export const closedObjects = { enforced: true };
+/**
+ * Internal keyword that replaces `format: "date-time"` in what ajv compiles: strict calls
+ * accept only the producer profile (`isProducerDateTime`), tolerant ones any RFC 3339
+ * date-time. Errors carry `{ format: "date-time" }`, as the `format` keyword's do.
+ */
+const DATE_TIME_KEYWORD = 'x-date-time';
 
 /**
  * Creates the ajv instance that generators and tests compile the contract with: draft-07,
  * first error only (`allErrors: false`: a rejection needs one reason, and stopping early
- * keeps invalid input as cheap as valid), no message text (the runtime builds it lazily),
- * the RFC 3339 checker of `src/runtime/date-time.ts` for `date-time`, and
- * `additionalProperties: false` turned into {@link CLOSED_KEYWORD}.
+ * keeps invalid input as cheap as valid), no message text (the runtime builds it), the RFC
+ * 3339 checker of `src/runtime/date-time.ts` for `date-time` (as {@link DATE_TIME_KEYWORD}),
+ * `additionalProperties: false` turned into {@link CLOSED_KEYWORD}, and `passContext`: every validator reads the mode from
+ * `this` (`{ strict: boolean }`), which the generated entry point passes per call.
  *
- * @param code for standalone code: the expressions that name the formats and the
- *   `closedObjects` switch in the generated module
+ * @param formatsCode for standalone code: the expression that names the formats in the generated module
  */
-export function createAjv(contract: Contract, code?: { formats: Code; closedObjects: Code }): Ajv {
+export function createAjv(contract: Contract, formatsCode?: Code): Ajv {
   const ajv = new Ajv({
     strict: true,
     allowUnionTypes: true,
     allErrors: false,
     messages: false,
+    passContext: true,
     // Our schemas only use `minLength: 1`, where UTF-16 length and code-point length agree;
     // code-point counting would bundle ajv's CommonJS `ucs2length` helper. The option is
     // deprecated, and its warning is the only thing ajv would log (strict errors throw).
     unicode: false,
     logger: false,
-    code: { source: true, esm: true, optimize: true, lines: true, ...(code && { formats: code.formats }) },
+    code: { source: true, esm: true, optimize: true, lines: true, ...(formatsCode && { formats: formatsCode }) },
   });
-  ajv.addVocabulary(ANNOTATION_KEYWORDS);
   ajv.addFormat('date-time', formats['date-time']);
   ajv.addKeyword({
     keyword: CLOSED_KEYWORD,
@@ -62,7 +64,6 @@ export function createAjv(contract: Contract, code?: { formats: Code; closedObje
     code(cxt) {
       const { gen, data, parentSchema } = cxt;
       const known = Object.keys((parentSchema as SchemaNode).properties ?? {});
-      const enforced = gen.scopeValue('obj', { ref: closedObjects, code: code?.closedObjects });
       const findUnknown = () =>
         gen.forIn('key', data, (key) => {
           const isKnown = known.length === 0 ? _`false` : or(...known.map((name) => _`${key} === ${name}`));
@@ -73,7 +74,7 @@ export function createAjv(contract: Contract, code?: { formats: Code; closedObje
           });
         });
       const required = new Set((parentSchema as SchemaNode).required ?? []);
-      gen.if(_`${enforced}.enforced`, () => {
+      gen.if(_`${THIS}.strict`, () => {
         if (known.length > 0 && known.every((name) => required.has(name))) {
           // `required` has already passed, so every named key is there: an unknown key shows
           // as one key too many. Counting is cheaper than comparing each key with each name.
@@ -86,7 +87,22 @@ export function createAjv(contract: Contract, code?: { formats: Code; closedObje
       });
     },
   });
-  addTolerantEnum(ajv, (gen) => _`${gen.scopeValue('obj', { ref: closedObjects, code: code?.closedObjects })}.enforced`, code && _`enumNotice`);
+  ajv.addKeyword({
+    keyword: DATE_TIME_KEYWORD,
+    type: 'string',
+    schemaType: 'boolean',
+    error: { message: 'must match format "date-time"', params: () => _`{format: "date-time"}` },
+    code(cxt) {
+      const { gen, data } = cxt;
+      const check = gen.scopeValue('formats', {
+        key: 'date-time',
+        ref: formats['date-time'],
+        ...(formatsCode && { code: _`${formatsCode}["date-time"]` }),
+      });
+      gen.if(not(_`${check}(${data}, ${THIS}.strict)`), () => cxt.error());
+    },
+  });
+  addTolerantEnum(ajv, THIS, formatsCode && _`enumNotice`);
   for (const schema of contract.files.values()) ajv.addSchema(close(stripAnnotations(schema)));
   return ajv;
 }
@@ -107,12 +123,19 @@ function stripAnnotations(schema: SchemaNode): SchemaNode {
 
 const NON_VALIDATING_KEYWORDS = new Set(['title', 'description', 'examples', '$comment', 'default']);
 
-/** Replaces `additionalProperties: false` with {@link CLOSED_KEYWORD}. */
+/** Replaces `additionalProperties: false` with {@link CLOSED_KEYWORD} and `format: "date-time"` with {@link DATE_TIME_KEYWORD}. */
 function close(schema: SchemaNode): SchemaNode {
   return mapSchema(schema, (node) => {
-    if (node.additionalProperties !== false) return node;
-    const { additionalProperties: _false, ...open } = node;
-    return { ...open, [CLOSED_KEYWORD]: true };
+    let result = node;
+    if (result.format === 'date-time') {
+      const { format: _dateTime, ...rest } = result;
+      result = { ...rest, [DATE_TIME_KEYWORD]: true };
+    }
+    if (result.additionalProperties === false) {
+      const { additionalProperties: _false, ...open } = result;
+      result = { ...open, [CLOSED_KEYWORD]: true };
+    }
+    return result;
   });
 }
 
@@ -121,29 +144,44 @@ function close(schema: SchemaNode): SchemaNode {
  * esbuild into one dependency-free ES module (no `require`, no `new Function`), plus its
  * `validators.d.ts`.
  *
- * Exports `validators`, a null-prototype object from message type to compiled validator (so
- * dispatch on `type` is one property lookup), and `closedObjects`, the strict/tolerant switch.
+ * Exports `checkMessage(type, data, mode)`, which looks the validator up by `type` (one
+ * property read on a null-prototype table) and runs it in `mode`; `check<Title>(data, mode)`
+ * for each keepalive message (no envelope: ping, pong), so a bundle with only the keepalive
+ * builders keeps only their validators; and one per document (the poll response). The mode travels as the validators' `this`, one frozen
+ * object per mode: nothing is written outside the call, so a call made from inside another
+ * (a getter in the value) cannot change its verdict.
  */
 export async function emitValidators(contract: Contract): Promise<Map<string, string>> {
-  const ajv = createAjv(contract, { formats: _`formats`, closedObjects: _`closedObjects` });
+  const ajv = createAjv(contract, _`formats`);
   const exports = Object.fromEntries([
     ...contract.messages.map((m) => [exportName(m.type), m.schema.$id!]),
     ...contract.documents.map((d) => [documentExportName(d.title), d.schema.$id!]),
   ]);
   const code = pruneEmbeddedSchemas(standaloneCode.default(ajv, exports));
   const sources = new Map([
-    ['closed.js', 'export const closedObjects = { enforced: true };\n'],
-    ['notices.js', ENUM_NOTICES_MODULE],
-    ['compiled.js', `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\nimport { closedObjects } from 'virtual:closed.js';\nimport { enumNotice } from 'virtual:notices.js';\n${code}`],
+    ['notices.js', `export ${ENUM_NOTICE_SOURCE}\n`],
+    ['compiled.js', `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\nimport { enumNotice } from 'virtual:notices.js';\n${code}`],
   ]);
   const entry = `import * as compiled from 'virtual:compiled.js';
-export { closedObjects } from 'virtual:closed.js';
-export { enumNotices } from 'virtual:notices.js';
-export const validators = {
+const STRICT = /* @__PURE__ */ Object.freeze({ strict: true });
+const TOLERANT = /* @__PURE__ */ Object.freeze({ strict: false });
+function run(validate, data, mode, notices) {
+  const context = mode !== 'tolerant' ? STRICT : notices ? { strict: false, notices } : TOLERANT;
+  if (validate.call(context, data)) return null;
+  const errors = validate.errors;
+  validate.errors = null;
+  return errors;
+}
+${keepalive(contract).map((m) => `export function check${m.title}(data, mode, notices) {\n  return run(compiled.${exportName(m.type)}, data, mode, notices);\n}`).join('\n')}
+const validators = {
   __proto__: null,
 ${contract.messages.map((m) => `  ${JSON.stringify(m.type)}: compiled.${exportName(m.type)},`).join('\n')}
 };
-${contract.documents.map((d) => `export const ${documentExportName(d.title)} = compiled.${documentExportName(d.title)};\n`).join('')}`;
+export function checkMessage(type, data, mode, notices) {
+  const validate = validators[type];
+  return validate === undefined ? undefined : run(validate, data, mode, notices);
+}
+${contract.documents.map((d) => `export function check${d.title}Document(data, mode, notices) {\n  return run(compiled.${documentExportName(d.title)}, data, mode, notices);\n}\n`).join('')}`;
 
   const virtual: Plugin = {
     name: 'virtual',
@@ -170,12 +208,9 @@ ${contract.documents.map((d) => `export const ${documentExportName(d.title)} = c
   if (forbidden) throw new Error(`generated validators must not call require, eval or new Function: ${js.slice(forbidden.index - 200, forbidden.index + 100)}`);
 
   const header = '// Generated by `npm run generate` from schemas/*.json. Do not edit.\n';
-  const documentDeclarations = contract.documents
-    .map((d) => `\n/** The compiled validator of \`schemas/${d.file}\` (${d.title}); the mode switch applies as for messages. */\nexport declare const ${documentExportName(d.title)}: CompiledValidator;\n`)
-    .join('');
   return new Map([
     ['validators.js', header + js],
-    ['validators.d.ts', header + VALIDATORS_DTS + documentDeclarations],
+    ['validators.d.ts', header + validatorsDts(contract)],
   ]);
 }
 
@@ -205,6 +240,11 @@ function pruneEmbeddedSchemas(code: string): string {
   });
 }
 
+/** The messages without the `{ type, data, ts }` envelope: ping and pong, which have builders of their own. */
+function keepalive(contract: Contract): Contract['messages'] {
+  return contract.messages.filter((m) => !m.enveloped);
+}
+
 function exportName(type: string): string {
   return `message_${type.replace(/[^A-Za-z0-9_$]/g, '_')}`;
 }
@@ -214,35 +254,27 @@ function documentExportName(title: string): string {
   return `validate${title}Document`;
 }
 
-const VALIDATORS_DTS = `import type { MessageType } from './types.js';
-
-/** One error of an ajv standalone validator (\`allErrors: false\`, so at most one). */
+function validatorsDts(contract: Contract): string {
+  return `/** One error of an ajv standalone validator (\`allErrors: false\`, so at most one). */
 export interface CompiledValidatorError {
   /** JSON Pointer of the failing value, e.g. "/data/side". */
   instancePath: string;
   /** JSON Pointer into the schema, e.g. "#/definitions/TradeData/properties/side/enum". */
   schemaPath: string;
-  /** The JSON Schema keyword that failed, e.g. "enum". */
+  /**
+   * The JSON Schema keyword that failed, e.g. "enum"; \`x-closed\` for a property the schema does
+   * not name (strict mode only, params \`{ additionalProperty }\`).
+   */
   keyword: string;
   /** Keyword parameters, e.g. { allowedValues } for enum, { missingProperty } for required. */
   params: Record<string, unknown>;
 }
 
-/** A validator compiled ahead of time: returns whether \`data\` is valid, errors on itself. */
-export interface CompiledValidator {
-  (data: unknown): boolean;
-  errors?: CompiledValidatorError[] | null;
-}
-
-/** The compiled validator of each message type (null prototype: inherited names are not types). */
-export declare const validators: Readonly<Record<MessageType, CompiledValidator>>;
-
 /**
- * The mode switch the validators read: \`enforced: true\` (strict, the default) rejects
- * properties the schema does not name (keyword \`x-closed\`, params \`{ additionalProperty }\`);
- * \`false\` (tolerant) lets them pass. Set it before each call.
+ * \`strict\` rejects properties the schemas do not name; \`tolerant\` lets them pass. Any other
+ * value counts as strict.
  */
-export declare const closedObjects: { enforced: boolean };
+export type CompiledMode = 'strict' | 'tolerant';
 
 /** A value outside a closed list (\`enum\`) that tolerant mode accepted. */
 export interface CompiledEnumNotice {
@@ -254,9 +286,27 @@ export interface CompiledEnumNotice {
 }
 
 /**
- * Where the validators report, in tolerant mode (\`closedObjects.enforced\` false), values
- * outside an \`enum\`, while \`record\` is true: set \`record\` and \`list = null\` before a
- * call; after it, \`list\` is null or the notices. With \`record\` false (the default) nothing is kept.
+ * Collects the notices of one tolerant call: pass \`{ list: null }\`; afterwards \`list\` is
+ * null (none) or the values accepted although outside their closed list. Ignored in strict
+ * mode, where such a value is an \`enum\` error.
  */
-export declare const enumNotices: { record: boolean; list: CompiledEnumNotice[] | null };
+export interface CompiledNoticeSink {
+  list: CompiledEnumNotice[] | null;
+}
+
+/**
+ * Validates \`data\` as a message of \`type\` in \`mode\`. Keeps no state between calls. In
+ * tolerant mode a value outside a closed list passes, and is reported in \`notices\` when given.
+ *
+ * @returns \`undefined\` when \`type\` is not a message type (inherited names such as
+ *   "constructor" are not), \`null\` when \`data\` is valid, else the first error (one element)
+ */
+export declare function checkMessage(type: string, data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink): CompiledValidatorError[] | null | undefined;
+${keepalive(contract).map((m) => `
+/** Validates \`data\` as a \`${m.type}\` message (${m.title}) in \`mode\`: \`null\` when valid, else the first error. */
+export declare function check${m.title}(data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink): CompiledValidatorError[] | null;`).join('')}
+${contract.documents.map((d) => `
+/** Validates \`data\` as a \`schemas/${d.file}\` document (${d.title}) in \`mode\`: \`null\` when valid, else the first error. */
+export declare function check${d.title}Document(data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink): CompiledValidatorError[] | null;`).join('')}
 `;
+}

@@ -1,5 +1,7 @@
 import type { EnvelopeMessageType, Message, MessageDataMap, MessageMap, PingMessage, PongMessage } from '../../generated/types.js';
-import type { ValidationError } from './errors.js';
+import { checkPingMessage, checkPongMessage, type CompiledValidatorError } from '../../generated/validators.js';
+import { describeCompiledErrors, describeThrown, validationError, type ValidationErrors } from './errors.js';
+import { escapeToken } from './json-pointer.js';
 import { parseMessage } from './parse.js';
 import { validateMessage } from './validate.js';
 
@@ -7,13 +9,17 @@ import { validateMessage } from './validate.js';
 export interface CreateMessageOptions {
   /** The envelope's `ts`: a Date, or an RFC 3339 string used as given. Default: now, as UTC with milliseconds. */
   ts?: Date | string;
-  /** Validate the built message strictly and throw {@link MessageValidationError} when it is invalid. Default false. */
+  /**
+   * Validate the built message strictly, and check that it has no `NaN` or `±Infinity`
+   * anywhere (JSON would write `null`), and throw {@link MessageValidationError} when it is
+   * invalid. Default false.
+   */
   validate?: boolean;
 }
 
 /** Options of the builders that only validate. */
 export interface BuildOptions {
-  /** Validate strictly and throw {@link MessageValidationError} when invalid. Default false. */
+  /** Validate strictly (no `NaN` or `±Infinity` anywhere either) and throw {@link MessageValidationError} when invalid. Default false. */
   validate?: boolean;
 }
 
@@ -29,7 +35,7 @@ export class MessageValidationError extends Error {
     /** The message type, or undefined when the value has no string `type`. */
     readonly type: string | undefined,
     /** Why, as `validateMessage` gives it: the first fault found. */
-    readonly errors: ValidationError[],
+    readonly errors: ValidationErrors,
   ) {
     super(`invalid ${type ?? 'untyped'} message: ${errors.map((error) => `${error.pointer || '(root)'} ${error.message}`).join('; ')}`);
   }
@@ -47,7 +53,12 @@ export class MessageValidationError extends Error {
 export function createMessage<T extends EnvelopeMessageType>(type: T, data: MessageDataMap[T], options?: CreateMessageOptions): MessageMap[T] {
   const ts = options?.ts === undefined ? new Date().toISOString() : typeof options.ts === 'string' ? options.ts : options.ts.toISOString();
   const message = { type, data, ts } as unknown as MessageMap[T];
-  return options?.validate ? checked(message) : message;
+  if (options?.validate) {
+    finite(message);
+    const result = validateMessage(message, { mode: 'strict' });
+    if (!result.ok) throw new MessageValidationError(type, result.errors);
+  }
+  return message;
 }
 
 /**
@@ -59,7 +70,7 @@ export function createMessage<T extends EnvelopeMessageType>(type: T, data: Mess
  */
 export function createPing(timestamp: number = Date.now(), options?: BuildOptions): PingMessage {
   const message: PingMessage = { type: 'ping', timestamp };
-  return options?.validate ? checked(message) : message;
+  return options?.validate ? checked(message, checkPingMessage) : message;
 }
 
 /**
@@ -73,32 +84,64 @@ export function createPing(timestamp: number = Date.now(), options?: BuildOption
 export function createPong(pingOrTimestamp: PingMessage | number, options?: BuildOptions): PongMessage {
   const timestamp = typeof pingOrTimestamp === 'number' ? pingOrTimestamp : pingOrTimestamp.timestamp;
   const message: PongMessage = { type: 'pong', timestamp };
-  return options?.validate ? checked(message) : message;
+  return options?.validate ? checked(message, checkPongMessage) : message;
 }
 
 /**
  * Turns a message into the JSON text of one WebSocket frame. With `{ validate: true }` the
  * text itself is validated, so what fails is what would go on the wire (a field JSON drops,
- * such as an inherited or non-enumerable one, counts as missing).
+ * such as an inherited or non-enumerable one, counts as missing), and a `NaN` or `±Infinity`
+ * anywhere, which JSON would write as `null`, is an error at its pointer.
  *
  * @throws MessageValidationError with `{ validate: true }` when the frame is invalid
  */
 export function serializeMessage(message: Message, options?: BuildOptions): string {
-  const text = JSON.stringify(message);
-  if (options?.validate) {
-    const result = parseMessage(text ?? String(text), { mode: 'strict' });
-    if (!result.ok) throw new MessageValidationError(messageType(message), result.errors);
+  if (!options?.validate) return JSON.stringify(message);
+  const text = finite(message);
+  const result = parseMessage(text ?? String(text), { mode: 'strict' });
+  if (!result.ok) throw new MessageValidationError(messageType(message), result.errors);
+  return text!;
+}
+
+/** Validates a keepalive message with its own compiled validator (so a bundle with only the keepalive builders keeps only it). */
+function checked<M>(message: M, check: (data: unknown, mode: 'strict') => CompiledValidatorError[] | null): M {
+  finite(message);
+  const errors = check(message, 'strict');
+  if (errors === null) return message;
+  throw new MessageValidationError(messageType(message), describeCompiledErrors(errors, message));
+}
+
+/**
+ * The JSON text of `message`, throwing {@link MessageValidationError} at the first number
+ * JSON cannot carry: `JSON.stringify` writes `NaN` and `±Infinity` as `null`, so a broken
+ * P&L would read as "no P&L yet".
+ */
+function finite(message: unknown): string | undefined {
+  const pointers = new Map<object, string>();
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(message, function (this: object, key: string, value: unknown) {
+      const at = this === undefined ? '' : `${pointers.get(this) ?? ''}${key === '' && pointers.size === 0 ? '' : `/${escapeToken(key)}`}`;
+      if (typeof value === 'object' && value !== null) pointers.set(value, at);
+      else if (typeof value === 'number' && !Number.isFinite(value)) {
+        throw new MessageValidationError(messageType(message), [
+          validationError(at, 'type', 'a finite number', `${value} (not a finite number)`, 'JSON has no NaN or Infinity: JSON.stringify would write null'),
+        ]);
+      }
+      return value;
+    });
+  } catch (error) {
+    if (error instanceof MessageValidationError) throw error;
+    throw new MessageValidationError(messageType(message), describeThrown(error));
   }
   return text;
 }
 
-function checked<M>(message: M): M {
-  const result = validateMessage(message, { mode: 'strict' });
-  if (result.ok) return message;
-  throw new MessageValidationError(messageType(message), result.errors);
-}
-
 function messageType(message: unknown): string | undefined {
-  const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
-  return typeof type === 'string' ? type : undefined;
+  try {
+    const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
+    return typeof type === 'string' ? type : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -14,10 +14,39 @@
  * @see websocket-message-schemas.md, "Message Structure" (`ts`: ISO 8601 timestamp)
  */
 export function isDateTime(value: unknown): boolean {
+  return checkDateTime(value, false);
+}
+
+/**
+ * The producer profile of RFC 3339 that strict mode requires: the timestamps every generated
+ * language parses as they are (Go's `time.Parse(time.RFC3339Nano, …)` since Go 1.19, Python
+ * 3.11's `datetime.fromisoformat`, JavaScript's `Date.parse`). An RFC 3339 date-time
+ * ({@link isDateTime}) with, in addition:
+ *
+ * - upper-case `T` and `Z` (Go and Python refuse `t` and `z`);
+ * - 1 to 9 fraction digits, if any (Go's RFC3339Nano reads at most 9);
+ * - seconds `00`–`59`: no leap second (Go, Python and JavaScript refuse `:60`);
+ * - year `0001` or later (Python's `datetime` has no year 0).
+ *
+ * Tolerant mode (consumers) accepts any RFC 3339 date-time.
+ *
+ * @param value any value; only a string can be a date-time
+ * @see websocket-message-schemas.md, "Message Structure" (`ts`)
+ */
+export function isProducerDateTime(value: unknown): boolean {
+  return checkDateTime(value, true);
+}
+
+/**
+ * {@link isDateTime} when `producer` is false, {@link isProducerDateTime} when true: the
+ * generated validators call this with the mode of the call.
+ */
+export function checkDateTime(value: unknown, producer: boolean): boolean {
   if (typeof value !== 'string' || value.length < 20) return false;
   const century = twoDigits(value, 0);
   const yearOfCentury = twoDigits(value, 2);
   if (century < 0 || yearOfCentury < 0) return false;
+  if (producer && century === 0 && yearOfCentury === 0) return false;
   if (value.charCodeAt(4) !== DASH || value.charCodeAt(7) !== DASH) return false;
   const month = twoDigits(value, 5);
   const day = twoDigits(value, 8);
@@ -25,7 +54,7 @@ export function isDateTime(value: unknown): boolean {
   if (day > (month === 2 ? (isLeapYear(century * 100 + yearOfCentury) ? 29 : 28) : DAYS_IN_MONTH[month]!)) return false;
 
   const separator = value.charCodeAt(10);
-  if (separator !== UPPER_T && separator !== LOWER_T) return false;
+  if (separator !== UPPER_T && (producer || separator !== LOWER_T)) return false;
   const hour = twoDigits(value, 11);
   const minute = twoDigits(value, 14);
   const second = twoDigits(value, 17);
@@ -40,12 +69,12 @@ export function isDateTime(value: unknown): boolean {
       if (code < ZERO || code > NINE) break;
       index++;
     }
-    if (index === start) return false;
+    if (index === start || (producer && index - start > 9)) return false;
   }
 
   const zone = value.charCodeAt(index);
   let offsetMinutes = 0;
-  if (zone === UPPER_Z || zone === LOWER_Z) {
+  if (zone === UPPER_Z || (zone === LOWER_Z && !producer)) {
     if (index + 1 !== value.length) return false;
   } else if (zone === PLUS || zone === DASH) {
     if (index + 6 !== value.length || value.charCodeAt(index + 3) !== COLON) return false;
@@ -58,6 +87,7 @@ export function isDateTime(value: unknown): boolean {
   }
 
   if (second === 60) {
+    if (producer) return false;
     // A leap second is inserted at 23:59:60 UTC only (RFC 3339, section 5.7).
     const utcMinuteOfDay = (((hour * 60 + minute - offsetMinutes) % 1440) + 1440) % 1440;
     return utcMinuteOfDay === 1439;

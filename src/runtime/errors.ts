@@ -1,102 +1,214 @@
+import { MESSAGE_TYPES } from '../../generated/contract.js';
 import type { CompiledValidatorError } from '../../generated/validators.js';
 import { escapeToken, resolvePointer } from './json-pointer.js';
 
 /**
- * One reason a message was rejected.
+ * One reason a message was rejected: plain data (strings and numbers only), so it survives
+ * spread, `structuredClone`, `postMessage` and `JSON.stringify`, and it says what was there
+ * when the message was validated even if the value changes later.
  *
  * `message` is one line that a person can act on: `expected one of "buy", "sell", got "hold"`.
  */
 export interface ValidationError {
   /** JSON Pointer (RFC 6901) of the value at fault, e.g. `/data/side`; `""` is the whole message. For a missing property, where it should be. */
   pointer: string;
-  /** The JSON Schema keyword that failed (`required`, `enum`, `type`, `format`, `additionalProperties`, …), `discriminator` for an unknown message type, or `json` for text that is not JSON. */
+  /**
+   * The JSON Schema keyword that failed (`required`, `enum`, `type`, `format`, `additionalProperties`, …),
+   * `discriminator` for an unknown message type, `x-direction` for a type sent the wrong way, or
+   * `json` for text (or bytes) that is not JSON.
+   */
   keyword: string;
-  /** `expected <expected>, got <found>`, one line. */
+  /** `expected <expected>, got <found>`, then `; <hint>` when there is one. One line. */
   message: string;
   /** What the schema wants there, e.g. `one of "buy", "sell"`. */
   expected?: string;
   /** What is there, e.g. `"hold"`, `a string "abc"`, `nothing`. */
   found?: string;
+  /** How to fix a fault producers commonly make, e.g. `did you mean "trades"?`. Also at the end of `message`. */
+  hint?: string;
   /** For `json` errors: offset in UTF-16 code units where the text stops being JSON. */
   position?: number;
+  /** For `json` errors on bytes that are not UTF-8: offset in bytes of the first invalid sequence. */
+  byteOffset?: number;
 }
+
+/** At least one error: `errors[0]` is always there. */
+export type ValidationErrors = [ValidationError, ...ValidationError[]];
 
 /** Why a message was rejected. */
 export type RejectionReason =
   /** `type` names a message type this contract does not know (keyword `discriminator`). */
   | 'unknown-type'
+  /** `type` is known, but that message never travels in the direction asked for (keyword `x-direction`). */
+  | 'wrong-direction'
   /** The message breaks its type's schema, or is not a message object at all. */
   | 'invalid'
-  /** The text is not JSON (keyword `json`). */
+  /** The text is not JSON, or the bytes are not UTF-8 (keyword `json`). */
   | 'json';
 
-/** Builds an error whose message is `expected …, got …`. */
-export function validationError(pointer: string, keyword: string, expected: string, found: string, extra?: Partial<ValidationError>): ValidationError {
-  return { pointer, keyword, message: `expected ${expected}, got ${found}`, expected, found, ...extra };
+/** Builds an error whose message is `expected …, got …` (and `; hint` when given). */
+export function validationError(pointer: string, keyword: string, expected: string, found: string, hint?: string): ValidationError {
+  if (hint === undefined) return { pointer, keyword, message: `expected ${expected}, got ${found}`, expected, found };
+  return { pointer, keyword, message: `expected ${expected}, got ${found}; ${hint}`, expected, found, hint };
 }
 
 /**
- * Turns the errors of a compiled validator into one {@link ValidationError}, resolving the
+ * Turns the errors of a compiled validator into one {@link ValidationError}, reading the
  * value at fault in `value` to say what was found. Picks the most specific error: when a
- * value matches no branch of an `anyOf` (a nullable object), the error inside the branch it
- * nearly matched.
+ * value matches no branch of an `anyOf` (a nullable field), the fault inside the branch it
+ * nearly matched (an object with a wrong field), or else every branch's expectation
+ * (`one of "luno", … or null`).
  */
-export function describeCompiledErrors(errors: readonly CompiledValidatorError[], value: unknown): ValidationError[] {
-  const error = mostSpecific(errors);
-  if (!error) return [validationError('', 'unknown', 'a valid message', preview(value))];
+export function describeCompiledErrors(errors: readonly CompiledValidatorError[], value: unknown, mode: 'strict' | 'tolerant' = 'strict'): ValidationErrors {
+  const strict = mode !== 'tolerant';
+  const last = errors[errors.length - 1];
+  if (last === undefined) return [validationError('', 'unknown', 'a valid message', preview(value))];
+  if (last.keyword !== 'anyOf') return [describeOne(last, value, strict)];
+  const branches = errors.filter((error) => error !== last);
+  // A branch that failed deeper than the anyOf, or on the object's own keys, had the right
+  // shape: its fault is the useful one.
+  const inside = branches.find((e) => e.instancePath !== last.instancePath || e.keyword === 'required' || e.keyword === 'x-closed' || e.keyword === 'additionalProperties');
+  if (inside) return [describeOne(inside, value, strict)];
+  const here = resolvePointer(value, last.instancePath);
+  const expected = [...new Set(branches.map((e) => expectedOf(e, strict)))].join(' or ') || 'a value matching one of the allowed schemas';
+  return [validationError(last.instancePath, 'anyOf', expected, branches.every((e) => e.keyword === 'type') ? typed(here) : preview(here))];
+}
+
+function describeOne(error: CompiledValidatorError, value: unknown, strict: boolean): ValidationError {
   const { keyword, params, instancePath } = error;
-  const here = resolvePointer(value, instancePath);
   switch (keyword) {
     case 'required': {
       const name = String(params.missingProperty);
-      return [validationError(`${instancePath}/${escapeToken(name)}`, keyword, `required property ${JSON.stringify(name)}`, 'nothing')];
+      return validationError(`${instancePath}/${escapeToken(name)}`, keyword, `required property ${JSON.stringify(name)}`, 'nothing', requiredHint(instancePath, name, value));
     }
     case 'additionalProperties':
     case 'x-closed': {
       const name = String(params.additionalProperty);
       const pointer = `${instancePath}/${escapeToken(name)}`;
-      return [validationError(pointer, 'additionalProperties', `no property ${JSON.stringify(name)} (unknown to the schema)`, preview(resolvePointer(value, pointer)))];
+      return validationError(pointer, 'additionalProperties', `no property ${JSON.stringify(name)} (unknown to the schema)`, preview(resolvePointer(value, pointer)));
     }
-    case 'type':
-      return [validationError(instancePath, keyword, String(params.type).split(',').map(article).join(' or '), typed(here))];
-    case 'enum':
-      return [validationError(instancePath, keyword, `one of ${(params.allowedValues as unknown[]).map(preview).join(', ')}`, preview(here))];
-    case 'const':
-      return [validationError(instancePath, keyword, preview(params.allowedValue), preview(here))];
     case 'format':
-      return [validationError(instancePath, keyword, FORMAT_NAMES[String(params.format)] ?? `format "${String(params.format)}"`, preview(here))];
+    case 'x-date-time': {
+      const here = resolvePointer(value, instancePath);
+      return validationError(instancePath, 'format', expectedOf(error, strict), preview(here), formatHint(here, strict));
+    }
+    case 'type': {
+      const here = resolvePointer(value, instancePath);
+      return validationError(instancePath, keyword, expectedOf(error, strict), typed(here));
+    }
+    default:
+      return validationError(instancePath, keyword, expectedOf(error, strict), preview(resolvePointer(value, instancePath)));
+  }
+}
+
+/** What the schema wants where `error` failed, e.g. `one of "buy", "sell"`, `an integer`. */
+function expectedOf({ keyword, params }: CompiledValidatorError, strict: boolean): string {
+  switch (keyword) {
+    case 'type': {
+      // Rejections must stay cheap: the texts of the few type lists and enums are built once.
+      const types = String(params.type);
+      let text = TYPE_TEXTS.get(types);
+      if (text === undefined) TYPE_TEXTS.set(types, (text = types.split(',').map(article).join(' or ')));
+      return text;
+    }
+    case 'enum': {
+      const values = params.allowedValues as unknown[];
+      let text = ENUM_TEXTS.get(values);
+      if (text === undefined) ENUM_TEXTS.set(values, (text = `one of ${values.map(preview).join(', ')}`));
+      return text;
+    }
+    case 'const':
+      return preview(params.allowedValue);
+    case 'format':
+    case 'x-date-time':
+      return keyword === 'x-date-time' && strict ? PRODUCER_TIMESTAMP : (FORMAT_NAMES[String(params.format)] ?? `format "${String(params.format)}"`);
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return [validationError(instancePath, keyword, `a number ${String(params.comparison)} ${String(params.limit)}`, preview(here))];
+      return `a number ${String(params.comparison)} ${String(params.limit)}`;
     case 'minLength':
-      return [validationError(instancePath, keyword, `a string of at least ${String(params.limit)} character(s)`, preview(here))];
-    case 'anyOf':
-      return [validationError(instancePath, keyword, describeAnyOf(errors, error), typed(here))];
+      return `a string of at least ${String(params.limit)} character(s)`;
+    case 'required':
+      return `required property ${JSON.stringify(String(params.missingProperty))}`;
     default:
-      return [validationError(instancePath, keyword, `a value that satisfies "${keyword}"`, preview(here))];
+      return `a value that satisfies "${keyword}"`;
   }
 }
+
+const TYPE_TEXTS = new Map<string, string>();
+/** Keyed by the compiled validators' own enum arrays, which live as long as the module. */
+const ENUM_TEXTS = new WeakMap<unknown[], string>();
 
 const FORMAT_NAMES: Record<string, string> = {
   'date-time': 'an RFC 3339 date-time such as "2026-01-14T16:30:00.000Z"',
 };
 
-function mostSpecific(errors: readonly CompiledValidatorError[]): CompiledValidatorError | undefined {
-  const last = errors[errors.length - 1];
-  if (!last || last.keyword !== 'anyOf') return last;
-  // The branch errors come before the anyOf error. A branch error deeper in the data than the
-  // anyOf itself means the value had the right shape and one field was wrong: report that.
-  const deeper = errors.find((e) => e.instancePath.length > last.instancePath.length && e.instancePath.startsWith(last.instancePath));
-  return deeper ?? last;
+const PRODUCER_TIMESTAMP = 'an RFC 3339 date-time such as "2026-01-14T16:30:00.000Z" (strict: upper-case T and Z, second below 60, year from 0001)';
+
+/** Hints for the date-times producers in other languages write by mistake. */
+function formatHint(here: unknown, strict: boolean): string | undefined {
+  if (typeof here !== 'string') return undefined;
+  if (/^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(here)) return 'the UTC offset is missing: add "Z" or an offset such as "+02:00"';
+  if (strict && /^\d{4}-\d\d-\d\d[Tt][\d:.]+([Zz]|[+-]\d\d:\d\d)$/.test(here) && /[tz]/.test(here)) return 'strict mode needs upper-case "T" and "Z": Go and Python parse only those';
+  return undefined;
 }
 
-function describeAnyOf(errors: readonly CompiledValidatorError[], anyOf: CompiledValidatorError): string {
-  const branches = errors
-    .filter((e) => e !== anyOf && e.instancePath === anyOf.instancePath && e.keyword === 'type')
-    .map((e) => String(e.params.type).split(',').map(article).join(' or '));
-  return branches.length > 0 ? [...new Set(branches)].join(' or ') : 'a value matching one of the allowed schemas';
+/** A message of an enveloped type with its fields at the top level instead of in `data`. */
+function requiredHint(instancePath: string, name: string, value: unknown): string | undefined {
+  if (instancePath !== '' || name !== 'data' || typeof value !== 'object' || value === null) return undefined;
+  // Only the enveloped types require `data`, so `type` names one of them.
+  const type = (value as { type?: unknown }).type;
+  const stray = Object.keys(value).filter((key) => key !== 'type' && key !== 'ts');
+  if (stray.length === 0) return undefined;
+  return `the spec wraps them in data: {"type":${JSON.stringify(type)},"data":{${stray.slice(0, 3).map((key) => JSON.stringify(key)).join(',')}${stray.length > 3 ? ',…' : ''}},"ts":…}`;
+}
+
+/** Why `input` is not even a message of some known type. */
+export function describeEnvelope(input: unknown, type: unknown): ValidationErrors {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return [validationError('', 'type', 'a message object', preview(input))];
+  if (type === undefined) return [validationError('/type', 'required', 'required property "type"', 'nothing')];
+  if (typeof type !== 'string') return [validationError('/type', 'type', 'a string', typed(type))];
+  const near = closestType(type);
+  return [validationError('/type', 'discriminator', `a known message type (${MESSAGE_TYPES.join(', ')})`, preview(type), near === undefined ? undefined : `did you mean ${JSON.stringify(near)}?`)];
+}
+
+/** The known type a misspelt `type` most likely meant: the same in lower case with `_`, or at most two edits away. */
+function closestType(type: string): string | undefined {
+  const near = type.toLowerCase().replace(/[- ]/g, '_');
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const known of MESSAGE_TYPES) {
+    const distance = near.length > 20 ? 3 : editDistance(near, known);
+    if (distance < bestDistance && distance < known.length / 2) [best, bestDistance] = [known, distance];
+  }
+  return best;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/** The error of a value that threw while it was read (a getter, a revoked Proxy, a Proxy trap). */
+export function describeThrown(error: unknown): ValidationErrors {
+  return [validationError('', 'type', 'a plain JSON value', `a value that throws when read (${safeString(error)})`)];
+}
+
+/** `String(value)`, or a neutral text when even that throws (a Symbol in a template, a hostile toString). */
+function safeString(value: unknown): string {
+  try {
+    const text = value instanceof Error ? `${value.name}: ${value.message}` : String(value);
+    return text.length > 100 ? `${text.slice(0, 97)}...` : text;
+  } catch {
+    return 'an exception that cannot be shown';
+  }
 }
 
 function article(jsonType: string): string {
@@ -121,7 +233,8 @@ export function preview(value: unknown): string {
     const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
     return JSON.stringify(shown);
   }
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : `${value} (not a finite number)`;
+  if (typeof value === 'boolean' || value === null) return String(value);
   if (Array.isArray(value)) return value.length === 0 ? 'an empty array' : `an array of ${value.length} item${value.length === 1 ? '' : 's'}`;
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'bigint') return `a bigint ${value}n`;

@@ -7,19 +7,25 @@
  * @returns the value there, or `undefined` when nothing is there (own properties only)
  */
 export function resolvePointer(root: unknown, pointer: string): unknown {
-  if (pointer === '') return root;
   let node = root;
-  for (const token of pointer.slice(1).split('/')) {
+  let start = 1;
+  // Walks the tokens without splitting: this runs on every rejection.
+  while (start <= pointer.length && pointer !== '') {
+    let end = pointer.indexOf('/', start);
+    if (end === -1) end = pointer.length;
     if (typeof node !== 'object' || node === null) return undefined;
-    const key = unescapeToken(token);
+    const token = pointer.slice(start, end);
+    const key = token.includes('~') ? unescapeToken(token) : token;
     if (!Object.hasOwn(node, key)) return undefined;
     node = (node as Record<string, unknown>)[key];
+    start = end + 1;
   }
   return node;
 }
 
 /** Escapes one reference token: `~` → `~0`, `/` → `~1`. */
 export function escapeToken(token: string): string {
+  if (!token.includes('~') && !token.includes('/')) return token;
   return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 

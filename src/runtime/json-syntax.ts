@@ -9,7 +9,7 @@ export function describeSyntaxError(text: string, reason: string): ValidationErr
   // V8 quotes the text around the fault ("…abc…" is not valid JSON): drop it, the position says where.
   const cause = reason.replace(/ in JSON at position \d+.*$/s, '').replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, '');
   const found = position >= text.length ? 'the end of the text' : `${JSON.stringify(text.slice(position, position + 1))} at position ${position}`;
-  return validationError('', 'json', 'valid JSON', `${found} (${cause})`, { position });
+  return { ...validationError('', 'json', 'valid JSON', `${found} (${cause})`), position };
 }
 
 /**

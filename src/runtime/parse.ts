@@ -1,42 +1,137 @@
-import type { ReceivedMessage } from '../../generated/received-types.js';
-import type { Message } from '../../generated/types.js';
-import { preview, validationError } from './errors.js';
+import type { ReceivedMessage, ReceivedServerMessage } from '../../generated/received-types.js';
+import type { ClientMessage, Message, ServerMessage } from '../../generated/types.js';
+import { describeThrown, preview, validationError, type ValidationErrors } from './errors.js';
 import { describeSyntaxError } from './json-syntax.js';
-import { rejection, validateMessage, type ValidationOptions, type ValidationResult } from './validate.js';
+import { failure, validateMessage, type ValidationOptions, type ValidationResult } from './validate.js';
 
 /**
- * Parses one WebSocket frame (or NDJSON line) and validates it: `JSON.parse`, then
- * {@link validateMessage}.
+ * One frame as a socket delivers it: text, or UTF-8 bytes. Covers Node `ws`'s `RawData`
+ * (`Buffer`, `ArrayBuffer`, or `Buffer[]` for a fragmented message) and a browser
+ * `MessageEvent.data` on a socket with `binaryType = 'arraybuffer'` (a `Blob`, the browser
+ * default, cannot be read synchronously: it is rejected with a `json` error that says so).
+ */
+export type Frame = string | ArrayBuffer | ArrayBufferView | readonly ArrayBufferView[];
+
+/**
+ * Parses one WebSocket frame (or NDJSON line) and validates it: UTF-8 decoding for bytes,
+ * `JSON.parse`, then {@link validateMessage} with the same options.
  *
- * @param frame the JSON text of one message: a string, or UTF-8 bytes as a browser
- *   WebSocket with `binaryType = 'arraybuffer'` or Node's `ws` delivers them (ArrayBuffer,
- *   Uint8Array, Buffer, any ArrayBuffer view)
+ * @param frame the JSON text of one message, or its UTF-8 bytes (a byte-order mark is skipped)
  * @returns the same result as `validateMessage`; a frame that is not JSON gives
  *   `{ ok: false, reason: 'json', errors: [{ keyword: 'json', pointer: '', position, … }] }`
- *   where `position` is the UTF-16 offset where the text stops being JSON. Never throws.
+ *   where `position` is the UTF-16 offset where the text stops being JSON, and bytes that are
+ *   not UTF-8 give a `json` error whose `byteOffset` is the first invalid byte. Never throws,
+ *   whatever `frame` is (a Proxy whose traps throw included).
+ * @throws TypeError only for invalid `options` (see `validateMessage`)
  * @see websocket-message-schemas.md, "Message Structure"
  */
-export function parseMessage(frame: string | ArrayBuffer | ArrayBufferView, options?: ValidationOptions & { mode?: 'strict' }): ValidationResult<Message>;
-/** Tolerant mode (or a mode not known until run time): the message as a consumer receives it, closed lists open. */
-export function parseMessage(frame: string | ArrayBuffer | ArrayBufferView, options: ValidationOptions): ValidationResult<ReceivedMessage>;
-export function parseMessage(frame: string | ArrayBuffer | ArrayBufferView, options?: ValidationOptions): ValidationResult<Message> | ValidationResult<ReceivedMessage> {
-  const text = typeof frame === 'string' ? frame : decode(frame);
-  if (text === undefined) {
-    return rejection('json', () => [validationError('', 'json', 'JSON text (a string, ArrayBuffer or Uint8Array)', preview(frame))]);
+export function parseMessage(frame: Frame, options: ValidationOptions & { direction: 'client-to-server' }): ValidationResult<ClientMessage>;
+export function parseMessage(frame: Frame, options: ValidationOptions & { direction: 'server-to-client'; mode?: 'strict' }): ValidationResult<ServerMessage>;
+/** Tolerant mode (or a mode known only at run time): the message as a client receives it, closed lists open. */
+export function parseMessage(frame: Frame, options: ValidationOptions & { direction: 'server-to-client' }): ValidationResult<ReceivedServerMessage>;
+export function parseMessage(frame: Frame, options?: ValidationOptions & { mode?: 'strict' }): ValidationResult;
+/** Tolerant mode (or a mode known only at run time): the message as a consumer receives it, closed lists open. */
+export function parseMessage(frame: Frame, options: ValidationOptions): ValidationResult<ReceivedMessage>;
+export function parseMessage(frame: Frame, options?: ValidationOptions): ValidationResult<Message | ReceivedMessage> {
+  let text: string;
+  if (typeof frame === 'string') {
+    text = frame;
+  } else {
+    const decoded = decode(frame);
+    if (typeof decoded !== 'string') return failure('json', decoded);
+    text = decoded;
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return rejection('json', () => [describeSyntaxError(text, (error as Error).message)]);
+    return failure('json', [describeSyntaxError(text, (error as Error).message)]);
   }
   return validateMessage(value, options ?? {});
 }
 
 let utf8: TextDecoder | undefined;
 
-function decode(frame: unknown): string | undefined {
-  if (frame instanceof ArrayBuffer) return (utf8 ??= new TextDecoder()).decode(frame);
-  if (ArrayBuffer.isView(frame)) return (utf8 ??= new TextDecoder()).decode(frame);
-  return undefined;
+/** The text of a binary frame, or why there is none. */
+function decode(frame: unknown): string | ValidationErrors {
+  let bytes: Uint8Array;
+  try {
+    bytes = toBytes(frame);
+  } catch (error) {
+    return describeThrown(error);
+  }
+  if (bytes === NOT_BYTES) {
+    const blob = typeof Blob === 'function' && isBlob(frame);
+    return [
+      validationError('', 'json', 'JSON text: a string, or UTF-8 bytes (ArrayBuffer, Uint8Array, Buffer, or an array of them)', blob ? 'a Blob' : safePreview(frame),
+        blob ? "set the browser WebSocket's binaryType = 'arraybuffer' so binary frames arrive as ArrayBuffer" : undefined),
+    ];
+  }
+  try {
+    return (utf8 ??= new TextDecoder('utf-8', { fatal: true })).decode(bytes);
+  } catch {
+    const offset = firstInvalidUtf8(bytes);
+    return [
+      {
+        ...validationError('', 'json', 'UTF-8 text', `the byte 0x${(bytes[offset] ?? 0).toString(16).toUpperCase()} at byte offset ${offset}, which is not UTF-8`),
+        byteOffset: offset,
+      },
+    ];
+  }
+}
+
+const NOT_BYTES = new Uint8Array(0);
+
+function toBytes(frame: unknown): Uint8Array {
+  if (typeof frame !== 'object' || frame === null) return NOT_BYTES;
+  // ArrayBuffer.isView reads an internal slot: no Proxy trap runs. `instanceof` would.
+  if (ArrayBuffer.isView(frame)) return new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength);
+  if (Array.isArray(frame)) {
+    const chunks = frame.map((chunk: unknown) => {
+      if (!ArrayBuffer.isView(chunk)) throw new TypeError(`a fragment of the frame is ${preview(chunk)}, not bytes`);
+      return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    });
+    if (chunks.length === 1) return chunks[0]!;
+    const joined = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
+    let offset = 0;
+    for (const chunk of chunks) {
+      joined.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return joined;
+  }
+  if (Object.prototype.toString.call(frame) === '[object ArrayBuffer]') return new Uint8Array(frame as ArrayBuffer);
+  return NOT_BYTES;
+}
+
+function isBlob(frame: unknown): boolean {
+  try {
+    return frame instanceof Blob;
+  } catch {
+    return false;
+  }
+}
+
+function safePreview(value: unknown): string {
+  try {
+    return preview(value);
+  } catch {
+    return 'a value that throws when read';
+  }
+}
+
+/**
+ * Offset of the first byte of the first ill-formed UTF-8 sequence, once the strict decoder
+ * has refused the bytes: the lenient decoder turns it into U+FFFD, and the valid text before
+ * it re-encodes to exactly the bytes before it. A U+FFFD that was in the bytes (EF BF BD) is
+ * skipped.
+ */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  const text = new TextDecoder().decode(bytes);
+  const encoder = new TextEncoder();
+  for (let index = text.indexOf('\uFFFD'); index !== -1; index = text.indexOf('\uFFFD', index + 1)) {
+    const offset = encoder.encode(text.slice(0, index)).length;
+    if (!(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) return offset;
+  }
+  return 0;
 }

@@ -1,21 +1,30 @@
-import { MESSAGE_TYPES } from '../../generated/contract.js';
-import type { ReceivedMessage } from '../../generated/received-types.js';
-import type { Message } from '../../generated/types.js';
-import { closedObjects, enumNotices, validators, type CompiledValidator, type CompiledValidatorError } from '../../generated/validators.js';
-import { describeCompiledErrors, preview, validationError, type RejectionReason, type ValidationError } from './errors.js';
+import { CLIENT_MESSAGE_TYPES, MESSAGE_TYPES, SERVER_MESSAGE_TYPES, type Direction } from '../../generated/contract.js';
+import type { ReceivedMessage, ReceivedServerMessage } from '../../generated/received-types.js';
+import type { ClientMessage, Message, ServerMessage } from '../../generated/types.js';
+import { checkMessage, type CompiledNoticeSink, type CompiledValidatorError } from '../../generated/validators.js';
+import { describeCompiledErrors, describeEnvelope, describeThrown, preview, validationError, type RejectionReason, type ValidationErrors } from './errors.js';
 
 /**
- * `strict` for producers and CI: unknown fields and unknown message types are rejected.
+ * `strict` for producers and CI: unknown fields and unknown message types are rejected, and
+ * timestamps must be in the producer profile every generated language parses.
  * `tolerant` for consumers: unknown fields pass, and a value outside a closed list (`enum`)
- * passes with a notice on the result, so a newer server never breaks an older dashboard; an
- * unknown message type is still rejected, with reason `unknown-type`.
+ * passes with a notice on the result, so a newer server never breaks an older dashboard, and
+ * any RFC 3339 date-time passes; an unknown message type is still rejected, with reason
+ * `unknown-type`.
  * @see README.md, "Validating messages"
  */
 export type ValidationMode = 'strict' | 'tolerant';
 
 export interface ValidationOptions {
-  /** Default `strict`. */
+  /** Default `strict`. Applies to this call only. */
   mode?: ValidationMode;
+  /**
+   * Accept only message types that travel this way: a server validating what a client sent
+   * passes `client-to-server` (a client sending `trades` is rejected with reason
+   * `wrong-direction`), a client passes `server-to-client`; `ping` and `pong` travel both
+   * ways (`MESSAGE_DIRECTIONS`). Default: either way.
+   */
+  direction?: Direction;
 }
 
 /**
@@ -44,102 +53,79 @@ export interface ValidationSuccess<M = Message> {
 }
 
 /**
- * A rejected message. `errors` (at least one) is built on first read, so rejecting costs no
- * more than accepting when the caller only needs the verdict.
+ * A rejected message, as plain data: it keeps nothing of the input but the text of its
+ * errors, and survives spread, `structuredClone`, `postMessage` and `JSON.stringify`.
  */
 export interface ValidationFailure {
   ok: false;
   reason: RejectionReason;
-  readonly errors: ValidationError[];
+  /** The first fault found (validation stops there); never empty. */
+  errors: ValidationErrors;
 }
 
 export type ValidationResult<M = Message> = ValidationSuccess<M> | ValidationFailure;
 
 /**
- * Validates one already-parsed message: checks it is an object with a string `type`, looks
- * up the validator compiled ahead of time for that type (one property read, no `oneOf`
- * search), and runs it.
+ * Validates one already-parsed message: checks it is an object with a string `type`, that
+ * the type travels in `options.direction` when given, looks up the validator compiled ahead
+ * of time for that type (one property read, no `oneOf` search), and runs it in
+ * `options.mode`. The mode and direction belong to this call only: a call made while this
+ * one runs (from a getter in the value) neither sees nor changes them.
  *
  * @param value anything, typically the result of `JSON.parse`
- * @returns `{ ok: true, message }`, or `{ ok: false, reason, errors }` where `errors` holds
- *   the first fault found, `{ pointer, keyword, message, expected?, found? }`: validation
- *   stops there, so rejecting costs no more than accepting. Never throws for any value.
- * @throws TypeError when `options.mode` is neither "strict" nor "tolerant" (a programming error)
+ * @returns `{ ok: true, message }` (narrowed to `ClientMessage` or `ServerMessage` when a
+ *   direction is given), or `{ ok: false, reason, errors }` where `errors` holds the first
+ *   fault found, `{ pointer, keyword, message, expected?, found?, hint? }`. Never throws for
+ *   any value, a revoked Proxy or a throwing getter included (reason `invalid`).
+ * @throws TypeError when `options.mode` or `options.direction` is not one of its values (a programming error)
  * @see websocket-message-schemas.md, "Message Structure" and "Message Types"
  */
-export function validateMessage(value: unknown, options?: ValidationOptions & { mode?: 'strict' }): ValidationResult<Message>;
-/** Tolerant mode (or a mode not known until run time): the message as a consumer receives it, closed lists open. */
+export function validateMessage(value: unknown, options: ValidationOptions & { direction: 'client-to-server' }): ValidationResult<ClientMessage>;
+export function validateMessage(value: unknown, options: ValidationOptions & { direction: 'server-to-client'; mode?: 'strict' }): ValidationResult<ServerMessage>;
+/** Tolerant mode (or a mode known only at run time): the message as a client receives it, closed lists open. */
+export function validateMessage(value: unknown, options: ValidationOptions & { direction: 'server-to-client' }): ValidationResult<ReceivedServerMessage>;
+export function validateMessage(value: unknown, options?: ValidationOptions & { mode?: 'strict' }): ValidationResult;
+/** Tolerant mode (or a mode known only at run time): the message as a consumer receives it, closed lists open. */
 export function validateMessage(value: unknown, options: ValidationOptions): ValidationResult<ReceivedMessage>;
-export function validateMessage(value: unknown, options?: ValidationOptions): ValidationResult<Message> | ValidationResult<ReceivedMessage> {
-  const mode = options?.mode;
-  if (mode !== undefined && mode !== 'strict' && mode !== 'tolerant') {
-    throw new TypeError(`validation mode must be "strict" or "tolerant", got ${preview(mode)}`);
+export function validateMessage(value: unknown, options?: ValidationOptions): ValidationResult<Message | ReceivedMessage> {
+  const mode = options?.mode ?? 'strict';
+  if (mode !== 'strict' && mode !== 'tolerant') throw new TypeError(`validation mode must be "strict" or "tolerant", got ${preview(mode)}`);
+  const direction = options?.direction;
+  if (direction !== undefined && direction !== 'client-to-server' && direction !== 'server-to-client') {
+    throw new TypeError(`direction must be "client-to-server" or "server-to-client", got ${preview(direction)}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return new Rejection('invalid', value, null);
   try {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return failure('invalid', describeEnvelope(value, undefined));
     const type = (value as { type?: unknown }).type;
-    if (typeof type !== 'string') return new Rejection('invalid', value, null);
-    const validate: CompiledValidator | undefined = (validators as Record<string, CompiledValidator | undefined>)[type];
-    if (validate === undefined) return new Rejection('unknown-type', value, null);
-    closedObjects.enforced = mode !== 'tolerant';
-    enumNotices.record = mode === 'tolerant';
-    enumNotices.list = null;
-    const valid = validate(value);
-    // Stop recording, and hand the notices over: the sink keeps nothing between calls.
-    const notices = enumNotices.list;
-    enumNotices.record = false;
-    enumNotices.list = null;
-    if (valid) return notices === null ? { ok: true, message: value as Message } : { ok: true, message: value as Message, notices };
-    return new Rejection('invalid', value, validate.errors ?? []);
+    if (typeof type !== 'string') return failure('invalid', describeEnvelope(value, type));
+    if (direction !== undefined && !(direction === 'client-to-server' ? CLIENT_TYPES : SERVER_TYPES).includes(type)) {
+      return MESSAGE_TYPES_LIST.includes(type) ? failure('wrong-direction', describeDirection(type, direction)) : failure('unknown-type', describeEnvelope(value, type));
+    }
+    // Tolerant mode collects values outside a closed list here (issue 13).
+    const notices: CompiledNoticeSink | undefined = mode === 'tolerant' ? { list: null } : undefined;
+    const errors = checkMessage(type, value, mode, notices);
+    if (errors === null) return notices?.list ? { ok: true, message: value as Message, notices: notices.list } : { ok: true, message: value as Message };
+    if (errors === undefined) return failure('unknown-type', describeEnvelope(value, type));
+    return failure('invalid', describeCompiledErrors(errors, value, mode));
   } catch (error) {
     // Only a getter or Proxy in a hand-made value can throw here; JSON.parse makes neither.
-    return new Rejection('invalid', value, () => [validationError('', 'type', 'a plain JSON object', `a value whose properties throw when read (${String(error)})`)]);
+    return failure('invalid', describeThrown(error));
   }
 }
 
-/** Builds a failure whose errors `describe` gives when they are first read. */
-export function rejection(reason: RejectionReason, describe: () => ValidationError[]): ValidationFailure {
-  return new Rejection(reason, undefined, describe);
+const CLIENT_TYPES: readonly string[] = CLIENT_MESSAGE_TYPES;
+const SERVER_TYPES: readonly string[] = SERVER_MESSAGE_TYPES;
+const MESSAGE_TYPES_LIST: readonly string[] = MESSAGE_TYPES;
+
+/** A rejection: plain data, nothing of the input kept but its description. */
+export function failure(reason: RejectionReason, errors: ValidationErrors): ValidationFailure {
+  return { ok: false, reason, errors };
 }
 
-/**
- * A failure that keeps what it needs to describe itself and does so on first read of
- * `errors`. Plain fields and no closure on the hot path: for a small message the allocation
- * of a rejection is most of the cost of rejecting it.
- */
-class Rejection implements ValidationFailure {
-  // On the prototype, as are the described errors until first read: the fewer fields a
-  // rejection is created with, the cheaper it is to create.
-  declare readonly ok: false;
-  declare private described: ValidationError[] | undefined;
-
-  constructor(
-    readonly reason: RejectionReason,
-    private readonly input: unknown,
-    /** The compiled validator's errors, a describer, or null when the envelope itself is wrong. */
-    private readonly cause: readonly CompiledValidatorError[] | (() => ValidationError[]) | null,
-  ) {}
-
-  get errors(): ValidationError[] {
-    this.described ??=
-      typeof this.cause === 'function' ? this.cause() : this.cause ? describeCompiledErrors(this.cause, this.input) : describeEnvelope(this.input);
-    return this.described;
-  }
-
-  toJSON(): { ok: false; reason: RejectionReason; errors: ValidationError[] } {
-    return { ok: false, reason: this.reason, errors: this.errors };
-  }
-}
-
-Object.defineProperty(Rejection.prototype, 'ok', { value: false, enumerable: true });
-
-/** Why `input` is not even a message of some known type. */
-function describeEnvelope(input: unknown): ValidationError[] {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return [validationError('', 'type', 'a message object', preview(input))];
-  const type = (input as { type?: unknown }).type;
-  if (type === undefined) return [validationError('/type', 'required', 'required property "type"', 'nothing')];
-  if (typeof type !== 'string') return [validationError('/type', 'type', 'a string', preview(type))];
-  return [validationError('/type', 'discriminator', `a known message type (${MESSAGE_TYPES.join(', ')})`, preview(type))];
+function describeDirection(type: string, direction: Direction): ValidationErrors {
+  const allowed = direction === 'client-to-server' ? CLIENT_TYPES : SERVER_TYPES;
+  const sender = direction === 'client-to-server' ? 'a client' : 'the server';
+  return [validationError('/type', 'x-direction', `a ${direction} message type (${allowed.join(', ')})`, JSON.stringify(type), `${sender} never sends "${type}"`)];
 }
 
 export type { CompiledValidatorError };

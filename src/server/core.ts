@@ -383,9 +383,15 @@ export class RealtimeCore {
   private nextExpiry = Infinity;
   private nextId = 1;
   private readonly unsubscribe: () => void;
+  private readonly unsubscribeGap: (() => void) | undefined;
 
   constructor(readonly options: CoreOptions) {
     this.unsubscribe = options.store.subscribe((entry) => this.route(entry));
+    // A store that lost live entries it cannot replay (e.g. Redis restarted): every socket's stream
+    // has a hole, so close them with 4410; they reconnect with `since` and read `gap` or resume.
+    this.unsubscribeGap = options.store.onGap?.(() => {
+      for (const connection of this.connections) this.closeConnection(connection, CloseCode.StreamGap, 'stream gap');
+    });
     this.nextPingAt = options.now() + options.pingIntervalMs;
     // One timer per server (spec note 4): ping rounds, pong deadlines, token expiry, close deadlines.
     const tickMs = Math.max(5, Math.min(1000, Math.floor(Math.min(options.pingIntervalMs, options.pongTimeoutMs) / 20)));
@@ -587,6 +593,7 @@ export class RealtimeCore {
     if (this.throttleTimer !== null) clearTimeout(this.throttleTimer);
     this.keepalive = null;
     this.unsubscribe();
+    this.unsubscribeGap?.();
   }
 }
 

@@ -19,3 +19,5 @@ export { CURSOR_PATTERN, formatCursor, parseCursor } from './stream-store.js';
 export type { ReadResult, StreamEntry, StreamStore, StreamViewer } from './stream-store.js';
 export { startDemoProducer } from './demo.js';
 export type { DemoProducer, DemoProducerOptions } from './demo.js';
+export { createRedisStreamStore, redactRedisUrl } from './redis/index.js';
+export type { RedisStreamStore, RedisStreamStoreOptions, StoreLogger, StreamGap } from './redis/index.js';

@@ -2,7 +2,7 @@
  * Checks a poll response body against `schemas/poll-response.json`'s compiled validator before
  * it is sent (outbound validation, PLAN.md "Polling fallback").
  */
-import { closedObjects, validatePollResponseDocument } from '../../generated/validators.js';
+import { checkPollResponseDocument } from '../../generated/validators.js';
 
 /** null when `body` is a valid PollResponse (strict), else the first fault: pointer and keyword. */
 export function checkPollResponse(body: string): string | null {
@@ -12,8 +12,8 @@ export function checkPollResponse(body: string): string | null {
   } catch {
     return '(root) is not JSON';
   }
-  closedObjects.enforced = true;
-  if (validatePollResponseDocument(value)) return null;
-  const error = validatePollResponseDocument.errors?.[0];
+  const errors = checkPollResponseDocument(value, 'strict');
+  if (errors === null) return null;
+  const error = errors[0];
   return error ? `${error.instancePath || '(root)'} fails ${error.keyword}` : '(root) is invalid';
 }

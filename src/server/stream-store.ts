@@ -12,6 +12,7 @@
  * Additions to the interface agreed in PLAN.md (small, for every implementation):
  * - `parseCursor` / `formatCursor` / `CURSOR_PATTERN` below: the one reading of a cursor the
  *   server needs to drop a live entry already sent by a replay (positions compared as numbers).
+ * - `onGap` (optional, added by the Redis store): live entries lost beyond replay → 4410.
  */
 import type { MessageType } from '../../generated/types.js';
 
@@ -51,6 +52,11 @@ export interface StreamStore {
   read(viewer: StreamViewer, since: string | null, limit: number): Promise<ReadResult>;
   /** Live entries appended on any node, in append order. Returns an unsubscribe function. */
   subscribe(listener: (entry: StreamEntry) => void): () => void;
+  /** Optional: called when live entries were lost and cannot be replayed to this process's
+   *  subscribers (the Redis store after Redis restarted empty, or a subscription down longer
+   *  than its all-stream keeps). The server closes every socket with 4410 StreamGap; clients
+   *  reconnect with `since` and read `gap` or resume. Returns an unsubscribe function. */
+  onGap?(listener: (gap: { reason: string; detail: string }) => void): () => void;
   /** Health for stats(): e.g. { healthy: true } ; errors go to the logger. */
   status(): { healthy: boolean; detail?: string };
   close(): Promise<void>;

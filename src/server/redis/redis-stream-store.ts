@@ -1,0 +1,545 @@
+import { randomBytes } from 'node:crypto';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { MessageType } from '../../../generated/types.js';
+import { compareCursors, formatCursor, parseCursor, parseEntryId, type EntryId } from './cursor.js';
+import { APPEND_SCRIPT, READ_SCRIPT } from './scripts.js';
+import type { Logger } from '../core.js';
+import type { ReadResult, StreamEntry, StreamStore, StreamViewer } from '../stream-store.js';
+
+/** Where the store reports connection loss, recovery and gaps: the server's pino-compatible
+ *  logger (structured object with an `event` first, then a message). */
+export type StoreLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
+
+/** Why a node could not keep its live stream continuous (see {@link RedisStreamStore.onGap}). */
+export interface StreamGap {
+  /** `epoch`: Redis lost its data (restarted empty); `trimmed`: the entries this node missed
+   *  while its subscription was down are no longer kept. */
+  reason: 'epoch' | 'trimmed';
+  /** Human-readable detail for logs. */
+  detail: string;
+}
+
+/** Options of {@link createRedisStreamStore}. Every node of one deployment gives the same
+ *  `keyPrefix`, `maxMessages`, `maxAllMessages` and `maxAgeMs` (the appending node trims). */
+export interface RedisStreamStoreOptions {
+  /** `redis://[user:password@]host:port[/db]` (or `rediss://`). Either this or `client`. */
+  url?: string;
+  /** An ioredis client to send commands on; the store duplicates it for its subscription and
+   *  does not quit it on close(). */
+  client?: Redis;
+  /** Prefix of every key and of the channel; nodes of one deployment share it. Default `rc`. */
+  keyPrefix?: string;
+  /** Entries kept per user stream and in the global stream (count bound). Default 1000. */
+  maxMessages?: number;
+  /** Entries kept in the all-stream: admin replay and a node's catch-up after a lost
+   *  subscription. Default 100 000. */
+  maxAllMessages?: number;
+  /** Age bound of every stream in milliseconds (0: none): older entries are trimmed, and a user
+   *  stream without entries for this long expires. A cursor older than this reads as `gap` when
+   *  the user's stream may have lost entries after it (expired, or re-created since).
+   *  Default 600 000 (10 minutes). */
+  maxAgeMs?: number;
+  /** Connection loss, recovery and gaps go here. Default: warnings and errors to the console. */
+  logger?: StoreLogger;
+  /** How long the first connection may take before start fails, in ms. Default 5000. */
+  connectTimeoutMs?: number;
+}
+
+/** A {@link StreamStore} on Redis, plus what the server needs to react to gaps. */
+export interface RedisStreamStore extends StreamStore {
+  /**
+   * Called when this node's live stream lost entries it can neither deliver nor replay: Redis
+   * restarted empty (new epoch) or was away longer than the all-stream keeps. Every socket of the
+   * node is affected (the global stream reaches everyone): the server closes them with 4410
+   * StreamGap, so clients reconnect with `since` and read `resume: "gap"`. Returns an
+   * unsubscribe function.
+   */
+  onGap(listener: (gap: StreamGap) => void): () => void;
+  /** Orders two cursors of one epoch (negative: `a` first); throws RangeError otherwise. */
+  compare(a: string, b: string): number;
+  /** The keys and channel the store uses (for tests and operations). */
+  readonly keys: StoreKeys;
+}
+
+interface StoreKeys {
+  epoch: string;
+  seq: string;
+  head: string;
+  global: string;
+  all: string;
+  channel: string;
+  user(userId: string): string;
+}
+
+type AppendCommand = (...args: (string | number)[]) => Promise<string[]>;
+type ReadCommand = (...args: (string | number)[]) => Promise<unknown[]>;
+interface ScriptedRedis extends Redis {
+  rcAppend: AppendCommand;
+  rcRead: ReadCommand;
+}
+
+const consoleLogger: StoreLogger = {
+  info: () => {},
+  warn: (object, message) => console.warn(`[redis-stream-store] ${message ?? ''}`, object),
+  error: (object, message) => console.error(`[redis-stream-store] ${message ?? ''}`, object),
+};
+
+/**
+ * `redis://user:secret@host:6379/0` → `redis://host:6379/0`: the form the store logs and throws,
+ * never with credentials. An unparsable URL gives `redis://<unparsable url>`.
+ */
+export function redactRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return 'redis://<unparsable url>';
+  }
+}
+
+/**
+ * Creates a StreamStore on Redis (issue 12) and connects it. Layout under `keyPrefix`:
+ * `:u:{<userId>}` one stream per user (expires `maxAgeMs` after its last entry), `:g` the global
+ * stream, `:all` every entry (admin replay, node catch-up), `:seq` the dense sequence, `:head`
+ * the last position used or handed out, `:epoch` the epoch, `:fanout` the pub/sub channel.
+ * Append is one Lua script (position, XADD, trim, PUBLISH), so every node receives entries in
+ * one order. Cursors are `<epoch>.<position>` like the in-memory store's (see cursor.ts).
+ *
+ * Connections: one for commands, one for the subscription (never shared). With `client`, its
+ * own options apply to commands (e.g. its offline queue holds appends while Redis is away).
+ * Redis must not evict these keys: use `maxmemory-policy noeviction` (see SCALE.md).
+ *
+ * Failure behaviour:
+ * - Redis unreachable at start → rejects with `Redis unreachable at <url without credentials>`.
+ * - Redis lost while running → status() unhealthy, logger warning, appends reject at once (the
+ *   caller knows the message was not stored); reconnects with backoff. On return the node
+ *   replays from the all-stream what its subscription missed, in order, before live entries;
+ *   when that is impossible (Redis restarted empty, or the all-stream no longer holds them) it
+ *   calls the onGap listeners instead. Nothing is skipped silently.
+ *
+ * @throws Error when neither or both of `url` and `client` are given, or Redis is unreachable.
+ */
+export async function createRedisStreamStore(options: RedisStreamStoreOptions): Promise<RedisStreamStore> {
+  if (!options.url === !options.client) throw new Error('createRedisStreamStore: give exactly one of url and client');
+  const prefix = options.keyPrefix ?? 'rc';
+  const maxMessages = options.maxMessages ?? 1000;
+  const maxAllMessages = options.maxAllMessages ?? 100_000;
+  const maxAgeMs = options.maxAgeMs ?? 600_000;
+  const logger = options.logger ?? consoleLogger;
+  if (!(maxMessages >= 1) || !(maxAllMessages >= 1) || !(maxAgeMs >= 0)) {
+    throw new RangeError('createRedisStreamStore: maxMessages and maxAllMessages must be ≥ 1, maxAgeMs ≥ 0');
+  }
+  const keys: StoreKeys = {
+    epoch: `${prefix}:epoch`,
+    seq: `${prefix}:seq`,
+    head: `${prefix}:head`,
+    global: `${prefix}:g`,
+    all: `${prefix}:all`,
+    channel: `${prefix}:fanout`,
+    // The braces are a Redis Cluster hash tag: a user's stream lands on the slot of its user id.
+    user: (userId) => `${prefix}:u:{${userId}}`,
+  };
+
+  let started = false;
+  let closed = false;
+  const connectionOptions: RedisOptions = {
+    lazyConnect: true,
+    connectTimeout: options.connectTimeoutMs ?? 5000,
+    // Fail fast while Redis is away: an append that cannot be stored rejects instead of waiting
+    // in a queue, and an in-flight one is not resent (it could be stored twice).
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    autoResubscribe: false,
+    retryStrategy: (times) => (started && !closed ? Math.min(100 * times, 2000) : null),
+  };
+  const ownsClient = !options.client;
+  const where = options.url
+    ? redactRedisUrl(options.url)
+    : `redis://${options.client!.options.host ?? '127.0.0.1'}:${options.client!.options.port ?? 6379}`;
+  const cmd = (options.client ?? new Redis(options.url!, connectionOptions)) as ScriptedRedis;
+  const sub = options.client ? options.client.duplicate(connectionOptions) : new Redis(options.url!, connectionOptions);
+  cmd.defineCommand('rcAppend', { lua: APPEND_SCRIPT });
+  cmd.defineCommand('rcRead', { lua: READ_SCRIPT });
+
+  const listeners = new Set<(entry: StreamEntry) => void>();
+  const gapListeners = new Set<(gap: StreamGap) => void>();
+  const placeholder = `~~${randomBytes(8).toString('hex')}~~`;
+  const newEpoch = () => randomBytes(8).toString('hex');
+
+  // Live state of this node's subscription: the epoch and last id delivered to listeners.
+  let epoch: string | null = null;
+  let last: EntryId | null = null;
+  let syncing = false;
+  const pending: Published[] = [];
+  let lostSince: number | null = null;
+  let lastError = '';
+
+  const report = (event: string) => (err: Error) => {
+    lastError = err.message;
+    // While reconnecting every attempt fails: log the loss once (redis-lost), not each attempt.
+    if (started && !closed && lostSince === null) logger.warn({ event: 'redis-error', connection: event, url: where, err: err.message }, `redis ${event} error`);
+  };
+  const onDown = () => {
+    if (!started || closed || lostSince !== null) return;
+    lostSince = Date.now();
+    logger.warn({ event: 'redis-lost', url: where }, 'redis connection lost; keeping local sockets, reconnecting');
+  };
+  const onCmdError = report('command connection');
+  const onCmdReady = () => maybeRecovered();
+  cmd.on('error', onCmdError);
+  cmd.on('close', onDown);
+  cmd.on('ready', onCmdReady);
+  const detachCmd = () => {
+    cmd.off('error', onCmdError);
+    cmd.off('close', onDown);
+    cmd.off('ready', onCmdReady);
+  };
+  sub.on('error', report('subscriber connection'));
+  sub.on('close', onDown);
+  sub.on('ready', () => {
+    if (!started || closed) return;
+    void resubscribe();
+  });
+  sub.on('messageBuffer', (_channel: Buffer, payload: Buffer) => {
+    const records = decodePublished(payload);
+    if (records === null) {
+      logger.error({ event: 'unreadable-entry', sample: payload.toString('utf8', 0, 80) }, 'unreadable batch on the fan-out channel');
+      return;
+    }
+    for (const record of records) {
+      if (syncing || epoch === null) pending.push(record);
+      else handle(record);
+    }
+  });
+
+  function maybeRecovered(): void {
+    if (lostSince === null || cmd.status !== 'ready' || sub.status !== 'ready' || syncing) return;
+    logger.info({ event: 'redis-recovered', url: where, downMs: Date.now() - lostSince }, 'redis connection recovered');
+    lostSince = null;
+  }
+
+  async function resubscribe(): Promise<void> {
+    try {
+      await sub.subscribe(keys.channel);
+    } catch (err) {
+      report('subscribe')(err as Error);
+      return; // the next 'ready' retries
+    }
+    await sync();
+  }
+
+  function emit(entry: StreamEntry): void {
+    for (const listener of listeners) {
+      try {
+        listener(entry);
+      } catch (err) {
+        logger.error({ event: 'listener-threw', err: (err as Error).message }, 'stream listener threw');
+      }
+    }
+  }
+
+  function gap(reason: StreamGap['reason'], detail: string): void {
+    logger.warn({ event: 'stream-gap', url: where, reason, detail }, 'live stream gap: affected sockets must resume');
+    for (const listener of gapListeners) {
+      try {
+        listener({ reason, detail });
+      } catch (err) {
+        logger.error({ event: 'listener-threw', err: (err as Error).message }, 'gap listener threw');
+      }
+    }
+  }
+
+  /** Delivers one published entry in order, or starts a catch-up when entries are missing. */
+  function handle(published: Published): void {
+    const pos = parseCursor(published.entry.cursor);
+    if (!pos) {
+      logger.error({ event: 'unreadable-entry', sample: published.entry.cursor }, 'unreadable entry on the fan-out channel');
+      return;
+    }
+    if (pos.epoch !== epoch) {
+      // Redis lost its data and some node already appended in the new epoch.
+      gap('epoch', `epoch ${epoch} → ${pos.epoch}`);
+      epoch = pos.epoch;
+      last = { position: pos.position, seq: published.seq };
+      emit(published.entry);
+      return;
+    }
+    if (last && published.seq <= last.seq) return; // already delivered by a catch-up
+    if (last && published.seq > last.seq + 1) {
+      // A sequence number is missing: replay the hole from the all-stream before this one.
+      pending.unshift(published);
+      void sync();
+      return;
+    }
+    last = { position: pos.position, seq: published.seq };
+    emit(published.entry);
+  }
+
+  /**
+   * Brings `last` up to the head: replays the all-stream after `last` to the listeners (or reports
+   * a gap), then delivers what arrived live meanwhile. Retries while Redis is away.
+   */
+  async function sync(): Promise<void> {
+    if (syncing) return;
+    syncing = true;
+    try {
+      for (;;) {
+        if (closed) return;
+        try {
+          await catchUp();
+          break;
+        } catch (err) {
+          report('catch-up')(err as Error);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      }
+      syncing = false;
+      while (pending.length > 0 && !syncing) handle(pending.shift()!);
+      maybeRecovered();
+    } finally {
+      syncing = false;
+    }
+  }
+
+  async function catchUp(): Promise<void> {
+    const batch = 1000;
+    for (;;) {
+      const streams = last ? [keys.all] : [];
+      const read = await readStreams(streams, last ? last.position : 0, batch);
+      const head = { position: read.head, seq: read.seq };
+      if (epoch === null || last === null) {
+        epoch = read.epoch; // start: live from the head
+        last = head;
+        return;
+      }
+      if (read.epoch !== epoch) {
+        gap('epoch', `epoch ${epoch} → ${read.epoch}: Redis lost its data`);
+        epoch = read.epoch;
+        last = head;
+        return;
+      }
+      const stream = read.streams[0]!;
+      if (parseEntryId(stream.deleted)!.position > last.position) {
+        gap('trimmed', `entries after position ${last.position} left the all-stream before this node read them`);
+        last = head;
+        return;
+      }
+      for (const item of stream.entries) {
+        last = parseEntryId(item[0])!;
+        emit(decodeStored(item, read.epoch, undefined));
+      }
+      if (stream.entries.length < batch) {
+        // Everything up to the head is delivered (a sequence number taken by a failed append
+        // has no entry: skip it rather than wait for it).
+        last = head;
+        return;
+      }
+    }
+  }
+
+  try {
+    if (ownsClient) await cmd.connect();
+    else if (cmd.status === 'wait') await cmd.connect();
+    await sub.connect();
+    started = true;
+    await sub.subscribe(keys.channel);
+    await sync();
+  } catch (err) {
+    closed = true;
+    sub.disconnect();
+    if (ownsClient) cmd.disconnect();
+    else detachCmd();
+    throw new Error(`Redis unreachable at ${where}: ${lastError || (err as Error).message}`);
+  }
+  logger.info({ event: 'redis-store-started', url: where, epoch }, 'redis stream store started');
+
+  // Appends made in one turn of the event loop go to Redis as one script call (in order), which
+  // divides the per-call cost; the fan-out channel carries them as one message too.
+  const queue: Queued[] = [];
+  function flush(): void {
+    while (queue.length > 0) void send(queue.splice(0, 256));
+  }
+  async function send(batch: Queued[]): Promise<void> {
+    const args: (string | number)[] = [4 + batch.length, keys.epoch, keys.seq, keys.head, keys.all];
+    for (const q of batch) args.push(q.stream);
+    args.push(newEpoch(), maxMessages, maxAllMessages, maxAgeMs, keys.channel);
+    for (const q of batch) args.push(q.type, q.userJson, q.keyJson, q.ttl, q.parts.length, ...q.parts);
+    try {
+      const cursors = await cmd.rcAppend(...args);
+      batch.forEach((q, i) => q.resolve(cursors[i]!));
+    } catch (err) {
+      for (const q of batch) q.reject(err as Error);
+    }
+  }
+
+  async function readStreams(streams: string[], since: number, limit: number): Promise<DecodedRead> {
+    const reply = await cmd.rcRead(3 + streams.length, keys.epoch, keys.seq, keys.head, ...streams, newEpoch(), since, limit);
+    return decodeRead(reply, streams.length);
+  }
+
+  const store: RedisStreamStore = {
+    keys,
+
+    // Rejects when Redis is away (nothing stored). If the connection drops while the call is in
+    // flight, the entry may have been stored all the same: it is then delivered (catch-up).
+    append(userId: string | null, type: MessageType, frame: (cursor: string) => string, key?: string | null): Promise<StreamEntry> {
+      const parts = frame(placeholder).split(placeholder);
+      return new Promise<string>((resolve, reject) => {
+        queue.push({ stream: userId === null ? keys.global : keys.user(userId), type, userJson: JSON.stringify(userId), keyJson: JSON.stringify(key ?? null), ttl: userId === null ? 0 : maxAgeMs, parts, resolve, reject });
+        if (queue.length === 1) queueMicrotask(flush);
+      }).then((cursor) => ({ cursor, userId, type, frame: parts.join(cursor), key: key ?? null }));
+    },
+
+    async read(viewer: StreamViewer, since: string | null, limit: number): Promise<ReadResult> {
+      const pos = since === null ? null : parseCursor(since);
+      if (pos === null) {
+        const read = await readStreams([], 0, 1);
+        return { resume: since === null ? 'new' : 'gap', cursor: formatCursor(read.epoch, read.head), entries: [] };
+      }
+      const streams = viewer.admin ? [keys.all] : [keys.user(viewer.userId), keys.global];
+      const read = await readStreams(streams, pos.position, Math.max(1, limit));
+      const isGap =
+        pos.epoch !== read.epoch ||
+        pos.position > read.head ||
+        read.streams.some((s) => parseEntryId(s.deleted)!.position > pos.position) ||
+        // The user's stream expired after maxAgeMs without entries: what it held is unknown but
+        // older than that, so only a cursor older than maxAgeMs may miss some of it.
+        (!viewer.admin && !read.streams[0]!.exists && maxAgeMs > 0 && pos.position < read.nowUs - maxAgeMs * 1000);
+      if (isGap) return { resume: 'gap', cursor: formatCursor(read.epoch, read.head), entries: [] };
+      const merged = read.streams
+        .flatMap((s, i) => s.entries.map((item) => ({ position: parseEntryId(item[0])!.position, entry: decodeStored(item, read.epoch, viewer.admin ? undefined : i === 0 ? viewer.userId : null) })))
+        .sort((a, b) => a.position - b.position)
+        .slice(0, Math.max(1, limit))
+        .map((m) => m.entry);
+      return { resume: 'resumed', cursor: merged.length > 0 ? merged[merged.length - 1]!.cursor : since!, entries: merged };
+    },
+
+    subscribe(listener: (entry: StreamEntry) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    onGap(listener: (gap: StreamGap) => void): () => void {
+      gapListeners.add(listener);
+      return () => gapListeners.delete(listener);
+    },
+
+    compare: compareCursors,
+
+    status() {
+      const healthy = cmd.status === 'ready' && sub.status === 'ready' && lostSince === null && !closed;
+      if (healthy) return { healthy, detail: `redis ${where} connected, epoch ${epoch}` };
+      const since = lostSince === null ? '' : ` since ${new Date(lostSince).toISOString()}`;
+      return { healthy, detail: `redis ${where} unavailable${since} (commands ${cmd.status}, subscriber ${sub.status})${lastError ? `: ${lastError}` : ''}` };
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      listeners.clear();
+      gapListeners.clear();
+      if (!ownsClient) detachCmd();
+      await Promise.allSettled([quit(sub), ownsClient ? quit(cmd) : Promise.resolve()]);
+    },
+  };
+  return store;
+}
+
+async function quit(client: Redis): Promise<void> {
+  if (client.status === 'ready') {
+    try {
+      await client.quit();
+      return;
+    } catch {
+      // fall through to a hard disconnect
+    }
+  }
+  client.disconnect();
+}
+
+interface DecodedRead {
+  epoch: string;
+  /** The head position (moved up to the current time by the read). */
+  head: number;
+  nowUs: number;
+  /** The last sequence number taken. */
+  seq: number;
+  streams: { exists: boolean; deleted: string; entries: [string, string[]][] }[];
+}
+
+function decodeRead(reply: unknown[], streamCount: number): DecodedRead {
+  const streams: DecodedRead['streams'] = [];
+  for (let i = 0; i < streamCount; i++) {
+    const base = 4 + i * 3;
+    streams.push({ exists: reply[base] === 1, deleted: String(reply[base + 1]), entries: reply[base + 2] as [string, string[]][] });
+  }
+  return { epoch: String(reply[0]), head: Number(reply[1]), nowUs: Number(reply[2]), seq: Number(reply[3]), streams };
+}
+
+/** A stream entry as XRANGE returns it → StreamEntry. `userId` undefined: read field `u`. */
+function decodeStored(item: [string, string[]], epoch: string, userId: string | null | undefined): StreamEntry {
+  const [id, flat] = item;
+  const fields: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
+  return {
+    cursor: formatCursor(epoch, parseEntryId(id)!.position),
+    userId: userId === undefined ? (JSON.parse(fields.u ?? 'null') as string | null) : userId,
+    type: fields.t as MessageType,
+    frame: fields.f ?? '',
+    key: JSON.parse(fields.k ?? 'null') as string | null,
+  };
+}
+
+interface Published {
+  seq: number;
+  entry: StreamEntry;
+}
+
+interface Queued {
+  stream: string;
+  type: MessageType;
+  userJson: string;
+  keyJson: string;
+  ttl: number;
+  parts: string[];
+  resolve: (cursor: string) => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * One fan-out message of the append script: per entry `cursor \n seq \n type \n userIdJson \n
+ * keyJson \n frameByteLength \n frame`. Null when malformed.
+ */
+function decodePublished(payload: Buffer): Published[] | null {
+  const records: Published[] = [];
+  let at = 0;
+  const line = (): string | null => {
+    const end = payload.indexOf(10, at);
+    if (end < 0) return null;
+    const text = payload.toString('utf8', at, end);
+    at = end + 1;
+    return text;
+  };
+  try {
+    while (at < payload.length) {
+      const cursor = line();
+      const seq = line();
+      const type = line();
+      const user = line();
+      const key = line();
+      const length = line();
+      if (length === null || cursor === null || seq === null || type === null || user === null || key === null) return null;
+      const end = at + Number(length);
+      if (!(end <= payload.length)) return null;
+      const frame = payload.toString('utf8', at, end);
+      at = end;
+      records.push({ seq: Number(seq), entry: { cursor, type: type as MessageType, userId: JSON.parse(user) as string | null, key: JSON.parse(key) as string | null, frame } });
+    }
+  } catch {
+    return null;
+  }
+  return records;
+}

@@ -1,0 +1,157 @@
+/**
+ * Lua scripts of the Redis stream store, run with EVALSHA through ioredis `defineCommand`.
+ * Each runs atomically in Redis, which is what makes every node see one order.
+ *
+ * Entry ids are `<position>-<seq>` (see cursor.ts): position = max(TIME in µs, head + 1), seq =
+ * INCR. Both increase together across the user streams, the global stream and the all-stream,
+ * so merging by id gives append order.
+ *
+ * Trimming is done by the script itself rather than with `XADD MAXLEN ~`/`MINID ~`: Redis does not
+ * record what a trim removed (`max-deleted-entry-id` is only moved by XDEL), and a reader must
+ * know exactly the last id that is gone to tell `resumed` from `gap`. The script trims in batches
+ * (when a stream is `slack` entries over its count, or its oldest entry is older than the age
+ * bound by more than a sixteenth of it), so the cost per append stays constant like `~`, and
+ * records the last removed id with `XSETID … MAXDELETEDID`, where `XINFO STREAM` reads it back.
+ */
+
+const COMMON = `
+local function ensure_epoch(key, candidate)
+  local epoch = redis.call('GET', key)
+  if not epoch then
+    redis.call('SET', key, candidate)
+    epoch = candidate
+  end
+  return epoch
+end
+
+local function position_of(id)
+  return tonumber(string.match(id, '^(%d+)-'))
+end
+
+local function now_us()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000000 + tonumber(t[2])
+end
+
+local function fmt(n)
+  return string.format('%d', n)
+end
+`;
+
+/**
+ * append (a batch of N entries, in order): KEYS = epoch, seq, head, all-stream, then the stream
+ * of each entry (the user's or the global one). ARGV = candidate epoch, maxMessages,
+ * maxAllMessages, maxAgeMs (0: none), channel, then per entry: type, userId as JSON, key as JSON,
+ * stream TTL in ms (0: none), part count, parts (the frame split at the cursor placeholder).
+ * Returns the cursors. Publishes one message for the batch: per entry
+ * `cursor \n seq \n type \n userIdJson \n keyJson \n frameByteLength \n frame`.
+ */
+export const APPEND_SCRIPT = `${COMMON}
+-- Removes the oldest entries of \`key\` once it is \`slack\` over \`maxlen\` entries, or once its
+-- oldest entry is older than \`minpos\` by \`age_slack\`; records the last removed id.
+local function trim(key, maxlen, minpos, age_slack, last_id)
+  local cut = nil
+  local excess = redis.call('XLEN', key) - maxlen
+  local slack = math.max(1, math.min(128, math.floor(maxlen / 16)))
+  if excess >= slack then
+    local r = redis.call('XRANGE', key, '-', '+', 'COUNT', excess)
+    cut = r[#r][1]
+  end
+  if minpos then
+    local first = redis.call('XRANGE', key, '-', '+', 'COUNT', 1)
+    if first[1] and position_of(first[1][1]) < minpos - age_slack then
+      local r = redis.call('XREVRANGE', key, '(' .. fmt(minpos), '-', 'COUNT', 1)
+      if r[1] and (cut == nil or position_of(r[1][1]) > position_of(cut)) then cut = r[1][1] end
+    end
+  end
+  if cut then
+    redis.call('XTRIM', key, 'MINID', fmt(position_of(cut) + 1))
+    redis.call('XSETID', key, last_id, 'MAXDELETEDID', cut)
+  end
+end
+
+local n = #KEYS - 4
+local epoch = ensure_epoch(KEYS[1], ARGV[1])
+local maxlen = tonumber(ARGV[2])
+local maxall = tonumber(ARGV[3])
+local max_age_us = tonumber(ARGV[4]) * 1000
+local age_slack = math.floor(max_age_us / 16)
+local now = now_us()
+local position = tonumber(redis.call('GET', KEYS[3]) or '0')
+local seq = redis.call('INCRBY', KEYS[2], n) - n
+local cursors = {}
+local published = {}
+local id = nil
+local a = 6
+for i = 1, n do
+  seq = seq + 1
+  position = math.max(now, position + 1)
+  id = fmt(position) .. '-' .. fmt(seq)
+  local cursor = epoch .. '.' .. fmt(position)
+  local mtype, user, mkey, ttl, nparts = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
+  local parts = {}
+  for j = 1, nparts do parts[j] = ARGV[a + 4 + j] end
+  a = a + 5 + nparts
+  local frame = table.concat(parts, cursor)
+  local key = KEYS[4 + i]
+  local fresh = ttl > 0 and redis.call('EXISTS', key) == 0
+  redis.call('XADD', key, id, 't', mtype, 'k', mkey, 'f', frame)
+  if fresh and now - ttl * 1000 > 0 then
+    -- An earlier stream of this user may have expired (TTL): all of its entries were appended
+    -- before now - ttl. Record that bound as deleted so a cursor older than it reads as gap.
+    redis.call('XSETID', key, id, 'MAXDELETEDID', fmt(now - ttl * 1000) .. '-0')
+  end
+  redis.call('XADD', KEYS[4], id, 't', mtype, 'u', user, 'k', mkey, 'f', frame)
+  -- The age check reads the oldest entry (a copy of its frame): do it on one append in 32,
+  -- which only delays trimming by age a little (the cursor's own age is checked on read).
+  local minpos = nil
+  if max_age_us > 0 and seq % 32 == 0 then minpos = now - max_age_us end
+  trim(key, maxlen, minpos, age_slack, id)
+  if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
+  cursors[i] = cursor
+  published[i] = cursor .. '\\n' .. fmt(seq) .. '\\n' .. mtype .. '\\n' .. user .. '\\n' .. mkey .. '\\n' .. fmt(#frame) .. '\\n' .. frame
+end
+redis.call('SET', KEYS[3], fmt(position))
+local minpos_all = nil
+if max_age_us > 0 then minpos_all = now - max_age_us end
+trim(KEYS[4], maxall, minpos_all, age_slack, id)
+redis.call('PUBLISH', ARGV[5], table.concat(published))
+return cursors
+`;
+
+/**
+ * read: KEYS = epoch, seq, head, stream 1 [, stream 2]. ARGV = candidate epoch, since position
+ * (exclusive), limit. Moves the head up to the current time (so a cursor handed out says when;
+ * the next append is after it even if the clock steps back). Returns [epoch, head position,
+ * now µs, seq, then per stream: exists (0/1), max-deleted-entry-id, entries (XRANGE reply)].
+ */
+export const READ_SCRIPT = `${COMMON}
+local epoch = ensure_epoch(KEYS[1], ARGV[1])
+local seq = redis.call('GET', KEYS[2]) or '0'
+local now = now_us()
+local head = tonumber(redis.call('GET', KEYS[3]) or '0')
+if now > head then
+  head = now
+  redis.call('SET', KEYS[3], fmt(head))
+end
+local out = { epoch, fmt(head), fmt(now), seq }
+local from = fmt(tonumber(ARGV[2]) + 1)
+for i = 4, #KEYS do
+  local key = KEYS[i]
+  if redis.call('EXISTS', key) == 1 then
+    local info = redis.call('XINFO', 'STREAM', key)
+    local deleted = '0-0'
+    for j = 1, #info, 2 do
+      if info[j] == 'max-deleted-entry-id' then deleted = info[j + 1] end
+    end
+    out[#out + 1] = 1
+    out[#out + 1] = deleted
+    out[#out + 1] = redis.call('XRANGE', key, from, '+', 'COUNT', tonumber(ARGV[3]))
+  else
+    out[#out + 1] = 0
+    out[#out + 1] = '0-0'
+    out[#out + 1] = {}
+  end
+end
+return out
+`;

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** What a dashboard's bundler keeps of the package root for `names`: esbuild, minified ESM for the browser. */
+async function bundle(names: string): Promise<{ gzipBytes: number; validatorBytes: number; code: string }> {
+  const result = await build({
+    stdin: { contents: `export { ${names} } from './src/index.ts';`, loader: 'ts', resolveDir: ROOT },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0]!.text;
+  const inputs = Object.values(result.metafile.outputs)[0]!.inputs;
+  return { gzipBytes: gzipSync(code, { level: 9 }).byteLength, validatorBytes: inputs['generated/validators.js']?.bytesInOutput ?? 0, code };
+}
+
+describe('what a consumer does not use shakes out (issue 8, item 17)', () => {
+  it('the package says it has no side effects', () => {
+    expect((JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { sideEffects?: unknown }).sideEffects).toBe(false);
+  });
+
+  it('importing only createPing (or createPing and createPong) keeps only the keepalive validators', async () => {
+    const all = await bundle('parseMessage');
+    for (const names of ['createPing', 'createPing, createPong']) {
+      const keepalive = await bundle(names);
+      // The whole validator set is about 94 KB minified; ping and pong together about 5 KB.
+      expect(keepalive.validatorBytes, names).toBeLessThan(all.validatorBytes / 10);
+      expect(keepalive.code, names).not.toContain('exchange_connections');
+      expect(keepalive.gzipBytes, names).toBeLessThan(all.gzipBytes / 2);
+    }
+    expect(all.code).toContain('exchange_connections');
+  });
+
+  it('importing only constants keeps no validator at all', async () => {
+    const constants = await bundle('MESSAGE_TYPES, PING_INTERVAL_MS, CloseCode');
+    expect(constants.validatorBytes).toBe(0);
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { CLIENT_MESSAGE_TYPES, SERVER_MESSAGE_TYPES } from '../../generated/contract.js';
+import { parseMessage } from '../../src/runtime/parse.js';
+import { validateMessage } from '../../src/runtime/validate.js';
+import { specExample } from './support.js';
+
+describe('direction-aware validation (issue 7, item 4)', () => {
+  it('rejects a server-only message sent by a client with its own reason', () => {
+    const result = validateMessage(specExample('trades'), { direction: 'client-to-server' });
+    expect(result).toMatchObject({ ok: false, reason: 'wrong-direction', errors: [{ pointer: '/type', keyword: 'x-direction', found: '"trades"' }] });
+    if (!result.ok) expect(result.errors[0].message).toMatch(/^expected a client-to-server message type \(.*\), got "trades"; a client never sends "trades"$/);
+  });
+
+  it('accepts every type in the directions it travels, and only those', () => {
+    for (const type of ['connection', 'ping', 'pong', 'trades', 'error']) {
+      const message = specExample(type);
+      for (const direction of ['client-to-server', 'server-to-client'] as const) {
+        const allowed = (direction === 'client-to-server' ? CLIENT_MESSAGE_TYPES : SERVER_MESSAGE_TYPES) as readonly string[];
+        const result = validateMessage(message, { direction });
+        expect(result.ok ? 'ok' : result.reason, `${type} ${direction}`).toBe(allowed.includes(type) ? 'ok' : 'wrong-direction');
+      }
+    }
+  });
+
+  it('lets ping and pong travel both ways (x-direction lists both)', () => {
+    for (const type of ['ping', 'pong']) {
+      for (const direction of ['client-to-server', 'server-to-client'] as const) expect(validateMessage(specExample(type), { direction }).ok).toBe(true);
+    }
+  });
+
+  it('still calls an unknown type unknown, and a broken known one invalid', () => {
+    expect(validateMessage({ type: 'orders', data: {}, ts: 'x' }, { direction: 'client-to-server' })).toMatchObject({ ok: false, reason: 'unknown-type' });
+    expect(validateMessage({ type: 'pong', timestamp: -1 }, { direction: 'client-to-server' })).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+
+  it('checks the direction before the schema: a client sending a broken trades message is told the direction', () => {
+    expect(validateMessage({ type: 'trades' }, { direction: 'client-to-server' })).toMatchObject({ ok: false, reason: 'wrong-direction' });
+  });
+
+  it('passes the direction through parseMessage, and refuses a direction that does not exist', () => {
+    expect(parseMessage(JSON.stringify(specExample('trades')), { direction: 'client-to-server' })).toMatchObject({ ok: false, reason: 'wrong-direction' });
+    expect(() => validateMessage(specExample('pong'), { direction: 'sideways' as 'client-to-server' })).toThrow(TypeError);
+  });
+});

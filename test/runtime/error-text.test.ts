@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { parseMessage } from '../../src/runtime/parse.js';
+import { validateMessage } from '../../src/runtime/validate.js';
+import { readFixtureMessages } from '../support/fixtures.js';
+import { specExample } from './support.js';
+
+const first = (value: unknown, mode: 'strict' | 'tolerant' = 'strict') => {
+  const result = validateMessage(value, { mode });
+  if (result.ok) throw new Error('expected a rejection');
+  return result.errors[0];
+};
+
+describe('nullable fields name what is allowed (issue 8, item 13)', () => {
+  it('an alerts platform outside the list: the platforms, or null', () => {
+    const alert = specExample('alerts');
+    alert.data.platform = 'bitstamp';
+    expect(first(alert)).toMatchObject({
+      pointer: '/data/platform',
+      message: 'expected one of "luno", "binance", "kucoin", "kraken", "valr" or null, got "bitstamp"',
+    });
+  });
+
+  it('a wrong type in a nullable slot: each allowed type', () => {
+    const alert = specExample('alerts');
+    alert.data.bot_id = 42;
+    expect(first(alert).message).toBe('expected a string or null, got a number 42');
+    alert.data.bot_id = '';
+    expect(first(alert).message).toBe('expected a string of at least 1 character(s) or null, got ""');
+  });
+
+  it('an object in a nullable slot: the fault inside the object', () => {
+    const decision = specExample('decisions');
+    decision.data.stops = { stop_loss: 1 };
+    expect(first(decision)).toMatchObject({ pointer: '/data/stops/take_profit', keyword: 'required' });
+    decision.data.stops = { stop_loss: 1, take_profit: 2, trailing: true };
+    expect(first(decision)).toMatchObject({ pointer: '/data/stops/trailing', keyword: 'additionalProperties' });
+    decision.data.stops = { stop_loss: 'low', take_profit: null };
+    expect(first(decision)).toMatchObject({ pointer: '/data/stops/stop_loss', keyword: 'type' });
+    const task = specExample('ai_tasks');
+    task.data.result = { checks_passed: -1 };
+    expect(first(task)).toMatchObject({ pointer: '/data/result/checks_passed', keyword: 'minimum' });
+  });
+});
+
+describe('hints for faults producers make (issue 8, item 14)', () => {
+  it('a naive timestamp (Python datetime.now().isoformat()) is told the UTC offset is missing', () => {
+    const trade = specExample('trades');
+    trade.ts = '2026-01-14T16:30:00.482913';
+    const error = first(trade);
+    expect(error).toMatchObject({ pointer: '/ts', keyword: 'format' });
+    expect(error.hint).toMatch(/^the UTC offset is missing/);
+    expect(error.message).toMatch(/got "2026-01-14T16:30:00.482913"; the UTC offset is missing/);
+    expect(first({ ...trade, ts: '2026-01-14 16:30:00' }, 'tolerant').hint).toMatch(/UTC offset is missing/);
+  });
+
+  it.each([
+    ['trade', 'trades'],
+    ['Trades', 'trades'],
+    ['bot', 'bots'],
+    ['balance', 'balances'],
+    ['system-health', 'system_health'],
+    ['ai_task', 'ai_tasks'],
+    ['trdes', 'trades'],
+    ['alert', 'alerts'],
+  ])('an unknown type %j close to a known one names %j', (type, known) => {
+    const result = validateMessage({ type, data: {}, ts: '2026-01-14T16:30:00Z' });
+    expect(result).toMatchObject({ ok: false, reason: 'unknown-type' });
+    expect(!result.ok && result.errors[0].message).toMatch(new RegExp(`got "${type}"; did you mean "${known}"\\?$`));
+  });
+
+  it('a type far from every known one gets no guess', () => {
+    expect(first({ type: 'orders', data: {} }).hint).toBeUndefined();
+  });
+
+  it('fields at the top level without data: the spec wraps them in data', () => {
+    const [flat] = readFixtureMessages('invalid').filter((m) => m.name === 'invalid/trades-flat-without-data-envelope.json');
+    const error = first(flat!.value);
+    expect(error).toMatchObject({ pointer: '/data', keyword: 'required' });
+    expect(error.message).toMatch(/^expected required property "data", got nothing; the spec wraps them in data: \{"type":"trades","data":\{"id","bot_id","platform",…\},"ts":…\}$/);
+    expect(first({ type: 'trades', ts: '2026-01-14T16:30:00Z' }).hint).toBeUndefined();
+  });
+
+  it('hints reach parseMessage too', () => {
+    const result = parseMessage('{"type":"trade","data":{},"ts":"2026-01-14T16:30:00Z"}');
+    expect(!result.ok && result.errors[0].hint).toBe('did you mean "trades"?');
+  });
+});

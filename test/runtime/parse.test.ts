@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { RawData } from 'ws';
+import { parseMessage } from '../../src/runtime/parse.js';
+import { specExample } from './support.js';
+
+const pong = specExample('pong');
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+describe('parseMessage takes what ws and the browser deliver (issue 8, item 16)', () => {
+  it('compiles and works with ws RawData, Buffer[] (a fragmented message) included', () => {
+    const text = JSON.stringify(pong);
+    const deliveries: RawData[] = [Buffer.from(text), bytes(text).buffer as ArrayBuffer, [Buffer.from(text.slice(0, 5)), Buffer.from(text.slice(5))]];
+    for (const raw of deliveries) expect(parseMessage(raw)).toEqual({ ok: true, message: pong });
+  });
+
+  it('joins fragments split inside a multi-byte character', () => {
+    const message = { ...specExample('error'), data: { code: 'X', message: 'café ✓' } };
+    const encoded = bytes(JSON.stringify(message));
+    const cut = encoded.indexOf(0xc3) + 1;
+    expect(parseMessage([Buffer.from(encoded.slice(0, cut)), Buffer.from(encoded.slice(cut))])).toEqual({ ok: true, message });
+  });
+
+  it('takes a view into a larger buffer, and skips a byte-order mark', () => {
+    const text = JSON.stringify(pong);
+    const padded = new Uint8Array(text.length + 8);
+    padded.set(bytes(text), 4);
+    expect(parseMessage(new DataView(padded.buffer, 4, text.length)).ok).toBe(true);
+    expect(parseMessage(new Uint8Array([0xef, 0xbb, 0xbf, ...bytes(text)])).ok).toBe(true);
+  });
+
+  it('tells a browser user with the default binaryType how to fix it', () => {
+    const result = parseMessage(new Blob(['{}']) as unknown as ArrayBuffer);
+    expect(result).toMatchObject({ ok: false, reason: 'json', errors: [{ found: 'a Blob', hint: expect.stringContaining("binaryType = 'arraybuffer'") }] });
+  });
+});
+
+describe('invalid UTF-8 is a json error naming the byte offset (issue 8, item 5)', () => {
+  it.each([
+    ['a cp1252 é', [...bytes('{"type":"error","data":{"code":"X","message":"caf'), 0xe9, ...bytes('"},"ts":"2026-01-14T16:30:00Z"}')], 49, 0xe9],
+    ['a lone continuation byte', [0x7b, 0x80, 0x7d], 1, 0x80],
+    ['an overlong encoding of "/"', [0x7b, 0x22, 0xc0, 0xaf, 0x22], 2, 0xc0],
+    ['a UTF-16 surrogate encoded in UTF-8', [0x22, 0xed, 0xa0, 0x80, 0x22], 1, 0xed],
+    ['a sequence cut at the end', [0x22, 0xe2, 0x9c], 1, 0xe2],
+  ])('%s', (_name, input, offset, byte) => {
+    const result = parseMessage(new Uint8Array(input));
+    expect(result).toMatchObject({ ok: false, reason: 'json', errors: [{ pointer: '', keyword: 'json', byteOffset: offset, expected: 'UTF-8 text' }] });
+    if (!result.ok) expect(result.errors[0].message).toContain(`0x${byte.toString(16).toUpperCase()} at byte offset ${offset}`);
+  });
+
+  it('the same bytes split into fragments report the offset in the whole message', () => {
+    const result = parseMessage([Buffer.from([0x7b, 0x22]), Buffer.from([0x61, 0xff, 0x22])]);
+    expect(!result.ok && result.errors[0].byteOffset).toBe(3);
+  });
+});

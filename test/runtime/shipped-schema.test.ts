@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { readFixtureMessages } from '../support/fixtures.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+
+/** A default Ajv (strict mode) with ajv-formats, as the README has a consumer write it; warnings collected. */
+function defaultAjv(): { ajv: Ajv; warnings: unknown[][] } {
+  const warnings: unknown[][] = [];
+  const ajv = new Ajv({ logger: { log: () => {}, warn: (...args: unknown[]) => warnings.push(args), error: (...args: unknown[]) => { throw new Error(String(args)); } } });
+  addFormats(ajv);
+  return { ajv, warnings };
+}
+
+describe('the shipped schemas load in other validators (issue 8, item 18)', () => {
+  it('generated/schema/messages.schema.json compiles with a default new Ajv() + ajv-formats and judges the fixtures', () => {
+    const { ajv } = defaultAjv();
+    const validate = ajv.compile(read('generated/schema/messages.schema.json'));
+    for (const { name, value } of readFixtureMessages('valid')) expect(validate(value), name).toBe(true);
+    expect(validate({ type: 'ping', timestamp: -1 })).toBe(false);
+    expect(validate({ type: 'pong', timestamp: 1, extra: true })).toBe(false);
+  });
+
+  it('has no x- keywords; generated/schema/keywords.json lists those of schemas/*.json', () => {
+    expect(readFileSync('generated/schema/messages.schema.json', 'utf8')).not.toMatch(/"x-[a-z-]+":/);
+    const keywords = read('generated/schema/keywords.json') as unknown as string[];
+    expect(keywords).toEqual(expect.arrayContaining(['x-direction', 'x-audience', 'x-delivery', 'x-known-values']));
+    expect(keywords.every((keyword) => keyword.startsWith('x-'))).toBe(true);
+  });
+
+  it('schemas/*.json compile in strict mode once keywords.json is declared, as the README says', () => {
+    const { ajv } = defaultAjv();
+    ajv.addVocabulary(read('generated/schema/keywords.json') as unknown as string[]);
+    for (const file of readdirSync('schemas').filter((f) => f.endsWith('.json'))) ajv.addSchema(read(path.join('schemas', file)));
+    const validate = ajv.getSchema('https://realtime-contract.dev/schemas/trades.json')!;
+    expect(validate(read('test/fixtures/valid/spec/trades.json'))).toBe(true);
+  });
+});

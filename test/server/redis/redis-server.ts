@@ -1,0 +1,144 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, connect } from 'node:net';
+
+/** A free TCP port on 127.0.0.1 (the kernel picks it; released before it is returned). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function answersPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    socket.setTimeout(500, () => (socket.destroy(), resolve(false)));
+    socket.on('error', () => resolve(false));
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (d) => {
+      text += d.toString();
+      if (text.includes('\r\n')) {
+        socket.destroy();
+        resolve(text.startsWith('+PONG'));
+      }
+    });
+  });
+}
+
+/**
+ * One redis-server child for a test file, on its own port, without persistence (`--save ''
+ * --appendonly no`): a restart comes back empty, like a Redis that lost its data.
+ */
+export class RedisServer {
+  private child: ChildProcess | null = null;
+  private constructor(readonly port: number) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  static async start(port?: number): Promise<RedisServer> {
+    const server = new RedisServer(port ?? (await freePort()));
+    await server.startProcess();
+    return server;
+  }
+
+  private async startProcess(): Promise<void> {
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], {
+      stdio: 'ignore',
+    });
+    this.child = child;
+    const deadline = Date.now() + 10_000;
+    while (!(await answersPing(this.port))) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not start on port ${this.port}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Stops the server at once (SIGKILL: no goodbye to clients, like a crash). */
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = null;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** Crashes and starts again on the same port, empty. */
+  async restart(downMs = 0): Promise<void> {
+    await this.stop();
+    if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+    await this.startProcess();
+  }
+}
+
+/** A server node (test/server/redis/node.ts) in its own process, on its own port. */
+export class ServerNode {
+  private constructor(
+    readonly child: ChildProcess,
+    readonly port: number,
+  ) {}
+
+  static async start(env: { REDIS_URL: string; KEY_PREFIX: string; PORT?: string; VALIDATE?: string }): Promise<ServerNode> {
+    const script = new URL('./node.ts', import.meta.url).pathname;
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`node did not start: ${stderr}`)), 30_000);
+      child.stdout!.on('data', (d) => {
+        out += d;
+        const m = /READY (\d+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`node exited with ${code}: ${stderr}`));
+      });
+    });
+    return new ServerNode(child, port);
+  }
+
+  wsUrl(query: Record<string, string>): string {
+    return `ws://127.0.0.1:${this.port}/api/ws?${new URLSearchParams(query)}`;
+  }
+
+  /** Publishes trades (userId) or whales (null); resolves with each cursor, null when not stored. */
+  async publish(items: { userId: string | null; id: string }[]): Promise<(string | null)[]> {
+    const response = await fetch(`http://127.0.0.1:${this.port}/test/publish`, { method: 'POST', body: JSON.stringify(items) });
+    return ((await response.json()) as { ok: (string | null)[] }).ok;
+  }
+
+  async stats(): Promise<Record<string, unknown> & { store: { healthy: boolean; detail?: string } }> {
+    const response = await fetch(`http://127.0.0.1:${this.port}/test/stats`);
+    return (await response.json()) as never;
+  }
+
+  /** SIGKILL: the node dies without closing its sockets (a crash). */
+  async kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** SIGTERM: a graceful stop (sockets closed with 1001). */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}

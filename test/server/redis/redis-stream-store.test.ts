@@ -1,0 +1,300 @@
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisStreamStore, type RedisStreamStore, type StreamGap } from '../../../src/server/redis/index.js';
+import type { StreamEntry } from '../../../src/server/stream-store.js';
+import { findTool } from '../../support/toolchain.js';
+import { RedisServer } from './redis-server.js';
+
+const tool = findTool('redis-server');
+
+const frame = (n: number, userId: string | null) => (cursor: string) => JSON.stringify({ type: userId ? 'trades' : 'whale', data: { n, userId }, cursor });
+const numbers = (entries: StreamEntry[]) => entries.map((e) => (JSON.parse(e.frame) as { data: { n: number } }).data.n);
+
+function collectingLogger() {
+  const events: { level: string; event: string; message?: string }[] = [];
+  const at = (level: string) => (object: object, message?: string) => void events.push({ level, event: String((object as { event?: string }).event), message });
+  return { events, info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+async function waitFor(condition: () => boolean, what: string, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
+  let redis: RedisServer;
+  let prefixCount = 0;
+  const open: RedisStreamStore[] = [];
+  const store = async (options: Partial<Parameters<typeof createRedisStreamStore>[0]> = {}) => {
+    const s = await createRedisStreamStore({ url: redis.url, keyPrefix: `t${prefixCount}`, logger: collectingLogger(), ...options });
+    open.push(s);
+    return s;
+  };
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+    prefixCount++;
+  });
+
+  it('rejects the start with the URL, without credentials, when Redis is unreachable', async () => {
+    const down = await RedisServer.start();
+    const url = `redis://admin:s3cret@127.0.0.1:${down.port}/0`;
+    await down.stop();
+    const attempt = createRedisStreamStore({ url, connectTimeoutMs: 1000, logger: collectingLogger() });
+    await expect(attempt).rejects.toThrow(`Redis unreachable at redis://127.0.0.1:${down.port}/0`);
+    await attempt.catch((err: Error) => expect(err.message).not.toContain('s3cret'));
+  });
+
+  it('works on a given ioredis client, which it leaves open on close', async () => {
+    const client = new Redis(redis.url);
+    const s = await createRedisStreamStore({ client, keyPrefix: `t${prefixCount}`, logger: collectingLogger() });
+    const seen: StreamEntry[] = [];
+    s.subscribe((e) => seen.push(e));
+    const e = await s.append('alice', 'trades', frame(1, 'alice'));
+    await waitFor(() => seen.length === 1, 'the entry');
+    expect(seen).toEqual([e]);
+    expect(s.status()).toMatchObject({ healthy: true });
+    await s.close();
+    expect(await client.ping()).toBe('PONG');
+    await client.quit();
+  });
+
+  it('gives every node the same order, with increasing cursors and the cursor inside each frame', async () => {
+    const a = await store();
+    const b = await store();
+    const seenA: StreamEntry[] = [];
+    const seenB: StreamEntry[] = [];
+    a.subscribe((e) => seenA.push(e));
+    b.subscribe((e) => seenB.push(e));
+    const appended = await Promise.all(
+      Array.from({ length: 400 }, (_, n) => (n % 2 ? a : b).append(n % 5 === 0 ? null : `u${n % 7}`, n % 5 === 0 ? 'whale' : 'trades', frame(n, n % 5 === 0 ? null : `u${n % 7}`))),
+    );
+    await waitFor(() => seenA.length === 400 && seenB.length === 400, '400 entries on both nodes');
+    expect(seenA.map((e) => e.cursor)).toEqual(seenB.map((e) => e.cursor));
+    for (let i = 1; i < seenA.length; i++) expect(a.compare(seenA[i - 1]!.cursor, seenA[i]!.cursor)).toBeLessThan(0);
+    for (const e of seenA) expect(JSON.parse(e.frame).cursor).toBe(e.cursor);
+    expect(new Set(appended.map((e) => e.cursor)).size).toBe(400);
+    const byCursor = new Map(appended.map((e) => [e.cursor, e]));
+    for (const e of seenB) expect(byCursor.get(e.cursor)).toEqual(e);
+  });
+
+  it('carries any user id, key and frame text unchanged: non-ASCII, emoji, newlines, batched or not', async () => {
+    const a = await store();
+    const b = await store();
+    const seen: StreamEntry[] = [];
+    b.subscribe((e) => seen.push(e));
+    const users = ['zoë', 'line\nbreak', '{braces}', '用户', 'emoji 🚀'];
+    const appended = await Promise.all(users.map((u, i) => a.append(u, 'balances', (c) => `{"who":${JSON.stringify(u)},"raw":"a\nb ✓ 🚀","cursor":"${c}"}`, `k\n${i} ✓`)));
+    appended.push(await a.append(null, 'whale', (c) => `{"raw":"∑\n","cursor":"${c}"}`));
+    await waitFor(() => seen.length === appended.length, 'every entry');
+    expect(seen).toEqual(appended);
+    for (const [i, u] of users.entries()) {
+      const [epoch, position] = appended[0]!.cursor.split('.');
+      const r = await b.read({ userId: u, admin: false }, `${epoch}.${Number(position) - 1}`, 10);
+      expect(r).toMatchObject({ resume: 'resumed', entries: [appended[i], appended[5]] });
+    }
+  });
+
+  it('replays a user their own and global entries after a cursor, admins everything, in order and in pages', async () => {
+    const s = await store();
+    const first = await s.read({ userId: 'alice', admin: false }, null, 100);
+    expect(first).toMatchObject({ resume: 'new', entries: [] });
+    const all: StreamEntry[] = [];
+    for (let n = 0; n < 60; n++) {
+      const userId = n % 3 === 0 ? null : n % 3 === 1 ? 'alice' : 'bob';
+      all.push(await s.append(userId, userId ? 'trades' : 'whale', frame(n, userId), null));
+    }
+    const alice = await s.read({ userId: 'alice', admin: false }, first.cursor, 1000);
+    expect(alice.resume).toBe('resumed');
+    expect(alice.entries).toEqual(all.filter((e) => e.userId !== 'bob'));
+    const admin = await s.read({ userId: 'root', admin: true }, first.cursor, 1000);
+    expect(admin.entries).toEqual(all);
+    // paging: 7 at a time gives the same sequence
+    const paged: StreamEntry[] = [];
+    let cursor = first.cursor;
+    for (;;) {
+      const page = await s.read({ userId: 'bob', admin: false }, cursor, 7);
+      expect(page.resume).toBe('resumed');
+      paged.push(...page.entries);
+      cursor = page.cursor;
+      if (page.entries.length < 7) break;
+    }
+    expect(paged).toEqual(all.filter((e) => e.userId !== 'alice'));
+    // from the middle: exactly what follows
+    const mid = all[30]!.cursor;
+    expect(numbers((await s.read({ userId: 'alice', admin: false }, mid, 1000)).entries)).toEqual(
+      all.filter((e, i) => i > 30 && e.userId !== 'bob').map((e) => JSON.parse(e.frame).data.n),
+    );
+    // nothing new: resumed, empty, at the head
+    const none = await s.read({ userId: 'alice', admin: false }, all[59]!.cursor, 10);
+    expect(none).toMatchObject({ resume: 'resumed', entries: [] });
+    expect(s.compare(none.cursor, all[59]!.cursor)).toBeGreaterThanOrEqual(0);
+    // the head cursor handed out is a position before the next append
+    const next = await s.append('alice', 'trades', frame(60, 'alice'));
+    expect((await s.read({ userId: 'alice', admin: false }, none.cursor, 10)).entries).toEqual([next]);
+  });
+
+  it('never shows a user another user’s entries, whatever cursor they forge', async () => {
+    const s = await store();
+    const bobs = [];
+    for (let n = 0; n < 10; n++) bobs.push(await s.append('bob', 'trades', frame(n, 'bob')));
+    const forged = [bobs[0]!.cursor, bobs[0]!.cursor.split('.')[0] + '.0', bobs[0]!.cursor.split('.')[0] + '.1'];
+    for (const since of forged) {
+      const r = await s.read({ userId: 'mallory', admin: false }, since, 100);
+      expect(r.entries).toEqual([]);
+    }
+  });
+
+  it('answers gap for a malformed cursor, one ahead of the head, and one of another epoch', async () => {
+    const s = await store();
+    const e = await s.append('alice', 'trades', frame(1, 'alice'));
+    const epoch = e.cursor.split('.')[0]!;
+    const viewer = { userId: 'alice', admin: false };
+    const position = Number(e.cursor.split('.')[1]);
+    for (const since of ['', 'garbage', `${epoch}.x`, `${epoch}.-1`, `${epoch}.${position}-1`, `${epoch}.${position + 60_000_000}`, `0badc0de.${position}`]) {
+      const r = await s.read(viewer, since, 10);
+      expect(r, since).toMatchObject({ resume: 'gap', entries: [] });
+      expect(s.compare(r.cursor, e.cursor)).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it('says gap exactly when trimming removed something after the cursor', async () => {
+    const s = await store({ maxMessages: 32, maxAllMessages: 64 });
+    const viewer = { userId: 'alice', admin: false };
+    const start = await s.read(viewer, null, 1);
+    const mine: StreamEntry[] = [];
+    for (let n = 0; n < 200; n++) mine.push(await s.append('alice', 'trades', frame(n, 'alice')));
+    expect((await s.read(viewer, start.cursor, 500)).resume).toBe('gap');
+    expect((await s.read({ userId: 'root', admin: true }, start.cursor, 500)).resume).toBe('gap');
+    const kept = (await s.read(viewer, mine[190]!.cursor, 500)).entries;
+    expect(numbers(kept)).toEqual([191, 192, 193, 194, 195, 196, 197, 198, 199]);
+    // the oldest cursor that still resumes is the last trimmed entry: its successor is kept
+    let boundary = -1;
+    for (let i = 0; i < mine.length; i++) {
+      if ((await s.read(viewer, mine[i]!.cursor, 500)).resume === 'resumed') {
+        boundary = i;
+        break;
+      }
+    }
+    expect(boundary).toBeGreaterThan(100);
+    const resumed = await s.read(viewer, mine[boundary]!.cursor, 500);
+    expect(numbers(resumed.entries)).toEqual(mine.slice(boundary + 1).map((_, i) => boundary + 1 + i));
+    expect(resumed.entries.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('says gap for a cursor older than maxAgeMs whose entries may have aged out, and resumes a younger one', async () => {
+    const s = await store({ maxAgeMs: 300 });
+    const viewer = { userId: 'alice', admin: false };
+    const old = await s.append('alice', 'trades', frame(0, 'alice'));
+    await new Promise((r) => setTimeout(r, 400));
+    const young = await s.append('alice', 'trades', frame(1, 'alice'));
+    expect((await s.read(viewer, old.cursor, 10)).resume).toBe('gap');
+    const after = await s.append(null, 'whale', frame(2, null));
+    expect((await s.read(viewer, young.cursor, 10)).entries).toEqual([after]);
+  });
+
+  it('replays what a node’s subscription missed while it was cut off: nothing lost, nothing doubled', async () => {
+    const logger = collectingLogger();
+    const a = await store({ logger });
+    const b = await store();
+    const seen: StreamEntry[] = [];
+    const gaps: StreamGap[] = [];
+    a.subscribe((e) => seen.push(e));
+    a.onGap((g) => gaps.push(g));
+    const admin = new Redis(redis.url);
+    let n = 0;
+    const appended: StreamEntry[] = [];
+    const writer = (async () => {
+      while (n < 600) {
+        appended.push(await b.append(`u${n % 3}`, 'trades', frame(n, `u${n % 3}`)));
+        n++;
+        if (n % 50 === 0) await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    await waitFor(() => n > 100, '100 appends');
+    await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    await waitFor(() => n > 300, '300 appends');
+    await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    await writer;
+    await waitFor(() => seen.length >= 600, 'every entry on the cut-off node');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen.map((e) => e.cursor)).toEqual(appended.map((e) => e.cursor));
+    expect(gaps).toEqual([]);
+    expect(a.status().healthy).toBe(true);
+    expect(logger.events.map((e) => e.event)).toContain('redis-lost');
+    await admin.quit();
+  });
+
+  it('reports a gap, rather than skipping, when a node was cut off longer than the all-stream keeps', async () => {
+    // Node a logs in as its own ACL user, so it can be kept out while b appends.
+    const admin = new Redis(redis.url);
+    await admin.call('ACL', 'SETUSER', 'node-a', 'on', '>node-a-password', '~*', '&*', '+@all');
+    const a = await store({ url: redis.url.replace('redis://', 'redis://node-a:node-a-password@'), maxAllMessages: 16 });
+    const b = await store({ maxAllMessages: 16 });
+    const seen: StreamEntry[] = [];
+    const gaps: StreamGap[] = [];
+    a.subscribe((e) => seen.push(e));
+    a.onGap((g) => gaps.push(g));
+    await b.append('alice', 'trades', frame(0, 'alice'));
+    await waitFor(() => seen.length === 1, 'the first entry');
+    await admin.call('ACL', 'SETUSER', 'node-a', 'off');
+    await admin.call('CLIENT', 'KILL', 'USER', 'node-a');
+    await waitFor(() => !a.status().healthy, 'node a cut off');
+    for (let n = 1; n <= 200; n++) await b.append('alice', 'trades', frame(n, 'alice'));
+    expect(gaps).toEqual([]);
+    await admin.call('ACL', 'SETUSER', 'node-a', 'on');
+    await waitFor(() => gaps.length > 0, 'the gap report');
+    expect(gaps[0]!.reason).toBe('trimmed');
+    const after = await b.append('alice', 'trades', frame(999, 'alice'));
+    await waitFor(() => seen.some((e) => e.cursor === after.cursor), 'live entries after the gap');
+    await admin.quit();
+  });
+
+  it('survives a Redis restart: unhealthy while away, appends reject, recovers, reports the gap, old cursors read gap', async () => {
+    const logger = collectingLogger();
+    const a = await store({ logger });
+    const b = await store();
+    const gaps: StreamGap[] = [];
+    const seen: StreamEntry[] = [];
+    a.onGap((g) => gaps.push(g));
+    a.subscribe((e) => seen.push(e));
+    const before = await b.append('alice', 'trades', frame(1, 'alice'));
+    await waitFor(() => seen.length === 1, 'first entry');
+
+    await redis.stop();
+    await waitFor(() => !a.status().healthy, 'unhealthy status');
+    expect(a.status().detail).toContain(redis.url);
+    await expect(b.append('alice', 'trades', frame(2, 'alice'))).rejects.toThrow();
+
+    await redis.restart();
+    await waitFor(() => a.status().healthy && b.status().healthy, 'recovery');
+    const after = await waitForAppend(() => b.append('alice', 'trades', frame(3, 'alice')));
+    await waitFor(() => seen.some((e) => e.cursor === after.cursor), 'entry after the restart');
+    expect(gaps.map((g) => g.reason)).toEqual(['epoch']);
+    expect(after.cursor.split('.')[0]).not.toBe(before.cursor.split('.')[0]);
+    const r = await a.read({ userId: 'alice', admin: false }, before.cursor, 10);
+    expect(r).toMatchObject({ resume: 'gap', entries: [] });
+    expect(a.compare(r.cursor, after.cursor)).toBeGreaterThanOrEqual(0);
+    expect(logger.events.map((e) => e.event)).toEqual(expect.arrayContaining(['redis-lost', 'redis-recovered', 'stream-gap']));
+  });
+});
+
+async function waitForAppend<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (i > 100) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}

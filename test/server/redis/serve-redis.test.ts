@@ -1,0 +1,75 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Redis } from 'ioredis';
+import WebSocket from 'ws';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findTool } from '../../support/toolchain.js';
+import { freePort, RedisServer } from './redis-server.js';
+
+const tool = findTool('redis-server');
+const main = new URL('../../../src/cli/main.ts', import.meta.url).pathname;
+
+function serve(args: string[]): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', main, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  child.stdout!.on('data', (d) => (text += d));
+  child.stderr!.on('data', (d) => (text += d));
+  return { child, output: () => text, exit: new Promise((resolve) => child.once('exit', resolve)) };
+}
+
+async function until(test: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe.skipIf(!tool.available)(`serve --redis ${tool.reason}`, () => {
+  const children: ChildProcess[] = [];
+  let redis: RedisServer | undefined;
+  afterAll(async () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await redis?.stop();
+  });
+
+  it('refuses to start, naming the URL without its password, when Redis is unreachable', async () => {
+    const port = await freePort();
+    const run = serve(['--demo', '--port', '0', '--redis', `redis://user:hunter2@127.0.0.1:${port}`]);
+    children.push(run.child);
+    expect(await run.exit).toBe(2);
+    expect(run.output()).toContain(`Redis unreachable at redis://127.0.0.1:${port}`);
+    expect(run.output()).not.toContain('hunter2');
+  });
+
+  it('two demo nodes with one Redis and one secret: a dashboard on one node gets what the other publishes', { timeout: 90_000 }, async () => {
+    redis = await RedisServer.start();
+    const secret = 'a-shared-demo-secret-of-32-bytes-or-more';
+    const [one, two] = [0, 1].map(() => serve(['--demo', '--port', '0', '--redis', redis!.url, '--secret', secret]));
+    children.push(one!.child, two!.child);
+    const portOf = (text: string) => Number(/on 127\.0\.0\.1:(\d+)/.exec(text)?.[1]);
+    await until(() => /alice \(user\): +\S+/.test(one!.output()) && /alice \(user\): +\S+/.test(two!.output()), 'both nodes');
+    expect(one!.output()).toContain(`streams in redis ${redis.url} connected`);
+    const alice = /alice \(user\): +(\S+)/.exec(one!.output())![1]!;
+    const ws = new WebSocket(`ws://127.0.0.1:${portOf(two!.output())}/api/ws?token=${alice}`);
+    const trades: string[] = [];
+    ws.on('message', (d) => {
+      const frame = JSON.parse(String(d)) as { type: string; cursor?: string };
+      if (frame.type === 'trades') trades.push(frame.cursor!);
+    });
+    // each node's producer publishes a trade to alice every second: two trades per round
+    await until(() => trades.length >= 6, 'trades');
+    // Both producers append to alice's stream in Redis; she must have received every trade in it
+    // between her first and last one, whichever node appended it.
+    const position = (cursor: string) => cursor.split('.')[1]!;
+    const client = new Redis(redis.url);
+    const stored = await client.xrange('rc:u:{alice}', position(trades[0]!), `${position(trades.at(-1)!)}-18446744073709551615`);
+    await client.quit();
+    const storedTrades = stored.filter(([, fields]) => fields[fields.indexOf('t') + 1] === 'trades').map(([id]) => id.split('-')[0]);
+    expect(trades.map(position)).toEqual(storedTrades);
+    ws.terminate();
+    one!.child.kill('SIGTERM');
+    two!.child.kill('SIGTERM');
+    expect(await one!.exit).toBe(0);
+    expect(await two!.exit).toBe(0);
+  });
+});
