@@ -74,8 +74,9 @@ var formats = {
 };
 
 // virtual:notices.js
-function enumNotice(sink, pointer, value, known) {
-  (sink.list || (sink.list = [])).push({ pointer, value, known });
+function enumNotice(context, pointer, value, known) {
+  const sink = context.notices;
+  if (sink) (sink.list || (sink.list = [])).push({ pointer, value, known });
 }
 
 // virtual:compiled.js
@@ -105,9 +106,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
               validate11.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema12.properties.status.enum } }];
               return false;
             } else {
-              if (this.notices) {
-                func1(this.notices, instancePath + "/status", data0, schema12.properties.status.enum);
-              }
+              func1(this, instancePath + "/status", data0, schema12.properties.status.enum);
             }
           }
           var valid0 = _errs1 === errors;
@@ -127,9 +126,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
                 validate11.errors = [{ instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/enum", keyword: "enum", params: { allowedValues: schema12.properties.mode.enum } }];
                 return false;
               } else {
-                if (this.notices) {
-                  func1(this.notices, instancePath + "/mode", data1, schema12.properties.mode.enum);
-                }
+                func1(this, instancePath + "/mode", data1, schema12.properties.mode.enum);
               }
             }
             var valid0 = _errs3 === errors;
@@ -149,9 +146,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
                   validate11.errors = [{ instancePath: instancePath + "/resume", schemaPath: "definitions.json#/definitions/ResumeStatus/enum", keyword: "enum", params: { allowedValues: schema14.enum } }];
                   return false;
                 } else {
-                  if (this.notices) {
-                    func1(this.notices, instancePath + "/resume", data2, schema14.enum);
-                  }
+                  func1(this, instancePath + "/resume", data2, schema14.enum);
                 }
               }
               var valid0 = _errs5 === errors;
@@ -493,9 +488,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                   validate17.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } }];
                   return false;
                 } else {
-                  if (this.notices) {
-                    func1(this.notices, instancePath + "/platform", data2, schema25.enum);
-                  }
+                  func1(this, instancePath + "/platform", data2, schema25.enum);
                 }
               }
               var valid0 = _errs7 === errors;
@@ -535,9 +528,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                       validate17.errors = [{ instancePath: instancePath + "/side", schemaPath: "definitions.json#/definitions/Side/enum", keyword: "enum", params: { allowedValues: schema27.enum } }];
                       return false;
                     } else {
-                      if (this.notices) {
-                        func1(this.notices, instancePath + "/side", data4, schema27.enum);
-                      }
+                      func1(this, instancePath + "/side", data4, schema27.enum);
                     }
                   }
                   var valid0 = _errs13 === errors;
@@ -626,9 +617,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                                 validate17.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema22.properties.status.enum } }];
                                 return false;
                               } else {
-                                if (this.notices) {
-                                  func1(this.notices, instancePath + "/status", data9, schema22.properties.status.enum);
-                                }
+                                func1(this, instancePath + "/status", data9, schema22.properties.status.enum);
                               }
                             }
                             var valid0 = _errs24 === errors;
@@ -855,9 +844,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   validate20.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } }];
                   return false;
                 } else {
-                  if (this.notices) {
-                    func1(this.notices, instancePath + "/platform", data2, schema25.enum);
-                  }
+                  func1(this, instancePath + "/platform", data2, schema25.enum);
                 }
               }
               var valid0 = _errs6 === errors;
@@ -897,9 +884,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       validate20.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema32.properties.status.enum } }];
                       return false;
                     } else {
-                      if (this.notices) {
-                        func1(this.notices, instancePath + "/status", data4, schema32.properties.status.enum);
-                      }
+                      func1(this, instancePath + "/status", data4, schema32.properties.status.enum);
                     }
                   }
                   var valid0 = _errs12 === errors;
@@ -919,9 +904,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                         validate20.errors = [{ instancePath: instancePath + "/trading_mode", schemaPath: "#/properties/trading_mode/enum", keyword: "enum", params: { allowedValues: schema32.properties.trading_mode.enum } }];
                         return false;
                       } else {
-                        if (this.notices) {
-                          func1(this.notices, instancePath + "/trading_mode", data5, schema32.properties.trading_mode.enum);
-                        }
+                        func1(this, instancePath + "/trading_mode", data5, schema32.properties.trading_mode.enum);
                       }
                     }
                     var valid0 = _errs14 === errors;
@@ -941,9 +924,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                           validate20.errors = [{ instancePath: instancePath + "/risk_mode", schemaPath: "#/properties/risk_mode/enum", keyword: "enum", params: { allowedValues: schema32.properties.risk_mode.enum } }];
                           return false;
                         } else {
-                          if (this.notices) {
-                            func1(this.notices, instancePath + "/risk_mode", data6, schema32.properties.risk_mode.enum);
-                          }
+                          func1(this, instancePath + "/risk_mode", data6, schema32.properties.risk_mode.enum);
                         }
                       }
                       var valid0 = _errs16 === errors;
@@ -1204,9 +1185,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
               validate23.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/enum", keyword: "enum", params: { allowedValues: schema42.properties.platform.enum } }];
               return false;
             } else {
-              if (this.notices) {
-                func1(this.notices, instancePath + "/platform", data0, schema42.properties.platform.enum);
-              }
+              func1(this, instancePath + "/platform", data0, schema42.properties.platform.enum);
             }
           }
           var valid0 = _errs1 === errors;
@@ -1753,9 +1732,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                     validate26.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } }];
                     return false;
                   } else {
-                    if (this.notices) {
-                      func1(this.notices, instancePath + "/platform", data3, schema25.enum);
-                    }
+                    func1(this, instancePath + "/platform", data3, schema25.enum);
                   }
                 }
                 var valid0 = _errs10 === errors;
@@ -1775,9 +1752,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                       validate26.errors = [{ instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/enum", keyword: "enum", params: { allowedValues: schema47.properties.decision.enum } }];
                       return false;
                     } else {
-                      if (this.notices) {
-                        func1(this.notices, instancePath + "/decision", data4, schema47.properties.decision.enum);
-                      }
+                      func1(this, instancePath + "/decision", data4, schema47.properties.decision.enum);
                     }
                   }
                   var valid0 = _errs13 === errors;
@@ -2941,9 +2916,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
                 validate39.errors = [{ instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/enum", keyword: "enum", params: { allowedValues: schema80.properties.severity.enum } }];
                 return false;
               } else {
-                if (this.notices) {
-                  func1(this.notices, instancePath + "/severity", data1, schema80.properties.severity.enum);
-                }
+                func1(this, instancePath + "/severity", data1, schema80.properties.severity.enum);
               }
             }
             var valid0 = _errs4 === errors;
@@ -3078,9 +3051,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
                           }
                           errors++;
                         } else {
-                          if (this.notices) {
-                            func1(this.notices, instancePath + "/platform", data6, schema25.enum);
-                          }
+                          func1(this, instancePath + "/platform", data6, schema25.enum);
                         }
                       }
                       var _valid1 = _errs21 === errors;
@@ -3657,9 +3628,7 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
                 validate45.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } }];
                 return false;
               } else {
-                if (this.notices) {
-                  func1(this.notices, instancePath + "/platform", data1, schema25.enum);
-                }
+                func1(this, instancePath + "/platform", data1, schema25.enum);
               }
             }
             var valid0 = _errs3 === errors;
@@ -4002,9 +3971,7 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
                 validate48.errors = [{ instancePath: instancePath + "/task_type", schemaPath: "#/properties/task_type/enum", keyword: "enum", params: { allowedValues: schema107.properties.task_type.enum } }];
                 return false;
               } else {
-                if (this.notices) {
-                  func1(this.notices, instancePath + "/task_type", data1, schema107.properties.task_type.enum);
-                }
+                func1(this, instancePath + "/task_type", data1, schema107.properties.task_type.enum);
               }
             }
             var valid0 = _errs4 === errors;
@@ -4024,9 +3991,7 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
                   validate48.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema107.properties.status.enum } }];
                   return false;
                 } else {
-                  if (this.notices) {
-                    func1(this.notices, instancePath + "/status", data2, schema107.properties.status.enum);
-                  }
+                  func1(this, instancePath + "/status", data2, schema107.properties.status.enum);
                 }
               }
               var valid0 = _errs6 === errors;
@@ -4467,9 +4432,7 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
                 validate53.errors = [{ instancePath: instancePath + "/resume", schemaPath: "definitions.json#/definitions/ResumeStatus/enum", keyword: "enum", params: { allowedValues: schema14.enum } }];
                 return false;
               } else {
-                if (this.notices) {
-                  func1(this.notices, instancePath + "/resume", data1, schema14.enum);
-                }
+                func1(this, instancePath + "/resume", data1, schema14.enum);
               }
             }
             var valid0 = _errs4 === errors;

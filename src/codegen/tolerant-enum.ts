@@ -20,14 +20,19 @@ export interface NoticeSink {
   list: EnumNotice[] | null;
 }
 
-/** Appends one notice to `sink`; the generated module holds a copy of this function. */
-export function enumNotice(sink: NoticeSink, pointer: string, value: unknown, known: readonly unknown[]): void {
-  (sink.list || (sink.list = [])).push({ pointer, value, known });
+/**
+ * Appends one notice to the sink of the call's context, when it has one; the generated module
+ * holds a copy of this function (one call per closed list keeps the compiled code small).
+ */
+export function enumNotice(context: { notices?: NoticeSink }, pointer: string, value: unknown, known: readonly unknown[]): void {
+  const sink = context.notices;
+  if (sink) (sink.list || (sink.list = [])).push({ pointer, value, known });
 }
 
 /** Source of the same function for the generated module. */
-export const ENUM_NOTICE_SOURCE = `function enumNotice(sink, pointer, value, known) {
-  (sink.list || (sink.list = [])).push({ pointer, value, known });
+export const ENUM_NOTICE_SOURCE = `function enumNotice(context, pointer, value, known) {
+  const sink = context.notices;
+  if (sink) (sink.list || (sink.list = [])).push({ pointer, value, known });
 }`;
 
 /**
@@ -66,7 +71,7 @@ export function addTolerantEnum(ajv: Ajv, context: Name, noticeCode?: Code): voi
           () => cxt.error(),
           () => {
             const pointer = strConcat(INSTANCE_PATH, it.errorPath);
-            gen.if(_`${context}.notices`, () => gen.code(_`${notice}(${context}.notices, ${pointer}, ${data}, ${schemaCode})`));
+            gen.code(_`${notice}(${context}, ${pointer}, ${data}, ${schemaCode})`);
           },
         );
       });
