@@ -34,7 +34,7 @@ describe('npm run generate', () => {
     const first = await generate('schemas');
     const second = await generate('schemas');
     expect([...second]).toEqual([...first]);
-    expect(await checkGenerated('generated', first)).toEqual({ changed: [], missing: [], extra: [] });
+    expect(await checkGenerated('generated', first)).toEqual({ changed: [], lineEnds: [], missing: [], extra: [] });
     expect([...first.keys()]).toEqual(
       expect.arrayContaining([
         'validators.js', 'validators.d.ts', 'types.ts', 'contract.ts', 'typebox.ts', 'docs/messages.md',

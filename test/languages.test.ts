@@ -7,8 +7,10 @@ import { bundleContract } from '../src/codegen/bundle.js';
 import { emitLanguages } from '../src/codegen/languages.js';
 import { loadContract } from '../src/codegen/load.js';
 import type { SchemaNode } from '../src/codegen/schema.js';
+import { parseMessage } from '../src/runtime/parse.js';
 import { validateMessage } from '../src/runtime/validate.js';
 import { readFixtureMessages } from './support/fixtures.js';
+import { findTool } from './support/toolchain.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const PYTHON_FILE = 'languages/python/realtime_contract.py';
@@ -22,6 +24,10 @@ const generated = await emitLanguages(contract);
 interface Case {
   name: string;
   message: Record<string, unknown>;
+  /** The JSON text sent, when not `JSON.stringify(message)`. */
+  text?: string;
+  /** The type to decode with, when the case is not a message (`PollResponse`). */
+  title?: string;
 }
 
 function resolve(node: SchemaNode): SchemaNode {
@@ -93,36 +99,108 @@ function constructedCases(): Case[] {
   return cases;
 }
 
-const cases: Case[] = [
+/**
+ * `text` with every integer written as a whole float, as Python's `json` writes a float:
+ * `1705251000000` becomes `1705251000000.0` (`fraction`), `1.705251e+12` (`exponent`) or
+ * `1705251000000.0000000000000001` (`rounded`: a float64, as JavaScript and Python read it, is
+ * the integer). JSON Schema counts each as an integer, so the validator accepts them (issue 8,
+ * item 19).
+ */
+function wholeFloats(text: string, form: 'fraction' | 'exponent' | 'rounded'): string {
+  return text.replace(/"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g, (token) => {
+    if (!/^-?\d+$/.test(token)) return token;
+    if (form === 'rounded') return token.replace(/^-/, '') === '0' ? token : `${token}.0000000000000001`;
+    return form === 'fraction' ? `${token}.0` : Number(token).toExponential();
+  });
+}
+
+const plainCases: Case[] = [
   ...readFixtureMessages('valid').map(({ name, value }) => ({ name, message: value as Record<string, unknown> })),
   ...constructedCases(),
 ];
+
+const cases: Case[] = [
+  ...plainCases,
+  ...plainCases.flatMap((c) =>
+    (['fraction', 'exponent', 'rounded'] as const).flatMap((form) => {
+      const text = wholeFloats(JSON.stringify(c.message), form);
+      if (text === JSON.stringify(c.message)) return [];
+      const verdict = parseMessage(text);
+      if (!verdict.ok) throw new Error(`${c.name} with integers written as floats (${form}) is not valid: ${JSON.stringify(verdict.errors)}`);
+      return [{ ...c, name: `${c.name} with integers written as floats (${form})`, text }];
+    }),
+  ),
+];
+
+/**
+ * Every example of the documents that are not messages (`PollResponse`, whose `messages` hold
+ * any stream message), decoded with their own type.
+ */
+const documentCases: Case[] = contract.documents.flatMap((d) =>
+  (d.schema.examples ?? []).map((example, index) => ({ name: `${d.file} example ${index}`, message: example as Record<string, unknown>, title: d.title })),
+);
+cases.push(...documentCases);
 
 const tradesExample = contract.messages.find((m) => m.type === 'trades')!.schema.examples![0] as { type: string; data: Record<string, unknown> };
 const { pnl: _pnl, ...dataWithoutPnl } = tradesExample.data;
 const withoutPnl: Record<string, unknown> = { ...tradesExample, data: dataWithoutPnl };
 
-/** Every case as `[title, message]`, then the message that lacks `pnl`. */
-const input = `${[...cases.map((c) => c.message), withoutPnl].map((message) => JSON.stringify([titleByType.get(message.type as string), message])).join('\n')}\n`;
+/**
+ * Every example with one optional key that the schema does not let be null set to null
+ * (`details: null` of `error`): the validator refuses each one (checked here), and so must
+ * the Python decoder (issue 8, item 22).
+ */
+const nullForOptional: Case[] = contract.messages.flatMap((m) =>
+  (m.schema.examples ?? []).flatMap((example, index) => {
+    const found: Case[] = [];
+    const walk = (value: unknown, node: SchemaNode, at: string[]) => {
+      const schema = objectSchema(node);
+      // An object open to unknown keys (AiTaskResult) is a plain dict / map in both languages,
+      // whose keys the decoders do not check (the module docs say so).
+      if (!schema || typeof value !== 'object' || value === null || schema.additionalProperties !== false) return;
+      for (const [key, property] of Object.entries(schema.properties!)) {
+        if (!schema.required?.includes(key) && !isNullable(property)) {
+          const message = structuredClone(example) as Record<string, unknown>;
+          let parent = message;
+          for (const step of at) parent = parent[step] as Record<string, unknown>;
+          parent[key] = null;
+          if (validateMessage(message).ok) throw new Error(`${m.file}: ${[...at, key].join('.')} = null is valid`);
+          found.push({ name: `${m.file} example ${index} with ${[...at, key].join('.')} null`, message });
+        }
+        if (key in (value as Record<string, unknown>)) walk((value as Record<string, unknown>)[key], property, [...at, key]);
+      }
+    };
+    walk(example, definitions[m.title]!, []);
+    return found;
+  }),
+);
+
+/** Every case as `[title, message]`, then the message that lacks `pnl`, then nullForOptional. */
+const lines = [
+  ...cases.map((c) => `[${JSON.stringify(c.title ?? titleByType.get(c.message.type as string))},${c.text ?? JSON.stringify(c.message)}]`),
+  JSON.stringify([titleByType.get('trades'), withoutPnl]),
+  ...nullForOptional.map((c) => JSON.stringify([titleByType.get(c.message.type as string), c.message])),
+];
+const input = `${lines.join('\n')}\n`;
 
 type Outcome = { ok: unknown } | { error: string };
 
 /**
  * Runs `command` with the NDJSON input on stdin and returns one outcome per line. Throws
- * when the command is missing or fails, so a machine without python3 or go fails the test.
+ * when the command fails (a missing python3 or go skips the tests that call this instead).
  */
 function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv }): Outcome[] {
   const result = spawnSync(command, args, { ...options, input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.error) throw new Error(`cannot run ${command} (is it installed?): ${result.error.message}`);
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}:\n${result.stderr}`);
-  const lines = result.stdout.trimEnd().split('\n');
-  if (lines.length !== cases.length + 1) throw new Error(`${command} answered ${lines.length} lines for ${cases.length + 1} messages`);
-  return lines.map((line) => JSON.parse(line) as Outcome);
+  const answers = result.stdout.trimEnd().split('\n');
+  if (answers.length !== lines.length) throw new Error(`${command} answered ${answers.length} lines for ${lines.length} messages`);
+  return answers.map((line) => JSON.parse(line) as Outcome);
 }
 
 /** A main package that round-trips each line with `Unmarshal<Title>` and `Marshal`. */
 function goMain(): string {
-  const codecs = contract.messages
+  const codecs = [...contract.messages, ...contract.documents]
     .map(
       (m) => `\t${JSON.stringify(m.title)}: func(b []byte) ([]byte, error) {
 \t\tm, err := rc.Unmarshal${m.title}(b)
@@ -179,8 +257,8 @@ func main() {
 
 /**
  * `compute` run on first call, its result or error kept: every test that needs a language's
- * outcomes fails (rather than being skipped, as after a failed beforeAll) when python3 or go
- * is missing, and each process still runs once.
+ * outcomes fails (rather than being skipped, as after a failed beforeAll) when the round trip
+ * breaks, and each process still runs once. A missing python3 or go skips instead (below).
  */
 function once<T>(compute: () => T): () => T {
   let settled: { value: T } | { error: unknown } | undefined;
@@ -197,6 +275,12 @@ function once<T>(compute: () => T): () => T {
   };
 }
 
+// Each round trip runs where its toolchain exists and is reported as skipped, with the reason,
+// where it does not; under REALTIME_CONTRACT_REQUIRE_ALL=1 (.ci/run) a missing one fails.
+const pythonTool = findTool('python3');
+const goTool = findTool('go', ['version']);
+const tools = { python: pythonTool, go: goTool } as const;
+
 const work = mkdtempSync(path.join(tmpdir(), 'realtime-contract-languages-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -207,7 +291,8 @@ const python = once(() => {
   return run('python3', ['-B', path.join(ROOT, 'test/support/languages/roundtrip.py'), pythonDir], {});
 });
 
-const go = once(() => {
+/** Builds the Go round-trip program once (offline, with caches of its own); runs it with `args`. */
+const goBinary = once(() => {
   // A module without dependencies, built offline with caches of its own.
   const module = path.join(work, 'go');
   mkdirSync(path.join(module, 'realtimecontract'), { recursive: true });
@@ -223,8 +308,13 @@ const go = once(() => {
     GO111MODULE: 'on',
     GOTOOLCHAIN: 'local',
   };
-  return run('go', ['run', '.'], { cwd: module, env });
+  const binary = path.join(work, 'roundtrip-go');
+  const build = spawnSync('go', ['build', '-o', binary, '.'], { cwd: module, env, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`go build failed:\n${build.stderr}`);
+  return binary;
 });
+const go = once(() => run(goBinary(), [], {}));
+const goWithNilCollections = once(() => run(goBinary(), ['nil-collections'], {}));
 
 describe('generated Python and Go types', () => {
   it('are generated deterministically, with a header and the schema titles as type names', async () => {
@@ -232,7 +322,7 @@ describe('generated Python and Go types', () => {
     const py = generated.get(PYTHON_FILE)!;
     const goText = generated.get(GO_FILE)!;
     expect(py).toMatch(/^# Generated by `npm run generate` from schemas\//);
-    expect(goText).toMatch(/^\/\/ Code generated by `npm run generate` from schemas\/.*DO NOT EDIT\.\n\npackage realtimecontract\n/);
+    expect(goText).toMatch(/^\/\/ Code generated by `npm run generate` from schemas\/.*DO NOT EDIT\.\n\n\/\/ Package realtimecontract [^]*?\npackage realtimecontract\n/);
     for (const title of ['TradesMessage', 'TradeData', 'AiTasksMessage', 'AiTaskData', 'DecisionData', 'Platform']) {
       expect(py).toMatch(new RegExp(`^class ${title}\\b`, 'm'));
       expect(goText).toMatch(new RegExp(`^type ${title} `, 'm'));
@@ -246,14 +336,59 @@ describe('generated Python and Go types', () => {
     for (const type of titleByType.keys()) expect(cases.some((c) => c.message.type === type), type).toBe(true);
   });
 
-  describe.each(['python', 'go'] as const)('%s round trip', (language) => {
-    it.each(cases.map((c, index) => [c.name, index] as const))('%s', (_name, index) => {
-      const outcome = (language === 'python' ? python : go)()[index]!;
-      expect(outcome).toStrictEqual({ ok: cases[index]!.message });
+  for (const language of ['python', 'go'] as const) {
+    describe.skipIf(!tools[language].available)(`${language} round trip ${tools[language].reason}`.trimEnd(), () => {
+      it.each(cases.map((c, index) => [c.name, index] as const))('%s', (_name, index) => {
+        const outcome = (language === 'python' ? python : go)()[index]!;
+        expect(outcome).toStrictEqual({ ok: cases[index]!.message });
+      });
     });
+  }
+
+  it.skipIf(!goTool.available)(`Go is gofmt-clean as generated (gofmt -l lists nothing) ${goTool.reason}`.trimEnd(), () => {
+    const dir = path.join(work, 'gofmt');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'messages.go'), generated.get(GO_FILE)!);
+    const goroot = spawnSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).stdout.trim();
+    const result = spawnSync(path.join(goroot, 'bin', 'gofmt'), ['-l', dir], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('');
   });
 
-  it('Python rejects a trade whose required but nullable pnl is missing', () => {
-    expect(python().at(-1)).toStrictEqual({ error: "KeyError: 'pnl'" });
+  it('lays Go out without Go: generate --check passes with go absent from PATH', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'generate', '--check'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: path.join(work, 'empty-path') }, // node itself is started by its full path
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it.skipIf(!pythonTool.available)(`Python rejects a trade whose required but nullable pnl is missing ${pythonTool.reason}`.trimEnd(), () => {
+    expect(python()[cases.length]).toStrictEqual({ error: "KeyError: 'pnl'" });
+  });
+
+  it.skipIf(!goTool.available)(`Go writes nil maps and slices so that the validator accepts the message ({} / [] where required) ${goTool.reason}`.trimEnd(), () => {
+    const outcomes = goWithNilCollections();
+    const balances = plainCases.findIndex((c) => c.message.type === 'balances');
+    expect(outcomes[balances]).toMatchObject({ ok: { data: { balances: {} } } });
+    for (const [index, c] of plainCases.entries()) {
+      const outcome = outcomes[index]!;
+      if (!('ok' in outcome)) throw new Error(`${c.name}: ${outcome.error}`);
+      expect(validateMessage(outcome.ok).ok ? 'valid' : JSON.stringify(validateMessage(outcome.ok)), c.name).toBe('valid');
+    }
+  });
+
+  it('has whole-float variants, documents and optional keys that may not be null to try', () => {
+    expect(documentCases.map((c) => c.title)).toContain('PollResponse');
+    expect(cases.some((c) => c.text?.includes('"timestamp":1705251000000.0') ?? false)).toBe(true);
+    expect(nullForOptional.map((c) => c.name)).toContain('error.json example 0 with data.details null');
+  });
+
+  describe.skipIf(!pythonTool.available)(`Python refuses null for an optional key the schema does not let be null, as the validator does ${pythonTool.reason}`.trimEnd(), () => {
+    it.each(nullForOptional.map((c, index) => [c.name, index] as const))('%s', (_name, index) => {
+      expect(python()[cases.length + 1 + index]).toStrictEqual({ error: expect.stringMatching(/^ValueError: \w+ may be left out but not be null$/) });
+    });
   });
 });

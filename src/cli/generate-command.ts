@@ -38,12 +38,19 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
     throw error;
   }
   if (options.check) {
-    const { changed, missing, extra } = await codegen.checkGenerated(options.out, files);
+    const { changed, lineEnds, missing, extra } = await codegen.checkGenerated(options.out, files);
     const stale = [...changed.map((f) => `${f} (changed)`), ...missing.map((f) => `${f} (missing)`), ...extra.map((f) => `${f} (not generated)`)];
+    const list = (names: string[]) => names.map((f) => `  ${path.join(options.out, f)}\n`).join('');
     if (stale.length > 0) {
-      output.stderr(`realtime-contract: ${options.out}/ is stale; run \`npm run generate\`:\n${stale.map((f) => `  ${path.join(options.out, f)}\n`).join('')}`);
-      return 1;
+      output.stderr(`realtime-contract: ${options.out}/ is stale; run \`npm run generate\`:\n${list(stale)}`);
     }
+    if (lineEnds.length > 0) {
+      output.stderr(
+        `realtime-contract: ${lineEnds.length} file(s) in ${options.out}/ differ only in line ends (CRLF on disk, the generators write LF), ` +
+          `as after a checkout with core.autocrlf=true; .gitattributes pins LF for ${options.out}/: run \`npm run generate\` to rewrite them:\n${list(lineEnds)}`,
+      );
+    }
+    if (stale.length > 0 || lineEnds.length > 0) return 1;
     output.stdout(`${options.out}/ is up to date (${files.size} files)\n`);
     return 0;
   }

@@ -5,6 +5,7 @@ import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-pars
 import type { ValidationError } from '../runtime/errors.js';
 import { parsePointer } from '../runtime/json-pointer.js';
 import { describeSyntaxError } from '../runtime/json-syntax.js';
+import { findNonPortableIntegers } from '../languages/portability.js';
 import { validateMessage, type ValidationMode } from '../runtime/validate.js';
 
 /** Options of `realtime-contract validate`. */
@@ -77,6 +78,17 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
     errors.push(message);
     if (options.format === 'text') output.stderr(`realtime-contract: ${oneLine(message)}\n`);
   };
+  /**
+   * Integers of valid messages that other languages read differently than the validator
+   * (`1705251000000.0`, beyond 2^53: src/languages/portability.ts), as warnings on stderr
+   * in text output; the exit code does not change. `firstLine` is the line `text` starts on.
+   */
+  const warnPortability = (text: string, file: string, firstLine: number) => {
+    if (options.format !== 'text') return;
+    for (const warning of findNonPortableIntegers(text, (value) => validateMessage(value, { mode: options.mode }))) {
+      output.stderr(`${oneLine(`${file}:${firstLine + lineAt(text, warning.offset) - 1}: warning: ${warning.pointer} ${warning.message}`)}\n`);
+    }
+  };
   const check = (value: unknown, file: string, line: number, locate?: (error: ValidationError) => number, index?: number) => {
     const result = validateMessage(value, { mode: options.mode });
     if (result.ok) {
@@ -115,6 +127,7 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
       };
       check(message, file, 1, locate, Array.isArray(document) ? index : undefined);
     });
+    warnPortability(text, file, 1);
   };
 
   const validateLines = async (lines: AsyncIterable<Line>, file: string) => {
@@ -136,6 +149,7 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
         continue;
       }
       check(value, file, entry.number);
+      warnPortability(line, file, entry.number);
     }
     if (seen === 0) report(fileProblem(file, 'at least one message', 'an empty file'));
   };

@@ -1,7 +1,7 @@
 import { emitAsyncApi } from './asyncapi.js';
 import { emitConstants } from './constants.js';
 import { emitDocs } from './docs.js';
-import { emitLanguages } from './languages.js';
+import { checkLanguageSupport, emitLanguages } from './languages.js';
 import { loadContract } from './load.js';
 import { emitReceivedTypes } from './received-types.js';
 import { emitShippedSchema } from './shipped-schema.js';
@@ -22,6 +22,9 @@ export { checkGenerated, writeGenerated, type GeneratedFiles, type Staleness } f
  */
 export async function generate(schemaDir: string): Promise<GeneratedFiles> {
   const contract = await loadContract(schemaDir);
+  // What the Python and Go types cannot follow is refused here, before any generator runs, so
+  // that the error names the file and pointer rather than a generator's symptom.
+  checkLanguageSupport(contract);
   const outputs = await Promise.all([
     emitValidators(contract),
     emitTypes(contract),

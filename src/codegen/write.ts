@@ -6,8 +6,13 @@ export type GeneratedFiles = Map<string, string>;
 
 /** What differs between `generated/` on disk and what the schemas produce. */
 export interface Staleness {
-  /** Files whose bytes differ. */
+  /** Files whose text differs. */
   changed: string[];
+  /**
+   * Files that differ only in line ends: CRLF on disk where the generators write LF, as after
+   * a checkout with `core.autocrlf=true` that `.gitattributes` did not cover.
+   */
+  lineEnds: string[];
   /** Files the schemas produce that are not on disk. */
   missing: string[];
   /** Files on disk that the schemas no longer produce. */
@@ -38,13 +43,16 @@ export async function writeGenerated(outDir: string, files: GeneratedFiles): Pro
   }
 }
 
-/** Compares `outDir` with `files` byte for byte. */
+/** Compares `outDir` with `files` byte for byte, telling line-end-only differences apart. */
 export async function checkGenerated(outDir: string, files: GeneratedFiles): Promise<Staleness> {
   const onDisk = new Set(await listFiles(outDir));
-  const staleness: Staleness = { changed: [], missing: [], extra: [] };
+  const staleness: Staleness = { changed: [], lineEnds: [], missing: [], extra: [] };
   for (const [relative, text] of files) {
     if (!onDisk.has(relative)) staleness.missing.push(relative);
-    else if ((await readFile(path.join(outDir, relative), 'utf8')) !== text) staleness.changed.push(relative);
+    else {
+      const found = await readFile(path.join(outDir, relative), 'utf8');
+      if (found !== text) (found.replace(/\r\n/g, '\n') === text ? staleness.lineEnds : staleness.changed).push(relative);
+    }
     onDisk.delete(relative);
   }
   staleness.extra = [...onDisk].sort();

@@ -1,0 +1,252 @@
+/**
+ * Every schema construct the contract loader accepts is either handled by every generated
+ * language (Python and Go decode each valid example and encode it back unchanged, and the Go
+ * is gofmt-clean) or refused by `generate` with the file and JSON Pointer (issue 8, item 23).
+ * One small schema per construct: the construct is the `value` of a message's `data`.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generate, SchemaError } from '../../src/codegen/index.js';
+import { findTool } from '../support/toolchain.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const PYTHON_FILE = 'languages/python/realtime_contract.py';
+const GO_FILE = 'languages/go/realtimecontract/messages.go';
+const TS = '2026-01-14T16:30:00.000Z';
+
+interface Construct {
+  /** Also the message type, in snake case. */
+  name: string;
+  schema: Record<string, unknown>;
+  /** Valid values of `schema`, each decoded and encoded back by every language. */
+  values: unknown[];
+}
+
+const object = (properties: Record<string, unknown>, required: string[], extra: Record<string, unknown> = {}) => ({
+  type: 'object',
+  additionalProperties: false,
+  properties,
+  required,
+  ...extra,
+});
+
+/** Constructs every language handles. */
+export const HANDLED: Construct[] = [
+  { name: 'string_enum_with_empty', schema: { enum: ['', 'a'] }, values: ['', 'a'] },
+  { name: 'string_const', schema: { const: 'x' }, values: ['x'] },
+  { name: 'empty_string_const', schema: { const: '' }, values: [''] },
+  { name: 'empty_and_null_enum', schema: { enum: ['', 'a', null] }, values: ['', 'a', null] },
+  { name: 'colliding_enum_values', schema: { enum: ['a-b', 'a_b', 'A B', 'ab'] }, values: ['a-b', 'a_b', 'A B', 'ab'] },
+  { name: 'escaped_enum_values', schema: { enum: ['say "hi"', 'back\\slash', 'ünï', '1st'] }, values: ['say "hi"', 'back\\slash', 'ünï', '1st'] },
+  { name: 'false_const', schema: { const: false }, values: [false] },
+  { name: 'zero_const', schema: { const: 0 }, values: [0] },
+  { name: 'negative_integer_enum', schema: { enum: [-1, 0, 7] }, values: [-1, 0, 7] },
+  { name: 'boolean_const', schema: { const: true }, values: [true] },
+  { name: 'integer_const', schema: { const: 3 }, values: [3] },
+  { name: 'number_const', schema: { const: 1.5 }, values: [1.5] },
+  { name: 'integer_enum', schema: { enum: [1, 2] }, values: [1, 2] },
+  { name: 'number_enum', schema: { enum: [1.5, 2] }, values: [1.5, 2] },
+  { name: 'boolean_enum', schema: { enum: [true, false] }, values: [true, false] },
+  { name: 'mixed_enum', schema: { enum: ['a', 1] }, values: ['a', 1] },
+  { name: 'nullable_string_enum', schema: { enum: ['a', null] }, values: ['a', null] },
+  { name: 'string', schema: { type: 'string', minLength: 1, maxLength: 9, pattern: '^[a-z]+$' }, values: ['abc'] },
+  { name: 'date_time', schema: { type: 'string', format: 'date-time' }, values: [TS] },
+  { name: 'integer', schema: { type: 'integer', minimum: 0, maximum: 9007199254740991 }, values: [0, 9007199254740991] },
+  { name: 'number', schema: { type: 'number', exclusiveMinimum: -10, multipleOf: 0.5 }, values: [1.5, -2, 0] },
+  { name: 'boolean', schema: { type: 'boolean' }, values: [true, false] },
+  { name: 'type_list', schema: { type: ['integer', 'string'] }, values: [1, 'a'] },
+  { name: 'nullable_type', schema: { type: ['string', 'null'] }, values: ['a', null] },
+  { name: 'nullable_integer', schema: { type: ['integer', 'null'] }, values: [7, null] },
+  { name: 'array', schema: { type: 'array', items: { type: 'string' }, minItems: 0, maxItems: 3, uniqueItems: true }, values: [[], ['a', 'b']] },
+  { name: 'array_of_arrays', schema: { type: 'array', items: { type: 'array', items: { type: 'integer' } } }, values: [[[1, 2], []]] },
+  { name: 'array_of_enums', schema: { type: 'array', items: { enum: ['a', 'b'] } }, values: [['a', 'b']] },
+  { name: 'inline_object', schema: object({ a: { type: 'string' }, b: { type: 'integer' } }, ['a']), values: [{ a: 'x' }, { a: 'x', b: 2 }] },
+  { name: 'map', schema: { type: 'object', additionalProperties: { type: 'integer' } }, values: [{}, { k: 1 }] },
+  { name: 'open_object', schema: { type: 'object', properties: { a: { type: 'integer' } } }, values: [{ a: 1, extra: 'x' }, {}] },
+  { name: 'any_of_object_or_string', schema: { anyOf: [object({ a: { type: 'string' } }, ['a']), { type: 'string' }] }, values: [{ a: 'x' }, 's'] },
+  {
+    name: 'any_of_objects',
+    schema: { anyOf: [object({ kind: { const: 'a' }, a: { type: ['string', 'null'] } }, ['kind', 'a']), object({ kind: { const: 'b' }, b: { type: 'integer' } }, ['kind', 'b'])] },
+    values: [{ kind: 'a', a: null }, { kind: 'b', b: 1 }],
+  },
+  {
+    // Doc comments of Go types are reformatted by gofmt when they look like lists, code or
+    // headings; struct field comments are not.
+    name: 'doc_comment_markup',
+    schema: {
+      ...object({ a: { type: 'string', description: 'Field:\n- a\n  indented' } }, ['a']),
+      description: 'Markup gofmt would rewrite:\n- a list item\n- another\n1. numbered\n* star\n\n    indented code\n\tTabbed\n\nHeading Like This\n\nText after.\n\n# Hash heading\n\n- first of a paragraph\n\nEnd.',
+    },
+    values: [{ a: 'x' }],
+  },
+  { name: 'nullable_ref', schema: { anyOf: [{ $ref: 'definitions.json#/definitions/Platform' }, { type: 'null' }] }, values: ['luno', null] },
+  { name: 'anything', schema: {}, values: [1, 'a', null, { k: [1] }, [true]] },
+  { name: 'null_type', schema: { type: 'null' }, values: [null] },
+  { name: 'colliding_property_names', schema: object({ a_b: { type: 'string' }, aB: { type: 'string' } }, ['a_b', 'aB']), values: [{ a_b: 'x', aB: 'y' }] },
+  { name: 'property_names', schema: object({ class: { type: 'string' }, 'with space': { type: 'integer' }, 'a-b': { type: 'boolean' } }, ['class']), values: [{ class: 'x', 'with space': 1, 'a-b': true }] },
+];
+
+/** Constructs `generate` refuses, with the pointer (below the construct's own) it names. */
+const REFUSED: (Construct & { pointer: string; problem: RegExp })[] = [
+  { name: 'all_of', schema: { allOf: [object({ a: { type: 'string' } }, ['a']), { type: 'object', required: ['a'] }] }, values: [{ a: 'x' }], pointer: '/allOf', problem: /keyword "allOf" is not supported/ },
+  { name: 'empty_property_name', schema: object({ '': { type: 'string' } }, ['']), values: [{ '': 'x' }], pointer: '/properties/', problem: /property name "" cannot be a Go struct tag/ },
+  { name: 'comma_property_name', schema: object({ 'a,b': { type: 'string' } }, []), values: [{}], pointer: '/properties/a,b', problem: /property name "a,b" cannot be a Go struct tag/ },
+  { name: 'quote_property_name', schema: object({ 'say "hi"': { type: 'string' } }, []), values: [{}], pointer: '/properties/say "hi"', problem: /cannot be a Go struct tag/ },
+  { name: 'one_of', schema: { oneOf: [{ type: 'integer' }, { type: 'string' }] }, values: [1, 's'], pointer: '/oneOf', problem: /keyword "oneOf" is not supported/ },
+  { name: 'not', schema: { type: 'string', not: { const: 'x' } }, values: ['y'], pointer: '/not', problem: /keyword "not" is not supported/ },
+  { name: 'if_then_else', schema: { type: 'integer', if: { minimum: 5 }, then: { maximum: 9 }, else: { minimum: 0 } }, values: [6, 1], pointer: '/if', problem: /keyword "if" is not supported/ },
+  { name: 'pattern_properties', schema: { type: 'object', patternProperties: { '^x': { type: 'integer' } }, additionalProperties: false }, values: [{ x1: 1 }], pointer: '/patternProperties', problem: /keyword "patternProperties" is not supported/ },
+  { name: 'tuple', schema: { type: 'array', items: [{ type: 'string' }, { type: 'integer' }], additionalItems: false }, values: [['a', 1]], pointer: '/items', problem: /expected a schema object/ },
+  { name: 'dependencies', schema: { ...object({ a: { type: 'string' }, b: { type: 'string' } }, []), dependencies: { a: ['b'] } }, values: [{ a: 'x', b: 'y' }, {}], pointer: '/dependencies', problem: /keyword "dependencies" is not supported/ },
+  { name: 'property_names_schema', schema: { type: 'object', additionalProperties: { type: 'integer' }, propertyNames: { pattern: '^[a-z]+$' } }, values: [{ ab: 1 }], pointer: '/propertyNames', problem: /keyword "propertyNames" is not supported/ },
+  { name: 'contains', schema: { type: 'array', items: { type: 'integer' }, contains: { const: 1 } }, values: [[1, 2]], pointer: '/contains', problem: /keyword "contains" is not supported/ },
+  { name: 'null_const', schema: { const: null }, values: [null], pointer: '/const', problem: /only a string, number or boolean const is supported/ },
+  { name: 'object_enum', schema: { enum: [{ a: 1 }, [1]] }, values: [{ a: 1 }], pointer: '/enum', problem: /only string, number, boolean or null values are supported/ },
+  { name: 'min_max_properties', schema: { type: 'object', additionalProperties: { type: 'string' }, minProperties: 1, maxProperties: 2 }, values: [{ a: 'x' }], pointer: '/minProperties', problem: /keyword "minProperties" is not supported/ },
+];
+
+const work = mkdtempSync(path.join(tmpdir(), 'realtime-contract-constructs-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const pascal = (name: string) => name.replace(/(^|_)([a-z])/g, (_match, _sep: string, letter: string) => letter.toUpperCase());
+const title = (c: Construct) => `${pascal(c.name)}Message`;
+
+/** A copy of schemas/ with one message schema per construct, cloned from error.json. */
+function contractWith(dir: string, constructs: Construct[]): string {
+  const schemas = path.join(work, dir);
+  cpSync(path.join(ROOT, 'schemas'), schemas, { recursive: true });
+  const base = JSON.parse(readFileSync(path.join(schemas, 'error.json'), 'utf8')) as Record<string, unknown>;
+  for (const c of constructs) {
+    const data = `${pascal(c.name)}Data`;
+    const schema = {
+      ...structuredClone(base),
+      $id: (base.$id as string).replace('error.json', `${c.name}.json`),
+      title: title(c),
+      properties: { type: { const: c.name, description: 'Message type identifier.' }, data: { $ref: `#/definitions/${data}` }, ts: { $ref: 'definitions.json#/definitions/Timestamp' } },
+      definitions: { [data]: { title: data, description: `One ${c.name}.`, ...object({ value: c.schema }, ['value']) } },
+      examples: c.values.map((value) => ({ type: c.name, data: { value }, ts: TS })),
+    };
+    writeFileSync(path.join(schemas, `${c.name}.json`), `${JSON.stringify(schema, null, 2)}\n`);
+  }
+  return schemas;
+}
+
+const python = findTool('python3');
+const go = findTool('go', ['version']);
+
+describe('every construct the loader accepts', async () => {
+  const files = await generate(contractWith('handled', HANDLED));
+  // Each value as JSON.stringify writes it, then (when it holds integers) with every integer
+  // written as a whole float (`3.0`), which JSON Schema and the validator count as integers.
+  const messages = HANDLED.flatMap((c) =>
+    c.values.flatMap((value) => {
+      const message = { type: c.name, data: { value }, ts: TS };
+      const text = JSON.stringify(message);
+      const floats = text.replace(/"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g, (token) => (/^-?\d+$/.test(token) ? `${token}.0` : token));
+      return [{ construct: c, message, text, label: JSON.stringify(value) }, ...(floats === text ? [] : [{ construct: c, message, text: floats, label: `${floats.slice(floats.indexOf('"value":') + 8, floats.lastIndexOf('},"ts"'))} (integers as floats)` }])];
+    }),
+  );
+  const input = `${messages.map(({ construct, text }) => `[${JSON.stringify(title(construct))},${text}]`).join('\n')}\n`;
+
+  const outcomes = (command: string, args: string[], cwd?: string) => {
+    const result = spawnSync(command, args, { cwd, input, encoding: 'utf8', env: { ...process.env, GOFLAGS: '', GOPROXY: 'off', GO111MODULE: 'on', GOTOOLCHAIN: 'local', GOCACHE: path.join(work, 'gocache'), GOPATH: path.join(work, 'gopath') } });
+    if (result.status !== 0) throw new Error(`${command} failed:\n${result.stderr}`);
+    return result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as unknown);
+  };
+
+  describe.skipIf(!python.available)(`Python decodes and encodes each value back ${python.reason}`.trimEnd(), () => {
+    let answers: unknown[] | undefined;
+    const answer = (index: number) => {
+      if (!answers) {
+        const dir = path.join(work, 'python');
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(path.join(dir, 'realtime_contract.py'), files.get(PYTHON_FILE)!);
+        answers = outcomes('python3', ['-B', path.join(ROOT, 'test/support/languages/roundtrip.py'), dir]);
+      }
+      return answers[index];
+    };
+    it.each(messages.map(({ construct, label }, index) => [construct.name, label, index] as const))('%s %s', (_name, _value, index) => {
+      expect(answer(index)).toStrictEqual({ ok: messages[index]!.message });
+    });
+  });
+
+  describe.skipIf(!go.available)(`Go decodes and encodes each value back, and is gofmt-clean ${go.reason}`.trimEnd(), () => {
+    let answers: unknown[] | undefined;
+    const module = path.join(work, 'go');
+    const answer = (index: number) => {
+      if (!answers) {
+        mkdirSync(path.join(module, 'realtimecontract'), { recursive: true });
+        writeFileSync(path.join(module, 'go.mod'), 'module constructs\n\ngo 1.19\n');
+        writeFileSync(path.join(module, 'realtimecontract/messages.go'), files.get(GO_FILE)!);
+        writeFileSync(path.join(module, 'main.go'), goMain(HANDLED.map(title)));
+        answers = outcomes('go', ['run', '.'], module);
+      }
+      return answers[index];
+    };
+    it.each(messages.map(({ construct, label }, index) => [construct.name, label, index] as const))('%s %s', (_name, _value, index) => {
+      expect(answer(index)).toStrictEqual({ ok: messages[index]!.message });
+    });
+    it('gofmt -l lists nothing', () => {
+      answer(0);
+      const goroot = spawnSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).stdout.trim();
+      const result = spawnSync(path.join(goroot, 'bin', 'gofmt'), ['-l', path.join(module, 'realtimecontract')], { encoding: 'utf8' });
+      expect(result.stderr + result.stdout).toBe('');
+    });
+  });
+
+  it.each(REFUSED.map((c) => [c.name, c] as const))('refuses %s with its file and JSON Pointer', async (_name, c) => {
+    const error = await generate(contractWith(`refused-${c.name}`, [c])).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(SchemaError);
+    const { file, pointer, problem } = error as SchemaError;
+    expect({ file, pointer }).toEqual({ file: `${c.name}.json`, pointer: `/definitions/${pascal(c.name)}Data/properties/value${c.pointer}` });
+    expect(problem).toMatch(c.problem);
+  });
+});
+
+/** A Go program that decodes each `[title, message]` line with its type and encodes it back. */
+function goMain(titles: string[]): string {
+  const codecs = titles.map((t) => `\t"${t}": func(b []byte) ([]byte, error) {\n\t\tm, err := rc.Unmarshal${t}(b)\n\t\tif err != nil {\n\t\t\treturn nil, err\n\t\t}\n\t\treturn m.Marshal()\n\t},`).join('\n');
+  return `package main
+
+import (
+\t"bufio"
+\t"encoding/json"
+\t"fmt"
+\t"os"
+
+\trc "constructs/realtimecontract"
+)
+
+var codecs = map[string]func([]byte) ([]byte, error){
+${codecs}
+}
+
+func main() {
+\tin := bufio.NewScanner(os.Stdin)
+\tin.Buffer(make([]byte, 1<<20), 1<<26)
+\tfor in.Scan() {
+\t\tvar line [2]json.RawMessage
+\t\tvar title string
+\t\tif err := json.Unmarshal(in.Bytes(), &line); err != nil {
+\t\t\tpanic(err)
+\t\t}
+\t\tif err := json.Unmarshal(line[0], &title); err != nil {
+\t\t\tpanic(err)
+\t\t}
+\t\tencoded, err := codecs[title](line[1])
+\t\tif err != nil {
+\t\t\tmessage, _ := json.Marshal(err.Error())
+\t\t\tfmt.Printf("{\\"error\\":%s}\\n", message)
+\t\t\tcontinue
+\t\t}
+\t\tfmt.Printf("{\\"ok\\":%s}\\n", encoded)
+\t}
+}
+`;
+}

@@ -1,0 +1,81 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runValidate } from '../src/cli/validate-command.js';
+import { findNonPortableIntegers } from '../src/languages/portability.js';
+import { validateMessage } from '../src/runtime/validate.js';
+
+const FIXTURES = path.resolve(import.meta.dirname, 'fixtures/valid/spec');
+/** The spec's bots example with `trades_count` (an integer) and `capital` (a number) as written. */
+const bot = (tradesCount: string, capital = '5000') =>
+  readFileSync(path.join(FIXTURES, 'bots.json'), 'utf8').replace('"trades_count": 42', `"trades_count": ${tradesCount}`).replace('"capital": 5000', `"capital": ${capital}`);
+
+describe('findNonPortableIntegers (issue 8, item 19: the producer is told)', () => {
+  it('names an integer written as a float, as Python json writes it, with its pointer and the fix', () => {
+    const text = '{"type":"ping","timestamp":1705251000000.0}';
+    expect(validateMessage(JSON.parse(text)).ok).toBe(true);
+    expect(findNonPortableIntegers(text, validateMessage)).toEqual([
+      {
+        pointer: '/timestamp',
+        offset: 27,
+        written: '1705251000000.0',
+        message: expect.stringMatching(/^1705251000000\.0 is an integer written as a float: .*Go int64 .* write 1705251000000$/),
+      },
+    ]);
+  });
+
+  it.each(['42.0', '4.2e1', '42.000', '4.2E+1', '420e-1'])('finds trades_count written as %s, in data', (written) => {
+    const text = bot(written);
+    expect(validateMessage(JSON.parse(text)).ok).toBe(true);
+    expect(findNonPortableIntegers(text, validateMessage)).toEqual([{ pointer: '/data/trades_count', offset: text.indexOf(written), written, message: expect.stringContaining('write 42') }]);
+  });
+
+  it('leaves whole floats in number slots alone (a price of 100.0 is fine everywhere)', () => {
+    expect(validateMessage(JSON.parse(bot('42', '5000.0'))).ok).toBe(true);
+    expect(findNonPortableIntegers(bot('42', '5000.0'), validateMessage)).toEqual([]);
+  });
+
+  it('names integers JavaScript cannot hold exactly', () => {
+    const [warning, ...rest] = findNonPortableIntegers(bot('9007199254740993'), validateMessage);
+    expect(rest).toEqual([]);
+    expect(warning).toMatchObject({ pointer: '/data/trades_count', written: '9007199254740993' });
+    expect(warning?.message).toContain('JavaScript reads it as 9007199254740992');
+    expect(findNonPortableIntegers(bot('18446744073709551616'), validateMessage)[0]?.message).toContain("Go's int64 cannot hold it");
+  });
+
+  it('finds them in a .json file holding an array of messages, with the index', () => {
+    const text = `[${bot('42')}, {"type":"ping","timestamp":5}, {"type":"ping","timestamp":-1.0}, ${bot('42.0')}]`;
+    expect(findNonPortableIntegers(text, validateMessage)).toEqual([
+      { index: 3, pointer: '/data/trades_count', offset: text.lastIndexOf('42.0'), written: '42.0', message: expect.stringContaining('write 42') },
+    ]);
+  });
+
+  it('finds a float that rounds to the integer (1.0000000000000001), and survives JSON nested 10,000 levels deep', () => {
+    expect(findNonPortableIntegers(bot('42.0000000000000001'), validateMessage)).toMatchObject([{ pointer: '/data/trades_count', written: '42.0000000000000001' }]);
+    const deep = `{"type":"trades","data":${'['.repeat(10_000)}1.0${']'.repeat(10_000)},"ts":"2026-01-14T16:30:00.000Z"}`;
+    expect(findNonPortableIntegers(deep, validateMessage)).toEqual([]);
+  });
+
+  it('says nothing about plain integers, invalid messages or text that is not JSON', () => {
+    expect(findNonPortableIntegers('{"type":"ping","timestamp":1705251000000}', validateMessage)).toEqual([]);
+    expect(findNonPortableIntegers('{"type":"ping","timestamp":-1.0}', validateMessage)).toEqual([]);
+    expect(findNonPortableIntegers('{"type":"ping","timestamp":1.0', validateMessage)).toEqual([]);
+  });
+
+  it('reaches the producer through realtime-contract validate: a warning on stderr, exit code unchanged', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'realtime-contract-portability-'));
+    try {
+      const file = path.join(dir, 'python-producer.ndjson');
+      writeFileSync(file, '{"type":"ping","timestamp":1705251000000}\n{"type":"ping","timestamp":1705251000000.0}\n');
+      let stdout = '';
+      let stderr = '';
+      const output = { stdout: (text: string) => (stdout += text), stderr: (text: string) => (stderr += text), stdin: () => process.stdin };
+      expect(await runValidate([file], { mode: 'strict', format: 'text' }, output)).toBe(0);
+      expect(stdout).toBe('2 valid, 0 invalid\n');
+      expect(stderr).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: warning: /timestamp 1705251000000\.0 is an integer written as a float: .*; write 1705251000000\n$`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
