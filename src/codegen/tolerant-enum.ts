@@ -42,13 +42,14 @@ export const ENUM_NOTICE_SOURCE = `function enumNotice(context, pointer, value, 
  * context carries a sink (`this.notices`), appends `{ pointer, value, known }` to it, so an
  * older consumer survives a newer producer's new enum value (issue 13).
  *
- * Only lists of strings, numbers, booleans and null are supported (all the contract uses):
- * they compare with `===`, no deep-equality helper is bundled.
+ * Strings, numbers, booleans and null compare with `===`, so no deep-equality helper is
+ * bundled. An object or array in the list (the contract has none; the TypeBox target refuses
+ * it with a SchemaError) compares by its JSON text, which is right when keys come in the
+ * listed order.
  *
  * @param context the name of the call's context in compiled code (`this`)
  * @param noticeCode the expression that names {@link enumNotice} in generated code; omitted
  *   for in-process compilation (tests), where the module-level function is referenced
- * @throws Error at compile time for an enum holding an object or array
  */
 export function addTolerantEnum(ajv: Ajv, context: Name, noticeCode?: Code): void {
   ajv.removeKeyword('enum');
@@ -60,11 +61,12 @@ export function addTolerantEnum(ajv: Ajv, context: Name, noticeCode?: Code): voi
       const { gen, data, schema, schemaCode, it } = cxt;
       const values = schema as unknown[];
       if (values.length === 0) throw new Error('enum must have a non-empty array');
-      if (values.some((value) => typeof value === 'object' && value !== null)) {
-        throw new Error(`enum of objects or arrays is not supported by the tolerant enum keyword: ${JSON.stringify(values)}`);
-      }
       const notice = gen.scopeValue('func', { ref: enumNotice, code: noticeCode });
-      const known = or(...values.map((value) => _`${data} === ${value as string}`));
+      const known = or(
+        ...values.map((value) =>
+          typeof value === 'object' && value !== null ? _`JSON.stringify(${data}) === ${JSON.stringify(value)}` : _`${data} === ${value as string}`,
+        ),
+      );
       gen.if(not(known), () => {
         gen.if(
           _`${context}.strict`,
