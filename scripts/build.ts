@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { buildDashboard } from '../src/client/dashboard/handler.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 rmSync(path.join(root, 'dist'), { recursive: true, force: true });
@@ -13,3 +14,5 @@ execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc
 for (const file of readdirSync(path.join(root, 'generated'), { recursive: true, encoding: 'utf8' })) {
   if (/\.(js|d\.ts)$/.test(file)) cpSync(path.join(root, 'generated', file), path.join(root, 'dist/generated', file));
 }
+// The demo dashboard's browser bundle, so `serve --demo` shows it from an install without esbuild.
+await buildDashboard(path.join(root, 'dist/src/client/dashboard/dashboard.bundle.js'));

@@ -40,6 +40,24 @@ createMessage('trades', {
 });
 `;
 
+const CLIENT_CONSUMER = `
+import realtimeClient, { createRealtimeClient, type RealtimeStatus } from 'realtime-contract/client';
+// Node 20 has no global WebSocket: the ws package (no types installed in this consumer).
+const { WebSocket } = (await import('ws' as string)) as { WebSocket: unknown };
+
+realtimeClient.on('trades', (d) => d.side);
+const client = createRealtimeClient({ url: 'ws://127.0.0.1:9/api/ws', WebSocket: WebSocket as never });
+const stop = client.on('bots', (bot, message) => console.log(bot.status, message.ts));
+stop();
+const status: RealtimeStatus = client.getStatus();
+console.log(JSON.stringify({ mode: status.mode, connected: status.connected }));
+`;
+
+const CLIENT_MISSPELLED = `
+import realtimeClient from 'realtime-contract/client';
+realtimeClient.on('trades', (d) => d.sidee);
+`;
+
 beforeAll(() => {
   const packs = mkdtempSync(path.join(tmpdir(), 'pack-'));
   execFileSync('npm', ['pack', '--pack-destination', packs, '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -80,6 +98,17 @@ describe('the packed package, installed into a fresh project', () => {
     const { code, output } = compile({ 'misspelled.mts': MISSPELLED });
     expect(code).not.toBe(0);
     expect(output).toMatch(/'sde' does not exist in type 'TradeData'/);
+  });
+
+  it('types the client of realtime-contract/client: on("trades", d => d.side) compiles and runs, d.sidee does not compile', () => {
+    const { code, output } = compile({ 'client.mts': CLIENT_CONSUMER });
+    expect(output.split('|')[0]).toBe('');
+    expect(code).toBe(0);
+    const printed = execFileSync(process.execPath, [path.join(output.split('|')[1]!, 'out/client.mjs')], { encoding: 'utf8' });
+    expect(JSON.parse(printed)).toEqual({ mode: 'offline', connected: false });
+    const misspelled = compile({ 'misspelled-client.mts': CLIENT_MISSPELLED });
+    expect(misspelled.code).not.toBe(0);
+    expect(misspelled.output).toMatch(/'sidee' does not exist on type 'TradeData'/);
   });
 
   it('ships the schemas and a working realtime-contract bin', () => {

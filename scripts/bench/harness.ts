@@ -47,9 +47,24 @@ function makeLoop(): Loop {
   ) as Loop;
 }
 
-function now(): number {
+/**
+ * The clock batches are timed with, ns. By default the process's CPU time (user + system,
+ * `getrusage`, microsecond resolution): on a shared machine a batch that loses the CPU to
+ * another process is not charged for the time it waited, which wall time would do to one
+ * batch and not its neighbour. `BENCH_CLOCK=wall` uses `process.hrtime` instead.
+ */
+export const CLOCK: 'cpu' | 'wall' = process.env.BENCH_CLOCK === 'wall' ? 'wall' : 'cpu';
+
+function wall(): number {
   return Number(process.hrtime.bigint());
 }
+
+function cpu(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) * 1000;
+}
+
+const now = CLOCK === 'wall' ? wall : cpu;
 
 /**
  * Times `entries` interleaved: warm-up, then calibration of a batch size per entry (so each
@@ -62,8 +77,8 @@ export function interleave(entries: readonly Entry[], options: InterleaveOptions
   const sizes = entries.map((entry, index) => {
     const loop = loops[index]!;
     let n = entry.inputs.length;
-    const until = now() + options.warmupNs;
-    while (now() < until) loop(entry.fn, entry.inputs, n, do_not_optimize);
+    const until = wall() + options.warmupNs;
+    while (wall() < until) loop(entry.fn, entry.inputs, n, do_not_optimize);
     // Double the batch until one takes batchNs, then keep the multiple of the input count.
     for (;;) {
       const start = now();
@@ -98,6 +113,28 @@ export function median(values: readonly number[]): number {
 /** Median over rounds of `a[round] / b[round]`: both timed in the same round, so noise mostly cancels. */
 export function medianRatio(a: readonly number[], b: readonly number[]): number {
   return median(a.map((value, index) => value / b[index]!));
+}
+
+/** A ratio as the bench reports it: the median of per-round ratios and their interquartile range. */
+export interface Ratio {
+  median: number;
+  /** First and third quartiles of the per-round ratios. */
+  q1: number;
+  q3: number;
+}
+
+/** Quantile `p` (0–1) of sorted `values`, interpolated. */
+function quantile(sorted: readonly number[], p: number): number {
+  const at = (sorted.length - 1) * p;
+  const low = Math.floor(at);
+  const high = Math.ceil(at);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (at - low);
+}
+
+/** Median and interquartile range over rounds of `a[round] / b[round]`. */
+export function ratio(a: readonly number[], b: readonly number[]): Ratio {
+  const ratios = a.map((value, index) => value / b[index]!).sort((x, y) => x - y);
+  return { median: quantile(ratios, 0.5), q1: quantile(ratios, 0.25), q3: quantile(ratios, 0.75) };
 }
 
 /** Interquartile spread of per-round ratios, relative to their median: how much to trust one. */

@@ -7,8 +7,8 @@ import { DIST, ROOT } from './candidates.js';
 import { median, medianRatio } from './harness.js';
 
 /**
- * Builds dist/ (`npm run build`) and copies it to .bench/pkg/dist with a package.json that
- * makes its .js files ES modules, as in the published package. Retries when a concurrent
+ * Builds dist/ (`npm run build`) and copies it to .bench/pkg/dist beside the package's
+ * package.json, as in the published package (bundle.ts resolves `realtime-contract` to it). Retries when a concurrent
  * build by someone else removed dist/ under our feet.
  */
 export function snapshotDist(): void {
@@ -18,7 +18,8 @@ export function snapshotDist(): void {
       rmSync(path.dirname(DIST), { recursive: true, force: true });
       cpSync(path.join(ROOT, 'dist'), DIST, { recursive: true });
       if (!existsSync(path.join(DIST, 'src/index.js')) || !existsSync(path.join(DIST, 'generated/validators.js'))) throw new Error('incomplete dist/');
-      writeFileSync(path.join(path.dirname(DIST), 'package.json'), '{ "type": "module", "private": true }\n');
+      // The package's own package.json: its `exports` and `sideEffects` are what a consumer's bundler reads.
+      cpSync(path.join(ROOT, 'package.json'), path.join(path.dirname(DIST), 'package.json'));
       return;
     } catch (error) {
       if (attempt === 3) throw error;

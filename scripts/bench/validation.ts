@@ -1,54 +1,47 @@
-/** Sections 1 and 2: validating parsed messages per type, and `parseMessage` against `JSON.parse`. */
+/** Validation of parsed messages per type and on a mixed stream, and `parseMessage` against its floor. */
 import { parseMessage } from '../../src/index.js';
 import type { Candidate } from './candidates.js';
 import { handValidate } from './hand.js';
-import type { TypeFixtures } from './fixtures.js';
-import { interleave, median, medianRatio, ratioSpread, type Entry, type InterleaveOptions } from './harness.js';
+import { interleave, median, ratio, type Entry, type InterleaveOptions, type Ratio } from './harness.js';
+import { texts, type TypeInputs } from './inputs.js';
 
 export interface Disagreement {
   candidate: string;
   type: string;
-  fixture: string;
+  input: string;
   expected: 'accept' | 'reject';
   got: 'accept' | 'reject' | 'throws';
 }
 
-/** One candidate on one input set of one type. */
+/** One candidate on one input set. */
 export interface CandidateFigure {
   /** Median ns per call over rounds. */
   ns: number;
-  /** Median over rounds of this candidate's time / the hand-written check's, same round. */
-  vsHand: number;
+  /** This candidate's time / the hand-written limit's, same round: median and IQR over rounds. */
+  vsHand: Ratio;
   /** Whether the candidate gave the expected verdict on every input of the set. */
   agrees: boolean;
 }
 
+/** One type (or the mixed stream) timed: every candidate on valid and on invalid input. */
 export interface ValidationRow {
   type: string;
   validInputs: number;
   invalidInputs: number;
   valid: Record<string, CandidateFigure>;
   invalid: Record<string, CandidateFigure>;
-  /** Strict validator: median of per-round invalid-time / valid-time. */
-  strictInvalidOverValid: number;
-  /** Interquartile spread of the strict/hand ratio on valid input, relative to its median. */
-  strictVsHandSpread: number;
+  /** Strict validator: time per invalid message / per valid message, same round. */
+  strictInvalidOverValid: Ratio;
+  /** How many times this row was measured (a failing target is re-measured before it is reported). */
+  attempts: number;
 }
 
-/**
- * Checks every candidate's verdict on every fixture of its type, then times all candidates
- * on valid and invalid inputs of one type interleaved in the same rounds (12 entries), so
- * that strict/hand and invalid/valid are ratios of neighbours in time.
- */
-export function benchValidation(
-  fixtures: readonly TypeFixtures[],
-  candidates: readonly Candidate[],
-  options: InterleaveOptions,
-): { rows: ValidationRow[]; disagreements: Disagreement[] } {
+/** Each candidate's verdict on every input against the expected one; disagreements make a column not comparable. */
+export function checkVerdicts(inputs: readonly TypeInputs[], candidates: readonly Candidate[]): { disagreements: Disagreement[]; agrees: Map<string, boolean>; throws: Set<string> } {
   const disagreements: Disagreement[] = [];
-  const rows: ValidationRow[] = [];
-  for (const { type, valid, invalid } of fixtures) {
-    const agrees = new Map<string, boolean>();
+  const agrees = new Map<string, boolean>();
+  const throws = new Set<string>();
+  for (const { type, valid, invalid } of inputs) {
     for (const candidate of candidates) {
       for (const [set, messages, fixtureValid] of [['valid', valid, true], ['invalid', invalid, false]] as const) {
         let all = true;
@@ -59,44 +52,59 @@ export function benchValidation(
             got = candidate.validate(message.value) ? 'accept' : 'reject';
           } catch {
             got = 'throws';
+            throws.add(candidate.id);
           }
           if (got !== (expected ? 'accept' : 'reject')) {
             all = false;
-            disagreements.push({ candidate: candidate.id, type, fixture: message.name, expected: expected ? 'accept' : 'reject', got });
+            disagreements.push({ candidate: candidate.id, type, input: message.name, expected: expected ? 'accept' : 'reject', got });
           }
         }
-        agrees.set(`${candidate.id}/${set}`, all);
+        agrees.set(`${candidate.id}/${type}/${set}`, all);
+        agrees.set(`${candidate.id}/mixed/${set}`, (agrees.get(`${candidate.id}/mixed/${set}`) ?? true) && all);
       }
     }
-    const threw = new Set(disagreements.filter((d) => d.type === type && d.got === 'throws').map((d) => d.candidate));
-    // Only a candidate that throws gets the try/catch wrapper: it costs a call, which would
-    // otherwise tilt every ratio.
-    const entries: Entry[] = candidates.flatMap((candidate) => {
-      const fn = threw.has(candidate.id) ? safe(candidate.validate) : candidate.validate;
-      return [
-        { id: `${candidate.id}/valid`, fn, inputs: valid.map((m) => m.value) },
-        { id: `${candidate.id}/invalid`, fn, inputs: invalid.map((m) => m.value) },
-      ];
-    });
-    const samples = interleave(entries, options);
-    const figures = (set: 'valid' | 'invalid') =>
-      Object.fromEntries(
-        candidates.map((candidate) => {
-          const mine = samples.get(`${candidate.id}/${set}`)!;
-          return [candidate.id, { ns: median(mine), vsHand: medianRatio(mine, samples.get(`hand/${set}`)!), agrees: agrees.get(`${candidate.id}/${set}`)! }];
-        }),
-      );
-    rows.push({
-      type,
-      validInputs: valid.length,
-      invalidInputs: invalid.length,
-      valid: figures('valid'),
-      invalid: figures('invalid'),
-      strictInvalidOverValid: medianRatio(samples.get('strict/invalid')!, samples.get('strict/valid')!),
-      strictVsHandSpread: ratioSpread(samples.get('strict/valid')!, samples.get('hand/valid')!),
-    });
   }
-  return { rows, disagreements };
+  return { disagreements, agrees, throws };
+}
+
+/**
+ * Times every candidate on `valid` and `invalid` interleaved in the same rounds, so that
+ * candidate/hand and invalid/valid are ratios of neighbours in time.
+ */
+export function benchSet(
+  type: string,
+  valid: readonly unknown[],
+  invalid: readonly unknown[],
+  candidates: readonly Candidate[],
+  verdicts: ReturnType<typeof checkVerdicts>,
+  options: InterleaveOptions,
+  attempts: number,
+): ValidationRow {
+  // Only a candidate that throws gets the try/catch wrapper: it costs a call, which would otherwise tilt every ratio.
+  const entries: Entry[] = candidates.flatMap((candidate) => {
+    const fn = verdicts.throws.has(candidate.id) ? safe(candidate.validate) : candidate.validate;
+    return [
+      { id: `${candidate.id}/valid`, fn, inputs: valid },
+      { id: `${candidate.id}/invalid`, fn, inputs: invalid },
+    ];
+  });
+  const samples = interleave(entries, options);
+  const figures = (set: 'valid' | 'invalid') =>
+    Object.fromEntries(
+      candidates.map((candidate) => {
+        const mine = samples.get(`${candidate.id}/${set}`)!;
+        return [candidate.id, { ns: median(mine), vsHand: ratio(mine, samples.get(`hand/${set}`)!), agrees: verdicts.agrees.get(`${candidate.id}/${type}/${set}`) ?? false }];
+      }),
+    );
+  return {
+    type,
+    validInputs: valid.length,
+    invalidInputs: invalid.length,
+    valid: figures('valid'),
+    invalid: figures('invalid'),
+    strictInvalidOverValid: ratio(samples.get('strict/invalid')!, samples.get('strict/valid')!),
+    attempts,
+  };
 }
 
 /** A candidate that throws on some invalid input (reported as a disagreement) must not abort the timing. */
@@ -113,41 +121,68 @@ function safe(validate: (value: unknown) => boolean): (value: unknown) => boolea
 export interface ParseRow {
   type: string;
   inputs: number;
-  /** Mean serialized size, bytes (UTF-16 code units). */
+  /** Mean serialized size of the valid messages, UTF-16 code units. */
   meanChars: number;
   jsonParseNs: number;
+  /** `JSON.parse` + the hand-written limit: the floor for `parseMessage`. */
+  floorNs: number;
   parseMessageNs: number;
-  /** Median over rounds of parseMessage / JSON.parse, same round. */
-  ratio: number;
-  /** The same for JSON.parse followed by the hand-written check: the practical floor for the ratio. */
-  handRatio: number;
+  /** `parseMessage` on messages rejected for a fault found last, the first error read. */
+  rejectLastNs: number;
+  /** parseMessage / floor, same round. Target ≤ 1.05. */
+  vsFloor: Ratio;
+  /** parseMessage / JSON.parse, same round (the old target's measure, for continuity). */
+  vsJson: Ratio;
+  /** floor / JSON.parse: how much any validation must add. */
+  floorVsJson: Ratio;
+  /** parseMessage rejecting a fault found last (error read) / parseMessage accepting the valid messages those faults were put into. Target ≤ 1.5. */
+  rejectLastVsValid: Ratio;
+  attempts: number;
 }
 
 /**
- * `JSON.parse` alone against `parseMessage` (parse + strict validation) on each type's valid
- * messages, serialized; JSON.parse + the hand-written check beside them shows how low the ratio can go.
+ * `JSON.parse`, its floor (`JSON.parse` + hand-written check) and `parseMessage` on one type's
+ * valid texts, and `parseMessage` on its texts with a fault found last, all interleaved. A
+ * rejection's first error is read (`result.errors[0]`), because a caller that logs or answers
+ * the fault needs it: a result that builds its errors lazily pays then.
  */
-export function benchParse(fixtures: readonly TypeFixtures[], options: InterleaveOptions): ParseRow[] {
-  return fixtures.map(({ type, valid }) => {
-    const texts = valid.map((m) => JSON.stringify(m.value));
-    const rejected = texts.filter((text) => !parseMessage(text).ok);
-    if (rejected.length > 0) throw new Error(`parseMessage rejects valid ${type} fixtures: ${rejected.join(' | ')}`);
-    const samples = interleave(
-      [
-        { id: 'json', fn: (text: string) => JSON.parse(text), inputs: texts },
-        { id: 'parse', fn: (text: string) => parseMessage(text, { mode: 'strict' }), inputs: texts },
-        { id: 'hand', fn: (text: string) => handValidate(JSON.parse(text)), inputs: texts },
-      ],
-      options,
-    );
-    return {
-      type,
-      inputs: texts.length,
-      meanChars: Math.round(texts.reduce((sum, text) => sum + text.length, 0) / texts.length),
-      jsonParseNs: median(samples.get('json')!),
-      parseMessageNs: median(samples.get('parse')!),
-      ratio: medianRatio(samples.get('parse')!, samples.get('json')!),
-      handRatio: medianRatio(samples.get('hand')!, samples.get('json')!),
-    };
-  });
+export function benchParseType(row: TypeInputs, options: InterleaveOptions, attempts: number): ParseRow {
+  const valid = texts(row.valid);
+  const lastFault = texts(row.lastFault);
+  const lastFaultBase = texts(row.lastFaultBase);
+  const rejected = valid.filter((text) => !parseMessage(text).ok);
+  if (rejected.length > 0) throw new Error(`parseMessage rejects valid ${row.type} inputs: ${rejected.join(' | ')}`);
+  if (lastFault.some((text) => parseMessage(text).ok)) throw new Error(`parseMessage accepts an invalid ${row.type} input`);
+  const samples = interleave(
+    [
+      { id: 'json', fn: (text: string) => JSON.parse(text), inputs: valid },
+      { id: 'floor', fn: (text: string) => handValidate(JSON.parse(text)), inputs: valid },
+      { id: 'parse', fn: (text: string) => parseMessage(text, { mode: 'strict' }), inputs: valid },
+      { id: 'accept', fn: (text: string) => parseMessage(text, { mode: 'strict' }), inputs: lastFaultBase },
+      {
+        id: 'reject',
+        fn: (text: string) => {
+          const result = parseMessage(text, { mode: 'strict' });
+          return result.ok ? result : result.errors[0];
+        },
+        inputs: lastFault,
+      },
+    ],
+    options,
+  );
+  const get = (id: string) => samples.get(id)!;
+  return {
+    type: row.type,
+    inputs: valid.length,
+    meanChars: Math.round(valid.reduce((sum, text) => sum + text.length, 0) / valid.length),
+    jsonParseNs: median(get('json')),
+    floorNs: median(get('floor')),
+    parseMessageNs: median(get('parse')),
+    rejectLastNs: median(get('reject')),
+    vsFloor: ratio(get('parse'), get('floor')),
+    vsJson: ratio(get('parse'), get('json')),
+    floorVsJson: ratio(get('floor'), get('json')),
+    rejectLastVsValid: ratio(get('reject'), get('accept')),
+    attempts,
+  };
 }

@@ -15,11 +15,15 @@ const nonNegative = z.number().min(0);
 const count = z.int().min(0);
 const epochMs = z.int().min(0).max(8640000000000000);
 
-const envelope = <T extends z.ZodType>(type: string, data: T) => z.strictObject({ type: z.literal(type), data, ts: timestamp });
+/** Protocol v1.1 cursor: 1–128 characters of `[0-9A-Za-z._~-]`. */
+const cursor = z.string().regex(/^[0-9A-Za-z._~-]{1,128}$/);
+/** Stream messages and `connection` carry an optional cursor (v1.1); `error` does not. */
+const envelope = <T extends z.ZodType>(type: string, data: T) => z.strictObject({ type: z.literal(type), data, ts: timestamp, cursor: cursor.optional() });
+const plainEnvelope = <T extends z.ZodType>(type: string, data: T) => z.strictObject({ type: z.literal(type), data, ts: timestamp });
 
 /** Message type → zod schema of that message. */
 export const zodSchemas: Record<string, z.ZodType> = {
-  connection: envelope('connection', z.strictObject({ status: z.enum(['connected', 'disconnected', 'error']), mode: z.enum(['ws', 'polling']) })),
+  connection: envelope('connection', z.strictObject({ status: z.enum(['connected', 'disconnected', 'error']), mode: z.enum(['ws', 'polling']), resume: z.enum(['new', 'resumed', 'gap']).optional() })),
   ping: z.strictObject({ type: z.literal('ping'), timestamp: epochMs }),
   pong: z.strictObject({ type: z.literal('pong'), timestamp: epochMs }),
   trades: envelope('trades', z.strictObject({
@@ -75,5 +79,5 @@ export const zodSchemas: Record<string, z.ZodType> = {
     result: z.looseObject({ checks_passed: count.optional(), checks_failed: count.optional(), issues: z.array(z.unknown()).optional() }).nullable(),
     started_at: nullableTimestamp, completed_at: nullableTimestamp,
   })),
-  error: envelope('error', z.strictObject({ code: z.string().min(1), message: z.string(), details: z.string().optional() })),
+  error: plainEnvelope('error', z.strictObject({ code: z.string().min(1), message: z.string(), details: z.string().optional() })),
 };

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
 // A reader that stops early (`| head`) closes the pipe: that is not an error worth a trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -59,6 +59,23 @@ program
   });
 
 program
+  .command('listen')
+  .description('connect to a running server, answer its pings, and check every frame and the keepalive timing against the contract')
+  .argument('<ws-url>', 'e.g. ws://localhost:8000/api/ws')
+  .option('--token <jwt>', 'sent as ?token= (never printed)')
+  .option('--duration <time>', 'stop after this long: 60s, 500ms, 2m (default 60s unless --count)')
+  .option('--count <n>', 'stop after n frames', (v: string) => positiveInteger(v))
+  .option('--ping-interval <ms>', 'the ping interval to check against (default PING_INTERVAL_MS)', (v: string) => positiveInteger(v))
+  .option('--tolerance <fraction>', 'allowed deviation of a ping interval, as a fraction of it (default 0.1)', (v: string) => fraction(v))
+  .addOption(new Option('--mode <mode>', 'strict rejects unknown fields; tolerant lets them pass').choices(['strict', 'tolerant']).default('strict'))
+  .addOption(new Option('--format <format>', 'text: a line per violation; json: one JSON object').choices(['text', 'json']).default('text'))
+  .action(async (url: string, options: { token?: string; duration?: string; count?: number; pingInterval?: number; tolerance?: number; mode: 'strict' | 'tolerant'; format: 'text' | 'json' }) => {
+    const { runListen, parseDuration } = await import('./listen-command.js');
+    const durationMs = options.duration === undefined ? undefined : parseDuration(options.duration);
+    process.exitCode = await runListen(url, { ...options, durationMs, pingIntervalMs: options.pingInterval }, output);
+  });
+
+program
   .command('diff')
   .description('classify the changes between two contracts by who they break (exit 1 on --fail-on level), and suggest the release and protocol version')
   .argument('<old>', 'the older contract: a git ref, a folder of schemas, or an npm pack tarball (.tgz); prefix git:, dir: or tarball: to force one')
@@ -70,6 +87,16 @@ program
     const { runDiff } = await import('./diff-command.js');
     process.exitCode = await runDiff(old, current, options, output);
   });
+
+function fraction(value: string): number {
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) > 10) throw new InvalidArgumentError('expected a fraction such as 0.1');
+  return Number(value);
+}
+
+function positiveInteger(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a positive integer');
+  return Number(value);
+}
 
 try {
   await program.parseAsync();

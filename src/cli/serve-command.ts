@@ -108,7 +108,9 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   }
   let demo: Demo;
   try {
-    demo = await startDemo({ port, host: options.host ?? '127.0.0.1', ...(store ? { store } : {}), ...(options.secret ? { secret: options.secret } : {}) });
+    // The demo dashboard (src/client/dashboard) at GET /, through the server's handleHttp hook.
+    const { dashboardHandler } = await import('../client/dashboard/handler.js');
+    demo = await startDemo({ port, host: options.host ?? '127.0.0.1', handleHttp: dashboardHandler(), ...(store ? { store } : {}), ...(options.secret ? { secret: options.secret } : {}) });
   } catch (error) {
     await store?.close();
     output.stderr(`realtime-contract serve: cannot listen on ${options.host ?? '127.0.0.1'}:${port}: ${(error as Error).message}\n`);
@@ -124,6 +126,8 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
       `alice (user):  ${demo.tokens.alice}`,
       `bob (user):    ${demo.tokens.bob}`,
       `admin (admin): ${demo.tokens.admin}`,
+      '',
+      `Dashboard: http://localhost:${actual}/?token=${demo.tokens.alice}`,
       '',
       'Try it (spec "Testing WebSocket"):',
       `  websocat "${base}?token=${demo.tokens.alice}"`,

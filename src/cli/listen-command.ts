@@ -1,0 +1,198 @@
+import WebSocket from 'ws';
+import { PING_INTERVAL_MS, SERVER_MESSAGE_TYPES } from '../../generated/contract.js';
+import { parseMessage } from '../runtime/parse.js';
+import type { ValidationMode } from '../runtime/validate.js';
+
+/** Options of `realtime-contract listen`. Durations in milliseconds. */
+export interface ListenCommandOptions {
+  token?: string;
+  /** Stop after this long. Default 60 000 unless `count` is given. */
+  durationMs?: number;
+  /** Stop after this many frames. */
+  count?: number;
+  mode: ValidationMode;
+  format: 'text' | 'json';
+  /** The interval the server's pings must keep. Default `PING_INTERVAL_MS` (30 000). */
+  pingIntervalMs?: number;
+  /** Allowed deviation of a ping interval, as a fraction of it. Default 0.1 (±10 %). */
+  tolerance?: number;
+}
+
+/** One fault of the producer: a frame that breaks the contract, or the keepalive timing. */
+export interface Violation {
+  /** 0-based index of the frame among those received, or null for a fault of timing between frames. */
+  index: number | null;
+  /** The frame's `type` when it has a string one, else null. */
+  type: string | null;
+  pointer: string;
+  keyword: string;
+  message: string;
+}
+
+export interface ListenReport {
+  /** The URL, token redacted. */
+  url: string;
+  frames: number;
+  counts: Record<string, number>;
+  violations: Violation[];
+  /** Times between consecutive pings, ms. */
+  pingIntervals: number[];
+  close: { code: number; reason: string } | null;
+}
+
+interface Output {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+/**
+ * `realtime-contract listen <ws-url>`: a live conformance check of any server of the protocol.
+ * Connects (token as `?token=`), answers each `ping` with a `pong` echoing its timestamp,
+ * validates every frame as a server→client message in `mode`, and checks that pings come
+ * every `pingIntervalMs` (± tolerance) and that the first frame is `connection`.
+ *
+ * Text output: one line per violation, `frame <index>: <type> <pointer> <fault>` (timing
+ * faults as `keepalive:`), then the count per type and `N frames, M violations`. JSON: one
+ * {@link ListenReport}. The token never appears in the output.
+ *
+ * @returns the exit code: 0 no violation, 1 any violation, 2 cannot connect (the HTTP status
+ *   of a refused upgrade is printed)
+ */
+export async function runListen(target: string, options: ListenCommandOptions, output: Output): Promise<number> {
+  let url: URL;
+  try {
+    url = new URL(target);
+    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new Error('expected a ws: or wss: URL');
+  } catch (error) {
+    output.stderr(`realtime-contract: cannot listen to "${target}": ${(error as Error).message}\n`);
+    return 2;
+  }
+  if (options.token) url.searchParams.set('token', options.token);
+  const shown = redact(url);
+  const interval = options.pingIntervalMs ?? PING_INTERVAL_MS;
+  const slack = interval * (options.tolerance ?? 0.1);
+  const durationMs = options.durationMs ?? (options.count === undefined ? 60_000 : undefined);
+  const report: ListenReport = { url: shown, frames: 0, counts: {}, violations: [], pingIntervals: [], close: null };
+  const text = options.format === 'text';
+  const violate = (violation: Violation) => {
+    report.violations.push(violation);
+    if (text) output.stdout(`${oneLine(`${violation.index === null ? 'keepalive' : `frame ${violation.index}`}: ${violation.type ?? '-'} ${violation.pointer || '(root)'} ${violation.message}`)}\n`);
+  };
+
+  const ws = new WebSocket(url, { handshakeTimeout: 10_000 });
+  let started = Date.now();
+  let lastPing = started;
+  let pings = 0;
+  let finish = () => {};
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  // Listening before 'open' resolves: the connection message can come in the same read as the upgrade.
+  ws.on('close', (code, reason) => {
+    report.close = { code, reason: reason.toString() };
+    finish();
+  });
+  ws.on('message', (data, isBinary) => {
+    const index = report.frames++;
+    const now = Date.now();
+    if (isBinary) {
+      violate({ index, type: null, pointer: '', keyword: 'frame', message: 'expected a text frame, got a binary frame' });
+    } else {
+      const result = parseMessage(data as Buffer, { mode: options.mode });
+      const value = safeParse(data as Buffer);
+      const type = typeof value?.type === 'string' ? value.type : null;
+      if (type !== null) report.counts[type] = (report.counts[type] ?? 0) + 1;
+      if (type === 'ping') {
+        if (typeof value?.timestamp === 'number') ws.send(JSON.stringify({ type: 'pong', timestamp: value.timestamp }));
+        checkPing(now - lastPing, pings === 0 ? 'the connection' : 'the previous ping', index);
+        if (pings++ > 0) report.pingIntervals.push(now - lastPing);
+        lastPing = now;
+      }
+      if (!result.ok) {
+        for (const error of result.errors) violate({ index, type, pointer: error.pointer, keyword: error.keyword, message: error.message });
+      } else if (!(SERVER_MESSAGE_TYPES as readonly string[]).includes(result.message.type)) {
+        violate({ index, type, pointer: '/type', keyword: 'direction', message: `expected a server-to-client message type, got ${JSON.stringify(type)} (client-to-server only)` });
+      }
+      if (index === 0 && type !== 'connection') {
+        violate({ index, type, pointer: '/type', keyword: 'protocol', message: `expected the first frame to be the "connection" message, got ${type === null ? 'a frame without a type' : JSON.stringify(type)}` });
+      }
+    }
+    if (options.count !== undefined && report.frames >= options.count) finish();
+  });
+  const opened = await new Promise<true | string>((resolve) => {
+    ws.once('open', () => resolve(true));
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(`the server refused the upgrade with HTTP ${res.statusCode}${res.statusMessage ? ` ${res.statusMessage}` : ''}`);
+      res.resume();
+      ws.terminate();
+    });
+    ws.once('error', (error) => resolve(error.message.split(options.token ?? '\u0000').join('<token>')));
+  });
+  if (opened !== true) {
+    if (text) output.stderr(`realtime-contract: cannot connect to ${shown}: ${opened}\n`);
+    else output.stdout(`${JSON.stringify({ url: shown, error: opened })}\n`);
+    return 2;
+  }
+  ws.on('error', () => undefined);
+  started = Date.now();
+  if (pings === 0) lastPing = started;
+  const timer = durationMs === undefined ? undefined : setTimeout(finish, durationMs);
+  await done;
+  clearTimeout(timer);
+  const end = Date.now();
+  if (report.close === null) {
+    // The last stretch: a server that stopped pinging is silent past the interval.
+    if (end - lastPing > interval + slack) checkPing(end - lastPing, pings === 0 ? 'the connection' : 'the last ping', null, true);
+    ws.close(1000, 'listen finished');
+  }
+
+  if (text) {
+    const counts = Object.entries(report.counts).map(([type, n]) => `${type} ${n}`);
+    output.stdout(`${counts.length > 0 ? counts.join(', ') : 'no messages'}\n`);
+    if (report.close) output.stdout(`closed by the server: ${report.close.code}${report.close.reason ? ` ${report.close.reason}` : ''}\n`);
+    output.stdout(`${report.frames} frame${report.frames === 1 ? '' : 's'}, ${report.violations.length} violation${report.violations.length === 1 ? '' : 's'}\n`);
+  } else {
+    output.stdout(`${JSON.stringify(report)}\n`);
+  }
+  return report.violations.length > 0 ? 1 : 0;
+
+  function checkPing(elapsed: number, since: string, index: number | null, silent = false): void {
+    const early = index !== null && since !== 'the connection' && elapsed < interval - slack;
+    if (silent || early || elapsed > interval + slack) {
+      violate({
+        index,
+        type: silent ? null : 'ping',
+        pointer: '',
+        keyword: 'keepalive',
+        message: `expected a ping every ${interval} ms (± ${Math.round(slack)} ms), got ${silent ? 'none for ' : ''}${elapsed} ms since ${since}`,
+      });
+    }
+  }
+}
+
+function safeParse(data: Buffer): { type?: unknown; timestamp?: unknown } | null {
+  try {
+    const value = JSON.parse(data.toString('utf8')) as unknown;
+    return typeof value === 'object' && value !== null ? (value as { type?: unknown }) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The URL with its token (and any credentials) replaced: safe to print and log. */
+function redact(url: URL): string {
+  const copy = new URL(url.href);
+  if (copy.searchParams.has('token')) copy.searchParams.set('token', 'REDACTED');
+  if (copy.password) copy.password = 'REDACTED';
+  return copy.href;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/[\r\n\u2028\u2029]+/g, ' ');
+}
+
+/** Parses `60s`, `500ms`, `2m`, or a number of seconds, into milliseconds. */
+export function parseDuration(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!m) throw new Error(`expected a duration such as 60s, 500ms or 2m, got ${JSON.stringify(value)}`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's']!;
+  return Math.round(Number(m[1]) * unit);
+}

@@ -1,0 +1,52 @@
+import type { ServerMessage } from '../../generated/types.js';
+import { checkMessage } from '../../generated/validators.js';
+
+/**
+ * One reason an incoming message was rejected, as the client reports it: the JSON Pointer of
+ * the value at fault, the schema keyword, and `expected …, got …`. A short form of the
+ * package root's `ValidationError`, so the browser bundle carries no error describer; for
+ * the full description, `validateMessage(event.message, { mode: 'tolerant' })` from
+ * `realtime-contract` gives the same verdict with its hints.
+ */
+export interface ClientValidationError {
+  pointer: string;
+  keyword: string;
+  message: string;
+}
+
+export type Checked =
+  | { ok: true; message: ServerMessage }
+  /** `errors` is empty for `unknown-type`: the type itself is the news. */
+  | { ok: false; reason: 'invalid' | 'unknown-type' | 'json'; errors: ClientValidationError[] };
+
+/**
+ * Validates one parsed incoming message in tolerant mode (unknown fields pass) with the
+ * validators compiled ahead of time. Never throws for a JSON value.
+ */
+export function check(value: unknown): Checked {
+  const type = (value as { type?: unknown } | null)?.type;
+  if (typeof value !== 'object' || Array.isArray(value) || typeof type !== 'string') return failure('invalid', '/type', 'required', 'an object with a string "type"', type);
+  const errors = checkMessage(type, value, 'tolerant');
+  if (errors === undefined) return { ok: false, reason: 'unknown-type', errors: [] };
+  if (errors === null) return { ok: true, message: value as ServerMessage };
+  const { instancePath, keyword, params } = errors[0]!;
+  // (the contract's property names need no JSON Pointer escaping)
+  const missing = keyword === 'required' ? `/${String(params.missingProperty)}` : '';
+  const expected =
+    keyword === 'required'
+      ? `required property ${JSON.stringify(params.missingProperty)}`
+      : keyword === 'enum'
+        ? `one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
+        : `${keyword} ${JSON.stringify(params)}`;
+  return failure('invalid', instancePath + missing, keyword, expected, at(value, instancePath + missing));
+}
+
+function failure(reason: 'invalid', pointer: string, keyword: string, expected: string, found: unknown): Checked {
+  return { ok: false, reason, errors: [{ pointer, keyword, message: `expected ${expected}, got ${JSON.stringify(found)?.slice(0, 80) ?? 'nothing'}` }] };
+}
+
+/** The value at a JSON Pointer, or undefined. */
+function at(value: unknown, pointer: string): unknown {
+  for (const token of pointer.split('/').slice(1)) value = (value as Record<string, unknown> | undefined)?.[token];
+  return value;
+}

@@ -1,0 +1,633 @@
+import type { ConnectionData, ErrorData, ErrorMessage, MessageDataMap, MessageMap, ServerMessage } from '../../generated/types.js';
+import { check, type ClientValidationError } from './check.js';
+import { isAfter, PING_INTERVAL_MS, POLL_PATH, PONG_TIMEOUT_MS, reconnectAdvice, WEBSOCKET_PATH } from './protocol.js';
+
+/** Wire value of `type` of every message the server sends. */
+export type ServerMessageType = ServerMessage['type'];
+
+/** What a handler of `type` receives first: the message's `data`, or the whole message for the flat `ping`/`pong`. */
+export type MessageData<T extends ServerMessageType> = T extends keyof MessageDataMap ? MessageDataMap[T] : MessageMap[T];
+
+/** A token, or a function giving one (called before every connection attempt and poll). */
+export type TokenSource = string | (() => string | Promise<string>);
+
+/** Where the client is: `mode` is what the spec's `getStatus()` shows. */
+export type ClientState = 'idle' | 'connecting' | 'open' | 'polling' | 'waiting' | 'unauthorized' | 'closed';
+
+/** {@link RealtimeClient.getStatus}: a snapshot (a new object each call). Times are epoch ms, durations ms. */
+export interface RealtimeStatus {
+  /** `ws` while the socket is open, `polling` while the polling fallback delivers, else `offline`. */
+  mode: 'ws' | 'polling' | 'offline';
+  /** Whether messages can arrive now (`mode` is not `offline`). */
+  connected: boolean;
+  state: ClientState;
+  /** Consecutive failed attempts since the last stable connection (the backoff exponent). */
+  reconnectAttempts: number;
+  /** When the last frame or poll response arrived (epoch ms), or null. */
+  lastMessageAt: number | null;
+  /** Round trip of the last client ping → server pong, in ms, or null before the first. */
+  rtt: number | null;
+  /** The last cursor seen: where a reconnect resumes (`since`). */
+  cursor: string | null;
+  /** When the next connection attempt (or socket probe while polling) is due (epoch ms), or null. */
+  nextAttemptAt: number | null;
+  /** The last close of the socket, or null. */
+  lastClose: { code: number; reason: string } | null;
+  /** HTTP status of the last refused upgrade or failed poll (kept after a success), or null. */
+  lastHttpStatus: number | null;
+  /** Valid messages delivered to handlers. */
+  received: number;
+  /** Messages dropped because their cursor was not after the last one (a replay overlap). */
+  duplicates: number;
+}
+
+/** `invalid` event: a frame that is not JSON or breaks its type's schema (tolerant mode). */
+export interface InvalidEvent {
+  reason: 'invalid' | 'json';
+  /** The first fault found. */
+  errors: ClientValidationError[];
+  /** The parsed value, or the raw text when it was not JSON. */
+  message: unknown;
+}
+
+/** `unknown` event: a message of a type this version of the contract does not know. */
+export interface UnknownEvent {
+  type: string;
+  message: unknown;
+}
+
+/** `gap` event: messages may have been lost (resume from a cursor the server no longer has); refetch state. */
+export interface GapEvent {
+  /** The cursor the client asked to resume from. */
+  since: string | null;
+  /** Where the stream continues. */
+  cursor: string | null;
+  mode: 'ws' | 'polling';
+}
+
+/** Third argument of an `error` handler when the fault is the client's own, not a server `error` message. */
+export interface ClientFault {
+  /** `CLIENT_HANDLER_ERROR` (a handler threw), `CLIENT_TOKEN_ERROR` (the token provider failed), `CLIENT_TRANSPORT_ERROR`. */
+  code: string;
+  /** The event whose handler threw, for `CLIENT_HANDLER_ERROR`. */
+  event?: string;
+  cause: unknown;
+}
+
+/**
+ * Every event and what its handlers receive. Message types get `(data, message)`; `error`
+ * also carries the client's own faults in the spec's error shape, with a {@link ClientFault}.
+ */
+export type RealtimeEventMap = {
+  [T in Exclude<ServerMessageType, 'error'>]: [data: MessageData<T>, message: MessageMap[T]];
+} & {
+  error: [data: ErrorData, message: ErrorMessage, fault?: ClientFault];
+  /** Every valid message, after its own handlers. */
+  message: [message: ServerMessage];
+  invalid: [event: InvalidEvent];
+  unknown: [event: UnknownEvent];
+  gap: [event: GapEvent];
+  /** Every change of {@link RealtimeStatus} worth showing (state, mode, attempts, rtt). */
+  status: [status: RealtimeStatus];
+};
+
+export type RealtimeEvent = keyof RealtimeEventMap;
+export type RealtimeHandler<E extends RealtimeEvent> = (...args: RealtimeEventMap[E]) => void;
+
+/** The part of a WebSocket the client uses: the browser's, Node 22's, or `ws`'s. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  onopen: ((event: any) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: any) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  /** `ws` only: drop the connection without a closing handshake. */
+  terminate?(): void;
+}
+
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+/** Exponential backoff with full jitter: attempt n waits `random() × min(maxMs, baseMs × factor^(n-1))`. */
+export interface BackoffOptions {
+  /** Default 1000 ms. */
+  baseMs?: number;
+  /** Default 2. */
+  factor?: number;
+  /** Default 30 000 ms. */
+  maxMs?: number;
+  /** Full jitter (default true); false waits the whole step (a reconnect storm: for measurements only). */
+  jitter?: boolean;
+  /** A connection open this long resets the attempts to 0. Default 10 000 ms. */
+  stableMs?: number;
+}
+
+/** Options of {@link createRealtimeClient}. Every duration is in milliseconds. */
+export interface RealtimeClientOptions {
+  /** WebSocket URL without the token, e.g. `wss://example.com/api/ws`. Default in a browser: this page's host and `WEBSOCKET_PATH`. */
+  url?: string;
+  /** Polling URL. Default: `url` with http(s) and `POLL_PATH`. */
+  pollUrl?: string;
+  /** Default `globalThis.WebSocket`. Node 20 has none: pass `WebSocket` from `ws`. */
+  WebSocket?: WebSocketConstructor;
+  /** Default `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  backoff?: BackoffOptions;
+  /** An attempt that has not opened after this long is abandoned. Default 10 000. */
+  connectTimeoutMs?: number;
+  /** Silence longer than `pingIntervalMs + pongTimeoutMs` means a dead socket. Defaults from the contract (30 000 + 10 000). */
+  pingIntervalMs?: number;
+  pongTimeoutMs?: number;
+  /** Failed socket attempts before polling. Default 3. A refused upgrade (the HTTP side works) switches at once. */
+  fallbackAfter?: number;
+  /** Use the polling fallback. Default true. */
+  polling?: boolean;
+  /** A poll request not answered after this long is abandoned. Default 40 000 (the server holds up to 25 000). */
+  pollTimeoutMs?: number;
+  /** Random numbers in [0, 1) for jitter. Default `Math.random`. */
+  random?: () => number;
+}
+
+/** The spec's `realtimeClient`. @see websocket-message-schemas.md, "Frontend Usage Example" */
+export interface RealtimeClient {
+  /**
+   * Starts connecting (at once, then reconnecting by itself until {@link disconnect}). A token
+   * refused (HTTP 401, close 4401) stops the retries until a provider gives a different token
+   * or `connect` is called again. Calling `connect` while connected only replaces the token
+   * source for the next attempt.
+   */
+  connect(token: TokenSource): void;
+  /** Subscribes; the handler gets the typed `data` and the whole message. Returns the unsubscribe function. */
+  on<E extends RealtimeEvent>(type: E, handler: RealtimeHandler<E>): () => void;
+  off<E extends RealtimeEvent>(type: E, handler: RealtimeHandler<E>): void;
+  getStatus(): RealtimeStatus;
+  /** Closes the socket (1000) or stops polling, cancels every timer; handlers stay subscribed. */
+  disconnect(): void;
+}
+
+type Handler = (...args: any[]) => void;
+
+/**
+ * Creates a client. Nothing happens until `connect`. Never throws into the app after that:
+ * faults become `invalid`, `unknown`, `error` or `connection` events.
+ *
+ * @throws TypeError from `connect` when no WebSocket implementation or URL can be found
+ */
+export function createRealtimeClient(options: RealtimeClientOptions = {}): RealtimeClient {
+  const b = options.backoff ?? {};
+  const base = b.baseMs ?? 1000;
+  const factor = b.factor ?? 2;
+  const maxDelay = b.maxMs ?? 30_000;
+  const stableMs = b.stableMs ?? 10_000;
+  const random = options.random ?? Math.random;
+  const pongTimeout = options.pongTimeoutMs ?? PONG_TIMEOUT_MS;
+  const silenceMs = (options.pingIntervalMs ?? PING_INTERVAL_MS) + pongTimeout;
+  const fallbackAfter = options.fallbackAfter ?? 3;
+  const usePolling = options.polling ?? true;
+  const g = globalThis as any;
+
+  const handlers = new Map<string, Set<Handler>>();
+  const status: RealtimeStatus = {
+    mode: 'offline', connected: false, state: 'idle', reconnectAttempts: 0, lastMessageAt: null, rtt: null, cursor: null,
+    nextAttemptAt: null, lastClose: null, lastHttpStatus: null, received: 0, duplicates: 0,
+  };
+
+  let source: TokenSource | undefined;
+  /** The token of the current attempt, and one the server refused (never sent again). */
+  let token: string | undefined;
+  let refused: string | undefined;
+  let socket: WebSocketLike | undefined;
+  let open = false;
+  let polling = false;
+  let pollAbort: AbortController | undefined;
+  /** The one scheduler: the next socket attempt. */
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let connectTimer: ReturnType<typeof setTimeout> | undefined;
+  let stableTimer: ReturnType<typeof setTimeout> | undefined;
+  let watchdog: ReturnType<typeof setTimeout> | undefined;
+  let lastFrame = 0;
+  let pingSent = -1;
+  /** Bumped by connect/disconnect: async work of an older run ends quietly. */
+  let run = 0;
+
+  function emit(type: string, ...args: unknown[]): void {
+    for (const handler of [...(handlers.get(type) ?? [])]) {
+      try {
+        handler(...args);
+      } catch (cause) {
+        if (type !== 'error') fault('CLIENT_HANDLER_ERROR', cause, type);
+      }
+    }
+  }
+
+  function fault(code: string, cause: unknown, event?: string): void {
+    local('error', { code, message: String(cause) }, { code, event, cause });
+  }
+
+  /** Emits a message the client makes itself, in the spec's `{ type, data, ts }` shape. */
+  function local(type: 'error' | 'connection', data: object, fault?: ClientFault): void {
+    emit(type, data, { type, data, ts: new Date().toISOString() }, fault);
+  }
+
+  function set(changes: Partial<RealtimeStatus>): void {
+    Object.assign(status, changes);
+    status.connected = status.mode !== 'offline';
+    emit('status', { ...status });
+  }
+
+  /** A `connection` event in the spec's shape, for changes the server does not announce itself. */
+  function announce(state: ConnectionData['status'], mode: ConnectionData['mode'], extra?: object): void {
+    local('connection', { status: state, mode, ...extra });
+  }
+
+  function delay(attempt: number): number {
+    const step = Math.min(maxDelay, base * factor ** Math.max(0, attempt - 1));
+    return b.jitter === false ? step : random() * step;
+  }
+
+  function clear(): void {
+    clearTimeout(timer);
+    timer = undefined;
+  }
+
+  /** Schedules the next socket attempt (replacing any), `ms` from now. */
+  function schedule(ms: number): void {
+    clear();
+    set(polling ? { nextAttemptAt: Date.now() + ms } : { state: 'waiting', mode: 'offline', nextAttemptAt: Date.now() + ms });
+    timer = setTimeout(attempt, ms);
+  }
+
+  async function getToken(): Promise<string | undefined> {
+    try {
+      const t = typeof source === 'function' ? await source() : source;
+      if (t === refused || !t) {
+        stopUnauthorized(status.lastHttpStatus ?? 401);
+        return undefined;
+      }
+      return t;
+    } catch (cause) {
+      fault('CLIENT_TOKEN_ERROR', cause);
+      return undefined;
+    }
+  }
+
+  function stopUnauthorized(httpStatus: number): void {
+    clear();
+    stopPolling();
+    set({ state: 'unauthorized', mode: 'offline', nextAttemptAt: null, lastHttpStatus: httpStatus });
+    announce('error', 'ws');
+  }
+
+  function wsUrl(): string {
+    const url = options.url ?? (g.location && g.location.origin.replace(/^http/, 'ws') + WEBSOCKET_PATH);
+    if (!url) throw new TypeError('no url');
+    return url;
+  }
+
+  /** `url` with `since` (the last cursor) when resuming, and `token` for a socket. */
+  function address(url: string | URL, since: boolean, withToken?: boolean): string {
+    const u = new URL(url);
+    if (withToken && token) u.searchParams.set('token', token);
+    if (since && status.cursor) u.searchParams.set('since', status.cursor);
+    return u.href;
+  }
+
+  /** One socket attempt (or probe while polling). Never two sockets: returns when one exists. */
+  async function attempt(): Promise<void> {
+    clear();
+    if (socket) return;
+    const mine = run;
+    set({ state: polling ? 'polling' : 'connecting', nextAttemptAt: null });
+    const t = await getToken();
+    if (mine !== run || socket || !t) {
+      if (t === undefined && mine === run && status.state !== 'unauthorized') failed(undefined);
+      return;
+    }
+    token = t;
+    const WS: WebSocketConstructor = options.WebSocket ?? g.WebSocket;
+    let httpStatus: number | undefined;
+    let ws: WebSocketLike;
+    try {
+      ws = socket = new WS(address(wsUrl(), true, true));
+    } catch (cause) {
+      fault('CLIENT_TRANSPORT_ERROR', cause);
+      socket = undefined;
+      failed(undefined);
+      return;
+    }
+    connectTimer = setTimeout(() => drop(ws, 4000, 'timeout'), options.connectTimeoutMs ?? 10_000);
+    ws.onopen = () => {
+      clearTimeout(connectTimer);
+      open = true;
+      lastFrame = Date.now();
+      stopPolling();
+      set({ state: 'open', mode: 'ws' });
+      stableTimer = setTimeout(() => set({ reconnectAttempts: 0 }), stableMs);
+      watch();
+      ping();
+    };
+    ws.onmessage = (event) => {
+      if (socket === ws) frame(event.data);
+    };
+    ws.onerror = (event) => {
+      // `ws` names the status of a refused upgrade here; a browser never shows it.
+      const m = /server response: (\d+)/.exec(event?.message);
+      if (m) httpStatus = Number(m[1]);
+    };
+    ws.onclose = (event) => {
+      if (socket === ws) closed(event.code, event.reason, httpStatus);
+    };
+  }
+
+  /** Forgets a socket at once (a dead one may never finish its closing handshake) and handles its end. */
+  function drop(ws: WebSocketLike, code: number, reason: string): void {
+    if (socket !== ws) return;
+    detach(ws, 4000, reason);
+    closed(code, reason, undefined);
+  }
+
+  function detach(ws: WebSocketLike, code: number, reason: string): void {
+    ws.onclose = ws.onmessage = ws.onopen = null;
+    // Not null: `ws` throws an 'error' nobody listens to when a connecting socket is closed.
+    ws.onerror = () => {};
+    try {
+      if (ws.terminate && code !== 1000) ws.terminate();
+      else ws.close(code, reason);
+    } catch {
+      // already closing
+    }
+  }
+
+  function closed(code: number, reason: string, httpStatus: number | undefined): void {
+    const wasOpen = open;
+    socket = undefined;
+    open = false;
+    clearTimeout(connectTimer);
+    clearTimeout(stableTimer);
+    clearTimeout(watchdog);
+    const lost = wasOpen && !polling;
+    set({ lastClose: { code, reason }, ...(lost && { mode: 'offline', state: 'waiting' }) });
+    if (lost) announce('disconnected', 'ws');
+    const advice = reconnectAdvice(code);
+    if (advice === 'no') {
+      stopPolling();
+      return set({ state: 'closed', mode: 'offline', nextAttemptAt: null });
+    }
+    if (advice === 'with-new-token') {
+      // Expired during the connection: ask the provider again; the same token is not resent.
+      refused = token;
+      if (typeof source !== 'function') return stopUnauthorized(401);
+      return schedule(delay(1));
+    }
+    // A browser never shows the status of a refused upgrade (nor does a dead server have one):
+    // it polls after `fallbackAfter` failures, and the poll's status tells.
+    failed(wasOpen ? undefined : httpStatus);
+  }
+
+  /**
+   * 401 (or 403, origin refused): this token is never sent again. Stops (true) unless a
+   * provider may give another one.
+   */
+  function refusedToken(httpStatus: number | undefined): boolean {
+    if (httpStatus !== 401 && httpStatus !== 403) return false;
+    refused = token;
+    if (httpStatus === 401 && typeof source === 'function') return false;
+    stopUnauthorized(httpStatus);
+    return true;
+  }
+
+  /** One failed attempt: refuse to retry a refused token, poll when upgrades are refused or after `fallbackAfter`, else back off. */
+  function failed(httpStatus: number | undefined): void {
+    if (refusedToken(httpStatus)) return;
+    const attempts = status.reconnectAttempts + 1;
+    set({ reconnectAttempts: attempts, lastHttpStatus: httpStatus ?? null });
+    const refusedUpgrade = httpStatus !== undefined && httpStatus !== 429 && httpStatus < 500 && httpStatus !== 401;
+    if (usePolling && !polling && (refusedUpgrade || attempts >= fallbackAfter)) startPolling();
+    schedule(delay(attempts));
+  }
+
+  function frame(raw: unknown): void {
+    lastFrame = Date.now();
+    status.lastMessageAt = lastFrame;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw as string); // text frames only: a binary one fails here
+    } catch (cause) {
+      emit('invalid', { reason: 'json', errors: [{ pointer: '', keyword: 'json', message: `expected JSON, got ${String((cause as Error).message)}` }], message: raw });
+      return;
+    }
+    deliver(value, 'ws');
+  }
+
+  /** Validates (tolerant), orders by cursor, answers pings, and dispatches one message. */
+  function deliver(value: unknown, mode: 'ws' | 'polling'): void {
+    const cursor = (value as { cursor?: unknown } | null)?.cursor;
+    const type = (value as { type?: unknown } | null)?.type;
+    if (typeof cursor === 'string' && type !== 'connection') {
+      if (!isAfter(cursor, status.cursor)) {
+        status.duplicates++;
+        return;
+      }
+      status.cursor = cursor;
+    }
+    const result = check(value);
+    if (!result.ok) {
+      if (result.reason === 'unknown-type') {
+        emit('unknown', { type: String(type), message: value });
+      } else {
+        emit('invalid', { reason: 'invalid', errors: result.errors, message: value });
+      }
+      return;
+    }
+    const message = result.message as ServerMessage;
+    if (message.type === 'ping') {
+      send({ type: 'pong', timestamp: message.timestamp });
+      ping();
+    } else if (message.type === 'pong' && message.timestamp === pingSent) {
+      set({ rtt: Date.now() - pingSent });
+      pingSent = -1;
+    }
+    const resume = message.type === 'connection' ? (message.data as { resume?: string }).resume : undefined;
+    const since = status.cursor;
+    if (message.type === 'connection' && resume !== 'resumed' && typeof cursor === 'string') status.cursor = cursor;
+    status.received++;
+    emit(message.type, 'data' in message ? message.data : message, message);
+    emit('message', message);
+    if (resume === 'gap') gap(since, mode);
+  }
+
+  function gap(since: string | null, mode: 'ws' | 'polling'): void {
+    emit('gap', { since, cursor: status.cursor, mode });
+  }
+
+  function send(message: object): void {
+    try {
+      if (socket?.readyState === 1) socket.send(JSON.stringify(message));
+    } catch (cause) {
+      fault('CLIENT_TRANSPORT_ERROR', cause);
+    }
+  }
+
+  function ping(): void {
+    pingSent = Date.now();
+    send({ type: 'ping', timestamp: pingSent });
+  }
+
+  /** One timer per client: fires at the end of the allowed silence, re-arms while frames arrive. */
+  function watch(): void {
+    const ws = socket;
+    clearTimeout(watchdog);
+    watchdog = setTimeout(
+      () => {
+        if (!ws || socket !== ws) return;
+        if (Date.now() - lastFrame >= silenceMs) drop(ws, 4408, 'silent');
+        else watch();
+      },
+      Math.max(10, lastFrame + silenceMs - Date.now()),
+    );
+  }
+
+  function startPolling(): void {
+    polling = true;
+    void pollLoop(run);
+  }
+
+  function stopPolling(): void {
+    polling = false;
+    pollAbort?.abort();
+    pollAbort = undefined;
+  }
+
+  /** Long polls `POLL_PATH` with the cursor until the socket takes over, backing off on failures. */
+  async function pollLoop(mine: number): Promise<void> {
+    let failures = 0;
+    let live = false;
+    const alive = () => mine === run && polling;
+    const lost = () => {
+      if (live && !open) {
+        live = false;
+        set({ mode: 'offline' });
+        announce('disconnected', 'polling');
+      }
+    };
+    while (alive()) {
+      let wait = 0;
+      const t = await getToken();
+      if (!alive()) return;
+      if (!t) {
+        if (status.state === 'unauthorized') return;
+        wait = delay(++failures);
+      } else {
+        token = t;
+        const abort = (pollAbort = new AbortController());
+        const timeout = setTimeout(() => abort.abort(), options.pollTimeoutMs ?? 40_000);
+        try {
+          const response: Response = await (options.fetch ?? g.fetch)(address(options.pollUrl ?? new URL(POLL_PATH, wsUrl().replace(/^ws/, 'http')), true), {
+            headers: { authorization: `Bearer ${t}` },
+            signal: abort.signal,
+          });
+          if (!alive()) return;
+          const code = response.status;
+          if (refusedToken(code)) return;
+          if (code === 401) continue; // a provider may give another token
+          if (!response.ok) {
+            status.lastHttpStatus = code;
+            lost();
+            wait = Math.max(retryAfterMs(response), delay(++failures));
+          } else {
+            const body = (await response.json()) as { cursor?: unknown; resume?: string; messages?: unknown };
+            if (!alive()) return;
+            failures = 0;
+            lastFrame = status.lastMessageAt = Date.now();
+            const since = status.cursor;
+            if (body.resume === 'gap') status.cursor = null;
+            if (!live && !open) {
+              live = true;
+              set({ state: 'polling', mode: 'polling' });
+              announce('connected', 'polling', body.resume ? { resume: body.resume } : undefined);
+            }
+            for (const message of (body.messages ?? []) as unknown[]) {
+              if (!alive()) break;
+              deliver(message, 'polling');
+            }
+            if (typeof body.cursor === 'string' && (body.resume !== 'resumed' || isAfter(body.cursor, status.cursor))) status.cursor = body.cursor;
+            if (body.resume === 'gap' && since !== null) gap(since, 'polling');
+            set({});
+          }
+        } catch {
+          if (!alive()) return;
+          lost();
+          wait = delay(++failures);
+        } finally {
+          clearTimeout(timeout);
+        }
+      }
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
+  function hint(event: Event): void {
+    // The browser says the network is gone: an open socket must prove itself (a pong) within the pong timeout.
+    if (event.type === 'offline') {
+      if (open) {
+        lastFrame = Date.now() - silenceMs + pongTimeout;
+        ping();
+        watch();
+      }
+      return;
+    }
+    // The network is back or the page is seen again: retry now, not at the end of the backoff.
+    if (timer !== undefined && (g.navigator?.onLine ?? true) && g.document?.visibilityState !== 'hidden') schedule(random() * Math.min(base, 1000));
+  }
+
+  function listen(on: boolean): void {
+    const method = on ? 'addEventListener' : 'removeEventListener';
+    g[method]?.('online', hint);
+    g[method]?.('offline', hint);
+    g.document?.[method]('visibilitychange', hint);
+  }
+
+  const client: RealtimeClient = {
+    connect(t) {
+      if (!(options.WebSocket ?? g.WebSocket)) throw new TypeError('no WebSocket');
+      wsUrl();
+      source = t;
+      refused = undefined;
+      if (status.state === 'idle' || status.state === 'closed' || status.state === 'unauthorized') {
+        run++;
+        listen(true);
+        set({ reconnectAttempts: 0, lastHttpStatus: null });
+        void attempt();
+      }
+    },
+    on(type, handler) {
+      handlers.get(type)?.add(handler as Handler) ?? handlers.set(type, new Set([handler as Handler]));
+      return () => client.off(type, handler);
+    },
+    off(type, handler) {
+      handlers.get(type)?.delete(handler as Handler);
+    },
+    getStatus: () => ({ ...status }),
+    disconnect() {
+      run++;
+      listen(false);
+      clear();
+      stopPolling();
+      const wasConnected = status.connected;
+      const mode = open ? 'ws' : 'polling';
+      if (socket) detach(socket, 1000, '');
+      socket = undefined;
+      open = false;
+      for (const t of [connectTimer, stableTimer, watchdog]) clearTimeout(t);
+      set({ state: 'idle', mode: 'offline', nextAttemptAt: null });
+      if (wasConnected) announce('disconnected', mode);
+    },
+  };
+  return client;
+}
+
+/** `Retry-After` in seconds, as milliseconds (0 when absent). */
+function retryAfterMs(response: Response): number {
+  return Number(response.headers.get('retry-after')) * 1000 || 0;
+}

@@ -1,0 +1,93 @@
+/**
+ * The demo dashboard's browser code, bundled with the client (see handler.ts): a live panel
+ * per message type, the connection badge (WebSocket / Polling / Offline), rtt and counts.
+ * The token comes from the page's `?token=` (what `serve --demo` prints) or the form.
+ * `window.dashboard` exposes the counts and the client for tests and curious people.
+ */
+import { SERVER_MESSAGE_TYPES } from '../../../generated/contract.js';
+import type { MessageDataMap } from '../../../generated/types.js';
+import realtimeClient, { type RealtimeStatus } from '../index.js';
+
+type Summaries = { [T in keyof MessageDataMap]: (data: MessageDataMap[T]) => string };
+
+/** One line per message, typed by its type: these functions break the build if a field is renamed. */
+const SUMMARY: Summaries = {
+  connection: (d) => `${d.status} over ${d.mode}${d.resume ? ` (${d.resume})` : ''}`,
+  trades: (d) => `${d.side} ${d.quantity} ${d.symbol} @ ${d.price} on ${d.platform} — ${d.status}${d.pnl === null ? '' : `, pnl ${d.pnl}`}`,
+  bots: (d) => `${d.name} (${d.symbol}) ${d.status}, pnl ${d.pnl}, win ${Math.round(d.win_rate * 100)}%`,
+  balances: (d) => `${d.platform}: ${Object.keys(d.balances).join(', ')} = ${d.total_value_zar} ZAR`,
+  decisions: (d) => `${d.decision} ${d.symbol} at ${Math.round(d.confidence * 100)}%: ${d.reasoning}`,
+  metrics: (d) => `pnl ${d.total_pnl} (${d.total_pnl_percent}%), ${d.active_bots}/${d.total_bots} bots, ${d.total_trades} trades`,
+  whale: (d) => `${d.flow_type} ${d.amount} ${d.coin} ($${d.value_usd}) on ${d.platform}, ${d.signal}`,
+  alerts: (d) => `[${d.severity}] ${d.title}: ${d.message}`,
+  system_health: (d) => `${d.status}, cpu ${d.cpu_percent}%, mem ${d.memory_percent}%, db ${d.database}`,
+  wallet: (d) => `${d.event} ${d.amount} ${d.asset} on ${d.platform} (${d.status})`,
+  ai_tasks: (d) => `${d.task_type} ${d.status} ${Math.round(d.progress * 100)}%`,
+  error: (d) => `${d.code}: ${d.message}`,
+};
+
+const BADGE: Record<RealtimeStatus['mode'], string> = { ws: 'WebSocket', polling: 'Polling', offline: 'Offline' };
+const KEEP = 5;
+
+const counts: Record<string, number> = {};
+const $ = (id: string) => document.getElementById(id)!;
+
+function panel(type: string): HTMLElement {
+  const section = document.createElement('section');
+  section.className = 'panel';
+  section.id = `panel-${type}`;
+  section.innerHTML = `<h2>${type} <span class="count" id="count-${type}">0</span></h2><ol class="rows"></ol>`;
+  $('panels').append(section);
+  return section;
+}
+
+function show(type: string, text: string, ts?: string): void {
+  counts[type] = (counts[type] ?? 0) + 1;
+  const section = document.getElementById(`panel-${type}`) ?? panel(type);
+  section.querySelector('.count')!.textContent = String(counts[type]);
+  const row = document.createElement('li');
+  row.textContent = `${ts ? `${ts.slice(11, 19)} ` : ''}${text}`;
+  const rows = section.querySelector('.rows')!;
+  rows.prepend(row);
+  while (rows.children.length > KEEP) rows.lastElementChild!.remove();
+  section.classList.remove('flash');
+  void section.offsetWidth;
+  section.classList.add('flash');
+}
+
+function render(status: RealtimeStatus): void {
+  const badge = $('badge');
+  badge.textContent = BADGE[status.mode];
+  badge.dataset.mode = status.mode;
+  $('rtt').textContent = status.rtt === null ? '–' : `${status.rtt} ms`;
+  $('state').textContent = `${status.state}${status.reconnectAttempts ? `, attempt ${status.reconnectAttempts}` : ''}${status.lastHttpStatus ? `, HTTP ${status.lastHttpStatus}` : ''}`;
+  $('cursor').textContent = status.cursor ?? '–';
+  $('received').textContent = String(status.received);
+}
+
+for (const type of SERVER_MESSAGE_TYPES) if (type !== 'ping' && type !== 'pong') panel(type);
+for (const type of Object.keys(SUMMARY) as (keyof Summaries)[]) {
+  const summary = SUMMARY[type] as (data: unknown) => string;
+  realtimeClient.on(type, ((data: unknown, message: { ts?: string }) => show(type, summary(data), message.ts)) as never);
+}
+realtimeClient.on('ping', () => (counts.ping = (counts.ping ?? 0) + 1));
+realtimeClient.on('status', render);
+realtimeClient.on('gap', (e) => show('events', `gap: resumed from ${e.since} failed, continuing from ${e.cursor} — refetch state`));
+realtimeClient.on('invalid', (e) => show('events', `invalid ${e.reason}: ${e.errors[0]?.pointer || '(root)'} ${e.errors[0]?.message}`));
+realtimeClient.on('unknown', (e) => show('events', `unknown type ${e.type}`));
+
+const form = $('login') as HTMLFormElement;
+const input = form.elements.namedItem('token') as HTMLInputElement;
+function start(token: string): void {
+  form.hidden = true;
+  realtimeClient.connect(token);
+}
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  if (input.value) start(input.value.trim());
+});
+const given = new URLSearchParams(location.search).get('token');
+if (given) start(given);
+render(realtimeClient.getStatus());
+
+(window as unknown as { dashboard: object }).dashboard = { counts, client: realtimeClient };

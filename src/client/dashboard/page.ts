@@ -1,0 +1,44 @@
+/** The demo dashboard's page: static HTML and CSS; the script is `/dashboard.js` (see handler.ts). */
+export const DASHBOARD_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>realtime-contract — live dashboard</title>
+<style>
+  :root { color-scheme: dark; --bg: #0f1419; --panel: #1a2129; --text: #d6dde4; --dim: #7d8a96; --ws: #2fbf71; --polling: #e5a50a; --offline: #e0475b; }
+  * { box-sizing: border-box; }
+  [hidden] { display: none !important; }
+  body { margin: 0; font: 14px/1.4 system-ui, sans-serif; background: var(--bg); color: var(--text); }
+  header { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: center; padding: .8rem 1.2rem; border-bottom: 1px solid #27313b; position: sticky; top: 0; background: var(--bg); }
+  h1 { font-size: 1.1rem; margin: 0; }
+  .badge { padding: .2rem .7rem; border-radius: 1rem; font-weight: 600; color: #0f1419; background: var(--offline); }
+  .badge[data-mode="ws"] { background: var(--ws); }
+  .badge[data-mode="polling"] { background: var(--polling); }
+  .stat { color: var(--dim); } .stat b { color: var(--text); font-weight: 600; }
+  form { display: flex; gap: .5rem; padding: 1rem 1.2rem; }
+  input { flex: 1; max-width: 40rem; padding: .4rem; background: var(--panel); color: var(--text); border: 1px solid #333; }
+  main { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); gap: .8rem; padding: 1rem 1.2rem; }
+  .panel { background: var(--panel); border-radius: .4rem; padding: .6rem .8rem; min-height: 6rem; transition: outline-color .6s; outline: 1px solid transparent; }
+  .panel.flash { outline-color: #3b82f6; }
+  .panel h2 { font-size: .95rem; margin: 0 0 .4rem; display: flex; justify-content: space-between; }
+  .count { color: var(--dim); font-variant-numeric: tabular-nums; }
+  .rows { margin: 0; padding: 0; list-style: none; font: 12px/1.5 ui-monospace, monospace; }
+  .rows li { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; border-top: 1px solid #222b34; }
+</style>
+</head>
+<body>
+<header>
+  <h1>realtime-contract</h1>
+  <span class="badge" id="badge" data-mode="offline">Offline</span>
+  <span class="stat">rtt <b id="rtt">–</b></span>
+  <span class="stat">state <b id="state">idle</b></span>
+  <span class="stat">messages <b id="received">0</b></span>
+  <span class="stat">cursor <b id="cursor">–</b></span>
+</header>
+<form id="login"><input name="token" placeholder="JWT (serve --demo prints one)" autocomplete="off"><button>Connect</button></form>
+<main id="panels"></main>
+<script type="module" src="/dashboard.js"></script>
+</body>
+</html>
+`;

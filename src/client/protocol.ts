@@ -1,0 +1,32 @@
+/**
+ * The protocol facts the client acts on, from the generated contract, plus the cursor order.
+ * @see websocket-message-schemas.md, protocol v1.1 (PLAN.md "Wire")
+ */
+export { PING_INTERVAL_MS, POLL_PATH, PONG_TIMEOUT_MS, WEBSOCKET_PATH } from '../../generated/contract.js';
+
+/**
+ * The reconnect advice of `CLOSE_CODES` (protocol.json `x-close-codes`) for close `code`,
+ * without bundling their descriptions into a browser: 1000 stay closed, 4401 only with a new
+ * token, every other code (and 1006, a dropped connection) reconnect with backoff. A test
+ * checks this against every entry of `CLOSE_CODES`, so it cannot drift from the contract.
+ */
+export function reconnectAdvice(code: number): 'yes' | 'no' | 'with-new-token' {
+  return code === 1000 ? 'no' : code === 4401 ? 'with-new-token' : 'yes';
+}
+
+/**
+ * Whether cursor `next` comes after `last` in one stream. Cursors are opaque: the client
+ * only orders those it can read as `<epoch>.<digits>` (the reference server's form) within
+ * one epoch, and otherwise only refuses an exact repeat of the last one. Another epoch
+ * counts as after: a new epoch follows a `gap`, which the connection or poll response says.
+ *
+ * @returns true when `last` is null, or `next` is later (or incomparable and different)
+ */
+export function isAfter(next: string, last: string | null): boolean {
+  if (last === null) return true;
+  if (next === last) return false;
+  const a = /^(.*)\.(\d+)$/.exec(next);
+  const b = /^(.*)\.(\d+)$/.exec(last);
+  // Positions below 2^53: exact as numbers.
+  return !a || !b || a[1] !== b[1] || Number(a[2]) > Number(b[2]);
+}

@@ -1,0 +1,225 @@
+/**
+ * The client on 127.0.0.1 against a stand-in server (test/client/support/fake-server.ts) that
+ * can send what the reference server never does: malformed and unknown frames, a lost
+ * history, a refused upgrade without a status, silence. The reference server's own scenarios
+ * are in real-server.test.ts and browser.test.ts. Every wait is bounded; every server and
+ * client is stopped.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLOSE_CODES } from '../../generated/contract.js';
+import { isAfter, reconnectAdvice } from '../../src/client/protocol.js';
+import type { GapEvent, InvalidEvent, UnknownEvent } from '../../src/client/index.js';
+import { FakeServer } from './support/fake-server.js';
+import { closeClients, example, nodeClient, sleep, STREAM_TYPES, until } from './support/helpers.js';
+
+const servers: FakeServer[] = [];
+async function server(options: ConstructorParameters<typeof FakeServer>[0] = {}): Promise<FakeServer> {
+  const s = await new FakeServer(options).start();
+  servers.push(s);
+  return s;
+}
+
+afterEach(async () => {
+  closeClients();
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
+});
+
+/** Publishes `count` trades numbered from `from` (their id is `t<n>`). */
+function trades(s: FakeServer, from: number, count: number): void {
+  for (let n = from; n < from + count; n++) s.publish({ ...example('trades'), data: { ...(example('trades').data as object), id: `t${n}` } });
+}
+
+
+const ids = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `t${i + from}`);
+
+describe('client: delivery', () => {
+  it('delivers every message type typed, answers pings with their timestamp, measures rtt and keeps the cursor', async () => {
+    const s = await server({ pingIntervalMs: 100 });
+    const client = nodeClient(s.url);
+    const got: Record<string, unknown[]> = {};
+    const connections: unknown[] = [];
+    for (const type of STREAM_TYPES) client.on(type, (data, message) => (got[type] ??= []).push([data, message]));
+    client.on('connection', (data) => connections.push(data));
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws' && connections.length === 1, 'the connection message');
+    for (const type of STREAM_TYPES) s.publish(example(type));
+    await until(() => STREAM_TYPES.every((t) => got[t]?.length === 1), 'one message of every type');
+    for (const type of STREAM_TYPES) {
+      const [data, message] = got[type]![0] as [unknown, { data: unknown; type: string }];
+      expect(message.type).toBe(type);
+      expect(data).toEqual(example(type).data);
+    }
+    expect(connections[0]).toEqual({ status: 'connected', mode: 'ws', resume: 'new' });
+    await until(() => client.getStatus().rtt !== null, 'an rtt measure');
+    await until(() => s.received.some((m) => (m as { type: string }).type === 'pong'), 'a pong');
+    const pong = s.received.find((m) => (m as { type: string }).type === 'pong') as { timestamp: number };
+    expect(Number.isInteger(pong.timestamp)).toBe(true);
+    const status = client.getStatus();
+    expect(status).toMatchObject({ mode: 'ws', connected: true, state: 'open', cursor: s.log.at(-1)!.cursor });
+    expect(status.received).toBeGreaterThanOrEqual(1 + STREAM_TYPES.length); // + pings and pongs
+    expect(status.lastMessageAt).toBeGreaterThan(0);
+  });
+
+  it('reports invalid and unknown messages and throwing handlers as events, and keeps delivering', async () => {
+    const s = await server();
+    const client = nodeClient(s.url);
+    const invalid: InvalidEvent[] = [];
+    const unknown: UnknownEvent[] = [];
+    const errors: unknown[][] = [];
+    const seen: string[] = [];
+    client.on('invalid', (e) => invalid.push(e));
+    client.on('unknown', (e) => unknown.push(e));
+    client.on('error', (...args) => errors.push(args));
+    client.on('trades', () => {
+      throw new Error('boom');
+    });
+    client.on('trades', (trade) => seen.push(trade.id));
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    s.sendRaw('{"type":"trades","data":');
+    s.publish({ ...example('trades'), data: { ...(example('trades').data as object), side: 'BUY' } });
+    s.publish({ type: 'orderbook', data: {}, ts: '2026-01-14T16:30:00.000Z' });
+    trades(s, 1, 2);
+    await until(() => seen.length === 2, 'the two valid trades');
+    expect(invalid.map((e) => [e.reason, e.errors[0]!.pointer])).toEqual([
+      ['json', ''],
+      ['invalid', '/data/side'],
+    ]);
+    expect(invalid[1]!.errors[0]!.message).toBe('expected one of "buy", "sell", got "BUY"');
+    expect(unknown.map((e) => e.type)).toEqual(['orderbook']);
+    expect(errors).toHaveLength(2);
+    expect(errors[0]![0]).toMatchObject({ code: 'CLIENT_HANDLER_ERROR' });
+    expect(errors[0]![2]).toMatchObject({ code: 'CLIENT_HANDLER_ERROR', event: 'trades' });
+    expect(seen).toEqual(['t1', 't2']);
+    expect(client.getStatus()).toMatchObject({ mode: 'ws' });
+    expect(s.upgrades).toHaveLength(1);
+  });
+
+  it('on() returns an unsubscribe function, and off() removes a handler', async () => {
+    const s = await server();
+    const client = nodeClient(s.url);
+    const a: string[] = [];
+    const b: string[] = [];
+    const stop = client.on('trades', (t) => a.push(t.id));
+    const hb = (t: { id: string }) => b.push(t.id);
+    client.on('trades', hb);
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    trades(s, 1, 1);
+    await until(() => a.length === 1 && b.length === 1, 'the first trade');
+    stop();
+    client.off('trades', hb);
+    let count = 0;
+    client.on('trades', () => count++);
+    trades(s, 2, 1);
+    await until(() => count === 1, 'the second trade');
+    expect([a, b]).toEqual([['t1'], ['t1']]);
+  });
+});
+
+describe('client: authentication', () => {
+  it('a provider that keeps giving the refused token is asked once more, not retried in a loop', async () => {
+    const s = await server();
+    const client = nodeClient(s.url);
+    let calls = 0;
+    client.connect(() => {
+      calls++;
+      return 'bad';
+    });
+    await until(() => client.getStatus().state === 'unauthorized', 'the unauthorized state');
+    await sleep(600);
+    expect(s.upgrades.map((u) => u.status)).toEqual([401]);
+    expect(calls).toBe(2);
+  });
+
+});
+
+describe('client: reconnection and resume', () => {
+  it('a resume the server cannot honour emits gap, and the stream continues from the new cursor', async () => {
+    const s = await server();
+    const client = nodeClient(s.url);
+    const gaps: GapEvent[] = [];
+    let count = 0;
+    client.on('gap', (g) => gaps.push(g));
+    client.on('trades', () => count++);
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    trades(s, 1, 3);
+    await until(() => count === 3, 'three trades');
+    s.log.splice(0); // the store lost its history: the client's cursor is now ahead of the head
+    s.closeAll(4410, 'stream gap');
+    await until(() => gaps.length === 1, 'the gap event');
+    expect(gaps[0]).toMatchObject({ since: `${s.epoch}.3`, cursor: `${s.epoch}.0`, mode: 'ws' });
+    expect(client.getStatus()).toMatchObject({ cursor: `${s.epoch}.0` });
+  });
+
+  it('polls after fallbackAfter failed attempts when the socket fails without a status (as in a browser)', async () => {
+    const s = await server({ pollHoldMs: 1000 });
+    const dead = await new FakeServer().start();
+    const deadUrl = dead.url;
+    await dead.stop();
+    const client = nodeClient(deadUrl, { pollUrl: `${s.httpUrl}/api/ws/poll`, fallbackAfter: 3 });
+    const seen: string[] = [];
+    client.on('trades', (t) => seen.push(t.id));
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'polling', 'the polling fallback');
+    expect(client.getStatus().reconnectAttempts).toBeGreaterThanOrEqual(3);
+    trades(s, 1, 3);
+    await until(() => seen.length === 3, 'three trades by polling');
+    expect(seen).toEqual(ids(3));
+  });
+
+  it("uses the browser's offline and online events as hints: verify the socket now, retry now", async () => {
+    // A browser's window, as far as the client looks at it.
+    const win = new EventTarget();
+    const g = globalThis as unknown as Record<string, unknown>;
+    g.addEventListener = win.addEventListener.bind(win);
+    g.removeEventListener = win.removeEventListener.bind(win);
+    try {
+      const s = await server({ pingIntervalMs: 60_000 });
+      const client = nodeClient(s.url, { pingIntervalMs: 60_000, pongTimeoutMs: 200, polling: false, backoff: { baseMs: 60_000, maxMs: 60_000 } });
+      client.connect('good');
+      await until(() => client.getStatus().mode === 'ws', 'the socket');
+      s.answering = false; // the network is gone: nothing comes back
+      win.dispatchEvent(new Event('offline'));
+      await until(() => client.getStatus().lastClose?.code === 4408, 'the unverified socket dropped within the pong timeout');
+      expect(client.getStatus().state).toBe('waiting'); // the next attempt is a minute away
+      s.answering = true;
+      win.dispatchEvent(new Event('online'));
+      await until(() => client.getStatus().mode === 'ws', 'the retry the online event brought forward', 20_000);
+      expect(s.upgrades).toHaveLength(2);
+    } finally {
+      delete g.addEventListener;
+      delete g.removeEventListener;
+    }
+  });
+
+  it('a normal close by the server (1000) is not retried', async () => {
+    const s = await server();
+    const client = nodeClient(s.url);
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    s.closeAll(1000, 'bye');
+    await until(() => client.getStatus().state === 'closed', 'the closed state');
+    await sleep(300);
+    expect(s.upgrades).toHaveLength(1);
+  });
+});
+
+describe('client: cursor order', () => {
+  it('orders <epoch>.<position> cursors within an epoch and refuses a repeat', () => {
+    expect(isAfter('e.10', 'e.9')).toBe(true);
+    expect(isAfter('e.9', 'e.10')).toBe(false);
+    expect(isAfter('e.10', 'e.10')).toBe(false);
+    expect(isAfter('f.1', 'e.10')).toBe(true);
+    expect(isAfter('e.1', null)).toBe(true);
+    expect(isAfter('opaque', 'other')).toBe(true);
+  });
+});
+
+describe('client: close codes', () => {
+  it('follows the reconnect advice of every close code in the contract', () => {
+    for (const [code, info] of Object.entries(CLOSE_CODES)) expect([code, reconnectAdvice(Number(code))]).toEqual([code, info.reconnect]);
+    expect(reconnectAdvice(1006)).toBe('yes');
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * `realtime-contract listen` against servers on 127.0.0.1: a fixture server that sends the
+ * faults real producers make (each reported, exit 1), a conforming one (exit 0), refusals
+ * (exit 2 with the HTTP status), and keepalive timing.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { FakeServer } from './support/fake-server.js';
+import { example, STREAM_TYPES } from './support/helpers.js';
+
+const CLI = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
+
+/** Runs the CLI (bounded: killed after 20 s) and collects its output. */
+function listen(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', ...args], { cwd: process.cwd() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('close', (status) => {
+      clearTimeout(kill);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(stops.splice(0).map((stop) => stop()));
+});
+
+/** A server that sends `frames` (text) to each client on connect, and records what clients send. */
+async function fixtureServer(frames: string[]): Promise<{ url: string; received: string[] }> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => wss.once('listening', resolve));
+  const received: string[] = [];
+  wss.on('connection', (ws) => {
+    ws.on('message', (data) => received.push(String(data)));
+    for (const frame of frames) ws.send(frame);
+  });
+  stops.push(() => new Promise<void>((resolve) => {
+    for (const ws of wss.clients) ws.terminate();
+    wss.close(() => resolve());
+  }));
+  return { url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}/api/ws`, received };
+}
+
+const connection = JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: '2026-01-14T16:30:00.000Z', cursor: 'e.0' });
+const trade = example('trades');
+
+describe('listen', () => {
+  it('reports each fault real producers make, one line each, and exits 1', async () => {
+    const flat = { type: 'trades', ...(trade.data as object), ts: trade.ts };
+    const server = await fixtureServer([
+      connection,
+      JSON.stringify(trade),
+      JSON.stringify(flat),
+      JSON.stringify({ type: 'ping', timestamp: '2026-01-14T16:30:00.000Z' }),
+      JSON.stringify({ ...trade, data: { ...(trade.data as object), side: 'BUY' } }),
+      JSON.stringify({ type: 'ping', timestamp: 1705251000000 }),
+    ]);
+    const { status, stdout } = await listen([server.url, '--token', 'secret-token', '--count', '6', '--ping-interval', '60000']);
+    expect(status).toBe(1);
+    const lines = stdout.trim().split('\n');
+    expect(lines.slice(0, 4)).toEqual([
+      expect.stringMatching(/^frame 2: trades \/data /),
+      expect.stringMatching(/^frame 3: ping \/timestamp .*"2026-01-14T16:30:00.000Z"/),
+      'frame 4: trades /data/side expected one of "buy", "sell", got "BUY"',
+      // two pings back to back: the second is early
+      expect.stringMatching(/^frame 5: ping \(root\) expected a ping every 60000 ms \(± 6000 ms\), got \d+ ms since the previous ping$/),
+    ]);
+    expect(lines).toContain('connection 1, trades 3, ping 2');
+    expect(lines.at(-1)).toBe('6 frames, 4 violations');
+    expect(stdout).not.toContain('secret-token');
+    // the valid ping was answered with its timestamp
+    expect(server.received).toContain(JSON.stringify({ type: 'pong', timestamp: 1705251000000 }));
+  });
+
+  it('reports a missing connection message and a server-only check in JSON', async () => {
+    const server = await fixtureServer([JSON.stringify(trade), JSON.stringify({ type: 'pong', timestamp: 1 }), JSON.stringify({ type: 'orderbook' })]);
+    const { status, stdout } = await listen([server.url, '--count', '3', '--format', 'json', '--ping-interval', '60000']);
+    expect(status).toBe(1);
+    const report = JSON.parse(stdout) as { frames: number; violations: { index: number; keyword: string }[]; counts: Record<string, number> };
+    expect(report.frames).toBe(3);
+    expect(report.violations.map((v) => [v.index, v.keyword])).toEqual([
+      [0, 'protocol'],
+      [2, 'discriminator'],
+    ]);
+    expect(report.counts).toEqual({ trades: 1, pong: 1, orderbook: 1 });
+  });
+
+  it('exits 0 on a conforming stream of every type with pings on time', async () => {
+    const server = await new FakeServer({ pingIntervalMs: 200 }).start();
+    stops.push(() => server.stop());
+    const timer = setInterval(() => {
+      for (const type of STREAM_TYPES) server.publish(example(type));
+    }, 100);
+    stops.push(async () => clearInterval(timer));
+    const { status, stdout } = await listen([`${server.url}`, '--token', 'good', '--duration', '1100ms', '--ping-interval', '200', '--tolerance', '0.9']);
+    expect(stdout).toMatch(/ 0 violations\n$/);
+    expect(status).toBe(0);
+    for (const type of ['connection', 'ping', ...STREAM_TYPES]) expect(stdout).toMatch(new RegExp(`\\b${type} \\d+`));
+  });
+
+  it('reports a server that stops pinging', async () => {
+    const server = await new FakeServer({ pingIntervalMs: 100 }).start();
+    stops.push(() => server.stop());
+    // Pings stop once the listener has answered two.
+    const watch = setInterval(() => {
+      if (server.received.filter((m) => (m as { type: string }).type === 'pong').length >= 2) server.pinging = false;
+    }, 5);
+    stops.push(async () => clearInterval(watch));
+    const { status, stdout } = await listen([server.url, '--token', 'good', '--duration', '1500ms', '--ping-interval', '100']);
+    expect(status).toBe(1);
+    expect(stdout).toMatch(/^keepalive: - \(root\) expected a ping every 100 ms \(± 10 ms\), got none for \d+ ms since the last ping$/m);
+  });
+
+  it('exits 2 with the HTTP status of a refused upgrade, and when nothing listens', async () => {
+    const server = await new FakeServer().start();
+    stops.push(() => server.stop());
+    const refused = await listen([server.url, '--token', 'wrong-secret', '--count', '1']);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/HTTP 401/);
+    expect(refused.stderr).not.toContain('wrong-secret');
+    const port = server.port;
+    await server.stop();
+    const down = await listen([`ws://127.0.0.1:${port}/api/ws`, '--count', '1']);
+    expect(down.status).toBe(2);
+    expect(down.stderr).toMatch(/cannot connect/);
+  });
+});

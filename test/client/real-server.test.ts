@@ -1,0 +1,145 @@
+/**
+ * The client against the reference server (src/server) on 127.0.0.1: refused tokens, token
+ * expiry, a restart with the stream store kept, upgrades refused → polling → back, a server
+ * whose pings stop, the demo producer's every type, and `listen` against it. Every wait is
+ * bounded; every server and client is stopped.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRealtimeServer, startDemoProducer } from '../../src/server/index.js';
+import { closeClients, example, nodeClient, sleep, STREAM_TYPES, until } from './support/helpers.js';
+import { harness, SECRET, sign, stopHarnesses } from './support/reference.js';
+
+const CLI = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
+
+afterEach(async () => {
+  closeClients();
+  await stopHarnesses();
+});
+
+const ids = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `t${i + from}`);
+
+describe('client against the reference server', () => {
+  it('a refused token causes no reconnect storm', async () => {
+    const h = await harness();
+    const client = nodeClient(h.url);
+    client.connect('not-a-jwt');
+    await until(() => client.getStatus().state === 'unauthorized', 'the unauthorized state');
+    await sleep(600);
+    expect(h.upgrades).toHaveLength(1);
+    expect(h.server.stats().refusedUpgrades).toEqual({ 'invalid-token': 1 });
+    client.connect(await sign('alice'));
+    await until(() => client.getStatus().mode === 'ws', 'the socket with a good token');
+  });
+
+  it('an expired token (4401) is replaced by the provider, and the stream resumes', async () => {
+    const h = await harness();
+    const client = nodeClient(h.url);
+    let calls = 0;
+    const seen: string[] = [];
+    client.on('trades', (t) => seen.push(t.id));
+    client.connect(() => sign('alice', ++calls === 1 ? 2 : 3600));
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    await h.trades(1, 5);
+    await until(() => seen.length === 5, 'five trades');
+    await until(() => client.getStatus().lastClose?.code === 4401, 'the expiry close', 15_000);
+    await until(() => client.getStatus().mode === 'ws', 'the socket with a new token');
+    await h.trades(6, 5);
+    await until(() => seen.length === 10, 'ten trades');
+    expect(seen).toEqual(ids(10));
+    expect(calls).toBe(2);
+  });
+
+  it('survives a restart of the server (the store kept): nothing lost or doubled', async () => {
+    const h = await harness();
+    const client = nodeClient(h.url, { fallbackAfter: 100 });
+    const seen: string[] = [];
+    const resumes: (string | undefined)[] = [];
+    client.on('trades', (t) => seen.push(t.id));
+    client.on('connection', (d) => resumes.push(d.resume ?? d.status));
+    client.connect(await sign('alice'));
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    await h.trades(1, 50);
+    await until(() => seen.length === 50, 'the first 50');
+    await h.stop();
+    // published while no server runs: straight into the store, as another node would
+    const base = example('trades');
+    for (let n = 51; n <= 100; n++) await h.store.append('alice', 'trades', (cursor) => JSON.stringify({ ...base, data: { ...(base.data as object), id: `t${n}` }, cursor }));
+    // a new server on the same port and the same store
+    await h.start();
+    await h.trades(101, 50);
+    await until(() => seen.length >= 150 && client.getStatus().mode === 'ws', 'all 150');
+    await sleep(100);
+    expect(seen).toEqual(ids(150));
+    expect(resumes).toEqual(['new', 'disconnected', 'resumed']);
+  });
+
+  it('upgrades refused → polling → back to the socket, nothing lost or doubled', async () => {
+    const h = await harness({ pollHoldMs: 2000 });
+    const client = nodeClient(h.url);
+    const seen: string[] = [];
+    const modes: string[] = [];
+    client.on('trades', (t) => seen.push(t.id));
+    client.on('status', (st) => modes.at(-1) !== st.mode && modes.push(st.mode));
+    client.connect(await sign('alice'));
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    await h.trades(1, 20);
+    await until(() => seen.length === 20, 'the first 20');
+    h.refuseUpgrades = true;
+    // the server restarts its sockets (as a deploy would), the proxy now refuses upgrades
+    await h.server.close();
+    h.server = createRealtimeServer({ server: h.http, jwt: { secret: SECRET }, store: h.store, pollHoldMs: 2000 });
+    await until(() => client.getStatus().mode === 'polling', 'the polling fallback');
+    await h.trades(21, 20);
+    await until(() => seen.length === 40, 'the next 20 by polling');
+    h.refuseUpgrades = false;
+    await until(() => client.getStatus().mode === 'ws', 'the socket again', 15_000);
+    await h.trades(41, 20);
+    await until(() => seen.length === 60, 'the last 20');
+    await sleep(100);
+    expect(seen).toEqual(ids(60));
+    expect(modes.filter((m) => m !== 'offline')).toEqual(['ws', 'polling', 'ws']);
+  });
+
+  it('leaves a server whose pings stop coming, and reconnects', async () => {
+    const h = await harness({ pingIntervalMs: 60_000 });
+    const client = nodeClient(h.url, { pingIntervalMs: 100, pongTimeoutMs: 100 });
+    client.connect(await sign('alice'));
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    await until(() => client.getStatus().lastClose?.code === 4408, 'the silent socket left');
+    await until(() => h.upgrades.length >= 2 && client.getStatus().mode === 'ws', 'the reconnect');
+  });
+
+  it('receives every type of the demo producer, typed and valid, and listen finds 0 violations', async () => {
+    const h = await harness({ pingIntervalMs: 300 });
+    const demo = startDemoProducer(h.server, { users: ['alice'], intervalMs: 100 });
+    try {
+      const client = nodeClient(h.url);
+      const got = new Set<string>();
+      const invalid: unknown[] = [];
+      client.on('message', (m) => got.add(m.type));
+      client.on('invalid', (e) => invalid.push(e));
+      client.connect(await sign('alice'));
+      await until(() => STREAM_TYPES.every((t) => got.has(t)) && got.has('ping') && got.has('connection'), 'every type');
+      expect(invalid).toEqual([]);
+      const result = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
+        void sign('alice').then((token) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', h.url, '--token', token, '--duration', '1500ms', '--ping-interval', '300', '--tolerance', '0.5']);
+          let stdout = '';
+          child.stdout.on('data', (d) => (stdout += d));
+          const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+          child.on('close', (status) => {
+            clearTimeout(kill);
+            resolve({ status, stdout });
+          });
+        });
+      });
+      expect(result.stdout).toMatch(/ 0 violations\n$/);
+      expect(result.status).toBe(0);
+      for (const type of ['connection', 'ping', ...STREAM_TYPES]) expect(result.stdout).toMatch(new RegExp(`\\b${type} \\d+`));
+    } finally {
+      demo.stop();
+    }
+  });
+});
