@@ -20,18 +20,37 @@ export interface CompiledValidatorError {
  */
 export type CompiledMode = 'strict' | 'tolerant';
 
+/** A value outside a closed list (`enum`) that tolerant mode accepted. */
+export interface CompiledEnumNotice {
+  /** JSON Pointer of the value, e.g. "/data/platform". */
+  pointer: string;
+  value: unknown;
+  /** The values the schema lists. */
+  known: readonly unknown[];
+}
+
 /**
- * Validates `data` as a message of `type` in `mode`. Keeps no state between calls.
+ * Collects the notices of one tolerant call: pass `{ list: null }`; afterwards `list` is
+ * null (none) or the values accepted although outside their closed list. Ignored in strict
+ * mode, where such a value is an `enum` error.
+ */
+export interface CompiledNoticeSink {
+  list: CompiledEnumNotice[] | null;
+}
+
+/**
+ * Validates `data` as a message of `type` in `mode`. Keeps no state between calls. In
+ * tolerant mode a value outside a closed list passes, and is reported in `notices` when given.
  *
  * @returns `undefined` when `type` is not a message type (inherited names such as
  *   "constructor" are not), `null` when `data` is valid, else the first error (one element)
  */
-export declare function checkMessage(type: string, data: unknown, mode: CompiledMode): CompiledValidatorError[] | null | undefined;
+export declare function checkMessage(type: string, data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink): CompiledValidatorError[] | null | undefined;
 
 /** Validates `data` as a `ping` message (PingMessage) in `mode`: `null` when valid, else the first error. */
-export declare function checkPingMessage(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;
+export declare function checkPingMessage(data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink): CompiledValidatorError[] | null;
 /** Validates `data` as a `pong` message (PongMessage) in `mode`: `null` when valid, else the first error. */
-export declare function checkPongMessage(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;
+export declare function checkPongMessage(data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink): CompiledValidatorError[] | null;
 
 /** Validates `data` as a `schemas/poll-response.json` document (PollResponse) in `mode`: `null` when valid, else the first error. */
-export declare function checkPollResponseDocument(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;
+export declare function checkPollResponseDocument(data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink): CompiledValidatorError[] | null;

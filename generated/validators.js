@@ -73,10 +73,17 @@ var formats = {
   "date-time": (value, producer = true) => checkDateTime(value, producer)
 };
 
+// virtual:notices.js
+function enumNotice(context, pointer, value, known) {
+  const sink = context.notices;
+  if (sink) (sink.list || (sink.list = [])).push({ pointer, value, known });
+}
+
 // virtual:compiled.js
 var message_connection = validate10;
 var schema12 = { "properties": { "status": { "enum": ["connected", "disconnected", "error"] }, "mode": { "enum": ["ws", "polling"] } } };
 var schema14 = { "enum": ["new", "resumed", "gap"] };
+var func1 = enumNotice;
 function validate11(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -95,8 +102,12 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
             return false;
           }
           if (!(data0 === "connected" || data0 === "disconnected" || data0 === "error")) {
-            validate11.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema12.properties.status.enum } }];
-            return false;
+            if (this.strict) {
+              validate11.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema12.properties.status.enum } }];
+              return false;
+            } else {
+              func1(this, instancePath + "/status", data0, schema12.properties.status.enum);
+            }
           }
           var valid0 = _errs1 === errors;
         } else {
@@ -111,8 +122,12 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
               return false;
             }
             if (!(data1 === "ws" || data1 === "polling")) {
-              validate11.errors = [{ instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/enum", keyword: "enum", params: { allowedValues: schema12.properties.mode.enum } }];
-              return false;
+              if (this.strict) {
+                validate11.errors = [{ instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/enum", keyword: "enum", params: { allowedValues: schema12.properties.mode.enum } }];
+                return false;
+              } else {
+                func1(this, instancePath + "/mode", data1, schema12.properties.mode.enum);
+              }
             }
             var valid0 = _errs3 === errors;
           } else {
@@ -127,8 +142,12 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
                 return false;
               }
               if (!(data2 === "new" || data2 === "resumed" || data2 === "gap")) {
-                validate11.errors = [{ instancePath: instancePath + "/resume", schemaPath: "definitions.json#/definitions/ResumeStatus/enum", keyword: "enum", params: { allowedValues: schema14.enum } }];
-                return false;
+                if (this.strict) {
+                  validate11.errors = [{ instancePath: instancePath + "/resume", schemaPath: "definitions.json#/definitions/ResumeStatus/enum", keyword: "enum", params: { allowedValues: schema14.enum } }];
+                  return false;
+                } else {
+                  func1(this, instancePath + "/resume", data2, schema14.enum);
+                }
               }
               var valid0 = _errs5 === errors;
             } else {
@@ -465,8 +484,12 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                 return false;
               }
               if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr")) {
-                validate17.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } }];
-                return false;
+                if (this.strict) {
+                  validate17.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } }];
+                  return false;
+                } else {
+                  func1(this, instancePath + "/platform", data2, schema25.enum);
+                }
               }
               var valid0 = _errs7 === errors;
             } else {
@@ -501,8 +524,12 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                     return false;
                   }
                   if (!(data4 === "buy" || data4 === "sell")) {
-                    validate17.errors = [{ instancePath: instancePath + "/side", schemaPath: "definitions.json#/definitions/Side/enum", keyword: "enum", params: { allowedValues: schema27.enum } }];
-                    return false;
+                    if (this.strict) {
+                      validate17.errors = [{ instancePath: instancePath + "/side", schemaPath: "definitions.json#/definitions/Side/enum", keyword: "enum", params: { allowedValues: schema27.enum } }];
+                      return false;
+                    } else {
+                      func1(this, instancePath + "/side", data4, schema27.enum);
+                    }
                   }
                   var valid0 = _errs13 === errors;
                 } else {
@@ -586,8 +613,12 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                               return false;
                             }
                             if (!(data9 === "pending" || data9 === "filled" || data9 === "cancelled" || data9 === "failed")) {
-                              validate17.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema22.properties.status.enum } }];
-                              return false;
+                              if (this.strict) {
+                                validate17.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema22.properties.status.enum } }];
+                                return false;
+                              } else {
+                                func1(this, instancePath + "/status", data9, schema22.properties.status.enum);
+                              }
                             }
                             var valid0 = _errs24 === errors;
                           } else {
@@ -809,8 +840,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 return false;
               }
               if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr")) {
-                validate20.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } }];
-                return false;
+                if (this.strict) {
+                  validate20.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } }];
+                  return false;
+                } else {
+                  func1(this, instancePath + "/platform", data2, schema25.enum);
+                }
               }
               var valid0 = _errs6 === errors;
             } else {
@@ -845,8 +880,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     return false;
                   }
                   if (!(data4 === "running" || data4 === "stopped" || data4 === "paused" || data4 === "error")) {
-                    validate20.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema32.properties.status.enum } }];
-                    return false;
+                    if (this.strict) {
+                      validate20.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema32.properties.status.enum } }];
+                      return false;
+                    } else {
+                      func1(this, instancePath + "/status", data4, schema32.properties.status.enum);
+                    }
                   }
                   var valid0 = _errs12 === errors;
                 } else {
@@ -861,8 +900,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       return false;
                     }
                     if (!(data5 === "paper" || data5 === "live")) {
-                      validate20.errors = [{ instancePath: instancePath + "/trading_mode", schemaPath: "#/properties/trading_mode/enum", keyword: "enum", params: { allowedValues: schema32.properties.trading_mode.enum } }];
-                      return false;
+                      if (this.strict) {
+                        validate20.errors = [{ instancePath: instancePath + "/trading_mode", schemaPath: "#/properties/trading_mode/enum", keyword: "enum", params: { allowedValues: schema32.properties.trading_mode.enum } }];
+                        return false;
+                      } else {
+                        func1(this, instancePath + "/trading_mode", data5, schema32.properties.trading_mode.enum);
+                      }
                     }
                     var valid0 = _errs14 === errors;
                   } else {
@@ -877,8 +920,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                         return false;
                       }
                       if (!(data6 === "conservative" || data6 === "moderate" || data6 === "aggressive")) {
-                        validate20.errors = [{ instancePath: instancePath + "/risk_mode", schemaPath: "#/properties/risk_mode/enum", keyword: "enum", params: { allowedValues: schema32.properties.risk_mode.enum } }];
-                        return false;
+                        if (this.strict) {
+                          validate20.errors = [{ instancePath: instancePath + "/risk_mode", schemaPath: "#/properties/risk_mode/enum", keyword: "enum", params: { allowedValues: schema32.properties.risk_mode.enum } }];
+                          return false;
+                        } else {
+                          func1(this, instancePath + "/risk_mode", data6, schema32.properties.risk_mode.enum);
+                        }
                       }
                       var valid0 = _errs16 === errors;
                     } else {
@@ -1134,8 +1181,12 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
             return false;
           }
           if (!(data0 === "luno" || data0 === "binance" || data0 === "kucoin" || data0 === "kraken" || data0 === "valr" || data0 === "all")) {
-            validate23.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/enum", keyword: "enum", params: { allowedValues: schema42.properties.platform.enum } }];
-            return false;
+            if (this.strict) {
+              validate23.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/enum", keyword: "enum", params: { allowedValues: schema42.properties.platform.enum } }];
+              return false;
+            } else {
+              func1(this, instancePath + "/platform", data0, schema42.properties.platform.enum);
+            }
           }
           var valid0 = _errs1 === errors;
         } else {
@@ -1677,8 +1728,12 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                   return false;
                 }
                 if (!(data3 === "luno" || data3 === "binance" || data3 === "kucoin" || data3 === "kraken" || data3 === "valr")) {
-                  validate26.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } }];
-                  return false;
+                  if (this.strict) {
+                    validate26.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } }];
+                    return false;
+                  } else {
+                    func1(this, instancePath + "/platform", data3, schema25.enum);
+                  }
                 }
                 var valid0 = _errs10 === errors;
               } else {
@@ -1693,8 +1748,12 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                     return false;
                   }
                   if (!(data4 === "buy" || data4 === "sell" || data4 === "hold")) {
-                    validate26.errors = [{ instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/enum", keyword: "enum", params: { allowedValues: schema47.properties.decision.enum } }];
-                    return false;
+                    if (this.strict) {
+                      validate26.errors = [{ instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/enum", keyword: "enum", params: { allowedValues: schema47.properties.decision.enum } }];
+                      return false;
+                    } else {
+                      func1(this, instancePath + "/decision", data4, schema47.properties.decision.enum);
+                    }
                   }
                   var valid0 = _errs13 === errors;
                 } else {
@@ -2853,8 +2912,12 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
               return false;
             }
             if (!(data1 === "info" || data1 === "warning" || data1 === "error" || data1 === "critical")) {
-              validate39.errors = [{ instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/enum", keyword: "enum", params: { allowedValues: schema80.properties.severity.enum } }];
-              return false;
+              if (this.strict) {
+                validate39.errors = [{ instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/enum", keyword: "enum", params: { allowedValues: schema80.properties.severity.enum } }];
+                return false;
+              } else {
+                func1(this, instancePath + "/severity", data1, schema80.properties.severity.enum);
+              }
             }
             var valid0 = _errs4 === errors;
           } else {
@@ -2979,13 +3042,17 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
                         errors++;
                       }
                       if (!(data6 === "luno" || data6 === "binance" || data6 === "kucoin" || data6 === "kraken" || data6 === "valr")) {
-                        const err5 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } };
-                        if (vErrors === null) {
-                          vErrors = [err5];
+                        if (this.strict) {
+                          const err5 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } };
+                          if (vErrors === null) {
+                            vErrors = [err5];
+                          } else {
+                            vErrors.push(err5);
+                          }
+                          errors++;
                         } else {
-                          vErrors.push(err5);
+                          func1(this, instancePath + "/platform", data6, schema25.enum);
                         }
-                        errors++;
                       }
                       var _valid1 = _errs21 === errors;
                       valid4 = valid4 || _valid1;
@@ -3557,8 +3624,12 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
               return false;
             }
             if (!(data1 === "luno" || data1 === "binance" || data1 === "kucoin" || data1 === "kraken" || data1 === "valr")) {
-              validate45.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } }];
-              return false;
+              if (this.strict) {
+                validate45.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } }];
+                return false;
+              } else {
+                func1(this, instancePath + "/platform", data1, schema25.enum);
+              }
             }
             var valid0 = _errs3 === errors;
           } else {
@@ -3896,8 +3967,12 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
               return false;
             }
             if (!(data1 === "bodyguard_check" || data1 === "learning_run" || data1 === "bot_evolution" || data1 === "insights_generation" || data1 === "prediction" || data1 === "profit_reinvestment")) {
-              validate48.errors = [{ instancePath: instancePath + "/task_type", schemaPath: "#/properties/task_type/enum", keyword: "enum", params: { allowedValues: schema107.properties.task_type.enum } }];
-              return false;
+              if (this.strict) {
+                validate48.errors = [{ instancePath: instancePath + "/task_type", schemaPath: "#/properties/task_type/enum", keyword: "enum", params: { allowedValues: schema107.properties.task_type.enum } }];
+                return false;
+              } else {
+                func1(this, instancePath + "/task_type", data1, schema107.properties.task_type.enum);
+              }
             }
             var valid0 = _errs4 === errors;
           } else {
@@ -3912,8 +3987,12 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
                 return false;
               }
               if (!(data2 === "queued" || data2 === "running" || data2 === "completed" || data2 === "failed")) {
-                validate48.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema107.properties.status.enum } }];
-                return false;
+                if (this.strict) {
+                  validate48.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema107.properties.status.enum } }];
+                  return false;
+                } else {
+                  func1(this, instancePath + "/status", data2, schema107.properties.status.enum);
+                }
               }
               var valid0 = _errs6 === errors;
             } else {
@@ -4349,8 +4428,12 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
               return false;
             }
             if (!(data1 === "new" || data1 === "resumed" || data1 === "gap")) {
-              validate53.errors = [{ instancePath: instancePath + "/resume", schemaPath: "definitions.json#/definitions/ResumeStatus/enum", keyword: "enum", params: { allowedValues: schema14.enum } }];
-              return false;
+              if (this.strict) {
+                validate53.errors = [{ instancePath: instancePath + "/resume", schemaPath: "definitions.json#/definitions/ResumeStatus/enum", keyword: "enum", params: { allowedValues: schema14.enum } }];
+                return false;
+              } else {
+                func1(this, instancePath + "/resume", data1, schema14.enum);
+              }
             }
             var valid0 = _errs4 === errors;
           } else {
@@ -4523,17 +4606,18 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
 // validators-entry.js
 var STRICT = /* @__PURE__ */ Object.freeze({ strict: true });
 var TOLERANT = /* @__PURE__ */ Object.freeze({ strict: false });
-function run(validate, data, mode) {
-  if (validate.call(mode === "tolerant" ? TOLERANT : STRICT, data)) return null;
+function run(validate, data, mode, notices) {
+  const context = mode !== "tolerant" ? STRICT : notices ? { strict: false, notices } : TOLERANT;
+  if (validate.call(context, data)) return null;
   const errors = validate.errors;
   validate.errors = null;
   return errors;
 }
-function checkPingMessage(data, mode) {
-  return run(message_ping, data, mode);
+function checkPingMessage(data, mode, notices) {
+  return run(message_ping, data, mode, notices);
 }
-function checkPongMessage(data, mode) {
-  return run(message_pong, data, mode);
+function checkPongMessage(data, mode, notices) {
+  return run(message_pong, data, mode, notices);
 }
 var validators = {
   __proto__: null,
@@ -4552,12 +4636,12 @@ var validators = {
   "ai_tasks": message_ai_tasks,
   "error": message_error
 };
-function checkMessage(type, data, mode) {
+function checkMessage(type, data, mode, notices) {
   const validate = validators[type];
-  return validate === void 0 ? void 0 : run(validate, data, mode);
+  return validate === void 0 ? void 0 : run(validate, data, mode, notices);
 }
-function checkPollResponseDocument(data, mode) {
-  return run(validatePollResponseDocument, data, mode);
+function checkPollResponseDocument(data, mode, notices) {
+  return run(validatePollResponseDocument, data, mode, notices);
 }
 export {
   checkMessage,

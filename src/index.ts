@@ -12,6 +12,7 @@
  * @see websocket-message-schemas.md
  */
 export type * from '../generated/types.js';
+export type * from '../generated/received-types.js';
 export {
   CLIENT_MESSAGE_TYPES,
   CLOSE_CODES,

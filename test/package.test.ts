@@ -152,7 +152,7 @@ describe('the packed package, installed into a fresh project', () => {
     expect(JSON.parse(printed)).toEqual({ mode: 'offline', connected: false });
     const misspelled = compile({ 'misspelled-client.mts': CLIENT_MISSPELLED });
     expect(misspelled.code).not.toBe(0);
-    expect(misspelled.output).toMatch(/'sidee' does not exist on type 'TradeData'/);
+    expect(misspelled.output).toMatch(/'sidee' does not exist on type 'ReceivedTradeData'/);
   });
 
   it('ships the schemas and a working realtime-contract bin', () => {

@@ -77,6 +77,7 @@ var formats = {
 var message_connection = validate10;
 var schema12 = { "type": "object", "required": ["status", "mode"], "properties": { "status": { "type": "string", "enum": ["connected", "disconnected", "error"] }, "mode": { "type": "string", "enum": ["ws", "polling"] }, "resume": { "$ref": "definitions.json#/definitions/ResumeStatus" } }, "x-closed": true };
 var schema14 = { "type": "string", "enum": ["new", "resumed", "gap"] };
+var func1 = enumNotice;
 function validate11(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -111,13 +112,17 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data0 === "connected" || data0 === "disconnected" || data0 === "error")) {
-        const err3 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema12.properties.status.enum } };
-        if (vErrors === null) {
-          vErrors = [err3];
+        if (this.strict) {
+          const err3 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema12.properties.status.enum } };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
         } else {
-          vErrors.push(err3);
+          func1(this, instancePath + "/status", data0, schema12.properties.status.enum);
         }
-        errors++;
       }
     }
     if (data.mode !== void 0) {
@@ -132,13 +137,17 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data1 === "ws" || data1 === "polling")) {
-        const err5 = { instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/enum", keyword: "enum", params: { allowedValues: schema12.properties.mode.enum } };
-        if (vErrors === null) {
-          vErrors = [err5];
+        if (this.strict) {
+          const err5 = { instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/enum", keyword: "enum", params: { allowedValues: schema12.properties.mode.enum } };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
         } else {
-          vErrors.push(err5);
+          func1(this, instancePath + "/mode", data1, schema12.properties.mode.enum);
         }
-        errors++;
       }
     }
     if (data.resume !== void 0) {
@@ -153,13 +162,17 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data2 === "new" || data2 === "resumed" || data2 === "gap")) {
-        const err7 = { instancePath: instancePath + "/resume", schemaPath: "definitions.json#/definitions/ResumeStatus/enum", keyword: "enum", params: { allowedValues: schema14.enum } };
-        if (vErrors === null) {
-          vErrors = [err7];
+        if (this.strict) {
+          const err7 = { instancePath: instancePath + "/resume", schemaPath: "definitions.json#/definitions/ResumeStatus/enum", keyword: "enum", params: { allowedValues: schema14.enum } };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
         } else {
-          vErrors.push(err7);
+          func1(this, instancePath + "/resume", data2, schema14.enum);
         }
-        errors++;
       }
     }
     if (this.strict) {
@@ -679,13 +692,17 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr")) {
-        const err17 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } };
-        if (vErrors === null) {
-          vErrors = [err17];
+        if (this.strict) {
+          const err17 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } };
+          if (vErrors === null) {
+            vErrors = [err17];
+          } else {
+            vErrors.push(err17);
+          }
+          errors++;
         } else {
-          vErrors.push(err17);
+          func1(this, instancePath + "/platform", data2, schema25.enum);
         }
-        errors++;
       }
     }
     if (data.symbol !== void 0) {
@@ -722,13 +739,17 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data4 === "buy" || data4 === "sell")) {
-        const err21 = { instancePath: instancePath + "/side", schemaPath: "definitions.json#/definitions/Side/enum", keyword: "enum", params: { allowedValues: schema27.enum } };
-        if (vErrors === null) {
-          vErrors = [err21];
+        if (this.strict) {
+          const err21 = { instancePath: instancePath + "/side", schemaPath: "definitions.json#/definitions/Side/enum", keyword: "enum", params: { allowedValues: schema27.enum } };
+          if (vErrors === null) {
+            vErrors = [err21];
+          } else {
+            vErrors.push(err21);
+          }
+          errors++;
         } else {
-          vErrors.push(err21);
+          func1(this, instancePath + "/side", data4, schema27.enum);
         }
-        errors++;
       }
     }
     if (data.quantity !== void 0) {
@@ -821,13 +842,17 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data9 === "pending" || data9 === "filled" || data9 === "cancelled" || data9 === "failed")) {
-        const err30 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema22.properties.status.enum } };
-        if (vErrors === null) {
-          vErrors = [err30];
+        if (this.strict) {
+          const err30 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema22.properties.status.enum } };
+          if (vErrors === null) {
+            vErrors = [err30];
+          } else {
+            vErrors.push(err30);
+          }
+          errors++;
         } else {
-          vErrors.push(err30);
+          func1(this, instancePath + "/status", data9, schema22.properties.status.enum);
         }
-        errors++;
       }
     }
     if (data.pnl !== void 0) {
@@ -1175,13 +1200,17 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr")) {
-        const err16 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } };
-        if (vErrors === null) {
-          vErrors = [err16];
+        if (this.strict) {
+          const err16 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } };
+          if (vErrors === null) {
+            vErrors = [err16];
+          } else {
+            vErrors.push(err16);
+          }
+          errors++;
         } else {
-          vErrors.push(err16);
+          func1(this, instancePath + "/platform", data2, schema25.enum);
         }
-        errors++;
       }
     }
     if (data.symbol !== void 0) {
@@ -1218,13 +1247,17 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data4 === "running" || data4 === "stopped" || data4 === "paused" || data4 === "error")) {
-        const err20 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema32.properties.status.enum } };
-        if (vErrors === null) {
-          vErrors = [err20];
+        if (this.strict) {
+          const err20 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema32.properties.status.enum } };
+          if (vErrors === null) {
+            vErrors = [err20];
+          } else {
+            vErrors.push(err20);
+          }
+          errors++;
         } else {
-          vErrors.push(err20);
+          func1(this, instancePath + "/status", data4, schema32.properties.status.enum);
         }
-        errors++;
       }
     }
     if (data.trading_mode !== void 0) {
@@ -1239,13 +1272,17 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data5 === "paper" || data5 === "live")) {
-        const err22 = { instancePath: instancePath + "/trading_mode", schemaPath: "#/properties/trading_mode/enum", keyword: "enum", params: { allowedValues: schema32.properties.trading_mode.enum } };
-        if (vErrors === null) {
-          vErrors = [err22];
+        if (this.strict) {
+          const err22 = { instancePath: instancePath + "/trading_mode", schemaPath: "#/properties/trading_mode/enum", keyword: "enum", params: { allowedValues: schema32.properties.trading_mode.enum } };
+          if (vErrors === null) {
+            vErrors = [err22];
+          } else {
+            vErrors.push(err22);
+          }
+          errors++;
         } else {
-          vErrors.push(err22);
+          func1(this, instancePath + "/trading_mode", data5, schema32.properties.trading_mode.enum);
         }
-        errors++;
       }
     }
     if (data.risk_mode !== void 0) {
@@ -1260,13 +1297,17 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data6 === "conservative" || data6 === "moderate" || data6 === "aggressive")) {
-        const err24 = { instancePath: instancePath + "/risk_mode", schemaPath: "#/properties/risk_mode/enum", keyword: "enum", params: { allowedValues: schema32.properties.risk_mode.enum } };
-        if (vErrors === null) {
-          vErrors = [err24];
+        if (this.strict) {
+          const err24 = { instancePath: instancePath + "/risk_mode", schemaPath: "#/properties/risk_mode/enum", keyword: "enum", params: { allowedValues: schema32.properties.risk_mode.enum } };
+          if (vErrors === null) {
+            vErrors = [err24];
+          } else {
+            vErrors.push(err24);
+          }
+          errors++;
         } else {
-          vErrors.push(err24);
+          func1(this, instancePath + "/risk_mode", data6, schema32.properties.risk_mode.enum);
         }
-        errors++;
       }
     }
     if (data.capital !== void 0) {
@@ -1576,13 +1617,17 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data0 === "luno" || data0 === "binance" || data0 === "kucoin" || data0 === "kraken" || data0 === "valr" || data0 === "all")) {
-        const err4 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/enum", keyword: "enum", params: { allowedValues: schema42.properties.platform.enum } };
-        if (vErrors === null) {
-          vErrors = [err4];
+        if (this.strict) {
+          const err4 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/enum", keyword: "enum", params: { allowedValues: schema42.properties.platform.enum } };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
         } else {
-          vErrors.push(err4);
+          func1(this, instancePath + "/platform", data0, schema42.properties.platform.enum);
         }
-        errors++;
       }
     }
     if (data.balances !== void 0) {
@@ -2361,13 +2406,17 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data3 === "luno" || data3 === "binance" || data3 === "kucoin" || data3 === "kraken" || data3 === "valr")) {
-        const err20 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } };
-        if (vErrors === null) {
-          vErrors = [err20];
+        if (this.strict) {
+          const err20 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } };
+          if (vErrors === null) {
+            vErrors = [err20];
+          } else {
+            vErrors.push(err20);
+          }
+          errors++;
         } else {
-          vErrors.push(err20);
+          func1(this, instancePath + "/platform", data3, schema25.enum);
         }
-        errors++;
       }
     }
     if (data.decision !== void 0) {
@@ -2382,13 +2431,17 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data4 === "buy" || data4 === "sell" || data4 === "hold")) {
-        const err22 = { instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/enum", keyword: "enum", params: { allowedValues: schema47.properties.decision.enum } };
-        if (vErrors === null) {
-          vErrors = [err22];
+        if (this.strict) {
+          const err22 = { instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/enum", keyword: "enum", params: { allowedValues: schema47.properties.decision.enum } };
+          if (vErrors === null) {
+            vErrors = [err22];
+          } else {
+            vErrors.push(err22);
+          }
+          errors++;
         } else {
-          vErrors.push(err22);
+          func1(this, instancePath + "/decision", data4, schema47.properties.decision.enum);
         }
-        errors++;
       }
     }
     if (data.confidence !== void 0) {
@@ -3886,13 +3939,17 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data1 === "info" || data1 === "warning" || data1 === "error" || data1 === "critical")) {
-        const err12 = { instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/enum", keyword: "enum", params: { allowedValues: schema80.properties.severity.enum } };
-        if (vErrors === null) {
-          vErrors = [err12];
+        if (this.strict) {
+          const err12 = { instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/enum", keyword: "enum", params: { allowedValues: schema80.properties.severity.enum } };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
         } else {
-          vErrors.push(err12);
+          func1(this, instancePath + "/severity", data1, schema80.properties.severity.enum);
         }
-        errors++;
       }
     }
     if (data.category !== void 0) {
@@ -4002,13 +4059,17 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data6 === "luno" || data6 === "binance" || data6 === "kucoin" || data6 === "kraken" || data6 === "valr")) {
-        const err21 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } };
-        if (vErrors === null) {
-          vErrors = [err21];
+        if (this.strict) {
+          const err21 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } };
+          if (vErrors === null) {
+            vErrors = [err21];
+          } else {
+            vErrors.push(err21);
+          }
+          errors++;
         } else {
-          vErrors.push(err21);
+          func1(this, instancePath + "/platform", data6, schema25.enum);
         }
-        errors++;
       }
       var _valid1 = _errs21 === errors;
       valid4 = valid4 || _valid1;
@@ -4802,13 +4863,17 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data1 === "luno" || data1 === "binance" || data1 === "kucoin" || data1 === "kraken" || data1 === "valr")) {
-        const err10 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } };
-        if (vErrors === null) {
-          vErrors = [err10];
+        if (this.strict) {
+          const err10 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
         } else {
-          vErrors.push(err10);
+          func1(this, instancePath + "/platform", data1, schema25.enum);
         }
-        errors++;
       }
     }
     if (data.asset !== void 0) {
@@ -5240,13 +5305,17 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data1 === "bodyguard_check" || data1 === "learning_run" || data1 === "bot_evolution" || data1 === "insights_generation" || data1 === "prediction" || data1 === "profit_reinvestment")) {
-        const err10 = { instancePath: instancePath + "/task_type", schemaPath: "#/properties/task_type/enum", keyword: "enum", params: { allowedValues: schema107.properties.task_type.enum } };
-        if (vErrors === null) {
-          vErrors = [err10];
+        if (this.strict) {
+          const err10 = { instancePath: instancePath + "/task_type", schemaPath: "#/properties/task_type/enum", keyword: "enum", params: { allowedValues: schema107.properties.task_type.enum } };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
         } else {
-          vErrors.push(err10);
+          func1(this, instancePath + "/task_type", data1, schema107.properties.task_type.enum);
         }
-        errors++;
       }
     }
     if (data.status !== void 0) {
@@ -5261,13 +5330,17 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data2 === "queued" || data2 === "running" || data2 === "completed" || data2 === "failed")) {
-        const err12 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema107.properties.status.enum } };
-        if (vErrors === null) {
-          vErrors = [err12];
+        if (this.strict) {
+          const err12 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema107.properties.status.enum } };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
         } else {
-          vErrors.push(err12);
+          func1(this, instancePath + "/status", data2, schema107.properties.status.enum);
         }
-        errors++;
       }
     }
     if (data.progress !== void 0) {

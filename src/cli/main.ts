@@ -88,6 +88,19 @@ program
     process.exitCode = await runListen(url, { ...options, durationMs, pingIntervalMs: options.pingInterval }, output);
   });
 
+program
+  .command('diff')
+  .description('classify the changes between two contracts by who they break (exit 1 on --fail-on level), and suggest the release and protocol version')
+  .argument('<old>', 'the older contract: a git ref, a folder of schemas, or an npm pack tarball (.tgz); prefix git:, dir: or tarball: to force one')
+  .argument('[new]', 'the newer contract, the same kinds (default: the working tree)')
+  .addOption(new Option('--format <format>', 'text: a line per change, then a summary; json: one JSON object').choices(['text', 'json']).default('text'))
+  .addOption(new Option('--fail-on <level>', 'exit 1 when a change of this level or worse is found').choices(['breaking', 'strict', 'compatible', 'never']).default('breaking'))
+  .option('--schemas <dir>', 'folder of the schemas in the working tree and in git refs', 'schemas')
+  .action(async (old: string, current: string | undefined, options: { format: 'text' | 'json'; failOn: 'breaking' | 'strict' | 'compatible' | 'never'; schemas: string }) => {
+    const { runDiff } = await import('./diff-command.js');
+    process.exitCode = await runDiff(old, current, options, output);
+  });
+
 function fraction(value: string): number {
   if (!/^\d+(\.\d+)?$/.test(value) || Number(value) > 10) throw new InvalidArgumentError('expected a fraction such as 0.1');
   return Number(value);

@@ -1,4 +1,4 @@
-import type { ServerMessage } from '../../generated/types.js';
+import type { ReceivedServerMessage } from '../../generated/received-types.js';
 import { checkMessage } from '../../generated/validators.js';
 
 /**
@@ -15,20 +15,21 @@ export interface ClientValidationError {
 }
 
 export type Checked =
-  | { ok: true; message: ServerMessage }
+  | { ok: true; message: ReceivedServerMessage }
   /** `errors` is empty for `unknown-type`: the type itself is the news. */
   | { ok: false; reason: 'invalid' | 'unknown-type' | 'json'; errors: ClientValidationError[] };
 
 /**
- * Validates one parsed incoming message in tolerant mode (unknown fields pass) with the
- * validators compiled ahead of time. Never throws for a JSON value.
+ * Validates one parsed incoming message in tolerant mode (unknown fields pass, and so does a
+ * value outside a closed list: the message is typed as received) with the validators
+ * compiled ahead of time. Never throws for a JSON value.
  */
 export function check(value: unknown): Checked {
   const type = (value as { type?: unknown } | null)?.type;
   if (typeof value !== 'object' || Array.isArray(value) || typeof type !== 'string') return failure('invalid', '/type', 'required', 'an object with a string "type"', type);
   const errors = checkMessage(type, value, 'tolerant');
   if (errors === undefined) return { ok: false, reason: 'unknown-type', errors: [] };
-  if (errors === null) return { ok: true, message: value as ServerMessage };
+  if (errors === null) return { ok: true, message: value as ReceivedServerMessage };
   const { instancePath, keyword, params } = errors[0]!;
   // (the contract's property names need no JSON Pointer escaping)
   const missing = keyword === 'required' ? `/${String(params.missingProperty)}` : '';

@@ -1,12 +1,17 @@
-import type { ConnectionData, ErrorData, ErrorMessage, MessageDataMap, MessageMap, ServerMessage } from '../../generated/types.js';
+import type { ReceivedMessageDataMap, ReceivedMessageMap, ReceivedServerMessage } from '../../generated/received-types.js';
+import type { ConnectionData, ErrorData, ErrorMessage, ServerMessage } from '../../generated/types.js';
 import { check, type ClientValidationError } from './check.js';
 import { isAfter, PING_INTERVAL_MS, POLL_PATH, PONG_TIMEOUT_MS, reconnectAdvice, WEBSOCKET_PATH } from './protocol.js';
 
 /** Wire value of `type` of every message the server sends. */
 export type ServerMessageType = ServerMessage['type'];
 
-/** What a handler of `type` receives first: the message's `data`, or the whole message for the flat `ping`/`pong`. */
-export type MessageData<T extends ServerMessageType> = T extends keyof MessageDataMap ? MessageDataMap[T] : MessageMap[T];
+/**
+ * What a handler of `type` receives first: the message's `data`, or the whole message for the
+ * flat `ping`/`pong`. Consumer-facing (`Received…`) types: a closed list also admits values a
+ * newer server may add, as the client's tolerant validation does (issue 13).
+ */
+export type MessageData<T extends ServerMessageType> = T extends keyof ReceivedMessageDataMap ? ReceivedMessageDataMap[T] : ReceivedMessageMap[T];
 
 /** A token, or a function giving one (called before every connection attempt and poll). */
 export type TokenSource = string | (() => string | Promise<string>);
@@ -79,11 +84,11 @@ export interface ClientFault {
  * also carries the client's own faults in the spec's error shape, with a {@link ClientFault}.
  */
 export type RealtimeEventMap = {
-  [T in Exclude<ServerMessageType, 'error'>]: [data: MessageData<T>, message: MessageMap[T]];
+  [T in Exclude<ServerMessageType, 'error'>]: [data: MessageData<T>, message: ReceivedMessageMap[T]];
 } & {
   error: [data: ErrorData, message: ErrorMessage, fault?: ClientFault];
   /** Every valid message, after its own handlers. */
-  message: [message: ServerMessage];
+  message: [message: ReceivedServerMessage];
   invalid: [event: InvalidEvent];
   unknown: [event: UnknownEvent];
   gap: [event: GapEvent];
@@ -440,7 +445,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       }
       return;
     }
-    const message = result.message as ServerMessage;
+    const message = result.message as ReceivedServerMessage;
     if (message.type === 'ping') {
       send({ type: 'pong', timestamp: message.timestamp });
       ping();

@@ -1,8 +1,10 @@
 import { emitAllErrorsValidators } from './all-errors-validators.js';
+import { emitAsyncApi } from './asyncapi.js';
 import { emitConstants } from './contract-constants.js';
 import { emitDocs } from './docs/index.js';
 import { checkLanguageSupport, emitLanguages } from './quicktype.js';
 import { loadContract } from '../contract/index.js';
+import { emitReceivedTypes } from './received-types.js';
 import { emitShippedSchema } from './shipped-schema.js';
 import { emitTypes } from './types.js';
 import { emitTypeBox } from './typebox.js';
@@ -28,6 +30,8 @@ export async function generate(schemaDir: string): Promise<GeneratedFiles> {
     emitValidators(contract),
     emitAllErrorsValidators(contract),
     emitTypes(contract),
+    emitReceivedTypes(contract),
+    emitAsyncApi(contract),
     emitTypeBox(contract),
     emitConstants(contract),
     emitLanguages(contract),

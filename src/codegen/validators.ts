@@ -6,6 +6,7 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
 import { formats } from '../runtime/formats.js';
 import { mapSchema, type Contract, type SchemaNode } from '../contract/index.js';
+import { addTolerantEnum, ENUM_NOTICE_SOURCE } from './tolerant-enum.js';
 
 /** `this` in the generated functions: with `passContext`, the call's context, which says the mode (ajv's `names.this`). */
 const THIS = new Name('this');
@@ -101,6 +102,7 @@ export function createAjv(contract: Contract, formatsCode?: Code, options?: { al
       gen.if(not(_`${check}(${data}, ${THIS}.strict)`), () => cxt.error());
     },
   });
+  addTolerantEnum(ajv, THIS, formatsCode && _`enumNotice`);
   for (const schema of contract.files.values()) ajv.addSchema(close(stripAnnotations(schema)));
   return ajv;
 }
@@ -156,26 +158,30 @@ export async function emitValidators(contract: Contract): Promise<Map<string, st
     ...contract.documents.map((d) => [documentExportName(d.title), d.schema.$id!]),
   ]);
   const code = pruneEmbeddedSchemas(standaloneCode.default(ajv, exports));
-  const sources = new Map([['compiled.js', `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\n${code}`]]);
+  const sources = new Map([
+    ['notices.js', `export ${ENUM_NOTICE_SOURCE}\n`],
+    ['compiled.js', `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\nimport { enumNotice } from 'virtual:notices.js';\n${code}`],
+  ]);
   const entry = `import * as compiled from 'virtual:compiled.js';
 const STRICT = /* @__PURE__ */ Object.freeze({ strict: true });
 const TOLERANT = /* @__PURE__ */ Object.freeze({ strict: false });
-function run(validate, data, mode) {
-  if (validate.call(mode === 'tolerant' ? TOLERANT : STRICT, data)) return null;
+function run(validate, data, mode, notices) {
+  const context = mode !== 'tolerant' ? STRICT : notices ? { strict: false, notices } : TOLERANT;
+  if (validate.call(context, data)) return null;
   const errors = validate.errors;
   validate.errors = null;
   return errors;
 }
-${keepalive(contract).map((m) => `export function check${m.title}(data, mode) {\n  return run(compiled.${exportName(m.type)}, data, mode);\n}`).join('\n')}
+${keepalive(contract).map((m) => `export function check${m.title}(data, mode, notices) {\n  return run(compiled.${exportName(m.type)}, data, mode, notices);\n}`).join('\n')}
 const validators = {
   __proto__: null,
 ${contract.messages.map((m) => `  ${JSON.stringify(m.type)}: compiled.${exportName(m.type)},`).join('\n')}
 };
-export function checkMessage(type, data, mode) {
+export function checkMessage(type, data, mode, notices) {
   const validate = validators[type];
-  return validate === undefined ? undefined : run(validate, data, mode);
+  return validate === undefined ? undefined : run(validate, data, mode, notices);
 }
-${contract.documents.map((d) => `export function check${d.title}Document(data, mode) {\n  return run(compiled.${documentExportName(d.title)}, data, mode);\n}\n`).join('')}`;
+${contract.documents.map((d) => `export function check${d.title}Document(data, mode, notices) {\n  return run(compiled.${documentExportName(d.title)}, data, mode, notices);\n}\n`).join('')}`;
 
   const virtual: Plugin = {
     name: 'virtual',
@@ -270,18 +276,37 @@ export interface CompiledValidatorError {
  */
 export type CompiledMode = 'strict' | 'tolerant';
 
+/** A value outside a closed list (\`enum\`) that tolerant mode accepted. */
+export interface CompiledEnumNotice {
+  /** JSON Pointer of the value, e.g. "/data/platform". */
+  pointer: string;
+  value: unknown;
+  /** The values the schema lists. */
+  known: readonly unknown[];
+}
+
 /**
- * Validates \`data\` as a message of \`type\` in \`mode\`. Keeps no state between calls.
+ * Collects the notices of one tolerant call: pass \`{ list: null }\`; afterwards \`list\` is
+ * null (none) or the values accepted although outside their closed list. Ignored in strict
+ * mode, where such a value is an \`enum\` error.
+ */
+export interface CompiledNoticeSink {
+  list: CompiledEnumNotice[] | null;
+}
+
+/**
+ * Validates \`data\` as a message of \`type\` in \`mode\`. Keeps no state between calls. In
+ * tolerant mode a value outside a closed list passes, and is reported in \`notices\` when given.
  *
  * @returns \`undefined\` when \`type\` is not a message type (inherited names such as
  *   "constructor" are not), \`null\` when \`data\` is valid, else the first error (one element)
  */
-export declare function checkMessage(type: string, data: unknown, mode: CompiledMode): CompiledValidatorError[] | null | undefined;
+export declare function checkMessage(type: string, data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink): CompiledValidatorError[] | null | undefined;
 ${keepalive(contract).map((m) => `
 /** Validates \`data\` as a \`${m.type}\` message (${m.title}) in \`mode\`: \`null\` when valid, else the first error. */
-export declare function check${m.title}(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;`).join('')}
+export declare function check${m.title}(data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink): CompiledValidatorError[] | null;`).join('')}
 ${contract.documents.map((d) => `
 /** Validates \`data\` as a \`schemas/${d.file}\` document (${d.title}) in \`mode\`: \`null\` when valid, else the first error. */
-export declare function check${d.title}Document(data: unknown, mode: CompiledMode): CompiledValidatorError[] | null;`).join('')}
+export declare function check${d.title}Document(data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink): CompiledValidatorError[] | null;`).join('')}
 `;
 }

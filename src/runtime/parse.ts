@@ -1,3 +1,4 @@
+import type { ReceivedMessage, ReceivedServerMessage } from '../../generated/received-types.js';
 import type { ClientMessage, Message, ServerMessage } from '../../generated/types.js';
 import { describeThrown, preview, validationError, type ValidationErrors } from './errors.js';
 import { describeSyntaxError } from './json-syntax.js';
@@ -25,9 +26,13 @@ export type Frame = string | ArrayBuffer | ArrayBufferView | readonly ArrayBuffe
  * @see websocket-message-schemas.md, "Message Structure"
  */
 export function parseMessage(frame: Frame, options: ValidationOptions & { direction: 'client-to-server' }): ValidationResult<ClientMessage>;
-export function parseMessage(frame: Frame, options: ValidationOptions & { direction: 'server-to-client' }): ValidationResult<ServerMessage>;
-export function parseMessage(frame: Frame, options?: ValidationOptions): ValidationResult;
-export function parseMessage(frame: Frame, options?: ValidationOptions): ValidationResult {
+export function parseMessage(frame: Frame, options: ValidationOptions & { direction: 'server-to-client'; mode?: 'strict' }): ValidationResult<ServerMessage>;
+/** Tolerant mode (or a mode known only at run time): the message as a client receives it, closed lists open. */
+export function parseMessage(frame: Frame, options: ValidationOptions & { direction: 'server-to-client' }): ValidationResult<ReceivedServerMessage>;
+export function parseMessage(frame: Frame, options?: ValidationOptions & { mode?: 'strict' }): ValidationResult;
+/** Tolerant mode (or a mode known only at run time): the message as a consumer receives it, closed lists open. */
+export function parseMessage(frame: Frame, options: ValidationOptions): ValidationResult<ReceivedMessage>;
+export function parseMessage(frame: Frame, options?: ValidationOptions): ValidationResult<Message | ReceivedMessage> {
   let text: string;
   if (typeof frame === 'string') {
     text = frame;
@@ -42,7 +47,7 @@ export function parseMessage(frame: Frame, options?: ValidationOptions): Validat
   } catch (error) {
     return failure('json', [describeSyntaxError(text, (error as Error).message)]);
   }
-  return validateMessage(value, options);
+  return validateMessage(value, options ?? {});
 }
 
 let utf8: TextDecoder | undefined;

@@ -1,14 +1,16 @@
 import { CLIENT_MESSAGE_TYPES, MESSAGE_TYPES, SERVER_MESSAGE_TYPES, type Direction } from '../../generated/contract.js';
+import type { ReceivedMessage, ReceivedServerMessage } from '../../generated/received-types.js';
 import type { ClientMessage, Message, ServerMessage } from '../../generated/types.js';
-import { checkMessage, type CompiledValidatorError } from '../../generated/validators.js';
+import { checkMessage, type CompiledNoticeSink, type CompiledValidatorError } from '../../generated/validators.js';
 import { describeCompiledErrors, describeEnvelope, describeThrown, preview, validationError, type RejectionReason, type ValidationErrors } from './errors.js';
 
 /**
  * `strict` for producers and CI: unknown fields and unknown message types are rejected, and
  * timestamps must be in the producer profile every generated language parses.
- * `tolerant` for consumers: unknown fields pass, so a newer server never breaks an older
- * dashboard, and any RFC 3339 date-time passes; an unknown message type is still rejected,
- * with reason `unknown-type`.
+ * `tolerant` for consumers: unknown fields pass, and a value outside a closed list (`enum`)
+ * passes with a notice on the result, so a newer server never breaks an older dashboard, and
+ * any RFC 3339 date-time passes; an unknown message type is still rejected, with reason
+ * `unknown-type`.
  * @see README.md, "Validating messages"
  */
 export type ValidationMode = 'strict' | 'tolerant';
@@ -25,10 +27,29 @@ export interface ValidationOptions {
   direction?: Direction;
 }
 
+/**
+ * A value outside a closed list (`enum`) that tolerant mode accepted: a newer producer sent a
+ * value this version of the contract does not know (an exchange added to `platform`, …).
+ * Show it ("unknown exchange"), do not drop the message. Strict mode rejects such a value.
+ */
+export interface ValidationNotice {
+  /** JSON Pointer (RFC 6901) of the value, e.g. `/data/platform`. */
+  pointer: string;
+  /** The value as received, e.g. `"coinbase"`. */
+  value: unknown;
+  /** The values this contract lists there, e.g. `["luno", "binance", …]`. */
+  known: readonly unknown[];
+}
+
 /** An accepted message: `message` is the input itself, now typed. */
 export interface ValidationSuccess<M = Message> {
   ok: true;
   message: M;
+  /**
+   * Tolerant mode: the values accepted although outside a closed list, at least one. Absent
+   * when there are none (always in strict mode), so a clean result is `{ ok, message }`.
+   */
+  notices?: ValidationNotice[];
 }
 
 /**
@@ -60,9 +81,13 @@ export type ValidationResult<M = Message> = ValidationSuccess<M> | ValidationFai
  * @see websocket-message-schemas.md, "Message Structure" and "Message Types"
  */
 export function validateMessage(value: unknown, options: ValidationOptions & { direction: 'client-to-server' }): ValidationResult<ClientMessage>;
-export function validateMessage(value: unknown, options: ValidationOptions & { direction: 'server-to-client' }): ValidationResult<ServerMessage>;
-export function validateMessage(value: unknown, options?: ValidationOptions): ValidationResult;
-export function validateMessage(value: unknown, options?: ValidationOptions): ValidationResult {
+export function validateMessage(value: unknown, options: ValidationOptions & { direction: 'server-to-client'; mode?: 'strict' }): ValidationResult<ServerMessage>;
+/** Tolerant mode (or a mode known only at run time): the message as a client receives it, closed lists open. */
+export function validateMessage(value: unknown, options: ValidationOptions & { direction: 'server-to-client' }): ValidationResult<ReceivedServerMessage>;
+export function validateMessage(value: unknown, options?: ValidationOptions & { mode?: 'strict' }): ValidationResult;
+/** Tolerant mode (or a mode known only at run time): the message as a consumer receives it, closed lists open. */
+export function validateMessage(value: unknown, options: ValidationOptions): ValidationResult<ReceivedMessage>;
+export function validateMessage(value: unknown, options?: ValidationOptions): ValidationResult<Message | ReceivedMessage> {
   const mode = options?.mode ?? 'strict';
   if (mode !== 'strict' && mode !== 'tolerant') throw new TypeError(`validation mode must be "strict" or "tolerant", got ${preview(mode)}`);
   const direction = options?.direction;
@@ -76,8 +101,10 @@ export function validateMessage(value: unknown, options?: ValidationOptions): Va
     if (direction !== undefined && !(direction === 'client-to-server' ? CLIENT_TYPES : SERVER_TYPES).includes(type)) {
       return MESSAGE_TYPES_LIST.includes(type) ? failure('wrong-direction', describeDirection(type, direction)) : failure('unknown-type', describeEnvelope(value, type));
     }
-    const errors = checkMessage(type, value, mode);
-    if (errors === null) return { ok: true, message: value as Message };
+    // Tolerant mode collects values outside a closed list here (issue 13).
+    const notices: CompiledNoticeSink | undefined = mode === 'tolerant' ? { list: null } : undefined;
+    const errors = checkMessage(type, value, mode, notices);
+    if (errors === null) return notices?.list ? { ok: true, message: value as Message, notices: notices.list } : { ok: true, message: value as Message };
     if (errors === undefined) return failure('unknown-type', describeEnvelope(value, type));
     return failure('invalid', describeCompiledErrors(errors, value, mode));
   } catch (error) {

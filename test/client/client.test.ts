@@ -77,20 +77,22 @@ describe('client: delivery', () => {
     client.connect('good');
     await until(() => client.getStatus().mode === 'ws', 'the socket');
     s.sendRaw('{"type":"trades","data":');
-    s.publish({ ...example('trades'), data: { ...(example('trades').data as object), side: 'BUY' } });
+    s.publish({ ...example('trades'), data: { ...(example('trades').data as object), side: 42 } });
     s.publish({ type: 'orderbook', data: {}, ts: '2026-01-14T16:30:00.000Z' });
+    // An exchange this version does not list is delivered, not dropped (issue 13).
+    s.publish({ ...example('trades'), data: { ...(example('trades').data as object), id: 't0', platform: 'coinbase' } });
     trades(s, 1, 2);
-    await until(() => seen.length === 2, 'the two valid trades');
+    await until(() => seen.length === 3, 'the three valid trades');
     expect(invalid.map((e) => [e.reason, e.errors[0]!.pointer])).toEqual([
       ['json', ''],
       ['invalid', '/data/side'],
     ]);
-    expect(invalid[1]!.errors[0]!.message).toBe('expected one of "buy", "sell", got "BUY"');
+    expect(invalid[1]!.errors[0]!.message).toBe('expected type {"type":"string"}, got 42');
     expect(unknown.map((e) => e.type)).toEqual(['orderbook']);
-    expect(errors).toHaveLength(2);
+    expect(errors).toHaveLength(3);
     expect(errors[0]![0]).toMatchObject({ code: 'CLIENT_HANDLER_ERROR' });
     expect(errors[0]![2]).toMatchObject({ code: 'CLIENT_HANDLER_ERROR', event: 'trades' });
-    expect(seen).toEqual(['t1', 't2']);
+    expect(seen).toEqual(['t0', 't1', 't2']);
     expect(client.getStatus()).toMatchObject({ mode: 'ws' });
     expect(s.upgrades).toHaveLength(1);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseMessage } from '../../src/runtime/parse.js';
 import { validateMessage, type ValidationResult } from '../../src/runtime/validate.js';
+import type { ReceivedMessage } from '../../generated/received-types.js';
 import { specExample } from './support.js';
 
 /**
@@ -17,7 +18,7 @@ const pongWithExtra = { type: 'pong', timestamp: 1, extra: true };
 
 describe('validation mode is per call (issue 7, item 3)', () => {
   it('a tolerant call made from a getter during a strict call leaves the strict verdict alone', () => {
-    let inner: ValidationResult | undefined;
+    let inner: ValidationResult<ReceivedMessage> | undefined;
     const outer = validateMessage(tradeReading(() => (inner = validateMessage(pongWithExtra, { mode: 'tolerant' }))), { mode: 'strict' });
     expect(inner?.ok).toBe(true);
     expect(outer).toMatchObject({ ok: false, reason: 'invalid', errors: [{ pointer: '/trace_id', keyword: 'additionalProperties' }] });

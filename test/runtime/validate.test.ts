@@ -26,8 +26,31 @@ describe('validateMessage', () => {
   });
 
   it('still rejects a known field with a wrong value in tolerant mode', () => {
-    const result = validateMessage({ ...trade, data: { ...trade.data, side: 'hold' } }, { mode: 'tolerant' });
+    const result = validateMessage({ ...trade, data: { ...trade.data, quantity: '1' } }, { mode: 'tolerant' });
     expect(result).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+
+  it('accepts a value outside a closed list in tolerant mode, with a notice per value (issue 13)', () => {
+    const newer = { ...trade, data: { ...trade.data, platform: 'coinbase', side: 'short' } };
+    const result = validateMessage(newer, { mode: 'tolerant' });
+    expect(result).toEqual({
+      ok: true,
+      message: newer,
+      notices: [
+        { pointer: '/data/platform', value: 'coinbase', known: ['luno', 'binance', 'kucoin', 'kraken', 'valr'] },
+        { pointer: '/data/side', value: 'short', known: ['buy', 'sell'] },
+      ],
+    });
+    expect(validateMessage(newer)).toMatchObject({ ok: false, errors: [{ pointer: '/data/platform', keyword: 'enum' }] });
+    // The notices belong to one call: the next clean message carries none.
+    expect(validateMessage(trade, { mode: 'tolerant' })).toEqual({ ok: true, message: trade });
+  });
+
+  it('reports a notice inside a nullable closed list and inside a map of objects', () => {
+    const alert = { type: 'alerts', data: { id: 'a1', severity: 'info', title: 't', message: 'm', category: 'risk', bot_id: null, platform: 'bitstamp', action_required: false, timestamp: trade.ts }, ts: trade.ts };
+    const result = validateMessage(alert, { mode: 'tolerant' });
+    if (result.ok) expect(result.notices).toEqual([{ pointer: '/data/platform', value: 'bitstamp', known: ['luno', 'binance', 'kucoin', 'kraken', 'valr'] }]);
+    else expect.fail(result.errors[0]!.message);
   });
 
   it('reports an unknown type as its own reason, in both modes', () => {

@@ -1,0 +1,224 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { SchemaNode } from '../contract/index.js';
+import { alignUndeclaredFacts, type SchemaFiles } from '../diff/align.js';
+import { atLeast, diffContracts, LEVELS, type Change, type DiffReport, type Level } from '../diff/index.js';
+
+const run = promisify(execFile);
+
+/** Options of `realtime-contract diff`. */
+export interface DiffCommandOptions {
+  format: 'text' | 'json';
+  /** Exit 1 when a change of this level or worse is found; `never` always exits 0 (unless an error). */
+  failOn: Level | 'never';
+  /** Where the schemas are inside the working tree and inside a git ref (default `schemas`). */
+  schemas: string;
+  /** Folder that git commands and relative paths start from (default: the process's). */
+  cwd?: string;
+}
+
+/** Where the command writes. */
+export interface DiffOutput {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+/** One side of the comparison once found: where its schema files came from, and the files. */
+export interface ContractSource {
+  /** How the side was given and what it turned out to be, e.g. `v1.0 (git ref)`. */
+  label: string;
+  kind: 'working-tree' | 'folder' | 'git' | 'tarball';
+  files: SchemaFiles;
+}
+
+/** A side that cannot be read: a usage or I/O error (exit 2). */
+export class SourceError extends Error {}
+
+/**
+ * `realtime-contract diff <old> [<new>]`: compares two contracts and classifies every change
+ * by the direction of the message it touches (see `src/diff/index.ts`), then suggests the
+ * release (major, minor, patch) and the protocol version.
+ *
+ * Each side is, in this order of precedence: `git:<ref>`, `dir:<path>` or `tarball:<file>`
+ * when prefixed; a `.tgz`/`.tar.gz` file (the output of `npm pack` of this package: its
+ * `package/schemas/`); a folder (its `schemas/` subfolder when it has one, else the folder
+ * itself); otherwise a git ref (`main`, `v1.0.0`, `HEAD~3`) whose `<--schemas>` folder is
+ * read with `git show`. `<new>` defaults to the working tree's `<--schemas>` folder.
+ *
+ * Text output: one line per change, `<level> <subject> <pointer> (<direction>): <what> — <who
+ * it breaks> [<rule>]`, then a summary line with the counts, the release and the protocol
+ * version. JSON output: `{ before, after, ...DiffReport }`.
+ *
+ * @returns the exit code: 0 nothing at or above `--fail-on`, 1 something is, 2 a side cannot
+ *   be read (missing, not a contract, broken schema, unknown ref)
+ */
+export async function runDiff(oldSpec: string, newSpec: string | undefined, options: DiffCommandOptions, output: DiffOutput): Promise<number> {
+  let report: DiffReport;
+  let before: ContractSource;
+  let after: ContractSource;
+  try {
+    before = await readSource(oldSpec, options);
+    after = newSpec === undefined ? await readWorkingTree(options) : await readSource(newSpec, options);
+    report = await compareSources(before, after);
+  } catch (error) {
+    if (error instanceof SourceError) {
+      output.stderr(`realtime-contract: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (options.format === 'json') {
+    output.stdout(`${JSON.stringify({ before: before.label, after: after.label, ...report }, null, 2)}\n`);
+  } else {
+    for (const change of report.changes) output.stdout(`${formatChange(change)}\n`);
+    output.stdout(`${formatSummary(report, before, after)}\n`);
+  }
+  return options.failOn !== 'never' && report.worst !== null && atLeast(report.worst, options.failOn) ? 1 : 0;
+}
+
+/**
+ * Loads both sides through the contract loader (after {@link alignUndeclaredFacts}, so a
+ * contract of an older version loads too) and diffs them.
+ *
+ * @throws SourceError when a side is not a loadable contract
+ */
+export async function compareSources(before: ContractSource, after: ContractSource): Promise<DiffReport> {
+  let loadContract: typeof import('../contract/index.js').loadContract;
+  try {
+    ({ loadContract } = await import('../contract/index.js'));
+  } catch (error) {
+    // The loader checks schemas with ajv, a dev dependency: an installed package may lack it.
+    throw new SourceError(`diff needs a checkout of realtime-contract with its dev dependencies installed (npm ci): ${(error as Error).message}`);
+  }
+  const aligned = alignUndeclaredFacts(before.files, after.files);
+  const load = async (files: SchemaFiles, label: string) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'realtime-contract-diff-'));
+    try {
+      for (const [file, schema] of files) await writeFile(path.join(dir, file), JSON.stringify(schema));
+      return await loadContract(dir);
+    } catch (error) {
+      throw new SourceError(`${label}: not a loadable contract: ${(error as Error).message}`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+  const [oldContract, newContract] = await Promise.all([load(aligned.before, before.label), load(aligned.after, after.label)]);
+  return diffContracts(oldContract, newContract, { extraChanges: aligned.changes });
+}
+
+/** Reads one side given on the command line. */
+export async function readSource(spec: string, options: Pick<DiffCommandOptions, 'schemas' | 'cwd'>): Promise<ContractSource> {
+  const cwd = options.cwd ?? process.cwd();
+  const prefixed = /^(git|dir|tarball):(.+)$/.exec(spec);
+  if (prefixed) {
+    const [, kind, value] = prefixed as unknown as [string, 'git' | 'dir' | 'tarball', string];
+    if (kind === 'git') return readGitRef(value, options.schemas, cwd);
+    if (kind === 'tarball') return readTarball(path.resolve(cwd, value), spec);
+    return readFolder(path.resolve(cwd, value), spec);
+  }
+  const resolved = path.resolve(cwd, spec);
+  const info = await stat(resolved).catch(() => undefined);
+  if (info?.isFile()) {
+    if (/\.(tgz|tar\.gz)$/i.test(spec)) return readTarball(resolved, spec);
+    throw new SourceError(`${spec}: a file, but not a .tgz tarball (npm pack output)`);
+  }
+  if (info?.isDirectory()) return readFolder(resolved, spec);
+  return readGitRef(spec, options.schemas, cwd);
+}
+
+/** The working tree's schema folder. */
+export async function readWorkingTree(options: Pick<DiffCommandOptions, 'schemas' | 'cwd'>): Promise<ContractSource> {
+  const dir = path.resolve(options.cwd ?? process.cwd(), options.schemas);
+  return { ...(await readFolder(dir, options.schemas)), label: `${options.schemas} (working tree)`, kind: 'working-tree' };
+}
+
+async function readFolder(dir: string, spec: string): Promise<ContractSource> {
+  const nested = path.join(dir, 'schemas');
+  const useNested = await stat(path.join(nested, 'protocol.json')).then(() => true, () => false);
+  const folder = useNested ? nested : dir;
+  let names: string[];
+  try {
+    names = (await readdir(folder)).filter((name) => name.endsWith('.json')).sort();
+  } catch (error) {
+    throw new SourceError(`${spec}: cannot read the folder: ${(error as Error).message}`);
+  }
+  if (!names.includes('protocol.json')) throw new SourceError(`${spec}: not a folder of contract schemas (no protocol.json${useNested ? '' : ', and no schemas/ folder with one'})`);
+  const files: SchemaFiles = new Map();
+  for (const name of names) files.set(name, parseSchema(await readFile(path.join(folder, name), 'utf8'), `${spec}: ${name}`));
+  return { label: `${spec} (folder)`, kind: 'folder', files };
+}
+
+async function readGitRef(ref: string, schemas: string, cwd: string): Promise<ContractSource> {
+  if (ref.startsWith('-')) throw new SourceError(`${ref}: not a git ref`);
+  const git = async (args: string[]) => {
+    try {
+      return (await run('git', args, { cwd, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' })).stdout;
+    } catch (error) {
+      const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n')[0];
+      throw new SourceError(`${ref}: not a folder, tarball or git ref here (${stderr})`);
+    }
+  };
+  const commit = (await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim();
+  const folder = schemas.replace(/\/+$/, '');
+  const listing = await git(['ls-tree', '--name-only', commit, '--', `./${folder}/`]);
+  const names = listing.split('\n').filter((line) => line.endsWith('.json')).map((line) => path.posix.basename(line)).sort();
+  if (!names.includes('protocol.json')) throw new SourceError(`${ref}: no ${folder}/protocol.json at ${commit.slice(0, 12)}`);
+  const files: SchemaFiles = new Map();
+  for (const name of names) files.set(name, parseSchema(await git(['show', `${commit}:./${folder}/${name}`]), `${ref}: ${folder}/${name}`));
+  return { label: `${ref} (git ${commit.slice(0, 12)})`, kind: 'git', files };
+}
+
+/**
+ * Reads `package/schemas/*.json` of an `npm pack` tarball. No tar reader is installed
+ * (`npm ls tar` is empty and the team adds no dependencies), so the system's `tar -xzf`
+ * extracts it into a temporary folder, removed afterwards.
+ */
+async function readTarball(file: string, spec: string): Promise<ContractSource> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'realtime-contract-pack-'));
+  try {
+    try {
+      await run('tar', ['-xzf', file, '-C', dir, '--no-same-owner', '--no-same-permissions', 'package/schemas', 'package/package.json'], { encoding: 'utf8' });
+    } catch (error) {
+      const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n')[0];
+      throw new SourceError(`${spec}: cannot extract package/schemas from the tarball (${stderr})`);
+    }
+    const source = await readFolder(path.join(dir, 'package'), spec);
+    const pkg = JSON.parse(await readFile(path.join(dir, 'package', 'package.json'), 'utf8').catch(() => '{}')) as { name?: string; version?: string };
+    return { ...source, label: `${spec} (tarball ${pkg.name ?? '?'}@${pkg.version ?? '?'})`, kind: 'tarball' };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function parseSchema(text: string, where: string): SchemaNode {
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('expected a JSON object');
+    return value as SchemaNode;
+  } catch (error) {
+    throw new SourceError(`${where}: not a JSON schema (${(error as Error).message})`);
+  }
+}
+
+const ARROWS = { 'server-to-client': 'server→client', 'client-to-server': 'client→server' } as const;
+
+/** `breaking trades /data/fee (server→client): may now be null — … [made-nullable]` */
+export function formatChange(change: Change): string {
+  const subject = change.subject ?? 'protocol';
+  const where = change.pointer === '' ? '' : ` ${change.pointer}`;
+  const direction = change.direction ? ` (${ARROWS[change.direction]})` : '';
+  return `${change.level.padEnd(10)} ${subject}${where}${direction}: ${change.text} — ${change.impact} [${change.rule}]`.replace(/[\r\n]+/g, ' ');
+}
+
+/** `3 changes (1 breaking, 1 strict, 1 compatible) from … to …: release major; protocol version 2.0 (declared 1.1, too low)` */
+export function formatSummary(report: DiffReport, before: ContractSource, after: ContractSource): string {
+  const total = report.changes.length;
+  if (total === 0) return `no changes from ${before.label} to ${after.label}`;
+  const counts = [...LEVELS].reverse().map((level) => `${report.counts[level]} ${level}`).join(', ');
+  const { before: was, after: now, suggested, bumped } = report.protocolVersion;
+  const version = bumped ? `protocol version ${now} (was ${was}; ${suggested} or later needed)` : `protocol version should be ${suggested} or later (declared ${now}, was ${was})`;
+  return `${total} change${total === 1 ? '' : 's'} (${counts}) from ${before.label} to ${after.label}: release ${report.semver}; ${version}`;
+}

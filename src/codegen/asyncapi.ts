@@ -1,0 +1,217 @@
+import { mapSchema, type Contract, type Direction, type MessageSchema, type SchemaNode } from '../contract/index.js';
+
+/** AsyncAPI version of the generated document (the parser's hint to use 3.1.0 is informational). */
+export const ASYNCAPI_VERSION = '3.0.0';
+
+/**
+ * Generates `asyncapi.json`: the contract as an AsyncAPI 3.0 document, so AsyncAPI's own
+ * tools (Studio, generator, modelina) can read it (issue 13).
+ *
+ * - Described from the server's side: it `send`s server→client messages and `receive`s
+ *   client→server ones (ping and pong both ways); a client does the opposite.
+ * - One server, `wss://<host>/api/ws`, authenticated with the JWT in the `token` query
+ *   parameter (security scheme `httpApiKey` in query) or an `Authorization: Bearer` header;
+ *   the WebSocket channel binding describes the handshake (`GET`, query `token` and `since`).
+ * - One channel for the socket, with every message; one operation per message and direction.
+ * - Every message under `components.messages` with its payload (`#/components/schemas/<Title>`)
+ *   and the schema's examples; every definition under `components.schemas`, `$ref`s rewritten
+ *   from `#/definitions/X` to `#/components/schemas/X` (the parser resolves refs against the
+ *   whole document).
+ * - The polling fallback: a second server (`https`, the poll path) and channel whose operation
+ *   has the HTTP binding `GET` with its query, answering the PollResponse document.
+ *
+ * Pure: the same contract gives the same bytes.
+ */
+export async function emitAsyncApi(contract: Contract): Promise<Map<string, string>> {
+  return new Map([['asyncapi.json', `${JSON.stringify(buildAsyncApi(contract), null, 2)}\n`]]);
+}
+
+/** The AsyncAPI document as an object (see {@link emitAsyncApi}). */
+export function buildAsyncApi(contract: Contract): Record<string, unknown> {
+  const bundle = contract.bundle;
+  const { protocol } = contract;
+  const url = new URL(protocol.connection.url.replace(/<[^>]*>/g, 'x'));
+  const host = url.host;
+  const messageTypes = contract.messages.map((m) => m.type);
+  const poll = contract.documents.find((d) => d.title === 'PollResponse');
+
+  const schemas: Record<string, SchemaNode> = {};
+  for (const [name, node] of Object.entries(bundle.definitions ?? {})) schemas[name] = forAsyncApi(node);
+
+  const messages: Record<string, unknown> = {};
+  for (const message of contract.messages) {
+    messages[message.type] = {
+      name: message.type,
+      title: message.title,
+      summary: firstSentence(message.schema.description ?? message.title),
+      description: message.schema.description,
+      contentType: 'application/json',
+      payload: { $ref: `#/components/schemas/${message.title}` },
+      examples: (message.schema.examples ?? []).map((example, index) => ({ name: `${message.type}-${index + 1}`, payload: example })),
+      'x-directions': message.directions,
+      'x-audience': message.audience,
+      'x-delivery': message.delivery,
+      'x-spec-section': message.section,
+    };
+  }
+  if (poll) {
+    messages[poll.title] = {
+      name: poll.title,
+      title: poll.title,
+      summary: firstSentence(poll.schema.description ?? poll.title),
+      description: poll.schema.description,
+      contentType: 'application/json',
+      payload: { $ref: `#/components/schemas/${poll.title}` },
+      examples: (poll.schema.examples ?? []).map((example, index) => ({ name: `${poll.title}-${index + 1}`, payload: example })),
+      bindings: { http: { statusCode: 200, bindingVersion: '0.3.0' } },
+    };
+  }
+
+  const cursor = { $ref: '#/components/schemas/Cursor' };
+  const operations: Record<string, unknown> = {};
+  for (const message of contract.messages) {
+    for (const direction of message.directions) {
+      const action = direction === 'server-to-client' ? 'send' : 'receive';
+      operations[`${action}${pascal(message.type)}`] = {
+        action,
+        channel: { $ref: '#/channels/stream' },
+        title: `${action === 'send' ? 'Send' : 'Receive'} ${message.type}`,
+        summary: `${arrow(direction)}: ${firstSentence(message.schema.description ?? message.title)}`,
+        messages: [{ $ref: `#/channels/stream/messages/${message.type}` }],
+      };
+    }
+  }
+  if (poll) {
+    operations.sendPollResponse = {
+      action: 'send',
+      channel: { $ref: '#/channels/poll' },
+      title: 'Answer a poll',
+      summary: `GET ${protocol.polling.path}?since=<cursor>: the messages after the cursor, held up to ${protocol.polling.holdMs} ms when none are pending, at most ${protocol.polling.maxMessages} per response.`,
+      description: protocol.polling.description,
+      bindings: {
+        http: {
+          method: 'GET',
+          query: {
+            type: 'object',
+            properties: {
+              since: { ...cursor, description: 'The last cursor the client saw; without it the server answers at once with the head cursor and no messages.' },
+              token: { type: 'string', description: 'The JWT, unless sent as `Authorization: Bearer <JWT>`.' },
+            },
+          },
+          bindingVersion: '0.3.0',
+        },
+      },
+      messages: [{ $ref: `#/channels/poll/messages/${poll.title}` }],
+    };
+  }
+
+  const security = [{ $ref: '#/components/securitySchemes/token' }, { $ref: '#/components/securitySchemes/bearer' }];
+  return {
+    asyncapi: ASYNCAPI_VERSION,
+    info: {
+      title: 'Real-time WebSocket protocol',
+      version: protocol.version,
+      description:
+        'The trading platform\'s real-time protocol, generated from realtime-contract\'s schemas (do not edit). ' +
+        'Operations are described from the server\'s side: it sends server→client messages and receives client→server ones. ' +
+        `Keepalive: the server pings every ${protocol.keepalive.pingIntervalMs} ms and closes with 4408 when no pong answers within ${protocol.keepalive.pongTimeoutMs} ms.`,
+      'x-close-codes': protocol.closeCodes,
+      'x-error-codes': protocol.errorCodes,
+      'x-keepalive': protocol.keepalive,
+    },
+    defaultContentType: 'application/json',
+    servers: {
+      websocket: {
+        host,
+        protocol: 'wss',
+        pathname: protocol.connection.path,
+        title: 'WebSocket endpoint',
+        summary: `wss://${host}${protocol.connection.path}?token=<JWT>[&since=<cursor>]`,
+        description: protocol.connection.authentication,
+        security,
+      },
+      ...(poll && {
+        polling: {
+          host,
+          protocol: 'https',
+          pathname: protocol.polling.path,
+          title: 'Polling fallback',
+          summary: `https://${host}${protocol.polling.path}?since=<cursor>`,
+          description: protocol.polling.description,
+          security,
+        },
+      }),
+    },
+    channels: {
+      stream: {
+        address: null,
+        title: 'The WebSocket connection',
+        description: 'A WebSocket has one channel: the connection itself. Every frame is one JSON message, discriminated by `type`.',
+        servers: [{ $ref: '#/servers/websocket' }],
+        messages: Object.fromEntries(messageTypes.map((type) => [type, { $ref: `#/components/messages/${type}` }])),
+        bindings: {
+          ws: {
+            method: 'GET',
+            query: {
+              type: 'object',
+              properties: {
+                token: { type: 'string', description: 'The JWT, unless sent as `Authorization: Bearer <JWT>`. A refused upgrade gets 401, 403 or 429 and no socket.' },
+                since: { ...cursor, description: 'Resume after this cursor (protocol v1.1): the connection message says whether the stream resumed or has a gap.' },
+              },
+            },
+            headers: {
+              type: 'object',
+              properties: { Authorization: { type: 'string', pattern: '^Bearer .+$', description: 'Non-browser clients may send the JWT here instead of the token query parameter.' } },
+            },
+            bindingVersion: '0.1.0',
+          },
+        },
+      },
+      ...(poll && {
+        poll: {
+          address: null,
+          title: 'The polling fallback',
+          description: protocol.polling.description,
+          servers: [{ $ref: '#/servers/polling' }],
+          messages: { [poll.title]: { $ref: `#/components/messages/${poll.title}` } },
+        },
+      }),
+    },
+    operations,
+    components: {
+      schemas,
+      messages,
+      securitySchemes: {
+        token: { type: 'httpApiKey', name: 'token', in: 'query', description: 'The JWT as the `token` query parameter (browsers cannot set headers on a WebSocket).' },
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The JWT as `Authorization: Bearer <JWT>`.' },
+      },
+    },
+  };
+}
+
+/** A bundled definition as an AsyncAPI schema: refs into `#/components/schemas/`, no `$schema`/`$id`, no message-level `x-` facts. */
+function forAsyncApi(node: SchemaNode): SchemaNode {
+  return mapSchema(node, (child) => {
+    const out: SchemaNode = {};
+    for (const [keyword, value] of Object.entries(child)) {
+      if (keyword === '$schema' || keyword === '$id' || (keyword.startsWith('x-') && keyword !== 'x-known-values')) continue;
+      out[keyword] = keyword === '$ref' && typeof value === 'string' ? value.replace(/^#\/definitions\//, '#/components/schemas/') : value;
+    }
+    return out;
+  });
+}
+
+function firstSentence(text: string): string {
+  const match = /^(.+?[.!?])(\s|$)/.exec(text);
+  return (match ? match[1]! : text).trim();
+}
+
+function pascal(type: string): string {
+  return type.split(/[_-]/).map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+}
+
+function arrow(direction: Direction): string {
+  return direction === 'server-to-client' ? 'server → client' : 'client → server';
+}
+
+export type { MessageSchema };

@@ -1,0 +1,82 @@
+import { _, type Ajv, type Code } from 'ajv';
+import { Name, not, or, strConcat } from 'ajv/dist/compile/codegen/index.js';
+
+/** The name ajv gives the instance path parameter of every compiled function (ajv's `names.instancePath`). */
+const INSTANCE_PATH = new Name('instancePath');
+
+/** A value outside a closed list that tolerant mode accepted: where, what, and the listed values. */
+export interface EnumNotice {
+  pointer: string;
+  value: unknown;
+  known: readonly unknown[];
+}
+
+/**
+ * Where a caller collects the notices of one tolerant call: it passes `{ list: null }` and
+ * finds `list` null (no notice) or the notices afterwards. The array is created on the first
+ * notice only, so a message without unknown values allocates nothing more.
+ */
+export interface NoticeSink {
+  list: EnumNotice[] | null;
+}
+
+/**
+ * Appends one notice to the sink of the call's context, when it has one; the generated module
+ * holds a copy of this function (one call per closed list keeps the compiled code small).
+ */
+export function enumNotice(context: { notices?: NoticeSink }, pointer: string, value: unknown, known: readonly unknown[]): void {
+  const sink = context.notices;
+  if (sink) (sink.list || (sink.list = [])).push({ pointer, value, known });
+}
+
+/** Source of the same function for the generated module. */
+export const ENUM_NOTICE_SOURCE = `function enumNotice(context, pointer, value, known) {
+  const sink = context.notices;
+  if (sink) (sink.list || (sink.list = [])).push({ pointer, value, known });
+}`;
+
+/**
+ * Replaces ajv's `enum` with one that reads the mode from the call's context (`this`, ajv's
+ * `passContext`): strict (`this.strict`) rejects a value outside the list exactly as `enum`
+ * does (keyword `enum`, params `{ allowedValues }`); tolerant accepts it and, when the
+ * context carries a sink (`this.notices`), appends `{ pointer, value, known }` to it, so an
+ * older consumer survives a newer producer's new enum value (issue 13).
+ *
+ * Strings, numbers, booleans and null compare with `===`, so no deep-equality helper is
+ * bundled. An object or array in the list (the contract has none; the TypeBox target refuses
+ * it with a SchemaError) compares by its JSON text, which is right when keys come in the
+ * listed order.
+ *
+ * @param context the name of the call's context in compiled code (`this`)
+ * @param noticeCode the expression that names {@link enumNotice} in generated code; omitted
+ *   for in-process compilation (tests), where the module-level function is referenced
+ */
+export function addTolerantEnum(ajv: Ajv, context: Name, noticeCode?: Code): void {
+  ajv.removeKeyword('enum');
+  ajv.addKeyword({
+    keyword: 'enum',
+    schemaType: 'array',
+    error: { message: 'must be equal to one of the allowed values', params: ({ schemaCode }) => _`{allowedValues: ${schemaCode}}` },
+    code(cxt) {
+      const { gen, data, schema, schemaCode, it } = cxt;
+      const values = schema as unknown[];
+      if (values.length === 0) throw new Error('enum must have a non-empty array');
+      const notice = gen.scopeValue('func', { ref: enumNotice, code: noticeCode });
+      const known = or(
+        ...values.map((value) =>
+          typeof value === 'object' && value !== null ? _`JSON.stringify(${data}) === ${JSON.stringify(value)}` : _`${data} === ${value as string}`,
+        ),
+      );
+      gen.if(not(known), () => {
+        gen.if(
+          _`${context}.strict`,
+          () => cxt.error(),
+          () => {
+            const pointer = strConcat(INSTANCE_PATH, it.errorPath);
+            gen.code(_`${notice}(${context}, ${pointer}, ${data}, ${schemaCode})`);
+          },
+        );
+      });
+    },
+  });
+}

@@ -1,0 +1,364 @@
+import type { Contract, Direction, SchemaNode } from '../contract/index.js';
+import { LEVELS, RULES, worse, type Level, type RuleId } from './rules.js';
+import { diffSchemas, type Resolve, type SchemaDelta } from './schema-diff.js';
+
+export { LEVELS, RULES, atLeast, type Level, type RuleId } from './rules.js';
+
+/** One classified change between two contracts. */
+export interface Change {
+  rule: RuleId;
+  level: Level;
+  /** Message type (`trades`), document title (`PollResponse`), or null for a protocol fact. */
+  subject: string | null;
+  /**
+   * The direction the change was judged for: a message travelling both ways (ping, pong)
+   * gets one change per direction. Null for protocol facts and for facts of the message
+   * itself (audience, delivery).
+   */
+  direction: Direction | null;
+  /** JSON Pointer into the message (`/data/platform`, `*` for any item), or into protocol.json for a fact. */
+  pointer: string;
+  before?: unknown;
+  after?: unknown;
+  /** What changed, one line. */
+  text: string;
+  /** Who it breaks (or why it does not), one line. */
+  impact: string;
+  /**
+   * Who fails, from the level and direction: `tolerant-consumers` and `strict-consumers`
+   * (server→client), `older-clients` (client→server: the newer server rejects what they send),
+   * `older-peers` (message and protocol facts). Empty for a compatible change.
+   */
+  breaks: Peer[];
+}
+
+/** Who a change can break. */
+export type Peer = 'tolerant-consumers' | 'strict-consumers' | 'older-clients' | 'older-peers';
+
+/** A change before {@link Change.breaks} is derived. */
+export type ChangeInput = Omit<Change, 'breaks'>;
+
+/** Semantic-versioning bump a release with these changes needs. */
+export type Bump = 'major' | 'minor' | 'patch' | 'none';
+
+/** The result of {@link diffContracts}. */
+export interface DiffReport {
+  /** Every change, messages in the new contract's order (removed ones last), then documents, then protocol facts. */
+  changes: Change[];
+  /** How many changes of each level. */
+  counts: Record<Level, number>;
+  /** The worst level found, or null when nothing changed. */
+  worst: Level | null;
+  /** The package release these changes call for: major for a breaking change, minor for any other change of what is valid, patch for documentation-level changes. */
+  semver: Bump;
+  /** The protocol version each side declares (`x-version`), and the lowest the new one should be. */
+  protocolVersion: { before: string; after: string; suggested: string; bumped: boolean };
+}
+
+/**
+ * Compares two contracts and classifies every change by the direction of the message it
+ * touches (issue 13):
+ *
+ * - server→client: does an older consumer still accept what a newer server sends? Judged
+ *   for tolerant consumers (level `breaking` when they fail) and strict ones (`strict` when
+ *   only they fail).
+ * - client→server: does a newer server still accept what an older client sends? (The server
+ *   validates inbound messages strictly.) Fails → `breaking`.
+ * - message facts (audience, delivery class, directions) and protocol facts (keepalive
+ *   timing, polling, close and error codes, path) by what an older peer would do wrong.
+ *
+ * Pure: reads both models, returns the report. Does not compare documentation text.
+ *
+ * @param before the older contract (what peers were built against)
+ * @param after the newer contract
+ * @param options.extraChanges changes found outside the models (facts an older contract did
+ *   not declare, see `align.ts`), counted with the rest
+ */
+export function diffContracts(before: Contract, after: Contract, options?: { extraChanges?: ChangeInput[] }): DiffReport {
+  const changes: ChangeInput[] = [...(options?.extraChanges ?? [])];
+  const resolveBefore = resolver(before);
+  const resolveAfter = resolver(after);
+
+  const oldMessages = new Map(before.messages.map((m) => [m.type, m]));
+  const newMessages = new Map(after.messages.map((m) => [m.type, m]));
+  for (const message of after.messages) {
+    const old = oldMessages.get(message.type);
+    if (!old) {
+      for (const direction of message.directions) {
+        changes.push(classify({ rule: 'message-added', pointer: '', accepts: 'more', tolerantSurvives: true, text: `message type "${message.type}" added` }, message.type, direction, 'message'));
+      }
+      continue;
+    }
+    for (const direction of message.directions) {
+      if (!old.directions.includes(direction)) {
+        changes.push(messageFact('direction-added', message.type, direction, 'compatible', `now also sent ${arrow(direction)}`, 'older peers never send or expect it that way; the newer side accepts more', old.directions, message.directions));
+      }
+    }
+    for (const direction of old.directions) {
+      if (!message.directions.includes(direction)) {
+        changes.push(messageFact('direction-removed', message.type, direction, 'breaking', `no longer sent ${arrow(direction)}`, direction === 'client-to-server' ? 'the newer server rejects it from older clients' : 'older consumers no longer receive it', old.directions, message.directions));
+      }
+    }
+    if (old.audience !== message.audience) {
+      changes.push(messageFact('audience-changed', message.type, null, 'breaking', `audience changed from "${old.audience}" to "${message.audience}"`, 'who receives it changed: consumers see other data than before (or none)', old.audience, message.audience));
+    }
+    if (old.delivery.class !== message.delivery.class) {
+      const toState = message.delivery.class === 'state';
+      changes.push(
+        messageFact('delivery-changed', message.type, null, toState ? 'breaking' : 'compatible', `delivery class changed from ${old.delivery.class} to ${message.delivery.class}`,
+          toState ? 'messages may now be conflated to the latest per key: consumers that count or log every event miss some' : 'every message is now delivered: consumers that kept the latest value still work',
+          old.delivery, message.delivery),
+      );
+    } else if (old.delivery.class === 'state' && message.delivery.class === 'state' && old.delivery.key !== message.delivery.key) {
+      changes.push(messageFact('delivery-key-changed', message.type, null, 'breaking', `state key changed from ${JSON.stringify(old.delivery.key)} to ${JSON.stringify(message.delivery.key)}`, 'consumers that keep the latest value per key keep the wrong rows', old.delivery.key, message.delivery.key));
+    }
+    const deltas = diffSchemas(old.schema, message.schema, resolveBefore, resolveAfter);
+    for (const direction of message.directions) {
+      if (!old.directions.includes(direction)) continue;
+      for (const delta of deltas) changes.push(classify(delta, message.type, direction, 'message'));
+    }
+  }
+  for (const old of before.messages) {
+    if (newMessages.has(old.type)) continue;
+    for (const direction of old.directions) {
+      changes.push(classify({ rule: 'message-removed', pointer: '', accepts: 'fewer', text: `message type "${old.type}" removed` }, old.type, direction, 'message'));
+    }
+  }
+
+  const oldDocuments = new Map((before.documents ?? []).map((d) => [d.file, d]));
+  const newDocuments = new Map((after.documents ?? []).map((d) => [d.file, d]));
+  for (const document of after.documents ?? []) {
+    const old = oldDocuments.get(document.file);
+    if (!old) {
+      changes.push(messageFact('document-added', document.title, null, 'compatible', `document ${document.title} (${document.file}) added`, 'older peers do not use it'));
+      continue;
+    }
+    for (const delta of diffSchemas(old.schema, document.schema, resolveBefore, resolveAfter)) changes.push(classify(delta, document.title, 'server-to-client', 'document'));
+  }
+  for (const old of before.documents ?? []) {
+    if (!newDocuments.has(old.file)) changes.push(messageFact('document-removed', old.title, null, 'breaking', `document ${old.title} (${old.file}) removed`, 'older clients that use it fail'));
+  }
+
+  changes.push(...diffProtocol(before, after));
+
+  const counts: Record<Level, number> = { breaking: 0, strict: 0, compatible: 0 };
+  let worst: Level | null = null;
+  for (const change of changes) {
+    counts[change.level]++;
+    worst = worst === null ? change.level : worse(worst, change.level);
+  }
+  const semver: Bump = worst === null ? 'none' : worst === 'breaking' ? 'major' : changes.some((c) => !DOCUMENTATION_RULES.has(c.rule)) ? 'minor' : 'patch';
+  const suggested = suggestVersion(before.protocol.version, semver);
+  const bumped = compareVersions(after.protocol.version, suggested) >= 0;
+  if (!bumped) {
+    changes.push({
+      rule: 'protocol-version-not-bumped', level: 'strict', subject: null, direction: null, pointer: '/x-version',
+      before: before.protocol.version, after: after.protocol.version,
+      text: `protocol version ${after.protocol.version} is lower than ${suggested}, which these changes call for`,
+      impact: 'peers cannot tell the contracts apart by version',
+    });
+    counts.strict++;
+    worst = worst === null ? 'strict' : worse(worst, 'strict');
+  }
+  return {
+    changes: changes.map((change) => ({ ...change, breaks: whoBreaks(change) })),
+    counts, worst, semver,
+    protocolVersion: { before: before.protocol.version, after: after.protocol.version, suggested, bumped },
+  };
+}
+
+function whoBreaks(change: ChangeInput): Peer[] {
+  if (change.level === 'compatible' || change.rule === 'protocol-version-not-bumped') return [];
+  if (change.level === 'strict') return ['strict-consumers'];
+  if (change.direction === 'server-to-client') return ['tolerant-consumers', 'strict-consumers'];
+  if (change.direction === 'client-to-server') return ['older-clients'];
+  return ['older-peers'];
+}
+
+/** Changes that alter no message's validity and no peer's behaviour: a patch release. */
+const DOCUMENTATION_RULES = new Set<RuleId>(['known-values-changed', 'protocol-version-changed', 'connection-notes-changed']);
+
+function resolver(contract: Contract): Resolve {
+  const definitions = contract.bundle.definitions ?? {};
+  // Message and document schemas are compared as written (refs relative to their file);
+  // bundle-local refs and file refs both resolve through the bundle's names.
+  const byFile = new Map<string, string>();
+  for (const [file, schema] of contract.files) if (typeof schema.title === 'string') byFile.set(file, schema.title);
+  return (ref) => {
+    const local = /^#\/definitions\/([^/]+)$/.exec(ref);
+    if (local) return definitions[local[1]!];
+    const [file = '', fragment = ''] = ref.split('#');
+    const fileRef = /^\/definitions\/([^/]+)$/.exec(fragment);
+    if (fileRef) return definitions[fileRef[1]!];
+    if (fragment === '' && byFile.has(file)) return definitions[byFile.get(file)!];
+    return undefined;
+  };
+}
+
+function arrow(direction: Direction): string {
+  return direction === 'server-to-client' ? 'server→client' : 'client→server';
+}
+
+/**
+ * Classifies a schema delta for one direction.
+ *
+ * Server→client: narrowing never hurts an older consumer; widening does, unless tolerant
+ * consumers survive it (an unknown field, an unknown enum value, an unknown message type),
+ * in which case only strict validators fail. Client→server: widening never hurts (the newer
+ * server accepts more); anything else may reject what an older client sends.
+ */
+function classify(delta: SchemaDelta, subject: string, direction: Direction, kind: 'message' | 'document'): ChangeInput {
+  const { rule, pointer, before, after, text } = delta;
+  let level: Level;
+  let impact: string;
+  if (rule === 'message-removed') {
+    level = 'breaking';
+    impact = direction === 'server-to-client' ? 'older consumers no longer receive it, and its types are gone' : 'the newer server rejects it from older clients';
+  } else if (direction === 'server-to-client') {
+    const who = kind === 'document' ? 'older clients' : 'older consumers';
+    if (delta.accepts === 'same') {
+      level = 'compatible';
+      impact = 'no value changes validity';
+    } else if (delta.accepts === 'fewer') {
+      level = 'compatible';
+      impact = `${who} accept everything the newer server sends`;
+    } else if (delta.tolerantSurvives) {
+      level = 'strict';
+      impact = rule === 'message-added'
+        ? `${who} reject it as unknown-type: tolerant ones skip it, strict ones fail`
+        : rule === 'enum-value-added' || rule === 'enum-removed'
+          ? `strict ${who} reject the new value; tolerant ones accept it with a notice`
+          : rule === 'schema-changed'
+            ? `strict ${who} reject the new kind of item; tolerant ones skip an unknown message type`
+            : `strict ${who} reject the unknown field; tolerant ones ignore it`;
+    } else {
+      level = 'breaking';
+      impact = `${who} reject some messages the newer server may send, in tolerant and strict mode`;
+    }
+  } else {
+    if (delta.accepts === 'more' || delta.accepts === 'same') {
+      level = 'compatible';
+      impact = 'the newer server accepts everything older clients send';
+    } else {
+      level = 'breaking';
+      impact = 'the newer server rejects some messages older clients send';
+    }
+  }
+  return { rule, level, subject, direction, pointer, ...(before !== undefined && { before }), ...(after !== undefined && { after }), text, impact };
+}
+
+function messageFact(rule: RuleId, subject: string, direction: Direction | null, level: Level, text: string, impact: string, before?: unknown, after?: unknown): ChangeInput {
+  return { rule, level, subject, direction, pointer: '', ...(before !== undefined && { before }), ...(after !== undefined && { after }), text, impact };
+}
+
+function fact(rule: RuleId, pointer: string, level: Level, text: string, impact: string, before?: unknown, after?: unknown): ChangeInput {
+  return { rule, level, subject: null, direction: null, pointer, ...(before !== undefined && { before }), ...(after !== undefined && { after }), text, impact };
+}
+
+/** Keywords of protocol.json read into the model; any other `x-` fact is compared as a whole. */
+const MODELLED_FACTS = new Set(['x-version', 'x-connection', 'x-keepalive', 'x-polling', 'x-close-codes', 'x-error-codes', 'x-version-history']);
+
+function diffProtocol(before: Contract, after: Contract): ChangeInput[] {
+  const changes: ChangeInput[] = [];
+  const a = before.protocol;
+  const b = after.protocol;
+  if (a.version !== b.version) changes.push(fact('protocol-version-changed', '/x-version', 'compatible', `protocol version ${a.version} → ${b.version}`, 'informational', a.version, b.version));
+  if (a.connection.path !== b.connection.path) {
+    changes.push(fact('connection-path-changed', '/x-connection/path', 'breaking', `WebSocket path changed from ${a.connection.path} to ${b.connection.path}`, 'older clients connect to the old path', a.connection.path, b.connection.path));
+  }
+  if (a.connection.url !== b.connection.url || a.connection.authentication !== b.connection.authentication) {
+    changes.push(fact('connection-notes-changed', '/x-connection', 'compatible', 'connection URL example or authentication notes changed', 'documentation: review the text'));
+  }
+  const ping = [a.keepalive.pingIntervalMs, b.keepalive.pingIntervalMs] as const;
+  if (ping[0] !== ping[1]) {
+    const longer = ping[1] > ping[0];
+    changes.push(fact('ping-interval-changed', '/x-keepalive/pingIntervalMs', longer ? 'breaking' : 'compatible', `ping interval changed from ${ping[0]} ms to ${ping[1]} ms`,
+      longer ? 'older clients that expect a ping within the old interval think the connection dead and reconnect' : 'older clients get pings more often than they need', ping[0], ping[1]));
+  }
+  const pong = [a.keepalive.pongTimeoutMs, b.keepalive.pongTimeoutMs] as const;
+  if (pong[0] !== pong[1]) {
+    const shorter = pong[1] < pong[0];
+    changes.push(fact('pong-timeout-changed', '/x-keepalive/pongTimeoutMs', shorter ? 'breaking' : 'compatible', `pong timeout changed from ${pong[0]} ms to ${pong[1]} ms`,
+      shorter ? 'older clients that answer within the old timeout may be closed with 4408' : 'older clients have more time to answer', pong[0], pong[1]));
+  }
+  const pollA = a.polling as typeof a.polling | undefined;
+  const pollB = b.polling as typeof b.polling | undefined;
+  if (pollA && pollB) {
+    if (pollA.path !== pollB.path) changes.push(fact('poll-path-changed', '/x-polling/path', 'breaking', `polling path changed from ${pollA.path} to ${pollB.path}`, 'older clients poll the old path', pollA.path, pollB.path));
+    if (pollA.holdMs !== pollB.holdMs) {
+      const longer = pollB.holdMs > pollA.holdMs;
+      changes.push(fact('poll-hold-changed', '/x-polling/holdMs', longer ? 'breaking' : 'compatible', `long-poll hold changed from ${pollA.holdMs} ms to ${pollB.holdMs} ms`,
+        longer ? 'older clients whose request timeout fits the old hold give up before the server answers' : 'older clients get answers sooner', pollA.holdMs, pollB.holdMs));
+    }
+    if (pollA.maxMessages !== pollB.maxMessages) {
+      changes.push(fact('poll-max-messages-changed', '/x-polling/maxMessages', 'compatible', `messages per poll response changed from ${pollA.maxMessages} to ${pollB.maxMessages}`, 'clients poll again at once when a response is full', pollA.maxMessages, pollB.maxMessages));
+    }
+  } else if (pollA && !pollB) {
+    changes.push(fact('protocol-fact-removed', '/x-polling', 'breaking', 'polling fallback removed', 'older clients that fall back to polling fail', pollA, undefined));
+  } else if (!pollA && pollB) {
+    changes.push(fact('protocol-fact-added', '/x-polling', 'compatible', 'polling fallback declared', 'older clients do not use it', undefined, pollB));
+  }
+
+  const closeA = new Map((a.closeCodes ?? []).map((c) => [c.code, c]));
+  const closeB = new Map((b.closeCodes ?? []).map((c) => [c.code, c]));
+  for (const [code, entry] of closeB) {
+    const old = closeA.get(code);
+    if (!old) changes.push(fact('close-code-added', '/x-close-codes', 'compatible', `close code ${code} (${entry.name}) added, reconnect: ${entry.reconnect}`, 'older clients treat it like any unknown code', undefined, entry));
+    else if (old.name !== entry.name || old.reconnect !== entry.reconnect) {
+      changes.push(fact('close-code-changed', '/x-close-codes', 'breaking', `close code ${code} changed from ${old.name} (reconnect: ${old.reconnect}) to ${entry.name} (reconnect: ${entry.reconnect})`, 'older clients follow the old reconnect advice', old, entry));
+    }
+  }
+  for (const [code, old] of closeA) {
+    if (!closeB.has(code)) changes.push(fact('close-code-removed', '/x-close-codes', 'compatible', `close code ${code} (${old.name}) removed`, 'the newer server no longer closes with it; older clients keep handling it', old, undefined));
+  }
+  const errorA = new Map((a.errorCodes ?? []).map((c) => [c.code, c]));
+  const errorB = new Map((b.errorCodes ?? []).map((c) => [c.code, c]));
+  for (const [code, entry] of errorB) {
+    const old = errorA.get(code);
+    if (!old) changes.push(fact('error-code-added', '/x-error-codes', 'compatible', `error code ${code} added`, '`error.data.code` is an open string: older consumers show it as unknown', undefined, entry));
+    else if (old.name !== entry.name) changes.push(fact('error-code-changed', '/x-error-codes', 'breaking', `error code ${code} renamed from ${old.name} to ${entry.name}`, 'code using the generated ErrorCode.' + old.name + ' constant no longer compiles', old, entry));
+  }
+  for (const [code, old] of errorA) {
+    if (!errorB.has(code)) changes.push(fact('error-code-removed', '/x-error-codes', 'compatible', `error code ${code} removed`, 'the newer server no longer sends it', old, undefined));
+  }
+
+  const keys = new Set([...Object.keys(before.protocolSchema), ...Object.keys(after.protocolSchema)].filter((k) => k.startsWith('x-') && !MODELLED_FACTS.has(k)));
+  for (const key of [...keys].sort()) {
+    const x = before.protocolSchema[key];
+    const y = after.protocolSchema[key];
+    if (JSON.stringify(x) === JSON.stringify(y)) continue;
+    if (x === undefined) changes.push(fact('protocol-fact-added', `/${key}`, 'compatible', `protocol fact ${key} declared`, 'older peers do not know it', undefined, y));
+    else if (y === undefined) changes.push(fact('protocol-fact-removed', `/${key}`, 'breaking', `protocol fact ${key} removed`, 'older peers may rely on it', x, undefined));
+    else changes.push(fact('protocol-fact-changed', `/${key}`, 'breaking', `protocol fact ${key} changed`, 'older peers may rely on the old value', x, y));
+  }
+  return changes;
+}
+
+/** "1.1" + minor → "1.2"; + major → "2.0"; otherwise unchanged. */
+export function suggestVersion(version: string, bump: Bump): string {
+  const [major = 0, minor = 0] = version.split('.').map((part) => Number.parseInt(part, 10) || 0);
+  if (bump === 'major') return `${major + 1}.0`;
+  if (bump === 'minor') return `${major}.${minor + 1}`;
+  return version;
+}
+
+/** Compares dotted versions numerically: negative, zero or positive. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map((part) => Number.parseInt(part, 10) || 0);
+  const pb = b.split('.').map((part) => Number.parseInt(part, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Every rule id, for tools and tests. */
+export const RULE_IDS = Object.keys(RULES) as RuleId[];
+
+/** Checks the level names a caller passes (`--fail-on`). */
+export function isLevel(value: string): value is Level {
+  return (LEVELS as readonly string[]).includes(value);
+}
+
+export type { SchemaDelta, SchemaNode };

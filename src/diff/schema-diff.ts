@@ -1,0 +1,322 @@
+import { escapeToken } from '../runtime/json-pointer.js';
+import type { SchemaNode } from '../contract/index.js';
+import type { Acceptance, RuleId } from './rules.js';
+
+/**
+ * One difference between two schemas at one place of a message, before it is classified by
+ * direction: what the change does to the set of accepted values.
+ */
+export interface SchemaDelta {
+  rule: RuleId;
+  /** JSON Pointer into the message (`/data/platform`); `*` stands for any array item or map value. */
+  pointer: string;
+  before?: unknown;
+  after?: unknown;
+  accepts: Acceptance;
+  /**
+   * Tolerant consumers survive this change even though the accepted set grew: unknown fields
+   * are ignored, values outside a closed list pass with a notice.
+   */
+  tolerantSurvives?: boolean;
+  /** One line, e.g. `value "coinbase" added to the closed list`. */
+  text: string;
+}
+
+/** Resolves a bundle-local `$ref` (`#/definitions/Name`) to its schema. */
+export type Resolve = (ref: string) => SchemaNode | undefined;
+
+/** Keywords compared as bounds: for a lower bound a larger value narrows, for an upper bound it widens. */
+const LOWER_BOUNDS = ['minimum', 'exclusiveMinimum', 'minLength', 'minItems', 'minProperties'] as const;
+const UPPER_BOUNDS = ['maximum', 'exclusiveMaximum', 'maxLength', 'maxItems', 'maxProperties'] as const;
+const NUMERIC = new Set(['minimum', 'exclusiveMinimum', 'maximum', 'exclusiveMaximum']);
+
+/** Keywords handled by name; anything else that holds schemas is compared as a whole. */
+const OPAQUE_COMBINATORS = ['allOf', 'oneOf', 'not', 'if', 'then', 'else', 'patternProperties', 'propertyNames', 'contains', 'dependencies'] as const;
+
+/**
+ * Compares two schemas of the same message (or document), both from bundled contracts whose
+ * `$ref`s are local, and lists every difference that changes which values are valid.
+ * Annotations (`description`, `title`, `examples`, `$comment`, `default`) are ignored.
+ * Pure: reads the schemas, returns the deltas in document order.
+ *
+ * @param pointer the JSON Pointer where both schemas apply, `""` for a whole message
+ */
+export function diffSchemas(before: SchemaNode, after: SchemaNode, resolveBefore: Resolve, resolveAfter: Resolve, pointer = ''): SchemaDelta[] {
+  const deltas: SchemaDelta[] = [];
+  compare(before, after, pointer, { resolveBefore, resolveAfter, deltas, depth: 0 });
+  return deltas;
+}
+
+interface Walk {
+  resolveBefore: Resolve;
+  resolveAfter: Resolve;
+  deltas: SchemaDelta[];
+  depth: number;
+}
+
+/** A schema with its `$ref` chain followed and its nullability taken apart. */
+interface Shape {
+  nullable: boolean;
+  node: SchemaNode;
+}
+
+function compare(rawBefore: SchemaNode, rawAfter: SchemaNode, pointer: string, walk: Walk): void {
+  if (walk.depth > 64) return; // recursive schemas: nothing in the contract nests this deep
+  const a = shape(rawBefore, walk.resolveBefore);
+  const b = shape(rawAfter, walk.resolveAfter);
+  const add = (delta: Omit<SchemaDelta, 'pointer'>) => walk.deltas.push({ pointer, ...delta });
+  const inner = { ...walk, depth: walk.depth + 1 };
+
+  if (a.nullable !== b.nullable) {
+    add(b.nullable
+      ? { rule: 'made-nullable', accepts: 'more', text: 'may now be null' }
+      : { rule: 'made-non-nullable', accepts: 'fewer', text: 'may no longer be null' });
+  }
+
+  const typesA = typesOf(a.node);
+  const typesB = typesOf(b.node);
+  const typeChange = compareTypes(typesA, typesB);
+  if (typeChange) add({ ...typeChange, before: typesA && [...typesA], after: typesB && [...typesB] });
+
+  compareValues(a.node, b.node, add);
+  compareBounds(a.node, b.node, add);
+
+  const objectBoth = mayBe(typesA, 'object') && mayBe(typesB, 'object');
+  if (objectBoth) compareObjects(a.node, b.node, pointer, inner, add);
+  if (mayBe(typesA, 'array') && mayBe(typesB, 'array') && isSchema(a.node.items) && isSchema(b.node.items)) {
+    compare(a.node.items, b.node.items, `${pointer}/*`, inner);
+  }
+
+  compareAnyOf(a.node, b.node, add);
+  for (const keyword of OPAQUE_COMBINATORS) {
+    if (canonical(a.node[keyword]) !== canonical(b.node[keyword])) {
+      add({ rule: 'schema-changed', accepts: 'different', before: a.node[keyword], after: b.node[keyword], text: `"${keyword}" changed` });
+    }
+  }
+}
+
+/** Follows `$ref`s (siblings of a `$ref`, such as a description, are kept) and splits off null. */
+function shape(node: SchemaNode, resolve: Resolve): Shape {
+  let current = node;
+  for (let hops = 0; current.$ref !== undefined && hops < 32; hops++) {
+    const { $ref, ...siblings } = current;
+    const target = resolve($ref);
+    if (!target) break;
+    current = { ...target, ...withoutAnnotations(siblings) };
+  }
+  // `anyOf: [X, { type: null }]`: the contract's way to make an object or a $ref nullable.
+  if (Array.isArray(current.anyOf)) {
+    const branches = current.anyOf.map((branch) => shape(branch, resolve));
+    const nulls = branches.filter((branch) => isNullOnly(branch.node));
+    const others = branches.filter((branch) => !isNullOnly(branch.node));
+    if (nulls.length > 0 && others.length === 1) {
+      const { anyOf: _anyOf, ...rest } = current;
+      return { nullable: true, node: { ...others[0]!.node, ...withoutAnnotations(rest) } };
+    }
+  }
+  const type = current.type;
+  if (Array.isArray(type) && type.includes('null') && type.length > 1) {
+    const rest = type.filter((t) => t !== 'null');
+    return { nullable: true, node: { ...current, type: rest.length === 1 ? rest[0] : rest } };
+  }
+  return { nullable: false, node: current };
+}
+
+function isNullOnly(node: SchemaNode): boolean {
+  return node.type === 'null' || (Array.isArray(node.type) && node.type.length === 1 && node.type[0] === 'null') || node.const === null;
+}
+
+function withoutAnnotations(node: SchemaNode): SchemaNode {
+  const { description: _d, title: _t, examples: _e, $comment: _c, default: _default, ...rest } = node;
+  return rest;
+}
+
+/** The JSON types a schema admits, or undefined when `type` does not constrain it. */
+function typesOf(node: SchemaNode): Set<string> | undefined {
+  if (node.type === undefined) return undefined;
+  return new Set(Array.isArray(node.type) ? node.type : [node.type]);
+}
+
+function mayBe(types: Set<string> | undefined, type: string): boolean {
+  return types === undefined || types.has(type);
+}
+
+/** Whether every value of JSON type `t` is admitted by `types` (an integer is a number). */
+function covers(types: Set<string> | undefined, t: string): boolean {
+  return types === undefined || types.has(t) || (t === 'integer' && types.has('number'));
+}
+
+function compareTypes(a: Set<string> | undefined, b: Set<string> | undefined): Omit<SchemaDelta, 'pointer'> | undefined {
+  const aInB = a === undefined ? b === undefined : [...a].every((t) => covers(b, t));
+  const bInA = b === undefined ? a === undefined : [...b].every((t) => covers(a, t));
+  const show = (types: Set<string> | undefined) => (types ? [...types].join(' or ') : 'any type');
+  if (aInB && bInA) return undefined;
+  if (aInB) return { rule: 'type-widened', accepts: 'more', text: `type widened from ${show(a)} to ${show(b)}` };
+  if (bInA) return { rule: 'type-narrowed', accepts: 'fewer', text: `type narrowed from ${show(a)} to ${show(b)}` };
+  return { rule: 'type-changed', accepts: 'different', text: `type changed from ${show(a)} to ${show(b)}` };
+}
+
+type Add = (delta: Omit<SchemaDelta, 'pointer'>) => void;
+
+function compareValues(a: SchemaNode, b: SchemaNode, add: Add): void {
+  if (Array.isArray(a.enum) && Array.isArray(b.enum)) {
+    for (const value of b.enum) {
+      if (!a.enum.some((old) => same(old, value))) {
+        add({ rule: 'enum-value-added', accepts: 'more', tolerantSurvives: true, after: value, text: `value ${JSON.stringify(value)} added to the closed list` });
+      }
+    }
+    for (const value of a.enum) {
+      if (!b.enum.some((now) => same(now, value))) {
+        add({ rule: 'enum-value-removed', accepts: 'fewer', before: value, text: `value ${JSON.stringify(value)} removed from the closed list` });
+      }
+    }
+  } else if (Array.isArray(a.enum)) {
+    add({ rule: 'enum-removed', accepts: 'more', tolerantSurvives: true, before: a.enum, text: `closed list ${a.enum.map((v) => JSON.stringify(v)).join(', ')} opened` });
+  } else if (Array.isArray(b.enum)) {
+    add({ rule: 'enum-added', accepts: 'fewer', after: b.enum, text: `now a closed list: ${b.enum.map((v) => JSON.stringify(v)).join(', ')}` });
+  }
+
+  if (a.const !== undefined || b.const !== undefined) {
+    if (a.const === undefined) add({ rule: 'const-added', accepts: 'fewer', after: b.const, text: `now fixed to ${JSON.stringify(b.const)}` });
+    else if (b.const === undefined) add({ rule: 'const-removed', accepts: 'more', before: a.const, text: `no longer fixed to ${JSON.stringify(a.const)}` });
+    else if (!same(a.const, b.const)) add({ rule: 'const-changed', accepts: 'different', before: a.const, after: b.const, text: `fixed value changed from ${JSON.stringify(a.const)} to ${JSON.stringify(b.const)}` });
+  }
+
+  if (a.format !== b.format) {
+    if (a.format === undefined) add({ rule: 'format-added', accepts: 'fewer', after: b.format, text: `format "${b.format}" added` });
+    else if (b.format === undefined) add({ rule: 'format-removed', accepts: 'more', before: a.format, text: `format "${a.format}" removed` });
+    else add({ rule: 'format-changed', accepts: 'different', before: a.format, after: b.format, text: `format changed from "${a.format}" to "${b.format}"` });
+  }
+
+  if (a.pattern !== b.pattern) {
+    if (a.pattern === undefined) add({ rule: 'pattern-added', accepts: 'fewer', after: b.pattern, text: `pattern ${JSON.stringify(b.pattern)} added` });
+    else if (b.pattern === undefined) add({ rule: 'pattern-removed', accepts: 'more', before: a.pattern, text: `pattern ${JSON.stringify(a.pattern)} removed` });
+    else add({ rule: 'pattern-changed', accepts: 'different', before: a.pattern, after: b.pattern, text: `pattern changed from ${JSON.stringify(a.pattern)} to ${JSON.stringify(b.pattern)}` });
+  }
+
+  const knownA = (a['x-known-values'] ?? []) as unknown[];
+  const knownB = (b['x-known-values'] ?? []) as unknown[];
+  const addedKnown = knownB.filter((v) => !knownA.includes(v));
+  const removedKnown = knownA.filter((v) => !knownB.includes(v));
+  if (addedKnown.length > 0 || removedKnown.length > 0) {
+    const parts = [
+      ...(addedKnown.length > 0 ? [`${addedKnown.map((v) => JSON.stringify(v)).join(', ')} added`] : []),
+      ...(removedKnown.length > 0 ? [`${removedKnown.map((v) => JSON.stringify(v)).join(', ')} removed`] : []),
+    ];
+    add({ rule: 'known-values-changed', accepts: 'same', before: knownA, after: knownB, text: `known values of the open string: ${parts.join('; ')}` });
+  }
+}
+
+function compareBounds(a: SchemaNode, b: SchemaNode, add: Add): void {
+  const bound = (keyword: string, lower: boolean) => {
+    const before = a[keyword] as number | undefined;
+    const after = b[keyword] as number | undefined;
+    if (before === after) return;
+    const numeric = NUMERIC.has(keyword);
+    // A lower bound that rises, or an upper bound that falls, or a bound that appears: fewer values.
+    const narrows = before === undefined || (after !== undefined && (lower ? after > before : after < before));
+    const rule: RuleId = numeric ? (narrows ? 'range-narrowed' : 'range-widened') : narrows ? 'length-narrowed' : 'length-widened';
+    const what = before === undefined ? `${keyword} ${after} added` : after === undefined ? `${keyword} ${before} removed` : `${keyword} changed from ${before} to ${after}`;
+    add({ rule, accepts: narrows ? 'fewer' : 'more', before, after, text: what });
+  };
+  for (const keyword of LOWER_BOUNDS) bound(keyword, true);
+  for (const keyword of UPPER_BOUNDS) bound(keyword, false);
+  const multipleA = a.multipleOf as number | undefined;
+  const multipleB = b.multipleOf as number | undefined;
+  if (multipleA !== multipleB) {
+    if (multipleA === undefined) add({ rule: 'range-narrowed', accepts: 'fewer', after: multipleB, text: `multipleOf ${multipleB} added` });
+    else if (multipleB === undefined) add({ rule: 'range-widened', accepts: 'more', before: multipleA, text: `multipleOf ${multipleA} removed` });
+    else if (Number.isInteger(multipleB / multipleA)) add({ rule: 'range-narrowed', accepts: 'fewer', before: multipleA, after: multipleB, text: `multipleOf changed from ${multipleA} to ${multipleB}` });
+    else if (Number.isInteger(multipleA / multipleB)) add({ rule: 'range-widened', accepts: 'more', before: multipleA, after: multipleB, text: `multipleOf changed from ${multipleA} to ${multipleB}` });
+    else add({ rule: 'range-changed', accepts: 'different', before: multipleA, after: multipleB, text: `multipleOf changed from ${multipleA} to ${multipleB}` });
+  }
+}
+
+function compareObjects(a: SchemaNode, b: SchemaNode, pointer: string, walk: Walk, add: Add): void {
+  const propsA = a.properties ?? {};
+  const propsB = b.properties ?? {};
+  const requiredA = new Set(a.required ?? []);
+  const requiredB = new Set(b.required ?? []);
+  const closedA = a.additionalProperties === false;
+  const closedB = b.additionalProperties === false;
+  const at = (name: string) => `${pointer}/${escapeToken(name)}`;
+
+  for (const name of Object.keys(propsB)) {
+    if (Object.hasOwn(propsA, name)) continue;
+    const required = requiredB.has(name);
+    // Into a closed object every new field is one an older strict validator does not know;
+    // into an open one, it only constrains what was free.
+    walk.deltas.push({
+      pointer: at(name),
+      rule: required ? 'required-property-added' : 'optional-property-added',
+      accepts: !closedA ? 'fewer' : required ? 'different' : 'more',
+      tolerantSurvives: true,
+      text: `${required ? 'required' : 'optional'} field "${name}" added`,
+    });
+  }
+  for (const name of Object.keys(propsA)) {
+    if (Object.hasOwn(propsB, name)) continue;
+    const required = requiredA.has(name);
+    walk.deltas.push({
+      pointer: at(name),
+      rule: required ? 'required-property-removed' : 'optional-property-removed',
+      accepts: !closedB ? 'more' : required ? 'different' : 'fewer',
+      text: `${required ? 'required' : 'optional'} field "${name}" removed`,
+    });
+  }
+  for (const name of Object.keys(propsB)) {
+    if (!Object.hasOwn(propsA, name)) continue;
+    if (requiredA.has(name) && !requiredB.has(name)) walk.deltas.push({ pointer: at(name), rule: 'property-made-optional', accepts: 'more', text: `field "${name}" made optional` });
+    if (!requiredA.has(name) && requiredB.has(name)) walk.deltas.push({ pointer: at(name), rule: 'property-made-required', accepts: 'fewer', text: `field "${name}" made required` });
+    compare(propsA[name]!, propsB[name]!, at(name), walk);
+  }
+
+  const extraA = a.additionalProperties;
+  const extraB = b.additionalProperties;
+  if (closedA && !closedB) {
+    add({ rule: 'additional-properties-allowed', accepts: 'more', tolerantSurvives: true, text: 'now admits fields it does not name' });
+  } else if (!closedA && closedB) {
+    add({ rule: 'additional-properties-forbidden', accepts: 'fewer', text: 'no longer admits fields it does not name' });
+  }
+  if (isSchema(extraA) && isSchema(extraB)) compare(extraA, extraB, `${pointer}/*`, walk);
+  else if (isSchema(extraA) && extraB === undefined) add({ rule: 'schema-changed', accepts: 'more', text: 'values of unnamed fields no longer constrained' });
+  else if (extraA === undefined && isSchema(extraB)) add({ rule: 'schema-changed', accepts: 'fewer', text: 'values of unnamed fields now constrained' });
+}
+
+/** `anyOf` other than the nullable pattern: branches that are `$ref`s compare by name, anything else as a whole. */
+function compareAnyOf(a: SchemaNode, b: SchemaNode, add: Add): void {
+  const listA = a.anyOf;
+  const listB = b.anyOf;
+  if (listA === undefined && listB === undefined) return;
+  const refs = (list: SchemaNode[] | undefined) => (list && list.every((branch) => typeof branch.$ref === 'string') ? list.map((branch) => branch.$ref!) : undefined);
+  const refsA = refs(listA);
+  const refsB = refs(listB);
+  if (refsA && refsB) {
+    const added = refsB.filter((ref) => !refsA.includes(ref));
+    const removed = refsA.filter((ref) => !refsB.includes(ref));
+    const name = (ref: string) => ref.replace('#/definitions/', '');
+    // A list of message types (the poll response's messages): a consumer takes them one by
+    // one and skips a type it does not know, as on the socket.
+    if (added.length > 0) add({ rule: 'schema-changed', accepts: 'more', tolerantSurvives: true, after: added.map(name), text: `now also admits ${added.map(name).join(', ')}` });
+    if (removed.length > 0) add({ rule: 'schema-changed', accepts: 'fewer', before: removed.map(name), text: `no longer admits ${removed.map(name).join(', ')}` });
+    return;
+  }
+  if (canonical(listA) !== canonical(listB)) add({ rule: 'schema-changed', accepts: 'different', before: listA, after: listB, text: '"anyOf" changed' });
+}
+
+function isSchema(value: unknown): value is SchemaNode {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
+}
+
+/** JSON with sorted keys and without annotations, for comparing schemas as a whole. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (key, inner: unknown) => {
+    if (key === 'description' || key === 'title' || key === 'examples' || key === '$comment') return undefined;
+    if (isSchema(inner)) return Object.fromEntries(Object.keys(inner).sort().map((k) => [k, inner[k]]));
+    return inner;
+  }) ?? 'undefined';
+}
