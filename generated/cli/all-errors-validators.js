@@ -74,6 +74,10 @@ var formats = {
 };
 
 // virtual:compiled.js
+function enumNotice(context, pointer, value, known) {
+  const sink = context.notices;
+  if (sink) (sink.list || (sink.list = [])).push({ pointer, value, known });
+}
 var message_connection = validate10;
 var schema12 = { "type": "object", "required": ["status", "mode"], "properties": { "status": { "type": "string", "enum": ["connected", "disconnected", "error"] }, "mode": { "type": "string", "enum": ["ws", "polling"] }, "resume": { "$ref": "definitions.json#/definitions/ResumeStatus" } }, "x-closed": true };
 var schema14 = { "type": "string", "enum": ["new", "resumed", "gap"] };

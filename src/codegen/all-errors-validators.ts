@@ -4,6 +4,7 @@ import { _ } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
 import type { Contract } from '../contract/index.js';
+import { ENUM_NOTICE_SOURCE } from './tolerant-enum.js';
 import { createAjv } from './validators.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -34,7 +35,8 @@ ${contract.messages.map((m) => `  ${JSON.stringify(m.type)}: compiled.${exportNa
     setup(pluginBuild) {
       pluginBuild.onResolve({ filter: /^virtual:/ }, (args) => ({ path: args.path.slice('virtual:'.length), namespace: 'virtual' }));
       pluginBuild.onLoad({ filter: /.*/, namespace: 'virtual' }, () => ({
-        contents: `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\n${code}`,
+        // The tolerant `enum` keyword of createAjv calls enumNotice by name, as in validators.js.
+        contents: `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\n${ENUM_NOTICE_SOURCE}\n${code}`,
         loader: 'js',
         resolveDir: ROOT,
       }));
