@@ -73,7 +73,7 @@ export interface RealtimeServerOptions {
   pollHoldMs?: number;
   /** Messages per poll response. Default POLL_MAX_MESSAGES (500). */
   pollMaxMessages?: number;
-  /** Other HTTP requests (e.g. a dashboard at GET /): return true when handled. Unhandled get 404 when this server owns the HTTP server. */
+  /** Other HTTP requests (e.g. a dashboard at GET /): return true when handled. Unhandled get 404 when this server owns the HTTP server. A plain request to `path` gets 426 Upgrade Required. */
   handleHttp?: (request: IncomingMessage, response: ServerResponse) => boolean;
   /** pino-compatible logger. Never given a token or a payload. Default: none. */
   logger?: Logger;
@@ -327,6 +327,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
 
   const handleRequest = (request: IncomingMessage, response: ServerResponse): boolean => {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname === path) {
+      // A plain request to the WebSocket path (a browser tab, curl): say how to use it (RFC 9110 15.5.22).
+      sendHttp(response, 426, { error: `upgrade required: open a WebSocket on ${path}, or poll ${pollPath === false ? '(polling is off)' : pollPath}` }, { Upgrade: 'websocket' });
+      return true;
+    }
     if (pollPath !== false && url.pathname === pollPath) {
       void handlePoll(request, response, url);
       return true;
