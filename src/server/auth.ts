@@ -59,7 +59,7 @@ export class AuthError extends Error {
   constructor(
     readonly status: 401 | 403 | 429 | 503,
     readonly reason: string,
-    /** With 429: seconds for `Retry-After`. */
+    /** With 429 or 503: seconds for `Retry-After`. */
     readonly retryAfterSec?: number,
   ) {
     super(reason);
