@@ -66,7 +66,8 @@ program
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--redis <url>', 'keep streams in Redis (redis://host:port) so several serve processes share fan-out and resume')
   .option('--secret <secret>', 'HS256 demo secret (give every node the same one with --redis; default random)')
-  .action(async (options: { demo: boolean; port: string; host: string; redis?: string; secret?: string }) => {
+  .option('--allow-origin <origin...>', 'browser origins allowed besides the demo\'s own (http://localhost:PORT, http://127.0.0.1:PORT, the listening host)')
+  .action(async (options: { demo: boolean; port: string; host: string; redis?: string; secret?: string; allowOrigin?: string[] }) => {
     const { runServe } = await import('./serve-command.js');
     process.exitCode = await runServe(options, output);
   });

@@ -1,5 +1,5 @@
 /**
- * `realtime-contract serve --demo [--port 8000] [--host 127.0.0.1]`: the reference server with
+ * `realtime-contract serve --demo [--port 8000] [--host 127.0.0.1] [--allow-origin …]`: the reference server with
  * a printed HS256 demo secret, ready-to-use tokens for two users and an admin, and the demo
  * producer sending every server→client type. The spec's "Testing WebSocket" commands work
  * against it verbatim.
@@ -20,6 +20,8 @@ export interface ServeOptions {
   redis?: string;
   /** HS256 demo secret; nodes sharing Redis need the same one. Default random. */
   secret?: string;
+  /** `--allow-origin`: browser origins allowed besides the demo's own. */
+  allowOrigin?: string[];
 }
 
 interface Output {
@@ -34,6 +36,8 @@ export interface Demo {
   secret: string;
   /** Tokens valid for 24 h: two users and an admin. */
   tokens: { alice: string; bob: string; admin: string };
+  /** Origins allowed to open a socket or poll (a request without `Origin` passes too; any other gets 403). */
+  allowedOrigins: string[];
   producer: DemoProducer;
   /** Stops the producer and closes the server. */
   stop(): Promise<void>;
@@ -52,19 +56,32 @@ export interface DemoOptions {
   store?: StreamStore;
   /** HS256 secret. Default 32 random bytes in hex. */
   secret?: string;
+  /** Browser origins allowed besides the demo's own (`http://localhost:PORT`, `http://127.0.0.1:PORT`, `http://HOST:PORT`). */
+  allowOrigins?: readonly string[];
+}
+
+/** The demo's own origins once it listens on `host`:`port`: localhost, 127.0.0.1 and the host itself. */
+export function demoOrigins(host: string, port: number): string[] {
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  return [...new Set([`http://localhost:${port}`, `http://127.0.0.1:${port}`, `http://${hostPart}:${port}`])];
 }
 
 /**
  * Starts the demo: a server with a fresh HS256 secret on `host`:`port`, tokens for `alice`,
  * `bob` and an `admin`, and the demo producer publishing to alice and bob (and global types).
+ * Browsers are let in only from {@link demoOrigins} and `allowOrigins` (403 otherwise); requests
+ * without an `Origin` header (websocat, `listen`, curl) pass.
  */
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const secret = options.secret ?? randomBytes(32).toString('hex');
   const key = new TextEncoder().encode(secret);
   const sign = (sub: string, admin: boolean) =>
     new SignJWT(admin ? { admin: true } : {}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt().setExpirationTime('24h').sign(key);
+  // Filled once listening: with port 0 the port is known only then (nothing connects before).
+  const allowed = new Set<string>();
   const server = createRealtimeServer({
     jwt: { secret: key },
+    allowedOrigins: (origin) => allowed.has(origin),
     port: options.port ?? 8000,
     host: options.host ?? '127.0.0.1',
     ...(options.handleHttp ? { handleHttp: options.handleHttp } : {}),
@@ -72,12 +89,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     ...(options.store ? { store: options.store } : {}),
   });
   await server.listening;
+  const port = server.address()!.port;
+  for (const origin of [...demoOrigins(options.host ?? '127.0.0.1', port), ...(options.allowOrigins ?? [])]) allowed.add(origin);
   const producer = startDemoProducer(server, { users: ['alice', 'bob'], intervalMs: options.intervalMs ?? 1000 });
   const tokens = { alice: await sign('alice', false), bob: await sign('bob', false), admin: await sign('admin', true) };
   return {
     server,
     secret,
     tokens,
+    allowedOrigins: [...allowed],
     producer,
     stop: async () => {
       producer.stop();
@@ -110,7 +130,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   try {
     // The demo dashboard (src/client/dashboard) at GET /, through the server's handleHttp hook.
     const { dashboardHandler } = await import('../client/dashboard/handler.js');
-    demo = await startDemo({ port, host: options.host ?? '127.0.0.1', handleHttp: dashboardHandler(), ...(store ? { store } : {}), ...(options.secret ? { secret: options.secret } : {}) });
+    demo = await startDemo({ port, host: options.host ?? '127.0.0.1', handleHttp: dashboardHandler(), ...(store ? { store } : {}), ...(options.secret ? { secret: options.secret } : {}), ...(options.allowOrigin ? { allowOrigins: options.allowOrigin } : {}) });
   } catch (error) {
     await store?.close();
     output.stderr(`realtime-contract serve: cannot listen on ${options.host ?? '127.0.0.1'}:${port}: ${(error as Error).message}\n`);
@@ -122,6 +142,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     [
       `realtime-contract demo server on ${options.host ?? '127.0.0.1'}:${actual} (path /api/ws, polling /api/ws/poll)${store ? `, streams in ${store.status().detail}` : ''}`,
       `HS256 demo secret: ${demo.secret}`,
+      `Allowed origins: ${demo.allowedOrigins.join(', ')} and clients without an Origin header (--allow-origin adds more)`,
       '',
       `alice (user):  ${demo.tokens.alice}`,
       `bob (user):    ${demo.tokens.bob}`,

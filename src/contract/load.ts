@@ -3,6 +3,7 @@ import { Ajv } from 'ajv';
 import path from 'node:path';
 import { escapeToken as escapePointer, resolvePointer } from '../runtime/json-pointer.js';
 import { bundleContract } from './bundle.js';
+import { firstDuplicateKey } from './duplicate-keys.js';
 import { KNOWN_KEYWORDS, PROJECT_KEYWORDS } from './keywords.js';
 import { resolveRef } from './refs.js';
 import { SchemaError } from './schema-error.js';
@@ -11,7 +12,8 @@ import { describeSyntaxError } from '../runtime/json-syntax.js';
 import { SCHEMA_BASE_URI, type Contract, type Direction, type DocumentSchema, type MessageSchema, type ProtocolFacts, type SchemaNode } from './schema.js';
 
 /**
- * Reads every `*.json` file of `schemaDir` and checks it: valid JSON, a valid draft-07 schema,
+ * Reads every `*.json` file of `schemaDir` and checks it: valid JSON without a key doubled in
+ * an object, a valid draft-07 schema,
  * only known keywords (`KNOWN_KEYWORDS`), every `$ref` in every subschema resolvable, a `$id`
  * under {@link SCHEMA_BASE_URI} named after the file. A file with `properties.type.const` and
  * `x-direction` is a message schema and needs a `title`, `description`, `x-direction` (a
@@ -37,6 +39,8 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
       throw new SchemaError(name, '', `invalid JSON at line ${before.length}, column ${before.at(-1)!.length + 1}: got ${found}`);
     }
     if (!isObject(schema)) throw new SchemaError(name, '', 'expected a JSON Schema object');
+    const duplicate = firstDuplicateKey(text);
+    if (duplicate) throw new SchemaError(name, duplicate.pointer, `duplicate key "${duplicate.key}" (JSON.parse would keep only the last value)`);
     files.set(name, schema as SchemaNode);
   }
   const metaSchema = new Ajv({ strict: false, validateFormats: false });

@@ -8,7 +8,11 @@ export interface Principal {
   userId: string;
   /** Admins receive every user's messages. */
   admin: boolean;
-  /** When the credentials expire, in milliseconds since the epoch: the socket is closed with 4401 then. */
+  /**
+   * When the credentials expire, in milliseconds since the epoch: an upgrade at or after it is
+   * refused with 401 and an open socket is closed with 4401 then. The JWT verifier sets it to
+   * `exp` + the clock tolerance, so `exp` gets the same grace at the upgrade and during the connection.
+   */
   expiresAt?: number;
 }
 
@@ -34,8 +38,10 @@ export interface JwtOptions {
   issuer?: string | string[];
   /** Required `aud`. */
   audience?: string | string[];
-  /** Tolerance on `exp` and `nbf`, in seconds. Default 5. */
+  /** Tolerance on `exp` and `nbf`, in seconds, at the upgrade and for the 4401 close at `exp`. Default 5. */
   clockToleranceSec?: number;
+  /** Accept tokens without `exp` (such a socket is never closed for expiry). Default false: `exp` is required (401 without it). */
+  allowTokensWithoutExp?: boolean;
   /** Claim holding the user id. Default `sub`. */
   userIdClaim?: string;
   /** Claim that marks an admin. Default `admin`. */
@@ -53,7 +59,7 @@ export class AuthError extends Error {
   constructor(
     readonly status: 401 | 403 | 429 | 503,
     readonly reason: string,
-    /** With 429: seconds for `Retry-After`. */
+    /** With 429 or 503: seconds for `Retry-After`. */
     readonly retryAfterSec?: number,
   ) {
     super(reason);
@@ -78,9 +84,14 @@ export function redactUrl(url: string | undefined): string {
   return url.replace(/([?&](?:token|access_token|jwt|auth)=)[^&#]*/gi, '$1[redacted]');
 }
 
+/** Longest user id accepted from a token, in characters; a longer one is refused with 401. */
+export const MAX_USER_ID_LENGTH = 256;
+
 /**
  * Builds the verifier of {@link JwtOptions}: `(token) => Principal`, throwing {@link AuthError}
- * 401 on any fault (missing user id claim included). The message never contains the token.
+ * 401 on any fault: a bad signature or claim, `exp` missing (unless `allowTokensWithoutExp`), or a
+ * user id claim that is not a non-empty string of at most {@link MAX_USER_ID_LENGTH} characters.
+ * `expiresAt` is `exp` + `clockToleranceSec`, in ms. The message never contains the token.
  */
 export function createJwtVerifier(options: JwtOptions): (token: string) => Promise<Principal> {
   const given = [options.secret !== undefined, options.publicKey !== undefined, options.jwksUrl !== undefined].filter(Boolean).length;
@@ -103,9 +114,11 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
   const userIdClaim = options.userIdClaim ?? 'sub';
   const adminClaim = options.adminClaim ?? 'admin';
   const adminValue = options.adminValue ?? true;
+  const toleranceSec = options.clockToleranceSec ?? 5;
   const verifyOptions = {
     algorithms,
-    clockTolerance: options.clockToleranceSec ?? 5,
+    clockTolerance: toleranceSec,
+    ...(options.allowTokensWithoutExp === true ? {} : { requiredClaims: ['exp'] }),
     ...(options.issuer !== undefined ? { issuer: options.issuer } : {}),
     ...(options.audience !== undefined ? { audience: options.audience } : {}),
   };
@@ -121,9 +134,10 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
       throw new AuthError(401, `invalid token (${(error as { code?: string }).code ?? 'unverifiable'})`);
     }
     const userId = payload[userIdClaim];
-    if ((typeof userId !== 'string' || userId === '') && typeof userId !== 'number') throw new AuthError(401, `invalid token (no ${userIdClaim} claim)`);
+    if (typeof userId !== 'string' || userId === '') throw new AuthError(401, `invalid token (${userIdClaim} is not a non-empty string)`);
+    if (userId.length > MAX_USER_ID_LENGTH) throw new AuthError(401, `invalid token (${userIdClaim} longer than ${MAX_USER_ID_LENGTH} characters)`);
     const claim = payload[adminClaim];
     const admin = Array.isArray(claim) ? claim.includes(adminValue) : claim === adminValue;
-    return { userId: String(userId), admin, ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp * 1000 } : {}) };
+    return { userId, admin, ...(typeof payload.exp === 'number' ? { expiresAt: (payload.exp + toleranceSec) * 1000 } : {}) };
   };
 }

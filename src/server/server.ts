@@ -73,7 +73,7 @@ export interface RealtimeServerOptions {
   pollHoldMs?: number;
   /** Messages per poll response. Default POLL_MAX_MESSAGES (500). */
   pollMaxMessages?: number;
-  /** Other HTTP requests (e.g. a dashboard at GET /): return true when handled. Unhandled get 404 when this server owns the HTTP server. */
+  /** Other HTTP requests (e.g. a dashboard at GET /): return true when handled. Unhandled get 404 when this server owns the HTTP server. A plain request to `path` gets 426 Upgrade Required. */
   handleHttp?: (request: IncomingMessage, response: ServerResponse) => boolean;
   /** pino-compatible logger. Never given a token or a payload. Default: none. */
   logger?: Logger;
@@ -94,7 +94,7 @@ export interface RealtimeServerStats {
   conflated: number;
   /** Error messages sent for inbound faults, per error code. */
   inboundErrors: Record<string, number>;
-  /** Upgrades refused, per reason (no-token, invalid-token, origin, rate-ip, rate-user, too-many-sockets, shutting-down, not-found). */
+  /** Upgrades refused, per reason (no-token, invalid-token, origin, rate-ip, rate-user, too-many-sockets, store-unavailable, shutting-down, not-found). */
   refusedUpgrades: Record<string, number>;
   /** Polls refused, per reason (as for upgrades). */
   refusedPolls: Record<string, number>;
@@ -209,6 +209,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       if (principal === null) throw new AuthError(401, 'invalid-token');
     }
     if (principal.expiresAt !== undefined && principal.expiresAt <= now()) throw new AuthError(401, 'invalid-token');
+    // The store cannot resume or replay now (e.g. Redis away): refuse before opening a socket that
+    // would only be closed with 1011, and tell the client when to try again.
+    if (!store.status().healthy) throw new AuthError(503, 'store-unavailable', STORE_RETRY_AFTER_SEC);
     if (kind === 'upgrade') {
       const userWait = perUser.take(principal.userId, now());
       if (userWait > 0) throw new AuthError(429, 'rate-user', userWait);
@@ -327,6 +330,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
 
   const handleRequest = (request: IncomingMessage, response: ServerResponse): boolean => {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname === path) {
+      // A plain request to the WebSocket path (a browser tab, curl): say how to use it (RFC 9110 15.5.22).
+      sendHttp(response, 426, { error: `upgrade required: open a WebSocket on ${path}, or poll ${pollPath === false ? '(polling is off)' : pollPath}` }, { Upgrade: 'websocket' });
+      return true;
+    }
     if (pollPath !== false && url.pathname === pollPath) {
       void handlePoll(request, response, url);
       return true;
@@ -490,6 +498,9 @@ function statsOf(counters: Counters, core: RealtimeCore, pendingPolls: number, s
     store: store.status(),
   };
 }
+
+/** `Retry-After` (seconds) of a 503 while the stream store is unhealthy. */
+const STORE_RETRY_AFTER_SEC = 5;
 
 const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 

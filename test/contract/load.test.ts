@@ -42,6 +42,19 @@ describe('loadContract', () => {
     expect(error).toMatchObject({ file, pointer });
   });
 
+  it('refuses a schema file with a duplicate key, naming the file, the JSON Pointer and the key', async () => {
+    const dir = schemasWith({});
+    const target = path.join(dir, 'trades.json');
+    const text = readFileSync(target, 'utf8');
+    const edited = text.replace('"quantity": { "type": "number",', '"quantity": { "type": "number", "minimum": 0, "minimum": 5,');
+    expect(edited).not.toBe(text);
+    writeFileSync(target, edited);
+    const error = await loadContract(dir).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SchemaError);
+    expect(error).toMatchObject({ file: 'trades.json', pointer: '/definitions/TradeData/properties/quantity/minimum' });
+    expect((error as Error).message).toContain('duplicate key "minimum"');
+  });
+
   it('accepts a new document schema and bundles it under its title', async () => {
     const dir = schemasWith({
       'ack.json': (s) => ({ ...s, title: 'Ack', description: 'An acknowledgement body.', 'x-spec-section': 'Backend Implementation Notes', type: 'object', properties: { cursor: { $ref: 'definitions.json#/definitions/Cursor' } } }),

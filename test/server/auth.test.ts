@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import Fastify from 'fastify';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRealtimeServer, type PublicKeyAlgorithm, type RealtimeServer } from '../../src/server/index.js';
+import { createJwtVerifier, createRealtimeServer, type PublicKeyAlgorithm, type RealtimeServer } from '../../src/server/index.js';
 import { connect, eventually, refusedStatus, SECRET, sleep, startServer, token } from './helpers.js';
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -32,6 +32,10 @@ describe('HS256: every refused token gets 401 and no socket', () => {
     ['a wrong issuer', async () => token('u1', { iss: 'someone-else', aud: 'dashboard' })],
     ['a wrong audience', async () => token('u1', { iss: 'realtime-tests', aud: 'other-app' })],
     ['no sub claim', async () => new SignJWT({ iss: 'realtime-tests', aud: 'dashboard' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(SECRET))],
+    ['no exp claim (required by default)', async () => new SignJWT({ iss: 'realtime-tests', aud: 'dashboard' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').sign(new TextEncoder().encode(SECRET))],
+    ['a numeric sub', async () => new SignJWT({ sub: 42 as unknown as string, iss: 'realtime-tests', aud: 'dashboard' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(SECRET))],
+    ['an empty sub', async () => good('')],
+    ['a sub of 257 characters', async () => good('u'.repeat(257))],
   ];
   for (const [name, make] of cases) {
     it(`refuses ${name} with 401`, async () => {
@@ -202,6 +206,40 @@ describe('custom authenticate hook, token expiry, mounting', () => {
       const client = await connect(server.url({ token: await token('u1', { exp: now() + 2 }) }));
       expect(await client.closed).toBe(4401);
       await eventually(() => server.rt.stats().closes[4401] === 1);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('gives exp the clock tolerance at the upgrade and in the expiry timer (4401 at exp + tolerance)', async () => {
+    const exp = now() - 1;
+    const principal = await createJwtVerifier({ secret: SECRET })(await token('u1', { exp }));
+    expect(principal.expiresAt).toBe((exp + 5) * 1000);
+    const server = await startServer({ jwt: { secret: SECRET, clockToleranceSec: 2 } });
+    try {
+      // Expired one second ago, within the 2 s tolerance: a socket, then 4401 once the tolerance is spent.
+      const client = await connect(server.url({ token: await token('u1', { exp: now() - 1 }) }));
+      await client.until(() => client.count('connection') === 1);
+      expect(await client.closed).toBe(4401);
+      // Past the tolerance: refused before the upgrade.
+      expect((await refusedStatus(server.url({ token: await token('u1', { exp: now() - 3 }) }))).status).toBe(401);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('accepts a token without exp only with allowTokensWithoutExp, and a 256-character sub', async () => {
+    const noExp = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').sign(new TextEncoder().encode(SECRET));
+    const server = await startServer({ jwt: { secret: SECRET, allowTokensWithoutExp: true } });
+    try {
+      const client = await connect(server.url({ token: noExp }));
+      await client.until(() => client.count('connection') === 1);
+      client.ws.close();
+      await client.closed;
+      const long = await connect(server.url({ token: await token('u'.repeat(256)) }));
+      await long.until(() => long.count('connection') === 1);
+      long.ws.close();
+      await long.closed;
     } finally {
       await server.rt.close();
     }

@@ -64,6 +64,19 @@ describe('close and stats', () => {
       await server.rt.close();
     }
   });
+
+  it('answers a plain GET on the WebSocket path with 426 Upgrade Required and Upgrade: websocket', async () => {
+    const server = await startServer();
+    try {
+      const response = await fetch(server.http('/api/ws'));
+      expect(response.status).toBe(426);
+      expect(response.headers.get('upgrade')).toBe('websocket');
+      expect((await response.json()).error).toMatch(/upgrade required/);
+      expect(server.rt.stats().connections).toBe(0);
+    } finally {
+      await server.rt.close();
+    }
+  });
 });
 
 describe('demo producer', () => {

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateMessage } from '../../src/runtime/validate.js';
-import { connect, sleep } from './helpers.js';
+import { connect, refusedStatus, sleep } from './helpers.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -27,6 +27,31 @@ describe('serve --demo', () => {
       expect(client.frames[0]).toMatchObject({ type: 'connection', data: { status: 'connected', mode: 'ws' } });
       child.kill('SIGTERM');
       expect(await client.closed).toBe(1001);
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('lets browsers in only from its own origins and --allow-origin; clients without Origin pass', async () => {
+    const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0', '--allow-origin', 'https://dash.example', 'https://other.example'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      for (let i = 0; i < 600 && !out.includes('Ctrl-C'); i++) await sleep(50);
+      const url = /websocat "(ws:\/\/localhost:\d+\/api\/ws\?token=[^"]+)"/.exec(out)![1]!.replace('localhost', '127.0.0.1');
+      const port = /:(\d+)\/api\/ws/.exec(url)![1]!;
+      expect(out).toContain(`Allowed origins: http://localhost:${port}, http://127.0.0.1:${port}, https://dash.example, https://other.example`);
+      for (const origin of ['https://evil.example', 'null', `http://localhost:${Number(port) + 1}`]) expect((await refusedStatus(url, { origin })).status).toBe(403);
+      for (const options of [{ origin: `http://localhost:${port}` }, { origin: `http://127.0.0.1:${port}` }, { origin: 'https://dash.example' }, {}]) {
+        const client = await connect(url, options);
+        await client.until(() => client.count('connection') === 1);
+        client.ws.close();
+        await client.closed;
+      }
+      child.kill('SIGTERM');
       expect(await exited).toBe(0);
     } finally {
       child.kill('SIGKILL');

@@ -1,16 +1,19 @@
 /**
  * What a socket sees when its stream store misbehaves: a store that lost its history (new
  * epoch) closes the socket with 4410 so the client resumes and is told `gap`; a store that
- * cannot be read at accept closes with 1011; the publisher sees the store's rejection.
+ * reporting itself unhealthy refuses new upgrades and polls with 503 (no socket); one that fails
+ * a read at accept while reporting healthy closes with 1011; the publisher sees the store's rejection.
  */
 import { describe, expect, it } from 'vitest';
 import { MemoryStreamStore, type StreamEntry, type StreamStore } from '../../src/server/index.js';
-import { connect, eventually, startServer, token, trade } from './helpers.js';
+import { connect, eventually, refusedStatus, startServer, token, trade } from './helpers.js';
 
 /** A memory store whose epoch can be swapped (as Redis restarting empty does), and whose reads can fail. */
 class FlakyStore implements StreamStore {
   inner = new MemoryStreamStore({ epoch: 'first' });
   failReads = false;
+  /** Reads fail without the store knowing it yet (status stays healthy). */
+  silentFaults = false;
   private listeners = new Set<(entry: StreamEntry) => void>();
   private unsubscribe = this.inner.subscribe((entry) => this.emit(entry));
   append: StreamStore['append'] = (...args) => this.inner.append(...args);
@@ -20,7 +23,7 @@ class FlakyStore implements StreamStore {
     return () => this.listeners.delete(listener);
   }
   status() {
-    return this.failReads ? { healthy: false, detail: 'down' } : this.inner.status();
+    return this.failReads && !this.silentFaults ? { healthy: false, detail: 'down' } : this.inner.status();
   }
   close() {
     return this.inner.close();
@@ -56,16 +59,40 @@ describe('store faults', () => {
     }
   });
 
-  it('a store that cannot be read at accept closes the socket with 1011 and shows in stats', async () => {
+  it('an unhealthy store refuses upgrades and polls with 503 + Retry-After, no socket; they work again once it recovers', async () => {
+    const store = new FlakyStore();
+    const server = await startServer({ store });
+    try {
+      const jwt = await token('u1');
+      store.failReads = true;
+      const { status, headers } = await refusedStatus(server.url({ token: jwt }));
+      expect(status).toBe(503);
+      expect(headers['retry-after']).toBe('5');
+      expect(server.rt.stats().refusedUpgrades['store-unavailable']).toBe(1);
+      expect(server.rt.stats().connections).toBe(0);
+      const poll = await fetch(server.http('/api/ws/poll'), { headers: { authorization: `Bearer ${jwt}` } });
+      expect(poll.status).toBe(503);
+      expect(poll.headers.get('retry-after')).toBe('5');
+      store.failReads = false;
+      const client = await connect(server.url({ token: jwt }));
+      await client.until(() => client.count('connection') === 1);
+      client.ws.close();
+      await client.closed;
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('a store that fails the read at accept while still reporting healthy closes the socket with 1011', async () => {
     const store = new FlakyStore();
     const lines: string[] = [];
     const logger = { info: () => {}, warn: () => {}, error: (o: object) => lines.push(JSON.stringify(o)) };
     const server = await startServer({ store, logger });
     try {
       store.failReads = true;
+      store.silentFaults = true;
       const client = await connect(server.url({ token: await token('u1') }));
       expect(await client.closed).toBe(1011);
-      expect(server.rt.stats().store.healthy).toBe(false);
       await eventually(() => lines.some((line) => line.includes('resume-failed')));
     } finally {
       await server.rt.close();

@@ -39,7 +39,7 @@ export interface RedisStreamStoreOptions {
    *  the user's stream may have lost entries after it (expired, or re-created since).
    *  Default 600 000 (10 minutes). */
   maxAgeMs?: number;
-  /** Connection loss, recovery and gaps go here. Default: warnings and errors to the console. */
+  /** Connection loss, recovery and gaps go here. Default: the console (info, warnings and errors). */
   logger?: StoreLogger;
   /** How long the first connection may take before start fails, in ms. Default 5000. */
   connectTimeoutMs?: number;
@@ -78,8 +78,9 @@ interface ScriptedRedis extends Redis {
   rcRead: ReadCommand;
 }
 
+// Info too: without it `redis-recovered` (and the start) never showed, only the loss and the gap.
 const consoleLogger: StoreLogger = {
-  info: () => {},
+  info: (object, message) => console.log(`[redis-stream-store] ${message ?? ''}`, object),
   warn: (object, message) => console.warn(`[redis-stream-store] ${message ?? ''}`, object),
   error: (object, message) => console.error(`[redis-stream-store] ${message ?? ''}`, object),
 };

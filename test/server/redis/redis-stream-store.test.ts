@@ -1,9 +1,10 @@
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRedisStreamStore, type RedisStreamStore, type StreamGap } from '../../../src/server/redis/index.js';
 import type { StreamEntry } from '../../../src/server/stream-store.js';
 import { findTool } from '../../support/toolchain.js';
 import { RedisServer } from './redis-server.js';
+import { connect, refusedStatus, startServer, token } from '../helpers.js';
 
 const tool = findTool('redis-server');
 
@@ -263,6 +264,11 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     const logger = collectingLogger();
     const a = await store({ logger });
     const b = await store();
+    // The default logger (serve --redis gives none) must show the recovery too, not only loss and gap.
+    const consoleLines: string[] = [];
+    const spies = (['log', 'warn', 'error'] as const).map((method) => vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void consoleLines.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '))));
+    const quiet = await store({ logger: undefined });
+    const server = await startServer({ store: a });
     const gaps: StreamGap[] = [];
     const seen: StreamEntry[] = [];
     a.onGap((g) => gaps.push(g));
@@ -274,9 +280,19 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     await waitFor(() => !a.status().healthy, 'unhealthy status');
     expect(a.status().detail).toContain(redis.url);
     await expect(b.append('alice', 'trades', frame(2, 'alice'))).rejects.toThrow();
+    // No socket is opened just to be closed with 1011: the upgrade is refused with 503.
+    const jwt = await token('alice');
+    const refused = await refusedStatus(server.url({ token: jwt }));
+    expect(refused.status).toBe(503);
+    expect(refused.headers['retry-after']).toBe('5');
 
     await redis.restart();
-    await waitFor(() => a.status().healthy && b.status().healthy, 'recovery');
+    await waitFor(() => a.status().healthy && b.status().healthy && quiet.status().healthy, 'recovery');
+    const client = await connect(server.url({ token: jwt }));
+    await client.until(() => client.count('connection') === 1);
+    client.ws.close();
+    await client.closed;
+    await server.rt.close();
     const after = await waitForAppend(() => b.append('alice', 'trades', frame(3, 'alice')));
     await waitFor(() => seen.some((e) => e.cursor === after.cursor), 'entry after the restart');
     expect(gaps.map((g) => g.reason)).toEqual(['epoch']);
@@ -285,6 +301,8 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     expect(r).toMatchObject({ resume: 'gap', entries: [] });
     expect(a.compare(r.cursor, after.cursor)).toBeGreaterThanOrEqual(0);
     expect(logger.events.map((e) => e.event)).toEqual(expect.arrayContaining(['redis-lost', 'redis-recovered', 'stream-gap']));
+    for (const spy of spies) spy.mockRestore();
+    for (const event of ['redis-lost', 'redis-recovered']) expect(consoleLines.some((line) => line.includes(`"event":"${event}"`))).toBe(true);
   });
 });
 
