@@ -7,7 +7,9 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
+import { MemoryStreamStore } from '../../src/server/index.js';
 import { FakeServer } from './support/fake-server.js';
+import { harness, sign, stopHarnesses } from './support/reference.js';
 import { example, STREAM_TYPES } from './support/helpers.js';
 
 const CLI = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
@@ -157,6 +159,19 @@ describe('listen', () => {
     expect(report.violations.map((v) => v.keyword)).toEqual(['close']);
     expect(report.close).toEqual({ code: 1011, reason: 'stream store unavailable' });
     expect(json.status).toBe(1);
+  });
+
+  it('reports the reference server closing with 1011 when its stream store fails', async () => {
+    class DownStore extends MemoryStreamStore {
+      override read(): never {
+        throw new Error('store down');
+      }
+    }
+    const h = await harness({ store: new DownStore() });
+    stops.push(stopHarnesses);
+    const { status, stdout } = await listen([`${h.url}?since=e.1`, '--token', await sign('alice'), '--duration', '5s']);
+    expect(stdout).toMatch(/^close: - \(root\) the server closed the connection with 1011 "stream store unavailable" before the run ended$/m);
+    expect(status).toBe(1);
   });
 
   it('a server that closes with 1000 after the connection message is no violation', async () => {
