@@ -49,26 +49,33 @@ interface Output {
  * `realtime-contract listen <ws-url>`: a live conformance check of any server of the protocol.
  * Connects (token as `?token=`), answers each `ping` with a `pong` echoing its timestamp,
  * validates every frame as a server→client message in `mode`, and checks that pings come
- * every `pingIntervalMs` (± tolerance) and that the first frame is `connection`.
+ * every `pingIntervalMs` (± tolerance) and that the first frame is `connection`. A run with
+ * no frame at all, or that the server ends by closing with any code but 1000, is a violation.
+ * With `count`, exactly the first `count` frames are checked; later ones are ignored.
  *
  * Text output: one line per violation, `frame <index>: <type> <pointer> <fault>` (timing
- * faults as `keepalive:`), then the count per type and `N frames, M violations`. JSON: one
+ * faults as `keepalive:`, a missing connection message as `protocol:`, the server's early
+ * close as `close:` with its code and reason), then the count per type and `N frames, M violations`. JSON: one
  * {@link ListenReport}. The token never appears in the output.
  *
  * @returns the exit code: 0 no violation, 1 any violation, 2 cannot connect (the HTTP status
  *   of a refused upgrade is printed)
  */
 export async function runListen(target: string, options: ListenCommandOptions, output: Output): Promise<number> {
-  let url: URL;
+  let url: URL | undefined;
   try {
     url = new URL(target);
     if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new Error('expected a ws: or wss: URL');
   } catch (error) {
-    output.stderr(`realtime-contract: cannot listen to "${target}": ${(error as Error).message}\n`);
+    // An unparsable URL is redacted by pattern: the token must not reach the terminal either way.
+    output.stderr(`realtime-contract: cannot listen to "${url ? redact(url) : redactText(target)}": ${redactText((error as Error).message)}\n`);
     return 2;
   }
   if (options.token) url.searchParams.set('token', options.token);
   const shown = redact(url);
+  const secrets = [options.token, url.searchParams.get('token'), url.password ? decodeURIComponent(url.password) : null].filter((s): s is string => !!s);
+  /** Any text that could echo the URL or the token (error messages), with them redacted. */
+  const scrub = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('REDACTED'), redactText(text));
   const interval = options.pingIntervalMs ?? PING_INTERVAL_MS;
   const slack = interval * (options.tolerance ?? 0.1);
   const durationMs = options.durationMs ?? (options.count === undefined ? 60_000 : undefined);
@@ -76,21 +83,36 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const text = options.format === 'text';
   const violate = (violation: Violation) => {
     report.violations.push(violation);
-    if (text) output.stdout(`${oneLine(`${violation.index === null ? 'keepalive' : `frame ${violation.index}`}: ${violation.type ?? '-'} ${violation.pointer || '(root)'} ${violation.message}`)}\n`);
+    if (text) output.stdout(`${oneLine(`${violation.index === null ? violation.keyword : `frame ${violation.index}`}: ${violation.type ?? '-'} ${violation.pointer || '(root)'} ${violation.message}`)}\n`);
   };
 
   const ws = new WebSocket(url, { handshakeTimeout: 10_000 });
   let started = Date.now();
   let lastPing = started;
   let pings = 0;
-  let finish = () => {};
-  const done = new Promise<void>((resolve) => (finish = resolve));
+  let resolveDone = () => {};
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  // Once the run has ended (count reached, duration over, closed), later frames and our own
+  // close are not part of it: several frames can arrive in one read, after the Nth.
+  let stopped = false;
+  const finish = () => {
+    stopped = true;
+    resolveDone();
+  };
   // Listening before 'open' resolves: the connection message can come in the same read as the upgrade.
+  let opened = false;
+  ws.once('open', () => (opened = true));
   ws.on('close', (code, reason) => {
+    if (stopped) return;
     report.close = { code, reason: reason.toString() };
+    // A socket that never opened is reported as a connection failure (exit 2) instead.
+    if (opened && code !== 1000) {
+      violate({ index: null, type: null, pointer: '', keyword: 'close', message: `the server closed the connection with ${code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''} before the run ended` });
+    }
     finish();
   });
   ws.on('message', (data, isBinary) => {
+    if (stopped) return;
     const index = report.frames++;
     const now = Date.now();
     if (isBinary) {
@@ -117,18 +139,18 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     }
     if (options.count !== undefined && report.frames >= options.count) finish();
   });
-  const opened = await new Promise<true | string>((resolve) => {
+  const connected = await new Promise<true | string>((resolve) => {
     ws.once('open', () => resolve(true));
     ws.once('unexpected-response', (_req, res) => {
       resolve(`the server refused the upgrade with HTTP ${res.statusCode}${res.statusMessage ? ` ${res.statusMessage}` : ''}`);
       res.resume();
       ws.terminate();
     });
-    ws.once('error', (error) => resolve(error.message.split(options.token ?? '\u0000').join('<token>')));
+    ws.once('error', (error) => resolve(scrub(error.message)));
   });
-  if (opened !== true) {
-    if (text) output.stderr(`realtime-contract: cannot connect to ${shown}: ${opened}\n`);
-    else output.stdout(`${JSON.stringify({ url: shown, error: opened })}\n`);
+  if (connected !== true) {
+    if (text) output.stderr(`realtime-contract: cannot connect to ${shown}: ${connected}\n`);
+    else output.stdout(`${JSON.stringify({ url: shown, error: connected })}\n`);
     return 2;
   }
   ws.on('error', () => undefined);
@@ -137,6 +159,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const timer = durationMs === undefined ? undefined : setTimeout(finish, durationMs);
   await done;
   clearTimeout(timer);
+  if (report.frames === 0) {
+    violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: 'expected the first frame to be the "connection" message, got no frame' });
+  }
   const end = Date.now();
   if (report.close === null) {
     // The last stretch: a server that stopped pinging is silent past the interval.
@@ -175,6 +200,14 @@ function safeParse(data: Buffer): { type?: unknown; timestamp?: unknown } | null
   } catch {
     return null;
   }
+}
+
+/**
+ * Any text with `token=<value>` query parameters (and `user:password@` credentials) redacted by
+ * pattern: for a target that does not parse as a URL, and error messages that may quote it.
+ */
+function redactText(text: string): string {
+  return text.replace(/([?&;]token=)[^&#\s"']*/gi, '$1REDACTED').replace(/(\/\/[^/@\s:"']*:)[^/@\s"']*@/g, '$1REDACTED@');
 }
 
 /** The URL with its token (and any credentials) replaced: safe to print and log. */

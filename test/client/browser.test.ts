@@ -73,4 +73,55 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       await browser.close();
     }
   });
+
+  it('asks for another token when the server refuses one, drops the token from the address bar, and keeps the header current', async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      timeout: 30_000,
+    });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      page.on('console', (message) => {
+        // the refused upgrade itself is logged by chromium; anything else (a 404, a CSP refusal) is a fault
+        if (message.type() === 'error' && !/\b401\b|WebSocket connection/.test(message.text())) errors.push(message.text());
+      });
+      page.on('response', (response) => {
+        if (response.status() === 404) errors.push(`404 ${response.url()}`);
+      });
+      await page.goto(`http://127.0.0.1:${h.port}/?token=not-a-valid-token`);
+      await expect.poll(() => page.locator('#login').isVisible(), { timeout: 15_000 }).toBe(true);
+      expect(await page.locator('#login-note').textContent()).toMatch(/refused this token/);
+      expect(page.url()).toBe(`http://127.0.0.1:${h.port}/`);
+      await page.locator('#login input[name="token"]').fill(await sign('alice'));
+      await page.locator('#login button').click();
+      await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');
+      expect(await page.locator('#login').isVisible()).toBe(false);
+      // the header follows messages, not only status changes
+      for (const type of STREAM_TYPES) {
+        if (type === 'whale' || type === 'system_health') await h.server.broadcast(example(type) as never);
+        else await h.server.publish('alice', example(type) as never);
+      }
+      const header = () => page.evaluate(() => {
+        const status = (window as unknown as { dashboard: { client: { getStatus(): { received: number; cursor: string | null } } } }).dashboard.client.getStatus();
+        return { shown: [document.getElementById('received')!.textContent, document.getElementById('cursor')!.textContent], status: [String(status.received), status.cursor ?? '–'] };
+      });
+      const delivered = () => page.evaluate(() => (window as unknown as { dashboard: { counts: Record<string, number> } }).dashboard.counts);
+      await expect.poll(async () => { const counts = await delivered(); return STREAM_TYPES.every((type) => counts[type] === 1); }, { timeout: 15_000 }).toBe(true);
+      // Nothing more comes (pings every 60 s): two animation frames later the header shows the
+      // client's own numbers, without waiting for a status event.
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      const now = await header();
+      expect(now.shown).toEqual(now.status);
+      expect(Number(now.shown[0])).toBeGreaterThan(STREAM_TYPES.length);
+      // an icon in the page, so the browser asks for no /favicon.ico (a 404 in the console)
+      expect(await page.locator('link[rel="icon"]').count()).toBe(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
 });

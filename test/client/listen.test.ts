@@ -7,7 +7,9 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
+import { MemoryStreamStore } from '../../src/server/index.js';
 import { FakeServer } from './support/fake-server.js';
+import { harness, sign, stopHarnesses } from './support/reference.js';
 import { example, STREAM_TYPES } from './support/helpers.js';
 
 const CLI = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
@@ -34,13 +36,14 @@ afterEach(async () => {
 });
 
 /** A server that sends `frames` (text) to each client on connect, and records what clients send. */
-async function fixtureServer(frames: string[]): Promise<{ url: string; received: string[] }> {
+async function fixtureServer(frames: string[], close?: { code: number; reason: string }): Promise<{ url: string; received: string[] }> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise((resolve) => wss.once('listening', resolve));
   const received: string[] = [];
   wss.on('connection', (ws) => {
     ws.on('message', (data) => received.push(String(data)));
     for (const frame of frames) ws.send(frame);
+    if (close) ws.close(close.code, close.reason);
   });
   stops.push(() => new Promise<void>((resolve) => {
     for (const ws of wss.clients) ws.terminate();
@@ -131,5 +134,84 @@ describe('listen', () => {
     const down = await listen([`ws://127.0.0.1:${port}/api/ws`, '--count', '1']);
     expect(down.status).toBe(2);
     expect(down.stderr).toMatch(/cannot connect/);
+  });
+
+  it('reports a server that sends nothing: no connection message', async () => {
+    const server = await fixtureServer([]);
+    const { status, stdout } = await listen([server.url, '--duration', '500ms']);
+    expect(stdout).toContain('protocol: - (root) expected the first frame to be the "connection" message, got no frame\n');
+    expect(stdout).toMatch(/\n0 frames, 1 violation\n$/);
+    expect(status).toBe(1);
+  });
+
+  it('reports a server that closes early with a code other than 1000, with code and reason', async () => {
+    const server = await fixtureServer([], { code: 1011, reason: 'stream store unavailable' });
+    const { status, stdout } = await listen([server.url, '--duration', '5s']);
+    expect(stdout).toContain('close: - (root) the server closed the connection with 1011 "stream store unavailable" before the run ended\n');
+    expect(stdout).toContain('closed by the server: 1011 stream store unavailable\n');
+    expect(stdout).toMatch(/\n0 frames, 2 violations\n$/);
+    expect(status).toBe(1);
+    // after a conforming start too, in JSON
+    const after = await fixtureServer([connection], { code: 1011, reason: 'stream store unavailable' });
+    const json = await listen([after.url, '--duration', '5s', '--format', 'json']);
+    const report = JSON.parse(json.stdout) as { frames: number; violations: { keyword: string; message: string }[]; close: unknown };
+    expect(report.frames).toBe(1);
+    expect(report.violations.map((v) => v.keyword)).toEqual(['close']);
+    expect(report.close).toEqual({ code: 1011, reason: 'stream store unavailable' });
+    expect(json.status).toBe(1);
+  });
+
+  it('reports the reference server closing with 1011 when its stream store fails', async () => {
+    class DownStore extends MemoryStreamStore {
+      override read(): never {
+        throw new Error('store down');
+      }
+    }
+    const h = await harness({ store: new DownStore() });
+    stops.push(stopHarnesses);
+    const { status, stdout } = await listen([`${h.url}?since=e.1`, '--token', await sign('alice'), '--duration', '5s']);
+    expect(stdout).toMatch(/^close: - \(root\) the server closed the connection with 1011 "stream store unavailable" before the run ended$/m);
+    expect(status).toBe(1);
+  });
+
+  it('a server that closes with 1000 after the connection message is no violation', async () => {
+    const server = await fixtureServer([connection], { code: 1000, reason: 'bye' });
+    const { status, stdout } = await listen([server.url, '--duration', '5s']);
+    expect(stdout).toMatch(/\n1 frame, 0 violations\n$/);
+    expect(status).toBe(0);
+  });
+
+  it('--count N checks exactly the first N frames, even when more arrive in the same read', async () => {
+    const server = await fixtureServer([connection, ...Array.from({ length: 10 }, () => JSON.stringify(trade))]);
+    const { status, stdout } = await listen([server.url, '--count', '2', '--ping-interval', '60000']);
+    expect(stdout).toBe('connection 1, trades 1\n2 frames, 0 violations\n');
+    expect(status).toBe(0);
+  });
+
+  it('never prints the token, on any failing path', async () => {
+    const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2VjcmV0LXNpZ25hdHVyZQ';
+    const server = await new FakeServer().start();
+    stops.push(() => server.stop());
+    const refusedPort = server.port;
+    const runs = [
+      // not a ws: URL
+      await listen([`http://127.0.0.1:8123/api/ws?token=${token}`, '--count', '1']),
+      // not a URL at all
+      await listen([`ws://127.0.0.1:99999/api/ws?token=${token}`, '--count', '1']),
+      await listen([`ws://127.0.0.1:99999/api/ws?x=1&token=${token}`, '--token', token, '--count', '1']),
+      // refused upgrade (401), token in the URL and as --token
+      await listen([`ws://127.0.0.1:${refusedPort}/api/ws?token=${token}`, '--count', '1']),
+      await listen([`ws://127.0.0.1:${refusedPort}/api/ws`, '--token', token, '--count', '1', '--format', 'json']),
+    ];
+    await server.stop();
+    // nothing listens any more
+    runs.push(await listen([`ws://127.0.0.1:${refusedPort}/api/ws?token=${token}`, '--count', '1']));
+    for (const run of runs) {
+      expect(run.status).toBe(2);
+      expect(run.stdout + run.stderr).toMatch(/token=REDACTED/);
+      expect(run.stdout).not.toContain(token);
+      expect(run.stderr).not.toContain(token);
+      expect(run.stdout + run.stderr).not.toContain('c2VjcmV0');
+    }
   });
 });

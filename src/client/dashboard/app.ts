@@ -1,7 +1,9 @@
 /**
  * The demo dashboard's browser code, bundled with the client (see handler.ts): a live panel
  * per message type, the connection badge (WebSocket / Polling / Offline), rtt and counts.
- * The token comes from the page's `?token=` (what `serve --demo` prints) or the form.
+ * The token comes from the page's `?token=` (what `serve --demo` prints; removed from the
+ * address bar once read) or the form, which comes back when the server refuses the token.
+ * The header's messages and cursor follow every message, redrawn at most once per frame.
  * `window.dashboard` exposes the counts and the client for tests and curious people.
  */
 import { SERVER_MESSAGE_TYPES } from '../../../generated/contract.js';
@@ -53,8 +55,21 @@ function show(type: string, text: string, ts?: string): void {
   section.classList.remove('flash');
   void section.offsetWidth;
   section.classList.add('flash');
+  scheduleRender();
 }
 
+let renderQueued = false;
+/** The header follows every message, but is drawn at most once per animation frame. */
+function scheduleRender(): void {
+  if (renderQueued) return;
+  renderQueued = true;
+  requestAnimationFrame(() => {
+    renderQueued = false;
+    render(realtimeClient.getStatus());
+  });
+}
+
+let lastState: RealtimeStatus['state'] = 'idle';
 function render(status: RealtimeStatus): void {
   const badge = $('badge');
   badge.textContent = BADGE[status.mode];
@@ -63,6 +78,16 @@ function render(status: RealtimeStatus): void {
   $('state').textContent = `${status.state}${status.reconnectAttempts ? `, attempt ${status.reconnectAttempts}` : ''}${status.lastHttpStatus ? `, HTTP ${status.lastHttpStatus}` : ''}`;
   $('cursor').textContent = status.cursor ?? '–';
   $('received').textContent = String(status.received);
+  // A refused token (HTTP 401, close 4401) stops the client: ask for another one.
+  // Only on the way in: connect() with a new token reports the old state once before it moves on.
+  const refused = status.state === 'unauthorized' && lastState !== 'unauthorized';
+  lastState = status.state;
+  const login = $('login') as HTMLFormElement;
+  if (refused) {
+    login.hidden = false;
+    $('login-note').textContent = `The server refused this token${status.lastHttpStatus ? ` (HTTP ${status.lastHttpStatus})` : ''}: paste another one.`;
+    (login.elements.namedItem('token') as HTMLInputElement).focus();
+  }
 }
 
 for (const type of SERVER_MESSAGE_TYPES) if (type !== 'ping' && type !== 'pong') panel(type);
@@ -70,7 +95,10 @@ for (const type of Object.keys(SUMMARY) as (keyof Summaries)[]) {
   const summary = SUMMARY[type] as (data: unknown) => string;
   realtimeClient.on(type, ((data: unknown, message: { ts?: string }) => show(type, summary(data), message.ts)) as never);
 }
-realtimeClient.on('ping', () => (counts.ping = (counts.ping ?? 0) + 1));
+realtimeClient.on('ping', () => {
+  counts.ping = (counts.ping ?? 0) + 1;
+  scheduleRender();
+});
 realtimeClient.on('status', render);
 realtimeClient.on('gap', (e) => show('events', `gap: resumed from ${e.since} failed, continuing from ${e.cursor} — refetch state`));
 realtimeClient.on('invalid', (e) => show('events', `invalid ${e.reason}: ${e.errors[0]?.pointer || '(root)'} ${e.errors[0]?.message}`));
@@ -80,14 +108,22 @@ const form = $('login') as HTMLFormElement;
 const input = form.elements.namedItem('token') as HTMLInputElement;
 function start(token: string): void {
   form.hidden = true;
+  input.value = '';
+  $('login-note').textContent = '';
   realtimeClient.connect(token);
 }
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   if (input.value) start(input.value.trim());
 });
-const given = new URLSearchParams(location.search).get('token');
-if (given) start(given);
+const params = new URLSearchParams(location.search);
+const given = params.get('token');
+if (given) {
+  // Out of the address bar (and so of history, bookmarks and screen shares) once read.
+  params.delete('token');
+  history.replaceState(history.state, '', `${location.pathname}${params.toString() ? `?${params}` : ''}${location.hash}`);
+  start(given);
+}
 render(realtimeClient.getStatus());
 
 (window as unknown as { dashboard: object }).dashboard = { counts, client: realtimeClient };

@@ -51,7 +51,7 @@ export function dashboardHandler(): (req: IncomingMessage, res: ServerResponse) 
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
     if (pathname === '/' || pathname === '/index.html') {
-      res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'self'; connect-src 'self' ws: wss:; style-src 'unsafe-inline'" });
+      res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'unsafe-inline'" });
       res.end(req.method === 'HEAD' ? undefined : DASHBOARD_HTML);
       return true;
     }

@@ -4,6 +4,7 @@ export const DASHBOARD_HTML = `<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>realtime-contract — live dashboard</title>
 <style>
   :root { color-scheme: dark; --bg: #0f1419; --panel: #1a2129; --text: #d6dde4; --dim: #7d8a96; --ws: #2fbf71; --polling: #e5a50a; --offline: #e0475b; }
@@ -36,7 +37,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   <span class="stat">messages <b id="received">0</b></span>
   <span class="stat">cursor <b id="cursor">–</b></span>
 </header>
-<form id="login"><input name="token" placeholder="JWT (serve --demo prints one)" autocomplete="off"><button>Connect</button></form>
+<form id="login"><input name="token" placeholder="JWT (serve --demo prints one)" autocomplete="off"><button>Connect</button><span class="stat" id="login-note" role="alert"></span></form>
 <main id="panels"></main>
 <script type="module" src="/dashboard.js"></script>
 </body>
