@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type * as GenerateCommandModule from './generate-command.js';
+import type * as DiffCommandModule from './diff-command.js';
 import { processOutput } from './report.js';
 
 const output = processOutput();
@@ -21,7 +22,9 @@ What each command needs:
   serve     only Node: the reference server ships with the package (ws, jose)
   listen    only Node: a client that checks a running server against the contract
   generate  a checkout of the realtime-contract repository with its dev dependencies (npm ci);
-            the installed package ships no code generators, so it does not offer generate`,
+            the installed package ships no code generators, so it does not offer generate
+  diff      a checkout too (it reads contracts through the contract model, which needs ajv);
+            the installed package does not offer it`,
   );
 
 program
@@ -89,18 +92,23 @@ program
     process.exitCode = await runListen(url, { ...options, durationMs, pingIntervalMs: options.pingInterval }, output);
   });
 
-program
-  .command('diff')
-  .description('classify the changes between two contracts by who they break (exit 1 on --fail-on level), and suggest the release and protocol version')
-  .argument('<old>', 'the older contract: a git ref, a folder of schemas, or an npm pack tarball (.tgz); prefix git:, dir: or tarball: to force one')
-  .argument('[new]', 'the newer contract, the same kinds (default: the working tree)')
-  .addOption(new Option('--format <format>', 'text: a line per change, then a summary; json: one JSON object').choices(['text', 'json']).default('text'))
-  .addOption(new Option('--fail-on <level>', 'exit 1 when a change of this level or worse is found').choices(['breaking', 'strict', 'compatible', 'never']).default('breaking'))
-  .option('--schemas <dir>', 'folder of the schemas in the working tree and in git refs', 'schemas')
-  .action(async (old: string, current: string | undefined, options: { format: 'text' | 'json'; failOn: 'breaking' | 'strict' | 'compatible' | 'never'; schemas: string }) => {
-    const { runDiff } = await import('./diff-command.js');
-    process.exitCode = await runDiff(old, current, options, output);
-  });
+// diff reads both contracts through the contract model, which needs the checkout's dev
+// dependencies (ajv) like generate: the package ships neither, so only a checkout offers it.
+const diffCommand = ['diff-command.js', 'diff-command.ts'].map((name) => new URL(name, import.meta.url)).find((url) => existsSync(url));
+if (diffCommand) {
+  program
+    .command('diff')
+    .description('classify the changes between two contracts by who they break (exit 1 on --fail-on level), and suggest the release and protocol version')
+    .argument('<old>', 'the older contract: a git ref, a folder of schemas, or an npm pack tarball (.tgz); prefix git:, dir: or tarball: to force one')
+    .argument('[new]', 'the newer contract, the same kinds (default: the working tree)')
+    .addOption(new Option('--format <format>', 'text: a line per change, then a summary; json: one JSON object').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--fail-on <level>', 'exit 1 when a change of this level or worse is found').choices(['breaking', 'strict', 'compatible', 'never']).default('breaking'))
+    .option('--schemas <dir>', 'folder of the schemas in the working tree and in git refs', 'schemas')
+    .action(async (old: string, current: string | undefined, options: { format: 'text' | 'json'; failOn: 'breaking' | 'strict' | 'compatible' | 'never'; schemas: string }) => {
+      const { runDiff } = (await import(diffCommand.href)) as typeof DiffCommandModule;
+      process.exitCode = await runDiff(old, current, options, output);
+    });
+}
 
 function fraction(value: string): number {
   if (!/^\d+(\.\d+)?$/.test(value) || Number(value) > 10) throw new InvalidArgumentError('expected a fraction such as 0.1');
