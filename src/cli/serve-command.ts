@@ -5,6 +5,9 @@
  * against it verbatim.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SignJWT } from 'jose';
 import { createRealtimeServer, startDemoProducer, type DemoProducer, type Logger, type RealtimeServer, type StreamStore } from '../server/index.js';
@@ -130,7 +133,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   try {
     // The demo dashboard (src/client/dashboard) at GET /, through the server's handleHttp hook.
     const { dashboardHandler } = await import('../client/dashboard/handler.js');
-    demo = await startDemo({ port, host: options.host ?? '127.0.0.1', handleHttp: dashboardHandler(), ...(store ? { store } : {}), ...(options.secret ? { secret: options.secret } : {}), ...(options.allowOrigin ? { allowOrigins: options.allowOrigin } : {}) });
+    demo = await startDemo({ port, host: options.host ?? '127.0.0.1', handleHttp: dashboardHandler(), ...(store ? { store } : {}), secret: options.secret ?? keptDemoSecret().secret, ...(options.allowOrigin ? { allowOrigins: options.allowOrigin } : {}) });
   } catch (error) {
     await store?.close();
     output.stderr(`realtime-contract serve: cannot listen on ${options.host ?? '127.0.0.1'}:${port}: ${(error as Error).message}\n`);
@@ -141,7 +144,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   output.stdout(
     [
       `realtime-contract demo server on ${options.host ?? '127.0.0.1'}:${actual} (path /api/ws, polling /api/ws/poll)${store ? `, streams in ${store.status().detail}` : ''}`,
-      `HS256 demo secret: ${demo.secret}`,
+      `HS256 demo secret: ${demo.secret}${options.secret ? '' : ` (kept in ${keptDemoSecret().file}, so a restarted demo accepts the same tokens; --secret sets another)`}`,
       `Allowed origins: ${demo.allowedOrigins.join(', ')} and clients without an Origin header (--allow-origin adds more)`,
       '',
       `alice (user):  ${demo.tokens.alice}`,
@@ -172,4 +175,23 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   await store?.close();
   output.stdout('stopped\n');
   return 0;
+}
+
+/**
+ * The demo's HS256 secret when `--secret` is not given: random once, then kept (mode 0600) in
+ * the OS temporary folder, so that a demo killed and started again accepts the tokens it
+ * printed before and an open dashboard resumes instead of being refused with 401.
+ */
+function keptDemoSecret(): { secret: string; file: string } {
+  const file = path.join(tmpdir(), `realtime-contract-demo-${userInfo().username}`, 'hs256-secret');
+  try {
+    const kept = readFileSync(file, 'utf8').trim();
+    if (/^[0-9a-f]{64}$/.test(kept)) return { secret: kept, file };
+  } catch {
+    // not kept yet: make one below
+  }
+  const secret = randomBytes(32).toString('hex');
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return { secret, file };
 }

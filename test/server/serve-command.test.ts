@@ -1,5 +1,7 @@
 /** `realtime-contract serve --demo` end to end: printed tokens work with the spec's URL form; SIGTERM stops it cleanly. */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateMessage } from '../../src/runtime/validate.js';
@@ -30,6 +32,44 @@ describe('serve --demo', () => {
       expect(await exited).toBe(0);
     } finally {
       child.kill('SIGKILL');
+    }
+  });
+
+  it('keeps its secret across a restart, so a token printed by the first run still connects to the second', async () => {
+    const tmp = mkdtempSync(path.join(tmpdir(), 'demo-secret-'));
+    const run = async () => {
+      const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, TMPDIR: tmp },
+      });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+      child.stderr.on('data', (chunk: Buffer) => (out += chunk));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      for (let i = 0; i < 600 && !out.includes('Ctrl-C'); i++) await sleep(50);
+      return { child, out, exited, stop: async () => (child.kill('SIGTERM'), await exited) };
+    };
+    const first = await run();
+    try {
+      const secret = /HS256 demo secret: ([0-9a-f]{64}) \(kept in (\S+),/.exec(first.out);
+      expect(secret, first.out).not.toBeNull();
+      expect(statSync(secret![2]!).mode & 0o777).toBe(0o600);
+      const alice = /alice \(user\): +(\S+)/.exec(first.out)![1]!;
+      await first.stop();
+      const second = await run();
+      try {
+        expect(second.out).toContain(`HS256 demo secret: ${secret![1]}`);
+        const port = /ws:\/\/localhost:(\d+)\/api\/ws/.exec(second.out)![1]!;
+        const client = await connect(`ws://127.0.0.1:${port}/api/ws?token=${alice}`);
+        await client.until(() => client.frames.length >= 1, 10_000);
+        expect(client.frames[0]).toMatchObject({ type: 'connection' });
+        client.ws.close();
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      first.child.kill('SIGKILL');
+      rmSync(tmp, { recursive: true, force: true });
     }
   });
 
