@@ -3,8 +3,6 @@
 export interface CompiledValidatorError {
   /** JSON Pointer of the failing value, e.g. "/data/side". */
   instancePath: string;
-  /** JSON Pointer into the schema, e.g. "#/definitions/TradeData/properties/side/enum". */
-  schemaPath: string;
   /**
    * The JSON Schema keyword that failed, e.g. "enum"; `x-closed` for a property the schema does
    * not name (strict mode only, params `{ additionalProperty }`).

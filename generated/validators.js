@@ -91,19 +91,19 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.status === void 0 && (missing0 = "status") || data.mode === void 0 && (missing0 = "mode")) {
-        validate11.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate11.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.status !== void 0) {
           let data0 = data.status;
           const _errs1 = errors;
           if (typeof data0 !== "string") {
-            validate11.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
+            validate11.errors = [{ instancePath: instancePath + "/status", keyword: "type", params: { type: "string" } }];
             return false;
           }
           if (!(data0 === "connected" || data0 === "disconnected" || data0 === "error")) {
             if (this.strict) {
-              validate11.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema12.properties.status.enum } }];
+              validate11.errors = [{ instancePath: instancePath + "/status", keyword: "enum", params: { allowedValues: schema12.properties.status.enum } }];
               return false;
             } else {
               func1(this, instancePath + "/status", data0, schema12.properties.status.enum);
@@ -118,12 +118,12 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
             let data1 = data.mode;
             const _errs3 = errors;
             if (typeof data1 !== "string") {
-              validate11.errors = [{ instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/type", keyword: "type", params: { type: "string" } }];
+              validate11.errors = [{ instancePath: instancePath + "/mode", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if (!(data1 === "ws" || data1 === "polling")) {
               if (this.strict) {
-                validate11.errors = [{ instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/enum", keyword: "enum", params: { allowedValues: schema12.properties.mode.enum } }];
+                validate11.errors = [{ instancePath: instancePath + "/mode", keyword: "enum", params: { allowedValues: schema12.properties.mode.enum } }];
                 return false;
               } else {
                 func1(this, instancePath + "/mode", data1, schema12.properties.mode.enum);
@@ -138,12 +138,12 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
               let data2 = data.resume;
               const _errs5 = errors;
               if (typeof data2 !== "string") {
-                validate11.errors = [{ instancePath: instancePath + "/resume", schemaPath: "definitions.json#/definitions/ResumeStatus/type", keyword: "type", params: { type: "string" } }];
+                validate11.errors = [{ instancePath: instancePath + "/resume", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               if (!(data2 === "new" || data2 === "resumed" || data2 === "gap")) {
                 if (this.strict) {
-                  validate11.errors = [{ instancePath: instancePath + "/resume", schemaPath: "definitions.json#/definitions/ResumeStatus/enum", keyword: "enum", params: { allowedValues: schema14.enum } }];
+                  validate11.errors = [{ instancePath: instancePath + "/resume", keyword: "enum", params: { allowedValues: schema14.enum } }];
                   return false;
                 } else {
                   func1(this, instancePath + "/resume", data2, schema14.enum);
@@ -157,7 +157,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
               if (this.strict) {
                 for (const key0 in data) {
                   if (!(key0 === "status" || key0 === "mode" || key0 === "resume")) {
-                    validate11.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                    validate11.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
                     return false;
                     break;
                   }
@@ -168,7 +168,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate11.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate11.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -185,13 +185,13 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate10.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate10.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("connection" !== data.type) {
-            validate10.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "connection" } }];
+            validate10.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "connection" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -217,11 +217,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data2 === "string") {
                   if (!formats0(data2, this.strict)) {
-                    validate10.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
+                    validate10.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
-                  validate10.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                  validate10.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -237,11 +237,11 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs7) {
                   if (typeof data3 === "string") {
                     if (!pattern0.test(data3)) {
-                      validate10.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      validate10.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
                       return false;
                     }
                   } else {
-                    validate10.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+                    validate10.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -253,7 +253,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 if (this.strict) {
                   for (const key0 in data) {
                     if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-                      validate10.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                      validate10.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
                       return false;
                       break;
                     }
@@ -265,7 +265,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate10.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate10.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -281,13 +281,13 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate14.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate14.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("ping" !== data.type) {
-            validate14.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ping" } }];
+            validate14.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "ping" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -300,17 +300,17 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs2 = errors;
             const _errs3 = errors;
             if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-              validate14.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/type", keyword: "type", params: { type: "integer" } }];
+              validate14.errors = [{ instancePath: instancePath + "/timestamp", keyword: "type", params: { type: "integer" } }];
               return false;
             }
             if (errors === _errs3) {
               if (typeof data1 == "number" && isFinite(data1)) {
                 if (data1 > 864e13 || isNaN(data1)) {
-                  validate14.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } }];
+                  validate14.errors = [{ instancePath: instancePath + "/timestamp", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } }];
                   return false;
                 } else {
                   if (data1 < 0 || isNaN(data1)) {
-                    validate14.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                    validate14.errors = [{ instancePath: instancePath + "/timestamp", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                     return false;
                   }
                 }
@@ -329,7 +329,7 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
               if (count0 !== 2) {
                 for (const key1 in data) {
                   if (!(key1 === "type" || key1 === "timestamp")) {
-                    validate14.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                    validate14.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
                     return false;
                     break;
                   }
@@ -340,7 +340,7 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate14.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate14.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -356,13 +356,13 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate15.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate15.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("pong" !== data.type) {
-            validate15.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "pong" } }];
+            validate15.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "pong" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -375,17 +375,17 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs2 = errors;
             const _errs3 = errors;
             if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-              validate15.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/type", keyword: "type", params: { type: "integer" } }];
+              validate15.errors = [{ instancePath: instancePath + "/timestamp", keyword: "type", params: { type: "integer" } }];
               return false;
             }
             if (errors === _errs3) {
               if (typeof data1 == "number" && isFinite(data1)) {
                 if (data1 > 864e13 || isNaN(data1)) {
-                  validate15.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } }];
+                  validate15.errors = [{ instancePath: instancePath + "/timestamp", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } }];
                   return false;
                 } else {
                   if (data1 < 0 || isNaN(data1)) {
-                    validate15.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                    validate15.errors = [{ instancePath: instancePath + "/timestamp", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                     return false;
                   }
                 }
@@ -404,7 +404,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
               if (count0 !== 2) {
                 for (const key1 in data) {
                   if (!(key1 === "type" || key1 === "timestamp")) {
-                    validate15.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                    validate15.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
                     return false;
                     break;
                   }
@@ -415,7 +415,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate15.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate15.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -433,7 +433,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.id === void 0 && (missing0 = "id") || data.bot_id === void 0 && (missing0 = "bot_id") || data.platform === void 0 && (missing0 = "platform") || data.symbol === void 0 && (missing0 = "symbol") || data.side === void 0 && (missing0 = "side") || data.quantity === void 0 && (missing0 = "quantity") || data.price === void 0 && (missing0 = "price") || data.total === void 0 && (missing0 = "total") || data.fee === void 0 && (missing0 = "fee") || data.status === void 0 && (missing0 = "status") || data.pnl === void 0 && (missing0 = "pnl") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate17.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate17.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.id !== void 0) {
@@ -443,11 +443,11 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs2) {
             if (typeof data0 === "string") {
               if (data0.length < 1) {
-                validate17.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
+                validate17.errors = [{ instancePath: instancePath + "/id", keyword: "minLength", params: { limit: 1 } }];
                 return false;
               }
             } else {
-              validate17.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
+              validate17.errors = [{ instancePath: instancePath + "/id", keyword: "type", params: { type: "string" } }];
               return false;
             }
           }
@@ -463,11 +463,11 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs5) {
               if (typeof data1 === "string") {
                 if (data1.length < 1) {
-                  validate17.errors = [{ instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
+                  validate17.errors = [{ instancePath: instancePath + "/bot_id", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate17.errors = [{ instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
+                validate17.errors = [{ instancePath: instancePath + "/bot_id", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -480,12 +480,12 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
               let data2 = data.platform;
               const _errs7 = errors;
               if (typeof data2 !== "string") {
-                validate17.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } }];
+                validate17.errors = [{ instancePath: instancePath + "/platform", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr")) {
                 if (this.strict) {
-                  validate17.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } }];
+                  validate17.errors = [{ instancePath: instancePath + "/platform", keyword: "enum", params: { allowedValues: schema25.enum } }];
                   return false;
                 } else {
                   func1(this, instancePath + "/platform", data2, schema25.enum);
@@ -503,11 +503,11 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs11) {
                   if (typeof data3 === "string") {
                     if (data3.length < 1) {
-                      validate17.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/minLength", keyword: "minLength", params: { limit: 1 } }];
+                      validate17.errors = [{ instancePath: instancePath + "/symbol", keyword: "minLength", params: { limit: 1 } }];
                       return false;
                     }
                   } else {
-                    validate17.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/type", keyword: "type", params: { type: "string" } }];
+                    validate17.errors = [{ instancePath: instancePath + "/symbol", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -520,12 +520,12 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                   let data4 = data.side;
                   const _errs13 = errors;
                   if (typeof data4 !== "string") {
-                    validate17.errors = [{ instancePath: instancePath + "/side", schemaPath: "definitions.json#/definitions/Side/type", keyword: "type", params: { type: "string" } }];
+                    validate17.errors = [{ instancePath: instancePath + "/side", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                   if (!(data4 === "buy" || data4 === "sell")) {
                     if (this.strict) {
-                      validate17.errors = [{ instancePath: instancePath + "/side", schemaPath: "definitions.json#/definitions/Side/enum", keyword: "enum", params: { allowedValues: schema27.enum } }];
+                      validate17.errors = [{ instancePath: instancePath + "/side", keyword: "enum", params: { allowedValues: schema27.enum } }];
                       return false;
                     } else {
                       func1(this, instancePath + "/side", data4, schema27.enum);
@@ -542,11 +542,11 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                     if (errors === _errs16) {
                       if (typeof data5 == "number" && isFinite(data5)) {
                         if (data5 <= 0 || isNaN(data5)) {
-                          validate17.errors = [{ instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 } }];
+                          validate17.errors = [{ instancePath: instancePath + "/quantity", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 } }];
                           return false;
                         }
                       } else {
-                        validate17.errors = [{ instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/type", keyword: "type", params: { type: "number" } }];
+                        validate17.errors = [{ instancePath: instancePath + "/quantity", keyword: "type", params: { type: "number" } }];
                         return false;
                       }
                     }
@@ -561,11 +561,11 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                       if (errors === _errs18) {
                         if (typeof data6 == "number" && isFinite(data6)) {
                           if (data6 < 0 || isNaN(data6)) {
-                            validate17.errors = [{ instancePath: instancePath + "/price", schemaPath: "#/properties/price/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                            validate17.errors = [{ instancePath: instancePath + "/price", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                             return false;
                           }
                         } else {
-                          validate17.errors = [{ instancePath: instancePath + "/price", schemaPath: "#/properties/price/type", keyword: "type", params: { type: "number" } }];
+                          validate17.errors = [{ instancePath: instancePath + "/price", keyword: "type", params: { type: "number" } }];
                           return false;
                         }
                       }
@@ -580,11 +580,11 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                         if (errors === _errs20) {
                           if (typeof data7 == "number" && isFinite(data7)) {
                             if (data7 < 0 || isNaN(data7)) {
-                              validate17.errors = [{ instancePath: instancePath + "/total", schemaPath: "#/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                              validate17.errors = [{ instancePath: instancePath + "/total", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                               return false;
                             }
                           } else {
-                            validate17.errors = [{ instancePath: instancePath + "/total", schemaPath: "#/properties/total/type", keyword: "type", params: { type: "number" } }];
+                            validate17.errors = [{ instancePath: instancePath + "/total", keyword: "type", params: { type: "number" } }];
                             return false;
                           }
                         }
@@ -597,7 +597,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                           let data8 = data.fee;
                           const _errs22 = errors;
                           if (!(typeof data8 == "number" && isFinite(data8))) {
-                            validate17.errors = [{ instancePath: instancePath + "/fee", schemaPath: "#/properties/fee/type", keyword: "type", params: { type: "number" } }];
+                            validate17.errors = [{ instancePath: instancePath + "/fee", keyword: "type", params: { type: "number" } }];
                             return false;
                           }
                           var valid0 = _errs22 === errors;
@@ -609,12 +609,12 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                             let data9 = data.status;
                             const _errs24 = errors;
                             if (typeof data9 !== "string") {
-                              validate17.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
+                              validate17.errors = [{ instancePath: instancePath + "/status", keyword: "type", params: { type: "string" } }];
                               return false;
                             }
                             if (!(data9 === "pending" || data9 === "filled" || data9 === "cancelled" || data9 === "failed")) {
                               if (this.strict) {
-                                validate17.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema22.properties.status.enum } }];
+                                validate17.errors = [{ instancePath: instancePath + "/status", keyword: "enum", params: { allowedValues: schema22.properties.status.enum } }];
                                 return false;
                               } else {
                                 func1(this, instancePath + "/status", data9, schema22.properties.status.enum);
@@ -629,7 +629,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                               let data10 = data.pnl;
                               const _errs26 = errors;
                               if (!(typeof data10 == "number" && isFinite(data10)) && data10 !== null) {
-                                validate17.errors = [{ instancePath: instancePath + "/pnl", schemaPath: "#/properties/pnl/type", keyword: "type", params: { type: schema22.properties.pnl.type } }];
+                                validate17.errors = [{ instancePath: instancePath + "/pnl", keyword: "type", params: { type: schema22.properties.pnl.type } }];
                                 return false;
                               }
                               var valid0 = _errs26 === errors;
@@ -644,11 +644,11 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                                 if (errors === _errs29) {
                                   if (typeof data11 === "string") {
                                     if (!formats0(data11, this.strict)) {
-                                      validate17.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
+                                      validate17.errors = [{ instancePath: instancePath + "/timestamp", keyword: "x-date-time", params: { format: "date-time" } }];
                                       return false;
                                     }
                                   } else {
-                                    validate17.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                                    validate17.errors = [{ instancePath: instancePath + "/timestamp", keyword: "type", params: { type: "string" } }];
                                     return false;
                                   }
                                 }
@@ -665,7 +665,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
                                   if (count0 !== 12) {
                                     for (const key1 in data) {
                                       if (!(key1 === "id" || key1 === "bot_id" || key1 === "platform" || key1 === "symbol" || key1 === "side" || key1 === "quantity" || key1 === "price" || key1 === "total" || key1 === "fee" || key1 === "status" || key1 === "pnl" || key1 === "timestamp")) {
-                                        validate17.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                        validate17.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
                                         return false;
                                         break;
                                       }
@@ -686,7 +686,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate17.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate17.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -701,13 +701,13 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate16.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate16.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("trades" !== data.type) {
-            validate16.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "trades" } }];
+            validate16.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "trades" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -733,11 +733,11 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data2 === "string") {
                   if (!formats0(data2, this.strict)) {
-                    validate16.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
+                    validate16.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
-                  validate16.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                  validate16.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -753,11 +753,11 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs7) {
                   if (typeof data3 === "string") {
                     if (!pattern0.test(data3)) {
-                      validate16.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      validate16.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
                       return false;
                     }
                   } else {
-                    validate16.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+                    validate16.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -769,7 +769,7 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
                 if (this.strict) {
                   for (const key0 in data) {
                     if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-                      validate16.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                      validate16.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
                       return false;
                       break;
                     }
@@ -781,7 +781,7 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate16.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate16.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -798,7 +798,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.id === void 0 && (missing0 = "id") || data.name === void 0 && (missing0 = "name") || data.platform === void 0 && (missing0 = "platform") || data.symbol === void 0 && (missing0 = "symbol") || data.status === void 0 && (missing0 = "status") || data.trading_mode === void 0 && (missing0 = "trading_mode") || data.risk_mode === void 0 && (missing0 = "risk_mode") || data.capital === void 0 && (missing0 = "capital") || data.pnl === void 0 && (missing0 = "pnl") || data.trades_count === void 0 && (missing0 = "trades_count") || data.win_rate === void 0 && (missing0 = "win_rate") || data.last_trade === void 0 && (missing0 = "last_trade")) {
-        validate20.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate20.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.id !== void 0) {
@@ -808,11 +808,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs2) {
             if (typeof data0 === "string") {
               if (data0.length < 1) {
-                validate20.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
+                validate20.errors = [{ instancePath: instancePath + "/id", keyword: "minLength", params: { limit: 1 } }];
                 return false;
               }
             } else {
-              validate20.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
+              validate20.errors = [{ instancePath: instancePath + "/id", keyword: "type", params: { type: "string" } }];
               return false;
             }
           }
@@ -824,7 +824,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.name !== void 0) {
             const _errs4 = errors;
             if (typeof data.name !== "string") {
-              validate20.errors = [{ instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" } }];
+              validate20.errors = [{ instancePath: instancePath + "/name", keyword: "type", params: { type: "string" } }];
               return false;
             }
             var valid0 = _errs4 === errors;
@@ -836,12 +836,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
               let data2 = data.platform;
               const _errs6 = errors;
               if (typeof data2 !== "string") {
-                validate20.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } }];
+                validate20.errors = [{ instancePath: instancePath + "/platform", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr")) {
                 if (this.strict) {
-                  validate20.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } }];
+                  validate20.errors = [{ instancePath: instancePath + "/platform", keyword: "enum", params: { allowedValues: schema25.enum } }];
                   return false;
                 } else {
                   func1(this, instancePath + "/platform", data2, schema25.enum);
@@ -859,11 +859,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs10) {
                   if (typeof data3 === "string") {
                     if (data3.length < 1) {
-                      validate20.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/minLength", keyword: "minLength", params: { limit: 1 } }];
+                      validate20.errors = [{ instancePath: instancePath + "/symbol", keyword: "minLength", params: { limit: 1 } }];
                       return false;
                     }
                   } else {
-                    validate20.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/type", keyword: "type", params: { type: "string" } }];
+                    validate20.errors = [{ instancePath: instancePath + "/symbol", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -876,12 +876,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                   let data4 = data.status;
                   const _errs12 = errors;
                   if (typeof data4 !== "string") {
-                    validate20.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
+                    validate20.errors = [{ instancePath: instancePath + "/status", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                   if (!(data4 === "running" || data4 === "stopped" || data4 === "paused" || data4 === "error")) {
                     if (this.strict) {
-                      validate20.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema32.properties.status.enum } }];
+                      validate20.errors = [{ instancePath: instancePath + "/status", keyword: "enum", params: { allowedValues: schema32.properties.status.enum } }];
                       return false;
                     } else {
                       func1(this, instancePath + "/status", data4, schema32.properties.status.enum);
@@ -896,12 +896,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                     let data5 = data.trading_mode;
                     const _errs14 = errors;
                     if (typeof data5 !== "string") {
-                      validate20.errors = [{ instancePath: instancePath + "/trading_mode", schemaPath: "#/properties/trading_mode/type", keyword: "type", params: { type: "string" } }];
+                      validate20.errors = [{ instancePath: instancePath + "/trading_mode", keyword: "type", params: { type: "string" } }];
                       return false;
                     }
                     if (!(data5 === "paper" || data5 === "live")) {
                       if (this.strict) {
-                        validate20.errors = [{ instancePath: instancePath + "/trading_mode", schemaPath: "#/properties/trading_mode/enum", keyword: "enum", params: { allowedValues: schema32.properties.trading_mode.enum } }];
+                        validate20.errors = [{ instancePath: instancePath + "/trading_mode", keyword: "enum", params: { allowedValues: schema32.properties.trading_mode.enum } }];
                         return false;
                       } else {
                         func1(this, instancePath + "/trading_mode", data5, schema32.properties.trading_mode.enum);
@@ -916,12 +916,12 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                       let data6 = data.risk_mode;
                       const _errs16 = errors;
                       if (typeof data6 !== "string") {
-                        validate20.errors = [{ instancePath: instancePath + "/risk_mode", schemaPath: "#/properties/risk_mode/type", keyword: "type", params: { type: "string" } }];
+                        validate20.errors = [{ instancePath: instancePath + "/risk_mode", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
                       if (!(data6 === "conservative" || data6 === "moderate" || data6 === "aggressive")) {
                         if (this.strict) {
-                          validate20.errors = [{ instancePath: instancePath + "/risk_mode", schemaPath: "#/properties/risk_mode/enum", keyword: "enum", params: { allowedValues: schema32.properties.risk_mode.enum } }];
+                          validate20.errors = [{ instancePath: instancePath + "/risk_mode", keyword: "enum", params: { allowedValues: schema32.properties.risk_mode.enum } }];
                           return false;
                         } else {
                           func1(this, instancePath + "/risk_mode", data6, schema32.properties.risk_mode.enum);
@@ -938,11 +938,11 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                         if (errors === _errs18) {
                           if (typeof data7 == "number" && isFinite(data7)) {
                             if (data7 < 0 || isNaN(data7)) {
-                              validate20.errors = [{ instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                              validate20.errors = [{ instancePath: instancePath + "/capital", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                               return false;
                             }
                           } else {
-                            validate20.errors = [{ instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/type", keyword: "type", params: { type: "number" } }];
+                            validate20.errors = [{ instancePath: instancePath + "/capital", keyword: "type", params: { type: "number" } }];
                             return false;
                           }
                         }
@@ -955,7 +955,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                           let data8 = data.pnl;
                           const _errs20 = errors;
                           if (!(typeof data8 == "number" && isFinite(data8))) {
-                            validate20.errors = [{ instancePath: instancePath + "/pnl", schemaPath: "#/properties/pnl/type", keyword: "type", params: { type: "number" } }];
+                            validate20.errors = [{ instancePath: instancePath + "/pnl", keyword: "type", params: { type: "number" } }];
                             return false;
                           }
                           var valid0 = _errs20 === errors;
@@ -968,13 +968,13 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                             const _errs22 = errors;
                             const _errs23 = errors;
                             if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
-                              validate20.errors = [{ instancePath: instancePath + "/trades_count", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
+                              validate20.errors = [{ instancePath: instancePath + "/trades_count", keyword: "type", params: { type: "integer" } }];
                               return false;
                             }
                             if (errors === _errs23) {
                               if (typeof data9 == "number" && isFinite(data9)) {
                                 if (data9 < 0 || isNaN(data9)) {
-                                  validate20.errors = [{ instancePath: instancePath + "/trades_count", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                  validate20.errors = [{ instancePath: instancePath + "/trades_count", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                   return false;
                                 }
                               }
@@ -991,16 +991,16 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                               if (errors === _errs26) {
                                 if (typeof data10 == "number" && isFinite(data10)) {
                                   if (data10 > 1 || isNaN(data10)) {
-                                    validate20.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                                    validate20.errors = [{ instancePath: instancePath + "/win_rate", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                                     return false;
                                   } else {
                                     if (data10 < 0 || isNaN(data10)) {
-                                      validate20.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                      validate20.errors = [{ instancePath: instancePath + "/win_rate", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                       return false;
                                     }
                                   }
                                 } else {
-                                  validate20.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+                                  validate20.errors = [{ instancePath: instancePath + "/win_rate", keyword: "type", params: { type: "number" } }];
                                   return false;
                                 }
                               }
@@ -1014,13 +1014,13 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                                 const _errs28 = errors;
                                 const _errs29 = errors;
                                 if (typeof data11 !== "string" && data11 !== null) {
-                                  validate20.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema38.type } }];
+                                  validate20.errors = [{ instancePath: instancePath + "/last_trade", keyword: "type", params: { type: schema38.type } }];
                                   return false;
                                 }
                                 if (errors === _errs29) {
                                   if (typeof data11 === "string") {
                                     if (!formats0(data11, this.strict)) {
-                                      validate20.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
+                                      validate20.errors = [{ instancePath: instancePath + "/last_trade", keyword: "x-date-time", params: { format: "date-time" } }];
                                       return false;
                                     }
                                   }
@@ -1038,7 +1038,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
                                   if (count0 !== 12) {
                                     for (const key1 in data) {
                                       if (!(key1 === "id" || key1 === "name" || key1 === "platform" || key1 === "symbol" || key1 === "status" || key1 === "trading_mode" || key1 === "risk_mode" || key1 === "capital" || key1 === "pnl" || key1 === "trades_count" || key1 === "win_rate" || key1 === "last_trade")) {
-                                        validate20.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                        validate20.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
                                         return false;
                                         break;
                                       }
@@ -1059,7 +1059,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate20.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate20.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -1074,13 +1074,13 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate19.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate19.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("bots" !== data.type) {
-            validate19.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "bots" } }];
+            validate19.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "bots" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -1106,11 +1106,11 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data2 === "string") {
                   if (!formats0(data2, this.strict)) {
-                    validate19.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
+                    validate19.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
-                  validate19.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                  validate19.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -1126,11 +1126,11 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs7) {
                   if (typeof data3 === "string") {
                     if (!pattern0.test(data3)) {
-                      validate19.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      validate19.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
                       return false;
                     }
                   } else {
-                    validate19.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+                    validate19.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -1142,7 +1142,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
                 if (this.strict) {
                   for (const key0 in data) {
                     if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-                      validate19.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                      validate19.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
                       return false;
                       break;
                     }
@@ -1154,7 +1154,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate19.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate19.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -1170,19 +1170,19 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.platform === void 0 && (missing0 = "platform") || data.balances === void 0 && (missing0 = "balances") || data.total_value_zar === void 0 && (missing0 = "total_value_zar")) {
-        validate23.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate23.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.platform !== void 0) {
           let data0 = data.platform;
           const _errs1 = errors;
           if (typeof data0 !== "string") {
-            validate23.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "string" } }];
+            validate23.errors = [{ instancePath: instancePath + "/platform", keyword: "type", params: { type: "string" } }];
             return false;
           }
           if (!(data0 === "luno" || data0 === "binance" || data0 === "kucoin" || data0 === "kraken" || data0 === "valr" || data0 === "all")) {
             if (this.strict) {
-              validate23.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/enum", keyword: "enum", params: { allowedValues: schema42.properties.platform.enum } }];
+              validate23.errors = [{ instancePath: instancePath + "/platform", keyword: "enum", params: { allowedValues: schema42.properties.platform.enum } }];
               return false;
             } else {
               func1(this, instancePath + "/platform", data0, schema42.properties.platform.enum);
@@ -1206,7 +1206,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
                       let missing1;
                       if (data2.free === void 0 && (missing1 = "free") || data2.locked === void 0 && (missing1 = "locked") || data2.total === void 0 && (missing1 = "total")) {
-                        validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/AssetBalance/required", keyword: "required", params: { missingProperty: missing1 } }];
+                        validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), keyword: "required", params: { missingProperty: missing1 } }];
                         return false;
                       } else {
                         if (data2.free !== void 0) {
@@ -1215,11 +1215,11 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
                           if (errors === _errs9) {
                             if (typeof data3 == "number" && isFinite(data3)) {
                               if (data3 < 0 || isNaN(data3)) {
-                                validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", schemaPath: "#/definitions/AssetBalance/properties/free/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                 return false;
                               }
                             } else {
-                              validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", schemaPath: "#/definitions/AssetBalance/properties/free/type", keyword: "type", params: { type: "number" } }];
+                              validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", keyword: "type", params: { type: "number" } }];
                               return false;
                             }
                           }
@@ -1234,11 +1234,11 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
                             if (errors === _errs11) {
                               if (typeof data4 == "number" && isFinite(data4)) {
                                 if (data4 < 0 || isNaN(data4)) {
-                                  validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", schemaPath: "#/definitions/AssetBalance/properties/locked/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                  validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                   return false;
                                 }
                               } else {
-                                validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", schemaPath: "#/definitions/AssetBalance/properties/locked/type", keyword: "type", params: { type: "number" } }];
+                                validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", keyword: "type", params: { type: "number" } }];
                                 return false;
                               }
                             }
@@ -1253,11 +1253,11 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
                               if (errors === _errs13) {
                                 if (typeof data5 == "number" && isFinite(data5)) {
                                   if (data5 < 0 || isNaN(data5)) {
-                                    validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", schemaPath: "#/definitions/AssetBalance/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                    validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                     return false;
                                   }
                                 } else {
-                                  validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", schemaPath: "#/definitions/AssetBalance/properties/total/type", keyword: "type", params: { type: "number" } }];
+                                  validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", keyword: "type", params: { type: "number" } }];
                                   return false;
                                 }
                               }
@@ -1274,7 +1274,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
                                 if (count0 !== 3) {
                                   for (const key2 in data2) {
                                     if (!(key2 === "free" || key2 === "locked" || key2 === "total")) {
-                                      validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/AssetBalance/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } }];
+                                      validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), keyword: "x-closed", params: { additionalProperty: key2 } }];
                                       return false;
                                       break;
                                     }
@@ -1286,7 +1286,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
                         }
                       }
                     } else {
-                      validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/AssetBalance/type", keyword: "type", params: { type: "object" } }];
+                      validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), keyword: "type", params: { type: "object" } }];
                       return false;
                     }
                   }
@@ -1296,7 +1296,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                validate23.errors = [{ instancePath: instancePath + "/balances", schemaPath: "#/properties/balances/type", keyword: "type", params: { type: "object" } }];
+                validate23.errors = [{ instancePath: instancePath + "/balances", keyword: "type", params: { type: "object" } }];
                 return false;
               }
             }
@@ -1311,11 +1311,11 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs15) {
                 if (typeof data6 == "number" && isFinite(data6)) {
                   if (data6 < 0 || isNaN(data6)) {
-                    validate23.errors = [{ instancePath: instancePath + "/total_value_zar", schemaPath: "#/properties/total_value_zar/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                    validate23.errors = [{ instancePath: instancePath + "/total_value_zar", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                     return false;
                   }
                 } else {
-                  validate23.errors = [{ instancePath: instancePath + "/total_value_zar", schemaPath: "#/properties/total_value_zar/type", keyword: "type", params: { type: "number" } }];
+                  validate23.errors = [{ instancePath: instancePath + "/total_value_zar", keyword: "type", params: { type: "number" } }];
                   return false;
                 }
               }
@@ -1332,7 +1332,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
                 if (count1 !== 3) {
                   for (const key4 in data) {
                     if (!(key4 === "platform" || key4 === "balances" || key4 === "total_value_zar")) {
-                      validate23.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key4 } }];
+                      validate23.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key4 } }];
                       return false;
                       break;
                     }
@@ -1344,7 +1344,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate23.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate23.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -1359,13 +1359,13 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate22.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate22.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("balances" !== data.type) {
-            validate22.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "balances" } }];
+            validate22.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "balances" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -1391,11 +1391,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data2 === "string") {
                   if (!formats0(data2, this.strict)) {
-                    validate22.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
+                    validate22.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
-                  validate22.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                  validate22.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -1411,11 +1411,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs7) {
                   if (typeof data3 === "string") {
                     if (!pattern0.test(data3)) {
-                      validate22.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      validate22.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
                       return false;
                     }
                   } else {
-                    validate22.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+                    validate22.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -1427,7 +1427,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
                 if (this.strict) {
                   for (const key0 in data) {
                     if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-                      validate22.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                      validate22.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
                       return false;
                       break;
                     }
@@ -1439,7 +1439,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate22.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate22.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -1462,16 +1462,16 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
         if (errors === _errs2) {
           if (typeof data0 == "number" && isFinite(data0)) {
             if (data0 > 1 || isNaN(data0)) {
-              validate27.errors = [{ instancePath: instancePath + "/technical", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+              validate27.errors = [{ instancePath: instancePath + "/technical", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
               return false;
             } else {
               if (data0 < 0 || isNaN(data0)) {
-                validate27.errors = [{ instancePath: instancePath + "/technical", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                validate27.errors = [{ instancePath: instancePath + "/technical", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                 return false;
               }
             }
           } else {
-            validate27.errors = [{ instancePath: instancePath + "/technical", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+            validate27.errors = [{ instancePath: instancePath + "/technical", keyword: "type", params: { type: "number" } }];
             return false;
           }
         }
@@ -1487,16 +1487,16 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs5) {
             if (typeof data1 == "number" && isFinite(data1)) {
               if (data1 > 1 || isNaN(data1)) {
-                validate27.errors = [{ instancePath: instancePath + "/sentiment", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                validate27.errors = [{ instancePath: instancePath + "/sentiment", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                 return false;
               } else {
                 if (data1 < 0 || isNaN(data1)) {
-                  validate27.errors = [{ instancePath: instancePath + "/sentiment", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                  validate27.errors = [{ instancePath: instancePath + "/sentiment", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                   return false;
                 }
               }
             } else {
-              validate27.errors = [{ instancePath: instancePath + "/sentiment", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+              validate27.errors = [{ instancePath: instancePath + "/sentiment", keyword: "type", params: { type: "number" } }];
               return false;
             }
           }
@@ -1512,16 +1512,16 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs8) {
               if (typeof data2 == "number" && isFinite(data2)) {
                 if (data2 > 1 || isNaN(data2)) {
-                  validate27.errors = [{ instancePath: instancePath + "/risk", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                  validate27.errors = [{ instancePath: instancePath + "/risk", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                   return false;
                 } else {
                   if (data2 < 0 || isNaN(data2)) {
-                    validate27.errors = [{ instancePath: instancePath + "/risk", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                    validate27.errors = [{ instancePath: instancePath + "/risk", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                     return false;
                   }
                 }
               } else {
-                validate27.errors = [{ instancePath: instancePath + "/risk", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+                validate27.errors = [{ instancePath: instancePath + "/risk", keyword: "type", params: { type: "number" } }];
                 return false;
               }
             }
@@ -1533,7 +1533,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
             if (this.strict) {
               for (const key0 in data) {
                 if (!(key0 === "technical" || key0 === "sentiment" || key0 === "risk")) {
-                  validate27.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                  validate27.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
                   return false;
                   break;
                 }
@@ -1543,7 +1543,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate27.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate27.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -1557,7 +1557,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.quantity === void 0 && (missing0 = "quantity") || data.capital === void 0 && (missing0 = "capital") || data.risk_per_trade === void 0 && (missing0 = "risk_per_trade")) {
-        validate29.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate29.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.quantity !== void 0) {
@@ -1566,11 +1566,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs1) {
             if (typeof data0 == "number" && isFinite(data0)) {
               if (data0 < 0 || isNaN(data0)) {
-                validate29.errors = [{ instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                validate29.errors = [{ instancePath: instancePath + "/quantity", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                 return false;
               }
             } else {
-              validate29.errors = [{ instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/type", keyword: "type", params: { type: "number" } }];
+              validate29.errors = [{ instancePath: instancePath + "/quantity", keyword: "type", params: { type: "number" } }];
               return false;
             }
           }
@@ -1585,11 +1585,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs3) {
               if (typeof data1 == "number" && isFinite(data1)) {
                 if (data1 < 0 || isNaN(data1)) {
-                  validate29.errors = [{ instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                  validate29.errors = [{ instancePath: instancePath + "/capital", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                   return false;
                 }
               } else {
-                validate29.errors = [{ instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/type", keyword: "type", params: { type: "number" } }];
+                validate29.errors = [{ instancePath: instancePath + "/capital", keyword: "type", params: { type: "number" } }];
                 return false;
               }
             }
@@ -1605,16 +1605,16 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs6) {
                 if (typeof data2 == "number" && isFinite(data2)) {
                   if (data2 > 1 || isNaN(data2)) {
-                    validate29.errors = [{ instancePath: instancePath + "/risk_per_trade", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                    validate29.errors = [{ instancePath: instancePath + "/risk_per_trade", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                     return false;
                   } else {
                     if (data2 < 0 || isNaN(data2)) {
-                      validate29.errors = [{ instancePath: instancePath + "/risk_per_trade", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                      validate29.errors = [{ instancePath: instancePath + "/risk_per_trade", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                       return false;
                     }
                   }
                 } else {
-                  validate29.errors = [{ instancePath: instancePath + "/risk_per_trade", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+                  validate29.errors = [{ instancePath: instancePath + "/risk_per_trade", keyword: "type", params: { type: "number" } }];
                   return false;
                 }
               }
@@ -1631,7 +1631,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
                 if (count0 !== 3) {
                   for (const key1 in data) {
                     if (!(key1 === "quantity" || key1 === "capital" || key1 === "risk_per_trade")) {
-                      validate29.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                      validate29.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
                       return false;
                       break;
                     }
@@ -1643,7 +1643,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate29.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate29.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -1657,7 +1657,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.id === void 0 && (missing0 = "id") || data.bot_id === void 0 && (missing0 = "bot_id") || data.symbol === void 0 && (missing0 = "symbol") || data.platform === void 0 && (missing0 = "platform") || data.decision === void 0 && (missing0 = "decision") || data.confidence === void 0 && (missing0 = "confidence") || data.reasoning === void 0 && (missing0 = "reasoning") || data.market_data === void 0 && (missing0 = "market_data") || data.regime_state === void 0 && (missing0 = "regime_state") || data.component_scores === void 0 && (missing0 = "component_scores") || data.sizing === void 0 && (missing0 = "sizing") || data.stops === void 0 && (missing0 = "stops") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate26.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate26.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.id !== void 0) {
@@ -1667,11 +1667,11 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs2) {
             if (typeof data0 === "string") {
               if (data0.length < 1) {
-                validate26.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
+                validate26.errors = [{ instancePath: instancePath + "/id", keyword: "minLength", params: { limit: 1 } }];
                 return false;
               }
             } else {
-              validate26.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
+              validate26.errors = [{ instancePath: instancePath + "/id", keyword: "type", params: { type: "string" } }];
               return false;
             }
           }
@@ -1687,11 +1687,11 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs5) {
               if (typeof data1 === "string") {
                 if (data1.length < 1) {
-                  validate26.errors = [{ instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
+                  validate26.errors = [{ instancePath: instancePath + "/bot_id", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate26.errors = [{ instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
+                validate26.errors = [{ instancePath: instancePath + "/bot_id", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -1707,11 +1707,11 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs8) {
                 if (typeof data2 === "string") {
                   if (data2.length < 1) {
-                    validate26.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/minLength", keyword: "minLength", params: { limit: 1 } }];
+                    validate26.errors = [{ instancePath: instancePath + "/symbol", keyword: "minLength", params: { limit: 1 } }];
                     return false;
                   }
                 } else {
-                  validate26.errors = [{ instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/type", keyword: "type", params: { type: "string" } }];
+                  validate26.errors = [{ instancePath: instancePath + "/symbol", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -1724,12 +1724,12 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                 let data3 = data.platform;
                 const _errs10 = errors;
                 if (typeof data3 !== "string") {
-                  validate26.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } }];
+                  validate26.errors = [{ instancePath: instancePath + "/platform", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
                 if (!(data3 === "luno" || data3 === "binance" || data3 === "kucoin" || data3 === "kraken" || data3 === "valr")) {
                   if (this.strict) {
-                    validate26.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } }];
+                    validate26.errors = [{ instancePath: instancePath + "/platform", keyword: "enum", params: { allowedValues: schema25.enum } }];
                     return false;
                   } else {
                     func1(this, instancePath + "/platform", data3, schema25.enum);
@@ -1744,12 +1744,12 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                   let data4 = data.decision;
                   const _errs13 = errors;
                   if (typeof data4 !== "string") {
-                    validate26.errors = [{ instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/type", keyword: "type", params: { type: "string" } }];
+                    validate26.errors = [{ instancePath: instancePath + "/decision", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                   if (!(data4 === "buy" || data4 === "sell" || data4 === "hold")) {
                     if (this.strict) {
-                      validate26.errors = [{ instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/enum", keyword: "enum", params: { allowedValues: schema47.properties.decision.enum } }];
+                      validate26.errors = [{ instancePath: instancePath + "/decision", keyword: "enum", params: { allowedValues: schema47.properties.decision.enum } }];
                       return false;
                     } else {
                       func1(this, instancePath + "/decision", data4, schema47.properties.decision.enum);
@@ -1767,16 +1767,16 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                     if (errors === _errs16) {
                       if (typeof data5 == "number" && isFinite(data5)) {
                         if (data5 > 1 || isNaN(data5)) {
-                          validate26.errors = [{ instancePath: instancePath + "/confidence", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                          validate26.errors = [{ instancePath: instancePath + "/confidence", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                           return false;
                         } else {
                           if (data5 < 0 || isNaN(data5)) {
-                            validate26.errors = [{ instancePath: instancePath + "/confidence", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                            validate26.errors = [{ instancePath: instancePath + "/confidence", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                             return false;
                           }
                         }
                       } else {
-                        validate26.errors = [{ instancePath: instancePath + "/confidence", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+                        validate26.errors = [{ instancePath: instancePath + "/confidence", keyword: "type", params: { type: "number" } }];
                         return false;
                       }
                     }
@@ -1788,7 +1788,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data.reasoning !== void 0) {
                       const _errs18 = errors;
                       if (typeof data.reasoning !== "string") {
-                        validate26.errors = [{ instancePath: instancePath + "/reasoning", schemaPath: "#/properties/reasoning/type", keyword: "type", params: { type: "string" } }];
+                        validate26.errors = [{ instancePath: instancePath + "/reasoning", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
                       var valid0 = _errs18 === errors;
@@ -1804,7 +1804,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                           if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
                             let missing1;
                             if (data7.price === void 0 && (missing1 = "price") || data7.volume_24h === void 0 && (missing1 = "volume_24h") || data7.rsi === void 0 && (missing1 = "rsi") || data7.macd === void 0 && (missing1 = "macd")) {
-                              validate26.errors = [{ instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/required", keyword: "required", params: { missingProperty: missing1 } }];
+                              validate26.errors = [{ instancePath: instancePath + "/market_data", keyword: "required", params: { missingProperty: missing1 } }];
                               return false;
                             } else {
                               if (data7.price !== void 0) {
@@ -1813,11 +1813,11 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                                 if (errors === _errs23) {
                                   if (typeof data8 == "number" && isFinite(data8)) {
                                     if (data8 < 0 || isNaN(data8)) {
-                                      validate26.errors = [{ instancePath: instancePath + "/market_data/price", schemaPath: "#/definitions/MarketData/properties/price/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                      validate26.errors = [{ instancePath: instancePath + "/market_data/price", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                       return false;
                                     }
                                   } else {
-                                    validate26.errors = [{ instancePath: instancePath + "/market_data/price", schemaPath: "#/definitions/MarketData/properties/price/type", keyword: "type", params: { type: "number" } }];
+                                    validate26.errors = [{ instancePath: instancePath + "/market_data/price", keyword: "type", params: { type: "number" } }];
                                     return false;
                                   }
                                 }
@@ -1832,11 +1832,11 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                                   if (errors === _errs25) {
                                     if (typeof data9 == "number" && isFinite(data9)) {
                                       if (data9 < 0 || isNaN(data9)) {
-                                        validate26.errors = [{ instancePath: instancePath + "/market_data/volume_24h", schemaPath: "#/definitions/MarketData/properties/volume_24h/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                        validate26.errors = [{ instancePath: instancePath + "/market_data/volume_24h", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                         return false;
                                       }
                                     } else {
-                                      validate26.errors = [{ instancePath: instancePath + "/market_data/volume_24h", schemaPath: "#/definitions/MarketData/properties/volume_24h/type", keyword: "type", params: { type: "number" } }];
+                                      validate26.errors = [{ instancePath: instancePath + "/market_data/volume_24h", keyword: "type", params: { type: "number" } }];
                                       return false;
                                     }
                                   }
@@ -1849,17 +1849,17 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                                     let data10 = data7.rsi;
                                     const _errs27 = errors;
                                     if (!(typeof data10 == "number" && isFinite(data10)) && data10 !== null) {
-                                      validate26.errors = [{ instancePath: instancePath + "/market_data/rsi", schemaPath: "#/definitions/MarketData/properties/rsi/type", keyword: "type", params: { type: schema53.properties.rsi.type } }];
+                                      validate26.errors = [{ instancePath: instancePath + "/market_data/rsi", keyword: "type", params: { type: schema53.properties.rsi.type } }];
                                       return false;
                                     }
                                     if (errors === _errs27) {
                                       if (typeof data10 == "number" && isFinite(data10)) {
                                         if (data10 > 100 || isNaN(data10)) {
-                                          validate26.errors = [{ instancePath: instancePath + "/market_data/rsi", schemaPath: "#/definitions/MarketData/properties/rsi/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
+                                          validate26.errors = [{ instancePath: instancePath + "/market_data/rsi", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
                                           return false;
                                         } else {
                                           if (data10 < 0 || isNaN(data10)) {
-                                            validate26.errors = [{ instancePath: instancePath + "/market_data/rsi", schemaPath: "#/definitions/MarketData/properties/rsi/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                            validate26.errors = [{ instancePath: instancePath + "/market_data/rsi", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                             return false;
                                           }
                                         }
@@ -1874,7 +1874,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                                       let data11 = data7.macd;
                                       const _errs29 = errors;
                                       if (typeof data11 !== "string" && data11 !== null) {
-                                        validate26.errors = [{ instancePath: instancePath + "/market_data/macd", schemaPath: "#/definitions/MarketData/properties/macd/type", keyword: "type", params: { type: schema53.properties.macd.type } }];
+                                        validate26.errors = [{ instancePath: instancePath + "/market_data/macd", keyword: "type", params: { type: schema53.properties.macd.type } }];
                                         return false;
                                       }
                                       var valid7 = _errs29 === errors;
@@ -1890,7 +1890,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                                         if (count0 !== 4) {
                                           for (const key1 in data7) {
                                             if (!(key1 === "price" || key1 === "volume_24h" || key1 === "rsi" || key1 === "macd")) {
-                                              validate26.errors = [{ instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                              validate26.errors = [{ instancePath: instancePath + "/market_data", keyword: "x-closed", params: { additionalProperty: key1 } }];
                                               return false;
                                               break;
                                             }
@@ -1903,7 +1903,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                               }
                             }
                           } else {
-                            validate26.errors = [{ instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/type", keyword: "type", params: { type: "object" } }];
+                            validate26.errors = [{ instancePath: instancePath + "/market_data", keyword: "type", params: { type: "object" } }];
                             return false;
                           }
                         }
@@ -1915,7 +1915,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                         if (data.regime_state !== void 0) {
                           const _errs31 = errors;
                           if (typeof data.regime_state !== "string") {
-                            validate26.errors = [{ instancePath: instancePath + "/regime_state", schemaPath: "#/properties/regime_state/type", keyword: "type", params: { type: "string" } }];
+                            validate26.errors = [{ instancePath: instancePath + "/regime_state", keyword: "type", params: { type: "string" } }];
                             return false;
                           }
                           var valid0 = _errs31 === errors;
@@ -1949,7 +1949,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                               if (!valid8) {
                                 const _errs37 = errors;
                                 if (data14 !== null) {
-                                  const err0 = { instancePath: instancePath + "/sizing", schemaPath: "#/properties/sizing/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                  const err0 = { instancePath: instancePath + "/sizing", keyword: "type", params: { type: "null" } };
                                   if (vErrors === null) {
                                     vErrors = [err0];
                                   } else {
@@ -1961,7 +1961,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                                 valid8 = valid8 || _valid0;
                               }
                               if (!valid8) {
-                                const err1 = { instancePath: instancePath + "/sizing", schemaPath: "#/properties/sizing/anyOf", keyword: "anyOf", params: {} };
+                                const err1 = { instancePath: instancePath + "/sizing", keyword: "anyOf", params: {} };
                                 if (vErrors === null) {
                                   vErrors = [err1];
                                 } else {
@@ -1996,7 +1996,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                                   if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
                                     let missing2;
                                     if (data15.stop_loss === void 0 && (missing2 = "stop_loss") || data15.take_profit === void 0 && (missing2 = "take_profit")) {
-                                      const err2 = { instancePath: instancePath + "/stops", schemaPath: "#/definitions/Stops/required", keyword: "required", params: { missingProperty: missing2 } };
+                                      const err2 = { instancePath: instancePath + "/stops", keyword: "required", params: { missingProperty: missing2 } };
                                       if (vErrors === null) {
                                         vErrors = [err2];
                                       } else {
@@ -2008,7 +2008,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                                         let data16 = data15.stop_loss;
                                         const _errs44 = errors;
                                         if (!(typeof data16 == "number" && isFinite(data16)) && data16 !== null) {
-                                          const err3 = { instancePath: instancePath + "/stops/stop_loss", schemaPath: "#/definitions/Stops/properties/stop_loss/type", keyword: "type", params: { type: schema60.properties.stop_loss.type } };
+                                          const err3 = { instancePath: instancePath + "/stops/stop_loss", keyword: "type", params: { type: schema60.properties.stop_loss.type } };
                                           if (vErrors === null) {
                                             vErrors = [err3];
                                           } else {
@@ -2019,7 +2019,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                                         if (errors === _errs44) {
                                           if (typeof data16 == "number" && isFinite(data16)) {
                                             if (data16 < 0 || isNaN(data16)) {
-                                              const err4 = { instancePath: instancePath + "/stops/stop_loss", schemaPath: "#/definitions/Stops/properties/stop_loss/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                              const err4 = { instancePath: instancePath + "/stops/stop_loss", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                                               if (vErrors === null) {
                                                 vErrors = [err4];
                                               } else {
@@ -2038,7 +2038,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                                           let data17 = data15.take_profit;
                                           const _errs46 = errors;
                                           if (!(typeof data17 == "number" && isFinite(data17)) && data17 !== null) {
-                                            const err5 = { instancePath: instancePath + "/stops/take_profit", schemaPath: "#/definitions/Stops/properties/take_profit/type", keyword: "type", params: { type: schema60.properties.take_profit.type } };
+                                            const err5 = { instancePath: instancePath + "/stops/take_profit", keyword: "type", params: { type: schema60.properties.take_profit.type } };
                                             if (vErrors === null) {
                                               vErrors = [err5];
                                             } else {
@@ -2049,7 +2049,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                                           if (errors === _errs46) {
                                             if (typeof data17 == "number" && isFinite(data17)) {
                                               if (data17 < 0 || isNaN(data17)) {
-                                                const err6 = { instancePath: instancePath + "/stops/take_profit", schemaPath: "#/definitions/Stops/properties/take_profit/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                const err6 = { instancePath: instancePath + "/stops/take_profit", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                                                 if (vErrors === null) {
                                                   vErrors = [err6];
                                                 } else {
@@ -2072,7 +2072,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                                             if (count1 !== 2) {
                                               for (const key3 in data15) {
                                                 if (!(key3 === "stop_loss" || key3 === "take_profit")) {
-                                                  const err7 = { instancePath: instancePath + "/stops", schemaPath: "#/definitions/Stops/x-closed", keyword: "x-closed", params: { additionalProperty: key3 } };
+                                                  const err7 = { instancePath: instancePath + "/stops", keyword: "x-closed", params: { additionalProperty: key3 } };
                                                   if (vErrors === null) {
                                                     vErrors = [err7];
                                                   } else {
@@ -2088,7 +2088,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                                       }
                                     }
                                   } else {
-                                    const err8 = { instancePath: instancePath + "/stops", schemaPath: "#/definitions/Stops/type", keyword: "type", params: { type: "object" } };
+                                    const err8 = { instancePath: instancePath + "/stops", keyword: "type", params: { type: "object" } };
                                     if (vErrors === null) {
                                       vErrors = [err8];
                                     } else {
@@ -2102,7 +2102,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                                 if (!valid9) {
                                   const _errs48 = errors;
                                   if (data15 !== null) {
-                                    const err9 = { instancePath: instancePath + "/stops", schemaPath: "#/properties/stops/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                                    const err9 = { instancePath: instancePath + "/stops", keyword: "type", params: { type: "null" } };
                                     if (vErrors === null) {
                                       vErrors = [err9];
                                     } else {
@@ -2114,7 +2114,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                                   valid9 = valid9 || _valid1;
                                 }
                                 if (!valid9) {
-                                  const err10 = { instancePath: instancePath + "/stops", schemaPath: "#/properties/stops/anyOf", keyword: "anyOf", params: {} };
+                                  const err10 = { instancePath: instancePath + "/stops", keyword: "anyOf", params: {} };
                                   if (vErrors === null) {
                                     vErrors = [err10];
                                   } else {
@@ -2145,11 +2145,11 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                                   if (errors === _errs51) {
                                     if (typeof data18 === "string") {
                                       if (!formats0(data18, this.strict)) {
-                                        validate26.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
+                                        validate26.errors = [{ instancePath: instancePath + "/timestamp", keyword: "x-date-time", params: { format: "date-time" } }];
                                         return false;
                                       }
                                     } else {
-                                      validate26.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                                      validate26.errors = [{ instancePath: instancePath + "/timestamp", keyword: "type", params: { type: "string" } }];
                                       return false;
                                     }
                                   }
@@ -2166,7 +2166,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                                     if (count2 !== 13) {
                                       for (const key5 in data) {
                                         if (!(key5 === "id" || key5 === "bot_id" || key5 === "symbol" || key5 === "platform" || key5 === "decision" || key5 === "confidence" || key5 === "reasoning" || key5 === "market_data" || key5 === "regime_state" || key5 === "component_scores" || key5 === "sizing" || key5 === "stops" || key5 === "timestamp")) {
-                                          validate26.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key5 } }];
+                                          validate26.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key5 } }];
                                           return false;
                                           break;
                                         }
@@ -2188,7 +2188,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate26.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate26.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -2203,13 +2203,13 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate25.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate25.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("decisions" !== data.type) {
-            validate25.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "decisions" } }];
+            validate25.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "decisions" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -2235,11 +2235,11 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data2 === "string") {
                   if (!formats0(data2, this.strict)) {
-                    validate25.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
+                    validate25.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
-                  validate25.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                  validate25.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -2255,11 +2255,11 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs7) {
                   if (typeof data3 === "string") {
                     if (!pattern0.test(data3)) {
-                      validate25.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      validate25.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
                       return false;
                     }
                   } else {
-                    validate25.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+                    validate25.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -2271,7 +2271,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
                 if (this.strict) {
                   for (const key0 in data) {
                     if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-                      validate25.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                      validate25.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
                       return false;
                       break;
                     }
@@ -2283,7 +2283,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate25.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate25.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -2298,14 +2298,14 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.total_pnl === void 0 && (missing0 = "total_pnl") || data.total_pnl_percent === void 0 && (missing0 = "total_pnl_percent") || data.active_bots === void 0 && (missing0 = "active_bots") || data.total_bots === void 0 && (missing0 = "total_bots") || data.total_trades === void 0 && (missing0 = "total_trades") || data.win_rate === void 0 && (missing0 = "win_rate") || data.exposure === void 0 && (missing0 = "exposure") || data.risk_level === void 0 && (missing0 = "risk_level") || data.uptime_seconds === void 0 && (missing0 = "uptime_seconds") || data.trades_per_hour === void 0 && (missing0 = "trades_per_hour")) {
-        validate33.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate33.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.total_pnl !== void 0) {
           let data0 = data.total_pnl;
           const _errs1 = errors;
           if (!(typeof data0 == "number" && isFinite(data0))) {
-            validate33.errors = [{ instancePath: instancePath + "/total_pnl", schemaPath: "#/properties/total_pnl/type", keyword: "type", params: { type: "number" } }];
+            validate33.errors = [{ instancePath: instancePath + "/total_pnl", keyword: "type", params: { type: "number" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -2317,7 +2317,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
             let data1 = data.total_pnl_percent;
             const _errs3 = errors;
             if (!(typeof data1 == "number" && isFinite(data1))) {
-              validate33.errors = [{ instancePath: instancePath + "/total_pnl_percent", schemaPath: "#/properties/total_pnl_percent/type", keyword: "type", params: { type: "number" } }];
+              validate33.errors = [{ instancePath: instancePath + "/total_pnl_percent", keyword: "type", params: { type: "number" } }];
               return false;
             }
             var valid0 = _errs3 === errors;
@@ -2330,13 +2330,13 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs5 = errors;
               const _errs6 = errors;
               if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-                validate33.errors = [{ instancePath: instancePath + "/active_bots", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
+                validate33.errors = [{ instancePath: instancePath + "/active_bots", keyword: "type", params: { type: "integer" } }];
                 return false;
               }
               if (errors === _errs6) {
                 if (typeof data2 == "number" && isFinite(data2)) {
                   if (data2 < 0 || isNaN(data2)) {
-                    validate33.errors = [{ instancePath: instancePath + "/active_bots", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                    validate33.errors = [{ instancePath: instancePath + "/active_bots", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                     return false;
                   }
                 }
@@ -2351,13 +2351,13 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                 const _errs8 = errors;
                 const _errs9 = errors;
                 if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
-                  validate33.errors = [{ instancePath: instancePath + "/total_bots", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
+                  validate33.errors = [{ instancePath: instancePath + "/total_bots", keyword: "type", params: { type: "integer" } }];
                   return false;
                 }
                 if (errors === _errs9) {
                   if (typeof data3 == "number" && isFinite(data3)) {
                     if (data3 < 0 || isNaN(data3)) {
-                      validate33.errors = [{ instancePath: instancePath + "/total_bots", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                      validate33.errors = [{ instancePath: instancePath + "/total_bots", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                       return false;
                     }
                   }
@@ -2372,13 +2372,13 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                   const _errs11 = errors;
                   const _errs12 = errors;
                   if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
-                    validate33.errors = [{ instancePath: instancePath + "/total_trades", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
+                    validate33.errors = [{ instancePath: instancePath + "/total_trades", keyword: "type", params: { type: "integer" } }];
                     return false;
                   }
                   if (errors === _errs12) {
                     if (typeof data4 == "number" && isFinite(data4)) {
                       if (data4 < 0 || isNaN(data4)) {
-                        validate33.errors = [{ instancePath: instancePath + "/total_trades", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                        validate33.errors = [{ instancePath: instancePath + "/total_trades", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                         return false;
                       }
                     }
@@ -2395,16 +2395,16 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                     if (errors === _errs15) {
                       if (typeof data5 == "number" && isFinite(data5)) {
                         if (data5 > 1 || isNaN(data5)) {
-                          validate33.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                          validate33.errors = [{ instancePath: instancePath + "/win_rate", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                           return false;
                         } else {
                           if (data5 < 0 || isNaN(data5)) {
-                            validate33.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                            validate33.errors = [{ instancePath: instancePath + "/win_rate", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                             return false;
                           }
                         }
                       } else {
-                        validate33.errors = [{ instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+                        validate33.errors = [{ instancePath: instancePath + "/win_rate", keyword: "type", params: { type: "number" } }];
                         return false;
                       }
                     }
@@ -2420,16 +2420,16 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                       if (errors === _errs18) {
                         if (typeof data6 == "number" && isFinite(data6)) {
                           if (data6 > 1 || isNaN(data6)) {
-                            validate33.errors = [{ instancePath: instancePath + "/exposure", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                            validate33.errors = [{ instancePath: instancePath + "/exposure", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                             return false;
                           } else {
                             if (data6 < 0 || isNaN(data6)) {
-                              validate33.errors = [{ instancePath: instancePath + "/exposure", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                              validate33.errors = [{ instancePath: instancePath + "/exposure", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                               return false;
                             }
                           }
                         } else {
-                          validate33.errors = [{ instancePath: instancePath + "/exposure", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+                          validate33.errors = [{ instancePath: instancePath + "/exposure", keyword: "type", params: { type: "number" } }];
                           return false;
                         }
                       }
@@ -2441,7 +2441,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                       if (data.risk_level !== void 0) {
                         const _errs20 = errors;
                         if (typeof data.risk_level !== "string") {
-                          validate33.errors = [{ instancePath: instancePath + "/risk_level", schemaPath: "#/properties/risk_level/type", keyword: "type", params: { type: "string" } }];
+                          validate33.errors = [{ instancePath: instancePath + "/risk_level", keyword: "type", params: { type: "string" } }];
                           return false;
                         }
                         var valid0 = _errs20 === errors;
@@ -2455,11 +2455,11 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                           if (errors === _errs22) {
                             if (typeof data8 == "number" && isFinite(data8)) {
                               if (data8 < 0 || isNaN(data8)) {
-                                validate33.errors = [{ instancePath: instancePath + "/uptime_seconds", schemaPath: "#/properties/uptime_seconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                validate33.errors = [{ instancePath: instancePath + "/uptime_seconds", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                 return false;
                               }
                             } else {
-                              validate33.errors = [{ instancePath: instancePath + "/uptime_seconds", schemaPath: "#/properties/uptime_seconds/type", keyword: "type", params: { type: "number" } }];
+                              validate33.errors = [{ instancePath: instancePath + "/uptime_seconds", keyword: "type", params: { type: "number" } }];
                               return false;
                             }
                           }
@@ -2474,11 +2474,11 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                             if (errors === _errs24) {
                               if (typeof data9 == "number" && isFinite(data9)) {
                                 if (data9 < 0 || isNaN(data9)) {
-                                  validate33.errors = [{ instancePath: instancePath + "/trades_per_hour", schemaPath: "#/properties/trades_per_hour/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                  validate33.errors = [{ instancePath: instancePath + "/trades_per_hour", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                   return false;
                                 }
                               } else {
-                                validate33.errors = [{ instancePath: instancePath + "/trades_per_hour", schemaPath: "#/properties/trades_per_hour/type", keyword: "type", params: { type: "number" } }];
+                                validate33.errors = [{ instancePath: instancePath + "/trades_per_hour", keyword: "type", params: { type: "number" } }];
                                 return false;
                               }
                             }
@@ -2495,7 +2495,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                               if (count0 !== 10) {
                                 for (const key1 in data) {
                                   if (!(key1 === "total_pnl" || key1 === "total_pnl_percent" || key1 === "active_bots" || key1 === "total_bots" || key1 === "total_trades" || key1 === "win_rate" || key1 === "exposure" || key1 === "risk_level" || key1 === "uptime_seconds" || key1 === "trades_per_hour")) {
-                                    validate33.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                    validate33.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
                                     return false;
                                     break;
                                   }
@@ -2514,7 +2514,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate33.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate33.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -2529,13 +2529,13 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate32.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate32.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("metrics" !== data.type) {
-            validate32.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "metrics" } }];
+            validate32.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "metrics" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -2561,11 +2561,11 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data2 === "string") {
                   if (!formats0(data2, this.strict)) {
-                    validate32.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
+                    validate32.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
-                  validate32.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                  validate32.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -2581,11 +2581,11 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs7) {
                   if (typeof data3 === "string") {
                     if (!pattern0.test(data3)) {
-                      validate32.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      validate32.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
                       return false;
                     }
                   } else {
-                    validate32.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+                    validate32.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -2597,7 +2597,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
                 if (this.strict) {
                   for (const key0 in data) {
                     if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-                      validate32.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                      validate32.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
                       return false;
                       break;
                     }
@@ -2609,7 +2609,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate32.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate32.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -2624,7 +2624,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.coin === void 0 && (missing0 = "coin") || data.platform === void 0 && (missing0 = "platform") || data.flow_type === void 0 && (missing0 = "flow_type") || data.amount === void 0 && (missing0 = "amount") || data.value_usd === void 0 && (missing0 = "value_usd") || data.timestamp === void 0 && (missing0 = "timestamp") || data.signal === void 0 && (missing0 = "signal")) {
-        validate36.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate36.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.coin !== void 0) {
@@ -2634,11 +2634,11 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs2) {
             if (typeof data0 === "string") {
               if (data0.length < 1) {
-                validate36.errors = [{ instancePath: instancePath + "/coin", schemaPath: "definitions.json#/definitions/Asset/minLength", keyword: "minLength", params: { limit: 1 } }];
+                validate36.errors = [{ instancePath: instancePath + "/coin", keyword: "minLength", params: { limit: 1 } }];
                 return false;
               }
             } else {
-              validate36.errors = [{ instancePath: instancePath + "/coin", schemaPath: "definitions.json#/definitions/Asset/type", keyword: "type", params: { type: "string" } }];
+              validate36.errors = [{ instancePath: instancePath + "/coin", keyword: "type", params: { type: "string" } }];
               return false;
             }
           }
@@ -2653,11 +2653,11 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs4) {
               if (typeof data1 === "string") {
                 if (data1.length < 1) {
-                  validate36.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/minLength", keyword: "minLength", params: { limit: 1 } }];
+                  validate36.errors = [{ instancePath: instancePath + "/platform", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate36.errors = [{ instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "string" } }];
+                validate36.errors = [{ instancePath: instancePath + "/platform", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -2669,7 +2669,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.flow_type !== void 0) {
               const _errs6 = errors;
               if (typeof data.flow_type !== "string") {
-                validate36.errors = [{ instancePath: instancePath + "/flow_type", schemaPath: "#/properties/flow_type/type", keyword: "type", params: { type: "string" } }];
+                validate36.errors = [{ instancePath: instancePath + "/flow_type", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               var valid0 = _errs6 === errors;
@@ -2683,11 +2683,11 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs8) {
                   if (typeof data3 == "number" && isFinite(data3)) {
                     if (data3 < 0 || isNaN(data3)) {
-                      validate36.errors = [{ instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                      validate36.errors = [{ instancePath: instancePath + "/amount", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                       return false;
                     }
                   } else {
-                    validate36.errors = [{ instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/type", keyword: "type", params: { type: "number" } }];
+                    validate36.errors = [{ instancePath: instancePath + "/amount", keyword: "type", params: { type: "number" } }];
                     return false;
                   }
                 }
@@ -2702,11 +2702,11 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
                   if (errors === _errs10) {
                     if (typeof data4 == "number" && isFinite(data4)) {
                       if (data4 < 0 || isNaN(data4)) {
-                        validate36.errors = [{ instancePath: instancePath + "/value_usd", schemaPath: "#/properties/value_usd/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                        validate36.errors = [{ instancePath: instancePath + "/value_usd", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                         return false;
                       }
                     } else {
-                      validate36.errors = [{ instancePath: instancePath + "/value_usd", schemaPath: "#/properties/value_usd/type", keyword: "type", params: { type: "number" } }];
+                      validate36.errors = [{ instancePath: instancePath + "/value_usd", keyword: "type", params: { type: "number" } }];
                       return false;
                     }
                   }
@@ -2722,11 +2722,11 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
                     if (errors === _errs13) {
                       if (typeof data5 === "string") {
                         if (!formats0(data5, this.strict)) {
-                          validate36.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
+                          validate36.errors = [{ instancePath: instancePath + "/timestamp", keyword: "x-date-time", params: { format: "date-time" } }];
                           return false;
                         }
                       } else {
-                        validate36.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                        validate36.errors = [{ instancePath: instancePath + "/timestamp", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
                     }
@@ -2738,7 +2738,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data.signal !== void 0) {
                       const _errs15 = errors;
                       if (typeof data.signal !== "string") {
-                        validate36.errors = [{ instancePath: instancePath + "/signal", schemaPath: "#/properties/signal/type", keyword: "type", params: { type: "string" } }];
+                        validate36.errors = [{ instancePath: instancePath + "/signal", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
                       var valid0 = _errs15 === errors;
@@ -2754,7 +2754,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
                         if (count0 !== 7) {
                           for (const key1 in data) {
                             if (!(key1 === "coin" || key1 === "platform" || key1 === "flow_type" || key1 === "amount" || key1 === "value_usd" || key1 === "timestamp" || key1 === "signal")) {
-                              validate36.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                              validate36.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
                               return false;
                               break;
                             }
@@ -2770,7 +2770,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate36.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate36.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -2785,13 +2785,13 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate35.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate35.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("whale" !== data.type) {
-            validate35.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "whale" } }];
+            validate35.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "whale" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -2817,11 +2817,11 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data2 === "string") {
                   if (!formats0(data2, this.strict)) {
-                    validate35.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
+                    validate35.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
-                  validate35.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                  validate35.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -2837,11 +2837,11 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs7) {
                   if (typeof data3 === "string") {
                     if (!pattern0.test(data3)) {
-                      validate35.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      validate35.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
                       return false;
                     }
                   } else {
-                    validate35.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+                    validate35.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -2853,7 +2853,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
                 if (this.strict) {
                   for (const key0 in data) {
                     if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-                      validate35.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                      validate35.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
                       return false;
                       break;
                     }
@@ -2865,7 +2865,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate35.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate35.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -2881,7 +2881,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.id === void 0 && (missing0 = "id") || data.severity === void 0 && (missing0 = "severity") || data.category === void 0 && (missing0 = "category") || data.title === void 0 && (missing0 = "title") || data.message === void 0 && (missing0 = "message") || data.bot_id === void 0 && (missing0 = "bot_id") || data.platform === void 0 && (missing0 = "platform") || data.action_required === void 0 && (missing0 = "action_required") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate39.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate39.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.id !== void 0) {
@@ -2891,11 +2891,11 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs2) {
             if (typeof data0 === "string") {
               if (data0.length < 1) {
-                validate39.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
+                validate39.errors = [{ instancePath: instancePath + "/id", keyword: "minLength", params: { limit: 1 } }];
                 return false;
               }
             } else {
-              validate39.errors = [{ instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
+              validate39.errors = [{ instancePath: instancePath + "/id", keyword: "type", params: { type: "string" } }];
               return false;
             }
           }
@@ -2908,12 +2908,12 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
             let data1 = data.severity;
             const _errs4 = errors;
             if (typeof data1 !== "string") {
-              validate39.errors = [{ instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/type", keyword: "type", params: { type: "string" } }];
+              validate39.errors = [{ instancePath: instancePath + "/severity", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if (!(data1 === "info" || data1 === "warning" || data1 === "error" || data1 === "critical")) {
               if (this.strict) {
-                validate39.errors = [{ instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/enum", keyword: "enum", params: { allowedValues: schema80.properties.severity.enum } }];
+                validate39.errors = [{ instancePath: instancePath + "/severity", keyword: "enum", params: { allowedValues: schema80.properties.severity.enum } }];
                 return false;
               } else {
                 func1(this, instancePath + "/severity", data1, schema80.properties.severity.enum);
@@ -2927,7 +2927,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.category !== void 0) {
               const _errs6 = errors;
               if (typeof data.category !== "string") {
-                validate39.errors = [{ instancePath: instancePath + "/category", schemaPath: "#/properties/category/type", keyword: "type", params: { type: "string" } }];
+                validate39.errors = [{ instancePath: instancePath + "/category", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               var valid0 = _errs6 === errors;
@@ -2938,7 +2938,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.title !== void 0) {
                 const _errs8 = errors;
                 if (typeof data.title !== "string") {
-                  validate39.errors = [{ instancePath: instancePath + "/title", schemaPath: "#/properties/title/type", keyword: "type", params: { type: "string" } }];
+                  validate39.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
                 var valid0 = _errs8 === errors;
@@ -2949,7 +2949,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data.message !== void 0) {
                   const _errs10 = errors;
                   if (typeof data.message !== "string") {
-                    validate39.errors = [{ instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" } }];
+                    validate39.errors = [{ instancePath: instancePath + "/message", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                   var valid0 = _errs10 === errors;
@@ -2967,7 +2967,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
                     if (errors === _errs15) {
                       if (typeof data5 === "string") {
                         if (data5.length < 1) {
-                          const err0 = { instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } };
+                          const err0 = { instancePath: instancePath + "/bot_id", keyword: "minLength", params: { limit: 1 } };
                           if (vErrors === null) {
                             vErrors = [err0];
                           } else {
@@ -2976,7 +2976,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
                           errors++;
                         }
                       } else {
-                        const err1 = { instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } };
+                        const err1 = { instancePath: instancePath + "/bot_id", keyword: "type", params: { type: "string" } };
                         if (vErrors === null) {
                           vErrors = [err1];
                         } else {
@@ -2990,7 +2990,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
                     if (!valid2) {
                       const _errs17 = errors;
                       if (data5 !== null) {
-                        const err2 = { instancePath: instancePath + "/bot_id", schemaPath: "#/properties/bot_id/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                        const err2 = { instancePath: instancePath + "/bot_id", keyword: "type", params: { type: "null" } };
                         if (vErrors === null) {
                           vErrors = [err2];
                         } else {
@@ -3002,7 +3002,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
                       valid2 = valid2 || _valid0;
                     }
                     if (!valid2) {
-                      const err3 = { instancePath: instancePath + "/bot_id", schemaPath: "#/properties/bot_id/anyOf", keyword: "anyOf", params: {} };
+                      const err3 = { instancePath: instancePath + "/bot_id", keyword: "anyOf", params: {} };
                       if (vErrors === null) {
                         vErrors = [err3];
                       } else {
@@ -3033,7 +3033,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
                       let valid4 = false;
                       const _errs21 = errors;
                       if (typeof data6 !== "string") {
-                        const err4 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } };
+                        const err4 = { instancePath: instancePath + "/platform", keyword: "type", params: { type: "string" } };
                         if (vErrors === null) {
                           vErrors = [err4];
                         } else {
@@ -3043,7 +3043,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                       if (!(data6 === "luno" || data6 === "binance" || data6 === "kucoin" || data6 === "kraken" || data6 === "valr")) {
                         if (this.strict) {
-                          const err5 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } };
+                          const err5 = { instancePath: instancePath + "/platform", keyword: "enum", params: { allowedValues: schema25.enum } };
                           if (vErrors === null) {
                             vErrors = [err5];
                           } else {
@@ -3059,7 +3059,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
                       if (!valid4) {
                         const _errs24 = errors;
                         if (data6 !== null) {
-                          const err6 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                          const err6 = { instancePath: instancePath + "/platform", keyword: "type", params: { type: "null" } };
                           if (vErrors === null) {
                             vErrors = [err6];
                           } else {
@@ -3071,7 +3071,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
                         valid4 = valid4 || _valid1;
                       }
                       if (!valid4) {
-                        const err7 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/anyOf", keyword: "anyOf", params: {} };
+                        const err7 = { instancePath: instancePath + "/platform", keyword: "anyOf", params: {} };
                         if (vErrors === null) {
                           vErrors = [err7];
                         } else {
@@ -3098,7 +3098,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
                       if (data.action_required !== void 0) {
                         const _errs26 = errors;
                         if (typeof data.action_required !== "boolean") {
-                          validate39.errors = [{ instancePath: instancePath + "/action_required", schemaPath: "#/properties/action_required/type", keyword: "type", params: { type: "boolean" } }];
+                          validate39.errors = [{ instancePath: instancePath + "/action_required", keyword: "type", params: { type: "boolean" } }];
                           return false;
                         }
                         var valid0 = _errs26 === errors;
@@ -3113,11 +3113,11 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
                           if (errors === _errs29) {
                             if (typeof data8 === "string") {
                               if (!formats0(data8, this.strict)) {
-                                validate39.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
+                                validate39.errors = [{ instancePath: instancePath + "/timestamp", keyword: "x-date-time", params: { format: "date-time" } }];
                                 return false;
                               }
                             } else {
-                              validate39.errors = [{ instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                              validate39.errors = [{ instancePath: instancePath + "/timestamp", keyword: "type", params: { type: "string" } }];
                               return false;
                             }
                           }
@@ -3134,7 +3134,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
                             if (count0 !== 9) {
                               for (const key1 in data) {
                                 if (!(key1 === "id" || key1 === "severity" || key1 === "category" || key1 === "title" || key1 === "message" || key1 === "bot_id" || key1 === "platform" || key1 === "action_required" || key1 === "timestamp")) {
-                                  validate39.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                  validate39.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
                                   return false;
                                   break;
                                 }
@@ -3152,7 +3152,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate39.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate39.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -3167,13 +3167,13 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate38.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate38.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("alerts" !== data.type) {
-            validate38.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "alerts" } }];
+            validate38.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "alerts" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -3199,11 +3199,11 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data2 === "string") {
                   if (!formats0(data2, this.strict)) {
-                    validate38.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
+                    validate38.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
-                  validate38.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                  validate38.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -3219,11 +3219,11 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs7) {
                   if (typeof data3 === "string") {
                     if (!pattern0.test(data3)) {
-                      validate38.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      validate38.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
                       return false;
                     }
                   } else {
-                    validate38.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+                    validate38.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -3235,7 +3235,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
                 if (this.strict) {
                   for (const key0 in data) {
                     if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-                      validate38.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                      validate38.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
                       return false;
                       break;
                     }
@@ -3247,7 +3247,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate38.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate38.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -3262,13 +3262,13 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.status === void 0 && (missing0 = "status") || data.uptime === void 0 && (missing0 = "uptime") || data.cpu_percent === void 0 && (missing0 = "cpu_percent") || data.memory_percent === void 0 && (missing0 = "memory_percent") || data.disk_percent === void 0 && (missing0 = "disk_percent") || data.database === void 0 && (missing0 = "database") || data.redis === void 0 && (missing0 = "redis") || data.exchange_connections === void 0 && (missing0 = "exchange_connections") || data.last_trade === void 0 && (missing0 = "last_trade") || data.error_rate === void 0 && (missing0 = "error_rate")) {
-        validate42.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate42.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.status !== void 0) {
           const _errs1 = errors;
           if (typeof data.status !== "string") {
-            validate42.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
+            validate42.errors = [{ instancePath: instancePath + "/status", keyword: "type", params: { type: "string" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -3282,11 +3282,11 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs3) {
               if (typeof data1 == "number" && isFinite(data1)) {
                 if (data1 < 0 || isNaN(data1)) {
-                  validate42.errors = [{ instancePath: instancePath + "/uptime", schemaPath: "#/properties/uptime/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                  validate42.errors = [{ instancePath: instancePath + "/uptime", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                   return false;
                 }
               } else {
-                validate42.errors = [{ instancePath: instancePath + "/uptime", schemaPath: "#/properties/uptime/type", keyword: "type", params: { type: "number" } }];
+                validate42.errors = [{ instancePath: instancePath + "/uptime", keyword: "type", params: { type: "number" } }];
                 return false;
               }
             }
@@ -3302,16 +3302,16 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs6) {
                 if (typeof data2 == "number" && isFinite(data2)) {
                   if (data2 > 100 || isNaN(data2)) {
-                    validate42.errors = [{ instancePath: instancePath + "/cpu_percent", schemaPath: "definitions.json#/definitions/Percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
+                    validate42.errors = [{ instancePath: instancePath + "/cpu_percent", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
                     return false;
                   } else {
                     if (data2 < 0 || isNaN(data2)) {
-                      validate42.errors = [{ instancePath: instancePath + "/cpu_percent", schemaPath: "definitions.json#/definitions/Percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                      validate42.errors = [{ instancePath: instancePath + "/cpu_percent", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                       return false;
                     }
                   }
                 } else {
-                  validate42.errors = [{ instancePath: instancePath + "/cpu_percent", schemaPath: "definitions.json#/definitions/Percent/type", keyword: "type", params: { type: "number" } }];
+                  validate42.errors = [{ instancePath: instancePath + "/cpu_percent", keyword: "type", params: { type: "number" } }];
                   return false;
                 }
               }
@@ -3327,16 +3327,16 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs9) {
                   if (typeof data3 == "number" && isFinite(data3)) {
                     if (data3 > 100 || isNaN(data3)) {
-                      validate42.errors = [{ instancePath: instancePath + "/memory_percent", schemaPath: "definitions.json#/definitions/Percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
+                      validate42.errors = [{ instancePath: instancePath + "/memory_percent", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
                       return false;
                     } else {
                       if (data3 < 0 || isNaN(data3)) {
-                        validate42.errors = [{ instancePath: instancePath + "/memory_percent", schemaPath: "definitions.json#/definitions/Percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                        validate42.errors = [{ instancePath: instancePath + "/memory_percent", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                         return false;
                       }
                     }
                   } else {
-                    validate42.errors = [{ instancePath: instancePath + "/memory_percent", schemaPath: "definitions.json#/definitions/Percent/type", keyword: "type", params: { type: "number" } }];
+                    validate42.errors = [{ instancePath: instancePath + "/memory_percent", keyword: "type", params: { type: "number" } }];
                     return false;
                   }
                 }
@@ -3352,16 +3352,16 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
                   if (errors === _errs12) {
                     if (typeof data4 == "number" && isFinite(data4)) {
                       if (data4 > 100 || isNaN(data4)) {
-                        validate42.errors = [{ instancePath: instancePath + "/disk_percent", schemaPath: "definitions.json#/definitions/Percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
+                        validate42.errors = [{ instancePath: instancePath + "/disk_percent", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
                         return false;
                       } else {
                         if (data4 < 0 || isNaN(data4)) {
-                          validate42.errors = [{ instancePath: instancePath + "/disk_percent", schemaPath: "definitions.json#/definitions/Percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                          validate42.errors = [{ instancePath: instancePath + "/disk_percent", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                           return false;
                         }
                       }
                     } else {
-                      validate42.errors = [{ instancePath: instancePath + "/disk_percent", schemaPath: "definitions.json#/definitions/Percent/type", keyword: "type", params: { type: "number" } }];
+                      validate42.errors = [{ instancePath: instancePath + "/disk_percent", keyword: "type", params: { type: "number" } }];
                       return false;
                     }
                   }
@@ -3373,7 +3373,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
                   if (data.database !== void 0) {
                     const _errs14 = errors;
                     if (typeof data.database !== "string") {
-                      validate42.errors = [{ instancePath: instancePath + "/database", schemaPath: "#/definitions/DependencyState/type", keyword: "type", params: { type: "string" } }];
+                      validate42.errors = [{ instancePath: instancePath + "/database", keyword: "type", params: { type: "string" } }];
                       return false;
                     }
                     var valid0 = _errs14 === errors;
@@ -3384,7 +3384,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data.redis !== void 0) {
                       const _errs17 = errors;
                       if (typeof data.redis !== "string") {
-                        validate42.errors = [{ instancePath: instancePath + "/redis", schemaPath: "#/definitions/DependencyState/type", keyword: "type", params: { type: "string" } }];
+                        validate42.errors = [{ instancePath: instancePath + "/redis", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
                       var valid0 = _errs17 === errors;
@@ -3400,7 +3400,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
                             for (const key0 in data7) {
                               const _errs23 = errors;
                               if (typeof data7[key0] !== "string") {
-                                validate42.errors = [{ instancePath: instancePath + "/exchange_connections/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/DependencyState/type", keyword: "type", params: { type: "string" } }];
+                                validate42.errors = [{ instancePath: instancePath + "/exchange_connections/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), keyword: "type", params: { type: "string" } }];
                                 return false;
                               }
                               var valid6 = _errs23 === errors;
@@ -3409,7 +3409,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
                               }
                             }
                           } else {
-                            validate42.errors = [{ instancePath: instancePath + "/exchange_connections", schemaPath: "#/properties/exchange_connections/type", keyword: "type", params: { type: "object" } }];
+                            validate42.errors = [{ instancePath: instancePath + "/exchange_connections", keyword: "type", params: { type: "object" } }];
                             return false;
                           }
                         }
@@ -3423,13 +3423,13 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
                           const _errs26 = errors;
                           const _errs27 = errors;
                           if (typeof data9 !== "string" && data9 !== null) {
-                            validate42.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema38.type } }];
+                            validate42.errors = [{ instancePath: instancePath + "/last_trade", keyword: "type", params: { type: schema38.type } }];
                             return false;
                           }
                           if (errors === _errs27) {
                             if (typeof data9 === "string") {
                               if (!formats0(data9, this.strict)) {
-                                validate42.errors = [{ instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
+                                validate42.errors = [{ instancePath: instancePath + "/last_trade", keyword: "x-date-time", params: { format: "date-time" } }];
                                 return false;
                               }
                             }
@@ -3446,16 +3446,16 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
                             if (errors === _errs30) {
                               if (typeof data10 == "number" && isFinite(data10)) {
                                 if (data10 > 1 || isNaN(data10)) {
-                                  validate42.errors = [{ instancePath: instancePath + "/error_rate", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                                  validate42.errors = [{ instancePath: instancePath + "/error_rate", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                                   return false;
                                 } else {
                                   if (data10 < 0 || isNaN(data10)) {
-                                    validate42.errors = [{ instancePath: instancePath + "/error_rate", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                    validate42.errors = [{ instancePath: instancePath + "/error_rate", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                     return false;
                                   }
                                 }
                               } else {
-                                validate42.errors = [{ instancePath: instancePath + "/error_rate", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+                                validate42.errors = [{ instancePath: instancePath + "/error_rate", keyword: "type", params: { type: "number" } }];
                                 return false;
                               }
                             }
@@ -3472,7 +3472,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
                               if (count0 !== 10) {
                                 for (const key2 in data) {
                                   if (!(key2 === "status" || key2 === "uptime" || key2 === "cpu_percent" || key2 === "memory_percent" || key2 === "disk_percent" || key2 === "database" || key2 === "redis" || key2 === "exchange_connections" || key2 === "last_trade" || key2 === "error_rate")) {
-                                    validate42.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } }];
+                                    validate42.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key2 } }];
                                     return false;
                                     break;
                                   }
@@ -3491,7 +3491,7 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate42.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate42.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -3506,13 +3506,13 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate41.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate41.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("system_health" !== data.type) {
-            validate41.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "system_health" } }];
+            validate41.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "system_health" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -3538,11 +3538,11 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data2 === "string") {
                   if (!formats0(data2, this.strict)) {
-                    validate41.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
+                    validate41.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
-                  validate41.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                  validate41.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -3558,11 +3558,11 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs7) {
                   if (typeof data3 === "string") {
                     if (!pattern0.test(data3)) {
-                      validate41.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      validate41.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
                       return false;
                     }
                   } else {
-                    validate41.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+                    validate41.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -3574,7 +3574,7 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
                 if (this.strict) {
                   for (const key0 in data) {
                     if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-                      validate41.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                      validate41.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
                       return false;
                       break;
                     }
@@ -3586,7 +3586,7 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate41.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate41.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -3602,13 +3602,13 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.event === void 0 && (missing0 = "event") || data.platform === void 0 && (missing0 = "platform") || data.asset === void 0 && (missing0 = "asset") || data.amount === void 0 && (missing0 = "amount") || data.address === void 0 && (missing0 = "address") || data.txid === void 0 && (missing0 = "txid") || data.confirmations === void 0 && (missing0 = "confirmations") || data.status === void 0 && (missing0 = "status")) {
-        validate45.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate45.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.event !== void 0) {
           const _errs1 = errors;
           if (typeof data.event !== "string") {
-            validate45.errors = [{ instancePath: instancePath + "/event", schemaPath: "#/properties/event/type", keyword: "type", params: { type: "string" } }];
+            validate45.errors = [{ instancePath: instancePath + "/event", keyword: "type", params: { type: "string" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -3620,12 +3620,12 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
             let data1 = data.platform;
             const _errs3 = errors;
             if (typeof data1 !== "string") {
-              validate45.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } }];
+              validate45.errors = [{ instancePath: instancePath + "/platform", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if (!(data1 === "luno" || data1 === "binance" || data1 === "kucoin" || data1 === "kraken" || data1 === "valr")) {
               if (this.strict) {
-                validate45.errors = [{ instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } }];
+                validate45.errors = [{ instancePath: instancePath + "/platform", keyword: "enum", params: { allowedValues: schema25.enum } }];
                 return false;
               } else {
                 func1(this, instancePath + "/platform", data1, schema25.enum);
@@ -3643,11 +3643,11 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs7) {
                 if (typeof data2 === "string") {
                   if (data2.length < 1) {
-                    validate45.errors = [{ instancePath: instancePath + "/asset", schemaPath: "definitions.json#/definitions/Asset/minLength", keyword: "minLength", params: { limit: 1 } }];
+                    validate45.errors = [{ instancePath: instancePath + "/asset", keyword: "minLength", params: { limit: 1 } }];
                     return false;
                   }
                 } else {
-                  validate45.errors = [{ instancePath: instancePath + "/asset", schemaPath: "definitions.json#/definitions/Asset/type", keyword: "type", params: { type: "string" } }];
+                  validate45.errors = [{ instancePath: instancePath + "/asset", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -3662,11 +3662,11 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs9) {
                   if (typeof data3 == "number" && isFinite(data3)) {
                     if (data3 < 0 || isNaN(data3)) {
-                      validate45.errors = [{ instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                      validate45.errors = [{ instancePath: instancePath + "/amount", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                       return false;
                     }
                   } else {
-                    validate45.errors = [{ instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/type", keyword: "type", params: { type: "number" } }];
+                    validate45.errors = [{ instancePath: instancePath + "/amount", keyword: "type", params: { type: "number" } }];
                     return false;
                   }
                 }
@@ -3679,7 +3679,7 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
                   let data4 = data.address;
                   const _errs11 = errors;
                   if (typeof data4 !== "string" && data4 !== null) {
-                    validate45.errors = [{ instancePath: instancePath + "/address", schemaPath: "#/properties/address/type", keyword: "type", params: { type: schema100.properties.address.type } }];
+                    validate45.errors = [{ instancePath: instancePath + "/address", keyword: "type", params: { type: schema100.properties.address.type } }];
                     return false;
                   }
                   var valid0 = _errs11 === errors;
@@ -3691,7 +3691,7 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
                     let data5 = data.txid;
                     const _errs13 = errors;
                     if (typeof data5 !== "string" && data5 !== null) {
-                      validate45.errors = [{ instancePath: instancePath + "/txid", schemaPath: "#/properties/txid/type", keyword: "type", params: { type: schema100.properties.txid.type } }];
+                      validate45.errors = [{ instancePath: instancePath + "/txid", keyword: "type", params: { type: schema100.properties.txid.type } }];
                       return false;
                     }
                     var valid0 = _errs13 === errors;
@@ -3704,13 +3704,13 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
                       const _errs15 = errors;
                       const _errs16 = errors;
                       if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
-                        validate45.errors = [{ instancePath: instancePath + "/confirmations", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
+                        validate45.errors = [{ instancePath: instancePath + "/confirmations", keyword: "type", params: { type: "integer" } }];
                         return false;
                       }
                       if (errors === _errs16) {
                         if (typeof data6 == "number" && isFinite(data6)) {
                           if (data6 < 0 || isNaN(data6)) {
-                            validate45.errors = [{ instancePath: instancePath + "/confirmations", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                            validate45.errors = [{ instancePath: instancePath + "/confirmations", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                             return false;
                           }
                         }
@@ -3723,7 +3723,7 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
                       if (data.status !== void 0) {
                         const _errs18 = errors;
                         if (typeof data.status !== "string") {
-                          validate45.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
+                          validate45.errors = [{ instancePath: instancePath + "/status", keyword: "type", params: { type: "string" } }];
                           return false;
                         }
                         var valid0 = _errs18 === errors;
@@ -3739,7 +3739,7 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
                           if (count0 !== 8) {
                             for (const key1 in data) {
                               if (!(key1 === "event" || key1 === "platform" || key1 === "asset" || key1 === "amount" || key1 === "address" || key1 === "txid" || key1 === "confirmations" || key1 === "status")) {
-                                validate45.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                validate45.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
                                 return false;
                                 break;
                               }
@@ -3756,7 +3756,7 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate45.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate45.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -3771,13 +3771,13 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate44.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate44.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("wallet" !== data.type) {
-            validate44.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "wallet" } }];
+            validate44.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "wallet" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -3803,11 +3803,11 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data2 === "string") {
                   if (!formats0(data2, this.strict)) {
-                    validate44.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
+                    validate44.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
-                  validate44.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                  validate44.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -3823,11 +3823,11 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs7) {
                   if (typeof data3 === "string") {
                     if (!pattern0.test(data3)) {
-                      validate44.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      validate44.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
                       return false;
                     }
                   } else {
-                    validate44.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+                    validate44.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -3839,7 +3839,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
                 if (this.strict) {
                   for (const key0 in data) {
                     if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-                      validate44.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                      validate44.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
                       return false;
                       break;
                     }
@@ -3851,7 +3851,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate44.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate44.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -3870,13 +3870,13 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
         const _errs2 = errors;
         const _errs3 = errors;
         if (!(typeof data0 == "number" && (!(data0 % 1) && !isNaN(data0)) && isFinite(data0))) {
-          validate49.errors = [{ instancePath: instancePath + "/checks_passed", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
+          validate49.errors = [{ instancePath: instancePath + "/checks_passed", keyword: "type", params: { type: "integer" } }];
           return false;
         }
         if (errors === _errs3) {
           if (typeof data0 == "number" && isFinite(data0)) {
             if (data0 < 0 || isNaN(data0)) {
-              validate49.errors = [{ instancePath: instancePath + "/checks_passed", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+              validate49.errors = [{ instancePath: instancePath + "/checks_passed", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
               return false;
             }
           }
@@ -3891,13 +3891,13 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
           const _errs5 = errors;
           const _errs6 = errors;
           if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-            validate49.errors = [{ instancePath: instancePath + "/checks_failed", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } }];
+            validate49.errors = [{ instancePath: instancePath + "/checks_failed", keyword: "type", params: { type: "integer" } }];
             return false;
           }
           if (errors === _errs6) {
             if (typeof data1 == "number" && isFinite(data1)) {
               if (data1 < 0 || isNaN(data1)) {
-                validate49.errors = [{ instancePath: instancePath + "/checks_failed", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                validate49.errors = [{ instancePath: instancePath + "/checks_failed", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                 return false;
               }
             }
@@ -3911,7 +3911,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs8 = errors;
             if (errors === _errs8) {
               if (!Array.isArray(data.issues)) {
-                validate49.errors = [{ instancePath: instancePath + "/issues", schemaPath: "#/properties/issues/type", keyword: "type", params: { type: "array" } }];
+                validate49.errors = [{ instancePath: instancePath + "/issues", keyword: "type", params: { type: "array" } }];
                 return false;
               }
             }
@@ -3922,7 +3922,7 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate49.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate49.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -3936,7 +3936,7 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.task_id === void 0 && (missing0 = "task_id") || data.task_type === void 0 && (missing0 = "task_type") || data.status === void 0 && (missing0 = "status") || data.progress === void 0 && (missing0 = "progress") || data.result === void 0 && (missing0 = "result") || data.started_at === void 0 && (missing0 = "started_at") || data.completed_at === void 0 && (missing0 = "completed_at")) {
-        validate48.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate48.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.task_id !== void 0) {
@@ -3946,11 +3946,11 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs2) {
             if (typeof data0 === "string") {
               if (data0.length < 1) {
-                validate48.errors = [{ instancePath: instancePath + "/task_id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } }];
+                validate48.errors = [{ instancePath: instancePath + "/task_id", keyword: "minLength", params: { limit: 1 } }];
                 return false;
               }
             } else {
-              validate48.errors = [{ instancePath: instancePath + "/task_id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } }];
+              validate48.errors = [{ instancePath: instancePath + "/task_id", keyword: "type", params: { type: "string" } }];
               return false;
             }
           }
@@ -3963,12 +3963,12 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
             let data1 = data.task_type;
             const _errs4 = errors;
             if (typeof data1 !== "string") {
-              validate48.errors = [{ instancePath: instancePath + "/task_type", schemaPath: "#/properties/task_type/type", keyword: "type", params: { type: "string" } }];
+              validate48.errors = [{ instancePath: instancePath + "/task_type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if (!(data1 === "bodyguard_check" || data1 === "learning_run" || data1 === "bot_evolution" || data1 === "insights_generation" || data1 === "prediction" || data1 === "profit_reinvestment")) {
               if (this.strict) {
-                validate48.errors = [{ instancePath: instancePath + "/task_type", schemaPath: "#/properties/task_type/enum", keyword: "enum", params: { allowedValues: schema107.properties.task_type.enum } }];
+                validate48.errors = [{ instancePath: instancePath + "/task_type", keyword: "enum", params: { allowedValues: schema107.properties.task_type.enum } }];
                 return false;
               } else {
                 func1(this, instancePath + "/task_type", data1, schema107.properties.task_type.enum);
@@ -3983,12 +3983,12 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
               let data2 = data.status;
               const _errs6 = errors;
               if (typeof data2 !== "string") {
-                validate48.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } }];
+                validate48.errors = [{ instancePath: instancePath + "/status", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               if (!(data2 === "queued" || data2 === "running" || data2 === "completed" || data2 === "failed")) {
                 if (this.strict) {
-                  validate48.errors = [{ instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema107.properties.status.enum } }];
+                  validate48.errors = [{ instancePath: instancePath + "/status", keyword: "enum", params: { allowedValues: schema107.properties.status.enum } }];
                   return false;
                 } else {
                   func1(this, instancePath + "/status", data2, schema107.properties.status.enum);
@@ -4006,16 +4006,16 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs9) {
                   if (typeof data3 == "number" && isFinite(data3)) {
                     if (data3 > 1 || isNaN(data3)) {
-                      validate48.errors = [{ instancePath: instancePath + "/progress", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                      validate48.errors = [{ instancePath: instancePath + "/progress", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
                       return false;
                     } else {
                       if (data3 < 0 || isNaN(data3)) {
-                        validate48.errors = [{ instancePath: instancePath + "/progress", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                        validate48.errors = [{ instancePath: instancePath + "/progress", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                         return false;
                       }
                     }
                   } else {
-                    validate48.errors = [{ instancePath: instancePath + "/progress", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } }];
+                    validate48.errors = [{ instancePath: instancePath + "/progress", keyword: "type", params: { type: "number" } }];
                     return false;
                   }
                 }
@@ -4039,7 +4039,7 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
                   if (!valid3) {
                     const _errs14 = errors;
                     if (data4 !== null) {
-                      const err0 = { instancePath: instancePath + "/result", schemaPath: "#/properties/result/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                      const err0 = { instancePath: instancePath + "/result", keyword: "type", params: { type: "null" } };
                       if (vErrors === null) {
                         vErrors = [err0];
                       } else {
@@ -4051,7 +4051,7 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
                     valid3 = valid3 || _valid0;
                   }
                   if (!valid3) {
-                    const err1 = { instancePath: instancePath + "/result", schemaPath: "#/properties/result/anyOf", keyword: "anyOf", params: {} };
+                    const err1 = { instancePath: instancePath + "/result", keyword: "anyOf", params: {} };
                     if (vErrors === null) {
                       vErrors = [err1];
                     } else {
@@ -4080,13 +4080,13 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
                     const _errs16 = errors;
                     const _errs17 = errors;
                     if (typeof data5 !== "string" && data5 !== null) {
-                      validate48.errors = [{ instancePath: instancePath + "/started_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema38.type } }];
+                      validate48.errors = [{ instancePath: instancePath + "/started_at", keyword: "type", params: { type: schema38.type } }];
                       return false;
                     }
                     if (errors === _errs17) {
                       if (typeof data5 === "string") {
                         if (!formats0(data5, this.strict)) {
-                          validate48.errors = [{ instancePath: instancePath + "/started_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
+                          validate48.errors = [{ instancePath: instancePath + "/started_at", keyword: "x-date-time", params: { format: "date-time" } }];
                           return false;
                         }
                       }
@@ -4101,13 +4101,13 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
                       const _errs19 = errors;
                       const _errs20 = errors;
                       if (typeof data6 !== "string" && data6 !== null) {
-                        validate48.errors = [{ instancePath: instancePath + "/completed_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema38.type } }];
+                        validate48.errors = [{ instancePath: instancePath + "/completed_at", keyword: "type", params: { type: schema38.type } }];
                         return false;
                       }
                       if (errors === _errs20) {
                         if (typeof data6 === "string") {
                           if (!formats0(data6, this.strict)) {
-                            validate48.errors = [{ instancePath: instancePath + "/completed_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
+                            validate48.errors = [{ instancePath: instancePath + "/completed_at", keyword: "x-date-time", params: { format: "date-time" } }];
                             return false;
                           }
                         }
@@ -4125,7 +4125,7 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
                         if (count0 !== 7) {
                           for (const key1 in data) {
                             if (!(key1 === "task_id" || key1 === "task_type" || key1 === "status" || key1 === "progress" || key1 === "result" || key1 === "started_at" || key1 === "completed_at")) {
-                              validate48.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                              validate48.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
                               return false;
                               break;
                             }
@@ -4141,7 +4141,7 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate48.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate48.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -4156,13 +4156,13 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate47.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate47.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("ai_tasks" !== data.type) {
-            validate47.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ai_tasks" } }];
+            validate47.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "ai_tasks" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -4188,11 +4188,11 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data2 === "string") {
                   if (!formats0(data2, this.strict)) {
-                    validate47.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
+                    validate47.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
-                  validate47.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                  validate47.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -4208,11 +4208,11 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs7) {
                   if (typeof data3 === "string") {
                     if (!pattern0.test(data3)) {
-                      validate47.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      validate47.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
                       return false;
                     }
                   } else {
-                    validate47.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+                    validate47.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -4224,7 +4224,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
                 if (this.strict) {
                   for (const key0 in data) {
                     if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-                      validate47.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                      validate47.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
                       return false;
                       break;
                     }
@@ -4236,7 +4236,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate47.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate47.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -4252,13 +4252,13 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate52.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate52.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           const _errs1 = errors;
           if ("error" !== data.type) {
-            validate52.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "error" } }];
+            validate52.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "error" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -4274,7 +4274,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
                 let missing1;
                 if (data1.code === void 0 && (missing1 = "code") || data1.message === void 0 && (missing1 = "message")) {
-                  validate52.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ErrorData/required", keyword: "required", params: { missingProperty: missing1 } }];
+                  validate52.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
                   return false;
                 } else {
                   if (data1.code !== void 0) {
@@ -4283,11 +4283,11 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
                     if (errors === _errs5) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          validate52.errors = [{ instancePath: instancePath + "/data/code", schemaPath: "#/definitions/ErrorData/properties/code/minLength", keyword: "minLength", params: { limit: 1 } }];
+                          validate52.errors = [{ instancePath: instancePath + "/data/code", keyword: "minLength", params: { limit: 1 } }];
                           return false;
                         }
                       } else {
-                        validate52.errors = [{ instancePath: instancePath + "/data/code", schemaPath: "#/definitions/ErrorData/properties/code/type", keyword: "type", params: { type: "string" } }];
+                        validate52.errors = [{ instancePath: instancePath + "/data/code", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
                     }
@@ -4299,7 +4299,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data1.message !== void 0) {
                       const _errs7 = errors;
                       if (typeof data1.message !== "string") {
-                        validate52.errors = [{ instancePath: instancePath + "/data/message", schemaPath: "#/definitions/ErrorData/properties/message/type", keyword: "type", params: { type: "string" } }];
+                        validate52.errors = [{ instancePath: instancePath + "/data/message", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
                       var valid2 = _errs7 === errors;
@@ -4310,7 +4310,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
                       if (data1.details !== void 0) {
                         const _errs9 = errors;
                         if (typeof data1.details !== "string") {
-                          validate52.errors = [{ instancePath: instancePath + "/data/details", schemaPath: "#/definitions/ErrorData/properties/details/type", keyword: "type", params: { type: "string" } }];
+                          validate52.errors = [{ instancePath: instancePath + "/data/details", keyword: "type", params: { type: "string" } }];
                           return false;
                         }
                         var valid2 = _errs9 === errors;
@@ -4321,7 +4321,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
                         if (this.strict) {
                           for (const key0 in data1) {
                             if (!(key0 === "code" || key0 === "message" || key0 === "details")) {
-                              validate52.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ErrorData/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                              validate52.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key0 } }];
                               return false;
                               break;
                             }
@@ -4332,7 +4332,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                validate52.errors = [{ instancePath: instancePath + "/data", schemaPath: "#/definitions/ErrorData/type", keyword: "type", params: { type: "object" } }];
+                validate52.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
                 return false;
               }
             }
@@ -4348,11 +4348,11 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs12) {
                 if (typeof data5 === "string") {
                   if (!formats0(data5, this.strict)) {
-                    validate52.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } }];
+                    validate52.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
-                  validate52.errors = [{ instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } }];
+                  validate52.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -4369,7 +4369,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
                 if (count0 !== 3) {
                   for (const key2 in data) {
                     if (!(key2 === "type" || key2 === "data" || key2 === "ts")) {
-                      validate52.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } }];
+                      validate52.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key2 } }];
                       return false;
                       break;
                     }
@@ -4381,7 +4381,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate52.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate52.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
@@ -4397,7 +4397,7 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.cursor === void 0 && (missing0 = "cursor") || data.resume === void 0 && (missing0 = "resume") || data.messages === void 0 && (missing0 = "messages")) {
-        validate53.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate53.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.cursor !== void 0) {
@@ -4407,11 +4407,11 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs2) {
             if (typeof data0 === "string") {
               if (!pattern0.test(data0)) {
-                validate53.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                validate53.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
                 return false;
               }
             } else {
-              validate53.errors = [{ instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } }];
+              validate53.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
               return false;
             }
           }
@@ -4424,12 +4424,12 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
             let data1 = data.resume;
             const _errs4 = errors;
             if (typeof data1 !== "string") {
-              validate53.errors = [{ instancePath: instancePath + "/resume", schemaPath: "definitions.json#/definitions/ResumeStatus/type", keyword: "type", params: { type: "string" } }];
+              validate53.errors = [{ instancePath: instancePath + "/resume", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if (!(data1 === "new" || data1 === "resumed" || data1 === "gap")) {
               if (this.strict) {
-                validate53.errors = [{ instancePath: instancePath + "/resume", schemaPath: "definitions.json#/definitions/ResumeStatus/enum", keyword: "enum", params: { allowedValues: schema14.enum } }];
+                validate53.errors = [{ instancePath: instancePath + "/resume", keyword: "enum", params: { allowedValues: schema14.enum } }];
                 return false;
               } else {
                 func1(this, instancePath + "/resume", data1, schema14.enum);
@@ -4541,7 +4541,7 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                     }
                     if (!valid4) {
-                      const err0 = { instancePath: instancePath + "/messages/" + i0, schemaPath: "#/properties/messages/items/anyOf", keyword: "anyOf", params: {} };
+                      const err0 = { instancePath: instancePath + "/messages/" + i0, keyword: "anyOf", params: {} };
                       if (vErrors === null) {
                         vErrors = [err0];
                       } else {
@@ -4566,7 +4566,7 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                   }
                 } else {
-                  validate53.errors = [{ instancePath: instancePath + "/messages", schemaPath: "#/properties/messages/type", keyword: "type", params: { type: "array" } }];
+                  validate53.errors = [{ instancePath: instancePath + "/messages", keyword: "type", params: { type: "array" } }];
                   return false;
                 }
               }
@@ -4583,7 +4583,7 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
                 if (count0 !== 3) {
                   for (const key1 in data) {
                     if (!(key1 === "cursor" || key1 === "resume" || key1 === "messages")) {
-                      validate53.errors = [{ instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                      validate53.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
                       return false;
                       break;
                     }
@@ -4595,7 +4595,7 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate53.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate53.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }

@@ -157,7 +157,7 @@ export async function emitValidators(contract: Contract): Promise<Map<string, st
     ...contract.messages.map((m) => [exportName(m.type), m.schema.$id!]),
     ...contract.documents.map((d) => [documentExportName(d.title), d.schema.$id!]),
   ]);
-  const code = pruneEmbeddedSchemas(standaloneCode.default(ajv, exports));
+  const code = withoutSchemaPaths(pruneEmbeddedSchemas(standaloneCode.default(ajv, exports)));
   const sources = new Map([
     ['notices.js', `export ${ENUM_NOTICE_SOURCE}\n`],
     ['compiled.js', `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\nimport { enumNotice } from 'virtual:notices.js';\n${code}`],
@@ -245,6 +245,17 @@ function keepalive(contract: Contract): Contract['messages'] {
   return contract.messages.filter((m) => !m.enveloped);
 }
 
+/**
+ * ajv puts a `schemaPath` string literal in every error object it can raise; nothing reads it
+ * (errors are described from `instancePath`, `keyword` and `params`), and the literals are a
+ * few hundred bytes of every browser download.
+ */
+function withoutSchemaPaths(code: string): string {
+  const stripped = code.replace(/\bschemaPath: *"(?:[^"\\]|\\.)*", */g, '');
+  if (/\bschemaPath\b/.test(stripped)) throw new Error('generated validators: a schemaPath that is not a string literal; update withoutSchemaPaths');
+  return stripped;
+}
+
 function exportName(type: string): string {
   return `message_${type.replace(/[^A-Za-z0-9_$]/g, '_')}`;
 }
@@ -259,8 +270,6 @@ function validatorsDts(contract: Contract): string {
 export interface CompiledValidatorError {
   /** JSON Pointer of the failing value, e.g. "/data/side". */
   instancePath: string;
-  /** JSON Pointer into the schema, e.g. "#/definitions/TradeData/properties/side/enum". */
-  schemaPath: string;
   /**
    * The JSON Schema keyword that failed, e.g. "enum"; \`x-closed\` for a property the schema does
    * not name (strict mode only, params \`{ additionalProperty }\`).
