@@ -8,7 +8,7 @@ import type { ServerMessage } from '../../generated/types.js';
 import { createMessage, MessageValidationError } from '../runtime/builders.js';
 import { validateMessage } from '../runtime/validate.js';
 import type { Principal } from './auth.js';
-import { audienceOf, CloseCode, ErrorCode, stateKeyOf, travels, type GlobalMessage, type UserMessage } from './protocol.js';
+import { audienceOf, CloseCode, ErrorCode, stateKeyOf, type GlobalMessage, type UserMessage } from './protocol.js';
 import { TokenBucket, type RateLimit } from './rate-limit.js';
 import { parseCursor, type StreamEntry, type StreamStore } from './stream-store.js';
 
@@ -336,16 +336,15 @@ export type InboundCheck = { ok: true; message: { type: 'pong' | 'ping'; timesta
  * INVALID_MESSAGE with the pointer and fault in `details` (never echoing the whole frame).
  */
 export function checkInbound(value: unknown): InboundCheck {
-  const type = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { type?: unknown }).type : undefined;
+  // The runtime's direction-aware validation decides; this only maps its reasons to error codes.
+  const result = validateMessage(value, { mode: 'strict', direction: 'client-to-server' });
+  if (result.ok) return { ok: true, message: result.message };
+  const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+  if (result.reason === 'unknown-type') return { ok: false, code: ErrorCode.UnknownType, message: 'unknown message type' };
+  if (result.reason === 'wrong-direction') return { ok: false, code: ErrorCode.WrongDirection, message: `"${String(type)}" is sent by the server, not by a client` };
   if (typeof type !== 'string') return { ok: false, code: ErrorCode.InvalidMessage, message: 'expected a message object with a string "type"' };
-  if (audienceOf(type) === undefined) return { ok: false, code: ErrorCode.UnknownType, message: 'unknown message type' };
-  if (!travels(type, 'client-to-server')) return { ok: false, code: ErrorCode.WrongDirection, message: `"${type}" is sent by the server, not by a client` };
-  const result = validateMessage(value, { mode: 'strict' });
-  if (!result.ok) {
-    const first = result.errors[0];
-    return { ok: false, code: ErrorCode.InvalidMessage, message: `invalid ${type} message`, ...(first ? { details: `${first.pointer || '(root)'} ${first.message}`.slice(0, 300) } : {}) };
-  }
-  return { ok: true, message: result.message as { type: 'pong' | 'ping'; timestamp: number } };
+  const [first] = result.errors;
+  return { ok: false, code: ErrorCode.InvalidMessage, message: `invalid ${type} message`, details: `${first.pointer || '(root)'} ${first.message}`.slice(0, 300) };
 }
 
 /** Server counters behind `stats()`. */

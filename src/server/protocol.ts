@@ -7,7 +7,6 @@ import {
   ErrorCode,
   MESSAGE_AUDIENCES,
   MESSAGE_DELIVERY,
-  MESSAGE_DIRECTIONS,
   PING_INTERVAL_MS,
   POLL_HOLD_MS,
   POLL_MAX_MESSAGES,
@@ -19,13 +18,6 @@ import type { GlobalMessage, MessageType, ServerMessage, UserMessage } from '../
 
 export { CloseCode, ErrorCode, MESSAGE_AUDIENCES, MESSAGE_DELIVERY, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH, PONG_TIMEOUT_MS, WEBSOCKET_PATH };
 export type { GlobalMessage, UserMessage };
-
-/** Whether a message of `type` may travel in `direction` (`x-direction`). Unknown types: false. */
-export function travels(type: string, direction: 'server-to-client' | 'client-to-server'): boolean {
-  const directions = (MESSAGE_DIRECTIONS as Record<string, readonly string[] | string | undefined>)[type];
-  if (directions === undefined) return false;
-  return typeof directions === 'string' ? directions === direction : directions.includes(direction);
-}
 
 /** `x-audience` of a known type, or undefined for an unknown one. */
 export function audienceOf(type: string): 'user' | 'global' | 'connection' | undefined {
