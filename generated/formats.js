@@ -2,6 +2,10 @@
 // src/runtime/date-time.ts
 function checkDateTime(value, producer) {
   if (typeof value !== "string" || value.length < 20) return false;
+  if (value.length === 24) {
+    const fast = toIsoStringForm(value);
+    if (fast !== UNDECIDED) return fast === VALID;
+  }
   const century = twoDigits(value, 0);
   const yearOfCentury = twoDigits(value, 2);
   if (century < 0 || yearOfCentury < 0) return false;
@@ -66,6 +70,25 @@ function twoDigits(value, index) {
   const tens = value.charCodeAt(index) - ZERO;
   const ones = value.charCodeAt(index + 1) - ZERO;
   return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
+}
+var VALID = 1;
+var INVALID = 0;
+var UNDECIDED = -1;
+function toIsoStringForm(value) {
+  if (value.charCodeAt(23) !== UPPER_Z || value.charCodeAt(19) !== DOT || value.charCodeAt(10) !== UPPER_T || value.charCodeAt(4) !== DASH || value.charCodeAt(7) !== DASH || value.charCodeAt(13) !== COLON || value.charCodeAt(16) !== COLON) return UNDECIDED;
+  const y0 = value.charCodeAt(0) - ZERO, y1 = value.charCodeAt(1) - ZERO, y2 = value.charCodeAt(2) - ZERO, y3 = value.charCodeAt(3) - ZERO;
+  const mo0 = value.charCodeAt(5) - ZERO, mo1 = value.charCodeAt(6) - ZERO, d0 = value.charCodeAt(8) - ZERO, d1 = value.charCodeAt(9) - ZERO;
+  const h0 = value.charCodeAt(11) - ZERO, h1 = value.charCodeAt(12) - ZERO, mi0 = value.charCodeAt(14) - ZERO, mi1 = value.charCodeAt(15) - ZERO;
+  const s0 = value.charCodeAt(17) - ZERO, s1 = value.charCodeAt(18) - ZERO;
+  const f0 = value.charCodeAt(20) - ZERO, f1 = value.charCodeAt(21) - ZERO, f2 = value.charCodeAt(22) - ZERO;
+  if (y0 >>> 0 > 9 || y1 >>> 0 > 9 || y2 >>> 0 > 9 || y3 >>> 0 > 9 || mo0 >>> 0 > 1 || mo1 >>> 0 > 9 || d0 >>> 0 > 3 || d1 >>> 0 > 9 || h0 >>> 0 > 2 || h1 >>> 0 > 9 || mi0 >>> 0 > 5 || mi1 >>> 0 > 9 || s0 >>> 0 > 5 || s1 >>> 0 > 9 || f0 >>> 0 > 9 || f1 >>> 0 > 9 || f2 >>> 0 > 9) return UNDECIDED;
+  const year = y0 * 1e3 + y1 * 100 + y2 * 10 + y3;
+  const month = mo0 * 10 + mo1;
+  const day = d0 * 10 + d1;
+  if (year === 0) return UNDECIDED;
+  if (month < 1 || month > 12 || day < 1 || h0 * 10 + h1 > 23) return INVALID;
+  if (day <= DAYS_IN_MONTH[month]) return VALID;
+  return month === 2 && day === 29 && isLeapYear(year) ? VALID : INVALID;
 }
 
 // src/runtime/formats.ts

@@ -1,7 +1,7 @@
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isDateTime } from '../../src/runtime/date-time.js';
+import { isDateTime, isProducerDateTime } from '../../src/runtime/date-time.js';
 
 const ajvDateTime = fullFormats['date-time'] as { validate: (value: string) => boolean };
 
@@ -32,6 +32,23 @@ describe('isDateTime', () => {
     fc.assert(
       fc.property(rfc3339Shaped, (value) => {
         expect(isDateTime(value), value).toBe(ajvFormatsDeparts(value) ? false : ajvDateTime.validate(value));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('decides the toISOString form (its fast path) as ajv-formats does, in both modes', () => {
+    // `YYYY-MM-DDTHH:MM:SS.sssZ` with every digit free: out-of-range fields, year 0000 and
+    // leap seconds leave the fast path for the general check, which must still agree.
+    const digit = fc.integer({ min: 0, max: 9 }).map(String);
+    const isoForm = fc.array(digit, { minLength: 17, maxLength: 17 }).map((d) => `${d[0]}${d[1]}${d[2]}${d[3]}-${d[4]}${d[5]}-${d[6]}${d[7]}T${d[8]}${d[9]}:${d[10]}${d[11]}:${d[12]}${d[13]}.${d[14]}${d[15]}${d[16]}Z`);
+    const likely = fc.tuple(fc.integer({ min: 0, max: 2999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 24 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 999 }))
+      .map(([y, mo, d, h, s, ms]) => `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}T${String(h).padStart(2, '0')}:59:${String(s).padStart(2, '0')}.${String(ms).padStart(3, '0')}Z`);
+    fc.assert(
+      fc.property(fc.oneof(isoForm, likely), (value) => {
+        const rfc3339 = ajvDateTime.validate(value);
+        expect(isDateTime(value), value).toBe(rfc3339);
+        expect(isProducerDateTime(value), value).toBe(rfc3339 && !value.startsWith('0000') && value.slice(17, 19) !== '60');
       }),
       { numRuns: 20_000 },
     );
