@@ -2,6 +2,10 @@
 // src/runtime/date-time.ts
 function checkDateTime(value, producer) {
   if (typeof value !== "string" || value.length < 20) return false;
+  if (value.length === 24) {
+    const fast = toIsoStringForm(value);
+    if (fast !== UNDECIDED) return fast === VALID;
+  }
   const century = twoDigits(value, 0);
   const yearOfCentury = twoDigits(value, 2);
   if (century < 0 || yearOfCentury < 0) return false;
@@ -67,6 +71,25 @@ function twoDigits(value, index) {
   const ones = value.charCodeAt(index + 1) - ZERO;
   return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
 }
+var VALID = 1;
+var INVALID = 0;
+var UNDECIDED = -1;
+function toIsoStringForm(value) {
+  if (value.charCodeAt(23) !== UPPER_Z || value.charCodeAt(19) !== DOT || value.charCodeAt(10) !== UPPER_T || value.charCodeAt(4) !== DASH || value.charCodeAt(7) !== DASH || value.charCodeAt(13) !== COLON || value.charCodeAt(16) !== COLON) return UNDECIDED;
+  const y0 = value.charCodeAt(0) - ZERO, y1 = value.charCodeAt(1) - ZERO, y2 = value.charCodeAt(2) - ZERO, y3 = value.charCodeAt(3) - ZERO;
+  const mo0 = value.charCodeAt(5) - ZERO, mo1 = value.charCodeAt(6) - ZERO, d0 = value.charCodeAt(8) - ZERO, d1 = value.charCodeAt(9) - ZERO;
+  const h0 = value.charCodeAt(11) - ZERO, h1 = value.charCodeAt(12) - ZERO, mi0 = value.charCodeAt(14) - ZERO, mi1 = value.charCodeAt(15) - ZERO;
+  const s0 = value.charCodeAt(17) - ZERO, s1 = value.charCodeAt(18) - ZERO;
+  const f0 = value.charCodeAt(20) - ZERO, f1 = value.charCodeAt(21) - ZERO, f2 = value.charCodeAt(22) - ZERO;
+  if (y0 >>> 0 > 9 || y1 >>> 0 > 9 || y2 >>> 0 > 9 || y3 >>> 0 > 9 || mo0 >>> 0 > 1 || mo1 >>> 0 > 9 || d0 >>> 0 > 3 || d1 >>> 0 > 9 || h0 >>> 0 > 2 || h1 >>> 0 > 9 || mi0 >>> 0 > 5 || mi1 >>> 0 > 9 || s0 >>> 0 > 5 || s1 >>> 0 > 9 || f0 >>> 0 > 9 || f1 >>> 0 > 9 || f2 >>> 0 > 9) return UNDECIDED;
+  const year = y0 * 1e3 + y1 * 100 + y2 * 10 + y3;
+  const month = mo0 * 10 + mo1;
+  const day = d0 * 10 + d1;
+  if (year === 0) return UNDECIDED;
+  if (month < 1 || month > 12 || day < 1 || h0 * 10 + h1 > 23) return INVALID;
+  if (day <= DAYS_IN_MONTH[month]) return VALID;
+  return month === 2 && day === 29 && isLeapYear(year) ? VALID : INVALID;
+}
 
 // src/runtime/formats.ts
 var formats = {
@@ -74,90 +97,253 @@ var formats = {
 };
 
 // virtual:notices.js
-function enumNotice(context, pointer, value, known) {
-  const sink = context.notices;
+function enumNotice(sink, pointer, value, known) {
   if (sink) (sink.list || (sink.list = [])).push({ pointer, value, known });
 }
 
 // virtual:compiled.js
-var message_connection = validate10;
-var schema12 = { "properties": { "status": { "enum": ["connected", "disconnected", "error"] }, "mode": { "enum": ["ws", "polling"] } } };
-var schema14 = { "enum": ["new", "resumed", "gap"] };
-var func1 = enumNotice;
-function validate11(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_connection = validate0;
+var schema0 = { "properties": { "data": { "properties": { "status": { "enum": ["connected", "disconnected", "error"] }, "mode": { "enum": ["ws", "polling"] }, "resume": { "enum": ["new", "resumed", "gap"] } } } } };
+var func0 = enumNotice;
+var formats0 = formats["date-time"];
+var pattern0 = new RegExp("^[0-9A-Za-z._~-]{1,128}$", "u");
+function validate0(data, instancePath, strict, notices) {
+  ;
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
+      const data$0 = data.type, data$1 = data.data, data$2 = data.ts, data$3 = data.cursor;
       let missing0;
-      if (data.status === void 0 && (missing0 = "status") || data.mode === void 0 && (missing0 = "mode")) {
-        validate11.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "data") || data$2 === void 0 && (missing0 = "ts")) {
+        validate0.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
-        if (data.status !== void 0) {
-          let data0 = data.status;
+        if (data$0 !== void 0) {
           const _errs1 = errors;
-          if (typeof data0 !== "string") {
-            validate11.errors = [{ instancePath: instancePath + "/status", keyword: "type", params: { type: "string" } }];
+          if ("connection" !== data$0) {
+            validate0.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "connection" } }];
             return false;
-          }
-          if (!(data0 === "connected" || data0 === "disconnected" || data0 === "error")) {
-            if (this.strict) {
-              validate11.errors = [{ instancePath: instancePath + "/status", keyword: "enum", params: { allowedValues: schema12.properties.status.enum } }];
-              return false;
-            } else {
-              func1(this, instancePath + "/status", data0, schema12.properties.status.enum);
-            }
           }
           var valid0 = _errs1 === errors;
         } else {
           var valid0 = true;
         }
         if (valid0) {
-          if (data.mode !== void 0) {
-            let data1 = data.mode;
-            const _errs3 = errors;
-            if (typeof data1 !== "string") {
-              validate11.errors = [{ instancePath: instancePath + "/mode", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if (!(data1 === "ws" || data1 === "polling")) {
-              if (this.strict) {
-                validate11.errors = [{ instancePath: instancePath + "/mode", keyword: "enum", params: { allowedValues: schema12.properties.mode.enum } }];
-                return false;
+          if (data$1 !== void 0) {
+            let data1 = data$1;
+            const _errs2 = errors;
+            if (errors === _errs2) {
+              if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+                const data1$0 = data1.status, data1$1 = data1.mode, data1$2 = data1.resume;
+                let missing1;
+                if (data1$0 === void 0 && (missing1 = "status") || data1$1 === void 0 && (missing1 = "mode")) {
+                  validate0.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
+                  return false;
+                } else {
+                  if (data1$0 !== void 0) {
+                    let data2 = data1$0;
+                    const _errs4 = errors;
+                    if (typeof data2 !== "string") {
+                      validate0.errors = [{ instancePath: instancePath + "/data/status", keyword: "type", params: { type: "string" } }];
+                      return false;
+                    }
+                    if (!(data2 === "connected" || data2 === "disconnected" || data2 === "error")) {
+                      if (strict) {
+                        validate0.errors = [{ instancePath: instancePath + "/data/status", keyword: "enum", params: { allowedValues: schema0.properties.data.properties.status.enum } }];
+                        return false;
+                      } else {
+                        func0(notices, instancePath + "/data/status", data2, schema0.properties.data.properties.status.enum);
+                      }
+                    }
+                    var valid1 = _errs4 === errors;
+                  } else {
+                    var valid1 = true;
+                  }
+                  if (valid1) {
+                    if (data1$1 !== void 0) {
+                      let data3 = data1$1;
+                      const _errs6 = errors;
+                      if (typeof data3 !== "string") {
+                        validate0.errors = [{ instancePath: instancePath + "/data/mode", keyword: "type", params: { type: "string" } }];
+                        return false;
+                      }
+                      if (!(data3 === "ws" || data3 === "polling")) {
+                        if (strict) {
+                          validate0.errors = [{ instancePath: instancePath + "/data/mode", keyword: "enum", params: { allowedValues: schema0.properties.data.properties.mode.enum } }];
+                          return false;
+                        } else {
+                          func0(notices, instancePath + "/data/mode", data3, schema0.properties.data.properties.mode.enum);
+                        }
+                      }
+                      var valid1 = _errs6 === errors;
+                    } else {
+                      var valid1 = true;
+                    }
+                    if (valid1) {
+                      if (data1$2 !== void 0) {
+                        let data4 = data1$2;
+                        const _errs8 = errors;
+                        if (typeof data4 !== "string") {
+                          validate0.errors = [{ instancePath: instancePath + "/data/resume", keyword: "type", params: { type: "string" } }];
+                          return false;
+                        }
+                        if (!(data4 === "new" || data4 === "resumed" || data4 === "gap")) {
+                          if (strict) {
+                            validate0.errors = [{ instancePath: instancePath + "/data/resume", keyword: "enum", params: { allowedValues: schema0.properties.data.properties.resume.enum } }];
+                            return false;
+                          } else {
+                            func0(notices, instancePath + "/data/resume", data4, schema0.properties.data.properties.resume.enum);
+                          }
+                        }
+                        var valid1 = _errs8 === errors;
+                      } else {
+                        var valid1 = true;
+                      }
+                      if (valid1) {
+                        if (strict) {
+                          for (const key0 in data1) {
+                            if (!(key0 === "status" || key0 === "mode" || key0 === "resume")) {
+                              validate0.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                              return false;
+                              break;
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
               } else {
-                func1(this, instancePath + "/mode", data1, schema12.properties.mode.enum);
+                validate0.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
+                return false;
               }
             }
-            var valid0 = _errs3 === errors;
+            var valid0 = _errs2 === errors;
           } else {
             var valid0 = true;
           }
           if (valid0) {
-            if (data.resume !== void 0) {
-              let data2 = data.resume;
-              const _errs5 = errors;
-              if (typeof data2 !== "string") {
-                validate11.errors = [{ instancePath: instancePath + "/resume", keyword: "type", params: { type: "string" } }];
-                return false;
-              }
-              if (!(data2 === "new" || data2 === "resumed" || data2 === "gap")) {
-                if (this.strict) {
-                  validate11.errors = [{ instancePath: instancePath + "/resume", keyword: "enum", params: { allowedValues: schema14.enum } }];
-                  return false;
+            if (data$2 !== void 0) {
+              let data5 = data$2;
+              const _errs10 = errors;
+              if (errors === _errs10) {
+                if (typeof data5 === "string") {
+                  if (!formats0(data5, strict)) {
+                    validate0.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
+                    return false;
+                  }
                 } else {
-                  func1(this, instancePath + "/resume", data2, schema14.enum);
+                  validate0.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
+                  return false;
                 }
               }
-              var valid0 = _errs5 === errors;
+              var valid0 = _errs10 === errors;
             } else {
               var valid0 = true;
             }
             if (valid0) {
-              if (this.strict) {
-                for (const key0 in data) {
-                  if (!(key0 === "status" || key0 === "mode" || key0 === "resume")) {
-                    validate11.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
+              if (data$3 !== void 0) {
+                let data6 = data$3;
+                const _errs12 = errors;
+                if (errors === _errs12) {
+                  if (typeof data6 === "string") {
+                    if (!pattern0.test(data6)) {
+                      validate0.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      return false;
+                    }
+                  } else {
+                    validate0.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
+                }
+                var valid0 = _errs12 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (strict) {
+                  for (const key1 in data) {
+                    if (!(key1 === "type" || key1 === "data" || key1 === "ts" || key1 === "cursor")) {
+                      validate0.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
+                      return false;
+                      break;
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate0.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  if (errors !== 0) {
+    validate0.errors = vErrors;
+  }
+  return errors === 0;
+}
+var message_ping = validate1;
+function validate1(data, instancePath, strict, notices) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      const data$0 = data.type, data$1 = data.timestamp;
+      let missing0;
+      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "timestamp")) {
+        validate1.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data$0 !== void 0) {
+          const _errs1 = errors;
+          if ("ping" !== data$0) {
+            validate1.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "ping" } }];
+            return false;
+          }
+          var valid0 = _errs1 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          if (data$1 !== void 0) {
+            let data1 = data$1;
+            const _errs2 = errors;
+            if (!Number.isInteger(data1)) {
+              validate1.errors = [{ instancePath: instancePath + "/timestamp", keyword: "type", params: { type: "integer" } }];
+              return false;
+            }
+            if (errors === _errs2) {
+              if (typeof data1 == "number" && isFinite(data1)) {
+                if (data1 > 864e13 || isNaN(data1)) {
+                  validate1.errors = [{ instancePath: instancePath + "/timestamp", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } }];
+                  return false;
+                } else {
+                  if (data1 < 0 || isNaN(data1)) {
+                    validate1.errors = [{ instancePath: instancePath + "/timestamp", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                    return false;
+                  }
+                }
+              }
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (strict) {
+              let count0 = 0;
+              for (const key0 in data) {
+                count0++;
+              }
+              if (count0 !== 2) {
+                for (const key1 in data) {
+                  if (!(key1 === "type" || key1 === "timestamp")) {
+                    validate1.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
                     return false;
                     break;
                   }
@@ -168,30 +354,32 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate11.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate1.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate11.errors = vErrors;
+  if (errors !== 0) {
+    validate1.errors = vErrors;
+  }
   return errors === 0;
 }
-var formats0 = formats["date-time"];
-var pattern0 = new RegExp("^[0-9A-Za-z._~-]{1,128}$", "u");
-function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_pong = validate2;
+function validate2(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
+      const data$0 = data.type, data$1 = data.timestamp;
       let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate10.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "timestamp")) {
+        validate2.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
-        if (data.type !== void 0) {
+        if (data$0 !== void 0) {
           const _errs1 = errors;
-          if ("connection" !== data.type) {
-            validate10.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "connection" } }];
+          if ("pong" !== data$0) {
+            validate2.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "pong" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -199,24 +387,3114 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           var valid0 = true;
         }
         if (valid0) {
-          if (data.data !== void 0) {
+          if (data$1 !== void 0) {
+            let data1 = data$1;
             const _errs2 = errors;
-            if (!validate11.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
-              errors = vErrors.length;
+            if (!Number.isInteger(data1)) {
+              validate2.errors = [{ instancePath: instancePath + "/timestamp", keyword: "type", params: { type: "integer" } }];
+              return false;
+            }
+            if (errors === _errs2) {
+              if (typeof data1 == "number" && isFinite(data1)) {
+                if (data1 > 864e13 || isNaN(data1)) {
+                  validate2.errors = [{ instancePath: instancePath + "/timestamp", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } }];
+                  return false;
+                } else {
+                  if (data1 < 0 || isNaN(data1)) {
+                    validate2.errors = [{ instancePath: instancePath + "/timestamp", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                    return false;
+                  }
+                }
+              }
             }
             var valid0 = _errs2 === errors;
           } else {
             var valid0 = true;
           }
           if (valid0) {
-            if (data.ts !== void 0) {
-              let data2 = data.ts;
-              const _errs3 = errors;
-              const _errs4 = errors;
-              if (errors === _errs4) {
-                if (typeof data2 === "string") {
-                  if (!formats0(data2, this.strict)) {
+            if (strict) {
+              let count0 = 0;
+              for (const key0 in data) {
+                count0++;
+              }
+              if (count0 !== 2) {
+                for (const key1 in data) {
+                  if (!(key1 === "type" || key1 === "timestamp")) {
+                    validate2.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
+                    return false;
+                    break;
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate2.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  if (errors !== 0) {
+    validate2.errors = vErrors;
+  }
+  return errors === 0;
+}
+var message_trades = validate3;
+var schema3 = { "properties": { "data": { "properties": { "platform": { "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, "side": { "enum": ["buy", "sell"] }, "status": { "enum": ["pending", "filled", "cancelled", "failed"] }, "pnl": { "type": ["number", "null"] } } } } };
+function validate3(data, instancePath, strict, notices) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      const data$0 = data.type, data$1 = data.data, data$2 = data.ts, data$3 = data.cursor;
+      let missing0;
+      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "data") || data$2 === void 0 && (missing0 = "ts")) {
+        validate3.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data$0 !== void 0) {
+          const _errs1 = errors;
+          if ("trades" !== data$0) {
+            validate3.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "trades" } }];
+            return false;
+          }
+          var valid0 = _errs1 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          if (data$1 !== void 0) {
+            let data1 = data$1;
+            const _errs2 = errors;
+            if (errors === _errs2) {
+              if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+                const data1$0 = data1.id, data1$1 = data1.bot_id, data1$2 = data1.platform, data1$3 = data1.symbol, data1$4 = data1.side, data1$5 = data1.quantity, data1$6 = data1.price, data1$7 = data1.total, data1$8 = data1.fee, data1$9 = data1.status, data1$10 = data1.pnl, data1$11 = data1.timestamp;
+                let missing1;
+                if (data1$0 === void 0 && (missing1 = "id") || data1$1 === void 0 && (missing1 = "bot_id") || data1$2 === void 0 && (missing1 = "platform") || data1$3 === void 0 && (missing1 = "symbol") || data1$4 === void 0 && (missing1 = "side") || data1$5 === void 0 && (missing1 = "quantity") || data1$6 === void 0 && (missing1 = "price") || data1$7 === void 0 && (missing1 = "total") || data1$8 === void 0 && (missing1 = "fee") || data1$9 === void 0 && (missing1 = "status") || data1$10 === void 0 && (missing1 = "pnl") || data1$11 === void 0 && (missing1 = "timestamp")) {
+                  validate3.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
+                  return false;
+                } else {
+                  if (data1$0 !== void 0) {
+                    let data2 = data1$0;
+                    const _errs4 = errors;
+                    if (errors === _errs4) {
+                      if (typeof data2 === "string") {
+                        if (data2.length < 1) {
+                          validate3.errors = [{ instancePath: instancePath + "/data/id", keyword: "minLength", params: { limit: 1 } }];
+                          return false;
+                        }
+                      } else {
+                        validate3.errors = [{ instancePath: instancePath + "/data/id", keyword: "type", params: { type: "string" } }];
+                        return false;
+                      }
+                    }
+                    var valid1 = _errs4 === errors;
+                  } else {
+                    var valid1 = true;
+                  }
+                  if (valid1) {
+                    if (data1$1 !== void 0) {
+                      let data3 = data1$1;
+                      const _errs6 = errors;
+                      if (errors === _errs6) {
+                        if (typeof data3 === "string") {
+                          if (data3.length < 1) {
+                            validate3.errors = [{ instancePath: instancePath + "/data/bot_id", keyword: "minLength", params: { limit: 1 } }];
+                            return false;
+                          }
+                        } else {
+                          validate3.errors = [{ instancePath: instancePath + "/data/bot_id", keyword: "type", params: { type: "string" } }];
+                          return false;
+                        }
+                      }
+                      var valid1 = _errs6 === errors;
+                    } else {
+                      var valid1 = true;
+                    }
+                    if (valid1) {
+                      if (data1$2 !== void 0) {
+                        let data4 = data1$2;
+                        const _errs8 = errors;
+                        if (typeof data4 !== "string") {
+                          validate3.errors = [{ instancePath: instancePath + "/data/platform", keyword: "type", params: { type: "string" } }];
+                          return false;
+                        }
+                        if (!(data4 === "luno" || data4 === "binance" || data4 === "kucoin" || data4 === "kraken" || data4 === "valr")) {
+                          if (strict) {
+                            validate3.errors = [{ instancePath: instancePath + "/data/platform", keyword: "enum", params: { allowedValues: schema3.properties.data.properties.platform.enum } }];
+                            return false;
+                          } else {
+                            func0(notices, instancePath + "/data/platform", data4, schema3.properties.data.properties.platform.enum);
+                          }
+                        }
+                        var valid1 = _errs8 === errors;
+                      } else {
+                        var valid1 = true;
+                      }
+                      if (valid1) {
+                        if (data1$3 !== void 0) {
+                          let data5 = data1$3;
+                          const _errs10 = errors;
+                          if (errors === _errs10) {
+                            if (typeof data5 === "string") {
+                              if (data5.length < 1) {
+                                validate3.errors = [{ instancePath: instancePath + "/data/symbol", keyword: "minLength", params: { limit: 1 } }];
+                                return false;
+                              }
+                            } else {
+                              validate3.errors = [{ instancePath: instancePath + "/data/symbol", keyword: "type", params: { type: "string" } }];
+                              return false;
+                            }
+                          }
+                          var valid1 = _errs10 === errors;
+                        } else {
+                          var valid1 = true;
+                        }
+                        if (valid1) {
+                          if (data1$4 !== void 0) {
+                            let data6 = data1$4;
+                            const _errs12 = errors;
+                            if (typeof data6 !== "string") {
+                              validate3.errors = [{ instancePath: instancePath + "/data/side", keyword: "type", params: { type: "string" } }];
+                              return false;
+                            }
+                            if (!(data6 === "buy" || data6 === "sell")) {
+                              if (strict) {
+                                validate3.errors = [{ instancePath: instancePath + "/data/side", keyword: "enum", params: { allowedValues: schema3.properties.data.properties.side.enum } }];
+                                return false;
+                              } else {
+                                func0(notices, instancePath + "/data/side", data6, schema3.properties.data.properties.side.enum);
+                              }
+                            }
+                            var valid1 = _errs12 === errors;
+                          } else {
+                            var valid1 = true;
+                          }
+                          if (valid1) {
+                            if (data1$5 !== void 0) {
+                              let data7 = data1$5;
+                              const _errs14 = errors;
+                              if (errors === _errs14) {
+                                if (typeof data7 == "number" && isFinite(data7)) {
+                                  if (data7 <= 0 || isNaN(data7)) {
+                                    validate3.errors = [{ instancePath: instancePath + "/data/quantity", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 } }];
+                                    return false;
+                                  }
+                                } else {
+                                  validate3.errors = [{ instancePath: instancePath + "/data/quantity", keyword: "type", params: { type: "number" } }];
+                                  return false;
+                                }
+                              }
+                              var valid1 = _errs14 === errors;
+                            } else {
+                              var valid1 = true;
+                            }
+                            if (valid1) {
+                              if (data1$6 !== void 0) {
+                                let data8 = data1$6;
+                                const _errs16 = errors;
+                                if (errors === _errs16) {
+                                  if (typeof data8 == "number" && isFinite(data8)) {
+                                    if (data8 < 0 || isNaN(data8)) {
+                                      validate3.errors = [{ instancePath: instancePath + "/data/price", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                      return false;
+                                    }
+                                  } else {
+                                    validate3.errors = [{ instancePath: instancePath + "/data/price", keyword: "type", params: { type: "number" } }];
+                                    return false;
+                                  }
+                                }
+                                var valid1 = _errs16 === errors;
+                              } else {
+                                var valid1 = true;
+                              }
+                              if (valid1) {
+                                if (data1$7 !== void 0) {
+                                  let data9 = data1$7;
+                                  const _errs18 = errors;
+                                  if (errors === _errs18) {
+                                    if (typeof data9 == "number" && isFinite(data9)) {
+                                      if (data9 < 0 || isNaN(data9)) {
+                                        validate3.errors = [{ instancePath: instancePath + "/data/total", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                        return false;
+                                      }
+                                    } else {
+                                      validate3.errors = [{ instancePath: instancePath + "/data/total", keyword: "type", params: { type: "number" } }];
+                                      return false;
+                                    }
+                                  }
+                                  var valid1 = _errs18 === errors;
+                                } else {
+                                  var valid1 = true;
+                                }
+                                if (valid1) {
+                                  if (data1$8 !== void 0) {
+                                    let data10 = data1$8;
+                                    const _errs20 = errors;
+                                    if (!(typeof data10 == "number" && isFinite(data10))) {
+                                      validate3.errors = [{ instancePath: instancePath + "/data/fee", keyword: "type", params: { type: "number" } }];
+                                      return false;
+                                    }
+                                    var valid1 = _errs20 === errors;
+                                  } else {
+                                    var valid1 = true;
+                                  }
+                                  if (valid1) {
+                                    if (data1$9 !== void 0) {
+                                      let data11 = data1$9;
+                                      const _errs22 = errors;
+                                      if (typeof data11 !== "string") {
+                                        validate3.errors = [{ instancePath: instancePath + "/data/status", keyword: "type", params: { type: "string" } }];
+                                        return false;
+                                      }
+                                      if (!(data11 === "pending" || data11 === "filled" || data11 === "cancelled" || data11 === "failed")) {
+                                        if (strict) {
+                                          validate3.errors = [{ instancePath: instancePath + "/data/status", keyword: "enum", params: { allowedValues: schema3.properties.data.properties.status.enum } }];
+                                          return false;
+                                        } else {
+                                          func0(notices, instancePath + "/data/status", data11, schema3.properties.data.properties.status.enum);
+                                        }
+                                      }
+                                      var valid1 = _errs22 === errors;
+                                    } else {
+                                      var valid1 = true;
+                                    }
+                                    if (valid1) {
+                                      if (data1$10 !== void 0) {
+                                        let data12 = data1$10;
+                                        const _errs24 = errors;
+                                        if (!(typeof data12 == "number" && isFinite(data12)) && data12 !== null) {
+                                          validate3.errors = [{ instancePath: instancePath + "/data/pnl", keyword: "type", params: { type: schema3.properties.data.properties.pnl.type } }];
+                                          return false;
+                                        }
+                                        var valid1 = _errs24 === errors;
+                                      } else {
+                                        var valid1 = true;
+                                      }
+                                      if (valid1) {
+                                        if (data1$11 !== void 0) {
+                                          let data13 = data1$11;
+                                          const _errs26 = errors;
+                                          if (errors === _errs26) {
+                                            if (typeof data13 === "string") {
+                                              if (!formats0(data13, strict)) {
+                                                validate3.errors = [{ instancePath: instancePath + "/data/timestamp", keyword: "x-date-time", params: { format: "date-time" } }];
+                                                return false;
+                                              }
+                                            } else {
+                                              validate3.errors = [{ instancePath: instancePath + "/data/timestamp", keyword: "type", params: { type: "string" } }];
+                                              return false;
+                                            }
+                                          }
+                                          var valid1 = _errs26 === errors;
+                                        } else {
+                                          var valid1 = true;
+                                        }
+                                        if (valid1) {
+                                          if (strict) {
+                                            let count0 = 0;
+                                            for (const key0 in data1) {
+                                              count0++;
+                                            }
+                                            if (count0 !== 12) {
+                                              for (const key1 in data1) {
+                                                if (!(key1 === "id" || key1 === "bot_id" || key1 === "platform" || key1 === "symbol" || key1 === "side" || key1 === "quantity" || key1 === "price" || key1 === "total" || key1 === "fee" || key1 === "status" || key1 === "pnl" || key1 === "timestamp")) {
+                                                  validate3.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                                  return false;
+                                                  break;
+                                                }
+                                              }
+                                            }
+                                          }
+                                        }
+                                      }
+                                    }
+                                  }
+                                }
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              } else {
+                validate3.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
+                return false;
+              }
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data$2 !== void 0) {
+              let data14 = data$2;
+              const _errs28 = errors;
+              if (errors === _errs28) {
+                if (typeof data14 === "string") {
+                  if (!formats0(data14, strict)) {
+                    validate3.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
+                    return false;
+                  }
+                } else {
+                  validate3.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
+                  return false;
+                }
+              }
+              var valid0 = _errs28 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (data$3 !== void 0) {
+                let data15 = data$3;
+                const _errs30 = errors;
+                if (errors === _errs30) {
+                  if (typeof data15 === "string") {
+                    if (!pattern0.test(data15)) {
+                      validate3.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      return false;
+                    }
+                  } else {
+                    validate3.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
+                }
+                var valid0 = _errs30 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (strict) {
+                  for (const key2 in data) {
+                    if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
+                      validate3.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key2 } }];
+                      return false;
+                      break;
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate3.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  if (errors !== 0) {
+    validate3.errors = vErrors;
+  }
+  return errors === 0;
+}
+var message_bots = validate4;
+var schema4 = { "properties": { "data": { "properties": { "platform": { "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, "status": { "enum": ["running", "stopped", "paused", "error"] }, "trading_mode": { "enum": ["paper", "live"] }, "risk_mode": { "enum": ["conservative", "moderate", "aggressive"] }, "last_trade": { "type": ["string", "null"] } } } } };
+function validate4(data, instancePath, strict, notices) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      const data$0 = data.type, data$1 = data.data, data$2 = data.ts, data$3 = data.cursor;
+      let missing0;
+      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "data") || data$2 === void 0 && (missing0 = "ts")) {
+        validate4.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data$0 !== void 0) {
+          const _errs1 = errors;
+          if ("bots" !== data$0) {
+            validate4.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "bots" } }];
+            return false;
+          }
+          var valid0 = _errs1 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          if (data$1 !== void 0) {
+            let data1 = data$1;
+            const _errs2 = errors;
+            if (errors === _errs2) {
+              if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+                const data1$0 = data1.id, data1$1 = data1.name, data1$2 = data1.platform, data1$3 = data1.symbol, data1$4 = data1.status, data1$5 = data1.trading_mode, data1$6 = data1.risk_mode, data1$7 = data1.capital, data1$8 = data1.pnl, data1$9 = data1.trades_count, data1$10 = data1.win_rate, data1$11 = data1.last_trade;
+                let missing1;
+                if (data1$0 === void 0 && (missing1 = "id") || data1$1 === void 0 && (missing1 = "name") || data1$2 === void 0 && (missing1 = "platform") || data1$3 === void 0 && (missing1 = "symbol") || data1$4 === void 0 && (missing1 = "status") || data1$5 === void 0 && (missing1 = "trading_mode") || data1$6 === void 0 && (missing1 = "risk_mode") || data1$7 === void 0 && (missing1 = "capital") || data1$8 === void 0 && (missing1 = "pnl") || data1$9 === void 0 && (missing1 = "trades_count") || data1$10 === void 0 && (missing1 = "win_rate") || data1$11 === void 0 && (missing1 = "last_trade")) {
+                  validate4.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
+                  return false;
+                } else {
+                  if (data1$0 !== void 0) {
+                    let data2 = data1$0;
+                    const _errs4 = errors;
+                    if (errors === _errs4) {
+                      if (typeof data2 === "string") {
+                        if (data2.length < 1) {
+                          validate4.errors = [{ instancePath: instancePath + "/data/id", keyword: "minLength", params: { limit: 1 } }];
+                          return false;
+                        }
+                      } else {
+                        validate4.errors = [{ instancePath: instancePath + "/data/id", keyword: "type", params: { type: "string" } }];
+                        return false;
+                      }
+                    }
+                    var valid1 = _errs4 === errors;
+                  } else {
+                    var valid1 = true;
+                  }
+                  if (valid1) {
+                    if (data1$1 !== void 0) {
+                      const _errs6 = errors;
+                      if (typeof data1$1 !== "string") {
+                        validate4.errors = [{ instancePath: instancePath + "/data/name", keyword: "type", params: { type: "string" } }];
+                        return false;
+                      }
+                      var valid1 = _errs6 === errors;
+                    } else {
+                      var valid1 = true;
+                    }
+                    if (valid1) {
+                      if (data1$2 !== void 0) {
+                        let data4 = data1$2;
+                        const _errs8 = errors;
+                        if (typeof data4 !== "string") {
+                          validate4.errors = [{ instancePath: instancePath + "/data/platform", keyword: "type", params: { type: "string" } }];
+                          return false;
+                        }
+                        if (!(data4 === "luno" || data4 === "binance" || data4 === "kucoin" || data4 === "kraken" || data4 === "valr")) {
+                          if (strict) {
+                            validate4.errors = [{ instancePath: instancePath + "/data/platform", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.platform.enum } }];
+                            return false;
+                          } else {
+                            func0(notices, instancePath + "/data/platform", data4, schema4.properties.data.properties.platform.enum);
+                          }
+                        }
+                        var valid1 = _errs8 === errors;
+                      } else {
+                        var valid1 = true;
+                      }
+                      if (valid1) {
+                        if (data1$3 !== void 0) {
+                          let data5 = data1$3;
+                          const _errs10 = errors;
+                          if (errors === _errs10) {
+                            if (typeof data5 === "string") {
+                              if (data5.length < 1) {
+                                validate4.errors = [{ instancePath: instancePath + "/data/symbol", keyword: "minLength", params: { limit: 1 } }];
+                                return false;
+                              }
+                            } else {
+                              validate4.errors = [{ instancePath: instancePath + "/data/symbol", keyword: "type", params: { type: "string" } }];
+                              return false;
+                            }
+                          }
+                          var valid1 = _errs10 === errors;
+                        } else {
+                          var valid1 = true;
+                        }
+                        if (valid1) {
+                          if (data1$4 !== void 0) {
+                            let data6 = data1$4;
+                            const _errs12 = errors;
+                            if (typeof data6 !== "string") {
+                              validate4.errors = [{ instancePath: instancePath + "/data/status", keyword: "type", params: { type: "string" } }];
+                              return false;
+                            }
+                            if (!(data6 === "running" || data6 === "stopped" || data6 === "paused" || data6 === "error")) {
+                              if (strict) {
+                                validate4.errors = [{ instancePath: instancePath + "/data/status", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.status.enum } }];
+                                return false;
+                              } else {
+                                func0(notices, instancePath + "/data/status", data6, schema4.properties.data.properties.status.enum);
+                              }
+                            }
+                            var valid1 = _errs12 === errors;
+                          } else {
+                            var valid1 = true;
+                          }
+                          if (valid1) {
+                            if (data1$5 !== void 0) {
+                              let data7 = data1$5;
+                              const _errs14 = errors;
+                              if (typeof data7 !== "string") {
+                                validate4.errors = [{ instancePath: instancePath + "/data/trading_mode", keyword: "type", params: { type: "string" } }];
+                                return false;
+                              }
+                              if (!(data7 === "paper" || data7 === "live")) {
+                                if (strict) {
+                                  validate4.errors = [{ instancePath: instancePath + "/data/trading_mode", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.trading_mode.enum } }];
+                                  return false;
+                                } else {
+                                  func0(notices, instancePath + "/data/trading_mode", data7, schema4.properties.data.properties.trading_mode.enum);
+                                }
+                              }
+                              var valid1 = _errs14 === errors;
+                            } else {
+                              var valid1 = true;
+                            }
+                            if (valid1) {
+                              if (data1$6 !== void 0) {
+                                let data8 = data1$6;
+                                const _errs16 = errors;
+                                if (typeof data8 !== "string") {
+                                  validate4.errors = [{ instancePath: instancePath + "/data/risk_mode", keyword: "type", params: { type: "string" } }];
+                                  return false;
+                                }
+                                if (!(data8 === "conservative" || data8 === "moderate" || data8 === "aggressive")) {
+                                  if (strict) {
+                                    validate4.errors = [{ instancePath: instancePath + "/data/risk_mode", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.risk_mode.enum } }];
+                                    return false;
+                                  } else {
+                                    func0(notices, instancePath + "/data/risk_mode", data8, schema4.properties.data.properties.risk_mode.enum);
+                                  }
+                                }
+                                var valid1 = _errs16 === errors;
+                              } else {
+                                var valid1 = true;
+                              }
+                              if (valid1) {
+                                if (data1$7 !== void 0) {
+                                  let data9 = data1$7;
+                                  const _errs18 = errors;
+                                  if (errors === _errs18) {
+                                    if (typeof data9 == "number" && isFinite(data9)) {
+                                      if (data9 < 0 || isNaN(data9)) {
+                                        validate4.errors = [{ instancePath: instancePath + "/data/capital", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                        return false;
+                                      }
+                                    } else {
+                                      validate4.errors = [{ instancePath: instancePath + "/data/capital", keyword: "type", params: { type: "number" } }];
+                                      return false;
+                                    }
+                                  }
+                                  var valid1 = _errs18 === errors;
+                                } else {
+                                  var valid1 = true;
+                                }
+                                if (valid1) {
+                                  if (data1$8 !== void 0) {
+                                    let data10 = data1$8;
+                                    const _errs20 = errors;
+                                    if (!(typeof data10 == "number" && isFinite(data10))) {
+                                      validate4.errors = [{ instancePath: instancePath + "/data/pnl", keyword: "type", params: { type: "number" } }];
+                                      return false;
+                                    }
+                                    var valid1 = _errs20 === errors;
+                                  } else {
+                                    var valid1 = true;
+                                  }
+                                  if (valid1) {
+                                    if (data1$9 !== void 0) {
+                                      let data11 = data1$9;
+                                      const _errs22 = errors;
+                                      if (!Number.isInteger(data11)) {
+                                        validate4.errors = [{ instancePath: instancePath + "/data/trades_count", keyword: "type", params: { type: "integer" } }];
+                                        return false;
+                                      }
+                                      if (errors === _errs22) {
+                                        if (typeof data11 == "number" && isFinite(data11)) {
+                                          if (data11 < 0 || isNaN(data11)) {
+                                            validate4.errors = [{ instancePath: instancePath + "/data/trades_count", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                            return false;
+                                          }
+                                        }
+                                      }
+                                      var valid1 = _errs22 === errors;
+                                    } else {
+                                      var valid1 = true;
+                                    }
+                                    if (valid1) {
+                                      if (data1$10 !== void 0) {
+                                        let data12 = data1$10;
+                                        const _errs24 = errors;
+                                        if (errors === _errs24) {
+                                          if (typeof data12 == "number" && isFinite(data12)) {
+                                            if (data12 > 1 || isNaN(data12)) {
+                                              validate4.errors = [{ instancePath: instancePath + "/data/win_rate", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                                              return false;
+                                            } else {
+                                              if (data12 < 0 || isNaN(data12)) {
+                                                validate4.errors = [{ instancePath: instancePath + "/data/win_rate", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                                return false;
+                                              }
+                                            }
+                                          } else {
+                                            validate4.errors = [{ instancePath: instancePath + "/data/win_rate", keyword: "type", params: { type: "number" } }];
+                                            return false;
+                                          }
+                                        }
+                                        var valid1 = _errs24 === errors;
+                                      } else {
+                                        var valid1 = true;
+                                      }
+                                      if (valid1) {
+                                        if (data1$11 !== void 0) {
+                                          let data13 = data1$11;
+                                          const _errs26 = errors;
+                                          if (typeof data13 !== "string" && data13 !== null) {
+                                            validate4.errors = [{ instancePath: instancePath + "/data/last_trade", keyword: "type", params: { type: schema4.properties.data.properties.last_trade.type } }];
+                                            return false;
+                                          }
+                                          if (errors === _errs26) {
+                                            if (typeof data13 === "string") {
+                                              if (!formats0(data13, strict)) {
+                                                validate4.errors = [{ instancePath: instancePath + "/data/last_trade", keyword: "x-date-time", params: { format: "date-time" } }];
+                                                return false;
+                                              }
+                                            }
+                                          }
+                                          var valid1 = _errs26 === errors;
+                                        } else {
+                                          var valid1 = true;
+                                        }
+                                        if (valid1) {
+                                          if (strict) {
+                                            let count0 = 0;
+                                            for (const key0 in data1) {
+                                              count0++;
+                                            }
+                                            if (count0 !== 12) {
+                                              for (const key1 in data1) {
+                                                if (!(key1 === "id" || key1 === "name" || key1 === "platform" || key1 === "symbol" || key1 === "status" || key1 === "trading_mode" || key1 === "risk_mode" || key1 === "capital" || key1 === "pnl" || key1 === "trades_count" || key1 === "win_rate" || key1 === "last_trade")) {
+                                                  validate4.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                                  return false;
+                                                  break;
+                                                }
+                                              }
+                                            }
+                                          }
+                                        }
+                                      }
+                                    }
+                                  }
+                                }
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              } else {
+                validate4.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
+                return false;
+              }
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data$2 !== void 0) {
+              let data14 = data$2;
+              const _errs28 = errors;
+              if (errors === _errs28) {
+                if (typeof data14 === "string") {
+                  if (!formats0(data14, strict)) {
+                    validate4.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
+                    return false;
+                  }
+                } else {
+                  validate4.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
+                  return false;
+                }
+              }
+              var valid0 = _errs28 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (data$3 !== void 0) {
+                let data15 = data$3;
+                const _errs30 = errors;
+                if (errors === _errs30) {
+                  if (typeof data15 === "string") {
+                    if (!pattern0.test(data15)) {
+                      validate4.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      return false;
+                    }
+                  } else {
+                    validate4.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
+                }
+                var valid0 = _errs30 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (strict) {
+                  for (const key2 in data) {
+                    if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
+                      validate4.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key2 } }];
+                      return false;
+                      break;
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate4.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  if (errors !== 0) {
+    validate4.errors = vErrors;
+  }
+  return errors === 0;
+}
+var message_balances = validate5;
+var schema5 = { "properties": { "data": { "properties": { "platform": { "enum": ["luno", "binance", "kucoin", "kraken", "valr", "all"] } } } } };
+function validate5(data, instancePath, strict, notices) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      const data$0 = data.type, data$1 = data.data, data$2 = data.ts, data$3 = data.cursor;
+      let missing0;
+      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "data") || data$2 === void 0 && (missing0 = "ts")) {
+        validate5.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data$0 !== void 0) {
+          const _errs1 = errors;
+          if ("balances" !== data$0) {
+            validate5.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "balances" } }];
+            return false;
+          }
+          var valid0 = _errs1 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          if (data$1 !== void 0) {
+            let data1 = data$1;
+            const _errs2 = errors;
+            if (errors === _errs2) {
+              if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+                const data1$0 = data1.platform, data1$1 = data1.balances, data1$2 = data1.total_value_zar;
+                let missing1;
+                if (data1$0 === void 0 && (missing1 = "platform") || data1$1 === void 0 && (missing1 = "balances") || data1$2 === void 0 && (missing1 = "total_value_zar")) {
+                  validate5.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
+                  return false;
+                } else {
+                  if (data1$0 !== void 0) {
+                    let data2 = data1$0;
+                    const _errs4 = errors;
+                    if (typeof data2 !== "string") {
+                      validate5.errors = [{ instancePath: instancePath + "/data/platform", keyword: "type", params: { type: "string" } }];
+                      return false;
+                    }
+                    if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr" || data2 === "all")) {
+                      if (strict) {
+                        validate5.errors = [{ instancePath: instancePath + "/data/platform", keyword: "enum", params: { allowedValues: schema5.properties.data.properties.platform.enum } }];
+                        return false;
+                      } else {
+                        func0(notices, instancePath + "/data/platform", data2, schema5.properties.data.properties.platform.enum);
+                      }
+                    }
+                    var valid1 = _errs4 === errors;
+                  } else {
+                    var valid1 = true;
+                  }
+                  if (valid1) {
+                    if (data1$1 !== void 0) {
+                      let data3 = data1$1;
+                      const _errs6 = errors;
+                      if (errors === _errs6) {
+                        if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+                          for (const key0 in data3) {
+                            let data4 = data3[key0];
+                            const _errs9 = errors;
+                            if (errors === _errs9) {
+                              if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+                                const data4$0 = data4.free, data4$1 = data4.locked, data4$2 = data4.total;
+                                let missing2;
+                                if (data4$0 === void 0 && (missing2 = "free") || data4$1 === void 0 && (missing2 = "locked") || data4$2 === void 0 && (missing2 = "total")) {
+                                  validate5.errors = [{ instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), keyword: "required", params: { missingProperty: missing2 } }];
+                                  return false;
+                                } else {
+                                  if (data4$0 !== void 0) {
+                                    let data5 = data4$0;
+                                    const _errs11 = errors;
+                                    if (errors === _errs11) {
+                                      if (typeof data5 == "number" && isFinite(data5)) {
+                                        if (data5 < 0 || isNaN(data5)) {
+                                          validate5.errors = [{ instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                          return false;
+                                        }
+                                      } else {
+                                        validate5.errors = [{ instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", keyword: "type", params: { type: "number" } }];
+                                        return false;
+                                      }
+                                    }
+                                    var valid3 = _errs11 === errors;
+                                  } else {
+                                    var valid3 = true;
+                                  }
+                                  if (valid3) {
+                                    if (data4$1 !== void 0) {
+                                      let data6 = data4$1;
+                                      const _errs13 = errors;
+                                      if (errors === _errs13) {
+                                        if (typeof data6 == "number" && isFinite(data6)) {
+                                          if (data6 < 0 || isNaN(data6)) {
+                                            validate5.errors = [{ instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                            return false;
+                                          }
+                                        } else {
+                                          validate5.errors = [{ instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", keyword: "type", params: { type: "number" } }];
+                                          return false;
+                                        }
+                                      }
+                                      var valid3 = _errs13 === errors;
+                                    } else {
+                                      var valid3 = true;
+                                    }
+                                    if (valid3) {
+                                      if (data4$2 !== void 0) {
+                                        let data7 = data4$2;
+                                        const _errs15 = errors;
+                                        if (errors === _errs15) {
+                                          if (typeof data7 == "number" && isFinite(data7)) {
+                                            if (data7 < 0 || isNaN(data7)) {
+                                              validate5.errors = [{ instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                              return false;
+                                            }
+                                          } else {
+                                            validate5.errors = [{ instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", keyword: "type", params: { type: "number" } }];
+                                            return false;
+                                          }
+                                        }
+                                        var valid3 = _errs15 === errors;
+                                      } else {
+                                        var valid3 = true;
+                                      }
+                                      if (valid3) {
+                                        if (strict) {
+                                          let count0 = 0;
+                                          for (const key1 in data4) {
+                                            count0++;
+                                          }
+                                          if (count0 !== 3) {
+                                            for (const key2 in data4) {
+                                              if (!(key2 === "free" || key2 === "locked" || key2 === "total")) {
+                                                validate5.errors = [{ instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), keyword: "x-closed", params: { additionalProperty: key2 } }];
+                                                return false;
+                                                break;
+                                              }
+                                            }
+                                          }
+                                        }
+                                      }
+                                    }
+                                  }
+                                }
+                              } else {
+                                validate5.errors = [{ instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), keyword: "type", params: { type: "object" } }];
+                                return false;
+                              }
+                            }
+                            var valid2 = _errs9 === errors;
+                            if (!valid2) {
+                              break;
+                            }
+                          }
+                        } else {
+                          validate5.errors = [{ instancePath: instancePath + "/data/balances", keyword: "type", params: { type: "object" } }];
+                          return false;
+                        }
+                      }
+                      var valid1 = _errs6 === errors;
+                    } else {
+                      var valid1 = true;
+                    }
+                    if (valid1) {
+                      if (data1$2 !== void 0) {
+                        let data8 = data1$2;
+                        const _errs17 = errors;
+                        if (errors === _errs17) {
+                          if (typeof data8 == "number" && isFinite(data8)) {
+                            if (data8 < 0 || isNaN(data8)) {
+                              validate5.errors = [{ instancePath: instancePath + "/data/total_value_zar", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                              return false;
+                            }
+                          } else {
+                            validate5.errors = [{ instancePath: instancePath + "/data/total_value_zar", keyword: "type", params: { type: "number" } }];
+                            return false;
+                          }
+                        }
+                        var valid1 = _errs17 === errors;
+                      } else {
+                        var valid1 = true;
+                      }
+                      if (valid1) {
+                        if (strict) {
+                          let count1 = 0;
+                          for (const key3 in data1) {
+                            count1++;
+                          }
+                          if (count1 !== 3) {
+                            for (const key4 in data1) {
+                              if (!(key4 === "platform" || key4 === "balances" || key4 === "total_value_zar")) {
+                                validate5.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key4 } }];
+                                return false;
+                                break;
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              } else {
+                validate5.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
+                return false;
+              }
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data$2 !== void 0) {
+              let data9 = data$2;
+              const _errs19 = errors;
+              if (errors === _errs19) {
+                if (typeof data9 === "string") {
+                  if (!formats0(data9, strict)) {
+                    validate5.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
+                    return false;
+                  }
+                } else {
+                  validate5.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
+                  return false;
+                }
+              }
+              var valid0 = _errs19 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (data$3 !== void 0) {
+                let data10 = data$3;
+                const _errs21 = errors;
+                if (errors === _errs21) {
+                  if (typeof data10 === "string") {
+                    if (!pattern0.test(data10)) {
+                      validate5.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      return false;
+                    }
+                  } else {
+                    validate5.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
+                }
+                var valid0 = _errs21 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (strict) {
+                  for (const key5 in data) {
+                    if (!(key5 === "type" || key5 === "data" || key5 === "ts" || key5 === "cursor")) {
+                      validate5.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key5 } }];
+                      return false;
+                      break;
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate5.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  if (errors !== 0) {
+    validate5.errors = vErrors;
+  }
+  return errors === 0;
+}
+var message_decisions = validate6;
+var schema6 = { "properties": { "data": { "properties": { "platform": { "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, "decision": { "enum": ["buy", "sell", "hold"] }, "market_data": { "properties": { "rsi": { "type": ["number", "null"] }, "macd": { "type": ["string", "null"] } } }, "stops": { "anyOf": [{ "type": "object", "required": ["stop_loss", "take_profit"], "properties": { "stop_loss": { "type": ["number", "null"], "minimum": 0 }, "take_profit": { "type": ["number", "null"], "minimum": 0 } }, "x-closed": true }, { "type": "null" }] } } } } };
+function validate6(data, instancePath, strict, notices) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      const data$0 = data.type, data$1 = data.data, data$2 = data.ts, data$3 = data.cursor;
+      let missing0;
+      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "data") || data$2 === void 0 && (missing0 = "ts")) {
+        validate6.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data$0 !== void 0) {
+          const _errs1 = errors;
+          if ("decisions" !== data$0) {
+            validate6.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "decisions" } }];
+            return false;
+          }
+          var valid0 = _errs1 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          if (data$1 !== void 0) {
+            let data1 = data$1;
+            const _errs2 = errors;
+            if (errors === _errs2) {
+              if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+                const data1$0 = data1.id, data1$1 = data1.bot_id, data1$2 = data1.symbol, data1$3 = data1.platform, data1$4 = data1.decision, data1$5 = data1.confidence, data1$6 = data1.reasoning, data1$7 = data1.market_data, data1$8 = data1.regime_state, data1$9 = data1.component_scores, data1$10 = data1.sizing, data1$11 = data1.stops, data1$12 = data1.timestamp;
+                let missing1;
+                if (data1$0 === void 0 && (missing1 = "id") || data1$1 === void 0 && (missing1 = "bot_id") || data1$2 === void 0 && (missing1 = "symbol") || data1$3 === void 0 && (missing1 = "platform") || data1$4 === void 0 && (missing1 = "decision") || data1$5 === void 0 && (missing1 = "confidence") || data1$6 === void 0 && (missing1 = "reasoning") || data1$7 === void 0 && (missing1 = "market_data") || data1$8 === void 0 && (missing1 = "regime_state") || data1$9 === void 0 && (missing1 = "component_scores") || data1$10 === void 0 && (missing1 = "sizing") || data1$11 === void 0 && (missing1 = "stops") || data1$12 === void 0 && (missing1 = "timestamp")) {
+                  validate6.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
+                  return false;
+                } else {
+                  if (data1$0 !== void 0) {
+                    let data2 = data1$0;
+                    const _errs4 = errors;
+                    if (errors === _errs4) {
+                      if (typeof data2 === "string") {
+                        if (data2.length < 1) {
+                          validate6.errors = [{ instancePath: instancePath + "/data/id", keyword: "minLength", params: { limit: 1 } }];
+                          return false;
+                        }
+                      } else {
+                        validate6.errors = [{ instancePath: instancePath + "/data/id", keyword: "type", params: { type: "string" } }];
+                        return false;
+                      }
+                    }
+                    var valid1 = _errs4 === errors;
+                  } else {
+                    var valid1 = true;
+                  }
+                  if (valid1) {
+                    if (data1$1 !== void 0) {
+                      let data3 = data1$1;
+                      const _errs6 = errors;
+                      if (errors === _errs6) {
+                        if (typeof data3 === "string") {
+                          if (data3.length < 1) {
+                            validate6.errors = [{ instancePath: instancePath + "/data/bot_id", keyword: "minLength", params: { limit: 1 } }];
+                            return false;
+                          }
+                        } else {
+                          validate6.errors = [{ instancePath: instancePath + "/data/bot_id", keyword: "type", params: { type: "string" } }];
+                          return false;
+                        }
+                      }
+                      var valid1 = _errs6 === errors;
+                    } else {
+                      var valid1 = true;
+                    }
+                    if (valid1) {
+                      if (data1$2 !== void 0) {
+                        let data4 = data1$2;
+                        const _errs8 = errors;
+                        if (errors === _errs8) {
+                          if (typeof data4 === "string") {
+                            if (data4.length < 1) {
+                              validate6.errors = [{ instancePath: instancePath + "/data/symbol", keyword: "minLength", params: { limit: 1 } }];
+                              return false;
+                            }
+                          } else {
+                            validate6.errors = [{ instancePath: instancePath + "/data/symbol", keyword: "type", params: { type: "string" } }];
+                            return false;
+                          }
+                        }
+                        var valid1 = _errs8 === errors;
+                      } else {
+                        var valid1 = true;
+                      }
+                      if (valid1) {
+                        if (data1$3 !== void 0) {
+                          let data5 = data1$3;
+                          const _errs10 = errors;
+                          if (typeof data5 !== "string") {
+                            validate6.errors = [{ instancePath: instancePath + "/data/platform", keyword: "type", params: { type: "string" } }];
+                            return false;
+                          }
+                          if (!(data5 === "luno" || data5 === "binance" || data5 === "kucoin" || data5 === "kraken" || data5 === "valr")) {
+                            if (strict) {
+                              validate6.errors = [{ instancePath: instancePath + "/data/platform", keyword: "enum", params: { allowedValues: schema6.properties.data.properties.platform.enum } }];
+                              return false;
+                            } else {
+                              func0(notices, instancePath + "/data/platform", data5, schema6.properties.data.properties.platform.enum);
+                            }
+                          }
+                          var valid1 = _errs10 === errors;
+                        } else {
+                          var valid1 = true;
+                        }
+                        if (valid1) {
+                          if (data1$4 !== void 0) {
+                            let data6 = data1$4;
+                            const _errs12 = errors;
+                            if (typeof data6 !== "string") {
+                              validate6.errors = [{ instancePath: instancePath + "/data/decision", keyword: "type", params: { type: "string" } }];
+                              return false;
+                            }
+                            if (!(data6 === "buy" || data6 === "sell" || data6 === "hold")) {
+                              if (strict) {
+                                validate6.errors = [{ instancePath: instancePath + "/data/decision", keyword: "enum", params: { allowedValues: schema6.properties.data.properties.decision.enum } }];
+                                return false;
+                              } else {
+                                func0(notices, instancePath + "/data/decision", data6, schema6.properties.data.properties.decision.enum);
+                              }
+                            }
+                            var valid1 = _errs12 === errors;
+                          } else {
+                            var valid1 = true;
+                          }
+                          if (valid1) {
+                            if (data1$5 !== void 0) {
+                              let data7 = data1$5;
+                              const _errs14 = errors;
+                              if (errors === _errs14) {
+                                if (typeof data7 == "number" && isFinite(data7)) {
+                                  if (data7 > 1 || isNaN(data7)) {
+                                    validate6.errors = [{ instancePath: instancePath + "/data/confidence", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                                    return false;
+                                  } else {
+                                    if (data7 < 0 || isNaN(data7)) {
+                                      validate6.errors = [{ instancePath: instancePath + "/data/confidence", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                      return false;
+                                    }
+                                  }
+                                } else {
+                                  validate6.errors = [{ instancePath: instancePath + "/data/confidence", keyword: "type", params: { type: "number" } }];
+                                  return false;
+                                }
+                              }
+                              var valid1 = _errs14 === errors;
+                            } else {
+                              var valid1 = true;
+                            }
+                            if (valid1) {
+                              if (data1$6 !== void 0) {
+                                const _errs16 = errors;
+                                if (typeof data1$6 !== "string") {
+                                  validate6.errors = [{ instancePath: instancePath + "/data/reasoning", keyword: "type", params: { type: "string" } }];
+                                  return false;
+                                }
+                                var valid1 = _errs16 === errors;
+                              } else {
+                                var valid1 = true;
+                              }
+                              if (valid1) {
+                                if (data1$7 !== void 0) {
+                                  let data9 = data1$7;
+                                  const _errs18 = errors;
+                                  if (errors === _errs18) {
+                                    if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
+                                      const data9$0 = data9.price, data9$1 = data9.volume_24h, data9$2 = data9.rsi, data9$3 = data9.macd;
+                                      let missing2;
+                                      if (data9$0 === void 0 && (missing2 = "price") || data9$1 === void 0 && (missing2 = "volume_24h") || data9$2 === void 0 && (missing2 = "rsi") || data9$3 === void 0 && (missing2 = "macd")) {
+                                        validate6.errors = [{ instancePath: instancePath + "/data/market_data", keyword: "required", params: { missingProperty: missing2 } }];
+                                        return false;
+                                      } else {
+                                        if (data9$0 !== void 0) {
+                                          let data10 = data9$0;
+                                          const _errs20 = errors;
+                                          if (errors === _errs20) {
+                                            if (typeof data10 == "number" && isFinite(data10)) {
+                                              if (data10 < 0 || isNaN(data10)) {
+                                                validate6.errors = [{ instancePath: instancePath + "/data/market_data/price", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                                return false;
+                                              }
+                                            } else {
+                                              validate6.errors = [{ instancePath: instancePath + "/data/market_data/price", keyword: "type", params: { type: "number" } }];
+                                              return false;
+                                            }
+                                          }
+                                          var valid2 = _errs20 === errors;
+                                        } else {
+                                          var valid2 = true;
+                                        }
+                                        if (valid2) {
+                                          if (data9$1 !== void 0) {
+                                            let data11 = data9$1;
+                                            const _errs22 = errors;
+                                            if (errors === _errs22) {
+                                              if (typeof data11 == "number" && isFinite(data11)) {
+                                                if (data11 < 0 || isNaN(data11)) {
+                                                  validate6.errors = [{ instancePath: instancePath + "/data/market_data/volume_24h", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                                  return false;
+                                                }
+                                              } else {
+                                                validate6.errors = [{ instancePath: instancePath + "/data/market_data/volume_24h", keyword: "type", params: { type: "number" } }];
+                                                return false;
+                                              }
+                                            }
+                                            var valid2 = _errs22 === errors;
+                                          } else {
+                                            var valid2 = true;
+                                          }
+                                          if (valid2) {
+                                            if (data9$2 !== void 0) {
+                                              let data12 = data9$2;
+                                              const _errs24 = errors;
+                                              if (!(typeof data12 == "number" && isFinite(data12)) && data12 !== null) {
+                                                validate6.errors = [{ instancePath: instancePath + "/data/market_data/rsi", keyword: "type", params: { type: schema6.properties.data.properties.market_data.properties.rsi.type } }];
+                                                return false;
+                                              }
+                                              if (errors === _errs24) {
+                                                if (typeof data12 == "number" && isFinite(data12)) {
+                                                  if (data12 > 100 || isNaN(data12)) {
+                                                    validate6.errors = [{ instancePath: instancePath + "/data/market_data/rsi", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
+                                                    return false;
+                                                  } else {
+                                                    if (data12 < 0 || isNaN(data12)) {
+                                                      validate6.errors = [{ instancePath: instancePath + "/data/market_data/rsi", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                                      return false;
+                                                    }
+                                                  }
+                                                }
+                                              }
+                                              var valid2 = _errs24 === errors;
+                                            } else {
+                                              var valid2 = true;
+                                            }
+                                            if (valid2) {
+                                              if (data9$3 !== void 0) {
+                                                let data13 = data9$3;
+                                                const _errs26 = errors;
+                                                if (typeof data13 !== "string" && data13 !== null) {
+                                                  validate6.errors = [{ instancePath: instancePath + "/data/market_data/macd", keyword: "type", params: { type: schema6.properties.data.properties.market_data.properties.macd.type } }];
+                                                  return false;
+                                                }
+                                                var valid2 = _errs26 === errors;
+                                              } else {
+                                                var valid2 = true;
+                                              }
+                                              if (valid2) {
+                                                if (strict) {
+                                                  let count0 = 0;
+                                                  for (const key0 in data9) {
+                                                    count0++;
+                                                  }
+                                                  if (count0 !== 4) {
+                                                    for (const key1 in data9) {
+                                                      if (!(key1 === "price" || key1 === "volume_24h" || key1 === "rsi" || key1 === "macd")) {
+                                                        validate6.errors = [{ instancePath: instancePath + "/data/market_data", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                                        return false;
+                                                        break;
+                                                      }
+                                                    }
+                                                  }
+                                                }
+                                              }
+                                            }
+                                          }
+                                        }
+                                      }
+                                    } else {
+                                      validate6.errors = [{ instancePath: instancePath + "/data/market_data", keyword: "type", params: { type: "object" } }];
+                                      return false;
+                                    }
+                                  }
+                                  var valid1 = _errs18 === errors;
+                                } else {
+                                  var valid1 = true;
+                                }
+                                if (valid1) {
+                                  if (data1$8 !== void 0) {
+                                    const _errs28 = errors;
+                                    if (typeof data1$8 !== "string") {
+                                      validate6.errors = [{ instancePath: instancePath + "/data/regime_state", keyword: "type", params: { type: "string" } }];
+                                      return false;
+                                    }
+                                    var valid1 = _errs28 === errors;
+                                  } else {
+                                    var valid1 = true;
+                                  }
+                                  if (valid1) {
+                                    if (data1$9 !== void 0) {
+                                      let data15 = data1$9;
+                                      const _errs30 = errors;
+                                      if (errors === _errs30) {
+                                        if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
+                                          const data15$0 = data15.technical, data15$1 = data15.sentiment, data15$2 = data15.risk;
+                                          if (data15$0 !== void 0) {
+                                            let data16 = data15$0;
+                                            const _errs32 = errors;
+                                            if (errors === _errs32) {
+                                              if (typeof data16 == "number" && isFinite(data16)) {
+                                                if (data16 > 1 || isNaN(data16)) {
+                                                  validate6.errors = [{ instancePath: instancePath + "/data/component_scores/technical", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                                                  return false;
+                                                } else {
+                                                  if (data16 < 0 || isNaN(data16)) {
+                                                    validate6.errors = [{ instancePath: instancePath + "/data/component_scores/technical", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                                    return false;
+                                                  }
+                                                }
+                                              } else {
+                                                validate6.errors = [{ instancePath: instancePath + "/data/component_scores/technical", keyword: "type", params: { type: "number" } }];
+                                                return false;
+                                              }
+                                            }
+                                            var valid3 = _errs32 === errors;
+                                          } else {
+                                            var valid3 = true;
+                                          }
+                                          if (valid3) {
+                                            if (data15$1 !== void 0) {
+                                              let data17 = data15$1;
+                                              const _errs34 = errors;
+                                              if (errors === _errs34) {
+                                                if (typeof data17 == "number" && isFinite(data17)) {
+                                                  if (data17 > 1 || isNaN(data17)) {
+                                                    validate6.errors = [{ instancePath: instancePath + "/data/component_scores/sentiment", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                                                    return false;
+                                                  } else {
+                                                    if (data17 < 0 || isNaN(data17)) {
+                                                      validate6.errors = [{ instancePath: instancePath + "/data/component_scores/sentiment", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                                      return false;
+                                                    }
+                                                  }
+                                                } else {
+                                                  validate6.errors = [{ instancePath: instancePath + "/data/component_scores/sentiment", keyword: "type", params: { type: "number" } }];
+                                                  return false;
+                                                }
+                                              }
+                                              var valid3 = _errs34 === errors;
+                                            } else {
+                                              var valid3 = true;
+                                            }
+                                            if (valid3) {
+                                              if (data15$2 !== void 0) {
+                                                let data18 = data15$2;
+                                                const _errs36 = errors;
+                                                if (errors === _errs36) {
+                                                  if (typeof data18 == "number" && isFinite(data18)) {
+                                                    if (data18 > 1 || isNaN(data18)) {
+                                                      validate6.errors = [{ instancePath: instancePath + "/data/component_scores/risk", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                                                      return false;
+                                                    } else {
+                                                      if (data18 < 0 || isNaN(data18)) {
+                                                        validate6.errors = [{ instancePath: instancePath + "/data/component_scores/risk", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                                        return false;
+                                                      }
+                                                    }
+                                                  } else {
+                                                    validate6.errors = [{ instancePath: instancePath + "/data/component_scores/risk", keyword: "type", params: { type: "number" } }];
+                                                    return false;
+                                                  }
+                                                }
+                                                var valid3 = _errs36 === errors;
+                                              } else {
+                                                var valid3 = true;
+                                              }
+                                              if (valid3) {
+                                                if (strict) {
+                                                  for (const key2 in data15) {
+                                                    if (!(key2 === "technical" || key2 === "sentiment" || key2 === "risk")) {
+                                                      validate6.errors = [{ instancePath: instancePath + "/data/component_scores", keyword: "x-closed", params: { additionalProperty: key2 } }];
+                                                      return false;
+                                                      break;
+                                                    }
+                                                  }
+                                                }
+                                              }
+                                            }
+                                          }
+                                        } else {
+                                          validate6.errors = [{ instancePath: instancePath + "/data/component_scores", keyword: "type", params: { type: "object" } }];
+                                          return false;
+                                        }
+                                      }
+                                      var valid1 = _errs30 === errors;
+                                    } else {
+                                      var valid1 = true;
+                                    }
+                                    if (valid1) {
+                                      if (data1$10 !== void 0) {
+                                        let data19 = data1$10;
+                                        const _errs38 = errors;
+                                        const _errs39 = errors;
+                                        let valid4 = false;
+                                        const _errs40 = errors;
+                                        if (errors === _errs40) {
+                                          if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
+                                            const data19$0 = data19.quantity, data19$1 = data19.capital, data19$2 = data19.risk_per_trade;
+                                            let missing3;
+                                            if (data19$0 === void 0 && (missing3 = "quantity") || data19$1 === void 0 && (missing3 = "capital") || data19$2 === void 0 && (missing3 = "risk_per_trade")) {
+                                              const err0 = { instancePath: instancePath + "/data/sizing", keyword: "required", params: { missingProperty: missing3 } };
+                                              if (vErrors === null) {
+                                                vErrors = [err0];
+                                              } else {
+                                                vErrors.push(err0);
+                                              }
+                                              errors++;
+                                            } else {
+                                              if (data19$0 !== void 0) {
+                                                let data20 = data19$0;
+                                                const _errs42 = errors;
+                                                if (errors === _errs42) {
+                                                  if (typeof data20 == "number" && isFinite(data20)) {
+                                                    if (data20 < 0 || isNaN(data20)) {
+                                                      const err1 = { instancePath: instancePath + "/data/sizing/quantity", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                      if (vErrors === null) {
+                                                        vErrors = [err1];
+                                                      } else {
+                                                        vErrors.push(err1);
+                                                      }
+                                                      errors++;
+                                                    }
+                                                  } else {
+                                                    const err2 = { instancePath: instancePath + "/data/sizing/quantity", keyword: "type", params: { type: "number" } };
+                                                    if (vErrors === null) {
+                                                      vErrors = [err2];
+                                                    } else {
+                                                      vErrors.push(err2);
+                                                    }
+                                                    errors++;
+                                                  }
+                                                }
+                                                var valid5 = _errs42 === errors;
+                                              } else {
+                                                var valid5 = true;
+                                              }
+                                              if (valid5) {
+                                                if (data19$1 !== void 0) {
+                                                  let data21 = data19$1;
+                                                  const _errs44 = errors;
+                                                  if (errors === _errs44) {
+                                                    if (typeof data21 == "number" && isFinite(data21)) {
+                                                      if (data21 < 0 || isNaN(data21)) {
+                                                        const err3 = { instancePath: instancePath + "/data/sizing/capital", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                        if (vErrors === null) {
+                                                          vErrors = [err3];
+                                                        } else {
+                                                          vErrors.push(err3);
+                                                        }
+                                                        errors++;
+                                                      }
+                                                    } else {
+                                                      const err4 = { instancePath: instancePath + "/data/sizing/capital", keyword: "type", params: { type: "number" } };
+                                                      if (vErrors === null) {
+                                                        vErrors = [err4];
+                                                      } else {
+                                                        vErrors.push(err4);
+                                                      }
+                                                      errors++;
+                                                    }
+                                                  }
+                                                  var valid5 = _errs44 === errors;
+                                                } else {
+                                                  var valid5 = true;
+                                                }
+                                                if (valid5) {
+                                                  if (data19$2 !== void 0) {
+                                                    let data22 = data19$2;
+                                                    const _errs46 = errors;
+                                                    if (errors === _errs46) {
+                                                      if (typeof data22 == "number" && isFinite(data22)) {
+                                                        if (data22 > 1 || isNaN(data22)) {
+                                                          const err5 = { instancePath: instancePath + "/data/sizing/risk_per_trade", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+                                                          if (vErrors === null) {
+                                                            vErrors = [err5];
+                                                          } else {
+                                                            vErrors.push(err5);
+                                                          }
+                                                          errors++;
+                                                        } else {
+                                                          if (data22 < 0 || isNaN(data22)) {
+                                                            const err6 = { instancePath: instancePath + "/data/sizing/risk_per_trade", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                            if (vErrors === null) {
+                                                              vErrors = [err6];
+                                                            } else {
+                                                              vErrors.push(err6);
+                                                            }
+                                                            errors++;
+                                                          }
+                                                        }
+                                                      } else {
+                                                        const err7 = { instancePath: instancePath + "/data/sizing/risk_per_trade", keyword: "type", params: { type: "number" } };
+                                                        if (vErrors === null) {
+                                                          vErrors = [err7];
+                                                        } else {
+                                                          vErrors.push(err7);
+                                                        }
+                                                        errors++;
+                                                      }
+                                                    }
+                                                    var valid5 = _errs46 === errors;
+                                                  } else {
+                                                    var valid5 = true;
+                                                  }
+                                                  if (valid5) {
+                                                    if (strict) {
+                                                      let count1 = 0;
+                                                      for (const key3 in data19) {
+                                                        count1++;
+                                                      }
+                                                      if (count1 !== 3) {
+                                                        for (const key4 in data19) {
+                                                          if (!(key4 === "quantity" || key4 === "capital" || key4 === "risk_per_trade")) {
+                                                            const err8 = { instancePath: instancePath + "/data/sizing", keyword: "x-closed", params: { additionalProperty: key4 } };
+                                                            if (vErrors === null) {
+                                                              vErrors = [err8];
+                                                            } else {
+                                                              vErrors.push(err8);
+                                                            }
+                                                            errors++;
+                                                            break;
+                                                          }
+                                                        }
+                                                      }
+                                                    }
+                                                  }
+                                                }
+                                              }
+                                            }
+                                          } else {
+                                            const err9 = { instancePath: instancePath + "/data/sizing", keyword: "type", params: { type: "object" } };
+                                            if (vErrors === null) {
+                                              vErrors = [err9];
+                                            } else {
+                                              vErrors.push(err9);
+                                            }
+                                            errors++;
+                                          }
+                                        }
+                                        var _valid0 = _errs40 === errors;
+                                        valid4 = valid4 || _valid0;
+                                        if (!valid4) {
+                                          const _errs48 = errors;
+                                          if (data19 !== null) {
+                                            const err10 = { instancePath: instancePath + "/data/sizing", keyword: "type", params: { type: "null" } };
+                                            if (vErrors === null) {
+                                              vErrors = [err10];
+                                            } else {
+                                              vErrors.push(err10);
+                                            }
+                                            errors++;
+                                          }
+                                          var _valid0 = _errs48 === errors;
+                                          valid4 = valid4 || _valid0;
+                                        }
+                                        if (!valid4) {
+                                          const err11 = { instancePath: instancePath + "/data/sizing", keyword: "anyOf", params: {} };
+                                          if (vErrors === null) {
+                                            vErrors = [err11];
+                                          } else {
+                                            vErrors.push(err11);
+                                          }
+                                          errors++;
+                                          validate6.errors = vErrors;
+                                          return false;
+                                        } else {
+                                          errors = _errs39;
+                                          if (vErrors !== null) {
+                                            if (_errs39) {
+                                              vErrors.length = _errs39;
+                                            } else {
+                                              vErrors = null;
+                                            }
+                                          }
+                                        }
+                                        var valid1 = _errs38 === errors;
+                                      } else {
+                                        var valid1 = true;
+                                      }
+                                      if (valid1) {
+                                        if (data1$11 !== void 0) {
+                                          let data23 = data1$11;
+                                          const _errs50 = errors;
+                                          const _errs51 = errors;
+                                          let valid6 = false;
+                                          const _errs52 = errors;
+                                          if (errors === _errs52) {
+                                            if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
+                                              const data23$0 = data23.stop_loss, data23$1 = data23.take_profit;
+                                              let missing4;
+                                              if (data23$0 === void 0 && (missing4 = "stop_loss") || data23$1 === void 0 && (missing4 = "take_profit")) {
+                                                const err12 = { instancePath: instancePath + "/data/stops", keyword: "required", params: { missingProperty: missing4 } };
+                                                if (vErrors === null) {
+                                                  vErrors = [err12];
+                                                } else {
+                                                  vErrors.push(err12);
+                                                }
+                                                errors++;
+                                              } else {
+                                                if (data23$0 !== void 0) {
+                                                  let data24 = data23$0;
+                                                  const _errs54 = errors;
+                                                  if (!(typeof data24 == "number" && isFinite(data24)) && data24 !== null) {
+                                                    const err13 = { instancePath: instancePath + "/data/stops/stop_loss", keyword: "type", params: { type: schema6.properties.data.properties.stops.anyOf[0].properties.stop_loss.type } };
+                                                    if (vErrors === null) {
+                                                      vErrors = [err13];
+                                                    } else {
+                                                      vErrors.push(err13);
+                                                    }
+                                                    errors++;
+                                                  }
+                                                  if (errors === _errs54) {
+                                                    if (typeof data24 == "number" && isFinite(data24)) {
+                                                      if (data24 < 0 || isNaN(data24)) {
+                                                        const err14 = { instancePath: instancePath + "/data/stops/stop_loss", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                        if (vErrors === null) {
+                                                          vErrors = [err14];
+                                                        } else {
+                                                          vErrors.push(err14);
+                                                        }
+                                                        errors++;
+                                                      }
+                                                    }
+                                                  }
+                                                  var valid7 = _errs54 === errors;
+                                                } else {
+                                                  var valid7 = true;
+                                                }
+                                                if (valid7) {
+                                                  if (data23$1 !== void 0) {
+                                                    let data25 = data23$1;
+                                                    const _errs56 = errors;
+                                                    if (!(typeof data25 == "number" && isFinite(data25)) && data25 !== null) {
+                                                      const err15 = { instancePath: instancePath + "/data/stops/take_profit", keyword: "type", params: { type: schema6.properties.data.properties.stops.anyOf[0].properties.take_profit.type } };
+                                                      if (vErrors === null) {
+                                                        vErrors = [err15];
+                                                      } else {
+                                                        vErrors.push(err15);
+                                                      }
+                                                      errors++;
+                                                    }
+                                                    if (errors === _errs56) {
+                                                      if (typeof data25 == "number" && isFinite(data25)) {
+                                                        if (data25 < 0 || isNaN(data25)) {
+                                                          const err16 = { instancePath: instancePath + "/data/stops/take_profit", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                                          if (vErrors === null) {
+                                                            vErrors = [err16];
+                                                          } else {
+                                                            vErrors.push(err16);
+                                                          }
+                                                          errors++;
+                                                        }
+                                                      }
+                                                    }
+                                                    var valid7 = _errs56 === errors;
+                                                  } else {
+                                                    var valid7 = true;
+                                                  }
+                                                  if (valid7) {
+                                                    if (strict) {
+                                                      let count2 = 0;
+                                                      for (const key5 in data23) {
+                                                        count2++;
+                                                      }
+                                                      if (count2 !== 2) {
+                                                        for (const key6 in data23) {
+                                                          if (!(key6 === "stop_loss" || key6 === "take_profit")) {
+                                                            const err17 = { instancePath: instancePath + "/data/stops", keyword: "x-closed", params: { additionalProperty: key6 } };
+                                                            if (vErrors === null) {
+                                                              vErrors = [err17];
+                                                            } else {
+                                                              vErrors.push(err17);
+                                                            }
+                                                            errors++;
+                                                            break;
+                                                          }
+                                                        }
+                                                      }
+                                                    }
+                                                  }
+                                                }
+                                              }
+                                            } else {
+                                              const err18 = { instancePath: instancePath + "/data/stops", keyword: "type", params: { type: "object" } };
+                                              if (vErrors === null) {
+                                                vErrors = [err18];
+                                              } else {
+                                                vErrors.push(err18);
+                                              }
+                                              errors++;
+                                            }
+                                          }
+                                          var _valid1 = _errs52 === errors;
+                                          valid6 = valid6 || _valid1;
+                                          if (!valid6) {
+                                            const _errs58 = errors;
+                                            if (data23 !== null) {
+                                              const err19 = { instancePath: instancePath + "/data/stops", keyword: "type", params: { type: "null" } };
+                                              if (vErrors === null) {
+                                                vErrors = [err19];
+                                              } else {
+                                                vErrors.push(err19);
+                                              }
+                                              errors++;
+                                            }
+                                            var _valid1 = _errs58 === errors;
+                                            valid6 = valid6 || _valid1;
+                                          }
+                                          if (!valid6) {
+                                            const err20 = { instancePath: instancePath + "/data/stops", keyword: "anyOf", params: {} };
+                                            if (vErrors === null) {
+                                              vErrors = [err20];
+                                            } else {
+                                              vErrors.push(err20);
+                                            }
+                                            errors++;
+                                            validate6.errors = vErrors;
+                                            return false;
+                                          } else {
+                                            errors = _errs51;
+                                            if (vErrors !== null) {
+                                              if (_errs51) {
+                                                vErrors.length = _errs51;
+                                              } else {
+                                                vErrors = null;
+                                              }
+                                            }
+                                          }
+                                          var valid1 = _errs50 === errors;
+                                        } else {
+                                          var valid1 = true;
+                                        }
+                                        if (valid1) {
+                                          if (data1$12 !== void 0) {
+                                            let data26 = data1$12;
+                                            const _errs60 = errors;
+                                            if (errors === _errs60) {
+                                              if (typeof data26 === "string") {
+                                                if (!formats0(data26, strict)) {
+                                                  validate6.errors = [{ instancePath: instancePath + "/data/timestamp", keyword: "x-date-time", params: { format: "date-time" } }];
+                                                  return false;
+                                                }
+                                              } else {
+                                                validate6.errors = [{ instancePath: instancePath + "/data/timestamp", keyword: "type", params: { type: "string" } }];
+                                                return false;
+                                              }
+                                            }
+                                            var valid1 = _errs60 === errors;
+                                          } else {
+                                            var valid1 = true;
+                                          }
+                                          if (valid1) {
+                                            if (strict) {
+                                              let count3 = 0;
+                                              for (const key7 in data1) {
+                                                count3++;
+                                              }
+                                              if (count3 !== 13) {
+                                                for (const key8 in data1) {
+                                                  if (!(key8 === "id" || key8 === "bot_id" || key8 === "symbol" || key8 === "platform" || key8 === "decision" || key8 === "confidence" || key8 === "reasoning" || key8 === "market_data" || key8 === "regime_state" || key8 === "component_scores" || key8 === "sizing" || key8 === "stops" || key8 === "timestamp")) {
+                                                    validate6.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key8 } }];
+                                                    return false;
+                                                    break;
+                                                  }
+                                                }
+                                              }
+                                            }
+                                          }
+                                        }
+                                      }
+                                    }
+                                  }
+                                }
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              } else {
+                validate6.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
+                return false;
+              }
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data$2 !== void 0) {
+              let data27 = data$2;
+              const _errs62 = errors;
+              if (errors === _errs62) {
+                if (typeof data27 === "string") {
+                  if (!formats0(data27, strict)) {
+                    validate6.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
+                    return false;
+                  }
+                } else {
+                  validate6.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
+                  return false;
+                }
+              }
+              var valid0 = _errs62 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (data$3 !== void 0) {
+                let data28 = data$3;
+                const _errs64 = errors;
+                if (errors === _errs64) {
+                  if (typeof data28 === "string") {
+                    if (!pattern0.test(data28)) {
+                      validate6.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      return false;
+                    }
+                  } else {
+                    validate6.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
+                }
+                var valid0 = _errs64 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (strict) {
+                  for (const key9 in data) {
+                    if (!(key9 === "type" || key9 === "data" || key9 === "ts" || key9 === "cursor")) {
+                      validate6.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key9 } }];
+                      return false;
+                      break;
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate6.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  if (errors !== 0) {
+    validate6.errors = vErrors;
+  }
+  return errors === 0;
+}
+var message_metrics = validate7;
+function validate7(data, instancePath, strict, notices) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      const data$0 = data.type, data$1 = data.data, data$2 = data.ts, data$3 = data.cursor;
+      let missing0;
+      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "data") || data$2 === void 0 && (missing0 = "ts")) {
+        validate7.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data$0 !== void 0) {
+          const _errs1 = errors;
+          if ("metrics" !== data$0) {
+            validate7.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "metrics" } }];
+            return false;
+          }
+          var valid0 = _errs1 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          if (data$1 !== void 0) {
+            let data1 = data$1;
+            const _errs2 = errors;
+            if (errors === _errs2) {
+              if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+                const data1$0 = data1.total_pnl, data1$1 = data1.total_pnl_percent, data1$2 = data1.active_bots, data1$3 = data1.total_bots, data1$4 = data1.total_trades, data1$5 = data1.win_rate, data1$6 = data1.exposure, data1$7 = data1.risk_level, data1$8 = data1.uptime_seconds, data1$9 = data1.trades_per_hour;
+                let missing1;
+                if (data1$0 === void 0 && (missing1 = "total_pnl") || data1$1 === void 0 && (missing1 = "total_pnl_percent") || data1$2 === void 0 && (missing1 = "active_bots") || data1$3 === void 0 && (missing1 = "total_bots") || data1$4 === void 0 && (missing1 = "total_trades") || data1$5 === void 0 && (missing1 = "win_rate") || data1$6 === void 0 && (missing1 = "exposure") || data1$7 === void 0 && (missing1 = "risk_level") || data1$8 === void 0 && (missing1 = "uptime_seconds") || data1$9 === void 0 && (missing1 = "trades_per_hour")) {
+                  validate7.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
+                  return false;
+                } else {
+                  if (data1$0 !== void 0) {
+                    let data2 = data1$0;
+                    const _errs4 = errors;
+                    if (!(typeof data2 == "number" && isFinite(data2))) {
+                      validate7.errors = [{ instancePath: instancePath + "/data/total_pnl", keyword: "type", params: { type: "number" } }];
+                      return false;
+                    }
+                    var valid1 = _errs4 === errors;
+                  } else {
+                    var valid1 = true;
+                  }
+                  if (valid1) {
+                    if (data1$1 !== void 0) {
+                      let data3 = data1$1;
+                      const _errs6 = errors;
+                      if (!(typeof data3 == "number" && isFinite(data3))) {
+                        validate7.errors = [{ instancePath: instancePath + "/data/total_pnl_percent", keyword: "type", params: { type: "number" } }];
+                        return false;
+                      }
+                      var valid1 = _errs6 === errors;
+                    } else {
+                      var valid1 = true;
+                    }
+                    if (valid1) {
+                      if (data1$2 !== void 0) {
+                        let data4 = data1$2;
+                        const _errs8 = errors;
+                        if (!Number.isInteger(data4)) {
+                          validate7.errors = [{ instancePath: instancePath + "/data/active_bots", keyword: "type", params: { type: "integer" } }];
+                          return false;
+                        }
+                        if (errors === _errs8) {
+                          if (typeof data4 == "number" && isFinite(data4)) {
+                            if (data4 < 0 || isNaN(data4)) {
+                              validate7.errors = [{ instancePath: instancePath + "/data/active_bots", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                              return false;
+                            }
+                          }
+                        }
+                        var valid1 = _errs8 === errors;
+                      } else {
+                        var valid1 = true;
+                      }
+                      if (valid1) {
+                        if (data1$3 !== void 0) {
+                          let data5 = data1$3;
+                          const _errs10 = errors;
+                          if (!Number.isInteger(data5)) {
+                            validate7.errors = [{ instancePath: instancePath + "/data/total_bots", keyword: "type", params: { type: "integer" } }];
+                            return false;
+                          }
+                          if (errors === _errs10) {
+                            if (typeof data5 == "number" && isFinite(data5)) {
+                              if (data5 < 0 || isNaN(data5)) {
+                                validate7.errors = [{ instancePath: instancePath + "/data/total_bots", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                return false;
+                              }
+                            }
+                          }
+                          var valid1 = _errs10 === errors;
+                        } else {
+                          var valid1 = true;
+                        }
+                        if (valid1) {
+                          if (data1$4 !== void 0) {
+                            let data6 = data1$4;
+                            const _errs12 = errors;
+                            if (!Number.isInteger(data6)) {
+                              validate7.errors = [{ instancePath: instancePath + "/data/total_trades", keyword: "type", params: { type: "integer" } }];
+                              return false;
+                            }
+                            if (errors === _errs12) {
+                              if (typeof data6 == "number" && isFinite(data6)) {
+                                if (data6 < 0 || isNaN(data6)) {
+                                  validate7.errors = [{ instancePath: instancePath + "/data/total_trades", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                  return false;
+                                }
+                              }
+                            }
+                            var valid1 = _errs12 === errors;
+                          } else {
+                            var valid1 = true;
+                          }
+                          if (valid1) {
+                            if (data1$5 !== void 0) {
+                              let data7 = data1$5;
+                              const _errs14 = errors;
+                              if (errors === _errs14) {
+                                if (typeof data7 == "number" && isFinite(data7)) {
+                                  if (data7 > 1 || isNaN(data7)) {
+                                    validate7.errors = [{ instancePath: instancePath + "/data/win_rate", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                                    return false;
+                                  } else {
+                                    if (data7 < 0 || isNaN(data7)) {
+                                      validate7.errors = [{ instancePath: instancePath + "/data/win_rate", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                      return false;
+                                    }
+                                  }
+                                } else {
+                                  validate7.errors = [{ instancePath: instancePath + "/data/win_rate", keyword: "type", params: { type: "number" } }];
+                                  return false;
+                                }
+                              }
+                              var valid1 = _errs14 === errors;
+                            } else {
+                              var valid1 = true;
+                            }
+                            if (valid1) {
+                              if (data1$6 !== void 0) {
+                                let data8 = data1$6;
+                                const _errs16 = errors;
+                                if (errors === _errs16) {
+                                  if (typeof data8 == "number" && isFinite(data8)) {
+                                    if (data8 > 1 || isNaN(data8)) {
+                                      validate7.errors = [{ instancePath: instancePath + "/data/exposure", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                                      return false;
+                                    } else {
+                                      if (data8 < 0 || isNaN(data8)) {
+                                        validate7.errors = [{ instancePath: instancePath + "/data/exposure", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                        return false;
+                                      }
+                                    }
+                                  } else {
+                                    validate7.errors = [{ instancePath: instancePath + "/data/exposure", keyword: "type", params: { type: "number" } }];
+                                    return false;
+                                  }
+                                }
+                                var valid1 = _errs16 === errors;
+                              } else {
+                                var valid1 = true;
+                              }
+                              if (valid1) {
+                                if (data1$7 !== void 0) {
+                                  const _errs18 = errors;
+                                  if (typeof data1$7 !== "string") {
+                                    validate7.errors = [{ instancePath: instancePath + "/data/risk_level", keyword: "type", params: { type: "string" } }];
+                                    return false;
+                                  }
+                                  var valid1 = _errs18 === errors;
+                                } else {
+                                  var valid1 = true;
+                                }
+                                if (valid1) {
+                                  if (data1$8 !== void 0) {
+                                    let data10 = data1$8;
+                                    const _errs20 = errors;
+                                    if (errors === _errs20) {
+                                      if (typeof data10 == "number" && isFinite(data10)) {
+                                        if (data10 < 0 || isNaN(data10)) {
+                                          validate7.errors = [{ instancePath: instancePath + "/data/uptime_seconds", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                          return false;
+                                        }
+                                      } else {
+                                        validate7.errors = [{ instancePath: instancePath + "/data/uptime_seconds", keyword: "type", params: { type: "number" } }];
+                                        return false;
+                                      }
+                                    }
+                                    var valid1 = _errs20 === errors;
+                                  } else {
+                                    var valid1 = true;
+                                  }
+                                  if (valid1) {
+                                    if (data1$9 !== void 0) {
+                                      let data11 = data1$9;
+                                      const _errs22 = errors;
+                                      if (errors === _errs22) {
+                                        if (typeof data11 == "number" && isFinite(data11)) {
+                                          if (data11 < 0 || isNaN(data11)) {
+                                            validate7.errors = [{ instancePath: instancePath + "/data/trades_per_hour", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                            return false;
+                                          }
+                                        } else {
+                                          validate7.errors = [{ instancePath: instancePath + "/data/trades_per_hour", keyword: "type", params: { type: "number" } }];
+                                          return false;
+                                        }
+                                      }
+                                      var valid1 = _errs22 === errors;
+                                    } else {
+                                      var valid1 = true;
+                                    }
+                                    if (valid1) {
+                                      if (strict) {
+                                        let count0 = 0;
+                                        for (const key0 in data1) {
+                                          count0++;
+                                        }
+                                        if (count0 !== 10) {
+                                          for (const key1 in data1) {
+                                            if (!(key1 === "total_pnl" || key1 === "total_pnl_percent" || key1 === "active_bots" || key1 === "total_bots" || key1 === "total_trades" || key1 === "win_rate" || key1 === "exposure" || key1 === "risk_level" || key1 === "uptime_seconds" || key1 === "trades_per_hour")) {
+                                              validate7.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                              return false;
+                                              break;
+                                            }
+                                          }
+                                        }
+                                      }
+                                    }
+                                  }
+                                }
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              } else {
+                validate7.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
+                return false;
+              }
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data$2 !== void 0) {
+              let data12 = data$2;
+              const _errs24 = errors;
+              if (errors === _errs24) {
+                if (typeof data12 === "string") {
+                  if (!formats0(data12, strict)) {
+                    validate7.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
+                    return false;
+                  }
+                } else {
+                  validate7.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
+                  return false;
+                }
+              }
+              var valid0 = _errs24 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (data$3 !== void 0) {
+                let data13 = data$3;
+                const _errs26 = errors;
+                if (errors === _errs26) {
+                  if (typeof data13 === "string") {
+                    if (!pattern0.test(data13)) {
+                      validate7.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      return false;
+                    }
+                  } else {
+                    validate7.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
+                }
+                var valid0 = _errs26 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (strict) {
+                  for (const key2 in data) {
+                    if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
+                      validate7.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key2 } }];
+                      return false;
+                      break;
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate7.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  if (errors !== 0) {
+    validate7.errors = vErrors;
+  }
+  return errors === 0;
+}
+var message_whale = validate8;
+function validate8(data, instancePath, strict, notices) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      const data$0 = data.type, data$1 = data.data, data$2 = data.ts, data$3 = data.cursor;
+      let missing0;
+      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "data") || data$2 === void 0 && (missing0 = "ts")) {
+        validate8.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data$0 !== void 0) {
+          const _errs1 = errors;
+          if ("whale" !== data$0) {
+            validate8.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "whale" } }];
+            return false;
+          }
+          var valid0 = _errs1 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          if (data$1 !== void 0) {
+            let data1 = data$1;
+            const _errs2 = errors;
+            if (errors === _errs2) {
+              if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+                const data1$0 = data1.coin, data1$1 = data1.platform, data1$2 = data1.flow_type, data1$3 = data1.amount, data1$4 = data1.value_usd, data1$5 = data1.timestamp, data1$6 = data1.signal;
+                let missing1;
+                if (data1$0 === void 0 && (missing1 = "coin") || data1$1 === void 0 && (missing1 = "platform") || data1$2 === void 0 && (missing1 = "flow_type") || data1$3 === void 0 && (missing1 = "amount") || data1$4 === void 0 && (missing1 = "value_usd") || data1$5 === void 0 && (missing1 = "timestamp") || data1$6 === void 0 && (missing1 = "signal")) {
+                  validate8.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
+                  return false;
+                } else {
+                  if (data1$0 !== void 0) {
+                    let data2 = data1$0;
+                    const _errs4 = errors;
+                    if (errors === _errs4) {
+                      if (typeof data2 === "string") {
+                        if (data2.length < 1) {
+                          validate8.errors = [{ instancePath: instancePath + "/data/coin", keyword: "minLength", params: { limit: 1 } }];
+                          return false;
+                        }
+                      } else {
+                        validate8.errors = [{ instancePath: instancePath + "/data/coin", keyword: "type", params: { type: "string" } }];
+                        return false;
+                      }
+                    }
+                    var valid1 = _errs4 === errors;
+                  } else {
+                    var valid1 = true;
+                  }
+                  if (valid1) {
+                    if (data1$1 !== void 0) {
+                      let data3 = data1$1;
+                      const _errs6 = errors;
+                      if (errors === _errs6) {
+                        if (typeof data3 === "string") {
+                          if (data3.length < 1) {
+                            validate8.errors = [{ instancePath: instancePath + "/data/platform", keyword: "minLength", params: { limit: 1 } }];
+                            return false;
+                          }
+                        } else {
+                          validate8.errors = [{ instancePath: instancePath + "/data/platform", keyword: "type", params: { type: "string" } }];
+                          return false;
+                        }
+                      }
+                      var valid1 = _errs6 === errors;
+                    } else {
+                      var valid1 = true;
+                    }
+                    if (valid1) {
+                      if (data1$2 !== void 0) {
+                        const _errs8 = errors;
+                        if (typeof data1$2 !== "string") {
+                          validate8.errors = [{ instancePath: instancePath + "/data/flow_type", keyword: "type", params: { type: "string" } }];
+                          return false;
+                        }
+                        var valid1 = _errs8 === errors;
+                      } else {
+                        var valid1 = true;
+                      }
+                      if (valid1) {
+                        if (data1$3 !== void 0) {
+                          let data5 = data1$3;
+                          const _errs10 = errors;
+                          if (errors === _errs10) {
+                            if (typeof data5 == "number" && isFinite(data5)) {
+                              if (data5 < 0 || isNaN(data5)) {
+                                validate8.errors = [{ instancePath: instancePath + "/data/amount", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                return false;
+                              }
+                            } else {
+                              validate8.errors = [{ instancePath: instancePath + "/data/amount", keyword: "type", params: { type: "number" } }];
+                              return false;
+                            }
+                          }
+                          var valid1 = _errs10 === errors;
+                        } else {
+                          var valid1 = true;
+                        }
+                        if (valid1) {
+                          if (data1$4 !== void 0) {
+                            let data6 = data1$4;
+                            const _errs12 = errors;
+                            if (errors === _errs12) {
+                              if (typeof data6 == "number" && isFinite(data6)) {
+                                if (data6 < 0 || isNaN(data6)) {
+                                  validate8.errors = [{ instancePath: instancePath + "/data/value_usd", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                  return false;
+                                }
+                              } else {
+                                validate8.errors = [{ instancePath: instancePath + "/data/value_usd", keyword: "type", params: { type: "number" } }];
+                                return false;
+                              }
+                            }
+                            var valid1 = _errs12 === errors;
+                          } else {
+                            var valid1 = true;
+                          }
+                          if (valid1) {
+                            if (data1$5 !== void 0) {
+                              let data7 = data1$5;
+                              const _errs14 = errors;
+                              if (errors === _errs14) {
+                                if (typeof data7 === "string") {
+                                  if (!formats0(data7, strict)) {
+                                    validate8.errors = [{ instancePath: instancePath + "/data/timestamp", keyword: "x-date-time", params: { format: "date-time" } }];
+                                    return false;
+                                  }
+                                } else {
+                                  validate8.errors = [{ instancePath: instancePath + "/data/timestamp", keyword: "type", params: { type: "string" } }];
+                                  return false;
+                                }
+                              }
+                              var valid1 = _errs14 === errors;
+                            } else {
+                              var valid1 = true;
+                            }
+                            if (valid1) {
+                              if (data1$6 !== void 0) {
+                                const _errs16 = errors;
+                                if (typeof data1$6 !== "string") {
+                                  validate8.errors = [{ instancePath: instancePath + "/data/signal", keyword: "type", params: { type: "string" } }];
+                                  return false;
+                                }
+                                var valid1 = _errs16 === errors;
+                              } else {
+                                var valid1 = true;
+                              }
+                              if (valid1) {
+                                if (strict) {
+                                  let count0 = 0;
+                                  for (const key0 in data1) {
+                                    count0++;
+                                  }
+                                  if (count0 !== 7) {
+                                    for (const key1 in data1) {
+                                      if (!(key1 === "coin" || key1 === "platform" || key1 === "flow_type" || key1 === "amount" || key1 === "value_usd" || key1 === "timestamp" || key1 === "signal")) {
+                                        validate8.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                        return false;
+                                        break;
+                                      }
+                                    }
+                                  }
+                                }
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              } else {
+                validate8.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
+                return false;
+              }
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data$2 !== void 0) {
+              let data9 = data$2;
+              const _errs18 = errors;
+              if (errors === _errs18) {
+                if (typeof data9 === "string") {
+                  if (!formats0(data9, strict)) {
+                    validate8.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
+                    return false;
+                  }
+                } else {
+                  validate8.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
+                  return false;
+                }
+              }
+              var valid0 = _errs18 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (data$3 !== void 0) {
+                let data10 = data$3;
+                const _errs20 = errors;
+                if (errors === _errs20) {
+                  if (typeof data10 === "string") {
+                    if (!pattern0.test(data10)) {
+                      validate8.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      return false;
+                    }
+                  } else {
+                    validate8.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
+                }
+                var valid0 = _errs20 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (strict) {
+                  for (const key2 in data) {
+                    if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
+                      validate8.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key2 } }];
+                      return false;
+                      break;
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate8.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  if (errors !== 0) {
+    validate8.errors = vErrors;
+  }
+  return errors === 0;
+}
+var message_alerts = validate9;
+var schema9 = { "properties": { "data": { "properties": { "severity": { "enum": ["info", "warning", "error", "critical"] }, "platform": { "anyOf": [{ "type": "string", "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, { "type": "null" }] } } } } };
+function validate9(data, instancePath, strict, notices) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      const data$0 = data.type, data$1 = data.data, data$2 = data.ts, data$3 = data.cursor;
+      let missing0;
+      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "data") || data$2 === void 0 && (missing0 = "ts")) {
+        validate9.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data$0 !== void 0) {
+          const _errs1 = errors;
+          if ("alerts" !== data$0) {
+            validate9.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "alerts" } }];
+            return false;
+          }
+          var valid0 = _errs1 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          if (data$1 !== void 0) {
+            let data1 = data$1;
+            const _errs2 = errors;
+            if (errors === _errs2) {
+              if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+                const data1$0 = data1.id, data1$1 = data1.severity, data1$2 = data1.category, data1$3 = data1.title, data1$4 = data1.message, data1$5 = data1.bot_id, data1$6 = data1.platform, data1$7 = data1.action_required, data1$8 = data1.timestamp;
+                let missing1;
+                if (data1$0 === void 0 && (missing1 = "id") || data1$1 === void 0 && (missing1 = "severity") || data1$2 === void 0 && (missing1 = "category") || data1$3 === void 0 && (missing1 = "title") || data1$4 === void 0 && (missing1 = "message") || data1$5 === void 0 && (missing1 = "bot_id") || data1$6 === void 0 && (missing1 = "platform") || data1$7 === void 0 && (missing1 = "action_required") || data1$8 === void 0 && (missing1 = "timestamp")) {
+                  validate9.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
+                  return false;
+                } else {
+                  if (data1$0 !== void 0) {
+                    let data2 = data1$0;
+                    const _errs4 = errors;
+                    if (errors === _errs4) {
+                      if (typeof data2 === "string") {
+                        if (data2.length < 1) {
+                          validate9.errors = [{ instancePath: instancePath + "/data/id", keyword: "minLength", params: { limit: 1 } }];
+                          return false;
+                        }
+                      } else {
+                        validate9.errors = [{ instancePath: instancePath + "/data/id", keyword: "type", params: { type: "string" } }];
+                        return false;
+                      }
+                    }
+                    var valid1 = _errs4 === errors;
+                  } else {
+                    var valid1 = true;
+                  }
+                  if (valid1) {
+                    if (data1$1 !== void 0) {
+                      let data3 = data1$1;
+                      const _errs6 = errors;
+                      if (typeof data3 !== "string") {
+                        validate9.errors = [{ instancePath: instancePath + "/data/severity", keyword: "type", params: { type: "string" } }];
+                        return false;
+                      }
+                      if (!(data3 === "info" || data3 === "warning" || data3 === "error" || data3 === "critical")) {
+                        if (strict) {
+                          validate9.errors = [{ instancePath: instancePath + "/data/severity", keyword: "enum", params: { allowedValues: schema9.properties.data.properties.severity.enum } }];
+                          return false;
+                        } else {
+                          func0(notices, instancePath + "/data/severity", data3, schema9.properties.data.properties.severity.enum);
+                        }
+                      }
+                      var valid1 = _errs6 === errors;
+                    } else {
+                      var valid1 = true;
+                    }
+                    if (valid1) {
+                      if (data1$2 !== void 0) {
+                        const _errs8 = errors;
+                        if (typeof data1$2 !== "string") {
+                          validate9.errors = [{ instancePath: instancePath + "/data/category", keyword: "type", params: { type: "string" } }];
+                          return false;
+                        }
+                        var valid1 = _errs8 === errors;
+                      } else {
+                        var valid1 = true;
+                      }
+                      if (valid1) {
+                        if (data1$3 !== void 0) {
+                          const _errs10 = errors;
+                          if (typeof data1$3 !== "string") {
+                            validate9.errors = [{ instancePath: instancePath + "/data/title", keyword: "type", params: { type: "string" } }];
+                            return false;
+                          }
+                          var valid1 = _errs10 === errors;
+                        } else {
+                          var valid1 = true;
+                        }
+                        if (valid1) {
+                          if (data1$4 !== void 0) {
+                            const _errs12 = errors;
+                            if (typeof data1$4 !== "string") {
+                              validate9.errors = [{ instancePath: instancePath + "/data/message", keyword: "type", params: { type: "string" } }];
+                              return false;
+                            }
+                            var valid1 = _errs12 === errors;
+                          } else {
+                            var valid1 = true;
+                          }
+                          if (valid1) {
+                            if (data1$5 !== void 0) {
+                              let data7 = data1$5;
+                              const _errs14 = errors;
+                              const _errs15 = errors;
+                              let valid2 = false;
+                              const _errs16 = errors;
+                              if (errors === _errs16) {
+                                if (typeof data7 === "string") {
+                                  if (data7.length < 1) {
+                                    const err0 = { instancePath: instancePath + "/data/bot_id", keyword: "minLength", params: { limit: 1 } };
+                                    if (vErrors === null) {
+                                      vErrors = [err0];
+                                    } else {
+                                      vErrors.push(err0);
+                                    }
+                                    errors++;
+                                  }
+                                } else {
+                                  const err1 = { instancePath: instancePath + "/data/bot_id", keyword: "type", params: { type: "string" } };
+                                  if (vErrors === null) {
+                                    vErrors = [err1];
+                                  } else {
+                                    vErrors.push(err1);
+                                  }
+                                  errors++;
+                                }
+                              }
+                              var _valid0 = _errs16 === errors;
+                              valid2 = valid2 || _valid0;
+                              if (!valid2) {
+                                const _errs18 = errors;
+                                if (data7 !== null) {
+                                  const err2 = { instancePath: instancePath + "/data/bot_id", keyword: "type", params: { type: "null" } };
+                                  if (vErrors === null) {
+                                    vErrors = [err2];
+                                  } else {
+                                    vErrors.push(err2);
+                                  }
+                                  errors++;
+                                }
+                                var _valid0 = _errs18 === errors;
+                                valid2 = valid2 || _valid0;
+                              }
+                              if (!valid2) {
+                                const err3 = { instancePath: instancePath + "/data/bot_id", keyword: "anyOf", params: {} };
+                                if (vErrors === null) {
+                                  vErrors = [err3];
+                                } else {
+                                  vErrors.push(err3);
+                                }
+                                errors++;
+                                validate9.errors = vErrors;
+                                return false;
+                              } else {
+                                errors = _errs15;
+                                if (vErrors !== null) {
+                                  if (_errs15) {
+                                    vErrors.length = _errs15;
+                                  } else {
+                                    vErrors = null;
+                                  }
+                                }
+                              }
+                              var valid1 = _errs14 === errors;
+                            } else {
+                              var valid1 = true;
+                            }
+                            if (valid1) {
+                              if (data1$6 !== void 0) {
+                                let data8 = data1$6;
+                                const _errs20 = errors;
+                                const _errs21 = errors;
+                                let valid3 = false;
+                                const _errs22 = errors;
+                                if (typeof data8 !== "string") {
+                                  const err4 = { instancePath: instancePath + "/data/platform", keyword: "type", params: { type: "string" } };
+                                  if (vErrors === null) {
+                                    vErrors = [err4];
+                                  } else {
+                                    vErrors.push(err4);
+                                  }
+                                  errors++;
+                                }
+                                if (!(data8 === "luno" || data8 === "binance" || data8 === "kucoin" || data8 === "kraken" || data8 === "valr")) {
+                                  if (strict) {
+                                    const err5 = { instancePath: instancePath + "/data/platform", keyword: "enum", params: { allowedValues: schema9.properties.data.properties.platform.anyOf[0].enum } };
+                                    if (vErrors === null) {
+                                      vErrors = [err5];
+                                    } else {
+                                      vErrors.push(err5);
+                                    }
+                                    errors++;
+                                  } else {
+                                    func0(notices, instancePath + "/data/platform", data8, schema9.properties.data.properties.platform.anyOf[0].enum);
+                                  }
+                                }
+                                var _valid1 = _errs22 === errors;
+                                valid3 = valid3 || _valid1;
+                                if (!valid3) {
+                                  const _errs24 = errors;
+                                  if (data8 !== null) {
+                                    const err6 = { instancePath: instancePath + "/data/platform", keyword: "type", params: { type: "null" } };
+                                    if (vErrors === null) {
+                                      vErrors = [err6];
+                                    } else {
+                                      vErrors.push(err6);
+                                    }
+                                    errors++;
+                                  }
+                                  var _valid1 = _errs24 === errors;
+                                  valid3 = valid3 || _valid1;
+                                }
+                                if (!valid3) {
+                                  const err7 = { instancePath: instancePath + "/data/platform", keyword: "anyOf", params: {} };
+                                  if (vErrors === null) {
+                                    vErrors = [err7];
+                                  } else {
+                                    vErrors.push(err7);
+                                  }
+                                  errors++;
+                                  validate9.errors = vErrors;
+                                  return false;
+                                } else {
+                                  errors = _errs21;
+                                  if (vErrors !== null) {
+                                    if (_errs21) {
+                                      vErrors.length = _errs21;
+                                    } else {
+                                      vErrors = null;
+                                    }
+                                  }
+                                }
+                                var valid1 = _errs20 === errors;
+                              } else {
+                                var valid1 = true;
+                              }
+                              if (valid1) {
+                                if (data1$7 !== void 0) {
+                                  const _errs26 = errors;
+                                  if (typeof data1$7 !== "boolean") {
+                                    validate9.errors = [{ instancePath: instancePath + "/data/action_required", keyword: "type", params: { type: "boolean" } }];
+                                    return false;
+                                  }
+                                  var valid1 = _errs26 === errors;
+                                } else {
+                                  var valid1 = true;
+                                }
+                                if (valid1) {
+                                  if (data1$8 !== void 0) {
+                                    let data10 = data1$8;
+                                    const _errs28 = errors;
+                                    if (errors === _errs28) {
+                                      if (typeof data10 === "string") {
+                                        if (!formats0(data10, strict)) {
+                                          validate9.errors = [{ instancePath: instancePath + "/data/timestamp", keyword: "x-date-time", params: { format: "date-time" } }];
+                                          return false;
+                                        }
+                                      } else {
+                                        validate9.errors = [{ instancePath: instancePath + "/data/timestamp", keyword: "type", params: { type: "string" } }];
+                                        return false;
+                                      }
+                                    }
+                                    var valid1 = _errs28 === errors;
+                                  } else {
+                                    var valid1 = true;
+                                  }
+                                  if (valid1) {
+                                    if (strict) {
+                                      let count0 = 0;
+                                      for (const key0 in data1) {
+                                        count0++;
+                                      }
+                                      if (count0 !== 9) {
+                                        for (const key1 in data1) {
+                                          if (!(key1 === "id" || key1 === "severity" || key1 === "category" || key1 === "title" || key1 === "message" || key1 === "bot_id" || key1 === "platform" || key1 === "action_required" || key1 === "timestamp")) {
+                                            validate9.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                            return false;
+                                            break;
+                                          }
+                                        }
+                                      }
+                                    }
+                                  }
+                                }
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              } else {
+                validate9.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
+                return false;
+              }
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data$2 !== void 0) {
+              let data11 = data$2;
+              const _errs30 = errors;
+              if (errors === _errs30) {
+                if (typeof data11 === "string") {
+                  if (!formats0(data11, strict)) {
+                    validate9.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
+                    return false;
+                  }
+                } else {
+                  validate9.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
+                  return false;
+                }
+              }
+              var valid0 = _errs30 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (data$3 !== void 0) {
+                let data12 = data$3;
+                const _errs32 = errors;
+                if (errors === _errs32) {
+                  if (typeof data12 === "string") {
+                    if (!pattern0.test(data12)) {
+                      validate9.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      return false;
+                    }
+                  } else {
+                    validate9.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
+                }
+                var valid0 = _errs32 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (strict) {
+                  for (const key2 in data) {
+                    if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
+                      validate9.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key2 } }];
+                      return false;
+                      break;
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate9.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  if (errors !== 0) {
+    validate9.errors = vErrors;
+  }
+  return errors === 0;
+}
+var message_system_health = validate10;
+var schema10 = { "properties": { "data": { "properties": { "last_trade": { "type": ["string", "null"] } } } } };
+function validate10(data, instancePath, strict, notices) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      const data$0 = data.type, data$1 = data.data, data$2 = data.ts, data$3 = data.cursor;
+      let missing0;
+      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "data") || data$2 === void 0 && (missing0 = "ts")) {
+        validate10.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data$0 !== void 0) {
+          const _errs1 = errors;
+          if ("system_health" !== data$0) {
+            validate10.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "system_health" } }];
+            return false;
+          }
+          var valid0 = _errs1 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          if (data$1 !== void 0) {
+            let data1 = data$1;
+            const _errs2 = errors;
+            if (errors === _errs2) {
+              if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+                const data1$0 = data1.status, data1$1 = data1.uptime, data1$2 = data1.cpu_percent, data1$3 = data1.memory_percent, data1$4 = data1.disk_percent, data1$5 = data1.database, data1$6 = data1.redis, data1$7 = data1.exchange_connections, data1$8 = data1.last_trade, data1$9 = data1.error_rate;
+                let missing1;
+                if (data1$0 === void 0 && (missing1 = "status") || data1$1 === void 0 && (missing1 = "uptime") || data1$2 === void 0 && (missing1 = "cpu_percent") || data1$3 === void 0 && (missing1 = "memory_percent") || data1$4 === void 0 && (missing1 = "disk_percent") || data1$5 === void 0 && (missing1 = "database") || data1$6 === void 0 && (missing1 = "redis") || data1$7 === void 0 && (missing1 = "exchange_connections") || data1$8 === void 0 && (missing1 = "last_trade") || data1$9 === void 0 && (missing1 = "error_rate")) {
+                  validate10.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
+                  return false;
+                } else {
+                  if (data1$0 !== void 0) {
+                    const _errs4 = errors;
+                    if (typeof data1$0 !== "string") {
+                      validate10.errors = [{ instancePath: instancePath + "/data/status", keyword: "type", params: { type: "string" } }];
+                      return false;
+                    }
+                    var valid1 = _errs4 === errors;
+                  } else {
+                    var valid1 = true;
+                  }
+                  if (valid1) {
+                    if (data1$1 !== void 0) {
+                      let data3 = data1$1;
+                      const _errs6 = errors;
+                      if (errors === _errs6) {
+                        if (typeof data3 == "number" && isFinite(data3)) {
+                          if (data3 < 0 || isNaN(data3)) {
+                            validate10.errors = [{ instancePath: instancePath + "/data/uptime", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                            return false;
+                          }
+                        } else {
+                          validate10.errors = [{ instancePath: instancePath + "/data/uptime", keyword: "type", params: { type: "number" } }];
+                          return false;
+                        }
+                      }
+                      var valid1 = _errs6 === errors;
+                    } else {
+                      var valid1 = true;
+                    }
+                    if (valid1) {
+                      if (data1$2 !== void 0) {
+                        let data4 = data1$2;
+                        const _errs8 = errors;
+                        if (errors === _errs8) {
+                          if (typeof data4 == "number" && isFinite(data4)) {
+                            if (data4 > 100 || isNaN(data4)) {
+                              validate10.errors = [{ instancePath: instancePath + "/data/cpu_percent", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
+                              return false;
+                            } else {
+                              if (data4 < 0 || isNaN(data4)) {
+                                validate10.errors = [{ instancePath: instancePath + "/data/cpu_percent", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                return false;
+                              }
+                            }
+                          } else {
+                            validate10.errors = [{ instancePath: instancePath + "/data/cpu_percent", keyword: "type", params: { type: "number" } }];
+                            return false;
+                          }
+                        }
+                        var valid1 = _errs8 === errors;
+                      } else {
+                        var valid1 = true;
+                      }
+                      if (valid1) {
+                        if (data1$3 !== void 0) {
+                          let data5 = data1$3;
+                          const _errs10 = errors;
+                          if (errors === _errs10) {
+                            if (typeof data5 == "number" && isFinite(data5)) {
+                              if (data5 > 100 || isNaN(data5)) {
+                                validate10.errors = [{ instancePath: instancePath + "/data/memory_percent", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
+                                return false;
+                              } else {
+                                if (data5 < 0 || isNaN(data5)) {
+                                  validate10.errors = [{ instancePath: instancePath + "/data/memory_percent", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                  return false;
+                                }
+                              }
+                            } else {
+                              validate10.errors = [{ instancePath: instancePath + "/data/memory_percent", keyword: "type", params: { type: "number" } }];
+                              return false;
+                            }
+                          }
+                          var valid1 = _errs10 === errors;
+                        } else {
+                          var valid1 = true;
+                        }
+                        if (valid1) {
+                          if (data1$4 !== void 0) {
+                            let data6 = data1$4;
+                            const _errs12 = errors;
+                            if (errors === _errs12) {
+                              if (typeof data6 == "number" && isFinite(data6)) {
+                                if (data6 > 100 || isNaN(data6)) {
+                                  validate10.errors = [{ instancePath: instancePath + "/data/disk_percent", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
+                                  return false;
+                                } else {
+                                  if (data6 < 0 || isNaN(data6)) {
+                                    validate10.errors = [{ instancePath: instancePath + "/data/disk_percent", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                    return false;
+                                  }
+                                }
+                              } else {
+                                validate10.errors = [{ instancePath: instancePath + "/data/disk_percent", keyword: "type", params: { type: "number" } }];
+                                return false;
+                              }
+                            }
+                            var valid1 = _errs12 === errors;
+                          } else {
+                            var valid1 = true;
+                          }
+                          if (valid1) {
+                            if (data1$5 !== void 0) {
+                              const _errs14 = errors;
+                              if (typeof data1$5 !== "string") {
+                                validate10.errors = [{ instancePath: instancePath + "/data/database", keyword: "type", params: { type: "string" } }];
+                                return false;
+                              }
+                              var valid1 = _errs14 === errors;
+                            } else {
+                              var valid1 = true;
+                            }
+                            if (valid1) {
+                              if (data1$6 !== void 0) {
+                                const _errs16 = errors;
+                                if (typeof data1$6 !== "string") {
+                                  validate10.errors = [{ instancePath: instancePath + "/data/redis", keyword: "type", params: { type: "string" } }];
+                                  return false;
+                                }
+                                var valid1 = _errs16 === errors;
+                              } else {
+                                var valid1 = true;
+                              }
+                              if (valid1) {
+                                if (data1$7 !== void 0) {
+                                  let data9 = data1$7;
+                                  const _errs18 = errors;
+                                  if (errors === _errs18) {
+                                    if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
+                                      for (const key0 in data9) {
+                                        const _errs21 = errors;
+                                        if (typeof data9[key0] !== "string") {
+                                          validate10.errors = [{ instancePath: instancePath + "/data/exchange_connections/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), keyword: "type", params: { type: "string" } }];
+                                          return false;
+                                        }
+                                        var valid2 = _errs21 === errors;
+                                        if (!valid2) {
+                                          break;
+                                        }
+                                      }
+                                    } else {
+                                      validate10.errors = [{ instancePath: instancePath + "/data/exchange_connections", keyword: "type", params: { type: "object" } }];
+                                      return false;
+                                    }
+                                  }
+                                  var valid1 = _errs18 === errors;
+                                } else {
+                                  var valid1 = true;
+                                }
+                                if (valid1) {
+                                  if (data1$8 !== void 0) {
+                                    let data11 = data1$8;
+                                    const _errs23 = errors;
+                                    if (typeof data11 !== "string" && data11 !== null) {
+                                      validate10.errors = [{ instancePath: instancePath + "/data/last_trade", keyword: "type", params: { type: schema10.properties.data.properties.last_trade.type } }];
+                                      return false;
+                                    }
+                                    if (errors === _errs23) {
+                                      if (typeof data11 === "string") {
+                                        if (!formats0(data11, strict)) {
+                                          validate10.errors = [{ instancePath: instancePath + "/data/last_trade", keyword: "x-date-time", params: { format: "date-time" } }];
+                                          return false;
+                                        }
+                                      }
+                                    }
+                                    var valid1 = _errs23 === errors;
+                                  } else {
+                                    var valid1 = true;
+                                  }
+                                  if (valid1) {
+                                    if (data1$9 !== void 0) {
+                                      let data12 = data1$9;
+                                      const _errs25 = errors;
+                                      if (errors === _errs25) {
+                                        if (typeof data12 == "number" && isFinite(data12)) {
+                                          if (data12 > 1 || isNaN(data12)) {
+                                            validate10.errors = [{ instancePath: instancePath + "/data/error_rate", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                                            return false;
+                                          } else {
+                                            if (data12 < 0 || isNaN(data12)) {
+                                              validate10.errors = [{ instancePath: instancePath + "/data/error_rate", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                              return false;
+                                            }
+                                          }
+                                        } else {
+                                          validate10.errors = [{ instancePath: instancePath + "/data/error_rate", keyword: "type", params: { type: "number" } }];
+                                          return false;
+                                        }
+                                      }
+                                      var valid1 = _errs25 === errors;
+                                    } else {
+                                      var valid1 = true;
+                                    }
+                                    if (valid1) {
+                                      if (strict) {
+                                        let count0 = 0;
+                                        for (const key1 in data1) {
+                                          count0++;
+                                        }
+                                        if (count0 !== 10) {
+                                          for (const key2 in data1) {
+                                            if (!(key2 === "status" || key2 === "uptime" || key2 === "cpu_percent" || key2 === "memory_percent" || key2 === "disk_percent" || key2 === "database" || key2 === "redis" || key2 === "exchange_connections" || key2 === "last_trade" || key2 === "error_rate")) {
+                                              validate10.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key2 } }];
+                                              return false;
+                                              break;
+                                            }
+                                          }
+                                        }
+                                      }
+                                    }
+                                  }
+                                }
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              } else {
+                validate10.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
+                return false;
+              }
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data$2 !== void 0) {
+              let data13 = data$2;
+              const _errs27 = errors;
+              if (errors === _errs27) {
+                if (typeof data13 === "string") {
+                  if (!formats0(data13, strict)) {
                     validate10.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
@@ -225,18 +3503,17 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                   return false;
                 }
               }
-              var valid0 = _errs3 === errors;
+              var valid0 = _errs27 === errors;
             } else {
               var valid0 = true;
             }
             if (valid0) {
-              if (data.cursor !== void 0) {
-                let data3 = data.cursor;
-                const _errs6 = errors;
-                const _errs7 = errors;
-                if (errors === _errs7) {
-                  if (typeof data3 === "string") {
-                    if (!pattern0.test(data3)) {
+              if (data$3 !== void 0) {
+                let data14 = data$3;
+                const _errs29 = errors;
+                if (errors === _errs29) {
+                  if (typeof data14 === "string") {
+                    if (!pattern0.test(data14)) {
                       validate10.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
                       return false;
                     }
@@ -245,15 +3522,15 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                     return false;
                   }
                 }
-                var valid0 = _errs6 === errors;
+                var valid0 = _errs29 === errors;
               } else {
                 var valid0 = true;
               }
               if (valid0) {
-                if (this.strict) {
-                  for (const key0 in data) {
-                    if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-                      validate10.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
+                if (strict) {
+                  for (const key3 in data) {
+                    if (!(key3 === "type" || key3 === "data" || key3 === "ts" || key3 === "cursor")) {
+                      validate10.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key3 } }];
                       return false;
                       break;
                     }
@@ -269,25 +3546,29 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       return false;
     }
   }
-  validate10.errors = vErrors;
+  if (errors !== 0) {
+    validate10.errors = vErrors;
+  }
   return errors === 0;
 }
-var message_ping = validate14;
-function validate14(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_wallet = validate11;
+var schema11 = { "properties": { "data": { "properties": { "platform": { "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, "address": { "type": ["string", "null"] }, "txid": { "type": ["string", "null"] } } } } };
+function validate11(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
+      const data$0 = data.type, data$1 = data.data, data$2 = data.ts, data$3 = data.cursor;
       let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate14.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "data") || data$2 === void 0 && (missing0 = "ts")) {
+        validate11.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
-        if (data.type !== void 0) {
+        if (data$0 !== void 0) {
           const _errs1 = errors;
-          if ("ping" !== data.type) {
-            validate14.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "ping" } }];
+          if ("wallet" !== data$0) {
+            validate11.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "wallet" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -295,1878 +3576,150 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
           var valid0 = true;
         }
         if (valid0) {
-          if (data.timestamp !== void 0) {
-            let data1 = data.timestamp;
+          if (data$1 !== void 0) {
+            let data1 = data$1;
             const _errs2 = errors;
-            const _errs3 = errors;
-            if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-              validate14.errors = [{ instancePath: instancePath + "/timestamp", keyword: "type", params: { type: "integer" } }];
-              return false;
-            }
-            if (errors === _errs3) {
-              if (typeof data1 == "number" && isFinite(data1)) {
-                if (data1 > 864e13 || isNaN(data1)) {
-                  validate14.errors = [{ instancePath: instancePath + "/timestamp", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } }];
-                  return false;
-                } else {
-                  if (data1 < 0 || isNaN(data1)) {
-                    validate14.errors = [{ instancePath: instancePath + "/timestamp", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                    return false;
-                  }
-                }
-              }
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (this.strict) {
-              let count0 = 0;
-              for (const key0 in data) {
-                count0++;
-              }
-              if (count0 !== 2) {
-                for (const key1 in data) {
-                  if (!(key1 === "type" || key1 === "timestamp")) {
-                    validate14.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
-                    return false;
-                    break;
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate14.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate14.errors = vErrors;
-  return errors === 0;
-}
-var message_pong = validate15;
-function validate15(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate15.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        if (data.type !== void 0) {
-          const _errs1 = errors;
-          if ("pong" !== data.type) {
-            validate15.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "pong" } }];
-            return false;
-          }
-          var valid0 = _errs1 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.timestamp !== void 0) {
-            let data1 = data.timestamp;
-            const _errs2 = errors;
-            const _errs3 = errors;
-            if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-              validate15.errors = [{ instancePath: instancePath + "/timestamp", keyword: "type", params: { type: "integer" } }];
-              return false;
-            }
-            if (errors === _errs3) {
-              if (typeof data1 == "number" && isFinite(data1)) {
-                if (data1 > 864e13 || isNaN(data1)) {
-                  validate15.errors = [{ instancePath: instancePath + "/timestamp", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } }];
-                  return false;
-                } else {
-                  if (data1 < 0 || isNaN(data1)) {
-                    validate15.errors = [{ instancePath: instancePath + "/timestamp", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                    return false;
-                  }
-                }
-              }
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (this.strict) {
-              let count0 = 0;
-              for (const key0 in data) {
-                count0++;
-              }
-              if (count0 !== 2) {
-                for (const key1 in data) {
-                  if (!(key1 === "type" || key1 === "timestamp")) {
-                    validate15.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
-                    return false;
-                    break;
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate15.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate15.errors = vErrors;
-  return errors === 0;
-}
-var message_trades = validate16;
-var schema22 = { "properties": { "status": { "enum": ["pending", "filled", "cancelled", "failed"] }, "pnl": { "type": ["number", "null"] } } };
-var schema25 = { "enum": ["luno", "binance", "kucoin", "kraken", "valr"] };
-var schema27 = { "enum": ["buy", "sell"] };
-function validate17(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.id === void 0 && (missing0 = "id") || data.bot_id === void 0 && (missing0 = "bot_id") || data.platform === void 0 && (missing0 = "platform") || data.symbol === void 0 && (missing0 = "symbol") || data.side === void 0 && (missing0 = "side") || data.quantity === void 0 && (missing0 = "quantity") || data.price === void 0 && (missing0 = "price") || data.total === void 0 && (missing0 = "total") || data.fee === void 0 && (missing0 = "fee") || data.status === void 0 && (missing0 = "status") || data.pnl === void 0 && (missing0 = "pnl") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate17.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        if (data.id !== void 0) {
-          let data0 = data.id;
-          const _errs1 = errors;
-          const _errs2 = errors;
-          if (errors === _errs2) {
-            if (typeof data0 === "string") {
-              if (data0.length < 1) {
-                validate17.errors = [{ instancePath: instancePath + "/id", keyword: "minLength", params: { limit: 1 } }];
-                return false;
-              }
-            } else {
-              validate17.errors = [{ instancePath: instancePath + "/id", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-          }
-          var valid0 = _errs1 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.bot_id !== void 0) {
-            let data1 = data.bot_id;
-            const _errs4 = errors;
-            const _errs5 = errors;
-            if (errors === _errs5) {
-              if (typeof data1 === "string") {
-                if (data1.length < 1) {
-                  validate17.errors = [{ instancePath: instancePath + "/bot_id", keyword: "minLength", params: { limit: 1 } }];
-                  return false;
-                }
-              } else {
-                validate17.errors = [{ instancePath: instancePath + "/bot_id", keyword: "type", params: { type: "string" } }];
-                return false;
-              }
-            }
-            var valid0 = _errs4 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.platform !== void 0) {
-              let data2 = data.platform;
-              const _errs7 = errors;
-              if (typeof data2 !== "string") {
-                validate17.errors = [{ instancePath: instancePath + "/platform", keyword: "type", params: { type: "string" } }];
-                return false;
-              }
-              if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr")) {
-                if (this.strict) {
-                  validate17.errors = [{ instancePath: instancePath + "/platform", keyword: "enum", params: { allowedValues: schema25.enum } }];
-                  return false;
-                } else {
-                  func1(this, instancePath + "/platform", data2, schema25.enum);
-                }
-              }
-              var valid0 = _errs7 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.symbol !== void 0) {
-                let data3 = data.symbol;
-                const _errs10 = errors;
-                const _errs11 = errors;
-                if (errors === _errs11) {
-                  if (typeof data3 === "string") {
-                    if (data3.length < 1) {
-                      validate17.errors = [{ instancePath: instancePath + "/symbol", keyword: "minLength", params: { limit: 1 } }];
-                      return false;
-                    }
-                  } else {
-                    validate17.errors = [{ instancePath: instancePath + "/symbol", keyword: "type", params: { type: "string" } }];
-                    return false;
-                  }
-                }
-                var valid0 = _errs10 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.side !== void 0) {
-                  let data4 = data.side;
-                  const _errs13 = errors;
-                  if (typeof data4 !== "string") {
-                    validate17.errors = [{ instancePath: instancePath + "/side", keyword: "type", params: { type: "string" } }];
-                    return false;
-                  }
-                  if (!(data4 === "buy" || data4 === "sell")) {
-                    if (this.strict) {
-                      validate17.errors = [{ instancePath: instancePath + "/side", keyword: "enum", params: { allowedValues: schema27.enum } }];
-                      return false;
-                    } else {
-                      func1(this, instancePath + "/side", data4, schema27.enum);
-                    }
-                  }
-                  var valid0 = _errs13 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.quantity !== void 0) {
-                    let data5 = data.quantity;
-                    const _errs16 = errors;
-                    if (errors === _errs16) {
-                      if (typeof data5 == "number" && isFinite(data5)) {
-                        if (data5 <= 0 || isNaN(data5)) {
-                          validate17.errors = [{ instancePath: instancePath + "/quantity", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 } }];
-                          return false;
-                        }
-                      } else {
-                        validate17.errors = [{ instancePath: instancePath + "/quantity", keyword: "type", params: { type: "number" } }];
-                        return false;
-                      }
-                    }
-                    var valid0 = _errs16 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                  if (valid0) {
-                    if (data.price !== void 0) {
-                      let data6 = data.price;
-                      const _errs18 = errors;
-                      if (errors === _errs18) {
-                        if (typeof data6 == "number" && isFinite(data6)) {
-                          if (data6 < 0 || isNaN(data6)) {
-                            validate17.errors = [{ instancePath: instancePath + "/price", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                            return false;
-                          }
-                        } else {
-                          validate17.errors = [{ instancePath: instancePath + "/price", keyword: "type", params: { type: "number" } }];
-                          return false;
-                        }
-                      }
-                      var valid0 = _errs18 === errors;
-                    } else {
-                      var valid0 = true;
-                    }
-                    if (valid0) {
-                      if (data.total !== void 0) {
-                        let data7 = data.total;
-                        const _errs20 = errors;
-                        if (errors === _errs20) {
-                          if (typeof data7 == "number" && isFinite(data7)) {
-                            if (data7 < 0 || isNaN(data7)) {
-                              validate17.errors = [{ instancePath: instancePath + "/total", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                              return false;
-                            }
-                          } else {
-                            validate17.errors = [{ instancePath: instancePath + "/total", keyword: "type", params: { type: "number" } }];
-                            return false;
-                          }
-                        }
-                        var valid0 = _errs20 === errors;
-                      } else {
-                        var valid0 = true;
-                      }
-                      if (valid0) {
-                        if (data.fee !== void 0) {
-                          let data8 = data.fee;
-                          const _errs22 = errors;
-                          if (!(typeof data8 == "number" && isFinite(data8))) {
-                            validate17.errors = [{ instancePath: instancePath + "/fee", keyword: "type", params: { type: "number" } }];
-                            return false;
-                          }
-                          var valid0 = _errs22 === errors;
-                        } else {
-                          var valid0 = true;
-                        }
-                        if (valid0) {
-                          if (data.status !== void 0) {
-                            let data9 = data.status;
-                            const _errs24 = errors;
-                            if (typeof data9 !== "string") {
-                              validate17.errors = [{ instancePath: instancePath + "/status", keyword: "type", params: { type: "string" } }];
-                              return false;
-                            }
-                            if (!(data9 === "pending" || data9 === "filled" || data9 === "cancelled" || data9 === "failed")) {
-                              if (this.strict) {
-                                validate17.errors = [{ instancePath: instancePath + "/status", keyword: "enum", params: { allowedValues: schema22.properties.status.enum } }];
-                                return false;
-                              } else {
-                                func1(this, instancePath + "/status", data9, schema22.properties.status.enum);
-                              }
-                            }
-                            var valid0 = _errs24 === errors;
-                          } else {
-                            var valid0 = true;
-                          }
-                          if (valid0) {
-                            if (data.pnl !== void 0) {
-                              let data10 = data.pnl;
-                              const _errs26 = errors;
-                              if (!(typeof data10 == "number" && isFinite(data10)) && data10 !== null) {
-                                validate17.errors = [{ instancePath: instancePath + "/pnl", keyword: "type", params: { type: schema22.properties.pnl.type } }];
-                                return false;
-                              }
-                              var valid0 = _errs26 === errors;
-                            } else {
-                              var valid0 = true;
-                            }
-                            if (valid0) {
-                              if (data.timestamp !== void 0) {
-                                let data11 = data.timestamp;
-                                const _errs28 = errors;
-                                const _errs29 = errors;
-                                if (errors === _errs29) {
-                                  if (typeof data11 === "string") {
-                                    if (!formats0(data11, this.strict)) {
-                                      validate17.errors = [{ instancePath: instancePath + "/timestamp", keyword: "x-date-time", params: { format: "date-time" } }];
-                                      return false;
-                                    }
-                                  } else {
-                                    validate17.errors = [{ instancePath: instancePath + "/timestamp", keyword: "type", params: { type: "string" } }];
-                                    return false;
-                                  }
-                                }
-                                var valid0 = _errs28 === errors;
-                              } else {
-                                var valid0 = true;
-                              }
-                              if (valid0) {
-                                if (this.strict) {
-                                  let count0 = 0;
-                                  for (const key0 in data) {
-                                    count0++;
-                                  }
-                                  if (count0 !== 12) {
-                                    for (const key1 in data) {
-                                      if (!(key1 === "id" || key1 === "bot_id" || key1 === "platform" || key1 === "symbol" || key1 === "side" || key1 === "quantity" || key1 === "price" || key1 === "total" || key1 === "fee" || key1 === "status" || key1 === "pnl" || key1 === "timestamp")) {
-                                        validate17.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
-                                        return false;
-                                        break;
-                                      }
-                                    }
-                                  }
-                                }
-                              }
-                            }
-                          }
-                        }
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate17.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate17.errors = vErrors;
-  return errors === 0;
-}
-function validate16(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate16.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        if (data.type !== void 0) {
-          const _errs1 = errors;
-          if ("trades" !== data.type) {
-            validate16.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "trades" } }];
-            return false;
-          }
-          var valid0 = _errs1 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.data !== void 0) {
-            const _errs2 = errors;
-            if (!validate17.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
-              errors = vErrors.length;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.ts !== void 0) {
-              let data2 = data.ts;
-              const _errs3 = errors;
-              const _errs4 = errors;
-              if (errors === _errs4) {
-                if (typeof data2 === "string") {
-                  if (!formats0(data2, this.strict)) {
-                    validate16.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
-                    return false;
-                  }
-                } else {
-                  validate16.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs3 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.cursor !== void 0) {
-                let data3 = data.cursor;
-                const _errs6 = errors;
-                const _errs7 = errors;
-                if (errors === _errs7) {
-                  if (typeof data3 === "string") {
-                    if (!pattern0.test(data3)) {
-                      validate16.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
-                      return false;
-                    }
-                  } else {
-                    validate16.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
-                    return false;
-                  }
-                }
-                var valid0 = _errs6 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (this.strict) {
-                  for (const key0 in data) {
-                    if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-                      validate16.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
-                      return false;
-                      break;
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate16.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate16.errors = vErrors;
-  return errors === 0;
-}
-var message_bots = validate19;
-var schema32 = { "properties": { "status": { "enum": ["running", "stopped", "paused", "error"] }, "trading_mode": { "enum": ["paper", "live"] }, "risk_mode": { "enum": ["conservative", "moderate", "aggressive"] } } };
-var schema38 = { "type": ["string", "null"] };
-function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.id === void 0 && (missing0 = "id") || data.name === void 0 && (missing0 = "name") || data.platform === void 0 && (missing0 = "platform") || data.symbol === void 0 && (missing0 = "symbol") || data.status === void 0 && (missing0 = "status") || data.trading_mode === void 0 && (missing0 = "trading_mode") || data.risk_mode === void 0 && (missing0 = "risk_mode") || data.capital === void 0 && (missing0 = "capital") || data.pnl === void 0 && (missing0 = "pnl") || data.trades_count === void 0 && (missing0 = "trades_count") || data.win_rate === void 0 && (missing0 = "win_rate") || data.last_trade === void 0 && (missing0 = "last_trade")) {
-        validate20.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        if (data.id !== void 0) {
-          let data0 = data.id;
-          const _errs1 = errors;
-          const _errs2 = errors;
-          if (errors === _errs2) {
-            if (typeof data0 === "string") {
-              if (data0.length < 1) {
-                validate20.errors = [{ instancePath: instancePath + "/id", keyword: "minLength", params: { limit: 1 } }];
-                return false;
-              }
-            } else {
-              validate20.errors = [{ instancePath: instancePath + "/id", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-          }
-          var valid0 = _errs1 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.name !== void 0) {
-            const _errs4 = errors;
-            if (typeof data.name !== "string") {
-              validate20.errors = [{ instancePath: instancePath + "/name", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            var valid0 = _errs4 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.platform !== void 0) {
-              let data2 = data.platform;
-              const _errs6 = errors;
-              if (typeof data2 !== "string") {
-                validate20.errors = [{ instancePath: instancePath + "/platform", keyword: "type", params: { type: "string" } }];
-                return false;
-              }
-              if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr")) {
-                if (this.strict) {
-                  validate20.errors = [{ instancePath: instancePath + "/platform", keyword: "enum", params: { allowedValues: schema25.enum } }];
-                  return false;
-                } else {
-                  func1(this, instancePath + "/platform", data2, schema25.enum);
-                }
-              }
-              var valid0 = _errs6 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.symbol !== void 0) {
-                let data3 = data.symbol;
-                const _errs9 = errors;
-                const _errs10 = errors;
-                if (errors === _errs10) {
-                  if (typeof data3 === "string") {
-                    if (data3.length < 1) {
-                      validate20.errors = [{ instancePath: instancePath + "/symbol", keyword: "minLength", params: { limit: 1 } }];
-                      return false;
-                    }
-                  } else {
-                    validate20.errors = [{ instancePath: instancePath + "/symbol", keyword: "type", params: { type: "string" } }];
-                    return false;
-                  }
-                }
-                var valid0 = _errs9 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.status !== void 0) {
-                  let data4 = data.status;
-                  const _errs12 = errors;
-                  if (typeof data4 !== "string") {
-                    validate20.errors = [{ instancePath: instancePath + "/status", keyword: "type", params: { type: "string" } }];
-                    return false;
-                  }
-                  if (!(data4 === "running" || data4 === "stopped" || data4 === "paused" || data4 === "error")) {
-                    if (this.strict) {
-                      validate20.errors = [{ instancePath: instancePath + "/status", keyword: "enum", params: { allowedValues: schema32.properties.status.enum } }];
-                      return false;
-                    } else {
-                      func1(this, instancePath + "/status", data4, schema32.properties.status.enum);
-                    }
-                  }
-                  var valid0 = _errs12 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.trading_mode !== void 0) {
-                    let data5 = data.trading_mode;
-                    const _errs14 = errors;
-                    if (typeof data5 !== "string") {
-                      validate20.errors = [{ instancePath: instancePath + "/trading_mode", keyword: "type", params: { type: "string" } }];
-                      return false;
-                    }
-                    if (!(data5 === "paper" || data5 === "live")) {
-                      if (this.strict) {
-                        validate20.errors = [{ instancePath: instancePath + "/trading_mode", keyword: "enum", params: { allowedValues: schema32.properties.trading_mode.enum } }];
-                        return false;
-                      } else {
-                        func1(this, instancePath + "/trading_mode", data5, schema32.properties.trading_mode.enum);
-                      }
-                    }
-                    var valid0 = _errs14 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                  if (valid0) {
-                    if (data.risk_mode !== void 0) {
-                      let data6 = data.risk_mode;
-                      const _errs16 = errors;
-                      if (typeof data6 !== "string") {
-                        validate20.errors = [{ instancePath: instancePath + "/risk_mode", keyword: "type", params: { type: "string" } }];
-                        return false;
-                      }
-                      if (!(data6 === "conservative" || data6 === "moderate" || data6 === "aggressive")) {
-                        if (this.strict) {
-                          validate20.errors = [{ instancePath: instancePath + "/risk_mode", keyword: "enum", params: { allowedValues: schema32.properties.risk_mode.enum } }];
-                          return false;
-                        } else {
-                          func1(this, instancePath + "/risk_mode", data6, schema32.properties.risk_mode.enum);
-                        }
-                      }
-                      var valid0 = _errs16 === errors;
-                    } else {
-                      var valid0 = true;
-                    }
-                    if (valid0) {
-                      if (data.capital !== void 0) {
-                        let data7 = data.capital;
-                        const _errs18 = errors;
-                        if (errors === _errs18) {
-                          if (typeof data7 == "number" && isFinite(data7)) {
-                            if (data7 < 0 || isNaN(data7)) {
-                              validate20.errors = [{ instancePath: instancePath + "/capital", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                              return false;
-                            }
-                          } else {
-                            validate20.errors = [{ instancePath: instancePath + "/capital", keyword: "type", params: { type: "number" } }];
-                            return false;
-                          }
-                        }
-                        var valid0 = _errs18 === errors;
-                      } else {
-                        var valid0 = true;
-                      }
-                      if (valid0) {
-                        if (data.pnl !== void 0) {
-                          let data8 = data.pnl;
-                          const _errs20 = errors;
-                          if (!(typeof data8 == "number" && isFinite(data8))) {
-                            validate20.errors = [{ instancePath: instancePath + "/pnl", keyword: "type", params: { type: "number" } }];
-                            return false;
-                          }
-                          var valid0 = _errs20 === errors;
-                        } else {
-                          var valid0 = true;
-                        }
-                        if (valid0) {
-                          if (data.trades_count !== void 0) {
-                            let data9 = data.trades_count;
-                            const _errs22 = errors;
-                            const _errs23 = errors;
-                            if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
-                              validate20.errors = [{ instancePath: instancePath + "/trades_count", keyword: "type", params: { type: "integer" } }];
-                              return false;
-                            }
-                            if (errors === _errs23) {
-                              if (typeof data9 == "number" && isFinite(data9)) {
-                                if (data9 < 0 || isNaN(data9)) {
-                                  validate20.errors = [{ instancePath: instancePath + "/trades_count", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                  return false;
-                                }
-                              }
-                            }
-                            var valid0 = _errs22 === errors;
-                          } else {
-                            var valid0 = true;
-                          }
-                          if (valid0) {
-                            if (data.win_rate !== void 0) {
-                              let data10 = data.win_rate;
-                              const _errs25 = errors;
-                              const _errs26 = errors;
-                              if (errors === _errs26) {
-                                if (typeof data10 == "number" && isFinite(data10)) {
-                                  if (data10 > 1 || isNaN(data10)) {
-                                    validate20.errors = [{ instancePath: instancePath + "/win_rate", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                                    return false;
-                                  } else {
-                                    if (data10 < 0 || isNaN(data10)) {
-                                      validate20.errors = [{ instancePath: instancePath + "/win_rate", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                      return false;
-                                    }
-                                  }
-                                } else {
-                                  validate20.errors = [{ instancePath: instancePath + "/win_rate", keyword: "type", params: { type: "number" } }];
-                                  return false;
-                                }
-                              }
-                              var valid0 = _errs25 === errors;
-                            } else {
-                              var valid0 = true;
-                            }
-                            if (valid0) {
-                              if (data.last_trade !== void 0) {
-                                let data11 = data.last_trade;
-                                const _errs28 = errors;
-                                const _errs29 = errors;
-                                if (typeof data11 !== "string" && data11 !== null) {
-                                  validate20.errors = [{ instancePath: instancePath + "/last_trade", keyword: "type", params: { type: schema38.type } }];
-                                  return false;
-                                }
-                                if (errors === _errs29) {
-                                  if (typeof data11 === "string") {
-                                    if (!formats0(data11, this.strict)) {
-                                      validate20.errors = [{ instancePath: instancePath + "/last_trade", keyword: "x-date-time", params: { format: "date-time" } }];
-                                      return false;
-                                    }
-                                  }
-                                }
-                                var valid0 = _errs28 === errors;
-                              } else {
-                                var valid0 = true;
-                              }
-                              if (valid0) {
-                                if (this.strict) {
-                                  let count0 = 0;
-                                  for (const key0 in data) {
-                                    count0++;
-                                  }
-                                  if (count0 !== 12) {
-                                    for (const key1 in data) {
-                                      if (!(key1 === "id" || key1 === "name" || key1 === "platform" || key1 === "symbol" || key1 === "status" || key1 === "trading_mode" || key1 === "risk_mode" || key1 === "capital" || key1 === "pnl" || key1 === "trades_count" || key1 === "win_rate" || key1 === "last_trade")) {
-                                        validate20.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
-                                        return false;
-                                        break;
-                                      }
-                                    }
-                                  }
-                                }
-                              }
-                            }
-                          }
-                        }
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate20.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate20.errors = vErrors;
-  return errors === 0;
-}
-function validate19(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate19.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        if (data.type !== void 0) {
-          const _errs1 = errors;
-          if ("bots" !== data.type) {
-            validate19.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "bots" } }];
-            return false;
-          }
-          var valid0 = _errs1 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.data !== void 0) {
-            const _errs2 = errors;
-            if (!validate20.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
-              errors = vErrors.length;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.ts !== void 0) {
-              let data2 = data.ts;
-              const _errs3 = errors;
-              const _errs4 = errors;
-              if (errors === _errs4) {
-                if (typeof data2 === "string") {
-                  if (!formats0(data2, this.strict)) {
-                    validate19.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
-                    return false;
-                  }
-                } else {
-                  validate19.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs3 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.cursor !== void 0) {
-                let data3 = data.cursor;
-                const _errs6 = errors;
-                const _errs7 = errors;
-                if (errors === _errs7) {
-                  if (typeof data3 === "string") {
-                    if (!pattern0.test(data3)) {
-                      validate19.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
-                      return false;
-                    }
-                  } else {
-                    validate19.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
-                    return false;
-                  }
-                }
-                var valid0 = _errs6 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (this.strict) {
-                  for (const key0 in data) {
-                    if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-                      validate19.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
-                      return false;
-                      break;
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate19.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate19.errors = vErrors;
-  return errors === 0;
-}
-var message_balances = validate22;
-var schema42 = { "properties": { "platform": { "enum": ["luno", "binance", "kucoin", "kraken", "valr", "all"] } } };
-function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.platform === void 0 && (missing0 = "platform") || data.balances === void 0 && (missing0 = "balances") || data.total_value_zar === void 0 && (missing0 = "total_value_zar")) {
-        validate23.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        if (data.platform !== void 0) {
-          let data0 = data.platform;
-          const _errs1 = errors;
-          if (typeof data0 !== "string") {
-            validate23.errors = [{ instancePath: instancePath + "/platform", keyword: "type", params: { type: "string" } }];
-            return false;
-          }
-          if (!(data0 === "luno" || data0 === "binance" || data0 === "kucoin" || data0 === "kraken" || data0 === "valr" || data0 === "all")) {
-            if (this.strict) {
-              validate23.errors = [{ instancePath: instancePath + "/platform", keyword: "enum", params: { allowedValues: schema42.properties.platform.enum } }];
-              return false;
-            } else {
-              func1(this, instancePath + "/platform", data0, schema42.properties.platform.enum);
-            }
-          }
-          var valid0 = _errs1 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.balances !== void 0) {
-            let data1 = data.balances;
-            const _errs3 = errors;
-            if (errors === _errs3) {
+            if (errors === _errs2) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                for (const key0 in data1) {
-                  let data2 = data1[key0];
-                  const _errs6 = errors;
-                  const _errs7 = errors;
-                  if (errors === _errs7) {
-                    if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
-                      let missing1;
-                      if (data2.free === void 0 && (missing1 = "free") || data2.locked === void 0 && (missing1 = "locked") || data2.total === void 0 && (missing1 = "total")) {
-                        validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), keyword: "required", params: { missingProperty: missing1 } }];
+                const data1$0 = data1.event, data1$1 = data1.platform, data1$2 = data1.asset, data1$3 = data1.amount, data1$4 = data1.address, data1$5 = data1.txid, data1$6 = data1.confirmations, data1$7 = data1.status;
+                let missing1;
+                if (data1$0 === void 0 && (missing1 = "event") || data1$1 === void 0 && (missing1 = "platform") || data1$2 === void 0 && (missing1 = "asset") || data1$3 === void 0 && (missing1 = "amount") || data1$4 === void 0 && (missing1 = "address") || data1$5 === void 0 && (missing1 = "txid") || data1$6 === void 0 && (missing1 = "confirmations") || data1$7 === void 0 && (missing1 = "status")) {
+                  validate11.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
+                  return false;
+                } else {
+                  if (data1$0 !== void 0) {
+                    const _errs4 = errors;
+                    if (typeof data1$0 !== "string") {
+                      validate11.errors = [{ instancePath: instancePath + "/data/event", keyword: "type", params: { type: "string" } }];
+                      return false;
+                    }
+                    var valid1 = _errs4 === errors;
+                  } else {
+                    var valid1 = true;
+                  }
+                  if (valid1) {
+                    if (data1$1 !== void 0) {
+                      let data3 = data1$1;
+                      const _errs6 = errors;
+                      if (typeof data3 !== "string") {
+                        validate11.errors = [{ instancePath: instancePath + "/data/platform", keyword: "type", params: { type: "string" } }];
                         return false;
-                      } else {
-                        if (data2.free !== void 0) {
-                          let data3 = data2.free;
-                          const _errs9 = errors;
-                          if (errors === _errs9) {
-                            if (typeof data3 == "number" && isFinite(data3)) {
-                              if (data3 < 0 || isNaN(data3)) {
-                                validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                return false;
-                              }
-                            } else {
-                              validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", keyword: "type", params: { type: "number" } }];
-                              return false;
-                            }
-                          }
-                          var valid3 = _errs9 === errors;
-                        } else {
-                          var valid3 = true;
-                        }
-                        if (valid3) {
-                          if (data2.locked !== void 0) {
-                            let data4 = data2.locked;
-                            const _errs11 = errors;
-                            if (errors === _errs11) {
-                              if (typeof data4 == "number" && isFinite(data4)) {
-                                if (data4 < 0 || isNaN(data4)) {
-                                  validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                  return false;
-                                }
-                              } else {
-                                validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", keyword: "type", params: { type: "number" } }];
-                                return false;
-                              }
-                            }
-                            var valid3 = _errs11 === errors;
-                          } else {
-                            var valid3 = true;
-                          }
-                          if (valid3) {
-                            if (data2.total !== void 0) {
-                              let data5 = data2.total;
-                              const _errs13 = errors;
-                              if (errors === _errs13) {
-                                if (typeof data5 == "number" && isFinite(data5)) {
-                                  if (data5 < 0 || isNaN(data5)) {
-                                    validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                    return false;
-                                  }
-                                } else {
-                                  validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", keyword: "type", params: { type: "number" } }];
-                                  return false;
-                                }
-                              }
-                              var valid3 = _errs13 === errors;
-                            } else {
-                              var valid3 = true;
-                            }
-                            if (valid3) {
-                              if (this.strict) {
-                                let count0 = 0;
-                                for (const key1 in data2) {
-                                  count0++;
-                                }
-                                if (count0 !== 3) {
-                                  for (const key2 in data2) {
-                                    if (!(key2 === "free" || key2 === "locked" || key2 === "total")) {
-                                      validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), keyword: "x-closed", params: { additionalProperty: key2 } }];
-                                      return false;
-                                      break;
-                                    }
-                                  }
-                                }
-                              }
-                            }
-                          }
-                        }
                       }
-                    } else {
-                      validate23.errors = [{ instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), keyword: "type", params: { type: "object" } }];
-                      return false;
-                    }
-                  }
-                  var valid1 = _errs6 === errors;
-                  if (!valid1) {
-                    break;
-                  }
-                }
-              } else {
-                validate23.errors = [{ instancePath: instancePath + "/balances", keyword: "type", params: { type: "object" } }];
-                return false;
-              }
-            }
-            var valid0 = _errs3 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.total_value_zar !== void 0) {
-              let data6 = data.total_value_zar;
-              const _errs15 = errors;
-              if (errors === _errs15) {
-                if (typeof data6 == "number" && isFinite(data6)) {
-                  if (data6 < 0 || isNaN(data6)) {
-                    validate23.errors = [{ instancePath: instancePath + "/total_value_zar", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                    return false;
-                  }
-                } else {
-                  validate23.errors = [{ instancePath: instancePath + "/total_value_zar", keyword: "type", params: { type: "number" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs15 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (this.strict) {
-                let count1 = 0;
-                for (const key3 in data) {
-                  count1++;
-                }
-                if (count1 !== 3) {
-                  for (const key4 in data) {
-                    if (!(key4 === "platform" || key4 === "balances" || key4 === "total_value_zar")) {
-                      validate23.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key4 } }];
-                      return false;
-                      break;
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate23.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate23.errors = vErrors;
-  return errors === 0;
-}
-function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate22.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        if (data.type !== void 0) {
-          const _errs1 = errors;
-          if ("balances" !== data.type) {
-            validate22.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "balances" } }];
-            return false;
-          }
-          var valid0 = _errs1 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.data !== void 0) {
-            const _errs2 = errors;
-            if (!validate23.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-              errors = vErrors.length;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.ts !== void 0) {
-              let data2 = data.ts;
-              const _errs3 = errors;
-              const _errs4 = errors;
-              if (errors === _errs4) {
-                if (typeof data2 === "string") {
-                  if (!formats0(data2, this.strict)) {
-                    validate22.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
-                    return false;
-                  }
-                } else {
-                  validate22.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs3 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.cursor !== void 0) {
-                let data3 = data.cursor;
-                const _errs6 = errors;
-                const _errs7 = errors;
-                if (errors === _errs7) {
-                  if (typeof data3 === "string") {
-                    if (!pattern0.test(data3)) {
-                      validate22.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
-                      return false;
-                    }
-                  } else {
-                    validate22.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
-                    return false;
-                  }
-                }
-                var valid0 = _errs6 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (this.strict) {
-                  for (const key0 in data) {
-                    if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-                      validate22.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
-                      return false;
-                      break;
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate22.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate22.errors = vErrors;
-  return errors === 0;
-}
-var message_decisions = validate25;
-var schema47 = { "properties": { "decision": { "enum": ["buy", "sell", "hold"] } } };
-var schema53 = { "properties": { "rsi": { "type": ["number", "null"] }, "macd": { "type": ["string", "null"] } } };
-var schema60 = { "properties": { "stop_loss": { "type": ["number", "null"] }, "take_profit": { "type": ["number", "null"] } } };
-function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      if (data.technical !== void 0) {
-        let data0 = data.technical;
-        const _errs1 = errors;
-        const _errs2 = errors;
-        if (errors === _errs2) {
-          if (typeof data0 == "number" && isFinite(data0)) {
-            if (data0 > 1 || isNaN(data0)) {
-              validate27.errors = [{ instancePath: instancePath + "/technical", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-              return false;
-            } else {
-              if (data0 < 0 || isNaN(data0)) {
-                validate27.errors = [{ instancePath: instancePath + "/technical", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                return false;
-              }
-            }
-          } else {
-            validate27.errors = [{ instancePath: instancePath + "/technical", keyword: "type", params: { type: "number" } }];
-            return false;
-          }
-        }
-        var valid0 = _errs1 === errors;
-      } else {
-        var valid0 = true;
-      }
-      if (valid0) {
-        if (data.sentiment !== void 0) {
-          let data1 = data.sentiment;
-          const _errs4 = errors;
-          const _errs5 = errors;
-          if (errors === _errs5) {
-            if (typeof data1 == "number" && isFinite(data1)) {
-              if (data1 > 1 || isNaN(data1)) {
-                validate27.errors = [{ instancePath: instancePath + "/sentiment", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                return false;
-              } else {
-                if (data1 < 0 || isNaN(data1)) {
-                  validate27.errors = [{ instancePath: instancePath + "/sentiment", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                  return false;
-                }
-              }
-            } else {
-              validate27.errors = [{ instancePath: instancePath + "/sentiment", keyword: "type", params: { type: "number" } }];
-              return false;
-            }
-          }
-          var valid0 = _errs4 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.risk !== void 0) {
-            let data2 = data.risk;
-            const _errs7 = errors;
-            const _errs8 = errors;
-            if (errors === _errs8) {
-              if (typeof data2 == "number" && isFinite(data2)) {
-                if (data2 > 1 || isNaN(data2)) {
-                  validate27.errors = [{ instancePath: instancePath + "/risk", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                  return false;
-                } else {
-                  if (data2 < 0 || isNaN(data2)) {
-                    validate27.errors = [{ instancePath: instancePath + "/risk", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                    return false;
-                  }
-                }
-              } else {
-                validate27.errors = [{ instancePath: instancePath + "/risk", keyword: "type", params: { type: "number" } }];
-                return false;
-              }
-            }
-            var valid0 = _errs7 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (this.strict) {
-              for (const key0 in data) {
-                if (!(key0 === "technical" || key0 === "sentiment" || key0 === "risk")) {
-                  validate27.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
-                  return false;
-                  break;
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate27.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate27.errors = vErrors;
-  return errors === 0;
-}
-function validate29(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.quantity === void 0 && (missing0 = "quantity") || data.capital === void 0 && (missing0 = "capital") || data.risk_per_trade === void 0 && (missing0 = "risk_per_trade")) {
-        validate29.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        if (data.quantity !== void 0) {
-          let data0 = data.quantity;
-          const _errs1 = errors;
-          if (errors === _errs1) {
-            if (typeof data0 == "number" && isFinite(data0)) {
-              if (data0 < 0 || isNaN(data0)) {
-                validate29.errors = [{ instancePath: instancePath + "/quantity", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                return false;
-              }
-            } else {
-              validate29.errors = [{ instancePath: instancePath + "/quantity", keyword: "type", params: { type: "number" } }];
-              return false;
-            }
-          }
-          var valid0 = _errs1 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.capital !== void 0) {
-            let data1 = data.capital;
-            const _errs3 = errors;
-            if (errors === _errs3) {
-              if (typeof data1 == "number" && isFinite(data1)) {
-                if (data1 < 0 || isNaN(data1)) {
-                  validate29.errors = [{ instancePath: instancePath + "/capital", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                  return false;
-                }
-              } else {
-                validate29.errors = [{ instancePath: instancePath + "/capital", keyword: "type", params: { type: "number" } }];
-                return false;
-              }
-            }
-            var valid0 = _errs3 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.risk_per_trade !== void 0) {
-              let data2 = data.risk_per_trade;
-              const _errs5 = errors;
-              const _errs6 = errors;
-              if (errors === _errs6) {
-                if (typeof data2 == "number" && isFinite(data2)) {
-                  if (data2 > 1 || isNaN(data2)) {
-                    validate29.errors = [{ instancePath: instancePath + "/risk_per_trade", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                    return false;
-                  } else {
-                    if (data2 < 0 || isNaN(data2)) {
-                      validate29.errors = [{ instancePath: instancePath + "/risk_per_trade", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                      return false;
-                    }
-                  }
-                } else {
-                  validate29.errors = [{ instancePath: instancePath + "/risk_per_trade", keyword: "type", params: { type: "number" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (this.strict) {
-                let count0 = 0;
-                for (const key0 in data) {
-                  count0++;
-                }
-                if (count0 !== 3) {
-                  for (const key1 in data) {
-                    if (!(key1 === "quantity" || key1 === "capital" || key1 === "risk_per_trade")) {
-                      validate29.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
-                      return false;
-                      break;
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate29.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate29.errors = vErrors;
-  return errors === 0;
-}
-function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.id === void 0 && (missing0 = "id") || data.bot_id === void 0 && (missing0 = "bot_id") || data.symbol === void 0 && (missing0 = "symbol") || data.platform === void 0 && (missing0 = "platform") || data.decision === void 0 && (missing0 = "decision") || data.confidence === void 0 && (missing0 = "confidence") || data.reasoning === void 0 && (missing0 = "reasoning") || data.market_data === void 0 && (missing0 = "market_data") || data.regime_state === void 0 && (missing0 = "regime_state") || data.component_scores === void 0 && (missing0 = "component_scores") || data.sizing === void 0 && (missing0 = "sizing") || data.stops === void 0 && (missing0 = "stops") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate26.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        if (data.id !== void 0) {
-          let data0 = data.id;
-          const _errs1 = errors;
-          const _errs2 = errors;
-          if (errors === _errs2) {
-            if (typeof data0 === "string") {
-              if (data0.length < 1) {
-                validate26.errors = [{ instancePath: instancePath + "/id", keyword: "minLength", params: { limit: 1 } }];
-                return false;
-              }
-            } else {
-              validate26.errors = [{ instancePath: instancePath + "/id", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-          }
-          var valid0 = _errs1 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.bot_id !== void 0) {
-            let data1 = data.bot_id;
-            const _errs4 = errors;
-            const _errs5 = errors;
-            if (errors === _errs5) {
-              if (typeof data1 === "string") {
-                if (data1.length < 1) {
-                  validate26.errors = [{ instancePath: instancePath + "/bot_id", keyword: "minLength", params: { limit: 1 } }];
-                  return false;
-                }
-              } else {
-                validate26.errors = [{ instancePath: instancePath + "/bot_id", keyword: "type", params: { type: "string" } }];
-                return false;
-              }
-            }
-            var valid0 = _errs4 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.symbol !== void 0) {
-              let data2 = data.symbol;
-              const _errs7 = errors;
-              const _errs8 = errors;
-              if (errors === _errs8) {
-                if (typeof data2 === "string") {
-                  if (data2.length < 1) {
-                    validate26.errors = [{ instancePath: instancePath + "/symbol", keyword: "minLength", params: { limit: 1 } }];
-                    return false;
-                  }
-                } else {
-                  validate26.errors = [{ instancePath: instancePath + "/symbol", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs7 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.platform !== void 0) {
-                let data3 = data.platform;
-                const _errs10 = errors;
-                if (typeof data3 !== "string") {
-                  validate26.errors = [{ instancePath: instancePath + "/platform", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-                if (!(data3 === "luno" || data3 === "binance" || data3 === "kucoin" || data3 === "kraken" || data3 === "valr")) {
-                  if (this.strict) {
-                    validate26.errors = [{ instancePath: instancePath + "/platform", keyword: "enum", params: { allowedValues: schema25.enum } }];
-                    return false;
-                  } else {
-                    func1(this, instancePath + "/platform", data3, schema25.enum);
-                  }
-                }
-                var valid0 = _errs10 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.decision !== void 0) {
-                  let data4 = data.decision;
-                  const _errs13 = errors;
-                  if (typeof data4 !== "string") {
-                    validate26.errors = [{ instancePath: instancePath + "/decision", keyword: "type", params: { type: "string" } }];
-                    return false;
-                  }
-                  if (!(data4 === "buy" || data4 === "sell" || data4 === "hold")) {
-                    if (this.strict) {
-                      validate26.errors = [{ instancePath: instancePath + "/decision", keyword: "enum", params: { allowedValues: schema47.properties.decision.enum } }];
-                      return false;
-                    } else {
-                      func1(this, instancePath + "/decision", data4, schema47.properties.decision.enum);
-                    }
-                  }
-                  var valid0 = _errs13 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.confidence !== void 0) {
-                    let data5 = data.confidence;
-                    const _errs15 = errors;
-                    const _errs16 = errors;
-                    if (errors === _errs16) {
-                      if (typeof data5 == "number" && isFinite(data5)) {
-                        if (data5 > 1 || isNaN(data5)) {
-                          validate26.errors = [{ instancePath: instancePath + "/confidence", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                      if (!(data3 === "luno" || data3 === "binance" || data3 === "kucoin" || data3 === "kraken" || data3 === "valr")) {
+                        if (strict) {
+                          validate11.errors = [{ instancePath: instancePath + "/data/platform", keyword: "enum", params: { allowedValues: schema11.properties.data.properties.platform.enum } }];
                           return false;
                         } else {
-                          if (data5 < 0 || isNaN(data5)) {
-                            validate26.errors = [{ instancePath: instancePath + "/confidence", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                          func0(notices, instancePath + "/data/platform", data3, schema11.properties.data.properties.platform.enum);
+                        }
+                      }
+                      var valid1 = _errs6 === errors;
+                    } else {
+                      var valid1 = true;
+                    }
+                    if (valid1) {
+                      if (data1$2 !== void 0) {
+                        let data4 = data1$2;
+                        const _errs8 = errors;
+                        if (errors === _errs8) {
+                          if (typeof data4 === "string") {
+                            if (data4.length < 1) {
+                              validate11.errors = [{ instancePath: instancePath + "/data/asset", keyword: "minLength", params: { limit: 1 } }];
+                              return false;
+                            }
+                          } else {
+                            validate11.errors = [{ instancePath: instancePath + "/data/asset", keyword: "type", params: { type: "string" } }];
                             return false;
                           }
                         }
+                        var valid1 = _errs8 === errors;
                       } else {
-                        validate26.errors = [{ instancePath: instancePath + "/confidence", keyword: "type", params: { type: "number" } }];
-                        return false;
+                        var valid1 = true;
                       }
-                    }
-                    var valid0 = _errs15 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                  if (valid0) {
-                    if (data.reasoning !== void 0) {
-                      const _errs18 = errors;
-                      if (typeof data.reasoning !== "string") {
-                        validate26.errors = [{ instancePath: instancePath + "/reasoning", keyword: "type", params: { type: "string" } }];
-                        return false;
-                      }
-                      var valid0 = _errs18 === errors;
-                    } else {
-                      var valid0 = true;
-                    }
-                    if (valid0) {
-                      if (data.market_data !== void 0) {
-                        let data7 = data.market_data;
-                        const _errs20 = errors;
-                        const _errs21 = errors;
-                        if (errors === _errs21) {
-                          if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
-                            let missing1;
-                            if (data7.price === void 0 && (missing1 = "price") || data7.volume_24h === void 0 && (missing1 = "volume_24h") || data7.rsi === void 0 && (missing1 = "rsi") || data7.macd === void 0 && (missing1 = "macd")) {
-                              validate26.errors = [{ instancePath: instancePath + "/market_data", keyword: "required", params: { missingProperty: missing1 } }];
-                              return false;
+                      if (valid1) {
+                        if (data1$3 !== void 0) {
+                          let data5 = data1$3;
+                          const _errs10 = errors;
+                          if (errors === _errs10) {
+                            if (typeof data5 == "number" && isFinite(data5)) {
+                              if (data5 < 0 || isNaN(data5)) {
+                                validate11.errors = [{ instancePath: instancePath + "/data/amount", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                return false;
+                              }
                             } else {
-                              if (data7.price !== void 0) {
-                                let data8 = data7.price;
-                                const _errs23 = errors;
-                                if (errors === _errs23) {
+                              validate11.errors = [{ instancePath: instancePath + "/data/amount", keyword: "type", params: { type: "number" } }];
+                              return false;
+                            }
+                          }
+                          var valid1 = _errs10 === errors;
+                        } else {
+                          var valid1 = true;
+                        }
+                        if (valid1) {
+                          if (data1$4 !== void 0) {
+                            let data6 = data1$4;
+                            const _errs12 = errors;
+                            if (typeof data6 !== "string" && data6 !== null) {
+                              validate11.errors = [{ instancePath: instancePath + "/data/address", keyword: "type", params: { type: schema11.properties.data.properties.address.type } }];
+                              return false;
+                            }
+                            var valid1 = _errs12 === errors;
+                          } else {
+                            var valid1 = true;
+                          }
+                          if (valid1) {
+                            if (data1$5 !== void 0) {
+                              let data7 = data1$5;
+                              const _errs14 = errors;
+                              if (typeof data7 !== "string" && data7 !== null) {
+                                validate11.errors = [{ instancePath: instancePath + "/data/txid", keyword: "type", params: { type: schema11.properties.data.properties.txid.type } }];
+                                return false;
+                              }
+                              var valid1 = _errs14 === errors;
+                            } else {
+                              var valid1 = true;
+                            }
+                            if (valid1) {
+                              if (data1$6 !== void 0) {
+                                let data8 = data1$6;
+                                const _errs16 = errors;
+                                if (!Number.isInteger(data8)) {
+                                  validate11.errors = [{ instancePath: instancePath + "/data/confirmations", keyword: "type", params: { type: "integer" } }];
+                                  return false;
+                                }
+                                if (errors === _errs16) {
                                   if (typeof data8 == "number" && isFinite(data8)) {
                                     if (data8 < 0 || isNaN(data8)) {
-                                      validate26.errors = [{ instancePath: instancePath + "/market_data/price", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                      validate11.errors = [{ instancePath: instancePath + "/data/confirmations", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
                                       return false;
                                     }
-                                  } else {
-                                    validate26.errors = [{ instancePath: instancePath + "/market_data/price", keyword: "type", params: { type: "number" } }];
+                                  }
+                                }
+                                var valid1 = _errs16 === errors;
+                              } else {
+                                var valid1 = true;
+                              }
+                              if (valid1) {
+                                if (data1$7 !== void 0) {
+                                  const _errs18 = errors;
+                                  if (typeof data1$7 !== "string") {
+                                    validate11.errors = [{ instancePath: instancePath + "/data/status", keyword: "type", params: { type: "string" } }];
                                     return false;
                                   }
-                                }
-                                var valid7 = _errs23 === errors;
-                              } else {
-                                var valid7 = true;
-                              }
-                              if (valid7) {
-                                if (data7.volume_24h !== void 0) {
-                                  let data9 = data7.volume_24h;
-                                  const _errs25 = errors;
-                                  if (errors === _errs25) {
-                                    if (typeof data9 == "number" && isFinite(data9)) {
-                                      if (data9 < 0 || isNaN(data9)) {
-                                        validate26.errors = [{ instancePath: instancePath + "/market_data/volume_24h", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                        return false;
-                                      }
-                                    } else {
-                                      validate26.errors = [{ instancePath: instancePath + "/market_data/volume_24h", keyword: "type", params: { type: "number" } }];
-                                      return false;
-                                    }
-                                  }
-                                  var valid7 = _errs25 === errors;
+                                  var valid1 = _errs18 === errors;
                                 } else {
-                                  var valid7 = true;
+                                  var valid1 = true;
                                 }
-                                if (valid7) {
-                                  if (data7.rsi !== void 0) {
-                                    let data10 = data7.rsi;
-                                    const _errs27 = errors;
-                                    if (!(typeof data10 == "number" && isFinite(data10)) && data10 !== null) {
-                                      validate26.errors = [{ instancePath: instancePath + "/market_data/rsi", keyword: "type", params: { type: schema53.properties.rsi.type } }];
-                                      return false;
+                                if (valid1) {
+                                  if (strict) {
+                                    let count0 = 0;
+                                    for (const key0 in data1) {
+                                      count0++;
                                     }
-                                    if (errors === _errs27) {
-                                      if (typeof data10 == "number" && isFinite(data10)) {
-                                        if (data10 > 100 || isNaN(data10)) {
-                                          validate26.errors = [{ instancePath: instancePath + "/market_data/rsi", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
-                                          return false;
-                                        } else {
-                                          if (data10 < 0 || isNaN(data10)) {
-                                            validate26.errors = [{ instancePath: instancePath + "/market_data/rsi", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                            return false;
-                                          }
-                                        }
-                                      }
-                                    }
-                                    var valid7 = _errs27 === errors;
-                                  } else {
-                                    var valid7 = true;
-                                  }
-                                  if (valid7) {
-                                    if (data7.macd !== void 0) {
-                                      let data11 = data7.macd;
-                                      const _errs29 = errors;
-                                      if (typeof data11 !== "string" && data11 !== null) {
-                                        validate26.errors = [{ instancePath: instancePath + "/market_data/macd", keyword: "type", params: { type: schema53.properties.macd.type } }];
-                                        return false;
-                                      }
-                                      var valid7 = _errs29 === errors;
-                                    } else {
-                                      var valid7 = true;
-                                    }
-                                    if (valid7) {
-                                      if (this.strict) {
-                                        let count0 = 0;
-                                        for (const key0 in data7) {
-                                          count0++;
-                                        }
-                                        if (count0 !== 4) {
-                                          for (const key1 in data7) {
-                                            if (!(key1 === "price" || key1 === "volume_24h" || key1 === "rsi" || key1 === "macd")) {
-                                              validate26.errors = [{ instancePath: instancePath + "/market_data", keyword: "x-closed", params: { additionalProperty: key1 } }];
-                                              return false;
-                                              break;
-                                            }
-                                          }
-                                        }
-                                      }
-                                    }
-                                  }
-                                }
-                              }
-                            }
-                          } else {
-                            validate26.errors = [{ instancePath: instancePath + "/market_data", keyword: "type", params: { type: "object" } }];
-                            return false;
-                          }
-                        }
-                        var valid0 = _errs20 === errors;
-                      } else {
-                        var valid0 = true;
-                      }
-                      if (valid0) {
-                        if (data.regime_state !== void 0) {
-                          const _errs31 = errors;
-                          if (typeof data.regime_state !== "string") {
-                            validate26.errors = [{ instancePath: instancePath + "/regime_state", keyword: "type", params: { type: "string" } }];
-                            return false;
-                          }
-                          var valid0 = _errs31 === errors;
-                        } else {
-                          var valid0 = true;
-                        }
-                        if (valid0) {
-                          if (data.component_scores !== void 0) {
-                            const _errs33 = errors;
-                            if (!validate27.call(this, data.component_scores, { instancePath: instancePath + "/component_scores", parentData: data, parentDataProperty: "component_scores", rootData })) {
-                              vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-                              errors = vErrors.length;
-                            }
-                            var valid0 = _errs33 === errors;
-                          } else {
-                            var valid0 = true;
-                          }
-                          if (valid0) {
-                            if (data.sizing !== void 0) {
-                              let data14 = data.sizing;
-                              const _errs34 = errors;
-                              const _errs35 = errors;
-                              let valid8 = false;
-                              const _errs36 = errors;
-                              if (!validate29.call(this, data14, { instancePath: instancePath + "/sizing", parentData: data, parentDataProperty: "sizing", rootData })) {
-                                vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
-                                errors = vErrors.length;
-                              }
-                              var _valid0 = _errs36 === errors;
-                              valid8 = valid8 || _valid0;
-                              if (!valid8) {
-                                const _errs37 = errors;
-                                if (data14 !== null) {
-                                  const err0 = { instancePath: instancePath + "/sizing", keyword: "type", params: { type: "null" } };
-                                  if (vErrors === null) {
-                                    vErrors = [err0];
-                                  } else {
-                                    vErrors.push(err0);
-                                  }
-                                  errors++;
-                                }
-                                var _valid0 = _errs37 === errors;
-                                valid8 = valid8 || _valid0;
-                              }
-                              if (!valid8) {
-                                const err1 = { instancePath: instancePath + "/sizing", keyword: "anyOf", params: {} };
-                                if (vErrors === null) {
-                                  vErrors = [err1];
-                                } else {
-                                  vErrors.push(err1);
-                                }
-                                errors++;
-                                validate26.errors = vErrors;
-                                return false;
-                              } else {
-                                errors = _errs35;
-                                if (vErrors !== null) {
-                                  if (_errs35) {
-                                    vErrors.length = _errs35;
-                                  } else {
-                                    vErrors = null;
-                                  }
-                                }
-                              }
-                              var valid0 = _errs34 === errors;
-                            } else {
-                              var valid0 = true;
-                            }
-                            if (valid0) {
-                              if (data.stops !== void 0) {
-                                let data15 = data.stops;
-                                const _errs39 = errors;
-                                const _errs40 = errors;
-                                let valid9 = false;
-                                const _errs41 = errors;
-                                const _errs42 = errors;
-                                if (errors === _errs42) {
-                                  if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
-                                    let missing2;
-                                    if (data15.stop_loss === void 0 && (missing2 = "stop_loss") || data15.take_profit === void 0 && (missing2 = "take_profit")) {
-                                      const err2 = { instancePath: instancePath + "/stops", keyword: "required", params: { missingProperty: missing2 } };
-                                      if (vErrors === null) {
-                                        vErrors = [err2];
-                                      } else {
-                                        vErrors.push(err2);
-                                      }
-                                      errors++;
-                                    } else {
-                                      if (data15.stop_loss !== void 0) {
-                                        let data16 = data15.stop_loss;
-                                        const _errs44 = errors;
-                                        if (!(typeof data16 == "number" && isFinite(data16)) && data16 !== null) {
-                                          const err3 = { instancePath: instancePath + "/stops/stop_loss", keyword: "type", params: { type: schema60.properties.stop_loss.type } };
-                                          if (vErrors === null) {
-                                            vErrors = [err3];
-                                          } else {
-                                            vErrors.push(err3);
-                                          }
-                                          errors++;
-                                        }
-                                        if (errors === _errs44) {
-                                          if (typeof data16 == "number" && isFinite(data16)) {
-                                            if (data16 < 0 || isNaN(data16)) {
-                                              const err4 = { instancePath: instancePath + "/stops/stop_loss", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                              if (vErrors === null) {
-                                                vErrors = [err4];
-                                              } else {
-                                                vErrors.push(err4);
-                                              }
-                                              errors++;
-                                            }
-                                          }
-                                        }
-                                        var valid11 = _errs44 === errors;
-                                      } else {
-                                        var valid11 = true;
-                                      }
-                                      if (valid11) {
-                                        if (data15.take_profit !== void 0) {
-                                          let data17 = data15.take_profit;
-                                          const _errs46 = errors;
-                                          if (!(typeof data17 == "number" && isFinite(data17)) && data17 !== null) {
-                                            const err5 = { instancePath: instancePath + "/stops/take_profit", keyword: "type", params: { type: schema60.properties.take_profit.type } };
-                                            if (vErrors === null) {
-                                              vErrors = [err5];
-                                            } else {
-                                              vErrors.push(err5);
-                                            }
-                                            errors++;
-                                          }
-                                          if (errors === _errs46) {
-                                            if (typeof data17 == "number" && isFinite(data17)) {
-                                              if (data17 < 0 || isNaN(data17)) {
-                                                const err6 = { instancePath: instancePath + "/stops/take_profit", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                if (vErrors === null) {
-                                                  vErrors = [err6];
-                                                } else {
-                                                  vErrors.push(err6);
-                                                }
-                                                errors++;
-                                              }
-                                            }
-                                          }
-                                          var valid11 = _errs46 === errors;
-                                        } else {
-                                          var valid11 = true;
-                                        }
-                                        if (valid11) {
-                                          if (this.strict) {
-                                            let count1 = 0;
-                                            for (const key2 in data15) {
-                                              count1++;
-                                            }
-                                            if (count1 !== 2) {
-                                              for (const key3 in data15) {
-                                                if (!(key3 === "stop_loss" || key3 === "take_profit")) {
-                                                  const err7 = { instancePath: instancePath + "/stops", keyword: "x-closed", params: { additionalProperty: key3 } };
-                                                  if (vErrors === null) {
-                                                    vErrors = [err7];
-                                                  } else {
-                                                    vErrors.push(err7);
-                                                  }
-                                                  errors++;
-                                                  break;
-                                                }
-                                              }
-                                            }
-                                          }
-                                        }
-                                      }
-                                    }
-                                  } else {
-                                    const err8 = { instancePath: instancePath + "/stops", keyword: "type", params: { type: "object" } };
-                                    if (vErrors === null) {
-                                      vErrors = [err8];
-                                    } else {
-                                      vErrors.push(err8);
-                                    }
-                                    errors++;
-                                  }
-                                }
-                                var _valid1 = _errs41 === errors;
-                                valid9 = valid9 || _valid1;
-                                if (!valid9) {
-                                  const _errs48 = errors;
-                                  if (data15 !== null) {
-                                    const err9 = { instancePath: instancePath + "/stops", keyword: "type", params: { type: "null" } };
-                                    if (vErrors === null) {
-                                      vErrors = [err9];
-                                    } else {
-                                      vErrors.push(err9);
-                                    }
-                                    errors++;
-                                  }
-                                  var _valid1 = _errs48 === errors;
-                                  valid9 = valid9 || _valid1;
-                                }
-                                if (!valid9) {
-                                  const err10 = { instancePath: instancePath + "/stops", keyword: "anyOf", params: {} };
-                                  if (vErrors === null) {
-                                    vErrors = [err10];
-                                  } else {
-                                    vErrors.push(err10);
-                                  }
-                                  errors++;
-                                  validate26.errors = vErrors;
-                                  return false;
-                                } else {
-                                  errors = _errs40;
-                                  if (vErrors !== null) {
-                                    if (_errs40) {
-                                      vErrors.length = _errs40;
-                                    } else {
-                                      vErrors = null;
-                                    }
-                                  }
-                                }
-                                var valid0 = _errs39 === errors;
-                              } else {
-                                var valid0 = true;
-                              }
-                              if (valid0) {
-                                if (data.timestamp !== void 0) {
-                                  let data18 = data.timestamp;
-                                  const _errs50 = errors;
-                                  const _errs51 = errors;
-                                  if (errors === _errs51) {
-                                    if (typeof data18 === "string") {
-                                      if (!formats0(data18, this.strict)) {
-                                        validate26.errors = [{ instancePath: instancePath + "/timestamp", keyword: "x-date-time", params: { format: "date-time" } }];
-                                        return false;
-                                      }
-                                    } else {
-                                      validate26.errors = [{ instancePath: instancePath + "/timestamp", keyword: "type", params: { type: "string" } }];
-                                      return false;
-                                    }
-                                  }
-                                  var valid0 = _errs50 === errors;
-                                } else {
-                                  var valid0 = true;
-                                }
-                                if (valid0) {
-                                  if (this.strict) {
-                                    let count2 = 0;
-                                    for (const key4 in data) {
-                                      count2++;
-                                    }
-                                    if (count2 !== 13) {
-                                      for (const key5 in data) {
-                                        if (!(key5 === "id" || key5 === "bot_id" || key5 === "symbol" || key5 === "platform" || key5 === "decision" || key5 === "confidence" || key5 === "reasoning" || key5 === "market_data" || key5 === "regime_state" || key5 === "component_scores" || key5 === "sizing" || key5 === "stops" || key5 === "timestamp")) {
-                                          validate26.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key5 } }];
+                                    if (count0 !== 8) {
+                                      for (const key1 in data1) {
+                                        if (!(key1 === "event" || key1 === "platform" || key1 === "asset" || key1 === "amount" || key1 === "address" || key1 === "txid" || key1 === "confirmations" || key1 === "status")) {
+                                          validate11.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key1 } }];
                                           return false;
                                           break;
                                         }
@@ -2182,96 +3735,58 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                   }
                 }
+              } else {
+                validate11.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
+                return false;
               }
-            }
-          }
-        }
-      }
-    } else {
-      validate26.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate26.errors = vErrors;
-  return errors === 0;
-}
-function validate25(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate25.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        if (data.type !== void 0) {
-          const _errs1 = errors;
-          if ("decisions" !== data.type) {
-            validate25.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "decisions" } }];
-            return false;
-          }
-          var valid0 = _errs1 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.data !== void 0) {
-            const _errs2 = errors;
-            if (!validate26.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-              errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
           } else {
             var valid0 = true;
           }
           if (valid0) {
-            if (data.ts !== void 0) {
-              let data2 = data.ts;
-              const _errs3 = errors;
-              const _errs4 = errors;
-              if (errors === _errs4) {
-                if (typeof data2 === "string") {
-                  if (!formats0(data2, this.strict)) {
-                    validate25.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
+            if (data$2 !== void 0) {
+              let data10 = data$2;
+              const _errs20 = errors;
+              if (errors === _errs20) {
+                if (typeof data10 === "string") {
+                  if (!formats0(data10, strict)) {
+                    validate11.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
-                  validate25.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
+                  validate11.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
-              var valid0 = _errs3 === errors;
+              var valid0 = _errs20 === errors;
             } else {
               var valid0 = true;
             }
             if (valid0) {
-              if (data.cursor !== void 0) {
-                let data3 = data.cursor;
-                const _errs6 = errors;
-                const _errs7 = errors;
-                if (errors === _errs7) {
-                  if (typeof data3 === "string") {
-                    if (!pattern0.test(data3)) {
-                      validate25.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+              if (data$3 !== void 0) {
+                let data11 = data$3;
+                const _errs22 = errors;
+                if (errors === _errs22) {
+                  if (typeof data11 === "string") {
+                    if (!pattern0.test(data11)) {
+                      validate11.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
                       return false;
                     }
                   } else {
-                    validate25.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
+                    validate11.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
-                var valid0 = _errs6 === errors;
+                var valid0 = _errs22 === errors;
               } else {
                 var valid0 = true;
               }
               if (valid0) {
-                if (this.strict) {
-                  for (const key0 in data) {
-                    if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-                      validate25.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
+                if (strict) {
+                  for (const key2 in data) {
+                    if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
+                      validate11.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key2 } }];
                       return false;
                       break;
                     }
@@ -2283,259 +3798,33 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate25.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate11.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate25.errors = vErrors;
-  return errors === 0;
-}
-var message_metrics = validate32;
-function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.total_pnl === void 0 && (missing0 = "total_pnl") || data.total_pnl_percent === void 0 && (missing0 = "total_pnl_percent") || data.active_bots === void 0 && (missing0 = "active_bots") || data.total_bots === void 0 && (missing0 = "total_bots") || data.total_trades === void 0 && (missing0 = "total_trades") || data.win_rate === void 0 && (missing0 = "win_rate") || data.exposure === void 0 && (missing0 = "exposure") || data.risk_level === void 0 && (missing0 = "risk_level") || data.uptime_seconds === void 0 && (missing0 = "uptime_seconds") || data.trades_per_hour === void 0 && (missing0 = "trades_per_hour")) {
-        validate33.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        if (data.total_pnl !== void 0) {
-          let data0 = data.total_pnl;
-          const _errs1 = errors;
-          if (!(typeof data0 == "number" && isFinite(data0))) {
-            validate33.errors = [{ instancePath: instancePath + "/total_pnl", keyword: "type", params: { type: "number" } }];
-            return false;
-          }
-          var valid0 = _errs1 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.total_pnl_percent !== void 0) {
-            let data1 = data.total_pnl_percent;
-            const _errs3 = errors;
-            if (!(typeof data1 == "number" && isFinite(data1))) {
-              validate33.errors = [{ instancePath: instancePath + "/total_pnl_percent", keyword: "type", params: { type: "number" } }];
-              return false;
-            }
-            var valid0 = _errs3 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.active_bots !== void 0) {
-              let data2 = data.active_bots;
-              const _errs5 = errors;
-              const _errs6 = errors;
-              if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-                validate33.errors = [{ instancePath: instancePath + "/active_bots", keyword: "type", params: { type: "integer" } }];
-                return false;
-              }
-              if (errors === _errs6) {
-                if (typeof data2 == "number" && isFinite(data2)) {
-                  if (data2 < 0 || isNaN(data2)) {
-                    validate33.errors = [{ instancePath: instancePath + "/active_bots", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                    return false;
-                  }
-                }
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.total_bots !== void 0) {
-                let data3 = data.total_bots;
-                const _errs8 = errors;
-                const _errs9 = errors;
-                if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
-                  validate33.errors = [{ instancePath: instancePath + "/total_bots", keyword: "type", params: { type: "integer" } }];
-                  return false;
-                }
-                if (errors === _errs9) {
-                  if (typeof data3 == "number" && isFinite(data3)) {
-                    if (data3 < 0 || isNaN(data3)) {
-                      validate33.errors = [{ instancePath: instancePath + "/total_bots", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                      return false;
-                    }
-                  }
-                }
-                var valid0 = _errs8 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.total_trades !== void 0) {
-                  let data4 = data.total_trades;
-                  const _errs11 = errors;
-                  const _errs12 = errors;
-                  if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
-                    validate33.errors = [{ instancePath: instancePath + "/total_trades", keyword: "type", params: { type: "integer" } }];
-                    return false;
-                  }
-                  if (errors === _errs12) {
-                    if (typeof data4 == "number" && isFinite(data4)) {
-                      if (data4 < 0 || isNaN(data4)) {
-                        validate33.errors = [{ instancePath: instancePath + "/total_trades", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                        return false;
-                      }
-                    }
-                  }
-                  var valid0 = _errs11 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.win_rate !== void 0) {
-                    let data5 = data.win_rate;
-                    const _errs14 = errors;
-                    const _errs15 = errors;
-                    if (errors === _errs15) {
-                      if (typeof data5 == "number" && isFinite(data5)) {
-                        if (data5 > 1 || isNaN(data5)) {
-                          validate33.errors = [{ instancePath: instancePath + "/win_rate", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                          return false;
-                        } else {
-                          if (data5 < 0 || isNaN(data5)) {
-                            validate33.errors = [{ instancePath: instancePath + "/win_rate", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                            return false;
-                          }
-                        }
-                      } else {
-                        validate33.errors = [{ instancePath: instancePath + "/win_rate", keyword: "type", params: { type: "number" } }];
-                        return false;
-                      }
-                    }
-                    var valid0 = _errs14 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                  if (valid0) {
-                    if (data.exposure !== void 0) {
-                      let data6 = data.exposure;
-                      const _errs17 = errors;
-                      const _errs18 = errors;
-                      if (errors === _errs18) {
-                        if (typeof data6 == "number" && isFinite(data6)) {
-                          if (data6 > 1 || isNaN(data6)) {
-                            validate33.errors = [{ instancePath: instancePath + "/exposure", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                            return false;
-                          } else {
-                            if (data6 < 0 || isNaN(data6)) {
-                              validate33.errors = [{ instancePath: instancePath + "/exposure", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                              return false;
-                            }
-                          }
-                        } else {
-                          validate33.errors = [{ instancePath: instancePath + "/exposure", keyword: "type", params: { type: "number" } }];
-                          return false;
-                        }
-                      }
-                      var valid0 = _errs17 === errors;
-                    } else {
-                      var valid0 = true;
-                    }
-                    if (valid0) {
-                      if (data.risk_level !== void 0) {
-                        const _errs20 = errors;
-                        if (typeof data.risk_level !== "string") {
-                          validate33.errors = [{ instancePath: instancePath + "/risk_level", keyword: "type", params: { type: "string" } }];
-                          return false;
-                        }
-                        var valid0 = _errs20 === errors;
-                      } else {
-                        var valid0 = true;
-                      }
-                      if (valid0) {
-                        if (data.uptime_seconds !== void 0) {
-                          let data8 = data.uptime_seconds;
-                          const _errs22 = errors;
-                          if (errors === _errs22) {
-                            if (typeof data8 == "number" && isFinite(data8)) {
-                              if (data8 < 0 || isNaN(data8)) {
-                                validate33.errors = [{ instancePath: instancePath + "/uptime_seconds", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                return false;
-                              }
-                            } else {
-                              validate33.errors = [{ instancePath: instancePath + "/uptime_seconds", keyword: "type", params: { type: "number" } }];
-                              return false;
-                            }
-                          }
-                          var valid0 = _errs22 === errors;
-                        } else {
-                          var valid0 = true;
-                        }
-                        if (valid0) {
-                          if (data.trades_per_hour !== void 0) {
-                            let data9 = data.trades_per_hour;
-                            const _errs24 = errors;
-                            if (errors === _errs24) {
-                              if (typeof data9 == "number" && isFinite(data9)) {
-                                if (data9 < 0 || isNaN(data9)) {
-                                  validate33.errors = [{ instancePath: instancePath + "/trades_per_hour", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                  return false;
-                                }
-                              } else {
-                                validate33.errors = [{ instancePath: instancePath + "/trades_per_hour", keyword: "type", params: { type: "number" } }];
-                                return false;
-                              }
-                            }
-                            var valid0 = _errs24 === errors;
-                          } else {
-                            var valid0 = true;
-                          }
-                          if (valid0) {
-                            if (this.strict) {
-                              let count0 = 0;
-                              for (const key0 in data) {
-                                count0++;
-                              }
-                              if (count0 !== 10) {
-                                for (const key1 in data) {
-                                  if (!(key1 === "total_pnl" || key1 === "total_pnl_percent" || key1 === "active_bots" || key1 === "total_bots" || key1 === "total_trades" || key1 === "win_rate" || key1 === "exposure" || key1 === "risk_level" || key1 === "uptime_seconds" || key1 === "trades_per_hour")) {
-                                    validate33.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
-                                    return false;
-                                    break;
-                                  }
-                                }
-                              }
-                            }
-                          }
-                        }
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate33.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
+  if (errors !== 0) {
+    validate11.errors = vErrors;
   }
-  validate33.errors = vErrors;
   return errors === 0;
 }
-function validate32(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_ai_tasks = validate12;
+var schema12 = { "properties": { "data": { "properties": { "task_type": { "enum": ["bodyguard_check", "learning_run", "bot_evolution", "insights_generation", "prediction", "profit_reinvestment"] }, "status": { "enum": ["queued", "running", "completed", "failed"] }, "started_at": { "type": ["string", "null"] }, "completed_at": { "type": ["string", "null"] } } } } };
+function validate12(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
+      const data$0 = data.type, data$1 = data.data, data$2 = data.ts, data$3 = data.cursor;
       let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate32.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "data") || data$2 === void 0 && (missing0 = "ts")) {
+        validate12.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
-        if (data.type !== void 0) {
+        if (data$0 !== void 0) {
           const _errs1 = errors;
-          if ("metrics" !== data.type) {
-            validate32.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "metrics" } }];
+          if ("ai_tasks" !== data$0) {
+            validate12.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "ai_tasks" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -2543,1785 +3832,454 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
           var valid0 = true;
         }
         if (valid0) {
-          if (data.data !== void 0) {
+          if (data$1 !== void 0) {
+            let data1 = data$1;
             const _errs2 = errors;
-            if (!validate33.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-              errors = vErrors.length;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.ts !== void 0) {
-              let data2 = data.ts;
-              const _errs3 = errors;
-              const _errs4 = errors;
-              if (errors === _errs4) {
-                if (typeof data2 === "string") {
-                  if (!formats0(data2, this.strict)) {
-                    validate32.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
-                    return false;
-                  }
-                } else {
-                  validate32.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs3 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.cursor !== void 0) {
-                let data3 = data.cursor;
-                const _errs6 = errors;
-                const _errs7 = errors;
-                if (errors === _errs7) {
-                  if (typeof data3 === "string") {
-                    if (!pattern0.test(data3)) {
-                      validate32.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
-                      return false;
-                    }
-                  } else {
-                    validate32.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
-                    return false;
-                  }
-                }
-                var valid0 = _errs6 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (this.strict) {
-                  for (const key0 in data) {
-                    if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-                      validate32.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
-                      return false;
-                      break;
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate32.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate32.errors = vErrors;
-  return errors === 0;
-}
-var message_whale = validate35;
-function validate36(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.coin === void 0 && (missing0 = "coin") || data.platform === void 0 && (missing0 = "platform") || data.flow_type === void 0 && (missing0 = "flow_type") || data.amount === void 0 && (missing0 = "amount") || data.value_usd === void 0 && (missing0 = "value_usd") || data.timestamp === void 0 && (missing0 = "timestamp") || data.signal === void 0 && (missing0 = "signal")) {
-        validate36.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        if (data.coin !== void 0) {
-          let data0 = data.coin;
-          const _errs1 = errors;
-          const _errs2 = errors;
-          if (errors === _errs2) {
-            if (typeof data0 === "string") {
-              if (data0.length < 1) {
-                validate36.errors = [{ instancePath: instancePath + "/coin", keyword: "minLength", params: { limit: 1 } }];
-                return false;
-              }
-            } else {
-              validate36.errors = [{ instancePath: instancePath + "/coin", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-          }
-          var valid0 = _errs1 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.platform !== void 0) {
-            let data1 = data.platform;
-            const _errs4 = errors;
-            if (errors === _errs4) {
-              if (typeof data1 === "string") {
-                if (data1.length < 1) {
-                  validate36.errors = [{ instancePath: instancePath + "/platform", keyword: "minLength", params: { limit: 1 } }];
-                  return false;
-                }
-              } else {
-                validate36.errors = [{ instancePath: instancePath + "/platform", keyword: "type", params: { type: "string" } }];
-                return false;
-              }
-            }
-            var valid0 = _errs4 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.flow_type !== void 0) {
-              const _errs6 = errors;
-              if (typeof data.flow_type !== "string") {
-                validate36.errors = [{ instancePath: instancePath + "/flow_type", keyword: "type", params: { type: "string" } }];
-                return false;
-              }
-              var valid0 = _errs6 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.amount !== void 0) {
-                let data3 = data.amount;
-                const _errs8 = errors;
-                if (errors === _errs8) {
-                  if (typeof data3 == "number" && isFinite(data3)) {
-                    if (data3 < 0 || isNaN(data3)) {
-                      validate36.errors = [{ instancePath: instancePath + "/amount", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                      return false;
-                    }
-                  } else {
-                    validate36.errors = [{ instancePath: instancePath + "/amount", keyword: "type", params: { type: "number" } }];
-                    return false;
-                  }
-                }
-                var valid0 = _errs8 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.value_usd !== void 0) {
-                  let data4 = data.value_usd;
-                  const _errs10 = errors;
-                  if (errors === _errs10) {
-                    if (typeof data4 == "number" && isFinite(data4)) {
-                      if (data4 < 0 || isNaN(data4)) {
-                        validate36.errors = [{ instancePath: instancePath + "/value_usd", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                        return false;
-                      }
-                    } else {
-                      validate36.errors = [{ instancePath: instancePath + "/value_usd", keyword: "type", params: { type: "number" } }];
-                      return false;
-                    }
-                  }
-                  var valid0 = _errs10 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.timestamp !== void 0) {
-                    let data5 = data.timestamp;
-                    const _errs12 = errors;
-                    const _errs13 = errors;
-                    if (errors === _errs13) {
-                      if (typeof data5 === "string") {
-                        if (!formats0(data5, this.strict)) {
-                          validate36.errors = [{ instancePath: instancePath + "/timestamp", keyword: "x-date-time", params: { format: "date-time" } }];
-                          return false;
-                        }
-                      } else {
-                        validate36.errors = [{ instancePath: instancePath + "/timestamp", keyword: "type", params: { type: "string" } }];
-                        return false;
-                      }
-                    }
-                    var valid0 = _errs12 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                  if (valid0) {
-                    if (data.signal !== void 0) {
-                      const _errs15 = errors;
-                      if (typeof data.signal !== "string") {
-                        validate36.errors = [{ instancePath: instancePath + "/signal", keyword: "type", params: { type: "string" } }];
-                        return false;
-                      }
-                      var valid0 = _errs15 === errors;
-                    } else {
-                      var valid0 = true;
-                    }
-                    if (valid0) {
-                      if (this.strict) {
-                        let count0 = 0;
-                        for (const key0 in data) {
-                          count0++;
-                        }
-                        if (count0 !== 7) {
-                          for (const key1 in data) {
-                            if (!(key1 === "coin" || key1 === "platform" || key1 === "flow_type" || key1 === "amount" || key1 === "value_usd" || key1 === "timestamp" || key1 === "signal")) {
-                              validate36.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
-                              return false;
-                              break;
-                            }
-                          }
-                        }
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate36.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate36.errors = vErrors;
-  return errors === 0;
-}
-function validate35(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate35.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        if (data.type !== void 0) {
-          const _errs1 = errors;
-          if ("whale" !== data.type) {
-            validate35.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "whale" } }];
-            return false;
-          }
-          var valid0 = _errs1 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.data !== void 0) {
-            const _errs2 = errors;
-            if (!validate36.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
-              errors = vErrors.length;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.ts !== void 0) {
-              let data2 = data.ts;
-              const _errs3 = errors;
-              const _errs4 = errors;
-              if (errors === _errs4) {
-                if (typeof data2 === "string") {
-                  if (!formats0(data2, this.strict)) {
-                    validate35.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
-                    return false;
-                  }
-                } else {
-                  validate35.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs3 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.cursor !== void 0) {
-                let data3 = data.cursor;
-                const _errs6 = errors;
-                const _errs7 = errors;
-                if (errors === _errs7) {
-                  if (typeof data3 === "string") {
-                    if (!pattern0.test(data3)) {
-                      validate35.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
-                      return false;
-                    }
-                  } else {
-                    validate35.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
-                    return false;
-                  }
-                }
-                var valid0 = _errs6 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (this.strict) {
-                  for (const key0 in data) {
-                    if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-                      validate35.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
-                      return false;
-                      break;
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate35.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate35.errors = vErrors;
-  return errors === 0;
-}
-var message_alerts = validate38;
-var schema80 = { "properties": { "severity": { "enum": ["info", "warning", "error", "critical"] } } };
-function validate39(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.id === void 0 && (missing0 = "id") || data.severity === void 0 && (missing0 = "severity") || data.category === void 0 && (missing0 = "category") || data.title === void 0 && (missing0 = "title") || data.message === void 0 && (missing0 = "message") || data.bot_id === void 0 && (missing0 = "bot_id") || data.platform === void 0 && (missing0 = "platform") || data.action_required === void 0 && (missing0 = "action_required") || data.timestamp === void 0 && (missing0 = "timestamp")) {
-        validate39.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        if (data.id !== void 0) {
-          let data0 = data.id;
-          const _errs1 = errors;
-          const _errs2 = errors;
-          if (errors === _errs2) {
-            if (typeof data0 === "string") {
-              if (data0.length < 1) {
-                validate39.errors = [{ instancePath: instancePath + "/id", keyword: "minLength", params: { limit: 1 } }];
-                return false;
-              }
-            } else {
-              validate39.errors = [{ instancePath: instancePath + "/id", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-          }
-          var valid0 = _errs1 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.severity !== void 0) {
-            let data1 = data.severity;
-            const _errs4 = errors;
-            if (typeof data1 !== "string") {
-              validate39.errors = [{ instancePath: instancePath + "/severity", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if (!(data1 === "info" || data1 === "warning" || data1 === "error" || data1 === "critical")) {
-              if (this.strict) {
-                validate39.errors = [{ instancePath: instancePath + "/severity", keyword: "enum", params: { allowedValues: schema80.properties.severity.enum } }];
-                return false;
-              } else {
-                func1(this, instancePath + "/severity", data1, schema80.properties.severity.enum);
-              }
-            }
-            var valid0 = _errs4 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.category !== void 0) {
-              const _errs6 = errors;
-              if (typeof data.category !== "string") {
-                validate39.errors = [{ instancePath: instancePath + "/category", keyword: "type", params: { type: "string" } }];
-                return false;
-              }
-              var valid0 = _errs6 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.title !== void 0) {
-                const _errs8 = errors;
-                if (typeof data.title !== "string") {
-                  validate39.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-                var valid0 = _errs8 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.message !== void 0) {
-                  const _errs10 = errors;
-                  if (typeof data.message !== "string") {
-                    validate39.errors = [{ instancePath: instancePath + "/message", keyword: "type", params: { type: "string" } }];
-                    return false;
-                  }
-                  var valid0 = _errs10 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.bot_id !== void 0) {
-                    let data5 = data.bot_id;
-                    const _errs12 = errors;
-                    const _errs13 = errors;
-                    let valid2 = false;
-                    const _errs14 = errors;
-                    const _errs15 = errors;
-                    if (errors === _errs15) {
-                      if (typeof data5 === "string") {
-                        if (data5.length < 1) {
-                          const err0 = { instancePath: instancePath + "/bot_id", keyword: "minLength", params: { limit: 1 } };
-                          if (vErrors === null) {
-                            vErrors = [err0];
-                          } else {
-                            vErrors.push(err0);
-                          }
-                          errors++;
-                        }
-                      } else {
-                        const err1 = { instancePath: instancePath + "/bot_id", keyword: "type", params: { type: "string" } };
-                        if (vErrors === null) {
-                          vErrors = [err1];
-                        } else {
-                          vErrors.push(err1);
-                        }
-                        errors++;
-                      }
-                    }
-                    var _valid0 = _errs14 === errors;
-                    valid2 = valid2 || _valid0;
-                    if (!valid2) {
-                      const _errs17 = errors;
-                      if (data5 !== null) {
-                        const err2 = { instancePath: instancePath + "/bot_id", keyword: "type", params: { type: "null" } };
-                        if (vErrors === null) {
-                          vErrors = [err2];
-                        } else {
-                          vErrors.push(err2);
-                        }
-                        errors++;
-                      }
-                      var _valid0 = _errs17 === errors;
-                      valid2 = valid2 || _valid0;
-                    }
-                    if (!valid2) {
-                      const err3 = { instancePath: instancePath + "/bot_id", keyword: "anyOf", params: {} };
-                      if (vErrors === null) {
-                        vErrors = [err3];
-                      } else {
-                        vErrors.push(err3);
-                      }
-                      errors++;
-                      validate39.errors = vErrors;
-                      return false;
-                    } else {
-                      errors = _errs13;
-                      if (vErrors !== null) {
-                        if (_errs13) {
-                          vErrors.length = _errs13;
-                        } else {
-                          vErrors = null;
-                        }
-                      }
-                    }
-                    var valid0 = _errs12 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                  if (valid0) {
-                    if (data.platform !== void 0) {
-                      let data6 = data.platform;
-                      const _errs19 = errors;
-                      const _errs20 = errors;
-                      let valid4 = false;
-                      const _errs21 = errors;
-                      if (typeof data6 !== "string") {
-                        const err4 = { instancePath: instancePath + "/platform", keyword: "type", params: { type: "string" } };
-                        if (vErrors === null) {
-                          vErrors = [err4];
-                        } else {
-                          vErrors.push(err4);
-                        }
-                        errors++;
-                      }
-                      if (!(data6 === "luno" || data6 === "binance" || data6 === "kucoin" || data6 === "kraken" || data6 === "valr")) {
-                        if (this.strict) {
-                          const err5 = { instancePath: instancePath + "/platform", keyword: "enum", params: { allowedValues: schema25.enum } };
-                          if (vErrors === null) {
-                            vErrors = [err5];
-                          } else {
-                            vErrors.push(err5);
-                          }
-                          errors++;
-                        } else {
-                          func1(this, instancePath + "/platform", data6, schema25.enum);
-                        }
-                      }
-                      var _valid1 = _errs21 === errors;
-                      valid4 = valid4 || _valid1;
-                      if (!valid4) {
-                        const _errs24 = errors;
-                        if (data6 !== null) {
-                          const err6 = { instancePath: instancePath + "/platform", keyword: "type", params: { type: "null" } };
-                          if (vErrors === null) {
-                            vErrors = [err6];
-                          } else {
-                            vErrors.push(err6);
-                          }
-                          errors++;
-                        }
-                        var _valid1 = _errs24 === errors;
-                        valid4 = valid4 || _valid1;
-                      }
-                      if (!valid4) {
-                        const err7 = { instancePath: instancePath + "/platform", keyword: "anyOf", params: {} };
-                        if (vErrors === null) {
-                          vErrors = [err7];
-                        } else {
-                          vErrors.push(err7);
-                        }
-                        errors++;
-                        validate39.errors = vErrors;
-                        return false;
-                      } else {
-                        errors = _errs20;
-                        if (vErrors !== null) {
-                          if (_errs20) {
-                            vErrors.length = _errs20;
-                          } else {
-                            vErrors = null;
-                          }
-                        }
-                      }
-                      var valid0 = _errs19 === errors;
-                    } else {
-                      var valid0 = true;
-                    }
-                    if (valid0) {
-                      if (data.action_required !== void 0) {
-                        const _errs26 = errors;
-                        if (typeof data.action_required !== "boolean") {
-                          validate39.errors = [{ instancePath: instancePath + "/action_required", keyword: "type", params: { type: "boolean" } }];
-                          return false;
-                        }
-                        var valid0 = _errs26 === errors;
-                      } else {
-                        var valid0 = true;
-                      }
-                      if (valid0) {
-                        if (data.timestamp !== void 0) {
-                          let data8 = data.timestamp;
-                          const _errs28 = errors;
-                          const _errs29 = errors;
-                          if (errors === _errs29) {
-                            if (typeof data8 === "string") {
-                              if (!formats0(data8, this.strict)) {
-                                validate39.errors = [{ instancePath: instancePath + "/timestamp", keyword: "x-date-time", params: { format: "date-time" } }];
-                                return false;
-                              }
-                            } else {
-                              validate39.errors = [{ instancePath: instancePath + "/timestamp", keyword: "type", params: { type: "string" } }];
-                              return false;
-                            }
-                          }
-                          var valid0 = _errs28 === errors;
-                        } else {
-                          var valid0 = true;
-                        }
-                        if (valid0) {
-                          if (this.strict) {
-                            let count0 = 0;
-                            for (const key0 in data) {
-                              count0++;
-                            }
-                            if (count0 !== 9) {
-                              for (const key1 in data) {
-                                if (!(key1 === "id" || key1 === "severity" || key1 === "category" || key1 === "title" || key1 === "message" || key1 === "bot_id" || key1 === "platform" || key1 === "action_required" || key1 === "timestamp")) {
-                                  validate39.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
-                                  return false;
-                                  break;
-                                }
-                              }
-                            }
-                          }
-                        }
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate39.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate39.errors = vErrors;
-  return errors === 0;
-}
-function validate38(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate38.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        if (data.type !== void 0) {
-          const _errs1 = errors;
-          if ("alerts" !== data.type) {
-            validate38.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "alerts" } }];
-            return false;
-          }
-          var valid0 = _errs1 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.data !== void 0) {
-            const _errs2 = errors;
-            if (!validate39.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
-              errors = vErrors.length;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.ts !== void 0) {
-              let data2 = data.ts;
-              const _errs3 = errors;
-              const _errs4 = errors;
-              if (errors === _errs4) {
-                if (typeof data2 === "string") {
-                  if (!formats0(data2, this.strict)) {
-                    validate38.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
-                    return false;
-                  }
-                } else {
-                  validate38.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs3 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.cursor !== void 0) {
-                let data3 = data.cursor;
-                const _errs6 = errors;
-                const _errs7 = errors;
-                if (errors === _errs7) {
-                  if (typeof data3 === "string") {
-                    if (!pattern0.test(data3)) {
-                      validate38.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
-                      return false;
-                    }
-                  } else {
-                    validate38.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
-                    return false;
-                  }
-                }
-                var valid0 = _errs6 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (this.strict) {
-                  for (const key0 in data) {
-                    if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-                      validate38.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
-                      return false;
-                      break;
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate38.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate38.errors = vErrors;
-  return errors === 0;
-}
-var message_system_health = validate41;
-function validate42(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.status === void 0 && (missing0 = "status") || data.uptime === void 0 && (missing0 = "uptime") || data.cpu_percent === void 0 && (missing0 = "cpu_percent") || data.memory_percent === void 0 && (missing0 = "memory_percent") || data.disk_percent === void 0 && (missing0 = "disk_percent") || data.database === void 0 && (missing0 = "database") || data.redis === void 0 && (missing0 = "redis") || data.exchange_connections === void 0 && (missing0 = "exchange_connections") || data.last_trade === void 0 && (missing0 = "last_trade") || data.error_rate === void 0 && (missing0 = "error_rate")) {
-        validate42.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        if (data.status !== void 0) {
-          const _errs1 = errors;
-          if (typeof data.status !== "string") {
-            validate42.errors = [{ instancePath: instancePath + "/status", keyword: "type", params: { type: "string" } }];
-            return false;
-          }
-          var valid0 = _errs1 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.uptime !== void 0) {
-            let data1 = data.uptime;
-            const _errs3 = errors;
-            if (errors === _errs3) {
-              if (typeof data1 == "number" && isFinite(data1)) {
-                if (data1 < 0 || isNaN(data1)) {
-                  validate42.errors = [{ instancePath: instancePath + "/uptime", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                  return false;
-                }
-              } else {
-                validate42.errors = [{ instancePath: instancePath + "/uptime", keyword: "type", params: { type: "number" } }];
-                return false;
-              }
-            }
-            var valid0 = _errs3 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.cpu_percent !== void 0) {
-              let data2 = data.cpu_percent;
-              const _errs5 = errors;
-              const _errs6 = errors;
-              if (errors === _errs6) {
-                if (typeof data2 == "number" && isFinite(data2)) {
-                  if (data2 > 100 || isNaN(data2)) {
-                    validate42.errors = [{ instancePath: instancePath + "/cpu_percent", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
-                    return false;
-                  } else {
-                    if (data2 < 0 || isNaN(data2)) {
-                      validate42.errors = [{ instancePath: instancePath + "/cpu_percent", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                      return false;
-                    }
-                  }
-                } else {
-                  validate42.errors = [{ instancePath: instancePath + "/cpu_percent", keyword: "type", params: { type: "number" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs5 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.memory_percent !== void 0) {
-                let data3 = data.memory_percent;
-                const _errs8 = errors;
-                const _errs9 = errors;
-                if (errors === _errs9) {
-                  if (typeof data3 == "number" && isFinite(data3)) {
-                    if (data3 > 100 || isNaN(data3)) {
-                      validate42.errors = [{ instancePath: instancePath + "/memory_percent", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
-                      return false;
-                    } else {
-                      if (data3 < 0 || isNaN(data3)) {
-                        validate42.errors = [{ instancePath: instancePath + "/memory_percent", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                        return false;
-                      }
-                    }
-                  } else {
-                    validate42.errors = [{ instancePath: instancePath + "/memory_percent", keyword: "type", params: { type: "number" } }];
-                    return false;
-                  }
-                }
-                var valid0 = _errs8 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.disk_percent !== void 0) {
-                  let data4 = data.disk_percent;
-                  const _errs11 = errors;
-                  const _errs12 = errors;
-                  if (errors === _errs12) {
-                    if (typeof data4 == "number" && isFinite(data4)) {
-                      if (data4 > 100 || isNaN(data4)) {
-                        validate42.errors = [{ instancePath: instancePath + "/disk_percent", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
-                        return false;
-                      } else {
-                        if (data4 < 0 || isNaN(data4)) {
-                          validate42.errors = [{ instancePath: instancePath + "/disk_percent", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                          return false;
-                        }
-                      }
-                    } else {
-                      validate42.errors = [{ instancePath: instancePath + "/disk_percent", keyword: "type", params: { type: "number" } }];
-                      return false;
-                    }
-                  }
-                  var valid0 = _errs11 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.database !== void 0) {
-                    const _errs14 = errors;
-                    if (typeof data.database !== "string") {
-                      validate42.errors = [{ instancePath: instancePath + "/database", keyword: "type", params: { type: "string" } }];
-                      return false;
-                    }
-                    var valid0 = _errs14 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                  if (valid0) {
-                    if (data.redis !== void 0) {
-                      const _errs17 = errors;
-                      if (typeof data.redis !== "string") {
-                        validate42.errors = [{ instancePath: instancePath + "/redis", keyword: "type", params: { type: "string" } }];
-                        return false;
-                      }
-                      var valid0 = _errs17 === errors;
-                    } else {
-                      var valid0 = true;
-                    }
-                    if (valid0) {
-                      if (data.exchange_connections !== void 0) {
-                        let data7 = data.exchange_connections;
-                        const _errs20 = errors;
-                        if (errors === _errs20) {
-                          if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
-                            for (const key0 in data7) {
-                              const _errs23 = errors;
-                              if (typeof data7[key0] !== "string") {
-                                validate42.errors = [{ instancePath: instancePath + "/exchange_connections/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), keyword: "type", params: { type: "string" } }];
-                                return false;
-                              }
-                              var valid6 = _errs23 === errors;
-                              if (!valid6) {
-                                break;
-                              }
-                            }
-                          } else {
-                            validate42.errors = [{ instancePath: instancePath + "/exchange_connections", keyword: "type", params: { type: "object" } }];
-                            return false;
-                          }
-                        }
-                        var valid0 = _errs20 === errors;
-                      } else {
-                        var valid0 = true;
-                      }
-                      if (valid0) {
-                        if (data.last_trade !== void 0) {
-                          let data9 = data.last_trade;
-                          const _errs26 = errors;
-                          const _errs27 = errors;
-                          if (typeof data9 !== "string" && data9 !== null) {
-                            validate42.errors = [{ instancePath: instancePath + "/last_trade", keyword: "type", params: { type: schema38.type } }];
-                            return false;
-                          }
-                          if (errors === _errs27) {
-                            if (typeof data9 === "string") {
-                              if (!formats0(data9, this.strict)) {
-                                validate42.errors = [{ instancePath: instancePath + "/last_trade", keyword: "x-date-time", params: { format: "date-time" } }];
-                                return false;
-                              }
-                            }
-                          }
-                          var valid0 = _errs26 === errors;
-                        } else {
-                          var valid0 = true;
-                        }
-                        if (valid0) {
-                          if (data.error_rate !== void 0) {
-                            let data10 = data.error_rate;
-                            const _errs29 = errors;
-                            const _errs30 = errors;
-                            if (errors === _errs30) {
-                              if (typeof data10 == "number" && isFinite(data10)) {
-                                if (data10 > 1 || isNaN(data10)) {
-                                  validate42.errors = [{ instancePath: instancePath + "/error_rate", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                                  return false;
-                                } else {
-                                  if (data10 < 0 || isNaN(data10)) {
-                                    validate42.errors = [{ instancePath: instancePath + "/error_rate", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                    return false;
-                                  }
-                                }
-                              } else {
-                                validate42.errors = [{ instancePath: instancePath + "/error_rate", keyword: "type", params: { type: "number" } }];
-                                return false;
-                              }
-                            }
-                            var valid0 = _errs29 === errors;
-                          } else {
-                            var valid0 = true;
-                          }
-                          if (valid0) {
-                            if (this.strict) {
-                              let count0 = 0;
-                              for (const key1 in data) {
-                                count0++;
-                              }
-                              if (count0 !== 10) {
-                                for (const key2 in data) {
-                                  if (!(key2 === "status" || key2 === "uptime" || key2 === "cpu_percent" || key2 === "memory_percent" || key2 === "disk_percent" || key2 === "database" || key2 === "redis" || key2 === "exchange_connections" || key2 === "last_trade" || key2 === "error_rate")) {
-                                    validate42.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key2 } }];
-                                    return false;
-                                    break;
-                                  }
-                                }
-                              }
-                            }
-                          }
-                        }
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate42.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate42.errors = vErrors;
-  return errors === 0;
-}
-function validate41(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate41.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        if (data.type !== void 0) {
-          const _errs1 = errors;
-          if ("system_health" !== data.type) {
-            validate41.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "system_health" } }];
-            return false;
-          }
-          var valid0 = _errs1 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.data !== void 0) {
-            const _errs2 = errors;
-            if (!validate42.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
-              errors = vErrors.length;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.ts !== void 0) {
-              let data2 = data.ts;
-              const _errs3 = errors;
-              const _errs4 = errors;
-              if (errors === _errs4) {
-                if (typeof data2 === "string") {
-                  if (!formats0(data2, this.strict)) {
-                    validate41.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
-                    return false;
-                  }
-                } else {
-                  validate41.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs3 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.cursor !== void 0) {
-                let data3 = data.cursor;
-                const _errs6 = errors;
-                const _errs7 = errors;
-                if (errors === _errs7) {
-                  if (typeof data3 === "string") {
-                    if (!pattern0.test(data3)) {
-                      validate41.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
-                      return false;
-                    }
-                  } else {
-                    validate41.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
-                    return false;
-                  }
-                }
-                var valid0 = _errs6 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (this.strict) {
-                  for (const key0 in data) {
-                    if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-                      validate41.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
-                      return false;
-                      break;
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate41.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate41.errors = vErrors;
-  return errors === 0;
-}
-var message_wallet = validate44;
-var schema100 = { "properties": { "address": { "type": ["string", "null"] }, "txid": { "type": ["string", "null"] } } };
-function validate45(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.event === void 0 && (missing0 = "event") || data.platform === void 0 && (missing0 = "platform") || data.asset === void 0 && (missing0 = "asset") || data.amount === void 0 && (missing0 = "amount") || data.address === void 0 && (missing0 = "address") || data.txid === void 0 && (missing0 = "txid") || data.confirmations === void 0 && (missing0 = "confirmations") || data.status === void 0 && (missing0 = "status")) {
-        validate45.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        if (data.event !== void 0) {
-          const _errs1 = errors;
-          if (typeof data.event !== "string") {
-            validate45.errors = [{ instancePath: instancePath + "/event", keyword: "type", params: { type: "string" } }];
-            return false;
-          }
-          var valid0 = _errs1 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.platform !== void 0) {
-            let data1 = data.platform;
-            const _errs3 = errors;
-            if (typeof data1 !== "string") {
-              validate45.errors = [{ instancePath: instancePath + "/platform", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if (!(data1 === "luno" || data1 === "binance" || data1 === "kucoin" || data1 === "kraken" || data1 === "valr")) {
-              if (this.strict) {
-                validate45.errors = [{ instancePath: instancePath + "/platform", keyword: "enum", params: { allowedValues: schema25.enum } }];
-                return false;
-              } else {
-                func1(this, instancePath + "/platform", data1, schema25.enum);
-              }
-            }
-            var valid0 = _errs3 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.asset !== void 0) {
-              let data2 = data.asset;
-              const _errs6 = errors;
-              const _errs7 = errors;
-              if (errors === _errs7) {
-                if (typeof data2 === "string") {
-                  if (data2.length < 1) {
-                    validate45.errors = [{ instancePath: instancePath + "/asset", keyword: "minLength", params: { limit: 1 } }];
-                    return false;
-                  }
-                } else {
-                  validate45.errors = [{ instancePath: instancePath + "/asset", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs6 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.amount !== void 0) {
-                let data3 = data.amount;
-                const _errs9 = errors;
-                if (errors === _errs9) {
-                  if (typeof data3 == "number" && isFinite(data3)) {
-                    if (data3 < 0 || isNaN(data3)) {
-                      validate45.errors = [{ instancePath: instancePath + "/amount", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                      return false;
-                    }
-                  } else {
-                    validate45.errors = [{ instancePath: instancePath + "/amount", keyword: "type", params: { type: "number" } }];
-                    return false;
-                  }
-                }
-                var valid0 = _errs9 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.address !== void 0) {
-                  let data4 = data.address;
-                  const _errs11 = errors;
-                  if (typeof data4 !== "string" && data4 !== null) {
-                    validate45.errors = [{ instancePath: instancePath + "/address", keyword: "type", params: { type: schema100.properties.address.type } }];
-                    return false;
-                  }
-                  var valid0 = _errs11 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.txid !== void 0) {
-                    let data5 = data.txid;
-                    const _errs13 = errors;
-                    if (typeof data5 !== "string" && data5 !== null) {
-                      validate45.errors = [{ instancePath: instancePath + "/txid", keyword: "type", params: { type: schema100.properties.txid.type } }];
-                      return false;
-                    }
-                    var valid0 = _errs13 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                  if (valid0) {
-                    if (data.confirmations !== void 0) {
-                      let data6 = data.confirmations;
-                      const _errs15 = errors;
-                      const _errs16 = errors;
-                      if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
-                        validate45.errors = [{ instancePath: instancePath + "/confirmations", keyword: "type", params: { type: "integer" } }];
-                        return false;
-                      }
-                      if (errors === _errs16) {
-                        if (typeof data6 == "number" && isFinite(data6)) {
-                          if (data6 < 0 || isNaN(data6)) {
-                            validate45.errors = [{ instancePath: instancePath + "/confirmations", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                            return false;
-                          }
-                        }
-                      }
-                      var valid0 = _errs15 === errors;
-                    } else {
-                      var valid0 = true;
-                    }
-                    if (valid0) {
-                      if (data.status !== void 0) {
-                        const _errs18 = errors;
-                        if (typeof data.status !== "string") {
-                          validate45.errors = [{ instancePath: instancePath + "/status", keyword: "type", params: { type: "string" } }];
-                          return false;
-                        }
-                        var valid0 = _errs18 === errors;
-                      } else {
-                        var valid0 = true;
-                      }
-                      if (valid0) {
-                        if (this.strict) {
-                          let count0 = 0;
-                          for (const key0 in data) {
-                            count0++;
-                          }
-                          if (count0 !== 8) {
-                            for (const key1 in data) {
-                              if (!(key1 === "event" || key1 === "platform" || key1 === "asset" || key1 === "amount" || key1 === "address" || key1 === "txid" || key1 === "confirmations" || key1 === "status")) {
-                                validate45.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
-                                return false;
-                                break;
-                              }
-                            }
-                          }
-                        }
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate45.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate45.errors = vErrors;
-  return errors === 0;
-}
-function validate44(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate44.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        if (data.type !== void 0) {
-          const _errs1 = errors;
-          if ("wallet" !== data.type) {
-            validate44.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "wallet" } }];
-            return false;
-          }
-          var valid0 = _errs1 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.data !== void 0) {
-            const _errs2 = errors;
-            if (!validate45.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
-              errors = vErrors.length;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.ts !== void 0) {
-              let data2 = data.ts;
-              const _errs3 = errors;
-              const _errs4 = errors;
-              if (errors === _errs4) {
-                if (typeof data2 === "string") {
-                  if (!formats0(data2, this.strict)) {
-                    validate44.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
-                    return false;
-                  }
-                } else {
-                  validate44.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs3 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.cursor !== void 0) {
-                let data3 = data.cursor;
-                const _errs6 = errors;
-                const _errs7 = errors;
-                if (errors === _errs7) {
-                  if (typeof data3 === "string") {
-                    if (!pattern0.test(data3)) {
-                      validate44.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
-                      return false;
-                    }
-                  } else {
-                    validate44.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
-                    return false;
-                  }
-                }
-                var valid0 = _errs6 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (this.strict) {
-                  for (const key0 in data) {
-                    if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-                      validate44.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
-                      return false;
-                      break;
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate44.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate44.errors = vErrors;
-  return errors === 0;
-}
-var message_ai_tasks = validate47;
-var schema107 = { "properties": { "task_type": { "enum": ["bodyguard_check", "learning_run", "bot_evolution", "insights_generation", "prediction", "profit_reinvestment"] }, "status": { "enum": ["queued", "running", "completed", "failed"] } } };
-function validate49(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      if (data.checks_passed !== void 0) {
-        let data0 = data.checks_passed;
-        const _errs2 = errors;
-        const _errs3 = errors;
-        if (!(typeof data0 == "number" && (!(data0 % 1) && !isNaN(data0)) && isFinite(data0))) {
-          validate49.errors = [{ instancePath: instancePath + "/checks_passed", keyword: "type", params: { type: "integer" } }];
-          return false;
-        }
-        if (errors === _errs3) {
-          if (typeof data0 == "number" && isFinite(data0)) {
-            if (data0 < 0 || isNaN(data0)) {
-              validate49.errors = [{ instancePath: instancePath + "/checks_passed", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-              return false;
-            }
-          }
-        }
-        var valid0 = _errs2 === errors;
-      } else {
-        var valid0 = true;
-      }
-      if (valid0) {
-        if (data.checks_failed !== void 0) {
-          let data1 = data.checks_failed;
-          const _errs5 = errors;
-          const _errs6 = errors;
-          if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-            validate49.errors = [{ instancePath: instancePath + "/checks_failed", keyword: "type", params: { type: "integer" } }];
-            return false;
-          }
-          if (errors === _errs6) {
-            if (typeof data1 == "number" && isFinite(data1)) {
-              if (data1 < 0 || isNaN(data1)) {
-                validate49.errors = [{ instancePath: instancePath + "/checks_failed", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                return false;
-              }
-            }
-          }
-          var valid0 = _errs5 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.issues !== void 0) {
-            const _errs8 = errors;
-            if (errors === _errs8) {
-              if (!Array.isArray(data.issues)) {
-                validate49.errors = [{ instancePath: instancePath + "/issues", keyword: "type", params: { type: "array" } }];
-                return false;
-              }
-            }
-            var valid0 = _errs8 === errors;
-          } else {
-            var valid0 = true;
-          }
-        }
-      }
-    } else {
-      validate49.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate49.errors = vErrors;
-  return errors === 0;
-}
-function validate48(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.task_id === void 0 && (missing0 = "task_id") || data.task_type === void 0 && (missing0 = "task_type") || data.status === void 0 && (missing0 = "status") || data.progress === void 0 && (missing0 = "progress") || data.result === void 0 && (missing0 = "result") || data.started_at === void 0 && (missing0 = "started_at") || data.completed_at === void 0 && (missing0 = "completed_at")) {
-        validate48.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        if (data.task_id !== void 0) {
-          let data0 = data.task_id;
-          const _errs1 = errors;
-          const _errs2 = errors;
-          if (errors === _errs2) {
-            if (typeof data0 === "string") {
-              if (data0.length < 1) {
-                validate48.errors = [{ instancePath: instancePath + "/task_id", keyword: "minLength", params: { limit: 1 } }];
-                return false;
-              }
-            } else {
-              validate48.errors = [{ instancePath: instancePath + "/task_id", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-          }
-          var valid0 = _errs1 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.task_type !== void 0) {
-            let data1 = data.task_type;
-            const _errs4 = errors;
-            if (typeof data1 !== "string") {
-              validate48.errors = [{ instancePath: instancePath + "/task_type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if (!(data1 === "bodyguard_check" || data1 === "learning_run" || data1 === "bot_evolution" || data1 === "insights_generation" || data1 === "prediction" || data1 === "profit_reinvestment")) {
-              if (this.strict) {
-                validate48.errors = [{ instancePath: instancePath + "/task_type", keyword: "enum", params: { allowedValues: schema107.properties.task_type.enum } }];
-                return false;
-              } else {
-                func1(this, instancePath + "/task_type", data1, schema107.properties.task_type.enum);
-              }
-            }
-            var valid0 = _errs4 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.status !== void 0) {
-              let data2 = data.status;
-              const _errs6 = errors;
-              if (typeof data2 !== "string") {
-                validate48.errors = [{ instancePath: instancePath + "/status", keyword: "type", params: { type: "string" } }];
-                return false;
-              }
-              if (!(data2 === "queued" || data2 === "running" || data2 === "completed" || data2 === "failed")) {
-                if (this.strict) {
-                  validate48.errors = [{ instancePath: instancePath + "/status", keyword: "enum", params: { allowedValues: schema107.properties.status.enum } }];
-                  return false;
-                } else {
-                  func1(this, instancePath + "/status", data2, schema107.properties.status.enum);
-                }
-              }
-              var valid0 = _errs6 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.progress !== void 0) {
-                let data3 = data.progress;
-                const _errs8 = errors;
-                const _errs9 = errors;
-                if (errors === _errs9) {
-                  if (typeof data3 == "number" && isFinite(data3)) {
-                    if (data3 > 1 || isNaN(data3)) {
-                      validate48.errors = [{ instancePath: instancePath + "/progress", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                      return false;
-                    } else {
-                      if (data3 < 0 || isNaN(data3)) {
-                        validate48.errors = [{ instancePath: instancePath + "/progress", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                        return false;
-                      }
-                    }
-                  } else {
-                    validate48.errors = [{ instancePath: instancePath + "/progress", keyword: "type", params: { type: "number" } }];
-                    return false;
-                  }
-                }
-                var valid0 = _errs8 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (data.result !== void 0) {
-                  let data4 = data.result;
-                  const _errs11 = errors;
-                  const _errs12 = errors;
-                  let valid3 = false;
-                  const _errs13 = errors;
-                  if (!validate49.call(this, data4, { instancePath: instancePath + "/result", parentData: data, parentDataProperty: "result", rootData })) {
-                    vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
-                    errors = vErrors.length;
-                  }
-                  var _valid0 = _errs13 === errors;
-                  valid3 = valid3 || _valid0;
-                  if (!valid3) {
-                    const _errs14 = errors;
-                    if (data4 !== null) {
-                      const err0 = { instancePath: instancePath + "/result", keyword: "type", params: { type: "null" } };
-                      if (vErrors === null) {
-                        vErrors = [err0];
-                      } else {
-                        vErrors.push(err0);
-                      }
-                      errors++;
-                    }
-                    var _valid0 = _errs14 === errors;
-                    valid3 = valid3 || _valid0;
-                  }
-                  if (!valid3) {
-                    const err1 = { instancePath: instancePath + "/result", keyword: "anyOf", params: {} };
-                    if (vErrors === null) {
-                      vErrors = [err1];
-                    } else {
-                      vErrors.push(err1);
-                    }
-                    errors++;
-                    validate48.errors = vErrors;
-                    return false;
-                  } else {
-                    errors = _errs12;
-                    if (vErrors !== null) {
-                      if (_errs12) {
-                        vErrors.length = _errs12;
-                      } else {
-                        vErrors = null;
-                      }
-                    }
-                  }
-                  var valid0 = _errs11 === errors;
-                } else {
-                  var valid0 = true;
-                }
-                if (valid0) {
-                  if (data.started_at !== void 0) {
-                    let data5 = data.started_at;
-                    const _errs16 = errors;
-                    const _errs17 = errors;
-                    if (typeof data5 !== "string" && data5 !== null) {
-                      validate48.errors = [{ instancePath: instancePath + "/started_at", keyword: "type", params: { type: schema38.type } }];
-                      return false;
-                    }
-                    if (errors === _errs17) {
-                      if (typeof data5 === "string") {
-                        if (!formats0(data5, this.strict)) {
-                          validate48.errors = [{ instancePath: instancePath + "/started_at", keyword: "x-date-time", params: { format: "date-time" } }];
-                          return false;
-                        }
-                      }
-                    }
-                    var valid0 = _errs16 === errors;
-                  } else {
-                    var valid0 = true;
-                  }
-                  if (valid0) {
-                    if (data.completed_at !== void 0) {
-                      let data6 = data.completed_at;
-                      const _errs19 = errors;
-                      const _errs20 = errors;
-                      if (typeof data6 !== "string" && data6 !== null) {
-                        validate48.errors = [{ instancePath: instancePath + "/completed_at", keyword: "type", params: { type: schema38.type } }];
-                        return false;
-                      }
-                      if (errors === _errs20) {
-                        if (typeof data6 === "string") {
-                          if (!formats0(data6, this.strict)) {
-                            validate48.errors = [{ instancePath: instancePath + "/completed_at", keyword: "x-date-time", params: { format: "date-time" } }];
-                            return false;
-                          }
-                        }
-                      }
-                      var valid0 = _errs19 === errors;
-                    } else {
-                      var valid0 = true;
-                    }
-                    if (valid0) {
-                      if (this.strict) {
-                        let count0 = 0;
-                        for (const key0 in data) {
-                          count0++;
-                        }
-                        if (count0 !== 7) {
-                          for (const key1 in data) {
-                            if (!(key1 === "task_id" || key1 === "task_type" || key1 === "status" || key1 === "progress" || key1 === "result" || key1 === "started_at" || key1 === "completed_at")) {
-                              validate48.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
-                              return false;
-                              break;
-                            }
-                          }
-                        }
-                      }
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate48.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate48.errors = vErrors;
-  return errors === 0;
-}
-function validate47(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate47.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        if (data.type !== void 0) {
-          const _errs1 = errors;
-          if ("ai_tasks" !== data.type) {
-            validate47.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "ai_tasks" } }];
-            return false;
-          }
-          var valid0 = _errs1 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.data !== void 0) {
-            const _errs2 = errors;
-            if (!validate48.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-              vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-              errors = vErrors.length;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.ts !== void 0) {
-              let data2 = data.ts;
-              const _errs3 = errors;
-              const _errs4 = errors;
-              if (errors === _errs4) {
-                if (typeof data2 === "string") {
-                  if (!formats0(data2, this.strict)) {
-                    validate47.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
-                    return false;
-                  }
-                } else {
-                  validate47.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs3 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.cursor !== void 0) {
-                let data3 = data.cursor;
-                const _errs6 = errors;
-                const _errs7 = errors;
-                if (errors === _errs7) {
-                  if (typeof data3 === "string") {
-                    if (!pattern0.test(data3)) {
-                      validate47.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
-                      return false;
-                    }
-                  } else {
-                    validate47.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
-                    return false;
-                  }
-                }
-                var valid0 = _errs6 === errors;
-              } else {
-                var valid0 = true;
-              }
-              if (valid0) {
-                if (this.strict) {
-                  for (const key0 in data) {
-                    if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-                      validate47.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key0 } }];
-                      return false;
-                      break;
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate47.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate47.errors = vErrors;
-  return errors === 0;
-}
-var message_error = validate52;
-function validate52(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  ;
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.data === void 0 && (missing0 = "data") || data.ts === void 0 && (missing0 = "ts")) {
-        validate52.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        if (data.type !== void 0) {
-          const _errs1 = errors;
-          if ("error" !== data.type) {
-            validate52.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "error" } }];
-            return false;
-          }
-          var valid0 = _errs1 === errors;
-        } else {
-          var valid0 = true;
-        }
-        if (valid0) {
-          if (data.data !== void 0) {
-            let data1 = data.data;
-            const _errs2 = errors;
-            const _errs3 = errors;
-            if (errors === _errs3) {
+            if (errors === _errs2) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+                const data1$0 = data1.task_id, data1$1 = data1.task_type, data1$2 = data1.status, data1$3 = data1.progress, data1$4 = data1.result, data1$5 = data1.started_at, data1$6 = data1.completed_at;
                 let missing1;
-                if (data1.code === void 0 && (missing1 = "code") || data1.message === void 0 && (missing1 = "message")) {
-                  validate52.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
+                if (data1$0 === void 0 && (missing1 = "task_id") || data1$1 === void 0 && (missing1 = "task_type") || data1$2 === void 0 && (missing1 = "status") || data1$3 === void 0 && (missing1 = "progress") || data1$4 === void 0 && (missing1 = "result") || data1$5 === void 0 && (missing1 = "started_at") || data1$6 === void 0 && (missing1 = "completed_at")) {
+                  validate12.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
                   return false;
                 } else {
-                  if (data1.code !== void 0) {
-                    let data2 = data1.code;
-                    const _errs5 = errors;
-                    if (errors === _errs5) {
+                  if (data1$0 !== void 0) {
+                    let data2 = data1$0;
+                    const _errs4 = errors;
+                    if (errors === _errs4) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          validate52.errors = [{ instancePath: instancePath + "/data/code", keyword: "minLength", params: { limit: 1 } }];
+                          validate12.errors = [{ instancePath: instancePath + "/data/task_id", keyword: "minLength", params: { limit: 1 } }];
                           return false;
                         }
                       } else {
-                        validate52.errors = [{ instancePath: instancePath + "/data/code", keyword: "type", params: { type: "string" } }];
+                        validate12.errors = [{ instancePath: instancePath + "/data/task_id", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
                     }
-                    var valid2 = _errs5 === errors;
+                    var valid1 = _errs4 === errors;
                   } else {
-                    var valid2 = true;
+                    var valid1 = true;
                   }
-                  if (valid2) {
-                    if (data1.message !== void 0) {
-                      const _errs7 = errors;
-                      if (typeof data1.message !== "string") {
-                        validate52.errors = [{ instancePath: instancePath + "/data/message", keyword: "type", params: { type: "string" } }];
+                  if (valid1) {
+                    if (data1$1 !== void 0) {
+                      let data3 = data1$1;
+                      const _errs6 = errors;
+                      if (typeof data3 !== "string") {
+                        validate12.errors = [{ instancePath: instancePath + "/data/task_type", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
-                      var valid2 = _errs7 === errors;
+                      if (!(data3 === "bodyguard_check" || data3 === "learning_run" || data3 === "bot_evolution" || data3 === "insights_generation" || data3 === "prediction" || data3 === "profit_reinvestment")) {
+                        if (strict) {
+                          validate12.errors = [{ instancePath: instancePath + "/data/task_type", keyword: "enum", params: { allowedValues: schema12.properties.data.properties.task_type.enum } }];
+                          return false;
+                        } else {
+                          func0(notices, instancePath + "/data/task_type", data3, schema12.properties.data.properties.task_type.enum);
+                        }
+                      }
+                      var valid1 = _errs6 === errors;
                     } else {
-                      var valid2 = true;
+                      var valid1 = true;
                     }
-                    if (valid2) {
-                      if (data1.details !== void 0) {
-                        const _errs9 = errors;
-                        if (typeof data1.details !== "string") {
-                          validate52.errors = [{ instancePath: instancePath + "/data/details", keyword: "type", params: { type: "string" } }];
+                    if (valid1) {
+                      if (data1$2 !== void 0) {
+                        let data4 = data1$2;
+                        const _errs8 = errors;
+                        if (typeof data4 !== "string") {
+                          validate12.errors = [{ instancePath: instancePath + "/data/status", keyword: "type", params: { type: "string" } }];
                           return false;
                         }
-                        var valid2 = _errs9 === errors;
+                        if (!(data4 === "queued" || data4 === "running" || data4 === "completed" || data4 === "failed")) {
+                          if (strict) {
+                            validate12.errors = [{ instancePath: instancePath + "/data/status", keyword: "enum", params: { allowedValues: schema12.properties.data.properties.status.enum } }];
+                            return false;
+                          } else {
+                            func0(notices, instancePath + "/data/status", data4, schema12.properties.data.properties.status.enum);
+                          }
+                        }
+                        var valid1 = _errs8 === errors;
                       } else {
-                        var valid2 = true;
+                        var valid1 = true;
                       }
-                      if (valid2) {
-                        if (this.strict) {
+                      if (valid1) {
+                        if (data1$3 !== void 0) {
+                          let data5 = data1$3;
+                          const _errs10 = errors;
+                          if (errors === _errs10) {
+                            if (typeof data5 == "number" && isFinite(data5)) {
+                              if (data5 > 1 || isNaN(data5)) {
+                                validate12.errors = [{ instancePath: instancePath + "/data/progress", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
+                                return false;
+                              } else {
+                                if (data5 < 0 || isNaN(data5)) {
+                                  validate12.errors = [{ instancePath: instancePath + "/data/progress", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
+                                  return false;
+                                }
+                              }
+                            } else {
+                              validate12.errors = [{ instancePath: instancePath + "/data/progress", keyword: "type", params: { type: "number" } }];
+                              return false;
+                            }
+                          }
+                          var valid1 = _errs10 === errors;
+                        } else {
+                          var valid1 = true;
+                        }
+                        if (valid1) {
+                          if (data1$4 !== void 0) {
+                            let data6 = data1$4;
+                            const _errs12 = errors;
+                            const _errs13 = errors;
+                            let valid2 = false;
+                            const _errs14 = errors;
+                            if (errors === _errs14) {
+                              if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+                                const data6$0 = data6.checks_passed, data6$1 = data6.checks_failed, data6$2 = data6.issues;
+                                if (data6$0 !== void 0) {
+                                  let data7 = data6$0;
+                                  const _errs17 = errors;
+                                  if (!Number.isInteger(data7)) {
+                                    const err0 = { instancePath: instancePath + "/data/result/checks_passed", keyword: "type", params: { type: "integer" } };
+                                    if (vErrors === null) {
+                                      vErrors = [err0];
+                                    } else {
+                                      vErrors.push(err0);
+                                    }
+                                    errors++;
+                                  }
+                                  if (errors === _errs17) {
+                                    if (typeof data7 == "number" && isFinite(data7)) {
+                                      if (data7 < 0 || isNaN(data7)) {
+                                        const err1 = { instancePath: instancePath + "/data/result/checks_passed", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                        if (vErrors === null) {
+                                          vErrors = [err1];
+                                        } else {
+                                          vErrors.push(err1);
+                                        }
+                                        errors++;
+                                      }
+                                    }
+                                  }
+                                  var valid3 = _errs17 === errors;
+                                } else {
+                                  var valid3 = true;
+                                }
+                                if (valid3) {
+                                  if (data6$1 !== void 0) {
+                                    let data8 = data6$1;
+                                    const _errs19 = errors;
+                                    if (!Number.isInteger(data8)) {
+                                      const err2 = { instancePath: instancePath + "/data/result/checks_failed", keyword: "type", params: { type: "integer" } };
+                                      if (vErrors === null) {
+                                        vErrors = [err2];
+                                      } else {
+                                        vErrors.push(err2);
+                                      }
+                                      errors++;
+                                    }
+                                    if (errors === _errs19) {
+                                      if (typeof data8 == "number" && isFinite(data8)) {
+                                        if (data8 < 0 || isNaN(data8)) {
+                                          const err3 = { instancePath: instancePath + "/data/result/checks_failed", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                                          if (vErrors === null) {
+                                            vErrors = [err3];
+                                          } else {
+                                            vErrors.push(err3);
+                                          }
+                                          errors++;
+                                        }
+                                      }
+                                    }
+                                    var valid3 = _errs19 === errors;
+                                  } else {
+                                    var valid3 = true;
+                                  }
+                                  if (valid3) {
+                                    if (data6$2 !== void 0) {
+                                      const _errs21 = errors;
+                                      if (errors === _errs21) {
+                                        if (!Array.isArray(data6$2)) {
+                                          const err4 = { instancePath: instancePath + "/data/result/issues", keyword: "type", params: { type: "array" } };
+                                          if (vErrors === null) {
+                                            vErrors = [err4];
+                                          } else {
+                                            vErrors.push(err4);
+                                          }
+                                          errors++;
+                                        }
+                                      }
+                                      var valid3 = _errs21 === errors;
+                                    } else {
+                                      var valid3 = true;
+                                    }
+                                  }
+                                }
+                              } else {
+                                const err5 = { instancePath: instancePath + "/data/result", keyword: "type", params: { type: "object" } };
+                                if (vErrors === null) {
+                                  vErrors = [err5];
+                                } else {
+                                  vErrors.push(err5);
+                                }
+                                errors++;
+                              }
+                            }
+                            var _valid0 = _errs14 === errors;
+                            valid2 = valid2 || _valid0;
+                            if (!valid2) {
+                              const _errs23 = errors;
+                              if (data6 !== null) {
+                                const err6 = { instancePath: instancePath + "/data/result", keyword: "type", params: { type: "null" } };
+                                if (vErrors === null) {
+                                  vErrors = [err6];
+                                } else {
+                                  vErrors.push(err6);
+                                }
+                                errors++;
+                              }
+                              var _valid0 = _errs23 === errors;
+                              valid2 = valid2 || _valid0;
+                            }
+                            if (!valid2) {
+                              const err7 = { instancePath: instancePath + "/data/result", keyword: "anyOf", params: {} };
+                              if (vErrors === null) {
+                                vErrors = [err7];
+                              } else {
+                                vErrors.push(err7);
+                              }
+                              errors++;
+                              validate12.errors = vErrors;
+                              return false;
+                            } else {
+                              errors = _errs13;
+                              if (vErrors !== null) {
+                                if (_errs13) {
+                                  vErrors.length = _errs13;
+                                } else {
+                                  vErrors = null;
+                                }
+                              }
+                            }
+                            var valid1 = _errs12 === errors;
+                          } else {
+                            var valid1 = true;
+                          }
+                          if (valid1) {
+                            if (data1$5 !== void 0) {
+                              let data10 = data1$5;
+                              const _errs25 = errors;
+                              if (typeof data10 !== "string" && data10 !== null) {
+                                validate12.errors = [{ instancePath: instancePath + "/data/started_at", keyword: "type", params: { type: schema12.properties.data.properties.started_at.type } }];
+                                return false;
+                              }
+                              if (errors === _errs25) {
+                                if (typeof data10 === "string") {
+                                  if (!formats0(data10, strict)) {
+                                    validate12.errors = [{ instancePath: instancePath + "/data/started_at", keyword: "x-date-time", params: { format: "date-time" } }];
+                                    return false;
+                                  }
+                                }
+                              }
+                              var valid1 = _errs25 === errors;
+                            } else {
+                              var valid1 = true;
+                            }
+                            if (valid1) {
+                              if (data1$6 !== void 0) {
+                                let data11 = data1$6;
+                                const _errs27 = errors;
+                                if (typeof data11 !== "string" && data11 !== null) {
+                                  validate12.errors = [{ instancePath: instancePath + "/data/completed_at", keyword: "type", params: { type: schema12.properties.data.properties.completed_at.type } }];
+                                  return false;
+                                }
+                                if (errors === _errs27) {
+                                  if (typeof data11 === "string") {
+                                    if (!formats0(data11, strict)) {
+                                      validate12.errors = [{ instancePath: instancePath + "/data/completed_at", keyword: "x-date-time", params: { format: "date-time" } }];
+                                      return false;
+                                    }
+                                  }
+                                }
+                                var valid1 = _errs27 === errors;
+                              } else {
+                                var valid1 = true;
+                              }
+                              if (valid1) {
+                                if (strict) {
+                                  let count0 = 0;
+                                  for (const key0 in data1) {
+                                    count0++;
+                                  }
+                                  if (count0 !== 7) {
+                                    for (const key1 in data1) {
+                                      if (!(key1 === "task_id" || key1 === "task_type" || key1 === "status" || key1 === "progress" || key1 === "result" || key1 === "started_at" || key1 === "completed_at")) {
+                                        validate12.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key1 } }];
+                                        return false;
+                                        break;
+                                      }
+                                    }
+                                  }
+                                }
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              } else {
+                validate12.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
+                return false;
+              }
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data$2 !== void 0) {
+              let data12 = data$2;
+              const _errs29 = errors;
+              if (errors === _errs29) {
+                if (typeof data12 === "string") {
+                  if (!formats0(data12, strict)) {
+                    validate12.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
+                    return false;
+                  }
+                } else {
+                  validate12.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
+                  return false;
+                }
+              }
+              var valid0 = _errs29 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (data$3 !== void 0) {
+                let data13 = data$3;
+                const _errs31 = errors;
+                if (errors === _errs31) {
+                  if (typeof data13 === "string") {
+                    if (!pattern0.test(data13)) {
+                      validate12.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+                      return false;
+                    }
+                  } else {
+                    validate12.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
+                }
+                var valid0 = _errs31 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (strict) {
+                  for (const key2 in data) {
+                    if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
+                      validate12.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key2 } }];
+                      return false;
+                      break;
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate12.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  if (errors !== 0) {
+    validate12.errors = vErrors;
+  }
+  return errors === 0;
+}
+var message_error = validate13;
+function validate13(data, instancePath, strict, notices) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      const data$0 = data.type, data$1 = data.data, data$2 = data.ts;
+      let missing0;
+      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "data") || data$2 === void 0 && (missing0 = "ts")) {
+        validate13.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data$0 !== void 0) {
+          const _errs1 = errors;
+          if ("error" !== data$0) {
+            validate13.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "error" } }];
+            return false;
+          }
+          var valid0 = _errs1 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          if (data$1 !== void 0) {
+            let data1 = data$1;
+            const _errs2 = errors;
+            if (errors === _errs2) {
+              if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+                const data1$0 = data1.code, data1$1 = data1.message, data1$2 = data1.details;
+                let missing1;
+                if (data1$0 === void 0 && (missing1 = "code") || data1$1 === void 0 && (missing1 = "message")) {
+                  validate13.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
+                  return false;
+                } else {
+                  if (data1$0 !== void 0) {
+                    let data2 = data1$0;
+                    const _errs4 = errors;
+                    if (errors === _errs4) {
+                      if (typeof data2 === "string") {
+                        if (data2.length < 1) {
+                          validate13.errors = [{ instancePath: instancePath + "/data/code", keyword: "minLength", params: { limit: 1 } }];
+                          return false;
+                        }
+                      } else {
+                        validate13.errors = [{ instancePath: instancePath + "/data/code", keyword: "type", params: { type: "string" } }];
+                        return false;
+                      }
+                    }
+                    var valid1 = _errs4 === errors;
+                  } else {
+                    var valid1 = true;
+                  }
+                  if (valid1) {
+                    if (data1$1 !== void 0) {
+                      const _errs6 = errors;
+                      if (typeof data1$1 !== "string") {
+                        validate13.errors = [{ instancePath: instancePath + "/data/message", keyword: "type", params: { type: "string" } }];
+                        return false;
+                      }
+                      var valid1 = _errs6 === errors;
+                    } else {
+                      var valid1 = true;
+                    }
+                    if (valid1) {
+                      if (data1$2 !== void 0) {
+                        const _errs8 = errors;
+                        if (typeof data1$2 !== "string") {
+                          validate13.errors = [{ instancePath: instancePath + "/data/details", keyword: "type", params: { type: "string" } }];
+                          return false;
+                        }
+                        var valid1 = _errs8 === errors;
+                      } else {
+                        var valid1 = true;
+                      }
+                      if (valid1) {
+                        if (strict) {
                           for (const key0 in data1) {
                             if (!(key0 === "code" || key0 === "message" || key0 === "details")) {
-                              validate52.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key0 } }];
+                              validate13.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key0 } }];
                               return false;
                               break;
                             }
@@ -4332,7 +4290,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                validate52.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
+                validate13.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
                 return false;
               }
             }
@@ -4341,27 +4299,26 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
             var valid0 = true;
           }
           if (valid0) {
-            if (data.ts !== void 0) {
-              let data5 = data.ts;
-              const _errs11 = errors;
-              const _errs12 = errors;
-              if (errors === _errs12) {
+            if (data$2 !== void 0) {
+              let data5 = data$2;
+              const _errs10 = errors;
+              if (errors === _errs10) {
                 if (typeof data5 === "string") {
-                  if (!formats0(data5, this.strict)) {
-                    validate52.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
+                  if (!formats0(data5, strict)) {
+                    validate13.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
                     return false;
                   }
                 } else {
-                  validate52.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
+                  validate13.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
-              var valid0 = _errs11 === errors;
+              var valid0 = _errs10 === errors;
             } else {
               var valid0 = true;
             }
             if (valid0) {
-              if (this.strict) {
+              if (strict) {
                 let count0 = 0;
                 for (const key1 in data) {
                   count0++;
@@ -4369,7 +4326,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
                 if (count0 !== 3) {
                   for (const key2 in data) {
                     if (!(key2 === "type" || key2 === "data" || key2 === "ts")) {
-                      validate52.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key2 } }];
+                      validate13.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key2 } }];
                       return false;
                       break;
                     }
@@ -4381,156 +4338,181 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate52.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate13.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate52.errors = vErrors;
+  if (errors !== 0) {
+    validate13.errors = vErrors;
+  }
   return errors === 0;
 }
-var validatePollResponseDocument = validate53;
-function validate53(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var validatePollResponseDocument = validate14;
+function validate16(data, instancePath, strict, notices) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (typeof data === "string") {
+      if (!pattern0.test(data)) {
+        validate16.errors = [{ instancePath, keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
+        return false;
+      }
+    } else {
+      validate16.errors = [{ instancePath, keyword: "type", params: { type: "string" } }];
+      return false;
+    }
+  }
+  if (errors !== 0) {
+    validate16.errors = vErrors;
+  }
+  return errors === 0;
+}
+var schema17 = { "enum": ["new", "resumed", "gap"] };
+function validate18(data, instancePath, strict, notices) {
+  let vErrors = null;
+  let errors = 0;
+  if (typeof data !== "string") {
+    validate18.errors = [{ instancePath, keyword: "type", params: { type: "string" } }];
+    return false;
+  }
+  if (!(data === "new" || data === "resumed" || data === "gap")) {
+    if (strict) {
+      validate18.errors = [{ instancePath, keyword: "enum", params: { allowedValues: schema17.enum } }];
+      return false;
+    } else {
+      func0(notices, instancePath, data, schema17.enum);
+    }
+  }
+  if (errors !== 0) {
+    validate18.errors = vErrors;
+  }
+  return errors === 0;
+}
+function validate14(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
+      const data$0 = data.cursor, data$1 = data.resume, data$2 = data.messages;
       let missing0;
-      if (data.cursor === void 0 && (missing0 = "cursor") || data.resume === void 0 && (missing0 = "resume") || data.messages === void 0 && (missing0 = "messages")) {
-        validate53.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+      if (data$0 === void 0 && (missing0 = "cursor") || data$1 === void 0 && (missing0 = "resume") || data$2 === void 0 && (missing0 = "messages")) {
+        validate14.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
-        if (data.cursor !== void 0) {
-          let data0 = data.cursor;
+        if (data$0 !== void 0) {
           const _errs1 = errors;
-          const _errs2 = errors;
-          if (errors === _errs2) {
-            if (typeof data0 === "string") {
-              if (!pattern0.test(data0)) {
-                validate53.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
-                return false;
-              }
-            } else {
-              validate53.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
+          if (!validate16(data$0, instancePath + "/cursor", strict, notices)) {
+            vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+            errors = vErrors.length;
           }
           var valid0 = _errs1 === errors;
         } else {
           var valid0 = true;
         }
         if (valid0) {
-          if (data.resume !== void 0) {
-            let data1 = data.resume;
-            const _errs4 = errors;
-            if (typeof data1 !== "string") {
-              validate53.errors = [{ instancePath: instancePath + "/resume", keyword: "type", params: { type: "string" } }];
-              return false;
+          if (data$1 !== void 0) {
+            const _errs2 = errors;
+            if (!validate18(data$1, instancePath + "/resume", strict, notices)) {
+              vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
+              errors = vErrors.length;
             }
-            if (!(data1 === "new" || data1 === "resumed" || data1 === "gap")) {
-              if (this.strict) {
-                validate53.errors = [{ instancePath: instancePath + "/resume", keyword: "enum", params: { allowedValues: schema14.enum } }];
-                return false;
-              } else {
-                func1(this, instancePath + "/resume", data1, schema14.enum);
-              }
-            }
-            var valid0 = _errs4 === errors;
+            var valid0 = _errs2 === errors;
           } else {
             var valid0 = true;
           }
           if (valid0) {
-            if (data.messages !== void 0) {
-              let data2 = data.messages;
-              const _errs7 = errors;
-              if (errors === _errs7) {
+            if (data$2 !== void 0) {
+              let data2 = data$2;
+              const _errs3 = errors;
+              if (errors === _errs3) {
                 if (Array.isArray(data2)) {
-                  var valid3 = true;
+                  var valid1 = true;
                   const len0 = data2.length;
                   for (let i0 = 0; i0 < len0; i0++) {
                     let data3 = data2[i0];
-                    const _errs9 = errors;
-                    const _errs10 = errors;
-                    let valid4 = false;
-                    const _errs11 = errors;
-                    if (!validate16.call(this, data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
-                      vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+                    const _errs5 = errors;
+                    const _errs6 = errors;
+                    let valid2 = false;
+                    const _errs7 = errors;
+                    if (!validate3(data3, instancePath + "/messages/" + i0, strict, notices)) {
+                      vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
                       errors = vErrors.length;
                     }
-                    var _valid0 = _errs11 === errors;
-                    valid4 = valid4 || _valid0;
-                    if (!valid4) {
-                      const _errs12 = errors;
-                      if (!validate19.call(this, data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
-                        vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
+                    var _valid0 = _errs7 === errors;
+                    valid2 = valid2 || _valid0;
+                    if (!valid2) {
+                      const _errs8 = errors;
+                      if (!validate4(data3, instancePath + "/messages/" + i0, strict, notices)) {
+                        vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
                         errors = vErrors.length;
                       }
-                      var _valid0 = _errs12 === errors;
-                      valid4 = valid4 || _valid0;
-                      if (!valid4) {
-                        const _errs13 = errors;
-                        if (!validate22.call(this, data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
-                          vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+                      var _valid0 = _errs8 === errors;
+                      valid2 = valid2 || _valid0;
+                      if (!valid2) {
+                        const _errs9 = errors;
+                        if (!validate5(data3, instancePath + "/messages/" + i0, strict, notices)) {
+                          vErrors = vErrors === null ? validate5.errors : vErrors.concat(validate5.errors);
                           errors = vErrors.length;
                         }
-                        var _valid0 = _errs13 === errors;
-                        valid4 = valid4 || _valid0;
-                        if (!valid4) {
-                          const _errs14 = errors;
-                          if (!validate25.call(this, data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
-                            vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+                        var _valid0 = _errs9 === errors;
+                        valid2 = valid2 || _valid0;
+                        if (!valid2) {
+                          const _errs10 = errors;
+                          if (!validate6(data3, instancePath + "/messages/" + i0, strict, notices)) {
+                            vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
                             errors = vErrors.length;
                           }
-                          var _valid0 = _errs14 === errors;
-                          valid4 = valid4 || _valid0;
-                          if (!valid4) {
-                            const _errs15 = errors;
-                            if (!validate32.call(this, data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
-                              vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+                          var _valid0 = _errs10 === errors;
+                          valid2 = valid2 || _valid0;
+                          if (!valid2) {
+                            const _errs11 = errors;
+                            if (!validate7(data3, instancePath + "/messages/" + i0, strict, notices)) {
+                              vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
                               errors = vErrors.length;
                             }
-                            var _valid0 = _errs15 === errors;
-                            valid4 = valid4 || _valid0;
-                            if (!valid4) {
-                              const _errs16 = errors;
-                              if (!validate35.call(this, data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
-                                vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+                            var _valid0 = _errs11 === errors;
+                            valid2 = valid2 || _valid0;
+                            if (!valid2) {
+                              const _errs12 = errors;
+                              if (!validate8(data3, instancePath + "/messages/" + i0, strict, notices)) {
+                                vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
                                 errors = vErrors.length;
                               }
-                              var _valid0 = _errs16 === errors;
-                              valid4 = valid4 || _valid0;
-                              if (!valid4) {
-                                const _errs17 = errors;
-                                if (!validate38.call(this, data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
-                                  vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+                              var _valid0 = _errs12 === errors;
+                              valid2 = valid2 || _valid0;
+                              if (!valid2) {
+                                const _errs13 = errors;
+                                if (!validate9(data3, instancePath + "/messages/" + i0, strict, notices)) {
+                                  vErrors = vErrors === null ? validate9.errors : vErrors.concat(validate9.errors);
                                   errors = vErrors.length;
                                 }
-                                var _valid0 = _errs17 === errors;
-                                valid4 = valid4 || _valid0;
-                                if (!valid4) {
-                                  const _errs18 = errors;
-                                  if (!validate41.call(this, data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
-                                    vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+                                var _valid0 = _errs13 === errors;
+                                valid2 = valid2 || _valid0;
+                                if (!valid2) {
+                                  const _errs14 = errors;
+                                  if (!validate10(data3, instancePath + "/messages/" + i0, strict, notices)) {
+                                    vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
                                     errors = vErrors.length;
                                   }
-                                  var _valid0 = _errs18 === errors;
-                                  valid4 = valid4 || _valid0;
-                                  if (!valid4) {
-                                    const _errs19 = errors;
-                                    if (!validate44.call(this, data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
-                                      vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+                                  var _valid0 = _errs14 === errors;
+                                  valid2 = valid2 || _valid0;
+                                  if (!valid2) {
+                                    const _errs15 = errors;
+                                    if (!validate11(data3, instancePath + "/messages/" + i0, strict, notices)) {
+                                      vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
                                       errors = vErrors.length;
                                     }
-                                    var _valid0 = _errs19 === errors;
-                                    valid4 = valid4 || _valid0;
-                                    if (!valid4) {
-                                      const _errs20 = errors;
-                                      if (!validate47.call(this, data3, { instancePath: instancePath + "/messages/" + i0, parentData: data2, parentDataProperty: i0, rootData })) {
-                                        vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+                                    var _valid0 = _errs15 === errors;
+                                    valid2 = valid2 || _valid0;
+                                    if (!valid2) {
+                                      const _errs16 = errors;
+                                      if (!validate12(data3, instancePath + "/messages/" + i0, strict, notices)) {
+                                        vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
                                         errors = vErrors.length;
                                       }
-                                      var _valid0 = _errs20 === errors;
-                                      valid4 = valid4 || _valid0;
+                                      var _valid0 = _errs16 === errors;
+                                      valid2 = valid2 || _valid0;
                                     }
                                   }
                                 }
@@ -4540,7 +4522,7 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
                         }
                       }
                     }
-                    if (!valid4) {
+                    if (!valid2) {
                       const err0 = { instancePath: instancePath + "/messages/" + i0, keyword: "anyOf", params: {} };
                       if (vErrors === null) {
                         vErrors = [err0];
@@ -4548,34 +4530,34 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
                         vErrors.push(err0);
                       }
                       errors++;
-                      validate53.errors = vErrors;
+                      validate14.errors = vErrors;
                       return false;
                     } else {
-                      errors = _errs10;
+                      errors = _errs6;
                       if (vErrors !== null) {
-                        if (_errs10) {
-                          vErrors.length = _errs10;
+                        if (_errs6) {
+                          vErrors.length = _errs6;
                         } else {
                           vErrors = null;
                         }
                       }
                     }
-                    var valid3 = _errs9 === errors;
-                    if (!valid3) {
+                    var valid1 = _errs5 === errors;
+                    if (!valid1) {
                       break;
                     }
                   }
                 } else {
-                  validate53.errors = [{ instancePath: instancePath + "/messages", keyword: "type", params: { type: "array" } }];
+                  validate14.errors = [{ instancePath: instancePath + "/messages", keyword: "type", params: { type: "array" } }];
                   return false;
                 }
               }
-              var valid0 = _errs7 === errors;
+              var valid0 = _errs3 === errors;
             } else {
               var valid0 = true;
             }
             if (valid0) {
-              if (this.strict) {
+              if (strict) {
                 let count0 = 0;
                 for (const key0 in data) {
                   count0++;
@@ -4583,7 +4565,7 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
                 if (count0 !== 3) {
                   for (const key1 in data) {
                     if (!(key1 === "cursor" || key1 === "resume" || key1 === "messages")) {
-                      validate53.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
+                      validate14.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
                       return false;
                       break;
                     }
@@ -4595,53 +4577,65 @@ function validate53(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate53.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate14.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate53.errors = vErrors;
+  if (errors !== 0) {
+    validate14.errors = vErrors;
+  }
   return errors === 0;
 }
 
 // validators-entry.js
-var STRICT = /* @__PURE__ */ Object.freeze({ strict: true });
-var TOLERANT = /* @__PURE__ */ Object.freeze({ strict: false });
-function run(validate, data, mode, notices) {
-  const context = mode !== "tolerant" ? STRICT : notices ? { strict: false, notices } : TOLERANT;
-  if (validate.call(context, data)) return null;
+function taken(validate) {
   const errors = validate.errors;
   validate.errors = null;
   return errors;
 }
 function checkPingMessage(data, mode, notices) {
-  return run(message_ping, data, mode, notices);
+  return message_ping(data, "", mode !== "tolerant", notices) ? null : taken(message_ping);
 }
 function checkPongMessage(data, mode, notices) {
-  return run(message_pong, data, mode, notices);
+  return message_pong(data, "", mode !== "tolerant", notices) ? null : taken(message_pong);
 }
-var validators = {
-  __proto__: null,
-  "connection": message_connection,
-  "ping": message_ping,
-  "pong": message_pong,
-  "trades": message_trades,
-  "bots": message_bots,
-  "balances": message_balances,
-  "decisions": message_decisions,
-  "metrics": message_metrics,
-  "whale": message_whale,
-  "alerts": message_alerts,
-  "system_health": message_system_health,
-  "wallet": message_wallet,
-  "ai_tasks": message_ai_tasks,
-  "error": message_error
-};
 function checkMessage(type, data, mode, notices) {
-  const validate = validators[type];
-  return validate === void 0 ? void 0 : run(validate, data, mode, notices);
+  const strict = mode !== "tolerant";
+  switch (type) {
+    case "connection":
+      return message_connection(data, "", strict, notices) ? null : taken(message_connection);
+    case "ping":
+      return message_ping(data, "", strict, notices) ? null : taken(message_ping);
+    case "pong":
+      return message_pong(data, "", strict, notices) ? null : taken(message_pong);
+    case "trades":
+      return message_trades(data, "", strict, notices) ? null : taken(message_trades);
+    case "bots":
+      return message_bots(data, "", strict, notices) ? null : taken(message_bots);
+    case "balances":
+      return message_balances(data, "", strict, notices) ? null : taken(message_balances);
+    case "decisions":
+      return message_decisions(data, "", strict, notices) ? null : taken(message_decisions);
+    case "metrics":
+      return message_metrics(data, "", strict, notices) ? null : taken(message_metrics);
+    case "whale":
+      return message_whale(data, "", strict, notices) ? null : taken(message_whale);
+    case "alerts":
+      return message_alerts(data, "", strict, notices) ? null : taken(message_alerts);
+    case "system_health":
+      return message_system_health(data, "", strict, notices) ? null : taken(message_system_health);
+    case "wallet":
+      return message_wallet(data, "", strict, notices) ? null : taken(message_wallet);
+    case "ai_tasks":
+      return message_ai_tasks(data, "", strict, notices) ? null : taken(message_ai_tasks);
+    case "error":
+      return message_error(data, "", strict, notices) ? null : taken(message_error);
+    default:
+      return void 0;
+  }
 }
 function checkPollResponseDocument(data, mode, notices) {
-  return run(validatePollResponseDocument, data, mode, notices);
+  return validatePollResponseDocument(data, "", mode !== "tolerant", notices) ? null : taken(validatePollResponseDocument);
 }
 export {
   checkMessage,

@@ -2,6 +2,10 @@
 // src/runtime/date-time.ts
 function checkDateTime(value, producer) {
   if (typeof value !== "string" || value.length < 20) return false;
+  if (value.length === 24) {
+    const fast = toIsoStringForm(value);
+    if (fast !== UNDECIDED) return fast === VALID;
+  }
   const century = twoDigits(value, 0);
   const yearOfCentury = twoDigits(value, 2);
   if (century < 0 || yearOfCentury < 0) return false;
@@ -67,6 +71,25 @@ function twoDigits(value, index) {
   const ones = value.charCodeAt(index + 1) - ZERO;
   return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
 }
+var VALID = 1;
+var INVALID = 0;
+var UNDECIDED = -1;
+function toIsoStringForm(value) {
+  if (value.charCodeAt(23) !== UPPER_Z || value.charCodeAt(19) !== DOT || value.charCodeAt(10) !== UPPER_T || value.charCodeAt(4) !== DASH || value.charCodeAt(7) !== DASH || value.charCodeAt(13) !== COLON || value.charCodeAt(16) !== COLON) return UNDECIDED;
+  const y0 = value.charCodeAt(0) - ZERO, y1 = value.charCodeAt(1) - ZERO, y2 = value.charCodeAt(2) - ZERO, y3 = value.charCodeAt(3) - ZERO;
+  const mo0 = value.charCodeAt(5) - ZERO, mo1 = value.charCodeAt(6) - ZERO, d0 = value.charCodeAt(8) - ZERO, d1 = value.charCodeAt(9) - ZERO;
+  const h0 = value.charCodeAt(11) - ZERO, h1 = value.charCodeAt(12) - ZERO, mi0 = value.charCodeAt(14) - ZERO, mi1 = value.charCodeAt(15) - ZERO;
+  const s0 = value.charCodeAt(17) - ZERO, s1 = value.charCodeAt(18) - ZERO;
+  const f0 = value.charCodeAt(20) - ZERO, f1 = value.charCodeAt(21) - ZERO, f2 = value.charCodeAt(22) - ZERO;
+  if (y0 >>> 0 > 9 || y1 >>> 0 > 9 || y2 >>> 0 > 9 || y3 >>> 0 > 9 || mo0 >>> 0 > 1 || mo1 >>> 0 > 9 || d0 >>> 0 > 3 || d1 >>> 0 > 9 || h0 >>> 0 > 2 || h1 >>> 0 > 9 || mi0 >>> 0 > 5 || mi1 >>> 0 > 9 || s0 >>> 0 > 5 || s1 >>> 0 > 9 || f0 >>> 0 > 9 || f1 >>> 0 > 9 || f2 >>> 0 > 9) return UNDECIDED;
+  const year = y0 * 1e3 + y1 * 100 + y2 * 10 + y3;
+  const month = mo0 * 10 + mo1;
+  const day = d0 * 10 + d1;
+  if (year === 0) return UNDECIDED;
+  if (month < 1 || month > 12 || day < 1 || h0 * 10 + h1 > 23) return INVALID;
+  if (day <= DAYS_IN_MONTH[month]) return VALID;
+  return month === 2 && day === 29 && isLeapYear(year) ? VALID : INVALID;
+}
 
 // src/runtime/formats.ts
 var formats = {
@@ -74,140 +97,15 @@ var formats = {
 };
 
 // virtual:compiled.js
-function enumNotice(context, pointer, value, known) {
-  const sink = context.notices;
+function enumNotice(sink, pointer, value, known) {
   if (sink) (sink.list || (sink.list = [])).push({ pointer, value, known });
 }
-var message_connection = validate10;
-var schema12 = { "type": "object", "required": ["status", "mode"], "properties": { "status": { "type": "string", "enum": ["connected", "disconnected", "error"] }, "mode": { "type": "string", "enum": ["ws", "polling"] }, "resume": { "$ref": "definitions.json#/definitions/ResumeStatus" } }, "x-closed": true };
-var schema14 = { "type": "string", "enum": ["new", "resumed", "gap"] };
-var func1 = enumNotice;
-function validate11(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.status === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "status" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.mode === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "mode" } };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.status !== void 0) {
-      let data0 = data.status;
-      if (typeof data0 !== "string") {
-        const err2 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-      if (!(data0 === "connected" || data0 === "disconnected" || data0 === "error")) {
-        if (this.strict) {
-          const err3 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema12.properties.status.enum } };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        } else {
-          func1(this, instancePath + "/status", data0, schema12.properties.status.enum);
-        }
-      }
-    }
-    if (data.mode !== void 0) {
-      let data1 = data.mode;
-      if (typeof data1 !== "string") {
-        const err4 = { instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-      if (!(data1 === "ws" || data1 === "polling")) {
-        if (this.strict) {
-          const err5 = { instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/enum", keyword: "enum", params: { allowedValues: schema12.properties.mode.enum } };
-          if (vErrors === null) {
-            vErrors = [err5];
-          } else {
-            vErrors.push(err5);
-          }
-          errors++;
-        } else {
-          func1(this, instancePath + "/mode", data1, schema12.properties.mode.enum);
-        }
-      }
-    }
-    if (data.resume !== void 0) {
-      let data2 = data.resume;
-      if (typeof data2 !== "string") {
-        const err6 = { instancePath: instancePath + "/resume", schemaPath: "definitions.json#/definitions/ResumeStatus/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-      if (!(data2 === "new" || data2 === "resumed" || data2 === "gap")) {
-        if (this.strict) {
-          const err7 = { instancePath: instancePath + "/resume", schemaPath: "definitions.json#/definitions/ResumeStatus/enum", keyword: "enum", params: { allowedValues: schema14.enum } };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        } else {
-          func1(this, instancePath + "/resume", data2, schema14.enum);
-        }
-      }
-    }
-    if (this.strict) {
-      for (const key0 in data) {
-        if (!(key0 === "status" || key0 === "mode" || key0 === "resume")) {
-          const err8 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-          break;
-        }
-      }
-    }
-  } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err9];
-    } else {
-      vErrors.push(err9);
-    }
-    errors++;
-  }
-  validate11.errors = vErrors;
-  return errors === 0;
-}
+var message_connection = validate0;
+var schema0 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/connection.json", "type": "object", "required": ["type", "data", "ts"], "properties": { "type": { "const": "connection" }, "data": { "type": "object", "required": ["status", "mode"], "properties": { "status": { "type": "string", "enum": ["connected", "disconnected", "error"] }, "mode": { "type": "string", "enum": ["ws", "polling"] }, "resume": { "type": "string", "enum": ["new", "resumed", "gap"] } }, "x-closed": true }, "ts": { "type": "string", "x-date-time": true }, "cursor": { "type": "string", "pattern": "^[0-9A-Za-z._~-]{1,128}$" } }, "x-closed": true };
+var func0 = enumNotice;
 var formats0 = formats["date-time"];
 var pattern0 = new RegExp("^[0-9A-Za-z._~-]{1,128}$", "u");
-function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate0(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -251,16 +149,10 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.data !== void 0) {
-      if (!validate11.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-        vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.ts !== void 0) {
-      let data2 = data.ts;
-      if (typeof data2 === "string") {
-        if (!formats0(data2, this.strict)) {
-          const err4 = { instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+      let data1 = data.data;
+      if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+        if (data1.status === void 0) {
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -268,46 +160,166 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
+        if (data1.mode === void 0) {
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "mode" } };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+        if (data1.status !== void 0) {
+          let data2 = data1.status;
+          if (typeof data2 !== "string") {
+            const err6 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+          if (!(data2 === "connected" || data2 === "disconnected" || data2 === "error")) {
+            if (this.strict) {
+              const err7 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/enum", keyword: "enum", params: { allowedValues: schema0.properties.data.properties.status.enum } };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            } else {
+              func0(this.notices, instancePath + "/data/status", data2, schema0.properties.data.properties.status.enum);
+            }
+          }
+        }
+        if (data1.mode !== void 0) {
+          let data3 = data1.mode;
+          if (typeof data3 !== "string") {
+            const err8 = { instancePath: instancePath + "/data/mode", schemaPath: "#/properties/data/properties/mode/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+          if (!(data3 === "ws" || data3 === "polling")) {
+            if (this.strict) {
+              const err9 = { instancePath: instancePath + "/data/mode", schemaPath: "#/properties/data/properties/mode/enum", keyword: "enum", params: { allowedValues: schema0.properties.data.properties.mode.enum } };
+              if (vErrors === null) {
+                vErrors = [err9];
+              } else {
+                vErrors.push(err9);
+              }
+              errors++;
+            } else {
+              func0(this.notices, instancePath + "/data/mode", data3, schema0.properties.data.properties.mode.enum);
+            }
+          }
+        }
+        if (data1.resume !== void 0) {
+          let data4 = data1.resume;
+          if (typeof data4 !== "string") {
+            const err10 = { instancePath: instancePath + "/data/resume", schemaPath: "#/properties/data/properties/resume/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+          if (!(data4 === "new" || data4 === "resumed" || data4 === "gap")) {
+            if (this.strict) {
+              const err11 = { instancePath: instancePath + "/data/resume", schemaPath: "#/properties/data/properties/resume/enum", keyword: "enum", params: { allowedValues: schema0.properties.data.properties.resume.enum } };
+              if (vErrors === null) {
+                vErrors = [err11];
+              } else {
+                vErrors.push(err11);
+              }
+              errors++;
+            } else {
+              func0(this.notices, instancePath + "/data/resume", data4, schema0.properties.data.properties.resume.enum);
+            }
+          }
+        }
+        if (this.strict) {
+          for (const key0 in data1) {
+            if (!(key0 === "status" || key0 === "mode" || key0 === "resume")) {
+              const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
+              if (vErrors === null) {
+                vErrors = [err12];
+              } else {
+                vErrors.push(err12);
+              }
+              errors++;
+              break;
+            }
+          }
+        }
       } else {
-        const err5 = { instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } };
+        const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err5];
+          vErrors = [err13];
         } else {
-          vErrors.push(err5);
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
+    if (data.ts !== void 0) {
+      let data5 = data.ts;
+      if (typeof data5 === "string") {
+        if (!formats0(data5, this.strict)) {
+          const err14 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
+        }
+      } else {
+        const err15 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
         }
         errors++;
       }
     }
     if (data.cursor !== void 0) {
-      let data3 = data.cursor;
-      if (typeof data3 === "string") {
-        if (!pattern0.test(data3)) {
-          const err6 = { instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+      let data6 = data.cursor;
+      if (typeof data6 === "string") {
+        if (!pattern0.test(data6)) {
+          const err16 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
-            vErrors = [err6];
+            vErrors = [err16];
           } else {
-            vErrors.push(err6);
+            vErrors.push(err16);
           }
           errors++;
         }
       } else {
-        const err7 = { instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } };
+        const err17 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err7];
+          vErrors = [err17];
         } else {
-          vErrors.push(err7);
+          vErrors.push(err17);
         }
         errors++;
       }
     }
     if (this.strict) {
-      for (const key0 in data) {
-        if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-          const err8 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
+      for (const key1 in data) {
+        if (!(key1 === "type" || key1 === "data" || key1 === "ts" || key1 === "cursor")) {
+          const err18 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
           if (vErrors === null) {
-            vErrors = [err8];
+            vErrors = [err18];
           } else {
-            vErrors.push(err8);
+            vErrors.push(err18);
           }
           errors++;
           break;
@@ -315,19 +327,19 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err19 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err9];
+      vErrors = [err19];
     } else {
-      vErrors.push(err9);
+      vErrors.push(err19);
     }
     errors++;
   }
-  validate10.errors = vErrors;
+  validate0.errors = vErrors;
   return errors === 0;
 }
-var message_ping = validate14;
-function validate14(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_ping = validate1;
+function validate1(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -364,7 +376,7 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.timestamp !== void 0) {
       let data1 = data.timestamp;
       if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-        const err3 = { instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/type", keyword: "type", params: { type: "integer" } };
+        const err3 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/type", keyword: "type", params: { type: "integer" } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -374,7 +386,7 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data1 == "number" && isFinite(data1)) {
         if (data1 > 864e13 || isNaN(data1)) {
-          const err4 = { instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } };
+          const err4 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -383,7 +395,7 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1 < 0 || isNaN(data1)) {
-          const err5 = { instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+          const err5 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -422,11 +434,11 @@ function validate14(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate14.errors = vErrors;
+  validate1.errors = vErrors;
   return errors === 0;
 }
-var message_pong = validate15;
-function validate15(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_pong = validate2;
+function validate2(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -463,7 +475,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.timestamp !== void 0) {
       let data1 = data.timestamp;
       if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-        const err3 = { instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/type", keyword: "type", params: { type: "integer" } };
+        const err3 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/type", keyword: "type", params: { type: "integer" } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -473,7 +485,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data1 == "number" && isFinite(data1)) {
         if (data1 > 864e13 || isNaN(data1)) {
-          const err4 = { instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } };
+          const err4 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -482,7 +494,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1 < 0 || isNaN(data1)) {
-          const err5 = { instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/EpochMilliseconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+          const err5 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -521,411 +533,12 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate15.errors = vErrors;
+  validate2.errors = vErrors;
   return errors === 0;
 }
-var message_trades = validate16;
-var schema22 = { "type": "object", "required": ["id", "bot_id", "platform", "symbol", "side", "quantity", "price", "total", "fee", "status", "pnl", "timestamp"], "properties": { "id": { "$ref": "definitions.json#/definitions/Identifier" }, "bot_id": { "$ref": "definitions.json#/definitions/Identifier" }, "platform": { "$ref": "definitions.json#/definitions/Platform" }, "symbol": { "$ref": "definitions.json#/definitions/TradingPair" }, "side": { "$ref": "definitions.json#/definitions/Side" }, "quantity": { "type": "number", "exclusiveMinimum": 0 }, "price": { "type": "number", "minimum": 0 }, "total": { "type": "number", "minimum": 0 }, "fee": { "type": "number" }, "status": { "type": "string", "enum": ["pending", "filled", "cancelled", "failed"] }, "pnl": { "type": ["number", "null"] }, "timestamp": { "$ref": "definitions.json#/definitions/Timestamp" } }, "x-closed": true };
-var schema25 = { "type": "string", "enum": ["luno", "binance", "kucoin", "kraken", "valr"] };
-var schema27 = { "type": "string", "enum": ["buy", "sell"] };
-function validate17(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.id === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "id" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.bot_id === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "bot_id" } };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.platform === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "platform" } };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.symbol === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "symbol" } };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.side === void 0) {
-      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "side" } };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.quantity === void 0) {
-      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "quantity" } };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.price === void 0) {
-      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "price" } };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.total === void 0) {
-      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "total" } };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    if (data.fee === void 0) {
-      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "fee" } };
-      if (vErrors === null) {
-        vErrors = [err8];
-      } else {
-        vErrors.push(err8);
-      }
-      errors++;
-    }
-    if (data.status === void 0) {
-      const err9 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "status" } };
-      if (vErrors === null) {
-        vErrors = [err9];
-      } else {
-        vErrors.push(err9);
-      }
-      errors++;
-    }
-    if (data.pnl === void 0) {
-      const err10 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "pnl" } };
-      if (vErrors === null) {
-        vErrors = [err10];
-      } else {
-        vErrors.push(err10);
-      }
-      errors++;
-    }
-    if (data.timestamp === void 0) {
-      const err11 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "timestamp" } };
-      if (vErrors === null) {
-        vErrors = [err11];
-      } else {
-        vErrors.push(err11);
-      }
-      errors++;
-    }
-    if (data.id !== void 0) {
-      let data0 = data.id;
-      if (typeof data0 === "string") {
-        if (data0.length < 1) {
-          const err12 = { instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } };
-          if (vErrors === null) {
-            vErrors = [err12];
-          } else {
-            vErrors.push(err12);
-          }
-          errors++;
-        }
-      } else {
-        const err13 = { instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-    }
-    if (data.bot_id !== void 0) {
-      let data1 = data.bot_id;
-      if (typeof data1 === "string") {
-        if (data1.length < 1) {
-          const err14 = { instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } };
-          if (vErrors === null) {
-            vErrors = [err14];
-          } else {
-            vErrors.push(err14);
-          }
-          errors++;
-        }
-      } else {
-        const err15 = { instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err15];
-        } else {
-          vErrors.push(err15);
-        }
-        errors++;
-      }
-    }
-    if (data.platform !== void 0) {
-      let data2 = data.platform;
-      if (typeof data2 !== "string") {
-        const err16 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      }
-      if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr")) {
-        if (this.strict) {
-          const err17 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } };
-          if (vErrors === null) {
-            vErrors = [err17];
-          } else {
-            vErrors.push(err17);
-          }
-          errors++;
-        } else {
-          func1(this, instancePath + "/platform", data2, schema25.enum);
-        }
-      }
-    }
-    if (data.symbol !== void 0) {
-      let data3 = data.symbol;
-      if (typeof data3 === "string") {
-        if (data3.length < 1) {
-          const err18 = { instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/minLength", keyword: "minLength", params: { limit: 1 } };
-          if (vErrors === null) {
-            vErrors = [err18];
-          } else {
-            vErrors.push(err18);
-          }
-          errors++;
-        }
-      } else {
-        const err19 = { instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err19];
-        } else {
-          vErrors.push(err19);
-        }
-        errors++;
-      }
-    }
-    if (data.side !== void 0) {
-      let data4 = data.side;
-      if (typeof data4 !== "string") {
-        const err20 = { instancePath: instancePath + "/side", schemaPath: "definitions.json#/definitions/Side/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-      if (!(data4 === "buy" || data4 === "sell")) {
-        if (this.strict) {
-          const err21 = { instancePath: instancePath + "/side", schemaPath: "definitions.json#/definitions/Side/enum", keyword: "enum", params: { allowedValues: schema27.enum } };
-          if (vErrors === null) {
-            vErrors = [err21];
-          } else {
-            vErrors.push(err21);
-          }
-          errors++;
-        } else {
-          func1(this, instancePath + "/side", data4, schema27.enum);
-        }
-      }
-    }
-    if (data.quantity !== void 0) {
-      let data5 = data.quantity;
-      if (typeof data5 == "number" && isFinite(data5)) {
-        if (data5 <= 0 || isNaN(data5)) {
-          const err22 = { instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 } };
-          if (vErrors === null) {
-            vErrors = [err22];
-          } else {
-            vErrors.push(err22);
-          }
-          errors++;
-        }
-      } else {
-        const err23 = { instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err23];
-        } else {
-          vErrors.push(err23);
-        }
-        errors++;
-      }
-    }
-    if (data.price !== void 0) {
-      let data6 = data.price;
-      if (typeof data6 == "number" && isFinite(data6)) {
-        if (data6 < 0 || isNaN(data6)) {
-          const err24 = { instancePath: instancePath + "/price", schemaPath: "#/properties/price/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-          if (vErrors === null) {
-            vErrors = [err24];
-          } else {
-            vErrors.push(err24);
-          }
-          errors++;
-        }
-      } else {
-        const err25 = { instancePath: instancePath + "/price", schemaPath: "#/properties/price/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err25];
-        } else {
-          vErrors.push(err25);
-        }
-        errors++;
-      }
-    }
-    if (data.total !== void 0) {
-      let data7 = data.total;
-      if (typeof data7 == "number" && isFinite(data7)) {
-        if (data7 < 0 || isNaN(data7)) {
-          const err26 = { instancePath: instancePath + "/total", schemaPath: "#/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-          if (vErrors === null) {
-            vErrors = [err26];
-          } else {
-            vErrors.push(err26);
-          }
-          errors++;
-        }
-      } else {
-        const err27 = { instancePath: instancePath + "/total", schemaPath: "#/properties/total/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err27];
-        } else {
-          vErrors.push(err27);
-        }
-        errors++;
-      }
-    }
-    if (data.fee !== void 0) {
-      let data8 = data.fee;
-      if (!(typeof data8 == "number" && isFinite(data8))) {
-        const err28 = { instancePath: instancePath + "/fee", schemaPath: "#/properties/fee/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err28];
-        } else {
-          vErrors.push(err28);
-        }
-        errors++;
-      }
-    }
-    if (data.status !== void 0) {
-      let data9 = data.status;
-      if (typeof data9 !== "string") {
-        const err29 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err29];
-        } else {
-          vErrors.push(err29);
-        }
-        errors++;
-      }
-      if (!(data9 === "pending" || data9 === "filled" || data9 === "cancelled" || data9 === "failed")) {
-        if (this.strict) {
-          const err30 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema22.properties.status.enum } };
-          if (vErrors === null) {
-            vErrors = [err30];
-          } else {
-            vErrors.push(err30);
-          }
-          errors++;
-        } else {
-          func1(this, instancePath + "/status", data9, schema22.properties.status.enum);
-        }
-      }
-    }
-    if (data.pnl !== void 0) {
-      let data10 = data.pnl;
-      if (!(typeof data10 == "number" && isFinite(data10)) && data10 !== null) {
-        const err31 = { instancePath: instancePath + "/pnl", schemaPath: "#/properties/pnl/type", keyword: "type", params: { type: schema22.properties.pnl.type } };
-        if (vErrors === null) {
-          vErrors = [err31];
-        } else {
-          vErrors.push(err31);
-        }
-        errors++;
-      }
-    }
-    if (data.timestamp !== void 0) {
-      let data11 = data.timestamp;
-      if (typeof data11 === "string") {
-        if (!formats0(data11, this.strict)) {
-          const err32 = { instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
-          if (vErrors === null) {
-            vErrors = [err32];
-          } else {
-            vErrors.push(err32);
-          }
-          errors++;
-        }
-      } else {
-        const err33 = { instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err33];
-        } else {
-          vErrors.push(err33);
-        }
-        errors++;
-      }
-    }
-    if (this.strict) {
-      let count0 = 0;
-      for (const key0 in data) {
-        count0++;
-      }
-      if (count0 !== 12) {
-        for (const key1 in data) {
-          if (!(key1 === "id" || key1 === "bot_id" || key1 === "platform" || key1 === "symbol" || key1 === "side" || key1 === "quantity" || key1 === "price" || key1 === "total" || key1 === "fee" || key1 === "status" || key1 === "pnl" || key1 === "timestamp")) {
-            const err34 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err34];
-            } else {
-              vErrors.push(err34);
-            }
-            errors++;
-            break;
-          }
-        }
-      }
-    }
-  } else {
-    const err35 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err35];
-    } else {
-      vErrors.push(err35);
-    }
-    errors++;
-  }
-  validate17.errors = vErrors;
-  return errors === 0;
-}
-function validate16(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_trades = validate3;
+var schema3 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/trades.json", "type": "object", "required": ["type", "data", "ts"], "properties": { "type": { "const": "trades" }, "data": { "type": "object", "required": ["id", "bot_id", "platform", "symbol", "side", "quantity", "price", "total", "fee", "status", "pnl", "timestamp"], "properties": { "id": { "type": "string", "minLength": 1 }, "bot_id": { "type": "string", "minLength": 1 }, "platform": { "type": "string", "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, "symbol": { "type": "string", "minLength": 1 }, "side": { "type": "string", "enum": ["buy", "sell"] }, "quantity": { "type": "number", "exclusiveMinimum": 0 }, "price": { "type": "number", "minimum": 0 }, "total": { "type": "number", "minimum": 0 }, "fee": { "type": "number" }, "status": { "type": "string", "enum": ["pending", "filled", "cancelled", "failed"] }, "pnl": { "type": ["number", "null"] }, "timestamp": { "type": "string", "x-date-time": true } }, "x-closed": true }, "ts": { "type": "string", "x-date-time": true }, "cursor": { "type": "string", "pattern": "^[0-9A-Za-z._~-]{1,128}$" } }, "x-closed": true };
+function validate3(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -969,16 +582,10 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.data !== void 0) {
-      if (!validate17.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-        vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.ts !== void 0) {
-      let data2 = data.ts;
-      if (typeof data2 === "string") {
-        if (!formats0(data2, this.strict)) {
-          const err4 = { instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+      let data1 = data.data;
+      if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+        if (data1.id === void 0) {
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "id" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -986,21 +593,17 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err5 = { instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
+        if (data1.bot_id === void 0) {
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "bot_id" } };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.cursor !== void 0) {
-      let data3 = data.cursor;
-      if (typeof data3 === "string") {
-        if (!pattern0.test(data3)) {
-          const err6 = { instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+        if (data1.platform === void 0) {
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" } };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -1008,162 +611,53 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err7 = { instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
+        if (data1.symbol === void 0) {
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "symbol" } };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (this.strict) {
-      for (const key0 in data) {
-        if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-          const err8 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
+        if (data1.side === void 0) {
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "side" } };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
             vErrors.push(err8);
           }
           errors++;
-          break;
         }
-      }
-    }
-  } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err9];
-    } else {
-      vErrors.push(err9);
-    }
-    errors++;
-  }
-  validate16.errors = vErrors;
-  return errors === 0;
-}
-var message_bots = validate19;
-var schema32 = { "type": "object", "required": ["id", "name", "platform", "symbol", "status", "trading_mode", "risk_mode", "capital", "pnl", "trades_count", "win_rate", "last_trade"], "properties": { "id": { "$ref": "definitions.json#/definitions/Identifier" }, "name": { "type": "string" }, "platform": { "$ref": "definitions.json#/definitions/Platform" }, "symbol": { "$ref": "definitions.json#/definitions/TradingPair" }, "status": { "type": "string", "enum": ["running", "stopped", "paused", "error"] }, "trading_mode": { "type": "string", "enum": ["paper", "live"] }, "risk_mode": { "type": "string", "enum": ["conservative", "moderate", "aggressive"] }, "capital": { "type": "number", "minimum": 0 }, "pnl": { "type": "number" }, "trades_count": { "$ref": "definitions.json#/definitions/Count" }, "win_rate": { "$ref": "definitions.json#/definitions/Fraction" }, "last_trade": { "$ref": "definitions.json#/definitions/NullableTimestamp" } }, "x-closed": true };
-var schema38 = { "type": ["string", "null"], "x-date-time": true };
-function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.id === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "id" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.name === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" } };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.platform === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "platform" } };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.symbol === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "symbol" } };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.status === void 0) {
-      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "status" } };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.trading_mode === void 0) {
-      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "trading_mode" } };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.risk_mode === void 0) {
-      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "risk_mode" } };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.capital === void 0) {
-      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "capital" } };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    if (data.pnl === void 0) {
-      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "pnl" } };
-      if (vErrors === null) {
-        vErrors = [err8];
-      } else {
-        vErrors.push(err8);
-      }
-      errors++;
-    }
-    if (data.trades_count === void 0) {
-      const err9 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "trades_count" } };
-      if (vErrors === null) {
-        vErrors = [err9];
-      } else {
-        vErrors.push(err9);
-      }
-      errors++;
-    }
-    if (data.win_rate === void 0) {
-      const err10 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "win_rate" } };
-      if (vErrors === null) {
-        vErrors = [err10];
-      } else {
-        vErrors.push(err10);
-      }
-      errors++;
-    }
-    if (data.last_trade === void 0) {
-      const err11 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "last_trade" } };
-      if (vErrors === null) {
-        vErrors = [err11];
-      } else {
-        vErrors.push(err11);
-      }
-      errors++;
-    }
-    if (data.id !== void 0) {
-      let data0 = data.id;
-      if (typeof data0 === "string") {
-        if (data0.length < 1) {
-          const err12 = { instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } };
+        if (data1.quantity === void 0) {
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "quantity" } };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+        if (data1.price === void 0) {
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "price" } };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+        if (data1.total === void 0) {
+          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total" } };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+        if (data1.fee === void 0) {
+          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "fee" } };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -1171,293 +665,389 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err13 = { instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-    }
-    if (data.name !== void 0) {
-      if (typeof data.name !== "string") {
-        const err14 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-    }
-    if (data.platform !== void 0) {
-      let data2 = data.platform;
-      if (typeof data2 !== "string") {
-        const err15 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err15];
-        } else {
-          vErrors.push(err15);
-        }
-        errors++;
-      }
-      if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr")) {
-        if (this.strict) {
-          const err16 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } };
+        if (data1.status === void 0) {
+          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" } };
           if (vErrors === null) {
-            vErrors = [err16];
+            vErrors = [err13];
           } else {
-            vErrors.push(err16);
-          }
-          errors++;
-        } else {
-          func1(this, instancePath + "/platform", data2, schema25.enum);
-        }
-      }
-    }
-    if (data.symbol !== void 0) {
-      let data3 = data.symbol;
-      if (typeof data3 === "string") {
-        if (data3.length < 1) {
-          const err17 = { instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/minLength", keyword: "minLength", params: { limit: 1 } };
-          if (vErrors === null) {
-            vErrors = [err17];
-          } else {
-            vErrors.push(err17);
+            vErrors.push(err13);
           }
           errors++;
         }
-      } else {
-        const err18 = { instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-    }
-    if (data.status !== void 0) {
-      let data4 = data.status;
-      if (typeof data4 !== "string") {
-        const err19 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err19];
-        } else {
-          vErrors.push(err19);
-        }
-        errors++;
-      }
-      if (!(data4 === "running" || data4 === "stopped" || data4 === "paused" || data4 === "error")) {
-        if (this.strict) {
-          const err20 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema32.properties.status.enum } };
+        if (data1.pnl === void 0) {
+          const err14 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "pnl" } };
           if (vErrors === null) {
-            vErrors = [err20];
+            vErrors = [err14];
           } else {
-            vErrors.push(err20);
-          }
-          errors++;
-        } else {
-          func1(this, instancePath + "/status", data4, schema32.properties.status.enum);
-        }
-      }
-    }
-    if (data.trading_mode !== void 0) {
-      let data5 = data.trading_mode;
-      if (typeof data5 !== "string") {
-        const err21 = { instancePath: instancePath + "/trading_mode", schemaPath: "#/properties/trading_mode/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err21];
-        } else {
-          vErrors.push(err21);
-        }
-        errors++;
-      }
-      if (!(data5 === "paper" || data5 === "live")) {
-        if (this.strict) {
-          const err22 = { instancePath: instancePath + "/trading_mode", schemaPath: "#/properties/trading_mode/enum", keyword: "enum", params: { allowedValues: schema32.properties.trading_mode.enum } };
-          if (vErrors === null) {
-            vErrors = [err22];
-          } else {
-            vErrors.push(err22);
-          }
-          errors++;
-        } else {
-          func1(this, instancePath + "/trading_mode", data5, schema32.properties.trading_mode.enum);
-        }
-      }
-    }
-    if (data.risk_mode !== void 0) {
-      let data6 = data.risk_mode;
-      if (typeof data6 !== "string") {
-        const err23 = { instancePath: instancePath + "/risk_mode", schemaPath: "#/properties/risk_mode/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err23];
-        } else {
-          vErrors.push(err23);
-        }
-        errors++;
-      }
-      if (!(data6 === "conservative" || data6 === "moderate" || data6 === "aggressive")) {
-        if (this.strict) {
-          const err24 = { instancePath: instancePath + "/risk_mode", schemaPath: "#/properties/risk_mode/enum", keyword: "enum", params: { allowedValues: schema32.properties.risk_mode.enum } };
-          if (vErrors === null) {
-            vErrors = [err24];
-          } else {
-            vErrors.push(err24);
-          }
-          errors++;
-        } else {
-          func1(this, instancePath + "/risk_mode", data6, schema32.properties.risk_mode.enum);
-        }
-      }
-    }
-    if (data.capital !== void 0) {
-      let data7 = data.capital;
-      if (typeof data7 == "number" && isFinite(data7)) {
-        if (data7 < 0 || isNaN(data7)) {
-          const err25 = { instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-          if (vErrors === null) {
-            vErrors = [err25];
-          } else {
-            vErrors.push(err25);
+            vErrors.push(err14);
           }
           errors++;
         }
-      } else {
-        const err26 = { instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err26];
-        } else {
-          vErrors.push(err26);
-        }
-        errors++;
-      }
-    }
-    if (data.pnl !== void 0) {
-      let data8 = data.pnl;
-      if (!(typeof data8 == "number" && isFinite(data8))) {
-        const err27 = { instancePath: instancePath + "/pnl", schemaPath: "#/properties/pnl/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err27];
-        } else {
-          vErrors.push(err27);
-        }
-        errors++;
-      }
-    }
-    if (data.trades_count !== void 0) {
-      let data9 = data.trades_count;
-      if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
-        const err28 = { instancePath: instancePath + "/trades_count", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } };
-        if (vErrors === null) {
-          vErrors = [err28];
-        } else {
-          vErrors.push(err28);
-        }
-        errors++;
-      }
-      if (typeof data9 == "number" && isFinite(data9)) {
-        if (data9 < 0 || isNaN(data9)) {
-          const err29 = { instancePath: instancePath + "/trades_count", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+        if (data1.timestamp === void 0) {
+          const err15 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "timestamp" } };
           if (vErrors === null) {
-            vErrors = [err29];
+            vErrors = [err15];
           } else {
-            vErrors.push(err29);
+            vErrors.push(err15);
           }
           errors++;
         }
-      }
-    }
-    if (data.win_rate !== void 0) {
-      let data10 = data.win_rate;
-      if (typeof data10 == "number" && isFinite(data10)) {
-        if (data10 > 1 || isNaN(data10)) {
-          const err30 = { instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
-          if (vErrors === null) {
-            vErrors = [err30];
+        if (data1.id !== void 0) {
+          let data2 = data1.id;
+          if (typeof data2 === "string") {
+            if (data2.length < 1) {
+              const err16 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/minLength", keyword: "minLength", params: { limit: 1 } };
+              if (vErrors === null) {
+                vErrors = [err16];
+              } else {
+                vErrors.push(err16);
+              }
+              errors++;
+            }
           } else {
-            vErrors.push(err30);
+            const err17 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
           }
-          errors++;
         }
-        if (data10 < 0 || isNaN(data10)) {
-          const err31 = { instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-          if (vErrors === null) {
-            vErrors = [err31];
+        if (data1.bot_id !== void 0) {
+          let data3 = data1.bot_id;
+          if (typeof data3 === "string") {
+            if (data3.length < 1) {
+              const err18 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/minLength", keyword: "minLength", params: { limit: 1 } };
+              if (vErrors === null) {
+                vErrors = [err18];
+              } else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
           } else {
-            vErrors.push(err31);
+            const err19 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
           }
-          errors++;
         }
-      } else {
-        const err32 = { instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err32];
-        } else {
-          vErrors.push(err32);
+        if (data1.platform !== void 0) {
+          let data4 = data1.platform;
+          if (typeof data4 !== "string") {
+            const err20 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+          if (!(data4 === "luno" || data4 === "binance" || data4 === "kucoin" || data4 === "kraken" || data4 === "valr")) {
+            if (this.strict) {
+              const err21 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema3.properties.data.properties.platform.enum } };
+              if (vErrors === null) {
+                vErrors = [err21];
+              } else {
+                vErrors.push(err21);
+              }
+              errors++;
+            } else {
+              func0(this.notices, instancePath + "/data/platform", data4, schema3.properties.data.properties.platform.enum);
+            }
+          }
         }
-        errors++;
-      }
-    }
-    if (data.last_trade !== void 0) {
-      let data11 = data.last_trade;
-      if (typeof data11 !== "string" && data11 !== null) {
-        const err33 = { instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema38.type } };
-        if (vErrors === null) {
-          vErrors = [err33];
-        } else {
-          vErrors.push(err33);
-        }
-        errors++;
-      }
-      if (typeof data11 === "string") {
-        if (!formats0(data11, this.strict)) {
-          const err34 = { instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
-          if (vErrors === null) {
-            vErrors = [err34];
+        if (data1.symbol !== void 0) {
+          let data5 = data1.symbol;
+          if (typeof data5 === "string") {
+            if (data5.length < 1) {
+              const err22 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/minLength", keyword: "minLength", params: { limit: 1 } };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
           } else {
-            vErrors.push(err34);
+            const err23 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
           }
-          errors++;
         }
-      }
-    }
-    if (this.strict) {
-      let count0 = 0;
-      for (const key0 in data) {
-        count0++;
-      }
-      if (count0 !== 12) {
-        for (const key1 in data) {
-          if (!(key1 === "id" || key1 === "name" || key1 === "platform" || key1 === "symbol" || key1 === "status" || key1 === "trading_mode" || key1 === "risk_mode" || key1 === "capital" || key1 === "pnl" || key1 === "trades_count" || key1 === "win_rate" || key1 === "last_trade")) {
-            const err35 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+        if (data1.side !== void 0) {
+          let data6 = data1.side;
+          if (typeof data6 !== "string") {
+            const err24 = { instancePath: instancePath + "/data/side", schemaPath: "#/properties/data/properties/side/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          }
+          if (!(data6 === "buy" || data6 === "sell")) {
+            if (this.strict) {
+              const err25 = { instancePath: instancePath + "/data/side", schemaPath: "#/properties/data/properties/side/enum", keyword: "enum", params: { allowedValues: schema3.properties.data.properties.side.enum } };
+              if (vErrors === null) {
+                vErrors = [err25];
+              } else {
+                vErrors.push(err25);
+              }
+              errors++;
+            } else {
+              func0(this.notices, instancePath + "/data/side", data6, schema3.properties.data.properties.side.enum);
+            }
+          }
+        }
+        if (data1.quantity !== void 0) {
+          let data7 = data1.quantity;
+          if (typeof data7 == "number" && isFinite(data7)) {
+            if (data7 <= 0 || isNaN(data7)) {
+              const err26 = { instancePath: instancePath + "/data/quantity", schemaPath: "#/properties/data/properties/quantity/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err26];
+              } else {
+                vErrors.push(err26);
+              }
+              errors++;
+            }
+          } else {
+            const err27 = { instancePath: instancePath + "/data/quantity", schemaPath: "#/properties/data/properties/quantity/type", keyword: "type", params: { type: "number" } };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+        }
+        if (data1.price !== void 0) {
+          let data8 = data1.price;
+          if (typeof data8 == "number" && isFinite(data8)) {
+            if (data8 < 0 || isNaN(data8)) {
+              const err28 = { instancePath: instancePath + "/data/price", schemaPath: "#/properties/data/properties/price/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err28];
+              } else {
+                vErrors.push(err28);
+              }
+              errors++;
+            }
+          } else {
+            const err29 = { instancePath: instancePath + "/data/price", schemaPath: "#/properties/data/properties/price/type", keyword: "type", params: { type: "number" } };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
+            }
+            errors++;
+          }
+        }
+        if (data1.total !== void 0) {
+          let data9 = data1.total;
+          if (typeof data9 == "number" && isFinite(data9)) {
+            if (data9 < 0 || isNaN(data9)) {
+              const err30 = { instancePath: instancePath + "/data/total", schemaPath: "#/properties/data/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err30];
+              } else {
+                vErrors.push(err30);
+              }
+              errors++;
+            }
+          } else {
+            const err31 = { instancePath: instancePath + "/data/total", schemaPath: "#/properties/data/properties/total/type", keyword: "type", params: { type: "number" } };
+            if (vErrors === null) {
+              vErrors = [err31];
+            } else {
+              vErrors.push(err31);
+            }
+            errors++;
+          }
+        }
+        if (data1.fee !== void 0) {
+          let data10 = data1.fee;
+          if (!(typeof data10 == "number" && isFinite(data10))) {
+            const err32 = { instancePath: instancePath + "/data/fee", schemaPath: "#/properties/data/properties/fee/type", keyword: "type", params: { type: "number" } };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
+          }
+        }
+        if (data1.status !== void 0) {
+          let data11 = data1.status;
+          if (typeof data11 !== "string") {
+            const err33 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err33];
+            } else {
+              vErrors.push(err33);
+            }
+            errors++;
+          }
+          if (!(data11 === "pending" || data11 === "filled" || data11 === "cancelled" || data11 === "failed")) {
+            if (this.strict) {
+              const err34 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/enum", keyword: "enum", params: { allowedValues: schema3.properties.data.properties.status.enum } };
+              if (vErrors === null) {
+                vErrors = [err34];
+              } else {
+                vErrors.push(err34);
+              }
+              errors++;
+            } else {
+              func0(this.notices, instancePath + "/data/status", data11, schema3.properties.data.properties.status.enum);
+            }
+          }
+        }
+        if (data1.pnl !== void 0) {
+          let data12 = data1.pnl;
+          if (!(typeof data12 == "number" && isFinite(data12)) && data12 !== null) {
+            const err35 = { instancePath: instancePath + "/data/pnl", schemaPath: "#/properties/data/properties/pnl/type", keyword: "type", params: { type: schema3.properties.data.properties.pnl.type } };
             if (vErrors === null) {
               vErrors = [err35];
             } else {
               vErrors.push(err35);
             }
             errors++;
-            break;
           }
+        }
+        if (data1.timestamp !== void 0) {
+          let data13 = data1.timestamp;
+          if (typeof data13 === "string") {
+            if (!formats0(data13, this.strict)) {
+              const err36 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+              if (vErrors === null) {
+                vErrors = [err36];
+              } else {
+                vErrors.push(err36);
+              }
+              errors++;
+            }
+          } else {
+            const err37 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err37];
+            } else {
+              vErrors.push(err37);
+            }
+            errors++;
+          }
+        }
+        if (this.strict) {
+          let count0 = 0;
+          for (const key0 in data1) {
+            count0++;
+          }
+          if (count0 !== 12) {
+            for (const key1 in data1) {
+              if (!(key1 === "id" || key1 === "bot_id" || key1 === "platform" || key1 === "symbol" || key1 === "side" || key1 === "quantity" || key1 === "price" || key1 === "total" || key1 === "fee" || key1 === "status" || key1 === "pnl" || key1 === "timestamp")) {
+                const err38 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+                if (vErrors === null) {
+                  vErrors = [err38];
+                } else {
+                  vErrors.push(err38);
+                }
+                errors++;
+                break;
+              }
+            }
+          }
+        }
+      } else {
+        const err39 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        if (vErrors === null) {
+          vErrors = [err39];
+        } else {
+          vErrors.push(err39);
+        }
+        errors++;
+      }
+    }
+    if (data.ts !== void 0) {
+      let data14 = data.ts;
+      if (typeof data14 === "string") {
+        if (!formats0(data14, this.strict)) {
+          const err40 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          if (vErrors === null) {
+            vErrors = [err40];
+          } else {
+            vErrors.push(err40);
+          }
+          errors++;
+        }
+      } else {
+        const err41 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        if (vErrors === null) {
+          vErrors = [err41];
+        } else {
+          vErrors.push(err41);
+        }
+        errors++;
+      }
+    }
+    if (data.cursor !== void 0) {
+      let data15 = data.cursor;
+      if (typeof data15 === "string") {
+        if (!pattern0.test(data15)) {
+          const err42 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          if (vErrors === null) {
+            vErrors = [err42];
+          } else {
+            vErrors.push(err42);
+          }
+          errors++;
+        }
+      } else {
+        const err43 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        if (vErrors === null) {
+          vErrors = [err43];
+        } else {
+          vErrors.push(err43);
+        }
+        errors++;
+      }
+    }
+    if (this.strict) {
+      for (const key2 in data) {
+        if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
+          const err44 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
+          if (vErrors === null) {
+            vErrors = [err44];
+          } else {
+            vErrors.push(err44);
+          }
+          errors++;
+          break;
         }
       }
     }
   } else {
-    const err36 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err45 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err36];
+      vErrors = [err45];
     } else {
-      vErrors.push(err36);
+      vErrors.push(err45);
     }
     errors++;
   }
-  validate20.errors = vErrors;
+  validate3.errors = vErrors;
   return errors === 0;
 }
-function validate19(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_bots = validate4;
+var schema4 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/bots.json", "type": "object", "required": ["type", "data", "ts"], "properties": { "type": { "const": "bots" }, "data": { "type": "object", "required": ["id", "name", "platform", "symbol", "status", "trading_mode", "risk_mode", "capital", "pnl", "trades_count", "win_rate", "last_trade"], "properties": { "id": { "type": "string", "minLength": 1 }, "name": { "type": "string" }, "platform": { "type": "string", "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, "symbol": { "type": "string", "minLength": 1 }, "status": { "type": "string", "enum": ["running", "stopped", "paused", "error"] }, "trading_mode": { "type": "string", "enum": ["paper", "live"] }, "risk_mode": { "type": "string", "enum": ["conservative", "moderate", "aggressive"] }, "capital": { "type": "number", "minimum": 0 }, "pnl": { "type": "number" }, "trades_count": { "type": "integer", "minimum": 0 }, "win_rate": { "type": "number", "minimum": 0, "maximum": 1 }, "last_trade": { "type": ["string", "null"], "x-date-time": true } }, "x-closed": true }, "ts": { "type": "string", "x-date-time": true }, "cursor": { "type": "string", "pattern": "^[0-9A-Za-z._~-]{1,128}$" } }, "x-closed": true };
+function validate4(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -1501,16 +1091,10 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.data !== void 0) {
-      if (!validate20.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-        vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.ts !== void 0) {
-      let data2 = data.ts;
-      if (typeof data2 === "string") {
-        if (!formats0(data2, this.strict)) {
-          const err4 = { instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+      let data1 = data.data;
+      if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+        if (data1.id === void 0) {
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "id" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -1518,21 +1102,17 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err5 = { instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
+        if (data1.name === void 0) {
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "name" } };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.cursor !== void 0) {
-      let data3 = data.cursor;
-      if (typeof data3 === "string") {
-        if (!pattern0.test(data3)) {
-          const err6 = { instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+        if (data1.platform === void 0) {
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" } };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -1540,24 +1120,435 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
+        if (data1.symbol === void 0) {
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "symbol" } };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+        if (data1.status === void 0) {
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" } };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+        if (data1.trading_mode === void 0) {
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "trading_mode" } };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+        if (data1.risk_mode === void 0) {
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "risk_mode" } };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+        if (data1.capital === void 0) {
+          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "capital" } };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+        if (data1.pnl === void 0) {
+          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "pnl" } };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+        if (data1.trades_count === void 0) {
+          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "trades_count" } };
+          if (vErrors === null) {
+            vErrors = [err13];
+          } else {
+            vErrors.push(err13);
+          }
+          errors++;
+        }
+        if (data1.win_rate === void 0) {
+          const err14 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "win_rate" } };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
+        }
+        if (data1.last_trade === void 0) {
+          const err15 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "last_trade" } };
+          if (vErrors === null) {
+            vErrors = [err15];
+          } else {
+            vErrors.push(err15);
+          }
+          errors++;
+        }
+        if (data1.id !== void 0) {
+          let data2 = data1.id;
+          if (typeof data2 === "string") {
+            if (data2.length < 1) {
+              const err16 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/minLength", keyword: "minLength", params: { limit: 1 } };
+              if (vErrors === null) {
+                vErrors = [err16];
+              } else {
+                vErrors.push(err16);
+              }
+              errors++;
+            }
+          } else {
+            const err17 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+        }
+        if (data1.name !== void 0) {
+          if (typeof data1.name !== "string") {
+            const err18 = { instancePath: instancePath + "/data/name", schemaPath: "#/properties/data/properties/name/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
+          }
+        }
+        if (data1.platform !== void 0) {
+          let data4 = data1.platform;
+          if (typeof data4 !== "string") {
+            const err19 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+          if (!(data4 === "luno" || data4 === "binance" || data4 === "kucoin" || data4 === "kraken" || data4 === "valr")) {
+            if (this.strict) {
+              const err20 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.platform.enum } };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            } else {
+              func0(this.notices, instancePath + "/data/platform", data4, schema4.properties.data.properties.platform.enum);
+            }
+          }
+        }
+        if (data1.symbol !== void 0) {
+          let data5 = data1.symbol;
+          if (typeof data5 === "string") {
+            if (data5.length < 1) {
+              const err21 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/minLength", keyword: "minLength", params: { limit: 1 } };
+              if (vErrors === null) {
+                vErrors = [err21];
+              } else {
+                vErrors.push(err21);
+              }
+              errors++;
+            }
+          } else {
+            const err22 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+        }
+        if (data1.status !== void 0) {
+          let data6 = data1.status;
+          if (typeof data6 !== "string") {
+            const err23 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+          if (!(data6 === "running" || data6 === "stopped" || data6 === "paused" || data6 === "error")) {
+            if (this.strict) {
+              const err24 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/enum", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.status.enum } };
+              if (vErrors === null) {
+                vErrors = [err24];
+              } else {
+                vErrors.push(err24);
+              }
+              errors++;
+            } else {
+              func0(this.notices, instancePath + "/data/status", data6, schema4.properties.data.properties.status.enum);
+            }
+          }
+        }
+        if (data1.trading_mode !== void 0) {
+          let data7 = data1.trading_mode;
+          if (typeof data7 !== "string") {
+            const err25 = { instancePath: instancePath + "/data/trading_mode", schemaPath: "#/properties/data/properties/trading_mode/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err25];
+            } else {
+              vErrors.push(err25);
+            }
+            errors++;
+          }
+          if (!(data7 === "paper" || data7 === "live")) {
+            if (this.strict) {
+              const err26 = { instancePath: instancePath + "/data/trading_mode", schemaPath: "#/properties/data/properties/trading_mode/enum", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.trading_mode.enum } };
+              if (vErrors === null) {
+                vErrors = [err26];
+              } else {
+                vErrors.push(err26);
+              }
+              errors++;
+            } else {
+              func0(this.notices, instancePath + "/data/trading_mode", data7, schema4.properties.data.properties.trading_mode.enum);
+            }
+          }
+        }
+        if (data1.risk_mode !== void 0) {
+          let data8 = data1.risk_mode;
+          if (typeof data8 !== "string") {
+            const err27 = { instancePath: instancePath + "/data/risk_mode", schemaPath: "#/properties/data/properties/risk_mode/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+          if (!(data8 === "conservative" || data8 === "moderate" || data8 === "aggressive")) {
+            if (this.strict) {
+              const err28 = { instancePath: instancePath + "/data/risk_mode", schemaPath: "#/properties/data/properties/risk_mode/enum", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.risk_mode.enum } };
+              if (vErrors === null) {
+                vErrors = [err28];
+              } else {
+                vErrors.push(err28);
+              }
+              errors++;
+            } else {
+              func0(this.notices, instancePath + "/data/risk_mode", data8, schema4.properties.data.properties.risk_mode.enum);
+            }
+          }
+        }
+        if (data1.capital !== void 0) {
+          let data9 = data1.capital;
+          if (typeof data9 == "number" && isFinite(data9)) {
+            if (data9 < 0 || isNaN(data9)) {
+              const err29 = { instancePath: instancePath + "/data/capital", schemaPath: "#/properties/data/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err29];
+              } else {
+                vErrors.push(err29);
+              }
+              errors++;
+            }
+          } else {
+            const err30 = { instancePath: instancePath + "/data/capital", schemaPath: "#/properties/data/properties/capital/type", keyword: "type", params: { type: "number" } };
+            if (vErrors === null) {
+              vErrors = [err30];
+            } else {
+              vErrors.push(err30);
+            }
+            errors++;
+          }
+        }
+        if (data1.pnl !== void 0) {
+          let data10 = data1.pnl;
+          if (!(typeof data10 == "number" && isFinite(data10))) {
+            const err31 = { instancePath: instancePath + "/data/pnl", schemaPath: "#/properties/data/properties/pnl/type", keyword: "type", params: { type: "number" } };
+            if (vErrors === null) {
+              vErrors = [err31];
+            } else {
+              vErrors.push(err31);
+            }
+            errors++;
+          }
+        }
+        if (data1.trades_count !== void 0) {
+          let data11 = data1.trades_count;
+          if (!(typeof data11 == "number" && (!(data11 % 1) && !isNaN(data11)) && isFinite(data11))) {
+            const err32 = { instancePath: instancePath + "/data/trades_count", schemaPath: "#/properties/data/properties/trades_count/type", keyword: "type", params: { type: "integer" } };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
+          }
+          if (typeof data11 == "number" && isFinite(data11)) {
+            if (data11 < 0 || isNaN(data11)) {
+              const err33 = { instancePath: instancePath + "/data/trades_count", schemaPath: "#/properties/data/properties/trades_count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err33];
+              } else {
+                vErrors.push(err33);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data1.win_rate !== void 0) {
+          let data12 = data1.win_rate;
+          if (typeof data12 == "number" && isFinite(data12)) {
+            if (data12 > 1 || isNaN(data12)) {
+              const err34 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+              if (vErrors === null) {
+                vErrors = [err34];
+              } else {
+                vErrors.push(err34);
+              }
+              errors++;
+            }
+            if (data12 < 0 || isNaN(data12)) {
+              const err35 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err35];
+              } else {
+                vErrors.push(err35);
+              }
+              errors++;
+            }
+          } else {
+            const err36 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/type", keyword: "type", params: { type: "number" } };
+            if (vErrors === null) {
+              vErrors = [err36];
+            } else {
+              vErrors.push(err36);
+            }
+            errors++;
+          }
+        }
+        if (data1.last_trade !== void 0) {
+          let data13 = data1.last_trade;
+          if (typeof data13 !== "string" && data13 !== null) {
+            const err37 = { instancePath: instancePath + "/data/last_trade", schemaPath: "#/properties/data/properties/last_trade/type", keyword: "type", params: { type: schema4.properties.data.properties.last_trade.type } };
+            if (vErrors === null) {
+              vErrors = [err37];
+            } else {
+              vErrors.push(err37);
+            }
+            errors++;
+          }
+          if (typeof data13 === "string") {
+            if (!formats0(data13, this.strict)) {
+              const err38 = { instancePath: instancePath + "/data/last_trade", schemaPath: "#/properties/data/properties/last_trade/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+              if (vErrors === null) {
+                vErrors = [err38];
+              } else {
+                vErrors.push(err38);
+              }
+              errors++;
+            }
+          }
+        }
+        if (this.strict) {
+          let count0 = 0;
+          for (const key0 in data1) {
+            count0++;
+          }
+          if (count0 !== 12) {
+            for (const key1 in data1) {
+              if (!(key1 === "id" || key1 === "name" || key1 === "platform" || key1 === "symbol" || key1 === "status" || key1 === "trading_mode" || key1 === "risk_mode" || key1 === "capital" || key1 === "pnl" || key1 === "trades_count" || key1 === "win_rate" || key1 === "last_trade")) {
+                const err39 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+                if (vErrors === null) {
+                  vErrors = [err39];
+                } else {
+                  vErrors.push(err39);
+                }
+                errors++;
+                break;
+              }
+            }
+          }
+        }
       } else {
-        const err7 = { instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } };
+        const err40 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err7];
+          vErrors = [err40];
         } else {
-          vErrors.push(err7);
+          vErrors.push(err40);
+        }
+        errors++;
+      }
+    }
+    if (data.ts !== void 0) {
+      let data14 = data.ts;
+      if (typeof data14 === "string") {
+        if (!formats0(data14, this.strict)) {
+          const err41 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          if (vErrors === null) {
+            vErrors = [err41];
+          } else {
+            vErrors.push(err41);
+          }
+          errors++;
+        }
+      } else {
+        const err42 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        if (vErrors === null) {
+          vErrors = [err42];
+        } else {
+          vErrors.push(err42);
+        }
+        errors++;
+      }
+    }
+    if (data.cursor !== void 0) {
+      let data15 = data.cursor;
+      if (typeof data15 === "string") {
+        if (!pattern0.test(data15)) {
+          const err43 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          if (vErrors === null) {
+            vErrors = [err43];
+          } else {
+            vErrors.push(err43);
+          }
+          errors++;
+        }
+      } else {
+        const err44 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        if (vErrors === null) {
+          vErrors = [err44];
+        } else {
+          vErrors.push(err44);
         }
         errors++;
       }
     }
     if (this.strict) {
-      for (const key0 in data) {
-        if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-          const err8 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
+      for (const key2 in data) {
+        if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
+          const err45 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
           if (vErrors === null) {
-            vErrors = [err8];
+            vErrors = [err45];
           } else {
-            vErrors.push(err8);
+            vErrors.push(err45);
           }
           errors++;
           break;
@@ -1565,269 +1556,20 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err46 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err9];
+      vErrors = [err46];
     } else {
-      vErrors.push(err9);
+      vErrors.push(err46);
     }
     errors++;
   }
-  validate19.errors = vErrors;
+  validate4.errors = vErrors;
   return errors === 0;
 }
-var message_balances = validate22;
-var schema42 = { "type": "object", "required": ["platform", "balances", "total_value_zar"], "properties": { "platform": { "type": "string", "enum": ["luno", "binance", "kucoin", "kraken", "valr", "all"] }, "balances": { "type": "object", "additionalProperties": { "$ref": "#/definitions/AssetBalance" } }, "total_value_zar": { "type": "number", "minimum": 0 } }, "x-closed": true };
-function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.platform === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "platform" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.balances === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "balances" } };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.total_value_zar === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "total_value_zar" } };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.platform !== void 0) {
-      let data0 = data.platform;
-      if (typeof data0 !== "string") {
-        const err3 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-      if (!(data0 === "luno" || data0 === "binance" || data0 === "kucoin" || data0 === "kraken" || data0 === "valr" || data0 === "all")) {
-        if (this.strict) {
-          const err4 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/enum", keyword: "enum", params: { allowedValues: schema42.properties.platform.enum } };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
-          }
-          errors++;
-        } else {
-          func1(this, instancePath + "/platform", data0, schema42.properties.platform.enum);
-        }
-      }
-    }
-    if (data.balances !== void 0) {
-      let data1 = data.balances;
-      if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-        for (const key0 in data1) {
-          let data2 = data1[key0];
-          if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
-            if (data2.free === void 0) {
-              const err5 = { instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/AssetBalance/required", keyword: "required", params: { missingProperty: "free" } };
-              if (vErrors === null) {
-                vErrors = [err5];
-              } else {
-                vErrors.push(err5);
-              }
-              errors++;
-            }
-            if (data2.locked === void 0) {
-              const err6 = { instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/AssetBalance/required", keyword: "required", params: { missingProperty: "locked" } };
-              if (vErrors === null) {
-                vErrors = [err6];
-              } else {
-                vErrors.push(err6);
-              }
-              errors++;
-            }
-            if (data2.total === void 0) {
-              const err7 = { instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/AssetBalance/required", keyword: "required", params: { missingProperty: "total" } };
-              if (vErrors === null) {
-                vErrors = [err7];
-              } else {
-                vErrors.push(err7);
-              }
-              errors++;
-            }
-            if (data2.free !== void 0) {
-              let data3 = data2.free;
-              if (typeof data3 == "number" && isFinite(data3)) {
-                if (data3 < 0 || isNaN(data3)) {
-                  const err8 = { instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", schemaPath: "#/definitions/AssetBalance/properties/free/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                  if (vErrors === null) {
-                    vErrors = [err8];
-                  } else {
-                    vErrors.push(err8);
-                  }
-                  errors++;
-                }
-              } else {
-                const err9 = { instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", schemaPath: "#/definitions/AssetBalance/properties/free/type", keyword: "type", params: { type: "number" } };
-                if (vErrors === null) {
-                  vErrors = [err9];
-                } else {
-                  vErrors.push(err9);
-                }
-                errors++;
-              }
-            }
-            if (data2.locked !== void 0) {
-              let data4 = data2.locked;
-              if (typeof data4 == "number" && isFinite(data4)) {
-                if (data4 < 0 || isNaN(data4)) {
-                  const err10 = { instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", schemaPath: "#/definitions/AssetBalance/properties/locked/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                  if (vErrors === null) {
-                    vErrors = [err10];
-                  } else {
-                    vErrors.push(err10);
-                  }
-                  errors++;
-                }
-              } else {
-                const err11 = { instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", schemaPath: "#/definitions/AssetBalance/properties/locked/type", keyword: "type", params: { type: "number" } };
-                if (vErrors === null) {
-                  vErrors = [err11];
-                } else {
-                  vErrors.push(err11);
-                }
-                errors++;
-              }
-            }
-            if (data2.total !== void 0) {
-              let data5 = data2.total;
-              if (typeof data5 == "number" && isFinite(data5)) {
-                if (data5 < 0 || isNaN(data5)) {
-                  const err12 = { instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", schemaPath: "#/definitions/AssetBalance/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                  if (vErrors === null) {
-                    vErrors = [err12];
-                  } else {
-                    vErrors.push(err12);
-                  }
-                  errors++;
-                }
-              } else {
-                const err13 = { instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", schemaPath: "#/definitions/AssetBalance/properties/total/type", keyword: "type", params: { type: "number" } };
-                if (vErrors === null) {
-                  vErrors = [err13];
-                } else {
-                  vErrors.push(err13);
-                }
-                errors++;
-              }
-            }
-            if (this.strict) {
-              let count0 = 0;
-              for (const key1 in data2) {
-                count0++;
-              }
-              if (count0 !== 3) {
-                for (const key2 in data2) {
-                  if (!(key2 === "free" || key2 === "locked" || key2 === "total")) {
-                    const err14 = { instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/AssetBalance/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
-                    if (vErrors === null) {
-                      vErrors = [err14];
-                    } else {
-                      vErrors.push(err14);
-                    }
-                    errors++;
-                    break;
-                  }
-                }
-              }
-            }
-          } else {
-            const err15 = { instancePath: instancePath + "/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/AssetBalance/type", keyword: "type", params: { type: "object" } };
-            if (vErrors === null) {
-              vErrors = [err15];
-            } else {
-              vErrors.push(err15);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err16 = { instancePath: instancePath + "/balances", schemaPath: "#/properties/balances/type", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      }
-    }
-    if (data.total_value_zar !== void 0) {
-      let data6 = data.total_value_zar;
-      if (typeof data6 == "number" && isFinite(data6)) {
-        if (data6 < 0 || isNaN(data6)) {
-          const err17 = { instancePath: instancePath + "/total_value_zar", schemaPath: "#/properties/total_value_zar/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-          if (vErrors === null) {
-            vErrors = [err17];
-          } else {
-            vErrors.push(err17);
-          }
-          errors++;
-        }
-      } else {
-        const err18 = { instancePath: instancePath + "/total_value_zar", schemaPath: "#/properties/total_value_zar/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-    }
-    if (this.strict) {
-      let count1 = 0;
-      for (const key3 in data) {
-        count1++;
-      }
-      if (count1 !== 3) {
-        for (const key4 in data) {
-          if (!(key4 === "platform" || key4 === "balances" || key4 === "total_value_zar")) {
-            const err19 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key4 } };
-            if (vErrors === null) {
-              vErrors = [err19];
-            } else {
-              vErrors.push(err19);
-            }
-            errors++;
-            break;
-          }
-        }
-      }
-    }
-  } else {
-    const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err20];
-    } else {
-      vErrors.push(err20);
-    }
-    errors++;
-  }
-  validate23.errors = vErrors;
-  return errors === 0;
-}
-function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_balances = validate5;
+var schema5 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/balances.json", "type": "object", "required": ["type", "data", "ts"], "properties": { "type": { "const": "balances" }, "data": { "type": "object", "required": ["platform", "balances", "total_value_zar"], "properties": { "platform": { "type": "string", "enum": ["luno", "binance", "kucoin", "kraken", "valr", "all"] }, "balances": { "type": "object", "additionalProperties": { "type": "object", "required": ["free", "locked", "total"], "properties": { "free": { "type": "number", "minimum": 0 }, "locked": { "type": "number", "minimum": 0 }, "total": { "type": "number", "minimum": 0 } }, "x-closed": true } }, "total_value_zar": { "type": "number", "minimum": 0 } }, "x-closed": true }, "ts": { "type": "string", "x-date-time": true }, "cursor": { "type": "string", "pattern": "^[0-9A-Za-z._~-]{1,128}$" } }, "x-closed": true };
+function validate5(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -1871,16 +1613,10 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.data !== void 0) {
-      if (!validate23.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-        vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.ts !== void 0) {
-      let data2 = data.ts;
-      if (typeof data2 === "string") {
-        if (!formats0(data2, this.strict)) {
-          const err4 = { instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+      let data1 = data.data;
+      if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+        if (data1.platform === void 0) {
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -1888,249 +1624,8 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err5 = { instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-    if (data.cursor !== void 0) {
-      let data3 = data.cursor;
-      if (typeof data3 === "string") {
-        if (!pattern0.test(data3)) {
-          const err6 = { instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
-          if (vErrors === null) {
-            vErrors = [err6];
-          } else {
-            vErrors.push(err6);
-          }
-          errors++;
-        }
-      } else {
-        const err7 = { instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-    if (this.strict) {
-      for (const key0 in data) {
-        if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-          const err8 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-          break;
-        }
-      }
-    }
-  } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err9];
-    } else {
-      vErrors.push(err9);
-    }
-    errors++;
-  }
-  validate22.errors = vErrors;
-  return errors === 0;
-}
-var message_decisions = validate25;
-var schema47 = { "type": "object", "required": ["id", "bot_id", "symbol", "platform", "decision", "confidence", "reasoning", "market_data", "regime_state", "component_scores", "sizing", "stops", "timestamp"], "properties": { "id": { "$ref": "definitions.json#/definitions/Identifier" }, "bot_id": { "$ref": "definitions.json#/definitions/Identifier" }, "symbol": { "$ref": "definitions.json#/definitions/TradingPair" }, "platform": { "$ref": "definitions.json#/definitions/Platform" }, "decision": { "type": "string", "enum": ["buy", "sell", "hold"] }, "confidence": { "$ref": "definitions.json#/definitions/Fraction" }, "reasoning": { "type": "string" }, "market_data": { "$ref": "#/definitions/MarketData" }, "regime_state": { "type": "string" }, "component_scores": { "$ref": "#/definitions/ComponentScores" }, "sizing": { "anyOf": [{ "$ref": "#/definitions/Sizing" }, { "type": "null" }] }, "stops": { "anyOf": [{ "$ref": "#/definitions/Stops" }, { "type": "null" }] }, "timestamp": { "$ref": "definitions.json#/definitions/Timestamp" } }, "x-closed": true };
-var schema53 = { "type": "object", "required": ["price", "volume_24h", "rsi", "macd"], "properties": { "price": { "type": "number", "minimum": 0 }, "volume_24h": { "type": "number", "minimum": 0 }, "rsi": { "type": ["number", "null"], "minimum": 0, "maximum": 100 }, "macd": { "type": ["string", "null"] } }, "x-closed": true };
-var schema60 = { "type": "object", "required": ["stop_loss", "take_profit"], "properties": { "stop_loss": { "type": ["number", "null"], "minimum": 0 }, "take_profit": { "type": ["number", "null"], "minimum": 0 } }, "x-closed": true };
-function validate27(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.technical !== void 0) {
-      let data0 = data.technical;
-      if (typeof data0 == "number" && isFinite(data0)) {
-        if (data0 > 1 || isNaN(data0)) {
-          const err0 = { instancePath: instancePath + "/technical", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
-          if (vErrors === null) {
-            vErrors = [err0];
-          } else {
-            vErrors.push(err0);
-          }
-          errors++;
-        }
-        if (data0 < 0 || isNaN(data0)) {
-          const err1 = { instancePath: instancePath + "/technical", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
-          errors++;
-        }
-      } else {
-        const err2 = { instancePath: instancePath + "/technical", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-    }
-    if (data.sentiment !== void 0) {
-      let data1 = data.sentiment;
-      if (typeof data1 == "number" && isFinite(data1)) {
-        if (data1 > 1 || isNaN(data1)) {
-          const err3 = { instancePath: instancePath + "/sentiment", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-        if (data1 < 0 || isNaN(data1)) {
-          const err4 = { instancePath: instancePath + "/sentiment", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-          if (vErrors === null) {
-            vErrors = [err4];
-          } else {
-            vErrors.push(err4);
-          }
-          errors++;
-        }
-      } else {
-        const err5 = { instancePath: instancePath + "/sentiment", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
-        }
-        errors++;
-      }
-    }
-    if (data.risk !== void 0) {
-      let data2 = data.risk;
-      if (typeof data2 == "number" && isFinite(data2)) {
-        if (data2 > 1 || isNaN(data2)) {
-          const err6 = { instancePath: instancePath + "/risk", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
-          if (vErrors === null) {
-            vErrors = [err6];
-          } else {
-            vErrors.push(err6);
-          }
-          errors++;
-        }
-        if (data2 < 0 || isNaN(data2)) {
-          const err7 = { instancePath: instancePath + "/risk", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
-      } else {
-        const err8 = { instancePath: instancePath + "/risk", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-    }
-    if (this.strict) {
-      for (const key0 in data) {
-        if (!(key0 === "technical" || key0 === "sentiment" || key0 === "risk")) {
-          const err9 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
-          if (vErrors === null) {
-            vErrors = [err9];
-          } else {
-            vErrors.push(err9);
-          }
-          errors++;
-          break;
-        }
-      }
-    }
-  } else {
-    const err10 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err10];
-    } else {
-      vErrors.push(err10);
-    }
-    errors++;
-  }
-  validate27.errors = vErrors;
-  return errors === 0;
-}
-function validate29(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.quantity === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "quantity" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.capital === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "capital" } };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.risk_per_trade === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "risk_per_trade" } };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.quantity !== void 0) {
-      let data0 = data.quantity;
-      if (typeof data0 == "number" && isFinite(data0)) {
-        if (data0 < 0 || isNaN(data0)) {
-          const err3 = { instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-      } else {
-        const err4 = { instancePath: instancePath + "/quantity", schemaPath: "#/properties/quantity/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-    if (data.capital !== void 0) {
-      let data1 = data.capital;
-      if (typeof data1 == "number" && isFinite(data1)) {
-        if (data1 < 0 || isNaN(data1)) {
-          const err5 = { instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+        if (data1.balances === void 0) {
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "balances" } };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -2138,350 +1633,245 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err6 = { instancePath: instancePath + "/capital", schemaPath: "#/properties/capital/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.risk_per_trade !== void 0) {
-      let data2 = data.risk_per_trade;
-      if (typeof data2 == "number" && isFinite(data2)) {
-        if (data2 > 1 || isNaN(data2)) {
-          const err7 = { instancePath: instancePath + "/risk_per_trade", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+        if (data1.total_value_zar === void 0) {
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_value_zar" } };
           if (vErrors === null) {
-            vErrors = [err7];
+            vErrors = [err6];
           } else {
-            vErrors.push(err7);
+            vErrors.push(err6);
           }
           errors++;
         }
-        if (data2 < 0 || isNaN(data2)) {
-          const err8 = { instancePath: instancePath + "/risk_per_trade", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-        }
-      } else {
-        const err9 = { instancePath: instancePath + "/risk_per_trade", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-    }
-    if (this.strict) {
-      let count0 = 0;
-      for (const key0 in data) {
-        count0++;
-      }
-      if (count0 !== 3) {
-        for (const key1 in data) {
-          if (!(key1 === "quantity" || key1 === "capital" || key1 === "risk_per_trade")) {
-            const err10 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+        if (data1.platform !== void 0) {
+          let data2 = data1.platform;
+          if (typeof data2 !== "string") {
+            const err7 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
-              vErrors = [err10];
+              vErrors = [err7];
             } else {
-              vErrors.push(err10);
+              vErrors.push(err7);
             }
             errors++;
-            break;
+          }
+          if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr" || data2 === "all")) {
+            if (this.strict) {
+              const err8 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema5.properties.data.properties.platform.enum } };
+              if (vErrors === null) {
+                vErrors = [err8];
+              } else {
+                vErrors.push(err8);
+              }
+              errors++;
+            } else {
+              func0(this.notices, instancePath + "/data/platform", data2, schema5.properties.data.properties.platform.enum);
+            }
           }
         }
-      }
-    }
-  } else {
-    const err11 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err11];
-    } else {
-      vErrors.push(err11);
-    }
-    errors++;
-  }
-  validate29.errors = vErrors;
-  return errors === 0;
-}
-function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.id === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "id" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.bot_id === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "bot_id" } };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.symbol === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "symbol" } };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.platform === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "platform" } };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.decision === void 0) {
-      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "decision" } };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.confidence === void 0) {
-      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "confidence" } };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.reasoning === void 0) {
-      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reasoning" } };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.market_data === void 0) {
-      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "market_data" } };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    if (data.regime_state === void 0) {
-      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "regime_state" } };
-      if (vErrors === null) {
-        vErrors = [err8];
-      } else {
-        vErrors.push(err8);
-      }
-      errors++;
-    }
-    if (data.component_scores === void 0) {
-      const err9 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "component_scores" } };
-      if (vErrors === null) {
-        vErrors = [err9];
-      } else {
-        vErrors.push(err9);
-      }
-      errors++;
-    }
-    if (data.sizing === void 0) {
-      const err10 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "sizing" } };
-      if (vErrors === null) {
-        vErrors = [err10];
-      } else {
-        vErrors.push(err10);
-      }
-      errors++;
-    }
-    if (data.stops === void 0) {
-      const err11 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "stops" } };
-      if (vErrors === null) {
-        vErrors = [err11];
-      } else {
-        vErrors.push(err11);
-      }
-      errors++;
-    }
-    if (data.timestamp === void 0) {
-      const err12 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "timestamp" } };
-      if (vErrors === null) {
-        vErrors = [err12];
-      } else {
-        vErrors.push(err12);
-      }
-      errors++;
-    }
-    if (data.id !== void 0) {
-      let data0 = data.id;
-      if (typeof data0 === "string") {
-        if (data0.length < 1) {
-          const err13 = { instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } };
-          if (vErrors === null) {
-            vErrors = [err13];
+        if (data1.balances !== void 0) {
+          let data3 = data1.balances;
+          if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+            for (const key0 in data3) {
+              let data4 = data3[key0];
+              if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+                if (data4.free === void 0) {
+                  const err9 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/required", keyword: "required", params: { missingProperty: "free" } };
+                  if (vErrors === null) {
+                    vErrors = [err9];
+                  } else {
+                    vErrors.push(err9);
+                  }
+                  errors++;
+                }
+                if (data4.locked === void 0) {
+                  const err10 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/required", keyword: "required", params: { missingProperty: "locked" } };
+                  if (vErrors === null) {
+                    vErrors = [err10];
+                  } else {
+                    vErrors.push(err10);
+                  }
+                  errors++;
+                }
+                if (data4.total === void 0) {
+                  const err11 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/required", keyword: "required", params: { missingProperty: "total" } };
+                  if (vErrors === null) {
+                    vErrors = [err11];
+                  } else {
+                    vErrors.push(err11);
+                  }
+                  errors++;
+                }
+                if (data4.free !== void 0) {
+                  let data5 = data4.free;
+                  if (typeof data5 == "number" && isFinite(data5)) {
+                    if (data5 < 0 || isNaN(data5)) {
+                      const err12 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/free/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                      if (vErrors === null) {
+                        vErrors = [err12];
+                      } else {
+                        vErrors.push(err12);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err13 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/free/type", keyword: "type", params: { type: "number" } };
+                    if (vErrors === null) {
+                      vErrors = [err13];
+                    } else {
+                      vErrors.push(err13);
+                    }
+                    errors++;
+                  }
+                }
+                if (data4.locked !== void 0) {
+                  let data6 = data4.locked;
+                  if (typeof data6 == "number" && isFinite(data6)) {
+                    if (data6 < 0 || isNaN(data6)) {
+                      const err14 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/locked/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                      if (vErrors === null) {
+                        vErrors = [err14];
+                      } else {
+                        vErrors.push(err14);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err15 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/locked/type", keyword: "type", params: { type: "number" } };
+                    if (vErrors === null) {
+                      vErrors = [err15];
+                    } else {
+                      vErrors.push(err15);
+                    }
+                    errors++;
+                  }
+                }
+                if (data4.total !== void 0) {
+                  let data7 = data4.total;
+                  if (typeof data7 == "number" && isFinite(data7)) {
+                    if (data7 < 0 || isNaN(data7)) {
+                      const err16 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                      if (vErrors === null) {
+                        vErrors = [err16];
+                      } else {
+                        vErrors.push(err16);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err17 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/total/type", keyword: "type", params: { type: "number" } };
+                    if (vErrors === null) {
+                      vErrors = [err17];
+                    } else {
+                      vErrors.push(err17);
+                    }
+                    errors++;
+                  }
+                }
+                if (this.strict) {
+                  let count0 = 0;
+                  for (const key1 in data4) {
+                    count0++;
+                  }
+                  if (count0 !== 3) {
+                    for (const key2 in data4) {
+                      if (!(key2 === "free" || key2 === "locked" || key2 === "total")) {
+                        const err18 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
+                        if (vErrors === null) {
+                          vErrors = [err18];
+                        } else {
+                          vErrors.push(err18);
+                        }
+                        errors++;
+                        break;
+                      }
+                    }
+                  }
+                }
+              } else {
+                const err19 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/type", keyword: "type", params: { type: "object" } };
+                if (vErrors === null) {
+                  vErrors = [err19];
+                } else {
+                  vErrors.push(err19);
+                }
+                errors++;
+              }
+            }
           } else {
-            vErrors.push(err13);
+            const err20 = { instancePath: instancePath + "/data/balances", schemaPath: "#/properties/data/properties/balances/type", keyword: "type", params: { type: "object" } };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
           }
-          errors++;
         }
-      } else {
-        const err14 = { instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-    }
-    if (data.bot_id !== void 0) {
-      let data1 = data.bot_id;
-      if (typeof data1 === "string") {
-        if (data1.length < 1) {
-          const err15 = { instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } };
-          if (vErrors === null) {
-            vErrors = [err15];
+        if (data1.total_value_zar !== void 0) {
+          let data8 = data1.total_value_zar;
+          if (typeof data8 == "number" && isFinite(data8)) {
+            if (data8 < 0 || isNaN(data8)) {
+              const err21 = { instancePath: instancePath + "/data/total_value_zar", schemaPath: "#/properties/data/properties/total_value_zar/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err21];
+              } else {
+                vErrors.push(err21);
+              }
+              errors++;
+            }
           } else {
-            vErrors.push(err15);
+            const err22 = { instancePath: instancePath + "/data/total_value_zar", schemaPath: "#/properties/data/properties/total_value_zar/type", keyword: "type", params: { type: "number" } };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
           }
-          errors++;
         }
-      } else {
-        const err16 = { instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      }
-    }
-    if (data.symbol !== void 0) {
-      let data2 = data.symbol;
-      if (typeof data2 === "string") {
-        if (data2.length < 1) {
-          const err17 = { instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/minLength", keyword: "minLength", params: { limit: 1 } };
-          if (vErrors === null) {
-            vErrors = [err17];
-          } else {
-            vErrors.push(err17);
-          }
-          errors++;
-        }
-      } else {
-        const err18 = { instancePath: instancePath + "/symbol", schemaPath: "definitions.json#/definitions/TradingPair/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-    }
-    if (data.platform !== void 0) {
-      let data3 = data.platform;
-      if (typeof data3 !== "string") {
-        const err19 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err19];
-        } else {
-          vErrors.push(err19);
-        }
-        errors++;
-      }
-      if (!(data3 === "luno" || data3 === "binance" || data3 === "kucoin" || data3 === "kraken" || data3 === "valr")) {
         if (this.strict) {
-          const err20 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } };
-          if (vErrors === null) {
-            vErrors = [err20];
-          } else {
-            vErrors.push(err20);
+          let count1 = 0;
+          for (const key3 in data1) {
+            count1++;
           }
-          errors++;
-        } else {
-          func1(this, instancePath + "/platform", data3, schema25.enum);
+          if (count1 !== 3) {
+            for (const key4 in data1) {
+              if (!(key4 === "platform" || key4 === "balances" || key4 === "total_value_zar")) {
+                const err23 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key4 } };
+                if (vErrors === null) {
+                  vErrors = [err23];
+                } else {
+                  vErrors.push(err23);
+                }
+                errors++;
+                break;
+              }
+            }
+          }
         }
-      }
-    }
-    if (data.decision !== void 0) {
-      let data4 = data.decision;
-      if (typeof data4 !== "string") {
-        const err21 = { instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/type", keyword: "type", params: { type: "string" } };
+      } else {
+        const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err21];
+          vErrors = [err24];
         } else {
-          vErrors.push(err21);
+          vErrors.push(err24);
         }
         errors++;
       }
-      if (!(data4 === "buy" || data4 === "sell" || data4 === "hold")) {
-        if (this.strict) {
-          const err22 = { instancePath: instancePath + "/decision", schemaPath: "#/properties/decision/enum", keyword: "enum", params: { allowedValues: schema47.properties.decision.enum } };
-          if (vErrors === null) {
-            vErrors = [err22];
-          } else {
-            vErrors.push(err22);
-          }
-          errors++;
-        } else {
-          func1(this, instancePath + "/decision", data4, schema47.properties.decision.enum);
-        }
-      }
     }
-    if (data.confidence !== void 0) {
-      let data5 = data.confidence;
-      if (typeof data5 == "number" && isFinite(data5)) {
-        if (data5 > 1 || isNaN(data5)) {
-          const err23 = { instancePath: instancePath + "/confidence", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+    if (data.ts !== void 0) {
+      let data9 = data.ts;
+      if (typeof data9 === "string") {
+        if (!formats0(data9, this.strict)) {
+          const err25 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
-            vErrors = [err23];
+            vErrors = [err25];
           } else {
-            vErrors.push(err23);
-          }
-          errors++;
-        }
-        if (data5 < 0 || isNaN(data5)) {
-          const err24 = { instancePath: instancePath + "/confidence", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-          if (vErrors === null) {
-            vErrors = [err24];
-          } else {
-            vErrors.push(err24);
+            vErrors.push(err25);
           }
           errors++;
         }
       } else {
-        const err25 = { instancePath: instancePath + "/confidence", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err25];
-        } else {
-          vErrors.push(err25);
-        }
-        errors++;
-      }
-    }
-    if (data.reasoning !== void 0) {
-      if (typeof data.reasoning !== "string") {
-        const err26 = { instancePath: instancePath + "/reasoning", schemaPath: "#/properties/reasoning/type", keyword: "type", params: { type: "string" } };
+        const err26 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err26];
         } else {
@@ -2490,11 +1880,11 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.market_data !== void 0) {
-      let data7 = data.market_data;
-      if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
-        if (data7.price === void 0) {
-          const err27 = { instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/required", keyword: "required", params: { missingProperty: "price" } };
+    if (data.cursor !== void 0) {
+      let data10 = data.cursor;
+      if (typeof data10 === "string") {
+        if (!pattern0.test(data10)) {
+          const err27 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
             vErrors = [err27];
           } else {
@@ -2502,401 +1892,45 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (data7.volume_24h === void 0) {
-          const err28 = { instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/required", keyword: "required", params: { missingProperty: "volume_24h" } };
-          if (vErrors === null) {
-            vErrors = [err28];
-          } else {
-            vErrors.push(err28);
-          }
-          errors++;
+      } else {
+        const err28 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        if (vErrors === null) {
+          vErrors = [err28];
+        } else {
+          vErrors.push(err28);
         }
-        if (data7.rsi === void 0) {
-          const err29 = { instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/required", keyword: "required", params: { missingProperty: "rsi" } };
+        errors++;
+      }
+    }
+    if (this.strict) {
+      for (const key5 in data) {
+        if (!(key5 === "type" || key5 === "data" || key5 === "ts" || key5 === "cursor")) {
+          const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key5 } };
           if (vErrors === null) {
             vErrors = [err29];
           } else {
             vErrors.push(err29);
           }
           errors++;
-        }
-        if (data7.macd === void 0) {
-          const err30 = { instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/required", keyword: "required", params: { missingProperty: "macd" } };
-          if (vErrors === null) {
-            vErrors = [err30];
-          } else {
-            vErrors.push(err30);
-          }
-          errors++;
-        }
-        if (data7.price !== void 0) {
-          let data8 = data7.price;
-          if (typeof data8 == "number" && isFinite(data8)) {
-            if (data8 < 0 || isNaN(data8)) {
-              const err31 = { instancePath: instancePath + "/market_data/price", schemaPath: "#/definitions/MarketData/properties/price/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-              if (vErrors === null) {
-                vErrors = [err31];
-              } else {
-                vErrors.push(err31);
-              }
-              errors++;
-            }
-          } else {
-            const err32 = { instancePath: instancePath + "/market_data/price", schemaPath: "#/definitions/MarketData/properties/price/type", keyword: "type", params: { type: "number" } };
-            if (vErrors === null) {
-              vErrors = [err32];
-            } else {
-              vErrors.push(err32);
-            }
-            errors++;
-          }
-        }
-        if (data7.volume_24h !== void 0) {
-          let data9 = data7.volume_24h;
-          if (typeof data9 == "number" && isFinite(data9)) {
-            if (data9 < 0 || isNaN(data9)) {
-              const err33 = { instancePath: instancePath + "/market_data/volume_24h", schemaPath: "#/definitions/MarketData/properties/volume_24h/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-              if (vErrors === null) {
-                vErrors = [err33];
-              } else {
-                vErrors.push(err33);
-              }
-              errors++;
-            }
-          } else {
-            const err34 = { instancePath: instancePath + "/market_data/volume_24h", schemaPath: "#/definitions/MarketData/properties/volume_24h/type", keyword: "type", params: { type: "number" } };
-            if (vErrors === null) {
-              vErrors = [err34];
-            } else {
-              vErrors.push(err34);
-            }
-            errors++;
-          }
-        }
-        if (data7.rsi !== void 0) {
-          let data10 = data7.rsi;
-          if (!(typeof data10 == "number" && isFinite(data10)) && data10 !== null) {
-            const err35 = { instancePath: instancePath + "/market_data/rsi", schemaPath: "#/definitions/MarketData/properties/rsi/type", keyword: "type", params: { type: schema53.properties.rsi.type } };
-            if (vErrors === null) {
-              vErrors = [err35];
-            } else {
-              vErrors.push(err35);
-            }
-            errors++;
-          }
-          if (typeof data10 == "number" && isFinite(data10)) {
-            if (data10 > 100 || isNaN(data10)) {
-              const err36 = { instancePath: instancePath + "/market_data/rsi", schemaPath: "#/definitions/MarketData/properties/rsi/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } };
-              if (vErrors === null) {
-                vErrors = [err36];
-              } else {
-                vErrors.push(err36);
-              }
-              errors++;
-            }
-            if (data10 < 0 || isNaN(data10)) {
-              const err37 = { instancePath: instancePath + "/market_data/rsi", schemaPath: "#/definitions/MarketData/properties/rsi/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-              if (vErrors === null) {
-                vErrors = [err37];
-              } else {
-                vErrors.push(err37);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data7.macd !== void 0) {
-          let data11 = data7.macd;
-          if (typeof data11 !== "string" && data11 !== null) {
-            const err38 = { instancePath: instancePath + "/market_data/macd", schemaPath: "#/definitions/MarketData/properties/macd/type", keyword: "type", params: { type: schema53.properties.macd.type } };
-            if (vErrors === null) {
-              vErrors = [err38];
-            } else {
-              vErrors.push(err38);
-            }
-            errors++;
-          }
-        }
-        if (this.strict) {
-          let count0 = 0;
-          for (const key0 in data7) {
-            count0++;
-          }
-          if (count0 !== 4) {
-            for (const key1 in data7) {
-              if (!(key1 === "price" || key1 === "volume_24h" || key1 === "rsi" || key1 === "macd")) {
-                const err39 = { instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
-                if (vErrors === null) {
-                  vErrors = [err39];
-                } else {
-                  vErrors.push(err39);
-                }
-                errors++;
-                break;
-              }
-            }
-          }
-        }
-      } else {
-        const err40 = { instancePath: instancePath + "/market_data", schemaPath: "#/definitions/MarketData/type", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err40];
-        } else {
-          vErrors.push(err40);
-        }
-        errors++;
-      }
-    }
-    if (data.regime_state !== void 0) {
-      if (typeof data.regime_state !== "string") {
-        const err41 = { instancePath: instancePath + "/regime_state", schemaPath: "#/properties/regime_state/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err41];
-        } else {
-          vErrors.push(err41);
-        }
-        errors++;
-      }
-    }
-    if (data.component_scores !== void 0) {
-      if (!validate27.call(this, data.component_scores, { instancePath: instancePath + "/component_scores", parentData: data, parentDataProperty: "component_scores", rootData })) {
-        vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.sizing !== void 0) {
-      let data14 = data.sizing;
-      const _errs35 = errors;
-      let valid8 = false;
-      const _errs36 = errors;
-      if (!validate29.call(this, data14, { instancePath: instancePath + "/sizing", parentData: data, parentDataProperty: "sizing", rootData })) {
-        vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs36 === errors;
-      valid8 = valid8 || _valid0;
-      if (!valid8) {
-        const _errs37 = errors;
-        if (data14 !== null) {
-          const err42 = { instancePath: instancePath + "/sizing", schemaPath: "#/properties/sizing/anyOf/1/type", keyword: "type", params: { type: "null" } };
-          if (vErrors === null) {
-            vErrors = [err42];
-          } else {
-            vErrors.push(err42);
-          }
-          errors++;
-        }
-        var _valid0 = _errs37 === errors;
-        valid8 = valid8 || _valid0;
-      }
-      if (!valid8) {
-        const err43 = { instancePath: instancePath + "/sizing", schemaPath: "#/properties/sizing/anyOf", keyword: "anyOf", params: {} };
-        if (vErrors === null) {
-          vErrors = [err43];
-        } else {
-          vErrors.push(err43);
-        }
-        errors++;
-      } else {
-        errors = _errs35;
-        if (vErrors !== null) {
-          if (_errs35) {
-            vErrors.length = _errs35;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.stops !== void 0) {
-      let data15 = data.stops;
-      const _errs40 = errors;
-      let valid9 = false;
-      const _errs41 = errors;
-      if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
-        if (data15.stop_loss === void 0) {
-          const err44 = { instancePath: instancePath + "/stops", schemaPath: "#/definitions/Stops/required", keyword: "required", params: { missingProperty: "stop_loss" } };
-          if (vErrors === null) {
-            vErrors = [err44];
-          } else {
-            vErrors.push(err44);
-          }
-          errors++;
-        }
-        if (data15.take_profit === void 0) {
-          const err45 = { instancePath: instancePath + "/stops", schemaPath: "#/definitions/Stops/required", keyword: "required", params: { missingProperty: "take_profit" } };
-          if (vErrors === null) {
-            vErrors = [err45];
-          } else {
-            vErrors.push(err45);
-          }
-          errors++;
-        }
-        if (data15.stop_loss !== void 0) {
-          let data16 = data15.stop_loss;
-          if (!(typeof data16 == "number" && isFinite(data16)) && data16 !== null) {
-            const err46 = { instancePath: instancePath + "/stops/stop_loss", schemaPath: "#/definitions/Stops/properties/stop_loss/type", keyword: "type", params: { type: schema60.properties.stop_loss.type } };
-            if (vErrors === null) {
-              vErrors = [err46];
-            } else {
-              vErrors.push(err46);
-            }
-            errors++;
-          }
-          if (typeof data16 == "number" && isFinite(data16)) {
-            if (data16 < 0 || isNaN(data16)) {
-              const err47 = { instancePath: instancePath + "/stops/stop_loss", schemaPath: "#/definitions/Stops/properties/stop_loss/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-              if (vErrors === null) {
-                vErrors = [err47];
-              } else {
-                vErrors.push(err47);
-              }
-              errors++;
-            }
-          }
-        }
-        if (data15.take_profit !== void 0) {
-          let data17 = data15.take_profit;
-          if (!(typeof data17 == "number" && isFinite(data17)) && data17 !== null) {
-            const err48 = { instancePath: instancePath + "/stops/take_profit", schemaPath: "#/definitions/Stops/properties/take_profit/type", keyword: "type", params: { type: schema60.properties.take_profit.type } };
-            if (vErrors === null) {
-              vErrors = [err48];
-            } else {
-              vErrors.push(err48);
-            }
-            errors++;
-          }
-          if (typeof data17 == "number" && isFinite(data17)) {
-            if (data17 < 0 || isNaN(data17)) {
-              const err49 = { instancePath: instancePath + "/stops/take_profit", schemaPath: "#/definitions/Stops/properties/take_profit/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-              if (vErrors === null) {
-                vErrors = [err49];
-              } else {
-                vErrors.push(err49);
-              }
-              errors++;
-            }
-          }
-        }
-        if (this.strict) {
-          let count1 = 0;
-          for (const key2 in data15) {
-            count1++;
-          }
-          if (count1 !== 2) {
-            for (const key3 in data15) {
-              if (!(key3 === "stop_loss" || key3 === "take_profit")) {
-                const err50 = { instancePath: instancePath + "/stops", schemaPath: "#/definitions/Stops/x-closed", keyword: "x-closed", params: { additionalProperty: key3 } };
-                if (vErrors === null) {
-                  vErrors = [err50];
-                } else {
-                  vErrors.push(err50);
-                }
-                errors++;
-                break;
-              }
-            }
-          }
-        }
-      } else {
-        const err51 = { instancePath: instancePath + "/stops", schemaPath: "#/definitions/Stops/type", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err51];
-        } else {
-          vErrors.push(err51);
-        }
-        errors++;
-      }
-      var _valid1 = _errs41 === errors;
-      valid9 = valid9 || _valid1;
-      if (!valid9) {
-        const _errs48 = errors;
-        if (data15 !== null) {
-          const err52 = { instancePath: instancePath + "/stops", schemaPath: "#/properties/stops/anyOf/1/type", keyword: "type", params: { type: "null" } };
-          if (vErrors === null) {
-            vErrors = [err52];
-          } else {
-            vErrors.push(err52);
-          }
-          errors++;
-        }
-        var _valid1 = _errs48 === errors;
-        valid9 = valid9 || _valid1;
-      }
-      if (!valid9) {
-        const err53 = { instancePath: instancePath + "/stops", schemaPath: "#/properties/stops/anyOf", keyword: "anyOf", params: {} };
-        if (vErrors === null) {
-          vErrors = [err53];
-        } else {
-          vErrors.push(err53);
-        }
-        errors++;
-      } else {
-        errors = _errs40;
-        if (vErrors !== null) {
-          if (_errs40) {
-            vErrors.length = _errs40;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.timestamp !== void 0) {
-      let data18 = data.timestamp;
-      if (typeof data18 === "string") {
-        if (!formats0(data18, this.strict)) {
-          const err54 = { instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
-          if (vErrors === null) {
-            vErrors = [err54];
-          } else {
-            vErrors.push(err54);
-          }
-          errors++;
-        }
-      } else {
-        const err55 = { instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err55];
-        } else {
-          vErrors.push(err55);
-        }
-        errors++;
-      }
-    }
-    if (this.strict) {
-      let count2 = 0;
-      for (const key4 in data) {
-        count2++;
-      }
-      if (count2 !== 13) {
-        for (const key5 in data) {
-          if (!(key5 === "id" || key5 === "bot_id" || key5 === "symbol" || key5 === "platform" || key5 === "decision" || key5 === "confidence" || key5 === "reasoning" || key5 === "market_data" || key5 === "regime_state" || key5 === "component_scores" || key5 === "sizing" || key5 === "stops" || key5 === "timestamp")) {
-            const err56 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key5 } };
-            if (vErrors === null) {
-              vErrors = [err56];
-            } else {
-              vErrors.push(err56);
-            }
-            errors++;
-            break;
-          }
+          break;
         }
       }
     }
   } else {
-    const err57 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err57];
+      vErrors = [err30];
     } else {
-      vErrors.push(err57);
+      vErrors.push(err30);
     }
     errors++;
   }
-  validate26.errors = vErrors;
+  validate5.errors = vErrors;
   return errors === 0;
 }
-function validate25(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_decisions = validate6;
+var schema6 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/decisions.json", "type": "object", "required": ["type", "data", "ts"], "properties": { "type": { "const": "decisions" }, "data": { "type": "object", "required": ["id", "bot_id", "symbol", "platform", "decision", "confidence", "reasoning", "market_data", "regime_state", "component_scores", "sizing", "stops", "timestamp"], "properties": { "id": { "type": "string", "minLength": 1 }, "bot_id": { "type": "string", "minLength": 1 }, "symbol": { "type": "string", "minLength": 1 }, "platform": { "type": "string", "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, "decision": { "type": "string", "enum": ["buy", "sell", "hold"] }, "confidence": { "type": "number", "minimum": 0, "maximum": 1 }, "reasoning": { "type": "string" }, "market_data": { "type": "object", "required": ["price", "volume_24h", "rsi", "macd"], "properties": { "price": { "type": "number", "minimum": 0 }, "volume_24h": { "type": "number", "minimum": 0 }, "rsi": { "type": ["number", "null"], "minimum": 0, "maximum": 100 }, "macd": { "type": ["string", "null"] } }, "x-closed": true }, "regime_state": { "type": "string" }, "component_scores": { "type": "object", "properties": { "technical": { "type": "number", "minimum": 0, "maximum": 1 }, "sentiment": { "type": "number", "minimum": 0, "maximum": 1 }, "risk": { "type": "number", "minimum": 0, "maximum": 1 } }, "x-closed": true }, "sizing": { "anyOf": [{ "type": "object", "required": ["quantity", "capital", "risk_per_trade"], "properties": { "quantity": { "type": "number", "minimum": 0 }, "capital": { "type": "number", "minimum": 0 }, "risk_per_trade": { "type": "number", "minimum": 0, "maximum": 1 } }, "x-closed": true }, { "type": "null" }] }, "stops": { "anyOf": [{ "type": "object", "required": ["stop_loss", "take_profit"], "properties": { "stop_loss": { "type": ["number", "null"], "minimum": 0 }, "take_profit": { "type": ["number", "null"], "minimum": 0 } }, "x-closed": true }, { "type": "null" }] }, "timestamp": { "type": "string", "x-date-time": true } }, "x-closed": true }, "ts": { "type": "string", "x-date-time": true }, "cursor": { "type": "string", "pattern": "^[0-9A-Za-z._~-]{1,128}$" } }, "x-closed": true };
+function validate6(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -2940,16 +1974,10 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.data !== void 0) {
-      if (!validate26.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-        vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.ts !== void 0) {
-      let data2 = data.ts;
-      if (typeof data2 === "string") {
-        if (!formats0(data2, this.strict)) {
-          const err4 = { instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+      let data1 = data.data;
+      if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+        if (data1.id === void 0) {
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "id" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -2957,21 +1985,17 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err5 = { instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
+        if (data1.bot_id === void 0) {
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "bot_id" } };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.cursor !== void 0) {
-      let data3 = data.cursor;
-      if (typeof data3 === "string") {
-        if (!pattern0.test(data3)) {
-          const err6 = { instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+        if (data1.symbol === void 0) {
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "symbol" } };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -2979,175 +2003,62 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err7 = { instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
+        if (data1.platform === void 0) {
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" } };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (this.strict) {
-      for (const key0 in data) {
-        if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-          const err8 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
+        if (data1.decision === void 0) {
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "decision" } };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
             vErrors.push(err8);
           }
           errors++;
-          break;
         }
-      }
-    }
-  } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err9];
-    } else {
-      vErrors.push(err9);
-    }
-    errors++;
-  }
-  validate25.errors = vErrors;
-  return errors === 0;
-}
-var message_metrics = validate32;
-function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.total_pnl === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "total_pnl" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.total_pnl_percent === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "total_pnl_percent" } };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.active_bots === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "active_bots" } };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.total_bots === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "total_bots" } };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.total_trades === void 0) {
-      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "total_trades" } };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.win_rate === void 0) {
-      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "win_rate" } };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.exposure === void 0) {
-      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "exposure" } };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.risk_level === void 0) {
-      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "risk_level" } };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    if (data.uptime_seconds === void 0) {
-      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "uptime_seconds" } };
-      if (vErrors === null) {
-        vErrors = [err8];
-      } else {
-        vErrors.push(err8);
-      }
-      errors++;
-    }
-    if (data.trades_per_hour === void 0) {
-      const err9 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "trades_per_hour" } };
-      if (vErrors === null) {
-        vErrors = [err9];
-      } else {
-        vErrors.push(err9);
-      }
-      errors++;
-    }
-    if (data.total_pnl !== void 0) {
-      let data0 = data.total_pnl;
-      if (!(typeof data0 == "number" && isFinite(data0))) {
-        const err10 = { instancePath: instancePath + "/total_pnl", schemaPath: "#/properties/total_pnl/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
+        if (data1.confidence === void 0) {
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "confidence" } };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.total_pnl_percent !== void 0) {
-      let data1 = data.total_pnl_percent;
-      if (!(typeof data1 == "number" && isFinite(data1))) {
-        const err11 = { instancePath: instancePath + "/total_pnl_percent", schemaPath: "#/properties/total_pnl_percent/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
+        if (data1.reasoning === void 0) {
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "reasoning" } };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.active_bots !== void 0) {
-      let data2 = data.active_bots;
-      if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-        const err12 = { instancePath: instancePath + "/active_bots", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
+        if (data1.market_data === void 0) {
+          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "market_data" } };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
         }
-        errors++;
-      }
-      if (typeof data2 == "number" && isFinite(data2)) {
-        if (data2 < 0 || isNaN(data2)) {
-          const err13 = { instancePath: instancePath + "/active_bots", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+        if (data1.regime_state === void 0) {
+          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "regime_state" } };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+        if (data1.component_scores === void 0) {
+          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "component_scores" } };
           if (vErrors === null) {
             vErrors = [err13];
           } else {
@@ -3155,22 +2066,17 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      }
-    }
-    if (data.total_bots !== void 0) {
-      let data3 = data.total_bots;
-      if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
-        const err14 = { instancePath: instancePath + "/total_bots", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
+        if (data1.sizing === void 0) {
+          const err14 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "sizing" } };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
         }
-        errors++;
-      }
-      if (typeof data3 == "number" && isFinite(data3)) {
-        if (data3 < 0 || isNaN(data3)) {
-          const err15 = { instancePath: instancePath + "/total_bots", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+        if (data1.stops === void 0) {
+          const err15 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "stops" } };
           if (vErrors === null) {
             vErrors = [err15];
           } else {
@@ -3178,181 +2084,891 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      }
-    }
-    if (data.total_trades !== void 0) {
-      let data4 = data.total_trades;
-      if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
-        const err16 = { instancePath: instancePath + "/total_trades", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      }
-      if (typeof data4 == "number" && isFinite(data4)) {
-        if (data4 < 0 || isNaN(data4)) {
-          const err17 = { instancePath: instancePath + "/total_trades", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+        if (data1.timestamp === void 0) {
+          const err16 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "timestamp" } };
           if (vErrors === null) {
-            vErrors = [err17];
+            vErrors = [err16];
           } else {
-            vErrors.push(err17);
+            vErrors.push(err16);
           }
           errors++;
         }
-      }
-    }
-    if (data.win_rate !== void 0) {
-      let data5 = data.win_rate;
-      if (typeof data5 == "number" && isFinite(data5)) {
-        if (data5 > 1 || isNaN(data5)) {
-          const err18 = { instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
-          if (vErrors === null) {
-            vErrors = [err18];
+        if (data1.id !== void 0) {
+          let data2 = data1.id;
+          if (typeof data2 === "string") {
+            if (data2.length < 1) {
+              const err17 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/minLength", keyword: "minLength", params: { limit: 1 } };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
           } else {
-            vErrors.push(err18);
+            const err18 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
           }
-          errors++;
         }
-        if (data5 < 0 || isNaN(data5)) {
-          const err19 = { instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-          if (vErrors === null) {
-            vErrors = [err19];
+        if (data1.bot_id !== void 0) {
+          let data3 = data1.bot_id;
+          if (typeof data3 === "string") {
+            if (data3.length < 1) {
+              const err19 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/minLength", keyword: "minLength", params: { limit: 1 } };
+              if (vErrors === null) {
+                vErrors = [err19];
+              } else {
+                vErrors.push(err19);
+              }
+              errors++;
+            }
           } else {
-            vErrors.push(err19);
+            const err20 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
           }
-          errors++;
         }
-      } else {
-        const err20 = { instancePath: instancePath + "/win_rate", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-    }
-    if (data.exposure !== void 0) {
-      let data6 = data.exposure;
-      if (typeof data6 == "number" && isFinite(data6)) {
-        if (data6 > 1 || isNaN(data6)) {
-          const err21 = { instancePath: instancePath + "/exposure", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
-          if (vErrors === null) {
-            vErrors = [err21];
+        if (data1.symbol !== void 0) {
+          let data4 = data1.symbol;
+          if (typeof data4 === "string") {
+            if (data4.length < 1) {
+              const err21 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/minLength", keyword: "minLength", params: { limit: 1 } };
+              if (vErrors === null) {
+                vErrors = [err21];
+              } else {
+                vErrors.push(err21);
+              }
+              errors++;
+            }
           } else {
-            vErrors.push(err21);
+            const err22 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
           }
-          errors++;
         }
-        if (data6 < 0 || isNaN(data6)) {
-          const err22 = { instancePath: instancePath + "/exposure", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-          if (vErrors === null) {
-            vErrors = [err22];
+        if (data1.platform !== void 0) {
+          let data5 = data1.platform;
+          if (typeof data5 !== "string") {
+            const err23 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+          if (!(data5 === "luno" || data5 === "binance" || data5 === "kucoin" || data5 === "kraken" || data5 === "valr")) {
+            if (this.strict) {
+              const err24 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema6.properties.data.properties.platform.enum } };
+              if (vErrors === null) {
+                vErrors = [err24];
+              } else {
+                vErrors.push(err24);
+              }
+              errors++;
+            } else {
+              func0(this.notices, instancePath + "/data/platform", data5, schema6.properties.data.properties.platform.enum);
+            }
+          }
+        }
+        if (data1.decision !== void 0) {
+          let data6 = data1.decision;
+          if (typeof data6 !== "string") {
+            const err25 = { instancePath: instancePath + "/data/decision", schemaPath: "#/properties/data/properties/decision/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err25];
+            } else {
+              vErrors.push(err25);
+            }
+            errors++;
+          }
+          if (!(data6 === "buy" || data6 === "sell" || data6 === "hold")) {
+            if (this.strict) {
+              const err26 = { instancePath: instancePath + "/data/decision", schemaPath: "#/properties/data/properties/decision/enum", keyword: "enum", params: { allowedValues: schema6.properties.data.properties.decision.enum } };
+              if (vErrors === null) {
+                vErrors = [err26];
+              } else {
+                vErrors.push(err26);
+              }
+              errors++;
+            } else {
+              func0(this.notices, instancePath + "/data/decision", data6, schema6.properties.data.properties.decision.enum);
+            }
+          }
+        }
+        if (data1.confidence !== void 0) {
+          let data7 = data1.confidence;
+          if (typeof data7 == "number" && isFinite(data7)) {
+            if (data7 > 1 || isNaN(data7)) {
+              const err27 = { instancePath: instancePath + "/data/confidence", schemaPath: "#/properties/data/properties/confidence/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+              if (vErrors === null) {
+                vErrors = [err27];
+              } else {
+                vErrors.push(err27);
+              }
+              errors++;
+            }
+            if (data7 < 0 || isNaN(data7)) {
+              const err28 = { instancePath: instancePath + "/data/confidence", schemaPath: "#/properties/data/properties/confidence/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err28];
+              } else {
+                vErrors.push(err28);
+              }
+              errors++;
+            }
           } else {
-            vErrors.push(err22);
-          }
-          errors++;
-        }
-      } else {
-        const err23 = { instancePath: instancePath + "/exposure", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err23];
-        } else {
-          vErrors.push(err23);
-        }
-        errors++;
-      }
-    }
-    if (data.risk_level !== void 0) {
-      if (typeof data.risk_level !== "string") {
-        const err24 = { instancePath: instancePath + "/risk_level", schemaPath: "#/properties/risk_level/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err24];
-        } else {
-          vErrors.push(err24);
-        }
-        errors++;
-      }
-    }
-    if (data.uptime_seconds !== void 0) {
-      let data8 = data.uptime_seconds;
-      if (typeof data8 == "number" && isFinite(data8)) {
-        if (data8 < 0 || isNaN(data8)) {
-          const err25 = { instancePath: instancePath + "/uptime_seconds", schemaPath: "#/properties/uptime_seconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-          if (vErrors === null) {
-            vErrors = [err25];
-          } else {
-            vErrors.push(err25);
-          }
-          errors++;
-        }
-      } else {
-        const err26 = { instancePath: instancePath + "/uptime_seconds", schemaPath: "#/properties/uptime_seconds/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err26];
-        } else {
-          vErrors.push(err26);
-        }
-        errors++;
-      }
-    }
-    if (data.trades_per_hour !== void 0) {
-      let data9 = data.trades_per_hour;
-      if (typeof data9 == "number" && isFinite(data9)) {
-        if (data9 < 0 || isNaN(data9)) {
-          const err27 = { instancePath: instancePath + "/trades_per_hour", schemaPath: "#/properties/trades_per_hour/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-          if (vErrors === null) {
-            vErrors = [err27];
-          } else {
-            vErrors.push(err27);
-          }
-          errors++;
-        }
-      } else {
-        const err28 = { instancePath: instancePath + "/trades_per_hour", schemaPath: "#/properties/trades_per_hour/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err28];
-        } else {
-          vErrors.push(err28);
-        }
-        errors++;
-      }
-    }
-    if (this.strict) {
-      let count0 = 0;
-      for (const key0 in data) {
-        count0++;
-      }
-      if (count0 !== 10) {
-        for (const key1 in data) {
-          if (!(key1 === "total_pnl" || key1 === "total_pnl_percent" || key1 === "active_bots" || key1 === "total_bots" || key1 === "total_trades" || key1 === "win_rate" || key1 === "exposure" || key1 === "risk_level" || key1 === "uptime_seconds" || key1 === "trades_per_hour")) {
-            const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+            const err29 = { instancePath: instancePath + "/data/confidence", schemaPath: "#/properties/data/properties/confidence/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err29];
             } else {
               vErrors.push(err29);
             }
             errors++;
-            break;
           }
+        }
+        if (data1.reasoning !== void 0) {
+          if (typeof data1.reasoning !== "string") {
+            const err30 = { instancePath: instancePath + "/data/reasoning", schemaPath: "#/properties/data/properties/reasoning/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err30];
+            } else {
+              vErrors.push(err30);
+            }
+            errors++;
+          }
+        }
+        if (data1.market_data !== void 0) {
+          let data9 = data1.market_data;
+          if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
+            if (data9.price === void 0) {
+              const err31 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/required", keyword: "required", params: { missingProperty: "price" } };
+              if (vErrors === null) {
+                vErrors = [err31];
+              } else {
+                vErrors.push(err31);
+              }
+              errors++;
+            }
+            if (data9.volume_24h === void 0) {
+              const err32 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/required", keyword: "required", params: { missingProperty: "volume_24h" } };
+              if (vErrors === null) {
+                vErrors = [err32];
+              } else {
+                vErrors.push(err32);
+              }
+              errors++;
+            }
+            if (data9.rsi === void 0) {
+              const err33 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/required", keyword: "required", params: { missingProperty: "rsi" } };
+              if (vErrors === null) {
+                vErrors = [err33];
+              } else {
+                vErrors.push(err33);
+              }
+              errors++;
+            }
+            if (data9.macd === void 0) {
+              const err34 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/required", keyword: "required", params: { missingProperty: "macd" } };
+              if (vErrors === null) {
+                vErrors = [err34];
+              } else {
+                vErrors.push(err34);
+              }
+              errors++;
+            }
+            if (data9.price !== void 0) {
+              let data10 = data9.price;
+              if (typeof data10 == "number" && isFinite(data10)) {
+                if (data10 < 0 || isNaN(data10)) {
+                  const err35 = { instancePath: instancePath + "/data/market_data/price", schemaPath: "#/properties/data/properties/market_data/properties/price/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  if (vErrors === null) {
+                    vErrors = [err35];
+                  } else {
+                    vErrors.push(err35);
+                  }
+                  errors++;
+                }
+              } else {
+                const err36 = { instancePath: instancePath + "/data/market_data/price", schemaPath: "#/properties/data/properties/market_data/properties/price/type", keyword: "type", params: { type: "number" } };
+                if (vErrors === null) {
+                  vErrors = [err36];
+                } else {
+                  vErrors.push(err36);
+                }
+                errors++;
+              }
+            }
+            if (data9.volume_24h !== void 0) {
+              let data11 = data9.volume_24h;
+              if (typeof data11 == "number" && isFinite(data11)) {
+                if (data11 < 0 || isNaN(data11)) {
+                  const err37 = { instancePath: instancePath + "/data/market_data/volume_24h", schemaPath: "#/properties/data/properties/market_data/properties/volume_24h/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  if (vErrors === null) {
+                    vErrors = [err37];
+                  } else {
+                    vErrors.push(err37);
+                  }
+                  errors++;
+                }
+              } else {
+                const err38 = { instancePath: instancePath + "/data/market_data/volume_24h", schemaPath: "#/properties/data/properties/market_data/properties/volume_24h/type", keyword: "type", params: { type: "number" } };
+                if (vErrors === null) {
+                  vErrors = [err38];
+                } else {
+                  vErrors.push(err38);
+                }
+                errors++;
+              }
+            }
+            if (data9.rsi !== void 0) {
+              let data12 = data9.rsi;
+              if (!(typeof data12 == "number" && isFinite(data12)) && data12 !== null) {
+                const err39 = { instancePath: instancePath + "/data/market_data/rsi", schemaPath: "#/properties/data/properties/market_data/properties/rsi/type", keyword: "type", params: { type: schema6.properties.data.properties.market_data.properties.rsi.type } };
+                if (vErrors === null) {
+                  vErrors = [err39];
+                } else {
+                  vErrors.push(err39);
+                }
+                errors++;
+              }
+              if (typeof data12 == "number" && isFinite(data12)) {
+                if (data12 > 100 || isNaN(data12)) {
+                  const err40 = { instancePath: instancePath + "/data/market_data/rsi", schemaPath: "#/properties/data/properties/market_data/properties/rsi/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } };
+                  if (vErrors === null) {
+                    vErrors = [err40];
+                  } else {
+                    vErrors.push(err40);
+                  }
+                  errors++;
+                }
+                if (data12 < 0 || isNaN(data12)) {
+                  const err41 = { instancePath: instancePath + "/data/market_data/rsi", schemaPath: "#/properties/data/properties/market_data/properties/rsi/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  if (vErrors === null) {
+                    vErrors = [err41];
+                  } else {
+                    vErrors.push(err41);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data9.macd !== void 0) {
+              let data13 = data9.macd;
+              if (typeof data13 !== "string" && data13 !== null) {
+                const err42 = { instancePath: instancePath + "/data/market_data/macd", schemaPath: "#/properties/data/properties/market_data/properties/macd/type", keyword: "type", params: { type: schema6.properties.data.properties.market_data.properties.macd.type } };
+                if (vErrors === null) {
+                  vErrors = [err42];
+                } else {
+                  vErrors.push(err42);
+                }
+                errors++;
+              }
+            }
+            if (this.strict) {
+              let count0 = 0;
+              for (const key0 in data9) {
+                count0++;
+              }
+              if (count0 !== 4) {
+                for (const key1 in data9) {
+                  if (!(key1 === "price" || key1 === "volume_24h" || key1 === "rsi" || key1 === "macd")) {
+                    const err43 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+                    if (vErrors === null) {
+                      vErrors = [err43];
+                    } else {
+                      vErrors.push(err43);
+                    }
+                    errors++;
+                    break;
+                  }
+                }
+              }
+            }
+          } else {
+            const err44 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/type", keyword: "type", params: { type: "object" } };
+            if (vErrors === null) {
+              vErrors = [err44];
+            } else {
+              vErrors.push(err44);
+            }
+            errors++;
+          }
+        }
+        if (data1.regime_state !== void 0) {
+          if (typeof data1.regime_state !== "string") {
+            const err45 = { instancePath: instancePath + "/data/regime_state", schemaPath: "#/properties/data/properties/regime_state/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err45];
+            } else {
+              vErrors.push(err45);
+            }
+            errors++;
+          }
+        }
+        if (data1.component_scores !== void 0) {
+          let data15 = data1.component_scores;
+          if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
+            if (data15.technical !== void 0) {
+              let data16 = data15.technical;
+              if (typeof data16 == "number" && isFinite(data16)) {
+                if (data16 > 1 || isNaN(data16)) {
+                  const err46 = { instancePath: instancePath + "/data/component_scores/technical", schemaPath: "#/properties/data/properties/component_scores/properties/technical/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+                  if (vErrors === null) {
+                    vErrors = [err46];
+                  } else {
+                    vErrors.push(err46);
+                  }
+                  errors++;
+                }
+                if (data16 < 0 || isNaN(data16)) {
+                  const err47 = { instancePath: instancePath + "/data/component_scores/technical", schemaPath: "#/properties/data/properties/component_scores/properties/technical/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  if (vErrors === null) {
+                    vErrors = [err47];
+                  } else {
+                    vErrors.push(err47);
+                  }
+                  errors++;
+                }
+              } else {
+                const err48 = { instancePath: instancePath + "/data/component_scores/technical", schemaPath: "#/properties/data/properties/component_scores/properties/technical/type", keyword: "type", params: { type: "number" } };
+                if (vErrors === null) {
+                  vErrors = [err48];
+                } else {
+                  vErrors.push(err48);
+                }
+                errors++;
+              }
+            }
+            if (data15.sentiment !== void 0) {
+              let data17 = data15.sentiment;
+              if (typeof data17 == "number" && isFinite(data17)) {
+                if (data17 > 1 || isNaN(data17)) {
+                  const err49 = { instancePath: instancePath + "/data/component_scores/sentiment", schemaPath: "#/properties/data/properties/component_scores/properties/sentiment/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+                  if (vErrors === null) {
+                    vErrors = [err49];
+                  } else {
+                    vErrors.push(err49);
+                  }
+                  errors++;
+                }
+                if (data17 < 0 || isNaN(data17)) {
+                  const err50 = { instancePath: instancePath + "/data/component_scores/sentiment", schemaPath: "#/properties/data/properties/component_scores/properties/sentiment/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  if (vErrors === null) {
+                    vErrors = [err50];
+                  } else {
+                    vErrors.push(err50);
+                  }
+                  errors++;
+                }
+              } else {
+                const err51 = { instancePath: instancePath + "/data/component_scores/sentiment", schemaPath: "#/properties/data/properties/component_scores/properties/sentiment/type", keyword: "type", params: { type: "number" } };
+                if (vErrors === null) {
+                  vErrors = [err51];
+                } else {
+                  vErrors.push(err51);
+                }
+                errors++;
+              }
+            }
+            if (data15.risk !== void 0) {
+              let data18 = data15.risk;
+              if (typeof data18 == "number" && isFinite(data18)) {
+                if (data18 > 1 || isNaN(data18)) {
+                  const err52 = { instancePath: instancePath + "/data/component_scores/risk", schemaPath: "#/properties/data/properties/component_scores/properties/risk/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+                  if (vErrors === null) {
+                    vErrors = [err52];
+                  } else {
+                    vErrors.push(err52);
+                  }
+                  errors++;
+                }
+                if (data18 < 0 || isNaN(data18)) {
+                  const err53 = { instancePath: instancePath + "/data/component_scores/risk", schemaPath: "#/properties/data/properties/component_scores/properties/risk/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  if (vErrors === null) {
+                    vErrors = [err53];
+                  } else {
+                    vErrors.push(err53);
+                  }
+                  errors++;
+                }
+              } else {
+                const err54 = { instancePath: instancePath + "/data/component_scores/risk", schemaPath: "#/properties/data/properties/component_scores/properties/risk/type", keyword: "type", params: { type: "number" } };
+                if (vErrors === null) {
+                  vErrors = [err54];
+                } else {
+                  vErrors.push(err54);
+                }
+                errors++;
+              }
+            }
+            if (this.strict) {
+              for (const key2 in data15) {
+                if (!(key2 === "technical" || key2 === "sentiment" || key2 === "risk")) {
+                  const err55 = { instancePath: instancePath + "/data/component_scores", schemaPath: "#/properties/data/properties/component_scores/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
+                  if (vErrors === null) {
+                    vErrors = [err55];
+                  } else {
+                    vErrors.push(err55);
+                  }
+                  errors++;
+                  break;
+                }
+              }
+            }
+          } else {
+            const err56 = { instancePath: instancePath + "/data/component_scores", schemaPath: "#/properties/data/properties/component_scores/type", keyword: "type", params: { type: "object" } };
+            if (vErrors === null) {
+              vErrors = [err56];
+            } else {
+              vErrors.push(err56);
+            }
+            errors++;
+          }
+        }
+        if (data1.sizing !== void 0) {
+          let data19 = data1.sizing;
+          const _errs39 = errors;
+          let valid4 = false;
+          const _errs40 = errors;
+          if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
+            if (data19.quantity === void 0) {
+              const err57 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/anyOf/0/required", keyword: "required", params: { missingProperty: "quantity" } };
+              if (vErrors === null) {
+                vErrors = [err57];
+              } else {
+                vErrors.push(err57);
+              }
+              errors++;
+            }
+            if (data19.capital === void 0) {
+              const err58 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/anyOf/0/required", keyword: "required", params: { missingProperty: "capital" } };
+              if (vErrors === null) {
+                vErrors = [err58];
+              } else {
+                vErrors.push(err58);
+              }
+              errors++;
+            }
+            if (data19.risk_per_trade === void 0) {
+              const err59 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/anyOf/0/required", keyword: "required", params: { missingProperty: "risk_per_trade" } };
+              if (vErrors === null) {
+                vErrors = [err59];
+              } else {
+                vErrors.push(err59);
+              }
+              errors++;
+            }
+            if (data19.quantity !== void 0) {
+              let data20 = data19.quantity;
+              if (typeof data20 == "number" && isFinite(data20)) {
+                if (data20 < 0 || isNaN(data20)) {
+                  const err60 = { instancePath: instancePath + "/data/sizing/quantity", schemaPath: "#/properties/data/properties/sizing/anyOf/0/properties/quantity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  if (vErrors === null) {
+                    vErrors = [err60];
+                  } else {
+                    vErrors.push(err60);
+                  }
+                  errors++;
+                }
+              } else {
+                const err61 = { instancePath: instancePath + "/data/sizing/quantity", schemaPath: "#/properties/data/properties/sizing/anyOf/0/properties/quantity/type", keyword: "type", params: { type: "number" } };
+                if (vErrors === null) {
+                  vErrors = [err61];
+                } else {
+                  vErrors.push(err61);
+                }
+                errors++;
+              }
+            }
+            if (data19.capital !== void 0) {
+              let data21 = data19.capital;
+              if (typeof data21 == "number" && isFinite(data21)) {
+                if (data21 < 0 || isNaN(data21)) {
+                  const err62 = { instancePath: instancePath + "/data/sizing/capital", schemaPath: "#/properties/data/properties/sizing/anyOf/0/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  if (vErrors === null) {
+                    vErrors = [err62];
+                  } else {
+                    vErrors.push(err62);
+                  }
+                  errors++;
+                }
+              } else {
+                const err63 = { instancePath: instancePath + "/data/sizing/capital", schemaPath: "#/properties/data/properties/sizing/anyOf/0/properties/capital/type", keyword: "type", params: { type: "number" } };
+                if (vErrors === null) {
+                  vErrors = [err63];
+                } else {
+                  vErrors.push(err63);
+                }
+                errors++;
+              }
+            }
+            if (data19.risk_per_trade !== void 0) {
+              let data22 = data19.risk_per_trade;
+              if (typeof data22 == "number" && isFinite(data22)) {
+                if (data22 > 1 || isNaN(data22)) {
+                  const err64 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/anyOf/0/properties/risk_per_trade/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+                  if (vErrors === null) {
+                    vErrors = [err64];
+                  } else {
+                    vErrors.push(err64);
+                  }
+                  errors++;
+                }
+                if (data22 < 0 || isNaN(data22)) {
+                  const err65 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/anyOf/0/properties/risk_per_trade/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  if (vErrors === null) {
+                    vErrors = [err65];
+                  } else {
+                    vErrors.push(err65);
+                  }
+                  errors++;
+                }
+              } else {
+                const err66 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/anyOf/0/properties/risk_per_trade/type", keyword: "type", params: { type: "number" } };
+                if (vErrors === null) {
+                  vErrors = [err66];
+                } else {
+                  vErrors.push(err66);
+                }
+                errors++;
+              }
+            }
+            if (this.strict) {
+              let count1 = 0;
+              for (const key3 in data19) {
+                count1++;
+              }
+              if (count1 !== 3) {
+                for (const key4 in data19) {
+                  if (!(key4 === "quantity" || key4 === "capital" || key4 === "risk_per_trade")) {
+                    const err67 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/anyOf/0/x-closed", keyword: "x-closed", params: { additionalProperty: key4 } };
+                    if (vErrors === null) {
+                      vErrors = [err67];
+                    } else {
+                      vErrors.push(err67);
+                    }
+                    errors++;
+                    break;
+                  }
+                }
+              }
+            }
+          } else {
+            const err68 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/anyOf/0/type", keyword: "type", params: { type: "object" } };
+            if (vErrors === null) {
+              vErrors = [err68];
+            } else {
+              vErrors.push(err68);
+            }
+            errors++;
+          }
+          var _valid0 = _errs40 === errors;
+          valid4 = valid4 || _valid0;
+          if (!valid4) {
+            const _errs48 = errors;
+            if (data19 !== null) {
+              const err69 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/anyOf/1/type", keyword: "type", params: { type: "null" } };
+              if (vErrors === null) {
+                vErrors = [err69];
+              } else {
+                vErrors.push(err69);
+              }
+              errors++;
+            }
+            var _valid0 = _errs48 === errors;
+            valid4 = valid4 || _valid0;
+          }
+          if (!valid4) {
+            const err70 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/anyOf", keyword: "anyOf", params: {} };
+            if (vErrors === null) {
+              vErrors = [err70];
+            } else {
+              vErrors.push(err70);
+            }
+            errors++;
+          } else {
+            errors = _errs39;
+            if (vErrors !== null) {
+              if (_errs39) {
+                vErrors.length = _errs39;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data1.stops !== void 0) {
+          let data23 = data1.stops;
+          const _errs51 = errors;
+          let valid6 = false;
+          const _errs52 = errors;
+          if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
+            if (data23.stop_loss === void 0) {
+              const err71 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/anyOf/0/required", keyword: "required", params: { missingProperty: "stop_loss" } };
+              if (vErrors === null) {
+                vErrors = [err71];
+              } else {
+                vErrors.push(err71);
+              }
+              errors++;
+            }
+            if (data23.take_profit === void 0) {
+              const err72 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/anyOf/0/required", keyword: "required", params: { missingProperty: "take_profit" } };
+              if (vErrors === null) {
+                vErrors = [err72];
+              } else {
+                vErrors.push(err72);
+              }
+              errors++;
+            }
+            if (data23.stop_loss !== void 0) {
+              let data24 = data23.stop_loss;
+              if (!(typeof data24 == "number" && isFinite(data24)) && data24 !== null) {
+                const err73 = { instancePath: instancePath + "/data/stops/stop_loss", schemaPath: "#/properties/data/properties/stops/anyOf/0/properties/stop_loss/type", keyword: "type", params: { type: schema6.properties.data.properties.stops.anyOf[0].properties.stop_loss.type } };
+                if (vErrors === null) {
+                  vErrors = [err73];
+                } else {
+                  vErrors.push(err73);
+                }
+                errors++;
+              }
+              if (typeof data24 == "number" && isFinite(data24)) {
+                if (data24 < 0 || isNaN(data24)) {
+                  const err74 = { instancePath: instancePath + "/data/stops/stop_loss", schemaPath: "#/properties/data/properties/stops/anyOf/0/properties/stop_loss/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  if (vErrors === null) {
+                    vErrors = [err74];
+                  } else {
+                    vErrors.push(err74);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data23.take_profit !== void 0) {
+              let data25 = data23.take_profit;
+              if (!(typeof data25 == "number" && isFinite(data25)) && data25 !== null) {
+                const err75 = { instancePath: instancePath + "/data/stops/take_profit", schemaPath: "#/properties/data/properties/stops/anyOf/0/properties/take_profit/type", keyword: "type", params: { type: schema6.properties.data.properties.stops.anyOf[0].properties.take_profit.type } };
+                if (vErrors === null) {
+                  vErrors = [err75];
+                } else {
+                  vErrors.push(err75);
+                }
+                errors++;
+              }
+              if (typeof data25 == "number" && isFinite(data25)) {
+                if (data25 < 0 || isNaN(data25)) {
+                  const err76 = { instancePath: instancePath + "/data/stops/take_profit", schemaPath: "#/properties/data/properties/stops/anyOf/0/properties/take_profit/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  if (vErrors === null) {
+                    vErrors = [err76];
+                  } else {
+                    vErrors.push(err76);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (this.strict) {
+              let count2 = 0;
+              for (const key5 in data23) {
+                count2++;
+              }
+              if (count2 !== 2) {
+                for (const key6 in data23) {
+                  if (!(key6 === "stop_loss" || key6 === "take_profit")) {
+                    const err77 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/anyOf/0/x-closed", keyword: "x-closed", params: { additionalProperty: key6 } };
+                    if (vErrors === null) {
+                      vErrors = [err77];
+                    } else {
+                      vErrors.push(err77);
+                    }
+                    errors++;
+                    break;
+                  }
+                }
+              }
+            }
+          } else {
+            const err78 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/anyOf/0/type", keyword: "type", params: { type: "object" } };
+            if (vErrors === null) {
+              vErrors = [err78];
+            } else {
+              vErrors.push(err78);
+            }
+            errors++;
+          }
+          var _valid1 = _errs52 === errors;
+          valid6 = valid6 || _valid1;
+          if (!valid6) {
+            const _errs58 = errors;
+            if (data23 !== null) {
+              const err79 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/anyOf/1/type", keyword: "type", params: { type: "null" } };
+              if (vErrors === null) {
+                vErrors = [err79];
+              } else {
+                vErrors.push(err79);
+              }
+              errors++;
+            }
+            var _valid1 = _errs58 === errors;
+            valid6 = valid6 || _valid1;
+          }
+          if (!valid6) {
+            const err80 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/anyOf", keyword: "anyOf", params: {} };
+            if (vErrors === null) {
+              vErrors = [err80];
+            } else {
+              vErrors.push(err80);
+            }
+            errors++;
+          } else {
+            errors = _errs51;
+            if (vErrors !== null) {
+              if (_errs51) {
+                vErrors.length = _errs51;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data1.timestamp !== void 0) {
+          let data26 = data1.timestamp;
+          if (typeof data26 === "string") {
+            if (!formats0(data26, this.strict)) {
+              const err81 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+              if (vErrors === null) {
+                vErrors = [err81];
+              } else {
+                vErrors.push(err81);
+              }
+              errors++;
+            }
+          } else {
+            const err82 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err82];
+            } else {
+              vErrors.push(err82);
+            }
+            errors++;
+          }
+        }
+        if (this.strict) {
+          let count3 = 0;
+          for (const key7 in data1) {
+            count3++;
+          }
+          if (count3 !== 13) {
+            for (const key8 in data1) {
+              if (!(key8 === "id" || key8 === "bot_id" || key8 === "symbol" || key8 === "platform" || key8 === "decision" || key8 === "confidence" || key8 === "reasoning" || key8 === "market_data" || key8 === "regime_state" || key8 === "component_scores" || key8 === "sizing" || key8 === "stops" || key8 === "timestamp")) {
+                const err83 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key8 } };
+                if (vErrors === null) {
+                  vErrors = [err83];
+                } else {
+                  vErrors.push(err83);
+                }
+                errors++;
+                break;
+              }
+            }
+          }
+        }
+      } else {
+        const err84 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        if (vErrors === null) {
+          vErrors = [err84];
+        } else {
+          vErrors.push(err84);
+        }
+        errors++;
+      }
+    }
+    if (data.ts !== void 0) {
+      let data27 = data.ts;
+      if (typeof data27 === "string") {
+        if (!formats0(data27, this.strict)) {
+          const err85 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          if (vErrors === null) {
+            vErrors = [err85];
+          } else {
+            vErrors.push(err85);
+          }
+          errors++;
+        }
+      } else {
+        const err86 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        if (vErrors === null) {
+          vErrors = [err86];
+        } else {
+          vErrors.push(err86);
+        }
+        errors++;
+      }
+    }
+    if (data.cursor !== void 0) {
+      let data28 = data.cursor;
+      if (typeof data28 === "string") {
+        if (!pattern0.test(data28)) {
+          const err87 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          if (vErrors === null) {
+            vErrors = [err87];
+          } else {
+            vErrors.push(err87);
+          }
+          errors++;
+        }
+      } else {
+        const err88 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        if (vErrors === null) {
+          vErrors = [err88];
+        } else {
+          vErrors.push(err88);
+        }
+        errors++;
+      }
+    }
+    if (this.strict) {
+      for (const key9 in data) {
+        if (!(key9 === "type" || key9 === "data" || key9 === "ts" || key9 === "cursor")) {
+          const err89 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key9 } };
+          if (vErrors === null) {
+            vErrors = [err89];
+          } else {
+            vErrors.push(err89);
+          }
+          errors++;
+          break;
         }
       }
     }
   } else {
-    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err90 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err30];
+      vErrors = [err90];
     } else {
-      vErrors.push(err30);
+      vErrors.push(err90);
     }
     errors++;
   }
-  validate33.errors = vErrors;
+  validate6.errors = vErrors;
   return errors === 0;
 }
-function validate32(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_metrics = validate7;
+function validate7(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -3396,16 +3012,10 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.data !== void 0) {
-      if (!validate33.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-        vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.ts !== void 0) {
-      let data2 = data.ts;
-      if (typeof data2 === "string") {
-        if (!formats0(data2, this.strict)) {
-          const err4 = { instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+      let data1 = data.data;
+      if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+        if (data1.total_pnl === void 0) {
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_pnl" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -3413,21 +3023,17 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err5 = { instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
+        if (data1.total_pnl_percent === void 0) {
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_pnl_percent" } };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.cursor !== void 0) {
-      let data3 = data.cursor;
-      if (typeof data3 === "string") {
-        if (!pattern0.test(data3)) {
-          const err6 = { instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+        if (data1.active_bots === void 0) {
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "active_bots" } };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -3435,115 +3041,8 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err7 = { instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-    if (this.strict) {
-      for (const key0 in data) {
-        if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-          const err8 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-          break;
-        }
-      }
-    }
-  } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err9];
-    } else {
-      vErrors.push(err9);
-    }
-    errors++;
-  }
-  validate32.errors = vErrors;
-  return errors === 0;
-}
-var message_whale = validate35;
-function validate36(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.coin === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "coin" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.platform === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "platform" } };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.flow_type === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "flow_type" } };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.amount === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "amount" } };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.value_usd === void 0) {
-      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "value_usd" } };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.timestamp === void 0) {
-      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "timestamp" } };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.signal === void 0) {
-      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "signal" } };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.coin !== void 0) {
-      let data0 = data.coin;
-      if (typeof data0 === "string") {
-        if (data0.length < 1) {
-          const err7 = { instancePath: instancePath + "/coin", schemaPath: "definitions.json#/definitions/Asset/minLength", keyword: "minLength", params: { limit: 1 } };
+        if (data1.total_bots === void 0) {
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_bots" } };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -3551,21 +3050,17 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err8 = { instancePath: instancePath + "/coin", schemaPath: "definitions.json#/definitions/Asset/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
+        if (data1.total_trades === void 0) {
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_trades" } };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.platform !== void 0) {
-      let data1 = data.platform;
-      if (typeof data1 === "string") {
-        if (data1.length < 1) {
-          const err9 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/minLength", keyword: "minLength", params: { limit: 1 } };
+        if (data1.win_rate === void 0) {
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "win_rate" } };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -3573,32 +3068,26 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err10 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
+        if (data1.exposure === void 0) {
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "exposure" } };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.flow_type !== void 0) {
-      if (typeof data.flow_type !== "string") {
-        const err11 = { instancePath: instancePath + "/flow_type", schemaPath: "#/properties/flow_type/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
+        if (data1.risk_level === void 0) {
+          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "risk_level" } };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.amount !== void 0) {
-      let data3 = data.amount;
-      if (typeof data3 == "number" && isFinite(data3)) {
-        if (data3 < 0 || isNaN(data3)) {
-          const err12 = { instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+        if (data1.uptime_seconds === void 0) {
+          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "uptime_seconds" } };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -3606,104 +3095,327 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
+        if (data1.trades_per_hour === void 0) {
+          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "trades_per_hour" } };
+          if (vErrors === null) {
+            vErrors = [err13];
+          } else {
+            vErrors.push(err13);
+          }
+          errors++;
+        }
+        if (data1.total_pnl !== void 0) {
+          let data2 = data1.total_pnl;
+          if (!(typeof data2 == "number" && isFinite(data2))) {
+            const err14 = { instancePath: instancePath + "/data/total_pnl", schemaPath: "#/properties/data/properties/total_pnl/type", keyword: "type", params: { type: "number" } };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+        }
+        if (data1.total_pnl_percent !== void 0) {
+          let data3 = data1.total_pnl_percent;
+          if (!(typeof data3 == "number" && isFinite(data3))) {
+            const err15 = { instancePath: instancePath + "/data/total_pnl_percent", schemaPath: "#/properties/data/properties/total_pnl_percent/type", keyword: "type", params: { type: "number" } };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+        }
+        if (data1.active_bots !== void 0) {
+          let data4 = data1.active_bots;
+          if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
+            const err16 = { instancePath: instancePath + "/data/active_bots", schemaPath: "#/properties/data/properties/active_bots/type", keyword: "type", params: { type: "integer" } };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+          if (typeof data4 == "number" && isFinite(data4)) {
+            if (data4 < 0 || isNaN(data4)) {
+              const err17 = { instancePath: instancePath + "/data/active_bots", schemaPath: "#/properties/data/properties/active_bots/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data1.total_bots !== void 0) {
+          let data5 = data1.total_bots;
+          if (!(typeof data5 == "number" && (!(data5 % 1) && !isNaN(data5)) && isFinite(data5))) {
+            const err18 = { instancePath: instancePath + "/data/total_bots", schemaPath: "#/properties/data/properties/total_bots/type", keyword: "type", params: { type: "integer" } };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
+          }
+          if (typeof data5 == "number" && isFinite(data5)) {
+            if (data5 < 0 || isNaN(data5)) {
+              const err19 = { instancePath: instancePath + "/data/total_bots", schemaPath: "#/properties/data/properties/total_bots/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err19];
+              } else {
+                vErrors.push(err19);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data1.total_trades !== void 0) {
+          let data6 = data1.total_trades;
+          if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
+            const err20 = { instancePath: instancePath + "/data/total_trades", schemaPath: "#/properties/data/properties/total_trades/type", keyword: "type", params: { type: "integer" } };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+          if (typeof data6 == "number" && isFinite(data6)) {
+            if (data6 < 0 || isNaN(data6)) {
+              const err21 = { instancePath: instancePath + "/data/total_trades", schemaPath: "#/properties/data/properties/total_trades/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err21];
+              } else {
+                vErrors.push(err21);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data1.win_rate !== void 0) {
+          let data7 = data1.win_rate;
+          if (typeof data7 == "number" && isFinite(data7)) {
+            if (data7 > 1 || isNaN(data7)) {
+              const err22 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
+            if (data7 < 0 || isNaN(data7)) {
+              const err23 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err23];
+              } else {
+                vErrors.push(err23);
+              }
+              errors++;
+            }
+          } else {
+            const err24 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/type", keyword: "type", params: { type: "number" } };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
+          }
+        }
+        if (data1.exposure !== void 0) {
+          let data8 = data1.exposure;
+          if (typeof data8 == "number" && isFinite(data8)) {
+            if (data8 > 1 || isNaN(data8)) {
+              const err25 = { instancePath: instancePath + "/data/exposure", schemaPath: "#/properties/data/properties/exposure/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+              if (vErrors === null) {
+                vErrors = [err25];
+              } else {
+                vErrors.push(err25);
+              }
+              errors++;
+            }
+            if (data8 < 0 || isNaN(data8)) {
+              const err26 = { instancePath: instancePath + "/data/exposure", schemaPath: "#/properties/data/properties/exposure/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err26];
+              } else {
+                vErrors.push(err26);
+              }
+              errors++;
+            }
+          } else {
+            const err27 = { instancePath: instancePath + "/data/exposure", schemaPath: "#/properties/data/properties/exposure/type", keyword: "type", params: { type: "number" } };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+        }
+        if (data1.risk_level !== void 0) {
+          if (typeof data1.risk_level !== "string") {
+            const err28 = { instancePath: instancePath + "/data/risk_level", schemaPath: "#/properties/data/properties/risk_level/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err28];
+            } else {
+              vErrors.push(err28);
+            }
+            errors++;
+          }
+        }
+        if (data1.uptime_seconds !== void 0) {
+          let data10 = data1.uptime_seconds;
+          if (typeof data10 == "number" && isFinite(data10)) {
+            if (data10 < 0 || isNaN(data10)) {
+              const err29 = { instancePath: instancePath + "/data/uptime_seconds", schemaPath: "#/properties/data/properties/uptime_seconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err29];
+              } else {
+                vErrors.push(err29);
+              }
+              errors++;
+            }
+          } else {
+            const err30 = { instancePath: instancePath + "/data/uptime_seconds", schemaPath: "#/properties/data/properties/uptime_seconds/type", keyword: "type", params: { type: "number" } };
+            if (vErrors === null) {
+              vErrors = [err30];
+            } else {
+              vErrors.push(err30);
+            }
+            errors++;
+          }
+        }
+        if (data1.trades_per_hour !== void 0) {
+          let data11 = data1.trades_per_hour;
+          if (typeof data11 == "number" && isFinite(data11)) {
+            if (data11 < 0 || isNaN(data11)) {
+              const err31 = { instancePath: instancePath + "/data/trades_per_hour", schemaPath: "#/properties/data/properties/trades_per_hour/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err31];
+              } else {
+                vErrors.push(err31);
+              }
+              errors++;
+            }
+          } else {
+            const err32 = { instancePath: instancePath + "/data/trades_per_hour", schemaPath: "#/properties/data/properties/trades_per_hour/type", keyword: "type", params: { type: "number" } };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
+          }
+        }
+        if (this.strict) {
+          let count0 = 0;
+          for (const key0 in data1) {
+            count0++;
+          }
+          if (count0 !== 10) {
+            for (const key1 in data1) {
+              if (!(key1 === "total_pnl" || key1 === "total_pnl_percent" || key1 === "active_bots" || key1 === "total_bots" || key1 === "total_trades" || key1 === "win_rate" || key1 === "exposure" || key1 === "risk_level" || key1 === "uptime_seconds" || key1 === "trades_per_hour")) {
+                const err33 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+                if (vErrors === null) {
+                  vErrors = [err33];
+                } else {
+                  vErrors.push(err33);
+                }
+                errors++;
+                break;
+              }
+            }
+          }
+        }
       } else {
-        const err13 = { instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/type", keyword: "type", params: { type: "number" } };
+        const err34 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err13];
+          vErrors = [err34];
         } else {
-          vErrors.push(err13);
+          vErrors.push(err34);
         }
         errors++;
       }
     }
-    if (data.value_usd !== void 0) {
-      let data4 = data.value_usd;
-      if (typeof data4 == "number" && isFinite(data4)) {
-        if (data4 < 0 || isNaN(data4)) {
-          const err14 = { instancePath: instancePath + "/value_usd", schemaPath: "#/properties/value_usd/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+    if (data.ts !== void 0) {
+      let data12 = data.ts;
+      if (typeof data12 === "string") {
+        if (!formats0(data12, this.strict)) {
+          const err35 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
-            vErrors = [err14];
+            vErrors = [err35];
           } else {
-            vErrors.push(err14);
+            vErrors.push(err35);
           }
           errors++;
         }
       } else {
-        const err15 = { instancePath: instancePath + "/value_usd", schemaPath: "#/properties/value_usd/type", keyword: "type", params: { type: "number" } };
+        const err36 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err15];
+          vErrors = [err36];
         } else {
-          vErrors.push(err15);
+          vErrors.push(err36);
         }
         errors++;
       }
     }
-    if (data.timestamp !== void 0) {
-      let data5 = data.timestamp;
-      if (typeof data5 === "string") {
-        if (!formats0(data5, this.strict)) {
-          const err16 = { instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+    if (data.cursor !== void 0) {
+      let data13 = data.cursor;
+      if (typeof data13 === "string") {
+        if (!pattern0.test(data13)) {
+          const err37 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
-            vErrors = [err16];
+            vErrors = [err37];
           } else {
-            vErrors.push(err16);
+            vErrors.push(err37);
           }
           errors++;
         }
       } else {
-        const err17 = { instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } };
+        const err38 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err17];
+          vErrors = [err38];
         } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      }
-    }
-    if (data.signal !== void 0) {
-      if (typeof data.signal !== "string") {
-        const err18 = { instancePath: instancePath + "/signal", schemaPath: "#/properties/signal/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
+          vErrors.push(err38);
         }
         errors++;
       }
     }
     if (this.strict) {
-      let count0 = 0;
-      for (const key0 in data) {
-        count0++;
-      }
-      if (count0 !== 7) {
-        for (const key1 in data) {
-          if (!(key1 === "coin" || key1 === "platform" || key1 === "flow_type" || key1 === "amount" || key1 === "value_usd" || key1 === "timestamp" || key1 === "signal")) {
-            const err19 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err19];
-            } else {
-              vErrors.push(err19);
-            }
-            errors++;
-            break;
+      for (const key2 in data) {
+        if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
+          const err39 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
+          if (vErrors === null) {
+            vErrors = [err39];
+          } else {
+            vErrors.push(err39);
           }
+          errors++;
+          break;
         }
       }
     }
   } else {
-    const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err40 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err20];
+      vErrors = [err40];
     } else {
-      vErrors.push(err20);
+      vErrors.push(err40);
     }
     errors++;
   }
-  validate36.errors = vErrors;
+  validate7.errors = vErrors;
   return errors === 0;
 }
-function validate35(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_whale = validate8;
+function validate8(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -3747,16 +3459,10 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.data !== void 0) {
-      if (!validate36.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-        vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.ts !== void 0) {
-      let data2 = data.ts;
-      if (typeof data2 === "string") {
-        if (!formats0(data2, this.strict)) {
-          const err4 = { instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+      let data1 = data.data;
+      if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+        if (data1.coin === void 0) {
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "coin" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -3764,21 +3470,17 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err5 = { instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
+        if (data1.platform === void 0) {
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" } };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.cursor !== void 0) {
-      let data3 = data.cursor;
-      if (typeof data3 === "string") {
-        if (!pattern0.test(data3)) {
-          const err6 = { instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+        if (data1.flow_type === void 0) {
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "flow_type" } };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -3786,134 +3488,26 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err7 = { instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
+        if (data1.amount === void 0) {
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "amount" } };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (this.strict) {
-      for (const key0 in data) {
-        if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-          const err8 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
+        if (data1.value_usd === void 0) {
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "value_usd" } };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
             vErrors.push(err8);
           }
           errors++;
-          break;
         }
-      }
-    }
-  } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err9];
-    } else {
-      vErrors.push(err9);
-    }
-    errors++;
-  }
-  validate35.errors = vErrors;
-  return errors === 0;
-}
-var message_alerts = validate38;
-var schema80 = { "type": "object", "required": ["id", "severity", "category", "title", "message", "bot_id", "platform", "action_required", "timestamp"], "properties": { "id": { "$ref": "definitions.json#/definitions/Identifier" }, "severity": { "type": "string", "enum": ["info", "warning", "error", "critical"] }, "category": { "type": "string" }, "title": { "type": "string" }, "message": { "type": "string" }, "bot_id": { "anyOf": [{ "$ref": "definitions.json#/definitions/Identifier" }, { "type": "null" }] }, "platform": { "anyOf": [{ "$ref": "definitions.json#/definitions/Platform" }, { "type": "null" }] }, "action_required": { "type": "boolean" }, "timestamp": { "$ref": "definitions.json#/definitions/Timestamp" } }, "x-closed": true };
-function validate39(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.id === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "id" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.severity === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "severity" } };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.category === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "category" } };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.title === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "title" } };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.message === void 0) {
-      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" } };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.bot_id === void 0) {
-      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "bot_id" } };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.platform === void 0) {
-      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "platform" } };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.action_required === void 0) {
-      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "action_required" } };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    if (data.timestamp === void 0) {
-      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "timestamp" } };
-      if (vErrors === null) {
-        vErrors = [err8];
-      } else {
-        vErrors.push(err8);
-      }
-      errors++;
-    }
-    if (data.id !== void 0) {
-      let data0 = data.id;
-      if (typeof data0 === "string") {
-        if (data0.length < 1) {
-          const err9 = { instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } };
+        if (data1.timestamp === void 0) {
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "timestamp" } };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -3921,198 +3515,169 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err10 = { instancePath: instancePath + "/id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
+        if (data1.signal === void 0) {
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "signal" } };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.severity !== void 0) {
-      let data1 = data.severity;
-      if (typeof data1 !== "string") {
-        const err11 = { instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
+        if (data1.coin !== void 0) {
+          let data2 = data1.coin;
+          if (typeof data2 === "string") {
+            if (data2.length < 1) {
+              const err11 = { instancePath: instancePath + "/data/coin", schemaPath: "#/properties/data/properties/coin/minLength", keyword: "minLength", params: { limit: 1 } };
+              if (vErrors === null) {
+                vErrors = [err11];
+              } else {
+                vErrors.push(err11);
+              }
+              errors++;
+            }
+          } else {
+            const err12 = { instancePath: instancePath + "/data/coin", schemaPath: "#/properties/data/properties/coin/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
         }
-        errors++;
-      }
-      if (!(data1 === "info" || data1 === "warning" || data1 === "error" || data1 === "critical")) {
+        if (data1.platform !== void 0) {
+          let data3 = data1.platform;
+          if (typeof data3 === "string") {
+            if (data3.length < 1) {
+              const err13 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/minLength", keyword: "minLength", params: { limit: 1 } };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+          } else {
+            const err14 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+        }
+        if (data1.flow_type !== void 0) {
+          if (typeof data1.flow_type !== "string") {
+            const err15 = { instancePath: instancePath + "/data/flow_type", schemaPath: "#/properties/data/properties/flow_type/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+        }
+        if (data1.amount !== void 0) {
+          let data5 = data1.amount;
+          if (typeof data5 == "number" && isFinite(data5)) {
+            if (data5 < 0 || isNaN(data5)) {
+              const err16 = { instancePath: instancePath + "/data/amount", schemaPath: "#/properties/data/properties/amount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err16];
+              } else {
+                vErrors.push(err16);
+              }
+              errors++;
+            }
+          } else {
+            const err17 = { instancePath: instancePath + "/data/amount", schemaPath: "#/properties/data/properties/amount/type", keyword: "type", params: { type: "number" } };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+        }
+        if (data1.value_usd !== void 0) {
+          let data6 = data1.value_usd;
+          if (typeof data6 == "number" && isFinite(data6)) {
+            if (data6 < 0 || isNaN(data6)) {
+              const err18 = { instancePath: instancePath + "/data/value_usd", schemaPath: "#/properties/data/properties/value_usd/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err18];
+              } else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
+          } else {
+            const err19 = { instancePath: instancePath + "/data/value_usd", schemaPath: "#/properties/data/properties/value_usd/type", keyword: "type", params: { type: "number" } };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+        }
+        if (data1.timestamp !== void 0) {
+          let data7 = data1.timestamp;
+          if (typeof data7 === "string") {
+            if (!formats0(data7, this.strict)) {
+              const err20 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
+          } else {
+            const err21 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+        }
+        if (data1.signal !== void 0) {
+          if (typeof data1.signal !== "string") {
+            const err22 = { instancePath: instancePath + "/data/signal", schemaPath: "#/properties/data/properties/signal/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+        }
         if (this.strict) {
-          const err12 = { instancePath: instancePath + "/severity", schemaPath: "#/properties/severity/enum", keyword: "enum", params: { allowedValues: schema80.properties.severity.enum } };
-          if (vErrors === null) {
-            vErrors = [err12];
-          } else {
-            vErrors.push(err12);
+          let count0 = 0;
+          for (const key0 in data1) {
+            count0++;
           }
-          errors++;
-        } else {
-          func1(this, instancePath + "/severity", data1, schema80.properties.severity.enum);
-        }
-      }
-    }
-    if (data.category !== void 0) {
-      if (typeof data.category !== "string") {
-        const err13 = { instancePath: instancePath + "/category", schemaPath: "#/properties/category/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err13];
-        } else {
-          vErrors.push(err13);
-        }
-        errors++;
-      }
-    }
-    if (data.title !== void 0) {
-      if (typeof data.title !== "string") {
-        const err14 = { instancePath: instancePath + "/title", schemaPath: "#/properties/title/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
-        }
-        errors++;
-      }
-    }
-    if (data.message !== void 0) {
-      if (typeof data.message !== "string") {
-        const err15 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err15];
-        } else {
-          vErrors.push(err15);
-        }
-        errors++;
-      }
-    }
-    if (data.bot_id !== void 0) {
-      let data5 = data.bot_id;
-      const _errs13 = errors;
-      let valid2 = false;
-      const _errs14 = errors;
-      if (typeof data5 === "string") {
-        if (data5.length < 1) {
-          const err16 = { instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } };
-          if (vErrors === null) {
-            vErrors = [err16];
-          } else {
-            vErrors.push(err16);
+          if (count0 !== 7) {
+            for (const key1 in data1) {
+              if (!(key1 === "coin" || key1 === "platform" || key1 === "flow_type" || key1 === "amount" || key1 === "value_usd" || key1 === "timestamp" || key1 === "signal")) {
+                const err23 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+                if (vErrors === null) {
+                  vErrors = [err23];
+                } else {
+                  vErrors.push(err23);
+                }
+                errors++;
+                break;
+              }
+            }
           }
-          errors++;
         }
       } else {
-        const err17 = { instancePath: instancePath + "/bot_id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      }
-      var _valid0 = _errs14 === errors;
-      valid2 = valid2 || _valid0;
-      if (!valid2) {
-        const _errs17 = errors;
-        if (data5 !== null) {
-          const err18 = { instancePath: instancePath + "/bot_id", schemaPath: "#/properties/bot_id/anyOf/1/type", keyword: "type", params: { type: "null" } };
-          if (vErrors === null) {
-            vErrors = [err18];
-          } else {
-            vErrors.push(err18);
-          }
-          errors++;
-        }
-        var _valid0 = _errs17 === errors;
-        valid2 = valid2 || _valid0;
-      }
-      if (!valid2) {
-        const err19 = { instancePath: instancePath + "/bot_id", schemaPath: "#/properties/bot_id/anyOf", keyword: "anyOf", params: {} };
-        if (vErrors === null) {
-          vErrors = [err19];
-        } else {
-          vErrors.push(err19);
-        }
-        errors++;
-      } else {
-        errors = _errs13;
-        if (vErrors !== null) {
-          if (_errs13) {
-            vErrors.length = _errs13;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.platform !== void 0) {
-      let data6 = data.platform;
-      const _errs20 = errors;
-      let valid4 = false;
-      const _errs21 = errors;
-      if (typeof data6 !== "string") {
-        const err20 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-      if (!(data6 === "luno" || data6 === "binance" || data6 === "kucoin" || data6 === "kraken" || data6 === "valr")) {
-        if (this.strict) {
-          const err21 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } };
-          if (vErrors === null) {
-            vErrors = [err21];
-          } else {
-            vErrors.push(err21);
-          }
-          errors++;
-        } else {
-          func1(this, instancePath + "/platform", data6, schema25.enum);
-        }
-      }
-      var _valid1 = _errs21 === errors;
-      valid4 = valid4 || _valid1;
-      if (!valid4) {
-        const _errs24 = errors;
-        if (data6 !== null) {
-          const err22 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/anyOf/1/type", keyword: "type", params: { type: "null" } };
-          if (vErrors === null) {
-            vErrors = [err22];
-          } else {
-            vErrors.push(err22);
-          }
-          errors++;
-        }
-        var _valid1 = _errs24 === errors;
-        valid4 = valid4 || _valid1;
-      }
-      if (!valid4) {
-        const err23 = { instancePath: instancePath + "/platform", schemaPath: "#/properties/platform/anyOf", keyword: "anyOf", params: {} };
-        if (vErrors === null) {
-          vErrors = [err23];
-        } else {
-          vErrors.push(err23);
-        }
-        errors++;
-      } else {
-        errors = _errs20;
-        if (vErrors !== null) {
-          if (_errs20) {
-            vErrors.length = _errs20;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.action_required !== void 0) {
-      if (typeof data.action_required !== "boolean") {
-        const err24 = { instancePath: instancePath + "/action_required", schemaPath: "#/properties/action_required/type", keyword: "type", params: { type: "boolean" } };
+        const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err24];
         } else {
@@ -4121,11 +3686,11 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.timestamp !== void 0) {
-      let data8 = data.timestamp;
-      if (typeof data8 === "string") {
-        if (!formats0(data8, this.strict)) {
-          const err25 = { instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+    if (data.ts !== void 0) {
+      let data9 = data.ts;
+      if (typeof data9 === "string") {
+        if (!formats0(data9, this.strict)) {
+          const err25 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
             vErrors = [err25];
           } else {
@@ -4134,7 +3699,7 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err26 = { instancePath: instancePath + "/timestamp", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } };
+        const err26 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err26];
         } else {
@@ -4143,39 +3708,57 @@ function validate39(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (this.strict) {
-      let count0 = 0;
-      for (const key0 in data) {
-        count0++;
-      }
-      if (count0 !== 9) {
-        for (const key1 in data) {
-          if (!(key1 === "id" || key1 === "severity" || key1 === "category" || key1 === "title" || key1 === "message" || key1 === "bot_id" || key1 === "platform" || key1 === "action_required" || key1 === "timestamp")) {
-            const err27 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err27];
-            } else {
-              vErrors.push(err27);
-            }
-            errors++;
-            break;
+    if (data.cursor !== void 0) {
+      let data10 = data.cursor;
+      if (typeof data10 === "string") {
+        if (!pattern0.test(data10)) {
+          const err27 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          if (vErrors === null) {
+            vErrors = [err27];
+          } else {
+            vErrors.push(err27);
           }
+          errors++;
+        }
+      } else {
+        const err28 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        if (vErrors === null) {
+          vErrors = [err28];
+        } else {
+          vErrors.push(err28);
+        }
+        errors++;
+      }
+    }
+    if (this.strict) {
+      for (const key2 in data) {
+        if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
+          const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
+          if (vErrors === null) {
+            vErrors = [err29];
+          } else {
+            vErrors.push(err29);
+          }
+          errors++;
+          break;
         }
       }
     }
   } else {
-    const err28 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err28];
+      vErrors = [err30];
     } else {
-      vErrors.push(err28);
+      vErrors.push(err30);
     }
     errors++;
   }
-  validate39.errors = vErrors;
+  validate8.errors = vErrors;
   return errors === 0;
 }
-function validate38(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_alerts = validate9;
+var schema9 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/alerts.json", "type": "object", "required": ["type", "data", "ts"], "properties": { "type": { "const": "alerts" }, "data": { "type": "object", "required": ["id", "severity", "category", "title", "message", "bot_id", "platform", "action_required", "timestamp"], "properties": { "id": { "type": "string", "minLength": 1 }, "severity": { "type": "string", "enum": ["info", "warning", "error", "critical"] }, "category": { "type": "string" }, "title": { "type": "string" }, "message": { "type": "string" }, "bot_id": { "anyOf": [{ "type": "string", "minLength": 1 }, { "type": "null" }] }, "platform": { "anyOf": [{ "type": "string", "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, { "type": "null" }] }, "action_required": { "type": "boolean" }, "timestamp": { "type": "string", "x-date-time": true } }, "x-closed": true }, "ts": { "type": "string", "x-date-time": true }, "cursor": { "type": "string", "pattern": "^[0-9A-Za-z._~-]{1,128}$" } }, "x-closed": true };
+function validate9(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -4219,16 +3802,10 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.data !== void 0) {
-      if (!validate39.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-        vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.ts !== void 0) {
-      let data2 = data.ts;
-      if (typeof data2 === "string") {
-        if (!formats0(data2, this.strict)) {
-          const err4 = { instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+      let data1 = data.data;
+      if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+        if (data1.id === void 0) {
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "id" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -4236,21 +3813,17 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err5 = { instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
+        if (data1.severity === void 0) {
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "severity" } };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.cursor !== void 0) {
-      let data3 = data.cursor;
-      if (typeof data3 === "string") {
-        if (!pattern0.test(data3)) {
-          const err6 = { instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+        if (data1.category === void 0) {
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "category" } };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -4258,153 +3831,44 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err7 = { instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
+        if (data1.title === void 0) {
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "title" } };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (this.strict) {
-      for (const key0 in data) {
-        if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-          const err8 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
+        if (data1.message === void 0) {
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "message" } };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
             vErrors.push(err8);
           }
           errors++;
-          break;
         }
-      }
-    }
-  } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err9];
-    } else {
-      vErrors.push(err9);
-    }
-    errors++;
-  }
-  validate38.errors = vErrors;
-  return errors === 0;
-}
-var message_system_health = validate41;
-function validate42(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.status === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "status" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.uptime === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "uptime" } };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.cpu_percent === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "cpu_percent" } };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.memory_percent === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "memory_percent" } };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.disk_percent === void 0) {
-      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "disk_percent" } };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.database === void 0) {
-      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "database" } };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.redis === void 0) {
-      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "redis" } };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.exchange_connections === void 0) {
-      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "exchange_connections" } };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    if (data.last_trade === void 0) {
-      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "last_trade" } };
-      if (vErrors === null) {
-        vErrors = [err8];
-      } else {
-        vErrors.push(err8);
-      }
-      errors++;
-    }
-    if (data.error_rate === void 0) {
-      const err9 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "error_rate" } };
-      if (vErrors === null) {
-        vErrors = [err9];
-      } else {
-        vErrors.push(err9);
-      }
-      errors++;
-    }
-    if (data.status !== void 0) {
-      if (typeof data.status !== "string") {
-        const err10 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err10];
-        } else {
-          vErrors.push(err10);
+        if (data1.bot_id === void 0) {
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "bot_id" } };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.uptime !== void 0) {
-      let data1 = data.uptime;
-      if (typeof data1 == "number" && isFinite(data1)) {
-        if (data1 < 0 || isNaN(data1)) {
-          const err11 = { instancePath: instancePath + "/uptime", schemaPath: "#/properties/uptime/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+        if (data1.platform === void 0) {
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" } };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+        if (data1.action_required === void 0) {
+          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "action_required" } };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -4412,137 +3876,161 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err12 = { instancePath: instancePath + "/uptime", schemaPath: "#/properties/uptime/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-    }
-    if (data.cpu_percent !== void 0) {
-      let data2 = data.cpu_percent;
-      if (typeof data2 == "number" && isFinite(data2)) {
-        if (data2 > 100 || isNaN(data2)) {
-          const err13 = { instancePath: instancePath + "/cpu_percent", schemaPath: "definitions.json#/definitions/Percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } };
+        if (data1.timestamp === void 0) {
+          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "timestamp" } };
           if (vErrors === null) {
-            vErrors = [err13];
+            vErrors = [err12];
           } else {
-            vErrors.push(err13);
+            vErrors.push(err12);
           }
           errors++;
         }
-        if (data2 < 0 || isNaN(data2)) {
-          const err14 = { instancePath: instancePath + "/cpu_percent", schemaPath: "definitions.json#/definitions/Percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-          if (vErrors === null) {
-            vErrors = [err14];
+        if (data1.id !== void 0) {
+          let data2 = data1.id;
+          if (typeof data2 === "string") {
+            if (data2.length < 1) {
+              const err13 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/minLength", keyword: "minLength", params: { limit: 1 } };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
           } else {
-            vErrors.push(err14);
+            const err14 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
           }
-          errors++;
         }
-      } else {
-        const err15 = { instancePath: instancePath + "/cpu_percent", schemaPath: "definitions.json#/definitions/Percent/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err15];
-        } else {
-          vErrors.push(err15);
+        if (data1.severity !== void 0) {
+          let data3 = data1.severity;
+          if (typeof data3 !== "string") {
+            const err15 = { instancePath: instancePath + "/data/severity", schemaPath: "#/properties/data/properties/severity/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+          if (!(data3 === "info" || data3 === "warning" || data3 === "error" || data3 === "critical")) {
+            if (this.strict) {
+              const err16 = { instancePath: instancePath + "/data/severity", schemaPath: "#/properties/data/properties/severity/enum", keyword: "enum", params: { allowedValues: schema9.properties.data.properties.severity.enum } };
+              if (vErrors === null) {
+                vErrors = [err16];
+              } else {
+                vErrors.push(err16);
+              }
+              errors++;
+            } else {
+              func0(this.notices, instancePath + "/data/severity", data3, schema9.properties.data.properties.severity.enum);
+            }
+          }
         }
-        errors++;
-      }
-    }
-    if (data.memory_percent !== void 0) {
-      let data3 = data.memory_percent;
-      if (typeof data3 == "number" && isFinite(data3)) {
-        if (data3 > 100 || isNaN(data3)) {
-          const err16 = { instancePath: instancePath + "/memory_percent", schemaPath: "definitions.json#/definitions/Percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } };
-          if (vErrors === null) {
-            vErrors = [err16];
+        if (data1.category !== void 0) {
+          if (typeof data1.category !== "string") {
+            const err17 = { instancePath: instancePath + "/data/category", schemaPath: "#/properties/data/properties/category/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+        }
+        if (data1.title !== void 0) {
+          if (typeof data1.title !== "string") {
+            const err18 = { instancePath: instancePath + "/data/title", schemaPath: "#/properties/data/properties/title/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
+          }
+        }
+        if (data1.message !== void 0) {
+          if (typeof data1.message !== "string") {
+            const err19 = { instancePath: instancePath + "/data/message", schemaPath: "#/properties/data/properties/message/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+        }
+        if (data1.bot_id !== void 0) {
+          let data7 = data1.bot_id;
+          const _errs15 = errors;
+          let valid2 = false;
+          const _errs16 = errors;
+          if (typeof data7 === "string") {
+            if (data7.length < 1) {
+              const err20 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 } };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
           } else {
-            vErrors.push(err16);
+            const err21 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf/0/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
           }
-          errors++;
-        }
-        if (data3 < 0 || isNaN(data3)) {
-          const err17 = { instancePath: instancePath + "/memory_percent", schemaPath: "definitions.json#/definitions/Percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-          if (vErrors === null) {
-            vErrors = [err17];
+          var _valid0 = _errs16 === errors;
+          valid2 = valid2 || _valid0;
+          if (!valid2) {
+            const _errs18 = errors;
+            if (data7 !== null) {
+              const err22 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf/1/type", keyword: "type", params: { type: "null" } };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
+            var _valid0 = _errs18 === errors;
+            valid2 = valid2 || _valid0;
+          }
+          if (!valid2) {
+            const err23 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf", keyword: "anyOf", params: {} };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
           } else {
-            vErrors.push(err17);
+            errors = _errs15;
+            if (vErrors !== null) {
+              if (_errs15) {
+                vErrors.length = _errs15;
+              } else {
+                vErrors = null;
+              }
+            }
           }
-          errors++;
         }
-      } else {
-        const err18 = { instancePath: instancePath + "/memory_percent", schemaPath: "definitions.json#/definitions/Percent/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
-        }
-        errors++;
-      }
-    }
-    if (data.disk_percent !== void 0) {
-      let data4 = data.disk_percent;
-      if (typeof data4 == "number" && isFinite(data4)) {
-        if (data4 > 100 || isNaN(data4)) {
-          const err19 = { instancePath: instancePath + "/disk_percent", schemaPath: "definitions.json#/definitions/Percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } };
-          if (vErrors === null) {
-            vErrors = [err19];
-          } else {
-            vErrors.push(err19);
-          }
-          errors++;
-        }
-        if (data4 < 0 || isNaN(data4)) {
-          const err20 = { instancePath: instancePath + "/disk_percent", schemaPath: "definitions.json#/definitions/Percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-          if (vErrors === null) {
-            vErrors = [err20];
-          } else {
-            vErrors.push(err20);
-          }
-          errors++;
-        }
-      } else {
-        const err21 = { instancePath: instancePath + "/disk_percent", schemaPath: "definitions.json#/definitions/Percent/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err21];
-        } else {
-          vErrors.push(err21);
-        }
-        errors++;
-      }
-    }
-    if (data.database !== void 0) {
-      if (typeof data.database !== "string") {
-        const err22 = { instancePath: instancePath + "/database", schemaPath: "#/definitions/DependencyState/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err22];
-        } else {
-          vErrors.push(err22);
-        }
-        errors++;
-      }
-    }
-    if (data.redis !== void 0) {
-      if (typeof data.redis !== "string") {
-        const err23 = { instancePath: instancePath + "/redis", schemaPath: "#/definitions/DependencyState/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err23];
-        } else {
-          vErrors.push(err23);
-        }
-        errors++;
-      }
-    }
-    if (data.exchange_connections !== void 0) {
-      let data7 = data.exchange_connections;
-      if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
-        for (const key0 in data7) {
-          if (typeof data7[key0] !== "string") {
-            const err24 = { instancePath: instancePath + "/exchange_connections/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/DependencyState/type", keyword: "type", params: { type: "string" } };
+        if (data1.platform !== void 0) {
+          let data8 = data1.platform;
+          const _errs21 = errors;
+          let valid3 = false;
+          const _errs22 = errors;
+          if (typeof data8 !== "string") {
+            const err24 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf/0/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err24];
             } else {
@@ -4550,104 +4038,190 @@ function validate42(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
+          if (!(data8 === "luno" || data8 === "binance" || data8 === "kucoin" || data8 === "kraken" || data8 === "valr")) {
+            if (this.strict) {
+              const err25 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema9.properties.data.properties.platform.anyOf[0].enum } };
+              if (vErrors === null) {
+                vErrors = [err25];
+              } else {
+                vErrors.push(err25);
+              }
+              errors++;
+            } else {
+              func0(this.notices, instancePath + "/data/platform", data8, schema9.properties.data.properties.platform.anyOf[0].enum);
+            }
+          }
+          var _valid1 = _errs22 === errors;
+          valid3 = valid3 || _valid1;
+          if (!valid3) {
+            const _errs24 = errors;
+            if (data8 !== null) {
+              const err26 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf/1/type", keyword: "type", params: { type: "null" } };
+              if (vErrors === null) {
+                vErrors = [err26];
+              } else {
+                vErrors.push(err26);
+              }
+              errors++;
+            }
+            var _valid1 = _errs24 === errors;
+            valid3 = valid3 || _valid1;
+          }
+          if (!valid3) {
+            const err27 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf", keyword: "anyOf", params: {} };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          } else {
+            errors = _errs21;
+            if (vErrors !== null) {
+              if (_errs21) {
+                vErrors.length = _errs21;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data1.action_required !== void 0) {
+          if (typeof data1.action_required !== "boolean") {
+            const err28 = { instancePath: instancePath + "/data/action_required", schemaPath: "#/properties/data/properties/action_required/type", keyword: "type", params: { type: "boolean" } };
+            if (vErrors === null) {
+              vErrors = [err28];
+            } else {
+              vErrors.push(err28);
+            }
+            errors++;
+          }
+        }
+        if (data1.timestamp !== void 0) {
+          let data10 = data1.timestamp;
+          if (typeof data10 === "string") {
+            if (!formats0(data10, this.strict)) {
+              const err29 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+              if (vErrors === null) {
+                vErrors = [err29];
+              } else {
+                vErrors.push(err29);
+              }
+              errors++;
+            }
+          } else {
+            const err30 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err30];
+            } else {
+              vErrors.push(err30);
+            }
+            errors++;
+          }
+        }
+        if (this.strict) {
+          let count0 = 0;
+          for (const key0 in data1) {
+            count0++;
+          }
+          if (count0 !== 9) {
+            for (const key1 in data1) {
+              if (!(key1 === "id" || key1 === "severity" || key1 === "category" || key1 === "title" || key1 === "message" || key1 === "bot_id" || key1 === "platform" || key1 === "action_required" || key1 === "timestamp")) {
+                const err31 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+                if (vErrors === null) {
+                  vErrors = [err31];
+                } else {
+                  vErrors.push(err31);
+                }
+                errors++;
+                break;
+              }
+            }
+          }
         }
       } else {
-        const err25 = { instancePath: instancePath + "/exchange_connections", schemaPath: "#/properties/exchange_connections/type", keyword: "type", params: { type: "object" } };
+        const err32 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err25];
+          vErrors = [err32];
         } else {
-          vErrors.push(err25);
+          vErrors.push(err32);
         }
         errors++;
       }
     }
-    if (data.last_trade !== void 0) {
-      let data9 = data.last_trade;
-      if (typeof data9 !== "string" && data9 !== null) {
-        const err26 = { instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema38.type } };
-        if (vErrors === null) {
-          vErrors = [err26];
-        } else {
-          vErrors.push(err26);
-        }
-        errors++;
-      }
-      if (typeof data9 === "string") {
-        if (!formats0(data9, this.strict)) {
-          const err27 = { instancePath: instancePath + "/last_trade", schemaPath: "definitions.json#/definitions/NullableTimestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+    if (data.ts !== void 0) {
+      let data11 = data.ts;
+      if (typeof data11 === "string") {
+        if (!formats0(data11, this.strict)) {
+          const err33 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
-            vErrors = [err27];
+            vErrors = [err33];
           } else {
-            vErrors.push(err27);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.error_rate !== void 0) {
-      let data10 = data.error_rate;
-      if (typeof data10 == "number" && isFinite(data10)) {
-        if (data10 > 1 || isNaN(data10)) {
-          const err28 = { instancePath: instancePath + "/error_rate", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
-          if (vErrors === null) {
-            vErrors = [err28];
-          } else {
-            vErrors.push(err28);
-          }
-          errors++;
-        }
-        if (data10 < 0 || isNaN(data10)) {
-          const err29 = { instancePath: instancePath + "/error_rate", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-          if (vErrors === null) {
-            vErrors = [err29];
-          } else {
-            vErrors.push(err29);
+            vErrors.push(err33);
           }
           errors++;
         }
       } else {
-        const err30 = { instancePath: instancePath + "/error_rate", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } };
+        const err34 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err30];
+          vErrors = [err34];
         } else {
-          vErrors.push(err30);
+          vErrors.push(err34);
+        }
+        errors++;
+      }
+    }
+    if (data.cursor !== void 0) {
+      let data12 = data.cursor;
+      if (typeof data12 === "string") {
+        if (!pattern0.test(data12)) {
+          const err35 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          if (vErrors === null) {
+            vErrors = [err35];
+          } else {
+            vErrors.push(err35);
+          }
+          errors++;
+        }
+      } else {
+        const err36 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        if (vErrors === null) {
+          vErrors = [err36];
+        } else {
+          vErrors.push(err36);
         }
         errors++;
       }
     }
     if (this.strict) {
-      let count0 = 0;
-      for (const key1 in data) {
-        count0++;
-      }
-      if (count0 !== 10) {
-        for (const key2 in data) {
-          if (!(key2 === "status" || key2 === "uptime" || key2 === "cpu_percent" || key2 === "memory_percent" || key2 === "disk_percent" || key2 === "database" || key2 === "redis" || key2 === "exchange_connections" || key2 === "last_trade" || key2 === "error_rate")) {
-            const err31 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
-            if (vErrors === null) {
-              vErrors = [err31];
-            } else {
-              vErrors.push(err31);
-            }
-            errors++;
-            break;
+      for (const key2 in data) {
+        if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
+          const err37 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
+          if (vErrors === null) {
+            vErrors = [err37];
+          } else {
+            vErrors.push(err37);
           }
+          errors++;
+          break;
         }
       }
     }
   } else {
-    const err32 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err38 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err32];
+      vErrors = [err38];
     } else {
-      vErrors.push(err32);
+      vErrors.push(err38);
     }
     errors++;
   }
-  validate42.errors = vErrors;
+  validate9.errors = vErrors;
   return errors === 0;
 }
-function validate41(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_system_health = validate10;
+var schema10 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/system_health.json", "type": "object", "required": ["type", "data", "ts"], "properties": { "type": { "const": "system_health" }, "data": { "type": "object", "required": ["status", "uptime", "cpu_percent", "memory_percent", "disk_percent", "database", "redis", "exchange_connections", "last_trade", "error_rate"], "properties": { "status": { "type": "string" }, "uptime": { "type": "number", "minimum": 0 }, "cpu_percent": { "type": "number", "minimum": 0, "maximum": 100 }, "memory_percent": { "type": "number", "minimum": 0, "maximum": 100 }, "disk_percent": { "type": "number", "minimum": 0, "maximum": 100 }, "database": { "type": "string" }, "redis": { "type": "string" }, "exchange_connections": { "type": "object", "additionalProperties": { "type": "string" } }, "last_trade": { "type": ["string", "null"], "x-date-time": true }, "error_rate": { "type": "number", "minimum": 0, "maximum": 1 } }, "x-closed": true }, "ts": { "type": "string", "x-date-time": true }, "cursor": { "type": "string", "pattern": "^[0-9A-Za-z._~-]{1,128}$" } }, "x-closed": true };
+function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -4691,16 +4265,10 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.data !== void 0) {
-      if (!validate42.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-        vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.ts !== void 0) {
-      let data2 = data.ts;
-      if (typeof data2 === "string") {
-        if (!formats0(data2, this.strict)) {
-          const err4 = { instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+      let data1 = data.data;
+      if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+        if (data1.status === void 0) {
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -4708,21 +4276,17 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err5 = { instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
+        if (data1.uptime === void 0) {
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "uptime" } };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.cursor !== void 0) {
-      let data3 = data.cursor;
-      if (typeof data3 === "string") {
-        if (!pattern0.test(data3)) {
-          const err6 = { instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+        if (data1.cpu_percent === void 0) {
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "cpu_percent" } };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -4730,161 +4294,44 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err7 = { instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
+        if (data1.memory_percent === void 0) {
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "memory_percent" } };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (this.strict) {
-      for (const key0 in data) {
-        if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-          const err8 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
+        if (data1.disk_percent === void 0) {
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "disk_percent" } };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
             vErrors.push(err8);
           }
           errors++;
-          break;
         }
-      }
-    }
-  } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err9];
-    } else {
-      vErrors.push(err9);
-    }
-    errors++;
-  }
-  validate41.errors = vErrors;
-  return errors === 0;
-}
-var message_wallet = validate44;
-var schema100 = { "type": "object", "required": ["event", "platform", "asset", "amount", "address", "txid", "confirmations", "status"], "properties": { "event": { "type": "string" }, "platform": { "$ref": "definitions.json#/definitions/Platform" }, "asset": { "$ref": "definitions.json#/definitions/Asset" }, "amount": { "type": "number", "minimum": 0 }, "address": { "type": ["string", "null"] }, "txid": { "type": ["string", "null"] }, "confirmations": { "$ref": "definitions.json#/definitions/Count" }, "status": { "type": "string" } }, "x-closed": true };
-function validate45(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.event === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "event" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.platform === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "platform" } };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.asset === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "asset" } };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.amount === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "amount" } };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.address === void 0) {
-      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "address" } };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.txid === void 0) {
-      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "txid" } };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.confirmations === void 0) {
-      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "confirmations" } };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.status === void 0) {
-      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "status" } };
-      if (vErrors === null) {
-        vErrors = [err7];
-      } else {
-        vErrors.push(err7);
-      }
-      errors++;
-    }
-    if (data.event !== void 0) {
-      if (typeof data.event !== "string") {
-        const err8 = { instancePath: instancePath + "/event", schemaPath: "#/properties/event/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
+        if (data1.database === void 0) {
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "database" } };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.platform !== void 0) {
-      let data1 = data.platform;
-      if (typeof data1 !== "string") {
-        const err9 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
-        }
-        errors++;
-      }
-      if (!(data1 === "luno" || data1 === "binance" || data1 === "kucoin" || data1 === "kraken" || data1 === "valr")) {
-        if (this.strict) {
-          const err10 = { instancePath: instancePath + "/platform", schemaPath: "definitions.json#/definitions/Platform/enum", keyword: "enum", params: { allowedValues: schema25.enum } };
+        if (data1.redis === void 0) {
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "redis" } };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
             vErrors.push(err10);
           }
           errors++;
-        } else {
-          func1(this, instancePath + "/platform", data1, schema25.enum);
         }
-      }
-    }
-    if (data.asset !== void 0) {
-      let data2 = data.asset;
-      if (typeof data2 === "string") {
-        if (data2.length < 1) {
-          const err11 = { instancePath: instancePath + "/asset", schemaPath: "definitions.json#/definitions/Asset/minLength", keyword: "minLength", params: { limit: 1 } };
+        if (data1.exchange_connections === void 0) {
+          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "exchange_connections" } };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -4892,21 +4339,17 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err12 = { instancePath: instancePath + "/asset", schemaPath: "definitions.json#/definitions/Asset/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
+        if (data1.last_trade === void 0) {
+          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "last_trade" } };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.amount !== void 0) {
-      let data3 = data.amount;
-      if (typeof data3 == "number" && isFinite(data3)) {
-        if (data3 < 0 || isNaN(data3)) {
-          const err13 = { instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+        if (data1.error_rate === void 0) {
+          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "error_rate" } };
           if (vErrors === null) {
             vErrors = [err13];
           } else {
@@ -4914,107 +4357,335 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err14 = { instancePath: instancePath + "/amount", schemaPath: "#/properties/amount/type", keyword: "type", params: { type: "number" } };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
+        if (data1.status !== void 0) {
+          if (typeof data1.status !== "string") {
+            const err14 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
         }
-        errors++;
-      }
-    }
-    if (data.address !== void 0) {
-      let data4 = data.address;
-      if (typeof data4 !== "string" && data4 !== null) {
-        const err15 = { instancePath: instancePath + "/address", schemaPath: "#/properties/address/type", keyword: "type", params: { type: schema100.properties.address.type } };
-        if (vErrors === null) {
-          vErrors = [err15];
-        } else {
-          vErrors.push(err15);
-        }
-        errors++;
-      }
-    }
-    if (data.txid !== void 0) {
-      let data5 = data.txid;
-      if (typeof data5 !== "string" && data5 !== null) {
-        const err16 = { instancePath: instancePath + "/txid", schemaPath: "#/properties/txid/type", keyword: "type", params: { type: schema100.properties.txid.type } };
-        if (vErrors === null) {
-          vErrors = [err16];
-        } else {
-          vErrors.push(err16);
-        }
-        errors++;
-      }
-    }
-    if (data.confirmations !== void 0) {
-      let data6 = data.confirmations;
-      if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
-        const err17 = { instancePath: instancePath + "/confirmations", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
-      }
-      if (typeof data6 == "number" && isFinite(data6)) {
-        if (data6 < 0 || isNaN(data6)) {
-          const err18 = { instancePath: instancePath + "/confirmations", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-          if (vErrors === null) {
-            vErrors = [err18];
+        if (data1.uptime !== void 0) {
+          let data3 = data1.uptime;
+          if (typeof data3 == "number" && isFinite(data3)) {
+            if (data3 < 0 || isNaN(data3)) {
+              const err15 = { instancePath: instancePath + "/data/uptime", schemaPath: "#/properties/data/properties/uptime/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
           } else {
-            vErrors.push(err18);
+            const err16 = { instancePath: instancePath + "/data/uptime", schemaPath: "#/properties/data/properties/uptime/type", keyword: "type", params: { type: "number" } };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+        if (data1.cpu_percent !== void 0) {
+          let data4 = data1.cpu_percent;
+          if (typeof data4 == "number" && isFinite(data4)) {
+            if (data4 > 100 || isNaN(data4)) {
+              const err17 = { instancePath: instancePath + "/data/cpu_percent", schemaPath: "#/properties/data/properties/cpu_percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
+            if (data4 < 0 || isNaN(data4)) {
+              const err18 = { instancePath: instancePath + "/data/cpu_percent", schemaPath: "#/properties/data/properties/cpu_percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err18];
+              } else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
+          } else {
+            const err19 = { instancePath: instancePath + "/data/cpu_percent", schemaPath: "#/properties/data/properties/cpu_percent/type", keyword: "type", params: { type: "number" } };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+        }
+        if (data1.memory_percent !== void 0) {
+          let data5 = data1.memory_percent;
+          if (typeof data5 == "number" && isFinite(data5)) {
+            if (data5 > 100 || isNaN(data5)) {
+              const err20 = { instancePath: instancePath + "/data/memory_percent", schemaPath: "#/properties/data/properties/memory_percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
+            if (data5 < 0 || isNaN(data5)) {
+              const err21 = { instancePath: instancePath + "/data/memory_percent", schemaPath: "#/properties/data/properties/memory_percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err21];
+              } else {
+                vErrors.push(err21);
+              }
+              errors++;
+            }
+          } else {
+            const err22 = { instancePath: instancePath + "/data/memory_percent", schemaPath: "#/properties/data/properties/memory_percent/type", keyword: "type", params: { type: "number" } };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+        }
+        if (data1.disk_percent !== void 0) {
+          let data6 = data1.disk_percent;
+          if (typeof data6 == "number" && isFinite(data6)) {
+            if (data6 > 100 || isNaN(data6)) {
+              const err23 = { instancePath: instancePath + "/data/disk_percent", schemaPath: "#/properties/data/properties/disk_percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } };
+              if (vErrors === null) {
+                vErrors = [err23];
+              } else {
+                vErrors.push(err23);
+              }
+              errors++;
+            }
+            if (data6 < 0 || isNaN(data6)) {
+              const err24 = { instancePath: instancePath + "/data/disk_percent", schemaPath: "#/properties/data/properties/disk_percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err24];
+              } else {
+                vErrors.push(err24);
+              }
+              errors++;
+            }
+          } else {
+            const err25 = { instancePath: instancePath + "/data/disk_percent", schemaPath: "#/properties/data/properties/disk_percent/type", keyword: "type", params: { type: "number" } };
+            if (vErrors === null) {
+              vErrors = [err25];
+            } else {
+              vErrors.push(err25);
+            }
+            errors++;
+          }
+        }
+        if (data1.database !== void 0) {
+          if (typeof data1.database !== "string") {
+            const err26 = { instancePath: instancePath + "/data/database", schemaPath: "#/properties/data/properties/database/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err26];
+            } else {
+              vErrors.push(err26);
+            }
+            errors++;
+          }
+        }
+        if (data1.redis !== void 0) {
+          if (typeof data1.redis !== "string") {
+            const err27 = { instancePath: instancePath + "/data/redis", schemaPath: "#/properties/data/properties/redis/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+        }
+        if (data1.exchange_connections !== void 0) {
+          let data9 = data1.exchange_connections;
+          if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
+            for (const key0 in data9) {
+              if (typeof data9[key0] !== "string") {
+                const err28 = { instancePath: instancePath + "/data/exchange_connections/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/exchange_connections/additionalProperties/type", keyword: "type", params: { type: "string" } };
+                if (vErrors === null) {
+                  vErrors = [err28];
+                } else {
+                  vErrors.push(err28);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err29 = { instancePath: instancePath + "/data/exchange_connections", schemaPath: "#/properties/data/properties/exchange_connections/type", keyword: "type", params: { type: "object" } };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
+            }
+            errors++;
+          }
+        }
+        if (data1.last_trade !== void 0) {
+          let data11 = data1.last_trade;
+          if (typeof data11 !== "string" && data11 !== null) {
+            const err30 = { instancePath: instancePath + "/data/last_trade", schemaPath: "#/properties/data/properties/last_trade/type", keyword: "type", params: { type: schema10.properties.data.properties.last_trade.type } };
+            if (vErrors === null) {
+              vErrors = [err30];
+            } else {
+              vErrors.push(err30);
+            }
+            errors++;
+          }
+          if (typeof data11 === "string") {
+            if (!formats0(data11, this.strict)) {
+              const err31 = { instancePath: instancePath + "/data/last_trade", schemaPath: "#/properties/data/properties/last_trade/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+              if (vErrors === null) {
+                vErrors = [err31];
+              } else {
+                vErrors.push(err31);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data1.error_rate !== void 0) {
+          let data12 = data1.error_rate;
+          if (typeof data12 == "number" && isFinite(data12)) {
+            if (data12 > 1 || isNaN(data12)) {
+              const err32 = { instancePath: instancePath + "/data/error_rate", schemaPath: "#/properties/data/properties/error_rate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+              if (vErrors === null) {
+                vErrors = [err32];
+              } else {
+                vErrors.push(err32);
+              }
+              errors++;
+            }
+            if (data12 < 0 || isNaN(data12)) {
+              const err33 = { instancePath: instancePath + "/data/error_rate", schemaPath: "#/properties/data/properties/error_rate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err33];
+              } else {
+                vErrors.push(err33);
+              }
+              errors++;
+            }
+          } else {
+            const err34 = { instancePath: instancePath + "/data/error_rate", schemaPath: "#/properties/data/properties/error_rate/type", keyword: "type", params: { type: "number" } };
+            if (vErrors === null) {
+              vErrors = [err34];
+            } else {
+              vErrors.push(err34);
+            }
+            errors++;
+          }
+        }
+        if (this.strict) {
+          let count0 = 0;
+          for (const key1 in data1) {
+            count0++;
+          }
+          if (count0 !== 10) {
+            for (const key2 in data1) {
+              if (!(key2 === "status" || key2 === "uptime" || key2 === "cpu_percent" || key2 === "memory_percent" || key2 === "disk_percent" || key2 === "database" || key2 === "redis" || key2 === "exchange_connections" || key2 === "last_trade" || key2 === "error_rate")) {
+                const err35 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
+                if (vErrors === null) {
+                  vErrors = [err35];
+                } else {
+                  vErrors.push(err35);
+                }
+                errors++;
+                break;
+              }
+            }
+          }
+        }
+      } else {
+        const err36 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        if (vErrors === null) {
+          vErrors = [err36];
+        } else {
+          vErrors.push(err36);
+        }
+        errors++;
+      }
+    }
+    if (data.ts !== void 0) {
+      let data13 = data.ts;
+      if (typeof data13 === "string") {
+        if (!formats0(data13, this.strict)) {
+          const err37 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          if (vErrors === null) {
+            vErrors = [err37];
+          } else {
+            vErrors.push(err37);
           }
           errors++;
         }
+      } else {
+        const err38 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        if (vErrors === null) {
+          vErrors = [err38];
+        } else {
+          vErrors.push(err38);
+        }
+        errors++;
       }
     }
-    if (data.status !== void 0) {
-      if (typeof data.status !== "string") {
-        const err19 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } };
+    if (data.cursor !== void 0) {
+      let data14 = data.cursor;
+      if (typeof data14 === "string") {
+        if (!pattern0.test(data14)) {
+          const err39 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          if (vErrors === null) {
+            vErrors = [err39];
+          } else {
+            vErrors.push(err39);
+          }
+          errors++;
+        }
+      } else {
+        const err40 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err19];
+          vErrors = [err40];
         } else {
-          vErrors.push(err19);
+          vErrors.push(err40);
         }
         errors++;
       }
     }
     if (this.strict) {
-      let count0 = 0;
-      for (const key0 in data) {
-        count0++;
-      }
-      if (count0 !== 8) {
-        for (const key1 in data) {
-          if (!(key1 === "event" || key1 === "platform" || key1 === "asset" || key1 === "amount" || key1 === "address" || key1 === "txid" || key1 === "confirmations" || key1 === "status")) {
-            const err20 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err20];
-            } else {
-              vErrors.push(err20);
-            }
-            errors++;
-            break;
+      for (const key3 in data) {
+        if (!(key3 === "type" || key3 === "data" || key3 === "ts" || key3 === "cursor")) {
+          const err41 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key3 } };
+          if (vErrors === null) {
+            vErrors = [err41];
+          } else {
+            vErrors.push(err41);
           }
+          errors++;
+          break;
         }
       }
     }
   } else {
-    const err21 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err42 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err21];
+      vErrors = [err42];
     } else {
-      vErrors.push(err21);
+      vErrors.push(err42);
     }
     errors++;
   }
-  validate45.errors = vErrors;
+  validate10.errors = vErrors;
   return errors === 0;
 }
-function validate44(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_wallet = validate11;
+var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/wallet.json", "type": "object", "required": ["type", "data", "ts"], "properties": { "type": { "const": "wallet" }, "data": { "type": "object", "required": ["event", "platform", "asset", "amount", "address", "txid", "confirmations", "status"], "properties": { "event": { "type": "string" }, "platform": { "type": "string", "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, "asset": { "type": "string", "minLength": 1 }, "amount": { "type": "number", "minimum": 0 }, "address": { "type": ["string", "null"] }, "txid": { "type": ["string", "null"] }, "confirmations": { "type": "integer", "minimum": 0 }, "status": { "type": "string" } }, "x-closed": true }, "ts": { "type": "string", "x-date-time": true }, "cursor": { "type": "string", "pattern": "^[0-9A-Za-z._~-]{1,128}$" } }, "x-closed": true };
+function validate11(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -5058,16 +4729,10 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.data !== void 0) {
-      if (!validate45.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-        vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.ts !== void 0) {
-      let data2 = data.ts;
-      if (typeof data2 === "string") {
-        if (!formats0(data2, this.strict)) {
-          const err4 = { instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+      let data1 = data.data;
+      if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+        if (data1.event === void 0) {
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "event" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -5075,21 +4740,17 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err5 = { instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
+        if (data1.platform === void 0) {
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" } };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.cursor !== void 0) {
-      let data3 = data.cursor;
-      if (typeof data3 === "string") {
-        if (!pattern0.test(data3)) {
-          const err6 = { instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+        if (data1.asset === void 0) {
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "asset" } };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -5097,189 +4758,8 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err7 = { instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err7];
-        } else {
-          vErrors.push(err7);
-        }
-        errors++;
-      }
-    }
-    if (this.strict) {
-      for (const key0 in data) {
-        if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-          const err8 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
-          if (vErrors === null) {
-            vErrors = [err8];
-          } else {
-            vErrors.push(err8);
-          }
-          errors++;
-          break;
-        }
-      }
-    }
-  } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err9];
-    } else {
-      vErrors.push(err9);
-    }
-    errors++;
-  }
-  validate44.errors = vErrors;
-  return errors === 0;
-}
-var message_ai_tasks = validate47;
-var schema107 = { "type": "object", "required": ["task_id", "task_type", "status", "progress", "result", "started_at", "completed_at"], "properties": { "task_id": { "$ref": "definitions.json#/definitions/Identifier" }, "task_type": { "type": "string", "enum": ["bodyguard_check", "learning_run", "bot_evolution", "insights_generation", "prediction", "profit_reinvestment"] }, "status": { "type": "string", "enum": ["queued", "running", "completed", "failed"] }, "progress": { "$ref": "definitions.json#/definitions/Fraction" }, "result": { "anyOf": [{ "$ref": "#/definitions/AiTaskResult" }, { "type": "null" }] }, "started_at": { "$ref": "definitions.json#/definitions/NullableTimestamp" }, "completed_at": { "$ref": "definitions.json#/definitions/NullableTimestamp" } }, "x-closed": true };
-function validate49(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.checks_passed !== void 0) {
-      let data0 = data.checks_passed;
-      if (!(typeof data0 == "number" && (!(data0 % 1) && !isNaN(data0)) && isFinite(data0))) {
-        const err0 = { instancePath: instancePath + "/checks_passed", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } };
-        if (vErrors === null) {
-          vErrors = [err0];
-        } else {
-          vErrors.push(err0);
-        }
-        errors++;
-      }
-      if (typeof data0 == "number" && isFinite(data0)) {
-        if (data0 < 0 || isNaN(data0)) {
-          const err1 = { instancePath: instancePath + "/checks_passed", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.checks_failed !== void 0) {
-      let data1 = data.checks_failed;
-      if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-        const err2 = { instancePath: instancePath + "/checks_failed", schemaPath: "definitions.json#/definitions/Count/type", keyword: "type", params: { type: "integer" } };
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      }
-      if (typeof data1 == "number" && isFinite(data1)) {
-        if (data1 < 0 || isNaN(data1)) {
-          const err3 = { instancePath: instancePath + "/checks_failed", schemaPath: "definitions.json#/definitions/Count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-          if (vErrors === null) {
-            vErrors = [err3];
-          } else {
-            vErrors.push(err3);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.issues !== void 0) {
-      if (!Array.isArray(data.issues)) {
-        const err4 = { instancePath: instancePath + "/issues", schemaPath: "#/properties/issues/type", keyword: "type", params: { type: "array" } };
-        if (vErrors === null) {
-          vErrors = [err4];
-        } else {
-          vErrors.push(err4);
-        }
-        errors++;
-      }
-    }
-  } else {
-    const err5 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
-    if (vErrors === null) {
-      vErrors = [err5];
-    } else {
-      vErrors.push(err5);
-    }
-    errors++;
-  }
-  validate49.errors = vErrors;
-  return errors === 0;
-}
-function validate48(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    if (data.task_id === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "task_id" } };
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    }
-    if (data.task_type === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "task_type" } };
-      if (vErrors === null) {
-        vErrors = [err1];
-      } else {
-        vErrors.push(err1);
-      }
-      errors++;
-    }
-    if (data.status === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "status" } };
-      if (vErrors === null) {
-        vErrors = [err2];
-      } else {
-        vErrors.push(err2);
-      }
-      errors++;
-    }
-    if (data.progress === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "progress" } };
-      if (vErrors === null) {
-        vErrors = [err3];
-      } else {
-        vErrors.push(err3);
-      }
-      errors++;
-    }
-    if (data.result === void 0) {
-      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "result" } };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.started_at === void 0) {
-      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "started_at" } };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
-      }
-      errors++;
-    }
-    if (data.completed_at === void 0) {
-      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "completed_at" } };
-      if (vErrors === null) {
-        vErrors = [err6];
-      } else {
-        vErrors.push(err6);
-      }
-      errors++;
-    }
-    if (data.task_id !== void 0) {
-      let data0 = data.task_id;
-      if (typeof data0 === "string") {
-        if (data0.length < 1) {
-          const err7 = { instancePath: instancePath + "/task_id", schemaPath: "definitions.json#/definitions/Identifier/minLength", keyword: "minLength", params: { limit: 1 } };
+        if (data1.amount === void 0) {
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "amount" } };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -5287,220 +4767,283 @@ function validate48(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err8 = { instancePath: instancePath + "/task_id", schemaPath: "definitions.json#/definitions/Identifier/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
+        if (data1.address === void 0) {
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "address" } };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.task_type !== void 0) {
-      let data1 = data.task_type;
-      if (typeof data1 !== "string") {
-        const err9 = { instancePath: instancePath + "/task_type", schemaPath: "#/properties/task_type/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err9];
-        } else {
-          vErrors.push(err9);
+        if (data1.txid === void 0) {
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "txid" } };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
         }
-        errors++;
-      }
-      if (!(data1 === "bodyguard_check" || data1 === "learning_run" || data1 === "bot_evolution" || data1 === "insights_generation" || data1 === "prediction" || data1 === "profit_reinvestment")) {
-        if (this.strict) {
-          const err10 = { instancePath: instancePath + "/task_type", schemaPath: "#/properties/task_type/enum", keyword: "enum", params: { allowedValues: schema107.properties.task_type.enum } };
+        if (data1.confirmations === void 0) {
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "confirmations" } };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
             vErrors.push(err10);
           }
           errors++;
-        } else {
-          func1(this, instancePath + "/task_type", data1, schema107.properties.task_type.enum);
         }
-      }
-    }
-    if (data.status !== void 0) {
-      let data2 = data.status;
-      if (typeof data2 !== "string") {
-        const err11 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err11];
-        } else {
-          vErrors.push(err11);
+        if (data1.status === void 0) {
+          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" } };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
         }
-        errors++;
-      }
-      if (!(data2 === "queued" || data2 === "running" || data2 === "completed" || data2 === "failed")) {
+        if (data1.event !== void 0) {
+          if (typeof data1.event !== "string") {
+            const err12 = { instancePath: instancePath + "/data/event", schemaPath: "#/properties/data/properties/event/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+        }
+        if (data1.platform !== void 0) {
+          let data3 = data1.platform;
+          if (typeof data3 !== "string") {
+            const err13 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+          if (!(data3 === "luno" || data3 === "binance" || data3 === "kucoin" || data3 === "kraken" || data3 === "valr")) {
+            if (this.strict) {
+              const err14 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema11.properties.data.properties.platform.enum } };
+              if (vErrors === null) {
+                vErrors = [err14];
+              } else {
+                vErrors.push(err14);
+              }
+              errors++;
+            } else {
+              func0(this.notices, instancePath + "/data/platform", data3, schema11.properties.data.properties.platform.enum);
+            }
+          }
+        }
+        if (data1.asset !== void 0) {
+          let data4 = data1.asset;
+          if (typeof data4 === "string") {
+            if (data4.length < 1) {
+              const err15 = { instancePath: instancePath + "/data/asset", schemaPath: "#/properties/data/properties/asset/minLength", keyword: "minLength", params: { limit: 1 } };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+          } else {
+            const err16 = { instancePath: instancePath + "/data/asset", schemaPath: "#/properties/data/properties/asset/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+        if (data1.amount !== void 0) {
+          let data5 = data1.amount;
+          if (typeof data5 == "number" && isFinite(data5)) {
+            if (data5 < 0 || isNaN(data5)) {
+              const err17 = { instancePath: instancePath + "/data/amount", schemaPath: "#/properties/data/properties/amount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
+          } else {
+            const err18 = { instancePath: instancePath + "/data/amount", schemaPath: "#/properties/data/properties/amount/type", keyword: "type", params: { type: "number" } };
+            if (vErrors === null) {
+              vErrors = [err18];
+            } else {
+              vErrors.push(err18);
+            }
+            errors++;
+          }
+        }
+        if (data1.address !== void 0) {
+          let data6 = data1.address;
+          if (typeof data6 !== "string" && data6 !== null) {
+            const err19 = { instancePath: instancePath + "/data/address", schemaPath: "#/properties/data/properties/address/type", keyword: "type", params: { type: schema11.properties.data.properties.address.type } };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+        }
+        if (data1.txid !== void 0) {
+          let data7 = data1.txid;
+          if (typeof data7 !== "string" && data7 !== null) {
+            const err20 = { instancePath: instancePath + "/data/txid", schemaPath: "#/properties/data/properties/txid/type", keyword: "type", params: { type: schema11.properties.data.properties.txid.type } };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+        }
+        if (data1.confirmations !== void 0) {
+          let data8 = data1.confirmations;
+          if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8))) {
+            const err21 = { instancePath: instancePath + "/data/confirmations", schemaPath: "#/properties/data/properties/confirmations/type", keyword: "type", params: { type: "integer" } };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+          if (typeof data8 == "number" && isFinite(data8)) {
+            if (data8 < 0 || isNaN(data8)) {
+              const err22 = { instancePath: instancePath + "/data/confirmations", schemaPath: "#/properties/data/properties/confirmations/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data1.status !== void 0) {
+          if (typeof data1.status !== "string") {
+            const err23 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+        }
         if (this.strict) {
-          const err12 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema107.properties.status.enum } };
-          if (vErrors === null) {
-            vErrors = [err12];
-          } else {
-            vErrors.push(err12);
+          let count0 = 0;
+          for (const key0 in data1) {
+            count0++;
           }
-          errors++;
-        } else {
-          func1(this, instancePath + "/status", data2, schema107.properties.status.enum);
+          if (count0 !== 8) {
+            for (const key1 in data1) {
+              if (!(key1 === "event" || key1 === "platform" || key1 === "asset" || key1 === "amount" || key1 === "address" || key1 === "txid" || key1 === "confirmations" || key1 === "status")) {
+                const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+                if (vErrors === null) {
+                  vErrors = [err24];
+                } else {
+                  vErrors.push(err24);
+                }
+                errors++;
+                break;
+              }
+            }
+          }
         }
+      } else {
+        const err25 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        if (vErrors === null) {
+          vErrors = [err25];
+        } else {
+          vErrors.push(err25);
+        }
+        errors++;
       }
     }
-    if (data.progress !== void 0) {
-      let data3 = data.progress;
-      if (typeof data3 == "number" && isFinite(data3)) {
-        if (data3 > 1 || isNaN(data3)) {
-          const err13 = { instancePath: instancePath + "/progress", schemaPath: "definitions.json#/definitions/Fraction/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+    if (data.ts !== void 0) {
+      let data10 = data.ts;
+      if (typeof data10 === "string") {
+        if (!formats0(data10, this.strict)) {
+          const err26 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
-            vErrors = [err13];
+            vErrors = [err26];
           } else {
-            vErrors.push(err13);
-          }
-          errors++;
-        }
-        if (data3 < 0 || isNaN(data3)) {
-          const err14 = { instancePath: instancePath + "/progress", schemaPath: "definitions.json#/definitions/Fraction/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-          if (vErrors === null) {
-            vErrors = [err14];
-          } else {
-            vErrors.push(err14);
+            vErrors.push(err26);
           }
           errors++;
         }
       } else {
-        const err15 = { instancePath: instancePath + "/progress", schemaPath: "definitions.json#/definitions/Fraction/type", keyword: "type", params: { type: "number" } };
+        const err27 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err15];
+          vErrors = [err27];
         } else {
-          vErrors.push(err15);
+          vErrors.push(err27);
         }
         errors++;
       }
     }
-    if (data.result !== void 0) {
-      let data4 = data.result;
-      const _errs12 = errors;
-      let valid3 = false;
-      const _errs13 = errors;
-      if (!validate49.call(this, data4, { instancePath: instancePath + "/result", parentData: data, parentDataProperty: "result", rootData })) {
-        vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
-        errors = vErrors.length;
-      }
-      var _valid0 = _errs13 === errors;
-      valid3 = valid3 || _valid0;
-      if (!valid3) {
-        const _errs14 = errors;
-        if (data4 !== null) {
-          const err16 = { instancePath: instancePath + "/result", schemaPath: "#/properties/result/anyOf/1/type", keyword: "type", params: { type: "null" } };
+    if (data.cursor !== void 0) {
+      let data11 = data.cursor;
+      if (typeof data11 === "string") {
+        if (!pattern0.test(data11)) {
+          const err28 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
-            vErrors = [err16];
+            vErrors = [err28];
           } else {
-            vErrors.push(err16);
+            vErrors.push(err28);
           }
           errors++;
         }
-        var _valid0 = _errs14 === errors;
-        valid3 = valid3 || _valid0;
-      }
-      if (!valid3) {
-        const err17 = { instancePath: instancePath + "/result", schemaPath: "#/properties/result/anyOf", keyword: "anyOf", params: {} };
-        if (vErrors === null) {
-          vErrors = [err17];
-        } else {
-          vErrors.push(err17);
-        }
-        errors++;
       } else {
-        errors = _errs12;
-        if (vErrors !== null) {
-          if (_errs12) {
-            vErrors.length = _errs12;
-          } else {
-            vErrors = null;
-          }
-        }
-      }
-    }
-    if (data.started_at !== void 0) {
-      let data5 = data.started_at;
-      if (typeof data5 !== "string" && data5 !== null) {
-        const err18 = { instancePath: instancePath + "/started_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema38.type } };
+        const err29 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err18];
+          vErrors = [err29];
         } else {
-          vErrors.push(err18);
+          vErrors.push(err29);
         }
         errors++;
-      }
-      if (typeof data5 === "string") {
-        if (!formats0(data5, this.strict)) {
-          const err19 = { instancePath: instancePath + "/started_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
-          if (vErrors === null) {
-            vErrors = [err19];
-          } else {
-            vErrors.push(err19);
-          }
-          errors++;
-        }
-      }
-    }
-    if (data.completed_at !== void 0) {
-      let data6 = data.completed_at;
-      if (typeof data6 !== "string" && data6 !== null) {
-        const err20 = { instancePath: instancePath + "/completed_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/type", keyword: "type", params: { type: schema38.type } };
-        if (vErrors === null) {
-          vErrors = [err20];
-        } else {
-          vErrors.push(err20);
-        }
-        errors++;
-      }
-      if (typeof data6 === "string") {
-        if (!formats0(data6, this.strict)) {
-          const err21 = { instancePath: instancePath + "/completed_at", schemaPath: "definitions.json#/definitions/NullableTimestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
-          if (vErrors === null) {
-            vErrors = [err21];
-          } else {
-            vErrors.push(err21);
-          }
-          errors++;
-        }
       }
     }
     if (this.strict) {
-      let count0 = 0;
-      for (const key0 in data) {
-        count0++;
-      }
-      if (count0 !== 7) {
-        for (const key1 in data) {
-          if (!(key1 === "task_id" || key1 === "task_type" || key1 === "status" || key1 === "progress" || key1 === "result" || key1 === "started_at" || key1 === "completed_at")) {
-            const err22 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err22];
-            } else {
-              vErrors.push(err22);
-            }
-            errors++;
-            break;
+      for (const key2 in data) {
+        if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
+          const err30 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
+          if (vErrors === null) {
+            vErrors = [err30];
+          } else {
+            vErrors.push(err30);
           }
+          errors++;
+          break;
         }
       }
     }
   } else {
-    const err23 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err31 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err23];
+      vErrors = [err31];
     } else {
-      vErrors.push(err23);
+      vErrors.push(err31);
     }
     errors++;
   }
-  validate48.errors = vErrors;
+  validate11.errors = vErrors;
   return errors === 0;
 }
-function validate47(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_ai_tasks = validate12;
+var schema12 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/ai_tasks.json", "type": "object", "required": ["type", "data", "ts"], "properties": { "type": { "const": "ai_tasks" }, "data": { "type": "object", "required": ["task_id", "task_type", "status", "progress", "result", "started_at", "completed_at"], "properties": { "task_id": { "type": "string", "minLength": 1 }, "task_type": { "type": "string", "enum": ["bodyguard_check", "learning_run", "bot_evolution", "insights_generation", "prediction", "profit_reinvestment"] }, "status": { "type": "string", "enum": ["queued", "running", "completed", "failed"] }, "progress": { "type": "number", "minimum": 0, "maximum": 1 }, "result": { "anyOf": [{ "type": "object", "additionalProperties": true, "properties": { "checks_passed": { "type": "integer", "minimum": 0 }, "checks_failed": { "type": "integer", "minimum": 0 }, "issues": { "type": "array", "items": {} } } }, { "type": "null" }] }, "started_at": { "type": ["string", "null"], "x-date-time": true }, "completed_at": { "type": ["string", "null"], "x-date-time": true } }, "x-closed": true }, "ts": { "type": "string", "x-date-time": true }, "cursor": { "type": "string", "pattern": "^[0-9A-Za-z._~-]{1,128}$" } }, "x-closed": true };
+function validate12(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -5544,16 +5087,10 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.data !== void 0) {
-      if (!validate48.call(this, data.data, { instancePath: instancePath + "/data", parentData: data, parentDataProperty: "data", rootData })) {
-        vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-        errors = vErrors.length;
-      }
-    }
-    if (data.ts !== void 0) {
-      let data2 = data.ts;
-      if (typeof data2 === "string") {
-        if (!formats0(data2, this.strict)) {
-          const err4 = { instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+      let data1 = data.data;
+      if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+        if (data1.task_id === void 0) {
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "task_id" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -5561,21 +5098,17 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-      } else {
-        const err5 = { instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } };
-        if (vErrors === null) {
-          vErrors = [err5];
-        } else {
-          vErrors.push(err5);
+        if (data1.task_type === void 0) {
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "task_type" } };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.cursor !== void 0) {
-      let data3 = data.cursor;
-      if (typeof data3 === "string") {
-        if (!pattern0.test(data3)) {
-          const err6 = { instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+        if (data1.status === void 0) {
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" } };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -5583,24 +5116,380 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
+        if (data1.progress === void 0) {
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "progress" } };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+        if (data1.result === void 0) {
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "result" } };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+        if (data1.started_at === void 0) {
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "started_at" } };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+        if (data1.completed_at === void 0) {
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "completed_at" } };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+        if (data1.task_id !== void 0) {
+          let data2 = data1.task_id;
+          if (typeof data2 === "string") {
+            if (data2.length < 1) {
+              const err11 = { instancePath: instancePath + "/data/task_id", schemaPath: "#/properties/data/properties/task_id/minLength", keyword: "minLength", params: { limit: 1 } };
+              if (vErrors === null) {
+                vErrors = [err11];
+              } else {
+                vErrors.push(err11);
+              }
+              errors++;
+            }
+          } else {
+            const err12 = { instancePath: instancePath + "/data/task_id", schemaPath: "#/properties/data/properties/task_id/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
+            }
+            errors++;
+          }
+        }
+        if (data1.task_type !== void 0) {
+          let data3 = data1.task_type;
+          if (typeof data3 !== "string") {
+            const err13 = { instancePath: instancePath + "/data/task_type", schemaPath: "#/properties/data/properties/task_type/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+          if (!(data3 === "bodyguard_check" || data3 === "learning_run" || data3 === "bot_evolution" || data3 === "insights_generation" || data3 === "prediction" || data3 === "profit_reinvestment")) {
+            if (this.strict) {
+              const err14 = { instancePath: instancePath + "/data/task_type", schemaPath: "#/properties/data/properties/task_type/enum", keyword: "enum", params: { allowedValues: schema12.properties.data.properties.task_type.enum } };
+              if (vErrors === null) {
+                vErrors = [err14];
+              } else {
+                vErrors.push(err14);
+              }
+              errors++;
+            } else {
+              func0(this.notices, instancePath + "/data/task_type", data3, schema12.properties.data.properties.task_type.enum);
+            }
+          }
+        }
+        if (data1.status !== void 0) {
+          let data4 = data1.status;
+          if (typeof data4 !== "string") {
+            const err15 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" } };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+          if (!(data4 === "queued" || data4 === "running" || data4 === "completed" || data4 === "failed")) {
+            if (this.strict) {
+              const err16 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/enum", keyword: "enum", params: { allowedValues: schema12.properties.data.properties.status.enum } };
+              if (vErrors === null) {
+                vErrors = [err16];
+              } else {
+                vErrors.push(err16);
+              }
+              errors++;
+            } else {
+              func0(this.notices, instancePath + "/data/status", data4, schema12.properties.data.properties.status.enum);
+            }
+          }
+        }
+        if (data1.progress !== void 0) {
+          let data5 = data1.progress;
+          if (typeof data5 == "number" && isFinite(data5)) {
+            if (data5 > 1 || isNaN(data5)) {
+              const err17 = { instancePath: instancePath + "/data/progress", schemaPath: "#/properties/data/properties/progress/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
+            if (data5 < 0 || isNaN(data5)) {
+              const err18 = { instancePath: instancePath + "/data/progress", schemaPath: "#/properties/data/properties/progress/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              if (vErrors === null) {
+                vErrors = [err18];
+              } else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
+          } else {
+            const err19 = { instancePath: instancePath + "/data/progress", schemaPath: "#/properties/data/properties/progress/type", keyword: "type", params: { type: "number" } };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+        }
+        if (data1.result !== void 0) {
+          let data6 = data1.result;
+          const _errs13 = errors;
+          let valid2 = false;
+          const _errs14 = errors;
+          if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+            if (data6.checks_passed !== void 0) {
+              let data7 = data6.checks_passed;
+              if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
+                const err20 = { instancePath: instancePath + "/data/result/checks_passed", schemaPath: "#/properties/data/properties/result/anyOf/0/properties/checks_passed/type", keyword: "type", params: { type: "integer" } };
+                if (vErrors === null) {
+                  vErrors = [err20];
+                } else {
+                  vErrors.push(err20);
+                }
+                errors++;
+              }
+              if (typeof data7 == "number" && isFinite(data7)) {
+                if (data7 < 0 || isNaN(data7)) {
+                  const err21 = { instancePath: instancePath + "/data/result/checks_passed", schemaPath: "#/properties/data/properties/result/anyOf/0/properties/checks_passed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  if (vErrors === null) {
+                    vErrors = [err21];
+                  } else {
+                    vErrors.push(err21);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data6.checks_failed !== void 0) {
+              let data8 = data6.checks_failed;
+              if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8))) {
+                const err22 = { instancePath: instancePath + "/data/result/checks_failed", schemaPath: "#/properties/data/properties/result/anyOf/0/properties/checks_failed/type", keyword: "type", params: { type: "integer" } };
+                if (vErrors === null) {
+                  vErrors = [err22];
+                } else {
+                  vErrors.push(err22);
+                }
+                errors++;
+              }
+              if (typeof data8 == "number" && isFinite(data8)) {
+                if (data8 < 0 || isNaN(data8)) {
+                  const err23 = { instancePath: instancePath + "/data/result/checks_failed", schemaPath: "#/properties/data/properties/result/anyOf/0/properties/checks_failed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  if (vErrors === null) {
+                    vErrors = [err23];
+                  } else {
+                    vErrors.push(err23);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data6.issues !== void 0) {
+              if (!Array.isArray(data6.issues)) {
+                const err24 = { instancePath: instancePath + "/data/result/issues", schemaPath: "#/properties/data/properties/result/anyOf/0/properties/issues/type", keyword: "type", params: { type: "array" } };
+                if (vErrors === null) {
+                  vErrors = [err24];
+                } else {
+                  vErrors.push(err24);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err25 = { instancePath: instancePath + "/data/result", schemaPath: "#/properties/data/properties/result/anyOf/0/type", keyword: "type", params: { type: "object" } };
+            if (vErrors === null) {
+              vErrors = [err25];
+            } else {
+              vErrors.push(err25);
+            }
+            errors++;
+          }
+          var _valid0 = _errs14 === errors;
+          valid2 = valid2 || _valid0;
+          if (!valid2) {
+            const _errs23 = errors;
+            if (data6 !== null) {
+              const err26 = { instancePath: instancePath + "/data/result", schemaPath: "#/properties/data/properties/result/anyOf/1/type", keyword: "type", params: { type: "null" } };
+              if (vErrors === null) {
+                vErrors = [err26];
+              } else {
+                vErrors.push(err26);
+              }
+              errors++;
+            }
+            var _valid0 = _errs23 === errors;
+            valid2 = valid2 || _valid0;
+          }
+          if (!valid2) {
+            const err27 = { instancePath: instancePath + "/data/result", schemaPath: "#/properties/data/properties/result/anyOf", keyword: "anyOf", params: {} };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          } else {
+            errors = _errs13;
+            if (vErrors !== null) {
+              if (_errs13) {
+                vErrors.length = _errs13;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+        if (data1.started_at !== void 0) {
+          let data10 = data1.started_at;
+          if (typeof data10 !== "string" && data10 !== null) {
+            const err28 = { instancePath: instancePath + "/data/started_at", schemaPath: "#/properties/data/properties/started_at/type", keyword: "type", params: { type: schema12.properties.data.properties.started_at.type } };
+            if (vErrors === null) {
+              vErrors = [err28];
+            } else {
+              vErrors.push(err28);
+            }
+            errors++;
+          }
+          if (typeof data10 === "string") {
+            if (!formats0(data10, this.strict)) {
+              const err29 = { instancePath: instancePath + "/data/started_at", schemaPath: "#/properties/data/properties/started_at/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+              if (vErrors === null) {
+                vErrors = [err29];
+              } else {
+                vErrors.push(err29);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data1.completed_at !== void 0) {
+          let data11 = data1.completed_at;
+          if (typeof data11 !== "string" && data11 !== null) {
+            const err30 = { instancePath: instancePath + "/data/completed_at", schemaPath: "#/properties/data/properties/completed_at/type", keyword: "type", params: { type: schema12.properties.data.properties.completed_at.type } };
+            if (vErrors === null) {
+              vErrors = [err30];
+            } else {
+              vErrors.push(err30);
+            }
+            errors++;
+          }
+          if (typeof data11 === "string") {
+            if (!formats0(data11, this.strict)) {
+              const err31 = { instancePath: instancePath + "/data/completed_at", schemaPath: "#/properties/data/properties/completed_at/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+              if (vErrors === null) {
+                vErrors = [err31];
+              } else {
+                vErrors.push(err31);
+              }
+              errors++;
+            }
+          }
+        }
+        if (this.strict) {
+          let count0 = 0;
+          for (const key0 in data1) {
+            count0++;
+          }
+          if (count0 !== 7) {
+            for (const key1 in data1) {
+              if (!(key1 === "task_id" || key1 === "task_type" || key1 === "status" || key1 === "progress" || key1 === "result" || key1 === "started_at" || key1 === "completed_at")) {
+                const err32 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+                if (vErrors === null) {
+                  vErrors = [err32];
+                } else {
+                  vErrors.push(err32);
+                }
+                errors++;
+                break;
+              }
+            }
+          }
+        }
       } else {
-        const err7 = { instancePath: instancePath + "/cursor", schemaPath: "definitions.json#/definitions/Cursor/type", keyword: "type", params: { type: "string" } };
+        const err33 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err7];
+          vErrors = [err33];
         } else {
-          vErrors.push(err7);
+          vErrors.push(err33);
+        }
+        errors++;
+      }
+    }
+    if (data.ts !== void 0) {
+      let data12 = data.ts;
+      if (typeof data12 === "string") {
+        if (!formats0(data12, this.strict)) {
+          const err34 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          if (vErrors === null) {
+            vErrors = [err34];
+          } else {
+            vErrors.push(err34);
+          }
+          errors++;
+        }
+      } else {
+        const err35 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        if (vErrors === null) {
+          vErrors = [err35];
+        } else {
+          vErrors.push(err35);
+        }
+        errors++;
+      }
+    }
+    if (data.cursor !== void 0) {
+      let data13 = data.cursor;
+      if (typeof data13 === "string") {
+        if (!pattern0.test(data13)) {
+          const err36 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          if (vErrors === null) {
+            vErrors = [err36];
+          } else {
+            vErrors.push(err36);
+          }
+          errors++;
+        }
+      } else {
+        const err37 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        if (vErrors === null) {
+          vErrors = [err37];
+        } else {
+          vErrors.push(err37);
         }
         errors++;
       }
     }
     if (this.strict) {
-      for (const key0 in data) {
-        if (!(key0 === "type" || key0 === "data" || key0 === "ts" || key0 === "cursor")) {
-          const err8 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
+      for (const key2 in data) {
+        if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
+          const err38 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
           if (vErrors === null) {
-            vErrors = [err8];
+            vErrors = [err38];
           } else {
-            vErrors.push(err8);
+            vErrors.push(err38);
           }
           errors++;
           break;
@@ -5608,19 +5497,19 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err39 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err9];
+      vErrors = [err39];
     } else {
-      vErrors.push(err9);
+      vErrors.push(err39);
     }
     errors++;
   }
-  validate47.errors = vErrors;
+  validate12.errors = vErrors;
   return errors === 0;
 }
-var message_error = validate52;
-function validate52(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var message_error = validate13;
+function validate13(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -5667,7 +5556,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.code === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/definitions/ErrorData/required", keyword: "required", params: { missingProperty: "code" } };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "code" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -5676,7 +5565,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.message === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/definitions/ErrorData/required", keyword: "required", params: { missingProperty: "message" } };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "message" } };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -5688,7 +5577,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           let data2 = data1.code;
           if (typeof data2 === "string") {
             if (data2.length < 1) {
-              const err6 = { instancePath: instancePath + "/data/code", schemaPath: "#/definitions/ErrorData/properties/code/minLength", keyword: "minLength", params: { limit: 1 } };
+              const err6 = { instancePath: instancePath + "/data/code", schemaPath: "#/properties/data/properties/code/minLength", keyword: "minLength", params: { limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err6];
               } else {
@@ -5697,7 +5586,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err7 = { instancePath: instancePath + "/data/code", schemaPath: "#/definitions/ErrorData/properties/code/type", keyword: "type", params: { type: "string" } };
+            const err7 = { instancePath: instancePath + "/data/code", schemaPath: "#/properties/data/properties/code/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -5708,7 +5597,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data1.message !== void 0) {
           if (typeof data1.message !== "string") {
-            const err8 = { instancePath: instancePath + "/data/message", schemaPath: "#/definitions/ErrorData/properties/message/type", keyword: "type", params: { type: "string" } };
+            const err8 = { instancePath: instancePath + "/data/message", schemaPath: "#/properties/data/properties/message/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err8];
             } else {
@@ -5719,7 +5608,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data1.details !== void 0) {
           if (typeof data1.details !== "string") {
-            const err9 = { instancePath: instancePath + "/data/details", schemaPath: "#/definitions/ErrorData/properties/details/type", keyword: "type", params: { type: "string" } };
+            const err9 = { instancePath: instancePath + "/data/details", schemaPath: "#/properties/data/properties/details/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -5731,7 +5620,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
         if (this.strict) {
           for (const key0 in data1) {
             if (!(key0 === "code" || key0 === "message" || key0 === "details")) {
-              const err10 = { instancePath: instancePath + "/data", schemaPath: "#/definitions/ErrorData/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
+              const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
               if (vErrors === null) {
                 vErrors = [err10];
               } else {
@@ -5743,7 +5632,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err11 = { instancePath: instancePath + "/data", schemaPath: "#/definitions/ErrorData/type", keyword: "type", params: { type: "object" } };
+        const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -5756,7 +5645,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
       let data5 = data.ts;
       if (typeof data5 === "string") {
         if (!formats0(data5, this.strict)) {
-          const err12 = { instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err12 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -5765,7 +5654,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err13 = { instancePath: instancePath + "/ts", schemaPath: "definitions.json#/definitions/Timestamp/type", keyword: "type", params: { type: "string" } };
+        const err13 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -5803,7 +5692,7 @@ function validate52(data, { instancePath = "", parentData, parentDataProperty, r
     }
     errors++;
   }
-  validate52.errors = vErrors;
+  validate13.errors = vErrors;
   return errors === 0;
 }
 

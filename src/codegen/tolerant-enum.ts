@@ -21,25 +21,34 @@ export interface NoticeSink {
 }
 
 /**
- * Appends one notice to the sink of the call's context, when it has one; the generated module
- * holds a copy of this function (one call per closed list keeps the compiled code small).
+ * Appends one notice to the call's sink, when it has one; the generated module holds a copy
+ * of this function (one call per closed list keeps the compiled code small).
  */
-export function enumNotice(context: { notices?: NoticeSink }, pointer: string, value: unknown, known: readonly unknown[]): void {
-  const sink = context.notices;
+export function enumNotice(sink: NoticeSink | undefined, pointer: string, value: unknown, known: readonly unknown[]): void {
   if (sink) (sink.list || (sink.list = [])).push({ pointer, value, known });
 }
 
 /** Source of the same function for the generated module. */
-export const ENUM_NOTICE_SOURCE = `function enumNotice(context, pointer, value, known) {
-  const sink = context.notices;
+export const ENUM_NOTICE_SOURCE = `function enumNotice(sink, pointer, value, known) {
   if (sink) (sink.list || (sink.list = [])).push({ pointer, value, known });
 }`;
 
 /**
- * Replaces ajv's `enum` with one that reads the mode from the call's context (`this`, ajv's
- * `passContext`): strict (`this.strict`) rejects a value outside the list exactly as `enum`
- * does (keyword `enum`, params `{ allowedValues }`); tolerant accepts it and, when the
- * context carries a sink (`this.notices`), appends `{ pointer, value, known }` to it, so an
+ * How compiled code reads the mode of the call: `strict` is true for a strict call, `sink`
+ * the {@link NoticeSink} of a tolerant call (or undefined). With ajv's `passContext` both are
+ * read from `this` (`this.strict`, `this.notices`); the generated module passes them as
+ * arguments instead (see `withPositionalArguments` in validators.ts).
+ */
+export interface ModeCode {
+  strict: Code;
+  sink: Code;
+}
+
+/**
+ * Replaces ajv's `enum` with one that reads the mode of the call ({@link ModeCode}): strict
+ * rejects a value outside the list exactly as `enum` does (keyword `enum`, params
+ * `{ allowedValues }`); tolerant accepts it and, when the call carries a sink, appends
+ * `{ pointer, value, known }` to it, so an
  * older consumer survives a newer producer's new enum value (issue 13).
  *
  * Strings, numbers, booleans and null compare with `===`, so no deep-equality helper is
@@ -47,11 +56,11 @@ export const ENUM_NOTICE_SOURCE = `function enumNotice(context, pointer, value, 
  * it with a SchemaError) compares by its JSON text, which is right when keys come in the
  * listed order.
  *
- * @param context the name of the call's context in compiled code (`this`)
+ * @param mode how compiled code reads the mode of the call
  * @param noticeCode the expression that names {@link enumNotice} in generated code; omitted
  *   for in-process compilation (tests), where the module-level function is referenced
  */
-export function addTolerantEnum(ajv: Ajv, context: Name, noticeCode?: Code): void {
+export function addTolerantEnum(ajv: Ajv, mode: ModeCode, noticeCode?: Code): void {
   ajv.removeKeyword('enum');
   ajv.addKeyword({
     keyword: 'enum',
@@ -69,11 +78,11 @@ export function addTolerantEnum(ajv: Ajv, context: Name, noticeCode?: Code): voi
       );
       gen.if(not(known), () => {
         gen.if(
-          _`${context}.strict`,
+          mode.strict,
           () => cxt.error(),
           () => {
             const pointer = strConcat(INSTANCE_PATH, it.errorPath);
-            gen.code(_`${notice}(${context}, ${pointer}, ${data}, ${schemaCode})`);
+            gen.code(_`${notice}(${mode.sink}, ${pointer}, ${data}, ${schemaCode})`);
           },
         );
       });

@@ -5,11 +5,19 @@ import { Name, not, or } from 'ajv/dist/compile/codegen/index.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
 import { formats } from '../runtime/formats.js';
-import { mapSchema, type Contract, type SchemaNode } from '../contract/index.js';
-import { addTolerantEnum, ENUM_NOTICE_SOURCE } from './tolerant-enum.js';
+import { inlineRefs, mapSchema, type Contract, type SchemaNode } from '../contract/index.js';
+import { hoistPropertyLoads } from './hoist-loads.js';
+import { addTolerantEnum, ENUM_NOTICE_SOURCE, type ModeCode } from './tolerant-enum.js';
 
-/** `this` in the generated functions: with `passContext`, the call's context, which says the mode (ajv's `names.this`). */
-const THIS = new Name('this');
+/**
+ * The mode of a call in compiled code. In-process compilation (tests, `createAjv` without
+ * `arguments`) reads it from the call's context, `this` (ajv's `passContext`):
+ * `validate.call({ strict, notices }, data)`. The generated modules pass it as arguments,
+ * `validate(data, instancePath, strict, notices)`: a `.call` and a property read less per
+ * function, which is most of what a `ping` costs.
+ */
+const CONTEXT_MODE: ModeCode = { strict: _`this.strict`, sink: _`this.notices` };
+const ARGUMENT_MODE: ModeCode = { strict: new Name('strict'), sink: new Name('notices') };
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FORMATS_MODULE = path.join(ROOT, 'src/runtime/formats.ts');
@@ -39,15 +47,23 @@ const DATE_TIME_KEYWORD = 'x-date-time';
  * `this` (`{ strict: boolean }`), which the generated entry point passes per call.
  *
  * @param formatsCode for standalone code: the expression that names the formats in the generated module
- * @param options `allErrors: true` for the CLI's `--all-errors` set (never what a browser imports)
+ * @param options `allErrors: true` for the CLI's `--all-errors` set (never what a browser
+ *   imports); `arguments: true` for standalone code that {@link withPositionalArguments} rewrites
+ *   to take the mode as arguments (it does not run as ajv compiles it)
  */
-export function createAjv(contract: Contract, formatsCode?: Code, options?: { allErrors?: boolean }): Ajv {
+export function createAjv(contract: Contract, formatsCode?: Code, options?: { allErrors?: boolean; arguments?: boolean }): Ajv {
+  const mode = options?.arguments ? ARGUMENT_MODE : CONTEXT_MODE;
   const ajv = new Ajv({
     strict: true,
     allowUnionTypes: true,
     allErrors: options?.allErrors ?? false,
     messages: false,
-    passContext: true,
+    passContext: !options?.arguments,
+    // The loader has checked every schema against the draft-07 meta-schema; here the
+    // meta-schema would be compiled with the tolerant `enum` below, whose mode an argument
+    // names only in the rewritten standalone code.
+    validateSchema: false,
+    inlineRefs: false,
     // Our schemas only use `minLength: 1`, where UTF-16 length and code-point length agree;
     // code-point counting would bundle ajv's CommonJS `ucs2length` helper. The option is
     // deprecated, and its warning is the only thing ajv would log (strict errors throw).
@@ -74,7 +90,7 @@ export function createAjv(contract: Contract, formatsCode?: Code, options?: { al
           });
         });
       const required = new Set((parentSchema as SchemaNode).required ?? []);
-      gen.if(_`${THIS}.strict`, () => {
+      gen.if(mode.strict, () => {
         if (known.length > 0 && known.every((name) => required.has(name))) {
           // `required` has already passed, so every named key is there: an unknown key shows
           // as one key too many. Counting is cheaper than comparing each key with each name.
@@ -99,11 +115,17 @@ export function createAjv(contract: Contract, formatsCode?: Code, options?: { al
         ref: formats['date-time'],
         ...(formatsCode && { code: _`${formatsCode}["date-time"]` }),
       });
-      gen.if(not(_`${check}(${data}, ${THIS}.strict)`), () => cxt.error());
+      gen.if(not(_`${check}(${data}, ${mode.strict})`), () => cxt.error());
     },
   });
-  addTolerantEnum(ajv, THIS, formatsCode && _`enumNotice`);
-  for (const schema of contract.files.values()) ajv.addSchema(close(stripAnnotations(schema)));
+  addTolerantEnum(ajv, mode, formatsCode && _`enumNotice`);
+  // Messages are compiled with their `$ref`s inlined: one flat function per message type.
+  // Documents (the poll response) keep theirs, so they call the message validators instead
+  // of holding a second copy of them; `inlineRefs: false` keeps ajv from copying them in.
+  const messageFiles = new Set(contract.messages.map((m) => m.file));
+  for (const [file, schema] of contract.files) {
+    ajv.addSchema(close(stripAnnotations(messageFiles.has(file) ? inlineRefs(contract.files, file, schema) : schema)));
+  }
   return ajv;
 }
 
@@ -152,36 +174,34 @@ function close(schema: SchemaNode): SchemaNode {
  * (a getter in the value) cannot change its verdict.
  */
 export async function emitValidators(contract: Contract): Promise<Map<string, string>> {
-  const ajv = createAjv(contract, _`formats`);
+  const ajv = createAjv(contract, _`formats`, { arguments: true });
   const exports = Object.fromEntries([
     ...contract.messages.map((m) => [exportName(m.type), m.schema.$id!]),
     ...contract.documents.map((d) => [documentExportName(d.title), d.schema.$id!]),
   ]);
-  const code = withoutSchemaPaths(pruneEmbeddedSchemas(standaloneCode.default(ajv, exports)));
+  const code = hoistPropertyLoads(withIntegerCheck(withPositionalArguments(withoutSchemaPaths(pruneEmbeddedSchemas(standaloneCode.default(ajv, exports))))));
   const sources = new Map([
     ['notices.js', `export ${ENUM_NOTICE_SOURCE}\n`],
     ['compiled.js', `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\nimport { enumNotice } from 'virtual:notices.js';\n${code}`],
   ]);
   const entry = `import * as compiled from 'virtual:compiled.js';
-const STRICT = /* @__PURE__ */ Object.freeze({ strict: true });
-const TOLERANT = /* @__PURE__ */ Object.freeze({ strict: false });
-function run(validate, data, mode, notices) {
-  const context = mode !== 'tolerant' ? STRICT : notices ? { strict: false, notices } : TOLERANT;
-  if (validate.call(context, data)) return null;
+// Each validator is called at a call site of its own (never through one shared \`run(validate)\`),
+// so V8 can inline it there: a shared site sees every validator and stays a generic call.
+function taken(validate) {
   const errors = validate.errors;
   validate.errors = null;
   return errors;
 }
-${keepalive(contract).map((m) => `export function check${m.title}(data, mode, notices) {\n  return run(compiled.${exportName(m.type)}, data, mode, notices);\n}`).join('\n')}
-const validators = {
-  __proto__: null,
-${contract.messages.map((m) => `  ${JSON.stringify(m.type)}: compiled.${exportName(m.type)},`).join('\n')}
-};
+${keepalive(contract).map((m) => `export function check${m.title}(data, mode, notices) {\n  return ${call(m.type, 'mode !== \'tolerant\'')};\n}`).join('\n')}
 export function checkMessage(type, data, mode, notices) {
-  const validate = validators[type];
-  return validate === undefined ? undefined : run(validate, data, mode, notices);
+  const strict = mode !== 'tolerant';
+  // A switch, not a table: \`JSON.parse\` internalizes short strings, so most cases compare pointers.
+  switch (type) {
+${contract.messages.map((m) => `    case ${JSON.stringify(m.type)}: return ${call(m.type, 'strict')};`).join('\n')}
+    default: return undefined;
+  }
 }
-${contract.documents.map((d) => `export function check${d.title}Document(data, mode, notices) {\n  return run(compiled.${documentExportName(d.title)}, data, mode, notices);\n}\n`).join('')}`;
+${contract.documents.map((d) => `export function check${d.title}Document(data, mode, notices) {\n  return compiled.${documentExportName(d.title)}(data, '', mode !== 'tolerant', notices) ? null : taken(compiled.${documentExportName(d.title)});\n}\n`).join('')}`;
 
   const virtual: Plugin = {
     name: 'virtual',
@@ -214,6 +234,12 @@ ${contract.documents.map((d) => `export function check${d.title}Document(data, m
   ]);
 }
 
+/** `compiled.<validator>(data, '', <strict>, notices) ? null : taken(…)`: one message's validator at a call site of its own. */
+function call(type: string, strict: string): string {
+  const name = `compiled.${exportName(type)}`;
+  return `${name}(data, '', ${strict}, notices) ? null : taken(${name})`;
+}
+
 /**
  * ajv's standalone code embeds whole schema objects (`const schema12 = {…}`) when error
  * parameters refer to a part of them (`schema12.properties.side.enum`). Keeps only the parts
@@ -238,6 +264,38 @@ function pruneEmbeddedSchemas(code: string): string {
     }
     return `const ${name} = ${JSON.stringify(pruned)};`;
   });
+}
+
+/**
+ * ajv's functions take their location as an options object (`{ instancePath, parentData,
+ * parentDataProperty, rootData } = {}`): a call allocates it and destructures four defaults,
+ * although only `instancePath` is ever read here (no keyword of the contract needs the
+ * parent or the root). Rewrites every function to take `(data, instancePath, strict,
+ * notices)` (the mode as {@link ARGUMENT_MODE} names it) and every nested call to pass them
+ * on; on success a function no longer stores `errors = null` on itself (a caller reads
+ * `errors` only after `false`). Refuses code it does not recognize.
+ */
+function withPositionalArguments(code: string): string {
+  const rewritten = code
+    .replace(/^function (validate\d+)\(data, \{instancePath="", parentData, parentDataProperty, rootData=data\}=\{\}\)\{$/gm, 'function $1(data, instancePath, strict, notices){')
+    .replace(/\b(validate\d+)\(([\w.]+), \{instancePath:([^,{}]+),parentData:[\w.]+,parentDataProperty:[\w".]+,rootData\}\)/g, '$1($2, $3, strict, notices)')
+    .replace(/^(validate\d+)\.errors = vErrors;\nreturn errors === 0;\n\}$/gm, 'if(errors !== 0){$1.errors = vErrors;}\nreturn errors === 0;\n}');
+  const left = /\b(?:parentData|parentDataProperty|rootData|this)\b|^validate\d+\.errors = vErrors;\nreturn errors === 0;$/m.exec(rewritten);
+  if (left) throw new Error(`generated validators: ajv code that withPositionalArguments does not know (${left[0]}): ${rewritten.slice(left.index - 200, left.index + 100)}`);
+  return rewritten;
+}
+
+/**
+ * ajv tests `type: "integer"` as `typeof x == "number" && !(x % 1) && !isNaN(x) && isFinite(x)`.
+ * Timestamps in epoch milliseconds are beyond V8's small integers, where `x % 1` is a
+ * floating-point remainder, a call into C; `Number.isInteger(x)` is the same predicate
+ * (true exactly for finite numbers without a fractional part) and compiles to a few
+ * instructions. Refuses code that still holds the remainder form.
+ */
+function withIntegerCheck(code: string): string {
+  const rewritten = code.replace(/\(\(\(typeof (data\d*) == "number"\) && \(!\(\1 % 1\) && !isNaN\(\1\)\)\) && \(isFinite\(\1\)\)\)/g, '(Number.isInteger($1))');
+  if (/ % 1\b/.test(rewritten)) throw new Error('generated validators: an integer check in a form withIntegerCheck does not know');
+  return rewritten;
 }
 
 /** The messages without the `{ type, data, ts }` envelope: ping and pong, which have builders of their own. */

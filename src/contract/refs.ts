@@ -1,4 +1,5 @@
 import { resolvePointer } from '../runtime/json-pointer.js';
+import { mapSchema } from './walk.js';
 import { SCHEMA_BASE_URI, type SchemaNode } from './schema.js';
 
 /** Where a `$ref` leads: the file (name under `schemas/`), the JSON Pointer in it, and the node there. */
@@ -52,4 +53,31 @@ export function followRefs(files: ReadonlyMap<string, SchemaNode>, file: string,
     current = { file: target.file, node: target.node };
   }
   return current;
+}
+
+/**
+ * A copy of `node` (found in `file`) with every `$ref` replaced by the subschema it resolves
+ * to, itself inlined the same way: a schema that needs no reference resolution. Draft-07
+ * ignores the siblings of `$ref`, so the node holding one becomes its target as a whole.
+ * Only `definitions` are dropped from the result's root: nothing refers into them any more.
+ *
+ * The ahead-of-time validators compile messages from this form: each message becomes one
+ * flat function, where ajv would call one function per referenced schema that itself holds
+ * a `$ref` (one call, one options object and one path string per nested object per message).
+ *
+ * @throws Error when a ref resolves nowhere or the refs form a cycle (the loader has refused both)
+ */
+export function inlineRefs(files: ReadonlyMap<string, SchemaNode>, file: string, node: SchemaNode): SchemaNode {
+  const inline = (current: SchemaNode, at: string, trail: readonly string[]): SchemaNode =>
+    mapSchema(current, (child) => {
+      if (child.$ref === undefined) return child;
+      const target = resolveRef(files, at, child.$ref);
+      if (!target) throw new Error(`$ref "${child.$ref}" in ${at} resolves to nothing`);
+      const key = `${target.file}#${target.pointer}`;
+      if (trail.includes(key)) throw new Error(`$ref cycle through ${key}`);
+      const { $id: _id, $schema: _schema, definitions: _definitions, ...rest } = target.node;
+      return inline(rest, target.file, [...trail, key]);
+    });
+  const { definitions: _definitions, ...rest } = inline(node, file, []);
+  return rest;
 }

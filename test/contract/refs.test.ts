@@ -156,3 +156,31 @@ describe('a $ref in every place a subschema can stand', () => {
     expect(error).toMatchObject({ file: 'probe.json', pointer: expect.stringMatching(new RegExp(`^/properties/${key(slot)}(/.*)?/\\$ref$`)) });
   });
 });
+
+describe('inlineRefs', () => {
+  it('gives each message a schema without $ref that validates every fixture as the original does', async () => {
+    const { Ajv } = await import('ajv');
+    const { inlineRefs } = await import('../../src/contract/index.js');
+    const { readFixtureMessages } = await import('../support/fixtures.js');
+    const contract = await loadContract(path.resolve(import.meta.dirname, '../../schemas'));
+    const withFiles = new Ajv({ strict: false, validateFormats: false });
+    for (const schema of contract.files.values()) withFiles.addSchema(schema);
+    const fixtures = [...readFixtureMessages('valid'), ...readFixtureMessages('invalid')];
+    for (const message of contract.messages) {
+      const inlined = inlineRefs(contract.files, message.file, message.schema);
+      forEachSubschema(inlined, (node, pointer) => expect(node.$ref, `${message.file}${pointer}`).toBeUndefined());
+      // Compiled alone: nothing left to resolve.
+      const alone = new Ajv({ strict: false, validateFormats: false }).compile({ ...inlined, $id: undefined });
+      const original = withFiles.getSchema(message.schema.$id!)!;
+      const mine = fixtures.filter((f) => (f.value as { type?: unknown })?.type === message.type);
+      expect(mine.length, message.type).toBeGreaterThan(0);
+      for (const fixture of mine) expect(alone(fixture.value), `${message.type}: ${fixture.name}`).toBe(original(fixture.value));
+    }
+  });
+
+  it('refuses a $ref cycle', async () => {
+    const { inlineRefs } = await import('../../src/contract/index.js');
+    const files = new Map<string, SchemaNode>([['a.json', { definitions: { A: { $ref: '#/definitions/B' }, B: { $ref: '#/definitions/A' } }, $ref: '#/definitions/A' } as SchemaNode]]);
+    expect(() => inlineRefs(files, 'a.json', files.get('a.json')!)).toThrow(/\$ref cycle/);
+  });
+});

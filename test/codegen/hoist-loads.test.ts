@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { hoistPropertyLoads } from '../../src/codegen/hoist-loads.js';
+
+/** ajv's shape of an object check, as its standalone code writes it. */
+const AJV_LIKE = `export function validate0(data){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.side === undefined) && (missing0 = "side")) || ((data["bot-id"] === undefined) && (missing0 = "bot-id"))){
+return "missing " + missing0;
+}
+if(data.side !== undefined){
+let data0 = data.side;
+if(data0 !== "buy" && data0 !== "data.side"){ return "bad side"; }
+}
+let data1 = data["bot-id"];
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.id === undefined){ return "missing id"; }
+}
+for(const key0 in data){ if(key0 !== "side" && key0 !== "bot-id") return "extra " + data[key0]; }
+}
+return null;
+}`;
+
+async function load(code: string): Promise<(value: unknown) => unknown> {
+  const module = (await import(`data:text/javascript,${encodeURIComponent(code)}`)) as { validate0: (value: unknown) => unknown };
+  return module.validate0;
+}
+
+describe('hoistPropertyLoads', () => {
+  it('reads each property of a checked object once, and gives the same verdicts', async () => {
+    const original = await load(AJV_LIKE);
+    const hoisted = await load(hoistPropertyLoads(AJV_LIKE));
+    const reads: string[] = [];
+    const counted = new Proxy({ side: 'buy', 'bot-id': { id: 1 } }, { get: (target, key) => (reads.push(String(key)), Reflect.get(target, key)) });
+    expect(hoisted(counted)).toBeNull();
+    expect(reads.filter((key) => key === 'side')).toHaveLength(1);
+    expect(reads.filter((key) => key === 'bot-id')).toHaveLength(1);
+    for (const value of [null, [], 'x', {}, { side: 'buy' }, { side: 'sell', 'bot-id': {} }, { side: 'buy', 'bot-id': {} }, { side: 'buy', 'bot-id': { id: 1 }, more: 2 }, { side: 'buy', 'bot-id': 5 }]) {
+      expect(hoisted(value), JSON.stringify(value)).toEqual(original(value));
+    }
+  });
+
+  it('leaves string literals, computed keys and other objects alone', () => {
+    const out = hoistPropertyLoads(AJV_LIKE);
+    expect(out).toContain('"data.side"');
+    expect(out).toContain('data[key0]');
+    expect(out).toMatch(/const data\$0 = data\.side, data\$1 = data\["bot-id"\];/);
+    expect(out).toMatch(/const data1\$0 = data1\.id;/);
+  });
+
+  it('refuses code that writes to a property of the checked object', () => {
+    const writes = 'export function validate0(data){\nif(data && typeof data == "object" && !Array.isArray(data)){\ndata.x = 1;\n}\n}';
+    expect(() => hoistPropertyLoads(writes)).toThrow(/writes to data\.x/);
+  });
+});
