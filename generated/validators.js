@@ -100,113 +100,106 @@ var formats = {
 function enumNotice(sink, pointer, value, known) {
   if (sink) (sink.list || (sink.list = [])).push({ pointer, value, known });
 }
+function reject(validate, instancePath, keyword, params) {
+  validate.errors = [{ instancePath, keyword, params }];
+  return false;
+}
+function unknownKey(data, known) {
+  for (const key in data) if (!known.includes(key)) return key;
+  return void 0;
+}
 
 // virtual:compiled.js
 var message_connection = validate0;
 var schema0 = { "properties": { "data": { "properties": { "status": { "enum": ["connected", "disconnected", "error"] }, "mode": { "enum": ["ws", "polling"] }, "resume": { "enum": ["new", "resumed", "gap"] } } } } };
 var func0 = enumNotice;
+var func3 = unknownKey;
 var formats0 = formats["date-time"];
 var pattern0 = new RegExp("^[0-9A-Za-z._~-]{1,128}$", "u");
 function validate0(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
+  if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      const data$0 = data.type, data$1 = data.data, data$2 = data.ts, data$3 = data.cursor;
+      let data$0 = data.type, data1 = data.data, data5 = data.ts, data6 = data.cursor;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "data") || data$2 === void 0 && (missing0 = "ts")) {
-        validate0.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
+      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "data") || data5 === void 0 && (missing0 = "ts")) {
+        return reject(validate0, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
-          const _errs1 = errors;
           if ("connection" !== data$0) {
-            validate0.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "connection" } }];
-            return false;
+            return reject(validate0, instancePath + "/type", "const", { allowedValue: "connection" });
           }
-          var valid0 = _errs1 === errors;
+          var valid0 = true;
         } else {
           var valid0 = true;
         }
         if (valid0) {
-          if (data$1 !== void 0) {
-            let data1 = data$1;
-            const _errs2 = errors;
-            if (errors === _errs2) {
+          if (data1 !== void 0) {
+            if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                const data1$0 = data1.status, data1$1 = data1.mode, data1$2 = data1.resume;
+                let data2 = data1.status, data3 = data1.mode, data4 = data1.resume;
                 let missing1;
-                if (data1$0 === void 0 && (missing1 = "status") || data1$1 === void 0 && (missing1 = "mode")) {
-                  validate0.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
-                  return false;
+                if (data2 === void 0 && (missing1 = "status") || data3 === void 0 && (missing1 = "mode")) {
+                  return reject(validate0, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
-                  if (data1$0 !== void 0) {
-                    let data2 = data1$0;
-                    const _errs4 = errors;
+                  if (data2 !== void 0) {
                     if (typeof data2 !== "string") {
-                      validate0.errors = [{ instancePath: instancePath + "/data/status", keyword: "type", params: { type: "string" } }];
-                      return false;
+                      return reject(validate0, instancePath + "/data/status", "type", { type: "string" });
                     }
                     if (!(data2 === "connected" || data2 === "disconnected" || data2 === "error")) {
                       if (strict) {
-                        validate0.errors = [{ instancePath: instancePath + "/data/status", keyword: "enum", params: { allowedValues: schema0.properties.data.properties.status.enum } }];
-                        return false;
+                        return reject(validate0, instancePath + "/data/status", "enum", { allowedValues: schema0.properties.data.properties.status.enum });
                       } else {
                         func0(notices, instancePath + "/data/status", data2, schema0.properties.data.properties.status.enum);
                       }
                     }
-                    var valid1 = _errs4 === errors;
+                    var valid1 = true;
                   } else {
                     var valid1 = true;
                   }
                   if (valid1) {
-                    if (data1$1 !== void 0) {
-                      let data3 = data1$1;
-                      const _errs6 = errors;
+                    if (data3 !== void 0) {
                       if (typeof data3 !== "string") {
-                        validate0.errors = [{ instancePath: instancePath + "/data/mode", keyword: "type", params: { type: "string" } }];
-                        return false;
+                        return reject(validate0, instancePath + "/data/mode", "type", { type: "string" });
                       }
                       if (!(data3 === "ws" || data3 === "polling")) {
                         if (strict) {
-                          validate0.errors = [{ instancePath: instancePath + "/data/mode", keyword: "enum", params: { allowedValues: schema0.properties.data.properties.mode.enum } }];
-                          return false;
+                          return reject(validate0, instancePath + "/data/mode", "enum", { allowedValues: schema0.properties.data.properties.mode.enum });
                         } else {
                           func0(notices, instancePath + "/data/mode", data3, schema0.properties.data.properties.mode.enum);
                         }
                       }
-                      var valid1 = _errs6 === errors;
+                      var valid1 = true;
                     } else {
                       var valid1 = true;
                     }
                     if (valid1) {
-                      if (data1$2 !== void 0) {
-                        let data4 = data1$2;
-                        const _errs8 = errors;
+                      if (data4 !== void 0) {
                         if (typeof data4 !== "string") {
-                          validate0.errors = [{ instancePath: instancePath + "/data/resume", keyword: "type", params: { type: "string" } }];
-                          return false;
+                          return reject(validate0, instancePath + "/data/resume", "type", { type: "string" });
                         }
                         if (!(data4 === "new" || data4 === "resumed" || data4 === "gap")) {
                           if (strict) {
-                            validate0.errors = [{ instancePath: instancePath + "/data/resume", keyword: "enum", params: { allowedValues: schema0.properties.data.properties.resume.enum } }];
-                            return false;
+                            return reject(validate0, instancePath + "/data/resume", "enum", { allowedValues: schema0.properties.data.properties.resume.enum });
                           } else {
                             func0(notices, instancePath + "/data/resume", data4, schema0.properties.data.properties.resume.enum);
                           }
                         }
-                        var valid1 = _errs8 === errors;
+                        var valid1 = true;
                       } else {
                         var valid1 = true;
                       }
                       if (valid1) {
                         if (strict) {
+                          let count0 = 0;
                           for (const key0 in data1) {
-                            if (!(key0 === "status" || key0 === "mode" || key0 === "resume")) {
-                              validate0.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key0 } }];
-                              return false;
-                              break;
+                            count0++;
+                          }
+                          if (count0 !== 2 + (data4 === void 0 ? 0 : 1)) {
+                            const unknown0 = func3(data1, ["status", "mode", "resume"]);
+                            if (unknown0 !== void 0) {
+                              return reject(validate0, instancePath + "/data", "x-closed", { additionalProperty: unknown0 });
                             }
                           }
                         }
@@ -215,59 +208,53 @@ function validate0(data, instancePath, strict, notices) {
                   }
                 }
               } else {
-                validate0.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
-                return false;
+                return reject(validate0, instancePath + "/data", "type", { type: "object" });
               }
             }
-            var valid0 = _errs2 === errors;
+            var valid0 = true;
           } else {
             var valid0 = true;
           }
           if (valid0) {
-            if (data$2 !== void 0) {
-              let data5 = data$2;
-              const _errs10 = errors;
-              if (errors === _errs10) {
+            if (data5 !== void 0) {
+              if (true) {
                 if (typeof data5 === "string") {
                   if (!formats0(data5, strict)) {
-                    validate0.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
-                    return false;
+                    return reject(validate0, instancePath + "/ts", "x-date-time", { format: "date-time" });
                   }
                 } else {
-                  validate0.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
-                  return false;
+                  return reject(validate0, instancePath + "/ts", "type", { type: "string" });
                 }
               }
-              var valid0 = _errs10 === errors;
+              var valid0 = true;
             } else {
               var valid0 = true;
             }
             if (valid0) {
-              if (data$3 !== void 0) {
-                let data6 = data$3;
-                const _errs12 = errors;
-                if (errors === _errs12) {
+              if (data6 !== void 0) {
+                if (true) {
                   if (typeof data6 === "string") {
                     if (!pattern0.test(data6)) {
-                      validate0.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
-                      return false;
+                      return reject(validate0, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
                     }
                   } else {
-                    validate0.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
-                    return false;
+                    return reject(validate0, instancePath + "/cursor", "type", { type: "string" });
                   }
                 }
-                var valid0 = _errs12 === errors;
+                var valid0 = true;
               } else {
                 var valid0 = true;
               }
               if (valid0) {
                 if (strict) {
+                  let count1 = 0;
                   for (const key1 in data) {
-                    if (!(key1 === "type" || key1 === "data" || key1 === "ts" || key1 === "cursor")) {
-                      validate0.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
-                      return false;
-                      break;
+                    count1++;
+                  }
+                  if (count1 !== 3 + (data6 === void 0 ? 0 : 1)) {
+                    const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+                    if (unknown1 !== void 0) {
+                      return reject(validate0, instancePath, "x-closed", { additionalProperty: unknown1 });
                     }
                   }
                 }
@@ -277,60 +264,50 @@ function validate0(data, instancePath, strict, notices) {
         }
       }
     } else {
-      validate0.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
+      return reject(validate0, instancePath, "type", { type: "object" });
     }
   }
-  if (errors !== 0) {
+  if (false) {
     validate0.errors = vErrors;
   }
-  return errors === 0;
+  return true;
 }
 var message_ping = validate1;
 function validate1(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
+  if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      const data$0 = data.type, data$1 = data.timestamp;
+      let data$0 = data.type, data1 = data.timestamp;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "timestamp")) {
-        validate1.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
+      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "timestamp")) {
+        return reject(validate1, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
-          const _errs1 = errors;
           if ("ping" !== data$0) {
-            validate1.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "ping" } }];
-            return false;
+            return reject(validate1, instancePath + "/type", "const", { allowedValue: "ping" });
           }
-          var valid0 = _errs1 === errors;
+          var valid0 = true;
         } else {
           var valid0 = true;
         }
         if (valid0) {
-          if (data$1 !== void 0) {
-            let data1 = data$1;
-            const _errs2 = errors;
+          if (data1 !== void 0) {
             if (!Number.isInteger(data1)) {
-              validate1.errors = [{ instancePath: instancePath + "/timestamp", keyword: "type", params: { type: "integer" } }];
-              return false;
+              return reject(validate1, instancePath + "/timestamp", "type", { type: "integer" });
             }
-            if (errors === _errs2) {
+            if (true) {
               if (typeof data1 == "number" && isFinite(data1)) {
                 if (data1 > 864e13 || isNaN(data1)) {
-                  validate1.errors = [{ instancePath: instancePath + "/timestamp", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } }];
-                  return false;
+                  return reject(validate1, instancePath + "/timestamp", "maximum", { comparison: "<=", limit: 864e13 });
                 } else {
                   if (data1 < 0 || isNaN(data1)) {
-                    validate1.errors = [{ instancePath: instancePath + "/timestamp", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                    return false;
+                    return reject(validate1, instancePath + "/timestamp", "minimum", { comparison: ">=", limit: 0 });
                   }
                 }
               }
             }
-            var valid0 = _errs2 === errors;
+            var valid0 = true;
           } else {
             var valid0 = true;
           }
@@ -341,12 +318,9 @@ function validate1(data, instancePath, strict, notices) {
                 count0++;
               }
               if (count0 !== 2) {
-                for (const key1 in data) {
-                  if (!(key1 === "type" || key1 === "timestamp")) {
-                    validate1.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
-                    return false;
-                    break;
-                  }
+                const unknown0 = func3(data, ["type", "timestamp"]);
+                if (unknown0 !== void 0) {
+                  return reject(validate1, instancePath, "x-closed", { additionalProperty: unknown0 });
                 }
               }
             }
@@ -354,60 +328,50 @@ function validate1(data, instancePath, strict, notices) {
         }
       }
     } else {
-      validate1.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
+      return reject(validate1, instancePath, "type", { type: "object" });
     }
   }
-  if (errors !== 0) {
+  if (false) {
     validate1.errors = vErrors;
   }
-  return errors === 0;
+  return true;
 }
 var message_pong = validate2;
 function validate2(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
+  if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      const data$0 = data.type, data$1 = data.timestamp;
+      let data$0 = data.type, data1 = data.timestamp;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "timestamp")) {
-        validate2.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
+      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "timestamp")) {
+        return reject(validate2, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
-          const _errs1 = errors;
           if ("pong" !== data$0) {
-            validate2.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "pong" } }];
-            return false;
+            return reject(validate2, instancePath + "/type", "const", { allowedValue: "pong" });
           }
-          var valid0 = _errs1 === errors;
+          var valid0 = true;
         } else {
           var valid0 = true;
         }
         if (valid0) {
-          if (data$1 !== void 0) {
-            let data1 = data$1;
-            const _errs2 = errors;
+          if (data1 !== void 0) {
             if (!Number.isInteger(data1)) {
-              validate2.errors = [{ instancePath: instancePath + "/timestamp", keyword: "type", params: { type: "integer" } }];
-              return false;
+              return reject(validate2, instancePath + "/timestamp", "type", { type: "integer" });
             }
-            if (errors === _errs2) {
+            if (true) {
               if (typeof data1 == "number" && isFinite(data1)) {
                 if (data1 > 864e13 || isNaN(data1)) {
-                  validate2.errors = [{ instancePath: instancePath + "/timestamp", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } }];
-                  return false;
+                  return reject(validate2, instancePath + "/timestamp", "maximum", { comparison: "<=", limit: 864e13 });
                 } else {
                   if (data1 < 0 || isNaN(data1)) {
-                    validate2.errors = [{ instancePath: instancePath + "/timestamp", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                    return false;
+                    return reject(validate2, instancePath + "/timestamp", "minimum", { comparison: ">=", limit: 0 });
                   }
                 }
               }
             }
-            var valid0 = _errs2 === errors;
+            var valid0 = true;
           } else {
             var valid0 = true;
           }
@@ -418,12 +382,9 @@ function validate2(data, instancePath, strict, notices) {
                 count0++;
               }
               if (count0 !== 2) {
-                for (const key1 in data) {
-                  if (!(key1 === "type" || key1 === "timestamp")) {
-                    validate2.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
-                    return false;
-                    break;
-                  }
+                const unknown0 = func3(data, ["type", "timestamp"]);
+                if (unknown0 !== void 0) {
+                  return reject(validate2, instancePath, "x-closed", { additionalProperty: unknown0 });
                 }
               }
             }
@@ -431,264 +392,210 @@ function validate2(data, instancePath, strict, notices) {
         }
       }
     } else {
-      validate2.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
+      return reject(validate2, instancePath, "type", { type: "object" });
     }
   }
-  if (errors !== 0) {
+  if (false) {
     validate2.errors = vErrors;
   }
-  return errors === 0;
+  return true;
 }
 var message_trades = validate3;
 var schema3 = { "properties": { "data": { "properties": { "platform": { "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, "side": { "enum": ["buy", "sell"] }, "status": { "enum": ["pending", "filled", "cancelled", "failed"] }, "pnl": { "type": ["number", "null"] } } } } };
 function validate3(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
+  if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      const data$0 = data.type, data$1 = data.data, data$2 = data.ts, data$3 = data.cursor;
+      let data$0 = data.type, data1 = data.data, data14 = data.ts, data15 = data.cursor;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "data") || data$2 === void 0 && (missing0 = "ts")) {
-        validate3.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
+      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "data") || data14 === void 0 && (missing0 = "ts")) {
+        return reject(validate3, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
-          const _errs1 = errors;
           if ("trades" !== data$0) {
-            validate3.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "trades" } }];
-            return false;
+            return reject(validate3, instancePath + "/type", "const", { allowedValue: "trades" });
           }
-          var valid0 = _errs1 === errors;
+          var valid0 = true;
         } else {
           var valid0 = true;
         }
         if (valid0) {
-          if (data$1 !== void 0) {
-            let data1 = data$1;
-            const _errs2 = errors;
-            if (errors === _errs2) {
+          if (data1 !== void 0) {
+            if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                const data1$0 = data1.id, data1$1 = data1.bot_id, data1$2 = data1.platform, data1$3 = data1.symbol, data1$4 = data1.side, data1$5 = data1.quantity, data1$6 = data1.price, data1$7 = data1.total, data1$8 = data1.fee, data1$9 = data1.status, data1$10 = data1.pnl, data1$11 = data1.timestamp;
+                let data2 = data1.id, data3 = data1.bot_id, data4 = data1.platform, data5 = data1.symbol, data6 = data1.side, data7 = data1.quantity, data8 = data1.price, data9 = data1.total, data10 = data1.fee, data11 = data1.status, data12 = data1.pnl, data13 = data1.timestamp;
                 let missing1;
-                if (data1$0 === void 0 && (missing1 = "id") || data1$1 === void 0 && (missing1 = "bot_id") || data1$2 === void 0 && (missing1 = "platform") || data1$3 === void 0 && (missing1 = "symbol") || data1$4 === void 0 && (missing1 = "side") || data1$5 === void 0 && (missing1 = "quantity") || data1$6 === void 0 && (missing1 = "price") || data1$7 === void 0 && (missing1 = "total") || data1$8 === void 0 && (missing1 = "fee") || data1$9 === void 0 && (missing1 = "status") || data1$10 === void 0 && (missing1 = "pnl") || data1$11 === void 0 && (missing1 = "timestamp")) {
-                  validate3.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
-                  return false;
+                if (data2 === void 0 && (missing1 = "id") || data3 === void 0 && (missing1 = "bot_id") || data4 === void 0 && (missing1 = "platform") || data5 === void 0 && (missing1 = "symbol") || data6 === void 0 && (missing1 = "side") || data7 === void 0 && (missing1 = "quantity") || data8 === void 0 && (missing1 = "price") || data9 === void 0 && (missing1 = "total") || data10 === void 0 && (missing1 = "fee") || data11 === void 0 && (missing1 = "status") || data12 === void 0 && (missing1 = "pnl") || data13 === void 0 && (missing1 = "timestamp")) {
+                  return reject(validate3, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
-                  if (data1$0 !== void 0) {
-                    let data2 = data1$0;
-                    const _errs4 = errors;
-                    if (errors === _errs4) {
+                  if (data2 !== void 0) {
+                    if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          validate3.errors = [{ instancePath: instancePath + "/data/id", keyword: "minLength", params: { limit: 1 } }];
-                          return false;
+                          return reject(validate3, instancePath + "/data/id", "minLength", { limit: 1 });
                         }
                       } else {
-                        validate3.errors = [{ instancePath: instancePath + "/data/id", keyword: "type", params: { type: "string" } }];
-                        return false;
+                        return reject(validate3, instancePath + "/data/id", "type", { type: "string" });
                       }
                     }
-                    var valid1 = _errs4 === errors;
+                    var valid1 = true;
                   } else {
                     var valid1 = true;
                   }
                   if (valid1) {
-                    if (data1$1 !== void 0) {
-                      let data3 = data1$1;
-                      const _errs6 = errors;
-                      if (errors === _errs6) {
+                    if (data3 !== void 0) {
+                      if (true) {
                         if (typeof data3 === "string") {
                           if (data3.length < 1) {
-                            validate3.errors = [{ instancePath: instancePath + "/data/bot_id", keyword: "minLength", params: { limit: 1 } }];
-                            return false;
+                            return reject(validate3, instancePath + "/data/bot_id", "minLength", { limit: 1 });
                           }
                         } else {
-                          validate3.errors = [{ instancePath: instancePath + "/data/bot_id", keyword: "type", params: { type: "string" } }];
-                          return false;
+                          return reject(validate3, instancePath + "/data/bot_id", "type", { type: "string" });
                         }
                       }
-                      var valid1 = _errs6 === errors;
+                      var valid1 = true;
                     } else {
                       var valid1 = true;
                     }
                     if (valid1) {
-                      if (data1$2 !== void 0) {
-                        let data4 = data1$2;
-                        const _errs8 = errors;
+                      if (data4 !== void 0) {
                         if (typeof data4 !== "string") {
-                          validate3.errors = [{ instancePath: instancePath + "/data/platform", keyword: "type", params: { type: "string" } }];
-                          return false;
+                          return reject(validate3, instancePath + "/data/platform", "type", { type: "string" });
                         }
                         if (!(data4 === "luno" || data4 === "binance" || data4 === "kucoin" || data4 === "kraken" || data4 === "valr")) {
                           if (strict) {
-                            validate3.errors = [{ instancePath: instancePath + "/data/platform", keyword: "enum", params: { allowedValues: schema3.properties.data.properties.platform.enum } }];
-                            return false;
+                            return reject(validate3, instancePath + "/data/platform", "enum", { allowedValues: schema3.properties.data.properties.platform.enum });
                           } else {
                             func0(notices, instancePath + "/data/platform", data4, schema3.properties.data.properties.platform.enum);
                           }
                         }
-                        var valid1 = _errs8 === errors;
+                        var valid1 = true;
                       } else {
                         var valid1 = true;
                       }
                       if (valid1) {
-                        if (data1$3 !== void 0) {
-                          let data5 = data1$3;
-                          const _errs10 = errors;
-                          if (errors === _errs10) {
+                        if (data5 !== void 0) {
+                          if (true) {
                             if (typeof data5 === "string") {
                               if (data5.length < 1) {
-                                validate3.errors = [{ instancePath: instancePath + "/data/symbol", keyword: "minLength", params: { limit: 1 } }];
-                                return false;
+                                return reject(validate3, instancePath + "/data/symbol", "minLength", { limit: 1 });
                               }
                             } else {
-                              validate3.errors = [{ instancePath: instancePath + "/data/symbol", keyword: "type", params: { type: "string" } }];
-                              return false;
+                              return reject(validate3, instancePath + "/data/symbol", "type", { type: "string" });
                             }
                           }
-                          var valid1 = _errs10 === errors;
+                          var valid1 = true;
                         } else {
                           var valid1 = true;
                         }
                         if (valid1) {
-                          if (data1$4 !== void 0) {
-                            let data6 = data1$4;
-                            const _errs12 = errors;
+                          if (data6 !== void 0) {
                             if (typeof data6 !== "string") {
-                              validate3.errors = [{ instancePath: instancePath + "/data/side", keyword: "type", params: { type: "string" } }];
-                              return false;
+                              return reject(validate3, instancePath + "/data/side", "type", { type: "string" });
                             }
                             if (!(data6 === "buy" || data6 === "sell")) {
                               if (strict) {
-                                validate3.errors = [{ instancePath: instancePath + "/data/side", keyword: "enum", params: { allowedValues: schema3.properties.data.properties.side.enum } }];
-                                return false;
+                                return reject(validate3, instancePath + "/data/side", "enum", { allowedValues: schema3.properties.data.properties.side.enum });
                               } else {
                                 func0(notices, instancePath + "/data/side", data6, schema3.properties.data.properties.side.enum);
                               }
                             }
-                            var valid1 = _errs12 === errors;
+                            var valid1 = true;
                           } else {
                             var valid1 = true;
                           }
                           if (valid1) {
-                            if (data1$5 !== void 0) {
-                              let data7 = data1$5;
-                              const _errs14 = errors;
-                              if (errors === _errs14) {
+                            if (data7 !== void 0) {
+                              if (true) {
                                 if (typeof data7 == "number" && isFinite(data7)) {
                                   if (data7 <= 0 || isNaN(data7)) {
-                                    validate3.errors = [{ instancePath: instancePath + "/data/quantity", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 } }];
-                                    return false;
+                                    return reject(validate3, instancePath + "/data/quantity", "exclusiveMinimum", { comparison: ">", limit: 0 });
                                   }
                                 } else {
-                                  validate3.errors = [{ instancePath: instancePath + "/data/quantity", keyword: "type", params: { type: "number" } }];
-                                  return false;
+                                  return reject(validate3, instancePath + "/data/quantity", "type", { type: "number" });
                                 }
                               }
-                              var valid1 = _errs14 === errors;
+                              var valid1 = true;
                             } else {
                               var valid1 = true;
                             }
                             if (valid1) {
-                              if (data1$6 !== void 0) {
-                                let data8 = data1$6;
-                                const _errs16 = errors;
-                                if (errors === _errs16) {
+                              if (data8 !== void 0) {
+                                if (true) {
                                   if (typeof data8 == "number" && isFinite(data8)) {
                                     if (data8 < 0 || isNaN(data8)) {
-                                      validate3.errors = [{ instancePath: instancePath + "/data/price", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                      return false;
+                                      return reject(validate3, instancePath + "/data/price", "minimum", { comparison: ">=", limit: 0 });
                                     }
                                   } else {
-                                    validate3.errors = [{ instancePath: instancePath + "/data/price", keyword: "type", params: { type: "number" } }];
-                                    return false;
+                                    return reject(validate3, instancePath + "/data/price", "type", { type: "number" });
                                   }
                                 }
-                                var valid1 = _errs16 === errors;
+                                var valid1 = true;
                               } else {
                                 var valid1 = true;
                               }
                               if (valid1) {
-                                if (data1$7 !== void 0) {
-                                  let data9 = data1$7;
-                                  const _errs18 = errors;
-                                  if (errors === _errs18) {
+                                if (data9 !== void 0) {
+                                  if (true) {
                                     if (typeof data9 == "number" && isFinite(data9)) {
                                       if (data9 < 0 || isNaN(data9)) {
-                                        validate3.errors = [{ instancePath: instancePath + "/data/total", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                        return false;
+                                        return reject(validate3, instancePath + "/data/total", "minimum", { comparison: ">=", limit: 0 });
                                       }
                                     } else {
-                                      validate3.errors = [{ instancePath: instancePath + "/data/total", keyword: "type", params: { type: "number" } }];
-                                      return false;
+                                      return reject(validate3, instancePath + "/data/total", "type", { type: "number" });
                                     }
                                   }
-                                  var valid1 = _errs18 === errors;
+                                  var valid1 = true;
                                 } else {
                                   var valid1 = true;
                                 }
                                 if (valid1) {
-                                  if (data1$8 !== void 0) {
-                                    let data10 = data1$8;
-                                    const _errs20 = errors;
+                                  if (data10 !== void 0) {
                                     if (!(typeof data10 == "number" && isFinite(data10))) {
-                                      validate3.errors = [{ instancePath: instancePath + "/data/fee", keyword: "type", params: { type: "number" } }];
-                                      return false;
+                                      return reject(validate3, instancePath + "/data/fee", "type", { type: "number" });
                                     }
-                                    var valid1 = _errs20 === errors;
+                                    var valid1 = true;
                                   } else {
                                     var valid1 = true;
                                   }
                                   if (valid1) {
-                                    if (data1$9 !== void 0) {
-                                      let data11 = data1$9;
-                                      const _errs22 = errors;
+                                    if (data11 !== void 0) {
                                       if (typeof data11 !== "string") {
-                                        validate3.errors = [{ instancePath: instancePath + "/data/status", keyword: "type", params: { type: "string" } }];
-                                        return false;
+                                        return reject(validate3, instancePath + "/data/status", "type", { type: "string" });
                                       }
                                       if (!(data11 === "pending" || data11 === "filled" || data11 === "cancelled" || data11 === "failed")) {
                                         if (strict) {
-                                          validate3.errors = [{ instancePath: instancePath + "/data/status", keyword: "enum", params: { allowedValues: schema3.properties.data.properties.status.enum } }];
-                                          return false;
+                                          return reject(validate3, instancePath + "/data/status", "enum", { allowedValues: schema3.properties.data.properties.status.enum });
                                         } else {
                                           func0(notices, instancePath + "/data/status", data11, schema3.properties.data.properties.status.enum);
                                         }
                                       }
-                                      var valid1 = _errs22 === errors;
+                                      var valid1 = true;
                                     } else {
                                       var valid1 = true;
                                     }
                                     if (valid1) {
-                                      if (data1$10 !== void 0) {
-                                        let data12 = data1$10;
-                                        const _errs24 = errors;
+                                      if (data12 !== void 0) {
                                         if (!(typeof data12 == "number" && isFinite(data12)) && data12 !== null) {
-                                          validate3.errors = [{ instancePath: instancePath + "/data/pnl", keyword: "type", params: { type: schema3.properties.data.properties.pnl.type } }];
-                                          return false;
+                                          return reject(validate3, instancePath + "/data/pnl", "type", { type: schema3.properties.data.properties.pnl.type });
                                         }
-                                        var valid1 = _errs24 === errors;
+                                        var valid1 = true;
                                       } else {
                                         var valid1 = true;
                                       }
                                       if (valid1) {
-                                        if (data1$11 !== void 0) {
-                                          let data13 = data1$11;
-                                          const _errs26 = errors;
-                                          if (errors === _errs26) {
+                                        if (data13 !== void 0) {
+                                          if (true) {
                                             if (typeof data13 === "string") {
                                               if (!formats0(data13, strict)) {
-                                                validate3.errors = [{ instancePath: instancePath + "/data/timestamp", keyword: "x-date-time", params: { format: "date-time" } }];
-                                                return false;
+                                                return reject(validate3, instancePath + "/data/timestamp", "x-date-time", { format: "date-time" });
                                               }
                                             } else {
-                                              validate3.errors = [{ instancePath: instancePath + "/data/timestamp", keyword: "type", params: { type: "string" } }];
-                                              return false;
+                                              return reject(validate3, instancePath + "/data/timestamp", "type", { type: "string" });
                                             }
                                           }
-                                          var valid1 = _errs26 === errors;
+                                          var valid1 = true;
                                         } else {
                                           var valid1 = true;
                                         }
@@ -699,12 +606,9 @@ function validate3(data, instancePath, strict, notices) {
                                               count0++;
                                             }
                                             if (count0 !== 12) {
-                                              for (const key1 in data1) {
-                                                if (!(key1 === "id" || key1 === "bot_id" || key1 === "platform" || key1 === "symbol" || key1 === "side" || key1 === "quantity" || key1 === "price" || key1 === "total" || key1 === "fee" || key1 === "status" || key1 === "pnl" || key1 === "timestamp")) {
-                                                  validate3.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key1 } }];
-                                                  return false;
-                                                  break;
-                                                }
+                                              const unknown0 = func3(data1, ["id", "bot_id", "platform", "symbol", "side", "quantity", "price", "total", "fee", "status", "pnl", "timestamp"]);
+                                              if (unknown0 !== void 0) {
+                                                return reject(validate3, instancePath + "/data", "x-closed", { additionalProperty: unknown0 });
                                               }
                                             }
                                           }
@@ -722,59 +626,53 @@ function validate3(data, instancePath, strict, notices) {
                   }
                 }
               } else {
-                validate3.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
-                return false;
+                return reject(validate3, instancePath + "/data", "type", { type: "object" });
               }
             }
-            var valid0 = _errs2 === errors;
+            var valid0 = true;
           } else {
             var valid0 = true;
           }
           if (valid0) {
-            if (data$2 !== void 0) {
-              let data14 = data$2;
-              const _errs28 = errors;
-              if (errors === _errs28) {
+            if (data14 !== void 0) {
+              if (true) {
                 if (typeof data14 === "string") {
                   if (!formats0(data14, strict)) {
-                    validate3.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
-                    return false;
+                    return reject(validate3, instancePath + "/ts", "x-date-time", { format: "date-time" });
                   }
                 } else {
-                  validate3.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
-                  return false;
+                  return reject(validate3, instancePath + "/ts", "type", { type: "string" });
                 }
               }
-              var valid0 = _errs28 === errors;
+              var valid0 = true;
             } else {
               var valid0 = true;
             }
             if (valid0) {
-              if (data$3 !== void 0) {
-                let data15 = data$3;
-                const _errs30 = errors;
-                if (errors === _errs30) {
+              if (data15 !== void 0) {
+                if (true) {
                   if (typeof data15 === "string") {
                     if (!pattern0.test(data15)) {
-                      validate3.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
-                      return false;
+                      return reject(validate3, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
                     }
                   } else {
-                    validate3.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
-                    return false;
+                    return reject(validate3, instancePath + "/cursor", "type", { type: "string" });
                   }
                 }
-                var valid0 = _errs30 === errors;
+                var valid0 = true;
               } else {
                 var valid0 = true;
               }
               if (valid0) {
                 if (strict) {
-                  for (const key2 in data) {
-                    if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
-                      validate3.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key2 } }];
-                      return false;
-                      break;
+                  let count1 = 0;
+                  for (const key1 in data) {
+                    count1++;
+                  }
+                  if (count1 !== 3 + (data15 === void 0 ? 0 : 1)) {
+                    const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+                    if (unknown1 !== void 0) {
+                      return reject(validate3, instancePath, "x-closed", { additionalProperty: unknown1 });
                     }
                   }
                 }
@@ -784,271 +682,217 @@ function validate3(data, instancePath, strict, notices) {
         }
       }
     } else {
-      validate3.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
+      return reject(validate3, instancePath, "type", { type: "object" });
     }
   }
-  if (errors !== 0) {
+  if (false) {
     validate3.errors = vErrors;
   }
-  return errors === 0;
+  return true;
 }
 var message_bots = validate4;
 var schema4 = { "properties": { "data": { "properties": { "platform": { "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, "status": { "enum": ["running", "stopped", "paused", "error"] }, "trading_mode": { "enum": ["paper", "live"] }, "risk_mode": { "enum": ["conservative", "moderate", "aggressive"] }, "last_trade": { "type": ["string", "null"] } } } } };
 function validate4(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
+  if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      const data$0 = data.type, data$1 = data.data, data$2 = data.ts, data$3 = data.cursor;
+      let data$0 = data.type, data1 = data.data, data14 = data.ts, data15 = data.cursor;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "data") || data$2 === void 0 && (missing0 = "ts")) {
-        validate4.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
+      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "data") || data14 === void 0 && (missing0 = "ts")) {
+        return reject(validate4, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
-          const _errs1 = errors;
           if ("bots" !== data$0) {
-            validate4.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "bots" } }];
-            return false;
+            return reject(validate4, instancePath + "/type", "const", { allowedValue: "bots" });
           }
-          var valid0 = _errs1 === errors;
+          var valid0 = true;
         } else {
           var valid0 = true;
         }
         if (valid0) {
-          if (data$1 !== void 0) {
-            let data1 = data$1;
-            const _errs2 = errors;
-            if (errors === _errs2) {
+          if (data1 !== void 0) {
+            if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                const data1$0 = data1.id, data1$1 = data1.name, data1$2 = data1.platform, data1$3 = data1.symbol, data1$4 = data1.status, data1$5 = data1.trading_mode, data1$6 = data1.risk_mode, data1$7 = data1.capital, data1$8 = data1.pnl, data1$9 = data1.trades_count, data1$10 = data1.win_rate, data1$11 = data1.last_trade;
+                let data2 = data1.id, data1$1 = data1.name, data4 = data1.platform, data5 = data1.symbol, data6 = data1.status, data7 = data1.trading_mode, data8 = data1.risk_mode, data9 = data1.capital, data10 = data1.pnl, data11 = data1.trades_count, data12 = data1.win_rate, data13 = data1.last_trade;
                 let missing1;
-                if (data1$0 === void 0 && (missing1 = "id") || data1$1 === void 0 && (missing1 = "name") || data1$2 === void 0 && (missing1 = "platform") || data1$3 === void 0 && (missing1 = "symbol") || data1$4 === void 0 && (missing1 = "status") || data1$5 === void 0 && (missing1 = "trading_mode") || data1$6 === void 0 && (missing1 = "risk_mode") || data1$7 === void 0 && (missing1 = "capital") || data1$8 === void 0 && (missing1 = "pnl") || data1$9 === void 0 && (missing1 = "trades_count") || data1$10 === void 0 && (missing1 = "win_rate") || data1$11 === void 0 && (missing1 = "last_trade")) {
-                  validate4.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
-                  return false;
+                if (data2 === void 0 && (missing1 = "id") || data1$1 === void 0 && (missing1 = "name") || data4 === void 0 && (missing1 = "platform") || data5 === void 0 && (missing1 = "symbol") || data6 === void 0 && (missing1 = "status") || data7 === void 0 && (missing1 = "trading_mode") || data8 === void 0 && (missing1 = "risk_mode") || data9 === void 0 && (missing1 = "capital") || data10 === void 0 && (missing1 = "pnl") || data11 === void 0 && (missing1 = "trades_count") || data12 === void 0 && (missing1 = "win_rate") || data13 === void 0 && (missing1 = "last_trade")) {
+                  return reject(validate4, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
-                  if (data1$0 !== void 0) {
-                    let data2 = data1$0;
-                    const _errs4 = errors;
-                    if (errors === _errs4) {
+                  if (data2 !== void 0) {
+                    if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          validate4.errors = [{ instancePath: instancePath + "/data/id", keyword: "minLength", params: { limit: 1 } }];
-                          return false;
+                          return reject(validate4, instancePath + "/data/id", "minLength", { limit: 1 });
                         }
                       } else {
-                        validate4.errors = [{ instancePath: instancePath + "/data/id", keyword: "type", params: { type: "string" } }];
-                        return false;
+                        return reject(validate4, instancePath + "/data/id", "type", { type: "string" });
                       }
                     }
-                    var valid1 = _errs4 === errors;
+                    var valid1 = true;
                   } else {
                     var valid1 = true;
                   }
                   if (valid1) {
                     if (data1$1 !== void 0) {
-                      const _errs6 = errors;
                       if (typeof data1$1 !== "string") {
-                        validate4.errors = [{ instancePath: instancePath + "/data/name", keyword: "type", params: { type: "string" } }];
-                        return false;
+                        return reject(validate4, instancePath + "/data/name", "type", { type: "string" });
                       }
-                      var valid1 = _errs6 === errors;
+                      var valid1 = true;
                     } else {
                       var valid1 = true;
                     }
                     if (valid1) {
-                      if (data1$2 !== void 0) {
-                        let data4 = data1$2;
-                        const _errs8 = errors;
+                      if (data4 !== void 0) {
                         if (typeof data4 !== "string") {
-                          validate4.errors = [{ instancePath: instancePath + "/data/platform", keyword: "type", params: { type: "string" } }];
-                          return false;
+                          return reject(validate4, instancePath + "/data/platform", "type", { type: "string" });
                         }
                         if (!(data4 === "luno" || data4 === "binance" || data4 === "kucoin" || data4 === "kraken" || data4 === "valr")) {
                           if (strict) {
-                            validate4.errors = [{ instancePath: instancePath + "/data/platform", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.platform.enum } }];
-                            return false;
+                            return reject(validate4, instancePath + "/data/platform", "enum", { allowedValues: schema4.properties.data.properties.platform.enum });
                           } else {
                             func0(notices, instancePath + "/data/platform", data4, schema4.properties.data.properties.platform.enum);
                           }
                         }
-                        var valid1 = _errs8 === errors;
+                        var valid1 = true;
                       } else {
                         var valid1 = true;
                       }
                       if (valid1) {
-                        if (data1$3 !== void 0) {
-                          let data5 = data1$3;
-                          const _errs10 = errors;
-                          if (errors === _errs10) {
+                        if (data5 !== void 0) {
+                          if (true) {
                             if (typeof data5 === "string") {
                               if (data5.length < 1) {
-                                validate4.errors = [{ instancePath: instancePath + "/data/symbol", keyword: "minLength", params: { limit: 1 } }];
-                                return false;
+                                return reject(validate4, instancePath + "/data/symbol", "minLength", { limit: 1 });
                               }
                             } else {
-                              validate4.errors = [{ instancePath: instancePath + "/data/symbol", keyword: "type", params: { type: "string" } }];
-                              return false;
+                              return reject(validate4, instancePath + "/data/symbol", "type", { type: "string" });
                             }
                           }
-                          var valid1 = _errs10 === errors;
+                          var valid1 = true;
                         } else {
                           var valid1 = true;
                         }
                         if (valid1) {
-                          if (data1$4 !== void 0) {
-                            let data6 = data1$4;
-                            const _errs12 = errors;
+                          if (data6 !== void 0) {
                             if (typeof data6 !== "string") {
-                              validate4.errors = [{ instancePath: instancePath + "/data/status", keyword: "type", params: { type: "string" } }];
-                              return false;
+                              return reject(validate4, instancePath + "/data/status", "type", { type: "string" });
                             }
                             if (!(data6 === "running" || data6 === "stopped" || data6 === "paused" || data6 === "error")) {
                               if (strict) {
-                                validate4.errors = [{ instancePath: instancePath + "/data/status", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.status.enum } }];
-                                return false;
+                                return reject(validate4, instancePath + "/data/status", "enum", { allowedValues: schema4.properties.data.properties.status.enum });
                               } else {
                                 func0(notices, instancePath + "/data/status", data6, schema4.properties.data.properties.status.enum);
                               }
                             }
-                            var valid1 = _errs12 === errors;
+                            var valid1 = true;
                           } else {
                             var valid1 = true;
                           }
                           if (valid1) {
-                            if (data1$5 !== void 0) {
-                              let data7 = data1$5;
-                              const _errs14 = errors;
+                            if (data7 !== void 0) {
                               if (typeof data7 !== "string") {
-                                validate4.errors = [{ instancePath: instancePath + "/data/trading_mode", keyword: "type", params: { type: "string" } }];
-                                return false;
+                                return reject(validate4, instancePath + "/data/trading_mode", "type", { type: "string" });
                               }
                               if (!(data7 === "paper" || data7 === "live")) {
                                 if (strict) {
-                                  validate4.errors = [{ instancePath: instancePath + "/data/trading_mode", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.trading_mode.enum } }];
-                                  return false;
+                                  return reject(validate4, instancePath + "/data/trading_mode", "enum", { allowedValues: schema4.properties.data.properties.trading_mode.enum });
                                 } else {
                                   func0(notices, instancePath + "/data/trading_mode", data7, schema4.properties.data.properties.trading_mode.enum);
                                 }
                               }
-                              var valid1 = _errs14 === errors;
+                              var valid1 = true;
                             } else {
                               var valid1 = true;
                             }
                             if (valid1) {
-                              if (data1$6 !== void 0) {
-                                let data8 = data1$6;
-                                const _errs16 = errors;
+                              if (data8 !== void 0) {
                                 if (typeof data8 !== "string") {
-                                  validate4.errors = [{ instancePath: instancePath + "/data/risk_mode", keyword: "type", params: { type: "string" } }];
-                                  return false;
+                                  return reject(validate4, instancePath + "/data/risk_mode", "type", { type: "string" });
                                 }
                                 if (!(data8 === "conservative" || data8 === "moderate" || data8 === "aggressive")) {
                                   if (strict) {
-                                    validate4.errors = [{ instancePath: instancePath + "/data/risk_mode", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.risk_mode.enum } }];
-                                    return false;
+                                    return reject(validate4, instancePath + "/data/risk_mode", "enum", { allowedValues: schema4.properties.data.properties.risk_mode.enum });
                                   } else {
                                     func0(notices, instancePath + "/data/risk_mode", data8, schema4.properties.data.properties.risk_mode.enum);
                                   }
                                 }
-                                var valid1 = _errs16 === errors;
+                                var valid1 = true;
                               } else {
                                 var valid1 = true;
                               }
                               if (valid1) {
-                                if (data1$7 !== void 0) {
-                                  let data9 = data1$7;
-                                  const _errs18 = errors;
-                                  if (errors === _errs18) {
+                                if (data9 !== void 0) {
+                                  if (true) {
                                     if (typeof data9 == "number" && isFinite(data9)) {
                                       if (data9 < 0 || isNaN(data9)) {
-                                        validate4.errors = [{ instancePath: instancePath + "/data/capital", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                        return false;
+                                        return reject(validate4, instancePath + "/data/capital", "minimum", { comparison: ">=", limit: 0 });
                                       }
                                     } else {
-                                      validate4.errors = [{ instancePath: instancePath + "/data/capital", keyword: "type", params: { type: "number" } }];
-                                      return false;
+                                      return reject(validate4, instancePath + "/data/capital", "type", { type: "number" });
                                     }
                                   }
-                                  var valid1 = _errs18 === errors;
+                                  var valid1 = true;
                                 } else {
                                   var valid1 = true;
                                 }
                                 if (valid1) {
-                                  if (data1$8 !== void 0) {
-                                    let data10 = data1$8;
-                                    const _errs20 = errors;
+                                  if (data10 !== void 0) {
                                     if (!(typeof data10 == "number" && isFinite(data10))) {
-                                      validate4.errors = [{ instancePath: instancePath + "/data/pnl", keyword: "type", params: { type: "number" } }];
-                                      return false;
+                                      return reject(validate4, instancePath + "/data/pnl", "type", { type: "number" });
                                     }
-                                    var valid1 = _errs20 === errors;
+                                    var valid1 = true;
                                   } else {
                                     var valid1 = true;
                                   }
                                   if (valid1) {
-                                    if (data1$9 !== void 0) {
-                                      let data11 = data1$9;
-                                      const _errs22 = errors;
+                                    if (data11 !== void 0) {
                                       if (!Number.isInteger(data11)) {
-                                        validate4.errors = [{ instancePath: instancePath + "/data/trades_count", keyword: "type", params: { type: "integer" } }];
-                                        return false;
+                                        return reject(validate4, instancePath + "/data/trades_count", "type", { type: "integer" });
                                       }
-                                      if (errors === _errs22) {
+                                      if (true) {
                                         if (typeof data11 == "number" && isFinite(data11)) {
                                           if (data11 < 0 || isNaN(data11)) {
-                                            validate4.errors = [{ instancePath: instancePath + "/data/trades_count", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                            return false;
+                                            return reject(validate4, instancePath + "/data/trades_count", "minimum", { comparison: ">=", limit: 0 });
                                           }
                                         }
                                       }
-                                      var valid1 = _errs22 === errors;
+                                      var valid1 = true;
                                     } else {
                                       var valid1 = true;
                                     }
                                     if (valid1) {
-                                      if (data1$10 !== void 0) {
-                                        let data12 = data1$10;
-                                        const _errs24 = errors;
-                                        if (errors === _errs24) {
+                                      if (data12 !== void 0) {
+                                        if (true) {
                                           if (typeof data12 == "number" && isFinite(data12)) {
                                             if (data12 > 1 || isNaN(data12)) {
-                                              validate4.errors = [{ instancePath: instancePath + "/data/win_rate", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                                              return false;
+                                              return reject(validate4, instancePath + "/data/win_rate", "maximum", { comparison: "<=", limit: 1 });
                                             } else {
                                               if (data12 < 0 || isNaN(data12)) {
-                                                validate4.errors = [{ instancePath: instancePath + "/data/win_rate", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                                return false;
+                                                return reject(validate4, instancePath + "/data/win_rate", "minimum", { comparison: ">=", limit: 0 });
                                               }
                                             }
                                           } else {
-                                            validate4.errors = [{ instancePath: instancePath + "/data/win_rate", keyword: "type", params: { type: "number" } }];
-                                            return false;
+                                            return reject(validate4, instancePath + "/data/win_rate", "type", { type: "number" });
                                           }
                                         }
-                                        var valid1 = _errs24 === errors;
+                                        var valid1 = true;
                                       } else {
                                         var valid1 = true;
                                       }
                                       if (valid1) {
-                                        if (data1$11 !== void 0) {
-                                          let data13 = data1$11;
-                                          const _errs26 = errors;
+                                        if (data13 !== void 0) {
                                           if (typeof data13 !== "string" && data13 !== null) {
-                                            validate4.errors = [{ instancePath: instancePath + "/data/last_trade", keyword: "type", params: { type: schema4.properties.data.properties.last_trade.type } }];
-                                            return false;
+                                            return reject(validate4, instancePath + "/data/last_trade", "type", { type: schema4.properties.data.properties.last_trade.type });
                                           }
-                                          if (errors === _errs26) {
+                                          if (true) {
                                             if (typeof data13 === "string") {
                                               if (!formats0(data13, strict)) {
-                                                validate4.errors = [{ instancePath: instancePath + "/data/last_trade", keyword: "x-date-time", params: { format: "date-time" } }];
-                                                return false;
+                                                return reject(validate4, instancePath + "/data/last_trade", "x-date-time", { format: "date-time" });
                                               }
                                             }
                                           }
-                                          var valid1 = _errs26 === errors;
+                                          var valid1 = true;
                                         } else {
                                           var valid1 = true;
                                         }
@@ -1059,12 +903,9 @@ function validate4(data, instancePath, strict, notices) {
                                               count0++;
                                             }
                                             if (count0 !== 12) {
-                                              for (const key1 in data1) {
-                                                if (!(key1 === "id" || key1 === "name" || key1 === "platform" || key1 === "symbol" || key1 === "status" || key1 === "trading_mode" || key1 === "risk_mode" || key1 === "capital" || key1 === "pnl" || key1 === "trades_count" || key1 === "win_rate" || key1 === "last_trade")) {
-                                                  validate4.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key1 } }];
-                                                  return false;
-                                                  break;
-                                                }
+                                              const unknown0 = func3(data1, ["id", "name", "platform", "symbol", "status", "trading_mode", "risk_mode", "capital", "pnl", "trades_count", "win_rate", "last_trade"]);
+                                              if (unknown0 !== void 0) {
+                                                return reject(validate4, instancePath + "/data", "x-closed", { additionalProperty: unknown0 });
                                               }
                                             }
                                           }
@@ -1082,59 +923,53 @@ function validate4(data, instancePath, strict, notices) {
                   }
                 }
               } else {
-                validate4.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
-                return false;
+                return reject(validate4, instancePath + "/data", "type", { type: "object" });
               }
             }
-            var valid0 = _errs2 === errors;
+            var valid0 = true;
           } else {
             var valid0 = true;
           }
           if (valid0) {
-            if (data$2 !== void 0) {
-              let data14 = data$2;
-              const _errs28 = errors;
-              if (errors === _errs28) {
+            if (data14 !== void 0) {
+              if (true) {
                 if (typeof data14 === "string") {
                   if (!formats0(data14, strict)) {
-                    validate4.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
-                    return false;
+                    return reject(validate4, instancePath + "/ts", "x-date-time", { format: "date-time" });
                   }
                 } else {
-                  validate4.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
-                  return false;
+                  return reject(validate4, instancePath + "/ts", "type", { type: "string" });
                 }
               }
-              var valid0 = _errs28 === errors;
+              var valid0 = true;
             } else {
               var valid0 = true;
             }
             if (valid0) {
-              if (data$3 !== void 0) {
-                let data15 = data$3;
-                const _errs30 = errors;
-                if (errors === _errs30) {
+              if (data15 !== void 0) {
+                if (true) {
                   if (typeof data15 === "string") {
                     if (!pattern0.test(data15)) {
-                      validate4.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
-                      return false;
+                      return reject(validate4, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
                     }
                   } else {
-                    validate4.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
-                    return false;
+                    return reject(validate4, instancePath + "/cursor", "type", { type: "string" });
                   }
                 }
-                var valid0 = _errs30 === errors;
+                var valid0 = true;
               } else {
                 var valid0 = true;
               }
               if (valid0) {
                 if (strict) {
-                  for (const key2 in data) {
-                    if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
-                      validate4.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key2 } }];
-                      return false;
-                      break;
+                  let count1 = 0;
+                  for (const key1 in data) {
+                    count1++;
+                  }
+                  if (count1 !== 3 + (data15 === void 0 ? 0 : 1)) {
+                    const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+                    if (unknown1 !== void 0) {
+                      return reject(validate4, instancePath, "x-closed", { additionalProperty: unknown1 });
                     }
                   }
                 }
@@ -1144,140 +979,112 @@ function validate4(data, instancePath, strict, notices) {
         }
       }
     } else {
-      validate4.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
+      return reject(validate4, instancePath, "type", { type: "object" });
     }
   }
-  if (errors !== 0) {
+  if (false) {
     validate4.errors = vErrors;
   }
-  return errors === 0;
+  return true;
 }
 var message_balances = validate5;
 var schema5 = { "properties": { "data": { "properties": { "platform": { "enum": ["luno", "binance", "kucoin", "kraken", "valr", "all"] } } } } };
 function validate5(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
+  if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      const data$0 = data.type, data$1 = data.data, data$2 = data.ts, data$3 = data.cursor;
+      let data$0 = data.type, data1 = data.data, data9 = data.ts, data10 = data.cursor;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "data") || data$2 === void 0 && (missing0 = "ts")) {
-        validate5.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
+      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "data") || data9 === void 0 && (missing0 = "ts")) {
+        return reject(validate5, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
-          const _errs1 = errors;
           if ("balances" !== data$0) {
-            validate5.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "balances" } }];
-            return false;
+            return reject(validate5, instancePath + "/type", "const", { allowedValue: "balances" });
           }
-          var valid0 = _errs1 === errors;
+          var valid0 = true;
         } else {
           var valid0 = true;
         }
         if (valid0) {
-          if (data$1 !== void 0) {
-            let data1 = data$1;
-            const _errs2 = errors;
-            if (errors === _errs2) {
+          if (data1 !== void 0) {
+            if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                const data1$0 = data1.platform, data1$1 = data1.balances, data1$2 = data1.total_value_zar;
+                let data2 = data1.platform, data3 = data1.balances, data8 = data1.total_value_zar;
                 let missing1;
-                if (data1$0 === void 0 && (missing1 = "platform") || data1$1 === void 0 && (missing1 = "balances") || data1$2 === void 0 && (missing1 = "total_value_zar")) {
-                  validate5.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
-                  return false;
+                if (data2 === void 0 && (missing1 = "platform") || data3 === void 0 && (missing1 = "balances") || data8 === void 0 && (missing1 = "total_value_zar")) {
+                  return reject(validate5, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
-                  if (data1$0 !== void 0) {
-                    let data2 = data1$0;
-                    const _errs4 = errors;
+                  if (data2 !== void 0) {
                     if (typeof data2 !== "string") {
-                      validate5.errors = [{ instancePath: instancePath + "/data/platform", keyword: "type", params: { type: "string" } }];
-                      return false;
+                      return reject(validate5, instancePath + "/data/platform", "type", { type: "string" });
                     }
                     if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr" || data2 === "all")) {
                       if (strict) {
-                        validate5.errors = [{ instancePath: instancePath + "/data/platform", keyword: "enum", params: { allowedValues: schema5.properties.data.properties.platform.enum } }];
-                        return false;
+                        return reject(validate5, instancePath + "/data/platform", "enum", { allowedValues: schema5.properties.data.properties.platform.enum });
                       } else {
                         func0(notices, instancePath + "/data/platform", data2, schema5.properties.data.properties.platform.enum);
                       }
                     }
-                    var valid1 = _errs4 === errors;
+                    var valid1 = true;
                   } else {
                     var valid1 = true;
                   }
                   if (valid1) {
-                    if (data1$1 !== void 0) {
-                      let data3 = data1$1;
-                      const _errs6 = errors;
-                      if (errors === _errs6) {
+                    if (data3 !== void 0) {
+                      if (true) {
                         if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
                           for (const key0 in data3) {
                             let data4 = data3[key0];
-                            const _errs9 = errors;
-                            if (errors === _errs9) {
+                            if (true) {
                               if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
-                                const data4$0 = data4.free, data4$1 = data4.locked, data4$2 = data4.total;
+                                let data5 = data4.free, data6 = data4.locked, data7 = data4.total;
                                 let missing2;
-                                if (data4$0 === void 0 && (missing2 = "free") || data4$1 === void 0 && (missing2 = "locked") || data4$2 === void 0 && (missing2 = "total")) {
-                                  validate5.errors = [{ instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), keyword: "required", params: { missingProperty: missing2 } }];
-                                  return false;
+                                if (data5 === void 0 && (missing2 = "free") || data6 === void 0 && (missing2 = "locked") || data7 === void 0 && (missing2 = "total")) {
+                                  return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "required", { missingProperty: missing2 });
                                 } else {
-                                  if (data4$0 !== void 0) {
-                                    let data5 = data4$0;
-                                    const _errs11 = errors;
-                                    if (errors === _errs11) {
+                                  if (data5 !== void 0) {
+                                    if (true) {
                                       if (typeof data5 == "number" && isFinite(data5)) {
                                         if (data5 < 0 || isNaN(data5)) {
-                                          validate5.errors = [{ instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                          return false;
+                                          return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", "minimum", { comparison: ">=", limit: 0 });
                                         }
                                       } else {
-                                        validate5.errors = [{ instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", keyword: "type", params: { type: "number" } }];
-                                        return false;
+                                        return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", "type", { type: "number" });
                                       }
                                     }
-                                    var valid3 = _errs11 === errors;
+                                    var valid3 = true;
                                   } else {
                                     var valid3 = true;
                                   }
                                   if (valid3) {
-                                    if (data4$1 !== void 0) {
-                                      let data6 = data4$1;
-                                      const _errs13 = errors;
-                                      if (errors === _errs13) {
+                                    if (data6 !== void 0) {
+                                      if (true) {
                                         if (typeof data6 == "number" && isFinite(data6)) {
                                           if (data6 < 0 || isNaN(data6)) {
-                                            validate5.errors = [{ instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                            return false;
+                                            return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", "minimum", { comparison: ">=", limit: 0 });
                                           }
                                         } else {
-                                          validate5.errors = [{ instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", keyword: "type", params: { type: "number" } }];
-                                          return false;
+                                          return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", "type", { type: "number" });
                                         }
                                       }
-                                      var valid3 = _errs13 === errors;
+                                      var valid3 = true;
                                     } else {
                                       var valid3 = true;
                                     }
                                     if (valid3) {
-                                      if (data4$2 !== void 0) {
-                                        let data7 = data4$2;
-                                        const _errs15 = errors;
-                                        if (errors === _errs15) {
+                                      if (data7 !== void 0) {
+                                        if (true) {
                                           if (typeof data7 == "number" && isFinite(data7)) {
                                             if (data7 < 0 || isNaN(data7)) {
-                                              validate5.errors = [{ instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                              return false;
+                                              return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", "minimum", { comparison: ">=", limit: 0 });
                                             }
                                           } else {
-                                            validate5.errors = [{ instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", keyword: "type", params: { type: "number" } }];
-                                            return false;
+                                            return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", "type", { type: "number" });
                                           }
                                         }
-                                        var valid3 = _errs15 === errors;
+                                        var valid3 = true;
                                       } else {
                                         var valid3 = true;
                                       }
@@ -1288,12 +1095,9 @@ function validate5(data, instancePath, strict, notices) {
                                             count0++;
                                           }
                                           if (count0 !== 3) {
-                                            for (const key2 in data4) {
-                                              if (!(key2 === "free" || key2 === "locked" || key2 === "total")) {
-                                                validate5.errors = [{ instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), keyword: "x-closed", params: { additionalProperty: key2 } }];
-                                                return false;
-                                                break;
-                                              }
+                                            const unknown0 = func3(data4, ["free", "locked", "total"]);
+                                            if (unknown0 !== void 0) {
+                                              return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "x-closed", { additionalProperty: unknown0 });
                                             }
                                           }
                                         }
@@ -1302,56 +1106,47 @@ function validate5(data, instancePath, strict, notices) {
                                   }
                                 }
                               } else {
-                                validate5.errors = [{ instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), keyword: "type", params: { type: "object" } }];
-                                return false;
+                                return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "type", { type: "object" });
                               }
                             }
-                            var valid2 = _errs9 === errors;
+                            var valid2 = true;
                             if (!valid2) {
                               break;
                             }
                           }
                         } else {
-                          validate5.errors = [{ instancePath: instancePath + "/data/balances", keyword: "type", params: { type: "object" } }];
-                          return false;
+                          return reject(validate5, instancePath + "/data/balances", "type", { type: "object" });
                         }
                       }
-                      var valid1 = _errs6 === errors;
+                      var valid1 = true;
                     } else {
                       var valid1 = true;
                     }
                     if (valid1) {
-                      if (data1$2 !== void 0) {
-                        let data8 = data1$2;
-                        const _errs17 = errors;
-                        if (errors === _errs17) {
+                      if (data8 !== void 0) {
+                        if (true) {
                           if (typeof data8 == "number" && isFinite(data8)) {
                             if (data8 < 0 || isNaN(data8)) {
-                              validate5.errors = [{ instancePath: instancePath + "/data/total_value_zar", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                              return false;
+                              return reject(validate5, instancePath + "/data/total_value_zar", "minimum", { comparison: ">=", limit: 0 });
                             }
                           } else {
-                            validate5.errors = [{ instancePath: instancePath + "/data/total_value_zar", keyword: "type", params: { type: "number" } }];
-                            return false;
+                            return reject(validate5, instancePath + "/data/total_value_zar", "type", { type: "number" });
                           }
                         }
-                        var valid1 = _errs17 === errors;
+                        var valid1 = true;
                       } else {
                         var valid1 = true;
                       }
                       if (valid1) {
                         if (strict) {
                           let count1 = 0;
-                          for (const key3 in data1) {
+                          for (const key2 in data1) {
                             count1++;
                           }
                           if (count1 !== 3) {
-                            for (const key4 in data1) {
-                              if (!(key4 === "platform" || key4 === "balances" || key4 === "total_value_zar")) {
-                                validate5.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key4 } }];
-                                return false;
-                                break;
-                              }
+                            const unknown1 = func3(data1, ["platform", "balances", "total_value_zar"]);
+                            if (unknown1 !== void 0) {
+                              return reject(validate5, instancePath + "/data", "x-closed", { additionalProperty: unknown1 });
                             }
                           }
                         }
@@ -1360,59 +1155,53 @@ function validate5(data, instancePath, strict, notices) {
                   }
                 }
               } else {
-                validate5.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
-                return false;
+                return reject(validate5, instancePath + "/data", "type", { type: "object" });
               }
             }
-            var valid0 = _errs2 === errors;
+            var valid0 = true;
           } else {
             var valid0 = true;
           }
           if (valid0) {
-            if (data$2 !== void 0) {
-              let data9 = data$2;
-              const _errs19 = errors;
-              if (errors === _errs19) {
+            if (data9 !== void 0) {
+              if (true) {
                 if (typeof data9 === "string") {
                   if (!formats0(data9, strict)) {
-                    validate5.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
-                    return false;
+                    return reject(validate5, instancePath + "/ts", "x-date-time", { format: "date-time" });
                   }
                 } else {
-                  validate5.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
-                  return false;
+                  return reject(validate5, instancePath + "/ts", "type", { type: "string" });
                 }
               }
-              var valid0 = _errs19 === errors;
+              var valid0 = true;
             } else {
               var valid0 = true;
             }
             if (valid0) {
-              if (data$3 !== void 0) {
-                let data10 = data$3;
-                const _errs21 = errors;
-                if (errors === _errs21) {
+              if (data10 !== void 0) {
+                if (true) {
                   if (typeof data10 === "string") {
                     if (!pattern0.test(data10)) {
-                      validate5.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
-                      return false;
+                      return reject(validate5, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
                     }
                   } else {
-                    validate5.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
-                    return false;
+                    return reject(validate5, instancePath + "/cursor", "type", { type: "string" });
                   }
                 }
-                var valid0 = _errs21 === errors;
+                var valid0 = true;
               } else {
                 var valid0 = true;
               }
               if (valid0) {
                 if (strict) {
-                  for (const key5 in data) {
-                    if (!(key5 === "type" || key5 === "data" || key5 === "ts" || key5 === "cursor")) {
-                      validate5.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key5 } }];
-                      return false;
-                      break;
+                  let count2 = 0;
+                  for (const key3 in data) {
+                    count2++;
+                  }
+                  if (count2 !== 3 + (data10 === void 0 ? 0 : 1)) {
+                    const unknown2 = func3(data, ["type", "data", "ts", "cursor"]);
+                    if (unknown2 !== void 0) {
+                      return reject(validate5, instancePath, "x-closed", { additionalProperty: unknown2 });
                     }
                   }
                 }
@@ -1422,14 +1211,13 @@ function validate5(data, instancePath, strict, notices) {
         }
       }
     } else {
-      validate5.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
+      return reject(validate5, instancePath, "type", { type: "object" });
     }
   }
-  if (errors !== 0) {
+  if (false) {
     validate5.errors = vErrors;
   }
-  return errors === 0;
+  return true;
 }
 var message_decisions = validate6;
 var schema6 = { "properties": { "data": { "properties": { "platform": { "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, "decision": { "enum": ["buy", "sell", "hold"] }, "market_data": { "properties": { "rsi": { "type": ["number", "null"] }, "macd": { "type": ["string", "null"] } } }, "stops": { "anyOf": [{ "type": "object", "required": ["stop_loss", "take_profit"], "properties": { "stop_loss": { "type": ["number", "null"], "minimum": 0 }, "take_profit": { "type": ["number", "null"], "minimum": 0 } }, "x-closed": true }, { "type": "null" }] } } } } };
@@ -1439,46 +1227,39 @@ function validate6(data, instancePath, strict, notices) {
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      const data$0 = data.type, data$1 = data.data, data$2 = data.ts, data$3 = data.cursor;
+      let data$0 = data.type, data1 = data.data, data27 = data.ts, data28 = data.cursor;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "data") || data$2 === void 0 && (missing0 = "ts")) {
-        validate6.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
+      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "data") || data27 === void 0 && (missing0 = "ts")) {
+        return reject(validate6, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
           const _errs1 = errors;
           if ("decisions" !== data$0) {
-            validate6.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "decisions" } }];
-            return false;
+            return reject(validate6, instancePath + "/type", "const", { allowedValue: "decisions" });
           }
           var valid0 = _errs1 === errors;
         } else {
           var valid0 = true;
         }
         if (valid0) {
-          if (data$1 !== void 0) {
-            let data1 = data$1;
+          if (data1 !== void 0) {
             const _errs2 = errors;
             if (errors === _errs2) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                const data1$0 = data1.id, data1$1 = data1.bot_id, data1$2 = data1.symbol, data1$3 = data1.platform, data1$4 = data1.decision, data1$5 = data1.confidence, data1$6 = data1.reasoning, data1$7 = data1.market_data, data1$8 = data1.regime_state, data1$9 = data1.component_scores, data1$10 = data1.sizing, data1$11 = data1.stops, data1$12 = data1.timestamp;
+                let data2 = data1.id, data3 = data1.bot_id, data4 = data1.symbol, data5 = data1.platform, data6 = data1.decision, data7 = data1.confidence, data1$6 = data1.reasoning, data9 = data1.market_data, data1$8 = data1.regime_state, data15 = data1.component_scores, data19 = data1.sizing, data23 = data1.stops, data26 = data1.timestamp;
                 let missing1;
-                if (data1$0 === void 0 && (missing1 = "id") || data1$1 === void 0 && (missing1 = "bot_id") || data1$2 === void 0 && (missing1 = "symbol") || data1$3 === void 0 && (missing1 = "platform") || data1$4 === void 0 && (missing1 = "decision") || data1$5 === void 0 && (missing1 = "confidence") || data1$6 === void 0 && (missing1 = "reasoning") || data1$7 === void 0 && (missing1 = "market_data") || data1$8 === void 0 && (missing1 = "regime_state") || data1$9 === void 0 && (missing1 = "component_scores") || data1$10 === void 0 && (missing1 = "sizing") || data1$11 === void 0 && (missing1 = "stops") || data1$12 === void 0 && (missing1 = "timestamp")) {
-                  validate6.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
-                  return false;
+                if (data2 === void 0 && (missing1 = "id") || data3 === void 0 && (missing1 = "bot_id") || data4 === void 0 && (missing1 = "symbol") || data5 === void 0 && (missing1 = "platform") || data6 === void 0 && (missing1 = "decision") || data7 === void 0 && (missing1 = "confidence") || data1$6 === void 0 && (missing1 = "reasoning") || data9 === void 0 && (missing1 = "market_data") || data1$8 === void 0 && (missing1 = "regime_state") || data15 === void 0 && (missing1 = "component_scores") || data19 === void 0 && (missing1 = "sizing") || data23 === void 0 && (missing1 = "stops") || data26 === void 0 && (missing1 = "timestamp")) {
+                  return reject(validate6, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
-                  if (data1$0 !== void 0) {
-                    let data2 = data1$0;
+                  if (data2 !== void 0) {
                     const _errs4 = errors;
                     if (errors === _errs4) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          validate6.errors = [{ instancePath: instancePath + "/data/id", keyword: "minLength", params: { limit: 1 } }];
-                          return false;
+                          return reject(validate6, instancePath + "/data/id", "minLength", { limit: 1 });
                         }
                       } else {
-                        validate6.errors = [{ instancePath: instancePath + "/data/id", keyword: "type", params: { type: "string" } }];
-                        return false;
+                        return reject(validate6, instancePath + "/data/id", "type", { type: "string" });
                       }
                     }
                     var valid1 = _errs4 === errors;
@@ -1486,18 +1267,15 @@ function validate6(data, instancePath, strict, notices) {
                     var valid1 = true;
                   }
                   if (valid1) {
-                    if (data1$1 !== void 0) {
-                      let data3 = data1$1;
+                    if (data3 !== void 0) {
                       const _errs6 = errors;
                       if (errors === _errs6) {
                         if (typeof data3 === "string") {
                           if (data3.length < 1) {
-                            validate6.errors = [{ instancePath: instancePath + "/data/bot_id", keyword: "minLength", params: { limit: 1 } }];
-                            return false;
+                            return reject(validate6, instancePath + "/data/bot_id", "minLength", { limit: 1 });
                           }
                         } else {
-                          validate6.errors = [{ instancePath: instancePath + "/data/bot_id", keyword: "type", params: { type: "string" } }];
-                          return false;
+                          return reject(validate6, instancePath + "/data/bot_id", "type", { type: "string" });
                         }
                       }
                       var valid1 = _errs6 === errors;
@@ -1505,18 +1283,15 @@ function validate6(data, instancePath, strict, notices) {
                       var valid1 = true;
                     }
                     if (valid1) {
-                      if (data1$2 !== void 0) {
-                        let data4 = data1$2;
+                      if (data4 !== void 0) {
                         const _errs8 = errors;
                         if (errors === _errs8) {
                           if (typeof data4 === "string") {
                             if (data4.length < 1) {
-                              validate6.errors = [{ instancePath: instancePath + "/data/symbol", keyword: "minLength", params: { limit: 1 } }];
-                              return false;
+                              return reject(validate6, instancePath + "/data/symbol", "minLength", { limit: 1 });
                             }
                           } else {
-                            validate6.errors = [{ instancePath: instancePath + "/data/symbol", keyword: "type", params: { type: "string" } }];
-                            return false;
+                            return reject(validate6, instancePath + "/data/symbol", "type", { type: "string" });
                           }
                         }
                         var valid1 = _errs8 === errors;
@@ -1524,17 +1299,14 @@ function validate6(data, instancePath, strict, notices) {
                         var valid1 = true;
                       }
                       if (valid1) {
-                        if (data1$3 !== void 0) {
-                          let data5 = data1$3;
+                        if (data5 !== void 0) {
                           const _errs10 = errors;
                           if (typeof data5 !== "string") {
-                            validate6.errors = [{ instancePath: instancePath + "/data/platform", keyword: "type", params: { type: "string" } }];
-                            return false;
+                            return reject(validate6, instancePath + "/data/platform", "type", { type: "string" });
                           }
                           if (!(data5 === "luno" || data5 === "binance" || data5 === "kucoin" || data5 === "kraken" || data5 === "valr")) {
                             if (strict) {
-                              validate6.errors = [{ instancePath: instancePath + "/data/platform", keyword: "enum", params: { allowedValues: schema6.properties.data.properties.platform.enum } }];
-                              return false;
+                              return reject(validate6, instancePath + "/data/platform", "enum", { allowedValues: schema6.properties.data.properties.platform.enum });
                             } else {
                               func0(notices, instancePath + "/data/platform", data5, schema6.properties.data.properties.platform.enum);
                             }
@@ -1544,17 +1316,14 @@ function validate6(data, instancePath, strict, notices) {
                           var valid1 = true;
                         }
                         if (valid1) {
-                          if (data1$4 !== void 0) {
-                            let data6 = data1$4;
+                          if (data6 !== void 0) {
                             const _errs12 = errors;
                             if (typeof data6 !== "string") {
-                              validate6.errors = [{ instancePath: instancePath + "/data/decision", keyword: "type", params: { type: "string" } }];
-                              return false;
+                              return reject(validate6, instancePath + "/data/decision", "type", { type: "string" });
                             }
                             if (!(data6 === "buy" || data6 === "sell" || data6 === "hold")) {
                               if (strict) {
-                                validate6.errors = [{ instancePath: instancePath + "/data/decision", keyword: "enum", params: { allowedValues: schema6.properties.data.properties.decision.enum } }];
-                                return false;
+                                return reject(validate6, instancePath + "/data/decision", "enum", { allowedValues: schema6.properties.data.properties.decision.enum });
                               } else {
                                 func0(notices, instancePath + "/data/decision", data6, schema6.properties.data.properties.decision.enum);
                               }
@@ -1564,23 +1333,19 @@ function validate6(data, instancePath, strict, notices) {
                             var valid1 = true;
                           }
                           if (valid1) {
-                            if (data1$5 !== void 0) {
-                              let data7 = data1$5;
+                            if (data7 !== void 0) {
                               const _errs14 = errors;
                               if (errors === _errs14) {
                                 if (typeof data7 == "number" && isFinite(data7)) {
                                   if (data7 > 1 || isNaN(data7)) {
-                                    validate6.errors = [{ instancePath: instancePath + "/data/confidence", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                                    return false;
+                                    return reject(validate6, instancePath + "/data/confidence", "maximum", { comparison: "<=", limit: 1 });
                                   } else {
                                     if (data7 < 0 || isNaN(data7)) {
-                                      validate6.errors = [{ instancePath: instancePath + "/data/confidence", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                      return false;
+                                      return reject(validate6, instancePath + "/data/confidence", "minimum", { comparison: ">=", limit: 0 });
                                     }
                                   }
                                 } else {
-                                  validate6.errors = [{ instancePath: instancePath + "/data/confidence", keyword: "type", params: { type: "number" } }];
-                                  return false;
+                                  return reject(validate6, instancePath + "/data/confidence", "type", { type: "number" });
                                 }
                               }
                               var valid1 = _errs14 === errors;
@@ -1591,37 +1356,31 @@ function validate6(data, instancePath, strict, notices) {
                               if (data1$6 !== void 0) {
                                 const _errs16 = errors;
                                 if (typeof data1$6 !== "string") {
-                                  validate6.errors = [{ instancePath: instancePath + "/data/reasoning", keyword: "type", params: { type: "string" } }];
-                                  return false;
+                                  return reject(validate6, instancePath + "/data/reasoning", "type", { type: "string" });
                                 }
                                 var valid1 = _errs16 === errors;
                               } else {
                                 var valid1 = true;
                               }
                               if (valid1) {
-                                if (data1$7 !== void 0) {
-                                  let data9 = data1$7;
+                                if (data9 !== void 0) {
                                   const _errs18 = errors;
                                   if (errors === _errs18) {
                                     if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
-                                      const data9$0 = data9.price, data9$1 = data9.volume_24h, data9$2 = data9.rsi, data9$3 = data9.macd;
+                                      let data10 = data9.price, data11 = data9.volume_24h, data12 = data9.rsi, data13 = data9.macd;
                                       let missing2;
-                                      if (data9$0 === void 0 && (missing2 = "price") || data9$1 === void 0 && (missing2 = "volume_24h") || data9$2 === void 0 && (missing2 = "rsi") || data9$3 === void 0 && (missing2 = "macd")) {
-                                        validate6.errors = [{ instancePath: instancePath + "/data/market_data", keyword: "required", params: { missingProperty: missing2 } }];
-                                        return false;
+                                      if (data10 === void 0 && (missing2 = "price") || data11 === void 0 && (missing2 = "volume_24h") || data12 === void 0 && (missing2 = "rsi") || data13 === void 0 && (missing2 = "macd")) {
+                                        return reject(validate6, instancePath + "/data/market_data", "required", { missingProperty: missing2 });
                                       } else {
-                                        if (data9$0 !== void 0) {
-                                          let data10 = data9$0;
+                                        if (data10 !== void 0) {
                                           const _errs20 = errors;
                                           if (errors === _errs20) {
                                             if (typeof data10 == "number" && isFinite(data10)) {
                                               if (data10 < 0 || isNaN(data10)) {
-                                                validate6.errors = [{ instancePath: instancePath + "/data/market_data/price", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                                return false;
+                                                return reject(validate6, instancePath + "/data/market_data/price", "minimum", { comparison: ">=", limit: 0 });
                                               }
                                             } else {
-                                              validate6.errors = [{ instancePath: instancePath + "/data/market_data/price", keyword: "type", params: { type: "number" } }];
-                                              return false;
+                                              return reject(validate6, instancePath + "/data/market_data/price", "type", { type: "number" });
                                             }
                                           }
                                           var valid2 = _errs20 === errors;
@@ -1629,18 +1388,15 @@ function validate6(data, instancePath, strict, notices) {
                                           var valid2 = true;
                                         }
                                         if (valid2) {
-                                          if (data9$1 !== void 0) {
-                                            let data11 = data9$1;
+                                          if (data11 !== void 0) {
                                             const _errs22 = errors;
                                             if (errors === _errs22) {
                                               if (typeof data11 == "number" && isFinite(data11)) {
                                                 if (data11 < 0 || isNaN(data11)) {
-                                                  validate6.errors = [{ instancePath: instancePath + "/data/market_data/volume_24h", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                                  return false;
+                                                  return reject(validate6, instancePath + "/data/market_data/volume_24h", "minimum", { comparison: ">=", limit: 0 });
                                                 }
                                               } else {
-                                                validate6.errors = [{ instancePath: instancePath + "/data/market_data/volume_24h", keyword: "type", params: { type: "number" } }];
-                                                return false;
+                                                return reject(validate6, instancePath + "/data/market_data/volume_24h", "type", { type: "number" });
                                               }
                                             }
                                             var valid2 = _errs22 === errors;
@@ -1648,22 +1404,18 @@ function validate6(data, instancePath, strict, notices) {
                                             var valid2 = true;
                                           }
                                           if (valid2) {
-                                            if (data9$2 !== void 0) {
-                                              let data12 = data9$2;
+                                            if (data12 !== void 0) {
                                               const _errs24 = errors;
                                               if (!(typeof data12 == "number" && isFinite(data12)) && data12 !== null) {
-                                                validate6.errors = [{ instancePath: instancePath + "/data/market_data/rsi", keyword: "type", params: { type: schema6.properties.data.properties.market_data.properties.rsi.type } }];
-                                                return false;
+                                                return reject(validate6, instancePath + "/data/market_data/rsi", "type", { type: schema6.properties.data.properties.market_data.properties.rsi.type });
                                               }
                                               if (errors === _errs24) {
                                                 if (typeof data12 == "number" && isFinite(data12)) {
                                                   if (data12 > 100 || isNaN(data12)) {
-                                                    validate6.errors = [{ instancePath: instancePath + "/data/market_data/rsi", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
-                                                    return false;
+                                                    return reject(validate6, instancePath + "/data/market_data/rsi", "maximum", { comparison: "<=", limit: 100 });
                                                   } else {
                                                     if (data12 < 0 || isNaN(data12)) {
-                                                      validate6.errors = [{ instancePath: instancePath + "/data/market_data/rsi", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                                      return false;
+                                                      return reject(validate6, instancePath + "/data/market_data/rsi", "minimum", { comparison: ">=", limit: 0 });
                                                     }
                                                   }
                                                 }
@@ -1673,12 +1425,10 @@ function validate6(data, instancePath, strict, notices) {
                                               var valid2 = true;
                                             }
                                             if (valid2) {
-                                              if (data9$3 !== void 0) {
-                                                let data13 = data9$3;
+                                              if (data13 !== void 0) {
                                                 const _errs26 = errors;
                                                 if (typeof data13 !== "string" && data13 !== null) {
-                                                  validate6.errors = [{ instancePath: instancePath + "/data/market_data/macd", keyword: "type", params: { type: schema6.properties.data.properties.market_data.properties.macd.type } }];
-                                                  return false;
+                                                  return reject(validate6, instancePath + "/data/market_data/macd", "type", { type: schema6.properties.data.properties.market_data.properties.macd.type });
                                                 }
                                                 var valid2 = _errs26 === errors;
                                               } else {
@@ -1691,12 +1441,9 @@ function validate6(data, instancePath, strict, notices) {
                                                     count0++;
                                                   }
                                                   if (count0 !== 4) {
-                                                    for (const key1 in data9) {
-                                                      if (!(key1 === "price" || key1 === "volume_24h" || key1 === "rsi" || key1 === "macd")) {
-                                                        validate6.errors = [{ instancePath: instancePath + "/data/market_data", keyword: "x-closed", params: { additionalProperty: key1 } }];
-                                                        return false;
-                                                        break;
-                                                      }
+                                                    const unknown0 = func3(data9, ["price", "volume_24h", "rsi", "macd"]);
+                                                    if (unknown0 !== void 0) {
+                                                      return reject(validate6, instancePath + "/data/market_data", "x-closed", { additionalProperty: unknown0 });
                                                     }
                                                   }
                                                 }
@@ -1706,8 +1453,7 @@ function validate6(data, instancePath, strict, notices) {
                                         }
                                       }
                                     } else {
-                                      validate6.errors = [{ instancePath: instancePath + "/data/market_data", keyword: "type", params: { type: "object" } }];
-                                      return false;
+                                      return reject(validate6, instancePath + "/data/market_data", "type", { type: "object" });
                                     }
                                   }
                                   var valid1 = _errs18 === errors;
@@ -1718,37 +1464,31 @@ function validate6(data, instancePath, strict, notices) {
                                   if (data1$8 !== void 0) {
                                     const _errs28 = errors;
                                     if (typeof data1$8 !== "string") {
-                                      validate6.errors = [{ instancePath: instancePath + "/data/regime_state", keyword: "type", params: { type: "string" } }];
-                                      return false;
+                                      return reject(validate6, instancePath + "/data/regime_state", "type", { type: "string" });
                                     }
                                     var valid1 = _errs28 === errors;
                                   } else {
                                     var valid1 = true;
                                   }
                                   if (valid1) {
-                                    if (data1$9 !== void 0) {
-                                      let data15 = data1$9;
+                                    if (data15 !== void 0) {
                                       const _errs30 = errors;
                                       if (errors === _errs30) {
                                         if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
-                                          const data15$0 = data15.technical, data15$1 = data15.sentiment, data15$2 = data15.risk;
-                                          if (data15$0 !== void 0) {
-                                            let data16 = data15$0;
+                                          let data16 = data15.technical, data17 = data15.sentiment, data18 = data15.risk;
+                                          if (data16 !== void 0) {
                                             const _errs32 = errors;
                                             if (errors === _errs32) {
                                               if (typeof data16 == "number" && isFinite(data16)) {
                                                 if (data16 > 1 || isNaN(data16)) {
-                                                  validate6.errors = [{ instancePath: instancePath + "/data/component_scores/technical", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                                                  return false;
+                                                  return reject(validate6, instancePath + "/data/component_scores/technical", "maximum", { comparison: "<=", limit: 1 });
                                                 } else {
                                                   if (data16 < 0 || isNaN(data16)) {
-                                                    validate6.errors = [{ instancePath: instancePath + "/data/component_scores/technical", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                                    return false;
+                                                    return reject(validate6, instancePath + "/data/component_scores/technical", "minimum", { comparison: ">=", limit: 0 });
                                                   }
                                                 }
                                               } else {
-                                                validate6.errors = [{ instancePath: instancePath + "/data/component_scores/technical", keyword: "type", params: { type: "number" } }];
-                                                return false;
+                                                return reject(validate6, instancePath + "/data/component_scores/technical", "type", { type: "number" });
                                               }
                                             }
                                             var valid3 = _errs32 === errors;
@@ -1756,23 +1496,19 @@ function validate6(data, instancePath, strict, notices) {
                                             var valid3 = true;
                                           }
                                           if (valid3) {
-                                            if (data15$1 !== void 0) {
-                                              let data17 = data15$1;
+                                            if (data17 !== void 0) {
                                               const _errs34 = errors;
                                               if (errors === _errs34) {
                                                 if (typeof data17 == "number" && isFinite(data17)) {
                                                   if (data17 > 1 || isNaN(data17)) {
-                                                    validate6.errors = [{ instancePath: instancePath + "/data/component_scores/sentiment", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                                                    return false;
+                                                    return reject(validate6, instancePath + "/data/component_scores/sentiment", "maximum", { comparison: "<=", limit: 1 });
                                                   } else {
                                                     if (data17 < 0 || isNaN(data17)) {
-                                                      validate6.errors = [{ instancePath: instancePath + "/data/component_scores/sentiment", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                                      return false;
+                                                      return reject(validate6, instancePath + "/data/component_scores/sentiment", "minimum", { comparison: ">=", limit: 0 });
                                                     }
                                                   }
                                                 } else {
-                                                  validate6.errors = [{ instancePath: instancePath + "/data/component_scores/sentiment", keyword: "type", params: { type: "number" } }];
-                                                  return false;
+                                                  return reject(validate6, instancePath + "/data/component_scores/sentiment", "type", { type: "number" });
                                                 }
                                               }
                                               var valid3 = _errs34 === errors;
@@ -1780,23 +1516,19 @@ function validate6(data, instancePath, strict, notices) {
                                               var valid3 = true;
                                             }
                                             if (valid3) {
-                                              if (data15$2 !== void 0) {
-                                                let data18 = data15$2;
+                                              if (data18 !== void 0) {
                                                 const _errs36 = errors;
                                                 if (errors === _errs36) {
                                                   if (typeof data18 == "number" && isFinite(data18)) {
                                                     if (data18 > 1 || isNaN(data18)) {
-                                                      validate6.errors = [{ instancePath: instancePath + "/data/component_scores/risk", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                                                      return false;
+                                                      return reject(validate6, instancePath + "/data/component_scores/risk", "maximum", { comparison: "<=", limit: 1 });
                                                     } else {
                                                       if (data18 < 0 || isNaN(data18)) {
-                                                        validate6.errors = [{ instancePath: instancePath + "/data/component_scores/risk", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                                        return false;
+                                                        return reject(validate6, instancePath + "/data/component_scores/risk", "minimum", { comparison: ">=", limit: 0 });
                                                       }
                                                     }
                                                   } else {
-                                                    validate6.errors = [{ instancePath: instancePath + "/data/component_scores/risk", keyword: "type", params: { type: "number" } }];
-                                                    return false;
+                                                    return reject(validate6, instancePath + "/data/component_scores/risk", "type", { type: "number" });
                                                   }
                                                 }
                                                 var valid3 = _errs36 === errors;
@@ -1805,11 +1537,14 @@ function validate6(data, instancePath, strict, notices) {
                                               }
                                               if (valid3) {
                                                 if (strict) {
-                                                  for (const key2 in data15) {
-                                                    if (!(key2 === "technical" || key2 === "sentiment" || key2 === "risk")) {
-                                                      validate6.errors = [{ instancePath: instancePath + "/data/component_scores", keyword: "x-closed", params: { additionalProperty: key2 } }];
-                                                      return false;
-                                                      break;
+                                                  let count1 = 0;
+                                                  for (const key1 in data15) {
+                                                    count1++;
+                                                  }
+                                                  if (count1 !== 0 + (data16 === void 0 ? 0 : 1) + (data17 === void 0 ? 0 : 1) + (data18 === void 0 ? 0 : 1)) {
+                                                    const unknown1 = func3(data15, ["technical", "sentiment", "risk"]);
+                                                    if (unknown1 !== void 0) {
+                                                      return reject(validate6, instancePath + "/data/component_scores", "x-closed", { additionalProperty: unknown1 });
                                                     }
                                                   }
                                                 }
@@ -1817,8 +1552,7 @@ function validate6(data, instancePath, strict, notices) {
                                             }
                                           }
                                         } else {
-                                          validate6.errors = [{ instancePath: instancePath + "/data/component_scores", keyword: "type", params: { type: "object" } }];
-                                          return false;
+                                          return reject(validate6, instancePath + "/data/component_scores", "type", { type: "object" });
                                         }
                                       }
                                       var valid1 = _errs30 === errors;
@@ -1826,17 +1560,16 @@ function validate6(data, instancePath, strict, notices) {
                                       var valid1 = true;
                                     }
                                     if (valid1) {
-                                      if (data1$10 !== void 0) {
-                                        let data19 = data1$10;
+                                      if (data19 !== void 0) {
                                         const _errs38 = errors;
                                         const _errs39 = errors;
                                         let valid4 = false;
                                         const _errs40 = errors;
                                         if (errors === _errs40) {
                                           if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
-                                            const data19$0 = data19.quantity, data19$1 = data19.capital, data19$2 = data19.risk_per_trade;
+                                            let data20 = data19.quantity, data21 = data19.capital, data22 = data19.risk_per_trade;
                                             let missing3;
-                                            if (data19$0 === void 0 && (missing3 = "quantity") || data19$1 === void 0 && (missing3 = "capital") || data19$2 === void 0 && (missing3 = "risk_per_trade")) {
+                                            if (data20 === void 0 && (missing3 = "quantity") || data21 === void 0 && (missing3 = "capital") || data22 === void 0 && (missing3 = "risk_per_trade")) {
                                               const err0 = { instancePath: instancePath + "/data/sizing", keyword: "required", params: { missingProperty: missing3 } };
                                               if (vErrors === null) {
                                                 vErrors = [err0];
@@ -1845,8 +1578,7 @@ function validate6(data, instancePath, strict, notices) {
                                               }
                                               errors++;
                                             } else {
-                                              if (data19$0 !== void 0) {
-                                                let data20 = data19$0;
+                                              if (data20 !== void 0) {
                                                 const _errs42 = errors;
                                                 if (errors === _errs42) {
                                                   if (typeof data20 == "number" && isFinite(data20)) {
@@ -1874,8 +1606,7 @@ function validate6(data, instancePath, strict, notices) {
                                                 var valid5 = true;
                                               }
                                               if (valid5) {
-                                                if (data19$1 !== void 0) {
-                                                  let data21 = data19$1;
+                                                if (data21 !== void 0) {
                                                   const _errs44 = errors;
                                                   if (errors === _errs44) {
                                                     if (typeof data21 == "number" && isFinite(data21)) {
@@ -1903,8 +1634,7 @@ function validate6(data, instancePath, strict, notices) {
                                                   var valid5 = true;
                                                 }
                                                 if (valid5) {
-                                                  if (data19$2 !== void 0) {
-                                                    let data22 = data19$2;
+                                                  if (data22 !== void 0) {
                                                     const _errs46 = errors;
                                                     if (errors === _errs46) {
                                                       if (typeof data22 == "number" && isFinite(data22)) {
@@ -1943,22 +1673,20 @@ function validate6(data, instancePath, strict, notices) {
                                                   }
                                                   if (valid5) {
                                                     if (strict) {
-                                                      let count1 = 0;
-                                                      for (const key3 in data19) {
-                                                        count1++;
+                                                      let count2 = 0;
+                                                      for (const key2 in data19) {
+                                                        count2++;
                                                       }
-                                                      if (count1 !== 3) {
-                                                        for (const key4 in data19) {
-                                                          if (!(key4 === "quantity" || key4 === "capital" || key4 === "risk_per_trade")) {
-                                                            const err8 = { instancePath: instancePath + "/data/sizing", keyword: "x-closed", params: { additionalProperty: key4 } };
-                                                            if (vErrors === null) {
-                                                              vErrors = [err8];
-                                                            } else {
-                                                              vErrors.push(err8);
-                                                            }
-                                                            errors++;
-                                                            break;
+                                                      if (count2 !== 3) {
+                                                        const unknown2 = func3(data19, ["quantity", "capital", "risk_per_trade"]);
+                                                        if (unknown2 !== void 0) {
+                                                          const err8 = { instancePath: instancePath + "/data/sizing", keyword: "x-closed", params: { additionalProperty: unknown2 } };
+                                                          if (vErrors === null) {
+                                                            vErrors = [err8];
+                                                          } else {
+                                                            vErrors.push(err8);
                                                           }
+                                                          errors++;
                                                         }
                                                       }
                                                     }
@@ -2017,17 +1745,16 @@ function validate6(data, instancePath, strict, notices) {
                                         var valid1 = true;
                                       }
                                       if (valid1) {
-                                        if (data1$11 !== void 0) {
-                                          let data23 = data1$11;
+                                        if (data23 !== void 0) {
                                           const _errs50 = errors;
                                           const _errs51 = errors;
                                           let valid6 = false;
                                           const _errs52 = errors;
                                           if (errors === _errs52) {
                                             if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
-                                              const data23$0 = data23.stop_loss, data23$1 = data23.take_profit;
+                                              let data24 = data23.stop_loss, data25 = data23.take_profit;
                                               let missing4;
-                                              if (data23$0 === void 0 && (missing4 = "stop_loss") || data23$1 === void 0 && (missing4 = "take_profit")) {
+                                              if (data24 === void 0 && (missing4 = "stop_loss") || data25 === void 0 && (missing4 = "take_profit")) {
                                                 const err12 = { instancePath: instancePath + "/data/stops", keyword: "required", params: { missingProperty: missing4 } };
                                                 if (vErrors === null) {
                                                   vErrors = [err12];
@@ -2036,8 +1763,7 @@ function validate6(data, instancePath, strict, notices) {
                                                 }
                                                 errors++;
                                               } else {
-                                                if (data23$0 !== void 0) {
-                                                  let data24 = data23$0;
+                                                if (data24 !== void 0) {
                                                   const _errs54 = errors;
                                                   if (!(typeof data24 == "number" && isFinite(data24)) && data24 !== null) {
                                                     const err13 = { instancePath: instancePath + "/data/stops/stop_loss", keyword: "type", params: { type: schema6.properties.data.properties.stops.anyOf[0].properties.stop_loss.type } };
@@ -2066,8 +1792,7 @@ function validate6(data, instancePath, strict, notices) {
                                                   var valid7 = true;
                                                 }
                                                 if (valid7) {
-                                                  if (data23$1 !== void 0) {
-                                                    let data25 = data23$1;
+                                                  if (data25 !== void 0) {
                                                     const _errs56 = errors;
                                                     if (!(typeof data25 == "number" && isFinite(data25)) && data25 !== null) {
                                                       const err15 = { instancePath: instancePath + "/data/stops/take_profit", keyword: "type", params: { type: schema6.properties.data.properties.stops.anyOf[0].properties.take_profit.type } };
@@ -2097,22 +1822,20 @@ function validate6(data, instancePath, strict, notices) {
                                                   }
                                                   if (valid7) {
                                                     if (strict) {
-                                                      let count2 = 0;
-                                                      for (const key5 in data23) {
-                                                        count2++;
+                                                      let count3 = 0;
+                                                      for (const key3 in data23) {
+                                                        count3++;
                                                       }
-                                                      if (count2 !== 2) {
-                                                        for (const key6 in data23) {
-                                                          if (!(key6 === "stop_loss" || key6 === "take_profit")) {
-                                                            const err17 = { instancePath: instancePath + "/data/stops", keyword: "x-closed", params: { additionalProperty: key6 } };
-                                                            if (vErrors === null) {
-                                                              vErrors = [err17];
-                                                            } else {
-                                                              vErrors.push(err17);
-                                                            }
-                                                            errors++;
-                                                            break;
+                                                      if (count3 !== 2) {
+                                                        const unknown3 = func3(data23, ["stop_loss", "take_profit"]);
+                                                        if (unknown3 !== void 0) {
+                                                          const err17 = { instancePath: instancePath + "/data/stops", keyword: "x-closed", params: { additionalProperty: unknown3 } };
+                                                          if (vErrors === null) {
+                                                            vErrors = [err17];
+                                                          } else {
+                                                            vErrors.push(err17);
                                                           }
+                                                          errors++;
                                                         }
                                                       }
                                                     }
@@ -2170,18 +1893,15 @@ function validate6(data, instancePath, strict, notices) {
                                           var valid1 = true;
                                         }
                                         if (valid1) {
-                                          if (data1$12 !== void 0) {
-                                            let data26 = data1$12;
+                                          if (data26 !== void 0) {
                                             const _errs60 = errors;
                                             if (errors === _errs60) {
                                               if (typeof data26 === "string") {
                                                 if (!formats0(data26, strict)) {
-                                                  validate6.errors = [{ instancePath: instancePath + "/data/timestamp", keyword: "x-date-time", params: { format: "date-time" } }];
-                                                  return false;
+                                                  return reject(validate6, instancePath + "/data/timestamp", "x-date-time", { format: "date-time" });
                                                 }
                                               } else {
-                                                validate6.errors = [{ instancePath: instancePath + "/data/timestamp", keyword: "type", params: { type: "string" } }];
-                                                return false;
+                                                return reject(validate6, instancePath + "/data/timestamp", "type", { type: "string" });
                                               }
                                             }
                                             var valid1 = _errs60 === errors;
@@ -2190,17 +1910,14 @@ function validate6(data, instancePath, strict, notices) {
                                           }
                                           if (valid1) {
                                             if (strict) {
-                                              let count3 = 0;
-                                              for (const key7 in data1) {
-                                                count3++;
+                                              let count4 = 0;
+                                              for (const key4 in data1) {
+                                                count4++;
                                               }
-                                              if (count3 !== 13) {
-                                                for (const key8 in data1) {
-                                                  if (!(key8 === "id" || key8 === "bot_id" || key8 === "symbol" || key8 === "platform" || key8 === "decision" || key8 === "confidence" || key8 === "reasoning" || key8 === "market_data" || key8 === "regime_state" || key8 === "component_scores" || key8 === "sizing" || key8 === "stops" || key8 === "timestamp")) {
-                                                    validate6.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key8 } }];
-                                                    return false;
-                                                    break;
-                                                  }
+                                              if (count4 !== 13) {
+                                                const unknown4 = func3(data1, ["id", "bot_id", "symbol", "platform", "decision", "confidence", "reasoning", "market_data", "regime_state", "component_scores", "sizing", "stops", "timestamp"]);
+                                                if (unknown4 !== void 0) {
+                                                  return reject(validate6, instancePath + "/data", "x-closed", { additionalProperty: unknown4 });
                                                 }
                                               }
                                             }
@@ -2219,8 +1936,7 @@ function validate6(data, instancePath, strict, notices) {
                   }
                 }
               } else {
-                validate6.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
-                return false;
+                return reject(validate6, instancePath + "/data", "type", { type: "object" });
               }
             }
             var valid0 = _errs2 === errors;
@@ -2228,18 +1944,15 @@ function validate6(data, instancePath, strict, notices) {
             var valid0 = true;
           }
           if (valid0) {
-            if (data$2 !== void 0) {
-              let data27 = data$2;
+            if (data27 !== void 0) {
               const _errs62 = errors;
               if (errors === _errs62) {
                 if (typeof data27 === "string") {
                   if (!formats0(data27, strict)) {
-                    validate6.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
-                    return false;
+                    return reject(validate6, instancePath + "/ts", "x-date-time", { format: "date-time" });
                   }
                 } else {
-                  validate6.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
-                  return false;
+                  return reject(validate6, instancePath + "/ts", "type", { type: "string" });
                 }
               }
               var valid0 = _errs62 === errors;
@@ -2247,18 +1960,15 @@ function validate6(data, instancePath, strict, notices) {
               var valid0 = true;
             }
             if (valid0) {
-              if (data$3 !== void 0) {
-                let data28 = data$3;
+              if (data28 !== void 0) {
                 const _errs64 = errors;
                 if (errors === _errs64) {
                   if (typeof data28 === "string") {
                     if (!pattern0.test(data28)) {
-                      validate6.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
-                      return false;
+                      return reject(validate6, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
                     }
                   } else {
-                    validate6.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
-                    return false;
+                    return reject(validate6, instancePath + "/cursor", "type", { type: "string" });
                   }
                 }
                 var valid0 = _errs64 === errors;
@@ -2267,11 +1977,14 @@ function validate6(data, instancePath, strict, notices) {
               }
               if (valid0) {
                 if (strict) {
-                  for (const key9 in data) {
-                    if (!(key9 === "type" || key9 === "data" || key9 === "ts" || key9 === "cursor")) {
-                      validate6.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key9 } }];
-                      return false;
-                      break;
+                  let count5 = 0;
+                  for (const key5 in data) {
+                    count5++;
+                  }
+                  if (count5 !== 3 + (data28 === void 0 ? 0 : 1)) {
+                    const unknown5 = func3(data, ["type", "data", "ts", "cursor"]);
+                    if (unknown5 !== void 0) {
+                      return reject(validate6, instancePath, "x-closed", { additionalProperty: unknown5 });
                     }
                   }
                 }
@@ -2281,8 +1994,7 @@ function validate6(data, instancePath, strict, notices) {
         }
       }
     } else {
-      validate6.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
+      return reject(validate6, instancePath, "type", { type: "object" });
     }
   }
   if (errors !== 0) {
@@ -2294,214 +2006,169 @@ var message_metrics = validate7;
 function validate7(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
+  if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      const data$0 = data.type, data$1 = data.data, data$2 = data.ts, data$3 = data.cursor;
+      let data$0 = data.type, data1 = data.data, data12 = data.ts, data13 = data.cursor;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "data") || data$2 === void 0 && (missing0 = "ts")) {
-        validate7.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
+      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "data") || data12 === void 0 && (missing0 = "ts")) {
+        return reject(validate7, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
-          const _errs1 = errors;
           if ("metrics" !== data$0) {
-            validate7.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "metrics" } }];
-            return false;
+            return reject(validate7, instancePath + "/type", "const", { allowedValue: "metrics" });
           }
-          var valid0 = _errs1 === errors;
+          var valid0 = true;
         } else {
           var valid0 = true;
         }
         if (valid0) {
-          if (data$1 !== void 0) {
-            let data1 = data$1;
-            const _errs2 = errors;
-            if (errors === _errs2) {
+          if (data1 !== void 0) {
+            if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                const data1$0 = data1.total_pnl, data1$1 = data1.total_pnl_percent, data1$2 = data1.active_bots, data1$3 = data1.total_bots, data1$4 = data1.total_trades, data1$5 = data1.win_rate, data1$6 = data1.exposure, data1$7 = data1.risk_level, data1$8 = data1.uptime_seconds, data1$9 = data1.trades_per_hour;
+                let data2 = data1.total_pnl, data3 = data1.total_pnl_percent, data4 = data1.active_bots, data5 = data1.total_bots, data6 = data1.total_trades, data7 = data1.win_rate, data8 = data1.exposure, data1$7 = data1.risk_level, data10 = data1.uptime_seconds, data11 = data1.trades_per_hour;
                 let missing1;
-                if (data1$0 === void 0 && (missing1 = "total_pnl") || data1$1 === void 0 && (missing1 = "total_pnl_percent") || data1$2 === void 0 && (missing1 = "active_bots") || data1$3 === void 0 && (missing1 = "total_bots") || data1$4 === void 0 && (missing1 = "total_trades") || data1$5 === void 0 && (missing1 = "win_rate") || data1$6 === void 0 && (missing1 = "exposure") || data1$7 === void 0 && (missing1 = "risk_level") || data1$8 === void 0 && (missing1 = "uptime_seconds") || data1$9 === void 0 && (missing1 = "trades_per_hour")) {
-                  validate7.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
-                  return false;
+                if (data2 === void 0 && (missing1 = "total_pnl") || data3 === void 0 && (missing1 = "total_pnl_percent") || data4 === void 0 && (missing1 = "active_bots") || data5 === void 0 && (missing1 = "total_bots") || data6 === void 0 && (missing1 = "total_trades") || data7 === void 0 && (missing1 = "win_rate") || data8 === void 0 && (missing1 = "exposure") || data1$7 === void 0 && (missing1 = "risk_level") || data10 === void 0 && (missing1 = "uptime_seconds") || data11 === void 0 && (missing1 = "trades_per_hour")) {
+                  return reject(validate7, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
-                  if (data1$0 !== void 0) {
-                    let data2 = data1$0;
-                    const _errs4 = errors;
+                  if (data2 !== void 0) {
                     if (!(typeof data2 == "number" && isFinite(data2))) {
-                      validate7.errors = [{ instancePath: instancePath + "/data/total_pnl", keyword: "type", params: { type: "number" } }];
-                      return false;
+                      return reject(validate7, instancePath + "/data/total_pnl", "type", { type: "number" });
                     }
-                    var valid1 = _errs4 === errors;
+                    var valid1 = true;
                   } else {
                     var valid1 = true;
                   }
                   if (valid1) {
-                    if (data1$1 !== void 0) {
-                      let data3 = data1$1;
-                      const _errs6 = errors;
+                    if (data3 !== void 0) {
                       if (!(typeof data3 == "number" && isFinite(data3))) {
-                        validate7.errors = [{ instancePath: instancePath + "/data/total_pnl_percent", keyword: "type", params: { type: "number" } }];
-                        return false;
+                        return reject(validate7, instancePath + "/data/total_pnl_percent", "type", { type: "number" });
                       }
-                      var valid1 = _errs6 === errors;
+                      var valid1 = true;
                     } else {
                       var valid1 = true;
                     }
                     if (valid1) {
-                      if (data1$2 !== void 0) {
-                        let data4 = data1$2;
-                        const _errs8 = errors;
+                      if (data4 !== void 0) {
                         if (!Number.isInteger(data4)) {
-                          validate7.errors = [{ instancePath: instancePath + "/data/active_bots", keyword: "type", params: { type: "integer" } }];
-                          return false;
+                          return reject(validate7, instancePath + "/data/active_bots", "type", { type: "integer" });
                         }
-                        if (errors === _errs8) {
+                        if (true) {
                           if (typeof data4 == "number" && isFinite(data4)) {
                             if (data4 < 0 || isNaN(data4)) {
-                              validate7.errors = [{ instancePath: instancePath + "/data/active_bots", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                              return false;
+                              return reject(validate7, instancePath + "/data/active_bots", "minimum", { comparison: ">=", limit: 0 });
                             }
                           }
                         }
-                        var valid1 = _errs8 === errors;
+                        var valid1 = true;
                       } else {
                         var valid1 = true;
                       }
                       if (valid1) {
-                        if (data1$3 !== void 0) {
-                          let data5 = data1$3;
-                          const _errs10 = errors;
+                        if (data5 !== void 0) {
                           if (!Number.isInteger(data5)) {
-                            validate7.errors = [{ instancePath: instancePath + "/data/total_bots", keyword: "type", params: { type: "integer" } }];
-                            return false;
+                            return reject(validate7, instancePath + "/data/total_bots", "type", { type: "integer" });
                           }
-                          if (errors === _errs10) {
+                          if (true) {
                             if (typeof data5 == "number" && isFinite(data5)) {
                               if (data5 < 0 || isNaN(data5)) {
-                                validate7.errors = [{ instancePath: instancePath + "/data/total_bots", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                return false;
+                                return reject(validate7, instancePath + "/data/total_bots", "minimum", { comparison: ">=", limit: 0 });
                               }
                             }
                           }
-                          var valid1 = _errs10 === errors;
+                          var valid1 = true;
                         } else {
                           var valid1 = true;
                         }
                         if (valid1) {
-                          if (data1$4 !== void 0) {
-                            let data6 = data1$4;
-                            const _errs12 = errors;
+                          if (data6 !== void 0) {
                             if (!Number.isInteger(data6)) {
-                              validate7.errors = [{ instancePath: instancePath + "/data/total_trades", keyword: "type", params: { type: "integer" } }];
-                              return false;
+                              return reject(validate7, instancePath + "/data/total_trades", "type", { type: "integer" });
                             }
-                            if (errors === _errs12) {
+                            if (true) {
                               if (typeof data6 == "number" && isFinite(data6)) {
                                 if (data6 < 0 || isNaN(data6)) {
-                                  validate7.errors = [{ instancePath: instancePath + "/data/total_trades", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                  return false;
+                                  return reject(validate7, instancePath + "/data/total_trades", "minimum", { comparison: ">=", limit: 0 });
                                 }
                               }
                             }
-                            var valid1 = _errs12 === errors;
+                            var valid1 = true;
                           } else {
                             var valid1 = true;
                           }
                           if (valid1) {
-                            if (data1$5 !== void 0) {
-                              let data7 = data1$5;
-                              const _errs14 = errors;
-                              if (errors === _errs14) {
+                            if (data7 !== void 0) {
+                              if (true) {
                                 if (typeof data7 == "number" && isFinite(data7)) {
                                   if (data7 > 1 || isNaN(data7)) {
-                                    validate7.errors = [{ instancePath: instancePath + "/data/win_rate", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                                    return false;
+                                    return reject(validate7, instancePath + "/data/win_rate", "maximum", { comparison: "<=", limit: 1 });
                                   } else {
                                     if (data7 < 0 || isNaN(data7)) {
-                                      validate7.errors = [{ instancePath: instancePath + "/data/win_rate", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                      return false;
+                                      return reject(validate7, instancePath + "/data/win_rate", "minimum", { comparison: ">=", limit: 0 });
                                     }
                                   }
                                 } else {
-                                  validate7.errors = [{ instancePath: instancePath + "/data/win_rate", keyword: "type", params: { type: "number" } }];
-                                  return false;
+                                  return reject(validate7, instancePath + "/data/win_rate", "type", { type: "number" });
                                 }
                               }
-                              var valid1 = _errs14 === errors;
+                              var valid1 = true;
                             } else {
                               var valid1 = true;
                             }
                             if (valid1) {
-                              if (data1$6 !== void 0) {
-                                let data8 = data1$6;
-                                const _errs16 = errors;
-                                if (errors === _errs16) {
+                              if (data8 !== void 0) {
+                                if (true) {
                                   if (typeof data8 == "number" && isFinite(data8)) {
                                     if (data8 > 1 || isNaN(data8)) {
-                                      validate7.errors = [{ instancePath: instancePath + "/data/exposure", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                                      return false;
+                                      return reject(validate7, instancePath + "/data/exposure", "maximum", { comparison: "<=", limit: 1 });
                                     } else {
                                       if (data8 < 0 || isNaN(data8)) {
-                                        validate7.errors = [{ instancePath: instancePath + "/data/exposure", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                        return false;
+                                        return reject(validate7, instancePath + "/data/exposure", "minimum", { comparison: ">=", limit: 0 });
                                       }
                                     }
                                   } else {
-                                    validate7.errors = [{ instancePath: instancePath + "/data/exposure", keyword: "type", params: { type: "number" } }];
-                                    return false;
+                                    return reject(validate7, instancePath + "/data/exposure", "type", { type: "number" });
                                   }
                                 }
-                                var valid1 = _errs16 === errors;
+                                var valid1 = true;
                               } else {
                                 var valid1 = true;
                               }
                               if (valid1) {
                                 if (data1$7 !== void 0) {
-                                  const _errs18 = errors;
                                   if (typeof data1$7 !== "string") {
-                                    validate7.errors = [{ instancePath: instancePath + "/data/risk_level", keyword: "type", params: { type: "string" } }];
-                                    return false;
+                                    return reject(validate7, instancePath + "/data/risk_level", "type", { type: "string" });
                                   }
-                                  var valid1 = _errs18 === errors;
+                                  var valid1 = true;
                                 } else {
                                   var valid1 = true;
                                 }
                                 if (valid1) {
-                                  if (data1$8 !== void 0) {
-                                    let data10 = data1$8;
-                                    const _errs20 = errors;
-                                    if (errors === _errs20) {
+                                  if (data10 !== void 0) {
+                                    if (true) {
                                       if (typeof data10 == "number" && isFinite(data10)) {
                                         if (data10 < 0 || isNaN(data10)) {
-                                          validate7.errors = [{ instancePath: instancePath + "/data/uptime_seconds", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                          return false;
+                                          return reject(validate7, instancePath + "/data/uptime_seconds", "minimum", { comparison: ">=", limit: 0 });
                                         }
                                       } else {
-                                        validate7.errors = [{ instancePath: instancePath + "/data/uptime_seconds", keyword: "type", params: { type: "number" } }];
-                                        return false;
+                                        return reject(validate7, instancePath + "/data/uptime_seconds", "type", { type: "number" });
                                       }
                                     }
-                                    var valid1 = _errs20 === errors;
+                                    var valid1 = true;
                                   } else {
                                     var valid1 = true;
                                   }
                                   if (valid1) {
-                                    if (data1$9 !== void 0) {
-                                      let data11 = data1$9;
-                                      const _errs22 = errors;
-                                      if (errors === _errs22) {
+                                    if (data11 !== void 0) {
+                                      if (true) {
                                         if (typeof data11 == "number" && isFinite(data11)) {
                                           if (data11 < 0 || isNaN(data11)) {
-                                            validate7.errors = [{ instancePath: instancePath + "/data/trades_per_hour", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                            return false;
+                                            return reject(validate7, instancePath + "/data/trades_per_hour", "minimum", { comparison: ">=", limit: 0 });
                                           }
                                         } else {
-                                          validate7.errors = [{ instancePath: instancePath + "/data/trades_per_hour", keyword: "type", params: { type: "number" } }];
-                                          return false;
+                                          return reject(validate7, instancePath + "/data/trades_per_hour", "type", { type: "number" });
                                         }
                                       }
-                                      var valid1 = _errs22 === errors;
+                                      var valid1 = true;
                                     } else {
                                       var valid1 = true;
                                     }
@@ -2512,12 +2179,9 @@ function validate7(data, instancePath, strict, notices) {
                                           count0++;
                                         }
                                         if (count0 !== 10) {
-                                          for (const key1 in data1) {
-                                            if (!(key1 === "total_pnl" || key1 === "total_pnl_percent" || key1 === "active_bots" || key1 === "total_bots" || key1 === "total_trades" || key1 === "win_rate" || key1 === "exposure" || key1 === "risk_level" || key1 === "uptime_seconds" || key1 === "trades_per_hour")) {
-                                              validate7.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key1 } }];
-                                              return false;
-                                              break;
-                                            }
+                                          const unknown0 = func3(data1, ["total_pnl", "total_pnl_percent", "active_bots", "total_bots", "total_trades", "win_rate", "exposure", "risk_level", "uptime_seconds", "trades_per_hour"]);
+                                          if (unknown0 !== void 0) {
+                                            return reject(validate7, instancePath + "/data", "x-closed", { additionalProperty: unknown0 });
                                           }
                                         }
                                       }
@@ -2533,59 +2197,53 @@ function validate7(data, instancePath, strict, notices) {
                   }
                 }
               } else {
-                validate7.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
-                return false;
+                return reject(validate7, instancePath + "/data", "type", { type: "object" });
               }
             }
-            var valid0 = _errs2 === errors;
+            var valid0 = true;
           } else {
             var valid0 = true;
           }
           if (valid0) {
-            if (data$2 !== void 0) {
-              let data12 = data$2;
-              const _errs24 = errors;
-              if (errors === _errs24) {
+            if (data12 !== void 0) {
+              if (true) {
                 if (typeof data12 === "string") {
                   if (!formats0(data12, strict)) {
-                    validate7.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
-                    return false;
+                    return reject(validate7, instancePath + "/ts", "x-date-time", { format: "date-time" });
                   }
                 } else {
-                  validate7.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
-                  return false;
+                  return reject(validate7, instancePath + "/ts", "type", { type: "string" });
                 }
               }
-              var valid0 = _errs24 === errors;
+              var valid0 = true;
             } else {
               var valid0 = true;
             }
             if (valid0) {
-              if (data$3 !== void 0) {
-                let data13 = data$3;
-                const _errs26 = errors;
-                if (errors === _errs26) {
+              if (data13 !== void 0) {
+                if (true) {
                   if (typeof data13 === "string") {
                     if (!pattern0.test(data13)) {
-                      validate7.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
-                      return false;
+                      return reject(validate7, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
                     }
                   } else {
-                    validate7.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
-                    return false;
+                    return reject(validate7, instancePath + "/cursor", "type", { type: "string" });
                   }
                 }
-                var valid0 = _errs26 === errors;
+                var valid0 = true;
               } else {
                 var valid0 = true;
               }
               if (valid0) {
                 if (strict) {
-                  for (const key2 in data) {
-                    if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
-                      validate7.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key2 } }];
-                      return false;
-                      break;
+                  let count1 = 0;
+                  for (const key1 in data) {
+                    count1++;
+                  }
+                  if (count1 !== 3 + (data13 === void 0 ? 0 : 1)) {
+                    const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+                    if (unknown1 !== void 0) {
+                      return reject(validate7, instancePath, "x-closed", { additionalProperty: unknown1 });
                     }
                   }
                 }
@@ -2595,163 +2253,131 @@ function validate7(data, instancePath, strict, notices) {
         }
       }
     } else {
-      validate7.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
+      return reject(validate7, instancePath, "type", { type: "object" });
     }
   }
-  if (errors !== 0) {
+  if (false) {
     validate7.errors = vErrors;
   }
-  return errors === 0;
+  return true;
 }
 var message_whale = validate8;
 function validate8(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
+  if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      const data$0 = data.type, data$1 = data.data, data$2 = data.ts, data$3 = data.cursor;
+      let data$0 = data.type, data1 = data.data, data9 = data.ts, data10 = data.cursor;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "data") || data$2 === void 0 && (missing0 = "ts")) {
-        validate8.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
+      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "data") || data9 === void 0 && (missing0 = "ts")) {
+        return reject(validate8, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
-          const _errs1 = errors;
           if ("whale" !== data$0) {
-            validate8.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "whale" } }];
-            return false;
+            return reject(validate8, instancePath + "/type", "const", { allowedValue: "whale" });
           }
-          var valid0 = _errs1 === errors;
+          var valid0 = true;
         } else {
           var valid0 = true;
         }
         if (valid0) {
-          if (data$1 !== void 0) {
-            let data1 = data$1;
-            const _errs2 = errors;
-            if (errors === _errs2) {
+          if (data1 !== void 0) {
+            if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                const data1$0 = data1.coin, data1$1 = data1.platform, data1$2 = data1.flow_type, data1$3 = data1.amount, data1$4 = data1.value_usd, data1$5 = data1.timestamp, data1$6 = data1.signal;
+                let data2 = data1.coin, data3 = data1.platform, data1$2 = data1.flow_type, data5 = data1.amount, data6 = data1.value_usd, data7 = data1.timestamp, data1$6 = data1.signal;
                 let missing1;
-                if (data1$0 === void 0 && (missing1 = "coin") || data1$1 === void 0 && (missing1 = "platform") || data1$2 === void 0 && (missing1 = "flow_type") || data1$3 === void 0 && (missing1 = "amount") || data1$4 === void 0 && (missing1 = "value_usd") || data1$5 === void 0 && (missing1 = "timestamp") || data1$6 === void 0 && (missing1 = "signal")) {
-                  validate8.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
-                  return false;
+                if (data2 === void 0 && (missing1 = "coin") || data3 === void 0 && (missing1 = "platform") || data1$2 === void 0 && (missing1 = "flow_type") || data5 === void 0 && (missing1 = "amount") || data6 === void 0 && (missing1 = "value_usd") || data7 === void 0 && (missing1 = "timestamp") || data1$6 === void 0 && (missing1 = "signal")) {
+                  return reject(validate8, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
-                  if (data1$0 !== void 0) {
-                    let data2 = data1$0;
-                    const _errs4 = errors;
-                    if (errors === _errs4) {
+                  if (data2 !== void 0) {
+                    if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          validate8.errors = [{ instancePath: instancePath + "/data/coin", keyword: "minLength", params: { limit: 1 } }];
-                          return false;
+                          return reject(validate8, instancePath + "/data/coin", "minLength", { limit: 1 });
                         }
                       } else {
-                        validate8.errors = [{ instancePath: instancePath + "/data/coin", keyword: "type", params: { type: "string" } }];
-                        return false;
+                        return reject(validate8, instancePath + "/data/coin", "type", { type: "string" });
                       }
                     }
-                    var valid1 = _errs4 === errors;
+                    var valid1 = true;
                   } else {
                     var valid1 = true;
                   }
                   if (valid1) {
-                    if (data1$1 !== void 0) {
-                      let data3 = data1$1;
-                      const _errs6 = errors;
-                      if (errors === _errs6) {
+                    if (data3 !== void 0) {
+                      if (true) {
                         if (typeof data3 === "string") {
                           if (data3.length < 1) {
-                            validate8.errors = [{ instancePath: instancePath + "/data/platform", keyword: "minLength", params: { limit: 1 } }];
-                            return false;
+                            return reject(validate8, instancePath + "/data/platform", "minLength", { limit: 1 });
                           }
                         } else {
-                          validate8.errors = [{ instancePath: instancePath + "/data/platform", keyword: "type", params: { type: "string" } }];
-                          return false;
+                          return reject(validate8, instancePath + "/data/platform", "type", { type: "string" });
                         }
                       }
-                      var valid1 = _errs6 === errors;
+                      var valid1 = true;
                     } else {
                       var valid1 = true;
                     }
                     if (valid1) {
                       if (data1$2 !== void 0) {
-                        const _errs8 = errors;
                         if (typeof data1$2 !== "string") {
-                          validate8.errors = [{ instancePath: instancePath + "/data/flow_type", keyword: "type", params: { type: "string" } }];
-                          return false;
+                          return reject(validate8, instancePath + "/data/flow_type", "type", { type: "string" });
                         }
-                        var valid1 = _errs8 === errors;
+                        var valid1 = true;
                       } else {
                         var valid1 = true;
                       }
                       if (valid1) {
-                        if (data1$3 !== void 0) {
-                          let data5 = data1$3;
-                          const _errs10 = errors;
-                          if (errors === _errs10) {
+                        if (data5 !== void 0) {
+                          if (true) {
                             if (typeof data5 == "number" && isFinite(data5)) {
                               if (data5 < 0 || isNaN(data5)) {
-                                validate8.errors = [{ instancePath: instancePath + "/data/amount", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                return false;
+                                return reject(validate8, instancePath + "/data/amount", "minimum", { comparison: ">=", limit: 0 });
                               }
                             } else {
-                              validate8.errors = [{ instancePath: instancePath + "/data/amount", keyword: "type", params: { type: "number" } }];
-                              return false;
+                              return reject(validate8, instancePath + "/data/amount", "type", { type: "number" });
                             }
                           }
-                          var valid1 = _errs10 === errors;
+                          var valid1 = true;
                         } else {
                           var valid1 = true;
                         }
                         if (valid1) {
-                          if (data1$4 !== void 0) {
-                            let data6 = data1$4;
-                            const _errs12 = errors;
-                            if (errors === _errs12) {
+                          if (data6 !== void 0) {
+                            if (true) {
                               if (typeof data6 == "number" && isFinite(data6)) {
                                 if (data6 < 0 || isNaN(data6)) {
-                                  validate8.errors = [{ instancePath: instancePath + "/data/value_usd", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                  return false;
+                                  return reject(validate8, instancePath + "/data/value_usd", "minimum", { comparison: ">=", limit: 0 });
                                 }
                               } else {
-                                validate8.errors = [{ instancePath: instancePath + "/data/value_usd", keyword: "type", params: { type: "number" } }];
-                                return false;
+                                return reject(validate8, instancePath + "/data/value_usd", "type", { type: "number" });
                               }
                             }
-                            var valid1 = _errs12 === errors;
+                            var valid1 = true;
                           } else {
                             var valid1 = true;
                           }
                           if (valid1) {
-                            if (data1$5 !== void 0) {
-                              let data7 = data1$5;
-                              const _errs14 = errors;
-                              if (errors === _errs14) {
+                            if (data7 !== void 0) {
+                              if (true) {
                                 if (typeof data7 === "string") {
                                   if (!formats0(data7, strict)) {
-                                    validate8.errors = [{ instancePath: instancePath + "/data/timestamp", keyword: "x-date-time", params: { format: "date-time" } }];
-                                    return false;
+                                    return reject(validate8, instancePath + "/data/timestamp", "x-date-time", { format: "date-time" });
                                   }
                                 } else {
-                                  validate8.errors = [{ instancePath: instancePath + "/data/timestamp", keyword: "type", params: { type: "string" } }];
-                                  return false;
+                                  return reject(validate8, instancePath + "/data/timestamp", "type", { type: "string" });
                                 }
                               }
-                              var valid1 = _errs14 === errors;
+                              var valid1 = true;
                             } else {
                               var valid1 = true;
                             }
                             if (valid1) {
                               if (data1$6 !== void 0) {
-                                const _errs16 = errors;
                                 if (typeof data1$6 !== "string") {
-                                  validate8.errors = [{ instancePath: instancePath + "/data/signal", keyword: "type", params: { type: "string" } }];
-                                  return false;
+                                  return reject(validate8, instancePath + "/data/signal", "type", { type: "string" });
                                 }
-                                var valid1 = _errs16 === errors;
+                                var valid1 = true;
                               } else {
                                 var valid1 = true;
                               }
@@ -2762,12 +2388,9 @@ function validate8(data, instancePath, strict, notices) {
                                     count0++;
                                   }
                                   if (count0 !== 7) {
-                                    for (const key1 in data1) {
-                                      if (!(key1 === "coin" || key1 === "platform" || key1 === "flow_type" || key1 === "amount" || key1 === "value_usd" || key1 === "timestamp" || key1 === "signal")) {
-                                        validate8.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key1 } }];
-                                        return false;
-                                        break;
-                                      }
+                                    const unknown0 = func3(data1, ["coin", "platform", "flow_type", "amount", "value_usd", "timestamp", "signal"]);
+                                    if (unknown0 !== void 0) {
+                                      return reject(validate8, instancePath + "/data", "x-closed", { additionalProperty: unknown0 });
                                     }
                                   }
                                 }
@@ -2780,59 +2403,53 @@ function validate8(data, instancePath, strict, notices) {
                   }
                 }
               } else {
-                validate8.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
-                return false;
+                return reject(validate8, instancePath + "/data", "type", { type: "object" });
               }
             }
-            var valid0 = _errs2 === errors;
+            var valid0 = true;
           } else {
             var valid0 = true;
           }
           if (valid0) {
-            if (data$2 !== void 0) {
-              let data9 = data$2;
-              const _errs18 = errors;
-              if (errors === _errs18) {
+            if (data9 !== void 0) {
+              if (true) {
                 if (typeof data9 === "string") {
                   if (!formats0(data9, strict)) {
-                    validate8.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
-                    return false;
+                    return reject(validate8, instancePath + "/ts", "x-date-time", { format: "date-time" });
                   }
                 } else {
-                  validate8.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
-                  return false;
+                  return reject(validate8, instancePath + "/ts", "type", { type: "string" });
                 }
               }
-              var valid0 = _errs18 === errors;
+              var valid0 = true;
             } else {
               var valid0 = true;
             }
             if (valid0) {
-              if (data$3 !== void 0) {
-                let data10 = data$3;
-                const _errs20 = errors;
-                if (errors === _errs20) {
+              if (data10 !== void 0) {
+                if (true) {
                   if (typeof data10 === "string") {
                     if (!pattern0.test(data10)) {
-                      validate8.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
-                      return false;
+                      return reject(validate8, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
                     }
                   } else {
-                    validate8.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
-                    return false;
+                    return reject(validate8, instancePath + "/cursor", "type", { type: "string" });
                   }
                 }
-                var valid0 = _errs20 === errors;
+                var valid0 = true;
               } else {
                 var valid0 = true;
               }
               if (valid0) {
                 if (strict) {
-                  for (const key2 in data) {
-                    if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
-                      validate8.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key2 } }];
-                      return false;
-                      break;
+                  let count1 = 0;
+                  for (const key1 in data) {
+                    count1++;
+                  }
+                  if (count1 !== 3 + (data10 === void 0 ? 0 : 1)) {
+                    const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+                    if (unknown1 !== void 0) {
+                      return reject(validate8, instancePath, "x-closed", { additionalProperty: unknown1 });
                     }
                   }
                 }
@@ -2842,14 +2459,13 @@ function validate8(data, instancePath, strict, notices) {
         }
       }
     } else {
-      validate8.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
+      return reject(validate8, instancePath, "type", { type: "object" });
     }
   }
-  if (errors !== 0) {
+  if (false) {
     validate8.errors = vErrors;
   }
-  return errors === 0;
+  return true;
 }
 var message_alerts = validate9;
 var schema9 = { "properties": { "data": { "properties": { "severity": { "enum": ["info", "warning", "error", "critical"] }, "platform": { "anyOf": [{ "type": "string", "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, { "type": "null" }] } } } } };
@@ -2859,46 +2475,39 @@ function validate9(data, instancePath, strict, notices) {
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      const data$0 = data.type, data$1 = data.data, data$2 = data.ts, data$3 = data.cursor;
+      let data$0 = data.type, data1 = data.data, data11 = data.ts, data12 = data.cursor;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "data") || data$2 === void 0 && (missing0 = "ts")) {
-        validate9.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
+      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "data") || data11 === void 0 && (missing0 = "ts")) {
+        return reject(validate9, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
           const _errs1 = errors;
           if ("alerts" !== data$0) {
-            validate9.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "alerts" } }];
-            return false;
+            return reject(validate9, instancePath + "/type", "const", { allowedValue: "alerts" });
           }
           var valid0 = _errs1 === errors;
         } else {
           var valid0 = true;
         }
         if (valid0) {
-          if (data$1 !== void 0) {
-            let data1 = data$1;
+          if (data1 !== void 0) {
             const _errs2 = errors;
             if (errors === _errs2) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                const data1$0 = data1.id, data1$1 = data1.severity, data1$2 = data1.category, data1$3 = data1.title, data1$4 = data1.message, data1$5 = data1.bot_id, data1$6 = data1.platform, data1$7 = data1.action_required, data1$8 = data1.timestamp;
+                let data2 = data1.id, data3 = data1.severity, data1$2 = data1.category, data1$3 = data1.title, data1$4 = data1.message, data7 = data1.bot_id, data8 = data1.platform, data1$7 = data1.action_required, data10 = data1.timestamp;
                 let missing1;
-                if (data1$0 === void 0 && (missing1 = "id") || data1$1 === void 0 && (missing1 = "severity") || data1$2 === void 0 && (missing1 = "category") || data1$3 === void 0 && (missing1 = "title") || data1$4 === void 0 && (missing1 = "message") || data1$5 === void 0 && (missing1 = "bot_id") || data1$6 === void 0 && (missing1 = "platform") || data1$7 === void 0 && (missing1 = "action_required") || data1$8 === void 0 && (missing1 = "timestamp")) {
-                  validate9.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
-                  return false;
+                if (data2 === void 0 && (missing1 = "id") || data3 === void 0 && (missing1 = "severity") || data1$2 === void 0 && (missing1 = "category") || data1$3 === void 0 && (missing1 = "title") || data1$4 === void 0 && (missing1 = "message") || data7 === void 0 && (missing1 = "bot_id") || data8 === void 0 && (missing1 = "platform") || data1$7 === void 0 && (missing1 = "action_required") || data10 === void 0 && (missing1 = "timestamp")) {
+                  return reject(validate9, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
-                  if (data1$0 !== void 0) {
-                    let data2 = data1$0;
+                  if (data2 !== void 0) {
                     const _errs4 = errors;
                     if (errors === _errs4) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          validate9.errors = [{ instancePath: instancePath + "/data/id", keyword: "minLength", params: { limit: 1 } }];
-                          return false;
+                          return reject(validate9, instancePath + "/data/id", "minLength", { limit: 1 });
                         }
                       } else {
-                        validate9.errors = [{ instancePath: instancePath + "/data/id", keyword: "type", params: { type: "string" } }];
-                        return false;
+                        return reject(validate9, instancePath + "/data/id", "type", { type: "string" });
                       }
                     }
                     var valid1 = _errs4 === errors;
@@ -2906,17 +2515,14 @@ function validate9(data, instancePath, strict, notices) {
                     var valid1 = true;
                   }
                   if (valid1) {
-                    if (data1$1 !== void 0) {
-                      let data3 = data1$1;
+                    if (data3 !== void 0) {
                       const _errs6 = errors;
                       if (typeof data3 !== "string") {
-                        validate9.errors = [{ instancePath: instancePath + "/data/severity", keyword: "type", params: { type: "string" } }];
-                        return false;
+                        return reject(validate9, instancePath + "/data/severity", "type", { type: "string" });
                       }
                       if (!(data3 === "info" || data3 === "warning" || data3 === "error" || data3 === "critical")) {
                         if (strict) {
-                          validate9.errors = [{ instancePath: instancePath + "/data/severity", keyword: "enum", params: { allowedValues: schema9.properties.data.properties.severity.enum } }];
-                          return false;
+                          return reject(validate9, instancePath + "/data/severity", "enum", { allowedValues: schema9.properties.data.properties.severity.enum });
                         } else {
                           func0(notices, instancePath + "/data/severity", data3, schema9.properties.data.properties.severity.enum);
                         }
@@ -2929,8 +2535,7 @@ function validate9(data, instancePath, strict, notices) {
                       if (data1$2 !== void 0) {
                         const _errs8 = errors;
                         if (typeof data1$2 !== "string") {
-                          validate9.errors = [{ instancePath: instancePath + "/data/category", keyword: "type", params: { type: "string" } }];
-                          return false;
+                          return reject(validate9, instancePath + "/data/category", "type", { type: "string" });
                         }
                         var valid1 = _errs8 === errors;
                       } else {
@@ -2940,8 +2545,7 @@ function validate9(data, instancePath, strict, notices) {
                         if (data1$3 !== void 0) {
                           const _errs10 = errors;
                           if (typeof data1$3 !== "string") {
-                            validate9.errors = [{ instancePath: instancePath + "/data/title", keyword: "type", params: { type: "string" } }];
-                            return false;
+                            return reject(validate9, instancePath + "/data/title", "type", { type: "string" });
                           }
                           var valid1 = _errs10 === errors;
                         } else {
@@ -2951,16 +2555,14 @@ function validate9(data, instancePath, strict, notices) {
                           if (data1$4 !== void 0) {
                             const _errs12 = errors;
                             if (typeof data1$4 !== "string") {
-                              validate9.errors = [{ instancePath: instancePath + "/data/message", keyword: "type", params: { type: "string" } }];
-                              return false;
+                              return reject(validate9, instancePath + "/data/message", "type", { type: "string" });
                             }
                             var valid1 = _errs12 === errors;
                           } else {
                             var valid1 = true;
                           }
                           if (valid1) {
-                            if (data1$5 !== void 0) {
-                              let data7 = data1$5;
+                            if (data7 !== void 0) {
                               const _errs14 = errors;
                               const _errs15 = errors;
                               let valid2 = false;
@@ -3027,8 +2629,7 @@ function validate9(data, instancePath, strict, notices) {
                               var valid1 = true;
                             }
                             if (valid1) {
-                              if (data1$6 !== void 0) {
-                                let data8 = data1$6;
+                              if (data8 !== void 0) {
                                 const _errs20 = errors;
                                 const _errs21 = errors;
                                 let valid3 = false;
@@ -3099,26 +2700,22 @@ function validate9(data, instancePath, strict, notices) {
                                 if (data1$7 !== void 0) {
                                   const _errs26 = errors;
                                   if (typeof data1$7 !== "boolean") {
-                                    validate9.errors = [{ instancePath: instancePath + "/data/action_required", keyword: "type", params: { type: "boolean" } }];
-                                    return false;
+                                    return reject(validate9, instancePath + "/data/action_required", "type", { type: "boolean" });
                                   }
                                   var valid1 = _errs26 === errors;
                                 } else {
                                   var valid1 = true;
                                 }
                                 if (valid1) {
-                                  if (data1$8 !== void 0) {
-                                    let data10 = data1$8;
+                                  if (data10 !== void 0) {
                                     const _errs28 = errors;
                                     if (errors === _errs28) {
                                       if (typeof data10 === "string") {
                                         if (!formats0(data10, strict)) {
-                                          validate9.errors = [{ instancePath: instancePath + "/data/timestamp", keyword: "x-date-time", params: { format: "date-time" } }];
-                                          return false;
+                                          return reject(validate9, instancePath + "/data/timestamp", "x-date-time", { format: "date-time" });
                                         }
                                       } else {
-                                        validate9.errors = [{ instancePath: instancePath + "/data/timestamp", keyword: "type", params: { type: "string" } }];
-                                        return false;
+                                        return reject(validate9, instancePath + "/data/timestamp", "type", { type: "string" });
                                       }
                                     }
                                     var valid1 = _errs28 === errors;
@@ -3132,12 +2729,9 @@ function validate9(data, instancePath, strict, notices) {
                                         count0++;
                                       }
                                       if (count0 !== 9) {
-                                        for (const key1 in data1) {
-                                          if (!(key1 === "id" || key1 === "severity" || key1 === "category" || key1 === "title" || key1 === "message" || key1 === "bot_id" || key1 === "platform" || key1 === "action_required" || key1 === "timestamp")) {
-                                            validate9.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key1 } }];
-                                            return false;
-                                            break;
-                                          }
+                                        const unknown0 = func3(data1, ["id", "severity", "category", "title", "message", "bot_id", "platform", "action_required", "timestamp"]);
+                                        if (unknown0 !== void 0) {
+                                          return reject(validate9, instancePath + "/data", "x-closed", { additionalProperty: unknown0 });
                                         }
                                       }
                                     }
@@ -3152,8 +2746,7 @@ function validate9(data, instancePath, strict, notices) {
                   }
                 }
               } else {
-                validate9.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
-                return false;
+                return reject(validate9, instancePath + "/data", "type", { type: "object" });
               }
             }
             var valid0 = _errs2 === errors;
@@ -3161,18 +2754,15 @@ function validate9(data, instancePath, strict, notices) {
             var valid0 = true;
           }
           if (valid0) {
-            if (data$2 !== void 0) {
-              let data11 = data$2;
+            if (data11 !== void 0) {
               const _errs30 = errors;
               if (errors === _errs30) {
                 if (typeof data11 === "string") {
                   if (!formats0(data11, strict)) {
-                    validate9.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
-                    return false;
+                    return reject(validate9, instancePath + "/ts", "x-date-time", { format: "date-time" });
                   }
                 } else {
-                  validate9.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
-                  return false;
+                  return reject(validate9, instancePath + "/ts", "type", { type: "string" });
                 }
               }
               var valid0 = _errs30 === errors;
@@ -3180,18 +2770,15 @@ function validate9(data, instancePath, strict, notices) {
               var valid0 = true;
             }
             if (valid0) {
-              if (data$3 !== void 0) {
-                let data12 = data$3;
+              if (data12 !== void 0) {
                 const _errs32 = errors;
                 if (errors === _errs32) {
                   if (typeof data12 === "string") {
                     if (!pattern0.test(data12)) {
-                      validate9.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
-                      return false;
+                      return reject(validate9, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
                     }
                   } else {
-                    validate9.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
-                    return false;
+                    return reject(validate9, instancePath + "/cursor", "type", { type: "string" });
                   }
                 }
                 var valid0 = _errs32 === errors;
@@ -3200,11 +2787,14 @@ function validate9(data, instancePath, strict, notices) {
               }
               if (valid0) {
                 if (strict) {
-                  for (const key2 in data) {
-                    if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
-                      validate9.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key2 } }];
-                      return false;
-                      break;
+                  let count1 = 0;
+                  for (const key1 in data) {
+                    count1++;
+                  }
+                  if (count1 !== 3 + (data12 === void 0 ? 0 : 1)) {
+                    const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+                    if (unknown1 !== void 0) {
+                      return reject(validate9, instancePath, "x-closed", { additionalProperty: unknown1 });
                     }
                   }
                 }
@@ -3214,8 +2804,7 @@ function validate9(data, instancePath, strict, notices) {
         }
       }
     } else {
-      validate9.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
+      return reject(validate9, instancePath, "type", { type: "object" });
     }
   }
   if (errors !== 0) {
@@ -3228,227 +2817,181 @@ var schema10 = { "properties": { "data": { "properties": { "last_trade": { "type
 function validate10(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
+  if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      const data$0 = data.type, data$1 = data.data, data$2 = data.ts, data$3 = data.cursor;
+      let data$0 = data.type, data1 = data.data, data13 = data.ts, data14 = data.cursor;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "data") || data$2 === void 0 && (missing0 = "ts")) {
-        validate10.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
+      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "data") || data13 === void 0 && (missing0 = "ts")) {
+        return reject(validate10, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
-          const _errs1 = errors;
           if ("system_health" !== data$0) {
-            validate10.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "system_health" } }];
-            return false;
+            return reject(validate10, instancePath + "/type", "const", { allowedValue: "system_health" });
           }
-          var valid0 = _errs1 === errors;
+          var valid0 = true;
         } else {
           var valid0 = true;
         }
         if (valid0) {
-          if (data$1 !== void 0) {
-            let data1 = data$1;
-            const _errs2 = errors;
-            if (errors === _errs2) {
+          if (data1 !== void 0) {
+            if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                const data1$0 = data1.status, data1$1 = data1.uptime, data1$2 = data1.cpu_percent, data1$3 = data1.memory_percent, data1$4 = data1.disk_percent, data1$5 = data1.database, data1$6 = data1.redis, data1$7 = data1.exchange_connections, data1$8 = data1.last_trade, data1$9 = data1.error_rate;
+                let data1$0 = data1.status, data3 = data1.uptime, data4 = data1.cpu_percent, data5 = data1.memory_percent, data6 = data1.disk_percent, data1$5 = data1.database, data1$6 = data1.redis, data9 = data1.exchange_connections, data11 = data1.last_trade, data12 = data1.error_rate;
                 let missing1;
-                if (data1$0 === void 0 && (missing1 = "status") || data1$1 === void 0 && (missing1 = "uptime") || data1$2 === void 0 && (missing1 = "cpu_percent") || data1$3 === void 0 && (missing1 = "memory_percent") || data1$4 === void 0 && (missing1 = "disk_percent") || data1$5 === void 0 && (missing1 = "database") || data1$6 === void 0 && (missing1 = "redis") || data1$7 === void 0 && (missing1 = "exchange_connections") || data1$8 === void 0 && (missing1 = "last_trade") || data1$9 === void 0 && (missing1 = "error_rate")) {
-                  validate10.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
-                  return false;
+                if (data1$0 === void 0 && (missing1 = "status") || data3 === void 0 && (missing1 = "uptime") || data4 === void 0 && (missing1 = "cpu_percent") || data5 === void 0 && (missing1 = "memory_percent") || data6 === void 0 && (missing1 = "disk_percent") || data1$5 === void 0 && (missing1 = "database") || data1$6 === void 0 && (missing1 = "redis") || data9 === void 0 && (missing1 = "exchange_connections") || data11 === void 0 && (missing1 = "last_trade") || data12 === void 0 && (missing1 = "error_rate")) {
+                  return reject(validate10, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
                   if (data1$0 !== void 0) {
-                    const _errs4 = errors;
                     if (typeof data1$0 !== "string") {
-                      validate10.errors = [{ instancePath: instancePath + "/data/status", keyword: "type", params: { type: "string" } }];
-                      return false;
+                      return reject(validate10, instancePath + "/data/status", "type", { type: "string" });
                     }
-                    var valid1 = _errs4 === errors;
+                    var valid1 = true;
                   } else {
                     var valid1 = true;
                   }
                   if (valid1) {
-                    if (data1$1 !== void 0) {
-                      let data3 = data1$1;
-                      const _errs6 = errors;
-                      if (errors === _errs6) {
+                    if (data3 !== void 0) {
+                      if (true) {
                         if (typeof data3 == "number" && isFinite(data3)) {
                           if (data3 < 0 || isNaN(data3)) {
-                            validate10.errors = [{ instancePath: instancePath + "/data/uptime", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                            return false;
+                            return reject(validate10, instancePath + "/data/uptime", "minimum", { comparison: ">=", limit: 0 });
                           }
                         } else {
-                          validate10.errors = [{ instancePath: instancePath + "/data/uptime", keyword: "type", params: { type: "number" } }];
-                          return false;
+                          return reject(validate10, instancePath + "/data/uptime", "type", { type: "number" });
                         }
                       }
-                      var valid1 = _errs6 === errors;
+                      var valid1 = true;
                     } else {
                       var valid1 = true;
                     }
                     if (valid1) {
-                      if (data1$2 !== void 0) {
-                        let data4 = data1$2;
-                        const _errs8 = errors;
-                        if (errors === _errs8) {
+                      if (data4 !== void 0) {
+                        if (true) {
                           if (typeof data4 == "number" && isFinite(data4)) {
                             if (data4 > 100 || isNaN(data4)) {
-                              validate10.errors = [{ instancePath: instancePath + "/data/cpu_percent", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
-                              return false;
+                              return reject(validate10, instancePath + "/data/cpu_percent", "maximum", { comparison: "<=", limit: 100 });
                             } else {
                               if (data4 < 0 || isNaN(data4)) {
-                                validate10.errors = [{ instancePath: instancePath + "/data/cpu_percent", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                return false;
+                                return reject(validate10, instancePath + "/data/cpu_percent", "minimum", { comparison: ">=", limit: 0 });
                               }
                             }
                           } else {
-                            validate10.errors = [{ instancePath: instancePath + "/data/cpu_percent", keyword: "type", params: { type: "number" } }];
-                            return false;
+                            return reject(validate10, instancePath + "/data/cpu_percent", "type", { type: "number" });
                           }
                         }
-                        var valid1 = _errs8 === errors;
+                        var valid1 = true;
                       } else {
                         var valid1 = true;
                       }
                       if (valid1) {
-                        if (data1$3 !== void 0) {
-                          let data5 = data1$3;
-                          const _errs10 = errors;
-                          if (errors === _errs10) {
+                        if (data5 !== void 0) {
+                          if (true) {
                             if (typeof data5 == "number" && isFinite(data5)) {
                               if (data5 > 100 || isNaN(data5)) {
-                                validate10.errors = [{ instancePath: instancePath + "/data/memory_percent", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
-                                return false;
+                                return reject(validate10, instancePath + "/data/memory_percent", "maximum", { comparison: "<=", limit: 100 });
                               } else {
                                 if (data5 < 0 || isNaN(data5)) {
-                                  validate10.errors = [{ instancePath: instancePath + "/data/memory_percent", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                  return false;
+                                  return reject(validate10, instancePath + "/data/memory_percent", "minimum", { comparison: ">=", limit: 0 });
                                 }
                               }
                             } else {
-                              validate10.errors = [{ instancePath: instancePath + "/data/memory_percent", keyword: "type", params: { type: "number" } }];
-                              return false;
+                              return reject(validate10, instancePath + "/data/memory_percent", "type", { type: "number" });
                             }
                           }
-                          var valid1 = _errs10 === errors;
+                          var valid1 = true;
                         } else {
                           var valid1 = true;
                         }
                         if (valid1) {
-                          if (data1$4 !== void 0) {
-                            let data6 = data1$4;
-                            const _errs12 = errors;
-                            if (errors === _errs12) {
+                          if (data6 !== void 0) {
+                            if (true) {
                               if (typeof data6 == "number" && isFinite(data6)) {
                                 if (data6 > 100 || isNaN(data6)) {
-                                  validate10.errors = [{ instancePath: instancePath + "/data/disk_percent", keyword: "maximum", params: { comparison: "<=", limit: 100 } }];
-                                  return false;
+                                  return reject(validate10, instancePath + "/data/disk_percent", "maximum", { comparison: "<=", limit: 100 });
                                 } else {
                                   if (data6 < 0 || isNaN(data6)) {
-                                    validate10.errors = [{ instancePath: instancePath + "/data/disk_percent", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                    return false;
+                                    return reject(validate10, instancePath + "/data/disk_percent", "minimum", { comparison: ">=", limit: 0 });
                                   }
                                 }
                               } else {
-                                validate10.errors = [{ instancePath: instancePath + "/data/disk_percent", keyword: "type", params: { type: "number" } }];
-                                return false;
+                                return reject(validate10, instancePath + "/data/disk_percent", "type", { type: "number" });
                               }
                             }
-                            var valid1 = _errs12 === errors;
+                            var valid1 = true;
                           } else {
                             var valid1 = true;
                           }
                           if (valid1) {
                             if (data1$5 !== void 0) {
-                              const _errs14 = errors;
                               if (typeof data1$5 !== "string") {
-                                validate10.errors = [{ instancePath: instancePath + "/data/database", keyword: "type", params: { type: "string" } }];
-                                return false;
+                                return reject(validate10, instancePath + "/data/database", "type", { type: "string" });
                               }
-                              var valid1 = _errs14 === errors;
+                              var valid1 = true;
                             } else {
                               var valid1 = true;
                             }
                             if (valid1) {
                               if (data1$6 !== void 0) {
-                                const _errs16 = errors;
                                 if (typeof data1$6 !== "string") {
-                                  validate10.errors = [{ instancePath: instancePath + "/data/redis", keyword: "type", params: { type: "string" } }];
-                                  return false;
+                                  return reject(validate10, instancePath + "/data/redis", "type", { type: "string" });
                                 }
-                                var valid1 = _errs16 === errors;
+                                var valid1 = true;
                               } else {
                                 var valid1 = true;
                               }
                               if (valid1) {
-                                if (data1$7 !== void 0) {
-                                  let data9 = data1$7;
-                                  const _errs18 = errors;
-                                  if (errors === _errs18) {
+                                if (data9 !== void 0) {
+                                  if (true) {
                                     if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
                                       for (const key0 in data9) {
-                                        const _errs21 = errors;
                                         if (typeof data9[key0] !== "string") {
-                                          validate10.errors = [{ instancePath: instancePath + "/data/exchange_connections/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), keyword: "type", params: { type: "string" } }];
-                                          return false;
+                                          return reject(validate10, instancePath + "/data/exchange_connections/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "type", { type: "string" });
                                         }
-                                        var valid2 = _errs21 === errors;
+                                        var valid2 = true;
                                         if (!valid2) {
                                           break;
                                         }
                                       }
                                     } else {
-                                      validate10.errors = [{ instancePath: instancePath + "/data/exchange_connections", keyword: "type", params: { type: "object" } }];
-                                      return false;
+                                      return reject(validate10, instancePath + "/data/exchange_connections", "type", { type: "object" });
                                     }
                                   }
-                                  var valid1 = _errs18 === errors;
+                                  var valid1 = true;
                                 } else {
                                   var valid1 = true;
                                 }
                                 if (valid1) {
-                                  if (data1$8 !== void 0) {
-                                    let data11 = data1$8;
-                                    const _errs23 = errors;
+                                  if (data11 !== void 0) {
                                     if (typeof data11 !== "string" && data11 !== null) {
-                                      validate10.errors = [{ instancePath: instancePath + "/data/last_trade", keyword: "type", params: { type: schema10.properties.data.properties.last_trade.type } }];
-                                      return false;
+                                      return reject(validate10, instancePath + "/data/last_trade", "type", { type: schema10.properties.data.properties.last_trade.type });
                                     }
-                                    if (errors === _errs23) {
+                                    if (true) {
                                       if (typeof data11 === "string") {
                                         if (!formats0(data11, strict)) {
-                                          validate10.errors = [{ instancePath: instancePath + "/data/last_trade", keyword: "x-date-time", params: { format: "date-time" } }];
-                                          return false;
+                                          return reject(validate10, instancePath + "/data/last_trade", "x-date-time", { format: "date-time" });
                                         }
                                       }
                                     }
-                                    var valid1 = _errs23 === errors;
+                                    var valid1 = true;
                                   } else {
                                     var valid1 = true;
                                   }
                                   if (valid1) {
-                                    if (data1$9 !== void 0) {
-                                      let data12 = data1$9;
-                                      const _errs25 = errors;
-                                      if (errors === _errs25) {
+                                    if (data12 !== void 0) {
+                                      if (true) {
                                         if (typeof data12 == "number" && isFinite(data12)) {
                                           if (data12 > 1 || isNaN(data12)) {
-                                            validate10.errors = [{ instancePath: instancePath + "/data/error_rate", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                                            return false;
+                                            return reject(validate10, instancePath + "/data/error_rate", "maximum", { comparison: "<=", limit: 1 });
                                           } else {
                                             if (data12 < 0 || isNaN(data12)) {
-                                              validate10.errors = [{ instancePath: instancePath + "/data/error_rate", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                              return false;
+                                              return reject(validate10, instancePath + "/data/error_rate", "minimum", { comparison: ">=", limit: 0 });
                                             }
                                           }
                                         } else {
-                                          validate10.errors = [{ instancePath: instancePath + "/data/error_rate", keyword: "type", params: { type: "number" } }];
-                                          return false;
+                                          return reject(validate10, instancePath + "/data/error_rate", "type", { type: "number" });
                                         }
                                       }
-                                      var valid1 = _errs25 === errors;
+                                      var valid1 = true;
                                     } else {
                                       var valid1 = true;
                                     }
@@ -3459,12 +3002,9 @@ function validate10(data, instancePath, strict, notices) {
                                           count0++;
                                         }
                                         if (count0 !== 10) {
-                                          for (const key2 in data1) {
-                                            if (!(key2 === "status" || key2 === "uptime" || key2 === "cpu_percent" || key2 === "memory_percent" || key2 === "disk_percent" || key2 === "database" || key2 === "redis" || key2 === "exchange_connections" || key2 === "last_trade" || key2 === "error_rate")) {
-                                              validate10.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key2 } }];
-                                              return false;
-                                              break;
-                                            }
+                                          const unknown0 = func3(data1, ["status", "uptime", "cpu_percent", "memory_percent", "disk_percent", "database", "redis", "exchange_connections", "last_trade", "error_rate"]);
+                                          if (unknown0 !== void 0) {
+                                            return reject(validate10, instancePath + "/data", "x-closed", { additionalProperty: unknown0 });
                                           }
                                         }
                                       }
@@ -3480,59 +3020,53 @@ function validate10(data, instancePath, strict, notices) {
                   }
                 }
               } else {
-                validate10.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
-                return false;
+                return reject(validate10, instancePath + "/data", "type", { type: "object" });
               }
             }
-            var valid0 = _errs2 === errors;
+            var valid0 = true;
           } else {
             var valid0 = true;
           }
           if (valid0) {
-            if (data$2 !== void 0) {
-              let data13 = data$2;
-              const _errs27 = errors;
-              if (errors === _errs27) {
+            if (data13 !== void 0) {
+              if (true) {
                 if (typeof data13 === "string") {
                   if (!formats0(data13, strict)) {
-                    validate10.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
-                    return false;
+                    return reject(validate10, instancePath + "/ts", "x-date-time", { format: "date-time" });
                   }
                 } else {
-                  validate10.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
-                  return false;
+                  return reject(validate10, instancePath + "/ts", "type", { type: "string" });
                 }
               }
-              var valid0 = _errs27 === errors;
+              var valid0 = true;
             } else {
               var valid0 = true;
             }
             if (valid0) {
-              if (data$3 !== void 0) {
-                let data14 = data$3;
-                const _errs29 = errors;
-                if (errors === _errs29) {
+              if (data14 !== void 0) {
+                if (true) {
                   if (typeof data14 === "string") {
                     if (!pattern0.test(data14)) {
-                      validate10.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
-                      return false;
+                      return reject(validate10, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
                     }
                   } else {
-                    validate10.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
-                    return false;
+                    return reject(validate10, instancePath + "/cursor", "type", { type: "string" });
                   }
                 }
-                var valid0 = _errs29 === errors;
+                var valid0 = true;
               } else {
                 var valid0 = true;
               }
               if (valid0) {
                 if (strict) {
-                  for (const key3 in data) {
-                    if (!(key3 === "type" || key3 === "data" || key3 === "ts" || key3 === "cursor")) {
-                      validate10.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key3 } }];
-                      return false;
-                      break;
+                  let count1 = 0;
+                  for (const key2 in data) {
+                    count1++;
+                  }
+                  if (count1 !== 3 + (data14 === void 0 ? 0 : 1)) {
+                    const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+                    if (unknown1 !== void 0) {
+                      return reject(validate10, instancePath, "x-closed", { additionalProperty: unknown1 });
                     }
                   }
                 }
@@ -3542,171 +3076,137 @@ function validate10(data, instancePath, strict, notices) {
         }
       }
     } else {
-      validate10.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
+      return reject(validate10, instancePath, "type", { type: "object" });
     }
   }
-  if (errors !== 0) {
+  if (false) {
     validate10.errors = vErrors;
   }
-  return errors === 0;
+  return true;
 }
 var message_wallet = validate11;
 var schema11 = { "properties": { "data": { "properties": { "platform": { "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, "address": { "type": ["string", "null"] }, "txid": { "type": ["string", "null"] } } } } };
 function validate11(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
+  if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      const data$0 = data.type, data$1 = data.data, data$2 = data.ts, data$3 = data.cursor;
+      let data$0 = data.type, data1 = data.data, data10 = data.ts, data11 = data.cursor;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "data") || data$2 === void 0 && (missing0 = "ts")) {
-        validate11.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
+      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "data") || data10 === void 0 && (missing0 = "ts")) {
+        return reject(validate11, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
-          const _errs1 = errors;
           if ("wallet" !== data$0) {
-            validate11.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "wallet" } }];
-            return false;
+            return reject(validate11, instancePath + "/type", "const", { allowedValue: "wallet" });
           }
-          var valid0 = _errs1 === errors;
+          var valid0 = true;
         } else {
           var valid0 = true;
         }
         if (valid0) {
-          if (data$1 !== void 0) {
-            let data1 = data$1;
-            const _errs2 = errors;
-            if (errors === _errs2) {
+          if (data1 !== void 0) {
+            if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                const data1$0 = data1.event, data1$1 = data1.platform, data1$2 = data1.asset, data1$3 = data1.amount, data1$4 = data1.address, data1$5 = data1.txid, data1$6 = data1.confirmations, data1$7 = data1.status;
+                let data1$0 = data1.event, data3 = data1.platform, data4 = data1.asset, data5 = data1.amount, data6 = data1.address, data7 = data1.txid, data8 = data1.confirmations, data1$7 = data1.status;
                 let missing1;
-                if (data1$0 === void 0 && (missing1 = "event") || data1$1 === void 0 && (missing1 = "platform") || data1$2 === void 0 && (missing1 = "asset") || data1$3 === void 0 && (missing1 = "amount") || data1$4 === void 0 && (missing1 = "address") || data1$5 === void 0 && (missing1 = "txid") || data1$6 === void 0 && (missing1 = "confirmations") || data1$7 === void 0 && (missing1 = "status")) {
-                  validate11.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
-                  return false;
+                if (data1$0 === void 0 && (missing1 = "event") || data3 === void 0 && (missing1 = "platform") || data4 === void 0 && (missing1 = "asset") || data5 === void 0 && (missing1 = "amount") || data6 === void 0 && (missing1 = "address") || data7 === void 0 && (missing1 = "txid") || data8 === void 0 && (missing1 = "confirmations") || data1$7 === void 0 && (missing1 = "status")) {
+                  return reject(validate11, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
                   if (data1$0 !== void 0) {
-                    const _errs4 = errors;
                     if (typeof data1$0 !== "string") {
-                      validate11.errors = [{ instancePath: instancePath + "/data/event", keyword: "type", params: { type: "string" } }];
-                      return false;
+                      return reject(validate11, instancePath + "/data/event", "type", { type: "string" });
                     }
-                    var valid1 = _errs4 === errors;
+                    var valid1 = true;
                   } else {
                     var valid1 = true;
                   }
                   if (valid1) {
-                    if (data1$1 !== void 0) {
-                      let data3 = data1$1;
-                      const _errs6 = errors;
+                    if (data3 !== void 0) {
                       if (typeof data3 !== "string") {
-                        validate11.errors = [{ instancePath: instancePath + "/data/platform", keyword: "type", params: { type: "string" } }];
-                        return false;
+                        return reject(validate11, instancePath + "/data/platform", "type", { type: "string" });
                       }
                       if (!(data3 === "luno" || data3 === "binance" || data3 === "kucoin" || data3 === "kraken" || data3 === "valr")) {
                         if (strict) {
-                          validate11.errors = [{ instancePath: instancePath + "/data/platform", keyword: "enum", params: { allowedValues: schema11.properties.data.properties.platform.enum } }];
-                          return false;
+                          return reject(validate11, instancePath + "/data/platform", "enum", { allowedValues: schema11.properties.data.properties.platform.enum });
                         } else {
                           func0(notices, instancePath + "/data/platform", data3, schema11.properties.data.properties.platform.enum);
                         }
                       }
-                      var valid1 = _errs6 === errors;
+                      var valid1 = true;
                     } else {
                       var valid1 = true;
                     }
                     if (valid1) {
-                      if (data1$2 !== void 0) {
-                        let data4 = data1$2;
-                        const _errs8 = errors;
-                        if (errors === _errs8) {
+                      if (data4 !== void 0) {
+                        if (true) {
                           if (typeof data4 === "string") {
                             if (data4.length < 1) {
-                              validate11.errors = [{ instancePath: instancePath + "/data/asset", keyword: "minLength", params: { limit: 1 } }];
-                              return false;
+                              return reject(validate11, instancePath + "/data/asset", "minLength", { limit: 1 });
                             }
                           } else {
-                            validate11.errors = [{ instancePath: instancePath + "/data/asset", keyword: "type", params: { type: "string" } }];
-                            return false;
+                            return reject(validate11, instancePath + "/data/asset", "type", { type: "string" });
                           }
                         }
-                        var valid1 = _errs8 === errors;
+                        var valid1 = true;
                       } else {
                         var valid1 = true;
                       }
                       if (valid1) {
-                        if (data1$3 !== void 0) {
-                          let data5 = data1$3;
-                          const _errs10 = errors;
-                          if (errors === _errs10) {
+                        if (data5 !== void 0) {
+                          if (true) {
                             if (typeof data5 == "number" && isFinite(data5)) {
                               if (data5 < 0 || isNaN(data5)) {
-                                validate11.errors = [{ instancePath: instancePath + "/data/amount", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                return false;
+                                return reject(validate11, instancePath + "/data/amount", "minimum", { comparison: ">=", limit: 0 });
                               }
                             } else {
-                              validate11.errors = [{ instancePath: instancePath + "/data/amount", keyword: "type", params: { type: "number" } }];
-                              return false;
+                              return reject(validate11, instancePath + "/data/amount", "type", { type: "number" });
                             }
                           }
-                          var valid1 = _errs10 === errors;
+                          var valid1 = true;
                         } else {
                           var valid1 = true;
                         }
                         if (valid1) {
-                          if (data1$4 !== void 0) {
-                            let data6 = data1$4;
-                            const _errs12 = errors;
+                          if (data6 !== void 0) {
                             if (typeof data6 !== "string" && data6 !== null) {
-                              validate11.errors = [{ instancePath: instancePath + "/data/address", keyword: "type", params: { type: schema11.properties.data.properties.address.type } }];
-                              return false;
+                              return reject(validate11, instancePath + "/data/address", "type", { type: schema11.properties.data.properties.address.type });
                             }
-                            var valid1 = _errs12 === errors;
+                            var valid1 = true;
                           } else {
                             var valid1 = true;
                           }
                           if (valid1) {
-                            if (data1$5 !== void 0) {
-                              let data7 = data1$5;
-                              const _errs14 = errors;
+                            if (data7 !== void 0) {
                               if (typeof data7 !== "string" && data7 !== null) {
-                                validate11.errors = [{ instancePath: instancePath + "/data/txid", keyword: "type", params: { type: schema11.properties.data.properties.txid.type } }];
-                                return false;
+                                return reject(validate11, instancePath + "/data/txid", "type", { type: schema11.properties.data.properties.txid.type });
                               }
-                              var valid1 = _errs14 === errors;
+                              var valid1 = true;
                             } else {
                               var valid1 = true;
                             }
                             if (valid1) {
-                              if (data1$6 !== void 0) {
-                                let data8 = data1$6;
-                                const _errs16 = errors;
+                              if (data8 !== void 0) {
                                 if (!Number.isInteger(data8)) {
-                                  validate11.errors = [{ instancePath: instancePath + "/data/confirmations", keyword: "type", params: { type: "integer" } }];
-                                  return false;
+                                  return reject(validate11, instancePath + "/data/confirmations", "type", { type: "integer" });
                                 }
-                                if (errors === _errs16) {
+                                if (true) {
                                   if (typeof data8 == "number" && isFinite(data8)) {
                                     if (data8 < 0 || isNaN(data8)) {
-                                      validate11.errors = [{ instancePath: instancePath + "/data/confirmations", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                      return false;
+                                      return reject(validate11, instancePath + "/data/confirmations", "minimum", { comparison: ">=", limit: 0 });
                                     }
                                   }
                                 }
-                                var valid1 = _errs16 === errors;
+                                var valid1 = true;
                               } else {
                                 var valid1 = true;
                               }
                               if (valid1) {
                                 if (data1$7 !== void 0) {
-                                  const _errs18 = errors;
                                   if (typeof data1$7 !== "string") {
-                                    validate11.errors = [{ instancePath: instancePath + "/data/status", keyword: "type", params: { type: "string" } }];
-                                    return false;
+                                    return reject(validate11, instancePath + "/data/status", "type", { type: "string" });
                                   }
-                                  var valid1 = _errs18 === errors;
+                                  var valid1 = true;
                                 } else {
                                   var valid1 = true;
                                 }
@@ -3717,12 +3217,9 @@ function validate11(data, instancePath, strict, notices) {
                                       count0++;
                                     }
                                     if (count0 !== 8) {
-                                      for (const key1 in data1) {
-                                        if (!(key1 === "event" || key1 === "platform" || key1 === "asset" || key1 === "amount" || key1 === "address" || key1 === "txid" || key1 === "confirmations" || key1 === "status")) {
-                                          validate11.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key1 } }];
-                                          return false;
-                                          break;
-                                        }
+                                      const unknown0 = func3(data1, ["event", "platform", "asset", "amount", "address", "txid", "confirmations", "status"]);
+                                      if (unknown0 !== void 0) {
+                                        return reject(validate11, instancePath + "/data", "x-closed", { additionalProperty: unknown0 });
                                       }
                                     }
                                   }
@@ -3736,59 +3233,53 @@ function validate11(data, instancePath, strict, notices) {
                   }
                 }
               } else {
-                validate11.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
-                return false;
+                return reject(validate11, instancePath + "/data", "type", { type: "object" });
               }
             }
-            var valid0 = _errs2 === errors;
+            var valid0 = true;
           } else {
             var valid0 = true;
           }
           if (valid0) {
-            if (data$2 !== void 0) {
-              let data10 = data$2;
-              const _errs20 = errors;
-              if (errors === _errs20) {
+            if (data10 !== void 0) {
+              if (true) {
                 if (typeof data10 === "string") {
                   if (!formats0(data10, strict)) {
-                    validate11.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
-                    return false;
+                    return reject(validate11, instancePath + "/ts", "x-date-time", { format: "date-time" });
                   }
                 } else {
-                  validate11.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
-                  return false;
+                  return reject(validate11, instancePath + "/ts", "type", { type: "string" });
                 }
               }
-              var valid0 = _errs20 === errors;
+              var valid0 = true;
             } else {
               var valid0 = true;
             }
             if (valid0) {
-              if (data$3 !== void 0) {
-                let data11 = data$3;
-                const _errs22 = errors;
-                if (errors === _errs22) {
+              if (data11 !== void 0) {
+                if (true) {
                   if (typeof data11 === "string") {
                     if (!pattern0.test(data11)) {
-                      validate11.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
-                      return false;
+                      return reject(validate11, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
                     }
                   } else {
-                    validate11.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
-                    return false;
+                    return reject(validate11, instancePath + "/cursor", "type", { type: "string" });
                   }
                 }
-                var valid0 = _errs22 === errors;
+                var valid0 = true;
               } else {
                 var valid0 = true;
               }
               if (valid0) {
                 if (strict) {
-                  for (const key2 in data) {
-                    if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
-                      validate11.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key2 } }];
-                      return false;
-                      break;
+                  let count1 = 0;
+                  for (const key1 in data) {
+                    count1++;
+                  }
+                  if (count1 !== 3 + (data11 === void 0 ? 0 : 1)) {
+                    const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+                    if (unknown1 !== void 0) {
+                      return reject(validate11, instancePath, "x-closed", { additionalProperty: unknown1 });
                     }
                   }
                 }
@@ -3798,14 +3289,13 @@ function validate11(data, instancePath, strict, notices) {
         }
       }
     } else {
-      validate11.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
+      return reject(validate11, instancePath, "type", { type: "object" });
     }
   }
-  if (errors !== 0) {
+  if (false) {
     validate11.errors = vErrors;
   }
-  return errors === 0;
+  return true;
 }
 var message_ai_tasks = validate12;
 var schema12 = { "properties": { "data": { "properties": { "task_type": { "enum": ["bodyguard_check", "learning_run", "bot_evolution", "insights_generation", "prediction", "profit_reinvestment"] }, "status": { "enum": ["queued", "running", "completed", "failed"] }, "started_at": { "type": ["string", "null"] }, "completed_at": { "type": ["string", "null"] } } } } };
@@ -3815,46 +3305,39 @@ function validate12(data, instancePath, strict, notices) {
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      const data$0 = data.type, data$1 = data.data, data$2 = data.ts, data$3 = data.cursor;
+      let data$0 = data.type, data1 = data.data, data12 = data.ts, data13 = data.cursor;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "data") || data$2 === void 0 && (missing0 = "ts")) {
-        validate12.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
+      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "data") || data12 === void 0 && (missing0 = "ts")) {
+        return reject(validate12, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
           const _errs1 = errors;
           if ("ai_tasks" !== data$0) {
-            validate12.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "ai_tasks" } }];
-            return false;
+            return reject(validate12, instancePath + "/type", "const", { allowedValue: "ai_tasks" });
           }
           var valid0 = _errs1 === errors;
         } else {
           var valid0 = true;
         }
         if (valid0) {
-          if (data$1 !== void 0) {
-            let data1 = data$1;
+          if (data1 !== void 0) {
             const _errs2 = errors;
             if (errors === _errs2) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                const data1$0 = data1.task_id, data1$1 = data1.task_type, data1$2 = data1.status, data1$3 = data1.progress, data1$4 = data1.result, data1$5 = data1.started_at, data1$6 = data1.completed_at;
+                let data2 = data1.task_id, data3 = data1.task_type, data4 = data1.status, data5 = data1.progress, data6 = data1.result, data10 = data1.started_at, data11 = data1.completed_at;
                 let missing1;
-                if (data1$0 === void 0 && (missing1 = "task_id") || data1$1 === void 0 && (missing1 = "task_type") || data1$2 === void 0 && (missing1 = "status") || data1$3 === void 0 && (missing1 = "progress") || data1$4 === void 0 && (missing1 = "result") || data1$5 === void 0 && (missing1 = "started_at") || data1$6 === void 0 && (missing1 = "completed_at")) {
-                  validate12.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
-                  return false;
+                if (data2 === void 0 && (missing1 = "task_id") || data3 === void 0 && (missing1 = "task_type") || data4 === void 0 && (missing1 = "status") || data5 === void 0 && (missing1 = "progress") || data6 === void 0 && (missing1 = "result") || data10 === void 0 && (missing1 = "started_at") || data11 === void 0 && (missing1 = "completed_at")) {
+                  return reject(validate12, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
-                  if (data1$0 !== void 0) {
-                    let data2 = data1$0;
+                  if (data2 !== void 0) {
                     const _errs4 = errors;
                     if (errors === _errs4) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          validate12.errors = [{ instancePath: instancePath + "/data/task_id", keyword: "minLength", params: { limit: 1 } }];
-                          return false;
+                          return reject(validate12, instancePath + "/data/task_id", "minLength", { limit: 1 });
                         }
                       } else {
-                        validate12.errors = [{ instancePath: instancePath + "/data/task_id", keyword: "type", params: { type: "string" } }];
-                        return false;
+                        return reject(validate12, instancePath + "/data/task_id", "type", { type: "string" });
                       }
                     }
                     var valid1 = _errs4 === errors;
@@ -3862,17 +3345,14 @@ function validate12(data, instancePath, strict, notices) {
                     var valid1 = true;
                   }
                   if (valid1) {
-                    if (data1$1 !== void 0) {
-                      let data3 = data1$1;
+                    if (data3 !== void 0) {
                       const _errs6 = errors;
                       if (typeof data3 !== "string") {
-                        validate12.errors = [{ instancePath: instancePath + "/data/task_type", keyword: "type", params: { type: "string" } }];
-                        return false;
+                        return reject(validate12, instancePath + "/data/task_type", "type", { type: "string" });
                       }
                       if (!(data3 === "bodyguard_check" || data3 === "learning_run" || data3 === "bot_evolution" || data3 === "insights_generation" || data3 === "prediction" || data3 === "profit_reinvestment")) {
                         if (strict) {
-                          validate12.errors = [{ instancePath: instancePath + "/data/task_type", keyword: "enum", params: { allowedValues: schema12.properties.data.properties.task_type.enum } }];
-                          return false;
+                          return reject(validate12, instancePath + "/data/task_type", "enum", { allowedValues: schema12.properties.data.properties.task_type.enum });
                         } else {
                           func0(notices, instancePath + "/data/task_type", data3, schema12.properties.data.properties.task_type.enum);
                         }
@@ -3882,17 +3362,14 @@ function validate12(data, instancePath, strict, notices) {
                       var valid1 = true;
                     }
                     if (valid1) {
-                      if (data1$2 !== void 0) {
-                        let data4 = data1$2;
+                      if (data4 !== void 0) {
                         const _errs8 = errors;
                         if (typeof data4 !== "string") {
-                          validate12.errors = [{ instancePath: instancePath + "/data/status", keyword: "type", params: { type: "string" } }];
-                          return false;
+                          return reject(validate12, instancePath + "/data/status", "type", { type: "string" });
                         }
                         if (!(data4 === "queued" || data4 === "running" || data4 === "completed" || data4 === "failed")) {
                           if (strict) {
-                            validate12.errors = [{ instancePath: instancePath + "/data/status", keyword: "enum", params: { allowedValues: schema12.properties.data.properties.status.enum } }];
-                            return false;
+                            return reject(validate12, instancePath + "/data/status", "enum", { allowedValues: schema12.properties.data.properties.status.enum });
                           } else {
                             func0(notices, instancePath + "/data/status", data4, schema12.properties.data.properties.status.enum);
                           }
@@ -3902,23 +3379,19 @@ function validate12(data, instancePath, strict, notices) {
                         var valid1 = true;
                       }
                       if (valid1) {
-                        if (data1$3 !== void 0) {
-                          let data5 = data1$3;
+                        if (data5 !== void 0) {
                           const _errs10 = errors;
                           if (errors === _errs10) {
                             if (typeof data5 == "number" && isFinite(data5)) {
                               if (data5 > 1 || isNaN(data5)) {
-                                validate12.errors = [{ instancePath: instancePath + "/data/progress", keyword: "maximum", params: { comparison: "<=", limit: 1 } }];
-                                return false;
+                                return reject(validate12, instancePath + "/data/progress", "maximum", { comparison: "<=", limit: 1 });
                               } else {
                                 if (data5 < 0 || isNaN(data5)) {
-                                  validate12.errors = [{ instancePath: instancePath + "/data/progress", keyword: "minimum", params: { comparison: ">=", limit: 0 } }];
-                                  return false;
+                                  return reject(validate12, instancePath + "/data/progress", "minimum", { comparison: ">=", limit: 0 });
                                 }
                               }
                             } else {
-                              validate12.errors = [{ instancePath: instancePath + "/data/progress", keyword: "type", params: { type: "number" } }];
-                              return false;
+                              return reject(validate12, instancePath + "/data/progress", "type", { type: "number" });
                             }
                           }
                           var valid1 = _errs10 === errors;
@@ -3926,17 +3399,15 @@ function validate12(data, instancePath, strict, notices) {
                           var valid1 = true;
                         }
                         if (valid1) {
-                          if (data1$4 !== void 0) {
-                            let data6 = data1$4;
+                          if (data6 !== void 0) {
                             const _errs12 = errors;
                             const _errs13 = errors;
                             let valid2 = false;
                             const _errs14 = errors;
                             if (errors === _errs14) {
                               if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
-                                const data6$0 = data6.checks_passed, data6$1 = data6.checks_failed, data6$2 = data6.issues;
-                                if (data6$0 !== void 0) {
-                                  let data7 = data6$0;
+                                let data7 = data6.checks_passed, data8 = data6.checks_failed, data6$2 = data6.issues;
+                                if (data7 !== void 0) {
                                   const _errs17 = errors;
                                   if (!Number.isInteger(data7)) {
                                     const err0 = { instancePath: instancePath + "/data/result/checks_passed", keyword: "type", params: { type: "integer" } };
@@ -3965,8 +3436,7 @@ function validate12(data, instancePath, strict, notices) {
                                   var valid3 = true;
                                 }
                                 if (valid3) {
-                                  if (data6$1 !== void 0) {
-                                    let data8 = data6$1;
+                                  if (data8 !== void 0) {
                                     const _errs19 = errors;
                                     if (!Number.isInteger(data8)) {
                                       const err2 = { instancePath: instancePath + "/data/result/checks_failed", keyword: "type", params: { type: "integer" } };
@@ -4065,18 +3535,15 @@ function validate12(data, instancePath, strict, notices) {
                             var valid1 = true;
                           }
                           if (valid1) {
-                            if (data1$5 !== void 0) {
-                              let data10 = data1$5;
+                            if (data10 !== void 0) {
                               const _errs25 = errors;
                               if (typeof data10 !== "string" && data10 !== null) {
-                                validate12.errors = [{ instancePath: instancePath + "/data/started_at", keyword: "type", params: { type: schema12.properties.data.properties.started_at.type } }];
-                                return false;
+                                return reject(validate12, instancePath + "/data/started_at", "type", { type: schema12.properties.data.properties.started_at.type });
                               }
                               if (errors === _errs25) {
                                 if (typeof data10 === "string") {
                                   if (!formats0(data10, strict)) {
-                                    validate12.errors = [{ instancePath: instancePath + "/data/started_at", keyword: "x-date-time", params: { format: "date-time" } }];
-                                    return false;
+                                    return reject(validate12, instancePath + "/data/started_at", "x-date-time", { format: "date-time" });
                                   }
                                 }
                               }
@@ -4085,18 +3552,15 @@ function validate12(data, instancePath, strict, notices) {
                               var valid1 = true;
                             }
                             if (valid1) {
-                              if (data1$6 !== void 0) {
-                                let data11 = data1$6;
+                              if (data11 !== void 0) {
                                 const _errs27 = errors;
                                 if (typeof data11 !== "string" && data11 !== null) {
-                                  validate12.errors = [{ instancePath: instancePath + "/data/completed_at", keyword: "type", params: { type: schema12.properties.data.properties.completed_at.type } }];
-                                  return false;
+                                  return reject(validate12, instancePath + "/data/completed_at", "type", { type: schema12.properties.data.properties.completed_at.type });
                                 }
                                 if (errors === _errs27) {
                                   if (typeof data11 === "string") {
                                     if (!formats0(data11, strict)) {
-                                      validate12.errors = [{ instancePath: instancePath + "/data/completed_at", keyword: "x-date-time", params: { format: "date-time" } }];
-                                      return false;
+                                      return reject(validate12, instancePath + "/data/completed_at", "x-date-time", { format: "date-time" });
                                     }
                                   }
                                 }
@@ -4111,12 +3575,9 @@ function validate12(data, instancePath, strict, notices) {
                                     count0++;
                                   }
                                   if (count0 !== 7) {
-                                    for (const key1 in data1) {
-                                      if (!(key1 === "task_id" || key1 === "task_type" || key1 === "status" || key1 === "progress" || key1 === "result" || key1 === "started_at" || key1 === "completed_at")) {
-                                        validate12.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key1 } }];
-                                        return false;
-                                        break;
-                                      }
+                                    const unknown0 = func3(data1, ["task_id", "task_type", "status", "progress", "result", "started_at", "completed_at"]);
+                                    if (unknown0 !== void 0) {
+                                      return reject(validate12, instancePath + "/data", "x-closed", { additionalProperty: unknown0 });
                                     }
                                   }
                                 }
@@ -4129,8 +3590,7 @@ function validate12(data, instancePath, strict, notices) {
                   }
                 }
               } else {
-                validate12.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
-                return false;
+                return reject(validate12, instancePath + "/data", "type", { type: "object" });
               }
             }
             var valid0 = _errs2 === errors;
@@ -4138,18 +3598,15 @@ function validate12(data, instancePath, strict, notices) {
             var valid0 = true;
           }
           if (valid0) {
-            if (data$2 !== void 0) {
-              let data12 = data$2;
+            if (data12 !== void 0) {
               const _errs29 = errors;
               if (errors === _errs29) {
                 if (typeof data12 === "string") {
                   if (!formats0(data12, strict)) {
-                    validate12.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
-                    return false;
+                    return reject(validate12, instancePath + "/ts", "x-date-time", { format: "date-time" });
                   }
                 } else {
-                  validate12.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
-                  return false;
+                  return reject(validate12, instancePath + "/ts", "type", { type: "string" });
                 }
               }
               var valid0 = _errs29 === errors;
@@ -4157,18 +3614,15 @@ function validate12(data, instancePath, strict, notices) {
               var valid0 = true;
             }
             if (valid0) {
-              if (data$3 !== void 0) {
-                let data13 = data$3;
+              if (data13 !== void 0) {
                 const _errs31 = errors;
                 if (errors === _errs31) {
                   if (typeof data13 === "string") {
                     if (!pattern0.test(data13)) {
-                      validate12.errors = [{ instancePath: instancePath + "/cursor", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
-                      return false;
+                      return reject(validate12, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
                     }
                   } else {
-                    validate12.errors = [{ instancePath: instancePath + "/cursor", keyword: "type", params: { type: "string" } }];
-                    return false;
+                    return reject(validate12, instancePath + "/cursor", "type", { type: "string" });
                   }
                 }
                 var valid0 = _errs31 === errors;
@@ -4177,11 +3631,14 @@ function validate12(data, instancePath, strict, notices) {
               }
               if (valid0) {
                 if (strict) {
-                  for (const key2 in data) {
-                    if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
-                      validate12.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key2 } }];
-                      return false;
-                      break;
+                  let count1 = 0;
+                  for (const key1 in data) {
+                    count1++;
+                  }
+                  if (count1 !== 3 + (data13 === void 0 ? 0 : 1)) {
+                    const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+                    if (unknown1 !== void 0) {
+                      return reject(validate12, instancePath, "x-closed", { additionalProperty: unknown1 });
                     }
                   }
                 }
@@ -4191,8 +3648,7 @@ function validate12(data, instancePath, strict, notices) {
         }
       }
     } else {
-      validate12.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
+      return reject(validate12, instancePath, "type", { type: "object" });
     }
   }
   if (errors !== 0) {
@@ -4204,84 +3660,72 @@ var message_error = validate13;
 function validate13(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
+  if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      const data$0 = data.type, data$1 = data.data, data$2 = data.ts;
+      let data$0 = data.type, data1 = data.data, data5 = data.ts;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data$1 === void 0 && (missing0 = "data") || data$2 === void 0 && (missing0 = "ts")) {
-        validate13.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
+      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "data") || data5 === void 0 && (missing0 = "ts")) {
+        return reject(validate13, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
-          const _errs1 = errors;
           if ("error" !== data$0) {
-            validate13.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "error" } }];
-            return false;
+            return reject(validate13, instancePath + "/type", "const", { allowedValue: "error" });
           }
-          var valid0 = _errs1 === errors;
+          var valid0 = true;
         } else {
           var valid0 = true;
         }
         if (valid0) {
-          if (data$1 !== void 0) {
-            let data1 = data$1;
-            const _errs2 = errors;
-            if (errors === _errs2) {
+          if (data1 !== void 0) {
+            if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                const data1$0 = data1.code, data1$1 = data1.message, data1$2 = data1.details;
+                let data2 = data1.code, data1$1 = data1.message, data1$2 = data1.details;
                 let missing1;
-                if (data1$0 === void 0 && (missing1 = "code") || data1$1 === void 0 && (missing1 = "message")) {
-                  validate13.errors = [{ instancePath: instancePath + "/data", keyword: "required", params: { missingProperty: missing1 } }];
-                  return false;
+                if (data2 === void 0 && (missing1 = "code") || data1$1 === void 0 && (missing1 = "message")) {
+                  return reject(validate13, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
-                  if (data1$0 !== void 0) {
-                    let data2 = data1$0;
-                    const _errs4 = errors;
-                    if (errors === _errs4) {
+                  if (data2 !== void 0) {
+                    if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          validate13.errors = [{ instancePath: instancePath + "/data/code", keyword: "minLength", params: { limit: 1 } }];
-                          return false;
+                          return reject(validate13, instancePath + "/data/code", "minLength", { limit: 1 });
                         }
                       } else {
-                        validate13.errors = [{ instancePath: instancePath + "/data/code", keyword: "type", params: { type: "string" } }];
-                        return false;
+                        return reject(validate13, instancePath + "/data/code", "type", { type: "string" });
                       }
                     }
-                    var valid1 = _errs4 === errors;
+                    var valid1 = true;
                   } else {
                     var valid1 = true;
                   }
                   if (valid1) {
                     if (data1$1 !== void 0) {
-                      const _errs6 = errors;
                       if (typeof data1$1 !== "string") {
-                        validate13.errors = [{ instancePath: instancePath + "/data/message", keyword: "type", params: { type: "string" } }];
-                        return false;
+                        return reject(validate13, instancePath + "/data/message", "type", { type: "string" });
                       }
-                      var valid1 = _errs6 === errors;
+                      var valid1 = true;
                     } else {
                       var valid1 = true;
                     }
                     if (valid1) {
                       if (data1$2 !== void 0) {
-                        const _errs8 = errors;
                         if (typeof data1$2 !== "string") {
-                          validate13.errors = [{ instancePath: instancePath + "/data/details", keyword: "type", params: { type: "string" } }];
-                          return false;
+                          return reject(validate13, instancePath + "/data/details", "type", { type: "string" });
                         }
-                        var valid1 = _errs8 === errors;
+                        var valid1 = true;
                       } else {
                         var valid1 = true;
                       }
                       if (valid1) {
                         if (strict) {
+                          let count0 = 0;
                           for (const key0 in data1) {
-                            if (!(key0 === "code" || key0 === "message" || key0 === "details")) {
-                              validate13.errors = [{ instancePath: instancePath + "/data", keyword: "x-closed", params: { additionalProperty: key0 } }];
-                              return false;
-                              break;
+                            count0++;
+                          }
+                          if (count0 !== 2 + (data1$2 === void 0 ? 0 : 1)) {
+                            const unknown0 = func3(data1, ["code", "message", "details"]);
+                            if (unknown0 !== void 0) {
+                              return reject(validate13, instancePath + "/data", "x-closed", { additionalProperty: unknown0 });
                             }
                           }
                         }
@@ -4290,46 +3734,38 @@ function validate13(data, instancePath, strict, notices) {
                   }
                 }
               } else {
-                validate13.errors = [{ instancePath: instancePath + "/data", keyword: "type", params: { type: "object" } }];
-                return false;
+                return reject(validate13, instancePath + "/data", "type", { type: "object" });
               }
             }
-            var valid0 = _errs2 === errors;
+            var valid0 = true;
           } else {
             var valid0 = true;
           }
           if (valid0) {
-            if (data$2 !== void 0) {
-              let data5 = data$2;
-              const _errs10 = errors;
-              if (errors === _errs10) {
+            if (data5 !== void 0) {
+              if (true) {
                 if (typeof data5 === "string") {
                   if (!formats0(data5, strict)) {
-                    validate13.errors = [{ instancePath: instancePath + "/ts", keyword: "x-date-time", params: { format: "date-time" } }];
-                    return false;
+                    return reject(validate13, instancePath + "/ts", "x-date-time", { format: "date-time" });
                   }
                 } else {
-                  validate13.errors = [{ instancePath: instancePath + "/ts", keyword: "type", params: { type: "string" } }];
-                  return false;
+                  return reject(validate13, instancePath + "/ts", "type", { type: "string" });
                 }
               }
-              var valid0 = _errs10 === errors;
+              var valid0 = true;
             } else {
               var valid0 = true;
             }
             if (valid0) {
               if (strict) {
-                let count0 = 0;
+                let count1 = 0;
                 for (const key1 in data) {
-                  count0++;
+                  count1++;
                 }
-                if (count0 !== 3) {
-                  for (const key2 in data) {
-                    if (!(key2 === "type" || key2 === "data" || key2 === "ts")) {
-                      validate13.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key2 } }];
-                      return false;
-                      break;
-                    }
+                if (count1 !== 3) {
+                  const unknown1 = func3(data, ["type", "data", "ts"]);
+                  if (unknown1 !== void 0) {
+                    return reject(validate13, instancePath, "x-closed", { additionalProperty: unknown1 });
                   }
                 }
               }
@@ -4338,55 +3774,48 @@ function validate13(data, instancePath, strict, notices) {
         }
       }
     } else {
-      validate13.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
+      return reject(validate13, instancePath, "type", { type: "object" });
     }
   }
-  if (errors !== 0) {
+  if (false) {
     validate13.errors = vErrors;
   }
-  return errors === 0;
+  return true;
 }
 var validatePollResponseDocument = validate14;
 function validate16(data, instancePath, strict, notices) {
   let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
+  if (true) {
     if (typeof data === "string") {
       if (!pattern0.test(data)) {
-        validate16.errors = [{ instancePath, keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } }];
-        return false;
+        return reject(validate16, instancePath, "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
       }
     } else {
-      validate16.errors = [{ instancePath, keyword: "type", params: { type: "string" } }];
-      return false;
+      return reject(validate16, instancePath, "type", { type: "string" });
     }
   }
-  if (errors !== 0) {
+  if (false) {
     validate16.errors = vErrors;
   }
-  return errors === 0;
+  return true;
 }
 var schema17 = { "enum": ["new", "resumed", "gap"] };
 function validate18(data, instancePath, strict, notices) {
   let vErrors = null;
-  let errors = 0;
   if (typeof data !== "string") {
-    validate18.errors = [{ instancePath, keyword: "type", params: { type: "string" } }];
-    return false;
+    return reject(validate18, instancePath, "type", { type: "string" });
   }
   if (!(data === "new" || data === "resumed" || data === "gap")) {
     if (strict) {
-      validate18.errors = [{ instancePath, keyword: "enum", params: { allowedValues: schema17.enum } }];
-      return false;
+      return reject(validate18, instancePath, "enum", { allowedValues: schema17.enum });
     } else {
       func0(notices, instancePath, data, schema17.enum);
     }
   }
-  if (errors !== 0) {
+  if (false) {
     validate18.errors = vErrors;
   }
-  return errors === 0;
+  return true;
 }
 function validate14(data, instancePath, strict, notices) {
   ;
@@ -4394,11 +3823,10 @@ function validate14(data, instancePath, strict, notices) {
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      const data$0 = data.cursor, data$1 = data.resume, data$2 = data.messages;
+      let data$0 = data.cursor, data$1 = data.resume, data2 = data.messages;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "cursor") || data$1 === void 0 && (missing0 = "resume") || data$2 === void 0 && (missing0 = "messages")) {
-        validate14.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
+      if (data$0 === void 0 && (missing0 = "cursor") || data$1 === void 0 && (missing0 = "resume") || data2 === void 0 && (missing0 = "messages")) {
+        return reject(validate14, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
           const _errs1 = errors;
@@ -4422,8 +3850,7 @@ function validate14(data, instancePath, strict, notices) {
             var valid0 = true;
           }
           if (valid0) {
-            if (data$2 !== void 0) {
-              let data2 = data$2;
+            if (data2 !== void 0) {
               const _errs3 = errors;
               if (errors === _errs3) {
                 if (Array.isArray(data2)) {
@@ -4548,8 +3975,7 @@ function validate14(data, instancePath, strict, notices) {
                     }
                   }
                 } else {
-                  validate14.errors = [{ instancePath: instancePath + "/messages", keyword: "type", params: { type: "array" } }];
-                  return false;
+                  return reject(validate14, instancePath + "/messages", "type", { type: "array" });
                 }
               }
               var valid0 = _errs3 === errors;
@@ -4563,12 +3989,9 @@ function validate14(data, instancePath, strict, notices) {
                   count0++;
                 }
                 if (count0 !== 3) {
-                  for (const key1 in data) {
-                    if (!(key1 === "cursor" || key1 === "resume" || key1 === "messages")) {
-                      validate14.errors = [{ instancePath, keyword: "x-closed", params: { additionalProperty: key1 } }];
-                      return false;
-                      break;
-                    }
+                  const unknown0 = func3(data, ["cursor", "resume", "messages"]);
+                  if (unknown0 !== void 0) {
+                    return reject(validate14, instancePath, "x-closed", { additionalProperty: unknown0 });
                   }
                 }
               }
@@ -4577,8 +4000,7 @@ function validate14(data, instancePath, strict, notices) {
         }
       }
     } else {
-      validate14.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
+      return reject(validate14, instancePath, "type", { type: "object" });
     }
   }
   if (errors !== 0) {

@@ -100,9 +100,14 @@ var formats = {
 function enumNotice(sink, pointer, value, known) {
   if (sink) (sink.list || (sink.list = [])).push({ pointer, value, known });
 }
+function unknownKey(data, known) {
+  for (const key in data) if (!known.includes(key)) return key;
+  return void 0;
+}
 var message_connection = validate0;
 var schema0 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/connection.json", "type": "object", "required": ["type", "data", "ts"], "properties": { "type": { "const": "connection" }, "data": { "type": "object", "required": ["status", "mode"], "properties": { "status": { "type": "string", "enum": ["connected", "disconnected", "error"] }, "mode": { "type": "string", "enum": ["ws", "polling"] }, "resume": { "type": "string", "enum": ["new", "resumed", "gap"] } }, "x-closed": true }, "ts": { "type": "string", "x-date-time": true }, "cursor": { "type": "string", "pattern": "^[0-9A-Za-z._~-]{1,128}$" } }, "x-closed": true };
 var func0 = enumNotice;
+var func3 = unknownKey;
 var formats0 = formats["date-time"];
 var pattern0 = new RegExp("^[0-9A-Za-z._~-]{1,128}$", "u");
 function validate0(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
@@ -245,16 +250,20 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (this.strict) {
+          let count0 = 0;
           for (const key0 in data1) {
-            if (!(key0 === "status" || key0 === "mode" || key0 === "resume")) {
-              const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
+            count0++;
+          }
+          if (count0 !== 2 + (data1.resume === void 0 ? 0 : 1)) {
+            const unknown0 = func3(data1, ["status", "mode", "resume"]);
+            if (unknown0 !== void 0) {
+              const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
               if (vErrors === null) {
                 vErrors = [err12];
               } else {
                 vErrors.push(err12);
               }
               errors++;
-              break;
             }
           }
         }
@@ -313,16 +322,20 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
+      let count1 = 0;
       for (const key1 in data) {
-        if (!(key1 === "type" || key1 === "data" || key1 === "ts" || key1 === "cursor")) {
-          const err18 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+        count1++;
+      }
+      if (count1 !== 3 + (data.cursor === void 0 ? 0 : 1)) {
+        const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+        if (unknown1 !== void 0) {
+          const err18 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
           if (vErrors === null) {
             vErrors = [err18];
           } else {
             vErrors.push(err18);
           }
           errors++;
-          break;
         }
       }
     }
@@ -411,17 +424,15 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
         count0++;
       }
       if (count0 !== 2) {
-        for (const key1 in data) {
-          if (!(key1 === "type" || key1 === "timestamp")) {
-            const err6 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err6];
-            } else {
-              vErrors.push(err6);
-            }
-            errors++;
-            break;
+        const unknown0 = func3(data, ["type", "timestamp"]);
+        if (unknown0 !== void 0) {
+          const err6 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
           }
+          errors++;
         }
       }
     }
@@ -510,17 +521,15 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
         count0++;
       }
       if (count0 !== 2) {
-        for (const key1 in data) {
-          if (!(key1 === "type" || key1 === "timestamp")) {
-            const err6 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
-            if (vErrors === null) {
-              vErrors = [err6];
-            } else {
-              vErrors.push(err6);
-            }
-            errors++;
-            break;
+        const unknown0 = func3(data, ["type", "timestamp"]);
+        if (unknown0 !== void 0) {
+          const err6 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
           }
+          errors++;
         }
       }
     }
@@ -951,17 +960,15 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
             count0++;
           }
           if (count0 !== 12) {
-            for (const key1 in data1) {
-              if (!(key1 === "id" || key1 === "bot_id" || key1 === "platform" || key1 === "symbol" || key1 === "side" || key1 === "quantity" || key1 === "price" || key1 === "total" || key1 === "fee" || key1 === "status" || key1 === "pnl" || key1 === "timestamp")) {
-                const err38 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
-                if (vErrors === null) {
-                  vErrors = [err38];
-                } else {
-                  vErrors.push(err38);
-                }
-                errors++;
-                break;
+            const unknown0 = func3(data1, ["id", "bot_id", "platform", "symbol", "side", "quantity", "price", "total", "fee", "status", "pnl", "timestamp"]);
+            if (unknown0 !== void 0) {
+              const err38 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+              if (vErrors === null) {
+                vErrors = [err38];
+              } else {
+                vErrors.push(err38);
               }
+              errors++;
             }
           }
         }
@@ -1020,16 +1027,20 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      for (const key2 in data) {
-        if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
-          const err44 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
+      let count1 = 0;
+      for (const key1 in data) {
+        count1++;
+      }
+      if (count1 !== 3 + (data.cursor === void 0 ? 0 : 1)) {
+        const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+        if (unknown1 !== void 0) {
+          const err44 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
           if (vErrors === null) {
             vErrors = [err44];
           } else {
             vErrors.push(err44);
           }
           errors++;
-          break;
         }
       }
     }
@@ -1473,17 +1484,15 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
             count0++;
           }
           if (count0 !== 12) {
-            for (const key1 in data1) {
-              if (!(key1 === "id" || key1 === "name" || key1 === "platform" || key1 === "symbol" || key1 === "status" || key1 === "trading_mode" || key1 === "risk_mode" || key1 === "capital" || key1 === "pnl" || key1 === "trades_count" || key1 === "win_rate" || key1 === "last_trade")) {
-                const err39 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
-                if (vErrors === null) {
-                  vErrors = [err39];
-                } else {
-                  vErrors.push(err39);
-                }
-                errors++;
-                break;
+            const unknown0 = func3(data1, ["id", "name", "platform", "symbol", "status", "trading_mode", "risk_mode", "capital", "pnl", "trades_count", "win_rate", "last_trade"]);
+            if (unknown0 !== void 0) {
+              const err39 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+              if (vErrors === null) {
+                vErrors = [err39];
+              } else {
+                vErrors.push(err39);
               }
+              errors++;
             }
           }
         }
@@ -1542,16 +1551,20 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      for (const key2 in data) {
-        if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
-          const err45 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
+      let count1 = 0;
+      for (const key1 in data) {
+        count1++;
+      }
+      if (count1 !== 3 + (data.cursor === void 0 ? 0 : 1)) {
+        const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+        if (unknown1 !== void 0) {
+          const err45 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
           if (vErrors === null) {
             vErrors = [err45];
           } else {
             vErrors.push(err45);
           }
           errors++;
-          break;
         }
       }
     }
@@ -1772,17 +1785,15 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                     count0++;
                   }
                   if (count0 !== 3) {
-                    for (const key2 in data4) {
-                      if (!(key2 === "free" || key2 === "locked" || key2 === "total")) {
-                        const err18 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
-                        if (vErrors === null) {
-                          vErrors = [err18];
-                        } else {
-                          vErrors.push(err18);
-                        }
-                        errors++;
-                        break;
+                    const unknown0 = func3(data4, ["free", "locked", "total"]);
+                    if (unknown0 !== void 0) {
+                      const err18 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+                      if (vErrors === null) {
+                        vErrors = [err18];
+                      } else {
+                        vErrors.push(err18);
                       }
+                      errors++;
                     }
                   }
                 }
@@ -1830,21 +1841,19 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
         }
         if (this.strict) {
           let count1 = 0;
-          for (const key3 in data1) {
+          for (const key2 in data1) {
             count1++;
           }
           if (count1 !== 3) {
-            for (const key4 in data1) {
-              if (!(key4 === "platform" || key4 === "balances" || key4 === "total_value_zar")) {
-                const err23 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key4 } };
-                if (vErrors === null) {
-                  vErrors = [err23];
-                } else {
-                  vErrors.push(err23);
-                }
-                errors++;
-                break;
+            const unknown1 = func3(data1, ["platform", "balances", "total_value_zar"]);
+            if (unknown1 !== void 0) {
+              const err23 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+              if (vErrors === null) {
+                vErrors = [err23];
+              } else {
+                vErrors.push(err23);
               }
+              errors++;
             }
           }
         }
@@ -1903,16 +1912,20 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      for (const key5 in data) {
-        if (!(key5 === "type" || key5 === "data" || key5 === "ts" || key5 === "cursor")) {
-          const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key5 } };
+      let count2 = 0;
+      for (const key3 in data) {
+        count2++;
+      }
+      if (count2 !== 3 + (data.cursor === void 0 ? 0 : 1)) {
+        const unknown2 = func3(data, ["type", "data", "ts", "cursor"]);
+        if (unknown2 !== void 0) {
+          const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown2 } };
           if (vErrors === null) {
             vErrors = [err29];
           } else {
             vErrors.push(err29);
           }
           errors++;
-          break;
         }
       }
     }
@@ -2384,17 +2397,15 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                 count0++;
               }
               if (count0 !== 4) {
-                for (const key1 in data9) {
-                  if (!(key1 === "price" || key1 === "volume_24h" || key1 === "rsi" || key1 === "macd")) {
-                    const err43 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
-                    if (vErrors === null) {
-                      vErrors = [err43];
-                    } else {
-                      vErrors.push(err43);
-                    }
-                    errors++;
-                    break;
+                const unknown0 = func3(data9, ["price", "volume_24h", "rsi", "macd"]);
+                if (unknown0 !== void 0) {
+                  const err43 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+                  if (vErrors === null) {
+                    vErrors = [err43];
+                  } else {
+                    vErrors.push(err43);
                   }
+                  errors++;
                 }
               }
             }
@@ -2516,16 +2527,20 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
             }
             if (this.strict) {
-              for (const key2 in data15) {
-                if (!(key2 === "technical" || key2 === "sentiment" || key2 === "risk")) {
-                  const err55 = { instancePath: instancePath + "/data/component_scores", schemaPath: "#/properties/data/properties/component_scores/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
+              let count1 = 0;
+              for (const key1 in data15) {
+                count1++;
+              }
+              if (count1 !== 0 + (data15.technical === void 0 ? 0 : 1) + (data15.sentiment === void 0 ? 0 : 1) + (data15.risk === void 0 ? 0 : 1)) {
+                const unknown1 = func3(data15, ["technical", "sentiment", "risk"]);
+                if (unknown1 !== void 0) {
+                  const err55 = { instancePath: instancePath + "/data/component_scores", schemaPath: "#/properties/data/properties/component_scores/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
                   if (vErrors === null) {
                     vErrors = [err55];
                   } else {
                     vErrors.push(err55);
                   }
                   errors++;
-                  break;
                 }
               }
             }
@@ -2648,22 +2663,20 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
             }
             if (this.strict) {
-              let count1 = 0;
-              for (const key3 in data19) {
-                count1++;
+              let count2 = 0;
+              for (const key2 in data19) {
+                count2++;
               }
-              if (count1 !== 3) {
-                for (const key4 in data19) {
-                  if (!(key4 === "quantity" || key4 === "capital" || key4 === "risk_per_trade")) {
-                    const err67 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/anyOf/0/x-closed", keyword: "x-closed", params: { additionalProperty: key4 } };
-                    if (vErrors === null) {
-                      vErrors = [err67];
-                    } else {
-                      vErrors.push(err67);
-                    }
-                    errors++;
-                    break;
+              if (count2 !== 3) {
+                const unknown2 = func3(data19, ["quantity", "capital", "risk_per_trade"]);
+                if (unknown2 !== void 0) {
+                  const err67 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/anyOf/0/x-closed", keyword: "x-closed", params: { additionalProperty: unknown2 } };
+                  if (vErrors === null) {
+                    vErrors = [err67];
+                  } else {
+                    vErrors.push(err67);
                   }
+                  errors++;
                 }
               }
             }
@@ -2782,22 +2795,20 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
             }
             if (this.strict) {
-              let count2 = 0;
-              for (const key5 in data23) {
-                count2++;
+              let count3 = 0;
+              for (const key3 in data23) {
+                count3++;
               }
-              if (count2 !== 2) {
-                for (const key6 in data23) {
-                  if (!(key6 === "stop_loss" || key6 === "take_profit")) {
-                    const err77 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/anyOf/0/x-closed", keyword: "x-closed", params: { additionalProperty: key6 } };
-                    if (vErrors === null) {
-                      vErrors = [err77];
-                    } else {
-                      vErrors.push(err77);
-                    }
-                    errors++;
-                    break;
+              if (count3 !== 2) {
+                const unknown3 = func3(data23, ["stop_loss", "take_profit"]);
+                if (unknown3 !== void 0) {
+                  const err77 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/anyOf/0/x-closed", keyword: "x-closed", params: { additionalProperty: unknown3 } };
+                  if (vErrors === null) {
+                    vErrors = [err77];
+                  } else {
+                    vErrors.push(err77);
                   }
+                  errors++;
                 }
               }
             }
@@ -2868,22 +2879,20 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (this.strict) {
-          let count3 = 0;
-          for (const key7 in data1) {
-            count3++;
+          let count4 = 0;
+          for (const key4 in data1) {
+            count4++;
           }
-          if (count3 !== 13) {
-            for (const key8 in data1) {
-              if (!(key8 === "id" || key8 === "bot_id" || key8 === "symbol" || key8 === "platform" || key8 === "decision" || key8 === "confidence" || key8 === "reasoning" || key8 === "market_data" || key8 === "regime_state" || key8 === "component_scores" || key8 === "sizing" || key8 === "stops" || key8 === "timestamp")) {
-                const err83 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key8 } };
-                if (vErrors === null) {
-                  vErrors = [err83];
-                } else {
-                  vErrors.push(err83);
-                }
-                errors++;
-                break;
+          if (count4 !== 13) {
+            const unknown4 = func3(data1, ["id", "bot_id", "symbol", "platform", "decision", "confidence", "reasoning", "market_data", "regime_state", "component_scores", "sizing", "stops", "timestamp"]);
+            if (unknown4 !== void 0) {
+              const err83 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown4 } };
+              if (vErrors === null) {
+                vErrors = [err83];
+              } else {
+                vErrors.push(err83);
               }
+              errors++;
             }
           }
         }
@@ -2942,16 +2951,20 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      for (const key9 in data) {
-        if (!(key9 === "type" || key9 === "data" || key9 === "ts" || key9 === "cursor")) {
-          const err89 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key9 } };
+      let count5 = 0;
+      for (const key5 in data) {
+        count5++;
+      }
+      if (count5 !== 3 + (data.cursor === void 0 ? 0 : 1)) {
+        const unknown5 = func3(data, ["type", "data", "ts", "cursor"]);
+        if (unknown5 !== void 0) {
+          const err89 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown5 } };
           if (vErrors === null) {
             vErrors = [err89];
           } else {
             vErrors.push(err89);
           }
           errors++;
-          break;
         }
       }
     }
@@ -3320,17 +3333,15 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
             count0++;
           }
           if (count0 !== 10) {
-            for (const key1 in data1) {
-              if (!(key1 === "total_pnl" || key1 === "total_pnl_percent" || key1 === "active_bots" || key1 === "total_bots" || key1 === "total_trades" || key1 === "win_rate" || key1 === "exposure" || key1 === "risk_level" || key1 === "uptime_seconds" || key1 === "trades_per_hour")) {
-                const err33 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
-                if (vErrors === null) {
-                  vErrors = [err33];
-                } else {
-                  vErrors.push(err33);
-                }
-                errors++;
-                break;
+            const unknown0 = func3(data1, ["total_pnl", "total_pnl_percent", "active_bots", "total_bots", "total_trades", "win_rate", "exposure", "risk_level", "uptime_seconds", "trades_per_hour"]);
+            if (unknown0 !== void 0) {
+              const err33 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+              if (vErrors === null) {
+                vErrors = [err33];
+              } else {
+                vErrors.push(err33);
               }
+              errors++;
             }
           }
         }
@@ -3389,16 +3400,20 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      for (const key2 in data) {
-        if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
-          const err39 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
+      let count1 = 0;
+      for (const key1 in data) {
+        count1++;
+      }
+      if (count1 !== 3 + (data.cursor === void 0 ? 0 : 1)) {
+        const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+        if (unknown1 !== void 0) {
+          const err39 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
           if (vErrors === null) {
             vErrors = [err39];
           } else {
             vErrors.push(err39);
           }
           errors++;
-          break;
         }
       }
     }
@@ -3662,17 +3677,15 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
             count0++;
           }
           if (count0 !== 7) {
-            for (const key1 in data1) {
-              if (!(key1 === "coin" || key1 === "platform" || key1 === "flow_type" || key1 === "amount" || key1 === "value_usd" || key1 === "timestamp" || key1 === "signal")) {
-                const err23 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
-                if (vErrors === null) {
-                  vErrors = [err23];
-                } else {
-                  vErrors.push(err23);
-                }
-                errors++;
-                break;
+            const unknown0 = func3(data1, ["coin", "platform", "flow_type", "amount", "value_usd", "timestamp", "signal"]);
+            if (unknown0 !== void 0) {
+              const err23 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+              if (vErrors === null) {
+                vErrors = [err23];
+              } else {
+                vErrors.push(err23);
               }
+              errors++;
             }
           }
         }
@@ -3731,16 +3744,20 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      for (const key2 in data) {
-        if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
-          const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
+      let count1 = 0;
+      for (const key1 in data) {
+        count1++;
+      }
+      if (count1 !== 3 + (data.cursor === void 0 ? 0 : 1)) {
+        const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+        if (unknown1 !== void 0) {
+          const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
           if (vErrors === null) {
             vErrors = [err29];
           } else {
             vErrors.push(err29);
           }
           errors++;
-          break;
         }
       }
     }
@@ -4125,17 +4142,15 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
             count0++;
           }
           if (count0 !== 9) {
-            for (const key1 in data1) {
-              if (!(key1 === "id" || key1 === "severity" || key1 === "category" || key1 === "title" || key1 === "message" || key1 === "bot_id" || key1 === "platform" || key1 === "action_required" || key1 === "timestamp")) {
-                const err31 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
-                if (vErrors === null) {
-                  vErrors = [err31];
-                } else {
-                  vErrors.push(err31);
-                }
-                errors++;
-                break;
+            const unknown0 = func3(data1, ["id", "severity", "category", "title", "message", "bot_id", "platform", "action_required", "timestamp"]);
+            if (unknown0 !== void 0) {
+              const err31 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+              if (vErrors === null) {
+                vErrors = [err31];
+              } else {
+                vErrors.push(err31);
               }
+              errors++;
             }
           }
         }
@@ -4194,16 +4209,20 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      for (const key2 in data) {
-        if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
-          const err37 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
+      let count1 = 0;
+      for (const key1 in data) {
+        count1++;
+      }
+      if (count1 !== 3 + (data.cursor === void 0 ? 0 : 1)) {
+        const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+        if (unknown1 !== void 0) {
+          const err37 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
           if (vErrors === null) {
             vErrors = [err37];
           } else {
             vErrors.push(err37);
           }
           errors++;
-          break;
         }
       }
     }
@@ -4589,17 +4608,15 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
             count0++;
           }
           if (count0 !== 10) {
-            for (const key2 in data1) {
-              if (!(key2 === "status" || key2 === "uptime" || key2 === "cpu_percent" || key2 === "memory_percent" || key2 === "disk_percent" || key2 === "database" || key2 === "redis" || key2 === "exchange_connections" || key2 === "last_trade" || key2 === "error_rate")) {
-                const err35 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
-                if (vErrors === null) {
-                  vErrors = [err35];
-                } else {
-                  vErrors.push(err35);
-                }
-                errors++;
-                break;
+            const unknown0 = func3(data1, ["status", "uptime", "cpu_percent", "memory_percent", "disk_percent", "database", "redis", "exchange_connections", "last_trade", "error_rate"]);
+            if (unknown0 !== void 0) {
+              const err35 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+              if (vErrors === null) {
+                vErrors = [err35];
+              } else {
+                vErrors.push(err35);
               }
+              errors++;
             }
           }
         }
@@ -4658,16 +4675,20 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (this.strict) {
-      for (const key3 in data) {
-        if (!(key3 === "type" || key3 === "data" || key3 === "ts" || key3 === "cursor")) {
-          const err41 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key3 } };
+      let count1 = 0;
+      for (const key2 in data) {
+        count1++;
+      }
+      if (count1 !== 3 + (data.cursor === void 0 ? 0 : 1)) {
+        const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+        if (unknown1 !== void 0) {
+          const err41 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
           if (vErrors === null) {
             vErrors = [err41];
           } else {
             vErrors.push(err41);
           }
           errors++;
-          break;
         }
       }
     }
@@ -4947,17 +4968,15 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
             count0++;
           }
           if (count0 !== 8) {
-            for (const key1 in data1) {
-              if (!(key1 === "event" || key1 === "platform" || key1 === "asset" || key1 === "amount" || key1 === "address" || key1 === "txid" || key1 === "confirmations" || key1 === "status")) {
-                const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
-                if (vErrors === null) {
-                  vErrors = [err24];
-                } else {
-                  vErrors.push(err24);
-                }
-                errors++;
-                break;
+            const unknown0 = func3(data1, ["event", "platform", "asset", "amount", "address", "txid", "confirmations", "status"]);
+            if (unknown0 !== void 0) {
+              const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+              if (vErrors === null) {
+                vErrors = [err24];
+              } else {
+                vErrors.push(err24);
               }
+              errors++;
             }
           }
         }
@@ -5016,16 +5035,20 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (this.strict) {
-      for (const key2 in data) {
-        if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
-          const err30 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
+      let count1 = 0;
+      for (const key1 in data) {
+        count1++;
+      }
+      if (count1 !== 3 + (data.cursor === void 0 ? 0 : 1)) {
+        const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+        if (unknown1 !== void 0) {
+          const err30 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
           if (vErrors === null) {
             vErrors = [err30];
           } else {
             vErrors.push(err30);
           }
           errors++;
-          break;
         }
       }
     }
@@ -5414,17 +5437,15 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
             count0++;
           }
           if (count0 !== 7) {
-            for (const key1 in data1) {
-              if (!(key1 === "task_id" || key1 === "task_type" || key1 === "status" || key1 === "progress" || key1 === "result" || key1 === "started_at" || key1 === "completed_at")) {
-                const err32 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
-                if (vErrors === null) {
-                  vErrors = [err32];
-                } else {
-                  vErrors.push(err32);
-                }
-                errors++;
-                break;
+            const unknown0 = func3(data1, ["task_id", "task_type", "status", "progress", "result", "started_at", "completed_at"]);
+            if (unknown0 !== void 0) {
+              const err32 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+              if (vErrors === null) {
+                vErrors = [err32];
+              } else {
+                vErrors.push(err32);
               }
+              errors++;
             }
           }
         }
@@ -5483,16 +5504,20 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (this.strict) {
-      for (const key2 in data) {
-        if (!(key2 === "type" || key2 === "data" || key2 === "ts" || key2 === "cursor")) {
-          const err38 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
+      let count1 = 0;
+      for (const key1 in data) {
+        count1++;
+      }
+      if (count1 !== 3 + (data.cursor === void 0 ? 0 : 1)) {
+        const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+        if (unknown1 !== void 0) {
+          const err38 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
           if (vErrors === null) {
             vErrors = [err38];
           } else {
             vErrors.push(err38);
           }
           errors++;
-          break;
         }
       }
     }
@@ -5618,16 +5643,20 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (this.strict) {
+          let count0 = 0;
           for (const key0 in data1) {
-            if (!(key0 === "code" || key0 === "message" || key0 === "details")) {
-              const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
+            count0++;
+          }
+          if (count0 !== 2 + (data1.details === void 0 ? 0 : 1)) {
+            const unknown0 = func3(data1, ["code", "message", "details"]);
+            if (unknown0 !== void 0) {
+              const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
               if (vErrors === null) {
                 vErrors = [err10];
               } else {
                 vErrors.push(err10);
               }
               errors++;
-              break;
             }
           }
         }
@@ -5664,22 +5693,20 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (this.strict) {
-      let count0 = 0;
+      let count1 = 0;
       for (const key1 in data) {
-        count0++;
+        count1++;
       }
-      if (count0 !== 3) {
-        for (const key2 in data) {
-          if (!(key2 === "type" || key2 === "data" || key2 === "ts")) {
-            const err14 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
-            if (vErrors === null) {
-              vErrors = [err14];
-            } else {
-              vErrors.push(err14);
-            }
-            errors++;
-            break;
+      if (count1 !== 3) {
+        const unknown1 = func3(data, ["type", "data", "ts"]);
+        if (unknown1 !== void 0) {
+          const err14 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
           }
+          errors++;
         }
       }
     }

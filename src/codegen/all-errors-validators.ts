@@ -5,7 +5,7 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
 import type { Contract } from '../contract/index.js';
 import { ENUM_NOTICE_SOURCE } from './tolerant-enum.js';
-import { createAjv } from './validators.js';
+import { createAjv, UNKNOWN_KEY_SOURCE } from './validators.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FORMATS_MODULE = path.join(ROOT, 'src/runtime/formats.ts');
@@ -36,7 +36,7 @@ ${contract.messages.map((m) => `  ${JSON.stringify(m.type)}: compiled.${exportNa
       pluginBuild.onResolve({ filter: /^virtual:/ }, (args) => ({ path: args.path.slice('virtual:'.length), namespace: 'virtual' }));
       pluginBuild.onLoad({ filter: /.*/, namespace: 'virtual' }, () => ({
         // The tolerant `enum` keyword of createAjv calls enumNotice by name, as in validators.js.
-        contents: `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\n${ENUM_NOTICE_SOURCE}\n${code}`,
+        contents: `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\n${ENUM_NOTICE_SOURCE}\n${UNKNOWN_KEY_SOURCE}\n${code}`,
         loader: 'js',
         resolveDir: ROOT,
       }));

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, _, type Code } from 'ajv';
-import { Name, not, or } from 'ajv/dist/compile/codegen/index.js';
+import { getProperty, Name, not, stringify } from 'ajv/dist/compile/codegen/index.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
 import { formats } from '../runtime/formats.js';
 import { inlineRefs, mapSchema, type Contract, type SchemaNode } from '../contract/index.js';
-import { hoistPropertyLoads } from './hoist-loads.js';
+import { callReject, hoistPropertyLoads, REJECT_SOURCE, slimErrorObjects, withoutConstantErrorCount } from './ajv-rewrites.js';
 import { addTolerantEnum, ENUM_NOTICE_SOURCE, type ModeCode } from './tolerant-enum.js';
 
 /**
@@ -37,6 +37,22 @@ const CLOSED_KEYWORD = 'x-closed';
  * date-time. Errors carry `{ format: "date-time" }`, as the `format` keyword's do.
  */
 const DATE_TIME_KEYWORD = 'x-date-time';
+
+/**
+ * The first own enumerable key of `data` that `known` does not list, or undefined: names the
+ * unknown property once counting has shown there is one. The generated modules hold a copy
+ * ({@link UNKNOWN_KEY_SOURCE}).
+ */
+export function unknownKey(data: object, known: readonly string[]): string | undefined {
+  for (const key in data) if (!known.includes(key)) return key;
+  return undefined;
+}
+
+/** Source of {@link unknownKey} for the generated modules. */
+export const UNKNOWN_KEY_SOURCE = `function unknownKey(data, known) {
+  for (const key in data) if (!known.includes(key)) return key;
+  return undefined;
+}`;
 
 /**
  * Creates the ajv instance that generators and tests compile the contract with: draft-07,
@@ -80,26 +96,24 @@ export function createAjv(contract: Contract, formatsCode?: Code, options?: { al
     code(cxt) {
       const { gen, data, parentSchema } = cxt;
       const known = Object.keys((parentSchema as SchemaNode).properties ?? {});
-      const findUnknown = () =>
-        gen.forIn('key', data, (key) => {
-          const isKnown = known.length === 0 ? _`false` : or(...known.map((name) => _`${key} === ${name}`));
-          gen.if(not(isKnown), () => {
+      const required = new Set((parentSchema as SchemaNode).required ?? []);
+      const search = gen.scopeValue('func', { ref: unknownKey, ...(formatsCode && { code: _`unknownKey` }) });
+      gen.if(mode.strict, () => {
+        // Every key the schema names is read anyway, so an object has no unknown key exactly
+        // when its number of keys equals the number of named keys present: the required ones
+        // (\`required\` has passed) plus each optional one found. Counting costs no string
+        // comparison; only a count that differs looks for the key, to name it.
+        const count = gen.let('count', 0);
+        gen.forIn('key', data, () => gen.code(_`${count}++`));
+        let expected: Code = _`${known.filter((name) => required.has(name)).length}`;
+        for (const name of known) if (!required.has(name)) expected = _`${expected} + (${data}${getProperty(name)} === undefined ? 0 : 1)`;
+        gen.if(_`${count} !== ${expected}`, () => {
+          const key = gen.const('unknown', _`${search}(${data}, ${stringify(known)})`);
+          gen.if(_`${key} !== undefined`, () => {
             cxt.setParams({ additionalProperty: key });
             cxt.error();
-            gen.break();
           });
         });
-      const required = new Set((parentSchema as SchemaNode).required ?? []);
-      gen.if(mode.strict, () => {
-        if (known.length > 0 && known.every((name) => required.has(name))) {
-          // `required` has already passed, so every named key is there: an unknown key shows
-          // as one key too many. Counting is cheaper than comparing each key with each name.
-          const count = gen.let('count', 0);
-          gen.forIn('key', data, () => gen.code(_`${count}++`));
-          gen.if(_`${count} !== ${known.length}`, findUnknown);
-        } else {
-          findUnknown();
-        }
       });
     },
   });
@@ -179,10 +193,10 @@ export async function emitValidators(contract: Contract): Promise<Map<string, st
     ...contract.messages.map((m) => [exportName(m.type), m.schema.$id!]),
     ...contract.documents.map((d) => [documentExportName(d.title), d.schema.$id!]),
   ]);
-  const code = hoistPropertyLoads(withIntegerCheck(withPositionalArguments(withoutSchemaPaths(pruneEmbeddedSchemas(standaloneCode.default(ajv, exports))))));
+  const code = withoutConstantErrorCount(hoistPropertyLoads(withIntegerCheck(withPositionalArguments(pruneEmbeddedSchemas(callReject(slimErrorObjects(standaloneCode.default(ajv, exports))))))));
   const sources = new Map([
-    ['notices.js', `export ${ENUM_NOTICE_SOURCE}\n`],
-    ['compiled.js', `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\nimport { enumNotice } from 'virtual:notices.js';\n${code}`],
+    ['notices.js', `export ${ENUM_NOTICE_SOURCE}\nexport ${REJECT_SOURCE}\nexport ${UNKNOWN_KEY_SOURCE}\n`],
+    ['compiled.js', `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\nimport { enumNotice, reject, unknownKey } from 'virtual:notices.js';\n${code}`],
   ]);
   const entry = `import * as compiled from 'virtual:compiled.js';
 // Each validator is called at a call site of its own (never through one shared \`run(validate)\`),
@@ -301,17 +315,6 @@ function withIntegerCheck(code: string): string {
 /** The messages without the `{ type, data, ts }` envelope: ping and pong, which have builders of their own. */
 function keepalive(contract: Contract): Contract['messages'] {
   return contract.messages.filter((m) => !m.enveloped);
-}
-
-/**
- * ajv puts a `schemaPath` string literal in every error object it can raise; nothing reads it
- * (errors are described from `instancePath`, `keyword` and `params`), and the literals are a
- * few hundred bytes of every browser download.
- */
-function withoutSchemaPaths(code: string): string {
-  const stripped = code.replace(/\bschemaPath: *"(?:[^"\\]|\\.)*", */g, '');
-  if (/\bschemaPath\b/.test(stripped)) throw new Error('generated validators: a schemaPath that is not a string literal; update withoutSchemaPaths');
-  return stripped;
 }
 
 function exportName(type: string): string {

@@ -88,29 +88,47 @@ export function validateMessage(value: unknown, options?: ValidationOptions & { 
 /** Tolerant mode (or a mode known only at run time): the message as a consumer receives it, closed lists open. */
 export function validateMessage(value: unknown, options: ValidationOptions): ValidationResult<ReceivedMessage>;
 export function validateMessage(value: unknown, options?: ValidationOptions): ValidationResult<Message | ReceivedMessage> {
-  const mode = options?.mode ?? 'strict';
-  if (mode !== 'strict' && mode !== 'tolerant') throw new TypeError(`validation mode must be "strict" or "tolerant", got ${preview(mode)}`);
-  const direction = options?.direction;
-  if (direction !== undefined && direction !== 'client-to-server' && direction !== 'server-to-client') {
-    throw new TypeError(`direction must be "client-to-server" or "server-to-client", got ${preview(direction)}`);
+  let mode: ValidationMode = 'strict';
+  let direction: Direction | undefined;
+  if (options !== undefined) {
+    mode = options.mode ?? 'strict';
+    if (mode !== 'strict' && mode !== 'tolerant') throw new TypeError(`validation mode must be "strict" or "tolerant", got ${preview(mode)}`);
+    direction = options.direction;
+    if (direction !== undefined && direction !== 'client-to-server' && direction !== 'server-to-client') {
+      throw new TypeError(`direction must be "client-to-server" or "server-to-client", got ${preview(direction)}`);
+    }
   }
   try {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return failure('invalid', describeEnvelope(value, undefined));
-    const type = (value as { type?: unknown }).type;
-    if (typeof type !== 'string') return failure('invalid', describeEnvelope(value, type));
-    if (direction !== undefined && !(direction === 'client-to-server' ? CLIENT_TYPES : SERVER_TYPES).includes(type)) {
-      return MESSAGE_TYPES_LIST.includes(type) ? failure('wrong-direction', describeDirection(type, direction)) : failure('unknown-type', describeEnvelope(value, type));
+    // The common case first: an object whose `type` names a message type, no direction. The
+    // compiled validator checks the object and the type again; anything it refuses is
+    // described below. `type` is read once here and once by the validator.
+    if (direction === undefined && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      // Tolerant mode collects values outside a closed list here (issue 13).
+      const notices: CompiledNoticeSink | undefined = mode === 'tolerant' ? { list: null } : undefined;
+      const errors = checkMessage((value as { type?: unknown }).type as string, value, mode, notices);
+      if (errors === null) return notices?.list ? { ok: true, message: value as Message, notices: notices.list } : { ok: true, message: value as Message };
+      if (errors !== undefined) return failure('invalid', describeCompiledErrors(errors, value, mode));
     }
-    // Tolerant mode collects values outside a closed list here (issue 13).
-    const notices: CompiledNoticeSink | undefined = mode === 'tolerant' ? { list: null } : undefined;
-    const errors = checkMessage(type, value, mode, notices);
-    if (errors === null) return notices?.list ? { ok: true, message: value as Message, notices: notices.list } : { ok: true, message: value as Message };
-    if (errors === undefined) return failure('unknown-type', describeEnvelope(value, type));
-    return failure('invalid', describeCompiledErrors(errors, value, mode));
+    return slowPath(value, mode, direction);
   } catch (error) {
     // Only a getter or Proxy in a hand-made value can throw here; JSON.parse makes neither.
     return failure('invalid', describeThrown(error));
   }
+}
+
+/** Everything but the common case: a value that is not a message object, an unknown type, a direction to check. */
+function slowPath(value: unknown, mode: ValidationMode, direction: Direction | undefined): ValidationResult<Message | ReceivedMessage> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return failure('invalid', describeEnvelope(value, undefined));
+  const type = (value as { type?: unknown }).type;
+  if (typeof type !== 'string') return failure('invalid', describeEnvelope(value, type));
+  if (direction !== undefined && !(direction === 'client-to-server' ? CLIENT_TYPES : SERVER_TYPES).includes(type)) {
+    return MESSAGE_TYPES_LIST.includes(type) ? failure('wrong-direction', describeDirection(type, direction)) : failure('unknown-type', describeEnvelope(value, type));
+  }
+  const notices: CompiledNoticeSink | undefined = mode === 'tolerant' ? { list: null } : undefined;
+  const errors = checkMessage(type, value, mode, notices);
+  if (errors === null) return notices?.list ? { ok: true, message: value as Message, notices: notices.list } : { ok: true, message: value as Message };
+  if (errors === undefined) return failure('unknown-type', describeEnvelope(value, type));
+  return failure('invalid', describeCompiledErrors(errors, value, mode));
 }
 
 const CLIENT_TYPES: readonly string[] = CLIENT_MESSAGE_TYPES;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hoistPropertyLoads } from '../../src/codegen/hoist-loads.js';
+import { callReject, hoistPropertyLoads, slimErrorObjects, withoutConstantErrorCount } from '../../src/codegen/ajv-rewrites.js';
 
 /** ajv's shape of an object check, as its standalone code writes it. */
 const AJV_LIKE = `export function validate0(data){
@@ -44,12 +44,35 @@ describe('hoistPropertyLoads', () => {
     const out = hoistPropertyLoads(AJV_LIKE);
     expect(out).toContain('"data.side"');
     expect(out).toContain('data[key0]');
-    expect(out).toMatch(/const data\$0 = data\.side, data\$1 = data\["bot-id"\];/);
-    expect(out).toMatch(/const data1\$0 = data1\.id;/);
+    // ajv's own variables (data0, data1) are declared at the top of the block; a property
+    // without one gets an alias.
+    expect(out).toMatch(/let data0 = data\.side, data1 = data\["bot-id"\];/);
+    expect(out).toMatch(/let data1\$0 = data1\.id;/);
+    expect(out.match(/[^"]data\.side/g)).toHaveLength(1);
   });
 
   it('refuses code that writes to a property of the checked object', () => {
     const writes = 'export function validate0(data){\nif(data && typeof data == "object" && !Array.isArray(data)){\ndata.x = 1;\n}\n}';
     expect(() => hoistPropertyLoads(writes)).toThrow(/writes to data\.x/);
+  });
+});
+
+describe('the other rewrites of ajv output', () => {
+  it('slimErrorObjects keeps instancePath, keyword and params (and data), nothing else', () => {
+    const code = 'function v(data){ v.errors = [{instancePath:"/a",schemaPath:"#/x,y",keyword:"type",params:{type: "string"},schema:s.type,parentSchema:s,data}]; return false; }';
+    expect(slimErrorObjects(code)).toBe('function v(data){ v.errors = [{instancePath:"/a",keyword:"type",params:{type: "string"},data}]; return false; }');
+  });
+
+  it('callReject turns a stored error and return false into one call', () => {
+    const code = 'function v(i){ if (x) { v.errors = [{instancePath:i+"/a",keyword:"type",params:{type: "string"}}];\nreturn false; } }';
+    expect(callReject(code)).toBe('function v(i){ if (x) { return reject(v, i+"/a", "type", {type: "string"}); } }');
+    expect(() => callReject('function v(){ { v.errors = [{instancePath:"",keyword:"k",params:{},data:1}];\nreturn false; } }')).toThrow(/other fields/);
+  });
+
+  it('withoutConstantErrorCount folds the count only where nothing changes it', () => {
+    const constant = 'function a(){ let errors = 0; const _errs1 = errors; if (errors === 0) { var valid0 = _errs1 === errors; } return errors === 0; }';
+    expect(withoutConstantErrorCount(constant)).toBe('function a(){   if (0 === 0) { var valid0 = 0 === 0; } return 0 === 0; }');
+    const counting = 'function b(){ let errors = 0; const _errs1 = errors; if (x) errors++; return _errs1 === errors; }';
+    expect(withoutConstantErrorCount(counting)).toBe(counting);
   });
 });
