@@ -121,26 +121,24 @@ function validate0(data, instancePath, strict, notices) {
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0 = data.type, data1 = data.data, data5 = data.ts, data6 = data.cursor;
+      let data$0, data1, data5, data6 = data.cursor;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "data") || data5 === void 0 && (missing0 = "ts")) {
+      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data5 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate0, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
           if ("connection" !== data$0) {
             return reject(validate0, instancePath + "/type", "const", { allowedValue: "connection" });
           }
-          var valid0 = true;
         } else {
-          var valid0 = true;
         }
-        if (valid0) {
+        if (true) {
           if (data1 !== void 0) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                let data2 = data1.status, data3 = data1.mode, data4 = data1.resume;
+                let data2, data3, data4 = data1.resume;
                 let missing1;
-                if (data2 === void 0 && (missing1 = "status") || data3 === void 0 && (missing1 = "mode")) {
+                if ((data2 = data1.status) === void 0 && (missing1 = "status") || (data3 = data1.mode) === void 0 && (missing1 = "mode")) {
                   return reject(validate0, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
                   if (data2 !== void 0) {
@@ -154,11 +152,9 @@ function validate0(data, instancePath, strict, notices) {
                         func0(notices, instancePath + "/data/status", data2, schema0.properties.data.properties.status.enum);
                       }
                     }
-                    var valid1 = true;
                   } else {
-                    var valid1 = true;
                   }
-                  if (valid1) {
+                  if (true) {
                     if (data3 !== void 0) {
                       if (typeof data3 !== "string") {
                         return reject(validate0, instancePath + "/data/mode", "type", { type: "string" });
@@ -170,11 +166,9 @@ function validate0(data, instancePath, strict, notices) {
                           func0(notices, instancePath + "/data/mode", data3, schema0.properties.data.properties.mode.enum);
                         }
                       }
-                      var valid1 = true;
                     } else {
-                      var valid1 = true;
                     }
-                    if (valid1) {
+                    if (true) {
                       if (data4 !== void 0) {
                         if (typeof data4 !== "string") {
                           return reject(validate0, instancePath + "/data/resume", "type", { type: "string" });
@@ -186,11 +180,9 @@ function validate0(data, instancePath, strict, notices) {
                             func0(notices, instancePath + "/data/resume", data4, schema0.properties.data.properties.resume.enum);
                           }
                         }
-                        var valid1 = true;
                       } else {
-                        var valid1 = true;
                       }
-                      if (valid1) {
+                      if (true) {
                         if (strict) {
                           let count0 = 0;
                           for (const key0 in data1) {
@@ -211,11 +203,9 @@ function validate0(data, instancePath, strict, notices) {
                 return reject(validate0, instancePath + "/data", "type", { type: "object" });
               }
             }
-            var valid0 = true;
           } else {
-            var valid0 = true;
           }
-          if (valid0) {
+          if (true) {
             if (data5 !== void 0) {
               if (true) {
                 if (typeof data5 === "string") {
@@ -226,11 +216,9 @@ function validate0(data, instancePath, strict, notices) {
                   return reject(validate0, instancePath + "/ts", "type", { type: "string" });
                 }
               }
-              var valid0 = true;
             } else {
-              var valid0 = true;
             }
-            if (valid0) {
+            if (true) {
               if (data6 !== void 0) {
                 if (true) {
                   if (typeof data6 === "string") {
@@ -241,11 +229,9 @@ function validate0(data, instancePath, strict, notices) {
                     return reject(validate0, instancePath + "/cursor", "type", { type: "string" });
                   }
                 }
-                var valid0 = true;
               } else {
-                var valid0 = true;
               }
-              if (valid0) {
+              if (true) {
                 if (strict) {
                   let count1 = 0;
                   for (const key1 in data) {
@@ -278,20 +264,18 @@ function validate1(data, instancePath, strict, notices) {
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0 = data.type, data1 = data.timestamp;
+      let data$0, data1;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "timestamp")) {
+      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.timestamp) === void 0 && (missing0 = "timestamp")) {
         return reject(validate1, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
           if ("ping" !== data$0) {
             return reject(validate1, instancePath + "/type", "const", { allowedValue: "ping" });
           }
-          var valid0 = true;
         } else {
-          var valid0 = true;
         }
-        if (valid0) {
+        if (true) {
           if (data1 !== void 0) {
             if (!Number.isInteger(data1)) {
               return reject(validate1, instancePath + "/timestamp", "type", { type: "integer" });
@@ -307,11 +291,9 @@ function validate1(data, instancePath, strict, notices) {
                 }
               }
             }
-            var valid0 = true;
           } else {
-            var valid0 = true;
           }
-          if (valid0) {
+          if (true) {
             if (strict) {
               let count0 = 0;
               for (const key0 in data) {
@@ -342,20 +324,18 @@ function validate2(data, instancePath, strict, notices) {
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0 = data.type, data1 = data.timestamp;
+      let data$0, data1;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "timestamp")) {
+      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.timestamp) === void 0 && (missing0 = "timestamp")) {
         return reject(validate2, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
           if ("pong" !== data$0) {
             return reject(validate2, instancePath + "/type", "const", { allowedValue: "pong" });
           }
-          var valid0 = true;
         } else {
-          var valid0 = true;
         }
-        if (valid0) {
+        if (true) {
           if (data1 !== void 0) {
             if (!Number.isInteger(data1)) {
               return reject(validate2, instancePath + "/timestamp", "type", { type: "integer" });
@@ -371,11 +351,9 @@ function validate2(data, instancePath, strict, notices) {
                 }
               }
             }
-            var valid0 = true;
           } else {
-            var valid0 = true;
           }
-          if (valid0) {
+          if (true) {
             if (strict) {
               let count0 = 0;
               for (const key0 in data) {
@@ -407,26 +385,24 @@ function validate3(data, instancePath, strict, notices) {
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0 = data.type, data1 = data.data, data14 = data.ts, data15 = data.cursor;
+      let data$0, data1, data14, data15 = data.cursor;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "data") || data14 === void 0 && (missing0 = "ts")) {
+      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data14 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate3, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
           if ("trades" !== data$0) {
             return reject(validate3, instancePath + "/type", "const", { allowedValue: "trades" });
           }
-          var valid0 = true;
         } else {
-          var valid0 = true;
         }
-        if (valid0) {
+        if (true) {
           if (data1 !== void 0) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                let data2 = data1.id, data3 = data1.bot_id, data4 = data1.platform, data5 = data1.symbol, data6 = data1.side, data7 = data1.quantity, data8 = data1.price, data9 = data1.total, data10 = data1.fee, data11 = data1.status, data12 = data1.pnl, data13 = data1.timestamp;
+                let data2, data3, data4, data5, data6, data7, data8, data9, data10, data11, data12, data13;
                 let missing1;
-                if (data2 === void 0 && (missing1 = "id") || data3 === void 0 && (missing1 = "bot_id") || data4 === void 0 && (missing1 = "platform") || data5 === void 0 && (missing1 = "symbol") || data6 === void 0 && (missing1 = "side") || data7 === void 0 && (missing1 = "quantity") || data8 === void 0 && (missing1 = "price") || data9 === void 0 && (missing1 = "total") || data10 === void 0 && (missing1 = "fee") || data11 === void 0 && (missing1 = "status") || data12 === void 0 && (missing1 = "pnl") || data13 === void 0 && (missing1 = "timestamp")) {
+                if ((data2 = data1.id) === void 0 && (missing1 = "id") || (data3 = data1.bot_id) === void 0 && (missing1 = "bot_id") || (data4 = data1.platform) === void 0 && (missing1 = "platform") || (data5 = data1.symbol) === void 0 && (missing1 = "symbol") || (data6 = data1.side) === void 0 && (missing1 = "side") || (data7 = data1.quantity) === void 0 && (missing1 = "quantity") || (data8 = data1.price) === void 0 && (missing1 = "price") || (data9 = data1.total) === void 0 && (missing1 = "total") || (data10 = data1.fee) === void 0 && (missing1 = "fee") || (data11 = data1.status) === void 0 && (missing1 = "status") || (data12 = data1.pnl) === void 0 && (missing1 = "pnl") || (data13 = data1.timestamp) === void 0 && (missing1 = "timestamp")) {
                   return reject(validate3, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
                   if (data2 !== void 0) {
@@ -439,11 +415,9 @@ function validate3(data, instancePath, strict, notices) {
                         return reject(validate3, instancePath + "/data/id", "type", { type: "string" });
                       }
                     }
-                    var valid1 = true;
                   } else {
-                    var valid1 = true;
                   }
-                  if (valid1) {
+                  if (true) {
                     if (data3 !== void 0) {
                       if (true) {
                         if (typeof data3 === "string") {
@@ -454,11 +428,9 @@ function validate3(data, instancePath, strict, notices) {
                           return reject(validate3, instancePath + "/data/bot_id", "type", { type: "string" });
                         }
                       }
-                      var valid1 = true;
                     } else {
-                      var valid1 = true;
                     }
-                    if (valid1) {
+                    if (true) {
                       if (data4 !== void 0) {
                         if (typeof data4 !== "string") {
                           return reject(validate3, instancePath + "/data/platform", "type", { type: "string" });
@@ -470,11 +442,9 @@ function validate3(data, instancePath, strict, notices) {
                             func0(notices, instancePath + "/data/platform", data4, schema3.properties.data.properties.platform.enum);
                           }
                         }
-                        var valid1 = true;
                       } else {
-                        var valid1 = true;
                       }
-                      if (valid1) {
+                      if (true) {
                         if (data5 !== void 0) {
                           if (true) {
                             if (typeof data5 === "string") {
@@ -485,11 +455,9 @@ function validate3(data, instancePath, strict, notices) {
                               return reject(validate3, instancePath + "/data/symbol", "type", { type: "string" });
                             }
                           }
-                          var valid1 = true;
                         } else {
-                          var valid1 = true;
                         }
-                        if (valid1) {
+                        if (true) {
                           if (data6 !== void 0) {
                             if (typeof data6 !== "string") {
                               return reject(validate3, instancePath + "/data/side", "type", { type: "string" });
@@ -501,11 +469,9 @@ function validate3(data, instancePath, strict, notices) {
                                 func0(notices, instancePath + "/data/side", data6, schema3.properties.data.properties.side.enum);
                               }
                             }
-                            var valid1 = true;
                           } else {
-                            var valid1 = true;
                           }
-                          if (valid1) {
+                          if (true) {
                             if (data7 !== void 0) {
                               if (true) {
                                 if (typeof data7 == "number" && isFinite(data7)) {
@@ -516,11 +482,9 @@ function validate3(data, instancePath, strict, notices) {
                                   return reject(validate3, instancePath + "/data/quantity", "type", { type: "number" });
                                 }
                               }
-                              var valid1 = true;
                             } else {
-                              var valid1 = true;
                             }
-                            if (valid1) {
+                            if (true) {
                               if (data8 !== void 0) {
                                 if (true) {
                                   if (typeof data8 == "number" && isFinite(data8)) {
@@ -531,11 +495,9 @@ function validate3(data, instancePath, strict, notices) {
                                     return reject(validate3, instancePath + "/data/price", "type", { type: "number" });
                                   }
                                 }
-                                var valid1 = true;
                               } else {
-                                var valid1 = true;
                               }
-                              if (valid1) {
+                              if (true) {
                                 if (data9 !== void 0) {
                                   if (true) {
                                     if (typeof data9 == "number" && isFinite(data9)) {
@@ -546,20 +508,16 @@ function validate3(data, instancePath, strict, notices) {
                                       return reject(validate3, instancePath + "/data/total", "type", { type: "number" });
                                     }
                                   }
-                                  var valid1 = true;
                                 } else {
-                                  var valid1 = true;
                                 }
-                                if (valid1) {
+                                if (true) {
                                   if (data10 !== void 0) {
                                     if (!(typeof data10 == "number" && isFinite(data10))) {
                                       return reject(validate3, instancePath + "/data/fee", "type", { type: "number" });
                                     }
-                                    var valid1 = true;
                                   } else {
-                                    var valid1 = true;
                                   }
-                                  if (valid1) {
+                                  if (true) {
                                     if (data11 !== void 0) {
                                       if (typeof data11 !== "string") {
                                         return reject(validate3, instancePath + "/data/status", "type", { type: "string" });
@@ -571,20 +529,16 @@ function validate3(data, instancePath, strict, notices) {
                                           func0(notices, instancePath + "/data/status", data11, schema3.properties.data.properties.status.enum);
                                         }
                                       }
-                                      var valid1 = true;
                                     } else {
-                                      var valid1 = true;
                                     }
-                                    if (valid1) {
+                                    if (true) {
                                       if (data12 !== void 0) {
                                         if (!(typeof data12 == "number" && isFinite(data12)) && data12 !== null) {
                                           return reject(validate3, instancePath + "/data/pnl", "type", { type: schema3.properties.data.properties.pnl.type });
                                         }
-                                        var valid1 = true;
                                       } else {
-                                        var valid1 = true;
                                       }
-                                      if (valid1) {
+                                      if (true) {
                                         if (data13 !== void 0) {
                                           if (true) {
                                             if (typeof data13 === "string") {
@@ -595,11 +549,9 @@ function validate3(data, instancePath, strict, notices) {
                                               return reject(validate3, instancePath + "/data/timestamp", "type", { type: "string" });
                                             }
                                           }
-                                          var valid1 = true;
                                         } else {
-                                          var valid1 = true;
                                         }
-                                        if (valid1) {
+                                        if (true) {
                                           if (strict) {
                                             let count0 = 0;
                                             for (const key0 in data1) {
@@ -629,11 +581,9 @@ function validate3(data, instancePath, strict, notices) {
                 return reject(validate3, instancePath + "/data", "type", { type: "object" });
               }
             }
-            var valid0 = true;
           } else {
-            var valid0 = true;
           }
-          if (valid0) {
+          if (true) {
             if (data14 !== void 0) {
               if (true) {
                 if (typeof data14 === "string") {
@@ -644,11 +594,9 @@ function validate3(data, instancePath, strict, notices) {
                   return reject(validate3, instancePath + "/ts", "type", { type: "string" });
                 }
               }
-              var valid0 = true;
             } else {
-              var valid0 = true;
             }
-            if (valid0) {
+            if (true) {
               if (data15 !== void 0) {
                 if (true) {
                   if (typeof data15 === "string") {
@@ -659,11 +607,9 @@ function validate3(data, instancePath, strict, notices) {
                     return reject(validate3, instancePath + "/cursor", "type", { type: "string" });
                   }
                 }
-                var valid0 = true;
               } else {
-                var valid0 = true;
               }
-              if (valid0) {
+              if (true) {
                 if (strict) {
                   let count1 = 0;
                   for (const key1 in data) {
@@ -697,26 +643,24 @@ function validate4(data, instancePath, strict, notices) {
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0 = data.type, data1 = data.data, data14 = data.ts, data15 = data.cursor;
+      let data$0, data1, data14, data15 = data.cursor;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "data") || data14 === void 0 && (missing0 = "ts")) {
+      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data14 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate4, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
           if ("bots" !== data$0) {
             return reject(validate4, instancePath + "/type", "const", { allowedValue: "bots" });
           }
-          var valid0 = true;
         } else {
-          var valid0 = true;
         }
-        if (valid0) {
+        if (true) {
           if (data1 !== void 0) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                let data2 = data1.id, data1$1 = data1.name, data4 = data1.platform, data5 = data1.symbol, data6 = data1.status, data7 = data1.trading_mode, data8 = data1.risk_mode, data9 = data1.capital, data10 = data1.pnl, data11 = data1.trades_count, data12 = data1.win_rate, data13 = data1.last_trade;
+                let data2, data1$1, data4, data5, data6, data7, data8, data9, data10, data11, data12, data13;
                 let missing1;
-                if (data2 === void 0 && (missing1 = "id") || data1$1 === void 0 && (missing1 = "name") || data4 === void 0 && (missing1 = "platform") || data5 === void 0 && (missing1 = "symbol") || data6 === void 0 && (missing1 = "status") || data7 === void 0 && (missing1 = "trading_mode") || data8 === void 0 && (missing1 = "risk_mode") || data9 === void 0 && (missing1 = "capital") || data10 === void 0 && (missing1 = "pnl") || data11 === void 0 && (missing1 = "trades_count") || data12 === void 0 && (missing1 = "win_rate") || data13 === void 0 && (missing1 = "last_trade")) {
+                if ((data2 = data1.id) === void 0 && (missing1 = "id") || (data1$1 = data1.name) === void 0 && (missing1 = "name") || (data4 = data1.platform) === void 0 && (missing1 = "platform") || (data5 = data1.symbol) === void 0 && (missing1 = "symbol") || (data6 = data1.status) === void 0 && (missing1 = "status") || (data7 = data1.trading_mode) === void 0 && (missing1 = "trading_mode") || (data8 = data1.risk_mode) === void 0 && (missing1 = "risk_mode") || (data9 = data1.capital) === void 0 && (missing1 = "capital") || (data10 = data1.pnl) === void 0 && (missing1 = "pnl") || (data11 = data1.trades_count) === void 0 && (missing1 = "trades_count") || (data12 = data1.win_rate) === void 0 && (missing1 = "win_rate") || (data13 = data1.last_trade) === void 0 && (missing1 = "last_trade")) {
                   return reject(validate4, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
                   if (data2 !== void 0) {
@@ -729,20 +673,16 @@ function validate4(data, instancePath, strict, notices) {
                         return reject(validate4, instancePath + "/data/id", "type", { type: "string" });
                       }
                     }
-                    var valid1 = true;
                   } else {
-                    var valid1 = true;
                   }
-                  if (valid1) {
+                  if (true) {
                     if (data1$1 !== void 0) {
                       if (typeof data1$1 !== "string") {
                         return reject(validate4, instancePath + "/data/name", "type", { type: "string" });
                       }
-                      var valid1 = true;
                     } else {
-                      var valid1 = true;
                     }
-                    if (valid1) {
+                    if (true) {
                       if (data4 !== void 0) {
                         if (typeof data4 !== "string") {
                           return reject(validate4, instancePath + "/data/platform", "type", { type: "string" });
@@ -754,11 +694,9 @@ function validate4(data, instancePath, strict, notices) {
                             func0(notices, instancePath + "/data/platform", data4, schema4.properties.data.properties.platform.enum);
                           }
                         }
-                        var valid1 = true;
                       } else {
-                        var valid1 = true;
                       }
-                      if (valid1) {
+                      if (true) {
                         if (data5 !== void 0) {
                           if (true) {
                             if (typeof data5 === "string") {
@@ -769,11 +707,9 @@ function validate4(data, instancePath, strict, notices) {
                               return reject(validate4, instancePath + "/data/symbol", "type", { type: "string" });
                             }
                           }
-                          var valid1 = true;
                         } else {
-                          var valid1 = true;
                         }
-                        if (valid1) {
+                        if (true) {
                           if (data6 !== void 0) {
                             if (typeof data6 !== "string") {
                               return reject(validate4, instancePath + "/data/status", "type", { type: "string" });
@@ -785,11 +721,9 @@ function validate4(data, instancePath, strict, notices) {
                                 func0(notices, instancePath + "/data/status", data6, schema4.properties.data.properties.status.enum);
                               }
                             }
-                            var valid1 = true;
                           } else {
-                            var valid1 = true;
                           }
-                          if (valid1) {
+                          if (true) {
                             if (data7 !== void 0) {
                               if (typeof data7 !== "string") {
                                 return reject(validate4, instancePath + "/data/trading_mode", "type", { type: "string" });
@@ -801,11 +735,9 @@ function validate4(data, instancePath, strict, notices) {
                                   func0(notices, instancePath + "/data/trading_mode", data7, schema4.properties.data.properties.trading_mode.enum);
                                 }
                               }
-                              var valid1 = true;
                             } else {
-                              var valid1 = true;
                             }
-                            if (valid1) {
+                            if (true) {
                               if (data8 !== void 0) {
                                 if (typeof data8 !== "string") {
                                   return reject(validate4, instancePath + "/data/risk_mode", "type", { type: "string" });
@@ -817,11 +749,9 @@ function validate4(data, instancePath, strict, notices) {
                                     func0(notices, instancePath + "/data/risk_mode", data8, schema4.properties.data.properties.risk_mode.enum);
                                   }
                                 }
-                                var valid1 = true;
                               } else {
-                                var valid1 = true;
                               }
-                              if (valid1) {
+                              if (true) {
                                 if (data9 !== void 0) {
                                   if (true) {
                                     if (typeof data9 == "number" && isFinite(data9)) {
@@ -832,20 +762,16 @@ function validate4(data, instancePath, strict, notices) {
                                       return reject(validate4, instancePath + "/data/capital", "type", { type: "number" });
                                     }
                                   }
-                                  var valid1 = true;
                                 } else {
-                                  var valid1 = true;
                                 }
-                                if (valid1) {
+                                if (true) {
                                   if (data10 !== void 0) {
                                     if (!(typeof data10 == "number" && isFinite(data10))) {
                                       return reject(validate4, instancePath + "/data/pnl", "type", { type: "number" });
                                     }
-                                    var valid1 = true;
                                   } else {
-                                    var valid1 = true;
                                   }
-                                  if (valid1) {
+                                  if (true) {
                                     if (data11 !== void 0) {
                                       if (!Number.isInteger(data11)) {
                                         return reject(validate4, instancePath + "/data/trades_count", "type", { type: "integer" });
@@ -857,11 +783,9 @@ function validate4(data, instancePath, strict, notices) {
                                           }
                                         }
                                       }
-                                      var valid1 = true;
                                     } else {
-                                      var valid1 = true;
                                     }
-                                    if (valid1) {
+                                    if (true) {
                                       if (data12 !== void 0) {
                                         if (true) {
                                           if (typeof data12 == "number" && isFinite(data12)) {
@@ -876,11 +800,9 @@ function validate4(data, instancePath, strict, notices) {
                                             return reject(validate4, instancePath + "/data/win_rate", "type", { type: "number" });
                                           }
                                         }
-                                        var valid1 = true;
                                       } else {
-                                        var valid1 = true;
                                       }
-                                      if (valid1) {
+                                      if (true) {
                                         if (data13 !== void 0) {
                                           if (typeof data13 !== "string" && data13 !== null) {
                                             return reject(validate4, instancePath + "/data/last_trade", "type", { type: schema4.properties.data.properties.last_trade.type });
@@ -892,11 +814,9 @@ function validate4(data, instancePath, strict, notices) {
                                               }
                                             }
                                           }
-                                          var valid1 = true;
                                         } else {
-                                          var valid1 = true;
                                         }
-                                        if (valid1) {
+                                        if (true) {
                                           if (strict) {
                                             let count0 = 0;
                                             for (const key0 in data1) {
@@ -926,11 +846,9 @@ function validate4(data, instancePath, strict, notices) {
                 return reject(validate4, instancePath + "/data", "type", { type: "object" });
               }
             }
-            var valid0 = true;
           } else {
-            var valid0 = true;
           }
-          if (valid0) {
+          if (true) {
             if (data14 !== void 0) {
               if (true) {
                 if (typeof data14 === "string") {
@@ -941,11 +859,9 @@ function validate4(data, instancePath, strict, notices) {
                   return reject(validate4, instancePath + "/ts", "type", { type: "string" });
                 }
               }
-              var valid0 = true;
             } else {
-              var valid0 = true;
             }
-            if (valid0) {
+            if (true) {
               if (data15 !== void 0) {
                 if (true) {
                   if (typeof data15 === "string") {
@@ -956,11 +872,9 @@ function validate4(data, instancePath, strict, notices) {
                     return reject(validate4, instancePath + "/cursor", "type", { type: "string" });
                   }
                 }
-                var valid0 = true;
               } else {
-                var valid0 = true;
               }
-              if (valid0) {
+              if (true) {
                 if (strict) {
                   let count1 = 0;
                   for (const key1 in data) {
@@ -994,26 +908,24 @@ function validate5(data, instancePath, strict, notices) {
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0 = data.type, data1 = data.data, data9 = data.ts, data10 = data.cursor;
+      let data$0, data1, data9, data10 = data.cursor;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "data") || data9 === void 0 && (missing0 = "ts")) {
+      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data9 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate5, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
           if ("balances" !== data$0) {
             return reject(validate5, instancePath + "/type", "const", { allowedValue: "balances" });
           }
-          var valid0 = true;
         } else {
-          var valid0 = true;
         }
-        if (valid0) {
+        if (true) {
           if (data1 !== void 0) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                let data2 = data1.platform, data3 = data1.balances, data8 = data1.total_value_zar;
+                let data2, data3, data8;
                 let missing1;
-                if (data2 === void 0 && (missing1 = "platform") || data3 === void 0 && (missing1 = "balances") || data8 === void 0 && (missing1 = "total_value_zar")) {
+                if ((data2 = data1.platform) === void 0 && (missing1 = "platform") || (data3 = data1.balances) === void 0 && (missing1 = "balances") || (data8 = data1.total_value_zar) === void 0 && (missing1 = "total_value_zar")) {
                   return reject(validate5, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
                   if (data2 !== void 0) {
@@ -1027,11 +939,9 @@ function validate5(data, instancePath, strict, notices) {
                         func0(notices, instancePath + "/data/platform", data2, schema5.properties.data.properties.platform.enum);
                       }
                     }
-                    var valid1 = true;
                   } else {
-                    var valid1 = true;
                   }
-                  if (valid1) {
+                  if (true) {
                     if (data3 !== void 0) {
                       if (true) {
                         if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
@@ -1039,9 +949,9 @@ function validate5(data, instancePath, strict, notices) {
                             let data4 = data3[key0];
                             if (true) {
                               if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
-                                let data5 = data4.free, data6 = data4.locked, data7 = data4.total;
+                                let data5, data6, data7;
                                 let missing2;
-                                if (data5 === void 0 && (missing2 = "free") || data6 === void 0 && (missing2 = "locked") || data7 === void 0 && (missing2 = "total")) {
+                                if ((data5 = data4.free) === void 0 && (missing2 = "free") || (data6 = data4.locked) === void 0 && (missing2 = "locked") || (data7 = data4.total) === void 0 && (missing2 = "total")) {
                                   return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "required", { missingProperty: missing2 });
                                 } else {
                                   if (data5 !== void 0) {
@@ -1054,11 +964,9 @@ function validate5(data, instancePath, strict, notices) {
                                         return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", "type", { type: "number" });
                                       }
                                     }
-                                    var valid3 = true;
                                   } else {
-                                    var valid3 = true;
                                   }
-                                  if (valid3) {
+                                  if (true) {
                                     if (data6 !== void 0) {
                                       if (true) {
                                         if (typeof data6 == "number" && isFinite(data6)) {
@@ -1069,11 +977,9 @@ function validate5(data, instancePath, strict, notices) {
                                           return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", "type", { type: "number" });
                                         }
                                       }
-                                      var valid3 = true;
                                     } else {
-                                      var valid3 = true;
                                     }
-                                    if (valid3) {
+                                    if (true) {
                                       if (data7 !== void 0) {
                                         if (true) {
                                           if (typeof data7 == "number" && isFinite(data7)) {
@@ -1084,11 +990,9 @@ function validate5(data, instancePath, strict, notices) {
                                             return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", "type", { type: "number" });
                                           }
                                         }
-                                        var valid3 = true;
                                       } else {
-                                        var valid3 = true;
                                       }
-                                      if (valid3) {
+                                      if (true) {
                                         if (strict) {
                                           let count0 = 0;
                                           for (const key1 in data4) {
@@ -1109,8 +1013,7 @@ function validate5(data, instancePath, strict, notices) {
                                 return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "type", { type: "object" });
                               }
                             }
-                            var valid2 = true;
-                            if (!valid2) {
+                            if (false) {
                               break;
                             }
                           }
@@ -1118,11 +1021,9 @@ function validate5(data, instancePath, strict, notices) {
                           return reject(validate5, instancePath + "/data/balances", "type", { type: "object" });
                         }
                       }
-                      var valid1 = true;
                     } else {
-                      var valid1 = true;
                     }
-                    if (valid1) {
+                    if (true) {
                       if (data8 !== void 0) {
                         if (true) {
                           if (typeof data8 == "number" && isFinite(data8)) {
@@ -1133,11 +1034,9 @@ function validate5(data, instancePath, strict, notices) {
                             return reject(validate5, instancePath + "/data/total_value_zar", "type", { type: "number" });
                           }
                         }
-                        var valid1 = true;
                       } else {
-                        var valid1 = true;
                       }
-                      if (valid1) {
+                      if (true) {
                         if (strict) {
                           let count1 = 0;
                           for (const key2 in data1) {
@@ -1158,11 +1057,9 @@ function validate5(data, instancePath, strict, notices) {
                 return reject(validate5, instancePath + "/data", "type", { type: "object" });
               }
             }
-            var valid0 = true;
           } else {
-            var valid0 = true;
           }
-          if (valid0) {
+          if (true) {
             if (data9 !== void 0) {
               if (true) {
                 if (typeof data9 === "string") {
@@ -1173,11 +1070,9 @@ function validate5(data, instancePath, strict, notices) {
                   return reject(validate5, instancePath + "/ts", "type", { type: "string" });
                 }
               }
-              var valid0 = true;
             } else {
-              var valid0 = true;
             }
-            if (valid0) {
+            if (true) {
               if (data10 !== void 0) {
                 if (true) {
                   if (typeof data10 === "string") {
@@ -1188,11 +1083,9 @@ function validate5(data, instancePath, strict, notices) {
                     return reject(validate5, instancePath + "/cursor", "type", { type: "string" });
                   }
                 }
-                var valid0 = true;
               } else {
-                var valid0 = true;
               }
-              if (valid0) {
+              if (true) {
                 if (strict) {
                   let count2 = 0;
                   for (const key3 in data) {
@@ -1227,9 +1120,9 @@ function validate6(data, instancePath, strict, notices) {
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0 = data.type, data1 = data.data, data27 = data.ts, data28 = data.cursor;
+      let data$0, data1, data27, data28 = data.cursor;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "data") || data27 === void 0 && (missing0 = "ts")) {
+      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data27 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate6, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
@@ -1246,9 +1139,9 @@ function validate6(data, instancePath, strict, notices) {
             const _errs2 = errors;
             if (errors === _errs2) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                let data2 = data1.id, data3 = data1.bot_id, data4 = data1.symbol, data5 = data1.platform, data6 = data1.decision, data7 = data1.confidence, data1$6 = data1.reasoning, data9 = data1.market_data, data1$8 = data1.regime_state, data15 = data1.component_scores, data19 = data1.sizing, data23 = data1.stops, data26 = data1.timestamp;
+                let data2, data3, data4, data5, data6, data7, data1$6, data9, data1$8, data15, data19, data23, data26;
                 let missing1;
-                if (data2 === void 0 && (missing1 = "id") || data3 === void 0 && (missing1 = "bot_id") || data4 === void 0 && (missing1 = "symbol") || data5 === void 0 && (missing1 = "platform") || data6 === void 0 && (missing1 = "decision") || data7 === void 0 && (missing1 = "confidence") || data1$6 === void 0 && (missing1 = "reasoning") || data9 === void 0 && (missing1 = "market_data") || data1$8 === void 0 && (missing1 = "regime_state") || data15 === void 0 && (missing1 = "component_scores") || data19 === void 0 && (missing1 = "sizing") || data23 === void 0 && (missing1 = "stops") || data26 === void 0 && (missing1 = "timestamp")) {
+                if ((data2 = data1.id) === void 0 && (missing1 = "id") || (data3 = data1.bot_id) === void 0 && (missing1 = "bot_id") || (data4 = data1.symbol) === void 0 && (missing1 = "symbol") || (data5 = data1.platform) === void 0 && (missing1 = "platform") || (data6 = data1.decision) === void 0 && (missing1 = "decision") || (data7 = data1.confidence) === void 0 && (missing1 = "confidence") || (data1$6 = data1.reasoning) === void 0 && (missing1 = "reasoning") || (data9 = data1.market_data) === void 0 && (missing1 = "market_data") || (data1$8 = data1.regime_state) === void 0 && (missing1 = "regime_state") || (data15 = data1.component_scores) === void 0 && (missing1 = "component_scores") || (data19 = data1.sizing) === void 0 && (missing1 = "sizing") || (data23 = data1.stops) === void 0 && (missing1 = "stops") || (data26 = data1.timestamp) === void 0 && (missing1 = "timestamp")) {
                   return reject(validate6, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
                   if (data2 !== void 0) {
@@ -1367,9 +1260,9 @@ function validate6(data, instancePath, strict, notices) {
                                   const _errs18 = errors;
                                   if (errors === _errs18) {
                                     if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
-                                      let data10 = data9.price, data11 = data9.volume_24h, data12 = data9.rsi, data13 = data9.macd;
+                                      let data10, data11, data12, data13;
                                       let missing2;
-                                      if (data10 === void 0 && (missing2 = "price") || data11 === void 0 && (missing2 = "volume_24h") || data12 === void 0 && (missing2 = "rsi") || data13 === void 0 && (missing2 = "macd")) {
+                                      if ((data10 = data9.price) === void 0 && (missing2 = "price") || (data11 = data9.volume_24h) === void 0 && (missing2 = "volume_24h") || (data12 = data9.rsi) === void 0 && (missing2 = "rsi") || (data13 = data9.macd) === void 0 && (missing2 = "macd")) {
                                         return reject(validate6, instancePath + "/data/market_data", "required", { missingProperty: missing2 });
                                       } else {
                                         if (data10 !== void 0) {
@@ -2008,46 +1901,40 @@ function validate7(data, instancePath, strict, notices) {
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0 = data.type, data1 = data.data, data12 = data.ts, data13 = data.cursor;
+      let data$0, data1, data12, data13 = data.cursor;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "data") || data12 === void 0 && (missing0 = "ts")) {
+      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data12 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate7, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
           if ("metrics" !== data$0) {
             return reject(validate7, instancePath + "/type", "const", { allowedValue: "metrics" });
           }
-          var valid0 = true;
         } else {
-          var valid0 = true;
         }
-        if (valid0) {
+        if (true) {
           if (data1 !== void 0) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                let data2 = data1.total_pnl, data3 = data1.total_pnl_percent, data4 = data1.active_bots, data5 = data1.total_bots, data6 = data1.total_trades, data7 = data1.win_rate, data8 = data1.exposure, data1$7 = data1.risk_level, data10 = data1.uptime_seconds, data11 = data1.trades_per_hour;
+                let data2, data3, data4, data5, data6, data7, data8, data1$7, data10, data11;
                 let missing1;
-                if (data2 === void 0 && (missing1 = "total_pnl") || data3 === void 0 && (missing1 = "total_pnl_percent") || data4 === void 0 && (missing1 = "active_bots") || data5 === void 0 && (missing1 = "total_bots") || data6 === void 0 && (missing1 = "total_trades") || data7 === void 0 && (missing1 = "win_rate") || data8 === void 0 && (missing1 = "exposure") || data1$7 === void 0 && (missing1 = "risk_level") || data10 === void 0 && (missing1 = "uptime_seconds") || data11 === void 0 && (missing1 = "trades_per_hour")) {
+                if ((data2 = data1.total_pnl) === void 0 && (missing1 = "total_pnl") || (data3 = data1.total_pnl_percent) === void 0 && (missing1 = "total_pnl_percent") || (data4 = data1.active_bots) === void 0 && (missing1 = "active_bots") || (data5 = data1.total_bots) === void 0 && (missing1 = "total_bots") || (data6 = data1.total_trades) === void 0 && (missing1 = "total_trades") || (data7 = data1.win_rate) === void 0 && (missing1 = "win_rate") || (data8 = data1.exposure) === void 0 && (missing1 = "exposure") || (data1$7 = data1.risk_level) === void 0 && (missing1 = "risk_level") || (data10 = data1.uptime_seconds) === void 0 && (missing1 = "uptime_seconds") || (data11 = data1.trades_per_hour) === void 0 && (missing1 = "trades_per_hour")) {
                   return reject(validate7, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
                   if (data2 !== void 0) {
                     if (!(typeof data2 == "number" && isFinite(data2))) {
                       return reject(validate7, instancePath + "/data/total_pnl", "type", { type: "number" });
                     }
-                    var valid1 = true;
                   } else {
-                    var valid1 = true;
                   }
-                  if (valid1) {
+                  if (true) {
                     if (data3 !== void 0) {
                       if (!(typeof data3 == "number" && isFinite(data3))) {
                         return reject(validate7, instancePath + "/data/total_pnl_percent", "type", { type: "number" });
                       }
-                      var valid1 = true;
                     } else {
-                      var valid1 = true;
                     }
-                    if (valid1) {
+                    if (true) {
                       if (data4 !== void 0) {
                         if (!Number.isInteger(data4)) {
                           return reject(validate7, instancePath + "/data/active_bots", "type", { type: "integer" });
@@ -2059,11 +1946,9 @@ function validate7(data, instancePath, strict, notices) {
                             }
                           }
                         }
-                        var valid1 = true;
                       } else {
-                        var valid1 = true;
                       }
-                      if (valid1) {
+                      if (true) {
                         if (data5 !== void 0) {
                           if (!Number.isInteger(data5)) {
                             return reject(validate7, instancePath + "/data/total_bots", "type", { type: "integer" });
@@ -2075,11 +1960,9 @@ function validate7(data, instancePath, strict, notices) {
                               }
                             }
                           }
-                          var valid1 = true;
                         } else {
-                          var valid1 = true;
                         }
-                        if (valid1) {
+                        if (true) {
                           if (data6 !== void 0) {
                             if (!Number.isInteger(data6)) {
                               return reject(validate7, instancePath + "/data/total_trades", "type", { type: "integer" });
@@ -2091,11 +1974,9 @@ function validate7(data, instancePath, strict, notices) {
                                 }
                               }
                             }
-                            var valid1 = true;
                           } else {
-                            var valid1 = true;
                           }
-                          if (valid1) {
+                          if (true) {
                             if (data7 !== void 0) {
                               if (true) {
                                 if (typeof data7 == "number" && isFinite(data7)) {
@@ -2110,11 +1991,9 @@ function validate7(data, instancePath, strict, notices) {
                                   return reject(validate7, instancePath + "/data/win_rate", "type", { type: "number" });
                                 }
                               }
-                              var valid1 = true;
                             } else {
-                              var valid1 = true;
                             }
-                            if (valid1) {
+                            if (true) {
                               if (data8 !== void 0) {
                                 if (true) {
                                   if (typeof data8 == "number" && isFinite(data8)) {
@@ -2129,20 +2008,16 @@ function validate7(data, instancePath, strict, notices) {
                                     return reject(validate7, instancePath + "/data/exposure", "type", { type: "number" });
                                   }
                                 }
-                                var valid1 = true;
                               } else {
-                                var valid1 = true;
                               }
-                              if (valid1) {
+                              if (true) {
                                 if (data1$7 !== void 0) {
                                   if (typeof data1$7 !== "string") {
                                     return reject(validate7, instancePath + "/data/risk_level", "type", { type: "string" });
                                   }
-                                  var valid1 = true;
                                 } else {
-                                  var valid1 = true;
                                 }
-                                if (valid1) {
+                                if (true) {
                                   if (data10 !== void 0) {
                                     if (true) {
                                       if (typeof data10 == "number" && isFinite(data10)) {
@@ -2153,11 +2028,9 @@ function validate7(data, instancePath, strict, notices) {
                                         return reject(validate7, instancePath + "/data/uptime_seconds", "type", { type: "number" });
                                       }
                                     }
-                                    var valid1 = true;
                                   } else {
-                                    var valid1 = true;
                                   }
-                                  if (valid1) {
+                                  if (true) {
                                     if (data11 !== void 0) {
                                       if (true) {
                                         if (typeof data11 == "number" && isFinite(data11)) {
@@ -2168,11 +2041,9 @@ function validate7(data, instancePath, strict, notices) {
                                           return reject(validate7, instancePath + "/data/trades_per_hour", "type", { type: "number" });
                                         }
                                       }
-                                      var valid1 = true;
                                     } else {
-                                      var valid1 = true;
                                     }
-                                    if (valid1) {
+                                    if (true) {
                                       if (strict) {
                                         let count0 = 0;
                                         for (const key0 in data1) {
@@ -2200,11 +2071,9 @@ function validate7(data, instancePath, strict, notices) {
                 return reject(validate7, instancePath + "/data", "type", { type: "object" });
               }
             }
-            var valid0 = true;
           } else {
-            var valid0 = true;
           }
-          if (valid0) {
+          if (true) {
             if (data12 !== void 0) {
               if (true) {
                 if (typeof data12 === "string") {
@@ -2215,11 +2084,9 @@ function validate7(data, instancePath, strict, notices) {
                   return reject(validate7, instancePath + "/ts", "type", { type: "string" });
                 }
               }
-              var valid0 = true;
             } else {
-              var valid0 = true;
             }
-            if (valid0) {
+            if (true) {
               if (data13 !== void 0) {
                 if (true) {
                   if (typeof data13 === "string") {
@@ -2230,11 +2097,9 @@ function validate7(data, instancePath, strict, notices) {
                     return reject(validate7, instancePath + "/cursor", "type", { type: "string" });
                   }
                 }
-                var valid0 = true;
               } else {
-                var valid0 = true;
               }
-              if (valid0) {
+              if (true) {
                 if (strict) {
                   let count1 = 0;
                   for (const key1 in data) {
@@ -2267,26 +2132,24 @@ function validate8(data, instancePath, strict, notices) {
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0 = data.type, data1 = data.data, data9 = data.ts, data10 = data.cursor;
+      let data$0, data1, data9, data10 = data.cursor;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "data") || data9 === void 0 && (missing0 = "ts")) {
+      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data9 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate8, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
           if ("whale" !== data$0) {
             return reject(validate8, instancePath + "/type", "const", { allowedValue: "whale" });
           }
-          var valid0 = true;
         } else {
-          var valid0 = true;
         }
-        if (valid0) {
+        if (true) {
           if (data1 !== void 0) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                let data2 = data1.coin, data3 = data1.platform, data1$2 = data1.flow_type, data5 = data1.amount, data6 = data1.value_usd, data7 = data1.timestamp, data1$6 = data1.signal;
+                let data2, data3, data1$2, data5, data6, data7, data1$6;
                 let missing1;
-                if (data2 === void 0 && (missing1 = "coin") || data3 === void 0 && (missing1 = "platform") || data1$2 === void 0 && (missing1 = "flow_type") || data5 === void 0 && (missing1 = "amount") || data6 === void 0 && (missing1 = "value_usd") || data7 === void 0 && (missing1 = "timestamp") || data1$6 === void 0 && (missing1 = "signal")) {
+                if ((data2 = data1.coin) === void 0 && (missing1 = "coin") || (data3 = data1.platform) === void 0 && (missing1 = "platform") || (data1$2 = data1.flow_type) === void 0 && (missing1 = "flow_type") || (data5 = data1.amount) === void 0 && (missing1 = "amount") || (data6 = data1.value_usd) === void 0 && (missing1 = "value_usd") || (data7 = data1.timestamp) === void 0 && (missing1 = "timestamp") || (data1$6 = data1.signal) === void 0 && (missing1 = "signal")) {
                   return reject(validate8, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
                   if (data2 !== void 0) {
@@ -2299,11 +2162,9 @@ function validate8(data, instancePath, strict, notices) {
                         return reject(validate8, instancePath + "/data/coin", "type", { type: "string" });
                       }
                     }
-                    var valid1 = true;
                   } else {
-                    var valid1 = true;
                   }
-                  if (valid1) {
+                  if (true) {
                     if (data3 !== void 0) {
                       if (true) {
                         if (typeof data3 === "string") {
@@ -2314,20 +2175,16 @@ function validate8(data, instancePath, strict, notices) {
                           return reject(validate8, instancePath + "/data/platform", "type", { type: "string" });
                         }
                       }
-                      var valid1 = true;
                     } else {
-                      var valid1 = true;
                     }
-                    if (valid1) {
+                    if (true) {
                       if (data1$2 !== void 0) {
                         if (typeof data1$2 !== "string") {
                           return reject(validate8, instancePath + "/data/flow_type", "type", { type: "string" });
                         }
-                        var valid1 = true;
                       } else {
-                        var valid1 = true;
                       }
-                      if (valid1) {
+                      if (true) {
                         if (data5 !== void 0) {
                           if (true) {
                             if (typeof data5 == "number" && isFinite(data5)) {
@@ -2338,11 +2195,9 @@ function validate8(data, instancePath, strict, notices) {
                               return reject(validate8, instancePath + "/data/amount", "type", { type: "number" });
                             }
                           }
-                          var valid1 = true;
                         } else {
-                          var valid1 = true;
                         }
-                        if (valid1) {
+                        if (true) {
                           if (data6 !== void 0) {
                             if (true) {
                               if (typeof data6 == "number" && isFinite(data6)) {
@@ -2353,11 +2208,9 @@ function validate8(data, instancePath, strict, notices) {
                                 return reject(validate8, instancePath + "/data/value_usd", "type", { type: "number" });
                               }
                             }
-                            var valid1 = true;
                           } else {
-                            var valid1 = true;
                           }
-                          if (valid1) {
+                          if (true) {
                             if (data7 !== void 0) {
                               if (true) {
                                 if (typeof data7 === "string") {
@@ -2368,20 +2221,16 @@ function validate8(data, instancePath, strict, notices) {
                                   return reject(validate8, instancePath + "/data/timestamp", "type", { type: "string" });
                                 }
                               }
-                              var valid1 = true;
                             } else {
-                              var valid1 = true;
                             }
-                            if (valid1) {
+                            if (true) {
                               if (data1$6 !== void 0) {
                                 if (typeof data1$6 !== "string") {
                                   return reject(validate8, instancePath + "/data/signal", "type", { type: "string" });
                                 }
-                                var valid1 = true;
                               } else {
-                                var valid1 = true;
                               }
-                              if (valid1) {
+                              if (true) {
                                 if (strict) {
                                   let count0 = 0;
                                   for (const key0 in data1) {
@@ -2406,11 +2255,9 @@ function validate8(data, instancePath, strict, notices) {
                 return reject(validate8, instancePath + "/data", "type", { type: "object" });
               }
             }
-            var valid0 = true;
           } else {
-            var valid0 = true;
           }
-          if (valid0) {
+          if (true) {
             if (data9 !== void 0) {
               if (true) {
                 if (typeof data9 === "string") {
@@ -2421,11 +2268,9 @@ function validate8(data, instancePath, strict, notices) {
                   return reject(validate8, instancePath + "/ts", "type", { type: "string" });
                 }
               }
-              var valid0 = true;
             } else {
-              var valid0 = true;
             }
-            if (valid0) {
+            if (true) {
               if (data10 !== void 0) {
                 if (true) {
                   if (typeof data10 === "string") {
@@ -2436,11 +2281,9 @@ function validate8(data, instancePath, strict, notices) {
                     return reject(validate8, instancePath + "/cursor", "type", { type: "string" });
                   }
                 }
-                var valid0 = true;
               } else {
-                var valid0 = true;
               }
-              if (valid0) {
+              if (true) {
                 if (strict) {
                   let count1 = 0;
                   for (const key1 in data) {
@@ -2475,9 +2318,9 @@ function validate9(data, instancePath, strict, notices) {
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0 = data.type, data1 = data.data, data11 = data.ts, data12 = data.cursor;
+      let data$0, data1, data11, data12 = data.cursor;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "data") || data11 === void 0 && (missing0 = "ts")) {
+      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data11 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate9, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
@@ -2494,9 +2337,9 @@ function validate9(data, instancePath, strict, notices) {
             const _errs2 = errors;
             if (errors === _errs2) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                let data2 = data1.id, data3 = data1.severity, data1$2 = data1.category, data1$3 = data1.title, data1$4 = data1.message, data7 = data1.bot_id, data8 = data1.platform, data1$7 = data1.action_required, data10 = data1.timestamp;
+                let data2, data3, data1$2, data1$3, data1$4, data7, data8, data1$7, data10;
                 let missing1;
-                if (data2 === void 0 && (missing1 = "id") || data3 === void 0 && (missing1 = "severity") || data1$2 === void 0 && (missing1 = "category") || data1$3 === void 0 && (missing1 = "title") || data1$4 === void 0 && (missing1 = "message") || data7 === void 0 && (missing1 = "bot_id") || data8 === void 0 && (missing1 = "platform") || data1$7 === void 0 && (missing1 = "action_required") || data10 === void 0 && (missing1 = "timestamp")) {
+                if ((data2 = data1.id) === void 0 && (missing1 = "id") || (data3 = data1.severity) === void 0 && (missing1 = "severity") || (data1$2 = data1.category) === void 0 && (missing1 = "category") || (data1$3 = data1.title) === void 0 && (missing1 = "title") || (data1$4 = data1.message) === void 0 && (missing1 = "message") || (data7 = data1.bot_id) === void 0 && (missing1 = "bot_id") || (data8 = data1.platform) === void 0 && (missing1 = "platform") || (data1$7 = data1.action_required) === void 0 && (missing1 = "action_required") || (data10 = data1.timestamp) === void 0 && (missing1 = "timestamp")) {
                   return reject(validate9, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
                   if (data2 !== void 0) {
@@ -2819,37 +2662,33 @@ function validate10(data, instancePath, strict, notices) {
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0 = data.type, data1 = data.data, data13 = data.ts, data14 = data.cursor;
+      let data$0, data1, data13, data14 = data.cursor;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "data") || data13 === void 0 && (missing0 = "ts")) {
+      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data13 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate10, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
           if ("system_health" !== data$0) {
             return reject(validate10, instancePath + "/type", "const", { allowedValue: "system_health" });
           }
-          var valid0 = true;
         } else {
-          var valid0 = true;
         }
-        if (valid0) {
+        if (true) {
           if (data1 !== void 0) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                let data1$0 = data1.status, data3 = data1.uptime, data4 = data1.cpu_percent, data5 = data1.memory_percent, data6 = data1.disk_percent, data1$5 = data1.database, data1$6 = data1.redis, data9 = data1.exchange_connections, data11 = data1.last_trade, data12 = data1.error_rate;
+                let data1$0, data3, data4, data5, data6, data1$5, data1$6, data9, data11, data12;
                 let missing1;
-                if (data1$0 === void 0 && (missing1 = "status") || data3 === void 0 && (missing1 = "uptime") || data4 === void 0 && (missing1 = "cpu_percent") || data5 === void 0 && (missing1 = "memory_percent") || data6 === void 0 && (missing1 = "disk_percent") || data1$5 === void 0 && (missing1 = "database") || data1$6 === void 0 && (missing1 = "redis") || data9 === void 0 && (missing1 = "exchange_connections") || data11 === void 0 && (missing1 = "last_trade") || data12 === void 0 && (missing1 = "error_rate")) {
+                if ((data1$0 = data1.status) === void 0 && (missing1 = "status") || (data3 = data1.uptime) === void 0 && (missing1 = "uptime") || (data4 = data1.cpu_percent) === void 0 && (missing1 = "cpu_percent") || (data5 = data1.memory_percent) === void 0 && (missing1 = "memory_percent") || (data6 = data1.disk_percent) === void 0 && (missing1 = "disk_percent") || (data1$5 = data1.database) === void 0 && (missing1 = "database") || (data1$6 = data1.redis) === void 0 && (missing1 = "redis") || (data9 = data1.exchange_connections) === void 0 && (missing1 = "exchange_connections") || (data11 = data1.last_trade) === void 0 && (missing1 = "last_trade") || (data12 = data1.error_rate) === void 0 && (missing1 = "error_rate")) {
                   return reject(validate10, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
                   if (data1$0 !== void 0) {
                     if (typeof data1$0 !== "string") {
                       return reject(validate10, instancePath + "/data/status", "type", { type: "string" });
                     }
-                    var valid1 = true;
                   } else {
-                    var valid1 = true;
                   }
-                  if (valid1) {
+                  if (true) {
                     if (data3 !== void 0) {
                       if (true) {
                         if (typeof data3 == "number" && isFinite(data3)) {
@@ -2860,11 +2699,9 @@ function validate10(data, instancePath, strict, notices) {
                           return reject(validate10, instancePath + "/data/uptime", "type", { type: "number" });
                         }
                       }
-                      var valid1 = true;
                     } else {
-                      var valid1 = true;
                     }
-                    if (valid1) {
+                    if (true) {
                       if (data4 !== void 0) {
                         if (true) {
                           if (typeof data4 == "number" && isFinite(data4)) {
@@ -2879,11 +2716,9 @@ function validate10(data, instancePath, strict, notices) {
                             return reject(validate10, instancePath + "/data/cpu_percent", "type", { type: "number" });
                           }
                         }
-                        var valid1 = true;
                       } else {
-                        var valid1 = true;
                       }
-                      if (valid1) {
+                      if (true) {
                         if (data5 !== void 0) {
                           if (true) {
                             if (typeof data5 == "number" && isFinite(data5)) {
@@ -2898,11 +2733,9 @@ function validate10(data, instancePath, strict, notices) {
                               return reject(validate10, instancePath + "/data/memory_percent", "type", { type: "number" });
                             }
                           }
-                          var valid1 = true;
                         } else {
-                          var valid1 = true;
                         }
-                        if (valid1) {
+                        if (true) {
                           if (data6 !== void 0) {
                             if (true) {
                               if (typeof data6 == "number" && isFinite(data6)) {
@@ -2917,29 +2750,23 @@ function validate10(data, instancePath, strict, notices) {
                                 return reject(validate10, instancePath + "/data/disk_percent", "type", { type: "number" });
                               }
                             }
-                            var valid1 = true;
                           } else {
-                            var valid1 = true;
                           }
-                          if (valid1) {
+                          if (true) {
                             if (data1$5 !== void 0) {
                               if (typeof data1$5 !== "string") {
                                 return reject(validate10, instancePath + "/data/database", "type", { type: "string" });
                               }
-                              var valid1 = true;
                             } else {
-                              var valid1 = true;
                             }
-                            if (valid1) {
+                            if (true) {
                               if (data1$6 !== void 0) {
                                 if (typeof data1$6 !== "string") {
                                   return reject(validate10, instancePath + "/data/redis", "type", { type: "string" });
                                 }
-                                var valid1 = true;
                               } else {
-                                var valid1 = true;
                               }
-                              if (valid1) {
+                              if (true) {
                                 if (data9 !== void 0) {
                                   if (true) {
                                     if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
@@ -2947,8 +2774,7 @@ function validate10(data, instancePath, strict, notices) {
                                         if (typeof data9[key0] !== "string") {
                                           return reject(validate10, instancePath + "/data/exchange_connections/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "type", { type: "string" });
                                         }
-                                        var valid2 = true;
-                                        if (!valid2) {
+                                        if (false) {
                                           break;
                                         }
                                       }
@@ -2956,11 +2782,9 @@ function validate10(data, instancePath, strict, notices) {
                                       return reject(validate10, instancePath + "/data/exchange_connections", "type", { type: "object" });
                                     }
                                   }
-                                  var valid1 = true;
                                 } else {
-                                  var valid1 = true;
                                 }
-                                if (valid1) {
+                                if (true) {
                                   if (data11 !== void 0) {
                                     if (typeof data11 !== "string" && data11 !== null) {
                                       return reject(validate10, instancePath + "/data/last_trade", "type", { type: schema10.properties.data.properties.last_trade.type });
@@ -2972,11 +2796,9 @@ function validate10(data, instancePath, strict, notices) {
                                         }
                                       }
                                     }
-                                    var valid1 = true;
                                   } else {
-                                    var valid1 = true;
                                   }
-                                  if (valid1) {
+                                  if (true) {
                                     if (data12 !== void 0) {
                                       if (true) {
                                         if (typeof data12 == "number" && isFinite(data12)) {
@@ -2991,11 +2813,9 @@ function validate10(data, instancePath, strict, notices) {
                                           return reject(validate10, instancePath + "/data/error_rate", "type", { type: "number" });
                                         }
                                       }
-                                      var valid1 = true;
                                     } else {
-                                      var valid1 = true;
                                     }
-                                    if (valid1) {
+                                    if (true) {
                                       if (strict) {
                                         let count0 = 0;
                                         for (const key1 in data1) {
@@ -3023,11 +2843,9 @@ function validate10(data, instancePath, strict, notices) {
                 return reject(validate10, instancePath + "/data", "type", { type: "object" });
               }
             }
-            var valid0 = true;
           } else {
-            var valid0 = true;
           }
-          if (valid0) {
+          if (true) {
             if (data13 !== void 0) {
               if (true) {
                 if (typeof data13 === "string") {
@@ -3038,11 +2856,9 @@ function validate10(data, instancePath, strict, notices) {
                   return reject(validate10, instancePath + "/ts", "type", { type: "string" });
                 }
               }
-              var valid0 = true;
             } else {
-              var valid0 = true;
             }
-            if (valid0) {
+            if (true) {
               if (data14 !== void 0) {
                 if (true) {
                   if (typeof data14 === "string") {
@@ -3053,11 +2869,9 @@ function validate10(data, instancePath, strict, notices) {
                     return reject(validate10, instancePath + "/cursor", "type", { type: "string" });
                   }
                 }
-                var valid0 = true;
               } else {
-                var valid0 = true;
               }
-              if (valid0) {
+              if (true) {
                 if (strict) {
                   let count1 = 0;
                   for (const key2 in data) {
@@ -3091,37 +2905,33 @@ function validate11(data, instancePath, strict, notices) {
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0 = data.type, data1 = data.data, data10 = data.ts, data11 = data.cursor;
+      let data$0, data1, data10, data11 = data.cursor;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "data") || data10 === void 0 && (missing0 = "ts")) {
+      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data10 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate11, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
           if ("wallet" !== data$0) {
             return reject(validate11, instancePath + "/type", "const", { allowedValue: "wallet" });
           }
-          var valid0 = true;
         } else {
-          var valid0 = true;
         }
-        if (valid0) {
+        if (true) {
           if (data1 !== void 0) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                let data1$0 = data1.event, data3 = data1.platform, data4 = data1.asset, data5 = data1.amount, data6 = data1.address, data7 = data1.txid, data8 = data1.confirmations, data1$7 = data1.status;
+                let data1$0, data3, data4, data5, data6, data7, data8, data1$7;
                 let missing1;
-                if (data1$0 === void 0 && (missing1 = "event") || data3 === void 0 && (missing1 = "platform") || data4 === void 0 && (missing1 = "asset") || data5 === void 0 && (missing1 = "amount") || data6 === void 0 && (missing1 = "address") || data7 === void 0 && (missing1 = "txid") || data8 === void 0 && (missing1 = "confirmations") || data1$7 === void 0 && (missing1 = "status")) {
+                if ((data1$0 = data1.event) === void 0 && (missing1 = "event") || (data3 = data1.platform) === void 0 && (missing1 = "platform") || (data4 = data1.asset) === void 0 && (missing1 = "asset") || (data5 = data1.amount) === void 0 && (missing1 = "amount") || (data6 = data1.address) === void 0 && (missing1 = "address") || (data7 = data1.txid) === void 0 && (missing1 = "txid") || (data8 = data1.confirmations) === void 0 && (missing1 = "confirmations") || (data1$7 = data1.status) === void 0 && (missing1 = "status")) {
                   return reject(validate11, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
                   if (data1$0 !== void 0) {
                     if (typeof data1$0 !== "string") {
                       return reject(validate11, instancePath + "/data/event", "type", { type: "string" });
                     }
-                    var valid1 = true;
                   } else {
-                    var valid1 = true;
                   }
-                  if (valid1) {
+                  if (true) {
                     if (data3 !== void 0) {
                       if (typeof data3 !== "string") {
                         return reject(validate11, instancePath + "/data/platform", "type", { type: "string" });
@@ -3133,11 +2943,9 @@ function validate11(data, instancePath, strict, notices) {
                           func0(notices, instancePath + "/data/platform", data3, schema11.properties.data.properties.platform.enum);
                         }
                       }
-                      var valid1 = true;
                     } else {
-                      var valid1 = true;
                     }
-                    if (valid1) {
+                    if (true) {
                       if (data4 !== void 0) {
                         if (true) {
                           if (typeof data4 === "string") {
@@ -3148,11 +2956,9 @@ function validate11(data, instancePath, strict, notices) {
                             return reject(validate11, instancePath + "/data/asset", "type", { type: "string" });
                           }
                         }
-                        var valid1 = true;
                       } else {
-                        var valid1 = true;
                       }
-                      if (valid1) {
+                      if (true) {
                         if (data5 !== void 0) {
                           if (true) {
                             if (typeof data5 == "number" && isFinite(data5)) {
@@ -3163,29 +2969,23 @@ function validate11(data, instancePath, strict, notices) {
                               return reject(validate11, instancePath + "/data/amount", "type", { type: "number" });
                             }
                           }
-                          var valid1 = true;
                         } else {
-                          var valid1 = true;
                         }
-                        if (valid1) {
+                        if (true) {
                           if (data6 !== void 0) {
                             if (typeof data6 !== "string" && data6 !== null) {
                               return reject(validate11, instancePath + "/data/address", "type", { type: schema11.properties.data.properties.address.type });
                             }
-                            var valid1 = true;
                           } else {
-                            var valid1 = true;
                           }
-                          if (valid1) {
+                          if (true) {
                             if (data7 !== void 0) {
                               if (typeof data7 !== "string" && data7 !== null) {
                                 return reject(validate11, instancePath + "/data/txid", "type", { type: schema11.properties.data.properties.txid.type });
                               }
-                              var valid1 = true;
                             } else {
-                              var valid1 = true;
                             }
-                            if (valid1) {
+                            if (true) {
                               if (data8 !== void 0) {
                                 if (!Number.isInteger(data8)) {
                                   return reject(validate11, instancePath + "/data/confirmations", "type", { type: "integer" });
@@ -3197,20 +2997,16 @@ function validate11(data, instancePath, strict, notices) {
                                     }
                                   }
                                 }
-                                var valid1 = true;
                               } else {
-                                var valid1 = true;
                               }
-                              if (valid1) {
+                              if (true) {
                                 if (data1$7 !== void 0) {
                                   if (typeof data1$7 !== "string") {
                                     return reject(validate11, instancePath + "/data/status", "type", { type: "string" });
                                   }
-                                  var valid1 = true;
                                 } else {
-                                  var valid1 = true;
                                 }
-                                if (valid1) {
+                                if (true) {
                                   if (strict) {
                                     let count0 = 0;
                                     for (const key0 in data1) {
@@ -3236,11 +3032,9 @@ function validate11(data, instancePath, strict, notices) {
                 return reject(validate11, instancePath + "/data", "type", { type: "object" });
               }
             }
-            var valid0 = true;
           } else {
-            var valid0 = true;
           }
-          if (valid0) {
+          if (true) {
             if (data10 !== void 0) {
               if (true) {
                 if (typeof data10 === "string") {
@@ -3251,11 +3045,9 @@ function validate11(data, instancePath, strict, notices) {
                   return reject(validate11, instancePath + "/ts", "type", { type: "string" });
                 }
               }
-              var valid0 = true;
             } else {
-              var valid0 = true;
             }
-            if (valid0) {
+            if (true) {
               if (data11 !== void 0) {
                 if (true) {
                   if (typeof data11 === "string") {
@@ -3266,11 +3058,9 @@ function validate11(data, instancePath, strict, notices) {
                     return reject(validate11, instancePath + "/cursor", "type", { type: "string" });
                   }
                 }
-                var valid0 = true;
               } else {
-                var valid0 = true;
               }
-              if (valid0) {
+              if (true) {
                 if (strict) {
                   let count1 = 0;
                   for (const key1 in data) {
@@ -3305,9 +3095,9 @@ function validate12(data, instancePath, strict, notices) {
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0 = data.type, data1 = data.data, data12 = data.ts, data13 = data.cursor;
+      let data$0, data1, data12, data13 = data.cursor;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "data") || data12 === void 0 && (missing0 = "ts")) {
+      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data12 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate12, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
@@ -3324,9 +3114,9 @@ function validate12(data, instancePath, strict, notices) {
             const _errs2 = errors;
             if (errors === _errs2) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                let data2 = data1.task_id, data3 = data1.task_type, data4 = data1.status, data5 = data1.progress, data6 = data1.result, data10 = data1.started_at, data11 = data1.completed_at;
+                let data2, data3, data4, data5, data6, data10, data11;
                 let missing1;
-                if (data2 === void 0 && (missing1 = "task_id") || data3 === void 0 && (missing1 = "task_type") || data4 === void 0 && (missing1 = "status") || data5 === void 0 && (missing1 = "progress") || data6 === void 0 && (missing1 = "result") || data10 === void 0 && (missing1 = "started_at") || data11 === void 0 && (missing1 = "completed_at")) {
+                if ((data2 = data1.task_id) === void 0 && (missing1 = "task_id") || (data3 = data1.task_type) === void 0 && (missing1 = "task_type") || (data4 = data1.status) === void 0 && (missing1 = "status") || (data5 = data1.progress) === void 0 && (missing1 = "progress") || (data6 = data1.result) === void 0 && (missing1 = "result") || (data10 = data1.started_at) === void 0 && (missing1 = "started_at") || (data11 = data1.completed_at) === void 0 && (missing1 = "completed_at")) {
                   return reject(validate12, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
                   if (data2 !== void 0) {
@@ -3662,26 +3452,24 @@ function validate13(data, instancePath, strict, notices) {
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0 = data.type, data1 = data.data, data5 = data.ts;
+      let data$0, data1, data5;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "type") || data1 === void 0 && (missing0 = "data") || data5 === void 0 && (missing0 = "ts")) {
+      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data5 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate13, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
           if ("error" !== data$0) {
             return reject(validate13, instancePath + "/type", "const", { allowedValue: "error" });
           }
-          var valid0 = true;
         } else {
-          var valid0 = true;
         }
-        if (valid0) {
+        if (true) {
           if (data1 !== void 0) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                let data2 = data1.code, data1$1 = data1.message, data1$2 = data1.details;
+                let data2, data1$1, data1$2 = data1.details;
                 let missing1;
-                if (data2 === void 0 && (missing1 = "code") || data1$1 === void 0 && (missing1 = "message")) {
+                if ((data2 = data1.code) === void 0 && (missing1 = "code") || (data1$1 = data1.message) === void 0 && (missing1 = "message")) {
                   return reject(validate13, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
                   if (data2 !== void 0) {
@@ -3694,29 +3482,23 @@ function validate13(data, instancePath, strict, notices) {
                         return reject(validate13, instancePath + "/data/code", "type", { type: "string" });
                       }
                     }
-                    var valid1 = true;
                   } else {
-                    var valid1 = true;
                   }
-                  if (valid1) {
+                  if (true) {
                     if (data1$1 !== void 0) {
                       if (typeof data1$1 !== "string") {
                         return reject(validate13, instancePath + "/data/message", "type", { type: "string" });
                       }
-                      var valid1 = true;
                     } else {
-                      var valid1 = true;
                     }
-                    if (valid1) {
+                    if (true) {
                       if (data1$2 !== void 0) {
                         if (typeof data1$2 !== "string") {
                           return reject(validate13, instancePath + "/data/details", "type", { type: "string" });
                         }
-                        var valid1 = true;
                       } else {
-                        var valid1 = true;
                       }
-                      if (valid1) {
+                      if (true) {
                         if (strict) {
                           let count0 = 0;
                           for (const key0 in data1) {
@@ -3737,11 +3519,9 @@ function validate13(data, instancePath, strict, notices) {
                 return reject(validate13, instancePath + "/data", "type", { type: "object" });
               }
             }
-            var valid0 = true;
           } else {
-            var valid0 = true;
           }
-          if (valid0) {
+          if (true) {
             if (data5 !== void 0) {
               if (true) {
                 if (typeof data5 === "string") {
@@ -3752,11 +3532,9 @@ function validate13(data, instancePath, strict, notices) {
                   return reject(validate13, instancePath + "/ts", "type", { type: "string" });
                 }
               }
-              var valid0 = true;
             } else {
-              var valid0 = true;
             }
-            if (valid0) {
+            if (true) {
               if (strict) {
                 let count1 = 0;
                 for (const key1 in data) {
@@ -3823,9 +3601,9 @@ function validate14(data, instancePath, strict, notices) {
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0 = data.cursor, data$1 = data.resume, data2 = data.messages;
+      let data$0, data$1, data2;
       let missing0;
-      if (data$0 === void 0 && (missing0 = "cursor") || data$1 === void 0 && (missing0 = "resume") || data2 === void 0 && (missing0 = "messages")) {
+      if ((data$0 = data.cursor) === void 0 && (missing0 = "cursor") || (data$1 = data.resume) === void 0 && (missing0 = "resume") || (data2 = data.messages) === void 0 && (missing0 = "messages")) {
         return reject(validate14, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {

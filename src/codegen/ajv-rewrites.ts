@@ -26,12 +26,18 @@ import { ancestor, full } from 'acorn-walk';
 export function hoistPropertyLoads(code: string): string {
   const ast = parse(code, { ecmaVersion: 'latest', sourceType: 'module' });
   const edits: { start: number; end: number; text: string }[] = [];
+  // The blocks where a value is known to be an object; a block inside another for the same
+  // value (a subschema that checks the type again) is left to the outer one.
+  const blocks: { statement: Node & { test: Node; consequent: Node & { body?: Node[] } }; object: string }[] = [];
   full(ast, (node) => {
     if (node.type !== 'IfStatement') return;
     const statement = node as Node & { test: Node; consequent: Node & { body?: Node[] } };
     const match = OBJECT_TEST.exec(code.slice(statement.test.start, statement.test.end));
-    if (!match || statement.consequent.type !== 'BlockStatement') return;
-    const object = match[1]!;
+    if (match && statement.consequent.type === 'BlockStatement') blocks.push({ statement, object: match[1]! });
+  });
+  const outermost = blocks.filter(({ statement, object }) =>
+    !blocks.some((other) => other.object === object && other.statement !== statement && other.statement.start <= statement.start && statement.end <= other.statement.end));
+  for (const { statement, object } of outermost) {
     const aliases = new Map<string, string>();
     // ajv's own variable for a property's value (`let data4 = data.side`), where it has one:
     // its declaration moves to the top of the block and the name serves every read.
@@ -49,6 +55,34 @@ export function hoistPropertyLoads(code: string): string {
       own.set(name, { name: declarator.id.name, declaration });
     });
     for (const [name, count] of declared) if (count > 1) own.delete(name);
+    // ajv's `required` test, the block's first `if` that records a missing name
+    // (`X.a === undefined && (missing0 = "a") || …`), runs before any other read and stops
+    // at the first missing property, returning: a property it reads is assigned there, in
+    // place (`(data4 = X.a) === undefined`), which keeps the text a compressor sees much as
+    // ajv wrote it.
+    const requiredTest = (statement.consequent.body ?? []).find(
+      (child) => child.type === 'IfStatement' && /\(missing\d+ = "/.test(code.slice((child as AnyNode).test.start, (child as AnyNode).test.end)) && returns((child as AnyNode).consequent),
+    ) as AnyNode | undefined;
+    const inRequiredTest = (inner: Node) => requiredTest !== undefined && requiredTest.test.start <= inner.start && inner.end <= requiredTest.test.end;
+    const assignedInTest = new Set<string>();
+    const requiredNames = new Set<string>();
+    if (requiredTest) {
+      full(requiredTest.test, (inner) => {
+        if (inner.type === 'MemberExpression' && isObject(inner, object)) requiredNames.add(propertyName(inner as Member)!);
+      });
+    }
+    // Past the `required` test every property it names is present: ajv's `if (X.a !== undefined)`
+    // around each one's checks is always true, and says so for the minifier to fold.
+    const foldedTests: Node[] = [];
+    full(statement.consequent, (inner) => {
+      if (inner.type !== 'IfStatement') return;
+      const test = (inner as AnyNode).test;
+      if (test.type !== 'BinaryExpression' || test.operator !== '!==' || test.left.type !== 'MemberExpression' || !isObject(test.left, object)) return;
+      const name = propertyName(test.left as Member);
+      if (name === undefined || !requiredNames.has(name) || !isUndefined(test.right) || test.start < requiredTest.end) return;
+      foldedTests.push(test);
+      edits.push({ start: test.start, end: test.end, text: 'true' });
+    });
     const moved = new Set<Node>();
     for (const { declaration } of own.values()) moved.add(declaration);
     for (const declaration of moved) edits.push({ start: declaration.start, end: declaration.end, text: '' });
@@ -60,20 +94,29 @@ export function hoistPropertyLoads(code: string): string {
       }
       if (inner.type !== 'MemberExpression' || !isObject(inner, object)) return;
       const name = propertyName(inner as Member);
-      if (name === undefined) return;
+      if (name === undefined || foldedTests.some((t) => t.start <= inner.start && inner.end <= t.end)) return;
       if ([...moved].some((d) => d.start <= inner.start && inner.end <= d.end)) {
         // The initializer of a declaration that moves: it moves with it.
         if (!aliases.has(name)) aliases.set(name, own.get(name)!.name);
         return;
       }
       let alias = aliases.get(name);
-      if (alias === undefined) aliases.set(name, (alias = own.get(name)?.name ?? `${object}$${aliases.size}`));
+      if (alias === undefined) {
+        aliases.set(name, (alias = own.get(name)?.name ?? `${object}$${aliases.size}`));
+        if (inRequiredTest(inner)) {
+          assignedInTest.add(name);
+          edits.push({ start: inner.start, end: inner.end, text: `(${alias} = ${code.slice(inner.start, inner.end)})` });
+          return;
+        }
+      }
       edits.push({ start: inner.start, end: inner.end, text: alias });
     });
-    if (aliases.size === 0) return;
-    const declarations = [...aliases].map(([name, alias]) => `${alias} = ${object}${/^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`}`);
+    if (aliases.size === 0) continue;
+    const declarations = [...aliases].map(([name, alias]) =>
+      assignedInTest.has(name) ? alias : `${alias} = ${object}${/^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`}`,
+    );
     edits.push({ start: statement.consequent.start + 1, end: statement.consequent.start + 1, text: `\nlet ${declarations.join(', ')};` });
-  });
+  }
   edits.sort((a, b) => b.start - a.start || b.end - a.end);
   let result = code;
   for (const edit of edits) result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
@@ -82,6 +125,16 @@ export function hoistPropertyLoads(code: string): string {
 
 /** ajv's test that a value is an object and not an array (`X && typeof X == "object" && !Array.isArray(X)`), parenthesized or not. */
 const OBJECT_TEST = /^\(*(data\d*)\)* && \(*typeof \1 == "object"\)* && \(*!Array\.isArray\(\1\)\)*$/;
+
+/** A statement that returns at once: `return …;` or a block that starts with one. */
+function returns(node: AnyNode): boolean {
+  return node.type === 'ReturnStatement' || (node.type === 'BlockStatement' && node.body[0]?.type === 'ReturnStatement');
+}
+
+/** `undefined` or `void 0`. */
+function isUndefined(node: AnyNode): boolean {
+  return (node.type === 'Identifier' && node.name === 'undefined') || (node.type === 'UnaryExpression' && node.operator === 'void' && node.argument.type === 'Literal');
+}
 
 type Member = Node & { object: Node & { name?: string }; property: Node & { name?: string; value?: unknown }; computed: boolean };
 
@@ -228,4 +281,45 @@ function ancestorReads(root: AnyNode, visit: (identifier: AnyNode) => void): voi
       visit(node);
     },
   });
+}
+
+/**
+ * ajv keeps a flag per keyword (`var valid1 = _errs4 === errors; … if (valid1) { … }`); once
+ * the error count is folded ({@link withoutConstantErrorCount}), a flag that is only ever set
+ * to `true` is a constant. In each function, a `validN` whose every assignment is `true` has
+ * its declarations removed and its reads replaced by `true`, for the minifier to fold.
+ */
+export function withoutConstantValidFlags(code: string): string {
+  const ast = parse(code, { ecmaVersion: 'latest', sourceType: 'module' });
+  const edits: { start: number; end: number; text: string }[] = [];
+  full(ast, (node) => {
+    if (node.type !== 'FunctionDeclaration') return;
+    const body = (node as AnyNode).body;
+    const notConstant = new Set<string>();
+    const declarations: AnyNode[] = [];
+    full(body, (inner: AnyNode) => {
+      if (inner.type === 'VariableDeclaration' && inner.declarations.length === 1 && /^valid\d+$/.test(inner.declarations[0].id.name ?? '')) {
+        const [declarator] = inner.declarations;
+        if (isTrue(declarator.init)) declarations.push(inner);
+        else notConstant.add(declarator.id.name);
+      }
+      if (inner.type === 'AssignmentExpression' && inner.left.type === 'Identifier' && /^valid\d+$/.test(inner.left.name)) notConstant.add(inner.left.name);
+      if (inner.type === 'UpdateExpression' && inner.argument.type === 'Identifier' && /^valid\d+$/.test(inner.argument.name)) notConstant.add(inner.argument.name);
+    });
+    const constant = (name: string) => /^valid\d+$/.test(name) && !notConstant.has(name);
+    for (const declaration of declarations) if (constant(declaration.declarations[0].id.name)) edits.push({ start: declaration.start, end: declaration.end, text: '' });
+    ancestorReads(body, (identifier) => {
+      if (constant(identifier.name) && !declarations.some((d) => d.start <= identifier.start && identifier.end <= d.end)) edits.push({ start: identifier.start, end: identifier.end, text: 'true' });
+    });
+  });
+  edits.sort((a, b) => b.start - a.start);
+  let result = code;
+  for (const edit of edits) result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
+  return result;
+}
+
+/** `true`, or `0 === 0` as {@link withoutConstantErrorCount} leaves a folded comparison. */
+function isTrue(node: AnyNode): boolean {
+  if (node?.type === 'Literal') return node.value === true;
+  return node?.type === 'BinaryExpression' && node.operator === '===' && node.left.type === 'Literal' && node.right.type === 'Literal' && node.left.value === node.right.value;
 }

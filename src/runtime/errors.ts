@@ -84,8 +84,9 @@ function describeOne(error: CompiledValidatorError, value: unknown, strict: bool
     case 'additionalProperties':
     case 'x-closed': {
       const name = String(params.additionalProperty);
-      const pointer = `${instancePath}/${escapeToken(name)}`;
-      return validationError(pointer, 'additionalProperties', `no property ${JSON.stringify(name)} (unknown to the schema)`, preview(resolvePointer(value, pointer)));
+      // The key came from the object itself: read it there, not through a pointer made for it.
+      const parent = resolvePointer(value, instancePath) as Record<string, unknown>;
+      return validationError(`${instancePath}/${escapeToken(name)}`, 'additionalProperties', `no property ${JSON.stringify(name)} (unknown to the schema)`, preview(parent[name]));
     }
     case 'format':
     case 'x-date-time': {
