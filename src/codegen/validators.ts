@@ -24,8 +24,8 @@ const FORMATS_MODULE = path.join(ROOT, 'src/runtime/formats.ts');
 
 /**
  * Internal keyword that replaces `additionalProperties: false` in what ajv compiles. It
- * rejects unknown properties only when the call's context (`this`, ajv's `passContext`) says
- * `strict`, so one compiled validator serves both modes. Compiling each mode separately
+ * rejects unknown properties only when the mode of the call ({@link ModeCode}) says `strict`,
+ * so one compiled validator serves both modes. Compiling each mode separately
  * doubled the code a browser downloads for a difference of one loop per object; a module
  * flag instead let a nested call (a getter that validates) switch the mode of the outer one.
  */
@@ -59,8 +59,10 @@ export const UNKNOWN_KEY_SOURCE = `function unknownKey(data, known) {
  * first error only (`allErrors: false`: a rejection needs one reason, and stopping early
  * keeps invalid input as cheap as valid), no message text (the runtime builds it), the RFC
  * 3339 checker of `src/runtime/date-time.ts` for `date-time` (as {@link DATE_TIME_KEYWORD}),
- * `additionalProperties: false` turned into {@link CLOSED_KEYWORD}, and `passContext`: every validator reads the mode from
- * `this` (`{ strict: boolean }`), which the generated entry point passes per call.
+ * `additionalProperties: false` turned into {@link CLOSED_KEYWORD}, and the mode of each call
+ * read from `this` (`{ strict, notices }`, ajv's `passContext`) or, for the generated module,
+ * from arguments ({@link CONTEXT_MODE}, {@link ARGUMENT_MODE}). Message schemas are compiled
+ * with their `$ref`s inlined (`inlineRefs` in src/contract/refs.ts).
  *
  * @param formatsCode for standalone code: the expression that names the formats in the generated module
  * @param options `allErrors: true` for the CLI's `--all-errors` set (never what a browser
@@ -180,12 +182,17 @@ function close(schema: SchemaNode): SchemaNode {
  * esbuild into one dependency-free ES module (no `require`, no `new Function`), plus its
  * `validators.d.ts`.
  *
- * Exports `checkMessage(type, data, mode)`, which looks the validator up by `type` (one
- * property read on a null-prototype table) and runs it in `mode`; `check<Title>(data, mode)`
- * for each keepalive message (no envelope: ping, pong), so a bundle with only the keepalive
- * builders keeps only their validators; and one per document (the poll response). The mode travels as the validators' `this`, one frozen
- * object per mode: nothing is written outside the call, so a call made from inside another
- * (a getter in the value) cannot change its verdict.
+ * Exports `checkMessage(type, data, mode)`, which picks the validator by `type` (a `switch`)
+ * and runs it in `mode`; `check<Title>(data, mode)` for each keepalive message (no envelope:
+ * ping, pong), so a bundle with only the keepalive builders keeps only their validators; and
+ * one per document (the poll response). The mode travels as arguments of each call: nothing
+ * is written outside the call, so a call made from inside another (a getter in the value)
+ * cannot change its verdict.
+ *
+ * ajv's output is rewritten on its syntax tree before bundling (src/codegen/ajv-rewrites.ts:
+ * each property read once, one `reject()` per error site, constant bookkeeping folded), then
+ * checked by the same tests as ajv's own output: fixtures, the fuzzed hand-written limit and
+ * TypeBox parity.
  */
 export async function emitValidators(contract: Contract): Promise<Map<string, string>> {
   const ajv = createAjv(contract, _`formats`, { arguments: true });
