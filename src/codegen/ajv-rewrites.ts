@@ -14,9 +14,13 @@ import { ancestor, full } from 'acorn-walk';
  *
  * In the block where ajv has established that a value is a plain object
  * (`if (X && typeof X == "object" && !Array.isArray(X)) { … }`), every `X.name` and
- * `X["name"]` becomes a constant declared at the top of the block. Reading a data property
- * early changes nothing for JSON data; a getter in a hand-made value runs earlier than
- * before, and `validateMessage` reports a getter that throws as it did.
+ * `X["name"]` becomes a variable declared at the top of the block (ajv's own `dataN` where it
+ * has one): assigned where ajv's `required` test first reads it, or else at the declaration.
+ * After that test, which returns when a property is missing, ajv's `if (X.name !== undefined)`
+ * around a required property's checks becomes `if (true)` for the minifier to fold. Reading a
+ * data property early changes nothing for JSON data; a getter in a hand-made value runs
+ * earlier than before, and `validateMessage` reports a getter that throws as it did. A block
+ * inside another for the same value is left to the outer one.
  *
  * Parsed with acorn, so strings and comments never confuse it.
  *
