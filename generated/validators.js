@@ -149,7 +149,9 @@ function validate0(data, instancePath, strict, notices) {
                       if (strict) {
                         return reject(validate0, instancePath + "/data/status", "enum", { allowedValues: schema0.properties.data.properties.status.enum });
                       } else {
-                        func0(notices, instancePath + "/data/status", data2, schema0.properties.data.properties.status.enum);
+                        if (typeof data2 == "string") {
+                          func0(notices, instancePath + "/data/status", data2, schema0.properties.data.properties.status.enum);
+                        }
                       }
                     }
                   } else {
@@ -163,7 +165,9 @@ function validate0(data, instancePath, strict, notices) {
                         if (strict) {
                           return reject(validate0, instancePath + "/data/mode", "enum", { allowedValues: schema0.properties.data.properties.mode.enum });
                         } else {
-                          func0(notices, instancePath + "/data/mode", data3, schema0.properties.data.properties.mode.enum);
+                          if (typeof data3 == "string") {
+                            func0(notices, instancePath + "/data/mode", data3, schema0.properties.data.properties.mode.enum);
+                          }
                         }
                       }
                     } else {
@@ -177,7 +181,9 @@ function validate0(data, instancePath, strict, notices) {
                           if (strict) {
                             return reject(validate0, instancePath + "/data/resume", "enum", { allowedValues: schema0.properties.data.properties.resume.enum });
                           } else {
-                            func0(notices, instancePath + "/data/resume", data4, schema0.properties.data.properties.resume.enum);
+                            if (typeof data4 == "string") {
+                              func0(notices, instancePath + "/data/resume", data4, schema0.properties.data.properties.resume.enum);
+                            }
                           }
                         }
                       } else {
@@ -439,7 +445,9 @@ function validate3(data, instancePath, strict, notices) {
                           if (strict) {
                             return reject(validate3, instancePath + "/data/platform", "enum", { allowedValues: schema3.properties.data.properties.platform.enum });
                           } else {
-                            func0(notices, instancePath + "/data/platform", data4, schema3.properties.data.properties.platform.enum);
+                            if (typeof data4 == "string") {
+                              func0(notices, instancePath + "/data/platform", data4, schema3.properties.data.properties.platform.enum);
+                            }
                           }
                         }
                       } else {
@@ -466,7 +474,9 @@ function validate3(data, instancePath, strict, notices) {
                               if (strict) {
                                 return reject(validate3, instancePath + "/data/side", "enum", { allowedValues: schema3.properties.data.properties.side.enum });
                               } else {
-                                func0(notices, instancePath + "/data/side", data6, schema3.properties.data.properties.side.enum);
+                                if (typeof data6 == "string") {
+                                  func0(notices, instancePath + "/data/side", data6, schema3.properties.data.properties.side.enum);
+                                }
                               }
                             }
                           } else {
@@ -526,7 +536,9 @@ function validate3(data, instancePath, strict, notices) {
                                         if (strict) {
                                           return reject(validate3, instancePath + "/data/status", "enum", { allowedValues: schema3.properties.data.properties.status.enum });
                                         } else {
-                                          func0(notices, instancePath + "/data/status", data11, schema3.properties.data.properties.status.enum);
+                                          if (typeof data11 == "string") {
+                                            func0(notices, instancePath + "/data/status", data11, schema3.properties.data.properties.status.enum);
+                                          }
                                         }
                                       }
                                     } else {
@@ -691,7 +703,9 @@ function validate4(data, instancePath, strict, notices) {
                           if (strict) {
                             return reject(validate4, instancePath + "/data/platform", "enum", { allowedValues: schema4.properties.data.properties.platform.enum });
                           } else {
-                            func0(notices, instancePath + "/data/platform", data4, schema4.properties.data.properties.platform.enum);
+                            if (typeof data4 == "string") {
+                              func0(notices, instancePath + "/data/platform", data4, schema4.properties.data.properties.platform.enum);
+                            }
                           }
                         }
                       } else {
@@ -718,7 +732,9 @@ function validate4(data, instancePath, strict, notices) {
                               if (strict) {
                                 return reject(validate4, instancePath + "/data/status", "enum", { allowedValues: schema4.properties.data.properties.status.enum });
                               } else {
-                                func0(notices, instancePath + "/data/status", data6, schema4.properties.data.properties.status.enum);
+                                if (typeof data6 == "string") {
+                                  func0(notices, instancePath + "/data/status", data6, schema4.properties.data.properties.status.enum);
+                                }
                               }
                             }
                           } else {
@@ -732,7 +748,9 @@ function validate4(data, instancePath, strict, notices) {
                                 if (strict) {
                                   return reject(validate4, instancePath + "/data/trading_mode", "enum", { allowedValues: schema4.properties.data.properties.trading_mode.enum });
                                 } else {
-                                  func0(notices, instancePath + "/data/trading_mode", data7, schema4.properties.data.properties.trading_mode.enum);
+                                  if (typeof data7 == "string") {
+                                    func0(notices, instancePath + "/data/trading_mode", data7, schema4.properties.data.properties.trading_mode.enum);
+                                  }
                                 }
                               }
                             } else {
@@ -746,7 +764,9 @@ function validate4(data, instancePath, strict, notices) {
                                   if (strict) {
                                     return reject(validate4, instancePath + "/data/risk_mode", "enum", { allowedValues: schema4.properties.data.properties.risk_mode.enum });
                                   } else {
-                                    func0(notices, instancePath + "/data/risk_mode", data8, schema4.properties.data.properties.risk_mode.enum);
+                                    if (typeof data8 == "string") {
+                                      func0(notices, instancePath + "/data/risk_mode", data8, schema4.properties.data.properties.risk_mode.enum);
+                                    }
                                   }
                                 }
                               } else {
@@ -936,7 +956,9 @@ function validate5(data, instancePath, strict, notices) {
                       if (strict) {
                         return reject(validate5, instancePath + "/data/platform", "enum", { allowedValues: schema5.properties.data.properties.platform.enum });
                       } else {
-                        func0(notices, instancePath + "/data/platform", data2, schema5.properties.data.properties.platform.enum);
+                        if (typeof data2 == "string") {
+                          func0(notices, instancePath + "/data/platform", data2, schema5.properties.data.properties.platform.enum);
+                        }
                       }
                     }
                   } else {
@@ -1113,12 +1135,11 @@ function validate5(data, instancePath, strict, notices) {
   return true;
 }
 var message_decisions = validate6;
-var schema6 = { "properties": { "data": { "properties": { "platform": { "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, "decision": { "enum": ["buy", "sell", "hold"] }, "market_data": { "properties": { "rsi": { "type": ["number", "null"] }, "macd": { "type": ["string", "null"] } } }, "stops": { "anyOf": [{ "type": "object", "required": ["stop_loss", "take_profit"], "properties": { "stop_loss": { "type": ["number", "null"], "minimum": 0 }, "take_profit": { "type": ["number", "null"], "minimum": 0 } }, "x-closed": true }, { "type": "null" }] } } } } };
+var schema6 = { "properties": { "data": { "properties": { "platform": { "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, "decision": { "enum": ["buy", "sell", "hold"] }, "market_data": { "properties": { "rsi": { "type": ["number", "null"] }, "macd": { "type": ["string", "null"] } } }, "stops": { "properties": { "stop_loss": { "type": ["number", "null"] }, "take_profit": { "type": ["number", "null"] } } } } } } };
 function validate6(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
+  if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let data$0, data1, data27, data28 = data.cursor;
       let missing0;
@@ -1126,18 +1147,14 @@ function validate6(data, instancePath, strict, notices) {
         return reject(validate6, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
-          const _errs1 = errors;
           if ("decisions" !== data$0) {
             return reject(validate6, instancePath + "/type", "const", { allowedValue: "decisions" });
           }
-          var valid0 = _errs1 === errors;
         } else {
-          var valid0 = true;
         }
-        if (valid0) {
+        if (true) {
           if (data1 !== void 0) {
-            const _errs2 = errors;
-            if (errors === _errs2) {
+            if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
                 let data2, data3, data4, data5, data6, data7, data1$6, data9, data1$8, data15, data19, data23, data26;
                 let missing1;
@@ -1145,8 +1162,7 @@ function validate6(data, instancePath, strict, notices) {
                   return reject(validate6, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
                   if (data2 !== void 0) {
-                    const _errs4 = errors;
-                    if (errors === _errs4) {
+                    if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
                           return reject(validate6, instancePath + "/data/id", "minLength", { limit: 1 });
@@ -1155,14 +1171,11 @@ function validate6(data, instancePath, strict, notices) {
                         return reject(validate6, instancePath + "/data/id", "type", { type: "string" });
                       }
                     }
-                    var valid1 = _errs4 === errors;
                   } else {
-                    var valid1 = true;
                   }
-                  if (valid1) {
+                  if (true) {
                     if (data3 !== void 0) {
-                      const _errs6 = errors;
-                      if (errors === _errs6) {
+                      if (true) {
                         if (typeof data3 === "string") {
                           if (data3.length < 1) {
                             return reject(validate6, instancePath + "/data/bot_id", "minLength", { limit: 1 });
@@ -1171,14 +1184,11 @@ function validate6(data, instancePath, strict, notices) {
                           return reject(validate6, instancePath + "/data/bot_id", "type", { type: "string" });
                         }
                       }
-                      var valid1 = _errs6 === errors;
                     } else {
-                      var valid1 = true;
                     }
-                    if (valid1) {
+                    if (true) {
                       if (data4 !== void 0) {
-                        const _errs8 = errors;
-                        if (errors === _errs8) {
+                        if (true) {
                           if (typeof data4 === "string") {
                             if (data4.length < 1) {
                               return reject(validate6, instancePath + "/data/symbol", "minLength", { limit: 1 });
@@ -1187,13 +1197,10 @@ function validate6(data, instancePath, strict, notices) {
                             return reject(validate6, instancePath + "/data/symbol", "type", { type: "string" });
                           }
                         }
-                        var valid1 = _errs8 === errors;
                       } else {
-                        var valid1 = true;
                       }
-                      if (valid1) {
+                      if (true) {
                         if (data5 !== void 0) {
-                          const _errs10 = errors;
                           if (typeof data5 !== "string") {
                             return reject(validate6, instancePath + "/data/platform", "type", { type: "string" });
                           }
@@ -1201,16 +1208,15 @@ function validate6(data, instancePath, strict, notices) {
                             if (strict) {
                               return reject(validate6, instancePath + "/data/platform", "enum", { allowedValues: schema6.properties.data.properties.platform.enum });
                             } else {
-                              func0(notices, instancePath + "/data/platform", data5, schema6.properties.data.properties.platform.enum);
+                              if (typeof data5 == "string") {
+                                func0(notices, instancePath + "/data/platform", data5, schema6.properties.data.properties.platform.enum);
+                              }
                             }
                           }
-                          var valid1 = _errs10 === errors;
                         } else {
-                          var valid1 = true;
                         }
-                        if (valid1) {
+                        if (true) {
                           if (data6 !== void 0) {
-                            const _errs12 = errors;
                             if (typeof data6 !== "string") {
                               return reject(validate6, instancePath + "/data/decision", "type", { type: "string" });
                             }
@@ -1218,17 +1224,16 @@ function validate6(data, instancePath, strict, notices) {
                               if (strict) {
                                 return reject(validate6, instancePath + "/data/decision", "enum", { allowedValues: schema6.properties.data.properties.decision.enum });
                               } else {
-                                func0(notices, instancePath + "/data/decision", data6, schema6.properties.data.properties.decision.enum);
+                                if (typeof data6 == "string") {
+                                  func0(notices, instancePath + "/data/decision", data6, schema6.properties.data.properties.decision.enum);
+                                }
                               }
                             }
-                            var valid1 = _errs12 === errors;
                           } else {
-                            var valid1 = true;
                           }
-                          if (valid1) {
+                          if (true) {
                             if (data7 !== void 0) {
-                              const _errs14 = errors;
-                              if (errors === _errs14) {
+                              if (true) {
                                 if (typeof data7 == "number" && isFinite(data7)) {
                                   if (data7 > 1 || isNaN(data7)) {
                                     return reject(validate6, instancePath + "/data/confidence", "maximum", { comparison: "<=", limit: 1 });
@@ -1241,24 +1246,18 @@ function validate6(data, instancePath, strict, notices) {
                                   return reject(validate6, instancePath + "/data/confidence", "type", { type: "number" });
                                 }
                               }
-                              var valid1 = _errs14 === errors;
                             } else {
-                              var valid1 = true;
                             }
-                            if (valid1) {
+                            if (true) {
                               if (data1$6 !== void 0) {
-                                const _errs16 = errors;
                                 if (typeof data1$6 !== "string") {
                                   return reject(validate6, instancePath + "/data/reasoning", "type", { type: "string" });
                                 }
-                                var valid1 = _errs16 === errors;
                               } else {
-                                var valid1 = true;
                               }
-                              if (valid1) {
+                              if (true) {
                                 if (data9 !== void 0) {
-                                  const _errs18 = errors;
-                                  if (errors === _errs18) {
+                                  if (true) {
                                     if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
                                       let data10, data11, data12, data13;
                                       let missing2;
@@ -1266,8 +1265,7 @@ function validate6(data, instancePath, strict, notices) {
                                         return reject(validate6, instancePath + "/data/market_data", "required", { missingProperty: missing2 });
                                       } else {
                                         if (data10 !== void 0) {
-                                          const _errs20 = errors;
-                                          if (errors === _errs20) {
+                                          if (true) {
                                             if (typeof data10 == "number" && isFinite(data10)) {
                                               if (data10 < 0 || isNaN(data10)) {
                                                 return reject(validate6, instancePath + "/data/market_data/price", "minimum", { comparison: ">=", limit: 0 });
@@ -1276,14 +1274,11 @@ function validate6(data, instancePath, strict, notices) {
                                               return reject(validate6, instancePath + "/data/market_data/price", "type", { type: "number" });
                                             }
                                           }
-                                          var valid2 = _errs20 === errors;
                                         } else {
-                                          var valid2 = true;
                                         }
-                                        if (valid2) {
+                                        if (true) {
                                           if (data11 !== void 0) {
-                                            const _errs22 = errors;
-                                            if (errors === _errs22) {
+                                            if (true) {
                                               if (typeof data11 == "number" && isFinite(data11)) {
                                                 if (data11 < 0 || isNaN(data11)) {
                                                   return reject(validate6, instancePath + "/data/market_data/volume_24h", "minimum", { comparison: ">=", limit: 0 });
@@ -1292,17 +1287,14 @@ function validate6(data, instancePath, strict, notices) {
                                                 return reject(validate6, instancePath + "/data/market_data/volume_24h", "type", { type: "number" });
                                               }
                                             }
-                                            var valid2 = _errs22 === errors;
                                           } else {
-                                            var valid2 = true;
                                           }
-                                          if (valid2) {
+                                          if (true) {
                                             if (data12 !== void 0) {
-                                              const _errs24 = errors;
                                               if (!(typeof data12 == "number" && isFinite(data12)) && data12 !== null) {
                                                 return reject(validate6, instancePath + "/data/market_data/rsi", "type", { type: schema6.properties.data.properties.market_data.properties.rsi.type });
                                               }
-                                              if (errors === _errs24) {
+                                              if (true) {
                                                 if (typeof data12 == "number" && isFinite(data12)) {
                                                   if (data12 > 100 || isNaN(data12)) {
                                                     return reject(validate6, instancePath + "/data/market_data/rsi", "maximum", { comparison: "<=", limit: 100 });
@@ -1313,21 +1305,16 @@ function validate6(data, instancePath, strict, notices) {
                                                   }
                                                 }
                                               }
-                                              var valid2 = _errs24 === errors;
                                             } else {
-                                              var valid2 = true;
                                             }
-                                            if (valid2) {
+                                            if (true) {
                                               if (data13 !== void 0) {
-                                                const _errs26 = errors;
                                                 if (typeof data13 !== "string" && data13 !== null) {
                                                   return reject(validate6, instancePath + "/data/market_data/macd", "type", { type: schema6.properties.data.properties.market_data.properties.macd.type });
                                                 }
-                                                var valid2 = _errs26 === errors;
                                               } else {
-                                                var valid2 = true;
                                               }
-                                              if (valid2) {
+                                              if (true) {
                                                 if (strict) {
                                                   let count0 = 0;
                                                   for (const key0 in data9) {
@@ -1349,29 +1336,22 @@ function validate6(data, instancePath, strict, notices) {
                                       return reject(validate6, instancePath + "/data/market_data", "type", { type: "object" });
                                     }
                                   }
-                                  var valid1 = _errs18 === errors;
                                 } else {
-                                  var valid1 = true;
                                 }
-                                if (valid1) {
+                                if (true) {
                                   if (data1$8 !== void 0) {
-                                    const _errs28 = errors;
                                     if (typeof data1$8 !== "string") {
                                       return reject(validate6, instancePath + "/data/regime_state", "type", { type: "string" });
                                     }
-                                    var valid1 = _errs28 === errors;
                                   } else {
-                                    var valid1 = true;
                                   }
-                                  if (valid1) {
+                                  if (true) {
                                     if (data15 !== void 0) {
-                                      const _errs30 = errors;
-                                      if (errors === _errs30) {
+                                      if (true) {
                                         if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
                                           let data16 = data15.technical, data17 = data15.sentiment, data18 = data15.risk;
                                           if (data16 !== void 0) {
-                                            const _errs32 = errors;
-                                            if (errors === _errs32) {
+                                            if (true) {
                                               if (typeof data16 == "number" && isFinite(data16)) {
                                                 if (data16 > 1 || isNaN(data16)) {
                                                   return reject(validate6, instancePath + "/data/component_scores/technical", "maximum", { comparison: "<=", limit: 1 });
@@ -1384,14 +1364,11 @@ function validate6(data, instancePath, strict, notices) {
                                                 return reject(validate6, instancePath + "/data/component_scores/technical", "type", { type: "number" });
                                               }
                                             }
-                                            var valid3 = _errs32 === errors;
                                           } else {
-                                            var valid3 = true;
                                           }
-                                          if (valid3) {
+                                          if (true) {
                                             if (data17 !== void 0) {
-                                              const _errs34 = errors;
-                                              if (errors === _errs34) {
+                                              if (true) {
                                                 if (typeof data17 == "number" && isFinite(data17)) {
                                                   if (data17 > 1 || isNaN(data17)) {
                                                     return reject(validate6, instancePath + "/data/component_scores/sentiment", "maximum", { comparison: "<=", limit: 1 });
@@ -1404,14 +1381,11 @@ function validate6(data, instancePath, strict, notices) {
                                                   return reject(validate6, instancePath + "/data/component_scores/sentiment", "type", { type: "number" });
                                                 }
                                               }
-                                              var valid3 = _errs34 === errors;
                                             } else {
-                                              var valid3 = true;
                                             }
-                                            if (valid3) {
+                                            if (true) {
                                               if (data18 !== void 0) {
-                                                const _errs36 = errors;
-                                                if (errors === _errs36) {
+                                                if (true) {
                                                   if (typeof data18 == "number" && isFinite(data18)) {
                                                     if (data18 > 1 || isNaN(data18)) {
                                                       return reject(validate6, instancePath + "/data/component_scores/risk", "maximum", { comparison: "<=", limit: 1 });
@@ -1424,11 +1398,9 @@ function validate6(data, instancePath, strict, notices) {
                                                     return reject(validate6, instancePath + "/data/component_scores/risk", "type", { type: "number" });
                                                   }
                                                 }
-                                                var valid3 = _errs36 === errors;
                                               } else {
-                                                var valid3 = true;
                                               }
-                                              if (valid3) {
+                                              if (true) {
                                                 if (strict) {
                                                   let count1 = 0;
                                                   for (const key1 in data15) {
@@ -1448,123 +1420,63 @@ function validate6(data, instancePath, strict, notices) {
                                           return reject(validate6, instancePath + "/data/component_scores", "type", { type: "object" });
                                         }
                                       }
-                                      var valid1 = _errs30 === errors;
                                     } else {
-                                      var valid1 = true;
                                     }
-                                    if (valid1) {
+                                    if (true) {
                                       if (data19 !== void 0) {
-                                        const _errs38 = errors;
-                                        const _errs39 = errors;
-                                        let valid4 = false;
-                                        const _errs40 = errors;
-                                        if (errors === _errs40) {
+                                        if (data19 !== null && (typeof data19 != "object" || Array.isArray(data19))) {
+                                          return reject(validate6, instancePath + "/data/sizing", "x-nullable-object", { type: "object,null" });
+                                        }
+                                        if (true) {
                                           if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
-                                            let data20 = data19.quantity, data21 = data19.capital, data22 = data19.risk_per_trade;
+                                            let data20, data21, data22;
                                             let missing3;
-                                            if (data20 === void 0 && (missing3 = "quantity") || data21 === void 0 && (missing3 = "capital") || data22 === void 0 && (missing3 = "risk_per_trade")) {
-                                              const err0 = { instancePath: instancePath + "/data/sizing", keyword: "required", params: { missingProperty: missing3 } };
-                                              if (vErrors === null) {
-                                                vErrors = [err0];
-                                              } else {
-                                                vErrors.push(err0);
-                                              }
-                                              errors++;
+                                            if ((data20 = data19.quantity) === void 0 && (missing3 = "quantity") || (data21 = data19.capital) === void 0 && (missing3 = "capital") || (data22 = data19.risk_per_trade) === void 0 && (missing3 = "risk_per_trade")) {
+                                              return reject(validate6, instancePath + "/data/sizing", "required", { missingProperty: missing3 });
                                             } else {
                                               if (data20 !== void 0) {
-                                                const _errs42 = errors;
-                                                if (errors === _errs42) {
+                                                if (true) {
                                                   if (typeof data20 == "number" && isFinite(data20)) {
                                                     if (data20 < 0 || isNaN(data20)) {
-                                                      const err1 = { instancePath: instancePath + "/data/sizing/quantity", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                      if (vErrors === null) {
-                                                        vErrors = [err1];
-                                                      } else {
-                                                        vErrors.push(err1);
-                                                      }
-                                                      errors++;
+                                                      return reject(validate6, instancePath + "/data/sizing/quantity", "minimum", { comparison: ">=", limit: 0 });
                                                     }
                                                   } else {
-                                                    const err2 = { instancePath: instancePath + "/data/sizing/quantity", keyword: "type", params: { type: "number" } };
-                                                    if (vErrors === null) {
-                                                      vErrors = [err2];
-                                                    } else {
-                                                      vErrors.push(err2);
-                                                    }
-                                                    errors++;
+                                                    return reject(validate6, instancePath + "/data/sizing/quantity", "type", { type: "number" });
                                                   }
                                                 }
-                                                var valid5 = _errs42 === errors;
                                               } else {
-                                                var valid5 = true;
                                               }
-                                              if (valid5) {
+                                              if (true) {
                                                 if (data21 !== void 0) {
-                                                  const _errs44 = errors;
-                                                  if (errors === _errs44) {
+                                                  if (true) {
                                                     if (typeof data21 == "number" && isFinite(data21)) {
                                                       if (data21 < 0 || isNaN(data21)) {
-                                                        const err3 = { instancePath: instancePath + "/data/sizing/capital", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                        if (vErrors === null) {
-                                                          vErrors = [err3];
-                                                        } else {
-                                                          vErrors.push(err3);
-                                                        }
-                                                        errors++;
+                                                        return reject(validate6, instancePath + "/data/sizing/capital", "minimum", { comparison: ">=", limit: 0 });
                                                       }
                                                     } else {
-                                                      const err4 = { instancePath: instancePath + "/data/sizing/capital", keyword: "type", params: { type: "number" } };
-                                                      if (vErrors === null) {
-                                                        vErrors = [err4];
-                                                      } else {
-                                                        vErrors.push(err4);
-                                                      }
-                                                      errors++;
+                                                      return reject(validate6, instancePath + "/data/sizing/capital", "type", { type: "number" });
                                                     }
                                                   }
-                                                  var valid5 = _errs44 === errors;
                                                 } else {
-                                                  var valid5 = true;
                                                 }
-                                                if (valid5) {
+                                                if (true) {
                                                   if (data22 !== void 0) {
-                                                    const _errs46 = errors;
-                                                    if (errors === _errs46) {
+                                                    if (true) {
                                                       if (typeof data22 == "number" && isFinite(data22)) {
                                                         if (data22 > 1 || isNaN(data22)) {
-                                                          const err5 = { instancePath: instancePath + "/data/sizing/risk_per_trade", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
-                                                          if (vErrors === null) {
-                                                            vErrors = [err5];
-                                                          } else {
-                                                            vErrors.push(err5);
-                                                          }
-                                                          errors++;
+                                                          return reject(validate6, instancePath + "/data/sizing/risk_per_trade", "maximum", { comparison: "<=", limit: 1 });
                                                         } else {
                                                           if (data22 < 0 || isNaN(data22)) {
-                                                            const err6 = { instancePath: instancePath + "/data/sizing/risk_per_trade", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                            if (vErrors === null) {
-                                                              vErrors = [err6];
-                                                            } else {
-                                                              vErrors.push(err6);
-                                                            }
-                                                            errors++;
+                                                            return reject(validate6, instancePath + "/data/sizing/risk_per_trade", "minimum", { comparison: ">=", limit: 0 });
                                                           }
                                                         }
                                                       } else {
-                                                        const err7 = { instancePath: instancePath + "/data/sizing/risk_per_trade", keyword: "type", params: { type: "number" } };
-                                                        if (vErrors === null) {
-                                                          vErrors = [err7];
-                                                        } else {
-                                                          vErrors.push(err7);
-                                                        }
-                                                        errors++;
+                                                        return reject(validate6, instancePath + "/data/sizing/risk_per_trade", "type", { type: "number" });
                                                       }
                                                     }
-                                                    var valid5 = _errs46 === errors;
                                                   } else {
-                                                    var valid5 = true;
                                                   }
-                                                  if (valid5) {
+                                                  if (true) {
                                                     if (strict) {
                                                       let count2 = 0;
                                                       for (const key2 in data19) {
@@ -1573,13 +1485,7 @@ function validate6(data, instancePath, strict, notices) {
                                                       if (count2 !== 3) {
                                                         const unknown2 = func3(data19, ["quantity", "capital", "risk_per_trade"]);
                                                         if (unknown2 !== void 0) {
-                                                          const err8 = { instancePath: instancePath + "/data/sizing", keyword: "x-closed", params: { additionalProperty: unknown2 } };
-                                                          if (vErrors === null) {
-                                                            vErrors = [err8];
-                                                          } else {
-                                                            vErrors.push(err8);
-                                                          }
-                                                          errors++;
+                                                          return reject(validate6, instancePath + "/data/sizing", "x-closed", { additionalProperty: unknown2 });
                                                         }
                                                       }
                                                     }
@@ -1587,133 +1493,50 @@ function validate6(data, instancePath, strict, notices) {
                                                 }
                                               }
                                             }
-                                          } else {
-                                            const err9 = { instancePath: instancePath + "/data/sizing", keyword: "type", params: { type: "object" } };
-                                            if (vErrors === null) {
-                                              vErrors = [err9];
-                                            } else {
-                                              vErrors.push(err9);
-                                            }
-                                            errors++;
                                           }
                                         }
-                                        var _valid0 = _errs40 === errors;
-                                        valid4 = valid4 || _valid0;
-                                        if (!valid4) {
-                                          const _errs48 = errors;
-                                          if (data19 !== null) {
-                                            const err10 = { instancePath: instancePath + "/data/sizing", keyword: "type", params: { type: "null" } };
-                                            if (vErrors === null) {
-                                              vErrors = [err10];
-                                            } else {
-                                              vErrors.push(err10);
-                                            }
-                                            errors++;
-                                          }
-                                          var _valid0 = _errs48 === errors;
-                                          valid4 = valid4 || _valid0;
-                                        }
-                                        if (!valid4) {
-                                          const err11 = { instancePath: instancePath + "/data/sizing", keyword: "anyOf", params: {} };
-                                          if (vErrors === null) {
-                                            vErrors = [err11];
-                                          } else {
-                                            vErrors.push(err11);
-                                          }
-                                          errors++;
-                                          validate6.errors = vErrors;
-                                          return false;
-                                        } else {
-                                          errors = _errs39;
-                                          if (vErrors !== null) {
-                                            if (_errs39) {
-                                              vErrors.length = _errs39;
-                                            } else {
-                                              vErrors = null;
-                                            }
-                                          }
-                                        }
-                                        var valid1 = _errs38 === errors;
                                       } else {
-                                        var valid1 = true;
                                       }
-                                      if (valid1) {
+                                      if (true) {
                                         if (data23 !== void 0) {
-                                          const _errs50 = errors;
-                                          const _errs51 = errors;
-                                          let valid6 = false;
-                                          const _errs52 = errors;
-                                          if (errors === _errs52) {
+                                          if (data23 !== null && (typeof data23 != "object" || Array.isArray(data23))) {
+                                            return reject(validate6, instancePath + "/data/stops", "x-nullable-object", { type: "object,null" });
+                                          }
+                                          if (true) {
                                             if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
-                                              let data24 = data23.stop_loss, data25 = data23.take_profit;
+                                              let data24, data25;
                                               let missing4;
-                                              if (data24 === void 0 && (missing4 = "stop_loss") || data25 === void 0 && (missing4 = "take_profit")) {
-                                                const err12 = { instancePath: instancePath + "/data/stops", keyword: "required", params: { missingProperty: missing4 } };
-                                                if (vErrors === null) {
-                                                  vErrors = [err12];
-                                                } else {
-                                                  vErrors.push(err12);
-                                                }
-                                                errors++;
+                                              if ((data24 = data23.stop_loss) === void 0 && (missing4 = "stop_loss") || (data25 = data23.take_profit) === void 0 && (missing4 = "take_profit")) {
+                                                return reject(validate6, instancePath + "/data/stops", "required", { missingProperty: missing4 });
                                               } else {
                                                 if (data24 !== void 0) {
-                                                  const _errs54 = errors;
                                                   if (!(typeof data24 == "number" && isFinite(data24)) && data24 !== null) {
-                                                    const err13 = { instancePath: instancePath + "/data/stops/stop_loss", keyword: "type", params: { type: schema6.properties.data.properties.stops.anyOf[0].properties.stop_loss.type } };
-                                                    if (vErrors === null) {
-                                                      vErrors = [err13];
-                                                    } else {
-                                                      vErrors.push(err13);
-                                                    }
-                                                    errors++;
+                                                    return reject(validate6, instancePath + "/data/stops/stop_loss", "type", { type: schema6.properties.data.properties.stops.properties.stop_loss.type });
                                                   }
-                                                  if (errors === _errs54) {
+                                                  if (true) {
                                                     if (typeof data24 == "number" && isFinite(data24)) {
                                                       if (data24 < 0 || isNaN(data24)) {
-                                                        const err14 = { instancePath: instancePath + "/data/stops/stop_loss", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                        if (vErrors === null) {
-                                                          vErrors = [err14];
-                                                        } else {
-                                                          vErrors.push(err14);
-                                                        }
-                                                        errors++;
+                                                        return reject(validate6, instancePath + "/data/stops/stop_loss", "minimum", { comparison: ">=", limit: 0 });
                                                       }
                                                     }
                                                   }
-                                                  var valid7 = _errs54 === errors;
                                                 } else {
-                                                  var valid7 = true;
                                                 }
-                                                if (valid7) {
+                                                if (true) {
                                                   if (data25 !== void 0) {
-                                                    const _errs56 = errors;
                                                     if (!(typeof data25 == "number" && isFinite(data25)) && data25 !== null) {
-                                                      const err15 = { instancePath: instancePath + "/data/stops/take_profit", keyword: "type", params: { type: schema6.properties.data.properties.stops.anyOf[0].properties.take_profit.type } };
-                                                      if (vErrors === null) {
-                                                        vErrors = [err15];
-                                                      } else {
-                                                        vErrors.push(err15);
-                                                      }
-                                                      errors++;
+                                                      return reject(validate6, instancePath + "/data/stops/take_profit", "type", { type: schema6.properties.data.properties.stops.properties.take_profit.type });
                                                     }
-                                                    if (errors === _errs56) {
+                                                    if (true) {
                                                       if (typeof data25 == "number" && isFinite(data25)) {
                                                         if (data25 < 0 || isNaN(data25)) {
-                                                          const err16 = { instancePath: instancePath + "/data/stops/take_profit", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                                          if (vErrors === null) {
-                                                            vErrors = [err16];
-                                                          } else {
-                                                            vErrors.push(err16);
-                                                          }
-                                                          errors++;
+                                                          return reject(validate6, instancePath + "/data/stops/take_profit", "minimum", { comparison: ">=", limit: 0 });
                                                         }
                                                       }
                                                     }
-                                                    var valid7 = _errs56 === errors;
                                                   } else {
-                                                    var valid7 = true;
                                                   }
-                                                  if (valid7) {
+                                                  if (true) {
                                                     if (strict) {
                                                       let count3 = 0;
                                                       for (const key3 in data23) {
@@ -1722,73 +1545,20 @@ function validate6(data, instancePath, strict, notices) {
                                                       if (count3 !== 2) {
                                                         const unknown3 = func3(data23, ["stop_loss", "take_profit"]);
                                                         if (unknown3 !== void 0) {
-                                                          const err17 = { instancePath: instancePath + "/data/stops", keyword: "x-closed", params: { additionalProperty: unknown3 } };
-                                                          if (vErrors === null) {
-                                                            vErrors = [err17];
-                                                          } else {
-                                                            vErrors.push(err17);
-                                                          }
-                                                          errors++;
+                                                          return reject(validate6, instancePath + "/data/stops", "x-closed", { additionalProperty: unknown3 });
                                                         }
                                                       }
                                                     }
                                                   }
                                                 }
                                               }
-                                            } else {
-                                              const err18 = { instancePath: instancePath + "/data/stops", keyword: "type", params: { type: "object" } };
-                                              if (vErrors === null) {
-                                                vErrors = [err18];
-                                              } else {
-                                                vErrors.push(err18);
-                                              }
-                                              errors++;
                                             }
                                           }
-                                          var _valid1 = _errs52 === errors;
-                                          valid6 = valid6 || _valid1;
-                                          if (!valid6) {
-                                            const _errs58 = errors;
-                                            if (data23 !== null) {
-                                              const err19 = { instancePath: instancePath + "/data/stops", keyword: "type", params: { type: "null" } };
-                                              if (vErrors === null) {
-                                                vErrors = [err19];
-                                              } else {
-                                                vErrors.push(err19);
-                                              }
-                                              errors++;
-                                            }
-                                            var _valid1 = _errs58 === errors;
-                                            valid6 = valid6 || _valid1;
-                                          }
-                                          if (!valid6) {
-                                            const err20 = { instancePath: instancePath + "/data/stops", keyword: "anyOf", params: {} };
-                                            if (vErrors === null) {
-                                              vErrors = [err20];
-                                            } else {
-                                              vErrors.push(err20);
-                                            }
-                                            errors++;
-                                            validate6.errors = vErrors;
-                                            return false;
-                                          } else {
-                                            errors = _errs51;
-                                            if (vErrors !== null) {
-                                              if (_errs51) {
-                                                vErrors.length = _errs51;
-                                              } else {
-                                                vErrors = null;
-                                              }
-                                            }
-                                          }
-                                          var valid1 = _errs50 === errors;
                                         } else {
-                                          var valid1 = true;
                                         }
-                                        if (valid1) {
+                                        if (true) {
                                           if (data26 !== void 0) {
-                                            const _errs60 = errors;
-                                            if (errors === _errs60) {
+                                            if (true) {
                                               if (typeof data26 === "string") {
                                                 if (!formats0(data26, strict)) {
                                                   return reject(validate6, instancePath + "/data/timestamp", "x-date-time", { format: "date-time" });
@@ -1797,11 +1567,9 @@ function validate6(data, instancePath, strict, notices) {
                                                 return reject(validate6, instancePath + "/data/timestamp", "type", { type: "string" });
                                               }
                                             }
-                                            var valid1 = _errs60 === errors;
                                           } else {
-                                            var valid1 = true;
                                           }
-                                          if (valid1) {
+                                          if (true) {
                                             if (strict) {
                                               let count4 = 0;
                                               for (const key4 in data1) {
@@ -1832,14 +1600,11 @@ function validate6(data, instancePath, strict, notices) {
                 return reject(validate6, instancePath + "/data", "type", { type: "object" });
               }
             }
-            var valid0 = _errs2 === errors;
           } else {
-            var valid0 = true;
           }
-          if (valid0) {
+          if (true) {
             if (data27 !== void 0) {
-              const _errs62 = errors;
-              if (errors === _errs62) {
+              if (true) {
                 if (typeof data27 === "string") {
                   if (!formats0(data27, strict)) {
                     return reject(validate6, instancePath + "/ts", "x-date-time", { format: "date-time" });
@@ -1848,14 +1613,11 @@ function validate6(data, instancePath, strict, notices) {
                   return reject(validate6, instancePath + "/ts", "type", { type: "string" });
                 }
               }
-              var valid0 = _errs62 === errors;
             } else {
-              var valid0 = true;
             }
-            if (valid0) {
+            if (true) {
               if (data28 !== void 0) {
-                const _errs64 = errors;
-                if (errors === _errs64) {
+                if (true) {
                   if (typeof data28 === "string") {
                     if (!pattern0.test(data28)) {
                       return reject(validate6, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
@@ -1864,11 +1626,9 @@ function validate6(data, instancePath, strict, notices) {
                     return reject(validate6, instancePath + "/cursor", "type", { type: "string" });
                   }
                 }
-                var valid0 = _errs64 === errors;
               } else {
-                var valid0 = true;
               }
-              if (valid0) {
+              if (true) {
                 if (strict) {
                   let count5 = 0;
                   for (const key5 in data) {
@@ -1890,10 +1650,10 @@ function validate6(data, instancePath, strict, notices) {
       return reject(validate6, instancePath, "type", { type: "object" });
     }
   }
-  if (errors !== 0) {
+  if (false) {
     validate6.errors = vErrors;
   }
-  return errors === 0;
+  return true;
 }
 var message_metrics = validate7;
 function validate7(data, instancePath, strict, notices) {
@@ -2367,7 +2127,9 @@ function validate9(data, instancePath, strict, notices) {
                         if (strict) {
                           return reject(validate9, instancePath + "/data/severity", "enum", { allowedValues: schema9.properties.data.properties.severity.enum });
                         } else {
-                          func0(notices, instancePath + "/data/severity", data3, schema9.properties.data.properties.severity.enum);
+                          if (typeof data3 == "string") {
+                            func0(notices, instancePath + "/data/severity", data3, schema9.properties.data.properties.severity.enum);
+                          }
                         }
                       }
                       var valid1 = _errs6 === errors;
@@ -2496,7 +2258,9 @@ function validate9(data, instancePath, strict, notices) {
                                     }
                                     errors++;
                                   } else {
-                                    func0(notices, instancePath + "/data/platform", data8, schema9.properties.data.properties.platform.anyOf[0].enum);
+                                    if (typeof data8 == "string") {
+                                      func0(notices, instancePath + "/data/platform", data8, schema9.properties.data.properties.platform.anyOf[0].enum);
+                                    }
                                   }
                                 }
                                 var _valid1 = _errs22 === errors;
@@ -2940,7 +2704,9 @@ function validate11(data, instancePath, strict, notices) {
                         if (strict) {
                           return reject(validate11, instancePath + "/data/platform", "enum", { allowedValues: schema11.properties.data.properties.platform.enum });
                         } else {
-                          func0(notices, instancePath + "/data/platform", data3, schema11.properties.data.properties.platform.enum);
+                          if (typeof data3 == "string") {
+                            func0(notices, instancePath + "/data/platform", data3, schema11.properties.data.properties.platform.enum);
+                          }
                         }
                       }
                     } else {
@@ -3092,8 +2858,7 @@ var schema12 = { "properties": { "data": { "properties": { "task_type": { "enum"
 function validate12(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
+  if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let data$0, data1, data12, data13 = data.cursor;
       let missing0;
@@ -3101,18 +2866,14 @@ function validate12(data, instancePath, strict, notices) {
         return reject(validate12, instancePath, "required", { missingProperty: missing0 });
       } else {
         if (data$0 !== void 0) {
-          const _errs1 = errors;
           if ("ai_tasks" !== data$0) {
             return reject(validate12, instancePath + "/type", "const", { allowedValue: "ai_tasks" });
           }
-          var valid0 = _errs1 === errors;
         } else {
-          var valid0 = true;
         }
-        if (valid0) {
+        if (true) {
           if (data1 !== void 0) {
-            const _errs2 = errors;
-            if (errors === _errs2) {
+            if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
                 let data2, data3, data4, data5, data6, data10, data11;
                 let missing1;
@@ -3120,8 +2881,7 @@ function validate12(data, instancePath, strict, notices) {
                   return reject(validate12, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
                   if (data2 !== void 0) {
-                    const _errs4 = errors;
-                    if (errors === _errs4) {
+                    if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
                           return reject(validate12, instancePath + "/data/task_id", "minLength", { limit: 1 });
@@ -3130,13 +2890,10 @@ function validate12(data, instancePath, strict, notices) {
                         return reject(validate12, instancePath + "/data/task_id", "type", { type: "string" });
                       }
                     }
-                    var valid1 = _errs4 === errors;
                   } else {
-                    var valid1 = true;
                   }
-                  if (valid1) {
+                  if (true) {
                     if (data3 !== void 0) {
-                      const _errs6 = errors;
                       if (typeof data3 !== "string") {
                         return reject(validate12, instancePath + "/data/task_type", "type", { type: "string" });
                       }
@@ -3144,16 +2901,15 @@ function validate12(data, instancePath, strict, notices) {
                         if (strict) {
                           return reject(validate12, instancePath + "/data/task_type", "enum", { allowedValues: schema12.properties.data.properties.task_type.enum });
                         } else {
-                          func0(notices, instancePath + "/data/task_type", data3, schema12.properties.data.properties.task_type.enum);
+                          if (typeof data3 == "string") {
+                            func0(notices, instancePath + "/data/task_type", data3, schema12.properties.data.properties.task_type.enum);
+                          }
                         }
                       }
-                      var valid1 = _errs6 === errors;
                     } else {
-                      var valid1 = true;
                     }
-                    if (valid1) {
+                    if (true) {
                       if (data4 !== void 0) {
-                        const _errs8 = errors;
                         if (typeof data4 !== "string") {
                           return reject(validate12, instancePath + "/data/status", "type", { type: "string" });
                         }
@@ -3161,17 +2917,16 @@ function validate12(data, instancePath, strict, notices) {
                           if (strict) {
                             return reject(validate12, instancePath + "/data/status", "enum", { allowedValues: schema12.properties.data.properties.status.enum });
                           } else {
-                            func0(notices, instancePath + "/data/status", data4, schema12.properties.data.properties.status.enum);
+                            if (typeof data4 == "string") {
+                              func0(notices, instancePath + "/data/status", data4, schema12.properties.data.properties.status.enum);
+                            }
                           }
                         }
-                        var valid1 = _errs8 === errors;
                       } else {
-                        var valid1 = true;
                       }
-                      if (valid1) {
+                      if (true) {
                         if (data5 !== void 0) {
-                          const _errs10 = errors;
-                          if (errors === _errs10) {
+                          if (true) {
                             if (typeof data5 == "number" && isFinite(data5)) {
                               if (data5 > 1 || isNaN(data5)) {
                                 return reject(validate12, instancePath + "/data/progress", "maximum", { comparison: "<=", limit: 1 });
@@ -3184,181 +2939,87 @@ function validate12(data, instancePath, strict, notices) {
                               return reject(validate12, instancePath + "/data/progress", "type", { type: "number" });
                             }
                           }
-                          var valid1 = _errs10 === errors;
                         } else {
-                          var valid1 = true;
                         }
-                        if (valid1) {
+                        if (true) {
                           if (data6 !== void 0) {
-                            const _errs12 = errors;
-                            const _errs13 = errors;
-                            let valid2 = false;
-                            const _errs14 = errors;
-                            if (errors === _errs14) {
+                            if (data6 !== null && (typeof data6 != "object" || Array.isArray(data6))) {
+                              return reject(validate12, instancePath + "/data/result", "x-nullable-object", { type: "object,null" });
+                            }
+                            if (true) {
                               if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
                                 let data7 = data6.checks_passed, data8 = data6.checks_failed, data6$2 = data6.issues;
                                 if (data7 !== void 0) {
-                                  const _errs17 = errors;
                                   if (!Number.isInteger(data7)) {
-                                    const err0 = { instancePath: instancePath + "/data/result/checks_passed", keyword: "type", params: { type: "integer" } };
-                                    if (vErrors === null) {
-                                      vErrors = [err0];
-                                    } else {
-                                      vErrors.push(err0);
-                                    }
-                                    errors++;
+                                    return reject(validate12, instancePath + "/data/result/checks_passed", "type", { type: "integer" });
                                   }
-                                  if (errors === _errs17) {
+                                  if (true) {
                                     if (typeof data7 == "number" && isFinite(data7)) {
                                       if (data7 < 0 || isNaN(data7)) {
-                                        const err1 = { instancePath: instancePath + "/data/result/checks_passed", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                        if (vErrors === null) {
-                                          vErrors = [err1];
-                                        } else {
-                                          vErrors.push(err1);
-                                        }
-                                        errors++;
+                                        return reject(validate12, instancePath + "/data/result/checks_passed", "minimum", { comparison: ">=", limit: 0 });
                                       }
                                     }
                                   }
-                                  var valid3 = _errs17 === errors;
                                 } else {
-                                  var valid3 = true;
                                 }
-                                if (valid3) {
+                                if (true) {
                                   if (data8 !== void 0) {
-                                    const _errs19 = errors;
                                     if (!Number.isInteger(data8)) {
-                                      const err2 = { instancePath: instancePath + "/data/result/checks_failed", keyword: "type", params: { type: "integer" } };
-                                      if (vErrors === null) {
-                                        vErrors = [err2];
-                                      } else {
-                                        vErrors.push(err2);
-                                      }
-                                      errors++;
+                                      return reject(validate12, instancePath + "/data/result/checks_failed", "type", { type: "integer" });
                                     }
-                                    if (errors === _errs19) {
+                                    if (true) {
                                       if (typeof data8 == "number" && isFinite(data8)) {
                                         if (data8 < 0 || isNaN(data8)) {
-                                          const err3 = { instancePath: instancePath + "/data/result/checks_failed", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                                          if (vErrors === null) {
-                                            vErrors = [err3];
-                                          } else {
-                                            vErrors.push(err3);
-                                          }
-                                          errors++;
+                                          return reject(validate12, instancePath + "/data/result/checks_failed", "minimum", { comparison: ">=", limit: 0 });
                                         }
                                       }
                                     }
-                                    var valid3 = _errs19 === errors;
                                   } else {
-                                    var valid3 = true;
                                   }
-                                  if (valid3) {
+                                  if (true) {
                                     if (data6$2 !== void 0) {
-                                      const _errs21 = errors;
-                                      if (errors === _errs21) {
+                                      if (true) {
                                         if (!Array.isArray(data6$2)) {
-                                          const err4 = { instancePath: instancePath + "/data/result/issues", keyword: "type", params: { type: "array" } };
-                                          if (vErrors === null) {
-                                            vErrors = [err4];
-                                          } else {
-                                            vErrors.push(err4);
-                                          }
-                                          errors++;
+                                          return reject(validate12, instancePath + "/data/result/issues", "type", { type: "array" });
                                         }
                                       }
-                                      var valid3 = _errs21 === errors;
                                     } else {
-                                      var valid3 = true;
                                     }
                                   }
                                 }
-                              } else {
-                                const err5 = { instancePath: instancePath + "/data/result", keyword: "type", params: { type: "object" } };
-                                if (vErrors === null) {
-                                  vErrors = [err5];
-                                } else {
-                                  vErrors.push(err5);
-                                }
-                                errors++;
                               }
                             }
-                            var _valid0 = _errs14 === errors;
-                            valid2 = valid2 || _valid0;
-                            if (!valid2) {
-                              const _errs23 = errors;
-                              if (data6 !== null) {
-                                const err6 = { instancePath: instancePath + "/data/result", keyword: "type", params: { type: "null" } };
-                                if (vErrors === null) {
-                                  vErrors = [err6];
-                                } else {
-                                  vErrors.push(err6);
-                                }
-                                errors++;
-                              }
-                              var _valid0 = _errs23 === errors;
-                              valid2 = valid2 || _valid0;
-                            }
-                            if (!valid2) {
-                              const err7 = { instancePath: instancePath + "/data/result", keyword: "anyOf", params: {} };
-                              if (vErrors === null) {
-                                vErrors = [err7];
-                              } else {
-                                vErrors.push(err7);
-                              }
-                              errors++;
-                              validate12.errors = vErrors;
-                              return false;
-                            } else {
-                              errors = _errs13;
-                              if (vErrors !== null) {
-                                if (_errs13) {
-                                  vErrors.length = _errs13;
-                                } else {
-                                  vErrors = null;
-                                }
-                              }
-                            }
-                            var valid1 = _errs12 === errors;
                           } else {
-                            var valid1 = true;
                           }
-                          if (valid1) {
+                          if (true) {
                             if (data10 !== void 0) {
-                              const _errs25 = errors;
                               if (typeof data10 !== "string" && data10 !== null) {
                                 return reject(validate12, instancePath + "/data/started_at", "type", { type: schema12.properties.data.properties.started_at.type });
                               }
-                              if (errors === _errs25) {
+                              if (true) {
                                 if (typeof data10 === "string") {
                                   if (!formats0(data10, strict)) {
                                     return reject(validate12, instancePath + "/data/started_at", "x-date-time", { format: "date-time" });
                                   }
                                 }
                               }
-                              var valid1 = _errs25 === errors;
                             } else {
-                              var valid1 = true;
                             }
-                            if (valid1) {
+                            if (true) {
                               if (data11 !== void 0) {
-                                const _errs27 = errors;
                                 if (typeof data11 !== "string" && data11 !== null) {
                                   return reject(validate12, instancePath + "/data/completed_at", "type", { type: schema12.properties.data.properties.completed_at.type });
                                 }
-                                if (errors === _errs27) {
+                                if (true) {
                                   if (typeof data11 === "string") {
                                     if (!formats0(data11, strict)) {
                                       return reject(validate12, instancePath + "/data/completed_at", "x-date-time", { format: "date-time" });
                                     }
                                   }
                                 }
-                                var valid1 = _errs27 === errors;
                               } else {
-                                var valid1 = true;
                               }
-                              if (valid1) {
+                              if (true) {
                                 if (strict) {
                                   let count0 = 0;
                                   for (const key0 in data1) {
@@ -3383,14 +3044,11 @@ function validate12(data, instancePath, strict, notices) {
                 return reject(validate12, instancePath + "/data", "type", { type: "object" });
               }
             }
-            var valid0 = _errs2 === errors;
           } else {
-            var valid0 = true;
           }
-          if (valid0) {
+          if (true) {
             if (data12 !== void 0) {
-              const _errs29 = errors;
-              if (errors === _errs29) {
+              if (true) {
                 if (typeof data12 === "string") {
                   if (!formats0(data12, strict)) {
                     return reject(validate12, instancePath + "/ts", "x-date-time", { format: "date-time" });
@@ -3399,14 +3057,11 @@ function validate12(data, instancePath, strict, notices) {
                   return reject(validate12, instancePath + "/ts", "type", { type: "string" });
                 }
               }
-              var valid0 = _errs29 === errors;
             } else {
-              var valid0 = true;
             }
-            if (valid0) {
+            if (true) {
               if (data13 !== void 0) {
-                const _errs31 = errors;
-                if (errors === _errs31) {
+                if (true) {
                   if (typeof data13 === "string") {
                     if (!pattern0.test(data13)) {
                       return reject(validate12, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
@@ -3415,11 +3070,9 @@ function validate12(data, instancePath, strict, notices) {
                     return reject(validate12, instancePath + "/cursor", "type", { type: "string" });
                   }
                 }
-                var valid0 = _errs31 === errors;
               } else {
-                var valid0 = true;
               }
-              if (valid0) {
+              if (true) {
                 if (strict) {
                   let count1 = 0;
                   for (const key1 in data) {
@@ -3441,10 +3094,10 @@ function validate12(data, instancePath, strict, notices) {
       return reject(validate12, instancePath, "type", { type: "object" });
     }
   }
-  if (errors !== 0) {
+  if (false) {
     validate12.errors = vErrors;
   }
-  return errors === 0;
+  return true;
 }
 var message_error = validate13;
 function validate13(data, instancePath, strict, notices) {
@@ -3587,7 +3240,9 @@ function validate18(data, instancePath, strict, notices) {
     if (strict) {
       return reject(validate18, instancePath, "enum", { allowedValues: schema17.enum });
     } else {
-      func0(notices, instancePath, data, schema17.enum);
+      if (typeof data == "string") {
+        func0(notices, instancePath, data, schema17.enum);
+      }
     }
   }
   if (false) {

@@ -195,7 +195,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             } else {
-              func0(this.notices, instancePath + "/data/status", data2, schema0.properties.data.properties.status.enum);
+              if (typeof data2 == "string") {
+                func0(this.notices, instancePath + "/data/status", data2, schema0.properties.data.properties.status.enum);
+              }
             }
           }
         }
@@ -220,7 +222,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             } else {
-              func0(this.notices, instancePath + "/data/mode", data3, schema0.properties.data.properties.mode.enum);
+              if (typeof data3 == "string") {
+                func0(this.notices, instancePath + "/data/mode", data3, schema0.properties.data.properties.mode.enum);
+              }
             }
           }
         }
@@ -245,7 +249,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             } else {
-              func0(this.notices, instancePath + "/data/resume", data4, schema0.properties.data.properties.resume.enum);
+              if (typeof data4 == "string") {
+                func0(this.notices, instancePath + "/data/resume", data4, schema0.properties.data.properties.resume.enum);
+              }
             }
           }
         }
@@ -766,7 +772,9 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             } else {
-              func0(this.notices, instancePath + "/data/platform", data4, schema3.properties.data.properties.platform.enum);
+              if (typeof data4 == "string") {
+                func0(this.notices, instancePath + "/data/platform", data4, schema3.properties.data.properties.platform.enum);
+              }
             }
           }
         }
@@ -813,7 +821,9 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             } else {
-              func0(this.notices, instancePath + "/data/side", data6, schema3.properties.data.properties.side.enum);
+              if (typeof data6 == "string") {
+                func0(this.notices, instancePath + "/data/side", data6, schema3.properties.data.properties.side.enum);
+              }
             }
           }
         }
@@ -916,7 +926,9 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             } else {
-              func0(this.notices, instancePath + "/data/status", data11, schema3.properties.data.properties.status.enum);
+              if (typeof data11 == "string") {
+                func0(this.notices, instancePath + "/data/status", data11, schema3.properties.data.properties.status.enum);
+              }
             }
           }
         }
@@ -1266,7 +1278,9 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             } else {
-              func0(this.notices, instancePath + "/data/platform", data4, schema4.properties.data.properties.platform.enum);
+              if (typeof data4 == "string") {
+                func0(this.notices, instancePath + "/data/platform", data4, schema4.properties.data.properties.platform.enum);
+              }
             }
           }
         }
@@ -1313,7 +1327,9 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             } else {
-              func0(this.notices, instancePath + "/data/status", data6, schema4.properties.data.properties.status.enum);
+              if (typeof data6 == "string") {
+                func0(this.notices, instancePath + "/data/status", data6, schema4.properties.data.properties.status.enum);
+              }
             }
           }
         }
@@ -1338,7 +1354,9 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             } else {
-              func0(this.notices, instancePath + "/data/trading_mode", data7, schema4.properties.data.properties.trading_mode.enum);
+              if (typeof data7 == "string") {
+                func0(this.notices, instancePath + "/data/trading_mode", data7, schema4.properties.data.properties.trading_mode.enum);
+              }
             }
           }
         }
@@ -1363,7 +1381,9 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             } else {
-              func0(this.notices, instancePath + "/data/risk_mode", data8, schema4.properties.data.properties.risk_mode.enum);
+              if (typeof data8 == "string") {
+                func0(this.notices, instancePath + "/data/risk_mode", data8, schema4.properties.data.properties.risk_mode.enum);
+              }
             }
           }
         }
@@ -1676,7 +1696,9 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             } else {
-              func0(this.notices, instancePath + "/data/platform", data2, schema5.properties.data.properties.platform.enum);
+              if (typeof data2 == "string") {
+                func0(this.notices, instancePath + "/data/platform", data2, schema5.properties.data.properties.platform.enum);
+              }
             }
           }
         }
@@ -1942,7 +1964,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
   return errors === 0;
 }
 var message_decisions = validate6;
-var schema6 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/decisions.json", "type": "object", "required": ["type", "data", "ts"], "properties": { "type": { "const": "decisions" }, "data": { "type": "object", "required": ["id", "bot_id", "symbol", "platform", "decision", "confidence", "reasoning", "market_data", "regime_state", "component_scores", "sizing", "stops", "timestamp"], "properties": { "id": { "type": "string", "minLength": 1 }, "bot_id": { "type": "string", "minLength": 1 }, "symbol": { "type": "string", "minLength": 1 }, "platform": { "type": "string", "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, "decision": { "type": "string", "enum": ["buy", "sell", "hold"] }, "confidence": { "type": "number", "minimum": 0, "maximum": 1 }, "reasoning": { "type": "string" }, "market_data": { "type": "object", "required": ["price", "volume_24h", "rsi", "macd"], "properties": { "price": { "type": "number", "minimum": 0 }, "volume_24h": { "type": "number", "minimum": 0 }, "rsi": { "type": ["number", "null"], "minimum": 0, "maximum": 100 }, "macd": { "type": ["string", "null"] } }, "x-closed": true }, "regime_state": { "type": "string" }, "component_scores": { "type": "object", "properties": { "technical": { "type": "number", "minimum": 0, "maximum": 1 }, "sentiment": { "type": "number", "minimum": 0, "maximum": 1 }, "risk": { "type": "number", "minimum": 0, "maximum": 1 } }, "x-closed": true }, "sizing": { "anyOf": [{ "type": "object", "required": ["quantity", "capital", "risk_per_trade"], "properties": { "quantity": { "type": "number", "minimum": 0 }, "capital": { "type": "number", "minimum": 0 }, "risk_per_trade": { "type": "number", "minimum": 0, "maximum": 1 } }, "x-closed": true }, { "type": "null" }] }, "stops": { "anyOf": [{ "type": "object", "required": ["stop_loss", "take_profit"], "properties": { "stop_loss": { "type": ["number", "null"], "minimum": 0 }, "take_profit": { "type": ["number", "null"], "minimum": 0 } }, "x-closed": true }, { "type": "null" }] }, "timestamp": { "type": "string", "x-date-time": true } }, "x-closed": true }, "ts": { "type": "string", "x-date-time": true }, "cursor": { "type": "string", "pattern": "^[0-9A-Za-z._~-]{1,128}$" } }, "x-closed": true };
+var schema6 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/decisions.json", "type": "object", "required": ["type", "data", "ts"], "properties": { "type": { "const": "decisions" }, "data": { "type": "object", "required": ["id", "bot_id", "symbol", "platform", "decision", "confidence", "reasoning", "market_data", "regime_state", "component_scores", "sizing", "stops", "timestamp"], "properties": { "id": { "type": "string", "minLength": 1 }, "bot_id": { "type": "string", "minLength": 1 }, "symbol": { "type": "string", "minLength": 1 }, "platform": { "type": "string", "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, "decision": { "type": "string", "enum": ["buy", "sell", "hold"] }, "confidence": { "type": "number", "minimum": 0, "maximum": 1 }, "reasoning": { "type": "string" }, "market_data": { "type": "object", "required": ["price", "volume_24h", "rsi", "macd"], "properties": { "price": { "type": "number", "minimum": 0 }, "volume_24h": { "type": "number", "minimum": 0 }, "rsi": { "type": ["number", "null"], "minimum": 0, "maximum": 100 }, "macd": { "type": ["string", "null"] } }, "x-closed": true }, "regime_state": { "type": "string" }, "component_scores": { "type": "object", "properties": { "technical": { "type": "number", "minimum": 0, "maximum": 1 }, "sentiment": { "type": "number", "minimum": 0, "maximum": 1 }, "risk": { "type": "number", "minimum": 0, "maximum": 1 } }, "x-closed": true }, "sizing": { "required": ["quantity", "capital", "risk_per_trade"], "properties": { "quantity": { "type": "number", "minimum": 0 }, "capital": { "type": "number", "minimum": 0 }, "risk_per_trade": { "type": "number", "minimum": 0, "maximum": 1 } }, "x-nullable-object": true, "x-closed": true }, "stops": { "required": ["stop_loss", "take_profit"], "properties": { "stop_loss": { "type": ["number", "null"], "minimum": 0 }, "take_profit": { "type": ["number", "null"], "minimum": 0 } }, "x-nullable-object": true, "x-closed": true }, "timestamp": { "type": "string", "x-date-time": true } }, "x-closed": true }, "ts": { "type": "string", "x-date-time": true }, "cursor": { "type": "string", "pattern": "^[0-9A-Za-z._~-]{1,128}$" } }, "x-closed": true };
 function validate6(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
@@ -2193,7 +2215,9 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             } else {
-              func0(this.notices, instancePath + "/data/platform", data5, schema6.properties.data.properties.platform.enum);
+              if (typeof data5 == "string") {
+                func0(this.notices, instancePath + "/data/platform", data5, schema6.properties.data.properties.platform.enum);
+              }
             }
           }
         }
@@ -2218,7 +2242,9 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             } else {
-              func0(this.notices, instancePath + "/data/decision", data6, schema6.properties.data.properties.decision.enum);
+              if (typeof data6 == "string") {
+                func0(this.notices, instancePath + "/data/decision", data6, schema6.properties.data.properties.decision.enum);
+              }
             }
           }
         }
@@ -2556,21 +2582,18 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
         }
         if (data1.sizing !== void 0) {
           let data19 = data1.sizing;
-          const _errs39 = errors;
-          let valid4 = false;
-          const _errs40 = errors;
+          if (data19 !== null && (typeof data19 != "object" || Array.isArray(data19))) {
+            const err57 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/x-nullable-object", keyword: "x-nullable-object", params: { type: "object,null" } };
+            if (vErrors === null) {
+              vErrors = [err57];
+            } else {
+              vErrors.push(err57);
+            }
+            errors++;
+          }
           if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
             if (data19.quantity === void 0) {
-              const err57 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/anyOf/0/required", keyword: "required", params: { missingProperty: "quantity" } };
-              if (vErrors === null) {
-                vErrors = [err57];
-              } else {
-                vErrors.push(err57);
-              }
-              errors++;
-            }
-            if (data19.capital === void 0) {
-              const err58 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/anyOf/0/required", keyword: "required", params: { missingProperty: "capital" } };
+              const err58 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/required", keyword: "required", params: { missingProperty: "quantity" } };
               if (vErrors === null) {
                 vErrors = [err58];
               } else {
@@ -2578,8 +2601,8 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             }
-            if (data19.risk_per_trade === void 0) {
-              const err59 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/anyOf/0/required", keyword: "required", params: { missingProperty: "risk_per_trade" } };
+            if (data19.capital === void 0) {
+              const err59 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/required", keyword: "required", params: { missingProperty: "capital" } };
               if (vErrors === null) {
                 vErrors = [err59];
               } else {
@@ -2587,24 +2610,33 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             }
+            if (data19.risk_per_trade === void 0) {
+              const err60 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/required", keyword: "required", params: { missingProperty: "risk_per_trade" } };
+              if (vErrors === null) {
+                vErrors = [err60];
+              } else {
+                vErrors.push(err60);
+              }
+              errors++;
+            }
             if (data19.quantity !== void 0) {
               let data20 = data19.quantity;
               if (typeof data20 == "number" && isFinite(data20)) {
                 if (data20 < 0 || isNaN(data20)) {
-                  const err60 = { instancePath: instancePath + "/data/sizing/quantity", schemaPath: "#/properties/data/properties/sizing/anyOf/0/properties/quantity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err61 = { instancePath: instancePath + "/data/sizing/quantity", schemaPath: "#/properties/data/properties/sizing/properties/quantity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                   if (vErrors === null) {
-                    vErrors = [err60];
+                    vErrors = [err61];
                   } else {
-                    vErrors.push(err60);
+                    vErrors.push(err61);
                   }
                   errors++;
                 }
               } else {
-                const err61 = { instancePath: instancePath + "/data/sizing/quantity", schemaPath: "#/properties/data/properties/sizing/anyOf/0/properties/quantity/type", keyword: "type", params: { type: "number" } };
+                const err62 = { instancePath: instancePath + "/data/sizing/quantity", schemaPath: "#/properties/data/properties/sizing/properties/quantity/type", keyword: "type", params: { type: "number" } };
                 if (vErrors === null) {
-                  vErrors = [err61];
+                  vErrors = [err62];
                 } else {
-                  vErrors.push(err61);
+                  vErrors.push(err62);
                 }
                 errors++;
               }
@@ -2613,20 +2645,20 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               let data21 = data19.capital;
               if (typeof data21 == "number" && isFinite(data21)) {
                 if (data21 < 0 || isNaN(data21)) {
-                  const err62 = { instancePath: instancePath + "/data/sizing/capital", schemaPath: "#/properties/data/properties/sizing/anyOf/0/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err63 = { instancePath: instancePath + "/data/sizing/capital", schemaPath: "#/properties/data/properties/sizing/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                   if (vErrors === null) {
-                    vErrors = [err62];
+                    vErrors = [err63];
                   } else {
-                    vErrors.push(err62);
+                    vErrors.push(err63);
                   }
                   errors++;
                 }
               } else {
-                const err63 = { instancePath: instancePath + "/data/sizing/capital", schemaPath: "#/properties/data/properties/sizing/anyOf/0/properties/capital/type", keyword: "type", params: { type: "number" } };
+                const err64 = { instancePath: instancePath + "/data/sizing/capital", schemaPath: "#/properties/data/properties/sizing/properties/capital/type", keyword: "type", params: { type: "number" } };
                 if (vErrors === null) {
-                  vErrors = [err63];
+                  vErrors = [err64];
                 } else {
-                  vErrors.push(err63);
+                  vErrors.push(err64);
                 }
                 errors++;
               }
@@ -2635,16 +2667,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               let data22 = data19.risk_per_trade;
               if (typeof data22 == "number" && isFinite(data22)) {
                 if (data22 > 1 || isNaN(data22)) {
-                  const err64 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/anyOf/0/properties/risk_per_trade/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
-                  if (vErrors === null) {
-                    vErrors = [err64];
-                  } else {
-                    vErrors.push(err64);
-                  }
-                  errors++;
-                }
-                if (data22 < 0 || isNaN(data22)) {
-                  const err65 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/anyOf/0/properties/risk_per_trade/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err65 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/properties/risk_per_trade/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
                   if (vErrors === null) {
                     vErrors = [err65];
                   } else {
@@ -2652,12 +2675,21 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   }
                   errors++;
                 }
+                if (data22 < 0 || isNaN(data22)) {
+                  const err66 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/properties/risk_per_trade/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  if (vErrors === null) {
+                    vErrors = [err66];
+                  } else {
+                    vErrors.push(err66);
+                  }
+                  errors++;
+                }
               } else {
-                const err66 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/anyOf/0/properties/risk_per_trade/type", keyword: "type", params: { type: "number" } };
+                const err67 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/properties/risk_per_trade/type", keyword: "type", params: { type: "number" } };
                 if (vErrors === null) {
-                  vErrors = [err66];
+                  vErrors = [err67];
                 } else {
-                  vErrors.push(err66);
+                  vErrors.push(err67);
                 }
                 errors++;
               }
@@ -2670,68 +2702,41 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               if (count2 !== 3) {
                 const unknown2 = func3(data19, ["quantity", "capital", "risk_per_trade"]);
                 if (unknown2 !== void 0) {
-                  const err67 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/anyOf/0/x-closed", keyword: "x-closed", params: { additionalProperty: unknown2 } };
+                  const err68 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/x-closed", keyword: "x-closed", params: { additionalProperty: unknown2 } };
                   if (vErrors === null) {
-                    vErrors = [err67];
+                    vErrors = [err68];
                   } else {
-                    vErrors.push(err67);
+                    vErrors.push(err68);
                   }
                   errors++;
                 }
-              }
-            }
-          } else {
-            const err68 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/anyOf/0/type", keyword: "type", params: { type: "object" } };
-            if (vErrors === null) {
-              vErrors = [err68];
-            } else {
-              vErrors.push(err68);
-            }
-            errors++;
-          }
-          var _valid0 = _errs40 === errors;
-          valid4 = valid4 || _valid0;
-          if (!valid4) {
-            const _errs48 = errors;
-            if (data19 !== null) {
-              const err69 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/anyOf/1/type", keyword: "type", params: { type: "null" } };
-              if (vErrors === null) {
-                vErrors = [err69];
-              } else {
-                vErrors.push(err69);
-              }
-              errors++;
-            }
-            var _valid0 = _errs48 === errors;
-            valid4 = valid4 || _valid0;
-          }
-          if (!valid4) {
-            const err70 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/anyOf", keyword: "anyOf", params: {} };
-            if (vErrors === null) {
-              vErrors = [err70];
-            } else {
-              vErrors.push(err70);
-            }
-            errors++;
-          } else {
-            errors = _errs39;
-            if (vErrors !== null) {
-              if (_errs39) {
-                vErrors.length = _errs39;
-              } else {
-                vErrors = null;
               }
             }
           }
         }
         if (data1.stops !== void 0) {
           let data23 = data1.stops;
-          const _errs51 = errors;
-          let valid6 = false;
-          const _errs52 = errors;
+          if (data23 !== null && (typeof data23 != "object" || Array.isArray(data23))) {
+            const err69 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/x-nullable-object", keyword: "x-nullable-object", params: { type: "object,null" } };
+            if (vErrors === null) {
+              vErrors = [err69];
+            } else {
+              vErrors.push(err69);
+            }
+            errors++;
+          }
           if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
             if (data23.stop_loss === void 0) {
-              const err71 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/anyOf/0/required", keyword: "required", params: { missingProperty: "stop_loss" } };
+              const err70 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/required", keyword: "required", params: { missingProperty: "stop_loss" } };
+              if (vErrors === null) {
+                vErrors = [err70];
+              } else {
+                vErrors.push(err70);
+              }
+              errors++;
+            }
+            if (data23.take_profit === void 0) {
+              const err71 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/required", keyword: "required", params: { missingProperty: "take_profit" } };
               if (vErrors === null) {
                 vErrors = [err71];
               } else {
@@ -2739,33 +2744,24 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             }
-            if (data23.take_profit === void 0) {
-              const err72 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/anyOf/0/required", keyword: "required", params: { missingProperty: "take_profit" } };
-              if (vErrors === null) {
-                vErrors = [err72];
-              } else {
-                vErrors.push(err72);
-              }
-              errors++;
-            }
             if (data23.stop_loss !== void 0) {
               let data24 = data23.stop_loss;
               if (!(typeof data24 == "number" && isFinite(data24)) && data24 !== null) {
-                const err73 = { instancePath: instancePath + "/data/stops/stop_loss", schemaPath: "#/properties/data/properties/stops/anyOf/0/properties/stop_loss/type", keyword: "type", params: { type: schema6.properties.data.properties.stops.anyOf[0].properties.stop_loss.type } };
+                const err72 = { instancePath: instancePath + "/data/stops/stop_loss", schemaPath: "#/properties/data/properties/stops/properties/stop_loss/type", keyword: "type", params: { type: schema6.properties.data.properties.stops.properties.stop_loss.type } };
                 if (vErrors === null) {
-                  vErrors = [err73];
+                  vErrors = [err72];
                 } else {
-                  vErrors.push(err73);
+                  vErrors.push(err72);
                 }
                 errors++;
               }
               if (typeof data24 == "number" && isFinite(data24)) {
                 if (data24 < 0 || isNaN(data24)) {
-                  const err74 = { instancePath: instancePath + "/data/stops/stop_loss", schemaPath: "#/properties/data/properties/stops/anyOf/0/properties/stop_loss/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err73 = { instancePath: instancePath + "/data/stops/stop_loss", schemaPath: "#/properties/data/properties/stops/properties/stop_loss/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                   if (vErrors === null) {
-                    vErrors = [err74];
+                    vErrors = [err73];
                   } else {
-                    vErrors.push(err74);
+                    vErrors.push(err73);
                   }
                   errors++;
                 }
@@ -2774,21 +2770,21 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
             if (data23.take_profit !== void 0) {
               let data25 = data23.take_profit;
               if (!(typeof data25 == "number" && isFinite(data25)) && data25 !== null) {
-                const err75 = { instancePath: instancePath + "/data/stops/take_profit", schemaPath: "#/properties/data/properties/stops/anyOf/0/properties/take_profit/type", keyword: "type", params: { type: schema6.properties.data.properties.stops.anyOf[0].properties.take_profit.type } };
+                const err74 = { instancePath: instancePath + "/data/stops/take_profit", schemaPath: "#/properties/data/properties/stops/properties/take_profit/type", keyword: "type", params: { type: schema6.properties.data.properties.stops.properties.take_profit.type } };
                 if (vErrors === null) {
-                  vErrors = [err75];
+                  vErrors = [err74];
                 } else {
-                  vErrors.push(err75);
+                  vErrors.push(err74);
                 }
                 errors++;
               }
               if (typeof data25 == "number" && isFinite(data25)) {
                 if (data25 < 0 || isNaN(data25)) {
-                  const err76 = { instancePath: instancePath + "/data/stops/take_profit", schemaPath: "#/properties/data/properties/stops/anyOf/0/properties/take_profit/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err75 = { instancePath: instancePath + "/data/stops/take_profit", schemaPath: "#/properties/data/properties/stops/properties/take_profit/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                   if (vErrors === null) {
-                    vErrors = [err76];
+                    vErrors = [err75];
                   } else {
-                    vErrors.push(err76);
+                    vErrors.push(err75);
                   }
                   errors++;
                 }
@@ -2802,56 +2798,14 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               if (count3 !== 2) {
                 const unknown3 = func3(data23, ["stop_loss", "take_profit"]);
                 if (unknown3 !== void 0) {
-                  const err77 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/anyOf/0/x-closed", keyword: "x-closed", params: { additionalProperty: unknown3 } };
+                  const err76 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/x-closed", keyword: "x-closed", params: { additionalProperty: unknown3 } };
                   if (vErrors === null) {
-                    vErrors = [err77];
+                    vErrors = [err76];
                   } else {
-                    vErrors.push(err77);
+                    vErrors.push(err76);
                   }
                   errors++;
                 }
-              }
-            }
-          } else {
-            const err78 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/anyOf/0/type", keyword: "type", params: { type: "object" } };
-            if (vErrors === null) {
-              vErrors = [err78];
-            } else {
-              vErrors.push(err78);
-            }
-            errors++;
-          }
-          var _valid1 = _errs52 === errors;
-          valid6 = valid6 || _valid1;
-          if (!valid6) {
-            const _errs58 = errors;
-            if (data23 !== null) {
-              const err79 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/anyOf/1/type", keyword: "type", params: { type: "null" } };
-              if (vErrors === null) {
-                vErrors = [err79];
-              } else {
-                vErrors.push(err79);
-              }
-              errors++;
-            }
-            var _valid1 = _errs58 === errors;
-            valid6 = valid6 || _valid1;
-          }
-          if (!valid6) {
-            const err80 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/anyOf", keyword: "anyOf", params: {} };
-            if (vErrors === null) {
-              vErrors = [err80];
-            } else {
-              vErrors.push(err80);
-            }
-            errors++;
-          } else {
-            errors = _errs51;
-            if (vErrors !== null) {
-              if (_errs51) {
-                vErrors.length = _errs51;
-              } else {
-                vErrors = null;
               }
             }
           }
@@ -2860,20 +2814,20 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           let data26 = data1.timestamp;
           if (typeof data26 === "string") {
             if (!formats0(data26, this.strict)) {
-              const err81 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+              const err77 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
               if (vErrors === null) {
-                vErrors = [err81];
+                vErrors = [err77];
               } else {
-                vErrors.push(err81);
+                vErrors.push(err77);
               }
               errors++;
             }
           } else {
-            const err82 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/type", keyword: "type", params: { type: "string" } };
+            const err78 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
-              vErrors = [err82];
+              vErrors = [err78];
             } else {
-              vErrors.push(err82);
+              vErrors.push(err78);
             }
             errors++;
           }
@@ -2886,22 +2840,22 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           if (count4 !== 13) {
             const unknown4 = func3(data1, ["id", "bot_id", "symbol", "platform", "decision", "confidence", "reasoning", "market_data", "regime_state", "component_scores", "sizing", "stops", "timestamp"]);
             if (unknown4 !== void 0) {
-              const err83 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown4 } };
+              const err79 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown4 } };
               if (vErrors === null) {
-                vErrors = [err83];
+                vErrors = [err79];
               } else {
-                vErrors.push(err83);
+                vErrors.push(err79);
               }
               errors++;
             }
           }
         }
       } else {
-        const err84 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err80 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err84];
+          vErrors = [err80];
         } else {
-          vErrors.push(err84);
+          vErrors.push(err80);
         }
         errors++;
       }
@@ -2910,20 +2864,20 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       let data27 = data.ts;
       if (typeof data27 === "string") {
         if (!formats0(data27, this.strict)) {
-          const err85 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err81 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
-            vErrors = [err85];
+            vErrors = [err81];
           } else {
-            vErrors.push(err85);
+            vErrors.push(err81);
           }
           errors++;
         }
       } else {
-        const err86 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err82 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err86];
+          vErrors = [err82];
         } else {
-          vErrors.push(err86);
+          vErrors.push(err82);
         }
         errors++;
       }
@@ -2932,20 +2886,20 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       let data28 = data.cursor;
       if (typeof data28 === "string") {
         if (!pattern0.test(data28)) {
-          const err87 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          const err83 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
-            vErrors = [err87];
+            vErrors = [err83];
           } else {
-            vErrors.push(err87);
+            vErrors.push(err83);
           }
           errors++;
         }
       } else {
-        const err88 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        const err84 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err88];
+          vErrors = [err84];
         } else {
-          vErrors.push(err88);
+          vErrors.push(err84);
         }
         errors++;
       }
@@ -2958,22 +2912,22 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       if (count5 !== 3 + (data.cursor === void 0 ? 0 : 1)) {
         const unknown5 = func3(data, ["type", "data", "ts", "cursor"]);
         if (unknown5 !== void 0) {
-          const err89 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown5 } };
+          const err85 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown5 } };
           if (vErrors === null) {
-            vErrors = [err89];
+            vErrors = [err85];
           } else {
-            vErrors.push(err89);
+            vErrors.push(err85);
           }
           errors++;
         }
       }
     }
   } else {
-    const err90 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err86 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err90];
+      vErrors = [err86];
     } else {
-      vErrors.push(err90);
+      vErrors.push(err86);
     }
     errors++;
   }
@@ -3945,7 +3899,9 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             } else {
-              func0(this.notices, instancePath + "/data/severity", data3, schema9.properties.data.properties.severity.enum);
+              if (typeof data3 == "string") {
+                func0(this.notices, instancePath + "/data/severity", data3, schema9.properties.data.properties.severity.enum);
+              }
             }
           }
         }
@@ -4065,7 +4021,9 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             } else {
-              func0(this.notices, instancePath + "/data/platform", data8, schema9.properties.data.properties.platform.anyOf[0].enum);
+              if (typeof data8 == "string") {
+                func0(this.notices, instancePath + "/data/platform", data8, schema9.properties.data.properties.platform.anyOf[0].enum);
+              }
             }
           }
           var _valid1 = _errs22 === errors;
@@ -4856,7 +4814,9 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             } else {
-              func0(this.notices, instancePath + "/data/platform", data3, schema11.properties.data.properties.platform.enum);
+              if (typeof data3 == "string") {
+                func0(this.notices, instancePath + "/data/platform", data3, schema11.properties.data.properties.platform.enum);
+              }
             }
           }
         }
@@ -5065,7 +5025,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 var message_ai_tasks = validate12;
-var schema12 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/ai_tasks.json", "type": "object", "required": ["type", "data", "ts"], "properties": { "type": { "const": "ai_tasks" }, "data": { "type": "object", "required": ["task_id", "task_type", "status", "progress", "result", "started_at", "completed_at"], "properties": { "task_id": { "type": "string", "minLength": 1 }, "task_type": { "type": "string", "enum": ["bodyguard_check", "learning_run", "bot_evolution", "insights_generation", "prediction", "profit_reinvestment"] }, "status": { "type": "string", "enum": ["queued", "running", "completed", "failed"] }, "progress": { "type": "number", "minimum": 0, "maximum": 1 }, "result": { "anyOf": [{ "type": "object", "additionalProperties": true, "properties": { "checks_passed": { "type": "integer", "minimum": 0 }, "checks_failed": { "type": "integer", "minimum": 0 }, "issues": { "type": "array", "items": {} } } }, { "type": "null" }] }, "started_at": { "type": ["string", "null"], "x-date-time": true }, "completed_at": { "type": ["string", "null"], "x-date-time": true } }, "x-closed": true }, "ts": { "type": "string", "x-date-time": true }, "cursor": { "type": "string", "pattern": "^[0-9A-Za-z._~-]{1,128}$" } }, "x-closed": true };
+var schema12 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/ai_tasks.json", "type": "object", "required": ["type", "data", "ts"], "properties": { "type": { "const": "ai_tasks" }, "data": { "type": "object", "required": ["task_id", "task_type", "status", "progress", "result", "started_at", "completed_at"], "properties": { "task_id": { "type": "string", "minLength": 1 }, "task_type": { "type": "string", "enum": ["bodyguard_check", "learning_run", "bot_evolution", "insights_generation", "prediction", "profit_reinvestment"] }, "status": { "type": "string", "enum": ["queued", "running", "completed", "failed"] }, "progress": { "type": "number", "minimum": 0, "maximum": 1 }, "result": { "additionalProperties": true, "properties": { "checks_passed": { "type": "integer", "minimum": 0 }, "checks_failed": { "type": "integer", "minimum": 0 }, "issues": { "type": "array", "items": {} } }, "x-nullable-object": true }, "started_at": { "type": ["string", "null"], "x-date-time": true }, "completed_at": { "type": ["string", "null"], "x-date-time": true } }, "x-closed": true }, "ts": { "type": "string", "x-date-time": true }, "cursor": { "type": "string", "pattern": "^[0-9A-Za-z._~-]{1,128}$" } }, "x-closed": true };
 function validate12(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
@@ -5218,7 +5178,9 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             } else {
-              func0(this.notices, instancePath + "/data/task_type", data3, schema12.properties.data.properties.task_type.enum);
+              if (typeof data3 == "string") {
+                func0(this.notices, instancePath + "/data/task_type", data3, schema12.properties.data.properties.task_type.enum);
+              }
             }
           }
         }
@@ -5243,7 +5205,9 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             } else {
-              func0(this.notices, instancePath + "/data/status", data4, schema12.properties.data.properties.status.enum);
+              if (typeof data4 == "string") {
+                func0(this.notices, instancePath + "/data/status", data4, schema12.properties.data.properties.status.enum);
+              }
             }
           }
         }
@@ -5280,28 +5244,34 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (data1.result !== void 0) {
           let data6 = data1.result;
-          const _errs13 = errors;
-          let valid2 = false;
-          const _errs14 = errors;
+          if (data6 !== null && (typeof data6 != "object" || Array.isArray(data6))) {
+            const err20 = { instancePath: instancePath + "/data/result", schemaPath: "#/properties/data/properties/result/x-nullable-object", keyword: "x-nullable-object", params: { type: "object,null" } };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
           if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
             if (data6.checks_passed !== void 0) {
               let data7 = data6.checks_passed;
               if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
-                const err20 = { instancePath: instancePath + "/data/result/checks_passed", schemaPath: "#/properties/data/properties/result/anyOf/0/properties/checks_passed/type", keyword: "type", params: { type: "integer" } };
+                const err21 = { instancePath: instancePath + "/data/result/checks_passed", schemaPath: "#/properties/data/properties/result/properties/checks_passed/type", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
-                  vErrors = [err20];
+                  vErrors = [err21];
                 } else {
-                  vErrors.push(err20);
+                  vErrors.push(err21);
                 }
                 errors++;
               }
               if (typeof data7 == "number" && isFinite(data7)) {
                 if (data7 < 0 || isNaN(data7)) {
-                  const err21 = { instancePath: instancePath + "/data/result/checks_passed", schemaPath: "#/properties/data/properties/result/anyOf/0/properties/checks_passed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err22 = { instancePath: instancePath + "/data/result/checks_passed", schemaPath: "#/properties/data/properties/result/properties/checks_passed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                   if (vErrors === null) {
-                    vErrors = [err21];
+                    vErrors = [err22];
                   } else {
-                    vErrors.push(err21);
+                    vErrors.push(err22);
                   }
                   errors++;
                 }
@@ -5310,21 +5280,21 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
             if (data6.checks_failed !== void 0) {
               let data8 = data6.checks_failed;
               if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8))) {
-                const err22 = { instancePath: instancePath + "/data/result/checks_failed", schemaPath: "#/properties/data/properties/result/anyOf/0/properties/checks_failed/type", keyword: "type", params: { type: "integer" } };
+                const err23 = { instancePath: instancePath + "/data/result/checks_failed", schemaPath: "#/properties/data/properties/result/properties/checks_failed/type", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
-                  vErrors = [err22];
+                  vErrors = [err23];
                 } else {
-                  vErrors.push(err22);
+                  vErrors.push(err23);
                 }
                 errors++;
               }
               if (typeof data8 == "number" && isFinite(data8)) {
                 if (data8 < 0 || isNaN(data8)) {
-                  const err23 = { instancePath: instancePath + "/data/result/checks_failed", schemaPath: "#/properties/data/properties/result/anyOf/0/properties/checks_failed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err24 = { instancePath: instancePath + "/data/result/checks_failed", schemaPath: "#/properties/data/properties/result/properties/checks_failed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                   if (vErrors === null) {
-                    vErrors = [err23];
+                    vErrors = [err24];
                   } else {
-                    vErrors.push(err23);
+                    vErrors.push(err24);
                   }
                   errors++;
                 }
@@ -5332,55 +5302,13 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
             }
             if (data6.issues !== void 0) {
               if (!Array.isArray(data6.issues)) {
-                const err24 = { instancePath: instancePath + "/data/result/issues", schemaPath: "#/properties/data/properties/result/anyOf/0/properties/issues/type", keyword: "type", params: { type: "array" } };
+                const err25 = { instancePath: instancePath + "/data/result/issues", schemaPath: "#/properties/data/properties/result/properties/issues/type", keyword: "type", params: { type: "array" } };
                 if (vErrors === null) {
-                  vErrors = [err24];
+                  vErrors = [err25];
                 } else {
-                  vErrors.push(err24);
+                  vErrors.push(err25);
                 }
                 errors++;
-              }
-            }
-          } else {
-            const err25 = { instancePath: instancePath + "/data/result", schemaPath: "#/properties/data/properties/result/anyOf/0/type", keyword: "type", params: { type: "object" } };
-            if (vErrors === null) {
-              vErrors = [err25];
-            } else {
-              vErrors.push(err25);
-            }
-            errors++;
-          }
-          var _valid0 = _errs14 === errors;
-          valid2 = valid2 || _valid0;
-          if (!valid2) {
-            const _errs23 = errors;
-            if (data6 !== null) {
-              const err26 = { instancePath: instancePath + "/data/result", schemaPath: "#/properties/data/properties/result/anyOf/1/type", keyword: "type", params: { type: "null" } };
-              if (vErrors === null) {
-                vErrors = [err26];
-              } else {
-                vErrors.push(err26);
-              }
-              errors++;
-            }
-            var _valid0 = _errs23 === errors;
-            valid2 = valid2 || _valid0;
-          }
-          if (!valid2) {
-            const err27 = { instancePath: instancePath + "/data/result", schemaPath: "#/properties/data/properties/result/anyOf", keyword: "anyOf", params: {} };
-            if (vErrors === null) {
-              vErrors = [err27];
-            } else {
-              vErrors.push(err27);
-            }
-            errors++;
-          } else {
-            errors = _errs13;
-            if (vErrors !== null) {
-              if (_errs13) {
-                vErrors.length = _errs13;
-              } else {
-                vErrors = null;
               }
             }
           }
@@ -5388,21 +5316,21 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         if (data1.started_at !== void 0) {
           let data10 = data1.started_at;
           if (typeof data10 !== "string" && data10 !== null) {
-            const err28 = { instancePath: instancePath + "/data/started_at", schemaPath: "#/properties/data/properties/started_at/type", keyword: "type", params: { type: schema12.properties.data.properties.started_at.type } };
+            const err26 = { instancePath: instancePath + "/data/started_at", schemaPath: "#/properties/data/properties/started_at/type", keyword: "type", params: { type: schema12.properties.data.properties.started_at.type } };
             if (vErrors === null) {
-              vErrors = [err28];
+              vErrors = [err26];
             } else {
-              vErrors.push(err28);
+              vErrors.push(err26);
             }
             errors++;
           }
           if (typeof data10 === "string") {
             if (!formats0(data10, this.strict)) {
-              const err29 = { instancePath: instancePath + "/data/started_at", schemaPath: "#/properties/data/properties/started_at/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+              const err27 = { instancePath: instancePath + "/data/started_at", schemaPath: "#/properties/data/properties/started_at/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
               if (vErrors === null) {
-                vErrors = [err29];
+                vErrors = [err27];
               } else {
-                vErrors.push(err29);
+                vErrors.push(err27);
               }
               errors++;
             }
@@ -5411,21 +5339,21 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         if (data1.completed_at !== void 0) {
           let data11 = data1.completed_at;
           if (typeof data11 !== "string" && data11 !== null) {
-            const err30 = { instancePath: instancePath + "/data/completed_at", schemaPath: "#/properties/data/properties/completed_at/type", keyword: "type", params: { type: schema12.properties.data.properties.completed_at.type } };
+            const err28 = { instancePath: instancePath + "/data/completed_at", schemaPath: "#/properties/data/properties/completed_at/type", keyword: "type", params: { type: schema12.properties.data.properties.completed_at.type } };
             if (vErrors === null) {
-              vErrors = [err30];
+              vErrors = [err28];
             } else {
-              vErrors.push(err30);
+              vErrors.push(err28);
             }
             errors++;
           }
           if (typeof data11 === "string") {
             if (!formats0(data11, this.strict)) {
-              const err31 = { instancePath: instancePath + "/data/completed_at", schemaPath: "#/properties/data/properties/completed_at/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+              const err29 = { instancePath: instancePath + "/data/completed_at", schemaPath: "#/properties/data/properties/completed_at/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
               if (vErrors === null) {
-                vErrors = [err31];
+                vErrors = [err29];
               } else {
-                vErrors.push(err31);
+                vErrors.push(err29);
               }
               errors++;
             }
@@ -5439,22 +5367,22 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           if (count0 !== 7) {
             const unknown0 = func3(data1, ["task_id", "task_type", "status", "progress", "result", "started_at", "completed_at"]);
             if (unknown0 !== void 0) {
-              const err32 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+              const err30 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
               if (vErrors === null) {
-                vErrors = [err32];
+                vErrors = [err30];
               } else {
-                vErrors.push(err32);
+                vErrors.push(err30);
               }
               errors++;
             }
           }
         }
       } else {
-        const err33 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err31 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err33];
+          vErrors = [err31];
         } else {
-          vErrors.push(err33);
+          vErrors.push(err31);
         }
         errors++;
       }
@@ -5463,20 +5391,20 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       let data12 = data.ts;
       if (typeof data12 === "string") {
         if (!formats0(data12, this.strict)) {
-          const err34 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err32 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
-            vErrors = [err34];
+            vErrors = [err32];
           } else {
-            vErrors.push(err34);
+            vErrors.push(err32);
           }
           errors++;
         }
       } else {
-        const err35 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err33 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err35];
+          vErrors = [err33];
         } else {
-          vErrors.push(err35);
+          vErrors.push(err33);
         }
         errors++;
       }
@@ -5485,20 +5413,20 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       let data13 = data.cursor;
       if (typeof data13 === "string") {
         if (!pattern0.test(data13)) {
-          const err36 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          const err34 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
-            vErrors = [err36];
+            vErrors = [err34];
           } else {
-            vErrors.push(err36);
+            vErrors.push(err34);
           }
           errors++;
         }
       } else {
-        const err37 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        const err35 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err37];
+          vErrors = [err35];
         } else {
-          vErrors.push(err37);
+          vErrors.push(err35);
         }
         errors++;
       }
@@ -5511,22 +5439,22 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       if (count1 !== 3 + (data.cursor === void 0 ? 0 : 1)) {
         const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
         if (unknown1 !== void 0) {
-          const err38 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+          const err36 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
           if (vErrors === null) {
-            vErrors = [err38];
+            vErrors = [err36];
           } else {
-            vErrors.push(err38);
+            vErrors.push(err36);
           }
           errors++;
         }
       }
     }
   } else {
-    const err39 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err37 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err39];
+      vErrors = [err37];
     } else {
-      vErrors.push(err39);
+      vErrors.push(err37);
     }
     errors++;
   }

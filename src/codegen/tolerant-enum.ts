@@ -82,7 +82,14 @@ export function addTolerantEnum(ajv: Ajv, mode: ModeCode, noticeCode?: Code): vo
           () => cxt.error(),
           () => {
             const pointer = strConcat(INSTANCE_PATH, it.errorPath);
-            gen.code(_`${notice}(${mode.sink}, ${pointer}, ${data}, ${schemaCode})`);
+            const record = () => gen.code(_`${notice}(${mode.sink}, ${pointer}, ${data}, ${schemaCode})`);
+            // A value of another type than the listed ones is not a new value of the list:
+            // inside `anyOf: [Platform, { type: "null" }]` a null fails this branch (its
+            // `type`) and passes the other, and must not be reported as an unknown platform.
+            const kinds = new Set(values.map((value) => (value === null ? 'null' : typeof value)));
+            const [kind] = kinds;
+            if (kinds.size === 1 && (kind === 'string' || kind === 'number' || kind === 'boolean')) gen.if(_`typeof ${data} == ${kind}`, record);
+            else record();
           },
         );
       });

@@ -32,6 +32,12 @@ const FORMATS_MODULE = path.join(ROOT, 'src/runtime/formats.ts');
 const CLOSED_KEYWORD = 'x-closed';
 
 /**
+ * Internal keyword of a nullable object (see {@link nullableObjects}): the value is an object
+ * (not an array) or null. Errors carry `{ type: "object,null" }`.
+ */
+const NULLABLE_OBJECT_KEYWORD = 'x-nullable-object';
+
+/**
  * Internal keyword that replaces `format: "date-time"` in what ajv compiles: strict calls
  * accept only the producer profile (`isProducerDateTime`), tolerant ones any RFC 3339
  * date-time. Errors carry `{ format: "date-time" }`, as the `format` keyword's do.
@@ -73,6 +79,10 @@ export function createAjv(contract: Contract, formatsCode?: Code, options?: { al
   const mode = options?.arguments ? ARGUMENT_MODE : CONTEXT_MODE;
   const ajv = new Ajv({
     strict: true,
+    // A nullable object is compiled without its `type` (see nullableObjects): its object
+    // keywords apply to objects only, as ajv always applies them. The loader has already
+    // compiled every schema as written with ajv's strict types.
+    strictTypes: false,
     allowUnionTypes: true,
     allErrors: options?.allErrors ?? false,
     messages: false,
@@ -120,6 +130,15 @@ export function createAjv(contract: Contract, formatsCode?: Code, options?: { al
     },
   });
   ajv.addKeyword({
+    keyword: NULLABLE_OBJECT_KEYWORD,
+    schemaType: 'boolean',
+    error: { message: 'must be object or null', params: () => _`{type: "object,null"}` },
+    code(cxt) {
+      const { gen, data } = cxt;
+      gen.if(_`${data} !== null && (typeof ${data} != "object" || Array.isArray(${data}))`, () => cxt.error());
+    },
+  });
+  ajv.addKeyword({
     keyword: DATE_TIME_KEYWORD,
     type: 'string',
     schemaType: 'boolean',
@@ -140,7 +159,7 @@ export function createAjv(contract: Contract, formatsCode?: Code, options?: { al
   // of holding a second copy of them; `inlineRefs: false` keeps ajv from copying them in.
   const messageFiles = new Set(contract.messages.map((m) => m.file));
   for (const [file, schema] of contract.files) {
-    ajv.addSchema(close(stripAnnotations(messageFiles.has(file) ? inlineRefs(contract.files, file, schema) : schema)));
+    ajv.addSchema(close(messageFiles.has(file) ? nullableObjects(stripAnnotations(inlineRefs(contract.files, file, schema))) : stripAnnotations(schema)));
   }
   return ajv;
 }
@@ -160,6 +179,35 @@ function stripAnnotations(schema: SchemaNode): SchemaNode {
 }
 
 const NON_VALIDATING_KEYWORDS = new Set(['title', 'description', 'examples', '$comment', 'default']);
+
+/**
+ * `anyOf: [X, { type: "null" }]` where X is an object schema (a nullable object such as
+ * `sizing`) as ajv would check it without `anyOf`: X without its `type`, and
+ * {@link NULLABLE_OBJECT_KEYWORD} in its place. The same values pass — X's other keywords
+ * apply to objects only — but ajv compiles no `anyOf`, so a null costs no error object for the
+ * branch it fails, and the function keeps a constant error count (smaller and faster code).
+ * A value that is neither fails with that keyword, which the runtime reports as the schema
+ * writes it: `anyOf`, "an object or null". Other nullable fields (an enum, a string with
+ * `minLength`) keep their `anyOf`, whose errors say "… or null" for each rule.
+ */
+function nullableObjects(schema: SchemaNode): SchemaNode {
+  return mapSchema(schema, (node) => {
+    const { anyOf, ...rest } = node;
+    if (!Array.isArray(anyOf) || anyOf.length !== 2 || Object.keys(rest).some((keyword) => !isAnnotationKeyword(keyword))) return node;
+    const nullIndex = anyOf.findIndex((branch) => Object.keys(branch).length === 1 && branch.type === 'null');
+    if (nullIndex === -1) return node;
+    const { type, ...object } = anyOf[1 - nullIndex]!;
+    if (type !== 'object' || NULL_SENSITIVE.some((keyword) => keyword in object)) return node;
+    return { ...rest, ...object, [NULLABLE_OBJECT_KEYWORD]: true };
+  });
+}
+
+/** Keywords that would judge a null too: a nullable object with one of them keeps its `anyOf`. */
+const NULL_SENSITIVE = ['const', 'enum', 'anyOf', 'oneOf', 'allOf', 'not', 'if', '$ref'];
+
+function isAnnotationKeyword(keyword: string): boolean {
+  return NON_VALIDATING_KEYWORDS.has(keyword) || keyword.startsWith('x-');
+}
 
 /** Replaces `additionalProperties: false` with {@link CLOSED_KEYWORD} and `format: "date-time"` with {@link DATE_TIME_KEYWORD}. */
 function close(schema: SchemaNode): SchemaNode {

@@ -97,6 +97,9 @@ function describeOne(error: CompiledValidatorError, value: unknown, strict: bool
       const here = resolvePointer(value, instancePath);
       return validationError(instancePath, keyword, expectedOf(error, strict), typed(here));
     }
+    case 'x-nullable-object':
+      // A nullable object (`anyOf: [<object>, { type: "null" }]` in the schema), compiled without the anyOf.
+      return validationError(instancePath, 'anyOf', 'an object or null', typed(resolvePointer(value, instancePath)));
     default:
       return validationError(instancePath, keyword, expectedOf(error, strict), preview(resolvePointer(value, instancePath)));
   }
@@ -163,7 +166,7 @@ function requiredHint(instancePath: string, name: string, value: unknown): strin
   if (instancePath !== '' || name !== 'data' || typeof value !== 'object' || value === null) return undefined;
   // Only the enveloped types require `data`, so `type` names one of them.
   const type = (value as { type?: unknown }).type;
-  const stray = Object.keys(value).filter((key) => key !== 'type' && key !== 'ts');
+  const stray = Object.keys(value).filter((key) => key !== 'type' && key !== 'ts' && key !== 'cursor');
   if (stray.length === 0) return undefined;
   return `the spec wraps them in data: {"type":${JSON.stringify(type)},"data":{${stray.slice(0, 3).map((key) => JSON.stringify(key)).join(',')}${stray.length > 3 ? ',…' : ''}},"ts":…}`;
 }

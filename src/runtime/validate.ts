@@ -90,7 +90,7 @@ export function validateMessage(value: unknown, options: ValidationOptions): Val
 export function validateMessage(value: unknown, options?: ValidationOptions): ValidationResult<Message | ReceivedMessage> {
   let mode: ValidationMode = 'strict';
   let direction: Direction | undefined;
-  if (options !== undefined) {
+  if (options != null) {
     mode = options.mode ?? 'strict';
     if (mode !== 'strict' && mode !== 'tolerant') throw new TypeError(`validation mode must be "strict" or "tolerant", got ${preview(mode)}`);
     direction = options.direction;

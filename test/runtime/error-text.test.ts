@@ -78,6 +78,8 @@ describe('hints for faults producers make (issue 8, item 14)', () => {
     expect(error).toMatchObject({ pointer: '/data', keyword: 'required' });
     expect(error.message).toMatch(/^expected required property "data", got nothing; the spec wraps them in data: \{"type":"trades","data":\{"id","bot_id","platform",…\},"ts":…\}$/);
     expect(first({ type: 'trades', ts: '2026-01-14T16:30:00Z' }).hint).toBeUndefined();
+    // `cursor` belongs at the top level: it is not a field to move into data.
+    expect(first({ type: 'trades', ts: '2026-01-14T16:30:00Z', cursor: 'k3x9a.1' }).hint).toBeUndefined();
   });
 
   it('hints reach parseMessage too', () => {

@@ -53,6 +53,12 @@ describe('validateMessage', () => {
     else expect.fail(result.errors[0]!.message);
   });
 
+  it('reports no notice for a null that a nullable closed list allows', () => {
+    // The valid system-wide alert: platform null matches `anyOf: [Platform, null]`, it is not an unknown exchange.
+    const alert = { type: 'alerts', data: { id: 'a1', severity: 'info', title: 't', message: 'm', category: 'system', bot_id: null, platform: null, action_required: false, timestamp: trade.ts }, ts: trade.ts };
+    expect(validateMessage(alert, { mode: 'tolerant' })).toEqual({ ok: true, message: alert });
+  });
+
   it('reports an unknown type as its own reason, in both modes', () => {
     for (const mode of ['strict', 'tolerant'] as const) {
       const result = validateMessage({ type: 'orders', data: {}, ts: trade.ts }, { mode });
