@@ -25,8 +25,40 @@ export type Validate = (value: unknown) => { ok: boolean; errors?: readonly { po
  * Text that may hold a whole float or an unsafe integer: a value (after `:`, `,` or `[`) written
  * `1.0` or `1.000`, with an exponent, with 15+ fraction digits, or with 16+ digits. Anything
  * else has neither (`"16:30:00.000Z"` in a timestamp does not match: `Z` follows the zeros).
+ * One leading digit before the alternatives, so the engine tries each delimiter once.
  */
-const MAYBE_NON_PORTABLE = /[:,[]\s*-?\d+(?:\.0+\s*[,}\]]|(?:\.\d+)?[eE]|\.\d{15})|[:,[]\s*-?\d{16}/;
+const MAYBE_NON_PORTABLE = /[:,[]\s*-?\d(?:\d*(?:\.0+\s*[,}\]]|(?:\.\d+)?[eE]|\.\d{15})|\d{15})/g;
+
+/** A JSON number literal, read where a {@link MAYBE_NON_PORTABLE} match's number starts. */
+const NUMBER_LITERAL = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+/** Whether the number written `written` is a whole float (`1.0`, `1e3`) or an integer beyond ±(2^53 − 1). */
+function isNonPortable(written: string, value: number): boolean {
+  return (/[.eE]/.test(written) && Number.isInteger(value)) || (/^-?\d+$/.test(written) && Math.abs(value) > SAFE);
+}
+
+/**
+ * Whether `text` may hold a number {@link findNonPortableIntegers} warns about: some match of
+ * {@link MAYBE_NON_PORTABLE} whose number is a whole float or an unsafe integer. A float such as
+ * `-1.1186e-7` matches the pattern but is neither, and costs no parse of the text. A superset:
+ * every number warned about is found here (and a number inside a string may be too).
+ */
+function mayHoldNonPortable(text: string): boolean {
+  MAYBE_NON_PORTABLE.lastIndex = 0;
+  for (let match = MAYBE_NON_PORTABLE.exec(text); match !== null; match = MAYBE_NON_PORTABLE.exec(text)) {
+    let start = match.index + 1;
+    for (let c = text.charCodeAt(start); c === 32 || c === 9 || c === 10 || c === 13; c = text.charCodeAt(++start));
+    NUMBER_LITERAL.lastIndex = start;
+    const written = NUMBER_LITERAL.exec(text)?.[0];
+    if (written !== undefined && isNonPortable(written, Number(written))) {
+      MAYBE_NON_PORTABLE.lastIndex = 0;
+      return true;
+    }
+    // The next match may start inside this one (`[1.0,2.0]`: the `,` that ends one number begins the next).
+    MAYBE_NON_PORTABLE.lastIndex = match.index + 1;
+  }
+  return false;
+}
 
 /** The largest integer every JSON reader holds exactly (JavaScript numbers: 2^53 − 1). */
 const SAFE = Number.MAX_SAFE_INTEGER;
@@ -50,14 +82,14 @@ const SAFE = Number.MAX_SAFE_INTEGER;
  * Used by `realtime-contract validate` (text output): for each NDJSON line, or each `.json`
  * file (one message or an array of them), each warning goes to stderr as
  * `<file>:<line>: warning: <pointer> <message>`, and the exit code does not change. The scan
- * costs one regular-expression test unless the text holds a number such as `1.0`, `1e3` or
- * one of 16 digits.
+ * costs one regular-expression pass unless the text holds a number such as `1.0`, `1e3` or
+ * one of 16 digits that is a whole number.
  *
  * @param text JSON text of one message or of an array of messages, as the producer wrote it
  * @param validate the validator, e.g. `validateMessage`
  */
 export function findNonPortableIntegers(text: string, validate: Validate): PortabilityWarning[] {
-  if (!MAYBE_NON_PORTABLE.test(text)) return [];
+  if (!mayHoldNonPortable(text)) return [];
   const candidates: { offset: number; written: string; value: number; path: (string | number)[] }[] = [];
   let syntaxError = false;
   try {
@@ -67,9 +99,7 @@ export function findNonPortableIntegers(text: string, validate: Validate): Porta
         onLiteralValue: (value: unknown, offset, length, _line, _column, pathSupplier) => {
           if (typeof value !== 'number') return;
           const written = text.slice(offset, offset + length);
-          const wholeFloat = /[.eE]/.test(written) && Number.isInteger(value);
-          const unsafe = /^-?\d+$/.test(written) && Math.abs(Number(written)) > SAFE;
-          if (!wholeFloat && !unsafe) return;
+          if (!isNonPortable(written, value)) return;
           candidates.push({ offset, written, value, path: [...pathSupplier()] });
         },
         onError: () => {
