@@ -134,17 +134,20 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
     return;
   }
   const decoded = decodeUtf8(whole);
-  if ('error' in decoded) {
-    yield [{ kind: 'syntax', file, line: lineAtByte(whole, decoded.offset), error: decoded.error }];
-    return;
-  }
-  const text = stripBom(decoded.text);
+  // Bytes that are not UTF-8 are judged as the text they would be (U+FFFD in their place), so
+  // that one bad line of NDJSON does not turn the whole stream into one error.
+  const text = stripBom('error' in decoded ? whole.toString('utf8') : decoded.text);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     // Not one document: every line is read on its own, so no fault hides the lines after it.
     yield* readNdjsonBatches(slices(whole, CHUNK_BYTES), file, duplicateKeys);
+    return;
+  }
+  if ('error' in decoded) {
+    // One document, with a byte that is not UTF-8: one error, on its line.
+    yield [{ kind: 'syntax', file, line: lineAtByte(whole, decoded.offset), error: decoded.error }];
     return;
   }
   yield* inBatches(readDocumentText(text, file, duplicateKeys, { value }));
