@@ -2,9 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ExitCode, formatProblem, messageType, Report } from '../../src/cli/report.js';
-import { readSourceBatches, readSources, type SourceEntry } from '../../src/cli/sources/index.js';
+import { findDuplicateKeys, readSourceBatches, readSources, type SourceEntry } from '../../src/cli/sources/index.js';
 
 async function collect(paths: string[], stdin = '', input: 'auto' | 'json' | 'ndjson' = 'auto'): Promise<SourceEntry[]> {
   const entries: SourceEntry[] = [];
@@ -62,6 +63,29 @@ describe('readSourceBatches', () => {
     expect(line.source).toMatchObject({ text: lines[1], line: 2 });
     expect(line.locate('/timestamp')).toBe(2);
     expect(line.duplicateKeys).toEqual([]);
+  });
+});
+
+describe('findDuplicateKeys', () => {
+  it('finds the same doubled keys with the parsed value as a shortcut as without, whatever the strings hold', () => {
+    // Keys and strings full of quotes, colons and backslashes, so that the quick count is often fooled.
+    const key = fc.constantFrom('a', 'b', '":', 'x\\', '\\":"', ' : ', 'é€');
+    const json = fc.letrec<{ value: string }>((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.constantFrom('1', '"s"', '":"', '"\\\\"', 'null', '"a\\":1"'),
+        fc.array(fc.tuple(key, fc.constantFrom('', ' ', '\n'), tie('value')), { maxLength: 4 }).map((members) => `{${members.map(([k, space, v]) => `${JSON.stringify(k)}${space}:${space}${v}`).join(',')}}`),
+        fc.array(tie('value'), { maxLength: 3 }).map((items) => `[${items.join(',')}]`),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(json, (text) => {
+        expect(findDuplicateKeys(text, { value: JSON.parse(text) as unknown })).toEqual(findDuplicateKeys(text));
+      }),
+      { numRuns: 3000, seed: 14 },
+    );
+    expect(findDuplicateKeys('{"a":"\\":","a":1}', { value: { a: 1 } }).map((found) => found.pointer)).toEqual(['/a']);
+    expect(findDuplicateKeys('{"a":"x\\":1","b":1}', { value: { a: 'x":1', b: 1 } })).toEqual([]);
   });
 });
 

@@ -52,11 +52,16 @@ export function stripBom(text: string): string {
  * Every key that appears twice in one object of `text` (I-JSON, RFC 7493 §2.3, forbids them),
  * found with jsonc-parser's scanner. Text too deeply nested for the scanner gives none.
  *
- * @param parsed `JSON.parse(text)` when the caller has it: when the text holds no more
- *   `"…":` sequences than the value has keys, no key can be doubled, and the scan is skipped
+ * @param parsed `JSON.parse(text)` when the caller has it: when the text holds no more keys
+ *   than the value (counted `"…":` sequences, then, if there are more, strings followed by a
+ *   colon), no key can be doubled, and the scan is skipped
  */
 export function findDuplicateKeys(text: string, parsed?: { value: unknown }): DuplicateKey[] {
-  if (parsed && !moreKeysWritten(text, countKeys(parsed.value))) return [];
+  if (parsed) {
+    const keys = countKeys(parsed.value);
+    // A quick count first, then (when a string holds `":`) an exact one: the walk below is slow.
+    if (!moreKeysWritten(text, keys) || keysWritten(text) <= keys) return [];
+  }
   const found: DuplicateKey[] = [];
   const open: Set<string>[] = [];
   try {
@@ -97,6 +102,32 @@ function moreKeysWritten(text: string, keys: number): boolean {
     }
   }
   return false;
+}
+
+/**
+ * How many keys `text` writes: strings (outside strings) followed by a colon. Exact for text
+ * that `JSON.parse` accepts, where a quote outside a string opens one.
+ */
+function keysWritten(text: string): number {
+  let count = 0;
+  for (let open = text.indexOf('"'); open !== -1; ) {
+    let close = text.indexOf('"', open + 1);
+    while (close !== -1 && escaped(text, close)) close = text.indexOf('"', close + 1);
+    if (close === -1) break;
+    let next = close + 1;
+    let c = text.charCodeAt(next);
+    while (c === 32 || c === 9 || c === 10 || c === 13) c = text.charCodeAt(++next);
+    if (c === 58) count++;
+    open = text.indexOf('"', next);
+  }
+  return count;
+}
+
+/** Whether the character at `index` is escaped: an odd number of backslashes before it. */
+function escaped(text: string, index: number): boolean {
+  let backslashes = 0;
+  while (text.charCodeAt(index - 1 - backslashes) === 92) backslashes++;
+  return backslashes % 2 === 1;
 }
 
 /** The stack of {@link countKeys}, kept between calls (it runs once per NDJSON line). */
