@@ -143,12 +143,32 @@ export function findNonPortableIntegers(text: string, validate: Validate): Porta
   return warnings;
 }
 
-/** Whether the validator refuses 0.5 at `path` with a `type` error that asks for an integer. */
+/**
+ * Whether the validator refuses 0.5 at `path` with a `type` error that asks for an integer.
+ * `message` is this module's own parse of the text: the number is swapped for 0.5 in place and
+ * put back (structuredClone costs more than the validation); only a path that the parsed value
+ * does not hold (a key written twice) is tried on a copy.
+ */
 function isIntegerSlot(message: unknown, path: (string | number)[], pointer: string, validate: Validate): boolean {
-  const copy = structuredClone(message) as Record<string | number, unknown>;
-  let parent = copy;
-  for (const step of path.slice(0, -1)) parent = parent[step] as Record<string | number, unknown>;
-  parent[path.at(-1)!] = 0.5;
-  const verdict = validate(copy);
+  let parent: unknown = message;
+  for (let i = 0; i < path.length - 1; i++) parent = typeof parent === 'object' && parent !== null ? (parent as Record<string | number, unknown>)[path[i]!] : undefined;
+  const key = path.at(-1)!;
+  let verdict: ReturnType<Validate>;
+  if (typeof parent === 'object' && parent !== null && Object.hasOwn(parent, key)) {
+    const holder = parent as Record<string | number, unknown>;
+    const before = holder[key];
+    holder[key] = 0.5;
+    try {
+      verdict = validate(message);
+    } finally {
+      holder[key] = before;
+    }
+  } else {
+    const copy = structuredClone(message) as Record<string | number, unknown>;
+    let target = copy;
+    for (const step of path.slice(0, -1)) target = target[step] as Record<string | number, unknown>;
+    target[key] = 0.5;
+    verdict = validate(copy);
+  }
   return !verdict.ok && (verdict.errors ?? []).some((error) => error.pointer === pointer && error.keyword === 'type' && /integer/.test(error.expected ?? error.message));
 }
