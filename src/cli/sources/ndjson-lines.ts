@@ -246,7 +246,8 @@ export function firstInvalidUtf8Byte(bytes: Uint8Array): number {
  * Lines of `source` as bytes, for a consumer that parses UTF-8 itself (e.g. `parseMessage`
  * accepts a `Uint8Array`). Each `bytes` is a view into a chunk that the next chunk does not
  * overwrite, but copy it if you keep it past the loop body: a view keeps its whole chunk alive.
- * Same lines, numbers and options as {@link ndjsonLines}.
+ * Same lines, numbers and `maxLineBytes` as {@link ndjsonLines}; `invalidUtf8` does not apply (the
+ * bytes are handed over as read).
  */
 export async function* ndjsonByteLines(source: AsyncIterable<Uint8Array | string>, options: NdjsonLinesOptions = {}): AsyncGenerator<ByteLine | TooLongLine> {
   const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
