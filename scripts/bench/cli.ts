@@ -4,9 +4,12 @@
  * Every reader runs in a fresh `node` process on the same file, interleaved over rounds, and
  * reports its own time and peak resident memory (`process.resourceUsage().maxRSS`):
  * - `reference`: a chunked reader plus `JSON.parse` (no validation), the practical ceiling;
- * - `lines`: src/cli/sources/ndjson-lines.ts (`ndjsonLineBatches`) plus `JSON.parse`: the splitter's own cost;
+ * - `lines`: src/cli/sources/ndjson-lines.ts (`ndjsonLineBatches`, reporting invalid UTF-8 as the CLI
+ *   has it do) plus `JSON.parse`: the splitter's own cost;
  * - `lines+validate`: the same plus `validateMessage` (strict): what the CLI should do per line;
- * - `cli`: `realtime-contract validate <file>` from the bench's built copy of the package.
+ * - `cli`: `realtime-contract validate <file>` from the bench's built copy of the package: the same
+ *   splitter and validation, plus what the CLI promises on every line (duplicate keys in strict
+ *   mode, integers other languages read differently in text output) and its report.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
@@ -104,7 +107,7 @@ ${report}
 const { ndjsonLineBatches } = await import(${lines});
 const t = performance.now();
 let messages = 0, invalid = 0;
-for await (const batch of ndjsonLineBatches(createReadStream(process.argv[2]))) {
+for await (const batch of ndjsonLineBatches(createReadStream(process.argv[2]), { invalidUtf8: 'report' })) {
   for (const line of batch) {
     if (line.text === undefined || line.text === '') continue;
     if (JSON.parse(line.text) !== null) messages++;
@@ -117,7 +120,7 @@ const { ndjsonLineBatches } = await import(${lines});
 const { validateMessage } = await import(${root});
 const t = performance.now();
 let messages = 0, invalid = 0;
-for await (const batch of ndjsonLineBatches(createReadStream(process.argv[2]))) {
+for await (const batch of ndjsonLineBatches(createReadStream(process.argv[2]), { invalidUtf8: 'report' })) {
   for (const line of batch) {
     if (line.text === undefined || line.text === '') continue;
     messages++;

@@ -57,12 +57,24 @@ export interface JsonReport {
   errors: string[];
 }
 
-/** Counts, prints and decides the exit code of one run. */
+/** Text output held before one write to stdout, in UTF-16 code units. */
+const FLUSH_AT = 64 * 1024;
+
+/**
+ * Counts, prints and decides the exit code of one run.
+ *
+ * Text output to stdout is buffered: lines are written in writes of about 64 KiB, before
+ * anything goes to stderr (so the two stay in order on a terminal), on {@link Report.flush}
+ * (a command reading a live stream calls it after each chunk, so a rejection shows when its
+ * line arrives), and on {@link Report.finish}.
+ */
 export class Report {
   private valid = 0;
   private invalid = 0;
   private readonly problems: Problem[] = [];
   private readonly faults: string[] = [];
+  /** Text not yet written to stdout. */
+  private pending = '';
 
   constructor(private readonly options: { format: 'text' | 'json'; stdout: (text: string) => void; stderr: (text: string) => void }) {}
 
@@ -74,14 +86,29 @@ export class Report {
   /** One message rejected, for each of `problems` (at least one; several with `--all-errors`). */
   rejected(problems: readonly Problem[]): void {
     this.invalid++;
-    if (this.options.format === 'text') for (const problem of problems) this.options.stdout(`${formatProblem(problem)}\n`);
-    else this.problems.push(...problems);
+    if (this.options.format === 'text') {
+      for (const problem of problems) this.pending += `${formatProblem(problem)}\n`;
+      if (this.pending.length >= FLUSH_AT) this.flush();
+    } else {
+      for (const problem of problems) this.problems.push(problem);
+    }
+  }
+
+  /** Writes the text output held so far to stdout (one write). */
+  flush(): void {
+    if (this.pending === '') return;
+    const text = this.pending;
+    this.pending = '';
+    this.options.stdout(text);
   }
 
   /** A usage or I/O error: printed at once to stderr in text mode, listed under `errors` in JSON; the exit code becomes 2. */
   fault(reason: string): void {
     this.faults.push(reason);
-    if (this.options.format === 'text') this.options.stderr(`realtime-contract: ${oneLine(reason)}\n`);
+    if (this.options.format === 'text') {
+      this.flush();
+      this.options.stderr(`realtime-contract: ${oneLine(reason)}\n`);
+    }
   }
 
   /**
@@ -90,7 +117,10 @@ export class Report {
    * text output; left out of JSON output.
    */
   warning(file: string, line: number, text: string): void {
-    if (this.options.format === 'text') this.options.stderr(`${oneLine(`${file}:${line}: warning: ${text}`)}\n`);
+    if (this.options.format === 'text') {
+      this.flush();
+      this.options.stderr(`${oneLine(`${file}:${line}: warning: ${text}`)}\n`);
+    }
   }
 
   /** The exit code so far. */
@@ -98,10 +128,11 @@ export class Report {
     return this.faults.length > 0 ? ExitCode.Fault : this.invalid > 0 ? ExitCode.Rejected : ExitCode.Ok;
   }
 
-  /** Prints `N valid, M invalid` (text) or the {@link JsonReport}, and returns the exit code. */
+  /** Prints what is held and `N valid, M invalid` (text), or the {@link JsonReport}, and returns the exit code. */
   finish(): ExitCode {
     if (this.options.format === 'text') {
-      this.options.stdout(`${this.valid} valid, ${this.invalid} invalid\n`);
+      this.pending += `${this.valid} valid, ${this.invalid} invalid\n`;
+      this.flush();
     } else {
       const report: JsonReport = {
         valid: this.valid,

@@ -1,8 +1,8 @@
 import { findNonPortableIntegers } from '../languages/portability.js';
 import type { ValidationError } from '../runtime/errors.js';
-import { validateMessage, type ValidationMode } from '../runtime/validate.js';
+import { validateMessage, type ValidationMode, type ValidationResult } from '../runtime/validate.js';
 import { messageType, Report, type Output, type Problem } from './report.js';
-import { duplicateKeyError, readSources, type InputFormat, type MessageEntry } from './sources/index.js';
+import { duplicateKeyError, readSourceBatches, type InputFormat, type MessageEntry } from './sources/index.js';
 import { lineAt } from './sources/text.js';
 
 /** Options of `realtime-contract validate`. */
@@ -36,40 +36,54 @@ export interface ValidateCommandOptions {
 export async function runValidate(paths: string[], options: ValidateCommandOptions, output: Output): Promise<number> {
   const report = new Report({ format: options.format, stdout: output.stdout, stderr: output.stderr });
   const allErrors = options.allErrors ? (await import('./all-errors.js')).allErrorsOf : undefined;
-  const entries = readSources(paths, {
+  const batches = readSourceBatches(paths, {
     input: options.input ?? 'auto',
     duplicateKeys: options.mode === 'strict',
     stdin: output.stdin,
     onTerminal: () => output.stderr('realtime-contract: reading messages from standard input; end with Ctrl-D\n'),
   });
+  // Made once: a million messages must not make a million option objects or closures.
+  const mode = { mode: options.mode };
+  const validate = (value: unknown) => validateMessage(value, mode);
+  const warn = options.format === 'text';
   let warned: MessageEntry['source'] | undefined;
-  for await (const entry of entries) {
-    if (entry.kind === 'message' && options.format === 'text' && entry.source !== warned) {
-      // Once per text: a .json document's messages share theirs.
-      warned = entry.source;
-      const { text, line } = entry.source;
-      for (const warning of findNonPortableIntegers(text, (value) => validateMessage(value, { mode: options.mode }))) {
-        report.warning(entry.file, line + lineAt(text, warning.offset) - 1, `${warning.pointer} ${warning.message}`);
-      }
+  for await (const entries of batches) {
+    // A whole batch (the lines of one chunk read) synchronously: no await per message.
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      if (entry.kind === 'message') {
+        if (warn && entry.source !== warned) {
+          // Once per text: a .json document's messages share theirs.
+          warned = entry.source;
+          const { text, line } = entry.source;
+          for (const warning of findNonPortableIntegers(text, validate)) {
+            report.warning(entry.file, line + lineAt(text, warning.offset) - 1, `${warning.pointer} ${warning.message}`);
+          }
+        }
+        // The common case builds nothing: no problems, no places, no text.
+        const result = entry.duplicateKeys.length === 0 ? validate(entry.value) : undefined;
+        if (result?.ok) report.accepted();
+        else report.rejected(check(entry, result, options.mode, allErrors));
+      } else if (entry.kind === 'syntax') report.rejected([{ file: entry.file, line: entry.line, type: null, error: entry.error }]);
+      else report.fault(entry.reason);
     }
-    if (entry.kind === 'unreadable') report.fault(entry.reason);
-    else if (entry.kind === 'syntax') report.rejected([{ file: entry.file, line: entry.line, type: null, error: entry.error }]);
-    else {
-      const problems = check(entry, options.mode, allErrors);
-      if (problems.length === 0) report.accepted();
-      else report.rejected(problems);
-    }
+    report.flush();
   }
   return report.finish();
 }
 
-/** The problems of one message: duplicate keys first (they change what was validated), then the validator's. */
-function check(entry: MessageEntry, mode: ValidationMode, allErrors: ((value: unknown, mode: ValidationMode) => ValidationError[]) | undefined): Problem[] {
+/**
+ * The problems of one message that was not accepted: duplicate keys first (they change what
+ * was validated), then the validator's.
+ *
+ * @param result the message's validation when already done (it was not when it has duplicate keys)
+ */
+function check(entry: MessageEntry, result: ValidationResult<unknown> | undefined, mode: ValidationMode, allErrors: ((value: unknown, mode: ValidationMode) => ValidationError[]) | undefined): Problem[] {
   const type = messageType(entry.value);
   const place = (line: number): Pick<Problem, 'file' | 'line' | 'index'> => ({ file: entry.file, line, ...(entry.index !== undefined && { index: entry.index }) });
   const problems: Problem[] = entry.duplicateKeys.map(({ pointer, line }) => ({ ...place(line), type, error: duplicateKeyError(pointer) }));
   if (problems.length > 0 && !allErrors) return problems.slice(0, 1);
-  const result = validateMessage(entry.value, { mode });
+  result ??= validateMessage(entry.value, { mode });
   if (!result.ok) {
     const errors = allErrors && result.reason === 'invalid' ? allErrors(entry.value, mode) : [];
     for (const error of errors.length > 0 ? errors : result.errors) problems.push({ ...place(entry.locate(error.pointer)), type, error });

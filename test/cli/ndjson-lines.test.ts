@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ndjsonByteLines, ndjsonLineBatches, ndjsonLines } from '../../src/cli/sources/ndjson-lines.js';
+import { firstInvalidUtf8Byte, ndjsonByteLines, ndjsonLineBatches, ndjsonLines, type NdjsonLine } from '../../src/cli/sources/ndjson-lines.js';
 
 /** `bytes` cut at `cuts` (byte offsets, any order; may split a UTF-8 sequence), as a stream's chunks. */
 function chunked(bytes: Buffer, cuts: number[]): Buffer[] {
@@ -98,4 +98,70 @@ describe('ndjsonLines', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('reports a line that is not UTF-8 by the stream offset of its first bad byte, wherever the chunks end, and keeps the other lines', async () => {
+    // Lines of text, bad bytes, multi-byte characters (also cut short), CRLF and BOM, joined by LF.
+    const piece = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 12 }).map((text) => Buffer.from(text, 'utf8')),
+      fc.constantFrom(...[[0xe9], [0xff], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0xf4, 0x90, 0x80, 0x80], [0xef, 0xbf, 0xbd], [0xef, 0xbb, 0xbf], [0x0d], [0xf0, 0x9f, 0x98, 0x80]].map((bytes) => Buffer.from(bytes))),
+    );
+    const line = fc.array(piece, { maxLength: 4 }).map((pieces) => Buffer.concat(pieces));
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 10 }), fc.boolean(), fc.array(fc.nat(), { maxLength: 8 }), async (lines, finalLf, cuts) => {
+        const bytes = Buffer.concat(lines.flatMap((l, i) => (i < lines.length - 1 || finalLf ? [l, Buffer.from('\n')] : [l])));
+        const got = (await collect(ndjsonLineBatches(Readable.from(chunked(bytes, cuts)), { invalidUtf8: 'report' }))).flat();
+        expect(got).toEqual(expectedLines(bytes));
+        // One line at a time: the same.
+        expect(await collect(ndjsonLines(Readable.from(chunked(bytes, cuts)), { invalidUtf8: 'report' }))).toEqual(got);
+      }),
+      { numRuns: 1500, seed: 14 },
+    );
+  });
+
+  it('finds the first byte that is not UTF-8 where a decoder puts its first U+FFFD', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 24 }), (bytes) => {
+        expect(firstInvalidUtf8Byte(bytes)).toBe(firstReplaced(bytes));
+      }),
+      { numRuns: 5000, seed: 14 },
+    );
+    expect(firstInvalidUtf8Byte(Buffer.from('café €😀', 'utf8'))).toBe(Buffer.byteLength('café €😀'));
+    expect(firstInvalidUtf8Byte(Buffer.from([0x61, 0xe9, 0x62]))).toBe(1);
+  });
 });
+
+/**
+ * The old, slow way of finding the first bad byte: decode, then walk the code points until a
+ * U+FFFD that the bytes do not spell (EF BF BD is a genuine one).
+ */
+function firstReplaced(bytes: Uint8Array): number {
+  let offset = 0;
+  for (const character of new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes)) {
+    if (character === '\uFFFD' && !(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) return offset;
+    offset += Buffer.byteLength(character, 'utf8');
+  }
+  return offset;
+}
+
+/** What `invalidUtf8: 'report'` should give for `bytes`: each LF-terminated line (and a last one without LF) as text, or as its first bad byte's offset. */
+function expectedLines(bytes: Buffer): NdjsonLine[] {
+  const lines: NdjsonLine[] = [];
+  let start = 0;
+  while (start < bytes.length) {
+    const lf = bytes.indexOf(10, start);
+    const end = lf === -1 ? bytes.length : lf;
+    const line = bytes.subarray(start, end);
+    const number = lines.length + 1;
+    const bad = firstReplaced(line);
+    if (bad < line.length) {
+      lines.push({ number, notUtf8: start + bad, byte: line[bad]! });
+    } else {
+      let text = line.toString('utf8');
+      if (number === 1 && text.startsWith('\uFEFF')) text = text.slice(1);
+      if (text.endsWith('\r')) text = text.slice(0, -1);
+      lines.push({ number, text });
+    }
+    start = end + 1;
+  }
+  return lines;
+}

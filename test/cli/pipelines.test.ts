@@ -72,8 +72,75 @@ describe('realtime-contract validate in a pipeline', () => {
       stdout: `${json}:1: - (root) ${reason(49)}\n${ndjson}:2: - (root) ${reason(49 + ping(1).length + 1)}\n1 valid, 2 invalid\n`,
     });
     expect(cli(['validate', '-'], cp1252)).toMatchObject({ code: 1, stdout: `<stdin>:1: - (root) ${reason(49)}\n0 valid, 1 invalid\n` });
+    // One pretty-printed document on stdin with a bad byte is one error, on the line of the byte.
+    const pretty = Buffer.from(JSON.stringify({ type: 'error', data: { code: 'X', message: 'caf_' }, ts: '2026-01-14T16:30:00.000Z' }, null, 2)).map((byte) => (byte === 0x5f ? 0xe9 : byte));
+    const badLine = pretty.subarray(0, pretty.indexOf(0xe9)).filter((byte) => byte === 10).length + 1;
+    expect(badLine).toBeGreaterThan(1);
+    expect(cli(['validate', '-'], Buffer.from(pretty))).toMatchObject({ code: 1, stdout: `<stdin>:${badLine}: - (root) ${reason(pretty.indexOf(0xe9))}\n0 valid, 1 invalid\n` });
     // A genuine U+FFFD and a byte-order mark are UTF-8.
     expect(cli(['validate', file('fffd.json', `\uFEFF{"type":"error","data":{"code":"X","message":"\uFFFD"},"ts":"2026-01-14T16:30:00.000Z"}`)]).code).toBe(0);
+  });
+
+  it('names the byte offset of a line that is not UTF-8 across 64 KiB reads: a line that spans two reads, a character cut by one, and a bad byte after the cut', () => {
+    const CHUNK = 65536; // what fs.createReadStream and a pipe hand over at a time
+    const message = (text: string) => JSON.stringify({ type: 'error', data: { code: 'X', message: text }, ts: '2026-01-14T16:30:00.000Z' });
+    /** A line whose `_` is the byte 0xE9 alone (é in Windows-1252), which is not UTF-8. */
+    const bad = (text: string) => Buffer.from(Buffer.from(message(`caf${text}_`), 'utf8').map((byte) => (byte === 0x5f ? 0xe9 : byte)));
+    const parts: Buffer[] = [];
+    let size = 0;
+    /** Appends one line; returns its number. */
+    const add = (bytes: Buffer) => {
+      parts.push(bytes, Buffer.from('\n'));
+      size += bytes.length + 1;
+      return parts.length / 2;
+    };
+    /** A valid line, padded so that the next line's byte `at` lands on `target`. */
+    const padTo = (target: number, at: number) => {
+      const empty = message('').length + 1;
+      add(Buffer.from(message('p'.repeat(target - at - size - empty))));
+    };
+    for (let i = 0; size < CHUNK - 2000; i++) add(Buffer.from(ping(i)));
+    // Line A (valid): a 3-byte € whose first byte ends the first read.
+    const euros = message('€'.repeat(20));
+    padTo(CHUNK - 1, Buffer.from(euros).indexOf(Buffer.from('€')));
+    add(Buffer.from(euros));
+    // Line B (not UTF-8): begins in the second read, its bad byte is in the third.
+    for (let i = 0; size < 2 * CHUNK - 2000; i++) add(Buffer.from(ping(i)));
+    const lineB = bad('é');
+    padTo(2 * CHUNK + 5, lineB.indexOf(0xe9));
+    const badLines = [add(lineB)];
+    // Line C (not UTF-8) inside the third read, then a valid line.
+    add(Buffer.from(ping(1)));
+    const lineC = bad('€');
+    const offsets = [2 * CHUNK + 5, size + lineC.indexOf(0xe9)];
+    badLines.push(add(lineC));
+    const lastLine = add(Buffer.from(ping(2)));
+    const bytes = Buffer.concat(parts);
+    expect([bytes[offsets[0]!], bytes[offsets[1]!], bytes.subarray(CHUNK - 1, CHUNK + 2).toString('utf8')]).toEqual([0xe9, 0xe9, '€']);
+    const target = file('chunks.ndjson', bytes);
+    const reason = (offset: number) => `expected UTF-8 text, got the byte 0xE9 at byte offset ${offset}, which is not UTF-8 (save the file as UTF-8)`;
+    const expected = `${target}:${badLines[0]}: - (root) ${reason(offsets[0]!)}\n${target}:${badLines[1]}: - (root) ${reason(offsets[1]!)}\n${lastLine - 2} valid, 2 invalid\n`;
+    expect(cli(['validate', target])).toMatchObject({ code: 1, stdout: expected, stderr: '' });
+    expect(cli(['validate', '--input', 'ndjson', '-'], bytes)).toMatchObject({ code: 1, stdout: expected.replaceAll(target, '<stdin>') });
+    expect(cli(['validate', '-'], bytes)).toMatchObject({ code: 1, stdout: expected.replaceAll(target, '<stdin>') });
+  });
+
+  it('reports a rejected line of a live stream when it arrives, not when the stream ends', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'validate', '--input', 'ndjson', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    const firstReport = new Promise<void>((resolve) => {
+      child.stdout.on('data', (data: Buffer) => {
+        stdout += data.toString('utf8');
+        if (stdout.includes('\n')) resolve();
+      });
+    });
+    child.stdin.write(`${ping(1)}\n${ping(-1)}\n`);
+    await firstReport; // with the stream still open
+    expect(stdout).toBe('<stdin>:2: ping /timestamp expected a number >= 0, got -1\n');
+    child.stdin.end(`${ping(2)}\n`);
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(stdout).toBe('<stdin>:2: ping /timestamp expected a number >= 0, got -1\n2 valid, 1 invalid\n');
+    expect(code).toBe(1);
   });
 
   it('reads a FIFO and a process substitution like a file', async () => {

@@ -2,9 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ExitCode, formatProblem, messageType, Report } from '../../src/cli/report.js';
-import { readSources, type SourceEntry } from '../../src/cli/sources/index.js';
+import { findDuplicateKeys, readSourceBatches, readSources, type SourceEntry } from '../../src/cli/sources/index.js';
 
 async function collect(paths: string[], stdin = '', input: 'auto' | 'json' | 'ndjson' = 'auto'): Promise<SourceEntry[]> {
   const entries: SourceEntry[] = [];
@@ -40,6 +41,54 @@ describe('readSources', () => {
   });
 });
 
+describe('readSourceBatches', () => {
+  it('gives the entries of readSources, an NDJSON file in one array per 64 KiB read', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'batches-'));
+    const lines = Array.from({ length: 5000 }, (_, i) => JSON.stringify({ type: 'ping', timestamp: i, note: 'é'.repeat(i % 5) }));
+    writeFileSync(path.join(dir, 'a.ndjson'), `${lines.join('\n')}\n`);
+    writeFileSync(path.join(dir, 'b.json'), JSON.stringify(lines.map((line) => JSON.parse(line) as unknown)));
+    const options = { input: 'auto' as const, duplicateKeys: true, stdin: () => Readable.from([]) };
+    const batches: SourceEntry[][] = [];
+    for await (const batch of readSourceBatches([dir], options)) batches.push(batch);
+    const flat: SourceEntry[] = [];
+    for await (const entry of readSources([dir], options)) flat.push(entry);
+    const place = (entry: SourceEntry) => (entry.kind === 'message' ? [path.basename(entry.file), entry.line, entry.index, entry.value] : entry);
+    expect(batches.flat().map(place)).toEqual(flat.map(place));
+    expect(flat).toHaveLength(10_000);
+    const ndjson = batches.filter((batch) => batch[0]!.file.endsWith('.ndjson'));
+    expect(ndjson.length).toBe(Math.ceil(Buffer.byteLength(`${lines.join('\n')}\n`) / 65536));
+    expect(batches.every((batch) => batch.length > 0)).toBe(true);
+    const line = flat[1]!;
+    if (line.kind !== 'message') throw new Error(`line 2 is a message, got ${line.kind}`);
+    expect(line.source).toMatchObject({ text: lines[1], line: 2 });
+    expect(line.locate('/timestamp')).toBe(2);
+    expect(line.duplicateKeys).toEqual([]);
+  });
+});
+
+describe('findDuplicateKeys', () => {
+  it('finds the same doubled keys with the parsed value as a shortcut as without, whatever the strings hold', () => {
+    // Keys and strings full of quotes, colons and backslashes, so that the quick count is often fooled.
+    const key = fc.constantFrom('a', 'b', '":', 'x\\', '\\":"', ' : ', 'é€');
+    const json = fc.letrec<{ value: string }>((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.constantFrom('1', '"s"', '":"', '"\\\\"', 'null', '"a\\":1"'),
+        fc.array(fc.tuple(key, fc.constantFrom('', ' ', '\n'), tie('value')), { maxLength: 4 }).map((members) => `{${members.map(([k, space, v]) => `${JSON.stringify(k)}${space}:${space}${v}`).join(',')}}`),
+        fc.array(tie('value'), { maxLength: 3 }).map((items) => `[${items.join(',')}]`),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(json, (text) => {
+        expect(findDuplicateKeys(text, { value: JSON.parse(text) as unknown })).toEqual(findDuplicateKeys(text));
+      }),
+      { numRuns: 3000, seed: 14 },
+    );
+    expect(findDuplicateKeys('{"a":"\\":","a":1}', { value: { a: 1 } }).map((found) => found.pointer)).toEqual(['/a']);
+    expect(findDuplicateKeys('{"a":"x\\":1","b":1}', { value: { a: 'x":1', b: 1 } })).toEqual([]);
+  });
+});
+
 describe('Report', () => {
   it('prints one line per problem and a count, and exits 0, 1 or 2', () => {
     const out: string[] = [];
@@ -53,6 +102,31 @@ describe('Report', () => {
     expect(report.finish()).toBe(ExitCode.Fault);
     expect(out).toEqual(['a.json:2: ping /timestamp expected a number >= 0, got -1\n', '1 valid, 1 invalid\n']);
     expect(err).toEqual(['realtime-contract: cannot read "b.json": no such file or folder\n']);
+  });
+
+  it('writes stdout in few writes, but never after what it wrote to stderr since', () => {
+    const writes: string[] = [];
+    const report = new Report({ format: 'text', stdout: (text) => writes.push(`out ${text}`), stderr: (text) => writes.push(`err ${text}`) });
+    const problem = (line: number) => ({ file: 'a.ndjson', line, type: 'ping', error: { pointer: '/timestamp', keyword: 'minimum', message: 'expected a number >= 0, got -1' } });
+    report.rejected([problem(1)]);
+    report.rejected([problem(2)]);
+    report.warning('a.ndjson', 3, '/timestamp 1.0 is an integer written as a float');
+    report.rejected([problem(4)]);
+    report.flush();
+    report.flush();
+    report.rejected([problem(5)]);
+    report.fault('cannot read "b.json": no such file or folder');
+    report.rejected([problem(6)]);
+    expect(report.finish()).toBe(ExitCode.Fault);
+    const line = (n: number) => `a.ndjson:${n}: ping /timestamp expected a number >= 0, got -1\n`;
+    expect(writes).toEqual([
+      `out ${line(1)}${line(2)}`,
+      'err a.ndjson:3: warning: /timestamp 1.0 is an integer written as a float\n',
+      `out ${line(4)}`,
+      `out ${line(5)}`,
+      'err realtime-contract: cannot read "b.json": no such file or folder\n',
+      `out ${line(6)}0 valid, 5 invalid\n`,
+    ]);
   });
 
   it('prints one JSON object whose problems are the place then the error', () => {

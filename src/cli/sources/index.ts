@@ -5,7 +5,9 @@
  * value }`), text that is not a message with its place and a `ValidationError` (`{ file, line,
  * error }`: not JSON, not UTF-8, empty, a line too long), or a path that could not be read.
  *
- * Used by `validate`, and meant for every command that reads messages (`diff`, `listen`):
+ * Used by `validate` (through {@link readSourceBatches}: the same entries in arrays, one per
+ * chunk read, for a reader that wants every MB/s), and meant for every command that reads
+ * messages (`diff`, `listen`):
  *
  * ```ts
  * for await (const entry of readSources(paths, { input: 'auto', duplicateKeys: true, stdin: () => process.stdin })) {
@@ -20,7 +22,7 @@
  *
  * The pieces, for a command whose messages come from elsewhere (`listen`: WebSocket frames):
  * `parseLine(text, file, line, duplicateKeys)` turns one frame or line into an entry,
- * `readNdjson(bytes, file, duplicateKeys)` a byte stream, `readDocument(bytes, file, duplicateKeys)`
+ * `readNdjson(bytes, file, duplicateKeys)` a byte stream (`readNdjsonBatches` the same in arrays), `readDocument(bytes, file, duplicateKeys)`
  * one JSON document; `decodeUtf8(bytes)` refuses what is not UTF-8 with its byte offset;
  * `duplicateKeyError(pointer)` is the `ValidationError` of a doubled key.
  */
@@ -28,14 +30,14 @@ import { stat } from 'node:fs/promises';
 import type { InputFormat, SourceEntry } from './entry.js';
 import { readDocument, readDocumentText } from './document.js';
 import { describeIoError, LINE_FILE, MESSAGE_FILE, messageFilesUnder, readAllBytes, readBytes } from './files.js';
-import { readNdjson } from './ndjson.js';
+import { readNdjsonBatches } from './ndjson.js';
 import { decodeUtf8, lineAtByte, stripBom } from './text.js';
 
 export type { InputFormat, MessageEntry, Place, SourceEntry, SyntaxEntry, UnreadableEntry } from './entry.js';
 export { describeIoError, MESSAGE_FILE } from './files.js';
 export { readDocument } from './document.js';
-export { MAX_LINE_BYTES, parseLine, readNdjson } from './ndjson.js';
-export { decodeUtf8, duplicateKeyError, findDuplicateKeys, type DuplicateKey } from './text.js';
+export { MAX_LINE_BYTES, parseLine, readNdjson, readNdjsonBatches } from './ndjson.js';
+export { decodeUtf8, duplicateKeyError, findDuplicateKeys, notUtf8Error, type DuplicateKey } from './text.js';
 
 /** How to read the given paths. */
 export interface SourceOptions {
@@ -61,13 +63,24 @@ export interface SourceOptions {
  * path is an `unreadable` entry and the other paths are still read.
  */
 export async function* readSources(paths: string[], options: SourceOptions): AsyncGenerator<SourceEntry> {
+  for await (const entries of readSourceBatches(paths, options)) yield* entries;
+}
+
+/**
+ * {@link readSources} in arrays: the same entries in the same order, an NDJSON stream's in one
+ * array per chunk read (64 KiB from a file), a `.json` array's messages a few thousand per
+ * array, anything else one entry per array. A reader that
+ * handles each array synchronously pays the cost of async iteration per chunk, not per message.
+ * An array is never empty; it is the reader's to keep or drop (the next one is a new array).
+ */
+export async function* readSourceBatches(paths: string[], options: SourceOptions): AsyncGenerator<SourceEntry[]> {
   let readStdin = false;
   for (const given of paths) {
     const unreadable = (file: string, error: unknown): SourceEntry => ({ kind: 'unreadable', file, reason: `cannot read "${file}": ${describeIoError(error)}` });
     try {
       if (given === '-') {
         if (readStdin) {
-          yield { kind: 'unreadable', file: '<stdin>', reason: 'standard input (-) can be named only once' };
+          yield [{ kind: 'unreadable', file: '<stdin>', reason: 'standard input (-) can be named only once' }];
           continue;
         }
         readStdin = true;
@@ -81,58 +94,85 @@ export async function* readSources(paths: string[], options: SourceOptions): Asy
         const failures: SourceEntry[] = [];
         let found = 0;
         for await (const file of messageFilesUnder(given, (file, error) => failures.push(unreadable(file, error)))) {
-          yield* failures.splice(0);
+          if (failures.length > 0) yield failures.splice(0);
           found++;
           yield* readFile(file, LINE_FILE.test(file) ? 'ndjson' : 'json', options.duplicateKeys, unreadable);
         }
-        yield* failures.splice(0);
-        if (found === 0) yield { kind: 'unreadable', file: given, reason: `no .json, .ndjson or .jsonl files under "${given}"` };
+        if (failures.length > 0) yield failures.splice(0);
+        if (found === 0) yield [{ kind: 'unreadable', file: given, reason: `no .json, .ndjson or .jsonl files under "${given}"` }];
       } else if (info.isFile()) {
         if (MESSAGE_FILE.test(given)) yield* readFile(given, LINE_FILE.test(given) ? 'ndjson' : 'json', options.duplicateKeys, unreadable);
-        else yield { kind: 'unreadable', file: given, reason: `cannot validate "${given}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input` };
+        else yield [{ kind: 'unreadable', file: given, reason: `cannot validate "${given}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input` }];
       } else {
         // A FIFO, `<(process substitution)` or device: its name says nothing, unless it has an extension.
         const format = MESSAGE_FILE.test(given) ? (LINE_FILE.test(given) ? 'ndjson' : 'json') : options.input;
         yield* readStream(readBytes(given), given, format, options.duplicateKeys);
       }
     } catch (error) {
-      yield unreadable(given, error);
+      yield [unreadable(given, error)];
     }
   }
 }
 
-async function* readFile(file: string, format: InputFormat, duplicateKeys: boolean, unreadable: (file: string, error: unknown) => SourceEntry): AsyncGenerator<SourceEntry> {
+async function* readFile(file: string, format: InputFormat, duplicateKeys: boolean, unreadable: (file: string, error: unknown) => SourceEntry): AsyncGenerator<SourceEntry[]> {
   try {
     yield* readStream(readBytes(file), file, format, duplicateKeys);
   } catch (error) {
-    yield unreadable(file, error);
+    yield [unreadable(file, error)];
   }
 }
 
 /** A byte stream as `format`; `auto` reads it whole first. */
-async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: InputFormat | 'auto', duplicateKeys: boolean): AsyncGenerator<SourceEntry> {
+async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: InputFormat | 'auto', duplicateKeys: boolean): AsyncGenerator<SourceEntry[]> {
   if (format === 'ndjson') {
-    yield* readNdjson(bytes, file, duplicateKeys);
+    yield* readNdjsonBatches(bytes, file, duplicateKeys);
     return;
   }
   const whole = await readAllBytes(bytes);
   if (format === 'json') {
-    yield* readDocument(whole, file, duplicateKeys);
+    yield* inBatches(readDocument(whole, file, duplicateKeys));
     return;
   }
   const decoded = decodeUtf8(whole);
-  if ('error' in decoded) {
-    yield { kind: 'syntax', file, line: lineAtByte(whole, decoded.offset), error: decoded.error };
-    return;
-  }
-  const text = stripBom(decoded.text);
+  // Bytes that are not UTF-8 are judged as the text they would be (U+FFFD in their place), so
+  // that one bad line of NDJSON does not turn the whole stream into one error.
+  const text = stripBom('error' in decoded ? whole.toString('utf8') : decoded.text);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     // Not one document: every line is read on its own, so no fault hides the lines after it.
-    yield* readNdjson([whole], file, duplicateKeys);
+    yield* readNdjsonBatches(slices(whole, CHUNK_BYTES), file, duplicateKeys);
     return;
   }
-  yield* readDocumentText(text, file, duplicateKeys, { value });
+  if ('error' in decoded) {
+    // One document, with a byte that is not UTF-8: one error, on its line.
+    yield [{ kind: 'syntax', file, line: lineAtByte(whole, decoded.offset), error: decoded.error }];
+    return;
+  }
+  yield* inBatches(readDocumentText(text, file, duplicateKeys, { value }));
+}
+
+/** Bytes per chunk when text already read whole is read again as NDJSON: batches as from a file. */
+const CHUNK_BYTES = 65536;
+
+/** How many entries of a `.json` array go in one batch. */
+const DOCUMENT_BATCH = 4096;
+
+/** The entries of one document in arrays of at most {@link DOCUMENT_BATCH}. */
+function* inBatches(entries: Iterable<SourceEntry>): Generator<SourceEntry[]> {
+  let batch: SourceEntry[] = [];
+  for (const entry of entries) {
+    batch.push(entry);
+    if (batch.length === DOCUMENT_BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** `bytes` as consecutive views of at most `size` bytes. */
+function* slices(bytes: Buffer, size: number): Generator<Buffer> {
+  for (let start = 0; start < bytes.length; start += size) yield bytes.subarray(start, start + size);
 }

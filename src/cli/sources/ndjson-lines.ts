@@ -2,12 +2,13 @@
  * The lines of an NDJSON (or JSON Lines) byte stream, for `realtime-contract validate` and
  * anything else that reads one message per line.
  *
- * Cheap per line: each chunk's complete lines are decoded from UTF-8 in one call, and each
- * line is then a slice of that text (V8 shares the characters; nothing is copied). Only a line
- * that spans chunks is joined, and a line longer than `maxLineBytes` is counted, reported and
- * dropped instead of held. Splitting on the LF byte is safe in UTF-8 (no multi-byte sequence
- * contains 0x0A).
+ * Cheap per line: each chunk's complete lines are checked and decoded from UTF-8 in one call
+ * each, and each line is then a slice of that text (V8 shares the characters; nothing is
+ * copied) in a small `{ number, text }` record. Only a line that spans chunks is joined, and a
+ * line longer than `maxLineBytes` is counted, reported and dropped instead of held. Splitting
+ * on the LF byte is safe in UTF-8 (no multi-byte sequence contains 0x0A).
  */
+import { isUtf8 } from 'node:buffer';
 
 /** One line of text. `number` is 1-based, counting every LF-terminated line, blank ones too. */
 export interface TextLine {
@@ -30,10 +31,29 @@ export interface TooLongLine {
   tooLong: number;
 }
 
+/** A line that is not UTF-8 (with `invalidUtf8: 'report'`): where, its content skipped. */
+export interface NotUtf8Line {
+  number: number;
+  /** Byte offset, in the whole stream (0-based), of the line's first byte that is not UTF-8. */
+  notUtf8: number;
+  /** That byte's value (0–255). */
+  byte: number;
+}
+
 export interface NdjsonLinesOptions {
   /** Longest line kept, in bytes (LF and CR excluded). Default 256 MiB. */
   maxLineBytes?: number;
+  /**
+   * What a line that is not UTF-8 becomes: `replace` (default) its text with U+FFFD for each
+   * bad sequence, as `Buffer#toString` does; `report` a {@link NotUtf8Line} naming the first bad
+   * byte's offset in the stream (RFC 8259 §8.1: JSON exchanged between systems is UTF-8). Costs
+   * one check per chunk (`isUtf8`); the lines of a chunk that fails it are checked one by one.
+   */
+  invalidUtf8?: 'replace' | 'report';
 }
+
+/** What the splitters give for one line: its text, or why it has none. */
+export type NdjsonLine = TextLine | TooLongLine | NotUtf8Line;
 
 /** Default {@link NdjsonLinesOptions.maxLineBytes}. */
 export const DEFAULT_MAX_LINE_BYTES = 256 * 1024 * 1024;
@@ -52,10 +72,11 @@ const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
  *   chunks. String chunks (a stream with an encoding set) are accepted too.
  * @returns every line in order (blank lines included, so `number` is the line number a text
  *   editor shows), then the last line if the stream does not end with LF. An empty stream gives none.
- *   Malformed UTF-8 becomes U+FFFD, as in `Buffer#toString`. A line's `text` shares the
+ *   Malformed UTF-8 becomes U+FFFD, as in `Buffer#toString`, or a {@link NotUtf8Line} (see
+ *   {@link NdjsonLinesOptions.invalidUtf8}); a line too long, a {@link TooLongLine}. A line's `text` shares the
  *   characters of its chunk's text: keeping one line keeps that chunk's text alive.
  */
-export async function* ndjsonLines(source: AsyncIterable<Uint8Array | string>, options: NdjsonLinesOptions = {}): AsyncGenerator<TextLine | TooLongLine> {
+export async function* ndjsonLines(source: AsyncIterable<Uint8Array | string>, options: NdjsonLinesOptions = {}): AsyncGenerator<NdjsonLine> {
   for await (const batch of ndjsonLineBatches(source, options)) {
     for (let i = 0; i < batch.length; i++) yield batch[i]!;
   }
@@ -63,21 +84,31 @@ export async function* ndjsonLines(source: AsyncIterable<Uint8Array | string>, o
 
 /**
  * The same lines as {@link ndjsonLines}, in batches: all the lines that end in one chunk of
- * `source`, so the async-iteration cost is paid per chunk, not per line.
+ * `source`, so the async-iteration cost is paid per chunk, not per line, and a reader can
+ * handle a whole batch synchronously. Per line it allocates the line's text (a slice of its
+ * chunk's decoded text) and its `{ number, text }` record, nothing else; per chunk, one
+ * decoded text and the batch array.
  *
  * ```ts
- * for await (const lines of ndjsonLineBatches(createReadStream(file))) {
+ * for await (const lines of ndjsonLineBatches(createReadStream(file), { invalidUtf8: 'report' })) {
  *   for (const line of lines) if ('text' in line) handle(line.number, line.text);
  * }
  * ```
+ *
+ * @returns one non-empty array per chunk that ends a line (chunks inside a long line give
+ *   none), in order; the same lines, numbers and options as {@link ndjsonLines}
  */
-export async function* ndjsonLineBatches(source: AsyncIterable<Uint8Array | string>, options: NdjsonLinesOptions = {}): AsyncGenerator<(TextLine | TooLongLine)[]> {
+export async function* ndjsonLineBatches(source: AsyncIterable<Uint8Array | string>, options: NdjsonLinesOptions = {}): AsyncGenerator<NdjsonLine[]> {
   const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const report = options.invalidUtf8 === 'report';
   let number = 0;
   /** Bytes of the line begun in earlier chunks (kept while ≤ max + 1). */
   let carry: Uint8Array[] = [];
   let carried = 0;
+  /** Stream offset of the current chunk's first byte. */
+  let consumed = 0;
 
+  /** One line's text (LF excluded): BOM and CR dropped, its size checked. */
   const finish = (text: string): TextLine | TooLongLine => {
     number++;
     if (number === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -90,6 +121,17 @@ export async function* ndjsonLineBatches(source: AsyncIterable<Uint8Array | stri
     }
     return { number, text };
   };
+  /** One line's bytes (LF excluded), starting at stream offset `offset`: checked for UTF-8 first when reporting. */
+  const finishBytes = (bytes: Uint8Array, offset: number): NdjsonLine => {
+    if (report && !isUtf8(bytes)) {
+      number++;
+      const size = bytes[bytes.length - 1] === CR ? bytes.length - 1 : bytes.length;
+      if (size > max) return { number, tooLong: size };
+      const bad = firstInvalidUtf8Byte(bytes);
+      return { number, notUtf8: offset + bad, byte: bytes[bad]! };
+    }
+    return finish(decode(bytes));
+  };
 
   for await (const piece of source) {
     const chunk = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
@@ -99,9 +141,10 @@ export async function* ndjsonLineBatches(source: AsyncIterable<Uint8Array | stri
       // + 1: a CR that ends the line does not count.
       if (carried <= max + 1) carry.push(chunk);
       else carry = [];
+      consumed += chunk.length;
       continue;
     }
-    const batch: (TextLine | TooLongLine)[] = [];
+    const batch: NdjsonLine[] = [];
     let start = 0;
     if (carried > 0) {
       // The line that began in earlier chunks ends here.
@@ -111,7 +154,7 @@ export async function* ndjsonLineBatches(source: AsyncIterable<Uint8Array | stri
         batch.push({ number, tooLong: size });
       } else {
         carry.push(chunk.subarray(0, first));
-        batch.push(finish(decode(Buffer.concat(carry, size))));
+        batch.push(finishBytes(Buffer.concat(carry, size), consumed - carried));
       }
       carry = [];
       carried = 0;
@@ -119,20 +162,31 @@ export async function* ndjsonLineBatches(source: AsyncIterable<Uint8Array | stri
     }
     const last = chunk.lastIndexOf(LF);
     if (last >= start) {
-      // Every complete line left in this chunk, decoded at once and sliced.
-      const block = decode(chunk.subarray(start, last));
-      let from = 0;
-      for (let to = block.indexOf('\n'); to !== -1; to = block.indexOf('\n', from)) {
-        batch.push(finish(block.slice(from, to)));
-        from = to + 1;
+      // Every complete line left in this chunk, checked and decoded at once and sliced.
+      const bytes = chunk.subarray(start, last);
+      if (report && !isUtf8(bytes)) {
+        // Some line here is not UTF-8: each on its own, so the others keep their text.
+        let from = start;
+        for (let to = chunk.indexOf(LF, from); to !== -1 && to <= last; to = chunk.indexOf(LF, from)) {
+          batch.push(finishBytes(chunk.subarray(from, to), consumed + from));
+          from = to + 1;
+        }
+      } else {
+        const block = decode(bytes);
+        let from = 0;
+        for (let to = block.indexOf('\n'); to !== -1; to = block.indexOf('\n', from)) {
+          batch.push(finish(block.slice(from, to)));
+          from = to + 1;
+        }
+        batch.push(finish(from === 0 ? block : block.slice(from)));
       }
-      batch.push(finish(from === 0 ? block : block.slice(from)));
     }
     if (last + 1 < chunk.length) {
       const rest = chunk.subarray(last + 1);
       carried = rest.length;
       if (carried <= max + 1) carry.push(rest);
     }
+    consumed += chunk.length;
     yield batch;
   }
   if (carried > 0) {
@@ -140,7 +194,7 @@ export async function* ndjsonLineBatches(source: AsyncIterable<Uint8Array | stri
       number++;
       yield [{ number, tooLong: carried }];
     } else {
-      yield [finish(decode(Buffer.concat(carry, carried)))];
+      yield [finishBytes(Buffer.concat(carry, carried), consumed - carried)];
     }
   }
 }
@@ -150,10 +204,50 @@ function decode(bytes: Uint8Array): string {
 }
 
 /**
+ * Index of the first byte of `bytes` that does not belong to a well-formed UTF-8 sequence
+ * (overlong forms, surrogates and code points past U+10FFFF are not UTF-8), or `bytes.length`
+ * when there is none. A sequence cut short by the end of `bytes` is bad at its first byte.
+ */
+export function firstInvalidUtf8Byte(bytes: Uint8Array): number {
+  const length = bytes.length;
+  let i = 0;
+  while (i < length) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let low = 0x80;
+    let high = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) low = 0xa0;
+      else if (b === 0xed) high = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) low = 0x90;
+      else if (b === 0xf4) high = 0x8f;
+    } else return i;
+    if (i + need >= length) return i;
+    const second = bytes[i + 1]!;
+    if (second < low || second > high) return i;
+    for (let k = 2; k <= need; k++) {
+      const next = bytes[i + k]!;
+      if (next < 0x80 || next > 0xbf) return i;
+    }
+    i += need + 1;
+  }
+  return length;
+}
+
+/**
  * Lines of `source` as bytes, for a consumer that parses UTF-8 itself (e.g. `parseMessage`
  * accepts a `Uint8Array`). Each `bytes` is a view into a chunk that the next chunk does not
  * overwrite, but copy it if you keep it past the loop body: a view keeps its whole chunk alive.
- * Same lines, numbers and options as {@link ndjsonLines}.
+ * Same lines, numbers and `maxLineBytes` as {@link ndjsonLines}; `invalidUtf8` does not apply (the
+ * bytes are handed over as read).
  */
 export async function* ndjsonByteLines(source: AsyncIterable<Uint8Array | string>, options: NdjsonLinesOptions = {}): AsyncGenerator<ByteLine | TooLongLine> {
   const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;

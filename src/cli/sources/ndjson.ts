@@ -1,57 +1,82 @@
 import { validationError } from '../../runtime/errors.js';
 import { describeSyntaxError } from '../../runtime/json-syntax.js';
-import type { SourceEntry } from './entry.js';
-import { decodeUtf8, findDuplicateKeys, lineAt, sniffBinary, stripBom } from './text.js';
+import type { MessageEntry, SourceEntry } from './entry.js';
+import { ndjsonLineBatches, type NdjsonLine } from './ndjson-lines.js';
+import { findDuplicateKeys, lineAt, notUtf8Error, sniffBinary } from './text.js';
 
 /** Longest NDJSON line read: past this a line is reported and skipped, not held in memory. */
 export const MAX_LINE_BYTES = 256 * 1024 * 1024;
 
-/** One line of a byte stream: its bytes and where they start, or only its size when too long to hold. */
-type Line = { number: number; offset: number; bytes: Buffer } | { number: number; offset: number; tooLong: number };
+/** How much of line 1 is looked at for signs of a binary or UTF-16 file. */
+const SNIFF_BYTES = 65536;
 
 /**
- * Reads NDJSON (one message per line) from a byte stream, holding one line at a time: every
- * non-blank line yields one entry, so a bad line never hides the others. Lines split on the LF
- * byte (safe in UTF-8); a CR before it and a byte-order mark on line 1 are dropped; a line that
- * is not UTF-8 is an error naming its byte offset in the stream; a line longer than
- * {@link MAX_LINE_BYTES} is reported by its size and skipped.
+ * Reads NDJSON (one message per line) from a byte stream, holding one chunk (and at most one
+ * line that spans chunks) at a time: every non-blank line yields one entry, so a bad line never
+ * hides the others. Lines split on the LF byte (safe in UTF-8); a CR before it and a byte-order
+ * mark on line 1 are dropped; a line that is not UTF-8 is an error naming its byte offset in the
+ * stream; a line longer than {@link MAX_LINE_BYTES} is reported by its size and skipped; a file
+ * whose line 1 looks binary (a NUL byte or a UTF-16 byte-order mark in its first 64 KiB) is one
+ * error, and nothing more is read.
  *
  * @param file the name entries carry
  * @param duplicateKeys whether to look for keys written twice (costs a second scan of each line)
+ * @returns one array of entries per chunk read that ends a line, in order (never an empty
+ *   array); iterate it synchronously, as `validate` does: the cost of async iteration is then
+ *   paid per chunk (64 KiB from a file), not per line. A file without a single non-blank line
+ *   gives one error, `an empty file`.
  */
-export async function* readNdjson(bytes: AsyncIterable<Buffer> | Iterable<Buffer>, file: string, duplicateKeys: boolean): AsyncGenerator<SourceEntry> {
-  let seen = 0;
-  let first = true;
-  for await (const line of splitLines(bytes)) {
-    if (first) {
-      first = false;
-      const binary = 'bytes' in line ? sniffBinary(line.bytes.subarray(0, 65536)) : undefined;
-      if (binary) {
-        yield { kind: 'syntax', file, line: 1, error: validationError('', 'json', 'UTF-8 JSON text', binary) };
-        return;
-      }
-    }
-    if ('tooLong' in line) {
-      seen++;
-      const limit = `${MAX_LINE_BYTES / 1024 / 1024} MB`;
-      yield { kind: 'syntax', file, line: line.number, error: validationError('', 'json', `a line of at most ${limit}`, `${Math.ceil(line.tooLong / 1024 / 1024)} MB or more`) };
-      continue;
-    }
-    const decoded = decodeUtf8(line.bytes, line.offset);
-    if ('error' in decoded) {
-      seen++;
-      yield { kind: 'syntax', file, line: line.number, error: decoded.error };
-      continue;
-    }
-    const text = line.number === 1 ? stripBom(decoded.text) : decoded.text;
-    if (text.trim() === '') continue;
-    seen++;
-    yield parseLine(text, file, line.number, duplicateKeys);
+export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>, file: string, duplicateKeys: boolean): AsyncGenerator<SourceEntry[]> {
+  const { head, rest, close } = await peekFirstLine(bytes);
+  const binary = sniffBinary(head);
+  if (binary) {
+    await close();
+    yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', 'UTF-8 JSON text', binary) }];
+    return;
   }
-  if (seen === 0) yield { kind: 'syntax', file, line: 1, error: validationError('', 'json', 'at least one message', 'an empty file') };
+  let seen = 0;
+  for await (const lines of ndjsonLineBatches(rest, { maxLineBytes: MAX_LINE_BYTES, invalidUtf8: 'report' })) {
+    const entries: SourceEntry[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      const entry = lineEntry(lines[i]!, file, duplicateKeys);
+      if (entry !== undefined) entries.push(entry);
+    }
+    if (entries.length > 0) {
+      seen += entries.length;
+      yield entries;
+    }
+  }
+  if (seen === 0) yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', 'at least one message', 'an empty file') }];
 }
 
-/** One NDJSON line, already decoded, as an entry. */
+/** {@link readNdjsonBatches} one entry at a time (one turn of async iteration per line). */
+export async function* readNdjson(bytes: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>, file: string, duplicateKeys: boolean): AsyncGenerator<SourceEntry> {
+  for await (const entries of readNdjsonBatches(bytes, file, duplicateKeys)) yield* entries;
+}
+
+/** One line from the splitter as an entry; undefined for a blank line (only spaces, tabs and the like). */
+function lineEntry(line: NdjsonLine, file: string, duplicateKeys: boolean): SourceEntry | undefined {
+  if ('text' in line) {
+    const text = line.text;
+    // Blank lines are skipped; a line that starts with a printable character is not blank.
+    if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return undefined;
+    return parseLine(text, file, line.number, duplicateKeys);
+  }
+  if ('tooLong' in line) {
+    const limit = `${MAX_LINE_BYTES / 1024 / 1024} MB`;
+    return { kind: 'syntax', file, line: line.number, error: validationError('', 'json', `a line of at most ${limit}`, `${Math.ceil(line.tooLong / 1024 / 1024)} MB or more`) };
+  }
+  return { kind: 'syntax', file, line: line.number, error: notUtf8Error(line.notUtf8, line.byte) };
+}
+
+/**
+ * One NDJSON line (or WebSocket frame), already decoded, as an entry: a message, or a syntax
+ * error when it is not JSON. A message entry is one object (its `source` is itself, `locate`
+ * a method), so a million lines cost a million small objects and nothing more.
+ *
+ * @param line the 1-based line number the entry carries
+ * @param duplicateKeys whether to look for keys written twice (a second scan of the text)
+ */
 export function parseLine(text: string, file: string, line: number, duplicateKeys: boolean): SourceEntry {
   let value: unknown;
   try {
@@ -59,39 +84,78 @@ export function parseLine(text: string, file: string, line: number, duplicateKey
   } catch (error) {
     return { kind: 'syntax', file, line, error: describeSyntaxError(text, (error as Error).message) };
   }
-  const duplicates = duplicateKeys ? findDuplicateKeys(text, { value }).map(({ pointer, offset }) => ({ pointer, line: line + lineAt(text, offset) - 1 })) : [];
-  return { kind: 'message', file, line, value, duplicateKeys: duplicates, locate: () => line, source: { text, line } };
+  const duplicates = duplicateKeys ? lineDuplicates(text, value, line) : NONE;
+  return new LineMessage(file, line, value, text, duplicates);
 }
 
-async function* splitLines(stream: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<Line> {
-  let parts: Buffer[] = [];
-  let size = 0;
-  let number = 1;
-  let lineOffset = 0;
-  let streamOffset = 0;
-  const finish = (): Line => {
-    const raw = size > MAX_LINE_BYTES ? undefined : Buffer.concat(parts, size);
-    const bytes = raw && raw[raw.length - 1] === 13 ? raw.subarray(0, -1) : raw;
-    const line: Line = bytes ? { number, offset: lineOffset, bytes } : { number, offset: lineOffset, tooLong: size };
-    parts = [];
-    size = 0;
-    number++;
-    return line;
-  };
-  for await (const chunk of stream) {
-    let start = 0;
-    for (let end = chunk.indexOf(10); end !== -1; end = chunk.indexOf(10, start)) {
-      if (size + end - start <= MAX_LINE_BYTES) parts.push(chunk.subarray(start, end));
-      size += end - start;
-      yield finish();
-      start = end + 1;
-      lineOffset = streamOffset + start;
-    }
-    if (start < chunk.length) {
-      if (size + chunk.length - start <= MAX_LINE_BYTES) parts.push(chunk.subarray(start));
-      size += chunk.length - start;
-    }
-    streamOffset += chunk.length;
+const NONE: MessageEntry['duplicateKeys'] = Object.freeze([]) as unknown as MessageEntry['duplicateKeys'];
+
+function lineDuplicates(text: string, value: unknown, line: number): MessageEntry['duplicateKeys'] {
+  const found = findDuplicateKeys(text, { value });
+  return found.length === 0 ? NONE : found.map(({ pointer, offset }) => ({ pointer, line: line + lineAt(text, offset) - 1 }));
+}
+
+/** A message read from one line: its own `source` (the line's text, starting on its line). */
+class LineMessage implements MessageEntry {
+  readonly kind = 'message' as const;
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly value: unknown,
+    readonly text: string,
+    readonly duplicateKeys: MessageEntry['duplicateKeys'],
+  ) {}
+
+  /** A line holds one message: every value of it is on (or starts on) this line. */
+  locate(): number {
+    return this.line;
   }
-  if (size > 0) yield finish();
+
+  get source(): { text: string; line: number } {
+    return this;
+  }
+}
+
+/**
+ * Reads `stream` up to the end of its first line or {@link SNIFF_BYTES}, whichever comes
+ * first, and gives those bytes (`head`, without the LF) and a stream of every byte, `head`
+ * included. `close` ends the stream when the rest is not wanted.
+ */
+async function peekFirstLine(stream: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>): Promise<{ head: Uint8Array; rest: AsyncIterable<Uint8Array>; close: () => Promise<void> }> {
+  const iterator = Symbol.asyncIterator in stream ? stream[Symbol.asyncIterator]() : (stream as Iterable<Uint8Array>)[Symbol.iterator]();
+  const read: Uint8Array[] = [];
+  let size = 0;
+  let done = false;
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    const chunk = typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : next.value;
+    read.push(chunk);
+    const lf = chunk.indexOf(10);
+    size += lf === -1 ? chunk.length : lf;
+    if (lf !== -1 || size >= SNIFF_BYTES) break;
+  }
+  const head = (read.length === 1 ? read[0]! : Buffer.concat(read)).subarray(0, Math.min(size, SNIFF_BYTES));
+  const close = async () => {
+    if (!done) {
+      done = true;
+      await iterator.return?.();
+    }
+  };
+  async function* rest(): AsyncGenerator<Uint8Array> {
+    try {
+      yield* read.splice(0);
+      while (!done) {
+        const next = await iterator.next();
+        if (next.done) done = true;
+        else yield typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : next.value;
+      }
+    } finally {
+      await close();
+    }
+  }
+  return { head, rest: rest(), close };
 }

@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { visit } from 'jsonc-parser';
 import { validationError, type ValidationError } from '../../runtime/errors.js';
 import { escapeToken } from '../../runtime/json-pointer.js';
+import { firstInvalidUtf8Byte } from './ndjson-lines.js';
 
 /** A key written twice in one JSON object: what `JSON.parse` silently resolves to the last value. */
 export interface DuplicateKey {
@@ -24,26 +25,16 @@ let utf8: TextDecoder | undefined;
  */
 export function decodeUtf8(bytes: Uint8Array, baseOffset = 0): { text: string } | { offset: number; error: ValidationError } {
   utf8 ??= new TextDecoder('utf-8', { ignoreBOM: false });
-  const text = utf8.decode(bytes);
-  if (isUtf8(bytes)) return { text };
-  const offset = baseOffset + firstInvalidByte(bytes, text);
-  const byte = bytes[offset - baseOffset] ?? 0;
-  const hex = `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  return { offset, error: validationError('', 'json', 'UTF-8 text', `the byte ${hex} at byte offset ${offset}, which is not UTF-8 (save the file as UTF-8)`) };
+  if (isUtf8(bytes)) return { text: utf8.decode(bytes) };
+  const bad = firstInvalidUtf8Byte(bytes);
+  const offset = baseOffset + bad;
+  return { offset, error: notUtf8Error(offset, bytes[bad] ?? 0) };
 }
 
-/**
- * Offset of the first byte the decoder replaced with U+FFFD: walks the decoded text, counting
- * the UTF-8 length of each code point, until a replacement character that the bytes do not spell
- * (EF BF BD is a genuine U+FFFD).
- */
-function firstInvalidByte(bytes: Uint8Array, decoded: string): number {
-  let offset = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  for (const character of decoded) {
-    if (character === '\uFFFD' && !(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) return offset;
-    offset += Buffer.byteLength(character, 'utf8');
-  }
-  return offset;
+/** The error for text whose byte `byte` at byte offset `offset` (in its file or stream) is not UTF-8. */
+export function notUtf8Error(offset: number, byte: number): ValidationError {
+  const hex = `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  return validationError('', 'json', 'UTF-8 text', `the byte ${hex} at byte offset ${offset}, which is not UTF-8 (save the file as UTF-8)`);
 }
 
 /** What keeps bytes from being UTF-8 JSON text at a glance: a UTF-16 byte-order mark, or a NUL byte (a binary file). */
@@ -61,11 +52,16 @@ export function stripBom(text: string): string {
  * Every key that appears twice in one object of `text` (I-JSON, RFC 7493 §2.3, forbids them),
  * found with jsonc-parser's scanner. Text too deeply nested for the scanner gives none.
  *
- * @param parsed `JSON.parse(text)` when the caller has it: when the text holds no more
- *   `"…":` sequences than the value has keys, no key can be doubled, and the scan is skipped
+ * @param parsed `JSON.parse(text)` when the caller has it: when the text holds no more keys
+ *   than the value (counted `"…":` sequences, then, if there are more, strings followed by a
+ *   colon), no key can be doubled, and the scan is skipped
  */
 export function findDuplicateKeys(text: string, parsed?: { value: unknown }): DuplicateKey[] {
-  if (parsed && (text.match(KEY_END) ?? []).length <= countKeys(parsed.value)) return [];
+  if (parsed) {
+    const keys = countKeys(parsed.value);
+    // A quick count first, then (when a string holds `":`) an exact one: the walk below is slow.
+    if (!moreKeysWritten(text, keys) || keysWritten(text) <= keys) return [];
+  }
   const found: DuplicateKey[] = [];
   const open: Set<string>[] = [];
   try {
@@ -95,10 +91,54 @@ export function findDuplicateKeys(text: string, parsed?: { value: unknown }): Du
 /** The end of every key in JSON text (and of a string value that happens to be followed by a colon-like sequence: never fewer). */
 const KEY_END = /"\s*:/g;
 
+/** Whether `text` holds more than `keys` key ends (one test per key, no array of matches). */
+function moreKeysWritten(text: string, keys: number): boolean {
+  KEY_END.lastIndex = 0;
+  let written = 0;
+  while (KEY_END.test(text)) {
+    if (++written > keys) {
+      KEY_END.lastIndex = 0;
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * How many keys `text` writes: strings (outside strings) followed by a colon. Exact for text
+ * that `JSON.parse` accepts, where a quote outside a string opens one.
+ */
+function keysWritten(text: string): number {
+  let count = 0;
+  for (let open = text.indexOf('"'); open !== -1; ) {
+    let close = text.indexOf('"', open + 1);
+    while (close !== -1 && escaped(text, close)) close = text.indexOf('"', close + 1);
+    if (close === -1) break;
+    let next = close + 1;
+    let c = text.charCodeAt(next);
+    while (c === 32 || c === 9 || c === 10 || c === 13) c = text.charCodeAt(++next);
+    if (c === 58) count++;
+    open = text.indexOf('"', next);
+  }
+  return count;
+}
+
+/** Whether the character at `index` is escaped: an odd number of backslashes before it. */
+function escaped(text: string, index: number): boolean {
+  let backslashes = 0;
+  while (text.charCodeAt(index - 1 - backslashes) === 92) backslashes++;
+  return backslashes % 2 === 1;
+}
+
+/** The stack of {@link countKeys}, kept between calls (it runs once per NDJSON line). */
+const pending: unknown[] = [];
+
 /** How many keys the objects in `value` have, all levels (no recursion: any depth). */
 function countKeys(value: unknown): number {
   let count = 0;
-  const pending = [value];
+  // Empty after every call that returned (setting the length is a slow builtin call per line).
+  if (pending.length > 0) pending.length = 0;
+  pending.push(value);
   while (pending.length > 0) {
     const next = pending.pop();
     if (typeof next !== 'object' || next === null) continue;
