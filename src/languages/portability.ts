@@ -1,3 +1,4 @@
+import { visit } from 'jsonc-parser';
 import { escapeToken } from '../runtime/json-pointer.js';
 
 /**
@@ -89,14 +90,34 @@ const SAFE = Number.MAX_SAFE_INTEGER;
  */
 export function findNonPortableIntegers(text: string, validate: Validate): PortabilityWarning[] {
   if (!mayHoldNonPortable(text)) return [];
+  const candidates: { offset: number; written: string; value: number; path: (string | number)[] }[] = [];
+  let syntaxError = false;
+  try {
+    visit(
+      text,
+      {
+        onLiteralValue: (value: unknown, offset, length, _line, _column, pathSupplier) => {
+          if (typeof value !== 'number') return;
+          const written = text.slice(offset, offset + length);
+          if (!isNonPortable(written, value)) return;
+          candidates.push({ offset, written, value, path: [...pathSupplier()] });
+        },
+        onError: () => {
+          syntaxError = true;
+        },
+      },
+      { disallowComments: true, allowTrailingComma: false },
+    );
+  } catch {
+    return []; // e.g. nesting too deep for the scanner's stack: nothing to say about numbers
+  }
+  if (candidates.length === 0 || syntaxError) return [];
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch {
-    return []; // not JSON: an error, reported elsewhere
+    return [];
   }
-  const candidates = nonPortableNumbers(text);
-  if (candidates.length === 0) return [];
   const verdicts = new Map<unknown, boolean>();
   const valid = (message: unknown) => {
     if (!verdicts.has(message)) verdicts.set(message, validate(message).ok);
@@ -120,81 +141,6 @@ export function findNonPortableIntegers(text: string, validate: Validate): Porta
     });
   }
   return warnings;
-}
-
-/** A number as written in JSON text, where it is, and the path of the value it is. */
-export interface WrittenNumber {
-  /** Offset of its first character in the text (UTF-16 code units). */
-  offset: number;
-  /** The literal as written, e.g. `1.0` or `-4.2e+31`. */
-  written: string;
-  value: number;
-  /** Keys and array indices from the root of the text to the number. */
-  path: (string | number)[];
-}
-
-const OBJECT = 0;
-const ARRAY = 1;
-
-/**
- * Every number of `text` that is a whole float (`1.0`, `1e3`) or an integer beyond ±(2^53 − 1),
- * in text order, with its path: one pass over the characters that jumps over strings (a
- * general JSON parser such as jsonc-parser's `visit` costs about four times more), for text that
- * `JSON.parse` accepts (anything else gives a meaningless answer). A key written twice gives
- * both numbers, each with the same path.
- */
-export function nonPortableNumbers(text: string): WrittenNumber[] {
-  const found: WrittenNumber[] = [];
-  /** The path of the value being read: a key (or '' before the first) per object, an index per array. */
-  const path: (string | number)[] = [];
-  const kinds: number[] = [];
-  const length = text.length;
-  for (let i = 0; i < length; ) {
-    const c = text.charCodeAt(i);
-    if (c === 34) {
-      // A string: a key when a colon follows it in an object.
-      let close = text.indexOf('"', i + 1);
-      while (close !== -1 && escaped(text, close)) close = text.indexOf('"', close + 1);
-      if (close === -1) break;
-      let next = close + 1;
-      let d = text.charCodeAt(next);
-      while (d === 32 || d === 9 || d === 10 || d === 13) d = text.charCodeAt(++next);
-      if (d === 58 && kinds[kinds.length - 1] === OBJECT) {
-        const raw = text.slice(i, close + 1);
-        path[path.length - 1] = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
-        i = next + 1;
-      } else {
-        i = close + 1;
-      }
-    } else if (c === 123 || c === 91) {
-      kinds.push(c === 123 ? OBJECT : ARRAY);
-      path.push(c === 123 ? '' : 0);
-      i++;
-    } else if (c === 125 || c === 93) {
-      kinds.pop();
-      path.pop();
-      i++;
-    } else if (c === 44) {
-      if (kinds[kinds.length - 1] === ARRAY) (path[path.length - 1] as number)++;
-      i++;
-    } else if (c === 45 || (c >= 48 && c <= 57)) {
-      NUMBER_LITERAL.lastIndex = i;
-      const written = NUMBER_LITERAL.exec(text)?.[0] ?? text[i]!;
-      const value = Number(written);
-      if (isNonPortable(written, value)) found.push({ offset: i, written, value, path: path.slice() });
-      i += written.length;
-    } else {
-      i++; // whitespace, a colon, or a letter of true, false or null
-    }
-  }
-  return found;
-}
-
-/** Whether the character at `index` is escaped: an odd number of backslashes before it. */
-function escaped(text: string, index: number): boolean {
-  let backslashes = 0;
-  while (text.charCodeAt(index - 1 - backslashes) === 92) backslashes++;
-  return backslashes % 2 === 1;
 }
 
 /**
