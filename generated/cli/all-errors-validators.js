@@ -256,21 +256,15 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (this.strict) {
-          let count0 = 0;
-          for (const key0 in data1) {
-            count0++;
-          }
-          if (count0 !== 2 + (data1.resume === void 0 ? 0 : 1)) {
-            const unknown0 = func3(data1, ["status", "mode", "resume"]);
-            if (unknown0 !== void 0) {
-              const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-              if (vErrors === null) {
-                vErrors = [err12];
-              } else {
-                vErrors.push(err12);
-              }
-              errors++;
+          const unknown0 = func3(data1, ["status", "mode", "resume"]);
+          if (unknown0 !== void 0) {
+            const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+            if (vErrors === null) {
+              vErrors = [err12];
+            } else {
+              vErrors.push(err12);
             }
+            errors++;
           }
         }
       } else {
@@ -328,21 +322,15 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      let count1 = 0;
-      for (const key1 in data) {
-        count1++;
-      }
-      if (count1 !== 3 + (data.cursor === void 0 ? 0 : 1)) {
-        const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-        if (unknown1 !== void 0) {
-          const err18 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
-          if (vErrors === null) {
-            vErrors = [err18];
-          } else {
-            vErrors.push(err18);
-          }
-          errors++;
+      const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+      if (unknown1 !== void 0) {
+        const err18 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+        if (vErrors === null) {
+          vErrors = [err18];
+        } else {
+          vErrors.push(err18);
         }
+        errors++;
       }
     }
   } else {
@@ -425,21 +413,15 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      let count0 = 0;
-      for (const key0 in data) {
-        count0++;
-      }
-      if (count0 !== 2) {
-        const unknown0 = func3(data, ["type", "timestamp"]);
-        if (unknown0 !== void 0) {
-          const err6 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-          if (vErrors === null) {
-            vErrors = [err6];
-          } else {
-            vErrors.push(err6);
-          }
-          errors++;
+      const unknown0 = func3(data, ["type", "timestamp"]);
+      if (unknown0 !== void 0) {
+        const err6 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
         }
+        errors++;
       }
     }
   } else {
@@ -522,21 +504,15 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      let count0 = 0;
-      for (const key0 in data) {
-        count0++;
-      }
-      if (count0 !== 2) {
-        const unknown0 = func3(data, ["type", "timestamp"]);
-        if (unknown0 !== void 0) {
-          const err6 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-          if (vErrors === null) {
-            vErrors = [err6];
-          } else {
-            vErrors.push(err6);
-          }
-          errors++;
+      const unknown0 = func3(data, ["type", "timestamp"]);
+      if (unknown0 !== void 0) {
+        const err6 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+        if (vErrors === null) {
+          vErrors = [err6];
+        } else {
+          vErrors.push(err6);
         }
+        errors++;
       }
     }
   } else {
@@ -967,21 +943,15 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (this.strict) {
-          let count0 = 0;
-          for (const key0 in data1) {
-            count0++;
-          }
-          if (count0 !== 12) {
-            const unknown0 = func3(data1, ["id", "bot_id", "platform", "symbol", "side", "quantity", "price", "total", "fee", "status", "pnl", "timestamp"]);
-            if (unknown0 !== void 0) {
-              const err38 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-              if (vErrors === null) {
-                vErrors = [err38];
-              } else {
-                vErrors.push(err38);
-              }
-              errors++;
+          const unknown0 = func3(data1, ["id", "bot_id", "platform", "symbol", "side", "quantity", "price", "total", "fee", "status", "pnl", "timestamp"]);
+          if (unknown0 !== void 0) {
+            const err38 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+            if (vErrors === null) {
+              vErrors = [err38];
+            } else {
+              vErrors.push(err38);
             }
+            errors++;
           }
         }
       } else {
@@ -1039,21 +1009,15 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      let count1 = 0;
-      for (const key1 in data) {
-        count1++;
-      }
-      if (count1 !== 3 + (data.cursor === void 0 ? 0 : 1)) {
-        const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-        if (unknown1 !== void 0) {
-          const err44 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
-          if (vErrors === null) {
-            vErrors = [err44];
-          } else {
-            vErrors.push(err44);
-          }
-          errors++;
+      const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+      if (unknown1 !== void 0) {
+        const err44 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+        if (vErrors === null) {
+          vErrors = [err44];
+        } else {
+          vErrors.push(err44);
         }
+        errors++;
       }
     }
   } else {
@@ -1499,21 +1463,15 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (this.strict) {
-          let count0 = 0;
-          for (const key0 in data1) {
-            count0++;
-          }
-          if (count0 !== 12) {
-            const unknown0 = func3(data1, ["id", "name", "platform", "symbol", "status", "trading_mode", "risk_mode", "capital", "pnl", "trades_count", "win_rate", "last_trade"]);
-            if (unknown0 !== void 0) {
-              const err39 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-              if (vErrors === null) {
-                vErrors = [err39];
-              } else {
-                vErrors.push(err39);
-              }
-              errors++;
+          const unknown0 = func3(data1, ["id", "name", "platform", "symbol", "status", "trading_mode", "risk_mode", "capital", "pnl", "trades_count", "win_rate", "last_trade"]);
+          if (unknown0 !== void 0) {
+            const err39 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+            if (vErrors === null) {
+              vErrors = [err39];
+            } else {
+              vErrors.push(err39);
             }
+            errors++;
           }
         }
       } else {
@@ -1571,21 +1529,15 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      let count1 = 0;
-      for (const key1 in data) {
-        count1++;
-      }
-      if (count1 !== 3 + (data.cursor === void 0 ? 0 : 1)) {
-        const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-        if (unknown1 !== void 0) {
-          const err45 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
-          if (vErrors === null) {
-            vErrors = [err45];
-          } else {
-            vErrors.push(err45);
-          }
-          errors++;
+      const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+      if (unknown1 !== void 0) {
+        const err45 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+        if (vErrors === null) {
+          vErrors = [err45];
+        } else {
+          vErrors.push(err45);
         }
+        errors++;
       }
     }
   } else {
@@ -1802,21 +1754,15 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                   }
                 }
                 if (this.strict) {
-                  let count0 = 0;
-                  for (const key1 in data4) {
-                    count0++;
-                  }
-                  if (count0 !== 3) {
-                    const unknown0 = func3(data4, ["free", "locked", "total"]);
-                    if (unknown0 !== void 0) {
-                      const err18 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-                      if (vErrors === null) {
-                        vErrors = [err18];
-                      } else {
-                        vErrors.push(err18);
-                      }
-                      errors++;
+                  const unknown0 = func3(data4, ["free", "locked", "total"]);
+                  if (unknown0 !== void 0) {
+                    const err18 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+                    if (vErrors === null) {
+                      vErrors = [err18];
+                    } else {
+                      vErrors.push(err18);
                     }
+                    errors++;
                   }
                 }
               } else {
@@ -1862,21 +1808,15 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (this.strict) {
-          let count1 = 0;
-          for (const key2 in data1) {
-            count1++;
-          }
-          if (count1 !== 3) {
-            const unknown1 = func3(data1, ["platform", "balances", "total_value_zar"]);
-            if (unknown1 !== void 0) {
-              const err23 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
-              if (vErrors === null) {
-                vErrors = [err23];
-              } else {
-                vErrors.push(err23);
-              }
-              errors++;
+          const unknown1 = func3(data1, ["platform", "balances", "total_value_zar"]);
+          if (unknown1 !== void 0) {
+            const err23 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
             }
+            errors++;
           }
         }
       } else {
@@ -1934,21 +1874,15 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      let count2 = 0;
-      for (const key3 in data) {
-        count2++;
-      }
-      if (count2 !== 3 + (data.cursor === void 0 ? 0 : 1)) {
-        const unknown2 = func3(data, ["type", "data", "ts", "cursor"]);
-        if (unknown2 !== void 0) {
-          const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown2 } };
-          if (vErrors === null) {
-            vErrors = [err29];
-          } else {
-            vErrors.push(err29);
-          }
-          errors++;
+      const unknown2 = func3(data, ["type", "data", "ts", "cursor"]);
+      if (unknown2 !== void 0) {
+        const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown2 } };
+        if (vErrors === null) {
+          vErrors = [err29];
+        } else {
+          vErrors.push(err29);
         }
+        errors++;
       }
     }
   } else {
@@ -2418,21 +2352,15 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
             }
             if (this.strict) {
-              let count0 = 0;
-              for (const key0 in data9) {
-                count0++;
-              }
-              if (count0 !== 4) {
-                const unknown0 = func3(data9, ["price", "volume_24h", "rsi", "macd"]);
-                if (unknown0 !== void 0) {
-                  const err43 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-                  if (vErrors === null) {
-                    vErrors = [err43];
-                  } else {
-                    vErrors.push(err43);
-                  }
-                  errors++;
+              const unknown0 = func3(data9, ["price", "volume_24h", "rsi", "macd"]);
+              if (unknown0 !== void 0) {
+                const err43 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+                if (vErrors === null) {
+                  vErrors = [err43];
+                } else {
+                  vErrors.push(err43);
                 }
+                errors++;
               }
             }
           } else {
@@ -2553,21 +2481,15 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
             }
             if (this.strict) {
-              let count1 = 0;
-              for (const key1 in data15) {
-                count1++;
-              }
-              if (count1 !== 0 + (data15.technical === void 0 ? 0 : 1) + (data15.sentiment === void 0 ? 0 : 1) + (data15.risk === void 0 ? 0 : 1)) {
-                const unknown1 = func3(data15, ["technical", "sentiment", "risk"]);
-                if (unknown1 !== void 0) {
-                  const err55 = { instancePath: instancePath + "/data/component_scores", schemaPath: "#/properties/data/properties/component_scores/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
-                  if (vErrors === null) {
-                    vErrors = [err55];
-                  } else {
-                    vErrors.push(err55);
-                  }
-                  errors++;
+              const unknown1 = func3(data15, ["technical", "sentiment", "risk"]);
+              if (unknown1 !== void 0) {
+                const err55 = { instancePath: instancePath + "/data/component_scores", schemaPath: "#/properties/data/properties/component_scores/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+                if (vErrors === null) {
+                  vErrors = [err55];
+                } else {
+                  vErrors.push(err55);
                 }
+                errors++;
               }
             }
           } else {
@@ -2695,21 +2617,15 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
             }
             if (this.strict) {
-              let count2 = 0;
-              for (const key2 in data19) {
-                count2++;
-              }
-              if (count2 !== 3) {
-                const unknown2 = func3(data19, ["quantity", "capital", "risk_per_trade"]);
-                if (unknown2 !== void 0) {
-                  const err68 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/x-closed", keyword: "x-closed", params: { additionalProperty: unknown2 } };
-                  if (vErrors === null) {
-                    vErrors = [err68];
-                  } else {
-                    vErrors.push(err68);
-                  }
-                  errors++;
+              const unknown2 = func3(data19, ["quantity", "capital", "risk_per_trade"]);
+              if (unknown2 !== void 0) {
+                const err68 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/x-closed", keyword: "x-closed", params: { additionalProperty: unknown2 } };
+                if (vErrors === null) {
+                  vErrors = [err68];
+                } else {
+                  vErrors.push(err68);
                 }
+                errors++;
               }
             }
           }
@@ -2791,21 +2707,15 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
             }
             if (this.strict) {
-              let count3 = 0;
-              for (const key3 in data23) {
-                count3++;
-              }
-              if (count3 !== 2) {
-                const unknown3 = func3(data23, ["stop_loss", "take_profit"]);
-                if (unknown3 !== void 0) {
-                  const err76 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/x-closed", keyword: "x-closed", params: { additionalProperty: unknown3 } };
-                  if (vErrors === null) {
-                    vErrors = [err76];
-                  } else {
-                    vErrors.push(err76);
-                  }
-                  errors++;
+              const unknown3 = func3(data23, ["stop_loss", "take_profit"]);
+              if (unknown3 !== void 0) {
+                const err76 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/x-closed", keyword: "x-closed", params: { additionalProperty: unknown3 } };
+                if (vErrors === null) {
+                  vErrors = [err76];
+                } else {
+                  vErrors.push(err76);
                 }
+                errors++;
               }
             }
           }
@@ -2833,21 +2743,15 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (this.strict) {
-          let count4 = 0;
-          for (const key4 in data1) {
-            count4++;
-          }
-          if (count4 !== 13) {
-            const unknown4 = func3(data1, ["id", "bot_id", "symbol", "platform", "decision", "confidence", "reasoning", "market_data", "regime_state", "component_scores", "sizing", "stops", "timestamp"]);
-            if (unknown4 !== void 0) {
-              const err79 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown4 } };
-              if (vErrors === null) {
-                vErrors = [err79];
-              } else {
-                vErrors.push(err79);
-              }
-              errors++;
+          const unknown4 = func3(data1, ["id", "bot_id", "symbol", "platform", "decision", "confidence", "reasoning", "market_data", "regime_state", "component_scores", "sizing", "stops", "timestamp"]);
+          if (unknown4 !== void 0) {
+            const err79 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown4 } };
+            if (vErrors === null) {
+              vErrors = [err79];
+            } else {
+              vErrors.push(err79);
             }
+            errors++;
           }
         }
       } else {
@@ -2905,21 +2809,15 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      let count5 = 0;
-      for (const key5 in data) {
-        count5++;
-      }
-      if (count5 !== 3 + (data.cursor === void 0 ? 0 : 1)) {
-        const unknown5 = func3(data, ["type", "data", "ts", "cursor"]);
-        if (unknown5 !== void 0) {
-          const err85 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown5 } };
-          if (vErrors === null) {
-            vErrors = [err85];
-          } else {
-            vErrors.push(err85);
-          }
-          errors++;
+      const unknown5 = func3(data, ["type", "data", "ts", "cursor"]);
+      if (unknown5 !== void 0) {
+        const err85 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown5 } };
+        if (vErrors === null) {
+          vErrors = [err85];
+        } else {
+          vErrors.push(err85);
         }
+        errors++;
       }
     }
   } else {
@@ -3282,21 +3180,15 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (this.strict) {
-          let count0 = 0;
-          for (const key0 in data1) {
-            count0++;
-          }
-          if (count0 !== 10) {
-            const unknown0 = func3(data1, ["total_pnl", "total_pnl_percent", "active_bots", "total_bots", "total_trades", "win_rate", "exposure", "risk_level", "uptime_seconds", "trades_per_hour"]);
-            if (unknown0 !== void 0) {
-              const err33 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-              if (vErrors === null) {
-                vErrors = [err33];
-              } else {
-                vErrors.push(err33);
-              }
-              errors++;
+          const unknown0 = func3(data1, ["total_pnl", "total_pnl_percent", "active_bots", "total_bots", "total_trades", "win_rate", "exposure", "risk_level", "uptime_seconds", "trades_per_hour"]);
+          if (unknown0 !== void 0) {
+            const err33 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+            if (vErrors === null) {
+              vErrors = [err33];
+            } else {
+              vErrors.push(err33);
             }
+            errors++;
           }
         }
       } else {
@@ -3354,21 +3246,15 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      let count1 = 0;
-      for (const key1 in data) {
-        count1++;
-      }
-      if (count1 !== 3 + (data.cursor === void 0 ? 0 : 1)) {
-        const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-        if (unknown1 !== void 0) {
-          const err39 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
-          if (vErrors === null) {
-            vErrors = [err39];
-          } else {
-            vErrors.push(err39);
-          }
-          errors++;
+      const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+      if (unknown1 !== void 0) {
+        const err39 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+        if (vErrors === null) {
+          vErrors = [err39];
+        } else {
+          vErrors.push(err39);
         }
+        errors++;
       }
     }
   } else {
@@ -3626,21 +3512,15 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (this.strict) {
-          let count0 = 0;
-          for (const key0 in data1) {
-            count0++;
-          }
-          if (count0 !== 7) {
-            const unknown0 = func3(data1, ["coin", "platform", "flow_type", "amount", "value_usd", "timestamp", "signal"]);
-            if (unknown0 !== void 0) {
-              const err23 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-              if (vErrors === null) {
-                vErrors = [err23];
-              } else {
-                vErrors.push(err23);
-              }
-              errors++;
+          const unknown0 = func3(data1, ["coin", "platform", "flow_type", "amount", "value_usd", "timestamp", "signal"]);
+          if (unknown0 !== void 0) {
+            const err23 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
             }
+            errors++;
           }
         }
       } else {
@@ -3698,21 +3578,15 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      let count1 = 0;
-      for (const key1 in data) {
-        count1++;
-      }
-      if (count1 !== 3 + (data.cursor === void 0 ? 0 : 1)) {
-        const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-        if (unknown1 !== void 0) {
-          const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
-          if (vErrors === null) {
-            vErrors = [err29];
-          } else {
-            vErrors.push(err29);
-          }
-          errors++;
+      const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+      if (unknown1 !== void 0) {
+        const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+        if (vErrors === null) {
+          vErrors = [err29];
+        } else {
+          vErrors.push(err29);
         }
+        errors++;
       }
     }
   } else {
@@ -4095,21 +3969,15 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (this.strict) {
-          let count0 = 0;
-          for (const key0 in data1) {
-            count0++;
-          }
-          if (count0 !== 9) {
-            const unknown0 = func3(data1, ["id", "severity", "category", "title", "message", "bot_id", "platform", "action_required", "timestamp"]);
-            if (unknown0 !== void 0) {
-              const err31 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-              if (vErrors === null) {
-                vErrors = [err31];
-              } else {
-                vErrors.push(err31);
-              }
-              errors++;
+          const unknown0 = func3(data1, ["id", "severity", "category", "title", "message", "bot_id", "platform", "action_required", "timestamp"]);
+          if (unknown0 !== void 0) {
+            const err31 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+            if (vErrors === null) {
+              vErrors = [err31];
+            } else {
+              vErrors.push(err31);
             }
+            errors++;
           }
         }
       } else {
@@ -4167,21 +4035,15 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      let count1 = 0;
-      for (const key1 in data) {
-        count1++;
-      }
-      if (count1 !== 3 + (data.cursor === void 0 ? 0 : 1)) {
-        const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-        if (unknown1 !== void 0) {
-          const err37 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
-          if (vErrors === null) {
-            vErrors = [err37];
-          } else {
-            vErrors.push(err37);
-          }
-          errors++;
+      const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+      if (unknown1 !== void 0) {
+        const err37 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+        if (vErrors === null) {
+          vErrors = [err37];
+        } else {
+          vErrors.push(err37);
         }
+        errors++;
       }
     }
   } else {
@@ -4561,21 +4423,15 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (this.strict) {
-          let count0 = 0;
-          for (const key1 in data1) {
-            count0++;
-          }
-          if (count0 !== 10) {
-            const unknown0 = func3(data1, ["status", "uptime", "cpu_percent", "memory_percent", "disk_percent", "database", "redis", "exchange_connections", "last_trade", "error_rate"]);
-            if (unknown0 !== void 0) {
-              const err35 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-              if (vErrors === null) {
-                vErrors = [err35];
-              } else {
-                vErrors.push(err35);
-              }
-              errors++;
+          const unknown0 = func3(data1, ["status", "uptime", "cpu_percent", "memory_percent", "disk_percent", "database", "redis", "exchange_connections", "last_trade", "error_rate"]);
+          if (unknown0 !== void 0) {
+            const err35 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+            if (vErrors === null) {
+              vErrors = [err35];
+            } else {
+              vErrors.push(err35);
             }
+            errors++;
           }
         }
       } else {
@@ -4633,21 +4489,15 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (this.strict) {
-      let count1 = 0;
-      for (const key2 in data) {
-        count1++;
-      }
-      if (count1 !== 3 + (data.cursor === void 0 ? 0 : 1)) {
-        const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-        if (unknown1 !== void 0) {
-          const err41 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
-          if (vErrors === null) {
-            vErrors = [err41];
-          } else {
-            vErrors.push(err41);
-          }
-          errors++;
+      const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+      if (unknown1 !== void 0) {
+        const err41 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+        if (vErrors === null) {
+          vErrors = [err41];
+        } else {
+          vErrors.push(err41);
         }
+        errors++;
       }
     }
   } else {
@@ -4923,21 +4773,15 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (this.strict) {
-          let count0 = 0;
-          for (const key0 in data1) {
-            count0++;
-          }
-          if (count0 !== 8) {
-            const unknown0 = func3(data1, ["event", "platform", "asset", "amount", "address", "txid", "confirmations", "status"]);
-            if (unknown0 !== void 0) {
-              const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-              if (vErrors === null) {
-                vErrors = [err24];
-              } else {
-                vErrors.push(err24);
-              }
-              errors++;
+          const unknown0 = func3(data1, ["event", "platform", "asset", "amount", "address", "txid", "confirmations", "status"]);
+          if (unknown0 !== void 0) {
+            const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
             }
+            errors++;
           }
         }
       } else {
@@ -4995,21 +4839,15 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (this.strict) {
-      let count1 = 0;
-      for (const key1 in data) {
-        count1++;
-      }
-      if (count1 !== 3 + (data.cursor === void 0 ? 0 : 1)) {
-        const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-        if (unknown1 !== void 0) {
-          const err30 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
-          if (vErrors === null) {
-            vErrors = [err30];
-          } else {
-            vErrors.push(err30);
-          }
-          errors++;
+      const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+      if (unknown1 !== void 0) {
+        const err30 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+        if (vErrors === null) {
+          vErrors = [err30];
+        } else {
+          vErrors.push(err30);
         }
+        errors++;
       }
     }
   } else {
@@ -5360,21 +5198,15 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (this.strict) {
-          let count0 = 0;
-          for (const key0 in data1) {
-            count0++;
-          }
-          if (count0 !== 7) {
-            const unknown0 = func3(data1, ["task_id", "task_type", "status", "progress", "result", "started_at", "completed_at"]);
-            if (unknown0 !== void 0) {
-              const err30 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-              if (vErrors === null) {
-                vErrors = [err30];
-              } else {
-                vErrors.push(err30);
-              }
-              errors++;
+          const unknown0 = func3(data1, ["task_id", "task_type", "status", "progress", "result", "started_at", "completed_at"]);
+          if (unknown0 !== void 0) {
+            const err30 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+            if (vErrors === null) {
+              vErrors = [err30];
+            } else {
+              vErrors.push(err30);
             }
+            errors++;
           }
         }
       } else {
@@ -5432,21 +5264,15 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (this.strict) {
-      let count1 = 0;
-      for (const key1 in data) {
-        count1++;
-      }
-      if (count1 !== 3 + (data.cursor === void 0 ? 0 : 1)) {
-        const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-        if (unknown1 !== void 0) {
-          const err36 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
-          if (vErrors === null) {
-            vErrors = [err36];
-          } else {
-            vErrors.push(err36);
-          }
-          errors++;
+      const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
+      if (unknown1 !== void 0) {
+        const err36 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+        if (vErrors === null) {
+          vErrors = [err36];
+        } else {
+          vErrors.push(err36);
         }
+        errors++;
       }
     }
   } else {
@@ -5571,21 +5397,15 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (this.strict) {
-          let count0 = 0;
-          for (const key0 in data1) {
-            count0++;
-          }
-          if (count0 !== 2 + (data1.details === void 0 ? 0 : 1)) {
-            const unknown0 = func3(data1, ["code", "message", "details"]);
-            if (unknown0 !== void 0) {
-              const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-              if (vErrors === null) {
-                vErrors = [err10];
-              } else {
-                vErrors.push(err10);
-              }
-              errors++;
+          const unknown0 = func3(data1, ["code", "message", "details"]);
+          if (unknown0 !== void 0) {
+            const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
             }
+            errors++;
           }
         }
       } else {
@@ -5621,21 +5441,15 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (this.strict) {
-      let count1 = 0;
-      for (const key1 in data) {
-        count1++;
-      }
-      if (count1 !== 3) {
-        const unknown1 = func3(data, ["type", "data", "ts"]);
-        if (unknown1 !== void 0) {
-          const err14 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
-          if (vErrors === null) {
-            vErrors = [err14];
-          } else {
-            vErrors.push(err14);
-          }
-          errors++;
+      const unknown1 = func3(data, ["type", "data", "ts"]);
+      if (unknown1 !== void 0) {
+        const err14 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+        if (vErrors === null) {
+          vErrors = [err14];
+        } else {
+          vErrors.push(err14);
         }
+        errors++;
       }
     }
   } else {

@@ -111,6 +111,15 @@ export function createAjv(contract: Contract, formatsCode?: Code, options?: { al
       const required = new Set((parentSchema as SchemaNode).required ?? []);
       const search = gen.scopeValue('func', { ref: unknownKey, ...(formatsCode && { code: _`unknownKey` }) });
       gen.if(mode.strict, () => {
+        const report = () => {
+          const key = gen.const('unknown', _`${search}(${data}, ${stringify(known)})`);
+          gen.if(_`${key} !== undefined`, () => {
+            cxt.setParams({ additionalProperty: key });
+            cxt.error();
+          });
+        };
+        // With every error collected, `required` may have failed: look for the key itself.
+        if (options?.allErrors) return report();
         // Every key the schema names is read anyway, so an object has no unknown key exactly
         // when its number of keys equals the number of named keys present: the required ones
         // (\`required\` has passed) plus each optional one found. Counting costs no string
@@ -119,13 +128,7 @@ export function createAjv(contract: Contract, formatsCode?: Code, options?: { al
         gen.forIn('key', data, () => gen.code(_`${count}++`));
         let expected: Code = _`${known.filter((name) => required.has(name)).length}`;
         for (const name of known) if (!required.has(name)) expected = _`${expected} + (${data}${getProperty(name)} === undefined ? 0 : 1)`;
-        gen.if(_`${count} !== ${expected}`, () => {
-          const key = gen.const('unknown', _`${search}(${data}, ${stringify(known)})`);
-          gen.if(_`${key} !== undefined`, () => {
-            cxt.setParams({ additionalProperty: key });
-            cxt.error();
-          });
-        });
+        gen.if(_`${count} !== ${expected}`, report);
       });
     },
   });

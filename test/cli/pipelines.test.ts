@@ -186,6 +186,10 @@ describe('realtime-contract validate in a pipeline', () => {
     const json = JSON.parse(cli(['validate', '--all-errors', '--format', 'json', '-'], message).stdout) as { invalid: number; problems: { pointer: string }[] };
     expect(json.invalid).toBe(1);
     expect(json.problems.length).toBe(lines.length - 1);
+    // A misspelt field: one key missing and one unknown, as many keys as expected. Both are named.
+    const misspelt = cli(['validate', '--all-errors', '-'], '{"type":"ping","timestmp":1}').stdout;
+    expect(misspelt).toContain('<stdin>:1: ping /timestamp expected required property "timestamp", got nothing');
+    expect(misspelt).toContain('<stdin>:1: ping /timestmp expected no property "timestmp" (unknown to the schema), got 1');
   });
 
   it('says in --help what each command needs', () => {
