@@ -5,7 +5,9 @@ export interface CompiledValidatorError {
   instancePath: string;
   /**
    * The JSON Schema keyword that failed, e.g. "enum"; `x-closed` for a property the schema does
-   * not name (strict mode only, params `{ additionalProperty }`).
+   * not name (strict mode only, params `{ additionalProperty }`), `x-date-time` for a timestamp
+   * (params `{ format: "date-time" }`), `x-nullable-object` for a value that is neither an object
+   * nor null where the schema says `anyOf: [<object>, { type: "null" }]` (params `{ type: "object,null" }`).
    */
   keyword: string;
   /** Keyword parameters, e.g. { allowedValues } for enum, { missingProperty } for required. */
