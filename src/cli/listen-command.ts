@@ -6,7 +6,7 @@ import type { ValidationMode } from '../runtime/validate.js';
 /** Options of `realtime-contract listen`. Durations in milliseconds. */
 export interface ListenCommandOptions {
   token?: string;
-  /** Stop after this long. Default 60 000 unless `count` is given. */
+  /** Stop after this long, ms. Default 60 000, with `count` too: a server that sends fewer frames must not hang the run. */
   durationMs?: number;
   /** Stop after this many frames. */
   count?: number;
@@ -78,7 +78,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const scrub = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('REDACTED'), redactText(text));
   const interval = options.pingIntervalMs ?? PING_INTERVAL_MS;
   const slack = interval * (options.tolerance ?? 0.1);
-  const durationMs = options.durationMs ?? (options.count === undefined ? 60_000 : undefined);
+  const durationMs = options.durationMs ?? 60_000;
   const report: ListenReport = { url: shown, frames: 0, counts: {}, violations: [], pingIntervals: [], close: null };
   const text = options.format === 'text';
   const violate = (violation: Violation) => {
@@ -156,11 +156,13 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   ws.on('error', () => undefined);
   started = Date.now();
   if (pings === 0) lastPing = started;
-  const timer = durationMs === undefined ? undefined : setTimeout(finish, durationMs);
+  const timer = setTimeout(finish, durationMs);
   await done;
   clearTimeout(timer);
   if (report.frames === 0) {
     violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: 'expected the first frame to be the "connection" message, got no frame' });
+  } else if (options.count !== undefined && report.frames < options.count && report.close === null) {
+    violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: `expected ${options.count} frames within ${durationMs} ms, got ${report.frames}` });
   }
   const end = Date.now();
   if (report.close === null) {

@@ -188,6 +188,13 @@ describe('listen', () => {
     expect(status).toBe(0);
   });
 
+  it('--count N against a server that sends fewer frames ends at --duration with a violation', async () => {
+    const server = await fixtureServer([connection]);
+    const { status, stdout } = await listen([server.url, '--count', '3', '--duration', '1s', '--ping-interval', '60000']);
+    expect(stdout).toBe('protocol: - (root) expected 3 frames within 1000 ms, got 1\nconnection 1\n1 frame, 1 violation\n');
+    expect(status).toBe(1);
+  });
+
   it('never prints the token, on any failing path', async () => {
     const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2VjcmV0LXNpZ25hdHVyZQ';
     const server = await new FakeServer().start();
