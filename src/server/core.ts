@@ -295,7 +295,12 @@ export class Connection implements Subscriber {
     if (!this.inbound.take(core.options.now())) {
       this.refusedInRow++;
       if (this.refusedInRow === 1) this.sendError(ErrorCode.RateLimited, 'too many messages: slow down');
-      else if (this.refusedInRow > core.options.inboundRateCloseAfter) core.closeConnection(this, CloseCode.RateLimited, 'too many messages');
+      else if (this.refusedInRow > core.options.inboundRateCloseAfter) {
+        // What was answered before (pongs, the RATE_LIMITED error) goes out before the close
+        // frame: when a burst arrives in one read, it is still queued for the next flush.
+        this.flush(true);
+        core.closeConnection(this, CloseCode.RateLimited, 'too many messages');
+      }
       return;
     }
     this.refusedInRow = 0;

@@ -97,7 +97,12 @@ describe('hostile input', () => {
     try {
       const calm = await connect(server.url({ token: await token('calm') }));
       const flood = await connect(server.url({ token: await token('flood') }));
+      // One TCP write, so the server reads the whole burst at once: the answers queued for the
+      // next flush must still go out before the close frame.
+      const socket = (flood.ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
+      socket.cork();
       for (let i = 0; i < 100; i++) flood.ws.send(JSON.stringify({ type: 'ping', timestamp: i }));
+      socket.uncork();
       expect(await flood.closed).toBe(4429);
       expect(flood.count('pong')).toBe(10);
       expect(flood.frames.filter((f) => f.type === 'error').map((f) => f.data!.code)).toEqual([ErrorCode.RateLimited]);
