@@ -73,7 +73,9 @@ describe('schemas', () => {
     }
   });
 
-  it.runIf(existsSync(SHARED_SPEC))('vendors the current spec', () => {
+  // The team's copy of the spec lives beside the repository, not in a clone of it.
+  const sharedSpec = existsSync(SHARED_SPEC);
+  it.skipIf(!sharedSpec)(`vendors the current spec${sharedSpec ? '' : ' (skipped: no ../shared/spec/websocket-message-schemas.md beside the repository to compare with)'}`, () => {
     expect(readFileSync(SPEC, 'utf8')).toBe(readFileSync(SHARED_SPEC, 'utf8'));
   });
 
