@@ -1,6 +1,6 @@
 import { findNonPortableIntegers } from '../languages/portability.js';
-import type { ValidationError } from '../runtime/errors.js';
-import { validateMessage, type ValidationMode, type ValidationResult } from '../runtime/validate.js';
+import { preview, type ValidationError } from '../runtime/errors.js';
+import { validateMessage, type ValidationMode, type ValidationNotice, type ValidationResult } from '../runtime/validate.js';
 import { messageType, Report, type Output, type Problem } from './report.js';
 import { duplicateKeyError, readSourceBatches, type InputFormat, type MessageEntry } from './sources/index.js';
 import { lineAt } from './sources/text.js';
@@ -29,7 +29,8 @@ export interface ValidateCommandOptions {
  * would silently keep the last value. With `allErrors`, every fault of a message is reported.
  * Integers of valid messages that other languages read differently than the validator
  * (`1705251000000.0`, beyond 2^53: src/languages/portability.ts) are warnings on stderr in text
- * output; the exit code does not change.
+ * output, and so, in tolerant mode, is each value accepted although outside its closed list
+ * (a notice of `validateMessage`); the exit code does not change.
  * Output and exit codes: see `report.ts` (0 all valid, 1 any invalid, 2 a usage or I/O error;
  * every other file is still validated).
  */
@@ -62,14 +63,22 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
         }
         // The common case builds nothing: no problems, no places, no text.
         const result = entry.duplicateKeys.length === 0 ? validate(entry.value) : undefined;
-        if (result?.ok) report.accepted();
-        else report.rejected(check(entry, result, options.mode, allErrors));
+        if (result?.ok) {
+          report.accepted();
+          // Tolerant mode: a value outside a closed list passed; say so, the verdict stands.
+          if (warn && result.notices) for (const notice of result.notices) report.warning(entry.file, entry.locate(notice.pointer), noticeText(notice));
+        } else report.rejected(check(entry, result, options.mode, allErrors));
       } else if (entry.kind === 'syntax') report.rejected([{ file: entry.file, line: entry.line, type: null, error: entry.error }]);
       else report.fault(entry.reason);
     }
     report.flush();
   }
   return report.finish();
+}
+
+/** `/data/side "hold" is not a value this contract lists ("buy", "sell"): accepted in tolerant mode`. */
+function noticeText(notice: ValidationNotice): string {
+  return `${notice.pointer} ${preview(notice.value)} is not a value this contract lists (${notice.known.map(preview).join(', ')}): accepted in tolerant mode`;
 }
 
 /**

@@ -192,6 +192,18 @@ describe('realtime-contract validate in a pipeline', () => {
     expect(misspelt).toContain('<stdin>:1: ping /timestmp expected no property "timestmp" (unknown to the schema), got 1');
   });
 
+  it('tolerant mode accepts a value outside a closed list and says so on stderr; strict rejects it', () => {
+    const trade = { type: 'trades', data: { id: 't', bot_id: 'b', platform: 'luno', symbol: 'BTC-ZAR', side: 'hold', quantity: 1, price: 1, total: 1, fee: 0, status: 'filled', pnl: null, timestamp: '2026-01-14T16:30:00.000Z' }, ts: '2026-01-14T16:30:00.000Z' };
+    const text = `${ping(1)}\n${JSON.stringify(trade)}\n`;
+    expect(cli(['validate', '--mode', 'tolerant', '-'], text)).toMatchObject({
+      code: 0,
+      stdout: '2 valid, 0 invalid\n',
+      stderr: '<stdin>:2: warning: /data/side "hold" is not a value this contract lists ("buy", "sell"): accepted in tolerant mode\n',
+    });
+    expect(cli(['validate', '--mode', 'tolerant', '--format', 'json', '-'], text).stderr).toBe('');
+    expect(cli(['validate', '-'], text).code).toBe(1);
+  });
+
   it('says in --help what each command needs', () => {
     const help = cli(['--help']);
     expect(help.code).toBe(0);
