@@ -8,28 +8,20 @@
  */
 export function resolvePointer(root: unknown, pointer: string): unknown {
   let node = root;
-  for (const key of tokensOf(pointer)) {
-    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, key)) return undefined;
+  let start = 1;
+  // Walks the tokens without splitting: this runs on every rejection.
+  while (start <= pointer.length && pointer !== '') {
+    let end = pointer.indexOf('/', start);
+    if (end === -1) end = pointer.length;
+    if (typeof node !== 'object' || node === null) return undefined;
+    const token = pointer.slice(start, end);
+    const key = token.includes('~') ? unescapeToken(token) : token;
+    if (!Object.hasOwn(node, key)) return undefined;
     node = (node as Record<string, unknown>)[key];
+    start = end + 1;
   }
   return node;
 }
-
-/**
- * The unescaped tokens of `pointer`, from a small cache: rejections name the same few
- * pointers again and again (`/ts`, `/data/side`), and a key cut fresh from the pointer on
- * each call is a new string V8 must look up in its string table before every property read.
- */
-function tokensOf(pointer: string): readonly string[] {
-  let tokens = TOKENS.get(pointer);
-  if (tokens === undefined) {
-    if (TOKENS.size >= 512) TOKENS.clear();
-    TOKENS.set(pointer, (tokens = parsePointer(pointer)));
-  }
-  return tokens;
-}
-
-const TOKENS = new Map<string, readonly string[]>();
 
 /** Escapes one reference token: `~` → `~0`, `/` → `~1`. */
 export function escapeToken(token: string): string {
