@@ -57,6 +57,9 @@ export interface JsonReport {
   errors: string[];
 }
 
+/** Where a checker's findings go: the run's {@link Report}, or a worker's record of them (parallel.ts). */
+export type Findings = Pick<Report, 'accepted' | 'rejected' | 'warning'>;
+
 /** Text output held before one write to stdout, in UTF-16 code units. */
 const FLUSH_AT = 64 * 1024;
 
@@ -78,9 +81,9 @@ export class Report {
 
   constructor(private readonly options: { format: 'text' | 'json'; stdout: (text: string) => void; stderr: (text: string) => void }) {}
 
-  /** One message accepted. */
-  accepted(): void {
-    this.valid++;
+  /** One message accepted (`count` of them, default 1). */
+  accepted(count = 1): void {
+    this.valid += count;
   }
 
   /** One message rejected, for each of `problems` (at least one; several with `--all-errors`). */

@@ -1,8 +1,9 @@
 import { findNonPortableIntegers } from '../languages/portability.js';
 import { preview, type ValidationError } from '../runtime/errors.js';
 import { validateMessage, type ValidationMode, type ValidationNotice, type ValidationResult } from '../runtime/validate.js';
-import { messageType, Report, type Output, type Problem } from './report.js';
-import { duplicateKeyError, readSourceBatches, type InputFormat, type MessageEntry } from './sources/index.js';
+import { messageType, Report, type Findings, type Output, type Problem } from './report.js';
+import { defaultJobs, PARALLEL_FROM, ParallelValidation } from './parallel.js';
+import { duplicateKeyError, readSourceBatches, type InputFormat, type MessageEntry, type SourceEntry } from './sources/index.js';
 import { lineAt } from './sources/text.js';
 
 /** Options of `realtime-contract validate`. */
@@ -13,6 +14,16 @@ export interface ValidateCommandOptions {
   input?: InputFormat | 'auto';
   /** Report every fault of each message, not only the first (uses the CLI's all-errors validators). */
   allErrors?: boolean;
+  /**
+   * Worker threads for NDJSON files of at least {@link ValidateCommandOptions.parallelFrom}
+   * bytes (the output is the same, in the same order); 1 validates in this thread. Default: the
+   * number of CPUs Node may use, at most 4.
+   */
+  jobs?: number;
+  /** Size in bytes from which a regular NDJSON file is validated by the workers; default 8 MiB. */
+  parallelFrom?: number;
+  /** Bytes per block handed to a worker (cut at a line end); default 1 MiB. */
+  blockBytes?: number;
 }
 
 /**
@@ -31,49 +42,84 @@ export interface ValidateCommandOptions {
  * (`1705251000000.0`, beyond 2^53: src/languages/portability.ts) are warnings on stderr in text
  * output, and so, in tolerant mode, is each value accepted although outside its closed list
  * (a notice of `validateMessage`); the exit code does not change.
+ * A regular NDJSON file of `parallelFrom` bytes or more (8 MiB) is cut into blocks of lines
+ * judged by `jobs` worker threads (parallel.ts); the output is the serial path's, in order.
  * Output and exit codes: see `report.ts` (0 all valid, 1 any invalid, 2 a usage or I/O error;
  * every other file is still validated).
  */
 export async function runValidate(paths: string[], options: ValidateCommandOptions, output: Output): Promise<number> {
   const report = new Report({ format: options.format, stdout: output.stdout, stderr: output.stderr });
   const allErrors = options.allErrors ? (await import('./all-errors.js')).allErrorsOf : undefined;
+  const jobs = options.jobs ?? defaultJobs();
+  const parallel = jobs > 1 ? new ParallelValidation({ jobs, mode: options.mode, warn: options.format === 'text', allErrors: options.allErrors === true, blockBytes: options.blockBytes }) : undefined;
   const batches = readSourceBatches(paths, {
     input: options.input ?? 'auto',
     duplicateKeys: options.mode === 'strict',
     stdin: output.stdin,
     onTerminal: () => output.stderr('realtime-contract: reading messages from standard input; end with Ctrl-D\n'),
+    largeNdjsonFrom: parallel ? (options.parallelFrom ?? PARALLEL_FROM) : undefined,
   });
+  const check = createChecker({ mode: options.mode, warn: options.format === 'text', allErrors }, report);
+  try {
+    for await (const entries of batches) {
+      // A whole batch (the lines of one chunk read) synchronously: no await per message.
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i]!;
+        if (entry.kind === 'ndjson-file') await parallel!.validateFile(entry.file, report, check);
+        else check(entry);
+      }
+      report.flush();
+    }
+  } finally {
+    await parallel?.close();
+  }
+  return report.finish();
+}
+
+/** How {@link createChecker} judges entries. */
+export interface CheckerOptions {
+  mode: ValidationMode;
+  /** Whether to give warnings (non-portable integers, tolerant-mode notices): text output only. */
+  warn: boolean;
+  /** Every fault of a message (`--all-errors`), or undefined for the first one. */
+  allErrors?: ((value: unknown, mode: ValidationMode) => ValidationError[]) | undefined;
+}
+
+/**
+ * The verdict of `validate` on one entry at a time, into `findings`: a message is accepted or
+ * rejected (duplicate keys first, then the validator's faults), text that is not a message is
+ * rejected, warnings go with the message they are about. Used by this thread and by each worker
+ * of {@link ParallelValidation}, so both give the same findings.
+ *
+ * @returns the function to call with each entry, in input order (an `unreadable` entry is a fault
+ *   and goes to `fault`)
+ */
+export function createChecker(options: CheckerOptions, findings: Findings & { fault?: (reason: string) => void }): (entry: SourceEntry) => void {
   // Made once: a million messages must not make a million option objects or closures.
   const mode = { mode: options.mode };
   const validate = (value: unknown) => validateMessage(value, mode);
-  const warn = options.format === 'text';
+  const { warn, allErrors } = options;
   let warned: MessageEntry['source'] | undefined;
-  for await (const entries of batches) {
-    // A whole batch (the lines of one chunk read) synchronously: no await per message.
-    for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i]!;
-      if (entry.kind === 'message') {
-        if (warn && entry.source !== warned) {
-          // Once per text: a .json document's messages share theirs.
-          warned = entry.source;
-          const { text, line } = entry.source;
-          for (const warning of findNonPortableIntegers(text, validate)) {
-            report.warning(entry.file, line + lineAt(text, warning.offset) - 1, `${warning.pointer} ${warning.message}`);
-          }
+  return (entry) => {
+    if (entry.kind === 'message') {
+      if (warn && entry.source !== warned) {
+        // Once per text: a .json document's messages share theirs.
+        warned = entry.source;
+        const { text, line } = entry.source;
+        for (const warning of findNonPortableIntegers(text, validate)) {
+          findings.warning(entry.file, line + lineAt(text, warning.offset) - 1, `${warning.pointer} ${warning.message}`);
         }
-        // The common case builds nothing: no problems, no places, no text.
-        const result = entry.duplicateKeys.length === 0 ? validate(entry.value) : undefined;
-        if (result?.ok) {
-          report.accepted();
-          // Tolerant mode: a value outside a closed list passed; say so, the verdict stands.
-          if (warn && result.notices) for (const notice of result.notices) report.warning(entry.file, entry.locate(notice.pointer), noticeText(notice));
-        } else report.rejected(check(entry, result, options.mode, allErrors));
-      } else if (entry.kind === 'syntax') report.rejected([{ file: entry.file, line: entry.line, type: null, error: entry.error }]);
-      else report.fault(entry.reason);
-    }
-    report.flush();
-  }
-  return report.finish();
+      }
+      // The common case builds nothing: no problems, no places, no text.
+      const result = entry.duplicateKeys.length === 0 ? validate(entry.value) : undefined;
+      if (result?.ok) {
+        findings.accepted();
+        // Tolerant mode: a value outside a closed list passed; say so, the verdict stands.
+        if (warn && result.notices) for (const notice of result.notices) findings.warning(entry.file, entry.locate(notice.pointer), noticeText(notice));
+      } else findings.rejected(check(entry, result, options.mode, allErrors));
+    } else if (entry.kind === 'syntax') findings.rejected([{ file: entry.file, line: entry.line, type: null, error: entry.error }]);
+    else if (entry.kind === 'unreadable') findings.fault?.(entry.reason);
+  };
 }
 
 /** `/data/side "hold" is not a value this contract lists ("buy", "sell"): accepted in tolerant mode`. */

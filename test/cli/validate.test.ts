@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runValidate, type ValidateCommandOptions } from '../../src/cli/validate-command.js';
 import { FIXTURES, readFixtureMessages } from '../support/fixtures.js';
 
 const CLI = path.resolve('src/cli/main.ts');
@@ -161,7 +162,7 @@ describe('realtime-contract validate', () => {
     expect(twice).toMatchObject({ code: 2, stdout: '1 valid, 0 invalid\n', stderr: 'realtime-contract: standard input (-) can be named only once\n' });
   });
 
-  it('skips and reports an NDJSON line too long to hold, and validates the lines around it', async () => {
+  it.each(['1', '2'])('skips and reports an NDJSON line too long to hold, and validates the lines around it (--jobs %s)', async (jobs) => {
     const target = path.join(dir, 'giant-line.ndjson');
     const out = createWriteStream(target);
     out.write(`${tradeLine}\n{"type":"error","data":{"code":"X","message":"`);
@@ -170,7 +171,7 @@ describe('realtime-contract validate', () => {
     out.write(`"},"ts":"2026-01-14T16:30:00.000Z"}\n${tradeLine}\n`);
     out.end();
     await once(out, 'finish');
-    const { code, stdout } = cli(['validate', target], { heapMb: 128 });
+    const { code, stdout } = cli(['validate', '--jobs', jobs, target], { heapMb: 128 });
     expect(stdout).toBe(`${target}:2: - (root) expected a line of at most 256 MB, got 261 MB or more\n2 valid, 1 invalid\n`);
     expect(code).toBe(1);
   }, 120_000);
@@ -259,4 +260,66 @@ describe('realtime-contract validate', () => {
     expect(stdout).toBe(`${target}:${messages + 1}: trades /data expected required property "data", got nothing\n${messages} valid, 1 invalid\n`);
     expect(code).toBe(1);
   }, 180_000);
+
+  describe('worker threads (--jobs): the same output as one thread', () => {
+    /** Lines of every kind the workers must judge as the serial path does, cut anywhere into blocks. */
+    const lines = [
+      `\ufeff${tradeLine}`,
+      '',
+      '{"type":"ping","timestamp":1.0}',
+      'not json\r',
+      '{"type":"pong","timestamp":2,"timestamp":3}',
+      '{"type":"trades","data":{},"ts":"x","extra":1}',
+      '   ',
+      JSON.stringify({ ...trade, data: { ...trade.data, side: 'hold' } }),
+      JSON.stringify({ ...trade, unexpected: true }),
+      '{"type":"ping","timestamp":-1}',
+      '[]',
+      tradeLine,
+    ];
+    const text = lines.join('\n');
+    const bytes = Buffer.concat([Buffer.from(text), Buffer.from([0x0a, 0xff, 0xfe, 0x20, 0x0a]), Buffer.from(`${text}\n`), Buffer.from(tradeLine)]);
+
+    async function run(target: string, options: Partial<ValidateCommandOptions>) {
+      let stdout = '';
+      let stderr = '';
+      const output = { stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t), stdin: () => process.stdin };
+      const code = await runValidate([target], { mode: 'strict', format: 'text', ...options }, output);
+      return { code, stdout, stderr };
+    }
+
+    it.each([
+      { mode: 'strict', format: 'text' },
+      { mode: 'tolerant', format: 'text' },
+      { mode: 'strict', format: 'json' },
+      { mode: 'strict', format: 'text', allErrors: true },
+    ] as const)('$mode, $format, allErrors $allErrors: every block size, 1 to 3 workers', async (options) => {
+      const target = file(`jobs-${options.mode}-${options.format}-${String(options.allErrors)}.ndjson`, bytes);
+      const serial = await run(target, { ...options, jobs: 1 });
+      expect(serial.stdout + serial.stderr).toContain(options.mode === 'strict' ? 'RFC 7493' : 'accepted in tolerant mode');
+      expect(serial.stdout).toContain('byte offset');
+      for (const blockBytes of [1, 7, 100, 4096]) {
+        for (const jobs of [2, 3]) expect(await run(target, { ...options, jobs, blockBytes, parallelFrom: 0 })).toEqual(serial);
+      }
+    }, 60_000);
+
+    it('an empty, a blank and a binary file, and a folder of files, as one thread says', async () => {
+      const targets = [file('jobs/empty.ndjson', ''), file('jobs/blank.ndjson', '\n \n\n'), file('jobs/binary.ndjson', Buffer.from([0xff, 0xfe, 0x7b, 0x7d, 0x0a])), file('jobs/more/some.jsonl', bytes)];
+      for (const target of [...targets, path.dirname(targets[0]!)]) {
+        const serial = await run(target, { jobs: 1 });
+        expect(await run(target, { jobs: 2, blockBytes: 5, parallelFrom: 0 })).toEqual(serial);
+      }
+    }, 60_000);
+
+    it('the CLI hands an NDJSON file of 8 MiB or more to its workers, with the output of --jobs 1', () => {
+      const target = path.join(dir, 'jobs-large.ndjson');
+      const block = `${Array.from({ length: 1000 }, () => tradeLine).join('\n')}\n`;
+      const copies = Math.ceil((8.5 * 1024 * 1024) / Buffer.byteLength(block));
+      writeFileSync(target, `${Array.from({ length: copies }, (_, i) => (i === copies - 2 ? `${text}\n${block}` : block)).join('')}{"type":"trades"}\n`);
+      const serial = cli(['validate', '--jobs', '1', target]);
+      expect(serial.stdout).toMatch(/trades \/data expected required property "data", got nothing\n\d+ valid, \d+ invalid\n$/);
+      expect(cli(['validate', '--jobs', '2', target])).toEqual(serial);
+      expect(cli(['validate', '--jobs', '0', target]).stderr).toContain('expected a positive integer');
+    }, 60_000);
+  });
 });

@@ -38,6 +38,17 @@ export interface UnreadableEntry {
   reason: string;
 }
 
+/**
+ * A regular NDJSON file left unread for the caller (only with `SourceOptions.largeNdjsonFrom`):
+ * `validate` hands its blocks to worker threads.
+ */
+export interface NdjsonFileEntry {
+  kind: 'ndjson-file';
+  file: string;
+  /** Its size in bytes when it was found. */
+  size: number;
+}
+
 /** What a source yields, in input order. */
 export type SourceEntry = MessageEntry | SyntaxEntry | UnreadableEntry;
 

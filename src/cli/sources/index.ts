@@ -27,16 +27,16 @@
  * `duplicateKeyError(pointer)` is the `ValidationError` of a doubled key.
  */
 import { stat } from 'node:fs/promises';
-import type { InputFormat, SourceEntry } from './entry.js';
+import type { InputFormat, NdjsonFileEntry, SourceEntry } from './entry.js';
 import { readDocument, readDocumentText } from './document.js';
 import { describeIoError, LINE_FILE, MESSAGE_FILE, messageFilesUnder, readAllBytes, readBytes } from './files.js';
 import { readNdjsonBatches } from './ndjson.js';
 import { decodeUtf8, lineAtByte, stripBom } from './text.js';
 
-export type { InputFormat, MessageEntry, Place, SourceEntry, SyntaxEntry, UnreadableEntry } from './entry.js';
+export type { InputFormat, MessageEntry, NdjsonFileEntry, Place, SourceEntry, SyntaxEntry, UnreadableEntry } from './entry.js';
 export { describeIoError, MESSAGE_FILE } from './files.js';
 export { readDocument } from './document.js';
-export { MAX_LINE_BYTES, parseLine, readNdjson, readNdjsonBatches } from './ndjson.js';
+export { emptyFileEntry, lineEntry, MAX_LINE_BYTES, parseLine, readNdjson, readNdjsonBatches } from './ndjson.js';
 export { decodeUtf8, duplicateKeyError, findDuplicateKeys, notUtf8Error, type DuplicateKey } from './text.js';
 
 /** How to read the given paths. */
@@ -54,6 +54,12 @@ export interface SourceOptions {
   stdin: () => NodeJS.ReadableStream;
   /** Called when stdin is a terminal, before reading it (e.g. to say "end with Ctrl-D"). */
   onTerminal?: () => void;
+  /**
+   * Regular `.ndjson`/`.jsonl` files of at least this many bytes are not read: each is one
+   * `ndjson-file` entry, for a caller that reads them its own way (`validate` hands their
+   * blocks to worker threads). Default: every file is read.
+   */
+  largeNdjsonFrom?: number | undefined;
 }
 
 /**
@@ -73,7 +79,9 @@ export async function* readSources(paths: string[], options: SourceOptions): Asy
  * handles each array synchronously pays the cost of async iteration per chunk, not per message.
  * An array is never empty; it is the reader's to keep or drop (the next one is a new array).
  */
-export async function* readSourceBatches(paths: string[], options: SourceOptions): AsyncGenerator<SourceEntry[]> {
+export function readSourceBatches(paths: string[], options: SourceOptions & { largeNdjsonFrom: number | undefined }): AsyncGenerator<(SourceEntry | NdjsonFileEntry)[]>;
+export function readSourceBatches(paths: string[], options: SourceOptions): AsyncGenerator<SourceEntry[]>;
+export async function* readSourceBatches(paths: string[], options: SourceOptions): AsyncGenerator<(SourceEntry | NdjsonFileEntry)[]> {
   let readStdin = false;
   for (const given of paths) {
     const unreadable = (file: string, error: unknown): SourceEntry => ({ kind: 'unreadable', file, reason: `cannot read "${file}": ${describeIoError(error)}` });
@@ -96,12 +104,15 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         for await (const file of messageFilesUnder(given, (file, error) => failures.push(unreadable(file, error)))) {
           if (failures.length > 0) yield failures.splice(0);
           found++;
-          yield* readFile(file, LINE_FILE.test(file) ? 'ndjson' : 'json', options.duplicateKeys, unreadable);
+          const large = options.largeNdjsonFrom !== undefined && LINE_FILE.test(file) ? await largeFile(file, options.largeNdjsonFrom) : undefined;
+          if (large) yield [large];
+          else yield* readFile(file, LINE_FILE.test(file) ? 'ndjson' : 'json', options.duplicateKeys, unreadable);
         }
         if (failures.length > 0) yield failures.splice(0);
         if (found === 0) yield [{ kind: 'unreadable', file: given, reason: `no .json, .ndjson or .jsonl files under "${given}"` }];
       } else if (info.isFile()) {
-        if (MESSAGE_FILE.test(given)) yield* readFile(given, LINE_FILE.test(given) ? 'ndjson' : 'json', options.duplicateKeys, unreadable);
+        if (options.largeNdjsonFrom !== undefined && LINE_FILE.test(given) && info.size >= options.largeNdjsonFrom) yield [{ kind: 'ndjson-file', file: given, size: info.size }];
+        else if (MESSAGE_FILE.test(given)) yield* readFile(given, LINE_FILE.test(given) ? 'ndjson' : 'json', options.duplicateKeys, unreadable);
         else yield [{ kind: 'unreadable', file: given, reason: `cannot validate "${given}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input` }];
       } else {
         // A FIFO, `<(process substitution)` or device: its name says nothing, unless it has an extension.
@@ -111,6 +122,16 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
     } catch (error) {
       yield [unreadable(given, error)];
     }
+  }
+}
+
+/** The `ndjson-file` entry of `file` when it is a regular file of at least `from` bytes (a file that cannot be stat'ed is read as usual, which reports why). */
+async function largeFile(file: string, from: number): Promise<NdjsonFileEntry | undefined> {
+  try {
+    const info = await stat(file);
+    return info.isFile() && info.size >= from ? { kind: 'ndjson-file', file, size: info.size } : undefined;
+  } catch {
+    return undefined;
   }
 }
 

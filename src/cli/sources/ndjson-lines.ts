@@ -50,6 +50,12 @@ export interface NdjsonLinesOptions {
    * one check per chunk (`isUtf8`); the lines of a chunk that fails it are checked one by one.
    */
   invalidUtf8?: 'replace' | 'report';
+  /**
+   * Offset in the whole stream of `source`'s first byte, for a reader handed a later part of a
+   * file that starts at a line: byte offsets of {@link NotUtf8Line} count from it, and a
+   * byte-order mark is dropped only at offset 0. Line numbers still start at 1. Default 0.
+   */
+  byteOffset?: number;
 }
 
 /** What the splitters give for one line: its text, or why it has none. */
@@ -106,12 +112,14 @@ export async function* ndjsonLineBatches(source: AsyncIterable<Uint8Array | stri
   let carry: Uint8Array[] = [];
   let carried = 0;
   /** Stream offset of the current chunk's first byte. */
-  let consumed = 0;
+  let consumed = options.byteOffset ?? 0;
+  /** Whether line 1 may start with a byte-order mark (it starts the stream). */
+  const bom = consumed === 0;
 
   /** One line's text (LF excluded): BOM and CR dropped, its size checked. */
   const finish = (text: string): TextLine | TooLongLine => {
     number++;
-    if (number === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (number === 1 && bom && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const end = text.length - 1;
     if (end >= 0 && text.charCodeAt(end) === CR) text = text.slice(0, end);
     // UTF-16 length ≤ UTF-8 length ≤ 3 × UTF-16 length: count bytes only when it could matter.

@@ -46,7 +46,12 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
       yield entries;
     }
   }
-  if (seen === 0) yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', 'at least one message', 'an empty file') }];
+  if (seen === 0) yield [emptyFileEntry(file)];
+}
+
+/** What an NDJSON file without a single non-blank line gives: one error on line 1. */
+export function emptyFileEntry(file: string): SourceEntry {
+  return { kind: 'syntax', file, line: 1, error: validationError('', 'json', 'at least one message', 'an empty file') };
 }
 
 /** {@link readNdjsonBatches} one entry at a time (one turn of async iteration per line). */
@@ -55,7 +60,7 @@ export async function* readNdjson(bytes: AsyncIterable<Uint8Array | string> | It
 }
 
 /** One line from the splitter as an entry; undefined for a blank line (only spaces, tabs and the like). */
-function lineEntry(line: NdjsonLine, file: string, duplicateKeys: boolean): SourceEntry | undefined {
+export function lineEntry(line: NdjsonLine, file: string, duplicateKeys: boolean): SourceEntry | undefined {
   if ('text' in line) {
     const text = line.text;
     // Blank lines are skipped; a line that starts with a printable character is not blank.
