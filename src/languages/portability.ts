@@ -147,7 +147,8 @@ export function findNonPortableIntegers(text: string, validate: Validate): Porta
  * Whether the validator refuses 0.5 at `path` with a `type` error that asks for an integer.
  * `message` is this module's own parse of the text: the number is swapped for 0.5 in place and
  * put back (structuredClone costs more than the validation); only a path that the parsed value
- * does not hold (a key written twice) is tried on a copy.
+ * does not hold (a key written twice) is tried on a copy, and is no integer slot when the copy
+ * cannot hold it either (a number in an array that a later value of its key replaced).
  */
 function isIntegerSlot(message: unknown, path: (string | number)[], pointer: string, validate: Validate): boolean {
   let parent: unknown = message;
@@ -164,10 +165,12 @@ function isIntegerSlot(message: unknown, path: (string | number)[], pointer: str
       holder[key] = before;
     }
   } else {
-    const copy = structuredClone(message) as Record<string | number, unknown>;
-    let target = copy;
-    for (const step of path.slice(0, -1)) target = target[step] as Record<string | number, unknown>;
-    target[key] = 0.5;
+    const copy = structuredClone(message);
+    let target: unknown = copy;
+    for (const step of path.slice(0, -1)) target = typeof target === 'object' && target !== null ? (target as Record<string | number, unknown>)[step] : undefined;
+    // `{"a":[1.0],"a":5}`: the message has no slot /a/0 at all
+    if (typeof target !== 'object' || target === null) return false;
+    (target as Record<string | number, unknown>)[key] = 0.5;
     verdict = validate(copy);
   }
   return !verdict.ok && (verdict.errors ?? []).some((error) => error.pointer === pointer && error.keyword === 'type' && /integer/.test(error.expected ?? error.message));
