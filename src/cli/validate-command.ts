@@ -105,8 +105,8 @@ export function createChecker(options: CheckerOptions, findings: Findings & { fa
       if (warn && entry.source !== warned) {
         // Once per text: a .json document's messages share theirs.
         warned = entry.source;
-        const { text, line } = entry.source;
-        for (const warning of findNonPortableIntegers(text, validate)) {
+        const { text, line, scan } = entry.source;
+        for (const warning of findNonPortableIntegers(text, validate, scan)) {
           findings.warning(entry.file, line + lineAt(text, warning.offset) - 1, `${warning.pointer} ${warning.message}`);
         }
       }

@@ -57,6 +57,10 @@ describe('findNonPortableIntegers (issue 8, item 19: the producer is told)', () 
     expect(findNonPortableIntegers(deep, validateMessage)).toEqual([]);
   });
 
+  it('says nothing about a whole float in a value that a later value of its key replaced by a number (it used to crash validate)', () => {
+    expect(findNonPortableIntegers('{"type":"ping","timestamp":[1.0],"timestamp":5}', validateMessage)).toEqual([]);
+  });
+
   it('says nothing about plain integers, invalid messages or text that is not JSON', () => {
     expect(findNonPortableIntegers('{"type":"ping","timestamp":1705251000000}', validateMessage)).toEqual([]);
     expect(findNonPortableIntegers('{"type":"ping","timestamp":-1.0}', validateMessage)).toEqual([]);

@@ -1,4 +1,5 @@
 import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
+import { scanJsonText } from '../../languages/json-scan.js';
 import { validationError } from '../../runtime/errors.js';
 import { escapeToken, parsePointer } from '../../runtime/json-pointer.js';
 import { describeSyntaxError } from '../../runtime/json-syntax.js';
@@ -47,8 +48,9 @@ export function* readDocumentText(text: string, file: string, duplicateKeys: boo
     yield { kind: 'syntax', file, line: 1, error: validationError('', 'json', 'at least one message', 'an empty array') };
     return;
   }
-  const duplicates = duplicateKeys ? findDuplicateKeys(text, { value: document }) : [];
-  const source = { text, line: 1 };
+  const scan = duplicateKeys ? scanJsonText(text) : undefined;
+  const duplicates = scan ? findDuplicateKeys(text, { value: document }, scan) : [];
+  const source = { text, line: 1, scan };
   let tree: JsonNode | undefined | null = null;
   const lineOf = (prefix: (string | number)[], pointer: string) => {
     tree ??= safeParseTree(text);

@@ -1,3 +1,4 @@
+import type { JsonTextScan } from '../../languages/json-scan.js';
 import type { ValidationError } from '../../runtime/errors.js';
 
 /** Where a message is: the path as given (or `<stdin>`), its 1-based line, and its index in a `.json` array. */
@@ -20,8 +21,10 @@ export interface MessageEntry extends Place {
   /**
    * The JSON text the message was read from, as the producer wrote it, and the line it starts
    * on: the NDJSON line, or the whole `.json` document (one object shared by its messages).
+   * `scan` is the text's one-pass scan when duplicate keys were looked for, so that the
+   * portability check (`findNonPortableIntegers`) does not read the text again.
    */
-  source: { text: string; line: number };
+  source: { text: string; line: number; scan?: JsonTextScan | undefined };
 }
 
 /** Text that is not a message: not JSON, not UTF-8, an empty file, a line too long to hold. */

@@ -1,3 +1,4 @@
+import { scanJsonText, type JsonTextScan } from '../../languages/json-scan.js';
 import { validationError } from '../../runtime/errors.js';
 import { describeSyntaxError } from '../../runtime/json-syntax.js';
 import type { MessageEntry, SourceEntry } from './entry.js';
@@ -80,7 +81,8 @@ export function lineEntry(line: NdjsonLine, file: string, duplicateKeys: boolean
  * a method), so a million lines cost a million small objects and nothing more.
  *
  * @param line the 1-based line number the entry carries
- * @param duplicateKeys whether to look for keys written twice (a second scan of the text)
+ * @param duplicateKeys whether to look for keys written twice (a second scan of the text, whose
+ *   {@link scanJsonText} result the entry's `source.scan` keeps for the portability check)
  */
 export function parseLine(text: string, file: string, line: number, duplicateKeys: boolean): SourceEntry {
   let value: unknown;
@@ -89,14 +91,15 @@ export function parseLine(text: string, file: string, line: number, duplicateKey
   } catch (error) {
     return { kind: 'syntax', file, line, error: describeSyntaxError(text, (error as Error).message) };
   }
-  const duplicates = duplicateKeys ? lineDuplicates(text, value, line) : NONE;
-  return new LineMessage(file, line, value, text, duplicates);
+  if (!duplicateKeys) return new LineMessage(file, line, value, text, NONE, undefined);
+  const scan = scanJsonText(text);
+  return new LineMessage(file, line, value, text, lineDuplicates(text, value, line, scan), scan);
 }
 
 const NONE: MessageEntry['duplicateKeys'] = Object.freeze([]) as unknown as MessageEntry['duplicateKeys'];
 
-function lineDuplicates(text: string, value: unknown, line: number): MessageEntry['duplicateKeys'] {
-  const found = findDuplicateKeys(text, { value });
+function lineDuplicates(text: string, value: unknown, line: number, scan: JsonTextScan): MessageEntry['duplicateKeys'] {
+  const found = findDuplicateKeys(text, { value }, scan);
   return found.length === 0 ? NONE : found.map(({ pointer, offset }) => ({ pointer, line: line + lineAt(text, offset) - 1 }));
 }
 
@@ -109,6 +112,7 @@ class LineMessage implements MessageEntry {
     readonly value: unknown,
     readonly text: string,
     readonly duplicateKeys: MessageEntry['duplicateKeys'],
+    readonly scan: JsonTextScan | undefined,
   ) {}
 
   /** A line holds one message: every value of it is on (or starts on) this line. */
@@ -116,7 +120,7 @@ class LineMessage implements MessageEntry {
     return this.line;
   }
 
-  get source(): { text: string; line: number } {
+  get source(): MessageEntry['source'] {
     return this;
   }
 }

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { visit } from 'jsonc-parser';
 import { validationError, type ValidationError } from '../../runtime/errors.js';
+import { scanJsonText, type JsonTextScan } from '../../languages/json-scan.js';
 import { escapeToken } from '../../runtime/json-pointer.js';
 import { firstInvalidUtf8Byte } from './ndjson-lines.js';
 
@@ -52,16 +53,13 @@ export function stripBom(text: string): string {
  * Every key that appears twice in one object of `text` (I-JSON, RFC 7493 §2.3, forbids them),
  * found with jsonc-parser's scanner. Text too deeply nested for the scanner gives none.
  *
- * @param parsed `JSON.parse(text)` when the caller has it: when the text holds no more keys
- *   than the value (counted `"…":` sequences, then, if there are more, strings followed by a
- *   colon), no key can be doubled, and the scan is skipped
+ * @param parsed `JSON.parse(text)` when the caller has it: when the text writes no more keys
+ *   than the value holds (counted by {@link scanJsonText}, one pass), no key can be doubled,
+ *   and the slow scan is skipped
+ * @param scan `scanJsonText(text)` when the caller has it (it is not computed twice)
  */
-export function findDuplicateKeys(text: string, parsed?: { value: unknown }): DuplicateKey[] {
-  if (parsed) {
-    const keys = countKeys(parsed.value);
-    // A quick count first, then (when a string holds `":`) an exact one: the walk below is slow.
-    if (!moreKeysWritten(text, keys) || keysWritten(text) <= keys) return [];
-  }
+export function findDuplicateKeys(text: string, parsed?: { value: unknown }, scan?: JsonTextScan): DuplicateKey[] {
+  if (parsed && (scan ?? scanJsonText(text)).keys <= countKeys(parsed.value)) return [];
   const found: DuplicateKey[] = [];
   const open: Set<string>[] = [];
   try {
@@ -88,66 +86,28 @@ export function findDuplicateKeys(text: string, parsed?: { value: unknown }): Du
   return found;
 }
 
-/** The end of every key in JSON text (and of a string value that happens to be followed by a colon-like sequence: never fewer). */
-const KEY_END = /"\s*:/g;
-
-/** Whether `text` holds more than `keys` key ends (one test per key, no array of matches). */
-function moreKeysWritten(text: string, keys: number): boolean {
-  KEY_END.lastIndex = 0;
-  let written = 0;
-  while (KEY_END.test(text)) {
-    if (++written > keys) {
-      KEY_END.lastIndex = 0;
-      return true;
-    }
-  }
-  return false;
-}
-
-/**
- * How many keys `text` writes: strings (outside strings) followed by a colon. Exact for text
- * that `JSON.parse` accepts, where a quote outside a string opens one.
- */
-function keysWritten(text: string): number {
-  let count = 0;
-  for (let open = text.indexOf('"'); open !== -1; ) {
-    let close = text.indexOf('"', open + 1);
-    while (close !== -1 && escaped(text, close)) close = text.indexOf('"', close + 1);
-    if (close === -1) break;
-    let next = close + 1;
-    let c = text.charCodeAt(next);
-    while (c === 32 || c === 9 || c === 10 || c === 13) c = text.charCodeAt(++next);
-    if (c === 58) count++;
-    open = text.indexOf('"', next);
-  }
-  return count;
-}
-
-/** Whether the character at `index` is escaped: an odd number of backslashes before it. */
-function escaped(text: string, index: number): boolean {
-  let backslashes = 0;
-  while (text.charCodeAt(index - 1 - backslashes) === 92) backslashes++;
-  return backslashes % 2 === 1;
-}
-
 /** The stack of {@link countKeys}, kept between calls (it runs once per NDJSON line). */
-const pending: unknown[] = [];
+const pending: object[] = [];
 
 /** How many keys the objects in `value` have, all levels (no recursion: any depth). */
 function countKeys(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
   let count = 0;
   // Empty after every call that returned (setting the length is a slow builtin call per line).
   if (pending.length > 0) pending.length = 0;
   pending.push(value);
   while (pending.length > 0) {
-    const next = pending.pop();
-    if (typeof next !== 'object' || next === null) continue;
+    const next = pending.pop()!;
     if (Array.isArray(next)) {
-      for (const item of next) pending.push(item);
+      for (let i = 0; i < next.length; i++) {
+        const item: unknown = next[i];
+        if (typeof item === 'object' && item !== null) pending.push(item);
+      }
     } else {
       for (const key in next) {
         count++;
-        pending.push((next as Record<string, unknown>)[key]);
+        const item: unknown = (next as Record<string, unknown>)[key];
+        if (typeof item === 'object' && item !== null) pending.push(item);
       }
     }
   }

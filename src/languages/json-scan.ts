@@ -1,0 +1,98 @@
+/** What one pass over JSON text tells about it (see {@link scanJsonText}). */
+export interface JsonTextScan {
+  /** How many keys the text writes: strings followed (after optional whitespace) by a colon. */
+  keys: number;
+  /** Whether some number of the text is a whole float (`1.0`, `1e3`) or an integer beyond ±(2^53 − 1), by {@link isNonPortable}. */
+  nonPortable: boolean;
+}
+
+/**
+ * One pass over JSON text, in the order of its characters, for the two cheap questions the CLI
+ * asks of every message before its slow exact scans (jsonc-parser walks): how many keys are
+ * written (more than the parsed value holds means a key written twice), and whether any number
+ * may be non-portable. Exact for text that `JSON.parse` accepts, where a quote outside a string
+ * opens one and a backslash in a string escapes the next character (about other text the
+ * answer means nothing; the exact scans find nothing to report in it either).
+ *
+ * Numbers are read only where one may be non-portable: with an exponent, a fraction of zeros,
+ * 16 or more integer digits, or a fraction close enough to a whole number that a double of
+ * that size may round to it; only those are converted and checked with {@link isNonPortable}.
+ */
+export function scanJsonText(text: string): JsonTextScan {
+  const length = text.length;
+  let keys = 0;
+  let nonPortable = false;
+  let i = 0;
+  while (i < length) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // A string: its closing quote is the next one that no odd run of backslashes escapes.
+      let close = text.indexOf('"', i + 1);
+      while (close !== -1 && text.charCodeAt(close - 1) === 92 && escaped(text, close)) close = text.indexOf('"', close + 1);
+      if (close === -1) break;
+      i = close + 1;
+      let next = text.charCodeAt(i);
+      while (next === 32 || next === 10 || next === 13 || next === 9) next = text.charCodeAt(++i);
+      if (next === 58) {
+        keys++;
+        i++;
+      }
+    } else if (c === 45 || (c >= 48 && c <= 57)) {
+      const start = i;
+      i = numberEnd(text, i, length);
+      if (i < 0) {
+        i = -i;
+        nonPortable ||= isNonPortable(text.slice(start, i));
+      }
+    } else i++;
+  }
+  return { keys, nonPortable };
+}
+
+/**
+ * The end of the number token that starts at `start`, negated when the number may be a whole
+ * float or an unsafe integer. A fraction whose first digit is neither 0 nor 9 is at least 0.1
+ * from a whole number; one that starts with r zeros (or r nines) at least 10^-(r+1). A number
+ * below 10^k (k integer digits) is off its double by less than 10^k / 2^53, so it may round to
+ * a whole number only when k + r + 1 ≥ 16 (10^15 < 2^53).
+ */
+function numberEnd(text: string, start: number, length: number): number {
+  let i = text.charCodeAt(start) === 45 ? start + 1 : start;
+  const integer = i;
+  while (i < length && isDigit(text.charCodeAt(i))) i++;
+  const digits = i - integer;
+  let suspect = digits >= 16;
+  let c = text.charCodeAt(i);
+  if (c === 46) {
+    const fraction = ++i;
+    const first = text.charCodeAt(i);
+    if (first === 48 || first === 57) while (text.charCodeAt(i) === first) i++;
+    const run = i - fraction;
+    while (i < length && isDigit(text.charCodeAt(i))) i++;
+    if ((first === 48 && run === i - fraction) || digits + run + 1 >= 16) suspect = true;
+    c = text.charCodeAt(i);
+  }
+  if (c === 101 || c === 69) {
+    suspect = true;
+    c = text.charCodeAt(++i);
+    if (c === 43 || c === 45) i++;
+    while (i < length && isDigit(text.charCodeAt(i))) i++;
+  }
+  return suspect ? -i : i;
+}
+
+/** Whether the character at `index` is escaped: an odd number of backslashes before it. */
+function escaped(text: string, index: number): boolean {
+  let backslashes = 1;
+  while (text.charCodeAt(index - 1 - backslashes) === 92) backslashes++;
+  return backslashes % 2 === 1;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Whether the JSON number written `written` is a whole float (`1.0`, `1e3`) or an integer beyond ±(2^53 − 1). */
+export function isNonPortable(written: string, value = Number(written)): boolean {
+  return (/[.eE]/.test(written) && Number.isInteger(value)) || (/^-?\d+$/.test(written) && Math.abs(value) > Number.MAX_SAFE_INTEGER);
+}
