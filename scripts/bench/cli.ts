@@ -9,10 +9,14 @@
  * - `lines+validate`: the same plus `validateMessage` (strict): what the CLI should do per line;
  * - `cli`: `realtime-contract validate <file>` from the bench's built copy of the package: the same
  *   splitter and validation, plus what the CLI promises on every line (duplicate keys in strict
- *   mode, integers other languages read differently in text output) and its report.
+ *   mode, integers other languages read differently in text output) and its report, with its
+ *   default worker threads (one per CPU, at most 4); its CPU time and peak memory are the whole
+ *   process's, workers included;
+ * - `cli --jobs 1`: the same in one thread.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DIST, ROOT } from './candidates.js';
@@ -139,7 +143,7 @@ process.on('exit', () => { const cpu = process.cpuUsage(); writeFileSync(process
 `;
 
 /**
- * Runs the four readers `rounds` times each on a file of `count` messages, interleaved.
+ * Runs the five readers `rounds` times each on a file of `count` messages, interleaved.
  * @throws when a reader fails or counts a different number of messages
  */
 export function benchCli(inputs: readonly TypeInputs[], count: number, rounds: number): CliBench {
@@ -151,17 +155,18 @@ export function benchCli(inputs: readonly TypeInputs[], count: number, rounds: n
   const rssFile = path.join(folder, 'cli.rss');
   const cliMain = path.join(DIST, 'src/cli/main.js');
 
-  const ids = ['reference', 'lines', 'lines+validate', 'cli'] as const;
+  const ids = ['reference', 'lines', 'lines+validate', 'cli', 'cli --jobs 1'] as const;
   const labels: Record<(typeof ids)[number], string> = {
     reference: 'chunked reader + `JSON.parse` (reference, no validation)',
     lines: 'ndjson-lines + `JSON.parse`',
     'lines+validate': 'ndjson-lines + `JSON.parse` + `validateMessage` (strict)',
-    cli: '`realtime-contract validate <file>` (the CLI, whole process)',
+    cli: `\`realtime-contract validate <file>\` (the CLI, whole process; ${Math.min(availableParallelism(), 4)} worker threads, its default here)`,
+    'cli --jobs 1': '`realtime-contract validate --jobs 1 <file>` (the CLI in one thread)',
   };
   const run = (id: (typeof ids)[number]) => {
-    if (id === 'cli') {
+    if (id === 'cli' || id === 'cli --jobs 1') {
       const start = process.hrtime.bigint();
-      const result = spawnSync(process.execPath, ['--import', pathToFileURL(path.join(folder, 'rss-probe.mjs')).href, cliMain, 'validate', file], {
+      const result = spawnSync(process.execPath, ['--import', pathToFileURL(path.join(folder, 'rss-probe.mjs')).href, cliMain, 'validate', ...(id === 'cli' ? [] : ['--jobs', '1']), file], {
         encoding: 'utf8',
         env: { ...process.env, BENCH_RSS_FILE: rssFile },
         maxBuffer: 64 * 1024 * 1024,
