@@ -35,6 +35,9 @@ const BLOCK_BYTES = 64 * 1024;
 /** Blocks handed to one worker and not yet answered, at most: one being judged, one waiting. */
 const IN_FLIGHT_PER_WORKER = 2;
 
+/** A worker that failed or stopped: the file it was judging cannot be finished by the workers. */
+class WorkerFailure extends Error {}
+
 /** Default worker count: the CPUs Node may use, at most 4 (past that, reading and replaying is the bound). */
 export function defaultJobs(): number {
   return Math.min(availableParallelism(), 4);
@@ -111,6 +114,12 @@ export class ParallelValidation {
       return;
     }
     const workers = this.start();
+    /** A worker failed (a bug, or out of memory): a fault for this file, from the line reached; the run goes on. */
+    const stopped = (error: WorkerFailure) => {
+      this.broken ??= error.message;
+      findings.flush();
+      findings.fault(`stopped validating "${file}" at line ${line} (${error.message.split('\n')[0]}); run with --jobs 1`);
+    };
     let nextId = 0;
     let replayed = 0;
     let line = 1;
@@ -118,7 +127,7 @@ export class ParallelValidation {
     const replay = () => {
       for (let slot = this.answers.get(replayed); slot !== undefined; slot = this.answers.get(replayed)) {
         this.answers.delete(replayed++);
-        if ('failure' in slot) throw new Error(`a validation worker failed on "${file}": ${slot.failure}`);
+        if ('failure' in slot) throw new WorkerFailure(slot.failure);
         if ('tooLong' in slot) {
           check(lineEntry({ number: line++, tooLong: slot.tooLong }, file, strict)!);
           entries++;
@@ -138,7 +147,7 @@ export class ParallelValidation {
     /** Replays what has come back, until `done()` holds, waiting for the workers' answers. */
     const until = async (done: () => boolean) => {
       for (;;) {
-        if (this.broken) throw new Error(this.broken);
+        if (this.broken) throw new WorkerFailure(this.broken);
         replay();
         if (done()) return;
         await new Promise<void>((resolve) => {
@@ -193,11 +202,22 @@ export class ParallelValidation {
       if (carried > max + 1) skip(carried);
       else if (carried > 0) await send(join(carry, carried, undefined), offset - carried);
     } catch (error) {
+      if (error instanceof WorkerFailure) return stopped(error);
       failure = error;
     }
-    await until(() => replayed === nextId);
+    try {
+      await until(() => replayed === nextId);
+    } catch (error) {
+      if (error instanceof WorkerFailure) return stopped(error);
+      throw error;
+    }
     if (failure !== undefined) findings.fault(`cannot read "${file}": ${describeIoError(failure)}`);
     else if (entries === 0) check(emptyFileEntry(file));
+  }
+
+  /** False once a worker has failed: the run reads its other files in this thread. */
+  get usable(): boolean {
+    return this.broken === undefined;
   }
 
   /** Stops the workers. */

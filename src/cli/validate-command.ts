@@ -52,21 +52,22 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
   const allErrors = options.allErrors ? (await import('./all-errors.js')).allErrorsOf : undefined;
   const jobs = options.jobs ?? defaultJobs();
   const parallel = jobs > 1 ? new ParallelValidation({ jobs, mode: options.mode, warn: options.format === 'text', allErrors: options.allErrors === true, blockBytes: options.blockBytes }) : undefined;
-  const batches = readSourceBatches(paths, {
+  const sources = {
     input: options.input ?? 'auto',
     duplicateKeys: options.mode === 'strict',
     stdin: output.stdin,
     onTerminal: () => output.stderr('realtime-contract: reading messages from standard input; end with Ctrl-D\n'),
-    largeNdjsonFrom: parallel ? (options.parallelFrom ?? PARALLEL_FROM) : undefined,
-  });
+  };
+  const batches = readSourceBatches(paths, { ...sources, largeNdjsonFrom: parallel ? (options.parallelFrom ?? PARALLEL_FROM) : undefined });
   const check = createChecker({ mode: options.mode, warn: options.format === 'text', allErrors }, report);
   try {
     for await (const entries of batches) {
       // A whole batch (the lines of one chunk read) synchronously: no await per message.
       for (let i = 0; i < entries.length; i++) {
         const entry = entries[i]!;
-        if (entry.kind === 'ndjson-file') await parallel!.validateFile(entry.file, report, check);
-        else check(entry);
+        if (entry.kind !== 'ndjson-file') check(entry);
+        else if (parallel!.usable) await parallel!.validateFile(entry.file, report, check);
+        else for await (const serial of readSourceBatches([entry.file], sources)) serial.forEach(check);
       }
       report.flush();
     }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ParallelValidation } from '../../src/cli/parallel.js';
 import { runValidate, type ValidateCommandOptions } from '../../src/cli/validate-command.js';
 import { FIXTURES, readFixtureMessages } from '../support/fixtures.js';
 
@@ -310,6 +311,23 @@ describe('realtime-contract validate', () => {
         expect(await run(target, { jobs: 2, blockBytes: 5, parallelFrom: 0 })).toEqual(serial);
       }
     }, 60_000);
+
+    it('a worker that stops is a fault naming the file and the line reached, and the pool is no longer used', async () => {
+      const target = file('jobs-stopped.ndjson', bytes);
+      const pool = new ParallelValidation({ jobs: 2, mode: 'strict', warn: true, allErrors: false, blockBytes: 64 });
+      const faults: string[] = [];
+      const findings = { accepted: () => {}, rejected: () => {}, warning: () => {}, flush: () => {}, fault: (reason: string) => faults.push(reason) };
+      try {
+        const [first] = (pool as unknown as { start(): { worker: { terminate(): Promise<number> } }[] }).start();
+        await first!.worker.terminate();
+        await pool.validateFile(target, findings, () => {});
+        expect(faults).toHaveLength(1);
+        expect(faults[0]).toMatch(/^stopped validating ".*jobs-stopped\.ndjson" at line 1 \(a validation worker stopped \(exit code \d+\)\); run with --jobs 1$/);
+        expect(pool.usable).toBe(false);
+      } finally {
+        await pool.close();
+      }
+    });
 
     it('the CLI hands an NDJSON file of 8 MiB or more to its workers, with the output of --jobs 1', () => {
       const target = path.join(dir, 'jobs-large.ndjson');
