@@ -93,8 +93,12 @@ function toIsoStringForm(value) {
 
 // src/runtime/formats.ts
 var formats = {
-  "date-time": (value, producer = true) => checkDateTime(value, producer)
+  "date-time": dateTimeFormat
 };
+function dateTimeFormat(value, producer = true) {
+  return checkDateTime(value, producer);
+}
 export {
+  dateTimeFormat,
   formats
 };

@@ -92,9 +92,9 @@ function toIsoStringForm(value) {
 }
 
 // src/runtime/formats.ts
-var formats = {
-  "date-time": (value, producer = true) => checkDateTime(value, producer)
-};
+function dateTimeFormat(value, producer = true) {
+  return checkDateTime(value, producer);
+}
 
 // virtual:notices.js
 function enumNotice(sink, pointer, value, known) {
@@ -114,8 +114,8 @@ var message_connection = validate0;
 var schema0 = { "properties": { "data": { "properties": { "status": { "enum": ["connected", "disconnected", "error"] }, "mode": { "enum": ["ws", "polling"] }, "resume": { "enum": ["new", "resumed", "gap"] } } } } };
 var func0 = enumNotice;
 var func3 = unknownKey;
-var formats0 = formats["date-time"];
-var pattern0 = new RegExp("^[0-9A-Za-z._~-]{1,128}$", "u");
+var formats0 = dateTimeFormat;
+var pattern0 = /* @__PURE__ */ new RegExp("^[0-9A-Za-z._~-]{1,128}$", "u");
 function validate0(data, instancePath, strict, notices) {
   ;
   let vErrors = null;

@@ -92,9 +92,9 @@ function toIsoStringForm(value) {
 }
 
 // src/runtime/formats.ts
-var formats = {
-  "date-time": (value, producer = true) => checkDateTime(value, producer)
-};
+function dateTimeFormat(value, producer = true) {
+  return checkDateTime(value, producer);
+}
 
 // virtual:compiled.js
 function enumNotice(sink, pointer, value, known) {
@@ -108,7 +108,7 @@ var message_connection = validate0;
 var schema0 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/connection.json", "type": "object", "required": ["type", "data", "ts"], "properties": { "type": { "const": "connection" }, "data": { "type": "object", "required": ["status", "mode"], "properties": { "status": { "type": "string", "enum": ["connected", "disconnected", "error"] }, "mode": { "type": "string", "enum": ["ws", "polling"] }, "resume": { "type": "string", "enum": ["new", "resumed", "gap"] } }, "x-closed": true }, "ts": { "type": "string", "x-date-time": true }, "cursor": { "type": "string", "pattern": "^[0-9A-Za-z._~-]{1,128}$" } }, "x-closed": true };
 var func0 = enumNotice;
 var func3 = unknownKey;
-var formats0 = formats["date-time"];
+var formats0 = dateTimeFormat;
 var pattern0 = new RegExp("^[0-9A-Za-z._~-]{1,128}$", "u");
 function validate0(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;

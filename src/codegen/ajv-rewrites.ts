@@ -327,3 +327,29 @@ function isTrue(node: AnyNode): boolean {
   if (node?.type === 'Literal') return node.value === true;
   return node?.type === 'BinaryExpression' && node.operator === '===' && node.left.type === 'Literal' && node.right.type === 'Literal' && node.left.value === node.right.value;
 }
+
+/**
+ * Marks ajv's module-level patterns (`const pattern0 = new RegExp("^…$", "u")`) as pure, for
+ * a consumer's bundler: `new RegExp` may throw, so without the mark a bundle that keeps one
+ * validator (e.g. `createPing`'s) keeps every pattern and what they reach. Only a `new RegExp`
+ * of two string literals at the top level of the module is marked, and each is compiled here
+ * first, so the mark is true: it cannot throw.
+ */
+export function withPurePatterns(code: string): string {
+  const ast = parse(code, { ecmaVersion: 'latest', sourceType: 'module' }) as AnyNode;
+  const edits: { start: number; end: number; text: string }[] = [];
+  for (const statement of ast.body as AnyNode[]) {
+    if (statement.type !== 'VariableDeclaration') continue;
+    for (const { init } of statement.declarations as AnyNode[]) {
+      if (init?.type !== 'NewExpression' || init.callee.type !== 'Identifier' || init.callee.name !== 'RegExp') continue;
+      const args = init.arguments as AnyNode[];
+      if (args.length !== 2 || !args.every((arg) => arg.type === 'Literal' && typeof arg.value === 'string')) continue;
+      new RegExp(args[0]!.value as string, args[1]!.value as string);
+      edits.push({ start: init.start, end: init.start, text: '/* @__PURE__ */ ' });
+    }
+  }
+  edits.sort((a, b) => b.start - a.start);
+  let result = code;
+  for (const edit of edits) result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
+  return result;
+}

@@ -6,7 +6,7 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
 import { formats } from '../runtime/formats.js';
 import { inlineRefs, mapSchema, type Contract, type SchemaNode } from '../contract/index.js';
-import { callReject, hoistPropertyLoads, REJECT_SOURCE, slimErrorObjects, withoutConstantErrorCount, withoutConstantValidFlags } from './ajv-rewrites.js';
+import { callReject, hoistPropertyLoads, REJECT_SOURCE, slimErrorObjects, withoutConstantErrorCount, withoutConstantValidFlags, withPurePatterns } from './ajv-rewrites.js';
 import { addTolerantEnum, ENUM_NOTICE_SOURCE, type ModeCode } from './tolerant-enum.js';
 
 /**
@@ -151,7 +151,8 @@ export function createAjv(contract: Contract, formatsCode?: Code, options?: { al
       const check = gen.scopeValue('formats', {
         key: 'date-time',
         ref: formats['date-time'],
-        ...(formatsCode && { code: _`${formatsCode}["date-time"]` }),
+        // The function by name, not `formats["date-time"]`: a bundler cannot drop a property read.
+        ...(formatsCode && { code: _`dateTimeFormat` }),
       });
       gen.if(not(_`${check}(${data}, ${mode.strict})`), () => cxt.error());
     },
@@ -251,10 +252,10 @@ export async function emitValidators(contract: Contract): Promise<Map<string, st
     ...contract.messages.map((m) => [exportName(m.type), m.schema.$id!]),
     ...contract.documents.map((d) => [documentExportName(d.title), d.schema.$id!]),
   ]);
-  const code = withoutConstantValidFlags(withoutConstantErrorCount(hoistPropertyLoads(withIntegerCheck(withPositionalArguments(pruneEmbeddedSchemas(callReject(slimErrorObjects(standaloneCode.default(ajv, exports)))))))));
+  const code = withPurePatterns(withoutConstantValidFlags(withoutConstantErrorCount(hoistPropertyLoads(withIntegerCheck(withPositionalArguments(pruneEmbeddedSchemas(callReject(slimErrorObjects(standaloneCode.default(ajv, exports))))))))));
   const sources = new Map([
     ['notices.js', `export ${ENUM_NOTICE_SOURCE}\nexport ${REJECT_SOURCE}\nexport ${UNKNOWN_KEY_SOURCE}\n`],
-    ['compiled.js', `import { formats } from ${JSON.stringify(FORMATS_MODULE)};\nimport { enumNotice, reject, unknownKey } from 'virtual:notices.js';\n${code}`],
+    ['compiled.js', `import { formats, dateTimeFormat } from ${JSON.stringify(FORMATS_MODULE)};\nimport { enumNotice, reject, unknownKey } from 'virtual:notices.js';\n${code}`],
   ]);
   const entry = `import * as compiled from 'virtual:compiled.js';
 // Each validator is called at a call site of its own (never through one shared \`run(validate)\`),
