@@ -11,6 +11,7 @@ import type { ValidationMode } from '../runtime/validate.js';
  * @returns the faults; empty when `value` is valid or its type unknown
  */
 export function allErrorsOf(value: unknown, mode: ValidationMode): ValidationError[] {
+  if (typeof value !== 'object' || value === null) return [];
   const type = (value as { type?: unknown }).type;
   const validate = typeof type === 'string' ? validators[type] : undefined;
   if (!validate || validate.call({ strict: mode !== 'tolerant' }, value)) return [];

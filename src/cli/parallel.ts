@@ -38,6 +38,12 @@ const IN_FLIGHT_PER_WORKER = 2;
 /** A worker that failed or stopped: the file it was judging cannot be finished by the workers. */
 class WorkerFailure extends Error {}
 
+/** Blocks sent and not yet replayed, at most, per worker (answers wait for the block before them). */
+const AHEAD_PER_WORKER = 4;
+
+/** Most worker threads `--jobs` may ask for (each costs about 15–25 MiB: 32 workers held 625 MB). */
+export const MAX_JOBS = 16;
+
 /** Default worker count: the CPUs Node may use, at most 4 (past that, reading and replaying is the bound). */
 export function defaultJobs(): number {
   return Math.min(availableParallelism(), 4);
@@ -156,7 +162,8 @@ export class ParallelValidation {
       }
     };
     const send = async (bytes: Uint8Array, byteOffset: number) => {
-      await until(() => workers.some(({ inFlight }) => inFlight < IN_FLIGHT_PER_WORKER));
+      // A free worker, and not too many answers waiting behind a slow block: memory stays bounded.
+      await until(() => workers.some(({ inFlight }) => inFlight < IN_FLIGHT_PER_WORKER) && nextId - replayed < AHEAD_PER_WORKER * workers.length);
       const idle = workers.reduce((best, next) => (next.inFlight < best.inFlight ? next : best));
       idle.inFlight++;
       const request: BlockRequest = { id: nextId++, file, bytes, byteOffset };
@@ -185,9 +192,10 @@ export class ParallelValidation {
           continue;
         }
         let from = 0;
-        if (carried > max + 1) {
-          // The line too long to hold ends at this chunk's first LF: counted, never sent.
-          const first = chunk.indexOf(10);
+        const first = carried > 0 ? chunk.indexOf(10) : -1;
+        if (carried + first > max + 1) {
+          // The line begun in earlier chunks ends at this LF and is too long to hold: counted
+          // (its CR too, as the serial splitter counts it), never joined nor sent.
           skip(carried + first);
           carry = [];
           carried = 0;

@@ -2,7 +2,7 @@ import { findNonPortableIntegers } from '../languages/portability.js';
 import { preview, type ValidationError } from '../runtime/errors.js';
 import { validateMessage, type ValidationMode, type ValidationNotice, type ValidationResult } from '../runtime/validate.js';
 import { messageType, Report, type Findings, type Output, type Problem } from './report.js';
-import { defaultJobs, PARALLEL_FROM, ParallelValidation } from './parallel.js';
+import { defaultJobs, MAX_JOBS, PARALLEL_FROM, ParallelValidation } from './parallel.js';
 import { duplicateKeyError, readSourceBatches, type InputFormat, type MessageEntry, type SourceEntry } from './sources/index.js';
 import { lineAt } from './sources/text.js';
 
@@ -17,12 +17,12 @@ export interface ValidateCommandOptions {
   /**
    * Worker threads for NDJSON files of at least {@link ValidateCommandOptions.parallelFrom}
    * bytes (the output is the same, in the same order); 1 validates in this thread. Default: the
-   * number of CPUs Node may use, at most 4.
+   * number of CPUs Node may use, at most 4; at most 16.
    */
   jobs?: number;
   /** Size in bytes from which a regular NDJSON file is validated by the workers; default 8 MiB. */
   parallelFrom?: number;
-  /** Bytes per block handed to a worker (cut at a line end); default 1 MiB. */
+  /** Bytes read at a time, handed to a worker as a block (cut at a line end); default 64 KiB. */
   blockBytes?: number;
 }
 
@@ -51,6 +51,7 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
   const report = new Report({ format: options.format, stdout: output.stdout, stderr: output.stderr });
   const allErrors = options.allErrors ? (await import('./all-errors.js')).allErrorsOf : undefined;
   const jobs = options.jobs ?? defaultJobs();
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > MAX_JOBS) throw new RangeError(`jobs must be an integer from 1 to ${MAX_JOBS}, got ${jobs}`);
   const parallel = jobs > 1 ? new ParallelValidation({ jobs, mode: options.mode, warn: options.format === 'text', allErrors: options.allErrors === true, blockBytes: options.blockBytes }) : undefined;
   const sources = {
     input: options.input ?? 'auto',

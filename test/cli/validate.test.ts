@@ -276,6 +276,7 @@ describe('realtime-contract validate', () => {
       JSON.stringify({ ...trade, unexpected: true }),
       '{"type":"ping","timestamp":-1}',
       '[]',
+      'null',
       tradeLine,
     ];
     const text = lines.join('\n');
@@ -312,6 +313,20 @@ describe('realtime-contract validate', () => {
       }
     }, 60_000);
 
+    it('a line too long to hold, ending in CRLF, has the size one thread gives it, whatever the block size', async () => {
+      const target = path.join(dir, 'jobs-giant-crlf.ndjson');
+      const out = createWriteStream(target);
+      out.write('{"type":"ping","timestamp":1}\n');
+      const block = Buffer.alloc(1024 * 1024, 'a');
+      for (let i = 0; i < 257; i++) if (!out.write(block)) await once(out, 'drain');
+      out.write('\r\n{"type":"ping","timestamp":2}\n');
+      out.end();
+      await once(out, 'finish');
+      const serial = await run(target, { jobs: 1 });
+      expect(serial.stdout).toBe(`${target}:2: - (root) expected a line of at most 256 MB, got 258 MB or more\n2 valid, 1 invalid\n`);
+      for (const blockBytes of [65536, 4 * 1024 * 1024]) expect(await run(target, { jobs: 2, blockBytes, parallelFrom: 0 })).toEqual(serial);
+    }, 120_000);
+
     it('a worker that stops is a fault naming the file and the line reached, and the pool is no longer used', async () => {
       const target = file('jobs-stopped.ndjson', bytes);
       const pool = new ParallelValidation({ jobs: 2, mode: 'strict', warn: true, allErrors: false, blockBytes: 64 });
@@ -338,6 +353,7 @@ describe('realtime-contract validate', () => {
       expect(serial.stdout).toMatch(/trades \/data expected required property "data", got nothing\n\d+ valid, \d+ invalid\n$/);
       expect(cli(['validate', '--jobs', '2', target])).toEqual(serial);
       expect(cli(['validate', '--jobs', '0', target]).stderr).toContain('expected a positive integer');
+      expect(cli(['validate', '--jobs', '17', target]).stderr).toContain('expected an integer from 1 to 16');
     }, 60_000);
   });
 });
