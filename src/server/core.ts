@@ -10,7 +10,7 @@ import { validateMessage } from '../runtime/validate.js';
 import type { Principal } from './auth.js';
 import { audienceOf, CloseCode, ErrorCode, stateKeyOf, type GlobalMessage, type UserMessage } from './protocol.js';
 import { TokenBucket, type RateLimit } from './rate-limit.js';
-import { parseCursor, type StreamEntry, type StreamStore } from './stream-store.js';
+import { formatCursor, parseCursor, type StreamEntry, type StreamStore } from './stream-store.js';
 
 /** A pino-compatible logger: structured object first, then a message. */
 export interface Logger {
@@ -161,9 +161,14 @@ export class Connection implements Subscriber {
     const first = parseCursor(result.cursor);
     this.epoch = first?.epoch ?? null;
     this.epochPrefix = `${this.epoch}.`;
-    this.lastPosition = result.resume === 'resumed' ? parseCursor(since!)!.position : (first?.position ?? -1);
+    // Where the stream stands before what follows: `since` (resumed), the head (new, gap), or,
+    // for a gap that still brings what the store holds since it began, just before that.
+    let cursor = result.resume === 'resumed' ? since! : result.cursor;
+    const replayFrom = result.resume === 'gap' && result.entries.length > 0 ? parseCursor(result.entries[0]!.cursor) : null;
+    if (replayFrom !== null) cursor = formatCursor(replayFrom.epoch, replayFrom.position - 1);
+    this.lastPosition = parseCursor(cursor)?.position ?? -1;
     const connection = createMessage('connection', { status: 'connected', mode: 'ws', resume: result.resume });
-    this.enqueueText(JSON.stringify({ ...connection, cursor: result.resume === 'resumed' ? since : result.cursor }), 'connection');
+    this.enqueueText(JSON.stringify({ ...connection, cursor }), 'connection');
     for (;;) {
       for (const entry of result.entries) {
         const position = parseCursor(entry.cursor)?.position ?? -1;

@@ -123,38 +123,49 @@ export class MemoryStreamStore implements StreamStore {
     const head = formatCursor(this.epoch, this.seq);
     if (since === null) return Promise.resolve({ resume: 'new', cursor: head, entries: [] });
     const parsed = parseCursor(since);
-    if (parsed === null || parsed.epoch !== this.epoch || parsed.position > this.seq) return Promise.resolve({ resume: 'gap', cursor: head, entries: [] });
+    // A cursor of another epoch was made before this store's history began (a restart): what
+    // it missed before is lost, but all this store holds is new to it, when none is evicted.
+    const foreign = parsed !== null && parsed.epoch !== this.epoch;
+    if (parsed === null || (!foreign && parsed.position > this.seq)) return Promise.resolve({ resume: 'gap', cursor: head, entries: [] });
     this.evict();
-    const after = parsed.position;
+    const entries = this.entriesAfter(viewer, foreign ? 0 : parsed.position, limit);
+    const last = entries?.[entries.length - 1]?.cursor;
+    if (entries === undefined) return Promise.resolve({ resume: 'gap', cursor: head, entries: [] });
+    if (foreign) return Promise.resolve({ resume: 'gap', cursor: last ?? head, entries });
+    return Promise.resolve({ resume: 'resumed', cursor: last ?? since, entries });
+  }
+
+  /** The viewer's entries after position `after` (at most `limit`), or undefined when some of them are evicted. */
+  private entriesAfter(viewer: StreamViewer, after: number, limit: number): Stored[] | undefined {
     const entries: Stored[] = [];
     if (viewer.admin) {
-      if (after < this.all.evictedUpTo) return Promise.resolve({ resume: 'gap', cursor: head, entries: [] });
+      if (after < this.all.evictedUpTo) return undefined;
       for (let i = this.all.indexAfter(after); entries.length < limit; i++) {
         const entry = this.all.at(i);
         if (entry === undefined) break;
         entries.push(entry);
       }
-    } else {
-      const own = this.logOf(viewer.userId, false);
-      const ownFloor = own?.evictedUpTo ?? this.droppedFloor;
-      if (after < ownFloor || after < this.global.evictedUpTo) return Promise.resolve({ resume: 'gap', cursor: head, entries: [] });
-      // Merge the user's log with the global log by position.
-      let i = own ? own.indexAfter(after) : 0;
-      let j = this.global.indexAfter(after);
-      while (entries.length < limit) {
-        const a = own?.at(i);
-        const b = this.global.at(j);
-        if (a === undefined && b === undefined) break;
-        if (b === undefined || (a !== undefined && a.position < b.position)) {
-          entries.push(a!);
-          i++;
-        } else {
-          entries.push(b);
-          j++;
-        }
+      return entries;
+    }
+    const own = this.logOf(viewer.userId, false);
+    const ownFloor = own?.evictedUpTo ?? this.droppedFloor;
+    if (after < ownFloor || after < this.global.evictedUpTo) return undefined;
+    // Merge the user's log with the global log by position.
+    let i = own ? own.indexAfter(after) : 0;
+    let j = this.global.indexAfter(after);
+    while (entries.length < limit) {
+      const a = own?.at(i);
+      const b = this.global.at(j);
+      if (a === undefined && b === undefined) break;
+      if (b === undefined || (a !== undefined && a.position < b.position)) {
+        entries.push(a!);
+        i++;
+      } else {
+        entries.push(b);
+        j++;
       }
     }
-    return Promise.resolve({ resume: 'resumed', cursor: entries.length > 0 ? entries[entries.length - 1]!.cursor : since, entries });
+    return entries;
   }
 
   subscribe(listener: (entry: StreamEntry) => void): () => void {

@@ -29,7 +29,12 @@ export interface StreamEntry {
   key?: string | null;
 }
 
-/** What a reader missed: `resume` says whether `entries` continue `since` without a gap. */
+/**
+ * What a reader missed: `resume` says whether `entries` continue `since` without a gap. A
+ * `gap` for a cursor of another epoch (the store restarted or lost its history) still gives
+ * what the store holds since its epoch began, when none of it is evicted: all of it is new to
+ * that reader (a dashboard reconnecting after a restart loses nothing published since).
+ */
 export interface ReadResult {
   resume: 'new' | 'resumed' | 'gap';
   /** Where the reader continues from: the last entry's cursor, else `since` (resumed) or the head (new, gap). */

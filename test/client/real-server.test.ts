@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRealtimeServer, startDemoProducer } from '../../src/server/index.js';
+import { createRealtimeServer, MemoryStreamStore, startDemoProducer } from '../../src/server/index.js';
 import { closeClients, example, nodeClient, sleep, STREAM_TYPES, until } from './support/helpers.js';
 import { harness, SECRET, sign, stopHarnesses } from './support/reference.js';
 
@@ -73,6 +73,35 @@ describe('client against the reference server', () => {
     await sleep(100);
     expect(seen).toEqual(ids(150));
     expect(resumes).toEqual(['new', 'disconnected', 'resumed']);
+  });
+
+  it('survives a restart that loses the store (a new epoch): told gap, and still gets all the new server holds', async () => {
+    const h = await harness();
+    const client = nodeClient(h.url, { fallbackAfter: 100 });
+    const seen: string[] = [];
+    const resumes: (string | undefined)[] = [];
+    let gaps = 0;
+    client.on('trades', (t) => seen.push(t.id));
+    client.on('connection', (d) => resumes.push(d.resume ?? d.status));
+    client.on('gap', () => gaps++);
+    client.connect(await sign('alice'));
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    await h.trades(1, 20);
+    await until(() => seen.length === 20, 'the first 20');
+    await h.stop();
+    // A new process: a new, empty store (a new epoch), which publishes before the client is back.
+    const store = new MemoryStreamStore();
+    const base = example('trades');
+    for (let n = 21; n <= 50; n++) await store.append('alice', 'trades', (cursor) => JSON.stringify({ ...base, data: { ...(base.data as object), id: `t${n}` }, cursor }));
+    await store.append('bob', 'trades', (cursor) => JSON.stringify({ ...base, data: { ...(base.data as object), id: 'bob' }, cursor }));
+    await h.start({ store });
+    await until(() => seen.length >= 50 && client.getStatus().mode === 'ws', 'the 30 published since the restart');
+    await h.trades(51, 10);
+    await until(() => seen.length >= 60, 'all 60');
+    await sleep(100);
+    expect(seen).toEqual(ids(60));
+    expect(resumes).toEqual(['new', 'disconnected', 'gap']);
+    expect(gaps).toBe(1);
   });
 
   it('upgrades refused → polling → back to the socket, nothing lost or doubled', async () => {

@@ -110,6 +110,26 @@ describe('resume', () => {
     }
   });
 
+  it('a cursor of another epoch (the server restarted) → gap, then what the new store holds for the user, then live', async () => {
+    const store = new MemoryStreamStore();
+    const server = await startServer({ store, ...RELAXED });
+    try {
+      const mine = [await server.rt.publish('g2', trade('a')), await server.rt.broadcast(whale(1)), await server.rt.publish('g2', trade('b'))];
+      await server.rt.publish('other', trade('not yours'));
+      const client = await connect(server.url({ token: await token('g2'), since: `old${store.epoch}.7` }));
+      await client.until(() => client.stream.length === 3);
+      const first = parseCursor(mine[0]!.cursor)!;
+      expect(client.frames[0]).toMatchObject({ type: 'connection', data: { resume: 'gap' }, cursor: `${first.epoch}.${first.position - 1}` });
+      expect(client.stream.map((f) => f.cursor)).toEqual(mine.map((e) => e.cursor));
+      const live = await server.rt.publish('g2', trade('c'));
+      await client.until(() => client.stream.length === 4);
+      expect(client.stream[3]!.cursor).toBe(live.cursor);
+      client.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it("a forged or another user's cursor gives no other user's data", async () => {
     const server = await startServer(RELAXED);
     try {
@@ -248,6 +268,21 @@ describe('MemoryStreamStore', () => {
     expect((await store.read(u, 'e1.4', 100)).resume).toBe('gap');
     expect(await store.read(u, null, 100)).toEqual({ resume: 'new', cursor: 'e1.7', entries: [] });
     expect(await store.read({ userId: 'w', admin: false }, 'e1.6', 100)).toMatchObject({ resume: 'resumed', entries: [{ cursor: 'e1.7' }] });
+    await store.close();
+  });
+
+  it('answers a cursor of another epoch (a restart) with gap and all it holds for the viewer, when nothing is evicted', async () => {
+    const store = new MemoryStreamStore({ maxEntriesPerStream: 3, epoch: 'e2' });
+    const frame = (cursor: string) => `{"cursor":"${cursor}"}`;
+    await store.append('u', 'trades', frame);
+    await store.append('v', 'trades', frame);
+    await store.append(null, 'whale', frame);
+    const u = { userId: 'u', admin: false };
+    expect(await store.read(u, 'e1.40', 100)).toMatchObject({ resume: 'gap', cursor: 'e2.3', entries: [{ cursor: 'e2.1' }, { cursor: 'e2.3' }] });
+    expect((await store.read({ userId: 'x', admin: true }, 'e1.40', 2)).entries.map((e) => e.cursor)).toEqual(['e2.1', 'e2.2']);
+    for (let i = 0; i < 3; i++) await store.append('u', 'trades', frame);
+    // u's first entry is evicted: what it missed since the restart is not all here any more.
+    expect(await store.read(u, 'e1.40', 100)).toEqual({ resume: 'gap', cursor: 'e2.6', entries: [] });
     await store.close();
   });
 });

@@ -381,6 +381,15 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     return decodeRead(reply, streams.length);
   }
 
+  /** The entries of a read, from every stream, in position order, at most `limit`. */
+  function merged(read: DecodedRead, viewer: StreamViewer, limit: number): StreamEntry[] {
+    return read.streams
+      .flatMap((s, i) => s.entries.map((item) => ({ position: parseEntryId(item[0])!.position, entry: decodeStored(item, read.epoch, viewer.admin ? undefined : i === 0 ? viewer.userId : null) })))
+      .sort((a, b) => a.position - b.position)
+      .slice(0, Math.max(1, limit))
+      .map((m) => m.entry);
+  }
+
   const store: RedisStreamStore = {
     keys,
 
@@ -409,13 +418,25 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         // The user's stream expired after maxAgeMs without entries: what it held is unknown but
         // older than that, so only a cursor older than maxAgeMs may miss some of it.
         (!viewer.admin && !read.streams[0]!.exists && maxAgeMs > 0 && pos.position < read.nowUs - maxAgeMs * 1000);
-      if (isGap) return { resume: 'gap', cursor: formatCursor(read.epoch, read.head), entries: [] };
-      const merged = read.streams
-        .flatMap((s, i) => s.entries.map((item) => ({ position: parseEntryId(item[0])!.position, entry: decodeStored(item, read.epoch, viewer.admin ? undefined : i === 0 ? viewer.userId : null) })))
-        .sort((a, b) => a.position - b.position)
-        .slice(0, Math.max(1, limit))
-        .map((m) => m.entry);
-      return { resume: 'resumed', cursor: merged.length > 0 ? merged[merged.length - 1]!.cursor : since!, entries: merged };
+      if (isGap) {
+        // Another epoch: Redis lost its history (or this cursor is older than it). All it holds
+        // now is new to this reader, when none of it is trimmed away.
+        if (pos.epoch !== read.epoch) {
+          // Nothing of this epoch is lost when the all-stream was never trimmed, and no stream of
+          // the viewer lost an entry after the epoch's first one (a user stream's "deleted" bound
+          // may predate it: the expiry of an earlier stream of theirs, see scripts.ts).
+          const [fresh, all] = await Promise.all([readStreams(streams, 0, Math.max(1, limit)), readStreams([keys.all], 0, 1)]);
+          const origin = all.streams[0]!;
+          const first = origin.entries[0] ? parseEntryId(origin.entries[0][0])!.position : Infinity;
+          if (fresh.epoch === read.epoch && all.epoch === read.epoch && parseEntryId(origin.deleted)!.position === 0 && fresh.streams.every((s) => parseEntryId(s.deleted)!.position < first)) {
+            const entries = merged(fresh, viewer, limit);
+            return { resume: 'gap', cursor: entries.length > 0 ? entries[entries.length - 1]!.cursor : formatCursor(fresh.epoch, fresh.head), entries };
+          }
+        }
+        return { resume: 'gap', cursor: formatCursor(read.epoch, read.head), entries: [] };
+      }
+      const entries = merged(read, viewer, limit);
+      return { resume: 'resumed', cursor: entries.length > 0 ? entries[entries.length - 1]!.cursor : since!, entries };
     },
 
     subscribe(listener: (entry: StreamEntry) => void): () => void {

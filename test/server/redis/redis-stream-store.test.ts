@@ -161,11 +161,26 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     const epoch = e.cursor.split('.')[0]!;
     const viewer = { userId: 'alice', admin: false };
     const position = Number(e.cursor.split('.')[1]);
-    for (const since of ['', 'garbage', `${epoch}.x`, `${epoch}.-1`, `${epoch}.${position}-1`, `${epoch}.${position + 60_000_000}`, `0badc0de.${position}`]) {
+    for (const since of ['', 'garbage', `${epoch}.x`, `${epoch}.-1`, `${epoch}.${position}-1`, `${epoch}.${position + 60_000_000}`]) {
       const r = await s.read(viewer, since, 10);
       expect(r, since).toMatchObject({ resume: 'gap', entries: [] });
       expect(s.compare(r.cursor, e.cursor)).toBeGreaterThanOrEqual(0);
     }
+    // Another epoch (Redis lost its history, e.g. restarted empty): gap, and all it holds now is
+    // new to that reader: the viewer's own entries and global ones, none of another user.
+    await s.append('bob', 'trades', frame(2, 'bob'));
+    const global = await s.append(null, 'whale', frame(3, null));
+    const r = await s.read(viewer, `0badc0de.${position}`, 10);
+    expect(r.resume).toBe('gap');
+    expect(r.entries.map((x) => x.cursor)).toEqual([e.cursor, global.cursor]);
+    expect(r.cursor).toBe(global.cursor);
+  });
+
+  it('answers a cursor of another epoch with a plain gap once its history is trimmed', async () => {
+    const s = await store({ maxMessages: 4, maxAllMessages: 8 });
+    for (let n = 0; n < 20; n++) await s.append('alice', 'trades', frame(n, 'alice'));
+    const r = await s.read({ userId: 'alice', admin: false }, '0badc0de.1', 100);
+    expect(r).toMatchObject({ resume: 'gap', entries: [] });
   });
 
   it('says gap exactly when trimming removed something after the cursor', async () => {
@@ -298,7 +313,8 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     expect(gaps.map((g) => g.reason)).toEqual(['epoch']);
     expect(after.cursor.split('.')[0]).not.toBe(before.cursor.split('.')[0]);
     const r = await a.read({ userId: 'alice', admin: false }, before.cursor, 10);
-    expect(r).toMatchObject({ resume: 'gap', entries: [] });
+    // Gap, with what the new epoch holds: nothing appended since Redis came back is lost.
+    expect(r).toMatchObject({ resume: 'gap', cursor: after.cursor, entries: [{ cursor: after.cursor }] });
     expect(a.compare(r.cursor, after.cursor)).toBeGreaterThanOrEqual(0);
     expect(logger.events.map((e) => e.event)).toEqual(expect.arrayContaining(['redis-lost', 'redis-recovered', 'stream-gap']));
     for (const spy of spies) spy.mockRestore();
