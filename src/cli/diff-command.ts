@@ -158,7 +158,7 @@ async function readGitRef(ref: string, schemas: string, cwd: string): Promise<Co
       return (await run('git', args, { cwd, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' })).stdout;
     } catch (error) {
       const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n')[0];
-      throw new SourceError(`${ref}: not a folder, tarball or git ref here (${stderr})`);
+      throw new SourceError(`${ref}: not a folder, tarball or git ref here${stderr ? ` (${stderr})` : ''}`);
     }
   };
   const commit = (await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim();

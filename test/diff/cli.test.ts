@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,17 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('realtime-contract diff', () => {
+  it("runs README's examples as written in a checkout: a folder and a git ref against the working tree", () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain('realtime-contract diff test/diff/v1.0 ');
+    const folder = cli(['diff', 'test/diff/v1.0']);
+    expect(folder.stdout).toMatch(/\(0 breaking, \d+ strict, \d+ compatible\) from test\/diff\/v1\.0 \(folder\) to schemas \(working tree\): release minor/);
+    expect(folder.code).toBe(0);
+    const missing = cli(['diff', 'no-such-ref']);
+    expect(missing.stderr).toBe('realtime-contract: no-such-ref: not a folder, tarball or git ref here\n');
+    expect(missing.code).toBe(2);
+  });
+
   it('finds nothing between the current contract and itself (exit 0)', () => {
     const { code, stdout, stderr } = cli(['diff', 'schemas', 'schemas']);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
