@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { PING_INTERVAL_MS, SERVER_MESSAGE_TYPES } from '../../generated/contract.js';
 import { parseMessage } from '../runtime/parse.js';
+import { duplicateKeyError, findDuplicateKeys } from './sources/text.js';
 import type { ValidationMode } from '../runtime/validate.js';
 
 /** Options of `realtime-contract listen`. Durations in milliseconds. */
@@ -86,7 +87,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     if (text) output.stdout(`${oneLine(`${violation.index === null ? violation.keyword : `frame ${violation.index}`}: ${violation.type ?? '-'} ${violation.pointer || '(root)'} ${violation.message}`)}\n`);
   };
 
-  const ws = new WebSocket(url, { handshakeTimeout: 10_000 });
+  // The handshake counts toward --duration too: a server that never answers ends the run in time.
+  const ws = new WebSocket(url, { handshakeTimeout: Math.min(10_000, durationMs) });
   let started = Date.now();
   let lastPing = started;
   let pings = 0;
@@ -102,11 +104,16 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // Listening before 'open' resolves: the connection message can come in the same read as the upgrade.
   let opened = false;
   ws.once('open', () => (opened = true));
+  /** A frame this client refused (not UTF-8, over ws's 100 MiB limit, a bad opcode): ws then closes the socket itself. */
+  let refused: Error | undefined;
   ws.on('close', (code, reason) => {
     if (stopped) return;
     report.close = { code, reason: reason.toString() };
-    // A socket that never opened is reported as a connection failure (exit 2) instead.
-    if (opened && code !== 1000) {
+    if (opened && refused !== undefined) {
+      // The server broke the framing; the close (1006) is this client's, not the server's.
+      violate({ index: report.frames, type: null, pointer: '', keyword: 'frame', message: `expected a valid WebSocket frame, got one this client had to refuse: ${scrub(refused.message)}` });
+    } else if (opened && code !== 1000) {
+      // A socket that never opened is reported as a connection failure (exit 2) instead.
       violate({ index: null, type: null, pointer: '', keyword: 'close', message: `the server closed the connection with ${code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''} before the run ended` });
     }
     finish();
@@ -128,7 +135,14 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         if (pings++ > 0) report.pingIntervals.push(now - lastPing);
         lastPing = now;
       }
-      if (!result.ok) {
+      // Strict mode, as `validate`: a key written twice is a fault (I-JSON, RFC 7493); JSON.parse keeps the last.
+      const doubled = options.mode === 'strict' && value !== null ? findDuplicateKeys(data.toString('utf8'), { value }) : [];
+      if (doubled.length > 0) {
+        for (const { pointer } of doubled) {
+          const error = duplicateKeyError(pointer);
+          violate({ index, type, pointer, keyword: error.keyword, message: error.message });
+        }
+      } else if (!result.ok) {
         for (const error of result.errors) violate({ index, type, pointer: error.pointer, keyword: error.keyword, message: error.message });
       } else if (!(SERVER_MESSAGE_TYPES as readonly string[]).includes(result.message.type)) {
         violate({ index, type, pointer: '/type', keyword: 'direction', message: `expected a server-to-client message type, got ${JSON.stringify(type)} (client-to-server only)` });
@@ -153,7 +167,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     else output.stdout(`${JSON.stringify({ url: shown, error: connected })}\n`);
     return 2;
   }
-  ws.on('error', () => undefined);
+  ws.on('error', (error) => {
+    refused ??= error;
+  });
   started = Date.now();
   if (pings === 0) lastPing = started;
   const timer = setTimeout(finish, durationMs);
