@@ -104,7 +104,8 @@ export function exactNonPortableIntegers(text: string, validate: Validate): Port
       pointer,
       offset,
       written,
-      message: /^-?\d+$/.test(written)
+      // Beyond 2^53 the float's value is not the number written: say that, not "write <value>".
+      message: /^-?\d+$/.test(written) || Math.abs(value) > Number.MAX_SAFE_INTEGER
         ? `${written} is beyond ±(2^53 − 1): JavaScript reads it as ${BigInt(value).toString()}${Math.abs(Number(written)) > 2 ** 63 - 1 ? " and Go's int64 cannot hold it" : ''}; keep integers within ±9007199254740991`
         : `${written} is an integer written as a float: the schema and this package's decoders accept it, but Go int64 fields (encoding/json) and Python isinstance(x, int) checks refuse it; write ${BigInt(value).toString()}`,
     });

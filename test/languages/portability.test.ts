@@ -44,6 +44,13 @@ describe('findNonPortableIntegers (issue 8, item 19: the producer is told)', () 
     expect(findNonPortableIntegers(bot('18446744073709551616'), validateMessage)[0]?.message).toContain("Go's int64 cannot hold it");
   });
 
+  it('says a whole float beyond 2^53 is beyond it, not "write" a number the producer did not write', () => {
+    const written = '100000000000000000000000000000000000000000000000000.0';
+    const [warning] = findNonPortableIntegers(bot(written), validateMessage);
+    expect(warning?.message).toBe(`${written} is beyond ±(2^53 − 1): JavaScript reads it as 100000000000000007629769841091887003294964970946560 and Go's int64 cannot hold it; keep integers within ±9007199254740991`);
+    expect(warning?.message).not.toContain('write ');
+  });
+
   it('finds them in a .json file holding an array of messages, with the index', () => {
     const text = `[${bot('42')}, {"type":"ping","timestamp":5}, {"type":"ping","timestamp":-1.0}, ${bot('42.0')}]`;
     expect(findNonPortableIntegers(text, validateMessage)).toEqual([
