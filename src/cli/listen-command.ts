@@ -106,6 +106,11 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   ws.once('open', () => (opened = true));
   /** A frame this client refused (not UTF-8, over ws's 100 MiB limit, a bad opcode): ws then closes the socket itself. */
   let refused: Error | undefined;
+  // Listening from the start: a bad frame can come in the same read as the upgrade, before the
+  // code below runs; an error before 'open' is a connection failure, handled below.
+  ws.on('error', (error) => {
+    if (opened) refused ??= error;
+  });
   ws.on('close', (code, reason) => {
     if (stopped) return;
     report.close = { code, reason: reason.toString() };
@@ -167,9 +172,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     else output.stdout(`${JSON.stringify({ url: shown, error: connected })}\n`);
     return 2;
   }
-  ws.on('error', (error) => {
-    refused ??= error;
-  });
+  ws.on('error', () => undefined);
   started = Date.now();
   if (pings === 0) lastPing = started;
   const timer = setTimeout(finish, durationMs);
