@@ -120,16 +120,16 @@ export class ParallelValidation {
       return;
     }
     const workers = this.start();
+    let nextId = 0;
+    let replayed = 0;
+    let line = 1;
+    let entries = 0;
     /** A worker failed (a bug, or out of memory): a fault for this file, from the line reached; the run goes on. */
     const stopped = (error: WorkerFailure) => {
       this.broken ??= error.message;
       findings.flush();
       findings.fault(`stopped validating "${file}" at line ${line} (${error.message.split('\n')[0]}); run with --jobs 1`);
     };
-    let nextId = 0;
-    let replayed = 0;
-    let line = 1;
-    let entries = 0;
     const replay = () => {
       for (let slot = this.answers.get(replayed); slot !== undefined; slot = this.answers.get(replayed)) {
         this.answers.delete(replayed++);

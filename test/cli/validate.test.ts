@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ParallelValidation } from '../../src/cli/parallel.js';
 import { runValidate, type ValidateCommandOptions } from '../../src/cli/validate-command.js';
 import { FIXTURES, readFixtureMessages } from '../support/fixtures.js';
@@ -30,6 +30,9 @@ function file(name: string, content: string | Buffer): string {
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'cli-'));
 });
+
+// The large-file tests write about 700 MB here.
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('realtime-contract validate', () => {
   it('accepts every valid fixture (exit 0) and prints the count', () => {
