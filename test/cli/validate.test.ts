@@ -246,7 +246,7 @@ describe('realtime-contract validate', () => {
     expect(code).toBe(0);
   });
 
-  it('streams a 100 MB NDJSON file in bounded memory (64 MB heap)', async () => {
+  it('streams a 100 MB NDJSON file, and the same piped to standard input, in bounded memory (64 MB heap)', async () => {
     const target = path.join(dir, 'large.ndjson');
     const out = createWriteStream(target);
     const chunk = `${Array.from({ length: 1000 }, () => tradeLine).join('\n')}\n`;
@@ -263,6 +263,12 @@ describe('realtime-contract validate', () => {
     expect(stderr).toBe('');
     expect(stdout).toBe(`${target}:${messages + 1}: trades /data expected required property "data", got nothing\n${messages} valid, 1 invalid\n`);
     expect(code).toBe(1);
+    // The same through a pipe with the default --input auto: its first line is a whole object,
+    // so it is streamed as NDJSON, not read whole (that took 775 MB for 233 MB).
+    const piped = spawnSync('bash', ['-c', 'cat "$1" | "$2" --import tsx --max-old-space-size=64 "$3" validate -', 'piped', target, process.execPath, CLI], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    expect(piped.stderr).toBe('');
+    expect(piped.stdout).toBe(`<stdin>:${messages + 1}: trades /data expected required property "data", got nothing\n${messages} valid, 1 invalid\n`);
+    expect(piped.status).toBe(1);
   }, 180_000);
 
   describe('worker threads (--jobs): the same output as one thread', () => {

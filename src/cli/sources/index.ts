@@ -30,7 +30,7 @@ import { stat } from 'node:fs/promises';
 import type { InputFormat, NdjsonFileEntry, SourceEntry } from './entry.js';
 import { readDocument, readDocumentText } from './document.js';
 import { describeIoError, LINE_FILE, MESSAGE_FILE, messageFilesUnder, readAllBytes, readBytes } from './files.js';
-import { readNdjsonBatches } from './ndjson.js';
+import { peekFirstLine, readNdjsonBatches } from './ndjson.js';
 import { decodeUtf8, lineAtByte, stripBom } from './text.js';
 
 export type { InputFormat, MessageEntry, NdjsonFileEntry, Place, SourceEntry, SyntaxEntry, UnreadableEntry } from './entry.js';
@@ -45,7 +45,7 @@ export interface SourceOptions {
    * What standard input, FIFOs and process substitutions hold (a regular file says it by its
    * extension): `json` one document (a message or an array), `ndjson` one message per line
    * (streamed), `auto` one document when the whole text is one JSON value, else NDJSON, so that a
-   * guess never hides a line.
+   * guess never hides a line (streamed when line 1 is a whole object; else read whole first).
    */
   input: InputFormat | 'auto';
   /** Look for keys written twice in one object (I-JSON); costs a second scan of each message. */
@@ -143,8 +143,17 @@ async function* readFile(file: string, format: InputFormat, duplicateKeys: boole
   }
 }
 
-/** A byte stream as `format`; `auto` reads it whole first. */
+/**
+ * A byte stream as `format`. `auto` streams it as NDJSON when its first line is a whole JSON
+ * object (then the whole text cannot be one other JSON value, so nothing is judged otherwise
+ * than by reading it whole), and reads it whole first otherwise (a pretty-printed document).
+ */
 async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: InputFormat | 'auto', duplicateKeys: boolean): AsyncGenerator<SourceEntry[]> {
+  if (format === 'auto') {
+    const { head, rest } = await peekFirstLine(bytes);
+    bytes = rest as AsyncIterable<Buffer>;
+    if (isObjectLine(head)) format = 'ndjson';
+  }
   if (format === 'ndjson') {
     yield* readNdjsonBatches(bytes, file, duplicateKeys);
     return;
@@ -172,6 +181,18 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
     return;
   }
   yield* inBatches(readDocumentText(text, file, duplicateKeys, { value }));
+}
+
+/** Whether a first line (its bytes, at most 64 KiB of it) is one whole JSON object. */
+function isObjectLine(head: Uint8Array): boolean {
+  const text = stripBom(Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8')).trim();
+  if (text.charCodeAt(0) !== 123) return false;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
 }
 
 /** Bytes per chunk when text already read whole is read again as NDJSON: batches as from a file. */

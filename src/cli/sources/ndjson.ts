@@ -130,7 +130,7 @@ class LineMessage implements MessageEntry {
  * first, and gives those bytes (`head`, without the LF) and a stream of every byte, `head`
  * included. `close` ends the stream when the rest is not wanted.
  */
-async function peekFirstLine(stream: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>): Promise<{ head: Uint8Array; rest: AsyncIterable<Uint8Array>; close: () => Promise<void> }> {
+export async function peekFirstLine(stream: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>): Promise<{ head: Uint8Array; rest: AsyncIterable<Uint8Array>; close: () => Promise<void> }> {
   const iterator = Symbol.asyncIterator in stream ? stream[Symbol.asyncIterator]() : (stream as Iterable<Uint8Array>)[Symbol.iterator]();
   const read: Uint8Array[] = [];
   let size = 0;
