@@ -113,11 +113,15 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   });
   ws.on('close', (code, reason) => {
     if (stopped) return;
-    report.close = { code, reason: reason.toString() };
     if (opened && refused !== undefined) {
-      // The server broke the framing; the close (1006) is this client's, not the server's.
-      violate({ index: report.frames, type: null, pointer: '', keyword: 'frame', message: `expected a valid WebSocket frame, got one this client had to refuse: ${scrub(refused.message)}` });
-    } else if (opened && code !== 1000) {
+      // The server broke the framing; the close (1006) is this client's, not the server's: the
+      // refused frame counts as a frame, and no server close is reported.
+      violate({ index: report.frames++, type: null, pointer: '', keyword: 'frame', message: `expected a valid WebSocket frame, got one this client had to refuse: ${scrub(refused.message)}` });
+      finish();
+      return;
+    }
+    report.close = { code, reason: reason.toString() };
+    if (opened && code !== 1000) {
       // A socket that never opened is reported as a connection failure (exit 2) instead.
       violate({ index: null, type: null, pointer: '', keyword: 'close', message: `the server closed the connection with ${code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''} before the run ended` });
     }
@@ -188,6 +192,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // The last stretch: a server that stopped pinging is silent past the interval.
     if (end - lastPing > interval + slack) checkPing(end - lastPing, pings === 0 ? 'the connection' : 'the last ping', null, true);
     ws.close(1000, 'listen finished');
+    // A server that never answers the close must not hold the run past --duration (ws waits 30 s).
+    const closing = setTimeout(() => ws.terminate(), 1000);
+    ws.once('close', () => clearTimeout(closing));
   }
 
   if (text) {

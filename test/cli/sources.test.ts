@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ExitCode, formatProblem, messageType, Report } from '../../src/cli/report.js';
-import { findDuplicateKeys, readSourceBatches, readSources, type SourceEntry } from '../../src/cli/sources/index.js';
+import { duplicateKeyError, findDuplicateKeys, readSourceBatches, readSources, type SourceEntry } from '../../src/cli/sources/index.js';
 
 async function collect(paths: string[], stdin = '', input: 'auto' | 'json' | 'ndjson' = 'auto'): Promise<SourceEntry[]> {
   const entries: SourceEntry[] = [];
@@ -67,6 +67,16 @@ describe('readSourceBatches', () => {
 });
 
 describe('findDuplicateKeys', () => {
+  it('says a key is written twice, without a place, when it is nested too deep for the scanner to reach', () => {
+    const depth = 6000;
+    const text = `{"type":"ai_tasks","x":${'{"a":'.repeat(depth)}{"k":1,"k":2}${'}'.repeat(depth)}}`;
+    expect(findDuplicateKeys(text, { value: JSON.parse(text) as unknown })).toEqual([{ path: [], pointer: '', offset: 0 }]);
+    expect(duplicateKeyError('')).toMatchObject({ pointer: '', keyword: 'duplicateKey', message: expect.stringContaining('nested too deep to say where') });
+    // Without duplicates, the same depth still gives none.
+    const clean = text.replace('"k":1,', '');
+    expect(findDuplicateKeys(clean, { value: JSON.parse(clean) as unknown })).toEqual([]);
+  });
+
   it('finds the same doubled keys with the parsed value as a shortcut as without, whatever the strings hold', () => {
     // Keys and strings full of quotes, colons and backslashes, so that the quick count is often fooled.
     const key = fc.constantFrom('a', 'b', '":', 'x\\', '\\":"', ' : ', 'é€');

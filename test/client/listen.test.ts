@@ -4,6 +4,9 @@
  * (exit 2 with the HTTP status), and keepalive timing.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
@@ -107,6 +110,29 @@ describe('listen', () => {
     expect(stdout).not.toContain('the server closed the connection');
     const tolerant = await listen([server.url, '--token', 'secret-token', '--mode', 'tolerant', '--count', '2', '--ping-interval', '60000']);
     expect(tolerant.stdout).not.toContain('RFC 7493');
+  });
+
+  it('ends at --duration even when the server never answers its close (ws would wait 30 s)', async () => {
+    // A raw server: completes the upgrade, sends `connection`, then reads nothing and answers nothing.
+    const server = createServer();
+    const sockets: Socket[] = [];
+    server.on('upgrade', (request, socket: Socket) => {
+      sockets.push(socket);
+      const accept = createHash('sha1').update(`${request.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+      const payload = Buffer.from(connection);
+      socket.write(Buffer.concat([Buffer.from([0x81, payload.length]), payload]));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    stops.push(() => new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    }));
+    const started = Date.now();
+    const { status, stdout } = await listen([`ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`, '--token', 't0ken', '--duration', '1s', '--ping-interval', '60000']);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(stdout).toMatch(/connection 1\n1 frame, 0 violations\n$/);
+    expect(status).toBe(0);
   });
 
   it('exits 0 on a conforming stream of every type with pings on time', async () => {

@@ -7,7 +7,7 @@ import { firstInvalidUtf8Byte } from './ndjson-lines.js';
 
 /** A key written twice in one JSON object: what `JSON.parse` silently resolves to the last value. */
 export interface DuplicateKey {
-  /** JSON Pointer of the duplicated key, relative to the text that was scanned. */
+  /** JSON Pointer of the duplicated key, relative to the text that was scanned; `''` (offset 0) for one nested too deep to locate. */
   pointer: string;
   /** Path of the key as segments (array indices as numbers), relative to the scanned text. */
   path: (string | number)[];
@@ -51,7 +51,9 @@ export function stripBom(text: string): string {
 
 /**
  * Every key that appears twice in one object of `text` (I-JSON, RFC 7493 §2.3, forbids them),
- * found with jsonc-parser's scanner. Text too deeply nested for the scanner gives none.
+ * found with jsonc-parser's scanner. Text too deeply nested for the scanner gives those found
+ * before its stack ran out, or, when `parsed` is given and shows a key written twice but none
+ * was found, one entry with pointer `''`: there is one, its place is unknown.
  *
  * @param parsed `JSON.parse(text)` when the caller has it: when the text writes no more keys
  *   than the value holds (counted by {@link scanJsonText}, one pass), no key can be doubled,
@@ -81,7 +83,10 @@ export function findDuplicateKeys(text: string, parsed?: { value: unknown }, sca
       },
     });
   } catch {
-    return found; // nesting deeper than the scanner's stack: JSON.parse has judged the text already
+    // Nesting deeper than the scanner's stack. When the count above showed a key written twice
+    // and none was found before the overflow, say so without a place rather than nothing.
+    if (parsed && found.length === 0) found.push({ path: [], pointer: '', offset: 0 });
+    return found;
   }
   return found;
 }
@@ -114,8 +119,10 @@ function countKeys(value: unknown): number {
   return count;
 }
 
-/** The error for a duplicated key at `pointer` (relative to the message). */
+/** The error for a duplicated key at `pointer` (relative to the message); `''` for one nested too deep to locate. */
 export function duplicateKeyError(pointer: string): ValidationError {
+  // The root is never a key's place: '' is a doubled key nested too deep to locate.
+  if (pointer === '') return validationError('', 'duplicateKey', `each key once in an object (I-JSON, RFC 7493)`, 'a key written twice, nested too deep to say where; JSON.parse keeps only the last value');
   const key = pointer.slice(pointer.lastIndexOf('/') + 1).replaceAll('~1', '/').replaceAll('~0', '~');
   return validationError(pointer, 'duplicateKey', `each key once in an object (I-JSON, RFC 7493)`, `${JSON.stringify(key)} more than once; JSON.parse keeps only the last value`);
 }
