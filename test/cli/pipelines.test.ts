@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -154,6 +154,19 @@ describe('realtime-contract validate in a pipeline', () => {
     const substituted = bash('eval "$CLI validate <(cat $DIR/producer.ndjson)"');
     expect(substituted.stdout).toMatch(/^\/dev\/fd\/\d+:2: pong \/timestamp expected required property "timestamp", got nothing\n1 valid, 1 invalid\n$/);
     expect(substituted.code).toBe(1);
+  });
+
+  it('says it did not read a FIFO named like a message file inside a folder, and reads the rest', () => {
+    const folder = path.join(dir, 'with-fifo');
+    mkdirSync(folder);
+    writeFileSync(path.join(folder, 'a.ndjson'), `${ping(1)}\n`);
+    expect(spawnSync('mkfifo', [path.join(folder, 'b.ndjson')]).status).toBe(0);
+    expect(spawnSync('mkfifo', [path.join(folder, 'c.txt')]).status).toBe(0);
+    const run = cli(['validate', folder]);
+    expect(run.stdout).toBe('1 valid, 0 invalid\n');
+    expect(run.stderr).toContain(`cannot read "${path.join(folder, 'b.ndjson')}": not a regular file (a FIFO, socket or device)`);
+    expect(run.stderr).not.toContain('c.txt');
+    expect(run.code).not.toBe(0);
   });
 
   it('reports a key written twice in strict mode (I-JSON), where JSON.parse would keep the last', () => {

@@ -9,7 +9,8 @@ export const LINE_FILE = /\.(ndjson|jsonl)$/i;
 /**
  * Message files below `dir`, recursively, in sorted order. Follows symbolic links (a linked
  * fixture is validated like any other), visits each real folder once (no link loops), and
- * reports an unreadable folder or broken link through `fail` and goes on with the others.
+ * reports an unreadable folder, a broken link, or a FIFO, socket or device named like a message
+ * file through `fail`, and goes on with the others.
  */
 export async function* messageFilesUnder(dir: string, fail: (file: string, error: unknown) => void, visited = new Set<string>()): AsyncGenerator<string> {
   let entries: Dirent[];
@@ -38,6 +39,9 @@ export async function* messageFilesUnder(dir: string, fail: (file: string, error
     }
     if (isDirectory) yield* messageFilesUnder(target, fail, visited);
     else if (isFile && MESSAGE_FILE.test(entry.name)) yield target;
+    // A FIFO, socket or device named like a message file: reading it from a folder walk could
+    // wait forever for a writer, so it is not read, and the run says so.
+    else if (MESSAGE_FILE.test(entry.name)) fail(target, new Error('not a regular file (a FIFO, socket or device), so not read in a folder: name it on the command line to read it'));
   }
 }
 
