@@ -52,7 +52,7 @@ export function defaultJobs(): number {
 /** What the workers are told once. */
 export interface WorkerSettings {
   mode: ValidationMode;
-  /** Give warnings (text output). */
+  /** Give warnings. */
   warn: boolean;
   allErrors: boolean;
 }

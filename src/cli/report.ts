@@ -54,6 +54,8 @@ export interface JsonReport {
   valid: number;
   invalid: number;
   problems: (Place & { type: string | null } & ValidationError)[];
+  /** Notes that do not change a verdict, as text output prints them on stderr: `{ file, line, message }`. */
+  warnings: { file: string; line: number; message: string }[];
   errors: string[];
 }
 
@@ -76,6 +78,7 @@ export class Report {
   private invalid = 0;
   private readonly problems: Problem[] = [];
   private readonly faults: string[] = [];
+  private readonly warnings: JsonReport['warnings'] = [];
   /** Text not yet written to stdout. */
   private pending = '';
 
@@ -117,13 +120,13 @@ export class Report {
   /**
    * A note about a message that does not change the verdict (e.g. an integer written as a
    * float, which other languages read differently): `path:line: warning: <text>` on stderr in
-   * text output; left out of JSON output.
+   * text output, listed under `warnings` in JSON.
    */
   warning(file: string, line: number, text: string): void {
     if (this.options.format === 'text') {
       this.flush();
       this.options.stderr(`${oneLine(`${file}:${line}: warning: ${text}`)}\n`);
-    }
+    } else this.warnings.push({ file, line, message: text });
   }
 
   /** The exit code so far. */
@@ -141,6 +144,7 @@ export class Report {
         valid: this.valid,
         invalid: this.invalid,
         problems: this.problems.map(({ error, ...place }) => ({ ...place, ...error })),
+        warnings: this.warnings,
         errors: this.faults,
       };
       this.options.stdout(`${JSON.stringify(report)}\n`);

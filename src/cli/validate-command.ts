@@ -39,8 +39,8 @@ export interface ValidateCommandOptions {
  * In strict mode a key written twice in one object is a fault (I-JSON, RFC 7493): `JSON.parse`
  * would silently keep the last value. With `allErrors`, every fault of a message is reported.
  * Integers of valid messages that other languages read differently than the validator
- * (`1705251000000.0`, beyond 2^53: src/languages/portability.ts) are warnings on stderr in text
- * output, and so, in tolerant mode, is each value accepted although outside its closed list
+ * (`1705251000000.0`, beyond 2^53: src/languages/portability.ts) are warnings (on stderr in text
+ * output, under `warnings` in JSON), and so, in tolerant mode, is each value accepted although outside its closed list
  * (a notice of `validateMessage`); the exit code does not change.
  * A regular NDJSON file of `parallelFrom` bytes or more (8 MiB) is cut into blocks of lines
  * judged by `jobs` worker threads (parallel.ts); the output is the serial path's, in order.
@@ -52,7 +52,7 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
   const allErrors = options.allErrors ? (await import('./all-errors.js')).allErrorsOf : undefined;
   const jobs = options.jobs ?? defaultJobs();
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > MAX_JOBS) throw new RangeError(`jobs must be an integer from 1 to ${MAX_JOBS}, got ${jobs}`);
-  const parallel = jobs > 1 ? new ParallelValidation({ jobs, mode: options.mode, warn: options.format === 'text', allErrors: options.allErrors === true, blockBytes: options.blockBytes }) : undefined;
+  const parallel = jobs > 1 ? new ParallelValidation({ jobs, mode: options.mode, warn: true, allErrors: options.allErrors === true, blockBytes: options.blockBytes }) : undefined;
   const sources = {
     input: options.input ?? 'auto',
     duplicateKeys: options.mode === 'strict',
@@ -60,7 +60,7 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
     onTerminal: () => output.stderr('realtime-contract: reading messages from standard input; end with Ctrl-D\n'),
   };
   const batches = readSourceBatches(paths, { ...sources, largeNdjsonFrom: parallel ? (options.parallelFrom ?? PARALLEL_FROM) : undefined });
-  const check = createChecker({ mode: options.mode, warn: options.format === 'text', allErrors }, report);
+  const check = createChecker({ mode: options.mode, warn: true, allErrors }, report);
   try {
     for await (const entries of batches) {
       // A whole batch (the lines of one chunk read) synchronously: no await per message.
@@ -81,7 +81,7 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
 /** How {@link createChecker} judges entries. */
 export interface CheckerOptions {
   mode: ValidationMode;
-  /** Whether to give warnings (non-portable integers, tolerant-mode notices): text output only. */
+  /** Whether to give warnings (non-portable integers, tolerant-mode notices). */
   warn: boolean;
   /** Every fault of a message (`--all-errors`), or undefined for the first one. */
   allErrors?: ((value: unknown, mode: ValidationMode) => ValidationError[]) | undefined;

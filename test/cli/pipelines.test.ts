@@ -213,7 +213,12 @@ describe('realtime-contract validate in a pipeline', () => {
       stdout: '2 valid, 0 invalid\n',
       stderr: '<stdin>:2: warning: /data/side "hold" is not a value this contract lists ("buy", "sell"): accepted in tolerant mode\n',
     });
-    expect(cli(['validate', '--mode', 'tolerant', '--format', 'json', '-'], text).stderr).toBe('');
+    const json = cli(['validate', '--mode', 'tolerant', '--format', 'json', '-'], text);
+    expect(json.stderr).toBe('');
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      valid: 2,
+      warnings: [{ file: '<stdin>', line: 2, message: '/data/side "hold" is not a value this contract lists ("buy", "sell"): accepted in tolerant mode' }],
+    });
     expect(cli(['validate', '-'], text).code).toBe(1);
   });
 

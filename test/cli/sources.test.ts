@@ -143,8 +143,15 @@ describe('Report', () => {
     const out: string[] = [];
     const report = new Report({ format: 'json', stdout: (text) => out.push(text), stderr: () => undefined });
     report.rejected([{ file: 'a.json', line: 1, index: 0, type: null, error: { pointer: '', keyword: 'type', message: 'expected a message object, got 1' } }]);
+    report.warning('b.ndjson', 3, '/timestamp 1.0 is an integer written as a float');
     report.finish();
-    expect(JSON.parse(out.join(''))).toEqual({ valid: 0, invalid: 1, errors: [], problems: [{ file: 'a.json', line: 1, index: 0, type: null, pointer: '', keyword: 'type', message: 'expected a message object, got 1' }] });
+    expect(JSON.parse(out.join(''))).toEqual({
+      valid: 0,
+      invalid: 1,
+      errors: [],
+      problems: [{ file: 'a.json', line: 1, index: 0, type: null, pointer: '', keyword: 'type', message: 'expected a message object, got 1' }],
+      warnings: [{ file: 'b.ndjson', line: 3, message: '/timestamp 1.0 is an integer written as a float' }],
+    });
   });
 
   it('keeps a problem on one line and finds a type safely', () => {

@@ -199,6 +199,7 @@ describe('realtime-contract validate', () => {
       valid: 1,
       invalid: 1,
       errors: [],
+      warnings: [],
       problems: [
         {
           file: target,
@@ -303,11 +304,13 @@ describe('realtime-contract validate', () => {
       { mode: 'strict', format: 'text' },
       { mode: 'tolerant', format: 'text' },
       { mode: 'strict', format: 'json' },
+      { mode: 'tolerant', format: 'json' },
       { mode: 'strict', format: 'text', allErrors: true },
     ] as const)('$mode, $format, allErrors $allErrors: every block size, 1 to 3 workers', async (options) => {
       const target = file(`jobs-${options.mode}-${options.format}-${String(options.allErrors)}.ndjson`, bytes);
       const serial = await run(target, { ...options, jobs: 1 });
       expect(serial.stdout + serial.stderr).toContain(options.mode === 'strict' ? 'RFC 7493' : 'accepted in tolerant mode');
+      if (options.format === 'json' && options.mode === 'tolerant') expect(JSON.parse(serial.stdout).warnings).toContainEqual(expect.objectContaining({ message: expect.stringContaining('accepted in tolerant mode') }));
       expect(serial.stdout).toContain('byte offset');
       for (const blockBytes of [1, 7, 100, 4096]) {
         for (const jobs of [2, 3]) expect(await run(target, { ...options, jobs, blockBytes, parallelFrom: 0 })).toEqual(serial);
