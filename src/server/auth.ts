@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { KeyObject } from 'node:crypto';
-import { createRemoteJWKSet, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 
 /** Who is on the other end of a socket or a poll. */
 export interface Principal {
@@ -84,6 +84,34 @@ export function redactUrl(url: string | undefined): string {
   return url.replace(/([?&](?:token|access_token|jwt|auth)=)[^&#]*/gi, '$1[redacted]');
 }
 
+/** The key types (`KeyObject.asymmetricKeyType`) each pinned algorithm verifies with. */
+const KEY_TYPES: Record<PublicKeyAlgorithm, readonly string[]> = { RS256: ['rsa'], ES256: ['ec'], EdDSA: ['ed25519', 'ed448'] };
+
+/**
+ * `publicKey` as a KeyObject, read now (synchronously), so a key that is not a public key, or
+ * not one `algorithm` verifies with (an EC key with the default RS256), is a TypeError when
+ * the server is created, not a failure at the first token.
+ * @throws TypeError naming the fault (never the key material)
+ */
+function publicKeyFor(publicKey: string | KeyObject, algorithm: PublicKeyAlgorithm): KeyObject {
+  if (!(algorithm in KEY_TYPES)) throw new TypeError(`jwt: algorithm must be one of ${Object.keys(KEY_TYPES).join(', ')}, got ${JSON.stringify(algorithm)}`);
+  let key: KeyObject;
+  try {
+    key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
+  } catch (error) {
+    throw new TypeError(`jwt: publicKey is not a PEM public key (${(error as { code?: string }).code ?? 'unreadable'})`);
+  }
+  if (key.type !== 'public') throw new TypeError(`jwt: publicKey must be a public key, got a ${String(key.type)} key`);
+  const type = String(key.asymmetricKeyType);
+  if (!KEY_TYPES[algorithm].includes(type)) {
+    throw new TypeError(`jwt: publicKey is ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type.toUpperCase()} key, which ${algorithm} does not verify with: set jwt.algorithm (${Object.entries(KEY_TYPES).map(([name, types]) => `${name} for ${types.join('/')}`).join(', ')})`);
+  }
+  if (algorithm === 'ES256' && key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new TypeError(`jwt: ES256 needs a P-256 key, got the curve ${String(key.asymmetricKeyDetails?.namedCurve)}`);
+  }
+  return key;
+}
+
 /** Longest user id accepted from a token, in characters; a longer one is refused with 401. */
 export const MAX_USER_ID_LENGTH = 256;
 
@@ -105,7 +133,7 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
     algorithms = ['HS256'];
   } else if (options.publicKey !== undefined) {
     const algorithm = options.algorithm ?? 'RS256';
-    key = typeof options.publicKey === 'string' ? importSPKI(options.publicKey, algorithm) : Promise.resolve(options.publicKey);
+    key = Promise.resolve(publicKeyFor(options.publicKey, algorithm));
     algorithms = [algorithm];
   } else {
     key = createRemoteJWKSet(new URL(String(options.jwksUrl)));

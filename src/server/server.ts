@@ -136,6 +136,7 @@ export interface RealtimeServer {
  * the upgrade (401/403/429 with no socket), and serves the WebSocket and polling endpoints.
  *
  * @throws TypeError when neither `jwt` nor `authenticate` is given, or the JWT options are inconsistent
+ *   (a `publicKey` that is not a public key, or not of the key type `algorithm` verifies with)
  */
 export function createRealtimeServer(options: RealtimeServerOptions): RealtimeServer {
   if ((options.jwt === undefined) === (options.authenticate === undefined)) throw new TypeError('createRealtimeServer: give exactly one of jwt or authenticate');

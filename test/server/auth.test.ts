@@ -2,11 +2,12 @@
  * Authentication before the upgrade (spec "Backend Implementation Notes" 1, issue 9): every
  * refused token gets its HTTP status and no socket; accepted ones get the `connection` message.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import Fastify from 'fastify';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJwtVerifier, createRealtimeServer, type PublicKeyAlgorithm, type RealtimeServer } from '../../src/server/index.js';
+import { createJwtVerifier, createRealtimeServer, type JwtOptions, type PublicKeyAlgorithm, type RealtimeServer } from '../../src/server/index.js';
 import { connect, eventually, refusedStatus, SECRET, sleep, startServer, token } from './helpers.js';
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -95,6 +96,23 @@ describe('public keys and JWKS, algorithms pinned', () => {
       }
     });
   }
+
+  it('refuses a public key that is not one, or not of the pinned algorithm, when the server is created (no crash later)', async () => {
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const ecPem = ec.publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    const create = (jwt: JwtOptions) => () => createRealtimeServer({ jwt, port: 0, host: '127.0.0.1' });
+    // An EC key with the default RS256 used to crash the process after it was listening.
+    expect(create({ publicKey: ecPem })).toThrow(/^jwt: publicKey is an EC key, which RS256 does not verify with: set jwt\.algorithm/);
+    expect(create({ publicKey: 'not a key' })).toThrow(/^jwt: publicKey is not a PEM public key/);
+    expect(create({ publicKey: ec.privateKey })).toThrow(/^jwt: publicKey must be a public key, got a private key/);
+    expect(create({ publicKey: p384, algorithm: 'ES256' })).toThrow(/^jwt: ES256 needs a P-256 key/);
+    expect(create({ publicKey: ecPem, algorithm: 'HS256' as never })).toThrow(/^jwt: algorithm must be one of RS256, ES256, EdDSA/);
+    // The message names the fault, never the key material.
+    expect(() => create({ publicKey: `${ecPem}x` })()).not.toThrow(/MFkw/);
+    const server = await startServer({ jwt: { publicKey: ec.publicKey, algorithm: 'ES256' } });
+    await server.rt.close();
+  });
 
   it('verifies against a JWKS served on 127.0.0.1, refusing keys it does not hold', async () => {
     const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
