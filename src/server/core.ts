@@ -138,7 +138,7 @@ export class Connection implements Subscriber {
     // Already sent by the replay.
     if (position <= this.lastPosition) return;
     this.lastPosition = position;
-    this.enqueue(frame, entry.type, entry.key ?? undefined);
+    this.enqueue(frame, entry.type, conflationKey(entry));
   }
 
   /** Sends a per-connection message (connection, ping, pong, error): never stored, no cursor. */
@@ -174,7 +174,7 @@ export class Connection implements Subscriber {
         const position = parseCursor(entry.cursor)?.position ?? -1;
         if (position <= this.lastPosition) continue;
         this.lastPosition = position;
-        this.enqueueText(entry.frame, entry.type, entry.key ?? undefined);
+        this.enqueueText(entry.frame, entry.type, conflationKey(entry));
       }
       if (result.entries.length < replayLimit || this.closing) break;
       // Paced by the socket: the next page is read once this one is on its way.
@@ -215,7 +215,7 @@ export class Connection implements Subscriber {
 
   /** Queues a frame. `replay`: a page of the replay, bounded by the page size and paced by {@link drained}, so not held to the slow-consumer bound. */
   private enqueue(frame: Buffer, type: string, key: string | undefined, replay = false): void {
-    const item: Outgoing = { frame, type, key: key === undefined ? undefined : `${type}\u0000${key}`, dead: false };
+    const item: Outgoing = { frame, type, key, dead: false };
     if (item.key !== undefined) {
       // Under backpressure, an outbound rate limit, or a burst larger than one write, latest wins,
       // moved to the end so cursors stay increasing on the wire. A reader that keeps up gets
@@ -610,4 +610,15 @@ export class RealtimeCore {
 export function errorSummary(error: unknown): { name?: string; code?: string; message?: string } {
   if (!(error instanceof Error)) return { message: String(error) };
   return { name: error.name, ...((error as { code?: string }).code ? { code: (error as { code?: string }).code } : {}), message: error.message };
+}
+
+/**
+ * What a newer state replaces in a connection's queue (`x-delivery: { class: "state" }`): the
+ * same type, the same key value, and the same user. An admin's socket carries every user's
+ * stream, and one user's balance on Luno is not another's. Undefined for an event (never merged).
+ */
+function conflationKey(entry: StreamEntry): string | undefined {
+  if (entry.key === undefined || entry.key === null) return undefined;
+  const user = entry.userId ?? '';
+  return `${entry.type}\u0000${user.length}:${user}\u0000${entry.key}`;
 }

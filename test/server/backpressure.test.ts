@@ -92,4 +92,26 @@ describe('backpressure', () => {
       await server.rt.close();
     }
   });
+
+  it("an admin's conflation keeps the latest state of each user: one user's balance never replaces another's", async () => {
+    const server = await startServer({ outboundRate: { perSecond: 20, burst: 1 } });
+    try {
+      const admin = await connect(server.url({ token: await token('root', { admin: true }) }));
+      await admin.until(() => admin.count('connection') === 1);
+      // A burst, paced by the outbound rate: states of one user and key are merged, latest wins.
+      for (let i = 0; i < 30; i++) {
+        void server.rt.publish('alice', balance('luno', 100 + i));
+        void server.rt.publish('bob', balance('luno', 200 + i));
+      }
+      await server.rt.publish('carol', trade('last'));
+      await admin.until(() => admin.count('trades') === 1, 10_000, 'the trade after the burst');
+      const balances = admin.stream.filter((f) => f.type === 'balances').map((f) => f.data!.total_value_zar);
+      expect(balances).toContain(129);
+      expect(balances).toContain(229);
+      expect(balances.length).toBeLessThan(60);
+      admin.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
 });
