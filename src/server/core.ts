@@ -81,6 +81,14 @@ export class Connection implements Subscriber {
   private replayBuffer: { entry: StreamEntry; frame: Buffer; position: number }[] | null = [];
   private queue: Outgoing[] = [];
   private queueStart = 0;
+  /**
+   * Per-connection answers (ping, pong, error): sent before the queued stream once the
+   * `connection` message is out, and not held to the outbound rate, so a backlog never delays
+   * a ping past its pong deadline.
+   */
+  private urgent: Outgoing[] = [];
+  /** Whether the `connection` message has been handed to the transport. */
+  private greeted = false;
   private queuedBytes = 0;
   private readonly states = new Map<string, Outgoing>();
   private writing = false;
@@ -144,7 +152,20 @@ export class Connection implements Subscriber {
   /** Sends a per-connection message (connection, ping, pong, error): never stored, no cursor. */
   sendDirect(message: ServerMessage): void {
     if (this.closing) return;
-    this.enqueue(Buffer.from(JSON.stringify(message)), message.type, undefined);
+    const frame = Buffer.from(JSON.stringify(message));
+    this.urgent.push({ frame, type: message.type, key: undefined, dead: false });
+    this.queuedBytes += frame.length;
+    if (this.bufferedBytes > this.core.options.maxBufferedBytes) {
+      this.core.counters.slowClientCloses++;
+      this.core.closeConnection(this, CloseCode.TryAgainLater, 'slow consumer');
+      return;
+    }
+    this.core.scheduleFlush(this);
+  }
+
+  /** Whether anything waits to be handed to the transport. */
+  private get pending(): boolean {
+    return this.queueStart < this.queue.length || (this.greeted && this.urgent.length > 0);
   }
 
   /**
@@ -206,7 +227,7 @@ export class Connection implements Subscriber {
   /** Resolves a pending {@link drained} when the queue has drained or the connection is closing. */
   checkDrained(): void {
     if (this.drainWaiter === null) return;
-    if (this.closing || (this.queueStart === this.queue.length && this.transport.bufferedAmount < this.core.options.writeHighWaterBytes)) {
+    if (this.closing || (!this.pending && this.transport.bufferedAmount < this.core.options.writeHighWaterBytes)) {
       const resolve = this.drainWaiter;
       this.drainWaiter = null;
       resolve();
@@ -243,7 +264,7 @@ export class Connection implements Subscriber {
     if (this.closed) return;
     if (this.writing && !force) {
       // The previous batch still waits for the OS: the peer is not keeping up.
-      if (this.queueStart < this.queue.length) this.blocked = true;
+      if (this.pending) this.blocked = true;
       return;
     }
     const { writeHighWaterBytes } = this.core.options;
@@ -251,10 +272,20 @@ export class Connection implements Subscriber {
     const batch: Buffer[] = [];
     let bytes = this.transport.bufferedAmount;
     this.blocked = false;
-    while (this.queueStart < this.queue.length) {
+    while (this.pending) {
       if (!force && bytes >= writeHighWaterBytes) {
         this.blocked = true;
         break;
+      }
+      if (this.greeted && this.urgent.length > 0) {
+        for (const item of this.urgent) {
+          this.queuedBytes -= item.frame.length;
+          bytes += item.frame.length;
+          batch.push(item.frame);
+          bump(this.core.counters.sent, item.type);
+        }
+        this.urgent = [];
+        continue;
       }
       const item = this.queue[this.queueStart]!;
       if (item.dead) {
@@ -267,6 +298,7 @@ export class Connection implements Subscriber {
         break;
       }
       this.queueStart++;
+      if (item.type === 'connection') this.greeted = true;
       if (item.key !== undefined && this.states.get(item.key) === item) this.states.delete(item.key);
       this.queuedBytes -= item.frame.length;
       bytes += item.frame.length;
@@ -287,7 +319,7 @@ export class Connection implements Subscriber {
     this.writing = true;
     this.transport.write(batch, () => {
       this.writing = false;
-      if (this.queueStart < this.queue.length) this.core.scheduleFlush(this);
+      if (this.pending) this.core.scheduleFlush(this);
       else this.checkDrained();
     });
   }

@@ -39,9 +39,9 @@ export interface RealtimeServerOptions {
   store?: StreamStore;
   /** Validate every published message strictly, throwing at the call site. Default: true unless NODE_ENV is production. */
   validateOutbound?: boolean;
-  /** Default PING_INTERVAL_MS (30 000). */
+  /** Milliseconds between pings. Default PING_INTERVAL_MS (30 000). */
   pingIntervalMs?: number;
-  /** Default PONG_TIMEOUT_MS (10 000). */
+  /** Milliseconds a ping waits for its pong before the socket is closed with 4408; less than `pingIntervalMs`. Default PONG_TIMEOUT_MS (10 000). */
   pongTimeoutMs?: number;
   /** Largest inbound frame; a larger one closes with 1009. Default 16 KiB. */
   maxPayloadBytes?: number;
@@ -135,11 +135,17 @@ export interface RealtimeServer {
  * "Wire"): attaches to `options.server` or listens on `host`/`port`, verifies the JWT before
  * the upgrade (401/403/429 with no socket), and serves the WebSocket and polling endpoints.
  *
- * @throws TypeError when neither `jwt` nor `authenticate` is given, or the JWT options are inconsistent
- *   (a `publicKey` that is not a public key, or not of the key type `algorithm` verifies with)
+ * @throws TypeError when neither `jwt` nor `authenticate` is given, the JWT options are inconsistent
+ *   (a `publicKey` that is not a public key, or not of the key type `algorithm` verifies with), or
+ *   `pongTimeoutMs` is not less than `pingIntervalMs` (each ping would replace the one awaited)
  */
 export function createRealtimeServer(options: RealtimeServerOptions): RealtimeServer {
   if ((options.jwt === undefined) === (options.authenticate === undefined)) throw new TypeError('createRealtimeServer: give exactly one of jwt or authenticate');
+  const pingIntervalMs = options.pingIntervalMs ?? PING_INTERVAL_MS;
+  const pongTimeoutMs = options.pongTimeoutMs ?? PONG_TIMEOUT_MS;
+  if (!(pingIntervalMs > 0 && pongTimeoutMs > 0 && pongTimeoutMs < pingIntervalMs)) {
+    throw new TypeError(`createRealtimeServer: pongTimeoutMs must be positive and less than pingIntervalMs (the spec's 10 000 and 30 000), got ${pongTimeoutMs} and ${pingIntervalMs}`);
+  }
   const verify = options.jwt ? createJwtVerifier(options.jwt) : null;
   const logger = options.logger ?? null;
   const path = options.path ?? WEBSOCKET_PATH;
@@ -151,8 +157,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const core = new RealtimeCore({
     store,
     validateOutbound,
-    pingIntervalMs: options.pingIntervalMs ?? PING_INTERVAL_MS,
-    pongTimeoutMs: options.pongTimeoutMs ?? PONG_TIMEOUT_MS,
+    pingIntervalMs,
+    pongTimeoutMs,
     inboundRate: options.inboundRate ?? { perSecond: 20, burst: 40 },
     inboundRateCloseAfter: options.inboundRateCloseAfter ?? 20,
     maxConsecutiveFaults: options.maxConsecutiveFaults ?? 100,

@@ -4,7 +4,8 @@
  * 10 intervals; a client's ping gets a pong.
  */
 import { describe, expect, it } from 'vitest';
-import { connect, startServer, token } from './helpers.js';
+import { createRealtimeServer } from '../../src/server/index.js';
+import { connect, SECRET, startServer, token, trade } from './helpers.js';
 
 const INTERVAL = 600;
 const TIMEOUT = 300;
@@ -47,5 +48,33 @@ describe('keepalive', () => {
     } finally {
       await server.rt.close();
     }
+  });
+
+  it('a ping skips a backlog held by the outbound rate: a client that answers is never closed for it', async () => {
+    // 10 messages/s and 60 queued: the backlog takes 6 s, far past the 500 ms pong deadline.
+    const server = await startServer({ outboundRate: { perSecond: 10, burst: 10 }, pingIntervalMs: 1000, pongTimeoutMs: 500 });
+    try {
+      const client = await connect(server.url({ token: await token('u1') }));
+      await client.until(() => client.count('connection') === 1);
+      for (let i = 0; i < 60; i++) void server.rt.publish('u1', trade(`backlog_${i}`));
+      await client.until(() => client.count('ping') >= 3, 6000, 'three pings during the backlog');
+      expect(client.closeCode).toBeNull();
+      expect(client.count('trades')).toBeLessThan(60);
+      // Every trade still arrives, in order, after the pings that overtook them.
+      await client.until(() => client.count('trades') === 60, 10_000, 'the whole backlog');
+      expect(client.frames.filter((f) => f.type === 'trades').map((f) => f.data!.id)).toEqual(Array.from({ length: 60 }, (_, i) => `backlog_${i}`));
+      expect(client.frames[0]!.type).toBe('connection');
+      expect(client.closeCode).toBeNull();
+      client.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('refuses a pong timeout that is not less than the ping interval (each ping would replace the awaited one)', () => {
+    const create = (pingIntervalMs: number, pongTimeoutMs: number) => () => createRealtimeServer({ jwt: { secret: SECRET }, port: 0, host: '127.0.0.1', pingIntervalMs, pongTimeoutMs });
+    expect(create(200, 400)).toThrow(/pongTimeoutMs must be positive and less than pingIntervalMs .* got 400 and 200/);
+    expect(create(200, 200)).toThrow(TypeError);
+    expect(create(200, 0)).toThrow(TypeError);
   });
 });
