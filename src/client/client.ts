@@ -206,6 +206,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   let open = false;
   let polling = false;
   let pollAbort: AbortController | undefined;
+  /** Ends the poll loop's current wait at once (disconnect, or the socket took over). */
+  let pollWake: (() => void) | undefined;
   /** The one scheduler: the next socket attempt. */
   let timer: ReturnType<typeof setTimeout> | undefined;
   let connectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -502,6 +504,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     polling = false;
     pollAbort?.abort();
     pollAbort = undefined;
+    pollWake?.();
   }
 
   /** Long polls `POLL_PATH` with the cursor until the socket takes over, backing off on failures. */
@@ -535,8 +538,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
           if (!alive()) return;
           const code = response.status;
           if (refusedToken(code)) return;
-          if (code === 401) continue; // a provider may give another token
           if (!response.ok) {
+            // 401 with a token provider: it may give another token, after the same backoff.
+            void response.body?.cancel().catch(() => undefined);
             status.lastHttpStatus = code;
             lost();
             wait = Math.max(retryAfterMs(response), delay(++failures));
@@ -568,7 +572,16 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
           clearTimeout(timeout);
         }
       }
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (wait > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait);
+          pollWake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        pollWake = undefined;
+      }
     }
   }
 

@@ -134,6 +134,24 @@ describe('client: authentication', () => {
     expect(calls).toBe(2);
   });
 
+  it('a provider whose every token is refused is retried with backoff over polling too, not in a tight loop', async () => {
+    const s = await server();
+    const client = nodeClient(s.url, { fallbackAfter: 1, backoff: { baseMs: 100, maxMs: 400, stableMs: 500 } });
+    let calls = 0;
+    client.connect(() => `refused-${++calls}`);
+    await sleep(2000);
+    // Full-jitter backoff of at most 400 ms: a few dozen requests at most; without it, thousands.
+    expect(s.polls.length).toBeGreaterThan(0);
+    expect(s.polls.every((p) => p.status === 401)).toBe(true);
+    expect(s.polls.length + s.upgrades.length).toBeLessThan(60);
+    expect(client.getStatus().lastHttpStatus).toBe(401);
+    // disconnect() ends the loop's wait at once: no timer keeps the process alive.
+    client.disconnect();
+    const after = s.polls.length;
+    await sleep(500);
+    expect(s.polls.length).toBe(after);
+  });
+
 });
 
 describe('client: reconnection and resume', () => {
