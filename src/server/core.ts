@@ -353,7 +353,8 @@ export class Connection implements Subscriber {
     const message = checked.message;
     this.faultsInRow = 0;
     if (message.type === 'pong') {
-      if (this.pingTimestamp !== null && message.timestamp === this.pingTimestamp) this.pingTimestamp = null;
+      // A pong echoing any ping since the oldest one unanswered proves the peer alive.
+      if (this.pingTimestamp !== null && message.timestamp >= this.pingTimestamp && this.core.pingRounds.includes(message.timestamp)) this.pingTimestamp = null;
     } else if (message.type === 'ping') {
       this.sendDirect({ type: 'pong', timestamp: message.timestamp } as ServerMessage);
     }
@@ -420,7 +421,10 @@ export class RealtimeCore {
   private throttleTimer: NodeJS.Timeout | null = null;
   private keepalive: NodeJS.Timeout | null = null;
   private nextPingAt: number;
+  /** The earliest time an unanswered ping reaches its pong timeout, or null when none is awaited. */
   private pongDeadline: number | null = null;
+  /** Timestamps of the ping rounds a pong may still answer (those within the pong timeout). */
+  pingRounds: number[] = [];
   private nextExpiry = Infinity;
   private nextId = 1;
   private readonly unsubscribe: () => void;
@@ -590,22 +594,30 @@ export class RealtimeCore {
 
   private tick(): void {
     const now = this.options.now();
+    const { pingIntervalMs, pongTimeoutMs } = this.options;
     if (this.pongDeadline !== null && now >= this.pongDeadline) {
-      this.pongDeadline = null;
+      // Each socket's deadline runs from its oldest unanswered ping (with a ping interval
+      // shorter than the pong timeout, several rounds may be awaited at once).
+      let next: number | null = null;
       for (const connection of this.connections) {
-        if (connection.pingTimestamp !== null && !connection.closing) {
+        if (connection.pingTimestamp === null || connection.closing) continue;
+        const deadline = connection.pingTimestamp + pongTimeoutMs;
+        if (now >= deadline) {
           connection.pingTimestamp = null;
           // A peer that ignores pings may ignore the close too: wait for it only briefly.
-          this.closeConnection(connection, CloseCode.PongTimeout, 'pong timeout', Math.min(1000, this.options.pongTimeoutMs));
-        }
+          this.closeConnection(connection, CloseCode.PongTimeout, 'pong timeout', Math.min(1000, pongTimeoutMs));
+        } else next = next === null ? deadline : Math.min(next, deadline);
       }
+      this.pongDeadline = next;
     }
     if (now >= this.nextPingAt) {
-      this.nextPingAt = now + this.options.pingIntervalMs;
-      this.pongDeadline = now + this.options.pongTimeoutMs;
+      this.nextPingAt = now + pingIntervalMs;
+      this.pongDeadline = Math.min(this.pongDeadline ?? Infinity, now + pongTimeoutMs);
+      this.pingRounds.push(now);
+      while (this.pingRounds.length > 1 && this.pingRounds[0]! + pongTimeoutMs < now) this.pingRounds.shift();
       for (const connection of this.connections) {
         if (connection.closing) continue;
-        connection.pingTimestamp = now;
+        connection.pingTimestamp ??= now;
         connection.sendDirect({ type: 'ping', timestamp: now });
       }
     }

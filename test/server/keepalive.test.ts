@@ -71,10 +71,30 @@ describe('keepalive', () => {
     }
   });
 
-  it('refuses a pong timeout that is not less than the ping interval (each ping would replace the awaited one)', () => {
+  it('pings faster than the pong timeout: a silent client is still closed with 4408, one that answers is kept', async () => {
+    // Each round used to replace the awaited ping, so a silent client was never closed.
+    const server = await startServer({ pingIntervalMs: 200, pongTimeoutMs: 500 });
+    try {
+      const silent = await connect(server.url({ token: await token('silent') }));
+      silent.answerPings = false;
+      const answering = await connect(server.url({ token: await token('answering') }));
+      const connectedAt = Date.now();
+      expect(await silent.closed).toBe(4408);
+      // The first ping comes within 200 ms; its deadline is 500 ms later.
+      expect(Date.now() - connectedAt).toBeLessThan(200 + 500 + 400);
+      expect(silent.count('ping')).toBeGreaterThanOrEqual(2);
+      await answering.until(() => answering.count('ping') >= 10, 5000, '10 pings');
+      expect(answering.closeCode).toBeNull();
+      answering.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('refuses a ping interval or pong timeout that is not a positive number of milliseconds', () => {
     const create = (pingIntervalMs: number, pongTimeoutMs: number) => () => createRealtimeServer({ jwt: { secret: SECRET }, port: 0, host: '127.0.0.1', pingIntervalMs, pongTimeoutMs });
-    expect(create(200, 400)).toThrow(/pongTimeoutMs must be positive and less than pingIntervalMs .* got 400 and 200/);
-    expect(create(200, 200)).toThrow(TypeError);
-    expect(create(200, 0)).toThrow(TypeError);
+    expect(create(0, 400)).toThrow(/pingIntervalMs and pongTimeoutMs must be positive numbers of milliseconds, got 0 and 400/);
+    expect(create(200, -1)).toThrow(TypeError);
+    expect(create(Number.NaN, 100)).toThrow(TypeError);
   });
 });

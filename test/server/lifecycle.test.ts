@@ -81,7 +81,7 @@ describe('close and stats', () => {
 
 describe('demo producer', () => {
   it('sends valid messages of every stream type; the server adds connection, ping, pong and error', async () => {
-    const server = await startServer({ pingIntervalMs: 200, pongTimeoutMs: 150 });
+    const server = await startServer({ pingIntervalMs: 200, pongTimeoutMs: 5000 });
     const demo = startDemoProducer(server.rt, { users: ['alice', 'bob'], intervalMs: 60_000 });
     try {
       const admin = await connect(server.url({ token: await token('root', { admin: true }) }));
