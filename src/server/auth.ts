@@ -78,10 +78,28 @@ export function tokenOf(request: IncomingMessage, url: URL): string | null {
   return null;
 }
 
-/** `url` with the value of `token` (and any credential-like parameter) replaced, for logs. */
+/** Query parameters whose value is a credential, by name as `URLSearchParams` decodes it (lower case). */
+const CREDENTIAL_PARAMETERS = new Set(['token', 'access_token', 'jwt', 'auth']);
+
+/**
+ * `url` (a request target such as `/api/ws?token=…`) with the value of `token`, and of any
+ * credential-like parameter, replaced by `[redacted]`, for logs. A parameter is recognised by
+ * its name as {@link tokenOf} reads it, so `?%74oken=` (which the server accepts as `token`) is
+ * redacted too.
+ */
 export function redactUrl(url: string | undefined): string {
   if (url === undefined) return '';
-  return url.replace(/([?&](?:token|access_token|jwt|auth)=)[^&#]*/gi, '$1[redacted]');
+  const start = url.indexOf('?');
+  if (start === -1) return url;
+  const hash = url.indexOf('#', start);
+  const end = hash === -1 ? url.length : hash;
+  const parameters = url.slice(start + 1, end).split('&').map((parameter) => {
+    const equals = parameter.indexOf('=');
+    const rawName = equals === -1 ? parameter : parameter.slice(0, equals);
+    const name = [...new URLSearchParams(`${rawName}=`).keys()][0] ?? '';
+    return CREDENTIAL_PARAMETERS.has(name.toLowerCase()) ? `${rawName}=[redacted]` : parameter;
+  });
+  return `${url.slice(0, start + 1)}${parameters.join('&')}${url.slice(end)}`;
 }
 
 /** The key types (`KeyObject.asymmetricKeyType`) each pinned algorithm verifies with. */

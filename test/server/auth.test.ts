@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import Fastify from 'fastify';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJwtVerifier, createRealtimeServer, type JwtOptions, type PublicKeyAlgorithm, type RealtimeServer } from '../../src/server/index.js';
+import { createJwtVerifier, createRealtimeServer, redactUrl, type JwtOptions, type PublicKeyAlgorithm, type RealtimeServer } from '../../src/server/index.js';
 import { connect, eventually, refusedStatus, SECRET, sleep, startServer, token } from './helpers.js';
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -73,6 +73,20 @@ describe('HS256: every refused token gets 401 and no socket', () => {
       expect(line).not.toContain(jwt.split('.')[2]);
     }
     expect(lines.some((line) => line.includes('token=[redacted]'))).toBe(true);
+  });
+
+  it('redacts a credential parameter whatever its spelling the server accepts (percent-encoded name, case)', async () => {
+    const jwt = await good('u1', { exp: now() - 60 });
+    const url = new URL(server.url({ token: 'x' }));
+    url.search = `?a=1&%74oken=${jwt}&b=2`;
+    // The server reads `%74oken` as `token` (and refuses this expired one): the log must not show it.
+    expect((await refusedStatus(url.toString())).status).toBe(401);
+    await sleep(20);
+    for (const line of lines) expect(line).not.toContain(jwt.split('.')[2]);
+    expect(lines.some((line) => line.includes('?a=1&%74oken=[redacted]&b=2'))).toBe(true);
+    expect(redactUrl('/api/ws?Access_Token=abc&jwt=def#frag')).toBe('/api/ws?Access_Token=[redacted]&jwt=[redacted]#frag');
+    expect(redactUrl('/api/ws?since=k.1&tok%65n&x=%zz')).toBe('/api/ws?since=k.1&tok%65n=[redacted]&x=%zz');
+    expect(redactUrl('/api/ws')).toBe('/api/ws');
   });
 });
 
