@@ -116,6 +116,8 @@ export const CloseCode = {
   NormalClosure: 1000,
   /** The server is shutting down or restarting. Reconnect with backoff and resume with the last cursor. */
   GoingAway: 1001,
+  /** The client sent a text frame that is not UTF-8: RFC 6455 (8.1) requires the server to fail the connection. Reconnect, and do not send that frame again. */
+  InvalidFramePayloadData: 1007,
   /** The client kept breaking the protocol (e.g. invalid frames after being told with `error` messages). Reconnect with backoff; fix the client. */
   PolicyViolation: 1008,
   /** The client sent a frame larger than the server accepts. Reconnect, and do not send that frame again. */
@@ -148,6 +150,7 @@ export interface CloseCodeInfo {
 export const CLOSE_CODES: Readonly<Record<CloseCode, CloseCodeInfo>> = {
   1000: { name: "NormalClosure", reconnect: "no", description: "The client or the server ended the connection on purpose (`disconnect()`, a finished session). Do not reconnect." },
   1001: { name: "GoingAway", reconnect: "yes", description: "The server is shutting down or restarting. Reconnect with backoff and resume with the last cursor." },
+  1007: { name: "InvalidFramePayloadData", reconnect: "yes", description: "The client sent a text frame that is not UTF-8: RFC 6455 (8.1) requires the server to fail the connection. Reconnect, and do not send that frame again." },
   1008: { name: "PolicyViolation", reconnect: "yes", description: "The client kept breaking the protocol (e.g. invalid frames after being told with `error` messages). Reconnect with backoff; fix the client." },
   1009: { name: "MessageTooBig", reconnect: "yes", description: "The client sent a frame larger than the server accepts. Reconnect, and do not send that frame again." },
   1011: { name: "InternalError", reconnect: "yes", description: "The server hit an unexpected error. Reconnect with backoff and resume with the last cursor." },
@@ -160,7 +163,7 @@ export const CLOSE_CODES: Readonly<Record<CloseCode, CloseCodeInfo>> = {
 
 /** `error.data.code` values the server sends (`x-error-codes` in protocol.json), by name. */
 export const ErrorCode = {
-  /** A text frame that is not JSON, or not UTF-8. `details` gives the position. The socket stays open. */
+  /** A text frame that is not JSON. `details` gives the position. The socket stays open. (A text frame that is not UTF-8 closes the socket with 1007, as RFC 6455 requires.) */
   InvalidJson: "INVALID_JSON",
   /** A binary frame: the protocol is JSON text frames only. The socket stays open. */
   UnsupportedFrame: "UNSUPPORTED_FRAME",
@@ -180,7 +183,7 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** When the server sends each error code. */
 export const ERROR_CODES: Readonly<Record<ErrorCode, { readonly name: keyof typeof ErrorCode; readonly description: string }>> = {
-  INVALID_JSON: { name: "InvalidJson", description: "A text frame that is not JSON, or not UTF-8. `details` gives the position. The socket stays open." },
+  INVALID_JSON: { name: "InvalidJson", description: "A text frame that is not JSON. `details` gives the position. The socket stays open. (A text frame that is not UTF-8 closes the socket with 1007, as RFC 6455 requires.)" },
   UNSUPPORTED_FRAME: { name: "UnsupportedFrame", description: "A binary frame: the protocol is JSON text frames only. The socket stays open." },
   UNKNOWN_TYPE: { name: "UnknownType", description: "A message whose `type` this server does not know. The socket stays open." },
   WRONG_DIRECTION: { name: "WrongDirection", description: "A message type that only the server sends (e.g. a client sending `trades`). The socket stays open." },

@@ -439,7 +439,7 @@ function framed(payload: Buffer): Buffer {
 /** Close codes ws sends for the faults it reports as errors (its receiver's error codes). */
 const PROTOCOL_FAULT_CODES: Record<string, number> = {
   WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: CloseCode.MessageTooBig,
-  WS_ERR_INVALID_UTF8: 1007,
+  WS_ERR_INVALID_UTF8: CloseCode.InvalidFramePayloadData,
 };
 
 /** A held poll: woken by the first entry routed to its viewer (after a short gather), by its hold ending, or by the client leaving. */

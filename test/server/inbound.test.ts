@@ -5,8 +5,8 @@
  * inbound rate limit: RATE_LIMITED, then 4429.
  */
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../generated/contract.js';
-import { Client, connect, sleep, startServer, token, trade } from './helpers.js';
+import { CLOSE_CODES, CloseCode, ErrorCode } from '../../generated/contract.js';
+import { Client, connect, eventually, sleep, startServer, token, trade } from './helpers.js';
 
 const KINDS: { frame: string | Buffer; code: string }[] = [
   { frame: '{"type":', code: ErrorCode.InvalidJson },
@@ -87,6 +87,25 @@ describe('hostile input', () => {
       expect(client.closeCode).toBeNull();
       client.ws.send('nope');
       expect(await client.closed).toBe(1008);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('a text frame that is not UTF-8 closes with 1007, the documented close code (RFC 6455 8.1); others unaffected', async () => {
+    const server = await startServer();
+    try {
+      const good = await connect(server.url({ token: await token('good') }));
+      const client = await connect(server.url({ token: await token('sloppy') }));
+      await client.until(() => client.count('connection') === 1);
+      client.ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+      expect(await client.closed).toBe(CloseCode.InvalidFramePayloadData);
+      expect(CLOSE_CODES[1007]?.reconnect).toBe('yes');
+      await server.rt.publish('good', trade('after'));
+      await good.until(() => good.count('trades') === 1);
+      expect(good.closeCode).toBeNull();
+      await eventually(() => server.rt.stats().closes[1007] === 1);
+      good.ws.close();
     } finally {
       await server.rt.close();
     }
