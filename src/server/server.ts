@@ -297,6 +297,13 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
 
   const handlePoll = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
     if (request.method !== 'GET') return sendHttp(response, 405, { error: 'method not allowed' }, { Allow: 'GET' });
+    // Listened for from the start: a client that leaves during authentication is not held.
+    let left = false;
+    let waiter: PollWaiter | null = null;
+    response.on('close', () => {
+      left = true;
+      waiter?.wake();
+    });
     let principal: Principal;
     try {
       principal = await admit(request, url, 'poll');
@@ -304,15 +311,15 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       const refused = refusal(error, request, 'poll');
       return sendHttp(response, refused.status, { error: refused.reason }, refused.retryAfterSec ? { 'Retry-After': String(refused.retryAfterSec) } : {});
     }
+    if (left) return;
     const viewer = { userId: principal.userId, admin: principal.admin };
     const since = url.searchParams.get('since');
-    const waiter = new PollWaiter(principal);
+    waiter = new PollWaiter(principal);
     core.addSubscriber(waiter);
     polls.add(waiter);
-    response.on('close', () => waiter.wake());
     try {
       let result = await store.read(viewer, since, pollMaxMessages);
-      if (since !== null && result.resume === 'resumed' && result.entries.length === 0 && !shuttingDown) {
+      if (since !== null && result.resume === 'resumed' && result.entries.length === 0 && !shuttingDown && !left) {
         // Nothing pending: hold until a publish reaches this viewer, the hold ends, or the client leaves.
         await waiter.wait(pollHoldMs);
         if (response.destroyed) return;

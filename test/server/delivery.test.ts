@@ -202,6 +202,28 @@ describe('polling endpoint', () => {
     }
   });
 
+  it('a poll whose client leaves during authentication is not held for the poll's hold time', async () => {
+    const authenticate = async () => {
+      await sleep(100);
+      return { userId: 'lp', admin: false };
+    };
+    const server = await startServer({ ...RELAXED, jwt: undefined, authenticate, pollHoldMs: 3000 });
+    try {
+      const { cursor } = (await (await fetch(server.http('/api/ws/poll'))).json()) as { cursor: string };
+      const left = Array.from({ length: 5 }, async () => {
+        const abort = new AbortController();
+        setTimeout(() => abort.abort(), 20);
+        await fetch(server.http(`/api/ws/poll?since=${cursor}`), { signal: abort.signal }).catch(() => undefined);
+      });
+      await Promise.all(left);
+      await sleep(400);
+      // Held, they would wait out the 3 s hold each.
+      expect(server.rt.stats().pendingPolls).toBe(0);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('a long poll returns within a second of a publish, and empty at the end of its hold', async () => {
     const server = await startServer({ ...RELAXED, pollHoldMs: 5000 });
     try {
