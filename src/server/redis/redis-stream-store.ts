@@ -286,6 +286,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   async function sync(): Promise<void> {
     if (syncing) return;
     syncing = true;
+    // Set when an entry drained below finds another hole and starts the next sync: the flag is
+    // then that sync's, and clearing it here would let live entries bypass `pending` and start
+    // overlapping catch-ups that deliver the same range twice.
+    let handedOver = false;
     try {
       for (;;) {
         if (closed) return;
@@ -299,9 +303,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       }
       syncing = false;
       while (pending.length > 0 && !syncing) handle(pending.shift()!);
+      handedOver = syncing;
       maybeRecovered();
     } finally {
-      syncing = false;
+      if (!handedOver) syncing = false;
     }
   }
 
