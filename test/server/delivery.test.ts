@@ -202,7 +202,7 @@ describe('polling endpoint', () => {
     }
   });
 
-  it('a poll whose client leaves during authentication is not held for the poll's hold time', async () => {
+  it('a poll whose client leaves during authentication is not held for the whole hold time', async () => {
     const authenticate = async () => {
       await sleep(100);
       return { userId: 'lp', admin: false };
