@@ -43,6 +43,12 @@ export interface RedisStreamStoreOptions {
   logger?: StoreLogger;
   /** How long the first connection may take before start fails, in ms. Default 5000. */
   connectTimeoutMs?: number;
+  /**
+   * How long a command may wait for Redis's answer, in ms. Default 5000. A Redis that stops
+   * answering without closing its sockets (a hung host, a paused process) is then treated as
+   * lost: the command rejects, status() turns unhealthy, and the connection is remade.
+   */
+  commandTimeoutMs?: number;
 }
 
 /** A {@link StreamStore} on Redis, plus what the server needs to react to gaps. */
@@ -128,9 +134,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   const maxMessages = options.maxMessages ?? 1000;
   const maxAllMessages = options.maxAllMessages ?? 100_000;
   const maxAgeMs = options.maxAgeMs ?? 600_000;
+  const commandTimeoutMs = options.commandTimeoutMs ?? 5000;
   const logger = options.logger ?? consoleLogger;
-  if (!(maxMessages >= 1) || !(maxAllMessages >= 1) || !(maxAgeMs >= 0)) {
-    throw new RangeError('createRedisStreamStore: maxMessages and maxAllMessages must be ≥ 1, maxAgeMs ≥ 0');
+  if (!(maxMessages >= 1) || !(maxAllMessages >= 1) || !(maxAgeMs >= 0) || !(commandTimeoutMs > 0)) {
+    throw new RangeError('createRedisStreamStore: maxMessages and maxAllMessages must be ≥ 1, maxAgeMs ≥ 0, commandTimeoutMs > 0');
   }
   const keys: StoreKeys = {
     epoch: `${prefix}:epoch`,
@@ -155,6 +162,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     autoResendUnfulfilledCommands: false,
     autoResubscribe: false,
     retryStrategy: (times) => (started && !closed ? Math.min(100 * times, 2000) : null),
+    commandTimeout: commandTimeoutMs,
   };
   const ownsClient = !options.client;
   const where = options.url
@@ -187,6 +195,17 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (!started || closed || lostSince !== null) return;
     lostSince = Date.now();
     logger.warn({ event: 'redis-lost', url: where }, 'redis connection lost; keeping local sockets, reconnecting');
+  };
+  /**
+   * A command Redis did not answer in time: Redis is hung (or the network drops packets), and
+   * the socket looks fine. Count it as lost and remake the connection, so appends reject at
+   * once and new sockets get 503 until it answers again.
+   */
+  const unanswered = (err: unknown): void => {
+    if (!started || closed || !/timed out/i.test((err as Error)?.message ?? '')) return;
+    lastError = `no answer within ${commandTimeoutMs} ms`;
+    onDown();
+    if (cmd.status === 'ready') cmd.disconnect(true);
   };
   const onCmdError = report('command connection');
   const onCmdReady = () => maybeRecovered();
@@ -377,12 +396,19 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       const cursors = await cmd.rcAppend(...args);
       batch.forEach((q, i) => q.resolve(cursors[i]!));
     } catch (err) {
+      unanswered(err);
       for (const q of batch) q.reject(err as Error);
     }
   }
 
   async function readStreams(streams: string[], since: number, limit: number): Promise<DecodedRead> {
-    const reply = await cmd.rcRead(3 + streams.length, keys.epoch, keys.seq, keys.head, ...streams, newEpoch(), since, limit);
+    let reply: unknown[];
+    try {
+      reply = await cmd.rcRead(3 + streams.length, keys.epoch, keys.seq, keys.head, ...streams, newEpoch(), since, limit);
+    } catch (err) {
+      unanswered(err);
+      throw err;
+    }
     return decodeRead(reply, streams.length);
   }
 

@@ -66,8 +66,19 @@ export class RedisServer {
     this.child = null;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGCONT');
     child.kill('SIGKILL');
     await exited;
+  }
+
+  /** Freezes the server (SIGSTOP): its sockets stay open and nothing answers, like a hung host. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  /** Undoes {@link pause} (SIGCONT). */
+  resume(): void {
+    this.child?.kill('SIGCONT');
   }
 
   /** Crashes and starts again on the same port, empty. */

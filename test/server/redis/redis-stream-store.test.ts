@@ -302,6 +302,33 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     await admin.quit();
   });
 
+  it('a Redis that stops answering without closing its sockets: appends reject in time, unhealthy, 503, then recovers', async () => {
+    const hung = await RedisServer.start();
+    try {
+      const logger = collectingLogger();
+      const a = await store({ url: hung.url, commandTimeoutMs: 500, logger });
+      const server = await startServer({ store: a });
+      const seen: StreamEntry[] = [];
+      a.subscribe((e) => seen.push(e));
+      await a.append('alice', 'trades', frame(1, 'alice'));
+      hung.pause();
+      const started = Date.now();
+      await expect(a.append('alice', 'trades', frame(2, 'alice'))).rejects.toThrow(/timed out/i);
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(a.status().healthy).toBe(false);
+      expect(a.status().detail).toContain('no answer within 500 ms');
+      expect((await refusedStatus(server.url({ token: await token('alice') }))).status).toBe(503);
+      hung.resume();
+      await waitFor(() => a.status().healthy, 'recovery');
+      const after = await waitForAppend(() => a.append('alice', 'trades', frame(3, 'alice')));
+      await waitFor(() => seen.some((e) => e.cursor === after.cursor), 'live entries again');
+      expect(logger.events.map((e) => e.event)).toEqual(expect.arrayContaining(['redis-lost', 'redis-recovered']));
+      await server.rt.close();
+    } finally {
+      await hung.stop();
+    }
+  });
+
   it('survives a Redis restart: unhealthy while away, appends reject, recovers, reports the gap, old cursors read gap', async () => {
     const logger = collectingLogger();
     const a = await store({ logger });
