@@ -132,7 +132,11 @@ export interface BackoffOptions {
 export interface RealtimeClientOptions {
   /** WebSocket URL without the token, e.g. `wss://example.com/api/ws`. Default in a browser: this page's host and `WEBSOCKET_PATH`. */
   url?: string;
-  /** Polling URL. Default: `url` with http(s) and `POLL_PATH`. */
+  /**
+   * Polling URL. Default: `url` with http(s), and its path's `WEBSOCKET_PATH` ending replaced by
+   * `POLL_PATH` (`wss://host/prefix/api/ws` → `https://host/prefix/api/ws/poll`); a `url` whose
+   * path ends otherwise polls `POLL_PATH` at its host.
+   */
   pollUrl?: string;
   /** Default `globalThis.WebSocket`. Node 20 has none: pass `WebSocket` from `ws`. */
   WebSocket?: WebSocketConstructor;
@@ -531,7 +535,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         const abort = (pollAbort = new AbortController());
         const timeout = setTimeout(() => abort.abort(), options.pollTimeoutMs ?? 40_000);
         try {
-          const response: Response = await (options.fetch ?? g.fetch)(address(options.pollUrl ?? new URL(POLL_PATH, wsUrl().replace(/^ws/, 'http')), true), {
+          const response: Response = await (options.fetch ?? g.fetch)(address(options.pollUrl ?? pollUrlOf(wsUrl()), true), {
             headers: { authorization: `Bearer ${t}` },
             signal: abort.signal,
           });
@@ -648,4 +652,14 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
 /** `Retry-After` in seconds, as milliseconds (0 when absent). */
 function retryAfterMs(response: Response): number {
   return Number(response.headers.get('retry-after')) * 1000 || 0;
+}
+
+/** The default polling URL of a socket URL: the same host and path prefix, `POLL_PATH` in place of `WEBSOCKET_PATH`. */
+export function pollUrlOf(socketUrl: string): URL {
+  const url = new URL(socketUrl.replace(/^ws/i, 'http'));
+  const path = url.pathname.replace(/\/+$/, '');
+  url.pathname = path.endsWith(WEBSOCKET_PATH) ? `${path.slice(0, -WEBSOCKET_PATH.length)}${POLL_PATH}` : POLL_PATH;
+  url.search = '';
+  url.hash = '';
+  return url;
 }

@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../generated/contract.js';
+import { pollUrlOf } from '../../src/client/client.js';
 import { isAfter, reconnectAdvice } from '../../src/client/protocol.js';
 import type { GapEvent, InvalidEvent, UnknownEvent } from '../../src/client/index.js';
 import { FakeServer } from './support/fake-server.js';
@@ -116,6 +117,15 @@ describe('client: delivery', () => {
     trades(s, 2, 1);
     await until(() => count === 1, 'the second trade');
     expect([a, b]).toEqual([['t1'], ['t1']]);
+  });
+});
+
+describe('client: polling URL', () => {
+  it('polls under the same path prefix as the socket, with http(s)', () => {
+    expect(pollUrlOf('wss://example.com/api/ws').href).toBe('https://example.com/api/ws/poll');
+    expect(pollUrlOf('wss://example.com/prefix/api/ws/').href).toBe('https://example.com/prefix/api/ws/poll');
+    expect(pollUrlOf('ws://127.0.0.1:8000/api/ws?v=2#x').href).toBe('http://127.0.0.1:8000/api/ws/poll');
+    expect(pollUrlOf('wss://example.com/stream').href).toBe('https://example.com/api/ws/poll');
   });
 });
 
