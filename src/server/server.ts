@@ -33,7 +33,11 @@ export interface RealtimeServerOptions {
   jwt?: JwtOptions;
   /** Custom authentication, instead of `jwt`. */
   authenticate?: AuthenticateHook;
-  /** Origins allowed to open a socket or poll (403 otherwise). A request without `Origin` (not a browser) passes. Default: any. */
+  /**
+   * Origins allowed to open a socket or poll (403 otherwise). A request without `Origin` (not a
+   * browser) passes. Default: any. A poll from an allowed origin gets CORS headers (and its
+   * `OPTIONS` preflight a 204), so a dashboard served elsewhere can fall back to polling.
+   */
   allowedOrigins?: readonly string[] | ((origin: string) => boolean);
   /** Where streams are kept. Default a new {@link MemoryStreamStore} (closed with the server). */
   store?: StreamStore;
@@ -296,6 +300,15 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   };
 
   const handlePoll = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
+    const origin = request.headers.origin;
+    if (origin !== undefined && originAllowed(request)) {
+      // CORS (Fetch standard): a browser reads the answer, any status, only with these.
+      response.setHeader('Access-Control-Allow-Origin', origin);
+      response.setHeader('Vary', 'Origin');
+      if (request.method === 'OPTIONS') {
+        return sendHttp(response, 204, '', { 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Allow-Headers': 'Authorization', 'Access-Control-Max-Age': '600' });
+      }
+    }
     if (request.method !== 'GET') return sendHttp(response, 405, { error: 'method not allowed' }, { Allow: 'GET' });
     // Listened for from the start: a client that leaves during authentication is not held.
     let left = false;

@@ -167,6 +167,33 @@ describe('origin, attempt limits, socket limits', () => {
     }
   });
 
+  it('answers polls from an allowed origin with CORS headers (preflight included), and refuses others', async () => {
+    const server = await startServer({ allowedOrigins: ['https://dashboard.example'] });
+    try {
+      const jwt = await token('u1');
+      const poll = server.http('/api/ws/poll');
+      const preflight = await fetch(poll, { method: 'OPTIONS', headers: { origin: 'https://dashboard.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('https://dashboard.example');
+      expect(preflight.headers.get('access-control-allow-headers')).toBe('Authorization');
+      const allowed = await fetch(poll, { headers: { origin: 'https://dashboard.example', authorization: `Bearer ${jwt}` } });
+      expect(allowed.status).toBe(200);
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://dashboard.example');
+      expect(allowed.headers.get('vary')).toBe('Origin');
+      // A refusal is readable by the page too (the client backs off on it).
+      const unauthorized = await fetch(poll, { headers: { origin: 'https://dashboard.example', authorization: 'Bearer nope' } });
+      expect(unauthorized.status).toBe(401);
+      expect(unauthorized.headers.get('access-control-allow-origin')).toBe('https://dashboard.example');
+      const foreign = await fetch(poll, { headers: { origin: 'https://evil.example', authorization: `Bearer ${jwt}` } });
+      expect(foreign.status).toBe(403);
+      expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+      const foreignPreflight = await fetch(poll, { method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
+      expect(foreignPreflight.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('answers 429 with Retry-After past the attempts per IP, and per user', async () => {
     const server = await startServer({ attemptsPerIp: { perSecond: 0.1, burst: 3 } });
     try {
