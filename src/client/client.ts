@@ -103,8 +103,11 @@ export type RealtimeHandler<E extends RealtimeEvent> = (...args: RealtimeEventMa
 export interface WebSocketLike {
   readonly readyState: number;
   onopen: ((event: any) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
+  // The events are `any`: a handler property is written to, so a narrower event type here would
+  // refuse `ws`'s and the DOM's WebSocket (their handlers take their own event classes). The
+  // client reads `event.data` of a message and `event.code` / `event.reason` of a close.
+  onmessage: ((event: any) => void) | null;
+  onclose: ((event: any) => void) | null;
   onerror: ((event: any) => void) | null;
   send(data: string): void;
   close(code?: number, reason?: string): void;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { WebSocket } from 'ws';
-import { createRealtimeClient, type RealtimeClient, type RealtimeClientOptions, type WebSocketConstructor } from '../../../src/client/index.js';
+import { createRealtimeClient, type RealtimeClient, type RealtimeClientOptions } from '../../../src/client/index.js';
 
 const SPEC = path.resolve(import.meta.dirname, '../../fixtures/valid/spec');
 
@@ -27,7 +27,7 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 /** A Node client on `ws` with short timings, tracked so `closeClients()` disconnects it. */
 const clients = new Set<RealtimeClient>();
 export function nodeClient(url: string, options: RealtimeClientOptions = {}): RealtimeClient {
-  const client = createRealtimeClient({ url, WebSocket: WebSocket as unknown as WebSocketConstructor, backoff: { baseMs: 50, maxMs: 400, stableMs: 500 }, ...options });
+  const client = createRealtimeClient({ url, WebSocket, backoff: { baseMs: 50, maxMs: 400, stableMs: 500 }, ...options });
   clients.add(client);
   return client;
 }
