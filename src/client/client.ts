@@ -295,7 +295,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
 
   function wsUrl(): string {
     const url = options.url ?? (g.location && g.location.origin.replace(/^http/, 'ws') + WEBSOCKET_PATH);
-    if (!url) throw new TypeError('no url');
+    if (!url) throw new TypeError('connect: no URL: outside a browser page, give createRealtimeClient({ url }), e.g. wss://example.com/api/ws');
     return url;
   }
 
@@ -615,7 +615,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
 
   const client: RealtimeClient = {
     connect(t) {
-      if (!(options.WebSocket ?? g.WebSocket)) throw new TypeError('no WebSocket');
+      if (!(options.WebSocket ?? g.WebSocket)) {
+        throw new TypeError("connect: this platform has no global WebSocket (Node 20): create the client with ws's, createRealtimeClient({ url, WebSocket }) where WebSocket is imported from 'ws'");
+      }
       wsUrl();
       source = t;
       refused = undefined;

@@ -7,7 +7,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../generated/contract.js';
-import { pollUrlOf } from '../../src/client/client.js';
+import { WebSocket } from 'ws';
+import { createRealtimeClient, pollUrlOf } from '../../src/client/client.js';
 import { isAfter, reconnectAdvice } from '../../src/client/protocol.js';
 import type { GapEvent, InvalidEvent, UnknownEvent } from '../../src/client/index.js';
 import { FakeServer } from './support/fake-server.js';
@@ -117,6 +118,17 @@ describe('client: delivery', () => {
     trades(s, 2, 1);
     await until(() => count === 1, 'the second trade');
     expect([a, b]).toEqual([['t1'], ['t1']]);
+  });
+});
+
+describe('client: set-up errors', () => {
+  // Node 20, the platform this package targets, has no global WebSocket (Node 22 has one).
+  it.skipIf(typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'function')('connect says what to do when the platform has no WebSocket (Node 20)', () => {
+    expect(() => createRealtimeClient({ url: 'ws://127.0.0.1:9/api/ws' }).connect('t')).toThrow(/no global WebSocket \(Node 20\).*imported from 'ws'/);
+  });
+
+  it('connect says what to do when there is no URL outside a browser page', () => {
+    expect(() => createRealtimeClient({ WebSocket }).connect('t')).toThrow(/no URL: outside a browser page, give createRealtimeClient\(\{ url \}\)/);
   });
 });
 
