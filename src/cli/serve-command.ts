@@ -5,7 +5,7 @@
  * against it verbatim.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -129,11 +129,12 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
       return 2;
     }
   }
+  const kept = options.secret === undefined ? keptDemoSecret() : undefined;
   let demo: Demo;
   try {
     // The demo dashboard (src/client/dashboard) at GET /, through the server's handleHttp hook.
     const { dashboardHandler } = await import('../client/dashboard/handler.js');
-    demo = await startDemo({ port, host: options.host ?? '127.0.0.1', handleHttp: dashboardHandler(), ...(store ? { store } : {}), secret: options.secret ?? keptDemoSecret().secret, ...(options.allowOrigin ? { allowOrigins: options.allowOrigin } : {}) });
+    demo = await startDemo({ port, host: options.host ?? '127.0.0.1', handleHttp: dashboardHandler(), ...(store ? { store } : {}), secret: options.secret ?? kept!.secret, ...(options.allowOrigin ? { allowOrigins: options.allowOrigin } : {}) });
   } catch (error) {
     await store?.close();
     output.stderr(`realtime-contract serve: cannot listen on ${options.host ?? '127.0.0.1'}:${port}: ${(error as Error).message}\n`);
@@ -144,7 +145,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   output.stdout(
     [
       `realtime-contract demo server on ${options.host ?? '127.0.0.1'}:${actual} (path /api/ws, polling /api/ws/poll)${store ? `, streams in ${store.status().detail}` : ''}`,
-      `HS256 demo secret: ${demo.secret}${options.secret ? '' : ` (kept in ${keptDemoSecret().file}, so a restarted demo accepts the same tokens; --secret sets another)`}`,
+      `HS256 demo secret: ${demo.secret}${kept === undefined ? '' : kept.notKept === undefined ? ` (kept in ${kept.file}, so a restarted demo accepts the same tokens; --secret sets another)` : ` (not kept: ${kept.notKept}; a restarted demo prints new tokens; --secret sets one)`}`,
       `Allowed origins: ${demo.allowedOrigins.join(', ')} and clients without an Origin header (--allow-origin adds more)`,
       '',
       `alice (user):  ${demo.tokens.alice}`,
@@ -178,20 +179,42 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
 }
 
 /**
- * The demo's HS256 secret when `--secret` is not given: random once, then kept (mode 0600) in
- * the OS temporary folder, so that a demo killed and started again accepts the tokens it
- * printed before and an open dashboard resumes instead of being refused with 401.
+ * The demo's HS256 secret when `--secret` is not given: random once, then kept (mode 0600, in a
+ * folder of mode 0700) in the OS temporary folder, so that a demo killed and started again
+ * accepts the tokens it printed before and an open dashboard resumes instead of being refused
+ * with 401. The temporary folder is shared: a kept secret is used only when its folder and file
+ * are this user's and nobody else can read or write them (else another user could have planted
+ * it and would know it). Otherwise the secret is not kept, and `notKept` says why.
  */
-function keptDemoSecret(): { secret: string; file: string } {
-  const file = path.join(tmpdir(), `realtime-contract-demo-${userInfo().username}`, 'hs256-secret');
+function keptDemoSecret(): { secret: string; file: string; notKept?: string } {
+  const dir = path.join(tmpdir(), `realtime-contract-demo-${userInfo().username}`);
+  const file = path.join(dir, 'hs256-secret');
+  const fresh = randomBytes(32).toString('hex');
+  // Mode bits and owners mean nothing on Windows, where the temporary folder is per user.
+  const posix = process.platform !== 'win32' && typeof process.getuid === 'function';
+  const private_ = (info: Stats) => !posix || (info.uid === process.getuid!() && (info.mode & 0o077) === 0);
   try {
-    const kept = readFileSync(file, 'utf8').trim();
-    if (/^[0-9a-f]{64}$/.test(kept)) return { secret: kept, file };
-  } catch {
-    // not kept yet: make one below
+    try {
+      mkdirSync(dir, { mode: 0o700 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const folder = lstatSync(dir);
+    if (!folder.isDirectory() || !private_(folder)) return { secret: fresh, file, notKept: `${dir} is not a folder that only you can open` };
+    try {
+      const kept = lstatSync(file);
+      if (kept.isFile() && private_(kept)) {
+        const text = readFileSync(file, 'utf8').trim();
+        if (/^[0-9a-f]{64}$/.test(text)) return { secret: text, file };
+      }
+      unlinkSync(file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    // O_EXCL: never through a link or into a file someone else made meanwhile.
+    writeFileSync(file, `${fresh}\n`, { mode: 0o600, flag: 'wx' });
+    return { secret: fresh, file };
+  } catch (error) {
+    return { secret: fresh, file, notKept: `cannot keep it in ${file}: ${(error as Error).message}` };
   }
-  const secret = randomBytes(32).toString('hex');
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-  return { secret, file };
 }

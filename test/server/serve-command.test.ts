@@ -1,7 +1,7 @@
 /** `realtime-contract serve --demo` end to end: printed tokens work with the spec's URL form; SIGTERM stops it cleanly. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateMessage } from '../../src/runtime/validate.js';
@@ -69,6 +69,41 @@ describe('serve --demo', () => {
       }
     } finally {
       first.child.kill('SIGKILL');
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(process.platform === 'win32')('never uses a secret another user could have planted or read in the shared temporary folder', async () => {
+    const tmp = mkdtempSync(path.join(tmpdir(), 'demo-planted-'));
+    const dir = path.join(tmp, `realtime-contract-demo-${userInfo().username}`);
+    const planted = 'a'.repeat(64);
+    const start = async () => {
+      const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+      child.stderr.on('data', (chunk: Buffer) => (out += chunk));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      for (let i = 0; i < 600 && !out.includes('Ctrl-C'); i++) await sleep(50);
+      child.kill('SIGTERM');
+      await exited;
+      return out;
+    };
+    try {
+      // A folder others can write to: the secret in it is not used, and none is kept there.
+      mkdirSync(dir, { mode: 0o777 });
+      chmodSync(dir, 0o777);
+      writeFileSync(path.join(dir, 'hs256-secret'), `${planted}\n`, { mode: 0o600 });
+      const open = await start();
+      expect(open).toMatch(/HS256 demo secret: [0-9a-f]{64} \(not kept: .* is not a folder that only you can open; a restarted demo prints new tokens/);
+      expect(open).not.toContain(planted);
+      // A private folder, but a file others can read: replaced by a new secret, kept.
+      chmodSync(dir, 0o700);
+      chmodSync(path.join(dir, 'hs256-secret'), 0o644);
+      const readable = await start();
+      expect(readable).not.toContain(planted);
+      expect(readable).toMatch(/\(kept in /);
+      expect(statSync(path.join(dir, 'hs256-secret')).mode & 0o777).toBe(0o600);
+    } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
   });
