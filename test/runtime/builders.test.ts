@@ -90,6 +90,8 @@ describe('serializeMessage', () => {
       'invalid connection message: /data expected required property "data", got nothing',
     );
     expect(() => serializeMessage(null as unknown as Parameters<typeof serializeMessage>[0], { validate: true })).toThrow(MessageValidationError);
+    // validateMessage judges the value as JavaScript reads it (README): the inherited fields count there.
+    expect(validateMessage(inherited).ok).toBe(true);
   });
 
   it('validates first with { validate: true }', () => {

@@ -52,3 +52,10 @@ describe('invalid UTF-8 is a json error naming the byte offset (issue 8, item 5)
     expect(!result.ok && result.errors[0].byteOffset).toBe(3);
   });
 });
+
+describe('a key written twice', () => {
+  it('is read as JSON.parse reads it, the last value winning (README; the CLI reports it)', () => {
+    const result = parseMessage('{"type":"ping","timestamp":"x","timestamp":2}');
+    expect(result).toEqual({ ok: true, message: { type: 'ping', timestamp: 2 } });
+  });
+});
