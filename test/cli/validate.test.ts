@@ -176,7 +176,7 @@ describe('realtime-contract validate', () => {
     out.end();
     await once(out, 'finish');
     const { code, stdout } = cli(['validate', '--jobs', jobs, target], { heapMb: 128 });
-    expect(stdout).toBe(`${target}:2: - (root) expected a line of at most 256 MB, got 261 MB or more\n2 valid, 1 invalid\n`);
+    expect(stdout).toBe(`${target}:2: - (root) expected a line of at most 256 MiB, got 261 MiB or more\n2 valid, 1 invalid\n`);
     expect(code).toBe(1);
   }, 120_000);
 
@@ -335,7 +335,7 @@ describe('realtime-contract validate', () => {
       out.end();
       await once(out, 'finish');
       const serial = await run(target, { jobs: 1 });
-      expect(serial.stdout).toBe(`${target}:2: - (root) expected a line of at most 256 MB, got 258 MB or more\n2 valid, 1 invalid\n`);
+      expect(serial.stdout).toBe(`${target}:2: - (root) expected a line of at most 256 MiB, got 258 MiB or more\n2 valid, 1 invalid\n`);
       for (const blockBytes of [65536, 4 * 1024 * 1024]) expect(await run(target, { jobs: 2, blockBytes, parallelFrom: 0 })).toEqual(serial);
     }, 120_000);
 
