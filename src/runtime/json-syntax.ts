@@ -7,7 +7,10 @@ import { validationError, type ValidationError } from './errors.js';
 export function describeSyntaxError(text: string, reason: string): ValidationError {
   const position = syntaxErrorPosition(text, reason);
   // V8 quotes the text around the fault ("…abc…" is not valid JSON): drop it, the position says where.
-  const cause = reason.replace(/ in JSON at position \d+.*$/s, '').replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, '');
+  const cause = reason
+    .replace(/ in JSON at position \d+.*$/s, '')
+    .replace(/ at position \d+( \(line \d+ column \d+\))?$/, '')
+    .replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, '');
   const found = position >= text.length ? 'the end of the text' : `${JSON.stringify(text.slice(position, position + 1))} at position ${position}`;
   return { ...validationError('', 'json', 'valid JSON', `${found} (${cause})`), position };
 }

@@ -223,6 +223,13 @@ describe('realtime-contract validate', () => {
       code: 1,
       stdout: '<stdin>:1: pong /timestamp expected required property "timestamp", got nothing\n0 valid, 1 invalid\n',
     });
+    // One document: the fault's line, and its column in that line (the position counts from the start).
+    expect(cli(['validate', '--input', 'json', '-'], { input: '{"type":"ping","timestamp":1}\n{"type":"ping","timestamp":2}\n' }).stdout).toBe(
+      '<stdin>:2: - (root) expected valid JSON, got "{" at column 1 (position 30) (Unexpected non-whitespace character after JSON)\n0 valid, 1 invalid\n',
+    );
+    expect(cli(['validate', '--input', 'json', '-'], { input: '[\n  {"type":"ping",, "timestamp":1}\n]' }).stdout).toBe(
+      '<stdin>:2: - (root) expected valid JSON, got "," at column 18 (position 19) (Expected double-quoted property name)\n0 valid, 1 invalid\n',
+    );
   });
 
   it('gives JSON nested 10,000 levels deep a clear result', () => {

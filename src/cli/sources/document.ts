@@ -39,7 +39,13 @@ export function* readDocumentText(text: string, file: string, duplicateKeys: boo
     document = parsed ? parsed.value : JSON.parse(text);
   } catch (error) {
     const syntax = describeSyntaxError(text, (error as Error).message);
-    yield { kind: 'syntax', file, line: lineAt(text, syntax.position ?? 0), error: syntax };
+    const position = syntax.position ?? 0;
+    const line = lineAt(text, position);
+    // The report names the line: say the column in it too (the position counts from the start of the document).
+    const column = position - (text.lastIndexOf('\n', position - 1) + 1) + 1;
+    const at = ` at position ${position} `;
+    const placed = line > 1 && syntax.found?.includes(at) ? { ...syntax, found: syntax.found.replace(at, ` at column ${column} (position ${position}) `), message: syntax.message.replace(at, ` at column ${column} (position ${position}) `) } : syntax;
+    yield { kind: 'syntax', file, line, error: placed };
     return;
   }
   const isArray = Array.isArray(document);
