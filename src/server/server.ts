@@ -255,7 +255,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       (principal) => {
         if (socket.destroyed) return;
         if (shuttingDown) return refuseSocket(socket, 503, 'shutting-down');
-        wss.handleUpgrade(request, socket, head, (ws) => attach(ws, principal, url.searchParams.get('since')));
+        wss.handleUpgrade(request, socket, head, (ws) => attach(ws, principal, url.searchParams.get('since') || null));
       },
       (error: unknown) => {
         const refused = refusal(error, request, 'upgrade');
@@ -326,7 +326,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     }
     if (left) return;
     const viewer = { userId: principal.userId, admin: principal.admin };
-    const since = url.searchParams.get('since');
+    // An empty `since=` is no cursor: the stream starts new.
+    const since = url.searchParams.get('since') || null;
     waiter = new PollWaiter(principal);
     core.addSubscriber(waiter);
     polls.add(waiter);

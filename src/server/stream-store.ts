@@ -73,8 +73,9 @@ export const CURSOR_PATTERN = /^[0-9A-Za-z._~-]{1,128}$/;
 /** `<epoch>.<position>` with a decimal position, or null when `cursor` is not one. */
 export function parseCursor(cursor: string): { epoch: string; position: number } | null {
   if (!CURSOR_PATTERN.test(cursor)) return null;
-  const dot = cursor.lastIndexOf('.');
-  if (dot <= 0) return null;
+  const dot = cursor.indexOf('.');
+  // One dot: an epoch never has one, so `<epoch>.5.1` is malformed, not a cursor of epoch "<epoch>.5".
+  if (dot <= 0 || cursor.indexOf('.', dot + 1) !== -1) return null;
   const digits = cursor.slice(dot + 1);
   if (!/^(0|[1-9][0-9]{0,15})$/.test(digits)) return null;
   const position = Number(digits);

@@ -110,6 +110,31 @@ describe('resume', () => {
     }
   });
 
+  it('an empty since= starts new; a cursor with two dots is malformed (gap, no replay), not one of another epoch', async () => {
+    const store = new MemoryStreamStore();
+    const server = await startServer({ store, ...RELAXED });
+    try {
+      const last = await server.rt.publish('g3', trade('kept'));
+      const jwt = await token('g3');
+      const empty = await connect(server.url({ token: jwt, since: '' }));
+      await empty.until(() => empty.count('connection') === 1);
+      expect(empty.frames[0]).toMatchObject({ data: { resume: 'new' }, cursor: last.cursor });
+      empty.ws.close();
+      expect(parseCursor(`${store.epoch}.5.1`)).toBeNull();
+      const malformed = await connect(server.url({ token: jwt, since: `${store.epoch}.0.1` }));
+      await malformed.until(() => malformed.count('connection') === 1);
+      expect(malformed.frames[0]).toMatchObject({ data: { resume: 'gap' }, cursor: last.cursor });
+      const live = await server.rt.publish('g3', trade('live'));
+      await malformed.until(() => malformed.stream.length === 1);
+      expect(malformed.stream.map((f) => f.cursor)).toEqual([live.cursor]);
+      malformed.ws.close();
+      const polled = (await (await fetch(server.http(`/api/ws/poll?since=&token=${jwt}`))).json()) as { resume: string };
+      expect(polled.resume).toBe('new');
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('a cursor of another epoch (the server restarted) → gap, then what the new store holds for the user, then live', async () => {
     const store = new MemoryStreamStore();
     const server = await startServer({ store, ...RELAXED });
