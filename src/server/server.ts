@@ -98,7 +98,7 @@ export interface RealtimeServerStats {
   conflated: number;
   /** Error messages sent for inbound faults, per error code. */
   inboundErrors: Record<string, number>;
-  /** Upgrades refused, per reason (no-token, invalid-token, origin, rate-ip, rate-user, too-many-sockets, store-unavailable, shutting-down, not-found). */
+  /** Upgrades refused, per reason (no-token, invalid-token, token-expired, origin, rate-ip, rate-user, too-many-sockets, store-unavailable, shutting-down, not-found). */
   refusedUpgrades: Record<string, number>;
   /** Polls refused, per reason (as for upgrades). */
   refusedPolls: Record<string, number>;
@@ -212,14 +212,15 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       try {
         principal = await verify(token);
       } catch (error) {
-        if (error instanceof AuthError) throw new AuthError(error.status, 'invalid-token');
+        // An expired token is named (a client can fetch a new one); other faults stay one reason.
+        if (error instanceof AuthError) throw new AuthError(error.status, /ERR_JWT_EXPIRED/.test(error.reason) ? 'token-expired' : 'invalid-token');
         throw error;
       }
     } else {
       principal = await options.authenticate!(request);
       if (principal === null) throw new AuthError(401, 'invalid-token');
     }
-    if (principal.expiresAt !== undefined && principal.expiresAt <= now()) throw new AuthError(401, 'invalid-token');
+    if (principal.expiresAt !== undefined && principal.expiresAt <= now()) throw new AuthError(401, 'token-expired');
     // The store cannot resume or replay now (e.g. Redis away): refuse before opening a socket that
     // would only be closed with 1011, and tell the client when to try again.
     if (!store.status().healthy) throw new AuthError(503, 'store-unavailable', STORE_RETRY_AFTER_SEC);

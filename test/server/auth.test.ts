@@ -47,6 +47,16 @@ describe('HS256: every refused token gets 401 and no socket', () => {
     });
   }
 
+  it('names an expired token in the refusal (a client can fetch a new one); other faults are invalid-token', async () => {
+    const poll = async (jwt: string) => {
+      const response = await fetch(server.http('/api/ws/poll'), { headers: { authorization: `Bearer ${jwt}` } });
+      return { status: response.status, body: await response.json() };
+    };
+    expect(await poll(await good('u1', { exp: now() - 60 }))).toEqual({ status: 401, body: { error: 'token-expired' } });
+    expect(await poll('not.a.jwt')).toEqual({ status: 401, body: { error: 'invalid-token' } });
+    expect(server.rt.stats().refusedPolls).toMatchObject({ 'token-expired': 1, 'invalid-token': 1 });
+  });
+
   it('accepts a valid token from ?token= and from Authorization: Bearer, sending connection first', async () => {
     const jwt = await good('u1');
     for (const client of [await connect(server.url({ token: jwt })), await connect(server.url(), { headers: { Authorization: `Bearer ${jwt}` } })]) {
