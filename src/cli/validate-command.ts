@@ -1,5 +1,6 @@
 import { findNonPortableIntegers } from '../languages/portability.js';
 import { preview, type ValidationError } from '../runtime/errors.js';
+import { parsePointer } from '../runtime/json-pointer.js';
 import { validateMessage, type ValidationMode, type ValidationNotice, type ValidationResult } from '../runtime/validate.js';
 import { messageType, Report, type Findings, type Output, type Problem } from './report.js';
 import { defaultJobs, MAX_JOBS, PARALLEL_FROM, ParallelValidation } from './parallel.js';
@@ -143,7 +144,32 @@ function check(entry: MessageEntry, result: ValidationResult<unknown> | undefine
   result ??= validateMessage(entry.value, { mode });
   if (!result.ok) {
     const errors = allErrors && result.reason === 'invalid' ? allErrors(entry.value, mode) : [];
-    for (const error of errors.length > 0 ? errors : result.errors) problems.push({ ...place(entry.locate(error.pointer)), type, error });
+    for (const error of errors.length > 0 ? errors : result.errors) problems.push({ ...place(entry.locate(error.pointer)), type, error: asWritten(entry, error) });
   }
   return problems;
+}
+
+/**
+ * `error` with the number at fault shown as the text writes it when JavaScript reads it as
+ * another (`12345678901234567890 (read as 12345678901234567000)`, `1.50 (read as 1.5)`).
+ */
+function asWritten(entry: MessageEntry, error: ValidationError): ValidationError {
+  if (error.found === undefined || error.keyword === 'json') return error;
+  const value = valueAt(entry.value, error.pointer);
+  if (typeof value !== 'number' || !Number.isFinite(value)) return error;
+  const read = String(value);
+  const written = entry.literal(error.pointer);
+  if (written === undefined || written === read || !error.found.includes(read)) return error;
+  const found = error.found.replace(read, `${written} (read as ${read})`);
+  return { ...error, found, message: error.message.replace(`got ${error.found}`, `got ${found}`) };
+}
+
+/** The value at a JSON Pointer, or undefined (own properties of plain JSON data). */
+function valueAt(value: unknown, pointer: string): unknown {
+  let node = value;
+  for (const token of parsePointer(pointer)) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, token)) return undefined;
+    node = (node as Record<string, unknown>)[token];
+  }
+  return node;
 }

@@ -192,6 +192,20 @@ describe('realtime-contract validate', () => {
     expect(cli(['validate', '--mode', 'tolerant', target])).toMatchObject({ code: 0, stdout: '1 valid, 0 invalid\n' });
   });
 
+  it('shows a number at fault as the producer wrote it, and as JavaScript read it when that differs', () => {
+    const lines = ['{"type":"ping","timestamp":12345678901234567890}', '{"type":"ping","timestamp":1.50}', '{"type":"pong","timestamp":-1e3}', '{"type":"pong","timestamp":-5}'];
+    const ndjson = file('as-written.ndjson', `${lines.join('\n')}\n`);
+    const json = file('as-written.json', `[\n${lines.join(',\n')}\n]`);
+    const { stdout } = cli(['validate', ndjson, json]);
+    const faults = [
+      'ping /timestamp expected a number <= 8640000000000000, got 12345678901234567890 (read as 12345678901234567000)',
+      'ping /timestamp expected an integer, got a number 1.50 (read as 1.5)',
+      'pong /timestamp expected a number >= 0, got -1e3 (read as -1000)',
+      'pong /timestamp expected a number >= 0, got -5',
+    ];
+    expect(stdout).toBe(`${faults.map((f, i) => `${ndjson}:${i + 1}: ${f}\n`).join('')}${faults.map((f, i) => `${json}:${i + 2}: ${f}\n`).join('')}0 valid, 8 invalid\n`);
+  });
+
   it('prints one JSON object with --format json', () => {
     const target = file('one-bad.ndjson', `${tradeLine}\n${JSON.stringify({ ...trade, ts: '2026-02-30T00:00:00Z' })}\n`);
     const { code, stdout } = cli(['validate', '--format', 'json', target]);

@@ -1,10 +1,10 @@
-import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
+import { findNodeAtLocation, type Node as JsonNode } from 'jsonc-parser';
 import { scanJsonText } from '../../languages/json-scan.js';
 import { validationError } from '../../runtime/errors.js';
 import { escapeToken, parsePointer } from '../../runtime/json-pointer.js';
 import { describeSyntaxError } from '../../runtime/json-syntax.js';
 import type { SourceEntry } from './entry.js';
-import { decodeUtf8, findDuplicateKeys, lineAt, lineAtByte, sniffBinary, stripBom } from './text.js';
+import { decodeUtf8, findDuplicateKeys, lineAt, lineAtByte, numberLiteral, safeParseTree, sniffBinary, stripBom } from './text.js';
 
 /**
  * Reads one JSON document: a message, or an array of messages (each yields an entry with its
@@ -62,6 +62,7 @@ export function* readDocumentText(text: string, file: string, duplicateKeys: boo
     tree ??= safeParseTree(text);
     return tree ? lineAt(text, nearestOffset(tree, prefix, parsePointer(pointer))) : 1;
   };
+  const literalOf = (prefix: (string | number)[], pointer: string) => numberLiteral(text, (tree ??= safeParseTree(text)), prefix, pointer);
   for (const [index, value] of messages.entries()) {
     const prefix = isArray ? [index] : [];
     const own = duplicates
@@ -76,16 +77,9 @@ export function* readDocumentText(text: string, file: string, duplicateKeys: boo
       value,
       duplicateKeys: own,
       locate: (pointer: string) => lineOf(prefix, pointer),
+      literal: (pointer: string) => literalOf(prefix, pointer),
       source,
     };
-  }
-}
-
-function safeParseTree(text: string): JsonNode | undefined {
-  try {
-    return parseTree(text) ?? undefined;
-  } catch {
-    return undefined; // e.g. nesting too deep for a recursive parser: fall back to line 1
   }
 }
 

@@ -19,6 +19,12 @@ export interface MessageEntry extends Place {
   /** Line of the value at `pointer` (a JSON Pointer into the message); the message's line when unknown. */
   locate(pointer: string): number;
   /**
+   * The number at `pointer` as the text writes it (`12345678901234567890`, `1.0`), or undefined
+   * when there is no number there. Read only for a rejection: error texts show a value as
+   * JavaScript reads it, which for such numbers is not what the producer wrote.
+   */
+  literal(pointer: string): string | undefined;
+  /**
    * The JSON text the message was read from, as the producer wrote it, and the line it starts
    * on: the NDJSON line, or the whole `.json` document (one object shared by its messages).
    * `scan` is the text's one-pass scan when duplicate keys were looked for, so that the

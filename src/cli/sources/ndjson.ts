@@ -3,7 +3,7 @@ import { validationError } from '../../runtime/errors.js';
 import { describeSyntaxError } from '../../runtime/json-syntax.js';
 import type { MessageEntry, SourceEntry } from './entry.js';
 import { ndjsonLineBatches, type NdjsonLine } from './ndjson-lines.js';
-import { findDuplicateKeys, lineAt, notUtf8Error, sniffBinary } from './text.js';
+import { findDuplicateKeys, lineAt, notUtf8Error, numberLiteral, safeParseTree, sniffBinary } from './text.js';
 
 /** Longest NDJSON line read: past this a line is reported and skipped, not held in memory. */
 export const MAX_LINE_BYTES = 256 * 1024 * 1024;
@@ -118,6 +118,10 @@ class LineMessage implements MessageEntry {
   /** A line holds one message: every value of it is on (or starts on) this line. */
   locate(): number {
     return this.line;
+  }
+
+  literal(pointer: string): string | undefined {
+    return numberLiteral(this.text, safeParseTree(this.text), [], pointer);
   }
 
   get source(): MessageEntry['source'] {
