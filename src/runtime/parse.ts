@@ -47,7 +47,7 @@ export function parseMessage(frame: Frame, options?: ValidationOptions): Validat
   } catch (error) {
     return failure('json', [describeSyntaxError(text, (error as Error).message)]);
   }
-  return validateMessage(value, options ?? {});
+  return options === undefined ? validateMessage(value) : validateMessage(value, options);
 }
 
 let utf8: TextDecoder | undefined;
