@@ -1,6 +1,9 @@
 import WebSocket from 'ws';
 import { PING_INTERVAL_MS, SERVER_MESSAGE_TYPES } from '../../generated/contract.js';
+import { findNonPortableIntegers } from '../languages/portability.js';
 import { parseMessage } from '../runtime/parse.js';
+import { validateMessage } from '../runtime/validate.js';
+import { noticeMessage } from './report.js';
 import { duplicateKeyError, findDuplicateKeys } from './sources/text.js';
 import type { ValidationMode } from '../runtime/validate.js';
 
@@ -36,6 +39,11 @@ export interface ListenReport {
   frames: number;
   counts: Record<string, number>;
   violations: Violation[];
+  /**
+   * Notes that do not make a violation, as `validate` gives them: an integer other languages read
+   * differently (`1.0`, beyond 2^53), and in tolerant mode a value outside a closed list.
+   */
+  warnings: { index: number; type: string | null; pointer: string; message: string }[];
   /** Times between consecutive pings, ms. */
   pingIntervals: number[];
   close: { code: number; reason: string } | null;
@@ -80,12 +88,17 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const interval = options.pingIntervalMs ?? PING_INTERVAL_MS;
   const slack = interval * (options.tolerance ?? 0.1);
   const durationMs = options.durationMs ?? 60_000;
-  const report: ListenReport = { url: shown, frames: 0, counts: {}, violations: [], pingIntervals: [], close: null };
+  const report: ListenReport = { url: shown, frames: 0, counts: {}, violations: [], warnings: [], pingIntervals: [], close: null };
   const text = options.format === 'text';
   const violate = (violation: Violation) => {
     report.violations.push(violation);
     if (text) output.stdout(`${oneLine(`${violation.index === null ? violation.keyword : `frame ${violation.index}`}: ${violation.type ?? '-'} ${violation.pointer || '(root)'} ${violation.message}`)}\n`);
   };
+  const warn = (warning: ListenReport['warnings'][number]) => {
+    report.warnings.push(warning);
+    if (text) output.stderr(`${oneLine(`frame ${warning.index}: warning: ${warning.type ?? '-'} ${warning.pointer || '(root)'} ${warning.message}`)}\n`);
+  };
+  const validate = (value: unknown) => validateMessage(value, { mode: options.mode });
 
   // The handshake counts toward --duration too: a server that never answers ends the run in time.
   const ws = new WebSocket(url, { handshakeTimeout: Math.min(10_000, durationMs) });
@@ -155,6 +168,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         for (const error of result.errors) violate({ index, type, pointer: error.pointer, keyword: error.keyword, message: error.message });
       } else if (!(SERVER_MESSAGE_TYPES as readonly string[]).includes(result.message.type)) {
         violate({ index, type, pointer: '/type', keyword: 'direction', message: `expected a server-to-client message type, got ${JSON.stringify(type)} (client-to-server only)` });
+      } else {
+        // Accepted: what other languages would read differently, and (tolerant) values outside a closed list.
+        for (const warning of findNonPortableIntegers(data.toString('utf8'), validate)) warn({ index, type, pointer: warning.pointer, message: warning.message });
+        for (const notice of result.notices ?? []) warn({ index, type, pointer: notice.pointer, message: noticeMessage(notice) });
       }
       if (index === 0 && type !== 'connection') {
         violate({ index, type, pointer: '/type', keyword: 'protocol', message: `expected the first frame to be the "connection" message, got ${type === null ? 'a frame without a type' : JSON.stringify(type)}` });

@@ -21,7 +21,8 @@
  * error (a fault), whatever else was found. A reader that closes the pipe early never changes
  * the exit code: output stops, the run goes on to its real verdict.
  */
-import type { ValidationError } from '../runtime/errors.js';
+import { preview, type ValidationError } from '../runtime/errors.js';
+import type { ValidationNotice } from '../runtime/validate.js';
 import type { Place } from './sources/index.js';
 
 /** Exit codes of every command. */
@@ -192,4 +193,9 @@ export function processOutput(): Output {
     };
   };
   return { stdout: writer('stdout'), stderr: writer('stderr'), stdin: () => process.stdin };
+}
+
+/** `"hold" is not a value this contract lists ("buy", "sell"): accepted in tolerant mode`, for a tolerant-mode notice at its pointer. */
+export function noticeMessage(notice: ValidationNotice): string {
+  return `${preview(notice.value)} is not a value this contract lists (${notice.known.map(preview).join(', ')}): accepted in tolerant mode`;
 }

@@ -1,8 +1,8 @@
 import { findNonPortableIntegers } from '../languages/portability.js';
-import { preview, type ValidationError } from '../runtime/errors.js';
+import type { ValidationError } from '../runtime/errors.js';
 import { parsePointer } from '../runtime/json-pointer.js';
-import { validateMessage, type ValidationMode, type ValidationNotice, type ValidationResult } from '../runtime/validate.js';
-import { messageType, Report, type Findings, type Output, type Problem } from './report.js';
+import { validateMessage, type ValidationMode, type ValidationResult } from '../runtime/validate.js';
+import { messageType, noticeMessage, Report, type Findings, type Output, type Problem } from './report.js';
 import { defaultJobs, MAX_JOBS, PARALLEL_FROM, ParallelValidation } from './parallel.js';
 import { duplicateKeyError, readSourceBatches, type InputFormat, type MessageEntry, type SourceEntry } from './sources/index.js';
 import { lineAt } from './sources/text.js';
@@ -118,17 +118,13 @@ export function createChecker(options: CheckerOptions, findings: Findings & { fa
       if (result?.ok) {
         findings.accepted();
         // Tolerant mode: a value outside a closed list passed; say so, the verdict stands.
-        if (warn && result.notices) for (const notice of result.notices) findings.warning(entry.file, entry.locate(notice.pointer), noticeText(notice));
+        if (warn && result.notices) for (const notice of result.notices) findings.warning(entry.file, entry.locate(notice.pointer), `${notice.pointer} ${noticeMessage(notice)}`);
       } else findings.rejected(check(entry, result, options.mode, allErrors));
     } else if (entry.kind === 'syntax') findings.rejected([{ file: entry.file, line: entry.line, type: null, error: entry.error }]);
     else if (entry.kind === 'unreadable') findings.fault?.(entry.reason);
   };
 }
 
-/** `/data/side "hold" is not a value this contract lists ("buy", "sell"): accepted in tolerant mode`. */
-function noticeText(notice: ValidationNotice): string {
-  return `${notice.pointer} ${preview(notice.value)} is not a value this contract lists (${notice.known.map(preview).join(', ')}): accepted in tolerant mode`;
-}
 
 /**
  * The problems of one message that was not accepted: duplicate keys first (they change what

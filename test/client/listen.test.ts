@@ -112,6 +112,26 @@ describe('listen', () => {
     expect(tolerant.stdout).not.toContain('RFC 7493');
   });
 
+  it('warns, as validate does, about integers other languages read differently and (tolerant) values outside a closed list', async () => {
+    const hold = JSON.stringify({ ...trade, data: { ...trade.data, side: 'hold' } });
+    const ping = '{"type":"ping","timestamp":1705251000000.0}';
+    const server = await fixtureServer([connection, ping, hold]);
+    const strict = await listen([server.url, '--count', '3', '--ping-interval', '60000']);
+    // The ping is valid (a whole float is an integer to JSON Schema): a warning, not a violation.
+    expect(strict.stderr).toMatch(/^frame 1: warning: ping \/timestamp 1705251000000\.0 is an integer written as a float: .*; write 1705251000000\n$/);
+    expect(strict.stdout).toContain('frame 2: trades /data/side expected one of "buy", "sell", got "hold"');
+    expect(strict.status).toBe(1);
+    const tolerant = await listen([server.url, '--count', '3', '--mode', 'tolerant', '--format', 'json', '--ping-interval', '60000']);
+    const report = JSON.parse(tolerant.stdout) as { violations: unknown[]; warnings: { index: number; pointer: string; message: string }[] };
+    expect(report.violations).toEqual([]);
+    expect(report.warnings.map((w) => [w.index, w.pointer])).toEqual([
+      [1, '/timestamp'],
+      [2, '/data/side'],
+    ]);
+    expect(report.warnings[1]!.message).toBe('"hold" is not a value this contract lists ("buy", "sell"): accepted in tolerant mode');
+    expect(tolerant.status).toBe(0);
+  });
+
   it('ends at --duration even when the server never answers its close (ws would wait 30 s)', async () => {
     // A raw server: completes the upgrade, sends `connection`, then reads nothing and answers nothing.
     const server = createServer();
