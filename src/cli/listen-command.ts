@@ -110,6 +110,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // Once the run has ended (count reached, duration over, closed), later frames and our own
   // close are not part of it: several frames can arrive in one read, after the Nth.
   let stopped = false;
+  /** When the server closed the socket, if it did before the run ended. */
+  let closedAt: number | null = null;
   const finish = () => {
     stopped = true;
     resolveDone();
@@ -134,6 +136,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       return;
     }
     report.close = { code, reason: reason.toString() };
+    closedAt = Date.now();
     if (opened && code !== 1000) {
       // A socket that never opened is reported as a connection failure (exit 2) instead.
       violate({ index: null, type: null, pointer: '', keyword: 'close', message: `the server closed the connection with ${code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''} before the run ended` });
@@ -201,13 +204,15 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   clearTimeout(timer);
   if (report.frames === 0) {
     violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: 'expected the first frame to be the "connection" message, got no frame' });
-  } else if (options.count !== undefined && report.frames < options.count && report.close === null) {
-    violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: `expected ${options.count} frames within ${durationMs} ms, got ${report.frames}` });
+  } else if (options.count !== undefined && report.frames < options.count && (report.close === null || report.close.code === 1000)) {
+    // (An early close with another code is a violation of its own, reported above.)
+    violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: `expected ${options.count} frames within ${durationMs} ms, got ${report.frames}${report.close ? ' before the server closed the connection' : ''}` });
   }
-  const end = Date.now();
+  // The last stretch, up to the end of the run or the server's close: a server that stopped
+  // pinging is silent past the interval.
+  const end = closedAt ?? Date.now();
+  if (end - lastPing > interval + slack) checkPing(end - lastPing, pings === 0 ? 'the connection' : 'the last ping', null, true);
   if (report.close === null) {
-    // The last stretch: a server that stopped pinging is silent past the interval.
-    if (end - lastPing > interval + slack) checkPing(end - lastPing, pings === 0 ? 'the connection' : 'the last ping', null, true);
     ws.close(1000, 'listen finished');
     // A server that never answers the close must not hold the run past --duration (ws waits 30 s).
     const closing = setTimeout(() => ws.terminate(), 1000);

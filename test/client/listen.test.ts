@@ -113,7 +113,7 @@ describe('listen', () => {
   });
 
   it('warns, as validate does, about integers other languages read differently and (tolerant) values outside a closed list', async () => {
-    const hold = JSON.stringify({ ...trade, data: { ...trade.data, side: 'hold' } });
+    const hold = JSON.stringify({ ...trade, data: { ...(trade.data as Record<string, unknown>), side: 'hold' } });
     const ping = '{"type":"ping","timestamp":1705251000000.0}';
     const server = await fixtureServer([connection, ping, hold]);
     const strict = await listen([server.url, '--count', '3', '--ping-interval', '60000']);
@@ -239,6 +239,24 @@ describe('listen', () => {
     const { status, stdout } = await listen([server.url, '--duration', '5s']);
     expect(stdout).toMatch(/\n1 frame, 0 violations\n$/);
     expect(status).toBe(0);
+  });
+
+  it('a server that closes with 1000 before --count frames, or after a silence longer than the ping interval, is reported', async () => {
+    const short = await fixtureServer([connection], { code: 1000, reason: 'bye' });
+    const few = await listen([short.url, '--count', '5', '--duration', '3s']);
+    expect(few.stdout).toContain('protocol: - (root) expected 5 frames within 3000 ms, got 1 before the server closed the connection\n');
+    expect(few.status).toBe(1);
+    // Closing normally after 1.5 s without a ping, against a 500 ms interval.
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    wss.on('connection', (ws) => {
+      ws.send(connection);
+      setTimeout(() => ws.close(1000, 'bye'), 1500);
+    });
+    stops.push(() => new Promise<void>((resolve) => wss.close(() => resolve())));
+    const silent = await listen([`ws://127.0.0.1:${(wss.address() as AddressInfo).port}/api/ws`, '--duration', '5s', '--ping-interval', '500']);
+    expect(silent.stdout).toMatch(/^keepalive: - \(root\) expected a ping every 500 ms \(± 50 ms\), got none for 1\d{3} ms since the connection$/m);
+    expect(silent.status).toBe(1);
   });
 
   it('--count N checks exactly the first N frames, even when more arrive in the same read', async () => {
