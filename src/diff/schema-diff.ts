@@ -25,13 +25,12 @@ export interface SchemaDelta {
 /** Resolves a bundle-local `$ref` (`#/definitions/Name`) to its schema. */
 export type Resolve = (ref: string) => SchemaNode | undefined;
 
-/** Keywords compared as bounds: for a lower bound a larger value narrows, for an upper bound it widens. */
-const LOWER_BOUNDS = ['minimum', 'exclusiveMinimum', 'minLength', 'minItems', 'minProperties'] as const;
-const UPPER_BOUNDS = ['maximum', 'exclusiveMaximum', 'maxLength', 'maxItems', 'maxProperties'] as const;
-const NUMERIC = new Set(['minimum', 'exclusiveMinimum', 'maximum', 'exclusiveMaximum']);
+/** Length keywords compared as bounds: for a lower bound a larger value narrows, for an upper bound it widens. */
+const LOWER_BOUNDS = ['minLength', 'minItems', 'minProperties'] as const;
+const UPPER_BOUNDS = ['maxLength', 'maxItems', 'maxProperties'] as const;
 
 /** Keywords handled by name; anything else that holds schemas is compared as a whole. */
-const OPAQUE_COMBINATORS = ['allOf', 'oneOf', 'not', 'if', 'then', 'else', 'patternProperties', 'propertyNames', 'contains', 'dependencies'] as const;
+const OPAQUE_COMBINATORS = ['allOf', 'oneOf', 'not', 'if', 'then', 'else', 'patternProperties', 'propertyNames', 'contains', 'dependencies', 'additionalItems'] as const;
 
 /**
  * Compares two schemas of the same message (or document), both from bundled contracts whose
@@ -83,9 +82,7 @@ function compare(rawBefore: SchemaNode, rawAfter: SchemaNode, pointer: string, w
 
   const objectBoth = mayBe(typesA, 'object') && mayBe(typesB, 'object');
   if (objectBoth) compareObjects(a.node, b.node, pointer, inner, add);
-  if (mayBe(typesA, 'array') && mayBe(typesB, 'array') && isSchema(a.node.items) && isSchema(b.node.items)) {
-    compare(a.node.items, b.node.items, `${pointer}/*`, inner);
-  }
+  if (mayBe(typesA, 'array') && mayBe(typesB, 'array')) compareArrays(a.node, b.node, pointer, inner, add);
 
   compareAnyOf(a.node, b.node, add);
   for (const keyword of OPAQUE_COMBINATORS) {
@@ -207,17 +204,50 @@ function compareValues(a: SchemaNode, b: SchemaNode, add: Add): void {
   }
 }
 
+/** A numeric bound as a schema sets it with `minimum` and `exclusiveMinimum` (or the maximums) together: the stricter of the two. */
+interface Limit {
+  value: number;
+  exclusive: boolean;
+  /** How the schema writes it, e.g. `exclusiveMinimum 0`. */
+  text: string;
+}
+
+function limitOf(node: SchemaNode, lower: boolean): Limit | undefined {
+  const [inclusiveKey, exclusiveKey] = lower ? ['minimum', 'exclusiveMinimum'] : ['maximum', 'exclusiveMaximum'];
+  const inclusive = node[inclusiveKey] as number | undefined;
+  const exclusive = node[exclusiveKey] as number | undefined;
+  const candidates: Limit[] = [];
+  if (typeof inclusive === 'number') candidates.push({ value: inclusive, exclusive: false, text: `${inclusiveKey} ${inclusive}` });
+  if (typeof exclusive === 'number') candidates.push({ value: exclusive, exclusive: true, text: `${exclusiveKey} ${exclusive}` });
+  // The stricter: for a lower bound the larger value (exclusive when equal), for an upper one the smaller.
+  return candidates.sort((x, y) => (x.value !== y.value ? (lower ? y.value - x.value : x.value - y.value) : Number(y.exclusive) - Number(x.exclusive)))[0];
+}
+
+/** -1 when `b` admits fewer values than `a` on that side, 1 when more, 0 when the same. */
+function compareLimits(a: Limit | undefined, b: Limit | undefined, lower: boolean): number {
+  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? -1 : 1;
+  if (a.value !== b.value) return (lower ? b.value > a.value : b.value < a.value) ? -1 : 1;
+  return a.exclusive === b.exclusive ? 0 : b.exclusive ? -1 : 1;
+}
+
 function compareBounds(a: SchemaNode, b: SchemaNode, add: Add): void {
+  // Numeric bounds by the range they leave, so `minimum 0` becoming `exclusiveMinimum 0` narrows.
+  for (const lower of [true, false]) {
+    const before = limitOf(a, lower);
+    const after = limitOf(b, lower);
+    const order = compareLimits(before, after, lower);
+    if (order === 0) continue;
+    const what = before === undefined ? `${after!.text} added` : after === undefined ? `${before.text} removed` : `${before.text} changed to ${after.text}`;
+    add({ rule: order < 0 ? 'range-narrowed' : 'range-widened', accepts: order < 0 ? 'fewer' : 'more', before: before?.value, after: after?.value, text: what });
+  }
   const bound = (keyword: string, lower: boolean) => {
     const before = a[keyword] as number | undefined;
     const after = b[keyword] as number | undefined;
     if (before === after) return;
-    const numeric = NUMERIC.has(keyword);
     // A lower bound that rises, or an upper bound that falls, or a bound that appears: fewer values.
     const narrows = before === undefined || (after !== undefined && (lower ? after > before : after < before));
-    const rule: RuleId = numeric ? (narrows ? 'range-narrowed' : 'range-widened') : narrows ? 'length-narrowed' : 'length-widened';
     const what = before === undefined ? `${keyword} ${after} added` : after === undefined ? `${keyword} ${before} removed` : `${keyword} changed from ${before} to ${after}`;
-    add({ rule, accepts: narrows ? 'fewer' : 'more', before, after, text: what });
+    add({ rule: narrows ? 'length-narrowed' : 'length-widened', accepts: narrows ? 'fewer' : 'more', before, after, text: what });
   };
   for (const keyword of LOWER_BOUNDS) bound(keyword, true);
   for (const keyword of UPPER_BOUNDS) bound(keyword, false);
@@ -239,19 +269,24 @@ function compareObjects(a: SchemaNode, b: SchemaNode, pointer: string, walk: Wal
   const requiredB = new Set(b.required ?? []);
   const closedA = a.additionalProperties === false;
   const closedB = b.additionalProperties === false;
+  // A map (`additionalProperties: <schema>`): every field it does not name is a map value, which
+  // every consumer, tolerant ones too, checks against that schema.
+  const mapA = isSchema(a.additionalProperties);
+  const mapB = isSchema(b.additionalProperties);
   const at = (name: string) => `${pointer}/${escapeToken(name)}`;
 
   for (const name of Object.keys(propsB)) {
     if (Object.hasOwn(propsA, name)) continue;
     const required = requiredB.has(name);
-    // Into a closed object every new field is one an older strict validator does not know;
-    // into an open one, it only constrains what was free.
+    // Into a closed object every new field is one an older strict validator does not know; into
+    // a map, one an older consumer checks as a map value; into an open one, it only constrains
+    // what was free.
     walk.deltas.push({
       pointer: at(name),
       rule: required ? 'required-property-added' : 'optional-property-added',
-      accepts: !closedA ? 'fewer' : required ? 'different' : 'more',
-      tolerantSurvives: true,
-      text: `${required ? 'required' : 'optional'} field "${name}" added`,
+      accepts: mapA ? 'different' : !closedA ? 'fewer' : required ? 'different' : 'more',
+      tolerantSurvives: !mapA,
+      text: `${required ? 'required' : 'optional'} field "${name}" added${mapA ? ' to a map (older consumers check it as a map value)' : ''}`,
     });
   }
   for (const name of Object.keys(propsA)) {
@@ -260,8 +295,8 @@ function compareObjects(a: SchemaNode, b: SchemaNode, pointer: string, walk: Wal
     walk.deltas.push({
       pointer: at(name),
       rule: required ? 'required-property-removed' : 'optional-property-removed',
-      accepts: !closedB ? 'more' : required ? 'different' : 'fewer',
-      text: `${required ? 'required' : 'optional'} field "${name}" removed`,
+      accepts: mapB ? 'different' : !closedB ? 'more' : required ? 'different' : 'fewer',
+      text: `${required ? 'required' : 'optional'} field "${name}" removed${mapB ? ' (now a map value, checked as one)' : ''}`,
     });
   }
   for (const name of Object.keys(propsB)) {
@@ -281,6 +316,21 @@ function compareObjects(a: SchemaNode, b: SchemaNode, pointer: string, walk: Wal
   if (isSchema(extraA) && isSchema(extraB)) compare(extraA, extraB, `${pointer}/*`, walk);
   else if (isSchema(extraA) && extraB === undefined) add({ rule: 'schema-changed', accepts: 'more', text: 'values of unnamed fields no longer constrained' });
   else if (extraA === undefined && isSchema(extraB)) add({ rule: 'schema-changed', accepts: 'fewer', text: 'values of unnamed fields now constrained' });
+}
+
+/** `items` (one schema for every item, or a list of them) and `uniqueItems`. */
+function compareArrays(a: SchemaNode, b: SchemaNode, pointer: string, walk: Walk, add: Add): void {
+  const itemsA = a.items;
+  const itemsB = b.items;
+  if (isSchema(itemsA) && isSchema(itemsB)) compare(itemsA, itemsB, `${pointer}/*`, walk);
+  else if (itemsA !== undefined && itemsB === undefined) add({ rule: 'schema-changed', accepts: 'more', before: itemsA, text: 'items no longer constrained' });
+  else if (itemsA === undefined && itemsB !== undefined) add({ rule: 'schema-changed', accepts: 'fewer', after: itemsB, text: 'items now constrained' });
+  else if (canonical(itemsA) !== canonical(itemsB)) add({ rule: 'schema-changed', accepts: 'different', before: itemsA, after: itemsB, text: '"items" changed' });
+  const uniqueA = a.uniqueItems === true;
+  const uniqueB = b.uniqueItems === true;
+  if (uniqueA !== uniqueB) {
+    add(uniqueB ? { rule: 'schema-changed', accepts: 'fewer', text: 'items must now be unique' } : { rule: 'schema-changed', accepts: 'more', text: 'items no longer need to be unique' });
+  }
 }
 
 /** `anyOf` other than the nullable pattern: branches that are `$ref`s compare by name, anything else as a whole. */
