@@ -156,6 +156,18 @@ describe('realtime-contract validate in a pipeline', () => {
     expect(substituted.code).toBe(1);
   });
 
+  it('reads a FIFO named .json as --input says (auto by default), so NDJSON in it hides no line', async () => {
+    const fifo = path.join(dir, 'named.json');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const text = `${ping(1)}\n{"type":"pong"}\n${ping(2)}\n`;
+    for (const input of [[], ['--input', 'ndjson'], ['--input', 'auto']]) {
+      const writer = spawn('sh', ['-c', `printf '%s' '${text}' > ${JSON.stringify(fifo)}`]);
+      const read = cli(['validate', ...input, fifo]);
+      await new Promise((resolve) => writer.on('exit', resolve));
+      expect(read.stdout).toBe(`${fifo}:2: pong /timestamp expected required property "timestamp", got nothing\n2 valid, 1 invalid\n`);
+    }
+  });
+
   it('says it did not read a FIFO named like a message file inside a folder, and reads the rest', () => {
     const folder = path.join(dir, 'with-fifo');
     mkdirSync(folder);

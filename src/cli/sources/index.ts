@@ -115,8 +115,9 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         else if (MESSAGE_FILE.test(given)) yield* readFile(given, LINE_FILE.test(given) ? 'ndjson' : 'json', options.duplicateKeys, unreadable);
         else yield [{ kind: 'unreadable', file: given, reason: `cannot validate "${given}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input` }];
       } else {
-        // A FIFO, `<(process substitution)` or device: its name says nothing, unless it has an extension.
-        const format = MESSAGE_FILE.test(given) ? (LINE_FILE.test(given) ? 'ndjson' : 'json') : options.input;
+        // A FIFO, `<(process substitution)` or device holds what --input says. Under `auto` an
+        // .ndjson/.jsonl name says NDJSON; any other stays `auto`, which never hides a line.
+        const format = options.input === 'auto' && LINE_FILE.test(given) ? 'ndjson' : options.input;
         yield* readStream(readBytes(given), given, format, options.duplicateKeys);
       }
     } catch (error) {
