@@ -133,6 +133,8 @@ function expectedOf({ keyword, params }: CompiledValidatorError, strict: boolean
       return `a number ${String(params.comparison)} ${String(params.limit)}`;
     case 'minLength':
       return `a string of at least ${String(params.limit)} character(s)`;
+    case 'pattern':
+      return `a string matching /${String(params.pattern)}/`;
     case 'required':
       return `required property ${JSON.stringify(String(params.missingProperty))}`;
     default:

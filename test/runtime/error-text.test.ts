@@ -42,6 +42,14 @@ describe('nullable fields name what is allowed (issue 8, item 13)', () => {
   });
 });
 
+describe('every keyword says what it expected', () => {
+  it('a cursor outside its pattern: the pattern', () => {
+    const trade = specExample('trades') as Record<string, unknown>;
+    trade.cursor = 'a/b';
+    expect(first(trade)).toMatchObject({ pointer: '/cursor', keyword: 'pattern', message: 'expected a string matching /^[0-9A-Za-z._~-]{1,128}$/, got "a/b"' });
+  });
+});
+
 describe('hints for faults producers make (issue 8, item 14)', () => {
   it('a naive timestamp (Python datetime.now().isoformat()) is told the UTC offset is missing', () => {
     const trade = specExample('trades');
