@@ -3,6 +3,7 @@ import { describe, expectTypeOf, it } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
 import { createRealtimeClient, type RealtimeClient } from '../../src/client/index.js';
 import type { WebSocketConstructor, WebSocketLike } from '../../src/client/client.js';
+import type { ReceivedTradeData, ReceivedTradesMessage } from '../../generated/received-types.js';
 
 declare const nodeSocket: NodeWebSocket;
 declare const domSocket: WebSocket;
@@ -16,5 +17,13 @@ describe('client WebSocket option', () => {
     const constructors: WebSocketConstructor[] = [NodeWebSocket, globalThis.WebSocket];
     expectTypeOf([fromNode, fromDom]).toEqualTypeOf<WebSocketLike[]>();
     expectTypeOf(constructors).toEqualTypeOf<WebSocketConstructor[]>();
+  });
+
+  it("types a trades handler as README's comment says: the data and the message as received", () => {
+    const client = createRealtimeClient({ url: 'wss://example.com/api/ws', WebSocket: NodeWebSocket });
+    client.on('trades', (trade, message) => {
+      expectTypeOf(trade).toEqualTypeOf<ReceivedTradeData>();
+      expectTypeOf(message).toEqualTypeOf<ReceivedTradesMessage>();
+    });
   });
 });
