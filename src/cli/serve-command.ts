@@ -120,6 +120,26 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     output.stderr(`realtime-contract serve: --port must be an integer from 0 to 65535, got ${String(options.port)}\n`);
     return 2;
   }
+  // An origin is what a browser sends in `Origin`: scheme, host and port, nothing else.
+  const origins: string[] = [];
+  for (const given of options.allowOrigin ?? []) {
+    let origin: string | undefined;
+    try {
+      const url = new URL(given);
+      if ((url.protocol === 'http:' || url.protocol === 'https:') && (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash && !url.username) origin = url.origin;
+    } catch {
+      // not a URL: reported below
+    }
+    if (origin === undefined) {
+      output.stderr(`realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got ${JSON.stringify(given)}\n`);
+      return 2;
+    }
+    origins.push(origin);
+  }
+  if (options.secret !== undefined && Buffer.byteLength(options.secret) < 32) {
+    output.stderr(`realtime-contract serve: --secret must be at least 32 bytes (HS256), got ${Buffer.byteLength(options.secret)}\n`);
+    return 2;
+  }
   let store: StreamStore | undefined;
   if (options.redis) {
     try {
@@ -134,7 +154,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   try {
     // The demo dashboard (src/client/dashboard) at GET /, through the server's handleHttp hook.
     const { dashboardHandler } = await import('../client/dashboard/handler.js');
-    demo = await startDemo({ port, host: options.host ?? '127.0.0.1', handleHttp: dashboardHandler(), ...(store ? { store } : {}), secret: options.secret ?? kept!.secret, ...(options.allowOrigin ? { allowOrigins: options.allowOrigin } : {}) });
+    demo = await startDemo({ port, host: options.host ?? '127.0.0.1', handleHttp: dashboardHandler(), ...(store ? { store } : {}), secret: options.secret ?? kept!.secret, ...(origins.length > 0 ? { allowOrigins: origins } : {}) });
   } catch (error) {
     await store?.close();
     output.stderr(`realtime-contract serve: cannot listen on ${options.host ?? '127.0.0.1'}:${port}: ${(error as Error).message}\n`);
@@ -145,7 +165,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   output.stdout(
     [
       `realtime-contract demo server on ${options.host ?? '127.0.0.1'}:${actual} (path /api/ws, polling /api/ws/poll)${store ? `, streams in ${store.status().detail}` : ''}`,
-      `HS256 demo secret: ${demo.secret}${kept === undefined ? '' : kept.notKept === undefined ? ` (kept in ${kept.file}, so a restarted demo accepts the same tokens; --secret sets another)` : ` (not kept: ${kept.notKept}; a restarted demo prints new tokens; --secret sets one)`}`,
+      `HS256 demo secret: ${demo.secret}${kept === undefined ? '' : kept.notKept === undefined ? ` (${kept.replaced ? `new: ${kept.replaced}; ` : ''}kept in ${kept.file}, so a restarted demo accepts the same tokens; --secret sets another)` : ` (not kept: ${kept.notKept}; a restarted demo prints new tokens; --secret sets one)`}`,
       `Allowed origins: ${demo.allowedOrigins.join(', ')} and clients without an Origin header (--allow-origin adds more)`,
       '',
       `alice (user):  ${demo.tokens.alice}`,
@@ -186,7 +206,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
  * are this user's and nobody else can read or write them (else another user could have planted
  * it and would know it). Otherwise the secret is not kept, and `notKept` says why.
  */
-function keptDemoSecret(): { secret: string; file: string; notKept?: string } {
+function keptDemoSecret(): { secret: string; file: string; notKept?: string; replaced?: string } {
   const dir = path.join(tmpdir(), `realtime-contract-demo-${userInfo().username}`);
   const file = path.join(dir, 'hs256-secret');
   const fresh = randomBytes(32).toString('hex');
@@ -201,19 +221,21 @@ function keptDemoSecret(): { secret: string; file: string; notKept?: string } {
     }
     const folder = lstatSync(dir);
     if (!folder.isDirectory() || !private_(folder)) return { secret: fresh, file, notKept: `${dir} is not a folder that only you can open` };
+    let replaced: string | undefined;
     try {
       const kept = lstatSync(file);
       if (kept.isFile() && private_(kept)) {
         const text = readFileSync(file, 'utf8').trim();
         if (/^[0-9a-f]{64}$/.test(text)) return { secret: text, file };
-      }
+        replaced = 'the kept one was not a secret this demo writes';
+      } else replaced = 'the kept one was not a private file (others could read or write it)';
       unlinkSync(file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
     // O_EXCL: never through a link or into a file someone else made meanwhile.
     writeFileSync(file, `${fresh}\n`, { mode: 0o600, flag: 'wx' });
-    return { secret: fresh, file };
+    return replaced === undefined ? { secret: fresh, file } : { secret: fresh, file, replaced };
   } catch (error) {
     return { secret: fresh, file, notKept: `cannot keep it in ${file}: ${(error as Error).message}` };
   }

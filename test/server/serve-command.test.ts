@@ -1,5 +1,5 @@
 /** `realtime-contract serve --demo` end to end: printed tokens work with the spec's URL form; SIGTERM stops it cleanly. */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
@@ -101,7 +101,7 @@ describe('serve --demo', () => {
       chmodSync(path.join(dir, 'hs256-secret'), 0o644);
       const readable = await start();
       expect(readable).not.toContain(planted);
-      expect(readable).toMatch(/\(kept in /);
+      expect(readable).toMatch(/\(new: the kept one was not a private file \(others could read or write it\); kept in /);
       expect(statSync(path.join(dir, 'hs256-secret')).mode & 0o777).toBe(0o600);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
@@ -109,7 +109,7 @@ describe('serve --demo', () => {
   });
 
   it('lets browsers in only from its own origins and --allow-origin; clients without Origin pass', async () => {
-    const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0', '--allow-origin', 'https://dash.example', 'https://other.example'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0', '--allow-origin', 'https://dash.example/', 'https://other.example'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk));
@@ -131,5 +131,16 @@ describe('serve --demo', () => {
     } finally {
       child.kill('SIGKILL');
     }
+  });
+
+  it('refuses an --allow-origin that is not an origin, and a --secret too short for HS256, naming the option', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0', ...args], { encoding: 'utf8', timeout: 30_000 });
+    const origin = run('--allow-origin', 'not a url');
+    expect(origin.status).toBe(2);
+    expect(origin.stderr).toBe('realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "not a url"\n');
+    expect(run('--allow-origin', 'https://dash.example/app').status).toBe(2);
+    const secret = run('--secret', 'short');
+    expect(secret.status).toBe(2);
+    expect(secret.stderr).toBe('realtime-contract serve: --secret must be at least 32 bytes (HS256), got 5\n');
   });
 });
