@@ -453,7 +453,7 @@ export class RealtimeCore {
   publish(userId: string, message: UserMessage): Promise<StreamEntry> {
     if (typeof userId !== 'string' || userId === '') throw new TypeError('publish: userId must be a non-empty string');
     const type = (message as { type?: unknown } | null)?.type;
-    if (typeof type !== 'string' || audienceOf(type) !== 'user') throw new TypeError(`publish: "${String(type)}" is not a per-user message type (x-audience: user); use broadcast() for global types`);
+    if (typeof type !== 'string' || audienceOf(type) !== 'user') throw new TypeError(`publish: "${String(type)}" is not a per-user message type (x-audience: user); ${audienceAdvice(type, 'publish')}`);
     return this.append(userId, message);
   }
 
@@ -464,7 +464,7 @@ export class RealtimeCore {
    */
   broadcast(message: GlobalMessage): Promise<StreamEntry> {
     const type = (message as { type?: unknown } | null)?.type;
-    if (typeof type !== 'string' || audienceOf(type) !== 'global') throw new TypeError(`broadcast: "${String(type)}" is not a global message type (x-audience: global); use publish(userId, message) for per-user types`);
+    if (typeof type !== 'string' || audienceOf(type) !== 'global') throw new TypeError(`broadcast: "${String(type)}" is not a global message type (x-audience: global); ${audienceAdvice(type, 'broadcast')}`);
     return this.append(null, message);
   }
 
@@ -665,4 +665,13 @@ function conflationKey(entry: StreamEntry): string | undefined {
   if (entry.key === undefined || entry.key === null) return undefined;
   const user = entry.userId ?? '';
   return `${entry.type}\u0000${user.length}:${user}\u0000${entry.key}`;
+}
+
+/** What to call instead of `publish` or `broadcast` for a message of `type`. */
+function audienceAdvice(type: unknown, called: 'publish' | 'broadcast'): string {
+  const audience = typeof type === 'string' ? audienceOf(type) : undefined;
+  if (audience === 'connection') return 'the server sends it on each connection itself (connection, ping, pong, error), never through the stream';
+  if (audience === 'global' && called === 'publish') return 'use broadcast(message): it goes to every user';
+  if (audience === 'user' && called === 'broadcast') return 'use publish(userId, message): it goes to that user and admins';
+  return 'not a message type of this contract';
 }

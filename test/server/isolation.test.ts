@@ -58,9 +58,10 @@ describe('isolation, counted', () => {
   });
 
   it('publish refuses a global type and broadcast a per-user type, at run time too', () => {
-    expect(() => server.rt.publish('u1', whale(1) as never)).toThrow(TypeError);
-    expect(() => server.rt.broadcast(trade() as never)).toThrow(/not a global message type/);
-    expect(() => server.rt.publish('u1', { type: 'connection', data: { status: 'connected', mode: 'ws' }, ts: '2026-01-14T16:30:00.000Z' } as never)).toThrow(TypeError);
+    expect(() => server.rt.publish('u1', whale(1) as never)).toThrow(/^publish: "whale" is not a per-user message type \(x-audience: user\); use broadcast\(message\): it goes to every user$/);
+    expect(() => server.rt.broadcast(trade() as never)).toThrow(/^broadcast: "trades" is not a global message type \(x-audience: global\); use publish\(userId, message\)/);
+    expect(() => server.rt.publish('u1', { type: 'connection', data: { status: 'connected', mode: 'ws' }, ts: '2026-01-14T16:30:00.000Z' } as never)).toThrow(/the server sends it on each connection itself/);
+    expect(() => server.rt.broadcast({ type: 'ping', timestamp: 1 } as never)).toThrow(/"ping" is not a global message type .*the server sends it on each connection itself/);
     expect(() => server.rt.publish('', trade())).toThrow(TypeError);
   });
 
