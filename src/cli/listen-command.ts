@@ -65,7 +65,8 @@ interface Output {
  * Text output: one line per violation, `frame <index>: <type> <pointer> <fault>` (timing
  * faults as `keepalive:`, a missing connection message as `protocol:`, the server's early
  * close as `close:` with its code and reason), then the count per type and `N frames, M violations`. JSON: one
- * {@link ListenReport}. The token never appears in the output.
+ * {@link ListenReport}. The token never appears in the output. SIGINT (Ctrl-C) ends the run
+ * early and reports what was seen, as the end of `durationMs` does.
  *
  * @returns the exit code: 0 no violation, 1 any violation, 2 cannot connect (the HTTP status
  *   of a refused upgrade is printed)
@@ -200,8 +201,12 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   started = Date.now();
   if (pings === 0) lastPing = started;
   const timer = setTimeout(finish, durationMs);
+  // Ctrl-C ends the run early: what was seen so far is reported, as at the end of --duration.
+  const interrupt = () => finish();
+  process.once('SIGINT', interrupt);
   await done;
   clearTimeout(timer);
+  process.off('SIGINT', interrupt);
   if (report.frames === 0) {
     violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: 'expected the first frame to be the "connection" message, got no frame' });
   } else if (options.count !== undefined && report.frames < options.count && (report.close === null || report.close.code === 1000)) {
@@ -272,10 +277,3 @@ function oneLine(text: string): string {
   return text.replace(/[\r\n\u2028\u2029]+/g, ' ');
 }
 
-/** Parses `60s`, `500ms`, `2m`, or a number of seconds, into milliseconds. */
-export function parseDuration(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!m) throw new Error(`expected a duration such as 60s, 500ms or 2m, got ${JSON.stringify(value)}`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's']!;
-  return Math.round(Number(m[1]) * unit);
-}

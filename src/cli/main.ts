@@ -85,16 +85,15 @@ program
   .description('connect to a running server, answer its pings, and check every frame and the keepalive timing against the contract')
   .argument('<ws-url>', 'e.g. ws://localhost:8000/api/ws')
   .option('--token <jwt>', 'sent as ?token= (never printed)')
-  .option('--duration <time>', 'stop after this long: 60s, 500ms, 2m (default 60s, with --count too)')
+  .option('--duration <time>', 'stop after this long: 60s, 500ms, 2m (default 60s, with --count too)', (v: string) => duration(v, 's'))
   .option('--count <n>', 'stop after n frames (fewer within --duration is a violation)', (v: string) => positiveInteger(v))
-  .option('--ping-interval <ms>', 'the ping interval to check against (default PING_INTERVAL_MS)', (v: string) => positiveInteger(v))
-  .option('--tolerance <fraction>', 'allowed deviation of a ping interval, as a fraction of it (default 0.1)', (v: string) => fraction(v))
+  .option('--ping-interval <time>', 'the ping interval to check against: 30000 (ms), 30s (default PING_INTERVAL_MS)', (v: string) => duration(v, 'ms'))
+  .option('--tolerance <fraction>', 'allowed deviation of a ping interval, as a fraction of it from 0 to 1 (default 0.1)', (v: string) => fraction(v))
   .addOption(new Option('--mode <mode>', 'strict rejects unknown fields; tolerant lets them pass').choices(['strict', 'tolerant']).default('strict'))
   .addOption(new Option('--format <format>', 'text: a line per violation; json: one JSON object').choices(['text', 'json']).default('text'))
-  .action(async (url: string, options: { token?: string; duration?: string; count?: number; pingInterval?: number; tolerance?: number; mode: 'strict' | 'tolerant'; format: 'text' | 'json' }) => {
-    const { runListen, parseDuration } = await import('./listen-command.js');
-    const durationMs = options.duration === undefined ? undefined : parseDuration(options.duration);
-    process.exitCode = await runListen(url, { ...options, durationMs, pingIntervalMs: options.pingInterval }, output);
+  .action(async (url: string, options: { token?: string; duration?: number; count?: number; pingInterval?: number; tolerance?: number; mode: 'strict' | 'tolerant'; format: 'text' | 'json' }) => {
+    const { runListen } = await import('./listen-command.js');
+    process.exitCode = await runListen(url, { ...options, durationMs: options.duration, pingIntervalMs: options.pingInterval }, output);
   });
 
 // diff reads both contracts through the contract model, which needs the checkout's dev
@@ -116,8 +115,16 @@ if (diffCommand) {
 }
 
 function fraction(value: string): number {
-  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) > 10) throw new InvalidArgumentError('expected a fraction such as 0.1');
+  if (!/^\d+(\.\d+)?$/.test(value) || Number(value) > 1) throw new InvalidArgumentError('expected a fraction from 0 to 1, such as 0.1');
   return Number(value);
+}
+
+/** A positive duration in ms: `60s`, `500ms`, `2m`; a bare number is in `bare` units. */
+function duration(value: string, bare: 'ms' | 's'): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  const ms = m ? Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? bare]!) : 0;
+  if (!(ms >= 1)) throw new InvalidArgumentError(`expected a duration such as 60s, 500ms or 2m${bare === 'ms' ? ' (a bare number is milliseconds)' : ''}`);
+  return ms;
 }
 
 function positiveInteger(value: string): number {

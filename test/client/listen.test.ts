@@ -259,6 +259,34 @@ describe('listen', () => {
     expect(silent.status).toBe(1);
   });
 
+  it('Ctrl-C (SIGINT) ends the run and reports what was seen so far', async () => {
+    const server = await fixtureServer([connection, '{"type":"trades"}']);
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', server.url, '--duration', '60s', '--ping-interval', '60000']);
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    for (let i = 0; i < 200 && !stdout.includes('frame 1'); i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const status = await closed;
+    clearTimeout(kill);
+    expect(stdout).toContain('frame 1: trades /data expected required property "data", got nothing');
+    expect(stdout).toMatch(/\nconnection 1, trades 1\n2 frames, 1 violation\n$/);
+    expect(status).toBe(1);
+  });
+
+  it('names the option whose value is wrong, and takes --ping-interval as a duration too', async () => {
+    const bad = await listen(['ws://127.0.0.1:9/api/ws', '--duration', 'banana']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/option '--duration <time>' argument 'banana' is invalid\. expected a duration such as 60s, 500ms or 2m/);
+    const tolerance = await listen(['ws://127.0.0.1:9/api/ws', '--tolerance', '5']);
+    expect(tolerance.stderr).toMatch(/option '--tolerance <fraction>' argument '5' is invalid\. expected a fraction from 0 to 1/);
+    const server = await fixtureServer([connection]);
+    const { status, stdout } = await listen([server.url, '--duration', '300ms', '--ping-interval', '2s']);
+    expect(stdout).toMatch(/\n1 frame, 0 violations\n$/);
+    expect(status).toBe(0);
+  });
+
   it('--count N checks exactly the first N frames, even when more arrive in the same read', async () => {
     const server = await fixtureServer([connection, ...Array.from({ length: 10 }, () => JSON.stringify(trade))]);
     const { status, stdout } = await listen([server.url, '--count', '2', '--ping-interval', '60000']);
