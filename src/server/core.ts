@@ -6,6 +6,7 @@
  */
 import type { ServerMessage } from '../../generated/types.js';
 import { createMessage, MessageValidationError } from '../runtime/builders.js';
+import { describeSyntaxError } from '../runtime/json-syntax.js';
 import { validateMessage } from '../runtime/validate.js';
 import type { Principal } from './auth.js';
 import { audienceOf, CloseCode, ErrorCode, stateKeyOf, type GlobalMessage, type UserMessage } from './protocol.js';
@@ -343,10 +344,12 @@ export class Connection implements Subscriber {
     this.refusedInRow = 0;
     if (isBinary) return this.sendError(ErrorCode.UnsupportedFrame, 'binary frames are not part of the protocol: send JSON text');
     let value: unknown;
+    const text = data.toString('utf8');
     try {
-      value = JSON.parse(data.toString('utf8'));
-    } catch {
-      return this.sendError(ErrorCode.InvalidJson, 'the frame is not JSON');
+      value = JSON.parse(text);
+    } catch (error) {
+      // Where and what, as parseMessage says it (`expected valid JSON, got "}" at position 8 (…)`); bounded.
+      return this.sendError(ErrorCode.InvalidJson, 'the frame is not JSON', describeSyntaxError(text, (error as Error).message).message.slice(0, 300));
     }
     const checked = checkInbound(value);
     if (!checked.ok) return this.sendError(checked.code, checked.message, checked.details);

@@ -76,6 +76,23 @@ describe('hostile input', () => {
     }
   });
 
+  it('an INVALID_JSON error says where and what, as parseMessage does', async () => {
+    const server = await startServer();
+    try {
+      const client = await connect(server.url({ token: await token('sloppy') }));
+      client.ws.send('{"type":"ping",}');
+      await client.until(() => client.count('error') === 1);
+      expect(client.frames.find((f) => f.type === 'error')!.data).toEqual({
+        code: ErrorCode.InvalidJson,
+        message: 'the frame is not JSON',
+        details: 'expected valid JSON, got "}" at position 15 (Expected double-quoted property name)',
+      });
+      client.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('closes with 1008 after maxConsecutiveFaults faulty frames in a row; a valid frame resets the count', async () => {
     const server = await startServer({ maxConsecutiveFaults: 5 });
     try {
