@@ -1,7 +1,7 @@
 import type { ReceivedMessageDataMap, ReceivedMessageMap, ReceivedServerMessage } from '../../generated/received-types.js';
 import type { ConnectionData, ErrorData, ErrorMessage, ServerMessage } from '../../generated/types.js';
 import { check, type ClientValidationError } from './check.js';
-import { isAfter, PING_INTERVAL_MS, POLL_PATH, PONG_TIMEOUT_MS, reconnectAdvice, WEBSOCKET_PATH } from './protocol.js';
+import { isAfter, PING_INTERVAL_MS, PONG_TIMEOUT_MS, reconnectAdvice, WEBSOCKET_PATH } from './protocol.js';
 
 /** Wire value of `type` of every message the server sends. */
 export type ServerMessageType = ServerMessage['type'];
@@ -136,9 +136,9 @@ export interface RealtimeClientOptions {
   /** WebSocket URL without the token, e.g. `wss://example.com/api/ws`. Default in a browser: this page's host and `WEBSOCKET_PATH`. */
   url?: string;
   /**
-   * Polling URL. Default: `url` with http(s), and its path's `WEBSOCKET_PATH` ending replaced by
-   * `POLL_PATH` (`wss://host/prefix/api/ws` → `https://host/prefix/api/ws/poll`); a `url` whose
-   * path ends otherwise polls `POLL_PATH` at its host.
+   * Polling URL. Default: `url` with http(s) and `/poll` after its path
+   * (`wss://host/prefix/api/ws` → `https://host/prefix/api/ws/poll`), where the reference server
+   * polls by default.
    */
   pollUrl?: string;
   /** Default `globalThis.WebSocket`. Node 20 has none: pass `WebSocket` from `ws`. */
@@ -659,11 +659,14 @@ function retryAfterMs(response: Response): number {
   return Number(response.headers.get('retry-after')) * 1000 || 0;
 }
 
-/** The default polling URL of a socket URL: the same host and path prefix, `POLL_PATH` in place of `WEBSOCKET_PATH`. */
+/**
+ * The default polling URL of a socket URL: http(s), the same host and path, and `/poll` (the
+ * server's default too: `POLL_PATH` is `WEBSOCKET_PATH` + `/poll`, and a server given another
+ * `path` polls at that path + `/poll`).
+ */
 export function pollUrlOf(socketUrl: string): URL {
   const url = new URL(socketUrl.replace(/^ws/i, 'http'));
-  const path = url.pathname.replace(/\/+$/, '');
-  url.pathname = path.endsWith(WEBSOCKET_PATH) ? `${path.slice(0, -WEBSOCKET_PATH.length)}${POLL_PATH}` : POLL_PATH;
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/poll`;
   url.search = '';
   url.hash = '';
   return url;

@@ -274,17 +274,25 @@ function compareObjects(a: SchemaNode, b: SchemaNode, pointer: string, walk: Wal
   const mapA = isSchema(a.additionalProperties);
   const mapB = isSchema(b.additionalProperties);
   const at = (name: string) => `${pointer}/${escapeToken(name)}`;
+  /** How the set of values at `name` changes from schema `from` to schema `to` ('same' when none is found). */
+  const change = (from: SchemaNode, to: SchemaNode, name: string): Acceptance => {
+    const probe: Walk = { ...walk, deltas: [] };
+    compare(from, to, at(name), probe);
+    const kinds = new Set(probe.deltas.map((d) => d.accepts).filter((kind) => kind !== 'same'));
+    return kinds.size === 0 ? 'same' : kinds.size === 1 ? [...kinds][0]! : 'different';
+  };
 
   for (const name of Object.keys(propsB)) {
     if (Object.hasOwn(propsA, name)) continue;
     const required = requiredB.has(name);
     // Into a closed object every new field is one an older strict validator does not know; into
-    // a map, one an older consumer checks as a map value; into an open one, it only constrains
-    // what was free.
+    // an open one, it only constrains what was free; into a map, an older consumer checks it as
+    // a map value: fine when the field's schema admits no more than the map's.
+    const asMapValue = mapA ? change(a.additionalProperties as SchemaNode, propsB[name]!, name) : undefined;
     walk.deltas.push({
       pointer: at(name),
       rule: required ? 'required-property-added' : 'optional-property-added',
-      accepts: mapA ? 'different' : !closedA ? 'fewer' : required ? 'different' : 'more',
+      accepts: asMapValue !== undefined ? (asMapValue === 'same' ? (required ? 'fewer' : 'same') : asMapValue === 'fewer' ? 'fewer' : 'different') : !closedA ? 'fewer' : required ? 'different' : 'more',
       tolerantSurvives: !mapA,
       text: `${required ? 'required' : 'optional'} field "${name}" added${mapA ? ' to a map (older consumers check it as a map value)' : ''}`,
     });
@@ -295,7 +303,7 @@ function compareObjects(a: SchemaNode, b: SchemaNode, pointer: string, walk: Wal
     walk.deltas.push({
       pointer: at(name),
       rule: required ? 'required-property-removed' : 'optional-property-removed',
-      accepts: mapB ? 'different' : !closedB ? 'more' : required ? 'different' : 'fewer',
+      accepts: mapB ? (['same', 'more'].includes(change(propsA[name]!, b.additionalProperties as SchemaNode, name)) ? 'more' : 'different') : !closedB ? 'more' : required ? 'different' : 'fewer',
       text: `${required ? 'required' : 'optional'} field "${name}" removed${mapB ? ' (now a map value, checked as one)' : ''}`,
     });
   }

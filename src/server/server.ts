@@ -27,7 +27,10 @@ export interface RealtimeServerOptions {
   host?: string;
   /** WebSocket path. Default WEBSOCKET_PATH (`/api/ws`). */
   path?: string;
-  /** Polling endpoint path, or false to serve none. Default POLL_PATH (`/api/ws/poll`). */
+  /**
+   * Polling endpoint path, or false to serve none. Default `path` + `/poll`: POLL_PATH
+   * (`/api/ws/poll`) with the default `path`, where the client looks for it by default.
+   */
   pollPath?: string | false;
   /** JWT verification (pinned algorithms). Give this or `authenticate`. */
   jwt?: JwtOptions;
@@ -153,7 +156,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const verify = options.jwt ? createJwtVerifier(options.jwt) : null;
   const logger = options.logger ?? null;
   const path = options.path ?? WEBSOCKET_PATH;
-  const pollPath = options.pollPath === undefined ? POLL_PATH : options.pollPath;
+  const pollPath = options.pollPath === undefined ? (options.path === undefined ? POLL_PATH : `${options.path.replace(/\/+$/, '')}/poll`) : options.pollPath;
   const ownStore = options.store === undefined;
   const store = options.store ?? new MemoryStreamStore();
   const validateOutbound = options.validateOutbound ?? process.env.NODE_ENV !== 'production';
@@ -305,6 +308,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     if (origin !== undefined && originAllowed(request)) {
       // CORS (Fetch standard): a browser reads the answer, any status, only with these.
       response.setHeader('Access-Control-Allow-Origin', origin);
+      response.setHeader('Access-Control-Expose-Headers', 'Retry-After');
       response.setHeader('Vary', 'Origin');
       if (request.method === 'OPTIONS') {
         return sendHttp(response, 204, '', { 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Allow-Headers': 'Authorization', 'Access-Control-Max-Age': '600' });

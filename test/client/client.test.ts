@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../generated/contract.js';
 import { WebSocket } from 'ws';
 import { createRealtimeClient, pollUrlOf } from '../../src/client/client.js';
-import { isAfter, reconnectAdvice } from '../../src/client/protocol.js';
+import { isAfter, POLL_PATH, reconnectAdvice, WEBSOCKET_PATH } from '../../src/client/protocol.js';
 import type { GapEvent, InvalidEvent, UnknownEvent } from '../../src/client/index.js';
 import { FakeServer } from './support/fake-server.js';
 import { closeClients, example, nodeClient, sleep, STREAM_TYPES, until } from './support/helpers.js';
@@ -137,7 +137,9 @@ describe('client: polling URL', () => {
     expect(pollUrlOf('wss://example.com/api/ws').href).toBe('https://example.com/api/ws/poll');
     expect(pollUrlOf('wss://example.com/prefix/api/ws/').href).toBe('https://example.com/prefix/api/ws/poll');
     expect(pollUrlOf('ws://127.0.0.1:8000/api/ws?v=2#x').href).toBe('http://127.0.0.1:8000/api/ws/poll');
-    expect(pollUrlOf('wss://example.com/stream').href).toBe('https://example.com/api/ws/poll');
+    expect(pollUrlOf('wss://example.com/v2/stream').href).toBe('https://example.com/v2/stream/poll');
+    // The contract's paths agree with that rule, so a default client finds a default server.
+    expect(POLL_PATH).toBe(`${WEBSOCKET_PATH}/poll`);
   });
 });
 

@@ -190,6 +190,8 @@ describe('origin, attempt limits, socket limits', () => {
       expect(allowed.status).toBe(200);
       expect(allowed.headers.get('access-control-allow-origin')).toBe('https://dashboard.example');
       expect(allowed.headers.get('vary')).toBe('Origin');
+      // The client reads Retry-After on a 429 or 503: a cross-origin page may read it only if exposed.
+      expect(allowed.headers.get('access-control-expose-headers')).toBe('Retry-After');
       // A refusal is readable by the page too (the client backs off on it).
       const unauthorized = await fetch(poll, { headers: { origin: 'https://dashboard.example', authorization: 'Bearer nope' } });
       expect(unauthorized.status).toBe(401);

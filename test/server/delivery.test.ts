@@ -227,6 +227,18 @@ describe('polling endpoint', () => {
     }
   });
 
+  it('a server given another path polls at that path + /poll, where the client looks by default', async () => {
+    const server = await startServer({ ...RELAXED, path: '/v2/api/ws' });
+    try {
+      const jwt = await token('p1');
+      const at = (pathname: string) => fetch(server.http(pathname), { headers: { authorization: `Bearer ${jwt}` } });
+      expect((await at('/v2/api/ws/poll')).status).toBe(200);
+      expect((await at('/api/ws/poll')).status).toBe(404);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('a poll whose client leaves during authentication is not held for the whole hold time', async () => {
     const authenticate = async () => {
       await sleep(100);

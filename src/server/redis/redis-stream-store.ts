@@ -46,7 +46,10 @@ export interface RedisStreamStoreOptions {
   /**
    * How long a command may wait for Redis's answer, in ms. Default 5000. A Redis that stops
    * answering without closing its sockets (a hung host, a paused process) is then treated as
-   * lost: the command rejects, status() turns unhealthy, and the connection is remade.
+   * lost: the command rejects, status() turns unhealthy, and the connection is remade. An append
+   * that timed out may still be stored (and delivered) if Redis runs it later, as when a
+   * connection drops mid-call; its rejection says so. With `client`, that client's own
+   * `commandTimeout` option applies to commands instead.
    */
   commandTimeoutMs?: number;
 }
@@ -201,11 +204,12 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * the socket looks fine. Count it as lost and remake the connection, so appends reject at
    * once and new sockets get 503 until it answers again.
    */
-  const unanswered = (err: unknown): void => {
-    if (!started || closed || !/timed out/i.test((err as Error)?.message ?? '')) return;
+  const unanswered = (err: unknown): boolean => {
+    if (!started || closed || !/timed out/i.test((err as Error)?.message ?? '')) return false;
     lastError = `no answer within ${commandTimeoutMs} ms`;
     onDown();
     if (cmd.status === 'ready') cmd.disconnect(true);
+    return true;
   };
   const onCmdError = report('command connection');
   const onCmdReady = () => maybeRecovered();
@@ -396,8 +400,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       const cursors = await cmd.rcAppend(...args);
       batch.forEach((q, i) => q.resolve(cursors[i]!));
     } catch (err) {
-      unanswered(err);
-      for (const q of batch) q.reject(err as Error);
+      const timedOut = unanswered(err);
+      const reason = timedOut ? new Error(`Redis did not answer within ${commandTimeoutMs} ms: the message may still be stored and delivered if Redis runs the command later`) : (err as Error);
+      for (const q of batch) q.reject(reason);
     }
   }
 
