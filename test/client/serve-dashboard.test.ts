@@ -27,7 +27,7 @@ describe('serve --demo: the dashboard', () => {
       expect(script.status).toBe(200);
       expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
       const code = await script.text();
-      expect(code).toContain('/api/ws/poll'); // the client, bundled
+      expect(code).toContain('CLIENT_HANDLER_ERROR'); // the client, bundled
       expect(code).not.toMatch(/require\(|from"ws"|node:/); // nothing of Node reaches the browser
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
