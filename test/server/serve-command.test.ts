@@ -11,7 +11,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 describe('serve --demo', () => {
   it('prints a secret and tokens, serves the demo stream at ws://localhost:PORT/api/ws?token=…, stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk));
@@ -38,7 +38,7 @@ describe('serve --demo', () => {
   it('keeps its secret across a restart, so a token printed by the first run still connects to the second', async () => {
     const tmp = mkdtempSync(path.join(tmpdir(), 'demo-secret-'));
     const run = async () => {
-      const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0'], {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0'], {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, TMPDIR: tmp },
       });
@@ -78,7 +78,7 @@ describe('serve --demo', () => {
     const dir = path.join(tmp, `realtime-contract-demo-${userInfo().username}`);
     const planted = 'a'.repeat(64);
     const start = async () => {
-      const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => (out += chunk));
       child.stderr.on('data', (chunk: Buffer) => (out += chunk));
@@ -109,7 +109,7 @@ describe('serve --demo', () => {
   });
 
   it('lets browsers in only from its own origins and --allow-origin; clients without Origin pass', async () => {
-    const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0', '--allow-origin', 'https://dash.example/', 'https://other.example'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0', '--allow-origin', 'https://dash.example/', 'https://other.example'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk));
@@ -134,7 +134,7 @@ describe('serve --demo', () => {
   });
 
   it('refuses an --allow-origin that is not an origin, and a --secret too short for HS256, naming the option', () => {
-    const run = (...args: string[]) => spawnSync(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0', ...args], { encoding: 'utf8', timeout: 30_000 });
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0', ...args], { encoding: 'utf8', timeout: 30_000 });
     const origin = run('--allow-origin', 'not a url');
     expect(origin.status).toBe(2);
     expect(origin.stderr).toBe('realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got "not a url"\n');
