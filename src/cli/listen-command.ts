@@ -162,7 +162,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         lastPing = now;
       }
       // Strict mode, as `validate`: a key written twice is a fault (I-JSON, RFC 7493); JSON.parse keeps the last.
-      const doubled = options.mode === 'strict' && value !== null ? findDuplicateKeys(data.toString('utf8'), { value }) : [];
+      const text = (data as Buffer).toString('utf8');
+      const doubled = options.mode === 'strict' && value !== null ? findDuplicateKeys(text, { value }) : [];
       if (doubled.length > 0) {
         for (const { pointer } of doubled) {
           const error = duplicateKeyError(pointer);
@@ -174,7 +175,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         violate({ index, type, pointer: '/type', keyword: 'direction', message: `expected a server-to-client message type, got ${JSON.stringify(type)} (client-to-server only)` });
       } else {
         // Accepted: what other languages would read differently, and (tolerant) values outside a closed list.
-        for (const warning of findNonPortableIntegers(data.toString('utf8'), validate)) warn({ index, type, pointer: warning.pointer, message: warning.message });
+        for (const warning of findNonPortableIntegers(text, validate)) warn({ index, type, pointer: warning.pointer, message: warning.message });
         for (const notice of result.notices ?? []) warn({ index, type, pointer: notice.pointer, message: noticeMessage(notice) });
       }
       if (index === 0 && type !== 'connection') {

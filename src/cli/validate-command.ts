@@ -1,6 +1,6 @@
 import { findNonPortableIntegers } from '../languages/portability.js';
 import type { ValidationError } from '../runtime/errors.js';
-import { parsePointer } from '../runtime/json-pointer.js';
+import { resolvePointer } from '../runtime/json-pointer.js';
 import { validateMessage, type ValidationMode, type ValidationResult } from '../runtime/validate.js';
 import { messageType, noticeMessage, Report, type Findings, type Output, type Problem } from './report.js';
 import { defaultJobs, MAX_JOBS, PARALLEL_FROM, ParallelValidation } from './parallel.js';
@@ -151,21 +151,11 @@ function check(entry: MessageEntry, result: ValidationResult<unknown> | undefine
  */
 function asWritten(entry: MessageEntry, error: ValidationError): ValidationError {
   if (error.found === undefined || error.keyword === 'json') return error;
-  const value = valueAt(entry.value, error.pointer);
+  const value = resolvePointer(entry.value, error.pointer);
   if (typeof value !== 'number' || !Number.isFinite(value)) return error;
   const read = String(value);
   const written = entry.literal(error.pointer);
   if (written === undefined || written === read || !error.found.includes(read)) return error;
   const found = error.found.replace(read, `${written} (read as ${read})`);
   return { ...error, found, message: error.message.replace(`got ${error.found}`, `got ${found}`) };
-}
-
-/** The value at a JSON Pointer, or undefined (own properties of plain JSON data). */
-function valueAt(value: unknown, pointer: string): unknown {
-  let node = value;
-  for (const token of parsePointer(pointer)) {
-    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, token)) return undefined;
-    node = (node as Record<string, unknown>)[token];
-  }
-  return node;
 }
