@@ -2170,62 +2170,64 @@ function validate9(data, instancePath, strict, notices) {
                             if (data7 !== void 0) {
                               const _errs14 = errors;
                               const _errs15 = errors;
-                              let valid2 = false;
-                              const _errs16 = errors;
-                              if (errors === _errs16) {
-                                if (typeof data7 === "string") {
-                                  if (data7.length < 1) {
-                                    const err0 = { instancePath: instancePath + "/data/bot_id", keyword: "minLength", params: { limit: 1 } };
+                              if (data7 !== null) {
+                                let valid2 = false;
+                                const _errs16 = errors;
+                                if (errors === _errs16) {
+                                  if (typeof data7 === "string") {
+                                    if (data7.length < 1) {
+                                      const err0 = { instancePath: instancePath + "/data/bot_id", keyword: "minLength", params: { limit: 1 } };
+                                      if (vErrors === null) {
+                                        vErrors = [err0];
+                                      } else {
+                                        vErrors.push(err0);
+                                      }
+                                      errors++;
+                                    }
+                                  } else {
+                                    const err1 = { instancePath: instancePath + "/data/bot_id", keyword: "type", params: { type: "string" } };
                                     if (vErrors === null) {
-                                      vErrors = [err0];
+                                      vErrors = [err1];
                                     } else {
-                                      vErrors.push(err0);
+                                      vErrors.push(err1);
                                     }
                                     errors++;
                                   }
-                                } else {
-                                  const err1 = { instancePath: instancePath + "/data/bot_id", keyword: "type", params: { type: "string" } };
-                                  if (vErrors === null) {
-                                    vErrors = [err1];
-                                  } else {
-                                    vErrors.push(err1);
-                                  }
-                                  errors++;
                                 }
-                              }
-                              var _valid0 = _errs16 === errors;
-                              valid2 = valid2 || _valid0;
-                              if (!valid2) {
-                                const _errs18 = errors;
-                                if (data7 !== null) {
-                                  const err2 = { instancePath: instancePath + "/data/bot_id", keyword: "type", params: { type: "null" } };
-                                  if (vErrors === null) {
-                                    vErrors = [err2];
-                                  } else {
-                                    vErrors.push(err2);
-                                  }
-                                  errors++;
-                                }
-                                var _valid0 = _errs18 === errors;
+                                var _valid0 = _errs16 === errors;
                                 valid2 = valid2 || _valid0;
-                              }
-                              if (!valid2) {
-                                const err3 = { instancePath: instancePath + "/data/bot_id", keyword: "anyOf", params: {} };
-                                if (vErrors === null) {
-                                  vErrors = [err3];
-                                } else {
-                                  vErrors.push(err3);
+                                if (!valid2) {
+                                  const _errs18 = errors;
+                                  if (data7 !== null) {
+                                    const err2 = { instancePath: instancePath + "/data/bot_id", keyword: "type", params: { type: "null" } };
+                                    if (vErrors === null) {
+                                      vErrors = [err2];
+                                    } else {
+                                      vErrors.push(err2);
+                                    }
+                                    errors++;
+                                  }
+                                  var _valid0 = _errs18 === errors;
+                                  valid2 = valid2 || _valid0;
                                 }
-                                errors++;
-                                validate9.errors = vErrors;
-                                return false;
-                              } else {
-                                errors = _errs15;
-                                if (vErrors !== null) {
-                                  if (_errs15) {
-                                    vErrors.length = _errs15;
+                                if (!valid2) {
+                                  const err3 = { instancePath: instancePath + "/data/bot_id", keyword: "anyOf", params: {} };
+                                  if (vErrors === null) {
+                                    vErrors = [err3];
                                   } else {
-                                    vErrors = null;
+                                    vErrors.push(err3);
+                                  }
+                                  errors++;
+                                  validate9.errors = vErrors;
+                                  return false;
+                                } else {
+                                  errors = _errs15;
+                                  if (vErrors !== null) {
+                                    if (_errs15) {
+                                      vErrors.length = _errs15;
+                                    } else {
+                                      vErrors = null;
+                                    }
                                   }
                                 }
                               }
@@ -2237,65 +2239,67 @@ function validate9(data, instancePath, strict, notices) {
                               if (data8 !== void 0) {
                                 const _errs20 = errors;
                                 const _errs21 = errors;
-                                let valid3 = false;
-                                const _errs22 = errors;
-                                if (typeof data8 !== "string") {
-                                  const err4 = { instancePath: instancePath + "/data/platform", keyword: "type", params: { type: "string" } };
-                                  if (vErrors === null) {
-                                    vErrors = [err4];
-                                  } else {
-                                    vErrors.push(err4);
-                                  }
-                                  errors++;
-                                }
-                                if (!(data8 === "luno" || data8 === "binance" || data8 === "kucoin" || data8 === "kraken" || data8 === "valr")) {
-                                  if (strict) {
-                                    const err5 = { instancePath: instancePath + "/data/platform", keyword: "enum", params: { allowedValues: schema9.properties.data.properties.platform.anyOf[0].enum } };
+                                if (data8 !== null) {
+                                  let valid3 = false;
+                                  const _errs22 = errors;
+                                  if (typeof data8 !== "string") {
+                                    const err4 = { instancePath: instancePath + "/data/platform", keyword: "type", params: { type: "string" } };
                                     if (vErrors === null) {
-                                      vErrors = [err5];
+                                      vErrors = [err4];
                                     } else {
-                                      vErrors.push(err5);
-                                    }
-                                    errors++;
-                                  } else {
-                                    if (typeof data8 == "string") {
-                                      func0(notices, instancePath + "/data/platform", data8, schema9.properties.data.properties.platform.anyOf[0].enum);
-                                    }
-                                  }
-                                }
-                                var _valid1 = _errs22 === errors;
-                                valid3 = valid3 || _valid1;
-                                if (!valid3) {
-                                  const _errs24 = errors;
-                                  if (data8 !== null) {
-                                    const err6 = { instancePath: instancePath + "/data/platform", keyword: "type", params: { type: "null" } };
-                                    if (vErrors === null) {
-                                      vErrors = [err6];
-                                    } else {
-                                      vErrors.push(err6);
+                                      vErrors.push(err4);
                                     }
                                     errors++;
                                   }
-                                  var _valid1 = _errs24 === errors;
+                                  if (!(data8 === "luno" || data8 === "binance" || data8 === "kucoin" || data8 === "kraken" || data8 === "valr")) {
+                                    if (strict) {
+                                      const err5 = { instancePath: instancePath + "/data/platform", keyword: "enum", params: { allowedValues: schema9.properties.data.properties.platform.anyOf[0].enum } };
+                                      if (vErrors === null) {
+                                        vErrors = [err5];
+                                      } else {
+                                        vErrors.push(err5);
+                                      }
+                                      errors++;
+                                    } else {
+                                      if (typeof data8 == "string") {
+                                        func0(notices, instancePath + "/data/platform", data8, schema9.properties.data.properties.platform.anyOf[0].enum);
+                                      }
+                                    }
+                                  }
+                                  var _valid1 = _errs22 === errors;
                                   valid3 = valid3 || _valid1;
-                                }
-                                if (!valid3) {
-                                  const err7 = { instancePath: instancePath + "/data/platform", keyword: "anyOf", params: {} };
-                                  if (vErrors === null) {
-                                    vErrors = [err7];
-                                  } else {
-                                    vErrors.push(err7);
+                                  if (!valid3) {
+                                    const _errs24 = errors;
+                                    if (data8 !== null) {
+                                      const err6 = { instancePath: instancePath + "/data/platform", keyword: "type", params: { type: "null" } };
+                                      if (vErrors === null) {
+                                        vErrors = [err6];
+                                      } else {
+                                        vErrors.push(err6);
+                                      }
+                                      errors++;
+                                    }
+                                    var _valid1 = _errs24 === errors;
+                                    valid3 = valid3 || _valid1;
                                   }
-                                  errors++;
-                                  validate9.errors = vErrors;
-                                  return false;
-                                } else {
-                                  errors = _errs21;
-                                  if (vErrors !== null) {
-                                    if (_errs21) {
-                                      vErrors.length = _errs21;
+                                  if (!valid3) {
+                                    const err7 = { instancePath: instancePath + "/data/platform", keyword: "anyOf", params: {} };
+                                    if (vErrors === null) {
+                                      vErrors = [err7];
                                     } else {
-                                      vErrors = null;
+                                      vErrors.push(err7);
+                                    }
+                                    errors++;
+                                    validate9.errors = vErrors;
+                                    return false;
+                                  } else {
+                                    errors = _errs21;
+                                    if (vErrors !== null) {
+                                      if (_errs21) {
+                                        vErrors.length = _errs21;
+                                      } else {
+                                        vErrors = null;
+                                      }
                                     }
                                   }
                                 }

@@ -3815,58 +3815,60 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.bot_id !== void 0) {
           let data7 = data1.bot_id;
           const _errs15 = errors;
-          let valid2 = false;
-          const _errs16 = errors;
-          if (typeof data7 === "string") {
-            if (data7.length < 1) {
-              const err20 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 } };
-              if (vErrors === null) {
-                vErrors = [err20];
-              } else {
-                vErrors.push(err20);
+          if (data7 !== null) {
+            let valid2 = false;
+            const _errs16 = errors;
+            if (typeof data7 === "string") {
+              if (data7.length < 1) {
+                const err20 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 } };
+                if (vErrors === null) {
+                  vErrors = [err20];
+                } else {
+                  vErrors.push(err20);
+                }
+                errors++;
               }
-              errors++;
-            }
-          } else {
-            const err21 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf/0/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err21];
             } else {
-              vErrors.push(err21);
-            }
-            errors++;
-          }
-          var _valid0 = _errs16 === errors;
-          valid2 = valid2 || _valid0;
-          if (!valid2) {
-            const _errs18 = errors;
-            if (data7 !== null) {
-              const err22 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf/1/type", keyword: "type", params: { type: "null" } };
+              const err21 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf/0/type", keyword: "type", params: { type: "string" } };
               if (vErrors === null) {
-                vErrors = [err22];
+                vErrors = [err21];
               } else {
-                vErrors.push(err22);
+                vErrors.push(err21);
               }
               errors++;
             }
-            var _valid0 = _errs18 === errors;
+            var _valid0 = _errs16 === errors;
             valid2 = valid2 || _valid0;
-          }
-          if (!valid2) {
-            const err23 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf", keyword: "anyOf", params: {} };
-            if (vErrors === null) {
-              vErrors = [err23];
-            } else {
-              vErrors.push(err23);
+            if (!valid2) {
+              const _errs18 = errors;
+              if (data7 !== null) {
+                const err22 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                if (vErrors === null) {
+                  vErrors = [err22];
+                } else {
+                  vErrors.push(err22);
+                }
+                errors++;
+              }
+              var _valid0 = _errs18 === errors;
+              valid2 = valid2 || _valid0;
             }
-            errors++;
-          } else {
-            errors = _errs15;
-            if (vErrors !== null) {
-              if (_errs15) {
-                vErrors.length = _errs15;
+            if (!valid2) {
+              const err23 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf", keyword: "anyOf", params: {} };
+              if (vErrors === null) {
+                vErrors = [err23];
               } else {
-                vErrors = null;
+                vErrors.push(err23);
+              }
+              errors++;
+            } else {
+              errors = _errs15;
+              if (vErrors !== null) {
+                if (_errs15) {
+                  vErrors.length = _errs15;
+                } else {
+                  vErrors = null;
+                }
               }
             }
           }
@@ -3874,63 +3876,65 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.platform !== void 0) {
           let data8 = data1.platform;
           const _errs21 = errors;
-          let valid3 = false;
-          const _errs22 = errors;
-          if (typeof data8 !== "string") {
-            const err24 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf/0/type", keyword: "type", params: { type: "string" } };
-            if (vErrors === null) {
-              vErrors = [err24];
-            } else {
-              vErrors.push(err24);
-            }
-            errors++;
-          }
-          if (!(data8 === "luno" || data8 === "binance" || data8 === "kucoin" || data8 === "kraken" || data8 === "valr")) {
-            if (this.strict) {
-              const err25 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema9.properties.data.properties.platform.anyOf[0].enum } };
+          if (data8 !== null) {
+            let valid3 = false;
+            const _errs22 = errors;
+            if (typeof data8 !== "string") {
+              const err24 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf/0/type", keyword: "type", params: { type: "string" } };
               if (vErrors === null) {
-                vErrors = [err25];
+                vErrors = [err24];
               } else {
-                vErrors.push(err25);
-              }
-              errors++;
-            } else {
-              if (typeof data8 == "string") {
-                func0(this.notices, instancePath + "/data/platform", data8, schema9.properties.data.properties.platform.anyOf[0].enum);
-              }
-            }
-          }
-          var _valid1 = _errs22 === errors;
-          valid3 = valid3 || _valid1;
-          if (!valid3) {
-            const _errs24 = errors;
-            if (data8 !== null) {
-              const err26 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf/1/type", keyword: "type", params: { type: "null" } };
-              if (vErrors === null) {
-                vErrors = [err26];
-              } else {
-                vErrors.push(err26);
+                vErrors.push(err24);
               }
               errors++;
             }
-            var _valid1 = _errs24 === errors;
+            if (!(data8 === "luno" || data8 === "binance" || data8 === "kucoin" || data8 === "kraken" || data8 === "valr")) {
+              if (this.strict) {
+                const err25 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema9.properties.data.properties.platform.anyOf[0].enum } };
+                if (vErrors === null) {
+                  vErrors = [err25];
+                } else {
+                  vErrors.push(err25);
+                }
+                errors++;
+              } else {
+                if (typeof data8 == "string") {
+                  func0(this.notices, instancePath + "/data/platform", data8, schema9.properties.data.properties.platform.anyOf[0].enum);
+                }
+              }
+            }
+            var _valid1 = _errs22 === errors;
             valid3 = valid3 || _valid1;
-          }
-          if (!valid3) {
-            const err27 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf", keyword: "anyOf", params: {} };
-            if (vErrors === null) {
-              vErrors = [err27];
-            } else {
-              vErrors.push(err27);
+            if (!valid3) {
+              const _errs24 = errors;
+              if (data8 !== null) {
+                const err26 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                if (vErrors === null) {
+                  vErrors = [err26];
+                } else {
+                  vErrors.push(err26);
+                }
+                errors++;
+              }
+              var _valid1 = _errs24 === errors;
+              valid3 = valid3 || _valid1;
             }
-            errors++;
-          } else {
-            errors = _errs21;
-            if (vErrors !== null) {
-              if (_errs21) {
-                vErrors.length = _errs21;
+            if (!valid3) {
+              const err27 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf", keyword: "anyOf", params: {} };
+              if (vErrors === null) {
+                vErrors = [err27];
               } else {
-                vErrors = null;
+                vErrors.push(err27);
+              }
+              errors++;
+            } else {
+              errors = _errs21;
+              if (vErrors !== null) {
+                if (_errs21) {
+                  vErrors.length = _errs21;
+                } else {
+                  vErrors = null;
+                }
               }
             }
           }

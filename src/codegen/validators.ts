@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, _, type Code } from 'ajv';
+import { Ajv, _, type Code, type CodeKeywordDefinition } from 'ajv';
 import { getProperty, Name, not, stringify } from 'ajv/dist/compile/codegen/index.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
@@ -158,6 +158,7 @@ export function createAjv(contract: Contract, formatsCode?: Code, options?: { al
     },
   });
   addTolerantEnum(ajv, mode, formatsCode && _`enumNotice`);
+  addNullFirstAnyOf(ajv);
   // Messages are compiled with their `$ref`s inlined: one flat function per message type.
   // Documents (the poll response) keep theirs, so they call the message validators instead
   // of holding a second copy of them; `inlineRefs: false` keeps ajv from copying them in.
@@ -179,6 +180,30 @@ function stripAnnotations(schema: SchemaNode): SchemaNode {
       if (!NON_VALIDATING_KEYWORDS.has(keyword) && !keyword.startsWith('x-')) checked[keyword] = value;
     }
     return checked;
+  });
+}
+
+/**
+ * Replaces ajv's `anyOf` with the same keyword that, for a nullable value (`anyOf: [X, { type:
+ * "null" }]`, the contract's `platform`, `bot_id`, …), lets a null through before it tries X.
+ * ajv tries the branches in order: a null failed X first, and with `allErrors: false` each
+ * failed branch still builds its error objects (two or three per null, then thrown away), which
+ * made `alerts` half again as slow as the hand-written limit. Any other value is judged by
+ * ajv's own code, so its errors are the same: X's, the null branch's `type`, then `anyOf`.
+ * Exact: a null passes the null branch, so the `anyOf` holds whatever X says, and X says
+ * nothing else about a null (the tolerant `enum` records no notice for a value of another type).
+ */
+function addNullFirstAnyOf(ajv: Ajv): void {
+  const builtin = ajv.getKeyword('anyOf') as CodeKeywordDefinition;
+  ajv.removeKeyword('anyOf');
+  ajv.addKeyword({
+    ...builtin,
+    code(cxt) {
+      const branches = cxt.schema as SchemaNode[];
+      const nullable = branches.length === 2 && branches.some((branch) => Object.keys(branch).length === 1 && branch.type === 'null');
+      if (nullable) cxt.gen.if(_`${cxt.data} !== null`, () => builtin.code(cxt));
+      else builtin.code(cxt);
+    },
   });
 }
 
