@@ -65,7 +65,11 @@ export interface UnknownEvent {
 export interface GapEvent {
   /** The cursor the client asked to resume from. */
   since: string | null;
-  /** Where the stream continues. */
+  /**
+   * Where the stream continues: the cursor the messages that follow come after. Over the
+   * socket, the `connection` message's; over polling, null (the messages of the same poll
+   * carry their own). The event comes before those messages in either mode.
+   */
   cursor: string | null;
   mode: 'ws' | 'polling';
 }
@@ -563,12 +567,14 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
               set({ state: 'polling', mode: 'polling' });
               announce('connected', 'polling', body.resume ? { resume: body.resume } : undefined);
             }
+            // Before the messages that follow it, as over the socket (where the `connection`
+            // message comes first): a handler that refetches state must not drop them.
+            if (body.resume === 'gap' && since !== null) gap(since, 'polling');
             for (const message of (body.messages ?? []) as unknown[]) {
               if (!alive()) break;
               deliver(message, 'polling');
             }
             if (typeof body.cursor === 'string' && (body.resume !== 'resumed' || isAfter(body.cursor, status.cursor))) status.cursor = body.cursor;
-            if (body.resume === 'gap' && since !== null) gap(since, 'polling');
             set({});
           }
         } catch {

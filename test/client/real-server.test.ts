@@ -104,6 +104,29 @@ describe('client against the reference server', () => {
     expect(gaps).toBe(1);
   });
 
+  for (const mode of ['ws', 'polling'] as const) {
+    it(`a restart that loses the store, then ${mode}: the gap event comes before the messages that follow it`, async () => {
+      const h = await harness({ pollHoldMs: 1000 });
+      const client = nodeClient(h.url, { fallbackAfter: 2 });
+      const events: string[] = [];
+      client.on('trades', (t) => events.push(t.id));
+      client.on('gap', (g) => events.push(`gap ${g.mode}${g.cursor === null ? '' : ' after a cursor'}`));
+      client.connect(await sign('alice'));
+      await until(() => client.getStatus().mode === 'ws', 'the socket');
+      await h.trades(1, 5);
+      await until(() => events.length === 5, 'the first 5');
+      await h.stop();
+      // A new process with a new, empty store (a new epoch) that publishes before the client is back.
+      const store = new MemoryStreamStore();
+      const base = example('trades');
+      for (let n = 6; n <= 10; n++) await store.append('alice', 'trades', (cursor) => JSON.stringify({ ...base, data: { ...(base.data as object), id: `t${n}` }, cursor }));
+      h.refuseUpgrades = mode === 'polling';
+      await h.start({ store, pollHoldMs: 1000 });
+      await until(() => events.length >= 11, 'the gap and the 5 published since the restart');
+      expect(events).toEqual([...ids(5), mode === 'ws' ? 'gap ws after a cursor' : 'gap polling', ...ids(5, 6)]);
+    });
+  }
+
   it('upgrades refused → polling → back to the socket, nothing lost or doubled', async () => {
     const h = await harness({ pollHoldMs: 2000 });
     const client = nodeClient(h.url);

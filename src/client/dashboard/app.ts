@@ -100,7 +100,7 @@ realtimeClient.on('ping', () => {
   scheduleRender();
 });
 realtimeClient.on('status', render);
-realtimeClient.on('gap', (e) => show('events', `gap: resumed from ${e.since} failed, continuing from ${e.cursor} — refetch state`));
+realtimeClient.on('gap', (e) => show('events', `gap: resumed from ${e.since} failed, continuing from ${e.cursor ?? 'what the server holds now'} — refetch state`));
 realtimeClient.on('invalid', (e) => show('events', `invalid ${e.reason}: ${e.errors[0]?.pointer || '(root)'} ${e.errors[0]?.message}`));
 realtimeClient.on('unknown', (e) => show('events', `unknown type ${e.type}`));
 
