@@ -1,6 +1,6 @@
+import { asWritten } from '../languages/as-written.js';
 import { findNonPortableIntegers } from '../languages/portability.js';
 import type { ValidationError } from '../runtime/errors.js';
-import { resolvePointer } from '../runtime/json-pointer.js';
 import { validateMessage, type ValidationMode, type ValidationResult } from '../runtime/validate.js';
 import { messageType, noticeMessage, Report, type Findings, type Output, type Problem } from './report.js';
 import { defaultJobs, MAX_JOBS, PARALLEL_FROM, ParallelValidation } from './parallel.js';
@@ -140,22 +140,8 @@ function check(entry: MessageEntry, result: ValidationResult<unknown> | undefine
   result ??= validateMessage(entry.value, { mode });
   if (!result.ok) {
     const errors = allErrors && result.reason === 'invalid' ? allErrors(entry.value, mode) : [];
-    for (const error of errors.length > 0 ? errors : result.errors) problems.push({ ...place(entry.locate(error.pointer)), type, error: asWritten(entry, error) });
+    for (const error of errors.length > 0 ? errors : result.errors) problems.push({ ...place(entry.locate(error.pointer)), type, error: asWritten(error, entry.value, (pointer) => entry.literal(pointer)) });
   }
   return problems;
 }
 
-/**
- * `error` with the number at fault shown as the text writes it when JavaScript reads it as
- * another (`12345678901234567890 (read as 12345678901234567000)`, `1.50 (read as 1.5)`).
- */
-function asWritten(entry: MessageEntry, error: ValidationError): ValidationError {
-  if (error.found === undefined || error.keyword === 'json') return error;
-  const value = resolvePointer(entry.value, error.pointer);
-  if (typeof value !== 'number' || !Number.isFinite(value)) return error;
-  const read = String(value);
-  const written = entry.literal(error.pointer);
-  if (written === undefined || written === read || !error.found.includes(read)) return error;
-  const found = error.found.replace(read, `${written} (read as ${read})`);
-  return { ...error, found, message: error.message.replace(`got ${error.found}`, `got ${found}`) };
-}

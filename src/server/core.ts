@@ -5,6 +5,7 @@
  * limits. The `ws` adapter (server.ts) only moves bytes and events in and out of it.
  */
 import type { ServerMessage } from '../../generated/types.js';
+import { asWritten, numberLiteral, safeParseTree } from '../languages/as-written.js';
 import { createMessage, MessageValidationError } from '../runtime/builders.js';
 import { describeSyntaxError } from '../runtime/json-syntax.js';
 import { validateMessage } from '../runtime/validate.js';
@@ -351,7 +352,7 @@ export class Connection implements Subscriber {
       // Where and what, as parseMessage says it (`expected valid JSON, got "}" at position 8 (…)`); bounded.
       return this.sendError(ErrorCode.InvalidJson, 'the frame is not JSON', describeSyntaxError(text, (error as Error).message).message.slice(0, 300));
     }
-    const checked = checkInbound(value);
+    const checked = checkInbound(value, text);
     if (!checked.ok) return this.sendError(checked.code, checked.message, checked.details);
     const message = checked.message;
     this.faultsInRow = 0;
@@ -379,9 +380,14 @@ export type InboundCheck = { ok: true; message: { type: 'pong' | 'ping'; timesta
 /**
  * Validates a parsed inbound frame as client→server, strictly (PLAN.md "Wire"): unknown type →
  * UNKNOWN_TYPE, a type that only travels server→client → WRONG_DIRECTION, a schema fault →
- * INVALID_MESSAGE with the pointer and fault in `details` (never echoing the whole frame).
+ * INVALID_MESSAGE with the pointer and fault in `details` (never echoing the whole frame; at
+ * most 300 characters).
+ *
+ * @param text the frame's JSON text, when known: a number at fault in `details` is then shown
+ *   as the client wrote it where JavaScript reads it as another (`12345678901234567890 (read
+ *   as 12345678901234567000)`)
  */
-export function checkInbound(value: unknown): InboundCheck {
+export function checkInbound(value: unknown, text?: string): InboundCheck {
   // The runtime's direction-aware validation decides; this only maps its reasons to error codes.
   const result = validateMessage(value, { mode: 'strict', direction: 'client-to-server' });
   if (result.ok) return { ok: true, message: result.message };
@@ -389,7 +395,7 @@ export function checkInbound(value: unknown): InboundCheck {
   if (result.reason === 'unknown-type') return { ok: false, code: ErrorCode.UnknownType, message: 'unknown message type' };
   if (result.reason === 'wrong-direction') return { ok: false, code: ErrorCode.WrongDirection, message: `"${String(type)}" is sent by the server, not by a client` };
   if (typeof type !== 'string') return { ok: false, code: ErrorCode.InvalidMessage, message: 'expected a message object with a string "type"' };
-  const [first] = result.errors;
+  const first = text === undefined ? result.errors[0] : asWritten(result.errors[0], value, (pointer) => numberLiteral(text, safeParseTree(text), [], pointer));
   return { ok: false, code: ErrorCode.InvalidMessage, message: `invalid ${type} message`, details: `${first.pointer || '(root)'} ${first.message}`.slice(0, 300) };
 }
 

@@ -93,6 +93,23 @@ describe('hostile input', () => {
     }
   });
 
+  it('an INVALID_MESSAGE error shows a number at fault as the client wrote it', async () => {
+    const server = await startServer();
+    try {
+      const client = await connect(server.url({ token: await token('sloppy') }));
+      client.ws.send('{"type":"pong","timestamp":12345678901234567890}');
+      client.ws.send('{"type":"pong","timestamp":1.50}');
+      await client.until(() => client.count('error') === 2);
+      expect(client.frames.filter((f) => f.type === 'error').map((f) => f.data)).toEqual([
+        { code: ErrorCode.InvalidMessage, message: 'invalid pong message', details: '/timestamp expected a number <= 8640000000000000, got 12345678901234567890 (read as 12345678901234567000)' },
+        { code: ErrorCode.InvalidMessage, message: 'invalid pong message', details: '/timestamp expected an integer, got a number 1.50 (read as 1.5)' },
+      ]);
+      client.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('closes with 1008 after maxConsecutiveFaults faulty frames in a row; a valid frame resets the count', async () => {
     const server = await startServer({ maxConsecutiveFaults: 5 });
     try {

@@ -4,7 +4,8 @@ import { validationError } from '../../runtime/errors.js';
 import { escapeToken, parsePointer } from '../../runtime/json-pointer.js';
 import { describeSyntaxError } from '../../runtime/json-syntax.js';
 import type { SourceEntry } from './entry.js';
-import { decodeUtf8, findDuplicateKeys, lineAt, lineAtByte, numberLiteral, safeParseTree, sniffBinary, stripBom } from './text.js';
+import { numberLiteral, safeParseTree } from '../../languages/as-written.js';
+import { decodeUtf8, findDuplicateKeys, lineAt, lineAtByte, sniffBinary, stripBom } from './text.js';
 
 /**
  * Reads one JSON document: a message, or an array of messages (each yields an entry with its

@@ -3,7 +3,8 @@ import { validationError } from '../../runtime/errors.js';
 import { describeSyntaxError } from '../../runtime/json-syntax.js';
 import type { MessageEntry, SourceEntry } from './entry.js';
 import { ndjsonLineBatches, type NdjsonLine } from './ndjson-lines.js';
-import { findDuplicateKeys, lineAt, notUtf8Error, numberLiteral, safeParseTree, sniffBinary } from './text.js';
+import { numberLiteral, safeParseTree } from '../../languages/as-written.js';
+import { findDuplicateKeys, lineAt, notUtf8Error, sniffBinary } from './text.js';
 
 /** Longest NDJSON line read: past this a line is reported and skipped, not held in memory. */
 export const MAX_LINE_BYTES = 256 * 1024 * 1024;

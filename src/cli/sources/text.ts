@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
-import { findNodeAtLocation, parseTree, visit, type Node as JsonNode } from 'jsonc-parser';
+import { visit } from 'jsonc-parser';
 import { validationError, type ValidationError } from '../../runtime/errors.js';
 import { scanJsonText, type JsonTextScan } from '../../languages/json-scan.js';
-import { escapeToken, parsePointer } from '../../runtime/json-pointer.js';
+import { escapeToken } from '../../runtime/json-pointer.js';
 import { firstInvalidUtf8Byte } from './ndjson-lines.js';
 
 /** A key written twice in one JSON object: what `JSON.parse` silently resolves to the last value. */
@@ -141,19 +141,3 @@ export function lineAtByte(bytes: Uint8Array, offset: number): number {
   return line;
 }
 
-/** `parseTree`, or undefined for text it cannot take (e.g. nesting too deep for a recursive parser). */
-export function safeParseTree(text: string): JsonNode | undefined {
-  try {
-    return parseTree(text) ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The text of the number at `prefix` + `pointer` in `tree` (of `text`), or undefined when no number is there. */
-export function numberLiteral(text: string, tree: JsonNode | undefined, prefix: readonly (string | number)[], pointer: string): string | undefined {
-  if (tree === undefined) return undefined;
-  const path = [...prefix, ...parsePointer(pointer).map((token) => (/^(0|[1-9]\d*)$/.test(token) ? Number(token) : token))];
-  const node = findNodeAtLocation(tree, path);
-  return node?.type === 'number' ? text.slice(node.offset, node.offset + node.length) : undefined;
-}

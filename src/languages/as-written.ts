@@ -1,0 +1,44 @@
+import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
+import type { ValidationError } from '../runtime/errors.js';
+import { parsePointer, resolvePointer } from '../runtime/json-pointer.js';
+
+/**
+ * Numbers as the producer wrote them, for error texts: used by `validate`, `listen` and the
+ * reference server's `INVALID_MESSAGE` details.
+ */
+
+/** `parseTree`, or undefined for text it cannot take (e.g. nesting too deep for a recursive parser). */
+export function safeParseTree(text: string): JsonNode | undefined {
+  try {
+    return parseTree(text) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The text of the number at `prefix` + `pointer` in `tree` (of `text`), or undefined when no number is there. */
+export function numberLiteral(text: string, tree: JsonNode | undefined, prefix: readonly (string | number)[], pointer: string): string | undefined {
+  if (tree === undefined) return undefined;
+  const path = [...prefix, ...parsePointer(pointer).map((token) => (/^(0|[1-9]\d*)$/.test(token) ? Number(token) : token))];
+  const node = findNodeAtLocation(tree, path);
+  return node?.type === 'number' ? text.slice(node.offset, node.offset + node.length) : undefined;
+}
+
+/**
+ * `error` with the number at fault shown as the text writes it when JavaScript reads it as
+ * another (`12345678901234567890 (read as 12345678901234567000)`, `1.50 (read as 1.5)`):
+ * an integer beyond 2^53 would otherwise be shown as a number nobody sent.
+ *
+ * @param message the parsed message the error is about
+ * @param literal the text of the number at a JSON Pointer of the message, or undefined (e.g. {@link numberLiteral})
+ */
+export function asWritten(error: ValidationError, message: unknown, literal: (pointer: string) => string | undefined): ValidationError {
+  if (error.found === undefined || error.keyword === 'json') return error;
+  const value = resolvePointer(message, error.pointer);
+  if (typeof value !== 'number' || !Number.isFinite(value)) return error;
+  const read = String(value);
+  const written = literal(error.pointer);
+  if (written === undefined || written === read || !error.found.includes(read)) return error;
+  const found = error.found.replace(read, `${written} (read as ${read})`);
+  return { ...error, found, message: error.message.replace(`got ${error.found}`, `got ${found}`) };
+}
