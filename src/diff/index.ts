@@ -1,5 +1,6 @@
 import type { Contract, Direction, SchemaNode } from '../contract/index.js';
 import { LEVELS, RULES, worse, type Level, type RuleId } from './rules.js';
+import { documentationChanges } from './annotations.js';
 import { diffSchemas, type Resolve, type SchemaDelta } from './schema-diff.js';
 
 export { LEVELS, RULES, atLeast, type Level, type RuleId } from './rules.js';
@@ -8,7 +9,7 @@ export { LEVELS, RULES, atLeast, type Level, type RuleId } from './rules.js';
 export interface Change {
   rule: RuleId;
   level: Level;
-  /** Message type (`trades`), document title (`PollResponse`), or null for a protocol fact. */
+  /** Message type (`trades`), document title (`PollResponse`), a shared schema file's name (`definitions.json`, for `documentation-changed`), or null for a protocol fact. */
   subject: string | null;
   /**
    * The direction the change was judged for: a message travelling both ways (ping, pong)
@@ -16,7 +17,7 @@ export interface Change {
    * itself (audience, delivery).
    */
   direction: Direction | null;
-  /** JSON Pointer into the message (`/data/platform`, `*` for any item), or into protocol.json for a fact. */
+  /** JSON Pointer into the message (`/data/platform`, `*` for any item), into protocol.json for a fact, or into the schema file for `documentation-changed`. */
   pointer: string;
   before?: unknown;
   after?: unknown;
@@ -67,7 +68,10 @@ export interface DiffReport {
  * - message facts (audience, delivery class, directions) and protocol facts (keepalive
  *   timing, polling, close and error codes, path) by what an older peer would do wrong.
  *
- * Pure: reads both models, returns the report. Does not compare documentation text.
+ * - documentation: a schema file whose only changes are descriptions, examples or comments
+ *   (`documentation-changed`, compatible, a patch release).
+ *
+ * Pure: reads both models, returns the report.
  *
  * @param before the older contract (what peers were built against)
  * @param after the newer contract
@@ -140,6 +144,7 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
   }
 
   changes.push(...diffProtocol(before, after));
+  changes.push(...diffDocumentation(before, after));
 
   const counts: Record<Level, number> = { breaking: 0, strict: 0, compatible: 0 };
   let worst: Level | null = null;
@@ -176,7 +181,31 @@ function whoBreaks(change: ChangeInput): Peer[] {
 }
 
 /** Changes that alter no message's validity and no peer's behaviour: a patch release. */
-const DOCUMENTATION_RULES = new Set<RuleId>(['known-values-changed', 'protocol-version-changed', 'connection-notes-changed']);
+const DOCUMENTATION_RULES = new Set<RuleId>(['known-values-changed', 'protocol-version-changed', 'connection-notes-changed', 'documentation-changed']);
+
+/**
+ * One `documentation-changed` per schema file whose only changes are descriptions, examples
+ * or comments: `generate` rewrites the reference docs and the type comments from them, so the
+ * package changes although no message's validity does (a patch release). Its pointer is into
+ * the file (the first schema whose text changed); its subject the message or document the
+ * file holds, or the file's name for a shared one (`definitions.json`, `protocol.json`).
+ */
+function diffDocumentation(before: Contract, after: Contract): ChangeInput[] {
+  const subjects = new Map<string, string>([...after.messages.map((m) => [m.file, m.type] as const), ...(after.documents ?? []).map((d) => [d.file, d.title] as const)]);
+  const changes: ChangeInput[] = [];
+  for (const [file, schema] of after.files) {
+    const old = before.files.get(file);
+    if (old === undefined) continue;
+    const places = documentationChanges(old, schema);
+    if (places.length === 0) continue;
+    changes.push({
+      rule: 'documentation-changed', level: 'compatible', subject: subjects.get(file) ?? file, direction: null, pointer: places[0]!,
+      text: places.length === 1 ? 'description, examples or comment changed' : `descriptions, examples or comments changed in ${places.length} places (the first here)`,
+      impact: 'no message changes validity; generate rewrites the docs and type comments from them',
+    });
+  }
+  return changes;
+}
 
 function resolver(contract: Contract): Resolve {
   const definitions = contract.bundle.definitions ?? {};

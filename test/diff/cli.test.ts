@@ -56,6 +56,22 @@ describe('realtime-contract diff', () => {
     expect(json(['diff', 'schemas'])).toMatchObject({ changes: [], worst: null, semver: 'none', protocolVersion: { bumped: true } });
   });
 
+  it('reports a description-only edit as documentation, a patch release (generate rewrites the docs from it)', () => {
+    const files = patchSchemas(readSchemas(), [
+      { op: 'replace', path: '/definitions.json/definitions/Side/description', value: 'Which way the trade went.' },
+      { op: 'replace', path: '/trades.json/definitions/TradeData/properties/side/description', value: 'Bought or sold.' },
+    ]);
+    const dir = path.join(work, 'described');
+    writeSchemas(dir, files);
+    const { code, stdout, stderr } = cli(['diff', 'schemas', dir]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout.split('\n').filter(Boolean)).toEqual([
+      'compatible definitions.json /definitions/Side: description, examples or comment changed — no message changes validity; generate rewrites the docs and type comments from them [documentation-changed]',
+      'compatible trades /definitions/TradeData/properties/side: description, examples or comment changed — no message changes validity; generate rewrites the docs and type comments from them [documentation-changed]',
+      `2 changes (0 breaking, 0 strict, 2 compatible) from schemas (folder) to ${dir} (folder): release patch; protocol version 1.1 (was 1.1; 1.1 or later needed)`,
+    ]);
+  });
+
   it('classifies v1.0 → v1.1 (optional cursor, connection.data.resume, both-way ping/pong) as non-breaking in both directions', () => {
     const report = json(['diff', V1_0]);
     expect(report.counts.breaking).toBe(0);
