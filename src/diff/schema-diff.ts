@@ -74,7 +74,8 @@ function compare(rawBefore: SchemaNode, rawAfter: SchemaNode, pointer: string, w
 
   const typesA = typesOf(a.node);
   const typesB = typesOf(b.node);
-  const typeChange = compareTypes(typesA, typesB);
+  // Two closed lists: their values say which values pass, whatever type each side names.
+  const typeChange = Array.isArray(a.node.enum) && Array.isArray(b.node.enum) ? undefined : compareTypes(typesA, typesB);
   if (typeChange) add({ ...typeChange, before: typesA && [...typesA], after: typesB && [...typesB] });
 
   compareValues(a.node, b.node, add);
@@ -102,21 +103,31 @@ function shape(node: SchemaNode, resolve: Resolve): Shape {
     current = { ...target, ...withoutAnnotations(siblings) };
   }
   // `anyOf: [X, { type: null }]`: the contract's way to make an object or a $ref nullable.
-  if (Array.isArray(current.anyOf)) {
-    const branches = current.anyOf.map((branch) => shape(branch, resolve));
+  // `oneOf` says the same when X itself admits no null (else a null would match both).
+  const union = Array.isArray(current.anyOf) ? 'anyOf' : Array.isArray(current.oneOf) ? 'oneOf' : undefined;
+  if (union !== undefined) {
+    const branches = (current[union] as SchemaNode[]).map((branch) => shape(branch, resolve));
     const nulls = branches.filter((branch) => isNullOnly(branch.node));
     const others = branches.filter((branch) => !isNullOnly(branch.node));
-    if (nulls.length > 0 && others.length === 1) {
-      const { anyOf: _anyOf, ...rest } = current;
+    if (nulls.length > 0 && others.length === 1 && (union === 'anyOf' || !others[0]!.nullable)) {
+      const { [union]: _union, ...rest } = current;
       return { nullable: true, node: { ...others[0]!.node, ...withoutAnnotations(rest) } };
     }
   }
-  const type = current.type;
-  if (Array.isArray(type) && type.includes('null') && type.length > 1) {
-    const rest = type.filter((t) => t !== 'null');
-    return { nullable: true, node: { ...current, type: rest.length === 1 ? rest[0] : rest } };
+  const types = typesOf(current);
+  let nullable = types?.has('null') === true && types.size > 1;
+  let result = current;
+  if (nullable) {
+    const rest = [...types!].filter((t) => t !== 'null');
+    result = { ...result, type: (rest.length === 1 ? rest[0] : rest) as SchemaNode['type'] };
   }
-  return { nullable: false, node: current };
+  // A closed list decides about null itself: `enum: ["a", null]` (with no type, or one that
+  // admits null) is the nullable `enum: ["a"]`, however the null is written.
+  if (Array.isArray(current.enum)) {
+    nullable = current.enum.includes(null) && (types === undefined || types.has('null'));
+    result = { ...result, enum: current.enum.filter((value) => value !== null) };
+  }
+  return { nullable, node: result };
 }
 
 function isNullOnly(node: SchemaNode): boolean {
@@ -129,9 +140,18 @@ function withoutAnnotations(node: SchemaNode): SchemaNode {
 }
 
 /** The JSON types a schema admits, or undefined when `type` does not constrain it. */
+/** The JSON types a node admits: its `type`, or else the types of its closed list's values; undefined for any. */
 function typesOf(node: SchemaNode): Set<string> | undefined {
-  if (node.type === undefined) return undefined;
-  return new Set(Array.isArray(node.type) ? node.type : [node.type]);
+  if (node.type !== undefined) return new Set(Array.isArray(node.type) ? node.type : [node.type]);
+  if (Array.isArray(node.enum)) return new Set(node.enum.map(jsonType));
+  return undefined;
+}
+
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
 }
 
 function mayBe(types: Set<string> | undefined, type: string): boolean {
