@@ -42,6 +42,23 @@ function sameBesidesDocs(a: unknown, b: unknown, at: string, places: string[]): 
   });
 }
 
+/**
+ * A copy of a schema without `keywords` where they are keywords: not a property named
+ * `description` in `properties`, nor anything inside `enum`, `const`, `default` or an `x-`
+ * fact, which are data.
+ */
+export function withoutKeywords(schema: unknown, keywords: readonly string[]): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => withoutKeywords(item, keywords));
+  if (!isObject(schema)) return schema;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (keywords.includes(key)) continue;
+    if (SCHEMA_MAPS.has(key) && isObject(value)) copy[key] = Object.fromEntries(Object.entries(value).map(([name, inner]) => [name, withoutKeywords(inner, keywords)]));
+    else copy[key] = SUBSCHEMAS.has(key) ? withoutKeywords(value, keywords) : value;
+  }
+  return copy;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,7 @@
 import { escapeToken } from '../runtime/json-pointer.js';
 import type { SchemaNode } from '../contract/index.js';
 import type { Acceptance, RuleId } from './rules.js';
+import { withoutKeywords } from './annotations.js';
 
 /**
  * One difference between two schemas at one place of a message, before it is classified by
@@ -87,7 +88,7 @@ function compare(rawBefore: SchemaNode, rawAfter: SchemaNode, pointer: string, w
 
   compareAnyOf(a.node, b.node, add);
   for (const keyword of OPAQUE_COMBINATORS) {
-    if (canonical(a.node[keyword]) !== canonical(b.node[keyword])) {
+    if (canonical(keyword, a.node[keyword]) !== canonical(keyword, b.node[keyword])) {
       add({ rule: 'schema-changed', accepts: 'different', before: a.node[keyword], after: b.node[keyword], text: `"${keyword}" changed` });
     }
   }
@@ -353,7 +354,7 @@ function compareArrays(a: SchemaNode, b: SchemaNode, pointer: string, walk: Walk
   if (isSchema(itemsA) && isSchema(itemsB)) compare(itemsA, itemsB, `${pointer}/*`, walk);
   else if (itemsA !== undefined && itemsB === undefined) add({ rule: 'schema-changed', accepts: 'more', before: itemsA, text: 'items no longer constrained' });
   else if (itemsA === undefined && itemsB !== undefined) add({ rule: 'schema-changed', accepts: 'fewer', after: itemsB, text: 'items now constrained' });
-  else if (canonical(itemsA) !== canonical(itemsB)) add({ rule: 'schema-changed', accepts: 'different', before: itemsA, after: itemsB, text: '"items" changed' });
+  else if (canonical('items', itemsA) !== canonical('items', itemsB)) add({ rule: 'schema-changed', accepts: 'different', before: itemsA, after: itemsB, text: '"items" changed' });
   const uniqueA = a.uniqueItems === true;
   const uniqueB = b.uniqueItems === true;
   if (uniqueA !== uniqueB) {
@@ -379,22 +380,25 @@ function compareAnyOf(a: SchemaNode, b: SchemaNode, add: Add): void {
     if (removed.length > 0) add({ rule: 'schema-changed', accepts: 'fewer', before: removed.map(name), text: `no longer admits ${removed.map(name).join(', ')}` });
     return;
   }
-  if (canonical(listA) !== canonical(listB)) add({ rule: 'schema-changed', accepts: 'different', before: listA, after: listB, text: '"anyOf" changed' });
+  if (canonical('anyOf', listA) !== canonical('anyOf', listB)) add({ rule: 'schema-changed', accepts: 'different', before: listA, after: listB, text: '"anyOf" changed' });
 }
 
 function isSchema(value: unknown): value is SchemaNode {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Whether two JSON values (enum values, consts) are equal, object keys in any order. */
 function same(a: unknown, b: unknown): boolean {
-  return canonical(a) === canonical(b);
+  return sortedJson(a) === sortedJson(b);
 }
 
-/** JSON with sorted keys and without annotations, for comparing schemas as a whole. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (key, inner: unknown) => {
-    if (key === 'description' || key === 'title' || key === 'examples' || key === '$comment') return undefined;
-    if (isSchema(inner)) return Object.fromEntries(Object.keys(inner).sort().map((k) => [k, inner[k]]));
-    return inner;
-  }) ?? 'undefined';
+/** The value of schema keyword `keyword` as JSON with sorted keys and without annotations, for comparing it as a whole. */
+function canonical(keyword: string, value: unknown): string {
+  return sortedJson(withoutKeywords({ [keyword]: value }, ANNOTATIONS));
+}
+
+const ANNOTATIONS = ['description', 'title', 'examples', '$comment'];
+
+function sortedJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) => (isSchema(inner) ? Object.fromEntries(Object.keys(inner).sort().map((k) => [k, inner[k]])) : inner)) ?? 'undefined';
 }
