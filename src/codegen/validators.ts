@@ -189,15 +189,21 @@ function stripAnnotations(schema: SchemaNode): SchemaNode {
  * ajv tries the branches in order: a null failed X first, and with `allErrors: false` each
  * failed branch still builds its error objects (two or three per null, then thrown away), which
  * made `alerts` half again as slow as the hand-written limit. Any other value is judged by
- * ajv's own code, so its errors are the same: X's, the null branch's `type`, then `anyOf`.
- * Exact: a null passes the null branch, so the `anyOf` holds whatever X says, and X says
- * nothing else about a null (the tolerant `enum` records no notice for a value of another type).
+ * ajv's own code at the keyword's own place among the others, so its errors are the same: X's,
+ * the null branch's `type`, then `anyOf`. A null passes the null branch, so the `anyOf` holds
+ * whatever X says; the one difference is that X is not asked about it, so a tolerant `enum` in
+ * X listing values of several types no longer records a notice for a null that passed.
  */
 function addNullFirstAnyOf(ajv: Ajv): void {
   const builtin = ajv.getKeyword('anyOf') as CodeKeywordDefinition;
+  // ajv appends a keyword added again to its group: keep `anyOf` where it was, before the same
+  // keyword, so that a node with `anyOf` next to `enum`, `oneOf`, … reports the same first error.
+  const group = ajv.RULES.rules.find(({ rules }) => rules.some((rule) => rule.keyword === 'anyOf'));
+  const next = group?.rules[group.rules.findIndex((rule) => rule.keyword === 'anyOf') + 1]?.keyword;
   ajv.removeKeyword('anyOf');
   ajv.addKeyword({
     ...builtin,
+    ...(next !== undefined && { before: next }),
     code(cxt) {
       const branches = cxt.schema as SchemaNode[];
       const nullable = branches.length === 2 && branches.some((branch) => Object.keys(branch).length === 1 && branch.type === 'null');
