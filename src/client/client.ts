@@ -66,9 +66,10 @@ export interface GapEvent {
   /** The cursor the client asked to resume from. */
   since: string | null;
   /**
-   * Where the stream continues: the cursor the messages that follow come after. Over the
-   * socket, the `connection` message's; over polling, null (the messages of the same poll
-   * carry their own). The event comes before those messages in either mode.
+   * Where the stream continues. Over the socket, the `connection` message's cursor: the
+   * messages that follow come after it (when that message has none, the client's own, as
+   * before). Over polling, the poll response's cursor: after the messages of that poll, which
+   * follow the event. The event comes before those messages in either mode.
    */
   cursor: string | null;
   mode: 'ws' | 'polling';
@@ -475,8 +476,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     if (resume === 'gap') gap(since, mode);
   }
 
-  function gap(since: string | null, mode: 'ws' | 'polling'): void {
-    emit('gap', { since, cursor: status.cursor, mode });
+  function gap(since: string | null, mode: 'ws' | 'polling', cursor = status.cursor): void {
+    emit('gap', { since, cursor, mode });
   }
 
   function send(message: object): void {
@@ -569,10 +570,17 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             }
             // Before the messages that follow it, as over the socket (where the `connection`
             // message comes first): a handler that refetches state must not drop them.
-            if (body.resume === 'gap' && since !== null) gap(since, 'polling');
+            if (body.resume === 'gap' && since !== null) gap(since, 'polling', typeof body.cursor === 'string' ? body.cursor : null);
             for (const message of (body.messages ?? []) as unknown[]) {
               if (!alive()) break;
               deliver(message, 'polling');
+            }
+            if (!alive()) {
+              // A handler disconnected before the poll's messages were all delivered: resume
+              // from the last one delivered (from the old cursor, told gap again, if none was),
+              // never from the poll's cursor, which is past the ones not delivered.
+              if (status.cursor === null) status.cursor = since;
+              return;
             }
             if (typeof body.cursor === 'string' && (body.resume !== 'resumed' || isAfter(body.cursor, status.cursor))) status.cursor = body.cursor;
             set({});
