@@ -83,19 +83,24 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   }
   if (options.token) url.searchParams.set('token', options.token);
   const shown = redact(url);
-  const secrets = [options.token, url.searchParams.get('token'), url.password ? decodeURIComponent(url.password) : null].filter((s): s is string => !!s);
-  /** Any text that could echo the URL or the token (error messages), with them redacted. */
+  const raw = [options.token, url.searchParams.get('token'), url.password ? decodeURIComponent(url.password) : null].filter((s): s is string => !!s);
+  const secrets = [...new Set([...raw, ...raw.map(encodeURIComponent)])];
+  /** Any text that could echo the URL or the token (error messages, and whatever the server sends back), with them redacted. */
   const scrub = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('REDACTED'), redactText(text));
   const interval = options.pingIntervalMs ?? PING_INTERVAL_MS;
   const slack = interval * (options.tolerance ?? 0.1);
   const durationMs = options.durationMs ?? 60_000;
   const report: ListenReport = { url: shown, frames: 0, counts: {}, violations: [], warnings: [], pingIntervals: [], close: null };
   const text = options.format === 'text';
-  const violate = (violation: Violation) => {
+  // A server can echo the token anywhere (a field, a key, a close reason): nothing it sends is
+  // printed or reported unscrubbed.
+  const violate = (found: Violation) => {
+    const violation = { ...found, type: found.type === null ? null : scrub(found.type), pointer: scrub(found.pointer), message: scrub(found.message) };
     report.violations.push(violation);
     if (text) output.stdout(`${oneLine(`${violation.index === null ? violation.keyword : `frame ${violation.index}`}: ${violation.type ?? '-'} ${violation.pointer || '(root)'} ${violation.message}`)}\n`);
   };
-  const warn = (warning: ListenReport['warnings'][number]) => {
+  const warn = (found: ListenReport['warnings'][number]) => {
+    const warning = { ...found, type: found.type === null ? null : scrub(found.type), pointer: scrub(found.pointer), message: scrub(found.message) };
     report.warnings.push(warning);
     if (text) output.stderr(`${oneLine(`frame ${warning.index}: warning: ${warning.type ?? '-'} ${warning.pointer || '(root)'} ${warning.message}`)}\n`);
   };
@@ -136,7 +141,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       finish();
       return;
     }
-    report.close = { code, reason: reason.toString() };
+    report.close = { code, reason: scrub(reason.toString()) };
     closedAt = Date.now();
     if (opened && code !== 1000) {
       // A socket that never opened is reported as a connection failure (exit 2) instead.
@@ -154,7 +159,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       const result = parseMessage(data as Buffer, { mode: options.mode });
       const value = safeParse(data as Buffer);
       const type = typeof value?.type === 'string' ? value.type : null;
-      if (type !== null) report.counts[type] = (report.counts[type] ?? 0) + 1;
+      if (type !== null) report.counts[scrub(type)] = (report.counts[scrub(type)] ?? 0) + 1;
       if (type === 'ping') {
         if (typeof value?.timestamp === 'number') ws.send(JSON.stringify({ type: 'pong', timestamp: value.timestamp }));
         checkPing(now - lastPing, pings === 0 ? 'the connection' : 'the previous ping', index);
@@ -228,7 +233,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   if (text) {
     const counts = Object.entries(report.counts).map(([type, n]) => `${type} ${n}`);
     output.stdout(`${counts.length > 0 ? counts.join(', ') : 'no messages'}\n`);
-    if (report.close) output.stdout(`closed by the server: ${report.close.code}${report.close.reason ? ` ${report.close.reason}` : ''}\n`);
+    // The reason quoted, as in the violation: a server must not be able to write report lines.
+    if (report.close) output.stdout(`closed by the server: ${report.close.code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}\n`);
     output.stdout(`${report.frames} frame${report.frames === 1 ? '' : 's'}, ${report.violations.length} violation${report.violations.length === 1 ? '' : 's'}\n`);
   } else {
     output.stdout(`${JSON.stringify(report)}\n`);

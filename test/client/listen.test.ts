@@ -208,7 +208,7 @@ describe('listen', () => {
     const server = await fixtureServer([], { code: 1011, reason: 'stream store unavailable' });
     const { status, stdout } = await listen([server.url, '--duration', '5s']);
     expect(stdout).toContain('close: - (root) the server closed the connection with 1011 "stream store unavailable" before the run ended\n');
-    expect(stdout).toContain('closed by the server: 1011 stream store unavailable\n');
+    expect(stdout).toContain('closed by the server: 1011 "stream store unavailable"\n');
     expect(stdout).toMatch(/\n0 frames, 2 violations\n$/);
     expect(status).toBe(1);
     // after a conforming start too, in JSON
@@ -299,6 +299,36 @@ describe('listen', () => {
     const { status, stdout } = await listen([server.url, '--count', '3', '--duration', '1s', '--ping-interval', '60000']);
     expect(stdout).toBe('protocol: - (root) expected 3 frames within 1000 ms, got 1\nconnection 1\n1 frame, 1 violation\n');
     expect(status).toBe(1);
+  });
+
+  it('never prints the token a server echoes back (a field, a key, a type, the close reason), and quotes the close reason', async () => {
+    const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2VjcmV0LXNpZ25hdHVyZQ';
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    stops.push(() => new Promise<void>((resolve) => {
+      for (const ws of wss.clients) ws.terminate();
+      wss.close(() => resolve());
+    }));
+    wss.on('connection', (ws, request) => {
+      const echoed = request.url!;
+      ws.send(connection);
+      ws.send(JSON.stringify({ ...trade, data: { ...(trade.data as object), side: echoed } }));
+      ws.send(JSON.stringify({ ...trade, [`u${echoed}`]: 1 }));
+      ws.send(JSON.stringify({ type: echoed }));
+      ws.close(4000, `url ${echoed}\n1 frame, 0 violations`);
+    });
+    const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/api/ws`;
+    for (const format of ['text', 'json']) {
+      const run = await listen([url, '--token', token, '--duration', '2s', '--ping-interval', '60000', '--format', format]);
+      expect(run.status).toBe(1);
+      expect(run.stdout + run.stderr).not.toContain('c2VjcmV0');
+      expect(run.stdout + run.stderr).toContain('REDACTED');
+      if (format === 'text') {
+        // The reason is one quoted string: the server cannot add a line to the report.
+        expect(run.stdout).toContain('closed by the server: 4000 "url /api/ws?token=REDACTED\\n1 frame, 0 violations"');
+        expect(run.stdout.split('\n').filter((line) => line === '1 frame, 0 violations')).toEqual([]);
+      }
+    }
   });
 
   it('never prints the token, on any failing path', async () => {
