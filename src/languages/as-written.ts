@@ -26,8 +26,9 @@ export function numberLiteral(text: string, tree: JsonNode | undefined, prefix: 
 
 /**
  * `error` with the number at fault shown as the text writes it when JavaScript reads it as
- * another (`12345678901234567890 (read as 12345678901234567000)`, `1.50 (read as 1.5)`):
- * an integer beyond 2^53 would otherwise be shown as a number nobody sent.
+ * another (`12345678901234567890 (read as 12345678901234567000)`, `1.50 (read as 1.5)`, `1e400
+ * (read as Infinity, not a finite number)`): such a number would otherwise be shown as one
+ * nobody sent.
  *
  * @param message the parsed message the error is about
  * @param literal the text of the number at a JSON Pointer of the message, or undefined (e.g. {@link numberLiteral})
@@ -35,10 +36,11 @@ export function numberLiteral(text: string, tree: JsonNode | undefined, prefix: 
 export function asWritten(error: ValidationError, message: unknown, literal: (pointer: string) => string | undefined): ValidationError {
   if (error.found === undefined || error.keyword === 'json') return error;
   const value = resolvePointer(message, error.pointer);
-  if (typeof value !== 'number' || !Number.isFinite(value)) return error;
+  if (typeof value !== 'number') return error;
   const read = String(value);
   const written = literal(error.pointer);
   if (written === undefined || written === read || !error.found.includes(read)) return error;
-  const found = error.found.replace(read, `${written} (read as ${read})`);
+  // Beyond the largest double (`1e400`), JSON.parse reads Infinity.
+  const found = Number.isFinite(value) ? error.found.replace(read, `${written} (read as ${read})`) : error.found.replace(new RegExp(`${read}( \\(not a finite number\\))?`), `${written} (read as ${read}, not a finite number)`);
   return { ...error, found, message: error.message.replace(`got ${error.found}`, `got ${found}`) };
 }

@@ -193,7 +193,7 @@ describe('realtime-contract validate', () => {
   });
 
   it('shows a number at fault as the producer wrote it, and as JavaScript read it when that differs', () => {
-    const lines = ['{"type":"ping","timestamp":12345678901234567890}', '{"type":"ping","timestamp":1.50}', '{"type":"pong","timestamp":-1e3}', '{"type":"pong","timestamp":-5}'];
+    const lines = ['{"type":"ping","timestamp":12345678901234567890}', '{"type":"ping","timestamp":1.50}', '{"type":"pong","timestamp":-1e3}', '{"type":"pong","timestamp":-5}', '{"type":"ping","timestamp":1e400}'];
     const ndjson = file('as-written.ndjson', `${lines.join('\n')}\n`);
     const json = file('as-written.json', `[\n${lines.join(',\n')}\n]`);
     const { stdout } = cli(['validate', ndjson, json]);
@@ -202,8 +202,10 @@ describe('realtime-contract validate', () => {
       'ping /timestamp expected an integer, got a number 1.50 (read as 1.5)',
       'pong /timestamp expected a number >= 0, got -1e3 (read as -1000)',
       'pong /timestamp expected a number >= 0, got -5',
+      // beyond the largest double
+      'ping /timestamp expected an integer, got 1e400 (read as Infinity, not a finite number)',
     ];
-    expect(stdout).toBe(`${faults.map((f, i) => `${ndjson}:${i + 1}: ${f}\n`).join('')}${faults.map((f, i) => `${json}:${i + 2}: ${f}\n`).join('')}0 valid, 8 invalid\n`);
+    expect(stdout).toBe(`${faults.map((f, i) => `${ndjson}:${i + 1}: ${f}\n`).join('')}${faults.map((f, i) => `${json}:${i + 2}: ${f}\n`).join('')}0 valid, 10 invalid\n`);
   });
 
   it('prints one JSON object with --format json', () => {
