@@ -70,8 +70,13 @@ export function describeCompiledErrors(errors: readonly CompiledValidatorError[]
   const inside = branches.find((e) => e.instancePath !== last.instancePath || e.keyword === 'required' || e.keyword === 'x-closed' || e.keyword === 'additionalProperties');
   if (inside) return [describeOne(inside, value, strict)];
   const here = resolvePointer(value, last.instancePath);
-  const expected = [...new Set(branches.map((e) => expectedOf(e, strict)))].join(' or ') || 'a value matching one of the allowed schemas';
-  return [validationError(last.instancePath, 'anyOf', expected, branches.every((e) => e.keyword === 'type') ? typed(here) : preview(here))];
+  // A branch's closed list says more than its type: `one of "luno", … or null`, not `a string
+  // or one of …` (which reads as if any string would do). ajv checks a branch's type, then its list.
+  const stated = branches.filter((e, i) => !(e.keyword === 'type' && ['enum', 'const'].includes(branches[i + 1]?.keyword ?? '') && branches[i + 1]!.instancePath === e.instancePath));
+  const expected = [...new Set(stated.map((e) => expectedOf(e, strict)))].join(' or ') || 'a value matching one of the allowed schemas';
+  // A value of the wrong type says its type (`a number 7`); one of the right type, only itself.
+  const wrongType = branches.every((e) => e.keyword === 'type') || branches.some((e) => e.keyword === 'type' && String(e.params.type) !== 'null');
+  return [validationError(last.instancePath, 'anyOf', expected, wrongType ? typed(here) : preview(here))];
 }
 
 function describeOne(error: CompiledValidatorError, value: unknown, strict: boolean): ValidationError {

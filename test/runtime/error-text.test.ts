@@ -20,6 +20,14 @@ describe('nullable fields name what is allowed (issue 8, item 13)', () => {
     });
   });
 
+  it('a wrong type in a nullable closed list: the list (not "a string or one of …"), and the type found', () => {
+    const alert = specExample('alerts');
+    alert.data.platform = 7;
+    expect(first(alert).message).toBe('expected one of "luno", "binance", "kucoin", "kraken", "valr" or null, got a number 7');
+    alert.data.platform = true;
+    expect(first(alert).message).toBe('expected one of "luno", "binance", "kucoin", "kraken", "valr" or null, got a boolean true');
+  });
+
   it('a wrong type in a nullable slot: each allowed type', () => {
     const alert = specExample('alerts');
     alert.data.bot_id = 42;
