@@ -189,7 +189,8 @@ type Handler = (...args: any[]) => void;
  * Creates a client. Nothing happens until `connect`. Never throws into the app after that:
  * faults become `invalid`, `unknown`, `error` or `connection` events.
  *
- * @throws TypeError from `connect` when no WebSocket implementation or URL can be found
+ * @throws TypeError from `connect` when no WebSocket implementation or URL can be found, or the
+ *   URL is not a `ws:` or `wss:` (or `http:`, `https:`) URL
  */
 export function createRealtimeClient(options: RealtimeClientOptions = {}): RealtimeClient {
   const b = options.backoff ?? {};
@@ -301,6 +302,18 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   function wsUrl(): string {
     const url = options.url ?? (g.location && g.location.origin.replace(/^http/, 'ws') + WEBSOCKET_PATH);
     if (!url) throw new TypeError('connect: no URL: outside a browser page, give createRealtimeClient({ url }), e.g. wss://example.com/api/ws');
+    // A URL that cannot work would only fail every attempt, forever: say so once, at connect.
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    // WebSocket constructors take http: and https: too (as ws: and wss:).
+    if (parsed === undefined || !['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol)) {
+      // The URL itself is not shown: it may carry a token.
+      throw new TypeError(`connect: the url must be a ws: or wss: URL, e.g. wss://example.com/api/ws, got ${parsed ? `a ${parsed.protocol} URL` : 'a string that is not a URL'}`);
+    }
     return url;
   }
 

@@ -82,7 +82,8 @@ export function createPing(timestamp: number = Date.now(), options?: BuildOption
  * @see websocket-message-schemas.md, "2. Keepalive"
  */
 export function createPong(pingOrTimestamp: PingMessage | number, options?: BuildOptions): PongMessage {
-  const timestamp = typeof pingOrTimestamp === 'number' ? pingOrTimestamp : pingOrTimestamp.timestamp;
+  // Anything else (null, a string from untyped code) has no timestamp: `{ validate: true }` says so.
+  const timestamp = typeof pingOrTimestamp === 'number' ? pingOrTimestamp : typeof pingOrTimestamp === 'object' && pingOrTimestamp !== null ? pingOrTimestamp.timestamp : (undefined as unknown as number);
   const message: PongMessage = { type: 'pong', timestamp };
   return options?.validate ? checked(message, checkPongMessage) : message;
 }

@@ -127,6 +127,11 @@ describe('client: set-up errors', () => {
     expect(() => createRealtimeClient({ url: 'ws://127.0.0.1:9/api/ws' }).connect('t')).toThrow(/no global WebSocket \(Node 20\).*imported from 'ws'/);
   });
 
+  it('connect says once that a URL cannot work (it retried forever), without showing it (it may hold a token)', () => {
+    expect(() => createRealtimeClient({ url: 'not a url?token=secret', WebSocket: WebSocket as never }).connect('t')).toThrow('connect: the url must be a ws: or wss: URL, e.g. wss://example.com/api/ws, got a string that is not a URL');
+    expect(() => createRealtimeClient({ url: 'ftp://example.com/api/ws', WebSocket: WebSocket as never }).connect('t')).toThrow('got a ftp: URL');
+  });
+
   it('connect says what to do when there is no URL outside a browser page', () => {
     expect(() => createRealtimeClient({ WebSocket }).connect('t')).toThrow(/no URL: outside a browser page, give createRealtimeClient\(\{ url \}\)/);
   });

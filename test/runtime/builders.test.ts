@@ -74,6 +74,8 @@ describe('createPing and createPong', () => {
   it('rejects a fractional or negative timestamp with { validate: true }', () => {
     expect(() => createPing(1.5, { validate: true })).toThrow('invalid ping message: /timestamp expected an integer, got a number 1.5');
     expect(() => createPong(-1, { validate: true })).toThrow(MessageValidationError);
+    // From untyped code: neither a number nor a ping.
+    expect(() => createPong(null as unknown as number, { validate: true })).toThrow('invalid pong message: /timestamp expected required property "timestamp", got nothing');
   });
 });
 
