@@ -58,6 +58,11 @@ export class KeyedRateLimiter {
     }
     return bucket.take(now) ? 0 : Math.max(1, bucket.waitSec(now));
   }
+  /** 0 when `take` would allow now, else the seconds to wait; takes nothing. */
+  wait(key: string, now: number): number {
+    const bucket = this.buckets.get(key);
+    return bucket === undefined ? 0 : bucket.waitSec(now);
+  }
   sweep(now: number): void {
     for (const [key, bucket] of this.buckets) if (bucket.full(now)) this.buckets.delete(key);
   }

@@ -62,7 +62,7 @@ export interface RealtimeServerOptions {
   outboundRate?: RateLimit | null;
   /** The client's address for the per-IP limit. Default the socket's remote address; behind a proxy, read its header (e.g. the first of X-Forwarded-For) or every client shares the proxy's bucket. */
   clientIp?: (request: IncomingMessage) => string;
-  /** Upgrade and poll attempts per client IP. Default 10/s, burst 50. */
+  /** Upgrade attempts per client IP, and polls refused for their token. Default 10/s, burst 50. */
   attemptsPerIp?: RateLimit;
   /** Upgrade attempts per user. Default 2/s, burst 20. */
   attemptsPerUser?: RateLimit;
@@ -206,8 +206,34 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     if (shuttingDown) throw new AuthError(503, 'shutting-down');
     if (!originAllowed(request)) throw new AuthError(403, 'origin');
     const ip = options.clientIp?.(request) ?? request.socket.remoteAddress ?? 'unknown';
-    const ipWait = perIp.take(ip, now());
+    // Every upgrade counts against its IP. A poll counts only when its token is refused: a
+    // dashboard that polls makes a request a second or so, and a dozen of them behind one NAT
+    // would otherwise be refused for the others' polls (pollsPerUser bounds each user).
+    const ipWait = kind === 'upgrade' ? perIp.take(ip, now()) : perIp.wait(ip, now());
     if (ipWait > 0) throw new AuthError(429, 'rate-ip', ipWait);
+    let principal: Principal;
+    try {
+      principal = await authenticated(request, url);
+    } catch (error) {
+      if (kind === 'poll') perIp.take(ip, now());
+      throw error;
+    }
+    // The store cannot resume or replay now (e.g. Redis away): refuse before opening a socket that
+    // would only be closed with 1011, and tell the client when to try again.
+    if (!store.status().healthy) throw new AuthError(503, 'store-unavailable', STORE_RETRY_AFTER_SEC);
+    if (kind === 'upgrade') {
+      const userWait = perUser.take(principal.userId, now());
+      if (userWait > 0) throw new AuthError(429, 'rate-user', userWait);
+      if (core.socketsOf(principal.userId) >= maxSocketsPerUser) throw new AuthError(429, 'too-many-sockets', 5);
+    } else {
+      const userWait = pollsPerUser.take(principal.userId, now());
+      if (userWait > 0) throw new AuthError(429, 'rate-user', userWait);
+    }
+    return principal;
+  };
+
+  /** The principal of a request's token (or of `authenticate`); throws AuthError for none or an expired one. */
+  const authenticated = async (request: IncomingMessage, url: URL): Promise<Principal> => {
     let principal: Principal | null;
     if (verify !== null) {
       const token = tokenOf(request, url);
@@ -224,17 +250,6 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       if (principal === null) throw new AuthError(401, 'invalid-token');
     }
     if (principal.expiresAt !== undefined && principal.expiresAt <= now()) throw new AuthError(401, 'token-expired');
-    // The store cannot resume or replay now (e.g. Redis away): refuse before opening a socket that
-    // would only be closed with 1011, and tell the client when to try again.
-    if (!store.status().healthy) throw new AuthError(503, 'store-unavailable', STORE_RETRY_AFTER_SEC);
-    if (kind === 'upgrade') {
-      const userWait = perUser.take(principal.userId, now());
-      if (userWait > 0) throw new AuthError(429, 'rate-user', userWait);
-      if (core.socketsOf(principal.userId) >= maxSocketsPerUser) throw new AuthError(429, 'too-many-sockets', 5);
-    } else {
-      const userWait = pollsPerUser.take(principal.userId, now());
-      if (userWait > 0) throw new AuthError(429, 'rate-user', userWait);
-    }
     return principal;
   };
 

@@ -229,6 +229,23 @@ describe('origin, attempt limits, socket limits', () => {
     }
   });
 
+  it('counts a poll against its IP only when its token is refused: many dashboards behind one NAT keep polling', async () => {
+    const server = await startServer({ attemptsPerIp: { perSecond: 0.1, burst: 3 }, pollHoldMs: 0 });
+    try {
+      const poll = async (jwt: string) => (await fetch(server.http('/api/ws/poll'), { headers: { authorization: `Bearer ${jwt}` } })).status;
+      // 20 users, 2 polls each, from 127.0.0.1: far past 3 attempts, all served.
+      const users = await Promise.all(Array.from({ length: 20 }, (_, i) => token(`nat-${i}`)));
+      const served: number[] = [];
+      for (const jwt of users) served.push(await poll(jwt), await poll(jwt));
+      expect(served).toEqual(Array(40).fill(200));
+      // Refused tokens still count: 3, then the IP must wait, valid tokens too.
+      for (let i = 0; i < 3; i++) expect(await poll('not.a.jwt')).toBe(401);
+      expect(await poll(users[0]!)).toBe(429);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('counts attempts per the clientIp hook (e.g. behind a proxy)', async () => {
     const server = await startServer({ attemptsPerIp: { perSecond: 0.1, burst: 1 }, clientIp: (request) => String(request.headers['x-forwarded-for']) });
     try {
