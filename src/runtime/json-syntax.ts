@@ -11,9 +11,24 @@ export function describeSyntaxError(text: string, reason: string): ValidationErr
     .replace(/ in JSON at position \d+.*$/s, '')
     .replace(/ at position \d+( \(line \d+ column \d+\))?$/, '')
     .replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, '');
-  const found = position >= text.length ? 'the end of the text' : `${JSON.stringify(text.slice(position, position + 1))} at position ${position}`;
+  const found = position >= text.length ? 'the end of the text' : `${shown(text, position)} at position ${position}`;
   return { ...validationError('', 'json', 'valid JSON', `${found} (${cause})`), position };
 }
+
+/**
+ * The character at `position` as a reader can see it: a whole code point (an emoji is one
+ * character, not half of one), and one that prints as nothing or as a space (a no-break space,
+ * a zero-width space, a byte-order mark, a direction override) by its code point.
+ */
+function shown(text: string, position: number): string {
+  const code = text.codePointAt(position)!;
+  const char = String.fromCodePoint(code);
+  if (char === ' ' || !INVISIBLE.test(char)) return JSON.stringify(char);
+  return `U+${code.toString(16).toUpperCase().padStart(4, '0')} (${code === 0xfeff ? 'a byte-order mark' : 'an invisible character'})`;
+}
+
+/** Controls, format characters, separators (spaces included), private-use, unassigned and lone surrogates. */
+const INVISIBLE = /^[\p{Cc}\p{Cf}\p{Z}\p{Co}\p{Cn}\p{Cs}]$/u;
 
 /**
  * Where the text stops being JSON. V8 names the position for most faults; for an unexpected

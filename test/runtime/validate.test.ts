@@ -164,6 +164,20 @@ describe('parseMessage', () => {
     if (!result.ok) expect(result.errors[0]).toMatchObject({ pointer: '', keyword: 'json', position });
   });
 
+  it.each([
+    ['\ufeff', 'U+FEFF (a byte-order mark)'],
+    ['\u00a0', 'U+00A0 (an invisible character)'],
+    ['\u200b', 'U+200B (an invisible character)'],
+    ['\u202e', 'U+202E (an invisible character)'],
+    ['\u2028', 'U+2028 (an invisible character)'],
+    ['\u0001', 'U+0001 (an invisible character)'],
+    ['😀', '"😀"'],
+    ['x', '"x"'],
+  ])('names a stray %j so that it can be seen: %s', (char, found) => {
+    const result = parseMessage(`{"type":"ping","timestamp":1${char}}`);
+    expect(!result.ok && result.errors[0]!.found).toBe(`${found} at position 28 (Expected ',' or '}' after property value)`);
+  });
+
   it('passes the mode on', () => {
     const text = JSON.stringify({ type: 'pong', timestamp: 1, extra: true });
     expect(parseMessage(text).ok).toBe(false);
