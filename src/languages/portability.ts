@@ -107,10 +107,22 @@ export function exactNonPortableIntegers(text: string, validate: Validate): Port
       // Beyond 2^53 the float's value is not the number written: say that, not "write <value>".
       message: /^-?\d+$/.test(written) || Math.abs(value) > Number.MAX_SAFE_INTEGER
         ? `${written} is beyond ±(2^53 − 1): JavaScript reads it as ${BigInt(value).toString()}${Math.abs(Number(written)) > 2 ** 63 - 1 ? " and Go's int64 cannot hold it" : ''}; keep integers within ±9007199254740991`
-        : `${written} is an integer written as a float: the schema and this package's decoders accept it, but Go int64 fields (encoding/json) and Python isinstance(x, int) checks refuse it; write ${BigInt(value).toString()}`,
+        : !wholeAsWritten(written)
+          // `100.0000000000000000001`, `5e-400`: not an integer, but a double cannot tell.
+          ? `${written} is not an integer, but a double reads it as ${BigInt(value).toString()}, which the schema accepts: the value checked is not the one written`
+          : `${written} is an integer written as a float: the schema and this package's decoders accept it, but Go int64 fields (encoding/json) and Python isinstance(x, int) checks refuse it; write ${BigInt(value).toString()}`,
     });
   }
   return warnings;
+}
+
+/** Whether the JSON number `written` is a whole number as written, digit for digit (`1.50e1` is; `100.0000000000000000001` and `5e-400` are not). */
+function wholeAsWritten(written: string): boolean {
+  const match = /^-?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(written);
+  if (!match) return false;
+  const digits = match[1]! + (match[2] ?? '');
+  const exponent = Number(match[3] ?? 0) - (match[2]?.length ?? 0);
+  return exponent >= 0 || /^0*$/.test(digits.slice(Math.max(0, digits.length + exponent)));
 }
 
 /**

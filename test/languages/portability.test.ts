@@ -31,6 +31,17 @@ describe('findNonPortableIntegers (issue 8, item 19: the producer is told)', () 
     expect(findNonPortableIntegers(text, validateMessage)).toEqual([{ pointer: '/data/trades_count', offset: text.indexOf(written), written, message: expect.stringContaining('write 42') }]);
   });
 
+  it.each([
+    ['100.0000000000000000001', '100'],
+    ['5e-400', '0'],
+  ])('says that %s, which a double reads as %s, is not an integer as written (not "write %s")', (written, read) => {
+    const text = `{"type":"ping","timestamp":${written}}`;
+    expect(validateMessage(JSON.parse(text)).ok).toBe(true);
+    expect(findNonPortableIntegers(text, validateMessage)).toEqual([
+      { pointer: '/timestamp', offset: 27, written, message: `${written} is not an integer, but a double reads it as ${read}, which the schema accepts: the value checked is not the one written` },
+    ]);
+  });
+
   it('leaves whole floats in number slots alone (a price of 100.0 is fine everywhere)', () => {
     expect(validateMessage(JSON.parse(bot('42', '5000.0'))).ok).toBe(true);
     expect(findNonPortableIntegers(bot('42', '5000.0'), validateMessage)).toEqual([]);
