@@ -224,6 +224,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   /** The one scheduler: the next socket attempt. */
   let timer: ReturnType<typeof setTimeout> | undefined;
   let connectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A lost cursor the client was told about (gap) before it could deliver that poll's messages. */
+  let retold: string | null = null;
   let stableTimer: ReturnType<typeof setTimeout> | undefined;
   let watchdog: ReturnType<typeof setTimeout> | undefined;
   let lastFrame = 0;
@@ -583,7 +585,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             }
             // Before the messages that follow it, as over the socket (where the `connection`
             // message comes first): a handler that refetches state must not drop them.
-            if (body.resume === 'gap' && since !== null) gap(since, 'polling', typeof body.cursor === 'string' ? body.cursor : null);
+            // Told once per lost cursor: a handler that starts over on a gap gets this poll's
+            // messages on its next poll, from the same cursor, without being told again.
+            if (body.resume === 'gap' && since !== null && since !== retold) gap(since, 'polling', typeof body.cursor === 'string' ? body.cursor : null);
+            retold = null;
             for (const message of (body.messages ?? []) as unknown[]) {
               if (!alive()) break;
               deliver(message, 'polling');
@@ -592,7 +597,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
               // A handler disconnected before the poll's messages were all delivered: resume
               // from the last one delivered (from the old cursor, told gap again, if none was),
               // never from the poll's cursor, which is past the ones not delivered.
-              if (status.cursor === null) status.cursor = since;
+              if (status.cursor === null) {
+                status.cursor = since;
+                if (body.resume === 'gap') retold = since;
+              }
               return;
             }
             if (typeof body.cursor === 'string' && (body.resume !== 'resumed' || isAfter(body.cursor, status.cursor))) status.cursor = body.cursor;

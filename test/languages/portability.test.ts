@@ -34,7 +34,7 @@ describe('findNonPortableIntegers (issue 8, item 19: the producer is told)', () 
   it.each([
     ['100.0000000000000000001', '100'],
     ['5e-400', '0'],
-  ])('says that %s, which a double reads as %s, is not an integer as written (not "write %s")', (written, read) => {
+  ])('says that %s, which a double reads as %s, is not an integer as written', (written, read) => {
     const text = `{"type":"ping","timestamp":${written}}`;
     expect(validateMessage(JSON.parse(text)).ok).toBe(true);
     expect(findNonPortableIntegers(text, validateMessage)).toEqual([
