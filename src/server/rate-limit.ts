@@ -23,6 +23,10 @@ export class TokenBucket {
     this.tokens -= 1;
     return true;
   }
+  /** Gives back one token, up to the burst. */
+  refund(): void {
+    this.tokens = Math.min(this.limit.burst, this.tokens + 1);
+  }
   /** Seconds until a token is available (0 when one is). */
   waitSec(now: number): number {
     this.refill(now);
@@ -58,10 +62,9 @@ export class KeyedRateLimiter {
     }
     return bucket.take(now) ? 0 : Math.max(1, bucket.waitSec(now));
   }
-  /** 0 when `take` would allow now, else the seconds to wait; takes nothing. */
-  wait(key: string, now: number): number {
-    const bucket = this.buckets.get(key);
-    return bucket === undefined ? 0 : bucket.waitSec(now);
+  /** Gives back a token taken for `key` (up to the burst): the attempt it paid for was not one the limit is for. */
+  refund(key: string): void {
+    this.buckets.get(key)?.refund();
   }
   sweep(now: number): void {
     for (const [key, bucket] of this.buckets) if (bucket.full(now)) this.buckets.delete(key);

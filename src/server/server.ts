@@ -62,7 +62,7 @@ export interface RealtimeServerOptions {
   outboundRate?: RateLimit | null;
   /** The client's address for the per-IP limit. Default the socket's remote address; behind a proxy, read its header (e.g. the first of X-Forwarded-For) or every client shares the proxy's bucket. */
   clientIp?: (request: IncomingMessage) => string;
-  /** Upgrade attempts per client IP, and polls refused for their token. Default 10/s, burst 50. */
+  /** Upgrade attempts per client IP, and polls not admitted (refused for their token, their user's rate, the store). Default 10/s, burst 50. */
   attemptsPerIp?: RateLimit;
   /** Upgrade attempts per user. Default 2/s, burst 20. */
   attemptsPerUser?: RateLimit;
@@ -206,18 +206,13 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     if (shuttingDown) throw new AuthError(503, 'shutting-down');
     if (!originAllowed(request)) throw new AuthError(403, 'origin');
     const ip = options.clientIp?.(request) ?? request.socket.remoteAddress ?? 'unknown';
-    // Every upgrade counts against its IP. A poll counts only when its token is refused: a
-    // dashboard that polls makes a request a second or so, and a dozen of them behind one NAT
-    // would otherwise be refused for the others' polls (pollsPerUser bounds each user).
-    const ipWait = kind === 'upgrade' ? perIp.take(ip, now()) : perIp.wait(ip, now());
+    // Every attempt takes a token of its IP's bucket, before any work. A poll admitted gives it
+    // back (below): a dashboard that polls makes a request a second or so, and a dozen of them
+    // behind one NAT would otherwise be refused for the others' polls (pollsPerUser bounds each
+    // user). Refused polls keep theirs, in flight ones hold theirs: no burst gets past.
+    const ipWait = perIp.take(ip, now());
     if (ipWait > 0) throw new AuthError(429, 'rate-ip', ipWait);
-    let principal: Principal;
-    try {
-      principal = await authenticated(request, url);
-    } catch (error) {
-      if (kind === 'poll') perIp.take(ip, now());
-      throw error;
-    }
+    const principal = await authenticated(request, url);
     // The store cannot resume or replay now (e.g. Redis away): refuse before opening a socket that
     // would only be closed with 1011, and tell the client when to try again.
     if (!store.status().healthy) throw new AuthError(503, 'store-unavailable', STORE_RETRY_AFTER_SEC);
@@ -228,6 +223,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     } else {
       const userWait = pollsPerUser.take(principal.userId, now());
       if (userWait > 0) throw new AuthError(429, 'rate-user', userWait);
+      perIp.refund(ip);
     }
     return principal;
   };

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import Fastify from 'fastify';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJwtVerifier, createRealtimeServer, redactUrl, type JwtOptions, type PublicKeyAlgorithm, type RealtimeServer } from '../../src/server/index.js';
+import { createJwtVerifier, createRealtimeServer, MemoryStreamStore, redactUrl, type JwtOptions, type PublicKeyAlgorithm, type RealtimeServer } from '../../src/server/index.js';
 import { connect, eventually, refusedStatus, SECRET, sleep, startServer, token } from './helpers.js';
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -243,6 +243,38 @@ describe('origin, attempt limits, socket limits', () => {
       expect(await poll(users[0]!)).toBe(429);
     } finally {
       await server.rt.close();
+    }
+  });
+
+  it('holds polls to the per-IP limit while their authentication is in flight, and when the store refuses them', async () => {
+    let calls = 0;
+    const slow = await startServer({
+      jwt: undefined,
+      authenticate: async () => {
+        calls++;
+        await sleep(50);
+        return null;
+      },
+      attemptsPerIp: { perSecond: 1, burst: 5 },
+    });
+    try {
+      const statuses = await Promise.all(Array.from({ length: 60 }, async () => (await fetch(slow.http('/api/ws/poll'))).status));
+      expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(6);
+      expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(54);
+      expect(calls).toBeLessThanOrEqual(6);
+    } finally {
+      await slow.rt.close();
+    }
+    const store = new MemoryStreamStore();
+    store.status = () => ({ healthy: false, detail: 'down for the test' });
+    const unhealthy = await startServer({ store, attemptsPerIp: { perSecond: 0.1, burst: 3 } });
+    try {
+      const jwt = await token('u1');
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) statuses.push((await fetch(unhealthy.http('/api/ws/poll'), { headers: { authorization: `Bearer ${jwt}` } })).status);
+      expect(statuses).toEqual([503, 503, 503, 429, 429, 429]);
+    } finally {
+      await unhealthy.rt.close();
     }
   });
 
