@@ -1,6 +1,8 @@
 import WebSocket from 'ws';
 import { PING_INTERVAL_MS, SERVER_MESSAGE_TYPES } from '../../generated/contract.js';
+import { asWritten, numberLiteral, safeParseTree } from '../languages/as-written.js';
 import { findNonPortableIntegers } from '../languages/portability.js';
+import { escapeToken } from '../runtime/json-pointer.js';
 import { parseMessage } from '../runtime/parse.js';
 import { validateMessage } from '../runtime/validate.js';
 import { noticeMessage } from './report.js';
@@ -84,7 +86,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   if (options.token) url.searchParams.set('token', options.token);
   const shown = redact(url);
   const raw = [options.token, url.searchParams.get('token'), url.password ? decodeURIComponent(url.password) : null].filter((s): s is string => !!s);
-  const secrets = [...new Set([...raw, ...raw.map(encodeURIComponent)])];
+  // Each as a report can show it: as sent in the query, URL-encoded, JSON-escaped, as a JSON
+  // Pointer token. (A server that knows the token can always print a transform of it.)
+  const secrets = [...new Set(raw.flatMap((secret) => [secret, encodeURIComponent(secret), new URLSearchParams([['t', secret]]).toString().slice(2), JSON.stringify(secret).slice(1, -1), escapeToken(secret)]))].sort((a, b) => b.length - a.length);
   /** Any text that could echo the URL or the token (error messages, and whatever the server sends back), with them redacted. */
   const scrub = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('REDACTED'), redactText(text));
   const interval = options.pingIntervalMs ?? PING_INTERVAL_MS;
@@ -175,7 +179,13 @@ export async function runListen(target: string, options: ListenCommandOptions, o
           violate({ index, type, pointer, keyword: error.keyword, message: error.message });
         }
       } else if (!result.ok) {
-        for (const error of result.errors) violate({ index, type, pointer: error.pointer, keyword: error.keyword, message: error.message });
+        // A number at fault as the server wrote it (`1e400 (read as Infinity, …)`), as `validate` shows it.
+        let tree: ReturnType<typeof safeParseTree> | null = null;
+        const literal = (pointer: string) => numberLiteral(text, (tree ??= safeParseTree(text)), [], pointer);
+        for (const found of result.errors) {
+          const error = value === null ? found : asWritten(found, value, literal);
+          violate({ index, type, pointer: error.pointer, keyword: error.keyword, message: error.message });
+        }
       } else if (!(SERVER_MESSAGE_TYPES as readonly string[]).includes(result.message.type)) {
         violate({ index, type, pointer: '/type', keyword: 'direction', message: `expected a server-to-client message type, got ${JSON.stringify(type)} (client-to-server only)` });
       } else {
@@ -192,7 +202,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const connected = await new Promise<true | string>((resolve) => {
     ws.once('open', () => resolve(true));
     ws.once('unexpected-response', (_req, res) => {
-      resolve(`the server refused the upgrade with HTTP ${res.statusCode}${res.statusMessage ? ` ${res.statusMessage}` : ''}`);
+      resolve(scrub(`the server refused the upgrade with HTTP ${res.statusCode}${res.statusMessage ? ` ${oneLine(res.statusMessage)}` : ''}`));
       res.resume();
       ws.terminate();
     });
@@ -232,7 +242,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
 
   if (text) {
     const counts = Object.entries(report.counts).map(([type, n]) => `${type} ${n}`);
-    output.stdout(`${counts.length > 0 ? counts.join(', ') : 'no messages'}\n`);
+    // Type names come from the server: one line, as the violations.
+    output.stdout(`${counts.length > 0 ? oneLine(counts.join(', ')) : 'no messages'}\n`);
     // The reason quoted, as in the violation: a server must not be able to write report lines.
     if (report.close) output.stdout(`closed by the server: ${report.close.code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}\n`);
     output.stdout(`${report.frames} frame${report.frames === 1 ? '' : 's'}, ${report.violations.length} violation${report.violations.length === 1 ? '' : 's'}\n`);

@@ -318,6 +318,37 @@ describe('listen', () => {
       ws.close(4000, `url ${echoed}\n1 frame, 0 violations`);
     });
     const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/api/ws`;
+    // A token with characters each encoding changes (query, JSON, JSON Pointer), echoed decoded.
+    const odd = 'abc/def~ghi"j\\k l!m(SECRETPART)';
+    const oddServer = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => oddServer.once('listening', resolve));
+    stops.push(() => new Promise<void>((resolve) => {
+      for (const ws of oddServer.clients) ws.terminate();
+      oddServer.close(() => resolve());
+    }));
+    oddServer.on('connection', (ws, request) => {
+      const echoed = new URL(request.url!, 'http://x').searchParams.get('token')!;
+      ws.send(connection);
+      ws.send(JSON.stringify({ ...trade, data: { ...(trade.data as object), side: echoed } }));
+      ws.send(JSON.stringify({ ...trade, [echoed]: 1 }));
+      ws.send(JSON.stringify({ type: `trades\nclosed by the server: 1000\n0 frames, 0 violations ${echoed}` }));
+      ws.close(4000, request.url!);
+    });
+    for (const format of ['text', 'json']) {
+      const run = await listen([`ws://127.0.0.1:${(oddServer.address() as AddressInfo).port}/api/ws`, '--token', odd, '--duration', '2s', '--ping-interval', '60000', '--format', format]);
+      expect(run.status).toBe(1);
+      expect(run.stdout + run.stderr).not.toContain('SECRETPART');
+      if (format === 'text') expect(run.stdout.split('\n')).not.toContain('0 frames, 0 violations');
+    }
+    // A refused upgrade whose status text holds the token.
+    const refuser = createServer();
+    refuser.on('upgrade', (_request, socket: Socket) => socket.end(`HTTP/1.1 401 ${odd}\r\nConnection: close\r\n\r\n`));
+    await new Promise<void>((resolve) => refuser.listen(0, '127.0.0.1', resolve));
+    stops.push(() => new Promise<void>((resolve) => refuser.close(() => resolve())));
+    const refused = await listen([`ws://127.0.0.1:${(refuser.address() as AddressInfo).port}/api/ws`, '--token', odd, '--count', '1']);
+    expect(refused.status).toBe(2);
+    expect(refused.stdout + refused.stderr).toContain('HTTP 401');
+    expect(refused.stdout + refused.stderr).not.toContain('SECRETPART');
     for (const format of ['text', 'json']) {
       const run = await listen([url, '--token', token, '--duration', '2s', '--ping-interval', '60000', '--format', format]);
       expect(run.status).toBe(1);
@@ -329,6 +360,13 @@ describe('listen', () => {
         expect(run.stdout.split('\n').filter((line) => line === '1 frame, 0 violations')).toEqual([]);
       }
     }
+  });
+
+  it('shows a number at fault as the server wrote it, as validate does', async () => {
+    const server = await fixtureServer([connection, '{"type":"ping","timestamp":1e400}', '{"type":"ping","timestamp":1.50}']);
+    const { stdout } = await listen([server.url, '--token', 't0ken', '--count', '3', '--ping-interval', '60000', '--tolerance', '1']);
+    expect(stdout).toContain('frame 1: ping /timestamp expected an integer, got 1e400 (read as Infinity, not a finite number)\n');
+    expect(stdout).toContain('frame 2: ping /timestamp expected an integer, got a number 1.50 (read as 1.5)\n');
   });
 
   it('never prints the token, on any failing path', async () => {
