@@ -10,36 +10,39 @@ const SCHEMA_MAPS = new Set(['properties', 'definitions', 'patternProperties', '
 const SUBSCHEMAS = new Set(['items', 'additionalItems', 'additionalProperties', 'contains', 'propertyNames', 'not', 'if', 'then', 'else', 'anyOf', 'allOf', 'oneOf']);
 
 /**
- * Where two versions of one schema file differ only in documentation (`description`,
- * `examples`, `$comment`): the JSON Pointers, into the file, of the schemas whose
- * documentation changed, in document order. Empty when nothing changed, and when anything
- * else changed too: those changes are judged by `diffSchemas`, and a release they call for
- * already covers the text.
+ * Where two versions of one schema file differ in documentation (`description`, `examples`,
+ * `$comment`): the JSON Pointers, into the file, of the schemas (and of the entries of `x-`
+ * facts, such as a close code) whose documentation changed, in the new file's order. Other
+ * changes are judged by `diffSchemas`; they do not hide these (a rewrite `diff` calls
+ * equivalent, a `title` or a `default` changes no verdict, and the text still changed).
  *
- * Walks the schema keywords of draft-07 (the values of `enum`, `const`, `default`, `examples`
- * and of `x-` facts are data, not schemas, and are compared as a whole).
+ * Walks the schema keywords of draft-07 where both versions have them (the values of `enum`,
+ * `const` and `default` are data, not schemas).
  */
 export function documentationChanges(before: SchemaNode, after: SchemaNode): string[] {
   const places: string[] = [];
-  return sameBesidesDocs(before, after, '', places) ? places : [];
+  collect(before, after, '', true, places);
+  return places;
 }
 
-/** Whether `a` and `b` are equal once documentation keywords are left out; collects where those differ. */
-function sameBesidesDocs(a: unknown, b: unknown, at: string, places: string[]): boolean {
-  if (!isObject(a) || !isObject(b)) return Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((item, i) => sameBesidesDocs(item, b[i], `${at}/${i}`, places)) : equal(a, b);
-  const keys = (node: Record<string, unknown>) => Object.keys(node).filter((key) => !(DOCUMENTATION_KEYWORDS as readonly string[]).includes(key)).sort();
-  const keysA = keys(a);
-  if (!equal(keysA, keys(b))) return false;
+/** Collects where documentation differs between `a` and `b`; `schema`: whether they are schemas (else the data of an `x-` fact). */
+function collect(a: unknown, b: unknown, at: string, schema: boolean, places: string[]): void {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) collect(a[i], b[i], `${at}/${i}`, schema, places);
+    return;
+  }
+  if (!isObject(a) || !isObject(b)) return;
   if (DOCUMENTATION_KEYWORDS.some((keyword) => !equal(a[keyword], b[keyword]))) places.push(at);
-  return keysA.every((key) => {
+  for (const key of Object.keys(b)) {
+    if (!Object.hasOwn(a, key) || (DOCUMENTATION_KEYWORDS as readonly string[]).includes(key)) continue;
     const here = `${at}/${escapeToken(key)}`;
-    if (SCHEMA_MAPS.has(key) && isObject(a[key]) && isObject(b[key])) {
+    if (!schema || key.startsWith('x-')) collect(a[key], b[key], here, false, places);
+    else if (SCHEMA_MAPS.has(key) && isObject(a[key]) && isObject(b[key])) {
       const mapA = a[key] as Record<string, unknown>;
       const mapB = b[key] as Record<string, unknown>;
-      return equal(Object.keys(mapA).sort(), Object.keys(mapB).sort()) && Object.keys(mapA).every((name) => sameBesidesDocs(mapA[name], mapB[name], `${here}/${escapeToken(name)}`, places));
-    }
-    return SUBSCHEMAS.has(key) ? sameBesidesDocs(a[key], b[key], here, places) : equal(a[key], b[key]);
-  });
+      for (const name of Object.keys(mapB)) if (Object.hasOwn(mapA, name)) collect(mapA[name], mapB[name], `${here}/${escapeToken(name)}`, true, places);
+    } else if (SUBSCHEMAS.has(key)) collect(a[key], b[key], here, true, places);
+  }
 }
 
 /**

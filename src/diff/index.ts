@@ -144,7 +144,10 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
   }
 
   changes.push(...diffProtocol(before, after));
-  changes.push(...diffDocumentation(before, after));
+  // Documentation is reported where nothing else calls for a release: with other changes of
+  // the same message (or, for a shared file, any change), the release they call for covers it.
+  const documented = new Set(changes.map((change) => change.subject));
+  changes.push(...diffDocumentation(before, after).filter((change) => (change.subject === null || SHARED_FILES.test(change.subject) ? changes.length === 0 : !documented.has(change.subject))));
 
   const counts: Record<Level, number> = { breaking: 0, strict: 0, compatible: 0 };
   let worst: Level | null = null;
@@ -183,12 +186,16 @@ function whoBreaks(change: ChangeInput): Peer[] {
 /** Changes that alter no message's validity and no peer's behaviour: a patch release. */
 const DOCUMENTATION_RULES = new Set<RuleId>(['known-values-changed', 'protocol-version-changed', 'connection-notes-changed', 'documentation-changed']);
 
+/** A subject that names a shared schema file rather than a message or a document. */
+const SHARED_FILES = /\.json$/;
+
 /**
- * One `documentation-changed` per schema file whose only changes are descriptions, examples
- * or comments: `generate` rewrites the reference docs and the type comments from them, so the
+ * One `documentation-changed` per schema file whose descriptions, examples or comments
+ * changed: `generate` rewrites the reference docs and the type comments from them, so the
  * package changes although no message's validity does (a patch release). Its pointer is into
- * the file (the first schema whose text changed); its subject the message or document the
- * file holds, or the file's name for a shared one (`definitions.json`, `protocol.json`).
+ * the file (the first place whose text changed, in the file's order); its subject the message
+ * or document the file holds, or the file's name for a shared one (`definitions.json`,
+ * `protocol.json`).
  */
 function diffDocumentation(before: Contract, after: Contract): ChangeInput[] {
   const subjects = new Map<string, string>([...after.messages.map((m) => [m.file, m.type] as const), ...(after.documents ?? []).map((d) => [d.file, d.title] as const)]);

@@ -103,36 +103,49 @@ function shape(node: SchemaNode, resolve: Resolve): Shape {
     if (!target) break;
     current = { ...target, ...withoutAnnotations(siblings) };
   }
+  // A schema that admits null alone, however written, is `{ type: "null" }`.
+  if (isNullOnly(current)) return { nullable: false, node: { type: 'null' } };
+  let nullable = false;
+  let result = current;
   // `anyOf: [X, { type: null }]`: the contract's way to make an object or a $ref nullable.
-  // `oneOf` says the same when X itself admits no null (else a null would match both).
+  // `oneOf` says the same when X's types are known and exclude null (else a null may match both).
   const union = Array.isArray(current.anyOf) ? 'anyOf' : Array.isArray(current.oneOf) ? 'oneOf' : undefined;
-  if (union !== undefined) {
-    const branches = (current[union] as SchemaNode[]).map((branch) => shape(branch, resolve));
-    const nulls = branches.filter((branch) => isNullOnly(branch.node));
-    const others = branches.filter((branch) => !isNullOnly(branch.node));
-    if (nulls.length > 0 && others.length === 1 && (union === 'anyOf' || !others[0]!.nullable)) {
-      const { [union]: _union, ...rest } = current;
-      return { nullable: true, node: { ...others[0]!.node, ...withoutAnnotations(rest) } };
+  const branches = union === undefined ? [] : (current[union] as SchemaNode[]).map((branch) => shape(branch, resolve));
+  const others = branches.filter((branch) => !isNullOnly(branch.node));
+  const excludesNull = (branch: Shape) => !branch.nullable && typesOf(branch.node)?.has('null') === false;
+  if (union !== undefined && others.length === 1 && branches.length > 1 && (union === 'anyOf' || excludesNull(others[0]!))) {
+    const { [union]: _union, ...rest } = current;
+    nullable = true;
+    result = { ...others[0]!.node, ...withoutAnnotations(rest) };
+  } else {
+    const types = typesOf(current);
+    if (types?.has('null') === true && types.size > 1 && current.type !== undefined) {
+      nullable = true;
+      const rest = [...types].filter((t) => t !== 'null');
+      result = { ...result, type: (rest.length === 1 ? rest[0] : rest) as SchemaNode['type'] };
     }
   }
-  const types = typesOf(current);
-  let nullable = types?.has('null') === true && types.size > 1;
-  let result = current;
-  if (nullable) {
-    const rest = [...types!].filter((t) => t !== 'null');
-    result = { ...result, type: (rest.length === 1 ? rest[0] : rest) as SchemaNode['type'] };
-  }
-  // A closed list decides about null itself: `enum: ["a", null]` (with no type, or one that
-  // admits null) is the nullable `enum: ["a"]`, however the null is written.
+  // A closed list decides which values pass: those it lists that its type (if any) admits.
+  // Null among them, where admitted, is nullability, however it is written.
+  // (The node's own list: a branch's list was read with its branch, where null passes by the other.)
   if (Array.isArray(current.enum)) {
-    nullable = current.enum.includes(null) && (types === undefined || types.has('null'));
-    result = { ...result, enum: current.enum.filter((value) => value !== null) };
+    const declared = result.type === undefined ? undefined : typesOf({ type: result.type });
+    const admitsNull = nullable || declared === undefined;
+    nullable = admitsNull && current.enum.includes(null);
+    result = { ...result, enum: current.enum.filter((value) => value !== null && (declared === undefined || admits(declared, value))) };
   }
   return { nullable, node: result };
 }
 
+/** Whether a value of `value`'s JSON type passes `type: types` (an integer is a number). */
+function admits(types: Set<string>, value: unknown): boolean {
+  const type = jsonType(value);
+  return types.has(type) || (type === 'integer' && types.has('number'));
+}
+
 function isNullOnly(node: SchemaNode): boolean {
-  return node.type === 'null' || (Array.isArray(node.type) && node.type.length === 1 && node.type[0] === 'null') || node.const === null;
+  return node.type === 'null' || (Array.isArray(node.type) && node.type.length === 1 && node.type[0] === 'null') || node.const === null
+    || (Array.isArray(node.enum) && node.enum.length > 0 && node.enum.every((value) => value === null));
 }
 
 function withoutAnnotations(node: SchemaNode): SchemaNode {
