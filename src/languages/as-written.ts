@@ -1,4 +1,4 @@
-import { findNodeAtLocation, parseTree, type Node as JsonNode } from 'jsonc-parser';
+import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import type { ValidationError } from '../runtime/errors.js';
 import { parsePointer, resolvePointer } from '../runtime/json-pointer.js';
 
@@ -16,11 +16,17 @@ export function safeParseTree(text: string): JsonNode | undefined {
   }
 }
 
-/** The text of the number at `prefix` + `pointer` in `tree` (of `text`), or undefined when no number is there. */
+/**
+ * The text of the number at `prefix` + `pointer` in `tree` (of `text`), or undefined when no
+ * number is there. Of a key written twice, the last (the one `JSON.parse` keeps).
+ */
 export function numberLiteral(text: string, tree: JsonNode | undefined, prefix: readonly (string | number)[], pointer: string): string | undefined {
-  if (tree === undefined) return undefined;
-  const path = [...prefix, ...parsePointer(pointer).map((token) => (/^(0|[1-9]\d*)$/.test(token) ? Number(token) : token))];
-  const node = findNodeAtLocation(tree, path);
+  let node = tree;
+  for (const step of [...prefix, ...parsePointer(pointer)]) {
+    if (node?.type === 'object') node = node.children?.findLast((property) => property.children?.[0]?.value === String(step))?.children?.[1];
+    else if (node?.type === 'array' && /^(0|[1-9]\d*)$/.test(String(step))) node = node.children?.[Number(step)];
+    else return undefined;
+  }
   return node?.type === 'number' ? text.slice(node.offset, node.offset + node.length) : undefined;
 }
 

@@ -99,10 +99,13 @@ describe('hostile input', () => {
       const client = await connect(server.url({ token: await token('sloppy') }));
       client.ws.send('{"type":"pong","timestamp":12345678901234567890}');
       client.ws.send('{"type":"pong","timestamp":1.50}');
-      await client.until(() => client.count('error') === 2);
+      // A key written twice: JSON.parse keeps the last, and so does the text shown.
+      client.ws.send('{"type":"pong","timestamp":5,"timestamp":2.50}');
+      await client.until(() => client.count('error') === 3);
       expect(client.frames.filter((f) => f.type === 'error').map((f) => f.data)).toEqual([
         { code: ErrorCode.InvalidMessage, message: 'invalid pong message', details: '/timestamp expected a number <= 8640000000000000, got 12345678901234567890 (read as 12345678901234567000)' },
         { code: ErrorCode.InvalidMessage, message: 'invalid pong message', details: '/timestamp expected an integer, got a number 1.50 (read as 1.5)' },
+        { code: ErrorCode.InvalidMessage, message: 'invalid pong message', details: '/timestamp expected an integer, got a number 2.50 (read as 2.5)' },
       ]);
       client.ws.close();
     } finally {
