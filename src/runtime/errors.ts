@@ -71,12 +71,21 @@ export function describeCompiledErrors(errors: readonly CompiledValidatorError[]
   if (inside) return [describeOne(inside, value, strict)];
   const here = resolvePointer(value, last.instancePath);
   // A branch's closed list says more than its type: `one of "luno", … or null`, not `a string
-  // or one of …` (which reads as if any string would do). ajv checks a branch's type, then its list.
-  const stated = branches.filter((e, i) => !(e.keyword === 'type' && ['enum', 'const'].includes(branches[i + 1]?.keyword ?? '') && branches[i + 1]!.instancePath === e.instancePath));
+  // or one of …` (which reads as if any string would do). ajv checks a branch's type, then its
+  // list: a type error followed by a list whose values are all of that type is one branch.
+  const stated = branches.filter((e, i) => !(e.keyword === 'type' && listOfType(branches[i + 1], e)));
   const expected = [...new Set(stated.map((e) => expectedOf(e, strict)))].join(' or ') || 'a value matching one of the allowed schemas';
   // A value of the wrong type says its type (`a number 7`); one of the right type, only itself.
   const wrongType = branches.every((e) => e.keyword === 'type') || branches.some((e) => e.keyword === 'type' && String(e.params.type) !== 'null');
   return [validationError(last.instancePath, 'anyOf', expected, wrongType ? typed(here) : preview(here))];
+}
+
+/** Whether `next` is an `enum` or `const` error at `type`'s place whose values are all of the type `type` failed for. */
+function listOfType(next: CompiledValidatorError | undefined, type: CompiledValidatorError): boolean {
+  if (next === undefined || next.instancePath !== type.instancePath) return false;
+  const values = next.keyword === 'enum' ? (next.params.allowedValues as unknown[]) : next.keyword === 'const' ? [next.params.allowedValue] : undefined;
+  const types = String(type.params.type).split(',');
+  return values !== undefined && values.every((v) => types.includes(typeof v) || (typeof v === 'number' && types.includes(Number.isInteger(v) ? 'integer' : 'number')));
 }
 
 function describeOne(error: CompiledValidatorError, value: unknown, strict: boolean): ValidationError {
