@@ -312,9 +312,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       parsed = undefined;
     }
     // WebSocket constructors take http: and https: too (as ws: and wss:).
-    if (parsed === undefined || !['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol)) {
+    if (parsed === undefined || !['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol) || parsed.hash !== '') {
       // The URL itself is not shown: it may carry a token.
-      throw new TypeError(`connect: the url must be a ws: or wss: URL, e.g. wss://example.com/api/ws, got ${parsed ? `a ${parsed.protocol} URL` : 'a string that is not a URL'}`);
+      const got = parsed === undefined ? 'a string that is not a URL' : parsed.hash !== '' ? 'one with a #fragment, which WebSocket refuses' : `a ${parsed.protocol} URL`;
+      throw new TypeError(`connect: the url must be a ws: or wss: URL, e.g. wss://example.com/api/ws, got ${got}`);
     }
     return url;
   }

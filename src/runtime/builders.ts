@@ -82,8 +82,9 @@ export function createPing(timestamp: number = Date.now(), options?: BuildOption
  * @see websocket-message-schemas.md, "2. Keepalive"
  */
 export function createPong(pingOrTimestamp: PingMessage | number, options?: BuildOptions): PongMessage {
-  // Anything else (null, a string from untyped code) has no timestamp: `{ validate: true }` says so.
-  const timestamp = typeof pingOrTimestamp === 'number' ? pingOrTimestamp : typeof pingOrTimestamp === 'object' && pingOrTimestamp !== null ? pingOrTimestamp.timestamp : (undefined as unknown as number);
+  // Anything else (null, a string from untyped code) is taken as the timestamp, as createPing
+  // takes it: `{ validate: true }` then says what it is.
+  const timestamp = typeof pingOrTimestamp === 'object' && pingOrTimestamp !== null ? pingOrTimestamp.timestamp : pingOrTimestamp;
   const message: PongMessage = { type: 'pong', timestamp };
   return options?.validate ? checked(message, checkPongMessage) : message;
 }

@@ -27,8 +27,11 @@ function shown(text: string, position: number): string {
   return `U+${code.toString(16).toUpperCase().padStart(4, '0')} (${code === 0xfeff ? 'a byte-order mark' : 'an invisible character'})`;
 }
 
-/** Controls, format characters, separators (spaces included), private-use, unassigned and lone surrogates. */
-const INVISIBLE = /^[\p{Cc}\p{Cf}\p{Z}\p{Co}\p{Cn}\p{Cs}]$/u;
+/**
+ * Controls, format characters, separators (spaces included), private-use, unassigned and lone
+ * surrogates, marks on their own (a variation selector, a grapheme joiner) and the Hangul fillers.
+ */
+const INVISIBLE = /^[\p{Cc}\p{Cf}\p{Z}\p{Co}\p{Cn}\p{Cs}\p{M}\u115f\u1160\u3164\uffa0]$/u;
 
 /**
  * Where the text stops being JSON. V8 names the position for most faults; for an unexpected

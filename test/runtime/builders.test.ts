@@ -75,7 +75,8 @@ describe('createPing and createPong', () => {
     expect(() => createPing(1.5, { validate: true })).toThrow('invalid ping message: /timestamp expected an integer, got a number 1.5');
     expect(() => createPong(-1, { validate: true })).toThrow(MessageValidationError);
     // From untyped code: neither a number nor a ping.
-    expect(() => createPong(null as unknown as number, { validate: true })).toThrow('invalid pong message: /timestamp expected required property "timestamp", got nothing');
+    expect(() => createPong(null as unknown as number, { validate: true })).toThrow('invalid pong message: /timestamp expected an integer, got null');
+    expect(() => createPong('1700000000000' as unknown as number, { validate: true })).toThrow('invalid pong message: /timestamp expected an integer, got a string "1700000000000"');
   });
 });
 

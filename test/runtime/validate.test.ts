@@ -171,6 +171,8 @@ describe('parseMessage', () => {
     ['\u202e', 'U+202E (an invisible character)'],
     ['\u2028', 'U+2028 (an invisible character)'],
     ['\u0001', 'U+0001 (an invisible character)'],
+    ['\ufe0f', 'U+FE0F (an invisible character)'],
+    ['\u3164', 'U+3164 (an invisible character)'],
     ['😀', '"😀"'],
     ['x', '"x"'],
   ])('names a stray %j so that it can be seen: %s', (char, found) => {
