@@ -158,6 +158,7 @@ function withoutAnnotations(node: SchemaNode): SchemaNode {
 function typesOf(node: SchemaNode): Set<string> | undefined {
   if (node.type !== undefined) return new Set(Array.isArray(node.type) ? node.type : [node.type]);
   if (Array.isArray(node.enum)) return new Set(node.enum.map(jsonType));
+  if (node.const !== undefined) return new Set([jsonType(node.const)]);
   return undefined;
 }
 
@@ -190,17 +191,22 @@ function compareTypes(a: Set<string> | undefined, b: Set<string> | undefined): O
 type Add = (delta: Omit<SchemaDelta, 'pointer'>) => void;
 
 function compareValues(a: SchemaNode, b: SchemaNode, add: Add): void {
-  if (Array.isArray(a.enum) && Array.isArray(b.enum)) {
-    for (const value of b.enum) {
-      if (!a.enum.some((old) => same(old, value))) {
+  // A fixed value against a closed list is a list of one: `const: "a"` → `enum: ["a"]` is no change.
+  const listA = Array.isArray(a.enum) ? a.enum : a.const !== undefined && Array.isArray(b.enum) ? [a.const] : undefined;
+  const listB = Array.isArray(b.enum) ? b.enum : b.const !== undefined && Array.isArray(a.enum) ? [b.const] : undefined;
+  if (listA !== undefined && listB !== undefined) {
+    for (const value of listB) {
+      if (!listA.some((old) => same(old, value))) {
         add({ rule: 'enum-value-added', accepts: 'more', tolerantSurvives: true, after: value, text: `value ${JSON.stringify(value)} added to the closed list` });
       }
     }
-    for (const value of a.enum) {
-      if (!b.enum.some((now) => same(now, value))) {
+    for (const value of listA) {
+      if (!listB.some((now) => same(now, value))) {
         add({ rule: 'enum-value-removed', accepts: 'fewer', before: value, text: `value ${JSON.stringify(value)} removed from the closed list` });
       }
     }
+    if (a.const !== undefined && b.const !== undefined && !same(a.const, b.const)) add({ rule: 'const-changed', accepts: 'different', before: a.const, after: b.const, text: `fixed value changed from ${JSON.stringify(a.const)} to ${JSON.stringify(b.const)}` });
+    return compareFormats(a, b, add);
   } else if (Array.isArray(a.enum)) {
     add({ rule: 'enum-removed', accepts: 'more', tolerantSurvives: true, before: a.enum, text: `closed list ${a.enum.map((v) => JSON.stringify(v)).join(', ')} opened` });
   } else if (Array.isArray(b.enum)) {
@@ -213,6 +219,11 @@ function compareValues(a: SchemaNode, b: SchemaNode, add: Add): void {
     else if (!same(a.const, b.const)) add({ rule: 'const-changed', accepts: 'different', before: a.const, after: b.const, text: `fixed value changed from ${JSON.stringify(a.const)} to ${JSON.stringify(b.const)}` });
   }
 
+  compareFormats(a, b, add);
+}
+
+/** Format, pattern and the documented known values of an open string. */
+function compareFormats(a: SchemaNode, b: SchemaNode, add: Add): void {
   if (a.format !== b.format) {
     if (a.format === undefined) add({ rule: 'format-added', accepts: 'fewer', after: b.format, text: `format "${b.format}" added` });
     else if (b.format === undefined) add({ rule: 'format-removed', accepts: 'more', before: a.format, text: `format "${a.format}" removed` });
