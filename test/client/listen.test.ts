@@ -38,22 +38,28 @@ afterEach(async () => {
   await Promise.all(stops.splice(0).map((stop) => stop()));
 });
 
-/** A server that sends `frames` (text) to each client on connect, and records what clients send. */
-async function fixtureServer(frames: (string | Buffer)[], close?: { code: number; reason: string }): Promise<{ url: string; received: string[] }> {
+/** A WebSocket server on 127.0.0.1 that hands each connection to `onConnection`, stopped after the test; its URL. */
+async function echoServer(onConnection: (ws: import('ws').WebSocket, request: import('node:http').IncomingMessage) => void): Promise<string> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise((resolve) => wss.once('listening', resolve));
+  stops.push(() => new Promise<void>((resolve) => {
+    for (const ws of wss.clients) ws.terminate();
+    wss.close(() => resolve());
+  }));
+  wss.on('connection', onConnection);
+  return `ws://127.0.0.1:${(wss.address() as { port: number }).port}/api/ws`;
+}
+
+/** A server that sends `frames` (text) to each client on connect, and records what clients send. */
+async function fixtureServer(frames: (string | Buffer)[], close?: { code: number; reason: string }): Promise<{ url: string; received: string[] }> {
   const received: string[] = [];
-  wss.on('connection', (ws) => {
+  const url = await echoServer((ws) => {
     ws.on('message', (data) => received.push(String(data)));
     // A Buffer goes as a text frame too, bytes as given (ws does not check what it sends).
     for (const frame of frames) ws.send(frame, { binary: false });
     if (close) ws.close(close.code, close.reason);
   });
-  stops.push(() => new Promise<void>((resolve) => {
-    for (const ws of wss.clients) ws.terminate();
-    wss.close(() => resolve());
-  }));
-  return { url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}/api/ws`, received };
+  return { url, received };
 }
 
 const connection = JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: '2026-01-14T16:30:00.000Z', cursor: 'e.0' });
@@ -303,13 +309,7 @@ describe('listen', () => {
 
   it('never prints the token a server echoes back (a field, a key, a type, the close reason), and quotes the close reason', async () => {
     const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2VjcmV0LXNpZ25hdHVyZQ';
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await new Promise((resolve) => wss.once('listening', resolve));
-    stops.push(() => new Promise<void>((resolve) => {
-      for (const ws of wss.clients) ws.terminate();
-      wss.close(() => resolve());
-    }));
-    wss.on('connection', (ws, request) => {
+    const url = await echoServer((ws, request) => {
       const echoed = request.url!;
       ws.send(connection);
       ws.send(JSON.stringify({ ...trade, data: { ...(trade.data as object), side: echoed } }));
@@ -317,16 +317,9 @@ describe('listen', () => {
       ws.send(JSON.stringify({ type: echoed }));
       ws.close(4000, `url ${echoed}\n1 frame, 0 violations`);
     });
-    const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/api/ws`;
     // A token with characters each encoding changes (query, JSON, JSON Pointer), echoed decoded.
     const odd = 'abc/def~ghi"j\\k l!m(SECRETPART)';
-    const oddServer = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await new Promise((resolve) => oddServer.once('listening', resolve));
-    stops.push(() => new Promise<void>((resolve) => {
-      for (const ws of oddServer.clients) ws.terminate();
-      oddServer.close(() => resolve());
-    }));
-    oddServer.on('connection', (ws, request) => {
+    const oddUrl = await echoServer((ws, request) => {
       const echoed = new URL(request.url!, 'http://x').searchParams.get('token')!;
       ws.send(connection);
       ws.send(JSON.stringify({ ...trade, data: { ...(trade.data as object), side: echoed } }));
@@ -335,7 +328,7 @@ describe('listen', () => {
       ws.close(4000, request.url!);
     });
     for (const format of ['text', 'json']) {
-      const run = await listen([`ws://127.0.0.1:${(oddServer.address() as AddressInfo).port}/api/ws`, '--token', odd, '--duration', '2s', '--ping-interval', '60000', '--format', format]);
+      const run = await listen([oddUrl, '--token', odd, '--duration', '2s', '--ping-interval', '60000', '--format', format]);
       expect(run.status).toBe(1);
       expect(run.stdout + run.stderr).not.toContain('SECRETPART');
       if (format === 'text') expect(run.stdout.split('\n')).not.toContain('0 frames, 0 violations');

@@ -104,6 +104,19 @@ describe('client against the reference server', () => {
     expect(gaps).toBe(1);
   });
 
+  /**
+   * Stops the server and starts a new process with a new, empty store (a new epoch) that holds
+   * t6..t10 for alice before the client is back; with `polling`, upgrades are refused.
+   */
+  async function restartLosingStore(h: Awaited<ReturnType<typeof harness>>, mode: 'ws' | 'polling'): Promise<void> {
+    await h.stop();
+    const store = new MemoryStreamStore();
+    const base = example('trades');
+    for (let n = 6; n <= 10; n++) await store.append('alice', 'trades', (cursor) => JSON.stringify({ ...base, data: { ...(base.data as object), id: `t${n}` }, cursor }));
+    h.refuseUpgrades = mode === 'polling';
+    await h.start({ store, pollHoldMs: 1000 });
+  }
+
   for (const mode of ['ws', 'polling'] as const) {
     it(`a restart that loses the store, then ${mode}: the gap event comes before the messages that follow it`, async () => {
       const h = await harness({ pollHoldMs: 1000 });
@@ -115,13 +128,7 @@ describe('client against the reference server', () => {
       await until(() => client.getStatus().mode === 'ws', 'the socket');
       await h.trades(1, 5);
       await until(() => events.length === 5, 'the first 5');
-      await h.stop();
-      // A new process with a new, empty store (a new epoch) that publishes before the client is back.
-      const store = new MemoryStreamStore();
-      const base = example('trades');
-      for (let n = 6; n <= 10; n++) await store.append('alice', 'trades', (cursor) => JSON.stringify({ ...base, data: { ...(base.data as object), id: `t${n}` }, cursor }));
-      h.refuseUpgrades = mode === 'polling';
-      await h.start({ store, pollHoldMs: 1000 });
+      await restartLosingStore(h, mode);
       await until(() => events.length >= 11, 'the gap and the 5 published since the restart');
       expect(events).toEqual([...ids(5), `gap ${mode} after a cursor`, ...ids(5, 6)]);
     });
@@ -144,12 +151,7 @@ describe('client against the reference server', () => {
       await until(() => client.getStatus().mode === 'ws', 'the socket');
       await h.trades(1, 5);
       await until(() => seen.length === 5, 'the first 5');
-      await h.stop();
-      const store = new MemoryStreamStore();
-      const base = example('trades');
-      for (let n = 6; n <= 10; n++) await store.append('alice', 'trades', (cursor) => JSON.stringify({ ...base, data: { ...(base.data as object), id: `t${n}` }, cursor }));
-      h.refuseUpgrades = mode === 'polling';
-      await h.start({ store, pollHoldMs: 1000 });
+      await restartLosingStore(h, mode);
       await until(() => seen.length >= 10, 'the 5 published since the restart');
       await sleep(300);
       expect(seen).toEqual(ids(10));
