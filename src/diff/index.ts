@@ -68,8 +68,9 @@ export interface DiffReport {
  * - message facts (audience, delivery class, directions) and protocol facts (keepalive
  *   timing, polling, close and error codes, path) by what an older peer would do wrong.
  *
- * - documentation: a schema file whose only changes are descriptions, examples or comments
- *   (`documentation-changed`, compatible, a patch release).
+ * - documentation: a schema file whose descriptions, examples or comments changed
+ *   (`documentation-changed`, compatible, a patch release), reported where nothing else of
+ *   that message (for a shared file, nothing at all) calls for a release.
  *
  * Pure: reads both models, returns the report.
  *
@@ -147,7 +148,7 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
   // Documentation is reported where nothing else calls for a release: with other changes of
   // the same message (or, for a shared file, any change), the release they call for covers it.
   const documented = new Set(changes.map((change) => change.subject));
-  changes.push(...diffDocumentation(before, after).filter((change) => (change.subject === null || SHARED_FILES.test(change.subject) ? changes.length === 0 : !documented.has(change.subject))));
+  changes.push(...diffDocumentation(before, after).filter((change) => (SHARED_FILES.test(change.subject!) ? changes.length === 0 : !documented.has(change.subject))));
 
   const counts: Record<Level, number> = { breaking: 0, strict: 0, compatible: 0 };
   let worst: Level | null = null;

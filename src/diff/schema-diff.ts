@@ -1,7 +1,7 @@
 import { escapeToken } from '../runtime/json-pointer.js';
 import type { SchemaNode } from '../contract/index.js';
 import type { Acceptance, RuleId } from './rules.js';
-import { withoutKeywords } from './annotations.js';
+import { equal, withoutKeywords } from './annotations.js';
 
 /**
  * One difference between two schemas at one place of a message, before it is classified by
@@ -196,16 +196,16 @@ function compareValues(a: SchemaNode, b: SchemaNode, add: Add): void {
   const listB = Array.isArray(b.enum) ? b.enum : b.const !== undefined && Array.isArray(a.enum) ? [b.const] : undefined;
   if (listA !== undefined && listB !== undefined) {
     for (const value of listB) {
-      if (!listA.some((old) => same(old, value))) {
+      if (!listA.some((old) => equal(old, value))) {
         add({ rule: 'enum-value-added', accepts: 'more', tolerantSurvives: true, after: value, text: `value ${JSON.stringify(value)} added to the closed list` });
       }
     }
     for (const value of listA) {
-      if (!listB.some((now) => same(now, value))) {
+      if (!listB.some((now) => equal(now, value))) {
         add({ rule: 'enum-value-removed', accepts: 'fewer', before: value, text: `value ${JSON.stringify(value)} removed from the closed list` });
       }
     }
-    if (a.const !== undefined && b.const !== undefined && !same(a.const, b.const)) add({ rule: 'const-changed', accepts: 'different', before: a.const, after: b.const, text: `fixed value changed from ${JSON.stringify(a.const)} to ${JSON.stringify(b.const)}` });
+    if (a.const !== undefined && b.const !== undefined && !equal(a.const, b.const)) add({ rule: 'const-changed', accepts: 'different', before: a.const, after: b.const, text: `fixed value changed from ${JSON.stringify(a.const)} to ${JSON.stringify(b.const)}` });
     return compareFormats(a, b, add);
   } else if (Array.isArray(a.enum)) {
     add({ rule: 'enum-removed', accepts: 'more', tolerantSurvives: true, before: a.enum, text: `closed list ${a.enum.map((v) => JSON.stringify(v)).join(', ')} opened` });
@@ -216,7 +216,7 @@ function compareValues(a: SchemaNode, b: SchemaNode, add: Add): void {
   if (a.const !== undefined || b.const !== undefined) {
     if (a.const === undefined) add({ rule: 'const-added', accepts: 'fewer', after: b.const, text: `now fixed to ${JSON.stringify(b.const)}` });
     else if (b.const === undefined) add({ rule: 'const-removed', accepts: 'more', before: a.const, text: `no longer fixed to ${JSON.stringify(a.const)}` });
-    else if (!same(a.const, b.const)) add({ rule: 'const-changed', accepts: 'different', before: a.const, after: b.const, text: `fixed value changed from ${JSON.stringify(a.const)} to ${JSON.stringify(b.const)}` });
+    else if (!equal(a.const, b.const)) add({ rule: 'const-changed', accepts: 'different', before: a.const, after: b.const, text: `fixed value changed from ${JSON.stringify(a.const)} to ${JSON.stringify(b.const)}` });
   }
 
   compareFormats(a, b, add);
@@ -411,10 +411,6 @@ function isSchema(value: unknown): value is SchemaNode {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Whether two JSON values (enum values, consts) are equal, object keys in any order. */
-function same(a: unknown, b: unknown): boolean {
-  return sortedJson(a) === sortedJson(b);
-}
 
 /** The value of schema keyword `keyword` as JSON with sorted keys and without annotations, for comparing it as a whole. */
 function canonical(keyword: string, value: unknown): string {

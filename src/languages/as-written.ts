@@ -47,6 +47,6 @@ export function asWritten(error: ValidationError, message: unknown, literal: (po
   const written = literal(error.pointer);
   if (written === undefined || written === read || !error.found.includes(read)) return error;
   // Beyond the largest double (`1e400`), JSON.parse reads Infinity.
-  const found = Number.isFinite(value) ? error.found.replace(read, `${written} (read as ${read})`) : error.found.replace(new RegExp(`${read}( \\(not a finite number\\))?`), `${written} (read as ${read}, not a finite number)`);
+  const found = Number.isFinite(value) ? error.found.replace(read, `${written} (read as ${read})`) : error.found.replace(`${read} (not a finite number)`, `${written} (read as ${read}, not a finite number)`);
   return { ...error, found, message: error.message.replace(`got ${error.found}`, `got ${found}`) };
 }
