@@ -1,6 +1,6 @@
 import type { EnvelopeMessageType, Message, MessageDataMap, MessageMap, PingMessage, PongMessage } from '../../generated/types.js';
 import { checkPingMessage, checkPongMessage, type CompiledValidatorError } from '../../generated/validators.js';
-import { describeCompiledErrors, describeThrown, validationError, type ValidationErrors } from './errors.js';
+import { describeFlatError, describeThrown, validationError, type ValidationErrors } from './errors.js';
 import { escapeToken } from './json-pointer.js';
 import { parseMessage } from './parse.js';
 import { validateMessage } from './validate.js';
@@ -105,12 +105,24 @@ export function serializeMessage(message: Message, options?: BuildOptions): stri
   return text!;
 }
 
-/** Validates a keepalive message with its own compiled validator (so a bundle with only the keepalive builders keeps only it). */
-function checked<M>(message: M, check: (data: unknown, mode: 'strict') => CompiledValidatorError[] | null): M {
-  finite(message);
-  const errors = check(message, 'strict');
-  if (errors === null) return message;
-  throw new MessageValidationError(messageType(message), describeCompiledErrors(errors, message));
+/**
+ * Validates a keepalive message the builder made (`{ type, timestamp }`) with its own compiled
+ * validator, and describes a fault as `validateMessage` does, in the same words (a `NaN`
+ * timestamp is not an integer), with only the describing a flat message needs: a bundle with
+ * only the keepalive builders keeps only that (1.4 KB min+gzip, from 2.9 KB with the full
+ * describing).
+ */
+function checked<M extends PingMessage | PongMessage>(message: M, check: (data: unknown, mode: 'strict') => CompiledValidatorError[] | null): M {
+  let errors: ValidationErrors;
+  try {
+    const found = check(message, 'strict');
+    if (found === null) return message;
+    errors = describeFlatError(found[found.length - 1]!, message as unknown as Record<string, unknown>);
+  } catch (error) {
+    // A revoked Proxy given as the timestamp by untyped code: `validateMessage` says the same.
+    errors = describeThrown(error);
+  }
+  throw new MessageValidationError(message.type, errors);
 }
 
 /**

@@ -156,6 +156,24 @@ function expectedOf({ keyword, params }: CompiledValidatorError, strict: boolean
   }
 }
 
+/**
+ * {@link describeCompiledErrors} for a flat message a builder made itself (`ping`, `pong`: no
+ * nesting, no `anyOf`, keys that need no escaping), for the faults such a message can have: a
+ * missing, mistyped or out-of-range field, in the same words (test/runtime/builders.test.ts
+ * holds the two to the same errors); any other keyword is described by its name. Small on
+ * purpose: a bundle that builds only keepalives keeps only this of the describing.
+ */
+export function describeFlatError({ keyword, params, instancePath }: CompiledValidatorError, message: Record<string, unknown>): ValidationErrors {
+  const here = message[instancePath.slice(1)];
+  if (keyword === 'required') {
+    const name = String(params.missingProperty);
+    return [validationError(`${instancePath}/${name}`, keyword, `required property ${JSON.stringify(name)}`, 'nothing')];
+  }
+  if (keyword === 'type') return [validationError(instancePath, keyword, String(params.type).split(',').map(article).join(' or '), typed(here))];
+  const bound = keyword.endsWith('imum');
+  return [validationError(instancePath, keyword, bound ? `a number ${String(params.comparison)} ${String(params.limit)}` : `a value that satisfies "${keyword}"`, preview(here))];
+}
+
 const TYPE_TEXTS = new Map<string, string>();
 /** Keyed by the compiled validators' own enum arrays, which live as long as the module. */
 const ENUM_TEXTS = new WeakMap<unknown[], string>();

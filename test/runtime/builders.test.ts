@@ -4,7 +4,7 @@ import { loadContract } from '../../src/contract/load.js';
 import { createMessage, createPing, createPong, MessageValidationError, serializeMessage } from '../../src/runtime/builders.js';
 import { isDateTime } from '../../src/runtime/date-time.js';
 import { validateMessage } from '../../src/runtime/validate.js';
-import type { EnvelopeMessageType, MessageDataMap, TradeData } from '../../generated/types.js';
+import type { EnvelopeMessageType, MessageDataMap, PingMessage, TradeData } from '../../generated/types.js';
 import { messageArbitraries } from '../support/arbitraries.js';
 
 const contract = await loadContract('schemas');
@@ -77,6 +77,46 @@ describe('createPing and createPong', () => {
     // From untyped code: neither a number nor a ping.
     expect(() => createPong(null as unknown as number, { validate: true })).toThrow('invalid pong message: /timestamp expected an integer, got null');
     expect(() => createPong('1700000000000' as unknown as number, { validate: true })).toThrow('invalid pong message: /timestamp expected an integer, got a string "1700000000000"');
+  });
+});
+
+describe('createPing and createPong with { validate: true } say what validateMessage says', () => {
+  const revoked = Proxy.revocable({}, {});
+  revoked.revoke();
+  // What untyped code may pass as a timestamp: every kind of JSON and JavaScript value.
+  const timestamps: unknown[] = [
+    0, 1, 1705251000000, 8_640_000_000_000_000, Number.MAX_SAFE_INTEGER, -0,
+    1.5, 1705251000000.5, -1, -0.5, 8_640_000_000_000_001, 2 ** 53, 1e21, Number.MIN_VALUE,
+    Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY,
+    null, true, false, '', '1700000000000', 'x'.repeat(80), [], [1], [1, 2], {}, { a: Number.NaN }, Object.create(null),
+    new Date(0), 10n, Symbol('s'), () => 1, new Proxy({}, {}), revoked.proxy,
+  ];
+
+  it.each([
+    ['ping', (t: unknown) => createPing(t as number, { validate: true })],
+    ['pong', (t: unknown) => createPong({ type: 'ping', timestamp: t as number }, { validate: true })],
+  ] as const)('%s: the same verdict and the same errors, for every kind of value', (type, build) => {
+    for (const [index, timestamp] of [...timestamps, ...(type === 'pong' ? [undefined] : [])].entries()) {
+      const at = `timestamps[${index}]`;
+      const expected = validateMessage({ type, timestamp });
+      let built: unknown;
+      try {
+        built = build(timestamp);
+      } catch (error) {
+        expect(error, at).toBeInstanceOf(MessageValidationError);
+        expect(expected.ok, at).toBe(false);
+        if (!expected.ok) expect((error as MessageValidationError).errors, at).toEqual(expected.errors);
+        continue;
+      }
+      expect(expected.ok, at).toBe(true);
+      expect(built).toEqual({ type, timestamp });
+    }
+  });
+
+  it('names the fault in the message, as the other builders do', () => {
+    expect(() => createPing(Number.NaN, { validate: true })).toThrow('invalid ping message: /timestamp expected an integer, got NaN (not a finite number)');
+    expect(() => createPing(8_640_000_000_000_001, { validate: true })).toThrow('invalid ping message: /timestamp expected a number <= 8640000000000000, got 8640000000000001');
+    expect(() => createPong({} as PingMessage, { validate: true })).toThrow('invalid pong message: /timestamp expected required property "timestamp", got nothing');
   });
 });
 

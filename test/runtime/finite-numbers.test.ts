@@ -24,7 +24,8 @@ describe('non-finite numbers are a validation error in every builder path (issue
   it('createMessage, createPing and createPong with { validate: true } refuse them too', () => {
     const data = { ...trade().data, price: Number.POSITIVE_INFINITY };
     expect(() => createMessage('trades', data, { validate: true })).toThrow('/data/price expected a finite number');
-    expect(() => createPing(Number.NaN, { validate: true })).toThrow('invalid ping message: /timestamp expected a finite number');
+    // A keepalive's timestamp must be an integer: validateMessage's words for it.
+    expect(() => createPing(Number.NaN, { validate: true })).toThrow('invalid ping message: /timestamp expected an integer, got NaN (not a finite number)');
     expect(() => createPong(Number.NaN, { validate: true })).toThrow(MessageValidationError);
   });
 
