@@ -45,6 +45,44 @@ function collect(a: unknown, b: unknown, at: string, schema: boolean, places: st
   }
 }
 
+/** A `title` that changed, was added or was removed, at `pointer` in the schema file. */
+export interface TitleChange {
+  pointer: string;
+  before: string | undefined;
+  after: string | undefined;
+}
+
+/**
+ * Where two versions of one schema file differ in a schema's `title` (added, removed or
+ * changed): the generators name types after titles (`TradeData`), so code that imports a type
+ * by name sees it renamed, although no message changes validity. Same walk as
+ * {@link documentationChanges}, over schema positions only (not inside `enum`, `const`,
+ * `default`, `examples` or an `x-` fact, whose `title` keys are data), in the new file's order.
+ */
+export function titleChanges(before: SchemaNode, after: SchemaNode): TitleChange[] {
+  const changes: TitleChange[] = [];
+  const visit = (a: unknown, b: unknown, at: string): void => {
+    if (Array.isArray(a) && Array.isArray(b)) {
+      for (let i = 0; i < Math.min(a.length, b.length); i++) visit(a[i], b[i], `${at}/${i}`);
+      return;
+    }
+    if (!isObject(a) || !isObject(b)) return;
+    const [titleA, titleB] = [a.title, b.title].map((title) => (typeof title === 'string' ? title : undefined));
+    if (titleA !== titleB) changes.push({ pointer: at, before: titleA, after: titleB });
+    for (const key of Object.keys(b)) {
+      if (!Object.hasOwn(a, key)) continue;
+      const here = `${at}/${escapeToken(key)}`;
+      if (SCHEMA_MAPS.has(key) && isObject(a[key]) && isObject(b[key])) {
+        const mapA = a[key] as Record<string, unknown>;
+        const mapB = b[key] as Record<string, unknown>;
+        for (const name of Object.keys(mapB)) if (Object.hasOwn(mapA, name)) visit(mapA[name], mapB[name], `${here}/${escapeToken(name)}`);
+      } else if (SUBSCHEMAS.has(key)) visit(a[key], b[key], here);
+    }
+  };
+  visit(before, after, '');
+  return changes;
+}
+
 /**
  * A copy of a schema without `keywords` where they are keywords: not a property named
  * `description` in `properties`, nor anything inside `enum`, `const`, `default` or an `x-`

@@ -1,6 +1,6 @@
 import type { Contract, Direction, SchemaNode } from '../contract/index.js';
 import { LEVELS, RULES, worse, type Level, type RuleId } from './rules.js';
-import { documentationChanges } from './annotations.js';
+import { documentationChanges, titleChanges } from './annotations.js';
 import { diffSchemas, type Resolve, type SchemaDelta } from './schema-diff.js';
 
 export { LEVELS, RULES, atLeast, type Level, type RuleId } from './rules.js';
@@ -149,6 +149,8 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
   // the same message (or, for a shared file, any change), the release they call for covers it.
   const documented = new Set(changes.map((change) => change.subject));
   changes.push(...diffDocumentation(before, after).filter((change) => (SHARED_FILES.test(change.subject!) ? changes.length === 0 : !documented.has(change.subject))));
+  // A renamed type is reported whatever else changed: code that imports it must follow.
+  changes.push(...diffTitles(before, after));
 
   const counts: Record<Level, number> = { breaking: 0, strict: 0, compatible: 0 };
   let worst: Level | null = null;
@@ -185,7 +187,7 @@ function whoBreaks(change: ChangeInput): Peer[] {
 }
 
 /** Changes that alter no message's validity and no peer's behaviour: a patch release. */
-const DOCUMENTATION_RULES = new Set<RuleId>(['known-values-changed', 'protocol-version-changed', 'connection-notes-changed', 'documentation-changed']);
+const DOCUMENTATION_RULES = new Set<RuleId>(['known-values-changed', 'protocol-version-changed', 'connection-notes-changed', 'documentation-changed', 'type-name-changed']);
 
 /** A subject that names a shared schema file rather than a message or a document. */
 const SHARED_FILES = /\.json$/;
@@ -199,7 +201,7 @@ const SHARED_FILES = /\.json$/;
  * `protocol.json`).
  */
 function diffDocumentation(before: Contract, after: Contract): ChangeInput[] {
-  const subjects = new Map<string, string>([...after.messages.map((m) => [m.file, m.type] as const), ...(after.documents ?? []).map((d) => [d.file, d.title] as const)]);
+  const subjects = fileSubjects(after);
   const changes: ChangeInput[] = [];
   for (const [file, schema] of after.files) {
     const old = before.files.get(file);
@@ -213,6 +215,34 @@ function diffDocumentation(before: Contract, after: Contract): ChangeInput[] {
     });
   }
   return changes;
+}
+
+/**
+ * One `type-name-changed` per schema whose `title` changed, was added or was removed: the
+ * wire does not change (compatible, a patch release of the protocol), but `generate` names
+ * types after titles (TypeScript, TypeBox, Go, Python), so code that imports the old name
+ * must follow. Pointer and subject as for {@link diffDocumentation}.
+ */
+function diffTitles(before: Contract, after: Contract): ChangeInput[] {
+  const subjects = fileSubjects(after);
+  const changes: ChangeInput[] = [];
+  for (const [file, schema] of after.files) {
+    const old = before.files.get(file);
+    if (old === undefined) continue;
+    for (const { pointer, before: was, after: now } of titleChanges(old, schema)) {
+      const text = was === undefined ? `title "${now}" added` : now === undefined ? `title "${was}" removed` : `title changed from "${was}" to "${now}"`;
+      const impact = was === undefined
+        ? 'the wire is unchanged; generated code may name a type it did not name before'
+        : `the wire is unchanged; generated types are named after titles: code that imports ${was} (TypeScript, Go, Python) must ${now === undefined ? 'use the name the generators give it now' : `use ${now}`}`;
+      changes.push({ rule: 'type-name-changed', level: 'compatible', subject: subjects.get(file) ?? file, direction: null, pointer, before: was, after: now, text, impact });
+    }
+  }
+  return changes;
+}
+
+/** The message or document each schema file holds, by file name. */
+function fileSubjects(contract: Contract): Map<string, string> {
+  return new Map<string, string>([...contract.messages.map((m) => [m.file, m.type] as const), ...(contract.documents ?? []).map((d) => [d.file, d.title] as const)]);
 }
 
 function resolver(contract: Contract): Resolve {

@@ -88,6 +88,7 @@ export const RULES = {
   'schema-changed': 'a combination of schemas (anyOf, oneOf, allOf, not) changed',
   'known-values-changed': 'the documented known values of an open string changed',
   'documentation-changed': 'only descriptions, examples or comments of a schema file changed',
+  'type-name-changed': 'a schema title, which names a generated type, changed, was added or was removed',
   // Protocol facts
   'protocol-version-changed': 'the protocol version changed',
   'protocol-version-not-bumped': 'the protocol version is lower than the changes call for',

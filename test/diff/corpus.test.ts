@@ -30,7 +30,7 @@ const UNDIRECTED = new Set<string>([
   'protocol-version-changed', 'protocol-version-not-bumped', 'connection-path-changed', 'connection-notes-changed',
   'ping-interval-changed', 'pong-timeout-changed', 'poll-path-changed', 'poll-hold-changed', 'poll-max-messages-changed',
   'close-code-added', 'close-code-removed', 'close-code-changed', 'error-code-added', 'error-code-removed', 'error-code-changed',
-  'protocol-fact-added', 'protocol-fact-removed', 'protocol-fact-changed', 'documentation-changed',
+  'protocol-fact-added', 'protocol-fact-removed', 'protocol-fact-changed', 'documentation-changed', 'type-name-changed',
 ]);
 /** Rules the corpus cannot reach through today's loader, with the reason. */
 const UNREACHABLE: Record<string, string> = {
