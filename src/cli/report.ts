@@ -21,6 +21,10 @@
  * error (a fault), whatever else was found. A reader that closes the pipe early never changes
  * the exit code: output stops, the run goes on to its real verdict.
  */
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { preview, type ValidationError } from '../runtime/errors.js';
 import type { ValidationNotice } from '../runtime/validate.js';
 import type { Place } from './sources/index.js';
@@ -66,6 +70,9 @@ export type Findings = Pick<Report, 'accepted' | 'rejected' | 'warning'>;
 /** Text output held before one write to stdout, in UTF-16 code units. */
 const FLUSH_AT = 64 * 1024;
 
+/** JSON output: warnings held in memory, at most; the rest wait in a temporary file until the problems are out. */
+const WARNINGS_HELD = 10_000;
+
 /**
  * Counts, prints and decides the exit code of one run.
  *
@@ -73,13 +80,21 @@ const FLUSH_AT = 64 * 1024;
  * anything goes to stderr (so the two stay in order on a terminal), on {@link Report.flush}
  * (a command reading a live stream calls it after each chunk, so a rejection shows when its
  * line arrives), and on {@link Report.finish}.
+ *
+ * JSON output is one object, `{ problems, warnings, errors, valid, invalid }`, streamed so that
+ * memory stays bounded however many messages fail: the problems are written as they come, one
+ * per line; warnings past the first 10,000 wait in a temporary file (deleted as it is made:
+ * nothing is left behind, even by a killed run) and follow the problems; the counts come last.
  */
 export class Report {
   private valid = 0;
   private invalid = 0;
-  private readonly problems: Problem[] = [];
+  /** JSON output: problems written so far. */
+  private written = 0;
   private readonly faults: string[] = [];
   private readonly warnings: JsonReport['warnings'] = [];
+  /** JSON output: the temporary file that holds the warnings past {@link WARNINGS_HELD}, and its size in bytes. */
+  private spill: { fd: number; bytes: number } | undefined;
   /** Text not yet written to stdout. */
   private pending = '';
 
@@ -97,7 +112,8 @@ export class Report {
       for (const problem of problems) this.pending += `${formatProblem(problem)}\n`;
       if (this.pending.length >= FLUSH_AT) this.flush();
     } else {
-      for (const problem of problems) this.problems.push(problem);
+      for (const { error, ...place } of problems) this.pending += `${this.written++ === 0 ? '{"problems":[\n' : ',\n'}${JSON.stringify({ ...place, ...error })}`;
+      if (this.pending.length >= FLUSH_AT) this.flush();
     }
   }
 
@@ -127,7 +143,21 @@ export class Report {
     if (this.options.format === 'text') {
       this.flush();
       this.options.stderr(`${oneLine(`${file}:${line}: warning: ${text}`)}\n`);
-    } else this.warnings.push({ file, line, message: text });
+    } else if (this.warnings.length < WARNINGS_HELD) this.warnings.push({ file, line, message: text });
+    else this.spillWarning(JSON.stringify({ file, line, message: text }));
+  }
+
+  /** Appends one warning (its JSON text) to the temporary file, made on the first. */
+  private spillWarning(json: string): void {
+    if (this.spill === undefined) {
+      const folder = mkdtempSync(path.join(tmpdir(), 'realtime-contract-'));
+      const file = path.join(folder, 'warnings.ndjson');
+      const fd = openSync(file, 'w+', 0o600);
+      // Unlinked at once: the open descriptor keeps it readable, and nothing outlives the process.
+      rmSync(folder, { recursive: true, force: true });
+      this.spill = { fd, bytes: 0 };
+    }
+    this.spill.bytes += writeSync(this.spill.fd, `,\n${json}`);
   }
 
   /** The exit code so far. */
@@ -141,16 +171,30 @@ export class Report {
       this.pending += `${this.valid} valid, ${this.invalid} invalid\n`;
       this.flush();
     } else {
-      const report: JsonReport = {
-        valid: this.valid,
-        invalid: this.invalid,
-        problems: this.problems.map(({ error, ...place }) => ({ ...place, ...error })),
-        warnings: this.warnings,
-        errors: this.faults,
-      };
-      this.options.stdout(`${JSON.stringify(report)}\n`);
+      const warnings = this.warnings.map((warning) => JSON.stringify(warning)).join(',\n');
+      this.pending += `${this.written === 0 ? '{"problems":[' : '\n'}],\n"warnings":[${warnings === '' ? '' : `\n${warnings}`}`;
+      if (this.spill) this.copySpill(this.spill);
+      const tail: Pick<JsonReport, 'errors' | 'valid' | 'invalid'> = { errors: this.faults, valid: this.valid, invalid: this.invalid };
+      this.pending += `${warnings === '' && !this.spill ? '' : '\n'}],\n${JSON.stringify(tail).slice(1)}\n`;
+      this.flush();
     }
     return this.exitCode;
+  }
+
+  /** Writes the spilled warnings after the ones held (each entry already starts with its comma), and closes the file. */
+  private copySpill(spill: { fd: number; bytes: number }): void {
+    const buffer = Buffer.alloc(FLUSH_AT);
+    // A character may straddle two reads: the decoder holds its first bytes until the rest come.
+    const decoder = new StringDecoder('utf8');
+    for (let position = 0; position < spill.bytes; ) {
+      const read = readSync(spill.fd, buffer, 0, buffer.length, position);
+      if (read === 0) break;
+      position += read;
+      this.pending += decoder.write(buffer.subarray(0, read));
+      if (this.pending.length >= FLUSH_AT) this.flush();
+    }
+    closeSync(spill.fd);
+    this.spill = undefined;
   }
 }
 
