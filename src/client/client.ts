@@ -233,6 +233,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   /** Bumped by connect/disconnect: async work of an older run ends quietly. */
   let run = 0;
 
+  /** The last `status` emitted. */
+  let shown: RealtimeStatus | undefined;
+
   function emit(type: string, ...args: unknown[]): void {
     for (const handler of [...(handlers.get(type) ?? [])]) {
       try {
@@ -252,9 +255,12 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     emit(type, data, { type, data, ts: new Date().toISOString() }, fault);
   }
 
+  /** Applies `changes` and emits `status` when anything differs from the last one emitted (also what changed in place: the cursor, counts). */
   function set(changes: Partial<RealtimeStatus>): void {
     Object.assign(status, changes);
     status.connected = status.mode !== 'offline';
+    if (shown !== undefined && sameStatus(shown, status)) return;
+    shown = { ...status };
     emit('status', { ...status });
   }
 
@@ -706,4 +712,15 @@ export function pollUrlOf(socketUrl: string): URL {
   url.search = '';
   url.hash = '';
   return url;
+}
+
+/** Whether two status snapshots hold the same values (`lastClose` compared by code and reason). */
+function sameStatus(a: RealtimeStatus, b: RealtimeStatus): boolean {
+  for (const key of Object.keys(b) as (keyof RealtimeStatus)[]) {
+    const [x, y] = [a[key], b[key]];
+    if (x === y) continue;
+    if (key === 'lastClose' && a.lastClose && b.lastClose && a.lastClose.code === b.lastClose.code && a.lastClose.reason === b.lastClose.reason) continue;
+    return false;
+  }
+  return true;
 }

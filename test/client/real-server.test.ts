@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { RealtimeStatus } from '../../src/client/index.js';
 import { createRealtimeServer, MemoryStreamStore, startDemoProducer } from '../../src/server/index.js';
 import { closeClients, example, nodeClient, sleep, STREAM_TYPES, until } from './support/helpers.js';
 import { harness, SECRET, sign, stopHarnesses } from './support/reference.js';
@@ -164,8 +165,12 @@ describe('client against the reference server', () => {
     const client = nodeClient(h.url);
     const seen: string[] = [];
     const modes: string[] = [];
+    const statuses: RealtimeStatus[] = [];
     client.on('trades', (t) => seen.push(t.id));
-    client.on('status', (st) => modes.at(-1) !== st.mode && modes.push(st.mode));
+    client.on('status', (st) => {
+      statuses.push(st);
+      if (modes.at(-1) !== st.mode) modes.push(st.mode);
+    });
     client.connect(await sign('alice'));
     await until(() => client.getStatus().mode === 'ws', 'the socket');
     await h.trades(1, 20);
@@ -184,6 +189,8 @@ describe('client against the reference server', () => {
     await sleep(100);
     expect(seen).toEqual(ids(60));
     expect(modes.filter((m) => m !== 'offline')).toEqual(['ws', 'polling', 'ws']);
+    // Every status event says something new (empty long polls used to repeat the last one).
+    statuses.slice(1).forEach((st, i) => expect(st, `status event ${i + 2}`).not.toEqual(statuses[i]));
   });
 
   it('leaves a server whose pings stop coming, and reconnects', async () => {
