@@ -41,6 +41,58 @@ describe('readSources', () => {
   });
 });
 
+describe('a stream without end holds bounded memory', () => {
+  /**
+   * A stream that repeats `chunk` until its reader stops, and counts what was read of it. It
+   * ends after 64 MiB all the same, so that a reader that holds it all fails the test instead
+   * of filling the machine's memory.
+   */
+  function endless(chunk: Buffer): { stream: Readable; read: () => number } {
+    let read = 0;
+    const stream = new Readable({
+      read() {
+        read += chunk.length;
+        this.push(read > 64 * 1024 * 1024 ? null : chunk);
+      },
+    });
+    return { stream, read: () => read };
+  }
+
+  /** The first `count` entries read from `stream` as standard input, then the reader stops. */
+  async function first(stream: Readable, input: 'auto' | 'json', count: number, maxDocumentBytes?: number): Promise<SourceEntry[]> {
+    const entries: SourceEntry[] = [];
+    for await (const entry of readSources(['-'], { input, duplicateKeys: true, stdin: () => stream, ...(maxDocumentBytes !== undefined && { maxDocumentBytes }) })) {
+      entries.push(entry);
+      if (entries.length === count) break;
+    }
+    stream.destroy();
+    return entries;
+  }
+
+  it('a binary stream (/dev/zero) is one error after its first line is seen, not read whole', async () => {
+    const { stream, read } = endless(Buffer.alloc(65536));
+    const [entry] = await first(stream, 'auto', 1);
+    expect(entry).toMatchObject({ kind: 'syntax', line: 1, error: { keyword: 'json', found: 'a binary file (NUL byte at offset 0)' } });
+    expect(read()).toBeLessThan(1024 * 1024);
+  });
+
+  it('auto: a stream whose line 1 is not an object is read whole only up to the limit, then line by line', async () => {
+    // `yes |`: "y" lines forever. Before, auto read it whole to see if it was one document.
+    const { stream, read } = endless(Buffer.from('y\n'.repeat(32768)));
+    const entries = await first(stream, 'auto', 3, 1024 * 1024);
+    expect(entries.map((entry) => [entry.kind, entry.kind === 'syntax' && entry.line])).toEqual([['syntax', 1], ['syntax', 2], ['syntax', 3]]);
+    expect(read()).toBeLessThan(4 * 1024 * 1024);
+  });
+
+  it('--input json: a document past the limit is one error, and reading stops', async () => {
+    const { stream, read } = endless(Buffer.from(`[${'{"type":"ping","timestamp":1},'.repeat(2000)}`));
+    const entries = await first(stream, 'json', 2, 1024 * 1024);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ kind: 'syntax', line: 1, error: { keyword: 'json', message: 'expected one JSON document of at most 1 MiB, got more than 1 MiB' } });
+    expect(read()).toBeLessThan(4 * 1024 * 1024);
+  });
+});
+
 describe('readSourceBatches', () => {
   it('gives the entries of readSources, an NDJSON file in one array per 64 KiB read', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'batches-'));

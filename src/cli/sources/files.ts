@@ -53,11 +53,23 @@ export function readBytes(file: string): AsyncIterable<Buffer> {
   return createReadStream(file) as AsyncIterable<Buffer>;
 }
 
-/** All of a byte stream in one buffer. */
-export async function readAllBytes(stream: AsyncIterable<Buffer | string>): Promise<Buffer> {
+/**
+ * All of a byte stream in one buffer; or, once more than `limit` bytes have come, what was read
+ * (`held`) and the stream's unread rest, so that a stream without end (`/dev/zero`, `yes |`)
+ * never holds more than about `limit` bytes.
+ */
+export async function readAllBytes(stream: AsyncIterable<Buffer | string>, limit = Number.POSITIVE_INFINITY): Promise<Buffer | { held: Buffer[]; rest: AsyncIterable<Buffer> }> {
+  const iterator = stream[Symbol.asyncIterator]();
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks);
+  let size = 0;
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) return Buffer.concat(chunks, size);
+    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size > limit) return { held: chunks, rest: { [Symbol.asyncIterator]: () => iterator as AsyncIterator<Buffer> } };
+  }
 }
 
 /** A one-line reason for an I/O error, without a stack or a raw errno string where a plain one exists. */

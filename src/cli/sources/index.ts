@@ -30,8 +30,9 @@ import { stat } from 'node:fs/promises';
 import type { InputFormat, NdjsonFileEntry, SourceEntry } from './entry.js';
 import { readDocument, readDocumentText } from './document.js';
 import { describeIoError, LINE_FILE, MESSAGE_FILE, messageFilesUnder, readAllBytes, readBytes } from './files.js';
-import { peekFirstLine, readNdjsonBatches } from './ndjson.js';
-import { decodeUtf8, lineAtByte, stripBom } from './text.js';
+import { validationError } from '../../runtime/errors.js';
+import { MAX_LINE_BYTES, peekFirstLine, readNdjsonBatches } from './ndjson.js';
+import { decodeUtf8, lineAtByte, sniffBinary, stripBom } from './text.js';
 
 export type { InputFormat, MessageEntry, NdjsonFileEntry, Place, SourceEntry, SyntaxEntry, UnreadableEntry } from './entry.js';
 export { describeIoError, MESSAGE_FILE } from './files.js';
@@ -60,6 +61,8 @@ export interface SourceOptions {
    * blocks to worker threads). Default: every file is read.
    */
   largeNdjsonFrom?: number | undefined;
+  /** Most bytes read whole as one document; default {@link MAX_DOCUMENT_BYTES} (256 MiB). */
+  maxDocumentBytes?: number;
 }
 
 /**
@@ -94,7 +97,7 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         readStdin = true;
         const stdin = options.stdin();
         if ((stdin as { isTTY?: boolean }).isTTY) options.onTerminal?.();
-        yield* readStream(stdin as AsyncIterable<Buffer>, '<stdin>', options.input, options.duplicateKeys);
+        yield* readStream(stdin as AsyncIterable<Buffer>, '<stdin>', options.input, options.duplicateKeys, options.maxDocumentBytes);
         continue;
       }
       const info = await stat(given);
@@ -106,19 +109,19 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
           found++;
           const large = options.largeNdjsonFrom !== undefined && LINE_FILE.test(file) ? await largeFile(file, options.largeNdjsonFrom) : undefined;
           if (large) yield [large];
-          else yield* readFile(file, LINE_FILE.test(file) ? 'ndjson' : 'json', options.duplicateKeys, unreadable);
+          else yield* readFile(file, LINE_FILE.test(file) ? 'ndjson' : 'json', options, unreadable);
         }
         if (failures.length > 0) yield failures.splice(0);
         if (found === 0) yield [{ kind: 'unreadable', file: given, reason: `no .json, .ndjson or .jsonl files under "${given}"` }];
       } else if (info.isFile()) {
         if (options.largeNdjsonFrom !== undefined && LINE_FILE.test(given) && info.size >= options.largeNdjsonFrom) yield [{ kind: 'ndjson-file', file: given, size: info.size }];
-        else if (MESSAGE_FILE.test(given)) yield* readFile(given, LINE_FILE.test(given) ? 'ndjson' : 'json', options.duplicateKeys, unreadable);
+        else if (MESSAGE_FILE.test(given)) yield* readFile(given, LINE_FILE.test(given) ? 'ndjson' : 'json', options, unreadable);
         else yield [{ kind: 'unreadable', file: given, reason: `cannot validate "${given}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input` }];
       } else {
         // A FIFO, `<(process substitution)` or device holds what --input says. Under `auto` an
         // .ndjson/.jsonl name says NDJSON; any other stays `auto`, which never hides a line.
         const format = options.input === 'auto' && LINE_FILE.test(given) ? 'ndjson' : options.input;
-        yield* readStream(readBytes(given), given, format, options.duplicateKeys);
+        yield* readStream(readBytes(given), given, format, options.duplicateKeys, options.maxDocumentBytes);
       }
     } catch (error) {
       yield [unreadable(given, error)];
@@ -136,9 +139,9 @@ async function largeFile(file: string, from: number): Promise<NdjsonFileEntry | 
   }
 }
 
-async function* readFile(file: string, format: InputFormat, duplicateKeys: boolean, unreadable: (file: string, error: unknown) => SourceEntry): AsyncGenerator<SourceEntry[]> {
+async function* readFile(file: string, format: InputFormat, options: SourceOptions, unreadable: (file: string, error: unknown) => SourceEntry): AsyncGenerator<SourceEntry[]> {
   try {
-    yield* readStream(readBytes(file), file, format, duplicateKeys);
+    yield* readStream(readBytes(file), file, format, options.duplicateKeys, options.maxDocumentBytes);
   } catch (error) {
     yield [unreadable(file, error)];
   }
@@ -149,17 +152,28 @@ async function* readFile(file: string, format: InputFormat, duplicateKeys: boole
  * object (then the whole text cannot be one other JSON value, so nothing is judged otherwise
  * than by reading it whole), and reads it whole first otherwise (a pretty-printed document).
  */
-async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: InputFormat | 'auto', duplicateKeys: boolean): AsyncGenerator<SourceEntry[]> {
+async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: InputFormat | 'auto', duplicateKeys: boolean, limit = MAX_DOCUMENT_BYTES): AsyncGenerator<SourceEntry[]> {
   if (format === 'auto') {
     const { head, rest } = await peekFirstLine(bytes);
     bytes = rest as AsyncIterable<Buffer>;
-    if (isObjectLine(head)) format = 'ndjson';
+    // A binary stream is one error, found by the NDJSON reader's look at line 1, not read whole.
+    if (isObjectLine(head) || sniffBinary(head) !== undefined) format = 'ndjson';
   }
   if (format === 'ndjson') {
     yield* readNdjsonBatches(bytes, file, duplicateKeys);
     return;
   }
-  const whole = await readAllBytes(bytes);
+  const whole = await readAllBytes(bytes, limit);
+  if (!Buffer.isBuffer(whole)) {
+    if (format === 'json') {
+      await whole.rest[Symbol.asyncIterator]().return?.();
+      yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', `one JSON document of at most ${size(limit)}`, `more than ${size(limit)}`) }];
+      return;
+    }
+    // Too long to be one document read whole: what has come and the rest, line by line.
+    yield* readNdjsonBatches(concat(whole.held, whole.rest), file, duplicateKeys);
+    return;
+  }
   if (format === 'json') {
     yield* inBatches(readDocument(whole, file, duplicateKeys));
     return;
@@ -182,6 +196,23 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
     return;
   }
   yield* inBatches(readDocumentText(text, file, duplicateKeys, { value }));
+}
+
+/**
+ * Most bytes read whole as one JSON document (a `.json` file, `--input json`, or a stream that
+ * `auto` must see whole to decide); as much as one NDJSON line may hold.
+ */
+export const MAX_DOCUMENT_BYTES = MAX_LINE_BYTES;
+
+/** `256 MiB`, `1 KiB`, `100 bytes`. */
+function size(bytes: number): string {
+  return bytes % 1048576 === 0 ? `${bytes / 1048576} MiB` : bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
+}
+
+/** `held`, given up chunk by chunk as it is read, then `rest`. */
+async function* concat(held: Buffer[], rest: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  while (held.length > 0) yield held.shift()!;
+  yield* rest;
 }
 
 /** Whether a first line (its bytes, at most 64 KiB of it) is one whole JSON object. */
