@@ -76,12 +76,28 @@ describe('a stream without end holds bounded memory', () => {
     expect(read()).toBeLessThan(1024 * 1024);
   });
 
-  it('auto: a stream whose line 1 is not an object is read whole only up to the limit, then line by line', async () => {
+  it('auto: a stream whose line 1 is not an object is read whole only up to the limit', async () => {
     // `yes |`: "y" lines forever. Before, auto read it whole to see if it was one document.
-    const { stream, read } = endless(Buffer.from('y\n'.repeat(32768)));
-    const entries = await first(stream, 'auto', 3, 1024 * 1024);
-    expect(entries.map((entry) => [entry.kind, entry.kind === 'syntax' && entry.line])).toEqual([['syntax', 1], ['syntax', 2], ['syntax', 3]]);
-    expect(read()).toBeLessThan(4 * 1024 * 1024);
+    const yes = endless(Buffer.from('y\n'.repeat(32768)));
+    const [error, ...rest] = await first(yes.stream, 'auto', 2, 1024 * 1024);
+    expect(rest).toEqual([]);
+    expect(error).toMatchObject({ kind: 'syntax', line: 1, error: { keyword: 'json', hint: 'if it holds one message per line, say so with --input ndjson' } });
+    expect(yes.read()).toBeLessThan(4 * 1024 * 1024);
+    // NDJSON whose line 1 is broken: past the limit, every line is read on its own.
+    const ping = '{"type":"ping","timestamp":1}\n';
+    const ndjson = Readable.from((function* () {
+      yield Buffer.from('not json\n');
+      for (let i = 0; i < 40; i++) yield Buffer.from(ping.repeat(1000));
+    })());
+    const entries = await first(ndjson, 'auto', 3, 256 * 1024);
+    expect(entries.map((entry) => [entry.kind, entry.kind !== 'unreadable' && entry.line])).toEqual([['syntax', 1], ['message', 2], ['message', 3]]);
+  });
+
+  it('auto: a pretty-printed document past the limit is one error, not one per line', async () => {
+    const document = Buffer.from(JSON.stringify(Array.from({ length: 20_000 }, (_, i) => ({ type: 'ping', timestamp: i })), null, 2));
+    const entries = await first(Readable.from([document]), 'auto', 10, 256 * 1024);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ kind: 'syntax', line: 1, error: { keyword: 'json' } });
   });
 
   it('--input json: a document past the limit is one error, and reading stops', async () => {

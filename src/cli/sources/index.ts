@@ -170,8 +170,15 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
       yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', `one JSON document of at most ${size(limit)}`, `more than ${size(limit)}`) }];
       return;
     }
-    // Too long to be one document read whole: what has come and the rest, line by line.
-    yield* readNdjsonBatches(concat(whole.held, whole.rest), file, duplicateKeys);
+    // Too long to read whole. NDJSON whose line 1 is not a message (a blank or broken line)
+    // shows whole objects on the lines after it: read it line by line. Anything else (a
+    // pretty-printed document, `yes |`) is one error, not millions of broken lines.
+    if (laterLineIsObject(whole.held)) {
+      yield* readNdjsonBatches(concat(whole.held, whole.rest), file, duplicateKeys);
+      return;
+    }
+    await whole.rest[Symbol.asyncIterator]().return?.();
+    yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', `one JSON document of at most ${size(limit)}, or one message per line`, `more than ${size(limit)} that is neither`, 'if it holds one message per line, say so with --input ndjson') }];
     return;
   }
   if (format === 'json') {
@@ -213,6 +220,24 @@ function size(bytes: number): string {
 async function* concat(held: Buffer[], rest: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   while (held.length > 0) yield held.shift()!;
   yield* rest;
+}
+
+/** Whether one of the first lines after line 1 of the chunks `held` (within their first 64 KiB) is a whole JSON object. */
+function laterLineIsObject(held: readonly Buffer[]): boolean {
+  const first: Buffer[] = [];
+  for (let size = 0, i = 0; size < 65536 && i < held.length; i++) {
+    first.push(held[i]!);
+    size += held[i]!.length;
+  }
+  const head = Buffer.concat(first).subarray(0, 65536);
+  let start = head.indexOf(10) + 1;
+  for (let lines = 0; start > 0 && start < head.length && lines < 16; lines++) {
+    const end = head.indexOf(10, start);
+    if (end === -1) return false;
+    if (isObjectLine(head.subarray(start, end))) return true;
+    start = end + 1;
+  }
+  return false;
 }
 
 /** Whether a first line (its bytes, at most 64 KiB of it) is one whole JSON object. */
