@@ -45,41 +45,50 @@ function collect(a: unknown, b: unknown, at: string, schema: boolean, places: st
   }
 }
 
-/** A `title` that changed, was added or was removed, at `pointer` in the schema file. */
-export interface TitleChange {
+/** A generated type's name that changed, came or went, at `pointer` in the schema file. */
+export interface TypeNameChange {
   pointer: string;
   before: string | undefined;
   after: string | undefined;
 }
 
 /**
- * Where two versions of one schema file differ in a schema's `title` (added, removed or
- * changed): the generators name types after titles (`TradeData`), so code that imports a type
- * by name sees it renamed, although no message changes validity. Same walk as
- * {@link documentationChanges}, over schema positions only (not inside `enum`, `const`,
- * `default`, `examples` or an `x-` fact, whose `title` keys are data), in the new file's order.
+ * Where two versions of one schema file differ in the names the generators give types: a
+ * definition's key (`definitions/TradeData` is the type `TradeData` in TypeScript, Go and
+ * Python, whatever its `title`), the file's own `title` when the file holds a message or a
+ * document (`TradesMessage`), and the `title` of an inline schema (TypeScript names a type
+ * after it). A definition added or removed is a name that came or went. Walks schema
+ * positions only (not inside `enum`, `const`, `default`, `examples` or an `x-` fact, whose
+ * `title` keys are data), in the new file's order.
+ *
+ * @param namesType whether the file's own `title` names a type (a message or a document, not `definitions.json` or `protocol.json`)
  */
-export function titleChanges(before: SchemaNode, after: SchemaNode): TitleChange[] {
-  const changes: TitleChange[] = [];
-  const visit = (a: unknown, b: unknown, at: string): void => {
+export function typeNameChanges(before: SchemaNode, after: SchemaNode, namesType: boolean): TypeNameChange[] {
+  const changes: TypeNameChange[] = [];
+  const titleOf = (node: Record<string, unknown>) => (typeof node.title === 'string' ? node.title : undefined);
+  const visit = (a: unknown, b: unknown, at: string, titled: boolean): void => {
     if (Array.isArray(a) && Array.isArray(b)) {
-      for (let i = 0; i < Math.min(a.length, b.length); i++) visit(a[i], b[i], `${at}/${i}`);
+      for (let i = 0; i < Math.min(a.length, b.length); i++) visit(a[i], b[i], `${at}/${i}`, true);
       return;
     }
     if (!isObject(a) || !isObject(b)) return;
-    const [titleA, titleB] = [a.title, b.title].map((title) => (typeof title === 'string' ? title : undefined));
-    if (titleA !== titleB) changes.push({ pointer: at, before: titleA, after: titleB });
+    if (titled && titleOf(a) !== titleOf(b)) changes.push({ pointer: at, before: titleOf(a), after: titleOf(b) });
     for (const key of Object.keys(b)) {
       if (!Object.hasOwn(a, key)) continue;
       const here = `${at}/${escapeToken(key)}`;
       if (SCHEMA_MAPS.has(key) && isObject(a[key]) && isObject(b[key])) {
         const mapA = a[key] as Record<string, unknown>;
         const mapB = b[key] as Record<string, unknown>;
-        for (const name of Object.keys(mapB)) if (Object.hasOwn(mapA, name)) visit(mapA[name], mapB[name], `${here}/${escapeToken(name)}`);
-      } else if (SUBSCHEMAS.has(key)) visit(a[key], b[key], here);
+        const definitions = key === 'definitions';
+        if (definitions) for (const name of Object.keys(mapA)) if (!Object.hasOwn(mapB, name)) changes.push({ pointer: `${here}/${escapeToken(name)}`, before: name, after: undefined });
+        for (const name of Object.keys(mapB)) {
+          if (Object.hasOwn(mapA, name)) visit(mapA[name], mapB[name], `${here}/${escapeToken(name)}`, !definitions);
+          else if (definitions) changes.push({ pointer: `${here}/${escapeToken(name)}`, before: undefined, after: name });
+        }
+      } else if (SUBSCHEMAS.has(key)) visit(a[key], b[key], here, true);
     }
   };
-  visit(before, after, '');
+  visit(before, after, '', namesType);
   return changes;
 }
 

@@ -1,6 +1,6 @@
 import type { Contract, Direction, SchemaNode } from '../contract/index.js';
 import { LEVELS, RULES, worse, type Level, type RuleId } from './rules.js';
-import { documentationChanges, titleChanges } from './annotations.js';
+import { documentationChanges, typeNameChanges } from './annotations.js';
 import { diffSchemas, type Resolve, type SchemaDelta } from './schema-diff.js';
 
 export { LEVELS, RULES, atLeast, type Level, type RuleId } from './rules.js';
@@ -9,7 +9,7 @@ export { LEVELS, RULES, atLeast, type Level, type RuleId } from './rules.js';
 export interface Change {
   rule: RuleId;
   level: Level;
-  /** Message type (`trades`), document title (`PollResponse`), a shared schema file's name (`definitions.json`, for `documentation-changed`), or null for a protocol fact. */
+  /** Message type (`trades`), document title (`PollResponse`), a shared schema file's name (`definitions.json`, for `documentation-changed` and `type-name-changed`), or null for a protocol fact. */
   subject: string | null;
   /**
    * The direction the change was judged for: a message travelling both ways (ping, pong)
@@ -17,7 +17,7 @@ export interface Change {
    * itself (audience, delivery).
    */
   direction: Direction | null;
-  /** JSON Pointer into the message (`/data/platform`, `*` for any item), into protocol.json for a fact, or into the schema file for `documentation-changed`. */
+  /** JSON Pointer into the message (`/data/platform`, `*` for any item), into protocol.json for a fact, or into the schema file for `documentation-changed` and `type-name-changed`. */
   pointer: string;
   before?: unknown;
   after?: unknown;
@@ -50,7 +50,11 @@ export interface DiffReport {
   counts: Record<Level, number>;
   /** The worst level found, or null when nothing changed. */
   worst: Level | null;
-  /** The package release these changes call for: major for a breaking change, minor for any other change of what is valid, patch for documentation-level changes. */
+  /**
+   * The package release these changes call for: major for a breaking change or a generated type
+   * gone or renamed, minor for any other change of what is valid or a new type, patch for
+   * documentation-level changes. The protocol version follows the wire alone.
+   */
   semver: Bump;
   /** The protocol version each side declares (`x-version`), and the lowest the new one should be. */
   protocolVersion: { before: string; after: string; suggested: string; bumped: boolean };
@@ -150,7 +154,7 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
   const documented = new Set(changes.map((change) => change.subject));
   changes.push(...diffDocumentation(before, after).filter((change) => (SHARED_FILES.test(change.subject!) ? changes.length === 0 : !documented.has(change.subject))));
   // A renamed type is reported whatever else changed: code that imports it must follow.
-  changes.push(...diffTitles(before, after));
+  changes.push(...diffTypeNames(before, after));
 
   const counts: Record<Level, number> = { breaking: 0, strict: 0, compatible: 0 };
   let worst: Level | null = null;
@@ -158,8 +162,15 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
     counts[change.level]++;
     worst = worst === null ? change.level : worse(worst, change.level);
   }
-  const semver: Bump = worst === null ? 'none' : worst === 'breaking' ? 'major' : changes.some((c) => !DOCUMENTATION_RULES.has(c.rule)) ? 'minor' : 'patch';
-  const suggested = suggestVersion(before.protocol.version, semver);
+  // The protocol's version follows the wire; the package's release also follows the names of
+  // its generated types (a type gone or renamed breaks code that imports it).
+  const wire = changes.filter((c) => c.rule !== 'type-name-changed');
+  const wireWorst = wire.reduce<Level | null>((level, c) => (level === null ? c.level : worse(level, c.level)), null);
+  const protocolBump: Bump = wireWorst === null ? 'none' : wireWorst === 'breaking' ? 'major' : wire.some((c) => !DOCUMENTATION_RULES.has(c.rule)) ? 'minor' : 'patch';
+  const names = changes.filter((c) => c.rule === 'type-name-changed');
+  const namesBump: Bump = names.some((c) => c.before !== undefined) ? 'major' : names.length > 0 ? 'minor' : 'none';
+  const semver: Bump = BUMPS[Math.max(BUMPS.indexOf(protocolBump), BUMPS.indexOf(namesBump))]!;
+  const suggested = suggestVersion(before.protocol.version, protocolBump);
   const bumped = compareVersions(after.protocol.version, suggested) >= 0;
   if (!bumped) {
     changes.push({
@@ -187,7 +198,10 @@ function whoBreaks(change: ChangeInput): Peer[] {
 }
 
 /** Changes that alter no message's validity and no peer's behaviour: a patch release. */
-const DOCUMENTATION_RULES = new Set<RuleId>(['known-values-changed', 'protocol-version-changed', 'connection-notes-changed', 'documentation-changed', 'type-name-changed']);
+const DOCUMENTATION_RULES = new Set<RuleId>(['known-values-changed', 'protocol-version-changed', 'connection-notes-changed', 'documentation-changed']);
+
+/** Releases from none to major. */
+const BUMPS: readonly Bump[] = ['none', 'patch', 'minor', 'major'];
 
 /** A subject that names a shared schema file rather than a message or a document. */
 const SHARED_FILES = /\.json$/;
@@ -218,22 +232,23 @@ function diffDocumentation(before: Contract, after: Contract): ChangeInput[] {
 }
 
 /**
- * One `type-name-changed` per schema whose `title` changed, was added or was removed: the
- * wire does not change (compatible, a patch release of the protocol), but `generate` names
- * types after titles (TypeScript, TypeBox, Go, Python), so code that imports the old name
- * must follow. Pointer and subject as for {@link diffDocumentation}.
+ * One `type-name-changed` per name of a generated type that changed, came or went (see
+ * {@link typeNameChanges}): the wire does not change (compatible), but code that imports the
+ * type by name (TypeScript, TypeBox, Go, Python) must follow, so the package's release is
+ * major for a name gone or renamed and minor for a new one; the protocol version is not
+ * concerned. Pointer and subject as for {@link diffDocumentation}.
  */
-function diffTitles(before: Contract, after: Contract): ChangeInput[] {
+function diffTypeNames(before: Contract, after: Contract): ChangeInput[] {
   const subjects = fileSubjects(after);
   const changes: ChangeInput[] = [];
   for (const [file, schema] of after.files) {
     const old = before.files.get(file);
     if (old === undefined) continue;
-    for (const { pointer, before: was, after: now } of titleChanges(old, schema)) {
-      const text = was === undefined ? `title "${now}" added` : now === undefined ? `title "${was}" removed` : `title changed from "${was}" to "${now}"`;
+    for (const { pointer, before: was, after: now } of typeNameChanges(old, schema, subjects.has(file))) {
+      const text = was === undefined ? `type ${JSON.stringify(now)} added` : now === undefined ? `type ${JSON.stringify(was)} removed` : `type ${JSON.stringify(was)} renamed ${JSON.stringify(now)}`;
       const impact = was === undefined
-        ? 'the wire is unchanged; generated code may name a type it did not name before'
-        : `the wire is unchanged; generated types are named after titles: code that imports ${was} (TypeScript, Go, Python) must ${now === undefined ? 'use the name the generators give it now' : `use ${now}`}`;
+        ? 'the wire is unchanged; the generated code exports one more type'
+        : `the wire is unchanged; code that imports ${was} from the generated types (TypeScript, Go, Python) must ${now === undefined ? 'stop' : `use ${now}`}`;
       changes.push({ rule: 'type-name-changed', level: 'compatible', subject: subjects.get(file) ?? file, direction: null, pointer, before: was, after: now, text, impact });
     }
   }

@@ -72,6 +72,19 @@ describe('realtime-contract diff', () => {
     ]);
   });
 
+  it('calls a renamed generated type a major release of the package, and leaves the protocol version alone', () => {
+    const dir = path.join(work, 'renamed');
+    writeSchemas(dir, patchSchemas(readSchemas(), [{ op: 'replace', path: '/trades.json/title', value: 'TradeMessage' }]));
+    expect(json(['diff', 'schemas', dir])).toMatchObject({
+      changes: [{ rule: 'type-name-changed', level: 'compatible', subject: 'trades', pointer: '', before: 'TradesMessage', after: 'TradeMessage', breaks: [] }],
+      semver: 'major',
+      protocolVersion: { before: '1.1', after: '1.1', suggested: '1.1', bumped: true },
+    });
+    const added = path.join(work, 'inline-title');
+    writeSchemas(added, patchSchemas(readSchemas(), [{ op: 'add', path: '/whale.json/properties/ts/title', value: 'WhaleTimestamp' }]));
+    expect(json(['diff', 'schemas', added])).toMatchObject({ changes: [{ rule: 'type-name-changed', after: 'WhaleTimestamp' }], semver: 'minor' });
+  });
+
   it('classifies v1.0 → v1.1 (optional cursor, connection.data.resume, both-way ping/pong) as non-breaking in both directions', () => {
     const report = json(['diff', V1_0]);
     expect(report.counts.breaking).toBe(0);
