@@ -5,7 +5,7 @@ import { findNonPortableIntegers } from '../languages/portability.js';
 import { escapeToken } from '../runtime/json-pointer.js';
 import { parseMessage } from '../runtime/parse.js';
 import { validateMessage } from '../runtime/validate.js';
-import { noticeMessage } from './report.js';
+import { noticeMessage, oneLine } from './report.js';
 import { duplicateKeyError, findDuplicateKeys } from './sources/text.js';
 import type { ValidationMode } from '../runtime/validate.js';
 
@@ -89,8 +89,12 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // Each as a report can show it: as sent in the query, URL-encoded, JSON-escaped, as a JSON
   // Pointer token. (A server that knows the token can always print a transform of it.)
   const secrets = [...new Set(raw.flatMap((secret) => [secret, encodeURIComponent(secret), new URLSearchParams([['t', secret]]).toString().slice(2), JSON.stringify(secret).slice(1, -1), escapeToken(secret)]))].sort((a, b) => b.length - a.length);
-  /** Any text that could echo the URL or the token (error messages, and whatever the server sends back), with them redacted. */
-  const scrub = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('REDACTED'), redactText(text));
+  /**
+   * Any text that could echo the URL or the token (error messages, and whatever the server
+   * sends back), with them redacted: whole, and where an error text cut a long value short
+   * (`"0123…cdef012345..."`), the start of a token before the cut.
+   */
+  const scrub = (text: string) => redactCut(secrets.reduce((out, secret) => out.split(secret).join('REDACTED'), redactText(text)), secrets);
   const interval = options.pingIntervalMs ?? PING_INTERVAL_MS;
   const slack = interval * (options.tolerance ?? 0.1);
   const durationMs = options.durationMs ?? 60_000;
@@ -134,17 +138,16 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // Listening from the start: a bad frame can come in the same read as the upgrade, before the
   // code below runs; an error before 'open' is a connection failure, handled below.
   ws.on('error', (error) => {
-    if (opened) refused ??= error;
+    if (!opened || stopped || refused !== undefined) return;
+    // The server broke the framing: reported now, not when ws gives up waiting for the TCP
+    // connection to end (30 s for a server that leaves it open). The close that follows (1006,
+    // or 1002 and the like) is this client's, not the server's: no server close is reported.
+    refused = error;
+    violate({ index: report.frames++, type: null, pointer: '', keyword: 'frame', message: `expected a valid WebSocket frame, got one this client had to refuse: ${scrub(error.message)}` });
+    finish();
   });
   ws.on('close', (code, reason) => {
     if (stopped) return;
-    if (opened && refused !== undefined) {
-      // The server broke the framing; the close (1006) is this client's, not the server's: the
-      // refused frame counts as a frame, and no server close is reported.
-      violate({ index: report.frames++, type: null, pointer: '', keyword: 'frame', message: `expected a valid WebSocket frame, got one this client had to refuse: ${scrub(refused.message)}` });
-      finish();
-      return;
-    }
     report.close = { code, reason: scrub(reason.toString()) };
     closedAt = Date.now();
     if (opened && code !== 1000) {
@@ -209,8 +212,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     ws.once('error', (error) => resolve(scrub(error.message)));
   });
   if (connected !== true) {
-    if (text) output.stderr(`realtime-contract: cannot connect to ${shown}: ${connected}\n`);
-    else output.stdout(`${JSON.stringify({ url: shown, error: connected })}\n`);
+    if (text) output.stderr(`realtime-contract: cannot connect to ${shown}: ${oneLine(connected)}\n`);
+    else output.stdout(`${jsonLine({ url: shown, error: connected })}\n`);
     return 2;
   }
   ws.on('error', () => undefined);
@@ -223,6 +226,18 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   await done;
   clearTimeout(timer);
   process.off('SIGINT', interrupt);
+  if (ws.readyState === WebSocket.CLOSING && refused === undefined && report.close === null) {
+    // The server sent its close frame but left the TCP connection open: ws would wait 30 s for
+    // it to end. Ended here, the close event carries the server's code and reason.
+    const closed = new Promise<void>((resolve) => ws.once('close', (code, reason) => {
+      report.close = { code, reason: scrub(reason.toString()) };
+      closedAt = Date.now();
+      if (code !== 1000) violate({ index: null, type: null, pointer: '', keyword: 'close', message: `the server closed the connection with ${code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''} before the run ended` });
+      resolve();
+    }));
+    ws.terminate();
+    await closed;
+  }
   if (report.frames === 0) {
     violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: 'expected the first frame to be the "connection" message, got no frame' });
   } else if (options.count !== undefined && report.frames < options.count && (report.close === null || report.close.code === 1000)) {
@@ -245,10 +260,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // Type names come from the server: one line, as the violations.
     output.stdout(`${counts.length > 0 ? oneLine(counts.join(', ')) : 'no messages'}\n`);
     // The reason quoted, as in the violation: a server must not be able to write report lines.
-    if (report.close) output.stdout(`closed by the server: ${report.close.code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}\n`);
+    if (report.close) output.stdout(`${oneLine(`closed by the server: ${report.close.code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}`)}\n`);
     output.stdout(`${report.frames} frame${report.frames === 1 ? '' : 's'}, ${report.violations.length} violation${report.violations.length === 1 ? '' : 's'}\n`);
   } else {
-    output.stdout(`${JSON.stringify(report)}\n`);
+    output.stdout(`${jsonLine(report)}\n`);
   }
   return report.violations.length > 0 ? 1 : 0;
 
@@ -279,6 +294,30 @@ function safeParse(data: Buffer): { type?: unknown; timestamp?: unknown } | null
  * Any text with `token=<value>` query parameters (and `user:password@` credentials) redacted by
  * pattern: for a target that does not parse as a URL, and error messages that may quote it.
  */
+/** JSON text with DEL, the C1 controls (U+009B is a terminal's CSI) and U+2028/9 escaped too: a terminal shows it inert. */
+function jsonLine(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * `text` with the start of any of `secrets` (8 characters or more) redacted where it comes just
+ * before `...`: an error text cuts a long string there, so a whole token never appears to
+ * be redacted, only most of it.
+ */
+function redactCut(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    for (let at = out.indexOf('...'); at !== -1; at = out.indexOf('...', at + 3)) {
+      let length = Math.min(at, secret.length - 1);
+      while (length >= 8 && out.slice(at - length, at) !== secret.slice(0, length)) length--;
+      if (length < 8) continue;
+      out = `${out.slice(0, at - length)}REDACTED${out.slice(at)}`;
+      at += 'REDACTED'.length - length;
+    }
+  }
+  return out;
+}
+
 function redactText(text: string): string {
   return text.replace(/([?&;]token=)[^&#\s"']*/gi, '$1REDACTED').replace(/(\/\/[^/@\s:"']*:)[^/@\s"']*@/g, '$1REDACTED@');
 }
@@ -291,7 +330,4 @@ function redact(url: URL): string {
   return copy.href;
 }
 
-function oneLine(text: string): string {
-  return text.replace(/[\r\n\u2028\u2029]+/g, ' ');
-}
 

@@ -215,9 +215,14 @@ export function messageType(value: unknown): string | null {
   }
 }
 
-/** The text on one line: control characters (newlines, escape sequences) shown as `\n`, `\u001b`. */
+/**
+ * The text on one line and inert in a terminal: control characters (newlines, escape
+ * sequences, the 8-bit CSI U+009B) shown as `\n`, `\u001b`, `\u009b`.
+ */
 export function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (character) => JSON.stringify(character).slice(1, -1));
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (character) =>
+    character < ' ' ? JSON.stringify(character).slice(1, -1) : `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /**

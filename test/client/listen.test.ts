@@ -161,6 +161,66 @@ describe('listen', () => {
     expect(status).toBe(0);
   });
 
+  /** A raw server that completes the upgrade, sends `connection` and then `after` (raw frame bytes), and leaves the TCP connection open; its URL. */
+  async function rawServer(after: Buffer): Promise<string> {
+    const server = createServer();
+    const sockets: Socket[] = [];
+    server.on('upgrade', (request, socket: Socket) => {
+      sockets.push(socket);
+      const accept = createHash('sha1').update(`${request.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+      const payload = Buffer.from(connection);
+      socket.write(Buffer.concat([Buffer.from([0x81, payload.length]), payload, after]));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    stops.push(() => new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    }));
+    return `ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`;
+  }
+
+  it('reports a refused frame or a close at once, though the server leaves the TCP connection open (ws waits 30 s for it)', async () => {
+    const cases: [string, Buffer, RegExp][] = [
+      ['a text frame that is not UTF-8', Buffer.from([0x81, 0x03, 0x7b, 0xff, 0x7d]), /^frame 1: - \(root\) expected a valid WebSocket frame, got one this client had to refuse: .*UTF-8/m],
+      ['a close with an invalid code', Buffer.from([0x88, 0x02, 0x07, 0xd0]), /^frame 1: - \(root\) expected a valid WebSocket frame, got one this client had to refuse: .*status code/m],
+      ['a close with 4000', Buffer.from([0x88, 0x05, 0x0f, 0xa0, 0x62, 0x79, 0x65]), /^close: - \(root\) the server closed the connection with 4000 "bye" before the run ended$/m],
+    ];
+    for (const [name, after, expected] of cases) {
+      const started = Date.now();
+      const { status, stdout } = await listen([await rawServer(after), '--token', 't0ken', '--duration', '2s', '--ping-interval', '60000']);
+      expect(Date.now() - started, name).toBeLessThan(10_000);
+      expect(stdout, name).toMatch(expected);
+      expect(status, name).toBe(1);
+    }
+  });
+
+  it('shows nothing a server sends as terminal control sequences, nor most of a token cut short in an error text', async () => {
+    const token = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
+    const url = await echoServer((ws, request) => {
+      const echoed = new URL(request.url!, 'http://x').searchParams.get('token')!;
+      ws.send(connection);
+      ws.send(JSON.stringify({ type: echoed }));
+      ws.send(JSON.stringify({ ...trade, data: { ...(trade.data as object), side: `x${echoed}` } }));
+      ws.send(JSON.stringify({ type: '\u001b[8mhidden\u009b2J' }));
+    });
+    for (const format of ['text', 'json']) {
+      const run = await listen([url, '--token', token, '--duration', '2s', '--ping-interval', '60000', '--format', format]);
+      const shown = run.stdout + run.stderr;
+      expect(run.status).toBe(1);
+      expect(shown).not.toMatch(/[\u001b\u009b]/);
+      // Not even 10 characters of it, anywhere (a cut string showed its first 57).
+      for (let at = 0; at + 10 <= token.length; at++) expect(shown, format).not.toContain(token.slice(at, at + 10));
+    }
+    const refuser = createServer();
+    refuser.on('upgrade', (_request, socket: Socket) => socket.end('HTTP/1.1 401 \u001b[2J\u001b[32mALL GOOD\u001b[0m\r\nConnection: close\r\n\r\n'));
+    await new Promise<void>((resolve) => refuser.listen(0, '127.0.0.1', resolve));
+    stops.push(() => new Promise<void>((resolve) => refuser.close(() => resolve())));
+    const refused = await listen([`ws://127.0.0.1:${(refuser.address() as AddressInfo).port}/api/ws`, '--count', '1']);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('HTTP 401 \\u001b[2J');
+  });
+
   it('exits 0 on a conforming stream of every type with pings on time', async () => {
     // Pings every 500 ms, ± 475 ms: on a loaded CI machine a 200 ms timer fired after 591 ms.
     const server = await new FakeServer({ pingIntervalMs: 500 }).start();
