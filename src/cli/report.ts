@@ -94,7 +94,9 @@ export class Report {
   private readonly faults: string[] = [];
   private readonly warnings: JsonReport['warnings'] = [];
   /** JSON output: the temporary file that holds the warnings past {@link WARNINGS_HELD}, and its size in bytes. */
-  private spill: { fd: number; bytes: number } | undefined;
+  private spill: { fd: number; bytes: number; failed: boolean } | undefined;
+  /** JSON output: warnings that came after the temporary file could not be made or written, held in memory (they follow its). */
+  private readonly unspilled: JsonReport['warnings'] = [];
   /** Text not yet written to stdout. */
   private pending = '';
 
@@ -144,20 +146,35 @@ export class Report {
       this.flush();
       this.options.stderr(`${oneLine(`${file}:${line}: warning: ${text}`)}\n`);
     } else if (this.warnings.length < WARNINGS_HELD) this.warnings.push({ file, line, message: text });
-    else this.spillWarning(JSON.stringify({ file, line, message: text }));
+    else if (!this.spillWarning(JSON.stringify({ file, line, message: text }))) this.unspilled.push({ file, line, message: text });
   }
 
-  /** Appends one warning (its JSON text) to the temporary file, made on the first. */
-  private spillWarning(json: string): void {
-    if (this.spill === undefined) {
-      const folder = mkdtempSync(path.join(tmpdir(), 'realtime-contract-'));
-      const file = path.join(folder, 'warnings.ndjson');
-      const fd = openSync(file, 'w+', 0o600);
-      // Unlinked at once: the open descriptor keeps it readable, and nothing outlives the process.
-      rmSync(folder, { recursive: true, force: true });
-      this.spill = { fd, bytes: 0 };
+  /**
+   * Appends one warning (its JSON text) to the temporary file, made on the first. False when
+   * the file cannot be made or written (no temporary folder, a full disk): that warning and the
+   * ones after it are then held in memory, after what the file holds, and the output stays whole.
+   */
+  private spillWarning(json: string): boolean {
+    if (this.spill?.failed || this.unspilled.length > 0) return false;
+    try {
+      if (this.spill === undefined) {
+        const folder = mkdtempSync(path.join(tmpdir(), 'realtime-contract-'));
+        try {
+          // Unlinked at once: the open descriptor keeps it readable, and nothing outlives the process.
+          this.spill = { fd: openSync(path.join(folder, 'warnings.ndjson'), 'w+', 0o600), bytes: 0, failed: false };
+        } finally {
+          rmSync(folder, { recursive: true, force: true });
+        }
+      }
+      const entry = Buffer.from(`,\n${json}`);
+      // Written at its place: after a short or failed write, the count still says where the whole entries end.
+      if (writeSync(this.spill.fd, entry, 0, entry.length, this.spill.bytes) !== entry.length) throw new Error('short write');
+      this.spill.bytes += entry.length;
+      return true;
+    } catch {
+      if (this.spill) this.spill.failed = true;
+      return false;
     }
-    this.spill.bytes += writeSync(this.spill.fd, `,\n${json}`);
   }
 
   /** The exit code so far. */
@@ -174,8 +191,9 @@ export class Report {
       const warnings = this.warnings.map((warning) => JSON.stringify(warning)).join(',\n');
       this.pending += `${this.written === 0 ? '{"problems":[' : '\n'}],\n"warnings":[${warnings === '' ? '' : `\n${warnings}`}`;
       if (this.spill) this.copySpill(this.spill);
+      for (const warning of this.unspilled) this.pending += `,\n${JSON.stringify(warning)}`;
       const tail: Pick<JsonReport, 'errors' | 'valid' | 'invalid'> = { errors: this.faults, valid: this.valid, invalid: this.invalid };
-      this.pending += `${warnings === '' && !this.spill ? '' : '\n'}],\n${JSON.stringify(tail).slice(1)}\n`;
+      this.pending += `${warnings === '' ? '' : '\n'}],\n${JSON.stringify(tail).slice(1)}\n`;
       this.flush();
     }
     return this.exitCode;
@@ -187,7 +205,7 @@ export class Report {
     // A character may straddle two reads: the decoder holds its first bytes until the rest come.
     const decoder = new StringDecoder('utf8');
     for (let position = 0; position < spill.bytes; ) {
-      const read = readSync(spill.fd, buffer, 0, buffer.length, position);
+      const read = readSync(spill.fd, buffer, 0, Math.min(buffer.length, spill.bytes - position), position);
       if (read === 0) break;
       position += read;
       this.pending += decoder.write(buffer.subarray(0, read));

@@ -34,6 +34,20 @@ describe('validate --format json streams its one object', () => {
     expect(writes.join('').split('\n').filter((line) => line.startsWith('{"file"'))).toHaveLength(3000);
   });
 
+  it('holds the warnings in memory when no temporary file can be made, and the object stays whole', () => {
+    const { report, parsed } = jsonReport();
+    const tmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = '/nonexistent/realtime-contract-test';
+    try {
+      for (let line = 1; line <= 10_050; line++) report.warning('big.ndjson', line, `warning ${line}`);
+    } finally {
+      if (tmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmpdir;
+    }
+    expect(report.finish()).toBe(0);
+    expect(parsed().warnings.map((warning) => warning.line)).toEqual(Array.from({ length: 10_050 }, (_, i) => i + 1));
+  });
+
   it('keeps every warning past the ones it holds, in order, multi-byte text whole', () => {
     const { report, parsed } = jsonReport();
     // 25,000 warnings: 10,000 held, the rest through the temporary file, read back in 64 KiB
