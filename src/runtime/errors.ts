@@ -100,7 +100,7 @@ function describeOne(error: CompiledValidatorError, value: unknown, strict: bool
       const name = String(params.additionalProperty);
       // The key came from the object itself: read it there, not through a pointer made for it.
       const parent = resolvePointer(value, instancePath) as Record<string, unknown>;
-      return validationError(`${instancePath}/${escapeToken(name)}`, 'additionalProperties', `no property ${quote(name)} (unknown to the schema)`, preview(parent[name]));
+      return unknownPropertyError(instancePath, name, parent[name]);
     }
     case 'format':
     case 'x-date-time': {
@@ -170,6 +170,8 @@ export function describeFlatError({ keyword, params, instancePath }: CompiledVal
     return [validationError(`${instancePath}/${name}`, keyword, `required property ${JSON.stringify(name)}`, 'nothing')];
   }
   if (keyword === 'type') return [validationError(instancePath, keyword, String(params.type).split(',').map(article).join(' or '), typed(here))];
+  // A key the message inherits (a polluted Object.prototype): for...in sees it.
+  if (keyword === 'x-closed') return [unknownPropertyError(instancePath, String(params.additionalProperty), message[String(params.additionalProperty)])];
   const bound = keyword.endsWith('imum');
   return [validationError(instancePath, keyword, bound ? `a number ${String(params.comparison)} ${String(params.limit)}` : `a value that satisfies "${keyword}"`, preview(here))];
 }
@@ -263,6 +265,16 @@ function typed(value: unknown): string {
   return preview(value);
 }
 
+/** A key the schema does not list, at `instancePath`; a long key is cut in the text (the pointer names it whole). */
+function unknownPropertyError(instancePath: string, name: string, value: unknown): ValidationError {
+  return validationError(`${instancePath}/${escapeToken(name)}`, 'additionalProperties', `no property ${shown(name)} (unknown to the schema)`, preview(value));
+}
+
+/** `text` quoted as JSON, cut at 60 characters. */
+function shown(text: string): string {
+  return quote(text.length > 60 ? `${text.slice(0, 57)}...` : text);
+}
+
 /** Printable ASCII but `"` and `\`: what `JSON.stringify` writes as it is. */
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
@@ -279,7 +291,7 @@ function quote(text: string): string {
 export function preview(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'string') {
-    return quote(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+    return shown(value);
   }
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : `${value} (not a finite number)`;
   if (typeof value === 'boolean' || value === null) return String(value);

@@ -113,10 +113,65 @@ describe('createPing and createPong with { validate: true } say what validateMes
     }
   });
 
+  it('says so when Object.prototype is polluted, as validateMessage does (a key for...in sees)', () => {
+    const expected = validateMessage({ type: 'ping', timestamp: 5 });
+    Object.defineProperty(Object.prototype, 'polluted', { value: 1, enumerable: true, configurable: true, writable: true });
+    try {
+      const polluted = validateMessage({ type: 'ping', timestamp: 5 });
+      expect(polluted.ok).toBe(false);
+      expect(() => createPing(5, { validate: true })).toThrow('invalid ping message: /polluted expected no property "polluted" (unknown to the schema), got 1');
+      try {
+        createPing(5, { validate: true });
+      } catch (error) {
+        expect((error as MessageValidationError).errors).toEqual(!polluted.ok && polluted.errors);
+      }
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).polluted;
+    }
+    expect(expected.ok).toBe(true);
+  });
+
+  it('a ping whose timestamp cannot be read: MessageValidationError with { validate: true }, its own error without', () => {
+    const hostile = { type: 'ping', get timestamp(): number { throw new Error('ts!'); } } as PingMessage;
+    expect(() => createPong(hostile, { validate: true })).toThrow('invalid pong message: (root) expected a plain JSON value, got a value that throws when read (Error: ts!)');
+    expect(() => createPong(hostile)).toThrow('ts!');
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    expect(() => createPong(revoked.proxy as PingMessage, { validate: true })).toThrow(MessageValidationError);
+  });
+
   it('names the fault in the message, as the other builders do', () => {
     expect(() => createPing(Number.NaN, { validate: true })).toThrow('invalid ping message: /timestamp expected an integer, got NaN (not a finite number)');
     expect(() => createPing(8_640_000_000_000_001, { validate: true })).toThrow('invalid ping message: /timestamp expected a number <= 8640000000000000, got 8640000000000001');
     expect(() => createPong({} as PingMessage, { validate: true })).toThrow('invalid pong message: /timestamp expected required property "timestamp", got nothing');
+  });
+});
+
+describe('builders given what JSON cannot hold', () => {
+  it('a BigInt or a cycle is an error at its pointer, not at the root', () => {
+    expect(() => createMessage('trades', { ...tradeData, price: 5n as unknown as number }, { validate: true })).toThrow('invalid trades message: /data/price expected a JSON value, got a bigint 5n; JSON has no BigInt: JSON.stringify would throw');
+    const cyclic = { ...tradeData } as Record<string, unknown>;
+    cyclic.self = { back: cyclic };
+    expect(() => serializeMessage(createMessage('trades', cyclic as unknown as TradeData), { validate: true })).toThrow('invalid trades message: /data/self/back expected a JSON value, got a reference to /data, which holds it (a cycle)');
+    // The same object twice, side by side, is no cycle: the schema judges it.
+    const shared = { a: 1 };
+    expect(() => createMessage('ai_tasks', { task_id: 't', task_type: 'prediction', status: 'running', progress: 0.5, result: { x: shared, y: shared }, started_at: null, completed_at: null } as never, { validate: true })).not.toThrow();
+  });
+
+  it('options.ts that is neither a Date nor a string, and a message that is not an object, are said so', () => {
+    expect(() => createMessage('trades', tradeData, { ts: 5 as unknown as string })).toThrow(new TypeError('options.ts must be a Date or an RFC 3339 string, got 5'));
+    expect(() => createMessage('trades', tradeData, { ts: null as unknown as string })).toThrow(new TypeError('options.ts must be a Date or an RFC 3339 string, got null'));
+    expect(() => serializeMessage(undefined as never, { validate: true })).toThrow('invalid untyped message: (root) expected a message object, got nothing');
+  });
+
+  it('validateMessage cuts a long unknown key in its text (the pointer names it whole)', () => {
+    const key = 'k'.repeat(100_000);
+    const result = validateMessage({ type: 'ping', timestamp: 1, [key]: 1 });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.errors[0].message).toBe(`expected no property "${'k'.repeat(57)}..." (unknown to the schema), got 1`);
+      expect(result.errors[0].pointer).toBe(`/${key}`);
+    }
   });
 });
 
