@@ -89,6 +89,14 @@ describe('realtime-contract validate', () => {
     expect(code).toBe(1);
   });
 
+  it('reports a stray NUL byte in line 1 of NDJSON for that line alone, and validates the others', () => {
+    const target = file('nul-first.ndjson', Buffer.from(`{"type":"ping","timestamp":1\u0000}\n${tradeLine}\n{"type":"ping","timestamp":2}\n`));
+    const { code, stdout } = cli(['validate', target]);
+    expect(stdout).toMatch(new RegExp(`^${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1: - \\(root\\) expected valid JSON, got U\\+0000`));
+    expect(stdout.endsWith('2 valid, 1 invalid\n')).toBe(true);
+    expect(code).toBe(1);
+  });
+
   it('points at the line of the faulty element in a .json array', () => {
     const bad = { ...trade, data: { ...trade.data, fee: 'free' } };
     const target = file('array.json', JSON.stringify([trade, bad], null, 2));

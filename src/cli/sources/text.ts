@@ -38,11 +38,20 @@ export function notUtf8Error(offset: number, byte: number): ValidationError {
   return validationError('', 'json', 'UTF-8 text', `the byte ${hex} at byte offset ${offset}, which is not UTF-8 (save the file as UTF-8)`);
 }
 
-/** What keeps bytes from being UTF-8 JSON text at a glance: a UTF-16 byte-order mark, or a NUL byte (a binary file). */
+/**
+ * What keeps bytes from being UTF-8 JSON text at a glance, from their first line (at most 64
+ * KiB of it): a UTF-16 byte-order mark, or NUL bytes that make a binary file — one in eight
+ * bytes or more (UTF-16 without a mark, an image, `/dev/zero`), or any in a first line 64 KiB
+ * long without an end. A stray NUL in a line of text is that line's fault, found when the
+ * line is read: a bad line never hides the others.
+ */
 export function sniffBinary(head: Uint8Array): string | undefined {
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return 'UTF-16 text (byte-order mark); save it as UTF-8';
   const nul = head.indexOf(0);
-  return nul === -1 ? undefined : `a binary file (NUL byte at offset ${nul})`;
+  if (nul === -1) return undefined;
+  let nuls = 0;
+  for (let i = nul; i < head.length; i++) if (head[i] === 0) nuls++;
+  return nuls * 8 >= head.length || head.length >= 65536 ? `a binary file (NUL byte at offset ${nul})` : undefined;
 }
 
 export function stripBom(text: string): string {
