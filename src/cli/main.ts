@@ -84,7 +84,7 @@ program
   .command('listen')
   .description('connect to a running server, answer its pings, and check every frame and the keepalive timing against the contract')
   .argument('<ws-url>', 'e.g. ws://localhost:8000/api/ws')
-  .option('--token <jwt>', 'sent as ?token= (never printed)')
+  .addOption(new Option('--token <jwt>', 'sent as ?token= (never printed); from the environment, it stays out of the process list').env('REALTIME_CONTRACT_TOKEN'))
   .option('--duration <time>', 'stop after this long: 60s, 500ms, 2m (default 60s, with --count too)', (v: string) => duration(v, 's'))
   .option('--count <n>', 'stop after n frames (fewer within --duration is a violation)', (v: string) => positiveInteger(v))
   .option('--ping-interval <time>', 'the ping interval to check against: 30000 (ms), 30s (default PING_INTERVAL_MS)', (v: string) => duration(v, 'ms'))

@@ -18,9 +18,9 @@ import { example, STREAM_TYPES } from './support/helpers.js';
 const CLI = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
 
 /** Runs the CLI (bounded: killed after 20 s) and collects its output. */
-function listen(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function listen(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', ...args], { cwd: process.cwd() });
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', ...args], { cwd: process.cwd(), env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -193,6 +193,18 @@ describe('listen', () => {
       expect(stdout, name).toMatch(expected);
       expect(status, name).toBe(1);
     }
+  });
+
+  it('takes the token from REALTIME_CONTRACT_TOKEN, out of the process list', async () => {
+    let seen: string | null = null;
+    const url = await echoServer((ws, request) => {
+      seen = new URL(request.url!, 'http://x').searchParams.get('token');
+      ws.send(connection);
+    });
+    const run = await listen([url, '--count', '1'], { REALTIME_CONTRACT_TOKEN: 'from-the-environment' });
+    expect(seen).toBe('from-the-environment');
+    expect(run.status).toBe(0);
+    expect(run.stdout + run.stderr).not.toContain('from-the-environment');
   });
 
   it('shows nothing a server sends as terminal control sequences, nor most of a token cut short in an error text', async () => {
