@@ -1,13 +1,13 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { _ } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
 import type { Contract } from '../contract/index.js';
 import { ENUM_NOTICE_SOURCE } from './tolerant-enum.js';
 import { createAjv, UNKNOWN_KEY_SOURCE } from './validators.js';
+import { sourceRoot } from './source-root.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = sourceRoot(import.meta.url);
 const FORMATS_MODULE = path.join(ROOT, 'src/runtime/formats.ts');
 
 /**

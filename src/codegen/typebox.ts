@@ -1,9 +1,10 @@
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { build } from 'esbuild';
 import { format } from 'prettier';
 import { formats } from '../runtime/formats.js';
 import { escapeToken } from '../runtime/json-pointer.js';
 import { ANNOTATION_KEYWORDS, forEachSubschema, SchemaError, type Contract, type JsonType, type SchemaNode } from '../contract/index.js';
+import { sourceRoot } from './source-root.js';
 
 /**
  * Generates `typebox.ts`: one exported TypeBox schema per named definition of the contract
@@ -92,7 +93,7 @@ ${messages.map((m) => `  ${quote(m.type)}: ${m.title},`).join('\n')}
   return new Map([['typebox.ts', formatted], ...(registrations.length === 0 ? [] : await emitFormats())]);
 }
 
-const FORMATS_MODULE = fileURLToPath(new URL('../runtime/formats.ts', import.meta.url));
+const FORMATS_MODULE = path.join(sourceRoot(import.meta.url), 'src/runtime/formats.ts');
 
 /**
  * `formats.js` (and `.d.ts`) beside `typebox.ts`: the checkers of `src/runtime/formats.ts`

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv, _, type Code, type CodeKeywordDefinition } from 'ajv';
 import { getProperty, Name, not, stringify } from 'ajv/dist/compile/codegen/index.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
@@ -8,6 +7,7 @@ import { formats } from '../runtime/formats.js';
 import { inlineRefs, mapSchema, type Contract, type SchemaNode } from '../contract/index.js';
 import { callReject, hoistPropertyLoads, REJECT_SOURCE, slimErrorObjects, withoutConstantErrorCount, withoutConstantValidFlags, withPurePatterns } from './ajv-rewrites.js';
 import { addTolerantEnum, ENUM_NOTICE_SOURCE, type ModeCode } from './tolerant-enum.js';
+import { sourceRoot } from './source-root.js';
 
 /**
  * The mode of a call in compiled code. In-process compilation (tests, `createAjv` without
@@ -19,7 +19,7 @@ import { addTolerantEnum, ENUM_NOTICE_SOURCE, type ModeCode } from './tolerant-e
 const CONTEXT_MODE: ModeCode = { strict: _`this.strict`, sink: _`this.notices` };
 const ARGUMENT_MODE: ModeCode = { strict: new Name('strict'), sink: new Name('notices') };
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = sourceRoot(import.meta.url);
 const FORMATS_MODULE = path.join(ROOT, 'src/runtime/formats.ts');
 
 /**
