@@ -70,6 +70,14 @@ export interface RealtimeServerOptions {
   pollsPerUser?: RateLimit;
   /** Open sockets per user; more are refused with 429. Default 10. */
   maxSocketsPerUser?: number;
+  /**
+   * Open TCP connections per client address, requests and sockets alike, when this server owns
+   * the HTTP server (an attached one keeps its own limits); more are closed as they come, so
+   * one address cannot hold every file descriptor with connections that never send a byte.
+   * Default 256. This server's HTTP server also drops a connection that has not sent its
+   * request's headers within 10 s.
+   */
+  maxConnectionsPerIp?: number;
   /** Bytes a connection may hold unsent (queue + socket buffer) before it is closed with 1013. Default 1 MiB. */
   maxBufferedBytes?: number;
   /** Frames are handed to the socket only while it holds less than this. Default 64 KiB. */
@@ -109,6 +117,8 @@ export interface RealtimeServerStats {
   closes: Record<string, number>;
   /** Closed with 1013 for holding more than `maxBufferedBytes`. */
   slowClientCloses: number;
+  /** TCP connections closed as they came, past `maxConnectionsPerIp`. */
+  refusedConnections: number;
   /** Bytes held unsent now (queues + socket buffers): over all connections, and the largest one. */
   bufferedBytes: { total: number; max: number };
   pollsServed: number;
@@ -387,7 +397,28 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   };
 
   const ownServer = options.server === undefined;
-  const httpServer: HttpServer | HttpsServer = options.server ?? createServer();
+  // Idle connections that never send their headers go after 10 s (Node's default: 60 s, checked every 30 s).
+  const httpServer: HttpServer | HttpsServer = options.server ?? createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 2_000 });
+  let refusedConnections = 0;
+  if (ownServer) {
+    const maxPerIp = options.maxConnectionsPerIp ?? 256;
+    const open = new Map<string, number>();
+    httpServer.on('connection', (socket: Socket) => {
+      const address = socket.remoteAddress ?? '';
+      const count = (open.get(address) ?? 0) + 1;
+      if (count > maxPerIp) {
+        socket.destroy();
+        refusedConnections++;
+        return;
+      }
+      open.set(address, count);
+      socket.once('close', () => {
+        const left = (open.get(address) ?? 1) - 1;
+        if (left === 0) open.delete(address);
+        else open.set(address, left);
+      });
+    });
+  }
   let onRequest: ((request: IncomingMessage, response: ServerResponse) => void) | null = null;
   let previousRequestListeners: Function[] = [];
   if (ownServer) {
@@ -446,7 +477,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   return {
     publish: (userId, message) => core.publish(userId, message),
     broadcast: (message) => core.broadcast(message),
-    stats: () => statsOf(core.counters, core, polls.size, store),
+    stats: () => statsOf(core.counters, core, polls.size, store, refusedConnections),
     close: () => (closePromise ??= close()),
     listening,
     address: () => {
@@ -514,7 +545,7 @@ class PollWaiter implements Subscriber {
   }
 }
 
-function statsOf(counters: Counters, core: RealtimeCore, pendingPolls: number, store: StreamStore): RealtimeServerStats {
+function statsOf(counters: Counters, core: RealtimeCore, pendingPolls: number, store: StreamStore, refusedConnections: number): RealtimeServerStats {
   let admins = 0;
   let bufferedTotal = 0;
   let bufferedMax = 0;
@@ -537,6 +568,7 @@ function statsOf(counters: Counters, core: RealtimeCore, pendingPolls: number, s
     refusedPolls: { ...counters.refusedPolls },
     closes: { ...counters.closes },
     slowClientCloses: counters.slowClientCloses,
+    refusedConnections,
     bufferedBytes: { total: bufferedTotal, max: bufferedMax },
     pollsServed: counters.pollsServed,
     store: store.status(),

@@ -112,3 +112,30 @@ describe('demo producer', () => {
     }
   });
 });
+
+describe('connections that never send a byte', () => {
+  it('one address holds at most maxConnectionsPerIp of them: the rest are closed as they come, and a client connects once they go', async () => {
+    const server = await startServer({ maxConnectionsPerIp: 20 });
+    const { connect: tcp } = await import('node:net');
+    const idle: import('node:net').Socket[] = [];
+    try {
+      // Twenty idle connections from 127.0.0.1 are held; five more are closed at once.
+      for (let i = 0; i < 25; i++) {
+        const socket = tcp(server.port, '127.0.0.1');
+        socket.on('error', () => undefined);
+        idle.push(socket);
+        await new Promise((resolve) => socket.once('connect', resolve));
+      }
+      await eventually(() => idle.filter((socket) => socket.destroyed || socket.readableEnded).length === 5, 5000, 'the five past the limit closed');
+      expect(server.rt.stats().refusedConnections).toBe(5);
+      for (const socket of idle) socket.destroy();
+      await eventually(() => server.rt.stats().refusedConnections === 5 && idle.every((socket) => socket.destroyed), 5000, 'the idle ones gone');
+      const client = await connect(server.url({ token: await token('alice') }));
+      await client.until(() => client.count('connection') === 1, 5000, 'the connection message');
+      client.ws.close();
+    } finally {
+      for (const socket of idle) socket.destroy();
+      await server.rt.close();
+    }
+  });
+});
