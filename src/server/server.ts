@@ -74,10 +74,12 @@ export interface RealtimeServerOptions {
    * Open TCP connections per client address, requests and sockets alike, when this server owns
    * the HTTP server (an attached one keeps its own limits); more are closed as they come, so
    * one address cannot hold every file descriptor with connections that never send a byte.
-   * Default 256. This server's HTTP server also drops a connection that has not sent its
-   * request's headers within 10 s.
+   * Default 1024 per address, loopback addresses exempt (a reverse proxy on the same host
+   * connects from one of them for every client); a number given applies to every address;
+   * null: no limit (behind a proxy on another host). This server's HTTP server also drops a
+   * connection that has not sent its request's headers within 10 s.
    */
-  maxConnectionsPerIp?: number;
+  maxConnectionsPerIp?: number | null;
   /** Bytes a connection may hold unsent (queue + socket buffer) before it is closed with 1013. Default 1 MiB. */
   maxBufferedBytes?: number;
   /** Frames are handed to the socket only while it holds less than this. Default 64 KiB. */
@@ -400,11 +402,13 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   // Idle connections that never send their headers go after 10 s (Node's default: 60 s, checked every 30 s).
   const httpServer: HttpServer | HttpsServer = options.server ?? createServer({ headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 2_000 });
   let refusedConnections = 0;
-  if (ownServer) {
-    const maxPerIp = options.maxConnectionsPerIp ?? 256;
+  if (ownServer && options.maxConnectionsPerIp !== null) {
+    const maxPerIp = options.maxConnectionsPerIp ?? 1024;
+    const exempt = options.maxConnectionsPerIp === undefined ? LOOPBACK : null;
     const open = new Map<string, number>();
     httpServer.on('connection', (socket: Socket) => {
       const address = socket.remoteAddress ?? '';
+      if (exempt?.test(address)) return;
       const count = (open.get(address) ?? 0) + 1;
       if (count > maxPerIp) {
         socket.destroy();
@@ -577,6 +581,9 @@ function statsOf(counters: Counters, core: RealtimeCore, pendingPolls: number, s
 
 /** `Retry-After` (seconds) of a 503 while the stream store is unhealthy. */
 const STORE_RETRY_AFTER_SEC = 5;
+
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 addresses. */
+const LOOPBACK = /^(?:::ffff:)?127\.|^::1$/;
 
 const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 

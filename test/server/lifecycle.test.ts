@@ -114,6 +114,26 @@ describe('demo producer', () => {
 });
 
 describe('connections that never send a byte', () => {
+  it('by default, a reverse proxy on the same host (a loopback address) may hold more than 1024', async () => {
+    const server = await startServer();
+    const { connect: tcp } = await import('node:net');
+    const sockets: import('node:net').Socket[] = [];
+    try {
+      for (let i = 0; i < 1100; i++) {
+        const socket = tcp(server.port, '127.0.0.1');
+        socket.on('error', () => undefined);
+        sockets.push(socket);
+      }
+      await Promise.all(sockets.map((socket) => new Promise((resolve) => (socket.readyState === 'open' ? resolve(null) : socket.once('connect', resolve)))));
+      await sleep(200);
+      expect(sockets.filter((socket) => socket.destroyed || socket.readableEnded)).toHaveLength(0);
+      expect(server.rt.stats().refusedConnections).toBe(0);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await server.rt.close();
+    }
+  });
+
   it('one address holds at most maxConnectionsPerIp of them: the rest are closed as they come, and a client connects once they go', async () => {
     const server = await startServer({ maxConnectionsPerIp: 20 });
     const { connect: tcp } = await import('node:net');
