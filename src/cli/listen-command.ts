@@ -290,10 +290,6 @@ function safeParse(data: Buffer): { type?: unknown; timestamp?: unknown } | null
   }
 }
 
-/**
- * Any text with `token=<value>` query parameters (and `user:password@` credentials) redacted by
- * pattern: for a target that does not parse as a URL, and error messages that may quote it.
- */
 /** JSON text with DEL, the C1 controls (U+009B is a terminal's CSI) and U+2028/9 escaped too: a terminal shows it inert. */
 function jsonLine(value: unknown): string {
   return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
@@ -318,6 +314,10 @@ function redactCut(text: string, secrets: readonly string[]): string {
   return out;
 }
 
+/**
+ * Any text with `token=<value>` query parameters (and `user:password@` credentials) redacted by
+ * pattern: for a target that does not parse as a URL, and error messages that may quote it.
+ */
 function redactText(text: string): string {
   return text.replace(/([?&;]token=)[^&#\s"']*/gi, '$1REDACTED').replace(/(\/\/[^/@\s:"']*:)[^/@\s"']*@/g, '$1REDACTED@');
 }
