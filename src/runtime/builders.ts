@@ -53,8 +53,9 @@ export class MessageValidationError extends Error {
  */
 export function createMessage<T extends EnvelopeMessageType>(type: T, data: MessageDataMap[T], options?: CreateMessageOptions): MessageMap[T] {
   const given: unknown = options?.ts;
-  if (given !== undefined && typeof given !== 'string' && !(given instanceof Date)) throw new TypeError(`options.ts must be a Date or an RFC 3339 string, got ${preview(given)}`);
-  const ts = given === undefined ? new Date().toISOString() : typeof given === 'string' ? given : given.toISOString();
+  // A Date from another realm (an iframe, a vm context) is a Date too: its tag says so, not instanceof.
+  if (given !== undefined && typeof given !== 'string' && Object.prototype.toString.call(given) !== '[object Date]') throw new TypeError(`options.ts must be a Date or an RFC 3339 string, got ${preview(given)}`);
+  const ts = given === undefined ? new Date().toISOString() : typeof given === 'string' ? given : (given as Date).toISOString();
   const message = { type, data, ts } as unknown as MessageMap[T];
   if (options?.validate) {
     finite(message);

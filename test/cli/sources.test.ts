@@ -93,6 +93,12 @@ describe('a stream without end holds bounded memory', () => {
     expect(entries.map((entry) => [entry.kind, entry.kind !== 'unreadable' && entry.line])).toEqual([['syntax', 1], ['message', 2], ['message', 3]]);
   });
 
+  it('auto: NDJSON whose lines are longer than 64 KiB, past the limit, is still read line by line', async () => {
+    const line = `${JSON.stringify({ type: 'ping', timestamp: 1, pad: 'x'.repeat(70_000) })}\n`;
+    const entries = await first(Readable.from(Array.from({ length: 40 }, () => Buffer.from(line))), 'auto', 40, 1024 * 1024);
+    expect(entries.map((entry) => entry.kind)).toEqual(Array(40).fill('message'));
+  });
+
   it('auto: a pretty-printed document past the limit is one error, not one per line', async () => {
     const document = Buffer.from(JSON.stringify(Array.from({ length: 20_000 }, (_, i) => ({ type: 'ping', timestamp: i })), null, 2));
     const entries = await first(Readable.from([document]), 'auto', 10, 256 * 1024);

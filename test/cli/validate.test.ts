@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,6 +88,16 @@ describe('realtime-contract validate', () => {
         '0 valid, 3 invalid\n',
     );
     expect(code).toBe(1);
+  });
+
+  it('calls a compressed file binary (one error), and a short first line with a stray NUL that line\'s fault', () => {
+    const gzipped = file('gzipped.ndjson', gzipSync(Buffer.from(`${tradeLine}\n`.repeat(200))));
+    const short = file('short-nul.ndjson', Buffer.from(`{}\u0000\n${tradeLine}\n`));
+    const { stdout } = cli(['validate', gzipped, short]);
+    const lines = stdout.trim().split('\n');
+    expect(lines.filter((line) => line.startsWith(gzipped))).toEqual([expect.stringContaining('got a binary file (NUL byte at offset')]);
+    expect(lines.filter((line) => line.startsWith(short)).map((line) => line.slice(short.length))).toEqual([expect.stringMatching(/^:1: /)]);
+    expect(lines.at(-1)).toBe('1 valid, 2 invalid');
   });
 
   it('reports a stray NUL byte in line 1 of NDJSON for that line alone, and validates the others', () => {

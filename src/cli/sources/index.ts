@@ -170,10 +170,11 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
       yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', `one JSON document of at most ${size(limit)}`, `more than ${size(limit)}`) }];
       return;
     }
-    // Too long to read whole. NDJSON whose line 1 is not a message (a blank or broken line)
-    // shows whole objects on the lines after it: read it line by line. Anything else (a
-    // pretty-printed document, `yes |`) is one error, not millions of broken lines.
-    if (laterLineIsObject(whole.held)) {
+    // Too long to read whole. NDJSON (whose line 1 was too long to see whole, or is blank or
+    // broken) shows lines that start with `{` and end with `}`: read it line by line.
+    // Anything else (a pretty-printed document, `yes |`) is one error, not millions of
+    // broken lines.
+    if (looksLikeNdjson(whole.held)) {
       yield* readNdjsonBatches(concat(whole.held, whole.rest), file, duplicateKeys);
       return;
     }
@@ -222,20 +223,28 @@ async function* concat(held: Buffer[], rest: AsyncIterable<Buffer>): AsyncGenera
   yield* rest;
 }
 
-/** Whether one of the first lines after line 1 of the chunks `held` (within their first 64 KiB) is a whole JSON object. */
-function laterLineIsObject(held: readonly Buffer[]): boolean {
-  const first: Buffer[] = [];
-  for (let size = 0, i = 0; size < 65536 && i < held.length; i++) {
-    first.push(held[i]!);
-    size += held[i]!.length;
-  }
-  const head = Buffer.concat(first).subarray(0, 65536);
-  let start = head.indexOf(10) + 1;
-  for (let lines = 0; start > 0 && start < head.length && lines < 16; lines++) {
-    const end = head.indexOf(10, start);
-    if (end === -1) return false;
-    if (isObjectLine(head.subarray(start, end))) return true;
-    start = end + 1;
+/**
+ * Whether one of the first 16 lines of the chunks `held` (line 1 included, however long)
+ * starts with `{` and ends with `}`, as a line of NDJSON does: a pretty-printed document's
+ * lines do not (`  {`, `},`).
+ */
+function looksLikeNdjson(held: readonly Buffer[]): boolean {
+  const SPACE = (byte: number) => byte === 32 || byte === 9 || byte === 13;
+  let first = -1;
+  let last = -1;
+  let lines = 0;
+  for (const chunk of held) {
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i]!;
+      if (byte === 10) {
+        if (first === 123 && last === 125) return true;
+        if (++lines === 16) return false;
+        first = last = -1;
+      } else if (!SPACE(byte)) {
+        if (first === -1) first = byte;
+        last = byte;
+      }
+    }
   }
   return false;
 }

@@ -40,18 +40,24 @@ export function notUtf8Error(offset: number, byte: number): ValidationError {
 
 /**
  * What keeps bytes from being UTF-8 JSON text at a glance, from their first line (at most 64
- * KiB of it): a UTF-16 byte-order mark, or NUL bytes that make a binary file — one in eight
- * bytes or more (UTF-16 without a mark, an image, `/dev/zero`), or any in a first line 64 KiB
- * long without an end. A stray NUL in a line of text is that line's fault, found when the
- * line is read: a bad line never hides the others.
+ * KiB of it): a UTF-16 byte-order mark, or a NUL byte in a line that is no text — not UTF-8,
+ * other control bytes (gzip, xz, images), NULs in a quarter of a line of 16 bytes or more
+ * (UTF-16 without a mark), or 64 KiB without a line end (`/dev/zero`). A stray NUL in a line of
+ * text is that line's fault, found when the line is read: a bad line never hides the others.
  */
 export function sniffBinary(head: Uint8Array): string | undefined {
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return 'UTF-16 text (byte-order mark); save it as UTF-8';
   const nul = head.indexOf(0);
   if (nul === -1) return undefined;
   let nuls = 0;
-  for (let i = nul; i < head.length; i++) if (head[i] === 0) nuls++;
-  return nuls * 8 >= head.length || head.length >= 65536 ? `a binary file (NUL byte at offset ${nul})` : undefined;
+  let controls = 0;
+  for (let i = 0; i < head.length; i++) {
+    const byte = head[i]!;
+    if (byte === 0) nuls++;
+    else if (byte < 32 && byte !== 9 && byte !== 13) controls++;
+  }
+  const binary = head.length >= 65536 || controls > 0 || (head.length >= 16 && nuls * 4 >= head.length) || !isUtf8(head);
+  return binary ? `a binary file (NUL byte at offset ${nul})` : undefined;
 }
 
 export function stripBom(text: string): string {
