@@ -220,18 +220,28 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   started = Date.now();
   if (pings === 0) lastPing = started;
   const timer = setTimeout(finish, durationMs);
+  // A server that sends its close frame but leaves TCP open: ws says nothing until it gives up
+  // (30 s). Its socket is CLOSING from that frame on: the run ends there, and the close is read below.
+  let closingSeenAt: number | null = null;
+  const watch = setInterval(() => {
+    if (ws.readyState !== WebSocket.CLOSING || stopped) return;
+    closingSeenAt = Date.now();
+    finish();
+  }, 50);
   // Ctrl-C ends the run early: what was seen so far is reported, as at the end of --duration.
   const interrupt = () => finish();
   process.once('SIGINT', interrupt);
   await done;
   clearTimeout(timer);
+  clearInterval(watch);
   process.off('SIGINT', interrupt);
   if (ws.readyState === WebSocket.CLOSING && refused === undefined && report.close === null) {
     // The server sent its close frame but left the TCP connection open: ws would wait 30 s for
-    // it to end. Ended here, the close event carries the server's code and reason.
+    // it to end. Ended here, the close event carries the server's code and reason; the silence
+    // after it is not a keepalive fault.
     const closed = new Promise<void>((resolve) => ws.once('close', (code, reason) => {
       report.close = { code, reason: scrub(reason.toString()) };
-      closedAt = Date.now();
+      closedAt = closingSeenAt ?? Date.now();
       if (code !== 1000) violate({ index: null, type: null, pointer: '', keyword: 'close', message: `the server closed the connection with ${code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''} before the run ended` });
       resolve();
     }));

@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadContract } from '../../src/contract/load.js';
@@ -161,6 +162,8 @@ describe('builders given what JSON cannot hold', () => {
   it('options.ts that is neither a Date nor a string, and a message that is not an object, are said so', () => {
     expect(() => createMessage('trades', tradeData, { ts: 5 as unknown as string })).toThrow(new TypeError('options.ts must be a Date or an RFC 3339 string, got 5'));
     expect(() => createMessage('trades', tradeData, { ts: null as unknown as string })).toThrow(new TypeError('options.ts must be a Date or an RFC 3339 string, got null'));
+    // A Date from another realm (a vm context, an iframe) is a Date all the same.
+    expect(createMessage('trades', tradeData, { ts: runInNewContext('new Date(0)') as Date }).ts).toBe('1970-01-01T00:00:00.000Z');
     expect(() => serializeMessage(undefined as never, { validate: true })).toThrow('invalid untyped message: (root) expected a message object, got nothing');
   });
 
