@@ -45,26 +45,25 @@ function collect(a: unknown, b: unknown, at: string, schema: boolean, places: st
   }
 }
 
-/** A generated type's name that changed, came or went, at `pointer` in the schema file. */
-export interface TypeNameChange {
+/** A title that changed, came or went, at `pointer` in the schema file. */
+export interface TitleChange {
   pointer: string;
   before: string | undefined;
   after: string | undefined;
 }
 
 /**
- * Where two versions of one schema file differ in the names the generators give types: a
- * definition's key (`definitions/TradeData` is the type `TradeData` in TypeScript, Go and
- * Python, whatever its `title`), the file's own `title` when the file holds a message or a
- * document (`TradesMessage`), and the `title` of an inline schema (TypeScript names a type
- * after it). A definition added or removed is a name that came or went. Walks schema
- * positions only (not inside `enum`, `const`, `default`, `examples` or an `x-` fact, whose
- * `title` keys are data), in the new file's order.
+ * Where two versions of one schema file differ in the titles the generators name types after:
+ * the file's own `title` when the file holds a message or a document (`TradesMessage`), and
+ * the `title` of an inline schema (TypeScript names a type after it; Go and Python name it
+ * after its place without one). Not a definition's title: its key names its type (see
+ * `definitionNames`). Walks schema positions only (not inside `enum`, `const`, `default`,
+ * `examples` or an `x-` fact, whose `title` keys are data), in the new file's order.
  *
  * @param namesType whether the file's own `title` names a type (a message or a document, not `definitions.json` or `protocol.json`)
  */
-export function typeNameChanges(before: SchemaNode, after: SchemaNode, namesType: boolean): TypeNameChange[] {
-  const changes: TypeNameChange[] = [];
+export function titleChanges(before: SchemaNode, after: SchemaNode, namesType: boolean): TitleChange[] {
+  const changes: TitleChange[] = [];
   const titleOf = (node: Record<string, unknown>) => (typeof node.title === 'string' ? node.title : undefined);
   const visit = (a: unknown, b: unknown, at: string, titled: boolean): void => {
     if (Array.isArray(a) && Array.isArray(b)) {
@@ -79,17 +78,22 @@ export function typeNameChanges(before: SchemaNode, after: SchemaNode, namesType
       if (SCHEMA_MAPS.has(key) && isObject(a[key]) && isObject(b[key])) {
         const mapA = a[key] as Record<string, unknown>;
         const mapB = b[key] as Record<string, unknown>;
-        const definitions = key === 'definitions';
-        if (definitions) for (const name of Object.keys(mapA)) if (!Object.hasOwn(mapB, name)) changes.push({ pointer: `${here}/${escapeToken(name)}`, before: name, after: undefined });
-        for (const name of Object.keys(mapB)) {
-          if (Object.hasOwn(mapA, name)) visit(mapA[name], mapB[name], `${here}/${escapeToken(name)}`, !definitions);
-          else if (definitions) changes.push({ pointer: `${here}/${escapeToken(name)}`, before: undefined, after: name });
-        }
+        for (const name of Object.keys(mapB)) if (Object.hasOwn(mapA, name)) visit(mapA[name], mapB[name], `${here}/${escapeToken(name)}`, key !== 'definitions');
       } else if (SUBSCHEMAS.has(key)) visit(a[key], b[key], here, true);
     }
   };
   visit(before, after, '', namesType);
   return changes;
+}
+
+/** The definitions every file declares (`definitions/<name>`: the type `<name>` in every generated language), by name, with the file that holds each. */
+export function definitionNames(files: ReadonlyMap<string, SchemaNode>): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const [file, schema] of files) {
+    const definitions = (schema as Record<string, unknown>).definitions;
+    if (isObject(definitions)) for (const name of Object.keys(definitions)) names.set(name, file);
+  }
+  return names;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Contract, Direction, SchemaNode } from '../contract/index.js';
 import { LEVELS, RULES, worse, type Level, type RuleId } from './rules.js';
-import { documentationChanges, typeNameChanges } from './annotations.js';
+import { definitionNames, documentationChanges, titleChanges } from './annotations.js';
+import { escapeToken } from '../runtime/json-pointer.js';
 import { diffSchemas, type Resolve, type SchemaDelta } from './schema-diff.js';
 
 export { LEVELS, RULES, atLeast, type Level, type RuleId } from './rules.js';
@@ -168,7 +169,7 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
   const wireWorst = wire.reduce<Level | null>((level, c) => (level === null ? c.level : worse(level, c.level)), null);
   const protocolBump: Bump = wireWorst === null ? 'none' : wireWorst === 'breaking' ? 'major' : wire.some((c) => !DOCUMENTATION_RULES.has(c.rule)) ? 'minor' : 'patch';
   const names = changes.filter((c) => c.rule === 'type-name-changed');
-  const namesBump: Bump = names.some((c) => c.before !== undefined) ? 'major' : names.length > 0 ? 'minor' : 'none';
+  const namesBump: Bump = names.some((c) => !onlyAddsDefinition(c)) ? 'major' : names.length > 0 ? 'minor' : 'none';
   const semver: Bump = BUMPS[Math.max(BUMPS.indexOf(protocolBump), BUMPS.indexOf(namesBump))]!;
   const suggested = suggestVersion(before.protocol.version, protocolBump);
   const bumped = compareVersions(after.protocol.version, suggested) >= 0;
@@ -232,27 +233,47 @@ function diffDocumentation(before: Contract, after: Contract): ChangeInput[] {
 }
 
 /**
- * One `type-name-changed` per name of a generated type that changed, came or went (see
- * {@link typeNameChanges}): the wire does not change (compatible), but code that imports the
- * type by name (TypeScript, TypeBox, Go, Python) must follow, so the package's release is
- * major for a name gone or renamed and minor for a new one; the protocol version is not
- * concerned. Pointer and subject as for {@link diffDocumentation}.
+ * One `type-name-changed` per name of a generated type that changed, came or went: a
+ * definition added or removed in any file (moved from one file to another, it keeps its name),
+ * a message's or document's title, an inline schema's title. The wire does not change
+ * (compatible), but code that imports the type by name (TypeScript, TypeBox, Go, Python) must
+ * follow: the package's release is major for a name gone or renamed — an inline title added
+ * too, since Go and Python named that type after its place before — and minor for a new
+ * definition; the protocol version is not concerned. Pointer and subject as for
+ * {@link diffDocumentation}.
  */
 function diffTypeNames(before: Contract, after: Contract): ChangeInput[] {
   const subjects = fileSubjects(after);
+  const oldSubjects = fileSubjects(before);
   const changes: ChangeInput[] = [];
+  const change = (subject: string, pointer: string, was: string | undefined, now: string | undefined, impact: string): void => {
+    const text = was === undefined ? `type ${JSON.stringify(now)} added` : now === undefined ? `type ${JSON.stringify(was)} removed` : `type ${JSON.stringify(was)} renamed ${JSON.stringify(now)}`;
+    changes.push({ rule: 'type-name-changed', level: 'compatible', subject, direction: null, pointer, before: was, after: now, text, impact });
+  };
+  const gone = (was: string, now?: string) => `the wire is unchanged; code that imports ${was} from the generated types (TypeScript, Go, Python) must ${now === undefined ? 'stop' : `use ${now}`}`;
   for (const [file, schema] of after.files) {
     const old = before.files.get(file);
     if (old === undefined) continue;
-    for (const { pointer, before: was, after: now } of typeNameChanges(old, schema, subjects.has(file))) {
-      const text = was === undefined ? `type ${JSON.stringify(now)} added` : now === undefined ? `type ${JSON.stringify(was)} removed` : `type ${JSON.stringify(was)} renamed ${JSON.stringify(now)}`;
-      const impact = was === undefined
-        ? 'the wire is unchanged; the generated code exports one more type'
-        : `the wire is unchanged; code that imports ${was} from the generated types (TypeScript, Go, Python) must ${now === undefined ? 'stop' : `use ${now}`}`;
-      changes.push({ rule: 'type-name-changed', level: 'compatible', subject: subjects.get(file) ?? file, direction: null, pointer, before: was, after: now, text, impact });
+    for (const { pointer, before: was, after: now } of titleChanges(old, schema, subjects.has(file))) {
+      change(subjects.get(file) ?? file, pointer, was, now, was === undefined
+        ? `the wire is unchanged; the generated code names this type ${now}: Go and Python named it after its place before, so code that imports that name must use ${now}`
+        : gone(was, now));
     }
   }
+  const oldNames = definitionNames(before.files);
+  const newNames = definitionNames(after.files);
+  for (const [name, file] of oldNames) {
+    if (!newNames.has(name)) change(subjects.get(file) ?? oldSubjects.get(file) ?? file, `/definitions/${escapeToken(name)}`, name, undefined, gone(name));
+  }
+  for (const [name, file] of newNames) {
+    if (!oldNames.has(name)) change(subjects.get(file) ?? file, `/definitions/${escapeToken(name)}`, undefined, name, 'the wire is unchanged; the generated code exports one more type');
+  }
   return changes;
+}
+
+/** Whether a `type-name-changed` only adds a definition (a minor release); any other breaks code that imports a name. */
+function onlyAddsDefinition(change: ChangeInput): boolean {
+  return change.before === undefined && /^\/definitions\/[^/]+$/.test(change.pointer);
 }
 
 /** The message or document each schema file holds, by file name. */
