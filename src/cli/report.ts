@@ -94,7 +94,7 @@ export class Report {
   private readonly faults: string[] = [];
   private readonly warnings: JsonReport['warnings'] = [];
   /** JSON output: the temporary file that holds the warnings past {@link WARNINGS_HELD}, and its size in bytes. */
-  private spill: { fd: number; bytes: number; failed: boolean } | undefined;
+  private spill: { fd: number; bytes: number } | undefined;
   /** JSON output: warnings that came after the temporary file could not be made or written, held in memory (they follow its). */
   private readonly unspilled: JsonReport['warnings'] = [];
   /** Text not yet written to stdout. */
@@ -155,13 +155,14 @@ export class Report {
    * ones after it are then held in memory, after what the file holds, and the output stays whole.
    */
   private spillWarning(json: string): boolean {
-    if (this.spill?.failed || this.unspilled.length > 0) return false;
+    // Once a warning could not go to the file, the ones after it cannot either: order is kept.
+    if (this.unspilled.length > 0) return false;
     try {
       if (this.spill === undefined) {
         const folder = mkdtempSync(path.join(tmpdir(), 'realtime-contract-'));
         try {
           // Unlinked at once: the open descriptor keeps it readable, and nothing outlives the process.
-          this.spill = { fd: openSync(path.join(folder, 'warnings.ndjson'), 'w+', 0o600), bytes: 0, failed: false };
+          this.spill = { fd: openSync(path.join(folder, 'warnings.ndjson'), 'w+', 0o600), bytes: 0 };
         } finally {
           rmSync(folder, { recursive: true, force: true });
         }
@@ -172,7 +173,6 @@ export class Report {
       this.spill.bytes += entry.length;
       return true;
     } catch {
-      if (this.spill) this.spill.failed = true;
       return false;
     }
   }
