@@ -5,7 +5,7 @@ import { findNonPortableIntegers } from '../languages/portability.js';
 import { escapeToken } from '../runtime/json-pointer.js';
 import { parseMessage } from '../runtime/parse.js';
 import { validateMessage } from '../runtime/validate.js';
-import { noticeMessage, oneLine } from './report.js';
+import { inertJson, noticeMessage, oneLine } from './report.js';
 import { duplicateKeyError, findDuplicateKeys } from './sources/text.js';
 import type { ValidationMode } from '../runtime/validate.js';
 
@@ -213,7 +213,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   });
   if (connected !== true) {
     if (text) output.stderr(`realtime-contract: cannot connect to ${shown}: ${oneLine(connected)}\n`);
-    else output.stdout(`${jsonLine({ url: shown, error: connected })}\n`);
+    else output.stdout(`${inertJson({ url: shown, error: connected })}\n`);
     return 2;
   }
   ws.on('error', () => undefined);
@@ -273,7 +273,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     if (report.close) output.stdout(`${oneLine(`closed by the server: ${report.close.code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}`)}\n`);
     output.stdout(`${report.frames} frame${report.frames === 1 ? '' : 's'}, ${report.violations.length} violation${report.violations.length === 1 ? '' : 's'}\n`);
   } else {
-    output.stdout(`${jsonLine(report)}\n`);
+    output.stdout(`${inertJson(report)}\n`);
   }
   return report.violations.length > 0 ? 1 : 0;
 
@@ -298,11 +298,6 @@ function safeParse(data: Buffer): { type?: unknown; timestamp?: unknown } | null
   } catch {
     return null;
   }
-}
-
-/** JSON text with DEL, the C1 controls (U+009B is a terminal's CSI) and U+2028/9 escaped too: a terminal shows it inert. */
-function jsonLine(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**

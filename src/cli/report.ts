@@ -238,9 +238,17 @@ export function messageType(value: unknown): string | null {
  * sequences, the 8-bit CSI U+009B) shown as `\n`, `\u001b`, `\u009b`.
  */
 export function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (character) =>
-    character < ' ' ? JSON.stringify(character).slice(1, -1) : `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (character) => (character < ' ' ? JSON.stringify(character).slice(1, -1) : unicodeEscape(character)));
+}
+
+/** `JSON.stringify(value)` with DEL, the C1 controls and U+2028/9 escaped too (JSON.stringify leaves them raw): still JSON, and inert in a terminal. */
+export function inertJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029]/g, unicodeEscape);
+}
+
+/** `\u009b` for U+009B: the JSON escape of one UTF-16 code unit. */
+function unicodeEscape(character: string): string {
+  return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
 /**
