@@ -110,8 +110,24 @@ function unknownKey(data, known) {
 }
 
 // virtual:compiled.js
+var embedded0 = ["connected", "disconnected", "error"];
+var embedded1 = ["ws", "polling"];
+var embedded2 = ["new", "resumed", "gap"];
+var embedded3 = ["luno", "binance", "kucoin", "kraken", "valr"];
+var embedded4 = ["buy", "sell"];
+var embedded5 = ["pending", "filled", "cancelled", "failed"];
+var embedded6 = ["number", "null"];
+var embedded7 = ["running", "stopped", "paused", "error"];
+var embedded8 = ["paper", "live"];
+var embedded9 = ["conservative", "moderate", "aggressive"];
+var embedded10 = ["string", "null"];
+var embedded11 = ["luno", "binance", "kucoin", "kraken", "valr", "all"];
+var embedded12 = ["buy", "sell", "hold"];
+var embedded13 = ["info", "warning", "error", "critical"];
+var embedded14 = [{ "type": "string", "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, { "type": "null" }];
+var embedded15 = ["bodyguard_check", "learning_run", "bot_evolution", "insights_generation", "prediction", "profit_reinvestment"];
+var embedded16 = ["queued", "running", "completed", "failed"];
 var message_connection = validate0;
-var schema0 = { "properties": { "data": { "properties": { "status": { "enum": ["connected", "disconnected", "error"] }, "mode": { "enum": ["ws", "polling"] }, "resume": { "enum": ["new", "resumed", "gap"] } } } } };
 var func0 = enumNotice;
 var func3 = unknownKey;
 var formats0 = dateTimeFormat;
@@ -126,14 +142,14 @@ function validate0(data, instancePath, strict, notices) {
       if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data5 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate0, instancePath, "required", { missingProperty: missing0 });
       } else {
-        if (data$0 !== void 0) {
+        if (true) {
           if ("connection" !== data$0) {
             return reject(validate0, instancePath + "/type", "const", { allowedValue: "connection" });
           }
         } else {
         }
         if (true) {
-          if (data1 !== void 0) {
+          if (true) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
                 let data2, data3, data4 = data1.resume;
@@ -141,33 +157,29 @@ function validate0(data, instancePath, strict, notices) {
                 if ((data2 = data1.status) === void 0 && (missing1 = "status") || (data3 = data1.mode) === void 0 && (missing1 = "mode")) {
                   return reject(validate0, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
-                  if (data2 !== void 0) {
+                  if (true) {
                     if (typeof data2 !== "string") {
                       return reject(validate0, instancePath + "/data/status", "type", { type: "string" });
                     }
                     if (!(data2 === "connected" || data2 === "disconnected" || data2 === "error")) {
                       if (strict) {
-                        return reject(validate0, instancePath + "/data/status", "enum", { allowedValues: schema0.properties.data.properties.status.enum });
+                        return reject(validate0, instancePath + "/data/status", "enum", { allowedValues: embedded0 });
                       } else {
-                        if (typeof data2 == "string") {
-                          func0(notices, instancePath + "/data/status", data2, schema0.properties.data.properties.status.enum);
-                        }
+                        func0(notices, instancePath + "/data/status", data2, embedded0);
                       }
                     }
                   } else {
                   }
                   if (true) {
-                    if (data3 !== void 0) {
+                    if (true) {
                       if (typeof data3 !== "string") {
                         return reject(validate0, instancePath + "/data/mode", "type", { type: "string" });
                       }
                       if (!(data3 === "ws" || data3 === "polling")) {
                         if (strict) {
-                          return reject(validate0, instancePath + "/data/mode", "enum", { allowedValues: schema0.properties.data.properties.mode.enum });
+                          return reject(validate0, instancePath + "/data/mode", "enum", { allowedValues: embedded1 });
                         } else {
-                          if (typeof data3 == "string") {
-                            func0(notices, instancePath + "/data/mode", data3, schema0.properties.data.properties.mode.enum);
-                          }
+                          func0(notices, instancePath + "/data/mode", data3, embedded1);
                         }
                       }
                     } else {
@@ -179,11 +191,9 @@ function validate0(data, instancePath, strict, notices) {
                         }
                         if (!(data4 === "new" || data4 === "resumed" || data4 === "gap")) {
                           if (strict) {
-                            return reject(validate0, instancePath + "/data/resume", "enum", { allowedValues: schema0.properties.data.properties.resume.enum });
+                            return reject(validate0, instancePath + "/data/resume", "enum", { allowedValues: embedded2 });
                           } else {
-                            if (typeof data4 == "string") {
-                              func0(notices, instancePath + "/data/resume", data4, schema0.properties.data.properties.resume.enum);
-                            }
+                            func0(notices, instancePath + "/data/resume", data4, embedded2);
                           }
                         }
                       } else {
@@ -212,7 +222,7 @@ function validate0(data, instancePath, strict, notices) {
           } else {
           }
           if (true) {
-            if (data5 !== void 0) {
+            if (true) {
               if (true) {
                 if (typeof data5 === "string") {
                   if (!formats0(data5, strict)) {
@@ -275,23 +285,23 @@ function validate1(data, instancePath, strict, notices) {
       if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.timestamp) === void 0 && (missing0 = "timestamp")) {
         return reject(validate1, instancePath, "required", { missingProperty: missing0 });
       } else {
-        if (data$0 !== void 0) {
+        if (true) {
           if ("ping" !== data$0) {
             return reject(validate1, instancePath + "/type", "const", { allowedValue: "ping" });
           }
         } else {
         }
         if (true) {
-          if (data1 !== void 0) {
+          if (true) {
             if (!Number.isInteger(data1)) {
               return reject(validate1, instancePath + "/timestamp", "type", { type: "integer" });
             }
             if (true) {
-              if (typeof data1 == "number" && isFinite(data1)) {
-                if (data1 > 864e13 || isNaN(data1)) {
+              if (true) {
+                if (data1 > 864e13) {
                   return reject(validate1, instancePath + "/timestamp", "maximum", { comparison: "<=", limit: 864e13 });
                 } else {
-                  if (data1 < 0 || isNaN(data1)) {
+                  if (data1 < 0) {
                     return reject(validate1, instancePath + "/timestamp", "minimum", { comparison: ">=", limit: 0 });
                   }
                 }
@@ -335,23 +345,23 @@ function validate2(data, instancePath, strict, notices) {
       if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.timestamp) === void 0 && (missing0 = "timestamp")) {
         return reject(validate2, instancePath, "required", { missingProperty: missing0 });
       } else {
-        if (data$0 !== void 0) {
+        if (true) {
           if ("pong" !== data$0) {
             return reject(validate2, instancePath + "/type", "const", { allowedValue: "pong" });
           }
         } else {
         }
         if (true) {
-          if (data1 !== void 0) {
+          if (true) {
             if (!Number.isInteger(data1)) {
               return reject(validate2, instancePath + "/timestamp", "type", { type: "integer" });
             }
             if (true) {
-              if (typeof data1 == "number" && isFinite(data1)) {
-                if (data1 > 864e13 || isNaN(data1)) {
+              if (true) {
+                if (data1 > 864e13) {
                   return reject(validate2, instancePath + "/timestamp", "maximum", { comparison: "<=", limit: 864e13 });
                 } else {
-                  if (data1 < 0 || isNaN(data1)) {
+                  if (data1 < 0) {
                     return reject(validate2, instancePath + "/timestamp", "minimum", { comparison: ">=", limit: 0 });
                   }
                 }
@@ -385,7 +395,6 @@ function validate2(data, instancePath, strict, notices) {
   return true;
 }
 var message_trades = validate3;
-var schema3 = { "properties": { "data": { "properties": { "platform": { "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, "side": { "enum": ["buy", "sell"] }, "status": { "enum": ["pending", "filled", "cancelled", "failed"] }, "pnl": { "type": ["number", "null"] } } } } };
 function validate3(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
@@ -396,14 +405,14 @@ function validate3(data, instancePath, strict, notices) {
       if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data14 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate3, instancePath, "required", { missingProperty: missing0 });
       } else {
-        if (data$0 !== void 0) {
+        if (true) {
           if ("trades" !== data$0) {
             return reject(validate3, instancePath + "/type", "const", { allowedValue: "trades" });
           }
         } else {
         }
         if (true) {
-          if (data1 !== void 0) {
+          if (true) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
                 let data2, data3, data4, data5, data6, data7, data8, data9, data10, data11, data12, data13;
@@ -411,7 +420,7 @@ function validate3(data, instancePath, strict, notices) {
                 if ((data2 = data1.id) === void 0 && (missing1 = "id") || (data3 = data1.bot_id) === void 0 && (missing1 = "bot_id") || (data4 = data1.platform) === void 0 && (missing1 = "platform") || (data5 = data1.symbol) === void 0 && (missing1 = "symbol") || (data6 = data1.side) === void 0 && (missing1 = "side") || (data7 = data1.quantity) === void 0 && (missing1 = "quantity") || (data8 = data1.price) === void 0 && (missing1 = "price") || (data9 = data1.total) === void 0 && (missing1 = "total") || (data10 = data1.fee) === void 0 && (missing1 = "fee") || (data11 = data1.status) === void 0 && (missing1 = "status") || (data12 = data1.pnl) === void 0 && (missing1 = "pnl") || (data13 = data1.timestamp) === void 0 && (missing1 = "timestamp")) {
                   return reject(validate3, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
-                  if (data2 !== void 0) {
+                  if (true) {
                     if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
@@ -424,7 +433,7 @@ function validate3(data, instancePath, strict, notices) {
                   } else {
                   }
                   if (true) {
-                    if (data3 !== void 0) {
+                    if (true) {
                       if (true) {
                         if (typeof data3 === "string") {
                           if (data3.length < 1) {
@@ -437,23 +446,21 @@ function validate3(data, instancePath, strict, notices) {
                     } else {
                     }
                     if (true) {
-                      if (data4 !== void 0) {
+                      if (true) {
                         if (typeof data4 !== "string") {
                           return reject(validate3, instancePath + "/data/platform", "type", { type: "string" });
                         }
                         if (!(data4 === "luno" || data4 === "binance" || data4 === "kucoin" || data4 === "kraken" || data4 === "valr")) {
                           if (strict) {
-                            return reject(validate3, instancePath + "/data/platform", "enum", { allowedValues: schema3.properties.data.properties.platform.enum });
+                            return reject(validate3, instancePath + "/data/platform", "enum", { allowedValues: embedded3 });
                           } else {
-                            if (typeof data4 == "string") {
-                              func0(notices, instancePath + "/data/platform", data4, schema3.properties.data.properties.platform.enum);
-                            }
+                            func0(notices, instancePath + "/data/platform", data4, embedded3);
                           }
                         }
                       } else {
                       }
                       if (true) {
-                        if (data5 !== void 0) {
+                        if (true) {
                           if (true) {
                             if (typeof data5 === "string") {
                               if (data5.length < 1) {
@@ -466,26 +473,24 @@ function validate3(data, instancePath, strict, notices) {
                         } else {
                         }
                         if (true) {
-                          if (data6 !== void 0) {
+                          if (true) {
                             if (typeof data6 !== "string") {
                               return reject(validate3, instancePath + "/data/side", "type", { type: "string" });
                             }
                             if (!(data6 === "buy" || data6 === "sell")) {
                               if (strict) {
-                                return reject(validate3, instancePath + "/data/side", "enum", { allowedValues: schema3.properties.data.properties.side.enum });
+                                return reject(validate3, instancePath + "/data/side", "enum", { allowedValues: embedded4 });
                               } else {
-                                if (typeof data6 == "string") {
-                                  func0(notices, instancePath + "/data/side", data6, schema3.properties.data.properties.side.enum);
-                                }
+                                func0(notices, instancePath + "/data/side", data6, embedded4);
                               }
                             }
                           } else {
                           }
                           if (true) {
-                            if (data7 !== void 0) {
+                            if (true) {
                               if (true) {
                                 if (typeof data7 == "number" && isFinite(data7)) {
-                                  if (data7 <= 0 || isNaN(data7)) {
+                                  if (data7 <= 0) {
                                     return reject(validate3, instancePath + "/data/quantity", "exclusiveMinimum", { comparison: ">", limit: 0 });
                                   }
                                 } else {
@@ -495,10 +500,10 @@ function validate3(data, instancePath, strict, notices) {
                             } else {
                             }
                             if (true) {
-                              if (data8 !== void 0) {
+                              if (true) {
                                 if (true) {
                                   if (typeof data8 == "number" && isFinite(data8)) {
-                                    if (data8 < 0 || isNaN(data8)) {
+                                    if (data8 < 0) {
                                       return reject(validate3, instancePath + "/data/price", "minimum", { comparison: ">=", limit: 0 });
                                     }
                                   } else {
@@ -508,10 +513,10 @@ function validate3(data, instancePath, strict, notices) {
                               } else {
                               }
                               if (true) {
-                                if (data9 !== void 0) {
+                                if (true) {
                                   if (true) {
                                     if (typeof data9 == "number" && isFinite(data9)) {
-                                      if (data9 < 0 || isNaN(data9)) {
+                                      if (data9 < 0) {
                                         return reject(validate3, instancePath + "/data/total", "minimum", { comparison: ">=", limit: 0 });
                                       }
                                     } else {
@@ -521,37 +526,35 @@ function validate3(data, instancePath, strict, notices) {
                                 } else {
                                 }
                                 if (true) {
-                                  if (data10 !== void 0) {
+                                  if (true) {
                                     if (!(typeof data10 == "number" && isFinite(data10))) {
                                       return reject(validate3, instancePath + "/data/fee", "type", { type: "number" });
                                     }
                                   } else {
                                   }
                                   if (true) {
-                                    if (data11 !== void 0) {
+                                    if (true) {
                                       if (typeof data11 !== "string") {
                                         return reject(validate3, instancePath + "/data/status", "type", { type: "string" });
                                       }
                                       if (!(data11 === "pending" || data11 === "filled" || data11 === "cancelled" || data11 === "failed")) {
                                         if (strict) {
-                                          return reject(validate3, instancePath + "/data/status", "enum", { allowedValues: schema3.properties.data.properties.status.enum });
+                                          return reject(validate3, instancePath + "/data/status", "enum", { allowedValues: embedded5 });
                                         } else {
-                                          if (typeof data11 == "string") {
-                                            func0(notices, instancePath + "/data/status", data11, schema3.properties.data.properties.status.enum);
-                                          }
+                                          func0(notices, instancePath + "/data/status", data11, embedded5);
                                         }
                                       }
                                     } else {
                                     }
                                     if (true) {
-                                      if (data12 !== void 0) {
+                                      if (true) {
                                         if (!(typeof data12 == "number" && isFinite(data12)) && data12 !== null) {
-                                          return reject(validate3, instancePath + "/data/pnl", "type", { type: schema3.properties.data.properties.pnl.type });
+                                          return reject(validate3, instancePath + "/data/pnl", "type", { type: embedded6 });
                                         }
                                       } else {
                                       }
                                       if (true) {
-                                        if (data13 !== void 0) {
+                                        if (true) {
                                           if (true) {
                                             if (typeof data13 === "string") {
                                               if (!formats0(data13, strict)) {
@@ -596,7 +599,7 @@ function validate3(data, instancePath, strict, notices) {
           } else {
           }
           if (true) {
-            if (data14 !== void 0) {
+            if (true) {
               if (true) {
                 if (typeof data14 === "string") {
                   if (!formats0(data14, strict)) {
@@ -649,7 +652,6 @@ function validate3(data, instancePath, strict, notices) {
   return true;
 }
 var message_bots = validate4;
-var schema4 = { "properties": { "data": { "properties": { "platform": { "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, "status": { "enum": ["running", "stopped", "paused", "error"] }, "trading_mode": { "enum": ["paper", "live"] }, "risk_mode": { "enum": ["conservative", "moderate", "aggressive"] }, "last_trade": { "type": ["string", "null"] } } } } };
 function validate4(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
@@ -660,14 +662,14 @@ function validate4(data, instancePath, strict, notices) {
       if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data14 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate4, instancePath, "required", { missingProperty: missing0 });
       } else {
-        if (data$0 !== void 0) {
+        if (true) {
           if ("bots" !== data$0) {
             return reject(validate4, instancePath + "/type", "const", { allowedValue: "bots" });
           }
         } else {
         }
         if (true) {
-          if (data1 !== void 0) {
+          if (true) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
                 let data2, data1$1, data4, data5, data6, data7, data8, data9, data10, data11, data12, data13;
@@ -675,7 +677,7 @@ function validate4(data, instancePath, strict, notices) {
                 if ((data2 = data1.id) === void 0 && (missing1 = "id") || (data1$1 = data1.name) === void 0 && (missing1 = "name") || (data4 = data1.platform) === void 0 && (missing1 = "platform") || (data5 = data1.symbol) === void 0 && (missing1 = "symbol") || (data6 = data1.status) === void 0 && (missing1 = "status") || (data7 = data1.trading_mode) === void 0 && (missing1 = "trading_mode") || (data8 = data1.risk_mode) === void 0 && (missing1 = "risk_mode") || (data9 = data1.capital) === void 0 && (missing1 = "capital") || (data10 = data1.pnl) === void 0 && (missing1 = "pnl") || (data11 = data1.trades_count) === void 0 && (missing1 = "trades_count") || (data12 = data1.win_rate) === void 0 && (missing1 = "win_rate") || (data13 = data1.last_trade) === void 0 && (missing1 = "last_trade")) {
                   return reject(validate4, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
-                  if (data2 !== void 0) {
+                  if (true) {
                     if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
@@ -688,30 +690,28 @@ function validate4(data, instancePath, strict, notices) {
                   } else {
                   }
                   if (true) {
-                    if (data1$1 !== void 0) {
+                    if (true) {
                       if (typeof data1$1 !== "string") {
                         return reject(validate4, instancePath + "/data/name", "type", { type: "string" });
                       }
                     } else {
                     }
                     if (true) {
-                      if (data4 !== void 0) {
+                      if (true) {
                         if (typeof data4 !== "string") {
                           return reject(validate4, instancePath + "/data/platform", "type", { type: "string" });
                         }
                         if (!(data4 === "luno" || data4 === "binance" || data4 === "kucoin" || data4 === "kraken" || data4 === "valr")) {
                           if (strict) {
-                            return reject(validate4, instancePath + "/data/platform", "enum", { allowedValues: schema4.properties.data.properties.platform.enum });
+                            return reject(validate4, instancePath + "/data/platform", "enum", { allowedValues: embedded3 });
                           } else {
-                            if (typeof data4 == "string") {
-                              func0(notices, instancePath + "/data/platform", data4, schema4.properties.data.properties.platform.enum);
-                            }
+                            func0(notices, instancePath + "/data/platform", data4, embedded3);
                           }
                         }
                       } else {
                       }
                       if (true) {
-                        if (data5 !== void 0) {
+                        if (true) {
                           if (true) {
                             if (typeof data5 === "string") {
                               if (data5.length < 1) {
@@ -724,58 +724,52 @@ function validate4(data, instancePath, strict, notices) {
                         } else {
                         }
                         if (true) {
-                          if (data6 !== void 0) {
+                          if (true) {
                             if (typeof data6 !== "string") {
                               return reject(validate4, instancePath + "/data/status", "type", { type: "string" });
                             }
                             if (!(data6 === "running" || data6 === "stopped" || data6 === "paused" || data6 === "error")) {
                               if (strict) {
-                                return reject(validate4, instancePath + "/data/status", "enum", { allowedValues: schema4.properties.data.properties.status.enum });
+                                return reject(validate4, instancePath + "/data/status", "enum", { allowedValues: embedded7 });
                               } else {
-                                if (typeof data6 == "string") {
-                                  func0(notices, instancePath + "/data/status", data6, schema4.properties.data.properties.status.enum);
-                                }
+                                func0(notices, instancePath + "/data/status", data6, embedded7);
                               }
                             }
                           } else {
                           }
                           if (true) {
-                            if (data7 !== void 0) {
+                            if (true) {
                               if (typeof data7 !== "string") {
                                 return reject(validate4, instancePath + "/data/trading_mode", "type", { type: "string" });
                               }
                               if (!(data7 === "paper" || data7 === "live")) {
                                 if (strict) {
-                                  return reject(validate4, instancePath + "/data/trading_mode", "enum", { allowedValues: schema4.properties.data.properties.trading_mode.enum });
+                                  return reject(validate4, instancePath + "/data/trading_mode", "enum", { allowedValues: embedded8 });
                                 } else {
-                                  if (typeof data7 == "string") {
-                                    func0(notices, instancePath + "/data/trading_mode", data7, schema4.properties.data.properties.trading_mode.enum);
-                                  }
+                                  func0(notices, instancePath + "/data/trading_mode", data7, embedded8);
                                 }
                               }
                             } else {
                             }
                             if (true) {
-                              if (data8 !== void 0) {
+                              if (true) {
                                 if (typeof data8 !== "string") {
                                   return reject(validate4, instancePath + "/data/risk_mode", "type", { type: "string" });
                                 }
                                 if (!(data8 === "conservative" || data8 === "moderate" || data8 === "aggressive")) {
                                   if (strict) {
-                                    return reject(validate4, instancePath + "/data/risk_mode", "enum", { allowedValues: schema4.properties.data.properties.risk_mode.enum });
+                                    return reject(validate4, instancePath + "/data/risk_mode", "enum", { allowedValues: embedded9 });
                                   } else {
-                                    if (typeof data8 == "string") {
-                                      func0(notices, instancePath + "/data/risk_mode", data8, schema4.properties.data.properties.risk_mode.enum);
-                                    }
+                                    func0(notices, instancePath + "/data/risk_mode", data8, embedded9);
                                   }
                                 }
                               } else {
                               }
                               if (true) {
-                                if (data9 !== void 0) {
+                                if (true) {
                                   if (true) {
                                     if (typeof data9 == "number" && isFinite(data9)) {
-                                      if (data9 < 0 || isNaN(data9)) {
+                                      if (data9 < 0) {
                                         return reject(validate4, instancePath + "/data/capital", "minimum", { comparison: ">=", limit: 0 });
                                       }
                                     } else {
@@ -785,20 +779,20 @@ function validate4(data, instancePath, strict, notices) {
                                 } else {
                                 }
                                 if (true) {
-                                  if (data10 !== void 0) {
+                                  if (true) {
                                     if (!(typeof data10 == "number" && isFinite(data10))) {
                                       return reject(validate4, instancePath + "/data/pnl", "type", { type: "number" });
                                     }
                                   } else {
                                   }
                                   if (true) {
-                                    if (data11 !== void 0) {
+                                    if (true) {
                                       if (!Number.isInteger(data11)) {
                                         return reject(validate4, instancePath + "/data/trades_count", "type", { type: "integer" });
                                       }
                                       if (true) {
-                                        if (typeof data11 == "number" && isFinite(data11)) {
-                                          if (data11 < 0 || isNaN(data11)) {
+                                        if (true) {
+                                          if (data11 < 0) {
                                             return reject(validate4, instancePath + "/data/trades_count", "minimum", { comparison: ">=", limit: 0 });
                                           }
                                         }
@@ -806,13 +800,13 @@ function validate4(data, instancePath, strict, notices) {
                                     } else {
                                     }
                                     if (true) {
-                                      if (data12 !== void 0) {
+                                      if (true) {
                                         if (true) {
                                           if (typeof data12 == "number" && isFinite(data12)) {
-                                            if (data12 > 1 || isNaN(data12)) {
+                                            if (data12 > 1) {
                                               return reject(validate4, instancePath + "/data/win_rate", "maximum", { comparison: "<=", limit: 1 });
                                             } else {
-                                              if (data12 < 0 || isNaN(data12)) {
+                                              if (data12 < 0) {
                                                 return reject(validate4, instancePath + "/data/win_rate", "minimum", { comparison: ">=", limit: 0 });
                                               }
                                             }
@@ -823,9 +817,9 @@ function validate4(data, instancePath, strict, notices) {
                                       } else {
                                       }
                                       if (true) {
-                                        if (data13 !== void 0) {
+                                        if (true) {
                                           if (typeof data13 !== "string" && data13 !== null) {
-                                            return reject(validate4, instancePath + "/data/last_trade", "type", { type: schema4.properties.data.properties.last_trade.type });
+                                            return reject(validate4, instancePath + "/data/last_trade", "type", { type: embedded10 });
                                           }
                                           if (true) {
                                             if (typeof data13 === "string") {
@@ -869,7 +863,7 @@ function validate4(data, instancePath, strict, notices) {
           } else {
           }
           if (true) {
-            if (data14 !== void 0) {
+            if (true) {
               if (true) {
                 if (typeof data14 === "string") {
                   if (!formats0(data14, strict)) {
@@ -922,7 +916,6 @@ function validate4(data, instancePath, strict, notices) {
   return true;
 }
 var message_balances = validate5;
-var schema5 = { "properties": { "data": { "properties": { "platform": { "enum": ["luno", "binance", "kucoin", "kraken", "valr", "all"] } } } } };
 function validate5(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
@@ -933,14 +926,14 @@ function validate5(data, instancePath, strict, notices) {
       if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data9 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate5, instancePath, "required", { missingProperty: missing0 });
       } else {
-        if (data$0 !== void 0) {
+        if (true) {
           if ("balances" !== data$0) {
             return reject(validate5, instancePath + "/type", "const", { allowedValue: "balances" });
           }
         } else {
         }
         if (true) {
-          if (data1 !== void 0) {
+          if (true) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
                 let data2, data3, data8;
@@ -948,23 +941,21 @@ function validate5(data, instancePath, strict, notices) {
                 if ((data2 = data1.platform) === void 0 && (missing1 = "platform") || (data3 = data1.balances) === void 0 && (missing1 = "balances") || (data8 = data1.total_value_zar) === void 0 && (missing1 = "total_value_zar")) {
                   return reject(validate5, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
-                  if (data2 !== void 0) {
+                  if (true) {
                     if (typeof data2 !== "string") {
                       return reject(validate5, instancePath + "/data/platform", "type", { type: "string" });
                     }
                     if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr" || data2 === "all")) {
                       if (strict) {
-                        return reject(validate5, instancePath + "/data/platform", "enum", { allowedValues: schema5.properties.data.properties.platform.enum });
+                        return reject(validate5, instancePath + "/data/platform", "enum", { allowedValues: embedded11 });
                       } else {
-                        if (typeof data2 == "string") {
-                          func0(notices, instancePath + "/data/platform", data2, schema5.properties.data.properties.platform.enum);
-                        }
+                        func0(notices, instancePath + "/data/platform", data2, embedded11);
                       }
                     }
                   } else {
                   }
                   if (true) {
-                    if (data3 !== void 0) {
+                    if (true) {
                       if (true) {
                         if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
                           for (const key0 in data3) {
@@ -976,10 +967,10 @@ function validate5(data, instancePath, strict, notices) {
                                 if ((data5 = data4.free) === void 0 && (missing2 = "free") || (data6 = data4.locked) === void 0 && (missing2 = "locked") || (data7 = data4.total) === void 0 && (missing2 = "total")) {
                                   return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "required", { missingProperty: missing2 });
                                 } else {
-                                  if (data5 !== void 0) {
+                                  if (true) {
                                     if (true) {
                                       if (typeof data5 == "number" && isFinite(data5)) {
-                                        if (data5 < 0 || isNaN(data5)) {
+                                        if (data5 < 0) {
                                           return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", "minimum", { comparison: ">=", limit: 0 });
                                         }
                                       } else {
@@ -989,10 +980,10 @@ function validate5(data, instancePath, strict, notices) {
                                   } else {
                                   }
                                   if (true) {
-                                    if (data6 !== void 0) {
+                                    if (true) {
                                       if (true) {
                                         if (typeof data6 == "number" && isFinite(data6)) {
-                                          if (data6 < 0 || isNaN(data6)) {
+                                          if (data6 < 0) {
                                             return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", "minimum", { comparison: ">=", limit: 0 });
                                           }
                                         } else {
@@ -1002,10 +993,10 @@ function validate5(data, instancePath, strict, notices) {
                                     } else {
                                     }
                                     if (true) {
-                                      if (data7 !== void 0) {
+                                      if (true) {
                                         if (true) {
                                           if (typeof data7 == "number" && isFinite(data7)) {
-                                            if (data7 < 0 || isNaN(data7)) {
+                                            if (data7 < 0) {
                                               return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", "minimum", { comparison: ">=", limit: 0 });
                                             }
                                           } else {
@@ -1046,10 +1037,10 @@ function validate5(data, instancePath, strict, notices) {
                     } else {
                     }
                     if (true) {
-                      if (data8 !== void 0) {
+                      if (true) {
                         if (true) {
                           if (typeof data8 == "number" && isFinite(data8)) {
-                            if (data8 < 0 || isNaN(data8)) {
+                            if (data8 < 0) {
                               return reject(validate5, instancePath + "/data/total_value_zar", "minimum", { comparison: ">=", limit: 0 });
                             }
                           } else {
@@ -1082,7 +1073,7 @@ function validate5(data, instancePath, strict, notices) {
           } else {
           }
           if (true) {
-            if (data9 !== void 0) {
+            if (true) {
               if (true) {
                 if (typeof data9 === "string") {
                   if (!formats0(data9, strict)) {
@@ -1135,7 +1126,6 @@ function validate5(data, instancePath, strict, notices) {
   return true;
 }
 var message_decisions = validate6;
-var schema6 = { "properties": { "data": { "properties": { "platform": { "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, "decision": { "enum": ["buy", "sell", "hold"] }, "market_data": { "properties": { "rsi": { "type": ["number", "null"] }, "macd": { "type": ["string", "null"] } } }, "stops": { "properties": { "stop_loss": { "type": ["number", "null"] }, "take_profit": { "type": ["number", "null"] } } } } } } };
 function validate6(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
@@ -1146,14 +1136,14 @@ function validate6(data, instancePath, strict, notices) {
       if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data27 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate6, instancePath, "required", { missingProperty: missing0 });
       } else {
-        if (data$0 !== void 0) {
+        if (true) {
           if ("decisions" !== data$0) {
             return reject(validate6, instancePath + "/type", "const", { allowedValue: "decisions" });
           }
         } else {
         }
         if (true) {
-          if (data1 !== void 0) {
+          if (true) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
                 let data2, data3, data4, data5, data6, data7, data1$6, data9, data1$8, data15, data19, data23, data26;
@@ -1161,7 +1151,7 @@ function validate6(data, instancePath, strict, notices) {
                 if ((data2 = data1.id) === void 0 && (missing1 = "id") || (data3 = data1.bot_id) === void 0 && (missing1 = "bot_id") || (data4 = data1.symbol) === void 0 && (missing1 = "symbol") || (data5 = data1.platform) === void 0 && (missing1 = "platform") || (data6 = data1.decision) === void 0 && (missing1 = "decision") || (data7 = data1.confidence) === void 0 && (missing1 = "confidence") || (data1$6 = data1.reasoning) === void 0 && (missing1 = "reasoning") || (data9 = data1.market_data) === void 0 && (missing1 = "market_data") || (data1$8 = data1.regime_state) === void 0 && (missing1 = "regime_state") || (data15 = data1.component_scores) === void 0 && (missing1 = "component_scores") || (data19 = data1.sizing) === void 0 && (missing1 = "sizing") || (data23 = data1.stops) === void 0 && (missing1 = "stops") || (data26 = data1.timestamp) === void 0 && (missing1 = "timestamp")) {
                   return reject(validate6, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
-                  if (data2 !== void 0) {
+                  if (true) {
                     if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
@@ -1174,7 +1164,7 @@ function validate6(data, instancePath, strict, notices) {
                   } else {
                   }
                   if (true) {
-                    if (data3 !== void 0) {
+                    if (true) {
                       if (true) {
                         if (typeof data3 === "string") {
                           if (data3.length < 1) {
@@ -1187,7 +1177,7 @@ function validate6(data, instancePath, strict, notices) {
                     } else {
                     }
                     if (true) {
-                      if (data4 !== void 0) {
+                      if (true) {
                         if (true) {
                           if (typeof data4 === "string") {
                             if (data4.length < 1) {
@@ -1200,45 +1190,41 @@ function validate6(data, instancePath, strict, notices) {
                       } else {
                       }
                       if (true) {
-                        if (data5 !== void 0) {
+                        if (true) {
                           if (typeof data5 !== "string") {
                             return reject(validate6, instancePath + "/data/platform", "type", { type: "string" });
                           }
                           if (!(data5 === "luno" || data5 === "binance" || data5 === "kucoin" || data5 === "kraken" || data5 === "valr")) {
                             if (strict) {
-                              return reject(validate6, instancePath + "/data/platform", "enum", { allowedValues: schema6.properties.data.properties.platform.enum });
+                              return reject(validate6, instancePath + "/data/platform", "enum", { allowedValues: embedded3 });
                             } else {
-                              if (typeof data5 == "string") {
-                                func0(notices, instancePath + "/data/platform", data5, schema6.properties.data.properties.platform.enum);
-                              }
+                              func0(notices, instancePath + "/data/platform", data5, embedded3);
                             }
                           }
                         } else {
                         }
                         if (true) {
-                          if (data6 !== void 0) {
+                          if (true) {
                             if (typeof data6 !== "string") {
                               return reject(validate6, instancePath + "/data/decision", "type", { type: "string" });
                             }
                             if (!(data6 === "buy" || data6 === "sell" || data6 === "hold")) {
                               if (strict) {
-                                return reject(validate6, instancePath + "/data/decision", "enum", { allowedValues: schema6.properties.data.properties.decision.enum });
+                                return reject(validate6, instancePath + "/data/decision", "enum", { allowedValues: embedded12 });
                               } else {
-                                if (typeof data6 == "string") {
-                                  func0(notices, instancePath + "/data/decision", data6, schema6.properties.data.properties.decision.enum);
-                                }
+                                func0(notices, instancePath + "/data/decision", data6, embedded12);
                               }
                             }
                           } else {
                           }
                           if (true) {
-                            if (data7 !== void 0) {
+                            if (true) {
                               if (true) {
                                 if (typeof data7 == "number" && isFinite(data7)) {
-                                  if (data7 > 1 || isNaN(data7)) {
+                                  if (data7 > 1) {
                                     return reject(validate6, instancePath + "/data/confidence", "maximum", { comparison: "<=", limit: 1 });
                                   } else {
-                                    if (data7 < 0 || isNaN(data7)) {
+                                    if (data7 < 0) {
                                       return reject(validate6, instancePath + "/data/confidence", "minimum", { comparison: ">=", limit: 0 });
                                     }
                                   }
@@ -1249,14 +1235,14 @@ function validate6(data, instancePath, strict, notices) {
                             } else {
                             }
                             if (true) {
-                              if (data1$6 !== void 0) {
+                              if (true) {
                                 if (typeof data1$6 !== "string") {
                                   return reject(validate6, instancePath + "/data/reasoning", "type", { type: "string" });
                                 }
                               } else {
                               }
                               if (true) {
-                                if (data9 !== void 0) {
+                                if (true) {
                                   if (true) {
                                     if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
                                       let data10, data11, data12, data13;
@@ -1264,10 +1250,10 @@ function validate6(data, instancePath, strict, notices) {
                                       if ((data10 = data9.price) === void 0 && (missing2 = "price") || (data11 = data9.volume_24h) === void 0 && (missing2 = "volume_24h") || (data12 = data9.rsi) === void 0 && (missing2 = "rsi") || (data13 = data9.macd) === void 0 && (missing2 = "macd")) {
                                         return reject(validate6, instancePath + "/data/market_data", "required", { missingProperty: missing2 });
                                       } else {
-                                        if (data10 !== void 0) {
+                                        if (true) {
                                           if (true) {
                                             if (typeof data10 == "number" && isFinite(data10)) {
-                                              if (data10 < 0 || isNaN(data10)) {
+                                              if (data10 < 0) {
                                                 return reject(validate6, instancePath + "/data/market_data/price", "minimum", { comparison: ">=", limit: 0 });
                                               }
                                             } else {
@@ -1277,10 +1263,10 @@ function validate6(data, instancePath, strict, notices) {
                                         } else {
                                         }
                                         if (true) {
-                                          if (data11 !== void 0) {
+                                          if (true) {
                                             if (true) {
                                               if (typeof data11 == "number" && isFinite(data11)) {
-                                                if (data11 < 0 || isNaN(data11)) {
+                                                if (data11 < 0) {
                                                   return reject(validate6, instancePath + "/data/market_data/volume_24h", "minimum", { comparison: ">=", limit: 0 });
                                                 }
                                               } else {
@@ -1290,16 +1276,16 @@ function validate6(data, instancePath, strict, notices) {
                                           } else {
                                           }
                                           if (true) {
-                                            if (data12 !== void 0) {
+                                            if (true) {
                                               if (!(typeof data12 == "number" && isFinite(data12)) && data12 !== null) {
-                                                return reject(validate6, instancePath + "/data/market_data/rsi", "type", { type: schema6.properties.data.properties.market_data.properties.rsi.type });
+                                                return reject(validate6, instancePath + "/data/market_data/rsi", "type", { type: embedded6 });
                                               }
                                               if (true) {
                                                 if (typeof data12 == "number" && isFinite(data12)) {
-                                                  if (data12 > 100 || isNaN(data12)) {
+                                                  if (data12 > 100) {
                                                     return reject(validate6, instancePath + "/data/market_data/rsi", "maximum", { comparison: "<=", limit: 100 });
                                                   } else {
-                                                    if (data12 < 0 || isNaN(data12)) {
+                                                    if (data12 < 0) {
                                                       return reject(validate6, instancePath + "/data/market_data/rsi", "minimum", { comparison: ">=", limit: 0 });
                                                     }
                                                   }
@@ -1308,9 +1294,9 @@ function validate6(data, instancePath, strict, notices) {
                                             } else {
                                             }
                                             if (true) {
-                                              if (data13 !== void 0) {
+                                              if (true) {
                                                 if (typeof data13 !== "string" && data13 !== null) {
-                                                  return reject(validate6, instancePath + "/data/market_data/macd", "type", { type: schema6.properties.data.properties.market_data.properties.macd.type });
+                                                  return reject(validate6, instancePath + "/data/market_data/macd", "type", { type: embedded10 });
                                                 }
                                               } else {
                                               }
@@ -1339,24 +1325,24 @@ function validate6(data, instancePath, strict, notices) {
                                 } else {
                                 }
                                 if (true) {
-                                  if (data1$8 !== void 0) {
+                                  if (true) {
                                     if (typeof data1$8 !== "string") {
                                       return reject(validate6, instancePath + "/data/regime_state", "type", { type: "string" });
                                     }
                                   } else {
                                   }
                                   if (true) {
-                                    if (data15 !== void 0) {
+                                    if (true) {
                                       if (true) {
                                         if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
                                           let data16 = data15.technical, data17 = data15.sentiment, data18 = data15.risk;
                                           if (data16 !== void 0) {
                                             if (true) {
                                               if (typeof data16 == "number" && isFinite(data16)) {
-                                                if (data16 > 1 || isNaN(data16)) {
+                                                if (data16 > 1) {
                                                   return reject(validate6, instancePath + "/data/component_scores/technical", "maximum", { comparison: "<=", limit: 1 });
                                                 } else {
-                                                  if (data16 < 0 || isNaN(data16)) {
+                                                  if (data16 < 0) {
                                                     return reject(validate6, instancePath + "/data/component_scores/technical", "minimum", { comparison: ">=", limit: 0 });
                                                   }
                                                 }
@@ -1370,10 +1356,10 @@ function validate6(data, instancePath, strict, notices) {
                                             if (data17 !== void 0) {
                                               if (true) {
                                                 if (typeof data17 == "number" && isFinite(data17)) {
-                                                  if (data17 > 1 || isNaN(data17)) {
+                                                  if (data17 > 1) {
                                                     return reject(validate6, instancePath + "/data/component_scores/sentiment", "maximum", { comparison: "<=", limit: 1 });
                                                   } else {
-                                                    if (data17 < 0 || isNaN(data17)) {
+                                                    if (data17 < 0) {
                                                       return reject(validate6, instancePath + "/data/component_scores/sentiment", "minimum", { comparison: ">=", limit: 0 });
                                                     }
                                                   }
@@ -1387,10 +1373,10 @@ function validate6(data, instancePath, strict, notices) {
                                               if (data18 !== void 0) {
                                                 if (true) {
                                                   if (typeof data18 == "number" && isFinite(data18)) {
-                                                    if (data18 > 1 || isNaN(data18)) {
+                                                    if (data18 > 1) {
                                                       return reject(validate6, instancePath + "/data/component_scores/risk", "maximum", { comparison: "<=", limit: 1 });
                                                     } else {
-                                                      if (data18 < 0 || isNaN(data18)) {
+                                                      if (data18 < 0) {
                                                         return reject(validate6, instancePath + "/data/component_scores/risk", "minimum", { comparison: ">=", limit: 0 });
                                                       }
                                                     }
@@ -1423,7 +1409,7 @@ function validate6(data, instancePath, strict, notices) {
                                     } else {
                                     }
                                     if (true) {
-                                      if (data19 !== void 0) {
+                                      if (true) {
                                         if (data19 !== null && (typeof data19 != "object" || Array.isArray(data19))) {
                                           return reject(validate6, instancePath + "/data/sizing", "x-nullable-object", { type: "object,null" });
                                         }
@@ -1434,10 +1420,10 @@ function validate6(data, instancePath, strict, notices) {
                                             if ((data20 = data19.quantity) === void 0 && (missing3 = "quantity") || (data21 = data19.capital) === void 0 && (missing3 = "capital") || (data22 = data19.risk_per_trade) === void 0 && (missing3 = "risk_per_trade")) {
                                               return reject(validate6, instancePath + "/data/sizing", "required", { missingProperty: missing3 });
                                             } else {
-                                              if (data20 !== void 0) {
+                                              if (true) {
                                                 if (true) {
                                                   if (typeof data20 == "number" && isFinite(data20)) {
-                                                    if (data20 < 0 || isNaN(data20)) {
+                                                    if (data20 < 0) {
                                                       return reject(validate6, instancePath + "/data/sizing/quantity", "minimum", { comparison: ">=", limit: 0 });
                                                     }
                                                   } else {
@@ -1447,10 +1433,10 @@ function validate6(data, instancePath, strict, notices) {
                                               } else {
                                               }
                                               if (true) {
-                                                if (data21 !== void 0) {
+                                                if (true) {
                                                   if (true) {
                                                     if (typeof data21 == "number" && isFinite(data21)) {
-                                                      if (data21 < 0 || isNaN(data21)) {
+                                                      if (data21 < 0) {
                                                         return reject(validate6, instancePath + "/data/sizing/capital", "minimum", { comparison: ">=", limit: 0 });
                                                       }
                                                     } else {
@@ -1460,13 +1446,13 @@ function validate6(data, instancePath, strict, notices) {
                                                 } else {
                                                 }
                                                 if (true) {
-                                                  if (data22 !== void 0) {
+                                                  if (true) {
                                                     if (true) {
                                                       if (typeof data22 == "number" && isFinite(data22)) {
-                                                        if (data22 > 1 || isNaN(data22)) {
+                                                        if (data22 > 1) {
                                                           return reject(validate6, instancePath + "/data/sizing/risk_per_trade", "maximum", { comparison: "<=", limit: 1 });
                                                         } else {
-                                                          if (data22 < 0 || isNaN(data22)) {
+                                                          if (data22 < 0) {
                                                             return reject(validate6, instancePath + "/data/sizing/risk_per_trade", "minimum", { comparison: ">=", limit: 0 });
                                                           }
                                                         }
@@ -1498,7 +1484,7 @@ function validate6(data, instancePath, strict, notices) {
                                       } else {
                                       }
                                       if (true) {
-                                        if (data23 !== void 0) {
+                                        if (true) {
                                           if (data23 !== null && (typeof data23 != "object" || Array.isArray(data23))) {
                                             return reject(validate6, instancePath + "/data/stops", "x-nullable-object", { type: "object,null" });
                                           }
@@ -1509,13 +1495,13 @@ function validate6(data, instancePath, strict, notices) {
                                               if ((data24 = data23.stop_loss) === void 0 && (missing4 = "stop_loss") || (data25 = data23.take_profit) === void 0 && (missing4 = "take_profit")) {
                                                 return reject(validate6, instancePath + "/data/stops", "required", { missingProperty: missing4 });
                                               } else {
-                                                if (data24 !== void 0) {
+                                                if (true) {
                                                   if (!(typeof data24 == "number" && isFinite(data24)) && data24 !== null) {
-                                                    return reject(validate6, instancePath + "/data/stops/stop_loss", "type", { type: schema6.properties.data.properties.stops.properties.stop_loss.type });
+                                                    return reject(validate6, instancePath + "/data/stops/stop_loss", "type", { type: embedded6 });
                                                   }
                                                   if (true) {
                                                     if (typeof data24 == "number" && isFinite(data24)) {
-                                                      if (data24 < 0 || isNaN(data24)) {
+                                                      if (data24 < 0) {
                                                         return reject(validate6, instancePath + "/data/stops/stop_loss", "minimum", { comparison: ">=", limit: 0 });
                                                       }
                                                     }
@@ -1523,13 +1509,13 @@ function validate6(data, instancePath, strict, notices) {
                                                 } else {
                                                 }
                                                 if (true) {
-                                                  if (data25 !== void 0) {
+                                                  if (true) {
                                                     if (!(typeof data25 == "number" && isFinite(data25)) && data25 !== null) {
-                                                      return reject(validate6, instancePath + "/data/stops/take_profit", "type", { type: schema6.properties.data.properties.stops.properties.take_profit.type });
+                                                      return reject(validate6, instancePath + "/data/stops/take_profit", "type", { type: embedded6 });
                                                     }
                                                     if (true) {
                                                       if (typeof data25 == "number" && isFinite(data25)) {
-                                                        if (data25 < 0 || isNaN(data25)) {
+                                                        if (data25 < 0) {
                                                           return reject(validate6, instancePath + "/data/stops/take_profit", "minimum", { comparison: ">=", limit: 0 });
                                                         }
                                                       }
@@ -1557,7 +1543,7 @@ function validate6(data, instancePath, strict, notices) {
                                         } else {
                                         }
                                         if (true) {
-                                          if (data26 !== void 0) {
+                                          if (true) {
                                             if (true) {
                                               if (typeof data26 === "string") {
                                                 if (!formats0(data26, strict)) {
@@ -1603,7 +1589,7 @@ function validate6(data, instancePath, strict, notices) {
           } else {
           }
           if (true) {
-            if (data27 !== void 0) {
+            if (true) {
               if (true) {
                 if (typeof data27 === "string") {
                   if (!formats0(data27, strict)) {
@@ -1666,14 +1652,14 @@ function validate7(data, instancePath, strict, notices) {
       if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data12 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate7, instancePath, "required", { missingProperty: missing0 });
       } else {
-        if (data$0 !== void 0) {
+        if (true) {
           if ("metrics" !== data$0) {
             return reject(validate7, instancePath + "/type", "const", { allowedValue: "metrics" });
           }
         } else {
         }
         if (true) {
-          if (data1 !== void 0) {
+          if (true) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
                 let data2, data3, data4, data5, data6, data7, data8, data1$7, data10, data11;
@@ -1681,27 +1667,27 @@ function validate7(data, instancePath, strict, notices) {
                 if ((data2 = data1.total_pnl) === void 0 && (missing1 = "total_pnl") || (data3 = data1.total_pnl_percent) === void 0 && (missing1 = "total_pnl_percent") || (data4 = data1.active_bots) === void 0 && (missing1 = "active_bots") || (data5 = data1.total_bots) === void 0 && (missing1 = "total_bots") || (data6 = data1.total_trades) === void 0 && (missing1 = "total_trades") || (data7 = data1.win_rate) === void 0 && (missing1 = "win_rate") || (data8 = data1.exposure) === void 0 && (missing1 = "exposure") || (data1$7 = data1.risk_level) === void 0 && (missing1 = "risk_level") || (data10 = data1.uptime_seconds) === void 0 && (missing1 = "uptime_seconds") || (data11 = data1.trades_per_hour) === void 0 && (missing1 = "trades_per_hour")) {
                   return reject(validate7, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
-                  if (data2 !== void 0) {
+                  if (true) {
                     if (!(typeof data2 == "number" && isFinite(data2))) {
                       return reject(validate7, instancePath + "/data/total_pnl", "type", { type: "number" });
                     }
                   } else {
                   }
                   if (true) {
-                    if (data3 !== void 0) {
+                    if (true) {
                       if (!(typeof data3 == "number" && isFinite(data3))) {
                         return reject(validate7, instancePath + "/data/total_pnl_percent", "type", { type: "number" });
                       }
                     } else {
                     }
                     if (true) {
-                      if (data4 !== void 0) {
+                      if (true) {
                         if (!Number.isInteger(data4)) {
                           return reject(validate7, instancePath + "/data/active_bots", "type", { type: "integer" });
                         }
                         if (true) {
-                          if (typeof data4 == "number" && isFinite(data4)) {
-                            if (data4 < 0 || isNaN(data4)) {
+                          if (true) {
+                            if (data4 < 0) {
                               return reject(validate7, instancePath + "/data/active_bots", "minimum", { comparison: ">=", limit: 0 });
                             }
                           }
@@ -1709,13 +1695,13 @@ function validate7(data, instancePath, strict, notices) {
                       } else {
                       }
                       if (true) {
-                        if (data5 !== void 0) {
+                        if (true) {
                           if (!Number.isInteger(data5)) {
                             return reject(validate7, instancePath + "/data/total_bots", "type", { type: "integer" });
                           }
                           if (true) {
-                            if (typeof data5 == "number" && isFinite(data5)) {
-                              if (data5 < 0 || isNaN(data5)) {
+                            if (true) {
+                              if (data5 < 0) {
                                 return reject(validate7, instancePath + "/data/total_bots", "minimum", { comparison: ">=", limit: 0 });
                               }
                             }
@@ -1723,13 +1709,13 @@ function validate7(data, instancePath, strict, notices) {
                         } else {
                         }
                         if (true) {
-                          if (data6 !== void 0) {
+                          if (true) {
                             if (!Number.isInteger(data6)) {
                               return reject(validate7, instancePath + "/data/total_trades", "type", { type: "integer" });
                             }
                             if (true) {
-                              if (typeof data6 == "number" && isFinite(data6)) {
-                                if (data6 < 0 || isNaN(data6)) {
+                              if (true) {
+                                if (data6 < 0) {
                                   return reject(validate7, instancePath + "/data/total_trades", "minimum", { comparison: ">=", limit: 0 });
                                 }
                               }
@@ -1737,13 +1723,13 @@ function validate7(data, instancePath, strict, notices) {
                           } else {
                           }
                           if (true) {
-                            if (data7 !== void 0) {
+                            if (true) {
                               if (true) {
                                 if (typeof data7 == "number" && isFinite(data7)) {
-                                  if (data7 > 1 || isNaN(data7)) {
+                                  if (data7 > 1) {
                                     return reject(validate7, instancePath + "/data/win_rate", "maximum", { comparison: "<=", limit: 1 });
                                   } else {
-                                    if (data7 < 0 || isNaN(data7)) {
+                                    if (data7 < 0) {
                                       return reject(validate7, instancePath + "/data/win_rate", "minimum", { comparison: ">=", limit: 0 });
                                     }
                                   }
@@ -1754,13 +1740,13 @@ function validate7(data, instancePath, strict, notices) {
                             } else {
                             }
                             if (true) {
-                              if (data8 !== void 0) {
+                              if (true) {
                                 if (true) {
                                   if (typeof data8 == "number" && isFinite(data8)) {
-                                    if (data8 > 1 || isNaN(data8)) {
+                                    if (data8 > 1) {
                                       return reject(validate7, instancePath + "/data/exposure", "maximum", { comparison: "<=", limit: 1 });
                                     } else {
-                                      if (data8 < 0 || isNaN(data8)) {
+                                      if (data8 < 0) {
                                         return reject(validate7, instancePath + "/data/exposure", "minimum", { comparison: ">=", limit: 0 });
                                       }
                                     }
@@ -1771,17 +1757,17 @@ function validate7(data, instancePath, strict, notices) {
                               } else {
                               }
                               if (true) {
-                                if (data1$7 !== void 0) {
+                                if (true) {
                                   if (typeof data1$7 !== "string") {
                                     return reject(validate7, instancePath + "/data/risk_level", "type", { type: "string" });
                                   }
                                 } else {
                                 }
                                 if (true) {
-                                  if (data10 !== void 0) {
+                                  if (true) {
                                     if (true) {
                                       if (typeof data10 == "number" && isFinite(data10)) {
-                                        if (data10 < 0 || isNaN(data10)) {
+                                        if (data10 < 0) {
                                           return reject(validate7, instancePath + "/data/uptime_seconds", "minimum", { comparison: ">=", limit: 0 });
                                         }
                                       } else {
@@ -1791,10 +1777,10 @@ function validate7(data, instancePath, strict, notices) {
                                   } else {
                                   }
                                   if (true) {
-                                    if (data11 !== void 0) {
+                                    if (true) {
                                       if (true) {
                                         if (typeof data11 == "number" && isFinite(data11)) {
-                                          if (data11 < 0 || isNaN(data11)) {
+                                          if (data11 < 0) {
                                             return reject(validate7, instancePath + "/data/trades_per_hour", "minimum", { comparison: ">=", limit: 0 });
                                           }
                                         } else {
@@ -1834,7 +1820,7 @@ function validate7(data, instancePath, strict, notices) {
           } else {
           }
           if (true) {
-            if (data12 !== void 0) {
+            if (true) {
               if (true) {
                 if (typeof data12 === "string") {
                   if (!formats0(data12, strict)) {
@@ -1897,14 +1883,14 @@ function validate8(data, instancePath, strict, notices) {
       if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data9 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate8, instancePath, "required", { missingProperty: missing0 });
       } else {
-        if (data$0 !== void 0) {
+        if (true) {
           if ("whale" !== data$0) {
             return reject(validate8, instancePath + "/type", "const", { allowedValue: "whale" });
           }
         } else {
         }
         if (true) {
-          if (data1 !== void 0) {
+          if (true) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
                 let data2, data3, data1$2, data5, data6, data7, data1$6;
@@ -1912,7 +1898,7 @@ function validate8(data, instancePath, strict, notices) {
                 if ((data2 = data1.coin) === void 0 && (missing1 = "coin") || (data3 = data1.platform) === void 0 && (missing1 = "platform") || (data1$2 = data1.flow_type) === void 0 && (missing1 = "flow_type") || (data5 = data1.amount) === void 0 && (missing1 = "amount") || (data6 = data1.value_usd) === void 0 && (missing1 = "value_usd") || (data7 = data1.timestamp) === void 0 && (missing1 = "timestamp") || (data1$6 = data1.signal) === void 0 && (missing1 = "signal")) {
                   return reject(validate8, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
-                  if (data2 !== void 0) {
+                  if (true) {
                     if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
@@ -1925,7 +1911,7 @@ function validate8(data, instancePath, strict, notices) {
                   } else {
                   }
                   if (true) {
-                    if (data3 !== void 0) {
+                    if (true) {
                       if (true) {
                         if (typeof data3 === "string") {
                           if (data3.length < 1) {
@@ -1938,17 +1924,17 @@ function validate8(data, instancePath, strict, notices) {
                     } else {
                     }
                     if (true) {
-                      if (data1$2 !== void 0) {
+                      if (true) {
                         if (typeof data1$2 !== "string") {
                           return reject(validate8, instancePath + "/data/flow_type", "type", { type: "string" });
                         }
                       } else {
                       }
                       if (true) {
-                        if (data5 !== void 0) {
+                        if (true) {
                           if (true) {
                             if (typeof data5 == "number" && isFinite(data5)) {
-                              if (data5 < 0 || isNaN(data5)) {
+                              if (data5 < 0) {
                                 return reject(validate8, instancePath + "/data/amount", "minimum", { comparison: ">=", limit: 0 });
                               }
                             } else {
@@ -1958,10 +1944,10 @@ function validate8(data, instancePath, strict, notices) {
                         } else {
                         }
                         if (true) {
-                          if (data6 !== void 0) {
+                          if (true) {
                             if (true) {
                               if (typeof data6 == "number" && isFinite(data6)) {
-                                if (data6 < 0 || isNaN(data6)) {
+                                if (data6 < 0) {
                                   return reject(validate8, instancePath + "/data/value_usd", "minimum", { comparison: ">=", limit: 0 });
                                 }
                               } else {
@@ -1971,7 +1957,7 @@ function validate8(data, instancePath, strict, notices) {
                           } else {
                           }
                           if (true) {
-                            if (data7 !== void 0) {
+                            if (true) {
                               if (true) {
                                 if (typeof data7 === "string") {
                                   if (!formats0(data7, strict)) {
@@ -1984,7 +1970,7 @@ function validate8(data, instancePath, strict, notices) {
                             } else {
                             }
                             if (true) {
-                              if (data1$6 !== void 0) {
+                              if (true) {
                                 if (typeof data1$6 !== "string") {
                                   return reject(validate8, instancePath + "/data/signal", "type", { type: "string" });
                                 }
@@ -2018,7 +2004,7 @@ function validate8(data, instancePath, strict, notices) {
           } else {
           }
           if (true) {
-            if (data9 !== void 0) {
+            if (true) {
               if (true) {
                 if (typeof data9 === "string") {
                   if (!formats0(data9, strict)) {
@@ -2071,7 +2057,6 @@ function validate8(data, instancePath, strict, notices) {
   return true;
 }
 var message_alerts = validate9;
-var schema9 = { "properties": { "data": { "properties": { "severity": { "enum": ["info", "warning", "error", "critical"] }, "platform": { "anyOf": [{ "type": "string", "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, { "type": "null" }] } } } } };
 function validate9(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
@@ -2083,7 +2068,7 @@ function validate9(data, instancePath, strict, notices) {
       if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data11 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate9, instancePath, "required", { missingProperty: missing0 });
       } else {
-        if (data$0 !== void 0) {
+        if (true) {
           const _errs1 = errors;
           if ("alerts" !== data$0) {
             return reject(validate9, instancePath + "/type", "const", { allowedValue: "alerts" });
@@ -2093,7 +2078,7 @@ function validate9(data, instancePath, strict, notices) {
           var valid0 = true;
         }
         if (valid0) {
-          if (data1 !== void 0) {
+          if (true) {
             const _errs2 = errors;
             if (errors === _errs2) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
@@ -2102,7 +2087,7 @@ function validate9(data, instancePath, strict, notices) {
                 if ((data2 = data1.id) === void 0 && (missing1 = "id") || (data3 = data1.severity) === void 0 && (missing1 = "severity") || (data1$2 = data1.category) === void 0 && (missing1 = "category") || (data1$3 = data1.title) === void 0 && (missing1 = "title") || (data1$4 = data1.message) === void 0 && (missing1 = "message") || (data7 = data1.bot_id) === void 0 && (missing1 = "bot_id") || (data8 = data1.platform) === void 0 && (missing1 = "platform") || (data1$7 = data1.action_required) === void 0 && (missing1 = "action_required") || (data10 = data1.timestamp) === void 0 && (missing1 = "timestamp")) {
                   return reject(validate9, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
-                  if (data2 !== void 0) {
+                  if (true) {
                     const _errs4 = errors;
                     if (errors === _errs4) {
                       if (typeof data2 === "string") {
@@ -2118,18 +2103,16 @@ function validate9(data, instancePath, strict, notices) {
                     var valid1 = true;
                   }
                   if (valid1) {
-                    if (data3 !== void 0) {
+                    if (true) {
                       const _errs6 = errors;
                       if (typeof data3 !== "string") {
                         return reject(validate9, instancePath + "/data/severity", "type", { type: "string" });
                       }
                       if (!(data3 === "info" || data3 === "warning" || data3 === "error" || data3 === "critical")) {
                         if (strict) {
-                          return reject(validate9, instancePath + "/data/severity", "enum", { allowedValues: schema9.properties.data.properties.severity.enum });
+                          return reject(validate9, instancePath + "/data/severity", "enum", { allowedValues: embedded13 });
                         } else {
-                          if (typeof data3 == "string") {
-                            func0(notices, instancePath + "/data/severity", data3, schema9.properties.data.properties.severity.enum);
-                          }
+                          func0(notices, instancePath + "/data/severity", data3, embedded13);
                         }
                       }
                       var valid1 = _errs6 === errors;
@@ -2137,7 +2120,7 @@ function validate9(data, instancePath, strict, notices) {
                       var valid1 = true;
                     }
                     if (valid1) {
-                      if (data1$2 !== void 0) {
+                      if (true) {
                         const _errs8 = errors;
                         if (typeof data1$2 !== "string") {
                           return reject(validate9, instancePath + "/data/category", "type", { type: "string" });
@@ -2147,7 +2130,7 @@ function validate9(data, instancePath, strict, notices) {
                         var valid1 = true;
                       }
                       if (valid1) {
-                        if (data1$3 !== void 0) {
+                        if (true) {
                           const _errs10 = errors;
                           if (typeof data1$3 !== "string") {
                             return reject(validate9, instancePath + "/data/title", "type", { type: "string" });
@@ -2157,7 +2140,7 @@ function validate9(data, instancePath, strict, notices) {
                           var valid1 = true;
                         }
                         if (valid1) {
-                          if (data1$4 !== void 0) {
+                          if (true) {
                             const _errs12 = errors;
                             if (typeof data1$4 !== "string") {
                               return reject(validate9, instancePath + "/data/message", "type", { type: "string" });
@@ -2167,7 +2150,7 @@ function validate9(data, instancePath, strict, notices) {
                             var valid1 = true;
                           }
                           if (valid1) {
-                            if (data7 !== void 0) {
+                            if (true) {
                               const _errs14 = errors;
                               const _errs15 = errors;
                               if (data7 !== null) {
@@ -2236,7 +2219,7 @@ function validate9(data, instancePath, strict, notices) {
                               var valid1 = true;
                             }
                             if (valid1) {
-                              if (data8 !== void 0) {
+                              if (true) {
                                 const _errs20 = errors;
                                 const _errs21 = errors;
                                 if (data8 !== null) {
@@ -2253,7 +2236,7 @@ function validate9(data, instancePath, strict, notices) {
                                   }
                                   if (!(data8 === "luno" || data8 === "binance" || data8 === "kucoin" || data8 === "kraken" || data8 === "valr")) {
                                     if (strict) {
-                                      const err5 = { instancePath: instancePath + "/data/platform", keyword: "enum", params: { allowedValues: schema9.properties.data.properties.platform.anyOf[0].enum } };
+                                      const err5 = { instancePath: instancePath + "/data/platform", keyword: "enum", params: { allowedValues: embedded14[0].enum } };
                                       if (vErrors === null) {
                                         vErrors = [err5];
                                       } else {
@@ -2262,7 +2245,7 @@ function validate9(data, instancePath, strict, notices) {
                                       errors++;
                                     } else {
                                       if (typeof data8 == "string") {
-                                        func0(notices, instancePath + "/data/platform", data8, schema9.properties.data.properties.platform.anyOf[0].enum);
+                                        func0(notices, instancePath + "/data/platform", data8, embedded14[0].enum);
                                       }
                                     }
                                   }
@@ -2308,7 +2291,7 @@ function validate9(data, instancePath, strict, notices) {
                                 var valid1 = true;
                               }
                               if (valid1) {
-                                if (data1$7 !== void 0) {
+                                if (true) {
                                   const _errs26 = errors;
                                   if (typeof data1$7 !== "boolean") {
                                     return reject(validate9, instancePath + "/data/action_required", "type", { type: "boolean" });
@@ -2318,7 +2301,7 @@ function validate9(data, instancePath, strict, notices) {
                                   var valid1 = true;
                                 }
                                 if (valid1) {
-                                  if (data10 !== void 0) {
+                                  if (true) {
                                     const _errs28 = errors;
                                     if (errors === _errs28) {
                                       if (typeof data10 === "string") {
@@ -2365,7 +2348,7 @@ function validate9(data, instancePath, strict, notices) {
             var valid0 = true;
           }
           if (valid0) {
-            if (data11 !== void 0) {
+            if (true) {
               const _errs30 = errors;
               if (errors === _errs30) {
                 if (typeof data11 === "string") {
@@ -2424,7 +2407,6 @@ function validate9(data, instancePath, strict, notices) {
   return errors === 0;
 }
 var message_system_health = validate10;
-var schema10 = { "properties": { "data": { "properties": { "last_trade": { "type": ["string", "null"] } } } } };
 function validate10(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
@@ -2435,14 +2417,14 @@ function validate10(data, instancePath, strict, notices) {
       if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data13 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate10, instancePath, "required", { missingProperty: missing0 });
       } else {
-        if (data$0 !== void 0) {
+        if (true) {
           if ("system_health" !== data$0) {
             return reject(validate10, instancePath + "/type", "const", { allowedValue: "system_health" });
           }
         } else {
         }
         if (true) {
-          if (data1 !== void 0) {
+          if (true) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
                 let data1$0, data3, data4, data5, data6, data1$5, data1$6, data9, data11, data12;
@@ -2450,17 +2432,17 @@ function validate10(data, instancePath, strict, notices) {
                 if ((data1$0 = data1.status) === void 0 && (missing1 = "status") || (data3 = data1.uptime) === void 0 && (missing1 = "uptime") || (data4 = data1.cpu_percent) === void 0 && (missing1 = "cpu_percent") || (data5 = data1.memory_percent) === void 0 && (missing1 = "memory_percent") || (data6 = data1.disk_percent) === void 0 && (missing1 = "disk_percent") || (data1$5 = data1.database) === void 0 && (missing1 = "database") || (data1$6 = data1.redis) === void 0 && (missing1 = "redis") || (data9 = data1.exchange_connections) === void 0 && (missing1 = "exchange_connections") || (data11 = data1.last_trade) === void 0 && (missing1 = "last_trade") || (data12 = data1.error_rate) === void 0 && (missing1 = "error_rate")) {
                   return reject(validate10, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
-                  if (data1$0 !== void 0) {
+                  if (true) {
                     if (typeof data1$0 !== "string") {
                       return reject(validate10, instancePath + "/data/status", "type", { type: "string" });
                     }
                   } else {
                   }
                   if (true) {
-                    if (data3 !== void 0) {
+                    if (true) {
                       if (true) {
                         if (typeof data3 == "number" && isFinite(data3)) {
-                          if (data3 < 0 || isNaN(data3)) {
+                          if (data3 < 0) {
                             return reject(validate10, instancePath + "/data/uptime", "minimum", { comparison: ">=", limit: 0 });
                           }
                         } else {
@@ -2470,13 +2452,13 @@ function validate10(data, instancePath, strict, notices) {
                     } else {
                     }
                     if (true) {
-                      if (data4 !== void 0) {
+                      if (true) {
                         if (true) {
                           if (typeof data4 == "number" && isFinite(data4)) {
-                            if (data4 > 100 || isNaN(data4)) {
+                            if (data4 > 100) {
                               return reject(validate10, instancePath + "/data/cpu_percent", "maximum", { comparison: "<=", limit: 100 });
                             } else {
-                              if (data4 < 0 || isNaN(data4)) {
+                              if (data4 < 0) {
                                 return reject(validate10, instancePath + "/data/cpu_percent", "minimum", { comparison: ">=", limit: 0 });
                               }
                             }
@@ -2487,13 +2469,13 @@ function validate10(data, instancePath, strict, notices) {
                       } else {
                       }
                       if (true) {
-                        if (data5 !== void 0) {
+                        if (true) {
                           if (true) {
                             if (typeof data5 == "number" && isFinite(data5)) {
-                              if (data5 > 100 || isNaN(data5)) {
+                              if (data5 > 100) {
                                 return reject(validate10, instancePath + "/data/memory_percent", "maximum", { comparison: "<=", limit: 100 });
                               } else {
-                                if (data5 < 0 || isNaN(data5)) {
+                                if (data5 < 0) {
                                   return reject(validate10, instancePath + "/data/memory_percent", "minimum", { comparison: ">=", limit: 0 });
                                 }
                               }
@@ -2504,13 +2486,13 @@ function validate10(data, instancePath, strict, notices) {
                         } else {
                         }
                         if (true) {
-                          if (data6 !== void 0) {
+                          if (true) {
                             if (true) {
                               if (typeof data6 == "number" && isFinite(data6)) {
-                                if (data6 > 100 || isNaN(data6)) {
+                                if (data6 > 100) {
                                   return reject(validate10, instancePath + "/data/disk_percent", "maximum", { comparison: "<=", limit: 100 });
                                 } else {
-                                  if (data6 < 0 || isNaN(data6)) {
+                                  if (data6 < 0) {
                                     return reject(validate10, instancePath + "/data/disk_percent", "minimum", { comparison: ">=", limit: 0 });
                                   }
                                 }
@@ -2521,21 +2503,21 @@ function validate10(data, instancePath, strict, notices) {
                           } else {
                           }
                           if (true) {
-                            if (data1$5 !== void 0) {
+                            if (true) {
                               if (typeof data1$5 !== "string") {
                                 return reject(validate10, instancePath + "/data/database", "type", { type: "string" });
                               }
                             } else {
                             }
                             if (true) {
-                              if (data1$6 !== void 0) {
+                              if (true) {
                                 if (typeof data1$6 !== "string") {
                                   return reject(validate10, instancePath + "/data/redis", "type", { type: "string" });
                                 }
                               } else {
                               }
                               if (true) {
-                                if (data9 !== void 0) {
+                                if (true) {
                                   if (true) {
                                     if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
                                       for (const key0 in data9) {
@@ -2553,9 +2535,9 @@ function validate10(data, instancePath, strict, notices) {
                                 } else {
                                 }
                                 if (true) {
-                                  if (data11 !== void 0) {
+                                  if (true) {
                                     if (typeof data11 !== "string" && data11 !== null) {
-                                      return reject(validate10, instancePath + "/data/last_trade", "type", { type: schema10.properties.data.properties.last_trade.type });
+                                      return reject(validate10, instancePath + "/data/last_trade", "type", { type: embedded10 });
                                     }
                                     if (true) {
                                       if (typeof data11 === "string") {
@@ -2567,13 +2549,13 @@ function validate10(data, instancePath, strict, notices) {
                                   } else {
                                   }
                                   if (true) {
-                                    if (data12 !== void 0) {
+                                    if (true) {
                                       if (true) {
                                         if (typeof data12 == "number" && isFinite(data12)) {
-                                          if (data12 > 1 || isNaN(data12)) {
+                                          if (data12 > 1) {
                                             return reject(validate10, instancePath + "/data/error_rate", "maximum", { comparison: "<=", limit: 1 });
                                           } else {
-                                            if (data12 < 0 || isNaN(data12)) {
+                                            if (data12 < 0) {
                                               return reject(validate10, instancePath + "/data/error_rate", "minimum", { comparison: ">=", limit: 0 });
                                             }
                                           }
@@ -2614,7 +2596,7 @@ function validate10(data, instancePath, strict, notices) {
           } else {
           }
           if (true) {
-            if (data13 !== void 0) {
+            if (true) {
               if (true) {
                 if (typeof data13 === "string") {
                   if (!formats0(data13, strict)) {
@@ -2667,7 +2649,6 @@ function validate10(data, instancePath, strict, notices) {
   return true;
 }
 var message_wallet = validate11;
-var schema11 = { "properties": { "data": { "properties": { "platform": { "enum": ["luno", "binance", "kucoin", "kraken", "valr"] }, "address": { "type": ["string", "null"] }, "txid": { "type": ["string", "null"] } } } } };
 function validate11(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
@@ -2678,14 +2659,14 @@ function validate11(data, instancePath, strict, notices) {
       if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data10 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate11, instancePath, "required", { missingProperty: missing0 });
       } else {
-        if (data$0 !== void 0) {
+        if (true) {
           if ("wallet" !== data$0) {
             return reject(validate11, instancePath + "/type", "const", { allowedValue: "wallet" });
           }
         } else {
         }
         if (true) {
-          if (data1 !== void 0) {
+          if (true) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
                 let data1$0, data3, data4, data5, data6, data7, data8, data1$7;
@@ -2693,30 +2674,28 @@ function validate11(data, instancePath, strict, notices) {
                 if ((data1$0 = data1.event) === void 0 && (missing1 = "event") || (data3 = data1.platform) === void 0 && (missing1 = "platform") || (data4 = data1.asset) === void 0 && (missing1 = "asset") || (data5 = data1.amount) === void 0 && (missing1 = "amount") || (data6 = data1.address) === void 0 && (missing1 = "address") || (data7 = data1.txid) === void 0 && (missing1 = "txid") || (data8 = data1.confirmations) === void 0 && (missing1 = "confirmations") || (data1$7 = data1.status) === void 0 && (missing1 = "status")) {
                   return reject(validate11, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
-                  if (data1$0 !== void 0) {
+                  if (true) {
                     if (typeof data1$0 !== "string") {
                       return reject(validate11, instancePath + "/data/event", "type", { type: "string" });
                     }
                   } else {
                   }
                   if (true) {
-                    if (data3 !== void 0) {
+                    if (true) {
                       if (typeof data3 !== "string") {
                         return reject(validate11, instancePath + "/data/platform", "type", { type: "string" });
                       }
                       if (!(data3 === "luno" || data3 === "binance" || data3 === "kucoin" || data3 === "kraken" || data3 === "valr")) {
                         if (strict) {
-                          return reject(validate11, instancePath + "/data/platform", "enum", { allowedValues: schema11.properties.data.properties.platform.enum });
+                          return reject(validate11, instancePath + "/data/platform", "enum", { allowedValues: embedded3 });
                         } else {
-                          if (typeof data3 == "string") {
-                            func0(notices, instancePath + "/data/platform", data3, schema11.properties.data.properties.platform.enum);
-                          }
+                          func0(notices, instancePath + "/data/platform", data3, embedded3);
                         }
                       }
                     } else {
                     }
                     if (true) {
-                      if (data4 !== void 0) {
+                      if (true) {
                         if (true) {
                           if (typeof data4 === "string") {
                             if (data4.length < 1) {
@@ -2729,10 +2708,10 @@ function validate11(data, instancePath, strict, notices) {
                       } else {
                       }
                       if (true) {
-                        if (data5 !== void 0) {
+                        if (true) {
                           if (true) {
                             if (typeof data5 == "number" && isFinite(data5)) {
-                              if (data5 < 0 || isNaN(data5)) {
+                              if (data5 < 0) {
                                 return reject(validate11, instancePath + "/data/amount", "minimum", { comparison: ">=", limit: 0 });
                               }
                             } else {
@@ -2742,27 +2721,27 @@ function validate11(data, instancePath, strict, notices) {
                         } else {
                         }
                         if (true) {
-                          if (data6 !== void 0) {
+                          if (true) {
                             if (typeof data6 !== "string" && data6 !== null) {
-                              return reject(validate11, instancePath + "/data/address", "type", { type: schema11.properties.data.properties.address.type });
+                              return reject(validate11, instancePath + "/data/address", "type", { type: embedded10 });
                             }
                           } else {
                           }
                           if (true) {
-                            if (data7 !== void 0) {
+                            if (true) {
                               if (typeof data7 !== "string" && data7 !== null) {
-                                return reject(validate11, instancePath + "/data/txid", "type", { type: schema11.properties.data.properties.txid.type });
+                                return reject(validate11, instancePath + "/data/txid", "type", { type: embedded10 });
                               }
                             } else {
                             }
                             if (true) {
-                              if (data8 !== void 0) {
+                              if (true) {
                                 if (!Number.isInteger(data8)) {
                                   return reject(validate11, instancePath + "/data/confirmations", "type", { type: "integer" });
                                 }
                                 if (true) {
-                                  if (typeof data8 == "number" && isFinite(data8)) {
-                                    if (data8 < 0 || isNaN(data8)) {
+                                  if (true) {
+                                    if (data8 < 0) {
                                       return reject(validate11, instancePath + "/data/confirmations", "minimum", { comparison: ">=", limit: 0 });
                                     }
                                   }
@@ -2770,7 +2749,7 @@ function validate11(data, instancePath, strict, notices) {
                               } else {
                               }
                               if (true) {
-                                if (data1$7 !== void 0) {
+                                if (true) {
                                   if (typeof data1$7 !== "string") {
                                     return reject(validate11, instancePath + "/data/status", "type", { type: "string" });
                                   }
@@ -2805,7 +2784,7 @@ function validate11(data, instancePath, strict, notices) {
           } else {
           }
           if (true) {
-            if (data10 !== void 0) {
+            if (true) {
               if (true) {
                 if (typeof data10 === "string") {
                   if (!formats0(data10, strict)) {
@@ -2858,7 +2837,6 @@ function validate11(data, instancePath, strict, notices) {
   return true;
 }
 var message_ai_tasks = validate12;
-var schema12 = { "properties": { "data": { "properties": { "task_type": { "enum": ["bodyguard_check", "learning_run", "bot_evolution", "insights_generation", "prediction", "profit_reinvestment"] }, "status": { "enum": ["queued", "running", "completed", "failed"] }, "started_at": { "type": ["string", "null"] }, "completed_at": { "type": ["string", "null"] } } } } };
 function validate12(data, instancePath, strict, notices) {
   ;
   let vErrors = null;
@@ -2869,14 +2847,14 @@ function validate12(data, instancePath, strict, notices) {
       if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data12 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate12, instancePath, "required", { missingProperty: missing0 });
       } else {
-        if (data$0 !== void 0) {
+        if (true) {
           if ("ai_tasks" !== data$0) {
             return reject(validate12, instancePath + "/type", "const", { allowedValue: "ai_tasks" });
           }
         } else {
         }
         if (true) {
-          if (data1 !== void 0) {
+          if (true) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
                 let data2, data3, data4, data5, data6, data10, data11;
@@ -2884,7 +2862,7 @@ function validate12(data, instancePath, strict, notices) {
                 if ((data2 = data1.task_id) === void 0 && (missing1 = "task_id") || (data3 = data1.task_type) === void 0 && (missing1 = "task_type") || (data4 = data1.status) === void 0 && (missing1 = "status") || (data5 = data1.progress) === void 0 && (missing1 = "progress") || (data6 = data1.result) === void 0 && (missing1 = "result") || (data10 = data1.started_at) === void 0 && (missing1 = "started_at") || (data11 = data1.completed_at) === void 0 && (missing1 = "completed_at")) {
                   return reject(validate12, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
-                  if (data2 !== void 0) {
+                  if (true) {
                     if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
@@ -2897,45 +2875,41 @@ function validate12(data, instancePath, strict, notices) {
                   } else {
                   }
                   if (true) {
-                    if (data3 !== void 0) {
+                    if (true) {
                       if (typeof data3 !== "string") {
                         return reject(validate12, instancePath + "/data/task_type", "type", { type: "string" });
                       }
                       if (!(data3 === "bodyguard_check" || data3 === "learning_run" || data3 === "bot_evolution" || data3 === "insights_generation" || data3 === "prediction" || data3 === "profit_reinvestment")) {
                         if (strict) {
-                          return reject(validate12, instancePath + "/data/task_type", "enum", { allowedValues: schema12.properties.data.properties.task_type.enum });
+                          return reject(validate12, instancePath + "/data/task_type", "enum", { allowedValues: embedded15 });
                         } else {
-                          if (typeof data3 == "string") {
-                            func0(notices, instancePath + "/data/task_type", data3, schema12.properties.data.properties.task_type.enum);
-                          }
+                          func0(notices, instancePath + "/data/task_type", data3, embedded15);
                         }
                       }
                     } else {
                     }
                     if (true) {
-                      if (data4 !== void 0) {
+                      if (true) {
                         if (typeof data4 !== "string") {
                           return reject(validate12, instancePath + "/data/status", "type", { type: "string" });
                         }
                         if (!(data4 === "queued" || data4 === "running" || data4 === "completed" || data4 === "failed")) {
                           if (strict) {
-                            return reject(validate12, instancePath + "/data/status", "enum", { allowedValues: schema12.properties.data.properties.status.enum });
+                            return reject(validate12, instancePath + "/data/status", "enum", { allowedValues: embedded16 });
                           } else {
-                            if (typeof data4 == "string") {
-                              func0(notices, instancePath + "/data/status", data4, schema12.properties.data.properties.status.enum);
-                            }
+                            func0(notices, instancePath + "/data/status", data4, embedded16);
                           }
                         }
                       } else {
                       }
                       if (true) {
-                        if (data5 !== void 0) {
+                        if (true) {
                           if (true) {
                             if (typeof data5 == "number" && isFinite(data5)) {
-                              if (data5 > 1 || isNaN(data5)) {
+                              if (data5 > 1) {
                                 return reject(validate12, instancePath + "/data/progress", "maximum", { comparison: "<=", limit: 1 });
                               } else {
-                                if (data5 < 0 || isNaN(data5)) {
+                                if (data5 < 0) {
                                   return reject(validate12, instancePath + "/data/progress", "minimum", { comparison: ">=", limit: 0 });
                                 }
                               }
@@ -2946,7 +2920,7 @@ function validate12(data, instancePath, strict, notices) {
                         } else {
                         }
                         if (true) {
-                          if (data6 !== void 0) {
+                          if (true) {
                             if (data6 !== null && (typeof data6 != "object" || Array.isArray(data6))) {
                               return reject(validate12, instancePath + "/data/result", "x-nullable-object", { type: "object,null" });
                             }
@@ -2958,8 +2932,8 @@ function validate12(data, instancePath, strict, notices) {
                                     return reject(validate12, instancePath + "/data/result/checks_passed", "type", { type: "integer" });
                                   }
                                   if (true) {
-                                    if (typeof data7 == "number" && isFinite(data7)) {
-                                      if (data7 < 0 || isNaN(data7)) {
+                                    if (true) {
+                                      if (data7 < 0) {
                                         return reject(validate12, instancePath + "/data/result/checks_passed", "minimum", { comparison: ">=", limit: 0 });
                                       }
                                     }
@@ -2972,8 +2946,8 @@ function validate12(data, instancePath, strict, notices) {
                                       return reject(validate12, instancePath + "/data/result/checks_failed", "type", { type: "integer" });
                                     }
                                     if (true) {
-                                      if (typeof data8 == "number" && isFinite(data8)) {
-                                        if (data8 < 0 || isNaN(data8)) {
+                                      if (true) {
+                                        if (data8 < 0) {
                                           return reject(validate12, instancePath + "/data/result/checks_failed", "minimum", { comparison: ">=", limit: 0 });
                                         }
                                       }
@@ -2996,9 +2970,9 @@ function validate12(data, instancePath, strict, notices) {
                           } else {
                           }
                           if (true) {
-                            if (data10 !== void 0) {
+                            if (true) {
                               if (typeof data10 !== "string" && data10 !== null) {
-                                return reject(validate12, instancePath + "/data/started_at", "type", { type: schema12.properties.data.properties.started_at.type });
+                                return reject(validate12, instancePath + "/data/started_at", "type", { type: embedded10 });
                               }
                               if (true) {
                                 if (typeof data10 === "string") {
@@ -3010,9 +2984,9 @@ function validate12(data, instancePath, strict, notices) {
                             } else {
                             }
                             if (true) {
-                              if (data11 !== void 0) {
+                              if (true) {
                                 if (typeof data11 !== "string" && data11 !== null) {
-                                  return reject(validate12, instancePath + "/data/completed_at", "type", { type: schema12.properties.data.properties.completed_at.type });
+                                  return reject(validate12, instancePath + "/data/completed_at", "type", { type: embedded10 });
                                 }
                                 if (true) {
                                   if (typeof data11 === "string") {
@@ -3051,7 +3025,7 @@ function validate12(data, instancePath, strict, notices) {
           } else {
           }
           if (true) {
-            if (data12 !== void 0) {
+            if (true) {
               if (true) {
                 if (typeof data12 === "string") {
                   if (!formats0(data12, strict)) {
@@ -3114,14 +3088,14 @@ function validate13(data, instancePath, strict, notices) {
       if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data5 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate13, instancePath, "required", { missingProperty: missing0 });
       } else {
-        if (data$0 !== void 0) {
+        if (true) {
           if ("error" !== data$0) {
             return reject(validate13, instancePath + "/type", "const", { allowedValue: "error" });
           }
         } else {
         }
         if (true) {
-          if (data1 !== void 0) {
+          if (true) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
                 let data2, data1$1, data1$2 = data1.details;
@@ -3129,7 +3103,7 @@ function validate13(data, instancePath, strict, notices) {
                 if ((data2 = data1.code) === void 0 && (missing1 = "code") || (data1$1 = data1.message) === void 0 && (missing1 = "message")) {
                   return reject(validate13, instancePath + "/data", "required", { missingProperty: missing1 });
                 } else {
-                  if (data2 !== void 0) {
+                  if (true) {
                     if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
@@ -3142,7 +3116,7 @@ function validate13(data, instancePath, strict, notices) {
                   } else {
                   }
                   if (true) {
-                    if (data1$1 !== void 0) {
+                    if (true) {
                       if (typeof data1$1 !== "string") {
                         return reject(validate13, instancePath + "/data/message", "type", { type: "string" });
                       }
@@ -3179,7 +3153,7 @@ function validate13(data, instancePath, strict, notices) {
           } else {
           }
           if (true) {
-            if (data5 !== void 0) {
+            if (true) {
               if (true) {
                 if (typeof data5 === "string") {
                   if (!formats0(data5, strict)) {
@@ -3234,7 +3208,6 @@ function validate16(data, instancePath, strict, notices) {
   }
   return true;
 }
-var schema17 = { "enum": ["new", "resumed", "gap"] };
 function validate18(data, instancePath, strict, notices) {
   let vErrors = null;
   if (typeof data !== "string") {
@@ -3242,11 +3215,9 @@ function validate18(data, instancePath, strict, notices) {
   }
   if (!(data === "new" || data === "resumed" || data === "gap")) {
     if (strict) {
-      return reject(validate18, instancePath, "enum", { allowedValues: schema17.enum });
+      return reject(validate18, instancePath, "enum", { allowedValues: embedded2 });
     } else {
-      if (typeof data == "string") {
-        func0(notices, instancePath, data, schema17.enum);
-      }
+      func0(notices, instancePath, data, embedded2);
     }
   }
   if (false) {
@@ -3265,7 +3236,7 @@ function validate14(data, instancePath, strict, notices) {
       if ((data$0 = data.cursor) === void 0 && (missing0 = "cursor") || (data$1 = data.resume) === void 0 && (missing0 = "resume") || (data2 = data.messages) === void 0 && (missing0 = "messages")) {
         return reject(validate14, instancePath, "required", { missingProperty: missing0 });
       } else {
-        if (data$0 !== void 0) {
+        if (true) {
           const _errs1 = errors;
           if (!validate16(data$0, instancePath + "/cursor", strict, notices)) {
             vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
@@ -3276,7 +3247,7 @@ function validate14(data, instancePath, strict, notices) {
           var valid0 = true;
         }
         if (valid0) {
-          if (data$1 !== void 0) {
+          if (true) {
             const _errs2 = errors;
             if (!validate18(data$1, instancePath + "/resume", strict, notices)) {
               vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
@@ -3287,7 +3258,7 @@ function validate14(data, instancePath, strict, notices) {
             var valid0 = true;
           }
           if (valid0) {
-            if (data2 !== void 0) {
+            if (true) {
               const _errs3 = errors;
               if (errors === _errs3) {
                 if (Array.isArray(data2)) {

@@ -83,7 +83,7 @@ export function hoistPropertyLoads(code: string): string {
       const test = (inner as AnyNode).test;
       if (test.type !== 'BinaryExpression' || test.operator !== '!==' || test.left.type !== 'MemberExpression' || !isObject(test.left, object)) return;
       const name = propertyName(test.left as Member);
-      if (name === undefined || !requiredNames.has(name) || !isUndefined(test.right) || test.start < requiredTest.end) return;
+      if (name === undefined || !requiredNames.has(name) || !isUndefined(test.right) || test.start < requiredTest.consequent.end) return;
       foldedTests.push(test);
       edits.push({ start: test.start, end: test.end, text: 'true' });
     });
@@ -352,4 +352,81 @@ export function withPurePatterns(code: string): string {
   let result = code;
   for (const edit of edits) result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
   return result;
+}
+
+/**
+ * ajv tests a number keyword's value again after its `type` has passed: `type: "number"`
+ * compiles to `if (typeof x == "number" && isFinite(x)) { if (x < 0 || isNaN(x)) … }`, and
+ * `type: "integer"` (after {@link withIntegerCheck}'s `Number.isInteger`) is followed by the
+ * same `typeof … && isFinite` test around its bounds. Where a variable is known to be a
+ * finite number — inside that test's block, or after a test that returns when it is not —
+ * `typeof x == "number" && isFinite(x)` becomes `true` and `… || isNaN(x)` loses its
+ * `isNaN`: fewer bytes for every browser, fewer instructions for every timestamp. A variable
+ * assigned more than once in its function (a parameter counts once) is left alone.
+ */
+export function withoutRedundantNumberChecks(code: string): string {
+  const ast = parse(code, { ecmaVersion: 'latest', sourceType: 'module' });
+  const edits: { start: number; end: number; text: string }[] = [];
+  full(ast, (fn) => {
+    if (fn.type !== 'FunctionDeclaration') return;
+    // A parameter counts as its first assignment.
+    const assignments = new Map<string, number>(((fn as AnyNode).params as AnyNode[]).filter((p) => p.type === 'Identifier').map((p) => [p.name as string, 1]));
+    full((fn as AnyNode).body, (inner: AnyNode) => {
+      const target = inner.type === 'AssignmentExpression' ? inner.left : inner.type === 'UpdateExpression' ? inner.argument : inner.type === 'VariableDeclarator' && inner.init ? inner.id : undefined;
+      if (target?.type === 'Identifier') assignments.set(target.name, (assignments.get(target.name) ?? 0) + 1);
+    });
+    const finiteAt = (ancestors: AnyNode[], name: string): boolean => {
+      if ((assignments.get(name) ?? 0) > 1) return false;
+      for (let index = ancestors.length - 2; index >= 0; index--) {
+        const parent = ancestors[index];
+        const child = ancestors[index + 1];
+        if (parent.type === 'IfStatement' && parent.consequent === child && finiteTest(parent.test) === name) return true;
+        if (parent.type === 'BlockStatement') {
+          for (const sibling of parent.body as AnyNode[]) {
+            if (sibling === child) break;
+            if (sibling.type === 'IfStatement' && !sibling.alternate && returns(sibling.consequent) && sibling.test.type === 'UnaryExpression' && sibling.test.operator === '!' && finiteTest(sibling.test.argument) === name) return true;
+          }
+        }
+      }
+      return false;
+    };
+    ancestor((fn as AnyNode).body, {
+      LogicalExpression(node: AnyNode, _state: unknown, ancestors: AnyNode[]) {
+        const name = finiteTest(node);
+        if (name !== undefined && finiteAt(ancestors, name)) {
+          edits.push({ start: node.start, end: node.end, text: 'true' });
+          return;
+        }
+        if (node.operator !== '||') return;
+        const nan = isNanCall(node.right) ?? isNanCall(node.left);
+        if (nan === undefined || !finiteAt(ancestors, nan)) return;
+        const kept = isNanCall(node.right) === nan ? node.left : node.right;
+        edits.push({ start: node.start, end: node.end, text: `(${code.slice(kept.start, kept.end)})` });
+      },
+    });
+  });
+  // A `true` that replaced a whole test may sit inside a `|| isNaN` edit of an outer node: keep the outer one only.
+  const kept = edits.filter((edit) => !edits.some((other) => other !== edit && other.start <= edit.start && edit.end <= other.end));
+  kept.sort((a, b) => b.start - a.start);
+  let result = code;
+  for (const edit of kept) result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
+  return result;
+}
+
+/** The variable `x` of `typeof x == "number" && isFinite(x)` or of `Number.isInteger(x)`, else undefined. */
+function finiteTest(node: AnyNode): string | undefined {
+  if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && node.callee.object.name === 'Number' && node.callee.property.name === 'isInteger' && node.arguments.length === 1 && node.arguments[0].type === 'Identifier') {
+    return node.arguments[0].name;
+  }
+  if (node.type !== 'LogicalExpression' || node.operator !== '&&') return undefined;
+  const { left, right } = node;
+  if (left.type !== 'BinaryExpression' || left.operator !== '==' || left.left.type !== 'UnaryExpression' || left.left.operator !== 'typeof' || left.left.argument.type !== 'Identifier') return undefined;
+  if (left.right.type !== 'Literal' || left.right.value !== 'number') return undefined;
+  const name = left.left.argument.name as string;
+  return right.type === 'CallExpression' && right.callee.type === 'Identifier' && right.callee.name === 'isFinite' && right.arguments.length === 1 && right.arguments[0].type === 'Identifier' && right.arguments[0].name === name ? name : undefined;
+}
+
+/** The variable `x` of `isNaN(x)`, else undefined. */
+function isNanCall(node: AnyNode): string | undefined {
+  return node.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === 'isNaN' && node.arguments.length === 1 && node.arguments[0].type === 'Identifier' ? node.arguments[0].name : undefined;
 }

@@ -86,9 +86,12 @@ export function addTolerantEnum(ajv: Ajv, mode: ModeCode, noticeCode?: Code): vo
             // A value of another type than the listed ones is not a new value of the list:
             // inside `anyOf: [Platform, { type: "null" }]` a null fails this branch (its
             // `type`) and passes the other, and must not be reported as an unknown platform.
+            // Where the schema's own `type` is that kind and a failed keyword returns at once
+            // (no `anyOf` around it, one error wanted), the value is known to be of it here.
             const kinds = new Set(values.map((value) => (value === null ? 'null' : typeof value)));
             const [kind] = kinds;
-            if (kinds.size === 1 && (kind === 'string' || kind === 'number' || kind === 'boolean')) gen.if(_`typeof ${data} == ${kind}`, record);
+            const typed = cxt.parentSchema.type === kind && !it.compositeRule && !it.allErrors;
+            if (kinds.size === 1 && (kind === 'string' || kind === 'number' || kind === 'boolean') && !typed) gen.if(_`typeof ${data} == ${kind}`, record);
             else record();
           },
         );

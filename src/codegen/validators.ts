@@ -5,7 +5,7 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
 import { formats } from '../runtime/formats.js';
 import { inlineRefs, mapSchema, type Contract, type SchemaNode } from '../contract/index.js';
-import { callReject, hoistPropertyLoads, REJECT_SOURCE, slimErrorObjects, withoutConstantErrorCount, withoutConstantValidFlags, withPurePatterns } from './ajv-rewrites.js';
+import { callReject, hoistPropertyLoads, REJECT_SOURCE, slimErrorObjects, withoutConstantErrorCount, withoutConstantValidFlags, withoutRedundantNumberChecks, withPurePatterns } from './ajv-rewrites.js';
 import { addTolerantEnum, ENUM_NOTICE_SOURCE, type ModeCode } from './tolerant-enum.js';
 import { sourceRoot } from './source-root.js';
 
@@ -283,7 +283,7 @@ export async function emitValidators(contract: Contract): Promise<Map<string, st
     ...contract.messages.map((m) => [exportName(m.type), m.schema.$id!]),
     ...contract.documents.map((d) => [documentExportName(d.title), d.schema.$id!]),
   ]);
-  const code = withPurePatterns(withoutConstantValidFlags(withoutConstantErrorCount(hoistPropertyLoads(withIntegerCheck(withPositionalArguments(pruneEmbeddedSchemas(callReject(slimErrorObjects(standaloneCode.default(ajv, exports))))))))));
+  const code = withPurePatterns(withoutRedundantNumberChecks(withoutConstantValidFlags(withoutConstantErrorCount(hoistPropertyLoads(withIntegerCheck(withPositionalArguments(pruneEmbeddedSchemas(callReject(slimErrorObjects(standaloneCode.default(ajv, exports)))))))))));
   const sources = new Map([
     ['notices.js', `export ${ENUM_NOTICE_SOURCE}\nexport ${REJECT_SOURCE}\nexport ${UNKNOWN_KEY_SOURCE}\n`],
     ['compiled.js', `import { formats, dateTimeFormat } from ${JSON.stringify(FORMATS_MODULE)};\nimport { enumNotice, reject, unknownKey } from 'virtual:notices.js';\n${code}`],
@@ -346,28 +346,35 @@ function call(type: string, strict: string): string {
 
 /**
  * ajv's standalone code embeds whole schema objects (`const schema12 = {…}`) when error
- * parameters refer to a part of them (`schema12.properties.side.enum`). Keeps only the parts
- * the code refers to: the rest is bytes every browser would download and never read.
+ * parameters refer to a part of them (`schema12.properties.data.properties.side.enum`). Each
+ * part the code refers to becomes a constant of its own (`const embedded3 = ["buy","sell"]`),
+ * one per distinct value (the exchanges' list is one array for every message that lists it),
+ * and the schema object goes: the rest of it, and the property paths a minifier cannot
+ * shorten, are bytes every browser would download and never read. A schema the code uses
+ * whole is kept as it is.
  */
 function pruneEmbeddedSchemas(code: string): string {
-  return code.replace(/^const (schema\d+) = (\{.*\});$/gm, (declaration, name: string, json: string) => {
+  const constants = new Map<string, string>();
+  const replacements = new Map<string, string>();
+  let result = code.replace(/^const (schema\d+) = (\{.*\});\n/gm, (declaration, name: string, json: string) => {
     const uses = code.replace(declaration, '');
     const paths = [...uses.matchAll(new RegExp(`\\b${name}\\b((?:\\.[A-Za-z_$][\\w$]*)*)`, 'g'))].map((match) => match[1]!);
     if (paths.some((path) => path === '')) return declaration;
-    const schema = JSON.parse(json) as Record<string, unknown>;
-    const pruned: Record<string, unknown> = {};
+    const schema = JSON.parse(json) as unknown;
     for (const path of paths) {
-      const keys = path.slice(1).split('.');
-      let source: unknown = schema;
-      let target = pruned;
-      keys.forEach((key, index) => {
-        source = (source as Record<string, unknown>)[key];
-        if (index === keys.length - 1) target[key] = source;
-        else target = (target[key] ??= {}) as Record<string, unknown>;
-      });
+      const value = path.slice(1).split('.').reduce((node, key) => (node as Record<string, unknown>)[key], schema);
+      const text = JSON.stringify(value);
+      if (!constants.has(text)) constants.set(text, `embedded${constants.size}`);
+      replacements.set(`${name}${path}`, constants.get(text)!);
     }
-    return `const ${name} = ${JSON.stringify(pruned)};`;
+    return '';
   });
+  // Longest first, so that `schema1.a.b` is never taken for the start of `schema1.a.bc`.
+  for (const reference of [...replacements.keys()].sort((a, b) => b.length - a.length)) {
+    result = result.replace(new RegExp(`\\b${reference.replaceAll('.', '\\.')}(?![\\w$.])`, 'g'), replacements.get(reference)!);
+  }
+  const declarations = [...constants].map(([text, constant]) => `const ${constant} = ${text};\n`).join('');
+  return declarations + result;
 }
 
 /**

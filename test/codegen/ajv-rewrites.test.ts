@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callReject, hoistPropertyLoads, slimErrorObjects, withoutConstantErrorCount } from '../../src/codegen/ajv-rewrites.js';
+import { callReject, hoistPropertyLoads, slimErrorObjects, withoutConstantErrorCount, withoutRedundantNumberChecks } from '../../src/codegen/ajv-rewrites.js';
 
 /** ajv's shape of an object check, as its standalone code writes it. */
 const AJV_LIKE = `export function validate0(data){
@@ -56,6 +56,36 @@ describe('hoistPropertyLoads', () => {
     expect(out.match(/[^"]data\.side/g)).toHaveLength(1);
   });
 
+  it('folds the presence tests ajv writes in the else branch of its required test', async () => {
+    // ajv's own shape: the checks of the properties sit in the `else` of the `required` test.
+    const code = `export function validate0(data){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.side === undefined) && (missing0 = "side")){
+return "missing " + missing0;
+}
+else {
+if(data.side !== undefined){
+if(data.side !== "buy"){ return "bad side"; }
+}
+if(data.note !== undefined){
+if(typeof data.note !== "string"){ return "bad note"; }
+}
+}
+}
+return null;
+}`;
+    const out = hoistPropertyLoads(code);
+    expect(out).toContain('if(true){');
+    // `note` is optional: its presence test stays.
+    expect(out).toMatch(/if\(data\$\d !== undefined\)\{/);
+    const original = await load(code);
+    const hoisted = await load(out);
+    for (const value of [{}, { side: 'buy' }, { side: 'sell' }, { side: 'buy', note: 1 }, { side: 'buy', note: 'x' }, { note: 'x' }]) {
+      expect(hoisted(value), JSON.stringify(value)).toEqual(original(value));
+    }
+  });
+
   it('refuses code that writes to a property of the checked object', () => {
     const writes = 'export function validate0(data){\nif(data && typeof data == "object" && !Array.isArray(data)){\ndata.x = 1;\n}\n}';
     expect(() => hoistPropertyLoads(writes)).toThrow(/writes to data\.x/);
@@ -79,5 +109,38 @@ describe('the other rewrites of ajv output', () => {
     expect(withoutConstantErrorCount(constant)).toBe('function a(){   if (0 === 0) { var valid0 = 0 === 0; } return 0 === 0; }');
     const counting = 'function b(){ let errors = 0; const _errs1 = errors; if (x) errors++; return _errs1 === errors; }';
     expect(withoutConstantErrorCount(counting)).toBe(counting);
+  });
+
+  it('withoutRedundantNumberChecks drops the tests a finite number has already passed, and keeps the verdicts', async () => {
+    const code = `export function validate0(x, y, z){
+if(typeof x == "number" && isFinite(x)){
+if(x < 0 || isNaN(x)){ return "below"; }
+}
+else { return "not a number"; }
+if(!(Number.isInteger(y))){ return "not an integer"; }
+if(typeof y == "number" && isFinite(y)){
+if(y > 10 || isNaN(y)){ return "above"; }
+}
+if(z < 0 || isNaN(z)){ return "z"; }
+return null;
+}`;
+    const out = withoutRedundantNumberChecks(code);
+    expect(out).toContain('if((x < 0)){');
+    expect(out).toContain('if(true){');
+    expect(out).toContain('if((y > 10)){');
+    // Nothing says z is a number: its test stays.
+    expect(out).toContain('if(z < 0 || isNaN(z)){');
+    const original = await load(code);
+    const rewritten = await load(out);
+    for (const x of [-1, 0, 1, NaN, Infinity, '1', null]) {
+      for (const y of [0, 5, 11, 1.5, NaN, -Infinity, '5']) {
+        for (const z of [-1, 0, NaN, '0']) expect((rewritten as Function)(x, y, z), `${x} ${y} ${z}`).toEqual((original as Function)(x, y, z));
+      }
+    }
+  });
+
+  it('withoutRedundantNumberChecks leaves a variable assigned twice alone', () => {
+    const code = 'function v(x){ if (typeof x == "number" && isFinite(x)) { x = g(); if (x < 0 || isNaN(x)) return 1; } return 0; }';
+    expect(withoutRedundantNumberChecks(code)).toBe(code);
   });
 });
