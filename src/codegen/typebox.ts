@@ -93,7 +93,8 @@ ${messages.map((m) => `  ${quote(m.type)}: ${m.title},`).join('\n')}
   return new Map([['typebox.ts', formatted], ...(registrations.length === 0 ? [] : await emitFormats())]);
 }
 
-const FORMATS_MODULE = path.join(sourceRoot(import.meta.url), 'src/runtime/formats.ts');
+const ROOT = sourceRoot(import.meta.url);
+const FORMATS_MODULE = path.join(ROOT, 'src/runtime/formats.ts');
 
 /**
  * `formats.js` (and `.d.ts`) beside `typebox.ts`: the checkers of `src/runtime/formats.ts`
@@ -103,6 +104,9 @@ const FORMATS_MODULE = path.join(sourceRoot(import.meta.url), 'src/runtime/forma
 async function emitFormats(): Promise<[string, string][]> {
   const result = await build({
     entryPoints: [FORMATS_MODULE],
+    // Paths in the module's comments are relative to this folder: the checkout's, wherever
+    // `generate` runs from, so the output is the same bytes from anywhere.
+    absWorkingDir: ROOT,
     bundle: true,
     format: 'esm',
     platform: 'neutral',

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkGenerated, generate } from '../../src/codegen/index.js';
 
@@ -41,6 +43,16 @@ describe('npm run generate', () => {
         'schema/messages.schema.json', 'languages/python/realtime_contract.py', 'languages/go/realtimecontract/messages.go',
       ]),
     );
+  });
+
+  it('writes the same bytes when run from another folder', () => {
+    // esbuild names bundled files in comments relative to its working folder: from /tmp,
+    // generated/formats.js said `// ../work/main/src/runtime/formats.ts`.
+    const elsewhere = mkdtempSync(path.join(tmpdir(), 'generate-cwd-'));
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const result = spawnSync(process.execPath, ['--import', tsx, CLI, 'generate', '--check', '--schemas', path.resolve('schemas'), '--out', path.resolve('generated')], { cwd: elsewhere, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
   });
 
   it('carries an edited field description into every artifact; --check fails before and passes after', () => {
