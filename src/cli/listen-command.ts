@@ -94,7 +94,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
    * sends back), with them redacted: whole, and where an error text cut a long value short
    * (`"0123…cdef012345..."`), the start of a token before the cut.
    */
-  const scrub = (text: string) => redactCut(secrets.reduce((out, secret) => out.split(secret).join('REDACTED'), redactText(text)), secrets);
+  const scrub = (text: string) => redactPieces(secrets.reduce((out, secret) => out.split(secret).join('REDACTED'), redactText(text)), secrets);
   const interval = options.pingIntervalMs ?? PING_INTERVAL_MS;
   const slack = interval * (options.tolerance ?? 0.1);
   const durationMs = options.durationMs ?? 60_000;
@@ -301,20 +301,30 @@ function safeParse(data: Buffer): { type?: unknown; timestamp?: unknown } | null
 }
 
 /**
- * `text` with the start of any of `secrets` (8 characters or more) redacted where it comes just
- * before `...`: an error text cuts a long string there, so a whole token never appears to
- * be redacted, only most of it.
+ * `text` with every run of 8 characters or more of any of `secrets` redacted: an error text
+ * cuts a long string (`…abc...`), and a server may echo part of a token (its first 20
+ * characters in a close reason), so a whole token never appears to be redacted. Texts here are
+ * short (a pointer, an error text, a close reason of at most 123 bytes).
  */
-function redactCut(text: string, secrets: readonly string[]): string {
+function redactPieces(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) {
-    for (let at = out.indexOf('...'); at !== -1; at = out.indexOf('...', at + 3)) {
-      let length = Math.min(at, secret.length - 1);
-      while (length >= 8 && out.slice(at - length, at) !== secret.slice(0, length)) length--;
-      if (length < 8) continue;
-      out = `${out.slice(0, at - length)}REDACTED${out.slice(at)}`;
-      at += 'REDACTED'.length - length;
+    let kept = '';
+    let from = 0;
+    for (let at = 0; at + 8 <= out.length; ) {
+      let longest = 0;
+      for (let start = secret.indexOf(out[at]!); start !== -1 && longest < secret.length - start; start = secret.indexOf(out[at]!, start + 1)) {
+        let length = 0;
+        while (at + length < out.length && start + length < secret.length && out[at + length] === secret[start + length]) length++;
+        longest = Math.max(longest, length);
+      }
+      if (longest >= 8) {
+        kept += `${out.slice(from, at)}REDACTED`;
+        at += longest;
+        from = at;
+      } else at++;
     }
+    out = kept + out.slice(from);
   }
   return out;
 }

@@ -207,6 +207,9 @@ describe('listen', () => {
       ws.send(JSON.stringify({ type: echoed }));
       ws.send(JSON.stringify({ ...trade, data: { ...(trade.data as object), side: `x${echoed}` } }));
       ws.send(JSON.stringify({ type: '\u001b[8mhidden\u009b2J' }));
+      // Parts a server cut itself, with no "..." to say so: a middle piece, and the start in a close reason.
+      ws.send(JSON.stringify({ type: `t-${echoed.slice(20, 45)}-t` }));
+      setTimeout(() => ws.close(4001, `bad token ${echoed.slice(0, 20)}`), 200);
     });
     for (const format of ['text', 'json']) {
       const run = await listen([url, '--token', token, '--duration', '2s', '--ping-interval', '60000', '--format', format]);
