@@ -1,7 +1,7 @@
 import type { ReceivedMessageDataMap, ReceivedMessageMap, ReceivedServerMessage } from '../../generated/received-types.js';
 import type { ConnectionData, ErrorData, ErrorMessage, ServerMessage } from '../../generated/types.js';
 import { check, type ClientValidationError } from './check.js';
-import { isAfter, PING_INTERVAL_MS, PONG_TIMEOUT_MS, reconnectAdvice, WEBSOCKET_PATH } from './protocol.js';
+import { isAfter, PING_INTERVAL_MS, PONG_TIMEOUT_MS, reconnectAdvice, sameStream, WEBSOCKET_PATH } from './protocol.js';
 
 /** Wire value of `type` of every message the server sends. */
 export type ServerMessageType = ServerMessage['type'];
@@ -226,6 +226,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   let connectTimer: ReturnType<typeof setTimeout> | undefined;
   /** A lost cursor the client was told about (gap) before it could deliver that poll's messages. */
   let retold: string | null = null;
+  /** The cursor the current socket asked to resume from (`since` in its URL). */
+  let socketSince: string | null = null;
+  /** The last cursor a `gap` event said was lost: a socket that asked for it is not told again. */
+  let toldLost: string | null = null;
   let stableTimer: ReturnType<typeof setTimeout> | undefined;
   let watchdog: ReturnType<typeof setTimeout> | undefined;
   let lastFrame = 0;
@@ -350,6 +354,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     let httpStatus: number | undefined;
     let ws: WebSocketLike;
     try {
+      socketSince = status.cursor;
       ws = socket = new WS(address(wsUrl(), true, true));
     } catch (cause) {
       fault('CLIENT_TRANSPORT_ERROR', cause);
@@ -490,15 +495,23 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       pingSent = -1;
     }
     const resume = message.type === 'connection' ? (message.data as { resume?: string }).resume : undefined;
-    const since = status.cursor;
-    if (message.type === 'connection' && resume !== 'resumed' && typeof cursor === 'string') status.cursor = cursor;
+    // What the server answered: the cursor this socket asked for. A poll may have moved on
+    // while the socket was connecting (told a gap itself, delivered the new stream).
+    const since = mode === 'ws' ? socketSince : status.cursor;
+    // A new stream starts at the connection's cursor, unless a poll moved the client to a
+    // later position of that same stream while this socket was connecting: the replay up to
+    // it is then duplicates. (Where the cursor is still the one asked for, the server's
+    // answer stands, even behind it: a store that lost its history starts over.)
+    const movedOn = mode === 'ws' && status.cursor !== socketSince && typeof cursor === 'string' && sameStream(cursor, status.cursor) && isAfter(status.cursor!, cursor);
+    if (message.type === 'connection' && resume !== 'resumed' && typeof cursor === 'string' && !movedOn) status.cursor = cursor;
     status.received++;
     emit(message.type, 'data' in message ? message.data : message, message);
     emit('message', message);
-    if (resume === 'gap') gap(since, mode);
+    if (resume === 'gap' && since !== toldLost) gap(since, mode);
   }
 
   function gap(since: string | null, mode: 'ws' | 'polling', cursor = status.cursor): void {
+    toldLost = since;
     emit('gap', { since, cursor, mode });
   }
 

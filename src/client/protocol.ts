@@ -30,3 +30,11 @@ export function isAfter(next: string, last: string | null): boolean {
   // Positions below 2^53: exact as numbers.
   return !a || !b || a[1] !== b[1] || Number(a[2]) > Number(b[2]);
 }
+
+/** Whether two cursors are positions of one stream (the same epoch): `e1.3` and `e1.9` are, `e1.3` and `e2.3` are not, nor is anything and null. */
+export function sameStream(a: string, b: string | null): boolean {
+  if (b === null) return false;
+  const x = /^(.*)\.(\d+)$/.exec(a);
+  const y = /^(.*)\.(\d+)$/.exec(b);
+  return x !== null && y !== null && x[1] === y[1];
+}

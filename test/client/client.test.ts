@@ -5,9 +5,12 @@
  * are in real-server.test.ts and browser.test.ts. Every wait is bounded; every server and
  * client is stopped.
  */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../generated/contract.js';
-import { WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { createRealtimeClient, pollUrlOf } from '../../src/client/client.js';
 import { isAfter, POLL_PATH, reconnectAdvice, WEBSOCKET_PATH } from '../../src/client/protocol.js';
 import type { GapEvent, InvalidEvent, UnknownEvent } from '../../src/client/index.js';
@@ -185,6 +188,67 @@ describe('client: authentication', () => {
 });
 
 describe('client: reconnection and resume', () => {
+  it('a lost cursor is told once when a poll and a socket that raced it both say gap, and nothing is delivered twice', async () => {
+    // The server restarts with a new epoch (e2) while the client holds e1.2. The client polls
+    // and, at the same time, tries a socket with since=e1.2; the poll answers gap first, then the
+    // socket opens and says gap too, replaying the new stream from its start.
+    const trade = (cursor: string) => JSON.stringify({ ...example('trades'), data: { ...(example('trades').data as object), id: cursor }, cursor });
+    const connection = (resume: string, cursor: string) => JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume }, ts: new Date().toISOString(), cursor });
+    const wss = new WebSocketServer({ noServer: true });
+    let upgrades = 0;
+    let polls = 0;
+    let secondUpgrade: (() => void) | undefined;
+    let pollAnswered: (() => void) | undefined;
+    const answered = new Promise<void>((resolve) => (pollAnswered = resolve));
+    const held: ServerResponse[] = [];
+    const http = createServer((req: IncomingMessage, res: ServerResponse) => {
+      if (++polls > 1) return void held.push(res);
+      // The first poll waits for the socket attempt that races it.
+      const answer = () => {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ cursor: 'e2.2', resume: 'gap', messages: [JSON.parse(trade('e2.1')), JSON.parse(trade('e2.2'))] }));
+        pollAnswered!();
+      };
+      if (upgrades >= 2) answer();
+      else secondUpgrade = answer;
+    });
+    http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const n = ++upgrades;
+      const accept = () => wss.handleUpgrade(req, socket, head, (ws) => {
+        if (n === 1) {
+          for (const frame of [connection('new', 'e1.0'), trade('e1.1'), trade('e1.2')]) ws.send(frame);
+          setTimeout(() => ws.terminate(), 100);
+        } else if (n === 2) {
+          expect(new URL(req.url!, 'http://x').searchParams.get('since')).toBe('e1.2');
+          for (const frame of [connection('gap', 'e2.0'), trade('e2.1'), trade('e2.2')]) ws.send(frame);
+        } else socket.destroy();
+      });
+      if (n !== 2) return accept();
+      secondUpgrade?.();
+      void answered.then(accept);
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (http.address() as AddressInfo).port;
+      const client = nodeClient(`ws://127.0.0.1:${port}/api/ws`, { fallbackAfter: 1, random: () => 0 });
+      const gaps: GapEvent[] = [];
+      const seen: string[] = [];
+      client.on('gap', (g) => gaps.push(g));
+      client.on('trades', (t) => seen.push(t.id));
+      client.connect('good');
+      await until(() => seen.length >= 4 && client.getStatus().mode === 'ws', 'both streams, then the socket');
+      await sleep(100);
+      expect(seen).toEqual(['e1.1', 'e1.2', 'e2.1', 'e2.2']);
+      expect(gaps).toEqual([{ since: 'e1.2', cursor: 'e2.2', mode: 'polling' }]);
+      expect(client.getStatus()).toMatchObject({ cursor: 'e2.2', duplicates: 2 });
+    } finally {
+      closeClients();
+      for (const res of held) res.destroy();
+      for (const ws of wss.clients) ws.terminate();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    }
+  });
+
   it('a resume the server cannot honour emits gap, and the stream continues from the new cursor', async () => {
     const s = await server();
     const client = nodeClient(s.url);
