@@ -75,7 +75,8 @@ program
   .option('--redis <url>', 'keep streams in Redis (redis://host:port) so several serve processes share fan-out and resume')
   .option('--secret <secret>', 'HS256 demo secret (give every node the same one with --redis; default random)')
   .option('--allow-origin <origin...>', 'browser origins allowed besides the demo\'s own (http://localhost:PORT, http://127.0.0.1:PORT, the listening host)')
-  .action(async (options: { demo: boolean; port: string; host: string; redis?: string; secret?: string; allowOrigin?: string[] }) => {
+  .option('--no-websocket', 'refuse WebSocket upgrades (404), so clients fall back to long polling: to try the fallback')
+  .action(async (options: { demo: boolean; port: string; host: string; redis?: string; secret?: string; allowOrigin?: string[]; websocket: boolean }) => {
     const { runServe } = await import('./serve-command.js');
     process.exitCode = await runServe(options, output);
   });

@@ -25,6 +25,8 @@ export interface ServeOptions {
   secret?: string;
   /** `--allow-origin`: browser origins allowed besides the demo's own. */
   allowOrigin?: string[];
+  /** `--no-websocket`: false refuses upgrades, so clients fall back to polling (default true). */
+  websocket?: boolean;
 }
 
 interface Output {
@@ -61,6 +63,8 @@ export interface DemoOptions {
   secret?: string;
   /** Browser origins allowed besides the demo's own (`http://localhost:PORT`, `http://127.0.0.1:PORT`, `http://HOST:PORT`). */
   allowOrigins?: readonly string[];
+  /** false: upgrades refused, polling only (`createRealtimeServer`'s `webSocket`). Default true. */
+  webSocket?: boolean;
 }
 
 /** The demo's own origins once it listens on `host`:`port`: localhost, 127.0.0.1 and the host itself. */
@@ -90,6 +94,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     ...(options.handleHttp ? { handleHttp: options.handleHttp } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.store ? { store: options.store } : {}),
+    ...(options.webSocket === false ? { webSocket: false } : {}),
   });
   await server.listening;
   const port = server.address()!.port;
@@ -154,7 +159,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   try {
     // The demo dashboard (src/client/dashboard) at GET /, through the server's handleHttp hook.
     const { dashboardHandler } = await import('../client/dashboard/handler.js');
-    demo = await startDemo({ port, host: options.host ?? '127.0.0.1', handleHttp: dashboardHandler(), ...(store ? { store } : {}), secret: options.secret ?? kept!.secret, ...(origins.length > 0 ? { allowOrigins: origins } : {}) });
+    demo = await startDemo({ port, host: options.host ?? '127.0.0.1', handleHttp: dashboardHandler(), ...(store ? { store } : {}), secret: options.secret ?? kept!.secret, ...(origins.length > 0 ? { allowOrigins: origins } : {}), ...(options.websocket === false ? { webSocket: false } : {}) });
   } catch (error) {
     await store?.close();
     output.stderr(`realtime-contract serve: cannot listen on ${options.host ?? '127.0.0.1'}:${port}: ${(error as Error).message}\n`);
@@ -164,7 +169,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   const base = `ws://localhost:${actual}/api/ws`;
   output.stdout(
     [
-      `realtime-contract demo server on ${options.host ?? '127.0.0.1'}:${actual} (path /api/ws, polling /api/ws/poll)${store ? `, streams in ${store.status().detail}` : ''}`,
+      `realtime-contract demo server on ${options.host ?? '127.0.0.1'}:${actual} (${options.websocket === false ? 'WebSocket off: upgrades refused with 404' : 'path /api/ws'}, polling /api/ws/poll)${store ? `, streams in ${store.status().detail}` : ''}`,
       `HS256 demo secret: ${demo.secret}${kept === undefined ? '' : kept.notKept === undefined ? ` (${kept.replaced ? `new: ${kept.replaced}; ` : ''}kept in ${kept.file}, so a restarted demo accepts the same tokens; --secret sets another)` : ` (not kept: ${kept.notKept}; a restarted demo prints new tokens; --secret sets one)`}`,
       `Allowed origins: ${demo.allowedOrigins.join(', ')} and clients without an Origin header (--allow-origin adds more)`,
       '',

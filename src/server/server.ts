@@ -32,6 +32,13 @@ export interface RealtimeServerOptions {
    * (`/api/ws/poll`) with the default `path`, where the client looks for it by default.
    */
   pollPath?: string | false;
+  /**
+   * false refuses every upgrade on `path` with 404 `{"error":"websocket-off"}` and serves
+   * polling only: what a proxy that cannot carry WebSockets leaves. A client that sees the
+   * status (Node) polls at once; a browser, which never does, after `fallbackAfter` failed
+   * attempts. Default true.
+   */
+  webSocket?: boolean;
   /** JWT verification (pinned algorithms). Give this or `authenticate`. */
   jwt?: JwtOptions;
   /** Custom authentication, instead of `jwt`. */
@@ -111,7 +118,7 @@ export interface RealtimeServerStats {
   conflated: number;
   /** Error messages sent for inbound faults, per error code. */
   inboundErrors: Record<string, number>;
-  /** Upgrades refused, per reason (no-token, invalid-token, token-expired, origin, rate-ip, rate-user, too-many-sockets, store-unavailable, shutting-down, not-found). */
+  /** Upgrades refused, per reason (no-token, invalid-token, token-expired, origin, rate-ip, rate-user, too-many-sockets, store-unavailable, shutting-down, not-found, websocket-off). */
   refusedUpgrades: Record<string, number>;
   /** Polls refused, per reason (as for upgrades). */
   refusedPolls: Record<string, number>;
@@ -278,6 +285,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       return;
     }
     socket.on('error', () => socket.destroy());
+    if (options.webSocket === false) {
+      core.counters.refusedUpgrades['websocket-off'] = (core.counters.refusedUpgrades['websocket-off'] ?? 0) + 1;
+      return refuseSocket(socket, 404, 'websocket-off');
+    }
     admit(request, url, 'upgrade').then(
       (principal) => {
         if (socket.destroyed) return;
@@ -388,7 +399,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname === path) {
       // A plain request to the WebSocket path (a browser tab, curl): say how to use it (RFC 9110 15.5.22).
-      sendHttp(response, 426, { error: `upgrade required: open a WebSocket on ${path}, or poll ${pollPath === false ? '(polling is off)' : pollPath}` }, { Upgrade: 'websocket' });
+      if (options.webSocket === false) sendHttp(response, 404, { error: `websocket-off: poll ${pollPath === false ? '(polling is off)' : pollPath}` });
+      else sendHttp(response, 426, { error: `upgrade required: open a WebSocket on ${path}, or poll ${pollPath === false ? '(polling is off)' : pollPath}` }, { Upgrade: 'websocket' });
       return true;
     }
     if (pollPath !== false && url.pathname === pollPath) {

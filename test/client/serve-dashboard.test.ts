@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sleep } from './support/helpers.js';
+import { closeClients, nodeClient, sleep, until } from './support/helpers.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -32,6 +32,34 @@ describe('serve --demo: the dashboard', () => {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('--no-websocket refuses upgrades with 404, and a client falls back to polling and gets the stream', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0', '--no-websocket'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      for (let i = 0; i < 600 && !out.includes('Ctrl-C'); i++) await sleep(50);
+      expect(out).toContain('WebSocket off: upgrades refused with 404');
+      const port = /on 127\.0\.0\.1:(\d+)/.exec(out)?.[1];
+      const token = /alice \(user\):\s+(\S+)/.exec(out)?.[1];
+      expect(port && token, out).toBeTruthy();
+      const client = nodeClient(`ws://127.0.0.1:${port}/api/ws`);
+      const trades: string[] = [];
+      client.on('trades', (t) => trades.push(t.id));
+      client.connect(token!);
+      await until(() => trades.length >= 1, 'a trade over polling', 15_000);
+      // A Node client sees the 404 of the refused upgrade and polls at once.
+      expect(client.getStatus()).toMatchObject({ mode: 'polling', lastHttpStatus: 404 });
+      closeClients();
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      closeClients();
       child.kill('SIGKILL');
     }
   });
