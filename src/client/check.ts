@@ -31,15 +31,36 @@ export function check(value: unknown): Checked {
   if (errors === undefined) return { ok: false, reason: 'unknown-type', errors: [] };
   if (errors === null) return { ok: true, message: value as ReceivedServerMessage };
   const { instancePath, keyword, params } = errors[0]!;
-  // (the contract's property names need no JSON Pointer escaping)
+  // (the contract's property names need no JSON Pointer escaping; map keys in `instancePath` are escaped)
   const missing = keyword === 'required' ? `/${String(params.missingProperty)}` : '';
-  const expected =
-    keyword === 'required'
-      ? `required property ${JSON.stringify(params.missingProperty)}`
-      : keyword === 'enum'
-        ? `one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
-        : `${keyword} ${JSON.stringify(params)}`;
-  return failure('invalid', instancePath + missing, keyword, expected, at(value, instancePath + missing));
+  return failure('invalid', instancePath + missing, keyword, expectedOf(keyword, params), at(value, instancePath + missing));
+}
+
+/** What the schema wants, in a few words: `a string`, `a number >= 0`, `one of "buy", "sell"`. */
+function expectedOf(keyword: string, params: Record<string, unknown>): string {
+  switch (keyword) {
+    case 'required':
+      return `required property ${JSON.stringify(params.missingProperty)}`;
+    case 'enum':
+      return `one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'const':
+      return JSON.stringify(params.allowedValue);
+    case 'type':
+      return `a value of type ${String(params.type).replace(/,/g, ' or ')}`;
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return `a number ${String(params.comparison)} ${String(params.limit)}`;
+    case 'minLength':
+      return `at least ${String(params.limit)} character(s)`;
+    case 'x-date-time':
+      return 'an RFC 3339 date-time';
+    case 'x-nullable-object':
+      return 'an object or null';
+    default:
+      return `${keyword} ${JSON.stringify(params)}`;
+  }
 }
 
 function failure(reason: 'invalid', pointer: string, keyword: string, expected: string, found: unknown): Checked {
@@ -48,6 +69,6 @@ function failure(reason: 'invalid', pointer: string, keyword: string, expected: 
 
 /** The value at a JSON Pointer, or undefined. */
 function at(value: unknown, pointer: string): unknown {
-  for (const token of pointer.split('/').slice(1)) value = (value as Record<string, unknown> | undefined)?.[token];
+  for (const token of pointer.split('/').slice(1)) value = (value as Record<string, unknown> | undefined)?.[token.replace(/~1/g, '/').replace(/~0/g, '~')];
   return value;
 }

@@ -457,8 +457,14 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     lastFrame = Date.now();
     status.lastMessageAt = lastFrame;
     let value: unknown;
+    // The protocol's messages are JSON in text frames. A binary frame arrives as a Buffer (ws),
+    // an ArrayBuffer or a Blob (browsers): not a message, whatever its bytes hold.
+    if (typeof raw !== 'string') {
+      emit('invalid', { reason: 'json', errors: [{ pointer: '', keyword: 'json', message: 'expected JSON in a text frame, got a binary frame' }], message: raw });
+      return;
+    }
     try {
-      value = JSON.parse(raw as string); // text frames only: a binary one fails here
+      value = JSON.parse(raw);
     } catch (cause) {
       emit('invalid', { reason: 'json', errors: [{ pointer: '', keyword: 'json', message: `expected JSON, got ${String((cause as Error).message)}` }], message: raw });
       return;

@@ -82,6 +82,8 @@ describe('client: delivery', () => {
     client.connect('good');
     await until(() => client.getStatus().mode === 'ws', 'the socket');
     s.sendRaw('{"type":"trades","data":');
+    // Valid JSON of a valid message, in a binary frame: not a message of the protocol.
+    s.sendRaw(Buffer.from(JSON.stringify({ ...example('trades'), data: { ...(example('trades').data as object), id: 'binary' } })));
     s.publish({ ...example('trades'), data: { ...(example('trades').data as object), side: 42 } });
     s.publish({ type: 'orderbook', data: {}, ts: '2026-01-14T16:30:00.000Z' });
     // An exchange this version does not list is delivered, not dropped (issue 13).
@@ -90,9 +92,11 @@ describe('client: delivery', () => {
     await until(() => seen.length === 3, 'the three valid trades');
     expect(invalid.map((e) => [e.reason, e.errors[0]!.pointer])).toEqual([
       ['json', ''],
+      ['json', ''],
       ['invalid', '/data/side'],
     ]);
-    expect(invalid[1]!.errors[0]!.message).toBe('expected type {"type":"string"}, got 42');
+    expect(invalid[1]!.errors[0]!.message).toBe('expected JSON in a text frame, got a binary frame');
+    expect(invalid[2]!.errors[0]!.message).toBe('expected a value of type string, got 42');
     expect(unknown.map((e) => e.type)).toEqual(['orderbook']);
     expect(errors).toHaveLength(3);
     expect(errors[0]![0]).toMatchObject({ code: 'CLIENT_HANDLER_ERROR' });

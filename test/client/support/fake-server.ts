@@ -106,8 +106,8 @@ export class FakeServer {
     return entry;
   }
 
-  /** Sends a raw frame to every socket (no cursor, not stored): faults, pings. */
-  sendRaw(frame: string): void {
+  /** Sends a raw frame to every socket (no cursor, not stored): faults, pings; a Buffer goes as a binary frame. */
+  sendRaw(frame: string | Buffer): void {
     for (const ws of this.sockets) ws.send(frame);
   }
 
