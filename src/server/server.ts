@@ -472,7 +472,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       core.closeConnection(connection, CloseCode.GoingAway, 'server shutting down', deadline);
     }
     const started = now();
-    while (core.connections.size > 0 && now() - started < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    // Held polls were woken above: each answers (200, what the store holds) before its
+    // connection is closed, even when no socket is open to wait for.
+    while ((core.connections.size > 0 || polls.size > 0) && now() - started < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     core.terminateClosing();
     while (core.connections.size > 0 && now() - started < deadline + 1000) await new Promise((resolve) => setTimeout(resolve, 10));
     core.stop();

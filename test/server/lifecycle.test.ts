@@ -32,6 +32,17 @@ describe('close and stats', () => {
     await expect(connect(server.url({ token: jwt }))).rejects.toThrow();
   });
 
+  it('close(): answers a held poll when no socket is open too', async () => {
+    // Before, close() woke the poll and closed every HTTP connection at once: the poll got a reset.
+    const server = await startServer({ pollHoldMs: 20_000 });
+    const jwt = await token('u1');
+    const { cursor } = (await (await fetch(server.http(`/api/ws/poll?token=${jwt}`))).json()) as { cursor: string };
+    const held = fetch(server.http(`/api/ws/poll?token=${jwt}&since=${cursor}`)).then(async (r) => ({ status: r.status, body: await r.json() }));
+    await eventually(() => server.rt.stats().pendingPolls === 1);
+    await server.rt.close();
+    expect(await held).toMatchObject({ status: 200, body: { resume: 'resumed', messages: [] } });
+  });
+
   it('stats() counts connections, sent per type, refusals per reason and closes per code', async () => {
     const server = await startServer();
     try {
