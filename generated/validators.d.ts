@@ -12,6 +12,8 @@ export interface CompiledValidatorError {
   keyword: string;
   /** Keyword parameters, e.g. { allowedValues } for enum, { missingProperty } for required. */
   params: Record<string, unknown>;
+  /** The value at `instancePath` as the validator read it (the object, for `required` and `x-closed`). */
+  data?: unknown;
 }
 
 /**

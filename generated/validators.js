@@ -100,8 +100,8 @@ function dateTimeFormat(value, producer = true) {
 function enumNotice(sink, pointer, value, known) {
   if (sink) (sink.list || (sink.list = [])).push({ pointer, value, known });
 }
-function reject(validate, instancePath, keyword, params) {
-  validate.errors = [{ instancePath, keyword, params }];
+function reject(validate, instancePath, keyword, params, data) {
+  validate.errors = [{ instancePath, keyword, params, data }];
   return false;
 }
 function unknownKey(data, known) {
@@ -137,14 +137,14 @@ function validate0(data, instancePath, strict, notices) {
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0, data1, data5, data6 = data.cursor;
+      let data0, data1, data5, data6 = data.cursor;
       let missing0;
-      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data5 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate0, instancePath, "required", { missingProperty: missing0 });
+      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data5 = data.ts) === void 0 && (missing0 = "ts")) {
+        return reject(validate0, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
-          if ("connection" !== data$0) {
-            return reject(validate0, instancePath + "/type", "const", { allowedValue: "connection" });
+          if ("connection" !== data0) {
+            return reject(validate0, instancePath + "/type", "const", { allowedValue: "connection" }, data0);
           }
         } else {
         }
@@ -155,15 +155,15 @@ function validate0(data, instancePath, strict, notices) {
                 let data2, data3, data4 = data1.resume;
                 let missing1;
                 if ((data2 = data1.status) === void 0 && (missing1 = "status") || (data3 = data1.mode) === void 0 && (missing1 = "mode")) {
-                  return reject(validate0, instancePath + "/data", "required", { missingProperty: missing1 });
+                  return reject(validate0, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (typeof data2 !== "string") {
-                      return reject(validate0, instancePath + "/data/status", "type", { type: "string" });
+                      return reject(validate0, instancePath + "/data/status", "type", { type: "string" }, data2);
                     }
                     if (!(data2 === "connected" || data2 === "disconnected" || data2 === "error")) {
                       if (strict) {
-                        return reject(validate0, instancePath + "/data/status", "enum", { allowedValues: embedded0 });
+                        return reject(validate0, instancePath + "/data/status", "enum", { allowedValues: embedded0 }, data2);
                       } else {
                         func0(notices, instancePath + "/data/status", data2, embedded0);
                       }
@@ -173,11 +173,11 @@ function validate0(data, instancePath, strict, notices) {
                   if (true) {
                     if (true) {
                       if (typeof data3 !== "string") {
-                        return reject(validate0, instancePath + "/data/mode", "type", { type: "string" });
+                        return reject(validate0, instancePath + "/data/mode", "type", { type: "string" }, data3);
                       }
                       if (!(data3 === "ws" || data3 === "polling")) {
                         if (strict) {
-                          return reject(validate0, instancePath + "/data/mode", "enum", { allowedValues: embedded1 });
+                          return reject(validate0, instancePath + "/data/mode", "enum", { allowedValues: embedded1 }, data3);
                         } else {
                           func0(notices, instancePath + "/data/mode", data3, embedded1);
                         }
@@ -187,11 +187,11 @@ function validate0(data, instancePath, strict, notices) {
                     if (true) {
                       if (data4 !== void 0) {
                         if (typeof data4 !== "string") {
-                          return reject(validate0, instancePath + "/data/resume", "type", { type: "string" });
+                          return reject(validate0, instancePath + "/data/resume", "type", { type: "string" }, data4);
                         }
                         if (!(data4 === "new" || data4 === "resumed" || data4 === "gap")) {
                           if (strict) {
-                            return reject(validate0, instancePath + "/data/resume", "enum", { allowedValues: embedded2 });
+                            return reject(validate0, instancePath + "/data/resume", "enum", { allowedValues: embedded2 }, data4);
                           } else {
                             func0(notices, instancePath + "/data/resume", data4, embedded2);
                           }
@@ -207,7 +207,7 @@ function validate0(data, instancePath, strict, notices) {
                           if (count0 !== 2 + (data4 === void 0 ? 0 : 1)) {
                             const unknown0 = func3(data1, ["status", "mode", "resume"]);
                             if (unknown0 !== void 0) {
-                              return reject(validate0, instancePath + "/data", "x-closed", { additionalProperty: unknown0 });
+                              return reject(validate0, instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
                             }
                           }
                         }
@@ -216,7 +216,7 @@ function validate0(data, instancePath, strict, notices) {
                   }
                 }
               } else {
-                return reject(validate0, instancePath + "/data", "type", { type: "object" });
+                return reject(validate0, instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -226,10 +226,10 @@ function validate0(data, instancePath, strict, notices) {
               if (true) {
                 if (typeof data5 === "string") {
                   if (!formats0(data5, strict)) {
-                    return reject(validate0, instancePath + "/ts", "x-date-time", { format: "date-time" });
+                    return reject(validate0, instancePath + "/ts", "x-date-time", { format: "date-time" }, data5);
                   }
                 } else {
-                  return reject(validate0, instancePath + "/ts", "type", { type: "string" });
+                  return reject(validate0, instancePath + "/ts", "type", { type: "string" }, data5);
                 }
               }
             } else {
@@ -239,10 +239,10 @@ function validate0(data, instancePath, strict, notices) {
                 if (true) {
                   if (typeof data6 === "string") {
                     if (!pattern0.test(data6)) {
-                      return reject(validate0, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
+                      return reject(validate0, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data6);
                     }
                   } else {
-                    return reject(validate0, instancePath + "/cursor", "type", { type: "string" });
+                    return reject(validate0, instancePath + "/cursor", "type", { type: "string" }, data6);
                   }
                 }
               } else {
@@ -256,7 +256,7 @@ function validate0(data, instancePath, strict, notices) {
                   if (count1 !== 3 + (data6 === void 0 ? 0 : 1)) {
                     const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
                     if (unknown1 !== void 0) {
-                      return reject(validate0, instancePath, "x-closed", { additionalProperty: unknown1 });
+                      return reject(validate0, instancePath, "x-closed", { additionalProperty: unknown1 }, data);
                     }
                   }
                 }
@@ -266,7 +266,7 @@ function validate0(data, instancePath, strict, notices) {
         }
       }
     } else {
-      return reject(validate0, instancePath, "type", { type: "object" });
+      return reject(validate0, instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
@@ -280,29 +280,29 @@ function validate1(data, instancePath, strict, notices) {
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0, data1;
+      let data0, data1;
       let missing0;
-      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.timestamp) === void 0 && (missing0 = "timestamp")) {
-        return reject(validate1, instancePath, "required", { missingProperty: missing0 });
+      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.timestamp) === void 0 && (missing0 = "timestamp")) {
+        return reject(validate1, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
-          if ("ping" !== data$0) {
-            return reject(validate1, instancePath + "/type", "const", { allowedValue: "ping" });
+          if ("ping" !== data0) {
+            return reject(validate1, instancePath + "/type", "const", { allowedValue: "ping" }, data0);
           }
         } else {
         }
         if (true) {
           if (true) {
             if (!Number.isInteger(data1)) {
-              return reject(validate1, instancePath + "/timestamp", "type", { type: "integer" });
+              return reject(validate1, instancePath + "/timestamp", "type", { type: "integer" }, data1);
             }
             if (true) {
               if (true) {
                 if (data1 > 864e13) {
-                  return reject(validate1, instancePath + "/timestamp", "maximum", { comparison: "<=", limit: 864e13 });
+                  return reject(validate1, instancePath + "/timestamp", "maximum", { comparison: "<=", limit: 864e13 }, data1);
                 } else {
                   if (data1 < 0) {
-                    return reject(validate1, instancePath + "/timestamp", "minimum", { comparison: ">=", limit: 0 });
+                    return reject(validate1, instancePath + "/timestamp", "minimum", { comparison: ">=", limit: 0 }, data1);
                   }
                 }
               }
@@ -318,7 +318,7 @@ function validate1(data, instancePath, strict, notices) {
               if (count0 !== 2) {
                 const unknown0 = func3(data, ["type", "timestamp"]);
                 if (unknown0 !== void 0) {
-                  return reject(validate1, instancePath, "x-closed", { additionalProperty: unknown0 });
+                  return reject(validate1, instancePath, "x-closed", { additionalProperty: unknown0 }, data);
                 }
               }
             }
@@ -326,7 +326,7 @@ function validate1(data, instancePath, strict, notices) {
         }
       }
     } else {
-      return reject(validate1, instancePath, "type", { type: "object" });
+      return reject(validate1, instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
@@ -340,29 +340,29 @@ function validate2(data, instancePath, strict, notices) {
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0, data1;
+      let data0, data1;
       let missing0;
-      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.timestamp) === void 0 && (missing0 = "timestamp")) {
-        return reject(validate2, instancePath, "required", { missingProperty: missing0 });
+      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.timestamp) === void 0 && (missing0 = "timestamp")) {
+        return reject(validate2, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
-          if ("pong" !== data$0) {
-            return reject(validate2, instancePath + "/type", "const", { allowedValue: "pong" });
+          if ("pong" !== data0) {
+            return reject(validate2, instancePath + "/type", "const", { allowedValue: "pong" }, data0);
           }
         } else {
         }
         if (true) {
           if (true) {
             if (!Number.isInteger(data1)) {
-              return reject(validate2, instancePath + "/timestamp", "type", { type: "integer" });
+              return reject(validate2, instancePath + "/timestamp", "type", { type: "integer" }, data1);
             }
             if (true) {
               if (true) {
                 if (data1 > 864e13) {
-                  return reject(validate2, instancePath + "/timestamp", "maximum", { comparison: "<=", limit: 864e13 });
+                  return reject(validate2, instancePath + "/timestamp", "maximum", { comparison: "<=", limit: 864e13 }, data1);
                 } else {
                   if (data1 < 0) {
-                    return reject(validate2, instancePath + "/timestamp", "minimum", { comparison: ">=", limit: 0 });
+                    return reject(validate2, instancePath + "/timestamp", "minimum", { comparison: ">=", limit: 0 }, data1);
                   }
                 }
               }
@@ -378,7 +378,7 @@ function validate2(data, instancePath, strict, notices) {
               if (count0 !== 2) {
                 const unknown0 = func3(data, ["type", "timestamp"]);
                 if (unknown0 !== void 0) {
-                  return reject(validate2, instancePath, "x-closed", { additionalProperty: unknown0 });
+                  return reject(validate2, instancePath, "x-closed", { additionalProperty: unknown0 }, data);
                 }
               }
             }
@@ -386,7 +386,7 @@ function validate2(data, instancePath, strict, notices) {
         }
       }
     } else {
-      return reject(validate2, instancePath, "type", { type: "object" });
+      return reject(validate2, instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
@@ -400,14 +400,14 @@ function validate3(data, instancePath, strict, notices) {
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0, data1, data14, data15 = data.cursor;
+      let data0, data1, data14, data15 = data.cursor;
       let missing0;
-      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data14 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate3, instancePath, "required", { missingProperty: missing0 });
+      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data14 = data.ts) === void 0 && (missing0 = "ts")) {
+        return reject(validate3, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
-          if ("trades" !== data$0) {
-            return reject(validate3, instancePath + "/type", "const", { allowedValue: "trades" });
+          if ("trades" !== data0) {
+            return reject(validate3, instancePath + "/type", "const", { allowedValue: "trades" }, data0);
           }
         } else {
         }
@@ -418,16 +418,16 @@ function validate3(data, instancePath, strict, notices) {
                 let data2, data3, data4, data5, data6, data7, data8, data9, data10, data11, data12, data13;
                 let missing1;
                 if ((data2 = data1.id) === void 0 && (missing1 = "id") || (data3 = data1.bot_id) === void 0 && (missing1 = "bot_id") || (data4 = data1.platform) === void 0 && (missing1 = "platform") || (data5 = data1.symbol) === void 0 && (missing1 = "symbol") || (data6 = data1.side) === void 0 && (missing1 = "side") || (data7 = data1.quantity) === void 0 && (missing1 = "quantity") || (data8 = data1.price) === void 0 && (missing1 = "price") || (data9 = data1.total) === void 0 && (missing1 = "total") || (data10 = data1.fee) === void 0 && (missing1 = "fee") || (data11 = data1.status) === void 0 && (missing1 = "status") || (data12 = data1.pnl) === void 0 && (missing1 = "pnl") || (data13 = data1.timestamp) === void 0 && (missing1 = "timestamp")) {
-                  return reject(validate3, instancePath + "/data", "required", { missingProperty: missing1 });
+                  return reject(validate3, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          return reject(validate3, instancePath + "/data/id", "minLength", { limit: 1 });
+                          return reject(validate3, instancePath + "/data/id", "minLength", { limit: 1 }, data2);
                         }
                       } else {
-                        return reject(validate3, instancePath + "/data/id", "type", { type: "string" });
+                        return reject(validate3, instancePath + "/data/id", "type", { type: "string" }, data2);
                       }
                     }
                   } else {
@@ -437,10 +437,10 @@ function validate3(data, instancePath, strict, notices) {
                       if (true) {
                         if (typeof data3 === "string") {
                           if (data3.length < 1) {
-                            return reject(validate3, instancePath + "/data/bot_id", "minLength", { limit: 1 });
+                            return reject(validate3, instancePath + "/data/bot_id", "minLength", { limit: 1 }, data3);
                           }
                         } else {
-                          return reject(validate3, instancePath + "/data/bot_id", "type", { type: "string" });
+                          return reject(validate3, instancePath + "/data/bot_id", "type", { type: "string" }, data3);
                         }
                       }
                     } else {
@@ -448,11 +448,11 @@ function validate3(data, instancePath, strict, notices) {
                     if (true) {
                       if (true) {
                         if (typeof data4 !== "string") {
-                          return reject(validate3, instancePath + "/data/platform", "type", { type: "string" });
+                          return reject(validate3, instancePath + "/data/platform", "type", { type: "string" }, data4);
                         }
                         if (!(data4 === "luno" || data4 === "binance" || data4 === "kucoin" || data4 === "kraken" || data4 === "valr")) {
                           if (strict) {
-                            return reject(validate3, instancePath + "/data/platform", "enum", { allowedValues: embedded3 });
+                            return reject(validate3, instancePath + "/data/platform", "enum", { allowedValues: embedded3 }, data4);
                           } else {
                             func0(notices, instancePath + "/data/platform", data4, embedded3);
                           }
@@ -464,10 +464,10 @@ function validate3(data, instancePath, strict, notices) {
                           if (true) {
                             if (typeof data5 === "string") {
                               if (data5.length < 1) {
-                                return reject(validate3, instancePath + "/data/symbol", "minLength", { limit: 1 });
+                                return reject(validate3, instancePath + "/data/symbol", "minLength", { limit: 1 }, data5);
                               }
                             } else {
-                              return reject(validate3, instancePath + "/data/symbol", "type", { type: "string" });
+                              return reject(validate3, instancePath + "/data/symbol", "type", { type: "string" }, data5);
                             }
                           }
                         } else {
@@ -475,11 +475,11 @@ function validate3(data, instancePath, strict, notices) {
                         if (true) {
                           if (true) {
                             if (typeof data6 !== "string") {
-                              return reject(validate3, instancePath + "/data/side", "type", { type: "string" });
+                              return reject(validate3, instancePath + "/data/side", "type", { type: "string" }, data6);
                             }
                             if (!(data6 === "buy" || data6 === "sell")) {
                               if (strict) {
-                                return reject(validate3, instancePath + "/data/side", "enum", { allowedValues: embedded4 });
+                                return reject(validate3, instancePath + "/data/side", "enum", { allowedValues: embedded4 }, data6);
                               } else {
                                 func0(notices, instancePath + "/data/side", data6, embedded4);
                               }
@@ -491,10 +491,10 @@ function validate3(data, instancePath, strict, notices) {
                               if (true) {
                                 if (typeof data7 == "number" && isFinite(data7)) {
                                   if (data7 <= 0) {
-                                    return reject(validate3, instancePath + "/data/quantity", "exclusiveMinimum", { comparison: ">", limit: 0 });
+                                    return reject(validate3, instancePath + "/data/quantity", "exclusiveMinimum", { comparison: ">", limit: 0 }, data7);
                                   }
                                 } else {
-                                  return reject(validate3, instancePath + "/data/quantity", "type", { type: "number" });
+                                  return reject(validate3, instancePath + "/data/quantity", "type", { type: "number" }, data7);
                                 }
                               }
                             } else {
@@ -504,10 +504,10 @@ function validate3(data, instancePath, strict, notices) {
                                 if (true) {
                                   if (typeof data8 == "number" && isFinite(data8)) {
                                     if (data8 < 0) {
-                                      return reject(validate3, instancePath + "/data/price", "minimum", { comparison: ">=", limit: 0 });
+                                      return reject(validate3, instancePath + "/data/price", "minimum", { comparison: ">=", limit: 0 }, data8);
                                     }
                                   } else {
-                                    return reject(validate3, instancePath + "/data/price", "type", { type: "number" });
+                                    return reject(validate3, instancePath + "/data/price", "type", { type: "number" }, data8);
                                   }
                                 }
                               } else {
@@ -517,10 +517,10 @@ function validate3(data, instancePath, strict, notices) {
                                   if (true) {
                                     if (typeof data9 == "number" && isFinite(data9)) {
                                       if (data9 < 0) {
-                                        return reject(validate3, instancePath + "/data/total", "minimum", { comparison: ">=", limit: 0 });
+                                        return reject(validate3, instancePath + "/data/total", "minimum", { comparison: ">=", limit: 0 }, data9);
                                       }
                                     } else {
-                                      return reject(validate3, instancePath + "/data/total", "type", { type: "number" });
+                                      return reject(validate3, instancePath + "/data/total", "type", { type: "number" }, data9);
                                     }
                                   }
                                 } else {
@@ -528,18 +528,18 @@ function validate3(data, instancePath, strict, notices) {
                                 if (true) {
                                   if (true) {
                                     if (!(typeof data10 == "number" && isFinite(data10))) {
-                                      return reject(validate3, instancePath + "/data/fee", "type", { type: "number" });
+                                      return reject(validate3, instancePath + "/data/fee", "type", { type: "number" }, data10);
                                     }
                                   } else {
                                   }
                                   if (true) {
                                     if (true) {
                                       if (typeof data11 !== "string") {
-                                        return reject(validate3, instancePath + "/data/status", "type", { type: "string" });
+                                        return reject(validate3, instancePath + "/data/status", "type", { type: "string" }, data11);
                                       }
                                       if (!(data11 === "pending" || data11 === "filled" || data11 === "cancelled" || data11 === "failed")) {
                                         if (strict) {
-                                          return reject(validate3, instancePath + "/data/status", "enum", { allowedValues: embedded5 });
+                                          return reject(validate3, instancePath + "/data/status", "enum", { allowedValues: embedded5 }, data11);
                                         } else {
                                           func0(notices, instancePath + "/data/status", data11, embedded5);
                                         }
@@ -549,7 +549,7 @@ function validate3(data, instancePath, strict, notices) {
                                     if (true) {
                                       if (true) {
                                         if (!(typeof data12 == "number" && isFinite(data12)) && data12 !== null) {
-                                          return reject(validate3, instancePath + "/data/pnl", "type", { type: embedded6 });
+                                          return reject(validate3, instancePath + "/data/pnl", "type", { type: embedded6 }, data12);
                                         }
                                       } else {
                                       }
@@ -558,10 +558,10 @@ function validate3(data, instancePath, strict, notices) {
                                           if (true) {
                                             if (typeof data13 === "string") {
                                               if (!formats0(data13, strict)) {
-                                                return reject(validate3, instancePath + "/data/timestamp", "x-date-time", { format: "date-time" });
+                                                return reject(validate3, instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data13);
                                               }
                                             } else {
-                                              return reject(validate3, instancePath + "/data/timestamp", "type", { type: "string" });
+                                              return reject(validate3, instancePath + "/data/timestamp", "type", { type: "string" }, data13);
                                             }
                                           }
                                         } else {
@@ -575,7 +575,7 @@ function validate3(data, instancePath, strict, notices) {
                                             if (count0 !== 12) {
                                               const unknown0 = func3(data1, ["id", "bot_id", "platform", "symbol", "side", "quantity", "price", "total", "fee", "status", "pnl", "timestamp"]);
                                               if (unknown0 !== void 0) {
-                                                return reject(validate3, instancePath + "/data", "x-closed", { additionalProperty: unknown0 });
+                                                return reject(validate3, instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
                                               }
                                             }
                                           }
@@ -593,7 +593,7 @@ function validate3(data, instancePath, strict, notices) {
                   }
                 }
               } else {
-                return reject(validate3, instancePath + "/data", "type", { type: "object" });
+                return reject(validate3, instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -603,10 +603,10 @@ function validate3(data, instancePath, strict, notices) {
               if (true) {
                 if (typeof data14 === "string") {
                   if (!formats0(data14, strict)) {
-                    return reject(validate3, instancePath + "/ts", "x-date-time", { format: "date-time" });
+                    return reject(validate3, instancePath + "/ts", "x-date-time", { format: "date-time" }, data14);
                   }
                 } else {
-                  return reject(validate3, instancePath + "/ts", "type", { type: "string" });
+                  return reject(validate3, instancePath + "/ts", "type", { type: "string" }, data14);
                 }
               }
             } else {
@@ -616,10 +616,10 @@ function validate3(data, instancePath, strict, notices) {
                 if (true) {
                   if (typeof data15 === "string") {
                     if (!pattern0.test(data15)) {
-                      return reject(validate3, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
+                      return reject(validate3, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data15);
                     }
                   } else {
-                    return reject(validate3, instancePath + "/cursor", "type", { type: "string" });
+                    return reject(validate3, instancePath + "/cursor", "type", { type: "string" }, data15);
                   }
                 }
               } else {
@@ -633,7 +633,7 @@ function validate3(data, instancePath, strict, notices) {
                   if (count1 !== 3 + (data15 === void 0 ? 0 : 1)) {
                     const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
                     if (unknown1 !== void 0) {
-                      return reject(validate3, instancePath, "x-closed", { additionalProperty: unknown1 });
+                      return reject(validate3, instancePath, "x-closed", { additionalProperty: unknown1 }, data);
                     }
                   }
                 }
@@ -643,7 +643,7 @@ function validate3(data, instancePath, strict, notices) {
         }
       }
     } else {
-      return reject(validate3, instancePath, "type", { type: "object" });
+      return reject(validate3, instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
@@ -657,14 +657,14 @@ function validate4(data, instancePath, strict, notices) {
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0, data1, data14, data15 = data.cursor;
+      let data0, data1, data14, data15 = data.cursor;
       let missing0;
-      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data14 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate4, instancePath, "required", { missingProperty: missing0 });
+      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data14 = data.ts) === void 0 && (missing0 = "ts")) {
+        return reject(validate4, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
-          if ("bots" !== data$0) {
-            return reject(validate4, instancePath + "/type", "const", { allowedValue: "bots" });
+          if ("bots" !== data0) {
+            return reject(validate4, instancePath + "/type", "const", { allowedValue: "bots" }, data0);
           }
         } else {
         }
@@ -672,38 +672,38 @@ function validate4(data, instancePath, strict, notices) {
           if (true) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                let data2, data1$1, data4, data5, data6, data7, data8, data9, data10, data11, data12, data13;
+                let data2, data3, data4, data5, data6, data7, data8, data9, data10, data11, data12, data13;
                 let missing1;
-                if ((data2 = data1.id) === void 0 && (missing1 = "id") || (data1$1 = data1.name) === void 0 && (missing1 = "name") || (data4 = data1.platform) === void 0 && (missing1 = "platform") || (data5 = data1.symbol) === void 0 && (missing1 = "symbol") || (data6 = data1.status) === void 0 && (missing1 = "status") || (data7 = data1.trading_mode) === void 0 && (missing1 = "trading_mode") || (data8 = data1.risk_mode) === void 0 && (missing1 = "risk_mode") || (data9 = data1.capital) === void 0 && (missing1 = "capital") || (data10 = data1.pnl) === void 0 && (missing1 = "pnl") || (data11 = data1.trades_count) === void 0 && (missing1 = "trades_count") || (data12 = data1.win_rate) === void 0 && (missing1 = "win_rate") || (data13 = data1.last_trade) === void 0 && (missing1 = "last_trade")) {
-                  return reject(validate4, instancePath + "/data", "required", { missingProperty: missing1 });
+                if ((data2 = data1.id) === void 0 && (missing1 = "id") || (data3 = data1.name) === void 0 && (missing1 = "name") || (data4 = data1.platform) === void 0 && (missing1 = "platform") || (data5 = data1.symbol) === void 0 && (missing1 = "symbol") || (data6 = data1.status) === void 0 && (missing1 = "status") || (data7 = data1.trading_mode) === void 0 && (missing1 = "trading_mode") || (data8 = data1.risk_mode) === void 0 && (missing1 = "risk_mode") || (data9 = data1.capital) === void 0 && (missing1 = "capital") || (data10 = data1.pnl) === void 0 && (missing1 = "pnl") || (data11 = data1.trades_count) === void 0 && (missing1 = "trades_count") || (data12 = data1.win_rate) === void 0 && (missing1 = "win_rate") || (data13 = data1.last_trade) === void 0 && (missing1 = "last_trade")) {
+                  return reject(validate4, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          return reject(validate4, instancePath + "/data/id", "minLength", { limit: 1 });
+                          return reject(validate4, instancePath + "/data/id", "minLength", { limit: 1 }, data2);
                         }
                       } else {
-                        return reject(validate4, instancePath + "/data/id", "type", { type: "string" });
+                        return reject(validate4, instancePath + "/data/id", "type", { type: "string" }, data2);
                       }
                     }
                   } else {
                   }
                   if (true) {
                     if (true) {
-                      if (typeof data1$1 !== "string") {
-                        return reject(validate4, instancePath + "/data/name", "type", { type: "string" });
+                      if (typeof data3 !== "string") {
+                        return reject(validate4, instancePath + "/data/name", "type", { type: "string" }, data3);
                       }
                     } else {
                     }
                     if (true) {
                       if (true) {
                         if (typeof data4 !== "string") {
-                          return reject(validate4, instancePath + "/data/platform", "type", { type: "string" });
+                          return reject(validate4, instancePath + "/data/platform", "type", { type: "string" }, data4);
                         }
                         if (!(data4 === "luno" || data4 === "binance" || data4 === "kucoin" || data4 === "kraken" || data4 === "valr")) {
                           if (strict) {
-                            return reject(validate4, instancePath + "/data/platform", "enum", { allowedValues: embedded3 });
+                            return reject(validate4, instancePath + "/data/platform", "enum", { allowedValues: embedded3 }, data4);
                           } else {
                             func0(notices, instancePath + "/data/platform", data4, embedded3);
                           }
@@ -715,10 +715,10 @@ function validate4(data, instancePath, strict, notices) {
                           if (true) {
                             if (typeof data5 === "string") {
                               if (data5.length < 1) {
-                                return reject(validate4, instancePath + "/data/symbol", "minLength", { limit: 1 });
+                                return reject(validate4, instancePath + "/data/symbol", "minLength", { limit: 1 }, data5);
                               }
                             } else {
-                              return reject(validate4, instancePath + "/data/symbol", "type", { type: "string" });
+                              return reject(validate4, instancePath + "/data/symbol", "type", { type: "string" }, data5);
                             }
                           }
                         } else {
@@ -726,11 +726,11 @@ function validate4(data, instancePath, strict, notices) {
                         if (true) {
                           if (true) {
                             if (typeof data6 !== "string") {
-                              return reject(validate4, instancePath + "/data/status", "type", { type: "string" });
+                              return reject(validate4, instancePath + "/data/status", "type", { type: "string" }, data6);
                             }
                             if (!(data6 === "running" || data6 === "stopped" || data6 === "paused" || data6 === "error")) {
                               if (strict) {
-                                return reject(validate4, instancePath + "/data/status", "enum", { allowedValues: embedded7 });
+                                return reject(validate4, instancePath + "/data/status", "enum", { allowedValues: embedded7 }, data6);
                               } else {
                                 func0(notices, instancePath + "/data/status", data6, embedded7);
                               }
@@ -740,11 +740,11 @@ function validate4(data, instancePath, strict, notices) {
                           if (true) {
                             if (true) {
                               if (typeof data7 !== "string") {
-                                return reject(validate4, instancePath + "/data/trading_mode", "type", { type: "string" });
+                                return reject(validate4, instancePath + "/data/trading_mode", "type", { type: "string" }, data7);
                               }
                               if (!(data7 === "paper" || data7 === "live")) {
                                 if (strict) {
-                                  return reject(validate4, instancePath + "/data/trading_mode", "enum", { allowedValues: embedded8 });
+                                  return reject(validate4, instancePath + "/data/trading_mode", "enum", { allowedValues: embedded8 }, data7);
                                 } else {
                                   func0(notices, instancePath + "/data/trading_mode", data7, embedded8);
                                 }
@@ -754,11 +754,11 @@ function validate4(data, instancePath, strict, notices) {
                             if (true) {
                               if (true) {
                                 if (typeof data8 !== "string") {
-                                  return reject(validate4, instancePath + "/data/risk_mode", "type", { type: "string" });
+                                  return reject(validate4, instancePath + "/data/risk_mode", "type", { type: "string" }, data8);
                                 }
                                 if (!(data8 === "conservative" || data8 === "moderate" || data8 === "aggressive")) {
                                   if (strict) {
-                                    return reject(validate4, instancePath + "/data/risk_mode", "enum", { allowedValues: embedded9 });
+                                    return reject(validate4, instancePath + "/data/risk_mode", "enum", { allowedValues: embedded9 }, data8);
                                   } else {
                                     func0(notices, instancePath + "/data/risk_mode", data8, embedded9);
                                   }
@@ -770,10 +770,10 @@ function validate4(data, instancePath, strict, notices) {
                                   if (true) {
                                     if (typeof data9 == "number" && isFinite(data9)) {
                                       if (data9 < 0) {
-                                        return reject(validate4, instancePath + "/data/capital", "minimum", { comparison: ">=", limit: 0 });
+                                        return reject(validate4, instancePath + "/data/capital", "minimum", { comparison: ">=", limit: 0 }, data9);
                                       }
                                     } else {
-                                      return reject(validate4, instancePath + "/data/capital", "type", { type: "number" });
+                                      return reject(validate4, instancePath + "/data/capital", "type", { type: "number" }, data9);
                                     }
                                   }
                                 } else {
@@ -781,19 +781,19 @@ function validate4(data, instancePath, strict, notices) {
                                 if (true) {
                                   if (true) {
                                     if (!(typeof data10 == "number" && isFinite(data10))) {
-                                      return reject(validate4, instancePath + "/data/pnl", "type", { type: "number" });
+                                      return reject(validate4, instancePath + "/data/pnl", "type", { type: "number" }, data10);
                                     }
                                   } else {
                                   }
                                   if (true) {
                                     if (true) {
                                       if (!Number.isInteger(data11)) {
-                                        return reject(validate4, instancePath + "/data/trades_count", "type", { type: "integer" });
+                                        return reject(validate4, instancePath + "/data/trades_count", "type", { type: "integer" }, data11);
                                       }
                                       if (true) {
                                         if (true) {
                                           if (data11 < 0) {
-                                            return reject(validate4, instancePath + "/data/trades_count", "minimum", { comparison: ">=", limit: 0 });
+                                            return reject(validate4, instancePath + "/data/trades_count", "minimum", { comparison: ">=", limit: 0 }, data11);
                                           }
                                         }
                                       }
@@ -804,14 +804,14 @@ function validate4(data, instancePath, strict, notices) {
                                         if (true) {
                                           if (typeof data12 == "number" && isFinite(data12)) {
                                             if (data12 > 1) {
-                                              return reject(validate4, instancePath + "/data/win_rate", "maximum", { comparison: "<=", limit: 1 });
+                                              return reject(validate4, instancePath + "/data/win_rate", "maximum", { comparison: "<=", limit: 1 }, data12);
                                             } else {
                                               if (data12 < 0) {
-                                                return reject(validate4, instancePath + "/data/win_rate", "minimum", { comparison: ">=", limit: 0 });
+                                                return reject(validate4, instancePath + "/data/win_rate", "minimum", { comparison: ">=", limit: 0 }, data12);
                                               }
                                             }
                                           } else {
-                                            return reject(validate4, instancePath + "/data/win_rate", "type", { type: "number" });
+                                            return reject(validate4, instancePath + "/data/win_rate", "type", { type: "number" }, data12);
                                           }
                                         }
                                       } else {
@@ -819,12 +819,12 @@ function validate4(data, instancePath, strict, notices) {
                                       if (true) {
                                         if (true) {
                                           if (typeof data13 !== "string" && data13 !== null) {
-                                            return reject(validate4, instancePath + "/data/last_trade", "type", { type: embedded10 });
+                                            return reject(validate4, instancePath + "/data/last_trade", "type", { type: embedded10 }, data13);
                                           }
                                           if (true) {
                                             if (typeof data13 === "string") {
                                               if (!formats0(data13, strict)) {
-                                                return reject(validate4, instancePath + "/data/last_trade", "x-date-time", { format: "date-time" });
+                                                return reject(validate4, instancePath + "/data/last_trade", "x-date-time", { format: "date-time" }, data13);
                                               }
                                             }
                                           }
@@ -839,7 +839,7 @@ function validate4(data, instancePath, strict, notices) {
                                             if (count0 !== 12) {
                                               const unknown0 = func3(data1, ["id", "name", "platform", "symbol", "status", "trading_mode", "risk_mode", "capital", "pnl", "trades_count", "win_rate", "last_trade"]);
                                               if (unknown0 !== void 0) {
-                                                return reject(validate4, instancePath + "/data", "x-closed", { additionalProperty: unknown0 });
+                                                return reject(validate4, instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
                                               }
                                             }
                                           }
@@ -857,7 +857,7 @@ function validate4(data, instancePath, strict, notices) {
                   }
                 }
               } else {
-                return reject(validate4, instancePath + "/data", "type", { type: "object" });
+                return reject(validate4, instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -867,10 +867,10 @@ function validate4(data, instancePath, strict, notices) {
               if (true) {
                 if (typeof data14 === "string") {
                   if (!formats0(data14, strict)) {
-                    return reject(validate4, instancePath + "/ts", "x-date-time", { format: "date-time" });
+                    return reject(validate4, instancePath + "/ts", "x-date-time", { format: "date-time" }, data14);
                   }
                 } else {
-                  return reject(validate4, instancePath + "/ts", "type", { type: "string" });
+                  return reject(validate4, instancePath + "/ts", "type", { type: "string" }, data14);
                 }
               }
             } else {
@@ -880,10 +880,10 @@ function validate4(data, instancePath, strict, notices) {
                 if (true) {
                   if (typeof data15 === "string") {
                     if (!pattern0.test(data15)) {
-                      return reject(validate4, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
+                      return reject(validate4, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data15);
                     }
                   } else {
-                    return reject(validate4, instancePath + "/cursor", "type", { type: "string" });
+                    return reject(validate4, instancePath + "/cursor", "type", { type: "string" }, data15);
                   }
                 }
               } else {
@@ -897,7 +897,7 @@ function validate4(data, instancePath, strict, notices) {
                   if (count1 !== 3 + (data15 === void 0 ? 0 : 1)) {
                     const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
                     if (unknown1 !== void 0) {
-                      return reject(validate4, instancePath, "x-closed", { additionalProperty: unknown1 });
+                      return reject(validate4, instancePath, "x-closed", { additionalProperty: unknown1 }, data);
                     }
                   }
                 }
@@ -907,7 +907,7 @@ function validate4(data, instancePath, strict, notices) {
         }
       }
     } else {
-      return reject(validate4, instancePath, "type", { type: "object" });
+      return reject(validate4, instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
@@ -921,14 +921,14 @@ function validate5(data, instancePath, strict, notices) {
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0, data1, data9, data10 = data.cursor;
+      let data0, data1, data9, data10 = data.cursor;
       let missing0;
-      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data9 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate5, instancePath, "required", { missingProperty: missing0 });
+      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data9 = data.ts) === void 0 && (missing0 = "ts")) {
+        return reject(validate5, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
-          if ("balances" !== data$0) {
-            return reject(validate5, instancePath + "/type", "const", { allowedValue: "balances" });
+          if ("balances" !== data0) {
+            return reject(validate5, instancePath + "/type", "const", { allowedValue: "balances" }, data0);
           }
         } else {
         }
@@ -939,15 +939,15 @@ function validate5(data, instancePath, strict, notices) {
                 let data2, data3, data8;
                 let missing1;
                 if ((data2 = data1.platform) === void 0 && (missing1 = "platform") || (data3 = data1.balances) === void 0 && (missing1 = "balances") || (data8 = data1.total_value_zar) === void 0 && (missing1 = "total_value_zar")) {
-                  return reject(validate5, instancePath + "/data", "required", { missingProperty: missing1 });
+                  return reject(validate5, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (typeof data2 !== "string") {
-                      return reject(validate5, instancePath + "/data/platform", "type", { type: "string" });
+                      return reject(validate5, instancePath + "/data/platform", "type", { type: "string" }, data2);
                     }
                     if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr" || data2 === "all")) {
                       if (strict) {
-                        return reject(validate5, instancePath + "/data/platform", "enum", { allowedValues: embedded11 });
+                        return reject(validate5, instancePath + "/data/platform", "enum", { allowedValues: embedded11 }, data2);
                       } else {
                         func0(notices, instancePath + "/data/platform", data2, embedded11);
                       }
@@ -965,16 +965,16 @@ function validate5(data, instancePath, strict, notices) {
                                 let data5, data6, data7;
                                 let missing2;
                                 if ((data5 = data4.free) === void 0 && (missing2 = "free") || (data6 = data4.locked) === void 0 && (missing2 = "locked") || (data7 = data4.total) === void 0 && (missing2 = "total")) {
-                                  return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "required", { missingProperty: missing2 });
+                                  return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "required", { missingProperty: missing2 }, data4);
                                 } else {
                                   if (true) {
                                     if (true) {
                                       if (typeof data5 == "number" && isFinite(data5)) {
                                         if (data5 < 0) {
-                                          return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", "minimum", { comparison: ">=", limit: 0 });
+                                          return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", "minimum", { comparison: ">=", limit: 0 }, data5);
                                         }
                                       } else {
-                                        return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", "type", { type: "number" });
+                                        return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", "type", { type: "number" }, data5);
                                       }
                                     }
                                   } else {
@@ -984,10 +984,10 @@ function validate5(data, instancePath, strict, notices) {
                                       if (true) {
                                         if (typeof data6 == "number" && isFinite(data6)) {
                                           if (data6 < 0) {
-                                            return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", "minimum", { comparison: ">=", limit: 0 });
+                                            return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", "minimum", { comparison: ">=", limit: 0 }, data6);
                                           }
                                         } else {
-                                          return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", "type", { type: "number" });
+                                          return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", "type", { type: "number" }, data6);
                                         }
                                       }
                                     } else {
@@ -997,10 +997,10 @@ function validate5(data, instancePath, strict, notices) {
                                         if (true) {
                                           if (typeof data7 == "number" && isFinite(data7)) {
                                             if (data7 < 0) {
-                                              return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", "minimum", { comparison: ">=", limit: 0 });
+                                              return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", "minimum", { comparison: ">=", limit: 0 }, data7);
                                             }
                                           } else {
-                                            return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", "type", { type: "number" });
+                                            return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", "type", { type: "number" }, data7);
                                           }
                                         }
                                       } else {
@@ -1014,7 +1014,7 @@ function validate5(data, instancePath, strict, notices) {
                                           if (count0 !== 3) {
                                             const unknown0 = func3(data4, ["free", "locked", "total"]);
                                             if (unknown0 !== void 0) {
-                                              return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "x-closed", { additionalProperty: unknown0 });
+                                              return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "x-closed", { additionalProperty: unknown0 }, data4);
                                             }
                                           }
                                         }
@@ -1023,7 +1023,7 @@ function validate5(data, instancePath, strict, notices) {
                                   }
                                 }
                               } else {
-                                return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "type", { type: "object" });
+                                return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "type", { type: "object" }, data4);
                               }
                             }
                             if (false) {
@@ -1031,7 +1031,7 @@ function validate5(data, instancePath, strict, notices) {
                             }
                           }
                         } else {
-                          return reject(validate5, instancePath + "/data/balances", "type", { type: "object" });
+                          return reject(validate5, instancePath + "/data/balances", "type", { type: "object" }, data3);
                         }
                       }
                     } else {
@@ -1041,10 +1041,10 @@ function validate5(data, instancePath, strict, notices) {
                         if (true) {
                           if (typeof data8 == "number" && isFinite(data8)) {
                             if (data8 < 0) {
-                              return reject(validate5, instancePath + "/data/total_value_zar", "minimum", { comparison: ">=", limit: 0 });
+                              return reject(validate5, instancePath + "/data/total_value_zar", "minimum", { comparison: ">=", limit: 0 }, data8);
                             }
                           } else {
-                            return reject(validate5, instancePath + "/data/total_value_zar", "type", { type: "number" });
+                            return reject(validate5, instancePath + "/data/total_value_zar", "type", { type: "number" }, data8);
                           }
                         }
                       } else {
@@ -1058,7 +1058,7 @@ function validate5(data, instancePath, strict, notices) {
                           if (count1 !== 3) {
                             const unknown1 = func3(data1, ["platform", "balances", "total_value_zar"]);
                             if (unknown1 !== void 0) {
-                              return reject(validate5, instancePath + "/data", "x-closed", { additionalProperty: unknown1 });
+                              return reject(validate5, instancePath + "/data", "x-closed", { additionalProperty: unknown1 }, data1);
                             }
                           }
                         }
@@ -1067,7 +1067,7 @@ function validate5(data, instancePath, strict, notices) {
                   }
                 }
               } else {
-                return reject(validate5, instancePath + "/data", "type", { type: "object" });
+                return reject(validate5, instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -1077,10 +1077,10 @@ function validate5(data, instancePath, strict, notices) {
               if (true) {
                 if (typeof data9 === "string") {
                   if (!formats0(data9, strict)) {
-                    return reject(validate5, instancePath + "/ts", "x-date-time", { format: "date-time" });
+                    return reject(validate5, instancePath + "/ts", "x-date-time", { format: "date-time" }, data9);
                   }
                 } else {
-                  return reject(validate5, instancePath + "/ts", "type", { type: "string" });
+                  return reject(validate5, instancePath + "/ts", "type", { type: "string" }, data9);
                 }
               }
             } else {
@@ -1090,10 +1090,10 @@ function validate5(data, instancePath, strict, notices) {
                 if (true) {
                   if (typeof data10 === "string") {
                     if (!pattern0.test(data10)) {
-                      return reject(validate5, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
+                      return reject(validate5, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data10);
                     }
                   } else {
-                    return reject(validate5, instancePath + "/cursor", "type", { type: "string" });
+                    return reject(validate5, instancePath + "/cursor", "type", { type: "string" }, data10);
                   }
                 }
               } else {
@@ -1107,7 +1107,7 @@ function validate5(data, instancePath, strict, notices) {
                   if (count2 !== 3 + (data10 === void 0 ? 0 : 1)) {
                     const unknown2 = func3(data, ["type", "data", "ts", "cursor"]);
                     if (unknown2 !== void 0) {
-                      return reject(validate5, instancePath, "x-closed", { additionalProperty: unknown2 });
+                      return reject(validate5, instancePath, "x-closed", { additionalProperty: unknown2 }, data);
                     }
                   }
                 }
@@ -1117,7 +1117,7 @@ function validate5(data, instancePath, strict, notices) {
         }
       }
     } else {
-      return reject(validate5, instancePath, "type", { type: "object" });
+      return reject(validate5, instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
@@ -1131,14 +1131,14 @@ function validate6(data, instancePath, strict, notices) {
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0, data1, data27, data28 = data.cursor;
+      let data0, data1, data27, data28 = data.cursor;
       let missing0;
-      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data27 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate6, instancePath, "required", { missingProperty: missing0 });
+      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data27 = data.ts) === void 0 && (missing0 = "ts")) {
+        return reject(validate6, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
-          if ("decisions" !== data$0) {
-            return reject(validate6, instancePath + "/type", "const", { allowedValue: "decisions" });
+          if ("decisions" !== data0) {
+            return reject(validate6, instancePath + "/type", "const", { allowedValue: "decisions" }, data0);
           }
         } else {
         }
@@ -1146,19 +1146,19 @@ function validate6(data, instancePath, strict, notices) {
           if (true) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                let data2, data3, data4, data5, data6, data7, data1$6, data9, data1$8, data15, data19, data23, data26;
+                let data2, data3, data4, data5, data6, data7, data8, data9, data14, data15, data19, data23, data26;
                 let missing1;
-                if ((data2 = data1.id) === void 0 && (missing1 = "id") || (data3 = data1.bot_id) === void 0 && (missing1 = "bot_id") || (data4 = data1.symbol) === void 0 && (missing1 = "symbol") || (data5 = data1.platform) === void 0 && (missing1 = "platform") || (data6 = data1.decision) === void 0 && (missing1 = "decision") || (data7 = data1.confidence) === void 0 && (missing1 = "confidence") || (data1$6 = data1.reasoning) === void 0 && (missing1 = "reasoning") || (data9 = data1.market_data) === void 0 && (missing1 = "market_data") || (data1$8 = data1.regime_state) === void 0 && (missing1 = "regime_state") || (data15 = data1.component_scores) === void 0 && (missing1 = "component_scores") || (data19 = data1.sizing) === void 0 && (missing1 = "sizing") || (data23 = data1.stops) === void 0 && (missing1 = "stops") || (data26 = data1.timestamp) === void 0 && (missing1 = "timestamp")) {
-                  return reject(validate6, instancePath + "/data", "required", { missingProperty: missing1 });
+                if ((data2 = data1.id) === void 0 && (missing1 = "id") || (data3 = data1.bot_id) === void 0 && (missing1 = "bot_id") || (data4 = data1.symbol) === void 0 && (missing1 = "symbol") || (data5 = data1.platform) === void 0 && (missing1 = "platform") || (data6 = data1.decision) === void 0 && (missing1 = "decision") || (data7 = data1.confidence) === void 0 && (missing1 = "confidence") || (data8 = data1.reasoning) === void 0 && (missing1 = "reasoning") || (data9 = data1.market_data) === void 0 && (missing1 = "market_data") || (data14 = data1.regime_state) === void 0 && (missing1 = "regime_state") || (data15 = data1.component_scores) === void 0 && (missing1 = "component_scores") || (data19 = data1.sizing) === void 0 && (missing1 = "sizing") || (data23 = data1.stops) === void 0 && (missing1 = "stops") || (data26 = data1.timestamp) === void 0 && (missing1 = "timestamp")) {
+                  return reject(validate6, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          return reject(validate6, instancePath + "/data/id", "minLength", { limit: 1 });
+                          return reject(validate6, instancePath + "/data/id", "minLength", { limit: 1 }, data2);
                         }
                       } else {
-                        return reject(validate6, instancePath + "/data/id", "type", { type: "string" });
+                        return reject(validate6, instancePath + "/data/id", "type", { type: "string" }, data2);
                       }
                     }
                   } else {
@@ -1168,10 +1168,10 @@ function validate6(data, instancePath, strict, notices) {
                       if (true) {
                         if (typeof data3 === "string") {
                           if (data3.length < 1) {
-                            return reject(validate6, instancePath + "/data/bot_id", "minLength", { limit: 1 });
+                            return reject(validate6, instancePath + "/data/bot_id", "minLength", { limit: 1 }, data3);
                           }
                         } else {
-                          return reject(validate6, instancePath + "/data/bot_id", "type", { type: "string" });
+                          return reject(validate6, instancePath + "/data/bot_id", "type", { type: "string" }, data3);
                         }
                       }
                     } else {
@@ -1181,10 +1181,10 @@ function validate6(data, instancePath, strict, notices) {
                         if (true) {
                           if (typeof data4 === "string") {
                             if (data4.length < 1) {
-                              return reject(validate6, instancePath + "/data/symbol", "minLength", { limit: 1 });
+                              return reject(validate6, instancePath + "/data/symbol", "minLength", { limit: 1 }, data4);
                             }
                           } else {
-                            return reject(validate6, instancePath + "/data/symbol", "type", { type: "string" });
+                            return reject(validate6, instancePath + "/data/symbol", "type", { type: "string" }, data4);
                           }
                         }
                       } else {
@@ -1192,11 +1192,11 @@ function validate6(data, instancePath, strict, notices) {
                       if (true) {
                         if (true) {
                           if (typeof data5 !== "string") {
-                            return reject(validate6, instancePath + "/data/platform", "type", { type: "string" });
+                            return reject(validate6, instancePath + "/data/platform", "type", { type: "string" }, data5);
                           }
                           if (!(data5 === "luno" || data5 === "binance" || data5 === "kucoin" || data5 === "kraken" || data5 === "valr")) {
                             if (strict) {
-                              return reject(validate6, instancePath + "/data/platform", "enum", { allowedValues: embedded3 });
+                              return reject(validate6, instancePath + "/data/platform", "enum", { allowedValues: embedded3 }, data5);
                             } else {
                               func0(notices, instancePath + "/data/platform", data5, embedded3);
                             }
@@ -1206,11 +1206,11 @@ function validate6(data, instancePath, strict, notices) {
                         if (true) {
                           if (true) {
                             if (typeof data6 !== "string") {
-                              return reject(validate6, instancePath + "/data/decision", "type", { type: "string" });
+                              return reject(validate6, instancePath + "/data/decision", "type", { type: "string" }, data6);
                             }
                             if (!(data6 === "buy" || data6 === "sell" || data6 === "hold")) {
                               if (strict) {
-                                return reject(validate6, instancePath + "/data/decision", "enum", { allowedValues: embedded12 });
+                                return reject(validate6, instancePath + "/data/decision", "enum", { allowedValues: embedded12 }, data6);
                               } else {
                                 func0(notices, instancePath + "/data/decision", data6, embedded12);
                               }
@@ -1222,22 +1222,22 @@ function validate6(data, instancePath, strict, notices) {
                               if (true) {
                                 if (typeof data7 == "number" && isFinite(data7)) {
                                   if (data7 > 1) {
-                                    return reject(validate6, instancePath + "/data/confidence", "maximum", { comparison: "<=", limit: 1 });
+                                    return reject(validate6, instancePath + "/data/confidence", "maximum", { comparison: "<=", limit: 1 }, data7);
                                   } else {
                                     if (data7 < 0) {
-                                      return reject(validate6, instancePath + "/data/confidence", "minimum", { comparison: ">=", limit: 0 });
+                                      return reject(validate6, instancePath + "/data/confidence", "minimum", { comparison: ">=", limit: 0 }, data7);
                                     }
                                   }
                                 } else {
-                                  return reject(validate6, instancePath + "/data/confidence", "type", { type: "number" });
+                                  return reject(validate6, instancePath + "/data/confidence", "type", { type: "number" }, data7);
                                 }
                               }
                             } else {
                             }
                             if (true) {
                               if (true) {
-                                if (typeof data1$6 !== "string") {
-                                  return reject(validate6, instancePath + "/data/reasoning", "type", { type: "string" });
+                                if (typeof data8 !== "string") {
+                                  return reject(validate6, instancePath + "/data/reasoning", "type", { type: "string" }, data8);
                                 }
                               } else {
                               }
@@ -1248,16 +1248,16 @@ function validate6(data, instancePath, strict, notices) {
                                       let data10, data11, data12, data13;
                                       let missing2;
                                       if ((data10 = data9.price) === void 0 && (missing2 = "price") || (data11 = data9.volume_24h) === void 0 && (missing2 = "volume_24h") || (data12 = data9.rsi) === void 0 && (missing2 = "rsi") || (data13 = data9.macd) === void 0 && (missing2 = "macd")) {
-                                        return reject(validate6, instancePath + "/data/market_data", "required", { missingProperty: missing2 });
+                                        return reject(validate6, instancePath + "/data/market_data", "required", { missingProperty: missing2 }, data9);
                                       } else {
                                         if (true) {
                                           if (true) {
                                             if (typeof data10 == "number" && isFinite(data10)) {
                                               if (data10 < 0) {
-                                                return reject(validate6, instancePath + "/data/market_data/price", "minimum", { comparison: ">=", limit: 0 });
+                                                return reject(validate6, instancePath + "/data/market_data/price", "minimum", { comparison: ">=", limit: 0 }, data10);
                                               }
                                             } else {
-                                              return reject(validate6, instancePath + "/data/market_data/price", "type", { type: "number" });
+                                              return reject(validate6, instancePath + "/data/market_data/price", "type", { type: "number" }, data10);
                                             }
                                           }
                                         } else {
@@ -1267,10 +1267,10 @@ function validate6(data, instancePath, strict, notices) {
                                             if (true) {
                                               if (typeof data11 == "number" && isFinite(data11)) {
                                                 if (data11 < 0) {
-                                                  return reject(validate6, instancePath + "/data/market_data/volume_24h", "minimum", { comparison: ">=", limit: 0 });
+                                                  return reject(validate6, instancePath + "/data/market_data/volume_24h", "minimum", { comparison: ">=", limit: 0 }, data11);
                                                 }
                                               } else {
-                                                return reject(validate6, instancePath + "/data/market_data/volume_24h", "type", { type: "number" });
+                                                return reject(validate6, instancePath + "/data/market_data/volume_24h", "type", { type: "number" }, data11);
                                               }
                                             }
                                           } else {
@@ -1278,15 +1278,15 @@ function validate6(data, instancePath, strict, notices) {
                                           if (true) {
                                             if (true) {
                                               if (!(typeof data12 == "number" && isFinite(data12)) && data12 !== null) {
-                                                return reject(validate6, instancePath + "/data/market_data/rsi", "type", { type: embedded6 });
+                                                return reject(validate6, instancePath + "/data/market_data/rsi", "type", { type: embedded6 }, data12);
                                               }
                                               if (true) {
                                                 if (typeof data12 == "number" && isFinite(data12)) {
                                                   if (data12 > 100) {
-                                                    return reject(validate6, instancePath + "/data/market_data/rsi", "maximum", { comparison: "<=", limit: 100 });
+                                                    return reject(validate6, instancePath + "/data/market_data/rsi", "maximum", { comparison: "<=", limit: 100 }, data12);
                                                   } else {
                                                     if (data12 < 0) {
-                                                      return reject(validate6, instancePath + "/data/market_data/rsi", "minimum", { comparison: ">=", limit: 0 });
+                                                      return reject(validate6, instancePath + "/data/market_data/rsi", "minimum", { comparison: ">=", limit: 0 }, data12);
                                                     }
                                                   }
                                                 }
@@ -1296,7 +1296,7 @@ function validate6(data, instancePath, strict, notices) {
                                             if (true) {
                                               if (true) {
                                                 if (typeof data13 !== "string" && data13 !== null) {
-                                                  return reject(validate6, instancePath + "/data/market_data/macd", "type", { type: embedded10 });
+                                                  return reject(validate6, instancePath + "/data/market_data/macd", "type", { type: embedded10 }, data13);
                                                 }
                                               } else {
                                               }
@@ -1309,7 +1309,7 @@ function validate6(data, instancePath, strict, notices) {
                                                   if (count0 !== 4) {
                                                     const unknown0 = func3(data9, ["price", "volume_24h", "rsi", "macd"]);
                                                     if (unknown0 !== void 0) {
-                                                      return reject(validate6, instancePath + "/data/market_data", "x-closed", { additionalProperty: unknown0 });
+                                                      return reject(validate6, instancePath + "/data/market_data", "x-closed", { additionalProperty: unknown0 }, data9);
                                                     }
                                                   }
                                                 }
@@ -1319,15 +1319,15 @@ function validate6(data, instancePath, strict, notices) {
                                         }
                                       }
                                     } else {
-                                      return reject(validate6, instancePath + "/data/market_data", "type", { type: "object" });
+                                      return reject(validate6, instancePath + "/data/market_data", "type", { type: "object" }, data9);
                                     }
                                   }
                                 } else {
                                 }
                                 if (true) {
                                   if (true) {
-                                    if (typeof data1$8 !== "string") {
-                                      return reject(validate6, instancePath + "/data/regime_state", "type", { type: "string" });
+                                    if (typeof data14 !== "string") {
+                                      return reject(validate6, instancePath + "/data/regime_state", "type", { type: "string" }, data14);
                                     }
                                   } else {
                                   }
@@ -1340,14 +1340,14 @@ function validate6(data, instancePath, strict, notices) {
                                             if (true) {
                                               if (typeof data16 == "number" && isFinite(data16)) {
                                                 if (data16 > 1) {
-                                                  return reject(validate6, instancePath + "/data/component_scores/technical", "maximum", { comparison: "<=", limit: 1 });
+                                                  return reject(validate6, instancePath + "/data/component_scores/technical", "maximum", { comparison: "<=", limit: 1 }, data16);
                                                 } else {
                                                   if (data16 < 0) {
-                                                    return reject(validate6, instancePath + "/data/component_scores/technical", "minimum", { comparison: ">=", limit: 0 });
+                                                    return reject(validate6, instancePath + "/data/component_scores/technical", "minimum", { comparison: ">=", limit: 0 }, data16);
                                                   }
                                                 }
                                               } else {
-                                                return reject(validate6, instancePath + "/data/component_scores/technical", "type", { type: "number" });
+                                                return reject(validate6, instancePath + "/data/component_scores/technical", "type", { type: "number" }, data16);
                                               }
                                             }
                                           } else {
@@ -1357,14 +1357,14 @@ function validate6(data, instancePath, strict, notices) {
                                               if (true) {
                                                 if (typeof data17 == "number" && isFinite(data17)) {
                                                   if (data17 > 1) {
-                                                    return reject(validate6, instancePath + "/data/component_scores/sentiment", "maximum", { comparison: "<=", limit: 1 });
+                                                    return reject(validate6, instancePath + "/data/component_scores/sentiment", "maximum", { comparison: "<=", limit: 1 }, data17);
                                                   } else {
                                                     if (data17 < 0) {
-                                                      return reject(validate6, instancePath + "/data/component_scores/sentiment", "minimum", { comparison: ">=", limit: 0 });
+                                                      return reject(validate6, instancePath + "/data/component_scores/sentiment", "minimum", { comparison: ">=", limit: 0 }, data17);
                                                     }
                                                   }
                                                 } else {
-                                                  return reject(validate6, instancePath + "/data/component_scores/sentiment", "type", { type: "number" });
+                                                  return reject(validate6, instancePath + "/data/component_scores/sentiment", "type", { type: "number" }, data17);
                                                 }
                                               }
                                             } else {
@@ -1374,14 +1374,14 @@ function validate6(data, instancePath, strict, notices) {
                                                 if (true) {
                                                   if (typeof data18 == "number" && isFinite(data18)) {
                                                     if (data18 > 1) {
-                                                      return reject(validate6, instancePath + "/data/component_scores/risk", "maximum", { comparison: "<=", limit: 1 });
+                                                      return reject(validate6, instancePath + "/data/component_scores/risk", "maximum", { comparison: "<=", limit: 1 }, data18);
                                                     } else {
                                                       if (data18 < 0) {
-                                                        return reject(validate6, instancePath + "/data/component_scores/risk", "minimum", { comparison: ">=", limit: 0 });
+                                                        return reject(validate6, instancePath + "/data/component_scores/risk", "minimum", { comparison: ">=", limit: 0 }, data18);
                                                       }
                                                     }
                                                   } else {
-                                                    return reject(validate6, instancePath + "/data/component_scores/risk", "type", { type: "number" });
+                                                    return reject(validate6, instancePath + "/data/component_scores/risk", "type", { type: "number" }, data18);
                                                   }
                                                 }
                                               } else {
@@ -1395,7 +1395,7 @@ function validate6(data, instancePath, strict, notices) {
                                                   if (count1 !== 0 + (data16 === void 0 ? 0 : 1) + (data17 === void 0 ? 0 : 1) + (data18 === void 0 ? 0 : 1)) {
                                                     const unknown1 = func3(data15, ["technical", "sentiment", "risk"]);
                                                     if (unknown1 !== void 0) {
-                                                      return reject(validate6, instancePath + "/data/component_scores", "x-closed", { additionalProperty: unknown1 });
+                                                      return reject(validate6, instancePath + "/data/component_scores", "x-closed", { additionalProperty: unknown1 }, data15);
                                                     }
                                                   }
                                                 }
@@ -1403,7 +1403,7 @@ function validate6(data, instancePath, strict, notices) {
                                             }
                                           }
                                         } else {
-                                          return reject(validate6, instancePath + "/data/component_scores", "type", { type: "object" });
+                                          return reject(validate6, instancePath + "/data/component_scores", "type", { type: "object" }, data15);
                                         }
                                       }
                                     } else {
@@ -1411,23 +1411,23 @@ function validate6(data, instancePath, strict, notices) {
                                     if (true) {
                                       if (true) {
                                         if (data19 !== null && (typeof data19 != "object" || Array.isArray(data19))) {
-                                          return reject(validate6, instancePath + "/data/sizing", "x-nullable-object", { type: "object,null" });
+                                          return reject(validate6, instancePath + "/data/sizing", "x-nullable-object", { type: "object,null" }, data19);
                                         }
                                         if (true) {
                                           if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
                                             let data20, data21, data22;
                                             let missing3;
                                             if ((data20 = data19.quantity) === void 0 && (missing3 = "quantity") || (data21 = data19.capital) === void 0 && (missing3 = "capital") || (data22 = data19.risk_per_trade) === void 0 && (missing3 = "risk_per_trade")) {
-                                              return reject(validate6, instancePath + "/data/sizing", "required", { missingProperty: missing3 });
+                                              return reject(validate6, instancePath + "/data/sizing", "required", { missingProperty: missing3 }, data19);
                                             } else {
                                               if (true) {
                                                 if (true) {
                                                   if (typeof data20 == "number" && isFinite(data20)) {
                                                     if (data20 < 0) {
-                                                      return reject(validate6, instancePath + "/data/sizing/quantity", "minimum", { comparison: ">=", limit: 0 });
+                                                      return reject(validate6, instancePath + "/data/sizing/quantity", "minimum", { comparison: ">=", limit: 0 }, data20);
                                                     }
                                                   } else {
-                                                    return reject(validate6, instancePath + "/data/sizing/quantity", "type", { type: "number" });
+                                                    return reject(validate6, instancePath + "/data/sizing/quantity", "type", { type: "number" }, data20);
                                                   }
                                                 }
                                               } else {
@@ -1437,10 +1437,10 @@ function validate6(data, instancePath, strict, notices) {
                                                   if (true) {
                                                     if (typeof data21 == "number" && isFinite(data21)) {
                                                       if (data21 < 0) {
-                                                        return reject(validate6, instancePath + "/data/sizing/capital", "minimum", { comparison: ">=", limit: 0 });
+                                                        return reject(validate6, instancePath + "/data/sizing/capital", "minimum", { comparison: ">=", limit: 0 }, data21);
                                                       }
                                                     } else {
-                                                      return reject(validate6, instancePath + "/data/sizing/capital", "type", { type: "number" });
+                                                      return reject(validate6, instancePath + "/data/sizing/capital", "type", { type: "number" }, data21);
                                                     }
                                                   }
                                                 } else {
@@ -1450,14 +1450,14 @@ function validate6(data, instancePath, strict, notices) {
                                                     if (true) {
                                                       if (typeof data22 == "number" && isFinite(data22)) {
                                                         if (data22 > 1) {
-                                                          return reject(validate6, instancePath + "/data/sizing/risk_per_trade", "maximum", { comparison: "<=", limit: 1 });
+                                                          return reject(validate6, instancePath + "/data/sizing/risk_per_trade", "maximum", { comparison: "<=", limit: 1 }, data22);
                                                         } else {
                                                           if (data22 < 0) {
-                                                            return reject(validate6, instancePath + "/data/sizing/risk_per_trade", "minimum", { comparison: ">=", limit: 0 });
+                                                            return reject(validate6, instancePath + "/data/sizing/risk_per_trade", "minimum", { comparison: ">=", limit: 0 }, data22);
                                                           }
                                                         }
                                                       } else {
-                                                        return reject(validate6, instancePath + "/data/sizing/risk_per_trade", "type", { type: "number" });
+                                                        return reject(validate6, instancePath + "/data/sizing/risk_per_trade", "type", { type: "number" }, data22);
                                                       }
                                                     }
                                                   } else {
@@ -1471,7 +1471,7 @@ function validate6(data, instancePath, strict, notices) {
                                                       if (count2 !== 3) {
                                                         const unknown2 = func3(data19, ["quantity", "capital", "risk_per_trade"]);
                                                         if (unknown2 !== void 0) {
-                                                          return reject(validate6, instancePath + "/data/sizing", "x-closed", { additionalProperty: unknown2 });
+                                                          return reject(validate6, instancePath + "/data/sizing", "x-closed", { additionalProperty: unknown2 }, data19);
                                                         }
                                                       }
                                                     }
@@ -1486,23 +1486,23 @@ function validate6(data, instancePath, strict, notices) {
                                       if (true) {
                                         if (true) {
                                           if (data23 !== null && (typeof data23 != "object" || Array.isArray(data23))) {
-                                            return reject(validate6, instancePath + "/data/stops", "x-nullable-object", { type: "object,null" });
+                                            return reject(validate6, instancePath + "/data/stops", "x-nullable-object", { type: "object,null" }, data23);
                                           }
                                           if (true) {
                                             if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
                                               let data24, data25;
                                               let missing4;
                                               if ((data24 = data23.stop_loss) === void 0 && (missing4 = "stop_loss") || (data25 = data23.take_profit) === void 0 && (missing4 = "take_profit")) {
-                                                return reject(validate6, instancePath + "/data/stops", "required", { missingProperty: missing4 });
+                                                return reject(validate6, instancePath + "/data/stops", "required", { missingProperty: missing4 }, data23);
                                               } else {
                                                 if (true) {
                                                   if (!(typeof data24 == "number" && isFinite(data24)) && data24 !== null) {
-                                                    return reject(validate6, instancePath + "/data/stops/stop_loss", "type", { type: embedded6 });
+                                                    return reject(validate6, instancePath + "/data/stops/stop_loss", "type", { type: embedded6 }, data24);
                                                   }
                                                   if (true) {
                                                     if (typeof data24 == "number" && isFinite(data24)) {
                                                       if (data24 < 0) {
-                                                        return reject(validate6, instancePath + "/data/stops/stop_loss", "minimum", { comparison: ">=", limit: 0 });
+                                                        return reject(validate6, instancePath + "/data/stops/stop_loss", "minimum", { comparison: ">=", limit: 0 }, data24);
                                                       }
                                                     }
                                                   }
@@ -1511,12 +1511,12 @@ function validate6(data, instancePath, strict, notices) {
                                                 if (true) {
                                                   if (true) {
                                                     if (!(typeof data25 == "number" && isFinite(data25)) && data25 !== null) {
-                                                      return reject(validate6, instancePath + "/data/stops/take_profit", "type", { type: embedded6 });
+                                                      return reject(validate6, instancePath + "/data/stops/take_profit", "type", { type: embedded6 }, data25);
                                                     }
                                                     if (true) {
                                                       if (typeof data25 == "number" && isFinite(data25)) {
                                                         if (data25 < 0) {
-                                                          return reject(validate6, instancePath + "/data/stops/take_profit", "minimum", { comparison: ">=", limit: 0 });
+                                                          return reject(validate6, instancePath + "/data/stops/take_profit", "minimum", { comparison: ">=", limit: 0 }, data25);
                                                         }
                                                       }
                                                     }
@@ -1531,7 +1531,7 @@ function validate6(data, instancePath, strict, notices) {
                                                       if (count3 !== 2) {
                                                         const unknown3 = func3(data23, ["stop_loss", "take_profit"]);
                                                         if (unknown3 !== void 0) {
-                                                          return reject(validate6, instancePath + "/data/stops", "x-closed", { additionalProperty: unknown3 });
+                                                          return reject(validate6, instancePath + "/data/stops", "x-closed", { additionalProperty: unknown3 }, data23);
                                                         }
                                                       }
                                                     }
@@ -1547,10 +1547,10 @@ function validate6(data, instancePath, strict, notices) {
                                             if (true) {
                                               if (typeof data26 === "string") {
                                                 if (!formats0(data26, strict)) {
-                                                  return reject(validate6, instancePath + "/data/timestamp", "x-date-time", { format: "date-time" });
+                                                  return reject(validate6, instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data26);
                                                 }
                                               } else {
-                                                return reject(validate6, instancePath + "/data/timestamp", "type", { type: "string" });
+                                                return reject(validate6, instancePath + "/data/timestamp", "type", { type: "string" }, data26);
                                               }
                                             }
                                           } else {
@@ -1564,7 +1564,7 @@ function validate6(data, instancePath, strict, notices) {
                                               if (count4 !== 13) {
                                                 const unknown4 = func3(data1, ["id", "bot_id", "symbol", "platform", "decision", "confidence", "reasoning", "market_data", "regime_state", "component_scores", "sizing", "stops", "timestamp"]);
                                                 if (unknown4 !== void 0) {
-                                                  return reject(validate6, instancePath + "/data", "x-closed", { additionalProperty: unknown4 });
+                                                  return reject(validate6, instancePath + "/data", "x-closed", { additionalProperty: unknown4 }, data1);
                                                 }
                                               }
                                             }
@@ -1583,7 +1583,7 @@ function validate6(data, instancePath, strict, notices) {
                   }
                 }
               } else {
-                return reject(validate6, instancePath + "/data", "type", { type: "object" });
+                return reject(validate6, instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -1593,10 +1593,10 @@ function validate6(data, instancePath, strict, notices) {
               if (true) {
                 if (typeof data27 === "string") {
                   if (!formats0(data27, strict)) {
-                    return reject(validate6, instancePath + "/ts", "x-date-time", { format: "date-time" });
+                    return reject(validate6, instancePath + "/ts", "x-date-time", { format: "date-time" }, data27);
                   }
                 } else {
-                  return reject(validate6, instancePath + "/ts", "type", { type: "string" });
+                  return reject(validate6, instancePath + "/ts", "type", { type: "string" }, data27);
                 }
               }
             } else {
@@ -1606,10 +1606,10 @@ function validate6(data, instancePath, strict, notices) {
                 if (true) {
                   if (typeof data28 === "string") {
                     if (!pattern0.test(data28)) {
-                      return reject(validate6, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
+                      return reject(validate6, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data28);
                     }
                   } else {
-                    return reject(validate6, instancePath + "/cursor", "type", { type: "string" });
+                    return reject(validate6, instancePath + "/cursor", "type", { type: "string" }, data28);
                   }
                 }
               } else {
@@ -1623,7 +1623,7 @@ function validate6(data, instancePath, strict, notices) {
                   if (count5 !== 3 + (data28 === void 0 ? 0 : 1)) {
                     const unknown5 = func3(data, ["type", "data", "ts", "cursor"]);
                     if (unknown5 !== void 0) {
-                      return reject(validate6, instancePath, "x-closed", { additionalProperty: unknown5 });
+                      return reject(validate6, instancePath, "x-closed", { additionalProperty: unknown5 }, data);
                     }
                   }
                 }
@@ -1633,7 +1633,7 @@ function validate6(data, instancePath, strict, notices) {
         }
       }
     } else {
-      return reject(validate6, instancePath, "type", { type: "object" });
+      return reject(validate6, instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
@@ -1647,14 +1647,14 @@ function validate7(data, instancePath, strict, notices) {
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0, data1, data12, data13 = data.cursor;
+      let data0, data1, data12, data13 = data.cursor;
       let missing0;
-      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data12 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate7, instancePath, "required", { missingProperty: missing0 });
+      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data12 = data.ts) === void 0 && (missing0 = "ts")) {
+        return reject(validate7, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
-          if ("metrics" !== data$0) {
-            return reject(validate7, instancePath + "/type", "const", { allowedValue: "metrics" });
+          if ("metrics" !== data0) {
+            return reject(validate7, instancePath + "/type", "const", { allowedValue: "metrics" }, data0);
           }
         } else {
         }
@@ -1662,33 +1662,33 @@ function validate7(data, instancePath, strict, notices) {
           if (true) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                let data2, data3, data4, data5, data6, data7, data8, data1$7, data10, data11;
+                let data2, data3, data4, data5, data6, data7, data8, data9, data10, data11;
                 let missing1;
-                if ((data2 = data1.total_pnl) === void 0 && (missing1 = "total_pnl") || (data3 = data1.total_pnl_percent) === void 0 && (missing1 = "total_pnl_percent") || (data4 = data1.active_bots) === void 0 && (missing1 = "active_bots") || (data5 = data1.total_bots) === void 0 && (missing1 = "total_bots") || (data6 = data1.total_trades) === void 0 && (missing1 = "total_trades") || (data7 = data1.win_rate) === void 0 && (missing1 = "win_rate") || (data8 = data1.exposure) === void 0 && (missing1 = "exposure") || (data1$7 = data1.risk_level) === void 0 && (missing1 = "risk_level") || (data10 = data1.uptime_seconds) === void 0 && (missing1 = "uptime_seconds") || (data11 = data1.trades_per_hour) === void 0 && (missing1 = "trades_per_hour")) {
-                  return reject(validate7, instancePath + "/data", "required", { missingProperty: missing1 });
+                if ((data2 = data1.total_pnl) === void 0 && (missing1 = "total_pnl") || (data3 = data1.total_pnl_percent) === void 0 && (missing1 = "total_pnl_percent") || (data4 = data1.active_bots) === void 0 && (missing1 = "active_bots") || (data5 = data1.total_bots) === void 0 && (missing1 = "total_bots") || (data6 = data1.total_trades) === void 0 && (missing1 = "total_trades") || (data7 = data1.win_rate) === void 0 && (missing1 = "win_rate") || (data8 = data1.exposure) === void 0 && (missing1 = "exposure") || (data9 = data1.risk_level) === void 0 && (missing1 = "risk_level") || (data10 = data1.uptime_seconds) === void 0 && (missing1 = "uptime_seconds") || (data11 = data1.trades_per_hour) === void 0 && (missing1 = "trades_per_hour")) {
+                  return reject(validate7, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (!(typeof data2 == "number" && isFinite(data2))) {
-                      return reject(validate7, instancePath + "/data/total_pnl", "type", { type: "number" });
+                      return reject(validate7, instancePath + "/data/total_pnl", "type", { type: "number" }, data2);
                     }
                   } else {
                   }
                   if (true) {
                     if (true) {
                       if (!(typeof data3 == "number" && isFinite(data3))) {
-                        return reject(validate7, instancePath + "/data/total_pnl_percent", "type", { type: "number" });
+                        return reject(validate7, instancePath + "/data/total_pnl_percent", "type", { type: "number" }, data3);
                       }
                     } else {
                     }
                     if (true) {
                       if (true) {
                         if (!Number.isInteger(data4)) {
-                          return reject(validate7, instancePath + "/data/active_bots", "type", { type: "integer" });
+                          return reject(validate7, instancePath + "/data/active_bots", "type", { type: "integer" }, data4);
                         }
                         if (true) {
                           if (true) {
                             if (data4 < 0) {
-                              return reject(validate7, instancePath + "/data/active_bots", "minimum", { comparison: ">=", limit: 0 });
+                              return reject(validate7, instancePath + "/data/active_bots", "minimum", { comparison: ">=", limit: 0 }, data4);
                             }
                           }
                         }
@@ -1697,12 +1697,12 @@ function validate7(data, instancePath, strict, notices) {
                       if (true) {
                         if (true) {
                           if (!Number.isInteger(data5)) {
-                            return reject(validate7, instancePath + "/data/total_bots", "type", { type: "integer" });
+                            return reject(validate7, instancePath + "/data/total_bots", "type", { type: "integer" }, data5);
                           }
                           if (true) {
                             if (true) {
                               if (data5 < 0) {
-                                return reject(validate7, instancePath + "/data/total_bots", "minimum", { comparison: ">=", limit: 0 });
+                                return reject(validate7, instancePath + "/data/total_bots", "minimum", { comparison: ">=", limit: 0 }, data5);
                               }
                             }
                           }
@@ -1711,12 +1711,12 @@ function validate7(data, instancePath, strict, notices) {
                         if (true) {
                           if (true) {
                             if (!Number.isInteger(data6)) {
-                              return reject(validate7, instancePath + "/data/total_trades", "type", { type: "integer" });
+                              return reject(validate7, instancePath + "/data/total_trades", "type", { type: "integer" }, data6);
                             }
                             if (true) {
                               if (true) {
                                 if (data6 < 0) {
-                                  return reject(validate7, instancePath + "/data/total_trades", "minimum", { comparison: ">=", limit: 0 });
+                                  return reject(validate7, instancePath + "/data/total_trades", "minimum", { comparison: ">=", limit: 0 }, data6);
                                 }
                               }
                             }
@@ -1727,14 +1727,14 @@ function validate7(data, instancePath, strict, notices) {
                               if (true) {
                                 if (typeof data7 == "number" && isFinite(data7)) {
                                   if (data7 > 1) {
-                                    return reject(validate7, instancePath + "/data/win_rate", "maximum", { comparison: "<=", limit: 1 });
+                                    return reject(validate7, instancePath + "/data/win_rate", "maximum", { comparison: "<=", limit: 1 }, data7);
                                   } else {
                                     if (data7 < 0) {
-                                      return reject(validate7, instancePath + "/data/win_rate", "minimum", { comparison: ">=", limit: 0 });
+                                      return reject(validate7, instancePath + "/data/win_rate", "minimum", { comparison: ">=", limit: 0 }, data7);
                                     }
                                   }
                                 } else {
-                                  return reject(validate7, instancePath + "/data/win_rate", "type", { type: "number" });
+                                  return reject(validate7, instancePath + "/data/win_rate", "type", { type: "number" }, data7);
                                 }
                               }
                             } else {
@@ -1744,22 +1744,22 @@ function validate7(data, instancePath, strict, notices) {
                                 if (true) {
                                   if (typeof data8 == "number" && isFinite(data8)) {
                                     if (data8 > 1) {
-                                      return reject(validate7, instancePath + "/data/exposure", "maximum", { comparison: "<=", limit: 1 });
+                                      return reject(validate7, instancePath + "/data/exposure", "maximum", { comparison: "<=", limit: 1 }, data8);
                                     } else {
                                       if (data8 < 0) {
-                                        return reject(validate7, instancePath + "/data/exposure", "minimum", { comparison: ">=", limit: 0 });
+                                        return reject(validate7, instancePath + "/data/exposure", "minimum", { comparison: ">=", limit: 0 }, data8);
                                       }
                                     }
                                   } else {
-                                    return reject(validate7, instancePath + "/data/exposure", "type", { type: "number" });
+                                    return reject(validate7, instancePath + "/data/exposure", "type", { type: "number" }, data8);
                                   }
                                 }
                               } else {
                               }
                               if (true) {
                                 if (true) {
-                                  if (typeof data1$7 !== "string") {
-                                    return reject(validate7, instancePath + "/data/risk_level", "type", { type: "string" });
+                                  if (typeof data9 !== "string") {
+                                    return reject(validate7, instancePath + "/data/risk_level", "type", { type: "string" }, data9);
                                   }
                                 } else {
                                 }
@@ -1768,10 +1768,10 @@ function validate7(data, instancePath, strict, notices) {
                                     if (true) {
                                       if (typeof data10 == "number" && isFinite(data10)) {
                                         if (data10 < 0) {
-                                          return reject(validate7, instancePath + "/data/uptime_seconds", "minimum", { comparison: ">=", limit: 0 });
+                                          return reject(validate7, instancePath + "/data/uptime_seconds", "minimum", { comparison: ">=", limit: 0 }, data10);
                                         }
                                       } else {
-                                        return reject(validate7, instancePath + "/data/uptime_seconds", "type", { type: "number" });
+                                        return reject(validate7, instancePath + "/data/uptime_seconds", "type", { type: "number" }, data10);
                                       }
                                     }
                                   } else {
@@ -1781,10 +1781,10 @@ function validate7(data, instancePath, strict, notices) {
                                       if (true) {
                                         if (typeof data11 == "number" && isFinite(data11)) {
                                           if (data11 < 0) {
-                                            return reject(validate7, instancePath + "/data/trades_per_hour", "minimum", { comparison: ">=", limit: 0 });
+                                            return reject(validate7, instancePath + "/data/trades_per_hour", "minimum", { comparison: ">=", limit: 0 }, data11);
                                           }
                                         } else {
-                                          return reject(validate7, instancePath + "/data/trades_per_hour", "type", { type: "number" });
+                                          return reject(validate7, instancePath + "/data/trades_per_hour", "type", { type: "number" }, data11);
                                         }
                                       }
                                     } else {
@@ -1798,7 +1798,7 @@ function validate7(data, instancePath, strict, notices) {
                                         if (count0 !== 10) {
                                           const unknown0 = func3(data1, ["total_pnl", "total_pnl_percent", "active_bots", "total_bots", "total_trades", "win_rate", "exposure", "risk_level", "uptime_seconds", "trades_per_hour"]);
                                           if (unknown0 !== void 0) {
-                                            return reject(validate7, instancePath + "/data", "x-closed", { additionalProperty: unknown0 });
+                                            return reject(validate7, instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
                                           }
                                         }
                                       }
@@ -1814,7 +1814,7 @@ function validate7(data, instancePath, strict, notices) {
                   }
                 }
               } else {
-                return reject(validate7, instancePath + "/data", "type", { type: "object" });
+                return reject(validate7, instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -1824,10 +1824,10 @@ function validate7(data, instancePath, strict, notices) {
               if (true) {
                 if (typeof data12 === "string") {
                   if (!formats0(data12, strict)) {
-                    return reject(validate7, instancePath + "/ts", "x-date-time", { format: "date-time" });
+                    return reject(validate7, instancePath + "/ts", "x-date-time", { format: "date-time" }, data12);
                   }
                 } else {
-                  return reject(validate7, instancePath + "/ts", "type", { type: "string" });
+                  return reject(validate7, instancePath + "/ts", "type", { type: "string" }, data12);
                 }
               }
             } else {
@@ -1837,10 +1837,10 @@ function validate7(data, instancePath, strict, notices) {
                 if (true) {
                   if (typeof data13 === "string") {
                     if (!pattern0.test(data13)) {
-                      return reject(validate7, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
+                      return reject(validate7, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data13);
                     }
                   } else {
-                    return reject(validate7, instancePath + "/cursor", "type", { type: "string" });
+                    return reject(validate7, instancePath + "/cursor", "type", { type: "string" }, data13);
                   }
                 }
               } else {
@@ -1854,7 +1854,7 @@ function validate7(data, instancePath, strict, notices) {
                   if (count1 !== 3 + (data13 === void 0 ? 0 : 1)) {
                     const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
                     if (unknown1 !== void 0) {
-                      return reject(validate7, instancePath, "x-closed", { additionalProperty: unknown1 });
+                      return reject(validate7, instancePath, "x-closed", { additionalProperty: unknown1 }, data);
                     }
                   }
                 }
@@ -1864,7 +1864,7 @@ function validate7(data, instancePath, strict, notices) {
         }
       }
     } else {
-      return reject(validate7, instancePath, "type", { type: "object" });
+      return reject(validate7, instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
@@ -1878,14 +1878,14 @@ function validate8(data, instancePath, strict, notices) {
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0, data1, data9, data10 = data.cursor;
+      let data0, data1, data9, data10 = data.cursor;
       let missing0;
-      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data9 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate8, instancePath, "required", { missingProperty: missing0 });
+      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data9 = data.ts) === void 0 && (missing0 = "ts")) {
+        return reject(validate8, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
-          if ("whale" !== data$0) {
-            return reject(validate8, instancePath + "/type", "const", { allowedValue: "whale" });
+          if ("whale" !== data0) {
+            return reject(validate8, instancePath + "/type", "const", { allowedValue: "whale" }, data0);
           }
         } else {
         }
@@ -1893,19 +1893,19 @@ function validate8(data, instancePath, strict, notices) {
           if (true) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                let data2, data3, data1$2, data5, data6, data7, data1$6;
+                let data2, data3, data4, data5, data6, data7, data8;
                 let missing1;
-                if ((data2 = data1.coin) === void 0 && (missing1 = "coin") || (data3 = data1.platform) === void 0 && (missing1 = "platform") || (data1$2 = data1.flow_type) === void 0 && (missing1 = "flow_type") || (data5 = data1.amount) === void 0 && (missing1 = "amount") || (data6 = data1.value_usd) === void 0 && (missing1 = "value_usd") || (data7 = data1.timestamp) === void 0 && (missing1 = "timestamp") || (data1$6 = data1.signal) === void 0 && (missing1 = "signal")) {
-                  return reject(validate8, instancePath + "/data", "required", { missingProperty: missing1 });
+                if ((data2 = data1.coin) === void 0 && (missing1 = "coin") || (data3 = data1.platform) === void 0 && (missing1 = "platform") || (data4 = data1.flow_type) === void 0 && (missing1 = "flow_type") || (data5 = data1.amount) === void 0 && (missing1 = "amount") || (data6 = data1.value_usd) === void 0 && (missing1 = "value_usd") || (data7 = data1.timestamp) === void 0 && (missing1 = "timestamp") || (data8 = data1.signal) === void 0 && (missing1 = "signal")) {
+                  return reject(validate8, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          return reject(validate8, instancePath + "/data/coin", "minLength", { limit: 1 });
+                          return reject(validate8, instancePath + "/data/coin", "minLength", { limit: 1 }, data2);
                         }
                       } else {
-                        return reject(validate8, instancePath + "/data/coin", "type", { type: "string" });
+                        return reject(validate8, instancePath + "/data/coin", "type", { type: "string" }, data2);
                       }
                     }
                   } else {
@@ -1915,18 +1915,18 @@ function validate8(data, instancePath, strict, notices) {
                       if (true) {
                         if (typeof data3 === "string") {
                           if (data3.length < 1) {
-                            return reject(validate8, instancePath + "/data/platform", "minLength", { limit: 1 });
+                            return reject(validate8, instancePath + "/data/platform", "minLength", { limit: 1 }, data3);
                           }
                         } else {
-                          return reject(validate8, instancePath + "/data/platform", "type", { type: "string" });
+                          return reject(validate8, instancePath + "/data/platform", "type", { type: "string" }, data3);
                         }
                       }
                     } else {
                     }
                     if (true) {
                       if (true) {
-                        if (typeof data1$2 !== "string") {
-                          return reject(validate8, instancePath + "/data/flow_type", "type", { type: "string" });
+                        if (typeof data4 !== "string") {
+                          return reject(validate8, instancePath + "/data/flow_type", "type", { type: "string" }, data4);
                         }
                       } else {
                       }
@@ -1935,10 +1935,10 @@ function validate8(data, instancePath, strict, notices) {
                           if (true) {
                             if (typeof data5 == "number" && isFinite(data5)) {
                               if (data5 < 0) {
-                                return reject(validate8, instancePath + "/data/amount", "minimum", { comparison: ">=", limit: 0 });
+                                return reject(validate8, instancePath + "/data/amount", "minimum", { comparison: ">=", limit: 0 }, data5);
                               }
                             } else {
-                              return reject(validate8, instancePath + "/data/amount", "type", { type: "number" });
+                              return reject(validate8, instancePath + "/data/amount", "type", { type: "number" }, data5);
                             }
                           }
                         } else {
@@ -1948,10 +1948,10 @@ function validate8(data, instancePath, strict, notices) {
                             if (true) {
                               if (typeof data6 == "number" && isFinite(data6)) {
                                 if (data6 < 0) {
-                                  return reject(validate8, instancePath + "/data/value_usd", "minimum", { comparison: ">=", limit: 0 });
+                                  return reject(validate8, instancePath + "/data/value_usd", "minimum", { comparison: ">=", limit: 0 }, data6);
                                 }
                               } else {
-                                return reject(validate8, instancePath + "/data/value_usd", "type", { type: "number" });
+                                return reject(validate8, instancePath + "/data/value_usd", "type", { type: "number" }, data6);
                               }
                             }
                           } else {
@@ -1961,18 +1961,18 @@ function validate8(data, instancePath, strict, notices) {
                               if (true) {
                                 if (typeof data7 === "string") {
                                   if (!formats0(data7, strict)) {
-                                    return reject(validate8, instancePath + "/data/timestamp", "x-date-time", { format: "date-time" });
+                                    return reject(validate8, instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data7);
                                   }
                                 } else {
-                                  return reject(validate8, instancePath + "/data/timestamp", "type", { type: "string" });
+                                  return reject(validate8, instancePath + "/data/timestamp", "type", { type: "string" }, data7);
                                 }
                               }
                             } else {
                             }
                             if (true) {
                               if (true) {
-                                if (typeof data1$6 !== "string") {
-                                  return reject(validate8, instancePath + "/data/signal", "type", { type: "string" });
+                                if (typeof data8 !== "string") {
+                                  return reject(validate8, instancePath + "/data/signal", "type", { type: "string" }, data8);
                                 }
                               } else {
                               }
@@ -1985,7 +1985,7 @@ function validate8(data, instancePath, strict, notices) {
                                   if (count0 !== 7) {
                                     const unknown0 = func3(data1, ["coin", "platform", "flow_type", "amount", "value_usd", "timestamp", "signal"]);
                                     if (unknown0 !== void 0) {
-                                      return reject(validate8, instancePath + "/data", "x-closed", { additionalProperty: unknown0 });
+                                      return reject(validate8, instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
                                     }
                                   }
                                 }
@@ -1998,7 +1998,7 @@ function validate8(data, instancePath, strict, notices) {
                   }
                 }
               } else {
-                return reject(validate8, instancePath + "/data", "type", { type: "object" });
+                return reject(validate8, instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -2008,10 +2008,10 @@ function validate8(data, instancePath, strict, notices) {
               if (true) {
                 if (typeof data9 === "string") {
                   if (!formats0(data9, strict)) {
-                    return reject(validate8, instancePath + "/ts", "x-date-time", { format: "date-time" });
+                    return reject(validate8, instancePath + "/ts", "x-date-time", { format: "date-time" }, data9);
                   }
                 } else {
-                  return reject(validate8, instancePath + "/ts", "type", { type: "string" });
+                  return reject(validate8, instancePath + "/ts", "type", { type: "string" }, data9);
                 }
               }
             } else {
@@ -2021,10 +2021,10 @@ function validate8(data, instancePath, strict, notices) {
                 if (true) {
                   if (typeof data10 === "string") {
                     if (!pattern0.test(data10)) {
-                      return reject(validate8, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
+                      return reject(validate8, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data10);
                     }
                   } else {
-                    return reject(validate8, instancePath + "/cursor", "type", { type: "string" });
+                    return reject(validate8, instancePath + "/cursor", "type", { type: "string" }, data10);
                   }
                 }
               } else {
@@ -2038,7 +2038,7 @@ function validate8(data, instancePath, strict, notices) {
                   if (count1 !== 3 + (data10 === void 0 ? 0 : 1)) {
                     const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
                     if (unknown1 !== void 0) {
-                      return reject(validate8, instancePath, "x-closed", { additionalProperty: unknown1 });
+                      return reject(validate8, instancePath, "x-closed", { additionalProperty: unknown1 }, data);
                     }
                   }
                 }
@@ -2048,7 +2048,7 @@ function validate8(data, instancePath, strict, notices) {
         }
       }
     } else {
-      return reject(validate8, instancePath, "type", { type: "object" });
+      return reject(validate8, instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
@@ -2063,15 +2063,15 @@ function validate9(data, instancePath, strict, notices) {
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0, data1, data11, data12 = data.cursor;
+      let data0, data1, data11, data12 = data.cursor;
       let missing0;
-      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data11 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate9, instancePath, "required", { missingProperty: missing0 });
+      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data11 = data.ts) === void 0 && (missing0 = "ts")) {
+        return reject(validate9, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           const _errs1 = errors;
-          if ("alerts" !== data$0) {
-            return reject(validate9, instancePath + "/type", "const", { allowedValue: "alerts" });
+          if ("alerts" !== data0) {
+            return reject(validate9, instancePath + "/type", "const", { allowedValue: "alerts" }, data0);
           }
           var valid0 = _errs1 === errors;
         } else {
@@ -2082,20 +2082,20 @@ function validate9(data, instancePath, strict, notices) {
             const _errs2 = errors;
             if (errors === _errs2) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                let data2, data3, data1$2, data1$3, data1$4, data7, data8, data1$7, data10;
+                let data2, data3, data4, data5, data6, data7, data8, data9, data10;
                 let missing1;
-                if ((data2 = data1.id) === void 0 && (missing1 = "id") || (data3 = data1.severity) === void 0 && (missing1 = "severity") || (data1$2 = data1.category) === void 0 && (missing1 = "category") || (data1$3 = data1.title) === void 0 && (missing1 = "title") || (data1$4 = data1.message) === void 0 && (missing1 = "message") || (data7 = data1.bot_id) === void 0 && (missing1 = "bot_id") || (data8 = data1.platform) === void 0 && (missing1 = "platform") || (data1$7 = data1.action_required) === void 0 && (missing1 = "action_required") || (data10 = data1.timestamp) === void 0 && (missing1 = "timestamp")) {
-                  return reject(validate9, instancePath + "/data", "required", { missingProperty: missing1 });
+                if ((data2 = data1.id) === void 0 && (missing1 = "id") || (data3 = data1.severity) === void 0 && (missing1 = "severity") || (data4 = data1.category) === void 0 && (missing1 = "category") || (data5 = data1.title) === void 0 && (missing1 = "title") || (data6 = data1.message) === void 0 && (missing1 = "message") || (data7 = data1.bot_id) === void 0 && (missing1 = "bot_id") || (data8 = data1.platform) === void 0 && (missing1 = "platform") || (data9 = data1.action_required) === void 0 && (missing1 = "action_required") || (data10 = data1.timestamp) === void 0 && (missing1 = "timestamp")) {
+                  return reject(validate9, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     const _errs4 = errors;
                     if (errors === _errs4) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          return reject(validate9, instancePath + "/data/id", "minLength", { limit: 1 });
+                          return reject(validate9, instancePath + "/data/id", "minLength", { limit: 1 }, data2);
                         }
                       } else {
-                        return reject(validate9, instancePath + "/data/id", "type", { type: "string" });
+                        return reject(validate9, instancePath + "/data/id", "type", { type: "string" }, data2);
                       }
                     }
                     var valid1 = _errs4 === errors;
@@ -2106,11 +2106,11 @@ function validate9(data, instancePath, strict, notices) {
                     if (true) {
                       const _errs6 = errors;
                       if (typeof data3 !== "string") {
-                        return reject(validate9, instancePath + "/data/severity", "type", { type: "string" });
+                        return reject(validate9, instancePath + "/data/severity", "type", { type: "string" }, data3);
                       }
                       if (!(data3 === "info" || data3 === "warning" || data3 === "error" || data3 === "critical")) {
                         if (strict) {
-                          return reject(validate9, instancePath + "/data/severity", "enum", { allowedValues: embedded13 });
+                          return reject(validate9, instancePath + "/data/severity", "enum", { allowedValues: embedded13 }, data3);
                         } else {
                           func0(notices, instancePath + "/data/severity", data3, embedded13);
                         }
@@ -2122,8 +2122,8 @@ function validate9(data, instancePath, strict, notices) {
                     if (valid1) {
                       if (true) {
                         const _errs8 = errors;
-                        if (typeof data1$2 !== "string") {
-                          return reject(validate9, instancePath + "/data/category", "type", { type: "string" });
+                        if (typeof data4 !== "string") {
+                          return reject(validate9, instancePath + "/data/category", "type", { type: "string" }, data4);
                         }
                         var valid1 = _errs8 === errors;
                       } else {
@@ -2132,8 +2132,8 @@ function validate9(data, instancePath, strict, notices) {
                       if (valid1) {
                         if (true) {
                           const _errs10 = errors;
-                          if (typeof data1$3 !== "string") {
-                            return reject(validate9, instancePath + "/data/title", "type", { type: "string" });
+                          if (typeof data5 !== "string") {
+                            return reject(validate9, instancePath + "/data/title", "type", { type: "string" }, data5);
                           }
                           var valid1 = _errs10 === errors;
                         } else {
@@ -2142,8 +2142,8 @@ function validate9(data, instancePath, strict, notices) {
                         if (valid1) {
                           if (true) {
                             const _errs12 = errors;
-                            if (typeof data1$4 !== "string") {
-                              return reject(validate9, instancePath + "/data/message", "type", { type: "string" });
+                            if (typeof data6 !== "string") {
+                              return reject(validate9, instancePath + "/data/message", "type", { type: "string" }, data6);
                             }
                             var valid1 = _errs12 === errors;
                           } else {
@@ -2159,7 +2159,7 @@ function validate9(data, instancePath, strict, notices) {
                                 if (errors === _errs16) {
                                   if (typeof data7 === "string") {
                                     if (data7.length < 1) {
-                                      const err0 = { instancePath: instancePath + "/data/bot_id", keyword: "minLength", params: { limit: 1 } };
+                                      const err0 = { instancePath: instancePath + "/data/bot_id", keyword: "minLength", params: { limit: 1 }, data: data7 };
                                       if (vErrors === null) {
                                         vErrors = [err0];
                                       } else {
@@ -2168,7 +2168,7 @@ function validate9(data, instancePath, strict, notices) {
                                       errors++;
                                     }
                                   } else {
-                                    const err1 = { instancePath: instancePath + "/data/bot_id", keyword: "type", params: { type: "string" } };
+                                    const err1 = { instancePath: instancePath + "/data/bot_id", keyword: "type", params: { type: "string" }, data: data7 };
                                     if (vErrors === null) {
                                       vErrors = [err1];
                                     } else {
@@ -2182,7 +2182,7 @@ function validate9(data, instancePath, strict, notices) {
                                 if (!valid2) {
                                   const _errs18 = errors;
                                   if (data7 !== null) {
-                                    const err2 = { instancePath: instancePath + "/data/bot_id", keyword: "type", params: { type: "null" } };
+                                    const err2 = { instancePath: instancePath + "/data/bot_id", keyword: "type", params: { type: "null" }, data: data7 };
                                     if (vErrors === null) {
                                       vErrors = [err2];
                                     } else {
@@ -2194,7 +2194,7 @@ function validate9(data, instancePath, strict, notices) {
                                   valid2 = valid2 || _valid0;
                                 }
                                 if (!valid2) {
-                                  const err3 = { instancePath: instancePath + "/data/bot_id", keyword: "anyOf", params: {} };
+                                  const err3 = { instancePath: instancePath + "/data/bot_id", keyword: "anyOf", params: {}, data: data7 };
                                   if (vErrors === null) {
                                     vErrors = [err3];
                                   } else {
@@ -2226,7 +2226,7 @@ function validate9(data, instancePath, strict, notices) {
                                   let valid3 = false;
                                   const _errs22 = errors;
                                   if (typeof data8 !== "string") {
-                                    const err4 = { instancePath: instancePath + "/data/platform", keyword: "type", params: { type: "string" } };
+                                    const err4 = { instancePath: instancePath + "/data/platform", keyword: "type", params: { type: "string" }, data: data8 };
                                     if (vErrors === null) {
                                       vErrors = [err4];
                                     } else {
@@ -2236,7 +2236,7 @@ function validate9(data, instancePath, strict, notices) {
                                   }
                                   if (!(data8 === "luno" || data8 === "binance" || data8 === "kucoin" || data8 === "kraken" || data8 === "valr")) {
                                     if (strict) {
-                                      const err5 = { instancePath: instancePath + "/data/platform", keyword: "enum", params: { allowedValues: embedded14[0].enum } };
+                                      const err5 = { instancePath: instancePath + "/data/platform", keyword: "enum", params: { allowedValues: embedded14[0].enum }, data: data8 };
                                       if (vErrors === null) {
                                         vErrors = [err5];
                                       } else {
@@ -2254,7 +2254,7 @@ function validate9(data, instancePath, strict, notices) {
                                   if (!valid3) {
                                     const _errs24 = errors;
                                     if (data8 !== null) {
-                                      const err6 = { instancePath: instancePath + "/data/platform", keyword: "type", params: { type: "null" } };
+                                      const err6 = { instancePath: instancePath + "/data/platform", keyword: "type", params: { type: "null" }, data: data8 };
                                       if (vErrors === null) {
                                         vErrors = [err6];
                                       } else {
@@ -2266,7 +2266,7 @@ function validate9(data, instancePath, strict, notices) {
                                     valid3 = valid3 || _valid1;
                                   }
                                   if (!valid3) {
-                                    const err7 = { instancePath: instancePath + "/data/platform", keyword: "anyOf", params: {} };
+                                    const err7 = { instancePath: instancePath + "/data/platform", keyword: "anyOf", params: {}, data: data8 };
                                     if (vErrors === null) {
                                       vErrors = [err7];
                                     } else {
@@ -2293,8 +2293,8 @@ function validate9(data, instancePath, strict, notices) {
                               if (valid1) {
                                 if (true) {
                                   const _errs26 = errors;
-                                  if (typeof data1$7 !== "boolean") {
-                                    return reject(validate9, instancePath + "/data/action_required", "type", { type: "boolean" });
+                                  if (typeof data9 !== "boolean") {
+                                    return reject(validate9, instancePath + "/data/action_required", "type", { type: "boolean" }, data9);
                                   }
                                   var valid1 = _errs26 === errors;
                                 } else {
@@ -2306,10 +2306,10 @@ function validate9(data, instancePath, strict, notices) {
                                     if (errors === _errs28) {
                                       if (typeof data10 === "string") {
                                         if (!formats0(data10, strict)) {
-                                          return reject(validate9, instancePath + "/data/timestamp", "x-date-time", { format: "date-time" });
+                                          return reject(validate9, instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data10);
                                         }
                                       } else {
-                                        return reject(validate9, instancePath + "/data/timestamp", "type", { type: "string" });
+                                        return reject(validate9, instancePath + "/data/timestamp", "type", { type: "string" }, data10);
                                       }
                                     }
                                     var valid1 = _errs28 === errors;
@@ -2325,7 +2325,7 @@ function validate9(data, instancePath, strict, notices) {
                                       if (count0 !== 9) {
                                         const unknown0 = func3(data1, ["id", "severity", "category", "title", "message", "bot_id", "platform", "action_required", "timestamp"]);
                                         if (unknown0 !== void 0) {
-                                          return reject(validate9, instancePath + "/data", "x-closed", { additionalProperty: unknown0 });
+                                          return reject(validate9, instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
                                         }
                                       }
                                     }
@@ -2340,7 +2340,7 @@ function validate9(data, instancePath, strict, notices) {
                   }
                 }
               } else {
-                return reject(validate9, instancePath + "/data", "type", { type: "object" });
+                return reject(validate9, instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
             var valid0 = _errs2 === errors;
@@ -2353,10 +2353,10 @@ function validate9(data, instancePath, strict, notices) {
               if (errors === _errs30) {
                 if (typeof data11 === "string") {
                   if (!formats0(data11, strict)) {
-                    return reject(validate9, instancePath + "/ts", "x-date-time", { format: "date-time" });
+                    return reject(validate9, instancePath + "/ts", "x-date-time", { format: "date-time" }, data11);
                   }
                 } else {
-                  return reject(validate9, instancePath + "/ts", "type", { type: "string" });
+                  return reject(validate9, instancePath + "/ts", "type", { type: "string" }, data11);
                 }
               }
               var valid0 = _errs30 === errors;
@@ -2369,10 +2369,10 @@ function validate9(data, instancePath, strict, notices) {
                 if (errors === _errs32) {
                   if (typeof data12 === "string") {
                     if (!pattern0.test(data12)) {
-                      return reject(validate9, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
+                      return reject(validate9, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data12);
                     }
                   } else {
-                    return reject(validate9, instancePath + "/cursor", "type", { type: "string" });
+                    return reject(validate9, instancePath + "/cursor", "type", { type: "string" }, data12);
                   }
                 }
                 var valid0 = _errs32 === errors;
@@ -2388,7 +2388,7 @@ function validate9(data, instancePath, strict, notices) {
                   if (count1 !== 3 + (data12 === void 0 ? 0 : 1)) {
                     const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
                     if (unknown1 !== void 0) {
-                      return reject(validate9, instancePath, "x-closed", { additionalProperty: unknown1 });
+                      return reject(validate9, instancePath, "x-closed", { additionalProperty: unknown1 }, data);
                     }
                   }
                 }
@@ -2398,7 +2398,7 @@ function validate9(data, instancePath, strict, notices) {
         }
       }
     } else {
-      return reject(validate9, instancePath, "type", { type: "object" });
+      return reject(validate9, instancePath, "type", { type: "object" }, data);
     }
   }
   if (errors !== 0) {
@@ -2412,14 +2412,14 @@ function validate10(data, instancePath, strict, notices) {
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0, data1, data13, data14 = data.cursor;
+      let data0, data1, data13, data14 = data.cursor;
       let missing0;
-      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data13 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate10, instancePath, "required", { missingProperty: missing0 });
+      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data13 = data.ts) === void 0 && (missing0 = "ts")) {
+        return reject(validate10, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
-          if ("system_health" !== data$0) {
-            return reject(validate10, instancePath + "/type", "const", { allowedValue: "system_health" });
+          if ("system_health" !== data0) {
+            return reject(validate10, instancePath + "/type", "const", { allowedValue: "system_health" }, data0);
           }
         } else {
         }
@@ -2427,14 +2427,14 @@ function validate10(data, instancePath, strict, notices) {
           if (true) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                let data1$0, data3, data4, data5, data6, data1$5, data1$6, data9, data11, data12;
+                let data2, data3, data4, data5, data6, data7, data8, data9, data11, data12;
                 let missing1;
-                if ((data1$0 = data1.status) === void 0 && (missing1 = "status") || (data3 = data1.uptime) === void 0 && (missing1 = "uptime") || (data4 = data1.cpu_percent) === void 0 && (missing1 = "cpu_percent") || (data5 = data1.memory_percent) === void 0 && (missing1 = "memory_percent") || (data6 = data1.disk_percent) === void 0 && (missing1 = "disk_percent") || (data1$5 = data1.database) === void 0 && (missing1 = "database") || (data1$6 = data1.redis) === void 0 && (missing1 = "redis") || (data9 = data1.exchange_connections) === void 0 && (missing1 = "exchange_connections") || (data11 = data1.last_trade) === void 0 && (missing1 = "last_trade") || (data12 = data1.error_rate) === void 0 && (missing1 = "error_rate")) {
-                  return reject(validate10, instancePath + "/data", "required", { missingProperty: missing1 });
+                if ((data2 = data1.status) === void 0 && (missing1 = "status") || (data3 = data1.uptime) === void 0 && (missing1 = "uptime") || (data4 = data1.cpu_percent) === void 0 && (missing1 = "cpu_percent") || (data5 = data1.memory_percent) === void 0 && (missing1 = "memory_percent") || (data6 = data1.disk_percent) === void 0 && (missing1 = "disk_percent") || (data7 = data1.database) === void 0 && (missing1 = "database") || (data8 = data1.redis) === void 0 && (missing1 = "redis") || (data9 = data1.exchange_connections) === void 0 && (missing1 = "exchange_connections") || (data11 = data1.last_trade) === void 0 && (missing1 = "last_trade") || (data12 = data1.error_rate) === void 0 && (missing1 = "error_rate")) {
+                  return reject(validate10, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
-                    if (typeof data1$0 !== "string") {
-                      return reject(validate10, instancePath + "/data/status", "type", { type: "string" });
+                    if (typeof data2 !== "string") {
+                      return reject(validate10, instancePath + "/data/status", "type", { type: "string" }, data2);
                     }
                   } else {
                   }
@@ -2443,10 +2443,10 @@ function validate10(data, instancePath, strict, notices) {
                       if (true) {
                         if (typeof data3 == "number" && isFinite(data3)) {
                           if (data3 < 0) {
-                            return reject(validate10, instancePath + "/data/uptime", "minimum", { comparison: ">=", limit: 0 });
+                            return reject(validate10, instancePath + "/data/uptime", "minimum", { comparison: ">=", limit: 0 }, data3);
                           }
                         } else {
-                          return reject(validate10, instancePath + "/data/uptime", "type", { type: "number" });
+                          return reject(validate10, instancePath + "/data/uptime", "type", { type: "number" }, data3);
                         }
                       }
                     } else {
@@ -2456,14 +2456,14 @@ function validate10(data, instancePath, strict, notices) {
                         if (true) {
                           if (typeof data4 == "number" && isFinite(data4)) {
                             if (data4 > 100) {
-                              return reject(validate10, instancePath + "/data/cpu_percent", "maximum", { comparison: "<=", limit: 100 });
+                              return reject(validate10, instancePath + "/data/cpu_percent", "maximum", { comparison: "<=", limit: 100 }, data4);
                             } else {
                               if (data4 < 0) {
-                                return reject(validate10, instancePath + "/data/cpu_percent", "minimum", { comparison: ">=", limit: 0 });
+                                return reject(validate10, instancePath + "/data/cpu_percent", "minimum", { comparison: ">=", limit: 0 }, data4);
                               }
                             }
                           } else {
-                            return reject(validate10, instancePath + "/data/cpu_percent", "type", { type: "number" });
+                            return reject(validate10, instancePath + "/data/cpu_percent", "type", { type: "number" }, data4);
                           }
                         }
                       } else {
@@ -2473,14 +2473,14 @@ function validate10(data, instancePath, strict, notices) {
                           if (true) {
                             if (typeof data5 == "number" && isFinite(data5)) {
                               if (data5 > 100) {
-                                return reject(validate10, instancePath + "/data/memory_percent", "maximum", { comparison: "<=", limit: 100 });
+                                return reject(validate10, instancePath + "/data/memory_percent", "maximum", { comparison: "<=", limit: 100 }, data5);
                               } else {
                                 if (data5 < 0) {
-                                  return reject(validate10, instancePath + "/data/memory_percent", "minimum", { comparison: ">=", limit: 0 });
+                                  return reject(validate10, instancePath + "/data/memory_percent", "minimum", { comparison: ">=", limit: 0 }, data5);
                                 }
                               }
                             } else {
-                              return reject(validate10, instancePath + "/data/memory_percent", "type", { type: "number" });
+                              return reject(validate10, instancePath + "/data/memory_percent", "type", { type: "number" }, data5);
                             }
                           }
                         } else {
@@ -2490,29 +2490,29 @@ function validate10(data, instancePath, strict, notices) {
                             if (true) {
                               if (typeof data6 == "number" && isFinite(data6)) {
                                 if (data6 > 100) {
-                                  return reject(validate10, instancePath + "/data/disk_percent", "maximum", { comparison: "<=", limit: 100 });
+                                  return reject(validate10, instancePath + "/data/disk_percent", "maximum", { comparison: "<=", limit: 100 }, data6);
                                 } else {
                                   if (data6 < 0) {
-                                    return reject(validate10, instancePath + "/data/disk_percent", "minimum", { comparison: ">=", limit: 0 });
+                                    return reject(validate10, instancePath + "/data/disk_percent", "minimum", { comparison: ">=", limit: 0 }, data6);
                                   }
                                 }
                               } else {
-                                return reject(validate10, instancePath + "/data/disk_percent", "type", { type: "number" });
+                                return reject(validate10, instancePath + "/data/disk_percent", "type", { type: "number" }, data6);
                               }
                             }
                           } else {
                           }
                           if (true) {
                             if (true) {
-                              if (typeof data1$5 !== "string") {
-                                return reject(validate10, instancePath + "/data/database", "type", { type: "string" });
+                              if (typeof data7 !== "string") {
+                                return reject(validate10, instancePath + "/data/database", "type", { type: "string" }, data7);
                               }
                             } else {
                             }
                             if (true) {
                               if (true) {
-                                if (typeof data1$6 !== "string") {
-                                  return reject(validate10, instancePath + "/data/redis", "type", { type: "string" });
+                                if (typeof data8 !== "string") {
+                                  return reject(validate10, instancePath + "/data/redis", "type", { type: "string" }, data8);
                                 }
                               } else {
                               }
@@ -2521,15 +2521,16 @@ function validate10(data, instancePath, strict, notices) {
                                   if (true) {
                                     if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
                                       for (const key0 in data9) {
-                                        if (typeof data9[key0] !== "string") {
-                                          return reject(validate10, instancePath + "/data/exchange_connections/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "type", { type: "string" });
+                                        let data10 = data9[key0];
+                                        if (typeof data10 !== "string") {
+                                          return reject(validate10, instancePath + "/data/exchange_connections/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "type", { type: "string" }, data10);
                                         }
                                         if (false) {
                                           break;
                                         }
                                       }
                                     } else {
-                                      return reject(validate10, instancePath + "/data/exchange_connections", "type", { type: "object" });
+                                      return reject(validate10, instancePath + "/data/exchange_connections", "type", { type: "object" }, data9);
                                     }
                                   }
                                 } else {
@@ -2537,12 +2538,12 @@ function validate10(data, instancePath, strict, notices) {
                                 if (true) {
                                   if (true) {
                                     if (typeof data11 !== "string" && data11 !== null) {
-                                      return reject(validate10, instancePath + "/data/last_trade", "type", { type: embedded10 });
+                                      return reject(validate10, instancePath + "/data/last_trade", "type", { type: embedded10 }, data11);
                                     }
                                     if (true) {
                                       if (typeof data11 === "string") {
                                         if (!formats0(data11, strict)) {
-                                          return reject(validate10, instancePath + "/data/last_trade", "x-date-time", { format: "date-time" });
+                                          return reject(validate10, instancePath + "/data/last_trade", "x-date-time", { format: "date-time" }, data11);
                                         }
                                       }
                                     }
@@ -2553,14 +2554,14 @@ function validate10(data, instancePath, strict, notices) {
                                       if (true) {
                                         if (typeof data12 == "number" && isFinite(data12)) {
                                           if (data12 > 1) {
-                                            return reject(validate10, instancePath + "/data/error_rate", "maximum", { comparison: "<=", limit: 1 });
+                                            return reject(validate10, instancePath + "/data/error_rate", "maximum", { comparison: "<=", limit: 1 }, data12);
                                           } else {
                                             if (data12 < 0) {
-                                              return reject(validate10, instancePath + "/data/error_rate", "minimum", { comparison: ">=", limit: 0 });
+                                              return reject(validate10, instancePath + "/data/error_rate", "minimum", { comparison: ">=", limit: 0 }, data12);
                                             }
                                           }
                                         } else {
-                                          return reject(validate10, instancePath + "/data/error_rate", "type", { type: "number" });
+                                          return reject(validate10, instancePath + "/data/error_rate", "type", { type: "number" }, data12);
                                         }
                                       }
                                     } else {
@@ -2574,7 +2575,7 @@ function validate10(data, instancePath, strict, notices) {
                                         if (count0 !== 10) {
                                           const unknown0 = func3(data1, ["status", "uptime", "cpu_percent", "memory_percent", "disk_percent", "database", "redis", "exchange_connections", "last_trade", "error_rate"]);
                                           if (unknown0 !== void 0) {
-                                            return reject(validate10, instancePath + "/data", "x-closed", { additionalProperty: unknown0 });
+                                            return reject(validate10, instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
                                           }
                                         }
                                       }
@@ -2590,7 +2591,7 @@ function validate10(data, instancePath, strict, notices) {
                   }
                 }
               } else {
-                return reject(validate10, instancePath + "/data", "type", { type: "object" });
+                return reject(validate10, instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -2600,10 +2601,10 @@ function validate10(data, instancePath, strict, notices) {
               if (true) {
                 if (typeof data13 === "string") {
                   if (!formats0(data13, strict)) {
-                    return reject(validate10, instancePath + "/ts", "x-date-time", { format: "date-time" });
+                    return reject(validate10, instancePath + "/ts", "x-date-time", { format: "date-time" }, data13);
                   }
                 } else {
-                  return reject(validate10, instancePath + "/ts", "type", { type: "string" });
+                  return reject(validate10, instancePath + "/ts", "type", { type: "string" }, data13);
                 }
               }
             } else {
@@ -2613,10 +2614,10 @@ function validate10(data, instancePath, strict, notices) {
                 if (true) {
                   if (typeof data14 === "string") {
                     if (!pattern0.test(data14)) {
-                      return reject(validate10, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
+                      return reject(validate10, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data14);
                     }
                   } else {
-                    return reject(validate10, instancePath + "/cursor", "type", { type: "string" });
+                    return reject(validate10, instancePath + "/cursor", "type", { type: "string" }, data14);
                   }
                 }
               } else {
@@ -2630,7 +2631,7 @@ function validate10(data, instancePath, strict, notices) {
                   if (count1 !== 3 + (data14 === void 0 ? 0 : 1)) {
                     const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
                     if (unknown1 !== void 0) {
-                      return reject(validate10, instancePath, "x-closed", { additionalProperty: unknown1 });
+                      return reject(validate10, instancePath, "x-closed", { additionalProperty: unknown1 }, data);
                     }
                   }
                 }
@@ -2640,7 +2641,7 @@ function validate10(data, instancePath, strict, notices) {
         }
       }
     } else {
-      return reject(validate10, instancePath, "type", { type: "object" });
+      return reject(validate10, instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
@@ -2654,14 +2655,14 @@ function validate11(data, instancePath, strict, notices) {
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0, data1, data10, data11 = data.cursor;
+      let data0, data1, data10, data11 = data.cursor;
       let missing0;
-      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data10 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate11, instancePath, "required", { missingProperty: missing0 });
+      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data10 = data.ts) === void 0 && (missing0 = "ts")) {
+        return reject(validate11, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
-          if ("wallet" !== data$0) {
-            return reject(validate11, instancePath + "/type", "const", { allowedValue: "wallet" });
+          if ("wallet" !== data0) {
+            return reject(validate11, instancePath + "/type", "const", { allowedValue: "wallet" }, data0);
           }
         } else {
         }
@@ -2669,25 +2670,25 @@ function validate11(data, instancePath, strict, notices) {
           if (true) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                let data1$0, data3, data4, data5, data6, data7, data8, data1$7;
+                let data2, data3, data4, data5, data6, data7, data8, data9;
                 let missing1;
-                if ((data1$0 = data1.event) === void 0 && (missing1 = "event") || (data3 = data1.platform) === void 0 && (missing1 = "platform") || (data4 = data1.asset) === void 0 && (missing1 = "asset") || (data5 = data1.amount) === void 0 && (missing1 = "amount") || (data6 = data1.address) === void 0 && (missing1 = "address") || (data7 = data1.txid) === void 0 && (missing1 = "txid") || (data8 = data1.confirmations) === void 0 && (missing1 = "confirmations") || (data1$7 = data1.status) === void 0 && (missing1 = "status")) {
-                  return reject(validate11, instancePath + "/data", "required", { missingProperty: missing1 });
+                if ((data2 = data1.event) === void 0 && (missing1 = "event") || (data3 = data1.platform) === void 0 && (missing1 = "platform") || (data4 = data1.asset) === void 0 && (missing1 = "asset") || (data5 = data1.amount) === void 0 && (missing1 = "amount") || (data6 = data1.address) === void 0 && (missing1 = "address") || (data7 = data1.txid) === void 0 && (missing1 = "txid") || (data8 = data1.confirmations) === void 0 && (missing1 = "confirmations") || (data9 = data1.status) === void 0 && (missing1 = "status")) {
+                  return reject(validate11, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
-                    if (typeof data1$0 !== "string") {
-                      return reject(validate11, instancePath + "/data/event", "type", { type: "string" });
+                    if (typeof data2 !== "string") {
+                      return reject(validate11, instancePath + "/data/event", "type", { type: "string" }, data2);
                     }
                   } else {
                   }
                   if (true) {
                     if (true) {
                       if (typeof data3 !== "string") {
-                        return reject(validate11, instancePath + "/data/platform", "type", { type: "string" });
+                        return reject(validate11, instancePath + "/data/platform", "type", { type: "string" }, data3);
                       }
                       if (!(data3 === "luno" || data3 === "binance" || data3 === "kucoin" || data3 === "kraken" || data3 === "valr")) {
                         if (strict) {
-                          return reject(validate11, instancePath + "/data/platform", "enum", { allowedValues: embedded3 });
+                          return reject(validate11, instancePath + "/data/platform", "enum", { allowedValues: embedded3 }, data3);
                         } else {
                           func0(notices, instancePath + "/data/platform", data3, embedded3);
                         }
@@ -2699,10 +2700,10 @@ function validate11(data, instancePath, strict, notices) {
                         if (true) {
                           if (typeof data4 === "string") {
                             if (data4.length < 1) {
-                              return reject(validate11, instancePath + "/data/asset", "minLength", { limit: 1 });
+                              return reject(validate11, instancePath + "/data/asset", "minLength", { limit: 1 }, data4);
                             }
                           } else {
-                            return reject(validate11, instancePath + "/data/asset", "type", { type: "string" });
+                            return reject(validate11, instancePath + "/data/asset", "type", { type: "string" }, data4);
                           }
                         }
                       } else {
@@ -2712,10 +2713,10 @@ function validate11(data, instancePath, strict, notices) {
                           if (true) {
                             if (typeof data5 == "number" && isFinite(data5)) {
                               if (data5 < 0) {
-                                return reject(validate11, instancePath + "/data/amount", "minimum", { comparison: ">=", limit: 0 });
+                                return reject(validate11, instancePath + "/data/amount", "minimum", { comparison: ">=", limit: 0 }, data5);
                               }
                             } else {
-                              return reject(validate11, instancePath + "/data/amount", "type", { type: "number" });
+                              return reject(validate11, instancePath + "/data/amount", "type", { type: "number" }, data5);
                             }
                           }
                         } else {
@@ -2723,26 +2724,26 @@ function validate11(data, instancePath, strict, notices) {
                         if (true) {
                           if (true) {
                             if (typeof data6 !== "string" && data6 !== null) {
-                              return reject(validate11, instancePath + "/data/address", "type", { type: embedded10 });
+                              return reject(validate11, instancePath + "/data/address", "type", { type: embedded10 }, data6);
                             }
                           } else {
                           }
                           if (true) {
                             if (true) {
                               if (typeof data7 !== "string" && data7 !== null) {
-                                return reject(validate11, instancePath + "/data/txid", "type", { type: embedded10 });
+                                return reject(validate11, instancePath + "/data/txid", "type", { type: embedded10 }, data7);
                               }
                             } else {
                             }
                             if (true) {
                               if (true) {
                                 if (!Number.isInteger(data8)) {
-                                  return reject(validate11, instancePath + "/data/confirmations", "type", { type: "integer" });
+                                  return reject(validate11, instancePath + "/data/confirmations", "type", { type: "integer" }, data8);
                                 }
                                 if (true) {
                                   if (true) {
                                     if (data8 < 0) {
-                                      return reject(validate11, instancePath + "/data/confirmations", "minimum", { comparison: ">=", limit: 0 });
+                                      return reject(validate11, instancePath + "/data/confirmations", "minimum", { comparison: ">=", limit: 0 }, data8);
                                     }
                                   }
                                 }
@@ -2750,8 +2751,8 @@ function validate11(data, instancePath, strict, notices) {
                               }
                               if (true) {
                                 if (true) {
-                                  if (typeof data1$7 !== "string") {
-                                    return reject(validate11, instancePath + "/data/status", "type", { type: "string" });
+                                  if (typeof data9 !== "string") {
+                                    return reject(validate11, instancePath + "/data/status", "type", { type: "string" }, data9);
                                   }
                                 } else {
                                 }
@@ -2764,7 +2765,7 @@ function validate11(data, instancePath, strict, notices) {
                                     if (count0 !== 8) {
                                       const unknown0 = func3(data1, ["event", "platform", "asset", "amount", "address", "txid", "confirmations", "status"]);
                                       if (unknown0 !== void 0) {
-                                        return reject(validate11, instancePath + "/data", "x-closed", { additionalProperty: unknown0 });
+                                        return reject(validate11, instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
                                       }
                                     }
                                   }
@@ -2778,7 +2779,7 @@ function validate11(data, instancePath, strict, notices) {
                   }
                 }
               } else {
-                return reject(validate11, instancePath + "/data", "type", { type: "object" });
+                return reject(validate11, instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -2788,10 +2789,10 @@ function validate11(data, instancePath, strict, notices) {
               if (true) {
                 if (typeof data10 === "string") {
                   if (!formats0(data10, strict)) {
-                    return reject(validate11, instancePath + "/ts", "x-date-time", { format: "date-time" });
+                    return reject(validate11, instancePath + "/ts", "x-date-time", { format: "date-time" }, data10);
                   }
                 } else {
-                  return reject(validate11, instancePath + "/ts", "type", { type: "string" });
+                  return reject(validate11, instancePath + "/ts", "type", { type: "string" }, data10);
                 }
               }
             } else {
@@ -2801,10 +2802,10 @@ function validate11(data, instancePath, strict, notices) {
                 if (true) {
                   if (typeof data11 === "string") {
                     if (!pattern0.test(data11)) {
-                      return reject(validate11, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
+                      return reject(validate11, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data11);
                     }
                   } else {
-                    return reject(validate11, instancePath + "/cursor", "type", { type: "string" });
+                    return reject(validate11, instancePath + "/cursor", "type", { type: "string" }, data11);
                   }
                 }
               } else {
@@ -2818,7 +2819,7 @@ function validate11(data, instancePath, strict, notices) {
                   if (count1 !== 3 + (data11 === void 0 ? 0 : 1)) {
                     const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
                     if (unknown1 !== void 0) {
-                      return reject(validate11, instancePath, "x-closed", { additionalProperty: unknown1 });
+                      return reject(validate11, instancePath, "x-closed", { additionalProperty: unknown1 }, data);
                     }
                   }
                 }
@@ -2828,7 +2829,7 @@ function validate11(data, instancePath, strict, notices) {
         }
       }
     } else {
-      return reject(validate11, instancePath, "type", { type: "object" });
+      return reject(validate11, instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
@@ -2842,14 +2843,14 @@ function validate12(data, instancePath, strict, notices) {
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0, data1, data12, data13 = data.cursor;
+      let data0, data1, data12, data13 = data.cursor;
       let missing0;
-      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data12 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate12, instancePath, "required", { missingProperty: missing0 });
+      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data12 = data.ts) === void 0 && (missing0 = "ts")) {
+        return reject(validate12, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
-          if ("ai_tasks" !== data$0) {
-            return reject(validate12, instancePath + "/type", "const", { allowedValue: "ai_tasks" });
+          if ("ai_tasks" !== data0) {
+            return reject(validate12, instancePath + "/type", "const", { allowedValue: "ai_tasks" }, data0);
           }
         } else {
         }
@@ -2860,16 +2861,16 @@ function validate12(data, instancePath, strict, notices) {
                 let data2, data3, data4, data5, data6, data10, data11;
                 let missing1;
                 if ((data2 = data1.task_id) === void 0 && (missing1 = "task_id") || (data3 = data1.task_type) === void 0 && (missing1 = "task_type") || (data4 = data1.status) === void 0 && (missing1 = "status") || (data5 = data1.progress) === void 0 && (missing1 = "progress") || (data6 = data1.result) === void 0 && (missing1 = "result") || (data10 = data1.started_at) === void 0 && (missing1 = "started_at") || (data11 = data1.completed_at) === void 0 && (missing1 = "completed_at")) {
-                  return reject(validate12, instancePath + "/data", "required", { missingProperty: missing1 });
+                  return reject(validate12, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          return reject(validate12, instancePath + "/data/task_id", "minLength", { limit: 1 });
+                          return reject(validate12, instancePath + "/data/task_id", "minLength", { limit: 1 }, data2);
                         }
                       } else {
-                        return reject(validate12, instancePath + "/data/task_id", "type", { type: "string" });
+                        return reject(validate12, instancePath + "/data/task_id", "type", { type: "string" }, data2);
                       }
                     }
                   } else {
@@ -2877,11 +2878,11 @@ function validate12(data, instancePath, strict, notices) {
                   if (true) {
                     if (true) {
                       if (typeof data3 !== "string") {
-                        return reject(validate12, instancePath + "/data/task_type", "type", { type: "string" });
+                        return reject(validate12, instancePath + "/data/task_type", "type", { type: "string" }, data3);
                       }
                       if (!(data3 === "bodyguard_check" || data3 === "learning_run" || data3 === "bot_evolution" || data3 === "insights_generation" || data3 === "prediction" || data3 === "profit_reinvestment")) {
                         if (strict) {
-                          return reject(validate12, instancePath + "/data/task_type", "enum", { allowedValues: embedded15 });
+                          return reject(validate12, instancePath + "/data/task_type", "enum", { allowedValues: embedded15 }, data3);
                         } else {
                           func0(notices, instancePath + "/data/task_type", data3, embedded15);
                         }
@@ -2891,11 +2892,11 @@ function validate12(data, instancePath, strict, notices) {
                     if (true) {
                       if (true) {
                         if (typeof data4 !== "string") {
-                          return reject(validate12, instancePath + "/data/status", "type", { type: "string" });
+                          return reject(validate12, instancePath + "/data/status", "type", { type: "string" }, data4);
                         }
                         if (!(data4 === "queued" || data4 === "running" || data4 === "completed" || data4 === "failed")) {
                           if (strict) {
-                            return reject(validate12, instancePath + "/data/status", "enum", { allowedValues: embedded16 });
+                            return reject(validate12, instancePath + "/data/status", "enum", { allowedValues: embedded16 }, data4);
                           } else {
                             func0(notices, instancePath + "/data/status", data4, embedded16);
                           }
@@ -2907,14 +2908,14 @@ function validate12(data, instancePath, strict, notices) {
                           if (true) {
                             if (typeof data5 == "number" && isFinite(data5)) {
                               if (data5 > 1) {
-                                return reject(validate12, instancePath + "/data/progress", "maximum", { comparison: "<=", limit: 1 });
+                                return reject(validate12, instancePath + "/data/progress", "maximum", { comparison: "<=", limit: 1 }, data5);
                               } else {
                                 if (data5 < 0) {
-                                  return reject(validate12, instancePath + "/data/progress", "minimum", { comparison: ">=", limit: 0 });
+                                  return reject(validate12, instancePath + "/data/progress", "minimum", { comparison: ">=", limit: 0 }, data5);
                                 }
                               }
                             } else {
-                              return reject(validate12, instancePath + "/data/progress", "type", { type: "number" });
+                              return reject(validate12, instancePath + "/data/progress", "type", { type: "number" }, data5);
                             }
                           }
                         } else {
@@ -2922,19 +2923,19 @@ function validate12(data, instancePath, strict, notices) {
                         if (true) {
                           if (true) {
                             if (data6 !== null && (typeof data6 != "object" || Array.isArray(data6))) {
-                              return reject(validate12, instancePath + "/data/result", "x-nullable-object", { type: "object,null" });
+                              return reject(validate12, instancePath + "/data/result", "x-nullable-object", { type: "object,null" }, data6);
                             }
                             if (true) {
                               if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
-                                let data7 = data6.checks_passed, data8 = data6.checks_failed, data6$2 = data6.issues;
+                                let data7 = data6.checks_passed, data8 = data6.checks_failed, data9 = data6.issues;
                                 if (data7 !== void 0) {
                                   if (!Number.isInteger(data7)) {
-                                    return reject(validate12, instancePath + "/data/result/checks_passed", "type", { type: "integer" });
+                                    return reject(validate12, instancePath + "/data/result/checks_passed", "type", { type: "integer" }, data7);
                                   }
                                   if (true) {
                                     if (true) {
                                       if (data7 < 0) {
-                                        return reject(validate12, instancePath + "/data/result/checks_passed", "minimum", { comparison: ">=", limit: 0 });
+                                        return reject(validate12, instancePath + "/data/result/checks_passed", "minimum", { comparison: ">=", limit: 0 }, data7);
                                       }
                                     }
                                   }
@@ -2943,22 +2944,22 @@ function validate12(data, instancePath, strict, notices) {
                                 if (true) {
                                   if (data8 !== void 0) {
                                     if (!Number.isInteger(data8)) {
-                                      return reject(validate12, instancePath + "/data/result/checks_failed", "type", { type: "integer" });
+                                      return reject(validate12, instancePath + "/data/result/checks_failed", "type", { type: "integer" }, data8);
                                     }
                                     if (true) {
                                       if (true) {
                                         if (data8 < 0) {
-                                          return reject(validate12, instancePath + "/data/result/checks_failed", "minimum", { comparison: ">=", limit: 0 });
+                                          return reject(validate12, instancePath + "/data/result/checks_failed", "minimum", { comparison: ">=", limit: 0 }, data8);
                                         }
                                       }
                                     }
                                   } else {
                                   }
                                   if (true) {
-                                    if (data6$2 !== void 0) {
+                                    if (data9 !== void 0) {
                                       if (true) {
-                                        if (!Array.isArray(data6$2)) {
-                                          return reject(validate12, instancePath + "/data/result/issues", "type", { type: "array" });
+                                        if (!Array.isArray(data9)) {
+                                          return reject(validate12, instancePath + "/data/result/issues", "type", { type: "array" }, data9);
                                         }
                                       }
                                     } else {
@@ -2972,12 +2973,12 @@ function validate12(data, instancePath, strict, notices) {
                           if (true) {
                             if (true) {
                               if (typeof data10 !== "string" && data10 !== null) {
-                                return reject(validate12, instancePath + "/data/started_at", "type", { type: embedded10 });
+                                return reject(validate12, instancePath + "/data/started_at", "type", { type: embedded10 }, data10);
                               }
                               if (true) {
                                 if (typeof data10 === "string") {
                                   if (!formats0(data10, strict)) {
-                                    return reject(validate12, instancePath + "/data/started_at", "x-date-time", { format: "date-time" });
+                                    return reject(validate12, instancePath + "/data/started_at", "x-date-time", { format: "date-time" }, data10);
                                   }
                                 }
                               }
@@ -2986,12 +2987,12 @@ function validate12(data, instancePath, strict, notices) {
                             if (true) {
                               if (true) {
                                 if (typeof data11 !== "string" && data11 !== null) {
-                                  return reject(validate12, instancePath + "/data/completed_at", "type", { type: embedded10 });
+                                  return reject(validate12, instancePath + "/data/completed_at", "type", { type: embedded10 }, data11);
                                 }
                                 if (true) {
                                   if (typeof data11 === "string") {
                                     if (!formats0(data11, strict)) {
-                                      return reject(validate12, instancePath + "/data/completed_at", "x-date-time", { format: "date-time" });
+                                      return reject(validate12, instancePath + "/data/completed_at", "x-date-time", { format: "date-time" }, data11);
                                     }
                                   }
                                 }
@@ -3006,7 +3007,7 @@ function validate12(data, instancePath, strict, notices) {
                                   if (count0 !== 7) {
                                     const unknown0 = func3(data1, ["task_id", "task_type", "status", "progress", "result", "started_at", "completed_at"]);
                                     if (unknown0 !== void 0) {
-                                      return reject(validate12, instancePath + "/data", "x-closed", { additionalProperty: unknown0 });
+                                      return reject(validate12, instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
                                     }
                                   }
                                 }
@@ -3019,7 +3020,7 @@ function validate12(data, instancePath, strict, notices) {
                   }
                 }
               } else {
-                return reject(validate12, instancePath + "/data", "type", { type: "object" });
+                return reject(validate12, instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -3029,10 +3030,10 @@ function validate12(data, instancePath, strict, notices) {
               if (true) {
                 if (typeof data12 === "string") {
                   if (!formats0(data12, strict)) {
-                    return reject(validate12, instancePath + "/ts", "x-date-time", { format: "date-time" });
+                    return reject(validate12, instancePath + "/ts", "x-date-time", { format: "date-time" }, data12);
                   }
                 } else {
-                  return reject(validate12, instancePath + "/ts", "type", { type: "string" });
+                  return reject(validate12, instancePath + "/ts", "type", { type: "string" }, data12);
                 }
               }
             } else {
@@ -3042,10 +3043,10 @@ function validate12(data, instancePath, strict, notices) {
                 if (true) {
                   if (typeof data13 === "string") {
                     if (!pattern0.test(data13)) {
-                      return reject(validate12, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
+                      return reject(validate12, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data13);
                     }
                   } else {
-                    return reject(validate12, instancePath + "/cursor", "type", { type: "string" });
+                    return reject(validate12, instancePath + "/cursor", "type", { type: "string" }, data13);
                   }
                 }
               } else {
@@ -3059,7 +3060,7 @@ function validate12(data, instancePath, strict, notices) {
                   if (count1 !== 3 + (data13 === void 0 ? 0 : 1)) {
                     const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
                     if (unknown1 !== void 0) {
-                      return reject(validate12, instancePath, "x-closed", { additionalProperty: unknown1 });
+                      return reject(validate12, instancePath, "x-closed", { additionalProperty: unknown1 }, data);
                     }
                   }
                 }
@@ -3069,7 +3070,7 @@ function validate12(data, instancePath, strict, notices) {
         }
       }
     } else {
-      return reject(validate12, instancePath, "type", { type: "object" });
+      return reject(validate12, instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
@@ -3083,14 +3084,14 @@ function validate13(data, instancePath, strict, notices) {
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let data$0, data1, data5;
+      let data0, data1, data5;
       let missing0;
-      if ((data$0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data5 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate13, instancePath, "required", { missingProperty: missing0 });
+      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data5 = data.ts) === void 0 && (missing0 = "ts")) {
+        return reject(validate13, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
-          if ("error" !== data$0) {
-            return reject(validate13, instancePath + "/type", "const", { allowedValue: "error" });
+          if ("error" !== data0) {
+            return reject(validate13, instancePath + "/type", "const", { allowedValue: "error" }, data0);
           }
         } else {
         }
@@ -3098,34 +3099,34 @@ function validate13(data, instancePath, strict, notices) {
           if (true) {
             if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                let data2, data1$1, data1$2 = data1.details;
+                let data2, data3, data4 = data1.details;
                 let missing1;
-                if ((data2 = data1.code) === void 0 && (missing1 = "code") || (data1$1 = data1.message) === void 0 && (missing1 = "message")) {
-                  return reject(validate13, instancePath + "/data", "required", { missingProperty: missing1 });
+                if ((data2 = data1.code) === void 0 && (missing1 = "code") || (data3 = data1.message) === void 0 && (missing1 = "message")) {
+                  return reject(validate13, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          return reject(validate13, instancePath + "/data/code", "minLength", { limit: 1 });
+                          return reject(validate13, instancePath + "/data/code", "minLength", { limit: 1 }, data2);
                         }
                       } else {
-                        return reject(validate13, instancePath + "/data/code", "type", { type: "string" });
+                        return reject(validate13, instancePath + "/data/code", "type", { type: "string" }, data2);
                       }
                     }
                   } else {
                   }
                   if (true) {
                     if (true) {
-                      if (typeof data1$1 !== "string") {
-                        return reject(validate13, instancePath + "/data/message", "type", { type: "string" });
+                      if (typeof data3 !== "string") {
+                        return reject(validate13, instancePath + "/data/message", "type", { type: "string" }, data3);
                       }
                     } else {
                     }
                     if (true) {
-                      if (data1$2 !== void 0) {
-                        if (typeof data1$2 !== "string") {
-                          return reject(validate13, instancePath + "/data/details", "type", { type: "string" });
+                      if (data4 !== void 0) {
+                        if (typeof data4 !== "string") {
+                          return reject(validate13, instancePath + "/data/details", "type", { type: "string" }, data4);
                         }
                       } else {
                       }
@@ -3135,10 +3136,10 @@ function validate13(data, instancePath, strict, notices) {
                           for (const key0 in data1) {
                             count0++;
                           }
-                          if (count0 !== 2 + (data1$2 === void 0 ? 0 : 1)) {
+                          if (count0 !== 2 + (data4 === void 0 ? 0 : 1)) {
                             const unknown0 = func3(data1, ["code", "message", "details"]);
                             if (unknown0 !== void 0) {
-                              return reject(validate13, instancePath + "/data", "x-closed", { additionalProperty: unknown0 });
+                              return reject(validate13, instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
                             }
                           }
                         }
@@ -3147,7 +3148,7 @@ function validate13(data, instancePath, strict, notices) {
                   }
                 }
               } else {
-                return reject(validate13, instancePath + "/data", "type", { type: "object" });
+                return reject(validate13, instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -3157,10 +3158,10 @@ function validate13(data, instancePath, strict, notices) {
               if (true) {
                 if (typeof data5 === "string") {
                   if (!formats0(data5, strict)) {
-                    return reject(validate13, instancePath + "/ts", "x-date-time", { format: "date-time" });
+                    return reject(validate13, instancePath + "/ts", "x-date-time", { format: "date-time" }, data5);
                   }
                 } else {
-                  return reject(validate13, instancePath + "/ts", "type", { type: "string" });
+                  return reject(validate13, instancePath + "/ts", "type", { type: "string" }, data5);
                 }
               }
             } else {
@@ -3174,7 +3175,7 @@ function validate13(data, instancePath, strict, notices) {
                 if (count1 !== 3) {
                   const unknown1 = func3(data, ["type", "data", "ts"]);
                   if (unknown1 !== void 0) {
-                    return reject(validate13, instancePath, "x-closed", { additionalProperty: unknown1 });
+                    return reject(validate13, instancePath, "x-closed", { additionalProperty: unknown1 }, data);
                   }
                 }
               }
@@ -3183,7 +3184,7 @@ function validate13(data, instancePath, strict, notices) {
         }
       }
     } else {
-      return reject(validate13, instancePath, "type", { type: "object" });
+      return reject(validate13, instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
@@ -3197,10 +3198,10 @@ function validate16(data, instancePath, strict, notices) {
   if (true) {
     if (typeof data === "string") {
       if (!pattern0.test(data)) {
-        return reject(validate16, instancePath, "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" });
+        return reject(validate16, instancePath, "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data);
       }
     } else {
-      return reject(validate16, instancePath, "type", { type: "string" });
+      return reject(validate16, instancePath, "type", { type: "string" }, data);
     }
   }
   if (false) {
@@ -3211,11 +3212,11 @@ function validate16(data, instancePath, strict, notices) {
 function validate18(data, instancePath, strict, notices) {
   let vErrors = null;
   if (typeof data !== "string") {
-    return reject(validate18, instancePath, "type", { type: "string" });
+    return reject(validate18, instancePath, "type", { type: "string" }, data);
   }
   if (!(data === "new" || data === "resumed" || data === "gap")) {
     if (strict) {
-      return reject(validate18, instancePath, "enum", { allowedValues: embedded2 });
+      return reject(validate18, instancePath, "enum", { allowedValues: embedded2 }, data);
     } else {
       func0(notices, instancePath, data, embedded2);
     }
@@ -3234,7 +3235,7 @@ function validate14(data, instancePath, strict, notices) {
       let data$0, data$1, data2;
       let missing0;
       if ((data$0 = data.cursor) === void 0 && (missing0 = "cursor") || (data$1 = data.resume) === void 0 && (missing0 = "resume") || (data2 = data.messages) === void 0 && (missing0 = "messages")) {
-        return reject(validate14, instancePath, "required", { missingProperty: missing0 });
+        return reject(validate14, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           const _errs1 = errors;
@@ -3358,7 +3359,7 @@ function validate14(data, instancePath, strict, notices) {
                       }
                     }
                     if (!valid2) {
-                      const err0 = { instancePath: instancePath + "/messages/" + i0, keyword: "anyOf", params: {} };
+                      const err0 = { instancePath: instancePath + "/messages/" + i0, keyword: "anyOf", params: {}, data: data3 };
                       if (vErrors === null) {
                         vErrors = [err0];
                       } else {
@@ -3383,7 +3384,7 @@ function validate14(data, instancePath, strict, notices) {
                     }
                   }
                 } else {
-                  return reject(validate14, instancePath + "/messages", "type", { type: "array" });
+                  return reject(validate14, instancePath + "/messages", "type", { type: "array" }, data2);
                 }
               }
               var valid0 = _errs3 === errors;
@@ -3399,7 +3400,7 @@ function validate14(data, instancePath, strict, notices) {
                 if (count0 !== 3) {
                   const unknown0 = func3(data, ["cursor", "resume", "messages"]);
                   if (unknown0 !== void 0) {
-                    return reject(validate14, instancePath, "x-closed", { additionalProperty: unknown0 });
+                    return reject(validate14, instancePath, "x-closed", { additionalProperty: unknown0 }, data);
                   }
                 }
               }
@@ -3408,7 +3409,7 @@ function validate14(data, instancePath, strict, notices) {
         }
       }
     } else {
-      return reject(validate14, instancePath, "type", { type: "object" });
+      return reject(validate14, instancePath, "type", { type: "object" }, data);
     }
   }
   if (errors !== 0) {

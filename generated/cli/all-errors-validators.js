@@ -116,7 +116,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema0.required, parentSchema: schema0, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -125,7 +125,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.data === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" } };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, schema: schema0.required, parentSchema: schema0, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -134,7 +134,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.ts === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" } };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" }, schema: schema0.required, parentSchema: schema0, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -143,8 +143,9 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.type !== void 0) {
-      if ("connection" !== data.type) {
-        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "connection" } };
+      let data0 = data.type;
+      if ("connection" !== data0) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "connection" }, schema: "connection", parentSchema: schema0.properties.type, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -157,7 +158,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.status === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" } };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" }, schema: schema0.properties.data.required, parentSchema: schema0.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -166,7 +167,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.mode === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "mode" } };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "mode" }, schema: schema0.properties.data.required, parentSchema: schema0.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -177,7 +178,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.status !== void 0) {
           let data2 = data1.status;
           if (typeof data2 !== "string") {
-            const err6 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" } };
+            const err6 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" }, schema: schema0.properties.data.properties.status.type, parentSchema: schema0.properties.data.properties.status, data: data2 };
             if (vErrors === null) {
               vErrors = [err6];
             } else {
@@ -187,7 +188,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data2 === "connected" || data2 === "disconnected" || data2 === "error")) {
             if (this.strict) {
-              const err7 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/enum", keyword: "enum", params: { allowedValues: schema0.properties.data.properties.status.enum } };
+              const err7 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/enum", keyword: "enum", params: { allowedValues: schema0.properties.data.properties.status.enum }, schema: schema0.properties.data.properties.status.enum, parentSchema: schema0.properties.data.properties.status, data: data2 };
               if (vErrors === null) {
                 vErrors = [err7];
               } else {
@@ -204,7 +205,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.mode !== void 0) {
           let data3 = data1.mode;
           if (typeof data3 !== "string") {
-            const err8 = { instancePath: instancePath + "/data/mode", schemaPath: "#/properties/data/properties/mode/type", keyword: "type", params: { type: "string" } };
+            const err8 = { instancePath: instancePath + "/data/mode", schemaPath: "#/properties/data/properties/mode/type", keyword: "type", params: { type: "string" }, schema: schema0.properties.data.properties.mode.type, parentSchema: schema0.properties.data.properties.mode, data: data3 };
             if (vErrors === null) {
               vErrors = [err8];
             } else {
@@ -214,7 +215,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data3 === "ws" || data3 === "polling")) {
             if (this.strict) {
-              const err9 = { instancePath: instancePath + "/data/mode", schemaPath: "#/properties/data/properties/mode/enum", keyword: "enum", params: { allowedValues: schema0.properties.data.properties.mode.enum } };
+              const err9 = { instancePath: instancePath + "/data/mode", schemaPath: "#/properties/data/properties/mode/enum", keyword: "enum", params: { allowedValues: schema0.properties.data.properties.mode.enum }, schema: schema0.properties.data.properties.mode.enum, parentSchema: schema0.properties.data.properties.mode, data: data3 };
               if (vErrors === null) {
                 vErrors = [err9];
               } else {
@@ -231,7 +232,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.resume !== void 0) {
           let data4 = data1.resume;
           if (typeof data4 !== "string") {
-            const err10 = { instancePath: instancePath + "/data/resume", schemaPath: "#/properties/data/properties/resume/type", keyword: "type", params: { type: "string" } };
+            const err10 = { instancePath: instancePath + "/data/resume", schemaPath: "#/properties/data/properties/resume/type", keyword: "type", params: { type: "string" }, schema: schema0.properties.data.properties.resume.type, parentSchema: schema0.properties.data.properties.resume, data: data4 };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
@@ -241,7 +242,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data4 === "new" || data4 === "resumed" || data4 === "gap")) {
             if (this.strict) {
-              const err11 = { instancePath: instancePath + "/data/resume", schemaPath: "#/properties/data/properties/resume/enum", keyword: "enum", params: { allowedValues: schema0.properties.data.properties.resume.enum } };
+              const err11 = { instancePath: instancePath + "/data/resume", schemaPath: "#/properties/data/properties/resume/enum", keyword: "enum", params: { allowedValues: schema0.properties.data.properties.resume.enum }, schema: schema0.properties.data.properties.resume.enum, parentSchema: schema0.properties.data.properties.resume, data: data4 };
               if (vErrors === null) {
                 vErrors = [err11];
               } else {
@@ -258,7 +259,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         if (this.strict) {
           const unknown0 = func3(data1, ["status", "mode", "resume"]);
           if (unknown0 !== void 0) {
-            const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+            const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema0.properties.data, data: data1 };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -268,7 +269,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
       } else {
-        const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" }, schema: schema0.properties.data.type, parentSchema: schema0.properties.data, data: data1 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -281,7 +282,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       let data5 = data.ts;
       if (typeof data5 === "string") {
         if (!formats0(data5, this.strict)) {
-          const err14 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err14 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema0.properties.ts, data: data5 };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -290,7 +291,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err15 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err15 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" }, schema: schema0.properties.ts.type, parentSchema: schema0.properties.ts, data: data5 };
         if (vErrors === null) {
           vErrors = [err15];
         } else {
@@ -303,7 +304,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       let data6 = data.cursor;
       if (typeof data6 === "string") {
         if (!pattern0.test(data6)) {
-          const err16 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          const err16 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, schema: "^[0-9A-Za-z._~-]{1,128}$", parentSchema: schema0.properties.cursor, data: data6 };
           if (vErrors === null) {
             vErrors = [err16];
           } else {
@@ -312,7 +313,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err17 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        const err17 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" }, schema: schema0.properties.cursor.type, parentSchema: schema0.properties.cursor, data: data6 };
         if (vErrors === null) {
           vErrors = [err17];
         } else {
@@ -324,7 +325,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
     if (this.strict) {
       const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
       if (unknown1 !== void 0) {
-        const err18 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+        const err18 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 }, schema: true, parentSchema: schema0, data };
         if (vErrors === null) {
           vErrors = [err18];
         } else {
@@ -334,7 +335,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
   } else {
-    const err19 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err19 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema0.type, parentSchema: schema0, data };
     if (vErrors === null) {
       vErrors = [err19];
     } else {
@@ -346,13 +347,14 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
   return errors === 0;
 }
 var message_ping = validate1;
+var schema1 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/ping.json", "type": "object", "required": ["type", "timestamp"], "properties": { "type": { "const": "ping" }, "timestamp": { "type": "integer", "minimum": 0, "maximum": 864e13 } }, "x-closed": true };
 function validate1(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema1.required, parentSchema: schema1, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -361,7 +363,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.timestamp === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "timestamp" } };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "timestamp" }, schema: schema1.required, parentSchema: schema1, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -370,8 +372,9 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.type !== void 0) {
-      if ("ping" !== data.type) {
-        const err2 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ping" } };
+      let data0 = data.type;
+      if ("ping" !== data0) {
+        const err2 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ping" }, schema: "ping", parentSchema: schema1.properties.type, data: data0 };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -383,7 +386,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
     if (data.timestamp !== void 0) {
       let data1 = data.timestamp;
       if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-        const err3 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/type", keyword: "type", params: { type: "integer" } };
+        const err3 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/type", keyword: "type", params: { type: "integer" }, schema: schema1.properties.timestamp.type, parentSchema: schema1.properties.timestamp, data: data1 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -393,7 +396,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       if (typeof data1 == "number" && isFinite(data1)) {
         if (data1 > 864e13 || isNaN(data1)) {
-          const err4 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } };
+          const err4 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 }, schema: 864e13, parentSchema: schema1.properties.timestamp, data: data1 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -402,7 +405,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1 < 0 || isNaN(data1)) {
-          const err5 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+          const err5 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema1.properties.timestamp, data: data1 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -415,7 +418,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
     if (this.strict) {
       const unknown0 = func3(data, ["type", "timestamp"]);
       if (unknown0 !== void 0) {
-        const err6 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+        const err6 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema1, data };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -425,7 +428,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema1.type, parentSchema: schema1, data };
     if (vErrors === null) {
       vErrors = [err7];
     } else {
@@ -437,13 +440,14 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
   return errors === 0;
 }
 var message_pong = validate2;
+var schema2 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/pong.json", "type": "object", "required": ["type", "timestamp"], "properties": { "type": { "const": "pong" }, "timestamp": { "type": "integer", "minimum": 0, "maximum": 864e13 } }, "x-closed": true };
 function validate2(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema2.required, parentSchema: schema2, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -452,7 +456,7 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.timestamp === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "timestamp" } };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "timestamp" }, schema: schema2.required, parentSchema: schema2, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -461,8 +465,9 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.type !== void 0) {
-      if ("pong" !== data.type) {
-        const err2 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "pong" } };
+      let data0 = data.type;
+      if ("pong" !== data0) {
+        const err2 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "pong" }, schema: "pong", parentSchema: schema2.properties.type, data: data0 };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -474,7 +479,7 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
     if (data.timestamp !== void 0) {
       let data1 = data.timestamp;
       if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-        const err3 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/type", keyword: "type", params: { type: "integer" } };
+        const err3 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/type", keyword: "type", params: { type: "integer" }, schema: schema2.properties.timestamp.type, parentSchema: schema2.properties.timestamp, data: data1 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -484,7 +489,7 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       if (typeof data1 == "number" && isFinite(data1)) {
         if (data1 > 864e13 || isNaN(data1)) {
-          const err4 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } };
+          const err4 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 }, schema: 864e13, parentSchema: schema2.properties.timestamp, data: data1 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -493,7 +498,7 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1 < 0 || isNaN(data1)) {
-          const err5 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+          const err5 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema2.properties.timestamp, data: data1 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -506,7 +511,7 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
     if (this.strict) {
       const unknown0 = func3(data, ["type", "timestamp"]);
       if (unknown0 !== void 0) {
-        const err6 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+        const err6 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema2, data };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -516,7 +521,7 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema2.type, parentSchema: schema2, data };
     if (vErrors === null) {
       vErrors = [err7];
     } else {
@@ -535,7 +540,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema3.required, parentSchema: schema3, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -544,7 +549,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.data === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" } };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, schema: schema3.required, parentSchema: schema3, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -553,7 +558,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.ts === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" } };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" }, schema: schema3.required, parentSchema: schema3, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -562,8 +567,9 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.type !== void 0) {
-      if ("trades" !== data.type) {
-        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "trades" } };
+      let data0 = data.type;
+      if ("trades" !== data0) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "trades" }, schema: "trades", parentSchema: schema3.properties.type, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -576,7 +582,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.id === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "id" } };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "id" }, schema: schema3.properties.data.required, parentSchema: schema3.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -585,7 +591,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.bot_id === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "bot_id" } };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "bot_id" }, schema: schema3.properties.data.required, parentSchema: schema3.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -594,7 +600,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.platform === void 0) {
-          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" } };
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" }, schema: schema3.properties.data.required, parentSchema: schema3.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -603,7 +609,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.symbol === void 0) {
-          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "symbol" } };
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "symbol" }, schema: schema3.properties.data.required, parentSchema: schema3.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -612,7 +618,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.side === void 0) {
-          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "side" } };
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "side" }, schema: schema3.properties.data.required, parentSchema: schema3.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -621,7 +627,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.quantity === void 0) {
-          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "quantity" } };
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "quantity" }, schema: schema3.properties.data.required, parentSchema: schema3.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -630,7 +636,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.price === void 0) {
-          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "price" } };
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "price" }, schema: schema3.properties.data.required, parentSchema: schema3.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -639,7 +645,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.total === void 0) {
-          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total" } };
+          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total" }, schema: schema3.properties.data.required, parentSchema: schema3.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -648,7 +654,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.fee === void 0) {
-          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "fee" } };
+          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "fee" }, schema: schema3.properties.data.required, parentSchema: schema3.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -657,7 +663,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.status === void 0) {
-          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" } };
+          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" }, schema: schema3.properties.data.required, parentSchema: schema3.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err13];
           } else {
@@ -666,7 +672,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.pnl === void 0) {
-          const err14 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "pnl" } };
+          const err14 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "pnl" }, schema: schema3.properties.data.required, parentSchema: schema3.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -675,7 +681,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.timestamp === void 0) {
-          const err15 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "timestamp" } };
+          const err15 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "timestamp" }, schema: schema3.properties.data.required, parentSchema: schema3.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err15];
           } else {
@@ -687,7 +693,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           let data2 = data1.id;
           if (typeof data2 === "string") {
             if (data2.length < 1) {
-              const err16 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/minLength", keyword: "minLength", params: { limit: 1 } };
+              const err16 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema3.properties.data.properties.id, data: data2 };
               if (vErrors === null) {
                 vErrors = [err16];
               } else {
@@ -696,7 +702,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err17 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/type", keyword: "type", params: { type: "string" } };
+            const err17 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/type", keyword: "type", params: { type: "string" }, schema: schema3.properties.data.properties.id.type, parentSchema: schema3.properties.data.properties.id, data: data2 };
             if (vErrors === null) {
               vErrors = [err17];
             } else {
@@ -709,7 +715,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           let data3 = data1.bot_id;
           if (typeof data3 === "string") {
             if (data3.length < 1) {
-              const err18 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/minLength", keyword: "minLength", params: { limit: 1 } };
+              const err18 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema3.properties.data.properties.bot_id, data: data3 };
               if (vErrors === null) {
                 vErrors = [err18];
               } else {
@@ -718,7 +724,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err19 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/type", keyword: "type", params: { type: "string" } };
+            const err19 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/type", keyword: "type", params: { type: "string" }, schema: schema3.properties.data.properties.bot_id.type, parentSchema: schema3.properties.data.properties.bot_id, data: data3 };
             if (vErrors === null) {
               vErrors = [err19];
             } else {
@@ -730,7 +736,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.platform !== void 0) {
           let data4 = data1.platform;
           if (typeof data4 !== "string") {
-            const err20 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" } };
+            const err20 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" }, schema: schema3.properties.data.properties.platform.type, parentSchema: schema3.properties.data.properties.platform, data: data4 };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -740,7 +746,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data4 === "luno" || data4 === "binance" || data4 === "kucoin" || data4 === "kraken" || data4 === "valr")) {
             if (this.strict) {
-              const err21 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema3.properties.data.properties.platform.enum } };
+              const err21 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema3.properties.data.properties.platform.enum }, schema: schema3.properties.data.properties.platform.enum, parentSchema: schema3.properties.data.properties.platform, data: data4 };
               if (vErrors === null) {
                 vErrors = [err21];
               } else {
@@ -758,7 +764,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           let data5 = data1.symbol;
           if (typeof data5 === "string") {
             if (data5.length < 1) {
-              const err22 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/minLength", keyword: "minLength", params: { limit: 1 } };
+              const err22 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema3.properties.data.properties.symbol, data: data5 };
               if (vErrors === null) {
                 vErrors = [err22];
               } else {
@@ -767,7 +773,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err23 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/type", keyword: "type", params: { type: "string" } };
+            const err23 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/type", keyword: "type", params: { type: "string" }, schema: schema3.properties.data.properties.symbol.type, parentSchema: schema3.properties.data.properties.symbol, data: data5 };
             if (vErrors === null) {
               vErrors = [err23];
             } else {
@@ -779,7 +785,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.side !== void 0) {
           let data6 = data1.side;
           if (typeof data6 !== "string") {
-            const err24 = { instancePath: instancePath + "/data/side", schemaPath: "#/properties/data/properties/side/type", keyword: "type", params: { type: "string" } };
+            const err24 = { instancePath: instancePath + "/data/side", schemaPath: "#/properties/data/properties/side/type", keyword: "type", params: { type: "string" }, schema: schema3.properties.data.properties.side.type, parentSchema: schema3.properties.data.properties.side, data: data6 };
             if (vErrors === null) {
               vErrors = [err24];
             } else {
@@ -789,7 +795,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data6 === "buy" || data6 === "sell")) {
             if (this.strict) {
-              const err25 = { instancePath: instancePath + "/data/side", schemaPath: "#/properties/data/properties/side/enum", keyword: "enum", params: { allowedValues: schema3.properties.data.properties.side.enum } };
+              const err25 = { instancePath: instancePath + "/data/side", schemaPath: "#/properties/data/properties/side/enum", keyword: "enum", params: { allowedValues: schema3.properties.data.properties.side.enum }, schema: schema3.properties.data.properties.side.enum, parentSchema: schema3.properties.data.properties.side, data: data6 };
               if (vErrors === null) {
                 vErrors = [err25];
               } else {
@@ -807,7 +813,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           let data7 = data1.quantity;
           if (typeof data7 == "number" && isFinite(data7)) {
             if (data7 <= 0 || isNaN(data7)) {
-              const err26 = { instancePath: instancePath + "/data/quantity", schemaPath: "#/properties/data/properties/quantity/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 } };
+              const err26 = { instancePath: instancePath + "/data/quantity", schemaPath: "#/properties/data/properties/quantity/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, schema: 0, parentSchema: schema3.properties.data.properties.quantity, data: data7 };
               if (vErrors === null) {
                 vErrors = [err26];
               } else {
@@ -816,7 +822,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err27 = { instancePath: instancePath + "/data/quantity", schemaPath: "#/properties/data/properties/quantity/type", keyword: "type", params: { type: "number" } };
+            const err27 = { instancePath: instancePath + "/data/quantity", schemaPath: "#/properties/data/properties/quantity/type", keyword: "type", params: { type: "number" }, schema: schema3.properties.data.properties.quantity.type, parentSchema: schema3.properties.data.properties.quantity, data: data7 };
             if (vErrors === null) {
               vErrors = [err27];
             } else {
@@ -829,7 +835,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           let data8 = data1.price;
           if (typeof data8 == "number" && isFinite(data8)) {
             if (data8 < 0 || isNaN(data8)) {
-              const err28 = { instancePath: instancePath + "/data/price", schemaPath: "#/properties/data/properties/price/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err28 = { instancePath: instancePath + "/data/price", schemaPath: "#/properties/data/properties/price/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema3.properties.data.properties.price, data: data8 };
               if (vErrors === null) {
                 vErrors = [err28];
               } else {
@@ -838,7 +844,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err29 = { instancePath: instancePath + "/data/price", schemaPath: "#/properties/data/properties/price/type", keyword: "type", params: { type: "number" } };
+            const err29 = { instancePath: instancePath + "/data/price", schemaPath: "#/properties/data/properties/price/type", keyword: "type", params: { type: "number" }, schema: schema3.properties.data.properties.price.type, parentSchema: schema3.properties.data.properties.price, data: data8 };
             if (vErrors === null) {
               vErrors = [err29];
             } else {
@@ -851,7 +857,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           let data9 = data1.total;
           if (typeof data9 == "number" && isFinite(data9)) {
             if (data9 < 0 || isNaN(data9)) {
-              const err30 = { instancePath: instancePath + "/data/total", schemaPath: "#/properties/data/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err30 = { instancePath: instancePath + "/data/total", schemaPath: "#/properties/data/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema3.properties.data.properties.total, data: data9 };
               if (vErrors === null) {
                 vErrors = [err30];
               } else {
@@ -860,7 +866,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err31 = { instancePath: instancePath + "/data/total", schemaPath: "#/properties/data/properties/total/type", keyword: "type", params: { type: "number" } };
+            const err31 = { instancePath: instancePath + "/data/total", schemaPath: "#/properties/data/properties/total/type", keyword: "type", params: { type: "number" }, schema: schema3.properties.data.properties.total.type, parentSchema: schema3.properties.data.properties.total, data: data9 };
             if (vErrors === null) {
               vErrors = [err31];
             } else {
@@ -872,7 +878,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.fee !== void 0) {
           let data10 = data1.fee;
           if (!(typeof data10 == "number" && isFinite(data10))) {
-            const err32 = { instancePath: instancePath + "/data/fee", schemaPath: "#/properties/data/properties/fee/type", keyword: "type", params: { type: "number" } };
+            const err32 = { instancePath: instancePath + "/data/fee", schemaPath: "#/properties/data/properties/fee/type", keyword: "type", params: { type: "number" }, schema: schema3.properties.data.properties.fee.type, parentSchema: schema3.properties.data.properties.fee, data: data10 };
             if (vErrors === null) {
               vErrors = [err32];
             } else {
@@ -884,7 +890,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.status !== void 0) {
           let data11 = data1.status;
           if (typeof data11 !== "string") {
-            const err33 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" } };
+            const err33 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" }, schema: schema3.properties.data.properties.status.type, parentSchema: schema3.properties.data.properties.status, data: data11 };
             if (vErrors === null) {
               vErrors = [err33];
             } else {
@@ -894,7 +900,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data11 === "pending" || data11 === "filled" || data11 === "cancelled" || data11 === "failed")) {
             if (this.strict) {
-              const err34 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/enum", keyword: "enum", params: { allowedValues: schema3.properties.data.properties.status.enum } };
+              const err34 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/enum", keyword: "enum", params: { allowedValues: schema3.properties.data.properties.status.enum }, schema: schema3.properties.data.properties.status.enum, parentSchema: schema3.properties.data.properties.status, data: data11 };
               if (vErrors === null) {
                 vErrors = [err34];
               } else {
@@ -911,7 +917,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.pnl !== void 0) {
           let data12 = data1.pnl;
           if (!(typeof data12 == "number" && isFinite(data12)) && data12 !== null) {
-            const err35 = { instancePath: instancePath + "/data/pnl", schemaPath: "#/properties/data/properties/pnl/type", keyword: "type", params: { type: schema3.properties.data.properties.pnl.type } };
+            const err35 = { instancePath: instancePath + "/data/pnl", schemaPath: "#/properties/data/properties/pnl/type", keyword: "type", params: { type: schema3.properties.data.properties.pnl.type }, schema: schema3.properties.data.properties.pnl.type, parentSchema: schema3.properties.data.properties.pnl, data: data12 };
             if (vErrors === null) {
               vErrors = [err35];
             } else {
@@ -924,7 +930,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           let data13 = data1.timestamp;
           if (typeof data13 === "string") {
             if (!formats0(data13, this.strict)) {
-              const err36 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+              const err36 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema3.properties.data.properties.timestamp, data: data13 };
               if (vErrors === null) {
                 vErrors = [err36];
               } else {
@@ -933,7 +939,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err37 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/type", keyword: "type", params: { type: "string" } };
+            const err37 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/type", keyword: "type", params: { type: "string" }, schema: schema3.properties.data.properties.timestamp.type, parentSchema: schema3.properties.data.properties.timestamp, data: data13 };
             if (vErrors === null) {
               vErrors = [err37];
             } else {
@@ -945,7 +951,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
         if (this.strict) {
           const unknown0 = func3(data1, ["id", "bot_id", "platform", "symbol", "side", "quantity", "price", "total", "fee", "status", "pnl", "timestamp"]);
           if (unknown0 !== void 0) {
-            const err38 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+            const err38 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema3.properties.data, data: data1 };
             if (vErrors === null) {
               vErrors = [err38];
             } else {
@@ -955,7 +961,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
       } else {
-        const err39 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err39 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" }, schema: schema3.properties.data.type, parentSchema: schema3.properties.data, data: data1 };
         if (vErrors === null) {
           vErrors = [err39];
         } else {
@@ -968,7 +974,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
       let data14 = data.ts;
       if (typeof data14 === "string") {
         if (!formats0(data14, this.strict)) {
-          const err40 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err40 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema3.properties.ts, data: data14 };
           if (vErrors === null) {
             vErrors = [err40];
           } else {
@@ -977,7 +983,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err41 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err41 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" }, schema: schema3.properties.ts.type, parentSchema: schema3.properties.ts, data: data14 };
         if (vErrors === null) {
           vErrors = [err41];
         } else {
@@ -990,7 +996,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
       let data15 = data.cursor;
       if (typeof data15 === "string") {
         if (!pattern0.test(data15)) {
-          const err42 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          const err42 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, schema: "^[0-9A-Za-z._~-]{1,128}$", parentSchema: schema3.properties.cursor, data: data15 };
           if (vErrors === null) {
             vErrors = [err42];
           } else {
@@ -999,7 +1005,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err43 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        const err43 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" }, schema: schema3.properties.cursor.type, parentSchema: schema3.properties.cursor, data: data15 };
         if (vErrors === null) {
           vErrors = [err43];
         } else {
@@ -1011,7 +1017,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
     if (this.strict) {
       const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
       if (unknown1 !== void 0) {
-        const err44 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+        const err44 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 }, schema: true, parentSchema: schema3, data };
         if (vErrors === null) {
           vErrors = [err44];
         } else {
@@ -1021,7 +1027,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
   } else {
-    const err45 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err45 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema3.type, parentSchema: schema3, data };
     if (vErrors === null) {
       vErrors = [err45];
     } else {
@@ -1040,7 +1046,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema4.required, parentSchema: schema4, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -1049,7 +1055,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.data === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" } };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, schema: schema4.required, parentSchema: schema4, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -1058,7 +1064,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.ts === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" } };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" }, schema: schema4.required, parentSchema: schema4, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -1067,8 +1073,9 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.type !== void 0) {
-      if ("bots" !== data.type) {
-        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "bots" } };
+      let data0 = data.type;
+      if ("bots" !== data0) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "bots" }, schema: "bots", parentSchema: schema4.properties.type, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -1081,7 +1088,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.id === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "id" } };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "id" }, schema: schema4.properties.data.required, parentSchema: schema4.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -1090,7 +1097,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.name === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "name" } };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "name" }, schema: schema4.properties.data.required, parentSchema: schema4.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -1099,7 +1106,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.platform === void 0) {
-          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" } };
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" }, schema: schema4.properties.data.required, parentSchema: schema4.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -1108,7 +1115,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.symbol === void 0) {
-          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "symbol" } };
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "symbol" }, schema: schema4.properties.data.required, parentSchema: schema4.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -1117,7 +1124,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.status === void 0) {
-          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" } };
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" }, schema: schema4.properties.data.required, parentSchema: schema4.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -1126,7 +1133,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.trading_mode === void 0) {
-          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "trading_mode" } };
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "trading_mode" }, schema: schema4.properties.data.required, parentSchema: schema4.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -1135,7 +1142,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.risk_mode === void 0) {
-          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "risk_mode" } };
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "risk_mode" }, schema: schema4.properties.data.required, parentSchema: schema4.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -1144,7 +1151,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.capital === void 0) {
-          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "capital" } };
+          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "capital" }, schema: schema4.properties.data.required, parentSchema: schema4.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -1153,7 +1160,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.pnl === void 0) {
-          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "pnl" } };
+          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "pnl" }, schema: schema4.properties.data.required, parentSchema: schema4.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -1162,7 +1169,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.trades_count === void 0) {
-          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "trades_count" } };
+          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "trades_count" }, schema: schema4.properties.data.required, parentSchema: schema4.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err13];
           } else {
@@ -1171,7 +1178,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.win_rate === void 0) {
-          const err14 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "win_rate" } };
+          const err14 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "win_rate" }, schema: schema4.properties.data.required, parentSchema: schema4.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -1180,7 +1187,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.last_trade === void 0) {
-          const err15 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "last_trade" } };
+          const err15 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "last_trade" }, schema: schema4.properties.data.required, parentSchema: schema4.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err15];
           } else {
@@ -1192,7 +1199,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           let data2 = data1.id;
           if (typeof data2 === "string") {
             if (data2.length < 1) {
-              const err16 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/minLength", keyword: "minLength", params: { limit: 1 } };
+              const err16 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema4.properties.data.properties.id, data: data2 };
               if (vErrors === null) {
                 vErrors = [err16];
               } else {
@@ -1201,7 +1208,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err17 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/type", keyword: "type", params: { type: "string" } };
+            const err17 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/type", keyword: "type", params: { type: "string" }, schema: schema4.properties.data.properties.id.type, parentSchema: schema4.properties.data.properties.id, data: data2 };
             if (vErrors === null) {
               vErrors = [err17];
             } else {
@@ -1211,8 +1218,9 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (data1.name !== void 0) {
-          if (typeof data1.name !== "string") {
-            const err18 = { instancePath: instancePath + "/data/name", schemaPath: "#/properties/data/properties/name/type", keyword: "type", params: { type: "string" } };
+          let data3 = data1.name;
+          if (typeof data3 !== "string") {
+            const err18 = { instancePath: instancePath + "/data/name", schemaPath: "#/properties/data/properties/name/type", keyword: "type", params: { type: "string" }, schema: schema4.properties.data.properties.name.type, parentSchema: schema4.properties.data.properties.name, data: data3 };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -1224,7 +1232,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.platform !== void 0) {
           let data4 = data1.platform;
           if (typeof data4 !== "string") {
-            const err19 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" } };
+            const err19 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" }, schema: schema4.properties.data.properties.platform.type, parentSchema: schema4.properties.data.properties.platform, data: data4 };
             if (vErrors === null) {
               vErrors = [err19];
             } else {
@@ -1234,7 +1242,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data4 === "luno" || data4 === "binance" || data4 === "kucoin" || data4 === "kraken" || data4 === "valr")) {
             if (this.strict) {
-              const err20 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.platform.enum } };
+              const err20 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.platform.enum }, schema: schema4.properties.data.properties.platform.enum, parentSchema: schema4.properties.data.properties.platform, data: data4 };
               if (vErrors === null) {
                 vErrors = [err20];
               } else {
@@ -1252,7 +1260,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           let data5 = data1.symbol;
           if (typeof data5 === "string") {
             if (data5.length < 1) {
-              const err21 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/minLength", keyword: "minLength", params: { limit: 1 } };
+              const err21 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema4.properties.data.properties.symbol, data: data5 };
               if (vErrors === null) {
                 vErrors = [err21];
               } else {
@@ -1261,7 +1269,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err22 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/type", keyword: "type", params: { type: "string" } };
+            const err22 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/type", keyword: "type", params: { type: "string" }, schema: schema4.properties.data.properties.symbol.type, parentSchema: schema4.properties.data.properties.symbol, data: data5 };
             if (vErrors === null) {
               vErrors = [err22];
             } else {
@@ -1273,7 +1281,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.status !== void 0) {
           let data6 = data1.status;
           if (typeof data6 !== "string") {
-            const err23 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" } };
+            const err23 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" }, schema: schema4.properties.data.properties.status.type, parentSchema: schema4.properties.data.properties.status, data: data6 };
             if (vErrors === null) {
               vErrors = [err23];
             } else {
@@ -1283,7 +1291,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data6 === "running" || data6 === "stopped" || data6 === "paused" || data6 === "error")) {
             if (this.strict) {
-              const err24 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/enum", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.status.enum } };
+              const err24 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/enum", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.status.enum }, schema: schema4.properties.data.properties.status.enum, parentSchema: schema4.properties.data.properties.status, data: data6 };
               if (vErrors === null) {
                 vErrors = [err24];
               } else {
@@ -1300,7 +1308,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.trading_mode !== void 0) {
           let data7 = data1.trading_mode;
           if (typeof data7 !== "string") {
-            const err25 = { instancePath: instancePath + "/data/trading_mode", schemaPath: "#/properties/data/properties/trading_mode/type", keyword: "type", params: { type: "string" } };
+            const err25 = { instancePath: instancePath + "/data/trading_mode", schemaPath: "#/properties/data/properties/trading_mode/type", keyword: "type", params: { type: "string" }, schema: schema4.properties.data.properties.trading_mode.type, parentSchema: schema4.properties.data.properties.trading_mode, data: data7 };
             if (vErrors === null) {
               vErrors = [err25];
             } else {
@@ -1310,7 +1318,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data7 === "paper" || data7 === "live")) {
             if (this.strict) {
-              const err26 = { instancePath: instancePath + "/data/trading_mode", schemaPath: "#/properties/data/properties/trading_mode/enum", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.trading_mode.enum } };
+              const err26 = { instancePath: instancePath + "/data/trading_mode", schemaPath: "#/properties/data/properties/trading_mode/enum", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.trading_mode.enum }, schema: schema4.properties.data.properties.trading_mode.enum, parentSchema: schema4.properties.data.properties.trading_mode, data: data7 };
               if (vErrors === null) {
                 vErrors = [err26];
               } else {
@@ -1327,7 +1335,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.risk_mode !== void 0) {
           let data8 = data1.risk_mode;
           if (typeof data8 !== "string") {
-            const err27 = { instancePath: instancePath + "/data/risk_mode", schemaPath: "#/properties/data/properties/risk_mode/type", keyword: "type", params: { type: "string" } };
+            const err27 = { instancePath: instancePath + "/data/risk_mode", schemaPath: "#/properties/data/properties/risk_mode/type", keyword: "type", params: { type: "string" }, schema: schema4.properties.data.properties.risk_mode.type, parentSchema: schema4.properties.data.properties.risk_mode, data: data8 };
             if (vErrors === null) {
               vErrors = [err27];
             } else {
@@ -1337,7 +1345,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data8 === "conservative" || data8 === "moderate" || data8 === "aggressive")) {
             if (this.strict) {
-              const err28 = { instancePath: instancePath + "/data/risk_mode", schemaPath: "#/properties/data/properties/risk_mode/enum", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.risk_mode.enum } };
+              const err28 = { instancePath: instancePath + "/data/risk_mode", schemaPath: "#/properties/data/properties/risk_mode/enum", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.risk_mode.enum }, schema: schema4.properties.data.properties.risk_mode.enum, parentSchema: schema4.properties.data.properties.risk_mode, data: data8 };
               if (vErrors === null) {
                 vErrors = [err28];
               } else {
@@ -1355,7 +1363,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           let data9 = data1.capital;
           if (typeof data9 == "number" && isFinite(data9)) {
             if (data9 < 0 || isNaN(data9)) {
-              const err29 = { instancePath: instancePath + "/data/capital", schemaPath: "#/properties/data/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err29 = { instancePath: instancePath + "/data/capital", schemaPath: "#/properties/data/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema4.properties.data.properties.capital, data: data9 };
               if (vErrors === null) {
                 vErrors = [err29];
               } else {
@@ -1364,7 +1372,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err30 = { instancePath: instancePath + "/data/capital", schemaPath: "#/properties/data/properties/capital/type", keyword: "type", params: { type: "number" } };
+            const err30 = { instancePath: instancePath + "/data/capital", schemaPath: "#/properties/data/properties/capital/type", keyword: "type", params: { type: "number" }, schema: schema4.properties.data.properties.capital.type, parentSchema: schema4.properties.data.properties.capital, data: data9 };
             if (vErrors === null) {
               vErrors = [err30];
             } else {
@@ -1376,7 +1384,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.pnl !== void 0) {
           let data10 = data1.pnl;
           if (!(typeof data10 == "number" && isFinite(data10))) {
-            const err31 = { instancePath: instancePath + "/data/pnl", schemaPath: "#/properties/data/properties/pnl/type", keyword: "type", params: { type: "number" } };
+            const err31 = { instancePath: instancePath + "/data/pnl", schemaPath: "#/properties/data/properties/pnl/type", keyword: "type", params: { type: "number" }, schema: schema4.properties.data.properties.pnl.type, parentSchema: schema4.properties.data.properties.pnl, data: data10 };
             if (vErrors === null) {
               vErrors = [err31];
             } else {
@@ -1388,7 +1396,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.trades_count !== void 0) {
           let data11 = data1.trades_count;
           if (!(typeof data11 == "number" && (!(data11 % 1) && !isNaN(data11)) && isFinite(data11))) {
-            const err32 = { instancePath: instancePath + "/data/trades_count", schemaPath: "#/properties/data/properties/trades_count/type", keyword: "type", params: { type: "integer" } };
+            const err32 = { instancePath: instancePath + "/data/trades_count", schemaPath: "#/properties/data/properties/trades_count/type", keyword: "type", params: { type: "integer" }, schema: schema4.properties.data.properties.trades_count.type, parentSchema: schema4.properties.data.properties.trades_count, data: data11 };
             if (vErrors === null) {
               vErrors = [err32];
             } else {
@@ -1398,7 +1406,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (typeof data11 == "number" && isFinite(data11)) {
             if (data11 < 0 || isNaN(data11)) {
-              const err33 = { instancePath: instancePath + "/data/trades_count", schemaPath: "#/properties/data/properties/trades_count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err33 = { instancePath: instancePath + "/data/trades_count", schemaPath: "#/properties/data/properties/trades_count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema4.properties.data.properties.trades_count, data: data11 };
               if (vErrors === null) {
                 vErrors = [err33];
               } else {
@@ -1412,7 +1420,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           let data12 = data1.win_rate;
           if (typeof data12 == "number" && isFinite(data12)) {
             if (data12 > 1 || isNaN(data12)) {
-              const err34 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+              const err34 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, schema: 1, parentSchema: schema4.properties.data.properties.win_rate, data: data12 };
               if (vErrors === null) {
                 vErrors = [err34];
               } else {
@@ -1421,7 +1429,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
             if (data12 < 0 || isNaN(data12)) {
-              const err35 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err35 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema4.properties.data.properties.win_rate, data: data12 };
               if (vErrors === null) {
                 vErrors = [err35];
               } else {
@@ -1430,7 +1438,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err36 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/type", keyword: "type", params: { type: "number" } };
+            const err36 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/type", keyword: "type", params: { type: "number" }, schema: schema4.properties.data.properties.win_rate.type, parentSchema: schema4.properties.data.properties.win_rate, data: data12 };
             if (vErrors === null) {
               vErrors = [err36];
             } else {
@@ -1442,7 +1450,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.last_trade !== void 0) {
           let data13 = data1.last_trade;
           if (typeof data13 !== "string" && data13 !== null) {
-            const err37 = { instancePath: instancePath + "/data/last_trade", schemaPath: "#/properties/data/properties/last_trade/type", keyword: "type", params: { type: schema4.properties.data.properties.last_trade.type } };
+            const err37 = { instancePath: instancePath + "/data/last_trade", schemaPath: "#/properties/data/properties/last_trade/type", keyword: "type", params: { type: schema4.properties.data.properties.last_trade.type }, schema: schema4.properties.data.properties.last_trade.type, parentSchema: schema4.properties.data.properties.last_trade, data: data13 };
             if (vErrors === null) {
               vErrors = [err37];
             } else {
@@ -1452,7 +1460,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (typeof data13 === "string") {
             if (!formats0(data13, this.strict)) {
-              const err38 = { instancePath: instancePath + "/data/last_trade", schemaPath: "#/properties/data/properties/last_trade/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+              const err38 = { instancePath: instancePath + "/data/last_trade", schemaPath: "#/properties/data/properties/last_trade/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema4.properties.data.properties.last_trade, data: data13 };
               if (vErrors === null) {
                 vErrors = [err38];
               } else {
@@ -1465,7 +1473,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
         if (this.strict) {
           const unknown0 = func3(data1, ["id", "name", "platform", "symbol", "status", "trading_mode", "risk_mode", "capital", "pnl", "trades_count", "win_rate", "last_trade"]);
           if (unknown0 !== void 0) {
-            const err39 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+            const err39 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema4.properties.data, data: data1 };
             if (vErrors === null) {
               vErrors = [err39];
             } else {
@@ -1475,7 +1483,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
       } else {
-        const err40 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err40 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" }, schema: schema4.properties.data.type, parentSchema: schema4.properties.data, data: data1 };
         if (vErrors === null) {
           vErrors = [err40];
         } else {
@@ -1488,7 +1496,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
       let data14 = data.ts;
       if (typeof data14 === "string") {
         if (!formats0(data14, this.strict)) {
-          const err41 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err41 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema4.properties.ts, data: data14 };
           if (vErrors === null) {
             vErrors = [err41];
           } else {
@@ -1497,7 +1505,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err42 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err42 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" }, schema: schema4.properties.ts.type, parentSchema: schema4.properties.ts, data: data14 };
         if (vErrors === null) {
           vErrors = [err42];
         } else {
@@ -1510,7 +1518,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
       let data15 = data.cursor;
       if (typeof data15 === "string") {
         if (!pattern0.test(data15)) {
-          const err43 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          const err43 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, schema: "^[0-9A-Za-z._~-]{1,128}$", parentSchema: schema4.properties.cursor, data: data15 };
           if (vErrors === null) {
             vErrors = [err43];
           } else {
@@ -1519,7 +1527,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err44 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        const err44 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" }, schema: schema4.properties.cursor.type, parentSchema: schema4.properties.cursor, data: data15 };
         if (vErrors === null) {
           vErrors = [err44];
         } else {
@@ -1531,7 +1539,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
     if (this.strict) {
       const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
       if (unknown1 !== void 0) {
-        const err45 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+        const err45 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 }, schema: true, parentSchema: schema4, data };
         if (vErrors === null) {
           vErrors = [err45];
         } else {
@@ -1541,7 +1549,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
   } else {
-    const err46 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err46 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema4.type, parentSchema: schema4, data };
     if (vErrors === null) {
       vErrors = [err46];
     } else {
@@ -1560,7 +1568,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema5.required, parentSchema: schema5, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -1569,7 +1577,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.data === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" } };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, schema: schema5.required, parentSchema: schema5, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -1578,7 +1586,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.ts === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" } };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" }, schema: schema5.required, parentSchema: schema5, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -1587,8 +1595,9 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.type !== void 0) {
-      if ("balances" !== data.type) {
-        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "balances" } };
+      let data0 = data.type;
+      if ("balances" !== data0) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "balances" }, schema: "balances", parentSchema: schema5.properties.type, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -1601,7 +1610,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.platform === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" } };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" }, schema: schema5.properties.data.required, parentSchema: schema5.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -1610,7 +1619,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.balances === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "balances" } };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "balances" }, schema: schema5.properties.data.required, parentSchema: schema5.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -1619,7 +1628,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.total_value_zar === void 0) {
-          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_value_zar" } };
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_value_zar" }, schema: schema5.properties.data.required, parentSchema: schema5.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -1630,7 +1639,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.platform !== void 0) {
           let data2 = data1.platform;
           if (typeof data2 !== "string") {
-            const err7 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" } };
+            const err7 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" }, schema: schema5.properties.data.properties.platform.type, parentSchema: schema5.properties.data.properties.platform, data: data2 };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -1640,7 +1649,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr" || data2 === "all")) {
             if (this.strict) {
-              const err8 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema5.properties.data.properties.platform.enum } };
+              const err8 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema5.properties.data.properties.platform.enum }, schema: schema5.properties.data.properties.platform.enum, parentSchema: schema5.properties.data.properties.platform, data: data2 };
               if (vErrors === null) {
                 vErrors = [err8];
               } else {
@@ -1661,7 +1670,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
               let data4 = data3[key0];
               if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
                 if (data4.free === void 0) {
-                  const err9 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/required", keyword: "required", params: { missingProperty: "free" } };
+                  const err9 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/required", keyword: "required", params: { missingProperty: "free" }, schema: schema5.properties.data.properties.balances.additionalProperties.required, parentSchema: schema5.properties.data.properties.balances.additionalProperties, data: data4 };
                   if (vErrors === null) {
                     vErrors = [err9];
                   } else {
@@ -1670,7 +1679,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
                 if (data4.locked === void 0) {
-                  const err10 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/required", keyword: "required", params: { missingProperty: "locked" } };
+                  const err10 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/required", keyword: "required", params: { missingProperty: "locked" }, schema: schema5.properties.data.properties.balances.additionalProperties.required, parentSchema: schema5.properties.data.properties.balances.additionalProperties, data: data4 };
                   if (vErrors === null) {
                     vErrors = [err10];
                   } else {
@@ -1679,7 +1688,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
                 if (data4.total === void 0) {
-                  const err11 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/required", keyword: "required", params: { missingProperty: "total" } };
+                  const err11 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/required", keyword: "required", params: { missingProperty: "total" }, schema: schema5.properties.data.properties.balances.additionalProperties.required, parentSchema: schema5.properties.data.properties.balances.additionalProperties, data: data4 };
                   if (vErrors === null) {
                     vErrors = [err11];
                   } else {
@@ -1691,7 +1700,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                   let data5 = data4.free;
                   if (typeof data5 == "number" && isFinite(data5)) {
                     if (data5 < 0 || isNaN(data5)) {
-                      const err12 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/free/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                      const err12 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/free/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema5.properties.data.properties.balances.additionalProperties.properties.free, data: data5 };
                       if (vErrors === null) {
                         vErrors = [err12];
                       } else {
@@ -1700,7 +1709,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                       errors++;
                     }
                   } else {
-                    const err13 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/free/type", keyword: "type", params: { type: "number" } };
+                    const err13 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/free/type", keyword: "type", params: { type: "number" }, schema: schema5.properties.data.properties.balances.additionalProperties.properties.free.type, parentSchema: schema5.properties.data.properties.balances.additionalProperties.properties.free, data: data5 };
                     if (vErrors === null) {
                       vErrors = [err13];
                     } else {
@@ -1713,7 +1722,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                   let data6 = data4.locked;
                   if (typeof data6 == "number" && isFinite(data6)) {
                     if (data6 < 0 || isNaN(data6)) {
-                      const err14 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/locked/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                      const err14 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/locked/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema5.properties.data.properties.balances.additionalProperties.properties.locked, data: data6 };
                       if (vErrors === null) {
                         vErrors = [err14];
                       } else {
@@ -1722,7 +1731,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                       errors++;
                     }
                   } else {
-                    const err15 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/locked/type", keyword: "type", params: { type: "number" } };
+                    const err15 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/locked/type", keyword: "type", params: { type: "number" }, schema: schema5.properties.data.properties.balances.additionalProperties.properties.locked.type, parentSchema: schema5.properties.data.properties.balances.additionalProperties.properties.locked, data: data6 };
                     if (vErrors === null) {
                       vErrors = [err15];
                     } else {
@@ -1735,7 +1744,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                   let data7 = data4.total;
                   if (typeof data7 == "number" && isFinite(data7)) {
                     if (data7 < 0 || isNaN(data7)) {
-                      const err16 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                      const err16 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema5.properties.data.properties.balances.additionalProperties.properties.total, data: data7 };
                       if (vErrors === null) {
                         vErrors = [err16];
                       } else {
@@ -1744,7 +1753,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                       errors++;
                     }
                   } else {
-                    const err17 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/total/type", keyword: "type", params: { type: "number" } };
+                    const err17 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/total/type", keyword: "type", params: { type: "number" }, schema: schema5.properties.data.properties.balances.additionalProperties.properties.total.type, parentSchema: schema5.properties.data.properties.balances.additionalProperties.properties.total, data: data7 };
                     if (vErrors === null) {
                       vErrors = [err17];
                     } else {
@@ -1756,7 +1765,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                 if (this.strict) {
                   const unknown0 = func3(data4, ["free", "locked", "total"]);
                   if (unknown0 !== void 0) {
-                    const err18 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+                    const err18 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema5.properties.data.properties.balances.additionalProperties, data: data4 };
                     if (vErrors === null) {
                       vErrors = [err18];
                     } else {
@@ -1766,7 +1775,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                   }
                 }
               } else {
-                const err19 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/type", keyword: "type", params: { type: "object" } };
+                const err19 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/type", keyword: "type", params: { type: "object" }, schema: schema5.properties.data.properties.balances.additionalProperties.type, parentSchema: schema5.properties.data.properties.balances.additionalProperties, data: data4 };
                 if (vErrors === null) {
                   vErrors = [err19];
                 } else {
@@ -1776,7 +1785,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
               }
             }
           } else {
-            const err20 = { instancePath: instancePath + "/data/balances", schemaPath: "#/properties/data/properties/balances/type", keyword: "type", params: { type: "object" } };
+            const err20 = { instancePath: instancePath + "/data/balances", schemaPath: "#/properties/data/properties/balances/type", keyword: "type", params: { type: "object" }, schema: schema5.properties.data.properties.balances.type, parentSchema: schema5.properties.data.properties.balances, data: data3 };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -1789,7 +1798,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
           let data8 = data1.total_value_zar;
           if (typeof data8 == "number" && isFinite(data8)) {
             if (data8 < 0 || isNaN(data8)) {
-              const err21 = { instancePath: instancePath + "/data/total_value_zar", schemaPath: "#/properties/data/properties/total_value_zar/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err21 = { instancePath: instancePath + "/data/total_value_zar", schemaPath: "#/properties/data/properties/total_value_zar/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema5.properties.data.properties.total_value_zar, data: data8 };
               if (vErrors === null) {
                 vErrors = [err21];
               } else {
@@ -1798,7 +1807,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err22 = { instancePath: instancePath + "/data/total_value_zar", schemaPath: "#/properties/data/properties/total_value_zar/type", keyword: "type", params: { type: "number" } };
+            const err22 = { instancePath: instancePath + "/data/total_value_zar", schemaPath: "#/properties/data/properties/total_value_zar/type", keyword: "type", params: { type: "number" }, schema: schema5.properties.data.properties.total_value_zar.type, parentSchema: schema5.properties.data.properties.total_value_zar, data: data8 };
             if (vErrors === null) {
               vErrors = [err22];
             } else {
@@ -1810,7 +1819,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
         if (this.strict) {
           const unknown1 = func3(data1, ["platform", "balances", "total_value_zar"]);
           if (unknown1 !== void 0) {
-            const err23 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+            const err23 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 }, schema: true, parentSchema: schema5.properties.data, data: data1 };
             if (vErrors === null) {
               vErrors = [err23];
             } else {
@@ -1820,7 +1829,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
       } else {
-        const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" }, schema: schema5.properties.data.type, parentSchema: schema5.properties.data, data: data1 };
         if (vErrors === null) {
           vErrors = [err24];
         } else {
@@ -1833,7 +1842,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
       let data9 = data.ts;
       if (typeof data9 === "string") {
         if (!formats0(data9, this.strict)) {
-          const err25 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err25 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema5.properties.ts, data: data9 };
           if (vErrors === null) {
             vErrors = [err25];
           } else {
@@ -1842,7 +1851,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err26 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err26 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" }, schema: schema5.properties.ts.type, parentSchema: schema5.properties.ts, data: data9 };
         if (vErrors === null) {
           vErrors = [err26];
         } else {
@@ -1855,7 +1864,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
       let data10 = data.cursor;
       if (typeof data10 === "string") {
         if (!pattern0.test(data10)) {
-          const err27 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          const err27 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, schema: "^[0-9A-Za-z._~-]{1,128}$", parentSchema: schema5.properties.cursor, data: data10 };
           if (vErrors === null) {
             vErrors = [err27];
           } else {
@@ -1864,7 +1873,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err28 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        const err28 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" }, schema: schema5.properties.cursor.type, parentSchema: schema5.properties.cursor, data: data10 };
         if (vErrors === null) {
           vErrors = [err28];
         } else {
@@ -1876,7 +1885,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
     if (this.strict) {
       const unknown2 = func3(data, ["type", "data", "ts", "cursor"]);
       if (unknown2 !== void 0) {
-        const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown2 } };
+        const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown2 }, schema: true, parentSchema: schema5, data };
         if (vErrors === null) {
           vErrors = [err29];
         } else {
@@ -1886,7 +1895,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
   } else {
-    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema5.type, parentSchema: schema5, data };
     if (vErrors === null) {
       vErrors = [err30];
     } else {
@@ -1905,7 +1914,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema6.required, parentSchema: schema6, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -1914,7 +1923,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.data === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" } };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, schema: schema6.required, parentSchema: schema6, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -1923,7 +1932,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.ts === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" } };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" }, schema: schema6.required, parentSchema: schema6, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -1932,8 +1941,9 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.type !== void 0) {
-      if ("decisions" !== data.type) {
-        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "decisions" } };
+      let data0 = data.type;
+      if ("decisions" !== data0) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "decisions" }, schema: "decisions", parentSchema: schema6.properties.type, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -1946,7 +1956,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.id === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "id" } };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "id" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -1955,7 +1965,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.bot_id === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "bot_id" } };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "bot_id" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -1964,7 +1974,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.symbol === void 0) {
-          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "symbol" } };
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "symbol" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -1973,7 +1983,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.platform === void 0) {
-          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" } };
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -1982,7 +1992,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.decision === void 0) {
-          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "decision" } };
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "decision" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -1991,7 +2001,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.confidence === void 0) {
-          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "confidence" } };
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "confidence" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -2000,7 +2010,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.reasoning === void 0) {
-          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "reasoning" } };
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "reasoning" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -2009,7 +2019,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.market_data === void 0) {
-          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "market_data" } };
+          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "market_data" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -2018,7 +2028,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.regime_state === void 0) {
-          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "regime_state" } };
+          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "regime_state" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -2027,7 +2037,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.component_scores === void 0) {
-          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "component_scores" } };
+          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "component_scores" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err13];
           } else {
@@ -2036,7 +2046,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.sizing === void 0) {
-          const err14 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "sizing" } };
+          const err14 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "sizing" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -2045,7 +2055,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.stops === void 0) {
-          const err15 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "stops" } };
+          const err15 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "stops" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err15];
           } else {
@@ -2054,7 +2064,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.timestamp === void 0) {
-          const err16 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "timestamp" } };
+          const err16 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "timestamp" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err16];
           } else {
@@ -2066,7 +2076,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           let data2 = data1.id;
           if (typeof data2 === "string") {
             if (data2.length < 1) {
-              const err17 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/minLength", keyword: "minLength", params: { limit: 1 } };
+              const err17 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema6.properties.data.properties.id, data: data2 };
               if (vErrors === null) {
                 vErrors = [err17];
               } else {
@@ -2075,7 +2085,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err18 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/type", keyword: "type", params: { type: "string" } };
+            const err18 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/type", keyword: "type", params: { type: "string" }, schema: schema6.properties.data.properties.id.type, parentSchema: schema6.properties.data.properties.id, data: data2 };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -2088,7 +2098,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           let data3 = data1.bot_id;
           if (typeof data3 === "string") {
             if (data3.length < 1) {
-              const err19 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/minLength", keyword: "minLength", params: { limit: 1 } };
+              const err19 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema6.properties.data.properties.bot_id, data: data3 };
               if (vErrors === null) {
                 vErrors = [err19];
               } else {
@@ -2097,7 +2107,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err20 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/type", keyword: "type", params: { type: "string" } };
+            const err20 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/type", keyword: "type", params: { type: "string" }, schema: schema6.properties.data.properties.bot_id.type, parentSchema: schema6.properties.data.properties.bot_id, data: data3 };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -2110,7 +2120,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           let data4 = data1.symbol;
           if (typeof data4 === "string") {
             if (data4.length < 1) {
-              const err21 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/minLength", keyword: "minLength", params: { limit: 1 } };
+              const err21 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema6.properties.data.properties.symbol, data: data4 };
               if (vErrors === null) {
                 vErrors = [err21];
               } else {
@@ -2119,7 +2129,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err22 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/type", keyword: "type", params: { type: "string" } };
+            const err22 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/type", keyword: "type", params: { type: "string" }, schema: schema6.properties.data.properties.symbol.type, parentSchema: schema6.properties.data.properties.symbol, data: data4 };
             if (vErrors === null) {
               vErrors = [err22];
             } else {
@@ -2131,7 +2141,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.platform !== void 0) {
           let data5 = data1.platform;
           if (typeof data5 !== "string") {
-            const err23 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" } };
+            const err23 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" }, schema: schema6.properties.data.properties.platform.type, parentSchema: schema6.properties.data.properties.platform, data: data5 };
             if (vErrors === null) {
               vErrors = [err23];
             } else {
@@ -2141,7 +2151,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data5 === "luno" || data5 === "binance" || data5 === "kucoin" || data5 === "kraken" || data5 === "valr")) {
             if (this.strict) {
-              const err24 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema6.properties.data.properties.platform.enum } };
+              const err24 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema6.properties.data.properties.platform.enum }, schema: schema6.properties.data.properties.platform.enum, parentSchema: schema6.properties.data.properties.platform, data: data5 };
               if (vErrors === null) {
                 vErrors = [err24];
               } else {
@@ -2158,7 +2168,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.decision !== void 0) {
           let data6 = data1.decision;
           if (typeof data6 !== "string") {
-            const err25 = { instancePath: instancePath + "/data/decision", schemaPath: "#/properties/data/properties/decision/type", keyword: "type", params: { type: "string" } };
+            const err25 = { instancePath: instancePath + "/data/decision", schemaPath: "#/properties/data/properties/decision/type", keyword: "type", params: { type: "string" }, schema: schema6.properties.data.properties.decision.type, parentSchema: schema6.properties.data.properties.decision, data: data6 };
             if (vErrors === null) {
               vErrors = [err25];
             } else {
@@ -2168,7 +2178,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data6 === "buy" || data6 === "sell" || data6 === "hold")) {
             if (this.strict) {
-              const err26 = { instancePath: instancePath + "/data/decision", schemaPath: "#/properties/data/properties/decision/enum", keyword: "enum", params: { allowedValues: schema6.properties.data.properties.decision.enum } };
+              const err26 = { instancePath: instancePath + "/data/decision", schemaPath: "#/properties/data/properties/decision/enum", keyword: "enum", params: { allowedValues: schema6.properties.data.properties.decision.enum }, schema: schema6.properties.data.properties.decision.enum, parentSchema: schema6.properties.data.properties.decision, data: data6 };
               if (vErrors === null) {
                 vErrors = [err26];
               } else {
@@ -2186,7 +2196,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           let data7 = data1.confidence;
           if (typeof data7 == "number" && isFinite(data7)) {
             if (data7 > 1 || isNaN(data7)) {
-              const err27 = { instancePath: instancePath + "/data/confidence", schemaPath: "#/properties/data/properties/confidence/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+              const err27 = { instancePath: instancePath + "/data/confidence", schemaPath: "#/properties/data/properties/confidence/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, schema: 1, parentSchema: schema6.properties.data.properties.confidence, data: data7 };
               if (vErrors === null) {
                 vErrors = [err27];
               } else {
@@ -2195,7 +2205,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
             if (data7 < 0 || isNaN(data7)) {
-              const err28 = { instancePath: instancePath + "/data/confidence", schemaPath: "#/properties/data/properties/confidence/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err28 = { instancePath: instancePath + "/data/confidence", schemaPath: "#/properties/data/properties/confidence/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema6.properties.data.properties.confidence, data: data7 };
               if (vErrors === null) {
                 vErrors = [err28];
               } else {
@@ -2204,7 +2214,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err29 = { instancePath: instancePath + "/data/confidence", schemaPath: "#/properties/data/properties/confidence/type", keyword: "type", params: { type: "number" } };
+            const err29 = { instancePath: instancePath + "/data/confidence", schemaPath: "#/properties/data/properties/confidence/type", keyword: "type", params: { type: "number" }, schema: schema6.properties.data.properties.confidence.type, parentSchema: schema6.properties.data.properties.confidence, data: data7 };
             if (vErrors === null) {
               vErrors = [err29];
             } else {
@@ -2214,8 +2224,9 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (data1.reasoning !== void 0) {
-          if (typeof data1.reasoning !== "string") {
-            const err30 = { instancePath: instancePath + "/data/reasoning", schemaPath: "#/properties/data/properties/reasoning/type", keyword: "type", params: { type: "string" } };
+          let data8 = data1.reasoning;
+          if (typeof data8 !== "string") {
+            const err30 = { instancePath: instancePath + "/data/reasoning", schemaPath: "#/properties/data/properties/reasoning/type", keyword: "type", params: { type: "string" }, schema: schema6.properties.data.properties.reasoning.type, parentSchema: schema6.properties.data.properties.reasoning, data: data8 };
             if (vErrors === null) {
               vErrors = [err30];
             } else {
@@ -2228,7 +2239,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           let data9 = data1.market_data;
           if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
             if (data9.price === void 0) {
-              const err31 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/required", keyword: "required", params: { missingProperty: "price" } };
+              const err31 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/required", keyword: "required", params: { missingProperty: "price" }, schema: schema6.properties.data.properties.market_data.required, parentSchema: schema6.properties.data.properties.market_data, data: data9 };
               if (vErrors === null) {
                 vErrors = [err31];
               } else {
@@ -2237,7 +2248,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
             if (data9.volume_24h === void 0) {
-              const err32 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/required", keyword: "required", params: { missingProperty: "volume_24h" } };
+              const err32 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/required", keyword: "required", params: { missingProperty: "volume_24h" }, schema: schema6.properties.data.properties.market_data.required, parentSchema: schema6.properties.data.properties.market_data, data: data9 };
               if (vErrors === null) {
                 vErrors = [err32];
               } else {
@@ -2246,7 +2257,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
             if (data9.rsi === void 0) {
-              const err33 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/required", keyword: "required", params: { missingProperty: "rsi" } };
+              const err33 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/required", keyword: "required", params: { missingProperty: "rsi" }, schema: schema6.properties.data.properties.market_data.required, parentSchema: schema6.properties.data.properties.market_data, data: data9 };
               if (vErrors === null) {
                 vErrors = [err33];
               } else {
@@ -2255,7 +2266,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
             if (data9.macd === void 0) {
-              const err34 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/required", keyword: "required", params: { missingProperty: "macd" } };
+              const err34 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/required", keyword: "required", params: { missingProperty: "macd" }, schema: schema6.properties.data.properties.market_data.required, parentSchema: schema6.properties.data.properties.market_data, data: data9 };
               if (vErrors === null) {
                 vErrors = [err34];
               } else {
@@ -2267,7 +2278,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               let data10 = data9.price;
               if (typeof data10 == "number" && isFinite(data10)) {
                 if (data10 < 0 || isNaN(data10)) {
-                  const err35 = { instancePath: instancePath + "/data/market_data/price", schemaPath: "#/properties/data/properties/market_data/properties/price/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err35 = { instancePath: instancePath + "/data/market_data/price", schemaPath: "#/properties/data/properties/market_data/properties/price/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema6.properties.data.properties.market_data.properties.price, data: data10 };
                   if (vErrors === null) {
                     vErrors = [err35];
                   } else {
@@ -2276,7 +2287,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
               } else {
-                const err36 = { instancePath: instancePath + "/data/market_data/price", schemaPath: "#/properties/data/properties/market_data/properties/price/type", keyword: "type", params: { type: "number" } };
+                const err36 = { instancePath: instancePath + "/data/market_data/price", schemaPath: "#/properties/data/properties/market_data/properties/price/type", keyword: "type", params: { type: "number" }, schema: schema6.properties.data.properties.market_data.properties.price.type, parentSchema: schema6.properties.data.properties.market_data.properties.price, data: data10 };
                 if (vErrors === null) {
                   vErrors = [err36];
                 } else {
@@ -2289,7 +2300,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               let data11 = data9.volume_24h;
               if (typeof data11 == "number" && isFinite(data11)) {
                 if (data11 < 0 || isNaN(data11)) {
-                  const err37 = { instancePath: instancePath + "/data/market_data/volume_24h", schemaPath: "#/properties/data/properties/market_data/properties/volume_24h/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err37 = { instancePath: instancePath + "/data/market_data/volume_24h", schemaPath: "#/properties/data/properties/market_data/properties/volume_24h/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema6.properties.data.properties.market_data.properties.volume_24h, data: data11 };
                   if (vErrors === null) {
                     vErrors = [err37];
                   } else {
@@ -2298,7 +2309,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
               } else {
-                const err38 = { instancePath: instancePath + "/data/market_data/volume_24h", schemaPath: "#/properties/data/properties/market_data/properties/volume_24h/type", keyword: "type", params: { type: "number" } };
+                const err38 = { instancePath: instancePath + "/data/market_data/volume_24h", schemaPath: "#/properties/data/properties/market_data/properties/volume_24h/type", keyword: "type", params: { type: "number" }, schema: schema6.properties.data.properties.market_data.properties.volume_24h.type, parentSchema: schema6.properties.data.properties.market_data.properties.volume_24h, data: data11 };
                 if (vErrors === null) {
                   vErrors = [err38];
                 } else {
@@ -2310,7 +2321,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
             if (data9.rsi !== void 0) {
               let data12 = data9.rsi;
               if (!(typeof data12 == "number" && isFinite(data12)) && data12 !== null) {
-                const err39 = { instancePath: instancePath + "/data/market_data/rsi", schemaPath: "#/properties/data/properties/market_data/properties/rsi/type", keyword: "type", params: { type: schema6.properties.data.properties.market_data.properties.rsi.type } };
+                const err39 = { instancePath: instancePath + "/data/market_data/rsi", schemaPath: "#/properties/data/properties/market_data/properties/rsi/type", keyword: "type", params: { type: schema6.properties.data.properties.market_data.properties.rsi.type }, schema: schema6.properties.data.properties.market_data.properties.rsi.type, parentSchema: schema6.properties.data.properties.market_data.properties.rsi, data: data12 };
                 if (vErrors === null) {
                   vErrors = [err39];
                 } else {
@@ -2320,7 +2331,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               if (typeof data12 == "number" && isFinite(data12)) {
                 if (data12 > 100 || isNaN(data12)) {
-                  const err40 = { instancePath: instancePath + "/data/market_data/rsi", schemaPath: "#/properties/data/properties/market_data/properties/rsi/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } };
+                  const err40 = { instancePath: instancePath + "/data/market_data/rsi", schemaPath: "#/properties/data/properties/market_data/properties/rsi/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, schema: 100, parentSchema: schema6.properties.data.properties.market_data.properties.rsi, data: data12 };
                   if (vErrors === null) {
                     vErrors = [err40];
                   } else {
@@ -2329,7 +2340,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
                 if (data12 < 0 || isNaN(data12)) {
-                  const err41 = { instancePath: instancePath + "/data/market_data/rsi", schemaPath: "#/properties/data/properties/market_data/properties/rsi/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err41 = { instancePath: instancePath + "/data/market_data/rsi", schemaPath: "#/properties/data/properties/market_data/properties/rsi/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema6.properties.data.properties.market_data.properties.rsi, data: data12 };
                   if (vErrors === null) {
                     vErrors = [err41];
                   } else {
@@ -2342,7 +2353,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
             if (data9.macd !== void 0) {
               let data13 = data9.macd;
               if (typeof data13 !== "string" && data13 !== null) {
-                const err42 = { instancePath: instancePath + "/data/market_data/macd", schemaPath: "#/properties/data/properties/market_data/properties/macd/type", keyword: "type", params: { type: schema6.properties.data.properties.market_data.properties.macd.type } };
+                const err42 = { instancePath: instancePath + "/data/market_data/macd", schemaPath: "#/properties/data/properties/market_data/properties/macd/type", keyword: "type", params: { type: schema6.properties.data.properties.market_data.properties.macd.type }, schema: schema6.properties.data.properties.market_data.properties.macd.type, parentSchema: schema6.properties.data.properties.market_data.properties.macd, data: data13 };
                 if (vErrors === null) {
                   vErrors = [err42];
                 } else {
@@ -2354,7 +2365,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
             if (this.strict) {
               const unknown0 = func3(data9, ["price", "volume_24h", "rsi", "macd"]);
               if (unknown0 !== void 0) {
-                const err43 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+                const err43 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema6.properties.data.properties.market_data, data: data9 };
                 if (vErrors === null) {
                   vErrors = [err43];
                 } else {
@@ -2364,7 +2375,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
             }
           } else {
-            const err44 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/type", keyword: "type", params: { type: "object" } };
+            const err44 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/type", keyword: "type", params: { type: "object" }, schema: schema6.properties.data.properties.market_data.type, parentSchema: schema6.properties.data.properties.market_data, data: data9 };
             if (vErrors === null) {
               vErrors = [err44];
             } else {
@@ -2374,8 +2385,9 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (data1.regime_state !== void 0) {
-          if (typeof data1.regime_state !== "string") {
-            const err45 = { instancePath: instancePath + "/data/regime_state", schemaPath: "#/properties/data/properties/regime_state/type", keyword: "type", params: { type: "string" } };
+          let data14 = data1.regime_state;
+          if (typeof data14 !== "string") {
+            const err45 = { instancePath: instancePath + "/data/regime_state", schemaPath: "#/properties/data/properties/regime_state/type", keyword: "type", params: { type: "string" }, schema: schema6.properties.data.properties.regime_state.type, parentSchema: schema6.properties.data.properties.regime_state, data: data14 };
             if (vErrors === null) {
               vErrors = [err45];
             } else {
@@ -2391,7 +2403,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               let data16 = data15.technical;
               if (typeof data16 == "number" && isFinite(data16)) {
                 if (data16 > 1 || isNaN(data16)) {
-                  const err46 = { instancePath: instancePath + "/data/component_scores/technical", schemaPath: "#/properties/data/properties/component_scores/properties/technical/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+                  const err46 = { instancePath: instancePath + "/data/component_scores/technical", schemaPath: "#/properties/data/properties/component_scores/properties/technical/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, schema: 1, parentSchema: schema6.properties.data.properties.component_scores.properties.technical, data: data16 };
                   if (vErrors === null) {
                     vErrors = [err46];
                   } else {
@@ -2400,7 +2412,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
                 if (data16 < 0 || isNaN(data16)) {
-                  const err47 = { instancePath: instancePath + "/data/component_scores/technical", schemaPath: "#/properties/data/properties/component_scores/properties/technical/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err47 = { instancePath: instancePath + "/data/component_scores/technical", schemaPath: "#/properties/data/properties/component_scores/properties/technical/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema6.properties.data.properties.component_scores.properties.technical, data: data16 };
                   if (vErrors === null) {
                     vErrors = [err47];
                   } else {
@@ -2409,7 +2421,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
               } else {
-                const err48 = { instancePath: instancePath + "/data/component_scores/technical", schemaPath: "#/properties/data/properties/component_scores/properties/technical/type", keyword: "type", params: { type: "number" } };
+                const err48 = { instancePath: instancePath + "/data/component_scores/technical", schemaPath: "#/properties/data/properties/component_scores/properties/technical/type", keyword: "type", params: { type: "number" }, schema: schema6.properties.data.properties.component_scores.properties.technical.type, parentSchema: schema6.properties.data.properties.component_scores.properties.technical, data: data16 };
                 if (vErrors === null) {
                   vErrors = [err48];
                 } else {
@@ -2422,7 +2434,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               let data17 = data15.sentiment;
               if (typeof data17 == "number" && isFinite(data17)) {
                 if (data17 > 1 || isNaN(data17)) {
-                  const err49 = { instancePath: instancePath + "/data/component_scores/sentiment", schemaPath: "#/properties/data/properties/component_scores/properties/sentiment/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+                  const err49 = { instancePath: instancePath + "/data/component_scores/sentiment", schemaPath: "#/properties/data/properties/component_scores/properties/sentiment/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, schema: 1, parentSchema: schema6.properties.data.properties.component_scores.properties.sentiment, data: data17 };
                   if (vErrors === null) {
                     vErrors = [err49];
                   } else {
@@ -2431,7 +2443,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
                 if (data17 < 0 || isNaN(data17)) {
-                  const err50 = { instancePath: instancePath + "/data/component_scores/sentiment", schemaPath: "#/properties/data/properties/component_scores/properties/sentiment/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err50 = { instancePath: instancePath + "/data/component_scores/sentiment", schemaPath: "#/properties/data/properties/component_scores/properties/sentiment/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema6.properties.data.properties.component_scores.properties.sentiment, data: data17 };
                   if (vErrors === null) {
                     vErrors = [err50];
                   } else {
@@ -2440,7 +2452,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
               } else {
-                const err51 = { instancePath: instancePath + "/data/component_scores/sentiment", schemaPath: "#/properties/data/properties/component_scores/properties/sentiment/type", keyword: "type", params: { type: "number" } };
+                const err51 = { instancePath: instancePath + "/data/component_scores/sentiment", schemaPath: "#/properties/data/properties/component_scores/properties/sentiment/type", keyword: "type", params: { type: "number" }, schema: schema6.properties.data.properties.component_scores.properties.sentiment.type, parentSchema: schema6.properties.data.properties.component_scores.properties.sentiment, data: data17 };
                 if (vErrors === null) {
                   vErrors = [err51];
                 } else {
@@ -2453,7 +2465,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               let data18 = data15.risk;
               if (typeof data18 == "number" && isFinite(data18)) {
                 if (data18 > 1 || isNaN(data18)) {
-                  const err52 = { instancePath: instancePath + "/data/component_scores/risk", schemaPath: "#/properties/data/properties/component_scores/properties/risk/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+                  const err52 = { instancePath: instancePath + "/data/component_scores/risk", schemaPath: "#/properties/data/properties/component_scores/properties/risk/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, schema: 1, parentSchema: schema6.properties.data.properties.component_scores.properties.risk, data: data18 };
                   if (vErrors === null) {
                     vErrors = [err52];
                   } else {
@@ -2462,7 +2474,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
                 if (data18 < 0 || isNaN(data18)) {
-                  const err53 = { instancePath: instancePath + "/data/component_scores/risk", schemaPath: "#/properties/data/properties/component_scores/properties/risk/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err53 = { instancePath: instancePath + "/data/component_scores/risk", schemaPath: "#/properties/data/properties/component_scores/properties/risk/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema6.properties.data.properties.component_scores.properties.risk, data: data18 };
                   if (vErrors === null) {
                     vErrors = [err53];
                   } else {
@@ -2471,7 +2483,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
               } else {
-                const err54 = { instancePath: instancePath + "/data/component_scores/risk", schemaPath: "#/properties/data/properties/component_scores/properties/risk/type", keyword: "type", params: { type: "number" } };
+                const err54 = { instancePath: instancePath + "/data/component_scores/risk", schemaPath: "#/properties/data/properties/component_scores/properties/risk/type", keyword: "type", params: { type: "number" }, schema: schema6.properties.data.properties.component_scores.properties.risk.type, parentSchema: schema6.properties.data.properties.component_scores.properties.risk, data: data18 };
                 if (vErrors === null) {
                   vErrors = [err54];
                 } else {
@@ -2483,7 +2495,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
             if (this.strict) {
               const unknown1 = func3(data15, ["technical", "sentiment", "risk"]);
               if (unknown1 !== void 0) {
-                const err55 = { instancePath: instancePath + "/data/component_scores", schemaPath: "#/properties/data/properties/component_scores/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+                const err55 = { instancePath: instancePath + "/data/component_scores", schemaPath: "#/properties/data/properties/component_scores/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 }, schema: true, parentSchema: schema6.properties.data.properties.component_scores, data: data15 };
                 if (vErrors === null) {
                   vErrors = [err55];
                 } else {
@@ -2493,7 +2505,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
             }
           } else {
-            const err56 = { instancePath: instancePath + "/data/component_scores", schemaPath: "#/properties/data/properties/component_scores/type", keyword: "type", params: { type: "object" } };
+            const err56 = { instancePath: instancePath + "/data/component_scores", schemaPath: "#/properties/data/properties/component_scores/type", keyword: "type", params: { type: "object" }, schema: schema6.properties.data.properties.component_scores.type, parentSchema: schema6.properties.data.properties.component_scores, data: data15 };
             if (vErrors === null) {
               vErrors = [err56];
             } else {
@@ -2505,7 +2517,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.sizing !== void 0) {
           let data19 = data1.sizing;
           if (data19 !== null && (typeof data19 != "object" || Array.isArray(data19))) {
-            const err57 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/x-nullable-object", keyword: "x-nullable-object", params: { type: "object,null" } };
+            const err57 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/x-nullable-object", keyword: "x-nullable-object", params: { type: "object,null" }, schema: true, parentSchema: schema6.properties.data.properties.sizing, data: data19 };
             if (vErrors === null) {
               vErrors = [err57];
             } else {
@@ -2515,7 +2527,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
             if (data19.quantity === void 0) {
-              const err58 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/required", keyword: "required", params: { missingProperty: "quantity" } };
+              const err58 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/required", keyword: "required", params: { missingProperty: "quantity" }, schema: schema6.properties.data.properties.sizing.required, parentSchema: schema6.properties.data.properties.sizing, data: data19 };
               if (vErrors === null) {
                 vErrors = [err58];
               } else {
@@ -2524,7 +2536,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
             if (data19.capital === void 0) {
-              const err59 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/required", keyword: "required", params: { missingProperty: "capital" } };
+              const err59 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/required", keyword: "required", params: { missingProperty: "capital" }, schema: schema6.properties.data.properties.sizing.required, parentSchema: schema6.properties.data.properties.sizing, data: data19 };
               if (vErrors === null) {
                 vErrors = [err59];
               } else {
@@ -2533,7 +2545,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
             if (data19.risk_per_trade === void 0) {
-              const err60 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/required", keyword: "required", params: { missingProperty: "risk_per_trade" } };
+              const err60 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/required", keyword: "required", params: { missingProperty: "risk_per_trade" }, schema: schema6.properties.data.properties.sizing.required, parentSchema: schema6.properties.data.properties.sizing, data: data19 };
               if (vErrors === null) {
                 vErrors = [err60];
               } else {
@@ -2545,7 +2557,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               let data20 = data19.quantity;
               if (typeof data20 == "number" && isFinite(data20)) {
                 if (data20 < 0 || isNaN(data20)) {
-                  const err61 = { instancePath: instancePath + "/data/sizing/quantity", schemaPath: "#/properties/data/properties/sizing/properties/quantity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err61 = { instancePath: instancePath + "/data/sizing/quantity", schemaPath: "#/properties/data/properties/sizing/properties/quantity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema6.properties.data.properties.sizing.properties.quantity, data: data20 };
                   if (vErrors === null) {
                     vErrors = [err61];
                   } else {
@@ -2554,7 +2566,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
               } else {
-                const err62 = { instancePath: instancePath + "/data/sizing/quantity", schemaPath: "#/properties/data/properties/sizing/properties/quantity/type", keyword: "type", params: { type: "number" } };
+                const err62 = { instancePath: instancePath + "/data/sizing/quantity", schemaPath: "#/properties/data/properties/sizing/properties/quantity/type", keyword: "type", params: { type: "number" }, schema: schema6.properties.data.properties.sizing.properties.quantity.type, parentSchema: schema6.properties.data.properties.sizing.properties.quantity, data: data20 };
                 if (vErrors === null) {
                   vErrors = [err62];
                 } else {
@@ -2567,7 +2579,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               let data21 = data19.capital;
               if (typeof data21 == "number" && isFinite(data21)) {
                 if (data21 < 0 || isNaN(data21)) {
-                  const err63 = { instancePath: instancePath + "/data/sizing/capital", schemaPath: "#/properties/data/properties/sizing/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err63 = { instancePath: instancePath + "/data/sizing/capital", schemaPath: "#/properties/data/properties/sizing/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema6.properties.data.properties.sizing.properties.capital, data: data21 };
                   if (vErrors === null) {
                     vErrors = [err63];
                   } else {
@@ -2576,7 +2588,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
               } else {
-                const err64 = { instancePath: instancePath + "/data/sizing/capital", schemaPath: "#/properties/data/properties/sizing/properties/capital/type", keyword: "type", params: { type: "number" } };
+                const err64 = { instancePath: instancePath + "/data/sizing/capital", schemaPath: "#/properties/data/properties/sizing/properties/capital/type", keyword: "type", params: { type: "number" }, schema: schema6.properties.data.properties.sizing.properties.capital.type, parentSchema: schema6.properties.data.properties.sizing.properties.capital, data: data21 };
                 if (vErrors === null) {
                   vErrors = [err64];
                 } else {
@@ -2589,7 +2601,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               let data22 = data19.risk_per_trade;
               if (typeof data22 == "number" && isFinite(data22)) {
                 if (data22 > 1 || isNaN(data22)) {
-                  const err65 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/properties/risk_per_trade/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+                  const err65 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/properties/risk_per_trade/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, schema: 1, parentSchema: schema6.properties.data.properties.sizing.properties.risk_per_trade, data: data22 };
                   if (vErrors === null) {
                     vErrors = [err65];
                   } else {
@@ -2598,7 +2610,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
                 if (data22 < 0 || isNaN(data22)) {
-                  const err66 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/properties/risk_per_trade/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err66 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/properties/risk_per_trade/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema6.properties.data.properties.sizing.properties.risk_per_trade, data: data22 };
                   if (vErrors === null) {
                     vErrors = [err66];
                   } else {
@@ -2607,7 +2619,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
               } else {
-                const err67 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/properties/risk_per_trade/type", keyword: "type", params: { type: "number" } };
+                const err67 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/properties/risk_per_trade/type", keyword: "type", params: { type: "number" }, schema: schema6.properties.data.properties.sizing.properties.risk_per_trade.type, parentSchema: schema6.properties.data.properties.sizing.properties.risk_per_trade, data: data22 };
                 if (vErrors === null) {
                   vErrors = [err67];
                 } else {
@@ -2619,7 +2631,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
             if (this.strict) {
               const unknown2 = func3(data19, ["quantity", "capital", "risk_per_trade"]);
               if (unknown2 !== void 0) {
-                const err68 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/x-closed", keyword: "x-closed", params: { additionalProperty: unknown2 } };
+                const err68 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/x-closed", keyword: "x-closed", params: { additionalProperty: unknown2 }, schema: true, parentSchema: schema6.properties.data.properties.sizing, data: data19 };
                 if (vErrors === null) {
                   vErrors = [err68];
                 } else {
@@ -2633,7 +2645,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.stops !== void 0) {
           let data23 = data1.stops;
           if (data23 !== null && (typeof data23 != "object" || Array.isArray(data23))) {
-            const err69 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/x-nullable-object", keyword: "x-nullable-object", params: { type: "object,null" } };
+            const err69 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/x-nullable-object", keyword: "x-nullable-object", params: { type: "object,null" }, schema: true, parentSchema: schema6.properties.data.properties.stops, data: data23 };
             if (vErrors === null) {
               vErrors = [err69];
             } else {
@@ -2643,7 +2655,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
             if (data23.stop_loss === void 0) {
-              const err70 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/required", keyword: "required", params: { missingProperty: "stop_loss" } };
+              const err70 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/required", keyword: "required", params: { missingProperty: "stop_loss" }, schema: schema6.properties.data.properties.stops.required, parentSchema: schema6.properties.data.properties.stops, data: data23 };
               if (vErrors === null) {
                 vErrors = [err70];
               } else {
@@ -2652,7 +2664,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
             if (data23.take_profit === void 0) {
-              const err71 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/required", keyword: "required", params: { missingProperty: "take_profit" } };
+              const err71 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/required", keyword: "required", params: { missingProperty: "take_profit" }, schema: schema6.properties.data.properties.stops.required, parentSchema: schema6.properties.data.properties.stops, data: data23 };
               if (vErrors === null) {
                 vErrors = [err71];
               } else {
@@ -2663,7 +2675,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
             if (data23.stop_loss !== void 0) {
               let data24 = data23.stop_loss;
               if (!(typeof data24 == "number" && isFinite(data24)) && data24 !== null) {
-                const err72 = { instancePath: instancePath + "/data/stops/stop_loss", schemaPath: "#/properties/data/properties/stops/properties/stop_loss/type", keyword: "type", params: { type: schema6.properties.data.properties.stops.properties.stop_loss.type } };
+                const err72 = { instancePath: instancePath + "/data/stops/stop_loss", schemaPath: "#/properties/data/properties/stops/properties/stop_loss/type", keyword: "type", params: { type: schema6.properties.data.properties.stops.properties.stop_loss.type }, schema: schema6.properties.data.properties.stops.properties.stop_loss.type, parentSchema: schema6.properties.data.properties.stops.properties.stop_loss, data: data24 };
                 if (vErrors === null) {
                   vErrors = [err72];
                 } else {
@@ -2673,7 +2685,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               if (typeof data24 == "number" && isFinite(data24)) {
                 if (data24 < 0 || isNaN(data24)) {
-                  const err73 = { instancePath: instancePath + "/data/stops/stop_loss", schemaPath: "#/properties/data/properties/stops/properties/stop_loss/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err73 = { instancePath: instancePath + "/data/stops/stop_loss", schemaPath: "#/properties/data/properties/stops/properties/stop_loss/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema6.properties.data.properties.stops.properties.stop_loss, data: data24 };
                   if (vErrors === null) {
                     vErrors = [err73];
                   } else {
@@ -2686,7 +2698,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
             if (data23.take_profit !== void 0) {
               let data25 = data23.take_profit;
               if (!(typeof data25 == "number" && isFinite(data25)) && data25 !== null) {
-                const err74 = { instancePath: instancePath + "/data/stops/take_profit", schemaPath: "#/properties/data/properties/stops/properties/take_profit/type", keyword: "type", params: { type: schema6.properties.data.properties.stops.properties.take_profit.type } };
+                const err74 = { instancePath: instancePath + "/data/stops/take_profit", schemaPath: "#/properties/data/properties/stops/properties/take_profit/type", keyword: "type", params: { type: schema6.properties.data.properties.stops.properties.take_profit.type }, schema: schema6.properties.data.properties.stops.properties.take_profit.type, parentSchema: schema6.properties.data.properties.stops.properties.take_profit, data: data25 };
                 if (vErrors === null) {
                   vErrors = [err74];
                 } else {
@@ -2696,7 +2708,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               if (typeof data25 == "number" && isFinite(data25)) {
                 if (data25 < 0 || isNaN(data25)) {
-                  const err75 = { instancePath: instancePath + "/data/stops/take_profit", schemaPath: "#/properties/data/properties/stops/properties/take_profit/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err75 = { instancePath: instancePath + "/data/stops/take_profit", schemaPath: "#/properties/data/properties/stops/properties/take_profit/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema6.properties.data.properties.stops.properties.take_profit, data: data25 };
                   if (vErrors === null) {
                     vErrors = [err75];
                   } else {
@@ -2709,7 +2721,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
             if (this.strict) {
               const unknown3 = func3(data23, ["stop_loss", "take_profit"]);
               if (unknown3 !== void 0) {
-                const err76 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/x-closed", keyword: "x-closed", params: { additionalProperty: unknown3 } };
+                const err76 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/x-closed", keyword: "x-closed", params: { additionalProperty: unknown3 }, schema: true, parentSchema: schema6.properties.data.properties.stops, data: data23 };
                 if (vErrors === null) {
                   vErrors = [err76];
                 } else {
@@ -2724,7 +2736,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           let data26 = data1.timestamp;
           if (typeof data26 === "string") {
             if (!formats0(data26, this.strict)) {
-              const err77 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+              const err77 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema6.properties.data.properties.timestamp, data: data26 };
               if (vErrors === null) {
                 vErrors = [err77];
               } else {
@@ -2733,7 +2745,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err78 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/type", keyword: "type", params: { type: "string" } };
+            const err78 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/type", keyword: "type", params: { type: "string" }, schema: schema6.properties.data.properties.timestamp.type, parentSchema: schema6.properties.data.properties.timestamp, data: data26 };
             if (vErrors === null) {
               vErrors = [err78];
             } else {
@@ -2745,7 +2757,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
         if (this.strict) {
           const unknown4 = func3(data1, ["id", "bot_id", "symbol", "platform", "decision", "confidence", "reasoning", "market_data", "regime_state", "component_scores", "sizing", "stops", "timestamp"]);
           if (unknown4 !== void 0) {
-            const err79 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown4 } };
+            const err79 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown4 }, schema: true, parentSchema: schema6.properties.data, data: data1 };
             if (vErrors === null) {
               vErrors = [err79];
             } else {
@@ -2755,7 +2767,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
       } else {
-        const err80 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err80 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" }, schema: schema6.properties.data.type, parentSchema: schema6.properties.data, data: data1 };
         if (vErrors === null) {
           vErrors = [err80];
         } else {
@@ -2768,7 +2780,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       let data27 = data.ts;
       if (typeof data27 === "string") {
         if (!formats0(data27, this.strict)) {
-          const err81 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err81 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema6.properties.ts, data: data27 };
           if (vErrors === null) {
             vErrors = [err81];
           } else {
@@ -2777,7 +2789,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err82 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err82 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" }, schema: schema6.properties.ts.type, parentSchema: schema6.properties.ts, data: data27 };
         if (vErrors === null) {
           vErrors = [err82];
         } else {
@@ -2790,7 +2802,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       let data28 = data.cursor;
       if (typeof data28 === "string") {
         if (!pattern0.test(data28)) {
-          const err83 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          const err83 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, schema: "^[0-9A-Za-z._~-]{1,128}$", parentSchema: schema6.properties.cursor, data: data28 };
           if (vErrors === null) {
             vErrors = [err83];
           } else {
@@ -2799,7 +2811,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err84 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        const err84 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" }, schema: schema6.properties.cursor.type, parentSchema: schema6.properties.cursor, data: data28 };
         if (vErrors === null) {
           vErrors = [err84];
         } else {
@@ -2811,7 +2823,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
     if (this.strict) {
       const unknown5 = func3(data, ["type", "data", "ts", "cursor"]);
       if (unknown5 !== void 0) {
-        const err85 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown5 } };
+        const err85 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown5 }, schema: true, parentSchema: schema6, data };
         if (vErrors === null) {
           vErrors = [err85];
         } else {
@@ -2821,7 +2833,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
   } else {
-    const err86 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err86 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema6.type, parentSchema: schema6, data };
     if (vErrors === null) {
       vErrors = [err86];
     } else {
@@ -2833,13 +2845,14 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
   return errors === 0;
 }
 var message_metrics = validate7;
+var schema7 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/metrics.json", "type": "object", "required": ["type", "data", "ts"], "properties": { "type": { "const": "metrics" }, "data": { "type": "object", "required": ["total_pnl", "total_pnl_percent", "active_bots", "total_bots", "total_trades", "win_rate", "exposure", "risk_level", "uptime_seconds", "trades_per_hour"], "properties": { "total_pnl": { "type": "number" }, "total_pnl_percent": { "type": "number" }, "active_bots": { "type": "integer", "minimum": 0 }, "total_bots": { "type": "integer", "minimum": 0 }, "total_trades": { "type": "integer", "minimum": 0 }, "win_rate": { "type": "number", "minimum": 0, "maximum": 1 }, "exposure": { "type": "number", "minimum": 0, "maximum": 1 }, "risk_level": { "type": "string" }, "uptime_seconds": { "type": "number", "minimum": 0 }, "trades_per_hour": { "type": "number", "minimum": 0 } }, "x-closed": true }, "ts": { "type": "string", "x-date-time": true }, "cursor": { "type": "string", "pattern": "^[0-9A-Za-z._~-]{1,128}$" } }, "x-closed": true };
 function validate7(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema7.required, parentSchema: schema7, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -2848,7 +2861,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.data === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" } };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, schema: schema7.required, parentSchema: schema7, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -2857,7 +2870,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.ts === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" } };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" }, schema: schema7.required, parentSchema: schema7, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -2866,8 +2879,9 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.type !== void 0) {
-      if ("metrics" !== data.type) {
-        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "metrics" } };
+      let data0 = data.type;
+      if ("metrics" !== data0) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "metrics" }, schema: "metrics", parentSchema: schema7.properties.type, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -2880,7 +2894,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.total_pnl === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_pnl" } };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_pnl" }, schema: schema7.properties.data.required, parentSchema: schema7.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -2889,7 +2903,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.total_pnl_percent === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_pnl_percent" } };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_pnl_percent" }, schema: schema7.properties.data.required, parentSchema: schema7.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -2898,7 +2912,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.active_bots === void 0) {
-          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "active_bots" } };
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "active_bots" }, schema: schema7.properties.data.required, parentSchema: schema7.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -2907,7 +2921,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.total_bots === void 0) {
-          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_bots" } };
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_bots" }, schema: schema7.properties.data.required, parentSchema: schema7.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -2916,7 +2930,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.total_trades === void 0) {
-          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_trades" } };
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_trades" }, schema: schema7.properties.data.required, parentSchema: schema7.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -2925,7 +2939,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.win_rate === void 0) {
-          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "win_rate" } };
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "win_rate" }, schema: schema7.properties.data.required, parentSchema: schema7.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -2934,7 +2948,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.exposure === void 0) {
-          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "exposure" } };
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "exposure" }, schema: schema7.properties.data.required, parentSchema: schema7.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -2943,7 +2957,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.risk_level === void 0) {
-          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "risk_level" } };
+          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "risk_level" }, schema: schema7.properties.data.required, parentSchema: schema7.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -2952,7 +2966,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.uptime_seconds === void 0) {
-          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "uptime_seconds" } };
+          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "uptime_seconds" }, schema: schema7.properties.data.required, parentSchema: schema7.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -2961,7 +2975,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.trades_per_hour === void 0) {
-          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "trades_per_hour" } };
+          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "trades_per_hour" }, schema: schema7.properties.data.required, parentSchema: schema7.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err13];
           } else {
@@ -2972,7 +2986,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.total_pnl !== void 0) {
           let data2 = data1.total_pnl;
           if (!(typeof data2 == "number" && isFinite(data2))) {
-            const err14 = { instancePath: instancePath + "/data/total_pnl", schemaPath: "#/properties/data/properties/total_pnl/type", keyword: "type", params: { type: "number" } };
+            const err14 = { instancePath: instancePath + "/data/total_pnl", schemaPath: "#/properties/data/properties/total_pnl/type", keyword: "type", params: { type: "number" }, schema: schema7.properties.data.properties.total_pnl.type, parentSchema: schema7.properties.data.properties.total_pnl, data: data2 };
             if (vErrors === null) {
               vErrors = [err14];
             } else {
@@ -2984,7 +2998,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.total_pnl_percent !== void 0) {
           let data3 = data1.total_pnl_percent;
           if (!(typeof data3 == "number" && isFinite(data3))) {
-            const err15 = { instancePath: instancePath + "/data/total_pnl_percent", schemaPath: "#/properties/data/properties/total_pnl_percent/type", keyword: "type", params: { type: "number" } };
+            const err15 = { instancePath: instancePath + "/data/total_pnl_percent", schemaPath: "#/properties/data/properties/total_pnl_percent/type", keyword: "type", params: { type: "number" }, schema: schema7.properties.data.properties.total_pnl_percent.type, parentSchema: schema7.properties.data.properties.total_pnl_percent, data: data3 };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -2996,7 +3010,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.active_bots !== void 0) {
           let data4 = data1.active_bots;
           if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
-            const err16 = { instancePath: instancePath + "/data/active_bots", schemaPath: "#/properties/data/properties/active_bots/type", keyword: "type", params: { type: "integer" } };
+            const err16 = { instancePath: instancePath + "/data/active_bots", schemaPath: "#/properties/data/properties/active_bots/type", keyword: "type", params: { type: "integer" }, schema: schema7.properties.data.properties.active_bots.type, parentSchema: schema7.properties.data.properties.active_bots, data: data4 };
             if (vErrors === null) {
               vErrors = [err16];
             } else {
@@ -3006,7 +3020,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (typeof data4 == "number" && isFinite(data4)) {
             if (data4 < 0 || isNaN(data4)) {
-              const err17 = { instancePath: instancePath + "/data/active_bots", schemaPath: "#/properties/data/properties/active_bots/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err17 = { instancePath: instancePath + "/data/active_bots", schemaPath: "#/properties/data/properties/active_bots/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema7.properties.data.properties.active_bots, data: data4 };
               if (vErrors === null) {
                 vErrors = [err17];
               } else {
@@ -3019,7 +3033,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.total_bots !== void 0) {
           let data5 = data1.total_bots;
           if (!(typeof data5 == "number" && (!(data5 % 1) && !isNaN(data5)) && isFinite(data5))) {
-            const err18 = { instancePath: instancePath + "/data/total_bots", schemaPath: "#/properties/data/properties/total_bots/type", keyword: "type", params: { type: "integer" } };
+            const err18 = { instancePath: instancePath + "/data/total_bots", schemaPath: "#/properties/data/properties/total_bots/type", keyword: "type", params: { type: "integer" }, schema: schema7.properties.data.properties.total_bots.type, parentSchema: schema7.properties.data.properties.total_bots, data: data5 };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -3029,7 +3043,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (typeof data5 == "number" && isFinite(data5)) {
             if (data5 < 0 || isNaN(data5)) {
-              const err19 = { instancePath: instancePath + "/data/total_bots", schemaPath: "#/properties/data/properties/total_bots/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err19 = { instancePath: instancePath + "/data/total_bots", schemaPath: "#/properties/data/properties/total_bots/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema7.properties.data.properties.total_bots, data: data5 };
               if (vErrors === null) {
                 vErrors = [err19];
               } else {
@@ -3042,7 +3056,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.total_trades !== void 0) {
           let data6 = data1.total_trades;
           if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
-            const err20 = { instancePath: instancePath + "/data/total_trades", schemaPath: "#/properties/data/properties/total_trades/type", keyword: "type", params: { type: "integer" } };
+            const err20 = { instancePath: instancePath + "/data/total_trades", schemaPath: "#/properties/data/properties/total_trades/type", keyword: "type", params: { type: "integer" }, schema: schema7.properties.data.properties.total_trades.type, parentSchema: schema7.properties.data.properties.total_trades, data: data6 };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -3052,7 +3066,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (typeof data6 == "number" && isFinite(data6)) {
             if (data6 < 0 || isNaN(data6)) {
-              const err21 = { instancePath: instancePath + "/data/total_trades", schemaPath: "#/properties/data/properties/total_trades/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err21 = { instancePath: instancePath + "/data/total_trades", schemaPath: "#/properties/data/properties/total_trades/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema7.properties.data.properties.total_trades, data: data6 };
               if (vErrors === null) {
                 vErrors = [err21];
               } else {
@@ -3066,7 +3080,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           let data7 = data1.win_rate;
           if (typeof data7 == "number" && isFinite(data7)) {
             if (data7 > 1 || isNaN(data7)) {
-              const err22 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+              const err22 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, schema: 1, parentSchema: schema7.properties.data.properties.win_rate, data: data7 };
               if (vErrors === null) {
                 vErrors = [err22];
               } else {
@@ -3075,7 +3089,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
             if (data7 < 0 || isNaN(data7)) {
-              const err23 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err23 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema7.properties.data.properties.win_rate, data: data7 };
               if (vErrors === null) {
                 vErrors = [err23];
               } else {
@@ -3084,7 +3098,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err24 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/type", keyword: "type", params: { type: "number" } };
+            const err24 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/type", keyword: "type", params: { type: "number" }, schema: schema7.properties.data.properties.win_rate.type, parentSchema: schema7.properties.data.properties.win_rate, data: data7 };
             if (vErrors === null) {
               vErrors = [err24];
             } else {
@@ -3097,7 +3111,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           let data8 = data1.exposure;
           if (typeof data8 == "number" && isFinite(data8)) {
             if (data8 > 1 || isNaN(data8)) {
-              const err25 = { instancePath: instancePath + "/data/exposure", schemaPath: "#/properties/data/properties/exposure/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+              const err25 = { instancePath: instancePath + "/data/exposure", schemaPath: "#/properties/data/properties/exposure/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, schema: 1, parentSchema: schema7.properties.data.properties.exposure, data: data8 };
               if (vErrors === null) {
                 vErrors = [err25];
               } else {
@@ -3106,7 +3120,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
             if (data8 < 0 || isNaN(data8)) {
-              const err26 = { instancePath: instancePath + "/data/exposure", schemaPath: "#/properties/data/properties/exposure/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err26 = { instancePath: instancePath + "/data/exposure", schemaPath: "#/properties/data/properties/exposure/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema7.properties.data.properties.exposure, data: data8 };
               if (vErrors === null) {
                 vErrors = [err26];
               } else {
@@ -3115,7 +3129,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err27 = { instancePath: instancePath + "/data/exposure", schemaPath: "#/properties/data/properties/exposure/type", keyword: "type", params: { type: "number" } };
+            const err27 = { instancePath: instancePath + "/data/exposure", schemaPath: "#/properties/data/properties/exposure/type", keyword: "type", params: { type: "number" }, schema: schema7.properties.data.properties.exposure.type, parentSchema: schema7.properties.data.properties.exposure, data: data8 };
             if (vErrors === null) {
               vErrors = [err27];
             } else {
@@ -3125,8 +3139,9 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (data1.risk_level !== void 0) {
-          if (typeof data1.risk_level !== "string") {
-            const err28 = { instancePath: instancePath + "/data/risk_level", schemaPath: "#/properties/data/properties/risk_level/type", keyword: "type", params: { type: "string" } };
+          let data9 = data1.risk_level;
+          if (typeof data9 !== "string") {
+            const err28 = { instancePath: instancePath + "/data/risk_level", schemaPath: "#/properties/data/properties/risk_level/type", keyword: "type", params: { type: "string" }, schema: schema7.properties.data.properties.risk_level.type, parentSchema: schema7.properties.data.properties.risk_level, data: data9 };
             if (vErrors === null) {
               vErrors = [err28];
             } else {
@@ -3139,7 +3154,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           let data10 = data1.uptime_seconds;
           if (typeof data10 == "number" && isFinite(data10)) {
             if (data10 < 0 || isNaN(data10)) {
-              const err29 = { instancePath: instancePath + "/data/uptime_seconds", schemaPath: "#/properties/data/properties/uptime_seconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err29 = { instancePath: instancePath + "/data/uptime_seconds", schemaPath: "#/properties/data/properties/uptime_seconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema7.properties.data.properties.uptime_seconds, data: data10 };
               if (vErrors === null) {
                 vErrors = [err29];
               } else {
@@ -3148,7 +3163,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err30 = { instancePath: instancePath + "/data/uptime_seconds", schemaPath: "#/properties/data/properties/uptime_seconds/type", keyword: "type", params: { type: "number" } };
+            const err30 = { instancePath: instancePath + "/data/uptime_seconds", schemaPath: "#/properties/data/properties/uptime_seconds/type", keyword: "type", params: { type: "number" }, schema: schema7.properties.data.properties.uptime_seconds.type, parentSchema: schema7.properties.data.properties.uptime_seconds, data: data10 };
             if (vErrors === null) {
               vErrors = [err30];
             } else {
@@ -3161,7 +3176,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           let data11 = data1.trades_per_hour;
           if (typeof data11 == "number" && isFinite(data11)) {
             if (data11 < 0 || isNaN(data11)) {
-              const err31 = { instancePath: instancePath + "/data/trades_per_hour", schemaPath: "#/properties/data/properties/trades_per_hour/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err31 = { instancePath: instancePath + "/data/trades_per_hour", schemaPath: "#/properties/data/properties/trades_per_hour/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema7.properties.data.properties.trades_per_hour, data: data11 };
               if (vErrors === null) {
                 vErrors = [err31];
               } else {
@@ -3170,7 +3185,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err32 = { instancePath: instancePath + "/data/trades_per_hour", schemaPath: "#/properties/data/properties/trades_per_hour/type", keyword: "type", params: { type: "number" } };
+            const err32 = { instancePath: instancePath + "/data/trades_per_hour", schemaPath: "#/properties/data/properties/trades_per_hour/type", keyword: "type", params: { type: "number" }, schema: schema7.properties.data.properties.trades_per_hour.type, parentSchema: schema7.properties.data.properties.trades_per_hour, data: data11 };
             if (vErrors === null) {
               vErrors = [err32];
             } else {
@@ -3182,7 +3197,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
         if (this.strict) {
           const unknown0 = func3(data1, ["total_pnl", "total_pnl_percent", "active_bots", "total_bots", "total_trades", "win_rate", "exposure", "risk_level", "uptime_seconds", "trades_per_hour"]);
           if (unknown0 !== void 0) {
-            const err33 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+            const err33 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema7.properties.data, data: data1 };
             if (vErrors === null) {
               vErrors = [err33];
             } else {
@@ -3192,7 +3207,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
       } else {
-        const err34 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err34 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" }, schema: schema7.properties.data.type, parentSchema: schema7.properties.data, data: data1 };
         if (vErrors === null) {
           vErrors = [err34];
         } else {
@@ -3205,7 +3220,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
       let data12 = data.ts;
       if (typeof data12 === "string") {
         if (!formats0(data12, this.strict)) {
-          const err35 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err35 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema7.properties.ts, data: data12 };
           if (vErrors === null) {
             vErrors = [err35];
           } else {
@@ -3214,7 +3229,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err36 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err36 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" }, schema: schema7.properties.ts.type, parentSchema: schema7.properties.ts, data: data12 };
         if (vErrors === null) {
           vErrors = [err36];
         } else {
@@ -3227,7 +3242,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
       let data13 = data.cursor;
       if (typeof data13 === "string") {
         if (!pattern0.test(data13)) {
-          const err37 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          const err37 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, schema: "^[0-9A-Za-z._~-]{1,128}$", parentSchema: schema7.properties.cursor, data: data13 };
           if (vErrors === null) {
             vErrors = [err37];
           } else {
@@ -3236,7 +3251,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err38 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        const err38 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" }, schema: schema7.properties.cursor.type, parentSchema: schema7.properties.cursor, data: data13 };
         if (vErrors === null) {
           vErrors = [err38];
         } else {
@@ -3248,7 +3263,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
     if (this.strict) {
       const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
       if (unknown1 !== void 0) {
-        const err39 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+        const err39 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 }, schema: true, parentSchema: schema7, data };
         if (vErrors === null) {
           vErrors = [err39];
         } else {
@@ -3258,7 +3273,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
   } else {
-    const err40 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err40 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema7.type, parentSchema: schema7, data };
     if (vErrors === null) {
       vErrors = [err40];
     } else {
@@ -3270,13 +3285,14 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
   return errors === 0;
 }
 var message_whale = validate8;
+var schema8 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/whale.json", "type": "object", "required": ["type", "data", "ts"], "properties": { "type": { "const": "whale" }, "data": { "type": "object", "required": ["coin", "platform", "flow_type", "amount", "value_usd", "timestamp", "signal"], "properties": { "coin": { "type": "string", "minLength": 1 }, "platform": { "type": "string", "minLength": 1 }, "flow_type": { "type": "string" }, "amount": { "type": "number", "minimum": 0 }, "value_usd": { "type": "number", "minimum": 0 }, "timestamp": { "type": "string", "x-date-time": true }, "signal": { "type": "string" } }, "x-closed": true }, "ts": { "type": "string", "x-date-time": true }, "cursor": { "type": "string", "pattern": "^[0-9A-Za-z._~-]{1,128}$" } }, "x-closed": true };
 function validate8(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema8.required, parentSchema: schema8, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -3285,7 +3301,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.data === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" } };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, schema: schema8.required, parentSchema: schema8, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -3294,7 +3310,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.ts === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" } };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" }, schema: schema8.required, parentSchema: schema8, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -3303,8 +3319,9 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.type !== void 0) {
-      if ("whale" !== data.type) {
-        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "whale" } };
+      let data0 = data.type;
+      if ("whale" !== data0) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "whale" }, schema: "whale", parentSchema: schema8.properties.type, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -3317,7 +3334,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.coin === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "coin" } };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "coin" }, schema: schema8.properties.data.required, parentSchema: schema8.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -3326,7 +3343,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.platform === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" } };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" }, schema: schema8.properties.data.required, parentSchema: schema8.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -3335,7 +3352,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.flow_type === void 0) {
-          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "flow_type" } };
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "flow_type" }, schema: schema8.properties.data.required, parentSchema: schema8.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -3344,7 +3361,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.amount === void 0) {
-          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "amount" } };
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "amount" }, schema: schema8.properties.data.required, parentSchema: schema8.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -3353,7 +3370,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.value_usd === void 0) {
-          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "value_usd" } };
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "value_usd" }, schema: schema8.properties.data.required, parentSchema: schema8.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -3362,7 +3379,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.timestamp === void 0) {
-          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "timestamp" } };
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "timestamp" }, schema: schema8.properties.data.required, parentSchema: schema8.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -3371,7 +3388,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.signal === void 0) {
-          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "signal" } };
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "signal" }, schema: schema8.properties.data.required, parentSchema: schema8.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -3383,7 +3400,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           let data2 = data1.coin;
           if (typeof data2 === "string") {
             if (data2.length < 1) {
-              const err11 = { instancePath: instancePath + "/data/coin", schemaPath: "#/properties/data/properties/coin/minLength", keyword: "minLength", params: { limit: 1 } };
+              const err11 = { instancePath: instancePath + "/data/coin", schemaPath: "#/properties/data/properties/coin/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema8.properties.data.properties.coin, data: data2 };
               if (vErrors === null) {
                 vErrors = [err11];
               } else {
@@ -3392,7 +3409,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err12 = { instancePath: instancePath + "/data/coin", schemaPath: "#/properties/data/properties/coin/type", keyword: "type", params: { type: "string" } };
+            const err12 = { instancePath: instancePath + "/data/coin", schemaPath: "#/properties/data/properties/coin/type", keyword: "type", params: { type: "string" }, schema: schema8.properties.data.properties.coin.type, parentSchema: schema8.properties.data.properties.coin, data: data2 };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -3405,7 +3422,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           let data3 = data1.platform;
           if (typeof data3 === "string") {
             if (data3.length < 1) {
-              const err13 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/minLength", keyword: "minLength", params: { limit: 1 } };
+              const err13 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema8.properties.data.properties.platform, data: data3 };
               if (vErrors === null) {
                 vErrors = [err13];
               } else {
@@ -3414,7 +3431,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err14 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" } };
+            const err14 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" }, schema: schema8.properties.data.properties.platform.type, parentSchema: schema8.properties.data.properties.platform, data: data3 };
             if (vErrors === null) {
               vErrors = [err14];
             } else {
@@ -3424,8 +3441,9 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (data1.flow_type !== void 0) {
-          if (typeof data1.flow_type !== "string") {
-            const err15 = { instancePath: instancePath + "/data/flow_type", schemaPath: "#/properties/data/properties/flow_type/type", keyword: "type", params: { type: "string" } };
+          let data4 = data1.flow_type;
+          if (typeof data4 !== "string") {
+            const err15 = { instancePath: instancePath + "/data/flow_type", schemaPath: "#/properties/data/properties/flow_type/type", keyword: "type", params: { type: "string" }, schema: schema8.properties.data.properties.flow_type.type, parentSchema: schema8.properties.data.properties.flow_type, data: data4 };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -3438,7 +3456,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           let data5 = data1.amount;
           if (typeof data5 == "number" && isFinite(data5)) {
             if (data5 < 0 || isNaN(data5)) {
-              const err16 = { instancePath: instancePath + "/data/amount", schemaPath: "#/properties/data/properties/amount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err16 = { instancePath: instancePath + "/data/amount", schemaPath: "#/properties/data/properties/amount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema8.properties.data.properties.amount, data: data5 };
               if (vErrors === null) {
                 vErrors = [err16];
               } else {
@@ -3447,7 +3465,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err17 = { instancePath: instancePath + "/data/amount", schemaPath: "#/properties/data/properties/amount/type", keyword: "type", params: { type: "number" } };
+            const err17 = { instancePath: instancePath + "/data/amount", schemaPath: "#/properties/data/properties/amount/type", keyword: "type", params: { type: "number" }, schema: schema8.properties.data.properties.amount.type, parentSchema: schema8.properties.data.properties.amount, data: data5 };
             if (vErrors === null) {
               vErrors = [err17];
             } else {
@@ -3460,7 +3478,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           let data6 = data1.value_usd;
           if (typeof data6 == "number" && isFinite(data6)) {
             if (data6 < 0 || isNaN(data6)) {
-              const err18 = { instancePath: instancePath + "/data/value_usd", schemaPath: "#/properties/data/properties/value_usd/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err18 = { instancePath: instancePath + "/data/value_usd", schemaPath: "#/properties/data/properties/value_usd/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema8.properties.data.properties.value_usd, data: data6 };
               if (vErrors === null) {
                 vErrors = [err18];
               } else {
@@ -3469,7 +3487,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err19 = { instancePath: instancePath + "/data/value_usd", schemaPath: "#/properties/data/properties/value_usd/type", keyword: "type", params: { type: "number" } };
+            const err19 = { instancePath: instancePath + "/data/value_usd", schemaPath: "#/properties/data/properties/value_usd/type", keyword: "type", params: { type: "number" }, schema: schema8.properties.data.properties.value_usd.type, parentSchema: schema8.properties.data.properties.value_usd, data: data6 };
             if (vErrors === null) {
               vErrors = [err19];
             } else {
@@ -3482,7 +3500,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           let data7 = data1.timestamp;
           if (typeof data7 === "string") {
             if (!formats0(data7, this.strict)) {
-              const err20 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+              const err20 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema8.properties.data.properties.timestamp, data: data7 };
               if (vErrors === null) {
                 vErrors = [err20];
               } else {
@@ -3491,7 +3509,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err21 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/type", keyword: "type", params: { type: "string" } };
+            const err21 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/type", keyword: "type", params: { type: "string" }, schema: schema8.properties.data.properties.timestamp.type, parentSchema: schema8.properties.data.properties.timestamp, data: data7 };
             if (vErrors === null) {
               vErrors = [err21];
             } else {
@@ -3501,8 +3519,9 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (data1.signal !== void 0) {
-          if (typeof data1.signal !== "string") {
-            const err22 = { instancePath: instancePath + "/data/signal", schemaPath: "#/properties/data/properties/signal/type", keyword: "type", params: { type: "string" } };
+          let data8 = data1.signal;
+          if (typeof data8 !== "string") {
+            const err22 = { instancePath: instancePath + "/data/signal", schemaPath: "#/properties/data/properties/signal/type", keyword: "type", params: { type: "string" }, schema: schema8.properties.data.properties.signal.type, parentSchema: schema8.properties.data.properties.signal, data: data8 };
             if (vErrors === null) {
               vErrors = [err22];
             } else {
@@ -3514,7 +3533,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
         if (this.strict) {
           const unknown0 = func3(data1, ["coin", "platform", "flow_type", "amount", "value_usd", "timestamp", "signal"]);
           if (unknown0 !== void 0) {
-            const err23 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+            const err23 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema8.properties.data, data: data1 };
             if (vErrors === null) {
               vErrors = [err23];
             } else {
@@ -3524,7 +3543,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
       } else {
-        const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" }, schema: schema8.properties.data.type, parentSchema: schema8.properties.data, data: data1 };
         if (vErrors === null) {
           vErrors = [err24];
         } else {
@@ -3537,7 +3556,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
       let data9 = data.ts;
       if (typeof data9 === "string") {
         if (!formats0(data9, this.strict)) {
-          const err25 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err25 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema8.properties.ts, data: data9 };
           if (vErrors === null) {
             vErrors = [err25];
           } else {
@@ -3546,7 +3565,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err26 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err26 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" }, schema: schema8.properties.ts.type, parentSchema: schema8.properties.ts, data: data9 };
         if (vErrors === null) {
           vErrors = [err26];
         } else {
@@ -3559,7 +3578,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
       let data10 = data.cursor;
       if (typeof data10 === "string") {
         if (!pattern0.test(data10)) {
-          const err27 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          const err27 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, schema: "^[0-9A-Za-z._~-]{1,128}$", parentSchema: schema8.properties.cursor, data: data10 };
           if (vErrors === null) {
             vErrors = [err27];
           } else {
@@ -3568,7 +3587,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err28 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        const err28 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" }, schema: schema8.properties.cursor.type, parentSchema: schema8.properties.cursor, data: data10 };
         if (vErrors === null) {
           vErrors = [err28];
         } else {
@@ -3580,7 +3599,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
     if (this.strict) {
       const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
       if (unknown1 !== void 0) {
-        const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+        const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 }, schema: true, parentSchema: schema8, data };
         if (vErrors === null) {
           vErrors = [err29];
         } else {
@@ -3590,7 +3609,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
   } else {
-    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema8.type, parentSchema: schema8, data };
     if (vErrors === null) {
       vErrors = [err30];
     } else {
@@ -3609,7 +3628,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema9.required, parentSchema: schema9, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -3618,7 +3637,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.data === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" } };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, schema: schema9.required, parentSchema: schema9, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -3627,7 +3646,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.ts === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" } };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" }, schema: schema9.required, parentSchema: schema9, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -3636,8 +3655,9 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.type !== void 0) {
-      if ("alerts" !== data.type) {
-        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "alerts" } };
+      let data0 = data.type;
+      if ("alerts" !== data0) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "alerts" }, schema: "alerts", parentSchema: schema9.properties.type, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -3650,7 +3670,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.id === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "id" } };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "id" }, schema: schema9.properties.data.required, parentSchema: schema9.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -3659,7 +3679,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.severity === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "severity" } };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "severity" }, schema: schema9.properties.data.required, parentSchema: schema9.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -3668,7 +3688,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.category === void 0) {
-          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "category" } };
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "category" }, schema: schema9.properties.data.required, parentSchema: schema9.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -3677,7 +3697,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.title === void 0) {
-          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "title" } };
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "title" }, schema: schema9.properties.data.required, parentSchema: schema9.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -3686,7 +3706,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.message === void 0) {
-          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "message" } };
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "message" }, schema: schema9.properties.data.required, parentSchema: schema9.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -3695,7 +3715,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.bot_id === void 0) {
-          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "bot_id" } };
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "bot_id" }, schema: schema9.properties.data.required, parentSchema: schema9.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -3704,7 +3724,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.platform === void 0) {
-          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" } };
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" }, schema: schema9.properties.data.required, parentSchema: schema9.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -3713,7 +3733,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.action_required === void 0) {
-          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "action_required" } };
+          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "action_required" }, schema: schema9.properties.data.required, parentSchema: schema9.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -3722,7 +3742,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.timestamp === void 0) {
-          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "timestamp" } };
+          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "timestamp" }, schema: schema9.properties.data.required, parentSchema: schema9.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -3734,7 +3754,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           let data2 = data1.id;
           if (typeof data2 === "string") {
             if (data2.length < 1) {
-              const err13 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/minLength", keyword: "minLength", params: { limit: 1 } };
+              const err13 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema9.properties.data.properties.id, data: data2 };
               if (vErrors === null) {
                 vErrors = [err13];
               } else {
@@ -3743,7 +3763,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err14 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/type", keyword: "type", params: { type: "string" } };
+            const err14 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/type", keyword: "type", params: { type: "string" }, schema: schema9.properties.data.properties.id.type, parentSchema: schema9.properties.data.properties.id, data: data2 };
             if (vErrors === null) {
               vErrors = [err14];
             } else {
@@ -3755,7 +3775,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.severity !== void 0) {
           let data3 = data1.severity;
           if (typeof data3 !== "string") {
-            const err15 = { instancePath: instancePath + "/data/severity", schemaPath: "#/properties/data/properties/severity/type", keyword: "type", params: { type: "string" } };
+            const err15 = { instancePath: instancePath + "/data/severity", schemaPath: "#/properties/data/properties/severity/type", keyword: "type", params: { type: "string" }, schema: schema9.properties.data.properties.severity.type, parentSchema: schema9.properties.data.properties.severity, data: data3 };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -3765,7 +3785,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data3 === "info" || data3 === "warning" || data3 === "error" || data3 === "critical")) {
             if (this.strict) {
-              const err16 = { instancePath: instancePath + "/data/severity", schemaPath: "#/properties/data/properties/severity/enum", keyword: "enum", params: { allowedValues: schema9.properties.data.properties.severity.enum } };
+              const err16 = { instancePath: instancePath + "/data/severity", schemaPath: "#/properties/data/properties/severity/enum", keyword: "enum", params: { allowedValues: schema9.properties.data.properties.severity.enum }, schema: schema9.properties.data.properties.severity.enum, parentSchema: schema9.properties.data.properties.severity, data: data3 };
               if (vErrors === null) {
                 vErrors = [err16];
               } else {
@@ -3780,8 +3800,9 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (data1.category !== void 0) {
-          if (typeof data1.category !== "string") {
-            const err17 = { instancePath: instancePath + "/data/category", schemaPath: "#/properties/data/properties/category/type", keyword: "type", params: { type: "string" } };
+          let data4 = data1.category;
+          if (typeof data4 !== "string") {
+            const err17 = { instancePath: instancePath + "/data/category", schemaPath: "#/properties/data/properties/category/type", keyword: "type", params: { type: "string" }, schema: schema9.properties.data.properties.category.type, parentSchema: schema9.properties.data.properties.category, data: data4 };
             if (vErrors === null) {
               vErrors = [err17];
             } else {
@@ -3791,8 +3812,9 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (data1.title !== void 0) {
-          if (typeof data1.title !== "string") {
-            const err18 = { instancePath: instancePath + "/data/title", schemaPath: "#/properties/data/properties/title/type", keyword: "type", params: { type: "string" } };
+          let data5 = data1.title;
+          if (typeof data5 !== "string") {
+            const err18 = { instancePath: instancePath + "/data/title", schemaPath: "#/properties/data/properties/title/type", keyword: "type", params: { type: "string" }, schema: schema9.properties.data.properties.title.type, parentSchema: schema9.properties.data.properties.title, data: data5 };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -3802,8 +3824,9 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (data1.message !== void 0) {
-          if (typeof data1.message !== "string") {
-            const err19 = { instancePath: instancePath + "/data/message", schemaPath: "#/properties/data/properties/message/type", keyword: "type", params: { type: "string" } };
+          let data6 = data1.message;
+          if (typeof data6 !== "string") {
+            const err19 = { instancePath: instancePath + "/data/message", schemaPath: "#/properties/data/properties/message/type", keyword: "type", params: { type: "string" }, schema: schema9.properties.data.properties.message.type, parentSchema: schema9.properties.data.properties.message, data: data6 };
             if (vErrors === null) {
               vErrors = [err19];
             } else {
@@ -3820,7 +3843,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
             const _errs16 = errors;
             if (typeof data7 === "string") {
               if (data7.length < 1) {
-                const err20 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 } };
+                const err20 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema9.properties.data.properties.bot_id.anyOf[0], data: data7 };
                 if (vErrors === null) {
                   vErrors = [err20];
                 } else {
@@ -3829,7 +3852,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
                 errors++;
               }
             } else {
-              const err21 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf/0/type", keyword: "type", params: { type: "string" } };
+              const err21 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf/0/type", keyword: "type", params: { type: "string" }, schema: schema9.properties.data.properties.bot_id.anyOf[0].type, parentSchema: schema9.properties.data.properties.bot_id.anyOf[0], data: data7 };
               if (vErrors === null) {
                 vErrors = [err21];
               } else {
@@ -3842,7 +3865,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
             if (!valid2) {
               const _errs18 = errors;
               if (data7 !== null) {
-                const err22 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                const err22 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf/1/type", keyword: "type", params: { type: "null" }, schema: schema9.properties.data.properties.bot_id.anyOf[1].type, parentSchema: schema9.properties.data.properties.bot_id.anyOf[1], data: data7 };
                 if (vErrors === null) {
                   vErrors = [err22];
                 } else {
@@ -3854,7 +3877,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
               valid2 = valid2 || _valid0;
             }
             if (!valid2) {
-              const err23 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf", keyword: "anyOf", params: {} };
+              const err23 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf", keyword: "anyOf", params: {}, schema: schema9.properties.data.properties.bot_id.anyOf, parentSchema: schema9.properties.data.properties.bot_id, data: data7 };
               if (vErrors === null) {
                 vErrors = [err23];
               } else {
@@ -3880,7 +3903,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
             let valid3 = false;
             const _errs22 = errors;
             if (typeof data8 !== "string") {
-              const err24 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf/0/type", keyword: "type", params: { type: "string" } };
+              const err24 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf/0/type", keyword: "type", params: { type: "string" }, schema: schema9.properties.data.properties.platform.anyOf[0].type, parentSchema: schema9.properties.data.properties.platform.anyOf[0], data: data8 };
               if (vErrors === null) {
                 vErrors = [err24];
               } else {
@@ -3890,7 +3913,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
             }
             if (!(data8 === "luno" || data8 === "binance" || data8 === "kucoin" || data8 === "kraken" || data8 === "valr")) {
               if (this.strict) {
-                const err25 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema9.properties.data.properties.platform.anyOf[0].enum } };
+                const err25 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema9.properties.data.properties.platform.anyOf[0].enum }, schema: schema9.properties.data.properties.platform.anyOf[0].enum, parentSchema: schema9.properties.data.properties.platform.anyOf[0], data: data8 };
                 if (vErrors === null) {
                   vErrors = [err25];
                 } else {
@@ -3908,7 +3931,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
             if (!valid3) {
               const _errs24 = errors;
               if (data8 !== null) {
-                const err26 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf/1/type", keyword: "type", params: { type: "null" } };
+                const err26 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf/1/type", keyword: "type", params: { type: "null" }, schema: schema9.properties.data.properties.platform.anyOf[1].type, parentSchema: schema9.properties.data.properties.platform.anyOf[1], data: data8 };
                 if (vErrors === null) {
                   vErrors = [err26];
                 } else {
@@ -3920,7 +3943,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
               valid3 = valid3 || _valid1;
             }
             if (!valid3) {
-              const err27 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf", keyword: "anyOf", params: {} };
+              const err27 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf", keyword: "anyOf", params: {}, schema: schema9.properties.data.properties.platform.anyOf, parentSchema: schema9.properties.data.properties.platform, data: data8 };
               if (vErrors === null) {
                 vErrors = [err27];
               } else {
@@ -3940,8 +3963,9 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (data1.action_required !== void 0) {
-          if (typeof data1.action_required !== "boolean") {
-            const err28 = { instancePath: instancePath + "/data/action_required", schemaPath: "#/properties/data/properties/action_required/type", keyword: "type", params: { type: "boolean" } };
+          let data9 = data1.action_required;
+          if (typeof data9 !== "boolean") {
+            const err28 = { instancePath: instancePath + "/data/action_required", schemaPath: "#/properties/data/properties/action_required/type", keyword: "type", params: { type: "boolean" }, schema: schema9.properties.data.properties.action_required.type, parentSchema: schema9.properties.data.properties.action_required, data: data9 };
             if (vErrors === null) {
               vErrors = [err28];
             } else {
@@ -3954,7 +3978,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           let data10 = data1.timestamp;
           if (typeof data10 === "string") {
             if (!formats0(data10, this.strict)) {
-              const err29 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+              const err29 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema9.properties.data.properties.timestamp, data: data10 };
               if (vErrors === null) {
                 vErrors = [err29];
               } else {
@@ -3963,7 +3987,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err30 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/type", keyword: "type", params: { type: "string" } };
+            const err30 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/type", keyword: "type", params: { type: "string" }, schema: schema9.properties.data.properties.timestamp.type, parentSchema: schema9.properties.data.properties.timestamp, data: data10 };
             if (vErrors === null) {
               vErrors = [err30];
             } else {
@@ -3975,7 +3999,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
         if (this.strict) {
           const unknown0 = func3(data1, ["id", "severity", "category", "title", "message", "bot_id", "platform", "action_required", "timestamp"]);
           if (unknown0 !== void 0) {
-            const err31 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+            const err31 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema9.properties.data, data: data1 };
             if (vErrors === null) {
               vErrors = [err31];
             } else {
@@ -3985,7 +4009,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
       } else {
-        const err32 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err32 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" }, schema: schema9.properties.data.type, parentSchema: schema9.properties.data, data: data1 };
         if (vErrors === null) {
           vErrors = [err32];
         } else {
@@ -3998,7 +4022,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       let data11 = data.ts;
       if (typeof data11 === "string") {
         if (!formats0(data11, this.strict)) {
-          const err33 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err33 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema9.properties.ts, data: data11 };
           if (vErrors === null) {
             vErrors = [err33];
           } else {
@@ -4007,7 +4031,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err34 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err34 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" }, schema: schema9.properties.ts.type, parentSchema: schema9.properties.ts, data: data11 };
         if (vErrors === null) {
           vErrors = [err34];
         } else {
@@ -4020,7 +4044,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       let data12 = data.cursor;
       if (typeof data12 === "string") {
         if (!pattern0.test(data12)) {
-          const err35 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          const err35 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, schema: "^[0-9A-Za-z._~-]{1,128}$", parentSchema: schema9.properties.cursor, data: data12 };
           if (vErrors === null) {
             vErrors = [err35];
           } else {
@@ -4029,7 +4053,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err36 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        const err36 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" }, schema: schema9.properties.cursor.type, parentSchema: schema9.properties.cursor, data: data12 };
         if (vErrors === null) {
           vErrors = [err36];
         } else {
@@ -4041,7 +4065,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
     if (this.strict) {
       const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
       if (unknown1 !== void 0) {
-        const err37 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+        const err37 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 }, schema: true, parentSchema: schema9, data };
         if (vErrors === null) {
           vErrors = [err37];
         } else {
@@ -4051,7 +4075,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
   } else {
-    const err38 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err38 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema9.type, parentSchema: schema9, data };
     if (vErrors === null) {
       vErrors = [err38];
     } else {
@@ -4070,7 +4094,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema10.required, parentSchema: schema10, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -4079,7 +4103,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.data === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" } };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, schema: schema10.required, parentSchema: schema10, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -4088,7 +4112,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.ts === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" } };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" }, schema: schema10.required, parentSchema: schema10, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -4097,8 +4121,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.type !== void 0) {
-      if ("system_health" !== data.type) {
-        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "system_health" } };
+      let data0 = data.type;
+      if ("system_health" !== data0) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "system_health" }, schema: "system_health", parentSchema: schema10.properties.type, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -4111,7 +4136,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.status === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" } };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" }, schema: schema10.properties.data.required, parentSchema: schema10.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -4120,7 +4145,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.uptime === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "uptime" } };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "uptime" }, schema: schema10.properties.data.required, parentSchema: schema10.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -4129,7 +4154,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.cpu_percent === void 0) {
-          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "cpu_percent" } };
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "cpu_percent" }, schema: schema10.properties.data.required, parentSchema: schema10.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -4138,7 +4163,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.memory_percent === void 0) {
-          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "memory_percent" } };
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "memory_percent" }, schema: schema10.properties.data.required, parentSchema: schema10.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -4147,7 +4172,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.disk_percent === void 0) {
-          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "disk_percent" } };
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "disk_percent" }, schema: schema10.properties.data.required, parentSchema: schema10.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -4156,7 +4181,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.database === void 0) {
-          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "database" } };
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "database" }, schema: schema10.properties.data.required, parentSchema: schema10.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -4165,7 +4190,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.redis === void 0) {
-          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "redis" } };
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "redis" }, schema: schema10.properties.data.required, parentSchema: schema10.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -4174,7 +4199,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.exchange_connections === void 0) {
-          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "exchange_connections" } };
+          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "exchange_connections" }, schema: schema10.properties.data.required, parentSchema: schema10.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -4183,7 +4208,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.last_trade === void 0) {
-          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "last_trade" } };
+          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "last_trade" }, schema: schema10.properties.data.required, parentSchema: schema10.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -4192,7 +4217,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.error_rate === void 0) {
-          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "error_rate" } };
+          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "error_rate" }, schema: schema10.properties.data.required, parentSchema: schema10.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err13];
           } else {
@@ -4201,8 +4226,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.status !== void 0) {
-          if (typeof data1.status !== "string") {
-            const err14 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" } };
+          let data2 = data1.status;
+          if (typeof data2 !== "string") {
+            const err14 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" }, schema: schema10.properties.data.properties.status.type, parentSchema: schema10.properties.data.properties.status, data: data2 };
             if (vErrors === null) {
               vErrors = [err14];
             } else {
@@ -4215,7 +4241,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           let data3 = data1.uptime;
           if (typeof data3 == "number" && isFinite(data3)) {
             if (data3 < 0 || isNaN(data3)) {
-              const err15 = { instancePath: instancePath + "/data/uptime", schemaPath: "#/properties/data/properties/uptime/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err15 = { instancePath: instancePath + "/data/uptime", schemaPath: "#/properties/data/properties/uptime/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema10.properties.data.properties.uptime, data: data3 };
               if (vErrors === null) {
                 vErrors = [err15];
               } else {
@@ -4224,7 +4250,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err16 = { instancePath: instancePath + "/data/uptime", schemaPath: "#/properties/data/properties/uptime/type", keyword: "type", params: { type: "number" } };
+            const err16 = { instancePath: instancePath + "/data/uptime", schemaPath: "#/properties/data/properties/uptime/type", keyword: "type", params: { type: "number" }, schema: schema10.properties.data.properties.uptime.type, parentSchema: schema10.properties.data.properties.uptime, data: data3 };
             if (vErrors === null) {
               vErrors = [err16];
             } else {
@@ -4237,7 +4263,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           let data4 = data1.cpu_percent;
           if (typeof data4 == "number" && isFinite(data4)) {
             if (data4 > 100 || isNaN(data4)) {
-              const err17 = { instancePath: instancePath + "/data/cpu_percent", schemaPath: "#/properties/data/properties/cpu_percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } };
+              const err17 = { instancePath: instancePath + "/data/cpu_percent", schemaPath: "#/properties/data/properties/cpu_percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, schema: 100, parentSchema: schema10.properties.data.properties.cpu_percent, data: data4 };
               if (vErrors === null) {
                 vErrors = [err17];
               } else {
@@ -4246,7 +4272,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data4 < 0 || isNaN(data4)) {
-              const err18 = { instancePath: instancePath + "/data/cpu_percent", schemaPath: "#/properties/data/properties/cpu_percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err18 = { instancePath: instancePath + "/data/cpu_percent", schemaPath: "#/properties/data/properties/cpu_percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema10.properties.data.properties.cpu_percent, data: data4 };
               if (vErrors === null) {
                 vErrors = [err18];
               } else {
@@ -4255,7 +4281,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err19 = { instancePath: instancePath + "/data/cpu_percent", schemaPath: "#/properties/data/properties/cpu_percent/type", keyword: "type", params: { type: "number" } };
+            const err19 = { instancePath: instancePath + "/data/cpu_percent", schemaPath: "#/properties/data/properties/cpu_percent/type", keyword: "type", params: { type: "number" }, schema: schema10.properties.data.properties.cpu_percent.type, parentSchema: schema10.properties.data.properties.cpu_percent, data: data4 };
             if (vErrors === null) {
               vErrors = [err19];
             } else {
@@ -4268,7 +4294,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           let data5 = data1.memory_percent;
           if (typeof data5 == "number" && isFinite(data5)) {
             if (data5 > 100 || isNaN(data5)) {
-              const err20 = { instancePath: instancePath + "/data/memory_percent", schemaPath: "#/properties/data/properties/memory_percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } };
+              const err20 = { instancePath: instancePath + "/data/memory_percent", schemaPath: "#/properties/data/properties/memory_percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, schema: 100, parentSchema: schema10.properties.data.properties.memory_percent, data: data5 };
               if (vErrors === null) {
                 vErrors = [err20];
               } else {
@@ -4277,7 +4303,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data5 < 0 || isNaN(data5)) {
-              const err21 = { instancePath: instancePath + "/data/memory_percent", schemaPath: "#/properties/data/properties/memory_percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err21 = { instancePath: instancePath + "/data/memory_percent", schemaPath: "#/properties/data/properties/memory_percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema10.properties.data.properties.memory_percent, data: data5 };
               if (vErrors === null) {
                 vErrors = [err21];
               } else {
@@ -4286,7 +4312,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err22 = { instancePath: instancePath + "/data/memory_percent", schemaPath: "#/properties/data/properties/memory_percent/type", keyword: "type", params: { type: "number" } };
+            const err22 = { instancePath: instancePath + "/data/memory_percent", schemaPath: "#/properties/data/properties/memory_percent/type", keyword: "type", params: { type: "number" }, schema: schema10.properties.data.properties.memory_percent.type, parentSchema: schema10.properties.data.properties.memory_percent, data: data5 };
             if (vErrors === null) {
               vErrors = [err22];
             } else {
@@ -4299,7 +4325,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           let data6 = data1.disk_percent;
           if (typeof data6 == "number" && isFinite(data6)) {
             if (data6 > 100 || isNaN(data6)) {
-              const err23 = { instancePath: instancePath + "/data/disk_percent", schemaPath: "#/properties/data/properties/disk_percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } };
+              const err23 = { instancePath: instancePath + "/data/disk_percent", schemaPath: "#/properties/data/properties/disk_percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, schema: 100, parentSchema: schema10.properties.data.properties.disk_percent, data: data6 };
               if (vErrors === null) {
                 vErrors = [err23];
               } else {
@@ -4308,7 +4334,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data6 < 0 || isNaN(data6)) {
-              const err24 = { instancePath: instancePath + "/data/disk_percent", schemaPath: "#/properties/data/properties/disk_percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err24 = { instancePath: instancePath + "/data/disk_percent", schemaPath: "#/properties/data/properties/disk_percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema10.properties.data.properties.disk_percent, data: data6 };
               if (vErrors === null) {
                 vErrors = [err24];
               } else {
@@ -4317,7 +4343,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err25 = { instancePath: instancePath + "/data/disk_percent", schemaPath: "#/properties/data/properties/disk_percent/type", keyword: "type", params: { type: "number" } };
+            const err25 = { instancePath: instancePath + "/data/disk_percent", schemaPath: "#/properties/data/properties/disk_percent/type", keyword: "type", params: { type: "number" }, schema: schema10.properties.data.properties.disk_percent.type, parentSchema: schema10.properties.data.properties.disk_percent, data: data6 };
             if (vErrors === null) {
               vErrors = [err25];
             } else {
@@ -4327,8 +4353,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data1.database !== void 0) {
-          if (typeof data1.database !== "string") {
-            const err26 = { instancePath: instancePath + "/data/database", schemaPath: "#/properties/data/properties/database/type", keyword: "type", params: { type: "string" } };
+          let data7 = data1.database;
+          if (typeof data7 !== "string") {
+            const err26 = { instancePath: instancePath + "/data/database", schemaPath: "#/properties/data/properties/database/type", keyword: "type", params: { type: "string" }, schema: schema10.properties.data.properties.database.type, parentSchema: schema10.properties.data.properties.database, data: data7 };
             if (vErrors === null) {
               vErrors = [err26];
             } else {
@@ -4338,8 +4365,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data1.redis !== void 0) {
-          if (typeof data1.redis !== "string") {
-            const err27 = { instancePath: instancePath + "/data/redis", schemaPath: "#/properties/data/properties/redis/type", keyword: "type", params: { type: "string" } };
+          let data8 = data1.redis;
+          if (typeof data8 !== "string") {
+            const err27 = { instancePath: instancePath + "/data/redis", schemaPath: "#/properties/data/properties/redis/type", keyword: "type", params: { type: "string" }, schema: schema10.properties.data.properties.redis.type, parentSchema: schema10.properties.data.properties.redis, data: data8 };
             if (vErrors === null) {
               vErrors = [err27];
             } else {
@@ -4352,8 +4380,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           let data9 = data1.exchange_connections;
           if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
             for (const key0 in data9) {
-              if (typeof data9[key0] !== "string") {
-                const err28 = { instancePath: instancePath + "/data/exchange_connections/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/exchange_connections/additionalProperties/type", keyword: "type", params: { type: "string" } };
+              let data10 = data9[key0];
+              if (typeof data10 !== "string") {
+                const err28 = { instancePath: instancePath + "/data/exchange_connections/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/exchange_connections/additionalProperties/type", keyword: "type", params: { type: "string" }, schema: schema10.properties.data.properties.exchange_connections.additionalProperties.type, parentSchema: schema10.properties.data.properties.exchange_connections.additionalProperties, data: data10 };
                 if (vErrors === null) {
                   vErrors = [err28];
                 } else {
@@ -4363,7 +4392,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err29 = { instancePath: instancePath + "/data/exchange_connections", schemaPath: "#/properties/data/properties/exchange_connections/type", keyword: "type", params: { type: "object" } };
+            const err29 = { instancePath: instancePath + "/data/exchange_connections", schemaPath: "#/properties/data/properties/exchange_connections/type", keyword: "type", params: { type: "object" }, schema: schema10.properties.data.properties.exchange_connections.type, parentSchema: schema10.properties.data.properties.exchange_connections, data: data9 };
             if (vErrors === null) {
               vErrors = [err29];
             } else {
@@ -4375,7 +4404,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         if (data1.last_trade !== void 0) {
           let data11 = data1.last_trade;
           if (typeof data11 !== "string" && data11 !== null) {
-            const err30 = { instancePath: instancePath + "/data/last_trade", schemaPath: "#/properties/data/properties/last_trade/type", keyword: "type", params: { type: schema10.properties.data.properties.last_trade.type } };
+            const err30 = { instancePath: instancePath + "/data/last_trade", schemaPath: "#/properties/data/properties/last_trade/type", keyword: "type", params: { type: schema10.properties.data.properties.last_trade.type }, schema: schema10.properties.data.properties.last_trade.type, parentSchema: schema10.properties.data.properties.last_trade, data: data11 };
             if (vErrors === null) {
               vErrors = [err30];
             } else {
@@ -4385,7 +4414,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data11 === "string") {
             if (!formats0(data11, this.strict)) {
-              const err31 = { instancePath: instancePath + "/data/last_trade", schemaPath: "#/properties/data/properties/last_trade/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+              const err31 = { instancePath: instancePath + "/data/last_trade", schemaPath: "#/properties/data/properties/last_trade/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema10.properties.data.properties.last_trade, data: data11 };
               if (vErrors === null) {
                 vErrors = [err31];
               } else {
@@ -4399,7 +4428,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           let data12 = data1.error_rate;
           if (typeof data12 == "number" && isFinite(data12)) {
             if (data12 > 1 || isNaN(data12)) {
-              const err32 = { instancePath: instancePath + "/data/error_rate", schemaPath: "#/properties/data/properties/error_rate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+              const err32 = { instancePath: instancePath + "/data/error_rate", schemaPath: "#/properties/data/properties/error_rate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, schema: 1, parentSchema: schema10.properties.data.properties.error_rate, data: data12 };
               if (vErrors === null) {
                 vErrors = [err32];
               } else {
@@ -4408,7 +4437,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data12 < 0 || isNaN(data12)) {
-              const err33 = { instancePath: instancePath + "/data/error_rate", schemaPath: "#/properties/data/properties/error_rate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err33 = { instancePath: instancePath + "/data/error_rate", schemaPath: "#/properties/data/properties/error_rate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema10.properties.data.properties.error_rate, data: data12 };
               if (vErrors === null) {
                 vErrors = [err33];
               } else {
@@ -4417,7 +4446,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err34 = { instancePath: instancePath + "/data/error_rate", schemaPath: "#/properties/data/properties/error_rate/type", keyword: "type", params: { type: "number" } };
+            const err34 = { instancePath: instancePath + "/data/error_rate", schemaPath: "#/properties/data/properties/error_rate/type", keyword: "type", params: { type: "number" }, schema: schema10.properties.data.properties.error_rate.type, parentSchema: schema10.properties.data.properties.error_rate, data: data12 };
             if (vErrors === null) {
               vErrors = [err34];
             } else {
@@ -4429,7 +4458,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         if (this.strict) {
           const unknown0 = func3(data1, ["status", "uptime", "cpu_percent", "memory_percent", "disk_percent", "database", "redis", "exchange_connections", "last_trade", "error_rate"]);
           if (unknown0 !== void 0) {
-            const err35 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+            const err35 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema10.properties.data, data: data1 };
             if (vErrors === null) {
               vErrors = [err35];
             } else {
@@ -4439,7 +4468,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err36 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err36 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" }, schema: schema10.properties.data.type, parentSchema: schema10.properties.data, data: data1 };
         if (vErrors === null) {
           vErrors = [err36];
         } else {
@@ -4452,7 +4481,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       let data13 = data.ts;
       if (typeof data13 === "string") {
         if (!formats0(data13, this.strict)) {
-          const err37 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err37 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema10.properties.ts, data: data13 };
           if (vErrors === null) {
             vErrors = [err37];
           } else {
@@ -4461,7 +4490,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err38 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err38 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" }, schema: schema10.properties.ts.type, parentSchema: schema10.properties.ts, data: data13 };
         if (vErrors === null) {
           vErrors = [err38];
         } else {
@@ -4474,7 +4503,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       let data14 = data.cursor;
       if (typeof data14 === "string") {
         if (!pattern0.test(data14)) {
-          const err39 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          const err39 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, schema: "^[0-9A-Za-z._~-]{1,128}$", parentSchema: schema10.properties.cursor, data: data14 };
           if (vErrors === null) {
             vErrors = [err39];
           } else {
@@ -4483,7 +4512,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err40 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        const err40 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" }, schema: schema10.properties.cursor.type, parentSchema: schema10.properties.cursor, data: data14 };
         if (vErrors === null) {
           vErrors = [err40];
         } else {
@@ -4495,7 +4524,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
     if (this.strict) {
       const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
       if (unknown1 !== void 0) {
-        const err41 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+        const err41 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 }, schema: true, parentSchema: schema10, data };
         if (vErrors === null) {
           vErrors = [err41];
         } else {
@@ -4505,7 +4534,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err42 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err42 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema10.type, parentSchema: schema10, data };
     if (vErrors === null) {
       vErrors = [err42];
     } else {
@@ -4524,7 +4553,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema11.required, parentSchema: schema11, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -4533,7 +4562,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.data === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" } };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, schema: schema11.required, parentSchema: schema11, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -4542,7 +4571,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.ts === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" } };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" }, schema: schema11.required, parentSchema: schema11, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -4551,8 +4580,9 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.type !== void 0) {
-      if ("wallet" !== data.type) {
-        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "wallet" } };
+      let data0 = data.type;
+      if ("wallet" !== data0) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "wallet" }, schema: "wallet", parentSchema: schema11.properties.type, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -4565,7 +4595,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.event === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "event" } };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "event" }, schema: schema11.properties.data.required, parentSchema: schema11.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -4574,7 +4604,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.platform === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" } };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" }, schema: schema11.properties.data.required, parentSchema: schema11.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -4583,7 +4613,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.asset === void 0) {
-          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "asset" } };
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "asset" }, schema: schema11.properties.data.required, parentSchema: schema11.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -4592,7 +4622,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.amount === void 0) {
-          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "amount" } };
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "amount" }, schema: schema11.properties.data.required, parentSchema: schema11.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -4601,7 +4631,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.address === void 0) {
-          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "address" } };
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "address" }, schema: schema11.properties.data.required, parentSchema: schema11.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -4610,7 +4640,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.txid === void 0) {
-          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "txid" } };
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "txid" }, schema: schema11.properties.data.required, parentSchema: schema11.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -4619,7 +4649,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.confirmations === void 0) {
-          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "confirmations" } };
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "confirmations" }, schema: schema11.properties.data.required, parentSchema: schema11.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -4628,7 +4658,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.status === void 0) {
-          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" } };
+          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" }, schema: schema11.properties.data.required, parentSchema: schema11.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -4637,8 +4667,9 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.event !== void 0) {
-          if (typeof data1.event !== "string") {
-            const err12 = { instancePath: instancePath + "/data/event", schemaPath: "#/properties/data/properties/event/type", keyword: "type", params: { type: "string" } };
+          let data2 = data1.event;
+          if (typeof data2 !== "string") {
+            const err12 = { instancePath: instancePath + "/data/event", schemaPath: "#/properties/data/properties/event/type", keyword: "type", params: { type: "string" }, schema: schema11.properties.data.properties.event.type, parentSchema: schema11.properties.data.properties.event, data: data2 };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -4650,7 +4681,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         if (data1.platform !== void 0) {
           let data3 = data1.platform;
           if (typeof data3 !== "string") {
-            const err13 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" } };
+            const err13 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" }, schema: schema11.properties.data.properties.platform.type, parentSchema: schema11.properties.data.properties.platform, data: data3 };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -4660,7 +4691,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (!(data3 === "luno" || data3 === "binance" || data3 === "kucoin" || data3 === "kraken" || data3 === "valr")) {
             if (this.strict) {
-              const err14 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema11.properties.data.properties.platform.enum } };
+              const err14 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema11.properties.data.properties.platform.enum }, schema: schema11.properties.data.properties.platform.enum, parentSchema: schema11.properties.data.properties.platform, data: data3 };
               if (vErrors === null) {
                 vErrors = [err14];
               } else {
@@ -4678,7 +4709,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           let data4 = data1.asset;
           if (typeof data4 === "string") {
             if (data4.length < 1) {
-              const err15 = { instancePath: instancePath + "/data/asset", schemaPath: "#/properties/data/properties/asset/minLength", keyword: "minLength", params: { limit: 1 } };
+              const err15 = { instancePath: instancePath + "/data/asset", schemaPath: "#/properties/data/properties/asset/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema11.properties.data.properties.asset, data: data4 };
               if (vErrors === null) {
                 vErrors = [err15];
               } else {
@@ -4687,7 +4718,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err16 = { instancePath: instancePath + "/data/asset", schemaPath: "#/properties/data/properties/asset/type", keyword: "type", params: { type: "string" } };
+            const err16 = { instancePath: instancePath + "/data/asset", schemaPath: "#/properties/data/properties/asset/type", keyword: "type", params: { type: "string" }, schema: schema11.properties.data.properties.asset.type, parentSchema: schema11.properties.data.properties.asset, data: data4 };
             if (vErrors === null) {
               vErrors = [err16];
             } else {
@@ -4700,7 +4731,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           let data5 = data1.amount;
           if (typeof data5 == "number" && isFinite(data5)) {
             if (data5 < 0 || isNaN(data5)) {
-              const err17 = { instancePath: instancePath + "/data/amount", schemaPath: "#/properties/data/properties/amount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err17 = { instancePath: instancePath + "/data/amount", schemaPath: "#/properties/data/properties/amount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema11.properties.data.properties.amount, data: data5 };
               if (vErrors === null) {
                 vErrors = [err17];
               } else {
@@ -4709,7 +4740,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err18 = { instancePath: instancePath + "/data/amount", schemaPath: "#/properties/data/properties/amount/type", keyword: "type", params: { type: "number" } };
+            const err18 = { instancePath: instancePath + "/data/amount", schemaPath: "#/properties/data/properties/amount/type", keyword: "type", params: { type: "number" }, schema: schema11.properties.data.properties.amount.type, parentSchema: schema11.properties.data.properties.amount, data: data5 };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -4721,7 +4752,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         if (data1.address !== void 0) {
           let data6 = data1.address;
           if (typeof data6 !== "string" && data6 !== null) {
-            const err19 = { instancePath: instancePath + "/data/address", schemaPath: "#/properties/data/properties/address/type", keyword: "type", params: { type: schema11.properties.data.properties.address.type } };
+            const err19 = { instancePath: instancePath + "/data/address", schemaPath: "#/properties/data/properties/address/type", keyword: "type", params: { type: schema11.properties.data.properties.address.type }, schema: schema11.properties.data.properties.address.type, parentSchema: schema11.properties.data.properties.address, data: data6 };
             if (vErrors === null) {
               vErrors = [err19];
             } else {
@@ -4733,7 +4764,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         if (data1.txid !== void 0) {
           let data7 = data1.txid;
           if (typeof data7 !== "string" && data7 !== null) {
-            const err20 = { instancePath: instancePath + "/data/txid", schemaPath: "#/properties/data/properties/txid/type", keyword: "type", params: { type: schema11.properties.data.properties.txid.type } };
+            const err20 = { instancePath: instancePath + "/data/txid", schemaPath: "#/properties/data/properties/txid/type", keyword: "type", params: { type: schema11.properties.data.properties.txid.type }, schema: schema11.properties.data.properties.txid.type, parentSchema: schema11.properties.data.properties.txid, data: data7 };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -4745,7 +4776,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         if (data1.confirmations !== void 0) {
           let data8 = data1.confirmations;
           if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8))) {
-            const err21 = { instancePath: instancePath + "/data/confirmations", schemaPath: "#/properties/data/properties/confirmations/type", keyword: "type", params: { type: "integer" } };
+            const err21 = { instancePath: instancePath + "/data/confirmations", schemaPath: "#/properties/data/properties/confirmations/type", keyword: "type", params: { type: "integer" }, schema: schema11.properties.data.properties.confirmations.type, parentSchema: schema11.properties.data.properties.confirmations, data: data8 };
             if (vErrors === null) {
               vErrors = [err21];
             } else {
@@ -4755,7 +4786,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data8 == "number" && isFinite(data8)) {
             if (data8 < 0 || isNaN(data8)) {
-              const err22 = { instancePath: instancePath + "/data/confirmations", schemaPath: "#/properties/data/properties/confirmations/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err22 = { instancePath: instancePath + "/data/confirmations", schemaPath: "#/properties/data/properties/confirmations/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema11.properties.data.properties.confirmations, data: data8 };
               if (vErrors === null) {
                 vErrors = [err22];
               } else {
@@ -4766,8 +4797,9 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data1.status !== void 0) {
-          if (typeof data1.status !== "string") {
-            const err23 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" } };
+          let data9 = data1.status;
+          if (typeof data9 !== "string") {
+            const err23 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" }, schema: schema11.properties.data.properties.status.type, parentSchema: schema11.properties.data.properties.status, data: data9 };
             if (vErrors === null) {
               vErrors = [err23];
             } else {
@@ -4779,7 +4811,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         if (this.strict) {
           const unknown0 = func3(data1, ["event", "platform", "asset", "amount", "address", "txid", "confirmations", "status"]);
           if (unknown0 !== void 0) {
-            const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+            const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema11.properties.data, data: data1 };
             if (vErrors === null) {
               vErrors = [err24];
             } else {
@@ -4789,7 +4821,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err25 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err25 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" }, schema: schema11.properties.data.type, parentSchema: schema11.properties.data, data: data1 };
         if (vErrors === null) {
           vErrors = [err25];
         } else {
@@ -4802,7 +4834,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       let data10 = data.ts;
       if (typeof data10 === "string") {
         if (!formats0(data10, this.strict)) {
-          const err26 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err26 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema11.properties.ts, data: data10 };
           if (vErrors === null) {
             vErrors = [err26];
           } else {
@@ -4811,7 +4843,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err27 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err27 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" }, schema: schema11.properties.ts.type, parentSchema: schema11.properties.ts, data: data10 };
         if (vErrors === null) {
           vErrors = [err27];
         } else {
@@ -4824,7 +4856,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       let data11 = data.cursor;
       if (typeof data11 === "string") {
         if (!pattern0.test(data11)) {
-          const err28 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          const err28 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, schema: "^[0-9A-Za-z._~-]{1,128}$", parentSchema: schema11.properties.cursor, data: data11 };
           if (vErrors === null) {
             vErrors = [err28];
           } else {
@@ -4833,7 +4865,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err29 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        const err29 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" }, schema: schema11.properties.cursor.type, parentSchema: schema11.properties.cursor, data: data11 };
         if (vErrors === null) {
           vErrors = [err29];
         } else {
@@ -4845,7 +4877,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
     if (this.strict) {
       const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
       if (unknown1 !== void 0) {
-        const err30 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+        const err30 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 }, schema: true, parentSchema: schema11, data };
         if (vErrors === null) {
           vErrors = [err30];
         } else {
@@ -4855,7 +4887,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err31 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err31 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema11.type, parentSchema: schema11, data };
     if (vErrors === null) {
       vErrors = [err31];
     } else {
@@ -4874,7 +4906,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema12.required, parentSchema: schema12, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -4883,7 +4915,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.data === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" } };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, schema: schema12.required, parentSchema: schema12, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -4892,7 +4924,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.ts === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" } };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" }, schema: schema12.required, parentSchema: schema12, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -4901,8 +4933,9 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.type !== void 0) {
-      if ("ai_tasks" !== data.type) {
-        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ai_tasks" } };
+      let data0 = data.type;
+      if ("ai_tasks" !== data0) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ai_tasks" }, schema: "ai_tasks", parentSchema: schema12.properties.type, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -4915,7 +4948,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.task_id === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "task_id" } };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "task_id" }, schema: schema12.properties.data.required, parentSchema: schema12.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -4924,7 +4957,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.task_type === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "task_type" } };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "task_type" }, schema: schema12.properties.data.required, parentSchema: schema12.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -4933,7 +4966,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.status === void 0) {
-          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" } };
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" }, schema: schema12.properties.data.required, parentSchema: schema12.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -4942,7 +4975,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.progress === void 0) {
-          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "progress" } };
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "progress" }, schema: schema12.properties.data.required, parentSchema: schema12.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -4951,7 +4984,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.result === void 0) {
-          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "result" } };
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "result" }, schema: schema12.properties.data.required, parentSchema: schema12.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -4960,7 +4993,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.started_at === void 0) {
-          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "started_at" } };
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "started_at" }, schema: schema12.properties.data.required, parentSchema: schema12.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -4969,7 +5002,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.completed_at === void 0) {
-          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "completed_at" } };
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "completed_at" }, schema: schema12.properties.data.required, parentSchema: schema12.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -4981,7 +5014,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           let data2 = data1.task_id;
           if (typeof data2 === "string") {
             if (data2.length < 1) {
-              const err11 = { instancePath: instancePath + "/data/task_id", schemaPath: "#/properties/data/properties/task_id/minLength", keyword: "minLength", params: { limit: 1 } };
+              const err11 = { instancePath: instancePath + "/data/task_id", schemaPath: "#/properties/data/properties/task_id/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema12.properties.data.properties.task_id, data: data2 };
               if (vErrors === null) {
                 vErrors = [err11];
               } else {
@@ -4990,7 +5023,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err12 = { instancePath: instancePath + "/data/task_id", schemaPath: "#/properties/data/properties/task_id/type", keyword: "type", params: { type: "string" } };
+            const err12 = { instancePath: instancePath + "/data/task_id", schemaPath: "#/properties/data/properties/task_id/type", keyword: "type", params: { type: "string" }, schema: schema12.properties.data.properties.task_id.type, parentSchema: schema12.properties.data.properties.task_id, data: data2 };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -5002,7 +5035,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         if (data1.task_type !== void 0) {
           let data3 = data1.task_type;
           if (typeof data3 !== "string") {
-            const err13 = { instancePath: instancePath + "/data/task_type", schemaPath: "#/properties/data/properties/task_type/type", keyword: "type", params: { type: "string" } };
+            const err13 = { instancePath: instancePath + "/data/task_type", schemaPath: "#/properties/data/properties/task_type/type", keyword: "type", params: { type: "string" }, schema: schema12.properties.data.properties.task_type.type, parentSchema: schema12.properties.data.properties.task_type, data: data3 };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -5012,7 +5045,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (!(data3 === "bodyguard_check" || data3 === "learning_run" || data3 === "bot_evolution" || data3 === "insights_generation" || data3 === "prediction" || data3 === "profit_reinvestment")) {
             if (this.strict) {
-              const err14 = { instancePath: instancePath + "/data/task_type", schemaPath: "#/properties/data/properties/task_type/enum", keyword: "enum", params: { allowedValues: schema12.properties.data.properties.task_type.enum } };
+              const err14 = { instancePath: instancePath + "/data/task_type", schemaPath: "#/properties/data/properties/task_type/enum", keyword: "enum", params: { allowedValues: schema12.properties.data.properties.task_type.enum }, schema: schema12.properties.data.properties.task_type.enum, parentSchema: schema12.properties.data.properties.task_type, data: data3 };
               if (vErrors === null) {
                 vErrors = [err14];
               } else {
@@ -5029,7 +5062,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         if (data1.status !== void 0) {
           let data4 = data1.status;
           if (typeof data4 !== "string") {
-            const err15 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" } };
+            const err15 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" }, schema: schema12.properties.data.properties.status.type, parentSchema: schema12.properties.data.properties.status, data: data4 };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -5039,7 +5072,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (!(data4 === "queued" || data4 === "running" || data4 === "completed" || data4 === "failed")) {
             if (this.strict) {
-              const err16 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/enum", keyword: "enum", params: { allowedValues: schema12.properties.data.properties.status.enum } };
+              const err16 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/enum", keyword: "enum", params: { allowedValues: schema12.properties.data.properties.status.enum }, schema: schema12.properties.data.properties.status.enum, parentSchema: schema12.properties.data.properties.status, data: data4 };
               if (vErrors === null) {
                 vErrors = [err16];
               } else {
@@ -5057,7 +5090,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           let data5 = data1.progress;
           if (typeof data5 == "number" && isFinite(data5)) {
             if (data5 > 1 || isNaN(data5)) {
-              const err17 = { instancePath: instancePath + "/data/progress", schemaPath: "#/properties/data/properties/progress/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+              const err17 = { instancePath: instancePath + "/data/progress", schemaPath: "#/properties/data/properties/progress/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, schema: 1, parentSchema: schema12.properties.data.properties.progress, data: data5 };
               if (vErrors === null) {
                 vErrors = [err17];
               } else {
@@ -5066,7 +5099,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data5 < 0 || isNaN(data5)) {
-              const err18 = { instancePath: instancePath + "/data/progress", schemaPath: "#/properties/data/properties/progress/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err18 = { instancePath: instancePath + "/data/progress", schemaPath: "#/properties/data/properties/progress/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema12.properties.data.properties.progress, data: data5 };
               if (vErrors === null) {
                 vErrors = [err18];
               } else {
@@ -5075,7 +5108,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err19 = { instancePath: instancePath + "/data/progress", schemaPath: "#/properties/data/properties/progress/type", keyword: "type", params: { type: "number" } };
+            const err19 = { instancePath: instancePath + "/data/progress", schemaPath: "#/properties/data/properties/progress/type", keyword: "type", params: { type: "number" }, schema: schema12.properties.data.properties.progress.type, parentSchema: schema12.properties.data.properties.progress, data: data5 };
             if (vErrors === null) {
               vErrors = [err19];
             } else {
@@ -5087,7 +5120,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         if (data1.result !== void 0) {
           let data6 = data1.result;
           if (data6 !== null && (typeof data6 != "object" || Array.isArray(data6))) {
-            const err20 = { instancePath: instancePath + "/data/result", schemaPath: "#/properties/data/properties/result/x-nullable-object", keyword: "x-nullable-object", params: { type: "object,null" } };
+            const err20 = { instancePath: instancePath + "/data/result", schemaPath: "#/properties/data/properties/result/x-nullable-object", keyword: "x-nullable-object", params: { type: "object,null" }, schema: true, parentSchema: schema12.properties.data.properties.result, data: data6 };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -5099,7 +5132,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
             if (data6.checks_passed !== void 0) {
               let data7 = data6.checks_passed;
               if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
-                const err21 = { instancePath: instancePath + "/data/result/checks_passed", schemaPath: "#/properties/data/properties/result/properties/checks_passed/type", keyword: "type", params: { type: "integer" } };
+                const err21 = { instancePath: instancePath + "/data/result/checks_passed", schemaPath: "#/properties/data/properties/result/properties/checks_passed/type", keyword: "type", params: { type: "integer" }, schema: schema12.properties.data.properties.result.properties.checks_passed.type, parentSchema: schema12.properties.data.properties.result.properties.checks_passed, data: data7 };
                 if (vErrors === null) {
                   vErrors = [err21];
                 } else {
@@ -5109,7 +5142,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
               }
               if (typeof data7 == "number" && isFinite(data7)) {
                 if (data7 < 0 || isNaN(data7)) {
-                  const err22 = { instancePath: instancePath + "/data/result/checks_passed", schemaPath: "#/properties/data/properties/result/properties/checks_passed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err22 = { instancePath: instancePath + "/data/result/checks_passed", schemaPath: "#/properties/data/properties/result/properties/checks_passed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema12.properties.data.properties.result.properties.checks_passed, data: data7 };
                   if (vErrors === null) {
                     vErrors = [err22];
                   } else {
@@ -5122,7 +5155,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
             if (data6.checks_failed !== void 0) {
               let data8 = data6.checks_failed;
               if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8))) {
-                const err23 = { instancePath: instancePath + "/data/result/checks_failed", schemaPath: "#/properties/data/properties/result/properties/checks_failed/type", keyword: "type", params: { type: "integer" } };
+                const err23 = { instancePath: instancePath + "/data/result/checks_failed", schemaPath: "#/properties/data/properties/result/properties/checks_failed/type", keyword: "type", params: { type: "integer" }, schema: schema12.properties.data.properties.result.properties.checks_failed.type, parentSchema: schema12.properties.data.properties.result.properties.checks_failed, data: data8 };
                 if (vErrors === null) {
                   vErrors = [err23];
                 } else {
@@ -5132,7 +5165,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
               }
               if (typeof data8 == "number" && isFinite(data8)) {
                 if (data8 < 0 || isNaN(data8)) {
-                  const err24 = { instancePath: instancePath + "/data/result/checks_failed", schemaPath: "#/properties/data/properties/result/properties/checks_failed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err24 = { instancePath: instancePath + "/data/result/checks_failed", schemaPath: "#/properties/data/properties/result/properties/checks_failed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema12.properties.data.properties.result.properties.checks_failed, data: data8 };
                   if (vErrors === null) {
                     vErrors = [err24];
                   } else {
@@ -5143,8 +5176,9 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
             if (data6.issues !== void 0) {
-              if (!Array.isArray(data6.issues)) {
-                const err25 = { instancePath: instancePath + "/data/result/issues", schemaPath: "#/properties/data/properties/result/properties/issues/type", keyword: "type", params: { type: "array" } };
+              let data9 = data6.issues;
+              if (!Array.isArray(data9)) {
+                const err25 = { instancePath: instancePath + "/data/result/issues", schemaPath: "#/properties/data/properties/result/properties/issues/type", keyword: "type", params: { type: "array" }, schema: schema12.properties.data.properties.result.properties.issues.type, parentSchema: schema12.properties.data.properties.result.properties.issues, data: data9 };
                 if (vErrors === null) {
                   vErrors = [err25];
                 } else {
@@ -5158,7 +5192,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         if (data1.started_at !== void 0) {
           let data10 = data1.started_at;
           if (typeof data10 !== "string" && data10 !== null) {
-            const err26 = { instancePath: instancePath + "/data/started_at", schemaPath: "#/properties/data/properties/started_at/type", keyword: "type", params: { type: schema12.properties.data.properties.started_at.type } };
+            const err26 = { instancePath: instancePath + "/data/started_at", schemaPath: "#/properties/data/properties/started_at/type", keyword: "type", params: { type: schema12.properties.data.properties.started_at.type }, schema: schema12.properties.data.properties.started_at.type, parentSchema: schema12.properties.data.properties.started_at, data: data10 };
             if (vErrors === null) {
               vErrors = [err26];
             } else {
@@ -5168,7 +5202,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data10 === "string") {
             if (!formats0(data10, this.strict)) {
-              const err27 = { instancePath: instancePath + "/data/started_at", schemaPath: "#/properties/data/properties/started_at/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+              const err27 = { instancePath: instancePath + "/data/started_at", schemaPath: "#/properties/data/properties/started_at/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema12.properties.data.properties.started_at, data: data10 };
               if (vErrors === null) {
                 vErrors = [err27];
               } else {
@@ -5181,7 +5215,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         if (data1.completed_at !== void 0) {
           let data11 = data1.completed_at;
           if (typeof data11 !== "string" && data11 !== null) {
-            const err28 = { instancePath: instancePath + "/data/completed_at", schemaPath: "#/properties/data/properties/completed_at/type", keyword: "type", params: { type: schema12.properties.data.properties.completed_at.type } };
+            const err28 = { instancePath: instancePath + "/data/completed_at", schemaPath: "#/properties/data/properties/completed_at/type", keyword: "type", params: { type: schema12.properties.data.properties.completed_at.type }, schema: schema12.properties.data.properties.completed_at.type, parentSchema: schema12.properties.data.properties.completed_at, data: data11 };
             if (vErrors === null) {
               vErrors = [err28];
             } else {
@@ -5191,7 +5225,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data11 === "string") {
             if (!formats0(data11, this.strict)) {
-              const err29 = { instancePath: instancePath + "/data/completed_at", schemaPath: "#/properties/data/properties/completed_at/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+              const err29 = { instancePath: instancePath + "/data/completed_at", schemaPath: "#/properties/data/properties/completed_at/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema12.properties.data.properties.completed_at, data: data11 };
               if (vErrors === null) {
                 vErrors = [err29];
               } else {
@@ -5204,7 +5238,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         if (this.strict) {
           const unknown0 = func3(data1, ["task_id", "task_type", "status", "progress", "result", "started_at", "completed_at"]);
           if (unknown0 !== void 0) {
-            const err30 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+            const err30 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema12.properties.data, data: data1 };
             if (vErrors === null) {
               vErrors = [err30];
             } else {
@@ -5214,7 +5248,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err31 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err31 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" }, schema: schema12.properties.data.type, parentSchema: schema12.properties.data, data: data1 };
         if (vErrors === null) {
           vErrors = [err31];
         } else {
@@ -5227,7 +5261,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       let data12 = data.ts;
       if (typeof data12 === "string") {
         if (!formats0(data12, this.strict)) {
-          const err32 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err32 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema12.properties.ts, data: data12 };
           if (vErrors === null) {
             vErrors = [err32];
           } else {
@@ -5236,7 +5270,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err33 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err33 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" }, schema: schema12.properties.ts.type, parentSchema: schema12.properties.ts, data: data12 };
         if (vErrors === null) {
           vErrors = [err33];
         } else {
@@ -5249,7 +5283,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       let data13 = data.cursor;
       if (typeof data13 === "string") {
         if (!pattern0.test(data13)) {
-          const err34 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          const err34 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, schema: "^[0-9A-Za-z._~-]{1,128}$", parentSchema: schema12.properties.cursor, data: data13 };
           if (vErrors === null) {
             vErrors = [err34];
           } else {
@@ -5258,7 +5292,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err35 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        const err35 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" }, schema: schema12.properties.cursor.type, parentSchema: schema12.properties.cursor, data: data13 };
         if (vErrors === null) {
           vErrors = [err35];
         } else {
@@ -5270,7 +5304,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
     if (this.strict) {
       const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
       if (unknown1 !== void 0) {
-        const err36 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+        const err36 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 }, schema: true, parentSchema: schema12, data };
         if (vErrors === null) {
           vErrors = [err36];
         } else {
@@ -5280,7 +5314,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err37 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err37 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema12.type, parentSchema: schema12, data };
     if (vErrors === null) {
       vErrors = [err37];
     } else {
@@ -5292,13 +5326,14 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 var message_error = validate13;
+var schema13 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/error.json", "type": "object", "required": ["type", "data", "ts"], "properties": { "type": { "const": "error" }, "data": { "type": "object", "required": ["code", "message"], "properties": { "code": { "type": "string", "minLength": 1 }, "message": { "type": "string" }, "details": { "type": "string" } }, "x-closed": true }, "ts": { "type": "string", "x-date-time": true } }, "x-closed": true };
 function validate13(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema13.required, parentSchema: schema13, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -5307,7 +5342,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.data === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" } };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, schema: schema13.required, parentSchema: schema13, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -5316,7 +5351,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.ts === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" } };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" }, schema: schema13.required, parentSchema: schema13, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -5325,8 +5360,9 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.type !== void 0) {
-      if ("error" !== data.type) {
-        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "error" } };
+      let data0 = data.type;
+      if ("error" !== data0) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "error" }, schema: "error", parentSchema: schema13.properties.type, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -5339,7 +5375,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.code === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "code" } };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "code" }, schema: schema13.properties.data.required, parentSchema: schema13.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -5348,7 +5384,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.message === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "message" } };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "message" }, schema: schema13.properties.data.required, parentSchema: schema13.properties.data, data: data1 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -5360,7 +5396,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
           let data2 = data1.code;
           if (typeof data2 === "string") {
             if (data2.length < 1) {
-              const err6 = { instancePath: instancePath + "/data/code", schemaPath: "#/properties/data/properties/code/minLength", keyword: "minLength", params: { limit: 1 } };
+              const err6 = { instancePath: instancePath + "/data/code", schemaPath: "#/properties/data/properties/code/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema13.properties.data.properties.code, data: data2 };
               if (vErrors === null) {
                 vErrors = [err6];
               } else {
@@ -5369,7 +5405,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err7 = { instancePath: instancePath + "/data/code", schemaPath: "#/properties/data/properties/code/type", keyword: "type", params: { type: "string" } };
+            const err7 = { instancePath: instancePath + "/data/code", schemaPath: "#/properties/data/properties/code/type", keyword: "type", params: { type: "string" }, schema: schema13.properties.data.properties.code.type, parentSchema: schema13.properties.data.properties.code, data: data2 };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -5379,8 +5415,9 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data1.message !== void 0) {
-          if (typeof data1.message !== "string") {
-            const err8 = { instancePath: instancePath + "/data/message", schemaPath: "#/properties/data/properties/message/type", keyword: "type", params: { type: "string" } };
+          let data3 = data1.message;
+          if (typeof data3 !== "string") {
+            const err8 = { instancePath: instancePath + "/data/message", schemaPath: "#/properties/data/properties/message/type", keyword: "type", params: { type: "string" }, schema: schema13.properties.data.properties.message.type, parentSchema: schema13.properties.data.properties.message, data: data3 };
             if (vErrors === null) {
               vErrors = [err8];
             } else {
@@ -5390,8 +5427,9 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data1.details !== void 0) {
-          if (typeof data1.details !== "string") {
-            const err9 = { instancePath: instancePath + "/data/details", schemaPath: "#/properties/data/properties/details/type", keyword: "type", params: { type: "string" } };
+          let data4 = data1.details;
+          if (typeof data4 !== "string") {
+            const err9 = { instancePath: instancePath + "/data/details", schemaPath: "#/properties/data/properties/details/type", keyword: "type", params: { type: "string" }, schema: schema13.properties.data.properties.details.type, parentSchema: schema13.properties.data.properties.details, data: data4 };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -5403,7 +5441,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
         if (this.strict) {
           const unknown0 = func3(data1, ["code", "message", "details"]);
           if (unknown0 !== void 0) {
-            const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
+            const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema13.properties.data, data: data1 };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
@@ -5413,7 +5451,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" }, schema: schema13.properties.data.type, parentSchema: schema13.properties.data, data: data1 };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -5426,7 +5464,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
       let data5 = data.ts;
       if (typeof data5 === "string") {
         if (!formats0(data5, this.strict)) {
-          const err12 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err12 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema13.properties.ts, data: data5 };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -5435,7 +5473,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err13 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err13 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" }, schema: schema13.properties.ts.type, parentSchema: schema13.properties.ts, data: data5 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -5447,7 +5485,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
     if (this.strict) {
       const unknown1 = func3(data, ["type", "data", "ts"]);
       if (unknown1 !== void 0) {
-        const err14 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
+        const err14 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 }, schema: true, parentSchema: schema13, data };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -5457,7 +5495,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema13.type, parentSchema: schema13, data };
     if (vErrors === null) {
       vErrors = [err15];
     } else {

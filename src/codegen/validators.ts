@@ -86,6 +86,10 @@ export function createAjv(contract: Contract, formatsCode?: Code, options?: { al
     allowUnionTypes: true,
     allErrors: options?.allErrors ?? false,
     messages: false,
+    // Each error carries the value at its place as the validator read it (`data`): the
+    // description says what was judged without reading the value again (a getter may answer
+    // differently, and a pointer walk costs more than the rest of a rejection).
+    verbose: true,
     passContext: !options?.arguments,
     // The loader has checked every schema against the draft-07 meta-schema; here the
     // meta-schema would be compiled with the tolerant `enum` below, whose mode an argument
@@ -437,6 +441,8 @@ export interface CompiledValidatorError {
   keyword: string;
   /** Keyword parameters, e.g. { allowedValues } for enum, { missingProperty } for required. */
   params: Record<string, unknown>;
+  /** The value at \`instancePath\` as the validator read it (the object, for \`required\` and \`x-closed\`). */
+  data?: unknown;
 }
 
 /**

@@ -69,7 +69,7 @@ export function describeCompiledErrors(errors: readonly CompiledValidatorError[]
   // shape: its fault is the useful one.
   const inside = branches.find((e) => e.instancePath !== last.instancePath || e.keyword === 'required' || e.keyword === 'x-closed' || e.keyword === 'additionalProperties');
   if (inside) return [describeOne(inside, value, strict)];
-  const here = resolvePointer(value, last.instancePath);
+  const here = at(last, value);
   // A branch's closed list says more than its type: `one of "luno", … or null`, not `a string
   // or one of …` (which reads as if any string would do). ajv checks a branch's type, then its
   // list: a type error followed by a list whose values are all of that type is one branch.
@@ -99,24 +99,28 @@ function describeOne(error: CompiledValidatorError, value: unknown, strict: bool
     case 'x-closed': {
       const name = String(params.additionalProperty);
       // The key came from the object itself: read it there, not through a pointer made for it.
-      const parent = resolvePointer(value, instancePath) as Record<string, unknown>;
+      const parent = at(error, value) as Record<string, unknown>;
       return unknownPropertyError(instancePath, name, parent[name]);
     }
     case 'format':
     case 'x-date-time': {
-      const here = resolvePointer(value, instancePath);
+      const here = at(error, value);
       return validationError(instancePath, 'format', expectedOf(error, strict), preview(here), formatHint(here, strict));
     }
     case 'type': {
-      const here = resolvePointer(value, instancePath);
-      return validationError(instancePath, keyword, expectedOf(error, strict), typed(here));
+      return validationError(instancePath, keyword, expectedOf(error, strict), typed(at(error, value)));
     }
     case 'x-nullable-object':
       // A nullable object (`anyOf: [<object>, { type: "null" }]` in the schema), compiled without the anyOf.
-      return validationError(instancePath, 'anyOf', 'an object or null', typed(resolvePointer(value, instancePath)));
+      return validationError(instancePath, 'anyOf', 'an object or null', typed(at(error, value)));
     default:
-      return validationError(instancePath, keyword, expectedOf(error, strict), preview(resolvePointer(value, instancePath)));
+      return validationError(instancePath, keyword, expectedOf(error, strict), preview(at(error, value)));
   }
+}
+
+/** The value where `error` failed, as the validator read it (`data`), or else read again from `value`. */
+function at(error: CompiledValidatorError, value: unknown): unknown {
+  return 'data' in error ? error.data : resolvePointer(value, error.instancePath);
 }
 
 /** What the schema wants where `error` failed, e.g. `one of "buy", "sell"`, `an integer`. */

@@ -109,6 +109,14 @@ describe('validateMessage', () => {
     expect(validateMessage(hostile)).toMatchObject({ ok: false, reason: 'invalid' });
   });
 
+  it('describes the value it judged, even where a getter answers differently when read again', () => {
+    let reads = 0;
+    const data = Object.defineProperty({ ...trade.data }, 'side', { get: () => (reads++ % 2 === 0 ? 'HOLD' : 'buy'), enumerable: true });
+    const result = validateMessage({ ...trade, data });
+    // Before, the error said `got "buy"`: the value was read again to be described.
+    expect(!result.ok && result.errors[0]).toMatchObject({ pointer: '/data/side', found: '"HOLD"' });
+  });
+
   it('throws a TypeError for a mode that does not exist', () => {
     expect(() => validateMessage(trade, { mode: 'lenient' as 'strict' })).toThrow(TypeError);
   });
