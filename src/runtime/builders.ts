@@ -94,7 +94,7 @@ export function createPong(pingOrTimestamp: PingMessage | number, options?: Buil
       timestamp = pingOrTimestamp.timestamp;
     } catch (error) {
       // A getter that throws, a revoked Proxy: with `{ validate: true }`, the error it promises.
-      if (options?.validate) throw new MessageValidationError('pong', describeThrown(error));
+      if (options?.validate) throw new MessageValidationError('pong', describeThrown(error, pingOrTimestamp));
       throw error;
     }
   }
@@ -135,7 +135,7 @@ function checked<M extends PingMessage | PongMessage>(message: M, check: (data: 
     errors = describeFlatError(found[found.length - 1]!, message as unknown as Record<string, unknown>);
   } catch (error) {
     // A revoked Proxy given as the timestamp by untyped code: `validateMessage` says the same.
-    errors = describeThrown(error);
+    errors = describeThrown(error, message);
   }
   throw new MessageValidationError(message.type, errors);
 }
@@ -169,7 +169,7 @@ function finite(message: unknown): string | undefined {
     });
   } catch (error) {
     if (error instanceof MessageValidationError) throw error;
-    throw new MessageValidationError(messageType(message), describeThrown(error));
+    throw new MessageValidationError(messageType(message), describeThrown(error, message));
   }
   return text;
 }

@@ -244,8 +244,37 @@ function editDistance(a: string, b: string): number {
 }
 
 /** The error of a value that threw while it was read (a getter, a revoked Proxy, a Proxy trap). */
-export function describeThrown(error: unknown): ValidationErrors {
-  return [validationError('', 'type', 'a plain JSON value', `a value that throws when read (${safeString(error)})`)];
+export function describeThrown(error: unknown, value?: unknown): ValidationErrors {
+  return [validationError(value === undefined ? '' : throwingPointer(value), 'type', 'a plain JSON value', `a value that throws when read (${safeString(error)})`)];
+}
+
+/**
+ * Where in `value` reading throws (a getter, a revoked Proxy): the first such place in key
+ * order, found by reading it again (at most 10,000 values, each once), or `''` when none throws now.
+ */
+function throwingPointer(value: unknown): string {
+  const pending: [unknown, string][] = [[value, '']];
+  const seen = new Set<unknown>();
+  while (pending.length > 0 && seen.size < 10_000) {
+    const [node, pointer] = pending.pop()!;
+    let keys: string[];
+    try {
+      if (typeof node !== 'object' || node === null || seen.has(node)) continue;
+      seen.add(node);
+      keys = Object.keys(node);
+    } catch {
+      return pointer;
+    }
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const here = `${pointer}/${escapeToken(keys[i]!)}`;
+      try {
+        pending.push([(node as Record<string, unknown>)[keys[i]!], here]);
+      } catch {
+        return here;
+      }
+    }
+  }
+  return '';
 }
 
 /** `String(value)`, or a neutral text when even that throws (a Symbol in a template, a hostile toString). */

@@ -111,7 +111,7 @@ export function validateMessage(value: unknown, options?: ValidationOptions): Va
     }
   } catch (error) {
     // Only a getter or Proxy in a hand-made value can throw here; JSON.parse makes neither.
-    return failure('invalid', describeThrown(error));
+    return failure('invalid', describeThrown(error, value));
   }
   if (errors === null) return notices?.list ? { ok: true, message: value as Message, notices: notices.list } : { ok: true, message: value as Message };
   if (errors !== undefined) return rejected(errors, value, mode);
@@ -129,7 +129,7 @@ function rejected(errors: CompiledValidatorError[], value: unknown, mode: Valida
   try {
     return failure('invalid', describeCompiledErrors(errors, value, mode));
   } catch (error) {
-    return failure('invalid', describeThrown(error));
+    return failure('invalid', describeThrown(error, value));
   }
 }
 
@@ -138,7 +138,7 @@ function slowPath(value: unknown, mode: ValidationMode, direction: Direction | u
   try {
     return classify(value, mode, direction);
   } catch (error) {
-    return failure('invalid', describeThrown(error));
+    return failure('invalid', describeThrown(error, value));
   }
 }
 

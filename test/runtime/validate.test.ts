@@ -104,9 +104,15 @@ describe('validateMessage', () => {
     expect(!result.ok && result.errors[0]!.message).toBe('expected a number, got Infinity (not a finite number)');
   });
 
-  it('never throws on a value whose properties throw when read', () => {
+  it('never throws on a value whose properties throw when read, and says where', () => {
     const hostile = Object.defineProperty({}, 'type', { get: () => { throw new Error('boom'); }, enumerable: true });
-    expect(validateMessage(hostile)).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(validateMessage(hostile)).toMatchObject({ ok: false, reason: 'invalid', errors: [{ pointer: '/type' }] });
+    // Before, both were reported at the root.
+    const data = Object.defineProperty({ ...trade.data }, 'price', { get: () => { throw new Error('boom'); }, enumerable: true });
+    expect(validateMessage({ ...trade, data })).toMatchObject({ ok: false, errors: [{ pointer: '/data/price', message: 'expected a plain JSON value, got a value that throws when read (Error: boom)' }] });
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    expect(validateMessage({ ...trade, data: revoked.proxy })).toMatchObject({ ok: false, errors: [{ pointer: '/data' }] });
   });
 
   it('describes the value it judged, even where a getter answers differently when read again', () => {
