@@ -325,7 +325,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     if (parsed === undefined || !['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol) || parsed.hash !== '') {
       // The URL itself is not shown: it may carry a token.
       const got = parsed === undefined ? 'a string that is not a URL' : parsed.hash !== '' ? 'one with a #fragment, which WebSocket refuses' : `a ${parsed.protocol} URL`;
-      throw new TypeError(`connect: the url must be a ws: or wss: URL, e.g. wss://example.com/api/ws, got ${got}`);
+      throw new TypeError(`connect: the url must be a ws: or wss: URL (or http:, https:, taken as ws:, wss:), e.g. wss://example.com/api/ws, got ${got}`);
     }
     return url;
   }
