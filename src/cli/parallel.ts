@@ -220,7 +220,7 @@ export class ParallelValidation {
       throw error;
     }
     if (failure !== undefined) findings.fault(`cannot read "${file}": ${describeIoError(failure)}`);
-    else if (entries === 0) check(emptyFileEntry(file));
+    else if (entries === 0) check(emptyFileEntry(file, offset > 0));
   }
 
   /** False once a worker has failed: the run reads its other files in this thread. */

@@ -66,12 +66,14 @@ describe('realtime-contract validate in a pipeline', () => {
     const cp1252 = Buffer.concat([Buffer.from('{"type":"error","data":{"code":"X","message":"caf'), Buffer.from([0xe9]), Buffer.from('"},"ts":"2026-01-14T16:30:00.000Z"}\n')]);
     const json = file('cp1252.json', cp1252);
     const ndjson = file('cp1252.ndjson', Buffer.concat([Buffer.from(`${ping(1)}\n`), cp1252]));
-    const reason = (offset: number) => `expected UTF-8 text, got the byte 0xE9 at byte offset ${offset}, which is not UTF-8 (save the file as UTF-8)`;
+    const reason = (offset: number) => `expected UTF-8 text, got the byte 0xE9 at byte offset ${offset} of the input, which is not UTF-8 (save the file as UTF-8)`;
     expect(cli(['validate', json, ndjson])).toMatchObject({
       code: 1,
       stdout: `${json}:1: - (root) ${reason(49)}\n${ndjson}:2: - (root) ${reason(49 + ping(1).length + 1)}\n1 valid, 2 invalid\n`,
     });
     expect(cli(['validate', '-'], cp1252)).toMatchObject({ code: 1, stdout: `<stdin>:1: - (root) ${reason(49)}\n0 valid, 1 invalid\n` });
+    // JSON output carries the offset as a field, as parseMessage's error does.
+    expect(JSON.parse(cli(['validate', '--format', 'json', ndjson]).stdout).problems[0]).toMatchObject({ line: 2, keyword: 'json', byteOffset: 49 + ping(1).length + 1 });
     // One pretty-printed document on stdin with a bad byte is one error, on the line of the byte.
     const pretty = Buffer.from(JSON.stringify({ type: 'error', data: { code: 'X', message: 'caf_' }, ts: '2026-01-14T16:30:00.000Z' }, null, 2)).map((byte) => (byte === 0x5f ? 0xe9 : byte));
     const badLine = pretty.subarray(0, pretty.indexOf(0xe9)).filter((byte) => byte === 10).length + 1;
@@ -118,7 +120,7 @@ describe('realtime-contract validate in a pipeline', () => {
     const bytes = Buffer.concat(parts);
     expect([bytes[offsets[0]!], bytes[offsets[1]!], bytes.subarray(CHUNK - 1, CHUNK + 2).toString('utf8')]).toEqual([0xe9, 0xe9, '€']);
     const target = file('chunks.ndjson', bytes);
-    const reason = (offset: number) => `expected UTF-8 text, got the byte 0xE9 at byte offset ${offset}, which is not UTF-8 (save the file as UTF-8)`;
+    const reason = (offset: number) => `expected UTF-8 text, got the byte 0xE9 at byte offset ${offset} of the input, which is not UTF-8 (save the file as UTF-8)`;
     const expected = `${target}:${badLines[0]}: - (root) ${reason(offsets[0]!)}\n${target}:${badLines[1]}: - (root) ${reason(offsets[1]!)}\n${lastLine - 2} valid, 2 invalid\n`;
     expect(cli(['validate', target])).toMatchObject({ code: 1, stdout: expected, stderr: '' });
     expect(cli(['validate', '--input', 'ndjson', '-'], bytes)).toMatchObject({ code: 1, stdout: expected.replaceAll(target, '<stdin>') });

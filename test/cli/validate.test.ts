@@ -78,14 +78,18 @@ describe('realtime-contract validate', () => {
 
   it('gives an empty file and a binary file a clear result', () => {
     const empty = file('empty.ndjson', '');
+    const blankNdjson = file('blank.ndjson', '   \n\n');
     const emptyJson = file('empty.json', '  \n');
+    const bomJson = file('bom.json', '\ufeff');
     const binary = file('binary.json', Buffer.from([0x7b, 0x00, 0xff, 0x10, 0x7d]));
-    const { code, stdout } = cli(['validate', empty, emptyJson, binary]);
+    const { code, stdout } = cli(['validate', empty, blankNdjson, emptyJson, bomJson, binary]);
     expect(stdout).toBe(
       `${empty}:1: - (root) expected at least one message, got an empty file\n` +
-        `${emptyJson}:1: - (root) expected at least one message, got an empty file\n` +
+        `${blankNdjson}:1: - (root) expected at least one message, got only blank lines\n` +
+        `${emptyJson}:1: - (root) expected at least one message, got only whitespace\n` +
+        `${bomJson}:1: - (root) expected at least one message, got an empty file\n` +
         `${binary}:1: - (root) expected UTF-8 JSON text, got a binary file (NUL byte at offset 1)\n` +
-        '0 valid, 3 invalid\n',
+        '0 valid, 5 invalid\n',
     );
     expect(code).toBe(1);
   });

@@ -32,7 +32,7 @@ export function* readDocument(bytes: Uint8Array, file: string, duplicateKeys: bo
 /** {@link readDocument} on text already decoded; `parsed` is its value when the caller has parsed it. */
 export function* readDocumentText(text: string, file: string, duplicateKeys: boolean, parsed?: { value: unknown }): Generator<SourceEntry> {
   if (text.trim() === '') {
-    yield { kind: 'syntax', file, line: 1, error: validationError('', 'json', 'at least one message', 'an empty file') };
+    yield { kind: 'syntax', file, line: 1, error: validationError('', 'json', 'at least one message', text === '' ? 'an empty file' : 'only whitespace') };
     return;
   }
   let document: unknown;

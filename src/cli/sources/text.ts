@@ -35,7 +35,8 @@ export function decodeUtf8(bytes: Uint8Array, baseOffset = 0): { text: string } 
 /** The error for text whose byte `byte` at byte offset `offset` (in its file or stream) is not UTF-8. */
 export function notUtf8Error(offset: number, byte: number): ValidationError {
   const hex = `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  return validationError('', 'json', 'UTF-8 text', `the byte ${hex} at byte offset ${offset}, which is not UTF-8 (save the file as UTF-8)`);
+  // The offset counts from the start of the file (a line's other positions count from the line).
+  return { ...validationError('', 'json', 'UTF-8 text', `the byte ${hex} at byte offset ${offset} of the input, which is not UTF-8 (save the file as UTF-8)`), byteOffset: offset };
 }
 
 /**
