@@ -194,8 +194,17 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
   try {
     value = JSON.parse(text);
   } catch {
-    // Not one document: every line is read on its own, so no fault hides the lines after it.
-    yield* readNdjsonBatches(slices(whole, CHUNK_BYTES), file, duplicateKeys);
+    // Not one document. NDJSON (one of its first 16 lines is a `{` … `}` line): every line is
+    // read on its own, so no fault hides the lines after it. Anything else (pretty-printed
+    // documents one after another) is one syntax error where the text stops being JSON, with
+    // the way out, not one error per line.
+    if (looksLikeNdjson([whole])) {
+      yield* readNdjsonBatches(slices(whole, CHUNK_BYTES), file, duplicateKeys);
+      return;
+    }
+    const hint = 'if it holds one message per line, say so with --input ndjson';
+    yield* inBatches([...readDocumentText(text, file, duplicateKeys)].map((entry) =>
+      entry.kind === 'syntax' && entry.error.hint === undefined ? { ...entry, error: { ...entry.error, message: `${entry.error.message}; ${hint}`, hint } } : entry));
     return;
   }
   if ('error' in decoded) {
