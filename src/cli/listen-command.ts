@@ -9,6 +9,10 @@ import { inertJson, noticeMessage, oneLine } from './report.js';
 import { duplicateKeyError, findDuplicateKeys } from './sources/text.js';
 import type { ValidationMode } from '../runtime/validate.js';
 
+
+/** The largest message listen reads (ws's default limit): a larger one is reported, not held. */
+const MAX_FRAME_BYTES = 100 * 1024 * 1024;
+
 /** Options of `realtime-contract listen`. Durations in milliseconds. */
 export interface ListenCommandOptions {
   token?: string;
@@ -115,7 +119,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const validate = (value: unknown) => validateMessage(value, { mode: options.mode });
 
   // The handshake counts toward --duration too: a server that never answers ends the run in time.
-  const ws = new WebSocket(url, { handshakeTimeout: Math.min(10_000, durationMs) });
+  const ws = new WebSocket(url, { handshakeTimeout: Math.min(10_000, durationMs), maxPayload: MAX_FRAME_BYTES });
   let started = Date.now();
   let lastPing = started;
   let pings = 0;
@@ -143,7 +147,14 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // connection to end (30 s for a server that leaves it open). The close that follows (1006,
     // or 1002 and the like) is this client's, not the server's: no server close is reported.
     refused = error;
-    violate({ index: report.frames++, type: null, pointer: '', keyword: 'frame', message: `expected a valid WebSocket frame, got one this client had to refuse: ${scrub(error.message)}` });
+    // ws's own limit on a message's size is listen's, not the contract's: said as such.
+    const tooLarge = (error as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+    violate({
+      index: report.frames++, type: null, pointer: '', keyword: 'frame',
+      message: tooLarge
+        ? `expected a message of at most ${MAX_FRAME_BYTES / 1024 / 1024} MiB (the most listen reads; the contract sets no limit), got a larger one`
+        : `expected a valid WebSocket frame, got one this client had to refuse: ${scrub(error.message)}`,
+    });
     finish();
   });
   ws.on('close', (code, reason) => {

@@ -172,6 +172,8 @@ describe('listen', () => {
       ['a text frame that is not UTF-8', Buffer.from([0x81, 0x03, 0x7b, 0xff, 0x7d]), /^frame 1: - \(root\) expected a valid WebSocket frame, got one this client had to refuse: .*UTF-8/m],
       ['a close with an invalid code', Buffer.from([0x88, 0x02, 0x07, 0xd0]), /^frame 1: - \(root\) expected a valid WebSocket frame, got one this client had to refuse: .*status code/m],
       ['a close with 4000', Buffer.from([0x88, 0x05, 0x0f, 0xa0, 0x62, 0x79, 0x65]), /^close: - \(root\) the server closed the connection with 4000 "bye" before the run ended$/m],
+      // Only a header that announces 200 MiB: listen's own limit, said as such.
+      ['a frame over 100 MiB', Buffer.from([0x81, 0x7f, 0, 0, 0, 0, 0x0c, 0x80, 0, 0]), /^frame 1: - \(root\) expected a message of at most 100 MiB \(the most listen reads; the contract sets no limit\), got a larger one$/m],
     ];
     for (const [name, after, expected] of cases) {
       const started = Date.now();
