@@ -379,7 +379,7 @@ export type InboundCheck = { ok: true; message: { type: 'pong' | 'ping'; timesta
 
 /**
  * Validates a parsed inbound frame as client→server, strictly (PLAN.md "Wire"): unknown type →
- * UNKNOWN_TYPE, a type that only travels server→client → WRONG_DIRECTION, a schema fault →
+ * UNKNOWN_TYPE (the type it got and the ones a client sends in `details`), a type that only travels server→client → WRONG_DIRECTION, a schema fault →
  * INVALID_MESSAGE with the pointer and fault in `details` (never echoing the whole frame; at
  * most 300 characters).
  *
@@ -392,7 +392,7 @@ export function checkInbound(value: unknown, text?: string): InboundCheck {
   const result = validateMessage(value, { mode: 'strict', direction: 'client-to-server' });
   if (result.ok) return { ok: true, message: result.message };
   const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
-  if (result.reason === 'unknown-type') return { ok: false, code: ErrorCode.UnknownType, message: 'unknown message type' };
+  if (result.reason === 'unknown-type') return { ok: false, code: ErrorCode.UnknownType, message: 'unknown message type', details: `${result.errors[0].pointer || '(root)'} ${result.errors[0].message}`.slice(0, 300) };
   if (result.reason === 'wrong-direction') return { ok: false, code: ErrorCode.WrongDirection, message: `"${String(type)}" is sent by the server, not by a client` };
   if (typeof type !== 'string') return { ok: false, code: ErrorCode.InvalidMessage, message: 'expected a message object with a string "type"' };
   const first = text === undefined ? result.errors[0] : asWritten(result.errors[0], value, (pointer) => numberLiteral(text, safeParseTree(text), [], pointer));

@@ -93,6 +93,22 @@ describe('hostile input', () => {
     }
   });
 
+  it('an UNKNOWN_TYPE error names the type it got and the ones a client sends', async () => {
+    const server = await startServer();
+    try {
+      const client = await connect(server.url({ token: await token('sloppy') }));
+      client.ws.send('{"type":"pnig","timestamp":1}');
+      await client.until(() => client.count('error') === 1);
+      const { data } = client.frames.find((f) => f.type === 'error')! as { data: { code: string; details?: string } };
+      expect(data).toMatchObject({ code: ErrorCode.UnknownType, message: 'unknown message type' });
+      // Before, no details: the client could not tell which of its frames was meant.
+      expect(data.details).toMatch(/^\/type .*got "pnig"/);
+      client.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('an INVALID_MESSAGE error shows a number at fault as the client wrote it', async () => {
     const server = await startServer();
     try {
