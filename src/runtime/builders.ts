@@ -1,6 +1,6 @@
 import type { EnvelopeMessageType, Message, MessageDataMap, MessageMap, PingMessage, PongMessage } from '../../generated/types.js';
 import { checkPingMessage, checkPongMessage, type CompiledValidatorError } from '../../generated/validators.js';
-import { describeFlatError, describeThrown, preview, validationError, type ValidationErrors } from './errors.js';
+import { describeFlatError, describeThrown, describeThrownAt, preview, validationError, type ValidationErrors } from './errors.js';
 import { escapeToken } from './json-pointer.js';
 import { parseMessage } from './parse.js';
 import { validateMessage } from './validate.js';
@@ -94,7 +94,7 @@ export function createPong(pingOrTimestamp: PingMessage | number, options?: Buil
       timestamp = pingOrTimestamp.timestamp;
     } catch (error) {
       // A getter that throws, a revoked Proxy: with `{ validate: true }`, the error it promises.
-      if (options?.validate) throw new MessageValidationError('pong', describeThrown(error, pingOrTimestamp));
+      if (options?.validate) throw new MessageValidationError('pong', describeThrownAt(error, '/timestamp'));
       throw error;
     }
   }
@@ -135,7 +135,8 @@ function checked<M extends PingMessage | PongMessage>(message: M, check: (data: 
     errors = describeFlatError(found[found.length - 1]!, message as unknown as Record<string, unknown>);
   } catch (error) {
     // A revoked Proxy given as the timestamp by untyped code: `validateMessage` says the same.
-    errors = describeThrown(error, message);
+    // Only the timestamp can throw: the builder made the rest.
+    errors = describeThrownAt(error, '/timestamp');
   }
   throw new MessageValidationError(message.type, errors);
 }

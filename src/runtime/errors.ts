@@ -245,7 +245,12 @@ function editDistance(a: string, b: string): number {
 
 /** The error of a value that threw while it was read (a getter, a revoked Proxy, a Proxy trap). */
 export function describeThrown(error: unknown, value?: unknown): ValidationErrors {
-  return [validationError(value === undefined ? '' : throwingPointer(value), 'type', 'a plain JSON value', `a value that throws when read (${safeString(error)})`)];
+  return describeThrownAt(error, value === undefined ? '' : throwingPointer(value));
+}
+
+/** {@link describeThrown} where the caller knows the place (a keepalive builder: its timestamp), without the search. */
+export function describeThrownAt(error: unknown, pointer: string): ValidationErrors {
+  return [validationError(pointer, 'type', 'a plain JSON value', `a value that throws when read (${safeString(error)})`)];
 }
 
 /**

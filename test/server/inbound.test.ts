@@ -99,7 +99,7 @@ describe('hostile input', () => {
       const client = await connect(server.url({ token: await token('sloppy') }));
       client.ws.send('{"type":"pnig","timestamp":1}');
       await client.until(() => client.count('error') === 1);
-      const { data } = client.frames.find((f) => f.type === 'error')! as { data: { code: string; details?: string } };
+      const data = client.frames.find((f) => f.type === 'error')!.data as { code: string; details?: string };
       expect(data).toMatchObject({ code: ErrorCode.UnknownType, message: 'unknown message type' });
       // Before, no details: the client could not tell which of its frames was meant.
       expect(data.details).toMatch(/^\/type .*got "pnig"/);
