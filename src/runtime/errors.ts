@@ -212,33 +212,37 @@ function requiredHint(instancePath: string, name: string, value: unknown): strin
 }
 
 /** Why `input` is not even a message of some known type. */
-export function describeEnvelope(input: unknown, type: unknown): ValidationErrors {
+export function describeEnvelope(input: unknown, type: unknown, direction?: 'client-to-server' | 'server-to-client', types: readonly string[] = MESSAGE_TYPES): ValidationErrors {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return [validationError('', 'type', 'a message object', preview(input))];
   if (type === undefined) return [validationError('/type', 'required', 'required property "type"', 'nothing')];
   if (typeof type !== 'string') return [validationError('/type', 'type', 'a string', typed(type))];
-  const near = closestType(type);
-  return [validationError('/type', 'discriminator', `a known message type (${MESSAGE_TYPES.join(', ')})`, preview(type), near === undefined ? undefined : `did you mean ${JSON.stringify(near)}?`)];
+  const near = closestType(type, types);
+  return [validationError('/type', 'discriminator', `${direction === undefined ? 'a known' : `a ${direction}`} message type (${types.join(', ')})`, preview(type), near === undefined ? undefined : `did you mean ${JSON.stringify(near)}?`)];
 }
 
-/** The known type a misspelt `type` most likely meant: the same in lower case with `_`, or at most two edits away. */
-function closestType(type: string): string | undefined {
+/** The known type a misspelt `type` most likely meant: the same in lower case with `_`, or at most two edits away (a swap of two neighbours is one). */
+function closestType(type: string, types: readonly string[]): string | undefined {
   const near = type.toLowerCase().replace(/[- ]/g, '_');
   let best: string | undefined;
   let bestDistance = 3;
-  for (const known of MESSAGE_TYPES) {
+  for (const known of types) {
     const distance = near.length > 20 ? 3 : editDistance(near, known);
     if (distance < bestDistance && distance < known.length / 2) [best, bestDistance] = [known, distance];
   }
   return best;
 }
 
-/** Levenshtein distance: insertions, deletions and substitutions. */
+/** Edit distance: insertions, deletions, substitutions and swaps of two neighbours (`pnig` → `ping` is one). */
 function editDistance(a: string, b: string): number {
+  let before: number[] = [];
   let row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) next[j] = Math.min(next[j]!, before[j - 2]! + 1);
+    }
+    [before, row] = [row, next];
   }
   return row[b.length]!;
 }

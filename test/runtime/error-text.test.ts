@@ -78,10 +78,19 @@ describe('hints for faults producers make (issue 8, item 14)', () => {
     ['ai_task', 'ai_tasks'],
     ['trdes', 'trades'],
     ['alert', 'alerts'],
+    // Two neighbours swapped count as one edit.
+    ['pnig', 'ping'],
+    ['tardes', 'trades'],
   ])('an unknown type %j close to a known one names %j', (type, known) => {
     const result = validateMessage({ type, data: {}, ts: '2026-01-14T16:30:00Z' });
     expect(result).toMatchObject({ ok: false, reason: 'unknown-type' });
     expect(!result.ok && result.errors[0].message).toMatch(new RegExp(`got "${type}"; did you mean "${known}"\\?$`));
+  });
+
+  it('with a direction, an unknown type is told the types that travel that way, and guessed among them', () => {
+    const result = validateMessage({ type: 'pnig', timestamp: 1 }, { direction: 'client-to-server' });
+    expect(result).toMatchObject({ ok: false, reason: 'unknown-type' });
+    expect(!result.ok && result.errors[0].message).toBe('expected a client-to-server message type (ping, pong), got "pnig"; did you mean "ping"?');
   });
 
   it('a type far from every known one gets no guess', () => {
