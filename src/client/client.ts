@@ -228,8 +228,6 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   let retold: string | null = null;
   /** The cursor the current socket asked to resume from (`since` in its URL). */
   let socketSince: string | null = null;
-  /** The last cursor a `gap` event said was lost: a socket that asked for it is not told again. */
-  let toldLost: string | null = null;
   let stableTimer: ReturnType<typeof setTimeout> | undefined;
   let watchdog: ReturnType<typeof setTimeout> | undefined;
   let lastFrame = 0;
@@ -501,23 +499,21 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       pingSent = -1;
     }
     const resume = message.type === 'connection' ? (message.data as { resume?: string }).resume : undefined;
-    // What the server answered: the cursor this socket asked for. A poll may have moved on
-    // while the socket was connecting (told a gap itself, delivered the new stream).
-    const since = mode === 'ws' ? socketSince : status.cursor;
-    // A new stream starts at the connection's cursor, unless a poll moved the client to a
-    // later position of that same stream while this socket was connecting: the replay up to
-    // it is then duplicates. (Where the cursor is still the one asked for, the server's
-    // answer stands, even behind it: a store that lost its history starts over.)
-    const movedOn = mode === 'ws' && status.cursor !== socketSince && typeof cursor === 'string' && sameStream(cursor, status.cursor) && isAfter(status.cursor!, cursor);
-    if (message.type === 'connection' && resume !== 'resumed' && typeof cursor === 'string' && !movedOn) status.cursor = cursor;
+    const since = status.cursor;
+    // While this socket was connecting (asking from `socketSince`), a poll may have found that
+    // cursor lost, said `gap`, and delivered part of the new stream: when the connection
+    // answers with that same new stream, its gap is the one already told, and the client's
+    // later position in it stands (the replay up to it is duplicates). Any other answer is
+    // the server's to give: a store that lost its history in the same epoch starts over.
+    const raced = mode === 'ws' && typeof cursor === 'string' && since !== null && !sameStream(since, socketSince) && sameStream(cursor, since);
+    if (message.type === 'connection' && resume !== 'resumed' && typeof cursor === 'string' && !(raced && isAfter(since!, cursor))) status.cursor = cursor;
     status.received++;
     emit(message.type, 'data' in message ? message.data : message, message);
     emit('message', message);
-    if (resume === 'gap' && since !== toldLost) gap(since, mode);
+    if (resume === 'gap' && !raced) gap(since, mode);
   }
 
   function gap(since: string | null, mode: 'ws' | 'polling', cursor = status.cursor): void {
-    toldLost = since;
     emit('gap', { since, cursor, mode });
   }
 

@@ -25,8 +25,8 @@ export function reconnectAdvice(code: number): 'yes' | 'no' | 'with-new-token' {
 export function isAfter(next: string, last: string | null): boolean {
   if (last === null) return true;
   if (next === last) return false;
-  const a = /^(.*)\.(\d+)$/.exec(next);
-  const b = /^(.*)\.(\d+)$/.exec(last);
+  const a = CURSOR.exec(next);
+  const b = CURSOR.exec(last);
   // Positions below 2^53: exact as numbers.
   return !a || !b || a[1] !== b[1] || Number(a[2]) > Number(b[2]);
 }
@@ -34,7 +34,10 @@ export function isAfter(next: string, last: string | null): boolean {
 /** Whether two cursors are positions of one stream (the same epoch): `e1.3` and `e1.9` are, `e1.3` and `e2.3` are not, nor is anything and null. */
 export function sameStream(a: string, b: string | null): boolean {
   if (b === null) return false;
-  const x = /^(.*)\.(\d+)$/.exec(a);
-  const y = /^(.*)\.(\d+)$/.exec(b);
+  const x = CURSOR.exec(a);
+  const y = CURSOR.exec(b);
   return x !== null && y !== null && x[1] === y[1];
 }
+
+/** `<epoch>.<position>`: the epoch (group 1) and the position (group 2). */
+const CURSOR = /^(.*)\.(\d+)$/;

@@ -13,7 +13,7 @@ import { CLOSE_CODES } from '../../generated/contract.js';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createRealtimeClient, pollUrlOf } from '../../src/client/client.js';
 import { isAfter, POLL_PATH, reconnectAdvice, WEBSOCKET_PATH } from '../../src/client/protocol.js';
-import type { GapEvent, InvalidEvent, UnknownEvent } from '../../src/client/index.js';
+import type { GapEvent, InvalidEvent, RealtimeClient, UnknownEvent } from '../../src/client/index.js';
 import { FakeServer } from './support/fake-server.js';
 import { closeClients, example, nodeClient, sleep, STREAM_TYPES, until } from './support/helpers.js';
 
@@ -199,12 +199,14 @@ describe('client: authentication', () => {
 });
 
 describe('client: reconnection and resume', () => {
-  it('a lost cursor is told once when a poll and a socket that raced it both say gap, and nothing is delivered twice', async () => {
-    // The server restarts with a new epoch (e2) while the client holds e1.2. The client polls
-    // and, at the same time, tries a socket with since=e1.2; the poll answers gap first, then the
-    // socket opens and says gap too, replaying the new stream from its start.
-    const trade = (cursor: string) => JSON.stringify({ ...example('trades'), data: { ...(example('trades').data as object), id: cursor }, cursor });
-    const connection = (resume: string, cursor: string) => JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume }, ts: new Date().toISOString(), cursor });
+  /**
+   * A socket attempt that races a poll: the client holds e1.2 from a first socket (connection
+   * e1.0, trades e1.1 and e1.2, then the socket dies), polls, and at the same time tries a
+   * socket with since=e1.2. The first poll is answered with `poll` only once that socket's
+   * upgrade has arrived, and the socket is accepted, sending `socket`, only once the poll is
+   * answered. Real WebSockets and HTTP on 127.0.0.1; later polls are held until the end.
+   */
+  async function raceAtRestart(poll: object, socket: string[]): Promise<{ seen: string[]; gaps: GapEvent[]; status: ReturnType<RealtimeClient['getStatus']> }> {
     const wss = new WebSocketServer({ noServer: true });
     let upgrades = 0;
     let polls = 0;
@@ -212,26 +214,25 @@ describe('client: reconnection and resume', () => {
     let pollAnswered: (() => void) | undefined;
     const answered = new Promise<void>((resolve) => (pollAnswered = resolve));
     const held: ServerResponse[] = [];
-    const http = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const http = createServer((_req: IncomingMessage, res: ServerResponse) => {
       if (++polls > 1) return void held.push(res);
-      // The first poll waits for the socket attempt that races it.
       const answer = () => {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ cursor: 'e2.2', resume: 'gap', messages: [JSON.parse(trade('e2.1')), JSON.parse(trade('e2.2'))] }));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(poll));
         pollAnswered!();
       };
       if (upgrades >= 2) answer();
       else secondUpgrade = answer;
     });
-    http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    http.on('upgrade', (req: IncomingMessage, raw: Duplex, head: Buffer) => {
       const n = ++upgrades;
-      const accept = () => wss.handleUpgrade(req, socket, head, (ws) => {
+      const accept = () => wss.handleUpgrade(req, raw, head, (ws) => {
         if (n === 1) {
-          for (const frame of [connection('new', 'e1.0'), trade('e1.1'), trade('e1.2')]) ws.send(frame);
+          for (const frame of [connectionFrame('new', 'e1.0'), tradeFrame('e1.1'), tradeFrame('e1.2')]) ws.send(frame);
           setTimeout(() => ws.terminate(), 100);
         } else if (n === 2) {
           expect(new URL(req.url!, 'http://x').searchParams.get('since')).toBe('e1.2');
-          for (const frame of [connection('gap', 'e2.0'), trade('e2.1'), trade('e2.2')]) ws.send(frame);
-        } else socket.destroy();
+          for (const frame of socket) ws.send(frame);
+        } else raw.destroy();
       });
       if (n !== 2) return accept();
       secondUpgrade?.();
@@ -239,18 +240,16 @@ describe('client: reconnection and resume', () => {
     });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     try {
-      const port = (http.address() as AddressInfo).port;
-      const client = nodeClient(`ws://127.0.0.1:${port}/api/ws`, { fallbackAfter: 1, random: () => 0 });
+      const client = nodeClient(`ws://127.0.0.1:${(http.address() as AddressInfo).port}/api/ws`, { fallbackAfter: 1, random: () => 0 });
       const gaps: GapEvent[] = [];
       const seen: string[] = [];
       client.on('gap', (g) => gaps.push(g));
       client.on('trades', (t) => seen.push(t.id));
       client.connect('good');
-      await until(() => seen.length >= 4 && client.getStatus().mode === 'ws', 'both streams, then the socket');
+      const last = JSON.parse(socket.at(-1)!).data.id as string;
+      await until(() => seen.includes(last) && client.getStatus().mode === 'ws', 'the socket\'s last trade');
       await sleep(100);
-      expect(seen).toEqual(['e1.1', 'e1.2', 'e2.1', 'e2.2']);
-      expect(gaps).toEqual([{ since: 'e1.2', cursor: 'e2.2', mode: 'polling' }]);
-      expect(client.getStatus()).toMatchObject({ cursor: 'e2.2', duplicates: 2 });
+      return { seen, gaps, status: client.getStatus() };
     } finally {
       closeClients();
       for (const res of held) res.destroy();
@@ -258,6 +257,40 @@ describe('client: reconnection and resume', () => {
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     }
+  }
+  const tradeFrame = (cursor: string, id = cursor) => JSON.stringify({ ...example('trades'), data: { ...(example('trades').data as object), id }, cursor });
+  const tradeBody = (cursor: string, id = cursor) => JSON.parse(tradeFrame(cursor, id)) as object;
+  const connectionFrame = (resume: string, cursor: string) => JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume }, ts: new Date().toISOString(), cursor });
+
+  it('a lost cursor is told once when a poll and a socket that raced it both say gap, and nothing is delivered twice', async () => {
+    // The server restarted with a new epoch (e2): the poll says gap and delivers e2.1, e2.2; the
+    // socket says gap too and replays the new stream from its start.
+    const { seen, gaps, status } = await raceAtRestart(
+      { cursor: 'e2.2', resume: 'gap', messages: [tradeBody('e2.1'), tradeBody('e2.2')] },
+      [connectionFrame('gap', 'e2.0'), tradeFrame('e2.1'), tradeFrame('e2.2')],
+    );
+    expect(seen).toEqual(['e1.1', 'e1.2', 'e2.1', 'e2.2']);
+    expect(gaps).toEqual([{ since: 'e1.2', cursor: 'e2.2', mode: 'polling' }]);
+    expect(status).toMatchObject({ cursor: 'e2.2', duplicates: 2 });
+  });
+
+  it('a racing socket that finds a loss the poll did not see is told, and its stream delivered whole', async () => {
+    // The poll resumed within e1 (e1.3, e1.4); the store then lost its history but kept its
+    // epoch: the socket says gap at e1.1 and sends a new e1.2 … e1.5, which are not duplicates.
+    const sameEpoch = await raceAtRestart(
+      { cursor: 'e1.4', resume: 'resumed', messages: [tradeBody('e1.3'), tradeBody('e1.4')] },
+      [connectionFrame('gap', 'e1.1'), tradeFrame('e1.2', 'new-2'), tradeFrame('e1.3', 'new-3'), tradeFrame('e1.4', 'new-4'), tradeFrame('e1.5', 'new-5')],
+    );
+    expect(sameEpoch.seen).toEqual(['e1.1', 'e1.2', 'e1.3', 'e1.4', 'new-2', 'new-3', 'new-4', 'new-5']);
+    expect(sameEpoch.gaps).toEqual([{ since: 'e1.4', cursor: 'e1.1', mode: 'ws' }]);
+    expect(sameEpoch.status).toMatchObject({ cursor: 'e1.5', duplicates: 0 });
+    // The poll said gap into e2; the socket then says gap into e3: the rest of e2 is lost too.
+    const twice = await raceAtRestart(
+      { cursor: 'e2.2', resume: 'gap', messages: [tradeBody('e2.1'), tradeBody('e2.2')] },
+      [connectionFrame('gap', 'e3.0'), tradeFrame('e3.1')],
+    );
+    expect(twice.seen).toEqual(['e1.1', 'e1.2', 'e2.1', 'e2.2', 'e3.1']);
+    expect(twice.gaps).toEqual([{ since: 'e1.2', cursor: 'e2.2', mode: 'polling' }, { since: 'e2.2', cursor: 'e3.0', mode: 'ws' }]);
   });
 
   it('a resume the server cannot honour emits gap, and the stream continues from the new cursor', async () => {
