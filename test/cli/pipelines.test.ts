@@ -63,6 +63,12 @@ describe('realtime-contract validate in a pipeline', () => {
     // way out (it was one error per line of both, and no hint).
     const two = `${JSON.stringify(JSON.parse(ping(1)), null, 2)}\n${JSON.stringify(JSON.parse(ping(2)), null, 2)}\n`;
     expect(cli(['validate', '-'], two)).toMatchObject({ code: 1, stdout: expect.stringMatching(/^<stdin>:5: - \(root\) expected valid JSON, got "\{" at column 1 .*; if it holds one message per line, say so with --input ndjson\n0 valid, 1 invalid\n$/) });
+    // NDJSON is still found after 16 broken or blank lines, and in a last line without a line end.
+    const late = `${'\n'.repeat(8)}${'{"type":"ping",\n'.repeat(8)}${ping(1)}\n${ping(-5)}`;
+    expect(cli(['validate', '-'], late)).toMatchObject({ code: 1, stdout: expect.stringMatching(/:18: ping \/timestamp expected a number >= 0, got -5\n1 valid, 9 invalid\n$/) });
+    expect(cli(['validate', '-'], `{"type":"ping",\n${ping(1)}`).stdout).toMatch(/\n1 valid, 1 invalid\n$/);
+    // Nothing but whitespace is said so, without the hint.
+    expect(cli(['validate', '-'], '  \n').stdout).toBe('<stdin>:1: - (root) expected at least one message, got only whitespace\n0 valid, 1 invalid\n');
     expect(cli(['validate', '--input', 'yaml', '-'], '').code).toBe(2);
   });
 

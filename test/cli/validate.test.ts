@@ -85,7 +85,7 @@ describe('realtime-contract validate', () => {
     const { code, stdout } = cli(['validate', empty, blankNdjson, emptyJson, bomJson, binary]);
     expect(stdout).toBe(
       `${empty}:1: - (root) expected at least one message, got an empty file\n` +
-        `${blankNdjson}:1: - (root) expected at least one message, got only blank lines\n` +
+        `${blankNdjson}:1: - (root) expected at least one message, got only whitespace\n` +
         `${emptyJson}:1: - (root) expected at least one message, got only whitespace\n` +
         `${bomJson}:1: - (root) expected at least one message, got an empty file\n` +
         `${binary}:1: - (root) expected UTF-8 JSON text, got a binary file (NUL byte at offset 1)\n` +

@@ -174,7 +174,7 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
     // broken) shows lines that start with `{` and end with `}`: read it line by line.
     // Anything else (a pretty-printed document, `yes |`) is one error, not millions of
     // broken lines.
-    if (looksLikeNdjson(whole.held)) {
+    if (looksLikeNdjson(whole.held, 16, false)) {
       yield* readNdjsonBatches(concat(whole.held, whole.rest), file, duplicateKeys);
       return;
     }
@@ -194,17 +194,17 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
   try {
     value = JSON.parse(text);
   } catch {
-    // Not one document. NDJSON (one of its first 16 lines is a `{` … `}` line): every line is
-    // read on its own, so no fault hides the lines after it. Anything else (pretty-printed
-    // documents one after another) is one syntax error where the text stops being JSON, with
-    // the way out, not one error per line.
-    if (looksLikeNdjson([whole])) {
+    // Not one document. NDJSON (any of its lines is a `{` … `}` line): every line is read on
+    // its own, so no fault hides the lines after it. Anything else (pretty-printed documents
+    // one after another) is one syntax error where the text stops being JSON, with the way
+    // out, not one error per line.
+    if (looksLikeNdjson([whole], Infinity, true)) {
       yield* readNdjsonBatches(slices(whole, CHUNK_BYTES), file, duplicateKeys);
       return;
     }
     const hint = 'if it holds one message per line, say so with --input ndjson';
     yield* inBatches([...readDocumentText(text, file, duplicateKeys)].map((entry) =>
-      entry.kind === 'syntax' && entry.error.hint === undefined ? { ...entry, error: { ...entry.error, message: `${entry.error.message}; ${hint}`, hint } } : entry));
+      entry.kind === 'syntax' && entry.error.keyword === 'json' && entry.error.hint === undefined && text.trim() !== '' ? { ...entry, error: { ...entry.error, message: `${entry.error.message}; ${hint}`, hint } } : entry));
     return;
   }
   if ('error' in decoded) {
@@ -233,21 +233,22 @@ async function* concat(held: Buffer[], rest: AsyncIterable<Buffer>): AsyncGenera
 }
 
 /**
- * Whether one of the first 16 lines of the chunks `held` (line 1 included, however long)
- * starts with `{` and ends with `}`, as a line of NDJSON does: a pretty-printed document's
- * lines do not (`  {`, `},`).
+ * Whether one of the lines of the chunks `held` (line 1 included, however long), the first
+ * `lines` of them, starts with `{` and ends with `}`, as a line of NDJSON does: a
+ * pretty-printed document's lines do not (`  {`, `},`). `whole`: `held` is the whole text, so
+ * its last line counts even without a line end (else it may be cut short).
  */
-function looksLikeNdjson(held: readonly Buffer[]): boolean {
+function looksLikeNdjson(held: readonly Buffer[], lines: number, whole: boolean): boolean {
   const SPACE = (byte: number) => byte === 32 || byte === 9 || byte === 13;
   let first = -1;
   let last = -1;
-  let lines = 0;
+  let seen = 0;
   for (const chunk of held) {
     for (let i = 0; i < chunk.length; i++) {
       const byte = chunk[i]!;
       if (byte === 10) {
         if (first === 123 && last === 125) return true;
-        if (++lines === 16) return false;
+        if (++seen === lines) return false;
         first = last = -1;
       } else if (!SPACE(byte)) {
         if (first === -1) first = byte;
@@ -255,7 +256,7 @@ function looksLikeNdjson(held: readonly Buffer[]): boolean {
       }
     }
   }
-  return false;
+  return whole && first === 123 && last === 125;
 }
 
 /** Whether a first line (its bytes, at most 64 KiB of it) is one whole JSON object. */

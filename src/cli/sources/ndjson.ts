@@ -26,7 +26,7 @@ const SNIFF_BYTES = 65536;
  * @returns one array of entries per chunk read that ends a line, in order (never an empty
  *   array); iterate it synchronously, as `validate` does: the cost of async iteration is then
  *   paid per chunk (64 KiB from a file), not per line. A file without a single non-blank line
- *   gives one error, `an empty file` (or `only blank lines`).
+ *   gives one error, `an empty file` (or `only whitespace`).
  */
 export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>, file: string, duplicateKeys: boolean): AsyncGenerator<SourceEntry[]> {
   const { head, rest, close } = await peekFirstLine(bytes);
@@ -55,7 +55,7 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
 
 /** What an NDJSON file without a single non-blank line gives: one error on line 1 (`blank`: it has lines, all blank). */
 export function emptyFileEntry(file: string, blank: boolean): SourceEntry {
-  return { kind: 'syntax', file, line: 1, error: validationError('', 'json', 'at least one message', blank ? 'only blank lines' : 'an empty file') };
+  return { kind: 'syntax', file, line: 1, error: validationError('', 'json', 'at least one message', blank ? 'only whitespace' : 'an empty file') };
 }
 
 /** {@link readNdjsonBatches} one entry at a time (one turn of async iteration per line). */
