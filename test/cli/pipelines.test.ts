@@ -82,6 +82,10 @@ describe('realtime-contract validate in a pipeline', () => {
       stdout: `${json}:1: - (root) ${reason(49)}\n${ndjson}:2: - (root) ${reason(49 + ping(1).length + 1)}\n1 valid, 2 invalid\n`,
     });
     expect(cli(['validate', '-'], cp1252)).toMatchObject({ code: 1, stdout: `<stdin>:1: - (root) ${reason(49)}\n0 valid, 1 invalid\n` });
+    // Text that is neither one document nor NDJSON, with a bad byte: the byte is the fault named
+    // (it was a JSON syntax error at the U+FFFD, without the offset).
+    const broken = Buffer.concat([Buffer.from('{"type":"ping",\n"timestamp":1'), Buffer.from([0xff]), Buffer.from('}')]);
+    expect(cli(['validate', '-'], broken)).toMatchObject({ code: 1, stdout: `<stdin>:2: - (root) ${reason(29).replace('0xE9', '0xFF')}\n0 valid, 1 invalid\n` });
     // JSON output carries the offset as a field, as parseMessage's error does.
     expect(JSON.parse(cli(['validate', '--format', 'json', ndjson]).stdout).problems[0]).toMatchObject({ line: 2, keyword: 'json', byteOffset: 49 + ping(1).length + 1 });
     // One pretty-printed document on stdin with a bad byte is one error, on the line of the byte.

@@ -202,6 +202,11 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
       yield* readNdjsonBatches(slices(whole, CHUNK_BYTES), file, duplicateKeys);
       return;
     }
+    if ('error' in decoded) {
+      // Not UTF-8 either: that is the fault to name (JSON.parse only saw a U+FFFD), on its line.
+      yield [{ kind: 'syntax', file, line: lineAtByte(whole, decoded.offset), error: decoded.error }];
+      return;
+    }
     const hint = 'if it holds one message per line, say so with --input ndjson';
     yield* inBatches([...readDocumentText(text, file, duplicateKeys)].map((entry) =>
       entry.kind === 'syntax' && entry.error.keyword === 'json' && entry.error.hint === undefined && text.trim() !== '' ? { ...entry, error: { ...entry.error, message: `${entry.error.message}; ${hint}`, hint } } : entry));
