@@ -148,7 +148,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // or 1002 and the like) is this client's, not the server's: no server close is reported.
     refused = error;
     // ws's own limit on a message's size is listen's, not the contract's: said as such.
-    const tooLarge = (error as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+    const code = (error as { code?: string }).code;
+    const tooLarge = code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH';
     violate({
       index: report.frames++, type: null, pointer: '', keyword: 'frame',
       message: tooLarge

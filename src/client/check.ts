@@ -25,8 +25,9 @@ export type Checked =
  * compiled ahead of time. Never throws for a JSON value.
  */
 export function check(value: unknown): Checked {
-  const type = (value as { type?: unknown } | null)?.type;
-  if (typeof value !== 'object' || Array.isArray(value) || typeof type !== 'string') return failure('invalid', '/type', 'required', 'an object with a string "type"', type);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return failure('invalid', '', 'type', 'a message object', value);
+  const type = (value as { type?: unknown }).type;
+  if (typeof type !== 'string') return failure('invalid', '/type', type === undefined ? 'required' : 'type', 'a string "type"', type);
   const errors = checkMessage(type, value, 'tolerant');
   if (errors === undefined) return { ok: false, reason: 'unknown-type', errors: [] };
   if (errors === null) return { ok: true, message: value as ReceivedServerMessage };
@@ -64,7 +65,9 @@ function expectedOf(keyword: string, params: Record<string, unknown>): string {
 }
 
 function failure(reason: 'invalid', pointer: string, keyword: string, expected: string, found: unknown): Checked {
-  return { ok: false, reason, errors: [{ pointer, keyword, message: `expected ${expected}, got ${JSON.stringify(found)?.slice(0, 80) ?? 'nothing'}` }] };
+  // JSON text of what was found (80 characters at most); JSON.stringify would call Infinity null.
+  const shown = typeof found === 'number' && !Number.isFinite(found) ? String(found) : JSON.stringify(found)?.slice(0, 80) ?? 'nothing';
+  return { ok: false, reason, errors: [{ pointer, keyword, message: `expected ${expected}, got ${shown}` }] };
 }
 
 /** The value at a JSON Pointer, or undefined. */

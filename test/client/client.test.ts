@@ -82,6 +82,10 @@ describe('client: delivery', () => {
     client.connect('good');
     await until(() => client.getStatus().mode === 'ws', 'the socket');
     s.sendRaw('{"type":"trades","data":');
+    // What the client found is said as it is: Infinity (JSON.stringify would say null), null, an array.
+    s.sendRaw('{"type":"ping","timestamp":1e400}');
+    s.sendRaw('null');
+    s.sendRaw('[1,2]');
     // Valid JSON of a valid message, in a binary frame: not a message of the protocol.
     s.sendRaw(Buffer.from(JSON.stringify({ ...example('trades'), data: { ...(example('trades').data as object), id: 'binary' } })));
     s.publish({ ...example('trades'), data: { ...(example('trades').data as object), side: 42 } });
@@ -92,11 +96,15 @@ describe('client: delivery', () => {
     await until(() => seen.length === 3, 'the three valid trades');
     expect(invalid.map((e) => [e.reason, e.errors[0]!.pointer])).toEqual([
       ['json', ''],
+      ['invalid', '/timestamp'],
+      ['invalid', ''],
+      ['invalid', ''],
       ['json', ''],
       ['invalid', '/data/side'],
     ]);
-    expect(invalid[1]!.errors[0]!.message).toBe('expected JSON in a text frame, got a binary frame');
-    expect(invalid[2]!.errors[0]!.message).toBe('expected a value of type string, got 42');
+    expect(invalid.slice(1, 4).map((e) => e.errors[0]!.message)).toEqual(['expected a value of type integer, got Infinity', 'expected a message object, got null', 'expected a message object, got [1,2]']);
+    expect(invalid[4]!.errors[0]!.message).toBe('expected JSON in a text frame, got a binary frame');
+    expect(invalid[5]!.errors[0]!.message).toBe('expected a value of type string, got 42');
     expect(unknown.map((e) => e.type)).toEqual(['orderbook']);
     expect(errors).toHaveLength(3);
     expect(errors[0]![0]).toMatchObject({ code: 'CLIENT_HANDLER_ERROR' });
