@@ -70,9 +70,13 @@ export function createMessage<T extends EnvelopeMessageType>(type: T, data: Mess
  *
  * @param timestamp milliseconds since the Unix epoch; default `Date.now()`
  * @throws MessageValidationError with `{ validate: true }` when `timestamp` is not a non-negative integer
+ * @throws TypeError when an object is given as the timestamp and no options (the options given first)
  * @see websocket-message-schemas.md, "2. Keepalive"
  */
 export function createPing(timestamp: number = Date.now(), options?: BuildOptions): PingMessage {
+  // Untyped code that passes the options first (`createPing({ validate: true })`) would get a
+  // ping whose timestamp is that object, silently.
+  if (options === undefined && typeof timestamp === 'object' && timestamp !== null) throw new TypeError(`createPing(timestamp?, options?) takes the timestamp first, got ${preview(timestamp)}; options go second: createPing(undefined, { validate: true })`);
   const message: PingMessage = { type: 'ping', timestamp };
   return options?.validate ? checked(message, checkPingMessage) : message;
 }
@@ -83,6 +87,7 @@ export function createPing(timestamp: number = Date.now(), options?: BuildOption
  *
  * @param pingOrTimestamp the ping being answered, or its timestamp in milliseconds
  * @throws MessageValidationError with `{ validate: true }` when the timestamp is not a non-negative integer
+ * @throws TypeError without `{ validate: true }` when there is no timestamp (`createPong()`, a ping without one)
  * @see websocket-message-schemas.md, "2. Keepalive"
  */
 export function createPong(pingOrTimestamp: PingMessage | number, options?: BuildOptions): PongMessage {
@@ -98,6 +103,8 @@ export function createPong(pingOrTimestamp: PingMessage | number, options?: Buil
       throw error;
     }
   }
+  // Without validation a pong without its timestamp would go out silently: `createPong()`.
+  if (timestamp === undefined && !options?.validate) throw new TypeError('createPong(ping, options?) needs the ping being answered or its timestamp, got none');
   const message = { type: 'pong', timestamp } as PongMessage;
   return options?.validate ? checked(message, checkPongMessage) : message;
 }

@@ -141,6 +141,15 @@ describe('createPing and createPong with { validate: true } say what validateMes
     expect(() => createPong(revoked.proxy as PingMessage, { validate: true })).toThrow(MessageValidationError);
   });
 
+  it('untyped code that passes the options first, or no ping, gets a TypeError, not a message that goes out wrong', () => {
+    // Before, createPing({ validate: true }) returned { type: 'ping', timestamp: { validate: true } }.
+    expect(() => createPing({ validate: true } as unknown as number)).toThrow(/^createPing\(timestamp\?, options\?\) takes the timestamp first, got an object; options go second/);
+    expect(() => (createPong as (...args: unknown[]) => unknown)()).toThrow(TypeError);
+    expect(() => createPong({} as PingMessage)).toThrow('createPong(ping, options?) needs the ping being answered or its timestamp, got none');
+    // With { validate: true }, what validation says, as before.
+    expect(() => createPong({} as PingMessage, { validate: true })).toThrow(MessageValidationError);
+  });
+
   it('names the fault in the message, as the other builders do', () => {
     expect(() => createPing(Number.NaN, { validate: true })).toThrow('invalid ping message: /timestamp expected an integer, got NaN (not a finite number)');
     expect(() => createPing(8_640_000_000_000_001, { validate: true })).toThrow('invalid ping message: /timestamp expected a number <= 8640000000000000, got 8640000000000001');
