@@ -116,7 +116,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema0.required, parentSchema: schema0, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -125,7 +125,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.data === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, schema: schema0.required, parentSchema: schema0, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" } };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -134,7 +134,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.ts === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" }, schema: schema0.required, parentSchema: schema0, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" } };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -143,9 +143,8 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.type !== void 0) {
-      let data0 = data.type;
-      if ("connection" !== data0) {
-        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "connection" }, schema: "connection", parentSchema: schema0.properties.type, data: data0 };
+      if ("connection" !== data.type) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "connection" } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -158,7 +157,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.status === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" }, schema: schema0.properties.data.required, parentSchema: schema0.properties.data, data: data1 };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -167,7 +166,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.mode === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "mode" }, schema: schema0.properties.data.required, parentSchema: schema0.properties.data, data: data1 };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "mode" } };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -178,7 +177,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.status !== void 0) {
           let data2 = data1.status;
           if (typeof data2 !== "string") {
-            const err6 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" }, schema: schema0.properties.data.properties.status.type, parentSchema: schema0.properties.data.properties.status, data: data2 };
+            const err6 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err6];
             } else {
@@ -188,7 +187,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data2 === "connected" || data2 === "disconnected" || data2 === "error")) {
             if (this.strict) {
-              const err7 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/enum", keyword: "enum", params: { allowedValues: schema0.properties.data.properties.status.enum }, schema: schema0.properties.data.properties.status.enum, parentSchema: schema0.properties.data.properties.status, data: data2 };
+              const err7 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/enum", keyword: "enum", params: { allowedValues: schema0.properties.data.properties.status.enum } };
               if (vErrors === null) {
                 vErrors = [err7];
               } else {
@@ -205,7 +204,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.mode !== void 0) {
           let data3 = data1.mode;
           if (typeof data3 !== "string") {
-            const err8 = { instancePath: instancePath + "/data/mode", schemaPath: "#/properties/data/properties/mode/type", keyword: "type", params: { type: "string" }, schema: schema0.properties.data.properties.mode.type, parentSchema: schema0.properties.data.properties.mode, data: data3 };
+            const err8 = { instancePath: instancePath + "/data/mode", schemaPath: "#/properties/data/properties/mode/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err8];
             } else {
@@ -215,7 +214,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data3 === "ws" || data3 === "polling")) {
             if (this.strict) {
-              const err9 = { instancePath: instancePath + "/data/mode", schemaPath: "#/properties/data/properties/mode/enum", keyword: "enum", params: { allowedValues: schema0.properties.data.properties.mode.enum }, schema: schema0.properties.data.properties.mode.enum, parentSchema: schema0.properties.data.properties.mode, data: data3 };
+              const err9 = { instancePath: instancePath + "/data/mode", schemaPath: "#/properties/data/properties/mode/enum", keyword: "enum", params: { allowedValues: schema0.properties.data.properties.mode.enum } };
               if (vErrors === null) {
                 vErrors = [err9];
               } else {
@@ -232,7 +231,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.resume !== void 0) {
           let data4 = data1.resume;
           if (typeof data4 !== "string") {
-            const err10 = { instancePath: instancePath + "/data/resume", schemaPath: "#/properties/data/properties/resume/type", keyword: "type", params: { type: "string" }, schema: schema0.properties.data.properties.resume.type, parentSchema: schema0.properties.data.properties.resume, data: data4 };
+            const err10 = { instancePath: instancePath + "/data/resume", schemaPath: "#/properties/data/properties/resume/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
@@ -242,7 +241,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data4 === "new" || data4 === "resumed" || data4 === "gap")) {
             if (this.strict) {
-              const err11 = { instancePath: instancePath + "/data/resume", schemaPath: "#/properties/data/properties/resume/enum", keyword: "enum", params: { allowedValues: schema0.properties.data.properties.resume.enum }, schema: schema0.properties.data.properties.resume.enum, parentSchema: schema0.properties.data.properties.resume, data: data4 };
+              const err11 = { instancePath: instancePath + "/data/resume", schemaPath: "#/properties/data/properties/resume/enum", keyword: "enum", params: { allowedValues: schema0.properties.data.properties.resume.enum } };
               if (vErrors === null) {
                 vErrors = [err11];
               } else {
@@ -259,7 +258,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
         if (this.strict) {
           const unknown0 = func3(data1, ["status", "mode", "resume"]);
           if (unknown0 !== void 0) {
-            const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema0.properties.data, data: data1 };
+            const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -269,7 +268,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
       } else {
-        const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" }, schema: schema0.properties.data.type, parentSchema: schema0.properties.data, data: data1 };
+        const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -282,7 +281,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       let data5 = data.ts;
       if (typeof data5 === "string") {
         if (!formats0(data5, this.strict)) {
-          const err14 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema0.properties.ts, data: data5 };
+          const err14 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -291,7 +290,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err15 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" }, schema: schema0.properties.ts.type, parentSchema: schema0.properties.ts, data: data5 };
+        const err15 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err15];
         } else {
@@ -304,7 +303,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       let data6 = data.cursor;
       if (typeof data6 === "string") {
         if (!pattern0.test(data6)) {
-          const err16 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, schema: "^[0-9A-Za-z._~-]{1,128}$", parentSchema: schema0.properties.cursor, data: data6 };
+          const err16 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
             vErrors = [err16];
           } else {
@@ -313,7 +312,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err17 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" }, schema: schema0.properties.cursor.type, parentSchema: schema0.properties.cursor, data: data6 };
+        const err17 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err17];
         } else {
@@ -325,7 +324,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
     if (this.strict) {
       const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
       if (unknown1 !== void 0) {
-        const err18 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 }, schema: true, parentSchema: schema0, data };
+        const err18 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
         if (vErrors === null) {
           vErrors = [err18];
         } else {
@@ -335,7 +334,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
   } else {
-    const err19 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema0.type, parentSchema: schema0, data };
+    const err19 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err19];
     } else {
@@ -347,14 +346,13 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
   return errors === 0;
 }
 var message_ping = validate1;
-var schema1 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/ping.json", "type": "object", "required": ["type", "timestamp"], "properties": { "type": { "const": "ping" }, "timestamp": { "type": "integer", "minimum": 0, "maximum": 864e13 } }, "x-closed": true };
 function validate1(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema1.required, parentSchema: schema1, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -363,7 +361,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.timestamp === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "timestamp" }, schema: schema1.required, parentSchema: schema1, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "timestamp" } };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -372,9 +370,8 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.type !== void 0) {
-      let data0 = data.type;
-      if ("ping" !== data0) {
-        const err2 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ping" }, schema: "ping", parentSchema: schema1.properties.type, data: data0 };
+      if ("ping" !== data.type) {
+        const err2 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ping" } };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -386,7 +383,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
     if (data.timestamp !== void 0) {
       let data1 = data.timestamp;
       if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-        const err3 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/type", keyword: "type", params: { type: "integer" }, schema: schema1.properties.timestamp.type, parentSchema: schema1.properties.timestamp, data: data1 };
+        const err3 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/type", keyword: "type", params: { type: "integer" } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -396,7 +393,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       if (typeof data1 == "number" && isFinite(data1)) {
         if (data1 > 864e13 || isNaN(data1)) {
-          const err4 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 }, schema: 864e13, parentSchema: schema1.properties.timestamp, data: data1 };
+          const err4 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -405,7 +402,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1 < 0 || isNaN(data1)) {
-          const err5 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema1.properties.timestamp, data: data1 };
+          const err5 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -418,7 +415,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
     if (this.strict) {
       const unknown0 = func3(data, ["type", "timestamp"]);
       if (unknown0 !== void 0) {
-        const err6 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema1, data };
+        const err6 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -428,7 +425,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema1.type, parentSchema: schema1, data };
+    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err7];
     } else {
@@ -440,14 +437,13 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
   return errors === 0;
 }
 var message_pong = validate2;
-var schema2 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/pong.json", "type": "object", "required": ["type", "timestamp"], "properties": { "type": { "const": "pong" }, "timestamp": { "type": "integer", "minimum": 0, "maximum": 864e13 } }, "x-closed": true };
 function validate2(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema2.required, parentSchema: schema2, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -456,7 +452,7 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.timestamp === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "timestamp" }, schema: schema2.required, parentSchema: schema2, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "timestamp" } };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -465,9 +461,8 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.type !== void 0) {
-      let data0 = data.type;
-      if ("pong" !== data0) {
-        const err2 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "pong" }, schema: "pong", parentSchema: schema2.properties.type, data: data0 };
+      if ("pong" !== data.type) {
+        const err2 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "pong" } };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -479,7 +474,7 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
     if (data.timestamp !== void 0) {
       let data1 = data.timestamp;
       if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-        const err3 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/type", keyword: "type", params: { type: "integer" }, schema: schema2.properties.timestamp.type, parentSchema: schema2.properties.timestamp, data: data1 };
+        const err3 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/type", keyword: "type", params: { type: "integer" } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -489,7 +484,7 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
       }
       if (typeof data1 == "number" && isFinite(data1)) {
         if (data1 > 864e13 || isNaN(data1)) {
-          const err4 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 }, schema: 864e13, parentSchema: schema2.properties.timestamp, data: data1 };
+          const err4 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/maximum", keyword: "maximum", params: { comparison: "<=", limit: 864e13 } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -498,7 +493,7 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1 < 0 || isNaN(data1)) {
-          const err5 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema2.properties.timestamp, data: data1 };
+          const err5 = { instancePath: instancePath + "/timestamp", schemaPath: "#/properties/timestamp/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -511,7 +506,7 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
     if (this.strict) {
       const unknown0 = func3(data, ["type", "timestamp"]);
       if (unknown0 !== void 0) {
-        const err6 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema2, data };
+        const err6 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -521,7 +516,7 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema2.type, parentSchema: schema2, data };
+    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err7];
     } else {
@@ -540,7 +535,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema3.required, parentSchema: schema3, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -549,7 +544,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.data === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, schema: schema3.required, parentSchema: schema3, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" } };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -558,7 +553,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.ts === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" }, schema: schema3.required, parentSchema: schema3, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" } };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -567,9 +562,8 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.type !== void 0) {
-      let data0 = data.type;
-      if ("trades" !== data0) {
-        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "trades" }, schema: "trades", parentSchema: schema3.properties.type, data: data0 };
+      if ("trades" !== data.type) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "trades" } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -582,7 +576,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.id === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "id" }, schema: schema3.properties.data.required, parentSchema: schema3.properties.data, data: data1 };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "id" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -591,7 +585,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.bot_id === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "bot_id" }, schema: schema3.properties.data.required, parentSchema: schema3.properties.data, data: data1 };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "bot_id" } };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -600,7 +594,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.platform === void 0) {
-          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" }, schema: schema3.properties.data.required, parentSchema: schema3.properties.data, data: data1 };
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" } };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -609,7 +603,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.symbol === void 0) {
-          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "symbol" }, schema: schema3.properties.data.required, parentSchema: schema3.properties.data, data: data1 };
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "symbol" } };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -618,7 +612,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.side === void 0) {
-          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "side" }, schema: schema3.properties.data.required, parentSchema: schema3.properties.data, data: data1 };
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "side" } };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -627,7 +621,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.quantity === void 0) {
-          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "quantity" }, schema: schema3.properties.data.required, parentSchema: schema3.properties.data, data: data1 };
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "quantity" } };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -636,7 +630,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.price === void 0) {
-          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "price" }, schema: schema3.properties.data.required, parentSchema: schema3.properties.data, data: data1 };
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "price" } };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -645,7 +639,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.total === void 0) {
-          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total" }, schema: schema3.properties.data.required, parentSchema: schema3.properties.data, data: data1 };
+          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total" } };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -654,7 +648,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.fee === void 0) {
-          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "fee" }, schema: schema3.properties.data.required, parentSchema: schema3.properties.data, data: data1 };
+          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "fee" } };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -663,7 +657,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.status === void 0) {
-          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" }, schema: schema3.properties.data.required, parentSchema: schema3.properties.data, data: data1 };
+          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" } };
           if (vErrors === null) {
             vErrors = [err13];
           } else {
@@ -672,7 +666,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.pnl === void 0) {
-          const err14 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "pnl" }, schema: schema3.properties.data.required, parentSchema: schema3.properties.data, data: data1 };
+          const err14 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "pnl" } };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -681,7 +675,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.timestamp === void 0) {
-          const err15 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "timestamp" }, schema: schema3.properties.data.required, parentSchema: schema3.properties.data, data: data1 };
+          const err15 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "timestamp" } };
           if (vErrors === null) {
             vErrors = [err15];
           } else {
@@ -693,7 +687,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           let data2 = data1.id;
           if (typeof data2 === "string") {
             if (data2.length < 1) {
-              const err16 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema3.properties.data.properties.id, data: data2 };
+              const err16 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/minLength", keyword: "minLength", params: { limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err16];
               } else {
@@ -702,7 +696,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err17 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/type", keyword: "type", params: { type: "string" }, schema: schema3.properties.data.properties.id.type, parentSchema: schema3.properties.data.properties.id, data: data2 };
+            const err17 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err17];
             } else {
@@ -715,7 +709,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           let data3 = data1.bot_id;
           if (typeof data3 === "string") {
             if (data3.length < 1) {
-              const err18 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema3.properties.data.properties.bot_id, data: data3 };
+              const err18 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/minLength", keyword: "minLength", params: { limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err18];
               } else {
@@ -724,7 +718,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err19 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/type", keyword: "type", params: { type: "string" }, schema: schema3.properties.data.properties.bot_id.type, parentSchema: schema3.properties.data.properties.bot_id, data: data3 };
+            const err19 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err19];
             } else {
@@ -736,7 +730,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.platform !== void 0) {
           let data4 = data1.platform;
           if (typeof data4 !== "string") {
-            const err20 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" }, schema: schema3.properties.data.properties.platform.type, parentSchema: schema3.properties.data.properties.platform, data: data4 };
+            const err20 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -746,7 +740,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data4 === "luno" || data4 === "binance" || data4 === "kucoin" || data4 === "kraken" || data4 === "valr")) {
             if (this.strict) {
-              const err21 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema3.properties.data.properties.platform.enum }, schema: schema3.properties.data.properties.platform.enum, parentSchema: schema3.properties.data.properties.platform, data: data4 };
+              const err21 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema3.properties.data.properties.platform.enum } };
               if (vErrors === null) {
                 vErrors = [err21];
               } else {
@@ -764,7 +758,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           let data5 = data1.symbol;
           if (typeof data5 === "string") {
             if (data5.length < 1) {
-              const err22 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema3.properties.data.properties.symbol, data: data5 };
+              const err22 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/minLength", keyword: "minLength", params: { limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err22];
               } else {
@@ -773,7 +767,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err23 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/type", keyword: "type", params: { type: "string" }, schema: schema3.properties.data.properties.symbol.type, parentSchema: schema3.properties.data.properties.symbol, data: data5 };
+            const err23 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err23];
             } else {
@@ -785,7 +779,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.side !== void 0) {
           let data6 = data1.side;
           if (typeof data6 !== "string") {
-            const err24 = { instancePath: instancePath + "/data/side", schemaPath: "#/properties/data/properties/side/type", keyword: "type", params: { type: "string" }, schema: schema3.properties.data.properties.side.type, parentSchema: schema3.properties.data.properties.side, data: data6 };
+            const err24 = { instancePath: instancePath + "/data/side", schemaPath: "#/properties/data/properties/side/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err24];
             } else {
@@ -795,7 +789,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data6 === "buy" || data6 === "sell")) {
             if (this.strict) {
-              const err25 = { instancePath: instancePath + "/data/side", schemaPath: "#/properties/data/properties/side/enum", keyword: "enum", params: { allowedValues: schema3.properties.data.properties.side.enum }, schema: schema3.properties.data.properties.side.enum, parentSchema: schema3.properties.data.properties.side, data: data6 };
+              const err25 = { instancePath: instancePath + "/data/side", schemaPath: "#/properties/data/properties/side/enum", keyword: "enum", params: { allowedValues: schema3.properties.data.properties.side.enum } };
               if (vErrors === null) {
                 vErrors = [err25];
               } else {
@@ -813,7 +807,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           let data7 = data1.quantity;
           if (typeof data7 == "number" && isFinite(data7)) {
             if (data7 <= 0 || isNaN(data7)) {
-              const err26 = { instancePath: instancePath + "/data/quantity", schemaPath: "#/properties/data/properties/quantity/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, schema: 0, parentSchema: schema3.properties.data.properties.quantity, data: data7 };
+              const err26 = { instancePath: instancePath + "/data/quantity", schemaPath: "#/properties/data/properties/quantity/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err26];
               } else {
@@ -822,7 +816,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err27 = { instancePath: instancePath + "/data/quantity", schemaPath: "#/properties/data/properties/quantity/type", keyword: "type", params: { type: "number" }, schema: schema3.properties.data.properties.quantity.type, parentSchema: schema3.properties.data.properties.quantity, data: data7 };
+            const err27 = { instancePath: instancePath + "/data/quantity", schemaPath: "#/properties/data/properties/quantity/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err27];
             } else {
@@ -835,7 +829,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           let data8 = data1.price;
           if (typeof data8 == "number" && isFinite(data8)) {
             if (data8 < 0 || isNaN(data8)) {
-              const err28 = { instancePath: instancePath + "/data/price", schemaPath: "#/properties/data/properties/price/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema3.properties.data.properties.price, data: data8 };
+              const err28 = { instancePath: instancePath + "/data/price", schemaPath: "#/properties/data/properties/price/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err28];
               } else {
@@ -844,7 +838,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err29 = { instancePath: instancePath + "/data/price", schemaPath: "#/properties/data/properties/price/type", keyword: "type", params: { type: "number" }, schema: schema3.properties.data.properties.price.type, parentSchema: schema3.properties.data.properties.price, data: data8 };
+            const err29 = { instancePath: instancePath + "/data/price", schemaPath: "#/properties/data/properties/price/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err29];
             } else {
@@ -857,7 +851,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           let data9 = data1.total;
           if (typeof data9 == "number" && isFinite(data9)) {
             if (data9 < 0 || isNaN(data9)) {
-              const err30 = { instancePath: instancePath + "/data/total", schemaPath: "#/properties/data/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema3.properties.data.properties.total, data: data9 };
+              const err30 = { instancePath: instancePath + "/data/total", schemaPath: "#/properties/data/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err30];
               } else {
@@ -866,7 +860,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err31 = { instancePath: instancePath + "/data/total", schemaPath: "#/properties/data/properties/total/type", keyword: "type", params: { type: "number" }, schema: schema3.properties.data.properties.total.type, parentSchema: schema3.properties.data.properties.total, data: data9 };
+            const err31 = { instancePath: instancePath + "/data/total", schemaPath: "#/properties/data/properties/total/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err31];
             } else {
@@ -878,7 +872,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.fee !== void 0) {
           let data10 = data1.fee;
           if (!(typeof data10 == "number" && isFinite(data10))) {
-            const err32 = { instancePath: instancePath + "/data/fee", schemaPath: "#/properties/data/properties/fee/type", keyword: "type", params: { type: "number" }, schema: schema3.properties.data.properties.fee.type, parentSchema: schema3.properties.data.properties.fee, data: data10 };
+            const err32 = { instancePath: instancePath + "/data/fee", schemaPath: "#/properties/data/properties/fee/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err32];
             } else {
@@ -890,7 +884,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.status !== void 0) {
           let data11 = data1.status;
           if (typeof data11 !== "string") {
-            const err33 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" }, schema: schema3.properties.data.properties.status.type, parentSchema: schema3.properties.data.properties.status, data: data11 };
+            const err33 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err33];
             } else {
@@ -900,7 +894,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data11 === "pending" || data11 === "filled" || data11 === "cancelled" || data11 === "failed")) {
             if (this.strict) {
-              const err34 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/enum", keyword: "enum", params: { allowedValues: schema3.properties.data.properties.status.enum }, schema: schema3.properties.data.properties.status.enum, parentSchema: schema3.properties.data.properties.status, data: data11 };
+              const err34 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/enum", keyword: "enum", params: { allowedValues: schema3.properties.data.properties.status.enum } };
               if (vErrors === null) {
                 vErrors = [err34];
               } else {
@@ -917,7 +911,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.pnl !== void 0) {
           let data12 = data1.pnl;
           if (!(typeof data12 == "number" && isFinite(data12)) && data12 !== null) {
-            const err35 = { instancePath: instancePath + "/data/pnl", schemaPath: "#/properties/data/properties/pnl/type", keyword: "type", params: { type: schema3.properties.data.properties.pnl.type }, schema: schema3.properties.data.properties.pnl.type, parentSchema: schema3.properties.data.properties.pnl, data: data12 };
+            const err35 = { instancePath: instancePath + "/data/pnl", schemaPath: "#/properties/data/properties/pnl/type", keyword: "type", params: { type: schema3.properties.data.properties.pnl.type } };
             if (vErrors === null) {
               vErrors = [err35];
             } else {
@@ -930,7 +924,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           let data13 = data1.timestamp;
           if (typeof data13 === "string") {
             if (!formats0(data13, this.strict)) {
-              const err36 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema3.properties.data.properties.timestamp, data: data13 };
+              const err36 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
               if (vErrors === null) {
                 vErrors = [err36];
               } else {
@@ -939,7 +933,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err37 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/type", keyword: "type", params: { type: "string" }, schema: schema3.properties.data.properties.timestamp.type, parentSchema: schema3.properties.data.properties.timestamp, data: data13 };
+            const err37 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err37];
             } else {
@@ -951,7 +945,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
         if (this.strict) {
           const unknown0 = func3(data1, ["id", "bot_id", "platform", "symbol", "side", "quantity", "price", "total", "fee", "status", "pnl", "timestamp"]);
           if (unknown0 !== void 0) {
-            const err38 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema3.properties.data, data: data1 };
+            const err38 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
             if (vErrors === null) {
               vErrors = [err38];
             } else {
@@ -961,7 +955,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
       } else {
-        const err39 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" }, schema: schema3.properties.data.type, parentSchema: schema3.properties.data, data: data1 };
+        const err39 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err39];
         } else {
@@ -974,7 +968,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
       let data14 = data.ts;
       if (typeof data14 === "string") {
         if (!formats0(data14, this.strict)) {
-          const err40 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema3.properties.ts, data: data14 };
+          const err40 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
             vErrors = [err40];
           } else {
@@ -983,7 +977,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err41 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" }, schema: schema3.properties.ts.type, parentSchema: schema3.properties.ts, data: data14 };
+        const err41 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err41];
         } else {
@@ -996,7 +990,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
       let data15 = data.cursor;
       if (typeof data15 === "string") {
         if (!pattern0.test(data15)) {
-          const err42 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, schema: "^[0-9A-Za-z._~-]{1,128}$", parentSchema: schema3.properties.cursor, data: data15 };
+          const err42 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
             vErrors = [err42];
           } else {
@@ -1005,7 +999,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err43 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" }, schema: schema3.properties.cursor.type, parentSchema: schema3.properties.cursor, data: data15 };
+        const err43 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err43];
         } else {
@@ -1017,7 +1011,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
     if (this.strict) {
       const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
       if (unknown1 !== void 0) {
-        const err44 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 }, schema: true, parentSchema: schema3, data };
+        const err44 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
         if (vErrors === null) {
           vErrors = [err44];
         } else {
@@ -1027,7 +1021,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
   } else {
-    const err45 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema3.type, parentSchema: schema3, data };
+    const err45 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err45];
     } else {
@@ -1046,7 +1040,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema4.required, parentSchema: schema4, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -1055,7 +1049,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.data === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, schema: schema4.required, parentSchema: schema4, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" } };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -1064,7 +1058,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.ts === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" }, schema: schema4.required, parentSchema: schema4, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" } };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -1073,9 +1067,8 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.type !== void 0) {
-      let data0 = data.type;
-      if ("bots" !== data0) {
-        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "bots" }, schema: "bots", parentSchema: schema4.properties.type, data: data0 };
+      if ("bots" !== data.type) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "bots" } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -1088,7 +1081,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.id === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "id" }, schema: schema4.properties.data.required, parentSchema: schema4.properties.data, data: data1 };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "id" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -1097,7 +1090,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.name === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "name" }, schema: schema4.properties.data.required, parentSchema: schema4.properties.data, data: data1 };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "name" } };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -1106,7 +1099,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.platform === void 0) {
-          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" }, schema: schema4.properties.data.required, parentSchema: schema4.properties.data, data: data1 };
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" } };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -1115,7 +1108,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.symbol === void 0) {
-          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "symbol" }, schema: schema4.properties.data.required, parentSchema: schema4.properties.data, data: data1 };
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "symbol" } };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -1124,7 +1117,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.status === void 0) {
-          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" }, schema: schema4.properties.data.required, parentSchema: schema4.properties.data, data: data1 };
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" } };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -1133,7 +1126,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.trading_mode === void 0) {
-          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "trading_mode" }, schema: schema4.properties.data.required, parentSchema: schema4.properties.data, data: data1 };
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "trading_mode" } };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -1142,7 +1135,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.risk_mode === void 0) {
-          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "risk_mode" }, schema: schema4.properties.data.required, parentSchema: schema4.properties.data, data: data1 };
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "risk_mode" } };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -1151,7 +1144,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.capital === void 0) {
-          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "capital" }, schema: schema4.properties.data.required, parentSchema: schema4.properties.data, data: data1 };
+          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "capital" } };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -1160,7 +1153,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.pnl === void 0) {
-          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "pnl" }, schema: schema4.properties.data.required, parentSchema: schema4.properties.data, data: data1 };
+          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "pnl" } };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -1169,7 +1162,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.trades_count === void 0) {
-          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "trades_count" }, schema: schema4.properties.data.required, parentSchema: schema4.properties.data, data: data1 };
+          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "trades_count" } };
           if (vErrors === null) {
             vErrors = [err13];
           } else {
@@ -1178,7 +1171,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.win_rate === void 0) {
-          const err14 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "win_rate" }, schema: schema4.properties.data.required, parentSchema: schema4.properties.data, data: data1 };
+          const err14 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "win_rate" } };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -1187,7 +1180,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.last_trade === void 0) {
-          const err15 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "last_trade" }, schema: schema4.properties.data.required, parentSchema: schema4.properties.data, data: data1 };
+          const err15 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "last_trade" } };
           if (vErrors === null) {
             vErrors = [err15];
           } else {
@@ -1199,7 +1192,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           let data2 = data1.id;
           if (typeof data2 === "string") {
             if (data2.length < 1) {
-              const err16 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema4.properties.data.properties.id, data: data2 };
+              const err16 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/minLength", keyword: "minLength", params: { limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err16];
               } else {
@@ -1208,7 +1201,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err17 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/type", keyword: "type", params: { type: "string" }, schema: schema4.properties.data.properties.id.type, parentSchema: schema4.properties.data.properties.id, data: data2 };
+            const err17 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err17];
             } else {
@@ -1218,9 +1211,8 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (data1.name !== void 0) {
-          let data3 = data1.name;
-          if (typeof data3 !== "string") {
-            const err18 = { instancePath: instancePath + "/data/name", schemaPath: "#/properties/data/properties/name/type", keyword: "type", params: { type: "string" }, schema: schema4.properties.data.properties.name.type, parentSchema: schema4.properties.data.properties.name, data: data3 };
+          if (typeof data1.name !== "string") {
+            const err18 = { instancePath: instancePath + "/data/name", schemaPath: "#/properties/data/properties/name/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -1232,7 +1224,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.platform !== void 0) {
           let data4 = data1.platform;
           if (typeof data4 !== "string") {
-            const err19 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" }, schema: schema4.properties.data.properties.platform.type, parentSchema: schema4.properties.data.properties.platform, data: data4 };
+            const err19 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err19];
             } else {
@@ -1242,7 +1234,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data4 === "luno" || data4 === "binance" || data4 === "kucoin" || data4 === "kraken" || data4 === "valr")) {
             if (this.strict) {
-              const err20 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.platform.enum }, schema: schema4.properties.data.properties.platform.enum, parentSchema: schema4.properties.data.properties.platform, data: data4 };
+              const err20 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.platform.enum } };
               if (vErrors === null) {
                 vErrors = [err20];
               } else {
@@ -1260,7 +1252,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           let data5 = data1.symbol;
           if (typeof data5 === "string") {
             if (data5.length < 1) {
-              const err21 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema4.properties.data.properties.symbol, data: data5 };
+              const err21 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/minLength", keyword: "minLength", params: { limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err21];
               } else {
@@ -1269,7 +1261,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err22 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/type", keyword: "type", params: { type: "string" }, schema: schema4.properties.data.properties.symbol.type, parentSchema: schema4.properties.data.properties.symbol, data: data5 };
+            const err22 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err22];
             } else {
@@ -1281,7 +1273,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.status !== void 0) {
           let data6 = data1.status;
           if (typeof data6 !== "string") {
-            const err23 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" }, schema: schema4.properties.data.properties.status.type, parentSchema: schema4.properties.data.properties.status, data: data6 };
+            const err23 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err23];
             } else {
@@ -1291,7 +1283,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data6 === "running" || data6 === "stopped" || data6 === "paused" || data6 === "error")) {
             if (this.strict) {
-              const err24 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/enum", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.status.enum }, schema: schema4.properties.data.properties.status.enum, parentSchema: schema4.properties.data.properties.status, data: data6 };
+              const err24 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/enum", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.status.enum } };
               if (vErrors === null) {
                 vErrors = [err24];
               } else {
@@ -1308,7 +1300,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.trading_mode !== void 0) {
           let data7 = data1.trading_mode;
           if (typeof data7 !== "string") {
-            const err25 = { instancePath: instancePath + "/data/trading_mode", schemaPath: "#/properties/data/properties/trading_mode/type", keyword: "type", params: { type: "string" }, schema: schema4.properties.data.properties.trading_mode.type, parentSchema: schema4.properties.data.properties.trading_mode, data: data7 };
+            const err25 = { instancePath: instancePath + "/data/trading_mode", schemaPath: "#/properties/data/properties/trading_mode/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err25];
             } else {
@@ -1318,7 +1310,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data7 === "paper" || data7 === "live")) {
             if (this.strict) {
-              const err26 = { instancePath: instancePath + "/data/trading_mode", schemaPath: "#/properties/data/properties/trading_mode/enum", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.trading_mode.enum }, schema: schema4.properties.data.properties.trading_mode.enum, parentSchema: schema4.properties.data.properties.trading_mode, data: data7 };
+              const err26 = { instancePath: instancePath + "/data/trading_mode", schemaPath: "#/properties/data/properties/trading_mode/enum", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.trading_mode.enum } };
               if (vErrors === null) {
                 vErrors = [err26];
               } else {
@@ -1335,7 +1327,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.risk_mode !== void 0) {
           let data8 = data1.risk_mode;
           if (typeof data8 !== "string") {
-            const err27 = { instancePath: instancePath + "/data/risk_mode", schemaPath: "#/properties/data/properties/risk_mode/type", keyword: "type", params: { type: "string" }, schema: schema4.properties.data.properties.risk_mode.type, parentSchema: schema4.properties.data.properties.risk_mode, data: data8 };
+            const err27 = { instancePath: instancePath + "/data/risk_mode", schemaPath: "#/properties/data/properties/risk_mode/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err27];
             } else {
@@ -1345,7 +1337,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data8 === "conservative" || data8 === "moderate" || data8 === "aggressive")) {
             if (this.strict) {
-              const err28 = { instancePath: instancePath + "/data/risk_mode", schemaPath: "#/properties/data/properties/risk_mode/enum", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.risk_mode.enum }, schema: schema4.properties.data.properties.risk_mode.enum, parentSchema: schema4.properties.data.properties.risk_mode, data: data8 };
+              const err28 = { instancePath: instancePath + "/data/risk_mode", schemaPath: "#/properties/data/properties/risk_mode/enum", keyword: "enum", params: { allowedValues: schema4.properties.data.properties.risk_mode.enum } };
               if (vErrors === null) {
                 vErrors = [err28];
               } else {
@@ -1363,7 +1355,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           let data9 = data1.capital;
           if (typeof data9 == "number" && isFinite(data9)) {
             if (data9 < 0 || isNaN(data9)) {
-              const err29 = { instancePath: instancePath + "/data/capital", schemaPath: "#/properties/data/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema4.properties.data.properties.capital, data: data9 };
+              const err29 = { instancePath: instancePath + "/data/capital", schemaPath: "#/properties/data/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err29];
               } else {
@@ -1372,7 +1364,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err30 = { instancePath: instancePath + "/data/capital", schemaPath: "#/properties/data/properties/capital/type", keyword: "type", params: { type: "number" }, schema: schema4.properties.data.properties.capital.type, parentSchema: schema4.properties.data.properties.capital, data: data9 };
+            const err30 = { instancePath: instancePath + "/data/capital", schemaPath: "#/properties/data/properties/capital/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err30];
             } else {
@@ -1384,7 +1376,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.pnl !== void 0) {
           let data10 = data1.pnl;
           if (!(typeof data10 == "number" && isFinite(data10))) {
-            const err31 = { instancePath: instancePath + "/data/pnl", schemaPath: "#/properties/data/properties/pnl/type", keyword: "type", params: { type: "number" }, schema: schema4.properties.data.properties.pnl.type, parentSchema: schema4.properties.data.properties.pnl, data: data10 };
+            const err31 = { instancePath: instancePath + "/data/pnl", schemaPath: "#/properties/data/properties/pnl/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err31];
             } else {
@@ -1396,7 +1388,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.trades_count !== void 0) {
           let data11 = data1.trades_count;
           if (!(typeof data11 == "number" && (!(data11 % 1) && !isNaN(data11)) && isFinite(data11))) {
-            const err32 = { instancePath: instancePath + "/data/trades_count", schemaPath: "#/properties/data/properties/trades_count/type", keyword: "type", params: { type: "integer" }, schema: schema4.properties.data.properties.trades_count.type, parentSchema: schema4.properties.data.properties.trades_count, data: data11 };
+            const err32 = { instancePath: instancePath + "/data/trades_count", schemaPath: "#/properties/data/properties/trades_count/type", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err32];
             } else {
@@ -1406,7 +1398,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (typeof data11 == "number" && isFinite(data11)) {
             if (data11 < 0 || isNaN(data11)) {
-              const err33 = { instancePath: instancePath + "/data/trades_count", schemaPath: "#/properties/data/properties/trades_count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema4.properties.data.properties.trades_count, data: data11 };
+              const err33 = { instancePath: instancePath + "/data/trades_count", schemaPath: "#/properties/data/properties/trades_count/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err33];
               } else {
@@ -1420,7 +1412,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           let data12 = data1.win_rate;
           if (typeof data12 == "number" && isFinite(data12)) {
             if (data12 > 1 || isNaN(data12)) {
-              const err34 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, schema: 1, parentSchema: schema4.properties.data.properties.win_rate, data: data12 };
+              const err34 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err34];
               } else {
@@ -1429,7 +1421,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
             if (data12 < 0 || isNaN(data12)) {
-              const err35 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema4.properties.data.properties.win_rate, data: data12 };
+              const err35 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err35];
               } else {
@@ -1438,7 +1430,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err36 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/type", keyword: "type", params: { type: "number" }, schema: schema4.properties.data.properties.win_rate.type, parentSchema: schema4.properties.data.properties.win_rate, data: data12 };
+            const err36 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err36];
             } else {
@@ -1450,7 +1442,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.last_trade !== void 0) {
           let data13 = data1.last_trade;
           if (typeof data13 !== "string" && data13 !== null) {
-            const err37 = { instancePath: instancePath + "/data/last_trade", schemaPath: "#/properties/data/properties/last_trade/type", keyword: "type", params: { type: schema4.properties.data.properties.last_trade.type }, schema: schema4.properties.data.properties.last_trade.type, parentSchema: schema4.properties.data.properties.last_trade, data: data13 };
+            const err37 = { instancePath: instancePath + "/data/last_trade", schemaPath: "#/properties/data/properties/last_trade/type", keyword: "type", params: { type: schema4.properties.data.properties.last_trade.type } };
             if (vErrors === null) {
               vErrors = [err37];
             } else {
@@ -1460,7 +1452,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (typeof data13 === "string") {
             if (!formats0(data13, this.strict)) {
-              const err38 = { instancePath: instancePath + "/data/last_trade", schemaPath: "#/properties/data/properties/last_trade/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema4.properties.data.properties.last_trade, data: data13 };
+              const err38 = { instancePath: instancePath + "/data/last_trade", schemaPath: "#/properties/data/properties/last_trade/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
               if (vErrors === null) {
                 vErrors = [err38];
               } else {
@@ -1473,7 +1465,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
         if (this.strict) {
           const unknown0 = func3(data1, ["id", "name", "platform", "symbol", "status", "trading_mode", "risk_mode", "capital", "pnl", "trades_count", "win_rate", "last_trade"]);
           if (unknown0 !== void 0) {
-            const err39 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema4.properties.data, data: data1 };
+            const err39 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
             if (vErrors === null) {
               vErrors = [err39];
             } else {
@@ -1483,7 +1475,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
       } else {
-        const err40 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" }, schema: schema4.properties.data.type, parentSchema: schema4.properties.data, data: data1 };
+        const err40 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err40];
         } else {
@@ -1496,7 +1488,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
       let data14 = data.ts;
       if (typeof data14 === "string") {
         if (!formats0(data14, this.strict)) {
-          const err41 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema4.properties.ts, data: data14 };
+          const err41 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
             vErrors = [err41];
           } else {
@@ -1505,7 +1497,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err42 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" }, schema: schema4.properties.ts.type, parentSchema: schema4.properties.ts, data: data14 };
+        const err42 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err42];
         } else {
@@ -1518,7 +1510,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
       let data15 = data.cursor;
       if (typeof data15 === "string") {
         if (!pattern0.test(data15)) {
-          const err43 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, schema: "^[0-9A-Za-z._~-]{1,128}$", parentSchema: schema4.properties.cursor, data: data15 };
+          const err43 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
             vErrors = [err43];
           } else {
@@ -1527,7 +1519,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err44 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" }, schema: schema4.properties.cursor.type, parentSchema: schema4.properties.cursor, data: data15 };
+        const err44 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err44];
         } else {
@@ -1539,7 +1531,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
     if (this.strict) {
       const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
       if (unknown1 !== void 0) {
-        const err45 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 }, schema: true, parentSchema: schema4, data };
+        const err45 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
         if (vErrors === null) {
           vErrors = [err45];
         } else {
@@ -1549,7 +1541,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
   } else {
-    const err46 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema4.type, parentSchema: schema4, data };
+    const err46 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err46];
     } else {
@@ -1568,7 +1560,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema5.required, parentSchema: schema5, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -1577,7 +1569,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.data === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, schema: schema5.required, parentSchema: schema5, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" } };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -1586,7 +1578,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.ts === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" }, schema: schema5.required, parentSchema: schema5, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" } };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -1595,9 +1587,8 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.type !== void 0) {
-      let data0 = data.type;
-      if ("balances" !== data0) {
-        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "balances" }, schema: "balances", parentSchema: schema5.properties.type, data: data0 };
+      if ("balances" !== data.type) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "balances" } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -1610,7 +1601,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.platform === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" }, schema: schema5.properties.data.required, parentSchema: schema5.properties.data, data: data1 };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -1619,7 +1610,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.balances === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "balances" }, schema: schema5.properties.data.required, parentSchema: schema5.properties.data, data: data1 };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "balances" } };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -1628,7 +1619,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.total_value_zar === void 0) {
-          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_value_zar" }, schema: schema5.properties.data.required, parentSchema: schema5.properties.data, data: data1 };
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_value_zar" } };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -1639,7 +1630,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.platform !== void 0) {
           let data2 = data1.platform;
           if (typeof data2 !== "string") {
-            const err7 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" }, schema: schema5.properties.data.properties.platform.type, parentSchema: schema5.properties.data.properties.platform, data: data2 };
+            const err7 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -1649,7 +1640,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr" || data2 === "all")) {
             if (this.strict) {
-              const err8 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema5.properties.data.properties.platform.enum }, schema: schema5.properties.data.properties.platform.enum, parentSchema: schema5.properties.data.properties.platform, data: data2 };
+              const err8 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema5.properties.data.properties.platform.enum } };
               if (vErrors === null) {
                 vErrors = [err8];
               } else {
@@ -1670,7 +1661,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
               let data4 = data3[key0];
               if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
                 if (data4.free === void 0) {
-                  const err9 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/required", keyword: "required", params: { missingProperty: "free" }, schema: schema5.properties.data.properties.balances.additionalProperties.required, parentSchema: schema5.properties.data.properties.balances.additionalProperties, data: data4 };
+                  const err9 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/required", keyword: "required", params: { missingProperty: "free" } };
                   if (vErrors === null) {
                     vErrors = [err9];
                   } else {
@@ -1679,7 +1670,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
                 if (data4.locked === void 0) {
-                  const err10 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/required", keyword: "required", params: { missingProperty: "locked" }, schema: schema5.properties.data.properties.balances.additionalProperties.required, parentSchema: schema5.properties.data.properties.balances.additionalProperties, data: data4 };
+                  const err10 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/required", keyword: "required", params: { missingProperty: "locked" } };
                   if (vErrors === null) {
                     vErrors = [err10];
                   } else {
@@ -1688,7 +1679,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
                 if (data4.total === void 0) {
-                  const err11 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/required", keyword: "required", params: { missingProperty: "total" }, schema: schema5.properties.data.properties.balances.additionalProperties.required, parentSchema: schema5.properties.data.properties.balances.additionalProperties, data: data4 };
+                  const err11 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/required", keyword: "required", params: { missingProperty: "total" } };
                   if (vErrors === null) {
                     vErrors = [err11];
                   } else {
@@ -1700,7 +1691,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                   let data5 = data4.free;
                   if (typeof data5 == "number" && isFinite(data5)) {
                     if (data5 < 0 || isNaN(data5)) {
-                      const err12 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/free/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema5.properties.data.properties.balances.additionalProperties.properties.free, data: data5 };
+                      const err12 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/free/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                       if (vErrors === null) {
                         vErrors = [err12];
                       } else {
@@ -1709,7 +1700,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                       errors++;
                     }
                   } else {
-                    const err13 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/free/type", keyword: "type", params: { type: "number" }, schema: schema5.properties.data.properties.balances.additionalProperties.properties.free.type, parentSchema: schema5.properties.data.properties.balances.additionalProperties.properties.free, data: data5 };
+                    const err13 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/free/type", keyword: "type", params: { type: "number" } };
                     if (vErrors === null) {
                       vErrors = [err13];
                     } else {
@@ -1722,7 +1713,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                   let data6 = data4.locked;
                   if (typeof data6 == "number" && isFinite(data6)) {
                     if (data6 < 0 || isNaN(data6)) {
-                      const err14 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/locked/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema5.properties.data.properties.balances.additionalProperties.properties.locked, data: data6 };
+                      const err14 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/locked/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                       if (vErrors === null) {
                         vErrors = [err14];
                       } else {
@@ -1731,7 +1722,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                       errors++;
                     }
                   } else {
-                    const err15 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/locked/type", keyword: "type", params: { type: "number" }, schema: schema5.properties.data.properties.balances.additionalProperties.properties.locked.type, parentSchema: schema5.properties.data.properties.balances.additionalProperties.properties.locked, data: data6 };
+                    const err15 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/locked/type", keyword: "type", params: { type: "number" } };
                     if (vErrors === null) {
                       vErrors = [err15];
                     } else {
@@ -1744,7 +1735,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                   let data7 = data4.total;
                   if (typeof data7 == "number" && isFinite(data7)) {
                     if (data7 < 0 || isNaN(data7)) {
-                      const err16 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema5.properties.data.properties.balances.additionalProperties.properties.total, data: data7 };
+                      const err16 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/total/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                       if (vErrors === null) {
                         vErrors = [err16];
                       } else {
@@ -1753,7 +1744,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                       errors++;
                     }
                   } else {
-                    const err17 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/total/type", keyword: "type", params: { type: "number" }, schema: schema5.properties.data.properties.balances.additionalProperties.properties.total.type, parentSchema: schema5.properties.data.properties.balances.additionalProperties.properties.total, data: data7 };
+                    const err17 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", schemaPath: "#/properties/data/properties/balances/additionalProperties/properties/total/type", keyword: "type", params: { type: "number" } };
                     if (vErrors === null) {
                       vErrors = [err17];
                     } else {
@@ -1765,7 +1756,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                 if (this.strict) {
                   const unknown0 = func3(data4, ["free", "locked", "total"]);
                   if (unknown0 !== void 0) {
-                    const err18 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema5.properties.data.properties.balances.additionalProperties, data: data4 };
+                    const err18 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
                     if (vErrors === null) {
                       vErrors = [err18];
                     } else {
@@ -1775,7 +1766,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                   }
                 }
               } else {
-                const err19 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/type", keyword: "type", params: { type: "object" }, schema: schema5.properties.data.properties.balances.additionalProperties.type, parentSchema: schema5.properties.data.properties.balances.additionalProperties, data: data4 };
+                const err19 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/type", keyword: "type", params: { type: "object" } };
                 if (vErrors === null) {
                   vErrors = [err19];
                 } else {
@@ -1785,7 +1776,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
               }
             }
           } else {
-            const err20 = { instancePath: instancePath + "/data/balances", schemaPath: "#/properties/data/properties/balances/type", keyword: "type", params: { type: "object" }, schema: schema5.properties.data.properties.balances.type, parentSchema: schema5.properties.data.properties.balances, data: data3 };
+            const err20 = { instancePath: instancePath + "/data/balances", schemaPath: "#/properties/data/properties/balances/type", keyword: "type", params: { type: "object" } };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -1798,7 +1789,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
           let data8 = data1.total_value_zar;
           if (typeof data8 == "number" && isFinite(data8)) {
             if (data8 < 0 || isNaN(data8)) {
-              const err21 = { instancePath: instancePath + "/data/total_value_zar", schemaPath: "#/properties/data/properties/total_value_zar/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema5.properties.data.properties.total_value_zar, data: data8 };
+              const err21 = { instancePath: instancePath + "/data/total_value_zar", schemaPath: "#/properties/data/properties/total_value_zar/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err21];
               } else {
@@ -1807,7 +1798,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err22 = { instancePath: instancePath + "/data/total_value_zar", schemaPath: "#/properties/data/properties/total_value_zar/type", keyword: "type", params: { type: "number" }, schema: schema5.properties.data.properties.total_value_zar.type, parentSchema: schema5.properties.data.properties.total_value_zar, data: data8 };
+            const err22 = { instancePath: instancePath + "/data/total_value_zar", schemaPath: "#/properties/data/properties/total_value_zar/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err22];
             } else {
@@ -1819,7 +1810,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
         if (this.strict) {
           const unknown1 = func3(data1, ["platform", "balances", "total_value_zar"]);
           if (unknown1 !== void 0) {
-            const err23 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 }, schema: true, parentSchema: schema5.properties.data, data: data1 };
+            const err23 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
             if (vErrors === null) {
               vErrors = [err23];
             } else {
@@ -1829,7 +1820,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
       } else {
-        const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" }, schema: schema5.properties.data.type, parentSchema: schema5.properties.data, data: data1 };
+        const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err24];
         } else {
@@ -1842,7 +1833,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
       let data9 = data.ts;
       if (typeof data9 === "string") {
         if (!formats0(data9, this.strict)) {
-          const err25 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema5.properties.ts, data: data9 };
+          const err25 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
             vErrors = [err25];
           } else {
@@ -1851,7 +1842,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err26 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" }, schema: schema5.properties.ts.type, parentSchema: schema5.properties.ts, data: data9 };
+        const err26 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err26];
         } else {
@@ -1864,7 +1855,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
       let data10 = data.cursor;
       if (typeof data10 === "string") {
         if (!pattern0.test(data10)) {
-          const err27 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, schema: "^[0-9A-Za-z._~-]{1,128}$", parentSchema: schema5.properties.cursor, data: data10 };
+          const err27 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
             vErrors = [err27];
           } else {
@@ -1873,7 +1864,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err28 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" }, schema: schema5.properties.cursor.type, parentSchema: schema5.properties.cursor, data: data10 };
+        const err28 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err28];
         } else {
@@ -1885,7 +1876,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
     if (this.strict) {
       const unknown2 = func3(data, ["type", "data", "ts", "cursor"]);
       if (unknown2 !== void 0) {
-        const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown2 }, schema: true, parentSchema: schema5, data };
+        const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown2 } };
         if (vErrors === null) {
           vErrors = [err29];
         } else {
@@ -1895,7 +1886,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
   } else {
-    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema5.type, parentSchema: schema5, data };
+    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err30];
     } else {
@@ -1914,7 +1905,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema6.required, parentSchema: schema6, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -1923,7 +1914,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.data === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, schema: schema6.required, parentSchema: schema6, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" } };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -1932,7 +1923,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.ts === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" }, schema: schema6.required, parentSchema: schema6, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" } };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -1941,9 +1932,8 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.type !== void 0) {
-      let data0 = data.type;
-      if ("decisions" !== data0) {
-        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "decisions" }, schema: "decisions", parentSchema: schema6.properties.type, data: data0 };
+      if ("decisions" !== data.type) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "decisions" } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -1956,7 +1946,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.id === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "id" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "id" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -1965,7 +1955,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.bot_id === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "bot_id" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "bot_id" } };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -1974,7 +1964,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.symbol === void 0) {
-          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "symbol" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "symbol" } };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -1983,7 +1973,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.platform === void 0) {
-          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" } };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -1992,7 +1982,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.decision === void 0) {
-          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "decision" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "decision" } };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -2001,7 +1991,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.confidence === void 0) {
-          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "confidence" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "confidence" } };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -2010,7 +2000,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.reasoning === void 0) {
-          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "reasoning" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "reasoning" } };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -2019,7 +2009,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.market_data === void 0) {
-          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "market_data" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
+          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "market_data" } };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -2028,7 +2018,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.regime_state === void 0) {
-          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "regime_state" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
+          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "regime_state" } };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -2037,7 +2027,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.component_scores === void 0) {
-          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "component_scores" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
+          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "component_scores" } };
           if (vErrors === null) {
             vErrors = [err13];
           } else {
@@ -2046,7 +2036,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.sizing === void 0) {
-          const err14 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "sizing" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
+          const err14 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "sizing" } };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -2055,7 +2045,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.stops === void 0) {
-          const err15 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "stops" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
+          const err15 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "stops" } };
           if (vErrors === null) {
             vErrors = [err15];
           } else {
@@ -2064,7 +2054,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.timestamp === void 0) {
-          const err16 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "timestamp" }, schema: schema6.properties.data.required, parentSchema: schema6.properties.data, data: data1 };
+          const err16 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "timestamp" } };
           if (vErrors === null) {
             vErrors = [err16];
           } else {
@@ -2076,7 +2066,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           let data2 = data1.id;
           if (typeof data2 === "string") {
             if (data2.length < 1) {
-              const err17 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema6.properties.data.properties.id, data: data2 };
+              const err17 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/minLength", keyword: "minLength", params: { limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err17];
               } else {
@@ -2085,7 +2075,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err18 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/type", keyword: "type", params: { type: "string" }, schema: schema6.properties.data.properties.id.type, parentSchema: schema6.properties.data.properties.id, data: data2 };
+            const err18 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -2098,7 +2088,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           let data3 = data1.bot_id;
           if (typeof data3 === "string") {
             if (data3.length < 1) {
-              const err19 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema6.properties.data.properties.bot_id, data: data3 };
+              const err19 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/minLength", keyword: "minLength", params: { limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err19];
               } else {
@@ -2107,7 +2097,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err20 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/type", keyword: "type", params: { type: "string" }, schema: schema6.properties.data.properties.bot_id.type, parentSchema: schema6.properties.data.properties.bot_id, data: data3 };
+            const err20 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -2120,7 +2110,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           let data4 = data1.symbol;
           if (typeof data4 === "string") {
             if (data4.length < 1) {
-              const err21 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema6.properties.data.properties.symbol, data: data4 };
+              const err21 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/minLength", keyword: "minLength", params: { limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err21];
               } else {
@@ -2129,7 +2119,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err22 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/type", keyword: "type", params: { type: "string" }, schema: schema6.properties.data.properties.symbol.type, parentSchema: schema6.properties.data.properties.symbol, data: data4 };
+            const err22 = { instancePath: instancePath + "/data/symbol", schemaPath: "#/properties/data/properties/symbol/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err22];
             } else {
@@ -2141,7 +2131,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.platform !== void 0) {
           let data5 = data1.platform;
           if (typeof data5 !== "string") {
-            const err23 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" }, schema: schema6.properties.data.properties.platform.type, parentSchema: schema6.properties.data.properties.platform, data: data5 };
+            const err23 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err23];
             } else {
@@ -2151,7 +2141,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data5 === "luno" || data5 === "binance" || data5 === "kucoin" || data5 === "kraken" || data5 === "valr")) {
             if (this.strict) {
-              const err24 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema6.properties.data.properties.platform.enum }, schema: schema6.properties.data.properties.platform.enum, parentSchema: schema6.properties.data.properties.platform, data: data5 };
+              const err24 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema6.properties.data.properties.platform.enum } };
               if (vErrors === null) {
                 vErrors = [err24];
               } else {
@@ -2168,7 +2158,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.decision !== void 0) {
           let data6 = data1.decision;
           if (typeof data6 !== "string") {
-            const err25 = { instancePath: instancePath + "/data/decision", schemaPath: "#/properties/data/properties/decision/type", keyword: "type", params: { type: "string" }, schema: schema6.properties.data.properties.decision.type, parentSchema: schema6.properties.data.properties.decision, data: data6 };
+            const err25 = { instancePath: instancePath + "/data/decision", schemaPath: "#/properties/data/properties/decision/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err25];
             } else {
@@ -2178,7 +2168,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data6 === "buy" || data6 === "sell" || data6 === "hold")) {
             if (this.strict) {
-              const err26 = { instancePath: instancePath + "/data/decision", schemaPath: "#/properties/data/properties/decision/enum", keyword: "enum", params: { allowedValues: schema6.properties.data.properties.decision.enum }, schema: schema6.properties.data.properties.decision.enum, parentSchema: schema6.properties.data.properties.decision, data: data6 };
+              const err26 = { instancePath: instancePath + "/data/decision", schemaPath: "#/properties/data/properties/decision/enum", keyword: "enum", params: { allowedValues: schema6.properties.data.properties.decision.enum } };
               if (vErrors === null) {
                 vErrors = [err26];
               } else {
@@ -2196,7 +2186,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           let data7 = data1.confidence;
           if (typeof data7 == "number" && isFinite(data7)) {
             if (data7 > 1 || isNaN(data7)) {
-              const err27 = { instancePath: instancePath + "/data/confidence", schemaPath: "#/properties/data/properties/confidence/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, schema: 1, parentSchema: schema6.properties.data.properties.confidence, data: data7 };
+              const err27 = { instancePath: instancePath + "/data/confidence", schemaPath: "#/properties/data/properties/confidence/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err27];
               } else {
@@ -2205,7 +2195,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
             if (data7 < 0 || isNaN(data7)) {
-              const err28 = { instancePath: instancePath + "/data/confidence", schemaPath: "#/properties/data/properties/confidence/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema6.properties.data.properties.confidence, data: data7 };
+              const err28 = { instancePath: instancePath + "/data/confidence", schemaPath: "#/properties/data/properties/confidence/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err28];
               } else {
@@ -2214,7 +2204,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err29 = { instancePath: instancePath + "/data/confidence", schemaPath: "#/properties/data/properties/confidence/type", keyword: "type", params: { type: "number" }, schema: schema6.properties.data.properties.confidence.type, parentSchema: schema6.properties.data.properties.confidence, data: data7 };
+            const err29 = { instancePath: instancePath + "/data/confidence", schemaPath: "#/properties/data/properties/confidence/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err29];
             } else {
@@ -2224,9 +2214,8 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (data1.reasoning !== void 0) {
-          let data8 = data1.reasoning;
-          if (typeof data8 !== "string") {
-            const err30 = { instancePath: instancePath + "/data/reasoning", schemaPath: "#/properties/data/properties/reasoning/type", keyword: "type", params: { type: "string" }, schema: schema6.properties.data.properties.reasoning.type, parentSchema: schema6.properties.data.properties.reasoning, data: data8 };
+          if (typeof data1.reasoning !== "string") {
+            const err30 = { instancePath: instancePath + "/data/reasoning", schemaPath: "#/properties/data/properties/reasoning/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err30];
             } else {
@@ -2239,7 +2228,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           let data9 = data1.market_data;
           if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
             if (data9.price === void 0) {
-              const err31 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/required", keyword: "required", params: { missingProperty: "price" }, schema: schema6.properties.data.properties.market_data.required, parentSchema: schema6.properties.data.properties.market_data, data: data9 };
+              const err31 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/required", keyword: "required", params: { missingProperty: "price" } };
               if (vErrors === null) {
                 vErrors = [err31];
               } else {
@@ -2248,7 +2237,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
             if (data9.volume_24h === void 0) {
-              const err32 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/required", keyword: "required", params: { missingProperty: "volume_24h" }, schema: schema6.properties.data.properties.market_data.required, parentSchema: schema6.properties.data.properties.market_data, data: data9 };
+              const err32 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/required", keyword: "required", params: { missingProperty: "volume_24h" } };
               if (vErrors === null) {
                 vErrors = [err32];
               } else {
@@ -2257,7 +2246,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
             if (data9.rsi === void 0) {
-              const err33 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/required", keyword: "required", params: { missingProperty: "rsi" }, schema: schema6.properties.data.properties.market_data.required, parentSchema: schema6.properties.data.properties.market_data, data: data9 };
+              const err33 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/required", keyword: "required", params: { missingProperty: "rsi" } };
               if (vErrors === null) {
                 vErrors = [err33];
               } else {
@@ -2266,7 +2255,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
             if (data9.macd === void 0) {
-              const err34 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/required", keyword: "required", params: { missingProperty: "macd" }, schema: schema6.properties.data.properties.market_data.required, parentSchema: schema6.properties.data.properties.market_data, data: data9 };
+              const err34 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/required", keyword: "required", params: { missingProperty: "macd" } };
               if (vErrors === null) {
                 vErrors = [err34];
               } else {
@@ -2278,7 +2267,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               let data10 = data9.price;
               if (typeof data10 == "number" && isFinite(data10)) {
                 if (data10 < 0 || isNaN(data10)) {
-                  const err35 = { instancePath: instancePath + "/data/market_data/price", schemaPath: "#/properties/data/properties/market_data/properties/price/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema6.properties.data.properties.market_data.properties.price, data: data10 };
+                  const err35 = { instancePath: instancePath + "/data/market_data/price", schemaPath: "#/properties/data/properties/market_data/properties/price/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                   if (vErrors === null) {
                     vErrors = [err35];
                   } else {
@@ -2287,7 +2276,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
               } else {
-                const err36 = { instancePath: instancePath + "/data/market_data/price", schemaPath: "#/properties/data/properties/market_data/properties/price/type", keyword: "type", params: { type: "number" }, schema: schema6.properties.data.properties.market_data.properties.price.type, parentSchema: schema6.properties.data.properties.market_data.properties.price, data: data10 };
+                const err36 = { instancePath: instancePath + "/data/market_data/price", schemaPath: "#/properties/data/properties/market_data/properties/price/type", keyword: "type", params: { type: "number" } };
                 if (vErrors === null) {
                   vErrors = [err36];
                 } else {
@@ -2300,7 +2289,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               let data11 = data9.volume_24h;
               if (typeof data11 == "number" && isFinite(data11)) {
                 if (data11 < 0 || isNaN(data11)) {
-                  const err37 = { instancePath: instancePath + "/data/market_data/volume_24h", schemaPath: "#/properties/data/properties/market_data/properties/volume_24h/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema6.properties.data.properties.market_data.properties.volume_24h, data: data11 };
+                  const err37 = { instancePath: instancePath + "/data/market_data/volume_24h", schemaPath: "#/properties/data/properties/market_data/properties/volume_24h/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                   if (vErrors === null) {
                     vErrors = [err37];
                   } else {
@@ -2309,7 +2298,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
               } else {
-                const err38 = { instancePath: instancePath + "/data/market_data/volume_24h", schemaPath: "#/properties/data/properties/market_data/properties/volume_24h/type", keyword: "type", params: { type: "number" }, schema: schema6.properties.data.properties.market_data.properties.volume_24h.type, parentSchema: schema6.properties.data.properties.market_data.properties.volume_24h, data: data11 };
+                const err38 = { instancePath: instancePath + "/data/market_data/volume_24h", schemaPath: "#/properties/data/properties/market_data/properties/volume_24h/type", keyword: "type", params: { type: "number" } };
                 if (vErrors === null) {
                   vErrors = [err38];
                 } else {
@@ -2321,7 +2310,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
             if (data9.rsi !== void 0) {
               let data12 = data9.rsi;
               if (!(typeof data12 == "number" && isFinite(data12)) && data12 !== null) {
-                const err39 = { instancePath: instancePath + "/data/market_data/rsi", schemaPath: "#/properties/data/properties/market_data/properties/rsi/type", keyword: "type", params: { type: schema6.properties.data.properties.market_data.properties.rsi.type }, schema: schema6.properties.data.properties.market_data.properties.rsi.type, parentSchema: schema6.properties.data.properties.market_data.properties.rsi, data: data12 };
+                const err39 = { instancePath: instancePath + "/data/market_data/rsi", schemaPath: "#/properties/data/properties/market_data/properties/rsi/type", keyword: "type", params: { type: schema6.properties.data.properties.market_data.properties.rsi.type } };
                 if (vErrors === null) {
                   vErrors = [err39];
                 } else {
@@ -2331,7 +2320,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               if (typeof data12 == "number" && isFinite(data12)) {
                 if (data12 > 100 || isNaN(data12)) {
-                  const err40 = { instancePath: instancePath + "/data/market_data/rsi", schemaPath: "#/properties/data/properties/market_data/properties/rsi/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, schema: 100, parentSchema: schema6.properties.data.properties.market_data.properties.rsi, data: data12 };
+                  const err40 = { instancePath: instancePath + "/data/market_data/rsi", schemaPath: "#/properties/data/properties/market_data/properties/rsi/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } };
                   if (vErrors === null) {
                     vErrors = [err40];
                   } else {
@@ -2340,7 +2329,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
                 if (data12 < 0 || isNaN(data12)) {
-                  const err41 = { instancePath: instancePath + "/data/market_data/rsi", schemaPath: "#/properties/data/properties/market_data/properties/rsi/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema6.properties.data.properties.market_data.properties.rsi, data: data12 };
+                  const err41 = { instancePath: instancePath + "/data/market_data/rsi", schemaPath: "#/properties/data/properties/market_data/properties/rsi/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                   if (vErrors === null) {
                     vErrors = [err41];
                   } else {
@@ -2353,7 +2342,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
             if (data9.macd !== void 0) {
               let data13 = data9.macd;
               if (typeof data13 !== "string" && data13 !== null) {
-                const err42 = { instancePath: instancePath + "/data/market_data/macd", schemaPath: "#/properties/data/properties/market_data/properties/macd/type", keyword: "type", params: { type: schema6.properties.data.properties.market_data.properties.macd.type }, schema: schema6.properties.data.properties.market_data.properties.macd.type, parentSchema: schema6.properties.data.properties.market_data.properties.macd, data: data13 };
+                const err42 = { instancePath: instancePath + "/data/market_data/macd", schemaPath: "#/properties/data/properties/market_data/properties/macd/type", keyword: "type", params: { type: schema6.properties.data.properties.market_data.properties.macd.type } };
                 if (vErrors === null) {
                   vErrors = [err42];
                 } else {
@@ -2365,7 +2354,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
             if (this.strict) {
               const unknown0 = func3(data9, ["price", "volume_24h", "rsi", "macd"]);
               if (unknown0 !== void 0) {
-                const err43 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema6.properties.data.properties.market_data, data: data9 };
+                const err43 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
                 if (vErrors === null) {
                   vErrors = [err43];
                 } else {
@@ -2375,7 +2364,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
             }
           } else {
-            const err44 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/type", keyword: "type", params: { type: "object" }, schema: schema6.properties.data.properties.market_data.type, parentSchema: schema6.properties.data.properties.market_data, data: data9 };
+            const err44 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/type", keyword: "type", params: { type: "object" } };
             if (vErrors === null) {
               vErrors = [err44];
             } else {
@@ -2385,9 +2374,8 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (data1.regime_state !== void 0) {
-          let data14 = data1.regime_state;
-          if (typeof data14 !== "string") {
-            const err45 = { instancePath: instancePath + "/data/regime_state", schemaPath: "#/properties/data/properties/regime_state/type", keyword: "type", params: { type: "string" }, schema: schema6.properties.data.properties.regime_state.type, parentSchema: schema6.properties.data.properties.regime_state, data: data14 };
+          if (typeof data1.regime_state !== "string") {
+            const err45 = { instancePath: instancePath + "/data/regime_state", schemaPath: "#/properties/data/properties/regime_state/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err45];
             } else {
@@ -2403,7 +2391,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               let data16 = data15.technical;
               if (typeof data16 == "number" && isFinite(data16)) {
                 if (data16 > 1 || isNaN(data16)) {
-                  const err46 = { instancePath: instancePath + "/data/component_scores/technical", schemaPath: "#/properties/data/properties/component_scores/properties/technical/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, schema: 1, parentSchema: schema6.properties.data.properties.component_scores.properties.technical, data: data16 };
+                  const err46 = { instancePath: instancePath + "/data/component_scores/technical", schemaPath: "#/properties/data/properties/component_scores/properties/technical/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
                   if (vErrors === null) {
                     vErrors = [err46];
                   } else {
@@ -2412,7 +2400,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
                 if (data16 < 0 || isNaN(data16)) {
-                  const err47 = { instancePath: instancePath + "/data/component_scores/technical", schemaPath: "#/properties/data/properties/component_scores/properties/technical/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema6.properties.data.properties.component_scores.properties.technical, data: data16 };
+                  const err47 = { instancePath: instancePath + "/data/component_scores/technical", schemaPath: "#/properties/data/properties/component_scores/properties/technical/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                   if (vErrors === null) {
                     vErrors = [err47];
                   } else {
@@ -2421,7 +2409,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
               } else {
-                const err48 = { instancePath: instancePath + "/data/component_scores/technical", schemaPath: "#/properties/data/properties/component_scores/properties/technical/type", keyword: "type", params: { type: "number" }, schema: schema6.properties.data.properties.component_scores.properties.technical.type, parentSchema: schema6.properties.data.properties.component_scores.properties.technical, data: data16 };
+                const err48 = { instancePath: instancePath + "/data/component_scores/technical", schemaPath: "#/properties/data/properties/component_scores/properties/technical/type", keyword: "type", params: { type: "number" } };
                 if (vErrors === null) {
                   vErrors = [err48];
                 } else {
@@ -2434,7 +2422,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               let data17 = data15.sentiment;
               if (typeof data17 == "number" && isFinite(data17)) {
                 if (data17 > 1 || isNaN(data17)) {
-                  const err49 = { instancePath: instancePath + "/data/component_scores/sentiment", schemaPath: "#/properties/data/properties/component_scores/properties/sentiment/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, schema: 1, parentSchema: schema6.properties.data.properties.component_scores.properties.sentiment, data: data17 };
+                  const err49 = { instancePath: instancePath + "/data/component_scores/sentiment", schemaPath: "#/properties/data/properties/component_scores/properties/sentiment/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
                   if (vErrors === null) {
                     vErrors = [err49];
                   } else {
@@ -2443,7 +2431,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
                 if (data17 < 0 || isNaN(data17)) {
-                  const err50 = { instancePath: instancePath + "/data/component_scores/sentiment", schemaPath: "#/properties/data/properties/component_scores/properties/sentiment/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema6.properties.data.properties.component_scores.properties.sentiment, data: data17 };
+                  const err50 = { instancePath: instancePath + "/data/component_scores/sentiment", schemaPath: "#/properties/data/properties/component_scores/properties/sentiment/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                   if (vErrors === null) {
                     vErrors = [err50];
                   } else {
@@ -2452,7 +2440,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
               } else {
-                const err51 = { instancePath: instancePath + "/data/component_scores/sentiment", schemaPath: "#/properties/data/properties/component_scores/properties/sentiment/type", keyword: "type", params: { type: "number" }, schema: schema6.properties.data.properties.component_scores.properties.sentiment.type, parentSchema: schema6.properties.data.properties.component_scores.properties.sentiment, data: data17 };
+                const err51 = { instancePath: instancePath + "/data/component_scores/sentiment", schemaPath: "#/properties/data/properties/component_scores/properties/sentiment/type", keyword: "type", params: { type: "number" } };
                 if (vErrors === null) {
                   vErrors = [err51];
                 } else {
@@ -2465,7 +2453,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               let data18 = data15.risk;
               if (typeof data18 == "number" && isFinite(data18)) {
                 if (data18 > 1 || isNaN(data18)) {
-                  const err52 = { instancePath: instancePath + "/data/component_scores/risk", schemaPath: "#/properties/data/properties/component_scores/properties/risk/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, schema: 1, parentSchema: schema6.properties.data.properties.component_scores.properties.risk, data: data18 };
+                  const err52 = { instancePath: instancePath + "/data/component_scores/risk", schemaPath: "#/properties/data/properties/component_scores/properties/risk/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
                   if (vErrors === null) {
                     vErrors = [err52];
                   } else {
@@ -2474,7 +2462,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
                 if (data18 < 0 || isNaN(data18)) {
-                  const err53 = { instancePath: instancePath + "/data/component_scores/risk", schemaPath: "#/properties/data/properties/component_scores/properties/risk/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema6.properties.data.properties.component_scores.properties.risk, data: data18 };
+                  const err53 = { instancePath: instancePath + "/data/component_scores/risk", schemaPath: "#/properties/data/properties/component_scores/properties/risk/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                   if (vErrors === null) {
                     vErrors = [err53];
                   } else {
@@ -2483,7 +2471,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
               } else {
-                const err54 = { instancePath: instancePath + "/data/component_scores/risk", schemaPath: "#/properties/data/properties/component_scores/properties/risk/type", keyword: "type", params: { type: "number" }, schema: schema6.properties.data.properties.component_scores.properties.risk.type, parentSchema: schema6.properties.data.properties.component_scores.properties.risk, data: data18 };
+                const err54 = { instancePath: instancePath + "/data/component_scores/risk", schemaPath: "#/properties/data/properties/component_scores/properties/risk/type", keyword: "type", params: { type: "number" } };
                 if (vErrors === null) {
                   vErrors = [err54];
                 } else {
@@ -2495,7 +2483,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
             if (this.strict) {
               const unknown1 = func3(data15, ["technical", "sentiment", "risk"]);
               if (unknown1 !== void 0) {
-                const err55 = { instancePath: instancePath + "/data/component_scores", schemaPath: "#/properties/data/properties/component_scores/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 }, schema: true, parentSchema: schema6.properties.data.properties.component_scores, data: data15 };
+                const err55 = { instancePath: instancePath + "/data/component_scores", schemaPath: "#/properties/data/properties/component_scores/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
                 if (vErrors === null) {
                   vErrors = [err55];
                 } else {
@@ -2505,7 +2493,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
             }
           } else {
-            const err56 = { instancePath: instancePath + "/data/component_scores", schemaPath: "#/properties/data/properties/component_scores/type", keyword: "type", params: { type: "object" }, schema: schema6.properties.data.properties.component_scores.type, parentSchema: schema6.properties.data.properties.component_scores, data: data15 };
+            const err56 = { instancePath: instancePath + "/data/component_scores", schemaPath: "#/properties/data/properties/component_scores/type", keyword: "type", params: { type: "object" } };
             if (vErrors === null) {
               vErrors = [err56];
             } else {
@@ -2517,7 +2505,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.sizing !== void 0) {
           let data19 = data1.sizing;
           if (data19 !== null && (typeof data19 != "object" || Array.isArray(data19))) {
-            const err57 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/x-nullable-object", keyword: "x-nullable-object", params: { type: "object,null" }, schema: true, parentSchema: schema6.properties.data.properties.sizing, data: data19 };
+            const err57 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/x-nullable-object", keyword: "x-nullable-object", params: { type: "object,null" } };
             if (vErrors === null) {
               vErrors = [err57];
             } else {
@@ -2527,7 +2515,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
             if (data19.quantity === void 0) {
-              const err58 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/required", keyword: "required", params: { missingProperty: "quantity" }, schema: schema6.properties.data.properties.sizing.required, parentSchema: schema6.properties.data.properties.sizing, data: data19 };
+              const err58 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/required", keyword: "required", params: { missingProperty: "quantity" } };
               if (vErrors === null) {
                 vErrors = [err58];
               } else {
@@ -2536,7 +2524,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
             if (data19.capital === void 0) {
-              const err59 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/required", keyword: "required", params: { missingProperty: "capital" }, schema: schema6.properties.data.properties.sizing.required, parentSchema: schema6.properties.data.properties.sizing, data: data19 };
+              const err59 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/required", keyword: "required", params: { missingProperty: "capital" } };
               if (vErrors === null) {
                 vErrors = [err59];
               } else {
@@ -2545,7 +2533,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
             if (data19.risk_per_trade === void 0) {
-              const err60 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/required", keyword: "required", params: { missingProperty: "risk_per_trade" }, schema: schema6.properties.data.properties.sizing.required, parentSchema: schema6.properties.data.properties.sizing, data: data19 };
+              const err60 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/required", keyword: "required", params: { missingProperty: "risk_per_trade" } };
               if (vErrors === null) {
                 vErrors = [err60];
               } else {
@@ -2557,7 +2545,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               let data20 = data19.quantity;
               if (typeof data20 == "number" && isFinite(data20)) {
                 if (data20 < 0 || isNaN(data20)) {
-                  const err61 = { instancePath: instancePath + "/data/sizing/quantity", schemaPath: "#/properties/data/properties/sizing/properties/quantity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema6.properties.data.properties.sizing.properties.quantity, data: data20 };
+                  const err61 = { instancePath: instancePath + "/data/sizing/quantity", schemaPath: "#/properties/data/properties/sizing/properties/quantity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                   if (vErrors === null) {
                     vErrors = [err61];
                   } else {
@@ -2566,7 +2554,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
               } else {
-                const err62 = { instancePath: instancePath + "/data/sizing/quantity", schemaPath: "#/properties/data/properties/sizing/properties/quantity/type", keyword: "type", params: { type: "number" }, schema: schema6.properties.data.properties.sizing.properties.quantity.type, parentSchema: schema6.properties.data.properties.sizing.properties.quantity, data: data20 };
+                const err62 = { instancePath: instancePath + "/data/sizing/quantity", schemaPath: "#/properties/data/properties/sizing/properties/quantity/type", keyword: "type", params: { type: "number" } };
                 if (vErrors === null) {
                   vErrors = [err62];
                 } else {
@@ -2579,7 +2567,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               let data21 = data19.capital;
               if (typeof data21 == "number" && isFinite(data21)) {
                 if (data21 < 0 || isNaN(data21)) {
-                  const err63 = { instancePath: instancePath + "/data/sizing/capital", schemaPath: "#/properties/data/properties/sizing/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema6.properties.data.properties.sizing.properties.capital, data: data21 };
+                  const err63 = { instancePath: instancePath + "/data/sizing/capital", schemaPath: "#/properties/data/properties/sizing/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                   if (vErrors === null) {
                     vErrors = [err63];
                   } else {
@@ -2588,7 +2576,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
               } else {
-                const err64 = { instancePath: instancePath + "/data/sizing/capital", schemaPath: "#/properties/data/properties/sizing/properties/capital/type", keyword: "type", params: { type: "number" }, schema: schema6.properties.data.properties.sizing.properties.capital.type, parentSchema: schema6.properties.data.properties.sizing.properties.capital, data: data21 };
+                const err64 = { instancePath: instancePath + "/data/sizing/capital", schemaPath: "#/properties/data/properties/sizing/properties/capital/type", keyword: "type", params: { type: "number" } };
                 if (vErrors === null) {
                   vErrors = [err64];
                 } else {
@@ -2601,7 +2589,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               let data22 = data19.risk_per_trade;
               if (typeof data22 == "number" && isFinite(data22)) {
                 if (data22 > 1 || isNaN(data22)) {
-                  const err65 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/properties/risk_per_trade/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, schema: 1, parentSchema: schema6.properties.data.properties.sizing.properties.risk_per_trade, data: data22 };
+                  const err65 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/properties/risk_per_trade/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
                   if (vErrors === null) {
                     vErrors = [err65];
                   } else {
@@ -2610,7 +2598,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
                 if (data22 < 0 || isNaN(data22)) {
-                  const err66 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/properties/risk_per_trade/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema6.properties.data.properties.sizing.properties.risk_per_trade, data: data22 };
+                  const err66 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/properties/risk_per_trade/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                   if (vErrors === null) {
                     vErrors = [err66];
                   } else {
@@ -2619,7 +2607,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
               } else {
-                const err67 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/properties/risk_per_trade/type", keyword: "type", params: { type: "number" }, schema: schema6.properties.data.properties.sizing.properties.risk_per_trade.type, parentSchema: schema6.properties.data.properties.sizing.properties.risk_per_trade, data: data22 };
+                const err67 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/properties/risk_per_trade/type", keyword: "type", params: { type: "number" } };
                 if (vErrors === null) {
                   vErrors = [err67];
                 } else {
@@ -2631,7 +2619,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
             if (this.strict) {
               const unknown2 = func3(data19, ["quantity", "capital", "risk_per_trade"]);
               if (unknown2 !== void 0) {
-                const err68 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/x-closed", keyword: "x-closed", params: { additionalProperty: unknown2 }, schema: true, parentSchema: schema6.properties.data.properties.sizing, data: data19 };
+                const err68 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/x-closed", keyword: "x-closed", params: { additionalProperty: unknown2 } };
                 if (vErrors === null) {
                   vErrors = [err68];
                 } else {
@@ -2645,7 +2633,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.stops !== void 0) {
           let data23 = data1.stops;
           if (data23 !== null && (typeof data23 != "object" || Array.isArray(data23))) {
-            const err69 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/x-nullable-object", keyword: "x-nullable-object", params: { type: "object,null" }, schema: true, parentSchema: schema6.properties.data.properties.stops, data: data23 };
+            const err69 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/x-nullable-object", keyword: "x-nullable-object", params: { type: "object,null" } };
             if (vErrors === null) {
               vErrors = [err69];
             } else {
@@ -2655,7 +2643,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
             if (data23.stop_loss === void 0) {
-              const err70 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/required", keyword: "required", params: { missingProperty: "stop_loss" }, schema: schema6.properties.data.properties.stops.required, parentSchema: schema6.properties.data.properties.stops, data: data23 };
+              const err70 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/required", keyword: "required", params: { missingProperty: "stop_loss" } };
               if (vErrors === null) {
                 vErrors = [err70];
               } else {
@@ -2664,7 +2652,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
             if (data23.take_profit === void 0) {
-              const err71 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/required", keyword: "required", params: { missingProperty: "take_profit" }, schema: schema6.properties.data.properties.stops.required, parentSchema: schema6.properties.data.properties.stops, data: data23 };
+              const err71 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/required", keyword: "required", params: { missingProperty: "take_profit" } };
               if (vErrors === null) {
                 vErrors = [err71];
               } else {
@@ -2675,7 +2663,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
             if (data23.stop_loss !== void 0) {
               let data24 = data23.stop_loss;
               if (!(typeof data24 == "number" && isFinite(data24)) && data24 !== null) {
-                const err72 = { instancePath: instancePath + "/data/stops/stop_loss", schemaPath: "#/properties/data/properties/stops/properties/stop_loss/type", keyword: "type", params: { type: schema6.properties.data.properties.stops.properties.stop_loss.type }, schema: schema6.properties.data.properties.stops.properties.stop_loss.type, parentSchema: schema6.properties.data.properties.stops.properties.stop_loss, data: data24 };
+                const err72 = { instancePath: instancePath + "/data/stops/stop_loss", schemaPath: "#/properties/data/properties/stops/properties/stop_loss/type", keyword: "type", params: { type: schema6.properties.data.properties.stops.properties.stop_loss.type } };
                 if (vErrors === null) {
                   vErrors = [err72];
                 } else {
@@ -2685,7 +2673,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               if (typeof data24 == "number" && isFinite(data24)) {
                 if (data24 < 0 || isNaN(data24)) {
-                  const err73 = { instancePath: instancePath + "/data/stops/stop_loss", schemaPath: "#/properties/data/properties/stops/properties/stop_loss/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema6.properties.data.properties.stops.properties.stop_loss, data: data24 };
+                  const err73 = { instancePath: instancePath + "/data/stops/stop_loss", schemaPath: "#/properties/data/properties/stops/properties/stop_loss/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                   if (vErrors === null) {
                     vErrors = [err73];
                   } else {
@@ -2698,7 +2686,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
             if (data23.take_profit !== void 0) {
               let data25 = data23.take_profit;
               if (!(typeof data25 == "number" && isFinite(data25)) && data25 !== null) {
-                const err74 = { instancePath: instancePath + "/data/stops/take_profit", schemaPath: "#/properties/data/properties/stops/properties/take_profit/type", keyword: "type", params: { type: schema6.properties.data.properties.stops.properties.take_profit.type }, schema: schema6.properties.data.properties.stops.properties.take_profit.type, parentSchema: schema6.properties.data.properties.stops.properties.take_profit, data: data25 };
+                const err74 = { instancePath: instancePath + "/data/stops/take_profit", schemaPath: "#/properties/data/properties/stops/properties/take_profit/type", keyword: "type", params: { type: schema6.properties.data.properties.stops.properties.take_profit.type } };
                 if (vErrors === null) {
                   vErrors = [err74];
                 } else {
@@ -2708,7 +2696,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               if (typeof data25 == "number" && isFinite(data25)) {
                 if (data25 < 0 || isNaN(data25)) {
-                  const err75 = { instancePath: instancePath + "/data/stops/take_profit", schemaPath: "#/properties/data/properties/stops/properties/take_profit/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema6.properties.data.properties.stops.properties.take_profit, data: data25 };
+                  const err75 = { instancePath: instancePath + "/data/stops/take_profit", schemaPath: "#/properties/data/properties/stops/properties/take_profit/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                   if (vErrors === null) {
                     vErrors = [err75];
                   } else {
@@ -2721,7 +2709,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
             if (this.strict) {
               const unknown3 = func3(data23, ["stop_loss", "take_profit"]);
               if (unknown3 !== void 0) {
-                const err76 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/x-closed", keyword: "x-closed", params: { additionalProperty: unknown3 }, schema: true, parentSchema: schema6.properties.data.properties.stops, data: data23 };
+                const err76 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/x-closed", keyword: "x-closed", params: { additionalProperty: unknown3 } };
                 if (vErrors === null) {
                   vErrors = [err76];
                 } else {
@@ -2736,7 +2724,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           let data26 = data1.timestamp;
           if (typeof data26 === "string") {
             if (!formats0(data26, this.strict)) {
-              const err77 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema6.properties.data.properties.timestamp, data: data26 };
+              const err77 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
               if (vErrors === null) {
                 vErrors = [err77];
               } else {
@@ -2745,7 +2733,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err78 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/type", keyword: "type", params: { type: "string" }, schema: schema6.properties.data.properties.timestamp.type, parentSchema: schema6.properties.data.properties.timestamp, data: data26 };
+            const err78 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err78];
             } else {
@@ -2757,7 +2745,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
         if (this.strict) {
           const unknown4 = func3(data1, ["id", "bot_id", "symbol", "platform", "decision", "confidence", "reasoning", "market_data", "regime_state", "component_scores", "sizing", "stops", "timestamp"]);
           if (unknown4 !== void 0) {
-            const err79 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown4 }, schema: true, parentSchema: schema6.properties.data, data: data1 };
+            const err79 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown4 } };
             if (vErrors === null) {
               vErrors = [err79];
             } else {
@@ -2767,7 +2755,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
       } else {
-        const err80 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" }, schema: schema6.properties.data.type, parentSchema: schema6.properties.data, data: data1 };
+        const err80 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err80];
         } else {
@@ -2780,7 +2768,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       let data27 = data.ts;
       if (typeof data27 === "string") {
         if (!formats0(data27, this.strict)) {
-          const err81 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema6.properties.ts, data: data27 };
+          const err81 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
             vErrors = [err81];
           } else {
@@ -2789,7 +2777,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err82 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" }, schema: schema6.properties.ts.type, parentSchema: schema6.properties.ts, data: data27 };
+        const err82 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err82];
         } else {
@@ -2802,7 +2790,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       let data28 = data.cursor;
       if (typeof data28 === "string") {
         if (!pattern0.test(data28)) {
-          const err83 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, schema: "^[0-9A-Za-z._~-]{1,128}$", parentSchema: schema6.properties.cursor, data: data28 };
+          const err83 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
             vErrors = [err83];
           } else {
@@ -2811,7 +2799,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err84 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" }, schema: schema6.properties.cursor.type, parentSchema: schema6.properties.cursor, data: data28 };
+        const err84 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err84];
         } else {
@@ -2823,7 +2811,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
     if (this.strict) {
       const unknown5 = func3(data, ["type", "data", "ts", "cursor"]);
       if (unknown5 !== void 0) {
-        const err85 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown5 }, schema: true, parentSchema: schema6, data };
+        const err85 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown5 } };
         if (vErrors === null) {
           vErrors = [err85];
         } else {
@@ -2833,7 +2821,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
   } else {
-    const err86 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema6.type, parentSchema: schema6, data };
+    const err86 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err86];
     } else {
@@ -2845,14 +2833,13 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
   return errors === 0;
 }
 var message_metrics = validate7;
-var schema7 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/metrics.json", "type": "object", "required": ["type", "data", "ts"], "properties": { "type": { "const": "metrics" }, "data": { "type": "object", "required": ["total_pnl", "total_pnl_percent", "active_bots", "total_bots", "total_trades", "win_rate", "exposure", "risk_level", "uptime_seconds", "trades_per_hour"], "properties": { "total_pnl": { "type": "number" }, "total_pnl_percent": { "type": "number" }, "active_bots": { "type": "integer", "minimum": 0 }, "total_bots": { "type": "integer", "minimum": 0 }, "total_trades": { "type": "integer", "minimum": 0 }, "win_rate": { "type": "number", "minimum": 0, "maximum": 1 }, "exposure": { "type": "number", "minimum": 0, "maximum": 1 }, "risk_level": { "type": "string" }, "uptime_seconds": { "type": "number", "minimum": 0 }, "trades_per_hour": { "type": "number", "minimum": 0 } }, "x-closed": true }, "ts": { "type": "string", "x-date-time": true }, "cursor": { "type": "string", "pattern": "^[0-9A-Za-z._~-]{1,128}$" } }, "x-closed": true };
 function validate7(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema7.required, parentSchema: schema7, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -2861,7 +2848,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.data === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, schema: schema7.required, parentSchema: schema7, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" } };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -2870,7 +2857,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.ts === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" }, schema: schema7.required, parentSchema: schema7, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" } };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -2879,9 +2866,8 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.type !== void 0) {
-      let data0 = data.type;
-      if ("metrics" !== data0) {
-        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "metrics" }, schema: "metrics", parentSchema: schema7.properties.type, data: data0 };
+      if ("metrics" !== data.type) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "metrics" } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -2894,7 +2880,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.total_pnl === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_pnl" }, schema: schema7.properties.data.required, parentSchema: schema7.properties.data, data: data1 };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_pnl" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -2903,7 +2889,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.total_pnl_percent === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_pnl_percent" }, schema: schema7.properties.data.required, parentSchema: schema7.properties.data, data: data1 };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_pnl_percent" } };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -2912,7 +2898,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.active_bots === void 0) {
-          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "active_bots" }, schema: schema7.properties.data.required, parentSchema: schema7.properties.data, data: data1 };
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "active_bots" } };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -2921,7 +2907,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.total_bots === void 0) {
-          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_bots" }, schema: schema7.properties.data.required, parentSchema: schema7.properties.data, data: data1 };
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_bots" } };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -2930,7 +2916,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.total_trades === void 0) {
-          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_trades" }, schema: schema7.properties.data.required, parentSchema: schema7.properties.data, data: data1 };
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "total_trades" } };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -2939,7 +2925,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.win_rate === void 0) {
-          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "win_rate" }, schema: schema7.properties.data.required, parentSchema: schema7.properties.data, data: data1 };
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "win_rate" } };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -2948,7 +2934,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.exposure === void 0) {
-          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "exposure" }, schema: schema7.properties.data.required, parentSchema: schema7.properties.data, data: data1 };
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "exposure" } };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -2957,7 +2943,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.risk_level === void 0) {
-          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "risk_level" }, schema: schema7.properties.data.required, parentSchema: schema7.properties.data, data: data1 };
+          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "risk_level" } };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -2966,7 +2952,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.uptime_seconds === void 0) {
-          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "uptime_seconds" }, schema: schema7.properties.data.required, parentSchema: schema7.properties.data, data: data1 };
+          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "uptime_seconds" } };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -2975,7 +2961,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.trades_per_hour === void 0) {
-          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "trades_per_hour" }, schema: schema7.properties.data.required, parentSchema: schema7.properties.data, data: data1 };
+          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "trades_per_hour" } };
           if (vErrors === null) {
             vErrors = [err13];
           } else {
@@ -2986,7 +2972,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.total_pnl !== void 0) {
           let data2 = data1.total_pnl;
           if (!(typeof data2 == "number" && isFinite(data2))) {
-            const err14 = { instancePath: instancePath + "/data/total_pnl", schemaPath: "#/properties/data/properties/total_pnl/type", keyword: "type", params: { type: "number" }, schema: schema7.properties.data.properties.total_pnl.type, parentSchema: schema7.properties.data.properties.total_pnl, data: data2 };
+            const err14 = { instancePath: instancePath + "/data/total_pnl", schemaPath: "#/properties/data/properties/total_pnl/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err14];
             } else {
@@ -2998,7 +2984,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.total_pnl_percent !== void 0) {
           let data3 = data1.total_pnl_percent;
           if (!(typeof data3 == "number" && isFinite(data3))) {
-            const err15 = { instancePath: instancePath + "/data/total_pnl_percent", schemaPath: "#/properties/data/properties/total_pnl_percent/type", keyword: "type", params: { type: "number" }, schema: schema7.properties.data.properties.total_pnl_percent.type, parentSchema: schema7.properties.data.properties.total_pnl_percent, data: data3 };
+            const err15 = { instancePath: instancePath + "/data/total_pnl_percent", schemaPath: "#/properties/data/properties/total_pnl_percent/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -3010,7 +2996,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.active_bots !== void 0) {
           let data4 = data1.active_bots;
           if (!(typeof data4 == "number" && (!(data4 % 1) && !isNaN(data4)) && isFinite(data4))) {
-            const err16 = { instancePath: instancePath + "/data/active_bots", schemaPath: "#/properties/data/properties/active_bots/type", keyword: "type", params: { type: "integer" }, schema: schema7.properties.data.properties.active_bots.type, parentSchema: schema7.properties.data.properties.active_bots, data: data4 };
+            const err16 = { instancePath: instancePath + "/data/active_bots", schemaPath: "#/properties/data/properties/active_bots/type", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err16];
             } else {
@@ -3020,7 +3006,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (typeof data4 == "number" && isFinite(data4)) {
             if (data4 < 0 || isNaN(data4)) {
-              const err17 = { instancePath: instancePath + "/data/active_bots", schemaPath: "#/properties/data/properties/active_bots/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema7.properties.data.properties.active_bots, data: data4 };
+              const err17 = { instancePath: instancePath + "/data/active_bots", schemaPath: "#/properties/data/properties/active_bots/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err17];
               } else {
@@ -3033,7 +3019,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.total_bots !== void 0) {
           let data5 = data1.total_bots;
           if (!(typeof data5 == "number" && (!(data5 % 1) && !isNaN(data5)) && isFinite(data5))) {
-            const err18 = { instancePath: instancePath + "/data/total_bots", schemaPath: "#/properties/data/properties/total_bots/type", keyword: "type", params: { type: "integer" }, schema: schema7.properties.data.properties.total_bots.type, parentSchema: schema7.properties.data.properties.total_bots, data: data5 };
+            const err18 = { instancePath: instancePath + "/data/total_bots", schemaPath: "#/properties/data/properties/total_bots/type", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -3043,7 +3029,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (typeof data5 == "number" && isFinite(data5)) {
             if (data5 < 0 || isNaN(data5)) {
-              const err19 = { instancePath: instancePath + "/data/total_bots", schemaPath: "#/properties/data/properties/total_bots/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema7.properties.data.properties.total_bots, data: data5 };
+              const err19 = { instancePath: instancePath + "/data/total_bots", schemaPath: "#/properties/data/properties/total_bots/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err19];
               } else {
@@ -3056,7 +3042,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.total_trades !== void 0) {
           let data6 = data1.total_trades;
           if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
-            const err20 = { instancePath: instancePath + "/data/total_trades", schemaPath: "#/properties/data/properties/total_trades/type", keyword: "type", params: { type: "integer" }, schema: schema7.properties.data.properties.total_trades.type, parentSchema: schema7.properties.data.properties.total_trades, data: data6 };
+            const err20 = { instancePath: instancePath + "/data/total_trades", schemaPath: "#/properties/data/properties/total_trades/type", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -3066,7 +3052,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (typeof data6 == "number" && isFinite(data6)) {
             if (data6 < 0 || isNaN(data6)) {
-              const err21 = { instancePath: instancePath + "/data/total_trades", schemaPath: "#/properties/data/properties/total_trades/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema7.properties.data.properties.total_trades, data: data6 };
+              const err21 = { instancePath: instancePath + "/data/total_trades", schemaPath: "#/properties/data/properties/total_trades/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err21];
               } else {
@@ -3080,7 +3066,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           let data7 = data1.win_rate;
           if (typeof data7 == "number" && isFinite(data7)) {
             if (data7 > 1 || isNaN(data7)) {
-              const err22 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, schema: 1, parentSchema: schema7.properties.data.properties.win_rate, data: data7 };
+              const err22 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err22];
               } else {
@@ -3089,7 +3075,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
             if (data7 < 0 || isNaN(data7)) {
-              const err23 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema7.properties.data.properties.win_rate, data: data7 };
+              const err23 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err23];
               } else {
@@ -3098,7 +3084,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err24 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/type", keyword: "type", params: { type: "number" }, schema: schema7.properties.data.properties.win_rate.type, parentSchema: schema7.properties.data.properties.win_rate, data: data7 };
+            const err24 = { instancePath: instancePath + "/data/win_rate", schemaPath: "#/properties/data/properties/win_rate/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err24];
             } else {
@@ -3111,7 +3097,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           let data8 = data1.exposure;
           if (typeof data8 == "number" && isFinite(data8)) {
             if (data8 > 1 || isNaN(data8)) {
-              const err25 = { instancePath: instancePath + "/data/exposure", schemaPath: "#/properties/data/properties/exposure/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, schema: 1, parentSchema: schema7.properties.data.properties.exposure, data: data8 };
+              const err25 = { instancePath: instancePath + "/data/exposure", schemaPath: "#/properties/data/properties/exposure/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err25];
               } else {
@@ -3120,7 +3106,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
             if (data8 < 0 || isNaN(data8)) {
-              const err26 = { instancePath: instancePath + "/data/exposure", schemaPath: "#/properties/data/properties/exposure/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema7.properties.data.properties.exposure, data: data8 };
+              const err26 = { instancePath: instancePath + "/data/exposure", schemaPath: "#/properties/data/properties/exposure/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err26];
               } else {
@@ -3129,7 +3115,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err27 = { instancePath: instancePath + "/data/exposure", schemaPath: "#/properties/data/properties/exposure/type", keyword: "type", params: { type: "number" }, schema: schema7.properties.data.properties.exposure.type, parentSchema: schema7.properties.data.properties.exposure, data: data8 };
+            const err27 = { instancePath: instancePath + "/data/exposure", schemaPath: "#/properties/data/properties/exposure/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err27];
             } else {
@@ -3139,9 +3125,8 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (data1.risk_level !== void 0) {
-          let data9 = data1.risk_level;
-          if (typeof data9 !== "string") {
-            const err28 = { instancePath: instancePath + "/data/risk_level", schemaPath: "#/properties/data/properties/risk_level/type", keyword: "type", params: { type: "string" }, schema: schema7.properties.data.properties.risk_level.type, parentSchema: schema7.properties.data.properties.risk_level, data: data9 };
+          if (typeof data1.risk_level !== "string") {
+            const err28 = { instancePath: instancePath + "/data/risk_level", schemaPath: "#/properties/data/properties/risk_level/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err28];
             } else {
@@ -3154,7 +3139,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           let data10 = data1.uptime_seconds;
           if (typeof data10 == "number" && isFinite(data10)) {
             if (data10 < 0 || isNaN(data10)) {
-              const err29 = { instancePath: instancePath + "/data/uptime_seconds", schemaPath: "#/properties/data/properties/uptime_seconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema7.properties.data.properties.uptime_seconds, data: data10 };
+              const err29 = { instancePath: instancePath + "/data/uptime_seconds", schemaPath: "#/properties/data/properties/uptime_seconds/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err29];
               } else {
@@ -3163,7 +3148,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err30 = { instancePath: instancePath + "/data/uptime_seconds", schemaPath: "#/properties/data/properties/uptime_seconds/type", keyword: "type", params: { type: "number" }, schema: schema7.properties.data.properties.uptime_seconds.type, parentSchema: schema7.properties.data.properties.uptime_seconds, data: data10 };
+            const err30 = { instancePath: instancePath + "/data/uptime_seconds", schemaPath: "#/properties/data/properties/uptime_seconds/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err30];
             } else {
@@ -3176,7 +3161,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           let data11 = data1.trades_per_hour;
           if (typeof data11 == "number" && isFinite(data11)) {
             if (data11 < 0 || isNaN(data11)) {
-              const err31 = { instancePath: instancePath + "/data/trades_per_hour", schemaPath: "#/properties/data/properties/trades_per_hour/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema7.properties.data.properties.trades_per_hour, data: data11 };
+              const err31 = { instancePath: instancePath + "/data/trades_per_hour", schemaPath: "#/properties/data/properties/trades_per_hour/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err31];
               } else {
@@ -3185,7 +3170,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err32 = { instancePath: instancePath + "/data/trades_per_hour", schemaPath: "#/properties/data/properties/trades_per_hour/type", keyword: "type", params: { type: "number" }, schema: schema7.properties.data.properties.trades_per_hour.type, parentSchema: schema7.properties.data.properties.trades_per_hour, data: data11 };
+            const err32 = { instancePath: instancePath + "/data/trades_per_hour", schemaPath: "#/properties/data/properties/trades_per_hour/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err32];
             } else {
@@ -3197,7 +3182,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
         if (this.strict) {
           const unknown0 = func3(data1, ["total_pnl", "total_pnl_percent", "active_bots", "total_bots", "total_trades", "win_rate", "exposure", "risk_level", "uptime_seconds", "trades_per_hour"]);
           if (unknown0 !== void 0) {
-            const err33 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema7.properties.data, data: data1 };
+            const err33 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
             if (vErrors === null) {
               vErrors = [err33];
             } else {
@@ -3207,7 +3192,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
       } else {
-        const err34 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" }, schema: schema7.properties.data.type, parentSchema: schema7.properties.data, data: data1 };
+        const err34 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err34];
         } else {
@@ -3220,7 +3205,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
       let data12 = data.ts;
       if (typeof data12 === "string") {
         if (!formats0(data12, this.strict)) {
-          const err35 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema7.properties.ts, data: data12 };
+          const err35 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
             vErrors = [err35];
           } else {
@@ -3229,7 +3214,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err36 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" }, schema: schema7.properties.ts.type, parentSchema: schema7.properties.ts, data: data12 };
+        const err36 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err36];
         } else {
@@ -3242,7 +3227,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
       let data13 = data.cursor;
       if (typeof data13 === "string") {
         if (!pattern0.test(data13)) {
-          const err37 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, schema: "^[0-9A-Za-z._~-]{1,128}$", parentSchema: schema7.properties.cursor, data: data13 };
+          const err37 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
             vErrors = [err37];
           } else {
@@ -3251,7 +3236,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err38 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" }, schema: schema7.properties.cursor.type, parentSchema: schema7.properties.cursor, data: data13 };
+        const err38 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err38];
         } else {
@@ -3263,7 +3248,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
     if (this.strict) {
       const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
       if (unknown1 !== void 0) {
-        const err39 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 }, schema: true, parentSchema: schema7, data };
+        const err39 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
         if (vErrors === null) {
           vErrors = [err39];
         } else {
@@ -3273,7 +3258,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
   } else {
-    const err40 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema7.type, parentSchema: schema7, data };
+    const err40 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err40];
     } else {
@@ -3285,14 +3270,13 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
   return errors === 0;
 }
 var message_whale = validate8;
-var schema8 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/whale.json", "type": "object", "required": ["type", "data", "ts"], "properties": { "type": { "const": "whale" }, "data": { "type": "object", "required": ["coin", "platform", "flow_type", "amount", "value_usd", "timestamp", "signal"], "properties": { "coin": { "type": "string", "minLength": 1 }, "platform": { "type": "string", "minLength": 1 }, "flow_type": { "type": "string" }, "amount": { "type": "number", "minimum": 0 }, "value_usd": { "type": "number", "minimum": 0 }, "timestamp": { "type": "string", "x-date-time": true }, "signal": { "type": "string" } }, "x-closed": true }, "ts": { "type": "string", "x-date-time": true }, "cursor": { "type": "string", "pattern": "^[0-9A-Za-z._~-]{1,128}$" } }, "x-closed": true };
 function validate8(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema8.required, parentSchema: schema8, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -3301,7 +3285,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.data === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, schema: schema8.required, parentSchema: schema8, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" } };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -3310,7 +3294,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.ts === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" }, schema: schema8.required, parentSchema: schema8, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" } };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -3319,9 +3303,8 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.type !== void 0) {
-      let data0 = data.type;
-      if ("whale" !== data0) {
-        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "whale" }, schema: "whale", parentSchema: schema8.properties.type, data: data0 };
+      if ("whale" !== data.type) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "whale" } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -3334,7 +3317,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.coin === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "coin" }, schema: schema8.properties.data.required, parentSchema: schema8.properties.data, data: data1 };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "coin" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -3343,7 +3326,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.platform === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" }, schema: schema8.properties.data.required, parentSchema: schema8.properties.data, data: data1 };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" } };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -3352,7 +3335,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.flow_type === void 0) {
-          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "flow_type" }, schema: schema8.properties.data.required, parentSchema: schema8.properties.data, data: data1 };
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "flow_type" } };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -3361,7 +3344,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.amount === void 0) {
-          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "amount" }, schema: schema8.properties.data.required, parentSchema: schema8.properties.data, data: data1 };
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "amount" } };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -3370,7 +3353,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.value_usd === void 0) {
-          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "value_usd" }, schema: schema8.properties.data.required, parentSchema: schema8.properties.data, data: data1 };
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "value_usd" } };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -3379,7 +3362,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.timestamp === void 0) {
-          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "timestamp" }, schema: schema8.properties.data.required, parentSchema: schema8.properties.data, data: data1 };
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "timestamp" } };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -3388,7 +3371,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.signal === void 0) {
-          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "signal" }, schema: schema8.properties.data.required, parentSchema: schema8.properties.data, data: data1 };
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "signal" } };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -3400,7 +3383,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           let data2 = data1.coin;
           if (typeof data2 === "string") {
             if (data2.length < 1) {
-              const err11 = { instancePath: instancePath + "/data/coin", schemaPath: "#/properties/data/properties/coin/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema8.properties.data.properties.coin, data: data2 };
+              const err11 = { instancePath: instancePath + "/data/coin", schemaPath: "#/properties/data/properties/coin/minLength", keyword: "minLength", params: { limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err11];
               } else {
@@ -3409,7 +3392,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err12 = { instancePath: instancePath + "/data/coin", schemaPath: "#/properties/data/properties/coin/type", keyword: "type", params: { type: "string" }, schema: schema8.properties.data.properties.coin.type, parentSchema: schema8.properties.data.properties.coin, data: data2 };
+            const err12 = { instancePath: instancePath + "/data/coin", schemaPath: "#/properties/data/properties/coin/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -3422,7 +3405,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           let data3 = data1.platform;
           if (typeof data3 === "string") {
             if (data3.length < 1) {
-              const err13 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema8.properties.data.properties.platform, data: data3 };
+              const err13 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/minLength", keyword: "minLength", params: { limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err13];
               } else {
@@ -3431,7 +3414,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err14 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" }, schema: schema8.properties.data.properties.platform.type, parentSchema: schema8.properties.data.properties.platform, data: data3 };
+            const err14 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err14];
             } else {
@@ -3441,9 +3424,8 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (data1.flow_type !== void 0) {
-          let data4 = data1.flow_type;
-          if (typeof data4 !== "string") {
-            const err15 = { instancePath: instancePath + "/data/flow_type", schemaPath: "#/properties/data/properties/flow_type/type", keyword: "type", params: { type: "string" }, schema: schema8.properties.data.properties.flow_type.type, parentSchema: schema8.properties.data.properties.flow_type, data: data4 };
+          if (typeof data1.flow_type !== "string") {
+            const err15 = { instancePath: instancePath + "/data/flow_type", schemaPath: "#/properties/data/properties/flow_type/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -3456,7 +3438,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           let data5 = data1.amount;
           if (typeof data5 == "number" && isFinite(data5)) {
             if (data5 < 0 || isNaN(data5)) {
-              const err16 = { instancePath: instancePath + "/data/amount", schemaPath: "#/properties/data/properties/amount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema8.properties.data.properties.amount, data: data5 };
+              const err16 = { instancePath: instancePath + "/data/amount", schemaPath: "#/properties/data/properties/amount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err16];
               } else {
@@ -3465,7 +3447,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err17 = { instancePath: instancePath + "/data/amount", schemaPath: "#/properties/data/properties/amount/type", keyword: "type", params: { type: "number" }, schema: schema8.properties.data.properties.amount.type, parentSchema: schema8.properties.data.properties.amount, data: data5 };
+            const err17 = { instancePath: instancePath + "/data/amount", schemaPath: "#/properties/data/properties/amount/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err17];
             } else {
@@ -3478,7 +3460,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           let data6 = data1.value_usd;
           if (typeof data6 == "number" && isFinite(data6)) {
             if (data6 < 0 || isNaN(data6)) {
-              const err18 = { instancePath: instancePath + "/data/value_usd", schemaPath: "#/properties/data/properties/value_usd/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema8.properties.data.properties.value_usd, data: data6 };
+              const err18 = { instancePath: instancePath + "/data/value_usd", schemaPath: "#/properties/data/properties/value_usd/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err18];
               } else {
@@ -3487,7 +3469,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err19 = { instancePath: instancePath + "/data/value_usd", schemaPath: "#/properties/data/properties/value_usd/type", keyword: "type", params: { type: "number" }, schema: schema8.properties.data.properties.value_usd.type, parentSchema: schema8.properties.data.properties.value_usd, data: data6 };
+            const err19 = { instancePath: instancePath + "/data/value_usd", schemaPath: "#/properties/data/properties/value_usd/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err19];
             } else {
@@ -3500,7 +3482,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           let data7 = data1.timestamp;
           if (typeof data7 === "string") {
             if (!formats0(data7, this.strict)) {
-              const err20 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema8.properties.data.properties.timestamp, data: data7 };
+              const err20 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
               if (vErrors === null) {
                 vErrors = [err20];
               } else {
@@ -3509,7 +3491,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err21 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/type", keyword: "type", params: { type: "string" }, schema: schema8.properties.data.properties.timestamp.type, parentSchema: schema8.properties.data.properties.timestamp, data: data7 };
+            const err21 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err21];
             } else {
@@ -3519,9 +3501,8 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (data1.signal !== void 0) {
-          let data8 = data1.signal;
-          if (typeof data8 !== "string") {
-            const err22 = { instancePath: instancePath + "/data/signal", schemaPath: "#/properties/data/properties/signal/type", keyword: "type", params: { type: "string" }, schema: schema8.properties.data.properties.signal.type, parentSchema: schema8.properties.data.properties.signal, data: data8 };
+          if (typeof data1.signal !== "string") {
+            const err22 = { instancePath: instancePath + "/data/signal", schemaPath: "#/properties/data/properties/signal/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err22];
             } else {
@@ -3533,7 +3514,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
         if (this.strict) {
           const unknown0 = func3(data1, ["coin", "platform", "flow_type", "amount", "value_usd", "timestamp", "signal"]);
           if (unknown0 !== void 0) {
-            const err23 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema8.properties.data, data: data1 };
+            const err23 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
             if (vErrors === null) {
               vErrors = [err23];
             } else {
@@ -3543,7 +3524,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
       } else {
-        const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" }, schema: schema8.properties.data.type, parentSchema: schema8.properties.data, data: data1 };
+        const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err24];
         } else {
@@ -3556,7 +3537,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
       let data9 = data.ts;
       if (typeof data9 === "string") {
         if (!formats0(data9, this.strict)) {
-          const err25 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema8.properties.ts, data: data9 };
+          const err25 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
             vErrors = [err25];
           } else {
@@ -3565,7 +3546,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err26 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" }, schema: schema8.properties.ts.type, parentSchema: schema8.properties.ts, data: data9 };
+        const err26 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err26];
         } else {
@@ -3578,7 +3559,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
       let data10 = data.cursor;
       if (typeof data10 === "string") {
         if (!pattern0.test(data10)) {
-          const err27 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, schema: "^[0-9A-Za-z._~-]{1,128}$", parentSchema: schema8.properties.cursor, data: data10 };
+          const err27 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
             vErrors = [err27];
           } else {
@@ -3587,7 +3568,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err28 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" }, schema: schema8.properties.cursor.type, parentSchema: schema8.properties.cursor, data: data10 };
+        const err28 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err28];
         } else {
@@ -3599,7 +3580,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
     if (this.strict) {
       const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
       if (unknown1 !== void 0) {
-        const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 }, schema: true, parentSchema: schema8, data };
+        const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
         if (vErrors === null) {
           vErrors = [err29];
         } else {
@@ -3609,7 +3590,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
   } else {
-    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema8.type, parentSchema: schema8, data };
+    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err30];
     } else {
@@ -3628,7 +3609,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema9.required, parentSchema: schema9, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -3637,7 +3618,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.data === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, schema: schema9.required, parentSchema: schema9, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" } };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -3646,7 +3627,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.ts === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" }, schema: schema9.required, parentSchema: schema9, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" } };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -3655,9 +3636,8 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       errors++;
     }
     if (data.type !== void 0) {
-      let data0 = data.type;
-      if ("alerts" !== data0) {
-        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "alerts" }, schema: "alerts", parentSchema: schema9.properties.type, data: data0 };
+      if ("alerts" !== data.type) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "alerts" } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -3670,7 +3650,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.id === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "id" }, schema: schema9.properties.data.required, parentSchema: schema9.properties.data, data: data1 };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "id" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -3679,7 +3659,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.severity === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "severity" }, schema: schema9.properties.data.required, parentSchema: schema9.properties.data, data: data1 };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "severity" } };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -3688,7 +3668,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.category === void 0) {
-          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "category" }, schema: schema9.properties.data.required, parentSchema: schema9.properties.data, data: data1 };
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "category" } };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -3697,7 +3677,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.title === void 0) {
-          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "title" }, schema: schema9.properties.data.required, parentSchema: schema9.properties.data, data: data1 };
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "title" } };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -3706,7 +3686,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.message === void 0) {
-          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "message" }, schema: schema9.properties.data.required, parentSchema: schema9.properties.data, data: data1 };
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "message" } };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -3715,7 +3695,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.bot_id === void 0) {
-          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "bot_id" }, schema: schema9.properties.data.required, parentSchema: schema9.properties.data, data: data1 };
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "bot_id" } };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -3724,7 +3704,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.platform === void 0) {
-          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" }, schema: schema9.properties.data.required, parentSchema: schema9.properties.data, data: data1 };
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" } };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -3733,7 +3713,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.action_required === void 0) {
-          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "action_required" }, schema: schema9.properties.data.required, parentSchema: schema9.properties.data, data: data1 };
+          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "action_required" } };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -3742,7 +3722,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
         if (data1.timestamp === void 0) {
-          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "timestamp" }, schema: schema9.properties.data.required, parentSchema: schema9.properties.data, data: data1 };
+          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "timestamp" } };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -3754,7 +3734,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           let data2 = data1.id;
           if (typeof data2 === "string") {
             if (data2.length < 1) {
-              const err13 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema9.properties.data.properties.id, data: data2 };
+              const err13 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/minLength", keyword: "minLength", params: { limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err13];
               } else {
@@ -3763,7 +3743,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err14 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/type", keyword: "type", params: { type: "string" }, schema: schema9.properties.data.properties.id.type, parentSchema: schema9.properties.data.properties.id, data: data2 };
+            const err14 = { instancePath: instancePath + "/data/id", schemaPath: "#/properties/data/properties/id/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err14];
             } else {
@@ -3775,7 +3755,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.severity !== void 0) {
           let data3 = data1.severity;
           if (typeof data3 !== "string") {
-            const err15 = { instancePath: instancePath + "/data/severity", schemaPath: "#/properties/data/properties/severity/type", keyword: "type", params: { type: "string" }, schema: schema9.properties.data.properties.severity.type, parentSchema: schema9.properties.data.properties.severity, data: data3 };
+            const err15 = { instancePath: instancePath + "/data/severity", schemaPath: "#/properties/data/properties/severity/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -3785,7 +3765,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           }
           if (!(data3 === "info" || data3 === "warning" || data3 === "error" || data3 === "critical")) {
             if (this.strict) {
-              const err16 = { instancePath: instancePath + "/data/severity", schemaPath: "#/properties/data/properties/severity/enum", keyword: "enum", params: { allowedValues: schema9.properties.data.properties.severity.enum }, schema: schema9.properties.data.properties.severity.enum, parentSchema: schema9.properties.data.properties.severity, data: data3 };
+              const err16 = { instancePath: instancePath + "/data/severity", schemaPath: "#/properties/data/properties/severity/enum", keyword: "enum", params: { allowedValues: schema9.properties.data.properties.severity.enum } };
               if (vErrors === null) {
                 vErrors = [err16];
               } else {
@@ -3800,9 +3780,8 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (data1.category !== void 0) {
-          let data4 = data1.category;
-          if (typeof data4 !== "string") {
-            const err17 = { instancePath: instancePath + "/data/category", schemaPath: "#/properties/data/properties/category/type", keyword: "type", params: { type: "string" }, schema: schema9.properties.data.properties.category.type, parentSchema: schema9.properties.data.properties.category, data: data4 };
+          if (typeof data1.category !== "string") {
+            const err17 = { instancePath: instancePath + "/data/category", schemaPath: "#/properties/data/properties/category/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err17];
             } else {
@@ -3812,9 +3791,8 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (data1.title !== void 0) {
-          let data5 = data1.title;
-          if (typeof data5 !== "string") {
-            const err18 = { instancePath: instancePath + "/data/title", schemaPath: "#/properties/data/properties/title/type", keyword: "type", params: { type: "string" }, schema: schema9.properties.data.properties.title.type, parentSchema: schema9.properties.data.properties.title, data: data5 };
+          if (typeof data1.title !== "string") {
+            const err18 = { instancePath: instancePath + "/data/title", schemaPath: "#/properties/data/properties/title/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -3824,9 +3802,8 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (data1.message !== void 0) {
-          let data6 = data1.message;
-          if (typeof data6 !== "string") {
-            const err19 = { instancePath: instancePath + "/data/message", schemaPath: "#/properties/data/properties/message/type", keyword: "type", params: { type: "string" }, schema: schema9.properties.data.properties.message.type, parentSchema: schema9.properties.data.properties.message, data: data6 };
+          if (typeof data1.message !== "string") {
+            const err19 = { instancePath: instancePath + "/data/message", schemaPath: "#/properties/data/properties/message/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err19];
             } else {
@@ -3843,7 +3820,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
             const _errs16 = errors;
             if (typeof data7 === "string") {
               if (data7.length < 1) {
-                const err20 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema9.properties.data.properties.bot_id.anyOf[0], data: data7 };
+                const err20 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf/0/minLength", keyword: "minLength", params: { limit: 1 } };
                 if (vErrors === null) {
                   vErrors = [err20];
                 } else {
@@ -3852,7 +3829,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
                 errors++;
               }
             } else {
-              const err21 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf/0/type", keyword: "type", params: { type: "string" }, schema: schema9.properties.data.properties.bot_id.anyOf[0].type, parentSchema: schema9.properties.data.properties.bot_id.anyOf[0], data: data7 };
+              const err21 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf/0/type", keyword: "type", params: { type: "string" } };
               if (vErrors === null) {
                 vErrors = [err21];
               } else {
@@ -3865,7 +3842,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
             if (!valid2) {
               const _errs18 = errors;
               if (data7 !== null) {
-                const err22 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf/1/type", keyword: "type", params: { type: "null" }, schema: schema9.properties.data.properties.bot_id.anyOf[1].type, parentSchema: schema9.properties.data.properties.bot_id.anyOf[1], data: data7 };
+                const err22 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf/1/type", keyword: "type", params: { type: "null" } };
                 if (vErrors === null) {
                   vErrors = [err22];
                 } else {
@@ -3877,7 +3854,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
               valid2 = valid2 || _valid0;
             }
             if (!valid2) {
-              const err23 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf", keyword: "anyOf", params: {}, schema: schema9.properties.data.properties.bot_id.anyOf, parentSchema: schema9.properties.data.properties.bot_id, data: data7 };
+              const err23 = { instancePath: instancePath + "/data/bot_id", schemaPath: "#/properties/data/properties/bot_id/anyOf", keyword: "anyOf", params: {} };
               if (vErrors === null) {
                 vErrors = [err23];
               } else {
@@ -3903,7 +3880,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
             let valid3 = false;
             const _errs22 = errors;
             if (typeof data8 !== "string") {
-              const err24 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf/0/type", keyword: "type", params: { type: "string" }, schema: schema9.properties.data.properties.platform.anyOf[0].type, parentSchema: schema9.properties.data.properties.platform.anyOf[0], data: data8 };
+              const err24 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf/0/type", keyword: "type", params: { type: "string" } };
               if (vErrors === null) {
                 vErrors = [err24];
               } else {
@@ -3913,7 +3890,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
             }
             if (!(data8 === "luno" || data8 === "binance" || data8 === "kucoin" || data8 === "kraken" || data8 === "valr")) {
               if (this.strict) {
-                const err25 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema9.properties.data.properties.platform.anyOf[0].enum }, schema: schema9.properties.data.properties.platform.anyOf[0].enum, parentSchema: schema9.properties.data.properties.platform.anyOf[0], data: data8 };
+                const err25 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf/0/enum", keyword: "enum", params: { allowedValues: schema9.properties.data.properties.platform.anyOf[0].enum } };
                 if (vErrors === null) {
                   vErrors = [err25];
                 } else {
@@ -3931,7 +3908,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
             if (!valid3) {
               const _errs24 = errors;
               if (data8 !== null) {
-                const err26 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf/1/type", keyword: "type", params: { type: "null" }, schema: schema9.properties.data.properties.platform.anyOf[1].type, parentSchema: schema9.properties.data.properties.platform.anyOf[1], data: data8 };
+                const err26 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf/1/type", keyword: "type", params: { type: "null" } };
                 if (vErrors === null) {
                   vErrors = [err26];
                 } else {
@@ -3943,7 +3920,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
               valid3 = valid3 || _valid1;
             }
             if (!valid3) {
-              const err27 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf", keyword: "anyOf", params: {}, schema: schema9.properties.data.properties.platform.anyOf, parentSchema: schema9.properties.data.properties.platform, data: data8 };
+              const err27 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/anyOf", keyword: "anyOf", params: {} };
               if (vErrors === null) {
                 vErrors = [err27];
               } else {
@@ -3963,9 +3940,8 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (data1.action_required !== void 0) {
-          let data9 = data1.action_required;
-          if (typeof data9 !== "boolean") {
-            const err28 = { instancePath: instancePath + "/data/action_required", schemaPath: "#/properties/data/properties/action_required/type", keyword: "type", params: { type: "boolean" }, schema: schema9.properties.data.properties.action_required.type, parentSchema: schema9.properties.data.properties.action_required, data: data9 };
+          if (typeof data1.action_required !== "boolean") {
+            const err28 = { instancePath: instancePath + "/data/action_required", schemaPath: "#/properties/data/properties/action_required/type", keyword: "type", params: { type: "boolean" } };
             if (vErrors === null) {
               vErrors = [err28];
             } else {
@@ -3978,7 +3954,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           let data10 = data1.timestamp;
           if (typeof data10 === "string") {
             if (!formats0(data10, this.strict)) {
-              const err29 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema9.properties.data.properties.timestamp, data: data10 };
+              const err29 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
               if (vErrors === null) {
                 vErrors = [err29];
               } else {
@@ -3987,7 +3963,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
               errors++;
             }
           } else {
-            const err30 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/type", keyword: "type", params: { type: "string" }, schema: schema9.properties.data.properties.timestamp.type, parentSchema: schema9.properties.data.properties.timestamp, data: data10 };
+            const err30 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err30];
             } else {
@@ -3999,7 +3975,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
         if (this.strict) {
           const unknown0 = func3(data1, ["id", "severity", "category", "title", "message", "bot_id", "platform", "action_required", "timestamp"]);
           if (unknown0 !== void 0) {
-            const err31 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema9.properties.data, data: data1 };
+            const err31 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
             if (vErrors === null) {
               vErrors = [err31];
             } else {
@@ -4009,7 +3985,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
       } else {
-        const err32 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" }, schema: schema9.properties.data.type, parentSchema: schema9.properties.data, data: data1 };
+        const err32 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err32];
         } else {
@@ -4022,7 +3998,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       let data11 = data.ts;
       if (typeof data11 === "string") {
         if (!formats0(data11, this.strict)) {
-          const err33 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema9.properties.ts, data: data11 };
+          const err33 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
             vErrors = [err33];
           } else {
@@ -4031,7 +4007,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err34 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" }, schema: schema9.properties.ts.type, parentSchema: schema9.properties.ts, data: data11 };
+        const err34 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err34];
         } else {
@@ -4044,7 +4020,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       let data12 = data.cursor;
       if (typeof data12 === "string") {
         if (!pattern0.test(data12)) {
-          const err35 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, schema: "^[0-9A-Za-z._~-]{1,128}$", parentSchema: schema9.properties.cursor, data: data12 };
+          const err35 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
             vErrors = [err35];
           } else {
@@ -4053,7 +4029,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err36 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" }, schema: schema9.properties.cursor.type, parentSchema: schema9.properties.cursor, data: data12 };
+        const err36 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err36];
         } else {
@@ -4065,7 +4041,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
     if (this.strict) {
       const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
       if (unknown1 !== void 0) {
-        const err37 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 }, schema: true, parentSchema: schema9, data };
+        const err37 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
         if (vErrors === null) {
           vErrors = [err37];
         } else {
@@ -4075,7 +4051,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
   } else {
-    const err38 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema9.type, parentSchema: schema9, data };
+    const err38 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err38];
     } else {
@@ -4094,7 +4070,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema10.required, parentSchema: schema10, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -4103,7 +4079,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.data === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, schema: schema10.required, parentSchema: schema10, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" } };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -4112,7 +4088,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.ts === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" }, schema: schema10.required, parentSchema: schema10, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" } };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -4121,9 +4097,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.type !== void 0) {
-      let data0 = data.type;
-      if ("system_health" !== data0) {
-        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "system_health" }, schema: "system_health", parentSchema: schema10.properties.type, data: data0 };
+      if ("system_health" !== data.type) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "system_health" } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -4136,7 +4111,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.status === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" }, schema: schema10.properties.data.required, parentSchema: schema10.properties.data, data: data1 };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -4145,7 +4120,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.uptime === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "uptime" }, schema: schema10.properties.data.required, parentSchema: schema10.properties.data, data: data1 };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "uptime" } };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -4154,7 +4129,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.cpu_percent === void 0) {
-          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "cpu_percent" }, schema: schema10.properties.data.required, parentSchema: schema10.properties.data, data: data1 };
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "cpu_percent" } };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -4163,7 +4138,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.memory_percent === void 0) {
-          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "memory_percent" }, schema: schema10.properties.data.required, parentSchema: schema10.properties.data, data: data1 };
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "memory_percent" } };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -4172,7 +4147,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.disk_percent === void 0) {
-          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "disk_percent" }, schema: schema10.properties.data.required, parentSchema: schema10.properties.data, data: data1 };
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "disk_percent" } };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -4181,7 +4156,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.database === void 0) {
-          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "database" }, schema: schema10.properties.data.required, parentSchema: schema10.properties.data, data: data1 };
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "database" } };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -4190,7 +4165,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.redis === void 0) {
-          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "redis" }, schema: schema10.properties.data.required, parentSchema: schema10.properties.data, data: data1 };
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "redis" } };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -4199,7 +4174,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.exchange_connections === void 0) {
-          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "exchange_connections" }, schema: schema10.properties.data.required, parentSchema: schema10.properties.data, data: data1 };
+          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "exchange_connections" } };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -4208,7 +4183,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.last_trade === void 0) {
-          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "last_trade" }, schema: schema10.properties.data.required, parentSchema: schema10.properties.data, data: data1 };
+          const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "last_trade" } };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -4217,7 +4192,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.error_rate === void 0) {
-          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "error_rate" }, schema: schema10.properties.data.required, parentSchema: schema10.properties.data, data: data1 };
+          const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "error_rate" } };
           if (vErrors === null) {
             vErrors = [err13];
           } else {
@@ -4226,9 +4201,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.status !== void 0) {
-          let data2 = data1.status;
-          if (typeof data2 !== "string") {
-            const err14 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" }, schema: schema10.properties.data.properties.status.type, parentSchema: schema10.properties.data.properties.status, data: data2 };
+          if (typeof data1.status !== "string") {
+            const err14 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err14];
             } else {
@@ -4241,7 +4215,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           let data3 = data1.uptime;
           if (typeof data3 == "number" && isFinite(data3)) {
             if (data3 < 0 || isNaN(data3)) {
-              const err15 = { instancePath: instancePath + "/data/uptime", schemaPath: "#/properties/data/properties/uptime/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema10.properties.data.properties.uptime, data: data3 };
+              const err15 = { instancePath: instancePath + "/data/uptime", schemaPath: "#/properties/data/properties/uptime/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err15];
               } else {
@@ -4250,7 +4224,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err16 = { instancePath: instancePath + "/data/uptime", schemaPath: "#/properties/data/properties/uptime/type", keyword: "type", params: { type: "number" }, schema: schema10.properties.data.properties.uptime.type, parentSchema: schema10.properties.data.properties.uptime, data: data3 };
+            const err16 = { instancePath: instancePath + "/data/uptime", schemaPath: "#/properties/data/properties/uptime/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err16];
             } else {
@@ -4263,7 +4237,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           let data4 = data1.cpu_percent;
           if (typeof data4 == "number" && isFinite(data4)) {
             if (data4 > 100 || isNaN(data4)) {
-              const err17 = { instancePath: instancePath + "/data/cpu_percent", schemaPath: "#/properties/data/properties/cpu_percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, schema: 100, parentSchema: schema10.properties.data.properties.cpu_percent, data: data4 };
+              const err17 = { instancePath: instancePath + "/data/cpu_percent", schemaPath: "#/properties/data/properties/cpu_percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } };
               if (vErrors === null) {
                 vErrors = [err17];
               } else {
@@ -4272,7 +4246,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data4 < 0 || isNaN(data4)) {
-              const err18 = { instancePath: instancePath + "/data/cpu_percent", schemaPath: "#/properties/data/properties/cpu_percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema10.properties.data.properties.cpu_percent, data: data4 };
+              const err18 = { instancePath: instancePath + "/data/cpu_percent", schemaPath: "#/properties/data/properties/cpu_percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err18];
               } else {
@@ -4281,7 +4255,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err19 = { instancePath: instancePath + "/data/cpu_percent", schemaPath: "#/properties/data/properties/cpu_percent/type", keyword: "type", params: { type: "number" }, schema: schema10.properties.data.properties.cpu_percent.type, parentSchema: schema10.properties.data.properties.cpu_percent, data: data4 };
+            const err19 = { instancePath: instancePath + "/data/cpu_percent", schemaPath: "#/properties/data/properties/cpu_percent/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err19];
             } else {
@@ -4294,7 +4268,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           let data5 = data1.memory_percent;
           if (typeof data5 == "number" && isFinite(data5)) {
             if (data5 > 100 || isNaN(data5)) {
-              const err20 = { instancePath: instancePath + "/data/memory_percent", schemaPath: "#/properties/data/properties/memory_percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, schema: 100, parentSchema: schema10.properties.data.properties.memory_percent, data: data5 };
+              const err20 = { instancePath: instancePath + "/data/memory_percent", schemaPath: "#/properties/data/properties/memory_percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } };
               if (vErrors === null) {
                 vErrors = [err20];
               } else {
@@ -4303,7 +4277,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data5 < 0 || isNaN(data5)) {
-              const err21 = { instancePath: instancePath + "/data/memory_percent", schemaPath: "#/properties/data/properties/memory_percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema10.properties.data.properties.memory_percent, data: data5 };
+              const err21 = { instancePath: instancePath + "/data/memory_percent", schemaPath: "#/properties/data/properties/memory_percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err21];
               } else {
@@ -4312,7 +4286,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err22 = { instancePath: instancePath + "/data/memory_percent", schemaPath: "#/properties/data/properties/memory_percent/type", keyword: "type", params: { type: "number" }, schema: schema10.properties.data.properties.memory_percent.type, parentSchema: schema10.properties.data.properties.memory_percent, data: data5 };
+            const err22 = { instancePath: instancePath + "/data/memory_percent", schemaPath: "#/properties/data/properties/memory_percent/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err22];
             } else {
@@ -4325,7 +4299,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           let data6 = data1.disk_percent;
           if (typeof data6 == "number" && isFinite(data6)) {
             if (data6 > 100 || isNaN(data6)) {
-              const err23 = { instancePath: instancePath + "/data/disk_percent", schemaPath: "#/properties/data/properties/disk_percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, schema: 100, parentSchema: schema10.properties.data.properties.disk_percent, data: data6 };
+              const err23 = { instancePath: instancePath + "/data/disk_percent", schemaPath: "#/properties/data/properties/disk_percent/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 } };
               if (vErrors === null) {
                 vErrors = [err23];
               } else {
@@ -4334,7 +4308,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data6 < 0 || isNaN(data6)) {
-              const err24 = { instancePath: instancePath + "/data/disk_percent", schemaPath: "#/properties/data/properties/disk_percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema10.properties.data.properties.disk_percent, data: data6 };
+              const err24 = { instancePath: instancePath + "/data/disk_percent", schemaPath: "#/properties/data/properties/disk_percent/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err24];
               } else {
@@ -4343,7 +4317,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err25 = { instancePath: instancePath + "/data/disk_percent", schemaPath: "#/properties/data/properties/disk_percent/type", keyword: "type", params: { type: "number" }, schema: schema10.properties.data.properties.disk_percent.type, parentSchema: schema10.properties.data.properties.disk_percent, data: data6 };
+            const err25 = { instancePath: instancePath + "/data/disk_percent", schemaPath: "#/properties/data/properties/disk_percent/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err25];
             } else {
@@ -4353,9 +4327,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data1.database !== void 0) {
-          let data7 = data1.database;
-          if (typeof data7 !== "string") {
-            const err26 = { instancePath: instancePath + "/data/database", schemaPath: "#/properties/data/properties/database/type", keyword: "type", params: { type: "string" }, schema: schema10.properties.data.properties.database.type, parentSchema: schema10.properties.data.properties.database, data: data7 };
+          if (typeof data1.database !== "string") {
+            const err26 = { instancePath: instancePath + "/data/database", schemaPath: "#/properties/data/properties/database/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err26];
             } else {
@@ -4365,9 +4338,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data1.redis !== void 0) {
-          let data8 = data1.redis;
-          if (typeof data8 !== "string") {
-            const err27 = { instancePath: instancePath + "/data/redis", schemaPath: "#/properties/data/properties/redis/type", keyword: "type", params: { type: "string" }, schema: schema10.properties.data.properties.redis.type, parentSchema: schema10.properties.data.properties.redis, data: data8 };
+          if (typeof data1.redis !== "string") {
+            const err27 = { instancePath: instancePath + "/data/redis", schemaPath: "#/properties/data/properties/redis/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err27];
             } else {
@@ -4380,9 +4352,8 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           let data9 = data1.exchange_connections;
           if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
             for (const key0 in data9) {
-              let data10 = data9[key0];
-              if (typeof data10 !== "string") {
-                const err28 = { instancePath: instancePath + "/data/exchange_connections/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/exchange_connections/additionalProperties/type", keyword: "type", params: { type: "string" }, schema: schema10.properties.data.properties.exchange_connections.additionalProperties.type, parentSchema: schema10.properties.data.properties.exchange_connections.additionalProperties, data: data10 };
+              if (typeof data9[key0] !== "string") {
+                const err28 = { instancePath: instancePath + "/data/exchange_connections/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/exchange_connections/additionalProperties/type", keyword: "type", params: { type: "string" } };
                 if (vErrors === null) {
                   vErrors = [err28];
                 } else {
@@ -4392,7 +4363,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err29 = { instancePath: instancePath + "/data/exchange_connections", schemaPath: "#/properties/data/properties/exchange_connections/type", keyword: "type", params: { type: "object" }, schema: schema10.properties.data.properties.exchange_connections.type, parentSchema: schema10.properties.data.properties.exchange_connections, data: data9 };
+            const err29 = { instancePath: instancePath + "/data/exchange_connections", schemaPath: "#/properties/data/properties/exchange_connections/type", keyword: "type", params: { type: "object" } };
             if (vErrors === null) {
               vErrors = [err29];
             } else {
@@ -4404,7 +4375,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         if (data1.last_trade !== void 0) {
           let data11 = data1.last_trade;
           if (typeof data11 !== "string" && data11 !== null) {
-            const err30 = { instancePath: instancePath + "/data/last_trade", schemaPath: "#/properties/data/properties/last_trade/type", keyword: "type", params: { type: schema10.properties.data.properties.last_trade.type }, schema: schema10.properties.data.properties.last_trade.type, parentSchema: schema10.properties.data.properties.last_trade, data: data11 };
+            const err30 = { instancePath: instancePath + "/data/last_trade", schemaPath: "#/properties/data/properties/last_trade/type", keyword: "type", params: { type: schema10.properties.data.properties.last_trade.type } };
             if (vErrors === null) {
               vErrors = [err30];
             } else {
@@ -4414,7 +4385,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data11 === "string") {
             if (!formats0(data11, this.strict)) {
-              const err31 = { instancePath: instancePath + "/data/last_trade", schemaPath: "#/properties/data/properties/last_trade/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema10.properties.data.properties.last_trade, data: data11 };
+              const err31 = { instancePath: instancePath + "/data/last_trade", schemaPath: "#/properties/data/properties/last_trade/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
               if (vErrors === null) {
                 vErrors = [err31];
               } else {
@@ -4428,7 +4399,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           let data12 = data1.error_rate;
           if (typeof data12 == "number" && isFinite(data12)) {
             if (data12 > 1 || isNaN(data12)) {
-              const err32 = { instancePath: instancePath + "/data/error_rate", schemaPath: "#/properties/data/properties/error_rate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, schema: 1, parentSchema: schema10.properties.data.properties.error_rate, data: data12 };
+              const err32 = { instancePath: instancePath + "/data/error_rate", schemaPath: "#/properties/data/properties/error_rate/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err32];
               } else {
@@ -4437,7 +4408,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data12 < 0 || isNaN(data12)) {
-              const err33 = { instancePath: instancePath + "/data/error_rate", schemaPath: "#/properties/data/properties/error_rate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema10.properties.data.properties.error_rate, data: data12 };
+              const err33 = { instancePath: instancePath + "/data/error_rate", schemaPath: "#/properties/data/properties/error_rate/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err33];
               } else {
@@ -4446,7 +4417,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err34 = { instancePath: instancePath + "/data/error_rate", schemaPath: "#/properties/data/properties/error_rate/type", keyword: "type", params: { type: "number" }, schema: schema10.properties.data.properties.error_rate.type, parentSchema: schema10.properties.data.properties.error_rate, data: data12 };
+            const err34 = { instancePath: instancePath + "/data/error_rate", schemaPath: "#/properties/data/properties/error_rate/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err34];
             } else {
@@ -4458,7 +4429,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
         if (this.strict) {
           const unknown0 = func3(data1, ["status", "uptime", "cpu_percent", "memory_percent", "disk_percent", "database", "redis", "exchange_connections", "last_trade", "error_rate"]);
           if (unknown0 !== void 0) {
-            const err35 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema10.properties.data, data: data1 };
+            const err35 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
             if (vErrors === null) {
               vErrors = [err35];
             } else {
@@ -4468,7 +4439,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err36 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" }, schema: schema10.properties.data.type, parentSchema: schema10.properties.data, data: data1 };
+        const err36 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err36];
         } else {
@@ -4481,7 +4452,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       let data13 = data.ts;
       if (typeof data13 === "string") {
         if (!formats0(data13, this.strict)) {
-          const err37 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema10.properties.ts, data: data13 };
+          const err37 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
             vErrors = [err37];
           } else {
@@ -4490,7 +4461,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err38 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" }, schema: schema10.properties.ts.type, parentSchema: schema10.properties.ts, data: data13 };
+        const err38 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err38];
         } else {
@@ -4503,7 +4474,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       let data14 = data.cursor;
       if (typeof data14 === "string") {
         if (!pattern0.test(data14)) {
-          const err39 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, schema: "^[0-9A-Za-z._~-]{1,128}$", parentSchema: schema10.properties.cursor, data: data14 };
+          const err39 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
             vErrors = [err39];
           } else {
@@ -4512,7 +4483,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err40 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" }, schema: schema10.properties.cursor.type, parentSchema: schema10.properties.cursor, data: data14 };
+        const err40 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err40];
         } else {
@@ -4524,7 +4495,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
     if (this.strict) {
       const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
       if (unknown1 !== void 0) {
-        const err41 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 }, schema: true, parentSchema: schema10, data };
+        const err41 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
         if (vErrors === null) {
           vErrors = [err41];
         } else {
@@ -4534,7 +4505,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err42 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema10.type, parentSchema: schema10, data };
+    const err42 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err42];
     } else {
@@ -4553,7 +4524,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema11.required, parentSchema: schema11, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -4562,7 +4533,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.data === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, schema: schema11.required, parentSchema: schema11, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" } };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -4571,7 +4542,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.ts === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" }, schema: schema11.required, parentSchema: schema11, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" } };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -4580,9 +4551,8 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.type !== void 0) {
-      let data0 = data.type;
-      if ("wallet" !== data0) {
-        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "wallet" }, schema: "wallet", parentSchema: schema11.properties.type, data: data0 };
+      if ("wallet" !== data.type) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "wallet" } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -4595,7 +4565,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.event === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "event" }, schema: schema11.properties.data.required, parentSchema: schema11.properties.data, data: data1 };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "event" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -4604,7 +4574,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.platform === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" }, schema: schema11.properties.data.required, parentSchema: schema11.properties.data, data: data1 };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "platform" } };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -4613,7 +4583,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.asset === void 0) {
-          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "asset" }, schema: schema11.properties.data.required, parentSchema: schema11.properties.data, data: data1 };
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "asset" } };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -4622,7 +4592,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.amount === void 0) {
-          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "amount" }, schema: schema11.properties.data.required, parentSchema: schema11.properties.data, data: data1 };
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "amount" } };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -4631,7 +4601,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.address === void 0) {
-          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "address" }, schema: schema11.properties.data.required, parentSchema: schema11.properties.data, data: data1 };
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "address" } };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -4640,7 +4610,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.txid === void 0) {
-          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "txid" }, schema: schema11.properties.data.required, parentSchema: schema11.properties.data, data: data1 };
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "txid" } };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -4649,7 +4619,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.confirmations === void 0) {
-          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "confirmations" }, schema: schema11.properties.data.required, parentSchema: schema11.properties.data, data: data1 };
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "confirmations" } };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -4658,7 +4628,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.status === void 0) {
-          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" }, schema: schema11.properties.data.required, parentSchema: schema11.properties.data, data: data1 };
+          const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" } };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -4667,9 +4637,8 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.event !== void 0) {
-          let data2 = data1.event;
-          if (typeof data2 !== "string") {
-            const err12 = { instancePath: instancePath + "/data/event", schemaPath: "#/properties/data/properties/event/type", keyword: "type", params: { type: "string" }, schema: schema11.properties.data.properties.event.type, parentSchema: schema11.properties.data.properties.event, data: data2 };
+          if (typeof data1.event !== "string") {
+            const err12 = { instancePath: instancePath + "/data/event", schemaPath: "#/properties/data/properties/event/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -4681,7 +4650,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         if (data1.platform !== void 0) {
           let data3 = data1.platform;
           if (typeof data3 !== "string") {
-            const err13 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" }, schema: schema11.properties.data.properties.platform.type, parentSchema: schema11.properties.data.properties.platform, data: data3 };
+            const err13 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -4691,7 +4660,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (!(data3 === "luno" || data3 === "binance" || data3 === "kucoin" || data3 === "kraken" || data3 === "valr")) {
             if (this.strict) {
-              const err14 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema11.properties.data.properties.platform.enum }, schema: schema11.properties.data.properties.platform.enum, parentSchema: schema11.properties.data.properties.platform, data: data3 };
+              const err14 = { instancePath: instancePath + "/data/platform", schemaPath: "#/properties/data/properties/platform/enum", keyword: "enum", params: { allowedValues: schema11.properties.data.properties.platform.enum } };
               if (vErrors === null) {
                 vErrors = [err14];
               } else {
@@ -4709,7 +4678,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           let data4 = data1.asset;
           if (typeof data4 === "string") {
             if (data4.length < 1) {
-              const err15 = { instancePath: instancePath + "/data/asset", schemaPath: "#/properties/data/properties/asset/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema11.properties.data.properties.asset, data: data4 };
+              const err15 = { instancePath: instancePath + "/data/asset", schemaPath: "#/properties/data/properties/asset/minLength", keyword: "minLength", params: { limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err15];
               } else {
@@ -4718,7 +4687,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err16 = { instancePath: instancePath + "/data/asset", schemaPath: "#/properties/data/properties/asset/type", keyword: "type", params: { type: "string" }, schema: schema11.properties.data.properties.asset.type, parentSchema: schema11.properties.data.properties.asset, data: data4 };
+            const err16 = { instancePath: instancePath + "/data/asset", schemaPath: "#/properties/data/properties/asset/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err16];
             } else {
@@ -4731,7 +4700,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           let data5 = data1.amount;
           if (typeof data5 == "number" && isFinite(data5)) {
             if (data5 < 0 || isNaN(data5)) {
-              const err17 = { instancePath: instancePath + "/data/amount", schemaPath: "#/properties/data/properties/amount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema11.properties.data.properties.amount, data: data5 };
+              const err17 = { instancePath: instancePath + "/data/amount", schemaPath: "#/properties/data/properties/amount/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err17];
               } else {
@@ -4740,7 +4709,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err18 = { instancePath: instancePath + "/data/amount", schemaPath: "#/properties/data/properties/amount/type", keyword: "type", params: { type: "number" }, schema: schema11.properties.data.properties.amount.type, parentSchema: schema11.properties.data.properties.amount, data: data5 };
+            const err18 = { instancePath: instancePath + "/data/amount", schemaPath: "#/properties/data/properties/amount/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -4752,7 +4721,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         if (data1.address !== void 0) {
           let data6 = data1.address;
           if (typeof data6 !== "string" && data6 !== null) {
-            const err19 = { instancePath: instancePath + "/data/address", schemaPath: "#/properties/data/properties/address/type", keyword: "type", params: { type: schema11.properties.data.properties.address.type }, schema: schema11.properties.data.properties.address.type, parentSchema: schema11.properties.data.properties.address, data: data6 };
+            const err19 = { instancePath: instancePath + "/data/address", schemaPath: "#/properties/data/properties/address/type", keyword: "type", params: { type: schema11.properties.data.properties.address.type } };
             if (vErrors === null) {
               vErrors = [err19];
             } else {
@@ -4764,7 +4733,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         if (data1.txid !== void 0) {
           let data7 = data1.txid;
           if (typeof data7 !== "string" && data7 !== null) {
-            const err20 = { instancePath: instancePath + "/data/txid", schemaPath: "#/properties/data/properties/txid/type", keyword: "type", params: { type: schema11.properties.data.properties.txid.type }, schema: schema11.properties.data.properties.txid.type, parentSchema: schema11.properties.data.properties.txid, data: data7 };
+            const err20 = { instancePath: instancePath + "/data/txid", schemaPath: "#/properties/data/properties/txid/type", keyword: "type", params: { type: schema11.properties.data.properties.txid.type } };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -4776,7 +4745,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         if (data1.confirmations !== void 0) {
           let data8 = data1.confirmations;
           if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8))) {
-            const err21 = { instancePath: instancePath + "/data/confirmations", schemaPath: "#/properties/data/properties/confirmations/type", keyword: "type", params: { type: "integer" }, schema: schema11.properties.data.properties.confirmations.type, parentSchema: schema11.properties.data.properties.confirmations, data: data8 };
+            const err21 = { instancePath: instancePath + "/data/confirmations", schemaPath: "#/properties/data/properties/confirmations/type", keyword: "type", params: { type: "integer" } };
             if (vErrors === null) {
               vErrors = [err21];
             } else {
@@ -4786,7 +4755,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data8 == "number" && isFinite(data8)) {
             if (data8 < 0 || isNaN(data8)) {
-              const err22 = { instancePath: instancePath + "/data/confirmations", schemaPath: "#/properties/data/properties/confirmations/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema11.properties.data.properties.confirmations, data: data8 };
+              const err22 = { instancePath: instancePath + "/data/confirmations", schemaPath: "#/properties/data/properties/confirmations/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err22];
               } else {
@@ -4797,9 +4766,8 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data1.status !== void 0) {
-          let data9 = data1.status;
-          if (typeof data9 !== "string") {
-            const err23 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" }, schema: schema11.properties.data.properties.status.type, parentSchema: schema11.properties.data.properties.status, data: data9 };
+          if (typeof data1.status !== "string") {
+            const err23 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err23];
             } else {
@@ -4811,7 +4779,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         if (this.strict) {
           const unknown0 = func3(data1, ["event", "platform", "asset", "amount", "address", "txid", "confirmations", "status"]);
           if (unknown0 !== void 0) {
-            const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema11.properties.data, data: data1 };
+            const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
             if (vErrors === null) {
               vErrors = [err24];
             } else {
@@ -4821,7 +4789,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err25 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" }, schema: schema11.properties.data.type, parentSchema: schema11.properties.data, data: data1 };
+        const err25 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err25];
         } else {
@@ -4834,7 +4802,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       let data10 = data.ts;
       if (typeof data10 === "string") {
         if (!formats0(data10, this.strict)) {
-          const err26 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema11.properties.ts, data: data10 };
+          const err26 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
             vErrors = [err26];
           } else {
@@ -4843,7 +4811,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err27 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" }, schema: schema11.properties.ts.type, parentSchema: schema11.properties.ts, data: data10 };
+        const err27 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err27];
         } else {
@@ -4856,7 +4824,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       let data11 = data.cursor;
       if (typeof data11 === "string") {
         if (!pattern0.test(data11)) {
-          const err28 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, schema: "^[0-9A-Za-z._~-]{1,128}$", parentSchema: schema11.properties.cursor, data: data11 };
+          const err28 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
             vErrors = [err28];
           } else {
@@ -4865,7 +4833,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err29 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" }, schema: schema11.properties.cursor.type, parentSchema: schema11.properties.cursor, data: data11 };
+        const err29 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err29];
         } else {
@@ -4877,7 +4845,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
     if (this.strict) {
       const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
       if (unknown1 !== void 0) {
-        const err30 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 }, schema: true, parentSchema: schema11, data };
+        const err30 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
         if (vErrors === null) {
           vErrors = [err30];
         } else {
@@ -4887,7 +4855,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err31 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema11.type, parentSchema: schema11, data };
+    const err31 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err31];
     } else {
@@ -4906,7 +4874,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema12.required, parentSchema: schema12, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -4915,7 +4883,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.data === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, schema: schema12.required, parentSchema: schema12, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" } };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -4924,7 +4892,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.ts === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" }, schema: schema12.required, parentSchema: schema12, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" } };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -4933,9 +4901,8 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.type !== void 0) {
-      let data0 = data.type;
-      if ("ai_tasks" !== data0) {
-        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ai_tasks" }, schema: "ai_tasks", parentSchema: schema12.properties.type, data: data0 };
+      if ("ai_tasks" !== data.type) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ai_tasks" } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -4948,7 +4915,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.task_id === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "task_id" }, schema: schema12.properties.data.required, parentSchema: schema12.properties.data, data: data1 };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "task_id" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -4957,7 +4924,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.task_type === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "task_type" }, schema: schema12.properties.data.required, parentSchema: schema12.properties.data, data: data1 };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "task_type" } };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -4966,7 +4933,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.status === void 0) {
-          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" }, schema: schema12.properties.data.required, parentSchema: schema12.properties.data, data: data1 };
+          const err6 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "status" } };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -4975,7 +4942,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.progress === void 0) {
-          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "progress" }, schema: schema12.properties.data.required, parentSchema: schema12.properties.data, data: data1 };
+          const err7 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "progress" } };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -4984,7 +4951,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.result === void 0) {
-          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "result" }, schema: schema12.properties.data.required, parentSchema: schema12.properties.data, data: data1 };
+          const err8 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "result" } };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -4993,7 +4960,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.started_at === void 0) {
-          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "started_at" }, schema: schema12.properties.data.required, parentSchema: schema12.properties.data, data: data1 };
+          const err9 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "started_at" } };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -5002,7 +4969,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.completed_at === void 0) {
-          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "completed_at" }, schema: schema12.properties.data.required, parentSchema: schema12.properties.data, data: data1 };
+          const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "completed_at" } };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -5014,7 +4981,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           let data2 = data1.task_id;
           if (typeof data2 === "string") {
             if (data2.length < 1) {
-              const err11 = { instancePath: instancePath + "/data/task_id", schemaPath: "#/properties/data/properties/task_id/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema12.properties.data.properties.task_id, data: data2 };
+              const err11 = { instancePath: instancePath + "/data/task_id", schemaPath: "#/properties/data/properties/task_id/minLength", keyword: "minLength", params: { limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err11];
               } else {
@@ -5023,7 +4990,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err12 = { instancePath: instancePath + "/data/task_id", schemaPath: "#/properties/data/properties/task_id/type", keyword: "type", params: { type: "string" }, schema: schema12.properties.data.properties.task_id.type, parentSchema: schema12.properties.data.properties.task_id, data: data2 };
+            const err12 = { instancePath: instancePath + "/data/task_id", schemaPath: "#/properties/data/properties/task_id/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -5035,7 +5002,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         if (data1.task_type !== void 0) {
           let data3 = data1.task_type;
           if (typeof data3 !== "string") {
-            const err13 = { instancePath: instancePath + "/data/task_type", schemaPath: "#/properties/data/properties/task_type/type", keyword: "type", params: { type: "string" }, schema: schema12.properties.data.properties.task_type.type, parentSchema: schema12.properties.data.properties.task_type, data: data3 };
+            const err13 = { instancePath: instancePath + "/data/task_type", schemaPath: "#/properties/data/properties/task_type/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -5045,7 +5012,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (!(data3 === "bodyguard_check" || data3 === "learning_run" || data3 === "bot_evolution" || data3 === "insights_generation" || data3 === "prediction" || data3 === "profit_reinvestment")) {
             if (this.strict) {
-              const err14 = { instancePath: instancePath + "/data/task_type", schemaPath: "#/properties/data/properties/task_type/enum", keyword: "enum", params: { allowedValues: schema12.properties.data.properties.task_type.enum }, schema: schema12.properties.data.properties.task_type.enum, parentSchema: schema12.properties.data.properties.task_type, data: data3 };
+              const err14 = { instancePath: instancePath + "/data/task_type", schemaPath: "#/properties/data/properties/task_type/enum", keyword: "enum", params: { allowedValues: schema12.properties.data.properties.task_type.enum } };
               if (vErrors === null) {
                 vErrors = [err14];
               } else {
@@ -5062,7 +5029,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         if (data1.status !== void 0) {
           let data4 = data1.status;
           if (typeof data4 !== "string") {
-            const err15 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" }, schema: schema12.properties.data.properties.status.type, parentSchema: schema12.properties.data.properties.status, data: data4 };
+            const err15 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -5072,7 +5039,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (!(data4 === "queued" || data4 === "running" || data4 === "completed" || data4 === "failed")) {
             if (this.strict) {
-              const err16 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/enum", keyword: "enum", params: { allowedValues: schema12.properties.data.properties.status.enum }, schema: schema12.properties.data.properties.status.enum, parentSchema: schema12.properties.data.properties.status, data: data4 };
+              const err16 = { instancePath: instancePath + "/data/status", schemaPath: "#/properties/data/properties/status/enum", keyword: "enum", params: { allowedValues: schema12.properties.data.properties.status.enum } };
               if (vErrors === null) {
                 vErrors = [err16];
               } else {
@@ -5090,7 +5057,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           let data5 = data1.progress;
           if (typeof data5 == "number" && isFinite(data5)) {
             if (data5 > 1 || isNaN(data5)) {
-              const err17 = { instancePath: instancePath + "/data/progress", schemaPath: "#/properties/data/properties/progress/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 }, schema: 1, parentSchema: schema12.properties.data.properties.progress, data: data5 };
+              const err17 = { instancePath: instancePath + "/data/progress", schemaPath: "#/properties/data/properties/progress/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err17];
               } else {
@@ -5099,7 +5066,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
             if (data5 < 0 || isNaN(data5)) {
-              const err18 = { instancePath: instancePath + "/data/progress", schemaPath: "#/properties/data/properties/progress/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema12.properties.data.properties.progress, data: data5 };
+              const err18 = { instancePath: instancePath + "/data/progress", schemaPath: "#/properties/data/properties/progress/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
                 vErrors = [err18];
               } else {
@@ -5108,7 +5075,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err19 = { instancePath: instancePath + "/data/progress", schemaPath: "#/properties/data/properties/progress/type", keyword: "type", params: { type: "number" }, schema: schema12.properties.data.properties.progress.type, parentSchema: schema12.properties.data.properties.progress, data: data5 };
+            const err19 = { instancePath: instancePath + "/data/progress", schemaPath: "#/properties/data/properties/progress/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
               vErrors = [err19];
             } else {
@@ -5120,7 +5087,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         if (data1.result !== void 0) {
           let data6 = data1.result;
           if (data6 !== null && (typeof data6 != "object" || Array.isArray(data6))) {
-            const err20 = { instancePath: instancePath + "/data/result", schemaPath: "#/properties/data/properties/result/x-nullable-object", keyword: "x-nullable-object", params: { type: "object,null" }, schema: true, parentSchema: schema12.properties.data.properties.result, data: data6 };
+            const err20 = { instancePath: instancePath + "/data/result", schemaPath: "#/properties/data/properties/result/x-nullable-object", keyword: "x-nullable-object", params: { type: "object,null" } };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -5132,7 +5099,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
             if (data6.checks_passed !== void 0) {
               let data7 = data6.checks_passed;
               if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
-                const err21 = { instancePath: instancePath + "/data/result/checks_passed", schemaPath: "#/properties/data/properties/result/properties/checks_passed/type", keyword: "type", params: { type: "integer" }, schema: schema12.properties.data.properties.result.properties.checks_passed.type, parentSchema: schema12.properties.data.properties.result.properties.checks_passed, data: data7 };
+                const err21 = { instancePath: instancePath + "/data/result/checks_passed", schemaPath: "#/properties/data/properties/result/properties/checks_passed/type", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
                   vErrors = [err21];
                 } else {
@@ -5142,7 +5109,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
               }
               if (typeof data7 == "number" && isFinite(data7)) {
                 if (data7 < 0 || isNaN(data7)) {
-                  const err22 = { instancePath: instancePath + "/data/result/checks_passed", schemaPath: "#/properties/data/properties/result/properties/checks_passed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema12.properties.data.properties.result.properties.checks_passed, data: data7 };
+                  const err22 = { instancePath: instancePath + "/data/result/checks_passed", schemaPath: "#/properties/data/properties/result/properties/checks_passed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                   if (vErrors === null) {
                     vErrors = [err22];
                   } else {
@@ -5155,7 +5122,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
             if (data6.checks_failed !== void 0) {
               let data8 = data6.checks_failed;
               if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8))) {
-                const err23 = { instancePath: instancePath + "/data/result/checks_failed", schemaPath: "#/properties/data/properties/result/properties/checks_failed/type", keyword: "type", params: { type: "integer" }, schema: schema12.properties.data.properties.result.properties.checks_failed.type, parentSchema: schema12.properties.data.properties.result.properties.checks_failed, data: data8 };
+                const err23 = { instancePath: instancePath + "/data/result/checks_failed", schemaPath: "#/properties/data/properties/result/properties/checks_failed/type", keyword: "type", params: { type: "integer" } };
                 if (vErrors === null) {
                   vErrors = [err23];
                 } else {
@@ -5165,7 +5132,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
               }
               if (typeof data8 == "number" && isFinite(data8)) {
                 if (data8 < 0 || isNaN(data8)) {
-                  const err24 = { instancePath: instancePath + "/data/result/checks_failed", schemaPath: "#/properties/data/properties/result/properties/checks_failed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, schema: 0, parentSchema: schema12.properties.data.properties.result.properties.checks_failed, data: data8 };
+                  const err24 = { instancePath: instancePath + "/data/result/checks_failed", schemaPath: "#/properties/data/properties/result/properties/checks_failed/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                   if (vErrors === null) {
                     vErrors = [err24];
                   } else {
@@ -5176,9 +5143,8 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
             if (data6.issues !== void 0) {
-              let data9 = data6.issues;
-              if (!Array.isArray(data9)) {
-                const err25 = { instancePath: instancePath + "/data/result/issues", schemaPath: "#/properties/data/properties/result/properties/issues/type", keyword: "type", params: { type: "array" }, schema: schema12.properties.data.properties.result.properties.issues.type, parentSchema: schema12.properties.data.properties.result.properties.issues, data: data9 };
+              if (!Array.isArray(data6.issues)) {
+                const err25 = { instancePath: instancePath + "/data/result/issues", schemaPath: "#/properties/data/properties/result/properties/issues/type", keyword: "type", params: { type: "array" } };
                 if (vErrors === null) {
                   vErrors = [err25];
                 } else {
@@ -5192,7 +5158,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         if (data1.started_at !== void 0) {
           let data10 = data1.started_at;
           if (typeof data10 !== "string" && data10 !== null) {
-            const err26 = { instancePath: instancePath + "/data/started_at", schemaPath: "#/properties/data/properties/started_at/type", keyword: "type", params: { type: schema12.properties.data.properties.started_at.type }, schema: schema12.properties.data.properties.started_at.type, parentSchema: schema12.properties.data.properties.started_at, data: data10 };
+            const err26 = { instancePath: instancePath + "/data/started_at", schemaPath: "#/properties/data/properties/started_at/type", keyword: "type", params: { type: schema12.properties.data.properties.started_at.type } };
             if (vErrors === null) {
               vErrors = [err26];
             } else {
@@ -5202,7 +5168,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data10 === "string") {
             if (!formats0(data10, this.strict)) {
-              const err27 = { instancePath: instancePath + "/data/started_at", schemaPath: "#/properties/data/properties/started_at/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema12.properties.data.properties.started_at, data: data10 };
+              const err27 = { instancePath: instancePath + "/data/started_at", schemaPath: "#/properties/data/properties/started_at/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
               if (vErrors === null) {
                 vErrors = [err27];
               } else {
@@ -5215,7 +5181,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         if (data1.completed_at !== void 0) {
           let data11 = data1.completed_at;
           if (typeof data11 !== "string" && data11 !== null) {
-            const err28 = { instancePath: instancePath + "/data/completed_at", schemaPath: "#/properties/data/properties/completed_at/type", keyword: "type", params: { type: schema12.properties.data.properties.completed_at.type }, schema: schema12.properties.data.properties.completed_at.type, parentSchema: schema12.properties.data.properties.completed_at, data: data11 };
+            const err28 = { instancePath: instancePath + "/data/completed_at", schemaPath: "#/properties/data/properties/completed_at/type", keyword: "type", params: { type: schema12.properties.data.properties.completed_at.type } };
             if (vErrors === null) {
               vErrors = [err28];
             } else {
@@ -5225,7 +5191,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (typeof data11 === "string") {
             if (!formats0(data11, this.strict)) {
-              const err29 = { instancePath: instancePath + "/data/completed_at", schemaPath: "#/properties/data/properties/completed_at/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema12.properties.data.properties.completed_at, data: data11 };
+              const err29 = { instancePath: instancePath + "/data/completed_at", schemaPath: "#/properties/data/properties/completed_at/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
               if (vErrors === null) {
                 vErrors = [err29];
               } else {
@@ -5238,7 +5204,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         if (this.strict) {
           const unknown0 = func3(data1, ["task_id", "task_type", "status", "progress", "result", "started_at", "completed_at"]);
           if (unknown0 !== void 0) {
-            const err30 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema12.properties.data, data: data1 };
+            const err30 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
             if (vErrors === null) {
               vErrors = [err30];
             } else {
@@ -5248,7 +5214,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err31 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" }, schema: schema12.properties.data.type, parentSchema: schema12.properties.data, data: data1 };
+        const err31 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err31];
         } else {
@@ -5261,7 +5227,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       let data12 = data.ts;
       if (typeof data12 === "string") {
         if (!formats0(data12, this.strict)) {
-          const err32 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema12.properties.ts, data: data12 };
+          const err32 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
             vErrors = [err32];
           } else {
@@ -5270,7 +5236,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err33 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" }, schema: schema12.properties.ts.type, parentSchema: schema12.properties.ts, data: data12 };
+        const err33 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err33];
         } else {
@@ -5283,7 +5249,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       let data13 = data.cursor;
       if (typeof data13 === "string") {
         if (!pattern0.test(data13)) {
-          const err34 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, schema: "^[0-9A-Za-z._~-]{1,128}$", parentSchema: schema12.properties.cursor, data: data13 };
+          const err34 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
             vErrors = [err34];
           } else {
@@ -5292,7 +5258,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err35 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" }, schema: schema12.properties.cursor.type, parentSchema: schema12.properties.cursor, data: data13 };
+        const err35 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err35];
         } else {
@@ -5304,7 +5270,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
     if (this.strict) {
       const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
       if (unknown1 !== void 0) {
-        const err36 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 }, schema: true, parentSchema: schema12, data };
+        const err36 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
         if (vErrors === null) {
           vErrors = [err36];
         } else {
@@ -5314,7 +5280,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err37 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema12.type, parentSchema: schema12, data };
+    const err37 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err37];
     } else {
@@ -5326,14 +5292,13 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 var message_error = validate13;
-var schema13 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/error.json", "type": "object", "required": ["type", "data", "ts"], "properties": { "type": { "const": "error" }, "data": { "type": "object", "required": ["code", "message"], "properties": { "code": { "type": "string", "minLength": 1 }, "message": { "type": "string" }, "details": { "type": "string" } }, "x-closed": true }, "ts": { "type": "string", "x-date-time": true } }, "x-closed": true };
 function validate13(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, schema: schema13.required, parentSchema: schema13, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" } };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -5342,7 +5307,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.data === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" }, schema: schema13.required, parentSchema: schema13, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "data" } };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -5351,7 +5316,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.ts === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" }, schema: schema13.required, parentSchema: schema13, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "ts" } };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -5360,9 +5325,8 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.type !== void 0) {
-      let data0 = data.type;
-      if ("error" !== data0) {
-        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "error" }, schema: "error", parentSchema: schema13.properties.type, data: data0 };
+      if ("error" !== data.type) {
+        const err3 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "error" } };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -5375,7 +5339,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.data;
       if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
         if (data1.code === void 0) {
-          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "code" }, schema: schema13.properties.data.required, parentSchema: schema13.properties.data, data: data1 };
+          const err4 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "code" } };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -5384,7 +5348,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data1.message === void 0) {
-          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "message" }, schema: schema13.properties.data.required, parentSchema: schema13.properties.data, data: data1 };
+          const err5 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/required", keyword: "required", params: { missingProperty: "message" } };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -5396,7 +5360,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
           let data2 = data1.code;
           if (typeof data2 === "string") {
             if (data2.length < 1) {
-              const err6 = { instancePath: instancePath + "/data/code", schemaPath: "#/properties/data/properties/code/minLength", keyword: "minLength", params: { limit: 1 }, schema: 1, parentSchema: schema13.properties.data.properties.code, data: data2 };
+              const err6 = { instancePath: instancePath + "/data/code", schemaPath: "#/properties/data/properties/code/minLength", keyword: "minLength", params: { limit: 1 } };
               if (vErrors === null) {
                 vErrors = [err6];
               } else {
@@ -5405,7 +5369,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err7 = { instancePath: instancePath + "/data/code", schemaPath: "#/properties/data/properties/code/type", keyword: "type", params: { type: "string" }, schema: schema13.properties.data.properties.code.type, parentSchema: schema13.properties.data.properties.code, data: data2 };
+            const err7 = { instancePath: instancePath + "/data/code", schemaPath: "#/properties/data/properties/code/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err7];
             } else {
@@ -5415,9 +5379,8 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data1.message !== void 0) {
-          let data3 = data1.message;
-          if (typeof data3 !== "string") {
-            const err8 = { instancePath: instancePath + "/data/message", schemaPath: "#/properties/data/properties/message/type", keyword: "type", params: { type: "string" }, schema: schema13.properties.data.properties.message.type, parentSchema: schema13.properties.data.properties.message, data: data3 };
+          if (typeof data1.message !== "string") {
+            const err8 = { instancePath: instancePath + "/data/message", schemaPath: "#/properties/data/properties/message/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err8];
             } else {
@@ -5427,9 +5390,8 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (data1.details !== void 0) {
-          let data4 = data1.details;
-          if (typeof data4 !== "string") {
-            const err9 = { instancePath: instancePath + "/data/details", schemaPath: "#/properties/data/properties/details/type", keyword: "type", params: { type: "string" }, schema: schema13.properties.data.properties.details.type, parentSchema: schema13.properties.data.properties.details, data: data4 };
+          if (typeof data1.details !== "string") {
+            const err9 = { instancePath: instancePath + "/data/details", schemaPath: "#/properties/data/properties/details/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -5441,7 +5403,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
         if (this.strict) {
           const unknown0 = func3(data1, ["code", "message", "details"]);
           if (unknown0 !== void 0) {
-            const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 }, schema: true, parentSchema: schema13.properties.data, data: data1 };
+            const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
@@ -5451,7 +5413,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" }, schema: schema13.properties.data.type, parentSchema: schema13.properties.data, data: data1 };
+        const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -5464,7 +5426,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
       let data5 = data.ts;
       if (typeof data5 === "string") {
         if (!formats0(data5, this.strict)) {
-          const err12 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" }, schema: true, parentSchema: schema13.properties.ts, data: data5 };
+          const err12 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -5473,7 +5435,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err13 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" }, schema: schema13.properties.ts.type, parentSchema: schema13.properties.ts, data: data5 };
+        const err13 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -5485,7 +5447,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
     if (this.strict) {
       const unknown1 = func3(data, ["type", "data", "ts"]);
       if (unknown1 !== void 0) {
-        const err14 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 }, schema: true, parentSchema: schema13, data };
+        const err14 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -5495,7 +5457,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, schema: schema13.type, parentSchema: schema13, data };
+    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
       vErrors = [err15];
     } else {

@@ -88,8 +88,10 @@ export function createAjv(contract: Contract, formatsCode?: Code, options?: { al
     messages: false,
     // Each error carries the value at its place as the validator read it (`data`): the
     // description says what was judged without reading the value again (a getter may answer
-    // differently, and a pointer walk costs more than the rest of a rejection).
-    verbose: true,
+    // differently, and a pointer walk costs more than the rest of a rejection). Not for the
+    // CLI's every-error validators, whose errors ajv's rewrites do not slim: `verbose` would
+    // add each schema to each of them.
+    verbose: !options?.allErrors,
     passContext: !options?.arguments,
     // The loader has checked every schema against the draft-07 meta-schema; here the
     // meta-schema would be compiled with the tolerant `enum` below, whose mode an argument
