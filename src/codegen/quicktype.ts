@@ -86,16 +86,28 @@ const GO_TAG_NAME = /^[\p{L}\p{Nd}!#$%&()*+\-./:;<=>?@[\]^_{|}~ ]+$/u;
 /**
  * Refuses what a generated language cannot follow, with the file and JSON Pointer, before
  * anything is generated: a property name that cannot be a Go struct tag (`""`, or one holding
- * a quote, backslash, backquote or comma), which Go would read and write under another key.
+ * a quote, backslash, backquote or comma), which Go would read and write under another key;
+ * a definition whose `title` is not its key (quicktype names the type after the title, every
+ * other generator after the key).
  * Every other construct the loader and the TypeBox generator accept is handled by quicktype
  * (test/codegen/constructs.test.ts holds one small schema per construct).
  *
- * @throws SchemaError naming the file and the pointer of the property
+ * @throws SchemaError naming the file and the pointer of the property or title
  */
 export function checkLanguageSupport(contract: Contract): void {
   for (const [file, schema] of contract.files) {
     traverse(schema, {
       cb: (node, pointer) => {
+        // Every generator names a definition's type after its key, quicktype (Go, Python)
+        // after its title: a title that differs would give the type two names (quicktype then
+        // failed with "declared no type for the schema title"). `diff` still reads such a
+        // contract: only generating one is refused.
+        for (const [name, definition] of Object.entries((node as SchemaNode).definitions ?? {})) {
+          const title = (definition as SchemaNode).title;
+          if (title !== undefined && title !== name) {
+            throw new SchemaError(file, `${pointer}/definitions/${escapeToken(name)}/title`, `expected ${JSON.stringify(name)}, the definition's key (its generated type's name in every language), or no title; got ${JSON.stringify(title)}`);
+          }
+        }
         for (const key of Object.keys((node as SchemaNode).properties ?? {})) {
           if (GO_TAG_NAME.test(key)) continue;
           throw new SchemaError(

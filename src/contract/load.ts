@@ -187,15 +187,6 @@ function checkKeywords(file: string, root: SchemaNode): void {
     for (const keyword of Object.keys(node)) {
       if (!KNOWN_KEYWORDS.has(keyword)) throw new SchemaError(file, `${pointer}/${escapePointer(keyword)}`, `unknown keyword "${keyword}"`);
     }
-    // Every generator names a definition's type after its key, quicktype (Go, Python) after
-    // its title: a title that differs would give the same type two names (generate failed
-    // with "quicktype declared no type for the schema title").
-    for (const [name, definition] of Object.entries(node.definitions ?? {})) {
-      const title = (definition as SchemaNode).title;
-      if (title !== undefined && title !== name) {
-        throw new SchemaError(file, `${pointer}/definitions/${escapePointer(name)}/title`, `expected ${JSON.stringify(name)}, the definition's key (its generated type's name in every language), or no title; got ${JSON.stringify(title)}`);
-      }
-    }
     if (node.properties && Array.isArray(node.required)) {
       node.required.forEach((name, index) => {
         if (!Object.hasOwn(node.properties!, name)) {

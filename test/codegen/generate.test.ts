@@ -5,7 +5,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkGenerated, generate } from '../../src/codegen/index.js';
+import { checkGenerated, generate, SchemaError } from '../../src/codegen/index.js';
+import { loadContract } from '../../src/contract/index.js';
 
 const CLI = path.resolve('src/cli/main.ts');
 
@@ -43,6 +44,21 @@ describe('npm run generate', () => {
         'schema/messages.schema.json', 'languages/python/realtime_contract.py', 'languages/go/realtimecontract/messages.go',
       ]),
     );
+  });
+
+  it('refuses a definition titled otherwise than its key, which diff still reads', async () => {
+    // Before, generate failed with "quicktype declared no type for the schema title AlertData".
+    const { schemas } = workspace();
+    const file = path.join(schemas, 'alerts.json');
+    const schema = JSON.parse(readFileSync(file, 'utf8')) as { definitions: Record<string, { title?: string }> };
+    schema.definitions.AlertData!.title = 'AlertPayload';
+    writeFileSync(file, JSON.stringify(schema, null, 2));
+    const error = await generate(schemas).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SchemaError);
+    expect(error).toMatchObject({ file: 'alerts.json', pointer: '/definitions/AlertData/title' });
+    expect((error as Error).message).toContain('expected "AlertData", the definition\'s key');
+    // An older contract written so can still be compared.
+    await expect(loadContract(schemas)).resolves.toBeDefined();
   });
 
   it('writes the same bytes when run from another folder', () => {
