@@ -259,28 +259,23 @@ export function describeThrownAt(error: unknown, pointer: string): ValidationErr
 
 /**
  * Where in `value` reading throws (a getter, a revoked Proxy): the first such place in key
- * order, found by reading it again (at most 10,000 values, each once), or `''` when none throws now.
+ * order, depth first, found by reading it again (at most 10,000 values, each once), or `''`
+ * when none throws now.
  */
 function throwingPointer(value: unknown): string {
-  const pending: [unknown, string][] = [[value, '']];
+  // Each entry: a value read, and its pointer; its keys are listed, then each is read as it comes off the stack.
+  const pending: [holder: object | null, key: string, pointer: string][] = [[null, '', '']];
   const seen = new Set<unknown>();
   while (pending.length > 0 && seen.size < 10_000) {
-    const [node, pointer] = pending.pop()!;
-    let keys: string[];
+    const [holder, key, pointer] = pending.pop()!;
     try {
+      const node = holder === null ? value : (holder as Record<string, unknown>)[key];
       if (typeof node !== 'object' || node === null || seen.has(node)) continue;
       seen.add(node);
-      keys = Object.keys(node);
+      const keys = Object.keys(node);
+      for (let i = keys.length - 1; i >= 0; i--) pending.push([node, keys[i]!, `${pointer}/${escapeToken(keys[i]!)}`]);
     } catch {
       return pointer;
-    }
-    for (let i = keys.length - 1; i >= 0; i--) {
-      const here = `${pointer}/${escapeToken(keys[i]!)}`;
-      try {
-        pending.push([(node as Record<string, unknown>)[keys[i]!], here]);
-      } catch {
-        return here;
-      }
     }
   }
   return '';

@@ -392,11 +392,16 @@ export function checkInbound(value: unknown, text?: string): InboundCheck {
   const result = validateMessage(value, { mode: 'strict', direction: 'client-to-server' });
   if (result.ok) return { ok: true, message: result.message };
   const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
-  if (result.reason === 'unknown-type') return { ok: false, code: ErrorCode.UnknownType, message: 'unknown message type', details: `${result.errors[0].pointer || '(root)'} ${result.errors[0].message}`.slice(0, 300) };
+  if (result.reason === 'unknown-type') return { ok: false, code: ErrorCode.UnknownType, message: 'unknown message type', details: details(result.errors[0]) };
   if (result.reason === 'wrong-direction') return { ok: false, code: ErrorCode.WrongDirection, message: `"${String(type)}" is sent by the server, not by a client` };
   if (typeof type !== 'string') return { ok: false, code: ErrorCode.InvalidMessage, message: 'expected a message object with a string "type"' };
   const first = text === undefined ? result.errors[0] : asWritten(result.errors[0], value, (pointer) => numberLiteral(text, safeParseTree(text), [], pointer));
-  return { ok: false, code: ErrorCode.InvalidMessage, message: `invalid ${type} message`, details: `${first.pointer || '(root)'} ${first.message}`.slice(0, 300) };
+  return { ok: false, code: ErrorCode.InvalidMessage, message: `invalid ${type} message`, details: details(first) };
+}
+
+/** An inbound error's `details`: where and what, at most 300 characters (never the whole frame). */
+function details(error: { pointer: string; message: string }): string {
+  return `${error.pointer || '(root)'} ${error.message}`.slice(0, 300);
 }
 
 /** Server counters behind `stats()`. */
