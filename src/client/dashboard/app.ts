@@ -100,7 +100,8 @@ realtimeClient.on('ping', () => {
   scheduleRender();
 });
 realtimeClient.on('status', render);
-realtimeClient.on('gap', (e) => show('events', `gap: resumed from ${e.since} failed, continuing from ${e.cursor ?? 'what the server holds now'} — refetch state`));
+// What came after `since` may be lost; the messages that follow are the stream the server holds now.
+realtimeClient.on('gap', (e) => show('events', `gap: messages after ${e.since ?? 'the start'} may be lost (${e.mode}); what follows is the server's stream now — refetch state`));
 realtimeClient.on('invalid', (e) => show('events', `invalid ${e.reason}: ${e.errors[0]?.pointer || '(root)'} ${e.errors[0]?.message}`));
 realtimeClient.on('unknown', (e) => show('events', `unknown type ${e.type}`));
 
