@@ -1,20 +1,13 @@
 /** `serve --demo` serves the demo dashboard at `/` and its script, and prints the dashboard's URL with a token. */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { closeClients, nodeClient, sleep, until } from './support/helpers.js';
-
-const root = path.resolve(import.meta.dirname, '../..');
+import { startDemoProcess } from '../support/demo-process.js';
+import { closeClients, nodeClient, until } from './support/helpers.js';
 
 describe('serve --demo: the dashboard', () => {
   it('prints the dashboard URL and serves the page and the client bundle', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { child, output, exited } = await startDemoProcess();
+    const out = output();
     try {
-      for (let i = 0; i < 600 && !out.includes('Ctrl-C'); i++) await sleep(50);
       const url = /Dashboard: (http:\/\/localhost:\d+\/\?token=\S+)/.exec(out)?.[1];
       expect(url, out).toBeDefined();
       const page = await fetch(url!.replace('localhost', '127.0.0.1'));
@@ -37,13 +30,9 @@ describe('serve --demo: the dashboard', () => {
   });
 
   it('--no-websocket refuses upgrades with 404, and a client falls back to polling and gets the stream', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0', '--no-websocket'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { child, output, exited } = await startDemoProcess(['--no-websocket']);
+    const out = output();
     try {
-      for (let i = 0; i < 600 && !out.includes('Ctrl-C'); i++) await sleep(50);
       expect(out).toContain('WebSocket off: upgrades refused with 404');
       const port = /on 127\.0\.0\.1:(\d+)/.exec(out)?.[1];
       const token = /alice \(user\):\s+(\S+)/.exec(out)?.[1];

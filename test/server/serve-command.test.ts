@@ -5,19 +5,16 @@ import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateMessage } from '../../src/runtime/validate.js';
+import { startDemoProcess } from '../support/demo-process.js';
 import { connect, refusedStatus, sleep } from './helpers.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
 describe('serve --demo', () => {
   it('prints a secret and tokens, serves the demo stream at ws://localhost:PORT/api/ws?token=…, stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { child, output, exited } = await startDemoProcess();
+    const out = output();
     try {
-      for (let i = 0; i < 600 && !out.includes('Ctrl-C'); i++) await sleep(50);
       expect(out).toMatch(/HS256 demo secret: [0-9a-f]{64}/);
       const url = /websocat "(ws:\/\/localhost:\d+\/api\/ws\?token=[^"]+)"/.exec(out)![1]!;
       const admin = /admin \(admin\): (\S+)/.exec(out)![1]!;
