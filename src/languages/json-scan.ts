@@ -17,8 +17,10 @@ export interface JsonTextScan {
  * Numbers are read only where one may be non-portable: with an exponent, a fraction of zeros,
  * 16 or more integer digits, or a fraction close enough to a whole number that a double of
  * that size may round to it; only those are converted and checked with {@link isNonPortable}.
+ *
+ * @param suspects when given, receives the value of every non-portable number, in text order
  */
-export function scanJsonText(text: string): JsonTextScan {
+export function scanJsonText(text: string, suspects?: number[]): JsonTextScan {
   const length = text.length;
   let keys = 0;
   let nonPortable = false;
@@ -42,7 +44,14 @@ export function scanJsonText(text: string): JsonTextScan {
       i = numberEnd(text, i, length);
       if (i < 0) {
         i = -i;
-        nonPortable ||= isNonPortable(text.slice(start, i));
+        if (suspects === undefined) nonPortable ||= isNonPortable(text.slice(start, i));
+        else {
+          const value = Number(text.slice(start, i));
+          if (isNonPortable(text.slice(start, i), value)) {
+            nonPortable = true;
+            suspects.push(value);
+          }
+        }
       }
     } else i++;
   }

@@ -79,6 +79,14 @@ describe('findNonPortableIntegers (issue 8, item 19: the producer is told)', () 
     expect(findNonPortableIntegers('{"type":"ping","timestamp":[1.0],"timestamp":5}', validateMessage)).toEqual([]);
   });
 
+  it('names an integer beyond the largest double in a slot a later key refilled, instead of throwing', () => {
+    // `BigInt(Infinity)` threw, and `validate` stopped the whole run with exit 2 on this one line.
+    const text = `{"type":"ping","timestamp":${'9'.repeat(400)},"timestamp":5}`;
+    const warnings = findNonPortableIntegers(text, validateMessage);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.message).toMatch(/is beyond ±\(2\^53 − 1\): JavaScript reads it as Infinity and Go's int64 cannot hold it/);
+  });
+
   it('says nothing about plain integers, invalid messages or text that is not JSON', () => {
     expect(findNonPortableIntegers('{"type":"ping","timestamp":1705251000000}', validateMessage)).toEqual([]);
     expect(findNonPortableIntegers('{"type":"ping","timestamp":-1.0}', validateMessage)).toEqual([]);
