@@ -1,4 +1,4 @@
-import { MESSAGE_TYPES } from '../../generated/contract.js';
+import { CLIENT_MESSAGE_TYPES, MESSAGE_TYPES, SERVER_MESSAGE_TYPES, type Direction } from '../../generated/contract.js';
 import type { CompiledValidatorError } from '../../generated/validators.js';
 import { escapeToken, resolvePointer } from './json-pointer.js';
 
@@ -211,11 +211,12 @@ function requiredHint(instancePath: string, name: string, value: unknown): strin
   return `the spec wraps them in data: {"type":${JSON.stringify(type)},"data":{${stray.slice(0, 3).map((key) => JSON.stringify(key)).join(',')}${stray.length > 3 ? ',…' : ''}},"ts":…}`;
 }
 
-/** Why `input` is not even a message of some known type. */
-export function describeEnvelope(input: unknown, type: unknown, direction?: 'client-to-server' | 'server-to-client', types: readonly string[] = MESSAGE_TYPES): ValidationErrors {
+/** Why `input` is not even a message of some known type (with `direction`, of a type that travels that way). */
+export function describeEnvelope(input: unknown, type: unknown, direction?: Direction): ValidationErrors {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return [validationError('', 'type', 'a message object', preview(input))];
   if (type === undefined) return [validationError('/type', 'required', 'required property "type"', 'nothing')];
   if (typeof type !== 'string') return [validationError('/type', 'type', 'a string', typed(type))];
+  const types: readonly string[] = direction === undefined ? MESSAGE_TYPES : direction === 'client-to-server' ? CLIENT_MESSAGE_TYPES : SERVER_MESSAGE_TYPES;
   const near = closestType(type, types);
   return [validationError('/type', 'discriminator', `${direction === undefined ? 'a known' : `a ${direction}`} message type (${types.join(', ')})`, preview(type), near === undefined ? undefined : `did you mean ${JSON.stringify(near)}?`)];
 }

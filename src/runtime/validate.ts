@@ -147,7 +147,7 @@ function classify(value: unknown, mode: ValidationMode, direction: Direction | u
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string') return failure('invalid', describeEnvelope(value, type));
   if (direction !== undefined && !(direction === 'client-to-server' ? CLIENT_TYPES : SERVER_TYPES).includes(type)) {
-    return MESSAGE_TYPES_LIST.includes(type) ? failure('wrong-direction', describeDirection(type, direction)) : failure('unknown-type', describeEnvelope(value, type, direction, direction === 'client-to-server' ? CLIENT_TYPES : SERVER_TYPES));
+    return MESSAGE_TYPES_LIST.includes(type) ? failure('wrong-direction', describeDirection(type, direction)) : failure('unknown-type', describeEnvelope(value, type, direction));
   }
   const notices: CompiledNoticeSink | undefined = mode === 'tolerant' ? { list: null } : undefined;
   const errors = checkMessage(type, value, mode, notices);
