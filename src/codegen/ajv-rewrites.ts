@@ -121,10 +121,7 @@ export function hoistPropertyLoads(code: string): string {
     );
     edits.push({ start: statement.consequent.start + 1, end: statement.consequent.start + 1, text: `\nlet ${declarations.join(', ')};` });
   }
-  edits.sort((a, b) => b.start - a.start || b.end - a.end);
-  let result = code;
-  for (const edit of edits) result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
-  return result;
+  return applyEdits(code, edits);
 }
 
 /** ajv's test that a value is an object and not an array (`X && typeof X == "object" && !Array.isArray(X)`), parenthesized or not. */
@@ -173,10 +170,7 @@ export function slimErrorObjects(code: string): string {
     if (kept.length === properties.length) return;
     edits.push({ start: node.start, end: node.end, text: `{${kept.map((p) => code.slice(p.start, p.end)).join(',')}}` });
   });
-  edits.sort((a, b) => b.start - a.start);
-  let result = code;
-  for (const edit of edits) result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
-  return result;
+  return applyEdits(code, edits);
 }
 
 const DROPPED = new Set(['schemaPath', 'schema', 'parentSchema']);
@@ -222,10 +216,7 @@ export function callReject(code: string): string {
       edits.push({ start: store.start, end: next.end, text: `return reject(${validator}, ${parts.get('instancePath')}, ${parts.get('keyword')}, ${parts.get('params')}${data});` });
     }
   });
-  edits.sort((a, b) => b.start - a.start);
-  let result = code;
-  for (const edit of edits) result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
-  return result;
+  return applyEdits(code, edits);
 }
 
 // acorn's estree nodes, loosely: the rewrites read a few fields and check `type` first.
@@ -267,13 +258,9 @@ export function withoutConstantErrorCount(code: string): string {
       if (identifier.name === 'errors' || snapshots.has(identifier.name)) edits.push({ start: identifier.start, end: identifier.end, text: '0' });
     });
   });
-  edits.sort((a, b) => b.start - a.start || b.end - a.end);
   // A declaration removed contains no read (its initializer `errors` is inside it): drop reads inside removed ranges.
   const removed = edits.filter((e) => e.text === '');
-  const kept = edits.filter((e) => e.text === '' || !removed.some((r) => r.start <= e.start && e.end <= r.end));
-  let result = code;
-  for (const edit of kept) result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
-  return result;
+  return applyEdits(code, edits.filter((e) => e.text === '' || !removed.some((r) => r.start <= e.start && e.end <= r.end)));
 }
 
 /** Calls `visit` for each Identifier under `root` that is a value read: not a declared name, not a property key or a non-computed member property. */
@@ -318,10 +305,7 @@ export function withoutConstantValidFlags(code: string): string {
       if (constant(identifier.name) && !declarations.some((d) => d.start <= identifier.start && identifier.end <= d.end)) edits.push({ start: identifier.start, end: identifier.end, text: 'true' });
     });
   });
-  edits.sort((a, b) => b.start - a.start);
-  let result = code;
-  for (const edit of edits) result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
-  return result;
+  return applyEdits(code, edits);
 }
 
 /** `true`, or `0 === 0` as {@link withoutConstantErrorCount} leaves a folded comparison. */
@@ -350,10 +334,7 @@ export function withPurePatterns(code: string): string {
       edits.push({ start: init.start, end: init.start, text: '/* @__PURE__ */ ' });
     }
   }
-  edits.sort((a, b) => b.start - a.start);
-  let result = code;
-  for (const edit of edits) result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
-  return result;
+  return applyEdits(code, edits);
 }
 
 /**
@@ -409,10 +390,7 @@ export function withoutRedundantNumberChecks(code: string): string {
   });
   // A `true` that replaced a whole test may sit inside a `|| isNaN` edit of an outer node: keep the outer one only.
   const kept = edits.filter((edit) => !edits.some((other) => other !== edit && other.start <= edit.start && edit.end <= other.end));
-  kept.sort((a, b) => b.start - a.start);
-  let result = code;
-  for (const edit of kept) result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
-  return result;
+  return applyEdits(code, kept);
 }
 
 /** The variable `x` of `typeof x == "number" && isFinite(x)` or of `Number.isInteger(x)`, else undefined. */
@@ -431,4 +409,11 @@ function finiteTest(node: AnyNode): string | undefined {
 /** The variable `x` of `isNaN(x)`, else undefined. */
 function isNanCall(node: AnyNode): string | undefined {
   return node.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === 'isNaN' && node.arguments.length === 1 && node.arguments[0].type === 'Identifier' ? node.arguments[0].name : undefined;
+}
+
+/** `code` with each `{ start, end, text }` replacing its range; the ranges must not overlap (an insertion at a point may share it with a replacement). */
+function applyEdits(code: string, edits: { start: number; end: number; text: string }[]): string {
+  let result = code;
+  for (const edit of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
+  return result;
 }
