@@ -117,6 +117,11 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     if (text) output.stderr(`${oneLine(`frame ${warning.index}: warning: ${warning.type ?? '-'} ${warning.pointer || '(root)'} ${warning.message}`)}\n`);
   };
   const validate = (value: unknown) => validateMessage(value, { mode: options.mode });
+  /** The server's close, kept for the report; any code but 1000 before the run ends is a violation (`counts`: the socket had opened). */
+  const serverClosed = (code: number, reason: Buffer, counts: boolean) => {
+    report.close = { code, reason: scrub(reason.toString()) };
+    if (counts && code !== 1000) violate({ index: null, type: null, pointer: '', keyword: 'close', message: `the server closed the connection with ${code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''} before the run ended` });
+  };
 
   // The handshake counts toward --duration too: a server that never answers ends the run in time.
   const ws = new WebSocket(url, { handshakeTimeout: Math.min(10_000, durationMs), maxPayload: MAX_FRAME_BYTES });
@@ -160,12 +165,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   });
   ws.on('close', (code, reason) => {
     if (stopped) return;
-    report.close = { code, reason: scrub(reason.toString()) };
     closedAt = Date.now();
-    if (opened && code !== 1000) {
-      // A socket that never opened is reported as a connection failure (exit 2) instead.
-      violate({ index: null, type: null, pointer: '', keyword: 'close', message: `the server closed the connection with ${code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''} before the run ended` });
-    }
+    // A socket that never opened is reported as a connection failure (exit 2) instead.
+    serverClosed(code, reason, opened);
     finish();
   });
   ws.on('message', (data, isBinary) => {
@@ -253,9 +255,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // it to end. Ended here, the close event carries the server's code and reason; the silence
     // after it is not a keepalive fault.
     const closed = new Promise<void>((resolve) => ws.once('close', (code, reason) => {
-      report.close = { code, reason: scrub(reason.toString()) };
       closedAt = closingSeenAt ?? Date.now();
-      if (code !== 1000) violate({ index: null, type: null, pointer: '', keyword: 'close', message: `the server closed the connection with ${code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''} before the run ended` });
+      serverClosed(code, reason, true);
       resolve();
     }));
     ws.terminate();
