@@ -43,16 +43,24 @@ export interface CompiledNoticeSink {
 /**
  * Validates `data` as a message of `type` in `mode`. Keeps no state between calls. In
  * tolerant mode a value outside a closed list passes, and is reported in `notices` when given.
+ * `type` is `data.type` as the caller read it, and the value judged: the validator does not
+ * read it again (a second megamorphic lookup on every message).
  *
  * @returns `undefined` when `type` is not a message type (inherited names such as
  *   "constructor" are not), `null` when `data` is valid, else the first error (one element)
  */
 export declare function checkMessage(type: string, data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink): CompiledValidatorError[] | null | undefined;
 
-/** Validates `data` as a `ping` message (PingMessage) in `mode`: `null` when valid, else the first error. */
-export declare function checkPingMessage(data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink): CompiledValidatorError[] | null;
-/** Validates `data` as a `pong` message (PongMessage) in `mode`: `null` when valid, else the first error. */
-export declare function checkPongMessage(data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink): CompiledValidatorError[] | null;
+/**
+ * Validates `data` as a `ping` message (PingMessage) in `mode`: `null` when valid, else the first error.
+ * `type`, when given, is `data.type` as the caller read it, and the value judged; omitted, it is read here.
+ */
+export declare function checkPingMessage(data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink, type?: unknown): CompiledValidatorError[] | null;
+/**
+ * Validates `data` as a `pong` message (PongMessage) in `mode`: `null` when valid, else the first error.
+ * `type`, when given, is `data.type` as the caller read it, and the value judged; omitted, it is read here.
+ */
+export declare function checkPongMessage(data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink, type?: unknown): CompiledValidatorError[] | null;
 
 /** Validates `data` as a `schemas/poll-response.json` document (PollResponse) in `mode`: `null` when valid, else the first error. */
 export declare function checkPollResponseDocument(data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink): CompiledValidatorError[] | null;

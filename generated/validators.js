@@ -132,14 +132,14 @@ var func0 = enumNotice;
 var func3 = unknownKey;
 var formats0 = dateTimeFormat;
 var pattern0 = /* @__PURE__ */ new RegExp("^[0-9A-Za-z._~-]{1,128}$", "u");
-function validate0(data, instancePath, strict, notices) {
+function validate0(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data5, data6 = data.cursor;
       let missing0;
-      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data5 = data.ts) === void 0 && (missing0 = "ts")) {
+      if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data5 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate0, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
@@ -275,14 +275,14 @@ function validate0(data, instancePath, strict, notices) {
   return true;
 }
 var message_ping = validate1;
-function validate1(data, instancePath, strict, notices) {
+function validate1(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1;
       let missing0;
-      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.timestamp) === void 0 && (missing0 = "timestamp")) {
+      if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.timestamp) === void 0 && (missing0 = "timestamp")) {
         return reject(validate1, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
@@ -335,14 +335,14 @@ function validate1(data, instancePath, strict, notices) {
   return true;
 }
 var message_pong = validate2;
-function validate2(data, instancePath, strict, notices) {
+function validate2(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1;
       let missing0;
-      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.timestamp) === void 0 && (missing0 = "timestamp")) {
+      if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.timestamp) === void 0 && (missing0 = "timestamp")) {
         return reject(validate2, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
@@ -395,14 +395,14 @@ function validate2(data, instancePath, strict, notices) {
   return true;
 }
 var message_trades = validate3;
-function validate3(data, instancePath, strict, notices) {
+function validate3(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data14, data15 = data.cursor;
       let missing0;
-      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data14 = data.ts) === void 0 && (missing0 = "ts")) {
+      if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data14 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate3, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
@@ -652,14 +652,14 @@ function validate3(data, instancePath, strict, notices) {
   return true;
 }
 var message_bots = validate4;
-function validate4(data, instancePath, strict, notices) {
+function validate4(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data14, data15 = data.cursor;
       let missing0;
-      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data14 = data.ts) === void 0 && (missing0 = "ts")) {
+      if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data14 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate4, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
@@ -916,14 +916,14 @@ function validate4(data, instancePath, strict, notices) {
   return true;
 }
 var message_balances = validate5;
-function validate5(data, instancePath, strict, notices) {
+function validate5(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data9, data10 = data.cursor;
       let missing0;
-      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data9 = data.ts) === void 0 && (missing0 = "ts")) {
+      if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data9 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate5, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
@@ -1126,14 +1126,14 @@ function validate5(data, instancePath, strict, notices) {
   return true;
 }
 var message_decisions = validate6;
-function validate6(data, instancePath, strict, notices) {
+function validate6(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data27, data28 = data.cursor;
       let missing0;
-      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data27 = data.ts) === void 0 && (missing0 = "ts")) {
+      if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data27 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate6, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
@@ -1642,14 +1642,14 @@ function validate6(data, instancePath, strict, notices) {
   return true;
 }
 var message_metrics = validate7;
-function validate7(data, instancePath, strict, notices) {
+function validate7(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data12, data13 = data.cursor;
       let missing0;
-      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data12 = data.ts) === void 0 && (missing0 = "ts")) {
+      if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data12 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate7, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
@@ -1873,14 +1873,14 @@ function validate7(data, instancePath, strict, notices) {
   return true;
 }
 var message_whale = validate8;
-function validate8(data, instancePath, strict, notices) {
+function validate8(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data9, data10 = data.cursor;
       let missing0;
-      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data9 = data.ts) === void 0 && (missing0 = "ts")) {
+      if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data9 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate8, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
@@ -2057,7 +2057,7 @@ function validate8(data, instancePath, strict, notices) {
   return true;
 }
 var message_alerts = validate9;
-function validate9(data, instancePath, strict, notices) {
+function validate9(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   let errors = 0;
@@ -2065,7 +2065,7 @@ function validate9(data, instancePath, strict, notices) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data11, data12 = data.cursor;
       let missing0;
-      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data11 = data.ts) === void 0 && (missing0 = "ts")) {
+      if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data11 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate9, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
@@ -2407,14 +2407,14 @@ function validate9(data, instancePath, strict, notices) {
   return errors === 0;
 }
 var message_system_health = validate10;
-function validate10(data, instancePath, strict, notices) {
+function validate10(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data13, data14 = data.cursor;
       let missing0;
-      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data13 = data.ts) === void 0 && (missing0 = "ts")) {
+      if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data13 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate10, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
@@ -2650,14 +2650,14 @@ function validate10(data, instancePath, strict, notices) {
   return true;
 }
 var message_wallet = validate11;
-function validate11(data, instancePath, strict, notices) {
+function validate11(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data10, data11 = data.cursor;
       let missing0;
-      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data10 = data.ts) === void 0 && (missing0 = "ts")) {
+      if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data10 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate11, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
@@ -2838,14 +2838,14 @@ function validate11(data, instancePath, strict, notices) {
   return true;
 }
 var message_ai_tasks = validate12;
-function validate12(data, instancePath, strict, notices) {
+function validate12(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data12, data13 = data.cursor;
       let missing0;
-      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data12 = data.ts) === void 0 && (missing0 = "ts")) {
+      if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data12 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate12, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
@@ -3079,14 +3079,14 @@ function validate12(data, instancePath, strict, notices) {
   return true;
 }
 var message_error = validate13;
-function validate13(data, instancePath, strict, notices) {
+function validate13(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data5;
       let missing0;
-      if ((data0 = data.type) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data5 = data.ts) === void 0 && (missing0 = "ts")) {
+      if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data5 = data.ts) === void 0 && (missing0 = "ts")) {
         return reject(validate13, instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
@@ -3424,43 +3424,43 @@ function taken(validate) {
   validate.errors = null;
   return errors;
 }
-function checkPingMessage(data, mode, notices) {
-  return message_ping(data, "", mode !== "tolerant", notices) ? null : taken(message_ping);
+function checkPingMessage(data, mode, notices, type) {
+  return message_ping(data, "", mode !== "tolerant", notices, type) ? null : taken(message_ping);
 }
-function checkPongMessage(data, mode, notices) {
-  return message_pong(data, "", mode !== "tolerant", notices) ? null : taken(message_pong);
+function checkPongMessage(data, mode, notices, type) {
+  return message_pong(data, "", mode !== "tolerant", notices, type) ? null : taken(message_pong);
 }
 function checkMessage(type, data, mode, notices) {
   const strict = mode !== "tolerant";
   switch (type) {
     case "connection":
-      return message_connection(data, "", strict, notices) ? null : taken(message_connection);
+      return message_connection(data, "", strict, notices, type) ? null : taken(message_connection);
     case "ping":
-      return message_ping(data, "", strict, notices) ? null : taken(message_ping);
+      return message_ping(data, "", strict, notices, type) ? null : taken(message_ping);
     case "pong":
-      return message_pong(data, "", strict, notices) ? null : taken(message_pong);
+      return message_pong(data, "", strict, notices, type) ? null : taken(message_pong);
     case "trades":
-      return message_trades(data, "", strict, notices) ? null : taken(message_trades);
+      return message_trades(data, "", strict, notices, type) ? null : taken(message_trades);
     case "bots":
-      return message_bots(data, "", strict, notices) ? null : taken(message_bots);
+      return message_bots(data, "", strict, notices, type) ? null : taken(message_bots);
     case "balances":
-      return message_balances(data, "", strict, notices) ? null : taken(message_balances);
+      return message_balances(data, "", strict, notices, type) ? null : taken(message_balances);
     case "decisions":
-      return message_decisions(data, "", strict, notices) ? null : taken(message_decisions);
+      return message_decisions(data, "", strict, notices, type) ? null : taken(message_decisions);
     case "metrics":
-      return message_metrics(data, "", strict, notices) ? null : taken(message_metrics);
+      return message_metrics(data, "", strict, notices, type) ? null : taken(message_metrics);
     case "whale":
-      return message_whale(data, "", strict, notices) ? null : taken(message_whale);
+      return message_whale(data, "", strict, notices, type) ? null : taken(message_whale);
     case "alerts":
-      return message_alerts(data, "", strict, notices) ? null : taken(message_alerts);
+      return message_alerts(data, "", strict, notices, type) ? null : taken(message_alerts);
     case "system_health":
-      return message_system_health(data, "", strict, notices) ? null : taken(message_system_health);
+      return message_system_health(data, "", strict, notices, type) ? null : taken(message_system_health);
     case "wallet":
-      return message_wallet(data, "", strict, notices) ? null : taken(message_wallet);
+      return message_wallet(data, "", strict, notices, type) ? null : taken(message_wallet);
     case "ai_tasks":
-      return message_ai_tasks(data, "", strict, notices) ? null : taken(message_ai_tasks);
+      return message_ai_tasks(data, "", strict, notices, type) ? null : taken(message_ai_tasks);
     case "error":
-      return message_error(data, "", strict, notices) ? null : taken(message_error);
+      return message_error(data, "", strict, notices, type) ? null : taken(message_error);
     default:
       return void 0;
   }

@@ -5,7 +5,7 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
 import { formats } from '../runtime/formats.js';
 import { inlineRefs, mapSchema, type Contract, type SchemaNode } from '../contract/index.js';
-import { callReject, hoistPropertyLoads, REJECT_SOURCE, slimErrorObjects, withoutConstantErrorCount, withoutConstantValidFlags, withoutRedundantNumberChecks, withPurePatterns } from './ajv-rewrites.js';
+import { callReject, hoistPropertyLoads, REJECT_SOURCE, slimErrorObjects, withoutConstantErrorCount, withoutConstantValidFlags, withoutRedundantNumberChecks, withPurePatterns, withTypeArgument } from './ajv-rewrites.js';
 import { addTolerantEnum, ENUM_NOTICE_SOURCE, type ModeCode } from './tolerant-enum.js';
 import { sourceRoot } from './source-root.js';
 
@@ -289,7 +289,8 @@ export async function emitValidators(contract: Contract): Promise<Map<string, st
     ...contract.messages.map((m) => [exportName(m.type), m.schema.$id!]),
     ...contract.documents.map((d) => [documentExportName(d.title), d.schema.$id!]),
   ]);
-  const code = withPurePatterns(withoutRedundantNumberChecks(withoutConstantValidFlags(withoutConstantErrorCount(hoistPropertyLoads(withIntegerCheck(withPositionalArguments(pruneEmbeddedSchemas(callReject(slimErrorObjects(standaloneCode.default(ajv, exports)))))))))));
+  const messageExports = new Set(contract.messages.map((m) => exportName(m.type)));
+  const code = withTypeArgument(withPurePatterns(withoutRedundantNumberChecks(withoutConstantValidFlags(withoutConstantErrorCount(hoistPropertyLoads(withIntegerCheck(withPositionalArguments(pruneEmbeddedSchemas(callReject(slimErrorObjects(standaloneCode.default(ajv, exports))))))))))), messageExports);
   const sources = new Map([
     ['notices.js', `export ${ENUM_NOTICE_SOURCE}\nexport ${REJECT_SOURCE}\nexport ${UNKNOWN_KEY_SOURCE}\n`],
     ['compiled.js', `import { formats, dateTimeFormat } from ${JSON.stringify(FORMATS_MODULE)};\nimport { enumNotice, reject, unknownKey } from 'virtual:notices.js';\n${code}`],
@@ -302,7 +303,7 @@ function taken(validate) {
   validate.errors = null;
   return errors;
 }
-${keepalive(contract).map((m) => `export function check${m.title}(data, mode, notices) {\n  return ${call(m.type, 'mode !== \'tolerant\'')};\n}`).join('\n')}
+${keepalive(contract).map((m) => `export function check${m.title}(data, mode, notices, type) {\n  return ${call(m.type, 'mode !== \'tolerant\'')};\n}`).join('\n')}
 export function checkMessage(type, data, mode, notices) {
   const strict = mode !== 'tolerant';
   // A switch, not a table: \`JSON.parse\` internalizes short strings, so most cases compare pointers.
@@ -344,10 +345,10 @@ ${contract.documents.map((d) => `export function check${d.title}Document(data, m
   ]);
 }
 
-/** `compiled.<validator>(data, '', <strict>, notices) ? null : taken(…)`: one message's validator at a call site of its own. */
+/** `compiled.<validator>(data, '', <strict>, notices, type) ? null : taken(…)`: one message's validator at a call site of its own, given the `type` its caller read. */
 function call(type: string, strict: string): string {
   const name = `compiled.${exportName(type)}`;
-  return `${name}(data, '', ${strict}, notices) ? null : taken(${name})`;
+  return `${name}(data, '', ${strict}, notices, type) ? null : taken(${name})`;
 }
 
 /**
@@ -474,14 +475,19 @@ export interface CompiledNoticeSink {
 /**
  * Validates \`data\` as a message of \`type\` in \`mode\`. Keeps no state between calls. In
  * tolerant mode a value outside a closed list passes, and is reported in \`notices\` when given.
+ * \`type\` is \`data.type\` as the caller read it, and the value judged: the validator does not
+ * read it again (a second megamorphic lookup on every message).
  *
  * @returns \`undefined\` when \`type\` is not a message type (inherited names such as
  *   "constructor" are not), \`null\` when \`data\` is valid, else the first error (one element)
  */
 export declare function checkMessage(type: string, data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink): CompiledValidatorError[] | null | undefined;
 ${keepalive(contract).map((m) => `
-/** Validates \`data\` as a \`${m.type}\` message (${m.title}) in \`mode\`: \`null\` when valid, else the first error. */
-export declare function check${m.title}(data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink): CompiledValidatorError[] | null;`).join('')}
+/**
+ * Validates \`data\` as a \`${m.type}\` message (${m.title}) in \`mode\`: \`null\` when valid, else the first error.
+ * \`type\`, when given, is \`data.type\` as the caller read it, and the value judged; omitted, it is read here.
+ */
+export declare function check${m.title}(data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink, type?: unknown): CompiledValidatorError[] | null;`).join('')}
 ${contract.documents.map((d) => `
 /** Validates \`data\` as a \`schemas/${d.file}\` document (${d.title}) in \`mode\`: \`null\` when valid, else the first error. */
 export declare function check${d.title}Document(data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink): CompiledValidatorError[] | null;`).join('')}

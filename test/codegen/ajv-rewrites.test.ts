@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callReject, hoistPropertyLoads, slimErrorObjects, withoutConstantErrorCount, withoutRedundantNumberChecks } from '../../src/codegen/ajv-rewrites.js';
+import { callReject, hoistPropertyLoads, slimErrorObjects, withoutConstantErrorCount, withoutRedundantNumberChecks, withTypeArgument } from '../../src/codegen/ajv-rewrites.js';
 
 /** ajv's shape of an object check, as its standalone code writes it. */
 const AJV_LIKE = `export function validate0(data){
@@ -144,5 +144,41 @@ return null;
   it('withoutRedundantNumberChecks leaves a variable assigned twice alone', () => {
     const code = 'function v(x){ if (typeof x == "number" && isFinite(x)) { x = g(); if (x < 0 || isNaN(x)) return 1; } return 0; }';
     expect(withoutRedundantNumberChecks(code)).toBe(code);
+  });
+
+  it('withTypeArgument gives an exported validator the type its caller read, and reads it itself without one', async () => {
+    const code = `export const message_ping = validate1;
+function validate1(data, instancePath, strict, notices){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let data0;
+if((data0 = data.type) === void 0){ return false; }
+if("ping" !== data0){ return false; }
+}
+return true;
+}
+export function other(data, a, b, c){ return data.type; }`;
+    const out = withTypeArgument(code, new Set(['message_ping']));
+    expect(out).toContain('function validate1(data, instancePath, strict, notices, knownType)');
+    expect(out).toContain('(data0 = (knownType === void 0 ? data.type : knownType)) === void 0');
+    // Only the exported message validators change.
+    expect(out).toContain('export function other(data, a, b, c){ return data.type; }');
+    const { message_ping: validate } = (await import(`data:text/javascript,${encodeURIComponent(out)}`)) as { message_ping: (...args: unknown[]) => boolean };
+    let reads = 0;
+    const ping = { get type() { reads++; return 'ping'; } };
+    expect(validate(ping, '', true, undefined, 'ping')).toBe(true);
+    expect(reads).toBe(0);
+    // The caller's value is the one judged.
+    expect(validate(ping, '', true, undefined, 'pong')).toBe(false);
+    // ajv's own calls (four arguments) read it as before.
+    expect(validate(ping, '', true, undefined)).toBe(true);
+    expect(reads).toBe(1);
+    expect(validate({ type: 'pong' }, '', true, undefined)).toBe(false);
+  });
+
+  it('withTypeArgument refuses a validator that does not read its type exactly once', () => {
+    const twice = 'export const message_x = validate0;\nfunction validate0(data, a, b, c){ return data.type === data.type; }';
+    expect(() => withTypeArgument(twice, new Set(['message_x']))).toThrow(/should read data\.type once \(found 2\)/);
+    const missing = 'export const message_x = validate0;';
+    expect(() => withTypeArgument(missing, new Set(['message_x']))).toThrow(/no function declaration for message_x/);
   });
 });

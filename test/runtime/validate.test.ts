@@ -123,6 +123,16 @@ describe('validateMessage', () => {
     expect(!result.ok && result.errors[0]).toMatchObject({ pointer: '/data/side', found: '"HOLD"' });
   });
 
+  it('asks a getter for `type` once, and judges the value it answered', () => {
+    for (const [message, other] of [[trade, 'bots'], [{ type: 'ping', timestamp: 1 }, 'pong'], [{ type: 'pong', timestamp: 1 }, 'ping']] as const) {
+      let reads = 0;
+      const value = Object.defineProperty({ ...message }, 'type', { get: () => (reads++ === 0 ? message.type : other), enumerable: true });
+      // Before, the validator read it a second time and rejected its own dispatch (`/type` const).
+      expect(validateMessage(value), message.type).toEqual({ ok: true, message: value });
+      expect(reads, message.type).toBe(1);
+    }
+  });
+
   it('throws a TypeError for a mode that does not exist', () => {
     expect(() => validateMessage(trade, { mode: 'lenient' as 'strict' })).toThrow(TypeError);
   });
