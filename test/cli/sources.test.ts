@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ExitCode, formatProblem, messageType, Report } from '../../src/cli/report.js';
 import { duplicateKeyError, findDuplicateKeys, readSourceBatches, readSources, type SourceEntry } from '../../src/cli/sources/index.js';
+import { MAX_DUPLICATES_LISTED } from '../../src/cli/sources/text.js';
 
 async function collect(paths: string[], stdin = '', input: 'auto' | 'json' | 'ndjson' = 'auto'): Promise<SourceEntry[]> {
   const entries: SourceEntry[] = [];
@@ -149,6 +150,33 @@ describe('findDuplicateKeys', () => {
     // Without duplicates, the same depth still gives none.
     const clean = text.replace('"k":1,', '');
     expect(findDuplicateKeys(clean, { value: JSON.parse(clean) as unknown })).toEqual([]);
+  });
+
+  it('lists a bounded number of doubled keys, whose pointers fit in twice the text, and every message\'s first', () => {
+    // Before, a 6 MB line doubling a 1,000-character key at each of 3,000 levels made 3,000
+    // pointers of up to 3 MB each, and `validate` ran out of memory.
+    const key = 'K'.repeat(1000);
+    const deep = `{"type":"ai_tasks","x":${`{"${key}":1,"${key}":`.repeat(300)}1${'}'.repeat(300)}}`;
+    const found = findDuplicateKeys(deep, { value: JSON.parse(deep) as unknown });
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.length).toBeLessThan(300);
+    expect(found.reduce((sum, { pointer }) => sum + pointer.length, 0)).toBeLessThanOrEqual(2 * deep.length + 65_536 + found.at(-1)!.pointer.length);
+    // The first in text order is the shallowest.
+    expect(found[0]!.pointer).toBe(`/x/${key}`);
+    // Short pointers: at most MAX_DUPLICATES_LISTED per message.
+    const many = `{"type":"ai_tasks",${Array.from({ length: 500 }, (_, i) => `"k${i}":{"a":1,"a":2}`).join(',')}}`;
+    expect(findDuplicateKeys(many)).toHaveLength(MAX_DUPLICATES_LISTED);
+    // In a .json array, each element is a message: each keeps its first even when the others used the budget up.
+    const array = `[${deep},${Array.from({ length: 200 }, () => '{"type":"ping","a":1,"a":2}').join(',')}]`;
+    const owners = new Set(findDuplicateKeys(array).map(({ path }) => path[0]));
+    expect(owners.size).toBe(201);
+  });
+
+  it('cuts a long doubled key in the error text; the pointer names it whole', () => {
+    const key = 'K'.repeat(1000);
+    const error = duplicateKeyError(`/data/${key}`);
+    expect(error.pointer).toBe(`/data/${key}`);
+    expect(error.message).toBe(`expected each key once in an object (I-JSON, RFC 7493), got "${'K'.repeat(57)}..." more than once; JSON.parse keeps only the last value`);
   });
 
   it('finds the same doubled keys with the parsed value as a shortcut as without, whatever the strings hold', () => {

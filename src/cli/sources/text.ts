@@ -66,8 +66,10 @@ export function stripBom(text: string): string {
 }
 
 /**
- * Every key that appears twice in one object of `text` (I-JSON, RFC 7493 §2.3, forbids them),
- * found with jsonc-parser's scanner. Text too deeply nested for the scanner gives those found
+ * The keys that appear twice in one object of `text` (I-JSON, RFC 7493 §2.3, forbids them),
+ * found with jsonc-parser's scanner, in text order: every message's first, and up to
+ * {@link MAX_DUPLICATES_LISTED} of a message while their pointers fit in twice the text's
+ * length (a message of a `.json` array is its element). Text too deeply nested for the scanner gives those found
  * before its stack ran out, or, when `parsed` is given and shows a key written twice but none
  * was found, one entry with pointer `''`: there is one, its place is unknown.
  *
@@ -80,6 +82,13 @@ export function findDuplicateKeys(text: string, parsed?: { value: unknown }, sca
   if (parsed && (scan ?? scanJsonText(text)).keys <= countKeys(parsed.value)) return [];
   const found: DuplicateKey[] = [];
   const open: Set<string>[] = [];
+  // A pointer is as long as the path it names: a line doubling a long key at each of 3,000
+  // levels made 3,000 pointers of 3 MB (9 GB, out of memory). Listed: each message's first
+  // (its verdict), then more while it has fewer than MAX_DUPLICATES_LISTED and the pointers
+  // listed fit in a budget of twice the text. Memory stays linear in the text.
+  let budget = 2 * text.length + 65_536;
+  let message: string | number | undefined;
+  let listed = 0;
   try {
     visit(text, {
       onObjectBegin: () => {
@@ -92,8 +101,20 @@ export function findDuplicateKeys(text: string, parsed?: { value: unknown }, sca
         const keys = open.at(-1);
         if (!keys) return;
         if (keys.has(property)) {
-          const path = [...pathSupplier(), property];
-          found.push({ path, pointer: path.map((segment) => `/${escapeToken(String(segment))}`).join(''), offset });
+          const parent = pathSupplier();
+          // The messages of a `.json` array are its elements; any other text is one message.
+          const owner = typeof parent[0] === 'number' ? parent[0] : undefined;
+          if (owner !== message || found.length === 0) {
+            message = owner;
+            listed = 0;
+          }
+          if (listed === 0 || (listed < MAX_DUPLICATES_LISTED && budget > 0)) {
+            const path = [...parent, property];
+            const pointer = path.map((segment) => `/${escapeToken(String(segment))}`).join('');
+            budget -= pointer.length;
+            listed++;
+            found.push({ path, pointer, offset });
+          }
         }
         keys.add(property);
       },
@@ -106,6 +127,9 @@ export function findDuplicateKeys(text: string, parsed?: { value: unknown }, sca
   }
   return found;
 }
+
+/** Keys written twice listed for one message, at most (`validate --all-errors` shows them all; without it, the first). */
+export const MAX_DUPLICATES_LISTED = 100;
 
 /** The stack of {@link countKeys}, kept between calls (it runs once per NDJSON line). */
 const pending: object[] = [];
@@ -140,7 +164,9 @@ export function duplicateKeyError(pointer: string): ValidationError {
   // The root is never a key's place: '' is a doubled key nested too deep to locate.
   if (pointer === '') return validationError('', 'duplicateKey', `each key once in an object (I-JSON, RFC 7493)`, 'a key written twice, nested too deep to say where; JSON.parse keeps only the last value');
   const key = pointer.slice(pointer.lastIndexOf('/') + 1).replaceAll('~1', '/').replaceAll('~0', '~');
-  return validationError(pointer, 'duplicateKey', `each key once in an object (I-JSON, RFC 7493)`, `${JSON.stringify(key)} more than once; JSON.parse keeps only the last value`);
+  // A long key is cut in the text, as the validator's texts cut it; the pointer names it whole.
+  const shown = JSON.stringify(key.length > 60 ? `${key.slice(0, 57)}...` : key);
+  return validationError(pointer, 'duplicateKey', `each key once in an object (I-JSON, RFC 7493)`, `${shown} more than once; JSON.parse keeps only the last value`);
 }
 
 /** 1-based line of `offset` in `text`. */
