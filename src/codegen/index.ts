@@ -2,6 +2,7 @@ import { emitAllErrorsValidators } from './all-errors-validators.js';
 import { emitAsyncApi } from './asyncapi.js';
 import { emitConstants } from './contract-constants.js';
 import { emitDocs } from './docs/index.js';
+import { checkGeneratable } from './check.js';
 import { checkLanguageSupport, emitLanguages } from './quicktype.js';
 import { loadContract } from '../contract/index.js';
 import { emitReceivedTypes } from './received-types.js';
@@ -23,8 +24,10 @@ export { checkGenerated, writeGenerated, type GeneratedFiles, type Staleness } f
  */
 export async function generate(schemaDir: string): Promise<GeneratedFiles> {
   const contract = await loadContract(schemaDir);
-  // What the Python and Go types cannot follow is refused here, before any generator runs, so
-  // that the error names the file and pointer rather than a generator's symptom.
+  // What the generators cannot follow (a format the validators lack, a stream polls cannot
+  // carry, what the Python and Go types cannot express) is refused here, before any generator
+  // runs, so that the error names the file and pointer rather than a generator's symptom.
+  checkGeneratable(contract);
   checkLanguageSupport(contract);
   const outputs = await Promise.all([
     emitValidators(contract),

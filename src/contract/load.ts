@@ -204,25 +204,79 @@ function checkKeywords(file: string, root: SchemaNode): void {
  * instead of failing later in one of the targets.
  */
 function checkStrict(files: ReadonlyMap<string, SchemaNode>): void {
+  // Formats are annotations here: which ones the validators implement is `generate`'s concern
+  // (src/codegen/check.ts), and `diff` reads a contract with any.
   const ajv = new Ajv({ strict: true, allowUnionTypes: true, validateFormats: false, logger: false });
   ajv.addVocabulary([...PROJECT_KEYWORDS]);
   for (const schema of files.values()) ajv.addSchema(schema);
-  for (const [name, schema] of files) {
-    for (const pointer of ['', ...Object.keys(schema.definitions ?? {}).map((key) => `/definitions/${escapePointer(key)}`)]) {
+  // ajv reports a fault where it compiles it, which, through a `$ref`, is the schema that
+  // refers to it: a file is compiled after the files it refers to, its definitions before
+  // its root, so that a fault is named where it is written.
+  for (const name of referencedFirst(files)) {
+    const schema = files.get(name)!;
+    for (const pointer of [...Object.keys(schema.definitions ?? {}).map((key) => `/definitions/${escapePointer(key)}`), '']) {
       try {
         ajv.getSchema(`${SCHEMA_BASE_URI}${name}#${pointer}`);
       } catch (error) {
         const message = (error as Error).message.replace(/^strict mode: /, '');
-        const at = /at path "#([^"]*)"/.exec(message)?.[1];
-        let where = at === undefined ? pointer : at.startsWith(pointer) ? at : `${pointer}${at}`;
-        // ajv names the schema holding the fault; when it names the keyword too ("items" is
-        // 1-tuple …), point at the keyword.
-        const keyword = /^"([^"]+)"/.exec(message)?.[1];
-        if (keyword !== undefined && Object.hasOwn(resolvePointer(schema, where) ?? {}, keyword)) where += `/${escapePointer(keyword)}`;
-        throw new SchemaError(name, where, `refused by ajv's strict mode, which compiles the validators: ${message.replace(/ at path "[^"]*"/, '')}`);
+        // ajv names the schema holding the fault `at path "#…"`, or, for its strict types,
+        // `at "<this file's $id>#…"`, relative to what was compiled.
+        const own = new RegExp(`at "${escapeRegExp(SCHEMA_BASE_URI + name)}#([^"]*)"`).exec(message)?.[1];
+        const at = /at path "#([^"]*)"/.exec(message)?.[1] ?? own;
+        // The path is relative to the definition compiled, or to the file's root when ajv was
+        // compiling the root to reach the definition: the place that holds the keyword named
+        // ("items" is 1-tuple …, for keyword "minimum"), else one that exists.
+        const keyword = /^"([^"]+)"/.exec(message)?.[1] ?? /for keyword "([^"]+)"/.exec(message)?.[1];
+        const places = at === undefined ? [pointer] : [`${pointer}${at}`, at, pointer];
+        const holds = (place: string) => keyword !== undefined && Object.hasOwn(asObject(resolvePointer(schema, place)), keyword);
+        let where = places.find(holds) ?? places.find((place) => resolvePointer(schema, place) !== undefined) ?? pointer;
+        if (holds(where)) where += `/${escapePointer(keyword!)}`;
+        // A pattern JavaScript cannot compile: ajv does not say where; the first such pattern is.
+        if (/^Invalid regular expression/.test(message)) where = badPattern(resolvePointer(schema, pointer) as SchemaNode, pointer) ?? where;
+        throw new SchemaError(name, where, `refused by ajv's strict mode, which compiles the validators: ${message.replace(/ at path "[^"]*"/, '').replace(/ at "[^"]*"/, '')}`);
       }
     }
   }
+}
+
+/** The pointer of the first `pattern` under `node` that JavaScript refuses as a Unicode regular expression, as ajv compiles it. */
+function badPattern(node: SchemaNode, pointer: string): string | undefined {
+  let found: string | undefined;
+  forEachSubschema(node, (subschema, at) => {
+    if (found !== undefined || typeof subschema.pattern !== 'string') return;
+    try {
+      new RegExp(subschema.pattern, 'u');
+    } catch {
+      found = `${pointer}${at}/pattern`;
+    }
+  });
+  return found;
+}
+
+function asObject(value: unknown): object {
+  return typeof value === 'object' && value !== null ? value : {};
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The schema files, each after every file its `$ref`s reach (in name order otherwise; a cycle is broken where it is met). */
+function referencedFirst(files: ReadonlyMap<string, SchemaNode>): string[] {
+  const order: string[] = [];
+  const visiting = new Set<string>();
+  const visit = (name: string) => {
+    if (visiting.has(name) || order.includes(name)) return;
+    visiting.add(name);
+    forEachSubschema(files.get(name)!, (node) => {
+      if (node.$ref === undefined) return;
+      const target = resolveRef(files, name, node.$ref)?.file;
+      if (target !== undefined && target !== name) visit(target);
+    });
+    order.push(name);
+  };
+  for (const name of [...files.keys()].sort()) visit(name);
+  return order;
 }
 
 /** Every `$ref`, in every subschema, resolves among the schema files. */

@@ -1,0 +1,53 @@
+import { resolvePointer } from '../runtime/json-pointer.js';
+import { forEachSubschema, resolveRef, SchemaError, type Contract, type DocumentSchema, type MessageSchema, type SchemaNode } from '../contract/index.js';
+
+/**
+ * What `generate` needs of a contract beyond what makes it a contract (the loader's checks,
+ * which `diff` shares, so that it reads any contract): a `format` the validators implement,
+ * and a poll response that can carry the stream. Each fault is refused with its file and JSON
+ * Pointer before any generator runs.
+ *
+ * @throws SchemaError
+ */
+export function checkGeneratable(contract: Contract): void {
+  checkFormats(contract.files);
+  checkPollMessages(contract.messages, contract.documents, contract.files);
+}
+
+/** The `format` values the generated validators implement (src/runtime/formats.ts). */
+export const KNOWN_FORMATS: readonly string[] = ['date-time'];
+
+/**
+ * Every `format` is one the validators implement: ajv refuses another in strict mode, with
+ * neither file nor place ("unknown format "date" ignored in schema at path …"), and a format
+ * the validators skipped would be a check the contract promises and nobody makes.
+ */
+function checkFormats(files: ReadonlyMap<string, SchemaNode>): void {
+  for (const [file, schema] of files) {
+    forEachSubschema(schema, (node, pointer) => {
+      if (node.format !== undefined && !KNOWN_FORMATS.includes(node.format as string)) {
+        throw new SchemaError(file, `${pointer}/format`, `unknown format ${JSON.stringify(node.format)}: the validators implement ${KNOWN_FORMATS.map((format) => `"${format}"`).join(', ')}`);
+      }
+    });
+  }
+}
+
+/**
+ * The poll response (`PollResponse`, spec "Backend Implementation Notes" 5) carries the same
+ * stream a socket does: its `messages` list every message of a user or global audience, and
+ * no per-connection one. A new stream message left out of it made every poll that covered one
+ * fail its own schema (the server answered 500); a list written differently is left alone.
+ */
+function checkPollMessages(messages: readonly MessageSchema[], documents: readonly DocumentSchema[], files: ReadonlyMap<string, SchemaNode>): void {
+  const poll = documents.find((document) => document.title === 'PollResponse');
+  const pointer = '/properties/messages/items/anyOf';
+  const branches = poll && resolvePointer(poll.schema, pointer);
+  if (!poll || !Array.isArray(branches) || !branches.every((branch) => typeof branch?.$ref === 'string')) return;
+  const listed = new Map(branches.map((branch: SchemaNode, index) => [resolveRef(files, poll.file, branch.$ref!)?.file, index]));
+  const missing = messages.filter((message) => message.audience !== 'connection' && !listed.has(message.file));
+  if (missing.length > 0) {
+    throw new SchemaError(poll.file, pointer, `lists no ${missing.map((m) => `"${m.type}"`).join(', ')}: a poll carries every message of a "user" or "global" audience (add { "$ref": "${missing[0]!.file}" }), or a poll that covers one fails this schema`);
+  }
+  const extra = messages.find((message) => message.audience === 'connection' && listed.has(message.file));
+  if (extra) throw new SchemaError(poll.file, `${pointer}/${listed.get(extra.file)}`, `lists "${extra.type}", whose audience is "connection": per-connection messages never appear in a poll`);
+}

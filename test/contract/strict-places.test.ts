@@ -1,0 +1,84 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkGeneratable } from '../../src/codegen/check.js';
+import { loadContract, SchemaError, type SchemaNode } from '../../src/contract/index.js';
+
+const SCHEMAS = path.resolve(import.meta.dirname, '../../schemas');
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The shipped schemas with `edit` applied to trades.json, in a folder of their own. */
+function edited(edit: (trades: SchemaNode & { definitions: Record<string, SchemaNode & { properties: Record<string, SchemaNode> }> }) => void): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'strict-places-'));
+  made.push(dir);
+  cpSync(SCHEMAS, dir, { recursive: true });
+  const file = path.join(dir, 'trades.json');
+  const trades = JSON.parse(readFileSync(file, 'utf8'));
+  edit(trades);
+  writeFileSync(file, JSON.stringify(trades, null, 2));
+  return dir;
+}
+
+/** The SchemaError that loading (and, with `generating`, checking for `generate`) the edited schemas gives. */
+async function refusal(edit: Parameters<typeof edited>[0], generating = false): Promise<SchemaError> {
+  const error = await loadContract(edited(edit)).then(
+    (contract) => (generating ? checkGeneratable(contract) : undefined),
+    (thrown: unknown) => thrown,
+  ).catch((thrown: unknown) => thrown);
+  if (!(error instanceof SchemaError)) throw new Error(`expected a SchemaError, got ${String(error)}`);
+  return error;
+}
+
+describe('a schema fault is named where it is written (found by a fresh user)', () => {
+  it('an unknown format: the file and pointer, and the formats the validators know', async () => {
+    // Before: `unknown format "date" ignored in schema at path "#/properties/data/properties/executed_at"`, no file, exit 2.
+    const edit = (trades: Parameters<Parameters<typeof edited>[0]>[0]) => {
+      trades.definitions.TradeData!.properties.executed_at = { type: 'string', format: 'date' };
+    };
+    expect(await refusal(edit, true)).toMatchObject({ file: 'trades.json', pointer: '/definitions/TradeData/properties/executed_at/format', problem: 'unknown format "date": the validators implement "date-time"' });
+    // `diff` still reads such a contract: the format is an annotation it compares.
+    await expect(loadContract(edited(edit))).resolves.toMatchObject({ messages: expect.any(Array) });
+  });
+
+  it('a fault in a message the poll response refers to is the message\'s, at the keyword', async () => {
+    // Before: poll-response.json#, for each of these.
+    expect(await refusal((trades) => {
+      trades.definitions.TradeData!.properties.status!.minimum = 1;
+    })).toMatchObject({ file: 'trades.json', pointer: '/definitions/TradeData/properties/status/minimum', problem: expect.stringContaining('missing type "number" for keyword "minimum"') });
+    expect(await refusal((trades) => {
+      trades.definitions.TradeData!.properties.status!.pattern = '[';
+    })).toMatchObject({ file: 'trades.json', pointer: '/definitions/TradeData/properties/status/pattern', problem: expect.stringContaining('Invalid regular expression') });
+    expect(await refusal((trades) => {
+      (trades.properties as Record<string, SchemaNode>).data!.pattern = 'x';
+    })).toMatchObject({ file: 'trades.json', pointer: '/properties/data/pattern', problem: expect.stringContaining('missing type "string" for keyword "pattern"') });
+  });
+});
+
+describe('the poll response lists the stream (found by a fresh user)', () => {
+  it('refuses a new user message that polls cannot carry, and a per-connection message they list', async () => {
+    // Before: `generate` passed, and every poll that covered an `orders` message answered 500.
+    const dir = mkdtempSync(path.join(tmpdir(), 'strict-places-'));
+    made.push(dir);
+    cpSync(SCHEMAS, dir, { recursive: true });
+    const orders = readFileSync(path.join(dir, 'whale.json'), 'utf8').replaceAll('whale', 'orders').replaceAll('Whale', 'Orders');
+    writeFileSync(path.join(dir, 'orders.json'), orders);
+    // `diff` reads it; `generate` refuses it.
+    const contract0 = await loadContract(dir);
+    expect(() => checkGeneratable(contract0)).toThrow(expect.objectContaining({ file: 'poll-response.json', pointer: '/properties/messages/items/anyOf', problem: expect.stringContaining('lists no "orders"') }));
+    const pollFile = path.join(dir, 'poll-response.json');
+    const poll = JSON.parse(readFileSync(pollFile, 'utf8'));
+    poll.properties.messages.items.anyOf.push({ $ref: 'orders.json' });
+    writeFileSync(pollFile, JSON.stringify(poll, null, 2));
+    const contract = await loadContract(dir);
+    expect(contract.messages.map((m) => m.type)).toContain('orders');
+    checkGeneratable(contract);
+    poll.properties.messages.items.anyOf.push({ $ref: 'ping.json' });
+    writeFileSync(pollFile, JSON.stringify(poll, null, 2));
+    const contract2 = await loadContract(dir);
+    expect(() => checkGeneratable(contract2)).toThrow(expect.objectContaining({ file: 'poll-response.json', pointer: `/properties/messages/items/anyOf/${poll.properties.messages.items.anyOf.length - 1}`, problem: expect.stringContaining('"ping", whose audience is "connection"') }));
+  });
+});
