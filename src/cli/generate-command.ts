@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Options of `realtime-contract generate`. */
@@ -15,8 +16,9 @@ export interface GenerateCommandOptions {
  * `generated/` (atomically, as a whole), or with `--check` only compares and names the stale
  * files. A broken schema stops generation with its file and JSON Pointer; nothing is written.
  *
- * @returns the exit code: 0 written or fresh, 1 stale (`--check`), 2 a broken schema or a
- *   checkout without the code generators' dev dependencies
+ * @returns the exit code: 0 written or fresh, 1 stale (`--check`), 2 a broken schema, no
+ *   schemas folder, an `--out` folder holding what generate does not write, or a checkout
+ *   without the code generators' dev dependencies
  */
 export async function runGenerate(options: GenerateCommandOptions, output: { stdout: (text: string) => void; stderr: (text: string) => void }): Promise<number> {
   let codegen: typeof import('../codegen/index.js');
@@ -27,6 +29,11 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
     return 2;
   }
   const started = performance.now();
+  const folder = await stat(options.schemas).then((found) => found.isDirectory(), () => false);
+  if (!folder) {
+    output.stderr(`realtime-contract: --schemas ${options.schemas}: no such folder (the folder of the JSON Schemas, one file per message type)\n`);
+    return 2;
+  }
   let files;
   try {
     files = await codegen.generate(options.schemas);
@@ -54,7 +61,15 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
     output.stdout(`${options.out}/ is up to date (${files.size} files)\n`);
     return 0;
   }
-  await codegen.writeGenerated(options.out, files);
+  try {
+    await codegen.writeGenerated(options.out, files);
+  } catch (error) {
+    if (error instanceof codegen.ForeignOutputError) {
+      output.stderr(`realtime-contract: --out ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
   output.stdout(`wrote ${files.size} files to ${options.out}/ in ${Math.round(performance.now() - started)} ms\n`);
   return 0;
 }

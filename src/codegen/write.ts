@@ -19,11 +19,36 @@ export interface Staleness {
   extra: string[];
 }
 
+/** `--out` names a folder that holds what `generate` does not write: it is left as it was. */
+export class ForeignOutputError extends Error {
+  constructor(
+    readonly outDir: string,
+    readonly entries: string[],
+  ) {
+    super(
+      `${outDir} holds ${entries.slice(0, 5).join(', ')}${entries.length > 5 ? ` and ${entries.length - 5} more` : ''}, which generate does not write; ` +
+        'generate replaces the whole folder: name a new folder, or one it wrote (nothing was changed)',
+    );
+    this.name = 'ForeignOutputError';
+  }
+}
+
 /**
  * Replaces `outDir` with exactly `files`, atomically as a whole: everything is written to a
  * sibling folder first, then swapped in by rename, so a failure leaves `outDir` as it was.
+ * Files the schemas no longer produce go with it, inside the folders generate writes
+ * (`docs/`, `languages/`, …); a name at the top of `outDir` that generate never writes
+ * (`.git`, `package.json`, a stray file) means `outDir` is not its folder, and nothing is
+ * touched (`--out src` deleted the sources).
+ *
+ * @throws ForeignOutputError when `outDir` holds a top-level name `files` does not
  */
 export async function writeGenerated(outDir: string, files: GeneratedFiles): Promise<void> {
+  if (await exists(outDir)) {
+    const ours = new Set([...files.keys()].map((relative) => relative.split('/')[0]!));
+    const foreign = (await readdir(outDir)).filter((name) => !ours.has(name)).sort();
+    if (foreign.length > 0) throw new ForeignOutputError(outDir, foreign);
+  }
   const staging = `${outDir}.staging-${process.pid}`;
   const retired = `${outDir}.retired-${process.pid}`;
   await rm(staging, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -106,6 +106,32 @@ describe('npm run generate', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.code).toBe(2);
     expect(snapshot(out)).toEqual(before);
+  });
+
+  it('refuses an --out folder holding what it does not write, and changes nothing (found by a fresh user)', () => {
+    // Before, `--out` named a folder it replaced whole: `.git`, `package.json`, sources went.
+    const { schemas, out } = workspace();
+    const other = path.join(path.dirname(out), 'project');
+    mkdirSync(path.join(other, '.git'), { recursive: true });
+    writeFileSync(path.join(other, '.git', 'config'), '[core]\n');
+    writeFileSync(path.join(other, 'package.json'), '{}\n');
+    const result = runGenerate(['--schemas', schemas, '--out', other]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`realtime-contract: --out ${other} holds .git, package.json, which generate does not write; generate replaces the whole folder: name a new folder, or one it wrote (nothing was changed)\n`);
+    expect(readFileSync(path.join(other, '.git', 'config'), 'utf8')).toBe('[core]\n');
+    expect(readdirSync(other).sort()).toEqual(['.git', 'package.json']);
+    // A stray file beside the generated ones is named, not deleted.
+    writeFileSync(path.join(out, 'notes.md'), 'mine\n');
+    expect(runGenerate(['--schemas', schemas, '--out', out]).stderr).toContain('holds notes.md');
+    expect(readFileSync(path.join(out, 'notes.md'), 'utf8')).toBe('mine\n');
+    // A new folder, and its own output, are written.
+    expect(runGenerate(['--schemas', schemas, '--out', path.join(other, 'generated')]).code).toBe(0);
+  });
+
+  it('says a missing --schemas folder is missing', () => {
+    const result = runGenerate(['--schemas', '/nonexistent-schemas', '--out', '/tmp/never-written']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('realtime-contract: --schemas /nonexistent-schemas: no such folder (the folder of the JSON Schemas, one file per message type)\n');
   });
 
   it('names files that the schemas no longer produce', () => {
