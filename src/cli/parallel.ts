@@ -105,7 +105,7 @@ export class ParallelValidation {
    * `findings` in file order; `check` judges what this thread finds itself (a line too long, a
    * binary file, an empty one). An I/O error is a fault after the findings of what was read.
    */
-  async validateFile(file: string, findings: Findings & { fault(reason: string): void; flush(): void }, check: (entry: SourceEntry) => void): Promise<void> {
+  async validateFile(file: string, findings: Findings & { fault(reason: string): void; flush(): void; drained?(): Promise<void> | undefined }, check: (entry: SourceEntry) => void): Promise<void> {
     const strict = this.options.mode === 'strict';
     let head: Buffer;
     try {
@@ -162,6 +162,8 @@ export class ParallelValidation {
       }
     };
     const send = async (bytes: Uint8Array, byteOffset: number) => {
+      // A reader slow to take the output holds the next block back.
+      await findings.drained?.();
       // A free worker, and not too many answers waiting behind a slow block: memory stays bounded.
       await until(() => workers.some(({ inFlight }) => inFlight < IN_FLIGHT_PER_WORKER) && nextId - replayed < AHEAD_PER_WORKER * workers.length);
       const idle = workers.reduce((best, next) => (next.inFlight < best.inFlight ? next : best));

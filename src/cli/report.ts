@@ -52,6 +52,12 @@ export interface Output {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   stdin: () => NodeJS.ReadableStream;
+  /**
+   * A promise while what was written waits for a slow reader (stdout or stderr above its
+   * buffer's high-water mark), else undefined: a command awaits it between batches, so that its
+   * memory does not grow with its output (`validate … | slow-consumer` held 1.7 GB).
+   */
+  drained?: () => Promise<void> | undefined;
 }
 
 /** The JSON output of a command: counts, every problem (its place, then its error's fields) and every fault. */
@@ -100,7 +106,12 @@ export class Report {
   /** Text not yet written to stdout. */
   private pending = '';
 
-  constructor(private readonly options: { format: 'text' | 'json'; stdout: (text: string) => void; stderr: (text: string) => void }) {}
+  constructor(private readonly options: { format: 'text' | 'json'; stdout: (text: string) => void; stderr: (text: string) => void; drained?: (() => Promise<void> | undefined) | undefined }) {}
+
+  /** {@link Output.drained}: await it between batches. */
+  drained(): Promise<void> | undefined {
+    return this.options.drained?.();
+  }
 
   /** One message accepted (`count` of them, default 1). */
   accepted(count = 1): void {
@@ -267,7 +278,25 @@ export function processOutput(): Output {
       if (!closed[name]) process[name].write(text);
     };
   };
-  return { stdout: writer('stdout'), stderr: writer('stderr'), stdin: () => process.stdin };
+  /** Resolves once `name` has drained, closed or failed. */
+  const drain = (name: 'stdout' | 'stderr') =>
+    new Promise<void>((resolve) => {
+      const stream = process[name];
+      const done = () => {
+        stream.off('drain', done);
+        stream.off('close', done);
+        stream.off('error', done);
+        resolve();
+      };
+      stream.on('drain', done);
+      stream.on('close', done);
+      stream.on('error', done);
+    });
+  const drained = () => {
+    const waiting = (['stdout', 'stderr'] as const).filter((name) => !closed[name] && process[name].writableNeedDrain);
+    return waiting.length === 0 ? undefined : Promise.all(waiting.map(drain)).then(() => undefined);
+  };
+  return { stdout: writer('stdout'), stderr: writer('stderr'), stdin: () => process.stdin, drained };
 }
 
 /** `"hold" is not a value this contract lists ("buy", "sell"): accepted in tolerant mode`, for a tolerant-mode notice at its pointer. */

@@ -49,7 +49,7 @@ export interface ValidateCommandOptions {
  * every other file is still validated).
  */
 export async function runValidate(paths: string[], options: ValidateCommandOptions, output: Output): Promise<number> {
-  const report = new Report({ format: options.format, stdout: output.stdout, stderr: output.stderr });
+  const report = new Report({ format: options.format, stdout: output.stdout, stderr: output.stderr, drained: output.drained });
   const allErrors = options.allErrors ? (await import('./all-errors.js')).allErrorsOf : undefined;
   const jobs = options.jobs ?? defaultJobs();
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > MAX_JOBS) throw new RangeError(`jobs must be an integer from 1 to ${MAX_JOBS}, got ${jobs}`);
@@ -69,9 +69,17 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
         const entry = entries[i]!;
         if (entry.kind !== 'ndjson-file') check(entry);
         else if (parallel!.usable) await parallel!.validateFile(entry.file, report, check);
-        else for await (const serial of readSourceBatches([entry.file], sources)) serial.forEach(check);
+        else {
+          for await (const serial of readSourceBatches([entry.file], sources)) {
+            serial.forEach(check);
+            report.flush();
+            await report.drained();
+          }
+        }
       }
       report.flush();
+      // A slow reader of the output: wait for it rather than hold what it has not read.
+      await report.drained();
     }
   } finally {
     await parallel?.close();

@@ -415,3 +415,34 @@ describe('realtime-contract validate', () => {
     }, 60_000);
   });
 });
+
+describe('validate waits for a slow reader of its output (found by a fresh user)', () => {
+  // Before, `validate big.ndjson | slow-consumer` held every line of output it had written and
+  // the reader had not taken: 1.7 GB for 2,000,000 rejected lines.
+  it.each([1, 2])('--jobs %i: writes nothing more while the output has not drained, then finishes', async (jobs) => {
+    const lines = `${'{"type":"ping","timestamp":-1}\n'.repeat(300_000)}`;
+    const target = file(`slow-reader-${jobs}.ndjson`, lines);
+    let written = 0;
+    let release: (() => void) | undefined;
+    const output = {
+      stdout: (text: string) => void (written += text.length),
+      stderr: () => undefined,
+      stdin: () => process.stdin,
+      // The reader is slow until released: once something is written, the output waits.
+      drained: () => (release === null || written === 0 ? undefined : new Promise<void>((resolve) => (release = resolve))),
+    };
+    const run = runValidate([target], { mode: 'strict', format: 'json', jobs, parallelFrom: 1 }, output);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const held = written;
+    // Some output, not all of it (the whole is about 50 MB).
+    expect(held).toBeGreaterThan(0);
+    expect(held).toBeLessThan(10_000_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(written).toBe(held);
+    const waiting = release!;
+    release = null as unknown as undefined;
+    waiting();
+    expect(await run).toBe(1);
+    expect(written).toBeGreaterThan(40_000_000);
+  }, 120_000);
+});
