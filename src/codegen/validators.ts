@@ -85,6 +85,9 @@ export function createAjv(contract: Contract, formatsCode?: Code, options?: { al
     strictTypes: false,
     allowUnionTypes: true,
     allErrors: options?.allErrors ?? false,
+    // `multipleOf: 0.01` judged by exact division rejected 0.07 (0.07 / 0.01 is
+    // 7.000000000000001): a quotient within 10^-9 of an integer is one.
+    multipleOfPrecision: 9,
     messages: false,
     // Each error carries the value at its place as the validator read it (`data`): the
     // description says what was judged without reading the value again (a getter may answer

@@ -150,7 +150,15 @@ function expectedOf({ keyword, params }: CompiledValidatorError, strict: boolean
     case 'exclusiveMaximum':
       return `a number ${String(params.comparison)} ${String(params.limit)}`;
     case 'minLength':
-      return `a string of at least ${String(params.limit)} character(s)`;
+    case 'maxLength':
+      return `a string of at ${keyword === 'minLength' ? 'least' : 'most'} ${String(params.limit)} character(s)`;
+    case 'minItems':
+    case 'maxItems':
+      return `an array of at ${keyword === 'minItems' ? 'least' : 'most'} ${String(params.limit)} item(s)`;
+    case 'uniqueItems':
+      return 'an array without duplicate items';
+    case 'multipleOf':
+      return `a multiple of ${String(params.multipleOf)}`;
     case 'pattern':
       return `a string matching /${String(params.pattern)}/`;
     case 'required':
