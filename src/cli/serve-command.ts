@@ -147,6 +147,13 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   }
   let store: StreamStore | undefined;
   if (options.redis) {
+    // ioredis reads any other URL as a socket path (`connect ENOENT //host:port`). Checked
+    // here, not by the option parser, which would echo the URL and its password.
+    const protocol = URL.canParse(options.redis) ? new URL(options.redis).protocol : undefined;
+    if (protocol !== 'redis:' && protocol !== 'rediss:') {
+      output.stderr(`realtime-contract serve: --redis expects a redis://host:port or rediss://host:port URL, got ${protocol ? `${protocol}//…` : 'no URL'}\n`);
+      return 2;
+    }
     try {
       store = await createRedisStreamStore({ url: options.redis });
     } catch (error) {

@@ -355,6 +355,10 @@ describe('listen', () => {
     const bad = await listen(['ws://127.0.0.1:9/api/ws', '--duration', 'banana']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/option '--duration <time>' argument 'banana' is invalid\. expected a duration such as 60s, 500ms or 2m/);
+    // Before, 597h ended the run after 1 ms with a violation (Node's timers stop at 2^31 - 1 ms).
+    const long = await listen(['ws://127.0.0.1:9/api/ws', '--duration', '597h']);
+    expect(long.status).toBe(2);
+    expect(long.stderr).toContain('expected a duration of at most 596h (2^31 - 1 ms, the longest timer Node runs)');
     const tolerance = await listen(['ws://127.0.0.1:9/api/ws', '--tolerance', '5']);
     expect(tolerance.stderr).toMatch(/option '--tolerance <fraction>' argument '5' is invalid\. expected a fraction from 0 to 1/);
     const server = await fixtureServer([connection]);

@@ -381,7 +381,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     sub.disconnect();
     if (ownsClient) cmd.disconnect();
     else detachCmd();
-    throw new Error(`Redis unreachable at ${where}: ${lastError || (err as Error).message}`);
+    const reason = lastError || (err as Error).message;
+    // ioredis on a server that answers something else (an HTTP server: `Unknown RESP type 60 "<". Please report this.`).
+    if (/Unknown RESP type|Protocol error/.test(reason)) throw new Error(`${where} does not answer as Redis (${reason.replace(/\. Please report this\.?$/, '')}): is it the Redis port?`);
+    throw new Error(`Redis unreachable at ${where}: ${reason}`);
   }
   logger.info({ event: 'redis-store-started', url: where, epoch }, 'redis stream store started');
 

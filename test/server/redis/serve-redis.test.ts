@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,26 @@ function serve(args: string[]): { child: ChildProcess; output: () => string; exi
   child.stdout!.on('data', (d) => (text += d));
   child.stderr!.on('data', (d) => (text += d));
   return { child, output: () => text, exit: new Promise((resolve) => child.once('exit', resolve)) };
+}
+
+/** An HTTP server on loopback that answers anything with a web page. */
+function spawnHttp(): { port: Promise<number>; close: () => Promise<void> } {
+  const sockets = new Set<import('node:net').Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    socket.on('data', () => socket.write('<html>not redis</html>\n'));
+  });
+  const port = new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+  return {
+    port,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
 }
 
 async function until(test: () => boolean, what: string): Promise<void> {
@@ -39,6 +60,24 @@ describe.skipIf(!tool.available)(`serve --redis ${tool.reason}`, () => {
     expect(await run.exit).toBe(2);
     expect(run.output()).toContain(`Redis unreachable at redis://127.0.0.1:${port}`);
     expect(run.output()).not.toContain('hunter2');
+  });
+
+  it('refuses a URL that is not redis:// and a server that does not answer as Redis, without the password (found by a fresh user)', async () => {
+    // Before: `connect ENOENT //127.0.0.1:…` (ioredis took it for a socket path), and
+    // `Unknown RESP type 60 "<". Please report this.`
+    const http = spawnHttp();
+    const wrong = serve(['--demo', '--port', '0', '--redis', 'http://user:hunter2@127.0.0.1:6379']);
+    children.push(wrong.child);
+    expect(await wrong.exit).toBe(2);
+    expect(wrong.output()).toContain('--redis expects a redis://host:port or rediss://host:port URL, got http://…');
+    expect(wrong.output()).not.toContain('hunter2');
+    const port = await http.port;
+    const run = serve(['--demo', '--port', '0', '--redis', `redis://user:hunter2@127.0.0.1:${port}`]);
+    children.push(run.child);
+    expect(await run.exit).toBe(2);
+    expect(run.output()).toContain(`redis://127.0.0.1:${port} does not answer as Redis (Unknown RESP type 60 "<"): is it the Redis port?`);
+    expect(run.output()).not.toContain('hunter2');
+    await http.close();
   });
 
   it('two demo nodes with one Redis and one secret: a dashboard on one node gets what the other publishes', { timeout: 90_000 }, async () => {
