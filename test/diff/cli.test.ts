@@ -124,6 +124,27 @@ describe('realtime-contract diff', () => {
     expect(json(['diff', 'v1.0', 'git:HEAD'], repo).changes).toEqual([]);
   });
 
+  it('prints what README shows for a value added to the platforms and a fee made nullable', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const block = /\$ realtime-contract diff HEAD \/tmp\/sd\n([\s\S]*?)\n```/.exec(readme)![1]!.split('\n');
+    const schemas = readSchemas(path.join(ROOT, 'schemas'));
+    const platforms = (schemas.get('definitions.json') as { definitions: { Platform: { enum: string[] } } }).definitions.Platform.enum;
+    const fee = (schemas.get('trades.json') as { definitions: { TradeData: { properties: { fee: unknown } } } }).definitions.TradeData.properties.fee;
+    const edited = patchSchemas(schemas, [
+      { op: 'replace', path: '/definitions.json/definitions/Platform/enum', value: [...platforms, 'coinbase'] },
+      { op: 'replace', path: '/trades.json/definitions/TradeData/properties/fee', value: { anyOf: [fee, { type: 'null' }] } },
+    ]);
+    const dir = path.join(work, 'readme-example');
+    writeSchemas(dir, edited);
+    const result = cli(['diff', path.join(ROOT, 'schemas'), dir]);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines.slice(0, -1)).toEqual(block.slice(0, -1));
+    // The sides are named as given; the rest of the summary is README's.
+    const summary = (line: string) => line.replace(/ from .* to .* \(folder\): /, ' from … to … (folder): ');
+    expect(summary(lines.at(-1)!)).toBe(summary(block.at(-1)!));
+    expect(result.code).toBe(1);
+  });
+
   it('reads the tarball npm pack makes of this package', () => {
     const out = path.join(work, 'pack');
     mkdirSync(out, { recursive: true });

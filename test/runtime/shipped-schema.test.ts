@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
+import { validateMessage } from '../../src/runtime/validate.js';
 import { readFixtureMessages } from '../support/fixtures.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -23,6 +24,12 @@ describe('the shipped schemas load in other validators (issue 8, item 18)', () =
     for (const { name, value } of readFixtureMessages('valid')) expect(validate(value), name).toBe(true);
     expect(validate({ type: 'ping', timestamp: -1 })).toBe(false);
     expect(validate({ type: 'pong', timestamp: 1, extra: true })).toBe(false);
+    // README: a generic validator judges any RFC 3339 date-time, which strict mode does not.
+    const connection = { type: 'connection', data: { status: 'connected', mode: 'ws' }, ts: '2026-12-31T23:59:60Z' };
+    expect(validate(connection)).toBe(true);
+    expect(validate({ ...connection, ts: '2026-01-14t16:30:00z' })).toBe(true);
+    expect(validateMessage(connection).ok).toBe(false);
+    expect(validateMessage({ ...connection, ts: '2026-01-14t16:30:00z' }).ok).toBe(false);
   });
 
   it('has no x- keywords; generated/schema/keywords.json lists those of schemas/*.json', () => {
