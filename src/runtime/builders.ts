@@ -104,7 +104,11 @@ export function createPong(pingOrTimestamp: PingMessage | number, options?: Buil
     }
   }
   // Without validation a pong without its timestamp would go out silently: `createPong()`.
-  if (timestamp === undefined && !options?.validate) throw new TypeError('createPong(ping, options?) needs the ping being answered or its timestamp, got none');
+  if (timestamp === undefined && !options?.validate) {
+    // `createPong({ validate: true })`: the options, given first, are not a ping (it said "got none").
+    const found = pingOrTimestamp === undefined ? 'none' : 'validate' in Object(pingOrTimestamp) ? 'the options: they go second, createPong(ping, { validate: true })' : 'an object without a timestamp';
+    throw new TypeError(`createPong(ping, options?) needs the ping being answered or its timestamp, got ${found}`);
+  }
   const message = { type: 'pong', timestamp } as PongMessage;
   return options?.validate ? checked(message, checkPongMessage) : message;
 }

@@ -145,7 +145,10 @@ describe('createPing and createPong with { validate: true } say what validateMes
     // Before, createPing({ validate: true }) returned { type: 'ping', timestamp: { validate: true } }.
     expect(() => createPing({ validate: true } as unknown as number)).toThrow(/^createPing\(timestamp\?, options\?\) takes the timestamp first, got an object; options go second/);
     expect(() => (createPong as (...args: unknown[]) => unknown)()).toThrow(TypeError);
-    expect(() => createPong({} as PingMessage)).toThrow('createPong(ping, options?) needs the ping being answered or its timestamp, got none');
+    expect(() => createPong({} as PingMessage)).toThrow('createPong(ping, options?) needs the ping being answered or its timestamp, got an object without a timestamp');
+    // Options given first (untyped code): said so, where it said "got none" (found by a fresh user).
+    expect(() => createPong({ validate: true } as unknown as PingMessage)).toThrow('createPong(ping, options?) needs the ping being answered or its timestamp, got the options: they go second, createPong(ping, { validate: true })');
+    expect(() => (createPong as () => unknown)()).toThrow('createPong(ping, options?) needs the ping being answered or its timestamp, got none');
     // With { validate: true }, what validation says, as before.
     expect(() => createPong({} as PingMessage, { validate: true })).toThrow(MessageValidationError);
   });
