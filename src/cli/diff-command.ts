@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { SchemaNode } from '../contract/index.js';
+import { invalidJsonAt, type SchemaNode } from '../contract/index.js';
 import { alignUndeclaredFacts, type SchemaFiles } from '../diff/align.js';
 import { atLeast, diffContracts, LEVELS, type Change, type DiffReport, type Level } from '../diff/index.js';
 
@@ -194,13 +194,15 @@ async function readTarball(file: string, spec: string): Promise<ContractSource> 
 }
 
 function parseSchema(text: string, where: string): SchemaNode {
+  let value: unknown;
   try {
-    const value = JSON.parse(text) as unknown;
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('expected a JSON object');
-    return value as SchemaNode;
+    value = JSON.parse(text);
   } catch (error) {
-    throw new SourceError(`${where}: not a JSON schema (${(error as Error).message})`);
+    // Where, as `generate` says it (it said `at position 2766`).
+    throw new SourceError(`${where}: not a JSON schema (${invalidJsonAt(text, (error as Error).message)})`);
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SourceError(`${where}: not a JSON schema (expected a JSON object)`);
+  return value as SchemaNode;
 }
 
 const ARROWS = { 'server-to-client': 'server→client', 'client-to-server': 'client→server' } as const;

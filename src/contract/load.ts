@@ -34,9 +34,7 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
     try {
       schema = JSON.parse(text);
     } catch (error) {
-      const { position = 0, found } = describeSyntaxError(text, (error as Error).message);
-      const before = text.slice(0, position).split('\n');
-      throw new SchemaError(name, '', `invalid JSON at line ${before.length}, column ${before.at(-1)!.length + 1}: got ${found}`);
+      throw new SchemaError(name, '', invalidJsonAt(text, (error as Error).message));
     }
     if (!isObject(schema)) throw new SchemaError(name, '', 'expected a JSON Schema object');
     const duplicate = firstDuplicateKey(text);
@@ -286,6 +284,13 @@ function checkRefs(file: string, root: SchemaNode, files: ReadonlyMap<string, Sc
       throw new SchemaError(file, `${pointer}/$ref`, `$ref "${node.$ref}" resolves to nothing`);
     }
   });
+}
+
+/** `invalid JSON at line 3, column 7: got "}"`, from `JSON.parse`'s message for `text`. */
+export function invalidJsonAt(text: string, reason: string): string {
+  const { position = 0, found } = describeSyntaxError(text, reason);
+  const before = text.slice(0, position).split('\n');
+  return `invalid JSON at line ${before.length}, column ${before.at(-1)!.length + 1}: got ${found}`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

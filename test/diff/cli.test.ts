@@ -145,6 +145,16 @@ describe('realtime-contract diff', () => {
     expect(result.code).toBe(1);
   });
 
+  it('says where a side\'s schema is not JSON, by line and column as generate does (found by a fresh user)', () => {
+    const dir = path.join(work, 'broken-json');
+    cpSync(path.join(ROOT, 'schemas'), dir, { recursive: true });
+    const file = path.join(dir, 'trades.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"title": "TradesMessage",', '"title": "TradesMessage"'));
+    const result = cli(['diff', path.join(ROOT, 'schemas'), dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/trades\.json: not a JSON schema \(invalid JSON at line \d+, column \d+: got "\\"/);
+  });
+
   it('reads the tarball npm pack makes of this package', () => {
     const out = path.join(work, 'pack');
     mkdirSync(out, { recursive: true });
