@@ -1,4 +1,6 @@
+import { describeCompiledErrors } from '../runtime/errors.js';
 import { resolvePointer } from '../runtime/json-pointer.js';
+import type { CompiledValidatorError } from '../../generated/validators.js';
 import { forEachSubschema, resolveRef, SchemaError, type Contract, type DocumentSchema, type MessageSchema, type SchemaNode } from '../contract/index.js';
 
 /**
@@ -50,4 +52,29 @@ function checkPollMessages(messages: readonly MessageSchema[], documents: readon
   }
   const extra = messages.find((message) => message.audience === 'connection' && listed.has(message.file));
   if (extra) throw new SchemaError(poll.file, `${pointer}/${listed.get(extra.file)}`, `lists "${extra.type}", whose audience is "connection": per-connection messages never appear in a poll`);
+}
+
+/**
+ * Every `examples` entry of a message or document schema passes the validators just generated
+ * from it, in strict mode: the docs, the AsyncAPI file and the bundled schema show them as
+ * the contract (a field whose type changed kept its old example, and every output shipped it).
+ * The generated module is self-contained; it is imported from its text, as it will run.
+ *
+ * @throws SchemaError at `/examples/<index><pointer>` of the first example that fails
+ */
+export async function checkExamples(contract: Contract, validatorsCode: string): Promise<void> {
+  const validators = (await import(`data:text/javascript;base64,${Buffer.from(validatorsCode).toString('base64')}`)) as Record<string, (...args: unknown[]) => CompiledValidatorError[] | null | undefined>;
+  const checks: (readonly [MessageSchema | DocumentSchema, (example: unknown) => CompiledValidatorError[] | null | undefined])[] = [
+    ...contract.messages.map((message) => [message, (example: unknown) => validators.checkMessage!(message.type, example, 'strict')] as const),
+    ...contract.documents.map((document) => [document, (example: unknown) => validators[`check${document.title}Document`]?.(example, 'strict')] as const),
+  ];
+  for (const [schema, check] of checks) {
+    const examples = Array.isArray(schema.schema.examples) ? (schema.schema.examples as unknown[]) : [];
+    for (const [index, example] of examples.entries()) {
+      const errors = check(example);
+      if (!errors) continue;
+      const [fault] = describeCompiledErrors(errors, example, 'strict');
+      throw new SchemaError(schema.file, `/examples/${index}${fault!.pointer}`, `the example fails its own schema: ${fault!.message}`);
+    }
+  }
 }

@@ -2,7 +2,7 @@ import { emitAllErrorsValidators } from './all-errors-validators.js';
 import { emitAsyncApi } from './asyncapi.js';
 import { emitConstants } from './contract-constants.js';
 import { emitDocs } from './docs/index.js';
-import { checkGeneratable } from './check.js';
+import { checkExamples, checkGeneratable } from './check.js';
 import { checkLanguageSupport, emitLanguages } from './quicktype.js';
 import { loadContract } from '../contract/index.js';
 import { emitReceivedTypes } from './received-types.js';
@@ -20,7 +20,7 @@ export { checkGenerated, ForeignOutputError, writeGenerated, type GeneratedFiles
  * result maps a path relative to `generated/` to its text, in sorted order, byte-for-byte
  * the same on every run.
  *
- * @throws SchemaError (file and JSON Pointer) when a schema is broken
+ * @throws SchemaError (file and JSON Pointer) when a schema is broken, or one of its `examples` fails it
  */
 export async function generate(schemaDir: string): Promise<GeneratedFiles> {
   const contract = await loadContract(schemaDir);
@@ -48,5 +48,6 @@ export async function generate(schemaDir: string): Promise<GeneratedFiles> {
       files.set(relative, text);
     }
   }
+  await checkExamples(contract, files.get('validators.js')!);
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

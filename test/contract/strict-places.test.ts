@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkGeneratable } from '../../src/codegen/check.js';
+import { generate } from '../../src/codegen/index.js';
 import { loadContract, SchemaError, type SchemaNode } from '../../src/contract/index.js';
 
 const SCHEMAS = path.resolve(import.meta.dirname, '../../schemas');
@@ -82,3 +83,14 @@ describe('the poll response lists the stream (found by a fresh user)', () => {
     expect(() => checkGeneratable(contract2)).toThrow(expect.objectContaining({ file: 'poll-response.json', pointer: `/properties/messages/items/anyOf/${poll.properties.messages.items.anyOf.length - 1}`, problem: expect.stringContaining('"ping", whose audience is "connection"') }));
   });
 });
+
+describe('generate holds each schema to its own examples (found by a fresh user)', () => {
+  it('refuses an example its schema no longer accepts, at the example\'s value', async () => {
+    // Before: a quantity made a string kept its example 0.001, shipped in the docs, AsyncAPI and bundled schema.
+    const dir = edited((trades) => {
+      trades.definitions.TradeData!.properties.quantity = { type: 'string', description: 'Quantity, as a decimal string.' };
+    });
+    await expect(generate(dir)).rejects.toMatchObject({ file: 'trades.json', pointer: '/examples/0/data/quantity', problem: 'the example fails its own schema: expected a string, got a number 0.001' });
+  }, 60_000);
+});
+
