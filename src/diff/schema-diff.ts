@@ -73,6 +73,16 @@ function compare(rawBefore: SchemaNode, rawAfter: SchemaNode, pointer: string, w
       : { rule: 'made-non-nullable', accepts: 'fewer', text: 'may no longer be null' });
   }
 
+  // One side a union that has the other side among its branches: it admits that and more
+  // (or, the other way round, fewer), and nothing inside the branch changed.
+  const widened = unionAround(a.node, b.node, walk.resolveAfter);
+  const narrowed = widened === undefined ? unionAround(b.node, a.node, walk.resolveBefore) : undefined;
+  if (widened !== undefined || narrowed !== undefined) {
+    if (widened) add({ rule: 'schema-changed', accepts: 'more', after: widened, text: `now also admits ${widened.join(', ')}` });
+    if (narrowed) add({ rule: 'schema-changed', accepts: 'fewer', before: narrowed, text: `no longer admits ${narrowed.join(', ')}` });
+    return;
+  }
+
   const typesA = typesOf(a.node);
   const typesB = typesOf(b.node);
   // Two closed lists: their values say which values pass, whatever type each side names.
@@ -117,6 +127,10 @@ function shape(node: SchemaNode, resolve: Resolve): Shape {
     const { [union]: _union, ...rest } = current;
     nullable = true;
     result = { ...others[0]!.node, ...withoutAnnotations(rest) };
+  } else if (union === 'anyOf' && others.length > 1 && others.length < branches.length) {
+    // `anyOf: [X, Y, { type: null }]`: nullable, and a union of the rest.
+    nullable = true;
+    result = { ...current, anyOf: (current.anyOf as SchemaNode[]).filter((_branch, index) => !isNullOnly(branches[index]!.node)) };
   } else {
     const types = typesOf(current);
     if (types?.has('null') === true && types.size > 1 && current.type !== undefined) {
@@ -384,6 +398,22 @@ function compareArrays(a: SchemaNode, b: SchemaNode, pointer: string, walk: Walk
   if (uniqueA !== uniqueB) {
     add(uniqueB ? { rule: 'schema-changed', accepts: 'fewer', text: 'items must now be unique' } : { rule: 'schema-changed', accepts: 'more', text: 'items no longer need to be unique' });
   }
+}
+
+/**
+ * When `union` is an `anyOf` and `single` is not, and one of the union's branches is `single`
+ * (written the same, annotations aside): the other branches, named (a `$ref` by its definition,
+ * else its types, else its JSON). Else undefined.
+ */
+function unionAround(single: SchemaNode, union: SchemaNode, resolve: Resolve): string[] | undefined {
+  if (single.anyOf !== undefined || !Array.isArray(union.anyOf)) return undefined;
+  const target = canonical('schema', withoutAnnotations(single));
+  const branches = union.anyOf as SchemaNode[];
+  const same = branches.findIndex((branch) => canonical('schema', withoutAnnotations(shape(branch, resolve).node)) === target);
+  if (same === -1) return undefined;
+  return branches
+    .filter((_branch, index) => index !== same)
+    .map((branch) => (typeof branch.$ref === 'string' ? branch.$ref.replace(/^.*#\/definitions\//, '') : typesOf(branch) ? [...typesOf(branch)!].join(' or ') : sortedJson(branch)));
 }
 
 /** `anyOf` other than the nullable pattern: branches that are `$ref`s compare by name, anything else as a whole. */
