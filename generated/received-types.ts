@@ -656,7 +656,7 @@ export interface ReceivedMessageMap {
   error: ReceivedErrorMessage;
 }
 
-/** Message type → its `data` payload as received, e.g. `ReceivedMessageDataMap['trades']` is `ReceivedTradeData`. */
+/** Message type → its `data` payload as received, e.g. `ReceivedMessageDataMap['trades']` is `ReceivedTradesMessage['data']`. */
 export interface ReceivedMessageDataMap {
   connection: ReceivedConnectionMessage['data'];
   trades: ReceivedTradesMessage['data'];

@@ -1403,7 +1403,7 @@ export type EnvelopeMessageType =
   | 'ai_tasks'
   | 'error';
 
-/** Message type → its `data` payload, e.g. `MessageDataMap['trades']` is `TradeData`. */
+/** Message type → its `data` payload, e.g. `MessageDataMap['trades']` is `TradesMessage['data']`. */
 export interface MessageDataMap {
   connection: ConnectionMessage['data'];
   trades: TradesMessage['data'];

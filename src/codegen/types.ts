@@ -31,6 +31,8 @@ export async function emitTypes(contract: Contract): Promise<Map<string, string>
     union(contract.messages.filter((m) => m.directions.includes(direction as never)).map((m) => m.title));
   const byAudience = (audience: string) => union(contract.messages.filter((m) => m.audience === audience).map((m) => m.title));
   const enveloped = contract.messages.filter((m) => m.enveloped);
+  // The examples in the comments name a message of this contract (a renamed one must not linger there).
+  const example = enveloped.find((m) => m.type === 'trades') ?? enveloped[0]!;
   const extra = `
 /** Wire value of \`type\` of every message. */
 export type MessageType = Message['type'];
@@ -59,7 +61,7 @@ export type GlobalMessageType = GlobalMessage['type'];
 /** Messages of a stream (audience user or global): they carry a \`cursor\` and are replayed on resume. */
 export type StreamMessage = UserMessage | GlobalMessage;
 
-/** Message type → message, e.g. \`MessageMap['trades']\` is \`TradesMessage\`. */
+/** Message type → message, e.g. \`MessageMap[${JSON.stringify(example.type).replaceAll('"', "'")}]\` is \`${example.title}\`. */
 export interface MessageMap {
 ${contract.messages.map((m) => `  ${JSON.stringify(m.type)}: ${m.title};`).join('\n')}
 }
@@ -67,7 +69,7 @@ ${contract.messages.map((m) => `  ${JSON.stringify(m.type)}: ${m.title};`).join(
 /** Types of the messages with a \`{ type, data, ts }\` envelope (all but ping and pong). */
 export type EnvelopeMessageType = ${union(enveloped.map((m) => JSON.stringify(m.type)))};
 
-/** Message type → its \`data\` payload, e.g. \`MessageDataMap['trades']\` is \`TradeData\`. */
+/** Message type → its \`data\` payload, e.g. \`MessageDataMap[${JSON.stringify(example.type).replaceAll('"', "'")}]\` is \`${example.title}['data']\`. */
 export interface MessageDataMap {
 ${enveloped.map((m) => `  ${JSON.stringify(m.type)}: ${m.title}['data'];`).join('\n')}
 }
