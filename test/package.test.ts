@@ -168,6 +168,11 @@ describe('the packed package, installed into a fresh project', () => {
     const help = spawnSync(bin, ['--help'], { cwd: consumer, encoding: 'utf8' });
     expect(help.stdout).toMatch(/validate \[options\]/);
     expect(help.stdout).not.toMatch(/^\s+generate \[options\]/m);
-    expect(spawnSync(bin, ['generate'], { cwd: consumer, encoding: 'utf8' }).status).toBe(2);
+    // It says why, where it said only `unknown command 'generate'`.
+    for (const command of [['generate'], ['diff', 'v1.0', '--format', 'json']]) {
+      const refused = spawnSync(bin, command, { cwd: consumer, encoding: 'utf8' });
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toBe(`realtime-contract: ${command[0]} needs a checkout of the realtime-contract repository with its dev dependencies (npm ci); the installed package ships no code generators\n`);
+    }
   });
 });

@@ -115,6 +115,20 @@ if (diffCommand) {
     });
 }
 
+// The installed package: `generate` and `diff` say why they are not there, where commander
+// said only `unknown command 'generate'` (found by a fresh user).
+for (const [name, available] of [['generate', generateCommand], ['diff', diffCommand]] as const) {
+  if (available) continue;
+  program
+    .command(name, { hidden: true })
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(() => {
+      process.stderr.write(`realtime-contract: ${name} needs a checkout of the realtime-contract repository with its dev dependencies (npm ci); the installed package ships no code generators\n`);
+      process.exitCode = 2;
+    });
+}
+
 function fraction(value: string): number {
   if (!/^\d+(\.\d+)?$/.test(value) || Number(value) > 1) throw new InvalidArgumentError('expected a fraction from 0 to 1, such as 0.1');
   return Number(value);
