@@ -348,6 +348,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         return sendHttp(response, 204, '', { 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Allow-Headers': 'Authorization', 'Access-Control-Max-Age': '600' });
       }
     }
+    // A preflight from an origin not allowed: refused as its GET would be (it was a 405).
+    if (request.method === 'OPTIONS' && origin !== undefined) return sendHttp(response, 403, { error: 'origin' });
     if (request.method !== 'GET') return sendHttp(response, 405, { error: 'method not allowed' }, { Allow: 'GET' });
     // Listened for from the start: a client that leaves during authentication is not held.
     let left = false;

@@ -203,6 +203,7 @@ describe('origin, attempt limits, socket limits', () => {
       expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
       const foreignPreflight = await fetch(poll, { method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
       expect(foreignPreflight.headers.get('access-control-allow-origin')).toBeNull();
+      expect(foreignPreflight.status).toBe(403);
     } finally {
       await server.rt.close();
     }
