@@ -432,7 +432,9 @@ describe('validate waits for a slow reader of its output (found by a fresh user)
       drained: () => (release === null || written === 0 ? undefined : new Promise<void>((resolve) => (release = resolve))),
     };
     const run = runValidate([target], { mode: 'strict', format: 'json', jobs, parallelFrom: 1 }, output);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Until the first output (worker threads take a while to start on a busy machine), then a while more.
+    for (let waited = 0; release === undefined && waited < 60_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     const held = written;
     // Some output, not all of it (the whole is about 50 MB).
     expect(held).toBeGreaterThan(0);
