@@ -65,7 +65,7 @@ function checkPollMessages(messages: readonly MessageSchema[], documents: readon
 export async function checkExamples(contract: Contract, validatorsCode: string): Promise<void> {
   const validators = (await import(`data:text/javascript;base64,${Buffer.from(validatorsCode).toString('base64')}`)) as Record<string, (...args: unknown[]) => CompiledValidatorError[] | null | undefined>;
   const checks: (readonly [MessageSchema | DocumentSchema, (example: unknown) => CompiledValidatorError[] | null | undefined])[] = [
-    ...contract.messages.map((message) => [message, (example: unknown) => validators.checkMessage!(message.type, example, 'strict')] as const),
+    ...contract.messages.map((message) => [message, (example: unknown) => checkExample(validators, message.type, example)] as const),
     ...contract.documents.map((document) => [document, (example: unknown) => validators[`check${document.title}Document`]?.(example, 'strict')] as const),
   ];
   for (const [schema, check] of checks) {
@@ -78,3 +78,13 @@ export async function checkExamples(contract: Contract, validatorsCode: string):
     }
   }
 }
+
+/** `checkMessage` judges the `type` it is given (its caller read it): an example's own `type` is compared first. */
+function checkExample(validators: Record<string, (...args: unknown[]) => CompiledValidatorError[] | null | undefined>, type: string, example: unknown): CompiledValidatorError[] | null | undefined {
+  if (typeof example === 'object' && example !== null && !Array.isArray(example)) {
+    const own = (example as { type?: unknown }).type;
+    if (own !== type) return [{ instancePath: own === undefined ? '' : '/type', keyword: own === undefined ? 'required' : 'const', params: own === undefined ? { missingProperty: 'type' } : { allowedValue: type }, data: own === undefined ? example : own }];
+  }
+  return validators.checkMessage!(type, example, 'strict');
+}
+

@@ -91,6 +91,11 @@ describe('generate holds each schema to its own examples (found by a fresh user)
       trades.definitions.TradeData!.properties.quantity = { type: 'string', description: 'Quantity, as a decimal string.' };
     });
     await expect(generate(dir)).rejects.toMatchObject({ file: 'trades.json', pointer: '/examples/0/data/quantity', problem: 'the example fails its own schema: expected a string, got a number 0.001' });
+    // Its own `type` too (the validators judge the type their caller read).
+    const typo = edited((trades) => {
+      (trades.examples as { type: string }[])[0]!.type = 'trade';
+    });
+    await expect(generate(typo)).rejects.toMatchObject({ file: 'trades.json', pointer: '/examples/0/type', problem: 'the example fails its own schema: expected "trades", got "trade"' });
   }, 60_000);
 });
 
