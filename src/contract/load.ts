@@ -230,7 +230,7 @@ function checkStrict(files: ReadonlyMap<string, SchemaNode>): void {
         let where = places.find(holds) ?? places.find((place) => resolvePointer(schema, place) !== undefined) ?? pointer;
         if (holds(where)) where += `/${escapePointer(keyword!)}`;
         // A pattern JavaScript cannot compile: ajv does not say where; the first such pattern is.
-        if (/^Invalid regular expression/.test(message)) where = badPattern(resolvePointer(schema, pointer) as SchemaNode, pointer) ?? where;
+        if (/^Invalid regular expression/.test(message)) where = badPattern(resolvePointer(schema, pointer) as SchemaNode, pointer) ?? badPattern(schema, '') ?? where;
         throw new SchemaError(name, where, `refused by ajv's strict mode, which compiles the validators: ${message.replace(/ at path "[^"]*"/, '').replace(/ at "[^"]*"/, '')}`);
       }
     }
