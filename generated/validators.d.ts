@@ -43,13 +43,14 @@ export interface CompiledNoticeSink {
 /**
  * Validates `data` as a message of `type` in `mode`. Keeps no state between calls. In
  * tolerant mode a value outside a closed list passes, and is reported in `notices` when given.
- * `type` is `data.type` as the caller read it, and the value judged: the validator does not
- * read it again (a second megamorphic lookup on every message).
+ * With `typeRead` true, `type` is `data.type` as the caller read it, and the value judged:
+ * the validator does not read it again (a second megamorphic lookup on every message); else
+ * the validator reads `data.type` and judges that.
  *
  * @returns `undefined` when `type` is not a message type (inherited names such as
  *   "constructor" are not), `null` when `data` is valid, else the first error (one element)
  */
-export declare function checkMessage(type: string, data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink): CompiledValidatorError[] | null | undefined;
+export declare function checkMessage(type: string, data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink, typeRead?: boolean): CompiledValidatorError[] | null | undefined;
 
 /**
  * Validates `data` as a `ping` message (PingMessage) in `mode`: `null` when valid, else the first error.

@@ -3430,37 +3430,38 @@ function checkPingMessage(data, mode, notices, type) {
 function checkPongMessage(data, mode, notices, type) {
   return message_pong(data, "", mode !== "tolerant", notices, type) ? null : taken(message_pong);
 }
-function checkMessage(type, data, mode, notices) {
+function checkMessage(type, data, mode, notices, typeRead) {
   const strict = mode !== "tolerant";
+  const known = typeRead === true ? type : void 0;
   switch (type) {
     case "connection":
-      return message_connection(data, "", strict, notices, type) ? null : taken(message_connection);
+      return message_connection(data, "", strict, notices, known) ? null : taken(message_connection);
     case "ping":
-      return message_ping(data, "", strict, notices, type) ? null : taken(message_ping);
+      return message_ping(data, "", strict, notices, known) ? null : taken(message_ping);
     case "pong":
-      return message_pong(data, "", strict, notices, type) ? null : taken(message_pong);
+      return message_pong(data, "", strict, notices, known) ? null : taken(message_pong);
     case "trades":
-      return message_trades(data, "", strict, notices, type) ? null : taken(message_trades);
+      return message_trades(data, "", strict, notices, known) ? null : taken(message_trades);
     case "bots":
-      return message_bots(data, "", strict, notices, type) ? null : taken(message_bots);
+      return message_bots(data, "", strict, notices, known) ? null : taken(message_bots);
     case "balances":
-      return message_balances(data, "", strict, notices, type) ? null : taken(message_balances);
+      return message_balances(data, "", strict, notices, known) ? null : taken(message_balances);
     case "decisions":
-      return message_decisions(data, "", strict, notices, type) ? null : taken(message_decisions);
+      return message_decisions(data, "", strict, notices, known) ? null : taken(message_decisions);
     case "metrics":
-      return message_metrics(data, "", strict, notices, type) ? null : taken(message_metrics);
+      return message_metrics(data, "", strict, notices, known) ? null : taken(message_metrics);
     case "whale":
-      return message_whale(data, "", strict, notices, type) ? null : taken(message_whale);
+      return message_whale(data, "", strict, notices, known) ? null : taken(message_whale);
     case "alerts":
-      return message_alerts(data, "", strict, notices, type) ? null : taken(message_alerts);
+      return message_alerts(data, "", strict, notices, known) ? null : taken(message_alerts);
     case "system_health":
-      return message_system_health(data, "", strict, notices, type) ? null : taken(message_system_health);
+      return message_system_health(data, "", strict, notices, known) ? null : taken(message_system_health);
     case "wallet":
-      return message_wallet(data, "", strict, notices, type) ? null : taken(message_wallet);
+      return message_wallet(data, "", strict, notices, known) ? null : taken(message_wallet);
     case "ai_tasks":
-      return message_ai_tasks(data, "", strict, notices, type) ? null : taken(message_ai_tasks);
+      return message_ai_tasks(data, "", strict, notices, known) ? null : taken(message_ai_tasks);
     case "error":
-      return message_error(data, "", strict, notices, type) ? null : taken(message_error);
+      return message_error(data, "", strict, notices, known) ? null : taken(message_error);
     default:
       return void 0;
   }

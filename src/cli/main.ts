@@ -59,7 +59,7 @@ if (generateCommand) {
     .description('write generated/ from schemas/ (types, validators, TypeBox, docs, other languages); needs a checkout with dev dependencies (npm ci)')
     .option('--check', 'write nothing; exit 1 naming the stale files when generated/ differs', false)
     .option('--schemas <dir>', 'folder of the JSON Schemas', 'schemas')
-    .option('--out <dir>', 'folder to replace with the artifacts (refused when it holds anything generate does not write)', 'generated')
+    .option('--out <dir>', 'folder to replace with the artifacts (refused when its top level holds a name generate does not write)', 'generated')
     .action(async (options: { check: boolean; schemas: string; out: string }) => {
       const { runGenerate } = (await import(generateCommand.href)) as typeof GenerateCommandModule;
       process.exitCode = await runGenerate(options, output);

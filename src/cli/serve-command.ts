@@ -147,11 +147,12 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   }
   let store: StreamStore | undefined;
   if (options.redis) {
-    // ioredis reads any other URL as a socket path (`connect ENOENT //host:port`). Checked
-    // here, not by the option parser, which would echo the URL and its password.
-    const protocol = URL.canParse(options.redis) ? new URL(options.redis).protocol : undefined;
-    if (protocol !== 'redis:' && protocol !== 'rediss:') {
-      output.stderr(`realtime-contract serve: --redis expects a redis://host:port or rediss://host:port URL, got ${protocol ? `${protocol}//…` : 'no URL'}\n`);
+    // ioredis reads a URL of another scheme as a socket path (`connect ENOENT //host:port`);
+    // `host:port`, a port and a socket path it takes as they are. Checked here, not by the
+    // option parser, which would echo the URL and its password.
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(options.redis)?.[1]?.toLowerCase();
+    if (scheme !== undefined && scheme !== 'redis' && scheme !== 'rediss') {
+      output.stderr(`realtime-contract serve: --redis expects redis://host:port, rediss://host:port, host:port or a socket path, got a ${scheme}:// URL\n`);
       return 2;
     }
     try {

@@ -28,7 +28,7 @@ export function check(value: unknown): Checked {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return failure('invalid', '', 'type', 'a message object', value);
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string') return failure('invalid', '/type', type === undefined ? 'required' : 'type', 'a string "type"', type);
-  const errors = checkMessage(type, value, 'tolerant');
+  const errors = checkMessage(type, value, 'tolerant', undefined, true);
   if (errors === undefined) return { ok: false, reason: 'unknown-type', errors: [] };
   if (errors === null) return { ok: true, message: value as ReceivedServerMessage };
   const { instancePath, keyword, params } = errors[0]!;

@@ -45,7 +45,13 @@ function checkPollMessages(messages: readonly MessageSchema[], documents: readon
   const pointer = '/properties/messages/items/anyOf';
   const branches = poll && resolvePointer(poll.schema, pointer);
   if (!poll || !Array.isArray(branches) || !branches.every((branch) => typeof branch?.$ref === 'string')) return;
-  const listed = new Map(branches.map((branch: SchemaNode, index) => [resolveRef(files, poll.file, branch.$ref!)?.file, index]));
+  /** The file a branch names, through `$ref`s to `$ref`s (`#/definitions/Trades` → `trades.json`). */
+  const fileOf = (branch: SchemaNode): string | undefined => {
+    let target = resolveRef(files, poll.file, branch.$ref!);
+    for (let hops = 0; target && typeof target.node.$ref === 'string' && hops < 16; hops++) target = resolveRef(files, target.file, target.node.$ref);
+    return target && target.pointer === '' ? target.file : undefined;
+  };
+  const listed = new Map(branches.map((branch: SchemaNode, index) => [fileOf(branch), index]));
   const missing = messages.filter((message) => message.audience !== 'connection' && !listed.has(message.file));
   if (missing.length > 0) {
     throw new SchemaError(poll.file, pointer, `lists no ${missing.map((m) => `"${m.type}"`).join(', ')}: a poll carries every message of a "user" or "global" audience (add { "$ref": "${missing[0]!.file}" }), or a poll that covers one fails this schema`);
@@ -65,7 +71,7 @@ function checkPollMessages(messages: readonly MessageSchema[], documents: readon
 export async function checkExamples(contract: Contract, validatorsCode: string): Promise<void> {
   const validators = (await import(`data:text/javascript;base64,${Buffer.from(validatorsCode).toString('base64')}`)) as Record<string, (...args: unknown[]) => CompiledValidatorError[] | null | undefined>;
   const checks: (readonly [MessageSchema | DocumentSchema, (example: unknown) => CompiledValidatorError[] | null | undefined])[] = [
-    ...contract.messages.map((message) => [message, (example: unknown) => checkExample(validators, message.type, example)] as const),
+    ...contract.messages.map((message) => [message, (example: unknown) => validators.checkMessage!(message.type, example, 'strict')] as const),
     ...contract.documents.map((document) => [document, (example: unknown) => validators[`check${document.title}Document`]?.(example, 'strict')] as const),
   ];
   for (const [schema, check] of checks) {
@@ -78,13 +84,3 @@ export async function checkExamples(contract: Contract, validatorsCode: string):
     }
   }
 }
-
-/** `checkMessage` judges the `type` it is given (its caller read it): an example's own `type` is compared first. */
-function checkExample(validators: Record<string, (...args: unknown[]) => CompiledValidatorError[] | null | undefined>, type: string, example: unknown): CompiledValidatorError[] | null | undefined {
-  if (typeof example === 'object' && example !== null && !Array.isArray(example)) {
-    const own = (example as { type?: unknown }).type;
-    if (own !== type) return [{ instancePath: own === undefined ? '' : '/type', keyword: own === undefined ? 'required' : 'const', params: own === undefined ? { missingProperty: 'type' } : { allowedValue: type }, data: own === undefined ? example : own }];
-  }
-  return validators.checkMessage!(type, example, 'strict');
-}
-

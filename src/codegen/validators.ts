@@ -85,9 +85,6 @@ export function createAjv(contract: Contract, formatsCode?: Code, options?: { al
     strictTypes: false,
     allowUnionTypes: true,
     allErrors: options?.allErrors ?? false,
-    // `multipleOf: 0.01` judged by exact division rejected 0.07 (0.07 / 0.01 is
-    // 7.000000000000001): a quotient within 10^-9 of an integer is one.
-    multipleOfPrecision: 9,
     messages: false,
     // Each error carries the value at its place as the validator read it (`data`): the
     // description says what was judged without reading the value again (a getter may answer
@@ -307,11 +304,12 @@ function taken(validate) {
   return errors;
 }
 ${keepalive(contract).map((m) => `export function check${m.title}(data, mode, notices, type) {\n  return ${call(m.type, 'mode !== \'tolerant\'')};\n}`).join('\n')}
-export function checkMessage(type, data, mode, notices) {
+export function checkMessage(type, data, mode, notices, typeRead) {
   const strict = mode !== 'tolerant';
+  const known = typeRead === true ? type : undefined;
   // A switch, not a table: \`JSON.parse\` internalizes short strings, so most cases compare pointers.
   switch (type) {
-${contract.messages.map((m) => `    case ${JSON.stringify(m.type)}: return ${call(m.type, 'strict')};`).join('\n')}
+${contract.messages.map((m) => `    case ${JSON.stringify(m.type)}: return ${call(m.type, 'strict', 'known')};`).join('\n')}
     default: return undefined;
   }
 }
@@ -349,9 +347,9 @@ ${contract.documents.map((d) => `export function check${d.title}Document(data, m
 }
 
 /** `compiled.<validator>(data, '', <strict>, notices, type) ? null : taken(…)`: one message's validator at a call site of its own, given the `type` its caller read. */
-function call(type: string, strict: string): string {
+function call(type: string, strict: string, known = 'type'): string {
   const name = `compiled.${exportName(type)}`;
-  return `${name}(data, '', ${strict}, notices, type) ? null : taken(${name})`;
+  return `${name}(data, '', ${strict}, notices, ${known}) ? null : taken(${name})`;
 }
 
 /**
@@ -478,13 +476,14 @@ export interface CompiledNoticeSink {
 /**
  * Validates \`data\` as a message of \`type\` in \`mode\`. Keeps no state between calls. In
  * tolerant mode a value outside a closed list passes, and is reported in \`notices\` when given.
- * \`type\` is \`data.type\` as the caller read it, and the value judged: the validator does not
- * read it again (a second megamorphic lookup on every message).
+ * With \`typeRead\` true, \`type\` is \`data.type\` as the caller read it, and the value judged:
+ * the validator does not read it again (a second megamorphic lookup on every message); else
+ * the validator reads \`data.type\` and judges that.
  *
  * @returns \`undefined\` when \`type\` is not a message type (inherited names such as
  *   "constructor" are not), \`null\` when \`data\` is valid, else the first error (one element)
  */
-export declare function checkMessage(type: string, data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink): CompiledValidatorError[] | null | undefined;
+export declare function checkMessage(type: string, data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink, typeRead?: boolean): CompiledValidatorError[] | null | undefined;
 ${keepalive(contract).map((m) => `
 /**
  * Validates \`data\` as a \`${m.type}\` message (${m.title}) in \`mode\`: \`null\` when valid, else the first error.

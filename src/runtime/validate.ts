@@ -108,7 +108,7 @@ export function validateMessage(value: unknown, options?: ValidationOptions): Va
       // small enough for V8 to inline here, which `checkMessage`, a switch over every type,
       // is not (ping: 1.9× → 1.7–1.8× the hand-written limit in `npm run bench`). Each
       // validator is given the `type` read here and does not read it again.
-      errors = type === 'ping' ? checkPingMessage(value, mode, undefined, type) : type === 'pong' ? checkPongMessage(value, mode, undefined, type) : checkMessage(type as string, value, mode, notices);
+      errors = type === 'ping' ? checkPingMessage(value, mode, undefined, type) : type === 'pong' ? checkPongMessage(value, mode, undefined, type) : checkMessage(type as string, value, mode, notices, true);
     }
   } catch (error) {
     // Only a getter or Proxy in a hand-made value can throw here; JSON.parse makes neither.
@@ -151,7 +151,7 @@ function classify(value: unknown, mode: ValidationMode, direction: Direction | u
     return MESSAGE_TYPES_LIST.includes(type) ? failure('wrong-direction', describeDirection(type, direction)) : failure('unknown-type', describeEnvelope(value, type, direction));
   }
   const notices: CompiledNoticeSink | undefined = mode === 'tolerant' ? { list: null } : undefined;
-  const errors = checkMessage(type, value, mode, notices);
+  const errors = checkMessage(type, value, mode, notices, true);
   if (errors === null) return notices?.list ? { ok: true, message: value as Message, notices: notices.list } : { ok: true, message: value as Message };
   if (errors === undefined) return failure('unknown-type', describeEnvelope(value, type));
   return failure('invalid', describeCompiledErrors(errors, value, mode));

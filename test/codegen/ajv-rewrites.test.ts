@@ -175,9 +175,10 @@ export function other(data, a, b, c){ return data.type; }`;
     expect(validate({ type: 'pong' }, '', true, undefined)).toBe(false);
   });
 
-  it('withTypeArgument refuses a validator that does not read its type exactly once', () => {
+  it('withTypeArgument leaves a validator that does not read its type exactly once as it is', () => {
+    // (A root `allOf` on `type`: the generator that refuses it names its file and pointer.)
     const twice = 'export const message_x = validate0;\nfunction validate0(data, a, b, c){ return data.type === data.type; }';
-    expect(() => withTypeArgument(twice, new Set(['message_x']))).toThrow(/should read data\.type once \(found 2\)/);
+    expect(withTypeArgument(twice, new Set(['message_x']))).toBe(twice);
     const missing = 'export const message_x = validate0;';
     expect(() => withTypeArgument(missing, new Set(['message_x']))).toThrow(/no function declaration for message_x/);
   });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseMessage } from '../../src/runtime/parse.js';
 import { validateMessage } from '../../src/runtime/validate.js';
+import { checkMessage } from '../../generated/validators.js';
 import { FIXTURES } from '../support/fixtures.js';
 
 const trade = JSON.parse(readFileSync(path.join(FIXTURES, 'valid/spec/trades.json'), 'utf8')) as { type: 'trades'; data: Record<string, unknown>; ts: string };
@@ -131,6 +132,13 @@ describe('validateMessage', () => {
       expect(validateMessage(value), message.type).toEqual({ ok: true, message: value });
       expect(reads, message.type).toBe(1);
     }
+  });
+
+  it('generated checkMessage judges the message\'s own type unless told the type was read from it (found by a reviewer)', () => {
+    expect(checkMessage('ping', { type: 'pong', timestamp: 1 }, 'strict')).toMatchObject([{ instancePath: '/type', keyword: 'const' }]);
+    expect(checkMessage('ping', { timestamp: 1 }, 'strict')).toMatchObject([{ keyword: 'required', params: { missingProperty: 'type' } }]);
+    expect(checkMessage('ping', { type: 'ping', timestamp: 1 }, 'strict')).toBeNull();
+    expect(checkMessage('ping', { type: 'ping', timestamp: 1 }, 'strict', undefined, true)).toBeNull();
   });
 
   it('throws a TypeError for a mode that does not exist', () => {

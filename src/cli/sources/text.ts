@@ -128,7 +128,7 @@ export function findDuplicateKeys(text: string, parsed?: { value: unknown }, sca
   return found;
 }
 
-/** Keys written twice listed for one message, at most (`validate --all-errors` shows them all; without it, the first). */
+/** Keys written twice listed for one message, at most (`validate --all-errors` shows up to this many; without it, the first). */
 export const MAX_DUPLICATES_LISTED = 100;
 
 /** The stack of {@link countKeys}, kept between calls (it runs once per NDJSON line). */
