@@ -1,7 +1,7 @@
 import { describeCompiledErrors } from '../runtime/errors.js';
 import { resolvePointer } from '../runtime/json-pointer.js';
 import type { CompiledValidatorError } from '../../generated/validators.js';
-import { forEachSubschema, resolveRef, SchemaError, type Contract, type DocumentSchema, type MessageSchema, type SchemaNode } from '../contract/index.js';
+import { followRefs, forEachSubschema, SchemaError, type Contract, type DocumentSchema, type MessageSchema, type SchemaNode } from '../contract/index.js';
 
 /**
  * What `generate` needs of a contract beyond what makes it a contract (the loader's checks,
@@ -45,11 +45,10 @@ function checkPollMessages(messages: readonly MessageSchema[], documents: readon
   const pointer = '/properties/messages/items/anyOf';
   const branches = poll && resolvePointer(poll.schema, pointer);
   if (!poll || !Array.isArray(branches) || !branches.every((branch) => typeof branch?.$ref === 'string')) return;
-  /** The file a branch names, through `$ref`s to `$ref`s (`#/definitions/Trades` → `trades.json`). */
+  /** The file whose root a branch names, through `$ref`s to `$ref`s (`#/definitions/Trades` → `trades.json`). */
   const fileOf = (branch: SchemaNode): string | undefined => {
-    let target = resolveRef(files, poll.file, branch.$ref!);
-    for (let hops = 0; target && typeof target.node.$ref === 'string' && hops < 16; hops++) target = resolveRef(files, target.file, target.node.$ref);
-    return target && target.pointer === '' ? target.file : undefined;
+    const target = followRefs(files, poll.file, branch);
+    return files.get(target.file) === target.node ? target.file : undefined;
   };
   const listed = new Map(branches.map((branch: SchemaNode, index) => [fileOf(branch), index]));
   const missing = messages.filter((message) => message.audience !== 'connection' && !listed.has(message.file));
