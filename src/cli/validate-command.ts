@@ -5,7 +5,7 @@ import { validateMessage, type ValidationMode, type ValidationResult } from '../
 import { messageType, noticeMessage, Report, type Findings, type Output, type Problem } from './report.js';
 import { defaultJobs, MAX_JOBS, PARALLEL_FROM, ParallelValidation } from './parallel.js';
 import { duplicateKeyError, readSourceBatches, type InputFormat, type MessageEntry, type SourceEntry } from './sources/index.js';
-import { lineAt } from './sources/text.js';
+import { lineLookup } from './sources/text.js';
 
 /** Options of `realtime-contract validate`. */
 export interface ValidateCommandOptions {
@@ -117,8 +117,9 @@ export function createChecker(options: CheckerOptions, findings: Findings & { fa
         // Once per text: a .json document's messages share theirs.
         warned = entry.source;
         const { text, line, scan } = entry.source;
+        const lineOf = lineLookup(text);
         for (const warning of findNonPortableIntegers(text, validate, scan)) {
-          findings.warning(entry.file, line + lineAt(text, warning.offset) - 1, `${warning.pointer} ${warning.message}`);
+          findings.warning(entry.file, line + lineOf(warning.offset) - 1, `${warning.pointer} ${warning.message}`);
         }
       }
       // The common case builds nothing: no problems, no places, no text.

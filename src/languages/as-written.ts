@@ -21,13 +21,29 @@ export function safeParseTree(text: string): JsonNode | undefined {
  * number is there. Of a key written twice, the last (the one `JSON.parse` keeps).
  */
 export function numberLiteral(text: string, tree: JsonNode | undefined, prefix: readonly (string | number)[], pointer: string): string | undefined {
+  const steps = [...prefix, ...parsePointer(pointer)];
+  const { node, depth } = deepestNode(tree, steps);
+  return depth === steps.length && node?.type === 'number' ? text.slice(node.offset, node.offset + node.length) : undefined;
+}
+
+/**
+ * The node at `steps` (JSON Pointer tokens, or array indexes) in jsonc-parser's `tree`, or the
+ * deepest one on the way that exists, with how many steps it took. A step into an object is a
+ * key (`"0"` too) and takes the last property written with it (the one `JSON.parse` keeps); into
+ * an array, an index written as JSON Pointer writes it (no sign, no leading zero).
+ */
+export function deepestNode(tree: JsonNode | undefined, steps: readonly (string | number)[]): { node: JsonNode | undefined; depth: number } {
   let node = tree;
-  for (const step of [...prefix, ...parsePointer(pointer)]) {
-    if (node?.type === 'object') node = node.children?.findLast((property) => property.children?.[0]?.value === String(step))?.children?.[1];
-    else if (node?.type === 'array' && /^(0|[1-9]\d*)$/.test(String(step))) node = node.children?.[Number(step)];
-    else return undefined;
+  let depth = 0;
+  for (const step of steps) {
+    let next: JsonNode | undefined;
+    if (node?.type === 'object') next = node.children?.findLast((property) => property.children?.[0]?.value === String(step))?.children?.[1];
+    else if (node?.type === 'array' && /^(0|[1-9]\d*)$/.test(String(step))) next = node.children?.[Number(step)];
+    if (!next) break;
+    node = next;
+    depth++;
   }
-  return node?.type === 'number' ? text.slice(node.offset, node.offset + node.length) : undefined;
+  return { node, depth };
 }
 
 /**

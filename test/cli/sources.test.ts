@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
+import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
 import { ExitCode, formatProblem, messageType, Report } from '../../src/cli/report.js';
 import { duplicateKeyError, findDuplicateKeys, readSourceBatches, readSources, type SourceEntry } from '../../src/cli/sources/index.js';
@@ -39,6 +40,53 @@ describe('readSources', () => {
     expect((await collect(['-'], text, 'auto')).map((entry) => entry.kind)).toEqual(['message', 'message']);
     expect((await collect(['-'], text, 'json')).map((entry) => entry.kind)).toEqual(['syntax']);
     expect((await collect(['-'], '[{"type":"ping"},\n{"type":"pong"}]', 'auto')).map((entry) => entry.kind === 'message' && entry.index)).toEqual([0, 1]);
+  });
+});
+
+describe('the elements of a .json array', () => {
+  // An independent oracle: jsonc-parser's tree of the whole document, and the lines counted from the start.
+  const lineOfNode = (text: string, at: (string | number)[]) => {
+    const node = findNodeAtLocation(parseTree(text)!, at)!;
+    const offset = node.parent?.type === 'property' ? node.parent.offset : node.offset;
+    return text.slice(0, offset).split('\n').length;
+  };
+
+  it('are located on their own lines, and their numbers read as written, whatever the elements hold', async () => {
+    const element = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 2 }), { minKeys: 1, maxKeys: 4 }));
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(element, fc.constantFrom(undefined, 1, '\t')), { minLength: 1, maxLength: 12 }), fc.nat(), async (elements, pick) => {
+        const text = `[\n${elements.map(([value, indent]) => JSON.stringify(value, null, indent)).join(',\n')}\n]`;
+        const entries = await collect(['-'], text, 'json');
+        expect(entries.map((entry) => entry.kind === 'message' && entry.index)).toEqual(elements.map((_, index) => index));
+        const index = pick % elements.length;
+        const entry = entries[index]!;
+        if (entry.kind !== 'message') throw new Error('not a message');
+        expect(entry.locate('')).toBe(lineOfNode(text, [index]));
+        const value = elements[index]![0];
+        if (typeof value === 'number') expect(entry.literal('')).toBe(JSON.stringify(value));
+        if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length > 0) {
+          // The last key written (the one JSON.parse keeps), located and, when a number, read as written.
+          const key = Object.keys(value).at(-1)!;
+          const pointer = `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+          expect(entry.locate(pointer)).toBe(lineOfNode(text, [index, key]));
+          const member = (value as Record<string, unknown>)[key];
+          expect(entry.literal(pointer)).toBe(typeof member === 'number' ? JSON.stringify(member) : undefined);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('each has its own keys written twice, and its faults are located in any order', async () => {
+    const text = '[\n{"type":"ping","timestamp":1,"a":1,"a":2},\n"[{\\"",\n{"type":"pong",\n "timestamp":2,\n "b":[1,\n  2.50]},\n{"c":1,"c":2}\n]';
+    const entries = (await collect(['-'], text, 'json')).filter((entry) => entry.kind === 'message');
+    expect(entries.map((entry) => entry.duplicateKeys)).toEqual([[{ pointer: '/a', line: 2 }], [], [], [{ pointer: '/c', line: 8 }]]);
+    expect(entries[2]!.locate('/b/1')).toBe(7);
+    expect(entries[2]!.literal('/b/1')).toBe('2.50');
+    expect(entries[0]!.locate('/timestamp')).toBe(2);
+    expect(entries[1]!.locate('')).toBe(3);
+    expect(entries[2]!.locate('/missing/deeper')).toBe(4);
+    expect(entries[3]!.locate('/c')).toBe(8);
   });
 });
 

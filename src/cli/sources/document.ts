@@ -1,11 +1,11 @@
-import { findNodeAtLocation, type Node as JsonNode } from 'jsonc-parser';
+import { visit, type Node as JsonNode } from 'jsonc-parser';
 import { scanJsonText } from '../../languages/json-scan.js';
 import { validationError } from '../../runtime/errors.js';
 import { escapeToken, parsePointer } from '../../runtime/json-pointer.js';
 import { describeSyntaxError } from '../../runtime/json-syntax.js';
 import type { SourceEntry } from './entry.js';
-import { numberLiteral, safeParseTree } from '../../languages/as-written.js';
-import { decodeUtf8, findDuplicateKeys, lineAt, lineAtByte, sniffBinary, stripBom } from './text.js';
+import { deepestNode, numberLiteral, safeParseTree } from '../../languages/as-written.js';
+import { decodeUtf8, findDuplicateKeys, lineAt, lineAtByte, lineLookup, sniffBinary, stripBom, type DuplicateKey } from './text.js';
 
 /**
  * Reads one JSON document: a message, or an array of messages (each yields an entry with its
@@ -58,17 +58,27 @@ export function* readDocumentText(text: string, file: string, duplicateKeys: boo
   const scan = duplicateKeys ? scanJsonText(text) : undefined;
   const duplicates = scan ? findDuplicateKeys(text, { value: document }, scan) : [];
   const source = { text, line: 1, scan };
-  let tree: JsonNode | undefined | null = null;
-  const lineOf = (prefix: (string | number)[], pointer: string) => {
-    tree ??= safeParseTree(text);
-    return tree ? lineAt(text, nearestOffset(tree, prefix, parsePointer(pointer))) : 1;
+  const lineOfOffset = lineLookup(text);
+  const treeOf = messageTrees(text, isArray);
+  const lineOf = (index: number, pointer: string) => {
+    const found = treeOf(index);
+    return found ? lineOfOffset(found.start + nearestOffset(found.tree, parsePointer(pointer))) : 1;
   };
-  const literalOf = (prefix: (string | number)[], pointer: string) => numberLiteral(text, (tree ??= safeParseTree(text)), prefix, pointer);
+  const literalOf = (index: number, pointer: string) => {
+    const found = treeOf(index);
+    return found ? numberLiteral(found.text, found.tree, [], pointer) : undefined;
+  };
+  // Each message's keys written twice, grouped once (filtering the whole list per element was quadratic).
+  const duplicatesOf = new Map<number, DuplicateKey[]>();
+  for (const duplicate of duplicates) {
+    const owner = isArray ? (duplicate.path[0] as number) : 0;
+    const list = duplicatesOf.get(owner);
+    if (list) list.push(duplicate);
+    else duplicatesOf.set(owner, [duplicate]);
+  }
   for (const [index, value] of messages.entries()) {
     const prefix = isArray ? [index] : [];
-    const own = duplicates
-      .filter(({ path }) => !isArray || path[0] === index)
-      .map(({ path, offset }) => ({ pointer: path.slice(prefix.length).map((segment) => `/${escapeToken(String(segment))}`).join(''), line: lineAt(text, offset) }));
+    const own = (duplicatesOf.get(index) ?? []).map(({ path, offset }) => ({ pointer: path.slice(prefix.length).map((segment) => `/${escapeToken(String(segment))}`).join(''), line: lineOfOffset(offset) }));
     yield {
       kind: 'message',
       file,
@@ -77,19 +87,71 @@ export function* readDocumentText(text: string, file: string, duplicateKeys: boo
       ...(isArray && { index }),
       value,
       duplicateKeys: own,
-      locate: (pointer: string) => lineOf(prefix, pointer),
-      literal: (pointer: string) => literalOf(prefix, pointer),
+      locate: (pointer: string) => lineOf(index, pointer),
+      literal: (pointer: string) => literalOf(index, pointer),
       source,
     };
   }
 }
 
-/** Offset of the node at `prefix + tokens`, or of its nearest existing ancestor. */
-function nearestOffset(tree: JsonNode, prefix: (string | number)[], tokens: string[]): number {
-  for (let length = tokens.length; length >= 0; length--) {
-    const segments = [...prefix, ...tokens.slice(0, length).map((token) => (/^\d+$/.test(token) ? Number(token) : token))];
-    const node = findNodeAtLocation(tree, segments);
-    if (node) return node.parent?.type === 'property' ? node.parent.offset : node.offset;
+/**
+ * The syntax tree of message `index` of a document (jsonc-parser's, of the message's own text,
+ * `start` its offset in the document), built only when a rejection asks where a value is. A
+ * tree of a whole array of a million messages took gigabytes: the elements' spans are found
+ * once, in one walk that builds nothing else, and one element's tree is kept (its faults are
+ * located one after another). Undefined when the text cannot be walked.
+ */
+function messageTrees(text: string, isArray: boolean): (index: number) => { tree: JsonNode; text: string; start: number } | undefined {
+  let spans: number[] | undefined;
+  let last: { index: number; found: { tree: JsonNode; text: string; start: number } | undefined } | undefined;
+  return (index) => {
+    if (last?.index === index) return last.found;
+    let start = 0;
+    let end = text.length;
+    if (isArray) {
+      spans ??= elementSpans(text);
+      // An element past a walk cut short has no span (or no end).
+      start = spans[2 * index + 1] === undefined ? -1 : spans[2 * index]!;
+      end = spans[2 * index + 1] ?? -1;
+    }
+    const own = start < 0 ? '' : text.slice(start, end);
+    const tree = own === '' ? undefined : safeParseTree(own);
+    last = { index, found: tree && { tree, text: own, start } };
+    return last.found;
+  };
+}
+
+/** Start and end offsets of each element of the array that is `text`'s root, in pairs: `[start0, end0, start1, end1, …]`. */
+function elementSpans(text: string): number[] {
+  const spans: number[] = [];
+  let depth = 0;
+  const begin = (offset: number) => {
+    if (depth === 1) spans.push(offset);
+    depth++;
+  };
+  const finish = (offset: number, length: number) => {
+    depth--;
+    if (depth === 1) spans.push(offset + length);
+  };
+  try {
+    visit(text, {
+      onObjectBegin: begin,
+      onArrayBegin: begin,
+      onObjectEnd: finish,
+      onArrayEnd: finish,
+      onLiteralValue: (_value, offset, length) => {
+        if (depth === 1) spans.push(offset, offset + length);
+      },
+    });
+  } catch {
+    // Nested deeper than the walker's stack: the elements found so far.
   }
-  return 0;
+  return spans;
+}
+
+/** Offset of the node at `tokens` in `tree`, or of its nearest existing ancestor (a property's from its key). */
+function nearestOffset(tree: JsonNode, tokens: string[]): number {
+  const { node } = deepestNode(tree, tokens);
+  if (!node) return 0;
+  return node.parent?.type === 'property' ? node.parent.offset : node.offset;
 }
