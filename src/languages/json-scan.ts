@@ -90,6 +90,54 @@ function numberEnd(text: string, start: number, length: number): number {
   return suspect ? -i : i;
 }
 
+/**
+ * Where each element of the array that is `text`'s root starts and ends, as offsets in pairs
+ * (`[start0, end0, start1, end1, …]`): one pass over the characters, at any depth (a recursive
+ * walker's stack runs out on deep elements). Exact for text that `JSON.parse` accepts as an
+ * array, where a quote outside a string opens one and a backslash in a string escapes the next
+ * character; for other text the spans mean nothing.
+ */
+export function arrayElementSpans(text: string): number[] {
+  const spans: number[] = [];
+  const length = text.length;
+  let depth = 0;
+  let start = -1;
+  let end = -1;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      let close = text.indexOf('"', i + 1);
+      while (close !== -1 && text.charCodeAt(close - 1) === 92 && escaped(text, close)) close = text.indexOf('"', close + 1);
+      if (close === -1) break;
+      if (depth === 1) {
+        if (start < 0) start = i;
+        end = close + 1;
+      }
+      i = close;
+    } else if (c === 91 || c === 123) {
+      if (depth === 1 && start < 0) start = i;
+      depth++;
+    } else if (c === 93 || c === 125) {
+      depth--;
+      if (depth === 1) end = i + 1;
+      else if (depth === 0) {
+        if (start >= 0) spans.push(start, end);
+        break;
+      }
+    } else if (depth === 1) {
+      if (c === 44) {
+        spans.push(start, end);
+        start = -1;
+      } else if (c !== 32 && c !== 10 && c !== 13 && c !== 9) {
+        // A number or a literal, one character at a time.
+        if (start < 0) start = i;
+        end = i + 1;
+      }
+    }
+  }
+  return spans;
+}
+
 /** Whether the character at `index` is escaped: an odd number of backslashes before it. */
 function escaped(text: string, index: number): boolean {
   let backslashes = 1;

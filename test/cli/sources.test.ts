@@ -90,6 +90,16 @@ describe('the elements of a .json array', () => {
   });
 });
 
+describe('keys written twice in a .json array', () => {
+  it('are found in each element, past an element nested deeper than the scanner can walk, and the deep one is its own element\'s', async () => {
+    let deep = '{"a":1,"a":2}';
+    for (let level = 0; level < 12_000; level++) deep = `{"x":${deep}}`;
+    const text = `[\n{"type":"ping","timestamp":1,"b":1,"b":2},\n{"type":"ai_tasks","data":${deep}},\n{"type":"pong","timestamp":1},\n{"type":"pong","timestamp":1,"c":1,"c":2}\n]`;
+    const entries = (await collect(['-'], text, 'json')).filter((entry) => entry.kind === 'message');
+    expect(entries.map((entry) => entry.duplicateKeys)).toEqual([[{ pointer: '/b', line: 2 }], [{ pointer: '', line: 3 }], [], [{ pointer: '/c', line: 5 }]]);
+  });
+});
+
 describe('a stream without end holds bounded memory', () => {
   /**
    * A stream that repeats `chunk` until its reader stops, and counts what was read of it. It

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { visit } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
 import { findDuplicateKeys } from '../../src/cli/sources/text.js';
-import { isNonPortable, scanJsonText } from '../../src/languages/json-scan.js';
+import { arrayElementSpans, isNonPortable, scanJsonText } from '../../src/languages/json-scan.js';
 import { exactNonPortableIntegers, findNonPortableIntegers } from '../../src/languages/portability.js';
 import { validateMessage } from '../../src/runtime/validate.js';
 
@@ -137,5 +137,38 @@ describe('scanJsonText (the one pass that spares the CLI its exact scans)', () =
       keys: 2,
       nonPortable: false,
     });
+  });
+});
+
+describe('arrayElementSpans', () => {
+  it('cuts an array into its elements as JSON.parse reads them, whatever they hold and however they are spaced', () => {
+    fc.assert(
+      fc.property(fc.array(fc.jsonValue({ maxDepth: 4 }), { maxLength: 8 }), fc.array(fc.constantFrom('', ' ', '\n', '\t', '\r\n '), { minLength: 1, maxLength: 5 }), (elements, spaces) => {
+        // Spaces around the structure only: a string holding `,` or `]` keeps its bytes (JSON.stringify escapes nothing of them).
+        const text = `${spaces[0]}[${elements.map((element) => `${spaces[1 % spaces.length]}${JSON.stringify(element)}${spaces[2 % spaces.length]}`).join(',')}]${spaces[0]}`;
+        const spans = arrayElementSpans(text);
+        expect(spans).toHaveLength(2 * elements.length);
+        elements.forEach((element, index) => {
+          const own = text.slice(spans[2 * index], spans[2 * index + 1]);
+          expect(own).toBe(JSON.stringify(element));
+        });
+        // Indented, spaces inside the elements too: each span still parses to its element.
+        const inside = JSON.stringify(elements, null, spaces.at(-1)!.includes('\n') ? 2 : '\t');
+        const cut = arrayElementSpans(inside);
+        expect(cut).toHaveLength(2 * elements.length);
+        const parsed = JSON.parse(inside) as unknown[];
+        parsed.forEach((element, index) => expect(JSON.parse(inside.slice(cut[2 * index], cut[2 * index + 1]))).toEqual(element));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reaches elements past one nested deeper than a recursive walker can go', () => {
+    const deep = `${'{"a":['.repeat(20_000)}1${']}'.repeat(20_000)}`;
+    const text = `[${deep},"\\"]",{"b":2}]`;
+    const spans = arrayElementSpans(text);
+    expect(spans).toHaveLength(6);
+    expect(text.slice(spans[2], spans[3])).toBe('"\\"]"');
+    expect(text.slice(spans[4], spans[5])).toBe('{"b":2}');
   });
 });

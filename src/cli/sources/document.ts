@@ -1,11 +1,11 @@
-import { visit, type Node as JsonNode } from 'jsonc-parser';
-import { scanJsonText } from '../../languages/json-scan.js';
+import type { Node as JsonNode } from 'jsonc-parser';
+import { arrayElementSpans, scanJsonText, type JsonTextScan } from '../../languages/json-scan.js';
 import { validationError } from '../../runtime/errors.js';
 import { escapeToken, parsePointer } from '../../runtime/json-pointer.js';
 import { describeSyntaxError } from '../../runtime/json-syntax.js';
 import type { SourceEntry } from './entry.js';
 import { deepestNode, numberLiteral, safeParseTree } from '../../languages/as-written.js';
-import { decodeUtf8, findDuplicateKeys, lineAt, lineAtByte, lineLookup, sniffBinary, stripBom, type DuplicateKey } from './text.js';
+import { countKeys, decodeUtf8, findDuplicateKeys, lineAt, lineAtByte, lineLookup, sniffBinary, stripBom, type DuplicateKey } from './text.js';
 
 /**
  * Reads one JSON document: a message, or an array of messages (each yields an entry with its
@@ -56,10 +56,12 @@ export function* readDocumentText(text: string, file: string, duplicateKeys: boo
     return;
   }
   const scan = duplicateKeys ? scanJsonText(text) : undefined;
-  const duplicates = scan ? findDuplicateKeys(text, { value: document }, scan) : [];
+  let spans: number[] | undefined;
+  const spansOf = () => (spans ??= arrayElementSpans(text));
+  const duplicates = !scan ? [] : isArray ? arrayDuplicates(text, messages, scan, spansOf) : findDuplicateKeys(text, { value: document }, scan);
   const source = { text, line: 1, scan };
   const lineOfOffset = lineLookup(text);
-  const treeOf = messageTrees(text, isArray);
+  const treeOf = messageTrees(text, isArray ? spansOf : undefined);
   const lineOf = (index: number, pointer: string) => {
     const found = treeOf(index);
     return found ? lineOfOffset(found.start + nearestOffset(found.tree, parsePointer(pointer))) : 1;
@@ -97,21 +99,20 @@ export function* readDocumentText(text: string, file: string, duplicateKeys: boo
 /**
  * The syntax tree of message `index` of a document (jsonc-parser's, of the message's own text,
  * `start` its offset in the document), built only when a rejection asks where a value is. A
- * tree of a whole array of a million messages took gigabytes: the elements' spans are found
- * once, in one walk that builds nothing else, and one element's tree is kept (its faults are
- * located one after another). Undefined when the text cannot be walked.
+ * tree of a whole array of a million messages took gigabytes: `spansOf` gives the elements'
+ * spans (found once, by {@link arrayElementSpans}; undefined for a document that is one
+ * message), and one element's tree is kept (its faults are located one after another).
+ * Undefined when the text cannot be walked.
  */
-function messageTrees(text: string, isArray: boolean): (index: number) => { tree: JsonNode; text: string; start: number } | undefined {
-  let spans: number[] | undefined;
+function messageTrees(text: string, spansOf: (() => number[]) | undefined): (index: number) => { tree: JsonNode; text: string; start: number } | undefined {
   let last: { index: number; found: { tree: JsonNode; text: string; start: number } | undefined } | undefined;
   return (index) => {
     if (last?.index === index) return last.found;
     let start = 0;
     let end = text.length;
-    if (isArray) {
-      spans ??= elementSpans(text);
-      // An element past a walk cut short has no span (or no end).
-      start = spans[2 * index + 1] === undefined ? -1 : spans[2 * index]!;
+    if (spansOf) {
+      const spans = spansOf();
+      start = spans[2 * index] ?? -1;
       end = spans[2 * index + 1] ?? -1;
     }
     const own = start < 0 ? '' : text.slice(start, end);
@@ -121,32 +122,26 @@ function messageTrees(text: string, isArray: boolean): (index: number) => { tree
   };
 }
 
-/** Start and end offsets of each element of the array that is `text`'s root, in pairs: `[start0, end0, start1, end1, …]`. */
-function elementSpans(text: string): number[] {
-  const spans: number[] = [];
-  let depth = 0;
-  const begin = (offset: number) => {
-    if (depth === 1) spans.push(offset);
-    depth++;
-  };
-  const finish = (offset: number, length: number) => {
-    depth--;
-    if (depth === 1) spans.push(offset + length);
-  };
-  try {
-    visit(text, {
-      onObjectBegin: begin,
-      onArrayBegin: begin,
-      onObjectEnd: finish,
-      onArrayEnd: finish,
-      onLiteralValue: (_value, offset, length) => {
-        if (depth === 1) spans.push(offset, offset + length);
-      },
-    });
-  } catch {
-    // Nested deeper than the walker's stack: the elements found so far.
+/**
+ * The keys written twice in the elements of a `.json` array (paths from the array), each
+ * element on its own: only when the document writes more keys than it holds, and only in the
+ * elements that do (one walk of the whole array found nothing past an element nested deeper
+ * than its stack, and not which element held one it could not place). Every element's first is
+ * listed; the rest share one budget of pointers, as in {@link findDuplicateKeys}.
+ */
+function arrayDuplicates(text: string, elements: unknown[], scan: JsonTextScan, spansOf: () => number[]): DuplicateKey[] {
+  if (scan.keys <= countKeys(elements)) return [];
+  const spans = spansOf();
+  const shared = { budget: 2 * text.length + 65_536 };
+  const found: DuplicateKey[] = [];
+  for (let index = 0; 2 * index + 1 < spans.length; index++) {
+    const start = spans[2 * index]!;
+    const own = text.slice(start, spans[2 * index + 1]);
+    for (const duplicate of findDuplicateKeys(own, { value: elements[index] }, undefined, shared)) {
+      found.push({ path: [index, ...duplicate.path], pointer: `/${index}${duplicate.pointer}`, offset: start + duplicate.offset });
+    }
   }
-  return spans;
+  return found;
 }
 
 /** Offset of the node at `tokens` in `tree`, or of its nearest existing ancestor (a property's from its key). */

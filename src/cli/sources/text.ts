@@ -77,8 +77,10 @@ export function stripBom(text: string): string {
  *   than the value holds (counted by {@link scanJsonText}, one pass), no key can be doubled,
  *   and the slow scan is skipped
  * @param scan `scanJsonText(text)` when the caller has it (it is not computed twice)
+ * @param shared the pointer budget, when calls on several texts share one (each text's first
+ *   doubled key is listed whatever is left)
  */
-export function findDuplicateKeys(text: string, parsed?: { value: unknown }, scan?: JsonTextScan): DuplicateKey[] {
+export function findDuplicateKeys(text: string, parsed?: { value: unknown }, scan?: JsonTextScan, shared?: { budget: number }): DuplicateKey[] {
   if (parsed && (scan ?? scanJsonText(text)).keys <= countKeys(parsed.value)) return [];
   const found: DuplicateKey[] = [];
   const open: Set<string>[] = [];
@@ -86,7 +88,7 @@ export function findDuplicateKeys(text: string, parsed?: { value: unknown }, sca
   // levels made 3,000 pointers of 3 MB (9 GB, out of memory). Listed: each message's first
   // (its verdict), then more while it has fewer than MAX_DUPLICATES_LISTED and the pointers
   // listed fit in a budget of twice the text. Memory stays linear in the text.
-  let budget = 2 * text.length + 65_536;
+  const pointers = shared ?? { budget: 2 * text.length + 65_536 };
   let message: string | number | undefined;
   let listed = 0;
   try {
@@ -108,10 +110,10 @@ export function findDuplicateKeys(text: string, parsed?: { value: unknown }, sca
             message = owner;
             listed = 0;
           }
-          if (listed === 0 || (listed < MAX_DUPLICATES_LISTED && budget > 0)) {
+          if (listed === 0 || (listed < MAX_DUPLICATES_LISTED && pointers.budget > 0)) {
             const path = [...parent, property];
             const pointer = path.map((segment) => `/${escapeToken(String(segment))}`).join('');
-            budget -= pointer.length;
+            pointers.budget -= pointer.length;
             listed++;
             found.push({ path, pointer, offset });
           }
@@ -135,7 +137,7 @@ export const MAX_DUPLICATES_LISTED = 100;
 const pending: object[] = [];
 
 /** How many keys the objects in `value` have, all levels (no recursion: any depth). */
-function countKeys(value: unknown): number {
+export function countKeys(value: unknown): number {
   if (typeof value !== 'object' || value === null) return 0;
   let count = 0;
   // Empty after every call that returned (setting the length is a slow builtin call per line).
