@@ -10,7 +10,9 @@ export function describeSyntaxError(text: string, reason: string): ValidationErr
   const cause = reason
     .replace(/ in JSON at position \d+.*$/s, '')
     .replace(/ at position \d+( \(line \d+ column \d+\))?$/, '')
-    .replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, '');
+    .replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, '')
+    // V8 quotes the unexpected character as it is: one that prints as nothing is named.
+    .replace(/'([^'])'/gu, (quoted, char: string) => (char !== ' ' && INVISIBLE.test(char) ? codePoint(char.codePointAt(0)!) : quoted));
   const found = position >= text.length ? 'the end of the text' : `${shown(text, position)} at position ${position}`;
   return { ...validationError('', 'json', 'valid JSON', `${found} (${cause})`), position };
 }
@@ -24,7 +26,12 @@ function shown(text: string, position: number): string {
   const code = text.codePointAt(position)!;
   const char = String.fromCodePoint(code);
   if (char === ' ' || !INVISIBLE.test(char)) return JSON.stringify(char);
-  return `U+${code.toString(16).toUpperCase().padStart(4, '0')} (${code === 0xfeff ? 'a byte-order mark' : 'an invisible character'})`;
+  return `${codePoint(code)} (${code === 0xfeff ? 'a byte-order mark' : 'an invisible character'})`;
+}
+
+/** `U+FEFF`. */
+function codePoint(code: number): string {
+  return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 /**

@@ -76,6 +76,14 @@ describe('realtime-contract validate', () => {
     expect(code).toBe(0);
   });
 
+  it('drops one byte-order mark: a second is text, in a .json file as on stdin, named by its code point', () => {
+    const twice = `\uFEFF\uFEFF${tradeLine}`;
+    const expected = (where: string) => `${where}:1: - (root) expected valid JSON, got U+FEFF (a byte-order mark) at position 0 (Unexpected token U+FEFF)\n0 valid, 1 invalid\n`;
+    const json = file('twice.json', twice);
+    expect(cli(['validate', json]).stdout).toBe(expected(json));
+    expect(cli(['validate', '-'], { input: twice }).stdout).toBe(expected('<stdin>'));
+  });
+
   it('gives an empty file and a binary file a clear result', () => {
     const empty = file('empty.ndjson', '');
     const blankNdjson = file('blank.ndjson', '   \n\n');

@@ -5,7 +5,7 @@ import { escapeToken, parsePointer } from '../../runtime/json-pointer.js';
 import { describeSyntaxError } from '../../runtime/json-syntax.js';
 import type { SourceEntry } from './entry.js';
 import { deepestNode, numberLiteral, safeParseTree } from '../../languages/as-written.js';
-import { countKeys, decodeUtf8, findDuplicateKeys, lineAt, lineAtByte, lineLookup, sniffBinary, stripBom, type DuplicateKey } from './text.js';
+import { countKeys, decodeUtf8, findDuplicateKeys, lineAt, lineAtByte, lineLookup, sniffBinary, type DuplicateKey } from './text.js';
 
 /**
  * Reads one JSON document: a message, or an array of messages (each yields an entry with its
@@ -26,7 +26,8 @@ export function* readDocument(bytes: Uint8Array, file: string, duplicateKeys: bo
     yield { kind: 'syntax', file, line: lineAtByte(bytes, decoded.offset), error: decoded.error };
     return;
   }
-  yield* readDocumentText(stripBom(decoded.text), file, duplicateKeys);
+  // The decoder dropped one byte-order mark: a second is text, as on stdin and in NDJSON.
+  yield* readDocumentText(decoded.text, file, duplicateKeys);
 }
 
 /** {@link readDocument} on text already decoded; `parsed` is its value when the caller has parsed it. */

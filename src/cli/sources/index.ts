@@ -189,7 +189,8 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
   const decoded = decodeUtf8(whole);
   // Bytes that are not UTF-8 are judged as the text they would be (U+FFFD in their place), so
   // that one bad line of NDJSON does not turn the whole stream into one error.
-  const text = stripBom('error' in decoded ? whole.toString('utf8') : decoded.text);
+  // One byte-order mark is dropped (the decoder drops it from UTF-8 text).
+  const text = 'error' in decoded ? stripBom(whole.toString('utf8')) : decoded.text;
   let value: unknown;
   try {
     value = JSON.parse(text);
