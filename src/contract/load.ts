@@ -220,14 +220,17 @@ function checkStrict(files: ReadonlyMap<string, SchemaNode>): void {
         // ajv names the schema holding the fault `at path "#…"`, or, for its strict types,
         // `at "<this file's $id>#…"`, relative to what was compiled.
         const own = new RegExp(`at "${escapeRegExp(SCHEMA_BASE_URI + name)}#([^"]*)"`).exec(message)?.[1];
-        const at = /at path "#([^"]*)"/.exec(message)?.[1] ?? own;
+        // Both are URI fragments: a property named "my field" is `my%20field` (RFC 6901 §6).
+        const at = fragmentPointer(/at path "#([^"]*)"/.exec(message)?.[1] ?? own);
         // The path is relative to the definition compiled, or to the file's root when ajv was
         // compiling the root to reach the definition: the place that holds the keyword named
         // ("items" is 1-tuple …, for keyword "minimum"), else one that exists.
         const keyword = /^"([^"]+)"/.exec(message)?.[1] ?? /for keyword "([^"]+)"/.exec(message)?.[1];
         const places = at === undefined ? [pointer] : [`${pointer}${at}`, at, pointer];
         const holds = (place: string) => keyword !== undefined && Object.hasOwn(asObject(resolvePointer(schema, place)), keyword);
-        let where = places.find(holds) ?? places.find((place) => resolvePointer(schema, place) !== undefined) ?? pointer;
+        // ajv names no path for some faults ("if" without "then"): the first subschema holding the keyword is the place.
+        const found = at === undefined && keyword !== undefined && !holds(pointer) ? holding(resolvePointer(schema, pointer) as SchemaNode, pointer, keyword) : undefined;
+        let where = found ?? places.find(holds) ?? places.find((place) => resolvePointer(schema, place) !== undefined) ?? pointer;
         if (holds(where)) where += `/${escapePointer(keyword!)}`;
         // A pattern JavaScript cannot compile: ajv does not say where; the first such pattern is.
         if (/^Invalid regular expression/.test(message)) where = badPattern(resolvePointer(schema, pointer) as SchemaNode, pointer) ?? badPattern(schema, '') ?? where;
@@ -237,18 +240,46 @@ function checkStrict(files: ReadonlyMap<string, SchemaNode>): void {
   }
 }
 
-/** The pointer of the first `pattern` under `node` that JavaScript refuses as a Unicode regular expression, as ajv compiles it. */
-function badPattern(node: SchemaNode, pointer: string): string | undefined {
+/** The pointer of the first subschema under `node` (at `pointer`) that has `keyword` of its own. */
+function holding(node: SchemaNode, pointer: string, keyword: string): string | undefined {
   let found: string | undefined;
   forEachSubschema(node, (subschema, at) => {
-    if (found !== undefined || typeof subschema.pattern !== 'string') return;
-    try {
-      new RegExp(subschema.pattern, 'u');
-    } catch {
-      found = `${pointer}${at}/pattern`;
-    }
+    if (found === undefined && Object.hasOwn(subschema, keyword)) found = `${pointer}${at}`;
   });
   return found;
+}
+
+/**
+ * The pointer of the first `pattern`, or `patternProperties` key, under `node` that JavaScript
+ * refuses as a Unicode regular expression, as ajv compiles it.
+ */
+function badPattern(node: SchemaNode, pointer: string): string | undefined {
+  let found: string | undefined;
+  const refused = (pattern: string) => {
+    try {
+      new RegExp(pattern, 'u');
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  forEachSubschema(node, (subschema, at) => {
+    if (found !== undefined) return;
+    if (typeof subschema.pattern === 'string' && refused(subschema.pattern)) found = `${pointer}${at}/pattern`;
+    const key = Object.keys(subschema.patternProperties ?? {}).find(refused);
+    if (found === undefined && key !== undefined) found = `${pointer}${at}/patternProperties/${escapePointer(key)}`;
+  });
+  return found;
+}
+
+/** The JSON Pointer a URI fragment writes (percent-decoded), or the fragment as it is when it does not decode. */
+function fragmentPointer(fragment: string | undefined): string | undefined {
+  if (fragment === undefined) return undefined;
+  try {
+    return decodeURIComponent(fragment);
+  } catch {
+    return fragment;
+  }
 }
 
 function asObject(value: unknown): object {

@@ -57,6 +57,19 @@ describe('a schema fault is named where it is written (found by a fresh user)', 
       (trades.properties as Record<string, SchemaNode>).data!.pattern = 'x';
     })).toMatchObject({ file: 'trades.json', pointer: '/properties/data/pattern', problem: expect.stringContaining('missing type "string" for keyword "pattern"') });
   });
+
+  it('a property name ajv writes percent-encoded, a keyword ajv gives no path for, a bad patternProperties key', async () => {
+    // Before, each: /definitions/TradeData.
+    expect(await refusal((trades) => {
+      trades.definitions.TradeData!.properties['my field%'] = { type: 'string', minimum: 1 };
+    })).toMatchObject({ file: 'trades.json', pointer: '/definitions/TradeData/properties/my field%/minimum' });
+    expect(await refusal((trades) => {
+      trades.definitions.TradeData!.properties.price!.if = { minimum: 0 };
+    })).toMatchObject({ file: 'trades.json', pointer: '/definitions/TradeData/properties/price/if', problem: expect.stringContaining('"if" without "then"') });
+    expect(await refusal((trades) => {
+      trades.definitions.TradeData!.patternProperties = { '^x_': { type: 'string' }, '^(y': { type: 'string' } };
+    })).toMatchObject({ file: 'trades.json', pointer: '/definitions/TradeData/patternProperties/^(y', problem: expect.stringContaining('Invalid regular expression') });
+  });
 });
 
 describe('the poll response lists the stream (found by a fresh user)', () => {
