@@ -88,7 +88,7 @@ program
   .addOption(new Option('--token <jwt>', 'sent as ?token= (never printed); from the environment, it stays out of the process list').env('REALTIME_CONTRACT_TOKEN'))
   .option('--duration <time>', 'stop after this long: 60s, 500ms, 2m (default 60s, with --count too)', (v: string) => duration(v, 's'))
   .option('--count <n>', 'stop after n frames (fewer within --duration is a violation)', (v: string) => positiveInteger(v))
-  .option('--ping-interval <time>', 'the ping interval to check against: 30000 (ms), 30s (default PING_INTERVAL_MS)', (v: string) => duration(v, 'ms'))
+  .option('--ping-interval <time>', 'the ping interval to check against: 30000 (ms), 30s (default PING_INTERVAL_MS)', (v: string) => duration(v, 'ms', false))
   .option('--tolerance <fraction>', 'allowed deviation of a ping interval, as a fraction of it from 0 to 1 (default 0.1)', (v: string) => fraction(v))
   .addOption(new Option('--mode <mode>', 'strict rejects unknown fields; tolerant lets them pass').choices(['strict', 'tolerant']).default('strict'))
   .addOption(new Option('--format <format>', 'text: a line per violation; json: one JSON object').choices(['text', 'json']).default('text'))
@@ -135,12 +135,13 @@ function fraction(value: string): number {
 }
 
 /** A positive duration in ms: `60s`, `500ms`, `2m`; a bare number is in `bare` units. */
-function duration(value: string, bare: 'ms' | 's'): number {
+/** A duration in milliseconds; `timer` when a timer is set for it (Node runs none longer than 2^31 − 1 ms). */
+function duration(value: string, bare: 'ms' | 's', timer = true): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
   const ms = m ? Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? bare]!) : 0;
   if (!(ms >= 1)) throw new InvalidArgumentError(`expected a duration such as 60s, 500ms or 2m${bare === 'ms' ? ' (a bare number is milliseconds)' : ''}`);
   // Node's timers hold at most 2^31 - 1 ms; a longer one fires at once (`listen` ended after 1 ms).
-  if (ms > 2 ** 31 - 1) throw new InvalidArgumentError('expected a duration of at most 596h (2^31 - 1 ms, the longest timer Node runs)');
+  if (timer && ms > 2 ** 31 - 1) throw new InvalidArgumentError('expected a duration of at most 596h (2^31 - 1 ms, the longest timer Node runs)');
   return ms;
 }
 

@@ -365,6 +365,9 @@ describe('listen', () => {
     const { status, stdout } = await listen([server.url, '--duration', '300ms', '--ping-interval', '2s']);
     expect(stdout).toMatch(/\n1 frame, 0 violations\n$/);
     expect(status).toBe(0);
+    // An interval is compared, not waited for: no timer's limit applies (it said it had one).
+    const longInterval = await listen([server.url, '--duration', '300ms', '--ping-interval', '700h']);
+    expect(longInterval.stdout).toMatch(/\n1 frame, 0 violations\n$/);
   });
 
   it('--count N checks exactly the first N frames, even when more arrive in the same read', async () => {
