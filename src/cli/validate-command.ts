@@ -113,12 +113,14 @@ export function createChecker(options: CheckerOptions, findings: Findings & { fa
   let warned: MessageEntry['source'] | undefined;
   return (entry) => {
     if (entry.kind === 'message') {
-      if (warn && entry.source !== warned) {
-        // Once per text: a .json document's messages share theirs.
+      // Once per text (a .json document's messages share theirs), and only for a text whose one pass saw a suspect number.
+      if (warn && entry.source !== warned && entry.source.scan?.nonPortable !== false) {
         warned = entry.source;
         const { text, line, scan } = entry.source;
         const lineOf = lineLookup(text);
-        for (const warning of findNonPortableIntegers(text, validate, scan)) {
+        // A text that is this message alone (an NDJSON line, a one-message document) is not parsed again.
+        const own = entry.index === undefined ? { value: entry.value } : undefined;
+        for (const warning of findNonPortableIntegers(text, validate, scan, own)) {
           findings.warning(entry.file, line + lineOf(warning.offset) - 1, `${warning.pointer} ${warning.message}`);
         }
       }

@@ -47,10 +47,11 @@ export type Validate = (value: unknown) => { ok: boolean; errors?: readonly { po
  * @param text JSON text of one message or of an array of messages, as the producer wrote it
  * @param validate the validator, e.g. `validateMessage`
  * @param scan `scanJsonText(text)` when the caller has it (a source that looked for duplicate keys)
+ * @param parsed `JSON.parse(text)` when the caller has it (it is not parsed again)
  */
-export function findNonPortableIntegers(text: string, validate: Validate, scan?: JsonTextScan): PortabilityWarning[] {
+export function findNonPortableIntegers(text: string, validate: Validate, scan?: JsonTextScan, parsed?: { value: unknown }): PortabilityWarning[] {
   if (!(scan ?? scanJsonText(text)).nonPortable) return [];
-  return mayWarn(text, validate) ? exactNonPortableIntegers(text, validate) : [];
+  return mayWarn(text, validate, parsed) ? exactNonPortableIntegers(text, validate) : [];
 }
 
 /**
@@ -61,13 +62,13 @@ export function findNonPortableIntegers(text: string, validate: Validate, scan?:
  * value, at its path: such a number's place is among the ones looked at. With a key written
  * twice (more keys written than parsed), or text `JSON.parse` refuses, the exact scan decides.
  */
-function mayWarn(text: string, validate: Validate): boolean {
+function mayWarn(text: string, validate: Validate, parsed: { value: unknown } | undefined): boolean {
   const suspects: number[] = [];
   const { keys } = scanJsonText(text, suspects);
   const wanted = new Set(suspects);
   let document: unknown;
   try {
-    document = JSON.parse(text);
+    document = parsed ? parsed.value : JSON.parse(text);
   } catch {
     return true;
   }
