@@ -102,7 +102,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const interval = options.pingIntervalMs ?? PING_INTERVAL_MS;
   const slack = interval * (options.tolerance ?? 0.1);
   const durationMs = options.durationMs ?? 60_000;
-  const report: ListenReport = { url: shown, frames: 0, counts: {}, violations: [], warnings: [], pingIntervals: [], close: null };
+  const report: ListenReport = { url: shown, frames: 0, counts: Object.create(null) as Record<string, number>, violations: [], warnings: [], pingIntervals: [], close: null };
   const text = options.format === 'text';
   // A server can echo the token anywhere (a field, a key, a close reason): nothing it sends is
   // printed or reported unscrubbed.

@@ -14,7 +14,8 @@ export function describeSyntaxError(text: string, reason: string): ValidationErr
     // V8 quotes the unexpected character as it is: one that prints as nothing is named.
     .replace(/'([^'])'/gu, (quoted, char: string) => (char !== ' ' && INVISIBLE.test(char) ? codePoint(char.codePointAt(0)!) : quoted));
   const found = position >= text.length ? 'the end of the text' : `${shown(text, position)} at position ${position}`;
-  return { ...validationError('', 'json', 'valid JSON', `${found} (${cause})`), position };
+  const hint = position === 0 && text.charCodeAt(0) === 0xfeff ? 'drop the byte-order mark: JSON.parse refuses it, and JSON sent over a network has none (RFC 8259 §8.1)' : undefined;
+  return { ...validationError('', 'json', 'valid JSON', `${found} (${cause})`, hint), position };
 }
 
 /**

@@ -16,7 +16,9 @@ export type Frame = string | ArrayBuffer | ArrayBufferView | readonly ArrayBuffe
  * Parses one WebSocket frame (or NDJSON line) and validates it: UTF-8 decoding for bytes,
  * `JSON.parse`, then {@link validateMessage} with the same options.
  *
- * @param frame the JSON text of one message, or its UTF-8 bytes (a byte-order mark is skipped)
+ * @param frame the JSON text of one message, or its UTF-8 bytes. A byte-order mark is a `json`
+ *   error either way (RFC 8259 §8.1: networked JSON has none; a browser's `JSON.parse` refuses
+ *   it), so a frame gets the same verdict as bytes on a server as it does as text in a browser.
  * @returns the same result as `validateMessage`; a frame that is not JSON gives
  *   `{ ok: false, reason: 'json', errors: [{ keyword: 'json', pointer: '', position, … }] }`
  *   where `position` is the UTF-16 offset where the text stops being JSON, and bytes that are
@@ -68,7 +70,7 @@ function decode(frame: unknown): string | ValidationErrors {
     ];
   }
   try {
-    return (utf8 ??= new TextDecoder('utf-8', { fatal: true })).decode(bytes);
+    return (utf8 ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })).decode(bytes);
   } catch {
     const offset = firstInvalidUtf8(bytes);
     return [

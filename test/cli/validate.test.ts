@@ -78,7 +78,7 @@ describe('realtime-contract validate', () => {
 
   it('drops one byte-order mark: a second is text, in a .json file as on stdin, named by its code point', () => {
     const twice = `\uFEFF\uFEFF${tradeLine}`;
-    const expected = (where: string) => `${where}:1: - (root) expected valid JSON, got U+FEFF (a byte-order mark) at position 0 (Unexpected token U+FEFF)\n0 valid, 1 invalid\n`;
+    const expected = (where: string) => `${where}:1: - (root) expected valid JSON, got U+FEFF (a byte-order mark) at position 0 (Unexpected token U+FEFF); drop the byte-order mark: JSON.parse refuses it, and JSON sent over a network has none (RFC 8259 §8.1)\n0 valid, 1 invalid\n`;
     const json = file('twice.json', twice);
     expect(cli(['validate', json]).stdout).toBe(expected(json));
     expect(cli(['validate', '-'], { input: twice }).stdout).toBe(expected('<stdin>'));

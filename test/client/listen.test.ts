@@ -351,6 +351,15 @@ describe('listen', () => {
     expect(status).toBe(1);
   });
 
+  it('refuses a frame with a byte-order mark as a browser does, and counts any type by its name (found by a fresh user)', async () => {
+    // Before: the BOM frame passed, uncounted, and types named as Object's properties were counted onto them.
+    const server = await fixtureServer([connection, `\uFEFF${JSON.stringify(trade)}`, '{"type":"constructor"}', '{"type":"__proto__"}', '{"type":"toString"}']);
+    const { stdout } = await listen([server.url, '--count', '5', '--format', 'json']);
+    const report = JSON.parse(stdout) as { counts: Record<string, unknown>; violations: { index: number; keyword: string; message: string }[] };
+    expect(report.violations.find((violation) => violation.index === 1)).toMatchObject({ keyword: 'json', message: expect.stringContaining('U+FEFF (a byte-order mark) at position 0') });
+    expect(Object.entries(report.counts)).toEqual([['connection', 1], ['constructor', 1], ['__proto__', 1], ['toString', 1]]);
+  });
+
   it('names the option whose value is wrong, and takes --ping-interval as a duration too', async () => {
     const bad = await listen(['ws://127.0.0.1:9/api/ws', '--duration', 'banana']);
     expect(bad.status).toBe(2);
