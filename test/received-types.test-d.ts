@@ -20,8 +20,8 @@ import {
 // tolerant validation lets through, so a consumer must handle a value it does not know.
 describe('consumer-facing (Received) types', () => {
   it('open a closed list on the consumer side only', () => {
-    expectTypeOf<'coinbase'>().not.toMatchTypeOf<TradeData['platform']>();
-    expectTypeOf<'coinbase'>().toMatchTypeOf<ReceivedTradeData['platform']>();
+    expectTypeOf<'an-exchange-of-the-future'>().not.toMatchTypeOf<TradeData['platform']>();
+    expectTypeOf<'an-exchange-of-the-future'>().toMatchTypeOf<ReceivedTradeData['platform']>();
     expectTypeOf<'short'>().toMatchTypeOf<ReceivedTradeData['side']>();
     expectTypeOf<Platform>().toMatchTypeOf<ReceivedPlatform>();
     expectTypeOf<ReceivedMessageDataMap['trades']>().toEqualTypeOf<ReceivedTradeData>();

@@ -27,7 +27,8 @@ export interface DemoProducer {
   stop(): void;
 }
 
-const PLATFORMS: Platform[] = ['luno', 'binance', 'kucoin', 'kraken', 'valr'];
+// The exchanges of every platform list (balances keeps a list of its own): an exchange added to `Platform` alone still builds.
+const PLATFORMS = ['luno', 'binance', 'kucoin', 'kraken', 'valr'] as const satisfies readonly Platform[];
 const PAIRS = ['BTC-ZAR', 'ETH-ZAR', 'XRP-ZAR', 'SOL-ZAR'];
 const TASK_TYPES = ['bodyguard_check', 'learning_run', 'bot_evolution', 'insights_generation', 'prediction', 'profit_reinvestment'] as const;
 
