@@ -390,7 +390,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       sendHttp(response, 200, body);
     } catch (error) {
       logger?.error({ event: 'poll-failed', err: errorSummary(error) }, 'poll failed');
-      if (!response.headersSent) sendHttp(response, 500, { error: 'internal error' });
+      if (response.headersSent) return;
+      // A read the store failed as it found itself down (a hung Redis, after commandTimeoutMs):
+      // the 503 a poll made a moment later gets, not a 500.
+      if (!store.status().healthy) sendHttp(response, 503, { error: 'store-unavailable' }, { 'Retry-After': String(STORE_RETRY_AFTER_SEC) });
+      else sendHttp(response, 500, { error: 'internal error' });
     } finally {
       core.removeSubscriber(waiter);
       polls.delete(waiter);

@@ -17,7 +17,13 @@ class FlakyStore implements StreamStore {
   private listeners = new Set<(entry: StreamEntry) => void>();
   private unsubscribe = this.inner.subscribe((entry) => this.emit(entry));
   append: StreamStore['append'] = (...args) => this.inner.append(...args);
-  read: StreamStore['read'] = (...args) => (this.failReads ? Promise.reject(new Error('store down')) : this.inner.read(...args));
+  /** A failed read makes the store know it is down (as a Redis command that timed out does). */
+  learnsOnFailure = false;
+  read: StreamStore['read'] = (...args) => {
+    if (!this.failReads) return this.inner.read(...args);
+    if (this.learnsOnFailure) this.silentFaults = false;
+    return Promise.reject(new Error('store down'));
+  };
   subscribe(listener: (entry: StreamEntry) => void) {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -78,6 +84,22 @@ describe('store faults', () => {
       await client.until(() => client.count('connection') === 1);
       client.ws.close();
       await client.closed;
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('a poll whose read fails as the store finds itself down gets 503 + Retry-After, as the polls after it (found by a fresh user)', async () => {
+    const store = new FlakyStore();
+    const server = await startServer({ store, logger: { info: () => {}, warn: () => {}, error: () => {} } });
+    try {
+      store.failReads = true;
+      store.silentFaults = true;
+      store.learnsOnFailure = true;
+      // Before: 500 {"error":"internal error"}, no Retry-After.
+      const poll = await fetch(server.http('/api/ws/poll'), { headers: { authorization: `Bearer ${await token('u1')}` } });
+      expect(poll.status).toBe(503);
+      expect(poll.headers.get('retry-after')).toBe('5');
     } finally {
       await server.rt.close();
     }
