@@ -216,7 +216,9 @@ function requiredHint(instancePath: string, name: string, value: unknown): strin
   const type = (value as { type?: unknown }).type;
   const stray = Object.keys(value).filter((key) => key !== 'type' && key !== 'ts' && key !== 'cursor');
   if (stray.length === 0) return undefined;
-  return `the spec wraps them in data: {"type":${JSON.stringify(type)},"data":{${stray.slice(0, 3).map((key) => JSON.stringify(key)).join(',')}${stray.length > 3 ? ',…' : ''}},"ts":…}`;
+  // Said as a condition: a stray key may be no field of the type at all (`foo`), and moving it would not help.
+  const shown = stray.slice(0, 3).map((key) => JSON.stringify(key));
+  return `if ${shown.join(', ')}${stray.length > 3 ? ', …' : ''} ${stray.length === 1 ? 'is a field' : 'are fields'} of the message, the spec wraps ${stray.length === 1 ? 'it' : 'them'} in data: {"type":${JSON.stringify(type)},"data":{${shown.map((key) => `${key}:…`).join(',')}${stray.length > 3 ? ',…' : ''}},"ts":…}`;
 }
 
 /** Why `input` is not even a message of some known type (with `direction`, of a type that travels that way). */

@@ -393,8 +393,9 @@ export function checkInbound(value: unknown, text?: string): InboundCheck {
   if (result.ok) return { ok: true, message: result.message };
   const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
   if (result.reason === 'unknown-type') return { ok: false, code: ErrorCode.UnknownType, message: 'unknown message type', details: details(result.errors[0]) };
-  if (result.reason === 'wrong-direction') return { ok: false, code: ErrorCode.WrongDirection, message: `"${String(type)}" is sent by the server, not by a client` };
-  if (typeof type !== 'string') return { ok: false, code: ErrorCode.InvalidMessage, message: 'expected a message object with a string "type"' };
+  // Each with `details` too, where and what (`(root) expected a message object, got null`).
+  if (result.reason === 'wrong-direction') return { ok: false, code: ErrorCode.WrongDirection, message: `"${String(type)}" is sent by the server, not by a client`, details: details(result.errors[0]) };
+  if (typeof type !== 'string') return { ok: false, code: ErrorCode.InvalidMessage, message: 'expected a message object with a string "type"', details: details(result.errors[0]) };
   const first = text === undefined ? result.errors[0] : asWritten(result.errors[0], value, (pointer) => numberLiteral(text, safeParseTree(text), [], pointer));
   return { ok: false, code: ErrorCode.InvalidMessage, message: `invalid ${type} message`, details: details(first) };
 }

@@ -109,6 +109,25 @@ describe('hostile input', () => {
     }
   });
 
+  it('a frame that is no message object, and a server-only type, get details too (found by a fresh user)', async () => {
+    const server = await startServer();
+    try {
+      const client = await connect(server.url({ token: await token('sloppy') }));
+      for (const frame of ['[]', 'null', '"ping"', JSON.stringify(trade('from_client'))]) client.ws.send(frame);
+      await client.until(() => client.count('error') === 4);
+      // Before: no details, the frames could not be told apart.
+      expect(client.frames.filter((f) => f.type === 'error').map((f) => (f.data as { details?: string }).details)).toEqual([
+        '(root) expected a message object, got an empty array',
+        '(root) expected a message object, got null',
+        '(root) expected a message object, got "ping"',
+        expect.stringMatching(/^\/type expected a client-to-server message type .*got "trades"/),
+      ]);
+      client.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('an INVALID_MESSAGE error shows a number at fault as the client wrote it', async () => {
     const server = await startServer();
     try {
