@@ -134,12 +134,14 @@ function fraction(value: string): number {
   return Number(value);
 }
 
-/** A positive duration in ms: `60s`, `500ms`, `2m`; a bare number is in `bare` units. */
-/** A duration in milliseconds; `timer` when a timer is set for it (Node runs none longer than 2^31 − 1 ms). */
+/**
+ * A positive, finite duration in ms: `60s`, `500ms`, `2m`; a bare number is in `bare` units.
+ * `timer` when a timer is set for it (Node runs none longer than 2^31 − 1 ms).
+ */
 function duration(value: string, bare: 'ms' | 's', timer = true): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
   const ms = m ? Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? bare]!) : 0;
-  if (!(ms >= 1)) throw new InvalidArgumentError(`expected a duration such as 60s, 500ms or 2m${bare === 'ms' ? ' (a bare number is milliseconds)' : ''}`);
+  if (!(ms >= 1) || !Number.isFinite(ms)) throw new InvalidArgumentError(`expected a duration such as 60s, 500ms or 2m${bare === 'ms' ? ' (a bare number is milliseconds)' : ''}`);
   // Node's timers hold at most 2^31 - 1 ms; a longer one fires at once (`listen` ended after 1 ms).
   if (timer && ms > 2 ** 31 - 1) throw new InvalidArgumentError('expected a duration of at most 596h (2^31 - 1 ms, the longest timer Node runs)');
   return ms;

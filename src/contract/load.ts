@@ -228,33 +228,49 @@ function checkStrict(files: ReadonlyMap<string, SchemaNode>): void {
         const keyword = /^"([^"]+)"/.exec(message)?.[1] ?? /for keyword "([^"]+)"/.exec(message)?.[1];
         const places = at === undefined ? [pointer] : [`${pointer}${at}`, at, pointer];
         const holds = (place: string) => keyword !== undefined && Object.hasOwn(asObject(resolvePointer(schema, place)), keyword);
-        // ajv names no path for some faults ("if" without "then"): the first subschema holding the keyword is the place.
-        const found = at === undefined && keyword !== undefined && !holds(pointer) ? holding(resolvePointer(schema, pointer) as SchemaNode, pointer, keyword) : undefined;
+        // ajv names no path for some faults ("if" without "then"): the first subschema where the fault holds is the place.
+        const found = at === undefined && keyword !== undefined ? faultyNode(resolvePointer(schema, pointer) as SchemaNode, pointer, keyword, message) : undefined;
         let where = found ?? places.find(holds) ?? places.find((place) => resolvePointer(schema, place) !== undefined) ?? pointer;
         if (holds(where)) where += `/${escapePointer(keyword!)}`;
         // A pattern JavaScript cannot compile: ajv does not say where; the first such pattern is.
-        if (/^Invalid regular expression/.test(message)) where = badPattern(resolvePointer(schema, pointer) as SchemaNode, pointer) ?? badPattern(schema, '') ?? where;
+        if (/^Invalid regular expression/.test(message)) {
+          // The pattern ajv quotes, if it can be told; else the first that JavaScript refuses.
+          const quoted = /^Invalid regular expression: \/(.*)\/u: /s.exec(message)?.[1];
+          where = badPattern(resolvePointer(schema, pointer) as SchemaNode, pointer, quoted) ?? badPattern(schema, '', quoted) ?? where;
+        }
         throw new SchemaError(name, where, `refused by ajv's strict mode, which compiles the validators: ${message.replace(/ at path "[^"]*"/, '').replace(/ at "[^"]*"/, '')}`);
       }
     }
   }
 }
 
-/** The pointer of the first subschema under `node` (at `pointer`) that has `keyword` of its own. */
-function holding(node: SchemaNode, pointer: string, keyword: string): string | undefined {
+/**
+ * The pointer of the first subschema under `node` (at `pointer`) where the fault ajv describes
+ * without a path holds: `if` without `then` and `else`, `then` or `else` without `if`,
+ * `additionalItems` beside an `items` that is not an array; for another message, the first
+ * that has `keyword` of its own.
+ */
+function faultyNode(node: SchemaNode, pointer: string, keyword: string, message: string): string | undefined {
+  const faulty = (subschema: SchemaNode): boolean => {
+    if (!Object.hasOwn(subschema, keyword)) return false;
+    if (/^"if" without "then" and "else"/.test(message)) return subschema.then === undefined && subschema.else === undefined;
+    if (/^"(then|else)" without "if"/.test(message)) return subschema.if === undefined;
+    if (/^"additionalItems" is ignored/.test(message)) return !Array.isArray(subschema.items);
+    return true;
+  };
   let found: string | undefined;
   forEachSubschema(node, (subschema, at) => {
-    if (found === undefined && Object.hasOwn(subschema, keyword)) found = `${pointer}${at}`;
+    if (found === undefined && faulty(subschema)) found = `${pointer}${at}`;
   });
   return found;
 }
 
 /**
  * The pointer of the first `pattern`, or `patternProperties` key, under `node` that JavaScript
- * refuses as a Unicode regular expression, as ajv compiles it.
+ * refuses as a Unicode regular expression, as ajv compiles it; with `quoted` (the pattern ajv's
+ * message names), the first that is that one.
  */
-function badPattern(node: SchemaNode, pointer: string): string | undefined {
-  let found: string | undefined;
+function badPattern(node: SchemaNode, pointer: string, quoted?: string): string | undefined {
   const refused = (pattern: string) => {
     try {
       new RegExp(pattern, 'u');
@@ -263,13 +279,17 @@ function badPattern(node: SchemaNode, pointer: string): string | undefined {
       return true;
     }
   };
-  forEachSubschema(node, (subschema, at) => {
-    if (found !== undefined) return;
-    if (typeof subschema.pattern === 'string' && refused(subschema.pattern)) found = `${pointer}${at}/pattern`;
-    const key = Object.keys(subschema.patternProperties ?? {}).find(refused);
-    if (found === undefined && key !== undefined) found = `${pointer}${at}/patternProperties/${escapePointer(key)}`;
-  });
-  return found;
+  const search = (matches: (pattern: string) => boolean) => {
+    let found: string | undefined;
+    forEachSubschema(node, (subschema, at) => {
+      if (found !== undefined) return;
+      if (typeof subschema.pattern === 'string' && matches(subschema.pattern)) found = `${pointer}${at}/pattern`;
+      const key = found === undefined ? Object.keys(subschema.patternProperties ?? {}).find(matches) : undefined;
+      if (key !== undefined) found = `${pointer}${at}/patternProperties/${escapePointer(key)}`;
+    });
+    return found;
+  };
+  return (quoted === undefined ? undefined : search((pattern) => pattern === quoted && refused(pattern))) ?? search(refused);
 }
 
 /** The JSON Pointer a URI fragment writes (percent-decoded), or the fragment as it is when it does not decode. */

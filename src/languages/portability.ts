@@ -35,8 +35,9 @@ export type Validate = (value: unknown) => { ok: boolean; errors?: readonly { po
  * number is replaced by 0.5 and the validator must then refuse it there with a `type` error
  * that names an integer; no schema is walked here.
  *
- * Pure: reads `text`, calls `validate`, returns warnings in text order (none for text that
- * is not JSON or for a message that is not valid: those are errors, reported elsewhere).
+ * Reads `text`, calls `validate`, returns warnings in text order (none for text that is not
+ * JSON or for a message that is not valid: those are errors, reported elsewhere). Changes
+ * nothing it was given, but for a moment `parsed` (see below).
  *
  * Used by `realtime-contract validate` (text output): for each NDJSON line, or each `.json`
  * file (one message or an array of them), each warning goes to stderr as
@@ -47,7 +48,9 @@ export type Validate = (value: unknown) => { ok: boolean; errors?: readonly { po
  * @param text JSON text of one message or of an array of messages, as the producer wrote it
  * @param validate the validator, e.g. `validateMessage`
  * @param scan `scanJsonText(text)` when the caller has it (a source that looked for duplicate keys)
- * @param parsed `JSON.parse(text)` when the caller has it (it is not parsed again)
+ * @param parsed `JSON.parse(text)` when the caller has it (it is not parsed again). A number
+ *   it holds in an integer slot is swapped for 0.5 while that slot is asked about, and put
+ *   back: give a value of your own parse (not frozen, no getters)
  */
 export function findNonPortableIntegers(text: string, validate: Validate, scan?: JsonTextScan, parsed?: { value: unknown }): PortabilityWarning[] {
   if (!(scan ?? scanJsonText(text)).nonPortable) return [];
@@ -194,7 +197,7 @@ function wholeAsWritten(written: string): boolean {
 
 /**
  * Whether the validator refuses 0.5 at `path` with a `type` error that asks for an integer.
- * `message` is this module's own parse of the text: the number is swapped for 0.5 in place and
+ * `message` is a parse of the text (this module's, or the caller's `parsed`): the number is swapped for 0.5 in place and
  * put back (structuredClone costs more than the validation); only a path that the parsed value
  * does not hold (a key written twice) is tried on a copy, and is no integer slot when the copy
  * cannot hold it either (a number in an array that a later value of its key replaced).

@@ -12,7 +12,12 @@ export function describeSyntaxError(text: string, reason: string): ValidationErr
     .replace(/ at position \d+( \(line \d+ column \d+\))?$/, '')
     .replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, '')
     // V8 quotes the unexpected character as it is: one that prints as nothing is named.
-    .replace(/'([^'])'/gu, (quoted, char: string) => (char !== ' ' && INVISIBLE.test(char) ? codePoint(char.codePointAt(0)!) : quoted));
+    // (Of a character beyond U+FFFF, V8 quotes its first half: the whole one, from the text, is named.)
+    .replace(/'([^'])'/gu, (quoted, char: string) => {
+      if (char === ' ' || !INVISIBLE.test(char)) return quoted;
+      const whole = text.codePointAt(position);
+      return codePoint(/^[\ud800-\udbff]$/.test(char) && whole !== undefined && whole > 0xffff ? whole : char.codePointAt(0)!);
+    });
   const found = position >= text.length ? 'the end of the text' : `${shown(text, position)} at position ${position}`;
   const hint = position === 0 && text.charCodeAt(0) === 0xfeff ? 'drop the byte-order mark: JSON.parse refuses it, and JSON sent over a network has none (RFC 8259 §8.1)' : undefined;
   return { ...validationError('', 'json', 'valid JSON', `${found} (${cause})`, hint), position };

@@ -97,6 +97,8 @@ describe('keys written twice in a .json array', () => {
     const text = `[\n{"type":"ping","timestamp":1,"b":1,"b":2},\n{"type":"ai_tasks","data":${deep}},\n{"type":"pong","timestamp":1},\n{"type":"pong","timestamp":1,"c":1,"c":2}\n]`;
     const entries = (await collect(['-'], text, 'json')).filter((entry) => entry.kind === 'message');
     expect(entries.map((entry) => entry.duplicateKeys)).toEqual([[{ pointer: '/b', line: 2 }], [{ pointer: '', line: 3 }], [], [{ pointer: '/c', line: 5 }]]);
+    // Its faults, which its tree is too deep to place, are on the line it starts on (they were on line 1).
+    expect(entries[1]!.locate('/ts')).toBe(3);
   });
 });
 
@@ -224,10 +226,20 @@ describe('findDuplicateKeys', () => {
     // Short pointers: at most MAX_DUPLICATES_LISTED per message.
     const many = `{"type":"ai_tasks",${Array.from({ length: 500 }, (_, i) => `"k${i}":{"a":1,"a":2}`).join(',')}}`;
     expect(findDuplicateKeys(many)).toHaveLength(MAX_DUPLICATES_LISTED);
-    // In a .json array, each element is a message: each keeps its first even when the others used the budget up.
-    const array = `[${deep},${Array.from({ length: 200 }, () => '{"type":"ping","a":1,"a":2}').join(',')}]`;
-    const owners = new Set(findDuplicateKeys(array).map(({ path }) => path[0]));
-    expect(owners.size).toBe(201);
+    // A text is one message, whatever its root: an array's items share its cap (the reviewer found each inner item given its own).
+    const nested = `[${Array.from({ length: 150 }, () => '{"a":1,"a":2}').join(',')}]`;
+    expect(findDuplicateKeys(nested)).toHaveLength(MAX_DUPLICATES_LISTED);
+  });
+
+  it('in a .json array, each element is a message: each keeps its first even when the others used the budget up, and an element that is an array has one cap', async () => {
+    const key = 'K'.repeat(1000);
+    const deep = `{"type":"ai_tasks","x":${`{"${key}":1,"${key}":`.repeat(300)}1${'}'.repeat(300)}}`;
+    const inner = `[${Array.from({ length: 150 }, () => '{"a":1,"a":2}').join(',')}]`;
+    const array = `[${inner},${deep},${Array.from({ length: 200 }, () => '{"type":"ping","a":1,"a":2}').join(',')}]`;
+    const entries = (await collect(['-'], array, 'json')).filter((entry) => entry.kind === 'message');
+    expect(entries).toHaveLength(202);
+    expect(entries.every((entry) => entry.duplicateKeys.length > 0)).toBe(true);
+    expect(entries[0]!.duplicateKeys).toHaveLength(MAX_DUPLICATES_LISTED);
   });
 
   it('cuts a long doubled key in the error text; the pointer names it whole', () => {

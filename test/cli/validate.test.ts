@@ -82,6 +82,8 @@ describe('realtime-contract validate', () => {
     const json = file('twice.json', twice);
     expect(cli(['validate', json]).stdout).toBe(expected(json));
     expect(cli(['validate', '-'], { input: twice }).stdout).toBe(expected('<stdin>'));
+    // A character beyond U+FFFF is named whole (V8 quotes its first half).
+    expect(cli(['validate', '-'], { input: '\u{200B}'.repeat(0) + '\u{E0001}' }).stdout).toContain('(Unexpected token U+E0001)');
   });
 
   it('gives an empty file and a binary file a clear result', () => {

@@ -377,6 +377,9 @@ describe('listen', () => {
     // An interval is compared, not waited for: no timer's limit applies (it said it had one).
     const longInterval = await listen([server.url, '--duration', '300ms', '--ping-interval', '700h']);
     expect(longInterval.stdout).toMatch(/\n1 frame, 0 violations\n$/);
+    // One too long to be a number is refused (it read as Infinity, and no ping could fail; found by a reviewer).
+    const infinite = await listen(['ws://127.0.0.1:9/api/ws', '--ping-interval', `${'9'.repeat(400)}h`]);
+    expect(infinite.status).toBe(2);
   });
 
   it('--count N checks exactly the first N frames, even when more arrive in the same read', async () => {

@@ -70,6 +70,25 @@ describe('a schema fault is named where it is written (found by a fresh user)', 
       trades.definitions.TradeData!.patternProperties = { '^x_': { type: 'string' }, '^(y': { type: 'string' } };
     })).toMatchObject({ file: 'trades.json', pointer: '/definitions/TradeData/patternProperties/^(y', problem: expect.stringContaining('Invalid regular expression') });
   });
+
+  it('the subschema where the fault holds, not the first with its keyword; the pattern ajv names (found by a reviewer)', async () => {
+    const properties = (trades: Parameters<Parameters<typeof edited>[0]>[0]) => trades.definitions.TradeData!.properties;
+    expect(await refusal((trades) => {
+      properties(trades).quantity = { ...properties(trades).quantity, if: { minimum: 1 }, then: { minimum: 2 } };
+      properties(trades).price!.if = { minimum: 0 };
+    })).toMatchObject({ pointer: '/definitions/TradeData/properties/price/if' });
+    expect(await refusal((trades) => {
+      properties(trades).quantity = { ...properties(trades).quantity, if: { minimum: 1 }, then: { minimum: 2 } };
+      properties(trades).price!.then = { minimum: 0 };
+    })).toMatchObject({ pointer: '/definitions/TradeData/properties/price/then' });
+    expect(await refusal((trades) => {
+      properties(trades).quantity = { type: 'array', items: [{ type: 'string' }] as unknown as SchemaNode, minItems: 1, maxItems: 1, additionalItems: false };
+      properties(trades).price = { type: 'array', items: { type: 'string' }, additionalItems: false };
+    })).toMatchObject({ pointer: '/definitions/TradeData/properties/price/additionalItems' });
+    expect(await refusal((trades) => {
+      properties(trades).fee = { type: 'object', patternProperties: { '(': {} }, properties: { x: { type: 'string', pattern: '[' } } };
+    })).toMatchObject({ pointer: '/definitions/TradeData/properties/fee/properties/x/pattern', problem: expect.stringContaining('/[/u') });
+  });
 });
 
 describe('the poll response lists the stream (found by a fresh user)', () => {

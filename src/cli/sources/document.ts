@@ -65,7 +65,10 @@ export function* readDocumentText(text: string, file: string, duplicateKeys: boo
   const treeOf = messageTrees(text, isArray ? spansOf : undefined);
   const lineOf = (index: number, pointer: string) => {
     const found = treeOf(index);
-    return found ? lineOfOffset(found.start + nearestOffset(found.tree, parsePointer(pointer))) : 1;
+    if (found) return lineOfOffset(found.start + nearestOffset(found.tree, parsePointer(pointer)));
+    // A message whose tree cannot be built (nested too deep): the line it starts on.
+    const start = isArray ? spansOf()[2 * index] : undefined;
+    return start === undefined ? 1 : lineOfOffset(start);
   };
   const literalOf = (index: number, pointer: string) => {
     const found = treeOf(index);

@@ -7,7 +7,10 @@ import { firstInvalidUtf8Byte } from './ndjson-lines.js';
 
 /** A key written twice in one JSON object: what `JSON.parse` silently resolves to the last value. */
 export interface DuplicateKey {
-  /** JSON Pointer of the duplicated key, relative to the text that was scanned; `''` (offset 0) for one nested too deep to locate. */
+  /**
+   * JSON Pointer of the duplicated key, relative to the text that was scanned; `''` (offset 0)
+   * for one nested too deep to locate (in a `.json` array: the element's pointer and offset).
+   */
   pointer: string;
   /** Path of the key as segments (array indices as numbers), relative to the scanned text. */
   path: (string | number)[];
@@ -67,9 +70,9 @@ export function stripBom(text: string): string {
 
 /**
  * The keys that appear twice in one object of `text` (I-JSON, RFC 7493 §2.3, forbids them),
- * found with jsonc-parser's scanner, in text order: every message's first, and up to
- * {@link MAX_DUPLICATES_LISTED} of a message while their pointers fit in twice the text's
- * length (a message of a `.json` array is its element). Text too deeply nested for the scanner gives those found
+ * found with jsonc-parser's scanner, in text order, `text` being one message (the elements of a
+ * `.json` array are each looked at alone): the first, and up to {@link MAX_DUPLICATES_LISTED}
+ * while their pointers fit in twice the text's length. Text too deeply nested for the scanner gives those found
  * before its stack ran out, or, when `parsed` is given and shows a key written twice but none
  * was found, one entry with pointer `''`: there is one, its place is unknown.
  *
@@ -89,7 +92,6 @@ export function findDuplicateKeys(text: string, parsed?: { value: unknown }, sca
   // (its verdict), then more while it has fewer than MAX_DUPLICATES_LISTED and the pointers
   // listed fit in a budget of twice the text. Memory stays linear in the text.
   const pointers = shared ?? { budget: 2 * text.length + 65_536 };
-  let message: string | number | undefined;
   let listed = 0;
   try {
     visit(text, {
@@ -104,12 +106,6 @@ export function findDuplicateKeys(text: string, parsed?: { value: unknown }, sca
         if (!keys) return;
         if (keys.has(property)) {
           const parent = pathSupplier();
-          // The messages of a `.json` array are its elements; any other text is one message.
-          const owner = typeof parent[0] === 'number' ? parent[0] : undefined;
-          if (owner !== message || found.length === 0) {
-            message = owner;
-            listed = 0;
-          }
           if (listed === 0 || (listed < MAX_DUPLICATES_LISTED && pointers.budget > 0)) {
             const path = [...parent, property];
             const pointer = path.map((segment) => `/${escapeToken(String(segment))}`).join('');
