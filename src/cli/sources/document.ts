@@ -1,7 +1,7 @@
 import type { Node as JsonNode } from 'jsonc-parser';
 import { arrayElementSpans, scanJsonText, type JsonTextScan } from '../../languages/json-scan.js';
 import { validationError } from '../../runtime/errors.js';
-import { escapeToken, parsePointer } from '../../runtime/json-pointer.js';
+import { parsePointer } from '../../runtime/json-pointer.js';
 import { describeSyntaxError } from '../../runtime/json-syntax.js';
 import type { SourceEntry } from './entry.js';
 import { deepestNode, numberLiteral, safeParseTree } from '../../languages/as-written.js';
@@ -59,7 +59,8 @@ export function* readDocumentText(text: string, file: string, duplicateKeys: boo
   const scan = duplicateKeys ? scanJsonText(text) : undefined;
   let spans: number[] | undefined;
   const spansOf = () => (spans ??= arrayElementSpans(text));
-  const duplicates = !scan ? [] : isArray ? arrayDuplicates(text, messages, scan, spansOf) : findDuplicateKeys(text, { value: document }, scan);
+  // Each message's keys written twice (pointers from the message, offsets in the document).
+  const duplicatesOf: Map<number, DuplicateKey[]> = !scan ? new Map() : isArray ? arrayDuplicates(text, messages, scan, spansOf) : new Map([[0, findDuplicateKeys(text, { value: document }, scan)]]);
   const source = { text, line: 1, scan };
   const lineOfOffset = lineLookup(text);
   const treeOf = messageTrees(text, isArray ? spansOf : undefined);
@@ -74,17 +75,8 @@ export function* readDocumentText(text: string, file: string, duplicateKeys: boo
     const found = treeOf(index);
     return found ? numberLiteral(found.text, found.tree, [], pointer) : undefined;
   };
-  // Each message's keys written twice, grouped once (filtering the whole list per element was quadratic).
-  const duplicatesOf = new Map<number, DuplicateKey[]>();
-  for (const duplicate of duplicates) {
-    const owner = isArray ? (duplicate.path[0] as number) : 0;
-    const list = duplicatesOf.get(owner);
-    if (list) list.push(duplicate);
-    else duplicatesOf.set(owner, [duplicate]);
-  }
   for (const [index, value] of messages.entries()) {
-    const prefix = isArray ? [index] : [];
-    const own = (duplicatesOf.get(index) ?? []).map(({ path, offset }) => ({ pointer: path.slice(prefix.length).map((segment) => `/${escapeToken(String(segment))}`).join(''), line: lineOfOffset(offset) }));
+    const own = (duplicatesOf.get(index) ?? []).map(({ pointer, offset }) => ({ pointer, line: lineOfOffset(offset) }));
     yield {
       kind: 'message',
       file,
@@ -127,23 +119,21 @@ function messageTrees(text: string, spansOf: (() => number[]) | undefined): (ind
 }
 
 /**
- * The keys written twice in the elements of a `.json` array (paths from the array), each
- * element on its own: only when the document writes more keys than it holds, and only in the
+ * The keys written twice in the elements of a `.json` array, by element index (pointers from
+ * the element, offsets in the document), each element on its own: only when the document writes more keys than it holds, and only in the
  * elements that do (one walk of the whole array found nothing past an element nested deeper
  * than its stack, and not which element held one it could not place). Every element's first is
  * listed; the rest share one budget of pointers, as in {@link findDuplicateKeys}.
  */
-function arrayDuplicates(text: string, elements: unknown[], scan: JsonTextScan, spansOf: () => number[]): DuplicateKey[] {
-  if (scan.keys <= countKeys(elements)) return [];
+function arrayDuplicates(text: string, elements: unknown[], scan: JsonTextScan, spansOf: () => number[]): Map<number, DuplicateKey[]> {
+  const found = new Map<number, DuplicateKey[]>();
+  if (scan.keys <= countKeys(elements)) return found;
   const spans = spansOf();
   const shared = { budget: 2 * text.length + 65_536 };
-  const found: DuplicateKey[] = [];
   for (let index = 0; 2 * index + 1 < spans.length; index++) {
     const start = spans[2 * index]!;
-    const own = text.slice(start, spans[2 * index + 1]);
-    for (const duplicate of findDuplicateKeys(own, { value: elements[index] }, undefined, shared)) {
-      found.push({ path: [index, ...duplicate.path], pointer: `/${index}${duplicate.pointer}`, offset: start + duplicate.offset });
-    }
+    const own = findDuplicateKeys(text.slice(start, spans[2 * index + 1]), { value: elements[index] }, undefined, shared);
+    if (own.length > 0) found.set(index, own.map((duplicate) => ({ ...duplicate, offset: start + duplicate.offset })));
   }
   return found;
 }
