@@ -165,6 +165,24 @@ export class Connection implements Subscriber {
     this.core.scheduleFlush(this);
   }
 
+  /**
+   * Hands the answers waiting (pong, error) to the transport at once, ahead of the queued
+   * stream as {@link Connection.flush} would send them: called when the socket layer is about to
+   * close on a protocol fault it found later in the same read (a frame over the size limit:
+   * 1009), so that the answers to the frames before that one go out before its close frame.
+   */
+  flushAnswers(): void {
+    if (this.closed || !this.greeted || this.urgent.length === 0) return;
+    const batch: Buffer[] = [];
+    for (const item of this.urgent) {
+      this.queuedBytes -= item.frame.length;
+      batch.push(item.frame);
+      bump(this.core.counters.sent, item.type);
+    }
+    this.urgent = [];
+    this.transport.write(batch, () => {});
+  }
+
   /** Whether anything waits to be handed to the transport. */
   private get pending(): boolean {
     return this.queueStart < this.queue.length || (this.greeted && this.urgent.length > 0);

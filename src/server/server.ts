@@ -307,6 +307,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // by every recipient) and a batch goes out as one write on the socket under ws. Safe with
     // compression off (ws then writes synchronously, so frames never interleave).
     const raw = (ws as unknown as { _socket?: Socket })._socket;
+    const close = ws.close.bind(ws);
     const transport: Transport = {
       write(frames, onWritten) {
         if (raw === undefined || raw.destroyed || ws.readyState !== ws.OPEN) {
@@ -319,12 +320,19 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       get bufferedAmount() {
         return ws.bufferedAmount;
       },
-      close: (code, reason) => ws.close(code, reason),
+      close: (code, reason) => close(code, reason),
       terminate: () => ws.terminate(),
     };
     const connection = core.accept(transport, principal, since);
     logger?.info({ event: 'connection-open', connection: connection.id, userId: principal.userId, admin: principal.admin, resume: since !== null }, 'connection accepted');
     ws.on('message', (data, isBinary) => connection.receive(data as Buffer, isBinary));
+    // ws closes by itself on a protocol fault in a read (a frame over maxPayload: 1009; bad
+    // UTF-8: 1007), before it emits 'error': the answers to the frames before the fault, in the
+    // same read and still queued, go out first (they were lost behind the close frame).
+    ws.close = (code?: number, reason?: string | Buffer) => {
+      connection.flushAnswers();
+      close(code, reason);
+    };
     // Without an 'error' handler an oversized frame (1009) would crash the process.
     ws.on('error', (error) => {
       // ws closes the socket itself on a protocol fault; count the code it sent, not 1006.

@@ -4,7 +4,9 @@
  * closed with 1009, and a well-behaved client on the same server sees nothing change. Plus the
  * inbound rate limit: RATE_LIMITED, then 4429.
  */
+import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import * as wsModule from 'ws';
 import { CLOSE_CODES, CloseCode, ErrorCode } from '../../generated/contract.js';
 import { Client, connect, eventually, sleep, startServer, token, trade } from './helpers.js';
 
@@ -71,6 +73,25 @@ describe('hostile input', () => {
       expect(good.closeCode).toBeNull();
       expect(server.rt.stats().closes).toMatchObject({ 1009: HOSTILE * CYCLES });
       good.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('answers the frames before an oversized one in the same read, then closes with 1009', async () => {
+    const server = await startServer();
+    try {
+      const client = await connect(server.url({ token: await token('sloppy') }));
+      await client.until(() => client.count('connection') === 1, 10_000, 'the connection message');
+      // Three masked client frames in one write, so that the server reads them at once: a bad
+      // frame, a ping, then one over the 16 KiB limit. Before, the answers to the first two
+      // were still queued when ws closed with 1009, and never sent.
+      const { Sender } = wsModule as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } };
+      const frame = (text: string) => Buffer.concat(Sender.frame(Buffer.from(text), { fin: true, opcode: 1, mask: true, readOnly: false, rsv1: false }));
+      const raw = (client.ws as unknown as { _socket: Socket })._socket;
+      raw.write(Buffer.concat([frame('{"type":'), frame('{"type":"ping","timestamp":5}'), frame('x'.repeat(17 * 1024))]));
+      expect(await client.closed).toBe(1009);
+      expect(client.frames.slice(1).map((f) => (f.type === 'error' ? (f.data as { code: string }).code : `${f.type} ${String(f.timestamp)}`))).toEqual([ErrorCode.InvalidJson, 'pong 5']);
     } finally {
       await server.rt.close();
     }
