@@ -5,7 +5,8 @@
  *
  * A problem is a `ValidationError` from the runtime plus its place (`file`, `line`, `index` in a
  * `.json` array) and the message's `type`; its text line is
- * `path:line: <type> <pointer> expected …, got …`, always one line whatever the message holds.
+ * `path:line: <type> <pointer> expected …, got …` (`path:line: [index] <type> …` for a message of
+ * a `.json` array), always one line whatever the message holds.
  *
  * ```ts
  * const output = processOutput();                       // stdout that survives `| head`
@@ -65,8 +66,8 @@ export interface JsonReport {
   valid: number;
   invalid: number;
   problems: (Place & { type: string | null } & ValidationError)[];
-  /** Notes that do not change a verdict, as text output prints them on stderr: `{ file, line, message }`. */
-  warnings: { file: string; line: number; message: string }[];
+  /** Notes that do not change a verdict, as text output prints them on stderr: `{ file, line, index?, message }` (`index` in a `.json` array). */
+  warnings: { file: string; line: number; index?: number; message: string }[];
   errors: string[];
 }
 
@@ -150,14 +151,20 @@ export class Report {
   /**
    * A note about a message that does not change the verdict (e.g. an integer written as a
    * float, which other languages read differently): `path:line: warning: <text>` on stderr in
-   * text output, listed under `warnings` in JSON.
+   * text output (`path:line: warning: [index] <text>` for a message of a `.json` array), listed
+   * under `warnings` in JSON.
+   *
+   * @param index the message's index in its `.json` array, if it is in one
    */
-  warning(file: string, line: number, text: string): void {
+  warning(file: string, line: number, text: string, index?: number): void {
     if (this.options.format === 'text') {
       this.flush();
-      this.options.stderr(`${oneLine(`${file}:${line}: warning: ${text}`)}\n`);
-    } else if (this.warnings.length < WARNINGS_HELD) this.warnings.push({ file, line, message: text });
-    else if (!this.spillWarning(JSON.stringify({ file, line, message: text }))) this.unspilled.push({ file, line, message: text });
+      this.options.stderr(`${oneLine(`${file}:${line}: warning: ${index === undefined ? '' : `[${index}] `}${text}`)}\n`);
+      return;
+    }
+    const warning = index === undefined ? { file, line, message: text } : { file, line, index, message: text };
+    if (this.warnings.length < WARNINGS_HELD) this.warnings.push(warning);
+    else if (!this.spillWarning(JSON.stringify(warning))) this.unspilled.push(warning);
   }
 
   /**
@@ -227,10 +234,13 @@ export class Report {
   }
 }
 
-/** `path:line: <type> <pointer> <message>`, on one line; a long type is cut, a missing one is `-`. */
-export function formatProblem({ file, line, type, error }: Problem): string {
+/**
+ * `path:line: <type> <pointer> <message>`, on one line, and `path:line: [index] <type> …` for a
+ * message of a `.json` array (several may share a line); a long type is cut, a missing one is `-`.
+ */
+export function formatProblem({ file, line, index, type, error }: Problem): string {
   const shown = type === null ? '-' : type.length > 40 ? `${type.slice(0, 37)}...` : type;
-  return oneLine(`${file}:${line}: ${shown} ${error.pointer || '(root)'} ${error.message}`);
+  return oneLine(`${file}:${line}: ${index === undefined ? '' : `[${index}] `}${shown} ${error.pointer || '(root)'} ${error.message}`);
 }
 
 /** The `type` of a value when it is an object with a string `type`, else null. Never throws. */

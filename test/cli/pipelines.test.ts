@@ -56,8 +56,8 @@ describe('realtime-contract validate in a pipeline', () => {
       expect(stdin.code).toBe(1);
     }
     const pretty = JSON.stringify([JSON.parse(ping(1)), JSON.parse(ping(-5))], null, 2);
-    expect(cli(['validate', '--input', 'json', '-'], pretty)).toMatchObject({ code: 1, stdout: '<stdin>:8: ping /timestamp expected a number >= 0, got -5\n1 valid, 1 invalid\n' });
-    expect(cli(['validate', '-'], pretty)).toMatchObject({ code: 1, stdout: '<stdin>:8: ping /timestamp expected a number >= 0, got -5\n1 valid, 1 invalid\n' });
+    expect(cli(['validate', '--input', 'json', '-'], pretty)).toMatchObject({ code: 1, stdout: '<stdin>:8: [1] ping /timestamp expected a number >= 0, got -5\n1 valid, 1 invalid\n' });
+    expect(cli(['validate', '-'], pretty)).toMatchObject({ code: 1, stdout: '<stdin>:8: [1] ping /timestamp expected a number >= 0, got -5\n1 valid, 1 invalid\n' });
     expect(cli(['validate', '--input', 'json', '-'], `${ping(1)}\n${ping(2)}\n`).stdout).toMatch(/^<stdin>:2: - \(root\) expected valid JSON/);
     // Pretty-printed documents one after another: one error where the second starts, with the
     // way out (it was one error per line of both, and no hint).
@@ -203,7 +203,7 @@ describe('realtime-contract validate in a pipeline', () => {
     const message = 'expected each key once in an object (I-JSON, RFC 7493), got "timestamp" more than once; JSON.parse keeps only the last value';
     expect(cli(['validate', '-'], twice)).toMatchObject({ code: 1, stdout: `<stdin>:1: ping /timestamp ${message}\n0 valid, 1 invalid\n` });
     expect(cli(['validate', '--mode', 'tolerant', '-'], twice)).toMatchObject({ code: 0, stdout: '1 valid, 0 invalid\n' });
-    expect(cli(['validate', nested]).stdout).toMatch(/^.*nested\.json:4: trades \/data\/id expected each key once/);
+    expect(cli(['validate', nested]).stdout).toMatch(/^.*nested\.json:4: \[1\] trades \/data\/id expected each key once/);
   });
 
   it('reports every fault of a message with --all-errors, counting the message once', () => {

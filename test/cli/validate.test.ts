@@ -128,7 +128,10 @@ describe('realtime-contract validate', () => {
     const { stdout } = cli(['validate', target]);
     const text = readFileSync(target, 'utf8').split('\n');
     const feeLine = text.findIndex((line, index) => index > text.length / 2 && line.includes('"fee"')) + 1;
-    expect(stdout).toBe(`${target}:${feeLine}: trades /data/fee expected a number, got a string "free"\n1 valid, 1 invalid\n`);
+    expect(stdout).toBe(`${target}:${feeLine}: [1] trades /data/fee expected a number, got a string "free"\n1 valid, 1 invalid\n`);
+    // On one line, the index tells the messages apart (JSON output has it as `index`).
+    const oneLine = file('one-line.json', JSON.stringify([bad, trade, bad]));
+    expect(cli(['validate', oneLine]).stdout).toBe(`${oneLine}:1: [0] trades /data/fee expected a number, got a string "free"\n${oneLine}:1: [2] trades /data/fee expected a number, got a string "free"\n1 valid, 2 invalid\n`);
   });
 
   it('exits 2 with one line for a missing file, and still validates the other paths', () => {
@@ -238,7 +241,7 @@ describe('realtime-contract validate', () => {
       // beyond the largest double
       'ping /timestamp expected an integer, got 1e400 (read as Infinity, not a finite number)',
     ];
-    expect(stdout).toBe(`${faults.map((f, i) => `${ndjson}:${i + 1}: ${f}\n`).join('')}${faults.map((f, i) => `${json}:${i + 2}: ${f}\n`).join('')}0 valid, 10 invalid\n`);
+    expect(stdout).toBe(`${faults.map((f, i) => `${ndjson}:${i + 1}: ${f}\n`).join('')}${faults.map((f, i) => `${json}:${i + 2}: [${i}] ${f}\n`).join('')}0 valid, 10 invalid\n`);
   });
 
   it('prints one JSON object with --format json', () => {

@@ -104,6 +104,15 @@ describe('findNonPortableIntegers (issue 8, item 19: the producer is told)', () 
       expect(await runValidate([file], { mode: 'strict', format: 'text' }, output)).toBe(0);
       expect(stdout).toBe('2 valid, 0 invalid\n');
       expect(stderr).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: warning: /timestamp 1705251000000\.0 is an integer written as a float: .*; write 1705251000000\n$`));
+      // A .json array on one line: the warning names the message by its index, in both outputs.
+      const array = path.join(dir, 'python-producer.json');
+      writeFileSync(array, '[{"type":"ping","timestamp":1},{"type":"ping","timestamp":1705251000000.0}]');
+      stderr = '';
+      expect(await runValidate([array], { mode: 'strict', format: 'text' }, output)).toBe(0);
+      expect(stderr).toMatch(/python-producer\.json:1: warning: \[1\] \/timestamp 1705251000000\.0 is an integer written as a float/);
+      stdout = '';
+      expect(await runValidate([array], { mode: 'strict', format: 'json' }, output)).toBe(0);
+      expect(JSON.parse(stdout).warnings).toEqual([{ file: array, line: 1, index: 1, message: expect.stringMatching(/^\/timestamp 1705251000000\.0 is an integer written as a float/) }]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
