@@ -174,7 +174,8 @@ async function readGitRef(ref: string, schemas: string, cwd: string): Promise<Co
 /**
  * Reads `package/schemas/*.json` of an `npm pack` tarball. No tar reader is installed
  * (`npm ls tar` is empty and the team adds no dependencies), so the system's `tar -xzf`
- * extracts it into a temporary folder, removed afterwards.
+ * extracts it into a temporary folder, removed afterwards. A tarball holding anything but
+ * regular files and folders there (a symbolic link) is refused.
  */
 async function readTarball(file: string, spec: string): Promise<ContractSource> {
   const dir = await mkdtemp(path.join(tmpdir(), 'realtime-contract-pack-'));
@@ -184,6 +185,11 @@ async function readTarball(file: string, spec: string): Promise<ContractSource> 
     } catch (error) {
       const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n')[0];
       throw new SourceError(`${spec}: cannot extract package/schemas from the tarball (${stderr})`);
+    }
+    // A tarball may come from anyone: only its regular files are read. A symbolic link in it
+    // could name any file of this machine, and the error for a non-JSON one would quote it.
+    for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() && !entry.isDirectory()) throw new SourceError(`${spec}: ${path.relative(dir, path.join(entry.parentPath, entry.name))} in the tarball is not a regular file (a symbolic link?): nothing was read`);
     }
     const source = await readFolder(path.join(dir, 'package'), spec);
     const pkg = JSON.parse(await readFile(path.join(dir, 'package', 'package.json'), 'utf8').catch(() => '{}')) as { name?: string; version?: string };

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -167,6 +167,22 @@ describe('realtime-contract diff', () => {
     const fromV1 = json(['diff', V1_0, `tarball:${packed}`]);
     expect(fromV1.counts.breaking).toBe(0);
     expect(fromV1.counts.strict).toBeGreaterThan(0);
+  });
+
+  it('refuses a tarball whose schemas are symbolic links, and reads nothing through them (found by a hostile tester)', () => {
+    const secret = path.join(work, 'secret.txt');
+    writeFileSync(secret, 'root:x:0:0:secret\n');
+    const staged = path.join(work, 'hostile-pack');
+    writeSchemas(path.join(staged, 'package/schemas'), readSchemas(path.join(ROOT, 'schemas')));
+    writeFileSync(path.join(staged, 'package/package.json'), '{ "name": "realtime-contract", "version": "9.9.9" }');
+    rmSync(path.join(staged, 'package/schemas/protocol.json'));
+    symlinkSync(secret, path.join(staged, 'package/schemas/protocol.json'));
+    const tarball = path.join(work, 'hostile.tgz');
+    execFileSync('tar', ['-czf', tarball, '-C', staged, 'package']);
+    const result = cli(['diff', tarball]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`realtime-contract: ${tarball}: package/schemas/protocol.json in the tarball is not a regular file (a symbolic link?): nothing was read\n`);
+    expect(result.stdout + result.stderr).not.toContain('secret');
   });
 
   it('exits 2 naming the side it cannot read', () => {
