@@ -5,7 +5,7 @@ import { findNonPortableIntegers } from '../languages/portability.js';
 import { escapeToken } from '../runtime/json-pointer.js';
 import { parseMessage } from '../runtime/parse.js';
 import { validateMessage } from '../runtime/validate.js';
-import { inertJson, noticeMessage, oneLine } from './report.js';
+import { cut, inertJson, noticeMessage, oneLine, shownPointer } from './report.js';
 import { duplicateKeyError, findDuplicateKeys } from './sources/text.js';
 import type { ValidationMode } from '../runtime/validate.js';
 
@@ -109,12 +109,12 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const violate = (found: Violation) => {
     const violation = { ...found, type: found.type === null ? null : scrub(found.type), pointer: scrub(found.pointer), message: scrub(found.message) };
     report.violations.push(violation);
-    if (text) output.stdout(`${oneLine(`${violation.index === null ? violation.keyword : `frame ${violation.index}`}: ${violation.type ?? '-'} ${violation.pointer || '(root)'} ${violation.message}`)}\n`);
+    if (text) output.stdout(`${oneLine(`${violation.index === null ? violation.keyword : `frame ${violation.index}`}: ${violation.type === null ? '-' : cut(violation.type, 40)} ${shownPointer(violation.pointer)} ${violation.message}`)}\n`);
   };
   const warn = (found: ListenReport['warnings'][number]) => {
     const warning = { ...found, type: found.type === null ? null : scrub(found.type), pointer: scrub(found.pointer), message: scrub(found.message) };
     report.warnings.push(warning);
-    if (text) output.stderr(`${oneLine(`frame ${warning.index}: warning: ${warning.type ?? '-'} ${warning.pointer || '(root)'} ${warning.message}`)}\n`);
+    if (text) output.stderr(`${oneLine(`frame ${warning.index}: warning: ${warning.type === null ? '-' : cut(warning.type, 40)} ${shownPointer(warning.pointer)} ${warning.message}`)}\n`);
   };
   const validate = (value: unknown) => validateMessage(value, { mode: options.mode });
   /** The server's close, kept for the report; any code but 1000 before the run ends is a violation (`counts`: the socket had opened). */

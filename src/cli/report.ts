@@ -236,11 +236,24 @@ export class Report {
 
 /**
  * `path:line: <type> <pointer> <message>`, on one line, and `path:line: [index] <type> …` for a
- * message of a `.json` array (several may share a line); a long type is cut, a missing one is `-`.
+ * message of a `.json` array (several may share a line); a long type or pointer is cut, a missing type is `-`.
  */
 export function formatProblem({ file, line, index, type, error }: Problem): string {
-  const shown = type === null ? '-' : type.length > 40 ? `${type.slice(0, 37)}...` : type;
-  return oneLine(`${file}:${line}: ${index === undefined ? '' : `[${index}] `}${shown} ${error.pointer || '(root)'} ${error.message}`);
+  return oneLine(`${file}:${line}: ${index === undefined ? '' : `[${index}] `}${type === null ? '-' : cut(type, 40)} ${shownPointer(error.pointer)} ${error.message}`);
+}
+
+/** A pointer as text output shows it: `(root)` for the root, cut past 200 characters (a key may be megabytes long; JSON output keeps it whole). */
+export function shownPointer(pointer: string): string {
+  return pointer === '' ? '(root)' : cut(pointer, 200);
+}
+
+/** `text` cut to at most `max` UTF-16 code units, `...` included, never between the halves of a surrogate pair. */
+export function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 3;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}...`;
 }
 
 /** The `type` of a value when it is an object with a string `type`, else null. Never throws. */

@@ -122,6 +122,16 @@ describe('realtime-contract validate', () => {
     expect(code).toBe(1);
   });
 
+  it('cuts a long key in the text line, where JSON output keeps the pointer whole (found by a hostile tester: a 10 MiB line)', () => {
+    const key = `k${'😀'.repeat(5_000)}`;
+    const target = file('long-key.ndjson', `${JSON.stringify({ type: 'ping', timestamp: 1, [key]: 1 })}\n`);
+    const { stdout } = cli(['validate', target]);
+    const line = stdout.split('\n')[0]!;
+    expect(line.length).toBeLessThan(500);
+    expect(line).toMatch(new RegExp(`^.*:1: ping /k(😀){97}\\.\\.\\. expected no property "k(😀){28}\\.\\.\\." \\(unknown to the schema\\), got 1$`));
+    expect(JSON.parse(cli(['validate', '--format', 'json', target]).stdout).problems[0].pointer).toBe(`/${key}`);
+  });
+
   it('points at the line of the faulty element in a .json array', () => {
     const bad = { ...trade, data: { ...trade.data, fee: 'free' } };
     const target = file('array.json', JSON.stringify([trade, bad], null, 2));
