@@ -34,6 +34,14 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
     output.stderr(`realtime-contract: --schemas ${options.schemas}: no such folder (the folder of the JSON Schemas, one file per message type)\n`);
     return 2;
   }
+  if (!options.check) {
+    // Refused before the generators run (seconds), and again with what this run writes.
+    const foreign = await codegen.foreignEntries(options.out, codegen.OUTPUT_NAMES);
+    if (foreign.length > 0) {
+      output.stderr(`realtime-contract: --out ${new codegen.ForeignOutputError(options.out, foreign).message}\n`);
+      return 2;
+    }
+  }
   let files;
   try {
     files = await codegen.generate(options.schemas);

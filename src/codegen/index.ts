@@ -13,7 +13,7 @@ import { emitValidators } from './validators.js';
 import type { GeneratedFiles } from './write.js';
 
 export { SchemaError } from '../contract/index.js';
-export { checkGenerated, ForeignOutputError, writeGenerated, type GeneratedFiles, type Staleness } from './write.js';
+export { checkGenerated, foreignEntries, ForeignOutputError, writeGenerated, type GeneratedFiles, type Staleness } from './write.js';
 
 /**
  * Runs every generator over the schemas in `schemaDir`. Pure: nothing is written; the
@@ -22,6 +22,13 @@ export { checkGenerated, ForeignOutputError, writeGenerated, type GeneratedFiles
  *
  * @throws SchemaError (file and JSON Pointer) when a schema is broken, or one of its `examples` fails it
  */
+/**
+ * Every top-level name `generate` may write in its output folder (`formats.js` and
+ * `formats.d.ts` only for a contract with a `format`): what an `--out` folder may hold before
+ * the generators run. {@link generate} refuses to write outside these names.
+ */
+export const OUTPUT_NAMES: ReadonlySet<string> = new Set(['asyncapi.json', 'cli', 'contract.ts', 'docs', 'formats.d.ts', 'formats.js', 'languages', 'received-types.ts', 'schema', 'typebox.ts', 'types.ts', 'validators.d.ts', 'validators.js']);
+
 export async function generate(schemaDir: string): Promise<GeneratedFiles> {
   const contract = await loadContract(schemaDir);
   // What the generators cannot follow (a format the validators lack, a stream polls cannot
@@ -45,6 +52,7 @@ export async function generate(schemaDir: string): Promise<GeneratedFiles> {
   for (const output of outputs) {
     for (const [relative, text] of output) {
       if (files.has(relative)) throw new Error(`two generators write generated/${relative}`);
+      if (!OUTPUT_NAMES.has(relative.split('/')[0]!)) throw new Error(`generated/${relative} is not under a name OUTPUT_NAMES lists`);
       files.set(relative, text);
     }
   }

@@ -48,14 +48,8 @@ export class ForeignOutputError extends Error {
  * @throws ForeignOutputError when `outDir` holds a top-level name `files` does not
  */
 export async function writeGenerated(outDir: string, files: GeneratedFiles): Promise<void> {
-  if (await exists(outDir)) {
-    const ours = new Set([...files.keys()].map((relative) => relative.split('/')[0]!));
-    // A file generate wrote under another contract (formats.js without a `format`) is its own.
-    const written = async (name: string) => (await readFile(path.join(outDir, name), 'utf8').catch(() => '')).slice(0, 200).includes(GENERATED_MARK);
-    const foreign = [];
-    for (const name of (await readdir(outDir)).sort()) if (!ours.has(name) && !(await written(name))) foreign.push(name);
-    if (foreign.length > 0) throw new ForeignOutputError(outDir, foreign);
-  }
+  const foreign = await foreignEntries(outDir, new Set([...files.keys()].map((relative) => relative.split('/')[0]!)));
+  if (foreign.length > 0) throw new ForeignOutputError(outDir, foreign);
   const staging = `${outDir}.staging-${process.pid}`;
   const retired = `${outDir}.retired-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
@@ -73,6 +67,21 @@ export async function writeGenerated(outDir: string, files: GeneratedFiles): Pro
     await rm(staging, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * The top-level names in `outDir` that are not in `names` and are not a file generate wrote
+ * (one whose first line carries its mark: formats.js from a contract with a `format`), sorted;
+ * none when `outDir` does not exist. `generate` asks first with every name it may write
+ * (`OUTPUT_NAMES`), so that a wrong `--out` is refused before the generators run, and again
+ * with the names this run writes.
+ */
+export async function foreignEntries(outDir: string, names: ReadonlySet<string>): Promise<string[]> {
+  if (!(await exists(outDir))) return [];
+  const written = async (name: string) => (await readFile(path.join(outDir, name), 'utf8').catch(() => '')).slice(0, 200).includes(GENERATED_MARK);
+  const foreign = [];
+  for (const name of (await readdir(outDir)).sort()) if (!names.has(name) && !(await written(name))) foreign.push(name);
+  return foreign;
 }
 
 /** Compares `outDir` with `files` byte for byte, telling line-end-only differences apart. */

@@ -73,7 +73,7 @@ export function lineEntry(line: NdjsonLine, file: string, duplicateKeys: boolean
   }
   if ('tooLong' in line) {
     const limit = `${MAX_LINE_BYTES / 1024 / 1024} MiB`;
-    return { kind: 'syntax', file, line: line.number, error: validationError('', 'json', `a line of at most ${limit}`, `${Math.ceil(line.tooLong / 1024 / 1024)} MiB or more`) };
+    return { kind: 'syntax', file, line: line.number, error: validationError('', 'json', `a line of at most ${limit}`, `one of ${line.tooLong} bytes`) };
   }
   return { kind: 'syntax', file, line: line.number, error: notUtf8Error(line.notUtf8, line.byte) };
 }
