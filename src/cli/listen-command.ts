@@ -81,7 +81,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   let url: URL | undefined;
   try {
     url = new URL(target);
-    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new Error('expected a ws: or wss: URL');
+    // http: and https: are taken as ws: and wss:, as the client and WebSocket constructors do.
+    if (url.protocol === 'http:' || url.protocol === 'https:') url.protocol = url.protocol === 'http:' ? 'ws:' : 'wss:';
+    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new Error('expected a ws: or wss: URL (or http:, https:, taken as ws:, wss:)');
   } catch (error) {
     // An unparsable URL is redacted by pattern: the token must not reach the terminal either way.
     output.stderr(`realtime-contract: cannot listen to "${url ? redact(url) : redactText(target)}": ${redactText((error as Error).message)}\n`);

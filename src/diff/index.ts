@@ -57,7 +57,7 @@ export interface DiffReport {
    * documentation-level changes. The protocol version follows the wire alone.
    */
   semver: Bump;
-  /** The protocol version each side declares (`x-version`), and the lowest the new one should be. */
+  /** The protocol version each side declares (`x-version`), the lowest the new one should be, and whether it is at least that (`bumped`: true when nothing needs bumping). */
   protocolVersion: { before: string; after: string; suggested: string; bumped: boolean };
 }
 

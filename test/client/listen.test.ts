@@ -264,6 +264,11 @@ describe('listen', () => {
     const refused = await listen([server.url, '--token', 'wrong-secret', '--count', '1']);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toMatch(/HTTP 401/);
+    // An http: URL is taken as ws:, as the client takes it (it was refused: "expected a ws: or wss: URL").
+    const http = await listen([server.url.replace(/^ws:/, 'http:'), '--token', 'wrong-secret', '--count', '1']);
+    expect(http.status).toBe(2);
+    expect(http.stderr).toMatch(/HTTP 401/);
+    expect((await listen(['ftp://127.0.0.1/api/ws', '--count', '1'])).stderr).toContain('expected a ws: or wss: URL (or http:, https:, taken as ws:, wss:)');
     expect(refused.stderr).not.toContain('wrong-secret');
     const port = server.port;
     await server.stop();
