@@ -2,7 +2,7 @@ import { asWritten } from '../languages/as-written.js';
 import { findNonPortableIntegers } from '../languages/portability.js';
 import type { ValidationError } from '../runtime/errors.js';
 import { validateMessage, type ValidationMode, type ValidationResult } from '../runtime/validate.js';
-import { messageType, noticeMessage, Report, type Findings, type Output, type Problem } from './report.js';
+import { messageType, noticeMessage, Report, shownPointer, type Findings, type Output, type Problem } from './report.js';
 import { defaultJobs, MAX_JOBS, PARALLEL_FROM, ParallelValidation } from './parallel.js';
 import { duplicateKeyError, readSourceBatches, type InputFormat, type MessageEntry, type SourceEntry } from './sources/index.js';
 import { lineLookup } from './sources/text.js';
@@ -121,7 +121,7 @@ export function createChecker(options: CheckerOptions, findings: Findings & { fa
         // A text that is this message alone (an NDJSON line, a one-message document) is not parsed again.
         const own = entry.index === undefined ? { value: entry.value } : undefined;
         for (const warning of findNonPortableIntegers(text, validate, scan, own)) {
-          findings.warning(entry.file, line + lineOf(warning.offset) - 1, `${warning.pointer} ${warning.message}`, warning.index);
+          findings.warning(entry.file, line + lineOf(warning.offset) - 1, `${shownPointer(warning.pointer)} ${warning.message}`, warning.index);
         }
       }
       // The common case builds nothing: no problems, no places, no text.
@@ -129,7 +129,7 @@ export function createChecker(options: CheckerOptions, findings: Findings & { fa
       if (result?.ok) {
         findings.accepted();
         // Tolerant mode: a value outside a closed list passed; say so, the verdict stands.
-        if (warn && result.notices) for (const notice of result.notices) findings.warning(entry.file, entry.locate(notice.pointer), `${notice.pointer} ${noticeMessage(notice)}`, entry.index);
+        if (warn && result.notices) for (const notice of result.notices) findings.warning(entry.file, entry.locate(notice.pointer), `${shownPointer(notice.pointer)} ${noticeMessage(notice)}`, entry.index);
       } else findings.rejected(check(entry, result, options.mode, allErrors));
     } else if (entry.kind === 'syntax') findings.rejected([{ file: entry.file, line: entry.line, type: null, error: entry.error }]);
     else if (entry.kind === 'unreadable') findings.fault?.(entry.reason);

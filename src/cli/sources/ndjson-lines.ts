@@ -27,7 +27,7 @@ export interface ByteLine {
 /** A line longer than `maxLineBytes`: reported by size, its content skipped. */
 export interface TooLongLine {
   number: number;
-  /** Its length in bytes (at least `maxLineBytes + 1`). */
+  /** Its length in bytes (at least `maxLineBytes + 1`), a CR before its LF counted when the line spans chunks read. */
   tooLong: number;
 }
 
