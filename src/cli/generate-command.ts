@@ -34,6 +34,15 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
     output.stderr(`realtime-contract: --schemas ${options.schemas}: no such folder (the folder of the JSON Schemas, one file per message type)\n`);
     return 2;
   }
+  // A file, or a path through one: said before anything reads or writes it (it was `ENOTDIR … scandir`).
+  const notFolder = await stat(options.out).then(
+    (found) => (found.isDirectory() ? undefined : 'is a file, not a folder'),
+    (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : error.code === 'ENOTDIR' ? 'passes through a file, not a folder' : error.message),
+  );
+  if (notFolder !== undefined) {
+    output.stderr(`realtime-contract: --out ${options.out}: ${notFolder} (generate writes a folder of files: name a new folder, or one it wrote)\n`);
+    return 2;
+  }
   if (!options.check) {
     // Refused before the generators run (seconds), and again with what this run writes.
     const foreign = await codegen.foreignEntries(options.out, codegen.OUTPUT_NAMES);

@@ -385,6 +385,9 @@ export class Connection implements Subscriber {
   private sendError(code: string, message: string, details?: string): void {
     this.core.counters.inboundErrors[code] = (this.core.counters.inboundErrors[code] ?? 0) + 1;
     if (code !== ErrorCode.RateLimited && ++this.faultsInRow > this.core.options.maxConsecutiveFaults) {
+      // The errors for the faults before this one go out before the close frame: when they
+      // arrived in one read, they are still queued for the next flush.
+      this.flushAnswers();
       this.core.closeConnection(this, CloseCode.PolicyViolation, 'repeated protocol faults');
       return;
     }

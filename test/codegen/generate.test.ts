@@ -140,6 +140,21 @@ describe('npm run generate', () => {
     expect(result.stderr).toBe('realtime-contract: --schemas /nonexistent-schemas: no such folder (the folder of the JSON Schemas, one file per message type)\n');
   });
 
+  it('says an --out that is a file, or passes through one, is not a folder, with --check too (it said ENOTDIR … scandir)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'generate-out-'));
+    const file = path.join(dir, 'generated');
+    writeFileSync(file, 'mine\n');
+    for (const args of [[], ['--check']]) {
+      const result = runGenerate([...args, '--out', file]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(`realtime-contract: --out ${file}: is a file, not a folder (generate writes a folder of files: name a new folder, or one it wrote)\n`);
+    }
+    const result = runGenerate(['--out', path.join(file, 'inner')]);
+    expect(result.stderr).toBe(`realtime-contract: --out ${path.join(file, 'inner')}: passes through a file, not a folder (generate writes a folder of files: name a new folder, or one it wrote)\n`);
+    expect(readFileSync(file, 'utf8')).toBe('mine\n');
+    rmSync(dir, { recursive: true });
+  });
+
   it('names files that the schemas no longer produce', () => {
     const { schemas, out } = workspace();
     writeFileSync(path.join(out, 'leftover.ts'), 'export {};\n');

@@ -180,6 +180,15 @@ describe('hostile input', () => {
       expect(client.closeCode).toBeNull();
       client.ws.send('nope');
       expect(await client.closed).toBe(1008);
+      // Six in one write: the five errors answered before the close frame (they were dropped).
+      const burst = await connect(server.url({ token: await token('burst') }));
+      await burst.until(() => burst.count('connection') === 1, 10_000, 'the connection message');
+      const socket = (burst.ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
+      socket.cork();
+      for (let i = 0; i < 6; i++) burst.ws.send('nope');
+      socket.uncork();
+      expect(await burst.closed).toBe(1008);
+      expect(burst.frames.filter((f) => f.type === 'error').map((f) => f.data!.code)).toEqual(Array(5).fill(ErrorCode.InvalidJson));
     } finally {
       await server.rt.close();
     }
