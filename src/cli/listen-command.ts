@@ -5,7 +5,8 @@ import { findNonPortableIntegers } from '../languages/portability.js';
 import { escapeToken } from '../runtime/json-pointer.js';
 import { parseMessage } from '../runtime/parse.js';
 import { validateMessage } from '../runtime/validate.js';
-import { cut, inertJson, noticeMessage, oneLine, shownPointer } from './report.js';
+import { cut } from '../runtime/errors.js';
+import { inertJson, noticeMessage, oneLine, shownPointer } from './report.js';
 import { duplicateKeyError, findDuplicateKeys } from './sources/text.js';
 import type { ValidationMode } from '../runtime/validate.js';
 
@@ -182,7 +183,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       const result = parseMessage(data as Buffer, { mode: options.mode });
       const value = safeParse(data as Buffer);
       // A type is shown cut at 60 characters, as error texts cut keys: a server's 1 MB `type` is not printed whole.
-      const type = typeof value?.type === 'string' ? (value.type.length > 60 ? `${value.type.slice(0, 57)}...` : value.type) : null;
+      const type = typeof value?.type === 'string' ? cut(value.type, 60) : null;
       if (type !== null) report.counts[scrub(type)] = (report.counts[scrub(type)] ?? 0) + 1;
       if (type === 'ping') {
         if (typeof value?.timestamp === 'number') ws.send(JSON.stringify({ type: 'pong', timestamp: value.timestamp }));

@@ -26,7 +26,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { preview, type ValidationError } from '../runtime/errors.js';
+import { cut, preview, type ValidationError } from '../runtime/errors.js';
 import type { ValidationNotice } from '../runtime/validate.js';
 import type { Place } from './sources/index.js';
 
@@ -245,15 +245,6 @@ export function formatProblem({ file, line, index, type, error }: Problem): stri
 /** A pointer as text output shows it: `(root)` for the root, cut past 200 characters (a key may be megabytes long; JSON output keeps it whole). */
 export function shownPointer(pointer: string): string {
   return pointer === '' ? '(root)' : cut(pointer, 200);
-}
-
-/** `text` cut to at most `max` UTF-16 code units, `...` included, never between the halves of a surrogate pair. */
-export function cut(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - 3;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end--;
-  return `${text.slice(0, end)}...`;
 }
 
 /** The `type` of a value when it is an object with a string `type`, else null. Never throws. */

@@ -296,7 +296,7 @@ function throwingPointer(value: unknown): string {
 function safeString(value: unknown): string {
   try {
     const text = value instanceof Error ? `${value.name}: ${value.message}` : String(value);
-    return text.length > 100 ? `${text.slice(0, 97)}...` : text;
+    return cut(text, 100);
   } catch {
     return 'an exception that cannot be shown';
   }
@@ -320,7 +320,19 @@ function unknownPropertyError(instancePath: string, name: string, value: unknown
 
 /** `text` quoted as JSON, cut at 60 characters. */
 function shown(text: string): string {
-  return quote(text.length > 60 ? `${text.slice(0, 57)}...` : text);
+  return quote(cut(text, 60));
+}
+
+/**
+ * `text` cut to at most `max` UTF-16 code units, `...` included, never between the halves of
+ * a surrogate pair (a lone half would print as `\ud83d`).
+ */
+export function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 3;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}...`;
 }
 
 /** Printable ASCII but `"` and `\`: what `JSON.stringify` writes as it is. */

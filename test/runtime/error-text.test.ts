@@ -127,3 +127,15 @@ describe('keywords the shipped schemas do not use yet are described in words (fo
     expect(describe1('maxLength', { limit: 3 }, 'abcd').message).toBe('expected a string of at most 3 character(s), got "abcd"');
   });
 });
+
+describe('long strings in error texts', () => {
+  it('are cut at 60 characters, never between the halves of a surrogate pair', () => {
+    const trade = specExample('trades');
+    // 56 characters, then an emoji (2 code units) across the cut at 57.
+    trade.data.side = `${'s'.repeat(56)}😀${'t'.repeat(10)}`;
+    const message = first(trade).message;
+    expect(message).toBe(`expected one of "buy", "sell", got "${'s'.repeat(56)}..."`);
+    trade.data.side = `${'s'.repeat(55)}😀${'t'.repeat(10)}`;
+    expect(first(trade).message).toBe(`expected one of "buy", "sell", got "${'s'.repeat(55)}😀..."`);
+  });
+});
