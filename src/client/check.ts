@@ -66,7 +66,14 @@ function expectedOf(keyword: string, params: Record<string, unknown>): string {
 
 function failure(reason: 'invalid', pointer: string, keyword: string, expected: string, found: unknown): Checked {
   // JSON text of what was found (80 characters at most); JSON.stringify would call Infinity null.
-  const shown = typeof found === 'number' && !Number.isFinite(found) ? String(found) : JSON.stringify(found)?.slice(0, 80) ?? 'nothing';
+  let shown: string;
+  try {
+    shown = typeof found === 'number' && !Number.isFinite(found) ? String(found) : JSON.stringify(found)?.slice(0, 80) ?? 'nothing';
+  } catch {
+    // A value nested thousands deep overflows JSON.stringify's stack (a hostile server's
+    // `[[[…]]]`): thrown from a socket's message handler, it ended the process.
+    shown = Array.isArray(found) ? 'an array nested too deep to show' : 'an object nested too deep to show';
+  }
   return { ok: false, reason, errors: [{ pointer, keyword, message: `expected ${expected}, got ${shown}` }] };
 }
 
