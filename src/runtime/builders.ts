@@ -87,7 +87,7 @@ export function createPing(timestamp: number = Date.now(), options?: BuildOption
  *
  * @param pingOrTimestamp the ping being answered, or its timestamp in milliseconds
  * @throws MessageValidationError with `{ validate: true }` when the timestamp is not a non-negative integer
- * @throws TypeError without `{ validate: true }` when there is no timestamp (`createPong()`, a ping without one)
+ * @throws TypeError without `{ validate: true }` when there is no timestamp (`createPong()`, `createPong(null)`, a ping without one or with a null one)
  * @see websocket-message-schemas.md, "2. Keepalive"
  */
 export function createPong(pingOrTimestamp: PingMessage | number, options?: BuildOptions): PongMessage {
@@ -104,9 +104,9 @@ export function createPong(pingOrTimestamp: PingMessage | number, options?: Buil
     }
   }
   // Without validation a pong without its timestamp would go out silently: `createPong()`.
-  if (timestamp === undefined && !options?.validate) {
+  if (timestamp == null && !options?.validate) {
     // `createPong({ validate: true })`: the options, given first, are not a ping (it said "got none").
-    const found = pingOrTimestamp === undefined ? 'none' : 'validate' in Object(pingOrTimestamp) ? 'the options: they go second, createPong(ping, { validate: true })' : 'an object without a timestamp';
+    const found = pingOrTimestamp === undefined ? 'none' : pingOrTimestamp === null ? 'null' : 'validate' in Object(pingOrTimestamp) ? 'the options: they go second, createPong(ping, { validate: true })' : 'an object without a timestamp';
     throw new TypeError(`createPong(ping, options?) needs the ping being answered or its timestamp, got ${found}`);
   }
   const message = { type: 'pong', timestamp } as PongMessage;

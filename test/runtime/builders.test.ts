@@ -149,6 +149,9 @@ describe('createPing and createPong with { validate: true } say what validateMes
     // Options given first (untyped code): said so, where it said "got none" (found by a fresh user).
     expect(() => createPong({ validate: true } as unknown as PingMessage)).toThrow('createPong(ping, options?) needs the ping being answered or its timestamp, got the options: they go second, createPong(ping, { validate: true })');
     expect(() => (createPong as () => unknown)()).toThrow('createPong(ping, options?) needs the ping being answered or its timestamp, got none');
+    // null was taken as the timestamp: { type: 'pong', timestamp: null } went out (found by a hostile tester).
+    expect(() => createPong(null as unknown as PingMessage)).toThrow('createPong(ping, options?) needs the ping being answered or its timestamp, got null');
+    expect(() => createPong(null as unknown as PingMessage, { validate: true })).toThrow('invalid pong message: /timestamp expected an integer, got null');
     // With { validate: true }, what validation says, as before.
     expect(() => createPong({} as PingMessage, { validate: true })).toThrow(MessageValidationError);
   });
