@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Options of `realtime-contract generate`. */
@@ -17,7 +17,7 @@ export interface GenerateCommandOptions {
  * files. A broken schema stops generation with its file and JSON Pointer; nothing is written.
  *
  * @returns the exit code: 0 written or fresh, 1 stale (`--check`), 2 a broken schema, no
- *   schemas folder, an `--out` folder holding what generate does not write, or a checkout
+ *   schemas folder, an `--out` that is not a folder (a file, a symbolic link) or holds what generate does not write, or a checkout
  *   without the code generators' dev dependencies
  */
 export async function runGenerate(options: GenerateCommandOptions, output: { stdout: (text: string) => void; stderr: (text: string) => void }): Promise<number> {
@@ -35,9 +35,10 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
     return 2;
   }
   // A file, or a path through one: said before anything reads or writes it (it was `ENOTDIR … scandir`).
-  const notFolder = await stat(options.out).then(
-    (found) => (found.isDirectory() ? undefined : 'is a file, not a folder'),
-    (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : error.code === 'ENOTDIR' ? 'passes through a file, not a folder' : error.message),
+  // A symbolic link too, dangling or not: generate would replace the link itself with a folder.
+  const notFolder = await lstat(options.out).then(
+    (found) => (found.isDirectory() ? undefined : found.isSymbolicLink() ? 'is a symbolic link, not a folder' : 'is a file, not a folder'),
+    (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : error.code === 'ENOTDIR' ? 'has a file where its path needs a folder' : error.message),
   );
   if (notFolder !== undefined) {
     output.stderr(`realtime-contract: --out ${options.out}: ${notFolder} (generate writes a folder of files: name a new folder, or one it wrote)\n`);

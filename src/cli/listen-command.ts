@@ -70,7 +70,7 @@ interface Output {
  * With `count`, exactly the first `count` frames are checked; later ones are ignored.
  *
  * Text output: one line per violation, `frame <index>: <type> <pointer> <fault>` (timing
- * faults as `keepalive:`, a missing connection message as `protocol:`, the server's early
+ * faults on the ping frame's own line, no ping at all as `keepalive:`, a missing connection message as `protocol:`, the server's early
  * close as `close:` with its code and reason), then the count per type and `N frames, M violations`. JSON: one
  * {@link ListenReport}. The token never appears in the output. SIGINT (Ctrl-C) ends the run
  * early and reports what was seen, as the end of `durationMs` does.

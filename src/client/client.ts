@@ -1,7 +1,7 @@
 import type { ReceivedMessageDataMap, ReceivedMessageMap, ReceivedServerMessage } from '../../generated/received-types.js';
 import type { ConnectionData, ErrorData, ErrorMessage, ServerMessage } from '../../generated/types.js';
 import { check, type ClientValidationError } from './check.js';
-import { isAfter, PING_INTERVAL_MS, PONG_TIMEOUT_MS, reconnectAdvice, sameStream, WEBSOCKET_PATH } from './protocol.js';
+import { isAfter, isCursor, PING_INTERVAL_MS, PONG_TIMEOUT_MS, reconnectAdvice, sameStream, WEBSOCKET_PATH } from './protocol.js';
 
 /** Wire value of `type` of every message the server sends. */
 export type ServerMessageType = ServerMessage['type'];
@@ -32,7 +32,7 @@ export interface RealtimeStatus {
   lastMessageAt: number | null;
   /** Round trip of the last client ping → server pong, in ms, or null before the first. */
   rtt: number | null;
-  /** The cursor of the last message that passed validation (or of the stream, from `connection` or a poll): where a reconnect resumes (`since`). */
+  /** The last cursor seen (of a message, a `connection` message or a poll response): where a reconnect resumes (`since`). */
   cursor: string | null;
   /** When the next connection attempt (or socket probe while polling) is due (epoch ms), or null. */
   nextAttemptAt: number | null;
@@ -474,16 +474,16 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   function deliver(value: unknown, mode: 'ws' | 'polling'): void {
     const cursor = (value as { cursor?: unknown } | null)?.cursor;
     const type = (value as { type?: unknown } | null)?.type;
-    const ordered = typeof cursor === 'string' && type !== 'connection';
-    if (ordered && !isAfter(cursor, status.cursor)) {
-      status.duplicates++;
-      return;
+    if (typeof cursor === 'string' && type !== 'connection') {
+      if (!isAfter(cursor, status.cursor)) {
+        status.duplicates++;
+        return;
+      }
+      // Any message's cursor, an unknown type's or an invalid one's too (a resume does not
+      // replay them), once it is a cursor: a 20 KB one went into every later URL (431, for good).
+      if (isCursor(cursor)) status.cursor = cursor;
     }
     const result = check(value);
-    // Only a message that passed takes its cursor: a rejected one's may be anything (20 KB long,
-    // so that every later URL got 431; far ahead, so that the valid messages after it were
-    // dropped as duplicates). A rejected message is told again if a resume replays it.
-    if (ordered && result.ok) status.cursor = cursor;
     if (!result.ok) {
       if (result.reason === 'unknown-type') {
         emit('unknown', { type: String(type), message: value });
@@ -601,9 +601,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             // Not a poll response (`{"messages":"abc"}` was three invalid messages, one per
             // character; a 20 KB cursor went into every later URL): a failed poll, retried.
             // Its messages are checked one by one below, so that a bad one hides no other.
-            // (checkPollResponseDocument would add 0.7 KB to the bundle: the cursor is checked as
-            // definitions.json's `Cursor` says, and any `resume` but "gap" reads as no gap.)
-            if (typeof body !== 'object' || body === null || !Array.isArray(body.messages) || typeof body.cursor !== 'string' || !/^[0-9A-Za-z._~-]{1,128}$/.test(body.cursor)) throw new TypeError('not a poll response');
+            // (checkPollResponseDocument would add 0.7 KB to the bundle; any `resume` but "gap" reads as no gap.)
+            if (typeof body !== 'object' || body === null || !Array.isArray(body.messages) || typeof body.cursor !== 'string' || !isCursor(body.cursor)) throw new TypeError('not a poll response');
             failures = 0;
             lastFrame = status.lastMessageAt = Date.now();
             const since = status.cursor;

@@ -14,6 +14,11 @@ export function reconnectAdvice(code: number): 'yes' | 'no' | 'with-new-token' {
   return code === 1000 ? 'no' : code === 4401 ? 'with-new-token' : 'yes';
 }
 
+/** Whether `value` is a cursor as definitions.json's `Cursor` says: 1 to 128 of RFC 3986's unreserved characters. */
+export function isCursor(value: string): boolean {
+  return /^[0-9A-Za-z._~-]{1,128}$/.test(value);
+}
+
 /**
  * Whether cursor `next` comes after `last` in one stream. Cursors are opaque: the client
  * only orders those it can read as `<epoch>.<digits>` (the reference server's form) within

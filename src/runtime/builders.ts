@@ -91,8 +91,8 @@ export function createPing(timestamp: number = Date.now(), options?: BuildOption
  * @see websocket-message-schemas.md, "2. Keepalive"
  */
 export function createPong(pingOrTimestamp: PingMessage | number, options?: BuildOptions): PongMessage {
-  // Anything else (null, a string from untyped code) is taken as the timestamp, as createPing
-  // takes it: `{ validate: true }` then says what it is.
+  // Anything else (a string from untyped code; null, which without validation is refused below)
+  // is taken as the timestamp, as createPing takes it: `{ validate: true }` then says what it is.
   let timestamp: unknown = pingOrTimestamp;
   if (typeof pingOrTimestamp === 'object' && pingOrTimestamp !== null) {
     try {

@@ -169,7 +169,8 @@ export class Connection implements Subscriber {
    * Hands the answers waiting (pong, error) to the transport at once, ahead of the queued
    * stream as {@link Connection.flush} would send them: called when the socket layer is about to
    * close on a protocol fault it found later in the same read (a frame over the size limit:
-   * 1009), so that the answers to the frames before that one go out before its close frame.
+   * 1009), and before the 1008 close for repeated faults, so that the answers to the frames
+   * before go out before the close frame. Nothing before the `connection` message is out.
    */
   flushAnswers(): void {
     if (this.closed || !this.greeted || this.urgent.length === 0) return;

@@ -249,6 +249,11 @@ describe('findDuplicateKeys', () => {
     expect(error.message).toBe(`expected each key once in an object (I-JSON, RFC 7493), got "${'K'.repeat(57)}..." more than once; JSON.parse keeps only the last value`);
   });
 
+  it('never cuts a doubled key between the halves of a surrogate pair (it printed a lone \\ud83d)', () => {
+    const error = duplicateKeyError(`/data/${'k'.repeat(56)}😀${'z'.repeat(10)}`);
+    expect(error.message).toBe(`expected each key once in an object (I-JSON, RFC 7493), got "${'k'.repeat(56)}..." more than once; JSON.parse keeps only the last value`);
+  });
+
   it('finds the same doubled keys with the parsed value as a shortcut as without, whatever the strings hold', () => {
     // Keys and strings full of quotes, colons and backslashes, so that the quick count is often fooled.
     const key = fc.constantFrom('a', 'b', '":', 'x\\', '\\":"', ' : ', 'é€');

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -140,7 +140,7 @@ describe('npm run generate', () => {
     expect(result.stderr).toBe('realtime-contract: --schemas /nonexistent-schemas: no such folder (the folder of the JSON Schemas, one file per message type)\n');
   });
 
-  it('says an --out that is a file, or passes through one, is not a folder, with --check too (it said ENOTDIR … scandir)', () => {
+  it('says an --out that is a file, a symbolic link, or under a file, is not a folder, with --check too (it said ENOTDIR … scandir)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'generate-out-'));
     const file = path.join(dir, 'generated');
     writeFileSync(file, 'mine\n');
@@ -150,7 +150,11 @@ describe('npm run generate', () => {
       expect(result.stderr).toBe(`realtime-contract: --out ${file}: is a file, not a folder (generate writes a folder of files: name a new folder, or one it wrote)\n`);
     }
     const result = runGenerate(['--out', path.join(file, 'inner')]);
-    expect(result.stderr).toBe(`realtime-contract: --out ${path.join(file, 'inner')}: passes through a file, not a folder (generate writes a folder of files: name a new folder, or one it wrote)\n`);
+    expect(result.stderr).toBe(`realtime-contract: --out ${path.join(file, 'inner')}: has a file where its path needs a folder (generate writes a folder of files: name a new folder, or one it wrote)\n`);
+    // A dangling link ran the generators, then said ENOTDIR … rename.
+    const link = path.join(dir, 'link');
+    symlinkSync(path.join(dir, 'nowhere'), link);
+    expect(runGenerate(['--out', link]).stderr).toBe(`realtime-contract: --out ${link}: is a symbolic link, not a folder (generate writes a folder of files: name a new folder, or one it wrote)\n`);
     expect(readFileSync(file, 'utf8')).toBe('mine\n');
     rmSync(dir, { recursive: true });
   });

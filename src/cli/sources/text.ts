@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { visit } from 'jsonc-parser';
-import { validationError, type ValidationError } from '../../runtime/errors.js';
+import { cut, validationError, type ValidationError } from '../../runtime/errors.js';
 import { scanJsonText, type JsonTextScan } from '../../languages/json-scan.js';
 import { escapeToken } from '../../runtime/json-pointer.js';
 import { firstInvalidUtf8Byte } from './ndjson-lines.js';
@@ -163,7 +163,7 @@ export function duplicateKeyError(pointer: string): ValidationError {
   if (pointer === '') return validationError('', 'duplicateKey', `each key once in an object (I-JSON, RFC 7493)`, 'a key written twice, nested too deep to say where; JSON.parse keeps only the last value');
   const key = pointer.slice(pointer.lastIndexOf('/') + 1).replaceAll('~1', '/').replaceAll('~0', '~');
   // A long key is cut in the text, as the validator's texts cut it; the pointer names it whole.
-  const shown = JSON.stringify(key.length > 60 ? `${key.slice(0, 57)}...` : key);
+  const shown = JSON.stringify(cut(key, 60));
   return validationError(pointer, 'duplicateKey', `each key once in an object (I-JSON, RFC 7493)`, `${shown} more than once; JSON.parse keeps only the last value`);
 }
 
