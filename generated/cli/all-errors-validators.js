@@ -100,14 +100,9 @@ function dateTimeFormat(value, producer = true) {
 function enumNotice(sink, pointer, value, known) {
   if (sink) (sink.list || (sink.list = [])).push({ pointer, value, known });
 }
-function unknownKey(data, known) {
-  for (const key in data) if (!known.includes(key)) return key;
-  return void 0;
-}
 var message_connection = validate0;
 var schema0 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/connection.json", "type": "object", "required": ["type", "data", "ts"], "properties": { "type": { "const": "connection" }, "data": { "type": "object", "required": ["status", "mode"], "properties": { "status": { "type": "string", "enum": ["connected", "disconnected", "error"] }, "mode": { "type": "string", "enum": ["ws", "polling"] }, "resume": { "type": "string", "enum": ["new", "resumed", "gap"] } }, "x-closed": true }, "ts": { "type": "string", "x-date-time": true }, "cursor": { "type": "string", "pattern": "^[0-9A-Za-z._~-]{1,128}$" } }, "x-closed": true };
 var func0 = enumNotice;
-var func3 = unknownKey;
 var formats0 = dateTimeFormat;
 var pattern0 = new RegExp("^[0-9A-Za-z._~-]{1,128}$", "u");
 function validate0(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
@@ -256,15 +251,21 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (this.strict) {
-          const unknown0 = func3(data1, ["status", "mode", "resume"]);
-          if (unknown0 !== void 0) {
-            const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-            if (vErrors === null) {
-              vErrors = [err12];
-            } else {
-              vErrors.push(err12);
+          const known0 = ["status", "mode", "resume"];
+          let named0 = 0;
+          for (const key0 in data1) {
+            if (!known0.includes(key0)) {
+              const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
+              if (vErrors === null) {
+                vErrors = [err12];
+              } else {
+                vErrors.push(err12);
+              }
+              errors++;
+              if (++named0 === 100) {
+                break;
+              }
             }
-            errors++;
           }
         }
       } else {
@@ -322,15 +323,21 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-      if (unknown1 !== void 0) {
-        const err18 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
-        if (vErrors === null) {
-          vErrors = [err18];
-        } else {
-          vErrors.push(err18);
+      const known1 = ["type", "data", "ts", "cursor"];
+      let named1 = 0;
+      for (const key1 in data) {
+        if (!known1.includes(key1)) {
+          const err18 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+          if (++named1 === 100) {
+            break;
+          }
         }
-        errors++;
       }
     }
   } else {
@@ -413,15 +420,21 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      const unknown0 = func3(data, ["type", "timestamp"]);
-      if (unknown0 !== void 0) {
-        const err6 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
+      const known0 = ["type", "timestamp"];
+      let named0 = 0;
+      for (const key0 in data) {
+        if (!known0.includes(key0)) {
+          const err6 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+          if (++named0 === 100) {
+            break;
+          }
         }
-        errors++;
       }
     }
   } else {
@@ -504,15 +517,21 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      const unknown0 = func3(data, ["type", "timestamp"]);
-      if (unknown0 !== void 0) {
-        const err6 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
+      const known0 = ["type", "timestamp"];
+      let named0 = 0;
+      for (const key0 in data) {
+        if (!known0.includes(key0)) {
+          const err6 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+          if (++named0 === 100) {
+            break;
+          }
         }
-        errors++;
       }
     }
   } else {
@@ -943,15 +962,21 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (this.strict) {
-          const unknown0 = func3(data1, ["id", "bot_id", "platform", "symbol", "side", "quantity", "price", "total", "fee", "status", "pnl", "timestamp"]);
-          if (unknown0 !== void 0) {
-            const err38 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-            if (vErrors === null) {
-              vErrors = [err38];
-            } else {
-              vErrors.push(err38);
+          const known0 = ["id", "bot_id", "platform", "symbol", "side", "quantity", "price", "total", "fee", "status", "pnl", "timestamp"];
+          let named0 = 0;
+          for (const key0 in data1) {
+            if (!known0.includes(key0)) {
+              const err38 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
+              if (vErrors === null) {
+                vErrors = [err38];
+              } else {
+                vErrors.push(err38);
+              }
+              errors++;
+              if (++named0 === 100) {
+                break;
+              }
             }
-            errors++;
           }
         }
       } else {
@@ -1009,15 +1034,21 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-      if (unknown1 !== void 0) {
-        const err44 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
-        if (vErrors === null) {
-          vErrors = [err44];
-        } else {
-          vErrors.push(err44);
+      const known1 = ["type", "data", "ts", "cursor"];
+      let named1 = 0;
+      for (const key1 in data) {
+        if (!known1.includes(key1)) {
+          const err44 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+          if (vErrors === null) {
+            vErrors = [err44];
+          } else {
+            vErrors.push(err44);
+          }
+          errors++;
+          if (++named1 === 100) {
+            break;
+          }
         }
-        errors++;
       }
     }
   } else {
@@ -1463,15 +1494,21 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (this.strict) {
-          const unknown0 = func3(data1, ["id", "name", "platform", "symbol", "status", "trading_mode", "risk_mode", "capital", "pnl", "trades_count", "win_rate", "last_trade"]);
-          if (unknown0 !== void 0) {
-            const err39 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-            if (vErrors === null) {
-              vErrors = [err39];
-            } else {
-              vErrors.push(err39);
+          const known0 = ["id", "name", "platform", "symbol", "status", "trading_mode", "risk_mode", "capital", "pnl", "trades_count", "win_rate", "last_trade"];
+          let named0 = 0;
+          for (const key0 in data1) {
+            if (!known0.includes(key0)) {
+              const err39 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
+              if (vErrors === null) {
+                vErrors = [err39];
+              } else {
+                vErrors.push(err39);
+              }
+              errors++;
+              if (++named0 === 100) {
+                break;
+              }
             }
-            errors++;
           }
         }
       } else {
@@ -1529,15 +1566,21 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-      if (unknown1 !== void 0) {
-        const err45 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
-        if (vErrors === null) {
-          vErrors = [err45];
-        } else {
-          vErrors.push(err45);
+      const known1 = ["type", "data", "ts", "cursor"];
+      let named1 = 0;
+      for (const key1 in data) {
+        if (!known1.includes(key1)) {
+          const err45 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+          if (vErrors === null) {
+            vErrors = [err45];
+          } else {
+            vErrors.push(err45);
+          }
+          errors++;
+          if (++named1 === 100) {
+            break;
+          }
         }
-        errors++;
       }
     }
   } else {
@@ -1754,15 +1797,21 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                   }
                 }
                 if (this.strict) {
-                  const unknown0 = func3(data4, ["free", "locked", "total"]);
-                  if (unknown0 !== void 0) {
-                    const err18 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-                    if (vErrors === null) {
-                      vErrors = [err18];
-                    } else {
-                      vErrors.push(err18);
+                  const known0 = ["free", "locked", "total"];
+                  let named0 = 0;
+                  for (const key1 in data4) {
+                    if (!known0.includes(key1)) {
+                      const err18 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+                      if (vErrors === null) {
+                        vErrors = [err18];
+                      } else {
+                        vErrors.push(err18);
+                      }
+                      errors++;
+                      if (++named0 === 100) {
+                        break;
+                      }
                     }
-                    errors++;
                   }
                 }
               } else {
@@ -1808,15 +1857,21 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (this.strict) {
-          const unknown1 = func3(data1, ["platform", "balances", "total_value_zar"]);
-          if (unknown1 !== void 0) {
-            const err23 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
-            if (vErrors === null) {
-              vErrors = [err23];
-            } else {
-              vErrors.push(err23);
+          const known1 = ["platform", "balances", "total_value_zar"];
+          let named1 = 0;
+          for (const key2 in data1) {
+            if (!known1.includes(key2)) {
+              const err23 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
+              if (vErrors === null) {
+                vErrors = [err23];
+              } else {
+                vErrors.push(err23);
+              }
+              errors++;
+              if (++named1 === 100) {
+                break;
+              }
             }
-            errors++;
           }
         }
       } else {
@@ -1874,15 +1929,21 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      const unknown2 = func3(data, ["type", "data", "ts", "cursor"]);
-      if (unknown2 !== void 0) {
-        const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown2 } };
-        if (vErrors === null) {
-          vErrors = [err29];
-        } else {
-          vErrors.push(err29);
+      const known2 = ["type", "data", "ts", "cursor"];
+      let named2 = 0;
+      for (const key3 in data) {
+        if (!known2.includes(key3)) {
+          const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key3 } };
+          if (vErrors === null) {
+            vErrors = [err29];
+          } else {
+            vErrors.push(err29);
+          }
+          errors++;
+          if (++named2 === 100) {
+            break;
+          }
         }
-        errors++;
       }
     }
   } else {
@@ -2352,15 +2413,21 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
             }
             if (this.strict) {
-              const unknown0 = func3(data9, ["price", "volume_24h", "rsi", "macd"]);
-              if (unknown0 !== void 0) {
-                const err43 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-                if (vErrors === null) {
-                  vErrors = [err43];
-                } else {
-                  vErrors.push(err43);
+              const known0 = ["price", "volume_24h", "rsi", "macd"];
+              let named0 = 0;
+              for (const key0 in data9) {
+                if (!known0.includes(key0)) {
+                  const err43 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
+                  if (vErrors === null) {
+                    vErrors = [err43];
+                  } else {
+                    vErrors.push(err43);
+                  }
+                  errors++;
+                  if (++named0 === 100) {
+                    break;
+                  }
                 }
-                errors++;
               }
             }
           } else {
@@ -2481,15 +2548,21 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
             }
             if (this.strict) {
-              const unknown1 = func3(data15, ["technical", "sentiment", "risk"]);
-              if (unknown1 !== void 0) {
-                const err55 = { instancePath: instancePath + "/data/component_scores", schemaPath: "#/properties/data/properties/component_scores/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
-                if (vErrors === null) {
-                  vErrors = [err55];
-                } else {
-                  vErrors.push(err55);
+              const known1 = ["technical", "sentiment", "risk"];
+              let named1 = 0;
+              for (const key1 in data15) {
+                if (!known1.includes(key1)) {
+                  const err55 = { instancePath: instancePath + "/data/component_scores", schemaPath: "#/properties/data/properties/component_scores/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+                  if (vErrors === null) {
+                    vErrors = [err55];
+                  } else {
+                    vErrors.push(err55);
+                  }
+                  errors++;
+                  if (++named1 === 100) {
+                    break;
+                  }
                 }
-                errors++;
               }
             }
           } else {
@@ -2617,15 +2690,21 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
             }
             if (this.strict) {
-              const unknown2 = func3(data19, ["quantity", "capital", "risk_per_trade"]);
-              if (unknown2 !== void 0) {
-                const err68 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/x-closed", keyword: "x-closed", params: { additionalProperty: unknown2 } };
-                if (vErrors === null) {
-                  vErrors = [err68];
-                } else {
-                  vErrors.push(err68);
+              const known2 = ["quantity", "capital", "risk_per_trade"];
+              let named2 = 0;
+              for (const key2 in data19) {
+                if (!known2.includes(key2)) {
+                  const err68 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
+                  if (vErrors === null) {
+                    vErrors = [err68];
+                  } else {
+                    vErrors.push(err68);
+                  }
+                  errors++;
+                  if (++named2 === 100) {
+                    break;
+                  }
                 }
-                errors++;
               }
             }
           }
@@ -2707,15 +2786,21 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
             }
             if (this.strict) {
-              const unknown3 = func3(data23, ["stop_loss", "take_profit"]);
-              if (unknown3 !== void 0) {
-                const err76 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/x-closed", keyword: "x-closed", params: { additionalProperty: unknown3 } };
-                if (vErrors === null) {
-                  vErrors = [err76];
-                } else {
-                  vErrors.push(err76);
+              const known3 = ["stop_loss", "take_profit"];
+              let named3 = 0;
+              for (const key3 in data23) {
+                if (!known3.includes(key3)) {
+                  const err76 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/x-closed", keyword: "x-closed", params: { additionalProperty: key3 } };
+                  if (vErrors === null) {
+                    vErrors = [err76];
+                  } else {
+                    vErrors.push(err76);
+                  }
+                  errors++;
+                  if (++named3 === 100) {
+                    break;
+                  }
                 }
-                errors++;
               }
             }
           }
@@ -2743,15 +2828,21 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (this.strict) {
-          const unknown4 = func3(data1, ["id", "bot_id", "symbol", "platform", "decision", "confidence", "reasoning", "market_data", "regime_state", "component_scores", "sizing", "stops", "timestamp"]);
-          if (unknown4 !== void 0) {
-            const err79 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown4 } };
-            if (vErrors === null) {
-              vErrors = [err79];
-            } else {
-              vErrors.push(err79);
+          const known4 = ["id", "bot_id", "symbol", "platform", "decision", "confidence", "reasoning", "market_data", "regime_state", "component_scores", "sizing", "stops", "timestamp"];
+          let named4 = 0;
+          for (const key4 in data1) {
+            if (!known4.includes(key4)) {
+              const err79 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key4 } };
+              if (vErrors === null) {
+                vErrors = [err79];
+              } else {
+                vErrors.push(err79);
+              }
+              errors++;
+              if (++named4 === 100) {
+                break;
+              }
             }
-            errors++;
           }
         }
       } else {
@@ -2809,15 +2900,21 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      const unknown5 = func3(data, ["type", "data", "ts", "cursor"]);
-      if (unknown5 !== void 0) {
-        const err85 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown5 } };
-        if (vErrors === null) {
-          vErrors = [err85];
-        } else {
-          vErrors.push(err85);
+      const known5 = ["type", "data", "ts", "cursor"];
+      let named5 = 0;
+      for (const key5 in data) {
+        if (!known5.includes(key5)) {
+          const err85 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key5 } };
+          if (vErrors === null) {
+            vErrors = [err85];
+          } else {
+            vErrors.push(err85);
+          }
+          errors++;
+          if (++named5 === 100) {
+            break;
+          }
         }
-        errors++;
       }
     }
   } else {
@@ -3180,15 +3277,21 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (this.strict) {
-          const unknown0 = func3(data1, ["total_pnl", "total_pnl_percent", "active_bots", "total_bots", "total_trades", "win_rate", "exposure", "risk_level", "uptime_seconds", "trades_per_hour"]);
-          if (unknown0 !== void 0) {
-            const err33 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-            if (vErrors === null) {
-              vErrors = [err33];
-            } else {
-              vErrors.push(err33);
+          const known0 = ["total_pnl", "total_pnl_percent", "active_bots", "total_bots", "total_trades", "win_rate", "exposure", "risk_level", "uptime_seconds", "trades_per_hour"];
+          let named0 = 0;
+          for (const key0 in data1) {
+            if (!known0.includes(key0)) {
+              const err33 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
+              if (vErrors === null) {
+                vErrors = [err33];
+              } else {
+                vErrors.push(err33);
+              }
+              errors++;
+              if (++named0 === 100) {
+                break;
+              }
             }
-            errors++;
           }
         }
       } else {
@@ -3246,15 +3349,21 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-      if (unknown1 !== void 0) {
-        const err39 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
-        if (vErrors === null) {
-          vErrors = [err39];
-        } else {
-          vErrors.push(err39);
+      const known1 = ["type", "data", "ts", "cursor"];
+      let named1 = 0;
+      for (const key1 in data) {
+        if (!known1.includes(key1)) {
+          const err39 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+          if (vErrors === null) {
+            vErrors = [err39];
+          } else {
+            vErrors.push(err39);
+          }
+          errors++;
+          if (++named1 === 100) {
+            break;
+          }
         }
-        errors++;
       }
     }
   } else {
@@ -3512,15 +3621,21 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (this.strict) {
-          const unknown0 = func3(data1, ["coin", "platform", "flow_type", "amount", "value_usd", "timestamp", "signal"]);
-          if (unknown0 !== void 0) {
-            const err23 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-            if (vErrors === null) {
-              vErrors = [err23];
-            } else {
-              vErrors.push(err23);
+          const known0 = ["coin", "platform", "flow_type", "amount", "value_usd", "timestamp", "signal"];
+          let named0 = 0;
+          for (const key0 in data1) {
+            if (!known0.includes(key0)) {
+              const err23 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
+              if (vErrors === null) {
+                vErrors = [err23];
+              } else {
+                vErrors.push(err23);
+              }
+              errors++;
+              if (++named0 === 100) {
+                break;
+              }
             }
-            errors++;
           }
         }
       } else {
@@ -3578,15 +3693,21 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-      if (unknown1 !== void 0) {
-        const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
-        if (vErrors === null) {
-          vErrors = [err29];
-        } else {
-          vErrors.push(err29);
+      const known1 = ["type", "data", "ts", "cursor"];
+      let named1 = 0;
+      for (const key1 in data) {
+        if (!known1.includes(key1)) {
+          const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+          if (vErrors === null) {
+            vErrors = [err29];
+          } else {
+            vErrors.push(err29);
+          }
+          errors++;
+          if (++named1 === 100) {
+            break;
+          }
         }
-        errors++;
       }
     }
   } else {
@@ -3973,15 +4094,21 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           }
         }
         if (this.strict) {
-          const unknown0 = func3(data1, ["id", "severity", "category", "title", "message", "bot_id", "platform", "action_required", "timestamp"]);
-          if (unknown0 !== void 0) {
-            const err31 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-            if (vErrors === null) {
-              vErrors = [err31];
-            } else {
-              vErrors.push(err31);
+          const known0 = ["id", "severity", "category", "title", "message", "bot_id", "platform", "action_required", "timestamp"];
+          let named0 = 0;
+          for (const key0 in data1) {
+            if (!known0.includes(key0)) {
+              const err31 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
+              if (vErrors === null) {
+                vErrors = [err31];
+              } else {
+                vErrors.push(err31);
+              }
+              errors++;
+              if (++named0 === 100) {
+                break;
+              }
             }
-            errors++;
           }
         }
       } else {
@@ -4039,15 +4166,21 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       }
     }
     if (this.strict) {
-      const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-      if (unknown1 !== void 0) {
-        const err37 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
-        if (vErrors === null) {
-          vErrors = [err37];
-        } else {
-          vErrors.push(err37);
+      const known1 = ["type", "data", "ts", "cursor"];
+      let named1 = 0;
+      for (const key1 in data) {
+        if (!known1.includes(key1)) {
+          const err37 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+          if (vErrors === null) {
+            vErrors = [err37];
+          } else {
+            vErrors.push(err37);
+          }
+          errors++;
+          if (++named1 === 100) {
+            break;
+          }
         }
-        errors++;
       }
     }
   } else {
@@ -4427,15 +4560,21 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (this.strict) {
-          const unknown0 = func3(data1, ["status", "uptime", "cpu_percent", "memory_percent", "disk_percent", "database", "redis", "exchange_connections", "last_trade", "error_rate"]);
-          if (unknown0 !== void 0) {
-            const err35 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-            if (vErrors === null) {
-              vErrors = [err35];
-            } else {
-              vErrors.push(err35);
+          const known0 = ["status", "uptime", "cpu_percent", "memory_percent", "disk_percent", "database", "redis", "exchange_connections", "last_trade", "error_rate"];
+          let named0 = 0;
+          for (const key1 in data1) {
+            if (!known0.includes(key1)) {
+              const err35 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+              if (vErrors === null) {
+                vErrors = [err35];
+              } else {
+                vErrors.push(err35);
+              }
+              errors++;
+              if (++named0 === 100) {
+                break;
+              }
             }
-            errors++;
           }
         }
       } else {
@@ -4493,15 +4632,21 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (this.strict) {
-      const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-      if (unknown1 !== void 0) {
-        const err41 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
-        if (vErrors === null) {
-          vErrors = [err41];
-        } else {
-          vErrors.push(err41);
+      const known1 = ["type", "data", "ts", "cursor"];
+      let named1 = 0;
+      for (const key2 in data) {
+        if (!known1.includes(key2)) {
+          const err41 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
+          if (vErrors === null) {
+            vErrors = [err41];
+          } else {
+            vErrors.push(err41);
+          }
+          errors++;
+          if (++named1 === 100) {
+            break;
+          }
         }
-        errors++;
       }
     }
   } else {
@@ -4777,15 +4922,21 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (this.strict) {
-          const unknown0 = func3(data1, ["event", "platform", "asset", "amount", "address", "txid", "confirmations", "status"]);
-          if (unknown0 !== void 0) {
-            const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-            if (vErrors === null) {
-              vErrors = [err24];
-            } else {
-              vErrors.push(err24);
+          const known0 = ["event", "platform", "asset", "amount", "address", "txid", "confirmations", "status"];
+          let named0 = 0;
+          for (const key0 in data1) {
+            if (!known0.includes(key0)) {
+              const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
+              if (vErrors === null) {
+                vErrors = [err24];
+              } else {
+                vErrors.push(err24);
+              }
+              errors++;
+              if (++named0 === 100) {
+                break;
+              }
             }
-            errors++;
           }
         }
       } else {
@@ -4843,15 +4994,21 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (this.strict) {
-      const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-      if (unknown1 !== void 0) {
-        const err30 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
-        if (vErrors === null) {
-          vErrors = [err30];
-        } else {
-          vErrors.push(err30);
+      const known1 = ["type", "data", "ts", "cursor"];
+      let named1 = 0;
+      for (const key1 in data) {
+        if (!known1.includes(key1)) {
+          const err30 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+          if (vErrors === null) {
+            vErrors = [err30];
+          } else {
+            vErrors.push(err30);
+          }
+          errors++;
+          if (++named1 === 100) {
+            break;
+          }
         }
-        errors++;
       }
     }
   } else {
@@ -5202,15 +5359,21 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (this.strict) {
-          const unknown0 = func3(data1, ["task_id", "task_type", "status", "progress", "result", "started_at", "completed_at"]);
-          if (unknown0 !== void 0) {
-            const err30 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-            if (vErrors === null) {
-              vErrors = [err30];
-            } else {
-              vErrors.push(err30);
+          const known0 = ["task_id", "task_type", "status", "progress", "result", "started_at", "completed_at"];
+          let named0 = 0;
+          for (const key0 in data1) {
+            if (!known0.includes(key0)) {
+              const err30 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
+              if (vErrors === null) {
+                vErrors = [err30];
+              } else {
+                vErrors.push(err30);
+              }
+              errors++;
+              if (++named0 === 100) {
+                break;
+              }
             }
-            errors++;
           }
         }
       } else {
@@ -5268,15 +5431,21 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (this.strict) {
-      const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
-      if (unknown1 !== void 0) {
-        const err36 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
-        if (vErrors === null) {
-          vErrors = [err36];
-        } else {
-          vErrors.push(err36);
+      const known1 = ["type", "data", "ts", "cursor"];
+      let named1 = 0;
+      for (const key1 in data) {
+        if (!known1.includes(key1)) {
+          const err36 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+          if (vErrors === null) {
+            vErrors = [err36];
+          } else {
+            vErrors.push(err36);
+          }
+          errors++;
+          if (++named1 === 100) {
+            break;
+          }
         }
-        errors++;
       }
     }
   } else {
@@ -5401,15 +5570,21 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
         if (this.strict) {
-          const unknown0 = func3(data1, ["code", "message", "details"]);
-          if (unknown0 !== void 0) {
-            const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: unknown0 } };
-            if (vErrors === null) {
-              vErrors = [err10];
-            } else {
-              vErrors.push(err10);
+          const known0 = ["code", "message", "details"];
+          let named0 = 0;
+          for (const key0 in data1) {
+            if (!known0.includes(key0)) {
+              const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
+              if (vErrors === null) {
+                vErrors = [err10];
+              } else {
+                vErrors.push(err10);
+              }
+              errors++;
+              if (++named0 === 100) {
+                break;
+              }
             }
-            errors++;
           }
         }
       } else {
@@ -5445,15 +5620,21 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (this.strict) {
-      const unknown1 = func3(data, ["type", "data", "ts"]);
-      if (unknown1 !== void 0) {
-        const err14 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: unknown1 } };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
+      const known1 = ["type", "data", "ts"];
+      let named1 = 0;
+      for (const key1 in data) {
+        if (!known1.includes(key1)) {
+          const err14 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
+          if (++named1 === 100) {
+            break;
+          }
         }
-        errors++;
       }
     }
   } else {

@@ -231,6 +231,12 @@ describe('realtime-contract validate in a pipeline', () => {
     const misspelt = cli(['validate', '--all-errors', '-'], '{"type":"ping","timestmp":1}').stdout;
     expect(misspelt).toContain('<stdin>:1: ping /timestamp expected required property "timestamp", got nothing');
     expect(misspelt).toContain('<stdin>:1: ping /timestmp expected no property "timestmp" (unknown to the schema), got 1');
+    // Every unknown key of an object, up to 100 (only the first was named; found by a hostile tester).
+    const many: Record<string, number> = { timestamp: 1 };
+    for (let i = 0; i < 300; i++) many[`k${i}`] = i;
+    const unknown = cli(['validate', '--all-errors', '-'], JSON.stringify({ type: 'ping', ...many })).stdout.trimEnd().split('\n');
+    expect(unknown.slice(0, 3)).toEqual([0, 1, 2].map((i) => `<stdin>:1: ping /k${i} expected no property "k${i}" (unknown to the schema), got ${i}`));
+    expect(unknown).toHaveLength(101);
   });
 
   it('tolerant mode accepts a value outside a closed list and says so on stderr; strict rejects it', () => {
