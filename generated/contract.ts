@@ -104,7 +104,7 @@ export const POLL_PATH = "/api/ws/poll";
 /** Longest time the polling endpoint holds a request when nothing is pending, in milliseconds. */
 export const POLL_HOLD_MS = 25000;
 
-/** Most messages in one `PollResponse`; a full response means: poll again at once. */
+/** Most messages in one `PollResponse` (fewer when they are large); poll again at once after any response. */
 export const POLL_MAX_MESSAGES = 500;
 
 /**

@@ -79,7 +79,7 @@ export const POLL_PATH = ${JSON.stringify(protocol.polling.path)};
 /** Longest time the polling endpoint holds a request when nothing is pending, in milliseconds. */
 export const POLL_HOLD_MS = ${protocol.polling.holdMs};
 
-/** Most messages in one \`PollResponse\`; a full response means: poll again at once. */
+/** Most messages in one \`PollResponse\` (fewer when they are large); poll again at once after any response. */
 export const POLL_MAX_MESSAGES = ${protocol.polling.maxMessages};
 
 /**

@@ -196,9 +196,10 @@ export class Connection implements Subscriber {
    * from before the first read, so none falls between the read and the subscription.
    */
   async start(since: string | null): Promise<void> {
-    const { store, replayLimit } = this.core.options;
+    // A page is at most replayLimit entries and maxBufferedBytes of frames (past its first).
+    const { store, replayLimit, maxBufferedBytes } = this.core.options;
     const viewer = { userId: this.principal.userId, admin: this.principal.admin };
-    let result = await store.read(viewer, since, replayLimit);
+    let result = await store.read(viewer, since, replayLimit, maxBufferedBytes);
     if (this.closing) return;
     const first = parseCursor(result.cursor);
     this.epoch = first?.epoch ?? null;
@@ -218,11 +219,11 @@ export class Connection implements Subscriber {
         this.lastPosition = position;
         this.enqueueText(entry.frame, entry.type, conflationKey(entry));
       }
-      if (result.entries.length < replayLimit || this.closing) break;
+      if (!(result.more ?? result.entries.length >= replayLimit) || result.entries.length === 0 || this.closing) break;
       // Paced by the socket: the next page is read once this one is on its way.
       await this.drained();
       if (this.closing) return;
-      result = await store.read(viewer, result.cursor, replayLimit);
+      result = await store.read(viewer, result.cursor, replayLimit, maxBufferedBytes);
       if (result.resume === 'gap') {
         // The history moved past us while replaying: say so rather than skip silently.
         this.core.closeConnection(this, CloseCode.StreamGap, 'replay overtaken by eviction');

@@ -119,7 +119,7 @@ export class MemoryStreamStore implements StreamStore {
     return Promise.resolve(entry);
   }
 
-  read(viewer: StreamViewer, since: string | null, limit: number): Promise<ReadResult> {
+  read(viewer: StreamViewer, since: string | null, limit: number, maxBytes = Infinity): Promise<ReadResult> {
     const head = formatCursor(this.epoch, this.seq);
     if (since === null) return Promise.resolve({ resume: 'new', cursor: head, entries: [] });
     const parsed = parseCursor(since);
@@ -128,24 +128,38 @@ export class MemoryStreamStore implements StreamStore {
     const foreign = parsed !== null && parsed.epoch !== this.epoch;
     if (parsed === null || (!foreign && parsed.position > this.seq)) return Promise.resolve({ resume: 'gap', cursor: head, entries: [] });
     this.evict();
-    const entries = this.entriesAfter(viewer, foreign ? 0 : parsed.position, limit);
-    const last = entries?.[entries.length - 1]?.cursor;
-    if (entries === undefined) return Promise.resolve({ resume: 'gap', cursor: head, entries: [] });
-    if (foreign) return Promise.resolve({ resume: 'gap', cursor: last ?? head, entries });
-    return Promise.resolve({ resume: 'resumed', cursor: last ?? since, entries });
+    const page = this.entriesAfter(viewer, foreign ? 0 : parsed.position, limit, maxBytes);
+    if (page === undefined) return Promise.resolve({ resume: 'gap', cursor: head, entries: [] });
+    const { entries, more } = page;
+    const last = entries[entries.length - 1]?.cursor;
+    if (foreign) return Promise.resolve({ resume: 'gap', cursor: last ?? head, entries, more });
+    return Promise.resolve({ resume: 'resumed', cursor: last ?? since, entries, more });
   }
 
-  /** The viewer's entries after position `after` (at most `limit`), or undefined when some of them are evicted. */
-  private entriesAfter(viewer: StreamViewer, after: number, limit: number): Stored[] | undefined {
+  /**
+   * The viewer's entries after position `after` (at most `limit`, and past the first at most
+   * `maxBytes` bytes of frames), whether more follow, or undefined when some are evicted.
+   */
+  private entriesAfter(viewer: StreamViewer, after: number, limit: number, maxBytes: number): { entries: Stored[]; more: boolean } | undefined {
     const entries: Stored[] = [];
+    let bytes = 0;
+    /** Takes `entry` into the page, or says the page is full. */
+    const take = (entry: Stored): boolean => {
+      if (entries.length >= limit) return false;
+      if (maxBytes < Infinity) {
+        bytes += Buffer.byteLength(entry.frame);
+        if (bytes > maxBytes && entries.length > 0) return false;
+      }
+      entries.push(entry);
+      return true;
+    };
     if (viewer.admin) {
       if (after < this.all.evictedUpTo) return undefined;
-      for (let i = this.all.indexAfter(after); entries.length < limit; i++) {
+      for (let i = this.all.indexAfter(after); ; i++) {
         const entry = this.all.at(i);
-        if (entry === undefined) break;
-        entries.push(entry);
+        if (entry === undefined) return { entries, more: false };
+        if (!take(entry)) return { entries, more: true };
       }
-      return entries;
     }
     const own = this.logOf(viewer.userId, false);
     const ownFloor = own?.evictedUpTo ?? this.droppedFloor;
@@ -153,19 +167,18 @@ export class MemoryStreamStore implements StreamStore {
     // Merge the user's log with the global log by position.
     let i = own ? own.indexAfter(after) : 0;
     let j = this.global.indexAfter(after);
-    while (entries.length < limit) {
+    for (;;) {
       const a = own?.at(i);
       const b = this.global.at(j);
-      if (a === undefined && b === undefined) break;
+      if (a === undefined && b === undefined) return { entries, more: false };
       if (b === undefined || (a !== undefined && a.position < b.position)) {
-        entries.push(a!);
+        if (!take(a!)) return { entries, more: true };
         i++;
       } else {
-        entries.push(b);
+        if (!take(b)) return { entries, more: true };
         j++;
       }
     }
-    return entries;
   }
 
   subscribe(listener: (entry: StreamEntry) => void): () => void {

@@ -87,15 +87,19 @@ export interface RealtimeServerOptions {
    * connection that has not sent its request's headers within 10 s.
    */
   maxConnectionsPerIp?: number | null;
-  /** Bytes a connection may hold unsent (queue + socket buffer) before it is closed with 1013. Default 1 MiB. */
+  /**
+   * Bytes a connection may hold unsent (queue + socket buffer) before it is closed with 1013.
+   * Also the most bytes of frames in one replay page, and of messages in one poll response,
+   * past the first (one larger message still goes, alone). Default 1 MiB.
+   */
   maxBufferedBytes?: number;
   /** Frames are handed to the socket only while it holds less than this. Default 64 KiB. */
   writeHighWaterBytes?: number;
-  /** Entries read from the store per replay step. Default 1000. */
+  /** Entries read from the store per replay step (and at most `maxBufferedBytes` of them). Default 1000. */
   replayLimit?: number;
   /** How long a poll with nothing pending is held. Default POLL_HOLD_MS (25 000). */
   pollHoldMs?: number;
-  /** Messages per poll response. Default POLL_MAX_MESSAGES (500). */
+  /** Messages per poll response (and at most `maxBufferedBytes` of them). Default POLL_MAX_MESSAGES (500). */
   pollMaxMessages?: number;
   /** Other HTTP requests (e.g. a dashboard at GET /): return true when handled. Unhandled get 404 when this server owns the HTTP server. A plain request to `path` gets 426 Upgrade Required. */
   handleHttp?: (request: IncomingMessage, response: ServerResponse) => boolean;
@@ -180,6 +184,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const store = options.store ?? new MemoryStreamStore();
   const validateOutbound = options.validateOutbound ?? process.env.NODE_ENV !== 'production';
   const now = Date.now;
+  const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
   const core = new RealtimeCore({
     store,
     validateOutbound,
@@ -189,7 +194,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     inboundRateCloseAfter: options.inboundRateCloseAfter ?? 20,
     maxConsecutiveFaults: options.maxConsecutiveFaults ?? 100,
     outboundRate: options.outboundRate ?? null,
-    maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
+    maxBufferedBytes,
     writeHighWaterBytes: options.writeHighWaterBytes ?? 64 * 1024,
     replayLimit: options.replayLimit ?? 1000,
     logger,
@@ -381,12 +386,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     core.addSubscriber(waiter);
     polls.add(waiter);
     try {
-      let result = await store.read(viewer, since, pollMaxMessages);
+      let result = await store.read(viewer, since, pollMaxMessages, maxBufferedBytes);
       if (since !== null && result.resume === 'resumed' && result.entries.length === 0 && !shuttingDown && !left) {
         // Nothing pending: hold until a publish reaches this viewer, the hold ends, or the client leaves.
         await waiter.wait(pollHoldMs);
         if (response.destroyed) return;
-        result = await store.read(viewer, since, pollMaxMessages);
+        result = await store.read(viewer, since, pollMaxMessages, maxBufferedBytes);
       }
       const body = `{"cursor":${JSON.stringify(result.cursor)},"resume":"${result.resume}","messages":[${result.entries.map((e) => e.frame).join(',')}]}`;
       if (validateOutbound) {

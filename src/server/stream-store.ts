@@ -40,6 +40,11 @@ export interface ReadResult {
   /** Where the reader continues from: the last entry's cursor, else `since` (resumed) or the head (new, gap). */
   cursor: string;
   entries: StreamEntry[];
+  /**
+   * Whether entries may follow this page: the read stopped at `limit` or `maxBytes`. Optional
+   * for stores written before it: a reader then assumes more only when the page holds `limit`.
+   */
+  more?: boolean;
 }
 
 /** Who reads: a user sees their entries and global ones; an admin sees every entry. */
@@ -52,9 +57,13 @@ export interface StreamStore {
   /** Assigns the next cursor, builds the frame with `frame(cursor)`, stores it, and fans it out
    *  to every subscriber (on every node) in append order. */
   append(userId: string | null, type: MessageType, frame: (cursor: string) => string, key?: string | null): Promise<StreamEntry>;
-  /** What a connection of `userId` (admin: every user) missed after `since` (null: none, → 'new'
-   *  with the head cursor): the user's entries plus global ones, in cursor order, at most `limit`. */
-  read(viewer: StreamViewer, since: string | null, limit: number): Promise<ReadResult>;
+  /**
+   * What a connection of `userId` (admin: every user) missed after `since` (null: none, → 'new'
+   * with the head cursor): the user's entries plus global ones, in cursor order, at most `limit`
+   * entries and, past the first entry, at most `maxBytes` bytes of frames (UTF-8; default no
+   * byte bound), so a page of large messages stays small in memory.
+   */
+  read(viewer: StreamViewer, since: string | null, limit: number, maxBytes?: number): Promise<ReadResult>;
   /** Live entries appended on any node, in append order. Returns an unsubscribe function. */
   subscribe(listener: (entry: StreamEntry) => void): () => void;
   /** Optional: called when live entries were lost and cannot be replayed to this process's
@@ -65,6 +74,20 @@ export interface StreamStore {
   /** Health for stats(): e.g. { healthy: true } ; errors go to the logger. */
   status(): { healthy: boolean; detail?: string };
   close(): Promise<void>;
+}
+
+/**
+ * How many of `entries` (in order) make a page of at most `maxBytes` bytes of frames (UTF-8):
+ * always at least one when there is one, so a frame larger than the bound still goes, alone.
+ */
+export function pageLength(entries: readonly { frame: string }[], maxBytes: number): number {
+  if (!(maxBytes < Infinity)) return entries.length;
+  let bytes = 0;
+  for (let i = 0; i < entries.length; i++) {
+    bytes += Buffer.byteLength(entries[i]!.frame);
+    if (bytes > maxBytes && i > 0) return i;
+  }
+  return entries.length;
 }
 
 /** A cursor as the protocol allows it: 1–128 of `[0-9A-Za-z._~-]`. */

@@ -4,8 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkPollResponseDocument } from '../../generated/validators.js';
-import { MemoryStreamStore, parseCursor, type StreamEntry } from '../../src/server/index.js';
+import { createMessage } from '../../src/index.js';
+import { MemoryStreamStore, parseCursor, type StreamEntry, type StreamStore } from '../../src/server/index.js';
 import { alert, balance, bot, connect, sleep, startServer, token, trade, whale, type Frame } from './helpers.js';
+import { expectBytePagesAgree } from './paging.js';
 
 const RELAXED = { attemptsPerIp: { perSecond: 10_000, burst: 10_000 }, attemptsPerUser: { perSecond: 10_000, burst: 10_000 }, pollsPerUser: { perSecond: 10_000, burst: 10_000 } };
 // Buffers large enough that no state is conflated: these tests count every message.
@@ -227,6 +229,59 @@ describe('polling endpoint', () => {
     }
   });
 
+  it('a replay and a poll of large messages come in pages of at most maxBufferedBytes, every message once, in order', async () => {
+    // A store that records the size of each page the server reads from it.
+    const memory = new MemoryStreamStore();
+    const pages: { entries: number; bytes: number; largest: number }[] = [];
+    const store: StreamStore = {
+      append: (...args) => memory.append(...args),
+      read: async (...args) => {
+        const result = await memory.read(...args);
+        const sizes = result.entries.map((e) => Buffer.byteLength(e.frame));
+        pages.push({ entries: sizes.length, bytes: sizes.reduce((a, b) => a + b, 0), largest: Math.max(0, ...sizes) });
+        return result;
+      },
+      subscribe: (listener) => memory.subscribe(listener),
+      status: () => memory.status(),
+      close: () => memory.close(),
+    };
+    const maxBufferedBytes = 128 * 1024;
+    const server = await startServer({ store, ...RELAXED, maxBufferedBytes, writeHighWaterBytes: 16 * 1024 });
+    try {
+      const jwt = await token('big');
+      const first = await poll(server.http('/api/ws/poll'), jwt);
+      const published: string[] = [];
+      for (let i = 0; i < 120; i++) {
+        const message = createMessage('alerts', { ...alert(`alert_${i}`).data, message: `${i} `.padEnd(10_000 + (i % 7) * 1000, 'x') } as never);
+        published.push((await server.rt.publish('big', message)).cursor);
+      }
+      pages.length = 0;
+      // 1.3 MB pending: the socket's replay reads it in pages, each sent before the next is read.
+      const socket = await connect(server.url({ token: jwt, since: first.cursor }));
+      await socket.until(() => socket.stream.length === published.length, 15_000, 'the replay');
+      expect(socket.stream.map((f) => f.cursor)).toEqual(published);
+      expect(pages.length).toBeGreaterThan(5);
+      for (const page of pages) expect(page.bytes - page.largest).toBeLessThanOrEqual(maxBufferedBytes);
+      socket.ws.close();
+      // Polls: as many responses as it takes, each within the bound.
+      const polled: string[] = [];
+      let since = first.cursor;
+      for (let n = 0; polled.length < published.length; n++) {
+        expect(n).toBeLessThan(100);
+        const response = await fetch(server.http(`/api/ws/poll?since=${since}`), { headers: { authorization: `Bearer ${jwt}` } });
+        const text = await response.text();
+        const body = JSON.parse(text) as { cursor: string; messages: Frame[] };
+        expect(body.messages.length).toBeGreaterThan(0);
+        if (body.messages.length > 1) expect(Buffer.byteLength(text)).toBeLessThanOrEqual(maxBufferedBytes + 200);
+        polled.push(...body.messages.map((m) => m.cursor!));
+        since = body.cursor;
+      }
+      expect(polled).toEqual(published);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('a server given another path polls at that path + /poll, where the client looks by default', async () => {
     const server = await startServer({ ...RELAXED, path: '/v2/api/ws' });
     try {
@@ -327,6 +382,12 @@ describe('MemoryStreamStore', () => {
     expect((await store.read(u, 'e1.4', 100)).resume).toBe('gap');
     expect(await store.read(u, null, 100)).toEqual({ resume: 'new', cursor: 'e1.7', entries: [] });
     expect(await store.read({ userId: 'w', admin: false }, 'e1.6', 100)).toMatchObject({ resume: 'resumed', entries: [{ cursor: 'e1.7' }] });
+    await store.close();
+  });
+
+  it('pages by bytes as well as by count: every entry once, in order, each page within maxBytes past its first', async () => {
+    const store = new MemoryStreamStore({ epoch: 'e3' });
+    await expectBytePagesAgree(store);
     await store.close();
   });
 

@@ -4,7 +4,7 @@ import type { MessageType } from '../../../generated/types.js';
 import { compareCursors, formatCursor, parseCursor, parseEntryId, type EntryId } from './cursor.js';
 import { APPEND_SCRIPT, READ_SCRIPT } from './scripts.js';
 import type { Logger } from '../core.js';
-import type { ReadResult, StreamEntry, StreamStore, StreamViewer } from '../stream-store.js';
+import { pageLength, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from '../stream-store.js';
 
 /** Where the store reports connection loss, recovery and gaps: the server's pino-compatible
  *  logger (structured object with an `event` first, then a message). */
@@ -337,7 +337,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     const batch = 1000;
     for (;;) {
       const streams = last ? [keys.all] : [];
-      const read = await readStreams(streams, last ? last.position : 0, batch);
+      const read = await readStreams(streams, last ? last.position : 0, batch, CATCH_UP_MAX_BYTES);
       const head = { position: read.head, seq: read.seq };
       if (epoch === null || last === null) {
         epoch = read.epoch; // start: live from the head
@@ -360,7 +360,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         last = parseEntryId(item[0])!;
         emit(decodeStored(item, read.epoch, undefined));
       }
-      if (stream.entries.length < batch) {
+      if (stream.entries.length < batch && !stream.cut) {
         // Everything up to the head is delivered (a sequence number taken by a failed append
         // has no entry: skip it rather than wait for it).
         last = head;
@@ -409,10 +409,11 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     }
   }
 
-  async function readStreams(streams: string[], since: number, limit: number): Promise<DecodedRead> {
+  /** `maxBytes`: of the frames per stream, past its first entry (Infinity: no byte bound). */
+  async function readStreams(streams: string[], since: number, limit: number, maxBytes = Infinity): Promise<DecodedRead> {
     let reply: unknown[];
     try {
-      reply = await cmd.rcRead(3 + streams.length, keys.epoch, keys.seq, keys.head, ...streams, newEpoch(), since, limit);
+      reply = await cmd.rcRead(3 + streams.length, keys.epoch, keys.seq, keys.head, ...streams, newEpoch(), since, limit, maxBytes < Infinity ? Math.max(1, Math.floor(maxBytes)) : 0);
     } catch (err) {
       unanswered(err);
       throw err;
@@ -420,13 +421,23 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     return decodeRead(reply, streams.length);
   }
 
-  /** The entries of a read, from every stream, in position order, at most `limit`. */
-  function merged(read: DecodedRead, viewer: StreamViewer, limit: number): StreamEntry[] {
-    return read.streams
+  /**
+   * The entries of a read, from every stream, in position order, at most `limit` and `maxBytes`
+   * (past the first), and whether more may follow. A stream cut for the byte bound may hold
+   * entries between those it gave and another stream's: the page ends at its last one.
+   */
+  function merged(read: DecodedRead, viewer: StreamViewer, limit: number, maxBytes: number): { entries: StreamEntry[]; more: boolean } {
+    let horizon = Infinity;
+    for (const s of read.streams) if (s.cut) horizon = Math.min(horizon, parseEntryId(s.entries[s.entries.length - 1]![0])!.position);
+    const all = read.streams
       .flatMap((s, i) => s.entries.map((item) => ({ position: parseEntryId(item[0])!.position, entry: decodeStored(item, read.epoch, viewer.admin ? undefined : i === 0 ? viewer.userId : null) })))
+      .filter((m) => m.position <= horizon)
       .sort((a, b) => a.position - b.position)
       .slice(0, Math.max(1, limit))
       .map((m) => m.entry);
+    const entries = all.slice(0, pageLength(all, maxBytes));
+    const full = read.streams.some((s) => s.cut || s.entries.length >= Math.max(1, limit));
+    return { entries, more: full || entries.length < all.length };
   }
 
   const store: RedisStreamStore = {
@@ -442,14 +453,14 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       }).then((cursor) => ({ cursor, userId, type, frame: parts.join(cursor), key: key ?? null }));
     },
 
-    async read(viewer: StreamViewer, since: string | null, limit: number): Promise<ReadResult> {
+    async read(viewer: StreamViewer, since: string | null, limit: number, maxBytes = Infinity): Promise<ReadResult> {
       const pos = since === null ? null : parseCursor(since);
       if (pos === null) {
         const read = await readStreams([], 0, 1);
         return { resume: since === null ? 'new' : 'gap', cursor: formatCursor(read.epoch, read.head), entries: [] };
       }
       const streams = viewer.admin ? [keys.all] : [keys.user(viewer.userId), keys.global];
-      const read = await readStreams(streams, pos.position, Math.max(1, limit));
+      const read = await readStreams(streams, pos.position, Math.max(1, limit), maxBytes);
       const isGap =
         pos.epoch !== read.epoch ||
         pos.position > read.head ||
@@ -464,18 +475,18 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
           // Nothing of this epoch is lost when the all-stream was never trimmed, and no stream of
           // the viewer lost an entry after the epoch's first one (a user stream's "deleted" bound
           // may predate it: the expiry of an earlier stream of theirs, see scripts.ts).
-          const [fresh, all] = await Promise.all([readStreams(streams, 0, Math.max(1, limit)), readStreams([keys.all], 0, 1)]);
+          const [fresh, all] = await Promise.all([readStreams(streams, 0, Math.max(1, limit), maxBytes), readStreams([keys.all], 0, 1, 0)]);
           const origin = all.streams[0]!;
           const first = origin.entries[0] ? parseEntryId(origin.entries[0][0])!.position : Infinity;
           if (fresh.epoch === read.epoch && all.epoch === read.epoch && parseEntryId(origin.deleted)!.position === 0 && fresh.streams.every((s) => parseEntryId(s.deleted)!.position < first)) {
-            const entries = merged(fresh, viewer, limit);
-            return { resume: 'gap', cursor: entries.length > 0 ? entries[entries.length - 1]!.cursor : formatCursor(fresh.epoch, fresh.head), entries };
+            const { entries, more } = merged(fresh, viewer, limit, maxBytes);
+            return { resume: 'gap', cursor: entries.length > 0 ? entries[entries.length - 1]!.cursor : formatCursor(fresh.epoch, fresh.head), entries, more };
           }
         }
         return { resume: 'gap', cursor: formatCursor(read.epoch, read.head), entries: [] };
       }
-      const entries = merged(read, viewer, limit);
-      return { resume: 'resumed', cursor: entries.length > 0 ? entries[entries.length - 1]!.cursor : since!, entries };
+      const { entries, more } = merged(read, viewer, limit, maxBytes);
+      return { resume: 'resumed', cursor: entries.length > 0 ? entries[entries.length - 1]!.cursor : since!, entries, more };
     },
 
     subscribe(listener: (entry: StreamEntry) => void): () => void {
@@ -521,6 +532,9 @@ async function quit(client: Redis): Promise<void> {
   client.disconnect();
 }
 
+/** Bytes of frames a node reads per catch-up step (past the first entry). */
+const CATCH_UP_MAX_BYTES = 8 * 1024 * 1024;
+
 interface DecodedRead {
   epoch: string;
   /** The head position (moved up to the current time by the read). */
@@ -528,14 +542,15 @@ interface DecodedRead {
   nowUs: number;
   /** The last sequence number taken. */
   seq: number;
-  streams: { exists: boolean; deleted: string; entries: [string, string[]][] }[];
+  /** `cut`: entries were left out for the byte bound. */
+  streams: { exists: boolean; deleted: string; entries: [string, string[]][]; cut: boolean }[];
 }
 
 function decodeRead(reply: unknown[], streamCount: number): DecodedRead {
   const streams: DecodedRead['streams'] = [];
   for (let i = 0; i < streamCount; i++) {
-    const base = 4 + i * 3;
-    streams.push({ exists: reply[base] === 1, deleted: String(reply[base + 1]), entries: reply[base + 2] as [string, string[]][] });
+    const base = 4 + i * 4;
+    streams.push({ exists: reply[base] === 1, deleted: String(reply[base + 1]), entries: reply[base + 2] as [string, string[]][], cut: reply[base + 3] === 1 });
   }
   return { epoch: String(reply[0]), head: Number(reply[1]), nowUs: Number(reply[2]), seq: Number(reply[3]), streams };
 }

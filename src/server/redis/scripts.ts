@@ -121,9 +121,11 @@ return cursors
 
 /**
  * read: KEYS = epoch, seq, head, stream 1 [, stream 2]. ARGV = candidate epoch, since position
- * (exclusive), limit. Moves the head up to the current time (so a cursor handed out says when;
- * the next append is after it even if the clock steps back). Returns [epoch, head position,
- * now µs, seq, then per stream: exists (0/1), max-deleted-entry-id, entries (XRANGE reply)].
+ * (exclusive), limit, max bytes (of the frames past the first entry; 0: no byte bound). Moves
+ * the head up to the current time (so a cursor handed out says when; the next append is after
+ * it even if the clock steps back). Returns [epoch, head position, now µs, seq, then per stream:
+ * exists (0/1), max-deleted-entry-id, entries (XRANGE reply), cut (1 when entries were left out
+ * for the byte bound)].
  */
 export const READ_SCRIPT = `${COMMON}
 local epoch = ensure_epoch(KEYS[1], ARGV[1])
@@ -136,6 +138,7 @@ if now > head then
 end
 local out = { epoch, fmt(head), fmt(now), seq }
 local from = fmt(tonumber(ARGV[2]) + 1)
+local max_bytes = tonumber(ARGV[4]) or 0
 for i = 4, #KEYS do
   local key = KEYS[i]
   if redis.call('EXISTS', key) == 1 then
@@ -144,13 +147,33 @@ for i = 4, #KEYS do
     for j = 1, #info, 2 do
       if info[j] == 'max-deleted-entry-id' then deleted = info[j + 1] end
     end
+    local entries = redis.call('XRANGE', key, from, '+', 'COUNT', tonumber(ARGV[3]))
+    local cut = 0
+    if max_bytes > 0 then
+      -- Past the first entry, no more than max_bytes of frames (field f): a page of large
+      -- messages stays small in the reply and in the reader's memory.
+      local bytes = 0
+      for n = 1, #entries do
+        local fields = entries[n][2]
+        for f = 1, #fields, 2 do
+          if fields[f] == 'f' then bytes = bytes + #fields[f + 1] end
+        end
+        if bytes > max_bytes and n > 1 then
+          for m = #entries, n, -1 do entries[m] = nil end
+          cut = 1
+          break
+        end
+      end
+    end
     out[#out + 1] = 1
     out[#out + 1] = deleted
-    out[#out + 1] = redis.call('XRANGE', key, from, '+', 'COUNT', tonumber(ARGV[3]))
+    out[#out + 1] = entries
+    out[#out + 1] = cut
   else
     out[#out + 1] = 0
     out[#out + 1] = '0-0'
     out[#out + 1] = {}
+    out[#out + 1] = 0
   end
 end
 return out

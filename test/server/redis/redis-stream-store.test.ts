@@ -4,6 +4,7 @@ import { createRedisStreamStore, type RedisStreamStore, type StreamGap } from '.
 import type { StreamEntry } from '../../../src/server/stream-store.js';
 import { findTool } from '../../support/toolchain.js';
 import { RedisServer } from './redis-server.js';
+import { expectBytePagesAgree } from '../paging.js';
 import { connect, refusedStatus, startServer, token } from '../helpers.js';
 
 const tool = findTool('redis-server');
@@ -142,6 +143,10 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     // the head cursor handed out is a position before the next append
     const next = await s.append('alice', 'trades', frame(60, 'alice'));
     expect((await s.read({ userId: 'alice', admin: false }, none.cursor, 10)).entries).toEqual([next]);
+  });
+
+  it('pages by bytes as well as by count: every entry once, in order, each page within maxBytes past its first', async () => {
+    await expectBytePagesAgree(await store());
   });
 
   it('never shows a user another user’s entries, whatever cursor they forge', async () => {
