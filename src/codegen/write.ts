@@ -39,16 +39,19 @@ export class ForeignOutputError extends Error {
 /**
  * Replaces `outDir` with exactly `files`, atomically as a whole: everything is written to a
  * sibling folder first, then swapped in by rename, so a failure leaves `outDir` as it was.
- * Files the schemas no longer produce go with it, inside the folders generate writes
- * (`docs/`, `languages/`, …: a file of your own there goes too); a name at the top of `outDir`
- * that this run does not write and that is not a generated file (`.git`, `package.json`, a
- * stray file) means `outDir` is not its folder, and nothing is touched (`--out src` deleted
- * the sources).
+ * Generated files the schemas no longer produce go with it; a file this run does not write
+ * and that is not a generated one, at the top of `outDir` (`.git`, `package.json`) or inside
+ * the folders generate writes (`docs/notes.md`), means `outDir` holds what is not its own, and
+ * nothing is touched (`--out src` deleted the sources; a note in `docs/` went unsaid).
  *
- * @throws ForeignOutputError when `outDir` holds a top-level name `files` does not
+ * @throws ForeignOutputError naming those files (top-level names, or paths under `outDir`)
  */
 export async function writeGenerated(outDir: string, files: GeneratedFiles): Promise<void> {
-  const foreign = await foreignEntries(outDir, new Set([...files.keys()].map((relative) => relative.split('/')[0]!)));
+  const tops = new Set([...files.keys()].map((relative) => relative.split('/')[0]!));
+  const foreign = await foreignEntries(outDir, tops);
+  for (const relative of await listFiles(outDir)) {
+    if (relative.includes('/') && tops.has(relative.split('/')[0]!) && !files.has(relative) && !(await isGenerated(path.join(outDir, relative)))) foreign.push(relative);
+  }
   if (foreign.length > 0) throw new ForeignOutputError(outDir, foreign);
   const staging = `${outDir}.staging-${process.pid}`;
   const retired = `${outDir}.retired-${process.pid}`;
@@ -78,10 +81,14 @@ export async function writeGenerated(outDir: string, files: GeneratedFiles): Pro
  */
 export async function foreignEntries(outDir: string, names: ReadonlySet<string>): Promise<string[]> {
   if (!(await exists(outDir))) return [];
-  const written = async (name: string) => (await readFile(path.join(outDir, name), 'utf8').catch(() => '')).slice(0, 200).includes(GENERATED_MARK);
   const foreign = [];
-  for (const name of (await readdir(outDir)).sort()) if (!names.has(name) && !(await written(name))) foreign.push(name);
+  for (const name of (await readdir(outDir)).sort()) if (!names.has(name) && !(await isGenerated(path.join(outDir, name)))) foreign.push(name);
   return foreign;
+}
+
+/** Whether `file` is a text file generate wrote: its mark in the first 200 characters. */
+async function isGenerated(file: string): Promise<boolean> {
+  return (await readFile(file, 'utf8').catch(() => '')).slice(0, 200).includes(GENERATED_MARK);
 }
 
 /** Compares `outDir` with `files` byte for byte, telling line-end-only differences apart. */
