@@ -616,7 +616,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             // message comes first): a handler that refetches state must not drop them.
             // Told once per lost cursor: a handler that starts over on a gap gets this poll's
             // messages on its next poll, from the same cursor, without being told again.
-            if (body.resume === 'gap' && since !== null && since !== retold) gap(since, 'polling', typeof body.cursor === 'string' ? body.cursor : null);
+            if (body.resume === 'gap' && since !== null && since !== retold) gap(since, 'polling', body.cursor);
             retold = null;
             for (const message of body.messages as unknown[]) {
               if (!alive()) break;
@@ -632,7 +632,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
               }
               return;
             }
-            if (typeof body.cursor === 'string' && (body.resume !== 'resumed' || isAfter(body.cursor, status.cursor))) status.cursor = body.cursor;
+            if (body.resume !== 'resumed' || isAfter(body.cursor, status.cursor)) status.cursor = body.cursor;
             set({});
           }
         } catch {
