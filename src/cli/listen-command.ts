@@ -43,7 +43,16 @@ export interface Violation {
 export interface ListenReport {
   /** The URL, token redacted. */
   url: string;
+  /** Frames received (text or binary, each counted once), up to `count` when given. */
   frames: number;
+  /**
+   * Frames that are valid server-to-client messages, as `validate` judges them (warnings
+   * allowed). A frame off the ping interval, or a first frame other than `connection`, stays
+   * valid: those are violations of the stream, not of the message.
+   */
+  valid: number;
+  /** Frames that are not: refused by this client, binary, not JSON, failing the schema, a key written twice (strict), or a client-to-server type. `valid + invalid === frames`. */
+  invalid: number;
   counts: Record<string, number>;
   violations: Violation[];
   /**
@@ -67,13 +76,24 @@ interface Output {
  * validates every frame as a server→client message in `mode`, and checks that pings come
  * every `pingIntervalMs` (± tolerance) and that the first frame is `connection`. A run with
  * no frame at all, or that the server ends by closing with any code but 1000, is a violation.
- * With `count`, exactly the first `count` frames are checked; later ones are ignored.
+ * With `count`, exactly the first `count` frames are checked; later ones are ignored, and fewer
+ * is a violation of its own (`protocol:`), whether `durationMs` ran out or the server closed
+ * first, with whatever code: an early close with 4000 is reported as both.
  *
  * Text output: one line per violation, `frame <index>: <type> <pointer> <fault>` (timing
- * faults on the ping frame's own line, no ping at all as `keepalive:`, a missing connection message as `protocol:`, the server's early
- * close as `close:` with its code and reason), then the count per type and `N frames, M violations`. JSON: one
- * {@link ListenReport}. The token never appears in the output. SIGINT (Ctrl-C) ends the run
- * early and reports what was seen, as the end of `durationMs` does.
+ * faults on the ping frame's own line, no ping at all as `keepalive:`, a missing connection message
+ * or fewer frames than `count` as `protocol:`, the server's early close as `close:` with its code
+ * and reason), then the count per type, the server's close (`closed by the server: <code> "<reason>"`)
+ * and `N frames (V valid, I invalid), M violations`. JSON: one {@link ListenReport}. SIGINT
+ * (Ctrl-C) ends the run early and reports what was seen, as the end of `durationMs` does.
+ *
+ * The token (`token`, or a `token` query parameter or password in the URL) is never printed
+ * whole: the URL's own is always `REDACTED`, and in anything else (error texts, what the server
+ * sends back, as written or URL-, JSON- or JSON Pointer-escaped) a secret of 8 characters or
+ * more is redacted wherever it appears, whole or any 8 characters of it, while a shorter one only
+ * where it stands alone, not continued by a letter, digit or `_` on either side (`x` is redacted
+ * in `got "x"` and `bad token x.`, not in `expected`). A shorter secret is no real credential (a JWT has dozens of characters), and
+ * replacing each of its occurrences made every line unreadable.
  *
  * @returns the exit code: 0 no violation, 1 any violation, 2 cannot connect (the HTTP status
  *   of a refused upgrade is printed)
@@ -98,14 +118,15 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const secrets = [...new Set(raw.flatMap((secret) => [secret, encodeURIComponent(secret), new URLSearchParams([['t', secret]]).toString().slice(2), JSON.stringify(secret).slice(1, -1), escapeToken(secret)]))].sort((a, b) => b.length - a.length);
   /**
    * Any text that could echo the URL or the token (error messages, and whatever the server
-   * sends back), with them redacted: whole, and any piece of 8 characters or more (an error
-   * text cuts a long value short, a server may echo part of it).
+   * sends back), with them redacted: a secret of 8 characters or more whole and any piece of 8
+   * characters of it (an error text cuts a long value short, a server may echo part of it), a
+   * shorter one where it stands alone ({@link redactWhole}).
    */
-  const scrub = (text: string) => redactPieces(secrets.reduce((out, secret) => out.split(secret).join('REDACTED'), redactText(text)), secrets);
+  const scrub = (text: string) => redactPieces(redactWhole(redactText(text), secrets), secrets);
   const interval = options.pingIntervalMs ?? PING_INTERVAL_MS;
   const slack = interval * (options.tolerance ?? 0.1);
   const durationMs = options.durationMs ?? 60_000;
-  const report: ListenReport = { url: shown, frames: 0, counts: Object.create(null) as Record<string, number>, violations: [], warnings: [], pingIntervals: [], close: null };
+  const report: ListenReport = { url: shown, frames: 0, valid: 0, invalid: 0, counts: Object.create(null) as Record<string, number>, violations: [], warnings: [], pingIntervals: [], close: null };
   const text = options.format === 'text';
   // A server can echo the token anywhere (a field, a key, a close reason): nothing it sends is
   // printed or reported unscrubbed.
@@ -155,6 +176,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // connection to end (30 s for a server that leaves it open). The close that follows (1006,
     // or 1002 and the like) is this client's, not the server's: no server close is reported.
     refused = error;
+    report.invalid++;
     // ws's own limit on a message's size is listen's, not the contract's: said as such.
     const code = (error as { code?: string }).code;
     const tooLarge = code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH';
@@ -178,6 +200,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const index = report.frames++;
     const now = Date.now();
     if (isBinary) {
+      report.invalid++;
       violate({ index, type: null, pointer: '', keyword: 'frame', message: 'expected a text frame, got a binary frame' });
     } else {
       const result = parseMessage(data as Buffer, { mode: options.mode });
@@ -194,6 +217,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       // Strict mode, as `validate`: a key written twice is a fault (I-JSON, RFC 7493); JSON.parse keeps the last.
       const text = (data as Buffer).toString('utf8');
       const doubled = options.mode === 'strict' && value !== null ? findDuplicateKeys(text, { value }) : [];
+      const passed = doubled.length === 0 && result.ok && (SERVER_MESSAGE_TYPES as readonly string[]).includes(result.message.type);
+      if (passed) report.valid++;
+      else report.invalid++;
       if (doubled.length > 0) {
         for (const { pointer } of doubled) {
           const error = duplicateKeyError(pointer);
@@ -267,9 +293,11 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   }
   if (report.frames === 0) {
     violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: 'expected the first frame to be the "connection" message, got no frame' });
-  } else if (options.count !== undefined && report.frames < options.count && (report.close === null || report.close.code === 1000)) {
-    // (An early close with another code is a violation of its own, reported above.)
-    violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: `expected ${options.count} frames within ${durationMs} ms, got ${report.frames}${report.close ? ' before the server closed the connection' : ''}` });
+  }
+  if (options.count !== undefined && report.frames < options.count) {
+    // Said whatever ended the run, an early close with any code too: that close is a violation
+    // of its own (above), the frames that never came are another.
+    violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: `expected ${options.count} frames within ${durationMs} ms, got ${report.frames}${report.close ? ` before the server closed the connection${report.close.code === 1000 ? '' : ` with ${report.close.code}`}` : ''}` });
   }
   // The last stretch, up to the end of the run or the server's close: a server that stopped
   // pinging is silent past the interval.
@@ -288,7 +316,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     output.stdout(`${counts.length > 0 ? oneLine(counts.join(', ')) : 'no messages'}\n`);
     // The reason quoted, as in the violation: a server must not be able to write report lines.
     if (report.close) output.stdout(`${oneLine(`closed by the server: ${report.close.code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}`)}\n`);
-    output.stdout(`${report.frames} frame${report.frames === 1 ? '' : 's'}, ${report.violations.length} violation${report.violations.length === 1 ? '' : 's'}\n`);
+    output.stdout(`${report.frames} frame${report.frames === 1 ? '' : 's'} (${report.valid} valid, ${report.invalid} invalid), ${report.violations.length} violation${report.violations.length === 1 ? '' : 's'}\n`);
   } else {
     output.stdout(`${inertJson(report)}\n`);
   }
@@ -317,6 +345,41 @@ function safeParse(data: Buffer): { type?: unknown; timestamp?: unknown } | null
   }
 }
 
+/** The shortest secret redacted wherever it appears, and in pieces of this many characters; a shorter one only where it stands alone. */
+const WHOLE_SECRET_LENGTH = 8;
+
+/** A character that continues a word: a letter, a combining mark, a digit, `_` (and other connector punctuation). */
+const WORD = /^[\p{L}\p{M}\p{N}\p{Pc}]$/u;
+
+/**
+ * `text` with each of `secrets` replaced by `REDACTED`: one of {@link WHOLE_SECRET_LENGTH}
+ * characters or more wherever it appears, a shorter one only where it stands alone, that is
+ * where no letter, digit or `_` continues it on a side where it begins or ends with one (a
+ * secret `x` goes in `got "x"` and `token x.`, stays in `expected`). Longest secret first, each
+ * in one pass, in time linear in the text.
+ */
+function redactWhole(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length >= WHOLE_SECRET_LENGTH) {
+      out = out.split(secret).join('REDACTED');
+      continue;
+    }
+    // Its first and last characters, whole code points (an emoji is a pair of UTF-16 units).
+    const points = Array.from(secret);
+    const [first, last] = [points[0]!, points.at(-1)!];
+    const before = WORD.test(first) ? '(?<![\\p{L}\\p{M}\\p{N}\\p{Pc}])' : '';
+    const after = WORD.test(last) ? '(?![\\p{L}\\p{M}\\p{N}\\p{Pc}])' : '';
+    out = out.replace(new RegExp(`${before}${escapeRegExp(secret)}${after}`, 'gu'), 'REDACTED');
+  }
+  return out;
+}
+
+/** `text` matched literally in a `u` regular expression. */
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+}
+
 /**
  * `text` with every run of 8 characters or more of any of `secrets` redacted: an error text
  * cuts a long string (`…abc...`), and a server may echo part of a token (its first 20
@@ -327,7 +390,7 @@ function safeParse(data: Buffer): { type?: unknown; timestamp?: unknown } | null
 function redactPieces(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) {
-    if (secret.length < 8) continue;
+    if (secret.length < WHOLE_SECRET_LENGTH) continue;
     const pieces = new Set<string>();
     for (let i = 0; i + 8 <= secret.length; i++) pieces.add(secret.slice(i, i + 8));
     let kept = '';

@@ -87,7 +87,7 @@ program
   .argument('<ws-url>', 'e.g. ws://localhost:8000/api/ws')
   .addOption(new Option('--token <jwt>', 'sent as ?token= (never printed); from the environment, it stays out of the process list').env('REALTIME_CONTRACT_TOKEN'))
   .option('--duration <time>', 'stop after this long: 60s, 500ms, 2m (default 60s, with --count too)', (v: string) => duration(v, 's'))
-  .option('--count <n>', 'stop after n frames (fewer within --duration is a violation)', (v: string) => positiveInteger(v))
+  .option('--count <n>', 'stop after n frames (fewer, when --duration runs out or the server closes, is a violation)', (v: string) => positiveInteger(v))
   .option('--ping-interval <time>', 'the ping interval to check against: 30000 (ms), 30s (default PING_INTERVAL_MS)', (v: string) => duration(v, 'ms', false))
   .option('--tolerance <fraction>', 'allowed deviation of a ping interval, as a fraction of it from 0 to 1 (default 0.1)', (v: string) => fraction(v))
   .addOption(new Option('--mode <mode>', 'strict rejects unknown fields; tolerant lets them pass').choices(['strict', 'tolerant']).default('strict'))

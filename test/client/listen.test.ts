@@ -87,7 +87,7 @@ describe('listen', () => {
       expect.stringMatching(/^frame 5: ping \(root\) expected a ping every 60000 ms \(± 6000 ms\), got \d+ ms since the previous ping$/),
     ]);
     expect(lines).toContain('connection 1, trades 3, ping 2');
-    expect(lines.at(-1)).toBe('6 frames, 4 violations');
+    expect(lines.at(-1)).toBe('6 frames (3 valid, 3 invalid), 4 violations');
     expect(stdout).not.toContain('secret-token');
     // the valid ping was answered with its timestamp
     expect(server.received).toContain(JSON.stringify({ type: 'pong', timestamp: 1705251000000 }));
@@ -163,7 +163,7 @@ describe('listen', () => {
     const started = Date.now();
     const { status, stdout } = await listen([url, '--token', 't0ken', '--duration', '1s', '--ping-interval', '60000']);
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(stdout).toMatch(/connection 1\n1 frame, 0 violations\n$/);
+    expect(stdout).toMatch(/connection 1\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
     expect(status).toBe(0);
   });
 
@@ -186,7 +186,7 @@ describe('listen', () => {
     }
     // A close with 1000 is no violation, and the silence after it is no keepalive fault.
     const normal = await listen([await rawServer(Buffer.from([0x88, 0x02, 0x03, 0xe8])), '--token', 't0ken', '--duration', '3s', '--ping-interval', '1000']);
-    expect(normal.stdout).toMatch(/closed by the server: 1000\n1 frame, 0 violations\n$/);
+    expect(normal.stdout).toMatch(/closed by the server: 1000\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
     expect(normal.status).toBe(0);
   });
 
@@ -281,7 +281,7 @@ describe('listen', () => {
     const server = await fixtureServer([]);
     const { status, stdout } = await listen([server.url, '--duration', '500ms']);
     expect(stdout).toContain('protocol: - (root) expected the first frame to be the "connection" message, got no frame\n');
-    expect(stdout).toMatch(/\n0 frames, 1 violation\n$/);
+    expect(stdout).toMatch(/\n0 frames \(0 valid, 0 invalid\), 1 violation\n$/);
     expect(status).toBe(1);
   });
 
@@ -290,7 +290,7 @@ describe('listen', () => {
     const { status, stdout } = await listen([server.url, '--duration', '5s']);
     expect(stdout).toContain('close: - (root) the server closed the connection with 1011 "stream store unavailable" before the run ended\n');
     expect(stdout).toContain('closed by the server: 1011 "stream store unavailable"\n');
-    expect(stdout).toMatch(/\n0 frames, 2 violations\n$/);
+    expect(stdout).toMatch(/\n0 frames \(0 valid, 0 invalid\), 2 violations\n$/);
     expect(status).toBe(1);
     // after a conforming start too, in JSON
     const after = await fixtureServer([connection], { code: 1011, reason: 'stream store unavailable' });
@@ -318,7 +318,7 @@ describe('listen', () => {
   it('a server that closes with 1000 after the connection message is no violation', async () => {
     const server = await fixtureServer([connection], { code: 1000, reason: 'bye' });
     const { status, stdout } = await listen([server.url, '--duration', '5s']);
-    expect(stdout).toMatch(/\n1 frame, 0 violations\n$/);
+    expect(stdout).toMatch(/\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
     expect(status).toBe(0);
   });
 
@@ -352,7 +352,7 @@ describe('listen', () => {
     const status = await closed;
     clearTimeout(kill);
     expect(stdout).toContain('frame 1: trades /data expected required property "data", got nothing');
-    expect(stdout).toMatch(/\nconnection 1, trades 1\n2 frames, 1 violation\n$/);
+    expect(stdout).toMatch(/\nconnection 1, trades 1\n2 frames \(1 valid, 1 invalid\), 1 violation\n$/);
     expect(status).toBe(1);
   });
 
@@ -377,11 +377,11 @@ describe('listen', () => {
     expect(tolerance.stderr).toMatch(/option '--tolerance <fraction>' argument '5' is invalid\. expected a fraction from 0 to 1/);
     const server = await fixtureServer([connection]);
     const { status, stdout } = await listen([server.url, '--duration', '300ms', '--ping-interval', '2s']);
-    expect(stdout).toMatch(/\n1 frame, 0 violations\n$/);
+    expect(stdout).toMatch(/\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
     expect(status).toBe(0);
     // An interval is compared, not waited for: no timer's limit applies (it said it had one).
     const longInterval = await listen([server.url, '--duration', '300ms', '--ping-interval', '700h']);
-    expect(longInterval.stdout).toMatch(/\n1 frame, 0 violations\n$/);
+    expect(longInterval.stdout).toMatch(/\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
     // One too long to be a number is refused (it read as Infinity, and no ping could fail; found by a reviewer).
     const infinite = await listen(['ws://127.0.0.1:9/api/ws', '--ping-interval', `${'9'.repeat(400)}h`]);
     expect(infinite.status).toBe(2);
@@ -390,14 +390,14 @@ describe('listen', () => {
   it('--count N checks exactly the first N frames, even when more arrive in the same read', async () => {
     const server = await fixtureServer([connection, ...Array.from({ length: 10 }, () => JSON.stringify(trade))]);
     const { status, stdout } = await listen([server.url, '--count', '2', '--ping-interval', '60000']);
-    expect(stdout).toBe('connection 1, trades 1\n2 frames, 0 violations\n');
+    expect(stdout).toBe('connection 1, trades 1\n2 frames (2 valid, 0 invalid), 0 violations\n');
     expect(status).toBe(0);
   });
 
   it('--count N against a server that sends fewer frames ends at --duration with a violation', async () => {
     const server = await fixtureServer([connection]);
     const { status, stdout } = await listen([server.url, '--count', '3', '--duration', '1s', '--ping-interval', '60000']);
-    expect(stdout).toBe('protocol: - (root) expected 3 frames within 1000 ms, got 1\nconnection 1\n1 frame, 1 violation\n');
+    expect(stdout).toBe('protocol: - (root) expected 3 frames within 1000 ms, got 1\nconnection 1\n1 frame (1 valid, 0 invalid), 1 violation\n');
     expect(status).toBe(1);
   });
 
@@ -409,7 +409,8 @@ describe('listen', () => {
       ws.send(JSON.stringify({ ...trade, data: { ...(trade.data as object), side: echoed } }));
       ws.send(JSON.stringify({ ...trade, [`u${echoed}`]: 1 }));
       ws.send(JSON.stringify({ type: echoed }));
-      ws.close(4000, `url ${echoed}\n1 frame, 0 violations`);
+      // At most 123 bytes: the reason holds the summary line whole, without a prefix.
+      ws.close(4000, `${echoed}\n1 frame (1 valid, 0 invalid), 0 violations`);
     });
     // A token with characters each encoding changes (query, JSON, JSON Pointer), echoed decoded.
     const odd = 'abc/def~ghi"j\\k l!m(SECRETPART)';
@@ -418,14 +419,14 @@ describe('listen', () => {
       ws.send(connection);
       ws.send(JSON.stringify({ ...trade, data: { ...(trade.data as object), side: echoed } }));
       ws.send(JSON.stringify({ ...trade, [echoed]: 1 }));
-      ws.send(JSON.stringify({ type: `trades\nclosed by the server: 1000\n0 frames, 0 violations ${echoed}` }));
+      ws.send(JSON.stringify({ type: `trades\nclosed by the server: 1000\n0 frames (0 valid, 0 invalid), 0 violations ${echoed}` }));
       ws.close(4000, request.url!);
     });
     for (const format of ['text', 'json']) {
       const run = await listen([oddUrl, '--token', odd, '--duration', '2s', '--ping-interval', '60000', '--format', format]);
       expect(run.status).toBe(1);
       expect(run.stdout + run.stderr).not.toContain('SECRETPART');
-      if (format === 'text') expect(run.stdout.split('\n')).not.toContain('0 frames, 0 violations');
+      if (format === 'text') expect(run.stdout.split('\n')).not.toContain('0 frames (0 valid, 0 invalid), 0 violations');
     }
     // A refused upgrade whose status text holds the token.
     const refuser = createServer();
@@ -443,10 +444,60 @@ describe('listen', () => {
       expect(run.stdout + run.stderr).toContain('REDACTED');
       if (format === 'text') {
         // The reason is one quoted string: the server cannot add a line to the report.
-        expect(run.stdout).toContain('closed by the server: 4000 "url /api/ws?token=REDACTED\\n1 frame, 0 violations"');
-        expect(run.stdout.split('\n').filter((line) => line === '1 frame, 0 violations')).toEqual([]);
+        expect(run.stdout).toContain('closed by the server: 4000 "/api/ws?token=REDACTED\\n1 frame (1 valid, 0 invalid), 0 violations"');
+        expect(run.stdout.split('\n').filter((line) => line === '1 frame (1 valid, 0 invalid), 0 violations')).toEqual([]);
       }
     }
+  });
+
+  it('redacts a token under 8 characters only where it stands alone, so that the report stays readable (found by a tester)', async () => {
+    // Before: every "x" of the output was redacted for --token x ("eREDACTEDpected").
+    const url = await echoServer((ws, request) => {
+      const echoed = new URL(request.url!, 'http://x').searchParams.get('token')!;
+      ws.send(connection);
+      ws.send(JSON.stringify({ ...trade, data: { ...(trade.data as object), side: echoed } }));
+      ws.close(4001, `bad token ${echoed}.`);
+    });
+    for (const token of ['x', 'abc-123']) {
+      const run = await listen([url, '--token', token, '--duration', '5s', '--ping-interval', '60000']);
+      expect(run.stdout, token).toBe([
+        'frame 1: trades /data/side expected one of "buy", "sell", got "REDACTED"',
+        'close: - (root) the server closed the connection with 4001 "bad token REDACTED." before the run ended',
+        'connection 1, trades 1',
+        'closed by the server: 4001 "bad token REDACTED."',
+        '2 frames (1 valid, 1 invalid), 2 violations',
+        '',
+      ].join('\n'));
+      expect(run.status, token).toBe(1);
+      const json = await listen([url, '--token', token, '--duration', '5s', '--ping-interval', '60000', '--format', 'json']);
+      const report = JSON.parse(json.stdout) as { url: string; violations: { message: string }[] };
+      expect(report.url).toMatch(/\?token=REDACTED$/);
+      expect(report.violations[0]!.message).toBe('expected one of "buy", "sell", got "REDACTED"');
+      // Never where it stands alone, as a value or a word.
+      expect(run.stdout + run.stderr + json.stdout + json.stderr, token).not.toMatch(new RegExp(`(?<![\\w-])${token}(?![\\w-])`));
+    }
+  });
+
+  it('--count N against a server that closes early with a code but 1000: the frames seen, the close, and that fewer than N came (found by a tester)', async () => {
+    // Before: only the close was a violation; the missing frames went unsaid.
+    const server = await fixtureServer([connection, '{"type":"trades"}'], { code: 1011, reason: 'stream store unavailable' });
+    const { status, stdout } = await listen([server.url, '--count', '5', '--duration', '5s', '--ping-interval', '60000']);
+    expect(stdout).toBe([
+      'frame 1: trades /data expected required property "data", got nothing',
+      'close: - (root) the server closed the connection with 1011 "stream store unavailable" before the run ended',
+      'protocol: - (root) expected 5 frames within 5000 ms, got 2 before the server closed the connection with 1011',
+      'connection 1, trades 1',
+      'closed by the server: 1011 "stream store unavailable"',
+      '2 frames (1 valid, 1 invalid), 3 violations',
+      '',
+    ].join('\n'));
+    expect(status).toBe(1);
+    const json = await listen([server.url, '--count', '5', '--duration', '5s', '--ping-interval', '60000', '--format', 'json']);
+    const report = JSON.parse(json.stdout) as { frames: number; valid: number; invalid: number; counts: unknown; violations: { keyword: string; message: string }[]; close: unknown };
+    expect(report).toMatchObject({ frames: 2, valid: 1, invalid: 1, counts: { connection: 1, trades: 1 }, close: { code: 1011, reason: 'stream store unavailable' } });
+    expect(report.violations.map((v) => v.keyword)).toEqual(['required', 'close', 'protocol']);
+    expect(report.violations[2]!.message).toBe('expected 5 frames within 5000 ms, got 2 before the server closed the connection with 1011');
+    expect(json.status).toBe(1);
   });
 
   it('shows a number at fault as the server wrote it, as validate does', async () => {
