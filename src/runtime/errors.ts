@@ -209,9 +209,11 @@ function formatHint(here: unknown, strict: boolean): string | undefined {
   return undefined;
 }
 
-/** A message of an enveloped type with its fields at the top level instead of in `data`. */
+/** A message of an enveloped type with its fields at the top level instead of in `data`, all of them or this one. */
 function requiredHint(instancePath: string, name: string, value: unknown): string | undefined {
-  if (instancePath !== '' || name !== 'data' || typeof value !== 'object' || value === null) return undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (instancePath === '/data' && Object.prototype.hasOwnProperty.call(value, name)) return `${JSON.stringify(name)} is at the top level of the message: the spec puts it in data`;
+  if (instancePath !== '' || name !== 'data') return undefined;
   // Only the enveloped types require `data`, so `type` names one of them.
   const type = (value as { type?: unknown }).type;
   const stray = Object.keys(value).filter((key) => key !== 'type' && key !== 'ts' && key !== 'cursor');

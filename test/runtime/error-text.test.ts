@@ -110,6 +110,14 @@ describe('hints for faults producers make (issue 8, item 14)', () => {
     expect(first({ type: 'trades', ts: '2026-01-14T16:30:00Z', cursor: 'k3x9a.1' }).hint).toBeUndefined();
   });
 
+  it('a field missing from data but written at the top level: the spec puts it in data', () => {
+    // Found by a tester: with data present, the hint said nothing about a field written beside it.
+    const error = first({ type: 'trades', ts: '2026-01-14T16:30:00Z', data: { bot_id: 'bot_abc' }, id: 'trade_1' });
+    expect(error).toMatchObject({ pointer: '/data/id', keyword: 'required', hint: '"id" is at the top level of the message: the spec puts it in data' });
+    // Missing and nowhere else: no hint.
+    expect(first({ type: 'trades', ts: '2026-01-14T16:30:00Z', data: { bot_id: 'bot_abc' } }).hint).toBeUndefined();
+  });
+
   it('hints reach parseMessage too', () => {
     const result = parseMessage('{"type":"trade","data":{},"ts":"2026-01-14T16:30:00Z"}');
     expect(!result.ok && result.errors[0].hint).toBe('did you mean "trades"?');
