@@ -475,7 +475,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
           // Nothing of this epoch is lost when the all-stream was never trimmed, and no stream of
           // the viewer lost an entry after the epoch's first one (a user stream's "deleted" bound
           // may predate it: the expiry of an earlier stream of theirs, see scripts.ts).
-          const [fresh, all] = await Promise.all([readStreams(streams, 0, Math.max(1, limit), maxBytes), readStreams([keys.all], 0, 1, 0)]);
+          const [fresh, all] = await Promise.all([readStreams(streams, 0, Math.max(1, limit), maxBytes), readStreams([keys.all], 0, 1)]);
           const origin = all.streams[0]!;
           const first = origin.entries[0] ? parseEntryId(origin.entries[0][0])!.position : Infinity;
           if (fresh.epoch === read.epoch && all.epoch === read.epoch && parseEntryId(origin.deleted)!.position === 0 && fresh.streams.every((s) => parseEntryId(s.deleted)!.position < first)) {
