@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SignJWT } from 'jose';
 import { createRealtimeServer, startDemoProducer, type DemoProducer, type Logger, type RealtimeServer, type StreamStore } from '../server/index.js';
 import { createRedisStreamStore } from '../server/redis/index.js';
+import { cut } from '../runtime/errors.js';
 
 export interface ServeOptions {
   demo?: boolean;
@@ -65,6 +66,8 @@ export interface DemoOptions {
   allowOrigins?: readonly string[];
   /** false: upgrades refused, polling only (`createRealtimeServer`'s `webSocket`). Default true. */
   webSocket?: boolean;
+  /** A message the server refused from the demo producer, with its type (`DemoProducerOptions.onError`). Default: none. */
+  onProducerError?: (error: unknown, type: string) => void;
 }
 
 /** The demo's own origins once it listens on `host`:`port`: localhost, 127.0.0.1 and the host itself. */
@@ -99,7 +102,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   await server.listening;
   const port = server.address()!.port;
   for (const origin of [...demoOrigins(options.host ?? '127.0.0.1', port), ...(options.allowOrigins ?? [])]) allowed.add(origin);
-  const producer = startDemoProducer(server, { users: ['alice', 'bob'], intervalMs: options.intervalMs ?? 1000 });
+  const producer = startDemoProducer(server, { users: ['alice', 'bob'], intervalMs: options.intervalMs ?? 1000, ...(options.onProducerError ? { onError: options.onProducerError } : {}) });
   const tokens = { alice: await sign('alice', false), bob: await sign('bob', false), admin: await sign('admin', true) };
   return {
     server,
@@ -167,7 +170,15 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   try {
     // The demo dashboard (src/client/dashboard) at GET /, through the server's handleHttp hook.
     const { dashboardHandler } = await import('../client/dashboard/handler.js');
-    demo = await startDemo({ port, host: options.host ?? '127.0.0.1', handleHttp: dashboardHandler(), ...(store ? { store } : {}), secret: options.secret ?? kept!.secret, ...(origins.length > 0 ? { allowOrigins: origins } : {}), ...(options.websocket === false ? { webSocket: false } : {}) });
+    // A message the server refuses (a schema changed under the demo) is said once per fault, not every second.
+    const said = new Set<string>();
+    const onProducerError = (error: unknown, type: string) => {
+      const line = `realtime-contract serve: the demo producer cannot publish ${type}: ${cut(error instanceof Error ? error.message : String(error), 300)} (said once; the other types still go)\n`;
+      if (said.has(line) || said.size >= 100) return;
+      said.add(line);
+      output.stderr(line);
+    };
+    demo = await startDemo({ port, host: options.host ?? '127.0.0.1', handleHttp: dashboardHandler(), ...(store ? { store } : {}), secret: options.secret ?? kept!.secret, ...(origins.length > 0 ? { allowOrigins: origins } : {}), ...(options.websocket === false ? { webSocket: false } : {}), onProducerError });
   } catch (error) {
     await store?.close();
     output.stderr(`realtime-contract serve: cannot listen on ${options.host ?? '127.0.0.1'}:${port}: ${(error as Error).message}\n`);

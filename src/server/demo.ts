@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Platform } from '../../generated/types.js';
 import { createMessage } from '../runtime/builders.js';
-import type { UserMessage } from './protocol.js';
+import type { GlobalMessage, UserMessage } from './protocol.js';
 import type { RealtimeServer } from './server.js';
 
 /** Options of {@link startDemoProducer}. */
@@ -18,6 +18,12 @@ export interface DemoProducerOptions {
   intervalMs?: number;
   /** Seeded randomness is not needed: `Math.random` unless given (tests). */
   random?: () => number;
+  /**
+   * Called for each message the server refuses (a `MessageValidationError` once a schema
+   * changed under the demo, a store that is down), with its type; the round's other messages
+   * still go. Not called once stopped. Default: none.
+   */
+  onError?: (error: unknown, type: string) => void;
 }
 
 /** A running demo producer. */
@@ -101,29 +107,44 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
     ] as UserMessage[];
   };
 
+  let stopped = false;
   const round = async (): Promise<void> => {
     const now = new Date().toISOString();
     const sends: Promise<unknown>[] = [];
-    for (const user of options.users) for (const message of userMessages(user)) sends.push(server.publish(user, message));
-    sends.push(
-      server.broadcast(
-        createMessage('whale', { coin: 'BTC', platform: pick(PLATFORMS), flow_type: pick(['inflow', 'outflow']), amount: round2(50 + random() * 200), value_usd: Math.round(6_500_000 * random()) + 1_000_000, timestamp: now, signal: pick(['bullish', 'bearish', 'neutral']) }),
-      ),
-      server.broadcast(
-        createMessage('system_health', {
-          status: 'healthy', uptime: Math.floor((Date.now() - started) / 1000), cpu_percent: round2(20 + random() * 40), memory_percent: round2(40 + random() * 30), disk_percent: 35,
-          database: 'connected', redis: 'connected', exchange_connections: { luno: 'connected', binance: 'connected', kucoin: 'connected', kraken: 'connected', valr: 'connected' },
-          last_trade: now, error_rate: round2(random() * 0.02),
-        }),
-      ),
-    );
+    // Each message alone: one the server refuses (it throws when the message fails its schema) stops no other.
+    const send = (type: string, publish: () => Promise<unknown>) => {
+      const failed = (error: unknown) => {
+        if (!stopped) options.onError?.(error, type);
+      };
+      try {
+        sends.push(publish().catch(failed));
+      } catch (error) {
+        failed(error);
+      }
+    };
+    for (const user of options.users) for (const message of userMessages(user)) send(message.type, () => server.publish(user, message));
+    for (const message of [
+      createMessage('whale', { coin: 'BTC', platform: pick(PLATFORMS), flow_type: pick(['inflow', 'outflow']), amount: round2(50 + random() * 200), value_usd: Math.round(6_500_000 * random()) + 1_000_000, timestamp: now, signal: pick(['bullish', 'bearish', 'neutral']) }),
+      createMessage('system_health', {
+        status: 'healthy', uptime: Math.floor((Date.now() - started) / 1000), cpu_percent: round2(20 + random() * 40), memory_percent: round2(40 + random() * 30), disk_percent: 35,
+        database: 'connected', redis: 'connected', exchange_connections: { luno: 'connected', binance: 'connected', kucoin: 'connected', kraken: 'connected', valr: 'connected' },
+        last_trade: now, error_rate: round2(random() * 0.02),
+      }),
+    ] as GlobalMessage[]) send(message.type, () => server.broadcast(message));
     await Promise.all(sends);
   };
 
   const timer = setInterval(() => {
-    round().catch(() => {
-      // a closed server: stop() follows
+    round().catch((error: unknown) => {
+      // Building a round's messages failed (a builder refused one): said, the next round tries again.
+      if (!stopped) options.onError?.(error, 'round');
     });
   }, options.intervalMs ?? 1000);
-  return { round, stop: () => clearInterval(timer) };
+  return {
+    round,
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
 }
