@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { invalidJsonAt, type SchemaNode } from '../contract/index.js';
 import { alignUndeclaredFacts, type SchemaFiles } from '../diff/align.js';
 import { atLeast, diffContracts, LEVELS, type Change, type DiffReport, type Level } from '../diff/index.js';
+import { printable, printableJson, quoted } from '../diff/printable.js';
+import { readPackTarball, TarballError, TARBALL_MAX_BYTES, type PackContents } from '../diff/tarball.js';
 
 const run = promisify(execFile);
 
@@ -50,7 +52,10 @@ export class SourceError extends Error {}
  *
  * Text output: one line per change, `<level> <subject> <pointer> (<direction>): <what> — <who
  * it breaks> [<rule>]`, then a summary line with the counts, the release and the protocol
- * version. JSON output: `{ before, after, ...DiffReport }`.
+ * version. JSON output: `{ before, after, ...DiffReport }`. A side may come from anyone (a
+ * tarball above all): every character of what is printed that could forge terminal output (a
+ * control character, such as the escape that starts an ANSI sequence, or a bidirectional
+ * control) is written as `\uXXXX`, in text and JSON output and in error messages alike.
  *
  * @returns the exit code: 0 nothing at or above `--fail-on`, 1 something is, 2 a side cannot
  *   be read (missing, not a contract, broken schema, unknown ref)
@@ -65,13 +70,13 @@ export async function runDiff(oldSpec: string, newSpec: string | undefined, opti
     report = await compareSources(before, after);
   } catch (error) {
     if (error instanceof SourceError) {
-      output.stderr(`realtime-contract: ${error.message}\n`);
+      output.stderr(`realtime-contract: ${printable(error.message)}\n`);
       return 2;
     }
     throw error;
   }
   if (options.format === 'json') {
-    output.stdout(`${JSON.stringify({ before: before.label, after: after.label, ...report }, null, 2)}\n`);
+    output.stdout(`${printableJson(JSON.stringify({ before: before.label, after: after.label, ...report }, null, 2))}\n`);
   } else {
     for (const change of report.changes) output.stdout(`${formatChange(change)}\n`);
     output.stdout(`${formatSummary(report, before, after)}\n`);
@@ -172,31 +177,42 @@ async function readGitRef(ref: string, schemas: string, cwd: string): Promise<Co
 }
 
 /**
- * Reads `package/schemas/*.json` of an `npm pack` tarball. No tar reader is installed
- * (`npm ls tar` is empty and the team adds no dependencies), so the system's `tar -xzf`
- * extracts it into a temporary folder, removed afterwards. A tarball holding anything but
- * regular files and folders there (a symbolic link) is refused.
+ * Reads `package/schemas/*.json` of an `npm pack` tarball through {@link readPackTarball}:
+ * in memory, at most {@link TARBALL_MAX_BYTES} once gunzipped, nothing extracted to disk. A
+ * tarball holding anything but regular files and folders there (a symbolic or hard link, a
+ * device) is refused, and nothing is read through it. Names and text from the tarball are
+ * shown {@link quoted} (escaped, on one line, cut): a member name can hold escapes or
+ * newlines that would forge terminal output. The label names the package as its
+ * `package/package.json` does (`?` for what it does not say).
+ *
+ * @throws SourceError when the tarball cannot be read, is too large, holds a link or other
+ *   non-regular member there, has no `package/schemas/protocol.json`, or a schema is not JSON
  */
 async function readTarball(file: string, spec: string): Promise<ContractSource> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'realtime-contract-pack-'));
+  let contents: PackContents;
   try {
-    try {
-      await run('tar', ['-xzf', file, '-C', dir, '--no-same-owner', '--no-same-permissions', 'package/schemas', 'package/package.json'], { encoding: 'utf8' });
-    } catch (error) {
-      const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n')[0];
-      throw new SourceError(`${spec}: cannot extract package/schemas from the tarball (${stderr})`);
-    }
-    // A tarball may come from anyone: only its regular files are read. A symbolic link in it
-    // could name any file of this machine, and the error for a non-JSON one would quote it.
-    for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-      if (!entry.isFile() && !entry.isDirectory()) throw new SourceError(`${spec}: ${path.relative(dir, path.join(entry.parentPath, entry.name))} in the tarball is not a regular file (a symbolic link?): nothing was read`);
-    }
-    const source = await readFolder(path.join(dir, 'package'), spec);
-    const pkg = JSON.parse(await readFile(path.join(dir, 'package', 'package.json'), 'utf8').catch(() => '{}')) as { name?: string; version?: string };
-    return { ...source, label: `${spec} (tarball ${pkg.name ?? '?'}@${pkg.version ?? '?'})`, kind: 'tarball' };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+    contents = await readPackTarball(file);
+  } catch (error) {
+    if (error instanceof TarballError) throw new SourceError(`${spec}: ${error.message}`);
+    throw error;
   }
+  if (!contents.schemas.has('protocol.json')) throw new SourceError(`${spec}: no package/schemas/protocol.json in the tarball (not an npm pack of realtime-contract?)`);
+  const files: SchemaFiles = new Map();
+  for (const [name, text] of contents.schemas) files.set(name, parseSchema(text, `${spec}: ${quoted(`package/schemas/${name}`)}`));
+  let pkg: { name?: unknown; version?: unknown } = {};
+  try {
+    const parsed: unknown = JSON.parse(contents.packageJson ?? '{}');
+    if (typeof parsed === 'object' && parsed !== null) pkg = parsed;
+  } catch {
+    // The label then says `?@?`: the schemas are what diff reads.
+  }
+  return { label: `${spec} (tarball ${packageField(pkg.name)}@${packageField(pkg.version)})`, kind: 'tarball', files };
+}
+
+/** A name or version from a tarball's package.json for the label: as it is when plain (`realtime-contract`, `1.0.0-rc.1`), else {@link quoted} (cut at 60), `?` when not a string. */
+function packageField(value: unknown): string {
+  if (typeof value !== 'string') return '?';
+  return /^[\w.@/+~-]{1,100}$/.test(value) ? value : quoted(value, 60);
 }
 
 function parseSchema(text: string, where: string): SchemaNode {
@@ -213,20 +229,20 @@ function parseSchema(text: string, where: string): SchemaNode {
 
 const ARROWS = { 'server-to-client': 'server→client', 'client-to-server': 'client→server' } as const;
 
-/** `breaking trades /data/fee (server→client): may now be null — … [made-nullable]` */
+/** `breaking trades /data/fee (server→client): may now be null — … [made-nullable]`: one line, newlines as spaces, other controls escaped ({@link printable}). */
 export function formatChange(change: Change): string {
   const subject = change.subject ?? 'protocol';
   const where = change.pointer === '' ? '' : ` ${change.pointer}`;
   const direction = change.direction ? ` (${ARROWS[change.direction]})` : '';
-  return `${change.level.padEnd(10)} ${subject}${where}${direction}: ${change.text} — ${change.impact} [${change.rule}]`.replace(/[\r\n]+/g, ' ');
+  return printable(`${change.level.padEnd(10)} ${subject}${where}${direction}: ${change.text} — ${change.impact} [${change.rule}]`.replace(/[\r\n]+/g, ' '));
 }
 
-/** `3 changes (1 breaking, 1 strict, 1 compatible) from … to …: release major; protocol version 2.0 (declared 1.1, too low)` */
+/** `3 changes (1 breaking, 1 strict, 1 compatible) from … to …: release major; protocol version 2.0 (declared 1.1, too low)`, controls escaped ({@link printable}). */
 export function formatSummary(report: DiffReport, before: ContractSource, after: ContractSource): string {
   const total = report.changes.length;
-  if (total === 0) return `no changes from ${before.label} to ${after.label}`;
+  if (total === 0) return printable(`no changes from ${before.label} to ${after.label}`);
   const counts = [...LEVELS].reverse().map((level) => `${report.counts[level]} ${level}`).join(', ');
   const { before: was, after: now, suggested, bumped } = report.protocolVersion;
   const version = bumped ? `protocol version ${now} (was ${was}; ${suggested} or later needed)` : `protocol version should be ${suggested} or later (declared ${now}, was ${was})`;
-  return `${total} change${total === 1 ? '' : 's'} (${counts}) from ${before.label} to ${after.label}: release ${report.semver}; ${version}`;
+  return printable(`${total} change${total === 1 ? '' : 's'} (${counts}) from ${before.label} to ${after.label}: release ${report.semver}; ${version}`);
 }

@@ -1,11 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDiff } from '../../src/cli/diff-command.js';
 import type { DiffReport } from '../../src/diff/index.js';
 import { patchSchemas, readSchemas } from './support.js';
+import { tarArchive, zeroBomb } from './tar-support.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'src/cli/main.ts');
@@ -169,20 +172,108 @@ describe('realtime-contract diff', () => {
     expect(fromV1.counts.strict).toBeGreaterThan(0);
   });
 
-  it('refuses a tarball whose schemas are symbolic links, and reads nothing through them (found by a hostile tester)', () => {
+  /** `runDiff` in this process (no child's start-up: quicker), `--fail-on never`, its output gathered. */
+  async function inProcess(oldSpec: string, newSpec?: string, format: 'text' | 'json' = 'text') {
+    let stdout = '';
+    let stderr = '';
+    const output = { stdout: (text: string) => void (stdout += text), stderr: (text: string) => void (stderr += text) };
+    const code = await runDiff(oldSpec, newSpec, { format, failOn: 'never', schemas: 'schemas', cwd: ROOT }, output);
+    return { code, stdout, stderr };
+  }
+
+  /** A tarball of `package/` holding the current schemas (patched by `change`), made by the system tar; `change` may also add links and such to the staged folder. */
+  function hostilePack(name: string, change: (staged: string) => void, packageJson = '{ "name": "realtime-contract", "version": "9.9.9" }'): string {
+    const staged = path.join(work, `${name}-staged`);
+    writeSchemas(path.join(staged, 'package/schemas'), readSchemas(path.join(ROOT, 'schemas')));
+    writeFileSync(path.join(staged, 'package/package.json'), packageJson);
+    change(staged);
+    const tarball = path.join(work, `${name}.tgz`);
+    execFileSync('tar', ['-czf', tarball, '-C', staged, 'package']);
+    rmSync(staged, { recursive: true, force: true });
+    return tarball;
+  }
+
+  it('refuses a tarball whose schemas are symbolic or hard links, FIFOs or devices, and reads nothing through them (found by a hostile tester)', async () => {
     const secret = path.join(work, 'secret.txt');
     writeFileSync(secret, 'root:x:0:0:secret\n');
-    const staged = path.join(work, 'hostile-pack');
-    writeSchemas(path.join(staged, 'package/schemas'), readSchemas(path.join(ROOT, 'schemas')));
-    writeFileSync(path.join(staged, 'package/package.json'), '{ "name": "realtime-contract", "version": "9.9.9" }');
-    rmSync(path.join(staged, 'package/schemas/protocol.json'));
-    symlinkSync(secret, path.join(staged, 'package/schemas/protocol.json'));
-    const tarball = path.join(work, 'hostile.tgz');
-    execFileSync('tar', ['-czf', tarball, '-C', staged, 'package']);
-    const result = cli(['diff', tarball]);
+    const schemas = (staged: string) => path.join(staged, 'package/schemas');
+    const symlinked = hostilePack('hostile', (staged) => {
+      rmSync(path.join(schemas(staged), 'protocol.json'));
+      symlinkSync(secret, path.join(schemas(staged), 'protocol.json'));
+    });
+    const result = cli(['diff', symlinked]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`realtime-contract: ${tarball}: package/schemas/protocol.json in the tarball is not a regular file (a symbolic link?): nothing was read\n`);
+    expect(result.stderr).toBe(`realtime-contract: ${symlinked}: "package/schemas/protocol.json" in the tarball is a symbolic link, not a regular file or folder: nothing was read\n`);
     expect(result.stdout + result.stderr).not.toContain('secret');
+    // The folder itself a link to one elsewhere.
+    const folderLink = hostilePack('folder-link', (staged) => {
+      const elsewhere = path.join(work, 'elsewhere');
+      writeSchemas(elsewhere, readSchemas(path.join(ROOT, 'schemas')));
+      rmSync(schemas(staged), { recursive: true });
+      symlinkSync(elsewhere, schemas(staged));
+    });
+    expect((await inProcess(folderLink)).stderr).toBe(`realtime-contract: ${folderLink}: "package/schemas" in the tarball is a symbolic link, not a regular file or folder: nothing was read\n`);
+    // tar stores the second name of a file as a hard link to the first.
+    const hardLinked = hostilePack('hard-link', (staged) => linkSync(path.join(schemas(staged), 'trades.json'), path.join(schemas(staged), 'zz-trades.json')));
+    expect((await inProcess(hardLinked)).stderr).toMatch(/^realtime-contract: .*hard-link\.tgz: "package\/schemas\/(zz-)?trades\.json" in the tarball is a hard link, not a regular file or folder: nothing was read\n$/);
+    const fifo = hostilePack('fifo', (staged) => execFileSync('mkfifo', [path.join(schemas(staged), 'pipe.json')]));
+    expect((await inProcess(fifo)).stderr).toBe(`realtime-contract: ${fifo}: "package/schemas/pipe.json" in the tarball is a FIFO, not a regular file or folder: nothing was read\n`);
+    // A device (packed by tar-stream: making one on disk needs root).
+    const device = path.join(work, 'device.tgz');
+    writeFileSync(device, gzipSync(await tarArchive([{ name: 'package/schemas/', type: 'directory' }, { name: 'package/schemas/protocol.json', type: 'character-device' }])));
+    expect((await inProcess(device)).stderr).toBe(`realtime-contract: ${device}: "package/schemas/protocol.json" in the tarball is a character device, not a regular file or folder: nothing was read\n`);
+    const empty = path.join(work, 'no-schemas.tgz');
+    writeFileSync(empty, gzipSync(await tarArchive([{ name: 'package/package.json', data: '{}' }])));
+    expect((await inProcess(empty)).stderr).toBe(`realtime-contract: ${empty}: no package/schemas/protocol.json in the tarball (not an npm pack of realtime-contract?)\n`);
+  });
+
+  it('shows names and text from a hostile tarball escaped, on one line, and cut: they cannot forge terminal output (found by a hostile tester)', async () => {
+    // Raw, the name clears the screen and prints a line of its own that looks like the verdict.
+    const forged = '\u001b[2J\u001b[32mall clear\u202e\nrealtime-contract: ok.json';
+    const linked = hostilePack('escapes', (staged) => symlinkSync('/etc/hostname', path.join(staged, 'package/schemas', forged)));
+    const named = cli(['diff', linked]);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toBe(`realtime-contract: ${linked}: "package/schemas/\\u001b[2J\\u001b[32mall clear\\u202e\\nrealtime-contract: ok.json" in the tarball is a symbolic link, not a regular file or folder: nothing was read\n`);
+    // A long name is cut at 100 characters.
+    const long = `${'a'.repeat(200)}.json`;
+    const longLinked = hostilePack('long-name', (staged) => symlinkSync('/etc/hostname', path.join(staged, 'package/schemas', long)));
+    const cutName = await inProcess(longLinked);
+    expect(cutName.stderr).toBe(`realtime-contract: ${longLinked}: "package/schemas/${'a'.repeat(81)}..." in the tarball is a symbolic link, not a regular file or folder: nothing was read\n`);
+    // What the package and its schemas say: the label from package.json, a key in a schema (its pointer).
+    const key = '\u001b]0;pwned\u0007x\u009b2J';
+    const loaded = hostilePack('escaped-text', (staged) => {
+      const file = path.join(staged, 'package/schemas/trades.json');
+      const trades = JSON.parse(readFileSync(file, 'utf8')) as { definitions: { TradeData: { properties: Record<string, unknown> } } };
+      trades.definitions.TradeData.properties[key] = { type: 'string' };
+      writeFileSync(file, JSON.stringify(trades));
+    }, JSON.stringify({ name: '\u001b[2Jrealtime-contract', version: '1.0.0\u202e' }));
+    const text = await inProcess(loaded, 'schemas');
+    expect({ code: text.code, stderr: text.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(text.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(text.stdout).toContain('/data/\\u001b]0;pwned\\u0007x\\u009b2J (server→client)');
+    expect(text.stdout).toContain(`from ${loaded} (tarball "\\u001b[2Jrealtime-contract"@"1.0.0\\u202e") to schemas (folder)`);
+    const asJson = await inProcess(loaded, 'schemas', 'json');
+    expect(asJson.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    const report = JSON.parse(asJson.stdout) as DiffReport & { before: string };
+    expect(report.before).toBe(`${loaded} (tarball "\\u001b[2Jrealtime-contract"@"1.0.0\\u202e")`);
+    expect(report.changes).toContainEqual(expect.objectContaining({ pointer: `/data/${key}` }));
+  });
+
+  it('refuses a tarball that inflates past 64 MiB, in seconds and without writing it out (found by a hostile tester)', async () => {
+    // 100 MiB of zeros in about 100 KB: the old reader wrote all of it to disk before failing.
+    const bomb = path.join(work, 'bomb.tgz');
+    writeFileSync(bomb, await zeroBomb('package/schemas/protocol.json', 100, [{ name: 'package/package.json', data: '{ "name": "realtime-contract", "version": "9.9.9" }' }]));
+    const started = Date.now();
+    const result = cli(['diff', `tarball:${bomb}`]);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^realtime-contract: tarball:\/.*\/bomb\.tgz: expected at most 64 MiB once gunzipped \(an npm pack of realtime-contract is a few MiB\), found more: the 102\.\d KiB file had inflated past 64 MiB when reading stopped; nothing was read\n$/,
+    );
+    // The whole archive counts: a member diff does not read has to be inflated too.
+    const elsewhere = path.join(work, 'bomb-elsewhere.tgz');
+    writeFileSync(elsewhere, await zeroBomb('package/dist/huge.js', 100));
+    expect((await inProcess(elsewhere)).stderr).toContain('expected at most 64 MiB once gunzipped');
   });
 
   it('exits 2 naming the side it cannot read', () => {

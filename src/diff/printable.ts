@@ -1,0 +1,41 @@
+import { cut } from '../runtime/errors.js';
+
+/**
+ * Characters that, printed raw, can rewrite or forge what a terminal shows: the C0 controls
+ * (newline, carriage return, escape, which starts ANSI sequences, …), DEL, the C1 controls
+ * (U+0080–U+009F; U+009B is a one-character CSI for some terminals), the line and paragraph
+ * separators, and the bidirectional-text controls that reorder what is shown.
+ */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** {@link UNSAFE} but the C0 controls, which `JSON.stringify` escapes itself. */
+const UNSAFE_AFTER_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+const escape = (char: string) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/**
+ * `text` with every character that could forge terminal output ({@link UNSAFE}) written as a
+ * JSON-style `\uXXXX` escape, so one line stays one line: `a\u001b[2Jb`. Other text is
+ * unchanged. For whole lines of output that may quote text from a contract or a tarball.
+ */
+export function printable(text: string): string {
+  return text.replace(UNSAFE, escape);
+}
+
+/**
+ * `text` (a name from a tarball, say) as a JSON string, cut first to at most `max` UTF-16
+ * code units (`...` included, see {@link cut}), and with the characters JSON leaves as they
+ * are but a terminal may act on (DEL, C1 and bidirectional controls, U+2028/9) escaped too:
+ * `"package/schemas/\u001b[31mx.json"`. The result is valid JSON, on one line.
+ */
+export function quoted(text: string, max = 100): string {
+  return printableJson(JSON.stringify(cut(text, max)));
+}
+
+/**
+ * JSON text (of `JSON.stringify`, which escapes the C0 controls) with the other characters
+ * of {@link UNSAFE} escaped as well; still valid JSON, meaning the same, since such
+ * characters can only appear inside its strings.
+ */
+export function printableJson(json: string): string {
+  return json.replace(UNSAFE_AFTER_JSON, escape);
+}
