@@ -198,13 +198,17 @@ const FORMAT_NAMES: Record<string, string> = {
 
 const PRODUCER_TIMESTAMP = 'an RFC 3339 date-time such as "2026-01-14T16:30:00.000Z" (strict: upper-case T and Z, second below 60, year from 0001)';
 
+const SPACE_HINT = ', and write "T" between the date and the time, not a space';
+
 /** Hints for the date-times producers in other languages write by mistake. */
 function formatHint(here: unknown, strict: boolean): string | undefined {
   if (typeof here !== 'string') return undefined;
   // Each hint's pattern runs only when its cheap precondition holds: most bad timestamps
   // (an impossible date, a wrong type) need neither, and a rejection should stay cheap.
   const last = here.charCodeAt(here.length - 1);
-  if (last >= 48 && last <= 57 && /^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(here)) return 'the UTC offset is missing: add "Z" or an offset such as "+02:00"';
+  const space = here.charCodeAt(10) === 32;
+  if (last >= 48 && last <= 57 && /^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(here)) return `the UTC offset is missing: add "Z" or an offset such as "+02:00"${space ? SPACE_HINT : ''}`;
+  if (space && /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)$/.test(here)) return SPACE_HINT.slice(6);
   if (strict && (here.includes('t') || here.includes('z')) && /^\d{4}-\d\d-\d\d[Tt][\d:.]+([Zz]|[+-]\d\d:\d\d)$/.test(here)) return 'strict mode needs upper-case "T" and "Z": Go and Python parse only those';
   return undefined;
 }

@@ -70,6 +70,16 @@ describe('hints for faults producers make (issue 8, item 14)', () => {
     expect(first({ ...trade, ts: '2026-01-14 16:30:00' }, 'tolerant').hint).toMatch(/UTC offset is missing/);
   });
 
+  it('a space between date and time (Python str(datetime)) is told so, with the offset or without (found by a fresh user)', () => {
+    // Before, "2026-01-14 16:30:00" was told only of its offset; with "Z" added it failed again with no hint.
+    const trade = specExample('trades');
+    expect(first({ ...trade, ts: '2026-01-14 16:30:00' }).hint).toBe('the UTC offset is missing: add "Z" or an offset such as "+02:00", and write "T" between the date and the time, not a space');
+    for (const mode of ['strict', 'tolerant'] as const) {
+      expect(first({ ...trade, ts: '2026-01-14 16:30:00Z' }, mode).hint).toBe('write "T" between the date and the time, not a space');
+      expect(first({ ...trade, ts: '2026-01-14 16:30:00.5+02:00' }, mode).hint).toBe('write "T" between the date and the time, not a space');
+    }
+  });
+
   it.each([
     ['trade', 'trades'],
     ['Trades', 'trades'],
