@@ -249,9 +249,35 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const connected = await new Promise<true | string>((resolve) => {
     ws.once('open', () => resolve(true));
     ws.once('unexpected-response', (_req, res) => {
-      resolve(scrub(`the server refused the upgrade with HTTP ${res.statusCode}${res.statusMessage ? ` ${oneLine(res.statusMessage)}` : ''}`));
-      res.resume();
-      ws.terminate();
+      // What the server says of its refusal (`{"error":"token-expired"}`): at most 1 KiB, for at most 2 s.
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let said = false;
+      const done = () => {
+        if (said) return;
+        said = true;
+        clearTimeout(timer);
+        res.removeAllListeners('data');
+        ws.terminate();
+        const body = Buffer.concat(chunks).toString('utf8');
+        let error: unknown = body;
+        try {
+          error = (JSON.parse(body) as { error?: unknown }).error ?? body;
+        } catch {
+          // not JSON: said as written
+        }
+        const reason = typeof error === 'string' && error.trim() !== '' ? `: ${JSON.stringify(cut(error.trim(), 200))}` : '';
+        const hint = res.statusCode === 401 && raw.length === 0 ? ' (no token was given: --token, REALTIME_CONTRACT_TOKEN or a token query parameter)' : '';
+        resolve(scrub(oneLine(`the server refused the upgrade with HTTP ${res.statusCode}${res.statusMessage ? ` ${res.statusMessage}` : ''}${reason}${hint}`)));
+      };
+      const timer = setTimeout(done, 2000);
+      res.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        size += chunk.length;
+        if (size >= 1024) done();
+      });
+      res.once('end', done);
+      res.once('error', done);
     });
     ws.once('error', (error) => resolve(scrub(error.message)));
   });

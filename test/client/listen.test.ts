@@ -302,6 +302,17 @@ describe('listen', () => {
     expect(json.status).toBe(1);
   });
 
+  it('says why the reference server refused the upgrade: its error body, and that no token was given (found by a fresh user)', async () => {
+    // Before, every refusal read "HTTP 401 Unauthorized", whether the token had expired, was wrong or was missing.
+    const h = await harness();
+    stops.push(stopHarnesses);
+    const expired = await listen([h.url, '--token', await sign('alice', -60), '--count', '1']);
+    expect(expired.status).toBe(2);
+    expect(expired.stderr).toBe(`realtime-contract: cannot connect to ${h.url}?token=REDACTED: the server refused the upgrade with HTTP 401 Unauthorized: "token-expired"\n`);
+    const none = await listen([h.url, '--count', '1']);
+    expect(none.stderr).toBe(`realtime-contract: cannot connect to ${h.url}: the server refused the upgrade with HTTP 401 Unauthorized: "no-token" (no token was given: --token, REALTIME_CONTRACT_TOKEN or a token query parameter)\n`);
+  });
+
   it('reports the reference server closing with 1011 when its stream store fails', async () => {
     class DownStore extends MemoryStreamStore {
       override read(): never {
