@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { inspect } from 'node:util';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { MessageType } from '../../../generated/types.js';
 import { compareCursors, formatCursor, parseCursor, parseEntryId, type EntryId } from './cursor.js';
@@ -88,10 +89,12 @@ interface ScriptedRedis extends Redis {
 }
 
 // Info too: without it `redis-recovered` (and the start) never showed, only the loss and the gap.
+// One line each: `[redis-stream-store] redis stream store started { event: 'redis-store-started', url: …, epoch: … }`.
+const line = (object: object, message: string | undefined) => `[redis-stream-store] ${message ?? ''} ${inspect(object, { breakLength: Infinity, depth: 4 })}`;
 const consoleLogger: StoreLogger = {
-  info: (object, message) => console.log(`[redis-stream-store] ${message ?? ''}`, object),
-  warn: (object, message) => console.warn(`[redis-stream-store] ${message ?? ''}`, object),
-  error: (object, message) => console.error(`[redis-stream-store] ${message ?? ''}`, object),
+  info: (object, message) => console.log(line(object, message)),
+  warn: (object, message) => console.warn(line(object, message)),
+  error: (object, message) => console.error(line(object, message)),
 };
 
 /**

@@ -56,6 +56,20 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     await attempt.catch((err: Error) => expect(err.message).not.toContain('s3cret'));
   });
 
+  it('without a logger, says each event on one console line (an object split over lines read as "started {" "}")', async () => {
+    const lines: unknown[][] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args));
+    try {
+      const s = await createRedisStreamStore({ url: redis.url, keyPrefix: `t${prefixCount}` });
+      open.push(s);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toHaveLength(1);
+    expect(lines[0]![0]).toMatch(/^\[redis-stream-store\] redis stream store started \{ event: 'redis-store-started', url: 'redis:\/\/127\.0\.0\.1:\d+\/?', epoch: '[0-9a-f]+' \}$/);
+  });
+
   it('works on a given ioredis client, which it leaves open on close', async () => {
     const client = new Redis(redis.url);
     const s = await createRedisStreamStore({ client, keyPrefix: `t${prefixCount}`, logger: collectingLogger() });
