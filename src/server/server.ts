@@ -230,10 +230,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     if (shuttingDown) throw new AuthError(503, 'shutting-down');
     if (!originAllowed(request)) throw new AuthError(403, 'origin');
     const ip = options.clientIp?.(request) ?? request.socket.remoteAddress ?? 'unknown';
-    // Every attempt takes a token of its IP's bucket, before any work. A poll admitted gives it
-    // back (below): a dashboard that polls makes a request a second or so, and a dozen of them
-    // behind one NAT would otherwise be refused for the others' polls (pollsPerUser bounds each
-    // user). Refused polls keep theirs, in flight ones hold theirs: no burst gets past.
+    // Every attempt takes a token of its IP's bucket, before any work. A poll with a valid token
+    // gives it back (below): a dashboard that polls makes a request a second or so, and a dozen
+    // of them behind one NAT would otherwise be refused for the others' polls; pollsPerUser
+    // bounds each user, and its refusals are that user's alone. Polls refused for their token
+    // keep theirs, in flight ones hold theirs: no burst gets past.
     const ipWait = perIp.take(ip, now());
     if (ipWait > 0) throw new AuthError(429, 'rate-ip', ipWait);
     const principal = await authenticated(request, url);
@@ -245,9 +246,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       if (userWait > 0) throw new AuthError(429, 'rate-user', userWait);
       if (core.socketsOf(principal.userId) >= maxSocketsPerUser) throw new AuthError(429, 'too-many-sockets', 5);
     } else {
+      perIp.refund(ip);
       const userWait = pollsPerUser.take(principal.userId, now());
       if (userWait > 0) throw new AuthError(429, 'rate-user', userWait);
-      perIp.refund(ip);
     }
     return principal;
   };

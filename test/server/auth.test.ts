@@ -241,6 +241,10 @@ describe('origin, attempt limits, socket limits', () => {
       const served: number[] = [];
       for (const jwt of users) served.push(await poll(jwt), await poll(jwt));
       expect(served).toEqual(Array(40).fill(200));
+      // One user past pollsPerUser is refused alone: the others behind the NAT keep polling (found by a hostile tester).
+      const statuses = await Promise.all(Array.from({ length: 60 }, () => poll(users[0]!)));
+      expect(statuses).toContain(429);
+      for (const jwt of users.slice(1, 6)) expect(await poll(jwt)).toBe(200);
       // Refused tokens still count: 3, then the IP must wait, valid tokens too.
       for (let i = 0; i < 3; i++) expect(await poll('not.a.jwt')).toBe(401);
       expect(await poll(users[0]!)).toBe(429);
