@@ -391,7 +391,7 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     expect(a.compare(r.cursor, after.cursor)).toBeGreaterThanOrEqual(0);
     expect(logger.events.map((e) => e.event)).toEqual(expect.arrayContaining(['redis-lost', 'redis-recovered', 'stream-gap']));
     for (const spy of spies) spy.mockRestore();
-    for (const event of ['redis-lost', 'redis-recovered']) expect(consoleLines.some((line) => line.includes(`"event":"${event}"`))).toBe(true);
+    for (const event of ['redis-lost', 'redis-recovered']) expect(consoleLines.some((line) => line.includes(`event: '${event}'`))).toBe(true);
   });
 });
 
