@@ -139,31 +139,42 @@ end
 local out = { epoch, fmt(head), fmt(now), seq }
 local from = fmt(tonumber(ARGV[2]) + 1)
 local max_bytes = tonumber(ARGV[4]) or 0
+local limit = tonumber(ARGV[3])
 for i = 4, #KEYS do
   local key = KEYS[i]
+  local bytes = 0
   if redis.call('EXISTS', key) == 1 then
     local info = redis.call('XINFO', 'STREAM', key)
     local deleted = '0-0'
     for j = 1, #info, 2 do
       if info[j] == 'max-deleted-entry-id' then deleted = info[j + 1] end
     end
-    local entries = redis.call('XRANGE', key, from, '+', 'COUNT', tonumber(ARGV[3]))
+    -- In batches of growing size (4, 8, 16, …), so a page of a few large entries copies a few
+    -- entries, not \`limit\` of them: past the first entry, no more than max_bytes of frames
+    -- (field f), and Redis's own work stays in proportion to the page.
+    local entries = {}
     local cut = 0
-    if max_bytes > 0 then
-      -- Past the first entry, no more than max_bytes of frames (field f): a page of large
-      -- messages stays small in the reply and in the reader's memory.
-      local bytes = 0
-      for n = 1, #entries do
-        local fields = entries[n][2]
-        for f = 1, #fields, 2 do
-          if fields[f] == 'f' then bytes = bytes + #fields[f + 1] end
+    local start = from
+    local batch = 4
+    while #entries < limit do
+      local want = math.min(batch, limit - #entries)
+      local got = redis.call('XRANGE', key, start, '+', 'COUNT', want)
+      for n = 1, #got do
+        if max_bytes > 0 then
+          local fields = got[n][2]
+          for f = 1, #fields, 2 do
+            if fields[f] == 'f' then bytes = bytes + #fields[f + 1] end
+          end
+          if bytes > max_bytes and #entries > 0 then
+            cut = 1
+            break
+          end
         end
-        if bytes > max_bytes and n > 1 then
-          for m = #entries, n, -1 do entries[m] = nil end
-          cut = 1
-          break
-        end
+        entries[#entries + 1] = got[n]
       end
+      if cut == 1 or #got < want then break end
+      start = '(' .. got[#got][1]
+      batch = batch * 2
     end
     out[#out + 1] = 1
     out[#out + 1] = deleted
