@@ -589,7 +589,13 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
           if (!alive()) return;
           const code = response.status;
           if (refusedToken(code)) return;
-          if (!response.ok) {
+          if (code === 429) {
+            // Polling faster than the server allows (catching up page after page): not a loss,
+            // the server is there. Wait as long as it says, and stay connected.
+            void response.body?.cancel().catch(() => undefined);
+            status.lastHttpStatus = code;
+            wait = retryAfterMs(response) || delay(++failures);
+          } else if (!response.ok) {
             // 401 with a token provider: it may give another token, after the same backoff.
             void response.body?.cancel().catch(() => undefined);
             status.lastHttpStatus = code;

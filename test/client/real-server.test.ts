@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RealtimeStatus } from '../../src/client/index.js';
+import type { AlertsMessage } from '../../src/index.js';
 import { createRealtimeServer, MemoryStreamStore, startDemoProducer } from '../../src/server/index.js';
 import { closeClients, example, nodeClient, sleep, STREAM_TYPES, until } from './support/helpers.js';
 import { harness, SECRET, sign, stopHarnesses } from './support/reference.js';
@@ -192,6 +193,25 @@ describe('client against the reference server', () => {
     expect(modes.filter((m) => m !== 'offline')).toEqual(['ws', 'polling', 'ws']);
     // Every status event says something new (empty long polls used to repeat the last one).
     statuses.slice(1).forEach((st, i) => expect(st, `status event ${i + 2}`).not.toEqual(statuses[i]));
+  });
+
+  it('a polling client catching up past pollsPerUser waits as told and stays connected: every message once, in order (found by a hostile tester)', async () => {
+    // Pages of about 8 KiB, two polls a second: the backlog takes many refused polls to catch up.
+    const h = await harness({ maxBufferedBytes: 8 * 1024, pollsPerUser: { perSecond: 2, burst: 2 }, attemptsPerIp: { perSecond: 1000, burst: 1000 } });
+    h.refuseUpgrades = true;
+    const client = nodeClient(h.url, { fallbackAfter: 1 });
+    const seen: string[] = [];
+    const connections: string[] = [];
+    client.on('alerts', (a) => seen.push(a.id));
+    client.on('connection', (c) => connections.push(c.status));
+    client.connect(await sign('alice'));
+    await until(() => client.getStatus().mode === 'polling', 'the polling fallback');
+    const base = example('alerts') as unknown as AlertsMessage;
+    for (let i = 0; i < 12; i++) await h.server.publish('alice', { ...base, data: { ...base.data, id: `big_${i + 1}`, message: 'x'.repeat(3000) } });
+    await until(() => seen.length === 12, 'the backlog', 20_000);
+    expect(seen).toEqual(Array.from({ length: 12 }, (_, i) => `big_${i + 1}`));
+    expect(h.server.stats().refusedPolls['rate-user']).toBeGreaterThan(0);
+    expect(connections).toEqual(['connected']);
   });
 
   it('leaves a server whose pings stop coming, and reconnects', async () => {
