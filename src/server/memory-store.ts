@@ -8,6 +8,8 @@ export interface MemoryStreamStoreOptions {
   maxEntriesPerStream?: number;
   /** Entries kept in all (the admins' log, which bounds memory). Default 100 000. */
   maxEntries?: number;
+  /** Bytes of frames (UTF-8) kept in all, oldest evicted first: what bounds memory when messages are large. Default 256 MiB. */
+  maxBytes?: number;
   /** How long an entry is kept, in milliseconds. Default 300 000 (5 min). */
   maxAgeMs?: number;
   /** The cursor epoch; default random per store, so a restarted process reads old cursors as gaps. */
@@ -19,6 +21,8 @@ export interface MemoryStreamStoreOptions {
 interface Stored extends StreamEntry {
   position: number;
   at: number;
+  /** The frame's UTF-8 length. */
+  bytes: number;
 }
 
 /** An append-only run of entries in position order, evicted from the front. */
@@ -81,6 +85,9 @@ export class MemoryStreamStore implements StreamStore {
   private readonly listeners = new Set<(entry: StreamEntry) => void>();
   private readonly maxPerStream: number;
   private readonly maxEntries: number;
+  private readonly maxBytes: number;
+  /** Bytes of the frames in all. */
+  private bytes = 0;
   private readonly maxAgeMs: number;
   private readonly now: () => number;
   private closed = false;
@@ -88,6 +95,7 @@ export class MemoryStreamStore implements StreamStore {
   constructor(options: MemoryStreamStoreOptions = {}) {
     this.maxPerStream = options.maxEntriesPerStream ?? 1000;
     this.maxEntries = options.maxEntries ?? 100_000;
+    this.maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
     this.maxAgeMs = options.maxAgeMs ?? 300_000;
     this.now = options.now ?? Date.now;
     this.epoch = options.epoch ?? Date.now().toString(36) + randomBytes(4).toString('hex');
@@ -103,8 +111,10 @@ export class MemoryStreamStore implements StreamStore {
     if (this.closed) return Promise.reject(new Error('stream store is closed'));
     const position = ++this.seq;
     const cursor = formatCursor(this.epoch, position);
-    const entry: Stored = { cursor, userId, type, frame: frame(cursor), key: key ?? null, position, at: this.now() };
+    const text = frame(cursor);
+    const entry: Stored = { cursor, userId, type, frame: text, key: key ?? null, position, at: this.now(), bytes: Buffer.byteLength(text) };
     this.all.push(entry);
+    this.bytes += entry.bytes;
     const own = this.logOf(userId, true)!;
     own.push(entry);
     if (own.length > this.maxPerStream) own.shift();
@@ -207,13 +217,14 @@ export class MemoryStreamStore implements StreamStore {
     return log;
   }
 
-  /** Drops entries over the total bound or the age bound, oldest first, from every log holding them. */
+  /** Drops entries over the count, byte or age bound, oldest first, from every log holding them. */
   private evict(): void {
     const oldest = this.now() - this.maxAgeMs;
     for (;;) {
       const first = this.all.first();
-      if (first === undefined || (this.all.length <= this.maxEntries && first.at >= oldest)) break;
+      if (first === undefined || (this.all.length <= this.maxEntries && this.bytes <= this.maxBytes && first.at >= oldest)) break;
       this.all.shift();
+      this.bytes -= first.bytes;
       const own = this.logOf(first.userId, false);
       if (own !== undefined && own.first() === first) {
         own.shift();

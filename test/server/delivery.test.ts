@@ -385,6 +385,20 @@ describe('MemoryStreamStore', () => {
     await store.close();
   });
 
+  it('bounds what it keeps by bytes too: large messages evict the oldest, and a cursor before them reads gap (found by a hostile tester)', async () => {
+    // Before, 300 messages of 500 KB held 150 MB until their 5 minutes were up.
+    const store = new MemoryStreamStore({ maxBytes: 10_000, epoch: 'e4' });
+    const frame = (cursor: string) => JSON.stringify({ cursor, pad: 'x'.repeat(2000) });
+    const first = await store.append('u', 'alerts', frame);
+    for (let i = 0; i < 20; i++) await store.append('u', 'alerts', frame);
+    expect(store.size).toBe(4);
+    const u = { userId: 'u', admin: false };
+    expect((await store.read(u, first.cursor, 100)).resume).toBe('gap');
+    const kept = await store.read(u, 'e4.17', 100);
+    expect(kept).toMatchObject({ resume: 'resumed', entries: [{ cursor: 'e4.18' }, { cursor: 'e4.19' }, { cursor: 'e4.20' }, { cursor: 'e4.21' }] });
+    await store.close();
+  });
+
   it('pages by bytes as well as by count: every entry once, in order, each page within maxBytes past its first', async () => {
     const store = new MemoryStreamStore({ epoch: 'e3' });
     await expectBytePagesAgree(store);
