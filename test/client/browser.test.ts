@@ -106,8 +106,9 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
         else await h.server.publish('alice', example(type) as never);
       }
       const header = () => page.evaluate(() => {
-        const status = (window as unknown as { dashboard: { client: { getStatus(): { received: number; cursor: string | null } } } }).dashboard.client.getStatus();
-        return { shown: [document.getElementById('received')!.textContent, document.getElementById('cursor')!.textContent], status: [String(status.received), status.cursor ?? '–'] };
+        const status = (window as unknown as { dashboard: { client: { getStatus(): { received: number; cursor: string | null; duplicates: number } } } }).dashboard.client.getStatus();
+        const shown = (id: string) => document.getElementById(id)!.textContent;
+        return { shown: [shown('received'), shown('cursor'), shown('duplicates')], status: [String(status.received), status.cursor ?? '–', String(status.duplicates)] };
       });
       const delivered = () => page.evaluate(() => (window as unknown as { dashboard: { counts: Record<string, number> } }).dashboard.counts);
       await expect.poll(async () => { const counts = await delivered(); return STREAM_TYPES.every((type) => counts[type] === 1); }, { timeout: 15_000 }).toBe(true);

@@ -78,6 +78,7 @@ function render(status: RealtimeStatus): void {
   $('state').textContent = `${status.state}${status.reconnectAttempts ? `, attempt ${status.reconnectAttempts}` : ''}${status.lastHttpStatus ? `, HTTP ${status.lastHttpStatus}` : ''}`;
   $('cursor').textContent = status.cursor ?? '–';
   $('received').textContent = String(status.received);
+  $('duplicates').textContent = String(status.duplicates);
   // A refused token (HTTP 401, close 4401) stops the client: ask for another one.
   // Only on the way in: connect() with a new token reports the old state once before it moves on.
   const refused = status.state === 'unauthorized' && lastState !== 'unauthorized';

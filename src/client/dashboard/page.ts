@@ -36,6 +36,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   <span class="stat">state <b id="state">idle</b></span>
   <span class="stat">messages <b id="received">0</b></span>
   <span class="stat">cursor <b id="cursor">–</b></span>
+  <span class="stat" title="messages received twice (across a reconnect or a switch to polling) and dropped">duplicates dropped <b id="duplicates">0</b></span>
 </header>
 <form id="login"><input name="token" placeholder="JWT (serve --demo prints one)" autocomplete="off"><button>Connect</button><span class="stat" id="login-note" role="alert"></span></form>
 <main id="panels"></main>
