@@ -268,7 +268,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         }
         const reason = typeof error === 'string' && error.trim() !== '' ? `: ${JSON.stringify(cut(error.trim(), 200))}` : '';
         const hint = res.statusCode === 401 && raw.length === 0 ? ' (no token was given: --token, REALTIME_CONTRACT_TOKEN or a token query parameter)' : '';
-        resolve(scrub(oneLine(`the server refused the upgrade with HTTP ${res.statusCode}${res.statusMessage ? ` ${res.statusMessage}` : ''}${reason}${hint}`)));
+        // Scrubbed before oneLine escapes anything: an escaped control character would hide a token from the scrub.
+        resolve(oneLine(scrub(`the server refused the upgrade with HTTP ${res.statusCode}${res.statusMessage ? ` ${res.statusMessage}` : ''}${reason}${hint}`)));
       };
       const timer = setTimeout(done, 2000);
       res.on('data', (chunk: Buffer) => {

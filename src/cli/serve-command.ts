@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SignJWT } from 'jose';
 import { createRealtimeServer, startDemoProducer, type DemoProducer, type Logger, type RealtimeServer, type StreamStore } from '../server/index.js';
 import { createRedisStreamStore } from '../server/redis/index.js';
+import { MessageValidationError } from '../runtime/builders.js';
 import { cut } from '../runtime/errors.js';
 
 export interface ServeOptions {
@@ -68,6 +69,24 @@ export interface DemoOptions {
   webSocket?: boolean;
   /** A message the server refused from the demo producer, with its type (`DemoProducerOptions.onError`). Default: none. */
   onProducerError?: (error: unknown, type: string) => void;
+}
+
+/**
+ * What `serve --demo` does with a message the server refuses from its producer (a schema
+ * changed under the demo): writes one line per fault, that is per type, place and keyword
+ * (whatever random value it held this round), or per type and message for other errors (a
+ * store that is down), not every second; at most 100 faults.
+ */
+export function producerFaults(write: (line: string) => void): (error: unknown, type: string) => void {
+  const said = new Set<string>();
+  return (error, type) => {
+    const first = error instanceof MessageValidationError ? error.errors[0] : undefined;
+    const text = error instanceof Error ? error.message : String(error);
+    const fault = `${type} ${first ? `${first.pointer} ${first.keyword}` : text}`;
+    if (said.has(fault) || said.size >= 100) return;
+    said.add(fault);
+    write(`realtime-contract serve: the demo producer cannot publish ${type}: ${cut(text, 300)} (said once; the other types still go)\n`);
+  };
 }
 
 /** The demo's own origins once it listens on `host`:`port`: localhost, 127.0.0.1 and the host itself. */
@@ -170,14 +189,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   try {
     // The demo dashboard (src/client/dashboard) at GET /, through the server's handleHttp hook.
     const { dashboardHandler } = await import('../client/dashboard/handler.js');
-    // A message the server refuses (a schema changed under the demo) is said once per fault, not every second.
-    const said = new Set<string>();
-    const onProducerError = (error: unknown, type: string) => {
-      const line = `realtime-contract serve: the demo producer cannot publish ${type}: ${cut(error instanceof Error ? error.message : String(error), 300)} (said once; the other types still go)\n`;
-      if (said.has(line) || said.size >= 100) return;
-      said.add(line);
-      output.stderr(line);
-    };
+    const onProducerError = producerFaults((line) => output.stderr(line));
     demo = await startDemo({ port, host: options.host ?? '127.0.0.1', handleHttp: dashboardHandler(), ...(store ? { store } : {}), secret: options.secret ?? kept!.secret, ...(origins.length > 0 ? { allowOrigins: origins } : {}), ...(options.websocket === false ? { webSocket: false } : {}), onProducerError });
   } catch (error) {
     await store?.close();

@@ -593,8 +593,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             // Polling faster than the server allows (catching up page after page): not a loss,
             // the server is there. Wait as long as it says, and stay connected.
             void response.body?.cancel().catch(() => undefined);
-            status.lastHttpStatus = code;
-            wait = retryAfterMs(response) || delay(++failures);
+            // At least the backoff: a Retry-After of -1 or 0.0001 (a hostile proxy) made it spin.
+            wait = Math.max(retryAfterMs(response), delay(++failures));
+            set({ lastHttpStatus: code });
           } else if (!response.ok) {
             // 401 with a token provider: it may give another token, after the same backoff.
             void response.body?.cancel().catch(() => undefined);

@@ -219,7 +219,8 @@ export class Connection implements Subscriber {
         this.lastPosition = position;
         this.enqueueText(entry.frame, entry.type, conflationKey(entry));
       }
-      if (!(result.more ?? result.entries.length >= replayLimit) || result.entries.length === 0 || this.closing) break;
+      // A store that does not say (written before `more`) is read until a page comes back empty.
+      if (!(result.more ?? true) || result.entries.length === 0 || this.closing) break;
       // Paced by the socket: the next page is read once this one is on its way.
       await this.drained();
       if (this.closing) return;

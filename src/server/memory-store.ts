@@ -71,7 +71,7 @@ class Log {
 
 /**
  * The default {@link StreamStore}: per-user logs, a global log and an all-log (what admins
- * read), bounded by count and by age, in this process's memory. Its epoch is new per store,
+ * read), bounded by count, bytes and age, in this process's memory. Its epoch is new per store,
  * so cursors from before a restart read as `gap`.
  */
 export class MemoryStreamStore implements StreamStore {
@@ -157,7 +157,7 @@ export class MemoryStreamStore implements StreamStore {
     const take = (entry: Stored): boolean => {
       if (entries.length >= limit) return false;
       if (maxBytes < Infinity) {
-        bytes += Buffer.byteLength(entry.frame);
+        bytes += entry.bytes;
         if (bytes > maxBytes && entries.length > 0) return false;
       }
       entries.push(entry);
@@ -222,7 +222,8 @@ export class MemoryStreamStore implements StreamStore {
     const oldest = this.now() - this.maxAgeMs;
     for (;;) {
       const first = this.all.first();
-      if (first === undefined || (this.all.length <= this.maxEntries && this.bytes <= this.maxBytes && first.at >= oldest)) break;
+      // The newest entry stays whatever its size: a message larger than maxBytes is kept alone.
+      if (first === undefined || (this.all.length <= this.maxEntries && (this.bytes <= this.maxBytes || this.all.length === 1) && first.at >= oldest)) break;
       this.all.shift();
       this.bytes -= first.bytes;
       const own = this.logOf(first.userId, false);

@@ -233,8 +233,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // Every attempt takes a token of its IP's bucket, before any work. A poll with a valid token
     // gives it back (below): a dashboard that polls makes a request a second or so, and a dozen
     // of them behind one NAT would otherwise be refused for the others' polls; pollsPerUser
-    // bounds each user, and its refusals are that user's alone. Polls refused for their token
-    // keep theirs, in flight ones hold theirs: no burst gets past.
+    // bounds each user, and its refusals are that user's alone (each costs a token check).
+    // Polls refused for their token keep theirs, in flight ones hold theirs: no burst of bad
+    // or unchecked tokens gets past.
     const ipWait = perIp.take(ip, now());
     if (ipWait > 0) throw new AuthError(429, 'rate-ip', ipWait);
     const principal = await authenticated(request, url);

@@ -276,6 +276,31 @@ describe('client: a poll response that is not one', () => {
   }, 30_000);
 });
 
+describe('client: a poll refused with 429', () => {
+  it.each(['-1', '0.0001'])('waits at least its backoff whatever Retry-After says (%s made it poll in a tight loop, found by a reviewer)', async (retryAfter) => {
+    let polls = 0;
+    const http = createServer((_req: IncomingMessage, res: ServerResponse) => {
+      polls++;
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': retryAfter }).end('{"error":"rate-user"}');
+    });
+    http.on('upgrade', (_req: IncomingMessage, raw: Duplex) => raw.destroy());
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    try {
+      // Backoff from 200 ms, full jitter at its largest: about 200, 400, 800 ms.
+      const client = nodeClient(`ws://127.0.0.1:${(http.address() as AddressInfo).port}/api/ws`, { fallbackAfter: 1, random: () => 1, backoff: { baseMs: 200, maxMs: 1000 } });
+      client.connect('good');
+      await until(() => polls >= 1, 'the first poll');
+      await sleep(1000);
+      expect(polls).toBeLessThanOrEqual(5);
+      expect(client.getStatus().lastHttpStatus).toBe(429);
+    } finally {
+      closeClients();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    }
+  });
+});
+
 describe('client: reconnection and resume', () => {
   /**
    * A socket attempt that races a poll: the client holds e1.2 from a first socket (connection

@@ -29,7 +29,7 @@ export async function expectBytePagesAgree(store: StreamStore): Promise<void> {
   for (const viewer of viewers) {
     const whole = await store.read(viewer, start.cursor, 100_000);
     expect(whole.entries.length).toBeGreaterThan(100);
-    for (const [limit, maxBytes] of [[1000, 1], [1000, 3000], [7, 5000], [1000, 20_000], [3, Infinity]] as const) {
+    for (const [limit, maxBytes] of [[1000, 1], [1000, 3000], [7, 5000], [1000, 20_000], [3, Infinity], [150, Infinity]] as const) {
       const paged: StreamEntry[] = [];
       let cursor = start.cursor;
       for (let pages = 0; ; pages++) {

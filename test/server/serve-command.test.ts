@@ -6,9 +6,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateMessage } from '../../src/runtime/validate.js';
 import { startDemoProcess } from '../support/demo-process.js';
-import { MessageValidationError } from '../../src/runtime/builders.js';
+import { createMessage, MessageValidationError } from '../../src/runtime/builders.js';
+import { producerFaults } from '../../src/cli/serve-command.js';
 import { startDemoProducer } from '../../src/server/index.js';
-import { connect, refusedStatus, sleep, startServer, token } from './helpers.js';
+import { connect, refusedStatus, sleep, startServer, token, trade } from './helpers.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -36,6 +37,28 @@ describe('the demo producer', () => {
     } finally {
       await server.rt.close();
     }
+  });
+});
+
+describe('serve --demo: faults of its producer', () => {
+  it('are said once each, whatever value was at fault this round (found by a reviewer: each round printed a new line)', () => {
+    const lines: string[] = [];
+    const report = producerFaults((line) => lines.push(line));
+    const refusal = (quantity: number) => {
+      try {
+        createMessage('trades', { ...trade().data, quantity } as never, { validate: true });
+      } catch (error) {
+        return error;
+      }
+      throw new Error('not refused');
+    };
+    report(refusal(-0.652), 'trades');
+    report(refusal(-0.896), 'trades');
+    report(new Error('Redis did not answer within 5000 ms'), 'alerts');
+    report(new Error('Redis did not answer within 5000 ms'), 'alerts');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^realtime-contract serve: the demo producer cannot publish trades: .*\/data\/quantity.*-0\.652.* \(said once; the other types still go\)\n$/);
+    expect(lines[1]).toBe('realtime-contract serve: the demo producer cannot publish alerts: Redis did not answer within 5000 ms (said once; the other types still go)\n');
   });
 });
 

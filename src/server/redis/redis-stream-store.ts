@@ -432,15 +432,16 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   function merged(read: DecodedRead, viewer: StreamViewer, limit: number, maxBytes: number): { entries: StreamEntry[]; more: boolean } {
     let horizon = Infinity;
     for (const s of read.streams) if (s.cut) horizon = Math.min(horizon, parseEntryId(s.entries[s.entries.length - 1]![0])!.position);
-    const all = read.streams
+    const sorted = read.streams
       .flatMap((s, i) => s.entries.map((item) => ({ position: parseEntryId(item[0])!.position, entry: decodeStored(item, read.epoch, viewer.admin ? undefined : i === 0 ? viewer.userId : null) })))
       .filter((m) => m.position <= horizon)
-      .sort((a, b) => a.position - b.position)
-      .slice(0, Math.max(1, limit))
-      .map((m) => m.entry);
+      .sort((a, b) => a.position - b.position);
+    const all = sorted.slice(0, Math.max(1, limit)).map((m) => m.entry);
     const entries = all.slice(0, pageLength(all, maxBytes));
+    // More follow when a stream may hold more (cut, or full), or when this page left out some of
+    // what was read (two streams under the limit each may be over it together).
     const full = read.streams.some((s) => s.cut || s.entries.length >= Math.max(1, limit));
-    return { entries, more: full || entries.length < all.length };
+    return { entries, more: full || entries.length < sorted.length };
   }
 
   const store: RedisStreamStore = {
