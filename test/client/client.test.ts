@@ -237,6 +237,20 @@ describe('client: authentication', () => {
 
 });
 
+/** An HTTP server on 127.0.0.1 that answers polls with `handler` and refuses every upgrade; `close()` stops it. */
+async function pollOnlyServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; close(): Promise<void> }> {
+  const http = createServer(handler);
+  http.on('upgrade', (_req: IncomingMessage, raw: Duplex) => raw.destroy());
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/api/ws`,
+    close: async () => {
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
 describe('client: a poll response that is not one', () => {
   it('is a failed poll, retried: `{"messages":"abc"}` was three invalid messages, a 20 KB cursor went into every later URL', async () => {
     const bodies = [
@@ -246,16 +260,14 @@ describe('client: a poll response that is not one', () => {
     ];
     const sinces: (string | null)[] = [];
     const held: ServerResponse[] = [];
-    const http = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const server = await pollOnlyServer((req, res) => {
       sinces.push(new URL(req.url!, 'http://x').searchParams.get('since'));
       const body = bodies.shift();
       if (body === undefined) return void held.push(res);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
-    http.on('upgrade', (_req: IncomingMessage, raw: Duplex) => raw.destroy());
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     try {
-      const client = nodeClient(`ws://127.0.0.1:${(http.address() as AddressInfo).port}/api/ws`, { fallbackAfter: 1, random: () => 0 });
+      const client = nodeClient(server.url, { fallbackAfter: 1, random: () => 0 });
       const invalid: InvalidEvent[] = [];
       const seen: string[] = [];
       client.on('invalid', (e) => invalid.push(e));
@@ -270,8 +282,7 @@ describe('client: a poll response that is not one', () => {
     } finally {
       closeClients();
       for (const res of held) res.destroy();
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await server.close();
     }
   }, 30_000);
 });
@@ -279,23 +290,20 @@ describe('client: a poll response that is not one', () => {
 describe('client: a poll refused with 429', () => {
   it.each(['-1', '0.0001'])('waits at least its backoff whatever Retry-After says (%s made it poll in a tight loop, found by a reviewer)', async (retryAfter) => {
     let polls = 0;
-    const http = createServer((_req: IncomingMessage, res: ServerResponse) => {
+    const server = await pollOnlyServer((_req, res) => {
       polls++;
       res.writeHead(429, { 'content-type': 'application/json', 'retry-after': retryAfter }).end('{"error":"rate-user"}');
     });
-    http.on('upgrade', (_req: IncomingMessage, raw: Duplex) => raw.destroy());
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     try {
       // Backoff from 200 ms, full jitter at its largest: about 200, 400, 800 ms.
-      const client = nodeClient(`ws://127.0.0.1:${(http.address() as AddressInfo).port}/api/ws`, { fallbackAfter: 1, random: () => 1, backoff: { baseMs: 200, maxMs: 1000 } });
+      const client = nodeClient(server.url, { fallbackAfter: 1, random: () => 1, backoff: { baseMs: 200, maxMs: 1000 } });
       client.connect('good');
       await until(() => polls >= 1, 'the first poll');
       await sleep(1000);
       expect(polls).toBeLessThanOrEqual(5);
     } finally {
       closeClients();
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await server.close();
     }
   });
 });
