@@ -4,6 +4,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { extract as tarExtract } from 'tar-stream';
+import { byteSize as bytes } from '../cli/report.js';
 import { quoted } from './printable.js';
 
 /**
@@ -157,11 +158,4 @@ function tarFault({ message }: Error): TarballError {
   if (message === 'Unexpected end of data') return new TarballError('the tar archive is truncated (it ends inside a member once gunzipped)');
   const why = message.startsWith('Invalid tar header. Maybe') ? 'a header with a bad checksum' : `tar-stream: ${message}`;
   return new TarballError(`not a tar archive once gunzipped (${why})`);
-}
-
-/** `64 MiB`, `97.7 KiB`, `512 bytes`. */
-function bytes(count: number): string {
-  if (count < 1024) return `${count} bytes`;
-  const [value, unit] = count < 1024 * 1024 ? [count / 1024, 'KiB'] : [count / (1024 * 1024), 'MiB'];
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
 }

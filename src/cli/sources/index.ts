@@ -31,6 +31,7 @@ import type { InputFormat, NdjsonFileEntry, SourceEntry } from './entry.js';
 import { readDocument, readDocumentText } from './document.js';
 import { describeIoError, LINE_FILE, MESSAGE_FILE, messageFilesUnder, readAllBytes, readBytes } from './files.js';
 import { validationError } from '../../runtime/errors.js';
+import { byteSize } from '../report.js';
 import { MAX_LINE_BYTES, peekFirstLine, readNdjsonBatches } from './ndjson.js';
 import { decodeUtf8, lineAtByte, sniffBinary, stripBom } from './text.js';
 
@@ -167,7 +168,7 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
   if (!Buffer.isBuffer(whole)) {
     if (format === 'json') {
       await whole.rest[Symbol.asyncIterator]().return?.();
-      yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', `one JSON document of at most ${size(limit)}`, `more than ${size(limit)}`) }];
+      yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', `one JSON document of at most ${byteSize(limit)}`, `more than ${byteSize(limit)}`) }];
       return;
     }
     // Too long to read whole. NDJSON (whose line 1 was too long to see whole, or is blank or
@@ -179,7 +180,7 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
       return;
     }
     await whole.rest[Symbol.asyncIterator]().return?.();
-    yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', `one JSON document of at most ${size(limit)}, or one message per line`, `more than ${size(limit)} that is neither`, 'if it holds one message per line, say so with --input ndjson') }];
+    yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', `one JSON document of at most ${byteSize(limit)}, or one message per line`, `more than ${byteSize(limit)} that is neither`, 'if it holds one message per line, say so with --input ndjson') }];
     return;
   }
   if (format === 'json') {
@@ -226,11 +227,6 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
  * `auto` must see whole to decide); as much as one NDJSON line may hold.
  */
 export const MAX_DOCUMENT_BYTES = MAX_LINE_BYTES;
-
-/** `256 MiB`, `1 KiB`, `100 bytes`. */
-function size(bytes: number): string {
-  return bytes % 1048576 === 0 ? `${bytes / 1048576} MiB` : bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
-}
 
 /** `held`, given up chunk by chunk as it is read, then `rest`. */
 async function* concat(held: Buffer[], rest: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
