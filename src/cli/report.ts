@@ -26,16 +26,9 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { cut, preview, type ValidationError } from '../runtime/errors.js';
+import { byteSize, cut, preview, type ValidationError } from '../runtime/errors.js';
 import type { ValidationNotice } from '../runtime/validate.js';
 import type { Place } from './sources/index.js';
-
-/** A byte count for messages: `64 MiB`, `97.7 KiB`, `512 bytes` (binary units, one decimal when not whole). */
-export function byteSize(count: number): string {
-  if (count < 1024) return `${count} bytes`;
-  const [value, unit] = count < 1024 * 1024 ? [count / 1024, 'KiB'] : [count / (1024 * 1024), 'MiB'];
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
-}
 
 /** Exit codes of every command. */
 export const ExitCode = {

@@ -4,7 +4,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { extract as tarExtract } from 'tar-stream';
-import { byteSize as bytes } from '../cli/report.js';
+import { byteSize as bytes } from '../runtime/errors.js';
 import { quoted } from './printable.js';
 
 /**

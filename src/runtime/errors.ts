@@ -329,6 +329,13 @@ function shown(text: string): string {
   return quote(cut(text, 60));
 }
 
+/** A byte count for messages: `64 MiB`, `97.7 KiB`, `512 bytes` (binary units, one decimal when not whole). */
+export function byteSize(count: number): string {
+  if (count < 1024) return `${count} bytes`;
+  const [value, unit] = count < 1024 * 1024 ? [count / 1024, 'KiB'] : [count / (1024 * 1024), 'MiB'];
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
+}
+
 /**
  * `text` cut to at most `max` UTF-16 code units, `...` included, never between the halves of
  * a surrogate pair (a lone half would print as `\ud83d`).

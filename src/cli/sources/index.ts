@@ -30,8 +30,7 @@ import { stat } from 'node:fs/promises';
 import type { InputFormat, NdjsonFileEntry, SourceEntry } from './entry.js';
 import { readDocument, readDocumentText } from './document.js';
 import { describeIoError, LINE_FILE, MESSAGE_FILE, messageFilesUnder, readAllBytes, readBytes } from './files.js';
-import { validationError } from '../../runtime/errors.js';
-import { byteSize } from '../report.js';
+import { byteSize, validationError } from '../../runtime/errors.js';
 import { MAX_LINE_BYTES, peekFirstLine, readNdjsonBatches } from './ndjson.js';
 import { decodeUtf8, lineAtByte, sniffBinary, stripBom } from './text.js';
 

@@ -1,5 +1,5 @@
 import { scanJsonText, type JsonTextScan } from '../../languages/json-scan.js';
-import { validationError } from '../../runtime/errors.js';
+import { byteSize, validationError } from '../../runtime/errors.js';
 import { describeSyntaxError } from '../../runtime/json-syntax.js';
 import type { MessageEntry, SourceEntry } from './entry.js';
 import { ndjsonLineBatches, type NdjsonLine } from './ndjson-lines.js';
@@ -72,8 +72,7 @@ export function lineEntry(line: NdjsonLine, file: string, duplicateKeys: boolean
     return parseLine(text, file, line.number, duplicateKeys);
   }
   if ('tooLong' in line) {
-    const limit = `${MAX_LINE_BYTES / 1024 / 1024} MiB`;
-    return { kind: 'syntax', file, line: line.number, error: validationError('', 'json', `a line of at most ${limit}`, `one of ${line.tooLong} bytes`) };
+    return { kind: 'syntax', file, line: line.number, error: validationError('', 'json', `a line of at most ${byteSize(MAX_LINE_BYTES)}`, `one of ${line.tooLong} bytes`) };
   }
   return { kind: 'syntax', file, line: line.number, error: notUtf8Error(line.notUtf8, line.byte) };
 }
