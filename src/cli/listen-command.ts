@@ -7,7 +7,7 @@ import { parseMessage } from '../runtime/parse.js';
 import { validateMessage } from '../runtime/validate.js';
 import { cut } from '../runtime/errors.js';
 import { inertJson, noticeMessage, oneLine, shownPointer } from './report.js';
-import { duplicateKeyError, findDuplicateKeys } from './sources/text.js';
+import { duplicateKeyError, findDuplicateKeys, findLoneSurrogates, loneSurrogateError, mayHoldSurrogateEscape } from './sources/text.js';
 import type { ValidationMode } from '../runtime/validate.js';
 
 
@@ -215,16 +215,18 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         lastPing = now;
       }
       // Strict mode, as `validate`: a key written twice is a fault (I-JSON, RFC 7493); JSON.parse keeps the last.
+      // So is a lone surrogate (`"\ud800"`), which UTF-8 cannot carry.
       const text = (data as Buffer).toString('utf8');
-      const doubled = options.mode === 'strict' && value !== null ? findDuplicateKeys(text, { value }) : [];
-      const passed = doubled.length === 0 && result.ok && (SERVER_MESSAGE_TYPES as readonly string[]).includes(result.message.type);
+      const strict = options.mode === 'strict' && value !== null;
+      const textFaults = [
+        ...(strict ? findDuplicateKeys(text, { value }).map(({ pointer }) => duplicateKeyError(pointer)) : []),
+        ...(strict && mayHoldSurrogateEscape(text) ? findLoneSurrogates(value).map(loneSurrogateError) : []),
+      ];
+      const passed = textFaults.length === 0 && result.ok && (SERVER_MESSAGE_TYPES as readonly string[]).includes(result.message.type);
       if (passed) report.valid++;
       else report.invalid++;
-      if (doubled.length > 0) {
-        for (const { pointer } of doubled) {
-          const error = duplicateKeyError(pointer);
-          violate({ index, type, pointer, keyword: error.keyword, message: error.message });
-        }
+      if (textFaults.length > 0) {
+        for (const error of textFaults) violate({ index, type, pointer: error.pointer, keyword: error.keyword, message: error.message });
       } else if (!result.ok) {
         // A number at fault as the server wrote it (`1e400 (read as Infinity, …)`), as `validate` shows it.
         let tree: ReturnType<typeof safeParseTree> | null = null;

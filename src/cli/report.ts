@@ -260,10 +260,11 @@ export function messageType(value: unknown): string | null {
 
 /**
  * The text on one line and inert in a terminal: control characters (newlines, escape
- * sequences, the 8-bit CSI U+009B) shown as `\n`, `\u001b`, `\u009b`.
+ * sequences, the 8-bit CSI U+009B) shown as `\n`, `\u001b`, `\u009b`, and half a surrogate
+ * pair alone as `\ud800` (written out as UTF-8 it would become U+FFFD).
  */
 export function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (character) => (character < ' ' ? JSON.stringify(character).slice(1, -1) : unicodeEscape(character)));
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (character) => (character < ' ' ? JSON.stringify(character).slice(1, -1) : unicodeEscape(character)));
 }
 
 /** `JSON.stringify(value)` with DEL, the C1 controls and U+2028/9 escaped too (JSON.stringify leaves them raw): still JSON, and inert in a terminal. */

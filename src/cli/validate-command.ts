@@ -5,7 +5,7 @@ import { validateMessage, type ValidationMode, type ValidationResult } from '../
 import { messageType, noticeMessage, Report, shownPointer, type Findings, type Output, type Problem } from './report.js';
 import { defaultJobs, MAX_JOBS, PARALLEL_FROM, ParallelValidation } from './parallel.js';
 import { duplicateKeyError, readSourceBatches, type InputFormat, type MessageEntry, type SourceEntry } from './sources/index.js';
-import { lineLookup } from './sources/text.js';
+import { findLoneSurrogates, lineLookup, loneSurrogateError, mayHoldSurrogateEscape, type LoneSurrogate } from './sources/text.js';
 
 /** Options of `realtime-contract validate`. */
 export interface ValidateCommandOptions {
@@ -38,7 +38,8 @@ export interface ValidateCommandOptions {
  *   one document when the whole text is one, else NDJSON, never hiding a line).
  *
  * In strict mode a key written twice in one object is a fault (I-JSON, RFC 7493): `JSON.parse`
- * would silently keep the last value. With `allErrors`, every fault of a message is reported.
+ * would silently keep the last value; so is a string with half a surrogate pair alone
+ * (`"\ud800"`), which UTF-8 cannot carry. With `allErrors`, every fault of a message is reported.
  * Integers of valid messages that other languages read differently than the validator
  * (`1705251000000.0`, beyond 2^53: src/languages/portability.ts) are warnings (on stderr in text
  * output, under `warnings` in JSON), and so, in tolerant mode, is each value accepted although outside its closed list
@@ -98,7 +99,7 @@ export interface CheckerOptions {
 
 /**
  * The verdict of `validate` on one entry at a time, into `findings`: a message is accepted or
- * rejected (duplicate keys first, then the validator's faults), text that is not a message is
+ * rejected (faults of its text first: keys written twice, lone surrogates; then the validator's faults), text that is not a message is
  * rejected, warnings go with the message they are about. Used by this thread and by each worker
  * of {@link ParallelValidation}, so both give the same findings.
  *
@@ -111,6 +112,10 @@ export function createChecker(options: CheckerOptions, findings: Findings & { fa
   const validate = (value: unknown) => validateMessage(value, mode);
   const { warn, allErrors } = options;
   let warned: MessageEntry['source'] | undefined;
+  // Strict mode: whether the text of the last source seen writes an escape (a .json document's messages share one text, read once).
+  const strict = options.mode === 'strict';
+  let escapesOf: MessageEntry['source'] | undefined;
+  let escapes = false;
   return (entry) => {
     if (entry.kind === 'message') {
       // Once per text (a .json document's messages share theirs), and only for a text whose one pass saw a suspect number.
@@ -124,29 +129,37 @@ export function createChecker(options: CheckerOptions, findings: Findings & { fa
           findings.warning(entry.file, line + lineOf(warning.offset) - 1, `${shownPointer(warning.pointer)} ${warning.message}`, warning.index);
         }
       }
+      if (strict && entry.source !== escapesOf) {
+        escapesOf = entry.source;
+        escapes = mayHoldSurrogateEscape(entry.source.text);
+      }
+      const lone = escapes ? findLoneSurrogates(entry.value) : NONE;
       // The common case builds nothing: no problems, no places, no text.
-      const result = entry.duplicateKeys.length === 0 ? validate(entry.value) : undefined;
+      const result = entry.duplicateKeys.length === 0 && lone.length === 0 ? validate(entry.value) : undefined;
       if (result?.ok) {
         findings.accepted();
         // Tolerant mode: a value outside a closed list passed; say so, the verdict stands.
         if (warn && result.notices) for (const notice of result.notices) findings.warning(entry.file, entry.locate(notice.pointer), `${shownPointer(notice.pointer)} ${noticeMessage(notice)}`, entry.index);
-      } else findings.rejected(check(entry, result, options.mode, allErrors));
+      } else findings.rejected(check(entry, result, options.mode, allErrors, lone));
     } else if (entry.kind === 'syntax') findings.rejected([{ file: entry.file, line: entry.line, type: null, error: entry.error }]);
     else if (entry.kind === 'unreadable') findings.fault?.(entry.reason);
   };
 }
 
 
+const NONE: readonly LoneSurrogate[] = Object.freeze([]);
+
 /**
- * The problems of one message that was not accepted: duplicate keys first (they change what
- * was validated), then the validator's.
+ * The problems of one message that was not accepted: faults of its text first (keys written
+ * twice, which change what was validated; then lone surrogates), then the validator's.
  *
- * @param result the message's validation when already done (it was not when it has duplicate keys)
+ * @param result the message's validation when already done (it was not when its text has a fault)
  */
-function check(entry: MessageEntry, result: ValidationResult<unknown> | undefined, mode: ValidationMode, allErrors: ((value: unknown, mode: ValidationMode) => ValidationError[]) | undefined): Problem[] {
+function check(entry: MessageEntry, result: ValidationResult<unknown> | undefined, mode: ValidationMode, allErrors: ((value: unknown, mode: ValidationMode) => ValidationError[]) | undefined, lone: readonly LoneSurrogate[]): Problem[] {
   const type = messageType(entry.value);
   const place = (line: number): Pick<Problem, 'file' | 'line' | 'index'> => ({ file: entry.file, line, ...(entry.index !== undefined && { index: entry.index }) });
   const problems: Problem[] = entry.duplicateKeys.map(({ pointer, line }) => ({ ...place(line), type, error: duplicateKeyError(pointer) }));
+  for (const found of lone) problems.push({ ...place(entry.locate(found.pointer)), type, error: loneSurrogateError(found) });
   if (problems.length > 0 && !allErrors) return problems.slice(0, 1);
   result ??= validateMessage(entry.value, { mode });
   if (!result.ok) {

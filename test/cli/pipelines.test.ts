@@ -206,6 +206,29 @@ describe('realtime-contract validate in a pipeline', () => {
     expect(cli(['validate', nested]).stdout).toMatch(/^.*nested\.json:4: \[1\] trades \/data\/id expected each key once/);
   });
 
+  it('reports a string with half a surrogate pair alone in strict mode (I-JSON §2.1: UTF-8 cannot carry it), key or value, and shows it escaped', () => {
+    const error = (text: string) => JSON.stringify({ type: 'error', data: { code: 'E', message: text }, ts: '2026-01-14T16:30:00.000Z' });
+    const lines = [error('pair 😀 fine'), error('half \ud83d'), '{"type":"ping","timestamp":1,"k\\udc00":1}', '{"type":"ping","timestamp":"\\\\ud800"}'].join('\n');
+    expect(lines).toContain('"half \\ud83d"');
+    const strict = cli(['validate', '-'], lines);
+    expect(strict.code).toBe(1);
+    const [second, third, fourth, summary] = strict.stdout.split('\n');
+    expect(second).toBe('<stdin>:2: error /data/message expected text whose surrogate escapes come in pairs (I-JSON, RFC 7493 §2.1), got "half \\ud83d", which holds half a pair alone: UTF-8 cannot carry it, so Go reads U+FFFD and Python cannot encode it; escape a character beyond U+FFFF as both halves ("\\ud83d\\ude00"), or write it as UTF-8');
+    expect(third).toMatch(/^<stdin>:3: ping \/k\\udc00 expected text whose surrogate escapes come in pairs .*, got the key "k\\udc00", which/);
+    // An escaped backslash before `u` writes no escape: only the type fault of the timestamp.
+    expect(fourth).toMatch(/^<stdin>:4: ping \/timestamp expected an integer, got a string/);
+    expect(summary).toBe('1 valid, 3 invalid');
+    expect(cli(['validate', '--mode', 'tolerant', '-'], lines).stdout.split('\n').filter((line) => line.includes('surrogate'))).toEqual([]);
+    // In a .json array, located on the line of the value; and every one with --all-errors, in the same message.
+    const array = file('lone.json', `[\n${error('fine')},\n{"type":"error","data":{"code":"\\ud800",\n"message":"\\udfff"},"ts":"2026-01-14T16:30:00.000Z"}\n]`);
+    const all = cli(['validate', '--all-errors', '--format', 'json', array]);
+    const problems = (JSON.parse(all.stdout) as { problems: { line: number; index: number; pointer: string; keyword: string }[] }).problems;
+    expect(problems.map(({ line, index, pointer, keyword }) => ({ line, index, pointer, keyword }))).toEqual([
+      { line: 3, index: 1, pointer: '/data/code', keyword: 'loneSurrogate' },
+      { line: 4, index: 1, pointer: '/data/message', keyword: 'loneSurrogate' },
+    ]);
+  });
+
   it('reports every fault of a message with --all-errors, counting the message once', () => {
     const message = JSON.stringify({ type: 'alerts', data: { id: 'a', severity: 'bad', title: 5 }, ts: 'noon', extra: 1 });
     const first = cli(['validate', '-'], message);

@@ -7,7 +7,7 @@ import { findNodeAtLocation, parseTree } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
 import { ExitCode, formatProblem, messageType, Report } from '../../src/cli/report.js';
 import { duplicateKeyError, findDuplicateKeys, readSourceBatches, readSources, type SourceEntry } from '../../src/cli/sources/index.js';
-import { MAX_DUPLICATES_LISTED } from '../../src/cli/sources/text.js';
+import { findLoneSurrogates, MAX_DUPLICATES_LISTED, mayHoldSurrogateEscape } from '../../src/cli/sources/text.js';
 
 async function collect(paths: string[], stdin = '', input: 'auto' | 'json' | 'ndjson' = 'auto'): Promise<SourceEntry[]> {
   const entries: SourceEntry[] = [];
@@ -336,5 +336,26 @@ describe('Report', () => {
     expect(messageType({ type: 'ping' })).toBe('ping');
     expect(messageType({ get type() { throw new Error('no'); } })).toBeNull();
     expect(messageType([1])).toBeNull();
+  });
+});
+
+describe('lone surrogates', () => {
+  it('are found in keys and values at any depth, in text order, pairs and escaped backslashes left alone', () => {
+    const text = '{"a":"\\ud83d\\ude00","b":[{"c\\ud800":"\\\\udc00"},"x\\udfff"],"d":{"e":"\\ud83d"}}';
+    expect(mayHoldSurrogateEscape(text)).toBe(true);
+    expect(mayHoldSurrogateEscape('{"a":"plain"}')).toBe(false);
+    const found = findLoneSurrogates(JSON.parse(text));
+    expect(found.map(({ pointer, key }) => ({ pointer, key }))).toEqual([
+      { pointer: '/b/0/c\ud800', key: true },
+      { pointer: '/b/1', key: false },
+      { pointer: '/d/e', key: false },
+    ]);
+  });
+
+  it('are found 10,000 levels deep without recursion, and listed up to the limit', () => {
+    let deep: unknown = '\udc00';
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    expect(findLoneSurrogates(deep)).toEqual([{ pointer: '/0'.repeat(10_000), key: false, text: '\udc00' }]);
+    expect(findLoneSurrogates(Array.from({ length: 500 }, () => '\ud800'))).toHaveLength(MAX_DUPLICATES_LISTED);
   });
 });

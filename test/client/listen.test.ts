@@ -106,13 +106,14 @@ describe('listen', () => {
     expect(report.counts).toEqual({ trades: 1, pong: 1, orderbook: 1 });
   });
 
-  it('reports a key written twice (strict, as validate) and a text frame that is not UTF-8, not a close of the server', async () => {
-    const server = await fixtureServer([connection, '{"type":"ping","timestamp":1,"timestamp":2}', Buffer.from([0x7b, 0xff, 0x7d])]);
+  it('reports a key written twice and a lone surrogate (strict, as validate) and a text frame that is not UTF-8, not a close of the server', async () => {
+    const server = await fixtureServer([connection, '{"type":"ping","timestamp":1,"timestamp":2}', '{"type":"error","data":{"code":"E","message":"half \\udc00"},"ts":"2026-01-14T16:30:00.000Z"}', Buffer.from([0x7b, 0xff, 0x7d])]);
     const { status, stdout } = await listen([server.url, '--token', 'secret-token', '--duration', '3s', '--ping-interval', '60000']);
     expect(status).toBe(1);
     const lines = stdout.split('\n');
     expect(lines).toContain('frame 1: ping /timestamp expected each key once in an object (I-JSON, RFC 7493), got "timestamp" more than once; JSON.parse keeps only the last value');
-    expect(lines).toContainEqual(expect.stringMatching(/^frame 2: - \(root\) expected a valid WebSocket frame, got one this client had to refuse: .*UTF-8/));
+    expect(lines).toContainEqual(expect.stringMatching(/^frame 3: - \(root\) expected a valid WebSocket frame, got one this client had to refuse: .*UTF-8/));
+    expect(lines).toContainEqual(expect.stringMatching(/^frame 2: error \/data\/message expected text whose surrogate escapes come in pairs \(I-JSON, RFC 7493 §2\.1\), got "half \\udc00", which holds half a pair alone/));
     expect(stdout).not.toContain('the server closed the connection');
     const tolerant = await listen([server.url, '--token', 'secret-token', '--mode', 'tolerant', '--count', '2', '--ping-interval', '60000']);
     expect(tolerant.stdout).not.toContain('RFC 7493');

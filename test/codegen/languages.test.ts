@@ -380,6 +380,23 @@ describe('generated Python and Go types', () => {
     }
   });
 
+  // What validate's strict fault for a lone surrogate escape says of other languages (src/cli/sources/text.ts).
+  it.skipIf(!pythonTool.available)(`Python reads a lone surrogate escape into a string it cannot encode as UTF-8 ${pythonTool.reason}`.trimEnd(), () => {
+    const script = 'import json\ns = json.loads(\'"half \\\\ud800"\')\nprint(len(s))\ntry:\n  s.encode("utf-8")\nexcept UnicodeEncodeError as e:\n  print(e.reason)';
+    const result = spawnSync('python3', ['-c', script], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('6\nsurrogates not allowed\n');
+  });
+
+  it.skipIf(!goTool.available)(`Go reads a lone surrogate escape as U+FFFD ${goTool.reason}`.trimEnd(), () => {
+    const dir = path.join(work, 'lone-surrogate');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'main.go'), 'package main\n\nimport (\n\t"encoding/json"\n\t"fmt"\n)\n\nfunc main() {\n\tvar s string\n\tif err := json.Unmarshal([]byte(`"half \\ud800"`), &s); err != nil {\n\t\tpanic(err)\n\t}\n\tfmt.Printf("%+q\\n", s)\n}\n');
+    const result = spawnSync('go', ['run', 'main.go'], { cwd: dir, encoding: 'utf8', env: { ...process.env, GOCACHE: path.join(work, 'gocache'), GOPATH: path.join(work, 'gopath'), GOFLAGS: '', GOPROXY: 'off', GO111MODULE: 'off', GOTOOLCHAIN: 'local' } });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('"half \\ufffd"\n');
+  });
+
   it('has whole-float variants, documents and optional keys that may not be null to try', () => {
     expect(documentCases.map((c) => c.title)).toContain('PollResponse');
     expect(cases.some((c) => c.text?.includes('"timestamp":1705251000000.0') ?? false)).toBe(true);

@@ -62,3 +62,10 @@ describe('a key written twice', () => {
     expect(result).toEqual({ ok: true, message: { type: 'ping', timestamp: 2 } });
   });
 });
+
+describe('a lone surrogate escape', () => {
+  it('is read as JSON.parse reads it, a string UTF-8 cannot carry (README; the CLI reports it in strict mode)', () => {
+    const result = parseMessage('{"type":"error","data":{"code":"E","message":"half \\ud800"},"ts":"2026-01-14T16:30:00.000Z"}');
+    expect(result.ok && result.message.type === 'error' && result.message.data.message).toBe('half \ud800');
+  });
+});
