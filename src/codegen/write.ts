@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Output of the generators: path relative to `generated/` → file text. */
@@ -49,7 +49,8 @@ export class ForeignOutputError extends Error {
 export async function writeGenerated(outDir: string, files: GeneratedFiles): Promise<void> {
   const tops = new Set([...files.keys()].map((relative) => relative.split('/')[0]!));
   const foreign = await foreignEntries(outDir, tops);
-  for (const relative of await listFiles(outDir)) {
+  // Not a folder: regular files, and the links, FIFOs, sockets and devices generate never writes.
+  for (const relative of (await listEntries(outDir)).keys()) {
     if (relative.includes('/') && tops.has(relative.split('/')[0]!) && !files.has(relative) && !(await isGenerated(path.join(outDir, relative)))) foreign.push(relative);
   }
   if (foreign.length > 0) throw new ForeignOutputError(outDir, foreign);
@@ -86,34 +87,54 @@ export async function foreignEntries(outDir: string, names: ReadonlySet<string>)
   return foreign;
 }
 
-/** Whether `file` is a text file generate wrote: its mark in the first 200 characters. */
+/**
+ * Whether `file` is a text file generate wrote: a regular file (not a link, which generate never
+ * writes, nor a FIFO, whose read would wait for a writer) with its mark in its first 200 bytes.
+ */
 async function isGenerated(file: string): Promise<boolean> {
-  return (await readFile(file, 'utf8').catch(() => '')).slice(0, 200).includes(GENERATED_MARK);
+  if (!(await lstat(file).then((stats) => stats.isFile(), () => false))) return false;
+  const handle = await open(file, 'r').catch(() => undefined);
+  if (!handle) return false;
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(200), 0, 200, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8').includes(GENERATED_MARK);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Compares `outDir` with `files` byte for byte, telling line-end-only differences apart. */
 export async function checkGenerated(outDir: string, files: GeneratedFiles): Promise<Staleness> {
-  const onDisk = new Set(await listFiles(outDir));
+  const onDisk = await listEntries(outDir);
   const staleness: Staleness = { changed: [], lineEnds: [], missing: [], extra: [] };
   for (const [relative, text] of files) {
     if (!onDisk.has(relative)) staleness.missing.push(relative);
+    // A link or a FIFO where generate writes a file: not what it wrote (and a FIFO is not read: it would wait for a writer).
+    else if (!onDisk.get(relative)) staleness.changed.push(relative);
     else {
       const found = await readFile(path.join(outDir, relative), 'utf8');
       if (found !== text) (found.replace(/\r\n/g, '\n') === text ? staleness.lineEnds : staleness.changed).push(relative);
     }
     onDisk.delete(relative);
   }
-  staleness.extra = [...onDisk].sort();
+  staleness.extra = [...onDisk.keys()].sort();
   return staleness;
 }
 
-async function listFiles(dir: string): Promise<string[]> {
-  if (!(await exists(dir))) return [];
+/**
+ * Everything under `dir` but folders (which are not followed through links), by path relative
+ * to `dir` with `/`, sorted, each with whether it is a regular file (else a link, a FIFO, a socket
+ * or a device). Empty when `dir` does not exist.
+ */
+async function listEntries(dir: string): Promise<Map<string, boolean>> {
+  if (!(await exists(dir))) return new Map();
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
-    .sort();
+  return new Map(
+    entries
+      .filter((entry) => !entry.isDirectory())
+      .map((entry) => [path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'), entry.isFile()] as const)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
 }
 
 async function exists(target: string): Promise<boolean> {

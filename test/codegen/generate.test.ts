@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -11,7 +11,8 @@ import { loadContract } from '../../src/contract/index.js';
 const CLI = path.resolve('src/cli/main.ts');
 
 function runGenerate(args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'generate', ...args], { encoding: 'utf8' });
+  // Bounded: a generate that waits forever (it once read a FIFO) fails the test instead of hanging the run.
+  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'generate', ...args], { encoding: 'utf8', timeout: 150_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -139,6 +140,23 @@ describe('npm run generate', () => {
     // A new folder, and its own output, are written.
     expect(runGenerate(['--schemas', schemas, '--out', path.join(other, 'generated')]).code).toBe(0);
     // Two full generate runs: a loaded machine took more than the default 60 s (a fresh user's run).
+  }, 180_000);
+
+  it('refuses links and FIFOs among what it would replace, without reading a FIFO, and --check names them (found by a reviewer)', () => {
+    const { dir, schemas, out } = workspace();
+    writeFileSync(path.join(dir, 'mine.md'), 'mine\n');
+    symlinkSync(path.join(dir, 'mine.md'), path.join(out, 'docs', 'link.md'));
+    const fifo = spawnSync('mkfifo', [path.join(out, 'pipe')]);
+    expect(fifo.status).toBe(0);
+    const check = runGenerate(['--check', '--schemas', schemas, '--out', out]);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain(path.join(out, 'docs', 'link.md'));
+    expect(check.stderr).toContain(path.join(out, 'pipe'));
+    // The FIFO at the top is refused before the generators run; the link once they have.
+    expect(runGenerate(['--schemas', schemas, '--out', out])).toMatchObject({ code: 2, stderr: expect.stringContaining(`--out ${out} holds pipe, which generate does not write`) });
+    rmSync(path.join(out, 'pipe'));
+    expect(runGenerate(['--schemas', schemas, '--out', out])).toMatchObject({ code: 2, stderr: expect.stringContaining(`--out ${out} holds docs/link.md, which generate does not write`) });
+    expect(lstatSync(path.join(out, 'docs', 'link.md')).isSymbolicLink()).toBe(true);
   }, 180_000);
 
   it('says a missing --schemas folder is missing', () => {
