@@ -238,10 +238,28 @@ function checkStrict(files: ReadonlyMap<string, SchemaNode>): void {
           const quoted = /^Invalid regular expression: \/(.*)\/u: /s.exec(message)?.[1];
           where = badPattern(resolvePointer(schema, pointer) as SchemaNode, pointer, quoted) ?? badPattern(schema, '', quoted) ?? where;
         }
-        throw new SchemaError(name, where, `refused by ajv's strict mode, which compiles the validators: ${message.replace(/ at path "[^"]*"/, '').replace(/ at "[^"]*"/, '')}`);
+        throw new SchemaError(name, where, `refused by ajv's strict mode, which compiles the validators: ${message.replace(/ at path "[^"]*"/, '').replace(/ at "[^"]*"/, '')}${typeHint(message, schema, where, keyword)}`);
       }
     }
   }
+}
+
+/**
+ * What to change when ajv's strictTypes misses a type for a keyword (`missing type "number,string"
+ * for keyword "format"`): the type written beside it; or, beside a `$ref` (whose type ajv does
+ * not read, and where only annotations may stand for the TypeBox output), the keyword moved.
+ */
+function typeHint(message: string, schema: unknown, where: string, keyword: string | undefined): string {
+  const types = /missing type "([^"]+)" for keyword "[^"]+"/.exec(message)?.[1];
+  if (types === undefined || keyword === undefined) return '';
+  const holder = where.endsWith(`/${escapePointer(keyword)}`) ? where.slice(0, -escapePointer(keyword).length - 1) : where;
+  const node = asObject(resolvePointer(schema, holder));
+  const choices = types.split(',');
+  if (Object.hasOwn(node, 'type')) return `; "${keyword}" applies to ${choices.join(' or ')} values only, and this schema's "type" is ${JSON.stringify((node as { type?: unknown }).type)}`;
+  if (Object.hasOwn(node, '$ref')) {
+    return `; beside "$ref" ajv does not see a type: put "${keyword}" in the definition "$ref" names, or write this schema whole, with its "type", instead of the "$ref"`;
+  }
+  return `; write ${choices.map((type) => `"type": "${type}"`).join(' or ')} beside "${keyword}"`;
 }
 
 /**

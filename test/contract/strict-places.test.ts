@@ -49,13 +49,25 @@ describe('a schema fault is named where it is written (found by a fresh user)', 
     // Before: poll-response.json#, for each of these.
     expect(await refusal((trades) => {
       trades.definitions.TradeData!.properties.status!.minimum = 1;
-    })).toMatchObject({ file: 'trades.json', pointer: '/definitions/TradeData/properties/status/minimum', problem: expect.stringContaining('missing type "number" for keyword "minimum"') });
+    })).toMatchObject({ file: 'trades.json', pointer: '/definitions/TradeData/properties/status/minimum', problem: expect.stringContaining('missing type "number" for keyword "minimum" (strictTypes); "minimum" applies to number values only, and this schema\'s "type" is "string"') });
     expect(await refusal((trades) => {
       trades.definitions.TradeData!.properties.status!.pattern = '[';
     })).toMatchObject({ file: 'trades.json', pointer: '/definitions/TradeData/properties/status/pattern', problem: expect.stringContaining('Invalid regular expression') });
     expect(await refusal((trades) => {
       (trades.properties as Record<string, SchemaNode>).data!.pattern = 'x';
     })).toMatchObject({ file: 'trades.json', pointer: '/properties/data/pattern', problem: expect.stringContaining('missing type "string" for keyword "pattern"') });
+  });
+
+  it('says what to write when a keyword misses its type, beside a "$ref" too (found by a fresh user)', async () => {
+    expect(await refusal((trades) => {
+      trades.definitions.TradeData!.properties.notes = { minLength: 1 };
+    })).toMatchObject({ pointer: '/definitions/TradeData/properties/notes/minLength', problem: expect.stringMatching(/\(strictTypes\); write "type": "string" beside "minLength"$/) });
+    expect(await refusal((trades) => {
+      trades.definitions.TradeData!.properties.bot_id!.format = 'date-time';
+    })).toMatchObject({
+      pointer: '/definitions/TradeData/properties/bot_id/format',
+      problem: expect.stringMatching(/missing type "number,string" for keyword "format" \(strictTypes\); beside "\$ref" ajv does not see a type: put "format" in the definition "\$ref" names, or write this schema whole, with its "type", instead of the "\$ref"$/),
+    });
   });
 
   it('a property name ajv writes percent-encoded, a keyword ajv gives no path for, a bad patternProperties key', async () => {
