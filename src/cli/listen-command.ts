@@ -302,7 +302,11 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     finish();
   }, 50);
   // Ctrl-C ends the run early: what was seen so far is reported, as at the end of --duration.
-  const interrupt = () => finish();
+  let interruptedAt: number | null = null;
+  const interrupt = () => {
+    interruptedAt = Date.now();
+    finish();
+  };
   process.once('SIGINT', interrupt);
   await done;
   clearTimeout(timer);
@@ -326,7 +330,15 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   if (options.count !== undefined && report.frames < options.count) {
     // Said whatever ended the run, an early close with any code too: that close is a violation
     // of its own (above), the frames that never came are another.
-    violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: `expected ${options.count} frames within ${durationMs} ms, got ${report.frames}${report.close ? ` before the server closed the connection${report.close.code === 1000 ? '' : ` with ${report.close.code}`}` : ''}` });
+    // And what ended it, when that was not --duration.
+    const cause = report.close
+      ? ` before the server closed the connection${report.close.code === 1000 ? '' : ` with ${report.close.code}`}`
+      : refused !== undefined
+        ? ' before this client refused a frame'
+        : interruptedAt !== null
+          ? ` before Ctrl-C (SIGINT) ended the run after ${interruptedAt - started} ms`
+          : '';
+    violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: `expected ${options.count} frames within ${durationMs} ms, got ${report.frames}${cause}` });
   }
   // The last stretch, up to the end of the run or the server's close: a server that stopped
   // pinging is silent past the interval.

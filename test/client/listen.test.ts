@@ -108,9 +108,10 @@ describe('listen', () => {
 
   it('reports a key written twice and a lone surrogate (strict, as validate) and a text frame that is not UTF-8, not a close of the server', async () => {
     const server = await fixtureServer([connection, '{"type":"ping","timestamp":1,"timestamp":2}', '{"type":"error","data":{"code":"E","message":"half \\udc00"},"ts":"2026-01-14T16:30:00.000Z"}', Buffer.from([0x7b, 0xff, 0x7d])]);
-    const { status, stdout } = await listen([server.url, '--token', 'secret-token', '--duration', '3s', '--ping-interval', '60000']);
+    const { status, stdout } = await listen([server.url, '--token', 'secret-token', '--duration', '3s', '--count', '10', '--ping-interval', '60000']);
     expect(status).toBe(1);
     const lines = stdout.split('\n');
+    expect(lines).toContain('protocol: - (root) expected 10 frames within 3000 ms, got 4 before this client refused a frame');
     expect(lines).toContain('frame 1: ping /timestamp expected each key once in an object (I-JSON, RFC 7493), got "timestamp" more than once; JSON.parse keeps only the last value');
     expect(lines).toContainEqual(expect.stringMatching(/^frame 3: - \(root\) expected a valid WebSocket frame, got one this client had to refuse: .*UTF-8/));
     expect(lines).toContainEqual(expect.stringMatching(/^frame 2: error \/data\/message expected text whose surrogate escapes come in pairs \(I-JSON, RFC 7493 §2\.1\), got "half \\udc00", which holds half a pair alone/));
@@ -354,7 +355,7 @@ describe('listen', () => {
 
   it('Ctrl-C (SIGINT) ends the run and reports what was seen so far', async () => {
     const server = await fixtureServer([connection, '{"type":"trades"}']);
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', server.url, '--duration', '60s', '--ping-interval', '60000']);
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', server.url, '--duration', '60s', '--count', '5', '--ping-interval', '60000']);
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -364,7 +365,9 @@ describe('listen', () => {
     const status = await closed;
     clearTimeout(kill);
     expect(stdout).toContain('frame 1: trades /data expected required property "data", got nothing');
-    expect(stdout).toMatch(/\nconnection 1, trades 1\n2 frames \(1 valid, 1 invalid\), 1 violation\n$/);
+    // --count 5: the frames that never came, and that Ctrl-C, not --duration, ended the wait.
+    expect(stdout).toMatch(/\nprotocol: - \(root\) expected 5 frames within 60000 ms, got 2 before Ctrl-C \(SIGINT\) ended the run after \d+ ms\n/);
+    expect(stdout).toMatch(/\nconnection 1, trades 1\n2 frames \(1 valid, 1 invalid\), 2 violations\n$/);
     expect(status).toBe(1);
   });
 
