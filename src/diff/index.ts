@@ -29,13 +29,15 @@ export interface Change {
   /**
    * Who fails, from the level and direction: `tolerant-consumers` and `strict-consumers`
    * (server→client), `older-clients` (client→server: the newer server rejects what they send),
-   * `older-peers` (message and protocol facts). Empty for a compatible change.
+   * `older-peers` (message and protocol facts); and `producer-code`, in either direction, when
+   * the generated type of what producers build narrows (a field they must now supply, a value
+   * they may no longer use): code that builds the message no longer compiles. Empty otherwise.
    */
   breaks: Peer[];
 }
 
 /** Who a change can break. */
-export type Peer = 'tolerant-consumers' | 'strict-consumers' | 'older-clients' | 'older-peers';
+export type Peer = 'tolerant-consumers' | 'strict-consumers' | 'older-clients' | 'older-peers' | 'producer-code';
 
 /** A change before {@link Change.breaks} is derived. */
 export type ChangeInput = Omit<Change, 'breaks'>;
@@ -52,8 +54,9 @@ export interface DiffReport {
   /** The worst level found, or null when nothing changed. */
   worst: Level | null;
   /**
-   * The package release these changes call for: major for a breaking change or a generated type
-   * gone or renamed, minor for any other change of what is valid or a new type, patch for
+   * The package release these changes call for: major for a breaking change, a generated type
+   * gone or renamed, or one that producers build narrowed (`producer-code` in
+   * {@link Change.breaks}), minor for any other change of what is valid or a new type, patch for
    * documentation-level changes. The protocol version follows the wire alone.
    */
   semver: Bump;
@@ -170,7 +173,10 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
   const protocolBump: Bump = wireWorst === null ? 'none' : wireWorst === 'breaking' ? 'major' : wire.some((c) => !DOCUMENTATION_RULES.has(c.rule)) ? 'minor' : 'patch';
   const names = changes.filter((c) => c.rule === 'type-name-changed');
   const namesBump: Bump = names.some((c) => !onlyAddsDefinition(c)) ? 'major' : names.length > 0 ? 'minor' : 'none';
-  const semver: Bump = BUMPS[Math.max(BUMPS.indexOf(protocolBump), BUMPS.indexOf(namesBump))]!;
+  // And the types producers build: a change that narrows one breaks code that builds the message,
+  // whatever it does on the wire (a required field added to a server→client message is `strict`).
+  const codeBump: Bump = changes.some(narrowsBuiltType) ? 'major' : 'none';
+  const semver: Bump = BUMPS[Math.max(BUMPS.indexOf(protocolBump), BUMPS.indexOf(namesBump), BUMPS.indexOf(codeBump))]!;
   const suggested = suggestVersion(before.protocol.version, protocolBump);
   const bumped = compareVersions(after.protocol.version, suggested) >= 0;
   if (!bumped) {
@@ -184,7 +190,9 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
     worst = worst === null ? 'strict' : worse(worst, 'strict');
   }
   return {
-    changes: changes.map((change) => ({ ...change, breaks: whoBreaks(change) })),
+    changes: changes.map((change) => (narrowsBuiltType(change)
+      ? { ...change, impact: `${change.impact}; code that builds the message may no longer compile against the newer generated types: a major release`, breaks: [...whoBreaks(change), 'producer-code'] }
+      : { ...change, breaks: whoBreaks(change) })),
     counts, worst, semver,
     protocolVersion: { before: before.protocol.version, after: after.protocol.version, suggested, bumped },
   };
@@ -196,6 +204,19 @@ function whoBreaks(change: ChangeInput): Peer[] {
   if (change.direction === 'server-to-client') return ['tolerant-consumers', 'strict-consumers'];
   if (change.direction === 'client-to-server') return ['older-clients'];
   return ['older-peers'];
+}
+
+/**
+ * Rules that narrow the TypeScript type generated for what a producer builds (`TradesMessage`,
+ * the argument of `createTrades`): a field it must now supply, a value or `null` it may no longer
+ * write, an open string become a closed list or a fixed value. Code that builds the message
+ * (the server for server→client, the client for client→server) no longer compiles. Ranges,
+ * lengths, patterns and formats are not in the types, nor is integer against number.
+ */
+const NARROWS_BUILT_TYPE = new Set<RuleId>(['required-property-added', 'property-made-required', 'enum-value-removed', 'enum-added', 'const-added', 'const-changed', 'made-non-nullable']);
+
+function narrowsBuiltType(change: ChangeInput): boolean {
+  return change.direction !== null && NARROWS_BUILT_TYPE.has(change.rule);
 }
 
 /** Changes that alter no message's validity and no peer's behaviour: a patch release. */

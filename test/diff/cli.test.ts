@@ -307,4 +307,33 @@ describe('realtime-contract diff', () => {
     expect(cli(['diff', 'schemas', newer, '--fail-on', 'strict']).code).toBe(1);
     expect(cli(['diff', 'schemas', newer, '--fail-on', 'compatible']).code).toBe(1);
   });
+
+  it('calls for a major release when what producers build narrows, though the wire change is strict or compatible (found by a fresh user)', () => {
+    const field = { type: 'string', description: 'Venue.' };
+    const required = path.join(work, 'required-field');
+    writeSchemas(required, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [
+      { op: 'add', path: '/trades.json/definitions/TradeData/properties/venue', value: field },
+      { op: 'add', path: '/trades.json/definitions/TradeData/required/-', value: 'venue' },
+    ]));
+    const report = json(['diff', 'schemas', required]);
+    expect(report.changes).toContainEqual(expect.objectContaining({
+      rule: 'required-property-added', level: 'strict', subject: 'trades', direction: 'server-to-client', pointer: '/data/venue',
+      impact: 'strict older consumers reject the unknown field; tolerant ones ignore it; code that builds the message may no longer compile against the newer generated types: a major release',
+      breaks: ['strict-consumers', 'producer-code'],
+    }));
+    // The protocol follows the wire alone (minor); the package, the types too (major).
+    expect(report).toMatchObject({ worst: 'strict', semver: 'major', protocolVersion: { suggested: '1.2' } });
+    // A value removed from a closed list: compatible on the wire (older consumers accept fewer values), code that writes it breaks.
+    const removed = path.join(work, 'value-removed');
+    writeSchemas(removed, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [{ op: 'remove', path: '/trades.json/definitions/TradeData/properties/status/enum/3' }]));
+    const narrowed = json(['diff', 'schemas', removed]);
+    expect(narrowed.changes[0]).toMatchObject({ rule: 'enum-value-removed', level: 'compatible', breaks: ['producer-code'] });
+    expect(narrowed).toMatchObject({ semver: 'major', counts: { breaking: 0 } });
+    // An optional field: nothing a producer built stops compiling.
+    const optional = path.join(work, 'optional-field');
+    writeSchemas(optional, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [{ op: 'add', path: '/trades.json/definitions/TradeData/properties/venue', value: field }]));
+    const added = json(['diff', 'schemas', optional]);
+    expect(added.changes[0]).toMatchObject({ rule: 'optional-property-added', breaks: ['strict-consumers'] });
+    expect(added.semver).toBe('minor');
+  });
 });
