@@ -39,38 +39,62 @@ export class ForeignOutputError extends Error {
 /**
  * Replaces `outDir` with exactly `files`, atomically as a whole: everything is written to a
  * sibling folder first, then swapped in by rename, so a failure leaves `outDir` as it was.
- * Generated files the schemas no longer produce go with it; a file this run does not write
- * and that is not a generated one, at the top of `outDir` (`.git`, `package.json`) or inside
- * the folders generate writes (`docs/notes.md`), means `outDir` holds what is not its own, and
- * nothing is touched (`--out src` deleted the sources; a note in `docs/` went unsaid).
+ * Generated files the schemas no longer produce go with it. Anything else in `outDir` means it
+ * holds what is not generate's, and nothing is touched (`--out src` deleted the sources; a note
+ * in `docs/` went unsaid): see {@link strangers}.
  *
- * @throws ForeignOutputError naming those files (top-level names, or paths under `outDir`)
+ * @throws ForeignOutputError naming those entries (top-level names, or paths under `outDir`)
  */
 export async function writeGenerated(outDir: string, files: GeneratedFiles): Promise<void> {
+  // Resolved: `out/`, `out/.` name the folder, and the staging and retired folders are its siblings.
+  const target = path.resolve(outDir);
   const tops = new Set([...files.keys()].map((relative) => relative.split('/')[0]!));
-  const foreign = await foreignEntries(outDir, tops);
-  // Not a folder: regular files, and the links, FIFOs, sockets and devices generate never writes.
-  for (const relative of (await listEntries(outDir)).keys()) {
-    if (relative.includes('/') && tops.has(relative.split('/')[0]!) && !files.has(relative) && !(await isGenerated(path.join(outDir, relative)))) foreign.push(relative);
-  }
+  const foreign = [...(await foreignEntries(target, tops)), ...(await strangers(target, files))];
   if (foreign.length > 0) throw new ForeignOutputError(outDir, foreign);
-  const staging = `${outDir}.staging-${process.pid}`;
-  const retired = `${outDir}.retired-${process.pid}`;
+  const staging = `${target}.staging-${process.pid}`;
+  const retired = `${target}.retired-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
   try {
     for (const [relative, text] of files) {
-      const target = path.join(staging, relative);
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, text);
+      const file = path.join(staging, relative);
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, text);
     }
-    const hadOutput = await exists(outDir);
-    if (hadOutput) await rename(outDir, retired);
-    await rename(staging, outDir);
+    const hadOutput = await exists(target);
+    if (hadOutput) await rename(target, retired);
+    await rename(staging, target);
     if (hadOutput) await rm(retired, { recursive: true, force: true });
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * What, inside the top-level names `files` uses, generate did not write and would replace or
+ * delete, in path order: at a path where it writes a file, anything but a regular file with its
+ * mark (a JSON file cannot carry one: any regular file passes); at a path where it writes a
+ * folder, anything but a folder; elsewhere, anything but a regular file with its mark, and a
+ * folder that holds no file (generate leaves none empty). Links, FIFOs, sockets and devices are
+ * never generate's, and nothing is read through them.
+ */
+async function strangers(outDir: string, files: GeneratedFiles): Promise<string[]> {
+  const tops = new Set([...files.keys()].map((relative) => relative.split('/')[0]!));
+  const folders = new Set([...files.keys()].flatMap((relative) => relative.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+  const entries = await listEntries(outDir, true);
+  const found: string[] = [];
+  for (const [relative, kind] of entries) {
+    if (!tops.has(relative.split('/')[0]!)) continue;
+    const own = files.has(relative)
+      ? kind === 'file' && (relative.endsWith('.json') || (await isGenerated(path.join(outDir, relative))))
+      : folders.has(relative)
+        ? kind === 'folder'
+        : kind === 'folder'
+          ? [...entries.keys()].some((inside) => inside.startsWith(`${relative}/`) && entries.get(inside) !== 'folder')
+          : kind === 'file' && (await isGenerated(path.join(outDir, relative)));
+    if (!own) found.push(relative);
+  }
+  return found;
 }
 
 /**
@@ -103,14 +127,25 @@ async function isGenerated(file: string): Promise<boolean> {
   }
 }
 
-/** Compares `outDir` with `files` byte for byte, telling line-end-only differences apart. */
+/**
+ * Compares `outDir` with `files` byte for byte, telling line-end-only differences apart; what
+ * is not a regular file where generate writes one is `changed` (and not read), and links,
+ * FIFOs and folders that hold no file are `extra` (a folder with a trailing `/`).
+ */
 export async function checkGenerated(outDir: string, files: GeneratedFiles): Promise<Staleness> {
-  const onDisk = await listEntries(outDir);
+  const onDisk = await listEntries(outDir, true);
+  // A folder that holds no file is not generate's (it leaves none): extra, named with a slash.
+  const held = [...onDisk].filter(([, kind]) => kind !== 'folder').map(([relative]) => relative);
+  for (const [relative, kind] of [...onDisk]) {
+    if (kind !== 'folder') continue;
+    onDisk.delete(relative);
+    if (!held.some((inside) => inside.startsWith(`${relative}/`))) onDisk.set(`${relative}/`, 'folder');
+  }
   const staleness: Staleness = { changed: [], lineEnds: [], missing: [], extra: [] };
   for (const [relative, text] of files) {
     if (!onDisk.has(relative)) staleness.missing.push(relative);
     // A link or a FIFO where generate writes a file: not what it wrote (and a FIFO is not read: it would wait for a writer).
-    else if (!onDisk.get(relative)) staleness.changed.push(relative);
+    else if (onDisk.get(relative) !== 'file') staleness.changed.push(relative);
     else {
       const found = await readFile(path.join(outDir, relative), 'utf8');
       if (found !== text) (found.replace(/\r\n/g, '\n') === text ? staleness.lineEnds : staleness.changed).push(relative);
@@ -122,17 +157,17 @@ export async function checkGenerated(outDir: string, files: GeneratedFiles): Pro
 }
 
 /**
- * Everything under `dir` but folders (which are not followed through links), by path relative
- * to `dir` with `/`, sorted, each with whether it is a regular file (else a link, a FIFO, a socket
- * or a device). Empty when `dir` does not exist.
+ * Everything under `dir` (folders only with `withFolders`; none is followed through a link), by
+ * path relative to `dir` with `/`, sorted, each with its kind: a regular file, a folder, or
+ * `other` (a link, a FIFO, a socket, a device). Empty when `dir` does not exist.
  */
-async function listEntries(dir: string): Promise<Map<string, boolean>> {
+async function listEntries(dir: string, withFolders = false): Promise<Map<string, 'file' | 'folder' | 'other'>> {
   if (!(await exists(dir))) return new Map();
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return new Map(
     entries
-      .filter((entry) => !entry.isDirectory())
-      .map((entry) => [path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'), entry.isFile()] as const)
+      .filter((entry) => withFolders || !entry.isDirectory())
+      .map((entry) => [path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'), entry.isFile() ? 'file' : entry.isDirectory() ? 'folder' : 'other'] as const)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
   );
 }
