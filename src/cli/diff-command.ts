@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { invalidJsonAt, type SchemaNode } from '../contract/index.js';
+import { invalidJsonAt, readSchemaText, type SchemaNode } from '../contract/index.js';
 import { alignUndeclaredFacts, type SchemaFiles } from '../diff/align.js';
 import { atLeast, diffContracts, LEVELS, type Change, type DiffReport, type Level } from '../diff/index.js';
 import { printable, printableJson, quoted } from '../diff/printable.js';
@@ -152,7 +152,11 @@ async function readFolder(dir: string, spec: string): Promise<ContractSource> {
   }
   if (!names.includes('protocol.json')) throw new SourceError(`${spec}: not a folder of contract schemas (no protocol.json${useNested ? '' : ', and no schemas/ folder with one'})`);
   const files: SchemaFiles = new Map();
-  for (const name of names) files.set(name, parseSchema(await readFile(path.join(folder, name), 'utf8'), `${spec}: ${name}`));
+  for (const name of names) {
+    const read = await readSchemaText(path.join(folder, name));
+    if ('problem' in read) throw new SourceError(`${spec}: ${name}: ${read.problem}`);
+    files.set(name, parseSchema(read.text, `${spec}: ${name}`));
+  }
   return { label: `${spec} (folder)`, kind: 'folder', files };
 }
 

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import path from 'node:path';
 import { escapeToken as escapePointer, resolvePointer } from '../runtime/json-pointer.js';
@@ -10,6 +10,25 @@ import { SchemaError } from './schema-error.js';
 import { forEachSubschema } from './walk.js';
 import { describeSyntaxError } from '../runtime/json-syntax.js';
 import { SCHEMA_BASE_URI, type Contract, type Direction, type DocumentSchema, type MessageSchema, type ProtocolFacts, type SchemaNode } from './schema.js';
+
+/** The most a schema file may hold: the contract's largest is a few KiB. */
+export const SCHEMA_FILE_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The text of one schema file, through a link too, or what is wrong with it: not a regular file
+ * (a FIFO, whose read would wait for a writer; a device such as /dev/zero, endless), larger than
+ * {@link SCHEMA_FILE_MAX_BYTES}, or unreadable (the system's message).
+ */
+export async function readSchemaText(file: string): Promise<{ text: string } | { problem: string }> {
+  try {
+    const found = await stat(file);
+    if (!found.isFile()) return { problem: 'not a regular file (a FIFO, socket or device): not read' };
+    if (found.size > SCHEMA_FILE_MAX_BYTES) return { problem: `${found.size} bytes, more than a schema file holds (at most ${SCHEMA_FILE_MAX_BYTES / 1024 / 1024} MiB): not read` };
+    return { text: await readFile(file, 'utf8') };
+  } catch (error) {
+    return { problem: `cannot be read: ${(error as Error).message}` };
+  }
+}
 
 /**
  * Reads every `*.json` file of `schemaDir` and checks it: valid JSON without a key doubled in
@@ -29,7 +48,9 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
   const names = (await readdir(schemaDir)).filter((name) => name.endsWith('.json')).sort();
   const files = new Map<string, SchemaNode>();
   for (const name of names) {
-    const text = await readFile(path.join(schemaDir, name), 'utf8');
+    const read = await readSchemaText(path.join(schemaDir, name));
+    if ('problem' in read) throw new SchemaError(name, '', read.problem);
+    const { text } = read;
     let schema: unknown;
     try {
       schema = JSON.parse(text);

@@ -77,6 +77,12 @@ export async function readPackTarball(file: string, maxBytes = TARBALL_MAX_BYTES
       const { name, type, size } = entry.header as { name: string; type: string | null; size: number };
       const directory = type === 'directory';
       if (directory && size > 0) throw new TarballError(`${quoted(name)} in the tarball is a folder with data: nothing was read`);
+      // npm installs a member under its first folder whatever that is called (it strips one part):
+      // one outside package/ would be installed where diff did not look.
+      const first = name.split('/').find((part) => part !== '' && part !== '.' && part !== '..');
+      if (first !== undefined && first !== 'package') {
+        throw new TarballError(`${quoted(name)} in the tarball is outside package/, where npm pack puts everything; npm would install it (it drops the first folder, whatever its name), so diff would judge another contract than npm installs: nothing was read`);
+      }
       const place = placeOf(name);
       if (place === undefined) {
         entry.resume();

@@ -17,7 +17,8 @@ const V1_0 = path.join(ROOT, 'test/diff/v1.0');
 
 /** Runs the real CLI in a child process, from `cwd` (git commands and relative paths start there). */
 function cli(args: string[], cwd = ROOT) {
-  const result = spawnSync(process.execPath, ['--import', TSX, CLI, ...args], { encoding: 'utf8', cwd, maxBuffer: 64 * 1024 * 1024 });
+  // Bounded: a diff that waits forever (it once read a FIFO) fails instead of hanging the run.
+  const result = spawnSync(process.execPath, ['--import', TSX, CLI, ...args], { encoding: 'utf8', cwd, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -225,6 +226,10 @@ describe('realtime-contract diff', () => {
     const empty = path.join(work, 'no-schemas.tgz');
     writeFileSync(empty, gzipSync(await tarArchive([{ name: 'package/package.json', data: '{}' }])));
     expect((await inProcess(empty)).stderr).toBe(`realtime-contract: ${empty}: no package/schemas/protocol.json in the tarball (not an npm pack of realtime-contract?)\n`);
+    // npm installs other/schemas/… as schemas/… (it drops the first folder whatever its name): diff read package/ alone (found by a hostile tester).
+    const outside = path.join(work, 'outside.tgz');
+    writeFileSync(outside, gzipSync(await tarArchive([{ name: 'package/package.json', data: '{}' }, { name: 'evil/schemas/definitions.json', data: '{}' }])));
+    expect((await inProcess(outside)).stderr).toBe(`realtime-contract: ${outside}: "evil/schemas/definitions.json" in the tarball is outside package/, where npm pack puts everything; npm would install it (it drops the first folder, whatever its name), so diff would judge another contract than npm installs: nothing was read\n`);
   });
 
   it('shows names and text from a hostile tarball escaped, on one line, and cut: they cannot forge terminal output (found by a hostile tester)', async () => {
@@ -288,6 +293,18 @@ describe('realtime-contract diff', () => {
     const result = cli(['diff', broken]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/not a loadable contract: trades\.json#\/properties\/data\/x-unknown: unknown keyword/);
+  });
+
+  it('does not read a FIFO or a device named *.json in a schemas folder, and names it; nor does generate (both waited forever; found by a hostile tester)', () => {
+    const folder = path.join(work, 'fifo-schemas');
+    cpSync(path.join(ROOT, 'schemas'), folder, { recursive: true });
+    expect(spawnSync('mkfifo', [path.join(folder, 'zz.json')]).status).toBe(0);
+    expect(cli(['diff', `dir:${folder}`])).toMatchObject({ code: 2, stderr: `realtime-contract: dir:${folder}: zz.json: not a regular file (a FIFO, socket or device): not read\n` });
+    const generate = spawnSync(process.execPath, ['--import', TSX, CLI, 'generate', '--check', '--schemas', folder], { encoding: 'utf8', cwd: ROOT, timeout: 120_000 });
+    expect(generate).toMatchObject({ status: 2, stderr: `realtime-contract: ${path.join(folder, 'zz.json')}#: not a regular file (a FIFO, socket or device): not read\n` });
+    rmSync(path.join(folder, 'zz.json'));
+    symlinkSync('/dev/zero', path.join(folder, 'zz.json'));
+    expect(cli(['diff', `dir:${folder}`])).toMatchObject({ code: 2, stderr: `realtime-contract: dir:${folder}: zz.json: not a regular file (a FIFO, socket or device): not read\n` });
   });
 
   it('lists every change in JSON with rule, level, subject, direction, pointer, before/after, text and impact', () => {
