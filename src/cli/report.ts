@@ -26,6 +26,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { escape, printableJson, UNSAFE } from '../diff/printable.js';
 import { byteSize, cut, preview, type ValidationError } from '../runtime/errors.js';
 import type { ValidationNotice } from '../runtime/validate.js';
 import type { Place } from './sources/index.js';
@@ -126,7 +127,7 @@ export class Report {
       for (const problem of problems) this.pending += `${formatProblem(problem)}\n`;
       if (this.pending.length >= FLUSH_AT) this.flush();
     } else {
-      for (const { error, ...place } of problems) this.pending += `${this.written++ === 0 ? '{"problems":[\n' : ',\n'}${JSON.stringify({ ...place, ...error })}`;
+      for (const { error, ...place } of problems) this.pending += `${this.written++ === 0 ? '{"problems":[\n' : ',\n'}${inertJson({ ...place, ...error })}`;
       if (this.pending.length >= FLUSH_AT) this.flush();
     }
   }
@@ -164,7 +165,7 @@ export class Report {
     }
     const warning = index === undefined ? { file, line, message: text } : { file, line, index, message: text };
     if (this.warnings.length < WARNINGS_HELD) this.warnings.push(warning);
-    else if (!this.spillWarning(JSON.stringify(warning))) this.unspilled.push(warning);
+    else if (!this.spillWarning(inertJson(warning))) this.unspilled.push(warning);
   }
 
   /**
@@ -206,10 +207,10 @@ export class Report {
       this.pending += `${this.valid} valid, ${this.invalid} invalid\n`;
       this.flush();
     } else {
-      const warnings = this.warnings.map((warning) => JSON.stringify(warning)).join(',\n');
+      const warnings = this.warnings.map((warning) => inertJson(warning)).join(',\n');
       this.pending += `${this.written === 0 ? '{"problems":[' : '\n'}],\n"warnings":[${warnings === '' ? '' : `\n${warnings}`}`;
       if (this.spill) this.copySpill(this.spill);
-      for (const warning of this.unspilled) this.pending += `,\n${JSON.stringify(warning)}`;
+      for (const warning of this.unspilled) this.pending += `,\n${inertJson(warning)}`;
       const tail: Pick<JsonReport, 'errors' | 'valid' | 'invalid'> = { errors: this.faults, valid: this.valid, invalid: this.invalid };
       this.pending += `${warnings === '' ? '' : '\n'}],\n${JSON.stringify(tail).slice(1)}\n`;
       this.flush();
@@ -260,21 +261,17 @@ export function messageType(value: unknown): string | null {
 
 /**
  * The text on one line and inert in a terminal: control characters (newlines, escape
- * sequences, the 8-bit CSI U+009B) shown as `\n`, `\u001b`, `\u009b`, and half a surrogate
- * pair alone as `\ud800` (written out as UTF-8 it would become U+FFFD).
+ * sequences, the 8-bit CSI U+009B) shown as `\n`, `\u001b`, `\u009b`, and the bidirectional
+ * controls and half a surrogate pair alone as `\u202e`, `\ud800` (see `UNSAFE` in
+ * src/diff/printable.ts, which `diff` uses too).
  */
 export function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (character) => (character < ' ' ? JSON.stringify(character).slice(1, -1) : unicodeEscape(character)));
+  return text.replace(UNSAFE, (character) => (character < ' ' ? JSON.stringify(character).slice(1, -1) : escape(character)));
 }
 
-/** `JSON.stringify(value)` with DEL, the C1 controls and U+2028/9 escaped too (JSON.stringify leaves them raw): still JSON, and inert in a terminal. */
+/** `JSON.stringify(value)` with DEL, the C1 and bidirectional controls and U+2028/9 escaped too (JSON.stringify leaves them raw): still JSON, and inert in a terminal. */
 export function inertJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029]/g, unicodeEscape);
-}
-
-/** `\u009b` for U+009B: the JSON escape of one UTF-16 code unit. */
-function unicodeEscape(character: string): string {
-  return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  return printableJson(JSON.stringify(value));
 }
 
 /**

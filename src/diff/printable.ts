@@ -4,13 +4,16 @@ import { cut } from '../runtime/errors.js';
  * Characters that, printed raw, can rewrite or forge what a terminal shows: the C0 controls
  * (newline, carriage return, escape, which starts ANSI sequences, …), DEL, the C1 controls
  * (U+0080–U+009F; U+009B is a one-character CSI for some terminals), the line and paragraph
- * separators, and the bidirectional-text controls that reorder what is shown.
+ * separators, and the bidirectional-text controls that reorder what is shown; and half a
+ * surrogate pair alone, which written out as UTF-8 becomes U+FFFD and hides what it was.
+ * Each match is one UTF-16 code unit. The CLI's `oneLine` and `inertJson` use it too.
  */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-/** {@link UNSAFE} but the C0 controls, which `JSON.stringify` escapes itself. */
-const UNSAFE_AFTER_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+export const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** {@link UNSAFE} but the C0 controls and lone surrogates, which `JSON.stringify` escapes itself. */
+export const UNSAFE_AFTER_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
-const escape = (char: string) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+/** `\\u202e` for U+202E: the JSON escape of one UTF-16 code unit. */
+export const escape = (char: string): string => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /**
  * `text` with every character that could forge terminal output ({@link UNSAFE}) written as a

@@ -229,6 +229,16 @@ describe('realtime-contract validate in a pipeline', () => {
     ]);
   });
 
+  it('shows bidirectional controls escaped, which would reorder the line on screen (found by a hostile tester)', () => {
+    const line = '{"type":"ping","timestamp":1,"\\u202e\\u2066x":1}';
+    const run = cli(['validate', '-'], line);
+    expect(run.stdout).toBe('<stdin>:1: ping /\\u202e\\u2066x expected no property "\\u202e\\u2066x" (unknown to the schema), got 1\n0 valid, 1 invalid\n');
+    expect(cli(['validate', '--format', 'json', '-'], line).stdout).toContain('"pointer":"/\\u202e\\u2066x"');
+    // A file name too.
+    const named = file('bidi\u202egpj.ndjson', line);
+    expect(cli(['validate', named]).stdout).toContain(`${dir}/bidi\\u202egpj.ndjson:1: ping`);
+  });
+
   it('reports every fault of a message with --all-errors, counting the message once', () => {
     const message = JSON.stringify({ type: 'alerts', data: { id: 'a', severity: 'bad', title: 5 }, ts: 'noon', extra: 1 });
     const first = cli(['validate', '-'], message);
