@@ -217,6 +217,12 @@ function formatHint(here: unknown, strict: boolean): string | undefined {
 function requiredHint(instancePath: string, name: string, value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   if (instancePath === '/data' && Object.prototype.hasOwnProperty.call(value, name)) return `${JSON.stringify(name)} is at the top level of the message: the spec puts it in data`;
+  // A key written beside it that is a misspelling of it (`platfrom`): the fault the producer made.
+  const here = resolvePointer(value, instancePath);
+  if (typeof here === 'object' && here !== null) {
+    const typo = Object.keys(here).find((key) => key !== name && closestType(key, [name]) === name);
+    if (typo !== undefined) return `${JSON.stringify(typo)} is written: did you mean ${JSON.stringify(name)}?`;
+  }
   if (instancePath !== '' || name !== 'data') return undefined;
   // Only the enveloped types require `data`, so `type` names one of them.
   const type = (value as { type?: unknown }).type;

@@ -128,6 +128,15 @@ describe('hints for faults producers make (issue 8, item 14)', () => {
     expect(first({ type: 'trades', ts: '2026-01-14T16:30:00Z', data: { bot_id: 'bot_abc' } }).hint).toBeUndefined();
   });
 
+  it('a required field missing beside a key that misspells it: did you mean (found by a fresh user: only --all-errors showed the typo)', () => {
+    const trade = { id: 't1', bot_id: 'b1', platfrom: 'luno', symbol: 'BTC/ZAR', side: 'buy', quantity: 1, price: 1, total: 1, fee: 0, status: 'filled', pnl: null, timestamp: '2026-01-14T16:30:00.000Z' };
+    expect(first({ type: 'trades', data: trade, ts: '2026-01-14T16:30:00.000Z' })).toMatchObject({ pointer: '/data/platform', keyword: 'required', hint: '"platfrom" is written: did you mean "platform"?' });
+    const { platfrom: _, ...rest } = trade;
+    expect(first({ type: 'trades', data: { ...rest, 'Platform': 'luno' }, ts: '2026-01-14T16:30:00.000Z' }).hint).toBe('"Platform" is written: did you mean "platform"?');
+    // A key far from the name is not taken for it.
+    expect(first({ type: 'trades', data: { ...rest, venue: 'luno' }, ts: '2026-01-14T16:30:00.000Z' }).hint).toBeUndefined();
+  });
+
   it('hints reach parseMessage too', () => {
     const result = parseMessage('{"type":"trade","data":{},"ts":"2026-01-14T16:30:00Z"}');
     expect(!result.ok && result.errors[0].hint).toBe('did you mean "trades"?');
