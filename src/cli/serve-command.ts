@@ -74,18 +74,21 @@ export interface DemoOptions {
 /**
  * What `serve --demo` does with a message the server refuses from its producer (a schema
  * changed under the demo): writes one line per fault, that is per type, place and keyword
- * (whatever random value it held this round), or per type and message for other errors (a
- * store that is down), not every second; at most 100 faults.
+ * (whatever random value it held this round), or once per message for other errors (a store
+ * that is down fails every type alike), not every second; at most 100 faults.
  */
 export function producerFaults(write: (line: string) => void): (error: unknown, type: string) => void {
   const said = new Set<string>();
   return (error, type) => {
     const first = error instanceof MessageValidationError ? error.errors[0] : undefined;
     const text = error instanceof Error ? error.message : String(error);
-    const fault = `${type} ${first ? `${first.pointer} ${first.keyword}` : text}`;
+    // A message refused is that type's fault; anything else (a store that is down) is every type's: said once, not once per type.
+    const fault = first ? `${type} ${first.pointer} ${first.keyword}` : text;
     if (said.has(fault) || said.size >= 100) return;
     said.add(fault);
-    write(`realtime-contract serve: the demo producer cannot publish ${type}: ${cut(text, 300)} (said once; the other types still go)\n`);
+    write(first
+      ? `realtime-contract serve: the demo producer cannot publish ${type}: ${cut(text, 300)} (said once; the other types still go)\n`
+      : `realtime-contract serve: the demo producer cannot publish (${type} first): ${cut(text, 300)} (said once; it tries again every round)\n`);
   };
 }
 
