@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { invalidJsonAt, readSchemaText, type SchemaNode } from '../contract/index.js';
 import { alignUndeclaredFacts, type SchemaFiles } from '../diff/align.js';
 import { atLeast, diffContracts, LEVELS, type Change, type DiffReport, type Level } from '../diff/index.js';
-import { printable, printableJson, quoted } from '../diff/printable.js';
+import { printable, printableJson, quoted } from '../runtime/printable.js';
 import { readPackTarball, TarballError, TARBALL_MAX_BYTES, type PackContents } from '../diff/tarball.js';
 
 const run = promisify(execFile);

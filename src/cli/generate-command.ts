@@ -40,7 +40,8 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
   }
   // A file, or a path through one: said before anything reads or writes it (it was `ENOTDIR … scandir`).
   // A symbolic link too, dangling or not: generate would replace the link itself with a folder.
-  const notFolder = await lstat(options.out).then(
+  // Resolved first: `link/` would follow the link, and generate would then replace the link itself.
+  const notFolder = await lstat(path.resolve(options.out)).then(
     (found) => (found.isDirectory() ? undefined : found.isSymbolicLink() ? 'is a symbolic link, not a folder' : 'is a file, not a folder'),
     (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : error.code === 'ENOTDIR' ? 'has a file where its path needs a folder' : error.message),
   );

@@ -26,7 +26,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { escape, printableJson, UNSAFE } from '../diff/printable.js';
+import { printableJson, printableWith } from '../runtime/printable.js';
 import { byteSize, cut, preview, type ValidationError } from '../runtime/errors.js';
 import type { ValidationNotice } from '../runtime/validate.js';
 import type { Place } from './sources/index.js';
@@ -212,7 +212,7 @@ export class Report {
       if (this.spill) this.copySpill(this.spill);
       for (const warning of this.unspilled) this.pending += `,\n${inertJson(warning)}`;
       const tail: Pick<JsonReport, 'errors' | 'valid' | 'invalid'> = { errors: this.faults, valid: this.valid, invalid: this.invalid };
-      this.pending += `${warnings === '' ? '' : '\n'}],\n${JSON.stringify(tail).slice(1)}\n`;
+      this.pending += `${warnings === '' ? '' : '\n'}],\n${inertJson(tail).slice(1)}\n`;
       this.flush();
     }
     return this.exitCode;
@@ -263,10 +263,10 @@ export function messageType(value: unknown): string | null {
  * The text on one line and inert in a terminal: control characters (newlines, escape
  * sequences, the 8-bit CSI U+009B) shown as `\n`, `\u001b`, `\u009b`, and the bidirectional
  * controls and half a surrogate pair alone as `\u202e`, `\ud800` (see `UNSAFE` in
- * src/diff/printable.ts, which `diff` uses too).
+ * src/runtime/printable.ts, which `diff` uses too).
  */
 export function oneLine(text: string): string {
-  return text.replace(UNSAFE, (character) => (character < ' ' ? JSON.stringify(character).slice(1, -1) : escape(character)));
+  return printableWith(text, (character) => JSON.stringify(character).slice(1, -1));
 }
 
 /** `JSON.stringify(value)` with DEL, the C1 and bidirectional controls and U+2028/9 escaped too (JSON.stringify leaves them raw): still JSON, and inert in a terminal. */

@@ -82,6 +82,7 @@ async function strangers(outDir: string, files: GeneratedFiles): Promise<string[
   const tops = new Set([...files.keys()].map((relative) => relative.split('/')[0]!));
   const folders = new Set([...files.keys()].flatMap((relative) => relative.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
   const entries = await listEntries(outDir, true);
+  const holding = foldersHoldingFiles(entries);
   const found: string[] = [];
   for (const [relative, kind] of entries) {
     if (!tops.has(relative.split('/')[0]!)) continue;
@@ -90,7 +91,7 @@ async function strangers(outDir: string, files: GeneratedFiles): Promise<string[
       : folders.has(relative)
         ? kind === 'folder'
         : kind === 'folder'
-          ? [...entries.keys()].some((inside) => inside.startsWith(`${relative}/`) && entries.get(inside) !== 'folder')
+          ? holding.has(relative)
           : kind === 'file' && (await isGenerated(path.join(outDir, relative)));
     if (!own) found.push(relative);
   }
@@ -135,11 +136,11 @@ async function isGenerated(file: string): Promise<boolean> {
 export async function checkGenerated(outDir: string, files: GeneratedFiles): Promise<Staleness> {
   const onDisk = await listEntries(outDir, true);
   // A folder that holds no file is not generate's (it leaves none): extra, named with a slash.
-  const held = [...onDisk].filter(([, kind]) => kind !== 'folder').map(([relative]) => relative);
+  const holding = foldersHoldingFiles(onDisk);
   for (const [relative, kind] of [...onDisk]) {
     if (kind !== 'folder') continue;
     onDisk.delete(relative);
-    if (!held.some((inside) => inside.startsWith(`${relative}/`))) onDisk.set(`${relative}/`, 'folder');
+    if (!holding.has(relative)) onDisk.set(`${relative}/`, 'folder');
   }
   const staleness: Staleness = { changed: [], lineEnds: [], missing: [], extra: [] };
   for (const [relative, text] of files) {
@@ -154,6 +155,20 @@ export async function checkGenerated(outDir: string, files: GeneratedFiles): Pro
   }
   staleness.extra = [...onDisk.keys()].sort();
   return staleness;
+}
+
+/** The folders of `entries` that hold something but folders, at any depth: every ancestor of each such entry (one pass, not folders × entries). */
+function foldersHoldingFiles(entries: ReadonlyMap<string, 'file' | 'folder' | 'other'>): Set<string> {
+  const holding = new Set<string>();
+  for (const [relative, kind] of entries) {
+    if (kind === 'folder') continue;
+    for (let slash = relative.lastIndexOf('/'); slash > 0; slash = relative.lastIndexOf('/', slash - 1)) {
+      const folder = relative.slice(0, slash);
+      if (holding.has(folder)) break;
+      holding.add(folder);
+    }
+  }
+  return holding;
 }
 
 /**

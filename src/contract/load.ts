@@ -22,7 +22,7 @@ export const SCHEMA_FILE_MAX_BYTES = 16 * 1024 * 1024;
 export async function readSchemaText(file: string): Promise<{ text: string } | { problem: string }> {
   try {
     const found = await stat(file);
-    if (!found.isFile()) return { problem: 'not a regular file (a FIFO, socket or device): not read' };
+    if (!found.isFile()) return { problem: `not a regular file but ${found.isDirectory() ? 'a folder' : found.isFIFO() ? 'a FIFO' : found.isSocket() ? 'a socket' : 'a device'}: not read` };
     if (found.size > SCHEMA_FILE_MAX_BYTES) return { problem: `${found.size} bytes, more than a schema file holds (at most ${SCHEMA_FILE_MAX_BYTES / 1024 / 1024} MiB): not read` };
     return { text: await readFile(file, 'utf8') };
   } catch (error) {

@@ -208,15 +208,25 @@ function whoBreaks(change: ChangeInput): Peer[] {
 
 /**
  * Rules that narrow the TypeScript type generated for what a producer builds (`TradesMessage`,
- * the argument of `createTrades`): a field it must now supply, a value or `null` it may no longer
- * write, an open string become a closed list or a fixed value. Code that builds the message
- * (the server for server→client, the client for client→server) no longer compiles. Ranges,
- * lengths, patterns and formats are not in the types, nor is integer against number.
+ * the argument of `createTrades`): a field it must now supply, or may no longer write (the
+ * generated object types are closed: an object literal with it no longer compiles), a value,
+ * a JSON type or `null` it may no longer write, an open string become a closed list or a fixed
+ * value. Code that builds the message (the server for server→client, the client for
+ * client→server) may no longer compile. Ranges, lengths, patterns and formats are not in the
+ * types, nor is integer against number (`type-narrowed` from number to integer is not counted).
  */
-const NARROWS_BUILT_TYPE = new Set<RuleId>(['required-property-added', 'property-made-required', 'enum-value-removed', 'enum-added', 'const-added', 'const-changed', 'made-non-nullable']);
+const NARROWS_BUILT_TYPE = new Set<RuleId>(['required-property-added', 'property-made-required', 'enum-value-removed', 'enum-added', 'const-added', 'const-changed', 'made-non-nullable', 'optional-property-removed', 'additional-properties-forbidden']);
 
 function narrowsBuiltType(change: ChangeInput): boolean {
-  return change.direction !== null && NARROWS_BUILT_TYPE.has(change.rule);
+  if (change.direction === null) return false;
+  // A JSON type dropped is a TypeScript type dropped, but for integer → number, both `number`.
+  if (change.rule === 'type-narrowed') {
+    const kinds = (types: unknown) => (Array.isArray(types) ? new Set(types.map((type) => (type === 'integer' ? 'number' : String(type)))) : undefined);
+    const before = kinds(change.before);
+    const after = kinds(change.after);
+    return before === undefined || after === undefined || before.size !== after.size;
+  }
+  return NARROWS_BUILT_TYPE.has(change.rule);
 }
 
 /** Changes that alter no message's validity and no peer's behaviour: a patch release. */

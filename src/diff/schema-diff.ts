@@ -198,7 +198,7 @@ function compareTypes(a: Set<string> | undefined, b: Set<string> | undefined): O
   const show = (types: Set<string> | undefined) => (types ? [...types].join(' or ') : 'any type');
   if (aInB && bInA) return undefined;
   if (aInB) return { rule: 'type-widened', accepts: 'more', text: `type widened from ${show(a)} to ${show(b)}` };
-  if (bInA) return { rule: 'type-narrowed', accepts: 'fewer', text: `type narrowed from ${show(a)} to ${show(b)}` };
+  if (bInA) return { rule: 'type-narrowed', accepts: 'fewer', ...(a && { before: [...a] }), ...(b && { after: [...b] }), text: `type narrowed from ${show(a)} to ${show(b)}` };
   return { rule: 'type-changed', accepts: 'different', text: `type changed from ${show(a)} to ${show(b)}` };
 }
 

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { extract as tarExtract } from 'tar-stream';
 import { byteSize as bytes } from '../runtime/errors.js';
-import { quoted } from './printable.js';
+import { quoted } from '../runtime/printable.js';
 
 /**
  * The most bytes `diff` reads from a tarball once gunzipped: 64 MiB (an `npm pack` of this
@@ -79,8 +79,9 @@ export async function readPackTarball(file: string, maxBytes = TARBALL_MAX_BYTES
       if (directory && size > 0) throw new TarballError(`${quoted(name)} in the tarball is a folder with data: nothing was read`);
       // npm installs a member under its first folder whatever that is called (it strips one part):
       // one outside package/ would be installed where diff did not look.
-      const first = name.split('/').find((part) => part !== '' && part !== '.' && part !== '..');
-      if (first !== undefined && first !== 'package') {
+      // A member with no folder (`README`) is dropped by npm: nothing installed, nothing to refuse.
+      const parts = name.split('/').filter((part) => part !== '' && part !== '.' && part !== '..');
+      if (parts.length >= 2 && parts[0] !== 'package') {
         throw new TarballError(`${quoted(name)} in the tarball is outside package/, where npm pack puts everything; npm would install it (it drops the first folder, whatever its name), so diff would judge another contract than npm installs: nothing was read`);
       }
       const place = placeOf(name);

@@ -216,6 +216,13 @@ describe('npm run generate', () => {
     const link = path.join(dir, 'link');
     symlinkSync(path.join(dir, 'nowhere'), link);
     expect(runGenerate(['--out', link]).stderr).toBe(`realtime-contract: --out ${link}: is a symbolic link, not a folder (generate writes a folder of files: name a new folder, or one it wrote)\n`);
+    // A link to a folder, named with a slash: lstat followed it, and generate replaced the link (found by a reviewer).
+    const real = path.join(dir, 'real');
+    mkdirSync(real);
+    const folderLink = path.join(dir, 'folder-link');
+    symlinkSync(real, folderLink);
+    expect(runGenerate(['--out', `${folderLink}/`]).stderr).toBe(`realtime-contract: --out ${folderLink}/: is a symbolic link, not a folder (generate writes a folder of files: name a new folder, or one it wrote)\n`);
+    expect(lstatSync(folderLink).isSymbolicLink()).toBe(true);
     expect(readFileSync(file, 'utf8')).toBe('mine\n');
     rmSync(dir, { recursive: true });
   });

@@ -228,7 +228,7 @@ describe('realtime-contract diff', () => {
     expect((await inProcess(empty)).stderr).toBe(`realtime-contract: ${empty}: no package/schemas/protocol.json in the tarball (not an npm pack of realtime-contract?)\n`);
     // npm installs other/schemas/… as schemas/… (it drops the first folder whatever its name): diff read package/ alone (found by a hostile tester).
     const outside = path.join(work, 'outside.tgz');
-    writeFileSync(outside, gzipSync(await tarArchive([{ name: 'package/package.json', data: '{}' }, { name: 'evil/schemas/definitions.json', data: '{}' }])));
+    writeFileSync(outside, gzipSync(await tarArchive([{ name: 'package/package.json', data: '{}' }, { name: 'README', data: 'npm drops a member with no folder' }, { name: 'evil/schemas/definitions.json', data: '{}' }])));
     expect((await inProcess(outside)).stderr).toBe(`realtime-contract: ${outside}: "evil/schemas/definitions.json" in the tarball is outside package/, where npm pack puts everything; npm would install it (it drops the first folder, whatever its name), so diff would judge another contract than npm installs: nothing was read\n`);
   });
 
@@ -299,12 +299,12 @@ describe('realtime-contract diff', () => {
     const folder = path.join(work, 'fifo-schemas');
     cpSync(path.join(ROOT, 'schemas'), folder, { recursive: true });
     expect(spawnSync('mkfifo', [path.join(folder, 'zz.json')]).status).toBe(0);
-    expect(cli(['diff', `dir:${folder}`])).toMatchObject({ code: 2, stderr: `realtime-contract: dir:${folder}: zz.json: not a regular file (a FIFO, socket or device): not read\n` });
+    expect(cli(['diff', `dir:${folder}`])).toMatchObject({ code: 2, stderr: `realtime-contract: dir:${folder}: zz.json: not a regular file but a FIFO: not read\n` });
     const generate = spawnSync(process.execPath, ['--import', TSX, CLI, 'generate', '--check', '--schemas', folder], { encoding: 'utf8', cwd: ROOT, timeout: 120_000 });
-    expect(generate).toMatchObject({ status: 2, stderr: `realtime-contract: ${path.join(folder, 'zz.json')}#: not a regular file (a FIFO, socket or device): not read\n` });
+    expect(generate).toMatchObject({ status: 2, stderr: `realtime-contract: ${path.join(folder, 'zz.json')}#: not a regular file but a FIFO: not read\n` });
     rmSync(path.join(folder, 'zz.json'));
     symlinkSync('/dev/zero', path.join(folder, 'zz.json'));
-    expect(cli(['diff', `dir:${folder}`])).toMatchObject({ code: 2, stderr: `realtime-contract: dir:${folder}: zz.json: not a regular file (a FIFO, socket or device): not read\n` });
+    expect(cli(['diff', `dir:${folder}`])).toMatchObject({ code: 2, stderr: `realtime-contract: dir:${folder}: zz.json: not a regular file but a device: not read\n` });
   });
 
   it('lists every change in JSON with rule, level, subject, direction, pointer, before/after, text and impact', () => {
@@ -352,5 +352,18 @@ describe('realtime-contract diff', () => {
     const added = json(['diff', 'schemas', optional]);
     expect(added.changes[0]).toMatchObject({ rule: 'optional-property-added', breaks: ['strict-consumers'] });
     expect(added.semver).toBe('minor');
+    // A JSON type removed is a TypeScript type removed (found by a reviewer); number to integer is not: both are `number`.
+    const retyped = (fee: object) => {
+      const folder = path.join(work, `fee-${Object.values(fee).join('-')}`);
+      writeSchemas(folder, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [{ op: 'replace', path: '/trades.json/definitions/TradeData/properties/fee', value: fee }]));
+      return folder;
+    };
+    const wide = retyped({ type: ['number', 'string'] });
+    const dropped = json(['diff', wide, retyped({ type: 'number' })]);
+    expect(dropped.changes[0]).toMatchObject({ rule: 'type-narrowed', breaks: ['producer-code'] });
+    expect(dropped.semver).toBe('major');
+    const integer = json(['diff', retyped({ type: 'number' }), retyped({ type: 'integer' })]);
+    expect(integer.changes[0]).toMatchObject({ rule: 'type-narrowed', breaks: [] });
+    expect(integer.semver).toBe('minor');
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { printable, quoted } from '../../src/diff/printable.js';
+import { printable, quoted } from '../../src/runtime/printable.js';
 import { readPackTarball, TARBALL_MAX_BYTES, TarballError } from '../../src/diff/tarball.js';
 import { retyped, tarArchive, type TarMember } from './tar-support.js';
 

@@ -1,4 +1,4 @@
-import { cut } from '../runtime/errors.js';
+import { cut } from './errors.js';
 
 /**
  * Characters that, printed raw, can rewrite or forge what a terminal shows: the C0 controls
@@ -8,12 +8,14 @@ import { cut } from '../runtime/errors.js';
  * surrogate pair alone, which written out as UTF-8 becomes U+FFFD and hides what it was.
  * Each match is one UTF-16 code unit. The CLI's `oneLine` and `inertJson` use it too.
  */
-export const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** {@link UNSAFE} with the `g` flag, for `replace` (kept here: a shared global pattern's `lastIndex` would leak between `test` calls). */
+const ALL_UNSAFE = new RegExp(UNSAFE.source, 'g');
 /** {@link UNSAFE} but the C0 controls and lone surrogates, which `JSON.stringify` escapes itself. */
-export const UNSAFE_AFTER_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_AFTER_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** `\\u202e` for U+202E: the JSON escape of one UTF-16 code unit. */
-export const escape = (char: string): string => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+const escape = (char: string): string => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /**
  * `text` with every character that could forge terminal output ({@link UNSAFE}) written as a
@@ -21,7 +23,12 @@ export const escape = (char: string): string => `\\u${char.charCodeAt(0).toStrin
  * unchanged. For whole lines of output that may quote text from a contract or a tarball.
  */
 export function printable(text: string): string {
-  return text.replace(UNSAFE, escape);
+  return text.replace(ALL_UNSAFE, escape);
+}
+
+/** {@link printable}, with `short` for the C0 controls it has a short escape for (`\\n`), as the CLI's one-line output writes them. */
+export function printableWith(text: string, short: (char: string) => string): string {
+  return text.replace(ALL_UNSAFE, (char) => (char < ' ' ? short(char) : escape(char)));
 }
 
 /**
