@@ -49,7 +49,7 @@ export async function writeGenerated(outDir: string, files: GeneratedFiles): Pro
   // Resolved: `out/`, `out/.` name the folder, and the staging and retired folders are its siblings.
   const target = path.resolve(outDir);
   const tops = new Set([...files.keys()].map((relative) => relative.split('/')[0]!));
-  const foreign = [...(await foreignEntries(target, tops)), ...(await strangers(target, files))];
+  const foreign = [...(await foreignEntries(target, tops)), ...(await strangers(target, files, tops))];
   if (foreign.length > 0) throw new ForeignOutputError(outDir, foreign);
   const staging = `${target}.staging-${process.pid}`;
   const retired = `${target}.retired-${process.pid}`;
@@ -78,10 +78,9 @@ export async function writeGenerated(outDir: string, files: GeneratedFiles): Pro
  * folder that holds no file (generate leaves none empty). Links, FIFOs, sockets and devices are
  * never generate's, and nothing is read through them.
  */
-async function strangers(outDir: string, files: GeneratedFiles): Promise<string[]> {
-  const tops = new Set([...files.keys()].map((relative) => relative.split('/')[0]!));
+async function strangers(outDir: string, files: GeneratedFiles, tops: ReadonlySet<string>): Promise<string[]> {
   const folders = new Set([...files.keys()].flatMap((relative) => relative.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
-  const entries = await listEntries(outDir, true);
+  const entries = await listEntries(outDir);
   const holding = foldersHoldingFiles(entries);
   const found: string[] = [];
   for (const [relative, kind] of entries) {
@@ -134,7 +133,7 @@ async function isGenerated(file: string): Promise<boolean> {
  * FIFOs and folders that hold no file are `extra` (a folder with a trailing `/`).
  */
 export async function checkGenerated(outDir: string, files: GeneratedFiles): Promise<Staleness> {
-  const onDisk = await listEntries(outDir, true);
+  const onDisk = await listEntries(outDir);
   // A folder that holds no file is not generate's (it leaves none): extra, named with a slash.
   const holding = foldersHoldingFiles(onDisk);
   for (const [relative, kind] of [...onDisk]) {
@@ -172,16 +171,15 @@ function foldersHoldingFiles(entries: ReadonlyMap<string, 'file' | 'folder' | 'o
 }
 
 /**
- * Everything under `dir` (folders only with `withFolders`; none is followed through a link), by
+ * Everything under `dir`, folders included (none is followed through a link), by
  * path relative to `dir` with `/`, sorted, each with its kind: a regular file, a folder, or
  * `other` (a link, a FIFO, a socket, a device). Empty when `dir` does not exist.
  */
-async function listEntries(dir: string, withFolders = false): Promise<Map<string, 'file' | 'folder' | 'other'>> {
+async function listEntries(dir: string): Promise<Map<string, 'file' | 'folder' | 'other'>> {
   if (!(await exists(dir))) return new Map();
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return new Map(
     entries
-      .filter((entry) => withFolders || !entry.isDirectory())
       .map((entry) => [path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'), entry.isFile() ? 'file' : entry.isDirectory() ? 'folder' : 'other'] as const)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
   );
