@@ -610,6 +610,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             // Its messages are checked one by one below, so that a bad one hides no other.
             // (checkPollResponseDocument would add 0.7 KB to the bundle; any `resume` but "gap" reads as no gap.)
             if (typeof body !== 'object' || body === null || !Array.isArray(body.messages) || typeof body.cursor !== 'string' || !isCursor(body.cursor)) throw new TypeError('not a poll response');
+            const back = failures > 0;
             failures = 0;
             lastFrame = status.lastMessageAt = Date.now();
             const since = status.cursor;
@@ -618,6 +619,11 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
               live = true;
               set({ state: 'polling', mode: 'polling' });
               announce('connected', 'polling', body.resume ? { resume: body.resume } : undefined);
+              // The server answers again after polls failed (it was down, or the network was):
+              // the socket failed for the same reason, so it is probed now, not at the end of
+              // its backoff (up to maxMs later). A first poll that works at once (a proxy that
+              // refuses WebSocket) leaves the backoff alone.
+              if (back) soon();
             }
             // Before the messages that follow it, as over the socket (where the `connection`
             // message comes first): a handler that refetches state must not drop them.
@@ -674,7 +680,14 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       return;
     }
     // The network is back or the page is seen again: retry now, not at the end of the backoff.
-    if (timer !== undefined && (g.navigator?.onLine ?? true) && g.document?.visibilityState !== 'hidden') schedule(random() * Math.min(base, 1000));
+    if ((g.navigator?.onLine ?? true) && g.document?.visibilityState !== 'hidden') soon();
+  }
+
+  /** Brings a scheduled socket attempt forward to within min(baseMs, 1 s), jittered (never later than it was). */
+  function soon(): void {
+    if (timer === undefined) return;
+    const ms = random() * Math.min(base, 1000);
+    if (status.nextAttemptAt === null || status.nextAttemptAt > Date.now() + ms) schedule(ms);
   }
 
   function listen(on: boolean): void {

@@ -66,6 +66,16 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       await expect.poll(counts, { timeout: 15_000 }).toEqual(sent);
       expect(Object.values(sent).every((n) => n === 4)).toBe(true);
       await expect.poll(() => page.locator('#rtt').textContent()).toMatch(/^\d+ ms$/);
+      // The server goes away: Offline, and the header does not say polling while no poll works.
+      await h.stop();
+      const state = () => page.locator('#state').textContent();
+      await expect.poll(state, { timeout: 30_000 }).toMatch(/^reconnecting \(polling fallback\), attempt \d+$/);
+      expect(await badge()).toBe('Offline');
+      // Back on the same port and store: a poll reaches it first or the socket does; either way the socket takes over.
+      await h.start({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 1000 });
+      await expect.poll(badge, { timeout: 15_000 }).toBe('WebSocket');
+      await publishAll();
+      await expect.poll(counts, { timeout: 15_000 }).toEqual(sent);
       mkdirSync(SHOTS, { recursive: true });
       await page.screenshot({ path: path.join(SHOTS, 'dashboard.png'), fullPage: true });
       expect(errors).toEqual([]);

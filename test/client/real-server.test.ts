@@ -195,6 +195,37 @@ describe('client against the reference server', () => {
     statuses.slice(1).forEach((st, i) => expect(st, `status event ${i + 2}`).not.toEqual(statuses[i]));
   });
 
+  it('a server back after polls failed: the socket takes over at once, not at the end of its backoff (the dashboard stayed in Polling for 20 s)', async () => {
+    const h = await harness({ pollHoldMs: 300 });
+    let back = 0;
+    const client = nodeClient(h.url, {
+      fallbackAfter: 2,
+      backoff: { baseMs: 500, maxMs: 60_000, jitter: false, stableMs: 60_000 },
+      // The server comes back just before a poll made once the socket's next attempt is more than 2.5 s away.
+      fetch: async (input, init) => {
+        const st = client.getStatus();
+        if (back === 0 && st.reconnectAttempts >= 3 && st.nextAttemptAt !== null && st.nextAttemptAt - Date.now() > 2500) {
+          back = st.nextAttemptAt;
+          // (Polls held 300 ms: with nothing to deliver, a poll is answered when its hold ends.)
+          await h.start({ pollHoldMs: 300 });
+        }
+        return fetch(input, init);
+      },
+    });
+    const modes: string[] = [];
+    client.on('status', (st) => {
+      if (modes.at(-1) !== st.mode) modes.push(st.mode);
+    });
+    client.connect(await sign('alice'));
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    await h.stop();
+    await until(() => back !== 0, 'the server back', 20_000);
+    await until(() => client.getStatus().mode === 'ws', 'the socket again', 20_000);
+    // Without the probe it opened at `back`, when the backoff scheduled it.
+    expect(Date.now()).toBeLessThan(back);
+    expect(modes).toEqual(['offline', 'ws', 'offline', 'polling', 'ws']);
+  });
+
   it('a polling client catching up past pollsPerUser waits as told and stays connected: every message once, in order (found by a hostile tester)', async () => {
     // Pages of about 8 KiB, two polls a second: the backlog takes many refused polls to catch up.
     const h = await harness({ maxBufferedBytes: 8 * 1024, pollsPerUser: { perSecond: 2, burst: 2 }, attemptsPerIp: { perSecond: 1000, burst: 1000 } });

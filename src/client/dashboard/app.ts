@@ -75,7 +75,9 @@ function render(status: RealtimeStatus): void {
   badge.textContent = BADGE[status.mode];
   badge.dataset.mode = status.mode;
   $('rtt').textContent = status.rtt === null ? '–' : `${status.rtt} ms`;
-  $('state').textContent = `${status.state}${status.reconnectAttempts ? `, attempt ${status.reconnectAttempts}` : ''}${status.lastHttpStatus ? `, HTTP ${status.lastHttpStatus}` : ''}`;
+  // While the polling fallback finds no server either, it is reconnecting, not polling (the badge says Offline).
+  const state = status.state === 'polling' && status.mode === 'offline' ? 'reconnecting (polling fallback)' : status.state;
+  $('state').textContent = `${state}${status.reconnectAttempts ? `, attempt ${status.reconnectAttempts}` : ''}${status.lastHttpStatus ? `, HTTP ${status.lastHttpStatus}` : ''}`;
   $('cursor').textContent = status.cursor ?? '–';
   $('received').textContent = String(status.received);
   $('duplicates').textContent = String(status.duplicates);
