@@ -1,5 +1,6 @@
 import { lstat, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { printable } from '../runtime/printable.js';
 
 /** Options of `realtime-contract generate`. */
 export interface GenerateCommandOptions {
@@ -70,7 +71,8 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
   if (options.check) {
     const { changed, lineEnds, missing, extra } = await codegen.checkGenerated(options.out, files);
     const stale = [...changed.map((f) => `${f} (changed)`), ...missing.map((f) => `${f} (missing)`), ...extra.map((f) => `${f} (not generated)`)];
-    const list = (names: string[]) => names.map((f) => `  ${path.join(options.out, f)}\n`).join('');
+    // Names found on disk: a control character in one is escaped, not acted on by the terminal.
+    const list = (names: string[]) => names.map((f) => `  ${printable(path.join(options.out, f))}\n`).join('');
     if (stale.length > 0) {
       output.stderr(`realtime-contract: ${options.out}/ is stale; run \`npm run generate\`:\n${list(stale)}`);
     }

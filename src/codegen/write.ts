@@ -1,5 +1,6 @@
 import { lstat, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { printable } from '../runtime/printable.js';
 
 /** Output of the generators: path relative to `generated/` → file text. */
 export type GeneratedFiles = Map<string, string>;
@@ -23,13 +24,14 @@ export interface Staleness {
 const GENERATED_MARK = /[Gg]enerated by `npm run generate`/;
 
 /** `--out` names a folder that holds what `generate` does not write: it is left as it was. */
+/** Entries in an output folder that generate did not write; its message prints their names with control characters escaped ({@link printable}). */
 export class ForeignOutputError extends Error {
   constructor(
     readonly outDir: string,
     readonly entries: string[],
   ) {
     super(
-      `${outDir} holds ${entries.slice(0, 5).join(', ')}${entries.length > 5 ? ` and ${entries.length - 5} more` : ''}, which generate does not write; ` +
+      `${printable(outDir)} holds ${entries.slice(0, 5).map(printable).join(', ')}${entries.length > 5 ? ` and ${entries.length - 5} more` : ''}, which generate does not write; ` +
         'generate replaces the whole folder: name a new folder, or one it wrote (nothing was changed)',
     );
     this.name = 'ForeignOutputError';

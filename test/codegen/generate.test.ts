@@ -126,6 +126,10 @@ describe('npm run generate', () => {
     expect(runGenerate(['--schemas', schemas, '--out', out]).stderr).toContain('holds notes.md');
     expect(readFileSync(path.join(out, 'notes.md'), 'utf8')).toBe('mine\n');
     rmSync(path.join(out, 'notes.md'));
+    // Named with its control characters escaped: a name on disk does not drive the terminal.
+    writeFileSync(path.join(out, 'notes\u001b[2J\u202e.md'), 'mine\n');
+    expect(runGenerate(['--schemas', schemas, '--out', out]).stderr).toContain('holds notes\\u001b[2J\\u202e.md, which');
+    rmSync(path.join(out, 'notes\u001b[2J\u202e.md'));
     // And one inside a folder generate writes (refused once the generators have run: it went, found by a hostile tester).
     writeFileSync(path.join(out, 'docs', 'notes.md'), 'mine too\n');
     const nested = runGenerate(['--schemas', schemas, '--out', out]);
@@ -151,13 +155,18 @@ describe('npm run generate', () => {
     symlinkSync(path.join(dir, 'mine.md'), path.join(out, 'docs', 'link.md'));
     const fifo = spawnSync('mkfifo', [path.join(out, 'pipe')]);
     expect(fifo.status).toBe(0);
+    // A name with a terminal escape in it is printed escaped.
+    writeFileSync(path.join(out, 'docs', 'x\u001b[2J.md'), 'mine\n');
     const check = runGenerate(['--check', '--schemas', schemas, '--out', out]);
     expect(check.code).toBe(1);
+    expect(check.stderr).toContain(`${path.join(out, 'docs', 'x\\u001b[2J.md')} (not generated)\n`);
+    expect(check.stderr).not.toContain('\u001b');
     expect(check.stderr).toContain(path.join(out, 'docs', 'link.md'));
     expect(check.stderr).toContain(path.join(out, 'pipe'));
     // The FIFO at the top is refused before the generators run; the link once they have.
     expect(runGenerate(['--schemas', schemas, '--out', out])).toMatchObject({ code: 2, stderr: expect.stringContaining(`--out ${out} holds pipe, which generate does not write`) });
     rmSync(path.join(out, 'pipe'));
+    rmSync(path.join(out, 'docs', 'x\u001b[2J.md'));
     expect(runGenerate(['--schemas', schemas, '--out', out])).toMatchObject({ code: 2, stderr: expect.stringContaining(`--out ${out} holds docs/link.md, which generate does not write`) });
     expect(lstatSync(path.join(out, 'docs', 'link.md')).isSymbolicLink()).toBe(true);
   }, 180_000);
