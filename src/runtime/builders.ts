@@ -70,13 +70,13 @@ export function createMessage<T extends EnvelopeMessageType>(type: T, data: Mess
  *
  * @param timestamp milliseconds since the Unix epoch; default `Date.now()`
  * @throws MessageValidationError with `{ validate: true }` when `timestamp` is not a non-negative integer
- * @throws TypeError when an object is given as the timestamp and no options (the options given first)
+ * @throws TypeError without `{ validate: true }` when the timestamp is null or an object (the options given first)
  * @see websocket-message-schemas.md, "2. Keepalive"
  */
 export function createPing(timestamp: number = Date.now(), options?: BuildOptions): PingMessage {
-  // Untyped code that passes the options first (`createPing({ validate: true })`) would get a
-  // ping whose timestamp is that object, silently.
-  if (options === undefined && typeof timestamp === 'object' && timestamp !== null) throw new TypeError(`createPing(timestamp?, options?) takes the timestamp first, got ${preview(timestamp)}; options go second: createPing(undefined, { validate: true })`);
+  // Untyped code that passes the options first (`createPing({ validate: true })`), or null,
+  // would get a ping whose timestamp is that object or null, silently (as createPong refuses).
+  if (typeof timestamp === 'object' && !options?.validate) throw new TypeError(`createPing(timestamp?, options?) takes the timestamp first, got ${preview(timestamp)}${timestamp ? '; options go second: createPing(undefined, { validate: true })' : ' (leave it out for now)'}`);
   const message: PingMessage = { type: 'ping', timestamp };
   return options?.validate ? checked(message, checkPingMessage) : message;
 }

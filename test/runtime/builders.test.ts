@@ -144,6 +144,9 @@ describe('createPing and createPong with { validate: true } say what validateMes
   it('untyped code that passes the options first, or no ping, gets a TypeError, not a message that goes out wrong', () => {
     // Before, createPing({ validate: true }) returned { type: 'ping', timestamp: { validate: true } }.
     expect(() => createPing({ validate: true } as unknown as number)).toThrow(/^createPing\(timestamp\?, options\?\) takes the timestamp first, got an object; options go second/);
+    // And null, which went out as `timestamp: null` (createPong refused it already).
+    expect(() => createPing(null as unknown as number)).toThrow('createPing(timestamp?, options?) takes the timestamp first, got null (leave it out for now)');
+    expect(() => createPing(null as unknown as number, { validate: true })).toThrow('invalid ping message: /timestamp expected an integer, got null');
     expect(() => (createPong as (...args: unknown[]) => unknown)()).toThrow(TypeError);
     expect(() => createPong({} as PingMessage)).toThrow('createPong(ping, options?) needs the ping being answered or its timestamp, got an object without a timestamp');
     // Options given first (untyped code): said so, where it said "got none" (found by a fresh user).
