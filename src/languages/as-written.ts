@@ -47,7 +47,10 @@ export function deepestNode(tree: JsonNode | undefined, steps: readonly (string 
 }
 
 /**
- * `error` with the number at fault shown as the text writes it when JavaScript reads it as
+ * `error` as the producer wrote it, for the CLI and the server's error details (the browser
+ * bundle carries neither): a date-time written in the right form but naming a date or time
+ * that does not exist gets a hint naming the part (`day 30 does not exist in February 2026 (28
+ * days)`), and the number at fault is shown as the text writes it when JavaScript reads it as
  * another (`12345678901234567890 (read as 12345678901234567000)`, `1.50 (read as 1.5)`, `1e400
  * (read as Infinity, not a finite number)`): such a number would otherwise be shown as one
  * nobody sent.
@@ -58,6 +61,10 @@ export function deepestNode(tree: JsonNode | undefined, steps: readonly (string 
 export function asWritten(error: ValidationError, message: unknown, literal: (pointer: string) => string | undefined): ValidationError {
   if (error.found === undefined || error.keyword === 'json') return error;
   const value = resolvePointer(message, error.pointer);
+  if (typeof value === 'string' && error.keyword === 'format' && error.hint === undefined) {
+    const hint = impossibleDateTime(value);
+    return hint === undefined ? error : { ...error, message: `${error.message}; ${hint}`, hint };
+  }
   if (typeof value !== 'number') return error;
   const read = String(value);
   const written = literal(error.pointer);
@@ -65,4 +72,26 @@ export function asWritten(error: ValidationError, message: unknown, literal: (po
   // Beyond the largest double (`1e400`), JSON.parse reads Infinity.
   const found = Number.isFinite(value) ? error.found.replace(read, `${written} (read as ${read})`) : error.found.replace(`${read} (not a finite number)`, `${written} (read as ${read}, not a finite number)`);
   return { ...error, found, message: error.message.replace(`got ${error.found}`, `got ${found}`) };
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * What does not exist in a date-time written in RFC 3339's form (`2026-02-30T12:00:00Z`), in
+ * words, or undefined when the form is wrong (other hints cover that) or every part exists.
+ * A second of 60 is left to the expected text, which says when it is allowed.
+ */
+export function impossibleDateTime(text: string): string | undefined {
+  const m = /^(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.\d+)?(?:[Zz]|([+-])(\d\d):(\d\d))$/.exec(text);
+  if (m === null) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (month < 1 || month > 12) return `month ${m[2]} does not exist (01 to 12)`;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  if (day < 1 || day > days) return `day ${m[3]} does not exist in ${MONTHS[month - 1]} ${m[1]} (${days} days)`;
+  if (hour > 23) return `hour ${m[4]} does not exist (00 to 23${hour === 24 ? ': midnight at the end of a day is 00:00 of the next' : ''})`;
+  if (minute > 59) return `minute ${m[5]} does not exist (00 to 59)`;
+  if (second > 60) return `second ${m[6]} does not exist (00 to 59, or 60 for a leap second)`;
+  if (m[7] !== undefined && (Number(m[8]) > 23 || Number(m[9]) > 59)) return `the offset ${m[7]}${m[8]}:${m[9]} does not exist (hours 00 to 23, minutes 00 to 59)`;
+  return undefined;
 }
