@@ -75,8 +75,9 @@ describe('listen', () => {
       JSON.stringify({ type: 'ping', timestamp: '2026-01-14T16:30:00.000Z' }),
       JSON.stringify({ ...trade, data: { ...(trade.data as object), side: 'BUY' } }),
       JSON.stringify({ type: 'ping', timestamp: 1705251000000 }),
+      JSON.stringify({ ...trade, ts: '2026-02-30T16:30:00.000Z' }),
     ]);
-    const { status, stdout } = await listen([server.url, '--token', 'secret-token', '--count', '6', '--ping-interval', '60000']);
+    const { status, stdout } = await listen([server.url, '--token', 'secret-token', '--count', '7', '--ping-interval', '60000']);
     expect(status).toBe(1);
     const lines = stdout.trim().split('\n');
     expect(lines.slice(0, 4)).toEqual([
@@ -86,8 +87,10 @@ describe('listen', () => {
       // two pings back to back: the second is early
       expect.stringMatching(/^frame 5: ping \(root\) expected a ping every 60000 ms \(± 6000 ms\), got \d+ ms since the previous ping$/),
     ]);
-    expect(lines).toContain('connection 1, trades 3, ping 2');
-    expect(lines.at(-1)).toBe('6 frames (3 valid, 3 invalid), 4 violations');
+    // a timestamp in the right form naming a day that does not exist: which part, as validate says it
+    expect(lines[4]).toMatch(/^frame 6: trades \/ts expected an RFC 3339 date-time .*, got "2026-02-30T16:30:00.000Z"; day 30 does not exist in February 2026 \(28 days\)$/);
+    expect(lines).toContain('connection 1, trades 4, ping 2');
+    expect(lines.at(-1)).toBe('7 frames (3 valid, 4 invalid), 5 violations');
     expect(stdout).not.toContain('secret-token');
     // the valid ping was answered with its timestamp
     expect(server.received).toContain(JSON.stringify({ type: 'pong', timestamp: 1705251000000 }));
