@@ -1,6 +1,7 @@
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import type { ValidationError } from '../runtime/errors.js';
-import { parsePointer, resolvePointer } from '../runtime/json-pointer.js';
+import { escapeToken, parsePointer, resolvePointer } from '../runtime/json-pointer.js';
+import { validateMessage } from '../runtime/validate.js';
 
 /**
  * Numbers as the producer wrote them, for error texts: used by `validate`, `listen` and the
@@ -50,7 +51,8 @@ export function deepestNode(tree: JsonNode | undefined, steps: readonly (string 
  * `error` as the producer wrote it, for the CLI and the server's error details (the browser
  * bundle carries neither): a date-time written in the right form but naming a date or time
  * that does not exist gets a hint naming the part (`day 30 does not exist in February 2026 (28
- * days)`), and the number at fault is shown as the text writes it when JavaScript reads it as
+ * days)`), a key unknown at the top of a message that is a field of its `data` says so, and
+ * the number at fault is shown as the text writes it when JavaScript reads it as
  * another (`12345678901234567890 (read as 12345678901234567000)`, `1.50 (read as 1.5)`, `1e400
  * (read as Infinity, not a finite number)`): such a number would otherwise be shown as one
  * nobody sent.
@@ -61,9 +63,9 @@ export function deepestNode(tree: JsonNode | undefined, steps: readonly (string 
 export function asWritten(error: ValidationError, message: unknown, literal: (pointer: string) => string | undefined): ValidationError {
   if (error.found === undefined || error.keyword === 'json') return error;
   const value = resolvePointer(message, error.pointer);
-  if (typeof value === 'string' && error.keyword === 'format' && error.hint === undefined) {
-    const hint = impossibleDateTime(value);
-    return hint === undefined ? error : { ...error, message: `${error.message}; ${hint}`, hint };
+  if (error.hint === undefined) {
+    const hint = error.keyword === 'format' ? (typeof value === 'string' ? impossibleDateTime(value) : undefined) : error.keyword === 'additionalProperties' ? outsideData(error.pointer, message) : undefined;
+    if (hint !== undefined) return { ...error, message: `${error.message}; ${hint}`, hint };
   }
   if (typeof value !== 'number') return error;
   const read = String(value);
@@ -94,4 +96,23 @@ export function impossibleDateTime(text: string): string | undefined {
   if (second > 60) return `second ${m[6]} does not exist (00 to 59, or 60 for a leap second)`;
   if (m[7] !== undefined && (Number(m[8]) > 23 || Number(m[9]) > 59)) return `the offset ${m[7]}${m[8]}:${m[9]} does not exist (hours 00 to 23, minutes 00 to 59)`;
   return undefined;
+}
+
+/**
+ * For a key unknown at the top of a message (strict mode's `additionalProperties` at `/<key>`)
+ * that its `data` lacks: whether `data` knows it, asked of the message's own schema with the
+ * key moved into `data`. The runtime hints at fields outside `data` only when `data` is
+ * missing: it carries no field lists. Undefined when the moved message fails elsewhere (with
+ * `--all-errors` other faults may remain) or `data` does not know the key either.
+ */
+function outsideData(pointer: string, message: unknown): string | undefined {
+  const [key, ...deeper] = parsePointer(pointer);
+  if (key === undefined || deeper.length > 0 || typeof message !== 'object' || message === null) return undefined;
+  const { data, ...rest } = message as Record<string, unknown>;
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || Object.prototype.hasOwnProperty.call(data, key)) return undefined;
+  delete rest[key];
+  const moved = validateMessage({ ...rest, data: { ...data, [key]: (message as Record<string, unknown>)[key] } }, { mode: 'strict' });
+  const at = `/data/${escapeToken(key)}`;
+  const known = moved.ok || (moved.errors[0]!.keyword !== 'additionalProperties' && (moved.errors[0]!.pointer === at || moved.errors[0]!.pointer.startsWith(`${at}/`)));
+  return known ? `${JSON.stringify(key)} is a field of data, not of the message: the spec puts it in data` : undefined;
 }

@@ -261,6 +261,24 @@ describe('realtime-contract validate', () => {
     expect(json.problems[0]).toMatchObject({ pointer: '/ts', keyword: 'format', hint: 'day 29 does not exist in February 2026 (28 days)' });
   });
 
+  it('says a key unknown at the top of a message is a field of its data when data knows it (the hint came only when data was missing)', () => {
+    const ts = '2026-01-14T16:30:00.000Z';
+    const lines = [
+      { type: 'error', data: { code: 'RATE_LIMIT', message: 'slow down' }, details: { retry_after: 5 }, ts },
+      { type: 'connection', data: { status: 'connected', mode: 'ws' }, resume: 'new', ts },
+      // unknown to data too, or already in data: no hint
+      { type: 'error', data: { code: 'RATE_LIMIT', message: 'slow down' }, foo: 1, ts },
+      { type: 'error', data: { code: 'RATE_LIMIT', message: 'slow down', details: 'x' }, details: 'x', ts },
+    ].map((line) => JSON.stringify(line));
+    const { stdout } = cli(['validate', file('outside-data.ndjson', `${lines.join('\n')}\n`)]);
+    expect(stdout.split('\n').slice(0, 4)).toEqual([
+      expect.stringMatching(/:1: error \/details expected no property "details" \(unknown to the schema\), got an object; "details" is a field of data, not of the message: the spec puts it in data$/),
+      expect.stringMatching(/:2: connection \/resume expected no property "resume" \(unknown to the schema\), got "new"; "resume" is a field of data, not of the message: the spec puts it in data$/),
+      expect.stringMatching(/:3: error \/foo expected no property "foo" \(unknown to the schema\), got 1$/),
+      expect.stringMatching(/:4: error \/details expected no property "details" \(unknown to the schema\), got "x"$/),
+    ]);
+  });
+
   it('shows a number at fault as the producer wrote it, and as JavaScript read it when that differs', () => {
     const lines = ['{"type":"ping","timestamp":12345678901234567890}', '{"type":"ping","timestamp":1.50}', '{"type":"pong","timestamp":-1e3}', '{"type":"pong","timestamp":-5}', '{"type":"ping","timestamp":1e400}'];
     const ndjson = file('as-written.ndjson', `${lines.join('\n')}\n`);

@@ -76,8 +76,9 @@ describe('listen', () => {
       JSON.stringify({ ...trade, data: { ...(trade.data as object), side: 'BUY' } }),
       JSON.stringify({ type: 'ping', timestamp: 1705251000000 }),
       JSON.stringify({ ...trade, ts: '2026-02-30T16:30:00.000Z' }),
+      JSON.stringify({ type: 'error', data: { code: 'RATE_LIMIT', message: 'slow down' }, details: 'retry in 5 s', ts: trade.ts }),
     ]);
-    const { status, stdout } = await listen([server.url, '--token', 'secret-token', '--count', '7', '--ping-interval', '60000']);
+    const { status, stdout } = await listen([server.url, '--token', 'secret-token', '--count', '8', '--ping-interval', '60000']);
     expect(status).toBe(1);
     const lines = stdout.trim().split('\n');
     expect(lines.slice(0, 4)).toEqual([
@@ -89,8 +90,10 @@ describe('listen', () => {
     ]);
     // a timestamp in the right form naming a day that does not exist: which part, as validate says it
     expect(lines[4]).toMatch(/^frame 6: trades \/ts expected an RFC 3339 date-time .*, got "2026-02-30T16:30:00.000Z"; day 30 does not exist in February 2026 \(28 days\)$/);
-    expect(lines).toContain('connection 1, trades 4, ping 2');
-    expect(lines.at(-1)).toBe('7 frames (3 valid, 4 invalid), 5 violations');
+    // a field of data written outside it
+    expect(lines[5]).toBe('frame 7: error /details expected no property "details" (unknown to the schema), got "retry in 5 s"; "details" is a field of data, not of the message: the spec puts it in data');
+    expect(lines).toContain('connection 1, trades 4, ping 2, error 1');
+    expect(lines.at(-1)).toBe('8 frames (3 valid, 5 invalid), 6 violations');
     expect(stdout).not.toContain('secret-token');
     // the valid ping was answered with its timestamp
     expect(server.received).toContain(JSON.stringify({ type: 'pong', timestamp: 1705251000000 }));
