@@ -339,7 +339,9 @@ function arrow(direction: Direction): string {
  * Server→client: narrowing never hurts an older consumer; widening does, unless tolerant
  * consumers survive it (an unknown field, an unknown enum value, an unknown message type),
  * in which case only strict validators fail. Client→server: widening never hurts (the newer
- * server accepts more); anything else may reject what an older client sends.
+ * server accepts more); anything else may reject what an older client sends. The level is
+ * judged for older peers; a compatible narrowing (server→client) or widening (client→server)
+ * says in its impact that newer peers need servers upgraded first.
  */
 function classify(delta: SchemaDelta, subject: string, direction: Direction, kind: 'message' | 'document'): ChangeInput {
   const { rule, pointer, before, after, text } = delta;
@@ -355,7 +357,8 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
       impact = 'no value changes validity';
     } else if (delta.accepts === 'fewer') {
       level = 'compatible';
-      impact = `${who} accept everything the newer server sends`;
+      // The other way round, during a rollout: a consumer built on the newer contract meets a server still on the older one.
+      impact = `${who} accept everything the newer server sends; ${who.replace('older', 'newer')} may reject what an older server still sends: upgrade servers first`;
     } else if (delta.tolerantSurvives) {
       level = 'strict';
       impact = rule === 'message-added'
@@ -370,9 +373,12 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
       impact = `${who} reject some messages the newer server may send, in tolerant and strict mode`;
     }
   } else {
-    if (delta.accepts === 'more' || delta.accepts === 'same') {
+    if (delta.accepts === 'same') {
       level = 'compatible';
       impact = 'the newer server accepts everything older clients send';
+    } else if (delta.accepts === 'more') {
+      level = 'compatible';
+      impact = 'the newer server accepts everything older clients send; an older server may reject what newer clients send: upgrade servers first';
     } else {
       level = 'breaking';
       impact = 'the newer server rejects some messages older clients send';

@@ -310,9 +310,10 @@ describe('realtime-contract validate', () => {
           type: 'trades',
           pointer: '/ts',
           keyword: 'format',
-          message: 'expected an RFC 3339 date-time such as "2026-01-14T16:30:00.000Z" (strict: upper-case T and Z, second below 60, year from 0001), got "2026-02-30T00:00:00Z"',
+          message: 'expected an RFC 3339 date-time such as "2026-01-14T16:30:00.000Z" (strict: upper-case T and Z, second below 60, year from 0001), got "2026-02-30T00:00:00Z"; day 30 does not exist in February 2026 (28 days)',
           expected: 'an RFC 3339 date-time such as "2026-01-14T16:30:00.000Z" (strict: upper-case T and Z, second below 60, year from 0001)',
           found: '"2026-02-30T00:00:00Z"',
+          hint: 'day 30 does not exist in February 2026 (28 days)',
         },
       ],
     });

@@ -345,6 +345,14 @@ describe('realtime-contract diff', () => {
     writeSchemas(removed, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [{ op: 'remove', path: '/trades.json/definitions/TradeData/properties/status/enum/3' }]));
     const narrowed = json(['diff', 'schemas', removed]);
     expect(narrowed.changes[0]).toMatchObject({ rule: 'enum-value-removed', level: 'compatible', breaks: ['producer-code'] });
+    // And the other way round during a rollout: consumers built on the newer contract meet older servers.
+    expect(narrowed.changes[0].impact).toMatch(/^older consumers accept everything the newer server sends; newer consumers may reject what an older server still sends: upgrade servers first; /);
+    const widened = path.join(work, 'pong-widened');
+    writeSchemas(widened, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [{ op: 'add', path: '/pong.json/properties/note', value: { type: 'string' } }]));
+    expect(json(['diff', 'schemas', widened]).changes).toContainEqual(expect.objectContaining({
+      direction: 'client-to-server', level: 'compatible',
+      impact: 'the newer server accepts everything older clients send; an older server may reject what newer clients send: upgrade servers first',
+    }));
     expect(narrowed).toMatchObject({ semver: 'major', counts: { breaking: 0 } });
     // An optional field: nothing a producer built stops compiling.
     const optional = path.join(work, 'optional-field');
