@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis, ReplyError, type RedisOptions } from 'ioredis';
 import type { MessageType } from '../../../generated/types.js';
 import { compareCursors, formatCursor, parseCursor, parseEntryId, type EntryId } from './cursor.js';
 import { APPEND_SCRIPT, READ_SCRIPT } from './scripts.js';
@@ -211,11 +211,20 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (!started || closed || !/timed out/i.test((err as Error)?.message ?? '')) return false;
     lastError = `no answer within ${commandTimeoutMs} ms`;
     onDown();
-    if (cmd.status === 'ready') cmd.disconnect(true);
+    // Once per loss: every command that timed out would otherwise remake the connection again
+    // (and add a listener to the socket each time: MaxListenersExceededWarning, from a hostile tester).
+    if (cmd.status === 'ready' && !remaking) {
+      remaking = true;
+      cmd.disconnect(true);
+    }
     return true;
   };
+  let remaking = false;
   const onCmdError = report('command connection');
-  const onCmdReady = () => maybeRecovered();
+  const onCmdReady = () => {
+    remaking = false;
+    maybeRecovered();
+  };
   cmd.on('error', onCmdError);
   cmd.on('close', onDown);
   cmd.on('ready', onCmdReady);
@@ -407,7 +416,17 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       batch.forEach((q, i) => q.resolve(cursors[i]!));
     } catch (err) {
       const timedOut = unanswered(err);
-      const reason = timedOut ? new Error(`Redis did not answer within ${commandTimeoutMs} ms: the message may still be stored and delivered if Redis runs the command later`) : (err as Error);
+      // Only an error Redis answered, or a command ioredis never sent (no connection: its offline
+      // queue is off), is sure not to be stored. A command in flight when the connection was
+      // remade (after another one timed out) or dropped is rejected by ioredis at once, yet Redis
+      // may run it from its buffer: such a message was delivered though its publish rejected,
+      // twice if the caller retried (a hostile tester, with Redis paused).
+      const sure = err instanceof ReplyError || /isn't writeable/.test((err as Error)?.message ?? '');
+      const reason = timedOut
+        ? new Error(`Redis did not answer within ${commandTimeoutMs} ms: the message may still be stored and delivered if Redis runs the command later`)
+        : sure
+          ? (err as Error)
+          : new Error(`the connection to Redis was lost with the append in flight (${(err as Error)?.message}): the message may still be stored and delivered if Redis runs the command later`);
       for (const q of batch) q.reject(reason);
     }
   }

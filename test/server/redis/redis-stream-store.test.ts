@@ -348,6 +348,42 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     }
   });
 
+  it('a publish rejected while Redis hangs says it may still be stored whenever it was sent: one without that word is never delivered (found by a hostile tester)', async () => {
+    const hung = await RedisServer.start();
+    try {
+      const a = await store({ url: hung.url, commandTimeoutMs: 2500, logger: collectingLogger() });
+      const seen: StreamEntry[] = [];
+      a.subscribe((e) => seen.push(e));
+      await a.append('alice', 'trades', frame(1, 'alice'));
+      hung.pause();
+      // One command every 100 ms until the first times out (2.5 s): the connection is then
+      // ended, and destroyed 2 s later (ioredis's disconnectTimeout) with the last ones still in
+      // flight; ioredis rejects those (MaxRetriesPerRequestError), yet Redis holds them in its
+      // buffer and runs them when it resumes.
+      const outcomes: Promise<string>[] = [];
+      let rejected = false;
+      for (let i = 2; i <= 60 && !rejected; i++) {
+        const outcome = a.append('alice', 'trades', frame(i, 'alice')).then(() => 'stored', (err: Error) => err.message);
+        void outcome.then(() => (rejected = true));
+        outcomes.push(outcome);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const results = await Promise.all(outcomes);
+      hung.resume();
+      await waitFor(() => a.status().healthy, 'recovery');
+      const last = await waitForAppend(() => a.append('alice', 'trades', frame(99, 'alice')));
+      await waitFor(() => seen.some((e) => e.cursor === last.cursor), 'live entries again');
+      const delivered = new Set(numbers(seen));
+      // The one that timed out, and those in flight when the connection was remade.
+      expect(results.filter((r) => r.includes('may still be stored')).length).toBeGreaterThan(1);
+      results.forEach((result, i) => {
+        if (result !== 'stored' && !result.includes('may still be stored')) expect(delivered.has(i + 2), `append ${i + 2}, rejected with "${result}"`).toBe(false);
+      });
+    } finally {
+      await hung.stop();
+    }
+  });
+
   it('survives a Redis restart: unhealthy while away, appends reject, recovers, reports the gap, old cursors read gap', async () => {
     const logger = collectingLogger();
     const a = await store({ logger });
