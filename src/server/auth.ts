@@ -85,13 +85,16 @@ const CREDENTIAL_PARAMETERS = new Set(['token', 'access_token', 'jwt', 'auth']);
  * `url` (a request target such as `/api/ws?token=…`) with the value of `token`, and of any
  * credential-like parameter, replaced by `[redacted]`, for logs. A parameter is recognised by
  * its name as {@link tokenOf} reads it, so `?%74oken=` (which the server accepts as `token`) is
- * redacted too.
+ * redacted too. A fragment, whatever it holds, is `#[redacted]`.
  */
 export function redactUrl(url: string | undefined): string {
   if (url === undefined) return '';
+  // A fragment is never sent by a browser, and Node passes one through: a credential in it
+  // (`?x=1#&token=…`) was logged whole (a hostile tester). It is never logged.
+  const hash = url.indexOf('#');
+  const fragment = hash === -1 ? '' : '#[redacted]';
   const start = url.indexOf('?');
-  if (start === -1) return url;
-  const hash = url.indexOf('#', start);
+  if (start === -1 || (hash !== -1 && hash < start)) return hash === -1 ? url : url.slice(0, hash) + fragment;
   const end = hash === -1 ? url.length : hash;
   const parameters = url.slice(start + 1, end).split('&').map((parameter) => {
     const equals = parameter.indexOf('=');
@@ -99,7 +102,7 @@ export function redactUrl(url: string | undefined): string {
     const name = [...new URLSearchParams(`${rawName}=`).keys()][0] ?? '';
     return CREDENTIAL_PARAMETERS.has(name.toLowerCase()) ? `${rawName}=[redacted]` : parameter;
   });
-  return `${url.slice(0, start + 1)}${parameters.join('&')}${url.slice(end)}`;
+  return `${url.slice(0, start + 1)}${parameters.join('&')}${fragment}`;
 }
 
 /** The key types (`KeyObject.asymmetricKeyType`) each pinned algorithm verifies with. */

@@ -94,7 +94,11 @@ describe('HS256: every refused token gets 401 and no socket', () => {
     await sleep(20);
     for (const line of lines) expect(line).not.toContain(jwt.split('.')[2]);
     expect(lines.some((line) => line.includes('?a=1&%74oken=[redacted]&b=2'))).toBe(true);
-    expect(redactUrl('/api/ws?Access_Token=abc&jwt=def#frag')).toBe('/api/ws?Access_Token=[redacted]&jwt=[redacted]#frag');
+    expect(redactUrl('/api/ws?Access_Token=abc&jwt=def#frag')).toBe('/api/ws?Access_Token=[redacted]&jwt=[redacted]#[redacted]');
+    // A token after a `#` (Node passes a fragment through in a request target; found by a hostile tester).
+    expect(redactUrl('/api/ws?x=1#&token=eyJ.secret')).toBe('/api/ws?x=1#[redacted]');
+    expect(redactUrl('/api/ws#token=eyJ.secret')).toBe('/api/ws#[redacted]');
+    expect(redactUrl('/api/ws/poll#?token=eyJ.secret')).toBe('/api/ws/poll#[redacted]');
     expect(redactUrl('/api/ws?since=k.1&tok%65n&x=%zz')).toBe('/api/ws?since=k.1&tok%65n=[redacted]&x=%zz');
     expect(redactUrl('/api/ws')).toBe('/api/ws');
   });
