@@ -422,7 +422,12 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // Expired during the connection: ask the provider again; the same token is not resent.
       refused = token;
       if (typeof source !== 'function') return stopUnauthorized(401);
-      return schedule(delay(1));
+      // Counted as a failed attempt: a server that closes every socket with 4401 at once is
+      // retried with backoff (it was asked again twice a second, forever; a hostile tester).
+      // An expiry after a stable connection (the count reset) waits the first step only.
+      const attempts = status.reconnectAttempts + 1;
+      set({ reconnectAttempts: attempts });
+      return schedule(delay(attempts));
     }
     // A browser never shows the status of a refused upgrade (nor does a dead server have one):
     // it polls after `fallbackAfter` failures, and the poll's status tells.

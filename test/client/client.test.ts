@@ -235,6 +235,29 @@ describe('client: authentication', () => {
     expect(s.polls.length).toBe(after);
   });
 
+  it('a server that closes every socket with 4401 (token expired) gets new tokens with backoff, not two sockets a second forever (found by a hostile tester)', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    let upgrades = 0;
+    wss.on('connection', (ws) => {
+      upgrades++;
+      ws.close(4401, 'token expired');
+    });
+    try {
+      const client = nodeClient(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}/api/ws`, { backoff: { baseMs: 100, maxMs: 60_000, jitter: false, stableMs: 60_000 } });
+      let calls = 0;
+      client.connect(() => `token-${++calls}`);
+      await sleep(2000);
+      // 100, 200, 400, 800 ms between attempts: 5 in 2 s; without the backoff, one every 100 ms.
+      expect(upgrades).toBeGreaterThanOrEqual(3);
+      expect(upgrades).toBeLessThanOrEqual(7);
+      expect(client.getStatus().reconnectAttempts).toBe(upgrades);
+      client.disconnect();
+    } finally {
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    }
+  });
 });
 
 /** An HTTP server on 127.0.0.1 that answers polls with `handler` and refuses every upgrade; `close()` stops it. */
