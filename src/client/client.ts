@@ -16,6 +16,9 @@ export type MessageData<T extends ServerMessageType> = T extends keyof ReceivedM
 /** A token, or a function giving one (called before every connection attempt and poll). */
 export type TokenSource = string | (() => string | Promise<string>);
 
+/** How many of the last cursors delivered the client remembers, to drop a replayed overlap of opaque cursors. */
+const RECENT_CURSORS = 1000;
+
 /** Where the client is: `mode` is what the spec's `getStatus()` shows. */
 export type ClientState = 'idle' | 'connecting' | 'open' | 'polling' | 'waiting' | 'unauthorized' | 'closed';
 
@@ -160,6 +163,12 @@ export interface RealtimeClientOptions {
   fallbackAfter?: number;
   /** Use the polling fallback. Default true. */
   polling?: boolean;
+  /**
+   * A poll response larger than this many bytes is abandoned unread, as a failed poll. Default
+   * 16 MiB (the reference server's pages hold at most `maxBufferedBytes`, 1 MiB by default,
+   * past their first message).
+   */
+  maxPollBytes?: number;
   /** A poll request not answered after this long is abandoned. Default 40 000 (the server holds up to 25 000). */
   pollTimeoutMs?: number;
   /** Random numbers in [0, 1) for jitter. Default `Math.random`. */
@@ -228,6 +237,11 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   let retold: string | null = null;
   /** The cursor the current socket asked to resume from (`since` in its URL). */
   let socketSince: string | null = null;
+  /**
+   * The last `RECENT_CURSORS` cursors delivered, in order: a replayed overlap is dropped though
+   * its cursors are opaque (`isAfter` orders only `<epoch>.<n>`). Emptied when the stream starts over.
+   */
+  const recent = new Set<string>();
   let stableTimer: ReturnType<typeof setTimeout> | undefined;
   let watchdog: ReturnType<typeof setTimeout> | undefined;
   let lastFrame = 0;
@@ -480,13 +494,17 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     const cursor = (value as { cursor?: unknown } | null)?.cursor;
     const type = (value as { type?: unknown } | null)?.type;
     if (typeof cursor === 'string' && type !== 'connection') {
-      if (!isAfter(cursor, status.cursor)) {
+      if (!isAfter(cursor, status.cursor) || recent.has(cursor)) {
         status.duplicates++;
         return;
       }
       // Any message's cursor, an unknown type's or an invalid one's too (a resume does not
       // replay them), once it is a cursor: a 20 KB one went into every later URL (431, for good).
-      if (isCursor(cursor)) status.cursor = cursor;
+      if (isCursor(cursor)) {
+        status.cursor = cursor;
+        recent.add(cursor);
+        if (recent.size > RECENT_CURSORS) recent.delete(recent.values().next().value!);
+      }
     }
     const result = check(value);
     if (!result.ok) {
@@ -513,7 +531,11 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // later position in it stands (the replay up to it is duplicates). Any other answer is
     // the server's to give: a store that lost its history in the same epoch starts over.
     const raced = mode === 'ws' && typeof cursor === 'string' && since !== null && !sameStream(since, socketSince) && sameStream(cursor, since);
-    if (message.type === 'connection' && resume !== 'resumed' && typeof cursor === 'string' && !(raced && isAfter(since!, cursor))) status.cursor = cursor;
+    if (message.type === 'connection' && resume !== 'resumed' && typeof cursor === 'string' && !(raced && isAfter(since!, cursor))) {
+      // A new stream: its opaque cursors may repeat the old stream's.
+      status.cursor = cursor;
+      recent.clear();
+    }
     status.received++;
     emit(message.type, 'data' in message ? message.data : message, message);
     emit('message', message);
@@ -586,6 +608,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         token = t;
         const abort = (pollAbort = new AbortController());
         const timeout = setTimeout(() => abort.abort(), options.pollTimeoutMs ?? 40_000);
+        const asked = status.cursor;
+        const sent = Date.now();
         try {
           const response: Response = await (options.fetch ?? g.fetch)(address(options.pollUrl ?? pollUrlOf(wsUrl()), true), {
             headers: { authorization: `Bearer ${t}` },
@@ -608,7 +632,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             lost();
             wait = Math.max(retryAfterMs(response), delay(++failures));
           } else {
-            const body = (await response.json()) as { cursor?: unknown; resume?: string; messages?: unknown };
+            const body = (await readJson(response, options.maxPollBytes ?? 16 * 1024 * 1024)) as { cursor?: unknown; resume?: string; messages?: unknown };
             if (!alive()) return;
             // Not a poll response (`{"messages":"abc"}` was three invalid messages, one per
             // character; a 20 KB cursor went into every later URL): a failed poll, retried.
@@ -619,7 +643,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             failures = 0;
             lastFrame = status.lastMessageAt = Date.now();
             const since = status.cursor;
-            if (body.resume === 'gap') status.cursor = null;
+            if (body.resume === 'gap') {
+              status.cursor = null;
+              recent.clear();
+            }
             if (!live && !open) {
               live = true;
               set({ state: 'polling', mode: 'polling' });
@@ -652,6 +679,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             }
             if (body.resume !== 'resumed' || isAfter(body.cursor, status.cursor)) status.cursor = body.cursor;
             set({});
+            // A poll with a cursor is held until there is something to say: one answered empty
+            // at once (a server that does not hold) is not asked again at once, or the client
+            // would poll hundreds of times a second (a hostile tester).
+            if (asked !== null && body.messages.length === 0 && Date.now() - sent < 250) wait = Math.max(base, 1000);
           }
         } catch {
           if (!alive()) return;
@@ -770,4 +801,25 @@ function sameStatus(a: RealtimeStatus, b: RealtimeStatus): boolean {
     return false;
   }
   return true;
+}
+
+/**
+ * The JSON body of `response`, read at most `max` bytes: a larger one is cancelled and a
+ * RangeError thrown (a hostile server's 900 MiB poll answer was read whole into memory).
+ */
+async function readJson(response: Response, max: number): Promise<unknown> {
+  const reader = response.body?.getReader();
+  if (!reader) return response.json();
+  const decoder = new TextDecoder();
+  let text = '';
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return JSON.parse(text + decoder.decode());
+    if ((size += value.byteLength) > max) {
+      void reader.cancel().catch(() => undefined);
+      throw new RangeError(`a poll response over ${max} bytes`);
+    }
+    text += decoder.decode(value, { stream: true });
+  }
 }

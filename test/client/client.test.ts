@@ -199,6 +199,38 @@ describe('client: polling URL', () => {
   });
 });
 
+describe('client: opaque cursors', () => {
+  it('drops a replayed overlap whose cursors it cannot order (found by a hostile tester: delivered twice)', async () => {
+    // Cursors as the contract allows them (1 to 128 unreserved characters), not `<epoch>.<n>`.
+    const cursor = (i: number) => `c${'abcdefgh'[i]}`;
+    const whale = example('whale') as { data: object };
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    let sockets = 0;
+    wss.on('connection', (ws, req) => {
+      const since = new URL(req.url!, 'http://x').searchParams.get('since');
+      ws.send(JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: since ? 'resumed' : 'new' }, ts: '2026-01-14T16:30:00.000Z', cursor: since ?? cursor(0) }));
+      // The first socket sends 1..3 and dies; the second resumes from an older cursor (a race) and sends 2..4.
+      const items = sockets++ === 0 ? [1, 2, 3] : [2, 3, 4];
+      for (const i of items) ws.send(JSON.stringify({ ...whale, cursor: cursor(i) }));
+      if (sockets === 1) setTimeout(() => ws.terminate(), 100);
+    });
+    try {
+      const client = nodeClient(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}/api/ws`, { polling: false });
+      const got: string[] = [];
+      client.on('whale', (_data, message) => got.push(message.cursor!));
+      client.connect('token');
+      await until(() => got.includes('ce'), 'the fourth whale');
+      await sleep(100);
+      expect(got).toEqual(['cb', 'cc', 'cd', 'ce']);
+      expect(client.getStatus().duplicates).toBe(2);
+    } finally {
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    }
+  });
+});
+
 describe('client: authentication', () => {
   it('a provider that keeps giving the refused token is asked once more, not retried in a loop', async () => {
     const s = await server();
@@ -308,6 +340,58 @@ describe('client: a poll response that is not one', () => {
       await server.close();
     }
   }, 30_000);
+});
+
+describe('client: a hostile polling server', () => {
+  it('a poll response over maxPollBytes is a failed poll, not read whole (a 900 MiB answer was held in memory; found by a hostile tester)', async () => {
+    let polls = 0;
+    const trade = { ...example('trades'), cursor: 'e1.1' };
+    const server = await pollOnlyServer((_req, res) => {
+      polls++;
+      // Valid JSON: a poll response followed by whitespace, 2 MiB in all.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(JSON.stringify({ cursor: 'e1.1', resume: 'new', messages: [trade] }));
+      res.end(' '.repeat(2 * 1024 * 1024));
+    });
+    try {
+      const capped = nodeClient(server.url, { fallbackAfter: 1, random: () => 0, maxPollBytes: 1024 * 1024 });
+      let delivered = 0;
+      capped.on('trades', () => delivered++);
+      capped.connect('good');
+      await until(() => polls >= 3, 'polls retried');
+      expect(delivered).toBe(0);
+      expect(capped.getStatus().mode).toBe('offline');
+      capped.disconnect();
+      // Under the limit, the same answer is read.
+      const roomy = nodeClient(server.url, { fallbackAfter: 1, random: () => 0, maxPollBytes: 4 * 1024 * 1024 });
+      roomy.on('trades', () => delivered++);
+      roomy.connect('good');
+      await until(() => delivered === 1 && roomy.getStatus().mode === 'polling', 'the trade under the limit');
+    } finally {
+      closeClients();
+      await server.close();
+    }
+  });
+
+  it('a server that answers every poll at once and empty is not asked hundreds of times a second (found by a hostile tester)', async () => {
+    let polls = 0;
+    const server = await pollOnlyServer((_req, res) => {
+      polls++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ cursor: 'e1.0', resume: 'new', messages: [] }));
+    });
+    try {
+      const client = nodeClient(server.url, { fallbackAfter: 1, random: () => 0 });
+      client.connect('good');
+      await until(() => client.getStatus().mode === 'polling', 'the polling fallback');
+      await sleep(2000);
+      // The first poll (no cursor yet) is answered at once by design; later ones wait 1 s when answered empty within 250 ms.
+      expect(polls).toBeLessThanOrEqual(5);
+      expect(client.getStatus().mode).toBe('polling');
+    } finally {
+      closeClients();
+      await server.close();
+    }
+  });
 });
 
 describe('client: a poll refused with 429', () => {
