@@ -1,4 +1,4 @@
-import { visit } from 'jsonc-parser';
+import { createScanner } from 'jsonc-parser';
 import { escapeToken } from '../runtime/json-pointer.js';
 import { isNonPortable, scanJsonText, type JsonTextScan } from './json-scan.js';
 
@@ -124,34 +124,14 @@ function mayWarn(text: string, validate: Validate, parsed: { value: unknown } | 
  * @internal
  */
 export function exactNonPortableIntegers(text: string, validate: Validate): PortabilityWarning[] {
-  const candidates: { offset: number; written: string; value: number; path: (string | number)[] }[] = [];
-  let syntaxError = false;
-  try {
-    visit(
-      text,
-      {
-        onLiteralValue: (value: unknown, offset, length, _line, _column, pathSupplier) => {
-          if (typeof value !== 'number') return;
-          const written = text.slice(offset, offset + length);
-          if (!isNonPortable(written, value)) return;
-          candidates.push({ offset, written, value, path: [...pathSupplier()] });
-        },
-        onError: () => {
-          syntaxError = true;
-        },
-      },
-      { disallowComments: true, allowTrailingComma: false },
-    );
-  } catch {
-    return []; // e.g. nesting too deep for the scanner's stack: nothing to say about numbers
-  }
-  if (candidates.length === 0 || syntaxError) return [];
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch {
     return [];
   }
+  const candidates = numberLiterals(text, isNonPortable);
+  if (candidates.length === 0) return [];
   const verdicts = new Map<unknown, boolean>();
   const valid = (message: unknown) => {
     if (!verdicts.has(message)) verdicts.set(message, validate(message).ok);
@@ -226,4 +206,68 @@ function isIntegerSlot(message: unknown, path: (string | number)[], pointer: str
     verdict = validate(copy);
   }
   return !verdict.ok && (verdict.errors ?? []).some((error) => error.pointer === pointer && error.keyword === 'type' && /integer/.test(error.expected ?? error.message));
+}
+
+/** jsonc-parser's token kinds this walk reads (its `SyntaxKind`, a const enum). */
+const OPEN_BRACE = 1;
+const CLOSE_BRACE = 2;
+const OPEN_BRACKET = 3;
+const CLOSE_BRACKET = 4;
+const COMMA = 5;
+const STRING = 10;
+const NUMBER = 11;
+const EOF = 17;
+
+/**
+ * The number literals of `text` (valid JSON: the caller parsed it) that are `wanted`, with their
+ * offset, text, value and path (keys, and indexes into arrays), in text order. jsonc-parser's
+ * scanner, walked with a stack of its own: its recursive `visit` overflowed the call stack on a
+ * value nested some 5,000 deep beside the number, and the warning was lost (a hostile tester).
+ */
+function numberLiterals(text: string, wanted: (written: string, value: number) => boolean): { offset: number; written: string; value: number; path: (string | number)[] }[] {
+  const found: { offset: number; written: string; value: number; path: (string | number)[] }[] = [];
+  const scanner = createScanner(text, true);
+  // One step per open object or array: its current key (a string, or undefined before the
+  // first one) or index; `keyNext`: whether the next string in an object is a key.
+  const path: (string | number | undefined)[] = [];
+  const inObject: boolean[] = [];
+  let keyNext = false;
+  for (let token = scanner.scan(); token !== EOF; token = scanner.scan()) {
+    switch (token) {
+      case OPEN_BRACE:
+        path.push(undefined);
+        inObject.push(true);
+        keyNext = true;
+        break;
+      case OPEN_BRACKET:
+        path.push(0);
+        inObject.push(false);
+        keyNext = false;
+        break;
+      case CLOSE_BRACE:
+      case CLOSE_BRACKET:
+        path.pop();
+        inObject.pop();
+        keyNext = false;
+        break;
+      case COMMA:
+        if (inObject.at(-1)) keyNext = true;
+        else path[path.length - 1] = (path.at(-1) as number) + 1;
+        break;
+      case STRING:
+        if (keyNext) {
+          path[path.length - 1] = scanner.getTokenValue();
+          keyNext = false;
+        }
+        break;
+      case NUMBER: {
+        const offset = scanner.getTokenOffset();
+        const written = text.slice(offset, offset + scanner.getTokenLength());
+        const value = Number(written);
+        if (wanted(written, value)) found.push({ offset, written, value, path: [...(path as (string | number)[])] });
+        break;
+      }
+    }
+  }
+  return found;
 }

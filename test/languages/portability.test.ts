@@ -25,6 +25,15 @@ describe('findNonPortableIntegers (issue 8, item 19: the producer is told)', () 
     ]);
   });
 
+  it('finds one beside a value nested 20,000 deep, where a recursive walk overflowed and the warning was lost (found by a hostile tester)', () => {
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    // Tolerant mode lets the unknown key through; the integer slot is the ping's timestamp.
+    const text = `{"type":"ping","x":${deep},"timestamp":1705251000000.0,"y":[1,{"z":2.5}]}`;
+    const tolerant = (value: unknown) => validateMessage(value, { mode: 'tolerant' });
+    expect(tolerant(JSON.parse(text)).ok).toBe(true);
+    expect(findNonPortableIntegers(text, tolerant)).toEqual([{ pointer: '/timestamp', offset: text.indexOf('1705251000000.0'), written: '1705251000000.0', message: expect.stringContaining('write 1705251000000') }]);
+  });
+
   it.each(['42.0', '4.2e1', '42.000', '4.2E+1', '420e-1'])('finds trades_count written as %s, in data', (written) => {
     const text = bot(written);
     expect(validateMessage(JSON.parse(text)).ok).toBe(true);
