@@ -81,10 +81,12 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 /**
  * What does not exist in a date-time written in RFC 3339's form (`2026-02-30T12:00:00Z`), in
  * words, or undefined when the form is wrong (other hints cover that) or every part exists.
- * A second of 60 is left to the expected text, which says when it is allowed.
+ * A second of 60 is left to the expected text, which says when it is allowed. More than 9
+ * fraction digits is named too: only strict mode refuses them, and only they can be at fault
+ * once every part exists.
  */
 export function impossibleDateTime(text: string): string | undefined {
-  const m = /^(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.\d+)?(?:[Zz]|([+-])(\d\d):(\d\d))$/.exec(text);
+  const m = /^(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:[Zz]|([+-])(\d\d):(\d\d))$/.exec(text);
   if (m === null) return undefined;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
   if (month < 1 || month > 12) return `month ${m[2]} does not exist (01 to 12)`;
@@ -94,7 +96,9 @@ export function impossibleDateTime(text: string): string | undefined {
   if (hour > 23) return `hour ${m[4]} does not exist (00 to 23${hour === 24 ? ': midnight at the end of a day is 00:00 of the next' : ''})`;
   if (minute > 59) return `minute ${m[5]} does not exist (00 to 59)`;
   if (second > 60) return `second ${m[6]} does not exist (00 to 59, or 60 for a leap second)`;
-  if (m[7] !== undefined && (Number(m[8]) > 23 || Number(m[9]) > 59)) return `the offset ${m[7]}${m[8]}:${m[9]} does not exist (hours 00 to 23, minutes 00 to 59)`;
+  if (m[8] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59)) return `the offset ${m[8]}${m[9]}:${m[10]} does not exist (hours 00 to 23, minutes 00 to 59)`;
+  // Every part exists: in strict mode (tolerant takes any number of digits), the fraction.
+  if (m[7] !== undefined && m[7].length > 9 && second < 60) return `${m[7].length} fraction digits: strict mode takes at most 9 (nanoseconds)`;
   return undefined;
 }
 
