@@ -10,7 +10,7 @@ import { processOutput } from './report.js';
 const output = processOutput();
 
 const program = new Command('realtime-contract')
-  .description('Validate messages against the real-time WebSocket contract, and regenerate its artifacts.')
+  .description('Validate messages against the real-time WebSocket contract, serve it, and check a server against it (in a checkout: regenerate its artifacts and diff two versions).')
   .version(packageVersion())
   .exitOverride()
   .showHelpAfterError('(run with --help for usage)')
@@ -86,7 +86,7 @@ program
   .description('connect to a running server, answer its pings, and check every frame and the keepalive timing against the contract')
   .argument('<ws-url>', 'e.g. ws://localhost:8000/api/ws')
   .addOption(new Option('--token <jwt>', 'sent as ?token= (never printed); from the environment, it stays out of the process list').env('REALTIME_CONTRACT_TOKEN'))
-  .option('--duration <time>', 'stop after this long: 60s, 500ms, 2m (default 60s, with --count too)', (v: string) => duration(v, 's'))
+  .option('--duration <time>', 'stop after this long: 60s, 500ms, 2m; a bare number is seconds (default 60s, with --count too)', (v: string) => duration(v, 's'))
   .option('--count <n>', 'stop after n frames (fewer, when --duration runs out or the server closes, is a violation)', (v: string) => positiveInteger(v))
   .option('--ping-interval <time>', 'the ping interval to check against: 30000 (ms), 30s (default PING_INTERVAL_MS)', (v: string) => duration(v, 'ms', false))
   .option('--tolerance <fraction>', 'allowed deviation of a ping interval, as a fraction of it from 0 to 1 (default 0.1)', (v: string) => fraction(v))
@@ -124,7 +124,7 @@ for (const [name, available] of [['generate', generateCommand], ['diff', diffCom
     .allowUnknownOption()
     .allowExcessArguments()
     .action(() => {
-      process.stderr.write(`realtime-contract: ${name} needs a checkout of the realtime-contract repository with its dev dependencies (npm ci); the installed package ships no code generators\n`);
+      process.stderr.write(`realtime-contract: ${name} needs a checkout of the realtime-contract repository with its dev dependencies (npm ci); the installed package ships no ${name === 'generate' ? 'code generators' : 'contract model (ajv) to read schemas with'}\n`);
       process.exitCode = 2;
     });
 }
