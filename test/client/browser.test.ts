@@ -71,9 +71,13 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       const state = () => page.locator('#state').textContent();
       await expect.poll(state, { timeout: 30_000 }).toMatch(/^reconnecting \(polling fallback\), attempt \d+$/);
       expect(await badge()).toBe('Offline');
+      // No round trip is shown while no server answers.
+      expect(await page.locator('#rtt').textContent()).toBe('–');
       // Back on the same port and store: a poll reaches it first or the socket does; either way the socket takes over.
       await h.start({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 1000 });
       await expect.poll(badge, { timeout: 15_000 }).toBe('WebSocket');
+      // Open: the attempts before it are not shown beside it (they stay counted until the socket is stable).
+      await expect.poll(state, { timeout: 5_000 }).toBe('open');
       await publishAll();
       await expect.poll(counts, { timeout: 15_000 }).toEqual(sent);
       mkdirSync(SHOTS, { recursive: true });

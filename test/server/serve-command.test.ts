@@ -78,6 +78,13 @@ describe('serve --demo', () => {
       await all.until(() => all.stream.length >= 2 * 8 + 2, 10_000);
       for (const frame of [...client.frames, ...all.frames]) expect(validateMessage(frame, { mode: 'strict' }).ok).toBe(true);
       expect(client.frames[0]).toMatchObject({ type: 'connection', data: { status: 'connected', mode: 'ws' } });
+      // The printed poll: a cursor and no messages, then with &since= what came after it (a fresh user saw only the first).
+      const poll = /curl "(http:\/\/localhost:\d+\/api\/ws\/poll\?token=[^"]+)"/.exec(out)![1]!.replace('localhost', '127.0.0.1');
+      const first = (await (await fetch(poll)).json()) as { cursor: string; messages: unknown[] };
+      expect(first.messages).toEqual([]);
+      expect(out).toContain('add &since=<that cursor> for what comes after it');
+      const next = (await (await fetch(`${poll}&since=${first.cursor}`)).json()) as { messages: { type: string }[] };
+      expect(next.messages.length).toBeGreaterThan(0);
       child.kill('SIGTERM');
       expect(await client.closed).toBe(1001);
       expect(await exited).toBe(0);

@@ -74,10 +74,14 @@ function render(status: RealtimeStatus): void {
   const badge = $('badge');
   badge.textContent = BADGE[status.mode];
   badge.dataset.mode = status.mode;
-  $('rtt').textContent = status.rtt === null ? '–' : `${status.rtt} ms`;
+  // The last round trip means nothing while no server answers.
+  $('rtt').textContent = status.rtt === null || status.mode === 'offline' ? '–' : `${status.rtt} ms`;
   // While the polling fallback finds no server either, it is reconnecting, not polling (the badge says Offline).
   const state = status.state === 'polling' && status.mode === 'offline' ? 'reconnecting (polling fallback)' : status.state;
-  $('state').textContent = `${state}${status.reconnectAttempts ? `, attempt ${status.reconnectAttempts}` : ''}${status.lastHttpStatus ? `, HTTP ${status.lastHttpStatus}` : ''}`;
+  // The attempt count and the last failure's status stay after the socket opens (until it has
+  // been stable a while, and for good): shown only while it is not open.
+  const trouble = status.state === 'open' ? '' : `${status.reconnectAttempts ? `, attempt ${status.reconnectAttempts}` : ''}${status.lastHttpStatus ? `, HTTP ${status.lastHttpStatus}` : ''}`;
+  $('state').textContent = `${state}${trouble}`;
   $('cursor').textContent = status.cursor ?? '–';
   $('received').textContent = String(status.received);
   $('duplicates').textContent = String(status.duplicates);
