@@ -51,8 +51,9 @@ export function deepestNode(tree: JsonNode | undefined, steps: readonly (string 
  * `error` as the producer wrote it, for the CLI and the server's error details (the browser
  * bundle carries neither): a date-time written in the right form but naming a date or time
  * that does not exist gets a hint naming the part (`day 30 does not exist in February 2026 (28
- * days)`), a key unknown at the top of a message that is a field of its `data` says so, and
- * the number at fault is shown as the text writes it when JavaScript reads it as
+ * days)`), a key unknown at the top of a message that is a field of its `data` says so, a
+ * value outside a closed list that is one of it in another case says which (`"BUY"`: did you
+ * mean "buy"?), and the number at fault is shown as the text writes it when JavaScript reads it as
  * another (`12345678901234567890 (read as 12345678901234567000)`, `1.50 (read as 1.5)`, `1e400
  * (read as Infinity, not a finite number)`): such a number would otherwise be shown as one
  * nobody sent.
@@ -64,7 +65,11 @@ export function asWritten(error: ValidationError, message: unknown, literal: (po
   if (error.found === undefined || error.keyword === 'json') return error;
   const value = resolvePointer(message, error.pointer);
   if (error.hint === undefined) {
-    const hint = error.keyword === 'format' ? (typeof value === 'string' ? impossibleDateTime(value) : undefined) : error.keyword === 'additionalProperties' ? outsideData(error.pointer, message) : undefined;
+    const hint =
+      error.keyword === 'format' ? (typeof value === 'string' ? impossibleDateTime(value) : undefined)
+      : error.keyword === 'additionalProperties' ? outsideData(error.pointer, message)
+      : (error.keyword === 'enum' || error.keyword === 'const') && typeof value === 'string' && error.expected !== undefined ? otherCase(error.expected, value)
+      : undefined;
     if (hint !== undefined) return { ...error, message: `${error.message}; ${hint}`, hint };
   }
   if (typeof value !== 'number') return error;
@@ -119,4 +124,16 @@ function outsideData(pointer: string, message: unknown): string | undefined {
   const at = `/data/${escapeToken(key)}`;
   const known = moved.ok || (moved.errors[0]!.keyword !== 'additionalProperties' && (moved.errors[0]!.pointer === at || moved.errors[0]!.pointer.startsWith(`${at}/`)));
   return known ? `${JSON.stringify(key)} is a field of data, not of the message: the spec puts it in data` : undefined;
+}
+
+/**
+ * For a string a closed list or a fixed value refuses: the same string in lower case, upper
+ * case, trimmed, or in lower case with `_` for `-` and spaces, when it is one of the values
+ * the error's `expected` text lists (`one of "buy", "sell"`), as a hint.
+ */
+function otherCase(expected: string, value: string): string | undefined {
+  if (value.length > 60) return undefined;
+  const listed = new Set((expected.match(/"(?:[^"\\]|\\.)*"/g) ?? []).map((quoted) => JSON.parse(quoted) as string));
+  const candidate = [value.toLowerCase(), value.toUpperCase(), value.trim(), value.trim().toLowerCase().replace(/[- ]/g, '_')].find((c) => c !== value && listed.has(c));
+  return candidate === undefined ? undefined : `did you mean ${JSON.stringify(candidate)}?`;
 }

@@ -280,6 +280,19 @@ describe('realtime-contract validate', () => {
     ]);
   });
 
+  it('says which listed value a value in another case meant (a fresh user: "BUY" got no hint, a misspelt type did)', () => {
+    const lines = [
+      { ...trade, data: { ...trade.data, side: 'BUY' } },
+      { ...trade, data: { ...trade.data, platform: 'Binance' } },
+      { type: 'ai_tasks', data: { task_id: 't', task_type: 'Bodyguard Check', status: 'completed', progress: 1, result: null, started_at: '2026-01-14T16:28:00.000Z', completed_at: '2026-01-14T16:30:00.000Z' }, ts: '2026-01-14T16:30:00.000Z' },
+      // no listed value in any case: no hint
+      { ...trade, data: { ...trade.data, side: 'hold' } },
+    ].map((line) => JSON.stringify(line));
+    const { stdout } = cli(['validate', file('other-case.ndjson', `${lines.join('\n')}\n`)]);
+    const ends = stdout.split('\n').slice(0, 4).map((line) => line.slice(line.indexOf(' got ') + 1));
+    expect(ends).toEqual(['got "BUY"; did you mean "buy"?', 'got "Binance"; did you mean "binance"?', 'got "Bodyguard Check"; did you mean "bodyguard_check"?', 'got "hold"']);
+  });
+
   it('shows a number at fault as the producer wrote it, and as JavaScript read it when that differs', () => {
     const lines = ['{"type":"ping","timestamp":12345678901234567890}', '{"type":"ping","timestamp":1.50}', '{"type":"pong","timestamp":-1e3}', '{"type":"pong","timestamp":-5}', '{"type":"ping","timestamp":1e400}'];
     const ndjson = file('as-written.ndjson', `${lines.join('\n')}\n`);

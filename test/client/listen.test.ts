@@ -84,7 +84,7 @@ describe('listen', () => {
     expect(lines.slice(0, 4)).toEqual([
       expect.stringMatching(/^frame 2: trades \/data /),
       expect.stringMatching(/^frame 3: ping \/timestamp .*"2026-01-14T16:30:00.000Z"/),
-      'frame 4: trades /data/side expected one of "buy", "sell", got "BUY"',
+      'frame 4: trades /data/side expected one of "buy", "sell", got "BUY"; did you mean "buy"?',
       // two pings back to back: the second is early
       expect.stringMatching(/^frame 5: ping \(root\) expected a ping every 60000 ms \(± 6000 ms\), got \d+ ms since the previous ping$/),
     ]);
