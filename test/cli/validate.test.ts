@@ -293,6 +293,17 @@ describe('realtime-contract validate', () => {
     expect(ends).toEqual(['got "BUY"; did you mean "buy"?', 'got "Binance"; did you mean "binance"?', 'got "Bodyguard Check"; did you mean "bodyguard_check"?', 'got "hold"']);
   });
 
+  it('says when a file holds the other kind of JSON than its name says, with the way out (a fresh user got the parser\'s words only)', () => {
+    const ndjsonInJson = cli(['validate', file('lines.json', '{"type":"ping","timestamp":1}\n{"type":"ping","timestamp":2}\n')]);
+    expect(ndjsonInJson.stdout).toMatch(/lines\.json:2: - \(root\) expected valid JSON, got .*; it holds one message per line \(NDJSON\): such a file is read line by line when named \.ndjson or \.jsonl, or given with --input ndjson\n/);
+    const prettyInJsonl = cli(['validate', file('pretty.jsonl', '{\n  "type": "ping",\n  "timestamp": 1\n}\n')]).stdout.split('\n');
+    expect(prettyInJsonl[0]).toMatch(/pretty\.jsonl:1: .*; the file looks like one pretty-printed JSON document, not one message per line: name it \.json, or give --input json$/);
+    // Said once: the other lines keep the parser's words.
+    expect(prettyInJsonl.slice(1).join('\n')).not.toContain('pretty-printed');
+    // And only then: a broken line of real NDJSON gets no such hint.
+    expect(cli(['validate', file('broken.ndjson', '{"type":"ping",\n')]).stdout).not.toContain('pretty-printed');
+  });
+
   it('shows a number at fault as the producer wrote it, and as JavaScript read it when that differs', () => {
     const lines = ['{"type":"ping","timestamp":12345678901234567890}', '{"type":"ping","timestamp":1.50}', '{"type":"pong","timestamp":-1e3}', '{"type":"pong","timestamp":-5}', '{"type":"ping","timestamp":1e400}'];
     const ndjson = file('as-written.ndjson', `${lines.join('\n')}\n`);
@@ -343,7 +354,7 @@ describe('realtime-contract validate', () => {
     });
     // One document: the fault's line, and its column in that line (the position counts from the start).
     expect(cli(['validate', '--input', 'json', '-'], { input: '{"type":"ping","timestamp":1}\n{"type":"ping","timestamp":2}\n' }).stdout).toBe(
-      '<stdin>:2: - (root) expected valid JSON, got "{" at column 1 (position 30) (Unexpected non-whitespace character after JSON)\n0 valid, 1 invalid\n',
+      '<stdin>:2: - (root) expected valid JSON, got "{" at column 1 (position 30) (Unexpected non-whitespace character after JSON); it holds one message per line (NDJSON): such a file is read line by line when named .ndjson or .jsonl, or given with --input ndjson\n0 valid, 1 invalid\n',
     );
     expect(cli(['validate', '--input', 'json', '-'], { input: '[\n  {"type":"ping",, "timestamp":1}\n]' }).stdout).toBe(
       '<stdin>:2: - (root) expected valid JSON, got "," at column 18 (position 19) (Expected double-quoted property name)\n0 valid, 1 invalid\n',

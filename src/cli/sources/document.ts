@@ -27,7 +27,20 @@ export function* readDocument(bytes: Uint8Array, file: string, duplicateKeys: bo
     return;
   }
   // The decoder dropped one byte-order mark: a second is text, as on stdin and in NDJSON.
-  yield* readDocumentText(decoded.text, file, duplicateKeys);
+  for (const entry of readDocumentText(decoded.text, file, duplicateKeys)) {
+    // NDJSON in a `.json` file (or given as --input json): its second line is "not JSON after
+    // JSON". Said with the way out (a fresh user read only the parser's words).
+    if (entry.kind === 'syntax' && entry.error.keyword === 'json' && entry.error.hint === undefined && isMessagePerLine(decoded.text)) {
+      const hint = 'it holds one message per line (NDJSON): such a file is read line by line when named .ndjson or .jsonl, or given with --input ndjson';
+      yield { ...entry, error: { ...entry.error, message: `${entry.error.message}; ${hint}`, hint } };
+    } else yield entry;
+  }
+}
+
+/** Whether `text` has two or more non-blank lines, each a `{` … `}` line as NDJSON writes them. */
+function isMessagePerLine(text: string): boolean {
+  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  return lines.length > 1 && lines.every((line) => line.startsWith('{') && line.endsWith('}'));
 }
 
 /** {@link readDocument} on text already decoded; `parsed` is its value when the caller has parsed it. */

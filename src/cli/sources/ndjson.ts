@@ -91,7 +91,14 @@ export function parseLine(text: string, file: string, line: number, duplicateKey
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { kind: 'syntax', file, line, error: describeSyntaxError(text, (error as Error).message) };
+    const syntax = describeSyntaxError(text, (error as Error).message);
+    // Line 1 a lone `{` or `[`: one pretty-printed document, read line by line (every line is
+    // then an error). Said once, with the way out (a fresh user's `.jsonl`).
+    if (line === 1 && syntax.hint === undefined && /^\s*[[{]\s*$/.test(text)) {
+      const hint = 'the file looks like one pretty-printed JSON document, not one message per line: name it .json, or give --input json';
+      return { kind: 'syntax', file, line, error: { ...syntax, message: `${syntax.message}; ${hint}`, hint } };
+    }
+    return { kind: 'syntax', file, line, error: syntax };
   }
   if (!duplicateKeys) return new LineMessage(file, line, value, text, NONE, undefined);
   const scan = scanJsonText(text);
