@@ -317,10 +317,12 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   }
 
   function stopUnauthorized(httpStatus: number): void {
+    // Said for the transport that was refused (a poll's 401 read "error over ws"; a fresh user).
+    const mode = polling ? 'polling' : 'ws';
     clear();
     stopPolling();
     set({ state: 'unauthorized', mode: 'offline', nextAttemptAt: null, lastHttpStatus: httpStatus });
-    announce('error', 'ws');
+    announce('error', mode);
   }
 
   function wsUrl(): string {

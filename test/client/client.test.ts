@@ -246,6 +246,27 @@ describe('client: authentication', () => {
     expect(calls).toBe(2);
   });
 
+  it('a token refused by a poll is announced as an error over polling, not over ws (found by a fresh user)', async () => {
+    // Upgrades die without a status (as a browser sees them); polls say 401.
+    let polls = 0;
+    const s = await pollOnlyServer((_req, res) => {
+      polls++;
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid-token"}');
+    });
+    try {
+      const client = nodeClient(s.url, { fallbackAfter: 1 });
+      const connections: unknown[] = [];
+      client.on('connection', (data) => connections.push(data));
+      client.connect('bad');
+      await until(() => client.getStatus().state === 'unauthorized', 'the unauthorized state');
+      expect(polls).toBe(1);
+      expect(connections).toEqual([{ status: 'error', mode: 'polling' }]);
+    } finally {
+      closeClients();
+      await s.close();
+    }
+  });
+
   it('a provider whose every token is refused is retried with backoff over polling too, not in a tight loop', async () => {
     const s = await server();
     const client = nodeClient(s.url, { fallbackAfter: 1, backoff: { baseMs: 100, maxMs: 400, stableMs: 500 } });
