@@ -346,7 +346,7 @@ describe('realtime-contract diff', () => {
     const narrowed = json(['diff', 'schemas', removed]);
     expect(narrowed.changes[0]).toMatchObject({ rule: 'enum-value-removed', level: 'compatible', breaks: ['producer-code'] });
     // And the other way round during a rollout: consumers built on the newer contract meet older servers.
-    expect(narrowed.changes[0].impact).toMatch(/^older consumers accept everything the newer server sends; newer consumers may reject what an older server still sends: upgrade servers first; /);
+    expect(narrowed.changes[0]?.impact).toMatch(/^older consumers accept everything the newer server sends; newer consumers may reject what an older server still sends: upgrade servers first; /);
     const widened = path.join(work, 'pong-widened');
     writeSchemas(widened, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [{ op: 'add', path: '/pong.json/properties/note', value: { type: 'string' } }]));
     expect(json(['diff', 'schemas', widened]).changes).toContainEqual(expect.objectContaining({
