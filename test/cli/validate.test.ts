@@ -271,7 +271,10 @@ describe('realtime-contract validate', () => {
       { type: 'error', data: { code: 'RATE_LIMIT', message: 'slow down' }, foo: 1, ts },
       { type: 'error', data: { code: 'RATE_LIMIT', message: 'slow down', details: 'x' }, details: 'x', ts },
     ].map((line) => JSON.stringify(line));
+    // A hint keeps the number as written (a reviewer: it lost "(read as …)").
+    lines.push(`{"type":"error","data":{"code":"RATE_LIMIT","message":"slow down"},"details":42.0,"ts":"${ts}"}`);
     const { stdout } = cli(['validate', file('outside-data.ndjson', `${lines.join('\n')}\n`)]);
+    expect(stdout.split('\n')[4]).toMatch(/:5: error \/details expected no property "details" \(unknown to the schema\), got 42\.0 \(read as 42\); "details" is a field of data, not of the message: the spec puts it in data$/);
     expect(stdout.split('\n').slice(0, 4)).toEqual([
       expect.stringMatching(/:1: error \/details expected no property "details" \(unknown to the schema\), got an object; "details" is a field of data, not of the message: the spec puts it in data$/),
       expect.stringMatching(/:2: connection \/resume expected no property "resume" \(unknown to the schema\), got "new"; "resume" is a field of data, not of the message: the spec puts it in data$/),
@@ -300,6 +303,8 @@ describe('realtime-contract validate', () => {
     expect(prettyInJsonl[0]).toMatch(/pretty\.jsonl:1: .*; the file looks like one pretty-printed JSON document, not one message per line: name it \.json, or give --input json$/);
     // Said once: the other lines keep the parser's words.
     expect(prettyInJsonl.slice(1).join('\n')).not.toContain('pretty-printed');
+    // Not when the first line is itself broken: that is its fault (a reviewer).
+    expect(cli(['validate', file('broken-first.json', '{"type":"ping",,"timestamp":1}\n{"type":"ping","timestamp":2}\n')]).stdout).not.toContain('one message per line');
     // And only then: a broken line of real NDJSON gets no such hint.
     expect(cli(['validate', file('broken.ndjson', '{"type":"ping",\n')]).stdout).not.toContain('pretty-printed');
   });

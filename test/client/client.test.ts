@@ -231,6 +231,32 @@ describe('client: opaque cursors', () => {
   });
 });
 
+describe('client: the cursors it remembers', () => {
+  it('are the last 1,000 delivered: an older one is delivered again, a recent one dropped (memory stays bounded)', async () => {
+    const whale = example('whale') as { data: object };
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    wss.on('connection', (ws) => {
+      ws.send(JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: '2026-01-14T16:30:00.000Z', cursor: 'start' }));
+      for (let i = 0; i <= 1000; i++) ws.send(JSON.stringify({ ...whale, cursor: `k${i}` }));
+      ws.send(JSON.stringify({ ...whale, cursor: 'k1000' }));
+      ws.send(JSON.stringify({ ...whale, cursor: 'k0' }));
+    });
+    try {
+      const client = nodeClient(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}/api/ws`, { polling: false });
+      const got: string[] = [];
+      client.on('whale', (_data, message) => got.push(message.cursor!));
+      client.connect('token');
+      await until(() => got.length === 1002, 'k0 to k1000, then k0 again');
+      expect(got.at(-1)).toBe('k0');
+      expect(client.getStatus().duplicates).toBe(1);
+    } finally {
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    }
+  });
+});
+
 describe('client: authentication', () => {
   it('a provider that keeps giving the refused token is asked once more, not retried in a loop', async () => {
     const s = await server();
@@ -301,11 +327,14 @@ describe('client: authentication', () => {
       let calls = 0;
       client.connect(() => `token-${++calls}`);
       await sleep(2000);
-      // 100, 200, 400, 800 ms between attempts: 5 in 2 s; without the backoff, one every 100 ms.
-      expect(upgrades).toBeGreaterThanOrEqual(3);
-      expect(upgrades).toBeLessThanOrEqual(7);
-      expect(client.getStatus().reconnectAttempts).toBe(upgrades);
+      // Read together: an upgrade the server counted may not be a closed attempt yet.
+      const [seen, attempts] = [upgrades, client.getStatus().reconnectAttempts];
       client.disconnect();
+      // 100, 200, 400, 800 ms between attempts: 5 in 2 s; without the backoff, one every 100 ms (about 20).
+      expect(seen).toBeGreaterThanOrEqual(3);
+      expect(seen).toBeLessThanOrEqual(7);
+      expect(attempts).toBeGreaterThanOrEqual(seen - 1);
+      expect(attempts).toBeLessThanOrEqual(seen);
     } finally {
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
@@ -390,6 +419,62 @@ describe('client: a hostile polling server', () => {
       await until(() => delivered === 1 && roomy.getStatus().mode === 'polling', 'the trade under the limit');
     } finally {
       closeClients();
+      await server.close();
+    }
+  });
+
+  it('by default, a poll response is abandoned past 16 MiB, not read to its end (a server that never ends it)', async () => {
+    let polls = 0;
+    let written = 0;
+    const streaming: ServerResponse[] = [];
+    const server = await pollOnlyServer((_req, res) => {
+      polls++;
+      streaming.push(res);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"cursor":"e1.0","resume":"new","messages":[');
+      // 1 MiB of whitespace whenever the client reads on, forever.
+      const chunk = ' '.repeat(1024 * 1024);
+      const more = () => {
+        while (!res.destroyed && res.write(chunk)) written += chunk.length;
+        if (!res.destroyed) res.once('drain', more);
+      };
+      more();
+    });
+    try {
+      const client = nodeClient(server.url, { fallbackAfter: 1, random: () => 0 });
+      client.connect('good');
+      await until(() => polls >= 2, 'the poll abandoned and made again', 30_000);
+      // Abandoned after 16 MiB (plus what the sockets buffer), long before the 40 s poll timeout.
+      expect(written).toBeLessThan(64 * 1024 * 1024);
+    } finally {
+      closeClients();
+      for (const res of streaming) res.destroy();
+      await server.close();
+    }
+  });
+
+  it('a poll answered at once with gap is followed at once, not after the second a server that never holds gets (a reviewer: 1 s of latency after every gap)', async () => {
+    const answers = [
+      { cursor: 'e1.0', resume: 'new', messages: [] },
+      { cursor: 'e2.0', resume: 'gap', messages: [] },
+    ];
+    const times: number[] = [];
+    const held: ServerResponse[] = [];
+    const server = await pollOnlyServer((_req, res) => {
+      times.push(Date.now());
+      const answer = answers.shift();
+      if (answer === undefined) return void held.push(res);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    });
+    try {
+      const client = nodeClient(server.url, { fallbackAfter: 1, random: () => 0 });
+      client.connect('good');
+      await until(() => times.length === 3, 'the poll after the gap');
+      // Without the exception, the third poll came a second after the second.
+      expect(times[2]! - times[1]!).toBeLessThan(700);
+    } finally {
+      closeClients();
+      for (const res of held) res.destroy();
       await server.close();
     }
   });

@@ -37,10 +37,20 @@ export function* readDocument(bytes: Uint8Array, file: string, duplicateKeys: bo
   }
 }
 
-/** Whether `text` has two or more non-blank lines, each a `{` … `}` line as NDJSON writes them. */
+/**
+ * Whether `text` has two or more non-blank lines, each a `{` … `}` line as NDJSON writes them,
+ * the first of them JSON on its own: the document's fault is where the second one starts (a
+ * broken first line is that line's fault, said without the hint).
+ */
 function isMessagePerLine(text: string): boolean {
   const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
-  return lines.length > 1 && lines.every((line) => line.startsWith('{') && line.endsWith('}'));
+  if (lines.length < 2 || !lines.every((line) => line.startsWith('{') && line.endsWith('}'))) return false;
+  try {
+    JSON.parse(lines[0]!);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** {@link readDocument} on text already decoded; `parsed` is its value when the caller has parsed it. */

@@ -207,6 +207,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * the socket looks fine. Count it as lost and remake the connection, so appends reject at
    * once and new sockets get 503 until it answers again.
    */
+  /** The command connection is being remade after a command went unanswered (until it is ready again). */
+  let remaking = false;
   const unanswered = (err: unknown): boolean => {
     if (!started || closed || !/timed out/i.test((err as Error)?.message ?? '')) return false;
     lastError = `no answer within ${commandTimeoutMs} ms`;
@@ -219,7 +221,6 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     }
     return true;
   };
-  let remaking = false;
   const onCmdError = report('command connection');
   const onCmdReady = () => {
     remaking = false;
@@ -426,7 +427,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         ? new Error(`Redis did not answer within ${commandTimeoutMs} ms: the message may still be stored and delivered if Redis runs the command later`)
         : sure
           ? (err as Error)
-          : new Error(`the connection to Redis was lost with the append in flight (${(err as Error)?.message}): the message may still be stored and delivered if Redis runs the command later`);
+          : new Error(`the append got no answer from Redis (${(err as Error)?.message}): the message may still be stored and delivered if Redis runs the command later`);
       for (const q of batch) q.reject(reason);
     }
   }
