@@ -204,10 +204,8 @@ describe('client: opaque cursors', () => {
     // Cursors as the contract allows them (1 to 128 unreserved characters), not `<epoch>.<n>`.
     const cursor = (i: number) => `c${'abcdefgh'[i]}`;
     const whale = example('whale') as { data: object };
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
     let sockets = 0;
-    wss.on('connection', (ws, req) => {
+    const wss = await socketServer((ws, req) => {
       const since = new URL(req.url!, 'http://x').searchParams.get('since');
       ws.send(JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: since ? 'resumed' : 'new' }, ts: '2026-01-14T16:30:00.000Z', cursor: since ?? cursor(0) }));
       // The first socket sends 1..3 and dies; the second resumes from an older cursor (a race) and sends 2..4.
@@ -216,7 +214,7 @@ describe('client: opaque cursors', () => {
       if (sockets === 1) setTimeout(() => ws.terminate(), 100);
     });
     try {
-      const client = nodeClient(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}/api/ws`, { polling: false });
+      const client = nodeClient(wss.url, { polling: false });
       const got: string[] = [];
       client.on('whale', (_data, message) => got.push(message.cursor!));
       client.connect('token');
@@ -225,8 +223,7 @@ describe('client: opaque cursors', () => {
       expect(got).toEqual(['cb', 'cc', 'cd', 'ce']);
       expect(client.getStatus().duplicates).toBe(2);
     } finally {
-      for (const ws of wss.clients) ws.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await wss.close();
     }
   });
 });
@@ -234,16 +231,14 @@ describe('client: opaque cursors', () => {
 describe('client: the cursors it remembers', () => {
   it('are the last 1,000 delivered: an older one is delivered again, a recent one dropped (memory stays bounded)', async () => {
     const whale = example('whale') as { data: object };
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
-    wss.on('connection', (ws) => {
+    const wss = await socketServer((ws) => {
       ws.send(JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: '2026-01-14T16:30:00.000Z', cursor: 'start' }));
       for (let i = 0; i <= 1000; i++) ws.send(JSON.stringify({ ...whale, cursor: `k${i}` }));
       ws.send(JSON.stringify({ ...whale, cursor: 'k1000' }));
       ws.send(JSON.stringify({ ...whale, cursor: 'k0' }));
     });
     try {
-      const client = nodeClient(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}/api/ws`, { polling: false });
+      const client = nodeClient(wss.url, { polling: false });
       const got: string[] = [];
       client.on('whale', (_data, message) => got.push(message.cursor!));
       client.connect('token');
@@ -251,8 +246,7 @@ describe('client: the cursors it remembers', () => {
       expect(got.at(-1)).toBe('k0');
       expect(client.getStatus().duplicates).toBe(1);
     } finally {
-      for (const ws of wss.clients) ws.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await wss.close();
     }
   });
 });
@@ -315,15 +309,13 @@ describe('client: authentication', () => {
   });
 
   it('a server that closes every socket with 4401 (token expired) gets new tokens with backoff, not two sockets a second forever (found by a hostile tester)', async () => {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
     let upgrades = 0;
-    wss.on('connection', (ws) => {
+    const wss = await socketServer((ws) => {
       upgrades++;
       ws.close(4401, 'token expired');
     });
     try {
-      const client = nodeClient(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}/api/ws`, { backoff: { baseMs: 100, maxMs: 60_000, jitter: false, stableMs: 60_000 } });
+      const client = nodeClient(wss.url, { backoff: { baseMs: 100, maxMs: 60_000, jitter: false, stableMs: 60_000 } });
       let calls = 0;
       client.connect(() => `token-${++calls}`);
       await sleep(2000);
@@ -336,11 +328,24 @@ describe('client: authentication', () => {
       expect(attempts).toBeGreaterThanOrEqual(seen - 1);
       expect(attempts).toBeLessThanOrEqual(seen);
     } finally {
-      for (const ws of wss.clients) ws.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await wss.close();
     }
   });
 });
+
+/** A bare `ws` server on 127.0.0.1 that hands each socket to `onConnection`; `close()` ends every socket and stops it. */
+async function socketServer(onConnection: (ws: WebSocket, req: IncomingMessage) => void): Promise<{ url: string; close(): Promise<void> }> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  wss.on('connection', onConnection);
+  return {
+    url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/api/ws`,
+    close: async () => {
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
 
 /** An HTTP server on 127.0.0.1 that answers polls with `handler` and refuses every upgrade; `close()` stops it. */
 async function pollOnlyServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; close(): Promise<void> }> {
