@@ -57,6 +57,8 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       await h.server.close(); // a deploy: every socket gets 1001, and the proxy in front now refuses upgrades
       h.server = createRealtimeServer({ server: h.http, jwt: { secret: SECRET }, store: h.store, handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 1000 });
       await expect.poll(badge, { timeout: 20_000 }).toBe('Polling');
+      // Polling works: the socket probes that fail meanwhile are not shown as failures.
+      await expect.poll(() => page.locator('#state').textContent()).toBe('polling');
       await publishAll();
       await publishAll();
       await expect.poll(counts, { timeout: 15_000 }).toEqual(sent);

@@ -79,8 +79,9 @@ function render(status: RealtimeStatus): void {
   // While the polling fallback finds no server either, it is reconnecting, not polling (the badge says Offline).
   const state = status.state === 'polling' && status.mode === 'offline' ? 'reconnecting (polling fallback)' : status.state;
   // The attempt count and the last failure's status stay after the socket opens (until it has
-  // been stable a while, and for good): shown only while it is not open.
-  const trouble = status.state === 'open' ? '' : `${status.reconnectAttempts ? `, attempt ${status.reconnectAttempts}` : ''}${status.lastHttpStatus ? `, HTTP ${status.lastHttpStatus}` : ''}`;
+  // been stable a while, and for good), and count the socket's probes while polling works:
+  // shown only while nothing delivers (a fresh user read `polling, attempt 7` as a failure).
+  const trouble = status.mode !== 'offline' ? '' : `${status.reconnectAttempts ? `, attempt ${status.reconnectAttempts}` : ''}${status.lastHttpStatus ? `, HTTP ${status.lastHttpStatus}` : ''}`;
   $('state').textContent = `${state}${trouble}`;
   $('cursor').textContent = status.cursor ?? '–';
   $('received').textContent = String(status.received);
