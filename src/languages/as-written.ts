@@ -1,4 +1,5 @@
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
+import { DAYS_IN_MONTH, isLeapYear } from '../runtime/date-time.js';
 import type { ValidationError } from '../runtime/errors.js';
 import { escapeToken, parsePointer, resolvePointer } from '../runtime/json-pointer.js';
 import { validateMessage } from '../runtime/validate.js';
@@ -97,8 +98,7 @@ export function impossibleDateTime(text: string): string | undefined {
   if (m === null) return undefined;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
   if (month < 1 || month > 12) return `month ${m[2]} does not exist (01 to 12)`;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  const days = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month]!;
   if (day < 1 || day > days) return `day ${m[3]} does not exist in ${MONTHS[month - 1]} ${m[1]} (${days} days)`;
   if (hour > 23) return `hour ${m[4]} does not exist (00 to 23${hour === 24 ? ': midnight at the end of a day is 00:00 of the next' : ''})`;
   if (minute > 59) return `minute ${m[5]} does not exist (00 to 59)`;

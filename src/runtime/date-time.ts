@@ -109,9 +109,11 @@ const UPPER_T = 84;
 const LOWER_T = 116;
 const UPPER_Z = 90;
 const LOWER_Z = 122;
-const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** Days of each month (1–12) in a common year; index 0 unused. */
+export const DAYS_IN_MONTH: readonly number[] = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-function isLeapYear(year: number): boolean {
+/** Whether `year` (proleptic Gregorian, as RFC 3339 counts) has a 29 February. */
+export function isLeapYear(year: number): boolean {
   return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
 

@@ -92,17 +92,17 @@ export function redactUrl(url: string | undefined): string {
   // A fragment is never sent by a browser, and Node passes one through: a credential in it
   // (`?x=1#&token=…`) was logged whole (a hostile tester). It is never logged.
   const hash = url.indexOf('#');
+  const base = hash === -1 ? url : url.slice(0, hash);
   const fragment = hash === -1 ? '' : '#[redacted]';
-  const start = url.indexOf('?');
-  if (start === -1 || (hash !== -1 && hash < start)) return hash === -1 ? url : url.slice(0, hash) + fragment;
-  const end = hash === -1 ? url.length : hash;
-  const parameters = url.slice(start + 1, end).split('&').map((parameter) => {
+  const start = base.indexOf('?');
+  if (start === -1) return base + fragment;
+  const parameters = base.slice(start + 1).split('&').map((parameter) => {
     const equals = parameter.indexOf('=');
     const rawName = equals === -1 ? parameter : parameter.slice(0, equals);
     const name = [...new URLSearchParams(`${rawName}=`).keys()][0] ?? '';
     return CREDENTIAL_PARAMETERS.has(name.toLowerCase()) ? `${rawName}=[redacted]` : parameter;
   });
-  return `${url.slice(0, start + 1)}${parameters.join('&')}${fragment}`;
+  return `${base.slice(0, start + 1)}${parameters.join('&')}${fragment}`;
 }
 
 /** The key types (`KeyObject.asymmetricKeyType`) each pinned algorithm verifies with. */
