@@ -13,7 +13,7 @@ import { AuthError, createJwtVerifier, redactUrl, tokenOf, type AuthenticateHook
 import { errorSummary, RealtimeCore, type Counters, type Logger, type Subscriber, type Transport } from './core.js';
 import { MemoryStreamStore } from './memory-store.js';
 import { checkPollResponse } from './poll-response.js';
-import { CloseCode, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH, PONG_TIMEOUT_MS, WEBSOCKET_PATH, type GlobalMessage, type UserMessage } from './protocol.js';
+import { CloseCode, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH, PONG_TIMEOUT_MS, requestUrl, WEBSOCKET_PATH, type GlobalMessage, type UserMessage } from './protocol.js';
 import { KeyedRateLimiter, type RateLimit } from './rate-limit.js';
 import type { StreamEntry, StreamStore } from './stream-store.js';
 
@@ -285,10 +285,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   };
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname !== path) {
+    const url = requestUrl(request.url);
+    if (url?.pathname !== path) {
       // Another upgrade handler may own this path; answer only when we are alone.
-      if (httpServer.listenerCount('upgrade') === 1) refuseSocket(socket, 404, 'not-found');
+      if (httpServer.listenerCount('upgrade') === 1) refuseSocket(socket, url ? 404 : 400, url ? 'not-found' : 'bad-request-target');
       return;
     }
     socket.on('error', () => socket.destroy());
@@ -417,7 +417,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   };
 
   const handleRequest = (request: IncomingMessage, response: ServerResponse): boolean => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    const url = requestUrl(request.url);
+    // A target that names no URL is not ours: the app's handler (or the own server's 400) answers it.
+    if (url === undefined) return options.handleHttp?.(request, response) ?? false;
     if (url.pathname === path) {
       // A plain request to the WebSocket path (a browser tab, curl): say how to use it (RFC 9110 15.5.22).
       if (options.webSocket === false) sendHttp(response, 404, { error: `websocket-off: poll ${pollPath === false ? '(polling is off)' : pollPath}` });
@@ -460,7 +462,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   let previousRequestListeners: Function[] = [];
   if (ownServer) {
     onRequest = (request, response) => {
-      if (!handleRequest(request, response)) sendHttp(response, 404, { error: 'not found' });
+      if (!handleRequest(request, response)) sendHttp(response, requestUrl(request.url) ? 404 : 400, { error: requestUrl(request.url) ? 'not found' : 'bad request target' });
     };
     httpServer.on('request', onRequest);
   } else {
@@ -620,7 +622,7 @@ const STORE_RETRY_AFTER_SEC = 5;
 /** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 addresses. */
 const LOOPBACK = /^(?:::ffff:)?127\.|^::1$/;
 
-const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 
 /** Answers a refused upgrade with a plain HTTP status and closes the TCP connection: no socket is opened. */
 function refuseSocket(socket: Duplex, status: number, reason: string, retryAfterSec?: number): void {

@@ -2,11 +2,14 @@
  * close(), stats(), the HTTP hook, and the demo producer: every message it sends is valid and
  * every stream type appears.
  */
+import { createServer } from 'node:http';
+import { createConnection, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { SERVER_MESSAGE_TYPES } from '../../generated/contract.js';
 import { validateMessage } from '../../src/runtime/validate.js';
-import { startDemoProducer } from '../../src/server/index.js';
-import { connect, eventually, sleep, startServer, token, trade } from './helpers.js';
+import { dashboardHandler } from '../../src/client/dashboard/handler.js';
+import { createRealtimeServer, startDemoProducer } from '../../src/server/index.js';
+import { connect, eventually, SECRET, sleep, startServer, token, trade } from './helpers.js';
 
 describe('close and stats', () => {
   it('close(): answers held polls, sends 1001 to every socket after what was queued, stops accepting', async () => {
@@ -73,6 +76,39 @@ describe('close and stats', () => {
       expect((await fetch(server.http('/elsewhere'))).status).toBe(404);
     } finally {
       await server.rt.close();
+    }
+  });
+
+  it('reads any origin-form request target as a path (`//`, `/\\`, `//[`: 404) and one that names no URL as a 400, and keeps serving, on its own server, an app\'s server and the dashboard', async () => {
+    // `new URL('//', base)` throws: from a request or upgrade listener it ended the process (a hostile tester).
+    const raw = (port: number, head: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const socket = createConnection({ host: '127.0.0.1', port }, () => socket.write(`${head}\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`));
+        let text = '';
+        socket.setEncoding('latin1').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve(text.split('\r\n')[0]!)).on('error', reject);
+      });
+    const upgrade = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==';
+    const own = await startServer({ handleHttp: dashboardHandler() });
+    const app = createServer((_, response) => response.writeHead(200).end('app'));
+    const attached = createRealtimeServer({ server: app, jwt: { secret: SECRET } });
+    await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+    const appPort = (app.address() as AddressInfo).port;
+    try {
+      // An origin-form target is a path, whatever it holds; one that names no URL at all is a 400.
+      for (const [target, status] of [['//', '404 Not Found'], ['/\\', '404 Not Found'], ['//[', '404 Not Found'], ['http://[', '400 Bad Request'], ['*', '400 Bad Request']]) {
+        expect(await raw(own.port, `GET ${target} HTTP/1.1`)).toBe(`HTTP/1.1 ${status}`);
+        expect(await raw(own.port, `GET ${target} HTTP/1.1\r\n${upgrade}`)).toBe(`HTTP/1.1 ${status}`);
+        // On an app's server such a request is the app's to answer.
+        expect(await raw(appPort, `GET ${target} HTTP/1.1`)).toBe('HTTP/1.1 200 OK');
+      }
+      expect(await raw(own.port, `GET //x/api/ws HTTP/1.1\r\n${upgrade}`)).toBe('HTTP/1.1 404 Not Found');
+      expect((await fetch(own.http('/'))).status).toBe(200);
+      expect((await fetch(own.http('/api/ws'))).status).toBe(426);
+      expect(await (await fetch(`http://127.0.0.1:${appPort}/api/ws/poll`)).json()).toEqual({ error: 'no-token' });
+    } finally {
+      await own.rt.close();
+      await attached.close();
+      await new Promise((resolve) => app.close(resolve));
     }
   });
 

@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requestUrl } from '../../server/protocol.js';
 import { DASHBOARD_HTML } from './page.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -48,7 +49,7 @@ function script(): Promise<string> {
 export function dashboardHandler(): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const pathname = requestUrl(req.url)?.pathname;
     const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
     if (pathname === '/' || pathname === '/index.html') {
       res.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'unsafe-inline'" });
