@@ -21,9 +21,12 @@ export function isCursor(value: string): boolean {
 
 /**
  * Whether cursor `next` comes after `last` in one stream. Cursors are opaque: the client
- * only orders those it can read as `<epoch>.<digits>` (the reference server's form) within
- * one epoch, and otherwise only refuses an exact repeat of the last one. Another epoch
- * counts as after: a new epoch follows a `gap`, which the connection or poll response says.
+ * only orders those it can read as `<epoch>.<position>` (the reference server's form), where
+ * the epoch is not a number and the position is digits without a leading zero, within one
+ * epoch; positions compare exactly at any length. Any other pair counts as after unless it is
+ * an exact repeat: `1705251000.6` (a decimal time, as a server may write one) is not read as
+ * position 6. Another epoch counts as after: a new epoch follows a `gap`, which the
+ * connection or poll response says.
  *
  * @returns true when `last` is null, or `next` is later (or incomparable and different)
  */
@@ -32,8 +35,8 @@ export function isAfter(next: string, last: string | null): boolean {
   if (next === last) return false;
   const a = CURSOR.exec(next);
   const b = CURSOR.exec(last);
-  // Positions below 2^53: exact as numbers.
-  return !a || !b || a[1] !== b[1] || Number(a[2]) > Number(b[2]);
+  // Digit strings without leading zeros: the longer is larger, else the larger text (2^53 and beyond too).
+  return !a || !b || a[1] !== b[1] || a[2]!.length > b[2]!.length || (a[2]!.length === b[2]!.length && a[2]! > b[2]!);
 }
 
 /** Whether two cursors are positions of one stream (the same epoch): `e1.3` and `e1.9` are, `e1.3` and `e2.3` are not, nor is anything and null. */
@@ -44,5 +47,5 @@ export function sameStream(a: string, b: string | null): boolean {
   return x !== null && y !== null && x[1] === y[1];
 }
 
-/** `<epoch>.<position>`: the epoch (group 1) and the position (group 2). */
-const CURSOR = /^(.*)\.(\d+)$/;
+/** `<epoch>.<position>`: the epoch (group 1), holding something besides digits and dots, and the position (group 2). */
+const CURSOR = /^(.*[^\d.].*)\.(0|[1-9]\d*)$/;

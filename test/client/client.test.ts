@@ -228,6 +228,39 @@ describe('client: opaque cursors', () => {
   });
 });
 
+describe('client: cursors of other servers', () => {
+  it('delivers every message of increasing cursors it must not read as <epoch>.<n> positions (found by a hostile tester: dropped as duplicates)', async () => {
+    const whale = example('whale') as { data: object };
+    // Positions past 2^53 (UnixNano), decimal times (Python's str(time.time())), a position with a leading zero.
+    const streams = [
+      ['n.1705251000000000000', 'n.1705251000000000100', 'n.1705251000000000123', 'n.1705251000000000200'],
+      ['1705251000.1', '1705251000.5', '1705251000.51', '1705251000.6', '1705251000.75'],
+      ['e.1', 'e.07', 'e.08'],
+    ];
+    const wss = await socketServer((ws, req) => {
+      // The token names the stream: a reconnect gets the same one again.
+      const [first, ...rest] = streams[Number(new URL(req.url!, 'http://x').searchParams.get('token'))]!;
+      ws.send(JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: '2026-01-14T16:30:00.000Z', cursor: first }));
+      for (const cursor of rest) ws.send(JSON.stringify({ ...whale, cursor }));
+      setTimeout(() => ws.close(4000, 'next stream'), 100);
+    });
+    try {
+      for (const [index, [first, ...rest]] of streams.entries()) {
+        const client = nodeClient(wss.url, { polling: false });
+        const got: string[] = [];
+        client.on('whale', (_data, message) => got.push(message.cursor!));
+        client.connect(String(index));
+        await until(() => client.getStatus().lastClose !== null, `the stream after ${first}`);
+        client.disconnect();
+        expect(got).toEqual(rest);
+        expect(client.getStatus().duplicates).toBe(0);
+      }
+    } finally {
+      await wss.close();
+    }
+  });
+});
+
 describe('client: the cursors it remembers', () => {
   it('are the last 1,000 delivered: an older one is delivered again, a recent one dropped (memory stays bounded)', async () => {
     const whale = example('whale') as { data: object };
@@ -700,6 +733,13 @@ describe('client: cursor order', () => {
     expect(isAfter('f.1', 'e.10')).toBe(true);
     expect(isAfter('e.1', null)).toBe(true);
     expect(isAfter('opaque', 'other')).toBe(true);
+    // Exact at any length: 2^53 + 1 is after 2^53, which Number() reads as equal.
+    expect(isAfter('e.9007199254740993', 'e.9007199254740992')).toBe(true);
+    expect(isAfter('e.9007199254740992', 'e.9007199254740993')).toBe(false);
+    expect(isAfter('e.100', 'e.99')).toBe(true);
+    // Not that form: a decimal number, a position with a leading zero.
+    expect(isAfter('1705251000.6', '1705251000.51')).toBe(true);
+    expect(isAfter('e.07', 'e.1')).toBe(true);
   });
 });
 
