@@ -3,7 +3,7 @@ import { inspect } from 'node:util';
 import { Redis, ReplyError, type RedisOptions } from 'ioredis';
 import type { MessageType } from '../../../generated/types.js';
 import { compareCursors, formatCursor, parseCursor, parseEntryId, type EntryId } from './cursor.js';
-import { APPEND_SCRIPT, READ_SCRIPT } from './scripts.js';
+import { APPEND_SCRIPT, READ_SCRIPT, ROTATE_SCRIPT } from './scripts.js';
 import type { Logger } from '../core.js';
 import { pageLength, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from '../stream-store.js';
 
@@ -86,6 +86,7 @@ type ReadCommand = (...args: (string | number)[]) => Promise<unknown[]>;
 interface ScriptedRedis extends Redis {
   rcAppend: AppendCommand;
   rcRead: ReadCommand;
+  rcRotate: (...args: string[]) => Promise<string>;
 }
 
 // Info too: without it `redis-recovered` (and the start) never showed, only the loss and the gap.
@@ -178,6 +179,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   const sub = options.client ? options.client.duplicate(connectionOptions) : new Redis(options.url!, connectionOptions);
   cmd.defineCommand('rcAppend', { lua: APPEND_SCRIPT });
   cmd.defineCommand('rcRead', { lua: READ_SCRIPT });
+  cmd.defineCommand('rcRotate', { numberOfKeys: 1, lua: ROTATE_SCRIPT });
 
   const listeners = new Set<(entry: StreamEntry) => void>();
   const gapListeners = new Set<(gap: StreamGap) => void>();
@@ -187,6 +189,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   // Live state of this node's subscription: the epoch and last id delivered to listeners.
   let epoch: string | null = null;
   let last: EntryId | null = null;
+  /** Epochs this node saw replaced because Redis lost writes in them: their late entries on the fan-out channel are read again in the new epoch. */
+  const retired = new Set<string>();
   let syncing = false;
   const pending: Published[] = [];
   let lostSince: number | null = null;
@@ -296,6 +300,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       logger.error({ event: 'unreadable-entry', sample: published.entry.cursor }, 'unreadable entry on the fan-out channel');
       return;
     }
+    if (retired.has(pos.epoch)) return;
     if (pos.epoch !== epoch) {
       // Redis lost its data and some node already appended in the new epoch.
       gap('epoch', `epoch ${epoch} → ${pos.epoch}`);
@@ -304,7 +309,13 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       emit(published.entry);
       return;
     }
-    if (last && published.seq <= last.seq) return; // already delivered by a catch-up
+    if (last && published.seq <= last.seq) {
+      // Already delivered by a catch-up, unless it is later than that: then Redis's sequence
+      // went back (restored from an older snapshot, a replica promoted with lag). The catch-up
+      // tells which; this entry is read again in the new epoch it starts.
+      if (pos.position > last.position) void sync();
+      return;
+    }
     if (last && published.seq > last.seq + 1) {
       // A sequence number is missing: replay the hole from the all-stream before this one.
       pending.unshift(published);
@@ -362,6 +373,17 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         epoch = read.epoch;
         last = head;
         return;
+      }
+      if (read.seq < last.seq) {
+        // Same epoch, yet the sequence is below what this node saw: Redis came back without its
+        // latest writes, and the epoch key survived. Cursors of the lost stretch would read as
+        // resumed: start a new epoch, so that every node and every client is told of the gap.
+        const rotated = await rotate(read.epoch, `the sequence went back from ${last.seq} to ${read.seq}`);
+        retired.add(read.epoch);
+        gap('epoch', `epoch ${epoch} → ${rotated}: Redis came back without its latest writes (sequence ${last.seq} → ${read.seq})`);
+        epoch = null;
+        last = null;
+        continue;
       }
       const stream = read.streams[0]!;
       if (parseEntryId(stream.deleted)!.position > last.position) {
@@ -432,6 +454,13 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     }
   }
 
+  /** Replaces `lost`, the epoch in which Redis lost writes, by a new one (once, whoever asks first); the epoch in force. */
+  async function rotate(lost: string, why: string): Promise<string> {
+    const now = await cmd.rcRotate(keys.epoch, lost, newEpoch());
+    if (now !== lost) logger.warn({ event: 'epoch-rotated', url: where, from: lost, to: now, detail: why }, 'Redis lost writes: new epoch');
+    return now;
+  }
+
   /** `maxBytes`: of the frames per stream, past its first entry (Infinity: no byte bound). */
   async function readStreams(streams: string[], since: number, limit: number, maxBytes = Infinity): Promise<DecodedRead> {
     let reply: unknown[];
@@ -485,6 +514,13 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       }
       const streams = viewer.admin ? [keys.all] : [keys.user(viewer.userId), keys.global];
       const read = await readStreams(streams, pos.position, Math.max(1, limit), maxBytes);
+      if (read.epoch === epoch && last !== null && read.seq < last.seq) {
+        // Redis came back without writes this node saw, before its catch-up noticed: not `resumed`.
+        await rotate(read.epoch, `a read found the sequence at ${read.seq}, below ${last.seq}`);
+        retired.add(read.epoch);
+        void sync();
+        return store.read(viewer, since, limit, maxBytes);
+      }
       const isGap =
         pos.epoch !== read.epoch ||
         pos.position > read.head ||

@@ -189,3 +189,17 @@ for i = 4, #KEYS do
 end
 return out
 `;
+
+/**
+ * rotate: KEYS = epoch. ARGV = the epoch found to have lost writes, a new epoch. Replaces the
+ * epoch only if it is still the one given (another node may have replaced it already), so a
+ * loss starts one new epoch, however many nodes notice it. Returns the epoch now in force.
+ */
+export const ROTATE_SCRIPT = `
+local epoch = redis.call('GET', KEYS[1])
+if (not epoch) or epoch == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2])
+  epoch = ARGV[2]
+end
+return epoch
+`;

@@ -32,24 +32,29 @@ async function answersPing(port: number): Promise<boolean> {
 
 /**
  * One redis-server child for a test file, on its own port, without persistence (`--save ''
- * --appendonly no`): a restart comes back empty, like a Redis that lost its data.
+ * --appendonly no`): a restart comes back empty, like a Redis that lost its data. Given a
+ * folder (`dir`), it loads the snapshot there when it starts (made only by an explicit SAVE):
+ * a restart comes back as of the last SAVE.
  */
 export class RedisServer {
   private child: ChildProcess | null = null;
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly dir?: string,
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(port?: number): Promise<RedisServer> {
-    const server = new RedisServer(port ?? (await freePort()));
+  static async start(port?: number, options: { dir?: string } = {}): Promise<RedisServer> {
+    const server = new RedisServer(port ?? (await freePort()), options.dir);
     await server.startProcess();
     return server;
   }
 
   private async startProcess(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], {
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', ...(this.dir ? ['--dir', this.dir] : [])], {
       stdio: 'ignore',
     });
     this.child = child;
@@ -81,7 +86,7 @@ export class RedisServer {
     this.child?.kill('SIGCONT');
   }
 
-  /** Crashes and starts again on the same port, empty. */
+  /** Crashes and starts again on the same port, empty (or as of the last SAVE, given a folder). */
   async restart(downMs = 0): Promise<void> {
     await this.stop();
     if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));

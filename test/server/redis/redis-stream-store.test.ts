@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRedisStreamStore, type RedisStreamStore, type StreamGap } from '../../../src/server/redis/index.js';
@@ -434,6 +437,42 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     expect(logger.events.map((e) => e.event)).toEqual(expect.arrayContaining(['redis-lost', 'redis-recovered', 'stream-gap']));
     for (const spy of spies) spy.mockRestore();
     for (const event of ['redis-lost', 'redis-recovered']) expect(consoleLines.some((line) => line.includes(`event: '${event}'`))).toBe(true);
+  });
+});
+
+describe.skipIf(!tool.available)(`Redis restored from an older snapshot ${tool.reason}`, () => {
+  it('a node that saw later writes starts a new epoch: a cursor of the lost stretch reads gap, not resumed (found by a hostile tester)', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rc-redis-'));
+    const persisted = await RedisServer.start(undefined, { dir });
+    const logger = collectingLogger();
+    const a = await createRedisStreamStore({ url: persisted.url, keyPrefix: 'snap', logger });
+    try {
+      const gaps: StreamGap[] = [];
+      const seen: StreamEntry[] = [];
+      a.onGap((g) => gaps.push(g));
+      a.subscribe((e) => seen.push(e));
+      const first = await a.append('alice', 'trades', frame(1, 'alice'));
+      const saver = new Redis(persisted.url);
+      await saver.save();
+      saver.disconnect();
+      // Stored and delivered after the snapshot: lost when Redis restarts from it.
+      for (let n = 2; n <= 4; n++) await a.append('alice', 'trades', frame(n, 'alice'));
+      await waitFor(() => seen.length === 4, 'four entries delivered');
+      await persisted.restart();
+      await waitFor(() => gaps.length === 1, 'the gap');
+      expect(gaps[0]!.reason).toBe('epoch');
+      expect(logger.events.map((e) => e.event)).toContain('epoch-rotated');
+      // Before, the epoch survived the restart: this read said resumed with entries 2-4 gone.
+      const r = await a.read({ userId: 'alice', admin: false }, first.cursor, 10);
+      expect(r.resume).toBe('gap');
+      const after = await waitForAppend(() => a.append('alice', 'trades', frame(5, 'alice')));
+      expect(after.cursor.split('.')[0]).not.toBe(first.cursor.split('.')[0]);
+      await waitFor(() => seen.some((e) => e.cursor === after.cursor), 'the entry after the restart, live');
+    } finally {
+      await a.close();
+      await persisted.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
