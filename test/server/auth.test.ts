@@ -57,6 +57,13 @@ describe('HS256: every refused token gets 401 and no socket', () => {
     expect(server.rt.stats().refusedPolls).toMatchObject({ 'token-expired': 1, 'invalid-token': 1 });
   });
 
+  it('reads ?token= first when a request carries both it and Authorization: Bearer', async () => {
+    const poll = await fetch(server.http(`/api/ws/poll?token=not.a.jwt`), { headers: { authorization: `Bearer ${await good('u1')}` } });
+    expect(poll.status).toBe(401);
+    const { status } = await refusedStatus(server.url({ token: 'not.a.jwt' }), { headers: { Authorization: `Bearer ${await good('u1')}` } });
+    expect(status).toBe(401);
+  });
+
   it('accepts a valid token from ?token= and from Authorization: Bearer, sending connection first', async () => {
     const jwt = await good('u1');
     for (const client of [await connect(server.url({ token: jwt })), await connect(server.url(), { headers: { Authorization: `Bearer ${jwt}` } })]) {
