@@ -307,6 +307,10 @@ describe('realtime-contract validate', () => {
     expect(cli(['validate', file('broken-first.json', '{"type":"ping",,"timestamp":1}\n{"type":"ping","timestamp":2}\n')]).stdout).not.toContain('one message per line');
     // And only then: a broken line of real NDJSON gets no such hint.
     expect(cli(['validate', file('broken.ndjson', '{"type":"ping",\n')]).stdout).not.toContain('pretty-printed');
+    // Lines ended by a carriage return alone (classic Mac OS) read as one line: said so.
+    const lonelyCr = cli(['validate', file('mac.ndjson', '{"type":"ping","timestamp":1}\r{"type":"ping","timestamp":2}\r')]).stdout;
+    expect(lonelyCr).toMatch(/mac\.ndjson:1: .*; the line holds carriage returns \(U\+000D\) without line feeds: NDJSON lines end with \\n or \\r\\n\n/);
+    expect(cli(['validate', file('crlf.ndjson', '{"type":"ping","timestamp":1}\r\n{"type":"ping",\r\n')]).stdout).not.toContain('carriage return');
   });
 
   it('shows a number at fault as the producer wrote it, and as JavaScript read it when that differs', () => {

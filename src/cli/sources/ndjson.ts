@@ -98,6 +98,12 @@ export function parseLine(text: string, file: string, line: number, duplicateKey
       const hint = 'the file looks like one pretty-printed JSON document, not one message per line: name it .json, or give --input json';
       return { kind: 'syntax', file, line, error: { ...syntax, message: `${syntax.message}; ${hint}`, hint } };
     }
+    // A carriage return left in a line is a line end only classic Mac OS writes alone: the whole
+    // file read as one line (a hostile tester's file got the parser's words only).
+    if (syntax.hint === undefined && text.includes('\r')) {
+      const hint = 'the line holds carriage returns (U+000D) without line feeds: NDJSON lines end with \\n or \\r\\n';
+      return { kind: 'syntax', file, line, error: { ...syntax, message: `${syntax.message}; ${hint}`, hint } };
+    }
     return { kind: 'syntax', file, line, error: syntax };
   }
   if (!duplicateKeys) return new LineMessage(file, line, value, text, NONE, undefined);
