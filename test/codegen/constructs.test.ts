@@ -86,6 +86,15 @@ export const HANDLED: Construct[] = [
   { name: 'anything', schema: {}, values: [1, 'a', null, { k: [1] }, [true]] },
   { name: 'null_type', schema: { type: 'null' }, values: [null] },
   { name: 'colliding_property_names', schema: object({ a_b: { type: 'string' }, aB: { type: 'string' } }, ['a_b', 'aB']), values: [{ a_b: 'x', aB: 'y' }] },
+  // Closed lists of the same values are one type in Go and Python (quicktype merges them): the
+  // others are aliases of it (generate failed with "quicktype declared no type", a fresh user).
+  { name: 'same_values_as_side', schema: { enum: ['sell', 'buy'] }, values: ['buy'] },
+  { name: 'same_values_twice', schema: object({ a: { enum: ['x', 'y'] }, b: { enum: ['y', 'x'] }, c: { type: 'array', items: { enum: ['x', 'y'] } } }, ['a', 'b']), values: [{ a: 'x', b: 'y', c: ['y'] }] },
+  {
+    name: 'nested_inline_objects',
+    schema: object({ venue: object({ name: { type: 'string' }, region: { enum: ['eu', 'us'] } }, ['name']), fills: { type: 'array', items: object({ k: { type: 'integer' } }, ['k']) }, by_id: { type: 'object', additionalProperties: object({ n: { type: 'number' } }, ['n']) } }, ['venue']),
+    values: [{ venue: { name: 'x' } }, { venue: { name: 'x', region: 'eu' }, fills: [{ k: 1 }], by_id: { a: { n: 1.5 } } }],
+  },
   { name: 'property_names', schema: object({ class: { type: 'string' }, 'with space': { type: 'integer' }, 'a-b': { type: 'boolean' } }, ['class']), values: [{ class: 'x', 'with space': 1, 'a-b': true }] },
 ];
 
@@ -105,6 +114,7 @@ const REFUSED: (Construct & { pointer: string; problem: RegExp })[] = [
   { name: 'contains', schema: { type: 'array', items: { type: 'integer' }, contains: { const: 1 } }, values: [[1, 2]], pointer: '/contains', problem: /keyword "contains" is not supported/ },
   { name: 'null_const', schema: { const: null }, values: [null], pointer: '/const', problem: /only a string, number or boolean const is supported/ },
   { name: 'object_enum', schema: { enum: [{ a: 1 }, [1]] }, values: [{ a: 1 }], pointer: '/enum', problem: /only string, number, boolean or null values are supported/ },
+  { name: 'title_of_a_definition', schema: object({ a: { type: 'string' } }, ['a'], { title: 'TradeData' }), values: [{ a: 'x' }], pointer: '/title', problem: /got "TradeData", which is also a definition's name/ },
   { name: 'min_max_properties', schema: { type: 'object', additionalProperties: { type: 'string' }, minProperties: 1, maxProperties: 2 }, values: [{ a: 'x' }], pointer: '/minProperties', problem: /keyword "minProperties" is not supported/ },
 ];
 
@@ -206,6 +216,25 @@ describe('every construct the loader accepts', async () => {
     const { file, pointer, problem } = error as SchemaError;
     expect({ file, pointer }).toEqual({ file: `${c.name}.json`, pointer: `/definitions/${pascal(c.name)}Data/properties/value${c.pointer}` });
     expect(problem).toMatch(c.problem);
+  });
+});
+
+describe('type names in Go and Python', () => {
+  const declared = (files: Map<string, string>) => ({
+    go: new Set([...files.get(GO_FILE)!.matchAll(/^type (\w+) /gm)].map((m) => m[1]!)),
+    python: new Set([...files.get(PYTHON_FILE)!.matchAll(/^(?:class (\w+)|(\w+) = \w+$)/gm)].map((m) => m[1] ?? m[2]!)),
+  });
+  it('are named after their place: another message with the same inline shapes renames nothing (a fresh user got PurpleVenue for Venue in a minor release)', async () => {
+    const venue = (extra: Record<string, unknown>) => object({ venue: object({ name: { type: 'string' }, ...extra }, ['name']), mode: { enum: ['live', 'paper'] } }, ['venue']);
+    const before = declared(await generate(contractWith('names-before', [{ name: 'first', schema: venue({ region: { type: 'string' } }), values: [{ venue: { name: 'x' } }] }])));
+    const after = declared(await generate(contractWith('names-after', [{ name: 'first', schema: venue({ region: { type: 'string' } }), values: [{ venue: { name: 'x' } }] }, { name: 'second', schema: venue({ id: { type: 'string' } }), values: [{ venue: { name: 'x' } }] }])));
+    for (const language of ['go', 'python'] as const) {
+      expect([...before[language]].filter((name) => !after[language].has(name)), language).toEqual([]);
+      expect(after[language], language).toContain('FirstDataValueVenue');
+      expect(after[language], language).toContain('SecondDataValueVenue');
+      // The same closed list in both: one type, the second name an alias of the first.
+      expect(after[language], language).toContain('SecondDataValueMode');
+    }
   });
 });
 
