@@ -45,7 +45,8 @@ export interface RealtimeServerOptions {
   authenticate?: AuthenticateHook;
   /**
    * Origins allowed to open a socket or poll (403 otherwise). A request without `Origin` (not a
-   * browser) passes. Default: any. A poll from an allowed origin gets CORS headers (and its
+   * browser) passes. Default: any. A function that throws refuses the origin (logged as
+   * `origin-check-threw`); only `true` allows it. A poll from an allowed origin gets CORS headers (and its
    * `OPTIONS` preflight a 204), so a dashboard served elsewhere can fall back to polling.
    */
   allowedOrigins?: readonly string[] | ((origin: string) => boolean);
@@ -222,7 +223,15 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const originAllowed = (request: IncomingMessage): boolean => {
     const origin = request.headers.origin;
     if (origins === undefined || origin === undefined) return true;
-    return typeof origins === 'function' ? origins(origin) : origins.includes(origin);
+    if (typeof origins !== 'function') return origins.includes(origin);
+    try {
+      return origins(origin) === true;
+    } catch (error) {
+      // `(o) => new URL(o).hostname …` throws on `Origin: null`: a refusal, not a crash (a poll
+      // ended the process) nor an `invalid-token` (an upgrade said so).
+      logger?.warn({ event: 'origin-check-threw', err: errorSummary(error) }, 'allowedOrigins threw: origin refused');
+      return false;
+    }
   };
 
   /** Auth and limits shared by upgrades and polls; throws AuthError. */
@@ -507,6 +516,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     if (!ownServer) for (const listener of previousRequestListeners) httpServer.on('request', listener as never);
     wss.close();
     if (ownStore) await store.close();
+    // Closed before it listened: its listen() is still resolving the host, and would listen after.
+    if (ownServer) await listening.catch(() => undefined);
     if (ownServer && httpServer.listening) {
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());
@@ -624,9 +635,17 @@ const LOOPBACK = /^(?:::ffff:)?127\.|^::1$/;
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 
-/** Answers a refused upgrade with a plain HTTP status and closes the TCP connection: no socket is opened. */
+/**
+ * Answers a refused upgrade with a plain HTTP status and closes the TCP connection: no socket is
+ * opened. The connection is destroyed once the answer is written, as `ws` does: a client that
+ * kept its side open held it (and its `maxConnectionsPerIp` slot) forever, since an upgrade
+ * request has no timeout left; and a client that reset it made the write fail with nothing to
+ * hear the error, which ended the process (a code audit).
+ */
 function refuseSocket(socket: Duplex, status: number, reason: string, retryAfterSec?: number): void {
   if (socket.destroyed) return;
+  socket.on('error', () => socket.destroy());
+  socket.once('finish', () => socket.destroy());
   const body = JSON.stringify({ error: reason });
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +

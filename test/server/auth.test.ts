@@ -190,6 +190,20 @@ describe('origin, attempt limits, socket limits', () => {
     }
   });
 
+  it('an allowedOrigins function that throws refuses the origin with 403, on a poll and an upgrade (a poll ended the process: a code audit)', async () => {
+    const server = await startServer({ allowedOrigins: (origin) => new URL(origin).hostname === 'dashboard.example' });
+    try {
+      const jwt = await token('u1');
+      const poll = await fetch(server.http('/api/ws/poll'), { headers: { origin: 'null', authorization: `Bearer ${jwt}` } });
+      expect(poll.status).toBe(403);
+      expect((await refusedStatus(server.url({ token: jwt }), { origin: 'null' })).status).toBe(403);
+      expect(server.rt.stats()).toMatchObject({ refusedPolls: { origin: 1 }, refusedUpgrades: { origin: 1 } });
+      expect((await fetch(server.http('/api/ws/poll'), { headers: { origin: 'https://dashboard.example', authorization: `Bearer ${jwt}` } })).status).toBe(200);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('answers polls from an allowed origin with CORS headers (preflight included), and refuses others', async () => {
     const server = await startServer({ allowedOrigins: ['https://dashboard.example'] });
     try {

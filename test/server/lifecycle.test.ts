@@ -3,7 +3,7 @@
  * every stream type appears.
  */
 import { createServer } from 'node:http';
-import { createConnection, type AddressInfo } from 'node:net';
+import { createConnection, type AddressInfo, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { SERVER_MESSAGE_TYPES } from '../../generated/contract.js';
 import { validateMessage } from '../../src/runtime/validate.js';
@@ -110,6 +110,53 @@ describe('close and stats', () => {
       await attached.close();
       await new Promise((resolve) => app.close(resolve));
     }
+  });
+
+  it('closes the connection of a refused upgrade once answered, and survives a client that resets it (a code audit: held forever; ECONNRESET ended the process)', async () => {
+    const server = await startServer({ maxConnectionsPerIp: 3 });
+    const upgrade = (path: string) => `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+    try {
+      // Clients that keep their side open after the answer (allowHalfOpen), three times the limit of connections per address.
+      const open: Socket[] = [];
+      for (const path of ['/api/ws', '/elsewhere', '//', '/api/ws', '/elsewhere', '//', '/api/ws', '/elsewhere', '//']) {
+        const answer = await new Promise<string>((resolve, reject) => {
+          const socket = createConnection({ host: '127.0.0.1', port: server.port, allowHalfOpen: true }, () => socket.write(upgrade(path)));
+          open.push(socket);
+          let text = '';
+          socket.setEncoding('latin1').on('data', (chunk: string) => (text += chunk)).on('error', reject).on('end', () => resolve(text.split('\r\n')[0]!));
+        });
+        expect(answer).toMatch(/^HTTP\/1\.1 40[014] /);
+      }
+      // The server let go of each: its count of open connections falls to none, the slots of the address with it.
+      let connections = -1;
+      for (const deadline = Date.now() + 5000; connections !== 0 && Date.now() < deadline; await sleep(20)) {
+        connections = await new Promise<number>((resolve) => server.rt.httpServer.getConnections((_, count) => resolve(count)));
+      }
+      expect(connections).toBe(0);
+      expect((await fetch(server.http('/api/ws'))).status).toBe(426);
+      for (const socket of open) socket.destroy();
+      // Reset right after the request, before the answer is written.
+      for (let i = 0; i < 50; i++) {
+        const socket = createConnection({ host: '127.0.0.1', port: server.port }, () => {
+          socket.write(upgrade(i % 2 === 0 ? '/elsewhere' : '/api/ws'));
+          socket.resetAndDestroy();
+        });
+        socket.on('error', () => undefined);
+        await sleep(2);
+      }
+      await sleep(200);
+      expect((await fetch(server.http('/api/ws'))).status).toBe(426);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('close() right after create, before it listens, leaves nothing listening (it listened after, with no handler)', async () => {
+    const rt = createRealtimeServer({ jwt: { secret: SECRET } });
+    await rt.close();
+    await rt.listening;
+    await sleep(50);
+    expect(rt.httpServer.listening).toBe(false);
   });
 
   it('answers a plain GET on the WebSocket path with 426 Upgrade Required and Upgrade: websocket', async () => {
