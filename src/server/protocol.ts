@@ -19,21 +19,6 @@ import type { GlobalMessage, MessageType, ServerMessage, UserMessage } from '../
 export { CloseCode, ErrorCode, MESSAGE_AUDIENCES, MESSAGE_DELIVERY, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH, PONG_TIMEOUT_MS, WEBSOCKET_PATH };
 export type { GlobalMessage, UserMessage };
 
-/**
- * The URL of an HTTP request target (`request.url`), or undefined when it names none. An
- * origin-form target (`/api/ws?token=…`) is read as a path, so `//x/api/ws` is the path
- * `//x/api/ws`, not a host; an absolute-form one (`http://host/api/ws`, from a proxy) as it is.
- * Node's HTTP parser passes targets the URL parser refuses (`//`, `/\\`, `//[`): `new URL` threw
- * from a request listener and ended the process (a hostile tester).
- */
-export function requestUrl(target: string | undefined): URL | undefined {
-  try {
-    return new URL(target === undefined || target.startsWith('/') ? `http://localhost${target ?? '/'}` : target);
-  } catch {
-    return undefined;
-  }
-}
-
 /** `x-audience` of a known type, or undefined for an unknown one. */
 export function audienceOf(type: string): 'user' | 'global' | 'connection' | undefined {
   return (MESSAGE_AUDIENCES as Record<string, 'user' | 'global' | 'connection' | undefined>)[type];

@@ -13,8 +13,9 @@ import { AuthError, createJwtVerifier, redactUrl, tokenOf, type AuthenticateHook
 import { errorSummary, RealtimeCore, type Counters, type Logger, type Subscriber, type Transport } from './core.js';
 import { MemoryStreamStore } from './memory-store.js';
 import { checkPollResponse } from './poll-response.js';
-import { CloseCode, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH, PONG_TIMEOUT_MS, requestUrl, WEBSOCKET_PATH, type GlobalMessage, type UserMessage } from './protocol.js';
+import { CloseCode, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH, PONG_TIMEOUT_MS, WEBSOCKET_PATH, type GlobalMessage, type UserMessage } from './protocol.js';
 import { KeyedRateLimiter, type RateLimit } from './rate-limit.js';
+import { requestUrl } from '../shared/request-url.js';
 import type { StreamEntry, StreamStore } from './stream-store.js';
 
 /** Options of {@link createRealtimeServer}. Times are in milliseconds, sizes in bytes. */

@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { requestUrl } from '../../server/protocol.js';
+import { requestUrl } from '../../shared/request-url.js';
 import { DASHBOARD_HTML } from './page.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
