@@ -192,6 +192,9 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, { readonly name: keyof type
   INTERNAL_ERROR: { name: "InternalError", description: "The server failed to process a request (the spec's example)." },
 };
 
+/** The schema files this was generated from (src/contract/digest.ts): the CLI warns when schemas/ beside it says otherwise. */
+export const SCHEMAS_DIGEST = "sha256:7d39991ef52a399bfc9abe141719d44f364705aa273623598f3bd988d9676eae";
+
 /** Fails to compile unless MESSAGE_TYPES lists every message type. */
 type Never<T extends never> = T;
 type _MessageTypesAreComplete = Never<Exclude<MessageType, (typeof MESSAGE_TYPES)[number]>>;

@@ -47,6 +47,8 @@ program
   .action(async (paths: string[], options: { mode: 'strict' | 'tolerant'; format: 'text' | 'json'; input: 'auto' | 'json' | 'ndjson'; allErrors: boolean; jobs?: number }) => {
     // Imported on use: `generate` must run before generated/ exists.
     const { runValidate } = await import('./validate-command.js');
+    const stale = (await import('./stale.js')).staleContractWarning();
+    if (stale) output.stderr(`${stale}\n`);
     process.exitCode = await runValidate(paths, options, output);
   });
 
@@ -94,6 +96,8 @@ program
   .addOption(new Option('--format <format>', 'text: a line per violation; json: one JSON object').choices(['text', 'json']).default('text'))
   .action(async (url: string, options: { token?: string; duration?: number; count?: number; pingInterval?: number; tolerance?: number; mode: 'strict' | 'tolerant'; format: 'text' | 'json' }) => {
     const { runListen } = await import('./listen-command.js');
+    const stale = (await import('./stale.js')).staleContractWarning();
+    if (stale) output.stderr(`${stale}\n`);
     process.exitCode = await runListen(url, { ...options, durationMs: options.duration, pingIntervalMs: options.pingInterval }, output);
   });
 

@@ -1,3 +1,4 @@
+import { schemasDigest } from '../shared/schemas-digest.js';
 import type { Contract } from '../contract/index.js';
 
 /**
@@ -116,6 +117,9 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export const ERROR_CODES: Readonly<Record<ErrorCode, { readonly name: keyof typeof ErrorCode; readonly description: string }>> = {
 ${protocol.errorCodes.map((c) => `  ${c.code}: { name: ${JSON.stringify(c.name)}, description: ${JSON.stringify(c.description)} },`).join('\n')}
 };
+
+/** The schema files this was generated from (src/contract/digest.ts): the CLI warns when schemas/ beside it says otherwise. */
+export const SCHEMAS_DIGEST = ${JSON.stringify(schemasDigest(contract.files))};
 
 /** Fails to compile unless MESSAGE_TYPES lists every message type. */
 type Never<T extends never> = T;
