@@ -495,18 +495,18 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   function deliver(value: unknown, mode: 'ws' | 'polling'): void {
     const cursor = (value as { cursor?: unknown } | null)?.cursor;
     const type = (value as { type?: unknown } | null)?.type;
-    if (typeof cursor === 'string' && type !== 'connection') {
+    // Any message's cursor, an unknown type's or an invalid one's too (a resume does not
+    // replay them), once it is a cursor: a 20 KB one went into every later URL (431, for good),
+    // and one of 64,000 characters, ordered before it was checked, froze the page for seconds.
+    // (One that is not a cursor was never a duplicate: it is neither the last nor a recent one.)
+    if (typeof cursor === 'string' && type !== 'connection' && isCursor(cursor)) {
       if (!isAfter(cursor, status.cursor) || recent.has(cursor)) {
         status.duplicates++;
         return;
       }
-      // Any message's cursor, an unknown type's or an invalid one's too (a resume does not
-      // replay them), once it is a cursor: a 20 KB one went into every later URL (431, for good).
-      if (isCursor(cursor)) {
-        status.cursor = cursor;
-        recent.add(cursor);
-        if (recent.size > RECENT_CURSORS) recent.delete(recent.values().next().value!);
-      }
+      status.cursor = cursor;
+      recent.add(cursor);
+      if (recent.size > RECENT_CURSORS) recent.delete(recent.values().next().value!);
     }
     const result = check(value);
     if (!result.ok) {

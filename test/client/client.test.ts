@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_CODES } from '../../generated/contract.js';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createRealtimeClient, pollUrlOf } from '../../src/client/client.js';
-import { isAfter, POLL_PATH, reconnectAdvice, WEBSOCKET_PATH } from '../../src/client/protocol.js';
+import { isAfter, POLL_PATH, reconnectAdvice, sameStream, WEBSOCKET_PATH } from '../../src/client/protocol.js';
 import type { GapEvent, InvalidEvent, RealtimeClient, UnknownEvent } from '../../src/client/index.js';
 import { FakeServer } from './support/fake-server.js';
 import { closeClients, example, nodeClient, sleep, STREAM_TYPES, until } from './support/helpers.js';
@@ -90,6 +90,38 @@ describe('client: delivery', () => {
     trades(s, 2, 1);
     await until(() => seen.length === 2, 'the trade after them');
     expect(invalid.map((e) => e.errors[0]!.message)).toEqual(['expected a message object, got an array nested too deep to show', expect.stringMatching(/^expected /)]);
+    expect(client.getStatus()).toMatchObject({ cursor: s.log.at(-1)!.cursor, duplicates: 0 });
+  });
+
+  it('a hostile server: a cursor of 64,000 characters does not freeze the client (ordered before it was checked, it blocked the event loop for seconds; an auditor)', async () => {
+    const s = await server();
+    const client = nodeClient(s.url);
+    const invalid: InvalidEvent[] = [];
+    const seen: string[] = [];
+    client.on('invalid', (e) => invalid.push(e));
+    client.on('trades', (trade) => seen.push(trade.id));
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    trades(s, 1, 1);
+    await until(() => seen.length === 1, 'the first trade');
+    // The longest stall of this process's event loop (the server shares it) while the frame is read.
+    let stall = 0;
+    let last = Date.now();
+    const probe = setInterval(() => {
+      stall = Math.max(stall, Date.now() - last);
+      last = Date.now();
+    }, 5);
+    try {
+      s.sendRaw(JSON.stringify({ type: 'whale', data: {}, ts: '2026-01-14T16:30:00.000Z', cursor: 'a'.repeat(64_000) }));
+      trades(s, 2, 1);
+      await until(() => seen.length === 2, 'the trade after it');
+      await sleep(50);
+    } finally {
+      clearInterval(probe);
+    }
+    // Linear: a few ms. The quadratic order took about 6 s on this machine.
+    expect(stall).toBeLessThan(1000);
+    expect(invalid).toHaveLength(1);
     expect(client.getStatus()).toMatchObject({ cursor: s.log.at(-1)!.cursor, duplicates: 0 });
   });
 
@@ -740,6 +772,19 @@ describe('client: cursor order', () => {
     // Not that form: a decimal number, a position with a leading zero.
     expect(isAfter('1705251000.6', '1705251000.51')).toBe(true);
     expect(isAfter('e.07', 'e.1')).toBe(true);
+  });
+
+  it('reads a long string in linear time (a cursor of 64,000 characters took seconds; found by an auditor)', () => {
+    // 20,000 characters: well under a millisecond in linear time, most of a second each in quadratic.
+    const long = 'a'.repeat(20_000);
+    const started = Date.now();
+    for (const text of [long, `${long}.`, `${long}.1x`, `1${long}.01`, `${'.'.repeat(20_000)}1`, 'a.'.repeat(10_000)]) {
+      expect(isAfter(text, 'e.1')).toBe(true);
+      expect(sameStream(text, 'e.1')).toBe(false);
+    }
+    expect(isAfter(`${long}.10`, `${long}.9`)).toBe(true);
+    expect(sameStream(`${long}.10`, `${long}.9`)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(500);
   });
 });
 
