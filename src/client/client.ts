@@ -360,7 +360,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     set({ state: polling ? 'polling' : 'connecting', nextAttemptAt: null });
     const t = await getToken();
     if (mine !== run || socket || !t) {
-      if (t === undefined && mine === run && status.state !== 'unauthorized') failed(undefined);
+      if (t === undefined && mine === run && status.state !== 'unauthorized') failed();
       return;
     }
     token = t;
@@ -373,7 +373,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     } catch (cause) {
       fault('CLIENT_TRANSPORT_ERROR', cause);
       socket = undefined;
-      failed(undefined);
+      if (mine === run) failed();
       return;
     }
     connectTimer = setTimeout(() => drop(ws, 4000, 'timeout'), options.connectTimeoutMs ?? 10_000);
@@ -421,6 +421,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
 
   function closed(code: number, reason: string, httpStatus: number | undefined): void {
     const wasOpen = open;
+    const mine = run;
     socket = undefined;
     open = false;
     clearTimeout(connectTimer);
@@ -429,6 +430,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     const lost = wasOpen && !polling;
     set({ lastClose: { code, reason }, ...(lost && { mode: 'offline', state: 'waiting' }) });
     if (lost) announce('disconnected', 'ws');
+    // A handler disconnected (and maybe connected again): this run is over.
+    if (mine !== run) return;
     const advice = reconnectAdvice(code);
     if (advice === 'no') {
       stopPolling();
@@ -443,7 +446,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // An expiry after a stable connection (the count reset) waits the first step only.
       const attempts = status.reconnectAttempts + 1;
       set({ reconnectAttempts: attempts });
-      return schedule(delay(attempts));
+      if (mine === run) schedule(delay(attempts)); // unless a status handler disconnected
+      return;
     }
     // A browser never shows the status of a refused upgrade (nor does a dead server have one):
     // it polls after `fallbackAfter` failures, and the poll's status tells.
@@ -463,10 +467,13 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   }
 
   /** One failed attempt: refuse to retry a refused token, poll when upgrades are refused or after `fallbackAfter`, else back off. */
-  function failed(httpStatus: number | undefined): void {
+  function failed(httpStatus?: number): void {
     if (refusedToken(httpStatus)) return;
     const attempts = status.reconnectAttempts + 1;
+    const mine = run;
     set({ reconnectAttempts: attempts, lastHttpStatus: httpStatus ?? null });
+    // A status handler disconnected: nothing more to do.
+    if (mine !== run) return;
     const refusedUpgrade = httpStatus !== undefined && httpStatus !== 429 && httpStatus < 500 && httpStatus !== 401;
     if (usePolling && !polling && (refusedUpgrade || attempts >= fallbackAfter)) startPolling();
     schedule(delay(attempts));

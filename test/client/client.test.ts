@@ -316,6 +316,40 @@ describe('client: the cursors it remembers', () => {
   });
 });
 
+describe('client: a handler that disconnects', () => {
+  it('from `connection: disconnected` or a status, stays disconnected: the lost socket was retried after it (found by an auditor)', async () => {
+    for (const via of ['status', 'connection'] as const) {
+      let upgrades = 0;
+      const wss = await socketServer((ws) => {
+        upgrades++;
+        ws.send(JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: new Date().toISOString(), cursor: 'e1.1' }));
+        setTimeout(() => ws.close(1011, 'boom'), 50);
+      });
+      try {
+        const client = nodeClient(wss.url, { backoff: { baseMs: 50, jitter: false } });
+        let told = false;
+        const giveUp = () => {
+          // Once: a handler that disconnected at every status would also end the retry it should not see.
+          if (told) return;
+          told = true;
+          client.disconnect();
+        };
+        if (via === 'connection') client.on('connection', (data) => data.status === 'disconnected' && giveUp());
+        // An app that gives up after a failed attempt.
+        else client.on('status', (status) => status.reconnectAttempts > 0 && giveUp());
+        client.connect('good');
+        await until(() => client.getStatus().lastClose !== null, 'the socket closed by the server');
+        await sleep(400);
+        expect([via, upgrades]).toEqual([via, 1]);
+        expect(client.getStatus()).toMatchObject({ state: 'idle', mode: 'offline', nextAttemptAt: null });
+      } finally {
+        closeClients();
+        await wss.close();
+      }
+    }
+  });
+});
+
 describe('client: authentication', () => {
   it('a provider that keeps giving the refused token is asked once more, not retried in a loop', async () => {
     const s = await server();
