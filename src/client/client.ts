@@ -80,7 +80,7 @@ export interface GapEvent {
 
 /** Third argument of an `error` handler when the fault is the client's own, not a server `error` message. */
 export interface ClientFault {
-  /** `CLIENT_HANDLER_ERROR` (a handler threw), `CLIENT_TOKEN_ERROR` (the token provider failed), `CLIENT_TRANSPORT_ERROR`. */
+  /** `CLIENT_HANDLER_ERROR` (a handler threw), `CLIENT_TOKEN_ERROR` (the token provider failed, or has not answered within `connectTimeoutMs`), `CLIENT_TRANSPORT_ERROR`. */
   code: string;
   /** The event whose handler threw, for `CLIENT_HANDLER_ERROR`. */
   event?: string;
@@ -154,7 +154,11 @@ export interface RealtimeClientOptions {
   /** Default `globalThis.fetch`. */
   fetch?: typeof fetch;
   backoff?: BackoffOptions;
-  /** An attempt that has not opened after this long is abandoned. Default 10 000. */
+  /**
+   * An attempt that has not opened after this long is abandoned. Default 10 000. The wait for a
+   * token counts in it: a provider that has not answered by then failed (`CLIENT_TOKEN_ERROR`,
+   * "Error: timeout"), and the attempt is retried with backoff. A poll's token waits as long.
+   */
   connectTimeoutMs?: number;
   /** Silence longer than `pingIntervalMs + pongTimeoutMs` means a dead socket. Defaults from the contract (30 000 + 10 000). */
   pingIntervalMs?: number;
@@ -212,6 +216,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   const silenceMs = (options.pingIntervalMs ?? PING_INTERVAL_MS) + pongTimeout;
   const fallbackAfter = options.fallbackAfter ?? 3;
   const usePolling = options.polling ?? true;
+  const connectTimeout = options.connectTimeoutMs ?? 10_000;
   const g = globalThis as any;
 
   const handlers = new Map<string, Set<Handler>>();
@@ -302,9 +307,11 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     timer = setTimeout(attempt, ms);
   }
 
+  /** The source's token. A provider that has not answered within the connect timeout failed (a hung one stalled the client for good). */
   async function getToken(): Promise<string | undefined> {
+    let timeout: ReturnType<typeof setTimeout> | undefined;
     try {
-      const t = typeof source === 'function' ? await source() : source;
+      const t = typeof source === 'function' ? await Promise.race([source(), new Promise<never>((_, reject) => (timeout = setTimeout(reject, connectTimeout, new Error('timeout'))))]) : source;
       if (t === refused || !t) {
         stopUnauthorized(status.lastHttpStatus ?? 401);
         return undefined;
@@ -313,6 +320,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     } catch (cause) {
       fault('CLIENT_TOKEN_ERROR', cause);
       return undefined;
+    } finally {
+      clearTimeout(timeout);
     }
   }
 
@@ -358,6 +367,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     if (socket) return;
     const mine = run;
     set({ state: polling ? 'polling' : 'connecting', nextAttemptAt: null });
+    // The connect timeout counts the wait for the token too.
+    const end = Date.now() + connectTimeout;
     const t = await getToken();
     if (mine !== run || socket || !t) {
       if (t === undefined && mine === run && status.state !== 'unauthorized') failed();
@@ -376,7 +387,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       if (mine === run) failed();
       return;
     }
-    connectTimer = setTimeout(() => drop(ws, 4000, 'timeout'), options.connectTimeoutMs ?? 10_000);
+    connectTimer = setTimeout(() => drop(ws, 4000, 'timeout'), end - Date.now());
     ws.onopen = () => {
       clearTimeout(connectTimer);
       open = true;

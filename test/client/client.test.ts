@@ -351,6 +351,19 @@ describe('client: a handler that disconnects', () => {
 });
 
 describe('client: authentication', () => {
+  it('a token provider that never answers is a failed attempt after connectTimeoutMs, retried (the client stayed connecting for good; found by an auditor)', async () => {
+    const s = await server();
+    const client = nodeClient(s.url, { connectTimeoutMs: 300 });
+    const errors: string[] = [];
+    client.on('error', (data) => errors.push(data.code));
+    let calls = 0;
+    client.connect(() => (++calls === 1 ? new Promise<string>(() => undefined) : 'good'));
+    await until(() => client.getStatus().mode === 'ws', 'the socket, with the second token', 5000);
+    expect(calls).toBe(2);
+    expect(errors).toEqual(['CLIENT_TOKEN_ERROR']);
+    expect(s.upgrades.map((u) => u.status)).toEqual([101]);
+  });
+
   it('a provider that keeps giving the refused token is asked once more, not retried in a loop', async () => {
     const s = await server();
     const client = nodeClient(s.url);
