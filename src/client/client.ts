@@ -253,6 +253,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   let pingSent = -1;
   /** Bumped by connect/disconnect: async work of an older run ends quietly. */
   let run = 0;
+  /** Bumped by each poll loop started: only the latest runs (one waiting for a token while polling stopped and started again went on too, one more per flap). */
+  let loops = 0;
 
   /** The last `status` emitted. */
   let shown: RealtimeStatus | undefined;
@@ -595,7 +597,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
 
   function startPolling(): void {
     polling = true;
-    void pollLoop(run);
+    void pollLoop(++loops);
   }
 
   function stopPolling(): void {
@@ -611,7 +613,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     /** Empty answers in a row that came back within 250 ms to a poll with a cursor. */
     let quick = 0;
     let live = false;
-    const alive = () => mine === run && polling;
+    const alive = () => mine === loops && polling;
     const lost = () => {
       if (live && !open) {
         live = false;

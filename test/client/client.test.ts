@@ -617,6 +617,50 @@ describe('client: a hostile polling server', () => {
   });
 });
 
+describe('client: a socket that opens and drops while polling', () => {
+  it('leaves one poll loop: a loop waiting for its token when polling stopped and started again went on too, one more per flap (found by an auditor)', async () => {
+    // Upgrades 2 and 4 open and are closed 40 ms later; every other one is refused without a
+    // status (as a browser sees it). Polls are answered after 260 ms.
+    const wss = new WebSocketServer({ noServer: true });
+    let upgrades = 0;
+    const http = createServer((_req: IncomingMessage, res: ServerResponse) => {
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ cursor: 'e1.1', resume: 'resumed', messages: [] })), 260);
+    });
+    http.on('upgrade', (req: IncomingMessage, raw: Duplex, head: Buffer) => {
+      const n = ++upgrades;
+      if (n !== 2 && n !== 4) return void raw.destroy();
+      wss.handleUpgrade(req, raw, head, (ws) => setTimeout(() => ws.close(1011, 'flap'), 40));
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    try {
+      let inFlight = 0;
+      let most = 0;
+      const client = nodeClient(`ws://127.0.0.1:${(http.address() as AddressInfo).port}/api/ws`, {
+        fallbackAfter: 1,
+        backoff: { baseMs: 300, maxMs: 300, jitter: false },
+        fetch: async (input, init) => {
+          most = Math.max(most, ++inFlight);
+          try {
+            return await fetch(input, init);
+          } finally {
+            inFlight--;
+          }
+        },
+      });
+      // A provider that takes 200 ms (a refresh over the network).
+      client.connect(() => new Promise<string>((resolve) => setTimeout(() => resolve('good'), 200)));
+      await until(() => upgrades >= 5, 'both flaps and an attempt after them');
+      await sleep(600);
+      expect(most).toBe(1);
+    } finally {
+      closeClients();
+      for (const ws of wss.clients) ws.terminate();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    }
+  });
+});
+
 describe('client: a poll refused with 429', () => {
   it.each(['-1', '0.0001'])('waits at least its backoff whatever Retry-After says (%s made it poll in a tight loop, found by a reviewer)', async (retryAfter) => {
     let polls = 0;
