@@ -305,7 +305,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   /** Schedules the next socket attempt (replacing any), `ms` from now. */
   function schedule(ms: number): void {
     clear();
-    set(polling ? { nextAttemptAt: Date.now() + ms } : { state: 'waiting', mode: 'offline', nextAttemptAt: Date.now() + ms });
+    set({ ...(!polling && { mode: 'offline', state: 'waiting' }), nextAttemptAt: Date.now() + ms });
     timer = setTimeout(attempt, ms);
   }
 
@@ -344,7 +344,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     try {
       parsed = new URL(url);
     } catch {
-      parsed = undefined;
+      // not a URL: parsed stays undefined
     }
     // WebSocket constructors take http: and https: too (as ws: and wss:).
     if (parsed === undefined || !['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol) || parsed.hash !== '') {
@@ -417,7 +417,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   function drop(ws: WebSocketLike, code: number, reason: string): void {
     if (socket !== ws) return;
     detach(ws, 4000, reason);
-    closed(code, reason, undefined);
+    closed(code, reason);
   }
 
   function detach(ws: WebSocketLike, code: number, reason: string): void {
@@ -432,14 +432,16 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     }
   }
 
-  function closed(code: number, reason: string, httpStatus: number | undefined): void {
+  function stopTimers(): void {
+    for (const t of [connectTimer, stableTimer, watchdog]) clearTimeout(t);
+  }
+
+  function closed(code: number, reason: string, httpStatus?: number): void {
     const wasOpen = open;
     const mine = run;
     socket = undefined;
     open = false;
-    clearTimeout(connectTimer);
-    clearTimeout(stableTimer);
-    clearTimeout(watchdog);
+    stopTimers();
     const lost = wasOpen && !polling;
     set({ lastClose: { code, reason }, ...(lost && { mode: 'offline', state: 'waiting' }) });
     if (lost) announce('disconnected', 'ws');
@@ -493,22 +495,21 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   }
 
   function frame(raw: unknown): void {
-    lastFrame = Date.now();
-    status.lastMessageAt = lastFrame;
+    lastFrame = status.lastMessageAt = Date.now();
     let value: unknown;
     // The protocol's messages are JSON in text frames. A binary frame arrives as a Buffer (ws),
     // an ArrayBuffer or a Blob (browsers): not a message, whatever its bytes hold.
-    if (typeof raw !== 'string') {
-      emit('invalid', { reason: 'json', errors: [{ pointer: '', keyword: 'json', message: 'expected JSON in a text frame, got a binary frame' }], message: raw });
-      return;
-    }
+    let wrong = 'JSON in a text frame, got a binary frame';
     try {
-      value = JSON.parse(raw);
+      if (typeof raw === 'string') {
+        value = JSON.parse(raw);
+        wrong = '';
+      }
     } catch (cause) {
-      emit('invalid', { reason: 'json', errors: [{ pointer: '', keyword: 'json', message: `expected JSON, got ${String((cause as Error).message)}` }], message: raw });
-      return;
+      wrong = `JSON, got ${String((cause as Error).message)}`;
     }
-    deliver(value, 'ws');
+    if (wrong) emit('invalid', { reason: 'json', errors: [{ pointer: '', keyword: 'json', message: `expected ${wrong}` }], message: raw });
+    else deliver(value, 'ws');
   }
 
   /** Validates (tolerant), orders by cursor, answers pings, and dispatches one message. */
@@ -642,19 +643,18 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
           if (!alive()) return;
           const code = response.status;
           if (refusedToken(code)) return;
-          if (code === 429) {
-            // Polling faster than the server allows (catching up page after page): not a loss,
-            // the server is there. Wait as long as it says, and stay connected.
+          if (code === 429 || !response.ok) {
             void response.body?.cancel().catch(() => undefined);
             // At least the backoff: a Retry-After of -1 or 0.0001 (a hostile proxy) made it spin.
-            wait = Math.max(retryAfterMs(response), delay(++failures));
-            set({ lastHttpStatus: code });
-          } else if (!response.ok) {
-            // 401 with a token provider: it may give another token, after the same backoff.
-            void response.body?.cancel().catch(() => undefined);
-            status.lastHttpStatus = code;
-            lost();
-            wait = Math.max(retryAfterMs(response), delay(++failures));
+            wait = Math.max(Number(response.headers.get('retry-after')) * 1000 || 0, delay(++failures));
+            // 429, polling faster than the server allows (catching up page after page): not a
+            // loss, the server is there. Wait as long as it says, and stay connected.
+            // Any other: 401 with a token provider may give another token, after the same backoff.
+            if (code === 429) set({ lastHttpStatus: code });
+            else {
+              status.lastHttpStatus = code;
+              lost();
+            }
           } else {
             const body = (await readJson(response, options.maxPollBytes ?? 16 * 1024 * 1024)) as { cursor?: unknown; resume?: string; messages?: unknown };
             if (!alive()) return;
@@ -792,17 +792,12 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       if (socket) detach(socket, 1000, '');
       socket = undefined;
       open = false;
-      for (const t of [connectTimer, stableTimer, watchdog]) clearTimeout(t);
+      stopTimers();
       set({ state: 'idle', mode: 'offline', nextAttemptAt: null });
       if (wasConnected) announce('disconnected', mode);
     },
   };
   return client;
-}
-
-/** `Retry-After` in seconds, as milliseconds (0 when absent). */
-function retryAfterMs(response: Response): number {
-  return Number(response.headers.get('retry-after')) * 1000 || 0;
 }
 
 /**
@@ -821,10 +816,8 @@ export function pollUrlOf(socketUrl: string): URL {
 /** Whether two status snapshots hold the same values (`lastClose` compared by code and reason). */
 function sameStatus(a: RealtimeStatus, b: RealtimeStatus): boolean {
   for (const key of Object.keys(b) as (keyof RealtimeStatus)[]) {
-    const [x, y] = [a[key], b[key]];
-    if (x === y) continue;
-    if (key === 'lastClose' && a.lastClose && b.lastClose && a.lastClose.code === b.lastClose.code && a.lastClose.reason === b.lastClose.reason) continue;
-    return false;
+    const [x, y] = [a[key], b[key]] as any[];
+    if (x !== y && !(key === 'lastClose' && x && y && x.code === y.code && x.reason === y.reason)) return false;
   }
   return true;
 }
