@@ -1,3 +1,4 @@
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { lstat, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { printable } from '../runtime/printable.js';
@@ -42,33 +43,119 @@ export class ForeignOutputError extends Error {
  * sibling folder first, then swapped in by rename, so a failure leaves `outDir` as it was.
  * Generated files the schemas no longer produce go with it. Anything else in `outDir` means it
  * holds what is not generate's, and nothing is touched (`--out src` deleted the sources; a note
- * in `docs/` went unsaid): see {@link strangers}.
+ * in `docs/` went unsaid): see {@link strangers}. Stopped by SIGINT (Ctrl-C), SIGTERM or
+ * SIGHUP mid-write, it removes its staging folder and leaves `outDir` as it was; the folders
+ * of a run that could not (killed) are removed by the next one ({@link removeLeftovers}).
  *
  * @throws ForeignOutputError naming those entries (top-level names, or paths under `outDir`)
  */
 export async function writeGenerated(outDir: string, files: GeneratedFiles): Promise<void> {
   // Resolved: `out/`, `out/.` name the folder, and the staging and retired folders are its siblings.
   const target = path.resolve(outDir);
+  await removeLeftovers(target);
   const tops = new Set([...files.keys()].map((relative) => relative.split('/')[0]!));
   const foreign = [...(await foreignEntries(target, tops)), ...(await strangers(target, files, tops))];
   if (foreign.length > 0) throw new ForeignOutputError(outDir, foreign);
   const staging = `${target}.staging-${process.pid}`;
   const retired = `${target}.retired-${process.pid}`;
+  // Ctrl-C (or a kill) mid-write left the staging folder beside the output, never removed.
+  let stopped: NodeJS.Signals | undefined;
+  const interrupted = (signal: NodeJS.Signals) => {
+    stopped = signal;
+    undoWrite(target, staging, retired);
+    for (const name of STOP_SIGNALS) process.off(name, interrupted);
+    // The signal's own ending (exit status 130 for SIGINT), unless someone else listens for it.
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  for (const name of STOP_SIGNALS) process.on(name, interrupted);
   await rm(staging, { recursive: true, force: true });
+  // Where another listener keeps the process alive after the signal: what is undone is not redone.
+  const goOn = () => {
+    if (stopped !== undefined) throw new Error(`generate stopped by ${stopped}: ${printable(outDir)} was left as it was`);
+  };
   try {
     for (const [relative, text] of files) {
       const file = path.join(staging, relative);
+      goOn();
       await mkdir(path.dirname(file), { recursive: true });
+      goOn();
       await writeFile(file, text);
     }
+    goOn();
     const hadOutput = await exists(target);
     if (hadOutput) await rename(target, retired);
+    goOn();
     await rename(staging, target);
     if (hadOutput) await rm(retired, { recursive: true, force: true });
   } catch (error) {
-    await rm(staging, { recursive: true, force: true });
+    if (stopped !== undefined) undoWrite(target, staging, retired);
+    else await rm(staging, { recursive: true, force: true });
     throw error;
+  } finally {
+    for (const name of STOP_SIGNALS) process.off(name, interrupted);
   }
+}
+
+/** Signals that stop `generate` mid-write: its staging folder is removed before it ends. */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Undoes a write stopped by a signal, synchronously (the process ends next): the output folder
+ * put back if it was already moved aside, then the staging and retired folders removed.
+ */
+function undoWrite(target: string, staging: string, retired: string): void {
+  try {
+    if (!existsSync(target) && existsSync(retired)) renameSync(retired, target);
+  } catch {
+    // The new output is being renamed in: keep it, and let the retired one go.
+  }
+  rmSync(staging, { recursive: true, force: true });
+  rmSync(retired, { recursive: true, force: true });
+}
+
+/**
+ * Removes the `<out>.staging-<pid>` and `<out>.retired-<pid>` folders beside `out` that a
+ * generate stopped mid-write left behind (killed, or a crash: a signal it could catch removes
+ * its own), those of processes that no longer run (`process.kill(pid, 0)` says so). A retired
+ * folder is the previous output: when `out` is missing (stopped between the two renames) it is
+ * put back instead. Folders of running processes (another generate writing now), and links,
+ * are left alone.
+ *
+ * @param outDir the output folder (resolved here)
+ * @returns the leftovers it removed or put back, as paths
+ */
+export async function removeLeftovers(outDir: string): Promise<string[]> {
+  const target = path.resolve(outDir);
+  const parent = path.dirname(target);
+  const pattern = new RegExp(`^${escapeRegExp(path.basename(target))}\\.(staging|retired)-([1-9][0-9]*)$`);
+  const names = await readdir(parent).catch(() => [] as string[]);
+  const found = names
+    .map((name) => ({ name, match: pattern.exec(name) }))
+    .filter(({ match }) => match !== null && Number(match[2]) !== process.pid && !isRunning(Number(match[2])));
+  const done: string[] = [];
+  // Retired folders first: one may be the only copy of the output.
+  for (const { name, match } of found.sort((a, b) => (a.match![1] === 'retired' ? 0 : 1) - (b.match![1] === 'retired' ? 0 : 1))) {
+    const leftover = path.join(parent, name);
+    if (!(await lstat(leftover).then((stats) => stats.isDirectory(), () => false))) continue;
+    if (match![1] === 'retired' && !(await lstat(target).then(() => true, () => false))) await rename(leftover, target);
+    else await rm(leftover, { recursive: true, force: true });
+    done.push(leftover);
+  }
+  return done;
+}
+
+/** Whether a process with this id runs (one of another user's too: signalling it is refused with EPERM). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**
