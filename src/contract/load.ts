@@ -1,11 +1,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import path from 'node:path';
-import { escapeToken as escapePointer, resolvePointer } from '../runtime/json-pointer.js';
+import { escapeToken as escapePointer, parsePointer, resolvePointer } from '../runtime/json-pointer.js';
 import { bundleContract } from './bundle.js';
 import { firstDuplicateKey } from './duplicate-keys.js';
 import { KNOWN_KEYWORDS, PROJECT_KEYWORDS } from './keywords.js';
-import { resolveRef } from './refs.js';
+import { followRefs, resolveRef } from './refs.js';
 import { SchemaError } from './schema-error.js';
 import { forEachSubschema } from './walk.js';
 import { describeSyntaxError } from '../runtime/json-syntax.js';
@@ -102,6 +102,7 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
     if (other) throw new SchemaError(message.file, '/properties/type/const', `type "${message.type}" is also declared by ${other}`);
     seen.set(message.type, message.file);
   }
+  for (const message of messages) checkStateKey(message, files);
   const model = { messages, documents, definitions, protocolSchema, protocol: readProtocol(protocolSchema), files };
   return { ...model, bundle: bundleContract(model) };
 }
@@ -151,6 +152,53 @@ function toMessageSchema(file: string, schema: SchemaNode): MessageSchema {
   };
 }
 
+/**
+ * A state's `x-delivery.key` names a value that every message of the type carries, and that
+ * tells its states apart: the server conflates by it (`stateKeyOf`, src/server/protocol.ts,
+ * reads the value as a string, and "" when there is none). So the key must walk `properties`
+ * (through `$ref`s, as the contract resolves them), each property required, to one whose
+ * `type` is "string" or "integer" (not null, a boolean, a number, an object or an array).
+ * Anything else merges distinct states into one under backpressure: a typo (`/data/ident` for
+ * `/data/id`) merged all of a user's bots and dropped their updates.
+ */
+function checkStateKey(message: MessageSchema, files: ReadonlyMap<string, SchemaNode>): void {
+  const { delivery, file, type } = message;
+  if (delivery.class !== 'state' || delivery.key === null) return;
+  const key = delivery.key;
+  const refuse = (problem: string): never => {
+    throw new SchemaError(file, '/x-delivery/key', `state key ${JSON.stringify(key)}: ${problem}`);
+  };
+  let at = { file, pointer: '', node: message.schema };
+  let walked = '';
+  for (const token of parsePointer(key)) {
+    at = followRefs(files, at.file, at.node, at.pointer);
+    const where = `${at.file}#${at.pointer}`;
+    const properties = at.node.properties ?? {};
+    const place = walked === '' ? 'the top level of the message' : walked;
+    if (!Object.hasOwn(properties, token)) {
+      const declared = Object.keys(properties);
+      refuse(
+        `expected a property the message declares at ${place}, found no "${token}" in ${where} ` +
+          `(${declared.length > 0 ? `it declares ${declared.map((name) => `"${name}"`).join(', ')}` : 'it declares no properties'}): ` +
+          `no "${type}" message would carry the key, and the server would merge them all into one (write "key": null for one state per type)`,
+      );
+    }
+    if (!at.node.required?.includes(token)) {
+      refuse(`expected "${token}" to be required at ${place}, found it optional in ${where}: the server would merge every "${type}" message without it into one`);
+    }
+    walked += `/${escapePointer(token)}`;
+    at = { file: at.file, pointer: `${at.pointer}/properties/${escapePointer(token)}`, node: properties[token]! };
+  }
+  at = followRefs(files, at.file, at.node, at.pointer);
+  const types = typeof at.node === 'object' && at.node.type !== undefined ? [at.node.type].flat() : [];
+  if (types.length === 0 || !types.every((t) => t === 'string' || t === 'integer')) {
+    refuse(
+      `expected a property of "type": "string" or "integer" (an identifier), found ${types.length > 0 ? `"type": ${JSON.stringify(at.node.type)}` : 'no "type"'} in ${at.file}#${at.pointer}: ` +
+        `the server compares keys as strings, and null, booleans, objects or arrays would merge distinct "${type}" states into one`,
+    );
+  }
+}
+
 function toDocumentSchema(file: string, schema: SchemaNode): DocumentSchema {
   if (typeof schema.title !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(schema.title)) {
     throw new SchemaError(file, '/title', 'a schema file needs a PascalCase title (a message schema also needs `properties.type.const` and x-direction)');
@@ -178,6 +226,7 @@ function readProtocol(schema: SchemaNode): ProtocolFacts {
     throw new SchemaError('protocol.json', '/x-keepalive', 'expected { pingIntervalMs, pongTimeoutMs } integers (milliseconds)');
   }
   if (!Array.isArray(versionHistory)) throw new SchemaError('protocol.json', '/x-version-history', 'expected an array');
+  checkVersionHistory(version, versionHistory);
   const polling = schema['x-polling'] as ProtocolFacts['polling'] | undefined;
   if (!polling || typeof polling.path !== 'string' || !Number.isInteger(polling.holdMs) || !Number.isInteger(polling.maxMessages) || typeof polling.description !== 'string') {
     throw new SchemaError('protocol.json', '/x-polling', 'expected { path, holdMs, maxMessages, description } (holdMs in milliseconds)');
@@ -198,6 +247,43 @@ function readProtocol(schema: SchemaNode): ProtocolFacts {
     }
   });
   return { version, connection, keepalive, polling, closeCodes, errorCodes, versionHistory };
+}
+
+/**
+ * `x-version-history` lists every version oldest first, each `{ version, date, changes }` once,
+ * and ends with the version the contract declares (`x-version`): the docs print the history
+ * as it is, and a bump without its entry left the version out of them.
+ */
+function checkVersionHistory(version: string, history: unknown[]): void {
+  const seen = new Map<string, number>();
+  history.forEach((entry, index) => {
+    const ok =
+      isObject(entry) && Object.keys(entry).length === 3 &&
+      typeof entry.version === 'string' && entry.version !== '' &&
+      typeof entry.date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(entry.date) &&
+      typeof entry.changes === 'string' && entry.changes.trim() !== '';
+    if (!ok) throw new SchemaError('protocol.json', `/x-version-history/${index}`, `expected { version, date (YYYY-MM-DD), changes } (non-empty strings), found ${JSON.stringify(entry)}`);
+    const earlier = seen.get(entry.version as string);
+    if (earlier !== undefined) throw new SchemaError('protocol.json', `/x-version-history/${index}/version`, `expected each version once, found "${entry.version as string}" again (also /x-version-history/${earlier})`);
+    seen.set(entry.version as string, index);
+  });
+  const listed = [...seen.keys()];
+  const at = seen.get(version);
+  if (at === undefined) {
+    throw new SchemaError(
+      'protocol.json',
+      '/x-version-history',
+      `expected an entry for version "${version}" (x-version), last, found ${listed.length > 0 ? `only ${listed.map((v) => `"${v}"`).join(', ')}` : 'no entry'}: ` +
+        `add { "version": "${version}", "date": "YYYY-MM-DD", "changes": "…" }, or the docs' version history omits the version the contract declares`,
+    );
+  }
+  if (at !== history.length - 1) {
+    throw new SchemaError(
+      'protocol.json',
+      `/x-version-history/${history.length - 1}/version`,
+      `expected the last entry to be version "${version}" (x-version), found "${listed.at(-1)!}" after it: bump x-version to the newest version listed, or list the versions oldest first`,
+    );
+  }
 }
 
 /** Only known keywords (anything else is a misspelling) and `required` names among the `properties`, in every subschema. */

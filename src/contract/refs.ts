@@ -37,12 +37,13 @@ export function resolveRef(files: ReadonlyMap<string, SchemaNode>, file: string,
 }
 
 /**
- * Follows `$ref`s from `node` (found in `file`) until a node without one.
+ * Follows `$ref`s from `node` (found in `file`, at `pointer` when the caller knows it) until a
+ * node without one: that node, with its file and its JSON Pointer there.
  *
  * @throws Error when a ref resolves nowhere or the refs form a cycle (the loader has refused both)
  */
-export function followRefs(files: ReadonlyMap<string, SchemaNode>, file: string, node: SchemaNode): { file: string; node: SchemaNode } {
-  let current = { file, node };
+export function followRefs(files: ReadonlyMap<string, SchemaNode>, file: string, node: SchemaNode, pointer = ''): { file: string; pointer: string; node: SchemaNode } {
+  let current = { file, pointer, node };
   const seen = new Set<string>();
   while (current.node.$ref !== undefined) {
     const target = resolveRef(files, current.file, current.node.$ref);
@@ -50,7 +51,7 @@ export function followRefs(files: ReadonlyMap<string, SchemaNode>, file: string,
     const key = `${target.file}#${target.pointer}`;
     if (seen.has(key)) throw new Error(`$ref cycle through ${key}`);
     seen.add(key);
-    current = { file: target.file, node: target.node };
+    current = { file: target.file, pointer: target.pointer, node: target.node };
   }
   return current;
 }

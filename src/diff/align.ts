@@ -19,12 +19,19 @@ const PROTOCOL_FACTS: Record<string, unknown> = {
   'x-error-codes': [],
 };
 
+/** The `changes` of the placeholder entry for an `x-version` its history does not list yet. */
+const UNLISTED_VERSION = 'Not listed in x-version-history: diff reads the version alone.';
+
 /**
  * Makes two contracts of different versions loadable by today's loader, so that `diff` can
  * compare a v1.1 working tree with a v1.0 release: a fact one side does not declare is
  * copied from the other side (so it does not show as a change of value), and the change is
  * reported as the fact being declared (compatible) or dropped (breaking). A fact neither side
- * declares gets the same placeholder on both. Pure: returns new maps, the inputs are untouched.
+ * declares gets the same placeholder on both. A side whose `x-version-history` does not end
+ * with its `x-version` (a bump whose entry is not written yet: `diff` is what suggests the
+ * version) gets a placeholder entry for it, which the loader then accepts: `diff` compares
+ * versions, never the history, and `generate` still refuses such a contract. Pure: returns new
+ * maps, the inputs are untouched.
  *
  * @returns both sides, filled, and the changes that record what was declared or dropped
  */
@@ -59,6 +66,16 @@ export function alignUndeclaredFacts(before: SchemaFiles, after: SchemaFiles): {
     if (isMessage(left.get(file)) || isMessage(right.get(file))) fill(file, MESSAGE_FACTS);
   }
   fill('protocol.json', PROTOCOL_FACTS);
+  for (const side of [left, right]) {
+    const protocol = side.get('protocol.json');
+    const version = protocol?.['x-version'];
+    const history = protocol?.['x-version-history'];
+    if (typeof version !== 'string' || !Array.isArray(history)) continue;
+    const last: unknown = history.at(-1);
+    if (typeof last === 'object' && last !== null && (last as { version?: unknown }).version === version) continue;
+    const others = history.filter((entry: unknown) => typeof entry !== 'object' || entry === null || (entry as { version?: unknown }).version !== version);
+    protocol!['x-version-history'] = [...others, { version, date: '0000-01-01', changes: UNLISTED_VERSION }];
+  }
   const where = (files: string[]) => (files.length === 1 ? files[0]! : `${files.length} files: ${files.join(', ')}`);
   const changes: ChangeInput[] = [
     ...[...declared].map(([key, files]): ChangeInput => ({

@@ -1,0 +1,140 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadContract, SchemaError, type SchemaNode } from '../../src/contract/index.js';
+
+/**
+ * Edits a user made while evolving the contract that the loader accepted, and that then failed
+ * quietly: a state key that leads nowhere (the server merged every bot into one), and a
+ * version bump without its history entry (the docs left the version out).
+ */
+
+const folders: string[] = [];
+afterAll(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+/** schemas/ in a temporary folder, with `edit` applied to the named files. */
+function schemasWith(edits: Record<string, (schema: SchemaNode) => SchemaNode>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'evolution-'));
+  folders.push(dir);
+  cpSync('schemas', dir, { recursive: true });
+  for (const [file, edit] of Object.entries(edits)) {
+    const target = path.join(dir, file);
+    writeFileSync(target, JSON.stringify(edit(JSON.parse(readFileSync(target, 'utf8')) as SchemaNode), null, 2));
+  }
+  return dir;
+}
+
+async function loadError(edits: Record<string, (schema: SchemaNode) => SchemaNode>): Promise<SchemaError> {
+  const error = await loadContract(schemasWith(edits)).catch((caught: unknown) => caught);
+  expect(error).toBeInstanceOf(SchemaError);
+  return error as SchemaError;
+}
+
+const stateKey = (key: string) => (schema: SchemaNode): SchemaNode => ({ ...schema, 'x-delivery': { class: 'state', key } });
+
+describe('x-delivery: a state key leads to a required string or integer property the message declares', () => {
+  it('accepts the keys of the contract (through $refs into definitions.json) and a null key', async () => {
+    const contract = await loadContract('schemas');
+    const keys = Object.fromEntries(contract.messages.filter((m) => m.delivery.class === 'state').map((m) => [m.type, (m.delivery as { key: string | null }).key]));
+    expect(keys).toEqual({ bots: '/data/id', balances: '/data/platform', metrics: null, system_health: null, ai_tasks: '/data/task_id' });
+  });
+
+  it('refuses a key naming a property the message does not declare (/data/ident for /data/id), with what it declares', async () => {
+    const error = await loadError({ 'bots.json': stateKey('/data/ident') });
+    expect(error).toMatchObject({ file: 'bots.json', pointer: '/x-delivery/key' });
+    expect(error.problem).toContain('expected a property the message declares at /data, found no "ident" in bots.json#/definitions/BotData');
+    expect(error.problem).toContain('it declares "id", "name"');
+  });
+
+  it('refuses a key through a property that is not an object of declared properties', async () => {
+    const error = await loadError({ 'bots.json': stateKey('/data/id/length') });
+    expect(error).toMatchObject({ file: 'bots.json', pointer: '/x-delivery/key' });
+    expect(error.problem).toContain('found no "length" in definitions.json#/definitions/Identifier');
+  });
+
+  it('refuses a key at a property that is optional: every message without it would be merged into one', async () => {
+    const optional = (schema: SchemaNode): SchemaNode => {
+      const data = schema.definitions!.BotData!;
+      return { ...schema, definitions: { ...schema.definitions, BotData: { ...data, required: data.required!.filter((name) => name !== 'id') } } };
+    };
+    const error = await loadError({ 'bots.json': optional });
+    expect(error).toMatchObject({ file: 'bots.json', pointer: '/x-delivery/key' });
+    expect(error.problem).toContain('expected "id" to be required at /data, found it optional in bots.json#/definitions/BotData');
+  });
+
+  it.each([
+    ['a number', '/data/capital', '"type": "number"'],
+    ['a nullable timestamp', '/data/last_trade', '"type": ["string","null"]'],
+    ['the message type (write null for one state per type)', '/type', 'no "type"'],
+    ['the whole data object', '/data', '"type": "object"'],
+  ])('refuses a key at %s: its value does not tell states apart', async (_case, key, found) => {
+    const error = await loadError({ 'bots.json': stateKey(key) });
+    expect(error).toMatchObject({ file: 'bots.json', pointer: '/x-delivery/key' });
+    expect(error.problem).toContain(`expected a property of "type": "string" or "integer" (an identifier), found ${found}`);
+  });
+
+  it('accepts another required string key (the name) and an escaped token', async () => {
+    await expect(loadContract(schemasWith({ 'bots.json': stateKey('/data/name') }))).resolves.toBeDefined();
+    const slashed = (schema: SchemaNode): SchemaNode => {
+      const data = schema.definitions!.BotData!;
+      const properties = { ...data.properties, 'a/b': { type: 'integer', description: 'A key with a slash.' } } as Record<string, SchemaNode>;
+      const example = { ...(schema.examples![0] as { data: object }) };
+      example.data = { ...example.data, 'a/b': 1 };
+      return { ...stateKey('/data/a~1b')(schema), examples: [example], definitions: { ...schema.definitions, BotData: { ...data, properties, required: [...data.required!, 'a/b'] } } };
+    };
+    await expect(loadContract(schemasWith({ 'bots.json': slashed }))).resolves.toBeDefined();
+  });
+});
+
+describe('x-version-history ends with the x-version the contract declares', () => {
+  const protocol = (edit: (schema: SchemaNode) => SchemaNode) => ({ 'protocol.json': edit });
+  const history = (schema: SchemaNode) => schema['x-version-history'] as { version: string; date: string; changes: string }[];
+
+  it('refuses a bumped x-version without its history entry, naming the versions listed', async () => {
+    const error = await loadError(protocol((schema) => ({ ...schema, 'x-version': '1.2' })));
+    expect(error).toMatchObject({ file: 'protocol.json', pointer: '/x-version-history' });
+    expect(error.problem).toContain('expected an entry for version "1.2" (x-version), last, found only "1.0", "1.1"');
+  });
+
+  it('accepts the bump with its entry, and the docs list it', async () => {
+    const contract = await loadContract(schemasWith(protocol((schema) => ({
+      ...schema, 'x-version': '1.2', 'x-version-history': [...history(schema), { version: '1.2', date: '2026-12-01', changes: 'Coinbase.' }],
+    }))));
+    expect(contract.protocol.versionHistory.map((entry) => entry.version)).toEqual(['1.0', '1.1', '1.2']);
+  });
+
+  it('refuses a history entry newer than x-version (the entry written, x-version not bumped)', async () => {
+    const error = await loadError(protocol((schema) => ({
+      ...schema, 'x-version-history': [...history(schema), { version: '1.2', date: '2026-12-01', changes: 'Coinbase.' }],
+    })));
+    expect(error).toMatchObject({ file: 'protocol.json', pointer: '/x-version-history/2/version' });
+    expect(error.problem).toContain('expected the last entry to be version "1.1" (x-version), found "1.2" after it');
+  });
+
+  it.each([
+    ['an entry without a date', (entries: unknown[]) => [...entries.slice(0, -1), { version: '1.1', changes: 'x' }], '/x-version-history/1'],
+    ['a date that is not YYYY-MM-DD', (entries: unknown[]) => [...entries.slice(0, -1), { version: '1.1', date: '29 Nov 2026', changes: 'x' }], '/x-version-history/1'],
+    ['a version listed twice', (entries: unknown[]) => [entries[0], entries[1], entries[1]], '/x-version-history/2/version'],
+  ])('refuses %s', async (_case, edit, pointer) => {
+    const error = await loadError(protocol((schema) => ({ ...schema, 'x-version-history': edit(history(schema)) })));
+    expect(error).toMatchObject({ file: 'protocol.json', pointer });
+  });
+});
+
+describe('diff reads a contract whose x-version-history lags its x-version', () => {
+  it('gives that side a placeholder entry, so the versions compare (generate still refuses it)', async () => {
+    const { alignUndeclaredFacts } = await import('../../src/diff/align.js');
+    const read = (dir: string) => new Map(['protocol.json'].map((file) => [file, JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as SchemaNode]));
+    const before = read('schemas');
+    const after = read(schemasWith({ 'protocol.json': (schema) => ({ ...schema, 'x-version': '1.2' }) }));
+    const aligned = alignUndeclaredFacts(before, after);
+    const versions = (files: Map<string, SchemaNode>) => (files.get('protocol.json')!['x-version-history'] as { version: string }[]).map((entry) => entry.version);
+    expect(versions(aligned.after)).toEqual(['1.0', '1.1', '1.2']);
+    expect(versions(aligned.before)).toEqual(['1.0', '1.1']);
+    expect(versions(after)).toEqual(['1.0', '1.1']);
+    expect(aligned.changes).toEqual([]);
+  });
+});
