@@ -193,6 +193,16 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   const retired = new Set<string>();
   let syncing = false;
   const pending: Published[] = [];
+  /** Records received on the fan-out channel so far (each record's `arrival` is its rank). */
+  let arrivals = 0;
+  /**
+   * What the latest catch-up read found: the epoch, the sequence, and how many records had
+   * arrived when it was sent. The append script takes a record's seq and publishes it in one
+   * atomic call, so a record received before a read was sent has a seq ≤ the seq that read
+   * found, in that epoch: one above it was never stored (a client of this Redis published it on
+   * the channel), or Redis lost it. Either way no catch-up will ever reach it.
+   */
+  let checked: { epoch: string; seq: number; arrivals: number } | null = null;
   let lostSince: number | null = null;
   let lastError = '';
 
@@ -251,6 +261,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       return;
     }
     for (const record of records) {
+      record.arrival = ++arrivals;
       if (syncing || epoch === null) pending.push(record);
       else handle(record);
     }
@@ -317,6 +328,16 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       return;
     }
     if (last && published.seq > last.seq + 1) {
+      if (checked && checked.epoch === pos.epoch && published.arrival <= checked.arrivals && published.seq > checked.seq) {
+        // A catch-up since it arrived read the sequence below it: it is not an entry of Redis
+        // (see `checked`). Queued again, it would start catch-up after catch-up forever, with
+        // every live entry held behind it (from a hostile auditor).
+        logger.warn(
+          { event: 'entry-ahead-of-redis', url: where, cursor: published.entry.cursor, seq: published.seq, redisSeq: checked.seq },
+          'fan-out record with a sequence number Redis never reached: not a stored entry, dropped',
+        );
+        return;
+      }
       // A sequence number is missing: replay the hole from the all-stream before this one.
       pending.unshift(published);
       void sync();
@@ -349,7 +370,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         }
       }
       syncing = false;
-      while (pending.length > 0 && !syncing) handle(pending.shift()!);
+      // Not once closed: sync() then returns at once, so a record with a hole would be handled
+      // again and again, synchronously (the event loop stuck for good).
+      while (pending.length > 0 && !syncing && !closed) handle(pending.shift()!);
       handedOver = syncing;
       maybeRecovered();
     } finally {
@@ -361,7 +384,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     const batch = 1000;
     for (;;) {
       const streams = last ? [keys.all] : [];
+      const arrived = arrivals;
       const read = await readStreams(streams, last ? last.position : 0, batch, CATCH_UP_MAX_BYTES);
+      checked = { epoch: read.epoch, seq: read.seq, arrivals: arrived };
       const head = { position: read.head, seq: read.seq };
       if (epoch === null || last === null) {
         epoch = read.epoch; // start: live from the head
@@ -632,6 +657,8 @@ function decodeStored(item: [string, string[]], epoch: string, userId: string | 
 interface Published {
   seq: number;
   entry: StreamEntry;
+  /** Its rank among the records this node received on the channel (see `checked`). */
+  arrival: number;
 }
 
 interface Queued {
@@ -645,9 +672,14 @@ interface Queued {
   reject: (err: Error) => void;
 }
 
+/** A seq or frame byte length as the append script writes it (`%d`, never negative). */
+const DECIMAL = /^(0|[1-9][0-9]{0,15})$/;
+
 /**
  * One fan-out message of the append script: per entry `cursor \n seq \n type \n userIdJson \n
- * keyJson \n frameByteLength \n frame`. Null when malformed.
+ * keyJson \n frameByteLength \n frame`. Null when malformed, whole: anyone who can PUBLISH on
+ * the channel can send anything, and a negative length once moved the offset back, re-reading
+ * the message forever (the node hung, its memory growing; from a hostile auditor).
  */
 function decodePublished(payload: Buffer): Published[] | null {
   const records: Published[] = [];
@@ -659,6 +691,7 @@ function decodePublished(payload: Buffer): Published[] | null {
     at = end + 1;
     return text;
   };
+  const nullOrString = (value: unknown): value is string | null => value === null || typeof value === 'string';
   try {
     while (at < payload.length) {
       const cursor = line();
@@ -668,14 +701,19 @@ function decodePublished(payload: Buffer): Published[] | null {
       const key = line();
       const length = line();
       if (length === null || cursor === null || seq === null || type === null || user === null || key === null) return null;
+      if (!parseCursor(cursor) || !DECIMAL.test(seq) || !DECIMAL.test(length)) return null;
+      const seqNumber = Number(seq);
       const end = at + Number(length);
-      if (!(end <= payload.length)) return null;
+      if (!Number.isSafeInteger(seqNumber) || seqNumber < 1 || !(end <= payload.length)) return null;
+      const userId: unknown = JSON.parse(user);
+      const entryKey: unknown = JSON.parse(key);
+      if (!nullOrString(userId) || !nullOrString(entryKey)) return null;
       const frame = payload.toString('utf8', at, end);
       at = end;
-      records.push({ seq: Number(seq), entry: { cursor, type: type as MessageType, userId: JSON.parse(user) as string | null, key: JSON.parse(key) as string | null, frame } });
+      records.push({ seq: seqNumber, arrival: 0, entry: { cursor, type: type as MessageType, userId, key: entryKey, frame } });
     }
   } catch {
     return null;
   }
-  return records;
+  return records.length > 0 ? records : null;
 }

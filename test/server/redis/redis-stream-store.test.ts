@@ -1,3 +1,5 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,6 +9,7 @@ import { createRedisStreamStore, type RedisStreamStore, type StreamGap } from '.
 import type { StreamEntry } from '../../../src/server/stream-store.js';
 import { findTool } from '../../support/toolchain.js';
 import { RedisServer } from './redis-server.js';
+import { APPEND_SCRIPT } from '../../../src/server/redis/scripts.js';
 import { expectBytePagesAgree } from '../paging.js';
 import { connect, refusedStatus, startServer, token } from '../helpers.js';
 
@@ -299,6 +302,88 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     await raw.quit();
   });
 
+  it('refuses a malformed batch on the fan-out channel whole, logs it once, and goes on delivering (a negative length hung the node: from a hostile auditor)', async () => {
+    const prefix = `t${prefixCount}`;
+    const raw = new Redis(redis.url);
+    const node = await IsolatedNode.start(redis.url, prefix);
+    try {
+      const epoch = (await raw.get(`${prefix}:epoch`))!;
+      const seq = Number(await raw.get(`${prefix}:seq`)) || 0;
+      const cursor = `${epoch}.${Date.now() * 1000}`;
+      const head = (s: number | string, user = '"u"', key = 'null', c = cursor) => `${c}\n${s}\ntrades\n${user}\n${key}\n`;
+      const record = (s: number | string, frameText: string, length: number | string = Buffer.byteLength(frameText), user?: string, key?: string, c?: string) => `${head(s, user, key, c)}${length}\n${frameText}`;
+      const loop = head(seq + 1);
+      const malformed = [
+        // The auditor's: its length is minus the whole message, so the offset went back to 0.
+        'x\n1\nt\nnull\nnull\n-20\n',
+        `${loop}-${Buffer.byteLength(loop) + 4}\n`,
+        `${loop}-3\n{}`,
+        record(seq + 1, '{}', '1.5'),
+        record(seq + 1, '{}', '0x2'),
+        record(seq + 1, '{}', ' 2'),
+        record(seq + 1, '{}', ''),
+        record(seq + 1, '{}', 3),
+        record('abc', '{}'),
+        record('', '{}'),
+        record(-1, '{}'),
+        record('1.5', '{}'),
+        record(0, '{}'),
+        record('99999999999999999999', '{}'),
+        record(seq + 1, '{}', undefined, '5'),
+        record(seq + 1, '{}', undefined, '{'),
+        record(seq + 1, '{}', undefined, undefined, '[]'),
+        record(seq + 1, '{}', undefined, undefined, undefined, 'not-a-cursor'),
+        // A good record, then a cut one: none of the batch is delivered.
+        record(seq + 1, '{"n":1}') + head(seq + 2),
+        '',
+      ];
+      for (const payload of malformed) await raw.publish(`${prefix}:fanout`, payload);
+      const real = await rawAppend(raw, prefix, 'alice', '{"n":1}');
+      await waitFor(() => node.entries().includes(real), 'the node to deliver the real entry after the malformed batches (a node stuck re-reading one never does)', 5000);
+      expect(node.events().filter((e) => e.event === 'unreadable-entry' && e.level === 'error')).toHaveLength(malformed.length);
+      expect(node.entries()).toEqual([real]);
+      const more = await rawAppend(raw, prefix, null, '{"n":2}');
+      await waitFor(() => node.entries().includes(more), 'the next entry');
+      expect(node.events().filter((e) => e.level !== 'info')).toHaveLength(malformed.length);
+    } finally {
+      await node.kill();
+      await raw.quit();
+    }
+  });
+
+  it('drops a fan-out record whose sequence number Redis never reached, once a catch-up proves it, and delivers what follows (it started catch-up after catch-up forever: from a hostile auditor)', async () => {
+    const prefix = `t${prefixCount}`;
+    const raw = new Redis(redis.url);
+    const node = await IsolatedNode.start(redis.url, prefix);
+    try {
+      const appended = [await rawAppend(raw, prefix, 'u', '{"n":0}')];
+      await waitFor(() => node.entries().length === 1, 'the first entry');
+      const epoch = (await raw.get(`${prefix}:epoch`))!;
+      const commands = async () => Number(/total_commands_processed:(\d+)/.exec(await raw.info('stats'))![1]);
+      await raw.publish(`${prefix}:fanout`, `${epoch}.99999999999\n1000000000000\ntrades\n"u"\nnull\n2\n{}`);
+      await new Promise((r) => setTimeout(r, 300));
+      const before = await commands();
+      await new Promise((r) => setTimeout(r, 500));
+      // Idle: the two INFO calls. Before, some ten thousand catch-up reads in half a second.
+      expect((await commands()) - before).toBeLessThan(20);
+      await waitFor(() => node.events().some((e) => e.event === 'entry-ahead-of-redis' && e.level === 'warn'), 'the warning');
+      for (let n = 1; n <= 50; n++) {
+        appended.push(await rawAppend(raw, prefix, n % 2 ? 'u' : null, `{"n":${n}}`));
+        // A real hole still sends the node to the all-stream for what it missed.
+        if (n === 20) await raw.incr(`${prefix}:seq`);
+      }
+      await waitFor(() => node.entries().length >= appended.length, 'every entry after the bogus one');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(node.entries()).toEqual(appended);
+      // Not taken for a Redis that lost writes: no new epoch, no gap.
+      expect(await raw.get(`${prefix}:epoch`)).toBe(epoch);
+      expect(node.events().filter((e) => e.level !== 'info').map((e) => e.event)).toEqual(['entry-ahead-of-redis']);
+    } finally {
+      await node.kill();
+      await raw.quit();
+    }
+  });
+
   it('reports a gap, rather than skipping, when a node was cut off longer than the all-stream keeps', async () => {
     // Node a logs in as its own ACL user, so it can be kept out while b appends.
     const admin = new Redis(redis.url);
@@ -486,3 +571,69 @@ async function waitForAppend<T>(attempt: () => Promise<T>): Promise<T> {
     }
   }
 }
+
+/**
+ * A Redis stream store in a process of its own (fanout-node.ts), for what may get a node stuck:
+ * with its event loop blocked, neither this test's timers nor its afterEach close() would ever
+ * run, and the test could hang instead of failing.
+ */
+class IsolatedNode {
+  private readonly lines: string[] = [];
+  private constructor(private readonly child: ChildProcess) {}
+
+  static async start(url: string, prefix: string): Promise<IsolatedNode> {
+    const child = spawn(process.execPath, ['--import', 'tsx', new URL('./fanout-node.ts', import.meta.url).pathname], {
+      env: { ...process.env, REDIS_URL: url, KEY_PREFIX: prefix },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const node = new IsolatedNode(child);
+    let partial = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      const parts = (partial + d.toString()).split('\n');
+      partial = parts.pop()!;
+      node.lines.push(...parts);
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+    try {
+      await waitFor(() => node.lines.includes('READY') || child.exitCode !== null, 'the isolated node to start', 30_000);
+      if (!node.lines.includes('READY')) throw new Error(`the isolated node exited: ${stderr}`);
+    } catch (err) {
+      await node.kill();
+      throw err;
+    }
+    return node;
+  }
+
+  /** Cursors of the entries it delivered, in order. */
+  entries(): string[] {
+    return this.lines.filter((l) => l.startsWith('ENTRY ')).map((l) => l.slice('ENTRY '.length));
+  }
+
+  /** What it logged: level and event. */
+  events(): { level: string; event: string }[] {
+    return this.lines
+      .filter((l) => l.startsWith('LOG '))
+      .map((l) => {
+        const [, level, json] = /^LOG (\w+) (.*)$/.exec(l)!;
+        return { level: level!, event: (JSON.parse(json!) as { event: string }).event };
+      });
+  }
+
+  async kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+/** Appends as a node does (the store's script), without a store: a store of this process reads the channel too, and could get stuck. */
+async function rawAppend(raw: Redis, prefix: string, userId: string | null, frameText: string): Promise<string> {
+  const stream = userId === null ? `${prefix}:g` : `${prefix}:u:{${userId}}`;
+  const keys = [`${prefix}:epoch`, `${prefix}:seq`, `${prefix}:head`, `${prefix}:all`, stream];
+  const args = [newEpochForTest(), 1000, 1000, 0, `${prefix}:fanout`, userId === null ? 'whale' : 'trades', JSON.stringify(userId), 'null', 0, 1, frameText];
+  return ((await raw.eval(APPEND_SCRIPT, keys.length, ...keys, ...args)) as string[])[0]!;
+}
+
+const newEpochForTest = () => randomBytes(8).toString('hex');
