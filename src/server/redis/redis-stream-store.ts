@@ -538,10 +538,15 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         return { resume: since === null ? 'new' : 'gap', cursor: formatCursor(read.epoch, read.head), entries: [] };
       }
       const streams = viewer.admin ? [keys.all] : [keys.user(viewer.userId), keys.global];
+      // What this node had seen before the read was sent: entries it sees while the read is
+      // under way may be later than the read (comparing with them rotated the epoch of a Redis
+      // that had lost nothing, found by the multi-node restart test).
+      const seenEpoch = epoch;
+      const seenSeq = last?.seq;
       const read = await readStreams(streams, pos.position, Math.max(1, limit), maxBytes);
-      if (read.epoch === epoch && last !== null && read.seq < last.seq) {
+      if (read.epoch === seenEpoch && seenSeq !== undefined && read.seq < seenSeq) {
         // Redis came back without writes this node saw, before its catch-up noticed: not `resumed`.
-        await rotate(read.epoch, `a read found the sequence at ${read.seq}, below ${last.seq}`);
+        await rotate(read.epoch, `a read found the sequence at ${read.seq}, below ${seenSeq}`);
         retired.add(read.epoch);
         void sync();
         return store.read(viewer, since, limit, maxBytes);
