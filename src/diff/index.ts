@@ -31,13 +31,16 @@ export interface Change {
    * (server→client), `older-clients` (client→server: the newer server rejects what they send),
    * `older-peers` (message and protocol facts); and `producer-code`, in either direction, when
    * the generated type of what producers build narrows (a field they must now supply, a value
-   * they may no longer use): code that builds the message no longer compiles. Empty otherwise.
+   * they may no longer use): code that builds the message no longer compiles; and
+   * `other-language-code`, in either direction, when a field's Go and Python type changes
+   * (integer ↔ number: int64 ↔ float64, int ↔ float) although its TypeScript type does not:
+   * code built on those types, sending or receiving, may no longer compile. Empty otherwise.
    */
   breaks: Peer[];
 }
 
 /** Who a change can break. */
-export type Peer = 'tolerant-consumers' | 'strict-consumers' | 'older-clients' | 'older-peers' | 'producer-code';
+export type Peer = 'tolerant-consumers' | 'strict-consumers' | 'older-clients' | 'older-peers' | 'producer-code' | 'other-language-code';
 
 /** A change before {@link Change.breaks} is derived. */
 export type ChangeInput = Omit<Change, 'breaks'>;
@@ -175,7 +178,7 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
   const namesBump: Bump = names.some((c) => !onlyAddsDefinition(c)) ? 'major' : names.length > 0 ? 'minor' : 'none';
   // And the types producers build: a change that narrows one breaks code that builds the message,
   // whatever it does on the wire (a required field added to a server→client message is `strict`).
-  const codeBump: Bump = changes.some(narrowsBuiltType) ? 'major' : 'none';
+  const codeBump: Bump = changes.some((change) => narrowsBuiltType(change) || retypesOtherLanguages(change)) ? 'major' : 'none';
   const semver: Bump = BUMPS[Math.max(BUMPS.indexOf(protocolBump), BUMPS.indexOf(namesBump), BUMPS.indexOf(codeBump))]!;
   const suggested = suggestVersion(before.protocol.version, protocolBump);
   const bumped = compareVersions(after.protocol.version, suggested) >= 0;
@@ -192,7 +195,9 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
   return {
     changes: changes.map((change) => (narrowsBuiltType(change)
       ? { ...change, impact: `${change.impact}; code that builds the message may no longer compile against the newer generated types: a major release`, breaks: [...whoBreaks(change), 'producer-code'] }
-      : { ...change, breaks: whoBreaks(change) })),
+      : retypesOtherLanguages(change)
+        ? { ...change, impact: `${change.impact}; Go and Python give the field another type (int64 or float64, int or float): code built on them may no longer compile, a major release`, breaks: [...whoBreaks(change), 'other-language-code'] }
+        : { ...change, breaks: whoBreaks(change) })),
     counts, worst, semver,
     protocolVersion: { before: before.protocol.version, after: after.protocol.version, suggested, bumped },
   };
@@ -227,6 +232,19 @@ function narrowsBuiltType(change: ChangeInput): boolean {
     return before === undefined || after === undefined || before.size !== after.size;
   }
   return NARROWS_BUILT_TYPE.has(change.rule);
+}
+
+/**
+ * A JSON type changed between integer and number, and nothing else: TypeScript has `number` for
+ * both, Go and Python do not (int64 and float64, int and float). A fresh user's number → integer
+ * was called a minor release while their Go code no longer compiled.
+ */
+function retypesOtherLanguages(change: ChangeInput): boolean {
+  if (change.direction === null || (change.rule !== 'type-narrowed' && change.rule !== 'type-widened')) return false;
+  if (!Array.isArray(change.before) || !Array.isArray(change.after)) return false;
+  const numeric = (types: unknown[]) => [...new Set(types.map((type) => (type === 'integer' ? 'number' : String(type))))].sort().join();
+  const exact = (types: unknown[]) => [...new Set(types.map(String))].sort().join();
+  return numeric(change.before) === numeric(change.after) && exact(change.before) !== exact(change.after);
 }
 
 /** Changes that alter no message's validity and no peer's behaviour: a patch release. */
