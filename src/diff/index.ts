@@ -385,7 +385,10 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
           ? `strict ${who} reject the new value; tolerant ones accept it with a notice`
           : rule === 'schema-changed'
             ? `strict ${who} reject the new kind of item; tolerant ones skip an unknown message type`
-            : `strict ${who} reject the unknown field; tolerant ones ignore it`;
+            : rule === 'required-property-added'
+              ? // Also a narrowing, the other way round: a newer consumer requires what an older server never sends.
+                `strict ${who} reject the unknown field; tolerant ones ignore it; ${who.replace('older', 'newer')} reject what an older server still sends, which lacks it: upgrade servers first`
+              : `strict ${who} reject the unknown field; tolerant ones ignore it`;
     } else {
       level = 'breaking';
       impact = `${who} reject some messages the newer server may send, in tolerant and strict mode`;

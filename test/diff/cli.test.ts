@@ -335,7 +335,7 @@ describe('realtime-contract diff', () => {
     const report = json(['diff', 'schemas', required]);
     expect(report.changes).toContainEqual(expect.objectContaining({
       rule: 'required-property-added', level: 'strict', subject: 'trades', direction: 'server-to-client', pointer: '/data/venue',
-      impact: 'strict older consumers reject the unknown field; tolerant ones ignore it; code that builds the message may no longer compile against the newer generated types: a major release',
+      impact: 'strict older consumers reject the unknown field; tolerant ones ignore it; newer consumers reject what an older server still sends, which lacks it: upgrade servers first; code that builds the message may no longer compile against the newer generated types: a major release',
       breaks: ['strict-consumers', 'producer-code'],
     }));
     // The protocol follows the wire alone (minor); the package, the types too (major).
