@@ -3,6 +3,10 @@
  * on many thousands of random mutations of valid messages of every type, it must give the
  * same verdict as the strict validator. If it accepted more, it would be cheating by skipping
  * a rule; if it rejected more, it would be wrong. Bounded: a few seconds in total.
+ *
+ * hand.ts is written by hand: after a schema edit it must be updated by hand too. Its field
+ * lists are compared with the schemas first, so that the failure says so in words rather than
+ * with a bare counterexample.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,11 +18,14 @@ import { loadContract } from '../../src/contract/index.js';
 import { isProducerDateTime } from '../../src/runtime/date-time.js';
 import { validateMessage } from '../../src/runtime/validate.js';
 import { readFixtureMessages } from '../support/fixtures.js';
+import { HAND, handFieldMismatches } from '../support/hand-fields.js';
 import { messageArbitraries } from '../support/arbitraries.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const contract = await loadContract(path.join(ROOT, 'schemas'));
 const arbitraries = messageArbitraries(contract);
+/** Per type, how hand.ts's field lists differ from the schemas (none: in step). */
+const outOfDate = handFieldMismatches(contract);
 /** Mutations per type: with 14 types, tens of thousands in all. */
 const RUNS_PER_TYPE = 2500;
 /** Time bound per type, ms: a slow machine runs fewer mutations rather than a long suite. */
@@ -188,6 +195,13 @@ const asJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 const strict = (value: unknown) => validateMessage(value, { mode: 'strict' }).ok;
 
 describe('hand-written limit of the bench (scripts/bench/hand.ts)', () => {
+  it('lists the same fields as the schemas, type by type (checked before the fuzz, to say what to update)', () => {
+    expect([...outOfDate.values()].flat().join('\n')).toBe('');
+    // The check can fail: with `fee` gone from hand.ts's TRADE list, trades is out of date.
+    const dropped = handFieldMismatches(contract, readFileSync(HAND, 'utf8').replace(/^(const TRADE = .*)'fee', /m, '$1'));
+    expect(dropped.get('trades')?.join('\n')).toMatch(/^scripts\/bench\/hand\.ts lists fields id, .*total, status.* for trades \(TRADE, the fields of TradeData\) but schemas\/trades\.json has .*total, fee, .*: update the hand-written limit/);
+  });
+
   it('agrees with the strict validator on every fixture', () => {
     for (const folder of ['valid', 'invalid'] as const) {
       for (const { name, value } of readFixtureMessages(folder)) expect(handValidate(value), name).toBe(strict(value));
@@ -195,6 +209,8 @@ describe('hand-written limit of the bench (scripts/bench/hand.ts)', () => {
   });
 
   it.each(MESSAGE_TYPES)(`agrees with the strict validator on ${RUNS_PER_TYPE} random mutations of %s messages`, (type) => {
+    // Out of date, it is known to disagree: say why instead of showing a counterexample.
+    if (outOfDate.has(type)) expect.fail(outOfDate.get(type)!.join('\n'));
     const tally = { accepted: 0, rejected: 0 };
     fc.assert(
       fc.property(arbitraries.get(type)!, fc.array(mutation, { minLength: 0, maxLength: 3 }), (valid, mutations) => {

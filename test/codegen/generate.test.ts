@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkGenerated, generate, SchemaError } from '../../src/codegen/index.js';
 import { loadContract } from '../../src/contract/index.js';
+import { jsonText, readJson, replaceSnippet } from '../support/schema-text.js';
 
 const CLI = path.resolve('src/cli/main.ts');
 
@@ -77,7 +78,11 @@ describe('npm run generate', () => {
     const file = path.join(schemas, 'trades.json');
     const before = 'Trading fee, in the quote asset.';
     const after = 'Trading fee charged by the exchange, in the quote asset.';
-    writeFileSync(file, readFileSync(file, 'utf8').replace(before, after));
+    // Edited parsed, not as text: the file's layout does not matter, and a description that no longer holds `before` fails loudly.
+    const trades = readJson(file);
+    const fee = trades.definitions.TradeData.properties.fee;
+    fee.description = replaceSnippet(fee.description, before, after);
+    writeFileSync(file, jsonText(trades));
 
     const stale = runGenerate(['--check', '--schemas', schemas, '--out', out]);
     expect(stale.code).toBe(1);
@@ -92,15 +97,30 @@ describe('npm run generate', () => {
     expect(runGenerate(['--check', '--schemas', schemas, '--out', out])).toMatchObject({ code: 0 });
   }, 180_000); // three full generations in child processes
 
+  // Each fault is made in trades.json parsed and written back by jsonText (its first lines "{", "$schema", "$id", "title"), whatever the file's own layout.
   it.each([
-    ['invalid JSON', (text: string) => text.replace('"title": "TradesMessage",', '"title": "TradesMessage"'), /trades\.json#: invalid JSON at line 5, column 3: got/],
-    ['a $ref that resolves nowhere', (text: string) => text.replace('#/definitions/Side"', '#/definitions/Sid"'), /trades\.json#\/definitions\/TradeData\/properties\/side\/\$ref: \$ref "definitions\.json#\/definitions\/Sid" resolves to nothing/],
-    ['a misspelled keyword', (text: string) => text.replace('"required": ["id", "bot_id"', '"requird": ["id", "bot_id"'), /trades\.json#\/definitions\/TradeData\/requird: unknown keyword "requird"/],
-    ['a wrong type name', (text: string) => text.replace('"type": ["number", "null"]', '"type": ["numbr", "null"]'), /trades\.json#\/definitions\/TradeData\/properties\/pnl\/type: not a valid draft-07 schema/],
+    ['invalid JSON', (trades: any) => replaceSnippet(jsonText(trades), '"title": "TradesMessage",', '"title": "TradesMessage"'), /trades\.json#: invalid JSON at line 5, column 3: got/],
+    ['a $ref that resolves nowhere', (trades: any) => {
+      trades.definitions.TradeData.properties.side.$ref = replaceSnippet(trades.definitions.TradeData.properties.side.$ref, '#/definitions/Side', '#/definitions/Sid');
+      return jsonText(trades);
+    }, /trades\.json#\/definitions\/TradeData\/properties\/side\/\$ref: \$ref "definitions\.json#\/definitions\/Sid" resolves to nothing/],
+    ['a misspelled keyword', (trades: any) => {
+      const data = trades.definitions.TradeData;
+      expect(data.required).toBeDefined();
+      data.requird = data.required;
+      delete data.required;
+      return jsonText(trades);
+    }, /trades\.json#\/definitions\/TradeData\/requird: unknown keyword "requird"/],
+    ['a wrong type name', (trades: any) => {
+      const pnl = trades.definitions.TradeData.properties.pnl;
+      expect(pnl.type).toEqual(['number', 'null']);
+      pnl.type = ['numbr', 'null'];
+      return jsonText(trades);
+    }, /trades\.json#\/definitions\/TradeData\/properties\/pnl\/type: not a valid draft-07 schema/],
   ])('stops on %s with the file and JSON Pointer, and leaves generated/ untouched', (_fault, breakSchema, message) => {
     const { schemas, out } = workspace();
     const file = path.join(schemas, 'trades.json');
-    writeFileSync(file, breakSchema(readFileSync(file, 'utf8')));
+    writeFileSync(file, breakSchema(readJson(file)));
     const before = snapshot(out);
     const result = runGenerate(['--schemas', schemas, '--out', out]);
     expect(result.stderr).toMatch(message);

@@ -9,11 +9,14 @@ import { runDiff } from '../../src/cli/diff-command.js';
 import type { DiffReport } from '../../src/diff/index.js';
 import { patchSchemas, readSchemas } from './support.js';
 import { tarArchive, zeroBomb } from './tar-support.js';
+import { jsonText, readJson, replaceSnippet } from '../support/schema-text.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'src/cli/main.ts');
 const TSX = fileURLToPath(import.meta.resolve('tsx'));
 const V1_0 = path.join(ROOT, 'test/diff/v1.0');
+/** The contract at v1.1 (a copy of schemas/ then): the v1.0 → v1.1 test does not move with later edits to schemas/. */
+const V1_1 = path.join(ROOT, 'test/diff/v1.1');
 
 /** Runs the real CLI in a child process, from `cwd` (git commands and relative paths start there). */
 function cli(args: string[], cwd = ROOT) {
@@ -91,7 +94,7 @@ describe('realtime-contract diff', () => {
   });
 
   it('classifies v1.0 → v1.1 (optional cursor, connection.data.resume, both-way ping/pong) as non-breaking in both directions', () => {
-    const report = json(['diff', V1_0]);
+    const report = json(['diff', V1_0, V1_1]);
     expect(report.counts.breaking).toBe(0);
     expect(report.changes.filter((c) => c.direction === 'client-to-server').every((c) => c.level === 'compatible')).toBe(true);
     expect(report.changes.filter((c) => c.direction === 'server-to-client').every((c) => c.level !== 'breaking')).toBe(true);
@@ -101,8 +104,8 @@ describe('realtime-contract diff', () => {
     expect(report.changes).toContainEqual(expect.objectContaining({ rule: 'optional-property-added', subject: 'connection', pointer: '/data/resume', direction: 'server-to-client' }));
     expect(report).toMatchObject({ semver: 'minor', protocolVersion: { before: '1.0', after: '1.1', suggested: '1.1', bumped: true } });
     // The default --fail-on breaking lets it through; --fail-on strict would stop it.
-    expect(cli(['diff', V1_0]).code).toBe(0);
-    expect(cli(['diff', V1_0, '--fail-on', 'strict']).code).toBe(1);
+    expect(cli(['diff', V1_0, V1_1]).code).toBe(0);
+    expect(cli(['diff', V1_0, V1_1, '--fail-on', 'strict']).code).toBe(1);
   });
 
   it('reads a git ref, and defaults the new side to the working tree', () => {
@@ -153,7 +156,8 @@ describe('realtime-contract diff', () => {
     const dir = path.join(work, 'broken-json');
     cpSync(path.join(ROOT, 'schemas'), dir, { recursive: true });
     const file = path.join(dir, 'trades.json');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('"title": "TradesMessage",', '"title": "TradesMessage"'));
+    // Parsed and written back by jsonText, then broken: the file's own layout does not matter.
+    writeFileSync(file, replaceSnippet(jsonText(readJson(file)), '"title": "TradesMessage",', '"title": "TradesMessage"'));
     const result = cli(['diff', path.join(ROOT, 'schemas'), dir]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/trades\.json: not a JSON schema \(invalid JSON at line \d+, column \d+: got "\\"/);
