@@ -236,6 +236,15 @@ describe('type names in Go and Python', () => {
       expect(after[language], language).toContain('SecondDataValueMode');
     }
   });
+
+  it('name an array\'s items …Item and a map\'s values …Value', async () => {
+    const names = declared(await generate(contractWith('names-nested', HANDLED.filter((c) => c.name === 'nested_inline_objects'))));
+    for (const language of ['go', 'python'] as const) {
+      expect([...names[language]].filter((name) => name.startsWith('NestedInlineObjectsDataValue')).sort(), language).toEqual([
+        'NestedInlineObjectsDataValue', 'NestedInlineObjectsDataValueByIdValue', 'NestedInlineObjectsDataValueFillsItem', 'NestedInlineObjectsDataValueVenue', 'NestedInlineObjectsDataValueVenueRegion',
+      ]);
+    }
+  });
 });
 
 /** A Go program that decodes each `[title, message]` line with its type and encodes it back. */
