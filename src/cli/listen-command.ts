@@ -74,7 +74,8 @@ interface Output {
  * `realtime-contract listen <ws-url>`: a live conformance check of any server of the protocol.
  * Connects (token as `?token=`), answers each `ping` with a `pong` echoing its timestamp,
  * validates every frame as a server→client message in `mode`, and checks that pings come
- * every `pingIntervalMs` (± tolerance) and that the first frame is `connection`. A run with
+ * every `pingIntervalMs` (± tolerance), that no pong comes unasked (listen sends no ping), and
+ * that the first frame is `connection`. A run with
  * no frame at all, or that the server ends by closing with any code but 1000, is a violation.
  * With `count`, exactly the first `count` frames are checked; later ones are ignored, and fewer
  * is a violation of its own (`protocol:`), whether `durationMs` ran out or the server closed
@@ -237,6 +238,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         }
       } else if (!(SERVER_MESSAGE_TYPES as readonly string[]).includes(result.message.type)) {
         violate({ index, type, pointer: '/type', keyword: 'direction', message: `expected a server-to-client message type, got ${JSON.stringify(type)} (client-to-server only)` });
+      } else if (type === 'pong') {
+        // A server sends a pong only in answer to a client's ping, and listen sends none: one
+        // sending pongs instead of pings passed a run shorter than the ping interval (a fresh user).
+        violate({ index, type, pointer: '', keyword: 'keepalive', message: 'expected a pong only in answer to a ping, got one unasked (listen sends no ping): the server pings, the client answers' });
       } else {
         // Accepted: what other languages would read differently, and (tolerant) values outside a closed list.
         for (const warning of findNonPortableIntegers(text, validate)) warn({ index, type, pointer: warning.pointer, message: warning.message });

@@ -66,6 +66,14 @@ const connection = JSON.stringify({ type: 'connection', data: { status: 'connect
 const trade = example('trades');
 
 describe('listen', () => {
+  it('reports a pong the server sends unasked (a fresh user: pongs instead of pings passed a short run)', async () => {
+    const server = await fixtureServer([connection, JSON.stringify({ type: 'pong', timestamp: 1705251000000 }), JSON.stringify(trade)]);
+    const { status, stdout } = await listen([server.url, '--token', 't0ken', '--count', '3', '--ping-interval', '60000']);
+    expect(status).toBe(1);
+    expect(stdout.split('\n')).toContain('frame 1: pong (root) expected a pong only in answer to a ping, got one unasked (listen sends no ping): the server pings, the client answers');
+    expect(stdout).toMatch(/3 frames \(3 valid, 0 invalid\), 1 violation\n/);
+  });
+
   it('reports each fault real producers make, one line each, and exits 1', async () => {
     const flat = { type: 'trades', ...(trade.data as object), ts: trade.ts };
     const server = await fixtureServer([
@@ -107,6 +115,7 @@ describe('listen', () => {
     expect(report.frames).toBe(3);
     expect(report.violations.map((v) => [v.index, v.keyword])).toEqual([
       [0, 'protocol'],
+      [1, 'keepalive'],
       [2, 'discriminator'],
     ]);
     expect(report.counts).toEqual({ trades: 1, pong: 1, orderbook: 1 });
