@@ -179,7 +179,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   const sub = options.client ? options.client.duplicate(connectionOptions) : new Redis(options.url!, connectionOptions);
   cmd.defineCommand('rcAppend', { lua: APPEND_SCRIPT });
   cmd.defineCommand('rcRead', { lua: READ_SCRIPT });
-  cmd.defineCommand('rcRotate', { numberOfKeys: 1, lua: ROTATE_SCRIPT });
+  cmd.defineCommand('rcRotate', { numberOfKeys: 2, lua: ROTATE_SCRIPT });
 
   const listeners = new Set<(entry: StreamEntry) => void>();
   const gapListeners = new Set<(gap: StreamGap) => void>();
@@ -399,13 +399,18 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         last = head;
         return;
       }
-      if (read.seq < last.seq) {
-        // Same epoch, yet the sequence is below what this node saw: Redis came back without its
-        // latest writes, and the epoch key survived. Cursors of the lost stretch would read as
-        // resumed: start a new epoch, so that every node and every client is told of the gap.
-        const rotated = await rotate(read.epoch, `the sequence went back from ${last.seq} to ${read.seq}`);
+      // Same epoch, yet the sequence is below what this node saw, or an entry after the last one
+      // it delivered carries a sequence number it already saw (appends made since Redis came back
+      // took the lost numbers again, and may have carried the count past it: a reviewer): Redis
+      // came back without its latest writes, and the epoch key survived. Cursors of the lost
+      // stretch would read as resumed: start a new epoch, so that every node and every client is
+      // told of the gap.
+      const reused = read.streams[0]?.entries.find((item) => parseEntryId(item[0])!.seq <= last!.seq);
+      if (read.seq < last.seq || reused !== undefined) {
+        const why = reused ? `entry ${reused[0]} reuses a sequence number at or below ${last.seq}` : `the sequence went back from ${last.seq} to ${read.seq}`;
+        const rotated = await rotate(read.epoch, why);
         retired.add(read.epoch);
-        gap('epoch', `epoch ${epoch} → ${rotated}: Redis came back without its latest writes (sequence ${last.seq} → ${read.seq})`);
+        gap('epoch', `epoch ${epoch} → ${rotated}: Redis came back without its latest writes (${why})`);
         epoch = null;
         last = null;
         continue;
@@ -481,7 +486,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
 
   /** Replaces `lost`, the epoch in which Redis lost writes, by a new one (once, whoever asks first); the epoch in force. */
   async function rotate(lost: string, why: string): Promise<string> {
-    const now = await cmd.rcRotate(keys.epoch, lost, newEpoch());
+    const now = await cmd.rcRotate(keys.epoch, keys.all, lost, newEpoch());
     if (now !== lost) logger.warn({ event: 'epoch-rotated', url: where, from: lost, to: now, detail: why }, 'Redis lost writes: new epoch');
     return now;
   }

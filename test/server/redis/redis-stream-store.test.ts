@@ -527,6 +527,14 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
 
 describe.skipIf(!tool.available)(`Redis restored from an older snapshot ${tool.reason}`, () => {
   it('a node that saw later writes starts a new epoch: a cursor of the lost stretch reads gap, not resumed (found by a hostile tester)', { timeout: 60_000 }, async () => {
+    await restoredFromSnapshot(false);
+  });
+
+  it('… also when appends made before the node is back carried the sequence past what it saw (a reviewer)', { timeout: 60_000 }, async () => {
+    await restoredFromSnapshot(true);
+  });
+
+  async function restoredFromSnapshot(appendsFirst: boolean): Promise<void> {
     const dir = mkdtempSync(path.join(tmpdir(), 'rc-redis-'));
     const persisted = await RedisServer.start(undefined, { dir });
     const logger = collectingLogger();
@@ -544,12 +552,22 @@ describe.skipIf(!tool.available)(`Redis restored from an older snapshot ${tool.r
       for (let n = 2; n <= 4; n++) await a.append('alice', 'trades', frame(n, 'alice'));
       await waitFor(() => seen.length === 4, 'four entries delivered');
       await persisted.restart();
+      if (appendsFirst) {
+        // Another node's appends, made before this node reconnects (its first retry is 100 ms after the loss): six sequence numbers, two above the four it saw.
+        const other = new Redis(persisted.url);
+        for (let n = 10; n < 16; n++) {
+          await other.eval(APPEND_SCRIPT, 5, 'snap:epoch', 'snap:seq', 'snap:head', 'snap:all', 'snap:u:{alice}', 'unused', 1000, 100_000, 0, 'snap:fanout', 'trades', '"alice"', 'null', 0, 1, frame(n, 'alice')('x'));
+        }
+        other.disconnect();
+      }
       await waitFor(() => gaps.length === 1, 'the gap');
       expect(gaps[0]!.reason).toBe('epoch');
       expect(logger.events.map((e) => e.event)).toContain('epoch-rotated');
       // Before, the epoch survived the restart: this read said resumed with entries 2-4 gone.
       const r = await a.read({ userId: 'alice', admin: false }, first.cursor, 10);
       expect(r.resume).toBe('gap');
+      // Without what the old epoch held: its reader has some of it (they came back as new, doubled).
+      expect(r.entries).toEqual([]);
       const after = await waitForAppend(() => a.append('alice', 'trades', frame(5, 'alice')));
       expect(after.cursor.split('.')[0]).not.toBe(first.cursor.split('.')[0]);
       await waitFor(() => seen.some((e) => e.cursor === after.cursor), 'the entry after the restart, live');
@@ -558,7 +576,7 @@ describe.skipIf(!tool.available)(`Redis restored from an older snapshot ${tool.r
       await persisted.stop();
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }
 });
 
 async function waitForAppend<T>(attempt: () => Promise<T>): Promise<T> {
