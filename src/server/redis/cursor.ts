@@ -1,7 +1,8 @@
 /**
  * Cursors of the Redis stream store follow the server's `<epoch>.<position>` (src/server/
  * stream-store.ts, PLAN.md "Cursor design"):
- * - `<epoch>`: 16 hex digits created with SET NX, gone when Redis loses its data;
+ * - `<epoch>`: 16 hex digits, the first a letter (so clients order its cursors), created with
+ *   SET NX, gone when Redis loses its data;
  * - `<position>`: a decimal integer from one sequence shared by every stream of the store:
  *   max(Redis TIME in microseconds, previous position + 1). It increases on every append and
  *   also says when the entry was appended (position / 1000 ≈ Redis time in ms), which is what the

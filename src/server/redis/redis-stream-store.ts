@@ -184,7 +184,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   const listeners = new Set<(entry: StreamEntry) => void>();
   const gapListeners = new Set<(gap: StreamGap) => void>();
   const placeholder = `~~${randomBytes(8).toString('hex')}~~`;
-  const newEpoch = () => randomBytes(8).toString('hex');
+  // 16 hex digits, the first a letter: an epoch of digits alone (1 in 1,850 random ones) is one
+  // the client does not order, since `1705251000.6` may be a decimal time (a reviewer).
+  const newEpoch = () => `e${randomBytes(8).toString('hex').slice(1)}`;
 
   // Live state of this node's subscription: the epoch and last id delivered to listeners.
   let epoch: string | null = null;

@@ -10,6 +10,7 @@ import type { StreamEntry } from '../../../src/server/stream-store.js';
 import { findTool } from '../../support/toolchain.js';
 import { RedisServer } from './redis-server.js';
 import { APPEND_SCRIPT } from '../../../src/server/redis/scripts.js';
+import { isAfter } from '../../../src/client/protocol.js';
 import { expectBytePagesAgree } from '../paging.js';
 import { connect, refusedStatus, startServer, token } from '../helpers.js';
 
@@ -103,6 +104,9 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     await waitFor(() => seenA.length === 400 && seenB.length === 400, '400 entries on both nodes');
     expect(seenA.map((e) => e.cursor)).toEqual(seenB.map((e) => e.cursor));
     for (let i = 1; i < seenA.length; i++) expect(a.compare(seenA[i - 1]!.cursor, seenA[i]!.cursor)).toBeLessThan(0);
+    // The client orders them too: an epoch of digits alone (1 random epoch in 1,850) it would not (a reviewer).
+    expect(seenA[0]!.cursor).toMatch(/^e[0-9a-f]{15}\.\d+$/);
+    for (let i = 1; i < seenA.length; i++) expect([isAfter(seenA[i]!.cursor, seenA[i - 1]!.cursor), isAfter(seenA[i - 1]!.cursor, seenA[i]!.cursor)]).toEqual([true, false]);
     for (const e of seenA) expect(JSON.parse(e.frame).cursor).toBe(e.cursor);
     expect(new Set(appended.map((e) => e.cursor)).size).toBe(400);
     const byCursor = new Map(appended.map((e) => [e.cursor, e]));
