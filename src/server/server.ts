@@ -47,7 +47,7 @@ export interface RealtimeServerOptions {
   /**
    * Origins allowed to open a socket or poll (403 otherwise). A request without `Origin` (not a
    * browser) passes. Default: any. A function that throws refuses the origin (logged as
-   * `origin-check-threw`); only `true` allows it. A poll from an allowed origin gets CORS headers (and its
+   * `origin-check-threw`). A poll from an allowed origin gets CORS headers (and its
    * `OPTIONS` preflight a 204), so a dashboard served elsewhere can fall back to polling.
    */
   allowedOrigins?: readonly string[] | ((origin: string) => boolean);
@@ -226,7 +226,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     if (origins === undefined || origin === undefined) return true;
     if (typeof origins !== 'function') return origins.includes(origin);
     try {
-      return origins(origin) === true;
+      // Truthy, as before: plain JavaScript may return `list.find(…)` (a reviewer).
+      return Boolean(origins(origin));
     } catch (error) {
       // `(o) => new URL(o).hostname …` throws on `Origin: null`: a refusal, not a crash (a poll
       // ended the process) nor an `invalid-token` (an upgrade said so).
