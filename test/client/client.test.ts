@@ -239,7 +239,7 @@ describe('client: opaque cursors', () => {
     let sockets = 0;
     const wss = await socketServer((ws, req) => {
       const since = new URL(req.url!, 'http://x').searchParams.get('since');
-      ws.send(JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: since ? 'resumed' : 'new' }, ts: '2026-01-14T16:30:00.000Z', cursor: since ?? cursor(0) }));
+      ws.send(connectionFrame(since ? 'resumed' : 'new', since ?? cursor(0)));
       // The first socket sends 1..3 and dies; the second resumes from an older cursor (a race) and sends 2..4.
       const items = sockets++ === 0 ? [1, 2, 3] : [2, 3, 4];
       for (const i of items) ws.send(JSON.stringify({ ...whale, cursor: cursor(i) }));
@@ -272,7 +272,7 @@ describe('client: cursors of other servers', () => {
     const wss = await socketServer((ws, req) => {
       // The token names the stream: a reconnect gets the same one again.
       const [first, ...rest] = streams[Number(new URL(req.url!, 'http://x').searchParams.get('token'))]!;
-      ws.send(JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: '2026-01-14T16:30:00.000Z', cursor: first }));
+      ws.send(connectionFrame('new', first!));
       for (const cursor of rest) ws.send(JSON.stringify({ ...whale, cursor }));
       setTimeout(() => ws.close(4000, 'next stream'), 100);
     });
@@ -297,7 +297,7 @@ describe('client: the cursors it remembers', () => {
   it('are the last 1,000 delivered: an older one is delivered again, a recent one dropped (memory stays bounded)', async () => {
     const whale = example('whale') as { data: object };
     const wss = await socketServer((ws) => {
-      ws.send(JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: '2026-01-14T16:30:00.000Z', cursor: 'start' }));
+      ws.send(connectionFrame('new', 'start'));
       for (let i = 0; i <= 1000; i++) ws.send(JSON.stringify({ ...whale, cursor: `k${i}` }));
       ws.send(JSON.stringify({ ...whale, cursor: 'k1000' }));
       ws.send(JSON.stringify({ ...whale, cursor: 'k0' }));
@@ -322,7 +322,7 @@ describe('client: a handler that disconnects', () => {
       let upgrades = 0;
       const wss = await socketServer((ws) => {
         upgrades++;
-        ws.send(JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: new Date().toISOString(), cursor: 'e1.1' }));
+        ws.send(connectionFrame('new', 'e1.1'));
         setTimeout(() => ws.close(1011, 'boom'), 50);
       });
       try {
@@ -444,6 +444,11 @@ describe('client: authentication', () => {
     }
   });
 });
+
+/** A `connection` message as a server sends it over a socket. */
+function connectionFrame(resume: string, cursor: string): string {
+  return JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume }, ts: new Date().toISOString(), cursor });
+}
 
 /** A bare `ws` server on 127.0.0.1 that hands each socket to `onConnection`; `close()` ends every socket and stops it. */
 async function socketServer(onConnection: (ws: WebSocket, req: IncomingMessage) => void): Promise<{ url: string; close(): Promise<void> }> {
@@ -744,7 +749,6 @@ describe('client: reconnection and resume', () => {
   }
   const tradeFrame = (cursor: string, id = cursor) => JSON.stringify({ ...example('trades'), data: { ...(example('trades').data as object), id }, cursor });
   const tradeBody = (cursor: string, id = cursor) => JSON.parse(tradeFrame(cursor, id)) as object;
-  const connectionFrame = (resume: string, cursor: string) => JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume }, ts: new Date().toISOString(), cursor });
 
   it('a lost cursor is told once when a poll and a socket that raced it both say gap, and nothing is delivered twice', async () => {
     // The server restarted with a new epoch (e2): the poll says gap and delivers e2.1, e2.2; the
