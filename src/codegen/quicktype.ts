@@ -173,7 +173,7 @@ function shapeForQuicktype(bundle: SchemaNode): ShapedBundle {
     ...node,
     properties: Object.fromEntries(Object.entries(node.properties!).map(([key, child]) => [key, place(child, `${parent}${pascal(key)}`)])),
   });
-  /** What an array, a map or (below a definition) a nullable choice holds, at its place. */
+  /** What an array, a map or a nullable choice holds, at its place (a definition's own nullable choice keeps what it holds inline: `definition`). */
   const inside = (node: SchemaNode, title: string, definition = false): SchemaNode => {
     let shaped = node;
     if (node.items !== undefined && !Array.isArray(node.items)) shaped = { ...shaped, items: place(node.items, `${title}Item`) };
