@@ -14,8 +14,13 @@ const run = promisify(execFile);
 /** Options of `realtime-contract diff`. */
 export interface DiffCommandOptions {
   format: 'text' | 'json';
-  /** Exit 1 when a change of this level or worse is found; `never` always exits 0 (unless an error). */
-  failOn: Level | 'never';
+  /**
+   * Exit 1 when a change of this level or worse is found; `major` when the changes call for a
+   * major release (`semver`: any breaking change, and a change that breaks only code built on the
+   * generated types, such as a type renamed or a field's Go and Python type changed); `never`
+   * always exits 0 (unless an error).
+   */
+  failOn: Level | 'major' | 'never';
   /** Where the schemas are inside the working tree and inside a git ref (default `schemas`). */
   schemas: string;
   /** Folder that git commands and relative paths start from (default: the process's). */
@@ -57,8 +62,9 @@ export class SourceError extends Error {}
  * control character, such as the escape that starts an ANSI sequence, or a bidirectional
  * control) is written as `\uXXXX`, in text and JSON output and in error messages alike.
  *
- * @returns the exit code: 0 nothing at or above `--fail-on`, 1 something is, 2 a side cannot
- *   be read (missing, not a contract, broken schema, unknown ref)
+ * @returns the exit code: 0 nothing at or above `--fail-on` (with `major`: the release the
+ *   changes call for is not major), 1 something is, 2 a side cannot be read (missing, not a
+ *   contract, broken schema, unknown ref)
  */
 export async function runDiff(oldSpec: string, newSpec: string | undefined, options: DiffCommandOptions, output: DiffOutput): Promise<number> {
   let report: DiffReport;
@@ -81,7 +87,9 @@ export async function runDiff(oldSpec: string, newSpec: string | undefined, opti
     for (const change of report.changes) output.stdout(`${formatChange(change)}\n`);
     output.stdout(`${formatSummary(report, before, after)}\n`);
   }
-  return options.failOn !== 'never' && report.worst !== null && atLeast(report.worst, options.failOn) ? 1 : 0;
+  if (options.failOn === 'never') return 0;
+  if (options.failOn === 'major') return report.semver === 'major' ? 1 : 0;
+  return report.worst !== null && atLeast(report.worst, options.failOn) ? 1 : 0;
 }
 
 /**

@@ -111,9 +111,9 @@ if (diffCommand) {
     .argument('<old>', 'the older contract: a git ref, a folder of schemas, or an npm pack tarball (.tgz); prefix git:, dir: or tarball: to force one')
     .argument('[new]', 'the newer contract, the same kinds (default: the working tree)')
     .addOption(new Option('--format <format>', 'text: a line per change, then a summary; json: one JSON object').choices(['text', 'json']).default('text'))
-    .addOption(new Option('--fail-on <level>', 'exit 1 when a change of this level or worse is found').choices(['breaking', 'strict', 'compatible', 'never']).default('breaking'))
+    .addOption(new Option('--fail-on <level>', 'exit 1 when a change of this level or worse is found (major: when the changes call for a major release, code built on the generated types included)').choices(['breaking', 'strict', 'compatible', 'major', 'never']).default('breaking'))
     .option('--schemas <dir>', 'folder of the schemas in the working tree and in git refs', 'schemas')
-    .action(async (old: string, current: string | undefined, options: { format: 'text' | 'json'; failOn: 'breaking' | 'strict' | 'compatible' | 'never'; schemas: string }) => {
+    .action(async (old: string, current: string | undefined, options: { format: 'text' | 'json'; failOn: 'breaking' | 'strict' | 'compatible' | 'major' | 'never'; schemas: string }) => {
       const { runDiff } = (await import(diffCommand.href)) as typeof DiffCommandModule;
       process.exitCode = await runDiff(old, current, options, output);
     });

@@ -358,12 +358,16 @@ describe('realtime-contract diff', () => {
       impact: 'the newer server accepts everything older clients send; an older server may reject what newer clients send: upgrade servers first',
     }));
     expect(narrowed).toMatchObject({ semver: 'major', counts: { breaking: 0 } });
+    // --fail-on gates levels of the wire; `major` gates the release, code included (a fresh user's CI let this through).
+    expect(cli(['diff', 'schemas', removed, '--fail-on', 'breaking']).code).toBe(0);
+    expect(cli(['diff', 'schemas', removed, '--fail-on', 'major'])).toMatchObject({ code: 1, stdout: expect.stringMatching(/: release major;/) });
     // An optional field: nothing a producer built stops compiling.
     const optional = path.join(work, 'optional-field');
     writeSchemas(optional, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [{ op: 'add', path: '/trades.json/definitions/TradeData/properties/venue', value: field }]));
     const added = json(['diff', 'schemas', optional]);
     expect(added.changes[0]).toMatchObject({ rule: 'optional-property-added', breaks: ['strict-consumers'] });
     expect(added.semver).toBe('minor');
+    expect(cli(['diff', 'schemas', optional, '--fail-on', 'major']).code).toBe(0);
     // A JSON type removed is a TypeScript type removed (found by a reviewer); number to integer is not (both are `number`), but Go's and Python's types change.
     const retyped = (fee: object) => {
       const folder = path.join(work, `fee-${Object.values(fee).join('-')}`);
