@@ -1,10 +1,14 @@
 /**
  * The demo producer of `realtime-contract serve --demo`: realistic messages of every stream
  * type (trades, bots, balances, decisions, metrics, alerts, wallet, ai_tasks per user; whale and
- * system_health for everyone), built with the contract's builders. The connection-scoped types
- * (connection, ping, pong, error) come from the server itself.
+ * system_health for everyone), built with the contract's builders. A stream type added to the
+ * contract since sends its schema's first example, stamped with the current time. The
+ * connection-scoped types (connection, ping, pong, error) come from the server itself.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { GLOBAL_MESSAGE_TYPES, USER_MESSAGE_TYPES } from '../../generated/contract.js';
 import type { Platform } from '../../generated/types.js';
 import { createMessage } from '../runtime/builders.js';
 import type { GlobalMessage, UserMessage } from './protocol.js';
@@ -38,6 +42,31 @@ const PLATFORMS = ['luno', 'binance', 'kucoin', 'kraken', 'valr'] as const satis
 const PAIRS = ['BTC-ZAR', 'ETH-ZAR', 'XRP-ZAR', 'SOL-ZAR'];
 const TASK_TYPES = ['bodyguard_check', 'learning_run', 'bot_evolution', 'insights_generation', 'prediction', 'profit_reinvestment'] as const;
 
+/** The stream types the demo builds messages of (below); any other of the contract sends its example. */
+const BUILT: ReadonlySet<string> = new Set(['trades', 'bots', 'balances', 'decisions', 'metrics', 'alerts', 'wallet', 'ai_tasks', 'whale', 'system_health']);
+
+/**
+ * The first example of each message type of `types`, from `bundle`, the bundled contract
+ * (`generated/schema/messages.schema.json`, read when not given): what the demo sends of a type
+ * it has no builder for. A type whose schema gives no example (or whose example is not an
+ * object) is left out; the server validates what is sent, as it does every message.
+ *
+ * @returns type → example, without a `cursor` (the server's store gives one)
+ */
+export function contractExamples(types: readonly string[], bundle?: unknown): Map<string, Record<string, unknown>> {
+  const examples = new Map<string, Record<string, unknown>>();
+  if (types.length === 0) return examples;
+  bundle ??= JSON.parse(readFileSync(createRequire(import.meta.url).resolve('realtime-contract/generated/schema/messages.schema.json'), 'utf8'));
+  const definitions = Object.values((bundle as { definitions?: Record<string, { properties?: { type?: { const?: unknown } }; examples?: unknown[] }> }).definitions ?? {});
+  for (const type of types) {
+    const example = definitions.find((definition) => definition.properties?.type?.const === type)?.examples?.[0];
+    if (typeof example !== 'object' || example === null || Array.isArray(example)) continue;
+    const { cursor: _cursor, ...message } = example as Record<string, unknown>;
+    examples.set(type, message);
+  }
+  return examples;
+}
+
 /**
  * Starts publishing demo messages through `server` every `intervalMs`. Ids (trades, decisions,
  * alerts, tasks) carry a per-run prefix, so they stay unique across restarts.
@@ -52,6 +81,10 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
   const started = Date.now();
   const price: Record<string, number> = { 'BTC-ZAR': 850_000, 'ETH-ZAR': 45_000, 'XRP-ZAR': 11, 'SOL-ZAR': 2_600 };
   const tasks = new Map<string, { id: string; type: (typeof TASK_TYPES)[number]; progress: number; startedAt: string }>();
+  const userExamples = contractExamples(USER_MESSAGE_TYPES.filter((type) => !BUILT.has(type)));
+  const globalExamples = contractExamples(GLOBAL_MESSAGE_TYPES.filter((type) => !BUILT.has(type)));
+  // An example stamped now: its envelope's `ts` (a flat message has none).
+  const stamped = (example: Record<string, unknown>, now: string) => ('ts' in example ? { ...example, ts: now } : { ...example });
 
   const userMessages = (user: string): UserMessage[] => {
     const now = new Date().toISOString();
@@ -122,7 +155,11 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
         failed(error);
       }
     };
-    for (const user of options.users) for (const message of userMessages(user)) send(message.type, () => server.publish(user, message));
+    for (const user of options.users) {
+      for (const message of userMessages(user)) send(message.type, () => server.publish(user, message));
+      for (const [type, example] of userExamples) send(type, () => server.publish(user, stamped(example, now) as unknown as UserMessage));
+    }
+    for (const [type, example] of globalExamples) send(type, () => server.broadcast(stamped(example, now) as unknown as GlobalMessage));
     for (const message of [
       createMessage('whale', { coin: 'BTC', platform: pick(PLATFORMS), flow_type: pick(['inflow', 'outflow']), amount: round2(50 + random() * 200), value_usd: Math.round(6_500_000 * random()) + 1_000_000, timestamp: now, signal: pick(['bullish', 'bearish', 'neutral']) }),
       createMessage('system_health', {

@@ -1,6 +1,6 @@
 /** `realtime-contract serve --demo` end to end: printed tokens work with the spec's URL form; SIGTERM stops it cleanly. */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { startDemoProcess } from '../support/demo-process.js';
 import { createMessage, MessageValidationError } from '../../src/runtime/builders.js';
 import { producerFaults } from '../../src/cli/serve-command.js';
 import { startDemoProducer } from '../../src/server/index.js';
+import { contractExamples } from '../../src/server/demo.js';
 import { connect, refusedStatus, sleep, startServer, token, trade } from './helpers.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -38,6 +39,49 @@ describe('the demo producer', () => {
       await server.rt.close();
     }
   });
+});
+
+describe('the demo producer and a type added to the contract', () => {
+  it('reads the first example of a message type from the bundled contract, without its cursor', () => {
+    const trades = JSON.parse(readFileSync(path.join(root, 'schemas/trades.json'), 'utf8')) as { examples: Record<string, unknown>[] };
+    const { cursor: _cursor, ...example } = trades.examples[0]!;
+    expect(contractExamples(['trades'])).toEqual(new Map([['trades', example]]));
+    expect(contractExamples(['no_such_type']).size).toBe(0);
+  });
+
+  it('sends the schema example of a stream type added after the demo was written, stamped now, once generate has run (found by a fresh user)', () => {
+    // A checkout with a `news` message for everyone (whale's schema renamed), generated as a user would.
+    const copy = mkdtempSync(path.join(tmpdir(), 'realtime-contract-demo-type-'));
+    try {
+      for (const part of ['schemas', 'src', 'package.json']) cpSync(path.join(root, part), path.join(copy, part), { recursive: true });
+      symlinkSync(path.join(root, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
+      const news = readFileSync(path.join(root, 'schemas/whale.json'), 'utf8').replaceAll('"whale"', '"news"').replaceAll('whale.json', 'news.json').replaceAll('Whale', 'News');
+      expect(news).toContain('"const": "news"');
+      writeFileSync(path.join(copy, 'schemas/news.json'), news);
+      const pollFile = path.join(copy, 'schemas/poll-response.json');
+      const poll = JSON.parse(readFileSync(pollFile, 'utf8')) as { properties: { messages: { items: { anyOf: object[] } } } };
+      poll.properties.messages.items.anyOf.push({ $ref: 'news.json' });
+      writeFileSync(pollFile, JSON.stringify(poll, null, 2));
+      const generate = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'generate', '--schemas', path.join(copy, 'schemas'), '--out', path.join(copy, 'generated')], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+      expect(generate.stderr).toBe('');
+      expect(generate.status).toBe(0);
+      const script = `import { startDemoProducer } from './src/server/demo.ts';
+const sent = [];
+const producer = startDemoProducer({ publish: async (user, m) => { sent.push({ to: user, message: m }); }, broadcast: async (m) => { sent.push({ to: '*', message: m }); } }, { users: ['alice'], intervalMs: 60000 });
+await producer.round();
+producer.stop();
+console.log(JSON.stringify(sent.filter(({ message }) => message.type === 'news')));`;
+      const started = Date.now();
+      const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: copy, encoding: 'utf8', timeout: 60_000 });
+      expect(run.stderr).toBe('');
+      const sent = JSON.parse(run.stdout) as { to: string; message: { type: string; data: unknown; ts: string } }[];
+      const example = (JSON.parse(news) as { examples: { data: unknown }[] }).examples[0]!;
+      expect(sent).toEqual([{ to: '*', message: { type: 'news', data: example.data, ts: expect.any(String) } }]);
+      expect(Date.parse(sent[0]!.message.ts)).toBeGreaterThanOrEqual(started - 1000);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
 
 describe('serve --demo: faults of its producer', () => {
