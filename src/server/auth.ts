@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { hasLoneSurrogate } from './protocol.js';
 
 /** Who is on the other end of a socket or a poll. */
 export interface Principal {
@@ -139,7 +140,8 @@ export const MAX_USER_ID_LENGTH = 256;
 /**
  * Builds the verifier of {@link JwtOptions}: `(token) => Principal`, throwing {@link AuthError}
  * 401 on any fault: a bad signature or claim, `exp` missing (unless `allowTokensWithoutExp`), or a
- * user id claim that is not a non-empty string of at most {@link MAX_USER_ID_LENGTH} characters.
+ * user id claim that is not a non-empty string of at most {@link MAX_USER_ID_LENGTH} characters,
+ * or that holds half a UTF-16 surrogate pair alone (UTF-8 cannot carry it: see {@link hasLoneSurrogate}).
  * `expiresAt` is `exp` + `clockToleranceSec`, in ms. The message never contains the token.
  */
 export function createJwtVerifier(options: JwtOptions): (token: string) => Promise<Principal> {
@@ -185,6 +187,8 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
     const userId = payload[userIdClaim];
     if (typeof userId !== 'string' || userId === '') throw new AuthError(401, `invalid token (${userIdClaim} is not a non-empty string)`);
     if (userId.length > MAX_USER_ID_LENGTH) throw new AuthError(401, `invalid token (${userIdClaim} longer than ${MAX_USER_ID_LENGTH} characters)`);
+    // UTF-8 (Redis keys) cannot carry it: "\ud800" and "\ufffd" would share one stream (a hostile tester).
+    if (hasLoneSurrogate(userId)) throw new AuthError(401, `invalid token (${userIdClaim} holds half a UTF-16 surrogate pair alone)`);
     const claim = payload[adminClaim];
     const admin = Array.isArray(claim) ? claim.includes(adminValue) : claim === adminValue;
     return { userId, admin, ...(typeof payload.exp === 'number' ? { expiresAt: (payload.exp + toleranceSec) * 1000 } : {}) };

@@ -10,7 +10,7 @@ import { createMessage, MessageValidationError } from '../runtime/builders.js';
 import { describeSyntaxError } from '../runtime/json-syntax.js';
 import { validateMessage } from '../runtime/validate.js';
 import type { Principal } from './auth.js';
-import { audienceOf, CloseCode, ErrorCode, stateKeyOf, type GlobalMessage, type UserMessage } from './protocol.js';
+import { audienceOf, CloseCode, ErrorCode, hasLoneSurrogate, stateKeyOf, type GlobalMessage, type UserMessage } from './protocol.js';
 import { TokenBucket, type RateLimit } from './rate-limit.js';
 import { formatCursor, parseCursor, type StreamEntry, type StreamStore } from './stream-store.js';
 
@@ -486,11 +486,13 @@ export class RealtimeCore {
   /**
    * Publishes a per-user message (`x-audience: user`) to `userId`'s stream: validated strictly
    * unless disabled, serialized once, given the next cursor, stored and fanned out.
-   * @throws TypeError for a type whose audience is not `user` or an empty user id
+   * @throws TypeError for a type whose audience is not `user`, an empty user id, or one holding
+   *   half a UTF-16 surrogate pair alone (no token names that user: see {@link hasLoneSurrogate})
    * @throws MessageValidationError when validation is on and the message is invalid (nothing is sent)
    */
   publish(userId: string, message: UserMessage): Promise<StreamEntry> {
     if (typeof userId !== 'string' || userId === '') throw new TypeError('publish: userId must be a non-empty string');
+    if (hasLoneSurrogate(userId)) throw new TypeError(`publish: userId ${JSON.stringify(userId.slice(0, 60))} holds half a UTF-16 surrogate pair alone, which no token names (UTF-8 cannot carry it)`);
     const type = (message as { type?: unknown } | null)?.type;
     if (typeof type !== 'string' || audienceOf(type) !== 'user') throw new TypeError(`publish: "${String(type)}" is not a per-user message type (x-audience: user); ${audienceAdvice(type, 'publish')}`);
     return this.append(userId, message);

@@ -63,6 +63,10 @@ describe('isolation, counted', () => {
     expect(() => server.rt.publish('u1', { type: 'connection', data: { status: 'connected', mode: 'ws' }, ts: '2026-01-14T16:30:00.000Z' } as never)).toThrow(/the server sends it on each connection itself/);
     expect(() => server.rt.broadcast({ type: 'ping', timestamp: 1 } as never)).toThrow(/"ping" is not a global message type .*the server sends it on each connection itself/);
     expect(() => server.rt.publish('', trade())).toThrow(TypeError);
+    // No token names such a user (auth refuses it), and on Redis its stream was "\ufffd"'s.
+    expect(() => server.rt.publish('\ud800', trade())).toThrow(/^publish: userId "\\ud800" holds half a UTF-16 surrogate pair alone/);
+    expect(() => server.rt.publish('a\udc00', trade())).toThrow(TypeError);
+    expect(server.rt.publish('\ud83d\ude00', trade())).toBeInstanceOf(Promise);
   });
 
   it('an invalid message throws at the call site and is never stored or sent', async () => {
