@@ -346,6 +346,27 @@ describe('polling endpoint', () => {
     }
   });
 
+  it('sends what the store holds as stored: a frame a newer node stored (a field this contract lacks) fails no poll (every poll covering it was a 500: a hostile tester)', async () => {
+    const store = new MemoryStreamStore();
+    const server = await startServer({ ...RELAXED, pollHoldMs: 300, store });
+    try {
+      const jwt = await token('alice');
+      const start = await poll(server.http('/api/ws/poll'), jwt);
+      await server.rt.publish('alice', alert('good-1'));
+      // What a node on a newer contract appends during a rolling upgrade: a field unknown here.
+      const newer = JSON.stringify({ ...alert('newer'), data: { ...alert('newer').data, region: 'eu' } });
+      await store.append('alice', 'alerts', (cursor) => `${newer.slice(0, -1)},"cursor":"${cursor}"}`, null);
+      await server.rt.publish('alice', alert('good-2'));
+      const response = await fetch(server.http(`/api/ws/poll?since=${start.cursor}`), { headers: { authorization: `Bearer ${jwt}` } });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { messages: { data: { id: string; region?: string } }[] };
+      expect(body.messages.map((m) => m.data.id)).toEqual(['good-1', 'newer', 'good-2']);
+      expect(body.messages[1]!.data.region).toBe('eu');
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('same auth, isolation and gap rules as the socket', async () => {
     const server = await startServer({ ...RELAXED, pollHoldMs: 300, store: new MemoryStreamStore({ maxEntriesPerStream: 5 }) });
     try {
