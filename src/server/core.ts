@@ -7,6 +7,7 @@
 import type { ServerMessage } from '../../generated/types.js';
 import { asWritten, numberLiteral, safeParseTree } from '../languages/as-written.js';
 import { createMessage, MessageValidationError } from '../runtime/builders.js';
+import { cut } from '../runtime/errors.js';
 import { describeSyntaxError } from '../runtime/json-syntax.js';
 import { validateMessage } from '../runtime/validate.js';
 import type { Principal } from './auth.js';
@@ -371,7 +372,7 @@ export class Connection implements Subscriber {
       value = JSON.parse(text);
     } catch (error) {
       // Where and what, as parseMessage says it (`expected valid JSON, got "}" at position 8 (…)`); bounded.
-      return this.sendError(ErrorCode.InvalidJson, 'the frame is not JSON', describeSyntaxError(text, (error as Error).message).message.slice(0, 300));
+      return this.sendError(ErrorCode.InvalidJson, 'the frame is not JSON', cut(describeSyntaxError(text, (error as Error).message).message, 300));
     }
     const checked = checkInbound(value, text);
     if (!checked.ok) return this.sendError(checked.code, checked.message, checked.details);
@@ -426,7 +427,8 @@ export function checkInbound(value: unknown, text?: string): InboundCheck {
 
 /** An inbound error's `details`: where and what, at most 300 characters (never the whole frame). */
 function details(error: { pointer: string; message: string }): string {
-  return `${error.pointer || '(root)'} ${error.message}`.slice(0, 300);
+  // Cut where no surrogate pair is split: half an emoji would make the error frame's own text ill-formed (a hostile tester).
+  return cut(`${error.pointer || '(root)'} ${error.message}`, 300);
 }
 
 /** Server counters behind `stats()`. */
@@ -492,7 +494,7 @@ export class RealtimeCore {
    */
   publish(userId: string, message: UserMessage): Promise<StreamEntry> {
     if (typeof userId !== 'string' || userId === '') throw new TypeError('publish: userId must be a non-empty string');
-    if (hasLoneSurrogate(userId)) throw new TypeError(`publish: userId ${JSON.stringify(userId.slice(0, 60))} holds half a UTF-16 surrogate pair alone, which no token names (UTF-8 cannot carry it)`);
+    if (hasLoneSurrogate(userId)) throw new TypeError(`publish: userId ${JSON.stringify(cut(userId, 60))} holds half a UTF-16 surrogate pair alone, which no token names (UTF-8 cannot carry it)`);
     const type = (message as { type?: unknown } | null)?.type;
     if (typeof type !== 'string' || audienceOf(type) !== 'user') throw new TypeError(`publish: "${String(type)}" is not a per-user message type (x-audience: user); ${audienceAdvice(type, 'publish')}`);
     return this.append(userId, message);

@@ -149,6 +149,24 @@ describe('hostile input', () => {
     }
   });
 
+  it('cuts long details where no surrogate pair is split (half an emoji made the error frame ill-formed: a hostile tester)', async () => {
+    const server = await startServer();
+    try {
+      const client = await connect(server.url({ token: await token('sloppy') }));
+      client.ws.send(JSON.stringify({ type: 'ping', timestamp: 1, ['\u{1F600}'.repeat(400)]: 1 }));
+      await client.until(() => client.count('error') === 1);
+      const details = client.frames.filter((f) => f.type === 'error').map((f) => (f.data as { details: string }).details);
+      for (const text of details) {
+        expect(text.length).toBeLessThanOrEqual(300);
+        expect(text).toMatch(/\.\.\.$/);
+        expect(text).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+      }
+      client.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('an INVALID_MESSAGE error shows a number at fault as the client wrote it', async () => {
     const server = await startServer();
     try {
