@@ -4,15 +4,17 @@ import { cut } from './errors.js';
  * Characters that, printed raw, can rewrite or forge what a terminal shows: the C0 controls
  * (newline, carriage return, escape, which starts ANSI sequences, …), DEL, the C1 controls
  * (U+0080–U+009F; U+009B is a one-character CSI for some terminals), the line and paragraph
- * separators, and the bidirectional-text controls that reorder what is shown; and half a
+ * separators, the bidirectional-text controls that reorder what is shown, the invisible
+ * format characters that hide between others (zero-width space, non-joiner and joiner, word
+ * joiner, invisible operators, soft hyphen, U+180E, U+FEFF: `to\u200bken` is not `token`); and half a
  * surrogate pair alone, which written out as UTF-8 becomes U+FFFD and hides what it was.
  * Each match is one UTF-16 code unit. The CLI's `oneLine` and `inertJson` use it too.
  */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /** {@link UNSAFE} with the `g` flag, for `replace` (kept here: a shared global pattern's `lastIndex` would leak between `test` calls). */
 const ALL_UNSAFE = new RegExp(UNSAFE.source, 'g');
 /** {@link UNSAFE} but the C0 controls and lone surrogates, which `JSON.stringify` escapes itself. */
-const UNSAFE_AFTER_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_AFTER_JSON = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
 /** `\\u202e` for U+202E: the JSON escape of one UTF-16 code unit. */
 const escape = (char: string): string => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
@@ -34,7 +36,8 @@ export function printableWith(text: string, short: (char: string) => string): st
 /**
  * `text` (a name from a tarball, say) as a JSON string, cut first to at most `max` UTF-16
  * code units (`...` included, see {@link cut}), and with the characters JSON leaves as they
- * are but a terminal may act on (DEL, C1 and bidirectional controls, U+2028/9) escaped too:
+ * are but a terminal may act on or hide (DEL, C1 and bidirectional controls, U+2028/9, the
+ * invisible format characters) escaped too:
  * `"package/schemas/\u001b[31mx.json"`. The result is valid JSON, on one line.
  */
 export function quoted(text: string, max = 100): string {

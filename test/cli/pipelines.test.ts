@@ -237,6 +237,10 @@ describe('realtime-contract validate in a pipeline', () => {
     // A file name too.
     const named = file('bidi\u202egpj.ndjson', line);
     expect(cli(['validate', named]).stdout).toContain(`${dir}/bidi\\u202egpj.ndjson:1: ping`);
+    // Invisible characters too: a look-alike key (or a token with zero-width spaces between its characters) is told apart (a hostile tester).
+    const hidden = '{"type":"ping","timestamp":1,"to\\u200bk\\u2060e\\ufeffn\\u00ad":1}';
+    expect(cli(['validate', '-'], hidden).stdout).toBe('<stdin>:1: ping /to\\u200bk\\u2060e\\ufeffn\\u00ad expected no property "to\\u200bk\\u2060e\\ufeffn\\u00ad" (unknown to the schema), got 1\n0 valid, 1 invalid\n');
+    expect(cli(['validate', '--format', 'json', '-'], hidden).stdout).toContain('"pointer":"/to\\u200bk\\u2060e\\ufeffn\\u00ad"');
   });
 
   it('reports every fault of a message with --all-errors, counting the message once', () => {
