@@ -2,6 +2,7 @@ import type { EnvelopeMessageType, Message, MessageDataMap, MessageMap, PingMess
 import { checkPingMessage, checkPongMessage, type CompiledValidatorError } from '../../generated/validators.js';
 import { describeFlatError, describeThrown, describeThrownAt, preview, validationError, type ValidationErrors } from './errors.js';
 import { escapeToken } from './json-pointer.js';
+import { findLoneSurrogates, loneSurrogateError } from './lone-surrogates.js';
 import { parseMessage } from './parse.js';
 import { validateMessage } from './validate.js';
 
@@ -11,15 +12,16 @@ export interface CreateMessageOptions {
   ts?: Date | string;
   /**
    * Validate the built message strictly, and check that it has no `NaN` or `±Infinity`
-   * anywhere (JSON would write `null`), and throw {@link MessageValidationError} when it is
-   * invalid. Default false.
+   * anywhere (JSON would write `null`) and no string with half a UTF-16 surrogate pair alone
+   * (UTF-8 cannot carry it), and throw {@link MessageValidationError} when it is invalid.
+   * Default false.
    */
   validate?: boolean;
 }
 
 /** Options of the builders that only validate. */
 export interface BuildOptions {
-  /** Validate strictly (no `NaN` or `±Infinity` anywhere either) and throw {@link MessageValidationError} when invalid. Default false. */
+  /** Validate strictly (no `NaN` or `±Infinity` anywhere either; the keepalive builders take numbers only) and throw {@link MessageValidationError} when invalid. Default false. */
   validate?: boolean;
 }
 
@@ -61,6 +63,8 @@ export function createMessage<T extends EnvelopeMessageType>(type: T, data: Mess
     finite(message);
     const result = validateMessage(message, { mode: 'strict' });
     if (!result.ok) throw new MessageValidationError(type, result.errors);
+    const [lone] = findLoneSurrogates(message, 1);
+    if (lone) throw new MessageValidationError(type, [loneSurrogateError(lone)]);
   }
   return message;
 }
@@ -117,7 +121,8 @@ export function createPong(pingOrTimestamp: PingMessage | number, options?: Buil
  * Turns a message into the JSON text of one WebSocket frame. With `{ validate: true }` the
  * text itself is validated, so what fails is what would go on the wire (a field JSON drops,
  * such as an inherited or non-enumerable one, counts as missing), and a `NaN` or `±Infinity`
- * anywhere, which JSON would write as `null`, is an error at its pointer.
+ * anywhere, which JSON would write as `null`, is an error at its pointer, as is a string with
+ * half a UTF-16 surrogate pair alone (keyword `loneSurrogate`), which UTF-8 cannot carry.
  *
  * @throws MessageValidationError with `{ validate: true }` when the frame is invalid
  */
@@ -128,6 +133,9 @@ export function serializeMessage(message: Message, options?: BuildOptions): stri
   if (text === undefined) throw new MessageValidationError(undefined, [validationError('', 'type', 'a message object', preview(message))]);
   const result = parseMessage(text, { mode: 'strict' });
   if (!result.ok) throw new MessageValidationError(messageType(message), result.errors);
+  // JSON.stringify escapes a lone surrogate: a text without `\u` holds none.
+  const [lone] = text.includes('\\u') ? findLoneSurrogates(result.message, 1) : [];
+  if (lone) throw new MessageValidationError(messageType(message), [loneSurrogateError(lone)]);
   return text!;
 }
 

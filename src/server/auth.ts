@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { hasLoneSurrogate } from './protocol.js';
+import { hasLoneSurrogate } from '../runtime/lone-surrogates.js';
 
 /** Who is on the other end of a socket or a poll. */
 export interface Principal {

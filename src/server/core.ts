@@ -11,7 +11,8 @@ import { cut } from '../runtime/errors.js';
 import { describeSyntaxError } from '../runtime/json-syntax.js';
 import { validateMessage } from '../runtime/validate.js';
 import type { Principal } from './auth.js';
-import { audienceOf, CloseCode, ErrorCode, hasLoneSurrogate, stateKeyOf, type GlobalMessage, type UserMessage } from './protocol.js';
+import { audienceOf, CloseCode, ErrorCode, stateKeyOf, type GlobalMessage, type UserMessage } from './protocol.js';
+import { findLoneSurrogates, hasLoneSurrogate, loneSurrogateError } from '../runtime/lone-surrogates.js';
 import { TokenBucket, type RateLimit } from './rate-limit.js';
 import { formatCursor, parseCursor, type StreamEntry, type StreamStore } from './stream-store.js';
 
@@ -490,7 +491,8 @@ export class RealtimeCore {
    * unless disabled, serialized once, given the next cursor, stored and fanned out.
    * @throws TypeError for a type whose audience is not `user`, an empty user id, or one holding
    *   half a UTF-16 surrogate pair alone (no token names that user: see {@link hasLoneSurrogate})
-   * @throws MessageValidationError when validation is on and the message is invalid (nothing is sent)
+   * @throws MessageValidationError when validation is on and the message is invalid, or holds
+   *   half a UTF-16 surrogate pair alone in a string (nothing is sent)
    */
   publish(userId: string, message: UserMessage): Promise<StreamEntry> {
     if (typeof userId !== 'string' || userId === '') throw new TypeError('publish: userId must be a non-empty string');
@@ -518,6 +520,13 @@ export class RealtimeCore {
       if (!result.ok) throw new MessageValidationError(message.type, result.errors);
     }
     const text = JSON.stringify(message);
+    // Half a surrogate pair alone (a title cut inside an emoji): JSON Schema lets it through, but
+    // UTF-8 cannot carry it and strict consumers (`listen`) refuse it. JSON.stringify escapes it,
+    // so a text without `\u` holds none.
+    if (this.options.validateOutbound && text.includes('\\u')) {
+      const [lone] = findLoneSurrogates(message, 1);
+      if (lone) throw new MessageValidationError(message.type, [loneSurrogateError(lone)]);
+    }
     this.counters.published++;
     // The cursor is appended to the text once, shared by every recipient (PLAN.md "Cursor design").
     return this.options.store.append(userId, message.type, (cursor) => `${text.slice(0, -1)},"cursor":"${cursor}"}`, stateKeyOf(message));

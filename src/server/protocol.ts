@@ -43,14 +43,3 @@ export function stateKeyOf(message: ServerMessage): string | undefined {
 
 export type { MessageType };
 
-/** Half a UTF-16 surrogate pair without the other half (no `u` flag: the pattern reads code units). */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/**
- * Whether `text` holds half a UTF-16 surrogate pair alone (`"\ud800"`). UTF-8 cannot carry one:
- * Redis, files and other languages read U+FFFD instead, so two such user ids (`"\ud800"` and
- * `"\ufffd"`) would name one Redis stream. User ids holding one are refused (auth, `publish`).
- */
-export function hasLoneSurrogate(text: string): boolean {
-  return LONE_SURROGATE.test(text);
-}

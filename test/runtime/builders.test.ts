@@ -213,6 +213,24 @@ describe('serializeMessage', () => {
     expect(validateMessage(inherited).ok).toBe(true);
   });
 
+  it('refuses a string with half a surrogate pair alone with { validate: true }, as createMessage does: listen and validate refuse it, JSON Schema does not see it (a hostile tester)', () => {
+    // A title cut inside an emoji: 'price \u{1F600}'.slice(0, 7).
+    const alert = { id: 'a', severity: 'info', category: 'system', title: 'price \ud83d', message: 'm', bot_id: null, platform: null, action_required: false, timestamp: '2026-01-14T16:30:00.000Z' } as const;
+    const message = createMessage('alerts', alert, { ts: '2026-01-14T16:30:00.000Z' });
+    expect(validateMessage(message).ok).toBe(true);
+    expect(serializeMessage(message)).toContain('"title":"price \\ud83d"');
+    const refused = /^invalid alerts message: \/data\/title expected text whose surrogate escapes come in pairs \(I-JSON, RFC 7493 §2\.1\), got "price \\ud83d"/;
+    expect(() => serializeMessage(message, { validate: true })).toThrow(refused);
+    expect(() => createMessage('alerts', alert, { validate: true })).toThrow(refused);
+    try {
+      createMessage('alerts', alert, { validate: true });
+    } catch (error) {
+      expect((error as MessageValidationError).errors[0]).toMatchObject({ pointer: '/data/title', keyword: 'loneSurrogate' });
+    }
+    // A whole pair passes.
+    expect(serializeMessage(createMessage('alerts', { ...alert, title: 'price \u{1F600}' }), { validate: true })).toContain('\u{1F600}');
+  });
+
   it('validates first with { validate: true }', () => {
     const message = { type: 'pong', timestamp: 'now' } as unknown as Parameters<typeof serializeMessage>[0];
     expect(() => serializeMessage(message, { validate: true })).toThrow(/\/timestamp expected an integer/);

@@ -74,6 +74,10 @@ describe('isolation, counted', () => {
     const bad = trade('trade_bad', { side: 'BUY' });
     expect(() => server.rt.publish('u1', bad)).toThrow(MessageValidationError);
     expect(() => server.rt.publish('u1', { ...trade(), cursor: 'forged.1' } as never)).toThrow(/assigns cursors/);
+    // Half a surrogate pair alone (a symbol cut inside an emoji): the schema passes it, UTF-8 and strict consumers do not (a hostile tester).
+    const cut = trade('trade_cut', { symbol: 'BTC-\ud83d' as never });
+    expect(() => server.rt.publish('u1', cut)).toThrow(/^invalid trades message: \/data\/symbol expected text whose surrogate escapes come in pairs/);
+    expect(() => server.rt.broadcast({ ...whale(1), data: { ...whale(1).data, signal: '\udfff' } } as never)).toThrow(MessageValidationError);
     expect(server.rt.stats().published).toBe(before);
   });
 });
