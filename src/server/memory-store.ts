@@ -72,7 +72,9 @@ class Log {
 /**
  * The default {@link StreamStore}: per-user logs, a global log and an all-log (what admins
  * read), bounded by count, bytes and age, in this process's memory. Its epoch is new per store,
- * so cursors from before a restart read as `gap`.
+ * so cursors from before a restart read as `gap`. Positions count every message of the store in
+ * one sequence: the step between two of a user's cursors tells how many messages other users
+ * got meanwhile (their content stays theirs).
  */
 export class MemoryStreamStore implements StreamStore {
   readonly epoch: string;
