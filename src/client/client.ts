@@ -183,8 +183,9 @@ export interface RealtimeClientOptions {
 export interface RealtimeClient {
   /**
    * Starts connecting (at once, then reconnecting by itself until {@link disconnect}). A token
-   * refused (HTTP 401, close 4401) stops the retries until a provider gives a different token
-   * or `connect` is called again. Calling `connect` while connected only replaces the token
+   * refused (HTTP 401, close 4401) is never sent again: a fixed one stops the retries (state
+   * `unauthorized`) until `connect` is called again; a provider is asked again after each
+   * backoff step until it gives a different token (or none: `unauthorized`). Calling `connect` while connected only replaces the token
    * source for the next attempt.
    */
   connect(token: TokenSource): void;
@@ -314,11 +315,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     let timeout: ReturnType<typeof setTimeout> | undefined;
     try {
       const t = typeof source === 'function' ? await Promise.race([source(), new Promise<never>((_, reject) => (timeout = setTimeout(reject, connectTimeout, new Error('timeout'))))]) : source;
-      if (t === refused || !t) {
-        stopUnauthorized(status.lastHttpStatus ?? 401);
-        return undefined;
-      }
-      return t;
+      if (!t) stopUnauthorized(status.lastHttpStatus ?? 401);
+      // The refused token again (a refresh that lags): not sent, a failed attempt, and the
+      // provider is asked again after the backoff (it was asked twice, then never: a fresh user).
+      return t === refused ? undefined : t || undefined;
     } catch (cause) {
       fault('CLIENT_TOKEN_ERROR', cause);
       return undefined;

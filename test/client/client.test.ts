@@ -364,13 +364,30 @@ describe('client: authentication', () => {
     expect(s.upgrades.map((u) => u.status)).toEqual([101]);
   });
 
-  it('a provider that keeps giving the refused token is asked once more, not retried in a loop', async () => {
+  it('a provider that keeps giving the refused token is asked again after each backoff step, the token never resent, until it gives a fresh one (it was asked twice, then never: a fresh user)', async () => {
     const s = await server();
-    const client = nodeClient(s.url);
+    const client = nodeClient(s.url, { fallbackAfter: 100, backoff: { baseMs: 100, maxMs: 200, stableMs: 500 } });
+    let calls = 0;
+    // A refresh that lags: the stale token for a second, then a good one.
+    const started = Date.now();
+    client.connect(() => {
+      calls++;
+      return Date.now() - started < 1000 ? 'bad' : 'good';
+    });
+    await until(() => client.getStatus().mode === 'ws', 'the socket, with the refreshed token', 5000);
+    expect(s.upgrades.map((u) => u.status)).toEqual([401, 101]);
+    // Asked at each step of the backoff (at most 200 ms apart), not in a tight loop.
+    expect(calls).toBeGreaterThan(3);
+    expect(calls).toBeLessThan(60);
+  });
+
+  it('a provider that gives no token stops the client (unauthorized) until connect', async () => {
+    const s = await server();
+    const client = nodeClient(s.url, { backoff: { baseMs: 100, maxMs: 200, stableMs: 500 } });
     let calls = 0;
     client.connect(() => {
       calls++;
-      return 'bad';
+      return calls === 1 ? 'bad' : '';
     });
     await until(() => client.getStatus().state === 'unauthorized', 'the unauthorized state');
     await sleep(600);
