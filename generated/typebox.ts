@@ -980,7 +980,7 @@ export const Message = Type.Union(
   { description: 'Any message of the real-time WebSocket protocol v1.1, discriminated by `type`.' },
 );
 
-/** Message type → its schema, e.g. `MessageSchemas['trades']` is `TradesMessage`. */
+/** Message type → its schema, e.g. `MessageSchemas['connection']` is `ConnectionMessage`. */
 export const MessageSchemas = {
   connection: ConnectionMessage,
   ping: PingMessage,

@@ -84,7 +84,7 @@ ${declarations.join('\n\n')}
 /** ${union} */
 export const Message = Type.Union([${messages.map((m) => m.title).join(', ')}], { description: ${quote(union)} });
 
-/** Message type → its schema, e.g. \`MessageSchemas['trades']\` is \`TradesMessage\`. */
+/** Message type → its schema, e.g. \`MessageSchemas['${messages[0]!.type}']\` is \`${messages[0]!.title}\`. */
 export const MessageSchemas = {
 ${messages.map((m) => `  ${quote(m.type)}: ${m.title},`).join('\n')}
 } as const;
