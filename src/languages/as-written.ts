@@ -110,26 +110,30 @@ export function impossibleDateTime(text: string): string | undefined {
 }
 
 /**
- * For a key unknown at the top of a message (strict mode's `additionalProperties` at `/<key>`)
- * that its `data` lacks: whether `data` knows it, asked of the message's own schema with the
- * key moved into `data`. The runtime hints at fields outside `data` only when `data` is
- * missing: it carries no field lists. Undefined when the moved message fails elsewhere (with
+ * For a key unknown at the top of a message (strict mode's `additionalProperties` at `/<key>`):
+ * whether `data` knows it, asked of the message's own schema with the key moved into `data`
+ * (or, when `data` holds the key already, with `data` as it is: the hint then says to drop the
+ * stray copy). The runtime hints at fields outside `data` only when `data` is missing: it
+ * carries no field lists. Undefined when the moved message fails elsewhere (with
  * `--all-errors` other faults may remain) or `data` does not know the key either.
  */
 function outsideData(pointer: string, message: unknown): string | undefined {
   const [key, ...deeper] = parsePointer(pointer);
   if (key === undefined || deeper.length > 0 || typeof message !== 'object' || message === null) return undefined;
   const { type, data, ts, cursor } = message as Record<string, unknown>;
-  if (typeof data !== 'object' || data === null || Array.isArray(data) || Object.prototype.hasOwnProperty.call(data, key)) return undefined;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
+  const held = Object.prototype.hasOwnProperty.call(data, key);
   // The envelope's own fields only, not the message's other keys: a message with 80,000
   // unknown keys was copied and validated once per key listed (a reviewer: 22 s).
-  const envelope: Record<string, unknown> = { type, data: { ...data, [key]: (message as Record<string, unknown>)[key] } };
+  const envelope: Record<string, unknown> = { type, data: held ? data : { ...data, [key]: (message as Record<string, unknown>)[key] } };
   if (ts !== undefined) envelope.ts = ts;
   if (cursor !== undefined) envelope.cursor = cursor;
   const moved = validateMessage(envelope, { mode: 'strict' });
   const at = `/data/${escapeToken(key)}`;
   const known = moved.ok || (moved.errors[0]!.keyword !== 'additionalProperties' && (moved.errors[0]!.pointer === at || moved.errors[0]!.pointer.startsWith(`${at}/`)));
-  return known ? `${JSON.stringify(key)} is a field of data, not of the message: the spec puts it in data` : undefined;
+  if (!known) return undefined;
+  // Both there (a fresh user's trade with a second `fee` beside data): which one counts is no question.
+  return `${JSON.stringify(key)} is a field of data, not of the message: ${held ? 'data holds it already; drop this one' : 'the spec puts it in data'}`;
 }
 
 /**
