@@ -119,7 +119,11 @@ export function redactRedisUrl(url: string): string {
  * stream, `:all` every entry (admin replay, node catch-up), `:seq` the dense sequence, `:head`
  * the last position used or handed out, `:epoch` the epoch, `:fanout` the pub/sub channel.
  * Append is one Lua script (position, XADD, trim, PUBLISH), so every node receives entries in
- * one order. Cursors are `<epoch>.<position>` like the in-memory store's (see cursor.ts).
+ * one order. Appends made in one event-loop turn share a script call and its PUBLISH, at most
+ * 256 entries and 4 MiB of them (an entry larger than that goes alone), and at most 4 MiB of
+ * them wait for Redis's answer at a time: under Redis's default `client-output-buffer-limit
+ * pubsub 32mb 8mb 60`, past which Redis drops every node's subscription (SCALE.md, "Large
+ * messages and bursts"). Cursors are `<epoch>.<position>` like the in-memory store's (see cursor.ts).
  *
  * Connections: one for commands, one for the subscription (never shared). With `client`, its
  * own options apply to commands (e.g. its offline queue holds appends while Redis is away).
@@ -456,12 +460,30 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   logger.info({ event: 'redis-store-started', url: where, epoch }, 'redis stream store started');
 
   // Appends made in one turn of the event loop go to Redis as one script call (in order), which
-  // divides the per-call cost; the fan-out channel carries them as one message too.
+  // divides the per-call cost; the fan-out channel carries them as one message too. A batch is
+  // at most MAX_BATCH_ENTRIES entries and MAX_BATCH_BYTES of fan-out message (an entry larger
+  // than that goes alone): one PUBLISH of 38 MB (256 alerts of 150 KB) passed Redis's default
+  // pubsub output limit, 32 MB, and Redis dropped every node's subscription (a hostile tester).
+  // And at most MAX_BATCH_BYTES of batches wait for Redis's answer at a time (or one larger
+  // batch): 100 MB of batches sent at once queued up in every subscriber's output buffer (12 MB
+  // measured) and outlasted the command timeout (commands behind the first ones timed out, the
+  // node counted Redis as lost). The batches go out in order on the one command connection, so
+  // Redis runs them in append order; a batch is never resent.
   const queue: Queued[] = [];
+  /** Bytes of the batches sent and not answered yet. */
+  let sendingBytes = 0;
   function flush(): void {
-    while (queue.length > 0) void send(queue.splice(0, 256));
+    while (queue.length > 0) {
+      let count = 1;
+      let bytes = queue[0]!.bytes;
+      while (count < queue.length && count < MAX_BATCH_ENTRIES && bytes + queue[count]!.bytes <= MAX_BATCH_BYTES) bytes += queue[count++]!.bytes;
+      // The answer to a batch in flight calls flush() again.
+      if (sendingBytes > 0 && sendingBytes + bytes > MAX_BATCH_BYTES) return;
+      sendingBytes += bytes;
+      void send(queue.splice(0, count), bytes);
+    }
   }
-  async function send(batch: Queued[]): Promise<void> {
+  async function send(batch: Queued[], bytes: number): Promise<void> {
     const args: (string | number)[] = [4 + batch.length, keys.epoch, keys.seq, keys.head, keys.all];
     for (const q of batch) args.push(q.stream);
     args.push(newEpoch(), maxMessages, maxAllMessages, maxAgeMs, keys.channel);
@@ -483,6 +505,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
           ? (err as Error)
           : new Error(`the append got no answer from Redis (${(err as Error)?.message}): the message may still be stored and delivered if Redis runs the command later`);
       for (const q of batch) q.reject(reason);
+    } finally {
+      sendingBytes -= bytes;
+      flush();
     }
   }
 
@@ -532,8 +557,11 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // flight, the entry may have been stored all the same: it is then delivered (catch-up).
     append(userId: string | null, type: MessageType, frame: (cursor: string) => string, key?: string | null): Promise<StreamEntry> {
       const parts = frame(placeholder).split(placeholder);
+      const userJson = JSON.stringify(userId);
+      const keyJson = JSON.stringify(key ?? null);
       return new Promise<string>((resolve, reject) => {
-        queue.push({ stream: userId === null ? keys.global : keys.user(userId), type, userJson: JSON.stringify(userId), keyJson: JSON.stringify(key ?? null), ttl: userId === null ? 0 : maxAgeMs, parts, resolve, reject });
+        queue.push({ stream: userId === null ? keys.global : keys.user(userId), type, userJson, keyJson, ttl: userId === null ? 0 : maxAgeMs, parts, bytes: publishedBytes(type, userJson, keyJson, parts), resolve, reject });
+        // While earlier batches wait for Redis (see flush), their answer sends this one.
         if (queue.length === 1) queueMicrotask(flush);
       }).then((cursor) => ({ cursor, userId, type, frame: parts.join(cursor), key: key ?? null }));
     },
@@ -629,6 +657,30 @@ async function quit(client: Redis): Promise<void> {
   client.disconnect();
 }
 
+/** Entries of one append script call (and so of one fan-out message) at most. */
+const MAX_BATCH_ENTRIES = 256;
+
+/**
+ * Bytes of one fan-out message (one PUBLISH) at most, unless one entry alone is larger: 4 MiB,
+ * well under Redis's default `client-output-buffer-limit pubsub 32mb 8mb 60`, whose hard limit
+ * drops every subscriber a single larger message is queued for, and under its 8 MB soft limit too.
+ */
+const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+
+/** Bytes of a cursor, at most, with room to spare: the epoch (16 characters) `.` position (16 digits). */
+const CURSOR_BYTES = 64;
+
+/**
+ * Bytes an entry takes in the fan-out message, at most: its record's header lines (cursor,
+ * sequence number, type, user id, key, frame length: see decodePublished) and its frame, the
+ * cursor put between the parts (UTF-8 strings).
+ */
+function publishedBytes(type: string, userJson: string, keyJson: string, parts: string[]): number {
+  let bytes = CURSOR_BYTES + 2 * 16 + 6 + Buffer.byteLength(type) + Buffer.byteLength(userJson) + Buffer.byteLength(keyJson) + (parts.length - 1) * CURSOR_BYTES;
+  for (const part of parts) bytes += Buffer.byteLength(part);
+  return bytes;
+}
+
 /** Bytes of frames a node reads per catch-up step (past the first entry). */
 const CATCH_UP_MAX_BYTES = 8 * 1024 * 1024;
 
@@ -680,6 +732,8 @@ interface Queued {
   keyJson: string;
   ttl: number;
   parts: string[];
+  /** Bytes it takes in the fan-out message, at most (see publishedBytes). */
+  bytes: number;
   resolve: (cursor: string) => void;
   reject: (err: Error) => void;
 }

@@ -3,13 +3,15 @@
  * stream store on REDIS_URL (key prefix KEY_PREFIX), or the in-memory store when REDIS_URL is
  * empty (the bench's single-node baseline), plus a test-only publish endpoint:
  * `POST /test/publish` with `[{ "userId": "u1" | null, "id": "m1" }, …]` publishes a trade
- * (or a whale when userId is null) per item, concurrently, and answers `{ ok: [cursor | null] }`
- * (null: not stored, e.g. Redis away). Prints `READY <port>` when listening.
+ * (or a whale when userId is null) per item, concurrently (all in one event-loop turn), and
+ * answers `{ ok: [cursor | null] }` (null: not stored, e.g. Redis away). An item with `"bytes": n`
+ * (and a userId) publishes an `alerts` message whose text pads its frame to about n bytes instead.
+ * Prints `READY <port>` when listening.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRealtimeServer, MemoryStreamStore } from '../../../src/server/index.js';
 import { createRedisStreamStore } from '../../../src/server/redis/index.js';
-import { SECRET, trade, whale } from '../helpers.js';
+import { alert, SECRET, trade, whale } from '../helpers.js';
 
 const lots = { perSecond: 100_000, burst: 100_000 };
 const logger = {
@@ -44,13 +46,20 @@ const rt = createRealtimeServer({
   },
 });
 
+/** An `alerts` message of about `bytes` bytes of frame (its text padded). */
+function large(id: string, bytes: number) {
+  const message = alert(id);
+  (message.data as { message: string }).message = 'x'.repeat(Math.max(0, bytes - 400));
+  return message;
+}
+
 async function publish(request: IncomingMessage, response: ServerResponse): Promise<void> {
   let body = '';
   for await (const chunk of request) body += chunk;
-  const items = JSON.parse(body) as { userId: string | null; id: string }[];
+  const items = JSON.parse(body) as { userId: string | null; id: string; bytes?: number }[];
   const ok = await Promise.all(
-    items.map(({ userId, id }) =>
-      (userId === null ? rt.broadcast(whale(Number(id.replace(/\D/g, '')) || 1)) : rt.publish(userId, trade(id))).then(
+    items.map(({ userId, id, bytes }) =>
+      (userId === null ? rt.broadcast(whale(Number(id.replace(/\D/g, '')) || 1)) : rt.publish(userId, bytes ? large(id, bytes) : trade(id))).then(
         (entry) => entry.cursor,
         () => null,
       ),

@@ -99,13 +99,25 @@ export class ServerNode {
   private constructor(
     readonly child: ChildProcess,
     readonly port: number,
+    /** The `event` of every warning and error the node logged so far (`redis-lost`, …), in order. */
+    readonly events: string[],
   ) {}
 
   static async start(env: { REDIS_URL: string; KEY_PREFIX: string; PORT?: string; VALIDATE?: string }): Promise<ServerNode> {
     const script = new URL('./node.ts', import.meta.url).pathname;
     const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+    let partial = '';
+    const events: string[] = [];
+    child.stderr!.on('data', (d) => {
+      stderr = (stderr + d).slice(-4000);
+      const lines = (partial + d).split('\n');
+      partial = lines.pop()!.slice(-4000);
+      for (const line of lines) {
+        const event = /^(?:warn|error) .*?\{"event":"([^"]+)"/.exec(line)?.[1];
+        if (event !== undefined) events.push(event);
+      }
+    });
     const port = await new Promise<number>((resolve, reject) => {
       let out = '';
       const timer = setTimeout(() => reject(new Error(`node did not start: ${stderr}`)), 30_000);
@@ -122,7 +134,7 @@ export class ServerNode {
         reject(new Error(`node exited with ${code}: ${stderr}`));
       });
     });
-    return new ServerNode(child, port);
+    return new ServerNode(child, port, events);
   }
 
   wsUrl(query: Record<string, string>): string {

@@ -130,6 +130,78 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     }
   });
 
+  it('splits a burst of large entries so one fan-out message stays within 4 MiB, a larger entry alone (one PUBLISH of 40 MB passed Redis’s 32 MB pubsub limit and dropped every subscriber: a hostile tester)', async () => {
+    const logA = collectingLogger();
+    const logB = collectingLogger();
+    const a = await store({ logger: logA });
+    const b = await store({ logger: logB });
+    const raw = new Redis(redis.url);
+    const published: number[] = [];
+    raw.on('messageBuffer', (_channel: Buffer, payload: Buffer) => void published.push(payload.length));
+    await raw.subscribe(a.keys.channel);
+    const seen: string[] = [];
+    b.subscribe((e) => void seen.push(e.cursor));
+    const pad = (bytes: number) => 'x'.repeat(bytes);
+    const sizes = [10, 10, 1_000_000, ...Array<number>(39).fill(1_000_000), 5 * 1024 * 1024, 10, 10];
+    const healthy: boolean[] = [];
+    const sampler = setInterval(() => healthy.push(a.status().healthy, b.status().healthy), 10);
+    let cursors: string[];
+    try {
+      // In one turn of the event loop: the store batches them.
+      cursors = (await Promise.all(sizes.map((bytes, n) => a.append('big', 'alerts', (c) => `{"n":${n},"pad":"${pad(bytes)}","cursor":"${c}"}`)))).map((e) => e.cursor);
+      await waitFor(() => seen.length >= sizes.length, 'every entry on the other node');
+      // A subscriber Redis dropped never gets them (the raw one does not catch up): the log says why.
+      await waitFor(() => published.reduce((x, y) => x + y, 0) >= sizes.reduce((x, y) => x + y), 'every fan-out message', 5000).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      clearInterval(sampler);
+      await raw.quit();
+    }
+    expect([...logA.events, ...logB.events].filter((e) => e.level !== 'info')).toEqual([]); // no redis-lost
+    expect(healthy.length).toBeGreaterThan(0);
+    expect(healthy.every((h) => h)).toBe(true);
+    expect(seen).toEqual(cursors); // once each, in append order
+    const limit = 4 * 1024 * 1024;
+    expect(published.filter((bytes) => bytes > limit)).toEqual([expect.any(Number)]); // the 5 MiB entry, alone
+    expect(published.find((bytes) => bytes > limit)).toBeLessThan(5 * 1024 * 1024 + 200);
+    expect(published.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it('has at most 4 MiB of appends waiting for Redis at a time: 100 MB sent at once outlasted the command timeout (the node counted Redis as lost) and piled up in subscribers’ output buffers', async () => {
+    const log = collectingLogger();
+    const a = await store({ logger: log });
+    const seen: string[] = [];
+    a.subscribe((e) => void seen.push(e.cursor));
+    const raw = new Redis(redis.url);
+    /** Bytes Redis holds of the paused command connection's input: what the node sent and Redis has not run. */
+    const waiting = async () => {
+      const paused = String(await raw.client('LIST')).split('\n').filter((line) => / flags=b /.test(line));
+      return paused.reduce((sum, line) => sum + Number(/ qbuf=(\d+)/.exec(line)![1]) + Number(/ argv-mem=(\d+)/.exec(line)![1]), 0);
+    };
+    let appended: Promise<StreamEntry[]>;
+    const held: number[] = [];
+    try {
+      await raw.client('PAUSE', 3000, 'WRITE');
+      appended = Promise.all(Array.from({ length: 20 }, (_, n) => a.append('big', 'alerts', (c) => `{"n":${n},"pad":"${'x'.repeat(1_000_000)}","cursor":"${c}"}`)));
+      // Until the first batch is in, and 400 ms more for any other the node would send.
+      let until = Date.now() + 2500;
+      while (Date.now() < until) {
+        held.push(await waiting());
+        if (held[held.length - 1]! > 3_000_000) until = Math.min(until, Date.now() + 400);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    } finally {
+      await raw.client('UNPAUSE');
+      await raw.quit();
+    }
+    const cursors = (await appended).map((e) => e.cursor);
+    await waitFor(() => seen.length >= 20, 'every entry');
+    expect(Math.max(...held)).toBeGreaterThan(3_000_000); // the first batch was sent
+    expect(Math.max(...held)).toBeLessThanOrEqual(4 * 1024 * 1024);
+    expect(seen).toEqual(cursors);
+    expect(log.events.filter((e) => e.level !== 'info')).toEqual([]);
+  });
+
   it('replays a user their own and global entries after a cursor, admins everything, in order and in pages', async () => {
     const s = await store();
     const first = await s.read({ userId: 'alice', admin: false }, null, 100);
