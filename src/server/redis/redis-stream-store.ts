@@ -98,15 +98,22 @@ const consoleLogger: StoreLogger = {
   error: (object, message) => console.error(line(object, message)),
 };
 
+/** Query parameters that may hold a credential: ioredis reads every one as an option (`?password=`, `sentinelPassword`, a TLS key). */
+const SECRET_PARAMETER = /pass|secret|token|auth|user|key|cert/i;
+
 /**
- * `redis://user:secret@host:6379/0` → `redis://host:6379/0`: the form the store logs and throws,
- * never with credentials. An unparsable URL gives `redis://<unparsable url>`.
+ * `redis://user:secret@host:6379/0` → `redis://host:6379/0`, and `?password=secret` →
+ * `?password=REDACTED` (any parameter whose name says pass, secret, token, auth, user, key or
+ * cert): the form the store logs and throws, never with credentials. An unparsable URL gives
+ * `redis://<unparsable url>`.
  */
 export function redactRedisUrl(url: string): string {
   try {
     const u = new URL(url);
     u.username = '';
     u.password = '';
+    // ioredis takes `?password=` as well as `user:pass@` (a hostile tester saw it printed in four places).
+    for (const name of new Set(u.searchParams.keys())) if (SECRET_PARAMETER.test(name)) u.searchParams.set(name, 'REDACTED');
     return u.toString().replace(/\/$/, '');
   } catch {
     return 'redis://<unparsable url>';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createRedisStreamStore, type RedisStreamStore, type StreamGap } from '../../../src/server/redis/index.js';
+import { createRedisStreamStore, redactRedisUrl, type RedisStreamStore, type StreamGap } from '../../../src/server/redis/index.js';
 import type { StreamEntry } from '../../../src/server/stream-store.js';
 import { findTool } from '../../support/toolchain.js';
 import { RedisServer } from './redis-server.js';
@@ -61,6 +61,10 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     const attempt = createRedisStreamStore({ url, connectTimeoutMs: 1000, logger: collectingLogger() });
     await expect(attempt).rejects.toThrow(`Redis unreachable at redis://127.0.0.1:${down.port}/0`);
     await attempt.catch((err: Error) => expect(err.message).not.toContain('s3cret'));
+    // ioredis reads a password from the query too (a hostile tester saw it in the log, the serve line, stats and this error).
+    const query = createRedisStreamStore({ url: `redis://127.0.0.1:${down.port}/?password=hunter2secret&db=0&sentinelPassword=x2`, connectTimeoutMs: 1000, logger: collectingLogger() });
+    await expect(query).rejects.toThrow(`Redis unreachable at redis://127.0.0.1:${down.port}/?password=REDACTED&db=0&sentinelPassword=REDACTED:`);
+    expect(redactRedisUrl('redis://localhost:6391?Password=a&username=b&tls_key=c')).toBe('redis://localhost:6391?Password=REDACTED&username=REDACTED&tls_key=REDACTED');
   });
 
   it('without a logger, says each event on one console line (an object split over lines read as "started {" "}")', async () => {
