@@ -37,13 +37,18 @@ const OPAQUE_COMBINATORS = ['allOf', 'oneOf', 'not', 'if', 'then', 'else', 'patt
  * Compares two schemas of the same message (or document), both from bundled contracts whose
  * `$ref`s are local, and lists every difference that changes which values are valid.
  * Annotations (`description`, `title`, `examples`, `$comment`, `default`) are ignored.
- * Pure: reads the schemas, returns the deltas in document order.
+ * Each pair of schemas is compared once: one reached again (a definition that refers to itself,
+ * directly or through others, or that several fields refer to) is not walked again, and its
+ * changes are reported once, at the first pointer the walk reached it by: the walk ends,
+ * whatever refers to what. Closed lists compare in time linear in their length.
+ * Pure: reads the schemas, returns the deltas in document order. (It keeps what it read of each
+ * schema object for the next call: a schema must not change once compared.)
  *
  * @param pointer the JSON Pointer where both schemas apply, `""` for a whole message
  */
 export function diffSchemas(before: SchemaNode, after: SchemaNode, resolveBefore: Resolve, resolveAfter: Resolve, pointer = ''): SchemaDelta[] {
   const deltas: SchemaDelta[] = [];
-  compare(before, after, pointer, { resolveBefore, resolveAfter, deltas, depth: 0 });
+  compare(before, after, pointer, { resolveBefore, resolveAfter, deltas, depth: 0, compared: new Set(), probes: new Map() });
   return deltas;
 }
 
@@ -51,7 +56,22 @@ interface Walk {
   resolveBefore: Resolve;
   resolveAfter: Resolve;
   deltas: SchemaDelta[];
+  /** How many schemas deep the walk is: a guard for the stack, not for recursion (see `compared`). */
   depth: number;
+  /**
+   * The pairs of schemas (each as {@link shape} reads it) this walk has compared or is comparing,
+   * by {@link pairKey}. A pair reached again (a recursive definition through its own `$ref`, or
+   * a definition two fields refer to) is not walked again: its changes are reported once, at the
+   * first pointer reached. Without it, a schema that refers to itself printed each change once
+   * per level down to the depth guard, and one that refers to itself twice never finished.
+   */
+  compared: Set<string>;
+  /**
+   * What a pair's changes do to the accepted set, by {@link pairKey}, for `compareObjects`'s
+   * probes (a field against a map's values); `pending` while that probe runs (it is reached
+   * again only through recursion, which adds nothing to its answer).
+   */
+  probes: Map<string, Acceptance | 'pending'>;
 }
 
 /** A schema with its `$ref` chain followed and its nullability taken apart. */
@@ -61,9 +81,12 @@ interface Shape {
 }
 
 function compare(rawBefore: SchemaNode, rawAfter: SchemaNode, pointer: string, walk: Walk): void {
-  if (walk.depth > 64) return; // recursive schemas: nothing in the contract nests this deep
+  if (walk.depth > 64) return; // a guard for the stack: no contract nests this deep but by recursion, which `compared` stops
   const a = shape(rawBefore, walk.resolveBefore);
   const b = shape(rawAfter, walk.resolveAfter);
+  const key = pairKey(a, b);
+  if (walk.compared.has(key)) return;
+  walk.compared.add(key);
   const add = (delta: Omit<SchemaDelta, 'pointer'>) => walk.deltas.push({ pointer, ...delta });
   const inner = { ...walk, depth: walk.depth + 1 };
 
@@ -104,15 +127,56 @@ function compare(rawBefore: SchemaNode, rawAfter: SchemaNode, pointer: string, w
   }
 }
 
-/** Follows `$ref`s (siblings of a `$ref`, such as a description, are kept) and splits off null. */
+/** A number for each schema object {@link pairKey} has named. */
+const ids = new WeakMap<SchemaNode, number>();
+let nextId = 0;
+
+/**
+ * Names a pair of schemas as {@link shape} reads them: the same key for the same two schema
+ * objects (a definition, however many `$ref`s lead to it) with the same nullability.
+ */
+function pairKey(a: Shape, b: Shape): string {
+  const id = (node: SchemaNode) => {
+    let known = ids.get(node);
+    if (known === undefined) ids.set(node, (known = nextId++));
+    return known;
+  };
+  return `${id(a.node)}${a.nullable ? '?' : ''} ${id(b.node)}${b.nullable ? '?' : ''}`;
+}
+
+/** Each resolver's shapes, by the schema object read: one object per definition, which {@link pairKey} relies on. */
+const shapes = new WeakMap<Resolve, WeakMap<SchemaNode, Shape>>();
+
+/**
+ * Follows `$ref`s (siblings of a `$ref`, such as a description, are kept) and splits off null.
+ * Reads each schema object once per resolver: a `$ref` (with annotations at most beside it) and
+ * a nullable `anyOf` around one (with annotations at most beside it) give the very shape of the
+ * definition they lead to.
+ */
 function shape(node: SchemaNode, resolve: Resolve): Shape {
+  let known = shapes.get(resolve);
+  if (known === undefined) shapes.set(resolve, (known = new WeakMap()));
+  const cached = known.get(node);
+  if (cached !== undefined) return cached;
+  // A schema whose reading reaches itself (`X: { anyOf: [{ $ref: X }, { type: null }] }`) reads
+  // as written there, uninterpreted, rather than without end.
+  known.set(node, { nullable: false, node });
+  const read = readShape(node, resolve);
+  known.set(node, read);
+  return read;
+}
+
+function readShape(node: SchemaNode, resolve: Resolve): Shape {
   let current = node;
   for (let hops = 0; current.$ref !== undefined && hops < 32; hops++) {
     const { $ref, ...siblings } = current;
     const target = resolve($ref);
     if (!target) break;
-    current = { ...target, ...withoutAnnotations(siblings) };
+    const rest = withoutAnnotations(siblings);
+    current = Object.keys(rest).length === 0 ? target : { ...target, ...rest };
   }
+  // The definition itself (no sibling added a keyword): its shape, read once.
+  if (current !== node && current.$ref === undefined) return shape(current, resolve);
   // A schema that admits null alone, however written, is `{ type: "null" }`.
   if (isNullOnly(current)) return { nullable: false, node: { type: 'null' } };
   let nullable = false;
@@ -125,8 +189,9 @@ function shape(node: SchemaNode, resolve: Resolve): Shape {
   const excludesNull = (branch: Shape) => !branch.nullable && typesOf(branch.node)?.has('null') === false;
   if (union !== undefined && others.length === 1 && branches.length > 1 && (union === 'anyOf' || excludesNull(others[0]!))) {
     const { [union]: _union, ...rest } = current;
+    const siblings = withoutAnnotations(rest);
     nullable = true;
-    result = { ...others[0]!.node, ...withoutAnnotations(rest) };
+    result = Object.keys(siblings).length === 0 ? others[0]!.node : { ...others[0]!.node, ...siblings };
   } else if (union === 'anyOf' && others.length > 1 && others.length < branches.length) {
     // `anyOf: [X, Y, { type: null }]`: nullable, and a union of the rest.
     nullable = true;
@@ -209,13 +274,16 @@ function compareValues(a: SchemaNode, b: SchemaNode, add: Add): void {
   const listA = Array.isArray(a.enum) ? a.enum : a.const !== undefined && Array.isArray(b.enum) ? [a.const] : undefined;
   const listB = Array.isArray(b.enum) ? b.enum : b.const !== undefined && Array.isArray(a.enum) ? [b.const] : undefined;
   if (listA !== undefined && listB !== undefined) {
+    // Through sets, not `some(equal)` for each value: quadratic, a list of 20,000 values took 40 s.
+    const inA = valueSet(listA);
+    const inB = valueSet(listB);
     for (const value of listB) {
-      if (!listA.some((old) => equal(old, value))) {
+      if (!inA(value)) {
         add({ rule: 'enum-value-added', accepts: 'more', tolerantSurvives: true, after: value, text: `value ${JSON.stringify(value)} added to the closed list` });
       }
     }
     for (const value of listA) {
-      if (!listB.some((now) => equal(now, value))) {
+      if (!inB(value)) {
         add({ rule: 'enum-value-removed', accepts: 'fewer', before: value, text: `value ${JSON.stringify(value)} removed from the closed list` });
       }
     }
@@ -236,6 +304,21 @@ function compareValues(a: SchemaNode, b: SchemaNode, add: Add): void {
   compareFormats(a, b, add);
 }
 
+/**
+ * Whether a JSON value is among `values`, as {@link equal} compares them (object keys in any
+ * order), in constant time: primitives by themselves, arrays and objects by their JSON text
+ * with sorted keys.
+ */
+function valueSet(values: readonly unknown[]): (value: unknown) => boolean {
+  const primitives = new Set<unknown>();
+  const texts = new Set<string>();
+  for (const value of values) {
+    if (typeof value === 'object' && value !== null) texts.add(sortedJson(value));
+    else primitives.add(value);
+  }
+  return (value) => (typeof value === 'object' && value !== null ? texts.has(sortedJson(value)) : primitives.has(value));
+}
+
 /** Format, pattern and the documented known values of an open string. */
 function compareFormats(a: SchemaNode, b: SchemaNode, add: Add): void {
   if (a.format !== b.format) {
@@ -252,8 +335,10 @@ function compareFormats(a: SchemaNode, b: SchemaNode, add: Add): void {
 
   const knownA = (a['x-known-values'] ?? []) as unknown[];
   const knownB = (b['x-known-values'] ?? []) as unknown[];
-  const addedKnown = knownB.filter((v) => !knownA.includes(v));
-  const removedKnown = knownA.filter((v) => !knownB.includes(v));
+  const knownInA = new Set(knownA);
+  const knownInB = new Set(knownB);
+  const addedKnown = knownB.filter((v) => !knownInA.has(v));
+  const removedKnown = knownA.filter((v) => !knownInB.has(v));
   if (addedKnown.length > 0 || removedKnown.length > 0) {
     const parts = [
       ...(addedKnown.length > 0 ? [`${addedKnown.map((v) => JSON.stringify(v)).join(', ')} added`] : []),
@@ -333,12 +418,22 @@ function compareObjects(a: SchemaNode, b: SchemaNode, pointer: string, walk: Wal
   const mapA = isSchema(a.additionalProperties);
   const mapB = isSchema(b.additionalProperties);
   const at = (name: string) => `${pointer}/${escapeToken(name)}`;
-  /** How the set of values at `name` changes from schema `from` to schema `to` ('same' when none is found). */
+  /**
+   * How the set of values at `name` changes from schema `from` to schema `to` ('same' when none
+   * is found). A walk of its own (what the main walk compared counts here, and the other way
+   * round), whose answer is kept for the pair.
+   */
   const change = (from: SchemaNode, to: SchemaNode, name: string): Acceptance => {
-    const probe: Walk = { ...walk, deltas: [] };
+    const key = pairKey(shape(from, walk.resolveBefore), shape(to, walk.resolveAfter));
+    const known = walk.probes.get(key);
+    if (known !== undefined) return known === 'pending' ? 'same' : known;
+    walk.probes.set(key, 'pending');
+    const probe: Walk = { ...walk, deltas: [], compared: new Set() };
     compare(from, to, at(name), probe);
     const kinds = new Set(probe.deltas.map((d) => d.accepts).filter((kind) => kind !== 'same'));
-    return kinds.size === 0 ? 'same' : kinds.size === 1 ? [...kinds][0]! : 'different';
+    const answer = kinds.size === 0 ? 'same' : kinds.size === 1 ? [...kinds][0]! : 'different';
+    walk.probes.set(key, answer);
+    return answer;
   };
 
   for (const name of Object.keys(propsB)) {
@@ -425,8 +520,10 @@ function compareAnyOf(a: SchemaNode, b: SchemaNode, add: Add): void {
   const refsA = refs(listA);
   const refsB = refs(listB);
   if (refsA && refsB) {
-    const added = refsB.filter((ref) => !refsA.includes(ref));
-    const removed = refsA.filter((ref) => !refsB.includes(ref));
+    const inA = new Set(refsA);
+    const inB = new Set(refsB);
+    const added = refsB.filter((ref) => !inA.has(ref));
+    const removed = refsA.filter((ref) => !inB.has(ref));
     const name = (ref: string) => ref.replace('#/definitions/', '');
     // A list of message types (the poll response's messages): a consumer takes them one by
     // one and skips a type it does not know, as on the socket.
