@@ -34,13 +34,17 @@ export interface Change {
    * they may no longer use): code that builds the message no longer compiles; and
    * `other-language-code`, in either direction, when a field's Go and Python type changes
    * (integer ↔ number: int64 ↔ float64, int ↔ float) although its TypeScript type does not:
-   * code built on those types, sending or receiving, may no longer compile. Empty otherwise.
+   * code built on those types, sending or receiving, may no longer compile; and
+   * `python-consumers` (server→client) when a closed list gains values or opens: the generated
+   * Python decoders read a closed list as an `Enum`, which raises on a value it does not list,
+   * so an older Python consumer fails where a tolerant validator takes the value with a notice
+   * (the generated Go and TypeScript received types keep such strings open). Empty otherwise.
    */
   breaks: Peer[];
 }
 
 /** Who a change can break. */
-export type Peer = 'tolerant-consumers' | 'strict-consumers' | 'older-clients' | 'older-peers' | 'producer-code' | 'other-language-code';
+export type Peer = 'tolerant-consumers' | 'strict-consumers' | 'older-clients' | 'older-peers' | 'producer-code' | 'other-language-code' | 'python-consumers';
 
 /** A change before {@link Change.breaks} is derived. */
 export type ChangeInput = Omit<Change, 'breaks'>;
@@ -205,6 +209,8 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
 
 function whoBreaks(change: ChangeInput): Peer[] {
   if (change.level === 'compatible' || change.rule === 'protocol-version-not-bumped') return [];
+  // A closed list is an Enum in the generated Python: a value it does not list raises (a fresh user's older consumer lost the message).
+  if (change.level === 'strict' && change.direction === 'server-to-client' && (change.rule === 'enum-value-added' || change.rule === 'enum-removed')) return ['strict-consumers', 'python-consumers'];
   if (change.level === 'strict') return ['strict-consumers'];
   if (change.direction === 'server-to-client') return ['tolerant-consumers', 'strict-consumers'];
   if (change.direction === 'client-to-server') return ['older-clients'];
@@ -382,7 +388,7 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
       impact = rule === 'message-added'
         ? `${who} reject it as unknown-type: tolerant ones skip it, strict ones fail`
         : rule === 'enum-value-added' || rule === 'enum-removed'
-          ? `strict ${who} reject the new value; tolerant ones accept it with a notice`
+          ? `strict ${who} reject the new value; tolerant ones accept it with a notice, but not the generated Python decoders, whose Enum raises on it`
           : rule === 'schema-changed'
             ? `strict ${who} reject the new kind of item; tolerant ones skip an unknown message type`
             : rule === 'required-property-added'

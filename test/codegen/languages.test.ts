@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -386,6 +386,28 @@ describe('generated Python and Go types', () => {
     const result = spawnSync('python3', ['-c', script], { encoding: 'utf8' });
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('6\nsurrogates not allowed\n');
+  });
+
+  // What diff's `python-consumers` says (src/diff/index.ts): a closed list is an Enum that raises on a value it does not list; an open string takes any.
+  it.skipIf(!pythonTool.available)(`the generated Python decoders refuse a value outside a closed list, and take one of an open string ${pythonTool.reason}`.trimEnd(), () => {
+    const script = [
+      'import sys, json',
+      'sys.path.insert(0, sys.argv[1])',
+      'import realtime_contract as rc',
+      'trade = json.loads(sys.argv[2])',
+      'trade["data"]["platform"] = "coinbase"',
+      'try:\n  rc.trades_message_from_dict(trade)\n  print("accepted")\nexcept ValueError as e:\n  print("ValueError", e)',
+      'whale = json.loads(sys.argv[3])',
+      'whale["data"]["platform"] = "coinbase"',
+      'print(rc.whale_message_from_dict(whale).data.platform)',
+    ].join('\n');
+    const dir = path.join(work, 'python-enum');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'realtime_contract.py'), generated.get(PYTHON_FILE)!);
+    const example = (type: string) => JSON.stringify((JSON.parse(readFileSync(path.join(ROOT, `schemas/${type}.json`), 'utf8')) as { examples: unknown[] }).examples[0]);
+    const result = spawnSync('python3', ['-B', '-c', script, dir, example('trades'), example('whale')], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe("ValueError 'coinbase' is not a valid Platform\ncoinbase\n");
   });
 
   it.skipIf(!goTool.available)(`Go reads a lone surrogate escape as U+FFFD ${goTool.reason}`.trimEnd(), () => {

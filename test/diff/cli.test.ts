@@ -320,8 +320,8 @@ describe('realtime-contract diff', () => {
     const report = json(['diff', 'schemas', newer]);
     expect(report.changes).toContainEqual({
       rule: 'enum-value-added', level: 'strict', subject: 'trades', direction: 'server-to-client', pointer: '/data/platform', after: 'coinbase',
-      text: 'value "coinbase" added to the closed list', impact: 'strict older consumers reject the new value; tolerant ones accept it with a notice',
-      breaks: ['strict-consumers'],
+      text: 'value "coinbase" added to the closed list', impact: 'strict older consumers reject the new value; tolerant ones accept it with a notice, but not the generated Python decoders, whose Enum raises on it',
+      breaks: ['strict-consumers', 'python-consumers'],
     });
     expect(report).toMatchObject({ worst: 'strict', semver: 'minor', protocolVersion: { suggested: '1.2', bumped: true } });
     expect(cli(['diff', 'schemas', newer]).code).toBe(0);
