@@ -38,13 +38,16 @@ export interface Change {
    * `python-consumers` (server→client) when a closed list gains values or opens: the generated
    * Python decoders read a closed list as an `Enum`, which raises on a value it does not list,
    * so an older Python consumer fails where a tolerant validator takes the value with a notice
-   * (the generated Go and TypeScript received types keep such strings open). Empty otherwise.
+   * (the generated Go and TypeScript received types keep such strings open); and
+   * `importing-code` for a generated type renamed or removed (`type-name-changed`): the wire is
+   * the same, code that imports the name (TypeScript, TypeBox, Go, Python) no longer compiles.
+   * Empty otherwise.
    */
   breaks: Peer[];
 }
 
 /** Who a change can break. */
-export type Peer = 'tolerant-consumers' | 'strict-consumers' | 'older-clients' | 'older-peers' | 'producer-code' | 'other-language-code' | 'python-consumers';
+export type Peer = 'tolerant-consumers' | 'strict-consumers' | 'older-clients' | 'older-peers' | 'producer-code' | 'other-language-code' | 'python-consumers' | 'importing-code';
 
 /** A change before {@link Change.breaks} is derived. */
 export type ChangeInput = Omit<Change, 'breaks'>;
@@ -208,6 +211,8 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
 }
 
 function whoBreaks(change: ChangeInput): Peer[] {
+  // The wire is the same; code that imports the old name is not (it read `breaks: []`, "nobody": a fresh user).
+  if (change.rule === 'type-name-changed') return onlyAddsDefinition(change) ? [] : ['importing-code'];
   if (change.level === 'compatible' || change.rule === 'protocol-version-not-bumped') return [];
   // A closed list is an Enum in the generated Python: a value it does not list raises (a fresh user's older consumer lost the message).
   if (change.level === 'strict' && change.direction === 'server-to-client' && (change.rule === 'enum-value-added' || change.rule === 'enum-removed')) return ['strict-consumers', 'python-consumers'];

@@ -83,7 +83,8 @@ describe('realtime-contract diff', () => {
     const dir = path.join(work, 'renamed');
     writeSchemas(dir, patchSchemas(readSchemas(), [{ op: 'replace', path: '/trades.json/title', value: 'TradeMessage' }]));
     expect(json(['diff', 'schemas', dir])).toMatchObject({
-      changes: [{ rule: 'type-name-changed', level: 'compatible', subject: 'trades', pointer: '', before: 'TradesMessage', after: 'TradeMessage', breaks: [] }],
+      // The wire is the same; code that imports the name is not (it read breaks: [], "nobody": a fresh user).
+      changes: [{ rule: 'type-name-changed', level: 'compatible', subject: 'trades', pointer: '', before: 'TradesMessage', after: 'TradeMessage', breaks: ['importing-code'] }],
       semver: 'major',
       protocolVersion: { before: '1.1', after: '1.1', suggested: '1.1', bumped: true },
     });
