@@ -104,16 +104,28 @@ const SECRET_PARAMETER = /pass|secret|token|auth|user|key|cert/i;
 /**
  * `redis://user:secret@host:6379/0` → `redis://host:6379/0`, and `?password=secret` →
  * `?password=REDACTED` (any parameter whose name says pass, secret, token, auth, user, key or
- * cert): the form the store logs and throws, never with credentials. An unparsable URL gives
- * `redis://<unparsable url>`.
+ * cert): the form the store logs and throws, never with credentials. Read as ioredis reads it:
+ * `user:secret@host:6379` and `//host` are `redis://` URLs, `/path/to.sock?password=…` a socket
+ * path whose query is redacted too. An unparsable URL gives `redis://<unparsable url>`.
  */
 export function redactRedisUrl(url: string): string {
+  const redactQuery = (query: URLSearchParams) => {
+    // ioredis takes `?password=` as well as `user:pass@` (a hostile tester saw it printed in four places).
+    for (const name of new Set(query.keys())) if (SECRET_PARAMETER.test(name)) query.set(name, 'REDACTED');
+  };
+  if (url.startsWith('/') && !url.startsWith('//')) {
+    const at = url.indexOf('?');
+    if (at === -1) return url;
+    const query = new URLSearchParams(url.slice(at + 1));
+    redactQuery(query);
+    return `${url.slice(0, at)}?${query.toString()}`;
+  }
   try {
-    const u = new URL(url);
+    // Without a scheme, `default:secret@host` would parse as scheme `default:` and keep its password (a reviewer).
+    const u = new URL(/^rediss?:\/\//i.test(url) ? url : url.startsWith('//') ? `redis:${url}` : `redis://${url}`);
     u.username = '';
     u.password = '';
-    // ioredis takes `?password=` as well as `user:pass@` (a hostile tester saw it printed in four places).
-    for (const name of new Set(u.searchParams.keys())) if (SECRET_PARAMETER.test(name)) u.searchParams.set(name, 'REDACTED');
+    redactQuery(u.searchParams);
     return u.toString().replace(/\/$/, '');
   } catch {
     return 'redis://<unparsable url>';

@@ -65,6 +65,14 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     const query = createRedisStreamStore({ url: `redis://127.0.0.1:${down.port}/?password=hunter2secret&db=0&sentinelPassword=x2`, connectTimeoutMs: 1000, logger: collectingLogger() });
     await expect(query).rejects.toThrow(`Redis unreachable at redis://127.0.0.1:${down.port}/?password=REDACTED&db=0&sentinelPassword=REDACTED:`);
     expect(redactRedisUrl('redis://localhost:6391?Password=a&username=b&tls_key=c')).toBe('redis://localhost:6391?Password=REDACTED&username=REDACTED&tls_key=REDACTED');
+    // The forms ioredis reads without a scheme (`serve --redis host:port`), and a socket path (a reviewer: `default:s3cret@host` came back whole).
+    expect(redactRedisUrl('default:s3cret@127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
+    expect(redactRedisUrl('//:s3cret@127.0.0.1:6379/1')).toBe('redis://127.0.0.1:6379/1');
+    expect(redactRedisUrl('127.0.0.1:6379?password=s3cret')).toBe('redis://127.0.0.1:6379?password=REDACTED');
+    expect(redactRedisUrl('/run/redis.sock?db=2&password=s3cret')).toBe('/run/redis.sock?db=2&password=REDACTED');
+    expect(redactRedisUrl('/run/redis.sock')).toBe('/run/redis.sock');
+    const bare = createRedisStreamStore({ url: `default:s3cret@127.0.0.1:${down.port}`, connectTimeoutMs: 1000, logger: collectingLogger() });
+    await expect(bare).rejects.toThrow(`Redis unreachable at redis://127.0.0.1:${down.port}:`);
   });
 
   it('without a logger, says each event on one console line (an object split over lines read as "started {" "}")', async () => {
