@@ -48,7 +48,7 @@ const OPAQUE_COMBINATORS = ['allOf', 'oneOf', 'not', 'if', 'then', 'else', 'patt
  */
 export function diffSchemas(before: SchemaNode, after: SchemaNode, resolveBefore: Resolve, resolveAfter: Resolve, pointer = ''): SchemaDelta[] {
   const deltas: SchemaDelta[] = [];
-  compare(before, after, pointer, { resolveBefore, resolveAfter, deltas, depth: 0, compared: new Set(), probes: new Map() });
+  compare(before, after, pointer, { resolveBefore, resolveAfter, deltas, depth: 0, compared: new Map(), probes: new Map(), guard: { cut: 0 } });
   return deltas;
 }
 
@@ -60,12 +60,17 @@ interface Walk {
   depth: number;
   /**
    * The pairs of schemas (each as {@link shape} reads it) this walk has compared or is comparing,
-   * by {@link pairKey}. A pair reached again (a recursive definition through its own `$ref`, or
-   * a definition two fields refer to) is not walked again: its changes are reported once, at the
-   * first pointer reached. Without it, a schema that refers to itself printed each change once
-   * per level down to the depth guard, and one that refers to itself twice never finished.
+   * by {@link pairKey}, with the depth they were walked from: {@link WALKED_WHOLE} once a walk of
+   * the pair ended without the depth guard cutting it. A pair reached again (a recursive
+   * definition through its own `$ref`, or a definition two fields refer to) is not walked again,
+   * unless reached from less deep than a walk the guard cut (a reviewer: a change 70 levels down
+   * was missed through a shortcut to it): its changes are reported once, at the first pointer
+   * reached. Without it, a schema that refers to itself printed each change once per level down
+   * to the depth guard, and one that refers to itself twice never finished.
    */
-  compared: Set<string>;
+  compared: Map<string, number>;
+  /** How many times the depth guard cut a walk (shared by every level of one walk). */
+  guard: { cut: number };
   /**
    * What a pair's changes do to the accepted set, by {@link pairKey}, for `compareObjects`'s
    * probes (a field against a map's values); `pending` while that probe runs (it is reached
@@ -80,13 +85,29 @@ interface Shape {
   node: SchemaNode;
 }
 
+/** {@link Walk.compared}'s mark of a pair walked to its end: never walked again. */
+const WALKED_WHOLE = -1;
+
+/** Schemas deep a walk goes at most: a guard for the stack (no contract nests this deep but by recursion, which `compared` stops). */
+const MAX_DEPTH = 64;
+
 function compare(rawBefore: SchemaNode, rawAfter: SchemaNode, pointer: string, walk: Walk): void {
-  if (walk.depth > 64) return; // a guard for the stack: no contract nests this deep but by recursion, which `compared` stops
+  if (walk.depth > MAX_DEPTH) {
+    walk.guard.cut++;
+    return;
+  }
   const a = shape(rawBefore, walk.resolveBefore);
   const b = shape(rawAfter, walk.resolveAfter);
   const key = pairKey(a, b);
-  if (walk.compared.has(key)) return;
-  walk.compared.add(key);
+  const walkedFrom = walk.compared.get(key);
+  if (walkedFrom !== undefined && walk.depth >= walkedFrom) return;
+  walk.compared.set(key, walk.depth);
+  const cutBefore = walk.guard.cut;
+  comparePair(a, b, pointer, walk);
+  if (walk.guard.cut === cutBefore) walk.compared.set(key, WALKED_WHOLE);
+}
+
+function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
   const add = (delta: Omit<SchemaDelta, 'pointer'>) => walk.deltas.push({ pointer, ...delta });
   const inner = { ...walk, depth: walk.depth + 1 };
 
@@ -420,15 +441,15 @@ function compareObjects(a: SchemaNode, b: SchemaNode, pointer: string, walk: Wal
   const at = (name: string) => `${pointer}/${escapeToken(name)}`;
   /**
    * How the set of values at `name` changes from schema `from` to schema `to` ('same' when none
-   * is found). A walk of its own (what the main walk compared counts here, and the other way
-   * round), whose answer is kept for the pair.
+   * is found). A walk of its own, with its own record of the pairs compared (what the main walk
+   * compared does not count here, nor the other way round), whose answer is kept for the pair.
    */
   const change = (from: SchemaNode, to: SchemaNode, name: string): Acceptance => {
     const key = pairKey(shape(from, walk.resolveBefore), shape(to, walk.resolveAfter));
     const known = walk.probes.get(key);
     if (known !== undefined) return known === 'pending' ? 'same' : known;
     walk.probes.set(key, 'pending');
-    const probe: Walk = { ...walk, deltas: [], compared: new Set() };
+    const probe: Walk = { ...walk, deltas: [], compared: new Map(), guard: { cut: 0 } };
     compare(from, to, at(name), probe);
     const kinds = new Set(probe.deltas.map((d) => d.accepts).filter((kind) => kind !== 'same'));
     const answer = kinds.size === 0 ? 'same' : kinds.size === 1 ? [...kinds][0]! : 'different';

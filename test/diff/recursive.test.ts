@@ -132,6 +132,24 @@ describe('a definition reached by many paths, without recursion', () => {
   });
 });
 
+describe('a chain deeper than the depth guard', () => {
+  // deep → C0 → … → C70 (C70.leaf changed), and a shortcut z → C60: the walk down `deep` is cut
+  // at 64 levels, after passing C60; the shortcut reaches C60 from nearer the top, and the change
+  // 10 levels below it is found there (a reviewer: the pair was marked compared, the change never reported).
+  it('reports a change the guard cut off on one path where a shorter path reaches it', () => {
+    const definitions = (leaf: SchemaNode): Record<string, SchemaNode> => ({
+      ...Object.fromEntries(Array.from({ length: 70 }, (_, i) => [`C${i}`, { type: 'object', properties: { next: { $ref: `#/definitions/C${i + 1}` } } }])),
+      C70: { type: 'object', properties: { leaf } },
+    });
+    const before = definitions({ type: 'number' });
+    const after = definitions({ type: 'integer' });
+    const resolve = (defs: Record<string, SchemaNode>) => (ref: string) => defs[ref.replace('#/definitions/', '')];
+    const root: SchemaNode = { type: 'object', properties: { deep: { $ref: '#/definitions/C0' }, z: { $ref: '#/definitions/C60' } } };
+    const found = diffSchemas(root, root, resolve(before), resolve(after)).map(({ rule, pointer }) => ({ rule, pointer }));
+    expect(found).toEqual([{ rule: 'type-narrowed', pointer: `/z${'/next'.repeat(10)}/leaf` }]);
+  });
+});
+
 describe('closed lists of 20,000 values', () => {
   const none = () => undefined;
   const values = Array.from({ length: 20_000 }, (_, i) => `exchange-${i}`);
