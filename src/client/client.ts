@@ -315,10 +315,14 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     let timeout: ReturnType<typeof setTimeout> | undefined;
     try {
       const t = typeof source === 'function' ? await Promise.race([source(), new Promise<never>((_, reject) => (timeout = setTimeout(reject, connectTimeout, new Error('timeout'))))]) : source;
-      if (!t) stopUnauthorized(status.lastHttpStatus ?? 401);
-      // The refused token again (a refresh that lags): not sent, a failed attempt, and the
-      // provider is asked again after the backoff (it was asked twice, then never: a fresh user).
-      return t === refused ? undefined : t || undefined;
+      if (t === refused || !t) {
+        stopUnauthorized(status.lastHttpStatus ?? 401);
+        // The refused token again (a refresh that lags): never sent; the provider is asked again
+        // after the backoff, the state `unauthorized` meanwhile (it was asked twice, then never: a fresh user).
+        if (t) timer = setTimeout(attempt, delay(++status.reconnectAttempts));
+        return undefined;
+      }
+      return t;
     } catch (cause) {
       fault('CLIENT_TOKEN_ERROR', cause);
       return undefined;
@@ -762,7 +766,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   const client: RealtimeClient = {
     connect(t) {
       if (!(options.WebSocket ?? g.WebSocket)) {
-        throw new TypeError("connect: this platform has no global WebSocket (Node 20): create the client with ws's, createRealtimeClient({ url, WebSocket }) where WebSocket is imported from 'ws'");
+        throw new TypeError("connect: no global WebSocket (Node 20): create the client with ws's, createRealtimeClient({ url, WebSocket }), WebSocket imported from 'ws'");
       }
       wsUrl();
       source = t;

@@ -366,7 +366,7 @@ describe('client: authentication', () => {
 
   it('a provider that keeps giving the refused token is asked again after each backoff step, the token never resent, until it gives a fresh one (it was asked twice, then never: a fresh user)', async () => {
     const s = await server();
-    const client = nodeClient(s.url, { fallbackAfter: 100, backoff: { baseMs: 100, maxMs: 200, stableMs: 500 } });
+    const client = nodeClient(s.url, { fallbackAfter: 1, backoff: { baseMs: 100, maxMs: 200, stableMs: 500 } });
     let calls = 0;
     // A refresh that lags: the stale token for a second, then a good one.
     const started = Date.now();
@@ -374,8 +374,14 @@ describe('client: authentication', () => {
       calls++;
       return Date.now() - started < 1000 ? 'bad' : 'good';
     });
+    // Meanwhile: unauthorized, the 401 kept, no fallback to polling (a reviewer: it read polling, with no status, after 20 asks).
+    await until(() => client.getStatus().state === 'unauthorized', 'the unauthorized state');
+    await sleep(500);
+    expect(client.getStatus()).toMatchObject({ state: 'unauthorized', lastHttpStatus: 401 });
+    expect(s.polls).toEqual([]);
     await until(() => client.getStatus().mode === 'ws', 'the socket, with the refreshed token', 5000);
     expect(s.upgrades.map((u) => u.status)).toEqual([401, 101]);
+    expect(s.polls).toEqual([]);
     // Asked at each step of the backoff (at most 200 ms apart), not in a tight loop.
     expect(calls).toBeGreaterThan(3);
     expect(calls).toBeLessThan(60);
