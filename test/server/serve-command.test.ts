@@ -55,6 +55,9 @@ describe('the demo producer and a type added to the contract', () => {
     try {
       for (const part of ['schemas', 'src', 'package.json']) cpSync(path.join(root, part), path.join(copy, part), { recursive: true });
       symlinkSync(path.join(root, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
+      // A fork under another name finds its bundled contract too (a reviewer: it was looked up by the name realtime-contract).
+      const manifest = path.join(copy, 'package.json');
+      writeFileSync(manifest, JSON.stringify({ ...(JSON.parse(readFileSync(manifest, 'utf8')) as object), name: '@acme/realtime-fork' }, null, 2));
       const news = readFileSync(path.join(root, 'schemas/whale.json'), 'utf8').replaceAll('"whale"', '"news"').replaceAll('whale.json', 'news.json').replaceAll('Whale', 'News');
       expect(news).toContain('"const": "news"');
       writeFileSync(path.join(copy, 'schemas/news.json'), news);
