@@ -210,12 +210,24 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
   };
 }
 
+/**
+ * Whether older consumers decoding with the generated Python code raise on what a server→client
+ * change lets through: a closed list of strings is an `Enum` there, which raises on a value it
+ * does not list (a fresh user's older consumer lost the message), where tolerant validators
+ * take it with a notice. A list of other values (`enum: [1, 2]`, `const: true`) is the plain
+ * type of its values in Python, which takes any (src/codegen/quicktype.ts, `isStringList`).
+ */
+function pythonEnumRaises(change: ChangeInput): boolean {
+  if (change.direction !== 'server-to-client') return false;
+  if (change.rule === 'enum-value-added') return typeof change.after === 'string';
+  return change.rule === 'enum-removed' && Array.isArray(change.before) && change.before.every((value) => typeof value === 'string') && change.before.some((value) => value !== '');
+}
+
 function whoBreaks(change: ChangeInput): Peer[] {
   // The wire is the same; code that imports the old name is not (it read `breaks: []`, "nobody": a fresh user).
   if (change.rule === 'type-name-changed') return onlyAddsDefinition(change) ? [] : ['importing-code'];
   if (change.level === 'compatible' || change.rule === 'protocol-version-not-bumped') return [];
-  // A closed list is an Enum in the generated Python: a value it does not list raises (a fresh user's older consumer lost the message).
-  if (change.level === 'strict' && change.direction === 'server-to-client' && (change.rule === 'enum-value-added' || change.rule === 'enum-removed')) return ['strict-consumers', 'python-consumers'];
+  if (change.level === 'strict' && pythonEnumRaises(change)) return ['strict-consumers', 'python-consumers'];
   if (change.level === 'strict') return ['strict-consumers'];
   if (change.direction === 'server-to-client') return ['tolerant-consumers', 'strict-consumers'];
   if (change.direction === 'client-to-server') return ['older-clients'];
@@ -393,7 +405,7 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
       impact = rule === 'message-added'
         ? `${who} reject it as unknown-type: tolerant ones skip it, strict ones fail`
         : rule === 'enum-value-added' || rule === 'enum-removed'
-          ? `strict ${who} reject the new value; tolerant ones accept it with a notice, but not the generated Python decoders, whose Enum raises on it`
+          ? `strict ${who} reject the new value; tolerant ones accept it with a notice${pythonEnumRaises({ rule, direction, before, after } as ChangeInput) ? ', but not the generated Python decoders, whose Enum raises on it' : ''}`
           : rule === 'schema-changed'
             ? `strict ${who} reject the new kind of item; tolerant ones skip an unknown message type`
             : rule === 'required-property-added'

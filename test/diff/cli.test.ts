@@ -330,6 +330,21 @@ describe('realtime-contract diff', () => {
     expect(cli(['diff', 'schemas', newer, '--fail-on', 'compatible']).code).toBe(1);
   });
 
+  it('names python-consumers only for a closed list of strings, which the generated Python reads as an Enum (a reviewer: a list of numbers is a plain int there)', () => {
+    const level = (values: unknown[]) => {
+      const folder = path.join(work, `levels-${values.length}-${typeof values[0]}`);
+      writeSchemas(folder, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [
+        { op: 'add', path: '/trades.json/definitions/TradeData/properties/level', value: { enum: values } },
+        { op: 'add', path: '/trades.json/definitions/TradeData/required/-', value: 'level' },
+      ]));
+      return folder;
+    };
+    const numbers = json(['diff', level([1, 2]), level([1, 2, 3])]).changes.find((c) => c.rule === 'enum-value-added')!;
+    expect(numbers).toMatchObject({ breaks: ['strict-consumers'], impact: 'strict older consumers reject the new value; tolerant ones accept it with a notice' });
+    const strings = json(['diff', level(['a', 'b']), level(['a', 'b', 'c'])]).changes.find((c) => c.rule === 'enum-value-added')!;
+    expect(strings.breaks).toEqual(['strict-consumers', 'python-consumers']);
+  });
+
   it('calls for a major release when what producers build narrows, though the wire change is strict or compatible (found by a fresh user)', () => {
     const field = { type: 'string', description: 'Venue.' };
     const required = path.join(work, 'required-field');
