@@ -354,6 +354,18 @@ describe('custom authenticate hook, token expiry, mounting', () => {
     }
   });
 
+  it("refuses a hook's user id the JWT path refuses: empty, longer than 256, holding a lone surrogate (on Redis, \"\\ud800\" read \"\\ufffd\"'s stream: a reviewer)", async () => {
+    const ids: unknown[] = ['', 'u'.repeat(257), '\ud800', 'x\udc00', 42];
+    let next = 0;
+    const server = await startServer({ jwt: undefined, authenticate: () => ({ userId: ids[next++] as string, admin: false }) });
+    try {
+      for (let i = 0; i < ids.length; i++) expect((await refusedStatus(server.url())).status).toBe(401);
+      expect(server.rt.stats().connections).toBe(0);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('closes with 4401 when the token expires during the connection', async () => {
     const server = await startServer({ jwt: { secret: SECRET, clockToleranceSec: 0 }, pingIntervalMs: 200, pongTimeoutMs: 100 });
     try {
