@@ -241,6 +241,9 @@ describe('realtime-contract validate in a pipeline', () => {
     const hidden = '{"type":"ping","timestamp":1,"to\\u200bk\\u2060e\\ufeffn\\u00ad":1}';
     expect(cli(['validate', '-'], hidden).stdout).toBe('<stdin>:1: ping /to\\u200bk\\u2060e\\ufeffn\\u00ad expected no property "to\\u200bk\\u2060e\\ufeffn\\u00ad" (unknown to the schema), got 1\n0 valid, 1 invalid\n');
     expect(cli(['validate', '--format', 'json', '-'], hidden).stdout).toContain('"pointer":"/to\\u200bk\\u2060e\\ufeffn\\u00ad"');
+    // Tag characters (astral, the usual hidden-text trick) and the other format characters (a reviewer).
+    const tagged = '{"type":"ping","timestamp":1,"to\\udb40\\udc20k\\u206ae\\ufff9n\\u034f":1}';
+    expect(cli(['validate', '-'], tagged).stdout).toMatch(/^<stdin>:1: ping \/to\\udb40\\udc20k\\u206ae\\ufff9n\\u034f expected/);
   });
 
   it('reports every fault of a message with --all-errors, counting the message once', () => {
