@@ -94,6 +94,11 @@ const MAX_DEPTH = 64;
 function compare(rawBefore: SchemaNode, rawAfter: SchemaNode, pointer: string, walk: Walk): void {
   if (walk.depth > MAX_DEPTH) {
     walk.guard.cut++;
+    // Not compared below: said when the two sides differ here (a change 63 levels down passed as no change: a hostile tester).
+    const seen = (node: SchemaNode, resolve: Resolve) => sortedJson(node.$ref === undefined ? node : (resolve(node.$ref) ?? node));
+    if (seen(rawBefore, walk.resolveBefore) !== seen(rawAfter, walk.resolveAfter)) {
+      walk.deltas.push({ pointer, rule: 'schema-changed', accepts: 'different', text: `nested more than ${MAX_DEPTH} levels deep: not compared below here, and the two sides differ; compare them by hand` });
+    }
     return;
   }
   const a = shape(rawBefore, walk.resolveBefore);
@@ -140,7 +145,7 @@ function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
   if (objectBoth) compareObjects(a.node, b.node, pointer, inner, add);
   if (mayBe(typesA, 'array') && mayBe(typesB, 'array')) compareArrays(a.node, b.node, pointer, inner, add);
 
-  compareAnyOf(a.node, b.node, add);
+  compareAnyOf(a.node, b.node, pointer, inner, add);
   for (const keyword of OPAQUE_COMBINATORS) {
     if (canonical(keyword, a.node[keyword]) !== canonical(keyword, b.node[keyword])) {
       add({ rule: 'schema-changed', accepts: 'different', before: a.node[keyword], after: b.node[keyword], text: `"${keyword}" changed` });
@@ -189,8 +194,11 @@ function shape(node: SchemaNode, resolve: Resolve): Shape {
 
 function readShape(node: SchemaNode, resolve: Resolve): Shape {
   let current = node;
-  for (let hops = 0; current.$ref !== undefined && hops < 32; hops++) {
+  // Every hop of an alias chain, however long (32 hops were a limit: a change at the end of 40 went unseen; a hostile tester), but each `$ref` once (a loop of aliases ends).
+  const followed = new Set<string>();
+  while (current.$ref !== undefined && !followed.has(current.$ref)) {
     const { $ref, ...siblings } = current;
+    followed.add($ref);
     const target = resolve($ref);
     if (!target) break;
     const rest = withoutAnnotations(siblings);
@@ -533,7 +541,7 @@ function unionAround(single: SchemaNode, union: SchemaNode, resolve: Resolve): s
 }
 
 /** `anyOf` other than the nullable pattern: branches that are `$ref`s compare by name, anything else as a whole. */
-function compareAnyOf(a: SchemaNode, b: SchemaNode, add: Add): void {
+function compareAnyOf(a: SchemaNode, b: SchemaNode, pointer: string, walk: Walk, add: Add): void {
   const listA = a.anyOf;
   const listB = b.anyOf;
   if (listA === undefined && listB === undefined) return;
@@ -550,6 +558,11 @@ function compareAnyOf(a: SchemaNode, b: SchemaNode, add: Add): void {
     // one and skips a type it does not know, as on the socket.
     if (added.length > 0) add({ rule: 'schema-changed', accepts: 'more', tolerantSurvives: true, after: added.map(name), text: `now also admits ${added.map(name).join(', ')}` });
     if (removed.length > 0) add({ rule: 'schema-changed', accepts: 'fewer', before: removed.map(name), text: `no longer admits ${removed.map(name).join(', ')}` });
+    // A branch both sides name: what changed inside it (a union of result shapes; only its name
+    // was compared, and a field retyped inside passed as no change: a hostile tester). Not for a
+    // list of messages (the poll response's), each of which is compared as a message of its own.
+    const message = (ref: string) => typeof walk.resolveAfter(ref)?.properties?.type?.const === 'string';
+    for (const ref of refsA) if (inB.has(ref) && !message(ref)) compare({ $ref: ref }, { $ref: ref }, pointer, walk);
     return;
   }
   if (canonical('anyOf', listA) !== canonical('anyOf', listB)) add({ rule: 'schema-changed', accepts: 'different', before: listA, after: listB, text: '"anyOf" changed' });

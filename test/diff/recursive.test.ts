@@ -150,6 +150,35 @@ describe('a chain deeper than the depth guard', () => {
   });
 });
 
+describe('what the walk used to pass over (a hostile tester: each printed "no changes", exit 0)', () => {
+  const resolve = (defs: Record<string, SchemaNode>) => (ref: string) => defs[ref.replace('#/definitions/', '')];
+  const found = (root: SchemaNode, before: Record<string, SchemaNode>, after: Record<string, SchemaNode>) =>
+    diffSchemas(root, root, resolve(before), resolve(after)).map(({ rule, pointer, text }) => ({ rule, pointer, text }));
+
+  it('a change inside a branch both sides of a union name', () => {
+    const root: SchemaNode = { type: 'object', properties: { result: { anyOf: [{ $ref: '#/definitions/A' }, { $ref: '#/definitions/B' }] } } };
+    const shape = (x: SchemaNode): Record<string, SchemaNode> => ({ A: { type: 'object', properties: { a: { type: 'string' } } }, B: { type: 'object', properties: { x }, additionalProperties: false } });
+    expect(found(root, shape({ type: 'string' }), shape({ type: ['string', 'number'] }))).toEqual([{ rule: 'type-widened', pointer: '/result/x', text: 'type widened from string to string or number' }]);
+  });
+
+  it('a change at the end of an alias chain of 40 hops (32 were followed)', () => {
+    const chain = (maxLength: number): Record<string, SchemaNode> => ({
+      ...Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`Alias${i}`, { $ref: `#/definitions/Alias${i + 1}` }])),
+      Alias40: { type: 'string', maxLength },
+    });
+    const root: SchemaNode = { type: 'object', properties: { name: { $ref: '#/definitions/Alias0' } } };
+    expect(found(root, chain(10), chain(20))).toEqual([expect.objectContaining({ rule: 'length-widened', pointer: '/name' })]);
+  });
+
+  it('a change nested deeper than the walk goes: said where the walk stops, for --fail-on to catch', () => {
+    const nested = (leaf: SchemaNode): SchemaNode => Array.from({ length: 80 }).reduce<SchemaNode>((inner) => ({ type: 'object', properties: { n: inner } }), { type: 'object', properties: { leaf } });
+    const deltas = diffSchemas(nested({ type: 'number' }), nested({ type: 'integer' }), () => undefined, () => undefined);
+    expect(deltas).toEqual([expect.objectContaining({ rule: 'schema-changed', accepts: 'different', text: expect.stringMatching(/^nested more than 64 levels deep: not compared below here/) })]);
+    // The same schema on both sides: nothing to say.
+    expect(diffSchemas(nested({ type: 'number' }), nested({ type: 'number' }), () => undefined, () => undefined)).toEqual([]);
+  });
+});
+
 describe('closed lists of 20,000 values', () => {
   const none = () => undefined;
   const values = Array.from({ length: 20_000 }, (_, i) => `exchange-${i}`);
