@@ -85,3 +85,15 @@ export function loneSurrogateError({ pointer, key, text }: LoneSurrogate): Valid
     'escape a character beyond U+FFFF as both halves ("\\ud83d\\ude00"), or write it as UTF-8',
   );
 }
+
+/** {@link LONE} with the `g` flag, for `replace`. */
+const ALL_LONE = new RegExp(LONE.source, 'g');
+
+/**
+ * `text` with each half surrogate pair alone written as the six characters of its escape
+ * (`\ud800`), so that it can go into a message that stays well-formed (an error's text quoting
+ * what a client sent). Other text is unchanged.
+ */
+export function escapeLoneSurrogates(text: string): string {
+  return text.replace(ALL_LONE, (char) => `\\u${char.charCodeAt(0).toString(16)}`);
+}

@@ -12,7 +12,7 @@ import { describeSyntaxError } from '../runtime/json-syntax.js';
 import { validateMessage } from '../runtime/validate.js';
 import type { Principal } from './auth.js';
 import { audienceOf, CloseCode, ErrorCode, stateKeyOf, type GlobalMessage, type UserMessage } from './protocol.js';
-import { findLoneSurrogates, hasLoneSurrogate, loneSurrogateError } from '../runtime/lone-surrogates.js';
+import { escapeLoneSurrogates, findLoneSurrogates, hasLoneSurrogate, loneSurrogateError } from '../runtime/lone-surrogates.js';
 import { TokenBucket, type RateLimit } from './rate-limit.js';
 import { formatCursor, parseCursor, type StreamEntry, type StreamStore } from './stream-store.js';
 
@@ -373,7 +373,7 @@ export class Connection implements Subscriber {
       value = JSON.parse(text);
     } catch (error) {
       // Where and what, as parseMessage says it (`expected valid JSON, got "}" at position 8 (…)`); bounded.
-      return this.sendError(ErrorCode.InvalidJson, 'the frame is not JSON', cut(describeSyntaxError(text, (error as Error).message).message, 300));
+      return this.sendError(ErrorCode.InvalidJson, 'the frame is not JSON', cut(escapeLoneSurrogates(describeSyntaxError(text, (error as Error).message).message), 300));
     }
     const checked = checkInbound(value, text);
     if (!checked.ok) return this.sendError(checked.code, checked.message, checked.details);
@@ -426,10 +426,14 @@ export function checkInbound(value: unknown, text?: string): InboundCheck {
   return { ok: false, code: ErrorCode.InvalidMessage, message: `invalid ${type} message`, details: details(first) };
 }
 
-/** An inbound error's `details`: where and what, at most 300 characters (never the whole frame). */
+/**
+ * An inbound error's `details`: where and what, at most 300 characters (never the whole frame),
+ * well-formed: cut where no surrogate pair is split, and half a pair the client wrote (in a key,
+ * say) written as its escape. Either made the server's own error frame fail its contract's
+ * strict profile (hostile testers).
+ */
 function details(error: { pointer: string; message: string }): string {
-  // Cut where no surrogate pair is split: half an emoji would make the error frame's own text ill-formed (a hostile tester).
-  return cut(`${error.pointer || '(root)'} ${error.message}`, 300);
+  return cut(escapeLoneSurrogates(`${error.pointer || '(root)'} ${error.message}`), 300);
 }
 
 /** Server counters behind `stats()`. */
