@@ -198,8 +198,15 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   const where = options.url
     ? redactRedisUrl(options.url)
     : `redis://${options.client!.options.host ?? '127.0.0.1'}:${options.client!.options.port ?? 6379}`;
-  const cmd = (options.client ?? new Redis(options.url!, connectionOptions)) as ScriptedRedis;
-  const sub = options.client ? options.client.duplicate(connectionOptions) : new Redis(options.url!, connectionOptions);
+  let cmd: ScriptedRedis;
+  let sub: Redis;
+  try {
+    cmd = (options.client ?? new Redis(options.url!, connectionOptions)) as ScriptedRedis;
+    sub = options.client ? options.client.duplicate(connectionOptions) : new Redis(options.url!, connectionOptions);
+  } catch (error) {
+    // ioredis's TypeError for a URL it cannot parse (a port of 99999) carries the whole URL, password included, as `input` (a hostile tester).
+    throw new TypeError(`not a Redis URL ioredis can read: ${where} (${(error as Error).message})`);
+  }
   cmd.defineCommand('rcAppend', { lua: APPEND_SCRIPT });
   cmd.defineCommand('rcRead', { lua: READ_SCRIPT });
   cmd.defineCommand('rcRotate', { numberOfKeys: 2, lua: ROTATE_SCRIPT });

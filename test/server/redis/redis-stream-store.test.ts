@@ -71,6 +71,10 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     expect(redactRedisUrl('127.0.0.1:6379?password=s3cret')).toBe('redis://127.0.0.1:6379?password=REDACTED');
     expect(redactRedisUrl('/run/redis.sock?db=2&password=s3cret')).toBe('/run/redis.sock?db=2&password=REDACTED');
     expect(redactRedisUrl('/run/redis.sock')).toBe('/run/redis.sock');
+    // A URL ioredis cannot parse: its TypeError carried the whole URL as `input` (a hostile tester).
+    const invalid = await createRedisStreamStore({ url: 'redis://app:s3cret@127.0.0.1:99999', logger: collectingLogger() }).catch((error: unknown) => error);
+    expect(invalid).toEqual(new TypeError('not a Redis URL ioredis can read: redis://<unparsable url> (Invalid URL)'));
+    expect(JSON.stringify(invalid) + String((invalid as { input?: unknown }).input)).not.toContain('s3cret');
     const bare = createRedisStreamStore({ url: `default:s3cret@127.0.0.1:${down.port}`, connectTimeoutMs: 1000, logger: collectingLogger() });
     await expect(bare).rejects.toThrow(`Redis unreachable at redis://127.0.0.1:${down.port}:`);
   });
