@@ -53,6 +53,13 @@ export interface RedisStreamStoreOptions {
    * `commandTimeout` option applies to commands instead.
    */
   commandTimeoutMs?: number;
+  /**
+   * Bytes of appends a node holds while they wait to be sent to Redis (behind the 4 MiB it has
+   * sent and not had answered), at most: past it an append rejects at once, not stored, rather
+   * than the queue growing without bound (1 MB messages published faster than Redis took them
+   * held 1.5 GB and resolved 30 s late: a hostile tester). Default 64 MiB.
+   */
+  maxQueuedBytes?: number;
 }
 
 /** A {@link StreamStore} on Redis, plus what the server needs to react to gaps. */
@@ -498,7 +505,17 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   const queue: Queued[] = [];
   /** Bytes of the batches sent and not answered yet. */
   let sendingBytes = 0;
+  /** Bytes of the appends in `queue` (not sent yet). */
+  let queuedBytes = 0;
+  const maxQueuedBytes = options.maxQueuedBytes ?? 64 * 1024 * 1024;
   function flush(): void {
+    if (closed) {
+      // Never sent: sure not to be stored.
+      const left = queue.splice(0);
+      queuedBytes = 0;
+      for (const q of left) q.reject(new Error('the stream store closed before this append was sent to Redis: not stored'));
+      return;
+    }
     while (queue.length > 0) {
       let count = 1;
       let bytes = queue[0]!.bytes;
@@ -506,6 +523,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // The answer to a batch in flight calls flush() again.
       if (sendingBytes > 0 && sendingBytes + bytes > MAX_BATCH_BYTES) return;
       sendingBytes += bytes;
+      queuedBytes -= bytes;
       void send(queue.splice(0, count), bytes);
     }
   }
@@ -524,10 +542,14 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // remade (after another one timed out) or dropped is rejected by ioredis at once, yet Redis
       // may run it from its buffer: such a message was delivered though its publish rejected,
       // twice if the caller retried (a hostile tester, with Redis paused).
-      const sure = err instanceof ReplyError || /isn't writeable/.test((err as Error)?.message ?? '');
+      const away = /isn't writeable/.test((err as Error)?.message ?? '');
+      const sure = err instanceof ReplyError || away;
       const reason = timedOut
         ? new Error(`Redis did not answer within ${commandTimeoutMs} ms: the message may still be stored and delivered if Redis runs the command later`)
-        : sure
+        : away
+          ? // ioredis's own words ("Stream isn't writeable and enableOfflineQueue options is false") said neither (a hostile tester).
+            new Error(`Redis is unavailable (${closed ? 'the stream store is closed' : `connection ${cmd.status}`}): not stored`)
+          : sure
           ? (err as Error)
           : new Error(`the append got no answer from Redis (${(err as Error)?.message}): the message may still be stored and delivered if Redis runs the command later`);
       for (const q of batch) q.reject(reason);
@@ -585,8 +607,14 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       const parts = frame(placeholder).split(placeholder);
       const userJson = JSON.stringify(userId);
       const keyJson = JSON.stringify(key ?? null);
+      const bytes = publishedBytes(type, userJson, keyJson, parts);
+      if (closed) return Promise.reject(new Error('the stream store is closed: not stored'));
+      if (queue.length > 0 && queuedBytes + bytes > maxQueuedBytes) {
+        return Promise.reject(new Error(`${Math.round(queuedBytes / 1048576)} MiB of appends already wait to be sent to Redis (maxQueuedBytes): not stored; publish more slowly`));
+      }
+      queuedBytes += bytes;
       return new Promise<string>((resolve, reject) => {
-        queue.push({ stream: userId === null ? keys.global : keys.user(userId), type, userJson, keyJson, ttl: userId === null ? 0 : maxAgeMs, parts, bytes: publishedBytes(type, userJson, keyJson, parts), resolve, reject });
+        queue.push({ stream: userId === null ? keys.global : keys.user(userId), type, userJson, keyJson, ttl: userId === null ? 0 : maxAgeMs, parts, bytes, resolve, reject });
         // While earlier batches wait for Redis (see flush), their answer sends this one.
         if (queue.length === 1) queueMicrotask(flush);
       }).then((cursor) => ({ cursor, userId, type, frame: parts.join(cursor), key: key ?? null }));
@@ -662,6 +690,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      flush();
       listeners.clear();
       gapListeners.clear();
       if (!ownsClient) detachCmd();

@@ -218,6 +218,37 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     expect(log.events.filter((e) => e.level !== 'info')).toEqual([]);
   });
 
+  it('refuses an append past maxQueuedBytes waiting to be sent, and what close() finds unsent, as not stored; the rest goes in order (the queue held 1.5 GB: a hostile tester)', async () => {
+    const a = await store({ maxQueuedBytes: 3_000_000 });
+    const seen: string[] = [];
+    a.subscribe((e) => void seen.push(e.cursor));
+    const raw = new Redis(redis.url);
+    const big = (n: number) => a.append('big', 'alerts', (c) => `{"n":${n},"pad":"${'x'.repeat(1_000_000)}","cursor":"${c}"}`);
+    let settled: PromiseSettledResult<StreamEntry>[];
+    try {
+      await raw.client('PAUSE', 2000, 'WRITE');
+      // 4 sent (4 MiB waiting for Redis's answer), then 3 queued (3 MB), then refused.
+      settled = await Promise.allSettled(Array.from({ length: 10 }, (_, n) => big(n)));
+    } finally {
+      await raw.client('UNPAUSE');
+      await raw.quit();
+    }
+    const refused = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) expect((r.reason as Error).message).toMatch(/^\d+ MiB of appends already wait to be sent to Redis \(maxQueuedBytes\): not stored/);
+    const stored = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value.cursor] : []));
+    expect(stored.length + refused.length).toBe(10);
+    await waitFor(() => seen.length >= stored.length, 'every stored entry');
+    expect(seen).toEqual(stored);
+    // Closed: what was never sent says so, and a later append too.
+    const b = await store();
+    const late = b.append('u', 'alerts', (c) => `{"cursor":"${c}"}`);
+    const closing = b.close();
+    await expect(late).rejects.toThrow(/^the stream store closed before this append was sent to Redis: not stored$/);
+    await closing;
+    await expect(b.append('u', 'alerts', (c) => `{"cursor":"${c}"}`)).rejects.toThrow(/^the stream store is closed: not stored$/);
+  });
+
   it('replays a user their own and global entries after a cursor, admins everything, in order and in pages', async () => {
     const s = await store();
     const first = await s.read({ userId: 'alice', admin: false }, null, 100);
