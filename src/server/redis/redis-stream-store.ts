@@ -681,6 +681,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     compare: compareCursors,
 
     status() {
+      // Not the EPIPE its own quit caused (a hostile tester read "unavailable … write EPIPE").
+      if (closed) return { healthy: false, detail: `redis ${where} closed` };
       const healthy = cmd.status === 'ready' && sub.status === 'ready' && lostSince === null && !closed;
       if (healthy) return { healthy, detail: `redis ${where} connected, epoch ${epoch}` };
       const since = lostSince === null ? '' : ` since ${new Date(lostSince).toISOString()}`;

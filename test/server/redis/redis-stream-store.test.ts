@@ -247,6 +247,7 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     await expect(late).rejects.toThrow(/^the stream store closed before this append was sent to Redis: not stored$/);
     await closing;
     await expect(b.append('u', 'alerts', (c) => `{"cursor":"${c}"}`)).rejects.toThrow(/^the stream store is closed: not stored$/);
+    expect(b.status()).toEqual({ healthy: false, detail: `redis ${redis.url} closed` });
   });
 
   it('replays a user their own and global entries after a cursor, admins everything, in order and in pages', async () => {
