@@ -12,6 +12,9 @@ import { describeSyntaxError } from '../runtime/json-syntax.js';
 import { SCHEMA_BASE_URI, type Contract, type Direction, type DocumentSchema, type MessageSchema, type ProtocolFacts, type SchemaNode } from './schema.js';
 
 /** The most a schema file may hold: the contract's largest is a few KiB. */
+
+/** Values of one closed list (`enum`) at most: ajv's draft-07 meta-schema checks their uniqueness pair by pair. */
+export const MAX_ENUM_VALUES = 10_000;
 export const SCHEMA_FILE_MAX_BYTES = 16 * 1024 * 1024;
 
 /**
@@ -64,6 +67,11 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
   }
   const metaSchema = new Ajv({ strict: false, validateFormats: false });
   for (const [name, schema] of files) {
+    // Before the meta-schema: ajv checks `enum`'s uniqueItems pair by pair, 60 s for 60,000
+    // values (a hostile tarball held `diff` and `generate` that long: a hostile tester).
+    forEachSubschema(schema, (node, pointer) => {
+      if (Array.isArray(node.enum) && node.enum.length > MAX_ENUM_VALUES) throw new SchemaError(name, `${pointer}/enum`, `a closed list of at most ${MAX_ENUM_VALUES} values, got ${node.enum.length}`);
+    });
     if (!metaSchema.validateSchema(schema)) {
       const [error] = metaSchema.errors ?? [];
       const pointer = error?.instancePath ?? '';
