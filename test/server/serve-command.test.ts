@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
+import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { validateMessage } from '../../src/runtime/validate.js';
 import { startDemoProcess } from '../support/demo-process.js';
@@ -169,6 +170,12 @@ describe('serve --demo', () => {
         await client.until(() => client.frames.length >= 1, 10_000);
         expect(client.frames[0]).toMatchObject({ type: 'connection' });
         client.ws.close();
+        // README: more tokens are signed with the printed secret's text as the HS256 key (a fresh user hex-decoded it).
+        const carol = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('carol').setExpirationTime('1h').sign(new TextEncoder().encode(secret![1]!));
+        const signed = await connect(`ws://127.0.0.1:${port}/api/ws?token=${carol}`);
+        await signed.until(() => signed.frames.length >= 1, 10_000);
+        expect(signed.frames[0]).toMatchObject({ type: 'connection' });
+        signed.ws.close();
       } finally {
         await second.stop();
       }
