@@ -183,10 +183,10 @@ export interface RealtimeClientOptions {
 export interface RealtimeClient {
   /**
    * Starts connecting (at once, then reconnecting by itself until {@link disconnect}). A token
-   * refused (HTTP 401, close 4401) is never sent again: a fixed one stops the retries (state
+   * refused (HTTP 401, close 4401) is not sent again: a fixed one stops the retries (state
    * `unauthorized`) until `connect` is called again; a provider is asked again after each
-   * backoff step until it gives a different token (or none: `unauthorized`). Calling `connect` while connected only replaces the token
-   * source for the next attempt.
+   * backoff step until it gives a different token (or none: it stops). Calling `connect` while
+   * connected only replaces the token source for the next attempt.
    */
   connect(token: TokenSource): void;
   /** Subscribes; the handler gets the typed `data` and the whole message. Returns the unsubscribe function. */

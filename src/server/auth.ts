@@ -138,6 +138,19 @@ function publicKeyFor(publicKey: string | KeyObject, algorithm: PublicKeyAlgorit
 export const MAX_USER_ID_LENGTH = 256;
 
 /**
+ * What keeps `userId` from being a user id, as a phrase (`is not a non-empty string`, `longer
+ * than 256 characters`, `holds half a UTF-16 surrogate pair alone`), or undefined when it is
+ * one. Every principal is held to it, from a JWT or an `authenticate` hook: half a surrogate
+ * pair is refused as UTF-8 (Redis keys) cannot carry it, so `"\ud800"` and `"\ufffd"` would
+ * share one stream (a hostile tester).
+ */
+export function userIdProblem(userId: unknown): string | undefined {
+  if (typeof userId !== 'string' || userId === '') return 'is not a non-empty string';
+  if (userId.length > MAX_USER_ID_LENGTH) return `longer than ${MAX_USER_ID_LENGTH} characters`;
+  return hasLoneSurrogate(userId) ? 'holds half a UTF-16 surrogate pair alone' : undefined;
+}
+
+/**
  * Builds the verifier of {@link JwtOptions}: `(token) => Principal`, throwing {@link AuthError}
  * 401 on any fault: a bad signature or claim, `exp` missing (unless `allowTokensWithoutExp`), or a
  * user id claim that is not a non-empty string of at most {@link MAX_USER_ID_LENGTH} characters,
@@ -185,12 +198,10 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
       throw new AuthError(401, `invalid token (${(error as { code?: string }).code ?? 'unverifiable'})`);
     }
     const userId = payload[userIdClaim];
-    if (typeof userId !== 'string' || userId === '') throw new AuthError(401, `invalid token (${userIdClaim} is not a non-empty string)`);
-    if (userId.length > MAX_USER_ID_LENGTH) throw new AuthError(401, `invalid token (${userIdClaim} longer than ${MAX_USER_ID_LENGTH} characters)`);
-    // UTF-8 (Redis keys) cannot carry it: "\ud800" and "\ufffd" would share one stream (a hostile tester).
-    if (hasLoneSurrogate(userId)) throw new AuthError(401, `invalid token (${userIdClaim} holds half a UTF-16 surrogate pair alone)`);
+    const problem = userIdProblem(userId);
+    if (problem !== undefined) throw new AuthError(401, `invalid token (${userIdClaim} ${problem})`);
     const claim = payload[adminClaim];
     const admin = Array.isArray(claim) ? claim.includes(adminValue) : claim === adminValue;
-    return { userId, admin, ...(typeof payload.exp === 'number' ? { expiresAt: (payload.exp + toleranceSec) * 1000 } : {}) };
+    return { userId: userId as string, admin, ...(typeof payload.exp === 'number' ? { expiresAt: (payload.exp + toleranceSec) * 1000 } : {}) };
   };
 }

@@ -9,8 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import * as wsModule from 'ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AuthError, createJwtVerifier, MAX_USER_ID_LENGTH, redactUrl, tokenOf, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
-import { hasLoneSurrogate } from '../runtime/lone-surrogates.js';
+import { AuthError, createJwtVerifier, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
 import { errorSummary, RealtimeCore, type Counters, type Logger, type Subscriber, type Transport } from './core.js';
 import { MemoryStreamStore } from './memory-store.js';
 import { checkPollResponse } from './poll-response.js';
@@ -283,9 +282,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       principal = await options.authenticate!(request);
       if (principal === null) throw new AuthError(401, 'invalid-token');
       // What the JWT path checks of its user id, for any hook: "\ud800" shared a Redis stream with "\ufffd" (a reviewer).
-      const id: unknown = principal.userId;
-      if (typeof id !== 'string' || id === '' || id.length > MAX_USER_ID_LENGTH || hasLoneSurrogate(id)) {
-        logger?.error({ event: 'authenticate-bad-user-id', length: typeof id === 'string' ? id.length : null }, 'the authentication hook gave a user id that is not a non-empty string of at most 256 characters without a lone surrogate');
+      const problem = userIdProblem(principal.userId);
+      if (problem !== undefined) {
+        logger?.error({ event: 'authenticate-bad-user-id', problem }, `the authentication hook gave a user id that ${problem}`);
         throw new AuthError(401, 'invalid-token');
       }
     }
