@@ -12,10 +12,10 @@ import { describeSyntaxError } from '../runtime/json-syntax.js';
 import { SCHEMA_BASE_URI, type Contract, type Direction, type DocumentSchema, type MessageSchema, type ProtocolFacts, type SchemaNode } from './schema.js';
 
 /** The most a schema file may hold: the contract's largest is a few KiB. */
+export const SCHEMA_FILE_MAX_BYTES = 16 * 1024 * 1024;
 
 /** Values of one closed list (`enum`) at most: ajv's draft-07 meta-schema checks their uniqueness pair by pair. */
 export const MAX_ENUM_VALUES = 10_000;
-export const SCHEMA_FILE_MAX_BYTES = 16 * 1024 * 1024;
 
 /**
  * The text of one schema file, through a link too, or what is wrong with it: not a regular file
