@@ -42,4 +42,3 @@ export function stateKeyOf(message: ServerMessage): string | undefined {
 }
 
 export type { MessageType };
-

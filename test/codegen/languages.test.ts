@@ -380,7 +380,7 @@ describe('generated Python and Go types', () => {
     }
   });
 
-  // What validate's strict fault for a lone surrogate escape says of other languages (src/cli/sources/text.ts).
+  // What validate's strict fault for a lone surrogate escape says of other languages (src/runtime/lone-surrogates.ts).
   it.skipIf(!pythonTool.available)(`Python reads a lone surrogate escape into a string it cannot encode as UTF-8 ${pythonTool.reason}`.trimEnd(), () => {
     const script = 'import json\ns = json.loads(\'"half \\\\ud800"\')\nprint(len(s))\ntry:\n  s.encode("utf-8")\nexcept UnicodeEncodeError as e:\n  print(e.reason)';
     const result = spawnSync('python3', ['-c', script], { encoding: 'utf8' });
