@@ -336,6 +336,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     const mode = polling ? 'polling' : 'ws';
     clear();
     stopPolling();
+    // A socket attempt under way when a poll is refused: its failure restarted polling.
+    if (socket) detach(socket, 1000, '');
+    socket = undefined;
     set({ state: 'unauthorized', mode: 'offline', nextAttemptAt: null, lastHttpStatus: httpStatus });
     announce('error', mode);
   }

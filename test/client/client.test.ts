@@ -422,6 +422,29 @@ describe('client: authentication', () => {
     }
   });
 
+  it('a fixed token a poll refuses while a socket probe is under way stops the client (the probe restarted polling: CI)', async () => {
+    // Upgrades hang 600 ms and die without a status; the poll's 401 comes 300 ms late, while a probe hangs.
+    let polls = 0;
+    const s = await pollOnlyServer((_req, res) => {
+      polls++;
+      setTimeout(() => res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid-token"}'), 300);
+    }, 600);
+    try {
+      const client = nodeClient(s.url, { fallbackAfter: 1, backoff: { baseMs: 50, maxMs: 50, jitter: false } });
+      const connections: unknown[] = [];
+      client.on('connection', (data) => connections.push(data));
+      client.connect('bad');
+      await until(() => client.getStatus().state === 'unauthorized', 'the unauthorized state');
+      await sleep(700);
+      expect(client.getStatus()).toMatchObject({ state: 'unauthorized', mode: 'offline', lastHttpStatus: 401, nextAttemptAt: null });
+      expect(polls).toBe(1);
+      expect(connections).toEqual([{ status: 'error', mode: 'polling' }]);
+    } finally {
+      closeClients();
+      await s.close();
+    }
+  });
+
   it('a provider whose every token is refused is retried with backoff over polling too, not in a tight loop', async () => {
     const s = await server();
     const client = nodeClient(s.url, { fallbackAfter: 1, backoff: { baseMs: 100, maxMs: 400, stableMs: 500 } });
@@ -487,10 +510,10 @@ async function socketServer(onConnection: (ws: WebSocket, req: IncomingMessage) 
   };
 }
 
-/** An HTTP server on 127.0.0.1 that answers polls with `handler` and refuses every upgrade; `close()` stops it. */
-async function pollOnlyServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; close(): Promise<void> }> {
+/** An HTTP server on 127.0.0.1 that answers polls with `handler` and lets every upgrade die without a status (after `upgradeMs`); `close()` stops it. */
+async function pollOnlyServer(handler: (req: IncomingMessage, res: ServerResponse) => void, upgradeMs = 0): Promise<{ url: string; close(): Promise<void> }> {
   const http = createServer(handler);
-  http.on('upgrade', (_req: IncomingMessage, raw: Duplex) => raw.destroy());
+  http.on('upgrade', (_req: IncomingMessage, raw: Duplex) => void setTimeout(() => raw.destroy(), upgradeMs));
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   return {
     url: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/api/ws`,
