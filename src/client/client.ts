@@ -37,7 +37,7 @@ export interface RealtimeStatus {
   rtt: number | null;
   /** The last cursor seen (of a message, a `connection` message or a poll response): where a reconnect resumes (`since`). */
   cursor: string | null;
-  /** When the next connection attempt (or socket probe while polling) is due (epoch ms), or null. */
+  /** When the next connection attempt (a socket probe while polling; the token provider asked again while `unauthorized`) is due (epoch ms), or null. */
   nextAttemptAt: number | null;
   /** The last close of the socket, or null. */
   lastClose: { code: number; reason: string } | null;
@@ -306,7 +306,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   /** Schedules the next socket attempt (replacing any), `ms` from now. */
   function schedule(ms: number): void {
     clear();
-    set({ ...(!polling && { mode: 'offline', state: 'waiting' }), nextAttemptAt: Date.now() + ms });
+    set({ ...(!polling && status.state !== 'unauthorized' && { mode: 'offline', state: 'waiting' }), nextAttemptAt: Date.now() + ms });
     timer = setTimeout(attempt, ms);
   }
 
@@ -319,7 +319,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         stopUnauthorized(status.lastHttpStatus ?? 401);
         // The refused token again (a refresh that lags): never sent; the provider is asked again
         // after the backoff, the state `unauthorized` meanwhile (it was asked twice, then never: a fresh user).
-        if (t) timer = setTimeout(attempt, delay(++status.reconnectAttempts));
+        if (t) schedule(delay(++status.reconnectAttempts));
         return undefined;
       }
       return t;

@@ -378,6 +378,8 @@ describe('client: authentication', () => {
     await until(() => client.getStatus().state === 'unauthorized', 'the unauthorized state');
     await sleep(500);
     expect(client.getStatus()).toMatchObject({ state: 'unauthorized', lastHttpStatus: 401 });
+    // When the provider is asked next (it read null: nothing due).
+    expect(client.getStatus().nextAttemptAt).toBeGreaterThan(Date.now() - 50);
     expect(s.polls).toEqual([]);
     await until(() => client.getStatus().mode === 'ws', 'the socket, with the refreshed token', 5000);
     expect(s.upgrades.map((u) => u.status)).toEqual([401, 101]);
