@@ -1,10 +1,12 @@
 /**
- * A worker thread of `validate` (see parallel.ts): judges the lines of each block it is sent
- * with the serial path's code and answers with its findings, line numbers counted from the
- * block's first line.
+ * A worker thread of `validate` (see parallel.ts): judges the lines that start in each byte
+ * range of a file it is sent, reading them itself from the descriptor the main thread opened,
+ * with the serial path's code, and answers with its findings, line numbers counted from the
+ * range's first line.
  */
+import { readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { BlockRequest, BlockResult, Finding, WorkerSettings } from './parallel.js';
+import { FINDINGS_PER_ANSWER, type Finding, type RangeAnswer, type RangeRequest, type WorkerSettings } from './parallel.js';
 import { lineEntry, MAX_LINE_BYTES } from './sources/index.js';
 import { ndjsonLineBatches } from './sources/ndjson-lines.js';
 import { createChecker } from './validate-command.js';
@@ -12,6 +14,9 @@ import { createChecker } from './validate-command.js';
 const settings = workerData as WorkerSettings;
 const allErrors = settings.allErrors ? (await import('./all-errors.js')).allErrorsOf : undefined;
 const strict = settings.mode === 'strict';
+
+/** Bytes read at a time: what a block was when this thread was handed blocks (its messages die young). */
+const READ_BYTES = 64 * 1024;
 
 let found: Finding[] = [];
 let accepted = 0;
@@ -30,31 +35,95 @@ const check = createChecker(
   },
 );
 
-/** The block as a Buffer over the same memory (its UTF-8 decoding is Node's fast one). */
-async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
-  yield Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** An error reading the file (the serial path's fault), told apart from a bug in judging it. */
+class ReadFailure {
+  constructor(readonly error: NodeJS.ErrnoException) {}
 }
 
-parentPort!.on('message', async ({ id, file, bytes, byteOffset }: BlockRequest) => {
-  let answer: BlockResult;
+function read(fd: number, bytes: Buffer, position: number): number {
   try {
-    let lines = 0;
-    let entries = 0;
-    for await (const batch of ndjsonLineBatches(once(bytes), { maxLineBytes: MAX_LINE_BYTES, invalidUtf8: 'report', byteOffset })) {
-      for (let i = 0; i < batch.length; i++) {
-        const line = batch[i]!;
-        lines = line.number;
-        const entry = lineEntry(line, file, strict);
-        if (entry === undefined) continue;
-        entries++;
-        check(entry);
-      }
-    }
-    answer = { id, lines, entries, accepted, findings: found };
+    return readSync(fd, bytes, 0, bytes.length, position);
   } catch (error) {
-    answer = { id, failure: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    throw new ReadFailure(error as NodeJS.ErrnoException);
   }
+}
+
+/**
+ * Offset of the first line that starts in [`start`, `end`): `start` itself when it is 0 or
+ * follows an LF, else the byte after the first LF from `start`; -1 when none does (the range
+ * lies inside a line begun before it).
+ */
+function firstLineStart(fd: number, start: number, end: number): number {
+  if (start === 0) return 0;
+  // Small reads: the first LF is most often within a line's length of `start`.
+  const bytes = Buffer.allocUnsafe(8192);
+  for (let at = start - 1; at < end - 1; ) {
+    const n = read(fd, bytes, at);
+    if (n === 0) return -1;
+    const lf = bytes.subarray(0, Math.min(n, end - 1 - at)).indexOf(10);
+    if (lf !== -1) return at + lf + 1;
+    at += n;
+  }
+  return -1;
+}
+
+/** The bytes from `from` (a line start) to the end of the line that holds byte `end - 1`, or of the file. */
+async function* rangeBytes(fd: number, from: number, end: number): AsyncGenerator<Buffer> {
+  let at = from;
+  let last = -1;
+  while (at < end) {
+    // A new buffer each time: the splitter may keep a view of one while a line spans reads.
+    const bytes = Buffer.allocUnsafe(Math.min(READ_BYTES, end - at));
+    const n = read(fd, bytes, at);
+    if (n === 0) return;
+    at += n;
+    last = bytes[n - 1]!;
+    yield bytes.subarray(0, n);
+  }
+  // The last line that starts in the range runs on past it, up to its LF.
+  if (last === 10) return;
+  for (;;) {
+    const bytes = Buffer.allocUnsafe(READ_BYTES);
+    const n = read(fd, bytes, at);
+    if (n === 0) return;
+    const lf = bytes.subarray(0, n).indexOf(10);
+    yield bytes.subarray(0, lf === -1 ? n : lf + 1);
+    if (lf !== -1) return;
+    at += n;
+  }
+}
+
+function send(answer: RangeAnswer): void {
   found = [];
   accepted = 0;
   parentPort!.postMessage(answer);
+}
+
+parentPort!.on('message', async ({ id, file, fd, start, end }: RangeRequest) => {
+  let lines = 0;
+  let entries = 0;
+  let readError: { code?: string; message: string } | undefined;
+  try {
+    const from = firstLineStart(fd, start, end);
+    if (from !== -1) {
+      for await (const batch of ndjsonLineBatches(rangeBytes(fd, from, end), { maxLineBytes: MAX_LINE_BYTES, invalidUtf8: 'report', byteOffset: from })) {
+        for (let i = 0; i < batch.length; i++) {
+          const line = batch[i]!;
+          lines = line.number;
+          const entry = lineEntry(line, file, strict);
+          if (entry === undefined) continue;
+          entries++;
+          check(entry);
+        }
+        if (found.length >= FINDINGS_PER_ANSWER) send({ id, done: false, accepted, findings: found });
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof ReadFailure)) {
+      send({ id, failure: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      return;
+    }
+    readError = { message: error.error.message, ...(error.error.code !== undefined && { code: error.error.code }) };
+  }
+  send({ id, done: true, accepted, findings: found, lines, entries, ...(readError && { readError }) });
 });
