@@ -236,7 +236,15 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     }
   };
 
-  /** Auth and limits shared by upgrades and polls; throws AuthError. */
+  /** Upgrades admitted whose socket is not registered yet, per user (counted against maxSocketsPerUser). */
+  const admitting = new Map<string, number>();
+  const release = (userId: string): void => {
+    const left = admitting.get(userId)! - 1;
+    if (left === 0) admitting.delete(userId);
+    else admitting.set(userId, left);
+  };
+
+  /** Auth and limits shared by upgrades and polls; throws AuthError; an admitted upgrade holds a place until {@link release}. */
   const admit = async (request: IncomingMessage, url: URL, kind: 'upgrade' | 'poll'): Promise<Principal> => {
     if (shuttingDown) throw new AuthError(503, 'shutting-down');
     if (!originAllowed(request)) throw new AuthError(403, 'origin');
@@ -256,7 +264,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     if (kind === 'upgrade') {
       const userWait = perUser.take(principal.userId, now());
       if (userWait > 0) throw new AuthError(429, 'rate-user', userWait);
-      if (core.socketsOf(principal.userId) >= maxSocketsPerUser) throw new AuthError(429, 'too-many-sockets', 5);
+      // Upgrades admitted and not yet attached count too: hooks that resumed in one tick each
+      // passed this check before any socket was registered (20 of a limit of 10; a hostile tester).
+      const admitted = admitting.get(principal.userId) ?? 0;
+      if (core.socketsOf(principal.userId) + admitted >= maxSocketsPerUser) throw new AuthError(429, 'too-many-sockets', 5);
+      admitting.set(principal.userId, admitted + 1);
     } else {
       perIp.refund(ip);
       const userWait = pollsPerUser.take(principal.userId, now());
@@ -315,6 +327,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     }
     admit(request, url, 'upgrade').then(
       (principal) => {
+        // From here to the socket's registration (attach, called by handleUpgrade) is synchronous.
+        release(principal.userId);
         if (socket.destroyed) return;
         if (shuttingDown) return refuseSocket(socket, 503, 'shutting-down');
         wss.handleUpgrade(request, socket, head, (ws) => attach(ws, principal, url.searchParams.get('since') || null));

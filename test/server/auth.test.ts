@@ -338,6 +338,46 @@ describe('origin, attempt limits, socket limits', () => {
   });
 });
 
+describe('maxSocketsPerUser with an authenticate hook that resumes many upgrades at once', () => {
+  it('holds: 20 upgrades whose hook awaits one shared lookup open 10 sockets, the others get 429 (it opened 20: a hostile tester)', async () => {
+    let ready!: () => void;
+    const gate = new Promise<void>((resolve) => (ready = resolve));
+    const server = await startServer({
+      jwt: undefined,
+      maxSocketsPerUser: 10,
+      attemptsPerIp: { perSecond: 1000, burst: 1000 },
+      attemptsPerUser: { perSecond: 1000, burst: 1000 },
+      // A single-flight cache: every upgrade waits for the same lookup, then all resume in one tick.
+      authenticate: async () => {
+        await gate;
+        return { userId: 'u1', admin: false };
+      },
+    });
+    const opened: Awaited<ReturnType<typeof connect>>[] = [];
+    const attempt = async (): Promise<number> => {
+      try {
+        opened.push(await connect(server.url()));
+        return 101;
+      } catch (error) {
+        return (error as { status?: number }).status ?? -1;
+      }
+    };
+    try {
+      const attempts = Array.from({ length: 20 }, attempt);
+      await sleep(300);
+      ready();
+      const statuses = await Promise.all(attempts);
+      expect(statuses.filter((s) => s === 101)).toHaveLength(10);
+      expect(server.rt.stats().connections).toBe(10);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+      expect(server.rt.stats().refusedUpgrades).toMatchObject({ 'too-many-sockets': 10 });
+    } finally {
+      for (const client of opened) client.ws.terminate();
+      await server.rt.close();
+    }
+  });
+});
+
 describe('custom authenticate hook, token expiry, mounting', () => {
   it('uses authenticate(request) instead of a JWT', async () => {
     const server = await startServer({
