@@ -369,6 +369,9 @@ export class Connection implements Subscriber {
     if (isBinary) return this.sendError(ErrorCode.UnsupportedFrame, 'binary frames are not part of the protocol: send JSON text');
     let value: unknown;
     const text = data.toString('utf8');
+    // Before any parse: JSON.parse of 16 KiB nested 8,000 deep costs about 1 ms, 10 times a flat frame.
+    const deep = text.length > MAX_INBOUND_DEPTH ? nestedPast(text, MAX_INBOUND_DEPTH) : -1;
+    if (deep !== -1) return this.sendError(ErrorCode.InvalidMessage, 'the frame nests deeper than a client message', `(root) expected at most ${MAX_INBOUND_DEPTH} levels of nesting, got more at position ${deep}`);
     try {
       value = JSON.parse(text);
     } catch (error) {
@@ -424,6 +427,31 @@ export function checkInbound(value: unknown, text?: string): InboundCheck {
   if (typeof type !== 'string') return { ok: false, code: ErrorCode.InvalidMessage, message: 'expected a message object with a string "type"', details: details(result.errors[0]) };
   const first = text === undefined ? result.errors[0] : asWritten(result.errors[0], value, (pointer) => numberLiteral(text, safeParseTree(text), [], pointer));
   return { ok: false, code: ErrorCode.InvalidMessage, message: `invalid ${type} message`, details: details(first) };
+}
+
+/**
+ * Deepest nesting of arrays and objects an inbound frame may have: a client's messages (ping,
+ * pong) nest one level. A frame nested deeper is refused unparsed (INVALID_MESSAGE): a few
+ * clients sending 16 KiB frames nested thousands deep stalled the server (a hostile tester).
+ */
+const MAX_INBOUND_DEPTH = 64;
+
+/** Offset of the bracket that opens level `max + 1` of `text`'s arrays and objects (strings skipped; not a JSON check), or -1. */
+function nestedPast(text: string, max: number): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return -1;
 }
 
 /**

@@ -114,6 +114,25 @@ describe('hostile input', () => {
     }
   });
 
+  it('a frame nested deeper than 64 levels is refused unparsed, INVALID_MESSAGE, and the socket goes on (16 KiB nested 8,000 deep stalled the server: a hostile tester)', async () => {
+    const server = await startServer();
+    try {
+      const client = await connect(server.url({ token: await token('deep') }));
+      client.ws.send(`${'['.repeat(8000)}${']'.repeat(8000)}`);
+      // 64 levels pass the check (and are then no message); a bracket inside a string is no level.
+      client.ws.send(`${'['.repeat(64)}"[[[{{{"${']'.repeat(64)}`);
+      client.ws.send('{"type":"ping","timestamp":7}');
+      await client.until(() => client.count('pong') === 1);
+      expect(client.frames.filter((f) => f.type === 'error').map((f) => f.data)).toEqual([
+        { code: ErrorCode.InvalidMessage, message: 'the frame nests deeper than a client message', details: '(root) expected at most 64 levels of nesting, got more at position 64' },
+        { code: ErrorCode.InvalidMessage, message: 'expected a message object with a string "type"', details: expect.stringContaining('(root) expected') },
+      ]);
+      client.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('an UNKNOWN_TYPE error names the type it got and the ones a client sends', async () => {
     const server = await startServer();
     try {
