@@ -652,8 +652,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
           if (refusedToken(code)) return;
           if (code === 429 || !response.ok) {
             void response.body?.cancel().catch(() => undefined);
-            // At least the backoff: a Retry-After of -1 or 0.0001 (a hostile proxy) made it spin.
-            wait = Math.max(Number(response.headers.get('retry-after')) * 1000 || 0, delay(++failures));
+            // At least the backoff: a Retry-After of -1 or 0.0001 (a hostile proxy) made it spin;
+            // at most the backoff's cap: past 2^31 ms a timer fires at once (it polled 300 times a second).
+            wait = Math.max(Math.min(Number(response.headers.get('retry-after')) * 1000, maxDelay) || 0, delay(++failures));
             // 429, polling faster than the server allows (catching up page after page): not a
             // loss, the server is there. Wait as long as it says, and stay connected.
             // Any other: 401 with a token provider may give another token, after the same backoff.
