@@ -1,23 +1,24 @@
 import { cut } from './errors.js';
 
 /**
- * Characters that, printed raw, can rewrite or forge what a terminal shows: the C0 controls
- * (newline, carriage return, escape, which starts ANSI sequences, …), DEL, the C1 controls
- * (U+0080–U+009F; U+009B is a one-character CSI for some terminals), the line and paragraph
- * separators, the bidirectional-text controls that reorder what is shown, the invisible
- * format characters that hide between others (zero-width space, non-joiner and joiner, word
- * joiner, invisible operators, soft hyphen, U+034F, U+180E, U+206A–F, U+FEFF, U+FFF9–B and the
- * tag characters U+E0000–E007F: `to\u200bken` is not `token`); and half a
- * surrogate pair alone, which written out as UTF-8 becomes U+FFFD and hides what it was.
- * Each match is one UTF-16 code unit, or the two of a tag character. The CLI's `oneLine` and `inertJson` use it too.
+ * Characters that, printed raw, can rewrite or forge what a terminal shows, by Unicode
+ * property rather than a hand list (which missed some: a hostile tester): the controls (Cc:
+ * newline, carriage return, escape, which starts ANSI sequences, DEL, the C1 controls, U+009B
+ * a one-character CSI for some terminals), the format characters (Cf: the bidirectional
+ * controls that reorder what is shown, zero-width space, joiners, soft hyphen, U+FEFF, the tag
+ * characters, U+1D173…), the line and paragraph separators (Zl, Zp), every other
+ * default-ignorable code point (the Hangul fillers, variation selectors, U+034F, U+17B4…),
+ * which hide between others (`to\u200bken` is not `token`), and half a surrogate pair alone
+ * (Cs), which written out as UTF-8 becomes U+FFFD and hides what it was. Each match is one
+ * code point: one UTF-16 code unit, or two. The CLI's `oneLine` and `inertJson` use it too.
  */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]|\udb40[\udc00-\udc7f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Default_Ignorable_Code_Point}]/u;
 /** {@link UNSAFE} with the `g` flag, for `replace` (kept here: a shared global pattern's `lastIndex` would leak between `test` calls). */
-const ALL_UNSAFE = new RegExp(UNSAFE.source, 'g');
+const ALL_UNSAFE = new RegExp(UNSAFE.source, 'gu');
 /** {@link UNSAFE} but the C0 controls and lone surrogates, which `JSON.stringify` escapes itself. */
-const UNSAFE_AFTER_JSON = /[\u007f-\u009f\u00ad\u034f\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]|\udb40[\udc00-\udc7f]/g;
+const UNSAFE_AFTER_JSON = /(?![\u0000-\u001f])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
 
-/** `\\u202e` for U+202E: the JSON escape of each UTF-16 code unit (a tag character is two: `\\udb40\\udc20`). */
+/** `\\u202e` for U+202E: the JSON escape of each UTF-16 code unit (a character past U+FFFF is two: `\\udb40\\udc20`). */
 const escape = (chars: string): string => chars.replace(/[^]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /**

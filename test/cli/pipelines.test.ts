@@ -244,6 +244,11 @@ describe('realtime-contract validate in a pipeline', () => {
     // Tag characters (astral, the usual hidden-text trick) and the other format characters (a reviewer).
     const tagged = '{"type":"ping","timestamp":1,"to\\udb40\\udc20k\\u206ae\\ufff9n\\u034f":1}';
     expect(cli(['validate', '-'], tagged).stdout).toMatch(/^<stdin>:1: ping \/to\\udb40\\udc20k\\u206ae\\ufff9n\\u034f expected/);
+    // Every default-ignorable and format character, by Unicode property: a musical format character, a Hangul
+    // filler, a variation selector, a Khmer inherent vowel (the hand list missed them: a hostile tester).
+    const more = '{"type":"ping","timestamp":1,"ti\ud834\udd73me\u3164s\ufe0ft\u17b4amp":1}';
+    expect(cli(['validate', '-'], more).stdout).toMatch(/^<stdin>:1: ping \/ti\\ud834\\udd73me\\u3164s\\ufe0ft\\u17b4amp expected no property "ti\\ud834\\udd73me\\u3164s\\ufe0ft\\u17b4amp"/);
+    expect(cli(['validate', '--format', 'json', '-'], more).stdout).toContain('"pointer":"/ti\\ud834\\udd73me\\u3164s\\ufe0ft\\u17b4amp"');
   });
 
   it('reports every fault of a message with --all-errors, counting the message once', () => {
