@@ -525,6 +525,7 @@ export class RealtimeCore {
    *   half a UTF-16 surrogate pair alone (no token names that user: see {@link hasLoneSurrogate})
    * @throws MessageValidationError when validation is on and the message is invalid, or holds
    *   half a UTF-16 surrogate pair alone in a string (nothing is sent)
+   * Both are thrown synchronously (programming errors); the promise rejects when the store cannot take the message.
    */
   publish(userId: string, message: UserMessage): Promise<StreamEntry> {
     if (typeof userId !== 'string' || userId === '') throw new TypeError('publish: userId must be a non-empty string');
@@ -538,6 +539,7 @@ export class RealtimeCore {
    * Publishes a global message (`x-audience: global`) to every connected user.
    * @throws TypeError for a type whose audience is not `global`
    * @throws MessageValidationError when validation is on and the message is invalid (nothing is sent)
+   * Both are thrown synchronously (programming errors); the promise rejects when the store cannot take the message.
    */
   broadcast(message: GlobalMessage): Promise<StreamEntry> {
     const type = (message as { type?: unknown } | null)?.type;
