@@ -141,7 +141,7 @@ function toMessageSchema(file: string, schema: SchemaNode): MessageSchema {
         (delivery.class === 'state' && Object.keys(delivery).length === 2 && (delivery.key === null || (typeof delivery.key === 'string' && delivery.key.startsWith('/'))))),
     '{ "class": "event" } or { "class": "state", "key": "<JSON Pointer>" | null }',
   );
-  need('x-spec-section', typeof schema['x-spec-section'] === 'string', 'the spec section it implements');
+  need('x-spec-section', typeof schema['x-spec-section'] === 'string', 'the spec section it implements, e.g. "x-spec-section": "3. Trades" (it orders and titles the generated reference)');
   need('examples', Array.isArray(schema.examples) && schema.examples.length > 0, 'at least one example');
   const type = schema.properties?.type?.const;
   if (typeof type !== 'string') throw new SchemaError(file, '/properties/type', 'a message schema needs `"type": { "const": "<message type>" }`');
@@ -211,7 +211,7 @@ function toDocumentSchema(file: string, schema: SchemaNode): DocumentSchema {
   if (typeof schema.title !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(schema.title)) {
     throw new SchemaError(file, '/title', 'a schema file needs a PascalCase title (a message schema also needs `properties.type.const` and x-direction)');
   }
-  if (typeof schema['x-spec-section'] !== 'string') throw new SchemaError(file, '/x-spec-section', 'a document schema needs the spec section it implements');
+  if (typeof schema['x-spec-section'] !== 'string') throw new SchemaError(file, '/x-spec-section', 'a document schema needs the spec section it implements, e.g. "x-spec-section": "3. Trades" (it orders and titles the generated reference)');
   return { file, title: schema.title, section: schema['x-spec-section'], schema };
 }
 

@@ -138,3 +138,16 @@ describe('diff reads a contract whose x-version-history lags its x-version', () 
     expect(aligned.changes).toEqual([]);
   });
 });
+
+describe('a message schema without one of the pieces README lists (title, description, x-direction, x-audience, x-delivery, x-spec-section, examples)', () => {
+  it.each(['title', 'description', 'x-direction', 'x-audience', 'x-delivery', 'x-spec-section', 'examples'])('is refused, naming %s', async (keyword) => {
+    const error = await loadError({
+      'trades.json': (schema) => {
+        const { [keyword]: _dropped, ...rest } = schema as Record<string, unknown>;
+        return rest as SchemaNode;
+      },
+    });
+    expect(error).toMatchObject({ file: 'trades.json', pointer: `/${keyword}` });
+    expect(error.message).toMatch(/a message schema needs /);
+  });
+});
