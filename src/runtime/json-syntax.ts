@@ -47,38 +47,90 @@ function codePoint(code: number): string {
 const INVISIBLE = /^[\p{Cc}\p{Cf}\p{Z}\p{Co}\p{Cn}\p{Cs}\p{M}\u115f\u1160\u3164\uffa0]$/u;
 
 /**
- * Where the text stops being JSON. V8 names the position for most faults; for an unexpected
- * token it does not, so the shortest prefix that fails for a reason other than running out
- * of input is found by binary search (only on this error path).
+ * Where the text stops being JSON: the position V8 states, when it states one; else (an
+ * unexpected token, or another engine's message) the one {@link jsonFaultAt} finds.
  */
 function syntaxErrorPosition(text: string, reason: string): number {
-  const stated = statedPosition(reason);
-  if (stated !== undefined) return stated;
-  if (reason.startsWith('Unexpected end of JSON input')) return text.length;
-  let good = 0;
-  let bad = text.length;
-  while (bad - good > 1) {
-    const middle = (good + bad) >>> 1;
-    if (failsBefore(text.slice(0, middle))) bad = middle;
-    else good = middle;
-  }
-  return bad - 1;
+  const stated = / at position (\d+)/.exec(reason);
+  return stated ? Number(stated[1]) : reason.startsWith('Unexpected end of JSON input') ? text.length : jsonFaultAt(text);
 }
 
-/** Whether `prefix` has a fault of its own, as opposed to merely ending early. */
-function failsBefore(prefix: string): boolean {
-  try {
-    JSON.parse(prefix);
-    return false;
-  } catch (error) {
-    const reason = (error as Error).message;
-    if (reason.startsWith('Unexpected end of JSON input')) return false;
-    const stated = statedPosition(reason);
-    return stated === undefined || stated < prefix.length;
+/**
+ * Where `text` stops being JSON (RFC 8259): the first character no continuation can make valid,
+ * the one V8 names (`[1,]` → the `]`, `01` → the `1`, a byte-order mark → 0), or `text.length`
+ * when the text merely ends early (`tru`, `[1,`), or is JSON after all (JSON.parse ran out of
+ * stack or memory). One pass, no recursion: the open containers are a stack of bits (set for an
+ * object), 10^8 nested brackets take 16 MB. Past the end `charCodeAt` is NaN, which no test
+ * below accepts: the fault is then at `text.length`, the end.
+ */
+function jsonFaultAt(text: string): number {
+  let i = 0;
+  let depth = 0;
+  let objects = new Uint8Array(16);
+  let c: number;
+  // What is due: 0 a value, 1 a value or `]`, 2 a key or `}`, 3 a key, 4 what follows a value, 5 a colon.
+  for (let due = 0; ; ) {
+    while ((c = text.charCodeAt(i)) === 32 || c === 10 || c === 13 || c === 9) i++;
+    if (due === 4) {
+      if (depth === 0) return i; // the end, or more than whitespace after the value
+      const object = (objects[(depth - 1) >> 3]! >> ((depth - 1) & 7)) & 1;
+      if (c === 44) due = object ? 3 : 0;
+      else if (c === (object ? 125 : 93)) depth--;
+      else return i;
+      i++;
+    } else if (due === 5) {
+      if (c !== 58) return i;
+      i++;
+      due = 0;
+    } else if ((due === 1 && c === 93) || (due === 2 && c === 125)) {
+      depth--;
+      i++;
+      due = 4;
+    } else if (due > 1 && c !== 34) {
+      return i; // a key is due
+    } else if (c === 34) {
+      for (i++; (c = text.charCodeAt(i)) !== 34; i++) {
+        if (!(c >= 32)) return i; // a control character, or the end
+        if (c === 92) {
+          c = text.charCodeAt(++i);
+          if (c === 117) {
+            for (let k = 0; k < 4; k++) if (!isDigit((c = text.charCodeAt(++i))) && !((c |= 32) >= 97 && c <= 102)) return i;
+          } else if (!'"\\/bfnrt'.includes(String.fromCharCode(c))) return i; // NaN: U+0000, no escape
+        }
+      }
+      i++;
+      due = due > 1 ? 5 : 4;
+    } else if (c === 91 || c === 123) {
+      if (depth >> 3 === objects.length) {
+        const more = new Uint8Array(objects.length * 2);
+        more.set(objects);
+        objects = more;
+      }
+      due = c === 91 ? 1 : 2;
+      objects[depth >> 3] = (objects[depth >> 3]! & ~(1 << (depth & 7))) | ((due - 1) << (depth & 7));
+      depth++;
+      i++;
+    } else if (c === 116 || c === 102 || c === 110) {
+      for (const char of c === 116 ? 'true' : c === 102 ? 'false' : 'null') if (text[i++] !== char) return i - 1;
+      due = 4;
+    } else {
+      // -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?: anything else fails at its first character.
+      if (c === 45) c = text.charCodeAt(++i);
+      if (c === 48) c = text.charCodeAt(++i);
+      else if (!isDigit(c)) return i;
+      else while (isDigit((c = text.charCodeAt(++i))));
+      if (c === 46) {
+        if (!isDigit(text.charCodeAt(++i))) return i;
+        while (isDigit((c = text.charCodeAt(++i))));
+      }
+      if ((c | 32) === 101) {
+        if ((c = text.charCodeAt(++i)) === 43 || c === 45) c = text.charCodeAt(++i);
+        if (!isDigit(c)) return i;
+        while (isDigit((c = text.charCodeAt(++i))));
+      }
+      due = 4;
+    }
   }
 }
 
-function statedPosition(reason: string): number | undefined {
-  const match = / at position (\d+)/.exec(reason);
-  return match ? Number(match[1]) : undefined;
-}
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
