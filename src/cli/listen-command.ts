@@ -3,13 +3,20 @@ import { PING_INTERVAL_MS, SERVER_MESSAGE_TYPES } from '../../generated/contract
 import { asWritten, numberLiteral, safeParseTree } from '../languages/as-written.js';
 import { findNonPortableIntegers } from '../languages/portability.js';
 import { escapeToken } from '../runtime/json-pointer.js';
-import { parseMessage } from '../runtime/parse.js';
-import { validateMessage } from '../runtime/validate.js';
-import { cut } from '../runtime/errors.js';
+import { scanJsonText } from '../languages/json-scan.js';
+import { describeSyntaxError } from '../runtime/json-syntax.js';
+import { failure, validateMessage } from '../runtime/validate.js';
+import { cut, type ValidationError } from '../runtime/errors.js';
 import { inertJson, noticeMessage, oneLine, shownPointer } from './report.js';
-import { duplicateKeyError, findDuplicateKeys, findLoneSurrogates, loneSurrogateError, mayHoldSurrogateEscape } from './sources/text.js';
+import { duplicateKeyError, findDuplicateKeys, findLoneSurrogates, loneSurrogateError, MAX_NESTING_DEPTH, mayHoldSurrogateEscape, nestingError } from './sources/text.js';
 import type { ValidationMode } from '../runtime/validate.js';
 
+
+/** Period of listen's heartbeat timer, ms: how it tells that its event loop was held up (see `arrivedAfter`). */
+const HEARTBEAT_MS = 20;
+
+/** Longer than this without a heartbeat, ms, and the event loop was held up (a long check): what it saw meanwhile came earlier. */
+const HELD_MS = 100;
 
 /** The largest message listen reads (ws's default limit): a larger one is reported, not held. */
 const MAX_FRAME_BYTES = 100 * 1024 * 1024;
@@ -51,7 +58,7 @@ export interface ListenReport {
    * valid: those are violations of the stream, not of the message.
    */
   valid: number;
-  /** Frames that are not: refused by this client, binary, not JSON, failing the schema, a key written twice (strict), or a client-to-server type. `valid + invalid === frames`. */
+  /** Frames that are not: refused by this client, binary, not JSON, nested deeper than `MAX_NESTING_DEPTH` (1,000 levels; refused unparsed), failing the schema, a key written twice (strict), or a client-to-server type. `valid + invalid === frames`. */
   invalid: number;
   counts: Record<string, number>;
   violations: Violation[];
@@ -75,7 +82,10 @@ interface Output {
  * Connects (token as `?token=`), answers each `ping` with a `pong` echoing its timestamp,
  * validates every frame as a server→client message in `mode`, and checks that pings come
  * every `pingIntervalMs` (± tolerance), that no pong comes unasked (listen sends no ping), and
- * that the first frame is `connection`. A run with
+ * that the first frame is `connection`. A frame nested deeper than `MAX_NESTING_DEPTH` levels is
+ * refused unparsed (keyword `depth`), as `validate` refuses such a line. Times are those frames
+ * may have come at: a ping read late because this client was busy checking a large frame is
+ * not late for that (only when it is late whenever it came while the client was busy). A run with
  * no frame at all, or that the server ends by closing with any code but 1000, is a violation.
  * With `count`, exactly the first `count` frames are checked; later ones are ignored, and fewer
  * is a violation of its own (`protocol:`), whether `durationMs` ran out or the server closed
@@ -148,20 +158,47 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     if (counts && code !== 1000) violate({ index: null, type: null, pointer: '', keyword: 'close', message: `the server closed the connection with ${code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''} before the run ended` });
   };
 
+  // This client's event loop as a timer sees it. A check that runs long (a frame of many MB)
+  // holds the loop: frames that come meanwhile wait unread, then are read at once, and the
+  // server's close and the end of the run are seen late. What is seen while the loop is held, or
+  // right after (HELD_MS), may have happened any time since it was last free: the keepalive
+  // checks take that earliest time for a ping's or the end's (a frame checked for 56 s made the
+  // next ping, and the silence before the end, look late: a hostile tester).
+  let freeAt = Date.now();
+  let heldFrom = freeAt;
+  let heldUntil = -Infinity;
+  const heartbeat = setInterval(() => {
+    const now = Date.now();
+    if (now - freeAt > HELD_MS) {
+      // Held since freeAt; one stretch with the last when it follows it closely (frames that waited through both).
+      if (freeAt - heldUntil > HELD_MS) heldFrom = freeAt;
+      heldUntil = now;
+    }
+    freeAt = now;
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+  /** The earliest time something seen at `seen` (`Date.now()` then) may have happened: itself, unless the loop was held. */
+  const arrivedAfter = (seen: number) => (seen - freeAt > HELD_MS ? freeAt : seen - heldUntil <= HELD_MS ? heldFrom : seen);
+
   // The handshake counts toward --duration too: a server that never answers ends the run in time.
   const ws = new WebSocket(url, { handshakeTimeout: Math.min(10_000, durationMs), maxPayload: MAX_FRAME_BYTES });
   let started = Date.now();
   let lastPing = started;
+  /** The earliest the last ping may have come ({@link arrivedAfter}; `lastPing` is when it was read). */
+  let lastPingEarliest = started;
   let pings = 0;
   let resolveDone = () => {};
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
   // Once the run has ended (count reached, duration over, closed), later frames and our own
   // close are not part of it: several frames can arrive in one read, after the Nth.
   let stopped = false;
-  /** When the server closed the socket, if it did before the run ended. */
+  /** When the server closed the socket, if it did before the run ended (the earliest it may have: {@link arrivedAfter}). */
   let closedAt: number | null = null;
+  /** When the run ended (the earliest it may have, when this client was held up checking a frame). */
+  let endedAt: number | null = null;
   const finish = () => {
     stopped = true;
+    endedAt ??= arrivedAfter(Date.now());
     resolveDone();
   };
   // Listening before 'open' resolves: the connection message can come in the same read as the upgrade.
@@ -191,7 +228,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   });
   ws.on('close', (code, reason) => {
     if (stopped) return;
-    closedAt = Date.now();
+    closedAt = arrivedAfter(Date.now());
     // A socket that never opened is reported as a connection failure (exit 2) instead.
     serverClosed(code, reason, opened);
     finish();
@@ -204,25 +241,44 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       report.invalid++;
       violate({ index, type: null, pointer: '', keyword: 'frame', message: 'expected a text frame, got a binary frame' });
     } else {
-      const result = parseMessage(data as Buffer, { mode: options.mode });
-      // A valid frame's value is the one parseMessage read: parsed once (a frame near the 100 MiB
-      // limit took 6.5 times its size: a hostile tester). An invalid one is read again, for its type.
-      const value: { type?: unknown; timestamp?: unknown } | null = result.ok ? result.message : safeParse(data as Buffer);
+      const text = (data as Buffer).toString('utf8');
+      // One pass over the text before any parse (a frame of 90 MB nested 45,000,000 deep ran
+      // this client out of memory): a frame nested too deep is refused unparsed; the pass
+      // serves the checks of keys written twice and of portable integers below.
+      const scan = scanJsonText(text, undefined, MAX_NESTING_DEPTH);
+      if (scan.deepAt !== undefined) {
+        report.invalid++;
+        const error = nestingError(scan.deepAt, text[scan.deepAt]!);
+        violate({ index, type: null, pointer: error.pointer, keyword: error.keyword, message: error.message });
+        if (index === 0) violate({ index, type: null, pointer: '/type', keyword: 'protocol', message: 'expected the first frame to be the "connection" message, got a frame nested too deep to read' });
+        if (options.count !== undefined && report.frames >= options.count) finish();
+        return;
+      }
+      // Parsed once, for its verdict and its type alike (a frame near the 100 MiB limit took 6.5
+      // times its size when read twice: a hostile tester), as parseMessage reads text.
+      const parsed = parseFrame(text);
+      const result = 'value' in parsed ? validate(parsed.value) : failure('json', [parsed.error]);
+      const value: { type?: unknown; timestamp?: unknown } | null = 'value' in parsed && typeof parsed.value === 'object' && parsed.value !== null ? parsed.value : null;
       // A type is shown cut at 60 characters, as error texts cut keys: a server's 1 MB `type` is not printed whole.
       const type = typeof value?.type === 'string' ? cut(value.type, 60) : null;
       if (type !== null) report.counts[scrub(type)] = (report.counts[scrub(type)] ?? 0) + 1;
       if (type === 'ping') {
         if (typeof value?.timestamp === 'number') ws.send(JSON.stringify({ type: 'pong', timestamp: value.timestamp }));
-        checkPing(now - lastPing, pings === 0 ? 'the connection' : 'the previous ping', index);
+        // When this client was held up checking frames before this one, the ping may have come
+        // any time since it was last free: judged by the bounds of when it came, not by when it was read.
+        const earliest = arrivedAfter(now);
+        const late = earliest - lastPing > interval + slack;
+        const early = pings > 0 && now - lastPingEarliest < interval - slack;
+        if (late || early) checkPing(now - lastPing, pings === 0 ? 'the connection' : 'the previous ping', index);
         if (pings++ > 0) report.pingIntervals.push(now - lastPing);
         lastPing = now;
+        lastPingEarliest = earliest;
       }
       // Strict mode, as `validate`: a key written twice is a fault (I-JSON, RFC 7493); JSON.parse keeps the last.
       // So is a lone surrogate (`"\ud800"`), which UTF-8 cannot carry.
-      const text = (data as Buffer).toString('utf8');
       const strict = options.mode === 'strict' && value !== null;
       const textFaults = [
-        ...(strict ? findDuplicateKeys(text, { value }).map(({ pointer }) => duplicateKeyError(pointer)) : []),
+        ...(strict ? findDuplicateKeys(text, { value }, scan).map(({ pointer }) => duplicateKeyError(pointer)) : []),
         ...(strict && mayHoldSurrogateEscape(text) ? findLoneSurrogates(value).map(loneSurrogateError) : []),
       ];
       const passed = textFaults.length === 0 && result.ok && (SERVER_MESSAGE_TYPES as readonly string[]).includes(result.message.type);
@@ -246,7 +302,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         violate({ index, type, pointer: '', keyword: 'keepalive', message: 'expected a pong only in answer to a ping, got one unasked (listen sends no ping): the server pings, the client answers' });
       } else {
         // Accepted: what other languages would read differently, and (tolerant) values outside a closed list.
-        for (const warning of findNonPortableIntegers(text, validate)) warn({ index, type, pointer: warning.pointer, message: warning.message });
+        for (const warning of findNonPortableIntegers(text, validate, scan, { value })) warn({ index, type, pointer: warning.pointer, message: warning.message });
         for (const notice of result.notices ?? []) warn({ index, type, pointer: notice.pointer, message: noticeMessage(notice) });
       }
       if (index === 0 && type !== 'connection') {
@@ -292,20 +348,21 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     ws.once('error', (error) => resolve(scrub(error.message)));
   });
   if (connected !== true) {
+    clearInterval(heartbeat);
     if (text) output.stderr(`realtime-contract: cannot connect to ${shown}: ${oneLine(connected)}\n`);
     else output.stdout(`${inertJson({ url: shown, error: connected })}\n`);
     return 2;
   }
   ws.on('error', () => undefined);
   started = Date.now();
-  if (pings === 0) lastPing = started;
+  if (pings === 0) lastPing = lastPingEarliest = started;
   const timer = setTimeout(finish, durationMs);
   // A server that sends its close frame but leaves TCP open: ws says nothing until it gives up
   // (30 s). Its socket is CLOSING from that frame on: the run ends there, and the close is read below.
   let closingSeenAt: number | null = null;
   const watch = setInterval(() => {
     if (ws.readyState !== WebSocket.CLOSING || stopped) return;
-    closingSeenAt = Date.now();
+    closingSeenAt = arrivedAfter(Date.now());
     finish();
   }, 50);
   // Ctrl-C ends the run early: what was seen so far is reported, as at the end of --duration.
@@ -349,7 +406,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   }
   // The last stretch, up to the end of the run or the server's close: a server that stopped
   // pinging is silent past the interval.
-  const end = closedAt ?? Date.now();
+  const end = closedAt ?? endedAt ?? Date.now();
+  clearInterval(heartbeat);
   if (end - lastPing > interval + slack) checkPing(end - lastPing, pings === 0 ? 'the connection' : 'the last ping', null, true);
   if (report.close === null) {
     ws.close(1000, 'listen finished');
@@ -384,12 +442,12 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   }
 }
 
-function safeParse(data: Buffer): { type?: unknown; timestamp?: unknown } | null {
+/** A frame's text parsed, or why it is not JSON (as `parseMessage` says it). */
+function parseFrame(text: string): { value: unknown } | { error: ValidationError } {
   try {
-    const value = JSON.parse(data.toString('utf8')) as unknown;
-    return typeof value === 'object' && value !== null ? (value as { type?: unknown }) : null;
-  } catch {
-    return null;
+    return { value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { error: describeSyntaxError(text, (error as Error).message) };
   }
 }
 

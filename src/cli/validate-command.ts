@@ -126,7 +126,8 @@ export function createChecker(options: CheckerOptions, findings: Findings & { fa
         // A text that is this message alone (an NDJSON line, a one-message document) is not parsed again.
         const own = entry.index === undefined ? { value: entry.value } : undefined;
         for (const warning of findNonPortableIntegers(text, validate, scan, own)) {
-          findings.warning(entry.file, line + lineOf(warning.offset) - 1, `${shownPointer(warning.pointer)} ${warning.message}`, warning.index);
+          // A text of many messages names the message; a message of an array with a text of its own (one nested too deep beside it) is the entry's.
+          findings.warning(entry.file, line + lineOf(warning.offset) - 1, `${shownPointer(warning.pointer)} ${warning.message}`, warning.index ?? entry.index);
         }
       }
       if (strict && entry.source !== escapesOf) {
@@ -141,7 +142,7 @@ export function createChecker(options: CheckerOptions, findings: Findings & { fa
         // Tolerant mode: a value outside a closed list passed; say so, the verdict stands.
         if (warn && result.notices) for (const notice of result.notices) findings.warning(entry.file, entry.locate(notice.pointer), `${shownPointer(notice.pointer)} ${noticeMessage(notice)}`, entry.index);
       } else findings.rejected(check(entry, result, options.mode, allErrors, lone));
-    } else if (entry.kind === 'syntax') findings.rejected([{ file: entry.file, line: entry.line, type: null, error: entry.error }]);
+    } else if (entry.kind === 'syntax') findings.rejected([{ file: entry.file, line: entry.line, ...(entry.index !== undefined && { index: entry.index }), type: null, error: entry.error }]);
     else if (entry.kind === 'unreadable') findings.fault?.(entry.reason);
   };
 }

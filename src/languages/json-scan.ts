@@ -4,6 +4,12 @@ export interface JsonTextScan {
   keys: number;
   /** Whether some number of the text is a whole float (`1.0`, `1e3`) or an integer beyond ±(2^53 − 1), by {@link isNonPortable}. */
   nonPortable: boolean;
+  /**
+   * With a `maxDepth`: offset of the `[` or `{` that opens level `maxDepth + 1` of the text's
+   * arrays and objects (the root's bracket opens level 1), where the scan stopped (`keys` and
+   * `nonPortable` then tell of the text before it only); undefined when the text nests no deeper.
+   */
+  deepAt: number | undefined;
 }
 
 /**
@@ -18,12 +24,22 @@ export interface JsonTextScan {
  * 16 or more integer digits, or a fraction close enough to a whole number that a double of
  * that size may round to it; only those are converted and checked with {@link isNonPortable}.
  *
+ * The same pass counts the levels of nesting (brackets outside strings, as a quote and a
+ * backslash are read above): with `maxDepth` it stops at the bracket that opens one level more,
+ * so that a caller can refuse text nested too deep before any parse reads it (a parse of text
+ * nested 45,000,000 deep took gigabytes; this check costs a comparison per structural character).
+ *
  * @param suspects when given, receives the value of every non-portable number, in text order
+ * @param maxDepth the most levels of nesting read (see {@link JsonTextScan.deepAt}); default: any
  */
-export function scanJsonText(text: string, suspects?: number[]): JsonTextScan {
+export function scanJsonText(text: string, suspects?: number[], maxDepth?: number): JsonTextScan {
   const length = text.length;
+  // A small integer either way: the comparison per bracket stays one of two small integers.
+  const limit = maxDepth === undefined || maxDepth >= ANY_DEPTH ? ANY_DEPTH : maxDepth;
   let keys = 0;
   let nonPortable = false;
+  let depth = 0;
+  let deepAt: number | undefined;
   let i = 0;
   while (i < length) {
     const c = text.charCodeAt(i);
@@ -53,10 +69,24 @@ export function scanJsonText(text: string, suspects?: number[]): JsonTextScan {
           }
         }
       }
-    } else i++;
+    } else {
+      // `[` 91, `]` 93, `{` 123, `}` 125; the other characters read here (spaces, `,`, `:`) are below 91.
+      if (c >= 91) {
+        if (c === 91 || c === 123) {
+          if (++depth > limit) {
+            deepAt = i;
+            break;
+          }
+        } else if (c === 93 || c === 125) depth--;
+      }
+      i++;
+    }
   }
-  return { keys, nonPortable };
+  return { keys, nonPortable, deepAt };
 }
+
+/** {@link scanJsonText}'s depth without a limit: more levels than a text of 2^30 characters can open. */
+const ANY_DEPTH = 0x3fffffff;
 
 /**
  * The end of the number token that starts at `start`, negated when the number may be a whole
@@ -136,6 +166,34 @@ export function arrayElementSpans(text: string): number[] {
     }
   }
   return spans;
+}
+
+/**
+ * Offset just past the array or object that `text` starts with (after JSON whitespace): the
+ * bracket that closes its first bracket, found in one pass over the characters at any depth
+ * (brackets in strings skipped as {@link arrayElementSpans} skips them); -1 when the text starts
+ * with anything else or the bracket is never closed. Whether the text is one value without
+ * parsing it (text nested too deep to parse): exact for text that `JSON.parse` accepts; for
+ * other text it tells only where its brackets balance.
+ */
+export function rootValueEnd(text: string): number {
+  const length = text.length;
+  let i = 0;
+  for (let c = text.charCodeAt(i); c === 32 || c === 10 || c === 13 || c === 9; c = text.charCodeAt(++i));
+  const first = text.charCodeAt(i);
+  if (first !== 91 && first !== 123) return -1;
+  let depth = 0;
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      let close = text.indexOf('"', i + 1);
+      while (close !== -1 && text.charCodeAt(close - 1) === 92 && escaped(text, close)) close = text.indexOf('"', close + 1);
+      if (close === -1) return -1;
+      i = close;
+    } else if (c === 91 || c === 123) depth++;
+    else if ((c === 93 || c === 125) && --depth === 0) return i + 1;
+  }
+  return -1;
 }
 
 /** Whether the character at `index` is escaped: an odd number of backslashes before it. */

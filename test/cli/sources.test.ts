@@ -91,14 +91,18 @@ describe('the elements of a .json array', () => {
 });
 
 describe('keys written twice in a .json array', () => {
-  it('are found in each element, past an element nested deeper than the scanner can walk, and the deep one is its own element\'s', async () => {
+  it('are found in each element, past an element nested deeper than the scanner can walk, which is an error of its own (nested too deep to read)', async () => {
     let deep = '{"a":1,"a":2}';
     for (let level = 0; level < 12_000; level++) deep = `{"x":${deep}}`;
     const text = `[\n{"type":"ping","timestamp":1,"b":1,"b":2},\n{"type":"ai_tasks","data":${deep}},\n{"type":"pong","timestamp":1},\n{"type":"pong","timestamp":1,"c":1,"c":2}\n]`;
-    const entries = (await collect(['-'], text, 'json')).filter((entry) => entry.kind === 'message');
-    expect(entries.map((entry) => entry.duplicateKeys)).toEqual([[{ pointer: '/b', line: 2 }], [{ pointer: '', line: 3 }], [], [{ pointer: '/c', line: 5 }]]);
-    // Its faults, which its tree is too deep to place, are on the line it starts on (they were on line 1).
-    expect(entries[1]!.locate('/ts')).toBe(3);
+    const entries = await collect(['-'], text, 'json');
+    expect(entries.map((entry) => [entry.kind, entry.kind === 'unreadable' ? undefined : entry.index])).toEqual([['message', 0], ['syntax', 1], ['message', 2], ['message', 3]]);
+    expect(entries.flatMap((entry) => (entry.kind === 'message' ? [entry.duplicateKeys] : []))).toEqual([[{ pointer: '/b', line: 2 }], [], [{ pointer: '/c', line: 5 }]]);
+    // The deep one's error is on its line, where the limit is passed: past 1,000 levels of its own (its root and 999 of "x").
+    const position = text.indexOf('{"type":"ai_tasks"') + '{"type":"ai_tasks","data":'.length + 999 * '{"x":'.length;
+    expect(entries[1]).toMatchObject({ line: 3, error: { keyword: 'depth', position, found: `"{" opening level 1001 at column ${position - text.indexOf('{"type":"ai_tasks"') + 1} (position ${position})` } });
+    // The others are located on their own lines.
+    expect((entries[3] as { locate: (pointer: string) => number }).locate('/c')).toBe(5);
   });
 });
 

@@ -370,16 +370,20 @@ describe('realtime-contract validate', () => {
     );
   });
 
-  it('gives JSON nested 10,000 levels deep a clear result', () => {
+  it('gives JSON nested 1,000 levels deep (the limit) a clear result, and refuses 10,000 levels unparsed', () => {
+    // The root object is level 1: 999 arrays in `data` make 1,000 levels.
+    const atLimit = `${'['.repeat(999)}1${']'.repeat(999)}`;
     const deep = `${'['.repeat(10_000)}1${']'.repeat(10_000)}`;
-    const target = file('deep.json', `{"type":"trades","data":${deep},"ts":"2026-01-14T16:30:00.000Z"}`);
-    const deepLine = file('deep.ndjson', `{"type":"trades","data":${deep},"ts":"2026-01-14T16:30:00.000Z"}\n${'['.repeat(10_000)}\n`);
+    const target = file('deep.json', `{"type":"trades","data":${atLimit},"ts":"2026-01-14T16:30:00.000Z"}`);
+    const deepLine = file('deep.ndjson', `{"type":"trades","data":${atLimit},"ts":"2026-01-14T16:30:00.000Z"}\n${'['.repeat(10_000)}\n{"type":"trades","data":${deep},"ts":"2026-01-14T16:30:00.000Z"}\n`);
     const { stdout } = cli(['validate', target, deepLine]);
+    const limit = 'expected at most 1000 levels of nesting (the most the CLI reads; the contract sets no limit), got "[" opening level 1001';
     expect(stdout).toBe(
       `${target}:1: trades /data expected an object, got an array of 1 item\n` +
         `${deepLine}:1: trades /data expected an object, got an array of 1 item\n` +
-        `${deepLine}:2: - (root) expected valid JSON, got the end of the text (Unexpected end of JSON input)\n` +
-        '0 valid, 3 invalid\n',
+        `${deepLine}:2: - (root) ${limit} at position 1000\n` +
+        `${deepLine}:3: - (root) ${limit} at position ${'{"type":"trades","data":'.length + 999}\n` +
+        '0 valid, 4 invalid\n',
     );
   });
 

@@ -3,14 +3,15 @@ import { arrayElementSpans, scanJsonText, type JsonTextScan } from '../../langua
 import { validationError } from '../../runtime/errors.js';
 import { parsePointer } from '../../runtime/json-pointer.js';
 import { describeSyntaxError } from '../../runtime/json-syntax.js';
-import type { SourceEntry } from './entry.js';
+import type { SourceEntry, SyntaxEntry } from './entry.js';
 import { deepestNode, numberLiteral, safeParseTree } from '../../languages/as-written.js';
-import { countKeys, decodeUtf8, findDuplicateKeys, lineAt, lineAtByte, lineLookup, sniffBinary, type DuplicateKey } from './text.js';
+import { countKeys, decodeUtf8, findDuplicateKeys, lineAt, lineAtByte, lineLookup, MAX_NESTING_DEPTH, nestingError, sniffBinary, type DuplicateKey } from './text.js';
 
 /**
  * Reads one JSON document: a message, or an array of messages (each yields an entry with its
  * `index`). An entry's `locate(pointer)` gives the line of the faulty value, found by parsing the
- * text again with jsonc-parser only when asked (only on rejection).
+ * text again with jsonc-parser only when asked (only on rejection). A message nested deeper than
+ * {@link MAX_NESTING_DEPTH} is an error found before any parse (see {@link readDocumentText}).
  *
  * @param bytes the whole document (UTF-8; a byte-order mark is dropped)
  * @param duplicateKeys whether to look for keys written twice
@@ -53,10 +54,21 @@ function isMessagePerLine(text: string): boolean {
   }
 }
 
-/** {@link readDocument} on text already decoded; `parsed` is its value when the caller has parsed it. */
-export function* readDocumentText(text: string, file: string, duplicateKeys: boolean, parsed?: { value: unknown }): Generator<SourceEntry> {
+/**
+ * {@link readDocument} on text already decoded. Before any parse, one pass of {@link scanDocument}
+ * over the text: a document nested deeper than {@link MAX_NESTING_DEPTH} is not parsed whole
+ * (see {@link tooDeepEntries}).
+ *
+ * @param parsed its value, when the caller has parsed it (after `scan` found it no deeper than the limit)
+ * @param scan its {@link scanDocument}, when the caller has it
+ */
+export function* readDocumentText(text: string, file: string, duplicateKeys: boolean, parsed?: { value: unknown }, scan = scanDocument(text)): Generator<SourceEntry> {
   if (text.trim() === '') {
     yield { kind: 'syntax', file, line: 1, error: validationError('', 'json', 'at least one message', text === '' ? 'an empty file' : 'only whitespace') };
+    return;
+  }
+  if (scan.deepAt !== undefined) {
+    yield* tooDeepEntries(text, file, duplicateKeys, scan.deepAt);
     return;
   }
   let document: unknown;
@@ -66,10 +78,9 @@ export function* readDocumentText(text: string, file: string, duplicateKeys: boo
     const syntax = describeSyntaxError(text, (error as Error).message);
     const position = syntax.position ?? 0;
     const line = lineAt(text, position);
-    // The report names the line: say the column in it too (the position counts from the start of the document).
-    const column = position - (text.lastIndexOf('\n', position - 1) + 1) + 1;
     const at = ` at position ${position} `;
-    const placed = line > 1 && syntax.found?.includes(at) ? { ...syntax, found: syntax.found.replace(at, ` at column ${column} (position ${position}) `), message: syntax.message.replace(at, ` at column ${column} (position ${position}) `) } : syntax;
+    const where = ` ${placeIn(text, position, line)} `;
+    const placed = line > 1 && syntax.found?.includes(at) ? { ...syntax, found: syntax.found.replace(at, where), message: syntax.message.replace(at, where) } : syntax;
     yield { kind: 'syntax', file, line, error: placed };
     return;
   }
@@ -79,11 +90,10 @@ export function* readDocumentText(text: string, file: string, duplicateKeys: boo
     yield { kind: 'syntax', file, line: 1, error: validationError('', 'json', 'at least one message', 'an empty array') };
     return;
   }
-  const scan = duplicateKeys ? scanJsonText(text) : undefined;
   let spans: number[] | undefined;
   const spansOf = () => (spans ??= arrayElementSpans(text));
   // Each message's keys written twice (pointers from the message, offsets in the document).
-  const duplicatesOf: Map<number, DuplicateKey[]> = !scan ? new Map() : isArray ? arrayDuplicates(text, messages, scan, spansOf) : new Map([[0, findDuplicateKeys(text, { value: document }, scan)]]);
+  const duplicatesOf: Map<number, DuplicateKey[]> = !duplicateKeys ? new Map() : isArray ? arrayDuplicates(text, messages, scan, spansOf) : new Map([[0, findDuplicateKeys(text, { value: document }, scan)]]);
   const source = { text, line: 1, scan };
   const lineOfOffset = lineLookup(text);
   const treeOf = messageTrees(text, isArray ? spansOf : undefined);
@@ -113,6 +123,107 @@ export function* readDocumentText(text: string, file: string, duplicateKeys: boo
       source,
     };
   }
+}
+
+/**
+ * {@link scanJsonText} of a whole document, up to {@link MAX_NESTING_DEPTH} levels in each of its
+ * messages: one more in a document whose root is an array (its bracket is no level of its
+ * messages, which are its elements). Reads no further than the bracket that passes the limit.
+ */
+export function scanDocument(text: string): JsonTextScan {
+  return scanJsonText(text, undefined, MAX_NESTING_DEPTH + (text.charCodeAt(skipSpace(text, 0)) === 91 ? 1 : 0));
+}
+
+/** Offset of the first character from `from` that is no JSON whitespace (`text.length` when none is). */
+function skipSpace(text: string, from: number): number {
+  let at = from;
+  for (let c = text.charCodeAt(at); c === 32 || c === 10 || c === 13 || c === 9; c = text.charCodeAt(++at));
+  return at;
+}
+
+/** Where `position` is in a document, as its errors say it: `at position P` on line 1, `at column C (position P)` on a later line. */
+function placeIn(text: string, position: number, line: number): string {
+  if (line <= 1) return `at position ${position}`;
+  // The report names the line: say the column in it too (the position counts from the start of the document).
+  const column = position - (text.lastIndexOf('\n', position - 1) + 1) + 1;
+  return `at column ${column} (position ${position})`;
+}
+
+/**
+ * The entries of a document nested deeper than {@link MAX_NESTING_DEPTH} (`deepAt`: the bracket
+ * that passes it, as {@link scanDocument} found it), which is not parsed whole. An array whose
+ * elements each read alone (`[`, elements, commas, `]`) gives each element its own entry, in
+ * order: an error at its place for each element nested too deep, as a bad line of NDJSON, and a
+ * message for each other, judged as in a document read whole (its text its own `source`).
+ * Anything else is one error, at `deepAt`.
+ */
+function* tooDeepEntries(text: string, file: string, duplicateKeys: boolean, deepAt: number): Generator<SourceEntry> {
+  const lineOfOffset = lineLookup(text);
+  const error = (position: number, index?: number): SyntaxEntry => {
+    const line = lineOfOffset(position);
+    return { kind: 'syntax', file, line, ...(index !== undefined && { index }), error: nestingError(position, text[position]!, placeIn(text, position, line)) };
+  };
+  const spans = text.charCodeAt(skipSpace(text, 0)) === 91 ? arrayElementSpans(text) : [];
+  if (spans.length === 0 || !isArrayOf(text, spans)) {
+    yield error(deepAt);
+    return;
+  }
+  const entries: SourceEntry[] = [];
+  // One budget of pointers to keys written twice for the whole document, as in arrayDuplicates.
+  const shared = { budget: 2 * text.length + 65_536 };
+  for (let index = 0; 2 * index + 1 < spans.length; index++) {
+    const start = spans[2 * index]!;
+    const own = text.slice(start, spans[2 * index + 1]);
+    const scan = scanJsonText(own, undefined, MAX_NESTING_DEPTH);
+    if (scan.deepAt !== undefined) {
+      entries.push(error(start + scan.deepAt, index));
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(own);
+    } catch {
+      // Not JSON: the document is one error, said where it passes the limit.
+      yield error(deepAt);
+      return;
+    }
+    const line = lineOfOffset(start);
+    const duplicates = duplicateKeys ? findDuplicateKeys(own, { value }, scan, shared).map(({ pointer, offset }) => ({ pointer, line: lineOfOffset(start + offset) })) : [];
+    let tree: JsonNode | undefined | null = null;
+    const treeOf = () => (tree === null ? (tree = safeParseTree(own)) : tree);
+    entries.push({
+      kind: 'message',
+      file,
+      line,
+      index,
+      value,
+      duplicateKeys: duplicates,
+      locate: (pointer: string) => {
+        const found = treeOf();
+        return found ? lineOfOffset(start + nearestOffset(found, parsePointer(pointer))) : line;
+      },
+      literal: (pointer: string) => numberLiteral(own, treeOf(), [], pointer),
+      // An element that is an array is no message, and the portability check warns of nothing in it, as in a document read whole.
+      source: { text: own, line, scan: Array.isArray(value) ? { ...scan, nonPortable: false } : scan },
+    });
+  }
+  yield* entries;
+}
+
+/** Whether `text` is `[`, the elements at `spans` (from {@link arrayElementSpans}) separated by commas, and `]`, with JSON whitespace around each. */
+function isArrayOf(text: string, spans: readonly number[]): boolean {
+  let at = skipSpace(text, 0);
+  if (text.charCodeAt(at) !== 91) return false;
+  at = skipSpace(text, at + 1);
+  for (let i = 0; i < spans.length; i += 2) {
+    if (i > 0) {
+      if (text.charCodeAt(at) !== 44) return false;
+      at = skipSpace(text, at + 1);
+    }
+    if (at !== spans[i]) return false;
+    at = skipSpace(text, spans[i + 1]!);
+  }
+  return text.charCodeAt(at) === 93 && skipSpace(text, at + 1) === text.length;
 }
 
 /**

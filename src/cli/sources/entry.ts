@@ -33,7 +33,7 @@ export interface MessageEntry extends Place {
   source: { text: string; line: number; scan?: JsonTextScan | undefined };
 }
 
-/** Text that is not a message: not JSON, not UTF-8, an empty file, a line too long to hold. */
+/** Text that is not a message: not JSON, not UTF-8, an empty file, a line too long to hold, nested too deep to read (`index`: an element of a `.json` array). */
 export interface SyntaxEntry extends Place {
   kind: 'syntax';
   error: ValidationError;

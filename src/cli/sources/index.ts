@@ -3,7 +3,8 @@
  * (recursively), NDJSON streamed line by line, standard input, FIFOs and process substitution
  * (`validate <(producer --dump)`). Each entry is a message with its place (`{ file, line, index?,
  * value }`), text that is not a message with its place and a `ValidationError` (`{ file, line,
- * error }`: not JSON, not UTF-8, empty, a line too long), or a path that could not be read.
+ * index?, error }`: not JSON, not UTF-8, empty, a line too long, nested deeper than
+ * `MAX_NESTING_DEPTH` levels, found before any parse), or a path that could not be read.
  *
  * Used by `validate` (through {@link readSourceBatches}: the same entries in arrays, one per
  * chunk read, for a reader that wants every MB/s), and meant for every command that reads
@@ -27,8 +28,9 @@
  * `duplicateKeyError(pointer)` is the `ValidationError` of a doubled key.
  */
 import { stat } from 'node:fs/promises';
+import { rootValueEnd } from '../../languages/json-scan.js';
 import type { InputFormat, NdjsonFileEntry, SourceEntry } from './entry.js';
-import { readDocument, readDocumentText } from './document.js';
+import { readDocument, readDocumentText, scanDocument } from './document.js';
 import { describeIoError, LINE_FILE, MESSAGE_FILE, messageFilesUnder, readAllBytes, readBytes } from './files.js';
 import { byteSize, validationError } from '../../runtime/errors.js';
 import { MAX_LINE_BYTES, peekFirstLine, readNdjsonBatches } from './ndjson.js';
@@ -38,7 +40,7 @@ export type { InputFormat, MessageEntry, NdjsonFileEntry, Place, SourceEntry, Sy
 export { describeIoError, MESSAGE_FILE } from './files.js';
 export { readDocument } from './document.js';
 export { emptyFileEntry, lineEntry, MAX_LINE_BYTES, parseLine, readNdjson, readNdjsonBatches } from './ndjson.js';
-export { decodeUtf8, duplicateKeyError, findDuplicateKeys, notUtf8Error, type DuplicateKey } from './text.js';
+export { decodeUtf8, duplicateKeyError, findDuplicateKeys, MAX_NESTING_DEPTH, nestingError, notUtf8Error, type DuplicateKey } from './text.js';
 
 /** How to read the given paths. */
 export interface SourceOptions {
@@ -191,14 +193,16 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
   // that one bad line of NDJSON does not turn the whole stream into one error.
   // One byte-order mark is dropped (the decoder drops it from UTF-8 text).
   const text = 'error' in decoded ? stripBom(whole.toString('utf8')) : decoded.text;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    // Not one document. NDJSON (any of its lines is a `{` … `}` line): every line is read on
-    // its own, so no fault hides the lines after it. Anything else (pretty-printed documents
-    // one after another) is one syntax error where the text stops being JSON, with the way
-    // out, not one error per line.
+  // One pass before any parse: text nested deeper than a message may be is not parsed whole.
+  // Such text is one document (null) when its first bracket closes at its end: read as such,
+  // its messages or its error (readDocumentText), not as lines.
+  const scan = scanDocument(text);
+  const parsed = scan.deepAt === undefined ? parseWhole(text) : isOneValue(text) ? null : undefined;
+  if (parsed === undefined) {
+    // Not one document (or too deep to read as one). NDJSON (any of its lines is a `{` … `}`
+    // line): every line is read on its own, so no fault hides the lines after it. Anything else
+    // (pretty-printed documents one after another) is one syntax error where the text stops
+    // being JSON, with the way out, not one error per line (or where it nests too deep).
     if (looksLikeNdjson([whole], Infinity, true)) {
       yield* readNdjsonBatches(slices(whole, CHUNK_BYTES), file, duplicateKeys);
       return;
@@ -209,7 +213,7 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
       return;
     }
     const hint = 'if it holds one message per line, say so with --input ndjson';
-    yield* inBatches([...readDocumentText(text, file, duplicateKeys)].map((entry) =>
+    yield* inBatches([...readDocumentText(text, file, duplicateKeys, undefined, scan)].map((entry) =>
       entry.kind === 'syntax' && entry.error.keyword === 'json' && entry.error.hint === undefined && text.trim() !== '' ? { ...entry, error: { ...entry.error, message: `${entry.error.message}; ${hint}`, hint } } : entry));
     return;
   }
@@ -218,7 +222,22 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
     yield [{ kind: 'syntax', file, line: lineAtByte(whole, decoded.offset), error: decoded.error }];
     return;
   }
-  yield* inBatches(readDocumentText(text, file, duplicateKeys, { value }));
+  yield* inBatches(readDocumentText(text, file, duplicateKeys, parsed ?? undefined, scan));
+}
+
+/** Whether `text` is one array or object, whatever its depth, by its brackets alone (see {@link rootValueEnd}). */
+function isOneValue(text: string): boolean {
+  const end = rootValueEnd(text);
+  return end !== -1 && text.slice(end).trim() === '';
+}
+
+/** `JSON.parse(text)`, or undefined for text that is not JSON. */
+function parseWhole(text: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
 }
 
 /**

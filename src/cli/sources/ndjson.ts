@@ -4,7 +4,7 @@ import { describeSyntaxError } from '../../runtime/json-syntax.js';
 import type { MessageEntry, SourceEntry } from './entry.js';
 import { ndjsonLineBatches, type NdjsonLine } from './ndjson-lines.js';
 import { numberLiteral, safeParseTree } from '../../languages/as-written.js';
-import { findDuplicateKeys, lineAt, notUtf8Error, sniffBinary } from './text.js';
+import { findDuplicateKeys, lineAt, MAX_NESTING_DEPTH, nestingError, notUtf8Error, sniffBinary } from './text.js';
 
 /** Longest NDJSON line read: past this a line is reported and skipped, not held in memory. */
 export const MAX_LINE_BYTES = 256 * 1024 * 1024;
@@ -82,11 +82,18 @@ export function lineEntry(line: NdjsonLine, file: string, duplicateKeys: boolean
  * error when it is not JSON. A message entry is one object (its `source` is itself, `locate`
  * a method), so a million lines cost a million small objects and nothing more.
  *
+ * Before any parse, one pass of {@link scanJsonText} over the text: text nested deeper than
+ * {@link MAX_NESTING_DEPTH} is a `depth` error at the bracket that passes it (a parse of a line
+ * nested 45,000,000 deep ran out of memory); the entry's `source.scan` keeps that pass for the
+ * checks that would read the text again (keys written twice, the portability check).
+ *
  * @param line the 1-based line number the entry carries
- * @param duplicateKeys whether to look for keys written twice (a second scan of the text, whose
- *   {@link scanJsonText} result the entry's `source.scan` keeps for the portability check)
+ * @param duplicateKeys whether to look for keys written twice (a second scan of the text, only
+ *   when the first counts more keys written than the value holds)
  */
 export function parseLine(text: string, file: string, line: number, duplicateKeys: boolean): SourceEntry {
+  const scan = scanJsonText(text, undefined, MAX_NESTING_DEPTH);
+  if (scan.deepAt !== undefined) return { kind: 'syntax', file, line, error: nestingError(scan.deepAt, text[scan.deepAt]!) };
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -106,9 +113,7 @@ export function parseLine(text: string, file: string, line: number, duplicateKey
     }
     return { kind: 'syntax', file, line, error: syntax };
   }
-  if (!duplicateKeys) return new LineMessage(file, line, value, text, NONE, undefined);
-  const scan = scanJsonText(text);
-  return new LineMessage(file, line, value, text, lineDuplicates(text, value, line, scan), scan);
+  return new LineMessage(file, line, value, text, duplicateKeys ? lineDuplicates(text, value, line, scan) : NONE, scan);
 }
 
 const NONE: MessageEntry['duplicateKeys'] = Object.freeze([]) as unknown as MessageEntry['duplicateKeys'];

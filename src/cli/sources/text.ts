@@ -5,6 +5,38 @@ import { scanJsonText, type JsonTextScan } from '../../languages/json-scan.js';
 import { escapeToken } from '../../runtime/json-pointer.js';
 import { firstInvalidUtf8Byte } from './ndjson-lines.js';
 
+/**
+ * Most levels of nesting of arrays and objects the CLI reads in one message (an NDJSON line, a
+ * `.json` document or one message of its array, a `listen` frame; a message's root object is
+ * level 1, a `.json` array's bracket is no level of its messages). Text nested deeper is
+ * reported (keyword `depth`, where the limit is passed) from the one pass of
+ * {@link scanJsonText} over it, before anything parses it, and the other lines, messages and
+ * frames are still read.
+ *
+ * The protocol's messages nest fewer than 10 levels; 1,000 leaves free-form fields (`result`,
+ * `metadata`) a hundred times that. Deeper text is no message a consumer can rely on: CPython's
+ * `json` module raises RecursionError at about 1,000 levels, serde_json refuses 128. Below the
+ * limit every fault stays placeable: jsonc-parser's recursive walks (lines, keys written twice,
+ * numbers as written) overflow the stack past about 3,400 levels of objects. Measured with
+ * `validate` on one strict-valid message: at 1,000 levels it costs what a flat one does (55 MB,
+ * 0.25 s, the process's own), at 10,000 3 MB more; then each level costs: 10^6 levels (2 MB)
+ * took 230 MB and 0.9 s, 5·10^6 (10 MB) 870 MB and 4 s, and 45·10^6 (90 MB, under the 256 MiB a
+ * line may hold) ran out of memory after 173 s, as a `listen` frame of 90 MB did. Past the
+ * limit the pass stops at its bracket: that 90 MB line is now refused in 1.8 s (reading it).
+ */
+export const MAX_NESTING_DEPTH = 1000;
+
+/**
+ * The error for text whose bracket `bracket` (`[` or `{`) at UTF-16 offset `position` opens
+ * level {@link MAX_NESTING_DEPTH} + 1 (`JsonTextScan.deepAt`).
+ *
+ * @param where how to say the place; default `at position <position>` (a `.json` document says its column too)
+ */
+export function nestingError(position: number, bracket: string, where = `at position ${position}`): ValidationError {
+  const expected = `at most ${MAX_NESTING_DEPTH} levels of nesting (the most the CLI reads; the contract sets no limit)`;
+  return { ...validationError('', 'depth', expected, `"${bracket}" opening level ${MAX_NESTING_DEPTH + 1} ${where}`), position };
+}
+
 /** A key written twice in one JSON object: what `JSON.parse` silently resolves to the last value. */
 export interface DuplicateKey {
   /**
