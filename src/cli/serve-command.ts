@@ -219,7 +219,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
       `  curl "http://localhost:${actual}/api/ws/poll?token=${demo.tokens.alice}"`,
       '    (a poll without since answers at once with a cursor and no messages; add &since=<that cursor> for what comes after it)',
       'Answer each {"type":"ping","timestamp":T} with {"type":"pong","timestamp":T} within 10 s, or the server closes with 4408.',
-      'The demo producer sends every message type each second. Ctrl-C stops.',
+      'The demo producer sends a message of every stream type each second (connection, ping, pong and error come from the server itself). Ctrl-C stops.',
       '',
     ].join('\n'),
   );
