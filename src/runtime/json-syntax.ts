@@ -51,7 +51,8 @@ const INVISIBLE = /^[\p{Cc}\p{Cf}\p{Z}\p{Co}\p{Cn}\p{Cs}\p{M}\u115f\u1160\u3164\
  * unexpected token, or another engine's message) the one {@link jsonFaultAt} finds.
  */
 function syntaxErrorPosition(text: string, reason: string): number {
-  const stated = / at position (\d+)/.exec(reason);
+  // At the end of the message: V8 quotes a short text whole, and `[1, at position 5]` said 5.
+  const stated = / at position (\d+)(?: \(line \d+ column \d+\))?$/.exec(reason);
   return stated ? Number(stated[1]) : reason.startsWith('Unexpected end of JSON input') ? text.length : jsonFaultAt(text);
 }
 

@@ -15,8 +15,8 @@ import { cut } from './errors.js';
 const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Default_Ignorable_Code_Point}]/u;
 /** {@link UNSAFE} with the `g` flag, for `replace` (kept here: a shared global pattern's `lastIndex` would leak between `test` calls). */
 const ALL_UNSAFE = new RegExp(UNSAFE.source, 'gu');
-/** {@link UNSAFE} but the C0 controls and lone surrogates, which `JSON.stringify` escapes itself. */
-const UNSAFE_AFTER_JSON = /(?![\u0000-\u001f])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
+/** {@link UNSAFE} but the C0 controls and lone surrogates, which `JSON.stringify` escapes itself (Cc past C0 is U+007F–U+009F; a lookahead instead cost 6 times as much a line). */
+const UNSAFE_AFTER_JSON = /[\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
 
 /** `\\u202e` for U+202E: the JSON escape of each UTF-16 code unit (a character past U+FFFF is two: `\\udb40\\udc20`). */
 const escape = (chars: string): string => chars.replace(/[^]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);

@@ -173,6 +173,11 @@ describe('describeSyntaxError finds where JSON.parse failed, as V8 does, in one 
     expect(statedPosition(parseError(swapped)!)).toBe(swapped.length - 2);
   });
 
+  it('reads a position only at the end of the message, not in the text V8 quotes (a reviewer: `[1, at position 5]` said 5)', () => {
+    expect(describeSyntaxError('[1, at position 5]', parseError('[1, at position 5]')!).position).toBe(4);
+    expect(describeSyntaxError('[" at position 9",]', parseError('[" at position 9",]')!).position).toBe(18);
+  });
+
   it('a text that is JSON after all (JSON.parse ran out of stack or memory) is placed at its end, without looping or throwing', () => {
     const text = `${'['.repeat(1e5)}${']'.repeat(1e5)}`;
     expect(describeSyntaxError(text, 'Maximum call stack size exceeded')).toMatchObject({ position: text.length, found: 'the end of the text (Maximum call stack size exceeded)' });
