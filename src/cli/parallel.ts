@@ -8,8 +8,8 @@
  * on a machine with more than one core.
  *
  * This thread reads nothing but the file's first line (to sniff a binary file) and is woken
- * about once per range. It read the file and handed the workers a copy of every 64 KiB block
- * before: on the bench's 225 MB file the peak was 132 MB, now 96 MB, in about the same time.
+ * once per range. It read the file and handed the workers a copy of every 64 KiB block before:
+ * on the bench's 225 MB file the peak was 132 MB, now 96–98 MB, in about the same time.
  *
  * Memory stays bounded: at most two ranges per worker are in flight, a worker sends what it
  * found every {@link FINDINGS_PER_ANSWER} findings, and a line longer than `MAX_LINE_BYTES` is
@@ -32,12 +32,11 @@ import { sniffBinary } from './sources/text.js';
 export const PARALLEL_FROM = 8 * 1024 * 1024;
 
 /**
- * Default bytes per range: about 900 ranges for the bench's 225 MB file (a wake-up of this
- * thread each, against 3,500 blocks before), and small enough that the findings of the ranges
- * waiting behind a slow one stay a few MiB when every line is invalid (1 MiB ranges held 50 MB
- * more than 64 KiB blocks on a file of 300,000 invalid lines; 256 KiB, 10 MB).
+ * Default bytes per range, as the blocks this thread handed out before were: ranges ahead wait
+ * in this thread with their findings, and on a file of 5,000,000 invalid lines 256 KiB ranges
+ * held 438 MB at peak, 64 KiB 273 MB (a reviewer); on the bench's valid file both held about 96 MB.
  */
-const RANGE_BYTES = 256 * 1024;
+const RANGE_BYTES = 64 * 1024;
 
 /** Ranges handed to one worker and not yet finished, at most: one being judged, one waiting. */
 const IN_FLIGHT_PER_WORKER = 2;
@@ -143,7 +142,13 @@ export class ParallelValidation {
         check({ kind: 'syntax', file, line: 1, error: validationError('', 'json', 'UTF-8 JSON text', binary) });
         return;
       }
-      await this.validateRanges(file, handle.fd, size, findings, check);
+      try {
+        await this.validateRanges(file, handle.fd, size, findings, check);
+      } catch (error) {
+        // Ranges may still be read through the descriptor closed below: the workers stop first.
+        await this.close();
+        throw error;
+      }
     } finally {
       // A worker that failed leaves the others reading this descriptor: they stop first.
       if (this.broken !== undefined) await this.close();

@@ -114,8 +114,8 @@ parentPort!.on('message', async ({ id, file, fd, start, end }: RangeRequest) => 
           if (entry === undefined) continue;
           entries++;
           check(entry);
+          if (found.length >= FINDINGS_PER_ANSWER) send({ id, done: false, accepted, findings: found });
         }
-        if (found.length >= FINDINGS_PER_ANSWER) send({ id, done: false, accepted, findings: found });
       }
     }
   } catch (error) {
