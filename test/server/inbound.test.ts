@@ -133,6 +133,22 @@ describe('hostile input', () => {
     }
   });
 
+  it('quotes a number as written in a frame of a keepalive\'s size, as parsed in a larger one (a second parse of 16 KiB frames stalled the server: a hostile tester)', async () => {
+    const server = await startServer();
+    try {
+      const client = await connect(server.url({ token: await token('numbers') }));
+      client.ws.send('{"type":"ping","timestamp":1.50}');
+      client.ws.send(`{"type":"ping","timestamp":1.50,"pad":"${'x'.repeat(2000)}"}`);
+      await client.until(() => client.count('error') === 2);
+      const details = client.frames.filter((f) => f.type === 'error').map((f) => (f.data as { details: string }).details);
+      expect(details[0]).toMatch(/^\/timestamp expected an integer, got a number 1\.50\b/);
+      expect(details[1]).toMatch(/^\/timestamp expected an integer, got a number 1\.5\b/);
+      client.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('an UNKNOWN_TYPE error names the type it got and the ones a client sends', async () => {
     const server = await startServer();
     try {
