@@ -210,7 +210,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   const b = options.backoff ?? {};
   const base = b.baseMs ?? 1000;
   const factor = b.factor ?? 2;
-  const maxDelay = b.maxMs ?? 30_000;
+  // At most 2e9 ms (23 days): a timer set past 2^31 - 1 ms fires at once (maxMs: Infinity polled a thousand times a second).
+  const maxDelay = Math.min(b.maxMs ?? 30_000, 2e9);
   const stableMs = b.stableMs ?? 10_000;
   const random = options.random ?? Math.random;
   const pongTimeout = options.pongTimeoutMs ?? PONG_TIMEOUT_MS;
@@ -293,8 +294,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     local('connection', { status: state, mode, ...extra });
   }
 
+  /** The wait before attempt number `attempt` (1 or more: every caller counts the attempt first), ms. */
   function delay(attempt: number): number {
-    const step = Math.min(maxDelay, base * factor ** Math.max(0, attempt - 1));
+    const step = Math.min(maxDelay, base * factor ** (attempt - 1));
     return b.jitter === false ? step : random() * step;
   }
 
@@ -315,6 +317,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     let timeout: ReturnType<typeof setTimeout> | undefined;
     try {
       const t = typeof source === 'function' ? await Promise.race([source(), new Promise<never>((_, reject) => (timeout = setTimeout(reject, connectTimeout, new Error('timeout'))))]) : source;
+      // A socket opened while the provider answered (a poll's stale ask): its answer is moot (it closed a working socket; a reviewer).
+      if (open) return undefined;
       if (t === refused || !t) {
         stopUnauthorized(status.lastHttpStatus ?? 401);
         // The refused token again (a refresh that lags): never sent; the provider is asked again
@@ -337,8 +341,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     clear();
     stopPolling();
     // A socket attempt under way when a poll is refused: its failure restarted polling.
-    if (socket) detach(socket, 1000, '');
-    socket = undefined;
+    forget();
     set({ state: 'unauthorized', mode: 'offline', nextAttemptAt: null, lastHttpStatus: httpStatus });
     announce('error', mode);
   }
@@ -437,6 +440,14 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     } catch {
       // already closing
     }
+  }
+
+  /** Closes the socket, if any, without handling its end (nothing is retried). */
+  function forget(): void {
+    if (socket) detach(socket, 1000, '');
+    socket = undefined;
+    open = false;
+    stopTimers();
   }
 
   function stopTimers(): void {
@@ -775,7 +786,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       wsUrl();
       source = t;
       refused = undefined;
-      if (status.state === 'idle' || status.state === 'closed' || status.state === 'unauthorized') {
+      if (['idle', 'closed', 'unauthorized'].includes(status.state)) {
         run++;
         listen(true);
         set({ reconnectAttempts: 0, lastHttpStatus: null });
@@ -797,10 +808,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       stopPolling();
       const wasConnected = status.connected;
       const mode = open ? 'ws' : 'polling';
-      if (socket) detach(socket, 1000, '');
-      socket = undefined;
-      open = false;
-      stopTimers();
+      forget();
       set({ state: 'idle', mode: 'offline', nextAttemptAt: null });
       if (wasConnected) announce('disconnected', mode);
     },

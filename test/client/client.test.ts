@@ -737,6 +737,27 @@ describe('client: a poll refused with 429', () => {
   });
 });
 
+describe('client: backoff.maxMs past what a timer holds', () => {
+  it('is taken as 2e9 ms: maxMs Infinity and a Retry-After of 2147484 s polled a thousand times a second (a hostile tester)', async () => {
+    let polls = 0;
+    const server = await pollOnlyServer((_req, res) => {
+      polls++;
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '2147484' }).end('{"error":"rate-user"}');
+    });
+    try {
+      const client = nodeClient(server.url, { fallbackAfter: 1, backoff: { baseMs: 100, maxMs: Infinity } });
+      client.connect('good');
+      await until(() => polls >= 1, 'the first poll');
+      await sleep(800);
+      expect(polls).toBe(1);
+      expect(client.getStatus().state).not.toBe('closed');
+    } finally {
+      closeClients();
+      await server.close();
+    }
+  });
+});
+
 describe('client: reconnection and resume', () => {
   /**
    * A socket attempt that races a poll: the client holds e1.2 from a first socket (connection
