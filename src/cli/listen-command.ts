@@ -8,7 +8,7 @@ import { describeSyntaxError } from '../runtime/json-syntax.js';
 import { failure, validateMessage } from '../runtime/validate.js';
 import { cut, type ValidationError } from '../runtime/errors.js';
 import { inertJson, noticeMessage, oneLine, shownPointer } from './report.js';
-import { duplicateKeyError, findDuplicateKeys, findLoneSurrogates, loneSurrogateError, MAX_NESTING_DEPTH, mayHoldSurrogateEscape, nestingError } from './sources/text.js';
+import { duplicateKeyError, findDuplicateKeys, findLoneSurrogates, loneSurrogateError, MAX_NESTING_DEPTH, mayHoldSurrogateEscape, nestingError, syntaxErrorBefore } from './sources/text.js';
 import type { ValidationMode } from '../runtime/validate.js';
 
 
@@ -248,7 +248,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       const scan = scanJsonText(text, undefined, MAX_NESTING_DEPTH);
       if (scan.deepAt !== undefined) {
         report.invalid++;
-        const error = nestingError(scan.deepAt, text[scan.deepAt]!);
+        const error = syntaxErrorBefore(text, scan.deepAt) ?? nestingError(scan.deepAt, text[scan.deepAt]!);
         violate({ index, type: null, pointer: error.pointer, keyword: error.keyword, message: error.message });
         if (index === 0) violate({ index, type: null, pointer: '/type', keyword: 'protocol', message: 'expected the first frame to be the "connection" message, got a frame nested too deep to read' });
         if (options.count !== undefined && report.frames >= options.count) finish();

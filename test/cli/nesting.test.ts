@@ -270,3 +270,15 @@ describe('listen: a frame nested deeper than MAX_NESTING_DEPTH', () => {
     expect(report.counts.ping).toBeGreaterThanOrEqual(4);
   });
 });
+
+describe('a line nested too deep that is broken sooner', () => {
+  it('is reported at its first fault, not at the bracket past the limit (a reviewer: a missing colon was reported at the 1,001st bracket)', () => {
+    const broken = `{"type" 1, "x": ${'['.repeat(MAX_NESTING_DEPTH + 5)}`;
+    const target = file('broken-and-deep.ndjson', `${tradeLine}\n${broken}\n${'['.repeat(MAX_NESTING_DEPTH + 1)}\n`);
+    const { stdout } = cli(['validate', target]);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe(`${target}:2: - (root) expected valid JSON, got "1" at position 8 (Expected ':' after property name)`);
+    expect(lines[1]).toMatch(new RegExp(`^${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: - \\(root\\) ${LIMIT.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    expect(lines[2]).toBe('1 valid, 2 invalid');
+  });
+});

@@ -4,7 +4,7 @@ import { describeSyntaxError } from '../../runtime/json-syntax.js';
 import type { MessageEntry, SourceEntry } from './entry.js';
 import { ndjsonLineBatches, type NdjsonLine } from './ndjson-lines.js';
 import { numberLiteral, safeParseTree } from '../../languages/as-written.js';
-import { findDuplicateKeys, lineAt, MAX_NESTING_DEPTH, nestingError, notUtf8Error, sniffBinary } from './text.js';
+import { findDuplicateKeys, lineAt, MAX_NESTING_DEPTH, nestingError, notUtf8Error, sniffBinary, syntaxErrorBefore } from './text.js';
 
 /** Longest NDJSON line read: past this a line is reported and skipped, not held in memory. */
 export const MAX_LINE_BYTES = 256 * 1024 * 1024;
@@ -93,7 +93,7 @@ export function lineEntry(line: NdjsonLine, file: string, duplicateKeys: boolean
  */
 export function parseLine(text: string, file: string, line: number, duplicateKeys: boolean): SourceEntry {
   const scan = scanJsonText(text, undefined, MAX_NESTING_DEPTH);
-  if (scan.deepAt !== undefined) return { kind: 'syntax', file, line, error: nestingError(scan.deepAt, text[scan.deepAt]!) };
+  if (scan.deepAt !== undefined) return { kind: 'syntax', file, line, error: syntaxErrorBefore(text, scan.deepAt) ?? nestingError(scan.deepAt, text[scan.deepAt]!) };
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -3,6 +3,7 @@ import { visit } from 'jsonc-parser';
 import { cut, validationError, type ValidationError } from '../../runtime/errors.js';
 import { scanJsonText, type JsonTextScan } from '../../languages/json-scan.js';
 import { escapeToken } from '../../runtime/json-pointer.js';
+import { describeSyntaxError } from '../../runtime/json-syntax.js';
 import { firstInvalidUtf8Byte } from './ndjson-lines.js';
 
 /**
@@ -32,6 +33,23 @@ export const MAX_NESTING_DEPTH = 1000;
  *
  * @param where how to say the place; default `at position <position>` (a `.json` document says its column too)
  */
+/**
+ * The fault of `text` before `position` (where it passes the nesting limit), or undefined: a
+ * text nested too deep may be broken sooner (`{"type" 1, "x": [[[…` was reported at its
+ * 1,001st bracket, not at its missing colon: a reviewer). The part before `position` nests at
+ * most {@link MAX_NESTING_DEPTH} levels, so `JSON.parse` reads it safely.
+ */
+export function syntaxErrorBefore(text: string, position: number): ValidationError | undefined {
+  const prefix = text.slice(0, position);
+  try {
+    JSON.parse(prefix);
+  } catch (error) {
+    const reason = (error as Error).message;
+    if (!reason.startsWith('Unexpected end of JSON input')) return describeSyntaxError(prefix, reason);
+  }
+  return undefined;
+}
+
 export function nestingError(position: number, bracket: string, where = `at position ${position}`): ValidationError {
   const expected = `at most ${MAX_NESTING_DEPTH} levels of nesting (the most the CLI reads; the contract sets no limit)`;
   return { ...validationError('', 'depth', expected, `"${bracket}" opening level ${MAX_NESTING_DEPTH + 1} ${where}`), position };
