@@ -23,7 +23,7 @@ export interface ValidateCommandOptions {
   jobs?: number;
   /** Size in bytes from which a regular NDJSON file is validated by the workers; default 8 MiB. */
   parallelFrom?: number;
-  /** Bytes read at a time, handed to a worker as a block (cut at a line end); default 64 KiB. */
+  /** Bytes of a file per range handed to a worker (it judges the lines that start in it); default 64 KiB. */
   blockBytes?: number;
 }
 
@@ -44,8 +44,8 @@ export interface ValidateCommandOptions {
  * (`1705251000000.0`, beyond 2^53: src/languages/portability.ts) are warnings (on stderr in text
  * output, under `warnings` in JSON), and so, in tolerant mode, is each value accepted although outside its closed list
  * (a notice of `validateMessage`); the exit code does not change.
- * A regular NDJSON file of `parallelFrom` bytes or more (8 MiB) is cut into blocks of lines
- * judged by `jobs` worker threads (parallel.ts); the output is the serial path's, in order.
+ * A regular NDJSON file of `parallelFrom` bytes or more (8 MiB) is cut into byte ranges whose
+ * lines `jobs` worker threads read and judge (parallel.ts); the output is the serial path's, in order.
  * Output and exit codes: see `report.ts` (0 all valid, 1 any invalid, 2 a usage or I/O error;
  * every other file is still validated).
  */

@@ -305,7 +305,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     timer = undefined;
   }
 
-  /** Schedules the next socket attempt (replacing any), `ms` from now. */
+  /** Schedules the next socket attempt (replacing any), `ms` from now; the state says `waiting` unless polling or `unauthorized` (a provider asked again). */
   function schedule(ms: number): void {
     clear();
     set({ ...(!polling && status.state !== 'unauthorized' && { mode: 'offline', state: 'waiting' }), nextAttemptAt: Date.now() + ms });
