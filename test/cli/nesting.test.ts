@@ -5,16 +5,16 @@
  * deep ran `validate` out of memory after 173 s, and a `listen` frame the same after 107 s;
  * a frame that took long to check made the pings read after it look late.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_NESTING_DEPTH } from '../../src/cli/sources/index.js';
 import { rootValueEnd, scanJsonText } from '../../src/languages/json-scan.js';
 import { FIXTURES } from '../support/fixtures.js';
+import { runListen, stopWsServers, wsServer } from '../support/listen.js';
 
 const CLI = path.resolve('src/cli/main.ts');
 const trade = JSON.parse(readFileSync(path.join(FIXTURES, 'valid/spec/trades.json'), 'utf8')) as Record<string, unknown> & { data: Record<string, unknown> };
@@ -169,38 +169,9 @@ describe('validate: a message nested deeper than MAX_NESTING_DEPTH', () => {
 });
 
 describe('listen: a frame nested deeper than MAX_NESTING_DEPTH', () => {
-  const stops: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    await Promise.all(stops.splice(0).map((stop) => stop()));
-  });
-
-  /** A WebSocket server on 127.0.0.1 that hands each connection to `onConnection`, stopped after the test; its URL. */
-  async function server(onConnection: (ws: WebSocket) => void): Promise<string> {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await new Promise((resolve) => wss.once('listening', resolve));
-    stops.push(() => new Promise<void>((resolve) => {
-      for (const ws of wss.clients) ws.terminate();
-      wss.close(() => resolve());
-    }));
-    wss.on('connection', onConnection);
-    return `ws://127.0.0.1:${(wss.address() as { port: number }).port}/api/ws`;
-  }
-
-  /** Runs `listen` (killed after 40 s) and collects its output. */
-  function listen(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', ...args], { cwd: process.cwd() });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      const kill = setTimeout(() => child.kill('SIGKILL'), 40_000);
-      child.on('close', (status) => {
-        clearTimeout(kill);
-        resolve({ status, stdout, stderr });
-      });
-    });
-  }
+  afterEach(stopWsServers);
+  const server = wsServer;
+  const listen = (args: string[]) => runListen(args, {}, 40_000);
 
   const connection = JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: '2026-01-14T16:30:00.000Z', cursor: 'e.0' });
 
@@ -259,8 +230,8 @@ describe('listen: a frame nested deeper than MAX_NESTING_DEPTH', () => {
         }, Math.max(0, first + interval * sent - Date.now()));
       };
       ws.send(slow, () => next());
+      // Stopping the server after the test terminates this socket: its close ends the pings.
       ws.on('close', () => clearTimeout(timer));
-      stops.push(async () => clearTimeout(timer));
     });
     const { stdout } = await listen([url, '--duration', '8s', '--ping-interval', String(interval), '--tolerance', '0.9', '--format', 'json']);
     const report = JSON.parse(stdout) as { frames: number; violations: { index: number | null; keyword: string; message: string }[]; pingIntervals: number[]; counts: Record<string, number> };

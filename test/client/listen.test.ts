@@ -14,41 +14,19 @@ import { MemoryStreamStore } from '../../src/server/index.js';
 import { FakeServer } from './support/fake-server.js';
 import { harness, sign, stopHarnesses } from './support/reference.js';
 import { example, STREAM_TYPES } from './support/helpers.js';
+import { runListen, stopWsServers, wsServer } from '../support/listen.js';
 
 const CLI = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
 
-/** Runs the CLI (bounded: killed after 20 s) and collects its output. */
-function listen(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', ...args], { cwd: process.cwd(), env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('close', (status) => {
-      clearTimeout(kill);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+const listen = runListen;
+const echoServer = wsServer;
+afterEach(stopWsServers);
 
+/** What a test started besides its `echoServer`s, stopped after it. */
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await Promise.all(stops.splice(0).map((stop) => stop()));
 });
-
-/** A WebSocket server on 127.0.0.1 that hands each connection to `onConnection`, stopped after the test; its URL. */
-async function echoServer(onConnection: (ws: import('ws').WebSocket, request: import('node:http').IncomingMessage) => void): Promise<string> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise((resolve) => wss.once('listening', resolve));
-  stops.push(() => new Promise<void>((resolve) => {
-    for (const ws of wss.clients) ws.terminate();
-    wss.close(() => resolve());
-  }));
-  wss.on('connection', onConnection);
-  return `ws://127.0.0.1:${(wss.address() as { port: number }).port}/api/ws`;
-}
 
 /** A server that sends `frames` (text) to each client on connect, and records what clients send. */
 async function fixtureServer(frames: (string | Buffer)[], close?: { code: number; reason: string }): Promise<{ url: string; received: string[] }> {
