@@ -70,7 +70,7 @@ export function scanJsonText(text: string, suspects?: number[], maxDepth?: numbe
         }
       }
     } else {
-      // `[` 91, `]` 93, `{` 123, `}` 125; the other characters read here (spaces, `,`, `:`) are below 91.
+      // `[` 91, `]` 93, `{` 123, `}` 125; of the others read here only the letters of true, false and null are not below 91.
       if (c >= 91) {
         if (c === 91 || c === 123) {
           if (++depth > limit) {

@@ -149,6 +149,11 @@ function placeIn(text: string, position: number, line: number): string {
   return `at column ${column} (position ${position})`;
 }
 
+/** One budget of pointers to keys written twice for a whole document of `text` (shared by its elements, see {@link findDuplicateKeys}). */
+function duplicatesBudget(text: string): { budget: number } {
+  return { budget: 2 * text.length + 65_536 };
+}
+
 /**
  * The entries of a document nested deeper than {@link MAX_NESTING_DEPTH} (`deepAt`: the bracket
  * that passes it, as {@link scanDocument} found it), which is not parsed whole. An array whose
@@ -170,7 +175,7 @@ function* tooDeepEntries(text: string, file: string, duplicateKeys: boolean, dee
   }
   const entries: SourceEntry[] = [];
   // One budget of pointers to keys written twice for the whole document, as in arrayDuplicates.
-  const shared = { budget: 2 * text.length + 65_536 };
+  const shared = duplicatesBudget(text);
   for (let index = 0; 2 * index + 1 < spans.length; index++) {
     const start = spans[2 * index]!;
     const own = text.slice(start, spans[2 * index + 1]);
@@ -263,7 +268,7 @@ function arrayDuplicates(text: string, elements: unknown[], scan: JsonTextScan, 
   const found = new Map<number, DuplicateKey[]>();
   if (scan.keys <= countKeys(elements)) return found;
   const spans = spansOf();
-  const shared = { budget: 2 * text.length + 65_536 };
+  const shared = duplicatesBudget(text);
   for (let index = 0; 2 * index + 1 < spans.length; index++) {
     const start = spans[2 * index]!;
     const own = findDuplicateKeys(text.slice(start, spans[2 * index + 1]), { value: elements[index] }, undefined, shared);
