@@ -3,7 +3,8 @@
  * peers, prints markdown tables (targets first: measured ratio, spread, verdict) and writes the
  * same figures to .bench/results.json.
  *
- * Everything timed in-process is interleaved (scripts/bench/harness.ts) and judged by medians
+ * Everything timed in-process is interleaved (scripts/bench/harness.ts; validation and parsing
+ * with each candidate in its own isolate, scripts/bench/isolate.ts) and judged by medians
  * of same-round ratios with their interquartile range, because the machines are shared and
  * noisy; a target that fails is measured again (up to 3 times) before it is reported failed.
  * `BENCH_QUICK=1` cuts rounds and the NDJSON file for a smoke run; its figures are not for verdicts.
@@ -30,6 +31,11 @@ const quick = process.env.BENCH_QUICK === '1';
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const runs = (section: string) => only === null || only.has(section);
 const micro = quick ? { rounds: 9, batchNs: 100_000, warmupNs: 5_000_000 } : { rounds: 41, batchNs: 200_000, warmupNs: 20_000_000 };
+/**
+ * The isolated sections (validation, parse; isolate.ts): the rounds spread over 3 draws of
+ * fresh isolates, each primed longer than a process that has run everything before needs.
+ */
+const isolated = { ...micro, warmupNs: quick ? 30_000_000 : 100_000_000, draws: quick ? 1 : 3 };
 const ATTEMPTS = 3;
 const cliMessages = quick ? 200_000 : 1_000_000;
 const cliRounds = quick ? 1 : 3;
@@ -55,16 +61,25 @@ const retries: { section: string; type: string; attempt: number; figure: string 
 const sections: string[] = [];
 
 /** Re-measures each failing item up to ATTEMPTS times in all; returns the last measurement of each. */
-function retry<T extends { attempts: number }>(section: string, items: T[], passes: (item: T) => boolean, name: (item: T) => string, figure: (item: T) => string, again: (item: T, attempt: number) => T): T[] {
-  return items.map((first) => {
+async function retry<T extends { attempts: number }>(section: string, items: T[], passes: (item: T) => boolean, name: (item: T) => string, figure: (item: T) => string, again: (item: T, attempt: number) => T | Promise<T>): Promise<T[]> {
+  const measured: T[] = [];
+  for (const first of items) {
     let item = first;
     for (let attempt = 2; attempt <= ATTEMPTS && !passes(item); attempt++) {
       retries.push({ section, type: name(item), attempt: attempt - 1, figure: figure(item) });
       log(`${section}: ${name(item)} missed its target (${figure(item)}), measuring again`);
-      item = again(item, attempt);
+      item = await again(item, attempt);
     }
-    return item;
-  });
+    measured.push(item);
+  }
+  return measured;
+}
+
+/** `measure` on each item in turn (never two at once: each times one batch at a time). */
+async function each<T, R>(items: readonly T[], measure: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (const item of items) results.push(await measure(item));
+  return results;
 }
 
 // The import, bundle and CLI sections measure what a consumer installs: dist/, built fresh.
@@ -76,21 +91,22 @@ const values = (list: readonly { value: unknown }[]) => list.map((m) => m.value)
 
 let validation: { rows: ValidationRow[]; mixed: ValidationRow } | undefined;
 let verdicts: ReturnType<typeof checkVerdicts> | undefined;
-const { candidates, skipped } = await buildCandidates(inputs.map((t) => t.type));
+const types = inputs.map((t) => t.type);
+const { candidates, skipped } = await buildCandidates(types);
 if (runs('validation')) {
   verdicts = checkVerdicts(inputs, candidates);
   const v = verdicts;
   log(`validation: ${candidates.map((c) => c.id).join(', ')}`);
-  let rows = inputs.map((t) => benchSet(t.type, values(t.valid), values(t.invalid), candidates, v, micro, 1));
+  let rows = await each(inputs, (t) => benchSet(t.type, values(t.valid), values(t.invalid), candidates, types, v, isolated, 1));
   const byType = new Map(inputs.map((t) => [t.type, t]));
-  rows = retry('validation', rows, (r) => r.valid.strict!.vsHand.median <= TARGETS.strictPerType, (r) => r.type, (r) => x(r.valid.strict!.vsHand.median), (r, attempt) => {
+  rows = await retry('validation', rows, (r) => r.valid.strict!.vsHand.median <= TARGETS.strictPerType, (r) => r.type, (r) => x(r.valid.strict!.vsHand.median), (r, attempt) => {
     const t = byType.get(r.type)!;
-    return benchSet(t.type, values(t.valid), values(t.invalid), candidates, v, micro, attempt);
+    return benchSet(t.type, values(t.valid), values(t.invalid), candidates, types, v, isolated, attempt);
   });
   const mixedValid = mixedStream(inputs, 'valid');
   const mixedInvalid = mixedStream(inputs, 'invalid');
-  const measureMixed = (attempt: number) => benchSet('mixed', mixedValid, mixedInvalid, candidates, v, micro, attempt);
-  const [mixed] = retry('validation', [measureMixed(1)], (r) => r.valid.strict!.vsHand.median <= TARGETS.strictMixed, () => 'mixed', (r) => x(r.valid.strict!.vsHand.median), (_, attempt) => measureMixed(attempt));
+  const measureMixed = (attempt: number) => benchSet('mixed', mixedValid, mixedInvalid, candidates, types, v, isolated, attempt);
+  const [mixed] = await retry('validation', [await measureMixed(1)], (r) => r.valid.strict!.vsHand.median <= TARGETS.strictMixed, () => 'mixed', (r) => x(r.valid.strict!.vsHand.median), (_, attempt) => measureMixed(attempt));
   validation = { rows, mixed: mixed! };
   const worst = rows.reduce((a, b) => (b.valid.strict!.vsHand.median > a.valid.strict!.vsHand.median ? b : a));
   targets.push(
@@ -105,7 +121,7 @@ if (runs('parse')) {
   log('parse');
   const passes = (r: ParseRow) => r.vsFloor.median <= TARGETS.parseVsFloor && r.rejectLastVsValid.median <= TARGETS.rejectVsAccept;
   const byType = new Map(inputs.map((t) => [t.type, t]));
-  parse = retry('parse', inputs.map((t) => benchParseType(t, micro, 1)), passes, (r) => r.type, (r) => `${x(r.vsFloor.median)} of floor, reject/accept ${x(r.rejectLastVsValid.median)}`, (r, attempt) => benchParseType(byType.get(r.type)!, micro, attempt));
+  parse = await retry('parse', await each(inputs, (t) => benchParseType(t, isolated, 1)), passes, (r) => r.type, (r) => `${x(r.vsFloor.median)} of floor, reject/accept ${x(r.rejectLastVsValid.median)}`, (r, attempt) => benchParseType(byType.get(r.type)!, isolated, attempt));
   const worstFloor = parse.reduce((a, b) => (b.vsFloor.median > a.vsFloor.median ? b : a));
   const worstReject = parse.reduce((a, b) => (b.rejectLastVsValid.median > a.rejectLastVsValid.median ? b : a));
   targets.push(
@@ -129,7 +145,7 @@ if (runs('cli')) {
     return (f.mbPerSecond >= TARGETS.cliMbPerSecond || f.ofReference >= TARGETS.cliOfReference) && f.peakMiB <= TARGETS.cliPeakMiB;
   };
   const cliFigure = (c: CliBench) => c.figures.find((g) => g.id === 'cli')!;
-  const [measured] = retry('cli', [{ ...benchCli(inputs, cliMessages, cliRounds), attempts: 1 }], passes, () => 'cli', (c) => `${cliFigure(c).mbPerSecond.toFixed(0)} MB/s, ${cliFigure(c).peakMiB.toFixed(0)} MiB`, (_, attempt) => ({ ...benchCli(inputs, cliMessages, cliRounds), attempts: attempt }));
+  const [measured] = await retry('cli', [{ ...benchCli(inputs, cliMessages, cliRounds), attempts: 1 }], passes, () => 'cli', (c) => `${cliFigure(c).mbPerSecond.toFixed(0)} MB/s, ${cliFigure(c).peakMiB.toFixed(0)} MiB`, (_, attempt) => ({ ...benchCli(inputs, cliMessages, cliRounds), attempts: attempt }));
   cli = measured!;
   const f = cliFigure(cli);
   targets.push(
@@ -161,7 +177,7 @@ let scan: EvalScan | undefined;
 if (runs('startup')) {
   log('startup');
   const pkg = (figures: StartupFigure[]) => figures.find((f) => f.id === 'package')!;
-  const [measured] = retry('startup', [{ figures: benchStartup(startupRounds), attempts: 1 }], (s) => pkg(s.figures).overBaselineMs <= TARGETS.importOverBaselineMs, () => 'import', (s) => `${pkg(s.figures).overBaselineMs.toFixed(1)} ms`, (_, attempt) => ({ figures: benchStartup(startupRounds), attempts: attempt }));
+  const [measured] = await retry('startup', [{ figures: benchStartup(startupRounds), attempts: 1 }], (s) => pkg(s.figures).overBaselineMs <= TARGETS.importOverBaselineMs, () => 'import', (s) => `${pkg(s.figures).overBaselineMs.toFixed(1)} ms`, (_, attempt) => ({ figures: benchStartup(startupRounds), attempts: attempt }));
   startup = measured!.figures;
   scan = scanForEval();
   targets.push(
@@ -174,7 +190,7 @@ if (runs('startup')) {
 let generate: GenerateFigure | undefined;
 if (runs('generate')) {
   log('generate');
-  const [measured] = retry('generate', [{ ...benchGenerate(generateRuns), attempts: 1 }], (g) => g.medianMs <= TARGETS.generateMs, () => 'generate', (g) => `${(g.medianMs / 1000).toFixed(2)} s`, (_, attempt) => ({ ...benchGenerate(generateRuns), attempts: attempt }));
+  const [measured] = await retry('generate', [{ ...benchGenerate(generateRuns), attempts: 1 }], (g) => g.medianMs <= TARGETS.generateMs, () => 'generate', (g) => `${(g.medianMs / 1000).toFixed(2)} s`, (_, attempt) => ({ ...benchGenerate(generateRuns), attempts: attempt }));
   generate = measured!;
   targets.push({ target: `npm run generate ≤ ${TARGETS.generateMs / 1000} s`, measured: `${(generate.medianMs / 1000).toFixed(2)} s`, spread: '', ok: generate.medianMs <= TARGETS.generateMs, attempts: measured!.attempts });
   sections.push(generateTable(generate));

@@ -87,13 +87,17 @@ export interface Skipped {
   reason: string;
 }
 
-/** Builds the seven candidates; TypeBox only if generated/typebox.ts loads. */
-export async function buildCandidates(types: readonly string[]): Promise<{ candidates: Candidate[]; skipped: Skipped[] }> {
+/**
+ * Builds the seven candidates, or only the one named `only` (a bench isolate builds only what
+ * it times); TypeBox only if generated/typebox.ts loads.
+ */
+export async function buildCandidates(types: readonly string[], only?: string): Promise<{ candidates: Candidate[]; skipped: Skipped[] }> {
+  const wanted = (id: string) => only === undefined || only === id;
   const skipped: Skipped[] = [];
-  const ajvTable = compileAjvAtRunTime(types);
-  const candidates: Candidate[] = [
-    { id: 'strict', label: 'strict (generated)', validate: (v) => validateMessage(v, { mode: 'strict' }).ok },
-    {
+  const candidates: Candidate[] = [];
+  if (wanted('strict')) candidates.push({ id: 'strict', label: 'strict (generated)', validate: (v) => validateMessage(v, { mode: 'strict' }).ok });
+  if (wanted('tolerant')) {
+    candidates.push({
       id: 'tolerant',
       label: 'tolerant (generated)',
       validate: (v) => validateMessage(v, { mode: 'tolerant' }).ok,
@@ -103,22 +107,22 @@ export async function buildCandidates(types: readonly string[]): Promise<{ candi
         const strict = validateMessage(value, { mode: 'strict' });
         return !strict.ok && strict.errors[0]?.keyword === 'additionalProperties';
       },
-    },
-    { id: 'ajv', label: 'ajv run time + ajv-formats', validate: dispatch(ajvTable, (check, v) => check(v) as boolean) },
-    { id: 'ajv-ours', label: 'ajv run time + our date-time', validate: dispatch(compileAjvAtRunTime(types, 'ours'), (check, v) => check(v) as boolean) },
-  ];
-  try {
-    const { TypeCompiler } = await import('@sinclair/typebox/compiler');
-    const typebox = (await import('../../generated/typebox.js')) as { MessageSchemas?: Record<string, import('@sinclair/typebox').TSchema> };
-    if (!typebox.MessageSchemas) throw new Error('generated/typebox.ts exports no MessageSchemas');
-    const compiled = Object.fromEntries(types.map((type) => [type, TypeCompiler.Compile(typebox.MessageSchemas![type]!)]));
-    candidates.push({ id: 'typebox', label: 'TypeBox TypeCompiler', validate: dispatch(compiled, (check, v) => check.Check(v)) });
-  } catch (error) {
-    skipped.push({ id: 'typebox', reason: (error as Error).message.split('\n')[0]! });
+    });
   }
-  candidates.push(
-    { id: 'zod', label: 'zod 4', validate: dispatch(zodSchemas, (schema, v) => schema.safeParse(v).success) },
-    { id: 'hand', label: 'hand-written', validate: handValidate },
-  );
+  if (wanted('ajv')) candidates.push({ id: 'ajv', label: 'ajv run time + ajv-formats', validate: dispatch(compileAjvAtRunTime(types), (check, v) => check(v) as boolean) });
+  if (wanted('ajv-ours')) candidates.push({ id: 'ajv-ours', label: 'ajv run time + our date-time', validate: dispatch(compileAjvAtRunTime(types, 'ours'), (check, v) => check(v) as boolean) });
+  if (wanted('typebox')) {
+    try {
+      const { TypeCompiler } = await import('@sinclair/typebox/compiler');
+      const typebox = (await import('../../generated/typebox.js')) as { MessageSchemas?: Record<string, import('@sinclair/typebox').TSchema> };
+      if (!typebox.MessageSchemas) throw new Error('generated/typebox.ts exports no MessageSchemas');
+      const compiled = Object.fromEntries(types.map((type) => [type, TypeCompiler.Compile(typebox.MessageSchemas![type]!)]));
+      candidates.push({ id: 'typebox', label: 'TypeBox TypeCompiler', validate: dispatch(compiled, (check, v) => check.Check(v)) });
+    } catch (error) {
+      skipped.push({ id: 'typebox', reason: (error as Error).message.split('\n')[0]! });
+    }
+  }
+  if (wanted('zod')) candidates.push({ id: 'zod', label: 'zod 4', validate: dispatch(zodSchemas, (schema, v) => schema.safeParse(v).success) });
+  if (wanted('hand')) candidates.push({ id: 'hand', label: 'hand-written', validate: handValidate });
   return { candidates, skipped };
 }

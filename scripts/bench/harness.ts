@@ -28,7 +28,7 @@ export interface InterleaveOptions {
 /** Per-entry samples: ns per call, one per round, in round order. */
 export type Samples = Map<string, number[]>;
 
-type Loop = (fn: (input: unknown) => unknown, inputs: readonly unknown[], n: number, sink: (v: unknown) => void) => void;
+export type Loop = (fn: (input: unknown) => unknown, inputs: readonly unknown[], n: number, sink: (v: unknown) => void) => void;
 
 /**
  * A fresh copy of the timing loop for each entry. Built with `new Function` so that every
@@ -36,7 +36,7 @@ type Loop = (fn: (input: unknown) => unknown, inputs: readonly unknown[], n: num
  * at one call site, go megamorphic and add the same dispatch cost to fast and slow
  * candidates alike, which would squash the ratios.
  */
-function makeLoop(): Loop {
+export function makeLoop(): Loop {
   return new Function(
     'fn',
     'inputs',
@@ -51,7 +51,9 @@ function makeLoop(): Loop {
  * The clock batches are timed with, ns. By default the process's CPU time (user + system,
  * `getrusage`, microsecond resolution): on a shared machine a batch that loses the CPU to
  * another process is not charged for the time it waited, which wall time would do to one
- * batch and not its neighbour. `BENCH_CLOCK=wall` uses `process.hrtime` instead.
+ * batch and not its neighbour. `BENCH_CLOCK=wall` uses `process.hrtime` instead. (A thread's
+ * own CPU time would be better still, but Node 20 has no call for it, and Linux's
+ * `/proc/thread-self/schedstat` moves only at scheduler ticks.)
  */
 export const CLOCK: 'cpu' | 'wall' = process.env.BENCH_CLOCK === 'wall' ? 'wall' : 'cpu';
 
@@ -74,32 +76,40 @@ const now = CLOCK === 'wall' ? wall : cpu;
  */
 export function interleave(entries: readonly Entry[], options: InterleaveOptions): Samples {
   const loops = entries.map(() => makeLoop());
-  const sizes = entries.map((entry, index) => {
-    const loop = loops[index]!;
-    let n = entry.inputs.length;
-    const until = wall() + options.warmupNs;
-    while (wall() < until) loop(entry.fn, entry.inputs, n, do_not_optimize);
-    // Double the batch until one takes batchNs, then keep the multiple of the input count.
-    for (;;) {
-      const start = now();
-      loop(entry.fn, entry.inputs, n, do_not_optimize);
-      if (now() - start >= options.batchNs || n >= 1 << 24) break;
-      n *= 2;
-    }
-    return Math.max(entry.inputs.length, Math.ceil(n / entry.inputs.length) * entry.inputs.length);
-  });
+  const sizes = entries.map((entry, index) => calibrate(loops[index]!, entry.fn, entry.inputs, options));
   const samples: Samples = new Map(entries.map((entry) => [entry.id, []]));
   for (let round = 0; round < options.rounds; round++) {
     for (let k = 0; k < entries.length; k++) {
       const index = (k + round) % entries.length;
       const entry = entries[index]!;
-      const n = sizes[index]!;
-      const start = now();
-      loops[index]!(entry.fn, entry.inputs, n, do_not_optimize);
-      samples.get(entry.id)!.push((now() - start) / n);
+      samples.get(entry.id)!.push(timeBatch(loops[index]!, entry.fn, entry.inputs, sizes[index]!));
     }
   }
   return samples;
+}
+
+/**
+ * Warms `fn` up on `inputs` for `options.warmupNs`, then doubles the batch until one takes
+ * `options.batchNs`. @returns the batch size, a multiple of the input count
+ */
+export function calibrate(loop: Loop, fn: Entry['fn'], inputs: readonly unknown[], options: InterleaveOptions): number {
+  let n = inputs.length;
+  const until = wall() + options.warmupNs;
+  while (wall() < until) loop(fn, inputs, n, do_not_optimize);
+  for (;;) {
+    const start = now();
+    loop(fn, inputs, n, do_not_optimize);
+    if (now() - start >= options.batchNs || n >= 1 << 24) break;
+    n *= 2;
+  }
+  return Math.max(inputs.length, Math.ceil(n / inputs.length) * inputs.length);
+}
+
+/** Runs one batch of `n` calls. @returns ns per call on the bench's clock */
+export function timeBatch(loop: Loop, fn: Entry['fn'], inputs: readonly unknown[], n: number): number {
+  const start = now();
+  loop(fn, inputs, n, do_not_optimize);
+  return (now() - start) / n;
 }
 
 /** Median of numbers (mean of the middle two for an even count). */

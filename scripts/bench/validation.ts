@@ -1,8 +1,8 @@
 /** Validation of parsed messages per type and on a mixed stream, and `parseMessage` against its floor. */
 import { parseMessage } from '../../src/index.js';
 import type { Candidate } from './candidates.js';
-import { handValidate } from './hand.js';
-import { interleave, median, ratio, type Entry, type InterleaveOptions, type Ratio } from './harness.js';
+import { median, ratio, type Ratio } from './harness.js';
+import { interleaveIsolated, type IsolatedEntry, type IsolatedOptions } from './isolate.js';
 import { texts, type TypeInputs } from './inputs.js';
 
 export interface Disagreement {
@@ -69,26 +69,30 @@ export function checkVerdicts(inputs: readonly TypeInputs[], candidates: readonl
 
 /**
  * Times every candidate on `valid` and `invalid` interleaved in the same rounds, so that
- * candidate/hand and invalid/valid are ratios of neighbours in time.
+ * candidate/hand and invalid/valid are ratios of neighbours in time. Each candidate runs in
+ * its own isolate (isolate.ts), on both sets.
  */
-export function benchSet(
+export async function benchSet(
   type: string,
   valid: readonly unknown[],
   invalid: readonly unknown[],
   candidates: readonly Candidate[],
+  types: readonly string[],
   verdicts: ReturnType<typeof checkVerdicts>,
-  options: InterleaveOptions,
+  options: IsolatedOptions,
   attempts: number,
-): ValidationRow {
-  // Only a candidate that throws gets the try/catch wrapper: it costs a call, which would otherwise tilt every ratio.
-  const entries: Entry[] = candidates.flatMap((candidate) => {
-    const fn = verdicts.throws.has(candidate.id) ? safe(candidate.validate) : candidate.validate;
+): Promise<ValidationRow> {
+  const validTexts = valid.map((value) => JSON.stringify(value));
+  const invalidTexts = invalid.map((value) => JSON.stringify(value));
+  const entries: IsolatedEntry[] = candidates.flatMap((candidate) => {
+    // Only a candidate that throws gets the try/catch wrapper: it costs a call, which would otherwise tilt every ratio.
+    const subject = { kind: 'candidate', id: candidate.id, types, safe: verdicts.throws.has(candidate.id) } as const;
     return [
-      { id: `${candidate.id}/valid`, fn, inputs: valid },
-      { id: `${candidate.id}/invalid`, fn, inputs: invalid },
+      { id: `${candidate.id}/valid`, isolate: `candidate:${candidate.id}`, subject, texts: validTexts, parse: true },
+      { id: `${candidate.id}/invalid`, isolate: `candidate:${candidate.id}`, subject, texts: invalidTexts, parse: true },
     ];
   });
-  const samples = interleave(entries, options);
+  const samples = await interleaveIsolated(entries, options);
   const figures = (set: 'valid' | 'invalid') =>
     Object.fromEntries(
       candidates.map((candidate) => {
@@ -104,17 +108,6 @@ export function benchSet(
     invalid: figures('invalid'),
     strictInvalidOverValid: ratio(samples.get('strict/invalid')!, samples.get('strict/valid')!),
     attempts,
-  };
-}
-
-/** A candidate that throws on some invalid input (reported as a disagreement) must not abort the timing. */
-function safe(validate: (value: unknown) => boolean): (value: unknown) => boolean {
-  return (value) => {
-    try {
-      return validate(value);
-    } catch {
-      return false;
-    }
   };
 }
 
@@ -146,27 +139,22 @@ export interface ParseRow {
  * rejection's first error is read (`result.errors[0]`), because a caller that logs or answers
  * the fault needs it: a result that builds its errors lazily pays then.
  */
-export function benchParseType(row: TypeInputs, options: InterleaveOptions, attempts: number): ParseRow {
+export async function benchParseType(row: TypeInputs, options: IsolatedOptions, attempts: number): Promise<ParseRow> {
   const valid = texts(row.valid);
   const lastFault = texts(row.lastFault);
   const lastFaultBase = texts(row.lastFaultBase);
   const rejected = valid.filter((text) => !parseMessage(text).ok);
   if (rejected.length > 0) throw new Error(`parseMessage rejects valid ${row.type} inputs: ${rejected.join(' | ')}`);
   if (lastFault.some((text) => parseMessage(text).ok)) throw new Error(`parseMessage accepts an invalid ${row.type} input`);
-  const samples = interleave(
+  // JSON.parse, the floor and parseMessage each in its own isolate; accepting and rejecting
+  // share parseMessage's, as a server's one parser sees both.
+  const samples = await interleaveIsolated(
     [
-      { id: 'json', fn: (text: string) => JSON.parse(text), inputs: valid },
-      { id: 'floor', fn: (text: string) => handValidate(JSON.parse(text)), inputs: valid },
-      { id: 'parse', fn: (text: string) => parseMessage(text, { mode: 'strict' }), inputs: valid },
-      { id: 'accept', fn: (text: string) => parseMessage(text, { mode: 'strict' }), inputs: lastFaultBase },
-      {
-        id: 'reject',
-        fn: (text: string) => {
-          const result = parseMessage(text, { mode: 'strict' });
-          return result.ok ? result : result.errors[0];
-        },
-        inputs: lastFault,
-      },
+      { id: 'json', isolate: 'json', subject: { kind: 'json' }, texts: valid, parse: false },
+      { id: 'floor', isolate: 'floor', subject: { kind: 'floor' }, texts: valid, parse: false },
+      { id: 'parse', isolate: 'parse', subject: { kind: 'parse' }, texts: valid, parse: false },
+      { id: 'accept', isolate: 'parse', subject: { kind: 'parse' }, texts: lastFaultBase, parse: false },
+      { id: 'reject', isolate: 'parse', subject: { kind: 'parse-first-error' }, texts: lastFault, parse: false },
     ],
     options,
   );
