@@ -365,6 +365,10 @@ describe('realtime-contract validate', () => {
     expect(cli(['validate', '--input', 'json', '-'], { input: '{"type":"ping","timestamp":1}\n{"type":"ping","timestamp":2}\n' }).stdout).toBe(
       '<stdin>:2: - (root) expected valid JSON, got "{" at column 1 (position 30) (Unexpected non-whitespace character after JSON); it holds one message per line (NDJSON): such a file is read line by line when named .ndjson or .jsonl, or given with --input ndjson\n0 valid, 1 invalid\n',
     );
+    // Its last line cut short (a fresh user's file): still NDJSON, still said so.
+    expect(cli(['validate', '--input', 'json', '-'], { input: '{"type":"ping","timestamp":1}\n\n{"type":"ping","timestamp":2}\n{"type":"ping","times' }).stdout).toBe(
+      '<stdin>:3: - (root) expected valid JSON, got "{" at column 1 (position 31) (Unexpected non-whitespace character after JSON); it holds one message per line (NDJSON): such a file is read line by line when named .ndjson or .jsonl, or given with --input ndjson\n0 valid, 1 invalid\n',
+    );
     expect(cli(['validate', '--input', 'json', '-'], { input: '[\n  {"type":"ping",, "timestamp":1}\n]' }).stdout).toBe(
       '<stdin>:2: - (root) expected valid JSON, got "," at column 18 (position 19) (Expected double-quoted property name)\n0 valid, 1 invalid\n',
     );

@@ -39,13 +39,14 @@ export function* readDocument(bytes: Uint8Array, file: string, duplicateKeys: bo
 }
 
 /**
- * Whether `text` has two or more non-blank lines, each a `{` … `}` line as NDJSON writes them,
- * the first of them JSON on its own: the document's fault is where the second one starts (a
- * broken first line is that line's fault, said without the hint).
+ * Whether `text` has two or more non-blank lines, each a `{` … `}` line as NDJSON writes them
+ * (the last may be cut short: a file still being written, a copy cut off), the first of them
+ * JSON on its own: the document's fault is where the second one starts (a broken first line is
+ * that line's fault, said without the hint).
  */
 function isMessagePerLine(text: string): boolean {
   const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
-  if (lines.length < 2 || !lines.every((line) => line.startsWith('{') && line.endsWith('}'))) return false;
+  if (lines.length < 2 || !lines.every((line, index) => line.startsWith('{') && (line.endsWith('}') || index === lines.length - 1))) return false;
   try {
     JSON.parse(lines[0]!);
     return true;
