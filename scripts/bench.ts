@@ -53,6 +53,7 @@ const environment = {
   loadAverageAtEnd: [] as number[],
   quick,
   micro,
+  isolated,
   date: new Date().toISOString(),
 };
 const targets: TargetResult[] = [];
@@ -233,7 +234,7 @@ if (levers) sections.push(leversTable(levers));
 environment.loadAverageAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
 const markdown = [
   '# realtime-contract benchmarks',
-  `Node ${environment.node}, ${environment.platform}, ${environment.cpu}, ${environment.memoryGiB} GiB; load average ${environment.loadAverageAtStart.join(' ')} at the start, ${environment.loadAverageAtEnd.join(' ')} at the end. ${micro.rounds} interleaved rounds per micro-benchmark${quick ? ' (BENCH_QUICK: smoke run, not for verdicts)' : ''}.`,
+  `Node ${environment.node}, ${environment.platform}, ${environment.cpu}, ${environment.memoryGiB} GiB; load average ${environment.loadAverageAtStart.join(' ')} at the start, ${environment.loadAverageAtEnd.join(' ')} at the end. ${micro.rounds} interleaved rounds per micro-benchmark; validation and parsing ${Math.ceil(isolated.rounds / isolated.draws) * isolated.draws} per measurement (${isolated.draws} draw${isolated.draws === 1 ? '' : 's'} of fresh processes, all measurements of a row pooled)${quick ? ' (BENCH_QUICK: smoke run, not for verdicts)' : ''}.`,
   summaryTable(targets),
   retries.length === 0 ? '' : `Re-measured before the verdict: ${retries.map((r) => `${r.section} ${r.type} (run ${r.attempt}: ${r.figure})`).join('; ')}.`,
   ...sections,

@@ -66,7 +66,8 @@ function cpu(): number {
   return (usage.user + usage.system) * 1000;
 }
 
-const now = CLOCK === 'wall' ? wall : cpu;
+/** The bench's clock, ns (see {@link CLOCK}). */
+export const now = CLOCK === 'wall' ? wall : cpu;
 
 /**
  * Times `entries` interleaved: warm-up, then calibration of a batch size per entry (so each
@@ -94,8 +95,9 @@ export function interleave(entries: readonly Entry[], options: InterleaveOptions
  */
 export function calibrate(loop: Loop, fn: Entry['fn'], inputs: readonly unknown[], options: InterleaveOptions): number {
   let n = inputs.length;
-  const until = wall() + options.warmupNs;
-  while (wall() < until) loop(fn, inputs, n, do_not_optimize);
+  // On the bench's clock: under load, wall time would give each entry a different amount of warming.
+  const until = now() + options.warmupNs;
+  while (now() < until) loop(fn, inputs, n, do_not_optimize);
   for (;;) {
     const start = now();
     loop(fn, inputs, n, do_not_optimize);

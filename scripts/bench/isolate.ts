@@ -52,47 +52,63 @@ interface Reply {
  * threads of one isolate (compiling, marking, sweeping) would be charged to another's batch.
  */
 class Isolate {
-  // tsx's loader, so the child runs .ts whoever started the bench (tsx, or a test runner).
-  private readonly child: ChildProcess = fork(fileURLToPath(new URL('./isolate-child.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // tsx's loader, resolved from here, so the child runs .ts whoever started the bench and from wherever.
+  private readonly child: ChildProcess = fork(fileURLToPath(new URL('./isolate-child.ts', import.meta.url)), [], { execArgv: ['--import', import.meta.resolve('tsx')], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   private waiting: { resolve: (reply: Reply) => void; reject: (error: Error) => void } | undefined;
   private failure: Error | undefined;
   private readonly exited: Promise<void>;
 
   constructor(readonly name: string) {
     this.child.on('message', (reply: Reply) => this.waiting?.resolve(reply));
+    // A send to a child that died before its exit was seen.
+    this.child.on('error', (error) => this.fail(new Error(`bench isolate ${name}: ${error.message}`)));
     this.exited = new Promise((resolve) =>
       this.child.once('exit', (code, signal) => {
-        this.failure = new Error(`bench isolate ${name} exited (${signal ?? `code ${code}`})`);
-        this.waiting?.reject(this.failure);
+        this.fail(new Error(`bench isolate ${name} exited (${signal ?? `code ${code}`})`));
         resolve();
       }),
     );
   }
 
+  private fail(error: Error): void {
+    this.failure ??= error;
+    this.waiting?.reject(this.failure);
+  }
+
+  /** Sends `request`; rejects if the child dies, or says nothing for {@link ASK_TIMEOUT_MS}. */
   async ask(request: object): Promise<number> {
     if (this.failure) throw this.failure;
-    const reply = await new Promise<Reply>((resolve, reject) => {
-      this.waiting = { resolve, reject };
-      this.child.send(request);
-    });
-    this.waiting = undefined;
-    if (reply.error !== undefined) throw new Error(`bench isolate ${this.name}: ${reply.error}`);
-    return reply.value!;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const reply = await new Promise<Reply>((resolve, reject) => {
+        this.waiting = { resolve, reject };
+        timer = setTimeout(() => reject(new Error(`bench isolate ${this.name}: no answer to ${JSON.stringify((request as { op?: string }).op)} in ${ASK_TIMEOUT_MS / 1000} s`)), ASK_TIMEOUT_MS);
+        this.child.send(request, (error) => error && this.fail(new Error(`bench isolate ${this.name}: ${error.message}`)));
+      });
+      if (reply.error !== undefined) throw new Error(`bench isolate ${this.name}: ${reply.error}`);
+      return reply.value!;
+    } finally {
+      clearTimeout(timer);
+      this.waiting = undefined;
+    }
   }
 
   async close(): Promise<void> {
     this.waiting = undefined;
-    if (!this.failure) this.child.kill();
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
     await this.exited;
   }
 }
+
+/** Longer than any one step takes (loading a candidate, priming, a batch), short of a hung bench. */
+const ASK_TIMEOUT_MS = 120_000;
 
 /** How an isolated measurement is made: `interleave`'s options, and how many fresh isolates in turn. */
 export interface IsolatedOptions extends InterleaveOptions {
   /**
    * Fresh sets of isolates the rounds are spread over, one set after the other. V8 does not
    * compile the same function on the same inputs the same way in every isolate: measured
-   * here, the strict `trades` validator ran at 360–690 ns in fresh processes alike, the
+   * here, the strict `trades` validator ran at 300–690 ns in fresh processes alike, the
    * hand-written `decisions` check at 350–2,300 ns. One isolate per candidate is one draw of
    * that lottery; the rounds of several draws, pooled, are judged by their median.
    */
