@@ -8,7 +8,7 @@
  * list, not on its code. Here each isolate runs one candidate (or one side of a ratio) and
  * nothing else, and starts fresh for every set it times: no candidate inherits a JIT history
  * another one made, or its own from other sets, and a set measured again after a missed
- * target is measured from scratch, not in the same JIT state. The main thread still
+ * target is measured from scratch, not in the same JIT state. The bench's own process still
  * interleaves the batches in time, one at a time, so a burst of noise hits both sides of a
  * ratio alike.
  */
