@@ -60,17 +60,36 @@ export interface ListenReport {
   valid: number;
   /** Frames that are not: refused by this client, binary, not JSON, nested deeper than `MAX_NESTING_DEPTH` (1,000 levels; refused unparsed), failing the schema, a key written twice (strict), or a client-to-server type. `valid + invalid === frames`. */
   invalid: number;
+  /** Frames per message type (a `type` cut at 60 characters), for the first {@link MAX_LISTED} types seen. */
   counts: Record<string, number>;
+  /**
+   * The first {@link MAX_LISTED} violations of frames, and every violation of the stream
+   * (`index` null: the server's close, a missing ping, fewer frames than `count`); the rest are
+   * counted in {@link ListenReport.violationCount}.
+   */
   violations: Violation[];
+  /** Violations found, listed or not: the exit code is 1 when it is not 0. */
+  violationCount: number;
   /**
    * Notes that do not make a violation, as `validate` gives them: an integer other languages read
-   * differently (`1.0`, beyond 2^53), and in tolerant mode a value outside a closed list.
+   * differently (`1.0`, beyond 2^53), and in tolerant mode a value outside a closed list. The
+   * first {@link MAX_LISTED}; the rest are counted in {@link ListenReport.warningCount}.
    */
   warnings: { index: number; type: string | null; pointer: string; message: string }[];
-  /** Times between consecutive pings, ms. */
+  /** Warnings given, listed or not. */
+  warningCount: number;
+  /** Times between consecutive pings, ms: the first {@link MAX_LISTED}. */
   pingIntervals: number[];
   close: { code: number; reason: string } | null;
 }
+
+/**
+ * Violations and warnings listed (printed, and kept for the JSON report), ping intervals and
+ * message types kept, at most. A broken server that streams faults must not grow this client's
+ * memory without end (a hostile tester's server sent 60,000 bad frames a second: 514 MB after
+ * 45 s, 958 MB after 20 s in JSON); past the limit, violations and warnings are counted.
+ */
+export const MAX_LISTED = 1000;
 
 interface Output {
   stdout: (text: string) => void;
@@ -137,16 +156,28 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const interval = options.pingIntervalMs ?? PING_INTERVAL_MS;
   const slack = interval * (options.tolerance ?? 0.1);
   const durationMs = options.durationMs ?? 60_000;
-  const report: ListenReport = { url: shown, frames: 0, valid: 0, invalid: 0, counts: Object.create(null) as Record<string, number>, violations: [], warnings: [], pingIntervals: [], close: null };
+  const report: ListenReport = { url: shown, frames: 0, valid: 0, invalid: 0, counts: Object.create(null) as Record<string, number>, violations: [], violationCount: 0, warnings: [], warningCount: 0, pingIntervals: [], close: null };
+  let listedFrameViolations = 0;
+  let types = 0;
   const text = options.format === 'text';
   // A server can echo the token anywhere (a field, a key, a close reason): nothing it sends is
   // printed or reported unscrubbed.
   const violate = (found: Violation) => {
+    report.violationCount++;
+    // A violation of the stream is always listed: there are a few at most.
+    if (found.index !== null && listedFrameViolations++ >= MAX_LISTED) {
+      if (text && listedFrameViolations === MAX_LISTED + 1) output.stdout(`more violations are counted, not printed: the first ${MAX_LISTED} are above\n`);
+      return;
+    }
     const violation = { ...found, type: found.type === null ? null : scrub(found.type), pointer: scrub(found.pointer), message: scrub(found.message) };
     report.violations.push(violation);
     if (text) output.stdout(`${oneLine(`${violation.index === null ? violation.keyword : `frame ${violation.index}`}: ${violation.type === null ? '-' : cut(violation.type, 40)} ${shownPointer(violation.pointer)} ${violation.message}`)}\n`);
   };
   const warn = (found: ListenReport['warnings'][number]) => {
+    if (report.warningCount++ >= MAX_LISTED) {
+      if (text && report.warningCount === MAX_LISTED + 1) output.stderr(`more warnings are counted, not printed: the first ${MAX_LISTED} are above\n`);
+      return;
+    }
     const warning = { ...found, type: found.type === null ? null : scrub(found.type), pointer: scrub(found.pointer), message: scrub(found.message) };
     report.warnings.push(warning);
     if (text) output.stderr(`${oneLine(`frame ${warning.index}: warning: ${warning.type === null ? '-' : cut(warning.type, 40)} ${shownPointer(warning.pointer)} ${warning.message}`)}\n`);
@@ -261,7 +292,14 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       const value: { type?: unknown; timestamp?: unknown } | null = 'value' in parsed && typeof parsed.value === 'object' && parsed.value !== null ? parsed.value : null;
       // A type is shown cut at 60 characters, as error texts cut keys: a server's 1 MB `type` is not printed whole.
       const type = typeof value?.type === 'string' ? cut(value.type, 60) : null;
-      if (type !== null) report.counts[scrub(type)] = (report.counts[scrub(type)] ?? 0) + 1;
+      if (type !== null) {
+        const key = scrub(type);
+        if (report.counts[key] !== undefined) report.counts[key]++;
+        else if (types < MAX_LISTED) {
+          types++;
+          report.counts[key] = 1;
+        }
+      }
       if (type === 'ping') {
         if (typeof value?.timestamp === 'number') ws.send(JSON.stringify({ type: 'pong', timestamp: value.timestamp }));
         // When this client was held up checking frames before this one, the ping may have come
@@ -270,7 +308,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         const late = earliest - lastPing > interval + slack;
         const early = pings > 0 && now - lastPingEarliest < interval - slack;
         if (late || early) checkPing(now - lastPing, pings === 0 ? 'the connection' : 'the previous ping', index);
-        if (pings++ > 0) report.pingIntervals.push(now - lastPing);
+        if (pings++ > 0 && report.pingIntervals.length < MAX_LISTED) report.pingIntervals.push(now - lastPing);
         lastPing = now;
         lastPingEarliest = earliest;
       }
@@ -422,11 +460,11 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     output.stdout(`${counts.length > 0 ? oneLine(counts.join(', ')) : 'no messages'}\n`);
     // The reason quoted, as in the violation: a server must not be able to write report lines.
     if (report.close) output.stdout(`${oneLine(`closed by the server: ${report.close.code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}`)}\n`);
-    output.stdout(`${report.frames} frame${report.frames === 1 ? '' : 's'} (${report.valid} valid, ${report.invalid} invalid), ${report.violations.length} violation${report.violations.length === 1 ? '' : 's'}\n`);
+    output.stdout(`${report.frames} frame${report.frames === 1 ? '' : 's'} (${report.valid} valid, ${report.invalid} invalid), ${report.violationCount} violation${report.violationCount === 1 ? '' : 's'}\n`);
   } else {
     output.stdout(`${inertJson(report)}\n`);
   }
-  return report.violations.length > 0 ? 1 : 0;
+  return report.violationCount > 0 ? 1 : 0;
 
   function checkPing(elapsed: number, since: string, index: number | null, silent = false): void {
     const early = index !== null && since !== 'the connection' && elapsed < interval - slack;

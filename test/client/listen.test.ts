@@ -99,6 +99,32 @@ describe('listen', () => {
     expect(report.counts).toEqual({ trades: 1, pong: 1, orderbook: 1 });
   });
 
+  it('lists the first 1000 violations and counts the rest, in text and JSON, with types and memory bounded (a hostile tester: 514 MB after 45 s of bad frames)', async () => {
+    const bad = JSON.stringify({ ...trade, data: { ...(trade.data as object), side: 'BUY' } });
+    // 1,100 distinct types too: the count per type keeps the first 1,000.
+    const frames = [connection, ...Array.from({ length: 1200 }, (_, i) => (i < 1100 ? JSON.stringify({ type: `t${i}` }) : bad))];
+    const server = await fixtureServer(frames, { code: 1011, reason: 'gone' });
+    // One frame more than sent: the server's early close and the missing frame are violations of the stream.
+    const args = [server.url, '--count', String(frames.length + 1), '--ping-interval', '60000'];
+    const text = await listen(args);
+    expect(text.status).toBe(1);
+    const lines = text.stdout.trim().split('\n');
+    expect(lines.filter((line) => line.startsWith('frame '))).toHaveLength(1000);
+    expect(lines).toContain('more violations are counted, not printed: the first 1000 are above');
+    // violations of the stream, found after the limit, are listed all the same
+    expect(lines.filter((line) => /^(close|protocol): /.test(line))).toHaveLength(2);
+    expect(lines.at(-1)).toBe('1201 frames (1 valid, 1200 invalid), 1202 violations');
+    const json = await listen([...args, '--format', 'json']);
+    expect(json.status).toBe(1);
+    const report = JSON.parse(json.stdout) as { violations: { index: number | null; keyword: string }[]; violationCount: number; counts: Record<string, number> };
+    expect(report.violationCount).toBe(1202);
+    expect(report.violations.filter((v) => v.index !== null)).toHaveLength(1000);
+    expect(report.violations.filter((v) => v.index === null).map((v) => v.keyword).sort()).toEqual(['close', 'protocol']);
+    expect(Object.keys(report.counts)).toHaveLength(1000);
+    expect(report.counts.connection).toBe(1);
+    expect(report.counts.trades).toBeUndefined();
+  });
+
   it('reports a key written twice and a lone surrogate (strict, as validate) and a text frame that is not UTF-8, not a close of the server', async () => {
     const server = await fixtureServer([connection, '{"type":"ping","timestamp":1,"timestamp":2}', '{"type":"error","data":{"code":"E","message":"half \\udc00"},"ts":"2026-01-14T16:30:00.000Z"}', Buffer.from([0x7b, 0xff, 0x7d])]);
     const { status, stdout } = await listen([server.url, '--token', 'secret-token', '--duration', '3s', '--count', '10', '--ping-interval', '60000']);
