@@ -1,6 +1,6 @@
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { DAYS_IN_MONTH, isLeapYear } from '../runtime/date-time.js';
-import type { ValidationError } from '../runtime/errors.js';
+import { cut, type ValidationError } from '../runtime/errors.js';
 import { escapeToken, parsePointer, resolvePointer } from '../runtime/json-pointer.js';
 import { validateMessage } from '../runtime/validate.js';
 
@@ -79,10 +79,15 @@ export function asWritten(error: ValidationError, message: unknown, literal: (po
   const read = String(value);
   const written = literal(error.pointer);
   if (written === undefined || written === read || !error.found.includes(read)) return result;
+  // Cut as long strings are: a number of a million digits is not printed whole (a hostile tester).
+  const shown = cut(written, MAX_WRITTEN);
   // Beyond the largest double (`1e400`), JSON.parse reads Infinity.
-  const found = Number.isFinite(value) ? error.found.replace(read, `${written} (read as ${read})`) : error.found.replace(`${read} (not a finite number)`, `${written} (read as ${read}, not a finite number)`);
+  const found = Number.isFinite(value) ? error.found.replace(read, `${shown} (read as ${read})`) : error.found.replace(`${read} (not a finite number)`, `${shown} (read as ${read}, not a finite number)`);
   return { ...result, found, message: result.message.replace(`got ${error.found}`, `got ${found}`) };
 }
+
+/** Characters of a number as written shown at most, `...` included. */
+const MAX_WRITTEN = 100;
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 

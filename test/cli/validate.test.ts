@@ -329,6 +329,15 @@ describe('realtime-contract validate', () => {
     expect(stdout).toBe(`${faults.map((f, i) => `${ndjson}:${i + 1}: ${f}\n`).join('')}${faults.map((f, i) => `${json}:${i + 2}: [${i}] ${f}\n`).join('')}0 valid, 10 invalid\n`);
   });
 
+  it('cuts a long number as written at 100 characters, as it cuts long strings (a hostile tester: a million digits printed whole)', () => {
+    const target = file('long-number.ndjson', `{"type":"ping","timestamp":1${'0'.repeat(150)}}\n{"type":"pong","timestamp":${'9'.repeat(20000)}}\n`);
+    const { stdout } = cli(['validate', target]);
+    expect(stdout).toBe(
+      `${target}:1: ping /timestamp expected a number <= 8640000000000000, got 1${'0'.repeat(96)}... (read as 1e+150)\n` +
+        `${target}:2: pong /timestamp expected an integer, got ${'9'.repeat(97)}... (read as Infinity, not a finite number)\n0 valid, 2 invalid\n`,
+    );
+  });
+
   it('prints one JSON object with --format json', () => {
     const target = file('one-bad.ndjson', `${tradeLine}\n${JSON.stringify({ ...trade, ts: '2026-02-30T00:00:00Z' })}\n`);
     const { code, stdout } = cli(['validate', '--format', 'json', target]);
