@@ -117,8 +117,9 @@ interface Output {
  * and `N frames (V valid, I invalid), M violations`. JSON: one {@link ListenReport}. SIGINT
  * (Ctrl-C) ends the run early and reports what was seen, as the end of `durationMs` does.
  *
- * The token (`token`, or a `token` query parameter or password in the URL) is never printed
- * whole: the URL's own is always `REDACTED`, and in anything else (error texts, what the server
+ * The token (`token`, or a `token` query parameter or password in the URL), and the value of any
+ * other query parameter whose name says it holds a secret (`api_key`, `access_token`, `password`,
+ * `sig`, …), is never printed whole: the URL's own is always `REDACTED`, and in anything else (error texts, what the server
  * sends back, as written or URL-, JSON- or JSON Pointer-escaped) a secret of 8 characters or
  * more is redacted wherever it appears, whole or any 8 characters of it, while a shorter one only
  * where it stands alone, not continued by a letter, digit or `_` on either side (`x` is redacted
@@ -142,7 +143,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   }
   if (options.token) url.searchParams.set('token', options.token);
   const shown = redact(url);
-  const raw = [options.token, url.searchParams.get('token'), url.password ? decodeURIComponent(url.password) : null].filter((s): s is string => !!s);
+  const raw = [options.token, ...secretParams(url).map(([, value]) => value), url.password ? decodeURIComponent(url.password) : null].filter((s): s is string => !!s);
   // Each as a report can show it: as sent in the query, URL-encoded, JSON-escaped, as a JSON
   // Pointer token. (A server that knows the token can always print a transform of it.)
   const secrets = [...new Set(raw.flatMap((secret) => [secret, encodeURIComponent(secret), new URLSearchParams([['t', secret]]).toString().slice(2), JSON.stringify(secret).slice(1, -1), escapeToken(secret)]))].sort((a, b) => b.length - a.length);
@@ -555,17 +556,32 @@ function redactPieces(text: string, secrets: readonly string[]): string {
 }
 
 /**
- * Any text with `token=<value>` query parameters (and `user:password@` credentials) redacted by
+ * Names of query parameters that hold a secret besides `token`: `access_token`, `api_key`,
+ * `apikey`, `password`, `client_secret`, `sig`, `auth`, `jwt`, `session_id`, … (a hostile
+ * tester's `api_key` was printed as given).
+ */
+const SECRET_NAME = /token|key|secret|passw|auth|sig|jwt|session|credential/i;
+
+/** The query parameters of `url` whose names say they hold a secret, as `[name, value]`. */
+function secretParams(url: URL): [string, string][] {
+  return [...url.searchParams].filter(([name]) => SECRET_NAME.test(name));
+}
+
+/**
+ * Any text with the values of query parameters named as secrets (`token=<value>`,
+ * `api_key=<value>`, {@link SECRET_NAME}) and `user:password@` credentials redacted by
  * pattern: for a target that does not parse as a URL, and error messages that may quote it.
  */
 function redactText(text: string): string {
-  return text.replace(/([?&;]token=)[^&#\s"']*/gi, '$1REDACTED').replace(/(\/\/[^/@\s:"']*:)[^/@\s"']*@/g, '$1REDACTED@');
+  return text
+    .replace(/([?&;]([^=&#\s"']*)=)([^&#\s"']*)/g, (whole: string, head: string, name: string) => (SECRET_NAME.test(name) ? `${head}REDACTED` : whole))
+    .replace(/(\/\/[^/@\s:"']*:)[^/@\s"']*@/g, '$1REDACTED@');
 }
 
-/** The URL with its token (and any credentials) replaced: safe to print and log. */
+/** The URL with its token, other parameters named as secrets and any credentials replaced: safe to print and log. */
 function redact(url: URL): string {
   const copy = new URL(url.href);
-  if (copy.searchParams.has('token')) copy.searchParams.set('token', 'REDACTED');
+  for (const [name] of secretParams(copy)) copy.searchParams.set(name, 'REDACTED');
   if (copy.password) copy.password = 'REDACTED';
   return copy.href;
 }

@@ -484,6 +484,28 @@ describe('listen', () => {
     }
   });
 
+  it('redacts the value of any query parameter named as a secret, not only token (a hostile tester: api_key was printed as given)', async () => {
+    const url = await echoServer((ws, request) => {
+      ws.send(connection);
+      ws.close(4000, request.url!);
+    });
+    const target = `${url}?api_key=KEYVALUE12345&access_token=ACCESSVALUE678&password=PASSVALUE9012&view=compact`;
+    for (const format of ['text', 'json']) {
+      const run = await listen([target, '--duration', '2s', '--ping-interval', '60000', '--format', format]);
+      expect(run.status).toBe(1);
+      const out = run.stdout + run.stderr;
+      for (const secret of ['KEYVALUE', 'ACCESSVALUE', 'PASSVALUE']) expect(out).not.toContain(secret);
+      // what is not a secret stays readable
+      expect(out).toContain('view=compact');
+      if (format === 'json') expect((JSON.parse(run.stdout) as { url: string }).url).toBe(`${url}?api_key=REDACTED&access_token=REDACTED&password=REDACTED&view=compact`);
+    }
+    // a target that is not a URL is redacted by pattern
+    const bad = await listen(['ws://[::1:99/api/ws?api_key=KEYVALUE12345&view=compact', '--count', '1']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('api_key=REDACTED&view=compact');
+    expect(bad.stderr).not.toContain('KEYVALUE');
+  });
+
   it('redacts a token under 8 characters only where it stands alone, so that the report stays readable (found by a tester)', async () => {
     // Before: every "x" of the output was redacted for --token x ("eREDACTEDpected").
     const url = await echoServer((ws, request) => {
