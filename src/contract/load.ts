@@ -331,6 +331,22 @@ function checkStrict(files: ReadonlyMap<string, SchemaNode>): void {
       try {
         ajv.getSchema(`${SCHEMA_BASE_URI}${name}#${pointer}`);
       } catch (error) {
+        // ajv compiles by recursion: a `$ref` that comes back to itself with no schema between
+        // (`"data": { "$ref": "#/properties/data" }`) never ends, and this is not strict mode's doing (a hostile tester).
+        if (error instanceof RangeError && /call stack/i.test(error.message)) {
+          // A `$ref` to the very place it stands is named; a longer loop or a deep nesting is described.
+          let self: string | undefined;
+          for (const [file, root] of files) {
+            forEachSubschema(root, (node, at) => {
+              if (self === undefined && (node.$ref === `#${at}` || node.$ref === `${file}#${at}`)) self = `${file}#${at}`;
+            });
+          }
+          if (self !== undefined) {
+            const [file, at] = self.split('#') as [string, string];
+            throw new SchemaError(file, at, `a $ref to the place it stands ("${files.get(file) && resolvePointer(files.get(file)!, `${at}/$ref`)}"): it defines nothing, and compiling it never ends`);
+          }
+          throw new SchemaError(name, pointer, `cannot be compiled: ajv ran out of stack (${error.message}); look for $refs that lead back to where they start with no schema between, or schemas nested thousands of levels deep`);
+        }
         const message = (error as Error).message.replace(/^strict mode: /, '');
         // ajv names the schema holding the fault `at path "#…"`, or, for its strict types,
         // `at "<this file's $id>#…"`, relative to what was compiled.
