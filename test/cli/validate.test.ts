@@ -338,6 +338,20 @@ describe('realtime-contract validate', () => {
     );
   });
 
+  it('says that a file whose name is not UTF-8 cannot be opened by it, in a folder and on the command line, and reads the others (a hostile tester: "no such file")', () => {
+    const folder = path.join(dir, 'latin1-names');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(Buffer.concat([Buffer.from(`${folder}/caf`), Buffer.from([0xe9]), Buffer.from('.json')]), '{"type":"ping","timestamp":1}');
+    writeFileSync(path.join(folder, 'ok.json'), '{"type":"ping","timestamp":1}');
+    const walked = cli(['validate', folder]);
+    expect(walked.code).toBe(2);
+    expect(walked.stderr).toBe(`realtime-contract: cannot read "${folder}/caf\uFFFD.json": its name is not UTF-8 (shown here with U+FFFD for the bytes that are not), and cannot be opened by it: rename it to read it\n`);
+    expect(walked.stdout).toBe('1 valid, 0 invalid\n');
+    const named = cli(['validate', `${folder}/caf\uFFFD.json`]);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain('a name that is not UTF-8 arrives with U+FFFD in place of its bytes and cannot be opened: rename it to read it');
+  });
+
   it('prints one JSON object with --format json', () => {
     const target = file('one-bad.ndjson', `${tradeLine}\n${JSON.stringify({ ...trade, ts: '2026-02-30T00:00:00Z' })}\n`);
     const { code, stdout } = cli(['validate', '--format', 'json', target]);

@@ -13,18 +13,24 @@ export const LINE_FILE = /\.(ndjson|jsonl)$/i;
  * file through `fail`, and goes on with the others.
  */
 export async function* messageFilesUnder(dir: string, fail: (file: string, error: unknown) => void, visited = new Set<string>()): AsyncGenerator<string> {
-  let entries: Dirent[];
+  let entries: Dirent<Buffer>[];
   try {
     const real = await realpath(dir);
     if (visited.has(real)) return;
     visited.add(real);
-    entries = await readdir(dir, { withFileTypes: true });
+    // Names as bytes: a name that is not UTF-8 decodes to one no call can open (a hostile tester).
+    entries = await readdir(dir, { withFileTypes: true, encoding: 'buffer' });
   } catch (error) {
     fail(dir, error);
     return;
   }
-  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const target = path.join(dir, entry.name);
+  const named = entries.map((entry) => ({ entry, name: entry.name.toString('utf8') }));
+  for (const { entry, name } of named.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const target = path.join(dir, name);
+    if (!Buffer.from(name, 'utf8').equals(entry.name)) {
+      if (MESSAGE_FILE.test(name) || entry.isDirectory()) fail(target, new Error(NOT_UTF8_NAME));
+      continue;
+    }
     let isDirectory = entry.isDirectory();
     let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {
@@ -38,12 +44,15 @@ export async function* messageFilesUnder(dir: string, fail: (file: string, error
       }
     }
     if (isDirectory) yield* messageFilesUnder(target, fail, visited);
-    else if (isFile && MESSAGE_FILE.test(entry.name)) yield target;
+    else if (isFile && MESSAGE_FILE.test(name)) yield target;
     // A FIFO, socket or device named like a message file: reading it from a folder walk could
     // wait forever for a writer, so it is not read, and the run says so.
-    else if (MESSAGE_FILE.test(entry.name)) fail(target, new Error('not a regular file (a FIFO, socket or device), so not read in a folder: name it on the command line to read it'));
+    else if (MESSAGE_FILE.test(name)) fail(target, new Error('not a regular file (a FIFO, socket or device), so not read in a folder: name it on the command line to read it'));
   }
 }
+
+/** Why a file or folder whose name is not UTF-8 is not read: this tool names files as UTF-8 text, and Node opens them by that text. */
+const NOT_UTF8_NAME = 'its name is not UTF-8 (shown here with U+FFFD for the bytes that are not), and cannot be opened by it: rename it to read it';
 
 /**
  * The bytes of a file, a FIFO or a process substitution (`/dev/fd/63`), read front to back as a
@@ -83,5 +92,7 @@ export function describeIoError(error: unknown): string {
     ENOTDIR: 'not a folder',
     ELOOP: 'too many symbolic links',
   };
+  // A name given on the command line that is not UTF-8 reaches Node with U+FFFD in it.
+  if (code === 'ENOENT' && String((error as NodeJS.ErrnoException).path ?? '').includes('\uFFFD')) return 'no such file or folder by this name; a name that is not UTF-8 arrives with U+FFFD in place of its bytes and cannot be opened: rename it to read it';
   return (code && known[code]) ?? (error as Error).message;
 }
