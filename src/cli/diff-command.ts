@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { invalidJsonAt, readSchemaText, type SchemaNode } from '../contract/index.js';
+import { invalidJsonAt, readSchemaText, schemaTooDeep, type SchemaNode } from '../contract/index.js';
 import { alignUndeclaredFacts, type SchemaFiles } from '../diff/align.js';
 import { atLeast, diffContracts, LEVELS, type Change, type DiffReport, type Level } from '../diff/index.js';
 import { printable, printableJson, quoted } from '../runtime/printable.js';
@@ -236,6 +236,9 @@ function parseSchema(text: string, where: string): SchemaNode {
     throw new SourceError(`${where}: not a JSON schema (${invalidJsonAt(text, (error as Error).message)})`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SourceError(`${where}: not a JSON schema (expected a JSON object)`);
+  // Written out again and read by recursion later: a schema 3,000 levels deep ran out of stack with no file named (a hostile tester).
+  const deep = schemaTooDeep(text);
+  if (deep !== undefined) throw new SourceError(`${where}: ${deep}`);
   return value as SchemaNode;
 }
 

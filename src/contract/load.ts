@@ -9,6 +9,7 @@ import { followRefs, resolveRef } from './refs.js';
 import { SchemaError } from './schema-error.js';
 import { forEachSubschema } from './walk.js';
 import { describeSyntaxError } from '../runtime/json-syntax.js';
+import { scanJsonText } from '../languages/json-scan.js';
 import { SCHEMA_BASE_URI, type Contract, type Direction, type DocumentSchema, type MessageSchema, type ProtocolFacts, type SchemaNode } from './schema.js';
 
 /** The most a schema file may hold: the contract's largest is a few KiB. */
@@ -47,6 +48,21 @@ export async function readSchemaText(file: string): Promise<{ text: string } | {
  * @returns the contract, messages ordered by spec section, with its bundle
  * @throws SchemaError naming the file and JSON Pointer of the first fault
  */
+/** Levels of nesting (objects and arrays) a schema file may have: the message schemas use about 10. */
+const MAX_SCHEMA_DEPTH = 256;
+
+/**
+ * Why the JSON text of a schema file is nested too deep to be read (more than 256 levels of
+ * objects and arrays, told by a linear scan: the readers of schemas, ajv among them, recurse),
+ * with the line and column where; undefined when it is not.
+ */
+export function schemaTooDeep(text: string): string | undefined {
+  const { deepAt } = scanJsonText(text, undefined, MAX_SCHEMA_DEPTH);
+  if (deepAt === undefined) return undefined;
+  const before = text.slice(0, deepAt).split('\n');
+  return `nested more than ${MAX_SCHEMA_DEPTH} levels deep (the bracket at line ${before.length}, column ${before.at(-1)!.length + 1} opens one more): no contract needs that many, and the tools that read schemas walk them by recursion`;
+}
+
 export async function loadContract(schemaDir: string): Promise<Contract> {
   const names = (await readdir(schemaDir)).filter((name) => name.endsWith('.json')).sort();
   const files = new Map<string, SchemaNode>();
@@ -61,6 +77,10 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
       throw new SchemaError(name, '', invalidJsonAt(text, (error as Error).message));
     }
     if (!isObject(schema)) throw new SchemaError(name, '', 'expected a JSON Schema object');
+    // Before anything walks it by recursion (the duplicate-key check, ajv): a schema nested
+    // 3,000 levels deep ran out of stack with no file named (a hostile tester).
+    const deep = schemaTooDeep(text);
+    if (deep !== undefined) throw new SchemaError(name, '', deep);
     const duplicate = firstDuplicateKey(text);
     if (duplicate) throw new SchemaError(name, duplicate.pointer, `duplicate key "${duplicate.key}" (JSON.parse would keep only the last value)`);
     files.set(name, schema as SchemaNode);

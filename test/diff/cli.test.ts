@@ -164,6 +164,18 @@ describe('realtime-contract diff', () => {
     expect(result.stderr).toMatch(/trades\.json: not a JSON schema \(invalid JSON at line \d+, column \d+: got "\\"/);
   });
 
+  it('says which schema is nested too deep to read, before anything recurses into it (a hostile tester: a stack overflow, no file named)', () => {
+    const dir = path.join(work, 'deep-schema');
+    cpSync(path.join(ROOT, 'schemas'), dir, { recursive: true });
+    const file = path.join(dir, 'trades.json');
+    let deep = '{"type":"object"}';
+    for (let i = 0; i < 3000; i++) deep = `{"type":"object","properties":{"a":${deep}}}`;
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"properties": {', `"properties": {"extra": ${deep},`));
+    const result = cli(['diff', path.join(ROOT, 'schemas'), dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/trades\.json: nested more than 256 levels deep \(the bracket at line \d+, column \d+ opens one more\)/);
+  });
+
   it('reads the tarball npm pack makes of this package', () => {
     const out = path.join(work, 'pack');
     mkdirSync(out, { recursive: true });
