@@ -62,6 +62,8 @@ export interface ListenReport {
   invalid: number;
   /** Frames per message type (a `type` cut at 60 characters), for the first {@link MAX_LISTED} types seen. */
   counts: Record<string, number>;
+  /** Frames with a string `type` past the first {@link MAX_LISTED} types, not in `counts` (0 as a rule). */
+  uncounted: number;
   /**
    * The first {@link MAX_LISTED} violations of frames, and every violation of the stream
    * (`index` null: the server's close, a missing ping, fewer frames than `count`); the rest are
@@ -143,10 +145,13 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   }
   if (options.token) url.searchParams.set('token', options.token);
   const shown = redact(url);
-  const raw = [options.token, ...secretParams(url).map(([, value]) => value), url.password ? decodeURIComponent(url.password) : null].filter((s): s is string => !!s);
+  const raw = [options.token, url.searchParams.get('token'), url.password ? decodeURIComponent(url.password) : null].filter((s): s is string => !!s);
+  // Other parameters named as secrets: hidden in the URL always, and elsewhere when long enough
+  // to be a credential (a `sort_key=trades` must not redact every "trades" the server sends).
+  const named = secretParams(url).map(([, value]) => value).filter((value) => value.length >= WHOLE_SECRET_LENGTH);
   // Each as a report can show it: as sent in the query, URL-encoded, JSON-escaped, as a JSON
   // Pointer token. (A server that knows the token can always print a transform of it.)
-  const secrets = [...new Set(raw.flatMap((secret) => [secret, encodeURIComponent(secret), new URLSearchParams([['t', secret]]).toString().slice(2), JSON.stringify(secret).slice(1, -1), escapeToken(secret)]))].sort((a, b) => b.length - a.length);
+  const secrets = [...new Set([...raw, ...named].flatMap((secret) => [secret, encodeURIComponent(secret), new URLSearchParams([['t', secret]]).toString().slice(2), JSON.stringify(secret).slice(1, -1), escapeToken(secret)]))].sort((a, b) => b.length - a.length);
   /**
    * Any text that could echo the URL or the token (error messages, and whatever the server
    * sends back), with them redacted: a secret of 8 characters or more whole and any piece of 8
@@ -157,7 +162,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const interval = options.pingIntervalMs ?? PING_INTERVAL_MS;
   const slack = interval * (options.tolerance ?? 0.1);
   const durationMs = options.durationMs ?? 60_000;
-  const report: ListenReport = { url: shown, frames: 0, valid: 0, invalid: 0, counts: Object.create(null) as Record<string, number>, violations: [], violationCount: 0, warnings: [], warningCount: 0, pingIntervals: [], close: null };
+  const report: ListenReport = { url: shown, frames: 0, valid: 0, invalid: 0, counts: Object.create(null) as Record<string, number>, uncounted: 0, violations: [], violationCount: 0, warnings: [], warningCount: 0, pingIntervals: [], close: null };
   let listedFrameViolations = 0;
   let types = 0;
   const text = options.format === 'text';
@@ -299,7 +304,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         else if (types < MAX_LISTED) {
           types++;
           report.counts[key] = 1;
-        }
+        } else report.uncounted++;
       }
       if (type === 'ping') {
         if (typeof value?.timestamp === 'number') ws.send(JSON.stringify({ type: 'pong', timestamp: value.timestamp }));
@@ -457,6 +462,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
 
   if (text) {
     const counts = Object.entries(report.counts).map(([type, n]) => `${type} ${n}`);
+    if (report.uncounted > 0) counts.push(`${report.uncounted} of types past the first ${MAX_LISTED}`);
     // Type names come from the server: one line, as the violations.
     output.stdout(`${counts.length > 0 ? oneLine(counts.join(', ')) : 'no messages'}\n`);
     // The reason quoted, as in the violation: a server must not be able to write report lines.
@@ -556,15 +562,18 @@ function redactPieces(text: string, secrets: readonly string[]): string {
 }
 
 /**
- * Names of query parameters that hold a secret besides `token`: `access_token`, `api_key`,
- * `apikey`, `password`, `client_secret`, `sig`, `auth`, `jwt`, `session_id`, … (a hostile
- * tester's `api_key` was printed as given).
+ * Names of query parameters that hold a secret besides `token`, by their last word (after `_`,
+ * `-` or `.`, or a camelCase capital): `access_token`, `api_key`, `apiKey`, `password`, `pwd`,
+ * `client_secret`, `sig`, `auth`, `jwt`, `session_id`, … (a hostile tester's `api_key` was
+ * printed as given); not `author`, `design` or `monkey`.
  */
-const SECRET_NAME = /token|key|secret|passw|auth|sig|jwt|session|credential/i;
+const SECRET_WORD = /(?:^|[_.-])(?:token|key|apikey|secret|pass|passwd|password|pwd|sig|signature|auth|jwt|session|sessionid|sid|credentials?)$/i;
+const SECRET_CAMEL = /[a-z0-9](?:Token|Key|Secret|Pass|Password|Sig|Signature|Auth|Session|SessionId|Credentials?)$/;
+const isSecretName = (name: string) => SECRET_WORD.test(name) || SECRET_CAMEL.test(name);
 
 /** The query parameters of `url` whose names say they hold a secret, as `[name, value]`. */
 function secretParams(url: URL): [string, string][] {
-  return [...url.searchParams].filter(([name]) => SECRET_NAME.test(name));
+  return [...url.searchParams].filter(([name]) => isSecretName(name));
 }
 
 /**
@@ -574,14 +583,16 @@ function secretParams(url: URL): [string, string][] {
  */
 function redactText(text: string): string {
   return text
-    .replace(/([?&;]([^=&#\s"']*)=)([^&#\s"']*)/g, (whole: string, head: string, name: string) => (SECRET_NAME.test(name) ? `${head}REDACTED` : whole))
+    // A name holds no separator: one pass, linear (a name allowed to hold `?` backtracked over a server's `?a?a?a…`: a reviewer).
+    .replace(/([?&;#]([^=?&;#\s"']*)=)([^&;#\s"']*)/g, (whole: string, head: string, name: string) => (isSecretName(name) ? `${head}REDACTED` : whole))
     .replace(/(\/\/[^/@\s:"']*:)[^/@\s"']*@/g, '$1REDACTED@');
 }
 
 /** The URL with its token, other parameters named as secrets and any credentials replaced: safe to print and log. */
 function redact(url: URL): string {
   const copy = new URL(url.href);
-  for (const [name] of secretParams(copy)) copy.searchParams.set(name, 'REDACTED');
+  // Every parameter kept in its place, repeated ones too.
+  if ([...copy.searchParams.keys()].some(isSecretName)) copy.search = new URLSearchParams([...copy.searchParams].map(([name, value]) => [name, isSecretName(name) ? 'REDACTED' : value])).toString();
   if (copy.password) copy.password = 'REDACTED';
   return copy.href;
 }

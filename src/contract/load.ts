@@ -34,6 +34,20 @@ export async function readSchemaText(file: string): Promise<{ text: string } | {
   }
 }
 
+/** Levels of nesting (objects and arrays) a schema file may have: the message schemas use about 10. */
+const MAX_SCHEMA_DEPTH = 256;
+
+/**
+ * Why the JSON text of a schema file is nested too deep to be read (more than 256 levels of
+ * objects and arrays, told by a linear scan: the readers of schemas, ajv among them, recurse),
+ * with the line and column where; undefined when it is not.
+ */
+export function schemaTooDeep(text: string): string | undefined {
+  const { deepAt } = scanJsonText(text, undefined, MAX_SCHEMA_DEPTH);
+  if (deepAt === undefined) return undefined;
+  return `nested more than ${MAX_SCHEMA_DEPTH} levels deep (the bracket at ${lineColumn(text, deepAt)} opens one more): no contract needs that many, and the tools that read schemas walk them by recursion`;
+}
+
 /**
  * Reads every `*.json` file of `schemaDir` and checks it: valid JSON without a key doubled in
  * an object, a valid draft-07 schema,
@@ -48,21 +62,6 @@ export async function readSchemaText(file: string): Promise<{ text: string } | {
  * @returns the contract, messages ordered by spec section, with its bundle
  * @throws SchemaError naming the file and JSON Pointer of the first fault
  */
-/** Levels of nesting (objects and arrays) a schema file may have: the message schemas use about 10. */
-const MAX_SCHEMA_DEPTH = 256;
-
-/**
- * Why the JSON text of a schema file is nested too deep to be read (more than 256 levels of
- * objects and arrays, told by a linear scan: the readers of schemas, ajv among them, recurse),
- * with the line and column where; undefined when it is not.
- */
-export function schemaTooDeep(text: string): string | undefined {
-  const { deepAt } = scanJsonText(text, undefined, MAX_SCHEMA_DEPTH);
-  if (deepAt === undefined) return undefined;
-  const before = text.slice(0, deepAt).split('\n');
-  return `nested more than ${MAX_SCHEMA_DEPTH} levels deep (the bracket at line ${before.length}, column ${before.at(-1)!.length + 1} opens one more): no contract needs that many, and the tools that read schemas walk them by recursion`;
-}
-
 export async function loadContract(schemaDir: string): Promise<Contract> {
   const names = (await readdir(schemaDir)).filter((name) => name.endsWith('.json')).sort();
   const files = new Map<string, SchemaNode>();
@@ -358,14 +357,14 @@ function checkStrict(files: ReadonlyMap<string, SchemaNode>): void {
           let self: string | undefined;
           for (const [file, root] of files) {
             forEachSubschema(root, (node, at) => {
-              if (self === undefined && (node.$ref === `#${at}` || node.$ref === `${file}#${at}`)) self = `${file}#${at}`;
+              if (self === undefined && (node.$ref === `#${at}` || node.$ref === `${file}#${at}` || node.$ref === `${SCHEMA_BASE_URI}${file}#${at}`)) self = `${file}#${at}`;
             });
           }
           if (self !== undefined) {
             const [file, at] = self.split('#') as [string, string];
             throw new SchemaError(file, at, `a $ref to the place it stands ("${files.get(file) && resolvePointer(files.get(file)!, `${at}/$ref`)}"): it defines nothing, and compiling it never ends`);
           }
-          throw new SchemaError(name, pointer, `cannot be compiled: ajv ran out of stack (${error.message}); look for $refs that lead back to where they start with no schema between, or schemas nested thousands of levels deep`);
+          throw new SchemaError(name, pointer, `cannot be compiled: ajv ran out of stack (${error.message}); look for $refs that lead back to where they start with no schema between`);
         }
         const message = (error as Error).message.replace(/^strict mode: /, '');
         // ajv names the schema holding the fault `at path "#…"`, or, for its strict types,
@@ -509,8 +508,13 @@ function checkRefs(file: string, root: SchemaNode, files: ReadonlyMap<string, Sc
 /** `invalid JSON at line 3, column 7: got "}"`, from `JSON.parse`'s message for `text`. */
 export function invalidJsonAt(text: string, reason: string): string {
   const { position = 0, found } = describeSyntaxError(text, reason);
-  const before = text.slice(0, position).split('\n');
-  return `invalid JSON at line ${before.length}, column ${before.at(-1)!.length + 1}: got ${found}`;
+  return `invalid JSON at ${lineColumn(text, position)}: got ${found}`;
+}
+
+/** `line L, column C` (1-based) of the character at `offset` in `text`. */
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return `line ${before.length}, column ${before.at(-1)!.length + 1}`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -86,8 +86,8 @@ export function asWritten(error: ValidationError, message: unknown, literal: (po
   return { ...result, found, message: result.message.replace(`got ${error.found}`, `got ${found}`) };
 }
 
-/** Characters of a number as written shown at most, `...` included. */
-const MAX_WRITTEN = 100;
+/** Characters of a number as written shown in a message at most, `...` included. */
+export const MAX_WRITTEN = 100;
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 

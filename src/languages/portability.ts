@@ -1,5 +1,7 @@
 import { createScanner } from 'jsonc-parser';
 import { escapeToken } from '../runtime/json-pointer.js';
+import { cut } from '../runtime/errors.js';
+import { MAX_WRITTEN } from './as-written.js';
 import { isNonPortable, scanJsonText, type JsonTextScan } from './json-scan.js';
 
 /**
@@ -144,6 +146,8 @@ export function exactNonPortableIntegers(text: string, validate: Validate): Port
     const within = inArray ? path.slice(1) : path;
     const pointer = within.map((step) => `/${escapeToken(String(step))}`).join('');
     if (within.length === 0 || !valid(message) || !isIntegerSlot(message, within, pointer, validate)) continue;
+    // Cut as a number at fault is (a hostile tester: 100,000 digits printed whole).
+    const shown = cut(written, MAX_WRITTEN);
     warnings.push({
       ...(inArray && { index: path[0] as number }),
       pointer,
@@ -151,11 +155,11 @@ export function exactNonPortableIntegers(text: string, validate: Validate): Port
       written,
       // Beyond 2^53 the float's value is not the number written: say that, not "write <value>".
       message: /^-?\d+$/.test(written) || Math.abs(value) > Number.MAX_SAFE_INTEGER
-        ? `${written} is beyond ±(2^53 − 1): JavaScript reads it as ${wholeText(value)}${Math.abs(Number(written)) > 2 ** 63 - 1 ? " and Go's int64 cannot hold it" : ''}; keep integers within ±9007199254740991`
+        ? `${shown} is beyond ±(2^53 − 1): JavaScript reads it as ${wholeText(value)}${Math.abs(Number(written)) > 2 ** 63 - 1 ? " and Go's int64 cannot hold it" : ''}; keep integers within ±9007199254740991`
         : !wholeAsWritten(written)
           // `100.0000000000000000001`, `5e-400`: not an integer, but a double cannot tell.
-          ? `${written} is not an integer, but a double reads it as ${wholeText(value)}, which the schema accepts: the value checked is not the one written`
-          : `${written} is an integer written as a float: the schema and this package's decoders accept it, but Go int64 fields (encoding/json) and Python isinstance(x, int) checks refuse it; write ${wholeText(value)}`,
+          ? `${shown} is not an integer, but a double reads it as ${wholeText(value)}, which the schema accepts: the value checked is not the one written`
+          : `${shown} is an integer written as a float: the schema and this package's decoders accept it, but Go int64 fields (encoding/json) and Python isinstance(x, int) checks refuse it; write ${wholeText(value)}`,
     });
   }
   return warnings;

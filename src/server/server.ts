@@ -103,7 +103,7 @@ export interface RealtimeServerOptions {
   pollHoldMs?: number;
   /** Messages per poll response (and at most `maxBufferedBytes` of them). Default POLL_MAX_MESSAGES (500). */
   pollMaxMessages?: number;
-  /** Other HTTP requests (e.g. a dashboard at GET /): return true when handled. Unhandled get 404 when this server owns the HTTP server. A plain GET of `path` gets 426 Upgrade Required, another method 405. */
+  /** Other HTTP requests (e.g. a dashboard at GET /): return true when handled. Unhandled get 404 when this server owns the HTTP server. A plain GET or HEAD of `path` gets 426 Upgrade Required, another method 405. */
   handleHttp?: (request: IncomingMessage, response: ServerResponse) => boolean;
   /** pino-compatible logger. Never given a token or a payload. Default: none. */
   logger?: Logger;
@@ -460,7 +460,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // A plain request to the WebSocket path (a browser tab, curl): say how to use it (RFC 9110 15.5.22).
       if (options.webSocket === false) sendHttp(response, 404, { error: `websocket-off: poll ${pollPath === false ? '(polling is off)' : pollPath}` });
       // A WebSocket opens with a GET: any other method is not allowed here (a hostile tester's POST got 426).
-      else if (request.method !== 'GET' && request.method !== 'HEAD') sendHttp(response, 405, { error: 'method not allowed' }, { Allow: 'GET' });
+      else if (request.method !== 'GET' && request.method !== 'HEAD') sendHttp(response, 405, { error: 'method not allowed' }, { Allow: 'GET, HEAD' });
       else sendHttp(response, 426, { error: `upgrade required: open a WebSocket on ${path}, or poll ${pollPath === false ? '(polling is off)' : pollPath}` }, { Upgrade: 'websocket' });
       return true;
     }

@@ -99,7 +99,7 @@ describe('listen', () => {
     expect(report.counts).toEqual({ trades: 1, pong: 1, orderbook: 1 });
   });
 
-  it('lists the first 1000 violations and counts the rest, in text and JSON, with types and memory bounded (a hostile tester: 514 MB after 45 s of bad frames)', async () => {
+  it('lists the first 1000 violations and counts the rest, in text and JSON, and counts the first 1000 types (a hostile tester: listen grew to 514 MB in 45 s of bad frames)', async () => {
     const bad = JSON.stringify({ ...trade, data: { ...(trade.data as object), side: 'BUY' } });
     // 1,100 distinct types too: the count per type keeps the first 1,000.
     const frames = [connection, ...Array.from({ length: 1200 }, (_, i) => (i < 1100 ? JSON.stringify({ type: `t${i}` }) : bad))];
@@ -123,6 +123,9 @@ describe('listen', () => {
     expect(Object.keys(report.counts)).toHaveLength(1000);
     expect(report.counts.connection).toBe(1);
     expect(report.counts.trades).toBeUndefined();
+    // t999 to t1099, and the trades after them
+    expect((report as unknown as { uncounted: number }).uncounted).toBe(201);
+    expect(lines.at(-3)).toMatch(/, t998 1, 201 of types past the first 1000$/);
   });
 
   it('reports a key written twice and a lone surrogate (strict, as validate) and a text frame that is not UTF-8, not a close of the server', async () => {
@@ -487,17 +490,26 @@ describe('listen', () => {
   it('redacts the value of any query parameter named as a secret, not only token (a hostile tester: api_key was printed as given)', async () => {
     const url = await echoServer((ws, request) => {
       ws.send(connection);
-      ws.close(4000, request.url!);
+      ws.send(JSON.stringify(trade));
+      // The values echoed back (a close reason holds at most 123 bytes).
+      ws.close(4000, [...new URL(request.url!, 'http://x').searchParams.values()].join(' '));
     });
-    const target = `${url}?api_key=KEYVALUE12345&access_token=ACCESSVALUE678&password=PASSVALUE9012&view=compact`;
+    // A short value of a parameter named as a secret is hidden in the URL only; names that only contain a secret's word are no secrets.
+    const target = `${url}?api_key=KEYVALUE12345&access_token=ACCESSVALUE678&password=PASSVALUE9012&apiKey=CAMELVALUE345&sort_key=trades&author=ann&design=4000&view=compact`;
     for (const format of ['text', 'json']) {
       const run = await listen([target, '--duration', '2s', '--ping-interval', '60000', '--format', format]);
       expect(run.status).toBe(1);
       const out = run.stdout + run.stderr;
-      for (const secret of ['KEYVALUE', 'ACCESSVALUE', 'PASSVALUE']) expect(out).not.toContain(secret);
-      // what is not a secret stays readable
-      expect(out).toContain('view=compact');
-      if (format === 'json') expect((JSON.parse(run.stdout) as { url: string }).url).toBe(`${url}?api_key=REDACTED&access_token=REDACTED&password=REDACTED&view=compact`);
+      for (const secret of ['KEYVALUE', 'ACCESSVALUE', 'PASSVALUE', 'CAMELVALUE']) expect(out).not.toContain(secret);
+      // what is not a secret stays readable (the URL: in JSON below)
+      expect(out).toContain('"REDACTED REDACTED REDACTED REDACTED trades ann 4000 compact"');
+      if (format === 'text') expect(run.stdout.split('\n')).toContain('connection 1, trades 1');
+      if (format === 'json') {
+        const report = JSON.parse(run.stdout) as { url: string; counts: Record<string, number>; close: { code: number } };
+        expect(report.url).toBe(`${url}?api_key=REDACTED&access_token=REDACTED&password=REDACTED&apiKey=REDACTED&sort_key=REDACTED&author=ann&design=4000&view=compact`);
+        expect(report.counts).toEqual({ connection: 1, trades: 1 });
+        expect(report.close.code).toBe(4000);
+      }
     }
     // a target that is not a URL is redacted by pattern
     const bad = await listen(['ws://[::1:99/api/ws?api_key=KEYVALUE12345&view=compact', '--count', '1']);

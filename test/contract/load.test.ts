@@ -39,13 +39,13 @@ describe('loadContract', () => {
     ['a $ref in dependencies that resolves nowhere', 'trades.json', (s: SchemaNode) => ({ ...s, dependencies: { data: { $ref: '#/definitions/Nope' } } }), '/dependencies/data/$ref'],
     // ajv's meta-schema checks an enum's uniqueness pair by pair: 60,000 values held diff and generate 60 s (a hostile tester).
     ['a closed list of more than 10,000 values', 'definitions.json', (s: SchemaNode) => ({ ...s, definitions: { ...s.definitions, Platform: { type: 'string', enum: Array.from({ length: 60_001 }, (_, i) => `x${i}`) } } }), '/definitions/Platform/enum'],
-    // ajv compiled it until the stack ran out, reported as strict mode's refusal of another place (a hostile tester).
     // The duplicate-key check and ajv recurse: 3,000 levels ran out of stack with no file named (a hostile tester).
     ['a schema nested more than 256 levels', 'alerts.json', (s: SchemaNode) => {
       let deep: SchemaNode = { type: 'object' };
       for (let i = 0; i < 300; i++) deep = { type: 'object', properties: { a: deep } };
       return { ...s, properties: { ...s.properties, extra: deep } };
     }, ''],
+    // ajv compiled it until the stack ran out, reported as strict mode's refusal of another place (a hostile tester).
     ['a $ref to the place it stands', 'trades.json', (s: SchemaNode) => ({ ...s, properties: { ...s.properties, data: { $ref: '#/properties/data' } } }), '/properties/data'],
   ])('refuses %s with the file and pointer', async (_case, file, edit, pointer) => {
     const error = await loadContract(schemasWith({ [file]: edit })).catch((caught: unknown) => caught);

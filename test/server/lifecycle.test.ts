@@ -105,7 +105,7 @@ describe('close and stats', () => {
       expect((await fetch(own.http('/'))).status).toBe(200);
       expect((await fetch(own.http('/api/ws'))).status).toBe(426);
       const post = await fetch(own.http('/api/ws'), { method: 'POST', body: '{}' });
-      expect([post.status, post.headers.get('allow')]).toEqual([405, 'GET']);
+      expect([post.status, post.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
       expect(await (await fetch(`http://127.0.0.1:${appPort}/api/ws/poll`)).json()).toEqual({ error: 'no-token' });
     } finally {
       await own.rt.close();

@@ -15,7 +15,8 @@ export const LINE_FILE = /\.(ndjson|jsonl)$/i;
 export async function* messageFilesUnder(dir: string, fail: (file: string, error: unknown) => void, visited = new Set<string>()): AsyncGenerator<string> {
   let entries: Dirent<Buffer>[];
   try {
-    const real = await realpath(dir);
+    // As bytes: two folders whose real names are not UTF-8 would decode alike (a reviewer).
+    const real = (await realpath(dir, { encoding: 'buffer' })).toString('latin1');
     if (visited.has(real)) return;
     visited.add(real);
     // Names as bytes: a name that is not UTF-8 decodes to one no call can open (a hostile tester).
@@ -28,7 +29,7 @@ export async function* messageFilesUnder(dir: string, fail: (file: string, error
   for (const { entry, name } of named.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const target = path.join(dir, name);
     if (!Buffer.from(name, 'utf8').equals(entry.name)) {
-      if (MESSAGE_FILE.test(name) || entry.isDirectory()) fail(target, new Error(NOT_UTF8_NAME));
+      if (MESSAGE_FILE.test(name) || entry.isDirectory() || entry.isSymbolicLink()) fail(target, new Error(NOT_UTF8_NAME));
       continue;
     }
     let isDirectory = entry.isDirectory();
