@@ -30,6 +30,7 @@ import { printableJson, printableWith } from '../runtime/printable.js';
 import { byteSize, cut, preview, type ValidationError } from '../runtime/errors.js';
 import type { ValidationNotice } from '../runtime/validate.js';
 import type { Place } from './sources/index.js';
+import { caseSlip } from '../languages/as-written.js';
 
 /** Exit codes of every command. */
 export const ExitCode = {
@@ -313,5 +314,7 @@ export function processOutput(): Output {
 
 /** `"hold" is not a value this contract lists ("buy", "sell"): accepted in tolerant mode`, for a tolerant-mode notice at its pointer. */
 export function noticeMessage(notice: ValidationNotice): string {
-  return `${preview(notice.value)} is not a value this contract lists (${notice.known.map(preview).join(', ')}): accepted in tolerant mode`;
+  // A case slip gets strict mode's hint too (a fresh user).
+  const slip = typeof notice.value === 'string' ? caseSlip(notice.value, notice.known) : undefined;
+  return `${preview(notice.value)} is not a value this contract lists (${notice.known.map(preview).join(', ')}): accepted in tolerant mode${slip ? `; ${slip}` : ''}`;
 }

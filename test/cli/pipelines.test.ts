@@ -292,6 +292,10 @@ describe('realtime-contract validate in a pipeline', () => {
       stdout: '2 valid, 0 invalid\n',
       stderr: '<stdin>:2: warning: /data/side "hold" is not a value this contract lists ("buy", "sell"): accepted in tolerant mode\n',
     });
+    // A case slip gets strict mode's hint (a fresh user: only strict mode said it).
+    expect(cli(['validate', '--mode', 'tolerant', '-'], JSON.stringify({ ...trade, data: { ...trade.data, side: 'BUY' } })).stderr).toBe(
+      '<stdin>:1: warning: /data/side "BUY" is not a value this contract lists ("buy", "sell"): accepted in tolerant mode; did you mean "buy"?\n',
+    );
     const json = cli(['validate', '--mode', 'tolerant', '--format', 'json', '-'], text);
     expect(json.stderr).toBe('');
     expect(JSON.parse(json.stdout)).toMatchObject({
