@@ -353,17 +353,15 @@ function checkStrict(files: ReadonlyMap<string, SchemaNode>): void {
         // ajv compiles by recursion: a `$ref` that comes back to itself with no schema between
         // (`"data": { "$ref": "#/properties/data" }`) never ends, and this is not strict mode's doing (a hostile tester).
         if (error instanceof RangeError && /call stack/i.test(error.message)) {
-          // A `$ref` to the very place it stands is named; a longer loop or a deep nesting is described.
-          let self: string | undefined;
+          // A `$ref` to the very place it stands is named; a longer loop is described.
+          let self: { file: string; at: string; ref: string } | undefined;
           for (const [file, root] of files) {
             forEachSubschema(root, (node, at) => {
-              if (self === undefined && (node.$ref === `#${at}` || node.$ref === `${file}#${at}` || node.$ref === `${SCHEMA_BASE_URI}${file}#${at}`)) self = `${file}#${at}`;
+              if (self === undefined && (node.$ref === `#${at}` || node.$ref === `${file}#${at}` || node.$ref === `${SCHEMA_BASE_URI}${file}#${at}`)) self = { file, at, ref: node.$ref };
             });
           }
-          if (self !== undefined) {
-            const [file, at] = self.split('#') as [string, string];
-            throw new SchemaError(file, at, `a $ref to the place it stands ("${files.get(file) && resolvePointer(files.get(file)!, `${at}/$ref`)}"): it defines nothing, and compiling it never ends`);
-          }
+          const found = self as { file: string; at: string; ref: string } | undefined;
+          if (found) throw new SchemaError(found.file, found.at, `a $ref to the place it stands (${JSON.stringify(found.ref)}): it defines nothing, and compiling it never ends`);
           throw new SchemaError(name, pointer, `cannot be compiled: ajv ran out of stack (${error.message}); look for $refs that lead back to where they start with no schema between`);
         }
         const message = (error as Error).message.replace(/^strict mode: /, '');
