@@ -124,7 +124,8 @@ interface Output {
  * `sig`, …), is never printed whole: the URL's own is always `REDACTED`, and in anything else (error texts, what the server
  * sends back, as written or URL-, JSON- or JSON Pointer-escaped) a secret of 8 characters or
  * more is redacted wherever it appears, whole or any 8 characters of it, while a shorter one only
- * where it stands alone, not continued by a letter, digit or `_` on either side (`x` is redacted
+ * where it stands alone (a shorter value of another parameter named as a secret, not at all
+ * outside the URL: `sort_key=trades` must not hide every "trades"), not continued by a letter, digit or `_` on either side (`x` is redacted
  * in `got "x"` and `bad token x.`, not in `expected`). A shorter secret is no real credential (a JWT has dozens of characters), and
  * replacing each of its occurrences made every line unreadable.
  *
@@ -578,7 +579,7 @@ function secretParams(url: URL): [string, string][] {
 
 /**
  * Any text with the values of query parameters named as secrets (`token=<value>`,
- * `api_key=<value>`, {@link SECRET_NAME}) and `user:password@` credentials redacted by
+ * `api_key=<value>`, {@link isSecretName}) and `user:password@` credentials redacted by
  * pattern: for a target that does not parse as a URL, and error messages that may quote it.
  */
 function redactText(text: string): string {
