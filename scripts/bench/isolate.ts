@@ -123,8 +123,8 @@ export interface IsolatedOptions extends InterleaveOptions {
  * has seen nothing: each is first primed for `options.warmupNs` on all of its sets in turn,
  * so that V8 compiles its functions knowing every input they will get (without it, a
  * validator optimized on valid messages was thrown back to slower code by the invalid ones,
- * sometimes mid-rounds). The isolates of a draw load side by side; from then on only one
- * runs at a time and the others wait for a message. Each times its batches on its own
+ * sometimes mid-rounds). The isolates of a draw load and prime side by side; from then on
+ * only one runs at a time and the others wait for a message. Each times its batches on its own
  * process's CPU clock (harness.ts), which charges it its own garbage collection and
  * compilation, and nobody else's.
  * @returns ns per call of each entry, one sample per round
@@ -142,7 +142,8 @@ export async function interleaveIsolated(entries: readonly IsolatedEntry[], opti
           for (const entry of entries) if (entry.isolate === name) await of(entry).ask({ op: 'load', key: entry.id, subject: entry.subject, texts: entry.texts, parse: entry.parse });
         }),
       );
-      for (const isolate of isolates.values()) await isolate.ask({ op: 'prime', warmupNs: options.warmupNs });
+      // Side by side: priming is not timed, and each isolate primes for its own CPU time.
+      await Promise.all([...isolates.values()].map((isolate) => isolate.ask({ op: 'prime', warmupNs: options.warmupNs })));
       // Primed already: calibration only finds the batch size.
       const sizes: number[] = [];
       for (const entry of entries) sizes.push(await of(entry).ask({ op: 'calibrate', key: entry.id, options: { ...options, warmupNs: 0 } }));
