@@ -10,6 +10,7 @@
  * `BENCH_QUICK=1` cuts rounds and the NDJSON file for a smoke run; its figures are not for verdicts.
  * `BENCH_ONLY=validation,parse,cli,bundles,startup,generate,server,redis,live,levers` runs only those sections.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,14 +34,17 @@ const runs = (section: string) => only === null || only.has(section);
 const micro = quick ? { rounds: 9, batchNs: 100_000, warmupNs: 5_000_000 } : { rounds: 41, batchNs: 200_000, warmupNs: 20_000_000 };
 /**
  * The isolated sections (validation, parse; isolate.ts): the rounds spread over 3 draws of
- * fresh isolates, each primed for 1 s of its CPU time before it is timed. Primed for 100 ms,
- * as the bench did before, the strict validators of the mixed stream were not optimized yet:
- * V8's `--trace-opt` showed 1 of the 14 compiled by TurboFan when the timing began, all 14
- * after 500 ms (each validator gets 1/14 of the calls, and a large function needs more of
- * them before V8 deems it hot). The mixed stream measured 2.9× the hand-written limit
- * primed for 100 ms, 1.2–1.5× primed for 500 ms or 1 s, in the same run of fresh processes.
+ * fresh isolates, each primed for 1 s of its CPU time in all, cycling through every set it
+ * times, before it is timed (in the quick run too: less is too short, see below). Primed for
+ * 100 ms, as the bench did before 2026-12-02, the strict validators of the mixed stream were
+ * not optimized yet: V8's `--trace-opt` showed 0–1 of the 14 compiled by TurboFan when the
+ * timing began, 13–14 after 500 ms in a process alone, and all 14 after 1 s in each of seven
+ * processes priming side by side. (V8 optimizes a function once it has run an amount of
+ * bytecode that grows with the function's size, and each validator runs for 1/14 of the
+ * stream.) Fresh processes of one run measured the mixed stream at 2.9× the hand-written
+ * limit primed for 100 ms, 1.2–1.5× primed for 500 ms or 1 s.
  */
-const isolated = { ...micro, warmupNs: quick ? 300_000_000 : 1_000_000_000, draws: quick ? 1 : 3 };
+const isolated = { ...micro, warmupNs: 1_000_000_000, draws: quick ? 1 : 3 };
 const ATTEMPTS = 3;
 const cliMessages = quick ? 200_000 : 1_000_000;
 const cliRounds = quick ? 1 : 3;
@@ -60,8 +64,20 @@ const environment = {
   micro,
   isolated,
   date: new Date().toISOString(),
+  /** The commit measured, and whether the working tree differed from it. */
+  commit: git('rev-parse', 'HEAD'),
+  dirty: git('status', '--porcelain') !== '',
 };
 const targets: TargetResult[] = [];
+
+/** `git <args>` in the checkout, its output trimmed, or `unknown` outside a git checkout. */
+function git(...args: string[]): string {
+  try {
+    return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
 /** Every re-measurement, so a pass on the second try is visible. */
 const retries: { section: string; type: string; attempt: number; figure: string }[] = [];
 const sections: string[] = [];
@@ -239,7 +255,7 @@ if (levers) sections.push(leversTable(levers));
 environment.loadAverageAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
 const markdown = [
   '# realtime-contract benchmarks',
-  `Node ${environment.node}, ${environment.platform}, ${environment.cpu}, ${environment.memoryGiB} GiB; load average ${environment.loadAverageAtStart.join(' ')} at the start, ${environment.loadAverageAtEnd.join(' ')} at the end. ${micro.rounds} interleaved rounds per micro-benchmark; validation and parsing ${Math.ceil(isolated.rounds / isolated.draws) * isolated.draws} per measurement (${isolated.draws} draw${isolated.draws === 1 ? '' : 's'} of fresh processes, all measurements of a row pooled)${quick ? ' (BENCH_QUICK: smoke run, not for verdicts)' : ''}.`,
+  `Node ${environment.node}, ${environment.platform}, ${environment.cpu}, ${environment.memoryGiB} GiB; load average ${environment.loadAverageAtStart.join(' ')} at the start, ${environment.loadAverageAtEnd.join(' ')} at the end. ${micro.rounds} interleaved rounds per micro-benchmark; validation and parsing ${Math.ceil(isolated.rounds / isolated.draws) * isolated.draws} per measurement (${isolated.draws} draw${isolated.draws === 1 ? '' : 's'} of fresh processes, all measurements of a row pooled)${quick ? ' (BENCH_QUICK: smoke run, not for verdicts)' : ''}. Commit ${environment.commit.slice(0, 12)}${environment.dirty ? ' with uncommitted changes' : ''}.`,
   summaryTable(targets),
   retries.length === 0 ? '' : `Re-measured before the verdict: ${retries.map((r) => `${r.section} ${r.type} (run ${r.attempt}: ${r.figure})`).join('; ')}.`,
   ...sections,

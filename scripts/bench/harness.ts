@@ -21,7 +21,11 @@ export interface InterleaveOptions {
   rounds: number;
   /** Wall time one batch should take, in ns: long enough to dwarf timer resolution. */
   batchNs: number;
-  /** Warm-up time per entry before calibration, in ns. */
+  /**
+   * Warm-up time in ns, on the bench's clock: per entry before its calibration in
+   * {@link interleave}; per isolate, in all and cycling through every set it times, in
+   * isolate.ts (which then calibrates without more warm-up).
+   */
   warmupNs: number;
 }
 
@@ -61,7 +65,8 @@ function wall(): number {
   return Number(process.hrtime.bigint());
 }
 
-function cpu(): number {
+/** This process's CPU time (user + system), ns: what a warm-up is measured in whatever {@link CLOCK} says, so that processes warming up side by side each get their full share. */
+export function cpu(): number {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) * 1000;
 }

@@ -93,8 +93,9 @@ class Isolate {
     }
   }
 
+  /** Kills the child; a question still waiting for its answer (another isolate failed mid-priming) fails now rather than at its timeout. */
   async close(): Promise<void> {
-    this.waiting = undefined;
+    this.fail(new Error(`bench isolate ${this.name} closed`));
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
     await this.exited;
   }
@@ -142,7 +143,7 @@ export async function interleaveIsolated(entries: readonly IsolatedEntry[], opti
           for (const entry of entries) if (entry.isolate === name) await of(entry).ask({ op: 'load', key: entry.id, subject: entry.subject, texts: entry.texts, parse: entry.parse });
         }),
       );
-      // Side by side: priming is not timed, and each isolate primes for its own CPU time.
+      // Side by side: priming is not timed, and each isolate primes for its own CPU time (isolate-child.ts).
       await Promise.all([...isolates.values()].map((isolate) => isolate.ask({ op: 'prime', warmupNs: options.warmupNs })));
       // Primed already: calibration only finds the batch size.
       const sizes: number[] = [];

@@ -3,6 +3,8 @@
  * validation and parsing figures on. Each entry runs in a child process of its own; the
  * processes stop when the measurement ends, or fails.
  */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { interleaveIsolated } from '../../scripts/bench/isolate.js';
 
@@ -23,6 +25,19 @@ describe('interleaveIsolated', () => {
       expect(samples.get(id)).toHaveLength(4);
       for (const ns of samples.get(id)!) expect(ns).toBeGreaterThanOrEqual(0);
     }
+  }, 60_000);
+
+  it('stops every isolate at once when one dies while the others wait for an answer, and leaves nothing waiting (found by a reviewer)', async () => {
+    // Before the fix the other isolate's question kept its 120 s timer: a caller that caught
+    // the error could not exit for two minutes. Killed after 30 s here, it fails the test.
+    const caller = fileURLToPath(new URL('../support/isolate-caller.ts', import.meta.url));
+    const { code, signal, stdout, stderr } = await new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(process.execPath, ['--import', 'tsx', caller], { timeout: 30_000, killSignal: 'SIGKILL' }, (error, stdout, stderr) => resolve({ code: child.exitCode, signal: child.signalCode, stdout, stderr }));
+    });
+    expect({ code, signal, stderr }).toEqual({ code: 0, signal: null, stderr: '' });
+    const { rejected, left } = JSON.parse(stdout) as { rejected: string; left: number[] };
+    expect(rejected).toMatch(/^bench isolate [ab] exited \(SIGKILL\)$/);
+    expect(left).toEqual([]);
   }, 60_000);
 
   it('fails with the isolate named when its subject cannot be built, and does not hang', async () => {
