@@ -27,10 +27,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { printableJson, printableWith } from '../runtime/printable.js';
-import { byteSize, cut, preview, type ValidationError } from '../runtime/errors.js';
+import { byteSize, caseSlip, cut, preview, type ValidationError } from '../runtime/errors.js';
 import type { ValidationNotice } from '../runtime/validate.js';
 import type { Place } from './sources/index.js';
-import { caseSlip } from '../languages/as-written.js';
 
 /** Exit codes of every command. */
 export const ExitCode = {

@@ -1,6 +1,6 @@
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
 import { DAYS_IN_MONTH, isLeapYear } from '../runtime/date-time.js';
-import { cut, type ValidationError } from '../runtime/errors.js';
+import { caseSlip, cut, type ValidationError } from '../runtime/errors.js';
 import { escapeToken, parsePointer, resolvePointer } from '../runtime/json-pointer.js';
 import { validateMessage } from '../runtime/validate.js';
 
@@ -150,14 +150,3 @@ function otherCase(expected: string, value: string): string | undefined {
   return caseSlip(value, (expected.match(/"(?:[^"\\]|\\.)*"/g) ?? []).map((quoted) => JSON.parse(quoted) as string));
 }
 
-/**
- * `did you mean "buy"?` when `value` is one of `known` in another case, with spaces trimmed, or
- * with `-` or a space for `_` (`"BUY"`, `"stop loss"`); else undefined. For strict mode's
- * faults and tolerant mode's notices alike.
- */
-export function caseSlip(value: string, known: readonly unknown[]): string | undefined {
-  if (value.length > 60) return undefined;
-  const listed = new Set(known);
-  const candidate = [value.toLowerCase(), value.toUpperCase(), value.trim(), value.trim().toLowerCase().replace(/[- ]/g, '_')].find((c) => c !== value && listed.has(c));
-  return candidate === undefined ? undefined : `did you mean ${JSON.stringify(candidate)}?`;
-}

@@ -1,4 +1,6 @@
-import { CLIENT_MESSAGE_TYPES, MESSAGE_TYPES, SERVER_MESSAGE_TYPES, type Direction } from '../../generated/contract.js';
+// Types only from generated/: `generate`, which rewrites it, loads this module, and must not
+// need a working generated/ to repair a broken one.
+import type { Direction } from '../../generated/contract.js';
 import type { CompiledValidatorError } from '../../generated/validators.js';
 import { escapeToken, resolvePointer } from './json-pointer.js';
 
@@ -233,12 +235,14 @@ function requiredHint(instancePath: string, name: string, value: unknown): strin
   return `if ${shown.join(', ')}${stray.length > 3 ? ', …' : ''} ${stray.length === 1 ? 'is a field' : 'are fields'} of the message, the spec wraps ${stray.length === 1 ? 'it' : 'them'} in data: {"type":${JSON.stringify(type)},"data":{${shown.map((key) => `${key}:…`).join(',')}${stray.length > 3 ? ',…' : ''}},"ts":…}`;
 }
 
-/** Why `input` is not even a message of some known type (with `direction`, of a type that travels that way). */
-export function describeEnvelope(input: unknown, type: unknown, direction?: Direction): ValidationErrors {
+/**
+ * Why `input` is not even a message of some known type (with `direction`, of a type that travels that way).
+ * @param types the message types known (with `direction`, those that travel that way), named in the error
+ */
+export function describeEnvelope(input: unknown, type: unknown, types: readonly string[], direction?: Direction): ValidationErrors {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return [validationError('', 'type', 'a message object', preview(input))];
   if (type === undefined) return [validationError('/type', 'required', 'required property "type"', 'nothing')];
   if (typeof type !== 'string') return [validationError('/type', 'type', 'a string', typed(type))];
-  const types: readonly string[] = direction === undefined ? MESSAGE_TYPES : direction === 'client-to-server' ? CLIENT_MESSAGE_TYPES : SERVER_MESSAGE_TYPES;
   const near = closestType(type, types);
   return [validationError('/type', 'discriminator', `${direction === undefined ? 'a known' : `a ${direction}`} message type (${types.join(', ')})`, preview(type), near === undefined ? undefined : `did you mean ${JSON.stringify(near)}?`)];
 }
@@ -253,6 +257,18 @@ function closestType(type: string, types: readonly string[]): string | undefined
     if (distance < bestDistance && distance < known.length / 2) [best, bestDistance] = [known, distance];
   }
   return best;
+}
+
+/**
+ * `did you mean "buy"?` when `value` is one of `known` in another case, with spaces trimmed, or
+ * with `-` or a space for `_` (`"BUY"`, `"stop loss"`); else undefined. For strict mode's
+ * faults and tolerant mode's notices alike.
+ */
+export function caseSlip(value: string, known: readonly unknown[]): string | undefined {
+  if (value.length > 60) return undefined;
+  const listed = new Set(known);
+  const candidate = [value.toLowerCase(), value.toUpperCase(), value.trim(), value.trim().toLowerCase().replace(/[- ]/g, '_')].find((c) => c !== value && listed.has(c));
+  return candidate === undefined ? undefined : `did you mean ${JSON.stringify(candidate)}?`;
 }
 
 /** Edit distance: insertions, deletions, substitutions and swaps of two neighbours (`pnig` → `ping` is one). */

@@ -144,16 +144,16 @@ function slowPath(value: unknown, mode: ValidationMode, direction: Direction | u
 }
 
 function classify(value: unknown, mode: ValidationMode, direction: Direction | undefined): ValidationResult<Message | ReceivedMessage> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return failure('invalid', describeEnvelope(value, undefined));
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return failure('invalid', describeEnvelope(value, undefined, MESSAGE_TYPES_LIST));
   const type = (value as { type?: unknown }).type;
-  if (typeof type !== 'string') return failure('invalid', describeEnvelope(value, type));
+  if (typeof type !== 'string') return failure('invalid', describeEnvelope(value, type, MESSAGE_TYPES_LIST));
   if (direction !== undefined && !(direction === 'client-to-server' ? CLIENT_TYPES : SERVER_TYPES).includes(type)) {
-    return MESSAGE_TYPES_LIST.includes(type) ? failure('wrong-direction', describeDirection(type, direction)) : failure('unknown-type', describeEnvelope(value, type, direction));
+    return MESSAGE_TYPES_LIST.includes(type) ? failure('wrong-direction', describeDirection(type, direction)) : failure('unknown-type', describeEnvelope(value, type, direction === 'client-to-server' ? CLIENT_TYPES : SERVER_TYPES, direction));
   }
   const notices: CompiledNoticeSink | undefined = mode === 'tolerant' ? { list: null } : undefined;
   const errors = checkMessage(type, value, mode, notices, true);
   if (errors === null) return notices?.list ? { ok: true, message: value as Message, notices: notices.list } : { ok: true, message: value as Message };
-  if (errors === undefined) return failure('unknown-type', describeEnvelope(value, type));
+  if (errors === undefined) return failure('unknown-type', describeEnvelope(value, type, MESSAGE_TYPES_LIST));
   return failure('invalid', describeCompiledErrors(errors, value, mode));
 }
 

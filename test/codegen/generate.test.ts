@@ -48,6 +48,27 @@ describe('npm run generate', () => {
     );
   });
 
+  it('repairs a checkout whose generated/ is broken: a merge conflict left in contract.ts, validators.js deleted (found by a hostile tester)', () => {
+    // The CLI's own code lives in the checkout it regenerates: it must load without generated/.
+    const dir = mkdtempSync(path.join(tmpdir(), 'generate-checkout-'));
+    try {
+      for (const entry of ['src', 'schemas', 'generated', 'package.json', 'tsconfig.json']) cpSync(entry, path.join(dir, entry), { recursive: true });
+      symlinkSync(path.resolve('node_modules'), path.join(dir, 'node_modules'), 'dir');
+      writeFileSync(path.join(dir, 'generated/contract.ts'), `${readFileSync('generated/contract.ts', 'utf8')}<<<<<<< HEAD\n=======\n>>>>>>> branch\n`);
+      rmSync(path.join(dir, 'generated/validators.js'));
+      const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, 'src/cli/main.ts'), 'generate', ...args], { cwd: dir, encoding: 'utf8', timeout: 150_000 });
+      const check = run(['--check']);
+      expect(check.status).toBe(1);
+      expect(check.stderr).toContain('generated/contract.ts (changed)');
+      expect(check.stderr).toContain('generated/validators.js (missing)');
+      const repair = run([]);
+      expect({ status: repair.status, stderr: repair.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(snapshot(path.join(dir, 'generated'))).toEqual(snapshot('generated'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a definition titled otherwise than its key, which diff still reads', async () => {
     // Before, generate failed with "quicktype declared no type for the schema title AlertData".
     const { schemas } = workspace();
