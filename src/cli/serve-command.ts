@@ -17,9 +17,9 @@ import { cut } from '../runtime/errors.js';
 
 export interface ServeOptions {
   demo?: boolean;
-  /** Default 8000. */
+  /** Default 8000; 0 picks a free port. A string must be decimal digits (what `--port` gives). */
   port?: string | number;
-  /** Default 127.0.0.1 (`localhost` URLs reach it). */
+  /** Default 127.0.0.1 (`localhost` URLs reach it); an empty one is refused (it would mean every interface). */
   host?: string;
   /** `redis://…`: streams in Redis, shared by every node started with the same URL. */
   redis?: string;
@@ -145,9 +145,15 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     output.stderr('realtime-contract serve: only --demo is available from the command line; embed createRealtimeServer from "realtime-contract/server" for a real backend\n');
     return 2;
   }
-  const port = Number(options.port ?? 8000);
+  // Digits only: Number() would take `1e3`, `0x1F90` and `''` (port 0, a random one) as ports.
+  const port = typeof options.port === 'string' ? (/^\d{1,5}$/.test(options.port) ? Number(options.port) : NaN) : (options.port ?? 8000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    output.stderr(`realtime-contract serve: --port must be an integer from 0 to 65535, got ${String(options.port)}\n`);
+    output.stderr(`realtime-contract serve: --port must be an integer from 0 to 65535, got ${JSON.stringify(options.port)}\n`);
+    return 2;
+  }
+  // An empty host (`--host "$HOST"` with HOST unset) would listen on every interface, with the demo's tokens printed.
+  if (options.host !== undefined && options.host.trim() === '') {
+    output.stderr(`realtime-contract serve: --host must name an address to listen on, such as 127.0.0.1 or ::1, got ${JSON.stringify(options.host)}\n`);
     return 2;
   }
   // An origin is what a browser sends in `Origin`: scheme, host and port, nothing else.

@@ -255,4 +255,16 @@ describe('serve --demo', () => {
     expect(secret.status).toBe(2);
     expect(secret.stderr).toBe('realtime-contract serve: --secret must be at least 32 bytes (HS256), got 5\n');
   });
+
+  it('refuses a --port that is not decimal digits and an empty --host, which would listen on every interface (found by a hostile tester)', () => {
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', ...args], { encoding: 'utf8', timeout: 30_000 });
+    for (const port of ['1e3', '0x1F90', '', ' 80', '80.0', '65536']) {
+      const result = run('--port', port);
+      expect({ port, status: result.status, stderr: result.stderr }).toEqual({ port, status: 2, stderr: `realtime-contract serve: --port must be an integer from 0 to 65535, got ${JSON.stringify(port)}\n` });
+    }
+    for (const host of ['', ' ']) {
+      const result = run('--port', '0', '--host', host);
+      expect({ host, status: result.status, stderr: result.stderr }).toEqual({ host, status: 2, stderr: `realtime-contract serve: --host must name an address to listen on, such as 127.0.0.1 or ::1, got ${JSON.stringify(host)}\n` });
+    }
+  });
 });
