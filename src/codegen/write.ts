@@ -218,16 +218,19 @@ async function isGenerated(file: string): Promise<boolean> {
 /**
  * Compares `outDir` with `files` byte for byte, telling line-end-only differences apart; what
  * is not a regular file where generate writes one is `changed` (and not read), and links,
- * FIFOs and folders that hold no file are `extra` (a folder with a trailing `/`).
+ * FIFOs and folders that hold no file are `extra` (a folder with a trailing `/`), but for a
+ * folder generate writes files in.
  */
 export async function checkGenerated(outDir: string, files: GeneratedFiles): Promise<Staleness> {
   const onDisk = await listEntries(outDir);
-  // A folder that holds no file is not generate's (it leaves none): extra, named with a slash.
+  // A folder that holds no file is not generate's (it leaves none): extra, named with a slash;
+  // unless generate writes files in it, which are named missing (docs/ once its one file is deleted).
   const holding = foldersHoldingFiles(onDisk);
+  const generatedFolders = foldersHoldingFiles(new Map([...files.keys()].map((relative) => [relative, 'file'])));
   for (const [relative, kind] of [...onDisk]) {
     if (kind !== 'folder') continue;
     onDisk.delete(relative);
-    if (!holding.has(relative)) onDisk.set(`${relative}/`, 'folder');
+    if (!holding.has(relative) && !generatedFolders.has(relative)) onDisk.set(`${relative}/`, 'folder');
   }
   const staleness: Staleness = { changed: [], lineEnds: [], missing: [], extra: [] };
   for (const [relative, text] of files) {

@@ -284,4 +284,14 @@ describe('npm run generate', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${path.join(out, 'leftover.ts')}`);
   });
+
+  it('names a deleted file missing, and not the folder it leaves empty, which generate writes (found by a hostile tester)', async () => {
+    const { dir, out } = workspace();
+    try {
+      rmSync(path.join(out, 'docs/messages.md'));
+      expect(await checkGenerated(out, await generate('schemas'))).toEqual({ changed: [], lineEnds: [], missing: ['docs/messages.md'], extra: [] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
