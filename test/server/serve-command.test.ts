@@ -118,6 +118,8 @@ describe('serve --demo', () => {
     const out = output();
     try {
       expect(out).toMatch(/HS256 demo secret: [0-9a-f]{64}/);
+      // The PID README tells a user to kill -9 to try a crash: the server's own process (started here without a wrapper).
+      expect(Number(/^realtime-contract demo server on 127\.0\.0\.1:\d+ \(pid (\d+); path \/api\/ws, polling \/api\/ws\/poll\)$/m.exec(out)?.[1])).toBe(child.pid);
       const url = /websocat "(ws:\/\/localhost:\d+\/api\/ws\?token=[^"]+)"/.exec(out)![1]!;
       const admin = /admin \(admin\): (\S+)/.exec(out)![1]!;
       const client = await connect(url);
