@@ -22,9 +22,9 @@ export interface InterleaveOptions {
   /** Wall time one batch should take, in ns: long enough to dwarf timer resolution. */
   batchNs: number;
   /**
-   * Warm-up time in ns, on the bench's clock: per entry before its calibration in
-   * {@link interleave}; per isolate, in all and cycling through every set it times, in
-   * isolate.ts (which then calibrates without more warm-up).
+   * Warm-up time in ns: per entry before its calibration in {@link interleave}, on the bench's
+   * clock; per isolate in isolate.ts, in all and cycling through every set it times, on the
+   * isolate's CPU time whatever the clock (it then calibrates without more warm-up).
    */
   warmupNs: number;
 }
@@ -65,7 +65,7 @@ function wall(): number {
   return Number(process.hrtime.bigint());
 }
 
-/** This process's CPU time (user + system), ns: what a warm-up is measured in whatever {@link CLOCK} says, so that processes warming up side by side each get their full share. */
+/** This process's CPU time (user + system), ns. Isolates prime on it whatever {@link CLOCK} says: priming side by side, each gets its full share. */
 export function cpu(): number {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) * 1000;
