@@ -5,16 +5,35 @@
  * returns: the process should exit by itself, nothing of the failed measurement left waiting.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { interleaveIsolated } from '../../scripts/bench/isolate.js';
 
-/** This process's bench isolates (children running isolate-child.ts), by pid. */
+/**
+ * This process's bench isolates (children running isolate-child.ts), by pid: read from /proc
+ * on Linux (no procps needed on a bare machine), from `ps` elsewhere.
+ */
 function isolates(): number[] {
-  try {
-    return execFileSync('pgrep', ['-P', String(process.pid), '-f', 'isolate-child'], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
+  const children: { pid: number; ppid: number; command: string }[] = [];
+  if (existsSync('/proc/self/stat')) {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        // The parent pid is the second field after the command's closing parenthesis.
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        children.push({ pid: Number(entry), ppid, command: readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ') });
+      } catch {
+        // gone meanwhile
+      }
+    }
+  } else {
+    for (const line of execFileSync('ps', ['-A', '-o', 'pid=,ppid=,command='], { encoding: 'utf8' }).split('\n')) {
+      const match = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
+      if (match) children.push({ pid: Number(match[1]), ppid: Number(match[2]), command: match[3]! });
+    }
   }
+  return children.filter((child) => child.ppid === process.pid && child.command.includes('isolate-child')).map((child) => child.pid);
 }
 
 const texts = ['{"type":"ping","timestamp":1}'];
