@@ -53,6 +53,14 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       // typed rendering: the trade's side, quantity, symbol and price from the spec example
       expect(await page.locator('#panel-trades .rows li').first().textContent()).toContain('buy 0.001 BTC-ZAR @ 850000');
       for (const type of STREAM_TYPES) expect(await page.locator(`#panel-${type} .rows li`).count()).toBe(1);
+      // Every line is read whole, on a laptop and on a phone: none is cut off (a fresh user lost
+      // the trades' status and pnl to an ellipsis at 1280 px).
+      for (const width of [1280, 420]) {
+        await page.setViewportSize({ width, height: 900 });
+        const cut = await page.$$eval('.rows li', (rows) => rows.filter((row) => row.scrollWidth > row.clientWidth).map((row) => row.textContent));
+        expect(cut, `${width} px`).toEqual([]);
+      }
+      await page.setViewportSize({ width: 1400, height: 1000 });
       h.refuseUpgrades = true;
       await h.server.close(); // a deploy: every socket gets 1001, and the proxy in front now refuses upgrades
       h.server = createRealtimeServer({ server: h.http, jwt: { secret: SECRET }, store: h.store, handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 1000 });

@@ -19,13 +19,16 @@ export const DASHBOARD_HTML = `<!doctype html>
   .stat { color: var(--dim); } .stat b { color: var(--text); font-weight: 600; }
   form { display: flex; gap: .5rem; padding: 1rem 1.2rem; }
   input { flex: 1; max-width: 40rem; padding: .4rem; background: var(--panel); color: var(--text); border: 1px solid #333; }
-  main { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); gap: .8rem; padding: 1rem 1.2rem; }
+  main { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); grid-auto-flow: dense; gap: .8rem; padding: 1rem 1.2rem; }
+  /* Trades are what the page is for: a row across the page, every field in view. */
+  #panel-trades { grid-column: 1 / -1; }
   .panel { background: var(--panel); border-radius: .4rem; padding: .6rem .8rem; min-height: 6rem; transition: outline-color .6s; outline: 1px solid transparent; }
   .panel.flash { outline-color: #3b82f6; }
   .panel h2 { font-size: .95rem; margin: 0 0 .4rem; display: flex; justify-content: space-between; }
   .count { color: var(--dim); font-variant-numeric: tabular-nums; }
   .rows { margin: 0; padding: 0; list-style: none; font: 12px/1.5 ui-monospace, monospace; }
-  .rows li { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; border-top: 1px solid #222b34; }
+  /* A message's line wraps rather than losing its end (status, pnl) to an ellipsis. */
+  .rows li { overflow-wrap: anywhere; padding-left: 4.5em; text-indent: -4.5em; border-top: 1px solid #222b34; }
 </style>
 </head>
 <body>
