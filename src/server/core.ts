@@ -6,13 +6,13 @@
  */
 import type { ServerMessage } from '../../generated/types.js';
 import { asWritten, numberLiteral, safeParseTree } from '../languages/as-written.js';
-import { createMessage, MessageValidationError } from '../runtime/builders.js';
+import { createMessage, MessageValidationError, serializeMessage } from '../runtime/builders.js';
 import { cut } from '../runtime/errors.js';
 import { describeSyntaxError } from '../runtime/json-syntax.js';
 import { validateMessage } from '../runtime/validate.js';
 import type { Principal } from './auth.js';
 import { audienceOf, CloseCode, ErrorCode, stateKeyOf, type GlobalMessage, type UserMessage } from './protocol.js';
-import { escapeLoneSurrogates, findLoneSurrogates, hasLoneSurrogate, loneSurrogateError } from '../runtime/lone-surrogates.js';
+import { escapeLoneSurrogates, hasLoneSurrogate } from '../runtime/lone-surrogates.js';
 import { TokenBucket, type RateLimit } from './rate-limit.js';
 import { formatCursor, parseCursor, type StreamEntry, type StreamStore } from './stream-store.js';
 
@@ -558,17 +558,19 @@ export class RealtimeCore {
 
   private append(userId: string | null, message: ServerMessage): Promise<StreamEntry> {
     if ('cursor' in message) throw new TypeError('the server assigns cursors: publish messages without one');
+    let text: string;
     if (this.options.validateOutbound) {
+      // The object first, for its words about a NaN (JSON would write null: a nullable pnl would
+      // pass as "no pnl yet"); then the text that is stored and sent, which a `toJSON` (an ORM
+      // document, a class instance) or a getter can make differ from the object (a hostile
+      // tester's `_id` went out after the object passed). Half a surrogate pair alone (a title
+      // cut inside an emoji) is refused too: UTF-8 cannot carry it, and strict consumers
+      // (`listen`) refuse it.
       const result = validateMessage(message, { mode: 'strict' });
       if (!result.ok) throw new MessageValidationError(message.type, result.errors);
-    }
-    const text = JSON.stringify(message);
-    // Half a surrogate pair alone (a title cut inside an emoji): JSON Schema lets it through, but
-    // UTF-8 cannot carry it and strict consumers (`listen`) refuse it. JSON.stringify escapes it,
-    // so a text without `\u` holds none.
-    if (this.options.validateOutbound && text.includes('\\u')) {
-      const [lone] = findLoneSurrogates(message, 1);
-      if (lone) throw new MessageValidationError(message.type, [loneSurrogateError(lone)]);
+      text = serializeMessage(message, { validate: true });
+    } else {
+      text = JSON.stringify(message);
     }
     this.counters.published++;
     // The cursor is appended to the text once, shared by every recipient (PLAN.md "Cursor design").

@@ -78,6 +78,21 @@ describe('isolation, counted', () => {
     const cut = trade('trade_cut', { symbol: 'BTC-\ud83d' as never });
     expect(() => server.rt.publish('u1', cut)).toThrow(/^invalid trades message: \/data\/symbol expected text whose surrogate escapes come in pairs/);
     expect(() => server.rt.broadcast({ ...whale(1), data: { ...whale(1).data, signal: '\udfff' } } as never)).toThrow(MessageValidationError);
+    // What is checked is the text that goes out: an ORM document's `toJSON` (a hostile tester's
+    // class went out with `_id` and `__v` after the object passed), or a getter read twice.
+    class TradeDocument {
+      constructor(fields: object) {
+        Object.assign(this, fields);
+      }
+      toJSON() {
+        return { ...this, _id: 'abc', __v: 0 };
+      }
+    }
+    expect(() => server.rt.publish('u1', { ...trade(), data: new TradeDocument(trade().data) } as never)).toThrow(/^invalid trades message: \/data\/_id expected no property "_id"/);
+    let reads = 0;
+    const fickle = { ...trade(), data: { ...trade().data } };
+    Object.defineProperty(fickle.data, 'side', { enumerable: true, get: () => (reads++ === 0 ? 'buy' : 'hold') });
+    expect(() => server.rt.publish('u1', fickle as never)).toThrow(/^invalid trades message: \/data\/side expected one of "buy", "sell", got "hold"/);
     expect(server.rt.stats().published).toBe(before);
   });
 });
