@@ -1,6 +1,6 @@
 import type { EnvelopeMessageType, Message, MessageDataMap, MessageMap, PingMessage, PongMessage } from '../../generated/types.js';
 import { checkPingMessage, checkPongMessage, type CompiledValidatorError } from '../../generated/validators.js';
-import { describeFlatError, describeThrown, describeThrownAt, preview, validationError, type ValidationErrors } from './errors.js';
+import { checkOptionsObject, describeFlatError, describeThrown, describeThrownAt, preview, validationError, type ValidationErrors } from './errors.js';
 import { escapeToken } from './json-pointer.js';
 import { findLoneSurrogates, loneSurrogateError } from './lone-surrogates.js';
 import { parseMessage } from './parse.js';
@@ -50,14 +50,15 @@ export class MessageValidationError extends Error {
  *
  * @throws MessageValidationError with `{ validate: true }` when the message is invalid
  * @throws RangeError when `options.ts` is an invalid Date
- * @throws TypeError when `options.ts` is neither a Date nor a string
+ * @throws TypeError when `options.ts` is neither a Date nor a string, or `options` is not an object
  * @see websocket-message-schemas.md, "Message Structure"
  */
 export function createMessage<T extends EnvelopeMessageType>(type: T, data: MessageDataMap[T], options?: CreateMessageOptions): MessageMap[T] {
+  checkOptionsObject('createMessage(type, data, options?)', options);
   const given: unknown = options?.ts;
   // A Date from another realm (an iframe, a vm context) is a Date too: its tag says so, not instanceof.
   if (given !== undefined && typeof given !== 'string' && Object.prototype.toString.call(given) !== '[object Date]') throw new TypeError(`options.ts must be a Date or an RFC 3339 string, got ${preview(given)}`);
-  const ts = given === undefined ? new Date().toISOString() : typeof given === 'string' ? given : (given as Date).toISOString();
+  const ts = given === undefined ? new Date().toISOString() : typeof given === 'string' ? given : isoString(given as Date);
   const message = { type, data, ts } as unknown as MessageMap[T];
   if (options?.validate) {
     finite(message);
@@ -74,12 +75,13 @@ export function createMessage<T extends EnvelopeMessageType>(type: T, data: Mess
  *
  * @param timestamp milliseconds since the Unix epoch; default `Date.now()`
  * @throws MessageValidationError with `{ validate: true }` when `timestamp` is not a non-negative integer
- * @throws TypeError without `{ validate: true }` when the timestamp is null or an object (the options given first)
+ * @throws TypeError without `{ validate: true }` when the timestamp is null or an object (the options given first); when `options` is not an object
  * @see websocket-message-schemas.md, "2. Keepalive"
  */
 export function createPing(timestamp: number = Date.now(), options?: BuildOptions): PingMessage {
   // Untyped code that passes the options first (`createPing({ validate: true })`), or null,
   // would get a ping whose timestamp is that object or null, silently (as createPong refuses).
+  checkOptionsObject('createPing(timestamp?, options?)', options);
   if (typeof timestamp === 'object' && !options?.validate) throw new TypeError(`createPing(timestamp?, options?) takes the timestamp first, got ${preview(timestamp)}${timestamp ? '; options go second: createPing(undefined, { validate: true })' : ' (leave it out for now)'}`);
   const message: PingMessage = { type: 'ping', timestamp };
   return options?.validate ? checked(message, checkPingMessage) : message;
@@ -91,12 +93,13 @@ export function createPing(timestamp: number = Date.now(), options?: BuildOption
  *
  * @param pingOrTimestamp the ping being answered, or its timestamp in milliseconds
  * @throws MessageValidationError with `{ validate: true }` when the timestamp is not a non-negative integer
- * @throws TypeError without `{ validate: true }` when there is no timestamp (`createPong()`, `createPong(null)`, a ping without one or with a null one)
+ * @throws TypeError without `{ validate: true }` when there is no timestamp (`createPong()`, `createPong(null)`, a ping without one or with a null one); when `options` is not an object
  * @see websocket-message-schemas.md, "2. Keepalive"
  */
 export function createPong(pingOrTimestamp: PingMessage | number, options?: BuildOptions): PongMessage {
   // Anything else (a string from untyped code; null, which without validation is refused below)
   // is taken as the timestamp, as createPing takes it: `{ validate: true }` then says what it is.
+  checkOptionsObject('createPong(ping, options?)', options);
   let timestamp: unknown = pingOrTimestamp;
   if (typeof pingOrTimestamp === 'object' && pingOrTimestamp !== null) {
     try {
@@ -125,9 +128,16 @@ export function createPong(pingOrTimestamp: PingMessage | number, options?: Buil
  * half a UTF-16 surrogate pair alone (keyword `loneSurrogate`), which UTF-8 cannot carry.
  *
  * @throws MessageValidationError with `{ validate: true }` when the frame is invalid
+ * @throws TypeError without `{ validate: true }` when `message` has no JSON text (`undefined`, a function); when `options` is not an object
  */
 export function serializeMessage(message: Message, options?: BuildOptions): string {
-  if (!options?.validate) return JSON.stringify(message);
+  checkOptionsObject('serializeMessage(message, options?)', options);
+  if (!options?.validate) {
+    const text = JSON.stringify(message);
+    // `undefined`, a function, a Symbol: JSON.stringify writes nothing, and a frame of `undefined` would go out as "undefined".
+    if (text === undefined) throw new TypeError(`serializeMessage(message, options?) needs a message object, got ${preview(message)}`);
+    return text;
+  }
   const text = finite(message);
   // `undefined`, a function, a Symbol: JSON.stringify writes nothing at all.
   if (text === undefined) throw new MessageValidationError(undefined, [validationError('', 'type', 'a message object', preview(message))]);
@@ -192,6 +202,12 @@ function finite(message: unknown): string | undefined {
     throw new MessageValidationError(messageType(message), describeThrown(error, message));
   }
   return text;
+}
+
+/** `date.toISOString()`, or a RangeError that names `options.ts` (the Date's own says "Invalid time value"). */
+function isoString(date: Date): string {
+  if (Number.isNaN(date.getTime())) throw new RangeError('options.ts is an invalid Date (its time is NaN)');
+  return date.toISOString();
 }
 
 function messageType(message: unknown): string | undefined {

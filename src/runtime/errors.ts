@@ -379,6 +379,15 @@ function quote(text: string): string {
 }
 
 /**
+ * Throws a TypeError when a builder's `options` is given but is not an object
+ * (`createPing(1, 'validate')`, `serializeMessage(m, true)` from untyped code): ignored, it
+ * would build without the validation asked for, silently.
+ */
+export function checkOptionsObject(call: string, options: unknown): void {
+  if (options != null && typeof options !== 'object') throw new TypeError(`${call}: options must be an object such as { validate: true }, got ${preview(options)}`);
+}
+
+/**
  * A short, one-line rendering of any value for error messages: JSON for scalars (strings
  * cut at 60 characters), `an object` / `an array of N items` for containers, `nothing` for
  * a missing value. Never recurses, so a value nested 10,000 levels deep costs nothing.

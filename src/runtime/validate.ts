@@ -77,7 +77,7 @@ export type ValidationResult<M = Message> = ValidationSuccess<M> | ValidationFai
  *   direction is given), or `{ ok: false, reason, errors }` where `errors` holds the first
  *   fault found, `{ pointer, keyword, message, expected?, found?, hint? }`. Never throws for
  *   any value, a revoked Proxy or a throwing getter included (reason `invalid`).
- * @throws TypeError when `options.mode` or `options.direction` is not one of its values (a programming error)
+ * @throws TypeError when `options` is not an object, or `options.mode` or `options.direction` is not one of its values (a programming error)
  * @see websocket-message-schemas.md, "Message Structure" and "Message Types"
  */
 export function validateMessage(value: unknown, options: ValidationOptions & { direction: 'client-to-server' }): ValidationResult<ClientMessage>;
@@ -91,9 +91,11 @@ export function validateMessage(value: unknown, options?: ValidationOptions): Va
   let mode: ValidationMode = 'strict';
   let direction: Direction | undefined;
   if (options != null) {
+    // `validateMessage(value, 'tolerant')` from untyped code would otherwise run in strict mode, silently.
+    if (typeof options !== 'object') badOptions(options, undefined, undefined);
     mode = options.mode ?? 'strict';
     direction = options.direction;
-    if ((mode !== 'strict' && mode !== 'tolerant') || (direction !== undefined && direction !== 'client-to-server' && direction !== 'server-to-client')) badOptions(mode, direction);
+    if ((mode !== 'strict' && mode !== 'tolerant') || (direction !== undefined && direction !== 'client-to-server' && direction !== 'server-to-client')) badOptions(options, mode, direction);
   }
   // The common case first, kept small for V8 to inline into its caller: an object whose
   // `type` names a message type, no direction. The compiled validator checks the object and
@@ -120,7 +122,8 @@ export function validateMessage(value: unknown, options?: ValidationOptions): Va
 }
 
 /** Invalid options: a programming error, thrown. */
-function badOptions(mode: unknown, direction: unknown): never {
+function badOptions(options: unknown, mode: unknown, direction: unknown): never {
+  if (typeof options !== 'object') throw new TypeError(`options must be an object such as { mode: 'tolerant' }, got ${preview(options)}`);
   if (mode !== 'strict' && mode !== 'tolerant') throw new TypeError(`validation mode must be "strict" or "tolerant", got ${preview(mode)}`);
   throw new TypeError(`direction must be "client-to-server" or "server-to-client", got ${preview(direction)}`);
 }

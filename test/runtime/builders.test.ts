@@ -159,6 +159,17 @@ describe('createPing and createPong with { validate: true } say what validateMes
     expect(() => createPong({} as PingMessage, { validate: true })).toThrow(MessageValidationError);
   });
 
+  it('refuses options that are not an object, which built without the validation asked for (found by a hostile tester)', () => {
+    expect(() => createPing(1.5, 'validate' as never)).toThrow('createPing(timestamp?, options?): options must be an object such as { validate: true }, got "validate"');
+    expect(() => createPong(1.5, true as never)).toThrow('createPong(ping, options?): options must be an object such as { validate: true }, got true');
+    expect(() => createMessage('trades', tradeData, 'validate' as never)).toThrow(/^createMessage\(type, data, options\?\): options must be an object/);
+    expect(() => serializeMessage(createPing(1), true as never)).toThrow(/^serializeMessage\(message, options\?\): options must be an object/);
+    // A message without JSON text: the frame would have been `undefined` (typed string).
+    expect(() => serializeMessage(undefined as never)).toThrow('serializeMessage(message, options?) needs a message object, got nothing');
+    // An invalid Date says which option, not "Invalid time value".
+    expect(() => createMessage('trades', tradeData, { ts: new Date(Number.NaN) })).toThrow(new RangeError('options.ts is an invalid Date (its time is NaN)'));
+  });
+
   it('names the fault in the message, as the other builders do', () => {
     expect(() => createPing(Number.NaN, { validate: true })).toThrow('invalid ping message: /timestamp expected an integer, got NaN (not a finite number)');
     expect(() => createPing(8_640_000_000_000_001, { validate: true })).toThrow('invalid ping message: /timestamp expected a number <= 8640000000000000, got 8640000000000001');

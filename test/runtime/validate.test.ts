@@ -145,6 +145,13 @@ describe('validateMessage', () => {
     expect(() => validateMessage(trade, { mode: 'lenient' as 'strict' })).toThrow(TypeError);
   });
 
+  it('throws a TypeError for options that are not an object, which ran in strict mode silently (found by a hostile tester)', () => {
+    expect(() => validateMessage(trade, 'tolerant' as never)).toThrow(`options must be an object such as { mode: 'tolerant' }, got "tolerant"`);
+    expect(() => parseMessage(JSON.stringify(trade), 'tolerant' as never)).toThrow(`options must be an object such as { mode: 'tolerant' }, got "tolerant"`);
+    expect(() => validateMessage(trade, true as never)).toThrow(TypeError);
+    expect(validateMessage(trade, null as never).ok).toBe(true);
+  });
+
   it('serializes a rejection with its errors', () => {
     const result = validateMessage({ ...trade, ts: 'yesterday' });
     expect(JSON.parse(JSON.stringify(result))).toMatchObject({ ok: false, reason: 'invalid', errors: [{ pointer: '/ts', keyword: 'format' }] });
