@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FormatRegistry } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as TB from '../../generated/typebox.js';
 import { bundleContract, loadContract, SchemaError } from '../../src/contract/index.js';
 import { emitTypeBox } from '../../src/codegen/typebox.js';
@@ -126,8 +126,15 @@ function disagreements(cases: Case[]): string[] {
 }
 
 describe('TypeBox schemas accept and reject exactly what the strict ajv validators do', () => {
-  it('registers date-time with TypeBox', () => {
+  it('registers date-time with TypeBox, in place of one registered before (README says so)', async () => {
     expect(FormatRegistry.Has('date-time')).toBe(true);
+    const contractCheck = FormatRegistry.Get('date-time')!;
+    expect(contractCheck('2026-01-14 16:30:00')).toBe(false);
+    FormatRegistry.Set('date-time', (value) => !Number.isNaN(Date.parse(value)));
+    vi.resetModules();
+    await import('../../generated/typebox.js');
+    expect(FormatRegistry.Get('date-time')!('2026-01-14 16:30:00')).toBe(false);
+    expect(FormatRegistry.Get('date-time')!('2026-01-14T16:30:00.000Z')).toBe(true);
   });
 
   it('on every fixture under test/fixtures/valid and test/fixtures/invalid', () => {
