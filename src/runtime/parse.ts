@@ -89,10 +89,9 @@ function toBytes(frame: unknown): Uint8Array {
   // ArrayBuffer.isView reads an internal slot: no Proxy trap runs. `instanceof` would.
   if (ArrayBuffer.isView(frame)) return new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength);
   if (Array.isArray(frame)) {
-    const chunks = frame.map((chunk: unknown) => {
-      if (!ArrayBuffer.isView(chunk)) throw new TypeError(`a fragment of the frame is ${preview(chunk)}, not bytes`);
-      return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    });
+    // An array of anything but bytes (strings, numbers) is not a frame: said as such, not as a value that throws.
+    if (!frame.every((chunk: unknown) => ArrayBuffer.isView(chunk))) return NOT_BYTES;
+    const chunks = (frame as ArrayBufferView[]).map((chunk) => new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     if (chunks.length === 1) return chunks[0]!;
     const joined = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
     let offset = 0;

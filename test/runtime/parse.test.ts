@@ -35,6 +35,23 @@ describe('parseMessage takes what ws and the browser deliver (issue 8, item 16)'
     const result = parseMessage(new Blob(['{}']) as unknown as ArrayBuffer);
     expect(result).toMatchObject({ ok: false, reason: 'json', errors: [{ found: 'a Blob', hint: expect.stringContaining("binaryType = 'arraybuffer'") }] });
   });
+
+  it('says an array of strings is not a frame, not that it threw when read (found by a hostile tester)', () => {
+    const result = parseMessage(['{"type":', '"ping"}'] as never);
+    expect(result).toEqual({
+      ok: false,
+      reason: 'json',
+      errors: [
+        {
+          pointer: '',
+          keyword: 'json',
+          message: 'expected JSON text: a string, or UTF-8 bytes (ArrayBuffer, Uint8Array, Buffer, or an array of them), got an array of 2 items',
+          expected: 'JSON text: a string, or UTF-8 bytes (ArrayBuffer, Uint8Array, Buffer, or an array of them)',
+          found: 'an array of 2 items',
+        },
+      ],
+    });
+  });
 });
 
 describe('invalid UTF-8 is a json error naming the byte offset (issue 8, item 5)', () => {
