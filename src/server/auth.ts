@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { preview } from '../runtime/errors.js';
 import { hasLoneSurrogate } from '../runtime/lone-surrogates.js';
 
 /** Who is on the other end of a socket or a poll. */
@@ -117,6 +118,8 @@ const KEY_TYPES: Record<PublicKeyAlgorithm, readonly string[]> = { RS256: ['rsa'
  */
 function publicKeyFor(publicKey: string | KeyObject, algorithm: PublicKeyAlgorithm): KeyObject {
   if (!(algorithm in KEY_TYPES)) throw new TypeError(`jwt: algorithm must be one of ${Object.keys(KEY_TYPES).join(', ')}, got ${JSON.stringify(algorithm)}`);
+  // `publicKey: null` read `.type` of null.
+  if (typeof publicKey !== 'string' && !(publicKey instanceof KeyObject)) throw new TypeError(`jwt: publicKey must be a PEM string or a KeyObject, got ${preview(publicKey)}`);
   let key: KeyObject;
   try {
     key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
@@ -150,19 +153,52 @@ export function userIdProblem(userId: unknown): string | undefined {
   return hasLoneSurrogate(userId) ? 'holds half a UTF-16 surrogate pair alone' : undefined;
 }
 
+/** Where {@link checkJwtOptions} looks: each option of {@link JwtOptions} but the key, and what it must be. */
+const JWT_OPTION_TYPES: [keyof JwtOptions, string, (value: unknown) => boolean][] = [
+  ['jwksUrl', 'a URL (string or URL)', (v) => typeof v === 'string' || v instanceof URL],
+  ['jwksAlgorithms', `a non-empty array of ${Object.keys(KEY_TYPES).join(', ')}`, (v) => Array.isArray(v) && v.length > 0 && v.every((a) => Object.hasOwn(KEY_TYPES, a as string))],
+  ['issuer', 'a string or an array of strings', (v) => typeof v === 'string' || (Array.isArray(v) && v.every((s) => typeof s === 'string'))],
+  ['audience', 'a string or an array of strings', (v) => typeof v === 'string' || (Array.isArray(v) && v.every((s) => typeof s === 'string'))],
+  ['clockToleranceSec', 'a number of seconds ≥ 0', (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0],
+  ['allowTokensWithoutExp', 'true or false', (v) => typeof v === 'boolean'],
+  ['userIdClaim', 'a claim name', (v) => typeof v === 'string' && v !== ''],
+  ['adminClaim', 'a claim name', (v) => typeof v === 'string' && v !== ''],
+  ['adminValue', 'a string, a number or a boolean', (v) => ['string', 'number', 'boolean'].includes(typeof v)],
+];
+
+/**
+ * The type of every option of {@link JwtOptions}: a wrong one was accepted and then refused
+ * every token with 401, nothing saying why (`secret: 42`, `issuer: 42`), or crashed far from
+ * its cause (`secret: null`: `Cannot read properties of null`).
+ */
+function checkJwtOptions(options: JwtOptions): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`jwt must be an object ({ secret }, { publicKey, algorithm } or { jwksUrl }), got ${preview(options)}`);
+  for (const [name, expected, ok] of JWT_OPTION_TYPES) {
+    const value = options[name];
+    if (value !== undefined && !ok(value)) throw new TypeError(`jwt: ${name} must be ${expected}, got ${preview(value)}`);
+  }
+}
+
 /**
  * Builds the verifier of {@link JwtOptions}: `(token) => Principal`, throwing {@link AuthError}
  * 401 on any fault: a bad signature or claim, `exp` missing (unless `allowTokensWithoutExp`), or a
  * user id claim that is not a non-empty string of at most {@link MAX_USER_ID_LENGTH} characters,
  * or that holds half a UTF-16 surrogate pair alone (UTF-8 cannot carry it: see {@link hasLoneSurrogate}).
  * `expiresAt` is `exp` + `clockToleranceSec`, in ms. The message never contains the token.
+ *
+ * @throws TypeError, at once, naming the option, when the options are not one of `secret` (a
+ *   string or Uint8Array of at least 32 bytes), `publicKey` (+ `algorithm`) or `jwksUrl`, or any
+ *   option is of the wrong type (never the key material)
  */
 export function createJwtVerifier(options: JwtOptions): (token: string) => Promise<Principal> {
+  checkJwtOptions(options);
   const given = [options.secret !== undefined, options.publicKey !== undefined, options.jwksUrl !== undefined].filter(Boolean).length;
   if (given !== 1) throw new TypeError('jwt: give exactly one of secret, publicKey or jwksUrl');
   let key: Promise<Uint8Array | KeyObject | CryptoKey> | JWTVerifyGetKey;
   let algorithms: string[];
   if (options.secret !== undefined) {
+    // `secret: 42` passed (42.byteLength < 32 is false) and every token then got 401.
+    if (typeof options.secret !== 'string' && !(options.secret instanceof Uint8Array)) throw new TypeError(`jwt: secret must be a string or a Uint8Array of at least 32 bytes, got ${preview(options.secret)}`);
     const secret = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
     if (secret.byteLength < 32) throw new TypeError('jwt: an HS256 secret must be at least 32 bytes');
     key = Promise.resolve(secret);

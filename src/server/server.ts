@@ -16,17 +16,18 @@ import { checkPollResponse } from './poll-response.js';
 import { CloseCode, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH, PONG_TIMEOUT_MS, WEBSOCKET_PATH, type GlobalMessage, type UserMessage } from './protocol.js';
 import { KeyedRateLimiter, type RateLimit } from './rate-limit.js';
 import { requestUrl } from '../shared/request-url.js';
+import { preview } from '../runtime/errors.js';
 import type { StreamEntry, StreamStore } from './stream-store.js';
 
 /** Options of {@link createRealtimeServer}. Times are in milliseconds, sizes in bytes. */
 export interface RealtimeServerOptions {
   /** An http/https server to attach to (Express's, Fastify's `fastify.server`). Without it the server listens on `host`/`port`. */
   server?: HttpServer | HttpsServer;
-  /** Port to listen on when no `server` is given. Default 0 (any free port: see `address()`). */
+  /** Port to listen on when no `server` is given: an integer from 0 to 65535. Default 0 (any free port: see `address()`). */
   port?: number;
-  /** Host to listen on when no `server` is given. Default 127.0.0.1. */
+  /** Host to listen on when no `server` is given; not empty (Node reads '' as every interface: say '0.0.0.0' or '::'). Default 127.0.0.1. */
   host?: string;
-  /** WebSocket path. Default WEBSOCKET_PATH (`/api/ws`). */
+  /** WebSocket path, starting with `/`. Default WEBSOCKET_PATH (`/api/ws`). */
   path?: string;
   /**
    * Polling endpoint path, or false to serve none. Default `path` + `/poll`: POLL_PATH
@@ -45,8 +46,11 @@ export interface RealtimeServerOptions {
   /** Custom authentication, instead of `jwt`. */
   authenticate?: AuthenticateHook;
   /**
-   * Origins allowed to open a socket or poll (403 otherwise). A request without `Origin` (not a
-   * browser) passes. Default: any. A function that throws refuses the origin (logged as
+   * Origins allowed to open a socket or poll (403 otherwise): an array of origins as browsers
+   * send them (`['https://dashboard.example.com']`: scheme://host[:port], no path, no trailing
+   * slash; compared whole), or a function. A string is a TypeError, not a list of one (from an
+   * environment variable: `value.split(',')`). A request without `Origin` (not a browser)
+   * passes. Default: any. A function that throws refuses the origin (logged as
    * `origin-check-threw`). A poll from an allowed origin gets CORS headers (and its
    * `OPTIONS` preflight a 204), so a dashboard served elsewhere can fall back to polling.
    */
@@ -59,9 +63,9 @@ export interface RealtimeServerOptions {
   pingIntervalMs?: number;
   /** Milliseconds a ping waits for its pong before the socket is closed with 4408 (counted from the oldest unanswered ping). Default PONG_TIMEOUT_MS (10 000). */
   pongTimeoutMs?: number;
-  /** Largest inbound frame; a larger one closes with 1009. Default 16 KiB. */
+  /** Largest inbound frame, in bytes (≥ 1); a larger one closes with 1009. Default 16 KiB. */
   maxPayloadBytes?: number;
-  /** Inbound messages per connection. Default 20/s, burst 40. */
+  /** Inbound messages per connection (every rate: `perSecond` > 0, `burst` ≥ 1). Default 20/s, burst 40. */
   inboundRate?: RateLimit;
   /** Refused inbound frames in a row, after the RATE_LIMITED error, before closing with 4429. Default 20. */
   inboundRateCloseAfter?: number;
@@ -69,7 +73,7 @@ export interface RealtimeServerOptions {
   maxConsecutiveFaults?: number;
   /** Outbound messages per connection; pending states are conflated meanwhile. Default: unlimited. */
   outboundRate?: RateLimit | null;
-  /** The client's address for the per-IP limit. Default the socket's remote address; behind a proxy, read its header (e.g. the first of X-Forwarded-For) or every client shares the proxy's bucket. */
+  /** The client's address for the per-IP limit. Default the socket's remote address; behind a proxy, read its header (e.g. the first of X-Forwarded-For) or every client shares the proxy's bucket. A hook that throws refuses the request with 401 (logged as `client-ip-threw`). */
   clientIp?: (request: IncomingMessage) => string;
   /** Upgrade attempts per client IP, and polls not admitted (refused for their token, their user's rate, the store). Default 10/s, burst 50. */
   attemptsPerIp?: RateLimit;
@@ -77,7 +81,7 @@ export interface RealtimeServerOptions {
   attemptsPerUser?: RateLimit;
   /** Polls per user. Default 10/s, burst 30. */
   pollsPerUser?: RateLimit;
-  /** Open sockets per user; more are refused with 429. Default 10. */
+  /** Open sockets per user (an integer ≥ 1); more are refused with 429. Default 10. */
   maxSocketsPerUser?: number;
   /**
    * Open TCP connections per client address, requests and sockets alike, when this server owns
@@ -103,11 +107,14 @@ export interface RealtimeServerOptions {
   pollHoldMs?: number;
   /** Messages per poll response (and at most `maxBufferedBytes` of them). Default POLL_MAX_MESSAGES (500). */
   pollMaxMessages?: number;
-  /** Other HTTP requests (e.g. a dashboard at GET /): return true when handled. Unhandled get 404 when this server owns the HTTP server. A plain GET or HEAD of `path` gets 426 Upgrade Required, another method 405. */
+  /**
+   * Other HTTP requests (e.g. a dashboard at GET /): return true when handled. Unhandled get 404 when this server owns the HTTP server. A plain GET or HEAD of `path` gets 426 Upgrade Required, another method 405.
+   * A hook that throws answers that request 500 (or, its headers sent, drops its connection), logged as `handle-http-threw`; the server goes on.
+   */
   handleHttp?: (request: IncomingMessage, response: ServerResponse) => boolean;
-  /** pino-compatible logger. Never given a token or a payload. Default: none. */
+  /** pino-compatible logger: an object with info, warn and error functions (console will do). Never given a token or a payload. A method that throws loses its line, never a request. Default: none. */
   logger?: Logger;
-  /** How long `close()` waits for sockets to drain before terminating them. Default 5 000. */
+  /** How long `close()` waits for sockets to drain before terminating them. Default 5 000. Every time is at most 2^31 - 1 ms (Node's timers). */
   shutdownTimeoutMs?: number;
 }
 
@@ -167,19 +174,34 @@ export interface RealtimeServer {
  * "Wire"): attaches to `options.server` or listens on `host`/`port`, verifies the JWT before
  * the upgrade (401/403/429 with no socket), and serves the WebSocket and polling endpoints.
  *
- * @throws TypeError when neither `jwt` nor `authenticate` is given, the JWT options are inconsistent
- *   (a `publicKey` that is not a public key, or not of the key type `algorithm` verifies with), or
- *   `pingIntervalMs` or `pongTimeoutMs` is not a positive number
+ * Options are checked here, synchronously: a wrong one is a programming error, thrown before
+ * anything listens, never a silent misbehaviour later (a string `allowedOrigins` matched any
+ * substring of itself; `maxPayloadBytes: -1` lifted the frame limit; `inboundRate: {}` the rate).
+ *
+ * @throws TypeError when neither or both of `jwt` and `authenticate` are given, an option is of
+ *   the wrong type (the message names it, what it must be and what it is: `allowedOrigins` must
+ *   be an array of origins or a function, `logger` an object with info, warn and error
+ *   functions, hooks functions, `server` an http or https server), or the JWT options are
+ *   inconsistent (a `publicKey` that is not a public key, or not of the key type `algorithm`
+ *   verifies with; an HS256 secret under 32 bytes) or `pingIntervalMs` or `pongTimeoutMs` is
+ *   not a positive number
+ * @throws RangeError when a number or a string is out of its range: `port` not an integer from 0
+ *   to 65535, an empty `host`, a `path` or `pollPath` that does not start with `/`, an
+ *   `allowedOrigins` entry that is not an origin as browsers send it, a size or count below 1
+ *   (or below 0 where 0 means something), a rate that is not positive, a time past 2^31 - 1 ms
+ *   (Node's timers fire such a one at once)
  */
 export function createRealtimeServer(options: RealtimeServerOptions): RealtimeServer {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`createRealtimeServer: options must be an object with jwt or authenticate, got ${preview(options)}`);
   if ((options.jwt === undefined) === (options.authenticate === undefined)) throw new TypeError('createRealtimeServer: give exactly one of jwt or authenticate');
   const pingIntervalMs = options.pingIntervalMs ?? PING_INTERVAL_MS;
   const pongTimeoutMs = options.pongTimeoutMs ?? PONG_TIMEOUT_MS;
   if (!(pingIntervalMs > 0 && pongTimeoutMs > 0 && Number.isFinite(pingIntervalMs) && Number.isFinite(pongTimeoutMs))) {
     throw new TypeError(`createRealtimeServer: pingIntervalMs and pongTimeoutMs must be positive numbers of milliseconds, got ${pingIntervalMs} and ${pongTimeoutMs}`);
   }
-  const verify = options.jwt ? createJwtVerifier(options.jwt) : null;
-  const logger = options.logger ?? null;
+  checkOptions(options);
+  const verify = options.jwt !== undefined ? createJwtVerifier(options.jwt) : null;
+  const logger = options.logger === undefined ? null : containedLogger(options.logger);
   const path = options.path ?? WEBSOCKET_PATH;
   const pollPath = options.pollPath === undefined ? (options.path === undefined ? POLL_PATH : `${options.path.replace(/\/+$/, '')}/poll`) : options.pollPath;
   const ownStore = options.store === undefined;
@@ -236,6 +258,18 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     }
   };
 
+  /** The address `attemptsPerIp` counts for `request`; a `clientIp` hook that throws refuses it with 401 (logged as `client-ip-threw`). */
+  const clientIpOf = (request: IncomingMessage): string => {
+    if (options.clientIp === undefined) return request.socket.remoteAddress ?? 'unknown';
+    try {
+      return options.clientIp(request) ?? request.socket.remoteAddress ?? 'unknown';
+    } catch (error) {
+      // Not the authentication hook's fault, which the refusal would have logged it as (a hostile tester).
+      logger?.error({ event: 'client-ip-threw', err: errorSummary(error) }, 'clientIp hook threw: request refused');
+      throw new AuthError(401, 'invalid-token');
+    }
+  };
+
   /** Upgrades admitted whose socket is not registered yet, per user (counted against maxSocketsPerUser). */
   const admitting = new Map<string, number>();
   const release = (userId: string): void => {
@@ -248,7 +282,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const admit = async (request: IncomingMessage, url: URL, kind: 'upgrade' | 'poll'): Promise<Principal> => {
     if (shuttingDown) throw new AuthError(503, 'shutting-down');
     if (!originAllowed(request)) throw new AuthError(403, 'origin');
-    const ip = options.clientIp?.(request) ?? request.socket.remoteAddress ?? 'unknown';
+    const ip = clientIpOf(request);
     // Every attempt takes a token of its IP's bucket, before any work. A poll with a valid token
     // gives it back (below): a dashboard that polls makes a request a second or so, and a dozen
     // of them behind one NAT would otherwise be refused for the others' polls; pollsPerUser
@@ -452,10 +486,34 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     }
   };
 
+  /**
+   * `handleHttp`'s answer for a request, contained: a hook that throws (or whose promise rejects,
+   * from plain JavaScript) answers that request 500 and is logged as `handle-http-threw`; it
+   * took the process down with it (a hostile tester), where the other hooks were contained.
+   */
+  const appHandled = (request: IncomingMessage, response: ServerResponse): boolean => {
+    if (options.handleHttp === undefined) return false;
+    const failed = (error: unknown): void => {
+      logger?.error({ event: 'handle-http-threw', method: request.method, url: redactUrl(request.url), err: errorSummary(error) }, 'handleHttp threw');
+      // Headers already out: the answer cannot be finished, so the connection goes (as Express's finalhandler does).
+      if (response.headersSent) {
+        if (!response.writableEnded) response.destroy();
+      } else sendHttp(response, 500, { error: 'internal error' });
+    };
+    try {
+      const handled: unknown = options.handleHttp(request, response);
+      if (typeof (handled as PromiseLike<unknown> | null)?.then === 'function') (handled as PromiseLike<unknown>).then(undefined, failed);
+      return Boolean(handled);
+    } catch (error) {
+      failed(error);
+      return true;
+    }
+  };
+
   const handleRequest = (request: IncomingMessage, response: ServerResponse): boolean => {
     const url = requestUrl(request.url);
     // A target that names no URL is not ours: the app's handler (or the own server's 400) answers it.
-    if (url === undefined) return options.handleHttp?.(request, response) ?? false;
+    if (url === undefined) return appHandled(request, response);
     if (url.pathname === path) {
       // A plain request to the WebSocket path (a browser tab, curl): say how to use it (RFC 9110 15.5.22).
       if (options.webSocket === false) sendHttp(response, 404, { error: `websocket-off: poll ${pollPath === false ? '(polling is off)' : pollPath}` });
@@ -468,7 +526,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       void handlePoll(request, response, url);
       return true;
     }
-    return options.handleHttp?.(request, response) ?? false;
+    return appHandled(request, response);
   };
 
   const ownServer = options.server === undefined;
@@ -688,4 +746,147 @@ function sendHttp(response: ServerResponse, status: number, body: string | objec
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text), ...headers });
   response.end(text);
+}
+
+/** Node's longest timer, in ms: a longer delay fires at once (with a TimeoutOverflowWarning). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The error of option `name`: `createRealtimeServer: <name> must be <expected>, got <found>[; <hint>]`. */
+function optionError(Kind: typeof TypeError | typeof RangeError, name: string, expected: string, found: unknown, hint?: string): TypeError | RangeError {
+  return new Kind(`createRealtimeServer: ${name} must be ${expected}, got ${preview(found)}${hint === undefined ? '' : `; ${hint}`}`);
+}
+
+/** A number option within [min, max] (an integer when `integer`): TypeError for another type, RangeError out of range. */
+function checkNumber(name: string, value: unknown, min: number, max: number, expected: string, integer = true): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number') throw optionError(TypeError, name, expected, value);
+  if (!((integer ? Number.isInteger(value) : Number.isFinite(value)) && value >= min && value <= max)) throw optionError(RangeError, name, expected, value);
+}
+
+/** A {@link RateLimit}: `perSecond` > 0, `burst` ≥ 1 (`{}` read as NaN let everything through). */
+function checkRate(name: string, value: unknown, nullable = false): void {
+  if (value === undefined || (nullable && value === null)) return;
+  const expected = `a rate { perSecond, burst }${nullable ? ' or null' : ''}`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw optionError(TypeError, name, expected, value);
+  const { perSecond, burst } = value as Partial<RateLimit>;
+  const fields = [
+    ['perSecond', perSecond, Number.MIN_VALUE, 'a positive finite number (tokens added per second)'],
+    ['burst', burst, 1, 'a finite number ≥ 1 (tokens at once)'],
+  ] as const;
+  for (const [field, given, min, expected] of fields) {
+    if (given === undefined) throw optionError(TypeError, `${name}.${field}`, expected, given);
+    checkNumber(`${name}.${field}`, given, min, Infinity, expected, false);
+  }
+}
+
+/** A hook: undefined or a function. */
+function checkFunction(name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'function') throw optionError(TypeError, name, 'a function', value);
+}
+
+/** A boolean option: `webSocket: 'false'` was true. */
+function checkBoolean(name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean') throw optionError(TypeError, name, 'true or false', value);
+}
+
+/** An object with these methods (a duck-typed server, store or logger). */
+function hasMethods(value: unknown, methods: readonly string[]): boolean {
+  return typeof value === 'object' && value !== null && methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
+}
+
+/**
+ * Checks every option's type and range (but `jwt`'s, which {@link createJwtVerifier} checks):
+ * each one that was taken unchecked misbehaved later, silently or far from its cause.
+ */
+function checkOptions(options: RealtimeServerOptions): void {
+  // The methods this file calls on it: `server: {}` failed with `httpServer.listeners is not a function`.
+  if (options.server !== undefined && !hasMethods(options.server, ['on', 'off', 'listeners', 'removeAllListeners', 'listenerCount', 'address'])) {
+    throw optionError(TypeError, 'server', 'an http or https server (createServer(), fastify.server, the one app.listen() returns)', options.server);
+  }
+  // `port: 'abc'` listened on a Unix socket named ./abc; -1 and 70000 failed only `listening`.
+  checkNumber('port', options.port, 0, 65535, 'an integer from 0 to 65535 (0: any free port)');
+  if (options.host !== undefined) {
+    if (typeof options.host !== 'string') throw optionError(TypeError, 'host', 'a host name or address', options.host);
+    // Node reads an empty host as every interface: the opposite of the default.
+    if (options.host === '') throw optionError(RangeError, 'host', 'a host name or address', options.host, "give '0.0.0.0' or '::' to listen on every interface");
+  }
+  // A path that does not start with `/` never matches a request: nothing would be served.
+  for (const name of ['path', 'pollPath'] as const) {
+    const value = options[name];
+    if (value === undefined || (name === 'pollPath' && value === false)) continue;
+    const expected = name === 'path' ? 'a path starting with /' : 'a path starting with /, or false';
+    if (typeof value !== 'string') throw optionError(TypeError, name, expected, value);
+    if (!value.startsWith('/')) throw optionError(RangeError, name, expected, value);
+  }
+  checkBoolean('webSocket', options.webSocket);
+  checkBoolean('validateOutbound', options.validateOutbound);
+  checkFunction('authenticate', options.authenticate);
+  checkOrigins(options.allowedOrigins);
+  if (options.store !== undefined && !hasMethods(options.store, ['append', 'read', 'subscribe', 'status', 'close'])) {
+    throw optionError(TypeError, 'store', 'a StreamStore (append, read, subscribe, status and close)', options.store);
+  }
+  for (const name of ['pingIntervalMs', 'pongTimeoutMs', 'pollHoldMs', 'shutdownTimeoutMs'] as const) {
+    checkNumber(name, options[name], 0, MAX_TIMER_MS, `a number of milliseconds from 0 to ${MAX_TIMER_MS}`, false);
+  }
+  // ws reads a maxPayload of 0 or less as no limit at all.
+  for (const name of ['maxPayloadBytes', 'maxBufferedBytes', 'writeHighWaterBytes', 'replayLimit', 'pollMaxMessages', 'maxSocketsPerUser'] as const) {
+    checkNumber(name, options[name], 1, Number.MAX_SAFE_INTEGER, 'an integer ≥ 1');
+  }
+  for (const name of ['inboundRateCloseAfter', 'maxConsecutiveFaults'] as const) checkNumber(name, options[name], 0, Number.MAX_SAFE_INTEGER, 'an integer ≥ 0');
+  if (options.maxConnectionsPerIp !== null) checkNumber('maxConnectionsPerIp', options.maxConnectionsPerIp, 1, Number.MAX_SAFE_INTEGER, 'an integer ≥ 1, or null for no limit');
+  for (const name of ['inboundRate', 'attemptsPerIp', 'attemptsPerUser', 'pollsPerUser'] as const) checkRate(name, options[name]);
+  checkRate('outboundRate', options.outboundRate, true);
+  checkFunction('clientIp', options.clientIp);
+  checkFunction('handleHttp', options.handleHttp);
+  if (options.logger !== undefined && !(hasMethods(options.logger, ['info', 'warn', 'error']) && ['function', 'undefined'].includes(typeof options.logger.debug))) {
+    throw optionError(TypeError, 'logger', 'an object with info, warn and error functions (pino, console)', options.logger);
+  }
+}
+
+/**
+ * `allowedOrigins`: an array of origins or a function. A string passed `typeof !== 'function'`
+ * and reached `.includes(origin)`, a substring match: `https://dashboard.example.com` let in
+ * `https://dashboard.example.co`, `board` and `h` (a hostile tester). An entry a browser never
+ * sends (a trailing slash, a path, no scheme) would refuse its dashboard in silence.
+ */
+function checkOrigins(origins: unknown): void {
+  if (origins === undefined || typeof origins === 'function') return;
+  const expected = 'an array of origins (["https://dashboard.example.com"]) or a function (origin) => boolean';
+  if (typeof origins === 'string') throw optionError(TypeError, 'allowedOrigins', expected, origins, `pass an array: [${JSON.stringify(origins)}] (a list from one variable: value.split(','))`);
+  if (!Array.isArray(origins)) throw optionError(TypeError, 'allowedOrigins', expected, origins);
+  origins.forEach((origin: unknown, i) => {
+    const name = `allowedOrigins[${i}]`;
+    const asSent = 'an origin as browsers send it: scheme://host[:port], no path, no trailing slash';
+    if (typeof origin !== 'string') throw optionError(TypeError, name, asSent, origin);
+    if (origin === 'null') return;
+    let parsed: string | undefined;
+    try {
+      parsed = new URL(origin).origin;
+    } catch {
+      parsed = undefined;
+    }
+    // Another scheme's origin (chrome-extension://…) is opaque to URL: its form is checked.
+    const ok = /^https?:/i.test(origin) ? parsed === origin : /^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]+$/i.test(origin);
+    if (!ok) throw optionError(RangeError, name, asSent, origin, parsed !== undefined && parsed !== 'null' && /^https?:/i.test(origin) ? `did you mean ${JSON.stringify(parsed)}?` : undefined);
+  });
+}
+
+/**
+ * `logger` with every method contained: a logger that throws (a closed transport, a full disk)
+ * loses that line, never the request or the process. A refusal's log line threw in a promise
+ * callback, and the unhandled rejection ended the process (a hostile tester).
+ */
+function containedLogger(logger: Logger): Logger {
+  const contained =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (object: object, message?: string): void => {
+      try {
+        // Called as a method (pino needs its `this`), with the arguments it was given.
+        if (message === undefined) logger[level]!(object);
+        else logger[level]!(object, message);
+      } catch {
+        // Nowhere left to say it.
+      }
+    };
+  return { info: contained('info'), warn: contained('warn'), error: contained('error'), ...(logger.debug === undefined ? {} : { debug: contained('debug') }) };
 }

@@ -153,6 +153,24 @@ describe('public keys and JWKS, algorithms pinned', () => {
     await server.rt.close();
   });
 
+  it('refuses JWT options of the wrong type when the server is created (`secret: 42` then refused every token with 401, nothing saying why: a hostile tester)', () => {
+    const create = (jwt: unknown) => () => createRealtimeServer({ jwt: jwt as JwtOptions, port: 0, host: '127.0.0.1' });
+    expect(create({ secret: 42 })).toThrow(new TypeError('jwt: secret must be a string or a Uint8Array of at least 32 bytes, got 42'));
+    // `Cannot read properties of null (reading 'byteLength')`.
+    expect(create({ secret: null })).toThrow(new TypeError('jwt: secret must be a string or a Uint8Array of at least 32 bytes, got null'));
+    expect(create({ publicKey: null })).toThrow(new TypeError('jwt: publicKey must be a PEM string or a KeyObject, got null'));
+    expect(create({ secret: SECRET, issuer: 42 })).toThrow(new TypeError('jwt: issuer must be a string or an array of strings, got 42'));
+    expect(create({ secret: SECRET, audience: ['dashboard', 7] })).toThrow(/^jwt: audience must be a string or an array of strings, got an array of 2 items$/);
+    expect(create({ secret: SECRET, clockToleranceSec: '5' })).toThrow(/^jwt: clockToleranceSec must be a number of seconds ≥ 0, got "5"$/);
+    expect(create({ secret: SECRET, allowTokensWithoutExp: 'yes' })).toThrow(/^jwt: allowTokensWithoutExp must be true or false/);
+    expect(create({ jwksUrl: 'https://auth.example/jwks.json', jwksAlgorithms: 'RS256' })).toThrow(/^jwt: jwksAlgorithms must be a non-empty array of RS256, ES256, EdDSA, got "RS256"$/);
+    expect(create({ secret: SECRET, userIdClaim: '' })).toThrow(/^jwt: userIdClaim must be a claim name, got ""$/);
+    expect(create('a-secret-of-at-least-32-bytes-long-really')).toThrow(/^jwt must be an object \(\{ secret \}, \{ publicKey, algorithm \} or \{ jwksUrl \}\), got "a-secret/);
+    expect(create(null)).toThrow(/^jwt must be an object .*, got null$/);
+    expect(create({ secret: SECRET, adminValue: null })).toThrow(/^jwt: adminValue must be a string, a number or a boolean, got null$/);
+    expect(create({ secret: new TextEncoder().encode(SECRET), issuer: ['a', 'b'], clockToleranceSec: 0 })).not.toThrow();
+  });
+
   it('verifies against a JWKS served on 127.0.0.1, refusing keys it does not hold', async () => {
     const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
     const stranger = await generateKeyPair('ES256', { extractable: true });
@@ -187,6 +205,33 @@ describe('origin, attempt limits, socket limits', () => {
       const client = await connect(server.url({ token: jwt }), { origin: 'https://dashboard.example' });
       client.ws.close();
       expect(server.rt.stats().refusedUpgrades).toMatchObject({ origin: 1 });
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('refuses an allowedOrigins that is not an array of origins or a function at creation: a string matched any substring of itself (a hostile tester)', async () => {
+    const create = (allowedOrigins: unknown) => () => createRealtimeServer({ jwt: { secret: SECRET }, port: 0, host: '127.0.0.1', allowedOrigins: allowedOrigins as string[] });
+    expect(create('https://dashboard.example.com')).toThrow(
+      new TypeError(
+        'createRealtimeServer: allowedOrigins must be an array of origins (["https://dashboard.example.com"]) or a function (origin) => boolean, got "https://dashboard.example.com"; pass an array: ["https://dashboard.example.com"] (a list from one variable: value.split(\',\'))',
+      ),
+    );
+    expect(create(new Set(['https://dashboard.example.com']))).toThrow(/^createRealtimeServer: allowedOrigins must be an array of origins .*, got an object$/);
+    expect(create(['https://dashboard.example.com', 42])).toThrow(new TypeError('createRealtimeServer: allowedOrigins[1] must be an origin as browsers send it: scheme://host[:port], no path, no trailing slash, got 42'));
+    // Entries a browser never sends would refuse the dashboard in silence.
+    expect(create(['https://dashboard.example.com/'])).toThrow(new RangeError('createRealtimeServer: allowedOrigins[0] must be an origin as browsers send it: scheme://host[:port], no path, no trailing slash, got "https://dashboard.example.com/"; did you mean "https://dashboard.example.com"?'));
+    expect(create(['HTTPS://Dashboard.example.com:443'])).toThrow(/did you mean "https:\/\/dashboard\.example\.com"\?$/);
+    expect(create(['dashboard.example.com'])).toThrow(RangeError);
+    expect(create(['*'])).toThrow(RangeError);
+    // The origins browsers send pass, other schemes' (an extension's) and `null` included.
+    const server = await startServer({ allowedOrigins: ['https://dashboard.example.com', 'http://localhost:3000', 'http://[::1]:8080', 'chrome-extension://abcdefghijklmnop', 'null'] });
+    try {
+      const jwt = await token('u1');
+      for (const origin of ['https://dashboard.example.co', 'board', 'h', 'https://dashboard.example.com.evil.example']) {
+        expect((await refusedStatus(server.url({ token: jwt }), { origin })).status, origin).toBe(403);
+      }
+      (await connect(server.url({ token: jwt }), { origin: 'chrome-extension://abcdefghijklmnop' })).ws.close();
     } finally {
       await server.rt.close();
     }
@@ -319,6 +364,51 @@ describe('origin, attempt limits, socket limits', () => {
       (await connect(server.url({ token: jwt }), { headers: { 'x-forwarded-for': '203.0.113.1' } })).ws.close();
       expect((await refusedStatus(server.url({ token: jwt }), { headers: { 'x-forwarded-for': '203.0.113.1' } })).status).toBe(429);
       (await connect(server.url({ token: jwt }), { headers: { 'x-forwarded-for': '203.0.113.2' } })).ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('a clientIp hook that throws refuses with 401, logged under its own name (it was "authentication hook threw")', async () => {
+    const lines: string[] = [];
+    const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
+    const server = await startServer({
+      logger: { info: log, warn: log, error: log },
+      clientIp: (request) => {
+        if (request.headers['x-forwarded-for'] === undefined) throw new Error('no proxy header');
+        return String(request.headers['x-forwarded-for']);
+      },
+    });
+    try {
+      const jwt = await token('u1');
+      expect((await refusedStatus(server.url({ token: jwt }))).status).toBe(401);
+      expect((await fetch(server.http('/api/ws/poll'), { headers: { authorization: `Bearer ${jwt}` } })).status).toBe(401);
+      const threw = lines.filter((line) => line.includes('no proxy header'));
+      expect(threw).toHaveLength(2);
+      for (const line of threw) expect(line).toMatch(/"event":"client-ip-threw".* clientIp hook threw/);
+      expect(lines.join('\n')).not.toMatch(/authentication hook threw|authenticate-failed/);
+      (await connect(server.url({ token: jwt }), { headers: { 'x-forwarded-for': '203.0.113.1' } })).ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('a logger whose methods throw never takes the server down: a bad token still gets its 401 (the refusal\'s log line ended the process: a hostile tester)', async () => {
+    let calls = 0;
+    const throwing = () => {
+      calls++;
+      throw new Error('log transport closed');
+    };
+    const server = await startServer({ logger: { info: throwing, warn: throwing, error: throwing } });
+    try {
+      const bad = { signal: AbortSignal.timeout(5000) };
+      expect((await refusedStatus(server.url({ token: 'not.a.jwt' }))).status).toBe(401);
+      expect((await fetch(server.http('/api/ws/poll?token=not.a.jwt'), bad)).status).toBe(401);
+      const client = await connect(server.url({ token: await token('u1') }));
+      await client.until(() => client.count('connection') === 1);
+      client.ws.close();
+      await eventually(() => server.rt.stats().connections === 0);
+      expect(calls).toBeGreaterThanOrEqual(3);
     } finally {
       await server.rt.close();
     }

@@ -79,6 +79,35 @@ describe('close and stats', () => {
     }
   });
 
+  it('a handleHttp that throws answers that request 500, logged under its own name, and the server keeps serving (it ended the process: a hostile tester)', async () => {
+    const lines: string[] = [];
+    const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
+    const server = await startServer({
+      logger: { info: log, warn: log, error: log },
+      handleHttp: (request, response) => {
+        if (request.url === '/half') response.writeHead(200).write('partial');
+        if (request.url !== '/') throw new Error('dashboard bug');
+        response.writeHead(200).end('ok');
+        return true;
+      },
+    });
+    try {
+      const failed = await fetch(server.http('/boom?token=secret-token'), { signal: AbortSignal.timeout(5000) });
+      expect([failed.status, await failed.json()]).toEqual([500, { error: 'internal error' }]);
+      // Headers already sent: the answer cannot be finished, so its connection goes.
+      await expect(fetch(server.http('/half'), { signal: AbortSignal.timeout(5000) }).then((r) => r.text())).rejects.toThrow();
+      expect(await (await fetch(server.http('/'))).text()).toBe('ok');
+      expect((await fetch(server.http('/api/ws/poll'))).status).toBe(401);
+      const logged = lines.filter((line) => line.includes('handle-http-threw'));
+      expect(logged).toHaveLength(2);
+      expect(logged[0]).toContain('handleHttp threw');
+      expect(logged[0]).toContain('dashboard bug');
+      expect(logged.join('\n')).not.toContain('secret-token');
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('reads any origin-form request target as a path (`//`, `/\\`, `//[`: 404) and one that names no URL as a 400, and keeps serving, on its own server, an app\'s server and the dashboard', async () => {
     // `new URL('//', base)` throws: from a request or upgrade listener it ended the process (a hostile tester).
     const raw = (port: number, head: string): Promise<string> =>
@@ -253,5 +282,61 @@ describe('connections that never send a byte', () => {
       for (const socket of idle) socket.destroy();
       await server.rt.close();
     }
+  });
+});
+
+describe('options', () => {
+  /** The error createRealtimeServer throws for `options`, or undefined (the server it made is closed). */
+  const thrown = (options: object): Error | undefined => {
+    try {
+      void createRealtimeServer({ jwt: { secret: SECRET }, port: 0, host: '127.0.0.1', ...options } as never)
+        .close()
+        .catch(() => undefined);
+    } catch (error) {
+      return error as Error;
+    }
+    return undefined;
+  };
+
+  it('refuses a wrong option at creation, naming it, what it must be and what it is (each was taken and misbehaved later: a hostile tester)', () => {
+    const cases: [object, typeof TypeError | typeof RangeError, RegExp][] = [
+      // A Unix socket named ./abc.
+      [{ port: 'abc' }, TypeError, /^createRealtimeServer: port must be an integer from 0 to 65535 \(0: any free port\), got "abc"$/],
+      // Refused only by `listening`, later.
+      [{ port: -1 }, RangeError, /^createRealtimeServer: port must be .*, got -1$/],
+      [{ port: 70000 }, RangeError, /got 70000$/],
+      [{ host: '' }, RangeError, /host must be a host name or address, got ""; give '0\.0\.0\.0' or '::' to listen on every interface/],
+      // `httpServer.listeners is not a function`.
+      [{ server: {} }, TypeError, /^createRealtimeServer: server must be an http or https server .*, got an object$/],
+      [{ path: 'api/ws' }, RangeError, /path must be a path starting with \/, got "api\/ws"/],
+      [{ pollPath: true }, TypeError, /pollPath must be a path starting with \/, or false, got true/],
+      [{ webSocket: 'false' }, TypeError, /webSocket must be true or false, got "false"/],
+      // ws reads a maxPayload of 0 or less as no limit.
+      [{ maxPayloadBytes: -1 }, RangeError, /^createRealtimeServer: maxPayloadBytes must be an integer ≥ 1, got -1$/],
+      [{ maxPayloadBytes: 0 }, RangeError, /maxPayloadBytes/],
+      // NaN tokens: every frame passed.
+      [{ inboundRate: {} }, TypeError, /^createRealtimeServer: inboundRate\.perSecond must be a positive finite number \(tokens added per second\), got nothing$/],
+      [{ attemptsPerIp: { perSecond: 10, burst: 0 } }, RangeError, /attemptsPerIp\.burst must be a finite number ≥ 1 \(tokens at once\), got 0/],
+      [{ outboundRate: 100 }, TypeError, /outboundRate must be a rate \{ perSecond, burst \} or null, got 100/],
+      [{ maxSocketsPerUser: '2' }, TypeError, /^createRealtimeServer: maxSocketsPerUser must be an integer ≥ 1, got "2"$/],
+      [{ maxConnectionsPerIp: 0 }, RangeError, /maxConnectionsPerIp must be an integer ≥ 1, or null for no limit, got 0/],
+      [{ inboundRateCloseAfter: 1.5 }, RangeError, /inboundRateCloseAfter must be an integer ≥ 0, got 1\.5/],
+      // Node fires a timer past 2^31 - 1 ms at once: a ping every millisecond.
+      [{ pingIntervalMs: 3e9 }, RangeError, /pingIntervalMs must be a number of milliseconds from 0 to 2147483647, got 3000000000/],
+      [{ pollHoldMs: '25000' }, TypeError, /pollHoldMs must be a number of milliseconds/],
+      [{ store: new Map() }, TypeError, /store must be a StreamStore/],
+      [{ clientIp: 'x-forwarded-for' }, TypeError, /clientIp must be a function, got "x-forwarded-for"/],
+      [{ handleHttp: {} }, TypeError, /handleHttp must be a function, got an object/],
+      [{ logger: 42 }, TypeError, /^createRealtimeServer: logger must be an object with info, warn and error functions \(pino, console\), got 42$/],
+      [{ logger: { info() {}, warn() {} } }, TypeError, /logger must be an object with info, warn and error functions/],
+    ];
+    for (const [options, Kind, message] of cases) {
+      const error = thrown(options);
+      expect(error, JSON.stringify(options)).toBeInstanceOf(Kind);
+      expect(error?.message, JSON.stringify(options)).toMatch(message);
+    }
+    expect(() => createRealtimeServer(null as never)).toThrow(new TypeError('createRealtimeServer: options must be an object with jwt or authenticate, got null'));
+    // What is right passes: the bounds themselves, null where null means something, console as a logger.
+    expect(thrown({ port: 65535, maxConnectionsPerIp: null, outboundRate: null, inboundRateCloseAfter: 0, pollHoldMs: 0, inboundRate: { perSecond: 0.5, burst: 1 }, logger: console, pollPath: false })).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@ import type { MessageType } from '../../../generated/types.js';
 import { compareCursors, formatCursor, parseCursor, parseEntryId, type EntryId } from './cursor.js';
 import { APPEND_SCRIPT, READ_SCRIPT, ROTATE_SCRIPT } from './scripts.js';
 import type { Logger } from '../core.js';
+import { preview } from '../../runtime/errors.js';
 import { pageLength, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from '../stream-store.js';
 
 /** Where the store reports connection loss, recovery and gaps: the server's pino-compatible
@@ -113,23 +114,38 @@ const SECRET_PARAMETER = /pass|secret|token|auth|user|key|cert/i;
  * `?password=REDACTED` (any parameter whose name says pass, secret, token, auth, user, key or
  * cert): the form the store logs and throws, never with credentials. Read as ioredis reads it:
  * `user:secret@host:6379` and `//host` are `redis://` URLs, `/path/to.sock?password=…` a socket
- * path whose query is redacted too. An unparsable URL gives `redis://<unparsable url>`.
+ * path whose query is redacted too. Any other string gets the same treatment, whatever its
+ * scheme or shape (`valkey://u:secret@host`, `redis:/u:secret@host`): everything from after its
+ * scheme up to its last `@` is taken for credentials and dropped, so a password holding `/`,
+ * `?` or `@` is never shown in part either. An unparsable URL gives `redis://<unparsable url>`.
  */
 export function redactRedisUrl(url: string): string {
+  if (typeof url !== 'string') return `<${url === null ? 'null' : typeof url}, not a URL>`;
   const redactQuery = (query: URLSearchParams) => {
     // ioredis takes `?password=` as well as `user:pass@` (a hostile tester saw it printed in four places).
     for (const name of new Set(query.keys())) if (SECRET_PARAMETER.test(name)) query.set(name, 'REDACTED');
   };
   if (url.startsWith('/') && !url.startsWith('//')) {
     const at = url.indexOf('?');
-    if (at === -1) return url;
+    const path = at === -1 ? url : url.slice(0, at);
+    // `/user:secret@host` is no socket anyone has, but a URL that lost its scheme: its userinfo goes.
+    const userinfo = path.lastIndexOf('@');
+    const shown = userinfo !== -1 && path.slice(0, userinfo).includes(':') ? `/REDACTED${path.slice(userinfo)}` : path;
+    if (at === -1) return shown;
     const query = new URLSearchParams(url.slice(at + 1));
     redactQuery(query);
-    return `${url.slice(0, at)}?${query.toString()}`;
+    return `${shown}?${query.toString()}`;
   }
+  // The scheme and its slashes stay; up to the last `@` after them goes. Parsed as a URL alone, a
+  // scheme but redis's kept its password: `valkey://u:secret@host` gave `redis://valkey//u:secret@host`
+  // (a hostile tester), and `redis://u:1234/5678@host` a port and a path.
+  const start = /^(?:[a-z][a-z0-9+.-]*:)?\/+/i.exec(url)?.[0] ?? '';
+  const rest = url.slice(start.length);
+  const stripped = start + rest.slice(rest.lastIndexOf('@') + 1);
   try {
+    const redisForm = /^(?:rediss?:\/\/|\/\/)/i.test(start) || start === '';
     // Without a scheme, `default:secret@host` would parse as scheme `default:` and keep its password (a reviewer).
-    const u = new URL(/^rediss?:\/\//i.test(url) ? url : url.startsWith('//') ? `redis:${url}` : `redis://${url}`);
+    const u = new URL(redisForm ? (/^rediss?:\/\//i.test(stripped) ? stripped : stripped.startsWith('//') ? `redis:${stripped}` : `redis://${stripped}`) : stripped);
     u.username = '';
     u.password = '';
     redactQuery(u.searchParams);
@@ -137,6 +153,34 @@ export function redactRedisUrl(url: string): string {
   } catch {
     return 'redis://<unparsable url>';
   }
+}
+
+/**
+ * Why ioredis would not read `url` as the address of a Redis server, or undefined. It takes any
+ * string but `redis://`, `rediss://`, `//host` and `/socket/path` for `host[:port]`, with what
+ * follows as a socket path: `valkey://u:pw@host` connected to the socket `//u:pw@host` and its
+ * error showed the password (a hostile tester), as did `redis:/u:pw@host` (one slash).
+ */
+function redisUrlProblem(url: string): string | undefined {
+  if (/^rediss?:\/\//i.test(url)) return undefined;
+  if (url.startsWith('/') && !url.startsWith('//')) {
+    // ioredis's connect error names the path: a URL that lost its scheme would show its password.
+    const path = url.split('?')[0]!;
+    return /:[^/]*@/.test(path) ? `a socket path holding user:password@ (${redactRedisUrl(url)})` : undefined;
+  }
+  if (url.startsWith('//')) return undefined;
+  let pathname: string;
+  try {
+    pathname = new URL(`redis://${url}`).pathname;
+  } catch {
+    return undefined; // ioredis's own TypeError, redacted below
+  }
+  if (pathname === '' || pathname === '/') return undefined;
+  const shown = redactRedisUrl(url);
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  if (scheme === 'redis' || scheme === 'rediss') return `a ${scheme}: URL without its two slashes (${shown})`;
+  if (scheme !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return `a ${scheme}:// URL${shown.includes('<unparsable url>') ? '' : ` (${shown})`}`;
+  return `host:port followed by a path, which ioredis reads as a socket path (${shown.replace(/^redis:\/\//, '')}); a database number goes in a redis:// URL`;
 }
 
 /**
@@ -163,10 +207,29 @@ export function redactRedisUrl(url: string): string {
  *   when that is impossible (Redis restarted empty, or the all-stream no longer holds them) it
  *   calls the onGap listeners instead. Nothing is skipped silently.
  *
- * @throws Error when neither or both of `url` and `client` are given, or Redis is unreachable.
+ * @throws Error (a rejection) when neither or both of `url` and `client` are given, or Redis is
+ *   unreachable; TypeError when `options` is not an object, `client` not an ioredis client,
+ *   `logger` not an object with info, warn and error functions, or
+ *   `url` not a string ioredis reads as a Redis server: `redis://…`, `rediss://…`, `host:port`
+ *   or a socket path (`/…`), so not `valkey://…`, `redis+sentinel://…`, `unix://…` nor
+ *   `redis:/…`, which ioredis takes for socket paths. No message holds a password.
  */
 export async function createRedisStreamStore(options: RedisStreamStoreOptions): Promise<RedisStreamStore> {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`createRedisStreamStore: options must be an object with url or client, got ${preview(options)}`);
   if (!options.url === !options.client) throw new Error('createRedisStreamStore: give exactly one of url and client');
+  if (options.url !== undefined) {
+    // Never the URL itself in these messages: it may hold a password.
+    if (typeof options.url !== 'string') throw new TypeError(`createRedisStreamStore: url must be a string (redis://[user:password@]host:port[/db]), got ${preview(options.url)}`);
+    const problem = redisUrlProblem(options.url);
+    if (problem !== undefined) throw new TypeError(`createRedisStreamStore: url must be redis://[user:password@]host:port[/db], rediss://…, host:port or a socket path (/…), got ${problem}`);
+  }
+  if (options.client !== undefined && !(typeof options.client === 'object' && options.client !== null && typeof options.client.duplicate === 'function')) {
+    throw new TypeError(`createRedisStreamStore: client must be an ioredis client, got ${preview(options.client)}`);
+  }
+  // Its first use is once Redis answered: `logger: 42` failed the start with the connections open.
+  if (options.logger !== undefined && !(typeof options.logger === 'object' && options.logger !== null && ['info', 'warn', 'error'].every((level) => typeof options.logger![level as keyof StoreLogger] === 'function'))) {
+    throw new TypeError(`createRedisStreamStore: logger must be an object with info, warn and error functions, got ${preview(options.logger)}`);
+  }
   const prefix = options.keyPrefix ?? 'rc';
   const maxMessages = options.maxMessages ?? 1000;
   const maxAllMessages = options.maxAllMessages ?? 100_000;
@@ -202,14 +265,16 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     commandTimeout: commandTimeoutMs,
   };
   const ownsClient = !options.client;
-  const where = options.url
-    ? redactRedisUrl(options.url)
+  // ioredis turns TLS on for `rediss://` in lower case only: `REDISS://` connected in plain text.
+  const url = options.url?.replace(/^rediss?:\/\//i, (scheme) => scheme.toLowerCase());
+  const where = url
+    ? redactRedisUrl(url)
     : `redis://${options.client!.options.host ?? '127.0.0.1'}:${options.client!.options.port ?? 6379}`;
   let cmd: ScriptedRedis;
   let sub: Redis;
   try {
-    cmd = (options.client ?? new Redis(options.url!, connectionOptions)) as ScriptedRedis;
-    sub = options.client ? options.client.duplicate(connectionOptions) : new Redis(options.url!, connectionOptions);
+    cmd = (options.client ?? new Redis(url!, connectionOptions)) as ScriptedRedis;
+    sub = options.client ? options.client.duplicate(connectionOptions) : new Redis(url!, connectionOptions);
   } catch (error) {
     // ioredis's TypeError for a URL it cannot parse (a port of 99999) carries the whole URL, password included, as `input` (a hostile tester).
     throw new TypeError(`not a Redis URL ioredis can read: ${where} (${(error as Error).message})`);

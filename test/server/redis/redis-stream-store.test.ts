@@ -33,6 +33,62 @@ async function waitFor(condition: () => boolean, what: string, ms = 15_000): Pro
   }
 }
 
+describe('Redis URLs and options: refused before connecting, never with the password', () => {
+  const quiet = { info() {}, warn() {}, error() {} };
+  const refusal = (options: unknown) => createRedisStreamStore(options as never).then(
+    async (store) => {
+      await store.close();
+      return undefined;
+    },
+    (error: unknown) => error as Error,
+  );
+
+  it('redactRedisUrl drops the credentials of any URL-ish string, whatever its scheme or shape (it returned valkey://, sentinel and unix:// passwords: a hostile tester)', () => {
+    const cases: [string, string][] = [
+      ['valkey://u:s3cretpw@127.0.0.1:6379', 'valkey://127.0.0.1:6379'],
+      ['unix://u:s3cretpw@/tmp/redis.sock', 'unix:///tmp/redis.sock'],
+      ['redis:/u:s3cretpw@127.0.0.1:6379', 'redis:/127.0.0.1:6379'],
+      ['https://u:s3cretpw@127.0.0.1:6379/0?password=s3cretpw', 'https://127.0.0.1:6379/0?password=REDACTED'],
+      ['redis+sentinel://u:s3cretpw@h1:26379,h2:26379/mymaster', 'redis://<unparsable url>'],
+      // A password holding `@`, `/` or `?` as it is, not encoded: no part of it shows.
+      ['redis://u:p@s3cretpw@127.0.0.1:6379/0', 'redis://127.0.0.1:6379/0'],
+      ['redis://u:1234/s3cretpw@127.0.0.1:6379', 'redis://127.0.0.1:6379'],
+      ['rediss://:s3cret?pw@127.0.0.1:6380', 'rediss://127.0.0.1:6380'],
+      // A URL that lost its scheme, read as a socket path.
+      ['/u:s3cretpw@127.0.0.1:6379', '/REDACTED@127.0.0.1:6379'],
+      ['/run/redis@6379.sock', '/run/redis@6379.sock'],
+    ];
+    for (const [url, redacted] of cases) {
+      expect(redactRedisUrl(url), url).toBe(redacted);
+      expect(redactRedisUrl(url)).not.toMatch(/s3cret|1234/);
+    }
+    expect(redactRedisUrl(42 as never)).toBe('<number, not a URL>');
+  });
+
+  it('refuses a URL ioredis would not read as a Redis server, naming its scheme without the password (the error showed it, and ioredis took it for a socket path)', async () => {
+    const expected = 'createRedisStreamStore: url must be redis://[user:password@]host:port[/db], rediss://…, host:port or a socket path (/…), got';
+    const cases: [string, string][] = [
+      ['valkey://u:s3cretpw@127.0.0.1:6379', 'a valkey:// URL (valkey://127.0.0.1:6379)'],
+      ['redis+sentinel://u:s3cretpw@127.0.0.1:26379/mymaster', 'a redis+sentinel:// URL (redis+sentinel://127.0.0.1:26379/mymaster)'],
+      ['unix://u:s3cretpw@/tmp/redis.sock', 'a unix:// URL (unix:///tmp/redis.sock)'],
+      ['redis:/u:s3cretpw@127.0.0.1:6379', 'a redis: URL without its two slashes (redis:/127.0.0.1:6379)'],
+      ['/u:s3cretpw@127.0.0.1:6379', 'a socket path holding user:password@ (/REDACTED@127.0.0.1:6379)'],
+      ['127.0.0.1:6379/0', 'host:port followed by a path, which ioredis reads as a socket path (127.0.0.1:6379/0); a database number goes in a redis:// URL'],
+    ];
+    for (const [url, found] of cases) {
+      const error = await refusal({ url, connectTimeoutMs: 500, logger: quiet });
+      expect(error, url).toEqual(new TypeError(`${expected} ${found}`));
+      expect(JSON.stringify(error) + String((error as { input?: unknown }).input)).not.toContain('s3cret');
+    }
+    // `Cannot read properties of undefined (reading 'url')`, `url.startsWith is not a function`.
+    expect(await refusal(undefined)).toEqual(new TypeError('createRedisStreamStore: options must be an object with url or client, got nothing'));
+    expect(await refusal(null)).toEqual(new TypeError('createRedisStreamStore: options must be an object with url or client, got null'));
+    expect(await refusal({ url: 42 })).toEqual(new TypeError('createRedisStreamStore: url must be a string (redis://[user:password@]host:port[/db]), got 42'));
+    expect(await refusal({ client: {} })).toEqual(new TypeError('createRedisStreamStore: client must be an ioredis client, got an object'));
+    expect(await refusal({ url: 'redis://127.0.0.1:1', logger: 42 })).toEqual(new TypeError('createRedisStreamStore: logger must be an object with info, warn and error functions, got 42'));
+  });
+});
+
 describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
   let redis: RedisServer;
   let prefixCount = 0;
@@ -77,6 +133,16 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     expect(JSON.stringify(invalid) + String((invalid as { input?: unknown }).input)).not.toContain('s3cret');
     const bare = createRedisStreamStore({ url: `default:s3cret@127.0.0.1:${down.port}`, connectTimeoutMs: 1000, logger: collectingLogger() });
     await expect(bare).rejects.toThrow(`Redis unreachable at redis://127.0.0.1:${down.port}:`);
+  });
+
+  it('REDISS:// in capitals is TLS too: ioredis turned TLS on for a lower-case rediss:// only, and connected in plain text', async () => {
+    // This Redis speaks plain text: a TLS handshake with it fails.
+    const tls = await createRedisStreamStore({ url: redis.url.replace(/^redis:/, 'REDISS:'), connectTimeoutMs: 1000, logger: collectingLogger() }).then(
+      async (s) => (await s.close(), 'connected in plain text'),
+      (error: Error) => error.message,
+    );
+    expect(tls).toMatch(/^Redis unreachable at rediss:\/\/127\.0\.0\.1:\d+: /);
+    expect((await store({ url: redis.url.replace(/^redis:/, 'REDIS:') })).status().healthy).toBe(true);
   });
 
   it('without a logger, says each event on one console line (an object split over lines read as "started {" "}")', async () => {
