@@ -19,6 +19,9 @@ export type TokenSource = string | (() => string | Promise<string>);
 /** How many of the last cursors delivered the client remembers, to drop a replayed overlap of opaque cursors. */
 const RECENT_CURSORS = 1000;
 
+/** The longest wait the client sets, ms (23 days): a timer set past 2^31 - 1 ms fires at once (maxMs: Infinity polled a thousand times a second). */
+const MAX_TIMER_MS = 2e9;
+
 /** Where the client is: `mode` is what the spec's `getStatus()` shows. */
 export type ClientState = 'idle' | 'connecting' | 'open' | 'polling' | 'waiting' | 'unauthorized' | 'closed';
 
@@ -80,7 +83,10 @@ export interface GapEvent {
 
 /** Third argument of an `error` handler when the fault is the client's own, not a server `error` message. */
 export interface ClientFault {
-  /** `CLIENT_HANDLER_ERROR` (a handler threw), `CLIENT_TOKEN_ERROR` (the token provider failed, or has not answered within `connectTimeoutMs`), `CLIENT_TRANSPORT_ERROR`. */
+  /**
+   * `CLIENT_HANDLER_ERROR` (a handler threw), `CLIENT_TOKEN_ERROR` (the token provider failed, or has not answered within `connectTimeoutMs`), `CLIENT_TRANSPORT_ERROR`,
+   * `CLIENT_RANDOM_ERROR` (the `random` option threw or gave a value outside [0, 1]: Math.random is used from then on; told once).
+   */
   code: string;
   /** The event whose handler threw, for `CLIENT_HANDLER_ERROR`. */
   event?: string;
@@ -125,57 +131,73 @@ export interface WebSocketLike {
 
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
-/** Exponential backoff with full jitter: attempt n waits `random() × min(maxMs, baseMs × factor^(n-1))`. */
+/**
+ * Exponential backoff with full jitter: attempt n waits `random() × min(maxMs, baseMs × factor^(n-1))`.
+ * A value of the wrong type or out of range throws a TypeError from {@link createRealtimeClient}.
+ */
 export interface BackoffOptions {
-  /** Default 1000 ms. */
+  /** The first step, ms: a finite number > 0. Default 1000. */
   baseMs?: number;
-  /** Default 2. */
+  /** Each step's multiplier: a finite number ≥ 1. Default 2. */
   factor?: number;
-  /** Default 30 000 ms. */
+  /** The longest step, ms: a number > 0 (Infinity, or more than 2e9, is taken as 2e9: a timer holds no more). Default 30 000. */
   maxMs?: number;
-  /** Full jitter (default true); false waits the whole step (a reconnect storm: for measurements only). */
+  /** Full jitter, a boolean (default true); false waits the whole step (a reconnect storm: for measurements only). */
   jitter?: boolean;
-  /** A connection open this long resets the attempts to 0. Default 10 000 ms. */
+  /** A connection open this long, ms (a number ≥ 0), resets the attempts to 0. Default 10 000. */
   stableMs?: number;
 }
 
-/** Options of {@link createRealtimeClient}. Every duration is in milliseconds. */
+/**
+ * Options of {@link createRealtimeClient}. Every duration is in milliseconds, a number, and at
+ * most 2e9 (Infinity, or more, is taken as 2e9: a timer holds no more). An option of the wrong
+ * type or out of range (a NaN included) throws a TypeError from `createRealtimeClient`, naming
+ * it; `undefined` is its default.
+ */
 export interface RealtimeClientOptions {
-  /** WebSocket URL without the token, e.g. `wss://example.com/api/ws`. Default in a browser: this page's host and `WEBSOCKET_PATH`. */
+  /**
+   * WebSocket URL without the token, e.g. `wss://example.com/api/ws`: a string (checked as a URL
+   * by `connect`, which throws a TypeError for one that cannot work). Default in a browser: this
+   * page's host and `WEBSOCKET_PATH`.
+   */
   url?: string;
   /**
-   * Polling URL. Default: `url` with http(s) and `/poll` after its path
+   * Polling URL, an absolute URL string. Default: `url` with http(s) and `/poll` after its path
    * (`wss://host/prefix/api/ws` → `https://host/prefix/api/ws/poll`), where the reference server
    * polls by default.
    */
   pollUrl?: string;
-  /** Default `globalThis.WebSocket`. Node 20 has none: pass `WebSocket` from `ws`. */
+  /** A WebSocket class. Default `globalThis.WebSocket`. Node 20 has none: pass `WebSocket` from `ws`. */
   WebSocket?: WebSocketConstructor;
-  /** Default `globalThis.fetch`. */
+  /** A fetch function. Default `globalThis.fetch`. */
   fetch?: typeof fetch;
   backoff?: BackoffOptions;
   /**
-   * An attempt that has not opened after this long is abandoned. Default 10 000. The wait for a
+   * An attempt that has not opened after this long (ms, > 0) is abandoned. Default 10 000. The wait for a
    * token counts in it: a provider that has not answered by then failed (`CLIENT_TOKEN_ERROR`,
    * "Error: timeout"), and the attempt is retried with backoff. A poll's token waits as long.
    */
   connectTimeoutMs?: number;
-  /** Silence longer than `pingIntervalMs + pongTimeoutMs` means a dead socket. Defaults from the contract (30 000 + 10 000). */
+  /** Silence longer than `pingIntervalMs + pongTimeoutMs` (ms, each > 0) means a dead socket. Defaults from the contract (30 000 + 10 000). */
   pingIntervalMs?: number;
   pongTimeoutMs?: number;
-  /** Failed socket attempts before polling. Default 3. A refused upgrade (the HTTP side works) switches at once. */
+  /** Failed socket attempts before polling, a number ≥ 0 (Infinity: never). Default 3. A refused upgrade (the HTTP side works) switches at once. */
   fallbackAfter?: number;
-  /** Use the polling fallback. Default true. */
+  /** Use the polling fallback, a boolean. Default true. */
   polling?: boolean;
   /**
-   * A poll response larger than this many bytes is abandoned unread, as a failed poll. Default
+   * A poll response larger than this many bytes (> 0) is abandoned unread, as a failed poll. Default
    * 16 MiB (the reference server's pages hold at most `maxBufferedBytes`, 1 MiB by default,
    * past their first message).
    */
   maxPollBytes?: number;
-  /** A poll request not answered after this long is abandoned. Default 40 000 (the server holds up to 25 000). */
+  /** A poll request not answered after this long (ms, > 0) is abandoned. Default 40 000 (the server holds up to 25 000). */
   pollTimeoutMs?: number;
-  /** Random numbers in [0, 1) for jitter. Default `Math.random`. */
+  /**
+   * A function giving random numbers in [0, 1) for jitter. Default `Math.random`. One that throws
+   * or gives a value outside [0, 1] (NaN, 7) is replaced by Math.random then, and told once as an
+   * `error` event, `CLIENT_RANDOM_ERROR` (a throw is not passed on: no reconnect storm, no crash).
+   */
   random?: () => number;
 }
 
@@ -203,22 +225,34 @@ type Handler = (...args: any[]) => void;
  * Creates a client. Nothing happens until `connect`. Never throws into the app after that:
  * faults become `invalid`, `unknown`, `error` or `connection` events.
  *
+ * @throws TypeError when `options` is not an object, or one of its options is of the wrong type
+ *   or out of range (see {@link RealtimeClientOptions}); the message names the option
  * @throws TypeError from `connect` when no WebSocket implementation or URL can be found, or the
  *   URL is not a `ws:` or `wss:` (or `http:`, `https:`) URL
  */
 export function createRealtimeClient(options: RealtimeClientOptions = {}): RealtimeClient {
-  const b = options.backoff ?? {};
-  const base = b.baseMs ?? 1000;
-  const factor = b.factor ?? 2;
-  // At most 2e9 ms (23 days): a timer set past 2^31 - 1 ms fires at once (maxMs: Infinity polled a thousand times a second).
-  const maxDelay = Math.min(b.maxMs ?? 30_000, 2e9);
-  const stableMs = b.stableMs ?? 10_000;
-  const random = options.random ?? Math.random;
-  const pongTimeout = options.pongTimeoutMs ?? PONG_TIMEOUT_MS;
-  const silenceMs = (options.pingIntervalMs ?? PING_INTERVAL_MS) + pongTimeout;
-  const fallbackAfter = options.fallbackAfter ?? 3;
-  const usePolling = options.polling ?? true;
-  const connectTimeout = options.connectTimeoutMs ?? 10_000;
+  // Checked here, once: a wrong option is a programming error (a NaN from an environment
+  // variable stormed a closed port, 900 attempts in 2 s; `random: 42` ended the process at the
+  // first reconnect; a bare URL string was ignored; a hostile tester). The string is not shown: it may hold a token.
+  option('options', options, {}, 'an object', isObject);
+  const b = option('backoff', options.backoff, {}, 'an object', isObject);
+  const base = num('backoff.baseMs', b.baseMs, 1000);
+  const factor = num('backoff.factor', b.factor, 2, 1);
+  const maxDelay = num('backoff.maxMs', b.maxMs, 30_000);
+  const stableMs = num('backoff.stableMs', b.stableMs, 10_000, 0);
+  const fullJitter = option('backoff.jitter', b.jitter, true, 'a boolean', isBoolean);
+  let random = option('random', options.random, Math.random, 'a function', isFunction);
+  const pongTimeout = num('pongTimeoutMs', options.pongTimeoutMs, PONG_TIMEOUT_MS);
+  const silenceMs = Math.min(num('pingIntervalMs', options.pingIntervalMs, PING_INTERVAL_MS) + pongTimeout, MAX_TIMER_MS);
+  const fallbackAfter = num('fallbackAfter', options.fallbackAfter, 3, 0);
+  const usePolling = option('polling', options.polling, true, 'a boolean', isBoolean);
+  const connectTimeout = num('connectTimeoutMs', options.connectTimeoutMs, 10_000);
+  const pollTimeout = num('pollTimeoutMs', options.pollTimeoutMs, 40_000);
+  const maxPollBytes = num('maxPollBytes', options.maxPollBytes, 16 * 1024 * 1024);
+  option('url', options.url, '', 'a string', (v) => typeof v === 'string');
+  option('pollUrl', options.pollUrl, '', 'an absolute URL', isUrl);
+  option('WebSocket', options.WebSocket, undefined, 'a function', isFunction);
+  option('fetch', options.fetch, undefined, 'a function', isFunction);
   const g = globalThis as any;
 
   const handlers = new Map<string, Set<Handler>>();
@@ -297,7 +331,26 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   /** The wait before attempt number `attempt` (1 or more: every caller counts the attempt first), ms. */
   function delay(attempt: number): number {
     const step = Math.min(maxDelay, base * factor ** (attempt - 1));
-    return b.jitter === false ? step : random() * step;
+    return fullJitter ? roll() * step : step;
+  }
+
+  /**
+   * `random()`, when it gives a number in [0, 1]. One that throws or gives anything else (NaN
+   * stormed a closed port; a throw ended the process) is replaced by Math.random, told once.
+   */
+  function roll(): number {
+    let cause: unknown;
+    try {
+      const r: unknown = random();
+      if (typeof r === 'number' && r >= 0 && r <= 1) return r;
+      cause = new RangeError(`random() must give a number in [0, 1], got ${described(r)}; Math.random is used from now on`);
+    } catch (error) {
+      cause = error;
+    }
+    random = Math.random;
+    // Told once the caller is done: a handler that disconnects must not find an attempt half-scheduled.
+    queueMicrotask(() => fault('CLIENT_RANDOM_ERROR', cause));
+    return random();
   }
 
   function clear(): void {
@@ -650,7 +703,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       } else {
         token = t;
         const abort = (pollAbort = new AbortController());
-        const timeout = setTimeout(() => abort.abort(), options.pollTimeoutMs ?? 40_000);
+        const timeout = setTimeout(() => abort.abort(), pollTimeout);
         const asked = status.cursor;
         const sent = Date.now();
         try {
@@ -675,7 +728,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
               lost();
             }
           } else {
-            const body = (await readJson(response, options.maxPollBytes ?? 16 * 1024 * 1024)) as { cursor?: unknown; resume?: string; messages?: unknown };
+            const body = (await readJson(response, maxPollBytes)) as { cursor?: unknown; resume?: string; messages?: unknown };
             if (!alive()) return;
             // Not a poll response (`{"messages":"abc"}` was three invalid messages, one per
             // character; a 20 KB cursor went into every later URL): a failed poll, retried.
@@ -767,8 +820,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   /** Brings a scheduled socket attempt forward to within min(baseMs, 1 s), jittered (never later than it was). */
   function soon(): void {
     if (timer === undefined) return;
-    const ms = random() * Math.min(base, 1000);
-    if (status.nextAttemptAt === null || status.nextAttemptAt > Date.now() + ms) schedule(ms);
+    const wait = roll() * Math.min(base, 1000);
+    if (status.nextAttemptAt === null || status.nextAttemptAt > Date.now() + wait) schedule(wait);
   }
 
   function listen(on: boolean): void {
@@ -794,6 +847,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       }
     },
     on(type, handler) {
+      // Said now: one that is not a function was taken, and told as CLIENT_HANDLER_ERROR at its first event.
+      if (typeof handler !== 'function') throw new TypeError(`on: the handler of "${String(type)}" must be a function, got ${described(handler)}`);
       handlers.get(type)?.add(handler as Handler) ?? handlers.set(type, new Set([handler as Handler]));
       return () => client.off(type, handler);
     },
@@ -814,6 +869,43 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     },
   };
   return client;
+}
+
+/**
+ * Option `name` of {@link createRealtimeClient}: `fallback` when undefined, else `value` when
+ * `ok(value)`; anything else throws a TypeError naming the option, what it must be and what it
+ * is (a string is not shown: a URL given as the options may hold a token).
+ */
+function option<T>(name: string, value: T | undefined, fallback: T, expected: string, ok: (value: any) => boolean): T {
+  if (value === undefined) return fallback;
+  if (!ok(value)) throw new TypeError(`createRealtimeClient: ${name} must be ${expected}, got ${described(value)}`);
+  return value;
+}
+
+/**
+ * A number option (a duration in ms, a size, a count): more than 0, or at least `min` when given;
+ * NaN never. At most MAX_TIMER_MS: Infinity, or more, is taken as that (a timer holds no more).
+ */
+function num(name: string, value: number | undefined, fallback: number, min?: number): number {
+  return Math.min(option(name, value, fallback, `a number ${min === undefined ? '> 0' : `≥ ${min}`}`, (v) => typeof v === 'number' && (min === undefined ? v > 0 : v >= min)), MAX_TIMER_MS);
+}
+
+/** What a wrong option or value is, shortly (`42`, `NaN`, `a string`, `an object`): not the runtime's preview, whose bytes every page would load. */
+function described(value: unknown): string {
+  return typeof value === 'object' && value !== null ? (Array.isArray(value) ? 'an array' : 'an object') : typeof value === 'string' || typeof value === 'function' ? `a ${typeof value}` : String(value);
+}
+
+const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isBoolean = (v: unknown) => typeof v === 'boolean';
+const isFunction = (v: unknown) => typeof v === 'function';
+
+function isUrl(text: unknown): boolean {
+  try {
+    new URL(text as string);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -218,6 +218,56 @@ describe('client: set-up errors', () => {
   it('connect says what to do when there is no URL outside a browser page', () => {
     expect(() => createRealtimeClient({ WebSocket }).connect('t')).toThrow(/no URL: outside a browser page, give createRealtimeClient\(\{ url \}\)/);
   });
+
+  it('an option of the wrong type or out of range throws a TypeError at once, naming it, what it must be and what it is (found by a hostile tester: it stormed a closed port, crashed at the first reconnect, or was ignored)', () => {
+    const cases: [options: unknown, message: string][] = [
+      // A bare URL went unnoticed (the default URL was used); it is not shown (it may hold a token).
+      ['ws://127.0.0.1:9/api/ws?token=secret', 'createRealtimeClient: options must be an object, got a string'],
+      [null, 'createRealtimeClient: options must be an object, got null'],
+      [{ url: 42 }, 'createRealtimeClient: url must be a string, got 42'],
+      [{ pollUrl: '/api/ws/poll?token=secret' }, 'createRealtimeClient: pollUrl must be an absolute URL, got a string'],
+      [{ pollUrl: 42 }, 'createRealtimeClient: pollUrl must be an absolute URL, got 42'],
+      [{ random: 42 }, 'createRealtimeClient: random must be a function, got 42'],
+      [{ fetch: 42 }, 'createRealtimeClient: fetch must be a function, got 42'],
+      [{ WebSocket: {} }, 'createRealtimeClient: WebSocket must be a function, got an object'],
+      [{ backoff: 1000 }, 'createRealtimeClient: backoff must be an object, got 1000'],
+      [{ backoff: { factor: NaN } }, 'createRealtimeClient: backoff.factor must be a number ≥ 1, got NaN'],
+      [{ backoff: { factor: 0.5 } }, 'createRealtimeClient: backoff.factor must be a number ≥ 1, got 0.5'],
+      [{ backoff: { baseMs: -1 } }, 'createRealtimeClient: backoff.baseMs must be a number > 0, got -1'],
+      [{ backoff: { baseMs: 0 } }, 'createRealtimeClient: backoff.baseMs must be a number > 0, got 0'],
+      [{ backoff: { baseMs: 'x' } }, 'createRealtimeClient: backoff.baseMs must be a number > 0, got a string'],
+      [{ backoff: { baseMs: Number('1s') } }, 'createRealtimeClient: backoff.baseMs must be a number > 0, got NaN'],
+      [{ backoff: { maxMs: NaN } }, 'createRealtimeClient: backoff.maxMs must be a number > 0, got NaN'],
+      [{ backoff: { stableMs: -1 } }, 'createRealtimeClient: backoff.stableMs must be a number ≥ 0, got -1'],
+      [{ backoff: { jitter: 'false' } }, 'createRealtimeClient: backoff.jitter must be a boolean, got a string'],
+      [{ connectTimeoutMs: NaN }, 'createRealtimeClient: connectTimeoutMs must be a number > 0, got NaN'],
+      [{ pingIntervalMs: '30000' }, 'createRealtimeClient: pingIntervalMs must be a number > 0, got a string'],
+      [{ pongTimeoutMs: 0 }, 'createRealtimeClient: pongTimeoutMs must be a number > 0, got 0'],
+      [{ fallbackAfter: NaN }, 'createRealtimeClient: fallbackAfter must be a number ≥ 0, got NaN'],
+      [{ polling: 'false' }, 'createRealtimeClient: polling must be a boolean, got a string'],
+      [{ maxPollBytes: -1 }, 'createRealtimeClient: maxPollBytes must be a number > 0, got -1'],
+      [{ pollTimeoutMs: null }, 'createRealtimeClient: pollTimeoutMs must be a number > 0, got null'],
+    ];
+    for (const [options, message] of cases) {
+      let thrown: unknown;
+      try {
+        createRealtimeClient(options as never);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, message).toBeInstanceOf(TypeError);
+      expect((thrown as Error).message).toBe(message);
+    }
+    // What was accepted still is: undefined is the default, Infinity a cap or never.
+    for (const options of [undefined, {}, { url: undefined, backoff: undefined }, { backoff: { maxMs: Infinity, factor: 1, stableMs: 0, jitter: false }, fallbackAfter: Infinity, random: () => 1, pollUrl: 'https://example.com/poll' }]) {
+      expect(() => createRealtimeClient(options)).not.toThrow();
+    }
+  });
+
+  it('on() throws a TypeError for a handler that is not a function (it was taken, and told as CLIENT_HANDLER_ERROR at the first message)', () => {
+    const client = createRealtimeClient({ url: 'ws://127.0.0.1:9/api/ws', WebSocket });
+    expect(() => client.on('trades', 42 as never)).toThrow(new TypeError('on: the handler of "trades" must be a function, got 42'));
+  });
 });
 
 describe('client: polling URL', () => {
@@ -751,6 +801,49 @@ describe('client: backoff.maxMs past what a timer holds', () => {
       await sleep(800);
       expect(polls).toBe(1);
       expect(client.getStatus().state).not.toBe('closed');
+    } finally {
+      closeClients();
+      await server.close();
+    }
+  });
+});
+
+describe('client: a random option that throws or gives a value outside [0, 1]', () => {
+  it('is replaced by Math.random, told once as CLIENT_RANDOM_ERROR: no reconnect storm, no crash (NaN attempted 900 times in 2 s, a throw ended the process; a hostile tester)', async () => {
+    // Sockets to a closed port (refused at once), polls answered 503: both back off.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedUrl = `ws://127.0.0.1:${(closed.address() as AddressInfo).port}/api/ws`;
+    await new Promise((resolve) => closed.close(resolve));
+    const polls: Record<string, number> = {};
+    const server = await pollOnlyServer((req, res) => {
+      const token = req.headers.authorization!.slice('Bearer '.length);
+      polls[token] = (polls[token] ?? 0) + 1;
+      res.writeHead(503).end();
+    });
+    try {
+      const randoms: [name: string, random: () => number, message: string][] = [
+        ['NaN', () => NaN, 'RangeError: random() must give a number in [0, 1], got NaN; Math.random is used from now on'],
+        ['7', () => 7, 'RangeError: random() must give a number in [0, 1], got 7; Math.random is used from now on'],
+        ['throws', () => {
+          throw new Error('no entropy');
+        }, 'Error: no entropy'],
+      ];
+      const runs = randoms.map(([name, random]) => {
+        const client = nodeClient(closedUrl, { pollUrl: server.url.replace(/^ws/, 'http') + '/poll', fallbackAfter: 1, random, backoff: { baseMs: 200, maxMs: 400 } });
+        const faults: [string, string | undefined][] = [];
+        client.on('error', (data, _message, fault) => faults.push([data.message, fault?.code]));
+        client.connect(name);
+        return { client, faults };
+      });
+      await sleep(1000);
+      runs.forEach(({ client, faults }, i) => {
+        const [name, , message] = randoms[i]!;
+        // Steps of at most 200, then 400 ms: a few of each in a second (NaN: hundreds of socket attempts).
+        expect(client.getStatus().reconnectAttempts, name).toBeLessThan(20);
+        expect(polls[name] ?? 0, name).toBeLessThan(20);
+        expect(faults, name).toEqual([[message, 'CLIENT_RANDOM_ERROR']]);
+      });
     } finally {
       closeClients();
       await server.close();
