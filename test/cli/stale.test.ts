@@ -36,6 +36,13 @@ describe('a stale generated/', () => {
     expect(staleContractWarning()).toBeUndefined();
   });
 
+  it('says to build when generated/ is up to date but the CLI runs from a dist/ built before (found by a fresh user)', () => {
+    const root = checkout('built-before', (text) => text);
+    cpSync(path.join(ROOT, 'generated/contract.ts'), path.join(root, 'generated/contract.ts'));
+    expect(staleContractWarning([root], 'sha256:0000')).toBe('warning: dist/ was built before generated/ was last written: this checks against the contract as it was; run `npm run build`');
+    expect(staleContractWarning([root])).toBeUndefined();
+  });
+
   it('is not said by the CLI of a fresh checkout', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'validate', path.join(ROOT, 'test/fixtures/valid/spec/ping.json')], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
