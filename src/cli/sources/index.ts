@@ -212,9 +212,17 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
       yield [{ kind: 'syntax', file, line: lineAtByte(whole, decoded.offset), error: decoded.error }];
       return;
     }
-    const hint = 'if it holds one message per line, say so with --input ndjson';
-    yield* inBatches([...readDocumentText(text, file, duplicateKeys, undefined, scan)].map((entry) =>
-      entry.kind === 'syntax' && entry.error.keyword === 'json' && entry.error.hint === undefined && text.trim() !== '' ? { ...entry, error: { ...entry.error, message: `${entry.error.message}; ${hint}`, hint } } : entry));
+    // Documents one after another (pretty-printed files piped together: a fresh user tried
+    // --input ndjson, then --input json, and neither said what works).
+    const hintOf = (message: string) =>
+      /after JSON/.test(message)
+        ? 'it holds JSON documents one after another: give each file as an argument, put them in one array, or write one message per line (jq -c .)'
+        : 'if it holds one message per line, say so with --input ndjson';
+    yield* inBatches([...readDocumentText(text, file, duplicateKeys, undefined, scan)].map((entry) => {
+      if (entry.kind !== 'syntax' || entry.error.keyword !== 'json' || entry.error.hint !== undefined || text.trim() === '') return entry;
+      const hint = hintOf(entry.error.message);
+      return { ...entry, error: { ...entry.error, message: `${entry.error.message}; ${hint}`, hint } };
+    }));
     return;
   }
   if ('error' in decoded) {
