@@ -98,9 +98,13 @@ function render(status: RealtimeStatus): void {
   }
 }
 
-for (const type of SERVER_MESSAGE_TYPES) if (type !== 'ping' && type !== 'pong') panel(type);
-for (const type of Object.keys(SUMMARY) as (keyof Summaries)[]) {
-  const summary = SUMMARY[type] as (data: unknown) => string;
+// Every type the server sends gets its panel and its handler: a type added to the contract
+// and run without the type checker (tsx) showed a panel stuck at 0 until SUMMARY had its line
+// (a fresh user); its data is shown as JSON meanwhile.
+for (const type of SERVER_MESSAGE_TYPES) {
+  if (type === 'ping' || type === 'pong') continue;
+  panel(type);
+  const summary = (SUMMARY[type as keyof Summaries] as ((data: unknown) => string) | undefined) ?? ((data: unknown) => JSON.stringify(data));
   realtimeClient.on(type, ((data: unknown, message: { ts?: string }) => show(type, summary(data), message.ts)) as never);
 }
 realtimeClient.on('ping', () => {
@@ -109,9 +113,11 @@ realtimeClient.on('ping', () => {
 });
 realtimeClient.on('status', render);
 // What came after `since` may be lost; the messages that follow are the stream the server holds now.
-realtimeClient.on('gap', (e) => show('events', `gap: messages after ${e.since ?? 'the start'} may be lost (${e.mode}); what follows is the server's stream now — refetch state`));
-realtimeClient.on('invalid', (e) => show('events', `invalid ${e.reason}: ${e.errors[0]?.pointer || '(root)'} ${e.errors[0]?.message}`));
-realtimeClient.on('unknown', (e) => show('events', `unknown type ${e.type}`));
+// The client's own events, stamped with the time they happened (they carry no `ts`).
+const now = () => new Date().toISOString();
+realtimeClient.on('gap', (e) => show('events', `gap: messages after ${e.since ?? 'the start'} may be lost (${e.mode}); what follows is the server's stream now — refetch state`, now()));
+realtimeClient.on('invalid', (e) => show('events', `invalid ${e.reason}: ${e.errors[0]?.pointer || '(root)'} ${e.errors[0]?.message}`, now()));
+realtimeClient.on('unknown', (e) => show('events', `unknown type ${e.type}`, now()));
 
 const form = $('login') as HTMLFormElement;
 const input = form.elements.namedItem('token') as HTMLInputElement;
