@@ -71,6 +71,11 @@ export async function runDiff(oldSpec: string, newSpec: string | undefined, opti
   let before: ContractSource;
   let after: ContractSource;
   try {
+    // An empty side is a mistake (`diff "$TAG"` with TAG unset), not the current folder: read
+    // as one, it compared the working tree with itself and found no changes (a hostile tester).
+    for (const [side, spec] of [['<old>', oldSpec], ['<new>', newSpec]] as const) {
+      if (spec !== undefined && spec.trim() === '') throw new SourceError(`${side} is empty: name a git ref, a folder of schemas or an npm pack tarball (omit <new> for the working tree)`);
+    }
     before = await readSource(oldSpec, options);
     after = newSpec === undefined ? await readWorkingTree(options) : await readSource(newSpec, options);
     report = await compareSources(before, after);

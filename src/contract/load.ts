@@ -313,11 +313,26 @@ function checkVersionHistory(version: string, history: unknown[]): void {
   }
 }
 
-/** Only known keywords (anything else is a misspelling) and `required` names among the `properties`, in every subschema. */
+/** Keywords whose value is an object keyed by names (of properties, definitions, patterns). */
+const NAMED_MAPS = ['properties', 'patternProperties', 'definitions', 'dependencies'] as const;
+
+/**
+ * Only known keywords (anything else is a misspelling), `required` names among the `properties`,
+ * and no name `__proto__` in a map of names, in every subschema.
+ */
 function checkKeywords(file: string, root: SchemaNode): void {
   forEachSubschema(root, (node, pointer) => {
     for (const keyword of Object.keys(node)) {
       if (!KNOWN_KEYWORDS.has(keyword)) throw new SchemaError(file, `${pointer}/${escapePointer(keyword)}`, `unknown keyword "${keyword}"`);
+    }
+    // JSON.parse keeps it as a name, but code that copies names into an object sets the copy's
+    // prototype instead: diff and generate skipped such a property, and the strict validator
+    // then rejected it as unknown (a hostile tester).
+    for (const keyword of NAMED_MAPS) {
+      const map = node[keyword];
+      if (isObject(map) && Object.hasOwn(map, '__proto__')) {
+        throw new SchemaError(file, `${pointer}/${keyword}/__proto__`, `the name "__proto__" is not supported: JavaScript objects, which the tools copy names into, read it as their prototype; rename it`);
+      }
     }
     if (node.properties && Array.isArray(node.required)) {
       node.required.forEach((name, index) => {

@@ -2,7 +2,7 @@ import type { Contract, Direction, SchemaNode } from '../contract/index.js';
 import { LEVELS, RULES, worse, type Level, type RuleId } from './rules.js';
 import { definitionNames, documentationChanges, titleChanges } from './annotations.js';
 import { escapeToken } from '../runtime/json-pointer.js';
-import { diffSchemas, type Resolve, type SchemaDelta } from './schema-diff.js';
+import { diffSchemas, type MessageNodes, type Resolve, type SchemaDelta } from './schema-diff.js';
 
 export { LEVELS, RULES, atLeast, type Level, type RuleId } from './rules.js';
 
@@ -101,6 +101,7 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
   const changes: ChangeInput[] = [...(options?.extraChanges ?? [])];
   const resolveBefore = resolver(before);
   const resolveAfter = resolver(after);
+  const messageNodes: MessageNodes = { before: messagesOf(before), after: messagesOf(after) };
 
   const oldMessages = new Map(before.messages.map((m) => [m.type, m]));
   const newMessages = new Map(after.messages.map((m) => [m.type, m]));
@@ -135,7 +136,7 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
     } else if (old.delivery.class === 'state' && message.delivery.class === 'state' && old.delivery.key !== message.delivery.key) {
       changes.push(messageFact('delivery-key-changed', message.type, null, 'breaking', `state key changed from ${JSON.stringify(old.delivery.key)} to ${JSON.stringify(message.delivery.key)}`, 'consumers that keep the latest value per key keep the wrong rows', old.delivery.key, message.delivery.key));
     }
-    const deltas = diffSchemas(old.schema, message.schema, resolveBefore, resolveAfter);
+    const deltas = diffSchemas(old.schema, message.schema, resolveBefore, resolveAfter, '', messageNodes);
     for (const direction of message.directions) {
       if (!old.directions.includes(direction)) continue;
       for (const delta of deltas) changes.push(classify(delta, message.type, direction, 'message'));
@@ -156,7 +157,7 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
       changes.push(messageFact('document-added', document.title, null, 'compatible', `document ${document.title} (${document.file}) added`, 'older peers do not use it'));
       continue;
     }
-    for (const delta of diffSchemas(old.schema, document.schema, resolveBefore, resolveAfter)) changes.push(classify(delta, document.title, 'server-to-client', 'document'));
+    for (const delta of diffSchemas(old.schema, document.schema, resolveBefore, resolveAfter, '', messageNodes)) changes.push(classify(delta, document.title, 'server-to-client', 'document'));
   }
   for (const old of before.documents ?? []) {
     if (!newDocuments.has(old.file)) changes.push(messageFact('document-removed', old.title, null, 'breaking', `document ${old.title} (${old.file}) removed`, 'older clients that use it fail'));
@@ -368,6 +369,12 @@ function resolver(contract: Contract): Resolve {
     if (fragment === '' && byFile.has(file)) return definitions[byFile.get(file)!];
     return undefined;
   };
+}
+
+/** The bundle's definition of each message, as {@link resolver} resolves a `$ref` to it (`trades.json`, `#/definitions/TradesMessage`). */
+function messagesOf(contract: Contract): Set<SchemaNode> {
+  const definitions = contract.bundle.definitions ?? {};
+  return new Set(contract.messages.map((message) => definitions[message.title]!));
 }
 
 function arrow(direction: Direction): string {

@@ -23,8 +23,18 @@ export interface SchemaDelta {
   text: string;
 }
 
-/** Resolves a bundle-local `$ref` (`#/definitions/Name`) to its schema. */
-export type Resolve = (ref: string) => SchemaNode | undefined;
+/** Resolves a bundle-local `$ref` (`#/definitions/Name`) to its schema (a definition may be a boolean schema). */
+export type Resolve = (ref: string) => SchemaNode | boolean | undefined;
+
+/**
+ * The message schemas of each side, as their {@link Resolve} returns them: a union whose every
+ * branch is a `$ref` to one of them is a list of messages (the poll response's), where a
+ * consumer skips a type it does not know. Any other union is a value's.
+ */
+export interface MessageNodes {
+  before: ReadonlySet<unknown>;
+  after: ReadonlySet<unknown>;
+}
 
 /** Length keywords compared as bounds: for a lower bound a larger value narrows, for an upper bound it widens. */
 const LOWER_BOUNDS = ['minLength', 'minItems', 'minProperties'] as const;
@@ -45,16 +55,20 @@ const OPAQUE_COMBINATORS = ['allOf', 'oneOf', 'not', 'if', 'then', 'else', 'patt
  * schema object for the next call: a schema must not change once compared.)
  *
  * @param pointer the JSON Pointer where both schemas apply, `""` for a whole message
+ * @param messages each side's message schemas (none by default: every union is then a value's)
  */
-export function diffSchemas(before: SchemaNode, after: SchemaNode, resolveBefore: Resolve, resolveAfter: Resolve, pointer = ''): SchemaDelta[] {
+export function diffSchemas(before: SchemaNode, after: SchemaNode, resolveBefore: Resolve, resolveAfter: Resolve, pointer = '', messages: MessageNodes = NO_MESSAGES): SchemaDelta[] {
   const deltas: SchemaDelta[] = [];
-  compare(before, after, pointer, { resolveBefore, resolveAfter, deltas, depth: 0, compared: new Map(), probes: new Map(), guard: { cut: 0 } });
+  compare(before, after, pointer, { resolveBefore, resolveAfter, messages, deltas, depth: 0, compared: new Map(), probes: new Map(), guard: { cut: 0 } });
   return deltas;
 }
+
+const NO_MESSAGES: MessageNodes = { before: new Set(), after: new Set() };
 
 interface Walk {
   resolveBefore: Resolve;
   resolveAfter: Resolve;
+  messages: MessageNodes;
   deltas: SchemaDelta[];
   /** How many schemas deep the walk is: a guard for the stack, not for recursion (see `compared`). */
   depth: number;
@@ -85,17 +99,30 @@ interface Shape {
   node: SchemaNode;
 }
 
+/**
+ * How a boolean subschema reads (draft-07, which the loader and `generate` accept): `true` admits
+ * anything, as `{}` does; `false` admits nothing. One object each, which {@link pairKey} and the
+ * shape cache key by (a boolean as such a key crashed diff: a hostile tester).
+ */
+const ANYTHING: SchemaNode = {};
+const NOTHING: SchemaNode = { not: {} };
+
+/** A schema as the walk reads it: a boolean one as {@link ANYTHING} or {@link NOTHING}. */
+function asSchema(node: SchemaNode | boolean): SchemaNode {
+  return node === true ? ANYTHING : node === false ? NOTHING : node;
+}
+
 /** {@link Walk.compared}'s mark of a pair walked to its end: never walked again. */
 const WALKED_WHOLE = -1;
 
 /** Schemas deep a walk goes at most: a guard for the stack (no contract nests this deep but by recursion, which `compared` stops). */
 const MAX_DEPTH = 64;
 
-function compare(rawBefore: SchemaNode, rawAfter: SchemaNode, pointer: string, walk: Walk): void {
+function compare(rawBefore: SchemaNode | boolean, rawAfter: SchemaNode | boolean, pointer: string, walk: Walk): void {
   if (walk.depth > MAX_DEPTH) {
     walk.guard.cut++;
     // Not compared below: said when the two sides differ here (a change 63 levels down passed as no change: a hostile tester).
-    const seen = (node: SchemaNode, resolve: Resolve) => sortedJson(node.$ref === undefined ? node : (resolve(node.$ref) ?? node));
+    const seen = (node: SchemaNode | boolean, resolve: Resolve) => sortedJson(typeof node === 'boolean' || node.$ref === undefined ? node : (resolve(node.$ref) ?? node));
     if (seen(rawBefore, walk.resolveBefore) !== seen(rawAfter, walk.resolveAfter)) {
       walk.deltas.push({ pointer, rule: 'schema-changed', accepts: 'different', text: `nested more than ${MAX_DEPTH} levels deep: not compared below here, and the two sides differ; compare them by hand` });
     }
@@ -115,6 +142,17 @@ function compare(rawBefore: SchemaNode, rawAfter: SchemaNode, pointer: string, w
 function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
   const add = (delta: Omit<SchemaDelta, 'pointer'>) => walk.deltas.push({ pointer, ...delta });
   const inner = { ...walk, depth: walk.depth + 1 };
+
+  // `false` (admits nothing) on one side: whatever the other admits, fewer or more.
+  if (a.node === NOTHING || b.node === NOTHING) {
+    if (a.node === b.node && a.nullable === b.nullable) return;
+    add(b.node === NOTHING && !b.nullable
+      ? { rule: 'schema-changed', accepts: 'fewer', text: 'now admits no value (false)' }
+      : a.node === NOTHING && !a.nullable
+        ? { rule: 'schema-changed', accepts: 'more', text: 'now admits values, where it admitted none (false)' }
+        : { rule: 'schema-changed', accepts: 'different', text: 'changed to or from a schema that admits no value (false)' });
+    return;
+  }
 
   if (a.nullable !== b.nullable) {
     add(b.nullable
@@ -149,6 +187,11 @@ function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
   for (const keyword of OPAQUE_COMBINATORS) {
     if (canonical(keyword, a.node[keyword]) !== canonical(keyword, b.node[keyword])) {
       add({ rule: 'schema-changed', accepts: 'different', before: a.node[keyword], after: b.node[keyword], text: `"${keyword}" changed` });
+    } else if (a.node[keyword] !== undefined) {
+      // Written the same, but a definition it refers to may have changed (compared as JSON alone,
+      // a definition reached only through `allOf` or `not` changed as no change: a hostile tester).
+      const accepts = throughRefs(keyword, a.node[keyword], pointer, inner);
+      if (accepts !== 'same') add({ rule: 'schema-changed', accepts, text: `"${keyword}" changed: a definition it refers to changed` });
     }
   }
 }
@@ -179,7 +222,8 @@ const shapes = new WeakMap<Resolve, WeakMap<SchemaNode, Shape>>();
  * a nullable `anyOf` around one (with annotations at most beside it) give the very shape of the
  * definition they lead to.
  */
-function shape(node: SchemaNode, resolve: Resolve): Shape {
+function shape(raw: SchemaNode | boolean, resolve: Resolve): Shape {
+  const node = asSchema(raw);
   let known = shapes.get(resolve);
   if (known === undefined) shapes.set(resolve, (known = new WeakMap()));
   const cached = known.get(node);
@@ -199,8 +243,9 @@ function readShape(node: SchemaNode, resolve: Resolve): Shape {
   while (current.$ref !== undefined && !followed.has(current.$ref)) {
     const { $ref, ...siblings } = current;
     followed.add($ref);
-    const target = resolve($ref);
-    if (!target) break;
+    const resolved = resolve($ref);
+    if (resolved === undefined) break;
+    const target = asSchema(resolved);
     const rest = withoutAnnotations(siblings);
     current = Object.keys(rest).length === 0 ? target : { ...target, ...rest };
   }
@@ -447,23 +492,7 @@ function compareObjects(a: SchemaNode, b: SchemaNode, pointer: string, walk: Wal
   const mapA = isSchema(a.additionalProperties);
   const mapB = isSchema(b.additionalProperties);
   const at = (name: string) => `${pointer}/${escapeToken(name)}`;
-  /**
-   * How the set of values at `name` changes from schema `from` to schema `to` ('same' when none
-   * is found). A walk of its own, with its own record of the pairs compared (what the main walk
-   * compared does not count here, nor the other way round), whose answer is kept for the pair.
-   */
-  const change = (from: SchemaNode, to: SchemaNode, name: string): Acceptance => {
-    const key = pairKey(shape(from, walk.resolveBefore), shape(to, walk.resolveAfter));
-    const known = walk.probes.get(key);
-    if (known !== undefined) return known === 'pending' ? 'same' : known;
-    walk.probes.set(key, 'pending');
-    const probe: Walk = { ...walk, deltas: [], compared: new Map(), guard: { cut: 0 } };
-    compare(from, to, at(name), probe);
-    const kinds = new Set(probe.deltas.map((d) => d.accepts).filter((kind) => kind !== 'same'));
-    const answer = kinds.size === 0 ? 'same' : kinds.size === 1 ? [...kinds][0]! : 'different';
-    walk.probes.set(key, answer);
-    return answer;
-  };
+  const change = (from: SchemaNode, to: SchemaNode, name: string): Acceptance => probe(from, to, at(name), walk);
 
   for (const name of Object.keys(propsB)) {
     if (Object.hasOwn(propsA, name)) continue;
@@ -497,8 +526,10 @@ function compareObjects(a: SchemaNode, b: SchemaNode, pointer: string, walk: Wal
     compare(propsA[name]!, propsB[name]!, at(name), walk);
   }
 
-  const extraA = a.additionalProperties;
-  const extraB = b.additionalProperties;
+  // `true` admits any value, as no schema does (it compared as nothing: a map made open, or an
+  // open object whose unnamed fields became numbers, passed as no change: a hostile tester).
+  const extraA = a.additionalProperties === true ? undefined : a.additionalProperties;
+  const extraB = b.additionalProperties === true ? undefined : b.additionalProperties;
   if (closedA && !closedB) {
     add({ rule: 'additional-properties-allowed', accepts: 'more', tolerantSurvives: true, text: 'now admits fields it does not name' });
   } else if (!closedA && closedB) {
@@ -509,10 +540,53 @@ function compareObjects(a: SchemaNode, b: SchemaNode, pointer: string, walk: Wal
   else if (extraA === undefined && isSchema(extraB)) add({ rule: 'schema-changed', accepts: 'fewer', text: 'values of unnamed fields now constrained' });
 }
 
+/**
+ * How the set of values changes from schema `from` to schema `to` ('same' when none is found).
+ * A walk of its own, with its own record of the pairs compared (what the main walk compared does
+ * not count here, nor the other way round), whose answer is kept for the pair.
+ */
+function probe(from: SchemaNode, to: SchemaNode, pointer: string, walk: Walk): Acceptance {
+  const key = pairKey(shape(from, walk.resolveBefore), shape(to, walk.resolveAfter));
+  const known = walk.probes.get(key);
+  if (known !== undefined) return known === 'pending' ? 'same' : known;
+  walk.probes.set(key, 'pending');
+  const own: Walk = { ...walk, deltas: [], compared: new Map(), guard: { cut: 0 } };
+  compare(from, to, pointer, own);
+  const answer = combined(own.deltas.map((d) => d.accepts));
+  walk.probes.set(key, answer);
+  return answer;
+}
+
+/** What several changes do together to the accepted set. */
+function combined(changes: Acceptance[]): Acceptance {
+  const kinds = new Set(changes.filter((kind) => kind !== 'same'));
+  return kinds.size === 0 ? 'same' : kinds.size === 1 ? [...kinds][0]! : 'different';
+}
+
+/**
+ * What a keyword compared as a whole (`allOf`, `not`, `if`…), written the same on both sides,
+ * does to the accepted set through the definitions its `$ref`s lead to: each compared as the
+ * main walk would ('same' when none changed). Through `not` a widening narrows and the other way
+ * round; through `if` or `oneOf` any change is `different`.
+ */
+function throughRefs(keyword: string, value: unknown, pointer: string, walk: Walk): Acceptance {
+  const refs = new Set<string>();
+  const collect = (inner: unknown): void => {
+    if (Array.isArray(inner)) inner.forEach(collect);
+    else if (isSchema(inner)) for (const [key, child] of Object.entries(inner)) key === '$ref' && typeof child === 'string' ? refs.add(child) : collect(child);
+  };
+  collect(value);
+  const answer = combined([...refs].map((ref) => probe({ $ref: ref }, { $ref: ref }, pointer, walk)));
+  if (answer === 'same' || answer === 'different') return answer;
+  if (keyword === 'not') return answer === 'more' ? 'fewer' : 'more';
+  return keyword === 'if' || keyword === 'oneOf' ? 'different' : answer;
+}
+
 /** `items` (one schema for every item, or a list of them) and `uniqueItems`. */
 function compareArrays(a: SchemaNode, b: SchemaNode, pointer: string, walk: Walk, add: Add): void {
-  const itemsA = a.items;
-  const itemsB = b.items;
+  // `true` admits any item, as no `items` does; `false` none (a schema, {@link NOTHING}).
+  const itemsA = a.items === undefined ? undefined : itemsSchema(a.items);
+  const itemsB = b.items === undefined ? undefined : itemsSchema(b.items);
   if (isSchema(itemsA) && isSchema(itemsB)) compare(itemsA, itemsB, `${pointer}/*`, walk);
   else if (itemsA !== undefined && itemsB === undefined) add({ rule: 'schema-changed', accepts: 'more', before: itemsA, text: 'items no longer constrained' });
   else if (itemsA === undefined && itemsB !== undefined) add({ rule: 'schema-changed', accepts: 'fewer', after: itemsB, text: 'items now constrained' });
@@ -522,6 +596,10 @@ function compareArrays(a: SchemaNode, b: SchemaNode, pointer: string, walk: Walk
   if (uniqueA !== uniqueB) {
     add(uniqueB ? { rule: 'schema-changed', accepts: 'fewer', text: 'items must now be unique' } : { rule: 'schema-changed', accepts: 'more', text: 'items no longer need to be unique' });
   }
+}
+
+function itemsSchema(items: SchemaNode | SchemaNode[] | boolean): SchemaNode | SchemaNode[] | undefined {
+  return Array.isArray(items) ? items : items === true ? undefined : asSchema(items);
 }
 
 /**
@@ -554,15 +632,20 @@ function compareAnyOf(a: SchemaNode, b: SchemaNode, pointer: string, walk: Walk,
     const added = refsB.filter((ref) => !inA.has(ref));
     const removed = refsA.filter((ref) => !inB.has(ref));
     const name = (ref: string) => ref.replace('#/definitions/', '');
+    // A message schema of its side, as the contract model has it (a definition with a `type`
+    // const is not one: a union of those is a value's, whose new branch a tolerant consumer
+    // rejects: a hostile tester's `bot_id` that now also admits a Count was called `strict`).
+    const messageBefore = (ref: string) => walk.messages.before.has(walk.resolveBefore(ref));
+    const messageAfter = (ref: string) => walk.messages.after.has(walk.resolveAfter(ref));
     // A list of message types (the poll response's messages): a consumer takes them one by
     // one and skips a type it does not know, as on the socket.
-    if (added.length > 0) add({ rule: 'schema-changed', accepts: 'more', tolerantSurvives: true, after: added.map(name), text: `now also admits ${added.map(name).join(', ')}` });
+    const messages = refsA.every(messageBefore) && refsB.every(messageAfter);
+    if (added.length > 0) add({ rule: 'schema-changed', accepts: 'more', tolerantSurvives: messages, after: added.map(name), text: `now also admits ${added.map(name).join(', ')}` });
     if (removed.length > 0) add({ rule: 'schema-changed', accepts: 'fewer', before: removed.map(name), text: `no longer admits ${removed.map(name).join(', ')}` });
     // A branch both sides name: what changed inside it (a union of result shapes; only its name
     // was compared, and a field retyped inside passed as no change: a hostile tester). Not for a
-    // list of messages (the poll response's), each of which is compared as a message of its own.
-    const message = (ref: string) => typeof walk.resolveAfter(ref)?.properties?.type?.const === 'string';
-    for (const ref of refsA) if (inB.has(ref) && !message(ref)) compare({ $ref: ref }, { $ref: ref }, pointer, walk);
+    // message (the poll response's list), which is compared as a message of its own.
+    for (const ref of refsA) if (inB.has(ref) && !(messageBefore(ref) && messageAfter(ref))) compare({ $ref: ref }, { $ref: ref }, pointer, walk);
     return;
   }
   if (canonical('anyOf', listA) !== canonical('anyOf', listB)) add({ rule: 'schema-changed', accepts: 'different', before: listA, after: listB, text: '"anyOf" changed' });

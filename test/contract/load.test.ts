@@ -22,6 +22,13 @@ function schemasWith(edits: Record<string, (schema: SchemaNode) => unknown>): st
   return dir;
 }
 
+/** A copy of `schema` with a member named `__proto__` (its own, as JSON.parse makes it) in the map `mapOf` picks. */
+function withName(schema: SchemaNode, mapOf: (copy: SchemaNode) => object): SchemaNode {
+  const copy = structuredClone(schema);
+  Object.defineProperty(mapOf(copy), '__proto__', { value: { type: 'string' }, enumerable: true, configurable: true, writable: true });
+  return copy;
+}
+
 describe('loadContract', () => {
   it('reads message schemas (a type const and x-direction), documents (neither) and the two shared files', async () => {
     const contract = await loadContract('schemas');
@@ -47,6 +54,9 @@ describe('loadContract', () => {
     }, ''],
     // ajv compiled it until the stack ran out, reported as strict mode's refusal of another place (a hostile tester).
     ['a $ref to the place it stands', 'trades.json', (s: SchemaNode) => ({ ...s, properties: { ...s.properties, data: { $ref: '#/properties/data' } } }), '/properties/data'],
+    // JSON.parse keeps it as a name, tools that copy names set a prototype: diff and generate skipped it, the strict validator rejected it as unknown (a hostile tester).
+    ['a property named __proto__', 'trades.json', (s: SchemaNode) => withName(s, (c) => c.definitions!.TradeData!.properties!), '/definitions/TradeData/properties/__proto__'],
+    ['a definition named __proto__', 'definitions.json', (s: SchemaNode) => withName(s, (c) => c.definitions!), '/definitions/__proto__'],
   ])('refuses %s with the file and pointer', async (_case, file, edit, pointer) => {
     const error = await loadContract(schemasWith({ [file]: edit })).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SchemaError);

@@ -312,6 +312,11 @@ describe('realtime-contract diff', () => {
     expect(result.stderr).toMatch(/not a loadable contract: trades\.json#\/properties\/data\/x-unknown: unknown keyword/);
   });
 
+  it('refuses an empty side, as from `diff "$TAG"` with TAG unset (a hostile tester: the working tree against itself, "no changes", exit 0)', () => {
+    expect(cli(['diff', ''])).toMatchObject({ code: 2, stdout: '', stderr: 'realtime-contract: <old> is empty: name a git ref, a folder of schemas or an npm pack tarball (omit <new> for the working tree)\n' });
+    expect(cli(['diff', 'schemas', ' '])).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('realtime-contract: <new> is empty:') });
+  });
+
   it('does not read a FIFO or a device named *.json in a schemas folder, and names it; nor does generate (both waited forever; found by a hostile tester)', () => {
     const folder = path.join(work, 'fifo-schemas');
     cpSync(path.join(ROOT, 'schemas'), folder, { recursive: true });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { SchemaFiles } from '../../src/diff/align.js';
 import { diffFiles, patchSchemas, readSchemas } from './support.js';
 
 describe('a nullable field that becomes a union of more types (found by a fresh user)', () => {
@@ -15,5 +16,42 @@ describe('a nullable field that becomes a union of more types (found by a fresh 
   it('and back: one change, what it no longer admits, compatible for older consumers', async () => {
     const report = await diffFiles(after, before);
     expect(at(report.changes).map(({ rule, level, text }) => ({ rule, level, text }))).toEqual([{ rule: 'schema-changed', level: 'compatible', text: 'no longer admits integer' }]);
+  });
+});
+
+describe('a union of $refs that gains a branch (a hostile tester: called strict, "tolerant ones skip an unknown message type")', () => {
+  const union = (...names: string[]) => ({ anyOf: names.map((name) => ({ $ref: `definitions.json#/definitions/${name}` })) });
+  const base = readSchemas();
+  const before = patchSchemas(base, [{ op: 'replace', path: '/trades.json/definitions/TradeData/properties/bot_id', value: union('Identifier', 'Side') }]);
+  const after = patchSchemas(base, [{ op: 'replace', path: '/trades.json/definitions/TradeData/properties/bot_id', value: union('Identifier', 'Side', 'Count') }]);
+  const at = <C extends { pointer: string; subject: string | null }>(changes: C[]) => changes.filter((change) => change.subject === 'trades' && change.pointer === '/data/bot_id');
+
+  it('is breaking for a value: a tolerant consumer built on the older contract rejects `bot_id: 5`', async () => {
+    const report = await diffFiles(before, after);
+    expect(at(report.changes).map(({ rule, level, text, breaks }) => ({ rule, level, text, breaks }))).toEqual([
+      { rule: 'schema-changed', level: 'breaking', text: 'now also admits Count', breaks: ['tolerant-consumers', 'strict-consumers'] },
+    ]);
+    expect(report.semver).toBe('major');
+  });
+
+  it('also when the branches are definitions with a `type` const, like messages but not ones', async () => {
+    const kind = (name: string) => ({ type: 'object', required: ['type'], properties: { type: { const: name } } });
+    const withKinds = (...names: string[]) => patchSchemas(base, [
+      { op: 'add', path: '/definitions.json/definitions/KindA', value: kind('a') },
+      { op: 'add', path: '/definitions.json/definitions/KindB', value: kind('b') },
+      { op: 'replace', path: '/trades.json/definitions/TradeData/properties/bot_id', value: union(...names) },
+    ]);
+    const report = await diffFiles(withKinds('KindA', 'Identifier'), withKinds('KindA', 'Identifier', 'KindB'));
+    expect(at(report.changes).map(({ level, text }) => ({ level, text }))).toEqual([{ level: 'breaking', text: 'now also admits KindB' }]);
+  });
+
+  it("stays strict for the poll response's list of message types, where a tolerant consumer skips an unknown type", async () => {
+    const ref = { $ref: 'bots.json' };
+    const polls = (list: SchemaFiles) => patchSchemas(list, [{ op: 'replace', path: '/poll-response.json/properties/messages/items/anyOf', value: [{ $ref: 'trades.json' }, ref] }]);
+    // Compared directly (the loader accepts a poll list that leaves out stream messages; `generate` does not).
+    const older = polls(base);
+    const newer = patchSchemas(older, [{ op: 'add', path: '/poll-response.json/properties/messages/items/anyOf/-', value: { $ref: 'wallet.json' } }]);
+    const report = await diffFiles(older, newer);
+    expect(report.changes.filter((change) => change.subject === 'PollResponse').map(({ level, text }) => ({ level, text }))).toEqual([{ level: 'strict', text: 'now also admits wallet.json' }]);
   });
 });
