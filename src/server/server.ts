@@ -16,6 +16,7 @@ import { checkPollResponse } from './poll-response.js';
 import { CloseCode, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH, PONG_TIMEOUT_MS, WEBSOCKET_PATH, type GlobalMessage, type UserMessage } from './protocol.js';
 import { KeyedRateLimiter, type RateLimit } from './rate-limit.js';
 import { requestUrl } from '../shared/request-url.js';
+import { hasMethods } from '../shared/has-methods.js';
 import { preview } from '../runtime/errors.js';
 import type { StreamEntry, StreamStore } from './stream-store.js';
 
@@ -787,11 +788,6 @@ function checkFunction(name: string, value: unknown): void {
 /** A boolean option: `webSocket: 'false'` was true. */
 function checkBoolean(name: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'boolean') throw optionError(TypeError, name, 'true or false', value);
-}
-
-/** An object with these methods (a duck-typed server, store or logger). */
-function hasMethods(value: unknown, methods: readonly string[]): boolean {
-  return typeof value === 'object' && value !== null && methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
 }
 
 /**

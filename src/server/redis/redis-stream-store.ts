@@ -6,6 +6,7 @@ import { compareCursors, formatCursor, parseCursor, parseEntryId, type EntryId }
 import { APPEND_SCRIPT, READ_SCRIPT, ROTATE_SCRIPT } from './scripts.js';
 import type { Logger } from '../core.js';
 import { preview } from '../../runtime/errors.js';
+import { hasMethods } from '../../shared/has-methods.js';
 import { pageLength, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from '../stream-store.js';
 
 /** Where the store reports connection loss, recovery and gaps: the server's pino-compatible
@@ -227,7 +228,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     throw new TypeError(`createRedisStreamStore: client must be an ioredis client, got ${preview(options.client)}`);
   }
   // Its first use is once Redis answered: `logger: 42` failed the start with the connections open.
-  if (options.logger !== undefined && !(typeof options.logger === 'object' && options.logger !== null && ['info', 'warn', 'error'].every((level) => typeof options.logger![level as keyof StoreLogger] === 'function'))) {
+  if (options.logger !== undefined && !hasMethods(options.logger, ['info', 'warn', 'error'])) {
     throw new TypeError(`createRedisStreamStore: logger must be an object with info, warn and error functions, got ${preview(options.logger)}`);
   }
   const prefix = options.keyPrefix ?? 'rc';
