@@ -1,5 +1,5 @@
 import type { ReceivedServerMessage } from '../../generated/received-types.js';
-import { checkMessage } from '../../generated/validators.js';
+import { checkTolerant } from '../../generated/validators-tolerant.js';
 
 /**
  * One reason an incoming message was rejected, as the client reports it: the JSON Pointer of
@@ -28,7 +28,7 @@ export function check(value: unknown): Checked {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return failure('invalid', '', 'type', 'a message object', value);
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string') return failure('invalid', '/type', type === undefined ? 'required' : 'type', 'a string "type"', type);
-  const errors = checkMessage(type, value, 'tolerant', undefined, true);
+  const errors = checkTolerant(type, value, undefined, true);
   if (errors === undefined) return { ok: false, reason: 'unknown-type', errors: [] };
   if (errors === null) return { ok: true, message: value as ReceivedServerMessage };
   const { instancePath, keyword, params } = errors[0]!;

@@ -464,6 +464,46 @@ export function withTypeArgument(code: string, exported: ReadonlySet<string>): s
 
 const KNOWN_TYPE = 'knownType';
 
+/**
+ * The validators specialized for tolerant mode, for a consumer that never validates strictly
+ * (the browser client): each `if (strict) { A } else { B }` becomes `{ B }` (or goes, without
+ * an `else`), and each other read of the `strict` argument becomes `false` (the date-time
+ * check's `producer` flag, the calls of nested validators). Unknown-key counts and strict enum
+ * rejections are most of what goes. The functions keep their signature, so the module's
+ * entry calls them as `validators.js`'s does, with `false`; verdicts, errors and notices are
+ * those of `validators.js` in tolerant mode (fuzzed in test/runtime/tolerant-validators.test.ts).
+ *
+ * @throws Error when `strict` is assigned (a shape of ajv's output this does not know)
+ */
+export function tolerantOnly(code: string): string {
+  let result = code;
+  // An `if (strict)` inside another one's `else` is reached by the next pass.
+  for (let pass = 0; pass < 16; pass++) {
+    const ast = parse(result, { ecmaVersion: 'latest', sourceType: 'module' });
+    const branches: { start: number; end: number; text: string }[] = [];
+    full(ast, (node: AnyNode) => {
+      if (node.type === 'IfStatement' && node.test.type === 'Identifier' && node.test.name === STRICT) {
+        branches.push({ start: node.start, end: node.end, text: node.alternate ? result.slice(node.alternate.start, node.alternate.end) : ';' });
+      }
+      if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier' && node.left.name === STRICT) {
+        throw new Error(`tolerantOnly: the strict argument is assigned: ${result.slice(node.start, node.end)}`);
+      }
+    });
+    const reads: { start: number; end: number; text: string }[] = [];
+    ancestorReads(ast, (identifier) => {
+      if (identifier.name === STRICT) reads.push({ start: identifier.start, end: identifier.end, text: 'false' });
+    });
+    const inside = (edit: { start: number; end: number }, others: { start: number; end: number }[]) => others.some((o) => o !== edit && o.start <= edit.start && edit.end <= o.end);
+    const outer = branches.filter((b) => !inside(b, branches));
+    const edits = [...outer, ...reads.filter((r) => !inside(r, outer))];
+    if (edits.length === 0) return result;
+    result = applyEdits(result, edits);
+  }
+  throw new Error('tolerantOnly: `if (strict)` nested deeper than 16');
+}
+
+const STRICT = 'strict';
+
 /** `code` with each `{ start, end, text }` replacing its range; the ranges must not overlap (an insertion at a point may share it with a replacement). */
 function applyEdits(code: string, edits: { start: number; end: number; text: string }[]): string {
   let result = code;

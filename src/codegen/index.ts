@@ -27,7 +27,7 @@ export { checkGenerated, foreignEntries, ForeignOutputError, removeLeftovers, wr
  * `formats.d.ts` only for a contract with a `format`): what an `--out` folder may hold before
  * the generators run. {@link generate} refuses to write outside these names.
  */
-export const OUTPUT_NAMES: ReadonlySet<string> = new Set(['asyncapi.json', 'cli', 'contract.ts', 'docs', 'formats.d.ts', 'formats.js', 'languages', 'received-types.ts', 'schema', 'typebox.ts', 'types.ts', 'validators.d.ts', 'validators.js']);
+export const OUTPUT_NAMES: ReadonlySet<string> = new Set(['asyncapi.json', 'cli', 'contract.ts', 'docs', 'formats.d.ts', 'formats.js', 'languages', 'received-types.ts', 'schema', 'typebox.ts', 'types.ts', 'validators-tolerant.d.ts', 'validators-tolerant.js', 'validators.d.ts', 'validators.js']);
 
 export async function generate(schemaDir: string): Promise<GeneratedFiles> {
   const contract = await loadContract(schemaDir);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callReject, hoistPropertyLoads, slimErrorObjects, withoutConstantErrorCount, withoutRedundantNumberChecks, withTypeArgument } from '../../src/codegen/ajv-rewrites.js';
+import { callReject, hoistPropertyLoads, slimErrorObjects, tolerantOnly, withoutConstantErrorCount, withoutRedundantNumberChecks, withTypeArgument } from '../../src/codegen/ajv-rewrites.js';
 
 /** ajv's shape of an object check, as its standalone code writes it. */
 const AJV_LIKE = `export function validate0(data){
@@ -181,5 +181,34 @@ export function other(data, a, b, c){ return data.type; }`;
     expect(withTypeArgument(twice, new Set(['message_x']))).toBe(twice);
     const missing = 'export const message_x = validate0;';
     expect(() => withTypeArgument(missing, new Set(['message_x']))).toThrow(/no function declaration for message_x/);
+  });
+
+  it('tolerantOnly keeps the else branch of each `if (strict)`, nested ones too, and passes false where strict was read', async () => {
+    const code = `export function validate0(data, strict, notices) {
+  if (typeof data !== "string") { if (strict) return "type"; }
+  if (data !== "a") {
+    if (strict) { return "enum"; } else { if (strict) { return "never"; } else { notices.push(data); } }
+  }
+  return inner(data, strict);
+}
+function inner(data, strict) { return strict ? "strict " + data : null; }`;
+    const rewritten = tolerantOnly(code);
+    expect(rewritten).not.toMatch(/if \(strict\)/);
+    expect(rewritten).toContain('inner(data, false)');
+    // The parameters stay: the callers pass the same arguments.
+    expect(rewritten).toContain('function validate0(data, strict, notices)');
+    const tolerant = (await import(`data:text/javascript,${encodeURIComponent(rewritten)}`)) as { validate0: (data: unknown, strict: boolean, notices: unknown[]) => unknown };
+    const original = (await import(`data:text/javascript,${encodeURIComponent(code)}`)) as typeof tolerant;
+    for (const value of ['a', 'b', 5]) {
+      const seen: unknown[] = [];
+      const seenBefore: unknown[] = [];
+      // The rewrite ignores the argument: it answers as the original does with false.
+      expect(tolerant.validate0(value, true, seen)).toEqual(original.validate0(value, false, seenBefore));
+      expect(seen).toEqual(seenBefore);
+    }
+  });
+
+  it('tolerantOnly refuses code that assigns the strict argument', () => {
+    expect(() => tolerantOnly('function f(strict) { strict = true; if (strict) return 1; return 0; }')).toThrow(/strict argument is assigned: strict = true/);
   });
 });

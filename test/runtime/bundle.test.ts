@@ -1,26 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { browserBundle } from '../support/browser-bundle.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** What a dashboard's bundler keeps of the package root for `names`: esbuild, minified ESM for the browser. */
+/** What a dashboard's bundler keeps of the package root for `names`. */
 async function bundle(names: string): Promise<{ gzipBytes: number; validatorBytes: number; code: string }> {
-  const result = await build({
-    stdin: { contents: `export { ${names} } from './src/index.ts';`, loader: 'ts', resolveDir: ROOT },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  const code = result.outputFiles[0]!.text;
-  const inputs = Object.values(result.metafile.outputs)[0]!.inputs;
-  return { gzipBytes: gzipSync(code, { level: 9 }).byteLength, validatorBytes: inputs['generated/validators.js']?.bytesInOutput ?? 0, code };
+  const { code, gzipBytes, inputs } = await browserBundle(`export { ${names} } from './src/index.ts';`);
+  return { gzipBytes, validatorBytes: inputs['generated/validators.js'] ?? 0, code };
 }
 
 describe('what a consumer does not use shakes out (issue 8, item 17)', () => {
