@@ -184,23 +184,20 @@ export interface RealtimeServer {
  *   be an array of origins or a function, `logger` an object with info, warn and error
  *   functions, hooks functions, `server` an http or https server), or the JWT options are
  *   inconsistent (a `publicKey` that is not a public key, or not of the key type `algorithm`
- *   verifies with; an HS256 secret under 32 bytes) or `pingIntervalMs` or `pongTimeoutMs` is
- *   not a positive number
+ *   verifies with; an HS256 secret under 32 bytes)
  * @throws RangeError when a number or a string is out of its range: `port` not an integer from 0
  *   to 65535, an empty `host`, a `path` or `pollPath` that does not start with `/`, an
  *   `allowedOrigins` entry that is not an origin as browsers send it, a size or count below 1
- *   (or below 0 where 0 means something), a rate that is not positive, a time past 2^31 - 1 ms
+ *   (or below 0 where 0 means something), a rate that is not positive, `pingIntervalMs` or
+ *   `pongTimeoutMs` not above 0, a time past 2^31 - 1 ms
  *   (Node's timers fire such a one at once)
  */
 export function createRealtimeServer(options: RealtimeServerOptions): RealtimeServer {
   if (typeof options !== 'object' || options === null) throw new TypeError(`createRealtimeServer: options must be an object with jwt or authenticate, got ${preview(options)}`);
   if ((options.jwt === undefined) === (options.authenticate === undefined)) throw new TypeError('createRealtimeServer: give exactly one of jwt or authenticate');
+  checkOptions(options);
   const pingIntervalMs = options.pingIntervalMs ?? PING_INTERVAL_MS;
   const pongTimeoutMs = options.pongTimeoutMs ?? PONG_TIMEOUT_MS;
-  if (!(pingIntervalMs > 0 && pongTimeoutMs > 0 && Number.isFinite(pingIntervalMs) && Number.isFinite(pongTimeoutMs))) {
-    throw new TypeError(`createRealtimeServer: pingIntervalMs and pongTimeoutMs must be positive numbers of milliseconds, got ${pingIntervalMs} and ${pongTimeoutMs}`);
-  }
-  checkOptions(options);
   const verify = options.jwt !== undefined ? createJwtVerifier(options.jwt) : null;
   const logger = options.logger === undefined ? null : containedLogger(options.logger);
   const path = options.path ?? WEBSOCKET_PATH;
@@ -821,7 +818,11 @@ function checkOptions(options: RealtimeServerOptions): void {
   if (options.store !== undefined && !hasMethods(options.store, ['append', 'read', 'subscribe', 'status', 'close'])) {
     throw optionError(TypeError, 'store', 'a StreamStore (append, read, subscribe, status and close)', options.store);
   }
-  for (const name of ['pingIntervalMs', 'pongTimeoutMs', 'pollHoldMs', 'shutdownTimeoutMs'] as const) {
+  // A ping every 0 ms would be a loop; a pong timeout of 0 would close every connection.
+  for (const name of ['pingIntervalMs', 'pongTimeoutMs'] as const) {
+    checkNumber(name, options[name], Number.MIN_VALUE, MAX_TIMER_MS, `a number of milliseconds > 0 and ≤ ${MAX_TIMER_MS}`, false);
+  }
+  for (const name of ['pollHoldMs', 'shutdownTimeoutMs'] as const) {
     checkNumber(name, options[name], 0, MAX_TIMER_MS, `a number of milliseconds from 0 to ${MAX_TIMER_MS}`, false);
   }
   // ws reads a maxPayload of 0 or less as no limit at all.

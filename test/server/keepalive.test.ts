@@ -93,8 +93,9 @@ describe('keepalive', () => {
 
   it('refuses a ping interval or pong timeout that is not a positive number of milliseconds', () => {
     const create = (pingIntervalMs: number, pongTimeoutMs: number) => () => createRealtimeServer({ jwt: { secret: SECRET }, port: 0, host: '127.0.0.1', pingIntervalMs, pongTimeoutMs });
-    expect(create(0, 400)).toThrow(/pingIntervalMs and pongTimeoutMs must be positive numbers of milliseconds, got 0 and 400/);
-    expect(create(200, -1)).toThrow(TypeError);
-    expect(create(Number.NaN, 100)).toThrow(TypeError);
+    expect(create(0, 400)).toThrow(new RangeError('createRealtimeServer: pingIntervalMs must be a number of milliseconds > 0 and ≤ 2147483647, got 0'));
+    expect(create(200, -1)).toThrow(new RangeError('createRealtimeServer: pongTimeoutMs must be a number of milliseconds > 0 and ≤ 2147483647, got -1'));
+    expect(create(Number.NaN, 100)).toThrow(/pingIntervalMs must be .*, got NaN \(not a finite number\)/);
+    expect(create('30000' as unknown as number, 100)).toThrow(TypeError);
   });
 });
