@@ -16,7 +16,7 @@ import { checkPollResponse } from './poll-response.js';
 import { CloseCode, PING_INTERVAL_MS, POLL_HOLD_MS, POLL_MAX_MESSAGES, POLL_PATH, PONG_TIMEOUT_MS, WEBSOCKET_PATH, type GlobalMessage, type UserMessage } from './protocol.js';
 import { KeyedRateLimiter, type RateLimit } from './rate-limit.js';
 import { requestUrl } from '../shared/request-url.js';
-import { hasMethods } from '../shared/has-methods.js';
+import { hasMethods, optionChecks } from '../shared/options.js';
 import { preview } from '../runtime/errors.js';
 import type { StreamEntry, StreamStore } from './stream-store.js';
 
@@ -749,17 +749,8 @@ function sendHttp(response: ServerResponse, status: number, body: string | objec
 /** Node's longest timer, in ms: a longer delay fires at once (with a TimeoutOverflowWarning). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** The error of option `name`: `createRealtimeServer: <name> must be <expected>, got <found>[; <hint>]`. */
-function optionError(Kind: typeof TypeError | typeof RangeError, name: string, expected: string, found: unknown, hint?: string): TypeError | RangeError {
-  return new Kind(`createRealtimeServer: ${name} must be ${expected}, got ${preview(found)}${hint === undefined ? '' : `; ${hint}`}`);
-}
-
-/** A number option within [min, max] (an integer when `integer`): TypeError for another type, RangeError out of range. */
-function checkNumber(name: string, value: unknown, min: number, max: number, expected: string, integer = true): void {
-  if (value === undefined) return;
-  if (typeof value !== 'number') throw optionError(TypeError, name, expected, value);
-  if (!((integer ? Number.isInteger(value) : Number.isFinite(value)) && value >= min && value <= max)) throw optionError(RangeError, name, expected, value);
-}
+/** `optionError(Kind, name, expected, found, hint?)` and `checkNumber(name, value, min, max, expected, integer?)`, their errors starting `createRealtimeServer:`. */
+const { error: optionError, number: checkNumber } = optionChecks('createRealtimeServer');
 
 /** A {@link RateLimit}: `perSecond` > 0, `burst` ≥ 1 (`{}` read as NaN let everything through). */
 function checkRate(name: string, value: unknown, nullable = false): void {

@@ -322,7 +322,7 @@ describe('options', () => {
       [{ maxConnectionsPerIp: 0 }, RangeError, /maxConnectionsPerIp must be an integer ≥ 1, or null for no limit, got 0/],
       [{ inboundRateCloseAfter: 1.5 }, RangeError, /inboundRateCloseAfter must be an integer ≥ 0, got 1\.5/],
       // Node fires a timer past 2^31 - 1 ms at once: a ping every millisecond.
-      [{ pingIntervalMs: 3e9 }, RangeError, /pingIntervalMs must be a number of milliseconds from 0 to 2147483647, got 3000000000/],
+      [{ pingIntervalMs: 3e9 }, RangeError, /pingIntervalMs must be a number of milliseconds > 0 and ≤ 2147483647, got 3000000000/],
       [{ pollHoldMs: '25000' }, TypeError, /pollHoldMs must be a number of milliseconds/],
       [{ store: new Map() }, TypeError, /store must be a StreamStore/],
       [{ clientIp: 'x-forwarded-for' }, TypeError, /clientIp must be a function, got "x-forwarded-for"/],

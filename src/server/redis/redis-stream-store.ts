@@ -6,7 +6,7 @@ import { compareCursors, formatCursor, parseCursor, parseEntryId, type EntryId }
 import { APPEND_SCRIPT, READ_SCRIPT, ROTATE_SCRIPT } from './scripts.js';
 import type { Logger } from '../core.js';
 import { preview } from '../../runtime/errors.js';
-import { hasMethods } from '../../shared/has-methods.js';
+import { hasMethods, optionChecks } from '../../shared/options.js';
 import { pageLength, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from '../stream-store.js';
 
 /** Where the store reports connection loss, recovery and gaps: the server's pino-compatible
@@ -210,11 +210,29 @@ function redisUrlProblem(url: string): string | undefined {
  *
  * @throws Error (a rejection) when neither or both of `url` and `client` are given, or Redis is
  *   unreachable; TypeError when `options` is not an object, `client` not an ioredis client,
- *   `logger` not an object with info, warn and error functions, or
+ *   `logger` not an object with info, warn and error functions, a number option or `keyPrefix`
+ *   not of its type, or
  *   `url` not a string ioredis reads as a Redis server: `redis://…`, `rediss://…`, `host:port`
  *   or a socket path (`/…`), so not `valkey://…`, `redis+sentinel://…`, `unix://…` nor
- *   `redis:/…`, which ioredis takes for socket paths. No message holds a password.
+ *   `redis:/…`, which ioredis takes for socket paths. No message holds a password. RangeError
+ *   when a number is out of its range (`maxMessages` below 1, `maxAgeMs` not an integer ≥ 0,
+ *   a timeout not above 0) or `keyPrefix` is empty.
  */
+/**
+ * The types and ranges of the numbers and the key prefix: `maxMessages: '1000'` was compared as
+ * a number and sent to Redis as a string, `maxAgeMs: 1.5` failed every append at PEXPIRE, and
+ * `maxQueuedBytes: NaN` lifted the bound on queued appends.
+ */
+function checkStoreOptions(options: RedisStreamStoreOptions): void {
+  const { error, number } = optionChecks('createRedisStreamStore');
+  if (options.keyPrefix !== undefined && (typeof options.keyPrefix !== 'string' || options.keyPrefix === '')) {
+    throw error(typeof options.keyPrefix === 'string' ? RangeError : TypeError, 'keyPrefix', 'a non-empty string', options.keyPrefix);
+  }
+  for (const name of ['maxMessages', 'maxAllMessages', 'maxQueuedBytes'] as const) number(name, options[name], 1, Number.MAX_SAFE_INTEGER, 'an integer ≥ 1');
+  number('maxAgeMs', options.maxAgeMs, 0, Number.MAX_SAFE_INTEGER, 'an integer number of milliseconds ≥ 0 (0: no age bound)');
+  for (const name of ['connectTimeoutMs', 'commandTimeoutMs'] as const) number(name, options[name], Number.MIN_VALUE, 2 ** 31 - 1, 'a number of milliseconds > 0 and ≤ 2147483647', false);
+}
+
 export async function createRedisStreamStore(options: RedisStreamStoreOptions): Promise<RedisStreamStore> {
   if (typeof options !== 'object' || options === null) throw new TypeError(`createRedisStreamStore: options must be an object with url or client, got ${preview(options)}`);
   if (!options.url === !options.client) throw new Error('createRedisStreamStore: give exactly one of url and client');
@@ -231,15 +249,13 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   if (options.logger !== undefined && !hasMethods(options.logger, ['info', 'warn', 'error'])) {
     throw new TypeError(`createRedisStreamStore: logger must be an object with info, warn and error functions, got ${preview(options.logger)}`);
   }
+  checkStoreOptions(options);
   const prefix = options.keyPrefix ?? 'rc';
   const maxMessages = options.maxMessages ?? 1000;
   const maxAllMessages = options.maxAllMessages ?? 100_000;
   const maxAgeMs = options.maxAgeMs ?? 600_000;
   const commandTimeoutMs = options.commandTimeoutMs ?? 5000;
   const logger = options.logger ?? consoleLogger;
-  if (!(maxMessages >= 1) || !(maxAllMessages >= 1) || !(maxAgeMs >= 0) || !(commandTimeoutMs > 0)) {
-    throw new RangeError('createRedisStreamStore: maxMessages and maxAllMessages must be ≥ 1, maxAgeMs ≥ 0, commandTimeoutMs > 0');
-  }
   const keys: StoreKeys = {
     epoch: `${prefix}:epoch`,
     seq: `${prefix}:seq`,

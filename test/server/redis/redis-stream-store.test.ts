@@ -86,6 +86,17 @@ describe('Redis URLs and options: refused before connecting, never with the pass
     expect(await refusal({ url: 42 })).toEqual(new TypeError('createRedisStreamStore: url must be a string (redis://[user:password@]host:port[/db]), got 42'));
     expect(await refusal({ client: {} })).toEqual(new TypeError('createRedisStreamStore: client must be an ioredis client, got an object'));
     expect(await refusal({ url: 'redis://127.0.0.1:1', logger: 42 })).toEqual(new TypeError('createRedisStreamStore: logger must be an object with info, warn and error functions, got 42'));
+
+    // Numbers of the wrong type were compared as numbers and sent to Redis as they were (a hostile tester).
+    const url = 'redis://127.0.0.1:1';
+    expect(await refusal({ url, maxMessages: '1000' })).toEqual(new TypeError('createRedisStreamStore: maxMessages must be an integer ≥ 1, got "1000"'));
+    expect(await refusal({ url, maxAllMessages: 0 })).toEqual(new RangeError('createRedisStreamStore: maxAllMessages must be an integer ≥ 1, got 0'));
+    expect(await refusal({ url, maxQueuedBytes: Number.NaN })).toEqual(new RangeError('createRedisStreamStore: maxQueuedBytes must be an integer ≥ 1, got NaN (not a finite number)'));
+    expect(await refusal({ url, maxAgeMs: 1.5 })).toEqual(new RangeError('createRedisStreamStore: maxAgeMs must be an integer number of milliseconds ≥ 0 (0: no age bound), got 1.5'));
+    expect(await refusal({ url, commandTimeoutMs: 0 })).toEqual(new RangeError('createRedisStreamStore: commandTimeoutMs must be a number of milliseconds > 0 and ≤ 2147483647, got 0'));
+    expect(await refusal({ url, connectTimeoutMs: null })).toEqual(new TypeError('createRedisStreamStore: connectTimeoutMs must be a number of milliseconds > 0 and ≤ 2147483647, got null'));
+    expect(await refusal({ url, keyPrefix: '' })).toEqual(new RangeError('createRedisStreamStore: keyPrefix must be a non-empty string, got ""'));
+    expect(await refusal({ url, keyPrefix: 7 })).toEqual(new TypeError('createRedisStreamStore: keyPrefix must be a non-empty string, got 7'));
   });
 });
 

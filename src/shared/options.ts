@@ -1,0 +1,35 @@
+import { preview } from '../runtime/errors.js';
+
+/**
+ * Whether `value` is an object with a function at each of `methods`: the duck type of an option
+ * (an http server, a stream store, a pino-compatible logger with `['info', 'warn', 'error']`).
+ */
+export function hasMethods(value: unknown, methods: readonly string[]): boolean {
+  return typeof value === 'object' && value !== null && methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
+}
+
+/** The option checks of one Node-side factory, whose errors all start with its name. */
+export interface OptionChecks {
+  /** `<factory>: <name> must be <expected>, got <found>[; <hint>]`, `found` previewed (a string cut at 60 characters, an object as "an object"). */
+  error(Kind: typeof TypeError | typeof RangeError, name: string, expected: string, found: unknown, hint?: string): TypeError | RangeError;
+  /**
+   * Throws unless `value` is undefined or a number within [min, max] (an integer unless
+   * `integer` is false): a TypeError for another type (`'1000'` compared as a number
+   * before), a RangeError for NaN or a number out of range.
+   */
+  number(name: string, value: unknown, min: number, max: number, expected: string, integer?: boolean): void;
+}
+
+/** The checks of the factory `factory` (`createRealtimeServer`, `createRedisStreamStore`). */
+export function optionChecks(factory: string): OptionChecks {
+  const error: OptionChecks['error'] = (Kind, name, expected, found, hint) =>
+    new Kind(`${factory}: ${name} must be ${expected}, got ${preview(found)}${hint === undefined ? '' : `; ${hint}`}`);
+  return {
+    error,
+    number(name, value, min, max, expected, integer = true) {
+      if (value === undefined) return;
+      if (typeof value !== 'number') throw error(TypeError, name, expected, value);
+      if (!((integer ? Number.isInteger(value) : Number.isFinite(value)) && value >= min && value <= max)) throw error(RangeError, name, expected, value);
+    },
+  };
+}
