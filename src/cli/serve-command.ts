@@ -178,18 +178,11 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   }
   let store: StreamStore | undefined;
   if (options.redis) {
-    // ioredis reads a URL of another scheme as a socket path (`connect ENOENT //host:port`);
-    // `host:port`, a port and a socket path it takes as they are. Checked here, not by the
-    // option parser, which would echo the URL and its password.
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(options.redis)?.[1]?.toLowerCase();
-    if (scheme !== undefined && scheme !== 'redis' && scheme !== 'rediss') {
-      output.stderr(`realtime-contract serve: --redis expects redis://host:port, rediss://host:port, host:port or a socket path, got a ${scheme}:// URL\n`);
-      return 2;
-    }
     try {
       store = await createRedisStreamStore({ url: options.redis });
     } catch (error) {
-      output.stderr(`realtime-contract serve: ${(error as Error).message}\n`);
+      // The store's refusal of the URL (never with its password), worded for the flag.
+      output.stderr(`realtime-contract serve: ${(error as Error).message.replace(/^createRedisStreamStore: url /, '--redis ')}\n`);
       return 2;
     }
   }

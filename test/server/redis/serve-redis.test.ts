@@ -69,7 +69,7 @@ describe.skipIf(!tool.available)(`serve --redis ${tool.reason}`, () => {
     const wrong = serve(['--demo', '--port', '0', '--redis', 'http://user:hunter2@127.0.0.1:6379']);
     children.push(wrong.child);
     expect(await wrong.exit).toBe(2);
-    expect(wrong.output()).toContain('--redis expects redis://host:port, rediss://host:port, host:port or a socket path, got a http:// URL');
+    expect(wrong.output()).toContain('realtime-contract serve: --redis must be redis://[user:password@]host:port[/db], rediss://…, host:port or a socket path (/…), got a http:// URL (http://127.0.0.1:6379)');
     expect(wrong.output()).not.toContain('hunter2');
     const port = await http.port;
     const run = serve(['--demo', '--port', '0', '--redis', `redis://user:hunter2@127.0.0.1:${port}`]);
