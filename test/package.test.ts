@@ -158,6 +158,15 @@ describe('the packed package, installed into a fresh project', () => {
   it('ships the schemas and a working realtime-contract bin', () => {
     const schema = JSON.parse(readFileSync(path.join(consumer, 'node_modules/realtime-contract/schemas/trades.json'), 'utf8')) as { title: string };
     expect(schema.title).toBe('TradesMessage');
+    // The contract's documents are exported; generated/'s TypeScript sources are not (Node cannot
+    // load them, and the compiled modules are reached through the package's entry points).
+    const resolve = (specifier: string) => spawnSync(process.execPath, ['--input-type=module', '-e', `console.log(import.meta.resolve(${JSON.stringify(specifier)}))`], { cwd: consumer, encoding: 'utf8' });
+    for (const exported of ['schemas/trades.json', 'generated/schema/keywords.json', 'generated/schema/messages.schema.json', 'generated/asyncapi.json', 'generated/docs/messages.md', 'generated/languages/python/realtime_contract.py']) {
+      expect(resolve(`realtime-contract/${exported}`).stdout.trim(), exported).toMatch(new RegExp(`node_modules/realtime-contract/${exported.replaceAll('.', '\\.')}$`));
+    }
+    for (const internal of ['generated/types.ts', 'generated/typebox.ts', 'generated/validators.js']) {
+      expect(resolve(`realtime-contract/${internal}`).stderr, internal).toContain('ERR_PACKAGE_PATH_NOT_EXPORTED');
+    }
     writeFileSync(path.join(consumer, 'bad.ndjson'), '{"type":"ping","timestamp":"now"}\n');
     const result = spawnSync(path.join(consumer, 'node_modules/.bin/realtime-contract'), ['validate', 'bad.ndjson'], { cwd: consumer, encoding: 'utf8' });
     expect(result.stdout).toBe('bad.ndjson:1: ping /timestamp expected an integer, got a string "now"\n0 valid, 1 invalid\n');
