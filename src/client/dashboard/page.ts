@@ -11,7 +11,8 @@ export const DASHBOARD_HTML = `<!doctype html>
   * { box-sizing: border-box; }
   [hidden] { display: none !important; }
   body { margin: 0; font: 14px/1.4 system-ui, sans-serif; background: var(--bg); color: var(--text); }
-  header { display: flex; flex-wrap: wrap; gap: 1.5rem; align-items: center; padding: .8rem 1.2rem; border-bottom: 1px solid #27313b; position: sticky; top: 0; background: var(--bg); }
+  /* Wrapped (a long state, a narrow screen), its lines stay close: the panels are what matters. */
+  header { display: flex; flex-wrap: wrap; gap: .25rem 1.2rem; align-items: center; padding: .6rem 1.2rem; border-bottom: 1px solid #27313b; position: sticky; top: 0; background: var(--bg); }
   h1 { font-size: 1.1rem; margin: 0; }
   .badge { padding: .2rem .7rem; border-radius: 1rem; font-weight: 600; color: #0f1419; background: var(--offline); }
   .badge[data-mode="ws"] { background: var(--ws); }
@@ -28,6 +29,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   .count { color: var(--dim); font-variant-numeric: tabular-nums; }
   .rows { margin: 0; padding: 0; list-style: none; font: 12px/1.5 ui-monospace, monospace; }
   /* A message's line wraps rather than losing its end (status, pnl) to an ellipsis. */
+  @media (max-width: 600px) { header { gap: .15rem .9rem; padding: .5rem .8rem; } main { padding: .6rem .8rem; } }
   .rows li { overflow-wrap: anywhere; padding-left: 4.5em; text-indent: -4.5em; border-top: 1px solid #222b34; }
 </style>
 </head>
