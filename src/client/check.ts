@@ -31,10 +31,17 @@ export function check(value: unknown): Checked {
   const errors = checkTolerant(type, value, undefined, true);
   if (errors === undefined) return { ok: false, reason: 'unknown-type', errors: [] };
   if (errors === null) return { ok: true, message: value as ReceivedServerMessage };
-  const { instancePath, keyword, params } = errors[0]!;
+  // A value no branch of an `anyOf` (a nullable field) admits: the fault inside the branch of
+  // the right shape (deeper, or a required key of an object), else every branch's type
+  // (`a value of type string or null`), where the first branch alone said `string`.
+  const last = errors[errors.length - 1]!;
+  const branches = last.keyword === 'anyOf' ? errors.slice(0, -1) : [];
+  const inside = branches.find((e) => e.instancePath !== last.instancePath || e.keyword === 'required');
+  const { instancePath, keyword, params } = inside ?? last;
   // (the contract's property names need no JSON Pointer escaping; map keys in `instancePath` are escaped)
   const missing = keyword === 'required' ? `/${String(params.missingProperty)}` : '';
-  return failure('invalid', instancePath + missing, keyword, expectedOf(keyword, params), at(value, instancePath + missing));
+  const expected = inside || !branches.length ? expectedOf(keyword, params) : [...new Set(branches.map((e) => expectedOf(e.keyword, e.params)))].join(' or ').replace(/ or a value of type /g, ' or ');
+  return failure('invalid', instancePath + missing, keyword, expected, at(value, instancePath + missing));
 }
 
 /** What the schema wants, in a few words: `a string`, `a number >= 0`, `one of "buy", "sell"`. */
@@ -53,6 +60,8 @@ function expectedOf(keyword: string, params: Record<string, unknown>): string {
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
       return `a number ${String(params.comparison)} ${String(params.limit)}`;
+    case 'pattern':
+      return `a string matching ${String(params.pattern)}`;
     case 'minLength':
       return `at least ${String(params.limit)} character(s)`;
     case 'x-date-time':
@@ -65,10 +74,11 @@ function expectedOf(keyword: string, params: Record<string, unknown>): string {
 }
 
 function failure(reason: 'invalid', pointer: string, keyword: string, expected: string, found: unknown): Checked {
-  // JSON text of what was found (80 characters at most); JSON.stringify would call Infinity null.
+  // JSON text of what was found (80 characters at most, `...` where cut); JSON.stringify would call Infinity null.
   let shown: string;
   try {
-    shown = typeof found === 'number' && !Number.isFinite(found) ? String(found) : JSON.stringify(found)?.slice(0, 80) ?? 'nothing';
+    const text = typeof found === 'number' && !Number.isFinite(found) ? String(found) : JSON.stringify(found) ?? 'nothing';
+    shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
   } catch {
     // A value nested thousands deep overflows JSON.stringify's stack (a hostile server's
     // `[[[…]]]`): thrown from a socket's message handler, it ended the process.

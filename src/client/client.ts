@@ -296,7 +296,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   let shown: RealtimeStatus | undefined;
 
   function emit(type: string, ...args: unknown[]): void {
-    for (const handler of [...(handlers.get(type) ?? [])]) {
+    const registered = handlers.get(type);
+    for (const handler of [...(registered ?? [])]) {
+      // One removed by an earlier handler of this event is not called (as the DOM's EventTarget).
+      if (!registered!.has(handler)) continue;
       try {
         handler(...args);
       } catch (cause) {
@@ -306,7 +309,15 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   }
 
   function fault(code: string, cause: unknown, event?: string): void {
-    local('error', { code, message: String(cause) }, { code, event, cause });
+    let message: string;
+    try {
+      message = String(cause);
+    } catch {
+      // A thrown Object.create(null), revoked Proxy or throwing toString: String() threw from
+      // here, out of a socket's message handler, and ended the process.
+      message = 'a thrown value that cannot be shown';
+    }
+    local('error', { code, message }, { code, event, cause });
   }
 
   /** Emits a message the client makes itself, in the spec's `{ type, data, ts }` shape. */
@@ -373,7 +384,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // A socket opened while the provider answered (a poll's stale ask): its answer is moot (it closed a working socket; a reviewer).
       if (open) return undefined;
       if (t === refused || !t) {
-        stopUnauthorized(status.lastHttpStatus ?? 401);
+        // No token (null, ''): no request was made, so no HTTP status is made up.
+        stopUnauthorized(t ? status.lastHttpStatus ?? 401 : status.lastHttpStatus);
         // The refused token again (a refresh that lags): never sent; the provider is asked again
         // after the backoff, the state `unauthorized` meanwhile (it was asked twice, then never: a fresh user).
         if (t) schedule(delay(++status.reconnectAttempts));
@@ -388,7 +400,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     }
   }
 
-  function stopUnauthorized(httpStatus: number): void {
+  function stopUnauthorized(httpStatus: number | null): void {
     // Said for the transport that was refused (a poll's 401 read "error over ws"; a fresh user).
     const mode = polling ? 'polling' : 'ws';
     clear();
@@ -625,9 +637,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // later position in it stands (the replay up to it is duplicates). Any other answer is
     // the server's to give: a store that lost its history in the same epoch starts over.
     const raced = mode === 'ws' && typeof cursor === 'string' && since !== null && !sameStream(since, socketSince) && sameStream(cursor, since);
-    if (message.type === 'connection' && resume !== 'resumed' && typeof cursor === 'string' && !(raced && isAfter(since!, cursor))) {
-      // A new stream: its opaque cursors may repeat the old stream's.
-      status.cursor = cursor;
+    if (message.type === 'connection' && resume !== 'resumed' && (typeof cursor === 'string' ? !(raced && isAfter(since!, cursor)) : resume === 'new' || resume === 'gap')) {
+      // A new stream: its opaque cursors may repeat the old stream's. Without a cursor (it is
+      // optional) the position is none: the new stream's first cursors were dropped as repeats.
+      status.cursor = typeof cursor === 'string' ? cursor : null;
       recent.clear();
     }
     status.received++;
@@ -733,13 +746,15 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             // Not a poll response (`{"messages":"abc"}` was three invalid messages, one per
             // character; a 20 KB cursor went into every later URL): a failed poll, retried.
             // Its messages are checked one by one below, so that a bad one hides no other.
-            // (checkPollResponseDocument would add 0.7 KB to the bundle; any `resume` but "gap" reads as no gap.)
+            // (checkPollResponseDocument would add 0.7 KB to the bundle; any `resume` but "gap" and "new" reads as the same stream.)
             if (typeof body !== 'object' || body === null || !Array.isArray(body.messages) || typeof body.cursor !== 'string' || !isCursor(body.cursor)) throw new TypeError('not a poll response');
             const back = failures > 0;
             failures = 0;
             lastFrame = status.lastMessageAt = Date.now();
             const since = status.cursor;
-            if (body.resume === 'gap') {
+            // The stream starts over (`new` to a poll with a cursor: a server that forgot it):
+            // its cursors may repeat the old ones, which must not drop them.
+            if (body.resume === 'gap' || body.resume === 'new') {
               status.cursor = null;
               recent.clear();
             }
@@ -777,9 +792,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             set({});
             // A poll with a cursor is held until there is something to say. A `gap` answer
             // comes at once and empty by design, and the next poll follows at once; a second
-            // empty answer in a row within 250 ms (a server that does not hold polls) makes the
-            // client wait a second, or it polled hundreds of times a second (a hostile tester).
-            quick = asked !== null && body.messages.length === 0 && Date.now() - sent < 250 ? quick + 1 : 0;
+            // answer in a row within 250 ms that is empty or moved nothing on (a server that does
+            // not hold polls, or one that answers the same page whatever the cursor: a caching
+            // proxy) makes the client wait a second, or it polled hundreds of times a second.
+            quick = asked !== null && (body.messages.length === 0 || status.cursor === asked) && Date.now() - sent < 250 ? quick + 1 : 0;
             if (quick > 1) wait = 1000;
           }
         } catch {
@@ -833,6 +849,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
 
   const client: RealtimeClient = {
     connect(t) {
+      // `connect(5)` was sent as token=5, `connect({})` as token=[object Object].
+      if (t != null && typeof t !== 'string' && typeof t !== 'function') throw new TypeError(`connect: the token must be a string or a function giving one, got ${described(t)}`);
       if (!(options.WebSocket ?? g.WebSocket)) {
         throw new TypeError("connect: no global WebSocket (Node 20): create the client with ws's, createRealtimeClient({ url, WebSocket }), WebSocket imported from 'ws'");
       }
@@ -892,7 +910,7 @@ function num(name: string, value: number | undefined, fallback: number, min?: nu
 
 /** What a wrong option or value is, shortly (`42`, `NaN`, `a string`, `an object`): not the runtime's preview, whose bytes every page would load. */
 function described(value: unknown): string {
-  return typeof value === 'object' && value !== null ? (Array.isArray(value) ? 'an array' : 'an object') : typeof value === 'string' || typeof value === 'function' ? `a ${typeof value}` : String(value);
+  return typeof value === 'object' && value !== null ? (Array.isArray(value) ? 'an array' : 'an object') : ['string', 'function', 'bigint', 'symbol'].includes(typeof value) ? `a ${typeof value}` : String(value);
 }
 
 const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);

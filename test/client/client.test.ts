@@ -1053,3 +1053,126 @@ describe('client: close codes', () => {
     expect(reconnectAdvice(1006)).toBe('yes');
   });
 });
+
+describe('client: a stream that starts over without a cursor (found by a hostile tester)', () => {
+  it.each(['new', 'gap'])('a connection message with resume "%s" and no cursor: the new stream is delivered, not dropped as repeats', async (resume) => {
+    const whale = example('whale') as { data: object };
+    let sockets = 0;
+    const wss = await socketServer((ws) => {
+      // The first socket sends cursors 1..3 and closes (1012, restart); the restarted server,
+      // its cursors starting over, says so without a cursor of its own (it is optional).
+      const first = sockets++ === 0;
+      ws.send(JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: first ? 'new' : resume }, ts: new Date().toISOString() }));
+      for (const i of [1, 2, 3]) ws.send(JSON.stringify({ ...whale, cursor: `${i}` }));
+      if (first) setTimeout(() => ws.close(1012, 'restart'), 100);
+    });
+    try {
+      const client = nodeClient(wss.url, { polling: false, random: () => 0 });
+      const got: string[] = [];
+      const gaps: GapEvent[] = [];
+      client.on('whale', (_data, message) => got.push(message.cursor!));
+      client.on('gap', (e) => gaps.push(e));
+      client.connect('token');
+      await until(() => got.length === 6, 'both streams', 5000);
+      expect(got).toEqual(['1', '2', '3', '1', '2', '3']);
+      expect(client.getStatus()).toMatchObject({ duplicates: 0, cursor: '3' });
+      expect(gaps.map((g) => g.since)).toEqual(resume === 'gap' ? ['3'] : []);
+    } finally {
+      await wss.close();
+    }
+  });
+
+  it('a poll answered resume "new" to a cursor: the new stream is delivered, not dropped as repeats', async () => {
+    const whale = example('whale') as { data: object };
+    let polls = 0;
+    const server = await pollOnlyServer((req, res) => {
+      polls++;
+      const since = new URL(req.url!, 'http://x').searchParams.get('since');
+      // Cursors 1..3, then the server forgets them: `new`, and 1..3 of its new stream; then it holds.
+      if (polls > 2) return void setTimeout(() => res.writeHead(200).end(JSON.stringify({ cursor: since, resume: 'resumed', messages: [] })), 1000);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ cursor: '3', resume: 'new', messages: [1, 2, 3].map((i) => ({ ...whale, cursor: `${i}` })) }));
+    });
+    try {
+      const client = nodeClient(server.url, { fallbackAfter: 1, random: () => 0 });
+      const got: string[] = [];
+      client.on('whale', (_data, message) => got.push(message.cursor!));
+      client.connect('good');
+      await until(() => got.length === 6, 'both streams', 5000);
+      expect(got).toEqual(['1', '2', '3', '1', '2', '3']);
+      expect(client.getStatus().duplicates).toBe(0);
+    } finally {
+      closeClients();
+      await server.close();
+    }
+  });
+
+  it('a poll answered at once with the same page whatever the cursor (a caching proxy) is not asked hundreds of times a second', async () => {
+    const whale = example('whale') as { data: object };
+    let polls = 0;
+    const server = await pollOnlyServer((_req, res) => {
+      polls++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ cursor: 'e1.3', resume: 'resumed', messages: [1, 2, 3].map((i) => ({ ...whale, cursor: `e1.${i}` })) }));
+    });
+    try {
+      const client = nodeClient(server.url, { fallbackAfter: 1, random: () => 0 });
+      client.connect('good');
+      await until(() => client.getStatus().mode === 'polling', 'the polling fallback');
+      await sleep(2000);
+      // It polled 837 times in 3 s: every answer held messages, all repeats, and only empty answers counted.
+      expect(polls).toBeLessThanOrEqual(6);
+      expect(client.getStatus().received).toBe(3);
+    } finally {
+      closeClients();
+      await server.close();
+    }
+  });
+});
+
+describe('client: handlers (found by a hostile tester)', () => {
+  it('a handler that throws a value String() cannot convert is told as CLIENT_HANDLER_ERROR; the process and the other handlers go on', async () => {
+    const s = await server();
+    const client = nodeClient(s.url);
+    const thrown = [Object.create(null), { toString: () => { throw new Error('no'); } }, Proxy.revocable({}, {})];
+    thrown[2].revoke();
+    const errors: { code: string; message: string }[] = [];
+    const seen: string[] = [];
+    let n = 0;
+    client.on('error', (e) => errors.push(e as { code: string; message: string }));
+    client.on('trades', () => {
+      const value = thrown[n++];
+      throw 'proxy' in (value as object) ? (value as { proxy: object }).proxy : value;
+    });
+    client.on('trades', (trade) => seen.push(trade.id));
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    trades(s, 1, 4);
+    await until(() => seen.length === 4, 'every trade');
+    expect(seen).toEqual(ids(4));
+    expect(errors.slice(0, 3)).toEqual(Array(3).fill({ code: 'CLIENT_HANDLER_ERROR', message: 'a thrown value that cannot be shown' }));
+  });
+
+  it('a handler removed by an earlier handler of the same event is not called for it (as EventTarget)', async () => {
+    const s = await server();
+    const client = nodeClient(s.url);
+    const b: string[] = [];
+    const hb = (t: { id: string }) => b.push(t.id);
+    client.on('trades', () => client.off('trades', hb));
+    client.on('trades', hb);
+    let count = 0;
+    client.on('trades', () => count++);
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    trades(s, 1, 2);
+    await until(() => count === 2, 'both trades');
+    expect(b).toEqual([]);
+  });
+
+  it('connect refuses a token that is not a string or a function; no token is unauthorized without a made-up HTTP status', async () => {
+    const client = nodeClient('ws://127.0.0.1:9/api/ws');
+    expect(() => client.connect(5 as never)).toThrow(new TypeError('connect: the token must be a string or a function giving one, got 5'));
+    expect(() => client.connect({} as never)).toThrow(new TypeError('connect: the token must be a string or a function giving one, got an object'));
+    client.connect(null as never);
+    await until(() => client.getStatus().state === 'unauthorized', 'unauthorized');
+    expect(client.getStatus().lastHttpStatus).toBeNull();
+  });
+});
