@@ -476,30 +476,32 @@ const KNOWN_TYPE = 'knownType';
  * @throws Error when `strict` is assigned (a shape of ajv's output this does not know)
  */
 export function tolerantOnly(code: string): string {
-  let result = code;
-  // An `if (strict)` inside another one's `else` is reached by the next pass.
-  for (let pass = 0; pass < 16; pass++) {
-    const ast = parse(result, { ecmaVersion: 'latest', sourceType: 'module' });
-    const branches: { start: number; end: number; text: string }[] = [];
-    full(ast, (node: AnyNode) => {
-      if (node.type === 'IfStatement' && node.test.type === 'Identifier' && node.test.name === STRICT) {
-        branches.push({ start: node.start, end: node.end, text: node.alternate ? result.slice(node.alternate.start, node.alternate.end) : ';' });
-      }
-      if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier' && node.left.name === STRICT) {
-        throw new Error(`tolerantOnly: the strict argument is assigned: ${result.slice(node.start, node.end)}`);
-      }
-    });
-    const reads: { start: number; end: number; text: string }[] = [];
-    ancestorReads(ast, (identifier) => {
-      if (identifier.name === STRICT) reads.push({ start: identifier.start, end: identifier.end, text: 'false' });
-    });
-    const inside = (edit: { start: number; end: number }, others: { start: number; end: number }[]) => others.some((o) => o !== edit && o.start <= edit.start && edit.end <= o.end);
-    const outer = branches.filter((b) => !inside(b, branches));
-    const edits = [...outer, ...reads.filter((r) => !inside(r, outer))];
-    if (edits.length === 0) return result;
-    result = applyEdits(result, edits);
-  }
-  throw new Error('tolerantOnly: `if (strict)` nested deeper than 16');
+  const ast = parse(code, { ecmaVersion: 'latest', sourceType: 'module' });
+  /** Each `if (strict)` (replaced by its `else`, rewritten in turn) and each other read of `strict` (replaced by `false`). */
+  const edits: { start: number; end: number; alternate?: { start: number; end: number } | null }[] = [];
+  full(ast, (node: AnyNode) => {
+    if (node.type === 'IfStatement' && node.test.type === 'Identifier' && node.test.name === STRICT) edits.push({ start: node.start, end: node.end, alternate: node.alternate });
+    if (node.type === 'AssignmentExpression' && node.left.type === 'Identifier' && node.left.name === STRICT) {
+      throw new Error(`tolerantOnly: the strict argument is assigned: ${code.slice(node.start, node.end)}`);
+    }
+  });
+  ancestorReads(ast, (identifier) => {
+    if (identifier.name === STRICT) edits.push({ start: identifier.start, end: identifier.end });
+  });
+  edits.sort((x, y) => x.start - y.start || y.end - x.end);
+  // The text of [start, end) with the outermost edits inside it applied; an `else` kept is rendered the same way.
+  const render = (start: number, end: number): string => {
+    let text = '';
+    let at = start;
+    for (const edit of edits) {
+      if (edit.start < at || edit.end > end) continue;
+      text += code.slice(at, edit.start);
+      text += edit.alternate === undefined ? 'false' : edit.alternate === null ? ';' : render(edit.alternate.start, edit.alternate.end);
+      at = edit.end;
+    }
+    return text + code.slice(at, end);
+  };
+  return render(0, code.length);
 }
 
 const STRICT = 'strict';
