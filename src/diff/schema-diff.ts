@@ -107,9 +107,15 @@ interface Shape {
 const ANYTHING: SchemaNode = {};
 const NOTHING: SchemaNode = { not: {} };
 
-/** A schema as the walk reads it: a boolean one as {@link ANYTHING} or {@link NOTHING}. */
+/** A schema as the walk reads it: a boolean one as {@link ANYTHING} or {@link NOTHING}, and `{ "not": {} }` (or `{ "not": true }`), `false` written out, as NOTHING. */
 function asSchema(node: SchemaNode | boolean): SchemaNode {
-  return node === true ? ANYTHING : node === false ? NOTHING : node;
+  return node === true ? ANYTHING : node === false || admitsNothing(node) ? NOTHING : node;
+}
+
+/** Whether `node` is `{ not: <anything> }` with annotations at most: the long form of `false`. */
+function admitsNothing(node: SchemaNode): boolean {
+  const { not, ...rest } = node as SchemaNode & { not?: SchemaNode | boolean };
+  return (not === true || (typeof not === 'object' && not !== null && Object.keys(withoutAnnotations(not)).length === 0)) && Object.keys(withoutAnnotations(rest)).length === 0;
 }
 
 /** {@link Walk.compared}'s mark of a pair walked to its end: never walked again. */

@@ -21,6 +21,16 @@ describe('a boolean subschema, which the loader and generate accept (a hostile t
     expect(at(await diffFiles(withFee(false), base), 'trades', '/data/fee')).toEqual([{ rule: 'schema-changed', level: 'breaking', text: 'now admits values, where it admitted none (false)' }]);
     expect(at(await diffFiles(withFee(true), withFee(false)), 'trades', '/data/fee')).toEqual([{ rule: 'schema-changed', level: 'compatible', text: 'now admits no value (false)' }]);
     expect(at(await diffFiles(withFee(false), withFee(false)), 'trades', '/data/fee')).toEqual([]);
+
+  });
+
+  it('`{ "not": {} }`, `false` written out, reads as `false` (it was compared as a schema with no type: a widening)', async () => {
+    for (const nothing of [{ not: {} }, { not: true }, { not: { description: 'anything' }, description: 'never sent' }]) {
+      expect(at(await diffFiles(base, withFee(nothing)), 'trades', '/data/fee'), JSON.stringify(nothing)).toEqual([{ rule: 'schema-changed', level: 'compatible', text: 'now admits no value (false)' }]);
+      expect(at(await diffFiles(withFee(nothing), withFee(false)), 'trades', '/data/fee')).toEqual([]);
+    }
+    // Not every `not` admits nothing.
+    expect(at(await diffFiles(base, withFee({ not: { type: 'string' } })), 'trades', '/data/fee')).not.toContainEqual(expect.objectContaining({ text: 'now admits no value (false)' }));
   });
 });
 
