@@ -32,9 +32,10 @@ export interface Change {
    * `older-peers` (message and protocol facts); and `producer-code`, in either direction, when
    * the generated type of what producers build narrows (a field they must now supply, a value
    * they may no longer use): code that builds the message no longer compiles; and
-   * `other-language-code`, in either direction, when a field's Go and Python type changes
-   * (integer ↔ number: int64 ↔ float64, int ↔ float) although its TypeScript type does not:
-   * code built on those types, sending or receiving, may no longer compile; and
+   * `other-language-code`, in either direction, when a field's JSON types change, and its Go
+   * and Python types with them (integer ↔ number too: int64 ↔ float64, int ↔ float, although
+   * its TypeScript type stays `number`): code built on those types, sending or receiving, may
+   * no longer compile; and
    * `python-consumers` (server→client) when a closed list gains values or opens: the generated
    * Python decoders read a closed list as an `Enum`, which raises on a value it does not list,
    * so an older Python consumer fails where a tolerant validator takes the value with a notice
@@ -201,14 +202,27 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
     worst = worst === null ? 'strict' : worse(worst, 'strict');
   }
   return {
-    changes: changes.map((change) => (narrowsBuiltType(change)
-      ? { ...change, impact: `${change.impact}; code that builds the message may no longer compile against the newer generated types: a major release`, breaks: [...whoBreaks(change), 'producer-code'] }
-      : retypesOtherLanguages(change)
-        ? { ...change, impact: `${change.impact}; Go and Python give the field another type (int64 or float64, int or float): code built on them may no longer compile, a major release`, breaks: [...whoBreaks(change), 'other-language-code'] }
-        : { ...change, breaks: whoBreaks(change) })),
+    changes: changes.map(withCodeImpact),
     counts, worst, semver,
     protocolVersion: { before: before.protocol.version, after: after.protocol.version, suggested, bumped },
   };
+}
+
+/** `change` with who it breaks, and what it does to code built on the generated types (producer code, Go and Python). */
+function withCodeImpact(change: ChangeInput): Change {
+  const breaks = whoBreaks(change);
+  let impact = change.impact;
+  if (narrowsBuiltType(change)) {
+    impact += '; code that builds the message may no longer compile against the newer generated types: a major release';
+    breaks.push('producer-code');
+  }
+  if (retypesOtherLanguages(change)) {
+    impact += change.rule === 'type-changed' || !sameNumericKinds(change)
+      ? '; Go and Python give the field another type: code built on them may no longer compile, a major release'
+      : '; Go and Python give the field another type (int64 or float64, int or float): code built on them may no longer compile, a major release';
+    breaks.push('other-language-code');
+  }
+  return { ...change, impact, breaks };
 }
 
 /**
@@ -239,12 +253,12 @@ function whoBreaks(change: ChangeInput): Peer[] {
  * Rules that narrow the TypeScript type generated for what a producer builds (`TradesMessage`,
  * the argument of `createTrades`): a field it must now supply, or may no longer write (the
  * generated object types are closed: an object literal with it no longer compiles), a value,
- * a JSON type or `null` it may no longer write, an open string become a closed list or a fixed
+ * a JSON type (dropped, or changed for another) or `null` it may no longer write, an open string become a closed list or a fixed
  * value. Code that builds the message (the server for server→client, the client for
  * client→server) may no longer compile. Ranges, lengths, patterns and formats are not in the
  * types, nor is integer against number (`type-narrowed` from number to integer is not counted).
  */
-const NARROWS_BUILT_TYPE = new Set<RuleId>(['required-property-added', 'property-made-required', 'enum-value-removed', 'enum-added', 'const-added', 'const-changed', 'made-non-nullable', 'optional-property-removed', 'additional-properties-forbidden']);
+const NARROWS_BUILT_TYPE = new Set<RuleId>(['type-changed', 'required-property-added', 'property-made-required', 'enum-value-removed', 'enum-added', 'const-added', 'const-changed', 'made-non-nullable', 'optional-property-removed', 'additional-properties-forbidden']);
 
 function narrowsBuiltType(change: ChangeInput): boolean {
   if (change.direction === null) return false;
@@ -264,11 +278,19 @@ function narrowsBuiltType(change: ChangeInput): boolean {
  * was called a minor release while their Go code no longer compiled.
  */
 function retypesOtherLanguages(change: ChangeInput): boolean {
-  if (change.direction === null || (change.rule !== 'type-narrowed' && change.rule !== 'type-widened')) return false;
+  if (change.direction === null || (change.rule !== 'type-narrowed' && change.rule !== 'type-widened' && change.rule !== 'type-changed')) return false;
+  // A JSON type changed (number → string): every language's type of the field changes.
+  if (change.rule === 'type-changed') return true;
+  if (!Array.isArray(change.before) || !Array.isArray(change.after)) return false;
+  const exact = (types: unknown[]) => [...new Set(types.map(String))].sort().join();
+  return exact(change.before) !== exact(change.after);
+}
+
+/** Whether a type change is integer ↔ number alone (one TypeScript type, `number`, on both sides). */
+function sameNumericKinds(change: ChangeInput): boolean {
   if (!Array.isArray(change.before) || !Array.isArray(change.after)) return false;
   const numeric = (types: unknown[]) => [...new Set(types.map((type) => (type === 'integer' ? 'number' : String(type))))].sort().join();
-  const exact = (types: unknown[]) => [...new Set(types.map(String))].sort().join();
-  return numeric(change.before) === numeric(change.after) && exact(change.before) !== exact(change.after);
+  return numeric(change.before) === numeric(change.after);
 }
 
 /** Changes that alter no message's validity and no peer's behaviour: a patch release. */

@@ -183,7 +183,9 @@ function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
   if (typeChange) add({ ...typeChange, before: typesA && [...typesA], after: typesB && [...typesB] });
 
   compareValues(a.node, b.node, add);
-  compareBounds(a.node, b.node, add);
+  // A bound of a type one side does not admit constrains nothing there: a number become a
+  // string loses its `exclusiveMinimum` with the type, which is no second change.
+  compareBounds(a.node, b.node, add, (type) => (type === 'number' ? mayBeNumber(typesA) && mayBeNumber(typesB) : mayBe(typesA, type) && mayBe(typesB, type)));
 
   const objectBoth = mayBe(typesA, 'object') && mayBe(typesB, 'object');
   if (objectBoth) compareObjects(a.node, b.node, pointer, inner, add);
@@ -454,9 +456,20 @@ function compareLimits(a: Limit | undefined, b: Limit | undefined, lower: boolea
   return a.exclusive === b.exclusive ? 0 : b.exclusive ? -1 : 1;
 }
 
-function compareBounds(a: SchemaNode, b: SchemaNode, add: Add): void {
+/** Whether `types` admits a number (an integer is one). */
+function mayBeNumber(types: Set<string> | undefined): boolean {
+  return mayBe(types, 'number') || mayBe(types, 'integer');
+}
+
+/** The JSON type each length bound applies to. */
+const BOUND_TYPES: Record<(typeof LOWER_BOUNDS)[number] | (typeof UPPER_BOUNDS)[number], string> = {
+  minLength: 'string', maxLength: 'string', minItems: 'array', maxItems: 'array', minProperties: 'object', maxProperties: 'object',
+};
+
+/** Numeric, length and size bounds, each compared where both sides may be of the type it applies to (`both`). */
+function compareBounds(a: SchemaNode, b: SchemaNode, add: Add, both: (type: string) => boolean): void {
   // Numeric bounds by the range they leave, so `minimum 0` becoming `exclusiveMinimum 0` narrows.
-  for (const lower of [true, false]) {
+  for (const lower of both('number') ? [true, false] : []) {
     const before = limitOf(a, lower);
     const after = limitOf(b, lower);
     const order = compareLimits(before, after, lower);
@@ -464,7 +477,8 @@ function compareBounds(a: SchemaNode, b: SchemaNode, add: Add): void {
     const what = before === undefined ? `${after!.text} added` : after === undefined ? `${before.text} removed` : `${before.text} changed to ${after.text}`;
     add({ rule: order < 0 ? 'range-narrowed' : 'range-widened', accepts: order < 0 ? 'fewer' : 'more', before: before?.value, after: after?.value, text: what });
   }
-  const bound = (keyword: string, lower: boolean) => {
+  const bound = (keyword: keyof typeof BOUND_TYPES, lower: boolean) => {
+    if (!both(BOUND_TYPES[keyword])) return;
     const before = a[keyword] as number | undefined;
     const after = b[keyword] as number | undefined;
     if (before === after) return;
@@ -477,7 +491,7 @@ function compareBounds(a: SchemaNode, b: SchemaNode, add: Add): void {
   for (const keyword of UPPER_BOUNDS) bound(keyword, false);
   const multipleA = a.multipleOf as number | undefined;
   const multipleB = b.multipleOf as number | undefined;
-  if (multipleA !== multipleB) {
+  if (multipleA !== multipleB && both('number')) {
     if (multipleA === undefined) add({ rule: 'range-narrowed', accepts: 'fewer', after: multipleB, text: `multipleOf ${multipleB} added` });
     else if (multipleB === undefined) add({ rule: 'range-widened', accepts: 'more', before: multipleA, text: `multipleOf ${multipleA} removed` });
     else if (Number.isInteger(multipleB / multipleA)) add({ rule: 'range-narrowed', accepts: 'fewer', before: multipleA, after: multipleB, text: `multipleOf changed from ${multipleA} to ${multipleB}` });

@@ -16,10 +16,17 @@ describe('integer ↔ number (found by a fresh user: a minor release whose Go co
     }
   });
 
-  it('is not said of a change that TypeScript sees too (number → number or string)', async () => {
-    const retyped = patchSchemas(before, [{ op: 'replace', path: '/trades.json/definitions/TradeData/properties/quantity/type', value: ['number', 'string'] }]);
-    const changes = quantity((await diffFiles(before, retyped)).changes);
-    expect(changes.length).toBeGreaterThan(0);
-    for (const change of changes) expect(change.breaks).not.toContain('other-language-code');
+  it('is said of a JSON type change TypeScript sees too, beside producer-code, once per field (found by a fresh user: number → string listed neither)', async () => {
+    const retyped = (value: unknown) => patchSchemas(before, [{ op: 'replace', path: '/trades.json/definitions/TradeData/properties/quantity', value }]);
+    const widened = quantity((await diffFiles(before, retyped({ type: ['number', 'string'], exclusiveMinimum: 0 }))).changes);
+    expect(widened.map(({ rule, breaks }) => ({ rule, breaks }))).toEqual([{ rule: 'type-widened', breaks: ['tolerant-consumers', 'strict-consumers', 'other-language-code'] }]);
+    const report = await diffFiles(before, retyped({ type: 'string' }));
+    // The bound went with the number: no second change (`range-widened`, "exclusiveMinimum 0 removed").
+    expect(quantity(report.changes).map(({ rule, breaks, impact }) => ({ rule, breaks, impact: impact.replace(/^.*?; /, '') }))).toEqual([{
+      rule: 'type-changed',
+      breaks: ['tolerant-consumers', 'strict-consumers', 'producer-code', 'other-language-code'],
+      impact: 'code that builds the message may no longer compile against the newer generated types: a major release; Go and Python give the field another type: code built on them may no longer compile, a major release',
+    }]);
+    expect(report.semver).toBe('major');
   });
 });
