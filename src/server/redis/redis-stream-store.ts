@@ -82,6 +82,8 @@ export interface RedisStreamStore extends StreamStore {
 
 interface StoreKeys {
   epoch: string;
+  /** `<epoch> <position>`: where the epoch a rotation started begins (see ROTATE_SCRIPT). */
+  epochStart: string;
   seq: string;
   head: string;
   global: string;
@@ -188,7 +190,8 @@ function redisUrlProblem(url: string): string | undefined {
  * Creates a StreamStore on Redis (issue 12) and connects it. Layout under `keyPrefix`:
  * `:u:{<userId>}` one stream per user (expires `maxAgeMs` after its last entry), `:g` the global
  * stream, `:all` every entry (admin replay, node catch-up), `:seq` the dense sequence, `:head`
- * the last position used or handed out, `:epoch` the epoch, `:fanout` the pub/sub channel.
+ * the last position used or handed out, `:epoch` the epoch, `:epoch-start` where an epoch a
+ * rotation began starts, `:fanout` the pub/sub channel.
  * Append is one Lua script (position, XADD, trim, PUBLISH), so every node receives entries in
  * one order. Appends made in one event-loop turn share a script call and its PUBLISH, at most
  * 256 entries and 4 MiB of them (an entry larger than that goes alone), and at most 4 MiB of
@@ -258,6 +261,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   const logger = options.logger ?? consoleLogger;
   const keys: StoreKeys = {
     epoch: `${prefix}:epoch`,
+    epochStart: `${prefix}:epoch-start`,
     seq: `${prefix}:seq`,
     head: `${prefix}:head`,
     global: `${prefix}:g`,
@@ -298,7 +302,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   }
   cmd.defineCommand('rcAppend', { lua: APPEND_SCRIPT });
   cmd.defineCommand('rcRead', { lua: READ_SCRIPT });
-  cmd.defineCommand('rcRotate', { numberOfKeys: 2, lua: ROTATE_SCRIPT });
+  cmd.defineCommand('rcRotate', { numberOfKeys: 3, lua: ROTATE_SCRIPT });
 
   const listeners = new Set<(entry: StreamEntry) => void>();
   const gapListeners = new Set<(gap: StreamGap) => void>();
@@ -643,12 +647,26 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
 
   /** Replaces `lost`, the epoch in which Redis lost writes, by a new one (once, whoever asks first); the epoch in force. */
   async function rotate(lost: string, why: string): Promise<string> {
-    const now = await cmd.rcRotate(keys.epoch, keys.all, lost, newEpoch());
+    const now = await cmd.rcRotate(keys.epoch, keys.all, keys.epochStart, lost, newEpoch());
     if (now !== lost) logger.warn({ event: 'epoch-rotated', url: where, from: lost, to: now, detail: why }, 'Redis lost writes: new epoch');
     return now;
   }
 
   /** `maxBytes`: of the frames per stream, past its first entry (Infinity: no byte bound). */
+  /** The position epoch `current` begins after (see {@link StoreKeys.epochStart}), or undefined when Redis records another epoch's. */
+  async function epochStart(current: string): Promise<number | undefined> {
+    let recorded: string | null;
+    try {
+      recorded = await cmd.get(keys.epochStart);
+    } catch (err) {
+      unanswered(err);
+      throw err;
+    }
+    if (recorded === null) return 0;
+    const [recordedEpoch, position] = recorded.split(' ');
+    return recordedEpoch === current && /^\d+$/.test(position ?? '') ? Number(position) : undefined;
+  }
+
   async function readStreams(streams: string[], since: number, limit: number, maxBytes = Infinity): Promise<DecodedRead> {
     let reply: unknown[];
     try {
@@ -732,14 +750,20 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       if (isGap) {
         // Another epoch: Redis lost its history (or this cursor is older than it). All it holds
         // now is new to this reader, when none of it is trimmed away.
-        if (pos.epoch !== read.epoch) {
-          // Nothing of this epoch is lost when the all-stream was never trimmed, and no stream of
-          // the viewer lost an entry after the epoch's first one (a user stream's "deleted" bound
-          // may predate it: the expiry of an earlier stream of theirs, see scripts.ts).
-          const [fresh, all] = await Promise.all([readStreams(streams, 0, Math.max(1, limit), maxBytes), readStreams([keys.all], 0, 1)]);
+        // Where this epoch begins: 0 for one Redis started empty; after the position of the
+        // last entry a rotation found (a Redis back from an older snapshot), whose entries are
+        // the old epoch's; unknown (plain gap) when the start recorded is another epoch's.
+        const start = pos.epoch !== read.epoch ? await epochStart(read.epoch) : undefined;
+        if (start !== undefined) {
+          // Nothing of this epoch is lost when the all-stream was never trimmed past its start,
+          // and no stream of the viewer lost an entry after the epoch's first one (a user
+          // stream's "deleted" bound may predate it: the expiry of an earlier stream of theirs,
+          // see scripts.ts). Before, any rotation left every later entry undelivered to a cursor
+          // of the old epoch: the rotation's own mark read as a trim (a hostile tester).
+          const [fresh, all] = await Promise.all([readStreams(streams, start, Math.max(1, limit), maxBytes), readStreams([keys.all], start, 1)]);
           const origin = all.streams[0]!;
           const first = origin.entries[0] ? parseEntryId(origin.entries[0][0])!.position : Infinity;
-          if (fresh.epoch === read.epoch && all.epoch === read.epoch && parseEntryId(origin.deleted)!.position === 0 && fresh.streams.every((s) => parseEntryId(s.deleted)!.position < first)) {
+          if (fresh.epoch === read.epoch && all.epoch === read.epoch && parseEntryId(origin.deleted)!.position <= start && fresh.streams.every((s) => parseEntryId(s.deleted)!.position < first)) {
             const { entries, more } = merged(fresh, viewer, limit, maxBytes);
             return { resume: 'gap', cursor: entries.length > 0 ? entries[entries.length - 1]!.cursor : formatCursor(fresh.epoch, fresh.head), entries, more };
           }

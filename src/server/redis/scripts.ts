@@ -191,12 +191,14 @@ return out
 `;
 
 /**
- * rotate: KEYS = epoch, all-stream. ARGV = the epoch found to have lost writes, a new epoch.
- * Replaces the epoch only if it is still the one given (another node may have replaced it
- * already), so a loss starts one new epoch, however many nodes notice it; and records every
- * entry held then as gone (the all-stream's max-deleted-entry-id), so that a cursor of the old
- * epoch reads `gap` without them: they were the old epoch's, and a reader may hold them already
- * (they came back as new entries, doubled: a reviewer). Returns the epoch now in force.
+ * rotate: KEYS = epoch, all-stream, epoch start. ARGV = the epoch found to have lost writes, a
+ * new epoch. Replaces the epoch only if it is still the one given (another node may have
+ * replaced it already), so a loss starts one new epoch, however many nodes notice it; records
+ * every entry held then as gone (the all-stream's max-deleted-entry-id), so that a cursor of
+ * the old epoch reads `gap` without them: they were the old epoch's, and a reader may hold them
+ * already (they came back as new entries, doubled: a reviewer); and writes the epoch start,
+ * `<new epoch> <position of that newest entry>`: the new epoch's entries are the ones after
+ * it, which a cursor of the old epoch gets after its `gap`. Returns the epoch now in force.
  */
 export const ROTATE_SCRIPT = `
 local epoch = redis.call('GET', KEYS[1])
@@ -204,7 +206,12 @@ if (not epoch) or epoch == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[2])
   epoch = ARGV[2]
   local newest = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
-  if newest[1] then redis.call('XSETID', KEYS[2], newest[1][1], 'MAXDELETEDID', newest[1][1]) end
+  local start = '0'
+  if newest[1] then
+    redis.call('XSETID', KEYS[2], newest[1][1], 'MAXDELETEDID', newest[1][1])
+    start = string.match(newest[1][1], '^(%d+)-')
+  end
+  redis.call('SET', KEYS[3], epoch .. ' ' .. start)
 end
 return epoch
 `;

@@ -772,6 +772,12 @@ describe.skipIf(!tool.available)(`Redis restored from an older snapshot ${tool.r
       const after = await waitForAppend(() => a.append('alice', 'trades', frame(5, 'alice')));
       expect(after.cursor.split('.')[0]).not.toBe(first.cursor.split('.')[0]);
       await waitFor(() => seen.some((e) => e.cursor === after.cursor), 'the entry after the restart, live');
+      // A reader of the old epoch that comes back later gets, after its gap, what the new epoch
+      // holds, and only that (a hostile tester: nothing, though Redis held it), over and over.
+      const again = await a.read({ userId: 'alice', admin: false }, first.cursor, 10);
+      expect({ resume: again.resume, cursors: again.entries.map((e) => e.cursor) }).toEqual({ resume: 'gap', cursors: [after.cursor] });
+      const admin = await a.read({ userId: 'root', admin: true }, first.cursor, 10);
+      expect({ resume: admin.resume, cursors: admin.entries.map((e) => e.cursor) }).toEqual({ resume: 'gap', cursors: [after.cursor] });
     } finally {
       await a.close();
       await persisted.stop();
