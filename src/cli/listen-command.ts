@@ -10,6 +10,7 @@ import { cut, type ValidationError } from '../runtime/errors.js';
 import { inertJson, noticeMessage, oneLine, shownPointer } from './report.js';
 import { duplicateKeyError, findDuplicateKeys, findLoneSurrogates, loneSurrogateError, MAX_NESTING_DEPTH, mayHoldSurrogateEscape, nestingError, syntaxErrorBefore } from './sources/text.js';
 import type { ValidationMode } from '../runtime/validate.js';
+import { isSecretName } from '../shared/secrets.js';
 
 
 /** Period of listen's heartbeat timer, ms: how it tells that its event loop was held up (see `arrivedAfter`). */
@@ -561,16 +562,6 @@ function redactPieces(text: string, secrets: readonly string[]): string {
   }
   return out;
 }
-
-/**
- * Names of query parameters that hold a secret besides `token`, by their last word (after `_`,
- * `-` or `.`, or a camelCase capital): `access_token`, `api_key`, `apiKey`, `password`, `pwd`,
- * `client_secret`, `sig`, `auth`, `jwt`, `session_id`, … (a hostile tester's `api_key` was
- * printed as given); not `author`, `design` or `monkey`.
- */
-const SECRET_WORD = /(?:^|[_.-])(?:token|key|apikey|secret|pass|passwd|password|pwd|sig|signature|auth|jwt|session|sessionid|sid|credentials?)$/i;
-const SECRET_CAMEL = /[a-z0-9](?:Token|Key|Secret|Pass|Password|Sig|Signature|Auth|Session|SessionId|Credentials?)$/;
-const isSecretName = (name: string) => SECRET_WORD.test(name) || SECRET_CAMEL.test(name);
 
 /** The query parameters of `url` whose names say they hold a secret, as `[name, value]`. */
 function secretParams(url: URL): [string, string][] {

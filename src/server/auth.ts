@@ -3,6 +3,7 @@ import { createPublicKey, KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { preview } from '../runtime/errors.js';
 import { hasLoneSurrogate } from '../runtime/lone-surrogates.js';
+import { isSecretName, JWT_LIKE } from '../shared/secrets.js';
 
 /** Who is on the other end of a socket or a poll. */
 export interface Principal {
@@ -80,14 +81,14 @@ export function tokenOf(request: IncomingMessage, url: URL): string | null {
   return null;
 }
 
-/** Query parameters whose value is a credential, by name as `URLSearchParams` decodes it (lower case). */
-const CREDENTIAL_PARAMETERS = new Set(['token', 'access_token', 'jwt', 'auth']);
-
 /**
  * `url` (a request target such as `/api/ws?token=…`) with the value of `token`, and of any
- * credential-like parameter, replaced by `[redacted]`, for logs. A parameter is recognised by
- * its name as {@link tokenOf} reads it, so `?%74oken=` (which the server accepts as `token`) is
- * redacted too. A fragment, whatever it holds, is `#[redacted]`.
+ * parameter whose name says it holds a secret (`id_token`, `api_key`, `authorization`, …:
+ * {@link isSecretName}), replaced by `[redacted]`, for logs. A parameter is recognised by its
+ * name as {@link tokenOf} reads it, so `?%74oken=` (which the server accepts as `token`) is
+ * redacted too; one that holds a JWT under any other name, or as its name (`?<jwt>`,
+ * `?token%3D<jwt>`), is `[redacted]` whole (a hostile tester found six such logged whole). A
+ * fragment, whatever it holds, is `#[redacted]`.
  */
 export function redactUrl(url: string | undefined): string {
   if (url === undefined) return '';
@@ -102,9 +103,19 @@ export function redactUrl(url: string | undefined): string {
     const equals = parameter.indexOf('=');
     const rawName = equals === -1 ? parameter : parameter.slice(0, equals);
     const name = [...new URLSearchParams(`${rawName}=`).keys()][0] ?? '';
-    return CREDENTIAL_PARAMETERS.has(name.toLowerCase()) ? `${rawName}=[redacted]` : parameter;
+    if (isSecretName(name)) return `${rawName}=[redacted]`;
+    return JWT_LIKE.test(parameter) || JWT_LIKE.test(decoded(parameter)) ? '[redacted]' : parameter;
   });
   return `${base.slice(0, start + 1)}${parameters.join('&')}${fragment}`;
+}
+
+/** `text` percent-decoded, or as it is when it does not decode. */
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
 }
 
 /** The key types (`KeyObject.asymmetricKeyType`) each pinned algorithm verifies with. */

@@ -111,6 +111,23 @@ describe('HS256: every refused token gets 401 and no socket', () => {
     expect(redactUrl('/api/ws?since=k.1&tok%65n&x=%zz')).toBe('/api/ws?since=k.1&tok%65n=[redacted]&x=%zz');
     expect(redactUrl('/api/ws')).toBe('/api/ws');
   });
+
+  it('redacts a JWT under any name, or as a name, and parameters whose names say they hold a secret (a hostile tester: six logged whole)', async () => {
+    const jwt = await good('u1');
+    const cases = [`id_token=${jwt}`, `authorization=Bearer%20${jwt}`, `api_key=${jwt}`, `token%3D${jwt}`, jwt, `token[]=${jwt}`, `x=${encodeURIComponent(jwt)}`];
+    for (const query of cases) {
+      const redacted = redactUrl(`/api/ws/poll?since=k.1&${query}&b=2`);
+      expect(redacted, query).not.toContain(jwt.split('.')[1]);
+      expect(redacted, query).toMatch(/^\/api\/ws\/poll\?since=k\.1&.*\[redacted\]&b=2$/);
+    }
+    expect(redactUrl('/x?api_key=opaque&clientSecret=s&author=me')).toBe('/x?api_key=[redacted]&clientSecret=[redacted]&author=me');
+    // And in the server's log of a refused poll.
+    const url = new URL(server.url({ token: 'x' }).replace('/api/ws', '/api/ws/poll').replace(/^ws/, 'http'));
+    url.search = `?id_token=${jwt}`;
+    expect((await fetch(url)).status).toBe(401);
+    await sleep(20);
+    for (const line of lines) expect(line).not.toContain(jwt.split('.')[1]);
+  });
 });
 
 describe('public keys and JWKS, algorithms pinned', () => {
