@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { SERVER_MESSAGE_TYPES } from '../../generated/contract.js';
 import { validateMessage } from '../../src/runtime/validate.js';
 import { dashboardHandler } from '../../src/client/dashboard/handler.js';
-import { createRealtimeServer, startDemoProducer } from '../../src/server/index.js';
+import { createRealtimeServer, MemoryStreamStore, startDemoProducer, type StreamStore } from '../../src/server/index.js';
 import { connect, eventually, SECRET, sleep, startServer, token, trade } from './helpers.js';
 
 describe('close and stats', () => {
@@ -44,6 +44,41 @@ describe('close and stats', () => {
     await eventually(() => server.rt.stats().pendingPolls === 1);
     await server.rt.close();
     expect(await held).toMatchObject({ status: 200, body: { resume: 'resumed', messages: [] } });
+  });
+
+  it('close(): answers a held poll without reading a store that no longer answers (a hung Redis held it the command timeout: a hostile tester)', async () => {
+    const memory = new MemoryStreamStore();
+    let reads = 0;
+    let hang = false;
+    let release = (): void => undefined;
+    const hung = new Promise<void>((resolve) => (release = resolve));
+    // The store answers until the poll is held, then never (until released after the test).
+    const store: StreamStore = {
+      append: (...args) => memory.append(...args),
+      read: async (...args) => {
+        reads++;
+        if (hang) await hung;
+        return memory.read(...args);
+      },
+      subscribe: (listener) => memory.subscribe(listener),
+      status: () => memory.status(),
+      close: () => memory.close(),
+    };
+    const server = await startServer({ pollHoldMs: 20_000, store });
+    try {
+      const jwt = await token('u1');
+      const { cursor } = (await (await fetch(server.http(`/api/ws/poll?token=${jwt}`))).json()) as { cursor: string };
+      const held = fetch(server.http(`/api/ws/poll?token=${jwt}&since=${cursor}`)).then(async (r) => ({ status: r.status, body: await r.json() }));
+      await eventually(() => server.rt.stats().pendingPolls === 1);
+      hang = true;
+      const readsBefore = reads;
+      const closed = server.rt.close().then(() => 'closed');
+      expect(await Promise.race([closed, sleep(3000).then(() => 'still closing')])).toBe('closed');
+      expect(await held).toMatchObject({ status: 200, body: { resume: 'resumed', cursor, messages: [] } });
+      expect(reads).toBe(readsBefore);
+    } finally {
+      release();
+    }
   });
 
   it('stats() counts connections, sent per type, refusals per reason and closes per code', async () => {

@@ -808,17 +808,26 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   return store;
 }
 
+/**
+ * Ends a connection: QUIT, answered within {@link QUIT_WAIT_MS}, else a hard disconnect. A hung
+ * Redis (paused, a dead host whose sockets stay open) never answers: close() waited the whole
+ * command timeout for it, and a graceful stop took 10 s, past a container's stop grace.
+ */
 async function quit(client: Redis): Promise<void> {
   if (client.status === 'ready') {
-    try {
-      await client.quit();
-      return;
-    } catch {
-      // fall through to a hard disconnect
-    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const answered = await Promise.race([
+      client.quit().then(() => true, () => false),
+      new Promise<false>((resolve) => (timer = setTimeout(resolve, QUIT_WAIT_MS, false))),
+    ]);
+    clearTimeout(timer);
+    if (answered) return;
   }
   client.disconnect();
 }
+
+/** How long close() waits for Redis to answer QUIT, ms. */
+const QUIT_WAIT_MS = 1000;
 
 /** Entries of one append script call (and so of one fan-out message) at most. */
 const MAX_BATCH_ENTRIES = 256;

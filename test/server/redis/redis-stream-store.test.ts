@@ -637,6 +637,21 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     }
   });
 
+  it('close() with Redis hung does not wait its command timeout for QUIT (a graceful stop took 10 s: a hostile tester)', async () => {
+    const hung = await RedisServer.start();
+    try {
+      const a = await store({ url: hung.url, commandTimeoutMs: 5000, logger: collectingLogger() });
+      await a.append('alice', 'trades', frame(1, 'alice'));
+      hung.pause();
+      const closed = a.close().then(() => 'closed');
+      expect(await Promise.race([closed, new Promise((r) => setTimeout(r, 3000, 'still closing'))])).toBe('closed');
+      expect(a.status()).toMatchObject({ healthy: false });
+    } finally {
+      hung.resume();
+      await hung.stop();
+    }
+  });
+
   it('a publish rejected while Redis hangs says it may still be stored whenever it was sent: one without that word is never delivered (found by a hostile tester)', async () => {
     const hung = await RedisServer.start();
     try {
