@@ -577,6 +577,16 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     throw new Error(`Redis unreachable at ${where}: ${reason}`);
   }
   logger.info({ event: 'redis-store-started', url: where, epoch }, 'redis stream store started');
+  // A hung Redis is noticed by a command that waits past the command timeout; on a node where
+  // nobody publishes none was sent, and status() said healthy while every new socket was
+  // accepted, then closed with 1011 (a hostile tester). One PING a second, one at a time.
+  let beating = false;
+  const heartbeat = setInterval(() => {
+    if (closed || beating || cmd.status !== 'ready' || lostSince !== null) return;
+    beating = true;
+    cmd.ping().catch((err: unknown) => unanswered(err)).finally(() => (beating = false));
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
 
   // Appends made in one turn of the event loop go to Redis as one script call (in order), which
   // divides the per-call cost; the fan-out channel carries them as one message too. A batch is
@@ -634,7 +644,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         ? new Error(`Redis did not answer within ${commandTimeoutMs} ms: the message may still be stored and delivered if Redis runs the command later`)
         : away
           ? // ioredis's own words ("Stream isn't writeable and enableOfflineQueue options is false") said neither (a hostile tester).
-            new Error(`Redis is unavailable (${closed ? 'the stream store is closed' : `connection ${cmd.status}`}): not stored`)
+            new Error(`Redis is unavailable (${closed ? 'the stream store is closed' : 'no connection to it when the append was sent'}): not stored`)
           : sure
           ? (err as Error)
           : new Error(`the append got no answer from Redis (${(err as Error)?.message}): the message may still be stored and delivered if Redis runs the command later`);
@@ -798,6 +808,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      clearInterval(heartbeat);
       flush();
       listeners.clear();
       gapListeners.clear();
@@ -825,6 +836,9 @@ async function quit(client: Redis): Promise<void> {
   }
   client.disconnect();
 }
+
+/** How often an idle node asks Redis whether it still answers, ms. */
+const HEARTBEAT_MS = 1000;
 
 /** How long close() waits for Redis to answer QUIT, ms. */
 const QUIT_WAIT_MS = 1000;

@@ -637,6 +637,26 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     }
   });
 
+  it('a Redis that hangs while nobody publishes is noticed: unhealthy, new sockets 503, then recovers (a hostile tester: healthy for good)', async () => {
+    const hung = await RedisServer.start();
+    try {
+      const a = await store({ url: hung.url, commandTimeoutMs: 500, logger: collectingLogger() });
+      const server = await startServer({ store: a });
+      expect(a.status().healthy).toBe(true);
+      hung.pause();
+      // No command of this node's own: only a heartbeat can tell.
+      await waitFor(() => !a.status().healthy, 'unhealthy without a publish', 10_000);
+      expect(a.status().detail).toContain('no answer within 500 ms');
+      expect((await refusedStatus(server.url({ token: await token('alice') }))).status).toBe(503);
+      hung.resume();
+      await waitFor(() => a.status().healthy, 'recovery', 15_000);
+      await server.rt.close();
+    } finally {
+      hung.resume();
+      await hung.stop();
+    }
+  });
+
   it('close() with Redis hung does not wait its command timeout for QUIT (a graceful stop took 10 s: a hostile tester)', async () => {
     const hung = await RedisServer.start();
     try {
