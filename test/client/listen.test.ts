@@ -357,6 +357,19 @@ describe('listen', () => {
     expect(status).toBe(0);
   });
 
+  it('a server shutting down (1001, GoingAway) is no violation: said as its close (a fresh user: a run that overlapped a deploy failed)', async () => {
+    const going = await fixtureServer([connection], { code: 1001, reason: 'server shutting down' });
+    const { status, stdout } = await listen([going.url, '--duration', '3s']);
+    expect(stdout).not.toContain('close: ');
+    expect(stdout).toContain('closed by the server: 1001 "server shutting down"\n');
+    expect(stdout).toMatch(/\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
+    expect(status).toBe(0);
+    // With --count unmet it is still a run that fell short.
+    const few = await listen([going.url, '--count', '5', '--duration', '3s']);
+    expect(few.stdout).toContain('protocol: - (root) expected 5 frames within 3000 ms, got 1 before the server closed the connection with 1001\n');
+    expect(few.status).toBe(1);
+  });
+
   it('a server that closes with 1000 before --count frames, or after a silence longer than the ping interval, is reported', async () => {
     const short = await fixtureServer([connection], { code: 1000, reason: 'bye' });
     const few = await listen([short.url, '--count', '5', '--duration', '3s']);
