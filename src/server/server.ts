@@ -74,7 +74,7 @@ export interface RealtimeServerOptions {
   maxConsecutiveFaults?: number;
   /** Outbound messages per connection; pending states are conflated meanwhile. Default: unlimited. */
   outboundRate?: RateLimit | null;
-  /** The client's address for the per-IP limit. Default the socket's remote address; behind a proxy, read its header (e.g. the first of X-Forwarded-For) or every client shares the proxy's bucket. A hook that throws refuses the request with 401 (logged as `client-ip-threw`). */
+  /** The client's address for the per-IP limit. Default the socket's remote address; behind a proxy, read the address it appends (the last of X-Forwarded-For: the first is whatever the client sent) or every client shares the proxy's bucket. A hook that throws refuses the request with 401 (logged as `client-ip-threw`). */
   clientIp?: (request: IncomingMessage) => string;
   /** Upgrade attempts per client IP, and polls not admitted (refused for their token, their user's rate, the store). Default 10/s, burst 50. */
   attemptsPerIp?: RateLimit;
