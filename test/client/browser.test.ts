@@ -79,7 +79,8 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       // The server goes away: Offline, and the header does not say polling while no poll works.
       await h.stop();
       const state = () => page.locator('#state').textContent();
-      await expect.poll(state, { timeout: 30_000 }).toMatch(/^reconnecting \(polling fallback\), attempt \d+$/);
+      // With when the next socket attempt is due: the backoff may wait 30 s (a fresh user waited, unsure).
+      await expect.poll(state, { timeout: 30_000 }).toMatch(/^reconnecting \(polling fallback\), attempt \d+, next try in \d+ s$/);
       expect(await badge()).toBe('Offline');
       // No round trip is shown while no server answers.
       expect(await page.locator('#rtt').textContent()).toBe('–');

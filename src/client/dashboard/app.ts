@@ -69,6 +69,21 @@ function scheduleRender(): void {
   });
 }
 
+/**
+ * `, next try in 12 s` while offline with an attempt scheduled: after a crash the backoff can
+ * wait up to 30 s, and the page said nothing of it (a fresh user waited 20 s, unsure).
+ */
+function nextTry(status: RealtimeStatus): string {
+  // (While connecting, the attempt is under way: the time it was due is past.)
+  if (status.nextAttemptAt === null || status.state === 'connecting' || status.nextAttemptAt <= Date.now()) return '';
+  return `, next try in ${Math.ceil((status.nextAttemptAt - Date.now()) / 1000)} s`;
+}
+// The countdown moves while nothing else does.
+setInterval(() => {
+  const status = realtimeClient.getStatus();
+  if (status.mode === 'offline' && status.nextAttemptAt !== null) scheduleRender();
+}, 1000);
+
 let lastState: RealtimeStatus['state'] = 'idle';
 function render(status: RealtimeStatus): void {
   const badge = $('badge');
@@ -81,7 +96,7 @@ function render(status: RealtimeStatus): void {
   // The attempt count and the last failure's status stay after the socket opens (until it has
   // been stable a while, and for good), and count the socket's probes while polling works:
   // shown only while nothing delivers (a fresh user read `polling, attempt 7` as a failure).
-  const trouble = status.mode !== 'offline' ? '' : `${status.reconnectAttempts ? `, attempt ${status.reconnectAttempts}` : ''}${status.lastHttpStatus ? `, HTTP ${status.lastHttpStatus}` : ''}`;
+  const trouble = status.mode !== 'offline' ? '' : `${status.reconnectAttempts ? `, attempt ${status.reconnectAttempts}` : ''}${status.lastHttpStatus ? `, HTTP ${status.lastHttpStatus}` : ''}${nextTry(status)}`;
   $('state').textContent = `${state}${trouble}`;
   $('cursor').textContent = status.cursor ?? '–';
   $('received').textContent = String(status.received);
