@@ -989,7 +989,9 @@ describe('client: reconnection and resume', () => {
       const s = await server({ pingIntervalMs: 60_000 });
       const client = nodeClient(s.url, { pingIntervalMs: 60_000, pongTimeoutMs: 200, polling: false, backoff: { baseMs: 60_000, maxMs: 60_000 } });
       client.connect('good');
-      await until(() => client.getStatus().mode === 'ws', 'the socket');
+      // The pong of the ping sent at open in too: arriving after the offline hint, it proved the
+      // socket alive and the test waited a minute for the drop (a full run on a loaded machine).
+      await until(() => client.getStatus().mode === 'ws' && client.getStatus().rtt !== null, 'the socket, its first round trip measured');
       s.answering = false; // the network is gone: nothing comes back
       win.dispatchEvent(new Event('offline'));
       await until(() => client.getStatus().lastClose?.code === 4408, 'the unverified socket dropped within the pong timeout');
