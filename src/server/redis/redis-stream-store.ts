@@ -518,6 +518,17 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         last = head;
         return;
       }
+      if (read.epoch !== epoch && retired.has(read.epoch)) {
+        // An epoch this node replaced is back (Redis restored from the same older snapshot
+        // again): it lost writes again. Its live records were dropped as the old epoch's, and
+        // this node delivered nothing for good (a hostile tester): replace it again.
+        const why = `Redis came back with epoch ${read.epoch}, which it had replaced (restored from an older snapshot again)`;
+        const rotated = await rotate(read.epoch, why);
+        gap('epoch', `epoch ${epoch} → ${rotated}: ${why}`);
+        epoch = null;
+        last = null;
+        continue;
+      }
       if (read.epoch !== epoch) {
         gap('epoch', `epoch ${epoch} → ${read.epoch}: Redis lost its data`);
         epoch = read.epoch;
@@ -743,6 +754,13 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       const seenEpoch = epoch;
       const seenSeq = last?.seq;
       const read = await readStreams(streams, pos.position, Math.max(1, limit), maxBytes);
+      if (retired.has(read.epoch)) {
+        // An epoch this node replaced, back (an older snapshot restored again), before its
+        // catch-up replaced it again: what it holds may be what readers already have.
+        await rotate(read.epoch, `a read found epoch ${read.epoch}, which this node had replaced`);
+        void sync();
+        return store.read(viewer, since, limit, maxBytes);
+      }
       if (read.epoch === seenEpoch && seenSeq !== undefined && read.seq < seenSeq) {
         // Redis came back without writes this node saw, before its catch-up noticed: not `resumed`.
         await rotate(read.epoch, `a read found the sequence at ${read.seq}, below ${seenSeq}`);

@@ -770,6 +770,46 @@ describe.skipIf(!tool.available)(`Redis restored from an older snapshot ${tool.r
     await restoredFromSnapshot(true);
   });
 
+  it('a Redis restored from the same snapshot twice: the epoch it brings back is replaced again, and live delivery goes on (found by a hostile tester: it stopped for good)', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rc-redis-'));
+    const persisted = await RedisServer.start(undefined, { dir });
+    const logger = collectingLogger();
+    const a = await createRedisStreamStore({ url: persisted.url, keyPrefix: 'twice', logger });
+    try {
+      const gaps: StreamGap[] = [];
+      const seen: StreamEntry[] = [];
+      a.onGap((g) => gaps.push(g));
+      a.subscribe((e) => seen.push(e));
+      const first = await a.append('alice', 'trades', frame(1, 'alice'));
+      const saver = new Redis(persisted.url);
+      await saver.save();
+      saver.disconnect();
+      const epochs = [first.cursor.split('.')[0]];
+      for (let round = 1; round <= 2; round++) {
+        // Stored after the snapshot, then lost: the same snapshot comes back each time.
+        await waitForAppend(() => a.append('alice', 'trades', frame(10 * round, 'alice')));
+        await waitForAppend(() => a.append('alice', 'trades', frame(10 * round + 1, 'alice')));
+        await persisted.restart();
+        await waitFor(() => gaps.length === round, `the gap of restore ${round}`);
+        const after = await waitForAppend(() => a.append('alice', 'trades', frame(10 * round + 5, 'alice')));
+        epochs.push(after.cursor.split('.')[0]);
+        await waitFor(() => seen.some((e) => e.cursor === after.cursor), `the entry after restore ${round}, live`);
+      }
+      // Three epochs: the snapshot's, then a new one after each restore (the second restore brought the first back).
+      expect(new Set(epochs).size).toBe(3);
+      expect(logger.events.filter((e) => e.event === 'epoch-rotated')).toHaveLength(2);
+      // A reader of the first epoch gets a gap, and only what the newest epoch holds.
+      const r = await a.read({ userId: 'alice', admin: false }, first.cursor, 10);
+      expect(r.resume).toBe('gap');
+      expect(new Set(r.entries.map((e) => e.cursor.split('.')[0]))).toEqual(new Set([epochs[2]]));
+      expect(r.entries.map((e) => e.cursor)).toContain(seen.at(-1)!.cursor);
+    } finally {
+      await a.close();
+      await persisted.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   async function restoredFromSnapshot(appendsFirst: boolean): Promise<void> {
     const dir = mkdtempSync(path.join(tmpdir(), 'rc-redis-'));
     const persisted = await RedisServer.start(undefined, { dir });
