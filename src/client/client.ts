@@ -381,6 +381,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     let timeout: ReturnType<typeof setTimeout> | undefined;
     try {
       const t = typeof source === 'function' ? await Promise.race([source(), new Promise<never>((_, reject) => (timeout = setTimeout(reject, connectTimeout, new Error('timeout'))))]) : source;
+      // A provider's answer is checked as connect checks a token: 5 went out as token=5 (a hostile tester).
+      if (t != null && typeof t !== 'string') throw new TypeError(`the token provider must give a string, got ${described(t)}`);
       // A socket opened while the provider answered (a poll's stale ask): its answer is moot (it closed a working socket; a reviewer).
       if (open) return undefined;
       if (t === refused || !t) {

@@ -17,7 +17,17 @@ export function isSecretName(name: string): boolean {
 }
 
 /**
- * A JWT, whatever it is called: a base64url header that starts `{"` (`eyJ`), a payload, a dot.
- * A token under a name no list foresees (`?id_token=`, `?<jwt>`, `?token%3D<jwt>`) is one.
+ * A JWT, whatever it is called: two base64url segments of 12 characters or more (a header of
+ * any spelling, `eyJ…` or not, and a payload), each followed by a dot. A token under a name no
+ * list foresees (`?id_token=`, `?<jwt>`, `?token%3D<jwt>`) is one; a cursor (`k3x9a.1042`) is not.
  */
-export const JWT_LIKE = /eyJ[\w-]+\.[\w-]+\./;
+export const JWT_LIKE = /[\w-]{12,}\.[\w-]{12,}\./;
+
+/**
+ * `text` percent-decoded as far as it decodes, twice (a JWT encoded twice, `%252E`, still shows),
+ * each `%XX` on its own: one stray `%` does not leave the rest encoded.
+ */
+export function leniently(text: string): string {
+  const once = (t: string) => t.replace(/\+/g, ' ').replace(/%[0-9A-Fa-f]{2}/g, (escape) => String.fromCharCode(parseInt(escape.slice(1), 16)));
+  return once(once(text));
+}

@@ -1177,4 +1177,15 @@ describe('client: handlers (found by a hostile tester)', () => {
     await until(() => client.getStatus().state === 'unauthorized', 'unauthorized');
     expect(client.getStatus().lastHttpStatus).toBeNull();
   });
+
+  it('a token provider that gives something else than a string is a failed attempt told as CLIENT_TOKEN_ERROR, never sent (5 went out as token=5)', async () => {
+    const s = await server();
+    const client = nodeClient(s.url, { polling: false });
+    const errors: { code: string; message: string }[] = [];
+    client.on('error', (e) => errors.push(e as { code: string; message: string }));
+    client.connect((() => 5) as never);
+    await until(() => errors.length > 0, 'the token error');
+    expect(errors[0]).toEqual({ code: 'CLIENT_TOKEN_ERROR', message: 'TypeError: the token provider must give a string, got 5' });
+    expect(s.upgrades).toHaveLength(0);
+  });
 });

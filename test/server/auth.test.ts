@@ -121,6 +121,14 @@ describe('HS256: every refused token gets 401 and no socket', () => {
       expect(redacted, query).toMatch(/^\/api\/ws\/poll\?since=k\.1&.*\[redacted\]&b=2$/);
     }
     expect(redactUrl('/x?api_key=opaque&clientSecret=s&author=me')).toBe('/x?api_key=[redacted]&clientSecret=[redacted]&author=me');
+    // Any header spelling (a leading space: `IHsi…`), dots encoded with a stray `%` after, or encoded twice (the re-check of the fix).
+    const [header, payload, signature] = jwt.split('.');
+    const spaced = `${Buffer.from(` ${Buffer.from(header!, 'base64url').toString()}`).toString('base64url')}.${payload}.${signature}`;
+    for (const query of [`id=${spaced}`, `x=${header}%2E${payload}%2E${signature}%`, `x=${header}%252E${payload}%252E${signature}`]) {
+      expect(redactUrl(`/api/ws/poll?${query}&b=2`), query).toBe('/api/ws/poll?[redacted]&b=2');
+    }
+    // A cursor is no JWT.
+    expect(redactUrl('/api/ws/poll?since=e0123456789abcdef.1705251000000000&b=2')).toBe('/api/ws/poll?since=e0123456789abcdef.1705251000000000&b=2');
     // And in the server's log of a refused poll.
     const url = new URL(server.url({ token: 'x' }).replace('/api/ws', '/api/ws/poll').replace(/^ws/, 'http'));
     url.search = `?id_token=${jwt}`;

@@ -284,6 +284,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     autoResubscribe: false,
     retryStrategy: (times) => (started && !closed ? Math.min(100 * times, 2000) : null),
     commandTimeout: commandTimeoutMs,
+    // How long a socket ended by close() may take to close before it is destroyed (ioredis's
+    // default, 2 s, held a stopping process that long on a hung Redis: a hostile tester).
+    disconnectTimeout: 200,
   };
   const ownsClient = !options.client;
   // ioredis turns TLS on for `rediss://` in lower case only: `REDISS://` connected in plain text.
