@@ -7,6 +7,7 @@ import type { CompiledNoticeSink, CompiledValidatorError } from './validators.js
  * value outside a closed list passes and is reported in `notices` when given.
  *
  * @returns `undefined` when `type` is not a message type, `null` when `data` is valid,
- *   else the first error (one element)
+ *   else the errors of the first fault: one, or for a value no branch of an `anyOf` admits,
+ *   each branch's, then the `anyOf`'s
  */
 export declare function checkTolerant(type: string, data: unknown, notices?: CompiledNoticeSink, typeRead?: boolean): CompiledValidatorError[] | null | undefined;

@@ -48,7 +48,7 @@ export interface CompiledNoticeSink {
  * the validator reads `data.type` and judges that.
  *
  * @returns `undefined` when `type` is not a message type (inherited names such as
- *   "constructor" are not), `null` when `data` is valid, else the first error (one element)
+ *   "constructor" are not), `null` when `data` is valid, else the errors of the first fault (one; for a value no branch of an `anyOf` admits, each branch's, then the `anyOf`'s)
  */
 export declare function checkMessage(type: string, data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink, typeRead?: boolean): CompiledValidatorError[] | null | undefined;
 

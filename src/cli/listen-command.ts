@@ -108,7 +108,8 @@ interface Output {
  * refused unparsed (keyword `depth`), as `validate` refuses such a line. Times are those frames
  * may have come at: a ping read late because this client was busy checking a large frame is
  * not late for that (only when it is late whenever it came while the client was busy). A run with
- * no frame at all, or that the server ends by closing with any code but 1000, is a violation.
+ * no frame at all, or that the server ends by closing with any code but 1000 and 1001
+ * (GoingAway: a server shutting down), is a violation.
  * With `count`, exactly the first `count` frames are checked; later ones are ignored, and fewer
  * is a violation of its own (`protocol:`), whether `durationMs` ran out or the server closed
  * first, with whatever code: an early close with 4000 is reported as both.

@@ -398,7 +398,8 @@ const TOLERANT_DTS = `import type { CompiledNoticeSink, CompiledValidatorError }
  * value outside a closed list passes and is reported in \`notices\` when given.
  *
  * @returns \`undefined\` when \`type\` is not a message type, \`null\` when \`data\` is valid,
- *   else the first error (one element)
+ *   else the errors of the first fault: one, or for a value no branch of an \`anyOf\` admits,
+ *   each branch's, then the \`anyOf\`'s
  */
 export declare function checkTolerant(type: string, data: unknown, notices?: CompiledNoticeSink, typeRead?: boolean): CompiledValidatorError[] | null | undefined;
 `;
@@ -538,7 +539,7 @@ export interface CompiledNoticeSink {
  * the validator reads \`data.type\` and judges that.
  *
  * @returns \`undefined\` when \`type\` is not a message type (inherited names such as
- *   "constructor" are not), \`null\` when \`data\` is valid, else the first error (one element)
+ *   "constructor" are not), \`null\` when \`data\` is valid, else the errors of the first fault (one; for a value no branch of an \`anyOf\` admits, each branch's, then the \`anyOf\`'s)
  */
 export declare function checkMessage(type: string, data: unknown, mode: CompiledMode, notices?: CompiledNoticeSink, typeRead?: boolean): CompiledValidatorError[] | null | undefined;
 ${keepalive(contract).map((m) => `

@@ -273,15 +273,19 @@ function narrowsBuiltType(change: ChangeInput): boolean {
 }
 
 /**
- * A JSON type changed between integer and number, and nothing else: TypeScript has `number` for
- * both, Go and Python do not (int64 and float64, int and float). A fresh user's number → integer
- * was called a minor release while their Go code no longer compiled.
+ * Whether the Go and Python types of the field change: any change of its JSON types (integer ↔
+ * number too, where TypeScript has `number` for both: int64 and float64, int and float; to or
+ * from any type, `interface{}` and `Any`), or of its nullability (`string` ↔ `*string`, `str` ↔
+ * `Optional[str]`). Code built on those types, sending or receiving, may no longer compile. A
+ * fresh user's number → integer was called a minor release while their Go code no longer
+ * compiled; number → string listed neither producer nor Go code.
  */
 function retypesOtherLanguages(change: ChangeInput): boolean {
-  if (change.direction === null || (change.rule !== 'type-narrowed' && change.rule !== 'type-widened' && change.rule !== 'type-changed')) return false;
-  // A JSON type changed (number → string): every language's type of the field changes.
-  if (change.rule === 'type-changed') return true;
-  if (!Array.isArray(change.before) || !Array.isArray(change.after)) return false;
+  if (change.direction === null) return false;
+  if (change.rule === 'type-changed' || change.rule === 'made-nullable' || change.rule === 'made-non-nullable') return true;
+  if (change.rule !== 'type-narrowed' && change.rule !== 'type-widened') return false;
+  // To or from any type (no `type`): one side is `interface{}` / `Any`.
+  if (!Array.isArray(change.before) || !Array.isArray(change.after)) return true;
   const exact = (types: unknown[]) => [...new Set(types.map(String))].sort().join();
   return exact(change.before) !== exact(change.after);
 }

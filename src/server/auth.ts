@@ -3,7 +3,7 @@ import { createPublicKey, KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { preview } from '../runtime/errors.js';
 import { hasLoneSurrogate } from '../runtime/lone-surrogates.js';
-import { isSecretName, JWT_LIKE, leniently } from '../shared/secrets.js';
+import { isSecretName, leniently, looksLikeJwt } from '../shared/secrets.js';
 
 /** Who is on the other end of a socket or a poll. */
 export interface Principal {
@@ -104,7 +104,7 @@ export function redactUrl(url: string | undefined): string {
     const rawName = equals === -1 ? parameter : parameter.slice(0, equals);
     const name = [...new URLSearchParams(`${rawName}=`).keys()][0] ?? '';
     if (isSecretName(name)) return `${rawName}=[redacted]`;
-    return JWT_LIKE.test(parameter) || JWT_LIKE.test(leniently(parameter)) ? '[redacted]' : parameter;
+    return looksLikeJwt(parameter) || looksLikeJwt(leniently(parameter)) ? '[redacted]' : parameter;
   });
   return `${base.slice(0, start + 1)}${parameters.join('&')}${fragment}`;
 }

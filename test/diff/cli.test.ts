@@ -125,7 +125,7 @@ describe('realtime-contract diff', () => {
     const text = cli(['diff', 'v1.0'], repo);
     expect(text.stderr).toBe('');
     expect(text.code).toBe(1);
-    expect(text.stdout).toContain('breaking   trades /data/fee (server→client): may now be null — older consumers reject some messages the newer server may send, in tolerant and strict mode [made-nullable]\n');
+    expect(text.stdout).toContain('breaking   trades /data/fee (server→client): may now be null — older consumers reject some messages the newer server may send, in tolerant and strict mode; Go and Python give the field another type: code built on them may no longer compile, a major release [made-nullable]\n');
     expect(text.stdout.trim().split('\n').at(-1)).toMatch(/^\d+ changes \(1 breaking, \d+ strict, \d+ compatible\) from v1\.0 \(git [0-9a-f]{12}\) to schemas \(working tree\): release major; protocol version should be 2\.0 or later \(declared 1\.1, was 1\.0\)$/);
     expect(cli(['diff', 'v1.0', '--fail-on', 'never'], repo).code).toBe(0);
     // Two refs: the same commit is clean.

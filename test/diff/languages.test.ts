@@ -29,4 +29,19 @@ describe('integer ↔ number (found by a fresh user: a minor release whose Go co
     }]);
     expect(report.semver).toBe('major');
   });
+
+  it('is said of a client→server field made nullable or opened to any type, which the wire takes but Go and Python retype (a reviewer: a minor release)', async () => {
+    // ping travels both ways; as a client→server message a widening is compatible on the wire.
+    const clientOnly = (value: unknown) => patchSchemas(before, [
+      { op: 'replace', path: '/ping.json/x-direction', value: ['client-to-server'] },
+      { op: 'replace', path: '/ping.json/properties/timestamp', value },
+    ]);
+    const base = clientOnly({ type: 'integer', minimum: 0 });
+    for (const widened of [{ type: ['integer', 'null'], minimum: 0 }, {}]) {
+      const report = await diffFiles(base, clientOnly(widened));
+      const change = report.changes.find((c) => c.subject === 'ping' && c.pointer === '/timestamp');
+      expect(change, JSON.stringify(widened)).toMatchObject({ level: 'compatible', breaks: ['other-language-code'] });
+      expect(report.semver).toBe('major');
+    }
+  });
 });

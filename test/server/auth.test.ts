@@ -135,6 +135,8 @@ describe('HS256: every refused token gets 401 and no socket', () => {
     expect((await fetch(url)).status).toBe(401);
     await sleep(20);
     for (const line of lines) expect(line).not.toContain(jwt.split('.')[1]);
+    // Logged, with the parameter redacted (not left out).
+    expect(lines.some((line) => line.includes('poll-refused') && line.includes('/api/ws/poll?id_token=[redacted]'))).toBe(true);
   });
 });
 

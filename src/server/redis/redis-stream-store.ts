@@ -187,6 +187,21 @@ function redisUrlProblem(url: string): string | undefined {
 }
 
 /**
+ * The types and ranges of the numbers and the key prefix: `maxMessages: '1000'` was compared as
+ * a number and sent to Redis as a string, `maxAgeMs: 1.5` failed every append at PEXPIRE, and
+ * `maxQueuedBytes: NaN` lifted the bound on queued appends.
+ */
+function checkStoreOptions(options: RedisStreamStoreOptions): void {
+  const { error, number } = optionChecks('createRedisStreamStore');
+  if (options.keyPrefix !== undefined && (typeof options.keyPrefix !== 'string' || options.keyPrefix === '')) {
+    throw error(typeof options.keyPrefix === 'string' ? RangeError : TypeError, 'keyPrefix', 'a non-empty string', options.keyPrefix);
+  }
+  for (const name of ['maxMessages', 'maxAllMessages', 'maxQueuedBytes'] as const) number(name, options[name], 1, Number.MAX_SAFE_INTEGER, 'an integer ≥ 1');
+  number('maxAgeMs', options.maxAgeMs, 0, Number.MAX_SAFE_INTEGER, 'an integer number of milliseconds ≥ 0 (0: no age bound)');
+  for (const name of ['connectTimeoutMs', 'commandTimeoutMs'] as const) number(name, options[name], Number.MIN_VALUE, 2 ** 31 - 1, 'a number of milliseconds > 0 and ≤ 2147483647', false);
+}
+
+/**
  * Creates a StreamStore on Redis (issue 12) and connects it. Layout under `keyPrefix`:
  * `:u:{<userId>}` one stream per user (expires `maxAgeMs` after its last entry), `:g` the global
  * stream, `:all` every entry (admin replay, node catch-up), `:seq` the dense sequence, `:head`
@@ -221,21 +236,6 @@ function redisUrlProblem(url: string): string | undefined {
  *   when a number is out of its range (`maxMessages` below 1, `maxAgeMs` not an integer ≥ 0,
  *   a timeout not above 0) or `keyPrefix` is empty.
  */
-/**
- * The types and ranges of the numbers and the key prefix: `maxMessages: '1000'` was compared as
- * a number and sent to Redis as a string, `maxAgeMs: 1.5` failed every append at PEXPIRE, and
- * `maxQueuedBytes: NaN` lifted the bound on queued appends.
- */
-function checkStoreOptions(options: RedisStreamStoreOptions): void {
-  const { error, number } = optionChecks('createRedisStreamStore');
-  if (options.keyPrefix !== undefined && (typeof options.keyPrefix !== 'string' || options.keyPrefix === '')) {
-    throw error(typeof options.keyPrefix === 'string' ? RangeError : TypeError, 'keyPrefix', 'a non-empty string', options.keyPrefix);
-  }
-  for (const name of ['maxMessages', 'maxAllMessages', 'maxQueuedBytes'] as const) number(name, options[name], 1, Number.MAX_SAFE_INTEGER, 'an integer ≥ 1');
-  number('maxAgeMs', options.maxAgeMs, 0, Number.MAX_SAFE_INTEGER, 'an integer number of milliseconds ≥ 0 (0: no age bound)');
-  for (const name of ['connectTimeoutMs', 'commandTimeoutMs'] as const) number(name, options[name], Number.MIN_VALUE, 2 ** 31 - 1, 'a number of milliseconds > 0 and ≤ 2147483647', false);
-}
-
 export async function createRedisStreamStore(options: RedisStreamStoreOptions): Promise<RedisStreamStore> {
   if (typeof options !== 'object' || options === null) throw new TypeError(`createRedisStreamStore: options must be an object with url or client, got ${preview(options)}`);
   if (!options.url === !options.client) throw new Error('createRedisStreamStore: give exactly one of url and client');
@@ -676,8 +676,12 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     return now;
   }
 
-  /** `maxBytes`: of the frames per stream, past its first entry (Infinity: no byte bound). */
-  /** The position epoch `current` begins after (see {@link StoreKeys.epochStart}), or undefined when Redis records another epoch's. */
+  /**
+   * The position epoch `current` begins after (see {@link StoreKeys.epochStart}), or undefined
+   * when Redis records another epoch's. No record reads as 0, the whole epoch: a Redis started
+   * empty, or restored from a backup whose `:epoch` key was deleted (SCALE.md), whose entries an
+   * old cursor then gets after its gap, those it already had too.
+   */
   async function epochStart(current: string): Promise<number | undefined> {
     let recorded: string | null;
     try {
@@ -691,6 +695,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     return recordedEpoch === current && /^\d+$/.test(position ?? '') ? Number(position) : undefined;
   }
 
+  /** `maxBytes`: of the frames per stream, past its first entry (Infinity: no byte bound). */
   async function readStreams(streams: string[], since: number, limit: number, maxBytes = Infinity): Promise<DecodedRead> {
     let reply: unknown[];
     try {
@@ -781,9 +786,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       if (isGap) {
         // Another epoch: Redis lost its history (or this cursor is older than it). All it holds
         // now is new to this reader, when none of it is trimmed away.
-        // Where this epoch begins: 0 for one Redis started empty; after the position of the
-        // last entry a rotation found (a Redis back from an older snapshot), whose entries are
-        // the old epoch's; unknown (plain gap) when the start recorded is another epoch's.
+        // Where this epoch begins: 0 when none is recorded (a Redis started empty); after the
+        // position of the last entry a rotation found (a Redis back from an older snapshot),
+        // whose entries are the old epoch's; unknown (plain gap) when the start recorded is
+        // another epoch's.
         const start = pos.epoch !== read.epoch ? await epochStart(read.epoch) : undefined;
         if (start !== undefined) {
           // Nothing of this epoch is lost when the all-stream was never trimmed past its start,
