@@ -771,19 +771,7 @@ describe.skipIf(!tool.available)(`Redis restored from an older snapshot ${tool.r
   });
 
   it('a Redis restored from the same snapshot twice: the epoch it brings back is replaced again, and live delivery goes on (found by a hostile tester: it stopped for good)', { timeout: 60_000 }, async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'rc-redis-'));
-    const persisted = await RedisServer.start(undefined, { dir });
-    const logger = collectingLogger();
-    const a = await createRedisStreamStore({ url: persisted.url, keyPrefix: 'twice', logger });
-    try {
-      const gaps: StreamGap[] = [];
-      const seen: StreamEntry[] = [];
-      a.onGap((g) => gaps.push(g));
-      a.subscribe((e) => seen.push(e));
-      const first = await a.append('alice', 'trades', frame(1, 'alice'));
-      const saver = new Redis(persisted.url);
-      await saver.save();
-      saver.disconnect();
+    await fromSnapshot('twice', async ({ persisted, a, logger, gaps, seen, first }) => {
       const epochs = [first.cursor.split('.')[0]];
       for (let round = 1; round <= 2; round++) {
         // Stored after the snapshot, then lost: the same snapshot comes back each time.
@@ -803,18 +791,22 @@ describe.skipIf(!tool.available)(`Redis restored from an older snapshot ${tool.r
       expect(r.resume).toBe('gap');
       expect(new Set(r.entries.map((e) => e.cursor.split('.')[0]))).toEqual(new Set([epochs[2]]));
       expect(r.entries.map((e) => e.cursor)).toContain(seen.at(-1)!.cursor);
-    } finally {
-      await a.close();
-      await persisted.stop();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
-  async function restoredFromSnapshot(appendsFirst: boolean): Promise<void> {
+  /**
+   * A store on a Redis that keeps a snapshot in a folder of its own, with its gaps and live
+   * entries collected, after one entry (`first`) and a SAVE: `body` then loses writes by
+   * restarting Redis. Everything is stopped and removed after.
+   */
+  async function fromSnapshot(
+    prefix: string,
+    body: (s: { persisted: RedisServer; a: RedisStreamStore; logger: ReturnType<typeof collectingLogger>; gaps: StreamGap[]; seen: StreamEntry[]; first: { cursor: string } }) => Promise<void>,
+  ): Promise<void> {
     const dir = mkdtempSync(path.join(tmpdir(), 'rc-redis-'));
     const persisted = await RedisServer.start(undefined, { dir });
     const logger = collectingLogger();
-    const a = await createRedisStreamStore({ url: persisted.url, keyPrefix: 'snap', logger });
+    const a = await createRedisStreamStore({ url: persisted.url, keyPrefix: prefix, logger });
     try {
       const gaps: StreamGap[] = [];
       const seen: StreamEntry[] = [];
@@ -824,6 +816,16 @@ describe.skipIf(!tool.available)(`Redis restored from an older snapshot ${tool.r
       const saver = new Redis(persisted.url);
       await saver.save();
       saver.disconnect();
+      await body({ persisted, a, logger, gaps, seen, first });
+    } finally {
+      await a.close();
+      await persisted.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  async function restoredFromSnapshot(appendsFirst: boolean): Promise<void> {
+    await fromSnapshot('snap', async ({ persisted, a, logger, gaps, seen, first }) => {
       // Stored and delivered after the snapshot: lost when Redis restarts from it.
       for (let n = 2; n <= 4; n++) await a.append('alice', 'trades', frame(n, 'alice'));
       await waitFor(() => seen.length === 4, 'four entries delivered');
@@ -853,11 +855,7 @@ describe.skipIf(!tool.available)(`Redis restored from an older snapshot ${tool.r
       expect({ resume: again.resume, cursors: again.entries.map((e) => e.cursor) }).toEqual({ resume: 'gap', cursors: [after.cursor] });
       const admin = await a.read({ userId: 'root', admin: true }, first.cursor, 10);
       expect({ resume: admin.resume, cursors: admin.entries.map((e) => e.cursor) }).toEqual({ resume: 'gap', cursors: [after.cursor] });
-    } finally {
-      await a.close();
-      await persisted.stop();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }
 });
 
