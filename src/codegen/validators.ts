@@ -281,7 +281,9 @@ function close(schema: SchemaNode): SchemaNode {
 /**
  * Generates `validators.js`: the ajv standalone code of every message schema, bundled with
  * esbuild into one dependency-free ES module (no `require`, no `new Function`), plus its
- * `validators.d.ts`.
+ * `validators.d.ts`; and `validators-tolerant.js` (with its `.d.ts`), the same validators with
+ * their strict-mode code removed ({@link tolerantOnly}), for the browser client, exporting
+ * `checkTolerant(type, data, notices, typeRead)`.
  *
  * Exports `checkMessage(type, data, mode)`, which picks the validator by `type` (a `switch`)
  * and runs it in `mode`; `check<Title>(data, mode)` for each keepalive message (no envelope:
@@ -307,39 +309,20 @@ export async function emitValidators(contract: Contract): Promise<Map<string, st
     ['notices.js', `export ${ENUM_NOTICE_SOURCE}\nexport ${REJECT_SOURCE}\nexport ${UNKNOWN_KEY_SOURCE}\n`],
     ['compiled.js', compiledSource(code)],
   ]);
-  const entry = `import * as compiled from 'virtual:compiled.js';
-// Each validator is called at a call site of its own (never through one shared \`run(validate)\`),
-// so V8 can inline it there: a shared site sees every validator and stays a generic call.
-function taken(validate) {
-  const errors = validate.errors;
-  validate.errors = null;
-  return errors;
-}
+  const entry = `${ENTRY_HEAD}
 ${keepalive(contract).map((m) => `export function check${m.title}(data, mode, notices, type) {\n  return ${call(m.type, 'mode !== \'tolerant\'')};\n}`).join('\n')}
 export function checkMessage(type, data, mode, notices, typeRead) {
   const strict = mode !== 'tolerant';
   const known = typeRead === true ? type : undefined;
-  // A switch, not a table: \`JSON.parse\` internalizes short strings, so most cases compare pointers.
-  switch (type) {
-${contract.messages.map((m) => `    case ${JSON.stringify(m.type)}: return ${call(m.type, 'strict', 'known')};`).join('\n')}
-    default: return undefined;
-  }
+${messageSwitch(contract, 'strict')}
 }
 ${contract.documents.map((d) => `export function check${d.title}Document(data, mode, notices) {\n  return compiled.${documentExportName(d.title)}(data, '', mode !== 'tolerant', notices) ? null : taken(compiled.${documentExportName(d.title)});\n}\n`).join('')}`;
 
   const tolerantSources = new Map([...sources, ['compiled.js', compiledSource(tolerantOnly(code))]]);
-  const tolerantEntry = `import * as compiled from 'virtual:compiled.js';
-function taken(validate) {
-  const errors = validate.errors;
-  validate.errors = null;
-  return errors;
-}
+  const tolerantEntry = `${ENTRY_HEAD}
 export function checkTolerant(type, data, notices, typeRead) {
   const known = typeRead === true ? type : undefined;
-  switch (type) {
-${contract.messages.map((m) => `    case ${JSON.stringify(m.type)}: return ${call(m.type, 'false', 'known')};`).join('\n')}
-    default: return undefined;
-  }
+${messageSwitch(contract, 'false')}
 }
 `;
   const [js, tolerantJs] = await Promise.all([bundle(entry, sources, 'validators-entry.js'), bundle(tolerantEntry, tolerantSources, 'validators-tolerant-entry.js')]);
@@ -350,6 +333,25 @@ ${contract.messages.map((m) => `    case ${JSON.stringify(m.type)}: return ${cal
     ['validators-tolerant.js', header + tolerantJs],
     ['validators-tolerant.d.ts', header + TOLERANT_DTS],
   ]);
+}
+
+/** The start of both entries: the compiled module, and `taken`, which hands over a validator's errors. */
+const ENTRY_HEAD = `import * as compiled from 'virtual:compiled.js';
+// Each validator is called at a call site of its own (never through one shared \`run(validate)\`),
+// so V8 can inline it there: a shared site sees every validator and stays a generic call.
+function taken(validate) {
+  const errors = validate.errors;
+  validate.errors = null;
+  return errors;
+}`;
+
+/** The \`switch (type)\` of an entry: each message's validator called with \`strict\` (a name or \`false\`) and the type its caller read (\`known\`). */
+function messageSwitch(contract: Contract, strict: string): string {
+  return `  // A switch, not a table: \`JSON.parse\` internalizes short strings, so most cases compare pointers.
+  switch (type) {
+${contract.messages.map((m) => `    case ${JSON.stringify(m.type)}: return ${call(m.type, strict, 'known')};`).join('\n')}
+    default: return undefined;
+  }`;
 }
 
 /** The module of ajv's rewritten `code` with its imports. */
