@@ -147,6 +147,15 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       expect(Number(now.shown[0])).toBeGreaterThan(STREAM_TYPES.length);
       // an icon in the page, so the browser asks for no /favicon.ico (a 404 in the console)
       expect(await page.locator('link[rel="icon"]').count()).toBe(1);
+      // A reload connects again with the token this tab was given (it stayed idle and said
+      // nothing: a fresh user); a new tab without one says what to do.
+      await page.reload();
+      await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');
+      expect(page.url()).toBe(`http://127.0.0.1:${h.port}/`);
+      const fresh = await page.context().browser()!.newPage();
+      await fresh.goto(`http://127.0.0.1:${h.port}/`);
+      await expect.poll(() => fresh.locator('#login-note').textContent()).toMatch(/^No token: paste one/);
+      await fresh.close();
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

@@ -136,7 +136,10 @@ realtimeClient.on('unknown', (e) => show('events', `unknown type ${e.type}`, now
 
 const form = $('login') as HTMLFormElement;
 const input = form.elements.namedItem('token') as HTMLInputElement;
+/** This tab's token, in sessionStorage: a reload keeps it, another tab or a bookmark does not. */
+const TOKEN_KEY = 'realtime-contract-demo-token';
 function start(token: string): void {
+  sessionStorage.setItem(TOKEN_KEY, token);
   form.hidden = true;
   input.value = '';
   $('login-note').textContent = '';
@@ -149,10 +152,15 @@ form.addEventListener('submit', (event) => {
 const params = new URLSearchParams(location.search);
 const given = params.get('token');
 if (given) {
-  // Out of the address bar (and so of history, bookmarks and screen shares) once read.
+  // Out of the address bar (and so of history, bookmarks and screen shares) once read; kept for
+  // this tab only, so a reload connects again (it left the page idle, saying nothing: a fresh user).
   params.delete('token');
   history.replaceState(history.state, '', `${location.pathname}${params.toString() ? `?${params}` : ''}${location.hash}`);
   start(given);
+} else {
+  const kept = sessionStorage.getItem(TOKEN_KEY);
+  if (kept) start(kept);
+  else $('login-note').textContent = 'No token: paste one (serve --demo prints a dashboard URL with one).';
 }
 render(realtimeClient.getStatus());
 
