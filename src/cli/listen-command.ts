@@ -101,7 +101,7 @@ interface Output {
 
 /**
  * `realtime-contract listen <ws-url>`: a live conformance check of any server of the protocol.
- * Connects (token as `?token=`), answers each `ping` with a `pong` echoing its timestamp,
+ * Connects (token as `?token=`), answers each valid `ping` with a `pong` echoing its timestamp (an invalid one is reported, not answered),
  * validates every frame as a server→client message in `mode`, and checks that pings come
  * every `pingIntervalMs` (± tolerance), that no pong comes unasked (listen sends no ping), and
  * that the first frame is `connection`. A frame nested deeper than `MAX_NESTING_DEPTH` levels is
@@ -315,7 +315,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         } else report.uncounted++;
       }
       if (type === 'ping') {
-        if (typeof value?.timestamp === 'number') ws.send(JSON.stringify({ type: 'pong', timestamp: value.timestamp }));
+        // Only a valid ping is answered, as the client answers: echoing `timestamp: 1.5` (or a
+        // 1e400 JSON writes as null) would put an invalid pong on the wire from listen itself.
+        if (result.ok) ws.send(JSON.stringify({ type: 'pong', timestamp: value!.timestamp }));
         // When this client was held up checking frames before this one, the ping may have come
         // any time since it was last free: judged by the bounds of when it came, not by when it was read.
         const earliest = arrivedAfter(now);

@@ -65,6 +65,22 @@ describe('client: delivery', () => {
     expect(status.lastMessageAt).toBeGreaterThan(0);
   });
 
+  it('a ping the contract refuses is an invalid event and is not answered (an echo of `timestamp: 1.5` would be an invalid pong)', async () => {
+    const s = await server();
+    const client = nodeClient(s.url);
+    const invalid: InvalidEvent[] = [];
+    client.on('invalid', (e) => invalid.push(e));
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    // The client pings on open: wait for that round trip, so any pong after it answers a server ping.
+    await until(() => client.getStatus().rtt !== null, 'the first round trip');
+    s.sendRaw(JSON.stringify({ type: 'ping', timestamp: 1.5 }));
+    s.sendRaw(JSON.stringify({ type: 'ping', timestamp: 1705251000000 }));
+    await until(() => s.received.some((m) => (m as { timestamp?: number }).timestamp === 1705251000000), 'the pong of the valid ping');
+    expect(invalid.map((e) => [e.errors[0]!.pointer, e.message])).toEqual([['/timestamp', { type: 'ping', timestamp: 1.5 }]]);
+    expect(s.received.filter((m) => (m as { type: string }).type === 'pong').map((m) => (m as { timestamp: number }).timestamp)).toEqual([1705251000000]);
+  });
+
   it('a hostile server: a frame nested 200,000 deep is an invalid event (it ended the process), and a cursor that is not one is not taken', async () => {
     const s = await server();
     const client = nodeClient(s.url);

@@ -85,6 +85,14 @@ describe('listen', () => {
     expect(server.received).toContain(JSON.stringify({ type: 'pong', timestamp: 1705251000000 }));
   });
 
+  it('reports an invalid ping and does not answer it (it echoed `timestamp: 1.5` in an invalid pong of its own)', async () => {
+    const server = await fixtureServer([connection, JSON.stringify({ type: 'ping', timestamp: 1.5 }), JSON.stringify({ type: 'ping', timestamp: 1705251000000 })]);
+    const { status, stdout } = await listen([server.url, '--count', '3', '--ping-interval', '60000']);
+    expect(status).toBe(1);
+    expect(stdout).toMatch(/^frame 1: ping \/timestamp expected an integer, got a number 1\.5$/m);
+    expect(server.received).toEqual([JSON.stringify({ type: 'pong', timestamp: 1705251000000 })]);
+  });
+
   it('reports a missing connection message and a server-only check in JSON', async () => {
     const server = await fixtureServer([JSON.stringify(trade), JSON.stringify({ type: 'pong', timestamp: 1 }), JSON.stringify({ type: 'orderbook' })]);
     const { status, stdout } = await listen([server.url, '--count', '3', '--format', 'json', '--ping-interval', '60000']);
