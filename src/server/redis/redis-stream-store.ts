@@ -363,6 +363,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     }
     return true;
   };
+  /** A command ioredis never sent: no connection (its offline queue is off). Its words ("Stream isn't writeable and enableOfflineQueue options is false") say neither (a hostile tester). */
+  const unsent = (err: unknown): boolean => /isn't writeable/.test((err as Error)?.message ?? '');
+  const unavailable = (command: 'append' | 'read', outcome = ''): Error =>
+    new Error(`Redis is unavailable (${closed ? 'the stream store is closed' : `no connection to it when the ${command} was sent`})${outcome}`);
   const onCmdError = report('command connection');
   const onCmdReady = () => {
     remaking = false;
@@ -652,13 +656,12 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // remade (after another one timed out) or dropped is rejected by ioredis at once, yet Redis
       // may run it from its buffer: such a message was delivered though its publish rejected,
       // twice if the caller retried (a hostile tester, with Redis paused).
-      const away = /isn't writeable/.test((err as Error)?.message ?? '');
+      const away = unsent(err);
       const sure = err instanceof ReplyError || away;
       const reason = timedOut
         ? new Error(`Redis did not answer within ${commandTimeoutMs} ms: the message may still be stored and delivered if Redis runs the command later`)
         : away
-          ? // ioredis's own words ("Stream isn't writeable and enableOfflineQueue options is false") said neither (a hostile tester).
-            new Error(`Redis is unavailable (${closed ? 'the stream store is closed' : 'no connection to it when the append was sent'}): not stored`)
+          ? unavailable('append', ': not stored')
           : sure
           ? (err as Error)
           : new Error(`the append got no answer from Redis (${(err as Error)?.message}): the message may still be stored and delivered if Redis runs the command later`);
@@ -702,7 +705,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       reply = await cmd.rcRead(3 + streams.length, keys.epoch, keys.seq, keys.head, ...streams, newEpoch(), since, limit, maxBytes < Infinity ? Math.max(1, Math.floor(maxBytes)) : 0);
     } catch (err) {
       unanswered(err);
-      throw err;
+      throw unsent(err) ? unavailable('read') : err;
     }
     return decodeRead(reply, streams.length);
   }

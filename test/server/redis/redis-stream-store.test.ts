@@ -734,6 +734,9 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     await waitFor(() => !a.status().healthy, 'unhealthy status');
     expect(a.status().detail).toContain(redis.url);
     await expect(b.append('alice', 'trades', frame(2, 'alice'))).rejects.toThrow();
+    // In words of the store, not ioredis's "Stream isn't writeable and enableOfflineQueue options is false".
+    await waitFor(() => !b.status().healthy, 'b unhealthy');
+    await expect(b.read({ userId: 'alice', admin: false }, before.cursor, 10)).rejects.toThrow(/^Redis is unavailable \(no connection to it when the read was sent\)$/);
     // No socket is opened just to be closed with 1011: the upgrade is refused with 503.
     const jwt = await token('alice');
     const refused = await refusedStatus(server.url({ token: jwt }));
