@@ -255,7 +255,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   option('fetch', options.fetch, undefined, 'a function', isFunction);
   const g = globalThis as any;
 
-  const handlers = new Map<string, Set<Handler>>();
+  /** Each event's handlers, in the order they were added, each with its registration (a handler removed and added again is a new one). */
+  const handlers = new Map<string, Map<Handler, object>>();
   const status: RealtimeStatus = {
     mode: 'offline', connected: false, state: 'idle', reconnectAttempts: 0, lastMessageAt: null, rtt: null, cursor: null,
     nextAttemptAt: null, lastClose: null, lastHttpStatus: null, received: 0, duplicates: 0,
@@ -297,9 +298,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
 
   function emit(type: string, ...args: unknown[]): void {
     const registered = handlers.get(type);
-    for (const handler of [...(registered ?? [])]) {
-      // One removed by an earlier handler of this event is not called (as the DOM's EventTarget).
-      if (!registered!.has(handler)) continue;
+    for (const [handler, registration] of [...(registered ?? [])]) {
+      // One removed by an earlier handler of this event is not called, nor one removed and added
+      // again (a new registration, after this dispatch began), as the DOM's EventTarget does.
+      if (registered!.get(handler) !== registration) continue;
       try {
         handler(...args);
       } catch (cause) {
@@ -869,7 +871,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     on(type, handler) {
       // Said now: one that is not a function was taken, and told as CLIENT_HANDLER_ERROR at its first event.
       if (typeof handler !== 'function') throw new TypeError(`on: the handler of "${String(type)}" must be a function, got ${described(handler)}`);
-      handlers.get(type)?.add(handler as Handler) ?? handlers.set(type, new Set([handler as Handler]));
+      const registered = handlers.get(type) ?? handlers.set(type, new Map()).get(type)!;
+      if (!registered.has(handler as Handler)) registered.set(handler as Handler, {});
       return () => client.off(type, handler);
     },
     off(type, handler) {

@@ -1185,6 +1185,28 @@ describe('client: handlers (found by a hostile tester)', () => {
     expect(b).toEqual([]);
   });
 
+  it('a handler removed and added again during an event is a new one, not called for that event (as EventTarget); one added twice is called once', async () => {
+    const s = await server();
+    const client = nodeClient(s.url);
+    const calls: string[] = [];
+    const hb = (t: { id: string }) => calls.push(`b ${t.id}`);
+    client.on('trades', (t) => {
+      calls.push(`a ${t.id}`);
+      if (t.id === 't1') {
+        client.off('trades', hb);
+        client.on('trades', hb);
+      }
+    });
+    client.on('trades', hb);
+    client.on('trades', hb);
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    trades(s, 1, 2);
+    await until(() => calls.length === 3, 'both trades');
+    await sleep(20);
+    expect(calls).toEqual(['a t1', 'a t2', 'b t2']);
+  });
+
   it('connect refuses a token that is not a string or a function; no token is unauthorized without a made-up HTTP status', async () => {
     const client = nodeClient('ws://127.0.0.1:9/api/ws');
     expect(() => client.connect(5 as never)).toThrow(new TypeError('connect: the token must be a string or a function giving one, got 5'));
