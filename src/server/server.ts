@@ -453,9 +453,14 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     try {
       let result = await store.read(viewer, since, pollMaxMessages, maxBufferedBytes);
       if (since !== null && result.resume === 'resumed' && result.entries.length === 0 && !shuttingDown && !left) {
-        // Nothing pending: hold until a publish reaches this viewer, the hold ends, or the client leaves.
-        await waiter.wait(pollHoldMs);
+        // Nothing pending: hold until a publish reaches this viewer, the hold ends, the client
+        // leaves, or the token expires (`exp` + the clock tolerance, as a socket's 4401).
+        const expiresIn = principal.expiresAt === undefined ? Infinity : principal.expiresAt - now();
+        await waiter.wait(Math.min(pollHoldMs, expiresIn));
         if (response.destroyed) return;
+        // Expired while held: what came for it is the next poll's, with a new token (a poll held
+        // past its token's expiry delivered what was published after it: a hostile tester).
+        if (principal.expiresAt !== undefined && principal.expiresAt <= now()) return sendHttp(response, 401, { error: refusal(new AuthError(401, 'token-expired'), request, 'poll').reason });
         // Woken by close() with nothing routed to it: nothing new since the read above (it was
         // subscribed before it), so it answers that, at once. Read again, it waited the store's
         // command timeout on a hung Redis, and a graceful stop took 5 s more (a hostile tester).

@@ -535,6 +535,32 @@ describe('custom authenticate hook, token expiry, mounting', () => {
     }
   });
 
+  it('answers a poll held past its token\'s exp with 401 token-expired, and what came after is the next poll\'s (it was delivered on the expired token)', async () => {
+    const server = await startServer({ jwt: { secret: SECRET, clockToleranceSec: 0 } });
+    try {
+      const poll = async (jwt: string, since: string | null) => {
+        const response = await fetch(server.http(`/api/ws/poll${since === null ? '' : `?since=${since}`}`), { headers: { authorization: `Bearer ${jwt}` } });
+        return { status: response.status, body: (await response.json()) as { cursor: string; messages: unknown[]; error?: string } };
+      };
+      const short = await token('u1', { exp: now() + 2 });
+      const first = await poll(short, null);
+      expect(first.status).toBe(200);
+      const started = Date.now();
+      // Held with nothing pending: answered at exp (its 25 s hold went on, and delivered what
+      // was published after exp), then published to, within what would have been its hold.
+      const late = await poll(short, first.body.cursor);
+      expect(late).toEqual({ status: 401, body: { error: 'token-expired' } });
+      expect(Date.now() - started).toBeLessThan(5000);
+      await server.rt.publish('u1', { type: 'trades', data: { id: 't-late', bot_id: 'b', platform: 'luno', symbol: 'XBTZAR', side: 'buy', quantity: 1, price: 1, total: 1, fee: 0, status: 'filled', pnl: null, timestamp: '2026-01-14T16:30:00.000Z' }, ts: '2026-01-14T16:30:00.000Z' } as never);
+      const next = await poll(await token('u1'), first.body.cursor);
+      expect(next.status).toBe(200);
+      expect(next.body.messages).toMatchObject([{ type: 'trades', data: { id: 't-late' } }]);
+      expect(server.rt.stats().refusedPolls).toMatchObject({ 'token-expired': 1 });
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('gives exp the clock tolerance at the upgrade and in the expiry timer (4401 at exp + tolerance)', async () => {
     const exp = now() - 1;
     const principal = await createJwtVerifier({ secret: SECRET })(await token('u1', { exp }));
