@@ -52,7 +52,7 @@ export interface RealtimeStatus {
   duplicates: number;
 }
 
-/** `invalid` event: a frame that is not JSON or breaks its type's schema (tolerant mode). */
+/** `invalid` event: a frame that is not JSON or breaks its type's schema (tolerant mode), or a poll answer that is not a poll response (`message` its text when not JSON). */
 export interface InvalidEvent {
   reason: 'invalid' | 'json';
   /** The first fault found. */
@@ -208,7 +208,8 @@ export interface RealtimeClient {
    * refused (HTTP 401, close 4401) is not sent again: a fixed one stops the retries (state
    * `unauthorized`) until `connect` is called again; a provider is asked again after each
    * backoff step until it gives a different token (or none: it stops). Calling `connect` while
-   * connected only replaces the token source for the next attempt.
+   * connected only replaces the token source for the next attempt (a fixed token given so is
+   * tried when the one in use is refused: a rotation).
    */
   connect(token: TokenSource): void;
   /** Subscribes; the handler gets the typed `data` and the whole message. Returns the unsubscribe function. */
@@ -263,8 +264,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   };
 
   let source: TokenSource | undefined;
-  /** The token of the current attempt, and one the server refused (never sent again). */
+  /** The token of the current socket attempt, and one the server refused (never sent again). */
   let token: string | undefined;
+  /** Ends the current wait for a token provider (disconnect). */
+  let tokenWait: (() => void) | undefined;
   let refused: string | undefined;
   let socket: WebSocketLike | undefined;
   let open = false;
@@ -302,10 +305,13 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // One removed by an earlier handler of this event is not called, nor one removed and added
       // again (a new registration, after this dispatch began), as the DOM's EventTarget does.
       if (registered!.get(handler) !== registration) continue;
+      const failed = (cause: unknown) => type !== 'error' && fault('CLIENT_HANDLER_ERROR', cause, type);
       try {
-        handler(...args);
+        // An async handler's rejection too: it was an unhandled rejection, which ends a Node process.
+        const result: any = handler(...args);
+        if (typeof result?.then === 'function') result.then(undefined, failed);
       } catch (cause) {
-        if (type !== 'error') fault('CLIENT_HANDLER_ERROR', cause, type);
+        failed(cause);
       }
     }
   }
@@ -327,13 +333,20 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     emit(type, data, { type, data, ts: new Date().toISOString() }, fault);
   }
 
-  /** Applies `changes` and emits `status` when anything differs from the last one emitted (also what changed in place: the cursor, counts). */
-  function set(changes: Partial<RealtimeStatus>): void {
+  /**
+   * Applies `changes` and emits `status` when anything differs from the last one emitted (also
+   * what changed in place: the cursor, counts). False when a `status` handler disconnected (or
+   * connected again): the caller's run is over, and it must stop (it went on reconnecting).
+   */
+  function set(changes: Partial<RealtimeStatus>): boolean {
+    const mine = run;
     Object.assign(status, changes);
     status.connected = status.mode !== 'offline';
-    if (shown !== undefined && sameStatus(shown, status)) return;
-    shown = { ...status };
-    emit('status', { ...status });
+    if (shown === undefined || !sameStatus(shown, status)) {
+      shown = { ...status };
+      emit('status', { ...status });
+    }
+    return mine === run;
   }
 
   /** A `connection` event in the spec's shape, for changes the server does not announce itself. */
@@ -374,45 +387,59 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   /** Schedules the next socket attempt (replacing any), `ms` from now; the state says `waiting` unless polling or `unauthorized` (a provider asked again). */
   function schedule(ms: number): void {
     clear();
-    set({ ...(!polling && status.state !== 'unauthorized' && { mode: 'offline', state: 'waiting' }), nextAttemptAt: Date.now() + ms });
-    timer = setTimeout(attempt, ms);
+    if (set({ ...(!polling && status.state !== 'unauthorized' && { mode: 'offline', state: 'waiting' }), nextAttemptAt: Date.now() + ms })) timer = setTimeout(attempt, ms);
   }
 
   /** The source's token. A provider that has not answered within the connect timeout failed (a hung one stalled the client for good). */
   async function getToken(): Promise<string | undefined> {
+    const mine = run;
     let timeout: ReturnType<typeof setTimeout> | undefined;
     try {
-      const t = typeof source === 'function' ? await Promise.race([source(), new Promise<never>((_, reject) => (timeout = setTimeout(reject, connectTimeout, new Error('timeout'))))]) : source;
+      const t = typeof source === 'function'
+        ? await Promise.race([
+            source(),
+            new Promise<undefined>((resolve, reject) => {
+              timeout = setTimeout(reject, connectTimeout, new Error('timeout'));
+              // disconnect() ends the wait: a hung provider kept a disconnected process alive, and told its timeout after.
+              tokenWait = () => resolve(undefined);
+            }),
+          ])
+        : source;
+      // An answer for a run that is over (disconnect, then connect with another source) is moot:
+      // a late "logged out" from the old provider stopped the new run as unauthorized.
+      if (mine !== run) return undefined;
       // A provider's answer is checked as connect checks a token: 5 went out as token=5 (a hostile tester).
       if (t != null && typeof t !== 'string') throw new TypeError(`the token provider must give a string, got ${described(t)}`);
       // A socket opened while the provider answered (a poll's stale ask): its answer is moot (it closed a working socket; a reviewer).
       if (open) return undefined;
       if (t === refused || !t) {
         // No token (null, ''): no request was made, so no HTTP status is made up.
-        stopUnauthorized(t ? status.lastHttpStatus ?? 401 : status.lastHttpStatus);
         // The refused token again (a refresh that lags): never sent; the provider is asked again
         // after the backoff, the state `unauthorized` meanwhile (it was asked twice, then never: a fresh user).
-        if (t) schedule(delay(++status.reconnectAttempts));
+        if (stopUnauthorized(t ? status.lastHttpStatus ?? 401 : status.lastHttpStatus) && t) schedule(delay(++status.reconnectAttempts));
         return undefined;
       }
       return t;
     } catch (cause) {
-      fault('CLIENT_TOKEN_ERROR', cause);
+      if (mine === run) fault('CLIENT_TOKEN_ERROR', cause);
       return undefined;
     } finally {
       clearTimeout(timeout);
+      tokenWait = undefined;
     }
   }
 
-  function stopUnauthorized(httpStatus: number | null): void {
+  /** Stops as `unauthorized`; false when a handler disconnected meanwhile. */
+  function stopUnauthorized(httpStatus: number | null): boolean {
     // Said for the transport that was refused (a poll's 401 read "error over ws"; a fresh user).
     const mode = polling ? 'polling' : 'ws';
+    const mine = run;
     clear();
     stopPolling();
     // A socket attempt under way when a poll is refused: its failure restarted polling.
     forget();
-    set({ state: 'unauthorized', mode: 'offline', nextAttemptAt: null, lastHttpStatus: httpStatus });
-    announce('error', mode);
+    if (set({ state: 'unauthorized', mode: 'offline', nextAttemptAt: null, lastHttpStatus: httpStatus })) announce('error', mode);
+    return mine === run;
   }
 
   function wsUrl(): string {
@@ -447,7 +474,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     clear();
     if (socket) return;
     const mine = run;
-    set({ state: polling ? 'polling' : 'connecting', nextAttemptAt: null });
+    if (!set({ state: polling ? 'polling' : 'connecting', nextAttemptAt: null })) return;
     // The connect timeout counts the wait for the token too.
     const end = Date.now() + connectTimeout;
     const t = await getToken();
@@ -474,7 +501,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       open = true;
       lastFrame = Date.now();
       stopPolling();
-      set({ state: 'open', mode: 'ws' });
+      // A handler that disconnects on `open`: no timers of a closed socket (they held the process 40 s).
+      if (!set({ state: 'open', mode: 'ws' })) return;
       stableTimer = setTimeout(() => set({ reconnectAttempts: 0 }), stableMs);
       watch();
       ping();
@@ -537,12 +565,13 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     const advice = reconnectAdvice(code);
     if (advice === 'no') {
       stopPolling();
-      return set({ state: 'closed', mode: 'offline', nextAttemptAt: null });
+      return void set({ state: 'closed', mode: 'offline', nextAttemptAt: null });
     }
     if (advice === 'with-new-token') {
       // Expired during the connection: ask the provider again; the same token is not resent.
       refused = token;
-      if (typeof source !== 'function') return stopUnauthorized(401);
+      // A fixed token replaced since (`connect(newToken)`, a rotation): tried, not stopped on.
+      if (typeof source !== 'function' && source === token) return void stopUnauthorized(401);
       // Counted as a failed attempt: a server that closes every socket with 4401 at once is
       // retried with backoff (it was asked again twice a second, forever; a hostile tester).
       // An expiry after a stable connection (the count reset) waits the first step only.
@@ -560,10 +589,11 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
    * 401 (or 403, origin refused): this token is never sent again. Stops (true) unless a
    * provider may give another one.
    */
-  function refusedToken(httpStatus: number | undefined): boolean {
+  function refusedToken(httpStatus: number | undefined, used = token): boolean {
     if (httpStatus !== 401 && httpStatus !== 403) return false;
-    refused = token;
-    if (httpStatus === 401 && typeof source === 'function') return false;
+    refused = used;
+    // A provider may give another token, and so may a fixed one replaced since (`connect(stale); connect(fresh)`).
+    if (httpStatus === 401 && (typeof source === 'function' || source !== used)) return false;
     stopUnauthorized(httpStatus);
     return true;
   }
@@ -718,7 +748,6 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         if (status.state === 'unauthorized') return;
         wait = delay(++failures);
       } else {
-        token = t;
         const abort = (pollAbort = new AbortController());
         const timeout = setTimeout(() => abort.abort(), pollTimeout);
         const asked = status.cursor;
@@ -730,7 +759,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
           });
           if (!alive()) return;
           const code = response.status;
-          if (refusedToken(code)) return;
+          // The token this poll sent: a socket attempt meanwhile may have asked for another (a
+          // valid one was marked refused for the poll's 401, and the client stopped: a hostile tester).
+          if (refusedToken(code, t)) return;
           if (code === 429 || !response.ok) {
             void response.body?.cancel().catch(() => undefined);
             // At least the backoff: a Retry-After of -1 or 0.0001 (a hostile proxy) made it spin;
@@ -745,13 +776,34 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
               lost();
             }
           } else {
-            const body = (await readJson(response, maxPollBytes)) as { cursor?: unknown; resume?: string; messages?: unknown };
+            const text = await readText(response, maxPollBytes);
             if (!alive()) return;
+            // Its shape as checked below (JSON.parse gives any).
+            let body = {} as { cursor: string; resume?: string; messages: unknown[] };
+            let wrong: ClientValidationError | undefined;
+            try {
+              body = JSON.parse(text);
+            } catch (cause) {
+              wrong = { pointer: '', keyword: 'json', message: `expected a poll response in JSON, got ${String((cause as Error).message)}` };
+            }
             // Not a poll response (`{"messages":"abc"}` was three invalid messages, one per
-            // character; a 20 KB cursor went into every later URL): a failed poll, retried.
-            // Its messages are checked one by one below, so that a bad one hides no other.
-            // (checkPollResponseDocument would add 0.7 KB to the bundle; any `resume` but "gap" and "new" reads as the same stream.)
-            if (typeof body !== 'object' || body === null || !Array.isArray(body.messages) || typeof body.cursor !== 'string' || !isCursor(body.cursor)) throw new TypeError('not a poll response');
+            // character; a 20 KB cursor went into every later URL): a failed poll, retried, and
+            // an `invalid` event that says why (it failed silently, with the upgrade's status
+            // shown: a hostile tester). Its messages are checked one by one below, so that a bad
+            // one hides no other. (checkPollResponseDocument would add 0.7 KB to the bundle; any
+            // `resume` but "gap" and "new" reads as the same stream.)
+            wrong ??= typeof body !== 'object' || body === null || Array.isArray(body)
+              ? { pointer: '', keyword: 'type', message: `expected a poll response object, got ${described(body)}` }
+              : !Array.isArray(body.messages)
+                ? { pointer: '/messages', keyword: 'type', message: `expected an array of messages, got ${described(body.messages)}` }
+                : typeof body.cursor !== 'string' || !isCursor(body.cursor)
+                  ? { pointer: '/cursor', keyword: 'pattern', message: `expected a cursor (1 to 128 of A-Z a-z 0-9 . _ ~ -), got ${described(body.cursor)}` }
+                  : undefined;
+            if (wrong) {
+              status.lastHttpStatus = code;
+              emit('invalid', { reason: wrong.keyword === 'json' ? 'json' : 'invalid', errors: [wrong], message: wrong.keyword === 'json' ? text : body });
+              throw 0;
+            }
             const back = failures > 0;
             failures = 0;
             lastFrame = status.lastMessageAt = Date.now();
@@ -764,7 +816,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             }
             if (!live && !open) {
               live = true;
-              set({ state: 'polling', mode: 'polling' });
+              // A status handler that disconnects: no `connected` after its `disconnected`.
+              if (!set({ state: 'polling', mode: 'polling' })) return;
               announce('connected', 'polling', body.resume ? { resume: body.resume } : undefined);
               // The server answers again after polls failed (it was down, or the network was):
               // the socket failed for the same reason, so it is probed now, not at the end of
@@ -881,6 +934,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     getStatus: () => ({ ...status }),
     disconnect() {
       run++;
+      tokenWait?.();
       listen(false);
       clear();
       stopPolling();
@@ -915,7 +969,7 @@ function num(name: string, value: number | undefined, fallback: number, min?: nu
 
 /** What a wrong option or value is, shortly (`42`, `NaN`, `a string`, `an object`): not the runtime's preview, whose bytes every page would load. */
 function described(value: unknown): string {
-  return typeof value === 'object' && value !== null ? (Array.isArray(value) ? 'an array' : 'an object') : ['string', 'function', 'bigint', 'symbol'].includes(typeof value) ? `a ${typeof value}` : String(value);
+  return value === undefined ? 'nothing' : typeof value === 'object' && value !== null ? (Array.isArray(value) ? 'an array' : 'an object') : ['string', 'function', 'bigint', 'symbol'].includes(typeof value) ? `a ${typeof value}` : String(value);
 }
 
 const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -954,18 +1008,24 @@ function sameStatus(a: RealtimeStatus, b: RealtimeStatus): boolean {
 }
 
 /**
- * The JSON body of `response`, read at most `max` bytes: a larger one is cancelled and a
- * RangeError thrown (a hostile server's 900 MiB poll answer was read whole into memory).
+ * The text of `response`, read at most `max` bytes: a larger one is cancelled and a RangeError
+ * thrown (a hostile server's 900 MiB poll answer was read whole into memory). A body that is
+ * not a web stream (a `fetch` option such as node-fetch's, whose polls all failed) is read
+ * whole, then bounded.
  */
-async function readJson(response: Response, max: number): Promise<unknown> {
-  const reader = response.body?.getReader();
-  if (!reader) return response.json();
+async function readText(response: Response, max: number): Promise<string> {
+  if (typeof response.body?.getReader !== 'function') {
+    const whole = await response.text();
+    if (whole.length > max) throw new RangeError(`a poll response over ${max} bytes`);
+    return whole;
+  }
+  const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let text = '';
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return JSON.parse(text + decoder.decode());
+    if (done) return text + decoder.decode();
     if ((size += value.byteLength) > max) {
       void reader.cancel().catch(() => undefined);
       throw new RangeError(`a poll response over ${max} bytes`);

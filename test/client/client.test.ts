@@ -617,7 +617,8 @@ describe('client: a poll response that is not one', () => {
       client.connect('good');
       await until(() => seen.length === 1, 'the trade of the third poll', 15_000);
       expect(seen).toEqual(['polled']);
-      expect(invalid).toEqual([]);
+      // One event per bad answer, naming its fault (not one per character of "abc").
+      expect(invalid.map((e) => e.errors.map((error) => error.pointer))).toEqual([['/messages'], ['/cursor']]);
       // Neither bad response moved the cursor: the third poll asked from the start again.
       expect(sinces.slice(0, 3)).toEqual([null, null, null]);
       await until(() => client.getStatus().cursor === 'e1.1', 'the cursor of the good poll');

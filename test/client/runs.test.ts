@@ -1,0 +1,263 @@
+/**
+ * The client's runs (connect … disconnect) against what ends them early or overlaps them, on
+ * 127.0.0.1: a handler that disconnects from inside an event, a token provider that answers
+ * for a run that is over, a token replaced while one is in use, a poll and a socket attempt
+ * that hold different tokens, an answer that is not a poll response, an async handler that
+ * rejects. Each case was found by a hostile tester; each wait is bounded, each server stopped.
+ */
+import { spawn } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import type { ClientFault, InvalidEvent, RealtimeStatus } from '../../src/client/index.js';
+import { FakeServer } from './support/fake-server.js';
+import { closeClients, nodeClient, sleep, until } from './support/helpers.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const stops: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  closeClients();
+  await Promise.all(stops.splice(0).map((stop) => stop()));
+});
+
+async function fake(options: ConstructorParameters<typeof FakeServer>[0] = {}): Promise<FakeServer> {
+  const s = await new FakeServer(options).start();
+  stops.push(() => s.stop());
+  return s;
+}
+
+/** An HTTP server on 127.0.0.1 that refuses every upgrade with 404 (a proxy without WebSocket) and answers polls with `poll`. */
+async function pollOnly(poll: (req: IncomingMessage, res: ServerResponse, token: string) => void): Promise<{ url: string; statuses: number[] }> {
+  const statuses: number[] = [];
+  const server: Server = createServer((req, res) => {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    res.on('finish', () => statuses.push(res.statusCode));
+    poll(req, res, token);
+  });
+  server.on('upgrade', (_req, socket) => {
+    socket.on('error', () => undefined); // a client that drops its attempt: ECONNRESET
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  stops.push(() => new Promise((resolve) => server.close(resolve)).then(() => server.closeAllConnections()));
+  return { url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`, statuses };
+}
+
+const pollAnswer = (cursor: string, messages: unknown[] = []) => JSON.stringify({ cursor, resume: 'new', messages });
+
+describe('a handler that disconnects ends the run', () => {
+  it('from `status` while waiting to reconnect: no attempt follows (it reconnected for ever)', async () => {
+    let connects = 0;
+    const tcp: TcpServer = createTcpServer((socket) => {
+      connects++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+    stops.push(() => new Promise((resolve) => tcp.close(resolve)));
+    const client = nodeClient(`ws://127.0.0.1:${(tcp.address() as AddressInfo).port}/api/ws`, { polling: false });
+    let at = -1;
+    client.on('status', (s) => {
+      if (s.state === 'waiting' && at < 0) {
+        at = connects;
+        client.disconnect();
+      }
+    });
+    client.connect('good');
+    await until(() => at >= 0, 'the first wait');
+    await sleep(600); // backoff 50–400 ms: several attempts, had it gone on
+    expect(connects).toBe(at);
+    expect(client.getStatus()).toMatchObject({ state: 'idle', nextAttemptAt: null });
+  });
+
+  it('from `status` on unauthorized: the token provider is not asked again (24 times in 2.5 s)', async () => {
+    const s = await fake();
+    const client = nodeClient(s.url, { polling: false });
+    let asked = 0;
+    let askedThen = -1;
+    client.on('status', (st) => {
+      if (st.state === 'unauthorized' && askedThen < 0) {
+        askedThen = asked;
+        client.disconnect();
+      }
+    });
+    client.connect(() => {
+      asked++;
+      return 'cached-token';
+    });
+    await until(() => askedThen >= 0, 'unauthorized');
+    await sleep(600);
+    expect(asked).toBe(askedThen);
+    expect(client.getStatus().state).toBe('idle');
+  });
+
+  it('from `status` on open: no timers of the closed socket hold the process (it exited 40 s later)', async () => {
+    const s = await fake();
+    const code = `
+      import { WebSocket } from 'ws';
+      import { createRealtimeClient } from './src/client/index.ts';
+      const client = createRealtimeClient({ url: ${JSON.stringify(s.url)}, WebSocket });
+      client.on('status', (status) => { if (status.state === 'open') client.disconnect(); });
+      client.connect('good');`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, stdio: 'ignore' });
+    const kill = setTimeout(() => child.kill(), 20_000);
+    const started = Date.now();
+    const exit = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    clearTimeout(kill);
+    expect(exit).toBe(0);
+    expect(s.upgrades.map((u) => u.status)).toEqual([101]);
+    expect(Date.now() - started).toBeLessThan(15_000); // a bound: 40 s before (pingIntervalMs + pongTimeoutMs)
+  });
+
+  it('from `status` as polling starts: its `disconnected` is the last connection event (a `connected` followed it)', async () => {
+    const server = await pollOnly((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(pollAnswer('e.1')));
+    const client = nodeClient(server.url);
+    const connections: { status: string; mode: string }[] = [];
+    client.on('connection', (data) => connections.push(data));
+    client.on('status', (st) => {
+      if (st.mode === 'polling') client.disconnect();
+    });
+    client.connect('good');
+    await until(() => connections.length > 0, 'a connection event');
+    await sleep(100);
+    expect(connections.map((c) => `${c.status}/${c.mode}`)).toEqual(['disconnected/polling']);
+    expect(client.getStatus()).toMatchObject({ state: 'idle', mode: 'offline' });
+  });
+});
+
+describe('a run that is over', () => {
+  it('a late answer of the previous run\'s provider does not stop the next run (its "logged out" dropped the socket under way, unauthorized for good)', async () => {
+    // Upgrades answered 500 ms late: the next run's socket is still connecting when the old provider answers.
+    const wss = new WebSocketServer({ noServer: true });
+    const server = createServer();
+    server.on('upgrade', (req, socket, head) => {
+      socket.on('error', () => undefined);
+      setTimeout(() => wss.handleUpgrade(req, socket, head, (ws) => ws.send(JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume: 'new' }, ts: new Date().toISOString(), cursor: 'e.0' }))), 500);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    stops.push(async () => {
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise((resolve) => server.close(resolve));
+    });
+    const client = nodeClient(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`);
+    // `null`: the provider says the user is logged out.
+    client.connect((() => new Promise<null>((resolve) => setTimeout(resolve, 400, null))) as never);
+    await sleep(100);
+    client.disconnect();
+    client.connect(() => 'good');
+    await until(() => client.getStatus().state === 'open', 'the second run open');
+    await sleep(500);
+    expect(client.getStatus()).toMatchObject({ state: 'open', mode: 'ws' });
+  });
+
+  it('a provider still hung at disconnect is not told as CLIENT_TOKEN_ERROR after it', async () => {
+    const s = await fake();
+    const client = nodeClient(s.url, { connectTimeoutMs: 200 });
+    const faults: string[] = [];
+    client.on('error', (_data, _message, fault) => faults.push(fault?.code ?? 'server'));
+    client.connect(() => new Promise<string>(() => undefined));
+    await sleep(50);
+    client.disconnect();
+    await sleep(400);
+    expect(faults).toEqual([]);
+  });
+});
+
+describe('tokens', () => {
+  it('connect(stale); connect(fresh): the fresh token is tried after the stale one is refused (it stopped unauthorized)', async () => {
+    const s = await fake();
+    const client = nodeClient(s.url);
+    client.connect('stale');
+    client.connect('good');
+    await until(() => client.getStatus().state === 'open', 'a socket on the fresh token');
+    expect(s.upgrades.map((u) => u.status)).toEqual([401, 101]);
+  });
+
+  it('a fixed token replaced by connect(newToken) while connected is used at the 4401 of the old one (it stopped unauthorized)', async () => {
+    const s = await fake({ tokens: ['t1', 't2'] });
+    const client = nodeClient(s.url);
+    client.connect('t1');
+    await until(() => client.getStatus().state === 'open', 'open on t1');
+    client.connect('t2');
+    s.tokens.delete('t1');
+    s.closeAll(4401, 'token expired');
+    await until(() => s.upgrades.length === 2 && client.getStatus().state === 'open', 'open again on t2');
+    expect(s.upgrades.map((u) => u.status)).toEqual([101, 101]);
+  });
+
+  it('a poll refused 401 marks the token it sent as refused, not one a socket attempt asked for meanwhile (a valid token was refused for it)', async () => {
+    const sent: string[] = [];
+    const server = await pollOnly((_req, res, token) => {
+      sent.push(token);
+      if (token === 'T1') setTimeout(() => res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"token-expired"}'), 300);
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(pollAnswer('e.1'));
+    });
+    const given = ['T0', 'T1'];
+    const client = nodeClient(server.url);
+    client.connect(() => given.shift() ?? 'T2');
+    await until(() => server.statuses.includes(401) && server.statuses.includes(200), 'the 401 of T1 and a poll of T2');
+    await sleep(300);
+    expect(client.getStatus()).toMatchObject({ state: 'polling', mode: 'polling' });
+    expect(sent).toContain('T2');
+  });
+});
+
+describe('an answer that is not a poll response', () => {
+  const cases: [string, (res: ServerResponse) => void, Partial<InvalidEvent>, object][] = [
+    ['200 with an error body', (res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"error":"internal: db down"}'), { reason: 'invalid', message: { error: 'internal: db down' } }, { pointer: '/messages', keyword: 'type', message: 'expected an array of messages, got nothing' }],
+    ['204', (res) => res.writeHead(204).end(), { reason: 'json', message: '' }, { pointer: '', keyword: 'json', message: expect.stringMatching(/^expected a poll response in JSON, got /) }],
+    ['a login page', (res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>Sign in</html>'), { reason: 'json', message: '<html>Sign in</html>' }, { pointer: '', keyword: 'json', message: expect.stringMatching(/^expected a poll response in JSON, got .*JSON/) }],
+    ['a cursor that is not one', (res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"cursor":"a b","messages":[]}'), { reason: 'invalid' }, { pointer: '/cursor', keyword: 'pattern', message: 'expected a cursor (1 to 128 of A-Z a-z 0-9 . _ ~ -), got a string' }],
+  ];
+  for (const [name, answer, event, error] of cases) {
+    it(`${name}: an invalid event that says where and what (it failed silently, the upgrade's 404 shown), the poll retried`, async () => {
+      const server = await pollOnly((_req, res) => answer(res));
+      const client = nodeClient(server.url);
+      const invalid: InvalidEvent[] = [];
+      // The failed poll's status, as the event is told (socket probes' 404s follow).
+      const statuses: (number | null)[] = [];
+      client.on('invalid', (e) => {
+        invalid.push(e);
+        statuses.push(client.getStatus().lastHttpStatus);
+      });
+      client.connect('good');
+      await until(() => invalid.length >= 2, 'two polls told');
+      expect(invalid[0]).toEqual({ ...event, errors: [error], message: event.message ?? expect.anything() });
+      expect(statuses[0]).toBe(name === '204' ? 204 : 200);
+      expect(client.getStatus().mode).toBe('offline');
+    });
+  }
+
+  it('a fetch whose body is a Node stream (node-fetch) is read: its polls all failed on getReader', async () => {
+    const server = await pollOnly((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(pollAnswer('e.1')));
+    const fetchOfNode = async (url: string | URL | Request, init?: RequestInit) => {
+      const response = await fetch(url, init);
+      const text = await response.text();
+      return { status: response.status, ok: response.ok, headers: response.headers, body: Readable.from([text]), text: async () => text } as unknown as Response;
+    };
+    const client = nodeClient(server.url, { fetch: fetchOfNode });
+    const statuses: RealtimeStatus[] = [];
+    client.on('status', (s) => statuses.push(s));
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'polling', 'polling');
+    expect(client.getStatus().cursor).toBe('e.1');
+  });
+});
+
+describe('handlers', () => {
+  it('an async handler that rejects is told as CLIENT_HANDLER_ERROR (an unhandled rejection ended the process)', async () => {
+    const s = await fake();
+    const client = nodeClient(s.url);
+    const faults: ClientFault[] = [];
+    client.on('connection', async () => {
+      throw new Error('refetch failed');
+    });
+    client.on('error', (_data, _message, fault) => fault && faults.push(fault));
+    client.connect('good');
+    await until(() => faults.length === 1, 'the fault');
+    expect(faults[0]).toMatchObject({ code: 'CLIENT_HANDLER_ERROR', event: 'connection', cause: new Error('refetch failed') });
+    expect(client.getStatus().state).toBe('open');
+  });
+});
