@@ -10,7 +10,7 @@ import { cut, type ValidationError } from '../runtime/errors.js';
 import { inertJson, noticeMessage, oneLine, shownPointer } from './report.js';
 import { duplicateKeyError, findDuplicateKeys, findLoneSurrogates, loneSurrogateError, MAX_NESTING_DEPTH, mayHoldSurrogateEscape, nestingError, syntaxErrorBefore } from './sources/text.js';
 import type { ValidationMode } from '../runtime/validate.js';
-import { isSecretName } from '../shared/secrets.js';
+import { isSecretName, looksLikeJwt } from '../shared/secrets.js';
 
 
 /** Period of listen's heartbeat timer, ms: how it tells that its event loop was held up (see `arrivedAfter`). */
@@ -582,10 +582,21 @@ function secretParams(url: URL): [string, string][] {
  * pattern: for a target that does not parse as a URL, and error messages that may quote it.
  */
 function redactText(text: string): string {
-  return text
-    // A name holds no separator: one pass, linear (a name allowed to hold `?` backtracked over a server's `?a?a?a…`: a reviewer).
-    .replace(/([?&;#]([^=?&;#\s"']*)=)([^&;#\s"']*)/g, (whole: string, head: string, name: string) => (isSecretName(name) ? `${head}REDACTED` : whole))
-    .replace(/(\/\/[^/@\s:"']*:)[^/@\s"']*@/g, '$1REDACTED@');
+  return redactJwts(
+    text
+      // A name holds no separator: one pass, linear (a name allowed to hold `?` backtracked over a server's `?a?a?a…`: a reviewer).
+      .replace(/([?&;#]([^=?&;#\s"']*)=)([^&;#\s"']*)/g, (whole: string, head: string, name: string) => (isSecretName(name) ? `${head}REDACTED` : whole))
+      .replace(/(\/\/[^/@\s:"']*:)[^/@\s"']*@/g, '$1REDACTED@'),
+  );
+}
+
+/**
+ * `text` with every JWT-shaped run ({@link looksLikeJwt}) replaced, whatever names it: `?bearer=`,
+ * `;token=` in the path, `?t=` were printed whole (a hostile tester). Linear: runs of
+ * `[A-Za-z0-9_.-]` are matched without backtracking, each judged by a split.
+ */
+function redactJwts(text: string): string {
+  return text.replace(/[\w.-]+/g, (run) => (looksLikeJwt(run) ? 'REDACTED' : run));
 }
 
 /** The URL with its token, other parameters named as secrets and any credentials replaced: safe to print and log. */
@@ -594,7 +605,7 @@ function redact(url: URL): string {
   // Every parameter kept in its place, repeated ones too.
   if ([...copy.searchParams.keys()].some(isSecretName)) copy.search = new URLSearchParams([...copy.searchParams].map(([name, value]) => [name, isSecretName(name) ? 'REDACTED' : value])).toString();
   if (copy.password) copy.password = 'REDACTED';
-  return copy.href;
+  return redactJwts(copy.href);
 }
 
 

@@ -152,7 +152,8 @@ function duration(value: string, bare: 'ms' | 's', timer = true): number {
 }
 
 function positiveInteger(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a positive integer');
+  // Past 2^53 - 1 a count is rounded: `--count 9007199254740993` said it expected …992 frames.
+  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError(`expected a positive integer up to ${Number.MAX_SAFE_INTEGER}`);
   return Number(value);
 }
 

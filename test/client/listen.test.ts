@@ -431,6 +431,10 @@ describe('listen', () => {
     const long = await listen(['ws://127.0.0.1:9/api/ws', '--duration', '597h']);
     expect(long.status).toBe(2);
     expect(long.stderr).toContain('expected a duration of at most 596h (2^31 - 1 ms, the longest timer Node runs)');
+    // Past 2^53 - 1 it was rounded: "expected 9007199254740992 frames".
+    const count = await listen(['ws://127.0.0.1:9/api/ws', '--count', '9007199254740993']);
+    expect(count.status).toBe(2);
+    expect(count.stderr).toMatch(/option '--count <n>' argument '9007199254740993' is invalid\. expected a positive integer up to 9007199254740991/);
     const tolerance = await listen(['ws://127.0.0.1:9/api/ws', '--tolerance', '5']);
     expect(tolerance.stderr).toMatch(/option '--tolerance <fraction>' argument '5' is invalid\. expected a fraction from 0 to 1/);
     const server = await fixtureServer([connection]);
@@ -614,6 +618,14 @@ describe('listen', () => {
     await server.stop();
     // nothing listens any more
     runs.push(await listen([`ws://127.0.0.1:${refusedPort}/api/ws?token=${token}`, '--count', '1']));
+    // Under names no list foresees, and in the path: JWT-shaped, so redacted whole (they were printed).
+    const unnamed = [`ws://127.0.0.1:${refusedPort}/x?bearer=${token}`, `ws://127.0.0.1:${refusedPort}/x;token=${token}`, `ws://127.0.0.1:${refusedPort}/x?t=${token}`, `ws://127.0.0.1:99999/x?t=${token}`];
+    for (const url of unnamed) {
+      const run = await listen([url, '--count', '1']);
+      expect(run.status).toBe(2);
+      expect(run.stdout + run.stderr).toMatch(/\/x[?;][a-z]+=REDACTED/);
+      expect(run.stdout + run.stderr).not.toContain('c2VjcmV0');
+    }
     for (const run of runs) {
       expect(run.status).toBe(2);
       expect(run.stdout + run.stderr).toMatch(/token=REDACTED/);
