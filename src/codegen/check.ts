@@ -1,5 +1,5 @@
 import { describeCompiledErrors } from '../runtime/errors.js';
-import { resolvePointer } from '../runtime/json-pointer.js';
+import { escapeToken, resolvePointer } from '../runtime/json-pointer.js';
 import type { CompiledValidatorError } from '../../generated/validators.js';
 import { followRefs, forEachSubschema, SchemaError, type Contract, type DocumentSchema, type MessageSchema, type SchemaNode } from '../contract/index.js';
 
@@ -13,7 +13,69 @@ import { followRefs, forEachSubschema, SchemaError, type Contract, type Document
  */
 export function checkGeneratable(contract: Contract): void {
   checkFormats(contract.files);
+  checkNames(contract.files);
   checkPollMessages(contract.messages, contract.documents, contract.files);
+}
+
+/**
+ * PascalCase names the generated code and the package root export beside the contract's own
+ * types: a definition of one of these names declared it twice (`Duplicate identifier
+ * 'ServerMessage'`, written without a word; a hostile tester). A definition named `Received<X>`
+ * where `X` is a definition clashes with the received twin of `X` the same way.
+ * test/codegen/names.test.ts keeps this list equal to what the generated files and
+ * src/index.ts export.
+ */
+export const RESERVED_TYPE_NAMES: readonly string[] = [
+  // generated/types.ts
+  'ClientMessage', 'ConnectionScopedMessage', 'EnvelopeMessageType', 'GlobalMessage', 'GlobalMessageType', 'Message', 'MessageDataMap', 'MessageMap', 'MessageType', 'ServerMessage', 'StreamMessage', 'UserMessage', 'UserMessageType',
+  // generated/received-types.ts
+  'ReceivedClientMessage', 'ReceivedMessage', 'ReceivedMessageDataMap', 'ReceivedMessageMap', 'ReceivedServerMessage',
+  // generated/typebox.ts, generated/contract.ts
+  'Audience', 'CloseCode', 'CloseCodeInfo', 'Delivery', 'Direction', 'ErrorCode', 'MessageSchemas',
+  // src/index.ts
+  'BuildOptions', 'CreateMessageOptions', 'Frame', 'MessageValidationError', 'RejectionReason', 'ValidationError', 'ValidationErrors', 'ValidationFailure', 'ValidationMode', 'ValidationOptions', 'ValidationResult', 'ValidationSuccess',
+];
+
+/**
+ * Names every generator can carry as they are:
+ *  - a definition's name (its key, and the title of a titled schema below it) is PascalCase:
+ *    letters and digits, a capital first. It is a type's name in TypeScript, Go and Python;
+ *    `Trade_Data`, `Trade Data` or `class` failed in quicktype or prettier with neither file nor
+ *    place. It is none of {@link RESERVED_TYPE_NAMES}.
+ *  - a property is not named after a member of every JavaScript object (`constructor`,
+ *    `toString`, `__proto__`): a validator reading `data.constructor` finds it on any object.
+ *  - two properties of one object do not differ only in case or punctuation (`side`, `Side`):
+ *    Go and Python gave both one name, and one of them silently took the other's.
+ */
+function checkNames(files: ReadonlyMap<string, SchemaNode>): void {
+  const definitions = new Set<string>();
+  for (const schema of files.values()) for (const name of Object.keys(schema.definitions ?? {})) definitions.add(name);
+  const typeName = (name: string, file: string, pointer: string, what: string) => {
+    const clash = RESERVED_TYPE_NAMES.includes(name) || (name.startsWith('Received') && definitions.has(name.slice('Received'.length)));
+    if (/^[A-Z][A-Za-z0-9]*$/.test(name) && !clash) return;
+    throw new SchemaError(
+      file,
+      pointer,
+      clash
+        ? `expected ${what} the generated code does not use already, got ${JSON.stringify(name)}, which is ${RESERVED_TYPE_NAMES.includes(name) ? 'a type the generated code or the package exports' : `the received twin of ${name.slice('Received'.length)}`}`
+        : `expected ${what} in PascalCase (letters and digits, a capital first: a type's name in TypeScript, Go and Python), got ${JSON.stringify(name)}`,
+    );
+  };
+  for (const [file, schema] of files) {
+    forEachSubschema(schema, (node, pointer, slot) => {
+      if (slot?.keyword === 'definitions') typeName(String(slot.key), file, pointer, 'a definition name');
+      else if (typeof node.title === 'string' && pointer !== '') typeName(node.title, file, `${pointer}/title`, 'a title');
+      const seen = new Map<string, string>();
+      for (const key of Object.keys(node.properties ?? {})) {
+        const at = `${pointer}/properties/${escapeToken(key)}`;
+        if (key in Object.prototype) throw new SchemaError(file, at, `expected a property name that is not a member of every JavaScript object, got ${JSON.stringify(key)} (Object.prototype.${key}): a validator would find it on a message without it`);
+        const folded = key.toLowerCase().replace(/[^\p{L}\p{Nd}]/gu, '');
+        const other = seen.get(folded);
+        if (other !== undefined) throw new SchemaError(file, at, `expected property names that differ in more than case and punctuation, got ${JSON.stringify(key)} beside ${JSON.stringify(other)}: Go and Python give both one name`);
+        seen.set(folded, key);
+      }
+    });
+  }
 }
 
 /** The `format` values the generated validators implement (src/runtime/formats.ts). */

@@ -1,0 +1,86 @@
+/**
+ * Names `generate` refuses before any generator runs, with the file and JSON Pointer: a
+ * definition named after a type the generated code exports already, one no language can carry
+ * as it is, a property every JavaScript object has, two properties Go and Python would give
+ * one name. Each was found by a hostile tester, failing in a generator without a place, or
+ * writing a generated/ that did not compile.
+ */
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { generate, SchemaError } from '../../src/codegen/index.js';
+import { RESERVED_TYPE_NAMES } from '../../src/codegen/check.js';
+import { loadContract } from '../../src/contract/index.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A copy of schemas/ with `edit` applied to the text of `file`; generate's verdict on it. */
+async function generateEdited(file: string, edit: (text: string) => string): Promise<unknown> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'names-'));
+  dirs.push(dir);
+  cpSync('schemas', dir, { recursive: true });
+  const target = path.join(dir, file);
+  const edited = edit(readFileSync(target, 'utf8'));
+  writeFileSync(target, edited);
+  return generate(dir).then(
+    () => 'generated',
+    (error: unknown) => error,
+  );
+}
+
+const rename = (from: string, to: string) => (text: string) => text.replaceAll(`"${from}"`, `"${to}"`).replaceAll(`/definitions/${from}"`, `/definitions/${to}"`);
+const addProperty = (definition: string, name: string) => (text: string) => {
+  const schema = JSON.parse(text) as { definitions: Record<string, { properties: Record<string, unknown> }> };
+  schema.definitions[definition]!.properties[name] = { type: 'string' };
+  return JSON.stringify(schema, null, 2);
+};
+
+describe('generate refuses names the generated code cannot carry', () => {
+  const cases: [string, string, (text: string) => string, string, RegExp][] = [
+    ['a definition named after a generated type (Duplicate identifier in types.ts)', 'trades.json', rename('TradeData', 'ServerMessage'), '/definitions/ServerMessage', /a type the generated code or the package exports/],
+    ['a definition named after a package export', 'trades.json', rename('TradeData', 'ValidationResult'), '/definitions/ValidationResult', /a type the generated code or the package exports/],
+    ['a definition named after the received twin of another', 'alerts.json', rename('AlertData', 'ReceivedBotData'), '/definitions/ReceivedBotData', /the received twin of BotData/],
+    ['a definition name with an underscore (quicktype "declared no type")', 'trades.json', rename('TradeData', 'Trade_Data'), '/definitions/Trade_Data', /PascalCase .*got "Trade_Data"/],
+    ['a definition named "class" (a prettier dump)', 'trades.json', rename('TradeData', 'class'), '/definitions/class', /PascalCase .*got "class"/],
+    ['a property named "constructor" (the example "failed" on a function)', 'trades.json', addProperty('TradeData', 'constructor'), '/definitions/TradeData/properties/constructor', /not a member of every JavaScript object, got "constructor"/],
+    ['a property named "hasOwnProperty" (schema.hasOwnProperty is not a function)', 'trades.json', addProperty('TradeData', 'hasOwnProperty'), '/definitions/TradeData/properties/hasOwnProperty', /Object\.prototype\.hasOwnProperty/],
+    ['a property "Side" beside "side" (Go and Python gave "side" to the new one)', 'trades.json', addProperty('TradeData', 'Side'), '/definitions/TradeData/properties/Side', /got "Side" beside "side": Go and Python give both one name/],
+  ];
+  for (const [name, file, edit, pointer, message] of cases) {
+    it(name, { timeout: 60_000 }, async () => {
+      const error = await generateEdited(file, edit);
+      expect(error).toBeInstanceOf(SchemaError);
+      expect(error).toMatchObject({ file, pointer });
+      expect((error as Error).message).toMatch(message);
+    });
+  }
+
+  it('loads such a contract still: diff reads it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'names-'));
+    dirs.push(dir);
+    cpSync('schemas', dir, { recursive: true });
+    writeFileSync(path.join(dir, 'trades.json'), rename('TradeData', 'Trade_Data')(readFileSync(path.join(dir, 'trades.json'), 'utf8')));
+    await expect(loadContract(dir)).resolves.toBeDefined();
+  });
+
+  it('RESERVED_TYPE_NAMES is what the generated files and the package root export beside the definitions', () => {
+    const definitions = new Set<string>();
+    for (const file of readdirSync('schemas').filter((name) => name.endsWith('.json'))) {
+      const schema = JSON.parse(readFileSync(path.join('schemas', file), 'utf8')) as { title?: string; definitions?: object };
+      if (schema.title) definitions.add(schema.title);
+      for (const name of Object.keys(schema.definitions ?? {})) definitions.add(name);
+    }
+    const exported = new Set<string>();
+    for (const file of ['generated/types.ts', 'generated/received-types.ts', 'generated/typebox.ts', 'generated/contract.ts', 'src/index.ts']) {
+      const text = readFileSync(file, 'utf8');
+      for (const [, name] of text.matchAll(/^export (?:declare )?(?:type|interface|class|const|enum|function) ([A-Z][A-Za-z0-9]*)\b/gm)) exported.add(name!);
+      for (const [, list] of text.matchAll(/^export (?:type )?\{([^}]*)\}/gm)) for (const name of list!.split(',').map((n) => n.trim().split(/\s+as\s+/).at(-1)!)) if (/^[A-Z][A-Za-z0-9]*$/.test(name)) exported.add(name);
+    }
+    const beside = [...exported].filter((name) => !definitions.has(name) && !(name.startsWith('Received') && definitions.has(name.slice('Received'.length))));
+    expect(beside.sort()).toEqual([...RESERVED_TYPE_NAMES].sort());
+  });
+});
