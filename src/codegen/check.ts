@@ -71,7 +71,7 @@ function checkNames(files: ReadonlyMap<string, SchemaNode>): void {
         if (key in Object.prototype) throw new SchemaError(file, at, `expected a property name that is not a member of every JavaScript object, got ${JSON.stringify(key)} (Object.prototype.${key}): a validator would find it on a message without it`);
         const folded = key.toLowerCase().replace(/[^\p{L}\p{Nd}]/gu, '');
         const other = seen.get(folded);
-        if (other !== undefined) throw new SchemaError(file, at, `expected property names that differ in more than case and punctuation, got ${JSON.stringify(key)} beside ${JSON.stringify(other)}: Go and Python give both one name`);
+        if (other !== undefined) throw new SchemaError(file, at, `expected property names that differ in more than case and punctuation, got ${JSON.stringify(key)} beside ${JSON.stringify(other)}: Go and Python name one after the other, so adding one renames the other's field`);
         seen.set(folded, key);
       }
     });

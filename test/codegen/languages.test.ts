@@ -410,6 +410,24 @@ describe('generated Python and Go types', () => {
     expect(result.stdout).toBe("ValueError 'coinbase' is not a valid Platform\ncoinbase\n");
   });
 
+  // An optional field added to the schema is a minor change (diff): Python code that builds the type must not need it.
+  it.skipIf(!pythonTool.available)(`Python builds a type without its optional fields, which default to None and are left out ${pythonTool.reason}`.trimEnd(), () => {
+    const script = [
+      'import sys, json',
+      'sys.path.insert(0, sys.argv[1])',
+      'import realtime_contract as rc',
+      'data = rc.ConnectionData(mode=rc.ConnectionDataMode.WS, status=rc.ConnectionDataStatus.CONNECTED)',
+      'print(json.dumps(rc.connection_message_to_dict(rc.ConnectionMessage(data=data, ts="2026-01-14T16:30:00.000Z", type=rc.ConnectionMessageType.CONNECTION)), sort_keys=True))',
+      'print(json.dumps(rc.ErrorData(code="INTERNAL_ERROR", message="m").to_dict(), sort_keys=True))',
+    ].join('\n');
+    const dir = path.join(work, 'python-defaults');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'realtime_contract.py'), generated.get(PYTHON_FILE)!);
+    const result = spawnSync('python3', ['-B', '-c', script, dir], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('{"data": {"mode": "ws", "status": "connected"}, "ts": "2026-01-14T16:30:00.000Z", "type": "connection"}\n{"code": "INTERNAL_ERROR", "message": "m"}\n');
+  });
+
   it.skipIf(!goTool.available)(`Go reads a lone surrogate escape as U+FFFD ${goTool.reason}`.trimEnd(), () => {
     const dir = path.join(work, 'lone-surrogate');
     mkdirSync(dir);

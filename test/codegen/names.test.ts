@@ -48,7 +48,7 @@ describe('generate refuses names the generated code cannot carry', () => {
     ['a definition named "class" (a prettier dump)', 'trades.json', rename('TradeData', 'class'), '/definitions/class', /PascalCase .*got "class"/],
     ['a property named "constructor" (the example "failed" on a function)', 'trades.json', addProperty('TradeData', 'constructor'), '/definitions/TradeData/properties/constructor', /not a member of every JavaScript object, got "constructor"/],
     ['a property named "hasOwnProperty" (schema.hasOwnProperty is not a function)', 'trades.json', addProperty('TradeData', 'hasOwnProperty'), '/definitions/TradeData/properties/hasOwnProperty', /Object\.prototype\.hasOwnProperty/],
-    ['a property "Side" beside "side" (Go and Python gave "side" to the new one)', 'trades.json', addProperty('TradeData', 'Side'), '/definitions/TradeData/properties/Side', /got "Side" beside "side": Go and Python give both one name/],
+    ['a property "Side" beside "side" (Go and Python gave the name of side to the new one)', 'trades.json', addProperty('TradeData', 'Side'), '/definitions/TradeData/properties/Side', /got "Side" beside "side": Go and Python name one after the other/],
   ];
   for (const [name, file, edit, pointer, message] of cases) {
     it(name, { timeout: 60_000 }, async () => {

@@ -7,6 +7,8 @@ Decode with `<message>_from_dict(json.loads(text))`, encode with
 not the validator (ranges, patterns and formats are checked by `realtime-contract validate`).
 
 - A required key is always written, null included when the schema allows null (`pnl`).
+- An optional key's field defaults to None: build a type with keywords, and a field added to
+  the schema as optional later does not break the code that builds it.
 - An optional key that the schema does not let be null (`ErrorData.details`) is left out when
   its attribute is None: None means "absent" there, never null. Decoding refuses an explicit
   null for such a key, as the schema does.
@@ -139,7 +141,7 @@ class ConnectionData:
     status: ConnectionDataStatus
     """Connection state. Closed list: the spec lists the values."""
 
-    resume: Optional[ResumeStatus]
+    resume: Optional[ResumeStatus] = None
 
     @staticmethod
     def from_dict(obj: Any) -> 'ConnectionData':
@@ -176,7 +178,7 @@ class ConnectionMessage:
     type: ConnectionMessageType
     """Message type identifier."""
 
-    cursor: Optional[str]
+    cursor: Optional[str] = None
     """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
     increasing within a stream. A client keeps the last one it received and reconnects with
     `?since=<cursor>` to resume. Absent from v1.0 servers.
@@ -403,7 +405,7 @@ class TradesMessage:
     type: TradesMessageType
     """Message type identifier."""
 
-    cursor: Optional[str]
+    cursor: Optional[str] = None
     """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
     increasing within a stream. A client keeps the last one it received and reconnects with
     `?since=<cursor>` to resume. Absent from v1.0 servers.
@@ -550,7 +552,7 @@ class BotsMessage:
     type: BotsMessageType
     """Message type identifier."""
 
-    cursor: Optional[str]
+    cursor: Optional[str] = None
     """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
     increasing within a stream. A client keeps the last one it received and reconnects with
     `?since=<cursor>` to resume. Absent from v1.0 servers.
@@ -665,7 +667,7 @@ class BalancesMessage:
     type: BalancesMessageType
     """Message type identifier."""
 
-    cursor: Optional[str]
+    cursor: Optional[str] = None
     """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
     increasing within a stream. A client keeps the last one it received and reconnects with
     `?since=<cursor>` to resume. Absent from v1.0 servers.
@@ -696,13 +698,13 @@ class ComponentScores:
     optional because a strategy may not use every analysis; the set is closed in strict mode
     so that a new component is a deliberate contract change.
     """
-    risk: Optional[float]
+    risk: Optional[float] = None
     """Risk score, 0 to 1."""
 
-    sentiment: Optional[float]
+    sentiment: Optional[float] = None
     """Sentiment-analysis score, 0 to 1."""
 
-    technical: Optional[float]
+    technical: Optional[float] = None
     """Technical-analysis score, 0 to 1."""
 
     @staticmethod
@@ -918,7 +920,7 @@ class DecisionsMessage:
     type: DecisionsMessageType
     """Message type identifier."""
 
-    cursor: Optional[str]
+    cursor: Optional[str] = None
     """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
     increasing within a stream. A client keeps the last one it received and reconnects with
     `?since=<cursor>` to resume. Absent from v1.0 servers.
@@ -1029,7 +1031,7 @@ class MetricsMessage:
     type: MetricsMessageType
     """Message type identifier."""
 
-    cursor: Optional[str]
+    cursor: Optional[str] = None
     """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
     increasing within a stream. A client keeps the last one it received and reconnects with
     `?since=<cursor>` to resume. Absent from v1.0 servers.
@@ -1125,7 +1127,7 @@ class WhaleMessage:
     type: WhaleMessageType
     """Message type identifier."""
 
-    cursor: Optional[str]
+    cursor: Optional[str] = None
     """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
     increasing within a stream. A client keeps the last one it received and reconnects with
     `?since=<cursor>` to resume. Absent from v1.0 servers.
@@ -1237,7 +1239,7 @@ class AlertsMessage:
     type: AlertsMessageType
     """Message type identifier."""
 
-    cursor: Optional[str]
+    cursor: Optional[str] = None
     """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
     increasing within a stream. A client keeps the last one it received and reconnects with
     `?since=<cursor>` to resume. Absent from v1.0 servers.
@@ -1350,7 +1352,7 @@ class SystemHealthMessage:
     type: SystemHealthMessageType
     """Message type identifier."""
 
-    cursor: Optional[str]
+    cursor: Optional[str] = None
     """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
     increasing within a stream. A client keeps the last one it received and reconnects with
     `?since=<cursor>` to resume. Absent from v1.0 servers.
@@ -1450,7 +1452,7 @@ class WalletMessage:
     type: WalletMessageType
     """Message type identifier."""
 
-    cursor: Optional[str]
+    cursor: Optional[str] = None
     """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
     increasing within a stream. A client keeps the last one it received and reconnects with
     `?since=<cursor>` to resume. Absent from v1.0 servers.
@@ -1564,7 +1566,7 @@ class AiTasksMessage:
     type: AiTasksMessageType
     """Message type identifier."""
 
-    cursor: Optional[str]
+    cursor: Optional[str] = None
     """Position of this message in the recipient's stream (protocol v1.1, optional): opaque and
     increasing within a stream. A client keeps the last one it received and reconnects with
     `?since=<cursor>` to resume. Absent from v1.0 servers.
@@ -1601,7 +1603,7 @@ class ErrorData:
     message: str
     """Human-readable description."""
 
-    details: Optional[str]
+    details: Optional[str] = None
     """Optional further detail for debugging."""
 
     @staticmethod
