@@ -1,5 +1,5 @@
 import { _, type Ajv, type Code } from 'ajv';
-import { Name, not, or, strConcat } from 'ajv/dist/compile/codegen/index.js';
+import { Name, not, or, strConcat, stringify } from 'ajv/dist/compile/codegen/index.js';
 
 /** The name ajv gives the instance path parameter of every compiled function (ajv's `names.instancePath`). */
 const INSTANCE_PATH = new Name('instancePath');
@@ -60,6 +60,9 @@ export interface ModeCode {
  * @param noticeCode the expression that names {@link enumNotice} in generated code; omitted
  *   for in-process compilation (tests), where the module-level function is referenced
  */
+/** Past this many values a closed list is checked by a Set lookup rather than a chain of `===`. */
+const LONG_ENUM = 64;
+
 export function addTolerantEnum(ajv: Ajv, mode: ModeCode, noticeCode?: Code): void {
   ajv.removeKeyword('enum');
   ajv.addKeyword({
@@ -71,11 +74,18 @@ export function addTolerantEnum(ajv: Ajv, mode: ModeCode, noticeCode?: Code): vo
       const values = schema as unknown[];
       if (values.length === 0) throw new Error('enum must have a non-empty array');
       const notice = gen.scopeValue('func', { ref: enumNotice, code: noticeCode });
-      const known = or(
-        ...values.map((value) =>
-          typeof value === 'object' && value !== null ? _`JSON.stringify(${data}) === ${JSON.stringify(value)}` : _`${data} === ${value as string}`,
-        ),
-      );
+      // A long list is one Set lookup: a chain of 1,000 `===` nested too deep for the parser of
+      // the rewrites (acorn: "Not enough stack space"; a hostile tester, within the documented
+      // 10,000). Enum values are JSON: no NaN, for which a Set and `===` would differ.
+      const primitive = values.every((value) => typeof value !== 'object' || value === null);
+      const known =
+        primitive && values.length > LONG_ENUM
+          ? _`${gen.scopeValue('obj', { key: values, ref: new Set(values), code: _`new Set(${stringify(values)})` })}.has(${data})`
+          : or(
+              ...values.map((value) =>
+                typeof value === 'object' && value !== null ? _`JSON.stringify(${data}) === ${JSON.stringify(value)}` : _`${data} === ${value as string}`,
+              ),
+            );
       gen.if(not(known), () => {
         gen.if(
           mode.strict,

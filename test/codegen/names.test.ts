@@ -8,6 +8,7 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generate, SchemaError } from '../../src/codegen/index.js';
 import { RESERVED_TYPE_NAMES } from '../../src/codegen/check.js';
@@ -82,5 +83,29 @@ describe('generate refuses names the generated code cannot carry', () => {
     }
     const beside = [...exported].filter((name) => !definitions.has(name) && !(name.startsWith('Received') && definitions.has(name.slice('Received'.length))));
     expect(beside.sort()).toEqual([...RESERVED_TYPE_NAMES].sort());
+  });
+});
+
+describe('a long closed list', () => {
+  it('of 1,000 values generates (acorn ran out of stack on its `===` chain), and its validators check it by a Set, strict and tolerant', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'names-'));
+    dirs.push(dir);
+    cpSync('schemas', dir, { recursive: true });
+    const file = path.join(dir, 'trades.json');
+    const schema = JSON.parse(readFileSync(file, 'utf8')) as { definitions: { TradeData: { properties: { status: { enum: string[] } } } }; examples: { data: object }[] };
+    const status = schema.definitions.TradeData.properties.status;
+    status.enum = [...status.enum, ...Array.from({ length: 996 }, (_, i) => `s${i}`)];
+    writeFileSync(file, JSON.stringify(schema));
+    const files = await generate(dir);
+    const module = path.join(dir, 'validators.mjs');
+    writeFileSync(module, files.get('validators.js')!);
+    const { checkMessage } = (await import(pathToFileURL(module).href)) as typeof import('../../generated/validators.js');
+    const trade = (value: string) => ({ ...schema.examples[0]!, data: { ...schema.examples[0]!.data, status: value } });
+    expect(checkMessage('trades', trade('s995'), 'strict')).toBeNull();
+    expect(checkMessage('trades', trade('filled'), 'strict')).toBeNull();
+    expect(checkMessage('trades', trade('s996'), 'strict')).toMatchObject([{ instancePath: '/data/status', keyword: 'enum', params: { allowedValues: status.enum } }]);
+    const notices = { list: null };
+    expect(checkMessage('trades', trade('s996'), 'tolerant', notices)).toBeNull();
+    expect(notices.list).toEqual([{ pointer: '/data/status', value: 's996', known: status.enum }]);
   });
 });
