@@ -219,6 +219,11 @@ function formatHint(here: unknown, strict: boolean): string | undefined {
 function requiredHint(instancePath: string, name: string, value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   if (instancePath === '/data' && Object.prototype.hasOwnProperty.call(value, name)) return `${JSON.stringify(name)} is at the top level of the message: the spec puts it in data`;
+  // The reverse: a keepalive message (flat) written in the envelope of the others (a fresh user).
+  const data = instancePath === '' && name === 'timestamp' ? (value as { data?: unknown }).data : undefined;
+  if (typeof data === 'object' && data !== null && Object.prototype.hasOwnProperty.call(data, name)) {
+    return `"timestamp" is in data: ping and pong are flat, {"type":${JSON.stringify((value as { type?: unknown }).type)},"timestamp":…}, with no data and no ts`;
+  }
   // A key written beside it that is a misspelling of it (`platfrom`): the fault the producer made.
   const here = resolvePointer(value, instancePath);
   if (typeof here === 'object' && here !== null) {

@@ -120,6 +120,15 @@ describe('hints for faults producers make (issue 8, item 14)', () => {
     expect(first({ type: 'trades', ts: '2026-01-14T16:30:00Z', cursor: 'k3x9a.1' }).hint).toBeUndefined();
   });
 
+  it('a ping or pong written in the envelope of the others: they are flat (a fresh user got no hint)', () => {
+    expect(first({ type: 'ping', data: { timestamp: 1705251000000 }, ts: '2026-01-14T16:30:00.000Z' })).toMatchObject({
+      pointer: '/timestamp',
+      keyword: 'required',
+      hint: '"timestamp" is in data: ping and pong are flat, {"type":"ping","timestamp":…}, with no data and no ts',
+    });
+    expect(first({ type: 'pong', data: {} }).hint).toBeUndefined();
+  });
+
   it('a field missing from data but written at the top level: the spec puts it in data', () => {
     // Found by a tester: with data present, the hint said nothing about a field written beside it.
     const error = first({ type: 'trades', ts: '2026-01-14T16:30:00Z', data: { bot_id: 'bot_abc' }, id: 'trade_1' });
