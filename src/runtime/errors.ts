@@ -249,7 +249,9 @@ export function describeEnvelope(input: unknown, type: unknown, types: readonly 
   if (type === undefined) return [validationError('/type', 'required', 'required property "type"', 'nothing')];
   if (typeof type !== 'string') return [validationError('/type', 'type', 'a string', typed(type))];
   const near = closestType(type, types);
-  return [validationError('/type', 'discriminator', `${direction === undefined ? 'a known' : `a ${direction}`} message type (${types.join(', ')})`, preview(type), near === undefined ? undefined : `did you mean ${JSON.stringify(near)}?`)];
+  // `validate schemas/` (a fresh user): a schema's `"type": "object"` read as a message type.
+  const schema = type === 'object' && ('$schema' in input || 'properties' in input) ? 'this is a JSON Schema, not a message: validate the messages it describes' : undefined;
+  return [validationError('/type', 'discriminator', `${direction === undefined ? 'a known' : `a ${direction}`} message type (${types.join(', ')})`, preview(type), near === undefined ? schema : `did you mean ${JSON.stringify(near)}?`)];
 }
 
 /** The known type a misspelt `type` most likely meant: the same in lower case with `_`, or at most two edits away (a swap of two neighbours is one). */

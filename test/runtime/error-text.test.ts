@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { describeCompiledErrors } from '../../src/runtime/errors.js';
 import { parseMessage } from '../../src/runtime/parse.js';
@@ -144,6 +145,12 @@ describe('hints for faults producers make (issue 8, item 14)', () => {
     expect(first({ type: 'trades', data: { ...rest, 'Platform': 'luno' }, ts: '2026-01-14T16:30:00.000Z' }).hint).toBe('"Platform" is written: did you mean "platform"?');
     // A key far from the name is not taken for it.
     expect(first({ type: 'trades', data: { ...rest, venue: 'luno' }, ts: '2026-01-14T16:30:00.000Z' }).hint).toBeUndefined();
+  });
+
+  it('a JSON Schema given as a message says so (validate schemas/: its "type": "object" was read as a message type; a fresh user)', () => {
+    const schema = JSON.parse(readFileSync('schemas/trades.json', 'utf8')) as object;
+    expect(first(schema)).toMatchObject({ pointer: '/type', keyword: 'discriminator', hint: 'this is a JSON Schema, not a message: validate the messages it describes' });
+    expect(first({ type: 'object', data: {} }).hint).toBeUndefined();
   });
 
   it('hints reach parseMessage too', () => {
