@@ -388,24 +388,27 @@ describe('generated Python and Go types', () => {
     expect(result.stdout).toBe('6\nsurrogates not allowed\n');
   });
 
+  /** Runs `lines` in python3 with the generated module imported as `rc` (from a folder `name` of its own), `args` from sys.argv[2]. */
+  const runWithModule = (name: string, lines: string[], args: string[]) => {
+    const dir = path.join(work, name);
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'realtime_contract.py'), generated.get(PYTHON_FILE)!);
+    const script = ['import sys, json', 'sys.path.insert(0, sys.argv[1])', 'import realtime_contract as rc', ...lines].join('\n');
+    return spawnSync('python3', ['-B', '-c', script, dir, ...args], { encoding: 'utf8' });
+  };
+
   // What diff's `python-consumers` says (src/diff/index.ts): a closed list is an Enum that raises on a value it does not list; an open string takes any.
   it.skipIf(!pythonTool.available)(`the generated Python decoders refuse a value outside a closed list, and take one of an open string ${pythonTool.reason}`.trimEnd(), () => {
     const script = [
-      'import sys, json',
-      'sys.path.insert(0, sys.argv[1])',
-      'import realtime_contract as rc',
       'trade = json.loads(sys.argv[2])',
       'trade["data"]["platform"] = "coinbase"',
       'try:\n  rc.trades_message_from_dict(trade)\n  print("accepted")\nexcept ValueError as e:\n  print("ValueError", e)',
       'whale = json.loads(sys.argv[3])',
       'whale["data"]["platform"] = "coinbase"',
       'print(rc.whale_message_from_dict(whale).data.platform)',
-    ].join('\n');
-    const dir = path.join(work, 'python-enum');
-    mkdirSync(dir);
-    writeFileSync(path.join(dir, 'realtime_contract.py'), generated.get(PYTHON_FILE)!);
+    ];
     const example = (type: string) => JSON.stringify((JSON.parse(readFileSync(path.join(ROOT, `schemas/${type}.json`), 'utf8')) as { examples: unknown[] }).examples[0]);
-    const result = spawnSync('python3', ['-B', '-c', script, dir, example('trades'), example('whale')], { encoding: 'utf8' });
+    const result = runWithModule('python-enum', script, [example('trades'), example('whale')]);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe("ValueError 'coinbase' is not a valid Platform\ncoinbase\n");
   });
@@ -413,17 +416,11 @@ describe('generated Python and Go types', () => {
   // An optional field added to the schema is a minor change (diff): Python code that builds the type must not need it.
   it.skipIf(!pythonTool.available)(`Python builds a type without its optional fields, which default to None and are left out ${pythonTool.reason}`.trimEnd(), () => {
     const script = [
-      'import sys, json',
-      'sys.path.insert(0, sys.argv[1])',
-      'import realtime_contract as rc',
       'data = rc.ConnectionData(mode=rc.ConnectionDataMode.WS, status=rc.ConnectionDataStatus.CONNECTED)',
       'print(json.dumps(rc.connection_message_to_dict(rc.ConnectionMessage(data=data, ts="2026-01-14T16:30:00.000Z", type=rc.ConnectionMessageType.CONNECTION)), sort_keys=True))',
       'print(json.dumps(rc.ErrorData(code="INTERNAL_ERROR", message="m").to_dict(), sort_keys=True))',
-    ].join('\n');
-    const dir = path.join(work, 'python-defaults');
-    mkdirSync(dir);
-    writeFileSync(path.join(dir, 'realtime_contract.py'), generated.get(PYTHON_FILE)!);
-    const result = spawnSync('python3', ['-B', '-c', script, dir], { encoding: 'utf8' });
+    ];
+    const result = runWithModule('python-defaults', script, []);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('{"data": {"mode": "ws", "status": "connected"}, "ts": "2026-01-14T16:30:00.000Z", "type": "connection"}\n{"code": "INTERNAL_ERROR", "message": "m"}\n');
   });
