@@ -266,8 +266,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   let source: TokenSource | undefined;
   /** The token of the current socket attempt, and one the server refused (never sent again). */
   let token: string | undefined;
-  /** Ends the current wait for a token provider (disconnect). */
-  let tokenWait: (() => void) | undefined;
+  /** Ends each wait for a token provider under way (disconnect): a poll's and a socket's may overlap. */
+  const tokenWaits = new Set<() => void>();
   let refused: string | undefined;
   let socket: WebSocketLike | undefined;
   let open = false;
@@ -296,8 +296,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   /** Bumped by each poll loop started: only the latest runs (one waiting for a token while polling stopped and started again went on too, one more per flap). */
   let loops = 0;
 
-  /** The last `status` emitted. */
+  /** The last `status` emitted, and the object its handlers got. */
   let shown: RealtimeStatus | undefined;
+  let latest: unknown;
 
   function emit(type: string, ...args: unknown[]): void {
     const registered = handlers.get(type);
@@ -305,6 +306,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // One removed by an earlier handler of this event is not called, nor one removed and added
       // again (a new registration, after this dispatch began), as the DOM's EventTarget does.
       if (registered!.get(handler) !== registration) continue;
+      // A status that a newer one overtook (a handler before this one disconnected): the later
+      // handlers got the newer one already, and this older one would be the last they saw.
+      if (type === 'status' && args[0] !== latest) break;
       const failed = (cause: unknown) => type !== 'error' && fault('CLIENT_HANDLER_ERROR', cause, type);
       try {
         // An async handler's rejection too: it was an unhandled rejection, which ends a Node process.
@@ -344,7 +348,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     status.connected = status.mode !== 'offline';
     if (shown === undefined || !sameStatus(shown, status)) {
       shown = { ...status };
-      emit('status', { ...status });
+      emit('status', (latest = { ...status }));
     }
     return mine === run;
   }
@@ -394,17 +398,15 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   async function getToken(): Promise<string | undefined> {
     const mine = run;
     let timeout: ReturnType<typeof setTimeout> | undefined;
+    let stop = () => {};
     try {
-      const t = typeof source === 'function'
-        ? await Promise.race([
-            source(),
-            new Promise<undefined>((resolve, reject) => {
-              timeout = setTimeout(reject, connectTimeout, new Error('timeout'));
-              // disconnect() ends the wait: a hung provider kept a disconnected process alive, and told its timeout after.
-              tokenWait = () => resolve(undefined);
-            }),
-          ])
-        : source;
+      // disconnect() ends the wait, a provider that disconnects as it is called included: a hung
+      // provider kept a disconnected process alive, and told its timeout after.
+      const ended = new Promise<undefined>((resolve, reject) => {
+        timeout = typeof source === 'function' ? setTimeout(reject, connectTimeout, new Error('timeout')) : undefined;
+        tokenWaits.add((stop = () => resolve(undefined)));
+      });
+      const t = typeof source === 'function' ? await Promise.race([ended, source()]) : source;
       // An answer for a run that is over (disconnect, then connect with another source) is moot:
       // a late "logged out" from the old provider stopped the new run as unauthorized.
       if (mine !== run) return undefined;
@@ -425,7 +427,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       return undefined;
     } finally {
       clearTimeout(timeout);
-      tokenWait = undefined;
+      tokenWaits.delete(stop);
     }
   }
 
@@ -456,7 +458,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     if (parsed === undefined || !['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol) || parsed.hash !== '') {
       // The URL itself is not shown: it may carry a token.
       const got = parsed === undefined ? 'a string that is not a URL' : parsed.hash !== '' ? 'one with a #fragment, which WebSocket refuses' : `a ${parsed.protocol} URL`;
-      throw new TypeError(`connect: the url must be a ws: or wss: URL (or http:, https:, taken as ws:, wss:), e.g. wss://example.com/api/ws, got ${got}`);
+      throw new TypeError(`connect: the url must be a ws:, wss:, http: or https: URL, e.g. wss://example.com/api/ws, got ${got}`);
     }
     return url;
   }
@@ -678,9 +680,15 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       recent.clear();
     }
     status.received++;
+    const mine = run;
     emit(message.type, 'data' in message ? message.data : message, message);
-    emit('message', message);
-    if (resume === 'gap' && !raced) gap(since, mode);
+    if (mine === run) emit('message', message);
+    if (resume === 'gap' && !raced) {
+      if (mine === run) gap(since, mode);
+      // A handler disconnected before the loss was told: the next run resumes from before it,
+      // and finds it again (from the new stream's cursor, it was never told).
+      else status.cursor = since;
+    }
   }
 
   function gap(since: string | null, mode: 'ws' | 'polling', cursor = status.cursor): void {
@@ -797,7 +805,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
               : !Array.isArray(body.messages)
                 ? { pointer: '/messages', keyword: 'type', message: `expected an array of messages, got ${described(body.messages)}` }
                 : typeof body.cursor !== 'string' || !isCursor(body.cursor)
-                  ? { pointer: '/cursor', keyword: 'pattern', message: `expected a cursor (1 to 128 of A-Z a-z 0-9 . _ ~ -), got ${described(body.cursor)}` }
+                  ? { pointer: '/cursor', keyword: 'pattern', message: `expected a cursor (1-128 URL-safe characters), got ${described(body.cursor)}` }
                   : undefined;
             if (wrong) {
               status.lastHttpStatus = code;
@@ -817,8 +825,11 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             if (!live && !open) {
               live = true;
               // A status handler that disconnects: no `connected` after its `disconnected`.
-              if (!set({ state: 'polling', mode: 'polling' })) return;
+              // A `status` or `connection` handler that disconnects: no `connected` or gap after
+              // it, and the next run asks from `since` again (it would start new, the loss untold).
+              if (!set({ state: 'polling', mode: 'polling' })) return void (status.cursor = since);
               announce('connected', 'polling', body.resume ? { resume: body.resume } : undefined);
+              if (!alive()) return void (status.cursor = since);
               // The server answers again after polls failed (it was down, or the network was):
               // the socket failed for the same reason, so it is probed now, not at the end of
               // its backoff (up to maxMs later). A first poll that works at once (a proxy that
@@ -909,7 +920,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // `connect(5)` was sent as token=5, `connect({})` as token=[object Object].
       if (t != null && typeof t !== 'string' && typeof t !== 'function') throw new TypeError(`connect: the token must be a string or a function giving one, got ${described(t)}`);
       if (!(options.WebSocket ?? g.WebSocket)) {
-        throw new TypeError("connect: no global WebSocket (Node 20): create the client with ws's, createRealtimeClient({ url, WebSocket }), WebSocket imported from 'ws'");
+        throw new TypeError("connect: no global WebSocket (Node 20): give ws's, createRealtimeClient({ url, WebSocket }), WebSocket imported from 'ws'");
       }
       wsUrl();
       source = t;
@@ -917,8 +928,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       if (['idle', 'closed', 'unauthorized'].includes(status.state)) {
         run++;
         listen(true);
-        set({ reconnectAttempts: 0, lastHttpStatus: null });
-        void attempt();
+        // A status handler that disconnects here ends this run before its first attempt.
+        if (set({ reconnectAttempts: 0, lastHttpStatus: null })) void attempt();
       }
     },
     on(type, handler) {
@@ -934,7 +945,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     getStatus: () => ({ ...status }),
     disconnect() {
       run++;
-      tokenWait?.();
+      for (const stop of tokenWaits) stop();
       listen(false);
       clear();
       stopPolling();

@@ -127,6 +127,94 @@ describe('a handler that disconnects ends the run', () => {
   });
 });
 
+describe('a handler that disconnects ends the run (a re-check)', () => {
+  it('from the `status` that connect() itself emits: no attempt (a socket opened, the process never exited)', async () => {
+    const s = await fake();
+    const client = nodeClient(s.url);
+    let first = true;
+    client.on('status', () => {
+      if (first) {
+        first = false;
+        client.disconnect();
+      }
+    });
+    client.connect('good');
+    await sleep(300);
+    expect(s.upgrades).toEqual([]);
+    expect(client.getStatus().state).toBe('idle');
+  });
+
+  it('from a `connection` that brings a gap: no `message` or `gap` after it, and the next run is told the gap (it was never told)', async () => {
+    const s = await fake();
+    const client = nodeClient(s.url);
+    const events: string[] = [];
+    let disconnecting = false;
+    client.on('connection', (data) => {
+      if (disconnecting && data.status === 'connected') {
+        disconnecting = false;
+        events.push('disconnect');
+        client.disconnect();
+      }
+    });
+    client.on('message', (m) => events.push(`message ${m.type}`));
+    client.on('gap', (g) => events.push(`gap ${g.since === null ? 'null' : 'since'}`));
+    client.connect('good');
+    await until(() => client.getStatus().state === 'open', 'open');
+    s.publish({ type: 'trades', data: {}, ts: '2026-01-14T16:30:00.000Z' });
+    await until(() => client.getStatus().cursor === s.log.at(-1)!.cursor, 'the first cursor');
+    const port = s.port;
+    await s.stop();
+    // Another stream on the same port (a restart that lost the history): the resume is a gap.
+    const restarted = await fake({ port });
+    disconnecting = true;
+    events.length = 0;
+    await until(() => events.includes('disconnect'), 'the disconnect');
+    await sleep(100);
+    expect(events).toEqual(['disconnect']);
+    client.connect('good');
+    await until(() => events.some((e) => e.startsWith('gap')), 'the gap, told in the next run');
+    expect(events.filter((e) => e.startsWith('gap'))).toEqual(['gap since']);
+    expect(restarted.upgrades.map((u) => u.since)).toEqual([expect.any(String), expect.any(String)]);
+  });
+
+  it('from a `status` handler: the handlers after it are left with the newest status, not the one it overtook', async () => {
+    const s = await fake();
+    const client = nodeClient(s.url);
+    client.on('status', (st) => {
+      if (st.state === 'open') client.disconnect();
+    });
+    let last = '';
+    client.on('status', (st) => (last = `${st.state}/${st.mode}`));
+    client.connect('good');
+    await until(() => s.upgrades.length === 1 && client.getStatus().state === 'idle', 'open, then idle');
+    await sleep(50);
+    expect(last).toBe('idle/offline');
+  });
+
+  it('every token provider waiting at disconnect stops waiting: two runs\' hung providers held the process their timeout', async () => {
+    const code = `
+      import { WebSocket } from 'ws';
+      import { createRealtimeClient } from './src/client/index.ts';
+      const client = createRealtimeClient({ url: 'ws://127.0.0.1:9/api/ws', WebSocket, connectTimeoutMs: 15000 });
+      const hung = () => new Promise(() => {});
+      client.connect(hung);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      client.disconnect();
+      client.connect(hung);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      client.disconnect();
+      // A provider that disconnects as it is called.
+      client.connect(() => { client.disconnect(); return new Promise(() => {}); });`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, stdio: 'ignore' });
+    const kill = setTimeout(() => child.kill(), 20_000);
+    const started = Date.now();
+    const exit = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    clearTimeout(kill);
+    expect(exit).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000); // a bound: 15 s before (connectTimeoutMs)
+  });
+});
+
 describe('a run that is over', () => {
   it('a late answer of the previous run\'s provider does not stop the next run (its "logged out" dropped the socket under way, unauthorized for good)', async () => {
     // Upgrades answered 500 ms late: the next run's socket is still connecting when the old provider answers.
@@ -209,7 +297,7 @@ describe('an answer that is not a poll response', () => {
     ['200 with an error body', (res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"error":"internal: db down"}'), { reason: 'invalid', message: { error: 'internal: db down' } }, { pointer: '/messages', keyword: 'type', message: 'expected an array of messages, got nothing' }],
     ['204', (res) => res.writeHead(204).end(), { reason: 'json', message: '' }, { pointer: '', keyword: 'json', message: expect.stringMatching(/^expected a poll response in JSON, got /) }],
     ['a login page', (res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>Sign in</html>'), { reason: 'json', message: '<html>Sign in</html>' }, { pointer: '', keyword: 'json', message: expect.stringMatching(/^expected a poll response in JSON, got .*JSON/) }],
-    ['a cursor that is not one', (res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"cursor":"a b","messages":[]}'), { reason: 'invalid' }, { pointer: '/cursor', keyword: 'pattern', message: 'expected a cursor (1 to 128 of A-Z a-z 0-9 . _ ~ -), got a string' }],
+    ['a cursor that is not one', (res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"cursor":"a b","messages":[]}'), { reason: 'invalid' }, { pointer: '/cursor', keyword: 'pattern', message: 'expected a cursor (1-128 URL-safe characters), got a string' }],
   ];
   for (const [name, answer, event, error] of cases) {
     it(`${name}: an invalid event that says where and what (it failed silently, the upgrade's 404 shown), the poll retried`, async () => {
