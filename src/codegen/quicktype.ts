@@ -422,11 +422,13 @@ function requireKeysInPython(text: string, schema: SchemaNode): string {
 }
 
 /**
- * Python: an optional key's dataclass field defaults to None (`resume: Optional[ResumeStatus] =
- * None`). Without it the constructor required every field, so a field added to the schema as
- * optional (a minor change, `diff` says) broke every Python producer that builds the type:
+ * Python: a dataclass field that may be None defaults to None (`resume: Optional[ResumeStatus] =
+ * None`): an optional key's, left out when None, and a nullable key's (`pnl`), written as null.
+ * Without it the constructor required every field, so a field added to the schema as optional
+ * (a minor change, `diff` says) broke every Python producer that builds the type:
  * `TradeData.__init__() missing 1 required positional argument` (a hostile tester). quicktype
- * writes the optional fields of a class after its required ones, as a default needs.
+ * writes every field that may be None after the others (its `sortClassProperties`), as a
+ * default needs.
  *
  * @throws Error when a class declares a field without a default after one with a default
  */
@@ -434,21 +436,17 @@ function optionalDefaults(text: string, schema: SchemaNode): string {
   return text
     .split(/^(?=class )/m)
     .map((block) => {
-      const owner = schema.definitions![/^class (\w+)/.exec(block)?.[1] ?? ''];
-      if (owner?.properties === undefined) return block;
-      // Attribute → whether its key is optional, from the decoder's reads (`attr = …obj["key"]…`).
-      const optional = new Map<string, boolean>();
-      for (const [, attr, key] of block.matchAll(/^ {8}(\w+) = .*?(?:obj\[|obj\.get\(|from_absent_or_value\(obj, )("(?:[^"\\]|\\.)*")/gm)) {
-        optional.set(attr!, !owner.required?.includes(JSON.parse(key!) as string));
-      }
+      if (schema.definitions![/^class (\w+)/.exec(block)?.[1] ?? '']?.properties === undefined) return block;
+      // The fields, as the decoder assigns them (`attr = …`): a docstring line may look like a field.
+      const fields = new Set([...block.matchAll(/^ {8}(\w+) = /gm)].map((match) => match[1]!));
       let defaulted: string | undefined;
-      return block.replace(/^ {4}(\w+): (.+)$/gm, (line, attr: string) => {
-        if (!optional.has(attr)) return line; // a docstring line that looks like a field
-        if (optional.get(attr)) {
+      return block.replace(/^ {4}(\w+): (.+)$/gm, (line, attr: string, type: string) => {
+        if (!fields.has(attr)) return line;
+        if (type.startsWith('Optional[')) {
           defaulted = attr;
           return `${line} = None`;
         }
-        if (defaulted !== undefined) throw new Error(`quicktype declared ${attr}, a required field, after ${defaulted}, an optional one: its Python default would not import`);
+        if (defaulted !== undefined) throw new Error(`quicktype declared ${attr}, which cannot be None, after ${defaulted}, which can: its Python default would not import`);
         return line;
       });
     })
@@ -504,8 +502,9 @@ Decode with \`<message>_from_dict(json.loads(text))\`, encode with
 not the validator (ranges, patterns and formats are checked by \`realtime-contract validate\`).
 
 - A required key is always written, null included when the schema allows null (\`pnl\`).
-- An optional key's field defaults to None: build a type with keywords, and a field added to
-  the schema as optional later does not break the code that builds it.
+- A field that may be None defaults to None (an optional key's is then left out, a nullable
+  key's written as null): build a type with keywords, and a field added to the schema as
+  optional later does not break the code that builds it.
 - An optional key that the schema does not let be null (\`ErrorData.details\`) is left out when
   its attribute is None: None means "absent" there, never null. Decoding refuses an explicit
   null for such a key, as the schema does.

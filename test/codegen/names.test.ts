@@ -109,3 +109,19 @@ describe('a long closed list', () => {
     expect(notices.list).toEqual([{ pointer: '/data/status', value: 's996', known: status.enum }]);
   });
 });
+
+describe('Python defaults', () => {
+  it('an optional property written before a required nullable one generates, both defaulting to None (quicktype puts every field that may be None last; generate refused it)', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'names-'));
+    dirs.push(dir);
+    cpSync('schemas', dir, { recursive: true });
+    const file = path.join(dir, 'trades.json');
+    const schema = JSON.parse(readFileSync(file, 'utf8')) as { definitions: { TradeData: { properties: Record<string, unknown> } } };
+    schema.definitions.TradeData.properties = { note: { type: 'string' }, ...schema.definitions.TradeData.properties };
+    writeFileSync(file, JSON.stringify(schema));
+    const python = (await generate(dir)).get('languages/python/realtime_contract.py')!;
+    const trade = python.slice(python.indexOf('class TradeData:'), python.indexOf('def from_dict', python.indexOf('class TradeData:')));
+    expect(trade).toContain('    note: Optional[str] = None\n');
+    expect(trade).toContain('    pnl: Optional[float] = None\n');
+  });
+});

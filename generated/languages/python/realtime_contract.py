@@ -7,8 +7,9 @@ Decode with `<message>_from_dict(json.loads(text))`, encode with
 not the validator (ranges, patterns and formats are checked by `realtime-contract validate`).
 
 - A required key is always written, null included when the schema allows null (`pnl`).
-- An optional key's field defaults to None: build a type with keywords, and a field added to
-  the schema as optional later does not break the code that builds it.
+- A field that may be None defaults to None (an optional key's is then left out, a nullable
+  key's written as null): build a type with keywords, and a field added to the schema as
+  optional later does not break the code that builds it.
 - An optional key that the schema does not let be null (`ErrorData.details`) is left out when
   its attribute is None: None means "absent" there, never null. Decoding refuses an explicit
   null for such a key, as the schema does.
@@ -346,7 +347,7 @@ class TradeData:
     total: float
     """Total value (quantity * price), in the quote asset."""
 
-    pnl: Optional[float]
+    pnl: Optional[float] = None
     """Profit/loss if closing position, in the quote asset; null when the trade opens or adds to
     a position. Required but nullable: the key is always present so consumers can tell "no
     P&L" from a missing field.
@@ -494,7 +495,7 @@ class BotData:
     """Share of winning trades as a fraction from 0 to 1 (0.68 = 68%); the spec's "percentage
     (0-1)".
     """
-    last_trade: Optional[str]
+    last_trade: Optional[str] = None
     """Last trade timestamp (RFC 3339); null for a bot that has not traded yet. Required but
     nullable.
     """
@@ -744,11 +745,11 @@ class MarketData:
     volume_24_h: float
     """Traded volume over the last 24 hours, in the quote asset."""
 
-    macd: Optional[str]
+    macd: Optional[str] = None
     """MACD signal, e.g. "bullish"; null when there is not enough history. An open string: the
     spec gives only the example.
     """
-    rsi: Optional[float]
+    rsi: Optional[float] = None
     """Relative Strength Index, 0 to 100 (an index, not a fraction); null when there is not
     enough history to compute it.
     """
@@ -805,10 +806,10 @@ class Stops:
     """Stop loss and take profit levels, as prices in the quote asset. Either may be null when
     the strategy sets none.
     """
-    stop_loss: Optional[float]
+    stop_loss: Optional[float] = None
     """Stop-loss price, in the quote asset; null when none is set."""
 
-    take_profit: Optional[float]
+    take_profit: Optional[float] = None
     """Take-profit price, in the quote asset; null when none is set."""
 
     @staticmethod
@@ -860,10 +861,10 @@ class DecisionData:
     timestamp: str
     """Decision timestamp (RFC 3339)."""
 
-    sizing: Optional[Sizing]
+    sizing: Optional[Sizing] = None
     """Position sizing details; null for a "hold" decision."""
 
-    stops: Optional[Stops]
+    stops: Optional[Stops] = None
     """Stop loss and take profit levels; null for a "hold" decision."""
 
     @staticmethod
@@ -1187,10 +1188,10 @@ class AlertData:
     title: str
     """Short headline."""
 
-    bot_id: Optional[str]
+    bot_id: Optional[str] = None
     """Bot the alert concerns; null for a system-wide alert."""
 
-    platform: Optional[Platform]
+    platform: Optional[Platform] = None
     """Exchange the alert concerns; null for an alert that concerns no single exchange."""
 
     @staticmethod
@@ -1298,7 +1299,7 @@ class SystemHealthData:
     """Time since the backend started, in seconds (86400 = one day), like `uptime_seconds` in
     metrics.
     """
-    last_trade: Optional[str]
+    last_trade: Optional[str] = None
     """Last trade timestamp (RFC 3339); null when no trade has happened yet. Required but
     nullable.
     """
@@ -1402,10 +1403,10 @@ class WalletData:
     status: str
     """Event status, e.g. "confirmed". An open string: the spec gives only the example."""
 
-    address: Optional[str]
+    address: Optional[str] = None
     """On-chain address; null for transfers that have none (e.g. fiat)."""
 
-    txid: Optional[str]
+    txid: Optional[str] = None
     """On-chain transaction id; null until the transaction is broadcast."""
 
     @staticmethod
@@ -1514,13 +1515,13 @@ class AiTaskData:
     task_type: AiTaskDataTaskType
     """Kind of task. Closed list: the spec lists the options."""
 
-    completed_at: Optional[str]
+    completed_at: Optional[str] = None
     """When the task completed or failed (RFC 3339); null until then."""
 
-    result: Optional[Dict[str, Any]]
+    result: Optional[Dict[str, Any]] = None
     """Task result; null until the task completes or fails."""
 
-    started_at: Optional[str]
+    started_at: Optional[str] = None
     """When the task started (RFC 3339); null while queued."""
 
     @staticmethod
