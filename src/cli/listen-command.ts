@@ -101,7 +101,7 @@ interface Output {
 
 /**
  * `realtime-contract listen <ws-url>`: a live conformance check of any server of the protocol.
- * Connects (token as `?token=`), answers each valid `ping` with a `pong` echoing its timestamp (an invalid one is reported, not answered),
+ * Connects (token as `?token=`), answers each `ping` the client would answer (valid in tolerant mode) with a `pong` echoing its timestamp (another is reported, not answered),
  * validates every frame as a server→client message in `mode`, and checks that pings come
  * every `pingIntervalMs` (± tolerance), that no pong comes unasked (listen sends no ping), and
  * that the first frame is `connection`. A frame nested deeper than `MAX_NESTING_DEPTH` levels is
@@ -315,9 +315,11 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         } else report.uncounted++;
       }
       if (type === 'ping') {
-        // Only a valid ping is answered, as the client answers: echoing `timestamp: 1.5` (or a
-        // 1e400 JSON writes as null) would put an invalid pong on the wire from listen itself.
-        if (result.ok) ws.send(JSON.stringify({ type: 'pong', timestamp: value!.timestamp }));
+        // A ping the client would answer (tolerant mode) is answered: echoing `timestamp: 1.5` (or
+        // a 1e400 JSON writes as null) would put an invalid pong on the wire from listen itself.
+        // One that only strict mode refuses (an unknown key) is answered too, or the server
+        // would drop the socket and end the check (a reviewer).
+        if (result.ok || (options.mode === 'strict' && validateMessage(value, { mode: 'tolerant' }).ok)) ws.send(JSON.stringify({ type: 'pong', timestamp: value!.timestamp }));
         // When this client was held up checking frames before this one, the ping may have come
         // any time since it was last free: judged by the bounds of when it came, not by when it was read.
         const earliest = arrivedAfter(now);
@@ -592,11 +594,13 @@ function redactText(text: string): string {
 
 /**
  * `text` with every JWT-shaped run ({@link looksLikeJwt}) replaced, whatever names it: `?bearer=`,
- * `;token=` in the path, `?t=` were printed whole (a hostile tester). Linear: runs of
+ * `;token=` in the path, `?t=` were printed whole (a hostile tester). Only a run that begins as
+ * a JOSE header does (`ey` or `ew`: base64url of `{"`, `{ `, `{\n`): a host name such as
+ * `contoso-realtime.azurewebsites.net` was redacted too (a reviewer). Linear: runs of
  * `[A-Za-z0-9_.-]` are matched without backtracking, each judged by a split.
  */
 function redactJwts(text: string): string {
-  return text.replace(/[\w.-]+/g, (run) => (looksLikeJwt(run) ? 'REDACTED' : run));
+  return text.replace(/[\w.-]+/g, (run) => (/^e[wy]/.test(run) && looksLikeJwt(run) ? 'REDACTED' : run));
 }
 
 /** The URL with its token, other parameters named as secrets and any credentials replaced: safe to print and log. */

@@ -93,6 +93,15 @@ describe('listen', () => {
     expect(server.received).toEqual([JSON.stringify({ type: 'pong', timestamp: 1705251000000 })]);
   });
 
+  it('answers a ping that only strict mode refuses, as the client would (else the server drops the socket and ends the check: a reviewer)', async () => {
+    const ping = { type: 'ping', timestamp: 1705251000000, region: 'eu' };
+    const server = await fixtureServer([connection, JSON.stringify(ping)]);
+    const { status, stdout } = await listen([server.url, '--count', '2', '--ping-interval', '60000']);
+    expect(status).toBe(1);
+    expect(stdout).toContain('frame 1: ping /region expected no property "region" (unknown to the schema), got "eu"');
+    expect(server.received).toEqual([JSON.stringify({ type: 'pong', timestamp: 1705251000000 })]);
+  });
+
   it('reports a missing connection message and a server-only check in JSON', async () => {
     const server = await fixtureServer([JSON.stringify(trade), JSON.stringify({ type: 'pong', timestamp: 1 }), JSON.stringify({ type: 'orderbook' })]);
     const { status, stdout } = await listen([server.url, '--count', '3', '--format', 'json', '--ping-interval', '60000']);
@@ -620,6 +629,9 @@ describe('listen', () => {
     runs.push(await listen([`ws://127.0.0.1:${refusedPort}/api/ws?token=${token}`, '--count', '1']));
     // Under names no list foresees, and in the path: JWT-shaped, so redacted whole (they were printed).
     const unnamed = [`ws://127.0.0.1:${refusedPort}/x?bearer=${token}`, `ws://127.0.0.1:${refusedPort}/x;token=${token}`, `ws://127.0.0.1:${refusedPort}/x?t=${token}`, `ws://127.0.0.1:99999/x?t=${token}`];
+    // A host name is not a token, however long its labels (it was redacted: a reviewer).
+    const host = await listen([`ftp://contoso-realtime.azurewebsites.net/api/ws?t=${token}`, '--count', '1']);
+    expect(host.stderr).toContain('"ftp://contoso-realtime.azurewebsites.net/api/ws?t=REDACTED"');
     for (const url of unnamed) {
       const run = await listen([url, '--count', '1']);
       expect(run.status).toBe(2);
