@@ -771,7 +771,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
           // valid one was marked refused for the poll's 401, and the client stopped: a hostile tester).
           if (refusedToken(code, t)) return;
           if (code === 429 || !response.ok) {
-            void response.body?.cancel().catch(() => undefined);
+            // (A node-fetch body, a Node stream, has no cancel: it threw, and a 429 lost its Retry-After.)
+            void response.body?.cancel?.().catch(() => undefined);
             // At least the backoff: a Retry-After of -1 or 0.0001 (a hostile proxy) made it spin;
             // at most the backoff's cap: past 2^31 ms a timer fires at once (it polled 300 times a second).
             wait = Math.max(Math.min(Number(response.headers.get('retry-after')) * 1000, maxDelay) || 0, delay(++failures));
@@ -810,7 +811,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             if (wrong) {
               status.lastHttpStatus = code;
               emit('invalid', { reason: wrong.keyword === 'json' ? 'json' : 'invalid', errors: [wrong], message: wrong.keyword === 'json' ? text : body });
-              throw 0;
+              throw 0; // to the failed poll below
             }
             const back = failures > 0;
             failures = 0;
@@ -874,7 +875,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
           clearTimeout(timeout);
         }
       }
-      if (wait > 0) {
+      // Not after a handler disconnected (told `disconnected` by lost(), or a status): nothing would wake it, and it held the process (a reviewer).
+      if (wait > 0 && alive()) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, wait);
           pollWake = () => {

@@ -215,6 +215,58 @@ describe('a handler that disconnects ends the run (a re-check)', () => {
   });
 });
 
+describe('the poll loop after a disconnect (a reviewer)', () => {
+  it('a `connection` handler that disconnects when a poll fails leaves no backoff timer: the process exits (8 s later, before)', async () => {
+    let polls = 0;
+    const server = await pollOnly((_req, res) => {
+      polls++;
+      if (polls === 1) res.writeHead(200, { 'content-type': 'application/json' }).end(pollAnswer('e.1'));
+      else res.writeHead(500).end();
+    });
+    const code = `
+      import { WebSocket } from 'ws';
+      import { createRealtimeClient } from './src/client/index.ts';
+      const client = createRealtimeClient({ url: ${JSON.stringify(server.url)}, WebSocket, fallbackAfter: 0, backoff: { baseMs: 8000, jitter: false } });
+      client.on('connection', (data) => { if (data.status === 'disconnected') { console.log('disconnect'); client.disconnect(); } });
+      client.connect('good');`;
+    const started = Date.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += String(chunk)));
+    const kill = setTimeout(() => child.kill(), 25_000);
+    const exit = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    clearTimeout(kill);
+    expect(out).toBe('disconnect\n');
+    expect(exit).toBe(0);
+    expect(polls).toBe(2);
+    expect(Date.now() - started).toBeLessThan(7000); // a bound: the 8 s backoff held it before
+  });
+
+  it('a 429 through a fetch whose body is a Node stream keeps its Retry-After and stays connected (its cancel() threw)', async () => {
+    let polls = 0;
+    const at: number[] = [];
+    const server = await pollOnly((_req, res) => {
+      polls++;
+      at.push(Date.now());
+      if (polls === 2) res.writeHead(429, { 'retry-after': '1' }).end('{"error":"rate-user"}');
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(pollAnswer(`e.${polls}`));
+    });
+    const fetchOfNode = async (url: string | URL | Request, init?: RequestInit) => {
+      const response = await fetch(url, init);
+      const text = await response.text();
+      return { status: response.status, ok: response.ok, headers: response.headers, body: Readable.from([text]), text: async () => text } as unknown as Response;
+    };
+    const client = nodeClient(server.url, { fetch: fetchOfNode, fallbackAfter: 0, backoff: { baseMs: 50, maxMs: 5000 } });
+    const connections: string[] = [];
+    client.on('connection', (data) => connections.push(data.status));
+    client.connect('good');
+    await until(() => polls >= 3, 'the poll after the 429');
+    // Waited the second it was told (a failed poll retried after 50 ms), and was not lost meanwhile.
+    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(950);
+    expect(connections).toEqual(['connected']);
+  });
+});
+
 describe('a run that is over', () => {
   it('a late answer of the previous run\'s provider does not stop the next run (its "logged out" dropped the socket under way, unauthorized for good)', async () => {
     // Upgrades answered 500 ms late: the next run's socket is still connecting when the old provider answers.
