@@ -38,7 +38,7 @@ export const RESERVED_TYPE_NAMES: readonly string[] = [
 
 /**
  * Names every generator can carry as they are:
- *  - a definition's name (its key, and the title of a titled schema below it) is PascalCase:
+ *  - a definition's name (its key, and the title of an object or closed list below it) is PascalCase:
  *    letters and digits, a capital first. It is a type's name in TypeScript, Go and Python;
  *    `Trade_Data`, `Trade Data` or `class` failed in quicktype or prettier with neither file nor
  *    place. It is none of {@link RESERVED_TYPE_NAMES}.
@@ -48,8 +48,14 @@ export const RESERVED_TYPE_NAMES: readonly string[] = [
  *    Go and Python gave both one name, and one of them silently took the other's.
  */
 function checkNames(files: ReadonlyMap<string, SchemaNode>): void {
+  // Every type's name: definitions' keys and every title (a file's, a nested schema's), each of which has a received twin.
   const definitions = new Set<string>();
-  for (const schema of files.values()) for (const name of Object.keys(schema.definitions ?? {})) definitions.add(name);
+  for (const schema of files.values()) {
+    forEachSubschema(schema, (node, _pointer, slot) => {
+      if (slot?.keyword === 'definitions') definitions.add(String(slot.key));
+      if (typeof node.title === 'string') definitions.add(node.title);
+    });
+  }
   const typeName = (name: string, file: string, pointer: string, what: string) => {
     const clash = RESERVED_TYPE_NAMES.includes(name) || (name.startsWith('Received') && definitions.has(name.slice('Received'.length)));
     if (/^[A-Z][A-Za-z0-9]*$/.test(name) && !clash) return;
@@ -64,7 +70,8 @@ function checkNames(files: ReadonlyMap<string, SchemaNode>): void {
   for (const [file, schema] of files) {
     forEachSubschema(schema, (node, pointer, slot) => {
       if (slot?.keyword === 'definitions') typeName(String(slot.key), file, pointer, 'a definition name');
-      else if (typeof node.title === 'string' && pointer !== '') typeName(node.title, file, `${pointer}/title`, 'a title');
+      // A title names a type where the schema is one (an object, a closed list); elsewhere it is a label (`"Price in quote currency"`).
+      else if (typeof node.title === 'string' && pointer !== '' && (node.properties !== undefined || node.enum !== undefined || node.type === 'object')) typeName(node.title, file, `${pointer}/title`, 'a title');
       const seen = new Map<string, string>();
       for (const key of Object.keys(node.properties ?? {})) {
         const at = `${pointer}/properties/${escapeToken(key)}`;

@@ -45,6 +45,7 @@ describe('generate refuses names the generated code cannot carry', () => {
     ['a definition named after a generated type (Duplicate identifier in types.ts)', 'trades.json', rename('TradeData', 'ServerMessage'), '/definitions/ServerMessage', /a type the generated code or the package exports/],
     ['a definition named after a package export', 'trades.json', rename('TradeData', 'ValidationResult'), '/definitions/ValidationResult', /a type the generated code or the package exports/],
     ['a definition named after the received twin of another', 'alerts.json', rename('AlertData', 'ReceivedBotData'), '/definitions/ReceivedBotData', /the received twin of BotData/],
+    ['a definition named after the received twin of a message (a root title; TS2308 in src/index.ts: a reviewer)', 'alerts.json', rename('AlertData', 'ReceivedTradesMessage'), '/definitions/ReceivedTradesMessage', /the received twin of TradesMessage/],
     ['a definition name with an underscore (quicktype "declared no type")', 'trades.json', rename('TradeData', 'Trade_Data'), '/definitions/Trade_Data', /PascalCase .*got "Trade_Data"/],
     ['a definition named "class" (a prettier dump)', 'trades.json', rename('TradeData', 'class'), '/definitions/class', /PascalCase .*got "class"/],
     ['a property named "constructor" (the example "failed" on a function)', 'trades.json', addProperty('TradeData', 'constructor'), '/definitions/TradeData/properties/constructor', /not a member of every JavaScript object, got "constructor"/],
@@ -59,6 +60,15 @@ describe('generate refuses names the generated code cannot carry', () => {
       expect((error as Error).message).toMatch(message);
     });
   }
+
+  it('takes a title on a field that is no type as a label, spaces and all (it was refused: a reviewer)', { timeout: 60_000 }, async () => {
+    const labelled = (text: string) => {
+      const schema = JSON.parse(text) as { definitions: { TradeData: { properties: Record<string, Record<string, unknown>> } } };
+      schema.definitions.TradeData.properties.price!.title = 'Price in quote currency';
+      return JSON.stringify(schema);
+    };
+    expect(await generateEdited('trades.json', labelled)).toBe('generated');
+  });
 
   it('loads such a contract still: diff reads it', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'names-'));
