@@ -44,6 +44,9 @@ export interface ModeCode {
   sink: Code;
 }
 
+/** Past this many values a closed list is checked by a Set lookup rather than a chain of `===`. */
+const LONG_ENUM = 64;
+
 /**
  * Replaces ajv's `enum` with one that reads the mode of the call ({@link ModeCode}): strict
  * rejects a value outside the list exactly as `enum` does (keyword `enum`, params
@@ -51,7 +54,7 @@ export interface ModeCode {
  * `{ pointer, value, known }` to it, so an
  * older consumer survives a newer producer's new enum value (issue 13).
  *
- * Strings, numbers, booleans and null compare with `===`, so no deep-equality helper is
+ * Strings, numbers, booleans and null compare with `===` (in a Set past {@link LONG_ENUM} values), so no deep-equality helper is
  * bundled. An object or array in the list (the contract has none; the TypeBox target refuses
  * it with a SchemaError) compares by its JSON text, which is right when keys come in the
  * listed order.
@@ -60,9 +63,6 @@ export interface ModeCode {
  * @param noticeCode the expression that names {@link enumNotice} in generated code; omitted
  *   for in-process compilation (tests), where the module-level function is referenced
  */
-/** Past this many values a closed list is checked by a Set lookup rather than a chain of `===`. */
-const LONG_ENUM = 64;
-
 export function addTolerantEnum(ajv: Ajv, mode: ModeCode, noticeCode?: Code): void {
   ajv.removeKeyword('enum');
   ajv.addKeyword({

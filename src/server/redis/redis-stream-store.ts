@@ -365,8 +365,17 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   };
   /** A command ioredis never sent: no connection (its offline queue is off). Its words ("Stream isn't writeable and enableOfflineQueue options is false") say neither (a hostile tester). */
   const unsent = (err: unknown): boolean => /isn't writeable/.test((err as Error)?.message ?? '');
-  const unavailable = (command: 'append' | 'read', outcome = ''): Error =>
+  const unavailable = (command: 'append' | 'read' | 'epoch rotation', outcome = ''): Error =>
     new Error(`Redis is unavailable (${closed ? 'the stream store is closed' : `no connection to it when the ${command} was sent`})${outcome}`);
+  /** `reply`, or its failure in the store's words when ioredis never sent the command; a timeout marks Redis down. */
+  const answer = async <T>(reply: Promise<T>, command: 'read' | 'epoch rotation'): Promise<T> => {
+    try {
+      return await reply;
+    } catch (err) {
+      unanswered(err);
+      throw unsent(err) ? unavailable(command) : err;
+    }
+  };
   const onCmdError = report('command connection');
   const onCmdReady = () => {
     remaking = false;
@@ -674,7 +683,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
 
   /** Replaces `lost`, the epoch in which Redis lost writes, by a new one (once, whoever asks first); the epoch in force. */
   async function rotate(lost: string, why: string): Promise<string> {
-    const now = await cmd.rcRotate(keys.epoch, keys.all, keys.epochStart, lost, newEpoch());
+    const now = await answer(cmd.rcRotate(keys.epoch, keys.all, keys.epochStart, lost, newEpoch()), 'epoch rotation');
     if (now !== lost) logger.warn({ event: 'epoch-rotated', url: where, from: lost, to: now, detail: why }, 'Redis lost writes: new epoch');
     return now;
   }
@@ -686,13 +695,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * old cursor then gets after its gap, those it already had too.
    */
   async function epochStart(current: string): Promise<number | undefined> {
-    let recorded: string | null;
-    try {
-      recorded = await cmd.get(keys.epochStart);
-    } catch (err) {
-      unanswered(err);
-      throw err;
-    }
+    const recorded = await answer(cmd.get(keys.epochStart), 'read');
     if (recorded === null) return 0;
     const [recordedEpoch, position] = recorded.split(' ');
     return recordedEpoch === current && /^\d+$/.test(position ?? '') ? Number(position) : undefined;
@@ -700,13 +703,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
 
   /** `maxBytes`: of the frames per stream, past its first entry (Infinity: no byte bound). */
   async function readStreams(streams: string[], since: number, limit: number, maxBytes = Infinity): Promise<DecodedRead> {
-    let reply: unknown[];
-    try {
-      reply = await cmd.rcRead(3 + streams.length, keys.epoch, keys.seq, keys.head, ...streams, newEpoch(), since, limit, maxBytes < Infinity ? Math.max(1, Math.floor(maxBytes)) : 0);
-    } catch (err) {
-      unanswered(err);
-      throw unsent(err) ? unavailable('read') : err;
-    }
+    const reply = await answer(cmd.rcRead(3 + streams.length, keys.epoch, keys.seq, keys.head, ...streams, newEpoch(), since, limit, maxBytes < Infinity ? Math.max(1, Math.floor(maxBytes)) : 0), 'read');
     return decodeRead(reply, streams.length);
   }
 
