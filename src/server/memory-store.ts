@@ -12,7 +12,7 @@ export interface MemoryStreamStoreOptions {
   maxBytes?: number;
   /** How long an entry is kept, in milliseconds. Default 300 000 (5 min). */
   maxAgeMs?: number;
-  /** The cursor epoch; default random per store, so a restarted process reads old cursors as gaps. */
+  /** The cursor epoch: 1-40 of `[0-9A-Za-z_~-]`, not all digits; default random per store, so a restarted process reads old cursors as gaps. @throws TypeError otherwise */
   epoch?: string;
   /** Clock in milliseconds (tests). Default `Date.now`. */
   now?: () => number;
@@ -101,7 +101,8 @@ export class MemoryStreamStore implements StreamStore {
     this.maxAgeMs = options.maxAgeMs ?? 300_000;
     this.now = options.now ?? Date.now;
     this.epoch = options.epoch ?? Date.now().toString(36) + randomBytes(4).toString('hex');
-    if (!/^[0-9A-Za-z_~-]{1,40}$/.test(this.epoch)) throw new TypeError('epoch must be 1-40 of [0-9A-Za-z_~-]');
+    // All digits, `<epoch>.<n>` reads as a decimal number, which clients do not order (a hostile tester).
+    if (!/^[0-9A-Za-z_~-]{1,40}$/.test(this.epoch) || /^\d+$/.test(this.epoch)) throw new TypeError(`epoch must be 1-40 of [0-9A-Za-z_~-], not all digits, got ${JSON.stringify(String(this.epoch).slice(0, 50))}`);
   }
 
   /** Entries held (the all-log), for stats and the memory benchmark. */

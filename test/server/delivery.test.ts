@@ -427,6 +427,12 @@ describe('MemoryStreamStore', () => {
     await store.close();
   });
 
+  it('refuses an epoch of digits only, whose cursors clients read as decimal numbers and never order (a hostile tester), and one outside the cursor alphabet', () => {
+    expect(() => new MemoryStreamStore({ epoch: '1705251000' })).toThrow(new TypeError('epoch must be 1-40 of [0-9A-Za-z_~-], not all digits, got "1705251000"'));
+    expect(() => new MemoryStreamStore({ epoch: 'a.b' })).toThrow(TypeError);
+    expect(() => new MemoryStreamStore({ epoch: '2026a' })).not.toThrow();
+  });
+
   it('pages by bytes as well as by count: every entry once, in order, each page within maxBytes past its first', async () => {
     const store = new MemoryStreamStore({ epoch: 'e3' });
     await expectBytePagesAgree(store);
