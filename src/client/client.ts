@@ -302,7 +302,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
 
   function emit(type: string, ...args: unknown[]): void {
     const registered = handlers.get(type);
+    const mine = run;
     for (const [handler, registration] of [...(registered ?? [])]) {
+      // A handler disconnected (or connected again): the handlers after it are not called for an event of the run it ended.
+      if (run !== mine) break;
       // One removed by an earlier handler of this event is not called, nor one removed and added
       // again (a new registration, after this dispatch began), as the DOM's EventTarget does.
       if (registered!.get(handler) !== registration) continue;

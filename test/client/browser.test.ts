@@ -80,8 +80,8 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       await h.stop();
       const state = () => page.locator('#state').textContent();
       // With when the next socket attempt is due: the backoff may wait 30 s (a fresh user waited,
-      // unsure), and that polls go on meanwhile (a poll may find the server sooner).
-      await expect.poll(state, { timeout: 30_000 }).toMatch(/^reconnecting \(polling fallback\), attempt \d+, polling meanwhile, WebSocket next in \d+ s$/);
+      // unsure), and that polls retry meanwhile (a poll may find the server sooner).
+      await expect.poll(state, { timeout: 30_000 }).toMatch(/^reconnecting \(polling fallback\), attempt \d+, polls retrying, WebSocket next in \d+ s$/);
       expect(await badge()).toBe('Offline');
       // No round trip is shown while no server answers.
       expect(await page.locator('#rtt').textContent()).toBe('–');

@@ -14,7 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { ClientFault, InvalidEvent, RealtimeStatus } from '../../src/client/index.js';
 import { FakeServer } from './support/fake-server.js';
-import { closeClients, nodeClient, sleep, until } from './support/helpers.js';
+import { closeClients, example, nodeClient, sleep, until } from './support/helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const stops: (() => Promise<unknown>)[] = [];
@@ -175,6 +175,24 @@ describe('a handler that disconnects ends the run (a re-check)', () => {
     await until(() => events.some((e) => e.startsWith('gap')), 'the gap, told in the next run');
     expect(events.filter((e) => e.startsWith('gap'))).toEqual(['gap since']);
     expect(restarted.upgrades.map((u) => u.since)).toEqual([expect.any(String), expect.any(String)]);
+  });
+
+  it('from a message handler: the handlers after it are not called for that message (a fresh user)', async () => {
+    const s = await fake();
+    const client = nodeClient(s.url);
+    const calls: string[] = [];
+    client.on('trades', () => {
+      calls.push('first');
+      client.disconnect();
+    });
+    client.on('trades', () => calls.push('second'));
+    client.on('message', (m) => m.type === 'trades' && calls.push('message'));
+    client.connect('good');
+    await until(() => client.getStatus().state === 'open', 'open');
+    s.publish(example('trades'));
+    await until(() => calls.length > 0, 'the trade');
+    await sleep(100);
+    expect(calls).toEqual(['first']);
   });
 
   it('from a `status` handler: the handlers after it are left with the newest status, not the one it overtook', async () => {

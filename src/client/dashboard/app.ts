@@ -73,14 +73,14 @@ function scheduleRender(): void {
  * `, next try in 12 s` while offline with an attempt scheduled: after a crash the backoff can
  * wait up to 30 s, and the page said nothing of it (a fresh user waited 20 s, unsure). While
  * the polling fallback runs, that time is the socket's, and a poll may come back sooner on its
- * own backoff: `, polling meanwhile, WebSocket next in 27 s` (a fresh user read "next try in
+ * own backoff: `, polls retrying, WebSocket next in 27 s` (a fresh user read "next try in
  * 27 s" and saw the page come back after 6).
  */
 function nextTry(status: RealtimeStatus): string {
   // (While connecting, the attempt is under way: the time it was due is past.)
   if (status.nextAttemptAt === null || status.state === 'connecting' || status.nextAttemptAt <= Date.now()) return '';
   const seconds = Math.ceil((status.nextAttemptAt - Date.now()) / 1000);
-  return status.state === 'polling' ? `, polling meanwhile, WebSocket next in ${seconds} s` : `, next try in ${seconds} s`;
+  return status.state === 'polling' ? `, polls retrying, WebSocket next in ${seconds} s` : `, next try in ${seconds} s`;
 }
 // The countdown moves while nothing else does.
 setInterval(() => {
