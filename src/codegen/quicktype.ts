@@ -422,8 +422,9 @@ function requireKeysInPython(text: string, schema: SchemaNode): string {
 }
 
 /**
- * Python: a dataclass field that may be None defaults to None (`resume: Optional[ResumeStatus] =
- * None`): an optional key's, left out when None, and a nullable key's (`pnl`), written as null.
+ * Python: a dataclass field that may be None (`Optional[…]`, `Any`) defaults to None (`resume:
+ * Optional[ResumeStatus] = None`): an optional key's, left out when None, and a required key's
+ * (`pnl`), written as null.
  * Without it the constructor required every field, so a field added to the schema as optional
  * (a minor change, `diff` says) broke every Python producer that builds the type:
  * `TradeData.__init__() missing 1 required positional argument` (a hostile tester). quicktype
@@ -442,7 +443,8 @@ function optionalDefaults(text: string, schema: SchemaNode): string {
       let defaulted: string | undefined;
       return block.replace(/^ {4}(\w+): (.+)$/gm, (line, attr: string, type: string) => {
         if (!fields.has(attr)) return line;
-        if (type.startsWith('Optional[')) {
+        // `Any` holds None too (a schema quicktype cannot type, `{}`): sorted with the Optional ones.
+        if (type.startsWith('Optional[') || type === 'Any') {
           defaulted = attr;
           return `${line} = None`;
         }
