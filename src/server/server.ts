@@ -331,6 +331,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         logger?.error({ event: 'authenticate-bad-user-id', problem }, `the authentication hook gave a user id that ${problem}`);
         throw new AuthError(401, 'invalid-token');
       }
+      // And its expiry: a NaN (`new Date(undefined).getTime()`) stopped the expiry timer of every socket (a hostile tester).
+      const expiresAt: unknown = principal.expiresAt;
+      if (expiresAt !== undefined && (typeof expiresAt !== 'number' || Number.isNaN(expiresAt))) {
+        logger?.error({ event: 'authenticate-bad-expires-at', got: typeof expiresAt === 'number' ? 'NaN' : typeof expiresAt }, 'the authentication hook gave an expiresAt that is not a number of ms since the epoch');
+        throw new AuthError(401, 'invalid-token');
+      }
     }
     if (principal.expiresAt !== undefined && principal.expiresAt <= now()) throw new AuthError(401, 'token-expired');
     return principal;

@@ -524,6 +524,24 @@ describe('custom authenticate hook, token expiry, mounting', () => {
     }
   });
 
+  it("refuses a hook's expiresAt that is not a number, NaN included: one NaN stopped every socket's expiry (a hostile tester)", async () => {
+    const given: unknown[] = [Date.now() + 1500, Number.NaN, '2026-01-14', Date.now() + 60_000];
+    let next = 0;
+    const server = await startServer({ jwt: undefined, authenticate: () => ({ userId: `u${next}`, admin: false, expiresAt: given[next++] as number }) });
+    try {
+      const victim = await connect(server.url());
+      await victim.until(() => victim.count('connection') === 1);
+      expect((await refusedStatus(server.url())).status).toBe(401);
+      expect((await refusedStatus(server.url())).status).toBe(401);
+      const other = await connect(server.url());
+      await other.until(() => other.count('connection') === 1);
+      // The first socket still closes at its expiry.
+      expect(await victim.closed).toBe(4401);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('closes with 4401 when the token expires during the connection', async () => {
     const server = await startServer({ jwt: { secret: SECRET, clockToleranceSec: 0 }, pingIntervalMs: 200, pongTimeoutMs: 100 });
     try {
