@@ -238,6 +238,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 16 * 1024, perMessageDeflate: false, clientTracking: false });
   const polls = new Set<PollWaiter>();
   let shuttingDown = false;
+  /** Polls whose authentication is under way. */
+  let authenticatingPolls = 0;
   let closePromise: Promise<void> | null = null;
 
   const origins = options.allowedOrigins;
@@ -443,11 +445,16 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       waiter?.wake();
     });
     let principal: Principal;
+    // Counted while authenticating: close() waits for it as for a held poll (a slow hook's poll
+    // was not in `polls`, and close() destroyed its connection unanswered: a hostile tester).
+    authenticatingPolls++;
     try {
       principal = await admit(request, url, 'poll');
     } catch (error) {
       const refused = refusal(error, request, 'poll');
       return sendHttp(response, refused.status, { error: refused.reason }, refused.retryAfterSec ? { 'Retry-After': String(refused.retryAfterSec) } : {});
+    } finally {
+      authenticatingPolls--;
     }
     if (left) return;
     const viewer = { userId: principal.userId, admin: principal.admin };
@@ -605,7 +612,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const started = now();
     // Held polls were woken above: each answers (200, what was routed to it, else no message)
     // before its connection is closed, even when no socket is open to wait for.
-    while ((core.connections.size > 0 || polls.size > 0) && now() - started < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    while ((core.connections.size > 0 || polls.size > 0 || authenticatingPolls > 0) && now() - started < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     core.terminateClosing();
     while (core.connections.size > 0 && now() - started < deadline + 1000) await new Promise((resolve) => setTimeout(resolve, 10));
     core.stop();

@@ -46,6 +46,17 @@ describe('close and stats', () => {
     expect(await held).toMatchObject({ status: 200, body: { resume: 'resumed', messages: [] } });
   });
 
+  it('close(): answers a poll still being authenticated (a slow hook\'s poll had its connection destroyed unanswered: a hostile tester)', async () => {
+    const server = await startServer({ jwt: undefined, authenticate: () => new Promise((resolve) => setTimeout(resolve, 300, { userId: 'u1', admin: false })) });
+    const polled = fetch(server.http('/api/ws/poll')).then(
+      async (r) => ({ status: r.status, body: await r.json() }),
+      (error: Error) => ({ failed: error.message }),
+    );
+    await sleep(50);
+    await server.rt.close();
+    expect(await polled).toMatchObject({ status: 200, body: { resume: 'new', messages: [] } });
+  });
+
   it('close(): answers a held poll without reading a store that no longer answers (a hung Redis held it the command timeout: a hostile tester)', async () => {
     const memory = new MemoryStreamStore();
     let reads = 0;
