@@ -37,7 +37,7 @@ export interface StreamEntry {
  */
 export interface ReadResult {
   resume: 'new' | 'resumed' | 'gap';
-  /** Where the reader continues from: the last entry's cursor, else `since` (resumed) or the head (new, gap). */
+  /** Where the reader continues from: the last entry's cursor, else `since` (resumed; a store may give a later position it knows holds nothing for the reader, as the Redis store gives its head) or the head (new, gap). */
   cursor: string;
   entries: StreamEntry[];
   /**

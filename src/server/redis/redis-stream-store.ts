@@ -808,7 +808,12 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         return { resume: 'gap', cursor: formatCursor(read.epoch, read.head), entries: [] };
       }
       const { entries, more } = merged(read, viewer, limit, maxBytes);
-      return { resume: 'resumed', cursor: entries.length > 0 ? entries[entries.length - 1]!.cursor : since!, entries, more };
+      // Nothing for this reader up to the head (which the read moved to now; every later entry
+      // comes after it): the head is where it stands. Answered `since`, a quiet user's cursor
+      // grew older than maxAgeMs while its held polls came back empty, and its stream, never
+      // written, read as expired: a false `gap` every maxAgeMs (a hostile tester).
+      const at = entries.length > 0 ? entries[entries.length - 1]!.cursor : more ? since! : formatCursor(read.epoch, Math.max(read.head, pos.position));
+      return { resume: 'resumed', cursor: at, entries, more };
     },
 
     subscribe(listener: (entry: StreamEntry) => void): () => void {

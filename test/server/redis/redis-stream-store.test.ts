@@ -444,6 +444,24 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     expect((await s.read(viewer, young.cursor, 10)).entries).toEqual([after]);
   });
 
+  it('moves a quiet reader\'s cursor to the head when nothing is pending: no false gap after maxAgeMs of quiet (it said gap every maxAgeMs: a hostile tester)', async () => {
+    const s = await store({ maxAgeMs: 300 });
+    const viewer = { userId: 'quiet', admin: false };
+    let { cursor } = await s.read(viewer, null, 10);
+    const answers: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      const read = await s.read(viewer, cursor, 10);
+      answers.push(read.resume);
+      expect(s.compare(read.cursor, cursor)).toBeGreaterThan(0);
+      cursor = read.cursor;
+    }
+    expect(answers).toEqual(['resumed', 'resumed', 'resumed', 'resumed']);
+    // Nothing published after the cursor it was given is lost to it.
+    const later = await s.append('quiet', 'trades', frame(1, 'quiet'));
+    expect(await s.read(viewer, cursor, 10)).toMatchObject({ resume: 'resumed', entries: [later], cursor: later.cursor });
+  });
+
   it('replays what a node’s subscription missed while it was cut off: nothing lost, nothing doubled', async () => {
     const logger = collectingLogger();
     const a = await store({ logger });
