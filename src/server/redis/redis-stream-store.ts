@@ -372,7 +372,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     try {
       return await reply;
     } catch (err) {
-      unanswered(err);
+      // ioredis's "Command timed out" and "Connection is closed." said neither what nor where (a hostile tester).
+      if (unanswered(err)) throw new Error(`Redis did not answer the ${command} within ${commandTimeoutMs} ms`);
+      if (/^Connection is closed/.test((err as Error)?.message ?? '')) throw new Error(`the connection to Redis closed before it answered the ${command}`);
       throw unsent(err) ? unavailable(command) : err;
     }
   };

@@ -636,10 +636,13 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
       const server = await startServer({ store: a });
       const seen: StreamEntry[] = [];
       a.subscribe((e) => seen.push(e));
-      await a.append('alice', 'trades', frame(1, 'alice'));
+      const first = await a.append('alice', 'trades', frame(1, 'alice'));
       hung.pause();
       const started = Date.now();
+      // In the store's words, not ioredis's "Command timed out" or "Connection is closed." (a hostile tester).
+      const reading = a.read({ userId: 'alice', admin: false }, first.cursor, 10).catch((error: Error) => error.message);
       await expect(a.append('alice', 'trades', frame(2, 'alice'))).rejects.toThrow('Redis did not answer within 500 ms: the message may still be stored and delivered if Redis runs the command later');
+      expect(await reading).toMatch(/^(Redis did not answer the read within 500 ms|the connection to Redis closed before it answered the read)$/);
       expect(Date.now() - started).toBeLessThan(3000);
       expect(a.status().healthy).toBe(false);
       expect(a.status().detail).toContain('no answer within 500 ms');
