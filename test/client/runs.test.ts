@@ -46,6 +46,23 @@ async function pollOnly(poll: (req: IncomingMessage, res: ServerResponse, token:
   return { url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`, statuses };
 }
 
+/**
+ * Runs `body` in a Node process of its own, after `import { WebSocket } from 'ws'` and
+ * `import { createRealtimeClient } from …/client`: whether the process ends by itself once the
+ * client is disconnected, how long it took (ms), and what it printed. Killed after 25 s.
+ */
+async function clientProcess(body: string): Promise<{ exit: number | null; ms: number; stdout: string }> {
+  const code = `import { WebSocket } from 'ws';\nimport { createRealtimeClient } from './src/client/index.ts';\n${body}`;
+  const started = Date.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += String(chunk)));
+  const kill = setTimeout(() => child.kill(), 25_000);
+  const exit = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  clearTimeout(kill);
+  return { exit, ms: Date.now() - started, stdout };
+}
+
 const pollAnswer = (cursor: string, messages: unknown[] = []) => JSON.stringify({ cursor, resume: 'new', messages });
 
 describe('a handler that disconnects ends the run', () => {
@@ -95,20 +112,13 @@ describe('a handler that disconnects ends the run', () => {
 
   it('from `status` on open: no timers of the closed socket hold the process (it exited 40 s later)', async () => {
     const s = await fake();
-    const code = `
-      import { WebSocket } from 'ws';
-      import { createRealtimeClient } from './src/client/index.ts';
+    const { exit, ms } = await clientProcess(`
       const client = createRealtimeClient({ url: ${JSON.stringify(s.url)}, WebSocket });
       client.on('status', (status) => { if (status.state === 'open') client.disconnect(); });
-      client.connect('good');`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, stdio: 'ignore' });
-    const kill = setTimeout(() => child.kill(), 20_000);
-    const started = Date.now();
-    const exit = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    clearTimeout(kill);
+      client.connect('good');`);
     expect(exit).toBe(0);
     expect(s.upgrades.map((u) => u.status)).toEqual([101]);
-    expect(Date.now() - started).toBeLessThan(15_000); // a bound: 40 s before (pingIntervalMs + pongTimeoutMs)
+    expect(ms).toBeLessThan(15_000); // a bound: 40 s before (pingIntervalMs + pongTimeoutMs)
   });
 
   it('from `status` as polling starts: its `disconnected` is the last connection event (a `connected` followed it)', async () => {
@@ -210,9 +220,7 @@ describe('a handler that disconnects ends the run (a re-check)', () => {
   });
 
   it('every token provider waiting at disconnect stops waiting: two runs\' hung providers held the process their timeout', async () => {
-    const code = `
-      import { WebSocket } from 'ws';
-      import { createRealtimeClient } from './src/client/index.ts';
+    const { exit, ms } = await clientProcess(`
       const client = createRealtimeClient({ url: 'ws://127.0.0.1:9/api/ws', WebSocket, connectTimeoutMs: 15000 });
       const hung = () => new Promise(() => {});
       client.connect(hung);
@@ -222,14 +230,9 @@ describe('a handler that disconnects ends the run (a re-check)', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       client.disconnect();
       // A provider that disconnects as it is called.
-      client.connect(() => { client.disconnect(); return new Promise(() => {}); });`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, stdio: 'ignore' });
-    const kill = setTimeout(() => child.kill(), 20_000);
-    const started = Date.now();
-    const exit = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    clearTimeout(kill);
+      client.connect(() => { client.disconnect(); return new Promise(() => {}); });`);
     expect(exit).toBe(0);
-    expect(Date.now() - started).toBeLessThan(10_000); // a bound: 15 s before (connectTimeoutMs)
+    expect(ms).toBeLessThan(10_000); // a bound: 15 s before (connectTimeoutMs)
   });
 });
 
@@ -241,23 +244,14 @@ describe('the poll loop after a disconnect (a reviewer)', () => {
       if (polls === 1) res.writeHead(200, { 'content-type': 'application/json' }).end(pollAnswer('e.1'));
       else res.writeHead(500).end();
     });
-    const code = `
-      import { WebSocket } from 'ws';
-      import { createRealtimeClient } from './src/client/index.ts';
+    const { exit, ms, stdout } = await clientProcess(`
       const client = createRealtimeClient({ url: ${JSON.stringify(server.url)}, WebSocket, fallbackAfter: 0, backoff: { baseMs: 8000, jitter: false } });
       client.on('connection', (data) => { if (data.status === 'disconnected') { console.log('disconnect'); client.disconnect(); } });
-      client.connect('good');`;
-    const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += String(chunk)));
-    const kill = setTimeout(() => child.kill(), 25_000);
-    const exit = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    clearTimeout(kill);
-    expect(out).toBe('disconnect\n');
+      client.connect('good');`);
+    expect(stdout).toBe('disconnect\n');
     expect(exit).toBe(0);
     expect(polls).toBe(2);
-    expect(Date.now() - started).toBeLessThan(7000); // a bound: the 8 s backoff held it before
+    expect(ms).toBeLessThan(7000); // a bound: the 8 s backoff held it before
   });
 
   it('a 429 through a fetch whose body is a Node stream keeps its Retry-After and stays connected (its cancel() threw)', async () => {

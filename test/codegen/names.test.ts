@@ -19,26 +19,36 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A copy of schemas/ with `edit` applied to the text of `file`; generate's verdict on it. */
-async function generateEdited(file: string, edit: (text: string) => string): Promise<unknown> {
+/** A copy of schemas/ (removed after the test) with `edit` applied to the text of `file`: its folder. */
+function schemasWith(file: string, edit: (text: string) => string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'names-'));
   dirs.push(dir);
   cpSync('schemas', dir, { recursive: true });
   const target = path.join(dir, file);
-  const edited = edit(readFileSync(target, 'utf8'));
-  writeFileSync(target, edited);
-  return generate(dir).then(
+  writeFileSync(target, edit(readFileSync(target, 'utf8')));
+  return dir;
+}
+
+/** `edit` applied to the parsed schema of `file`, as a text edit for {@link schemasWith}. */
+const editSchema = <T>(edit: (schema: T) => void) => (text: string) => {
+  const schema = JSON.parse(text) as T;
+  edit(schema);
+  return JSON.stringify(schema);
+};
+
+/** generate's verdict on a copy of schemas/ with `edit` applied to `file`: 'generated' or what it threw. */
+async function generateEdited(file: string, edit: (text: string) => string): Promise<unknown> {
+  return generate(schemasWith(file, edit)).then(
     () => 'generated',
     (error: unknown) => error,
   );
 }
 
 const rename = (from: string, to: string) => (text: string) => text.replaceAll(`"${from}"`, `"${to}"`).replaceAll(`/definitions/${from}"`, `/definitions/${to}"`);
-const addProperty = (definition: string, name: string) => (text: string) => {
-  const schema = JSON.parse(text) as { definitions: Record<string, { properties: Record<string, unknown> }> };
-  schema.definitions[definition]!.properties[name] = { type: 'string' };
-  return JSON.stringify(schema, null, 2);
-};
+const addProperty = (definition: string, name: string) =>
+  editSchema<{ definitions: Record<string, { properties: Record<string, unknown> }> }>((schema) => {
+    schema.definitions[definition]!.properties[name] = { type: 'string' };
+  });
 
 describe('generate refuses names the generated code cannot carry', () => {
   const cases: [string, string, (text: string) => string, string, RegExp][] = [
@@ -62,20 +72,14 @@ describe('generate refuses names the generated code cannot carry', () => {
   }
 
   it('takes a title on a field that is no type as a label, spaces and all (it was refused: a reviewer)', { timeout: 60_000 }, async () => {
-    const labelled = (text: string) => {
-      const schema = JSON.parse(text) as { definitions: { TradeData: { properties: Record<string, Record<string, unknown>> } } };
+    const labelled = editSchema<{ definitions: { TradeData: { properties: Record<string, Record<string, unknown>> } } }>((schema) => {
       schema.definitions.TradeData.properties.price!.title = 'Price in quote currency';
-      return JSON.stringify(schema);
-    };
+    });
     expect(await generateEdited('trades.json', labelled)).toBe('generated');
   });
 
   it('loads such a contract still: diff reads it', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'names-'));
-    dirs.push(dir);
-    cpSync('schemas', dir, { recursive: true });
-    writeFileSync(path.join(dir, 'trades.json'), rename('TradeData', 'Trade_Data')(readFileSync(path.join(dir, 'trades.json'), 'utf8')));
-    await expect(loadContract(dir)).resolves.toBeDefined();
+    await expect(loadContract(schemasWith('trades.json', rename('TradeData', 'Trade_Data')))).resolves.toBeDefined();
   });
 
   it('RESERVED_TYPE_NAMES is what the generated files and the package root export beside the definitions', () => {
@@ -98,14 +102,14 @@ describe('generate refuses names the generated code cannot carry', () => {
 
 describe('a long closed list', () => {
   it('of 1,000 values generates (acorn ran out of stack on its `===` chain), and its validators check it by a Set, strict and tolerant', { timeout: 120_000 }, async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'names-'));
-    dirs.push(dir);
-    cpSync('schemas', dir, { recursive: true });
-    const file = path.join(dir, 'trades.json');
-    const schema = JSON.parse(readFileSync(file, 'utf8')) as { definitions: { TradeData: { properties: { status: { enum: string[] } } } }; examples: { data: object }[] };
+    type Trades = { definitions: { TradeData: { properties: { status: { enum: string[] } } } }; examples: { data: object }[] };
+    let schema!: Trades;
+    const dir = schemasWith('trades.json', editSchema<Trades>((trades) => {
+      const status = trades.definitions.TradeData.properties.status;
+      status.enum = [...status.enum, ...Array.from({ length: 996 }, (_, i) => `s${i}`)];
+      schema = trades;
+    }));
     const status = schema.definitions.TradeData.properties.status;
-    status.enum = [...status.enum, ...Array.from({ length: 996 }, (_, i) => `s${i}`)];
-    writeFileSync(file, JSON.stringify(schema));
     const files = await generate(dir);
     const module = path.join(dir, 'validators.mjs');
     writeFileSync(module, files.get('validators.js')!);
@@ -122,13 +126,9 @@ describe('a long closed list', () => {
 
 describe('Python defaults', () => {
   it('an optional property written before a required nullable one generates, both defaulting to None (quicktype puts every field that may be None last; generate refused it)', { timeout: 60_000 }, async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'names-'));
-    dirs.push(dir);
-    cpSync('schemas', dir, { recursive: true });
-    const file = path.join(dir, 'trades.json');
-    const schema = JSON.parse(readFileSync(file, 'utf8')) as { definitions: { TradeData: { properties: Record<string, unknown> } } };
-    schema.definitions.TradeData.properties = { note: { type: 'string' }, ...schema.definitions.TradeData.properties };
-    writeFileSync(file, JSON.stringify(schema));
+    const dir = schemasWith('trades.json', editSchema<{ definitions: { TradeData: { properties: Record<string, unknown> } } }>((schema) => {
+      schema.definitions.TradeData.properties = { note: { type: 'string' }, ...schema.definitions.TradeData.properties };
+    }));
     const python = (await generate(dir)).get('languages/python/realtime_contract.py')!;
     const trade = python.slice(python.indexOf('class TradeData:'), python.indexOf('def from_dict', python.indexOf('class TradeData:')));
     expect(trade).toContain('    note: Optional[str] = None\n');
