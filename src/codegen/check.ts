@@ -49,15 +49,15 @@ export const RESERVED_TYPE_NAMES: readonly string[] = [
  */
 function checkNames(files: ReadonlyMap<string, SchemaNode>): void {
   // Every type's name: definitions' keys and every title (a file's, a nested schema's), each of which has a received twin.
-  const definitions = new Set<string>();
+  const typeNames = new Set<string>();
   for (const schema of files.values()) {
     forEachSubschema(schema, (node, _pointer, slot) => {
-      if (slot?.keyword === 'definitions') definitions.add(String(slot.key));
-      if (typeof node.title === 'string') definitions.add(node.title);
+      if (slot?.keyword === 'definitions') typeNames.add(String(slot.key));
+      if (typeof node.title === 'string') typeNames.add(node.title);
     });
   }
   const typeName = (name: string, file: string, pointer: string, what: string) => {
-    const clash = RESERVED_TYPE_NAMES.includes(name) || (name.startsWith('Received') && definitions.has(name.slice('Received'.length)));
+    const clash = RESERVED_TYPE_NAMES.includes(name) || (name.startsWith('Received') && typeNames.has(name.slice('Received'.length)));
     if (/^[A-Z][A-Za-z0-9]*$/.test(name) && !clash) return;
     throw new SchemaError(
       file,

@@ -33,6 +33,17 @@ async function waitFor(condition: () => boolean, what: string, ms = 15_000): Pro
   }
 }
 
+/** Runs `test` against a Redis of its own (one a test pauses), resumed and stopped after it whatever happens. */
+async function withOwnRedis(test: (redis: RedisServer) => Promise<void>): Promise<void> {
+  const redis = await RedisServer.start();
+  try {
+    await test(redis);
+  } finally {
+    redis.resume();
+    await redis.stop();
+  }
+}
+
 describe('Redis URLs and options: refused before connecting, never with the password', () => {
   const quiet = { info() {}, warn() {}, error() {} };
   const refusal = (options: unknown) => createRedisStreamStore(options as never).then(
@@ -629,8 +640,7 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
   });
 
   it('a Redis that stops answering without closing its sockets: appends reject in time, unhealthy, 503, then recovers', async () => {
-    const hung = await RedisServer.start();
-    try {
+    await withOwnRedis(async (hung) => {
       const logger = collectingLogger();
       const a = await store({ url: hung.url, commandTimeoutMs: 500, logger });
       const server = await startServer({ store: a });
@@ -653,14 +663,11 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
       await waitFor(() => seen.some((e) => e.cursor === after.cursor), 'live entries again');
       expect(logger.events.map((e) => e.event)).toEqual(expect.arrayContaining(['redis-lost', 'redis-recovered']));
       await server.rt.close();
-    } finally {
-      await hung.stop();
-    }
+    });
   });
 
   it('a Redis that hangs while nobody publishes is noticed: unhealthy, new sockets 503, then recovers (a hostile tester: healthy for good)', async () => {
-    const hung = await RedisServer.start();
-    try {
+    await withOwnRedis(async (hung) => {
       const a = await store({ url: hung.url, commandTimeoutMs: 500, logger: collectingLogger() });
       const server = await startServer({ store: a });
       expect(a.status().healthy).toBe(true);
@@ -672,30 +679,22 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
       hung.resume();
       await waitFor(() => a.status().healthy, 'recovery', 15_000);
       await server.rt.close();
-    } finally {
-      hung.resume();
-      await hung.stop();
-    }
+    });
   });
 
   it('close() with Redis hung does not wait its command timeout for QUIT (a graceful stop took 10 s: a hostile tester)', async () => {
-    const hung = await RedisServer.start();
-    try {
+    await withOwnRedis(async (hung) => {
       const a = await store({ url: hung.url, commandTimeoutMs: 5000, logger: collectingLogger() });
       await a.append('alice', 'trades', frame(1, 'alice'));
       hung.pause();
       const closed = a.close().then(() => 'closed');
       expect(await Promise.race([closed, new Promise((r) => setTimeout(r, 3000, 'still closing'))])).toBe('closed');
       expect(a.status()).toMatchObject({ healthy: false });
-    } finally {
-      hung.resume();
-      await hung.stop();
-    }
+    });
   });
 
   it('a publish rejected while Redis hangs says it may still be stored whenever it was sent: one without that word is never delivered (found by a hostile tester)', async () => {
-    const hung = await RedisServer.start();
-    try {
+    await withOwnRedis(async (hung) => {
       const warnings: string[] = [];
       const onWarning = (warning: Error) => warnings.push(warning.name);
       process.on('warning', onWarning);
@@ -730,9 +729,7 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
       // The connection was remade once, not once per command that timed out (each added a listener).
       process.off('warning', onWarning);
       expect(warnings).not.toContain('MaxListenersExceededWarning');
-    } finally {
-      await hung.stop();
-    }
+    });
   });
 
   it('survives a Redis restart: unhealthy while away, appends reject, recovers, reports the gap, old cursors read gap', async () => {
