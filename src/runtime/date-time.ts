@@ -42,11 +42,41 @@ export function isProducerDateTime(value: unknown): boolean {
  * generated validators call this with the mode of the call.
  */
 export function checkDateTime(value: unknown, producer: boolean): boolean {
-  if (typeof value !== 'string' || value.length < 20) return false;
-  if (value.length === 24) {
-    const fast = toIsoStringForm(value);
-    if (fast !== UNDECIDED) return fast === VALID;
+  if (typeof value !== 'string') return false;
+  // The form producers write (`Date#toISOString`, `YYYY-MM-DDTHH:MM:SS.sssZ`, 24 characters),
+  // decided here without the general parse: most timestamps of a stream take this path, and it
+  // is written out in this function, not called, since V8 inlines neither (both are too large
+  // for it) and every call costs. Valid in both modes or invalid in both; anything it does not
+  // settle (another form, a digit out of its range, a leap second, year 0000) goes on to
+  // {@link anyDateTime}.
+  if (value.length === 24 && value.charCodeAt(23) === UPPER_Z && value.charCodeAt(19) === DOT && value.charCodeAt(10) === UPPER_T &&
+    value.charCodeAt(4) === DASH && value.charCodeAt(7) === DASH && value.charCodeAt(13) === COLON && value.charCodeAt(16) === COLON) {
+    const y0 = value.charCodeAt(0) - ZERO, y1 = value.charCodeAt(1) - ZERO, y2 = value.charCodeAt(2) - ZERO, y3 = value.charCodeAt(3) - ZERO;
+    const mo0 = value.charCodeAt(5) - ZERO, mo1 = value.charCodeAt(6) - ZERO, d0 = value.charCodeAt(8) - ZERO, d1 = value.charCodeAt(9) - ZERO;
+    const h0 = value.charCodeAt(11) - ZERO, h1 = value.charCodeAt(12) - ZERO, mi0 = value.charCodeAt(14) - ZERO, mi1 = value.charCodeAt(15) - ZERO;
+    const s0 = value.charCodeAt(17) - ZERO, s1 = value.charCodeAt(18) - ZERO;
+    const f0 = value.charCodeAt(20) - ZERO, f1 = value.charCodeAt(21) - ZERO, f2 = value.charCodeAt(22) - ZERO;
+    // Each digit in the range its place allows (month tens 0–1, day tens 0–3, hour tens 0–2,
+    // minute and second tens 0–5), as one unsigned comparison per digit.
+    if ((y0 >>> 0) <= 9 && (y1 >>> 0) <= 9 && (y2 >>> 0) <= 9 && (y3 >>> 0) <= 9 && (mo0 >>> 0) <= 1 && (mo1 >>> 0) <= 9 &&
+      (d0 >>> 0) <= 3 && (d1 >>> 0) <= 9 && (h0 >>> 0) <= 2 && (h1 >>> 0) <= 9 && (mi0 >>> 0) <= 5 && (mi1 >>> 0) <= 9 &&
+      (s0 >>> 0) <= 5 && (s1 >>> 0) <= 9 && (f0 >>> 0) <= 9 && (f1 >>> 0) <= 9 && (f2 >>> 0) <= 9) {
+      const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+      const month = mo0 * 10 + mo1;
+      const day = d0 * 10 + d1;
+      if (year !== 0) {
+        if (month < 1 || month > 12 || day < 1 || h0 * 10 + h1 > 23) return false;
+        if (day <= DAYS_IN_MONTH[month]!) return true;
+        return month === 2 && day === 29 && isLeapYear(year);
+      }
+    }
   }
+  return anyDateTime(value, producer);
+}
+
+/** {@link checkDateTime} of any string, by the general parse of RFC 3339's grammar. */
+function anyDateTime(value: string, producer: boolean): boolean {
+  if (value.length < 20) return false;
   const century = twoDigits(value, 0);
   const yearOfCentury = twoDigits(value, 2);
   if (century < 0 || yearOfCentury < 0) return false;
@@ -122,36 +152,4 @@ function twoDigits(value: string, index: number): number {
   const tens = value.charCodeAt(index) - ZERO;
   const ones = value.charCodeAt(index + 1) - ZERO;
   return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
-}
-
-const VALID = 1;
-const INVALID = 0;
-const UNDECIDED = -1;
-
-/**
- * The form producers write (`Date#toISOString`, `YYYY-MM-DDTHH:MM:SS.sssZ`, 24 characters),
- * decided without the general parse: most timestamps of a stream take this path. Valid in
- * both modes or invalid in both; {@link UNDECIDED} for anything it does not settle (another
- * form, a digit out of its range, a leap second, year 0000), which the general check decides.
- */
-function toIsoStringForm(value: string): number {
-  if (value.charCodeAt(23) !== UPPER_Z || value.charCodeAt(19) !== DOT || value.charCodeAt(10) !== UPPER_T ||
-    value.charCodeAt(4) !== DASH || value.charCodeAt(7) !== DASH || value.charCodeAt(13) !== COLON || value.charCodeAt(16) !== COLON) return UNDECIDED;
-  const y0 = value.charCodeAt(0) - ZERO, y1 = value.charCodeAt(1) - ZERO, y2 = value.charCodeAt(2) - ZERO, y3 = value.charCodeAt(3) - ZERO;
-  const mo0 = value.charCodeAt(5) - ZERO, mo1 = value.charCodeAt(6) - ZERO, d0 = value.charCodeAt(8) - ZERO, d1 = value.charCodeAt(9) - ZERO;
-  const h0 = value.charCodeAt(11) - ZERO, h1 = value.charCodeAt(12) - ZERO, mi0 = value.charCodeAt(14) - ZERO, mi1 = value.charCodeAt(15) - ZERO;
-  const s0 = value.charCodeAt(17) - ZERO, s1 = value.charCodeAt(18) - ZERO;
-  const f0 = value.charCodeAt(20) - ZERO, f1 = value.charCodeAt(21) - ZERO, f2 = value.charCodeAt(22) - ZERO;
-  // Each digit in the range its place allows (month tens 0–1, day tens 0–3, hour tens 0–2,
-  // minute and second tens 0–5), as one unsigned comparison per digit.
-  if ((y0 >>> 0) > 9 || (y1 >>> 0) > 9 || (y2 >>> 0) > 9 || (y3 >>> 0) > 9 || (mo0 >>> 0) > 1 || (mo1 >>> 0) > 9 ||
-    (d0 >>> 0) > 3 || (d1 >>> 0) > 9 || (h0 >>> 0) > 2 || (h1 >>> 0) > 9 || (mi0 >>> 0) > 5 || (mi1 >>> 0) > 9 ||
-    (s0 >>> 0) > 5 || (s1 >>> 0) > 9 || (f0 >>> 0) > 9 || (f1 >>> 0) > 9 || (f2 >>> 0) > 9) return UNDECIDED;
-  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
-  const month = mo0 * 10 + mo1;
-  const day = d0 * 10 + d1;
-  if (year === 0) return UNDECIDED;
-  if (month < 1 || month > 12 || day < 1 || h0 * 10 + h1 > 23) return INVALID;
-  if (day <= DAYS_IN_MONTH[month]!) return VALID;
-  return month === 2 && day === 29 && isLeapYear(year) ? VALID : INVALID;
 }
