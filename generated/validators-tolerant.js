@@ -124,7 +124,15 @@ var embedded16 = ["queued", "running", "completed", "failed"];
 var message_connection = validate0;
 var func0 = enumNotice;
 var formats0 = dateTimeFormat;
-var pattern0 = /* @__PURE__ */ new RegExp("^[0-9A-Za-z._~-]{1,128}$", "u");
+function pattern0(value) {
+  const length = value.length;
+  if (length < 1 || length > 128) return false;
+  for (let i = 0; i < length; i++) {
+    const code = value.charCodeAt(i);
+    if (!(code >= 48 && code <= 57 || code >= 65 && code <= 90 || code >= 97 && code <= 122 || code === 46 || code === 95 || code === 126 || code === 45)) return false;
+  }
+  return true;
+}
 function validate0(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
@@ -214,7 +222,7 @@ function validate0(data, instancePath, strict, notices, knownType) {
               if (data6 !== void 0) {
                 if (true) {
                   if (typeof data6 === "string") {
-                    if (!pattern0.test(data6)) {
+                    if (!pattern0(data6)) {
                       return reject(validate0, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data6);
                     }
                   } else {
@@ -541,7 +549,7 @@ function validate3(data, instancePath, strict, notices, knownType) {
               if (data15 !== void 0) {
                 if (true) {
                   if (typeof data15 === "string") {
-                    if (!pattern0.test(data15)) {
+                    if (!pattern0(data15)) {
                       return reject(validate3, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data15);
                     }
                   } else {
@@ -775,7 +783,7 @@ function validate4(data, instancePath, strict, notices, knownType) {
               if (data15 !== void 0) {
                 if (true) {
                   if (typeof data15 === "string") {
-                    if (!pattern0.test(data15)) {
+                    if (!pattern0(data15)) {
                       return reject(validate4, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data15);
                     }
                   } else {
@@ -950,7 +958,7 @@ function validate5(data, instancePath, strict, notices, knownType) {
               if (data10 !== void 0) {
                 if (true) {
                   if (typeof data10 === "string") {
-                    if (!pattern0.test(data10)) {
+                    if (!pattern0(data10)) {
                       return reject(validate5, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data10);
                     }
                   } else {
@@ -1396,7 +1404,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
               if (data28 !== void 0) {
                 if (true) {
                   if (typeof data28 === "string") {
-                    if (!pattern0.test(data28)) {
+                    if (!pattern0(data28)) {
                       return reject(validate6, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data28);
                     }
                   } else {
@@ -1605,7 +1613,7 @@ function validate7(data, instancePath, strict, notices, knownType) {
               if (data13 !== void 0) {
                 if (true) {
                   if (typeof data13 === "string") {
-                    if (!pattern0.test(data13)) {
+                    if (!pattern0(data13)) {
                       return reject(validate7, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data13);
                     }
                   } else {
@@ -1767,7 +1775,7 @@ function validate8(data, instancePath, strict, notices, knownType) {
               if (data10 !== void 0) {
                 if (true) {
                   if (typeof data10 === "string") {
-                    if (!pattern0.test(data10)) {
+                    if (!pattern0(data10)) {
                       return reject(validate8, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data10);
                     }
                   } else {
@@ -2083,7 +2091,7 @@ function validate9(data, instancePath, strict, notices, knownType) {
                 const _errs32 = errors;
                 if (errors === _errs32) {
                   if (typeof data12 === "string") {
-                    if (!pattern0.test(data12)) {
+                    if (!pattern0(data12)) {
                       return reject(validate9, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data12);
                     }
                   } else {
@@ -2306,7 +2314,7 @@ function validate10(data, instancePath, strict, notices, knownType) {
               if (data14 !== void 0) {
                 if (true) {
                   if (typeof data14 === "string") {
-                    if (!pattern0.test(data14)) {
+                    if (!pattern0(data14)) {
                       return reject(validate10, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data14);
                     }
                   } else {
@@ -2470,7 +2478,7 @@ function validate11(data, instancePath, strict, notices, knownType) {
               if (data11 !== void 0) {
                 if (true) {
                   if (typeof data11 === "string") {
-                    if (!pattern0.test(data11)) {
+                    if (!pattern0(data11)) {
                       return reject(validate11, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data11);
                     }
                   } else {
@@ -2685,7 +2693,7 @@ function validate12(data, instancePath, strict, notices, knownType) {
               if (data13 !== void 0) {
                 if (true) {
                   if (typeof data13 === "string") {
-                    if (!pattern0.test(data13)) {
+                    if (!pattern0(data13)) {
                       return reject(validate12, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data13);
                     }
                   } else {

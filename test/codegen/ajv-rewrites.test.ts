@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { callReject, hoistPropertyLoads, slimErrorObjects, tolerantOnly, withoutConstantErrorCount, withoutRedundantNumberChecks, withTypeArgument } from '../../src/codegen/ajv-rewrites.js';
+import { callReject, hoistPropertyLoads, slimErrorObjects, tolerantOnly, withCharacterClassPatterns, withoutConstantErrorCount, withoutRedundantNumberChecks, withTypeArgument } from '../../src/codegen/ajv-rewrites.js';
 
 /** ajv's shape of an object check, as its standalone code writes it. */
 const AJV_LIKE = `export function validate0(data){
@@ -144,6 +145,31 @@ return null;
   it('withoutRedundantNumberChecks leaves a variable assigned twice alone', () => {
     const code = 'function v(x){ if (typeof x == "number" && isFinite(x)) { x = g(); if (x < 0 || isNaN(x)) return 1; } return 0; }';
     expect(withoutRedundantNumberChecks(code)).toBe(code);
+  });
+
+  it('withCharacterClassPatterns turns a repeated character class into a loop that agrees with the RegExp', async () => {
+    const handled: [string, string][] = [
+      ['^[0-9A-Za-z._~-]{1,128}$', 'u'], // the contract's cursor
+      ['^[a-z]+$', ''], ['^[-a-f0-9]*$', 'u'], ['^[A-Z]{3}$', ''], ['^[ac-]{2,}$', ''], ['^[ !#]{0,2}$', 'u'],
+    ];
+    const unhandled: [string, string][] = [
+      ['^[a-z]+@x$', 'u'], ['^[\\w]+$', 'u'], ['^[^a]+$', ''], ['^[a-z]+$', 'i'], ['[a-z]+', ''], ['^[z-a]+$', ''], ['^[a-z]{3,2}$', ''], ['^[é]+$', 'u'],
+    ];
+    const module = (patterns: [string, string][]) => patterns.map(([source, flags], i) =>
+      `const pattern${i} = new RegExp(${JSON.stringify(source)}, ${JSON.stringify(flags)});\nexport function test${i}(value) { return pattern${i}.test(value); }`).join('\n');
+    const out = withCharacterClassPatterns(module(handled));
+    expect(out).not.toContain('RegExp');
+    // Anything else stays a RegExp; so does a pattern read other than by `.test(x)`.
+    expect(withCharacterClassPatterns(module(unhandled))).toBe(module(unhandled));
+    const read = 'const pattern0 = new RegExp("^[a-z]+$", "");\nexport const source = pattern0.source;\nexport function test0(value) { return pattern0.test(value); }';
+    expect(withCharacterClassPatterns(read)).toBe(read);
+
+    const tests = (await import(`data:text/javascript,${encodeURIComponent(out)}`)) as Record<string, (value: string) => boolean>;
+    const regExps = handled.map(([source, flags]) => new RegExp(source, flags));
+    const alphabet = fc.constantFrom(...'az AZ09._~-!#\n\u00e9\ud83d\ude00\ud800'.split(''), 'b', 'c', 'f', 'g', '@', '/');
+    const check = (text: string) => regExps.forEach((regExp, i) => expect(tests[`test${i}`]!(text), `${regExp} on ${JSON.stringify(text)}`).toBe(regExp.test(text)));
+    for (const text of ['', 'a', 'a\n', '\na', 'x'.repeat(128), 'x'.repeat(129), 'ABC', 'AB', 'ABCD', '-', 'a-c']) check(text);
+    fc.assert(fc.property(fc.array(alphabet, { maxLength: 140 }).map((chars) => chars.join('')), (text) => check(text)), { numRuns: 3000 });
   });
 
   it('withTypeArgument gives an exported validator the type its caller read, and reads it itself without one', async () => {
