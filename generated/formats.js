@@ -97,6 +97,7 @@ function dateTimeFormat(value, producer = true) {
   return checkDateTime(value, producer);
 }
 export {
+  checkDateTime,
   dateTimeFormat,
   formats
 };

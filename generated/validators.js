@@ -89,11 +89,6 @@ function twoDigits(value, index) {
   return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
 }
 
-// src/runtime/formats.ts
-function dateTimeFormat(value, producer = true) {
-  return checkDateTime(value, producer);
-}
-
 // virtual:notices.js
 function enumNotice(sink, pointer, value, known) {
   if (sink) (sink.list || (sink.list = [])).push({ pointer, value, known });
@@ -128,7 +123,7 @@ var embedded16 = ["queued", "running", "completed", "failed"];
 var message_connection = validate0;
 var func0 = enumNotice;
 var func3 = unknownKey;
-var formats0 = dateTimeFormat;
+var formats0 = checkDateTime;
 function pattern0(value) {
   const length = value.length;
   if (length < 1 || length > 128) return false;

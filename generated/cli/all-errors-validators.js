@@ -89,11 +89,6 @@ function twoDigits(value, index) {
   return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
 }
 
-// src/runtime/formats.ts
-function dateTimeFormat(value, producer = true) {
-  return checkDateTime(value, producer);
-}
-
 // virtual:compiled.js
 function enumNotice(sink, pointer, value, known) {
   if (sink) (sink.list || (sink.list = [])).push({ pointer, value, known });
@@ -101,7 +96,7 @@ function enumNotice(sink, pointer, value, known) {
 var message_connection = validate0;
 var schema0 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://realtime-contract.dev/schemas/connection.json", "type": "object", "required": ["type", "data", "ts"], "properties": { "type": { "const": "connection" }, "data": { "type": "object", "required": ["status", "mode"], "properties": { "status": { "type": "string", "enum": ["connected", "disconnected", "error"] }, "mode": { "type": "string", "enum": ["ws", "polling"] }, "resume": { "type": "string", "enum": ["new", "resumed", "gap"] } }, "x-closed": true }, "ts": { "type": "string", "x-date-time": true }, "cursor": { "type": "string", "pattern": "^[0-9A-Za-z._~-]{1,128}$" } }, "x-closed": true };
 var func0 = enumNotice;
-var formats0 = dateTimeFormat;
+var formats0 = checkDateTime;
 var pattern0 = new RegExp("^[0-9A-Za-z._~-]{1,128}$", "u");
 function validate0(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;

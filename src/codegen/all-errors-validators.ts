@@ -36,7 +36,7 @@ ${contract.messages.map((m) => `  ${JSON.stringify(m.type)}: compiled.${exportNa
       pluginBuild.onResolve({ filter: /^virtual:/ }, (args) => ({ path: args.path.slice('virtual:'.length), namespace: 'virtual' }));
       pluginBuild.onLoad({ filter: /.*/, namespace: 'virtual' }, () => ({
         // The tolerant `enum` keyword of createAjv calls enumNotice by name, as in validators.js.
-        contents: `import { formats, dateTimeFormat } from ${JSON.stringify(FORMATS_MODULE)};\n${ENUM_NOTICE_SOURCE}\n${UNKNOWN_KEY_SOURCE}\n${code}`,
+        contents: `import { formats, checkDateTime } from ${JSON.stringify(FORMATS_MODULE)};\n${ENUM_NOTICE_SOURCE}\n${UNKNOWN_KEY_SOURCE}\n${code}`,
         loader: 'js',
         resolveDir: ROOT,
       }));

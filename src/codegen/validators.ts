@@ -170,7 +170,7 @@ export function createAjv(contract: Contract, formatsCode?: Code, options?: { al
         key: 'date-time',
         ref: formats['date-time'],
         // The function by name, not `formats["date-time"]`: a bundler cannot drop a property read.
-        ...(formatsCode && { code: _`dateTimeFormat` }),
+        ...(formatsCode && { code: _`checkDateTime` }),
       });
       gen.if(not(_`${check}(${data}, ${mode.strict})`), () => cxt.error());
     },
@@ -356,7 +356,7 @@ ${contract.messages.map((m) => `    case ${JSON.stringify(m.type)}: return ${cal
 
 /** The module of ajv's rewritten `code` with its imports. */
 function compiledSource(code: string): string {
-  return `import { formats, dateTimeFormat } from ${JSON.stringify(FORMATS_MODULE)};\nimport { enumNotice, reject, unknownKey } from 'virtual:notices.js';\n${code}`;
+  return `import { formats, checkDateTime } from ${JSON.stringify(FORMATS_MODULE)};\nimport { enumNotice, reject, unknownKey } from 'virtual:notices.js';\n${code}`;
 }
 
 /** esbuild's bundle of `entry`, whose `virtual:<name>` imports are `sources`, as one dependency-free ES module. */

@@ -12,10 +12,15 @@ export const formats = {
 } as const;
 
 /**
- * The `date-time` format (RFC 3339): `producer` (default true) is the strict profile. The
- * generated validators name it directly, not through {@link formats}, so a bundle that keeps
- * only the keepalive validators drops it.
+ * The `date-time` format (RFC 3339): `producer` (default true) is the strict profile.
  */
 export function dateTimeFormat(value: unknown, producer = true): boolean {
   return checkDateTime(value, producer);
 }
+
+/**
+ * What the generated validators call, with the call's mode (`producer` true in strict mode):
+ * by name, not through {@link formats}, so a bundle that keeps only the keepalive validators
+ * drops it, and without {@link dateTimeFormat}'s default, one call less per timestamp.
+ */
+export { checkDateTime };
