@@ -686,7 +686,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     const mine = run;
     emit(message.type, 'data' in message ? message.data : message, message);
     if (mine === run) emit('message', message);
-    if (resume === 'gap' && !raced) {
+    // `new` answers a socket that asked from a cursor only when the server forgot it (the
+    // contract gives `new` to a socket without `since`): messages may be lost, as with `gap`.
+    if ((resume === 'gap' || (resume === 'new' && socketSince !== null)) && !raced) {
       if (mine === run) gap(since, mode);
       // A handler disconnected before the loss was told: the next run resumes from before it,
       // and finds it again (from the new stream's cursor, it was never told).
@@ -844,7 +846,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             // message comes first): a handler that refetches state must not drop them.
             // Told once per lost cursor: a handler that starts over on a gap gets this poll's
             // messages on its next poll, from the same cursor, without being told again.
-            if (body.resume === 'gap' && since !== null && since !== retold) gap(since, 'polling', body.cursor);
+            // `new` to a poll that sent a cursor (the contract gives it to polls without one): the
+            // server forgot the cursor, and messages may be lost, as with `gap`.
+            const lost = body.resume === 'gap' || (body.resume === 'new' && asked !== null);
+            if (lost && since !== null && since !== retold) gap(since, 'polling', body.cursor);
             retold = null;
             for (const message of body.messages as unknown[]) {
               if (!alive()) break;
@@ -856,7 +861,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
               // never from the poll's cursor, which is past the ones not delivered.
               if (status.cursor === null) {
                 status.cursor = since;
-                if (body.resume === 'gap') retold = since;
+                if (lost) retold = since;
               }
               return;
             }
