@@ -19,6 +19,12 @@ export interface SchemaDelta {
    * are ignored, values outside a closed list pass with a notice.
    */
   tolerantSurvives?: boolean;
+  /**
+   * How the Go and Python types change beside the wire, where the rule alone does not say: an
+   * object that names fields opened (`map`: quicktype's struct or class becomes a map, which keeps
+   * the fields it does not name) or closed (`struct`).
+   */
+  otherLanguages?: 'map' | 'struct';
   /** One line, e.g. `value "coinbase" added to the closed list`. */
   text: string;
 }
@@ -550,10 +556,13 @@ function compareObjects(a: SchemaNode, b: SchemaNode, pointer: string, walk: Wal
   // open object whose unnamed fields became numbers, passed as no change: a hostile tester).
   const extraA = a.additionalProperties === true ? undefined : a.additionalProperties;
   const extraB = b.additionalProperties === true ? undefined : b.additionalProperties;
+  // An object that names fields is a struct (class) in Go and Python when closed, a map when
+  // open (src/codegen/quicktype.ts, `openObjectAsMap`): opening or closing one retypes it there.
+  const namesFields = Object.keys(closedA ? propsB : propsA).length > 0;
   if (closedA && !closedB) {
-    add({ rule: 'additional-properties-allowed', accepts: 'more', tolerantSurvives: true, text: 'now admits fields it does not name' });
+    add({ rule: 'additional-properties-allowed', accepts: 'more', tolerantSurvives: true, ...(namesFields && { otherLanguages: 'map' as const }), text: 'now admits fields it does not name' });
   } else if (!closedA && closedB) {
-    add({ rule: 'additional-properties-forbidden', accepts: 'fewer', text: 'no longer admits fields it does not name' });
+    add({ rule: 'additional-properties-forbidden', accepts: 'fewer', ...(namesFields && { otherLanguages: 'struct' as const }), text: 'no longer admits fields it does not name' });
   }
   if (isSchema(extraA) && isSchema(extraB)) compare(extraA, extraB, `${pointer}/*`, walk);
   else if (isSchema(extraA) && extraB === undefined) add({ rule: 'schema-changed', accepts: 'more', text: 'values of unnamed fields no longer constrained' });

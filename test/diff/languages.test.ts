@@ -45,3 +45,42 @@ describe('integer ↔ number (found by a fresh user: a minor release whose Go co
     }
   });
 });
+
+describe('what Go and Python types follow beside the field types (found by a hostile tester: minor releases that broke them)', () => {
+  const before = readSchemas();
+  const at = <C extends { pointer: string; subject: string | null; rule: string }>(changes: C[], subject: string, pointer: string) => changes.filter((c) => c.subject === subject && c.pointer === pointer);
+
+  it('an object that names fields, opened or closed, is a struct made a map or a map made a struct: a major release', async () => {
+    const opened = patchSchemas(before, [{ op: 'remove', path: '/pong.json/additionalProperties' }]);
+    const report = await diffFiles(before, opened);
+    const [change] = at(report.changes, 'pong', '').filter((c) => c.rule === 'additional-properties-allowed');
+    expect(change?.breaks).toContain('other-language-code');
+    expect(change?.impact).toMatch(/Go and Python now type the object as a map \(map\[string\]interface\{\}, Dict\[str, Any\]\), not a struct or class/);
+    expect(report.semver).toBe('major');
+    // ai_tasks' result is open with typed fields (a map in Go and Python): closed, it becomes a struct.
+    const closed = patchSchemas(before, [{ op: 'replace', path: '/ai_tasks.json/definitions/AiTaskResult/additionalProperties', value: false }]);
+    const [forbidden] = at((await diffFiles(before, closed)).changes, 'ai_tasks', '/data/result').filter((c) => c.rule === 'additional-properties-forbidden');
+    expect(forbidden?.breaks).toEqual(['producer-code', 'other-language-code']);
+    expect(forbidden?.impact).toMatch(/Go and Python now type the object as a struct or class, not a map/);
+  });
+
+  it('an object that names no fields, opened, stays a map there: only the wire is concerned', async () => {
+    const base = patchSchemas(before, [{ op: 'replace', path: '/error.json/definitions/ErrorData/properties/details', value: { type: 'object', additionalProperties: false } }]);
+    const opened = patchSchemas(base, [{ op: 'replace', path: '/error.json/definitions/ErrorData/properties/details', value: { type: 'object' } }]);
+    const [change] = at((await diffFiles(base, opened)).changes, 'error', '/data/details');
+    expect(change).toMatchObject({ rule: 'additional-properties-allowed' });
+    expect(change?.breaks).not.toContain('other-language-code');
+  });
+
+  it('a field removed, required or optional, is gone from producer code and from the Go and Python types', async () => {
+    const without = patchSchemas(before, [
+      { op: 'remove', path: '/trades.json/definitions/TradeData/properties/fee' },
+      { op: 'replace', path: '/trades.json/definitions/TradeData/required', value: (before.get('trades.json')!.definitions!.TradeData!.required as string[]).filter((name) => name !== 'fee') },
+    ]);
+    const report = await diffFiles(before, without);
+    const [fee] = at(report.changes, 'trades', '/data/fee');
+    expect(fee).toMatchObject({ rule: 'required-property-removed', breaks: expect.arrayContaining(['producer-code', 'other-language-code']) });
+    expect(fee!.impact).toMatch(/Go and Python lose the field: code built on them that reads or writes it no longer compiles, a major release$/);
+    expect(report.semver).toBe('major');
+  });
+});
