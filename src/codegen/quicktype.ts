@@ -52,10 +52,13 @@ const GO_PACKAGE = 'realtimecontract';
 export async function emitLanguages(contract: Contract): Promise<Map<string, string>> {
   checkLanguageSupport(contract);
   const { schema, aliases } = shapeForQuicktype(contract.bundle);
-  const titles = Object.entries(schema.definitions!)
-    .filter(([, node]) => node.title !== undefined && (isStringList(node) || node.properties !== undefined))
-    .map(([name]) => name);
   const messages = [...contract.messages, ...contract.documents].map((m) => m.title);
+  // quicktype declares only the types the messages reach: a type reached only through the
+  // fields of an object that is open (a map there, its fields dropped) is not declared.
+  const reached = reachedDefinitions(schema, messages);
+  const titles = Object.entries(schema.definitions!)
+    .filter(([name, node]) => reached.has(name) && node.title !== undefined && (isStringList(node) || node.properties !== undefined))
+    .map(([name]) => name);
 
   const python = await render(
     new PythonTargetLanguage(),
@@ -74,6 +77,24 @@ export async function emitLanguages(contract: Contract): Promise<Map<string, str
     [PYTHON_FILE, pythonAliases(pythonFixups(optionalDefaults(requireKeysInPython(useTitles(python, titles, /^class (\w+)/gm), schema), schema)), aliases)],
     [GO_FILE, layOutGo(goAliases(goFixups(useTitles(go, titles, /^type (\w+) /gm), schema), aliases))],
   ]);
+}
+
+/** The definitions of `schema` that the definitions named `roots` reach through `#/definitions/…` references, the roots included. */
+function reachedDefinitions(schema: SchemaNode, roots: readonly string[]): Set<string> {
+  const reached = new Set<string>();
+  const pending = [...roots];
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    const definition = schema.definitions?.[name];
+    if (reached.has(name) || definition === undefined) continue;
+    reached.add(name);
+    traverse(definition, {
+      cb: (node) => {
+        const ref = (node as SchemaNode).$ref;
+        if (typeof ref === 'string' && ref.startsWith('#/definitions/')) pending.push(ref.slice('#/definitions/'.length).replace(/~1/g, '/').replace(/~0/g, '~'));
+      },
+    });
+  }
+  return reached;
 }
 
 /**

@@ -446,3 +446,25 @@ describe('generated Python and Go types', () => {
     });
   });
 });
+
+describe('an object that names fields made open (found by a hostile tester)', () => {
+  it('is generated as a map in Go and Python, the types only its fields reached left out, where generate failed on a title', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'realtime-contract-open-object-'));
+    try {
+      mkdirSync(path.join(dir, 'schemas'));
+      for (const file of contract.files.keys()) {
+        const schema = JSON.parse(readFileSync(path.join(ROOT, 'schemas', file), 'utf8')) as SchemaNode;
+        // TradeData is the only type that reaches Side (its own list of "buy" and "sell").
+        if (file === 'trades.json') delete schema.definitions!.TradeData!.additionalProperties;
+        writeFileSync(path.join(dir, 'schemas', file), JSON.stringify(schema));
+      }
+      const open = await emitLanguages(await loadContract(path.join(dir, 'schemas')));
+      const goText = open.get(GO_FILE)!;
+      expect(goText).toMatch(/^type TradesMessage struct \{[^}]*\n\tData +map\[string\]interface\{\} +`json:"data"`/m);
+      expect(goText).not.toMatch(/^type (TradeData|Side) /m);
+      expect(open.get(PYTHON_FILE)).toMatch(/^class TradesMessage:\n[^]*?\n {4}data: Dict\[str, Any\]\n/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
