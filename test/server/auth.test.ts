@@ -173,7 +173,7 @@ describe('public keys and JWKS, algorithms pinned', () => {
     expect(create({ publicKey: p384, algorithm: 'ES256' })).toThrow(/^jwt: ES256 needs a P-256 key/);
     expect(create({ publicKey: ecPem, algorithm: 'HS256' as never })).toThrow(/^jwt: algorithm must be one of RS256, ES256, EdDSA/);
     // README: an HS256 secret of at least 32 bytes, a shorter one a TypeError.
-    expect(create({ secret: 'short' })).toThrow(new TypeError('jwt: an HS256 secret must be at least 32 bytes'));
+    expect(create({ secret: 'short' })).toThrow(new TypeError('jwt: an HS256 secret must be at least 32 bytes, got 5'));
     // The message names the fault, never the key material.
     expect(() => create({ publicKey: `${ecPem}x` })()).not.toThrow(/MFkw/);
     const server = await startServer({ jwt: { publicKey: ec.publicKey, algorithm: 'ES256' } });

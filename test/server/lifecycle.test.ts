@@ -182,6 +182,10 @@ describe('close and stats', () => {
       const post = await fetch(own.http('/api/ws'), { method: 'POST', body: '{}' });
       expect([post.status, post.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
       expect(await (await fetch(`http://127.0.0.1:${appPort}/api/ws/poll`)).json()).toEqual({ error: 'no-token' });
+      // close() leaves the app's server to the app, listening (README: `http.close()` after it).
+      await attached.close();
+      expect(app.listening).toBe(true);
+      expect(await raw(appPort, 'GET / HTTP/1.1')).toBe('HTTP/1.1 200 OK');
     } finally {
       await own.rt.close();
       await attached.close();
