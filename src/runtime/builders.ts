@@ -1,3 +1,4 @@
+import { ENVELOPE_MESSAGE_TYPES } from '../../generated/contract.js';
 import type { EnvelopeMessageType, Message, MessageDataMap, MessageMap, PingMessage, PongMessage } from '../../generated/types.js';
 import { checkPingMessage, checkPongMessage, type CompiledValidatorError } from '../../generated/validators.js';
 import { checkOptionsObject, describeFlatError, describeThrown, describeThrownAt, preview, validationError, type ValidationErrors } from './errors.js';
@@ -50,11 +51,18 @@ export class MessageValidationError extends Error {
  *
  * @throws MessageValidationError with `{ validate: true }` when the message is invalid
  * @throws RangeError when `options.ts` is an invalid Date
- * @throws TypeError when `options.ts` is neither a Date nor a string, or `options` is not an object
+ * @throws TypeError when `options.ts` is neither a Date nor a string, or `options` is not an object;
+ *   when `type` is not the type of a message with data (untyped code: `"orders"`, `"ping"`), or `data` is undefined
  * @see websocket-message-schemas.md, "Message Structure"
  */
 export function createMessage<T extends EnvelopeMessageType>(type: T, data: MessageDataMap[T], options?: CreateMessageOptions): MessageMap[T] {
   checkOptionsObject('createMessage(type, data, options?)', options);
+  // Untyped code: a type without an envelope, or no data, went out wrong unless validated (a fresh user).
+  if (!ENVELOPE_TYPES.includes(type)) {
+    const flat = (type as string) === 'ping' || (type as string) === 'pong';
+    throw new TypeError(`createMessage(type, data, options?) needs the type of a message with data (${ENVELOPE_TYPES.join(', ')}), got ${preview(type)}${flat ? '; ping and pong are flat: createPing(), createPong(ping)' : ''}`);
+  }
+  if (data === undefined) throw new TypeError(`createMessage(type, data, options?) needs the ${type} message's data, got nothing`);
   const given: unknown = options?.ts;
   // A Date from another realm (an iframe, a vm context) is a Date too: its tag says so, not instanceof.
   if (given !== undefined && typeof given !== 'string' && Object.prototype.toString.call(given) !== '[object Date]') throw new TypeError(`options.ts must be a Date or an RFC 3339 string, got ${preview(given)}`);
@@ -69,6 +77,8 @@ export function createMessage<T extends EnvelopeMessageType>(type: T, data: Mess
   }
   return message;
 }
+
+const ENVELOPE_TYPES: readonly string[] = ENVELOPE_MESSAGE_TYPES;
 
 /**
  * Builds a keepalive `ping` (flat: no `data`, no `ts`).

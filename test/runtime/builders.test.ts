@@ -163,6 +163,13 @@ describe('createPing and createPong with { validate: true } say what validateMes
     expect(() => createPing(1.5, 'validate' as never)).toThrow('createPing(timestamp?, options?): options must be an object such as { validate: true }, got "validate"');
     expect(() => createPong(1.5, true as never)).toThrow('createPong(ping, options?): options must be an object such as { validate: true }, got true');
     expect(() => createMessage('trades', tradeData, 'validate' as never)).toThrow(/^createMessage\(type, data, options\?\): options must be an object/);
+    // Untyped code: a type without an envelope, or no data, with or without validation (it built them silently: a fresh user).
+    for (const options of [undefined, { validate: true }]) {
+      expect(() => createMessage('orders' as never, {} as never, options)).toThrow(new TypeError('createMessage(type, data, options?) needs the type of a message with data (connection, trades, bots, balances, decisions, metrics, whale, alerts, system_health, wallet, ai_tasks, error), got "orders"'));
+      expect(() => createMessage('ping' as never, {} as never, options)).toThrow(/got "ping"; ping and pong are flat: createPing\(\), createPong\(ping\)$/);
+      expect(() => createMessage(undefined as never, {} as never, options)).toThrow(/needs the type of a message with data \(.*\), got nothing$/);
+      expect(() => (createMessage as (type: string) => unknown)('trades')).toThrow(new TypeError("createMessage(type, data, options?) needs the trades message's data, got nothing"));
+    }
     expect(() => serializeMessage(createPing(1), true as never)).toThrow(/^serializeMessage\(message, options\?\): options must be an object/);
     // A message without JSON text: the frame would have been `undefined` (typed string).
     expect(() => serializeMessage(undefined as never)).toThrow('serializeMessage(message, options?) needs a message object, got nothing');
