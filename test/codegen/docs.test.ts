@@ -183,4 +183,21 @@ describe('emitDocs', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('writes a pattern or a value that holds backticks as one code span (a hostile tester: the cell broke)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'docs-test-'));
+    try {
+      await cp(SCHEMAS, dir, { recursive: true });
+      const file = path.join(dir, 'trades.json');
+      const schema = JSON.parse(await readFile(file, 'utf8')) as SchemaNode;
+      schema.definitions!.TradeData!.properties!.symbol = { type: 'string', pattern: '^[`]+$', description: 'Backticks.' };
+      schema.definitions!.TradeData!.properties!.id = { const: 'a``b', description: 'Fixed.' };
+      await writeFile(file, JSON.stringify(schema));
+      const changed = emitDocs(await loadContract(dir)).get('docs/messages.md')!;
+      expect(tableRow(sectionOf(changed, 'trades'), 'data.symbol')).toContain('matches ``^[`]+$``');
+      expect(tableRow(sectionOf(changed, 'trades'), 'data.id')).toContain('```"a``b"```');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

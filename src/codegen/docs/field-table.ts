@@ -43,6 +43,18 @@ export function fieldTable(rows: FieldRow[]): string {
 }
 
 
+/**
+ * `text` as a Markdown code span (CommonMark 6.1): fenced by one backtick more than its longest
+ * run of them, padded with a space where it starts or ends with one, so that a backtick in a
+ * pattern or a value (`^[`]+$`) does not end the span.
+ */
+export function codeSpan(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = longest > 0 && (text.startsWith('`') || text.endsWith('`')) ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
 /** Keeps a table row one line and one cell: a `|` would end the cell even inside backticks. */
 export function cell(text: string): string {
   return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
@@ -166,14 +178,14 @@ function allowedParts(node: SchemaNode): string[] {
   if (range) parts.push(range);
   const length = lengthText(node);
   if (length) parts.push(length);
-  if (node.pattern !== undefined) parts.push(`matches \`${node.pattern}\``);
+  if (node.pattern !== undefined) parts.push(`matches ${codeSpan(node.pattern)}`);
   if (isMap(node)) parts.push('any keys');
   else if (node.properties && node.additionalProperties !== false) parts.push('other fields allowed');
   return parts;
 }
 
 function literal(value: unknown): string {
-  return `\`${JSON.stringify(value)}\``;
+  return codeSpan(JSON.stringify(value));
 }
 
 /** `0 ≤ x ≤ 1`, `x > 0`, `x ≤ 100`: the stricter bound when both an inclusive and an exclusive one are given. */
