@@ -200,7 +200,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
    */
   const serverClosed = (code: number, reason: Buffer, counts: boolean) => {
     report.close = { code, reason: scrub(reason.toString()) };
-    if (counts && code !== 1000 && code !== CloseCode.GoingAway) violate({ index: null, type: null, pointer: '', keyword: 'close', message: `the server closed the connection with ${code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''} before the run ended` });
+    // 1006 is no code a server sends: ws's word for a connection that ended without a close frame.
+    const how = code === 1006 ? 'the connection ended without a close frame (1006)' : `the server closed the connection with ${code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}`;
+    if (counts && code !== 1000 && code !== CloseCode.GoingAway) violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${how} before the run ended` });
   };
 
   // This client's event loop as a timer sees it. A check that runs long (a frame of many MB)
@@ -265,9 +267,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     const tooLarge = code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH';
     violate({
       index: report.frames++, type: null, pointer: '', keyword: 'frame',
-      message: tooLarge
+      // And that it ends the run, which --duration would otherwise seem to have cut short (a hostile tester).
+      message: `${tooLarge
         ? `expected a message of at most ${MAX_FRAME_BYTES / 1024 / 1024} MiB (the most listen reads; the contract sets no limit), got a larger one`
-        : `expected a valid WebSocket frame, got one this client had to refuse: ${scrub(error.message)}`,
+        : `expected a valid WebSocket frame, got one this client had to refuse: ${scrub(error.message)}`}; the run ends here (ws closes the connection after a frame it refuses)`,
     });
     finish();
   });
@@ -452,7 +455,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // of its own (above), the frames that never came are another.
     // And what ended it, when that was not --duration.
     const cause = report.close
-      ? ` before the server closed the connection${report.close.code === 1000 ? '' : ` with ${report.close.code}`}`
+      ? report.close.code === 1006 ? ' before the connection ended without a close frame' : ` before the server closed the connection${report.close.code === 1000 ? '' : ` with ${report.close.code}`}`
       : refused !== undefined
         ? ' before this client refused a frame'
         : interruptedAt !== null

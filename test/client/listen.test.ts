@@ -179,8 +179,8 @@ describe('listen', () => {
     expect(tolerant.status).toBe(0);
   });
 
-  /** A raw server that completes the upgrade, sends `connection` and then `after` (raw frame bytes), and leaves the TCP connection open; its URL. */
-  async function rawServer(after: Buffer): Promise<string> {
+  /** A raw server that completes the upgrade, sends `connection` and then `after` (raw frame bytes), and leaves the TCP connection open (or ends it: `drop`); its URL. */
+  async function rawServer(after: Buffer, drop = false): Promise<string> {
     const server = createServer();
     const sockets: Socket[] = [];
     server.on('upgrade', (request, socket: Socket) => {
@@ -189,6 +189,7 @@ describe('listen', () => {
       socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
       const payload = Buffer.from(connection);
       socket.write(Buffer.concat([Buffer.from([0x81, payload.length]), payload, after]));
+      if (drop) socket.end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     stops.push(() => new Promise<void>((resolve) => {
@@ -210,12 +211,13 @@ describe('listen', () => {
 
   it('reports a refused frame or a close at once, though the server leaves the TCP connection open (ws waits 30 s for it)', async () => {
     const cases: [string, Buffer, RegExp][] = [
-      ['a text frame that is not UTF-8', Buffer.from([0x81, 0x03, 0x7b, 0xff, 0x7d]), /^frame 1: - \(root\) expected a valid WebSocket frame, got one this client had to refuse: .*UTF-8/m],
+      // Said to end the run, which --duration would otherwise seem to have cut short (a hostile tester).
+      ['a text frame that is not UTF-8', Buffer.from([0x81, 0x03, 0x7b, 0xff, 0x7d]), /^frame 1: - \(root\) expected a valid WebSocket frame, got one this client had to refuse: .*UTF-8.*; the run ends here \(ws closes the connection after a frame it refuses\)$/m],
       ['a close with an invalid code', Buffer.from([0x88, 0x02, 0x07, 0xd0]), /^frame 1: - \(root\) expected a valid WebSocket frame, got one this client had to refuse: .*status code/m],
       ['a close with 4000', Buffer.from([0x88, 0x05, 0x0f, 0xa0, 0x62, 0x79, 0x65]), /^close: - \(root\) the server closed the connection with 4000 "bye" before the run ended$/m],
       // Only a header that announces 200 MiB: listen's own limit, said as such.
-      ['a frame over 100 MiB', Buffer.from([0x81, 0x7f, 0, 0, 0, 0, 0x0c, 0x80, 0, 0]), /^frame 1: - \(root\) expected a message of at most 100 MiB \(the most listen reads; the contract sets no limit\), got a larger one$/m],
-      ['a frame of 2^63 - 1 bytes', Buffer.from([0x81, 0x7f, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), /^frame 1: - \(root\) expected a message of at most 100 MiB \(the most listen reads; the contract sets no limit\), got a larger one$/m],
+      ['a frame over 100 MiB', Buffer.from([0x81, 0x7f, 0, 0, 0, 0, 0x0c, 0x80, 0, 0]), /^frame 1: - \(root\) expected a message of at most 100 MiB \(the most listen reads; the contract sets no limit\), got a larger one; the run ends here \(ws closes the connection after a frame it refuses\)$/m],
+      ['a frame of 2^63 - 1 bytes', Buffer.from([0x81, 0x7f, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), /^frame 1: - \(root\) expected a message of at most 100 MiB \(the most listen reads; the contract sets no limit\), got a larger one; the run ends here \(ws closes the connection after a frame it refuses\)$/m],
     ];
     for (const [name, after, expected] of cases) {
       const started = Date.now();
@@ -225,6 +227,10 @@ describe('listen', () => {
       expect(stdout, name).toMatch(expected);
       expect(status, name).toBe(1);
     }
+    // A connection that ends without a close frame is not said to be closed by the server "with 1006" (a hostile tester).
+    const dropped = await listen([await rawServer(Buffer.alloc(0), true), '--token', 't0ken', '--duration', '20s', '--count', '3', '--ping-interval', '60000']);
+    expect(dropped.stdout).toMatch(/^close: - \(root\) the connection ended without a close frame \(1006\) before the run ended$/m);
+    expect(dropped.stdout).toMatch(/^protocol: - \(root\) expected 3 frames within 20000 ms, got 1 before the connection ended without a close frame$/m);
     // A close with 1000 is no violation, and the silence after it is no keepalive fault.
     const normal = await listen([await rawServer(Buffer.from([0x88, 0x02, 0x03, 0xe8])), '--token', 't0ken', '--duration', '3s', '--ping-interval', '1000']);
     expect(normal.stdout).toMatch(/closed by the server: 1000\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
