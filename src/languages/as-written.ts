@@ -100,7 +100,11 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
  */
 export function impossibleDateTime(text: string): string | undefined {
   const m = /^(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:[Zz]|([+-])(\d\d):(\d\d))$/.exec(text);
-  if (m === null) return undefined;
+  if (m === null) {
+    // An offset written without its colon (ISO 8601's basic form, Python's `%z`): RFC 3339 needs it.
+    const offset = /^\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(?:\.\d+)?([+-])(\d\d)(\d\d)$/.exec(text);
+    return offset === null ? undefined : `the offset ${offset[1]}${offset[2]}${offset[3]} needs a colon: ${offset[1]}${offset[2]}:${offset[3]}`;
+  }
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
   if (month < 1 || month > 12) return `month ${m[2]} does not exist (01 to 12)`;
   const days = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month]!;
@@ -109,6 +113,10 @@ export function impossibleDateTime(text: string): string | undefined {
   if (minute > 59) return `minute ${m[5]} does not exist (00 to 59)`;
   if (second > 60) return `second ${m[6]} does not exist (00 to 59, or 60 for a leap second)`;
   if (m[8] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59)) return `the offset ${m[8]}${m[9]}:${m[10]} does not exist (hours 00 to 23, minutes 00 to 59)`;
+  // A leap second anywhere but the last minute of a UTC day (RFC 3339, section 5.7); where it
+  // is there, strict mode's refusal is the expected text's to say (second below 60).
+  const offset = m[8] === undefined ? 0 : (m[8] === '+' ? 1 : -1) * (Number(m[9]) * 60 + Number(m[10]));
+  if (second === 60 && ((((hour * 60 + minute - offset) % 1440) + 1440) % 1440) !== 1439) return 'second 60 (a leap second) exists only at 23:59:60 UTC';
   // Every part exists: in strict mode (tolerant takes any number of digits), the fraction.
   if (m[7] !== undefined && m[7].length > 9 && second < 60 && year > 0) return `${m[7].length} fraction digits: strict mode takes at most 9 (nanoseconds)`;
   return undefined;
