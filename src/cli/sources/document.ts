@@ -38,21 +38,26 @@ export function* readDocument(bytes: Uint8Array, file: string, duplicateKeys: bo
   }
 }
 
-/**
- * Whether `text` has two or more non-blank lines, each a `{` … `}` line as NDJSON writes them
- * (the last may be cut short: a file still being written, a copy cut off), the first of them
- * JSON on its own: the document's fault is where the second one starts (a broken first line is
- * that line's fault, said without the hint).
- */
-function isMessagePerLine(text: string): boolean {
-  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
-  if (lines.length < 2 || !lines.every((line, index) => line.startsWith('{') && (line.endsWith('}') || index === lines.length - 1))) return false;
+function isJson(text: string): boolean {
   try {
-    JSON.parse(lines[0]!);
+    JSON.parse(text);
     return true;
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether `text` has two or more non-blank lines, each starting with `{` (or `[`, or JSON on
+ * its own: `null`) as NDJSON lines do (any of them may be broken or cut short: a bad line among good ones, a file still being
+ * written; a fresh user's NDJSON with one broken line got no hint), the first of them JSON on
+ * its own: the document's fault is where the second one starts (a broken first line is that
+ * line's fault, said without the hint). A pretty-printed document's lines after the first
+ * start otherwise (`"key":`, `}`).
+ */
+function isMessagePerLine(text: string): boolean {
+  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  return lines.length >= 2 && lines.every((line) => line.startsWith('{') || line.startsWith('[') || isJson(line)) && isJson(lines[0]!);
 }
 
 /**

@@ -4,6 +4,7 @@ import { describeSyntaxError } from '../../runtime/json-syntax.js';
 import type { MessageEntry, SourceEntry } from './entry.js';
 import { ndjsonLineBatches, type NdjsonLine } from './ndjson-lines.js';
 import { numberLiteral, safeParseTree } from '../../languages/as-written.js';
+import { readAllBytes } from './files.js';
 import { findDuplicateKeys, lineAt, MAX_NESTING_DEPTH, nestingError, notUtf8Error, sniffBinary, syntaxErrorBefore } from './text.js';
 
 /** Longest NDJSON line read: past this a line is reported and skipped, not held in memory. */
@@ -36,9 +37,33 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
     yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', 'UTF-8 JSON text', binary) }];
     return;
   }
+  let source: AsyncIterable<Uint8Array> = rest;
+  // Line 1 a lone `{` or `[`: a pretty-printed document, whose every line would be an error of
+  // its own (a fresh user's `.jsonl` printed 37). Read whole (up to PRETTY_BYTES): without a
+  // line that is a whole object, it is one error, as on standard input; with one, it is NDJSON
+  // with a bad line 1, read line by line, so that no good line is hidden.
+  if (PRETTY_FIRST_LINE.test(Buffer.from(head).toString('utf8'))) {
+    const whole = await readAllBytes(rest as AsyncIterable<Buffer>, PRETTY_BYTES);
+    if (Buffer.isBuffer(whole)) {
+      const lines = whole.toString('utf8').split('\n');
+      if (!lines.some(isObjectLine)) {
+        const count = lines.filter((line) => line.trim() !== '').length;
+        yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', 'one message per line (NDJSON)', `a pretty-printed JSON document (${count} lines, the first a lone ${JSON.stringify(lines[0]!.trim())})`, file === '<stdin>' ? 'give --input json' : 'name it .json, or give --input json') }];
+        return;
+      }
+      source = (async function* () {
+        yield whole;
+      })();
+    } else {
+      source = (async function* () {
+        yield* whole.held;
+        yield* whole.rest;
+      })();
+    }
+  }
   let seen = 0;
   let blank = false;
-  for await (const lines of ndjsonLineBatches(rest, { maxLineBytes: MAX_LINE_BYTES, invalidUtf8: 'report' })) {
+  for await (const lines of ndjsonLineBatches(source, { maxLineBytes: MAX_LINE_BYTES, invalidUtf8: 'report' })) {
     blank = true;
     const entries: SourceEntry[] = [];
     for (let i = 0; i < lines.length; i++) {
@@ -51,6 +76,24 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
     }
   }
   if (seen === 0) yield [emptyFileEntry(file, blank)];
+}
+
+/** A first line that opens a pretty-printed document: a lone `{` or `[` (after a byte-order mark). */
+const PRETTY_FIRST_LINE = /^\uFEFF?\s*[[{]\s*$/;
+
+/** The most of a stream whose first line is {@link PRETTY_FIRST_LINE} read whole to tell a pretty-printed document from NDJSON. */
+const PRETTY_BYTES = 16 * 1024 * 1024;
+
+/** Whether a line is a whole JSON object, as NDJSON writes its messages. */
+function isObjectLine(line: string): boolean {
+  const text = line.trim();
+  if (text.charCodeAt(0) !== 123 || text.charCodeAt(text.length - 1) !== 125) return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** What an NDJSON file without a single non-blank line gives: one error on line 1 (`blank`: it has lines, all blank). */
