@@ -27,6 +27,7 @@
  * one JSON document; `decodeUtf8(bytes)` refuses what is not UTF-8 with its byte offset;
  * `duplicateKeyError(pointer)` is the `ValidationError` of a doubled key.
  */
+import { lstatSync, readlinkSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { rootValueEnd } from '../../languages/json-scan.js';
 import type { InputFormat, NdjsonFileEntry, SourceEntry } from './entry.js';
@@ -89,7 +90,7 @@ export function readSourceBatches(paths: string[], options: SourceOptions): Asyn
 export async function* readSourceBatches(paths: string[], options: SourceOptions): AsyncGenerator<(SourceEntry | NdjsonFileEntry)[]> {
   let readStdin = false;
   for (const given of paths) {
-    const unreadable = (file: string, error: unknown): SourceEntry => ({ kind: 'unreadable', file, reason: `cannot read "${file}": ${describeIoError(error)}` });
+    const unreadable = (file: string, error: unknown): SourceEntry => ({ kind: 'unreadable', file, reason: `cannot read "${file}": ${describeIoError(error)}${danglingLink(file, error)}` });
     try {
       if (given === '-') {
         if (readStdin) {
@@ -128,6 +129,16 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
     } catch (error) {
       yield [unreadable(given, error)];
     }
+  }
+}
+
+/** For a file not found that is a symbolic link: where it points (a dangling link read as a file that is not there: a fresh user). */
+function danglingLink(file: string, error: unknown): string {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return '';
+  try {
+    return lstatSync(file).isSymbolicLink() ? ` (it is a symbolic link to ${JSON.stringify(readlinkSync(file))}, which does not exist)` : '';
+  } catch {
+    return '';
   }
 }
 
