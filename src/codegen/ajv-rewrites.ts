@@ -1,5 +1,6 @@
 import { parse, type Node } from 'acorn';
 import { ancestor, full } from 'acorn-walk';
+import { characterClassPattern } from '../contract/character-class.js';
 
 /**
  * Rewrites ajv's standalone code so that each property of a checked object is read once.
@@ -386,24 +387,10 @@ export function withCharacterClassPatterns(code: string): string {
 
 /** The body of a function of `value` (a string) that agrees with `new RegExp(source)` for a pattern of one character class repeated, or undefined for any other pattern. */
 function characterClassTest(source: string): string | undefined {
-  const match = /^\^\[([\x20-\x7e]+?)\](\*|\+|\{(\d{1,5})(,(\d{1,5})?)?\})\$$/.exec(source);
-  if (!match) return undefined;
-  const [, members, quantifier, exact, comma, most] = match as unknown as [string, string, string, string | undefined, string | undefined, string | undefined];
-  if (/[\\\[\]]/.test(members) || members.startsWith('^')) return undefined;
-  const min = quantifier === '*' ? 0 : quantifier === '+' ? 1 : Number(exact);
-  const max = quantifier === '*' || quantifier === '+' || (comma !== undefined && most === undefined) ? Infinity : Number(most ?? exact);
-  if (max < min) return undefined;
-  const tests: string[] = [];
-  for (let i = 0; i < members.length; i++) {
-    const low = members.charCodeAt(i);
-    // A `-` between two characters makes a range; first or last, it is itself.
-    if (members[i + 1] === '-' && i + 2 < members.length) {
-      const high = members.charCodeAt(i + 2);
-      if (high < low) return undefined;
-      tests.push(`code >= ${low} && code <= ${high}`);
-      i += 2;
-    } else tests.push(`code === ${low}`);
-  }
+  const pattern = characterClassPattern(source);
+  if (pattern === undefined) return undefined;
+  const { min, max } = pattern;
+  const tests = pattern.ranges.map(([low, high]) => (low === high ? `code === ${low}` : `code >= ${low} && code <= ${high}`));
   const lengthTest = [min > 0 && `length < ${min}`, max !== Infinity && `length > ${max}`].filter(Boolean).join(' || ');
   return [
     `  // ${JSON.stringify(source).slice(1, -1).replace(/\*\//g, '*\\/')}`,

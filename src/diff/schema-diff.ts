@@ -1,3 +1,4 @@
+import { characterClassPattern, characterClassWithin } from '../contract/character-class.js';
 import { escapeToken } from '../runtime/json-pointer.js';
 import type { SchemaNode } from '../contract/index.js';
 import type { Acceptance, RuleId } from './rules.js';
@@ -407,6 +408,20 @@ function valueSet(values: readonly unknown[]): (value: unknown) => boolean {
   return (value) => (typeof value === 'object' && value !== null ? texts.has(sortedJson(value)) : primitives.has(value));
 }
 
+/**
+ * How a pattern's texts change: compared as sets where both are a character class repeated
+ * (the cursor's `{1,128}` made `{1,64}` admits fewer texts, which older consumers all accept: it
+ * was `breaking` for every message, as any other change of a pattern's text still is).
+ */
+function patternAcceptance(before: string, after: string): Acceptance {
+  const a = characterClassPattern(before);
+  const b = characterClassPattern(after);
+  if (a === undefined || b === undefined) return 'different';
+  const within = characterClassWithin(a, b);
+  const covers = characterClassWithin(b, a);
+  return within && covers ? 'same' : within ? 'more' : covers ? 'fewer' : 'different';
+}
+
 /** Format, pattern and the documented known values of an open string. */
 function compareFormats(a: SchemaNode, b: SchemaNode, add: Add): void {
   if (a.format !== b.format) {
@@ -418,7 +433,7 @@ function compareFormats(a: SchemaNode, b: SchemaNode, add: Add): void {
   if (a.pattern !== b.pattern) {
     if (a.pattern === undefined) add({ rule: 'pattern-added', accepts: 'fewer', after: b.pattern, text: `pattern ${JSON.stringify(b.pattern)} added` });
     else if (b.pattern === undefined) add({ rule: 'pattern-removed', accepts: 'more', before: a.pattern, text: `pattern ${JSON.stringify(a.pattern)} removed` });
-    else add({ rule: 'pattern-changed', accepts: 'different', before: a.pattern, after: b.pattern, text: `pattern changed from ${JSON.stringify(a.pattern)} to ${JSON.stringify(b.pattern)}` });
+    else add({ rule: 'pattern-changed', accepts: patternAcceptance(a.pattern, b.pattern), before: a.pattern, after: b.pattern, text: `pattern changed from ${JSON.stringify(a.pattern)} to ${JSON.stringify(b.pattern)}` });
   }
 
   const knownA = (a['x-known-values'] ?? []) as unknown[];

@@ -84,3 +84,22 @@ describe('what Go and Python types follow beside the field types (found by a hos
     expect(report.semver).toBe('major');
   });
 });
+
+describe('a pattern changed (found by a hostile tester: the cursor narrowed was breaking for every message)', () => {
+  const before = readSchemas();
+  const cursor = (pattern: string) => patchSchemas(before, [{ op: 'replace', path: '/definitions.json/definitions/Cursor/pattern', value: pattern }]);
+  const levels = async (pattern: string) => new Set((await diffFiles(before, cursor(pattern))).changes.filter((c) => c.rule === 'pattern-changed').map((c) => `${c.direction} ${c.level}`));
+
+  it('compares two repeated character classes as sets: narrowed, relaxed, the same, or neither', async () => {
+    // Narrowed: older consumers accept everything the newer server sends.
+    expect(await levels('^[0-9A-Za-z._~-]{1,64}$')).toEqual(new Set(['server-to-client compatible']));
+    expect(await levels('^[0-9a-z.]{1,128}$')).toEqual(new Set(['server-to-client compatible']));
+    // Relaxed (longer, or another character): older consumers may reject it.
+    expect(await levels('^[0-9A-Za-z._~-]{1,200}$')).toEqual(new Set(['server-to-client breaking']));
+    // The same texts in another order: no value changes validity.
+    expect(await levels('^[-~_.a-zA-Z0-9]{1,128}$')).toEqual(new Set(['server-to-client compatible']));
+    // Neither within the other, or another form: both narrowed and relaxed, as before.
+    expect(await levels('^[0-9A-Za-z._~+-]{1,64}$')).toEqual(new Set(['server-to-client breaking']));
+    expect(await levels('^[0-9A-Za-z._~-]{1,128}(x)?$')).toEqual(new Set(['server-to-client breaking']));
+  });
+});
