@@ -114,6 +114,27 @@ describe('hostile input', () => {
     }
   });
 
+  it('a key written twice is INVALID_MESSAGE, whichever value JSON.parse would keep (it was judged on the last: a leftover of a hostile tester)', async () => {
+    const server = await startServer();
+    try {
+      const client = await connect(server.url({ token: await token('twice') }));
+      // Both values valid: JSON.parse keeps the last, another parser the first.
+      client.ws.send('{"type":"ping","timestamp":1,"timestamp":2}');
+      client.ws.send('{"type":"ping","timestamp":3}');
+      await client.until(() => client.count('error') === 1 && client.count('pong') === 1);
+      expect(client.frames.find((f) => f.type === 'error')!.data).toEqual({
+        code: ErrorCode.InvalidMessage,
+        message: 'a key is written twice',
+        details: '/timestamp expected each key once, got "timestamp" twice (JSON parsers disagree on which value counts)',
+      });
+      // Only the well-formed ping was answered.
+      expect(client.frames.filter((f) => f.type === 'pong').map((f) => f.timestamp)).toEqual([3]);
+      client.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('a frame nested deeper than 64 levels is refused unparsed, INVALID_MESSAGE, and the socket goes on (16 KiB nested 8,000 deep stalled the server: a hostile tester)', async () => {
     const server = await startServer();
     try {
@@ -211,13 +232,10 @@ describe('hostile input', () => {
       const client = await connect(server.url({ token: await token('sloppy') }));
       client.ws.send('{"type":"pong","timestamp":12345678901234567890}');
       client.ws.send('{"type":"pong","timestamp":1.50}');
-      // A key written twice: JSON.parse keeps the last, and so does the text shown.
-      client.ws.send('{"type":"pong","timestamp":5,"timestamp":2.50}');
-      await client.until(() => client.count('error') === 3);
+      await client.until(() => client.count('error') === 2);
       expect(client.frames.filter((f) => f.type === 'error').map((f) => f.data)).toEqual([
         { code: ErrorCode.InvalidMessage, message: 'invalid pong message', details: '/timestamp expected a number <= 8640000000000000, got 12345678901234567890 (read as 12345678901234567000)' },
         { code: ErrorCode.InvalidMessage, message: 'invalid pong message', details: '/timestamp expected an integer, got a number 1.50 (read as 1.5)' },
-        { code: ErrorCode.InvalidMessage, message: 'invalid pong message', details: '/timestamp expected an integer, got a number 2.50 (read as 2.5)' },
       ]);
       client.ws.close();
     } finally {
