@@ -539,9 +539,23 @@ not the validator (ranges, patterns and formats are checked by \`realtime-contra
 /** Python: whole floats for integers, no null for optional keys, and the module docstring. */
 function pythonFixups(text: string): string {
   if (!text.includes(PYTHON_FROM_INT)) throw new Error("quicktype's Python from_int is no longer the one this generator replaces");
+  if (!text.includes(PYTHON_TO_ENUM)) throw new Error("quicktype's Python to_enum is no longer the one this generator replaces");
   const [header, ...rest] = text.split('\n');
-  return [header, '', PYTHON_DOC.trimEnd(), ...rest].join('\n').replace(PYTHON_FROM_INT, PYTHON_FROM_WHOLE_NUMBER);
+  return [header, '', PYTHON_DOC.trimEnd(), ...rest].join('\n').replace(PYTHON_FROM_INT, PYTHON_FROM_WHOLE_NUMBER).replace(PYTHON_TO_ENUM, PYTHON_TO_ENUM_OR_VALUE);
 }
+
+/** quicktype's Python encoder of an Enum field: a plain string there (`side="buy"`) failed in `to_dict` with a bare AssertionError. */
+const PYTHON_TO_ENUM = `def to_enum(c: Type[EnumT], x: Any) -> EnumT:
+    assert isinstance(x, c)
+    return x.value
+`;
+
+/** The same, taking a listed value as a plain string too; any other raises ValueError naming the value and the Enum. */
+const PYTHON_TO_ENUM_OR_VALUE = `def to_enum(c: Type[EnumT], x: Any) -> EnumT:
+    if not isinstance(x, c):
+        x = c(x)  # a listed value given as itself ("buy"): its member; else ValueError: 'hold' is not a valid Side
+    return x.value
+`;
 
 /** The Go helper that lets int64 fields read whole numbers written with a fraction or exponent. */
 const GO_WHOLE_NUMBERS = `

@@ -425,6 +425,18 @@ describe('generated Python and Go types', () => {
     expect(result.stdout).toBe('{"data": {"mode": "ws", "status": "connected"}, "ts": "2026-01-14T16:30:00.000Z", "type": "connection"}\n{"code": "INTERNAL_ERROR", "message": "m"}\n');
   });
 
+  // A plain string for an Enum field failed in to_dict with a bare AssertionError (a hostile tester).
+  it.skipIf(!pythonTool.available)(`Python encodes a listed value given as a plain string, and names one that is not listed ${pythonTool.reason}`.trimEnd(), () => {
+    const script = [
+      'data = rc.ConnectionData(mode="ws", status=rc.ConnectionDataStatus.CONNECTED)',
+      'print(json.dumps(data.to_dict(), sort_keys=True))',
+      'try:\n  rc.ConnectionData(mode="carrier-pigeon", status="connected").to_dict()\nexcept ValueError as e:\n  print("ValueError", e)',
+    ];
+    const result = runWithModule('python-enum-strings', script, []);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('{"mode": "ws", "status": "connected"}\nValueError \'carrier-pigeon\' is not a valid ConnectionDataMode\n');
+  });
+
   it.skipIf(!goTool.available)(`Go reads a lone surrogate escape as U+FFFD ${goTool.reason}`.trimEnd(), () => {
     const dir = path.join(work, 'lone-surrogate');
     mkdirSync(dir);

@@ -41,7 +41,8 @@ def from_union(fs, x):
 
 
 def to_enum(c: Type[EnumT], x: Any) -> EnumT:
-    assert isinstance(x, c)
+    if not isinstance(x, c):
+        x = c(x)  # a listed value given as itself ("buy"): its member; else ValueError: 'hold' is not a valid Side
     return x.value
 
 
