@@ -158,7 +158,11 @@ export interface RealtimeServer {
   stats(): RealtimeServerStats;
   /** Stops accepting, answers held polls, closes every socket with 1001, waits up to `shutdownTimeoutMs` for them to drain. */
   close(): Promise<void>;
-  /** Resolves once listening (at once when attached to a given server). */
+  /**
+   * Resolves once listening (at once when attached to a given server); rejects with the listen
+   * error (`EADDRINUSE`, `EACCES`) of its own server. Left unawaited, that rejection is
+   * unhandled and ends the process, as an `http.Server`'s unhandled `error` event does.
+   */
   readonly listening: Promise<void>;
   /** The listening address (own server), or the attached server's. */
   address(): AddressInfo | null;
