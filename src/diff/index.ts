@@ -1,4 +1,4 @@
-import type { Contract, Direction, SchemaNode } from '../contract/index.js';
+import { forEachSubschema, type Contract, type Direction, type SchemaNode } from '../contract/index.js';
 import { LEVELS, RULES, worse, type Level, type RuleId } from './rules.js';
 import { definitionNames, documentationChanges, titleChanges } from './annotations.js';
 import { escapeToken } from '../runtime/json-pointer.js';
@@ -202,11 +202,61 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
     counts.strict++;
     worst = worst === null ? 'strict' : worse(worst, 'strict');
   }
+  // Not a change of the wire: what the changes left undone, said after the release is judged.
+  for (const finding of listsLeftBehind(before, after)) {
+    changes.push(finding);
+    counts.compatible++;
+    worst ??= 'compatible';
+  }
   return {
     changes: changes.map(withCodeImpact),
     counts, worst, semver,
     protocolVersion: { before: before.protocol.version, after: after.protocol.version, suggested, bumped },
   };
+}
+
+/** Every closed list of strings in a contract's schema files, by `<file>#<pointer>`. */
+function closedLists(contract: Contract): Map<string, string[]> {
+  const lists = new Map<string, string[]>();
+  for (const [file, schema] of contract.files) {
+    forEachSubschema(schema, (node, pointer) => {
+      if (Array.isArray(node.enum) && node.enum.length > 0 && node.enum.every((value) => typeof value === 'string')) lists.set(`${file}#${pointer}`, node.enum as string[]);
+    });
+  }
+  return lists;
+}
+
+/**
+ * A closed list of three values or more that gained values, and another that held every value
+ * it held before but did not gain them: `Platform` given "coinbase" where `balances`' own platform list (every exchange
+ * and "all") was left as it was, so that every balances message for it is refused. Found by
+ * the lists' values, not their names; said once per pair, as a `compatible` finding of its own
+ * (`closed-list-not-extended`), since it may be meant.
+ */
+function listsLeftBehind(before: Contract, after: Contract): ChangeInput[] {
+  const old = closedLists(before);
+  const now = closedLists(after);
+  const findings: ChangeInput[] = [];
+  for (const [place, values] of now) {
+    const was = old.get(place);
+    // A short list is in too many others to say anything (`buy`, `sell` is in every list of
+    // trading decisions): from three values on.
+    if (was === undefined || was.length < 3) continue;
+    const added = values.filter((value) => !was.includes(value));
+    if (added.length === 0) continue;
+    for (const [other, otherValues] of now) {
+      if (other === place || !was.every((value) => otherValues.includes(value))) continue;
+      const missing = added.filter((value) => !otherValues.includes(value));
+      if (missing.length === 0) continue;
+      const shown = missing.map((value) => JSON.stringify(value)).join(', ');
+      findings.push({
+        rule: 'closed-list-not-extended', level: 'compatible', subject: null, direction: null, pointer: other, after: missing,
+        text: `lists every value ${place} listed, but not the added ${shown}`,
+        impact: `a message that carries ${shown} there is refused: add ${missing.length === 1 ? 'it' : 'them'} to this list too, if the two lists mean the same`,
+      });
+    }
+  }
+  return findings;
 }
 
 /** `change` with who it breaks, and what it does to code built on the generated types (producer code, Go and Python). */

@@ -92,6 +92,7 @@ export const RULES = {
   // Protocol facts
   'protocol-version-changed': 'the protocol version changed',
   'protocol-version-not-bumped': 'the protocol version is lower than the changes call for',
+  'closed-list-not-extended': 'a closed list that held every value of another did not gain the values added to it (a finding, not a change)',
   'connection-path-changed': 'the WebSocket path changed',
   'connection-notes-changed': 'the connection URL example or authentication notes changed',
   'ping-interval-changed': 'the server ping interval changed',
