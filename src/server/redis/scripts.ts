@@ -123,7 +123,7 @@ return cursors
  * read: KEYS = epoch, seq, head, stream 1 [, stream 2]. ARGV = candidate epoch, since position
  * (exclusive), limit, max bytes (of the frames past the first entry; 0: no byte bound). Moves
  * the head up to the current time (so a cursor handed out says when; the next append is after
- * it even if the clock steps back). Returns [epoch, head position, now µs, seq, then per stream:
+ * it even if the clock steps back), unless Redis refuses writes (full): the head then stays. Returns [epoch, head position, now µs, seq, then per stream:
  * exists (0/1), max-deleted-entry-id, entries (XRANGE reply), cut (1 when entries were left out
  * for the byte bound)].
  */
@@ -133,8 +133,11 @@ local seq = redis.call('GET', KEYS[2]) or '0'
 local now = now_us()
 local head = tonumber(redis.call('GET', KEYS[3]) or '0')
 if now > head then
-  head = now
-  redis.call('SET', KEYS[3], fmt(head))
+  -- A Redis full at maxmemory with noeviction (what SCALE.md advises) refuses the write: the
+  -- read goes on with the head where it is, which every later entry still comes after (every
+  -- read failed, and with it every new socket, poll and resume: a hostile tester).
+  local moved = redis.pcall('SET', KEYS[3], fmt(now))
+  if not (type(moved) == 'table' and moved.err) then head = now end
 end
 local out = { epoch, fmt(head), fmt(now), seq }
 local from = fmt(tonumber(ARGV[2]) + 1)

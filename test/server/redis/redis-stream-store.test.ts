@@ -639,6 +639,41 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     await admin.quit();
   });
 
+  it('a Redis full at maxmemory with noeviction refuses appends only: reads, resumes and new sockets go on (every read failed: a hostile tester)', async () => {
+    await withOwnRedis(async (full) => {
+      const a = await store({ url: full.url, logger: collectingLogger() });
+      const server = await startServer({ store: a });
+      const first = await a.append('alice', 'trades', frame(1, 'alice'));
+      const second = await a.append('alice', 'trades', frame(2, 'alice'));
+      const admin = new Redis(full.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      try {
+        await admin.connect();
+        // One byte: Redis is over it at once, and refuses every write.
+        await admin.config('SET', 'maxmemory-policy', 'noeviction');
+        await admin.config('SET', 'maxmemory', '1');
+        await expect(a.append('alice', 'trades', frame(3, 'alice'))).rejects.toThrow(/OOM/);
+        // A read past the head (the head cannot move): what was stored, and a cursor every later entry comes after.
+        const read = await a.read({ userId: 'alice', admin: false }, first.cursor, 10);
+        expect(read.resume).toBe('resumed');
+        expect(read.entries.map((e) => e.cursor)).toEqual([second.cursor]);
+        const quiet = await a.read({ userId: 'alice', admin: false }, second.cursor, 10);
+        expect([quiet.resume, quiet.entries.length]).toEqual(['resumed', 0]);
+        // A socket that resumes is answered, not closed with 1011.
+        const client = await connect(server.url({ token: await token('alice'), since: first.cursor }));
+        await client.until(() => client.count('connection') === 1 && client.count('trades') === 1);
+        expect(client.frames.find((f) => f.type === 'connection')!.data).toMatchObject({ resume: 'resumed' });
+        client.ws.close();
+        // Room again: appends go on, after every cursor handed out.
+        await admin.config('SET', 'maxmemory', '0');
+        const third = await a.append('alice', 'trades', frame(3, 'alice'));
+        expect(isAfter(third.cursor, quiet.cursor)).toBe(true);
+      } finally {
+        admin.disconnect();
+        await server.rt.close();
+      }
+    });
+  });
+
   it('a Redis that stops answering without closing its sockets: appends reject in time, unhealthy, 503, then recovers', async () => {
     await withOwnRedis(async (hung) => {
       const logger = collectingLogger();
