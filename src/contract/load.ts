@@ -3,7 +3,7 @@ import { Ajv } from 'ajv';
 import path from 'node:path';
 import { escapeToken as escapePointer, parsePointer, resolvePointer } from '../runtime/json-pointer.js';
 import { bundleContract } from './bundle.js';
-import { firstDuplicateKey } from './duplicate-keys.js';
+import { firstDuplicateKey } from '../languages/duplicate-keys.js';
 import { KNOWN_KEYWORDS, PROJECT_KEYWORDS } from './keywords.js';
 import { followRefs, resolveRef } from './refs.js';
 import { SchemaError } from './schema-error.js';

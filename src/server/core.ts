@@ -5,7 +5,7 @@
  * limits. The `ws` adapter (server.ts) only moves bytes and events in and out of it.
  */
 import type { ServerMessage } from '../../generated/types.js';
-import { firstDuplicateKey } from '../contract/duplicate-keys.js';
+import { firstDuplicateKey } from '../languages/duplicate-keys.js';
 import { asWritten, numberLiteral, safeParseTree } from '../languages/as-written.js';
 import { scanJsonText } from '../languages/json-scan.js';
 import { createMessage, MessageValidationError, serializeMessage } from '../runtime/builders.js';
