@@ -83,6 +83,7 @@ export interface ListenReport {
   warningCount: number;
   /** Times between consecutive pings, ms: the first {@link MAX_LISTED}. */
   pingIntervals: number[];
+  /** How the connection ended before the run did: the server's close code and reason, or 1006 (and no reason) when it ended without a close frame. */
   close: { code: number; reason: string } | null;
 }
 
@@ -481,7 +482,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // Type names come from the server: one line, as the violations.
     output.stdout(`${counts.length > 0 ? oneLine(counts.join(', ')) : 'no messages'}\n`);
     // The reason quoted, as in the violation: a server must not be able to write report lines.
-    if (report.close) output.stdout(`${oneLine(`closed by the server: ${report.close.code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}`)}\n`);
+    if (report.close) output.stdout(`${oneLine(report.close.code === 1006 ? 'the connection ended without a close frame (1006)' : `closed by the server: ${report.close.code}${report.close.reason ? ` ${JSON.stringify(report.close.reason)}` : ''}`)}\n`);
     output.stdout(`${report.frames} frame${report.frames === 1 ? '' : 's'} (${report.valid} valid, ${report.invalid} invalid), ${report.violationCount} violation${report.violationCount === 1 ? '' : 's'}\n`);
   } else {
     output.stdout(`${inertJson(report)}\n`);

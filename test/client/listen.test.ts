@@ -231,6 +231,8 @@ describe('listen', () => {
     const dropped = await listen([await rawServer(Buffer.alloc(0), true), '--token', 't0ken', '--duration', '20s', '--count', '3', '--ping-interval', '60000']);
     expect(dropped.stdout).toMatch(/^close: - \(root\) the connection ended without a close frame \(1006\) before the run ended$/m);
     expect(dropped.stdout).toMatch(/^protocol: - \(root\) expected 3 frames within 20000 ms, got 1 before the connection ended without a close frame$/m);
+    expect(dropped.stdout).toMatch(/^the connection ended without a close frame \(1006\)$/m);
+    expect(dropped.stdout).not.toContain('closed by the server');
     // A close with 1000 is no violation, and the silence after it is no keepalive fault.
     const normal = await listen([await rawServer(Buffer.from([0x88, 0x02, 0x03, 0xe8])), '--token', 't0ken', '--duration', '3s', '--ping-interval', '1000']);
     expect(normal.stdout).toMatch(/closed by the server: 1000\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
