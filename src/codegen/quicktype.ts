@@ -540,9 +540,34 @@ not the validator (ranges, patterns and formats are checked by \`realtime-contra
 function pythonFixups(text: string): string {
   if (!text.includes(PYTHON_FROM_INT)) throw new Error("quicktype's Python from_int is no longer the one this generator replaces");
   if (!text.includes(PYTHON_TO_ENUM)) throw new Error("quicktype's Python to_enum is no longer the one this generator replaces");
+  if (!text.includes(PYTHON_FROM_UNION)) throw new Error("quicktype's Python from_union is no longer the one this generator replaces");
   const [header, ...rest] = text.split('\n');
-  return [header, '', PYTHON_DOC.trimEnd(), ...rest].join('\n').replace(PYTHON_FROM_INT, PYTHON_FROM_WHOLE_NUMBER).replace(PYTHON_TO_ENUM, PYTHON_TO_ENUM_OR_VALUE);
+  return [header, '', PYTHON_DOC.trimEnd(), ...rest].join('\n')
+    .replace(PYTHON_FROM_INT, PYTHON_FROM_WHOLE_NUMBER)
+    .replace(PYTHON_TO_ENUM, PYTHON_TO_ENUM_OR_VALUE)
+    .replace(PYTHON_FROM_UNION, PYTHON_FROM_UNION_SAID);
 }
+
+/** quicktype's Python choice between types (an optional or nullable field): a value of none of them raised a bare AssertionError, hiding why each refused it (a reviewer: an unlisted value of an optional Enum field). */
+const PYTHON_FROM_UNION = `def from_union(fs, x):
+    for f in fs:
+        try:
+            return f(x)
+        except:
+            pass
+    assert False
+`;
+
+/** The same, raising ValueError with what each type said of the value. */
+const PYTHON_FROM_UNION_SAID = `def from_union(fs, x):
+    refused = []
+    for f in fs:
+        try:
+            return f(x)
+        except Exception as e:
+            refused.append(str(e) or type(e).__name__)
+    raise ValueError(f"{x!r} is none of the field's types: {'; '.join(refused)}")
+`;
 
 /** quicktype's Python encoder of an Enum field: a plain string there (`side="buy"`) failed in `to_dict` with a bare AssertionError. */
 const PYTHON_TO_ENUM = `def to_enum(c: Type[EnumT], x: Any) -> EnumT:

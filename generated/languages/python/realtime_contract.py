@@ -32,12 +32,13 @@ def from_none(x: Any) -> Any:
 
 
 def from_union(fs, x):
+    refused = []
     for f in fs:
         try:
             return f(x)
-        except:
-            pass
-    assert False
+        except Exception as e:
+            refused.append(str(e) or type(e).__name__)
+    raise ValueError(f"{x!r} is none of the field's types: {'; '.join(refused)}")
 
 
 def to_enum(c: Type[EnumT], x: Any) -> EnumT:
