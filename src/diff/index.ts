@@ -34,8 +34,9 @@ export interface Change {
    * they may no longer use): code that builds the message no longer compiles; and
    * `other-language-code`, in either direction, when a field's JSON types change, and its Go
    * and Python types with them (integer ↔ number too: int64 ↔ float64, int ↔ float, although
-   * its TypeScript type stays `number`), when a field is removed, or when an object that names
-   * fields is opened or closed (a map there when open, a struct or class when closed): code
+   * its TypeScript type stays `number`), when a field is removed from a closed object, or when
+   * an object with `properties` is opened or closed (a map there when open, a struct or class
+   * when closed): code
    * built on those types, sending or receiving, may no longer compile; and
    * `python-consumers` (server→client) when a closed list gains values or opens: the generated
    * Python decoders read a closed list as an `Enum`, which raises on a value it does not list,
@@ -273,7 +274,7 @@ function withCodeImpact(change: ChangeInput): Change {
       ? '; Go and Python now type the object as a map (map[string]interface{}, Dict[str, Any]), not a struct or class: code built on them may no longer compile, a major release'
       : object === 'struct'
         ? '; Go and Python now type the object as a struct or class, not a map: code built on them may no longer compile, a major release'
-        : change.rule === 'required-property-removed' || change.rule === 'optional-property-removed'
+        : object === 'field-removed'
           ? '; Go and Python lose the field: code built on them that reads or writes it no longer compiles, a major release'
           : change.rule === 'type-changed' || !sameNumericKinds(change)
             ? '; Go and Python give the field another type: code built on them may no longer compile, a major release'
@@ -341,8 +342,8 @@ function narrowsBuiltType(change: ChangeInput): boolean {
 function retypesOtherLanguages(change: ChangeInput): boolean {
   if (change.direction === null) return false;
   if (change.rule === 'type-changed' || change.rule === 'made-nullable' || change.rule === 'made-non-nullable') return true;
-  // A field gone from the struct or class; an object that names fields opened (a map) or closed.
-  if (change.rule === 'required-property-removed' || change.rule === 'optional-property-removed' || OBJECT_RETYPED.has(change)) return true;
+  // A field gone from a struct or class; a closed object with properties opened (a map), or an object closed into one.
+  if (OBJECT_RETYPED.has(change)) return true;
   if (change.rule !== 'type-narrowed' && change.rule !== 'type-widened') return false;
   // To or from any type (no `type`): one side is `interface{}` / `Any`.
   if (!Array.isArray(change.before) || !Array.isArray(change.after)) return true;
@@ -526,8 +527,8 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
   return change;
 }
 
-/** The changes that make Go and Python type an object as a map, or as a struct (class), beside what their rule says ({@link SchemaDelta.otherLanguages}). */
-const OBJECT_RETYPED = new WeakMap<ChangeInput, 'map' | 'struct'>();
+/** The changes that make Go and Python type an object as a map or as a struct (class), or remove a struct's field, beside what their rule says ({@link SchemaDelta.otherLanguages}). */
+const OBJECT_RETYPED = new WeakMap<ChangeInput, 'map' | 'struct' | 'field-removed'>();
 
 function messageFact(rule: RuleId, subject: string, direction: Direction | null, level: Level, text: string, impact: string, before?: unknown, after?: unknown): ChangeInput {
   return { rule, level, subject, direction, pointer: '', ...(before !== undefined && { before }), ...(after !== undefined && { after }), text, impact };

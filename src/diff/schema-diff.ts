@@ -21,11 +21,12 @@ export interface SchemaDelta {
    */
   tolerantSurvives?: boolean;
   /**
-   * How the Go and Python types change beside the wire, where the rule alone does not say: an
-   * object that names fields opened (`map`: quicktype's struct or class becomes a map, which keeps
-   * the fields it does not name) or closed (`struct`).
+   * How the Go and Python types change beside the wire, where the rule alone does not say: a
+   * closed object with `properties` (a struct or class there) opened (`map`: it becomes a map,
+   * which keeps the fields it does not name), an object closed into one (`struct`), a field
+   * removed from one (`field-removed`; from an open object, already a map there, nothing changes).
    */
-  otherLanguages?: 'map' | 'struct';
+  otherLanguages?: 'map' | 'struct' | 'field-removed';
   /** One line, e.g. `value "coinbase" added to the closed list`. */
   text: string;
 }
@@ -556,6 +557,8 @@ function compareObjects(a: SchemaNode, b: SchemaNode, pointer: string, walk: Wal
     walk.deltas.push({
       pointer: at(name),
       rule: required ? 'required-property-removed' : 'optional-property-removed',
+      // A field of a struct or class in Go and Python only when the object was closed.
+      ...(closedA && { otherLanguages: 'field-removed' as const }),
       accepts: mapB ? (['same', 'more'].includes(change(propsA[name]!, b.additionalProperties as SchemaNode, name)) ? 'more' : 'different') : !closedB ? 'more' : required ? 'different' : 'fewer',
       text: `${required ? 'required' : 'optional'} field "${name}" removed${mapB ? ' (now a map value, checked as one)' : ''}`,
     });
@@ -571,13 +574,13 @@ function compareObjects(a: SchemaNode, b: SchemaNode, pointer: string, walk: Wal
   // open object whose unnamed fields became numbers, passed as no change: a hostile tester).
   const extraA = a.additionalProperties === true ? undefined : a.additionalProperties;
   const extraB = b.additionalProperties === true ? undefined : b.additionalProperties;
-  // An object that names fields is a struct (class) in Go and Python when closed, a map when
-  // open (src/codegen/quicktype.ts, `openObjectAsMap`): opening or closing one retypes it there.
-  const namesFields = Object.keys(closedA ? propsB : propsA).length > 0;
+  // An object with `properties` (`{}` too) is a struct (class) in Go and Python when closed, a
+  // map otherwise (src/codegen/quicktype.ts, `openObjectAsMap`): the closed side decides whether
+  // opening or closing one retypes it there (a map closed into a struct too: a reviewer).
   if (closedA && !closedB) {
-    add({ rule: 'additional-properties-allowed', accepts: 'more', tolerantSurvives: true, ...(namesFields && { otherLanguages: 'map' as const }), text: 'now admits fields it does not name' });
+    add({ rule: 'additional-properties-allowed', accepts: 'more', tolerantSurvives: true, ...(a.properties !== undefined && { otherLanguages: 'map' as const }), text: 'now admits fields it does not name' });
   } else if (!closedA && closedB) {
-    add({ rule: 'additional-properties-forbidden', accepts: 'fewer', ...(namesFields && { otherLanguages: 'struct' as const }), text: 'no longer admits fields it does not name' });
+    add({ rule: 'additional-properties-forbidden', accepts: 'fewer', ...(b.properties !== undefined && { otherLanguages: 'struct' as const }), text: 'no longer admits fields it does not name' });
   }
   if (isSchema(extraA) && isSchema(extraB)) compare(extraA, extraB, `${pointer}/*`, walk);
   else if (isSchema(extraA) && extraB === undefined) add({ rule: 'schema-changed', accepts: 'more', text: 'values of unnamed fields no longer constrained' });

@@ -64,12 +64,23 @@ describe('what Go and Python types follow beside the field types (found by a hos
     expect(forbidden?.impact).toMatch(/Go and Python now type the object as a struct or class, not a map/);
   });
 
-  it('an object that names no fields, opened, stays a map there: only the wire is concerned', async () => {
-    const base = patchSchemas(before, [{ op: 'replace', path: '/error.json/definitions/ErrorData/properties/details', value: { type: 'object', additionalProperties: false } }]);
-    const opened = patchSchemas(base, [{ op: 'replace', path: '/error.json/definitions/ErrorData/properties/details', value: { type: 'object' } }]);
-    const [change] = at((await diffFiles(base, opened)).changes, 'error', '/data/details');
-    expect(change).toMatchObject({ rule: 'additional-properties-allowed' });
-    expect(change?.breaks).not.toContain('other-language-code');
+  it('the closed side decides: an empty closed object opened, and a map closed into an object, retype it too (a reviewer)', async () => {
+    // `properties: {}`, closed: a struct of no fields in Go and Python; opened, a map.
+    const base = patchSchemas(before, [{ op: 'replace', path: '/error.json/definitions/ErrorData/properties/details', value: { type: 'object', properties: {}, additionalProperties: false } }]);
+    const opened = patchSchemas(base, [{ op: 'replace', path: '/error.json/definitions/ErrorData/properties/details', value: { type: 'object', properties: {} } }]);
+    const [allowed] = at((await diffFiles(base, opened)).changes, 'error', '/data/details');
+    expect(allowed).toMatchObject({ rule: 'additional-properties-allowed', breaks: expect.arrayContaining(['other-language-code']) });
+    // balances' map of assets closed into an object with two fields: a map made a struct.
+    const struct = patchSchemas(before, [{ op: 'replace', path: '/balances.json/definitions/BalancesData/properties/balances', value: { type: 'object', properties: { ZAR: { $ref: '#/definitions/AssetBalance' }, BTC: { $ref: '#/definitions/AssetBalance' } }, additionalProperties: false } }]);
+    const forbidden = at((await diffFiles(before, struct)).changes, 'balances', '/data/balances').find((c) => c.rule === 'additional-properties-forbidden');
+    expect(forbidden?.breaks).toContain('other-language-code');
+  });
+
+  it('a field removed from an open object, already a map in Go and Python, changes nothing there (a reviewer)', async () => {
+    const without = patchSchemas(before, [{ op: 'remove', path: '/ai_tasks.json/definitions/AiTaskResult/properties/issues' }]);
+    const [issues] = at((await diffFiles(before, without)).changes, 'ai_tasks', '/data/result/issues');
+    expect(issues).toMatchObject({ rule: 'optional-property-removed' });
+    expect(issues!.breaks).not.toContain('other-language-code');
   });
 
   it('a field removed, required or optional, is gone from producer code and from the Go and Python types', async () => {
