@@ -94,7 +94,8 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 /**
  * What does not exist in a date-time written in RFC 3339's form (`2026-02-30T12:00:00Z`), in
  * words, or undefined when the form is wrong (other hints cover that) or every part exists.
- * A second of 60 is left to the expected text, which says when it is allowed. More than 9
+ * A second of 60 is named where it cannot be (any minute but 23:59 UTC); at 23:59 UTC, where only
+ * strict mode refuses it, it is left to the expected text (second below 60). More than 9
  * fraction digits is named too: only strict mode refuses them, and only they can be at fault
  * once every part exists.
  */

@@ -200,7 +200,7 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
   let algorithms: string[];
   if (options.secret !== undefined) {
     // `secret: 42` passed (42.byteLength < 32 is false) and every token then got 401.
-    // Its type only, never its value: a secret is not printed, even a wrong one.
+    // Its type only (or its length in bytes, below), never its value: a secret is not printed, even a wrong one.
     if (typeof options.secret !== 'string' && !(options.secret instanceof Uint8Array)) throw new TypeError(`jwt: secret must be a string or a Uint8Array of at least 32 bytes, got ${options.secret === null ? 'null' : Array.isArray(options.secret) ? 'an array' : typeof options.secret === 'object' ? 'an object' : `a ${typeof options.secret}`}`);
     const secret = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
     if (secret.byteLength < 32) throw new TypeError(`jwt: an HS256 secret must be at least 32 bytes, got ${secret.byteLength}`);

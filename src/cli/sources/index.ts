@@ -136,7 +136,8 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
 function danglingLink(file: string, error: unknown): string {
   if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return '';
   try {
-    return lstatSync(file).isSymbolicLink() ? ` (it is a symbolic link to ${JSON.stringify(readlinkSync(file))}, which does not exist)` : '';
+    // "which leads nowhere": the target may be a link itself, whose own target is missing.
+    return lstatSync(file).isSymbolicLink() ? ` (it is a symbolic link to ${JSON.stringify(readlinkSync(file))}, which leads nowhere)` : '';
   } catch {
     return '';
   }

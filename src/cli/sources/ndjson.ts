@@ -48,7 +48,7 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
       const lines = whole.toString('utf8').split('\n');
       if (!lines.some(isObjectLine)) {
         const count = lines.filter((line) => line.trim() !== '').length;
-        yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', 'one message per line (NDJSON)', `a pretty-printed JSON document (${count} lines, the first a lone ${JSON.stringify(lines[0]!.trim())})`, file === '<stdin>' ? 'give --input json' : 'name it .json, or give --input json') }];
+        yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', 'one message per line (NDJSON)', `a pretty-printed JSON document (${count} line${count === 1 ? '' : 's'}, the first a lone ${JSON.stringify(lines[0]!.trim())})`, file === '<stdin>' ? 'give --input json' : 'name it .json, or give --input json') }];
         return;
       }
       source = (async function* () {
