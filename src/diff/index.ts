@@ -36,8 +36,7 @@ export interface Change {
    * and Python types with them (integer ↔ number too: int64 ↔ float64, int ↔ float, although
    * its TypeScript type stays `number`), when a field is removed from a closed object, or when
    * an object with `properties` is opened or closed (a map there when open, a struct or class
-   * when closed): code
-   * built on those types, sending or receiving, may no longer compile; and
+   * when closed): code built on those types, sending or receiving, may no longer compile; and
    * `python-consumers` (server→client) when a closed list gains values or opens: the generated
    * Python decoders read a closed list as an `Enum`, which raises on a value it does not list,
    * so an older Python consumer fails where a tolerant validator takes the value with a notice
@@ -229,10 +228,10 @@ function closedLists(contract: Contract): Map<string, string[]> {
 
 /**
  * A closed list of three values or more that gained values, and another that held every value
- * it held before but did not gain them: `Platform` given "coinbase" where `balances`' own platform list (every exchange
- * and "all") was left as it was, so that every balances message for it is refused. Found by
- * the lists' values, not their names; said once per pair, as a `compatible` finding of its own
- * (`closed-list-not-extended`), since it may be meant.
+ * it held before but did not gain them: `Platform` given "coinbase" where `balances`' own
+ * platform list (every exchange and "all") was left as it was, so that every balances message
+ * for it is refused. Found by the lists' values, not their names; said once per pair, as a
+ * `compatible` finding of its own (`closed-list-not-extended`), since it may be meant.
  */
 function listsLeftBehind(before: Contract, after: Contract): ChangeInput[] {
   const old = closedLists(before);

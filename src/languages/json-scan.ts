@@ -211,3 +211,31 @@ function isDigit(c: number): boolean {
 export function isNonPortable(written: string, value = Number(written)): boolean {
   return (/[.eE]/.test(written) && Number.isInteger(value)) || (/^-?\d+$/.test(written) && Math.abs(value) > Number.MAX_SAFE_INTEGER);
 }
+
+/** The stack of {@link countKeys}, kept between calls (it runs once per NDJSON line, and per inbound frame of the server). */
+const pending: object[] = [];
+
+/** How many keys the objects in `value` have, all levels (no recursion: any depth): against {@link scanJsonText}'s `keys`, more written than held means a key written twice. */
+export function countKeys(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  let count = 0;
+  // Empty after every call that returned (setting the length is a slow builtin call per line).
+  if (pending.length > 0) pending.length = 0;
+  pending.push(value);
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    if (Array.isArray(next)) {
+      for (let i = 0; i < next.length; i++) {
+        const item: unknown = next[i];
+        if (typeof item === 'object' && item !== null) pending.push(item);
+      }
+    } else {
+      for (const key in next) {
+        count++;
+        const item: unknown = (next as Record<string, unknown>)[key];
+        if (typeof item === 'object' && item !== null) pending.push(item);
+      }
+    }
+  }
+  return count;
+}

@@ -7,7 +7,7 @@
 import type { ServerMessage } from '../../generated/types.js';
 import { firstDuplicateKey } from '../languages/duplicate-keys.js';
 import { asWritten, numberLiteral, safeParseTree } from '../languages/as-written.js';
-import { scanJsonText } from '../languages/json-scan.js';
+import { countKeys, scanJsonText } from '../languages/json-scan.js';
 import { createMessage, MessageValidationError, serializeMessage } from '../runtime/builders.js';
 import { cut } from '../runtime/errors.js';
 import { describeSyntaxError } from '../runtime/json-syntax.js';
@@ -383,7 +383,7 @@ export class Connection implements Subscriber {
     // A key written twice (`{"type":"pong","timestamp":1,"timestamp":2}`): JSON.parse keeps the
     // last, another parser the first. Refused, as validate and listen refuse it, not judged on
     // one parser's reading: one pass counts the keys written, against those the value holds.
-    if (scanJsonText(text).keys > keyCount(value)) {
+    if (scanJsonText(text).keys > countKeys(value)) {
       const twice = firstDuplicateKey(text);
       if (twice !== undefined) return this.sendError(ErrorCode.InvalidMessage, 'a key is written twice', cut(escapeLoneSurrogates(`${twice.pointer} expected each key once, got ${JSON.stringify(twice.key)} twice (JSON parsers disagree on which value counts)`), 300));
     }
@@ -410,18 +410,6 @@ export class Connection implements Subscriber {
     }
     this.sendDirect(createMessage('error', details === undefined ? { code, message } : { code, message, details }));
   }
-}
-
-/** How many keys the objects of a parsed JSON value hold, nested ones included. */
-function keyCount(value: unknown): number {
-  if (typeof value !== 'object' || value === null) return 0;
-  let count = 0;
-  if (Array.isArray(value)) {
-    for (const item of value) count += keyCount(item);
-    return count;
-  }
-  for (const key in value) count += 1 + keyCount((value as Record<string, unknown>)[key]);
-  return count;
 }
 
 /** The result of {@link checkInbound}. */

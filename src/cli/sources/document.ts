@@ -1,11 +1,11 @@
 import type { Node as JsonNode } from 'jsonc-parser';
-import { arrayElementSpans, scanJsonText, type JsonTextScan } from '../../languages/json-scan.js';
+import { arrayElementSpans, countKeys, scanJsonText, type JsonTextScan } from '../../languages/json-scan.js';
 import { validationError } from '../../runtime/errors.js';
 import { parsePointer } from '../../runtime/json-pointer.js';
 import { describeSyntaxError } from '../../runtime/json-syntax.js';
 import type { SourceEntry, SyntaxEntry } from './entry.js';
 import { deepestNode, numberLiteral, safeParseTree } from '../../languages/as-written.js';
-import { countKeys, decodeUtf8, findDuplicateKeys, lineAt, lineAtByte, lineLookup, MAX_NESTING_DEPTH, nestingError, sniffBinary, type DuplicateKey } from './text.js';
+import { decodeUtf8, findDuplicateKeys, lineAt, lineAtByte, lineLookup, MAX_NESTING_DEPTH, nestingError, sniffBinary, type DuplicateKey } from './text.js';
 
 /**
  * Reads one JSON document: a message, or an array of messages (each yields an entry with its

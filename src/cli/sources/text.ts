@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { visit } from 'jsonc-parser';
 import { cut, validationError, type ValidationError } from '../../runtime/errors.js';
-import { scanJsonText, type JsonTextScan } from '../../languages/json-scan.js';
+import { countKeys, scanJsonText, type JsonTextScan } from '../../languages/json-scan.js';
 import { escapeToken } from '../../runtime/json-pointer.js';
 import { describeSyntaxError } from '../../runtime/json-syntax.js';
 import { firstInvalidUtf8Byte } from './ndjson-lines.js';
@@ -178,34 +178,6 @@ export function findDuplicateKeys(text: string, parsed?: { value: unknown }, sca
 
 /** Keys written twice listed for one message, at most (`validate --all-errors` shows up to this many; without it, the first). */
 export const MAX_DUPLICATES_LISTED = 100;
-
-/** The stack of {@link countKeys}, kept between calls (it runs once per NDJSON line). */
-const pending: object[] = [];
-
-/** How many keys the objects in `value` have, all levels (no recursion: any depth). */
-export function countKeys(value: unknown): number {
-  if (typeof value !== 'object' || value === null) return 0;
-  let count = 0;
-  // Empty after every call that returned (setting the length is a slow builtin call per line).
-  if (pending.length > 0) pending.length = 0;
-  pending.push(value);
-  while (pending.length > 0) {
-    const next = pending.pop()!;
-    if (Array.isArray(next)) {
-      for (let i = 0; i < next.length; i++) {
-        const item: unknown = next[i];
-        if (typeof item === 'object' && item !== null) pending.push(item);
-      }
-    } else {
-      for (const key in next) {
-        count++;
-        const item: unknown = (next as Record<string, unknown>)[key];
-        if (typeof item === 'object' && item !== null) pending.push(item);
-      }
-    }
-  }
-  return count;
-}
 
 /** The error for a duplicated key at `pointer` (relative to the message); `''` for one nested too deep to locate. */
 export function duplicateKeyError(pointer: string): ValidationError {
