@@ -308,6 +308,9 @@ describe('realtime-contract validate', () => {
     const prettyInJsonl = cli(['validate', file('pretty.jsonl', '{\n  "type": "ping",\n  "timestamp": 1\n}\n{\n  "type": "ping",\n  "timestamp": 2\n}\n')]).stdout;
     expect(prettyInJsonl).toMatch(/^\S*pretty\.jsonl:1: - \(root\) expected one message per line \(NDJSON\), got a pretty-printed JSON document \(8 lines, the first a lone "\{"\); name it \.json, or give --input json\n0 valid, 1 invalid\n$/);
     expect(cli(['validate', '--input', 'ndjson', '-'], { input: '[\n  1\n]\n' }).stdout).toBe('<stdin>:1: - (root) expected one message per line (NDJSON), got a pretty-printed JSON document (3 lines, the first a lone "["); give --input json\n0 valid, 1 invalid\n');
+    // An array with an element per line, the last a whole object: one document all the same (a reviewer).
+    const arrayInJsonl = cli(['validate', file('array.jsonl', '[\n  {"type":"ping","timestamp":1},\n  {"type":"ping","timestamp":2}\n]\n')]).stdout;
+    expect(arrayInJsonl).toMatch(/array\.jsonl:1: - \(root\) expected one message per line \(NDJSON\), got a pretty-printed JSON document \(4 lines, the first a lone "\["\); name it \.json, or give --input json\n0 valid, 1 invalid\n$/);
     // A lone `{` on line 1 of real NDJSON hides none of its good lines; that line says what it looks like.
     const strayBrace = cli(['validate', file('stray.jsonl', '{\n{"type":"ping","timestamp":1}\n')]).stdout;
     expect(strayBrace).toMatch(/stray\.jsonl:1: .*; the file looks like one pretty-printed JSON document, not one message per line: name it \.json, or give --input json\n1 valid, 1 invalid\n$/);

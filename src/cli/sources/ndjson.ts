@@ -45,8 +45,11 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
   if (PRETTY_FIRST_LINE.test(Buffer.from(head).toString('utf8'))) {
     const whole = await readAllBytes(rest as AsyncIterable<Buffer>, PRETTY_BYTES);
     if (Buffer.isBuffer(whole)) {
-      const lines = whole.toString('utf8').split('\n');
-      if (!lines.some(isObjectLine)) {
+      const text = whole.toString('utf8');
+      const lines = text.split('\n');
+      // One JSON document whatever its lines look like (an array with an element per line,
+      // the last of them a whole object: a reviewer), or lines none of which is a message.
+      if (isOneDocument(text) || !lines.some(isObjectLine)) {
         const count = lines.filter((line) => line.trim() !== '').length;
         yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', 'one message per line (NDJSON)', `a pretty-printed JSON document (${count} line${count === 1 ? '' : 's'}, the first a lone ${JSON.stringify(lines[0]!.trim())})`, file === '<stdin>' ? 'give --input json' : 'name it .json, or give --input json') }];
         return;
@@ -83,6 +86,16 @@ const PRETTY_FIRST_LINE = /^\uFEFF?\s*[[{]\s*$/;
 
 /** The most of a stream whose first line is {@link PRETTY_FIRST_LINE} read whole to tell a pretty-printed document from NDJSON. */
 const PRETTY_BYTES = 16 * 1024 * 1024;
+
+/** Whether `text` (after a byte-order mark) is one JSON document. */
+function isOneDocument(text: string): boolean {
+  try {
+    JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Whether a line is a whole JSON object, as NDJSON writes its messages. */
 function isObjectLine(line: string): boolean {
