@@ -120,21 +120,21 @@ export class ParallelValidation {
    * `findings` in file order; `check` judges what this thread finds itself (a binary file, an
    * empty one). An I/O error is a fault after the findings of what was read before it.
    */
-  async validateFile(file: string, findings: Findings & { fault(reason: string): void; flush(): void; drained?(): Promise<void> | undefined }, check: (entry: SourceEntry) => void): Promise<void> {
+  async validateFile(file: string, findings: Findings & { fault(reason: string, file?: string): void; flush(): void; drained?(): Promise<void> | undefined }, check: (entry: SourceEntry) => void): Promise<void> {
     let handle: FileHandle;
     let head: Buffer;
     let size: number;
     try {
       handle = await open(file, 'r');
     } catch (error) {
-      findings.fault(`cannot read "${file}": ${describeIoError(error)}`);
+      findings.fault(`cannot read "${file}": ${describeIoError(error)}`, file);
       return;
     }
     try {
       try {
         ({ head, size } = await readHead(handle));
       } catch (error) {
-        findings.fault(`cannot read "${file}": ${describeIoError(error)}`);
+        findings.fault(`cannot read "${file}": ${describeIoError(error)}`, file);
         return;
       }
       const binary = sniffBinary(head);
@@ -157,7 +157,7 @@ export class ParallelValidation {
   }
 
   /** The ranges of `file` (open as `fd`, `size` bytes) to the workers, their findings replayed in order. */
-  private async validateRanges(file: string, fd: number, size: number, findings: Findings & { fault(reason: string): void; flush(): void; drained?(): Promise<void> | undefined }, check: (entry: SourceEntry) => void): Promise<void> {
+  private async validateRanges(file: string, fd: number, size: number, findings: Findings & { fault(reason: string, file?: string): void; flush(): void; drained?(): Promise<void> | undefined }, check: (entry: SourceEntry) => void): Promise<void> {
     const workers = this.start();
     const rangeBytes = this.options.blockBytes ?? RANGE_BYTES;
     const ranges = Math.max(1, Math.ceil(size / rangeBytes));
@@ -170,7 +170,7 @@ export class ParallelValidation {
     const stopped = (error: WorkerFailure) => {
       this.broken ??= error.message;
       findings.flush();
-      findings.fault(`stopped validating "${file}" at line ${line} (${error.message.split('\n')[0]}); run with --jobs 1`);
+      findings.fault(`stopped validating "${file}" at line ${line} (${error.message.split('\n')[0]}); run with --jobs 1`, file);
     };
     const replay = () => {
       for (let parts = this.answers.get(replayed); parts !== undefined && parts.length > 0; parts = this.answers.get(replayed)) {
@@ -222,7 +222,7 @@ export class ParallelValidation {
       if (error instanceof WorkerFailure) return stopped(error);
       throw error;
     }
-    if (readError !== undefined) findings.fault(`cannot read "${file}": ${describeIoError(readError)}`);
+    if (readError !== undefined) findings.fault(`cannot read "${file}": ${describeIoError(readError)}`, file);
     else if (entries === 0) check(emptyFileEntry(file, size > 0));
   }
 

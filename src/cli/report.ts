@@ -14,7 +14,7 @@
  * report.accepted();                                    // one valid message
  * report.rejected([{ file, line, type: messageType(value), error }]); // one invalid message
  * report.warning(file, line, '/timestamp 1.0 is an integer written as a float: …'); // verdict unchanged
- * report.fault('cannot read "x.json": no such file or folder');       // usage / I/O: exit 2
+ * report.fault('cannot read "x.json": no such file or folder', 'x.json'); // usage / I/O: exit 2
  * process.exitCode = report.finish();                   // prints the count or the JSON object
  * ```
  *
@@ -69,7 +69,8 @@ export interface JsonReport {
   problems: (Place & { type: string | null } & ValidationError)[];
   /** Notes that do not change a verdict, as text output prints them on stderr: `{ file, line, index?, message }` (`index` in a `.json` array). */
   warnings: { file: string; line: number; index?: number; message: string }[];
-  errors: string[];
+  /** Usage and I/O errors: `{ file, message }`, `file` the path it concerns (`<stdin>` for standard input), null when none does (a bad option). */
+  errors: { file: string | null; message: string }[];
 }
 
 /** Where a checker's findings go: the run's {@link Report}, or a worker's record of them (parallel.ts). */
@@ -99,7 +100,7 @@ export class Report {
   private invalid = 0;
   /** JSON output: problems written so far. */
   private written = 0;
-  private readonly faults: string[] = [];
+  private readonly faults: JsonReport['errors'] = [];
   private readonly warnings: JsonReport['warnings'] = [];
   /** JSON output: the temporary file that holds the warnings past {@link WARNINGS_HELD}, and its size in bytes. */
   private spill: { fd: number; bytes: number } | undefined;
@@ -140,9 +141,15 @@ export class Report {
     this.options.stdout(text);
   }
 
-  /** A usage or I/O error: printed at once to stderr in text mode, listed under `errors` in JSON; the exit code becomes 2. */
-  fault(reason: string): void {
-    this.faults.push(reason);
+  /**
+   * A usage or I/O error: printed at once to stderr in text mode, listed under `errors` in JSON
+   * as `{ file, message }`; the exit code becomes 2.
+   *
+   * @param reason the whole sentence, naming the path itself (text output prints it alone)
+   * @param file the path the error concerns, if any: JSON output's `file`
+   */
+  fault(reason: string, file?: string): void {
+    this.faults.push({ file: file ?? null, message: reason });
     if (this.options.format === 'text') {
       this.flush();
       this.options.stderr(`realtime-contract: ${oneLine(reason)}\n`);

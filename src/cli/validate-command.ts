@@ -106,7 +106,7 @@ export interface CheckerOptions {
  * @returns the function to call with each entry, in input order (an `unreadable` entry is a fault
  *   and goes to `fault`)
  */
-export function createChecker(options: CheckerOptions, findings: Findings & { fault?: (reason: string) => void }): (entry: SourceEntry) => void {
+export function createChecker(options: CheckerOptions, findings: Findings & { fault?: (reason: string, file?: string) => void }): (entry: SourceEntry) => void {
   // Made once: a million messages must not make a million option objects or closures.
   const mode = { mode: options.mode };
   const validate = (value: unknown) => validateMessage(value, mode);
@@ -143,7 +143,7 @@ export function createChecker(options: CheckerOptions, findings: Findings & { fa
         if (warn && result.notices) for (const notice of result.notices) findings.warning(entry.file, entry.locate(notice.pointer), `${shownPointer(notice.pointer)} ${noticeMessage(notice)}`, entry.index);
       } else findings.rejected(check(entry, result, options.mode, allErrors, lone));
     } else if (entry.kind === 'syntax') findings.rejected([{ file: entry.file, line: entry.line, ...(entry.index !== undefined && { index: entry.index }), type: null, error: entry.error }]);
-    else if (entry.kind === 'unreadable') findings.fault?.(entry.reason);
+    else if (entry.kind === 'unreadable') findings.fault?.(entry.reason, entry.file);
   };
 }
 

@@ -401,6 +401,25 @@ describe('realtime-contract validate', () => {
     expect(code).toBe(1);
   });
 
+  it('lists a path it cannot read under errors with --format json, as { file, message }, beside what it could read', () => {
+    const good = file('json-errors/good.ndjson', `${tradeLine}\n`);
+    const missing = path.join(dir, 'json-errors/gone.ndjson');
+    const empty = path.join(dir, 'json-errors/empty');
+    mkdirSync(empty, { recursive: true });
+    const { code, stdout } = cli(['validate', '--format', 'json', missing, good, empty]);
+    expect(JSON.parse(stdout)).toEqual({
+      valid: 1,
+      invalid: 0,
+      problems: [],
+      warnings: [],
+      errors: [
+        { file: missing, message: `cannot read "${missing}": no such file or folder` },
+        { file: empty, message: `no .json, .ndjson or .jsonl files under "${empty}"` },
+      ],
+    });
+    expect(code).toBe(2);
+  });
+
   it('reads standard input as NDJSON or as one pretty-printed document', () => {
     expect(cli(['validate', '-'], { input: `${tradeLine}\n${tradeLine}\n` })).toMatchObject({ code: 0, stdout: '2 valid, 0 invalid\n' });
     expect(cli(['validate', '-'], { input: JSON.stringify(trade, null, 2) })).toMatchObject({ code: 0, stdout: '1 valid, 0 invalid\n' });
