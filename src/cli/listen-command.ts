@@ -252,6 +252,17 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // Listening before 'open' resolves: the connection message can come in the same read as the upgrade.
   let opened = false;
   ws.once('open', () => (opened = true));
+  // Ctrl-C ends the run early: what was seen so far is reported, as at the end of --duration.
+  // Listened for from the start: frames are printed as they come, possibly before the code
+  // below runs, and a Ctrl-C after the first of them ended the process unreported (a loaded CI).
+  // Before the upgrade is answered it ends the attempt, as a failed connection.
+  let interruptedAt: number | null = null;
+  const interrupt = () => {
+    interruptedAt = Date.now();
+    if (opened) finish();
+    else ws.terminate();
+  };
+  process.once('SIGINT', interrupt);
   /** A frame this client refused (not UTF-8, over ws's 100 MiB limit, a bad opcode): ws then closes the socket itself. */
   let refused: Error | undefined;
   // Listening from the start: a bad frame can come in the same read as the upgrade, before the
@@ -405,9 +416,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       res.once('end', done);
       res.once('error', done);
     });
-    ws.once('error', (error) => resolve(scrub(error.message)));
+    ws.once('error', (error) => resolve(interruptedAt !== null ? 'Ctrl-C (SIGINT) ended the run before the upgrade was answered' : scrub(error.message)));
   });
   if (connected !== true) {
+    process.off('SIGINT', interrupt);
     clearInterval(heartbeat);
     if (text) output.stderr(`realtime-contract: cannot connect to ${shown}: ${oneLine(connected)}\n`);
     else output.stdout(`${inertJson({ url: shown, error: connected })}\n`);
@@ -425,13 +437,6 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     closingSeenAt = arrivedAfter(Date.now());
     finish();
   }, 50);
-  // Ctrl-C ends the run early: what was seen so far is reported, as at the end of --duration.
-  let interruptedAt: number | null = null;
-  const interrupt = () => {
-    interruptedAt = Date.now();
-    finish();
-  };
-  process.once('SIGINT', interrupt);
   await done;
   clearTimeout(timer);
   clearInterval(watch);

@@ -435,6 +435,29 @@ describe('listen', () => {
     expect(status, how).toBe(1);
   });
 
+  it('Ctrl-C (SIGINT) before the upgrade is answered ends the attempt, said as a failed connection', async () => {
+    // A server that takes the TCP connection and never answers the upgrade.
+    const sockets: Socket[] = [];
+    const http = createServer();
+    http.on('upgrade', (_request, socket: Socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    stops.push(() => new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      http.close(() => resolve());
+    }));
+    const url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}/api/ws`;
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', url, '--duration', '60s']);
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (code, signal) => resolve([code, signal])));
+    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    for (let i = 0; i < 200 && sockets.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const [status, signal] = await closed;
+    clearTimeout(kill);
+    expect({ status, signal, stderr }).toEqual({ status: 2, signal: null, stderr: `realtime-contract: cannot connect to ${url}: Ctrl-C (SIGINT) ended the run before the upgrade was answered\n` });
+  });
+
   it('refuses a frame with a byte-order mark as a browser does, and counts any type by its name (found by a fresh user)', async () => {
     // Before: the BOM frame passed, uncounted, and types named as Object's properties were counted onto them.
     const server = await fixtureServer([connection, `\uFEFF${JSON.stringify(trade)}`, '{"type":"constructor"}', '{"type":"__proto__"}', '{"type":"toString"}']);
