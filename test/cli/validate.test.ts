@@ -303,17 +303,17 @@ describe('realtime-contract validate', () => {
 
   it('says when a file holds the other kind of JSON than its name says, with the way out (a fresh user got the parser\'s words only)', () => {
     const ndjsonInJson = cli(['validate', file('lines.json', '{"type":"ping","timestamp":1}\n{"type":"ping","timestamp":2}\n')]);
-    expect(ndjsonInJson.stdout).toMatch(/lines\.json:2: - \(root\) expected valid JSON, got .*; it holds one message per line \(NDJSON\): such a file is read line by line when named \.ndjson or \.jsonl, or given with --input ndjson\n/);
+    expect(ndjsonInJson.stdout).toMatch(/lines\.json:2: - \(root\) expected valid JSON, got .*; it holds one message per line \(NDJSON\): such a file is read line by line when named \.ndjson or \.jsonl, or piped in with --input ndjson\n/);
     // A pretty-printed document is one error, not one per line (a fresh user's two documents printed 37).
     const prettyInJsonl = cli(['validate', file('pretty.jsonl', '{\n  "type": "ping",\n  "timestamp": 1\n}\n{\n  "type": "ping",\n  "timestamp": 2\n}\n')]).stdout;
-    expect(prettyInJsonl).toMatch(/^\S*pretty\.jsonl:1: - \(root\) expected one message per line \(NDJSON\), got a pretty-printed JSON document \(8 lines, the first a lone "\{"\); name it \.json, or give --input json\n0 valid, 1 invalid\n$/);
+    expect(prettyInJsonl).toMatch(/^\S*pretty\.jsonl:1: - \(root\) expected one message per line \(NDJSON\), got a pretty-printed JSON document \(8 lines, the first a lone "\{"\); name it \.json, or pipe it in with --input json\n0 valid, 1 invalid\n$/);
     expect(cli(['validate', '--input', 'ndjson', '-'], { input: '[\n  1\n]\n' }).stdout).toBe('<stdin>:1: - (root) expected one message per line (NDJSON), got a pretty-printed JSON document (3 lines, the first a lone "["); give --input json\n0 valid, 1 invalid\n');
     // An array with an element per line, the last a whole object: one document all the same (a reviewer).
     const arrayInJsonl = cli(['validate', file('array.jsonl', '[\n  {"type":"ping","timestamp":1},\n  {"type":"ping","timestamp":2}\n]\n')]).stdout;
-    expect(arrayInJsonl).toMatch(/array\.jsonl:1: - \(root\) expected one message per line \(NDJSON\), got a pretty-printed JSON document \(4 lines, the first a lone "\["\); name it \.json, or give --input json\n0 valid, 1 invalid\n$/);
+    expect(arrayInJsonl).toMatch(/array\.jsonl:1: - \(root\) expected one message per line \(NDJSON\), got a pretty-printed JSON document \(4 lines, the first a lone "\["\); name it \.json, or pipe it in with --input json\n0 valid, 1 invalid\n$/);
     // A lone `{` on line 1 of real NDJSON hides none of its good lines; that line says what it looks like.
     const strayBrace = cli(['validate', file('stray.jsonl', '{\n{"type":"ping","timestamp":1}\n')]).stdout;
-    expect(strayBrace).toMatch(/stray\.jsonl:1: .*; the file looks like one pretty-printed JSON document, not one message per line: name it \.json, or give --input json\n1 valid, 1 invalid\n$/);
+    expect(strayBrace).toMatch(/stray\.jsonl:1: .*; the file looks like one pretty-printed JSON document, not one message per line: name it \.json, or pipe it in with --input json\n1 valid, 1 invalid\n$/);
     // NDJSON with a broken line, given as one document: the hint (a fresh user's got none).
     const mixed = cli(['validate', '--input', 'json', '-'], { input: '{"type":"ping","timestamp":1}\n{"type":"ping",\n[1]\nnull\n' }).stdout;
     expect(mixed).toMatch(/^<stdin>:2: .*; it holds one message per line \(NDJSON\)/);
@@ -429,11 +429,11 @@ describe('realtime-contract validate', () => {
     });
     // One document: the fault's line, and its column in that line (the position counts from the start).
     expect(cli(['validate', '--input', 'json', '-'], { input: '{"type":"ping","timestamp":1}\n{"type":"ping","timestamp":2}\n' }).stdout).toBe(
-      '<stdin>:2: - (root) expected valid JSON, got "{" at column 1 (position 30) (Unexpected non-whitespace character after JSON); it holds one message per line (NDJSON): such a file is read line by line when named .ndjson or .jsonl, or given with --input ndjson\n0 valid, 1 invalid\n',
+      '<stdin>:2: - (root) expected valid JSON, got "{" at column 1 (position 30) (Unexpected non-whitespace character after JSON); it holds one message per line (NDJSON): such a file is read line by line when named .ndjson or .jsonl, or piped in with --input ndjson\n0 valid, 1 invalid\n',
     );
     // Its last line cut short (a fresh user's file): still NDJSON, still said so.
     expect(cli(['validate', '--input', 'json', '-'], { input: '{"type":"ping","timestamp":1}\n\n{"type":"ping","timestamp":2}\n{"type":"ping","times' }).stdout).toBe(
-      '<stdin>:3: - (root) expected valid JSON, got "{" at column 1 (position 31) (Unexpected non-whitespace character after JSON); it holds one message per line (NDJSON): such a file is read line by line when named .ndjson or .jsonl, or given with --input ndjson\n0 valid, 1 invalid\n',
+      '<stdin>:3: - (root) expected valid JSON, got "{" at column 1 (position 31) (Unexpected non-whitespace character after JSON); it holds one message per line (NDJSON): such a file is read line by line when named .ndjson or .jsonl, or piped in with --input ndjson\n0 valid, 1 invalid\n',
     );
     expect(cli(['validate', '--input', 'json', '-'], { input: '[\n  {"type":"ping",, "timestamp":1}\n]' }).stdout).toBe(
       '<stdin>:2: - (root) expected valid JSON, got "," at column 18 (position 19) (Expected double-quoted property name)\n0 valid, 1 invalid\n',

@@ -32,7 +32,7 @@ export function* readDocument(bytes: Uint8Array, file: string, duplicateKeys: bo
     // NDJSON in a `.json` file (or given as --input json): its second line is "not JSON after
     // JSON". Said with the way out (a fresh user read only the parser's words).
     if (entry.kind === 'syntax' && entry.error.keyword === 'json' && entry.error.hint === undefined && isMessagePerLine(decoded.text)) {
-      const hint = 'it holds one message per line (NDJSON): such a file is read line by line when named .ndjson or .jsonl, or given with --input ndjson';
+      const hint = 'it holds one message per line (NDJSON): such a file is read line by line when named .ndjson or .jsonl, or piped in with --input ndjson';
       yield { ...entry, error: { ...entry.error, message: `${entry.error.message}; ${hint}`, hint } };
     } else yield entry;
   }

@@ -51,7 +51,7 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
       // the last of them a whole object: a reviewer), or lines none of which is a message.
       if (isOneDocument(text) || !lines.some(isObjectLine)) {
         const count = lines.filter((line) => line.trim() !== '').length;
-        yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', 'one message per line (NDJSON)', `a pretty-printed JSON document (${count} line${count === 1 ? '' : 's'}, the first a lone ${JSON.stringify(lines[0]!.trim())})`, file === '<stdin>' ? 'give --input json' : 'name it .json, or give --input json') }];
+        yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', 'one message per line (NDJSON)', `a pretty-printed JSON document (${count} line${count === 1 ? '' : 's'}, the first a lone ${JSON.stringify(lines[0]!.trim())})`, file === '<stdin>' ? 'give --input json' : 'name it .json, or pipe it in with --input json') }];
         return;
       }
       source = (async function* () {
@@ -158,7 +158,7 @@ export function parseLine(text: string, file: string, line: number, duplicateKey
     // Line 1 a lone `{` or `[`: one pretty-printed document, read line by line (every line is
     // then an error). Said once, with the way out (a fresh user's `.jsonl`).
     if (line === 1 && syntax.hint === undefined && /^\s*[[{]\s*$/.test(text)) {
-      const hint = 'the file looks like one pretty-printed JSON document, not one message per line: name it .json, or give --input json';
+      const hint = `the file looks like one pretty-printed JSON document, not one message per line: ${file === '<stdin>' ? 'give --input json' : 'name it .json, or pipe it in with --input json'}`;
       return { kind: 'syntax', file, line, error: { ...syntax, message: `${syntax.message}; ${hint}`, hint } };
     }
     // A carriage return left in a line is a line end only classic Mac OS writes alone: the whole
