@@ -962,6 +962,63 @@ describe('client: reconnection and resume', () => {
     expect(twice.gaps).toEqual([{ since: 'e1.2', cursor: 'e2.2', mode: 'polling' }, { since: 'e2.2', cursor: 'e3.0', mode: 'ws' }]);
   });
 
+  it('a socket sent without a cursor that opens after a poll gave one is opened again from it: nothing is lost (a hostile tester)', async () => {
+    // The first upgrade is refused and the client polls. A second upgrade goes out before the
+    // first poll answers (no cursor yet), and opens only after a later poll delivered e1.6. The
+    // server answers a socket without `since` from its head (e1.9): kept, e1.7 and e1.8 were
+    // lost without a gap (the tester lost 142 trades).
+    const wss = new WebSocketServer({ noServer: true });
+    const upgrades: (string | null)[] = [];
+    const held: ServerResponse[] = [];
+    let polls = 0;
+    let secondUpgrade: (() => void) | undefined;
+    let delivered: (() => void) | undefined;
+    const secondPollAnswered = new Promise<void>((resolve) => (delivered = resolve));
+    const http = createServer((_req: IncomingMessage, res: ServerResponse) => {
+      const n = ++polls;
+      const answer = (body: object) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (n === 1) {
+        const first = () => answer({ cursor: 'e1.5', resume: 'new', messages: [] });
+        if (upgrades.length >= 2) first();
+        else secondUpgrade = first;
+      } else if (n === 2) {
+        answer({ cursor: 'e1.6', resume: 'resumed', messages: [tradeBody('e1.6')] });
+        delivered!();
+      } else held.push(res);
+    });
+    http.on('upgrade', (req: IncomingMessage, raw: Duplex, head: Buffer) => {
+      const since = new URL(req.url!, 'http://x').searchParams.get('since');
+      const n = upgrades.push(since);
+      if (n === 1) return void raw.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n');
+      if (n === 2) secondUpgrade?.();
+      const accept = () => wss.handleUpgrade(req, raw, head, (ws) => {
+        if (since === null) for (const frame of [connectionFrame('new', 'e1.9'), tradeFrame('e1.10')]) ws.send(frame);
+        else for (const frame of [connectionFrame('resumed', since), ...['e1.7', 'e1.8', 'e1.9', 'e1.10'].map((c) => tradeFrame(c))]) ws.send(frame);
+      });
+      if (n === 2) void secondPollAnswered.then(accept);
+      else accept();
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = nodeClient(`ws://127.0.0.1:${(http.address() as AddressInfo).port}/api/ws`, { fallbackAfter: 1, random: () => 0 });
+      const gaps: GapEvent[] = [];
+      const seen: string[] = [];
+      client.on('gap', (g) => gaps.push(g));
+      client.on('trades', (t) => seen.push(t.id));
+      client.connect('good');
+      await until(() => seen.includes('e1.10') && client.getStatus().mode === 'ws', 'the last trade over the socket');
+      await sleep(100);
+      expect({ seen, gaps, upgrades }).toEqual({ seen: ['e1.6', 'e1.7', 'e1.8', 'e1.9', 'e1.10'], gaps: [], upgrades: [null, null, 'e1.6'] });
+      expect(client.getStatus()).toMatchObject({ cursor: 'e1.10', duplicates: 0 });
+    } finally {
+      closeClients();
+      for (const res of held) res.destroy();
+      for (const ws of wss.clients) ws.terminate();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    }
+  });
+
   it('a resume the server cannot honour emits gap, and the stream continues from the new cursor', async () => {
     const s = await server();
     const client = nodeClient(s.url);
