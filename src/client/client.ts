@@ -216,8 +216,16 @@ export interface RealtimeClient {
   on<E extends RealtimeEvent>(type: E, handler: RealtimeHandler<E>): () => void;
   off<E extends RealtimeEvent>(type: E, handler: RealtimeHandler<E>): void;
   getStatus(): RealtimeStatus;
-  /** Closes the socket (1000) or stops polling, cancels every timer; handlers stay subscribed. */
-  disconnect(): void;
+  /**
+   * Closes the socket (1000) or stops polling, cancels every timer; handlers stay subscribed.
+   * The cursor is kept: `connect` again resumes where the stream stopped, for the same user.
+   * To switch users give `{ forgetCursor: true }`: the next `connect` starts new (`resume:
+   * "new"`), where it would ask the other user's stream from this one's cursor and replay its
+   * backlog as if live.
+   *
+   * @throws TypeError when `options` is given and is not an object
+   */
+  disconnect(options?: { forgetCursor?: boolean }): void;
 }
 
 type Handler = (...args: any[]) => void;
@@ -961,7 +969,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       handlers.get(type)?.delete(handler as Handler);
     },
     getStatus: () => ({ ...status }),
-    disconnect() {
+    disconnect(options) {
+      if (options != null && typeof options !== 'object') throw new TypeError(`disconnect: options must be an object, got ${described(options)}`);
       run++;
       for (const stop of tokenWaits) stop();
       listen(false);
@@ -970,6 +979,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       const wasConnected = status.connected;
       const mode = open ? 'ws' : 'polling';
       forget();
+      if (options?.forgetCursor) {
+        status.cursor = retold = null;
+        recent.clear();
+      }
       set({ state: 'idle', mode: 'offline', nextAttemptAt: null });
       if (wasConnected) announce('disconnected', mode);
     },

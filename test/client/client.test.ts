@@ -1019,6 +1019,33 @@ describe('client: reconnection and resume', () => {
     }
   });
 
+  it('disconnect() keeps the cursor for the same user; disconnect({ forgetCursor: true }) starts the next connect new (a hostile tester: a switched user got the other\'s backlog replayed)', async () => {
+    const s = await server();
+    const client = nodeClient(s.url);
+    const seen: string[] = [];
+    client.on('trades', (t) => seen.push(t.id));
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    trades(s, 1, 2);
+    await until(() => seen.length === 2, 'two trades');
+    const cursor = client.getStatus().cursor;
+    expect(cursor).not.toBeNull();
+    client.disconnect();
+    expect(client.getStatus().cursor).toBe(cursor);
+    client.connect('good');
+    await until(() => s.upgrades.length === 2 && client.getStatus().mode === 'ws', 'the second socket');
+    client.disconnect({ forgetCursor: true });
+    expect(client.getStatus()).toMatchObject({ cursor: null, state: 'idle' });
+    trades(s, 3, 1);
+    client.connect('good');
+    await until(() => s.upgrades.length === 3 && client.getStatus().mode === 'ws', 'the third socket');
+    await sleep(100);
+    // The third asked from no cursor: t3, published while it was away, is not replayed.
+    expect(s.upgrades.map((u) => u.since)).toEqual([null, cursor, null]);
+    expect(seen).toEqual(['t1', 't2']);
+    expect(() => client.disconnect('forget' as never)).toThrow(new TypeError('disconnect: options must be an object, got a string'));
+  });
+
   it('a resume the server cannot honour emits gap, and the stream continues from the new cursor', async () => {
     const s = await server();
     const client = nodeClient(s.url);
