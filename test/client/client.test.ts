@@ -738,6 +738,45 @@ describe('client: a hostile polling server', () => {
   });
 });
 
+describe('client: a server that floods pings and never reads (found by a hostile tester)', () => {
+  it('stops queueing its answers past 1 MiB unsent: its memory grew about 800 bytes a ping, to a gigabyte', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    const PINGS = 60_000;
+    wss.on('connection', (ws) => {
+      // Reads nothing from now on: the client's pongs and pings stay in its send buffer.
+      (ws as unknown as { _socket: Duplex })._socket.pause();
+      const frame = JSON.stringify({ type: 'ping', timestamp: 1767225600000 });
+      for (let i = 0; i < PINGS; i++) ws.send(frame);
+    });
+    let most = 0;
+    let sends = 0;
+    class Measured extends WebSocket {
+      override send(data: string): void {
+        sends++;
+        most = Math.max(most, this.bufferedAmount);
+        super.send(data);
+      }
+    }
+    try {
+      const client = nodeClient(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}/api/ws`, { WebSocket: Measured as never });
+      let pings = 0;
+      client.on('ping', () => pings++);
+      client.connect('good');
+      await until(() => pings === PINGS, 'every ping', 20_000);
+      // A pong and a ping of its own answer each ping (about 90 bytes) while less than 1 MiB
+      // waits to be sent (past what the kernel's buffers took), then nothing.
+      expect(sends).toBeGreaterThan(1000);
+      expect(sends).toBeLessThan(2 * PINGS);
+      expect(most).toBeLessThanOrEqual((1 << 20) + 100);
+    } finally {
+      closeClients();
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise((resolve) => wss.close(resolve));
+    }
+  });
+});
+
 describe('client: a socket that opens and drops while polling', () => {
   it('leaves one poll loop: a loop waiting for its token when polling stopped and started again went on too, one more per flap (found by an auditor)', async () => {
     // Upgrades 2 and 4 open and are closed 40 ms later; every other one is refused without a
