@@ -423,7 +423,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     });
     ws.on('close', (code) => {
       core.closed(connection, code);
-      logger?.info({ event: 'connection-closed', connection: connection.id, code }, 'connection closed');
+      // The code this server closed with when it did (as `stats().closes` counts it), else the peer's.
+      logger?.info({ event: 'connection-closed', connection: connection.id, code: connection.closeCode ?? code }, 'connection closed');
     });
   };
 

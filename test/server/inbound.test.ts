@@ -269,7 +269,9 @@ describe('hostile input', () => {
   });
 
   it('a text frame that is not UTF-8 closes with 1007, the documented close code (RFC 6455 8.1); others unaffected', async () => {
-    const server = await startServer();
+    const closes: unknown[] = [];
+    const log = (entry: { event?: string; code?: number }) => void (entry.event === 'connection-closed' && closes.push(entry.code));
+    const server = await startServer({ logger: { info: log, warn: log, error: log } });
     try {
       const good = await connect(server.url({ token: await token('good') }));
       const client = await connect(server.url({ token: await token('sloppy') }));
@@ -281,6 +283,8 @@ describe('hostile input', () => {
       await good.until(() => good.count('trades') === 1);
       expect(good.closeCode).toBeNull();
       await eventually(() => server.rt.stats().closes[1007] === 1);
+      // The log says the same code as the stats (it said 1006, the peer's side: a hostile tester).
+      expect(closes).toEqual([1007]);
       good.ws.close();
     } finally {
       await server.rt.close();
