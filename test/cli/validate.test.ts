@@ -102,6 +102,10 @@ describe('realtime-contract validate', () => {
         '0 valid, 5 invalid\n',
     );
     expect(code).toBe(1);
+    // Standard input is no file (a fresh user), under every --input.
+    for (const input of ['auto', 'json', 'ndjson']) {
+      expect(cli(['validate', '--input', input, '-'], { input: '' }).stdout).toBe('<stdin>:1: - (root) expected at least one message, got empty input\n0 valid, 1 invalid\n');
+    }
   });
 
   it('calls a compressed file binary (one error), and a short first line with a stray NUL that line\'s fault', () => {

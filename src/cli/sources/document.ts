@@ -70,7 +70,7 @@ function isMessagePerLine(text: string): boolean {
  */
 export function* readDocumentText(text: string, file: string, duplicateKeys: boolean, parsed?: { value: unknown }, scan = scanDocument(text)): Generator<SourceEntry> {
   if (text.trim() === '') {
-    yield { kind: 'syntax', file, line: 1, error: validationError('', 'json', 'at least one message', text === '' ? 'an empty file' : 'only whitespace') };
+    yield { kind: 'syntax', file, line: 1, error: validationError('', 'json', 'at least one message', text === '' ? (file === '<stdin>' ? 'empty input' : 'an empty file') : 'only whitespace') };
     return;
   }
   if (scan.deepAt !== undefined) {

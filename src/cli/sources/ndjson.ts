@@ -111,7 +111,7 @@ function isObjectLine(line: string): boolean {
 
 /** What an NDJSON file without a single non-blank line gives: one error on line 1 (`blank`: it has lines, all blank). */
 export function emptyFileEntry(file: string, blank: boolean): SourceEntry {
-  return { kind: 'syntax', file, line: 1, error: validationError('', 'json', 'at least one message', blank ? 'only whitespace' : 'an empty file') };
+  return { kind: 'syntax', file, line: 1, error: validationError('', 'json', 'at least one message', blank ? 'only whitespace' : file === '<stdin>' ? 'empty input' : 'an empty file') };
 }
 
 /** {@link readNdjsonBatches} one entry at a time (one turn of async iteration per line). */
