@@ -101,6 +101,15 @@ interface Output {
 }
 
 /**
+ * A failed connection's cause, in one line: OpenSSL's own text ends with a line break, and a
+ * TLS client that reaches a plain HTTP port gets only its "wrong version number" (a fresh user).
+ */
+function connectError(error: Error & { code?: string }, url: URL): string {
+  const text = error.message.trim();
+  return error.code === 'EPROTO' && url.protocol === 'wss:' ? `the server does not speak TLS there: give a ws:// (or http://) URL if it is plain WebSocket (${text})` : text;
+}
+
+/**
  * `realtime-contract listen <ws-url>`: a live conformance check of any server of the protocol.
  * Connects (token as `?token=`), answers each `ping` the client would answer (valid in tolerant mode) with a `pong` echoing its timestamp (another is reported, not answered),
  * validates every frame as a server→client message in `mode`, and checks that pings come
@@ -416,7 +425,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       res.once('end', done);
       res.once('error', done);
     });
-    ws.once('error', (error) => resolve(interruptedAt !== null ? 'Ctrl-C (SIGINT) ended the run before the upgrade was answered' : scrub(error.message)));
+    ws.once('error', (error) => resolve(interruptedAt !== null ? 'Ctrl-C (SIGINT) ended the run before the upgrade was answered' : scrub(connectError(error, url!))));
   });
   if (connected !== true) {
     process.off('SIGINT', interrupt);

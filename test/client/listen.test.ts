@@ -317,6 +317,11 @@ describe('listen', () => {
     const http = await listen([server.url.replace(/^ws:/, 'http:'), '--token', 'wrong-secret', '--count', '1']);
     expect(http.status).toBe(2);
     expect(http.stderr).toMatch(/HTTP 401/);
+    // wss: at a plain port: said so, on one line (OpenSSL's "wrong version number\n" alone: a fresh user).
+    const tls = await listen([server.url.replace(/^ws:/, 'wss:'), '--count', '1']);
+    expect(tls.status).toBe(2);
+    expect(tls.stderr).toMatch(/^realtime-contract: cannot connect to wss:\S+: the server does not speak TLS there: give a ws:\/\/ \(or http:\/\/\) URL if it is plain WebSocket \(.*wrong version number.*\)\n$/);
+    expect(tls.stderr).not.toContain('\\n');
     expect((await listen(['ftp://127.0.0.1/api/ws', '--count', '1'])).stderr).toContain('expected a ws: or wss: URL (or http:, https:, taken as ws:, wss:)');
     expect(refused.stderr).not.toContain('wrong-secret');
     const port = server.port;
