@@ -85,14 +85,19 @@ const ENVELOPE_TYPES: readonly string[] = ENVELOPE_MESSAGE_TYPES;
  *
  * @param timestamp milliseconds since the Unix epoch; default `Date.now()`
  * @throws MessageValidationError with `{ validate: true }` when `timestamp` is not a non-negative integer
- * @throws TypeError without `{ validate: true }` when the timestamp is null or an object (the options given first); when `options` is not an object
+ * @throws TypeError without `{ validate: true }` when the timestamp is not a finite number (`NaN`, which JSON writes as null; a string; null; an object, such as the options given first); when `options` is not an object
  * @see websocket-message-schemas.md, "2. Keepalive"
  */
 export function createPing(timestamp: number = Date.now(), options?: BuildOptions): PingMessage {
   // Untyped code that passes the options first (`createPing({ validate: true })`), or null,
   // would get a ping whose timestamp is that object or null, silently (as createPong refuses).
   checkOptionsObject('createPing(timestamp?, options?)', options);
-  if (typeof timestamp === 'object' && !options?.validate) throw new TypeError(`createPing(timestamp?, options?) takes the timestamp first, got ${preview(timestamp)}${timestamp ? '; options go second: createPing(undefined, { validate: true })' : ' (leave it out for now)'}`);
+  if (!options?.validate && !Number.isFinite(timestamp)) {
+    // NaN and ±Infinity go out as null, a string as a string: a keepalive that goes out wrong, silently (a fresh user).
+    throw new TypeError(typeof timestamp === 'object'
+      ? `createPing(timestamp?, options?) takes the timestamp first, got ${preview(timestamp)}${timestamp ? '; options go second: createPing(undefined, { validate: true })' : ' (leave it out for now)'}`
+      : `createPing(timestamp?, options?) takes a timestamp in milliseconds since the epoch, got ${preview(timestamp)}`);
+  }
   const message: PingMessage = { type: 'ping', timestamp };
   return options?.validate ? checked(message, checkPingMessage) : message;
 }
@@ -103,7 +108,7 @@ export function createPing(timestamp: number = Date.now(), options?: BuildOption
  *
  * @param pingOrTimestamp the ping being answered, or its timestamp in milliseconds
  * @throws MessageValidationError with `{ validate: true }` when the timestamp is not a non-negative integer
- * @throws TypeError without `{ validate: true }` when there is no timestamp (`createPong()`, `createPong(null)`, a ping without one or with a null one); when `options` is not an object
+ * @throws TypeError without `{ validate: true }` when there is no timestamp (`createPong()`, `createPong(null)`, a ping without one or with a null one) or it is not a finite number; when `options` is not an object
  * @see websocket-message-schemas.md, "2. Keepalive"
  */
 export function createPong(pingOrTimestamp: PingMessage | number, options?: BuildOptions): PongMessage {
@@ -126,6 +131,7 @@ export function createPong(pingOrTimestamp: PingMessage | number, options?: Buil
     const found = pingOrTimestamp === undefined ? 'none' : pingOrTimestamp === null ? 'null' : 'validate' in Object(pingOrTimestamp) ? 'the options: they go second, createPong(ping, { validate: true })' : 'an object without a timestamp';
     throw new TypeError(`createPong(ping, options?) needs the ping being answered or its timestamp, got ${found}`);
   }
+  if (!options?.validate && !Number.isFinite(timestamp)) throw new TypeError(`createPong(ping, options?) needs a timestamp in milliseconds since the epoch, got ${preview(timestamp)}`);
   const message = { type: 'pong', timestamp } as PongMessage;
   return options?.validate ? checked(message, checkPongMessage) : message;
 }

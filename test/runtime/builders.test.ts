@@ -157,6 +157,13 @@ describe('createPing and createPong with { validate: true } say what validateMes
     expect(() => createPong(null as unknown as PingMessage, { validate: true })).toThrow('invalid pong message: /timestamp expected an integer, got null');
     // With { validate: true }, what validation says, as before.
     expect(() => createPong({} as PingMessage, { validate: true })).toThrow(MessageValidationError);
+    // NaN and ±Infinity went out as `timestamp: null`, a string as a string (a fresh user).
+    for (const [bad, shown] of [[NaN, 'NaN (not a finite number)'], [Infinity, 'Infinity (not a finite number)'], ['123', '"123"']] as const) {
+      expect(() => createPing(bad as number)).toThrow(new TypeError(`createPing(timestamp?, options?) takes a timestamp in milliseconds since the epoch, got ${shown}`));
+      expect(() => createPong(bad as number)).toThrow(new TypeError(`createPong(ping, options?) needs a timestamp in milliseconds since the epoch, got ${shown}`));
+      expect(() => createPong({ type: 'ping', timestamp: bad as number })).toThrow(TypeError);
+      expect(() => createPing(bad as number, { validate: true })).toThrow(MessageValidationError);
+    }
   });
 
   it('refuses options that are not an object, which built without the validation asked for (found by a hostile tester)', () => {
