@@ -123,6 +123,17 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       await page.goto(`http://127.0.0.1:${h.port}/?token=not-a-valid-token`);
       await expect.poll(() => page.locator('#login').isVisible(), { timeout: 15_000 }).toBe(true);
       expect(await page.locator('#login-note').textContent()).toMatch(/refused this token/);
+      // Said as a refused token in the connection panel, not only as "error over polling" (a fresh user).
+      await expect.poll(() => page.locator('#panel-connection').textContent()).toMatch(/error over (ws|polling): token refused/);
+      // On a phone the form wraps: the input keeps its width and the note goes below it (it was
+      // squeezed into a column beside a 115 px tall input and button: a fresh user).
+      await page.setViewportSize({ width: 390, height: 800 });
+      const input = (await page.locator('#login input[name="token"]').boundingBox())!;
+      const note = (await page.locator('#login-note').boundingBox())!;
+      expect(input.width).toBeGreaterThan(200);
+      expect(input.height).toBeLessThan(60);
+      expect(note.y).toBeGreaterThanOrEqual(input.y + input.height);
+      await page.setViewportSize({ width: 1280, height: 720 });
       expect(page.url()).toBe(`http://127.0.0.1:${h.port}/`);
       await page.locator('#login input[name="token"]').fill(await sign('alice'));
       await page.locator('#login button').click();

@@ -18,7 +18,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   .badge[data-mode="ws"] { background: var(--ws); }
   .badge[data-mode="polling"] { background: var(--polling); }
   .stat { color: var(--dim); } .stat b { color: var(--text); font-weight: 600; }
-  form { display: flex; gap: .5rem; padding: 1rem 1.2rem; }
+  form { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem; padding: 1rem 1.2rem; }
   input { flex: 1; max-width: 40rem; padding: .4rem; background: var(--panel); color: var(--text); border: 1px solid #333; }
   main { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); grid-auto-flow: dense; gap: .8rem; padding: 1rem 1.2rem; }
   /* Trades are what the page is for: a row across the page, every field in view. */
@@ -29,7 +29,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   .count { color: var(--dim); font-variant-numeric: tabular-nums; }
   .rows { margin: 0; padding: 0; list-style: none; font: 12px/1.5 ui-monospace, monospace; }
   /* A message's line wraps rather than losing its end (status, pnl) to an ellipsis. */
-  @media (max-width: 600px) { header { gap: .15rem .9rem; padding: .5rem .8rem; } main { padding: .6rem .8rem; } }
+  @media (max-width: 600px) { header { gap: .15rem .9rem; padding: .5rem .8rem; } main { padding: .6rem .8rem; } form { padding: .6rem .8rem; } #login-note { flex-basis: 100%; } }
   .rows li { overflow-wrap: anywhere; padding-left: 4.5em; text-indent: -4.5em; border-top: 1px solid #222b34; }
 </style>
 </head>
