@@ -223,9 +223,7 @@ export interface RealtimeClient {
    * The cursor is kept: `connect` again resumes where the stream stopped, for the same user.
    * To switch users give `{ forgetCursor: true }`: the next `connect` starts new (`resume:
    * "new"`), where it would ask the other user's stream from this one's cursor and replay its
-   * backlog as if live.
-   *
-   * @throws TypeError when `options` is given and is not an object
+   * backlog as if live. Anything else as `options` forgets nothing (`promise.then(client.disconnect)`).
    */
   disconnect(options?: { forgetCursor?: boolean }): void;
 }
@@ -305,6 +303,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   let run = 0;
   /** Bumped by each poll loop started: only the latest runs (one waiting for a token while polling stopped and started again went on too, one more per flap). */
   let loops = 0;
+  /** Bumped by disconnect({ forgetCursor: true }): a restore of a cursor read before it must not undo it. */
+  let forgets = 0;
 
   /** The last `status` emitted, and the object its handlers got. */
   let shown: RealtimeStatus | undefined;
@@ -702,6 +702,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     }
     status.received++;
     const mine = run;
+    const forgot = forgets;
     emit(message.type, 'data' in message ? message.data : message, message);
     if (mine === run) emit('message', message);
     // `new` answers a socket that asked from a cursor only when the server forgot it (the
@@ -710,7 +711,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       if (mine === run) gap(since, mode);
       // A handler disconnected before the loss was told: the next run resumes from before it,
       // and finds it again (from the new stream's cursor, it was never told).
-      else status.cursor = since;
+      else if (forgot === forgets) status.cursor = since;
     }
   }
 
@@ -840,6 +841,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
               throw 0; // to the failed poll below
             }
             const back = failures > 0;
+            const forgot = forgets;
             failures = 0;
             lastFrame = status.lastMessageAt = Date.now();
             const since = status.cursor;
@@ -854,9 +856,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
               // A status handler that disconnects: no `connected` after its `disconnected`.
               // A `status` or `connection` handler that disconnects: no `connected` or gap after
               // it, and the next run asks from `since` again (it would start new, the loss untold).
-              if (!set({ state: 'polling', mode: 'polling' })) return void (status.cursor = since);
+              if (!set({ state: 'polling', mode: 'polling' })) return void (forgot === forgets && (status.cursor = since));
               announce('connected', 'polling', body.resume ? { resume: body.resume } : undefined);
-              if (!alive()) return void (status.cursor = since);
+              if (!alive()) return void (forgot === forgets && (status.cursor = since));
               // The server answers again after polls failed (it was down, or the network was):
               // the socket failed for the same reason, so it is probed now, not at the end of
               // its backoff (up to maxMs later). A first poll that works at once (a proxy that
@@ -880,7 +882,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
               // A handler disconnected before the poll's messages were all delivered: resume
               // from the last one delivered (from the old cursor, told gap again, if none was),
               // never from the poll's cursor, which is past the ones not delivered.
-              if (status.cursor === null) {
+              if (status.cursor === null && forgot === forgets) {
                 status.cursor = since;
                 if (lost) retold = since;
               }
@@ -975,7 +977,6 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     },
     getStatus: () => ({ ...status }),
     disconnect(options) {
-      if (options != null && typeof options !== 'object') throw new TypeError(`disconnect: options must be an object, got ${described(options)}`);
       run++;
       for (const stop of tokenWaits) stop();
       listen(false);
@@ -985,6 +986,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       const mode = open ? 'ws' : 'polling';
       forget();
       if (options?.forgetCursor) {
+        forgets++;
         status.cursor = retold = null;
         recent.clear();
       }

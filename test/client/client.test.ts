@@ -1082,7 +1082,65 @@ describe('client: reconnection and resume', () => {
     // The third asked from no cursor: t3, published while it was away, is not replayed.
     expect(s.upgrades.map((u) => u.since)).toEqual([null, cursor, null]);
     expect(seen).toEqual(['t1', 't2']);
-    expect(() => client.disconnect('forget' as never)).toThrow(new TypeError('disconnect: options must be an object, got a string'));
+  });
+
+  it('disconnect({ forgetCursor: true }) from a message handler during a poll leaves the cursor forgotten (a reviewer: it was put back)', async () => {
+    const polls: (string | null)[] = [];
+    const held: ServerResponse[] = [];
+    const http = createServer((req: IncomingMessage, res: ServerResponse) => {
+      const since = new URL(req.url!, 'http://x').searchParams.get('since');
+      const n = polls.push(since);
+      const answer = (body: object) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (n === 1) answer({ cursor: 'e1.1', resume: 'new', messages: [tradeBody('e1.1')] });
+      else if (n === 2) answer({ cursor: 'e1.2', resume: 'resumed', messages: [tradeBody('e1.2')] });
+      else held.push(res);
+    });
+    // Upgrades refused (404): the client polls at once.
+    http.on('upgrade', (_req, raw: Duplex) => raw.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n'));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = nodeClient(`ws://127.0.0.1:${(http.address() as AddressInfo).port}/api/ws`);
+      client.on('trades', (t) => {
+        // Alice logs out on some message: switch users.
+        if (t.id === 'e1.2') client.disconnect({ forgetCursor: true });
+      });
+      client.connect('good');
+      await until(() => polls.length >= 2 && client.getStatus().state === 'idle', 'the second poll and the disconnect');
+      await sleep(50);
+      expect(client.getStatus().cursor).toBeNull();
+    } finally {
+      closeClients();
+      for (const res of held) res.destroy();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    }
+  });
+
+  it('disconnect({ forgetCursor: true }) from a connection handler on a gap leaves the cursor forgotten (a reviewer)', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    let n = 0;
+    wss.on('connection', (ws) => {
+      if (++n === 1) {
+        ws.send(connectionFrame('new', 'e1.1'));
+        ws.send(tradeFrame('e1.2'));
+        setTimeout(() => ws.terminate(), 50);
+      } else ws.send(connectionFrame('gap', 'e2.0'));
+    });
+    try {
+      const client = nodeClient(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}/api/ws`);
+      client.on('connection', (d) => {
+        if ((d as { resume?: string }).resume === 'gap') client.disconnect({ forgetCursor: true });
+      });
+      client.connect('good');
+      await until(() => n >= 2 && client.getStatus().state === 'idle', 'the second socket and the disconnect');
+      await sleep(50);
+      expect(client.getStatus().cursor).toBeNull();
+    } finally {
+      closeClients();
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise((resolve) => wss.close(resolve));
+    }
   });
 
   it('a resume the server cannot honour emits gap, and the stream continues from the new cursor', async () => {

@@ -15,7 +15,7 @@ type Summaries = { [T in keyof MessageDataMap]: (data: MessageDataMap[T]) => str
 /** One line per message, typed by its type: these functions break the build if a field is renamed. */
 const SUMMARY: Summaries = {
   // An `error` the client announces itself: a refused token, said as such (it read "error over polling": a fresh user).
-  connection: (d) => `${d.status} over ${d.mode}${d.resume ? ` (${d.resume})` : ''}${d.status === 'error' && realtimeClient.getStatus().state === 'unauthorized' ? ': token refused' : ''}`,
+  connection: (d) => `${d.status} over ${d.mode}${d.resume ? ` (${d.resume})` : ''}${d.status === 'error' && realtimeClient.getStatus().state === 'unauthorized' ? (realtimeClient.getStatus().lastHttpStatus === 403 ? ': refused (HTTP 403)' : ': token refused') : ''}`,
   trades: (d) => `${d.side} ${d.quantity} ${d.symbol} @ ${d.price} on ${d.platform} — ${d.status}${d.pnl === null ? '' : `, pnl ${d.pnl}`}`,
   bots: (d) => `${d.name} (${d.symbol}) ${d.status}, pnl ${d.pnl}, win ${Math.round(d.win_rate * 100)}%`,
   balances: (d) => `${d.platform}: ${Object.keys(d.balances).join(', ')} = ${d.total_value_zar} ZAR`,
@@ -148,6 +148,8 @@ function start(token: string): void {
   form.hidden = true;
   input.value = '';
   $('login-note').textContent = '';
+  // Another token may be another user's: their stream starts new, not from this one's cursor (a reviewer).
+  realtimeClient.disconnect({ forgetCursor: true });
   realtimeClient.connect(token);
 }
 form.addEventListener('submit', (event) => {
