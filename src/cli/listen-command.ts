@@ -106,7 +106,8 @@ interface Output {
  */
 function connectError(error: Error & { code?: string }, url: URL): string {
   const text = error.message.trim();
-  return error.code === 'EPROTO' && url.protocol === 'wss:' ? `the server does not speak TLS there: give a ws:// (or http://) URL if it is plain WebSocket (${text})` : text;
+  // Only what a plain port answers (a TLS server of an old version is EPROTO too: a reviewer).
+  return error.code === 'EPROTO' && url.protocol === 'wss:' && /wrong version number|packet length too long|http request/i.test(text) ? `the server does not speak TLS there: give a ws:// (or http://) URL if it is plain WebSocket (${text})` : text;
 }
 
 /**
@@ -129,7 +130,8 @@ function connectError(error: Error & { code?: string }, url: URL): string {
  * or fewer frames than `count` as `protocol:`, the server's early close as `close:` with its code
  * and reason), then the count per type, the server's close (`closed by the server: <code> "<reason>"`)
  * and `N frames (V valid, I invalid), M violations`. JSON: one {@link ListenReport}. SIGINT
- * (Ctrl-C) ends the run early and reports what was seen, as the end of `durationMs` does.
+ * (Ctrl-C) ends the run early and reports what was seen, as the end of `durationMs` does;
+ * before the upgrade is answered it ends the attempt, as a connection that failed (exit 2).
  *
  * The token (`token`, or a `token` query parameter or password in the URL), and the value of any
  * other query parameter whose name says it holds a secret (`api_key`, `access_token`, `password`,
@@ -266,9 +268,12 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // below runs, and a Ctrl-C after the first of them ended the process unreported (a loaded CI).
   // Before the upgrade is answered it ends the attempt, as a failed connection.
   let interruptedAt: number | null = null;
+  /** While a refused upgrade's body is read: says the refusal with what came of it. */
+  let refusal: (() => void) | undefined;
   const interrupt = () => {
     interruptedAt = Date.now();
     if (opened) finish();
+    else if (refusal) refusal();
     else ws.terminate();
   };
   process.once('SIGINT', interrupt);
@@ -416,6 +421,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         // Scrubbed before oneLine escapes anything: an escaped control character would hide a token from the scrub.
         resolve(oneLine(scrub(`the server refused the upgrade with HTTP ${res.statusCode}${res.statusMessage ? ` ${res.statusMessage}` : ''}${reason}${hint}`)));
       };
+      refusal = done;
       const timer = setTimeout(done, 2000);
       res.on('data', (chunk: Buffer) => {
         chunks.push(chunk);
