@@ -120,7 +120,7 @@ export class ParallelValidation {
    * `findings` in file order; `check` judges what this thread finds itself (a binary file, an
    * empty one). An I/O error is a fault after the findings of what was read before it.
    */
-  async validateFile(file: string, findings: Findings & { fault(reason: string, file?: string): void; flush(): void; drained?(): Promise<void> | undefined }, check: (entry: SourceEntry) => void): Promise<void> {
+  async validateFile(file: string, findings: Findings & { fault(reason: string, file: string): void; flush(): void; drained?(): Promise<void> | undefined }, check: (entry: SourceEntry) => void): Promise<void> {
     let handle: FileHandle;
     let head: Buffer;
     let size: number;
@@ -157,7 +157,7 @@ export class ParallelValidation {
   }
 
   /** The ranges of `file` (open as `fd`, `size` bytes) to the workers, their findings replayed in order. */
-  private async validateRanges(file: string, fd: number, size: number, findings: Findings & { fault(reason: string, file?: string): void; flush(): void; drained?(): Promise<void> | undefined }, check: (entry: SourceEntry) => void): Promise<void> {
+  private async validateRanges(file: string, fd: number, size: number, findings: Findings & { fault(reason: string, file: string): void; flush(): void; drained?(): Promise<void> | undefined }, check: (entry: SourceEntry) => void): Promise<void> {
     const workers = this.start();
     const rangeBytes = this.options.blockBytes ?? RANGE_BYTES;
     const ranges = Math.max(1, Math.ceil(size / rangeBytes));

@@ -69,8 +69,8 @@ export interface JsonReport {
   problems: (Place & { type: string | null } & ValidationError)[];
   /** Notes that do not change a verdict, as text output prints them on stderr: `{ file, line, index?, message }` (`index` in a `.json` array). */
   warnings: { file: string; line: number; index?: number; message: string }[];
-  /** Usage and I/O errors: `{ file, message }`, `file` the path it concerns (`<stdin>` for standard input), null when none does (a bad option). */
-  errors: { file: string | null; message: string }[];
+  /** Paths that could not be read: `{ file, message }`, `file` as problems name it (`<stdin>` for standard input). */
+  errors: { file: string; message: string }[];
 }
 
 /** Where a checker's findings go: the run's {@link Report}, or a worker's record of them (parallel.ts). */
@@ -146,10 +146,10 @@ export class Report {
    * as `{ file, message }`; the exit code becomes 2.
    *
    * @param reason the whole sentence, naming the path itself (text output prints it alone)
-   * @param file the path the error concerns, if any: JSON output's `file`
+   * @param file the path it concerns: JSON output's `file`
    */
-  fault(reason: string, file?: string): void {
-    this.faults.push({ file: file ?? null, message: reason });
+  fault(reason: string, file: string): void {
+    this.faults.push({ file, message: reason });
     if (this.options.format === 'text') {
       this.flush();
       this.options.stderr(`realtime-contract: ${oneLine(reason)}\n`);

@@ -106,7 +106,7 @@ export interface CheckerOptions {
  * @returns the function to call with each entry, in input order (an `unreadable` entry is a fault
  *   and goes to `fault`)
  */
-export function createChecker(options: CheckerOptions, findings: Findings & { fault?: (reason: string, file?: string) => void }): (entry: SourceEntry) => void {
+export function createChecker(options: CheckerOptions, findings: Findings & { fault?: (reason: string, file: string) => void }): (entry: SourceEntry) => void {
   // Made once: a million messages must not make a million option objects or closures.
   const mode = { mode: options.mode };
   const validate = (value: unknown) => validateMessage(value, mode);

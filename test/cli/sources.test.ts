@@ -289,7 +289,7 @@ describe('Report', () => {
     expect(report.exitCode).toBe(ExitCode.Ok);
     report.rejected([{ file: 'a.json', line: 2, type: 'ping', error: { pointer: '/timestamp', keyword: 'minimum', message: 'expected a number >= 0, got -1' } }]);
     expect(report.exitCode).toBe(ExitCode.Rejected);
-    report.fault('cannot read "b.json": no such file or folder');
+    report.fault('cannot read "b.json": no such file or folder', 'b.json');
     expect(report.finish()).toBe(ExitCode.Fault);
     expect(out).toEqual(['a.json:2: ping /timestamp expected a number >= 0, got -1\n', '1 valid, 1 invalid\n']);
     expect(err).toEqual(['realtime-contract: cannot read "b.json": no such file or folder\n']);
@@ -306,7 +306,7 @@ describe('Report', () => {
     report.flush();
     report.flush();
     report.rejected([problem(5)]);
-    report.fault('cannot read "b.json": no such file or folder');
+    report.fault('cannot read "b.json": no such file or folder', 'b.json');
     report.rejected([problem(6)]);
     expect(report.finish()).toBe(ExitCode.Fault);
     const line = (n: number) => `a.ndjson:${n}: ping /timestamp expected a number >= 0, got -1\n`;

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdirSync, openSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
@@ -422,6 +422,11 @@ describe('realtime-contract validate', () => {
       ],
     });
     expect(code).toBe(2);
+    // Standard input that cannot be read (open for writing only: EBADF) is named as its problems name it (a reviewer: "-").
+    const writeOnly = openSync('/dev/null', 'w');
+    const closed = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'validate', '--format', 'json', '-'], { stdio: [writeOnly, 'pipe', 'pipe'], encoding: 'utf8' });
+    closeSync(writeOnly);
+    expect(JSON.parse(closed.stdout).errors).toEqual([{ file: '<stdin>', message: expect.stringMatching(/^cannot read standard input: /) }]);
   });
 
   it('reads standard input as NDJSON or as one pretty-printed document', () => {

@@ -127,7 +127,8 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         yield* readStream(readBytes(given), given, format, options.duplicateKeys, options.maxDocumentBytes);
       }
     } catch (error) {
-      yield [unreadable(given, error)];
+      // Standard input is `<stdin>` here too, as in its problems (it read `cannot read "-"`).
+      yield [given === '-' ? { kind: 'unreadable', file: '<stdin>', reason: `cannot read standard input: ${describeIoError(error)}` } : unreadable(given, error)];
     }
   }
 }

@@ -27,7 +27,7 @@ const SNIFF_BYTES = 65536;
  * @returns one array of entries per chunk read that ends a line, in order (never an empty
  *   array); iterate it synchronously, as `validate` does: the cost of async iteration is then
  *   paid per chunk (64 KiB from a file), not per line. A file without a single non-blank line
- *   gives one error, `an empty file` (or `only whitespace`).
+ *   gives one error, `an empty file` (`empty input` on standard input; or `only whitespace`).
  */
 export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>, file: string, duplicateKeys: boolean): AsyncGenerator<SourceEntry[]> {
   const { head, rest, close } = await peekFirstLine(bytes);
