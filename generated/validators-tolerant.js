@@ -93,12 +93,18 @@ function twoDigits(value, index) {
 function enumNotice(sink, pointer, value, known) {
   if (sink) (sink.list || (sink.list = [])).push({ pointer, value, known });
 }
-function reject(validate, instancePath, keyword, params, data) {
-  validate.errors = [{ instancePath, keyword, params, data }];
-  return false;
-}
 
 // virtual:compiled.js
+var lastErrors = null;
+function reject(instancePath, keyword, params, data) {
+  lastErrors = [{ instancePath, keyword, params, data }];
+  return false;
+}
+function taken() {
+  const errors = lastErrors;
+  lastErrors = null;
+  return errors;
+}
 var embedded0 = ["connected", "disconnected", "error"];
 var embedded1 = ["ws", "polling"];
 var embedded2 = ["new", "resumed", "gap"];
@@ -136,11 +142,11 @@ function validate0(data, instancePath, strict, notices, knownType) {
       let data0, data1, data5, data6 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data5 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate0, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("connection" !== data0) {
-            return reject(validate0, instancePath + "/type", "const", { allowedValue: "connection" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "connection" }, data0);
           }
         } else {
         }
@@ -151,11 +157,11 @@ function validate0(data, instancePath, strict, notices, knownType) {
                 let data2, data3, data4 = data1.resume;
                 let missing1;
                 if ((data2 = data1.status) === void 0 && (missing1 = "status") || (data3 = data1.mode) === void 0 && (missing1 = "mode")) {
-                  return reject(validate0, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
+                  return reject(instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (typeof data2 !== "string") {
-                      return reject(validate0, instancePath + "/data/status", "type", { type: "string" }, data2);
+                      return reject(instancePath + "/data/status", "type", { type: "string" }, data2);
                     }
                     if (!(data2 === "connected" || data2 === "disconnected" || data2 === "error")) {
                       {
@@ -167,7 +173,7 @@ function validate0(data, instancePath, strict, notices, knownType) {
                   if (true) {
                     if (true) {
                       if (typeof data3 !== "string") {
-                        return reject(validate0, instancePath + "/data/mode", "type", { type: "string" }, data3);
+                        return reject(instancePath + "/data/mode", "type", { type: "string" }, data3);
                       }
                       if (!(data3 === "ws" || data3 === "polling")) {
                         {
@@ -179,7 +185,7 @@ function validate0(data, instancePath, strict, notices, knownType) {
                     if (true) {
                       if (data4 !== void 0) {
                         if (typeof data4 !== "string") {
-                          return reject(validate0, instancePath + "/data/resume", "type", { type: "string" }, data4);
+                          return reject(instancePath + "/data/resume", "type", { type: "string" }, data4);
                         }
                         if (!(data4 === "new" || data4 === "resumed" || data4 === "gap")) {
                           {
@@ -195,7 +201,7 @@ function validate0(data, instancePath, strict, notices, knownType) {
                   }
                 }
               } else {
-                return reject(validate0, instancePath + "/data", "type", { type: "object" }, data1);
+                return reject(instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -205,10 +211,10 @@ function validate0(data, instancePath, strict, notices, knownType) {
               if (true) {
                 if (typeof data5 === "string") {
                   if (!formats0(data5, false)) {
-                    return reject(validate0, instancePath + "/ts", "x-date-time", { format: "date-time" }, data5);
+                    return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data5);
                   }
                 } else {
-                  return reject(validate0, instancePath + "/ts", "type", { type: "string" }, data5);
+                  return reject(instancePath + "/ts", "type", { type: "string" }, data5);
                 }
               }
             } else {
@@ -218,10 +224,10 @@ function validate0(data, instancePath, strict, notices, knownType) {
                 if (true) {
                   if (typeof data6 === "string") {
                     if (!pattern0(data6)) {
-                      return reject(validate0, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data6);
+                      return reject(instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data6);
                     }
                   } else {
-                    return reject(validate0, instancePath + "/cursor", "type", { type: "string" }, data6);
+                    return reject(instancePath + "/cursor", "type", { type: "string" }, data6);
                   }
                 }
               } else {
@@ -234,11 +240,11 @@ function validate0(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate0, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate0.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -251,26 +257,26 @@ function validate1(data, instancePath, strict, notices, knownType) {
       let data0, data1;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.timestamp) === void 0 && (missing0 = "timestamp")) {
-        return reject(validate1, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("ping" !== data0) {
-            return reject(validate1, instancePath + "/type", "const", { allowedValue: "ping" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "ping" }, data0);
           }
         } else {
         }
         if (true) {
           if (true) {
             if (!Number.isInteger(data1)) {
-              return reject(validate1, instancePath + "/timestamp", "type", { type: "integer" }, data1);
+              return reject(instancePath + "/timestamp", "type", { type: "integer" }, data1);
             }
             if (true) {
               if (true) {
                 if (data1 > 864e13) {
-                  return reject(validate1, instancePath + "/timestamp", "maximum", { comparison: "<=", limit: 864e13 }, data1);
+                  return reject(instancePath + "/timestamp", "maximum", { comparison: "<=", limit: 864e13 }, data1);
                 } else {
                   if (data1 < 0) {
-                    return reject(validate1, instancePath + "/timestamp", "minimum", { comparison: ">=", limit: 0 }, data1);
+                    return reject(instancePath + "/timestamp", "minimum", { comparison: ">=", limit: 0 }, data1);
                   }
                 }
               }
@@ -283,11 +289,11 @@ function validate1(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate1, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate1.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -300,26 +306,26 @@ function validate2(data, instancePath, strict, notices, knownType) {
       let data0, data1;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.timestamp) === void 0 && (missing0 = "timestamp")) {
-        return reject(validate2, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("pong" !== data0) {
-            return reject(validate2, instancePath + "/type", "const", { allowedValue: "pong" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "pong" }, data0);
           }
         } else {
         }
         if (true) {
           if (true) {
             if (!Number.isInteger(data1)) {
-              return reject(validate2, instancePath + "/timestamp", "type", { type: "integer" }, data1);
+              return reject(instancePath + "/timestamp", "type", { type: "integer" }, data1);
             }
             if (true) {
               if (true) {
                 if (data1 > 864e13) {
-                  return reject(validate2, instancePath + "/timestamp", "maximum", { comparison: "<=", limit: 864e13 }, data1);
+                  return reject(instancePath + "/timestamp", "maximum", { comparison: "<=", limit: 864e13 }, data1);
                 } else {
                   if (data1 < 0) {
-                    return reject(validate2, instancePath + "/timestamp", "minimum", { comparison: ">=", limit: 0 }, data1);
+                    return reject(instancePath + "/timestamp", "minimum", { comparison: ">=", limit: 0 }, data1);
                   }
                 }
               }
@@ -332,11 +338,11 @@ function validate2(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate2, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate2.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -349,11 +355,11 @@ function validate3(data, instancePath, strict, notices, knownType) {
       let data0, data1, data14, data15 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data14 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate3, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("trades" !== data0) {
-            return reject(validate3, instancePath + "/type", "const", { allowedValue: "trades" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "trades" }, data0);
           }
         } else {
         }
@@ -364,16 +370,16 @@ function validate3(data, instancePath, strict, notices, knownType) {
                 let data2, data3, data4, data5, data6, data7, data8, data9, data10, data11, data12, data13;
                 let missing1;
                 if ((data2 = data1.id) === void 0 && (missing1 = "id") || (data3 = data1.bot_id) === void 0 && (missing1 = "bot_id") || (data4 = data1.platform) === void 0 && (missing1 = "platform") || (data5 = data1.symbol) === void 0 && (missing1 = "symbol") || (data6 = data1.side) === void 0 && (missing1 = "side") || (data7 = data1.quantity) === void 0 && (missing1 = "quantity") || (data8 = data1.price) === void 0 && (missing1 = "price") || (data9 = data1.total) === void 0 && (missing1 = "total") || (data10 = data1.fee) === void 0 && (missing1 = "fee") || (data11 = data1.status) === void 0 && (missing1 = "status") || (data12 = data1.pnl) === void 0 && (missing1 = "pnl") || (data13 = data1.timestamp) === void 0 && (missing1 = "timestamp")) {
-                  return reject(validate3, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
+                  return reject(instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          return reject(validate3, instancePath + "/data/id", "minLength", { limit: 1 }, data2);
+                          return reject(instancePath + "/data/id", "minLength", { limit: 1 }, data2);
                         }
                       } else {
-                        return reject(validate3, instancePath + "/data/id", "type", { type: "string" }, data2);
+                        return reject(instancePath + "/data/id", "type", { type: "string" }, data2);
                       }
                     }
                   } else {
@@ -383,10 +389,10 @@ function validate3(data, instancePath, strict, notices, knownType) {
                       if (true) {
                         if (typeof data3 === "string") {
                           if (data3.length < 1) {
-                            return reject(validate3, instancePath + "/data/bot_id", "minLength", { limit: 1 }, data3);
+                            return reject(instancePath + "/data/bot_id", "minLength", { limit: 1 }, data3);
                           }
                         } else {
-                          return reject(validate3, instancePath + "/data/bot_id", "type", { type: "string" }, data3);
+                          return reject(instancePath + "/data/bot_id", "type", { type: "string" }, data3);
                         }
                       }
                     } else {
@@ -394,7 +400,7 @@ function validate3(data, instancePath, strict, notices, knownType) {
                     if (true) {
                       if (true) {
                         if (typeof data4 !== "string") {
-                          return reject(validate3, instancePath + "/data/platform", "type", { type: "string" }, data4);
+                          return reject(instancePath + "/data/platform", "type", { type: "string" }, data4);
                         }
                         if (!(data4 === "luno" || data4 === "binance" || data4 === "kucoin" || data4 === "kraken" || data4 === "valr")) {
                           {
@@ -408,10 +414,10 @@ function validate3(data, instancePath, strict, notices, knownType) {
                           if (true) {
                             if (typeof data5 === "string") {
                               if (data5.length < 1) {
-                                return reject(validate3, instancePath + "/data/symbol", "minLength", { limit: 1 }, data5);
+                                return reject(instancePath + "/data/symbol", "minLength", { limit: 1 }, data5);
                               }
                             } else {
-                              return reject(validate3, instancePath + "/data/symbol", "type", { type: "string" }, data5);
+                              return reject(instancePath + "/data/symbol", "type", { type: "string" }, data5);
                             }
                           }
                         } else {
@@ -419,7 +425,7 @@ function validate3(data, instancePath, strict, notices, knownType) {
                         if (true) {
                           if (true) {
                             if (typeof data6 !== "string") {
-                              return reject(validate3, instancePath + "/data/side", "type", { type: "string" }, data6);
+                              return reject(instancePath + "/data/side", "type", { type: "string" }, data6);
                             }
                             if (!(data6 === "buy" || data6 === "sell")) {
                               {
@@ -433,10 +439,10 @@ function validate3(data, instancePath, strict, notices, knownType) {
                               if (true) {
                                 if (typeof data7 == "number" && isFinite(data7)) {
                                   if (data7 <= 0) {
-                                    return reject(validate3, instancePath + "/data/quantity", "exclusiveMinimum", { comparison: ">", limit: 0 }, data7);
+                                    return reject(instancePath + "/data/quantity", "exclusiveMinimum", { comparison: ">", limit: 0 }, data7);
                                   }
                                 } else {
-                                  return reject(validate3, instancePath + "/data/quantity", "type", { type: "number" }, data7);
+                                  return reject(instancePath + "/data/quantity", "type", { type: "number" }, data7);
                                 }
                               }
                             } else {
@@ -446,10 +452,10 @@ function validate3(data, instancePath, strict, notices, knownType) {
                                 if (true) {
                                   if (typeof data8 == "number" && isFinite(data8)) {
                                     if (data8 < 0) {
-                                      return reject(validate3, instancePath + "/data/price", "minimum", { comparison: ">=", limit: 0 }, data8);
+                                      return reject(instancePath + "/data/price", "minimum", { comparison: ">=", limit: 0 }, data8);
                                     }
                                   } else {
-                                    return reject(validate3, instancePath + "/data/price", "type", { type: "number" }, data8);
+                                    return reject(instancePath + "/data/price", "type", { type: "number" }, data8);
                                   }
                                 }
                               } else {
@@ -459,10 +465,10 @@ function validate3(data, instancePath, strict, notices, knownType) {
                                   if (true) {
                                     if (typeof data9 == "number" && isFinite(data9)) {
                                       if (data9 < 0) {
-                                        return reject(validate3, instancePath + "/data/total", "minimum", { comparison: ">=", limit: 0 }, data9);
+                                        return reject(instancePath + "/data/total", "minimum", { comparison: ">=", limit: 0 }, data9);
                                       }
                                     } else {
-                                      return reject(validate3, instancePath + "/data/total", "type", { type: "number" }, data9);
+                                      return reject(instancePath + "/data/total", "type", { type: "number" }, data9);
                                     }
                                   }
                                 } else {
@@ -470,14 +476,14 @@ function validate3(data, instancePath, strict, notices, knownType) {
                                 if (true) {
                                   if (true) {
                                     if (!(typeof data10 == "number" && isFinite(data10))) {
-                                      return reject(validate3, instancePath + "/data/fee", "type", { type: "number" }, data10);
+                                      return reject(instancePath + "/data/fee", "type", { type: "number" }, data10);
                                     }
                                   } else {
                                   }
                                   if (true) {
                                     if (true) {
                                       if (typeof data11 !== "string") {
-                                        return reject(validate3, instancePath + "/data/status", "type", { type: "string" }, data11);
+                                        return reject(instancePath + "/data/status", "type", { type: "string" }, data11);
                                       }
                                       if (!(data11 === "pending" || data11 === "filled" || data11 === "cancelled" || data11 === "failed")) {
                                         {
@@ -489,7 +495,7 @@ function validate3(data, instancePath, strict, notices, knownType) {
                                     if (true) {
                                       if (true) {
                                         if (!(typeof data12 == "number" && isFinite(data12)) && data12 !== null) {
-                                          return reject(validate3, instancePath + "/data/pnl", "type", { type: embedded6 }, data12);
+                                          return reject(instancePath + "/data/pnl", "type", { type: embedded6 }, data12);
                                         }
                                       } else {
                                       }
@@ -498,10 +504,10 @@ function validate3(data, instancePath, strict, notices, knownType) {
                                           if (true) {
                                             if (typeof data13 === "string") {
                                               if (!formats0(data13, false)) {
-                                                return reject(validate3, instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data13);
+                                                return reject(instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data13);
                                               }
                                             } else {
-                                              return reject(validate3, instancePath + "/data/timestamp", "type", { type: "string" }, data13);
+                                              return reject(instancePath + "/data/timestamp", "type", { type: "string" }, data13);
                                             }
                                           }
                                         } else {
@@ -522,7 +528,7 @@ function validate3(data, instancePath, strict, notices, knownType) {
                   }
                 }
               } else {
-                return reject(validate3, instancePath + "/data", "type", { type: "object" }, data1);
+                return reject(instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -532,10 +538,10 @@ function validate3(data, instancePath, strict, notices, knownType) {
               if (true) {
                 if (typeof data14 === "string") {
                   if (!formats0(data14, false)) {
-                    return reject(validate3, instancePath + "/ts", "x-date-time", { format: "date-time" }, data14);
+                    return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data14);
                   }
                 } else {
-                  return reject(validate3, instancePath + "/ts", "type", { type: "string" }, data14);
+                  return reject(instancePath + "/ts", "type", { type: "string" }, data14);
                 }
               }
             } else {
@@ -545,10 +551,10 @@ function validate3(data, instancePath, strict, notices, knownType) {
                 if (true) {
                   if (typeof data15 === "string") {
                     if (!pattern0(data15)) {
-                      return reject(validate3, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data15);
+                      return reject(instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data15);
                     }
                   } else {
-                    return reject(validate3, instancePath + "/cursor", "type", { type: "string" }, data15);
+                    return reject(instancePath + "/cursor", "type", { type: "string" }, data15);
                   }
                 }
               } else {
@@ -561,11 +567,11 @@ function validate3(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate3, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate3.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -578,11 +584,11 @@ function validate4(data, instancePath, strict, notices, knownType) {
       let data0, data1, data14, data15 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data14 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate4, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("bots" !== data0) {
-            return reject(validate4, instancePath + "/type", "const", { allowedValue: "bots" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "bots" }, data0);
           }
         } else {
         }
@@ -593,16 +599,16 @@ function validate4(data, instancePath, strict, notices, knownType) {
                 let data2, data3, data4, data5, data6, data7, data8, data9, data10, data11, data12, data13;
                 let missing1;
                 if ((data2 = data1.id) === void 0 && (missing1 = "id") || (data3 = data1.name) === void 0 && (missing1 = "name") || (data4 = data1.platform) === void 0 && (missing1 = "platform") || (data5 = data1.symbol) === void 0 && (missing1 = "symbol") || (data6 = data1.status) === void 0 && (missing1 = "status") || (data7 = data1.trading_mode) === void 0 && (missing1 = "trading_mode") || (data8 = data1.risk_mode) === void 0 && (missing1 = "risk_mode") || (data9 = data1.capital) === void 0 && (missing1 = "capital") || (data10 = data1.pnl) === void 0 && (missing1 = "pnl") || (data11 = data1.trades_count) === void 0 && (missing1 = "trades_count") || (data12 = data1.win_rate) === void 0 && (missing1 = "win_rate") || (data13 = data1.last_trade) === void 0 && (missing1 = "last_trade")) {
-                  return reject(validate4, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
+                  return reject(instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          return reject(validate4, instancePath + "/data/id", "minLength", { limit: 1 }, data2);
+                          return reject(instancePath + "/data/id", "minLength", { limit: 1 }, data2);
                         }
                       } else {
-                        return reject(validate4, instancePath + "/data/id", "type", { type: "string" }, data2);
+                        return reject(instancePath + "/data/id", "type", { type: "string" }, data2);
                       }
                     }
                   } else {
@@ -610,14 +616,14 @@ function validate4(data, instancePath, strict, notices, knownType) {
                   if (true) {
                     if (true) {
                       if (typeof data3 !== "string") {
-                        return reject(validate4, instancePath + "/data/name", "type", { type: "string" }, data3);
+                        return reject(instancePath + "/data/name", "type", { type: "string" }, data3);
                       }
                     } else {
                     }
                     if (true) {
                       if (true) {
                         if (typeof data4 !== "string") {
-                          return reject(validate4, instancePath + "/data/platform", "type", { type: "string" }, data4);
+                          return reject(instancePath + "/data/platform", "type", { type: "string" }, data4);
                         }
                         if (!(data4 === "luno" || data4 === "binance" || data4 === "kucoin" || data4 === "kraken" || data4 === "valr")) {
                           {
@@ -631,10 +637,10 @@ function validate4(data, instancePath, strict, notices, knownType) {
                           if (true) {
                             if (typeof data5 === "string") {
                               if (data5.length < 1) {
-                                return reject(validate4, instancePath + "/data/symbol", "minLength", { limit: 1 }, data5);
+                                return reject(instancePath + "/data/symbol", "minLength", { limit: 1 }, data5);
                               }
                             } else {
-                              return reject(validate4, instancePath + "/data/symbol", "type", { type: "string" }, data5);
+                              return reject(instancePath + "/data/symbol", "type", { type: "string" }, data5);
                             }
                           }
                         } else {
@@ -642,7 +648,7 @@ function validate4(data, instancePath, strict, notices, knownType) {
                         if (true) {
                           if (true) {
                             if (typeof data6 !== "string") {
-                              return reject(validate4, instancePath + "/data/status", "type", { type: "string" }, data6);
+                              return reject(instancePath + "/data/status", "type", { type: "string" }, data6);
                             }
                             if (!(data6 === "running" || data6 === "stopped" || data6 === "paused" || data6 === "error")) {
                               {
@@ -654,7 +660,7 @@ function validate4(data, instancePath, strict, notices, knownType) {
                           if (true) {
                             if (true) {
                               if (typeof data7 !== "string") {
-                                return reject(validate4, instancePath + "/data/trading_mode", "type", { type: "string" }, data7);
+                                return reject(instancePath + "/data/trading_mode", "type", { type: "string" }, data7);
                               }
                               if (!(data7 === "paper" || data7 === "live")) {
                                 {
@@ -666,7 +672,7 @@ function validate4(data, instancePath, strict, notices, knownType) {
                             if (true) {
                               if (true) {
                                 if (typeof data8 !== "string") {
-                                  return reject(validate4, instancePath + "/data/risk_mode", "type", { type: "string" }, data8);
+                                  return reject(instancePath + "/data/risk_mode", "type", { type: "string" }, data8);
                                 }
                                 if (!(data8 === "conservative" || data8 === "moderate" || data8 === "aggressive")) {
                                   {
@@ -680,10 +686,10 @@ function validate4(data, instancePath, strict, notices, knownType) {
                                   if (true) {
                                     if (typeof data9 == "number" && isFinite(data9)) {
                                       if (data9 < 0) {
-                                        return reject(validate4, instancePath + "/data/capital", "minimum", { comparison: ">=", limit: 0 }, data9);
+                                        return reject(instancePath + "/data/capital", "minimum", { comparison: ">=", limit: 0 }, data9);
                                       }
                                     } else {
-                                      return reject(validate4, instancePath + "/data/capital", "type", { type: "number" }, data9);
+                                      return reject(instancePath + "/data/capital", "type", { type: "number" }, data9);
                                     }
                                   }
                                 } else {
@@ -691,19 +697,19 @@ function validate4(data, instancePath, strict, notices, knownType) {
                                 if (true) {
                                   if (true) {
                                     if (!(typeof data10 == "number" && isFinite(data10))) {
-                                      return reject(validate4, instancePath + "/data/pnl", "type", { type: "number" }, data10);
+                                      return reject(instancePath + "/data/pnl", "type", { type: "number" }, data10);
                                     }
                                   } else {
                                   }
                                   if (true) {
                                     if (true) {
                                       if (!Number.isInteger(data11)) {
-                                        return reject(validate4, instancePath + "/data/trades_count", "type", { type: "integer" }, data11);
+                                        return reject(instancePath + "/data/trades_count", "type", { type: "integer" }, data11);
                                       }
                                       if (true) {
                                         if (true) {
                                           if (data11 < 0) {
-                                            return reject(validate4, instancePath + "/data/trades_count", "minimum", { comparison: ">=", limit: 0 }, data11);
+                                            return reject(instancePath + "/data/trades_count", "minimum", { comparison: ">=", limit: 0 }, data11);
                                           }
                                         }
                                       }
@@ -714,14 +720,14 @@ function validate4(data, instancePath, strict, notices, knownType) {
                                         if (true) {
                                           if (typeof data12 == "number" && isFinite(data12)) {
                                             if (data12 > 1) {
-                                              return reject(validate4, instancePath + "/data/win_rate", "maximum", { comparison: "<=", limit: 1 }, data12);
+                                              return reject(instancePath + "/data/win_rate", "maximum", { comparison: "<=", limit: 1 }, data12);
                                             } else {
                                               if (data12 < 0) {
-                                                return reject(validate4, instancePath + "/data/win_rate", "minimum", { comparison: ">=", limit: 0 }, data12);
+                                                return reject(instancePath + "/data/win_rate", "minimum", { comparison: ">=", limit: 0 }, data12);
                                               }
                                             }
                                           } else {
-                                            return reject(validate4, instancePath + "/data/win_rate", "type", { type: "number" }, data12);
+                                            return reject(instancePath + "/data/win_rate", "type", { type: "number" }, data12);
                                           }
                                         }
                                       } else {
@@ -729,12 +735,12 @@ function validate4(data, instancePath, strict, notices, knownType) {
                                       if (true) {
                                         if (true) {
                                           if (typeof data13 !== "string" && data13 !== null) {
-                                            return reject(validate4, instancePath + "/data/last_trade", "type", { type: embedded10 }, data13);
+                                            return reject(instancePath + "/data/last_trade", "type", { type: embedded10 }, data13);
                                           }
                                           if (true) {
                                             if (typeof data13 === "string") {
                                               if (!formats0(data13, false)) {
-                                                return reject(validate4, instancePath + "/data/last_trade", "x-date-time", { format: "date-time" }, data13);
+                                                return reject(instancePath + "/data/last_trade", "x-date-time", { format: "date-time" }, data13);
                                               }
                                             }
                                           }
@@ -756,7 +762,7 @@ function validate4(data, instancePath, strict, notices, knownType) {
                   }
                 }
               } else {
-                return reject(validate4, instancePath + "/data", "type", { type: "object" }, data1);
+                return reject(instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -766,10 +772,10 @@ function validate4(data, instancePath, strict, notices, knownType) {
               if (true) {
                 if (typeof data14 === "string") {
                   if (!formats0(data14, false)) {
-                    return reject(validate4, instancePath + "/ts", "x-date-time", { format: "date-time" }, data14);
+                    return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data14);
                   }
                 } else {
-                  return reject(validate4, instancePath + "/ts", "type", { type: "string" }, data14);
+                  return reject(instancePath + "/ts", "type", { type: "string" }, data14);
                 }
               }
             } else {
@@ -779,10 +785,10 @@ function validate4(data, instancePath, strict, notices, knownType) {
                 if (true) {
                   if (typeof data15 === "string") {
                     if (!pattern0(data15)) {
-                      return reject(validate4, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data15);
+                      return reject(instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data15);
                     }
                   } else {
-                    return reject(validate4, instancePath + "/cursor", "type", { type: "string" }, data15);
+                    return reject(instancePath + "/cursor", "type", { type: "string" }, data15);
                   }
                 }
               } else {
@@ -795,11 +801,11 @@ function validate4(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate4, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate4.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -812,11 +818,11 @@ function validate5(data, instancePath, strict, notices, knownType) {
       let data0, data1, data9, data10 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data9 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate5, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("balances" !== data0) {
-            return reject(validate5, instancePath + "/type", "const", { allowedValue: "balances" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "balances" }, data0);
           }
         } else {
         }
@@ -827,11 +833,11 @@ function validate5(data, instancePath, strict, notices, knownType) {
                 let data2, data3, data8;
                 let missing1;
                 if ((data2 = data1.platform) === void 0 && (missing1 = "platform") || (data3 = data1.balances) === void 0 && (missing1 = "balances") || (data8 = data1.total_value_zar) === void 0 && (missing1 = "total_value_zar")) {
-                  return reject(validate5, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
+                  return reject(instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (typeof data2 !== "string") {
-                      return reject(validate5, instancePath + "/data/platform", "type", { type: "string" }, data2);
+                      return reject(instancePath + "/data/platform", "type", { type: "string" }, data2);
                     }
                     if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr" || data2 === "all")) {
                       {
@@ -851,16 +857,16 @@ function validate5(data, instancePath, strict, notices, knownType) {
                                 let data5, data6, data7;
                                 let missing2;
                                 if ((data5 = data4.free) === void 0 && (missing2 = "free") || (data6 = data4.locked) === void 0 && (missing2 = "locked") || (data7 = data4.total) === void 0 && (missing2 = "total")) {
-                                  return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "required", { missingProperty: missing2 }, data4);
+                                  return reject(instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "required", { missingProperty: missing2 }, data4);
                                 } else {
                                   if (true) {
                                     if (true) {
                                       if (typeof data5 == "number" && isFinite(data5)) {
                                         if (data5 < 0) {
-                                          return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", "minimum", { comparison: ">=", limit: 0 }, data5);
+                                          return reject(instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", "minimum", { comparison: ">=", limit: 0 }, data5);
                                         }
                                       } else {
-                                        return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", "type", { type: "number" }, data5);
+                                        return reject(instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", "type", { type: "number" }, data5);
                                       }
                                     }
                                   } else {
@@ -870,10 +876,10 @@ function validate5(data, instancePath, strict, notices, knownType) {
                                       if (true) {
                                         if (typeof data6 == "number" && isFinite(data6)) {
                                           if (data6 < 0) {
-                                            return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", "minimum", { comparison: ">=", limit: 0 }, data6);
+                                            return reject(instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", "minimum", { comparison: ">=", limit: 0 }, data6);
                                           }
                                         } else {
-                                          return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", "type", { type: "number" }, data6);
+                                          return reject(instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", "type", { type: "number" }, data6);
                                         }
                                       }
                                     } else {
@@ -883,10 +889,10 @@ function validate5(data, instancePath, strict, notices, knownType) {
                                         if (true) {
                                           if (typeof data7 == "number" && isFinite(data7)) {
                                             if (data7 < 0) {
-                                              return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", "minimum", { comparison: ">=", limit: 0 }, data7);
+                                              return reject(instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", "minimum", { comparison: ">=", limit: 0 }, data7);
                                             }
                                           } else {
-                                            return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", "type", { type: "number" }, data7);
+                                            return reject(instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", "type", { type: "number" }, data7);
                                           }
                                         }
                                       } else {
@@ -898,7 +904,7 @@ function validate5(data, instancePath, strict, notices, knownType) {
                                   }
                                 }
                               } else {
-                                return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "type", { type: "object" }, data4);
+                                return reject(instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "type", { type: "object" }, data4);
                               }
                             }
                             if (false) {
@@ -906,7 +912,7 @@ function validate5(data, instancePath, strict, notices, knownType) {
                             }
                           }
                         } else {
-                          return reject(validate5, instancePath + "/data/balances", "type", { type: "object" }, data3);
+                          return reject(instancePath + "/data/balances", "type", { type: "object" }, data3);
                         }
                       }
                     } else {
@@ -916,10 +922,10 @@ function validate5(data, instancePath, strict, notices, knownType) {
                         if (true) {
                           if (typeof data8 == "number" && isFinite(data8)) {
                             if (data8 < 0) {
-                              return reject(validate5, instancePath + "/data/total_value_zar", "minimum", { comparison: ">=", limit: 0 }, data8);
+                              return reject(instancePath + "/data/total_value_zar", "minimum", { comparison: ">=", limit: 0 }, data8);
                             }
                           } else {
-                            return reject(validate5, instancePath + "/data/total_value_zar", "type", { type: "number" }, data8);
+                            return reject(instancePath + "/data/total_value_zar", "type", { type: "number" }, data8);
                           }
                         }
                       } else {
@@ -931,7 +937,7 @@ function validate5(data, instancePath, strict, notices, knownType) {
                   }
                 }
               } else {
-                return reject(validate5, instancePath + "/data", "type", { type: "object" }, data1);
+                return reject(instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -941,10 +947,10 @@ function validate5(data, instancePath, strict, notices, knownType) {
               if (true) {
                 if (typeof data9 === "string") {
                   if (!formats0(data9, false)) {
-                    return reject(validate5, instancePath + "/ts", "x-date-time", { format: "date-time" }, data9);
+                    return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data9);
                   }
                 } else {
-                  return reject(validate5, instancePath + "/ts", "type", { type: "string" }, data9);
+                  return reject(instancePath + "/ts", "type", { type: "string" }, data9);
                 }
               }
             } else {
@@ -954,10 +960,10 @@ function validate5(data, instancePath, strict, notices, knownType) {
                 if (true) {
                   if (typeof data10 === "string") {
                     if (!pattern0(data10)) {
-                      return reject(validate5, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data10);
+                      return reject(instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data10);
                     }
                   } else {
-                    return reject(validate5, instancePath + "/cursor", "type", { type: "string" }, data10);
+                    return reject(instancePath + "/cursor", "type", { type: "string" }, data10);
                   }
                 }
               } else {
@@ -970,11 +976,11 @@ function validate5(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate5, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate5.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -987,11 +993,11 @@ function validate6(data, instancePath, strict, notices, knownType) {
       let data0, data1, data27, data28 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data27 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate6, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("decisions" !== data0) {
-            return reject(validate6, instancePath + "/type", "const", { allowedValue: "decisions" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "decisions" }, data0);
           }
         } else {
         }
@@ -1002,16 +1008,16 @@ function validate6(data, instancePath, strict, notices, knownType) {
                 let data2, data3, data4, data5, data6, data7, data8, data9, data14, data15, data19, data23, data26;
                 let missing1;
                 if ((data2 = data1.id) === void 0 && (missing1 = "id") || (data3 = data1.bot_id) === void 0 && (missing1 = "bot_id") || (data4 = data1.symbol) === void 0 && (missing1 = "symbol") || (data5 = data1.platform) === void 0 && (missing1 = "platform") || (data6 = data1.decision) === void 0 && (missing1 = "decision") || (data7 = data1.confidence) === void 0 && (missing1 = "confidence") || (data8 = data1.reasoning) === void 0 && (missing1 = "reasoning") || (data9 = data1.market_data) === void 0 && (missing1 = "market_data") || (data14 = data1.regime_state) === void 0 && (missing1 = "regime_state") || (data15 = data1.component_scores) === void 0 && (missing1 = "component_scores") || (data19 = data1.sizing) === void 0 && (missing1 = "sizing") || (data23 = data1.stops) === void 0 && (missing1 = "stops") || (data26 = data1.timestamp) === void 0 && (missing1 = "timestamp")) {
-                  return reject(validate6, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
+                  return reject(instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          return reject(validate6, instancePath + "/data/id", "minLength", { limit: 1 }, data2);
+                          return reject(instancePath + "/data/id", "minLength", { limit: 1 }, data2);
                         }
                       } else {
-                        return reject(validate6, instancePath + "/data/id", "type", { type: "string" }, data2);
+                        return reject(instancePath + "/data/id", "type", { type: "string" }, data2);
                       }
                     }
                   } else {
@@ -1021,10 +1027,10 @@ function validate6(data, instancePath, strict, notices, knownType) {
                       if (true) {
                         if (typeof data3 === "string") {
                           if (data3.length < 1) {
-                            return reject(validate6, instancePath + "/data/bot_id", "minLength", { limit: 1 }, data3);
+                            return reject(instancePath + "/data/bot_id", "minLength", { limit: 1 }, data3);
                           }
                         } else {
-                          return reject(validate6, instancePath + "/data/bot_id", "type", { type: "string" }, data3);
+                          return reject(instancePath + "/data/bot_id", "type", { type: "string" }, data3);
                         }
                       }
                     } else {
@@ -1034,10 +1040,10 @@ function validate6(data, instancePath, strict, notices, knownType) {
                         if (true) {
                           if (typeof data4 === "string") {
                             if (data4.length < 1) {
-                              return reject(validate6, instancePath + "/data/symbol", "minLength", { limit: 1 }, data4);
+                              return reject(instancePath + "/data/symbol", "minLength", { limit: 1 }, data4);
                             }
                           } else {
-                            return reject(validate6, instancePath + "/data/symbol", "type", { type: "string" }, data4);
+                            return reject(instancePath + "/data/symbol", "type", { type: "string" }, data4);
                           }
                         }
                       } else {
@@ -1045,7 +1051,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                       if (true) {
                         if (true) {
                           if (typeof data5 !== "string") {
-                            return reject(validate6, instancePath + "/data/platform", "type", { type: "string" }, data5);
+                            return reject(instancePath + "/data/platform", "type", { type: "string" }, data5);
                           }
                           if (!(data5 === "luno" || data5 === "binance" || data5 === "kucoin" || data5 === "kraken" || data5 === "valr")) {
                             {
@@ -1057,7 +1063,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                         if (true) {
                           if (true) {
                             if (typeof data6 !== "string") {
-                              return reject(validate6, instancePath + "/data/decision", "type", { type: "string" }, data6);
+                              return reject(instancePath + "/data/decision", "type", { type: "string" }, data6);
                             }
                             if (!(data6 === "buy" || data6 === "sell" || data6 === "hold")) {
                               {
@@ -1071,14 +1077,14 @@ function validate6(data, instancePath, strict, notices, knownType) {
                               if (true) {
                                 if (typeof data7 == "number" && isFinite(data7)) {
                                   if (data7 > 1) {
-                                    return reject(validate6, instancePath + "/data/confidence", "maximum", { comparison: "<=", limit: 1 }, data7);
+                                    return reject(instancePath + "/data/confidence", "maximum", { comparison: "<=", limit: 1 }, data7);
                                   } else {
                                     if (data7 < 0) {
-                                      return reject(validate6, instancePath + "/data/confidence", "minimum", { comparison: ">=", limit: 0 }, data7);
+                                      return reject(instancePath + "/data/confidence", "minimum", { comparison: ">=", limit: 0 }, data7);
                                     }
                                   }
                                 } else {
-                                  return reject(validate6, instancePath + "/data/confidence", "type", { type: "number" }, data7);
+                                  return reject(instancePath + "/data/confidence", "type", { type: "number" }, data7);
                                 }
                               }
                             } else {
@@ -1086,7 +1092,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                             if (true) {
                               if (true) {
                                 if (typeof data8 !== "string") {
-                                  return reject(validate6, instancePath + "/data/reasoning", "type", { type: "string" }, data8);
+                                  return reject(instancePath + "/data/reasoning", "type", { type: "string" }, data8);
                                 }
                               } else {
                               }
@@ -1097,16 +1103,16 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                       let data10, data11, data12, data13;
                                       let missing2;
                                       if ((data10 = data9.price) === void 0 && (missing2 = "price") || (data11 = data9.volume_24h) === void 0 && (missing2 = "volume_24h") || (data12 = data9.rsi) === void 0 && (missing2 = "rsi") || (data13 = data9.macd) === void 0 && (missing2 = "macd")) {
-                                        return reject(validate6, instancePath + "/data/market_data", "required", { missingProperty: missing2 }, data9);
+                                        return reject(instancePath + "/data/market_data", "required", { missingProperty: missing2 }, data9);
                                       } else {
                                         if (true) {
                                           if (true) {
                                             if (typeof data10 == "number" && isFinite(data10)) {
                                               if (data10 < 0) {
-                                                return reject(validate6, instancePath + "/data/market_data/price", "minimum", { comparison: ">=", limit: 0 }, data10);
+                                                return reject(instancePath + "/data/market_data/price", "minimum", { comparison: ">=", limit: 0 }, data10);
                                               }
                                             } else {
-                                              return reject(validate6, instancePath + "/data/market_data/price", "type", { type: "number" }, data10);
+                                              return reject(instancePath + "/data/market_data/price", "type", { type: "number" }, data10);
                                             }
                                           }
                                         } else {
@@ -1116,10 +1122,10 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                             if (true) {
                                               if (typeof data11 == "number" && isFinite(data11)) {
                                                 if (data11 < 0) {
-                                                  return reject(validate6, instancePath + "/data/market_data/volume_24h", "minimum", { comparison: ">=", limit: 0 }, data11);
+                                                  return reject(instancePath + "/data/market_data/volume_24h", "minimum", { comparison: ">=", limit: 0 }, data11);
                                                 }
                                               } else {
-                                                return reject(validate6, instancePath + "/data/market_data/volume_24h", "type", { type: "number" }, data11);
+                                                return reject(instancePath + "/data/market_data/volume_24h", "type", { type: "number" }, data11);
                                               }
                                             }
                                           } else {
@@ -1127,15 +1133,15 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                           if (true) {
                                             if (true) {
                                               if (!(typeof data12 == "number" && isFinite(data12)) && data12 !== null) {
-                                                return reject(validate6, instancePath + "/data/market_data/rsi", "type", { type: embedded6 }, data12);
+                                                return reject(instancePath + "/data/market_data/rsi", "type", { type: embedded6 }, data12);
                                               }
                                               if (true) {
                                                 if (typeof data12 == "number" && isFinite(data12)) {
                                                   if (data12 > 100) {
-                                                    return reject(validate6, instancePath + "/data/market_data/rsi", "maximum", { comparison: "<=", limit: 100 }, data12);
+                                                    return reject(instancePath + "/data/market_data/rsi", "maximum", { comparison: "<=", limit: 100 }, data12);
                                                   } else {
                                                     if (data12 < 0) {
-                                                      return reject(validate6, instancePath + "/data/market_data/rsi", "minimum", { comparison: ">=", limit: 0 }, data12);
+                                                      return reject(instancePath + "/data/market_data/rsi", "minimum", { comparison: ">=", limit: 0 }, data12);
                                                     }
                                                   }
                                                 }
@@ -1145,7 +1151,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                             if (true) {
                                               if (true) {
                                                 if (typeof data13 !== "string" && data13 !== null) {
-                                                  return reject(validate6, instancePath + "/data/market_data/macd", "type", { type: embedded10 }, data13);
+                                                  return reject(instancePath + "/data/market_data/macd", "type", { type: embedded10 }, data13);
                                                 }
                                               } else {
                                               }
@@ -1157,7 +1163,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                         }
                                       }
                                     } else {
-                                      return reject(validate6, instancePath + "/data/market_data", "type", { type: "object" }, data9);
+                                      return reject(instancePath + "/data/market_data", "type", { type: "object" }, data9);
                                     }
                                   }
                                 } else {
@@ -1165,7 +1171,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                 if (true) {
                                   if (true) {
                                     if (typeof data14 !== "string") {
-                                      return reject(validate6, instancePath + "/data/regime_state", "type", { type: "string" }, data14);
+                                      return reject(instancePath + "/data/regime_state", "type", { type: "string" }, data14);
                                     }
                                   } else {
                                   }
@@ -1178,14 +1184,14 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                             if (true) {
                                               if (typeof data16 == "number" && isFinite(data16)) {
                                                 if (data16 > 1) {
-                                                  return reject(validate6, instancePath + "/data/component_scores/technical", "maximum", { comparison: "<=", limit: 1 }, data16);
+                                                  return reject(instancePath + "/data/component_scores/technical", "maximum", { comparison: "<=", limit: 1 }, data16);
                                                 } else {
                                                   if (data16 < 0) {
-                                                    return reject(validate6, instancePath + "/data/component_scores/technical", "minimum", { comparison: ">=", limit: 0 }, data16);
+                                                    return reject(instancePath + "/data/component_scores/technical", "minimum", { comparison: ">=", limit: 0 }, data16);
                                                   }
                                                 }
                                               } else {
-                                                return reject(validate6, instancePath + "/data/component_scores/technical", "type", { type: "number" }, data16);
+                                                return reject(instancePath + "/data/component_scores/technical", "type", { type: "number" }, data16);
                                               }
                                             }
                                           } else {
@@ -1195,14 +1201,14 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                               if (true) {
                                                 if (typeof data17 == "number" && isFinite(data17)) {
                                                   if (data17 > 1) {
-                                                    return reject(validate6, instancePath + "/data/component_scores/sentiment", "maximum", { comparison: "<=", limit: 1 }, data17);
+                                                    return reject(instancePath + "/data/component_scores/sentiment", "maximum", { comparison: "<=", limit: 1 }, data17);
                                                   } else {
                                                     if (data17 < 0) {
-                                                      return reject(validate6, instancePath + "/data/component_scores/sentiment", "minimum", { comparison: ">=", limit: 0 }, data17);
+                                                      return reject(instancePath + "/data/component_scores/sentiment", "minimum", { comparison: ">=", limit: 0 }, data17);
                                                     }
                                                   }
                                                 } else {
-                                                  return reject(validate6, instancePath + "/data/component_scores/sentiment", "type", { type: "number" }, data17);
+                                                  return reject(instancePath + "/data/component_scores/sentiment", "type", { type: "number" }, data17);
                                                 }
                                               }
                                             } else {
@@ -1212,14 +1218,14 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                                 if (true) {
                                                   if (typeof data18 == "number" && isFinite(data18)) {
                                                     if (data18 > 1) {
-                                                      return reject(validate6, instancePath + "/data/component_scores/risk", "maximum", { comparison: "<=", limit: 1 }, data18);
+                                                      return reject(instancePath + "/data/component_scores/risk", "maximum", { comparison: "<=", limit: 1 }, data18);
                                                     } else {
                                                       if (data18 < 0) {
-                                                        return reject(validate6, instancePath + "/data/component_scores/risk", "minimum", { comparison: ">=", limit: 0 }, data18);
+                                                        return reject(instancePath + "/data/component_scores/risk", "minimum", { comparison: ">=", limit: 0 }, data18);
                                                       }
                                                     }
                                                   } else {
-                                                    return reject(validate6, instancePath + "/data/component_scores/risk", "type", { type: "number" }, data18);
+                                                    return reject(instancePath + "/data/component_scores/risk", "type", { type: "number" }, data18);
                                                   }
                                                 }
                                               } else {
@@ -1230,7 +1236,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                             }
                                           }
                                         } else {
-                                          return reject(validate6, instancePath + "/data/component_scores", "type", { type: "object" }, data15);
+                                          return reject(instancePath + "/data/component_scores", "type", { type: "object" }, data15);
                                         }
                                       }
                                     } else {
@@ -1238,23 +1244,23 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                     if (true) {
                                       if (true) {
                                         if (data19 !== null && (typeof data19 != "object" || Array.isArray(data19))) {
-                                          return reject(validate6, instancePath + "/data/sizing", "x-nullable-object", { type: "object,null" }, data19);
+                                          return reject(instancePath + "/data/sizing", "x-nullable-object", { type: "object,null" }, data19);
                                         }
                                         if (true) {
                                           if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
                                             let data20, data21, data22;
                                             let missing3;
                                             if ((data20 = data19.quantity) === void 0 && (missing3 = "quantity") || (data21 = data19.capital) === void 0 && (missing3 = "capital") || (data22 = data19.risk_per_trade) === void 0 && (missing3 = "risk_per_trade")) {
-                                              return reject(validate6, instancePath + "/data/sizing", "required", { missingProperty: missing3 }, data19);
+                                              return reject(instancePath + "/data/sizing", "required", { missingProperty: missing3 }, data19);
                                             } else {
                                               if (true) {
                                                 if (true) {
                                                   if (typeof data20 == "number" && isFinite(data20)) {
                                                     if (data20 < 0) {
-                                                      return reject(validate6, instancePath + "/data/sizing/quantity", "minimum", { comparison: ">=", limit: 0 }, data20);
+                                                      return reject(instancePath + "/data/sizing/quantity", "minimum", { comparison: ">=", limit: 0 }, data20);
                                                     }
                                                   } else {
-                                                    return reject(validate6, instancePath + "/data/sizing/quantity", "type", { type: "number" }, data20);
+                                                    return reject(instancePath + "/data/sizing/quantity", "type", { type: "number" }, data20);
                                                   }
                                                 }
                                               } else {
@@ -1264,10 +1270,10 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                                   if (true) {
                                                     if (typeof data21 == "number" && isFinite(data21)) {
                                                       if (data21 < 0) {
-                                                        return reject(validate6, instancePath + "/data/sizing/capital", "minimum", { comparison: ">=", limit: 0 }, data21);
+                                                        return reject(instancePath + "/data/sizing/capital", "minimum", { comparison: ">=", limit: 0 }, data21);
                                                       }
                                                     } else {
-                                                      return reject(validate6, instancePath + "/data/sizing/capital", "type", { type: "number" }, data21);
+                                                      return reject(instancePath + "/data/sizing/capital", "type", { type: "number" }, data21);
                                                     }
                                                   }
                                                 } else {
@@ -1277,14 +1283,14 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                                     if (true) {
                                                       if (typeof data22 == "number" && isFinite(data22)) {
                                                         if (data22 > 1) {
-                                                          return reject(validate6, instancePath + "/data/sizing/risk_per_trade", "maximum", { comparison: "<=", limit: 1 }, data22);
+                                                          return reject(instancePath + "/data/sizing/risk_per_trade", "maximum", { comparison: "<=", limit: 1 }, data22);
                                                         } else {
                                                           if (data22 < 0) {
-                                                            return reject(validate6, instancePath + "/data/sizing/risk_per_trade", "minimum", { comparison: ">=", limit: 0 }, data22);
+                                                            return reject(instancePath + "/data/sizing/risk_per_trade", "minimum", { comparison: ">=", limit: 0 }, data22);
                                                           }
                                                         }
                                                       } else {
-                                                        return reject(validate6, instancePath + "/data/sizing/risk_per_trade", "type", { type: "number" }, data22);
+                                                        return reject(instancePath + "/data/sizing/risk_per_trade", "type", { type: "number" }, data22);
                                                       }
                                                     }
                                                   } else {
@@ -1302,23 +1308,23 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                       if (true) {
                                         if (true) {
                                           if (data23 !== null && (typeof data23 != "object" || Array.isArray(data23))) {
-                                            return reject(validate6, instancePath + "/data/stops", "x-nullable-object", { type: "object,null" }, data23);
+                                            return reject(instancePath + "/data/stops", "x-nullable-object", { type: "object,null" }, data23);
                                           }
                                           if (true) {
                                             if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
                                               let data24, data25;
                                               let missing4;
                                               if ((data24 = data23.stop_loss) === void 0 && (missing4 = "stop_loss") || (data25 = data23.take_profit) === void 0 && (missing4 = "take_profit")) {
-                                                return reject(validate6, instancePath + "/data/stops", "required", { missingProperty: missing4 }, data23);
+                                                return reject(instancePath + "/data/stops", "required", { missingProperty: missing4 }, data23);
                                               } else {
                                                 if (true) {
                                                   if (!(typeof data24 == "number" && isFinite(data24)) && data24 !== null) {
-                                                    return reject(validate6, instancePath + "/data/stops/stop_loss", "type", { type: embedded6 }, data24);
+                                                    return reject(instancePath + "/data/stops/stop_loss", "type", { type: embedded6 }, data24);
                                                   }
                                                   if (true) {
                                                     if (typeof data24 == "number" && isFinite(data24)) {
                                                       if (data24 < 0) {
-                                                        return reject(validate6, instancePath + "/data/stops/stop_loss", "minimum", { comparison: ">=", limit: 0 }, data24);
+                                                        return reject(instancePath + "/data/stops/stop_loss", "minimum", { comparison: ">=", limit: 0 }, data24);
                                                       }
                                                     }
                                                   }
@@ -1327,12 +1333,12 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                                 if (true) {
                                                   if (true) {
                                                     if (!(typeof data25 == "number" && isFinite(data25)) && data25 !== null) {
-                                                      return reject(validate6, instancePath + "/data/stops/take_profit", "type", { type: embedded6 }, data25);
+                                                      return reject(instancePath + "/data/stops/take_profit", "type", { type: embedded6 }, data25);
                                                     }
                                                     if (true) {
                                                       if (typeof data25 == "number" && isFinite(data25)) {
                                                         if (data25 < 0) {
-                                                          return reject(validate6, instancePath + "/data/stops/take_profit", "minimum", { comparison: ">=", limit: 0 }, data25);
+                                                          return reject(instancePath + "/data/stops/take_profit", "minimum", { comparison: ">=", limit: 0 }, data25);
                                                         }
                                                       }
                                                     }
@@ -1352,10 +1358,10 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                             if (true) {
                                               if (typeof data26 === "string") {
                                                 if (!formats0(data26, false)) {
-                                                  return reject(validate6, instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data26);
+                                                  return reject(instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data26);
                                                 }
                                               } else {
-                                                return reject(validate6, instancePath + "/data/timestamp", "type", { type: "string" }, data26);
+                                                return reject(instancePath + "/data/timestamp", "type", { type: "string" }, data26);
                                               }
                                             }
                                           } else {
@@ -1377,7 +1383,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                   }
                 }
               } else {
-                return reject(validate6, instancePath + "/data", "type", { type: "object" }, data1);
+                return reject(instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -1387,10 +1393,10 @@ function validate6(data, instancePath, strict, notices, knownType) {
               if (true) {
                 if (typeof data27 === "string") {
                   if (!formats0(data27, false)) {
-                    return reject(validate6, instancePath + "/ts", "x-date-time", { format: "date-time" }, data27);
+                    return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data27);
                   }
                 } else {
-                  return reject(validate6, instancePath + "/ts", "type", { type: "string" }, data27);
+                  return reject(instancePath + "/ts", "type", { type: "string" }, data27);
                 }
               }
             } else {
@@ -1400,10 +1406,10 @@ function validate6(data, instancePath, strict, notices, knownType) {
                 if (true) {
                   if (typeof data28 === "string") {
                     if (!pattern0(data28)) {
-                      return reject(validate6, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data28);
+                      return reject(instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data28);
                     }
                   } else {
-                    return reject(validate6, instancePath + "/cursor", "type", { type: "string" }, data28);
+                    return reject(instancePath + "/cursor", "type", { type: "string" }, data28);
                   }
                 }
               } else {
@@ -1416,11 +1422,11 @@ function validate6(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate6, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate6.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -1433,11 +1439,11 @@ function validate7(data, instancePath, strict, notices, knownType) {
       let data0, data1, data12, data13 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data12 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate7, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("metrics" !== data0) {
-            return reject(validate7, instancePath + "/type", "const", { allowedValue: "metrics" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "metrics" }, data0);
           }
         } else {
         }
@@ -1448,30 +1454,30 @@ function validate7(data, instancePath, strict, notices, knownType) {
                 let data2, data3, data4, data5, data6, data7, data8, data9, data10, data11;
                 let missing1;
                 if ((data2 = data1.total_pnl) === void 0 && (missing1 = "total_pnl") || (data3 = data1.total_pnl_percent) === void 0 && (missing1 = "total_pnl_percent") || (data4 = data1.active_bots) === void 0 && (missing1 = "active_bots") || (data5 = data1.total_bots) === void 0 && (missing1 = "total_bots") || (data6 = data1.total_trades) === void 0 && (missing1 = "total_trades") || (data7 = data1.win_rate) === void 0 && (missing1 = "win_rate") || (data8 = data1.exposure) === void 0 && (missing1 = "exposure") || (data9 = data1.risk_level) === void 0 && (missing1 = "risk_level") || (data10 = data1.uptime_seconds) === void 0 && (missing1 = "uptime_seconds") || (data11 = data1.trades_per_hour) === void 0 && (missing1 = "trades_per_hour")) {
-                  return reject(validate7, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
+                  return reject(instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (!(typeof data2 == "number" && isFinite(data2))) {
-                      return reject(validate7, instancePath + "/data/total_pnl", "type", { type: "number" }, data2);
+                      return reject(instancePath + "/data/total_pnl", "type", { type: "number" }, data2);
                     }
                   } else {
                   }
                   if (true) {
                     if (true) {
                       if (!(typeof data3 == "number" && isFinite(data3))) {
-                        return reject(validate7, instancePath + "/data/total_pnl_percent", "type", { type: "number" }, data3);
+                        return reject(instancePath + "/data/total_pnl_percent", "type", { type: "number" }, data3);
                       }
                     } else {
                     }
                     if (true) {
                       if (true) {
                         if (!Number.isInteger(data4)) {
-                          return reject(validate7, instancePath + "/data/active_bots", "type", { type: "integer" }, data4);
+                          return reject(instancePath + "/data/active_bots", "type", { type: "integer" }, data4);
                         }
                         if (true) {
                           if (true) {
                             if (data4 < 0) {
-                              return reject(validate7, instancePath + "/data/active_bots", "minimum", { comparison: ">=", limit: 0 }, data4);
+                              return reject(instancePath + "/data/active_bots", "minimum", { comparison: ">=", limit: 0 }, data4);
                             }
                           }
                         }
@@ -1480,12 +1486,12 @@ function validate7(data, instancePath, strict, notices, knownType) {
                       if (true) {
                         if (true) {
                           if (!Number.isInteger(data5)) {
-                            return reject(validate7, instancePath + "/data/total_bots", "type", { type: "integer" }, data5);
+                            return reject(instancePath + "/data/total_bots", "type", { type: "integer" }, data5);
                           }
                           if (true) {
                             if (true) {
                               if (data5 < 0) {
-                                return reject(validate7, instancePath + "/data/total_bots", "minimum", { comparison: ">=", limit: 0 }, data5);
+                                return reject(instancePath + "/data/total_bots", "minimum", { comparison: ">=", limit: 0 }, data5);
                               }
                             }
                           }
@@ -1494,12 +1500,12 @@ function validate7(data, instancePath, strict, notices, knownType) {
                         if (true) {
                           if (true) {
                             if (!Number.isInteger(data6)) {
-                              return reject(validate7, instancePath + "/data/total_trades", "type", { type: "integer" }, data6);
+                              return reject(instancePath + "/data/total_trades", "type", { type: "integer" }, data6);
                             }
                             if (true) {
                               if (true) {
                                 if (data6 < 0) {
-                                  return reject(validate7, instancePath + "/data/total_trades", "minimum", { comparison: ">=", limit: 0 }, data6);
+                                  return reject(instancePath + "/data/total_trades", "minimum", { comparison: ">=", limit: 0 }, data6);
                                 }
                               }
                             }
@@ -1510,14 +1516,14 @@ function validate7(data, instancePath, strict, notices, knownType) {
                               if (true) {
                                 if (typeof data7 == "number" && isFinite(data7)) {
                                   if (data7 > 1) {
-                                    return reject(validate7, instancePath + "/data/win_rate", "maximum", { comparison: "<=", limit: 1 }, data7);
+                                    return reject(instancePath + "/data/win_rate", "maximum", { comparison: "<=", limit: 1 }, data7);
                                   } else {
                                     if (data7 < 0) {
-                                      return reject(validate7, instancePath + "/data/win_rate", "minimum", { comparison: ">=", limit: 0 }, data7);
+                                      return reject(instancePath + "/data/win_rate", "minimum", { comparison: ">=", limit: 0 }, data7);
                                     }
                                   }
                                 } else {
-                                  return reject(validate7, instancePath + "/data/win_rate", "type", { type: "number" }, data7);
+                                  return reject(instancePath + "/data/win_rate", "type", { type: "number" }, data7);
                                 }
                               }
                             } else {
@@ -1527,14 +1533,14 @@ function validate7(data, instancePath, strict, notices, knownType) {
                                 if (true) {
                                   if (typeof data8 == "number" && isFinite(data8)) {
                                     if (data8 > 1) {
-                                      return reject(validate7, instancePath + "/data/exposure", "maximum", { comparison: "<=", limit: 1 }, data8);
+                                      return reject(instancePath + "/data/exposure", "maximum", { comparison: "<=", limit: 1 }, data8);
                                     } else {
                                       if (data8 < 0) {
-                                        return reject(validate7, instancePath + "/data/exposure", "minimum", { comparison: ">=", limit: 0 }, data8);
+                                        return reject(instancePath + "/data/exposure", "minimum", { comparison: ">=", limit: 0 }, data8);
                                       }
                                     }
                                   } else {
-                                    return reject(validate7, instancePath + "/data/exposure", "type", { type: "number" }, data8);
+                                    return reject(instancePath + "/data/exposure", "type", { type: "number" }, data8);
                                   }
                                 }
                               } else {
@@ -1542,7 +1548,7 @@ function validate7(data, instancePath, strict, notices, knownType) {
                               if (true) {
                                 if (true) {
                                   if (typeof data9 !== "string") {
-                                    return reject(validate7, instancePath + "/data/risk_level", "type", { type: "string" }, data9);
+                                    return reject(instancePath + "/data/risk_level", "type", { type: "string" }, data9);
                                   }
                                 } else {
                                 }
@@ -1551,10 +1557,10 @@ function validate7(data, instancePath, strict, notices, knownType) {
                                     if (true) {
                                       if (typeof data10 == "number" && isFinite(data10)) {
                                         if (data10 < 0) {
-                                          return reject(validate7, instancePath + "/data/uptime_seconds", "minimum", { comparison: ">=", limit: 0 }, data10);
+                                          return reject(instancePath + "/data/uptime_seconds", "minimum", { comparison: ">=", limit: 0 }, data10);
                                         }
                                       } else {
-                                        return reject(validate7, instancePath + "/data/uptime_seconds", "type", { type: "number" }, data10);
+                                        return reject(instancePath + "/data/uptime_seconds", "type", { type: "number" }, data10);
                                       }
                                     }
                                   } else {
@@ -1564,10 +1570,10 @@ function validate7(data, instancePath, strict, notices, knownType) {
                                       if (true) {
                                         if (typeof data11 == "number" && isFinite(data11)) {
                                           if (data11 < 0) {
-                                            return reject(validate7, instancePath + "/data/trades_per_hour", "minimum", { comparison: ">=", limit: 0 }, data11);
+                                            return reject(instancePath + "/data/trades_per_hour", "minimum", { comparison: ">=", limit: 0 }, data11);
                                           }
                                         } else {
-                                          return reject(validate7, instancePath + "/data/trades_per_hour", "type", { type: "number" }, data11);
+                                          return reject(instancePath + "/data/trades_per_hour", "type", { type: "number" }, data11);
                                         }
                                       }
                                     } else {
@@ -1586,7 +1592,7 @@ function validate7(data, instancePath, strict, notices, knownType) {
                   }
                 }
               } else {
-                return reject(validate7, instancePath + "/data", "type", { type: "object" }, data1);
+                return reject(instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -1596,10 +1602,10 @@ function validate7(data, instancePath, strict, notices, knownType) {
               if (true) {
                 if (typeof data12 === "string") {
                   if (!formats0(data12, false)) {
-                    return reject(validate7, instancePath + "/ts", "x-date-time", { format: "date-time" }, data12);
+                    return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data12);
                   }
                 } else {
-                  return reject(validate7, instancePath + "/ts", "type", { type: "string" }, data12);
+                  return reject(instancePath + "/ts", "type", { type: "string" }, data12);
                 }
               }
             } else {
@@ -1609,10 +1615,10 @@ function validate7(data, instancePath, strict, notices, knownType) {
                 if (true) {
                   if (typeof data13 === "string") {
                     if (!pattern0(data13)) {
-                      return reject(validate7, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data13);
+                      return reject(instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data13);
                     }
                   } else {
-                    return reject(validate7, instancePath + "/cursor", "type", { type: "string" }, data13);
+                    return reject(instancePath + "/cursor", "type", { type: "string" }, data13);
                   }
                 }
               } else {
@@ -1625,11 +1631,11 @@ function validate7(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate7, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate7.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -1642,11 +1648,11 @@ function validate8(data, instancePath, strict, notices, knownType) {
       let data0, data1, data9, data10 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data9 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate8, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("whale" !== data0) {
-            return reject(validate8, instancePath + "/type", "const", { allowedValue: "whale" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "whale" }, data0);
           }
         } else {
         }
@@ -1657,16 +1663,16 @@ function validate8(data, instancePath, strict, notices, knownType) {
                 let data2, data3, data4, data5, data6, data7, data8;
                 let missing1;
                 if ((data2 = data1.coin) === void 0 && (missing1 = "coin") || (data3 = data1.platform) === void 0 && (missing1 = "platform") || (data4 = data1.flow_type) === void 0 && (missing1 = "flow_type") || (data5 = data1.amount) === void 0 && (missing1 = "amount") || (data6 = data1.value_usd) === void 0 && (missing1 = "value_usd") || (data7 = data1.timestamp) === void 0 && (missing1 = "timestamp") || (data8 = data1.signal) === void 0 && (missing1 = "signal")) {
-                  return reject(validate8, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
+                  return reject(instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          return reject(validate8, instancePath + "/data/coin", "minLength", { limit: 1 }, data2);
+                          return reject(instancePath + "/data/coin", "minLength", { limit: 1 }, data2);
                         }
                       } else {
-                        return reject(validate8, instancePath + "/data/coin", "type", { type: "string" }, data2);
+                        return reject(instancePath + "/data/coin", "type", { type: "string" }, data2);
                       }
                     }
                   } else {
@@ -1676,10 +1682,10 @@ function validate8(data, instancePath, strict, notices, knownType) {
                       if (true) {
                         if (typeof data3 === "string") {
                           if (data3.length < 1) {
-                            return reject(validate8, instancePath + "/data/platform", "minLength", { limit: 1 }, data3);
+                            return reject(instancePath + "/data/platform", "minLength", { limit: 1 }, data3);
                           }
                         } else {
-                          return reject(validate8, instancePath + "/data/platform", "type", { type: "string" }, data3);
+                          return reject(instancePath + "/data/platform", "type", { type: "string" }, data3);
                         }
                       }
                     } else {
@@ -1687,7 +1693,7 @@ function validate8(data, instancePath, strict, notices, knownType) {
                     if (true) {
                       if (true) {
                         if (typeof data4 !== "string") {
-                          return reject(validate8, instancePath + "/data/flow_type", "type", { type: "string" }, data4);
+                          return reject(instancePath + "/data/flow_type", "type", { type: "string" }, data4);
                         }
                       } else {
                       }
@@ -1696,10 +1702,10 @@ function validate8(data, instancePath, strict, notices, knownType) {
                           if (true) {
                             if (typeof data5 == "number" && isFinite(data5)) {
                               if (data5 < 0) {
-                                return reject(validate8, instancePath + "/data/amount", "minimum", { comparison: ">=", limit: 0 }, data5);
+                                return reject(instancePath + "/data/amount", "minimum", { comparison: ">=", limit: 0 }, data5);
                               }
                             } else {
-                              return reject(validate8, instancePath + "/data/amount", "type", { type: "number" }, data5);
+                              return reject(instancePath + "/data/amount", "type", { type: "number" }, data5);
                             }
                           }
                         } else {
@@ -1709,10 +1715,10 @@ function validate8(data, instancePath, strict, notices, knownType) {
                             if (true) {
                               if (typeof data6 == "number" && isFinite(data6)) {
                                 if (data6 < 0) {
-                                  return reject(validate8, instancePath + "/data/value_usd", "minimum", { comparison: ">=", limit: 0 }, data6);
+                                  return reject(instancePath + "/data/value_usd", "minimum", { comparison: ">=", limit: 0 }, data6);
                                 }
                               } else {
-                                return reject(validate8, instancePath + "/data/value_usd", "type", { type: "number" }, data6);
+                                return reject(instancePath + "/data/value_usd", "type", { type: "number" }, data6);
                               }
                             }
                           } else {
@@ -1722,10 +1728,10 @@ function validate8(data, instancePath, strict, notices, knownType) {
                               if (true) {
                                 if (typeof data7 === "string") {
                                   if (!formats0(data7, false)) {
-                                    return reject(validate8, instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data7);
+                                    return reject(instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data7);
                                   }
                                 } else {
-                                  return reject(validate8, instancePath + "/data/timestamp", "type", { type: "string" }, data7);
+                                  return reject(instancePath + "/data/timestamp", "type", { type: "string" }, data7);
                                 }
                               }
                             } else {
@@ -1733,7 +1739,7 @@ function validate8(data, instancePath, strict, notices, knownType) {
                             if (true) {
                               if (true) {
                                 if (typeof data8 !== "string") {
-                                  return reject(validate8, instancePath + "/data/signal", "type", { type: "string" }, data8);
+                                  return reject(instancePath + "/data/signal", "type", { type: "string" }, data8);
                                 }
                               } else {
                               }
@@ -1748,7 +1754,7 @@ function validate8(data, instancePath, strict, notices, knownType) {
                   }
                 }
               } else {
-                return reject(validate8, instancePath + "/data", "type", { type: "object" }, data1);
+                return reject(instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -1758,10 +1764,10 @@ function validate8(data, instancePath, strict, notices, knownType) {
               if (true) {
                 if (typeof data9 === "string") {
                   if (!formats0(data9, false)) {
-                    return reject(validate8, instancePath + "/ts", "x-date-time", { format: "date-time" }, data9);
+                    return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data9);
                   }
                 } else {
-                  return reject(validate8, instancePath + "/ts", "type", { type: "string" }, data9);
+                  return reject(instancePath + "/ts", "type", { type: "string" }, data9);
                 }
               }
             } else {
@@ -1771,10 +1777,10 @@ function validate8(data, instancePath, strict, notices, knownType) {
                 if (true) {
                   if (typeof data10 === "string") {
                     if (!pattern0(data10)) {
-                      return reject(validate8, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data10);
+                      return reject(instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data10);
                     }
                   } else {
-                    return reject(validate8, instancePath + "/cursor", "type", { type: "string" }, data10);
+                    return reject(instancePath + "/cursor", "type", { type: "string" }, data10);
                   }
                 }
               } else {
@@ -1787,11 +1793,11 @@ function validate8(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate8, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate8.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -1800,96 +1806,75 @@ function validate9(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   let errors = 0;
-  if (errors === 0) {
+  if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data11, data12 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data11 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate9, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
-          const _errs1 = errors;
           if ("alerts" !== data0) {
-            return reject(validate9, instancePath + "/type", "const", { allowedValue: "alerts" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "alerts" }, data0);
           }
-          var valid0 = _errs1 === errors;
         } else {
-          var valid0 = true;
         }
-        if (valid0) {
+        if (true) {
           if (true) {
-            const _errs2 = errors;
-            if (errors === _errs2) {
+            if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
                 let data2, data3, data4, data5, data6, data7, data8, data9, data10;
                 let missing1;
                 if ((data2 = data1.id) === void 0 && (missing1 = "id") || (data3 = data1.severity) === void 0 && (missing1 = "severity") || (data4 = data1.category) === void 0 && (missing1 = "category") || (data5 = data1.title) === void 0 && (missing1 = "title") || (data6 = data1.message) === void 0 && (missing1 = "message") || (data7 = data1.bot_id) === void 0 && (missing1 = "bot_id") || (data8 = data1.platform) === void 0 && (missing1 = "platform") || (data9 = data1.action_required) === void 0 && (missing1 = "action_required") || (data10 = data1.timestamp) === void 0 && (missing1 = "timestamp")) {
-                  return reject(validate9, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
+                  return reject(instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
-                    const _errs4 = errors;
-                    if (errors === _errs4) {
+                    if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          return reject(validate9, instancePath + "/data/id", "minLength", { limit: 1 }, data2);
+                          return reject(instancePath + "/data/id", "minLength", { limit: 1 }, data2);
                         }
                       } else {
-                        return reject(validate9, instancePath + "/data/id", "type", { type: "string" }, data2);
+                        return reject(instancePath + "/data/id", "type", { type: "string" }, data2);
                       }
                     }
-                    var valid1 = _errs4 === errors;
                   } else {
-                    var valid1 = true;
                   }
-                  if (valid1) {
+                  if (true) {
                     if (true) {
-                      const _errs6 = errors;
                       if (typeof data3 !== "string") {
-                        return reject(validate9, instancePath + "/data/severity", "type", { type: "string" }, data3);
+                        return reject(instancePath + "/data/severity", "type", { type: "string" }, data3);
                       }
                       if (!(data3 === "info" || data3 === "warning" || data3 === "error" || data3 === "critical")) {
                         {
                           func0(notices, instancePath + "/data/severity", data3, embedded13);
                         }
                       }
-                      var valid1 = _errs6 === errors;
                     } else {
-                      var valid1 = true;
                     }
-                    if (valid1) {
+                    if (true) {
                       if (true) {
-                        const _errs8 = errors;
                         if (typeof data4 !== "string") {
-                          return reject(validate9, instancePath + "/data/category", "type", { type: "string" }, data4);
+                          return reject(instancePath + "/data/category", "type", { type: "string" }, data4);
                         }
-                        var valid1 = _errs8 === errors;
                       } else {
-                        var valid1 = true;
                       }
-                      if (valid1) {
+                      if (true) {
                         if (true) {
-                          const _errs10 = errors;
                           if (typeof data5 !== "string") {
-                            return reject(validate9, instancePath + "/data/title", "type", { type: "string" }, data5);
+                            return reject(instancePath + "/data/title", "type", { type: "string" }, data5);
                           }
-                          var valid1 = _errs10 === errors;
                         } else {
-                          var valid1 = true;
                         }
-                        if (valid1) {
+                        if (true) {
                           if (true) {
-                            const _errs12 = errors;
                             if (typeof data6 !== "string") {
-                              return reject(validate9, instancePath + "/data/message", "type", { type: "string" }, data6);
+                              return reject(instancePath + "/data/message", "type", { type: "string" }, data6);
                             }
-                            var valid1 = _errs12 === errors;
                           } else {
-                            var valid1 = true;
                           }
-                          if (valid1) {
+                          if (true) {
                             if (true) {
-                              const _errs14 = errors;
-                              const _errs15 = errors;
                               if (data7 !== null) {
                                 let valid2 = false;
                                 const _errs16 = errors;
@@ -1938,27 +1923,23 @@ function validate9(data, instancePath, strict, notices, knownType) {
                                     vErrors.push(err3);
                                   }
                                   errors++;
-                                  validate9.errors = vErrors;
+                                  lastErrors = vErrors;
                                   return false;
                                 } else {
-                                  errors = _errs15;
+                                  errors = 0;
                                   if (vErrors !== null) {
-                                    if (_errs15) {
-                                      vErrors.length = _errs15;
+                                    if (0) {
+                                      vErrors.length = 0;
                                     } else {
                                       vErrors = null;
                                     }
                                   }
                                 }
                               }
-                              var valid1 = _errs14 === errors;
                             } else {
-                              var valid1 = true;
                             }
-                            if (valid1) {
+                            if (true) {
                               if (true) {
-                                const _errs20 = errors;
-                                const _errs21 = errors;
                                 if (data8 !== null) {
                                   let valid3 = false;
                                   const _errs22 = errors;
@@ -2002,50 +1983,42 @@ function validate9(data, instancePath, strict, notices, knownType) {
                                       vErrors.push(err7);
                                     }
                                     errors++;
-                                    validate9.errors = vErrors;
+                                    lastErrors = vErrors;
                                     return false;
                                   } else {
-                                    errors = _errs21;
+                                    errors = 0;
                                     if (vErrors !== null) {
-                                      if (_errs21) {
-                                        vErrors.length = _errs21;
+                                      if (0) {
+                                        vErrors.length = 0;
                                       } else {
                                         vErrors = null;
                                       }
                                     }
                                   }
                                 }
-                                var valid1 = _errs20 === errors;
                               } else {
-                                var valid1 = true;
                               }
-                              if (valid1) {
+                              if (true) {
                                 if (true) {
-                                  const _errs26 = errors;
                                   if (typeof data9 !== "boolean") {
-                                    return reject(validate9, instancePath + "/data/action_required", "type", { type: "boolean" }, data9);
+                                    return reject(instancePath + "/data/action_required", "type", { type: "boolean" }, data9);
                                   }
-                                  var valid1 = _errs26 === errors;
                                 } else {
-                                  var valid1 = true;
                                 }
-                                if (valid1) {
+                                if (true) {
                                   if (true) {
-                                    const _errs28 = errors;
-                                    if (errors === _errs28) {
+                                    if (true) {
                                       if (typeof data10 === "string") {
                                         if (!formats0(data10, false)) {
-                                          return reject(validate9, instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data10);
+                                          return reject(instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data10);
                                         }
                                       } else {
-                                        return reject(validate9, instancePath + "/data/timestamp", "type", { type: "string" }, data10);
+                                        return reject(instancePath + "/data/timestamp", "type", { type: "string" }, data10);
                                       }
                                     }
-                                    var valid1 = _errs28 === errors;
                                   } else {
-                                    var valid1 = true;
                                   }
-                                  if (valid1) {
+                                  if (true) {
                                     ;
                                   }
                                 }
@@ -2058,46 +2031,38 @@ function validate9(data, instancePath, strict, notices, knownType) {
                   }
                 }
               } else {
-                return reject(validate9, instancePath + "/data", "type", { type: "object" }, data1);
+                return reject(instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
-            var valid0 = _errs2 === errors;
           } else {
-            var valid0 = true;
           }
-          if (valid0) {
+          if (true) {
             if (true) {
-              const _errs30 = errors;
-              if (errors === _errs30) {
+              if (true) {
                 if (typeof data11 === "string") {
                   if (!formats0(data11, false)) {
-                    return reject(validate9, instancePath + "/ts", "x-date-time", { format: "date-time" }, data11);
+                    return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data11);
                   }
                 } else {
-                  return reject(validate9, instancePath + "/ts", "type", { type: "string" }, data11);
+                  return reject(instancePath + "/ts", "type", { type: "string" }, data11);
                 }
               }
-              var valid0 = _errs30 === errors;
             } else {
-              var valid0 = true;
             }
-            if (valid0) {
+            if (true) {
               if (data12 !== void 0) {
-                const _errs32 = errors;
-                if (errors === _errs32) {
+                if (true) {
                   if (typeof data12 === "string") {
                     if (!pattern0(data12)) {
-                      return reject(validate9, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data12);
+                      return reject(instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data12);
                     }
                   } else {
-                    return reject(validate9, instancePath + "/cursor", "type", { type: "string" }, data12);
+                    return reject(instancePath + "/cursor", "type", { type: "string" }, data12);
                   }
                 }
-                var valid0 = _errs32 === errors;
               } else {
-                var valid0 = true;
               }
-              if (valid0) {
+              if (true) {
                 ;
               }
             }
@@ -2105,13 +2070,13 @@ function validate9(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate9, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
-  if (errors !== 0) {
-    validate9.errors = vErrors;
+  if (false) {
+    lastErrors = vErrors;
   }
-  return errors === 0;
+  return true;
 }
 var message_system_health = validate10;
 function validate10(data, instancePath, strict, notices, knownType) {
@@ -2122,11 +2087,11 @@ function validate10(data, instancePath, strict, notices, knownType) {
       let data0, data1, data13, data14 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data13 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate10, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("system_health" !== data0) {
-            return reject(validate10, instancePath + "/type", "const", { allowedValue: "system_health" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "system_health" }, data0);
           }
         } else {
         }
@@ -2137,11 +2102,11 @@ function validate10(data, instancePath, strict, notices, knownType) {
                 let data2, data3, data4, data5, data6, data7, data8, data9, data11, data12;
                 let missing1;
                 if ((data2 = data1.status) === void 0 && (missing1 = "status") || (data3 = data1.uptime) === void 0 && (missing1 = "uptime") || (data4 = data1.cpu_percent) === void 0 && (missing1 = "cpu_percent") || (data5 = data1.memory_percent) === void 0 && (missing1 = "memory_percent") || (data6 = data1.disk_percent) === void 0 && (missing1 = "disk_percent") || (data7 = data1.database) === void 0 && (missing1 = "database") || (data8 = data1.redis) === void 0 && (missing1 = "redis") || (data9 = data1.exchange_connections) === void 0 && (missing1 = "exchange_connections") || (data11 = data1.last_trade) === void 0 && (missing1 = "last_trade") || (data12 = data1.error_rate) === void 0 && (missing1 = "error_rate")) {
-                  return reject(validate10, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
+                  return reject(instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (typeof data2 !== "string") {
-                      return reject(validate10, instancePath + "/data/status", "type", { type: "string" }, data2);
+                      return reject(instancePath + "/data/status", "type", { type: "string" }, data2);
                     }
                   } else {
                   }
@@ -2150,10 +2115,10 @@ function validate10(data, instancePath, strict, notices, knownType) {
                       if (true) {
                         if (typeof data3 == "number" && isFinite(data3)) {
                           if (data3 < 0) {
-                            return reject(validate10, instancePath + "/data/uptime", "minimum", { comparison: ">=", limit: 0 }, data3);
+                            return reject(instancePath + "/data/uptime", "minimum", { comparison: ">=", limit: 0 }, data3);
                           }
                         } else {
-                          return reject(validate10, instancePath + "/data/uptime", "type", { type: "number" }, data3);
+                          return reject(instancePath + "/data/uptime", "type", { type: "number" }, data3);
                         }
                       }
                     } else {
@@ -2163,14 +2128,14 @@ function validate10(data, instancePath, strict, notices, knownType) {
                         if (true) {
                           if (typeof data4 == "number" && isFinite(data4)) {
                             if (data4 > 100) {
-                              return reject(validate10, instancePath + "/data/cpu_percent", "maximum", { comparison: "<=", limit: 100 }, data4);
+                              return reject(instancePath + "/data/cpu_percent", "maximum", { comparison: "<=", limit: 100 }, data4);
                             } else {
                               if (data4 < 0) {
-                                return reject(validate10, instancePath + "/data/cpu_percent", "minimum", { comparison: ">=", limit: 0 }, data4);
+                                return reject(instancePath + "/data/cpu_percent", "minimum", { comparison: ">=", limit: 0 }, data4);
                               }
                             }
                           } else {
-                            return reject(validate10, instancePath + "/data/cpu_percent", "type", { type: "number" }, data4);
+                            return reject(instancePath + "/data/cpu_percent", "type", { type: "number" }, data4);
                           }
                         }
                       } else {
@@ -2180,14 +2145,14 @@ function validate10(data, instancePath, strict, notices, knownType) {
                           if (true) {
                             if (typeof data5 == "number" && isFinite(data5)) {
                               if (data5 > 100) {
-                                return reject(validate10, instancePath + "/data/memory_percent", "maximum", { comparison: "<=", limit: 100 }, data5);
+                                return reject(instancePath + "/data/memory_percent", "maximum", { comparison: "<=", limit: 100 }, data5);
                               } else {
                                 if (data5 < 0) {
-                                  return reject(validate10, instancePath + "/data/memory_percent", "minimum", { comparison: ">=", limit: 0 }, data5);
+                                  return reject(instancePath + "/data/memory_percent", "minimum", { comparison: ">=", limit: 0 }, data5);
                                 }
                               }
                             } else {
-                              return reject(validate10, instancePath + "/data/memory_percent", "type", { type: "number" }, data5);
+                              return reject(instancePath + "/data/memory_percent", "type", { type: "number" }, data5);
                             }
                           }
                         } else {
@@ -2197,14 +2162,14 @@ function validate10(data, instancePath, strict, notices, knownType) {
                             if (true) {
                               if (typeof data6 == "number" && isFinite(data6)) {
                                 if (data6 > 100) {
-                                  return reject(validate10, instancePath + "/data/disk_percent", "maximum", { comparison: "<=", limit: 100 }, data6);
+                                  return reject(instancePath + "/data/disk_percent", "maximum", { comparison: "<=", limit: 100 }, data6);
                                 } else {
                                   if (data6 < 0) {
-                                    return reject(validate10, instancePath + "/data/disk_percent", "minimum", { comparison: ">=", limit: 0 }, data6);
+                                    return reject(instancePath + "/data/disk_percent", "minimum", { comparison: ">=", limit: 0 }, data6);
                                   }
                                 }
                               } else {
-                                return reject(validate10, instancePath + "/data/disk_percent", "type", { type: "number" }, data6);
+                                return reject(instancePath + "/data/disk_percent", "type", { type: "number" }, data6);
                               }
                             }
                           } else {
@@ -2212,14 +2177,14 @@ function validate10(data, instancePath, strict, notices, knownType) {
                           if (true) {
                             if (true) {
                               if (typeof data7 !== "string") {
-                                return reject(validate10, instancePath + "/data/database", "type", { type: "string" }, data7);
+                                return reject(instancePath + "/data/database", "type", { type: "string" }, data7);
                               }
                             } else {
                             }
                             if (true) {
                               if (true) {
                                 if (typeof data8 !== "string") {
-                                  return reject(validate10, instancePath + "/data/redis", "type", { type: "string" }, data8);
+                                  return reject(instancePath + "/data/redis", "type", { type: "string" }, data8);
                                 }
                               } else {
                               }
@@ -2230,14 +2195,14 @@ function validate10(data, instancePath, strict, notices, knownType) {
                                       for (const key0 in data9) {
                                         let data10 = data9[key0];
                                         if (typeof data10 !== "string") {
-                                          return reject(validate10, instancePath + "/data/exchange_connections/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "type", { type: "string" }, data10);
+                                          return reject(instancePath + "/data/exchange_connections/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "type", { type: "string" }, data10);
                                         }
                                         if (false) {
                                           break;
                                         }
                                       }
                                     } else {
-                                      return reject(validate10, instancePath + "/data/exchange_connections", "type", { type: "object" }, data9);
+                                      return reject(instancePath + "/data/exchange_connections", "type", { type: "object" }, data9);
                                     }
                                   }
                                 } else {
@@ -2245,12 +2210,12 @@ function validate10(data, instancePath, strict, notices, knownType) {
                                 if (true) {
                                   if (true) {
                                     if (typeof data11 !== "string" && data11 !== null) {
-                                      return reject(validate10, instancePath + "/data/last_trade", "type", { type: embedded10 }, data11);
+                                      return reject(instancePath + "/data/last_trade", "type", { type: embedded10 }, data11);
                                     }
                                     if (true) {
                                       if (typeof data11 === "string") {
                                         if (!formats0(data11, false)) {
-                                          return reject(validate10, instancePath + "/data/last_trade", "x-date-time", { format: "date-time" }, data11);
+                                          return reject(instancePath + "/data/last_trade", "x-date-time", { format: "date-time" }, data11);
                                         }
                                       }
                                     }
@@ -2261,14 +2226,14 @@ function validate10(data, instancePath, strict, notices, knownType) {
                                       if (true) {
                                         if (typeof data12 == "number" && isFinite(data12)) {
                                           if (data12 > 1) {
-                                            return reject(validate10, instancePath + "/data/error_rate", "maximum", { comparison: "<=", limit: 1 }, data12);
+                                            return reject(instancePath + "/data/error_rate", "maximum", { comparison: "<=", limit: 1 }, data12);
                                           } else {
                                             if (data12 < 0) {
-                                              return reject(validate10, instancePath + "/data/error_rate", "minimum", { comparison: ">=", limit: 0 }, data12);
+                                              return reject(instancePath + "/data/error_rate", "minimum", { comparison: ">=", limit: 0 }, data12);
                                             }
                                           }
                                         } else {
-                                          return reject(validate10, instancePath + "/data/error_rate", "type", { type: "number" }, data12);
+                                          return reject(instancePath + "/data/error_rate", "type", { type: "number" }, data12);
                                         }
                                       }
                                     } else {
@@ -2287,7 +2252,7 @@ function validate10(data, instancePath, strict, notices, knownType) {
                   }
                 }
               } else {
-                return reject(validate10, instancePath + "/data", "type", { type: "object" }, data1);
+                return reject(instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -2297,10 +2262,10 @@ function validate10(data, instancePath, strict, notices, knownType) {
               if (true) {
                 if (typeof data13 === "string") {
                   if (!formats0(data13, false)) {
-                    return reject(validate10, instancePath + "/ts", "x-date-time", { format: "date-time" }, data13);
+                    return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data13);
                   }
                 } else {
-                  return reject(validate10, instancePath + "/ts", "type", { type: "string" }, data13);
+                  return reject(instancePath + "/ts", "type", { type: "string" }, data13);
                 }
               }
             } else {
@@ -2310,10 +2275,10 @@ function validate10(data, instancePath, strict, notices, knownType) {
                 if (true) {
                   if (typeof data14 === "string") {
                     if (!pattern0(data14)) {
-                      return reject(validate10, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data14);
+                      return reject(instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data14);
                     }
                   } else {
-                    return reject(validate10, instancePath + "/cursor", "type", { type: "string" }, data14);
+                    return reject(instancePath + "/cursor", "type", { type: "string" }, data14);
                   }
                 }
               } else {
@@ -2326,11 +2291,11 @@ function validate10(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate10, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate10.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -2343,11 +2308,11 @@ function validate11(data, instancePath, strict, notices, knownType) {
       let data0, data1, data10, data11 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data10 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate11, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("wallet" !== data0) {
-            return reject(validate11, instancePath + "/type", "const", { allowedValue: "wallet" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "wallet" }, data0);
           }
         } else {
         }
@@ -2358,18 +2323,18 @@ function validate11(data, instancePath, strict, notices, knownType) {
                 let data2, data3, data4, data5, data6, data7, data8, data9;
                 let missing1;
                 if ((data2 = data1.event) === void 0 && (missing1 = "event") || (data3 = data1.platform) === void 0 && (missing1 = "platform") || (data4 = data1.asset) === void 0 && (missing1 = "asset") || (data5 = data1.amount) === void 0 && (missing1 = "amount") || (data6 = data1.address) === void 0 && (missing1 = "address") || (data7 = data1.txid) === void 0 && (missing1 = "txid") || (data8 = data1.confirmations) === void 0 && (missing1 = "confirmations") || (data9 = data1.status) === void 0 && (missing1 = "status")) {
-                  return reject(validate11, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
+                  return reject(instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (typeof data2 !== "string") {
-                      return reject(validate11, instancePath + "/data/event", "type", { type: "string" }, data2);
+                      return reject(instancePath + "/data/event", "type", { type: "string" }, data2);
                     }
                   } else {
                   }
                   if (true) {
                     if (true) {
                       if (typeof data3 !== "string") {
-                        return reject(validate11, instancePath + "/data/platform", "type", { type: "string" }, data3);
+                        return reject(instancePath + "/data/platform", "type", { type: "string" }, data3);
                       }
                       if (!(data3 === "luno" || data3 === "binance" || data3 === "kucoin" || data3 === "kraken" || data3 === "valr")) {
                         {
@@ -2383,10 +2348,10 @@ function validate11(data, instancePath, strict, notices, knownType) {
                         if (true) {
                           if (typeof data4 === "string") {
                             if (data4.length < 1) {
-                              return reject(validate11, instancePath + "/data/asset", "minLength", { limit: 1 }, data4);
+                              return reject(instancePath + "/data/asset", "minLength", { limit: 1 }, data4);
                             }
                           } else {
-                            return reject(validate11, instancePath + "/data/asset", "type", { type: "string" }, data4);
+                            return reject(instancePath + "/data/asset", "type", { type: "string" }, data4);
                           }
                         }
                       } else {
@@ -2396,10 +2361,10 @@ function validate11(data, instancePath, strict, notices, knownType) {
                           if (true) {
                             if (typeof data5 == "number" && isFinite(data5)) {
                               if (data5 < 0) {
-                                return reject(validate11, instancePath + "/data/amount", "minimum", { comparison: ">=", limit: 0 }, data5);
+                                return reject(instancePath + "/data/amount", "minimum", { comparison: ">=", limit: 0 }, data5);
                               }
                             } else {
-                              return reject(validate11, instancePath + "/data/amount", "type", { type: "number" }, data5);
+                              return reject(instancePath + "/data/amount", "type", { type: "number" }, data5);
                             }
                           }
                         } else {
@@ -2407,26 +2372,26 @@ function validate11(data, instancePath, strict, notices, knownType) {
                         if (true) {
                           if (true) {
                             if (typeof data6 !== "string" && data6 !== null) {
-                              return reject(validate11, instancePath + "/data/address", "type", { type: embedded10 }, data6);
+                              return reject(instancePath + "/data/address", "type", { type: embedded10 }, data6);
                             }
                           } else {
                           }
                           if (true) {
                             if (true) {
                               if (typeof data7 !== "string" && data7 !== null) {
-                                return reject(validate11, instancePath + "/data/txid", "type", { type: embedded10 }, data7);
+                                return reject(instancePath + "/data/txid", "type", { type: embedded10 }, data7);
                               }
                             } else {
                             }
                             if (true) {
                               if (true) {
                                 if (!Number.isInteger(data8)) {
-                                  return reject(validate11, instancePath + "/data/confirmations", "type", { type: "integer" }, data8);
+                                  return reject(instancePath + "/data/confirmations", "type", { type: "integer" }, data8);
                                 }
                                 if (true) {
                                   if (true) {
                                     if (data8 < 0) {
-                                      return reject(validate11, instancePath + "/data/confirmations", "minimum", { comparison: ">=", limit: 0 }, data8);
+                                      return reject(instancePath + "/data/confirmations", "minimum", { comparison: ">=", limit: 0 }, data8);
                                     }
                                   }
                                 }
@@ -2435,7 +2400,7 @@ function validate11(data, instancePath, strict, notices, knownType) {
                               if (true) {
                                 if (true) {
                                   if (typeof data9 !== "string") {
-                                    return reject(validate11, instancePath + "/data/status", "type", { type: "string" }, data9);
+                                    return reject(instancePath + "/data/status", "type", { type: "string" }, data9);
                                   }
                                 } else {
                                 }
@@ -2451,7 +2416,7 @@ function validate11(data, instancePath, strict, notices, knownType) {
                   }
                 }
               } else {
-                return reject(validate11, instancePath + "/data", "type", { type: "object" }, data1);
+                return reject(instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -2461,10 +2426,10 @@ function validate11(data, instancePath, strict, notices, knownType) {
               if (true) {
                 if (typeof data10 === "string") {
                   if (!formats0(data10, false)) {
-                    return reject(validate11, instancePath + "/ts", "x-date-time", { format: "date-time" }, data10);
+                    return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data10);
                   }
                 } else {
-                  return reject(validate11, instancePath + "/ts", "type", { type: "string" }, data10);
+                  return reject(instancePath + "/ts", "type", { type: "string" }, data10);
                 }
               }
             } else {
@@ -2474,10 +2439,10 @@ function validate11(data, instancePath, strict, notices, knownType) {
                 if (true) {
                   if (typeof data11 === "string") {
                     if (!pattern0(data11)) {
-                      return reject(validate11, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data11);
+                      return reject(instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data11);
                     }
                   } else {
-                    return reject(validate11, instancePath + "/cursor", "type", { type: "string" }, data11);
+                    return reject(instancePath + "/cursor", "type", { type: "string" }, data11);
                   }
                 }
               } else {
@@ -2490,11 +2455,11 @@ function validate11(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate11, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate11.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -2507,11 +2472,11 @@ function validate12(data, instancePath, strict, notices, knownType) {
       let data0, data1, data12, data13 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data12 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate12, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("ai_tasks" !== data0) {
-            return reject(validate12, instancePath + "/type", "const", { allowedValue: "ai_tasks" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "ai_tasks" }, data0);
           }
         } else {
         }
@@ -2522,16 +2487,16 @@ function validate12(data, instancePath, strict, notices, knownType) {
                 let data2, data3, data4, data5, data6, data10, data11;
                 let missing1;
                 if ((data2 = data1.task_id) === void 0 && (missing1 = "task_id") || (data3 = data1.task_type) === void 0 && (missing1 = "task_type") || (data4 = data1.status) === void 0 && (missing1 = "status") || (data5 = data1.progress) === void 0 && (missing1 = "progress") || (data6 = data1.result) === void 0 && (missing1 = "result") || (data10 = data1.started_at) === void 0 && (missing1 = "started_at") || (data11 = data1.completed_at) === void 0 && (missing1 = "completed_at")) {
-                  return reject(validate12, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
+                  return reject(instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          return reject(validate12, instancePath + "/data/task_id", "minLength", { limit: 1 }, data2);
+                          return reject(instancePath + "/data/task_id", "minLength", { limit: 1 }, data2);
                         }
                       } else {
-                        return reject(validate12, instancePath + "/data/task_id", "type", { type: "string" }, data2);
+                        return reject(instancePath + "/data/task_id", "type", { type: "string" }, data2);
                       }
                     }
                   } else {
@@ -2539,7 +2504,7 @@ function validate12(data, instancePath, strict, notices, knownType) {
                   if (true) {
                     if (true) {
                       if (typeof data3 !== "string") {
-                        return reject(validate12, instancePath + "/data/task_type", "type", { type: "string" }, data3);
+                        return reject(instancePath + "/data/task_type", "type", { type: "string" }, data3);
                       }
                       if (!(data3 === "bodyguard_check" || data3 === "learning_run" || data3 === "bot_evolution" || data3 === "insights_generation" || data3 === "prediction" || data3 === "profit_reinvestment")) {
                         {
@@ -2551,7 +2516,7 @@ function validate12(data, instancePath, strict, notices, knownType) {
                     if (true) {
                       if (true) {
                         if (typeof data4 !== "string") {
-                          return reject(validate12, instancePath + "/data/status", "type", { type: "string" }, data4);
+                          return reject(instancePath + "/data/status", "type", { type: "string" }, data4);
                         }
                         if (!(data4 === "queued" || data4 === "running" || data4 === "completed" || data4 === "failed")) {
                           {
@@ -2565,14 +2530,14 @@ function validate12(data, instancePath, strict, notices, knownType) {
                           if (true) {
                             if (typeof data5 == "number" && isFinite(data5)) {
                               if (data5 > 1) {
-                                return reject(validate12, instancePath + "/data/progress", "maximum", { comparison: "<=", limit: 1 }, data5);
+                                return reject(instancePath + "/data/progress", "maximum", { comparison: "<=", limit: 1 }, data5);
                               } else {
                                 if (data5 < 0) {
-                                  return reject(validate12, instancePath + "/data/progress", "minimum", { comparison: ">=", limit: 0 }, data5);
+                                  return reject(instancePath + "/data/progress", "minimum", { comparison: ">=", limit: 0 }, data5);
                                 }
                               }
                             } else {
-                              return reject(validate12, instancePath + "/data/progress", "type", { type: "number" }, data5);
+                              return reject(instancePath + "/data/progress", "type", { type: "number" }, data5);
                             }
                           }
                         } else {
@@ -2580,19 +2545,19 @@ function validate12(data, instancePath, strict, notices, knownType) {
                         if (true) {
                           if (true) {
                             if (data6 !== null && (typeof data6 != "object" || Array.isArray(data6))) {
-                              return reject(validate12, instancePath + "/data/result", "x-nullable-object", { type: "object,null" }, data6);
+                              return reject(instancePath + "/data/result", "x-nullable-object", { type: "object,null" }, data6);
                             }
                             if (true) {
                               if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
                                 let data7 = data6.checks_passed, data8 = data6.checks_failed, data9 = data6.issues;
                                 if (data7 !== void 0) {
                                   if (!Number.isInteger(data7)) {
-                                    return reject(validate12, instancePath + "/data/result/checks_passed", "type", { type: "integer" }, data7);
+                                    return reject(instancePath + "/data/result/checks_passed", "type", { type: "integer" }, data7);
                                   }
                                   if (true) {
                                     if (true) {
                                       if (data7 < 0) {
-                                        return reject(validate12, instancePath + "/data/result/checks_passed", "minimum", { comparison: ">=", limit: 0 }, data7);
+                                        return reject(instancePath + "/data/result/checks_passed", "minimum", { comparison: ">=", limit: 0 }, data7);
                                       }
                                     }
                                   }
@@ -2601,12 +2566,12 @@ function validate12(data, instancePath, strict, notices, knownType) {
                                 if (true) {
                                   if (data8 !== void 0) {
                                     if (!Number.isInteger(data8)) {
-                                      return reject(validate12, instancePath + "/data/result/checks_failed", "type", { type: "integer" }, data8);
+                                      return reject(instancePath + "/data/result/checks_failed", "type", { type: "integer" }, data8);
                                     }
                                     if (true) {
                                       if (true) {
                                         if (data8 < 0) {
-                                          return reject(validate12, instancePath + "/data/result/checks_failed", "minimum", { comparison: ">=", limit: 0 }, data8);
+                                          return reject(instancePath + "/data/result/checks_failed", "minimum", { comparison: ">=", limit: 0 }, data8);
                                         }
                                       }
                                     }
@@ -2616,7 +2581,7 @@ function validate12(data, instancePath, strict, notices, knownType) {
                                     if (data9 !== void 0) {
                                       if (true) {
                                         if (!Array.isArray(data9)) {
-                                          return reject(validate12, instancePath + "/data/result/issues", "type", { type: "array" }, data9);
+                                          return reject(instancePath + "/data/result/issues", "type", { type: "array" }, data9);
                                         }
                                       }
                                     } else {
@@ -2630,12 +2595,12 @@ function validate12(data, instancePath, strict, notices, knownType) {
                           if (true) {
                             if (true) {
                               if (typeof data10 !== "string" && data10 !== null) {
-                                return reject(validate12, instancePath + "/data/started_at", "type", { type: embedded10 }, data10);
+                                return reject(instancePath + "/data/started_at", "type", { type: embedded10 }, data10);
                               }
                               if (true) {
                                 if (typeof data10 === "string") {
                                   if (!formats0(data10, false)) {
-                                    return reject(validate12, instancePath + "/data/started_at", "x-date-time", { format: "date-time" }, data10);
+                                    return reject(instancePath + "/data/started_at", "x-date-time", { format: "date-time" }, data10);
                                   }
                                 }
                               }
@@ -2644,12 +2609,12 @@ function validate12(data, instancePath, strict, notices, knownType) {
                             if (true) {
                               if (true) {
                                 if (typeof data11 !== "string" && data11 !== null) {
-                                  return reject(validate12, instancePath + "/data/completed_at", "type", { type: embedded10 }, data11);
+                                  return reject(instancePath + "/data/completed_at", "type", { type: embedded10 }, data11);
                                 }
                                 if (true) {
                                   if (typeof data11 === "string") {
                                     if (!formats0(data11, false)) {
-                                      return reject(validate12, instancePath + "/data/completed_at", "x-date-time", { format: "date-time" }, data11);
+                                      return reject(instancePath + "/data/completed_at", "x-date-time", { format: "date-time" }, data11);
                                     }
                                   }
                                 }
@@ -2666,7 +2631,7 @@ function validate12(data, instancePath, strict, notices, knownType) {
                   }
                 }
               } else {
-                return reject(validate12, instancePath + "/data", "type", { type: "object" }, data1);
+                return reject(instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -2676,10 +2641,10 @@ function validate12(data, instancePath, strict, notices, knownType) {
               if (true) {
                 if (typeof data12 === "string") {
                   if (!formats0(data12, false)) {
-                    return reject(validate12, instancePath + "/ts", "x-date-time", { format: "date-time" }, data12);
+                    return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data12);
                   }
                 } else {
-                  return reject(validate12, instancePath + "/ts", "type", { type: "string" }, data12);
+                  return reject(instancePath + "/ts", "type", { type: "string" }, data12);
                 }
               }
             } else {
@@ -2689,10 +2654,10 @@ function validate12(data, instancePath, strict, notices, knownType) {
                 if (true) {
                   if (typeof data13 === "string") {
                     if (!pattern0(data13)) {
-                      return reject(validate12, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data13);
+                      return reject(instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data13);
                     }
                   } else {
-                    return reject(validate12, instancePath + "/cursor", "type", { type: "string" }, data13);
+                    return reject(instancePath + "/cursor", "type", { type: "string" }, data13);
                   }
                 }
               } else {
@@ -2705,11 +2670,11 @@ function validate12(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate12, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate12.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -2722,11 +2687,11 @@ function validate13(data, instancePath, strict, notices, knownType) {
       let data0, data1, data5;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data5 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate13, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("error" !== data0) {
-            return reject(validate13, instancePath + "/type", "const", { allowedValue: "error" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "error" }, data0);
           }
         } else {
         }
@@ -2737,16 +2702,16 @@ function validate13(data, instancePath, strict, notices, knownType) {
                 let data2, data3, data4 = data1.details;
                 let missing1;
                 if ((data2 = data1.code) === void 0 && (missing1 = "code") || (data3 = data1.message) === void 0 && (missing1 = "message")) {
-                  return reject(validate13, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
+                  return reject(instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          return reject(validate13, instancePath + "/data/code", "minLength", { limit: 1 }, data2);
+                          return reject(instancePath + "/data/code", "minLength", { limit: 1 }, data2);
                         }
                       } else {
-                        return reject(validate13, instancePath + "/data/code", "type", { type: "string" }, data2);
+                        return reject(instancePath + "/data/code", "type", { type: "string" }, data2);
                       }
                     }
                   } else {
@@ -2754,14 +2719,14 @@ function validate13(data, instancePath, strict, notices, knownType) {
                   if (true) {
                     if (true) {
                       if (typeof data3 !== "string") {
-                        return reject(validate13, instancePath + "/data/message", "type", { type: "string" }, data3);
+                        return reject(instancePath + "/data/message", "type", { type: "string" }, data3);
                       }
                     } else {
                     }
                     if (true) {
                       if (data4 !== void 0) {
                         if (typeof data4 !== "string") {
-                          return reject(validate13, instancePath + "/data/details", "type", { type: "string" }, data4);
+                          return reject(instancePath + "/data/details", "type", { type: "string" }, data4);
                         }
                       } else {
                       }
@@ -2772,7 +2737,7 @@ function validate13(data, instancePath, strict, notices, knownType) {
                   }
                 }
               } else {
-                return reject(validate13, instancePath + "/data", "type", { type: "object" }, data1);
+                return reject(instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -2782,10 +2747,10 @@ function validate13(data, instancePath, strict, notices, knownType) {
               if (true) {
                 if (typeof data5 === "string") {
                   if (!formats0(data5, false)) {
-                    return reject(validate13, instancePath + "/ts", "x-date-time", { format: "date-time" }, data5);
+                    return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data5);
                   }
                 } else {
-                  return reject(validate13, instancePath + "/ts", "type", { type: "string" }, data5);
+                  return reject(instancePath + "/ts", "type", { type: "string" }, data5);
                 }
               }
             } else {
@@ -2797,52 +2762,47 @@ function validate13(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate13, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate13.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
 
 // validators-tolerant-entry.js
-function taken(validate) {
-  const errors = validate.errors;
-  validate.errors = null;
-  return errors;
-}
 function checkTolerant(type, data, notices, typeRead) {
   const known = typeRead === true ? type : void 0;
   switch (type) {
     case "connection":
-      return message_connection(data, "", false, notices, known) ? null : taken(message_connection);
+      return message_connection(data, "", false, notices, known) ? null : taken();
     case "ping":
-      return message_ping(data, "", false, notices, known) ? null : taken(message_ping);
+      return message_ping(data, "", false, notices, known) ? null : taken();
     case "pong":
-      return message_pong(data, "", false, notices, known) ? null : taken(message_pong);
+      return message_pong(data, "", false, notices, known) ? null : taken();
     case "trades":
-      return message_trades(data, "", false, notices, known) ? null : taken(message_trades);
+      return message_trades(data, "", false, notices, known) ? null : taken();
     case "bots":
-      return message_bots(data, "", false, notices, known) ? null : taken(message_bots);
+      return message_bots(data, "", false, notices, known) ? null : taken();
     case "balances":
-      return message_balances(data, "", false, notices, known) ? null : taken(message_balances);
+      return message_balances(data, "", false, notices, known) ? null : taken();
     case "decisions":
-      return message_decisions(data, "", false, notices, known) ? null : taken(message_decisions);
+      return message_decisions(data, "", false, notices, known) ? null : taken();
     case "metrics":
-      return message_metrics(data, "", false, notices, known) ? null : taken(message_metrics);
+      return message_metrics(data, "", false, notices, known) ? null : taken();
     case "whale":
-      return message_whale(data, "", false, notices, known) ? null : taken(message_whale);
+      return message_whale(data, "", false, notices, known) ? null : taken();
     case "alerts":
-      return message_alerts(data, "", false, notices, known) ? null : taken(message_alerts);
+      return message_alerts(data, "", false, notices, known) ? null : taken();
     case "system_health":
-      return message_system_health(data, "", false, notices, known) ? null : taken(message_system_health);
+      return message_system_health(data, "", false, notices, known) ? null : taken();
     case "wallet":
-      return message_wallet(data, "", false, notices, known) ? null : taken(message_wallet);
+      return message_wallet(data, "", false, notices, known) ? null : taken();
     case "ai_tasks":
-      return message_ai_tasks(data, "", false, notices, known) ? null : taken(message_ai_tasks);
+      return message_ai_tasks(data, "", false, notices, known) ? null : taken();
     case "error":
-      return message_error(data, "", false, notices, known) ? null : taken(message_error);
+      return message_error(data, "", false, notices, known) ? null : taken();
     default:
       return void 0;
   }

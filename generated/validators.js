@@ -93,16 +93,22 @@ function twoDigits(value, index) {
 function enumNotice(sink, pointer, value, known) {
   if (sink) (sink.list || (sink.list = [])).push({ pointer, value, known });
 }
-function reject(validate, instancePath, keyword, params, data) {
-  validate.errors = [{ instancePath, keyword, params, data }];
-  return false;
-}
 function unknownKey(data, known) {
   for (const key in data) if (!known.includes(key)) return key;
   return void 0;
 }
 
 // virtual:compiled.js
+var lastErrors = null;
+function reject(instancePath, keyword, params, data) {
+  lastErrors = [{ instancePath, keyword, params, data }];
+  return false;
+}
+function taken() {
+  const errors = lastErrors;
+  lastErrors = null;
+  return errors;
+}
 var embedded0 = ["connected", "disconnected", "error"];
 var embedded1 = ["ws", "polling"];
 var embedded2 = ["new", "resumed", "gap"];
@@ -141,11 +147,11 @@ function validate0(data, instancePath, strict, notices, knownType) {
       let data0, data1, data5, data6 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data5 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate0, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("connection" !== data0) {
-            return reject(validate0, instancePath + "/type", "const", { allowedValue: "connection" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "connection" }, data0);
           }
         } else {
         }
@@ -156,15 +162,15 @@ function validate0(data, instancePath, strict, notices, knownType) {
                 let data2, data3, data4 = data1.resume;
                 let missing1;
                 if ((data2 = data1.status) === void 0 && (missing1 = "status") || (data3 = data1.mode) === void 0 && (missing1 = "mode")) {
-                  return reject(validate0, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
+                  return reject(instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (typeof data2 !== "string") {
-                      return reject(validate0, instancePath + "/data/status", "type", { type: "string" }, data2);
+                      return reject(instancePath + "/data/status", "type", { type: "string" }, data2);
                     }
                     if (!(data2 === "connected" || data2 === "disconnected" || data2 === "error")) {
                       if (strict) {
-                        return reject(validate0, instancePath + "/data/status", "enum", { allowedValues: embedded0 }, data2);
+                        return reject(instancePath + "/data/status", "enum", { allowedValues: embedded0 }, data2);
                       } else {
                         func0(notices, instancePath + "/data/status", data2, embedded0);
                       }
@@ -174,11 +180,11 @@ function validate0(data, instancePath, strict, notices, knownType) {
                   if (true) {
                     if (true) {
                       if (typeof data3 !== "string") {
-                        return reject(validate0, instancePath + "/data/mode", "type", { type: "string" }, data3);
+                        return reject(instancePath + "/data/mode", "type", { type: "string" }, data3);
                       }
                       if (!(data3 === "ws" || data3 === "polling")) {
                         if (strict) {
-                          return reject(validate0, instancePath + "/data/mode", "enum", { allowedValues: embedded1 }, data3);
+                          return reject(instancePath + "/data/mode", "enum", { allowedValues: embedded1 }, data3);
                         } else {
                           func0(notices, instancePath + "/data/mode", data3, embedded1);
                         }
@@ -188,11 +194,11 @@ function validate0(data, instancePath, strict, notices, knownType) {
                     if (true) {
                       if (data4 !== void 0) {
                         if (typeof data4 !== "string") {
-                          return reject(validate0, instancePath + "/data/resume", "type", { type: "string" }, data4);
+                          return reject(instancePath + "/data/resume", "type", { type: "string" }, data4);
                         }
                         if (!(data4 === "new" || data4 === "resumed" || data4 === "gap")) {
                           if (strict) {
-                            return reject(validate0, instancePath + "/data/resume", "enum", { allowedValues: embedded2 }, data4);
+                            return reject(instancePath + "/data/resume", "enum", { allowedValues: embedded2 }, data4);
                           } else {
                             func0(notices, instancePath + "/data/resume", data4, embedded2);
                           }
@@ -208,7 +214,7 @@ function validate0(data, instancePath, strict, notices, knownType) {
                           if (count0 !== 2 + (data4 === void 0 ? 0 : 1)) {
                             const unknown0 = func3(data1, ["status", "mode", "resume"]);
                             if (unknown0 !== void 0) {
-                              return reject(validate0, instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
+                              return reject(instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
                             }
                           }
                         }
@@ -217,7 +223,7 @@ function validate0(data, instancePath, strict, notices, knownType) {
                   }
                 }
               } else {
-                return reject(validate0, instancePath + "/data", "type", { type: "object" }, data1);
+                return reject(instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -227,10 +233,10 @@ function validate0(data, instancePath, strict, notices, knownType) {
               if (true) {
                 if (typeof data5 === "string") {
                   if (!formats0(data5, strict)) {
-                    return reject(validate0, instancePath + "/ts", "x-date-time", { format: "date-time" }, data5);
+                    return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data5);
                   }
                 } else {
-                  return reject(validate0, instancePath + "/ts", "type", { type: "string" }, data5);
+                  return reject(instancePath + "/ts", "type", { type: "string" }, data5);
                 }
               }
             } else {
@@ -240,10 +246,10 @@ function validate0(data, instancePath, strict, notices, knownType) {
                 if (true) {
                   if (typeof data6 === "string") {
                     if (!pattern0(data6)) {
-                      return reject(validate0, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data6);
+                      return reject(instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data6);
                     }
                   } else {
-                    return reject(validate0, instancePath + "/cursor", "type", { type: "string" }, data6);
+                    return reject(instancePath + "/cursor", "type", { type: "string" }, data6);
                   }
                 }
               } else {
@@ -257,7 +263,7 @@ function validate0(data, instancePath, strict, notices, knownType) {
                   if (count1 !== 3 + (data6 === void 0 ? 0 : 1)) {
                     const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
                     if (unknown1 !== void 0) {
-                      return reject(validate0, instancePath, "x-closed", { additionalProperty: unknown1 }, data);
+                      return reject(instancePath, "x-closed", { additionalProperty: unknown1 }, data);
                     }
                   }
                 }
@@ -267,11 +273,11 @@ function validate0(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate0, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate0.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -284,26 +290,26 @@ function validate1(data, instancePath, strict, notices, knownType) {
       let data0, data1;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.timestamp) === void 0 && (missing0 = "timestamp")) {
-        return reject(validate1, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("ping" !== data0) {
-            return reject(validate1, instancePath + "/type", "const", { allowedValue: "ping" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "ping" }, data0);
           }
         } else {
         }
         if (true) {
           if (true) {
             if (!Number.isInteger(data1)) {
-              return reject(validate1, instancePath + "/timestamp", "type", { type: "integer" }, data1);
+              return reject(instancePath + "/timestamp", "type", { type: "integer" }, data1);
             }
             if (true) {
               if (true) {
                 if (data1 > 864e13) {
-                  return reject(validate1, instancePath + "/timestamp", "maximum", { comparison: "<=", limit: 864e13 }, data1);
+                  return reject(instancePath + "/timestamp", "maximum", { comparison: "<=", limit: 864e13 }, data1);
                 } else {
                   if (data1 < 0) {
-                    return reject(validate1, instancePath + "/timestamp", "minimum", { comparison: ">=", limit: 0 }, data1);
+                    return reject(instancePath + "/timestamp", "minimum", { comparison: ">=", limit: 0 }, data1);
                   }
                 }
               }
@@ -319,7 +325,7 @@ function validate1(data, instancePath, strict, notices, knownType) {
               if (count0 !== 2) {
                 const unknown0 = func3(data, ["type", "timestamp"]);
                 if (unknown0 !== void 0) {
-                  return reject(validate1, instancePath, "x-closed", { additionalProperty: unknown0 }, data);
+                  return reject(instancePath, "x-closed", { additionalProperty: unknown0 }, data);
                 }
               }
             }
@@ -327,11 +333,11 @@ function validate1(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate1, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate1.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -344,26 +350,26 @@ function validate2(data, instancePath, strict, notices, knownType) {
       let data0, data1;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.timestamp) === void 0 && (missing0 = "timestamp")) {
-        return reject(validate2, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("pong" !== data0) {
-            return reject(validate2, instancePath + "/type", "const", { allowedValue: "pong" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "pong" }, data0);
           }
         } else {
         }
         if (true) {
           if (true) {
             if (!Number.isInteger(data1)) {
-              return reject(validate2, instancePath + "/timestamp", "type", { type: "integer" }, data1);
+              return reject(instancePath + "/timestamp", "type", { type: "integer" }, data1);
             }
             if (true) {
               if (true) {
                 if (data1 > 864e13) {
-                  return reject(validate2, instancePath + "/timestamp", "maximum", { comparison: "<=", limit: 864e13 }, data1);
+                  return reject(instancePath + "/timestamp", "maximum", { comparison: "<=", limit: 864e13 }, data1);
                 } else {
                   if (data1 < 0) {
-                    return reject(validate2, instancePath + "/timestamp", "minimum", { comparison: ">=", limit: 0 }, data1);
+                    return reject(instancePath + "/timestamp", "minimum", { comparison: ">=", limit: 0 }, data1);
                   }
                 }
               }
@@ -379,7 +385,7 @@ function validate2(data, instancePath, strict, notices, knownType) {
               if (count0 !== 2) {
                 const unknown0 = func3(data, ["type", "timestamp"]);
                 if (unknown0 !== void 0) {
-                  return reject(validate2, instancePath, "x-closed", { additionalProperty: unknown0 }, data);
+                  return reject(instancePath, "x-closed", { additionalProperty: unknown0 }, data);
                 }
               }
             }
@@ -387,11 +393,11 @@ function validate2(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate2, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate2.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -404,11 +410,11 @@ function validate3(data, instancePath, strict, notices, knownType) {
       let data0, data1, data14, data15 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data14 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate3, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("trades" !== data0) {
-            return reject(validate3, instancePath + "/type", "const", { allowedValue: "trades" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "trades" }, data0);
           }
         } else {
         }
@@ -419,16 +425,16 @@ function validate3(data, instancePath, strict, notices, knownType) {
                 let data2, data3, data4, data5, data6, data7, data8, data9, data10, data11, data12, data13;
                 let missing1;
                 if ((data2 = data1.id) === void 0 && (missing1 = "id") || (data3 = data1.bot_id) === void 0 && (missing1 = "bot_id") || (data4 = data1.platform) === void 0 && (missing1 = "platform") || (data5 = data1.symbol) === void 0 && (missing1 = "symbol") || (data6 = data1.side) === void 0 && (missing1 = "side") || (data7 = data1.quantity) === void 0 && (missing1 = "quantity") || (data8 = data1.price) === void 0 && (missing1 = "price") || (data9 = data1.total) === void 0 && (missing1 = "total") || (data10 = data1.fee) === void 0 && (missing1 = "fee") || (data11 = data1.status) === void 0 && (missing1 = "status") || (data12 = data1.pnl) === void 0 && (missing1 = "pnl") || (data13 = data1.timestamp) === void 0 && (missing1 = "timestamp")) {
-                  return reject(validate3, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
+                  return reject(instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          return reject(validate3, instancePath + "/data/id", "minLength", { limit: 1 }, data2);
+                          return reject(instancePath + "/data/id", "minLength", { limit: 1 }, data2);
                         }
                       } else {
-                        return reject(validate3, instancePath + "/data/id", "type", { type: "string" }, data2);
+                        return reject(instancePath + "/data/id", "type", { type: "string" }, data2);
                       }
                     }
                   } else {
@@ -438,10 +444,10 @@ function validate3(data, instancePath, strict, notices, knownType) {
                       if (true) {
                         if (typeof data3 === "string") {
                           if (data3.length < 1) {
-                            return reject(validate3, instancePath + "/data/bot_id", "minLength", { limit: 1 }, data3);
+                            return reject(instancePath + "/data/bot_id", "minLength", { limit: 1 }, data3);
                           }
                         } else {
-                          return reject(validate3, instancePath + "/data/bot_id", "type", { type: "string" }, data3);
+                          return reject(instancePath + "/data/bot_id", "type", { type: "string" }, data3);
                         }
                       }
                     } else {
@@ -449,11 +455,11 @@ function validate3(data, instancePath, strict, notices, knownType) {
                     if (true) {
                       if (true) {
                         if (typeof data4 !== "string") {
-                          return reject(validate3, instancePath + "/data/platform", "type", { type: "string" }, data4);
+                          return reject(instancePath + "/data/platform", "type", { type: "string" }, data4);
                         }
                         if (!(data4 === "luno" || data4 === "binance" || data4 === "kucoin" || data4 === "kraken" || data4 === "valr")) {
                           if (strict) {
-                            return reject(validate3, instancePath + "/data/platform", "enum", { allowedValues: embedded3 }, data4);
+                            return reject(instancePath + "/data/platform", "enum", { allowedValues: embedded3 }, data4);
                           } else {
                             func0(notices, instancePath + "/data/platform", data4, embedded3);
                           }
@@ -465,10 +471,10 @@ function validate3(data, instancePath, strict, notices, knownType) {
                           if (true) {
                             if (typeof data5 === "string") {
                               if (data5.length < 1) {
-                                return reject(validate3, instancePath + "/data/symbol", "minLength", { limit: 1 }, data5);
+                                return reject(instancePath + "/data/symbol", "minLength", { limit: 1 }, data5);
                               }
                             } else {
-                              return reject(validate3, instancePath + "/data/symbol", "type", { type: "string" }, data5);
+                              return reject(instancePath + "/data/symbol", "type", { type: "string" }, data5);
                             }
                           }
                         } else {
@@ -476,11 +482,11 @@ function validate3(data, instancePath, strict, notices, knownType) {
                         if (true) {
                           if (true) {
                             if (typeof data6 !== "string") {
-                              return reject(validate3, instancePath + "/data/side", "type", { type: "string" }, data6);
+                              return reject(instancePath + "/data/side", "type", { type: "string" }, data6);
                             }
                             if (!(data6 === "buy" || data6 === "sell")) {
                               if (strict) {
-                                return reject(validate3, instancePath + "/data/side", "enum", { allowedValues: embedded4 }, data6);
+                                return reject(instancePath + "/data/side", "enum", { allowedValues: embedded4 }, data6);
                               } else {
                                 func0(notices, instancePath + "/data/side", data6, embedded4);
                               }
@@ -492,10 +498,10 @@ function validate3(data, instancePath, strict, notices, knownType) {
                               if (true) {
                                 if (typeof data7 == "number" && isFinite(data7)) {
                                   if (data7 <= 0) {
-                                    return reject(validate3, instancePath + "/data/quantity", "exclusiveMinimum", { comparison: ">", limit: 0 }, data7);
+                                    return reject(instancePath + "/data/quantity", "exclusiveMinimum", { comparison: ">", limit: 0 }, data7);
                                   }
                                 } else {
-                                  return reject(validate3, instancePath + "/data/quantity", "type", { type: "number" }, data7);
+                                  return reject(instancePath + "/data/quantity", "type", { type: "number" }, data7);
                                 }
                               }
                             } else {
@@ -505,10 +511,10 @@ function validate3(data, instancePath, strict, notices, knownType) {
                                 if (true) {
                                   if (typeof data8 == "number" && isFinite(data8)) {
                                     if (data8 < 0) {
-                                      return reject(validate3, instancePath + "/data/price", "minimum", { comparison: ">=", limit: 0 }, data8);
+                                      return reject(instancePath + "/data/price", "minimum", { comparison: ">=", limit: 0 }, data8);
                                     }
                                   } else {
-                                    return reject(validate3, instancePath + "/data/price", "type", { type: "number" }, data8);
+                                    return reject(instancePath + "/data/price", "type", { type: "number" }, data8);
                                   }
                                 }
                               } else {
@@ -518,10 +524,10 @@ function validate3(data, instancePath, strict, notices, knownType) {
                                   if (true) {
                                     if (typeof data9 == "number" && isFinite(data9)) {
                                       if (data9 < 0) {
-                                        return reject(validate3, instancePath + "/data/total", "minimum", { comparison: ">=", limit: 0 }, data9);
+                                        return reject(instancePath + "/data/total", "minimum", { comparison: ">=", limit: 0 }, data9);
                                       }
                                     } else {
-                                      return reject(validate3, instancePath + "/data/total", "type", { type: "number" }, data9);
+                                      return reject(instancePath + "/data/total", "type", { type: "number" }, data9);
                                     }
                                   }
                                 } else {
@@ -529,18 +535,18 @@ function validate3(data, instancePath, strict, notices, knownType) {
                                 if (true) {
                                   if (true) {
                                     if (!(typeof data10 == "number" && isFinite(data10))) {
-                                      return reject(validate3, instancePath + "/data/fee", "type", { type: "number" }, data10);
+                                      return reject(instancePath + "/data/fee", "type", { type: "number" }, data10);
                                     }
                                   } else {
                                   }
                                   if (true) {
                                     if (true) {
                                       if (typeof data11 !== "string") {
-                                        return reject(validate3, instancePath + "/data/status", "type", { type: "string" }, data11);
+                                        return reject(instancePath + "/data/status", "type", { type: "string" }, data11);
                                       }
                                       if (!(data11 === "pending" || data11 === "filled" || data11 === "cancelled" || data11 === "failed")) {
                                         if (strict) {
-                                          return reject(validate3, instancePath + "/data/status", "enum", { allowedValues: embedded5 }, data11);
+                                          return reject(instancePath + "/data/status", "enum", { allowedValues: embedded5 }, data11);
                                         } else {
                                           func0(notices, instancePath + "/data/status", data11, embedded5);
                                         }
@@ -550,7 +556,7 @@ function validate3(data, instancePath, strict, notices, knownType) {
                                     if (true) {
                                       if (true) {
                                         if (!(typeof data12 == "number" && isFinite(data12)) && data12 !== null) {
-                                          return reject(validate3, instancePath + "/data/pnl", "type", { type: embedded6 }, data12);
+                                          return reject(instancePath + "/data/pnl", "type", { type: embedded6 }, data12);
                                         }
                                       } else {
                                       }
@@ -559,10 +565,10 @@ function validate3(data, instancePath, strict, notices, knownType) {
                                           if (true) {
                                             if (typeof data13 === "string") {
                                               if (!formats0(data13, strict)) {
-                                                return reject(validate3, instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data13);
+                                                return reject(instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data13);
                                               }
                                             } else {
-                                              return reject(validate3, instancePath + "/data/timestamp", "type", { type: "string" }, data13);
+                                              return reject(instancePath + "/data/timestamp", "type", { type: "string" }, data13);
                                             }
                                           }
                                         } else {
@@ -576,7 +582,7 @@ function validate3(data, instancePath, strict, notices, knownType) {
                                             if (count0 !== 12) {
                                               const unknown0 = func3(data1, ["id", "bot_id", "platform", "symbol", "side", "quantity", "price", "total", "fee", "status", "pnl", "timestamp"]);
                                               if (unknown0 !== void 0) {
-                                                return reject(validate3, instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
+                                                return reject(instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
                                               }
                                             }
                                           }
@@ -594,7 +600,7 @@ function validate3(data, instancePath, strict, notices, knownType) {
                   }
                 }
               } else {
-                return reject(validate3, instancePath + "/data", "type", { type: "object" }, data1);
+                return reject(instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -604,10 +610,10 @@ function validate3(data, instancePath, strict, notices, knownType) {
               if (true) {
                 if (typeof data14 === "string") {
                   if (!formats0(data14, strict)) {
-                    return reject(validate3, instancePath + "/ts", "x-date-time", { format: "date-time" }, data14);
+                    return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data14);
                   }
                 } else {
-                  return reject(validate3, instancePath + "/ts", "type", { type: "string" }, data14);
+                  return reject(instancePath + "/ts", "type", { type: "string" }, data14);
                 }
               }
             } else {
@@ -617,10 +623,10 @@ function validate3(data, instancePath, strict, notices, knownType) {
                 if (true) {
                   if (typeof data15 === "string") {
                     if (!pattern0(data15)) {
-                      return reject(validate3, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data15);
+                      return reject(instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data15);
                     }
                   } else {
-                    return reject(validate3, instancePath + "/cursor", "type", { type: "string" }, data15);
+                    return reject(instancePath + "/cursor", "type", { type: "string" }, data15);
                   }
                 }
               } else {
@@ -634,7 +640,7 @@ function validate3(data, instancePath, strict, notices, knownType) {
                   if (count1 !== 3 + (data15 === void 0 ? 0 : 1)) {
                     const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
                     if (unknown1 !== void 0) {
-                      return reject(validate3, instancePath, "x-closed", { additionalProperty: unknown1 }, data);
+                      return reject(instancePath, "x-closed", { additionalProperty: unknown1 }, data);
                     }
                   }
                 }
@@ -644,11 +650,11 @@ function validate3(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate3, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate3.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -661,11 +667,11 @@ function validate4(data, instancePath, strict, notices, knownType) {
       let data0, data1, data14, data15 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data14 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate4, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("bots" !== data0) {
-            return reject(validate4, instancePath + "/type", "const", { allowedValue: "bots" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "bots" }, data0);
           }
         } else {
         }
@@ -676,16 +682,16 @@ function validate4(data, instancePath, strict, notices, knownType) {
                 let data2, data3, data4, data5, data6, data7, data8, data9, data10, data11, data12, data13;
                 let missing1;
                 if ((data2 = data1.id) === void 0 && (missing1 = "id") || (data3 = data1.name) === void 0 && (missing1 = "name") || (data4 = data1.platform) === void 0 && (missing1 = "platform") || (data5 = data1.symbol) === void 0 && (missing1 = "symbol") || (data6 = data1.status) === void 0 && (missing1 = "status") || (data7 = data1.trading_mode) === void 0 && (missing1 = "trading_mode") || (data8 = data1.risk_mode) === void 0 && (missing1 = "risk_mode") || (data9 = data1.capital) === void 0 && (missing1 = "capital") || (data10 = data1.pnl) === void 0 && (missing1 = "pnl") || (data11 = data1.trades_count) === void 0 && (missing1 = "trades_count") || (data12 = data1.win_rate) === void 0 && (missing1 = "win_rate") || (data13 = data1.last_trade) === void 0 && (missing1 = "last_trade")) {
-                  return reject(validate4, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
+                  return reject(instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          return reject(validate4, instancePath + "/data/id", "minLength", { limit: 1 }, data2);
+                          return reject(instancePath + "/data/id", "minLength", { limit: 1 }, data2);
                         }
                       } else {
-                        return reject(validate4, instancePath + "/data/id", "type", { type: "string" }, data2);
+                        return reject(instancePath + "/data/id", "type", { type: "string" }, data2);
                       }
                     }
                   } else {
@@ -693,18 +699,18 @@ function validate4(data, instancePath, strict, notices, knownType) {
                   if (true) {
                     if (true) {
                       if (typeof data3 !== "string") {
-                        return reject(validate4, instancePath + "/data/name", "type", { type: "string" }, data3);
+                        return reject(instancePath + "/data/name", "type", { type: "string" }, data3);
                       }
                     } else {
                     }
                     if (true) {
                       if (true) {
                         if (typeof data4 !== "string") {
-                          return reject(validate4, instancePath + "/data/platform", "type", { type: "string" }, data4);
+                          return reject(instancePath + "/data/platform", "type", { type: "string" }, data4);
                         }
                         if (!(data4 === "luno" || data4 === "binance" || data4 === "kucoin" || data4 === "kraken" || data4 === "valr")) {
                           if (strict) {
-                            return reject(validate4, instancePath + "/data/platform", "enum", { allowedValues: embedded3 }, data4);
+                            return reject(instancePath + "/data/platform", "enum", { allowedValues: embedded3 }, data4);
                           } else {
                             func0(notices, instancePath + "/data/platform", data4, embedded3);
                           }
@@ -716,10 +722,10 @@ function validate4(data, instancePath, strict, notices, knownType) {
                           if (true) {
                             if (typeof data5 === "string") {
                               if (data5.length < 1) {
-                                return reject(validate4, instancePath + "/data/symbol", "minLength", { limit: 1 }, data5);
+                                return reject(instancePath + "/data/symbol", "minLength", { limit: 1 }, data5);
                               }
                             } else {
-                              return reject(validate4, instancePath + "/data/symbol", "type", { type: "string" }, data5);
+                              return reject(instancePath + "/data/symbol", "type", { type: "string" }, data5);
                             }
                           }
                         } else {
@@ -727,11 +733,11 @@ function validate4(data, instancePath, strict, notices, knownType) {
                         if (true) {
                           if (true) {
                             if (typeof data6 !== "string") {
-                              return reject(validate4, instancePath + "/data/status", "type", { type: "string" }, data6);
+                              return reject(instancePath + "/data/status", "type", { type: "string" }, data6);
                             }
                             if (!(data6 === "running" || data6 === "stopped" || data6 === "paused" || data6 === "error")) {
                               if (strict) {
-                                return reject(validate4, instancePath + "/data/status", "enum", { allowedValues: embedded7 }, data6);
+                                return reject(instancePath + "/data/status", "enum", { allowedValues: embedded7 }, data6);
                               } else {
                                 func0(notices, instancePath + "/data/status", data6, embedded7);
                               }
@@ -741,11 +747,11 @@ function validate4(data, instancePath, strict, notices, knownType) {
                           if (true) {
                             if (true) {
                               if (typeof data7 !== "string") {
-                                return reject(validate4, instancePath + "/data/trading_mode", "type", { type: "string" }, data7);
+                                return reject(instancePath + "/data/trading_mode", "type", { type: "string" }, data7);
                               }
                               if (!(data7 === "paper" || data7 === "live")) {
                                 if (strict) {
-                                  return reject(validate4, instancePath + "/data/trading_mode", "enum", { allowedValues: embedded8 }, data7);
+                                  return reject(instancePath + "/data/trading_mode", "enum", { allowedValues: embedded8 }, data7);
                                 } else {
                                   func0(notices, instancePath + "/data/trading_mode", data7, embedded8);
                                 }
@@ -755,11 +761,11 @@ function validate4(data, instancePath, strict, notices, knownType) {
                             if (true) {
                               if (true) {
                                 if (typeof data8 !== "string") {
-                                  return reject(validate4, instancePath + "/data/risk_mode", "type", { type: "string" }, data8);
+                                  return reject(instancePath + "/data/risk_mode", "type", { type: "string" }, data8);
                                 }
                                 if (!(data8 === "conservative" || data8 === "moderate" || data8 === "aggressive")) {
                                   if (strict) {
-                                    return reject(validate4, instancePath + "/data/risk_mode", "enum", { allowedValues: embedded9 }, data8);
+                                    return reject(instancePath + "/data/risk_mode", "enum", { allowedValues: embedded9 }, data8);
                                   } else {
                                     func0(notices, instancePath + "/data/risk_mode", data8, embedded9);
                                   }
@@ -771,10 +777,10 @@ function validate4(data, instancePath, strict, notices, knownType) {
                                   if (true) {
                                     if (typeof data9 == "number" && isFinite(data9)) {
                                       if (data9 < 0) {
-                                        return reject(validate4, instancePath + "/data/capital", "minimum", { comparison: ">=", limit: 0 }, data9);
+                                        return reject(instancePath + "/data/capital", "minimum", { comparison: ">=", limit: 0 }, data9);
                                       }
                                     } else {
-                                      return reject(validate4, instancePath + "/data/capital", "type", { type: "number" }, data9);
+                                      return reject(instancePath + "/data/capital", "type", { type: "number" }, data9);
                                     }
                                   }
                                 } else {
@@ -782,19 +788,19 @@ function validate4(data, instancePath, strict, notices, knownType) {
                                 if (true) {
                                   if (true) {
                                     if (!(typeof data10 == "number" && isFinite(data10))) {
-                                      return reject(validate4, instancePath + "/data/pnl", "type", { type: "number" }, data10);
+                                      return reject(instancePath + "/data/pnl", "type", { type: "number" }, data10);
                                     }
                                   } else {
                                   }
                                   if (true) {
                                     if (true) {
                                       if (!Number.isInteger(data11)) {
-                                        return reject(validate4, instancePath + "/data/trades_count", "type", { type: "integer" }, data11);
+                                        return reject(instancePath + "/data/trades_count", "type", { type: "integer" }, data11);
                                       }
                                       if (true) {
                                         if (true) {
                                           if (data11 < 0) {
-                                            return reject(validate4, instancePath + "/data/trades_count", "minimum", { comparison: ">=", limit: 0 }, data11);
+                                            return reject(instancePath + "/data/trades_count", "minimum", { comparison: ">=", limit: 0 }, data11);
                                           }
                                         }
                                       }
@@ -805,14 +811,14 @@ function validate4(data, instancePath, strict, notices, knownType) {
                                         if (true) {
                                           if (typeof data12 == "number" && isFinite(data12)) {
                                             if (data12 > 1) {
-                                              return reject(validate4, instancePath + "/data/win_rate", "maximum", { comparison: "<=", limit: 1 }, data12);
+                                              return reject(instancePath + "/data/win_rate", "maximum", { comparison: "<=", limit: 1 }, data12);
                                             } else {
                                               if (data12 < 0) {
-                                                return reject(validate4, instancePath + "/data/win_rate", "minimum", { comparison: ">=", limit: 0 }, data12);
+                                                return reject(instancePath + "/data/win_rate", "minimum", { comparison: ">=", limit: 0 }, data12);
                                               }
                                             }
                                           } else {
-                                            return reject(validate4, instancePath + "/data/win_rate", "type", { type: "number" }, data12);
+                                            return reject(instancePath + "/data/win_rate", "type", { type: "number" }, data12);
                                           }
                                         }
                                       } else {
@@ -820,12 +826,12 @@ function validate4(data, instancePath, strict, notices, knownType) {
                                       if (true) {
                                         if (true) {
                                           if (typeof data13 !== "string" && data13 !== null) {
-                                            return reject(validate4, instancePath + "/data/last_trade", "type", { type: embedded10 }, data13);
+                                            return reject(instancePath + "/data/last_trade", "type", { type: embedded10 }, data13);
                                           }
                                           if (true) {
                                             if (typeof data13 === "string") {
                                               if (!formats0(data13, strict)) {
-                                                return reject(validate4, instancePath + "/data/last_trade", "x-date-time", { format: "date-time" }, data13);
+                                                return reject(instancePath + "/data/last_trade", "x-date-time", { format: "date-time" }, data13);
                                               }
                                             }
                                           }
@@ -840,7 +846,7 @@ function validate4(data, instancePath, strict, notices, knownType) {
                                             if (count0 !== 12) {
                                               const unknown0 = func3(data1, ["id", "name", "platform", "symbol", "status", "trading_mode", "risk_mode", "capital", "pnl", "trades_count", "win_rate", "last_trade"]);
                                               if (unknown0 !== void 0) {
-                                                return reject(validate4, instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
+                                                return reject(instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
                                               }
                                             }
                                           }
@@ -858,7 +864,7 @@ function validate4(data, instancePath, strict, notices, knownType) {
                   }
                 }
               } else {
-                return reject(validate4, instancePath + "/data", "type", { type: "object" }, data1);
+                return reject(instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -868,10 +874,10 @@ function validate4(data, instancePath, strict, notices, knownType) {
               if (true) {
                 if (typeof data14 === "string") {
                   if (!formats0(data14, strict)) {
-                    return reject(validate4, instancePath + "/ts", "x-date-time", { format: "date-time" }, data14);
+                    return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data14);
                   }
                 } else {
-                  return reject(validate4, instancePath + "/ts", "type", { type: "string" }, data14);
+                  return reject(instancePath + "/ts", "type", { type: "string" }, data14);
                 }
               }
             } else {
@@ -881,10 +887,10 @@ function validate4(data, instancePath, strict, notices, knownType) {
                 if (true) {
                   if (typeof data15 === "string") {
                     if (!pattern0(data15)) {
-                      return reject(validate4, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data15);
+                      return reject(instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data15);
                     }
                   } else {
-                    return reject(validate4, instancePath + "/cursor", "type", { type: "string" }, data15);
+                    return reject(instancePath + "/cursor", "type", { type: "string" }, data15);
                   }
                 }
               } else {
@@ -898,7 +904,7 @@ function validate4(data, instancePath, strict, notices, knownType) {
                   if (count1 !== 3 + (data15 === void 0 ? 0 : 1)) {
                     const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
                     if (unknown1 !== void 0) {
-                      return reject(validate4, instancePath, "x-closed", { additionalProperty: unknown1 }, data);
+                      return reject(instancePath, "x-closed", { additionalProperty: unknown1 }, data);
                     }
                   }
                 }
@@ -908,11 +914,11 @@ function validate4(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate4, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate4.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -925,11 +931,11 @@ function validate5(data, instancePath, strict, notices, knownType) {
       let data0, data1, data9, data10 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data9 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate5, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("balances" !== data0) {
-            return reject(validate5, instancePath + "/type", "const", { allowedValue: "balances" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "balances" }, data0);
           }
         } else {
         }
@@ -940,15 +946,15 @@ function validate5(data, instancePath, strict, notices, knownType) {
                 let data2, data3, data8;
                 let missing1;
                 if ((data2 = data1.platform) === void 0 && (missing1 = "platform") || (data3 = data1.balances) === void 0 && (missing1 = "balances") || (data8 = data1.total_value_zar) === void 0 && (missing1 = "total_value_zar")) {
-                  return reject(validate5, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
+                  return reject(instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (typeof data2 !== "string") {
-                      return reject(validate5, instancePath + "/data/platform", "type", { type: "string" }, data2);
+                      return reject(instancePath + "/data/platform", "type", { type: "string" }, data2);
                     }
                     if (!(data2 === "luno" || data2 === "binance" || data2 === "kucoin" || data2 === "kraken" || data2 === "valr" || data2 === "all")) {
                       if (strict) {
-                        return reject(validate5, instancePath + "/data/platform", "enum", { allowedValues: embedded11 }, data2);
+                        return reject(instancePath + "/data/platform", "enum", { allowedValues: embedded11 }, data2);
                       } else {
                         func0(notices, instancePath + "/data/platform", data2, embedded11);
                       }
@@ -966,16 +972,16 @@ function validate5(data, instancePath, strict, notices, knownType) {
                                 let data5, data6, data7;
                                 let missing2;
                                 if ((data5 = data4.free) === void 0 && (missing2 = "free") || (data6 = data4.locked) === void 0 && (missing2 = "locked") || (data7 = data4.total) === void 0 && (missing2 = "total")) {
-                                  return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "required", { missingProperty: missing2 }, data4);
+                                  return reject(instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "required", { missingProperty: missing2 }, data4);
                                 } else {
                                   if (true) {
                                     if (true) {
                                       if (typeof data5 == "number" && isFinite(data5)) {
                                         if (data5 < 0) {
-                                          return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", "minimum", { comparison: ">=", limit: 0 }, data5);
+                                          return reject(instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", "minimum", { comparison: ">=", limit: 0 }, data5);
                                         }
                                       } else {
-                                        return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", "type", { type: "number" }, data5);
+                                        return reject(instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/free", "type", { type: "number" }, data5);
                                       }
                                     }
                                   } else {
@@ -985,10 +991,10 @@ function validate5(data, instancePath, strict, notices, knownType) {
                                       if (true) {
                                         if (typeof data6 == "number" && isFinite(data6)) {
                                           if (data6 < 0) {
-                                            return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", "minimum", { comparison: ">=", limit: 0 }, data6);
+                                            return reject(instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", "minimum", { comparison: ">=", limit: 0 }, data6);
                                           }
                                         } else {
-                                          return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", "type", { type: "number" }, data6);
+                                          return reject(instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/locked", "type", { type: "number" }, data6);
                                         }
                                       }
                                     } else {
@@ -998,10 +1004,10 @@ function validate5(data, instancePath, strict, notices, knownType) {
                                         if (true) {
                                           if (typeof data7 == "number" && isFinite(data7)) {
                                             if (data7 < 0) {
-                                              return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", "minimum", { comparison: ">=", limit: 0 }, data7);
+                                              return reject(instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", "minimum", { comparison: ">=", limit: 0 }, data7);
                                             }
                                           } else {
-                                            return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", "type", { type: "number" }, data7);
+                                            return reject(instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/total", "type", { type: "number" }, data7);
                                           }
                                         }
                                       } else {
@@ -1015,7 +1021,7 @@ function validate5(data, instancePath, strict, notices, knownType) {
                                           if (count0 !== 3) {
                                             const unknown0 = func3(data4, ["free", "locked", "total"]);
                                             if (unknown0 !== void 0) {
-                                              return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "x-closed", { additionalProperty: unknown0 }, data4);
+                                              return reject(instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "x-closed", { additionalProperty: unknown0 }, data4);
                                             }
                                           }
                                         }
@@ -1024,7 +1030,7 @@ function validate5(data, instancePath, strict, notices, knownType) {
                                   }
                                 }
                               } else {
-                                return reject(validate5, instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "type", { type: "object" }, data4);
+                                return reject(instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "type", { type: "object" }, data4);
                               }
                             }
                             if (false) {
@@ -1032,7 +1038,7 @@ function validate5(data, instancePath, strict, notices, knownType) {
                             }
                           }
                         } else {
-                          return reject(validate5, instancePath + "/data/balances", "type", { type: "object" }, data3);
+                          return reject(instancePath + "/data/balances", "type", { type: "object" }, data3);
                         }
                       }
                     } else {
@@ -1042,10 +1048,10 @@ function validate5(data, instancePath, strict, notices, knownType) {
                         if (true) {
                           if (typeof data8 == "number" && isFinite(data8)) {
                             if (data8 < 0) {
-                              return reject(validate5, instancePath + "/data/total_value_zar", "minimum", { comparison: ">=", limit: 0 }, data8);
+                              return reject(instancePath + "/data/total_value_zar", "minimum", { comparison: ">=", limit: 0 }, data8);
                             }
                           } else {
-                            return reject(validate5, instancePath + "/data/total_value_zar", "type", { type: "number" }, data8);
+                            return reject(instancePath + "/data/total_value_zar", "type", { type: "number" }, data8);
                           }
                         }
                       } else {
@@ -1059,7 +1065,7 @@ function validate5(data, instancePath, strict, notices, knownType) {
                           if (count1 !== 3) {
                             const unknown1 = func3(data1, ["platform", "balances", "total_value_zar"]);
                             if (unknown1 !== void 0) {
-                              return reject(validate5, instancePath + "/data", "x-closed", { additionalProperty: unknown1 }, data1);
+                              return reject(instancePath + "/data", "x-closed", { additionalProperty: unknown1 }, data1);
                             }
                           }
                         }
@@ -1068,7 +1074,7 @@ function validate5(data, instancePath, strict, notices, knownType) {
                   }
                 }
               } else {
-                return reject(validate5, instancePath + "/data", "type", { type: "object" }, data1);
+                return reject(instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -1078,10 +1084,10 @@ function validate5(data, instancePath, strict, notices, knownType) {
               if (true) {
                 if (typeof data9 === "string") {
                   if (!formats0(data9, strict)) {
-                    return reject(validate5, instancePath + "/ts", "x-date-time", { format: "date-time" }, data9);
+                    return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data9);
                   }
                 } else {
-                  return reject(validate5, instancePath + "/ts", "type", { type: "string" }, data9);
+                  return reject(instancePath + "/ts", "type", { type: "string" }, data9);
                 }
               }
             } else {
@@ -1091,10 +1097,10 @@ function validate5(data, instancePath, strict, notices, knownType) {
                 if (true) {
                   if (typeof data10 === "string") {
                     if (!pattern0(data10)) {
-                      return reject(validate5, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data10);
+                      return reject(instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data10);
                     }
                   } else {
-                    return reject(validate5, instancePath + "/cursor", "type", { type: "string" }, data10);
+                    return reject(instancePath + "/cursor", "type", { type: "string" }, data10);
                   }
                 }
               } else {
@@ -1108,7 +1114,7 @@ function validate5(data, instancePath, strict, notices, knownType) {
                   if (count2 !== 3 + (data10 === void 0 ? 0 : 1)) {
                     const unknown2 = func3(data, ["type", "data", "ts", "cursor"]);
                     if (unknown2 !== void 0) {
-                      return reject(validate5, instancePath, "x-closed", { additionalProperty: unknown2 }, data);
+                      return reject(instancePath, "x-closed", { additionalProperty: unknown2 }, data);
                     }
                   }
                 }
@@ -1118,11 +1124,11 @@ function validate5(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate5, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate5.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -1135,11 +1141,11 @@ function validate6(data, instancePath, strict, notices, knownType) {
       let data0, data1, data27, data28 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data27 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate6, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("decisions" !== data0) {
-            return reject(validate6, instancePath + "/type", "const", { allowedValue: "decisions" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "decisions" }, data0);
           }
         } else {
         }
@@ -1150,16 +1156,16 @@ function validate6(data, instancePath, strict, notices, knownType) {
                 let data2, data3, data4, data5, data6, data7, data8, data9, data14, data15, data19, data23, data26;
                 let missing1;
                 if ((data2 = data1.id) === void 0 && (missing1 = "id") || (data3 = data1.bot_id) === void 0 && (missing1 = "bot_id") || (data4 = data1.symbol) === void 0 && (missing1 = "symbol") || (data5 = data1.platform) === void 0 && (missing1 = "platform") || (data6 = data1.decision) === void 0 && (missing1 = "decision") || (data7 = data1.confidence) === void 0 && (missing1 = "confidence") || (data8 = data1.reasoning) === void 0 && (missing1 = "reasoning") || (data9 = data1.market_data) === void 0 && (missing1 = "market_data") || (data14 = data1.regime_state) === void 0 && (missing1 = "regime_state") || (data15 = data1.component_scores) === void 0 && (missing1 = "component_scores") || (data19 = data1.sizing) === void 0 && (missing1 = "sizing") || (data23 = data1.stops) === void 0 && (missing1 = "stops") || (data26 = data1.timestamp) === void 0 && (missing1 = "timestamp")) {
-                  return reject(validate6, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
+                  return reject(instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          return reject(validate6, instancePath + "/data/id", "minLength", { limit: 1 }, data2);
+                          return reject(instancePath + "/data/id", "minLength", { limit: 1 }, data2);
                         }
                       } else {
-                        return reject(validate6, instancePath + "/data/id", "type", { type: "string" }, data2);
+                        return reject(instancePath + "/data/id", "type", { type: "string" }, data2);
                       }
                     }
                   } else {
@@ -1169,10 +1175,10 @@ function validate6(data, instancePath, strict, notices, knownType) {
                       if (true) {
                         if (typeof data3 === "string") {
                           if (data3.length < 1) {
-                            return reject(validate6, instancePath + "/data/bot_id", "minLength", { limit: 1 }, data3);
+                            return reject(instancePath + "/data/bot_id", "minLength", { limit: 1 }, data3);
                           }
                         } else {
-                          return reject(validate6, instancePath + "/data/bot_id", "type", { type: "string" }, data3);
+                          return reject(instancePath + "/data/bot_id", "type", { type: "string" }, data3);
                         }
                       }
                     } else {
@@ -1182,10 +1188,10 @@ function validate6(data, instancePath, strict, notices, knownType) {
                         if (true) {
                           if (typeof data4 === "string") {
                             if (data4.length < 1) {
-                              return reject(validate6, instancePath + "/data/symbol", "minLength", { limit: 1 }, data4);
+                              return reject(instancePath + "/data/symbol", "minLength", { limit: 1 }, data4);
                             }
                           } else {
-                            return reject(validate6, instancePath + "/data/symbol", "type", { type: "string" }, data4);
+                            return reject(instancePath + "/data/symbol", "type", { type: "string" }, data4);
                           }
                         }
                       } else {
@@ -1193,11 +1199,11 @@ function validate6(data, instancePath, strict, notices, knownType) {
                       if (true) {
                         if (true) {
                           if (typeof data5 !== "string") {
-                            return reject(validate6, instancePath + "/data/platform", "type", { type: "string" }, data5);
+                            return reject(instancePath + "/data/platform", "type", { type: "string" }, data5);
                           }
                           if (!(data5 === "luno" || data5 === "binance" || data5 === "kucoin" || data5 === "kraken" || data5 === "valr")) {
                             if (strict) {
-                              return reject(validate6, instancePath + "/data/platform", "enum", { allowedValues: embedded3 }, data5);
+                              return reject(instancePath + "/data/platform", "enum", { allowedValues: embedded3 }, data5);
                             } else {
                               func0(notices, instancePath + "/data/platform", data5, embedded3);
                             }
@@ -1207,11 +1213,11 @@ function validate6(data, instancePath, strict, notices, knownType) {
                         if (true) {
                           if (true) {
                             if (typeof data6 !== "string") {
-                              return reject(validate6, instancePath + "/data/decision", "type", { type: "string" }, data6);
+                              return reject(instancePath + "/data/decision", "type", { type: "string" }, data6);
                             }
                             if (!(data6 === "buy" || data6 === "sell" || data6 === "hold")) {
                               if (strict) {
-                                return reject(validate6, instancePath + "/data/decision", "enum", { allowedValues: embedded12 }, data6);
+                                return reject(instancePath + "/data/decision", "enum", { allowedValues: embedded12 }, data6);
                               } else {
                                 func0(notices, instancePath + "/data/decision", data6, embedded12);
                               }
@@ -1223,14 +1229,14 @@ function validate6(data, instancePath, strict, notices, knownType) {
                               if (true) {
                                 if (typeof data7 == "number" && isFinite(data7)) {
                                   if (data7 > 1) {
-                                    return reject(validate6, instancePath + "/data/confidence", "maximum", { comparison: "<=", limit: 1 }, data7);
+                                    return reject(instancePath + "/data/confidence", "maximum", { comparison: "<=", limit: 1 }, data7);
                                   } else {
                                     if (data7 < 0) {
-                                      return reject(validate6, instancePath + "/data/confidence", "minimum", { comparison: ">=", limit: 0 }, data7);
+                                      return reject(instancePath + "/data/confidence", "minimum", { comparison: ">=", limit: 0 }, data7);
                                     }
                                   }
                                 } else {
-                                  return reject(validate6, instancePath + "/data/confidence", "type", { type: "number" }, data7);
+                                  return reject(instancePath + "/data/confidence", "type", { type: "number" }, data7);
                                 }
                               }
                             } else {
@@ -1238,7 +1244,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                             if (true) {
                               if (true) {
                                 if (typeof data8 !== "string") {
-                                  return reject(validate6, instancePath + "/data/reasoning", "type", { type: "string" }, data8);
+                                  return reject(instancePath + "/data/reasoning", "type", { type: "string" }, data8);
                                 }
                               } else {
                               }
@@ -1249,16 +1255,16 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                       let data10, data11, data12, data13;
                                       let missing2;
                                       if ((data10 = data9.price) === void 0 && (missing2 = "price") || (data11 = data9.volume_24h) === void 0 && (missing2 = "volume_24h") || (data12 = data9.rsi) === void 0 && (missing2 = "rsi") || (data13 = data9.macd) === void 0 && (missing2 = "macd")) {
-                                        return reject(validate6, instancePath + "/data/market_data", "required", { missingProperty: missing2 }, data9);
+                                        return reject(instancePath + "/data/market_data", "required", { missingProperty: missing2 }, data9);
                                       } else {
                                         if (true) {
                                           if (true) {
                                             if (typeof data10 == "number" && isFinite(data10)) {
                                               if (data10 < 0) {
-                                                return reject(validate6, instancePath + "/data/market_data/price", "minimum", { comparison: ">=", limit: 0 }, data10);
+                                                return reject(instancePath + "/data/market_data/price", "minimum", { comparison: ">=", limit: 0 }, data10);
                                               }
                                             } else {
-                                              return reject(validate6, instancePath + "/data/market_data/price", "type", { type: "number" }, data10);
+                                              return reject(instancePath + "/data/market_data/price", "type", { type: "number" }, data10);
                                             }
                                           }
                                         } else {
@@ -1268,10 +1274,10 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                             if (true) {
                                               if (typeof data11 == "number" && isFinite(data11)) {
                                                 if (data11 < 0) {
-                                                  return reject(validate6, instancePath + "/data/market_data/volume_24h", "minimum", { comparison: ">=", limit: 0 }, data11);
+                                                  return reject(instancePath + "/data/market_data/volume_24h", "minimum", { comparison: ">=", limit: 0 }, data11);
                                                 }
                                               } else {
-                                                return reject(validate6, instancePath + "/data/market_data/volume_24h", "type", { type: "number" }, data11);
+                                                return reject(instancePath + "/data/market_data/volume_24h", "type", { type: "number" }, data11);
                                               }
                                             }
                                           } else {
@@ -1279,15 +1285,15 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                           if (true) {
                                             if (true) {
                                               if (!(typeof data12 == "number" && isFinite(data12)) && data12 !== null) {
-                                                return reject(validate6, instancePath + "/data/market_data/rsi", "type", { type: embedded6 }, data12);
+                                                return reject(instancePath + "/data/market_data/rsi", "type", { type: embedded6 }, data12);
                                               }
                                               if (true) {
                                                 if (typeof data12 == "number" && isFinite(data12)) {
                                                   if (data12 > 100) {
-                                                    return reject(validate6, instancePath + "/data/market_data/rsi", "maximum", { comparison: "<=", limit: 100 }, data12);
+                                                    return reject(instancePath + "/data/market_data/rsi", "maximum", { comparison: "<=", limit: 100 }, data12);
                                                   } else {
                                                     if (data12 < 0) {
-                                                      return reject(validate6, instancePath + "/data/market_data/rsi", "minimum", { comparison: ">=", limit: 0 }, data12);
+                                                      return reject(instancePath + "/data/market_data/rsi", "minimum", { comparison: ">=", limit: 0 }, data12);
                                                     }
                                                   }
                                                 }
@@ -1297,7 +1303,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                             if (true) {
                                               if (true) {
                                                 if (typeof data13 !== "string" && data13 !== null) {
-                                                  return reject(validate6, instancePath + "/data/market_data/macd", "type", { type: embedded10 }, data13);
+                                                  return reject(instancePath + "/data/market_data/macd", "type", { type: embedded10 }, data13);
                                                 }
                                               } else {
                                               }
@@ -1310,7 +1316,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                                   if (count0 !== 4) {
                                                     const unknown0 = func3(data9, ["price", "volume_24h", "rsi", "macd"]);
                                                     if (unknown0 !== void 0) {
-                                                      return reject(validate6, instancePath + "/data/market_data", "x-closed", { additionalProperty: unknown0 }, data9);
+                                                      return reject(instancePath + "/data/market_data", "x-closed", { additionalProperty: unknown0 }, data9);
                                                     }
                                                   }
                                                 }
@@ -1320,7 +1326,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                         }
                                       }
                                     } else {
-                                      return reject(validate6, instancePath + "/data/market_data", "type", { type: "object" }, data9);
+                                      return reject(instancePath + "/data/market_data", "type", { type: "object" }, data9);
                                     }
                                   }
                                 } else {
@@ -1328,7 +1334,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                 if (true) {
                                   if (true) {
                                     if (typeof data14 !== "string") {
-                                      return reject(validate6, instancePath + "/data/regime_state", "type", { type: "string" }, data14);
+                                      return reject(instancePath + "/data/regime_state", "type", { type: "string" }, data14);
                                     }
                                   } else {
                                   }
@@ -1341,14 +1347,14 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                             if (true) {
                                               if (typeof data16 == "number" && isFinite(data16)) {
                                                 if (data16 > 1) {
-                                                  return reject(validate6, instancePath + "/data/component_scores/technical", "maximum", { comparison: "<=", limit: 1 }, data16);
+                                                  return reject(instancePath + "/data/component_scores/technical", "maximum", { comparison: "<=", limit: 1 }, data16);
                                                 } else {
                                                   if (data16 < 0) {
-                                                    return reject(validate6, instancePath + "/data/component_scores/technical", "minimum", { comparison: ">=", limit: 0 }, data16);
+                                                    return reject(instancePath + "/data/component_scores/technical", "minimum", { comparison: ">=", limit: 0 }, data16);
                                                   }
                                                 }
                                               } else {
-                                                return reject(validate6, instancePath + "/data/component_scores/technical", "type", { type: "number" }, data16);
+                                                return reject(instancePath + "/data/component_scores/technical", "type", { type: "number" }, data16);
                                               }
                                             }
                                           } else {
@@ -1358,14 +1364,14 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                               if (true) {
                                                 if (typeof data17 == "number" && isFinite(data17)) {
                                                   if (data17 > 1) {
-                                                    return reject(validate6, instancePath + "/data/component_scores/sentiment", "maximum", { comparison: "<=", limit: 1 }, data17);
+                                                    return reject(instancePath + "/data/component_scores/sentiment", "maximum", { comparison: "<=", limit: 1 }, data17);
                                                   } else {
                                                     if (data17 < 0) {
-                                                      return reject(validate6, instancePath + "/data/component_scores/sentiment", "minimum", { comparison: ">=", limit: 0 }, data17);
+                                                      return reject(instancePath + "/data/component_scores/sentiment", "minimum", { comparison: ">=", limit: 0 }, data17);
                                                     }
                                                   }
                                                 } else {
-                                                  return reject(validate6, instancePath + "/data/component_scores/sentiment", "type", { type: "number" }, data17);
+                                                  return reject(instancePath + "/data/component_scores/sentiment", "type", { type: "number" }, data17);
                                                 }
                                               }
                                             } else {
@@ -1375,14 +1381,14 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                                 if (true) {
                                                   if (typeof data18 == "number" && isFinite(data18)) {
                                                     if (data18 > 1) {
-                                                      return reject(validate6, instancePath + "/data/component_scores/risk", "maximum", { comparison: "<=", limit: 1 }, data18);
+                                                      return reject(instancePath + "/data/component_scores/risk", "maximum", { comparison: "<=", limit: 1 }, data18);
                                                     } else {
                                                       if (data18 < 0) {
-                                                        return reject(validate6, instancePath + "/data/component_scores/risk", "minimum", { comparison: ">=", limit: 0 }, data18);
+                                                        return reject(instancePath + "/data/component_scores/risk", "minimum", { comparison: ">=", limit: 0 }, data18);
                                                       }
                                                     }
                                                   } else {
-                                                    return reject(validate6, instancePath + "/data/component_scores/risk", "type", { type: "number" }, data18);
+                                                    return reject(instancePath + "/data/component_scores/risk", "type", { type: "number" }, data18);
                                                   }
                                                 }
                                               } else {
@@ -1396,7 +1402,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                                   if (count1 !== 0 + (data16 === void 0 ? 0 : 1) + (data17 === void 0 ? 0 : 1) + (data18 === void 0 ? 0 : 1)) {
                                                     const unknown1 = func3(data15, ["technical", "sentiment", "risk"]);
                                                     if (unknown1 !== void 0) {
-                                                      return reject(validate6, instancePath + "/data/component_scores", "x-closed", { additionalProperty: unknown1 }, data15);
+                                                      return reject(instancePath + "/data/component_scores", "x-closed", { additionalProperty: unknown1 }, data15);
                                                     }
                                                   }
                                                 }
@@ -1404,7 +1410,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                             }
                                           }
                                         } else {
-                                          return reject(validate6, instancePath + "/data/component_scores", "type", { type: "object" }, data15);
+                                          return reject(instancePath + "/data/component_scores", "type", { type: "object" }, data15);
                                         }
                                       }
                                     } else {
@@ -1412,23 +1418,23 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                     if (true) {
                                       if (true) {
                                         if (data19 !== null && (typeof data19 != "object" || Array.isArray(data19))) {
-                                          return reject(validate6, instancePath + "/data/sizing", "x-nullable-object", { type: "object,null" }, data19);
+                                          return reject(instancePath + "/data/sizing", "x-nullable-object", { type: "object,null" }, data19);
                                         }
                                         if (true) {
                                           if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
                                             let data20, data21, data22;
                                             let missing3;
                                             if ((data20 = data19.quantity) === void 0 && (missing3 = "quantity") || (data21 = data19.capital) === void 0 && (missing3 = "capital") || (data22 = data19.risk_per_trade) === void 0 && (missing3 = "risk_per_trade")) {
-                                              return reject(validate6, instancePath + "/data/sizing", "required", { missingProperty: missing3 }, data19);
+                                              return reject(instancePath + "/data/sizing", "required", { missingProperty: missing3 }, data19);
                                             } else {
                                               if (true) {
                                                 if (true) {
                                                   if (typeof data20 == "number" && isFinite(data20)) {
                                                     if (data20 < 0) {
-                                                      return reject(validate6, instancePath + "/data/sizing/quantity", "minimum", { comparison: ">=", limit: 0 }, data20);
+                                                      return reject(instancePath + "/data/sizing/quantity", "minimum", { comparison: ">=", limit: 0 }, data20);
                                                     }
                                                   } else {
-                                                    return reject(validate6, instancePath + "/data/sizing/quantity", "type", { type: "number" }, data20);
+                                                    return reject(instancePath + "/data/sizing/quantity", "type", { type: "number" }, data20);
                                                   }
                                                 }
                                               } else {
@@ -1438,10 +1444,10 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                                   if (true) {
                                                     if (typeof data21 == "number" && isFinite(data21)) {
                                                       if (data21 < 0) {
-                                                        return reject(validate6, instancePath + "/data/sizing/capital", "minimum", { comparison: ">=", limit: 0 }, data21);
+                                                        return reject(instancePath + "/data/sizing/capital", "minimum", { comparison: ">=", limit: 0 }, data21);
                                                       }
                                                     } else {
-                                                      return reject(validate6, instancePath + "/data/sizing/capital", "type", { type: "number" }, data21);
+                                                      return reject(instancePath + "/data/sizing/capital", "type", { type: "number" }, data21);
                                                     }
                                                   }
                                                 } else {
@@ -1451,14 +1457,14 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                                     if (true) {
                                                       if (typeof data22 == "number" && isFinite(data22)) {
                                                         if (data22 > 1) {
-                                                          return reject(validate6, instancePath + "/data/sizing/risk_per_trade", "maximum", { comparison: "<=", limit: 1 }, data22);
+                                                          return reject(instancePath + "/data/sizing/risk_per_trade", "maximum", { comparison: "<=", limit: 1 }, data22);
                                                         } else {
                                                           if (data22 < 0) {
-                                                            return reject(validate6, instancePath + "/data/sizing/risk_per_trade", "minimum", { comparison: ">=", limit: 0 }, data22);
+                                                            return reject(instancePath + "/data/sizing/risk_per_trade", "minimum", { comparison: ">=", limit: 0 }, data22);
                                                           }
                                                         }
                                                       } else {
-                                                        return reject(validate6, instancePath + "/data/sizing/risk_per_trade", "type", { type: "number" }, data22);
+                                                        return reject(instancePath + "/data/sizing/risk_per_trade", "type", { type: "number" }, data22);
                                                       }
                                                     }
                                                   } else {
@@ -1472,7 +1478,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                                       if (count2 !== 3) {
                                                         const unknown2 = func3(data19, ["quantity", "capital", "risk_per_trade"]);
                                                         if (unknown2 !== void 0) {
-                                                          return reject(validate6, instancePath + "/data/sizing", "x-closed", { additionalProperty: unknown2 }, data19);
+                                                          return reject(instancePath + "/data/sizing", "x-closed", { additionalProperty: unknown2 }, data19);
                                                         }
                                                       }
                                                     }
@@ -1487,23 +1493,23 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                       if (true) {
                                         if (true) {
                                           if (data23 !== null && (typeof data23 != "object" || Array.isArray(data23))) {
-                                            return reject(validate6, instancePath + "/data/stops", "x-nullable-object", { type: "object,null" }, data23);
+                                            return reject(instancePath + "/data/stops", "x-nullable-object", { type: "object,null" }, data23);
                                           }
                                           if (true) {
                                             if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
                                               let data24, data25;
                                               let missing4;
                                               if ((data24 = data23.stop_loss) === void 0 && (missing4 = "stop_loss") || (data25 = data23.take_profit) === void 0 && (missing4 = "take_profit")) {
-                                                return reject(validate6, instancePath + "/data/stops", "required", { missingProperty: missing4 }, data23);
+                                                return reject(instancePath + "/data/stops", "required", { missingProperty: missing4 }, data23);
                                               } else {
                                                 if (true) {
                                                   if (!(typeof data24 == "number" && isFinite(data24)) && data24 !== null) {
-                                                    return reject(validate6, instancePath + "/data/stops/stop_loss", "type", { type: embedded6 }, data24);
+                                                    return reject(instancePath + "/data/stops/stop_loss", "type", { type: embedded6 }, data24);
                                                   }
                                                   if (true) {
                                                     if (typeof data24 == "number" && isFinite(data24)) {
                                                       if (data24 < 0) {
-                                                        return reject(validate6, instancePath + "/data/stops/stop_loss", "minimum", { comparison: ">=", limit: 0 }, data24);
+                                                        return reject(instancePath + "/data/stops/stop_loss", "minimum", { comparison: ">=", limit: 0 }, data24);
                                                       }
                                                     }
                                                   }
@@ -1512,12 +1518,12 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                                 if (true) {
                                                   if (true) {
                                                     if (!(typeof data25 == "number" && isFinite(data25)) && data25 !== null) {
-                                                      return reject(validate6, instancePath + "/data/stops/take_profit", "type", { type: embedded6 }, data25);
+                                                      return reject(instancePath + "/data/stops/take_profit", "type", { type: embedded6 }, data25);
                                                     }
                                                     if (true) {
                                                       if (typeof data25 == "number" && isFinite(data25)) {
                                                         if (data25 < 0) {
-                                                          return reject(validate6, instancePath + "/data/stops/take_profit", "minimum", { comparison: ">=", limit: 0 }, data25);
+                                                          return reject(instancePath + "/data/stops/take_profit", "minimum", { comparison: ">=", limit: 0 }, data25);
                                                         }
                                                       }
                                                     }
@@ -1532,7 +1538,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                                       if (count3 !== 2) {
                                                         const unknown3 = func3(data23, ["stop_loss", "take_profit"]);
                                                         if (unknown3 !== void 0) {
-                                                          return reject(validate6, instancePath + "/data/stops", "x-closed", { additionalProperty: unknown3 }, data23);
+                                                          return reject(instancePath + "/data/stops", "x-closed", { additionalProperty: unknown3 }, data23);
                                                         }
                                                       }
                                                     }
@@ -1548,10 +1554,10 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                             if (true) {
                                               if (typeof data26 === "string") {
                                                 if (!formats0(data26, strict)) {
-                                                  return reject(validate6, instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data26);
+                                                  return reject(instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data26);
                                                 }
                                               } else {
-                                                return reject(validate6, instancePath + "/data/timestamp", "type", { type: "string" }, data26);
+                                                return reject(instancePath + "/data/timestamp", "type", { type: "string" }, data26);
                                               }
                                             }
                                           } else {
@@ -1565,7 +1571,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                                               if (count4 !== 13) {
                                                 const unknown4 = func3(data1, ["id", "bot_id", "symbol", "platform", "decision", "confidence", "reasoning", "market_data", "regime_state", "component_scores", "sizing", "stops", "timestamp"]);
                                                 if (unknown4 !== void 0) {
-                                                  return reject(validate6, instancePath + "/data", "x-closed", { additionalProperty: unknown4 }, data1);
+                                                  return reject(instancePath + "/data", "x-closed", { additionalProperty: unknown4 }, data1);
                                                 }
                                               }
                                             }
@@ -1584,7 +1590,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                   }
                 }
               } else {
-                return reject(validate6, instancePath + "/data", "type", { type: "object" }, data1);
+                return reject(instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -1594,10 +1600,10 @@ function validate6(data, instancePath, strict, notices, knownType) {
               if (true) {
                 if (typeof data27 === "string") {
                   if (!formats0(data27, strict)) {
-                    return reject(validate6, instancePath + "/ts", "x-date-time", { format: "date-time" }, data27);
+                    return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data27);
                   }
                 } else {
-                  return reject(validate6, instancePath + "/ts", "type", { type: "string" }, data27);
+                  return reject(instancePath + "/ts", "type", { type: "string" }, data27);
                 }
               }
             } else {
@@ -1607,10 +1613,10 @@ function validate6(data, instancePath, strict, notices, knownType) {
                 if (true) {
                   if (typeof data28 === "string") {
                     if (!pattern0(data28)) {
-                      return reject(validate6, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data28);
+                      return reject(instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data28);
                     }
                   } else {
-                    return reject(validate6, instancePath + "/cursor", "type", { type: "string" }, data28);
+                    return reject(instancePath + "/cursor", "type", { type: "string" }, data28);
                   }
                 }
               } else {
@@ -1624,7 +1630,7 @@ function validate6(data, instancePath, strict, notices, knownType) {
                   if (count5 !== 3 + (data28 === void 0 ? 0 : 1)) {
                     const unknown5 = func3(data, ["type", "data", "ts", "cursor"]);
                     if (unknown5 !== void 0) {
-                      return reject(validate6, instancePath, "x-closed", { additionalProperty: unknown5 }, data);
+                      return reject(instancePath, "x-closed", { additionalProperty: unknown5 }, data);
                     }
                   }
                 }
@@ -1634,11 +1640,11 @@ function validate6(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate6, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate6.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -1651,11 +1657,11 @@ function validate7(data, instancePath, strict, notices, knownType) {
       let data0, data1, data12, data13 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data12 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate7, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("metrics" !== data0) {
-            return reject(validate7, instancePath + "/type", "const", { allowedValue: "metrics" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "metrics" }, data0);
           }
         } else {
         }
@@ -1666,30 +1672,30 @@ function validate7(data, instancePath, strict, notices, knownType) {
                 let data2, data3, data4, data5, data6, data7, data8, data9, data10, data11;
                 let missing1;
                 if ((data2 = data1.total_pnl) === void 0 && (missing1 = "total_pnl") || (data3 = data1.total_pnl_percent) === void 0 && (missing1 = "total_pnl_percent") || (data4 = data1.active_bots) === void 0 && (missing1 = "active_bots") || (data5 = data1.total_bots) === void 0 && (missing1 = "total_bots") || (data6 = data1.total_trades) === void 0 && (missing1 = "total_trades") || (data7 = data1.win_rate) === void 0 && (missing1 = "win_rate") || (data8 = data1.exposure) === void 0 && (missing1 = "exposure") || (data9 = data1.risk_level) === void 0 && (missing1 = "risk_level") || (data10 = data1.uptime_seconds) === void 0 && (missing1 = "uptime_seconds") || (data11 = data1.trades_per_hour) === void 0 && (missing1 = "trades_per_hour")) {
-                  return reject(validate7, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
+                  return reject(instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (!(typeof data2 == "number" && isFinite(data2))) {
-                      return reject(validate7, instancePath + "/data/total_pnl", "type", { type: "number" }, data2);
+                      return reject(instancePath + "/data/total_pnl", "type", { type: "number" }, data2);
                     }
                   } else {
                   }
                   if (true) {
                     if (true) {
                       if (!(typeof data3 == "number" && isFinite(data3))) {
-                        return reject(validate7, instancePath + "/data/total_pnl_percent", "type", { type: "number" }, data3);
+                        return reject(instancePath + "/data/total_pnl_percent", "type", { type: "number" }, data3);
                       }
                     } else {
                     }
                     if (true) {
                       if (true) {
                         if (!Number.isInteger(data4)) {
-                          return reject(validate7, instancePath + "/data/active_bots", "type", { type: "integer" }, data4);
+                          return reject(instancePath + "/data/active_bots", "type", { type: "integer" }, data4);
                         }
                         if (true) {
                           if (true) {
                             if (data4 < 0) {
-                              return reject(validate7, instancePath + "/data/active_bots", "minimum", { comparison: ">=", limit: 0 }, data4);
+                              return reject(instancePath + "/data/active_bots", "minimum", { comparison: ">=", limit: 0 }, data4);
                             }
                           }
                         }
@@ -1698,12 +1704,12 @@ function validate7(data, instancePath, strict, notices, knownType) {
                       if (true) {
                         if (true) {
                           if (!Number.isInteger(data5)) {
-                            return reject(validate7, instancePath + "/data/total_bots", "type", { type: "integer" }, data5);
+                            return reject(instancePath + "/data/total_bots", "type", { type: "integer" }, data5);
                           }
                           if (true) {
                             if (true) {
                               if (data5 < 0) {
-                                return reject(validate7, instancePath + "/data/total_bots", "minimum", { comparison: ">=", limit: 0 }, data5);
+                                return reject(instancePath + "/data/total_bots", "minimum", { comparison: ">=", limit: 0 }, data5);
                               }
                             }
                           }
@@ -1712,12 +1718,12 @@ function validate7(data, instancePath, strict, notices, knownType) {
                         if (true) {
                           if (true) {
                             if (!Number.isInteger(data6)) {
-                              return reject(validate7, instancePath + "/data/total_trades", "type", { type: "integer" }, data6);
+                              return reject(instancePath + "/data/total_trades", "type", { type: "integer" }, data6);
                             }
                             if (true) {
                               if (true) {
                                 if (data6 < 0) {
-                                  return reject(validate7, instancePath + "/data/total_trades", "minimum", { comparison: ">=", limit: 0 }, data6);
+                                  return reject(instancePath + "/data/total_trades", "minimum", { comparison: ">=", limit: 0 }, data6);
                                 }
                               }
                             }
@@ -1728,14 +1734,14 @@ function validate7(data, instancePath, strict, notices, knownType) {
                               if (true) {
                                 if (typeof data7 == "number" && isFinite(data7)) {
                                   if (data7 > 1) {
-                                    return reject(validate7, instancePath + "/data/win_rate", "maximum", { comparison: "<=", limit: 1 }, data7);
+                                    return reject(instancePath + "/data/win_rate", "maximum", { comparison: "<=", limit: 1 }, data7);
                                   } else {
                                     if (data7 < 0) {
-                                      return reject(validate7, instancePath + "/data/win_rate", "minimum", { comparison: ">=", limit: 0 }, data7);
+                                      return reject(instancePath + "/data/win_rate", "minimum", { comparison: ">=", limit: 0 }, data7);
                                     }
                                   }
                                 } else {
-                                  return reject(validate7, instancePath + "/data/win_rate", "type", { type: "number" }, data7);
+                                  return reject(instancePath + "/data/win_rate", "type", { type: "number" }, data7);
                                 }
                               }
                             } else {
@@ -1745,14 +1751,14 @@ function validate7(data, instancePath, strict, notices, knownType) {
                                 if (true) {
                                   if (typeof data8 == "number" && isFinite(data8)) {
                                     if (data8 > 1) {
-                                      return reject(validate7, instancePath + "/data/exposure", "maximum", { comparison: "<=", limit: 1 }, data8);
+                                      return reject(instancePath + "/data/exposure", "maximum", { comparison: "<=", limit: 1 }, data8);
                                     } else {
                                       if (data8 < 0) {
-                                        return reject(validate7, instancePath + "/data/exposure", "minimum", { comparison: ">=", limit: 0 }, data8);
+                                        return reject(instancePath + "/data/exposure", "minimum", { comparison: ">=", limit: 0 }, data8);
                                       }
                                     }
                                   } else {
-                                    return reject(validate7, instancePath + "/data/exposure", "type", { type: "number" }, data8);
+                                    return reject(instancePath + "/data/exposure", "type", { type: "number" }, data8);
                                   }
                                 }
                               } else {
@@ -1760,7 +1766,7 @@ function validate7(data, instancePath, strict, notices, knownType) {
                               if (true) {
                                 if (true) {
                                   if (typeof data9 !== "string") {
-                                    return reject(validate7, instancePath + "/data/risk_level", "type", { type: "string" }, data9);
+                                    return reject(instancePath + "/data/risk_level", "type", { type: "string" }, data9);
                                   }
                                 } else {
                                 }
@@ -1769,10 +1775,10 @@ function validate7(data, instancePath, strict, notices, knownType) {
                                     if (true) {
                                       if (typeof data10 == "number" && isFinite(data10)) {
                                         if (data10 < 0) {
-                                          return reject(validate7, instancePath + "/data/uptime_seconds", "minimum", { comparison: ">=", limit: 0 }, data10);
+                                          return reject(instancePath + "/data/uptime_seconds", "minimum", { comparison: ">=", limit: 0 }, data10);
                                         }
                                       } else {
-                                        return reject(validate7, instancePath + "/data/uptime_seconds", "type", { type: "number" }, data10);
+                                        return reject(instancePath + "/data/uptime_seconds", "type", { type: "number" }, data10);
                                       }
                                     }
                                   } else {
@@ -1782,10 +1788,10 @@ function validate7(data, instancePath, strict, notices, knownType) {
                                       if (true) {
                                         if (typeof data11 == "number" && isFinite(data11)) {
                                           if (data11 < 0) {
-                                            return reject(validate7, instancePath + "/data/trades_per_hour", "minimum", { comparison: ">=", limit: 0 }, data11);
+                                            return reject(instancePath + "/data/trades_per_hour", "minimum", { comparison: ">=", limit: 0 }, data11);
                                           }
                                         } else {
-                                          return reject(validate7, instancePath + "/data/trades_per_hour", "type", { type: "number" }, data11);
+                                          return reject(instancePath + "/data/trades_per_hour", "type", { type: "number" }, data11);
                                         }
                                       }
                                     } else {
@@ -1799,7 +1805,7 @@ function validate7(data, instancePath, strict, notices, knownType) {
                                         if (count0 !== 10) {
                                           const unknown0 = func3(data1, ["total_pnl", "total_pnl_percent", "active_bots", "total_bots", "total_trades", "win_rate", "exposure", "risk_level", "uptime_seconds", "trades_per_hour"]);
                                           if (unknown0 !== void 0) {
-                                            return reject(validate7, instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
+                                            return reject(instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
                                           }
                                         }
                                       }
@@ -1815,7 +1821,7 @@ function validate7(data, instancePath, strict, notices, knownType) {
                   }
                 }
               } else {
-                return reject(validate7, instancePath + "/data", "type", { type: "object" }, data1);
+                return reject(instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -1825,10 +1831,10 @@ function validate7(data, instancePath, strict, notices, knownType) {
               if (true) {
                 if (typeof data12 === "string") {
                   if (!formats0(data12, strict)) {
-                    return reject(validate7, instancePath + "/ts", "x-date-time", { format: "date-time" }, data12);
+                    return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data12);
                   }
                 } else {
-                  return reject(validate7, instancePath + "/ts", "type", { type: "string" }, data12);
+                  return reject(instancePath + "/ts", "type", { type: "string" }, data12);
                 }
               }
             } else {
@@ -1838,10 +1844,10 @@ function validate7(data, instancePath, strict, notices, knownType) {
                 if (true) {
                   if (typeof data13 === "string") {
                     if (!pattern0(data13)) {
-                      return reject(validate7, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data13);
+                      return reject(instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data13);
                     }
                   } else {
-                    return reject(validate7, instancePath + "/cursor", "type", { type: "string" }, data13);
+                    return reject(instancePath + "/cursor", "type", { type: "string" }, data13);
                   }
                 }
               } else {
@@ -1855,7 +1861,7 @@ function validate7(data, instancePath, strict, notices, knownType) {
                   if (count1 !== 3 + (data13 === void 0 ? 0 : 1)) {
                     const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
                     if (unknown1 !== void 0) {
-                      return reject(validate7, instancePath, "x-closed", { additionalProperty: unknown1 }, data);
+                      return reject(instancePath, "x-closed", { additionalProperty: unknown1 }, data);
                     }
                   }
                 }
@@ -1865,11 +1871,11 @@ function validate7(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate7, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate7.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -1882,11 +1888,11 @@ function validate8(data, instancePath, strict, notices, knownType) {
       let data0, data1, data9, data10 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data9 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate8, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("whale" !== data0) {
-            return reject(validate8, instancePath + "/type", "const", { allowedValue: "whale" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "whale" }, data0);
           }
         } else {
         }
@@ -1897,16 +1903,16 @@ function validate8(data, instancePath, strict, notices, knownType) {
                 let data2, data3, data4, data5, data6, data7, data8;
                 let missing1;
                 if ((data2 = data1.coin) === void 0 && (missing1 = "coin") || (data3 = data1.platform) === void 0 && (missing1 = "platform") || (data4 = data1.flow_type) === void 0 && (missing1 = "flow_type") || (data5 = data1.amount) === void 0 && (missing1 = "amount") || (data6 = data1.value_usd) === void 0 && (missing1 = "value_usd") || (data7 = data1.timestamp) === void 0 && (missing1 = "timestamp") || (data8 = data1.signal) === void 0 && (missing1 = "signal")) {
-                  return reject(validate8, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
+                  return reject(instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          return reject(validate8, instancePath + "/data/coin", "minLength", { limit: 1 }, data2);
+                          return reject(instancePath + "/data/coin", "minLength", { limit: 1 }, data2);
                         }
                       } else {
-                        return reject(validate8, instancePath + "/data/coin", "type", { type: "string" }, data2);
+                        return reject(instancePath + "/data/coin", "type", { type: "string" }, data2);
                       }
                     }
                   } else {
@@ -1916,10 +1922,10 @@ function validate8(data, instancePath, strict, notices, knownType) {
                       if (true) {
                         if (typeof data3 === "string") {
                           if (data3.length < 1) {
-                            return reject(validate8, instancePath + "/data/platform", "minLength", { limit: 1 }, data3);
+                            return reject(instancePath + "/data/platform", "minLength", { limit: 1 }, data3);
                           }
                         } else {
-                          return reject(validate8, instancePath + "/data/platform", "type", { type: "string" }, data3);
+                          return reject(instancePath + "/data/platform", "type", { type: "string" }, data3);
                         }
                       }
                     } else {
@@ -1927,7 +1933,7 @@ function validate8(data, instancePath, strict, notices, knownType) {
                     if (true) {
                       if (true) {
                         if (typeof data4 !== "string") {
-                          return reject(validate8, instancePath + "/data/flow_type", "type", { type: "string" }, data4);
+                          return reject(instancePath + "/data/flow_type", "type", { type: "string" }, data4);
                         }
                       } else {
                       }
@@ -1936,10 +1942,10 @@ function validate8(data, instancePath, strict, notices, knownType) {
                           if (true) {
                             if (typeof data5 == "number" && isFinite(data5)) {
                               if (data5 < 0) {
-                                return reject(validate8, instancePath + "/data/amount", "minimum", { comparison: ">=", limit: 0 }, data5);
+                                return reject(instancePath + "/data/amount", "minimum", { comparison: ">=", limit: 0 }, data5);
                               }
                             } else {
-                              return reject(validate8, instancePath + "/data/amount", "type", { type: "number" }, data5);
+                              return reject(instancePath + "/data/amount", "type", { type: "number" }, data5);
                             }
                           }
                         } else {
@@ -1949,10 +1955,10 @@ function validate8(data, instancePath, strict, notices, knownType) {
                             if (true) {
                               if (typeof data6 == "number" && isFinite(data6)) {
                                 if (data6 < 0) {
-                                  return reject(validate8, instancePath + "/data/value_usd", "minimum", { comparison: ">=", limit: 0 }, data6);
+                                  return reject(instancePath + "/data/value_usd", "minimum", { comparison: ">=", limit: 0 }, data6);
                                 }
                               } else {
-                                return reject(validate8, instancePath + "/data/value_usd", "type", { type: "number" }, data6);
+                                return reject(instancePath + "/data/value_usd", "type", { type: "number" }, data6);
                               }
                             }
                           } else {
@@ -1962,10 +1968,10 @@ function validate8(data, instancePath, strict, notices, knownType) {
                               if (true) {
                                 if (typeof data7 === "string") {
                                   if (!formats0(data7, strict)) {
-                                    return reject(validate8, instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data7);
+                                    return reject(instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data7);
                                   }
                                 } else {
-                                  return reject(validate8, instancePath + "/data/timestamp", "type", { type: "string" }, data7);
+                                  return reject(instancePath + "/data/timestamp", "type", { type: "string" }, data7);
                                 }
                               }
                             } else {
@@ -1973,7 +1979,7 @@ function validate8(data, instancePath, strict, notices, knownType) {
                             if (true) {
                               if (true) {
                                 if (typeof data8 !== "string") {
-                                  return reject(validate8, instancePath + "/data/signal", "type", { type: "string" }, data8);
+                                  return reject(instancePath + "/data/signal", "type", { type: "string" }, data8);
                                 }
                               } else {
                               }
@@ -1986,7 +1992,7 @@ function validate8(data, instancePath, strict, notices, knownType) {
                                   if (count0 !== 7) {
                                     const unknown0 = func3(data1, ["coin", "platform", "flow_type", "amount", "value_usd", "timestamp", "signal"]);
                                     if (unknown0 !== void 0) {
-                                      return reject(validate8, instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
+                                      return reject(instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
                                     }
                                   }
                                 }
@@ -1999,7 +2005,7 @@ function validate8(data, instancePath, strict, notices, knownType) {
                   }
                 }
               } else {
-                return reject(validate8, instancePath + "/data", "type", { type: "object" }, data1);
+                return reject(instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -2009,10 +2015,10 @@ function validate8(data, instancePath, strict, notices, knownType) {
               if (true) {
                 if (typeof data9 === "string") {
                   if (!formats0(data9, strict)) {
-                    return reject(validate8, instancePath + "/ts", "x-date-time", { format: "date-time" }, data9);
+                    return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data9);
                   }
                 } else {
-                  return reject(validate8, instancePath + "/ts", "type", { type: "string" }, data9);
+                  return reject(instancePath + "/ts", "type", { type: "string" }, data9);
                 }
               }
             } else {
@@ -2022,10 +2028,10 @@ function validate8(data, instancePath, strict, notices, knownType) {
                 if (true) {
                   if (typeof data10 === "string") {
                     if (!pattern0(data10)) {
-                      return reject(validate8, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data10);
+                      return reject(instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data10);
                     }
                   } else {
-                    return reject(validate8, instancePath + "/cursor", "type", { type: "string" }, data10);
+                    return reject(instancePath + "/cursor", "type", { type: "string" }, data10);
                   }
                 }
               } else {
@@ -2039,7 +2045,7 @@ function validate8(data, instancePath, strict, notices, knownType) {
                   if (count1 !== 3 + (data10 === void 0 ? 0 : 1)) {
                     const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
                     if (unknown1 !== void 0) {
-                      return reject(validate8, instancePath, "x-closed", { additionalProperty: unknown1 }, data);
+                      return reject(instancePath, "x-closed", { additionalProperty: unknown1 }, data);
                     }
                   }
                 }
@@ -2049,11 +2055,11 @@ function validate8(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate8, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate8.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -2062,98 +2068,77 @@ function validate9(data, instancePath, strict, notices, knownType) {
   ;
   let vErrors = null;
   let errors = 0;
-  if (errors === 0) {
+  if (true) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let data0, data1, data11, data12 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data11 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate9, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
-          const _errs1 = errors;
           if ("alerts" !== data0) {
-            return reject(validate9, instancePath + "/type", "const", { allowedValue: "alerts" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "alerts" }, data0);
           }
-          var valid0 = _errs1 === errors;
         } else {
-          var valid0 = true;
         }
-        if (valid0) {
+        if (true) {
           if (true) {
-            const _errs2 = errors;
-            if (errors === _errs2) {
+            if (true) {
               if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
                 let data2, data3, data4, data5, data6, data7, data8, data9, data10;
                 let missing1;
                 if ((data2 = data1.id) === void 0 && (missing1 = "id") || (data3 = data1.severity) === void 0 && (missing1 = "severity") || (data4 = data1.category) === void 0 && (missing1 = "category") || (data5 = data1.title) === void 0 && (missing1 = "title") || (data6 = data1.message) === void 0 && (missing1 = "message") || (data7 = data1.bot_id) === void 0 && (missing1 = "bot_id") || (data8 = data1.platform) === void 0 && (missing1 = "platform") || (data9 = data1.action_required) === void 0 && (missing1 = "action_required") || (data10 = data1.timestamp) === void 0 && (missing1 = "timestamp")) {
-                  return reject(validate9, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
+                  return reject(instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
-                    const _errs4 = errors;
-                    if (errors === _errs4) {
+                    if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          return reject(validate9, instancePath + "/data/id", "minLength", { limit: 1 }, data2);
+                          return reject(instancePath + "/data/id", "minLength", { limit: 1 }, data2);
                         }
                       } else {
-                        return reject(validate9, instancePath + "/data/id", "type", { type: "string" }, data2);
+                        return reject(instancePath + "/data/id", "type", { type: "string" }, data2);
                       }
                     }
-                    var valid1 = _errs4 === errors;
                   } else {
-                    var valid1 = true;
                   }
-                  if (valid1) {
+                  if (true) {
                     if (true) {
-                      const _errs6 = errors;
                       if (typeof data3 !== "string") {
-                        return reject(validate9, instancePath + "/data/severity", "type", { type: "string" }, data3);
+                        return reject(instancePath + "/data/severity", "type", { type: "string" }, data3);
                       }
                       if (!(data3 === "info" || data3 === "warning" || data3 === "error" || data3 === "critical")) {
                         if (strict) {
-                          return reject(validate9, instancePath + "/data/severity", "enum", { allowedValues: embedded13 }, data3);
+                          return reject(instancePath + "/data/severity", "enum", { allowedValues: embedded13 }, data3);
                         } else {
                           func0(notices, instancePath + "/data/severity", data3, embedded13);
                         }
                       }
-                      var valid1 = _errs6 === errors;
                     } else {
-                      var valid1 = true;
                     }
-                    if (valid1) {
+                    if (true) {
                       if (true) {
-                        const _errs8 = errors;
                         if (typeof data4 !== "string") {
-                          return reject(validate9, instancePath + "/data/category", "type", { type: "string" }, data4);
+                          return reject(instancePath + "/data/category", "type", { type: "string" }, data4);
                         }
-                        var valid1 = _errs8 === errors;
                       } else {
-                        var valid1 = true;
                       }
-                      if (valid1) {
+                      if (true) {
                         if (true) {
-                          const _errs10 = errors;
                           if (typeof data5 !== "string") {
-                            return reject(validate9, instancePath + "/data/title", "type", { type: "string" }, data5);
+                            return reject(instancePath + "/data/title", "type", { type: "string" }, data5);
                           }
-                          var valid1 = _errs10 === errors;
                         } else {
-                          var valid1 = true;
                         }
-                        if (valid1) {
+                        if (true) {
                           if (true) {
-                            const _errs12 = errors;
                             if (typeof data6 !== "string") {
-                              return reject(validate9, instancePath + "/data/message", "type", { type: "string" }, data6);
+                              return reject(instancePath + "/data/message", "type", { type: "string" }, data6);
                             }
-                            var valid1 = _errs12 === errors;
                           } else {
-                            var valid1 = true;
                           }
-                          if (valid1) {
+                          if (true) {
                             if (true) {
-                              const _errs14 = errors;
-                              const _errs15 = errors;
                               if (data7 !== null) {
                                 let valid2 = false;
                                 const _errs16 = errors;
@@ -2202,27 +2187,23 @@ function validate9(data, instancePath, strict, notices, knownType) {
                                     vErrors.push(err3);
                                   }
                                   errors++;
-                                  validate9.errors = vErrors;
+                                  lastErrors = vErrors;
                                   return false;
                                 } else {
-                                  errors = _errs15;
+                                  errors = 0;
                                   if (vErrors !== null) {
-                                    if (_errs15) {
-                                      vErrors.length = _errs15;
+                                    if (0) {
+                                      vErrors.length = 0;
                                     } else {
                                       vErrors = null;
                                     }
                                   }
                                 }
                               }
-                              var valid1 = _errs14 === errors;
                             } else {
-                              var valid1 = true;
                             }
-                            if (valid1) {
+                            if (true) {
                               if (true) {
-                                const _errs20 = errors;
-                                const _errs21 = errors;
                                 if (data8 !== null) {
                                   let valid3 = false;
                                   const _errs22 = errors;
@@ -2274,50 +2255,42 @@ function validate9(data, instancePath, strict, notices, knownType) {
                                       vErrors.push(err7);
                                     }
                                     errors++;
-                                    validate9.errors = vErrors;
+                                    lastErrors = vErrors;
                                     return false;
                                   } else {
-                                    errors = _errs21;
+                                    errors = 0;
                                     if (vErrors !== null) {
-                                      if (_errs21) {
-                                        vErrors.length = _errs21;
+                                      if (0) {
+                                        vErrors.length = 0;
                                       } else {
                                         vErrors = null;
                                       }
                                     }
                                   }
                                 }
-                                var valid1 = _errs20 === errors;
                               } else {
-                                var valid1 = true;
                               }
-                              if (valid1) {
+                              if (true) {
                                 if (true) {
-                                  const _errs26 = errors;
                                   if (typeof data9 !== "boolean") {
-                                    return reject(validate9, instancePath + "/data/action_required", "type", { type: "boolean" }, data9);
+                                    return reject(instancePath + "/data/action_required", "type", { type: "boolean" }, data9);
                                   }
-                                  var valid1 = _errs26 === errors;
                                 } else {
-                                  var valid1 = true;
                                 }
-                                if (valid1) {
+                                if (true) {
                                   if (true) {
-                                    const _errs28 = errors;
-                                    if (errors === _errs28) {
+                                    if (true) {
                                       if (typeof data10 === "string") {
                                         if (!formats0(data10, strict)) {
-                                          return reject(validate9, instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data10);
+                                          return reject(instancePath + "/data/timestamp", "x-date-time", { format: "date-time" }, data10);
                                         }
                                       } else {
-                                        return reject(validate9, instancePath + "/data/timestamp", "type", { type: "string" }, data10);
+                                        return reject(instancePath + "/data/timestamp", "type", { type: "string" }, data10);
                                       }
                                     }
-                                    var valid1 = _errs28 === errors;
                                   } else {
-                                    var valid1 = true;
                                   }
-                                  if (valid1) {
+                                  if (true) {
                                     if (strict) {
                                       let count0 = 0;
                                       for (const key0 in data1) {
@@ -2326,7 +2299,7 @@ function validate9(data, instancePath, strict, notices, knownType) {
                                       if (count0 !== 9) {
                                         const unknown0 = func3(data1, ["id", "severity", "category", "title", "message", "bot_id", "platform", "action_required", "timestamp"]);
                                         if (unknown0 !== void 0) {
-                                          return reject(validate9, instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
+                                          return reject(instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
                                         }
                                       }
                                     }
@@ -2341,46 +2314,38 @@ function validate9(data, instancePath, strict, notices, knownType) {
                   }
                 }
               } else {
-                return reject(validate9, instancePath + "/data", "type", { type: "object" }, data1);
+                return reject(instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
-            var valid0 = _errs2 === errors;
           } else {
-            var valid0 = true;
           }
-          if (valid0) {
+          if (true) {
             if (true) {
-              const _errs30 = errors;
-              if (errors === _errs30) {
+              if (true) {
                 if (typeof data11 === "string") {
                   if (!formats0(data11, strict)) {
-                    return reject(validate9, instancePath + "/ts", "x-date-time", { format: "date-time" }, data11);
+                    return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data11);
                   }
                 } else {
-                  return reject(validate9, instancePath + "/ts", "type", { type: "string" }, data11);
+                  return reject(instancePath + "/ts", "type", { type: "string" }, data11);
                 }
               }
-              var valid0 = _errs30 === errors;
             } else {
-              var valid0 = true;
             }
-            if (valid0) {
+            if (true) {
               if (data12 !== void 0) {
-                const _errs32 = errors;
-                if (errors === _errs32) {
+                if (true) {
                   if (typeof data12 === "string") {
                     if (!pattern0(data12)) {
-                      return reject(validate9, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data12);
+                      return reject(instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data12);
                     }
                   } else {
-                    return reject(validate9, instancePath + "/cursor", "type", { type: "string" }, data12);
+                    return reject(instancePath + "/cursor", "type", { type: "string" }, data12);
                   }
                 }
-                var valid0 = _errs32 === errors;
               } else {
-                var valid0 = true;
               }
-              if (valid0) {
+              if (true) {
                 if (strict) {
                   let count1 = 0;
                   for (const key1 in data) {
@@ -2389,7 +2354,7 @@ function validate9(data, instancePath, strict, notices, knownType) {
                   if (count1 !== 3 + (data12 === void 0 ? 0 : 1)) {
                     const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
                     if (unknown1 !== void 0) {
-                      return reject(validate9, instancePath, "x-closed", { additionalProperty: unknown1 }, data);
+                      return reject(instancePath, "x-closed", { additionalProperty: unknown1 }, data);
                     }
                   }
                 }
@@ -2399,13 +2364,13 @@ function validate9(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate9, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
-  if (errors !== 0) {
-    validate9.errors = vErrors;
+  if (false) {
+    lastErrors = vErrors;
   }
-  return errors === 0;
+  return true;
 }
 var message_system_health = validate10;
 function validate10(data, instancePath, strict, notices, knownType) {
@@ -2416,11 +2381,11 @@ function validate10(data, instancePath, strict, notices, knownType) {
       let data0, data1, data13, data14 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data13 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate10, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("system_health" !== data0) {
-            return reject(validate10, instancePath + "/type", "const", { allowedValue: "system_health" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "system_health" }, data0);
           }
         } else {
         }
@@ -2431,11 +2396,11 @@ function validate10(data, instancePath, strict, notices, knownType) {
                 let data2, data3, data4, data5, data6, data7, data8, data9, data11, data12;
                 let missing1;
                 if ((data2 = data1.status) === void 0 && (missing1 = "status") || (data3 = data1.uptime) === void 0 && (missing1 = "uptime") || (data4 = data1.cpu_percent) === void 0 && (missing1 = "cpu_percent") || (data5 = data1.memory_percent) === void 0 && (missing1 = "memory_percent") || (data6 = data1.disk_percent) === void 0 && (missing1 = "disk_percent") || (data7 = data1.database) === void 0 && (missing1 = "database") || (data8 = data1.redis) === void 0 && (missing1 = "redis") || (data9 = data1.exchange_connections) === void 0 && (missing1 = "exchange_connections") || (data11 = data1.last_trade) === void 0 && (missing1 = "last_trade") || (data12 = data1.error_rate) === void 0 && (missing1 = "error_rate")) {
-                  return reject(validate10, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
+                  return reject(instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (typeof data2 !== "string") {
-                      return reject(validate10, instancePath + "/data/status", "type", { type: "string" }, data2);
+                      return reject(instancePath + "/data/status", "type", { type: "string" }, data2);
                     }
                   } else {
                   }
@@ -2444,10 +2409,10 @@ function validate10(data, instancePath, strict, notices, knownType) {
                       if (true) {
                         if (typeof data3 == "number" && isFinite(data3)) {
                           if (data3 < 0) {
-                            return reject(validate10, instancePath + "/data/uptime", "minimum", { comparison: ">=", limit: 0 }, data3);
+                            return reject(instancePath + "/data/uptime", "minimum", { comparison: ">=", limit: 0 }, data3);
                           }
                         } else {
-                          return reject(validate10, instancePath + "/data/uptime", "type", { type: "number" }, data3);
+                          return reject(instancePath + "/data/uptime", "type", { type: "number" }, data3);
                         }
                       }
                     } else {
@@ -2457,14 +2422,14 @@ function validate10(data, instancePath, strict, notices, knownType) {
                         if (true) {
                           if (typeof data4 == "number" && isFinite(data4)) {
                             if (data4 > 100) {
-                              return reject(validate10, instancePath + "/data/cpu_percent", "maximum", { comparison: "<=", limit: 100 }, data4);
+                              return reject(instancePath + "/data/cpu_percent", "maximum", { comparison: "<=", limit: 100 }, data4);
                             } else {
                               if (data4 < 0) {
-                                return reject(validate10, instancePath + "/data/cpu_percent", "minimum", { comparison: ">=", limit: 0 }, data4);
+                                return reject(instancePath + "/data/cpu_percent", "minimum", { comparison: ">=", limit: 0 }, data4);
                               }
                             }
                           } else {
-                            return reject(validate10, instancePath + "/data/cpu_percent", "type", { type: "number" }, data4);
+                            return reject(instancePath + "/data/cpu_percent", "type", { type: "number" }, data4);
                           }
                         }
                       } else {
@@ -2474,14 +2439,14 @@ function validate10(data, instancePath, strict, notices, knownType) {
                           if (true) {
                             if (typeof data5 == "number" && isFinite(data5)) {
                               if (data5 > 100) {
-                                return reject(validate10, instancePath + "/data/memory_percent", "maximum", { comparison: "<=", limit: 100 }, data5);
+                                return reject(instancePath + "/data/memory_percent", "maximum", { comparison: "<=", limit: 100 }, data5);
                               } else {
                                 if (data5 < 0) {
-                                  return reject(validate10, instancePath + "/data/memory_percent", "minimum", { comparison: ">=", limit: 0 }, data5);
+                                  return reject(instancePath + "/data/memory_percent", "minimum", { comparison: ">=", limit: 0 }, data5);
                                 }
                               }
                             } else {
-                              return reject(validate10, instancePath + "/data/memory_percent", "type", { type: "number" }, data5);
+                              return reject(instancePath + "/data/memory_percent", "type", { type: "number" }, data5);
                             }
                           }
                         } else {
@@ -2491,14 +2456,14 @@ function validate10(data, instancePath, strict, notices, knownType) {
                             if (true) {
                               if (typeof data6 == "number" && isFinite(data6)) {
                                 if (data6 > 100) {
-                                  return reject(validate10, instancePath + "/data/disk_percent", "maximum", { comparison: "<=", limit: 100 }, data6);
+                                  return reject(instancePath + "/data/disk_percent", "maximum", { comparison: "<=", limit: 100 }, data6);
                                 } else {
                                   if (data6 < 0) {
-                                    return reject(validate10, instancePath + "/data/disk_percent", "minimum", { comparison: ">=", limit: 0 }, data6);
+                                    return reject(instancePath + "/data/disk_percent", "minimum", { comparison: ">=", limit: 0 }, data6);
                                   }
                                 }
                               } else {
-                                return reject(validate10, instancePath + "/data/disk_percent", "type", { type: "number" }, data6);
+                                return reject(instancePath + "/data/disk_percent", "type", { type: "number" }, data6);
                               }
                             }
                           } else {
@@ -2506,14 +2471,14 @@ function validate10(data, instancePath, strict, notices, knownType) {
                           if (true) {
                             if (true) {
                               if (typeof data7 !== "string") {
-                                return reject(validate10, instancePath + "/data/database", "type", { type: "string" }, data7);
+                                return reject(instancePath + "/data/database", "type", { type: "string" }, data7);
                               }
                             } else {
                             }
                             if (true) {
                               if (true) {
                                 if (typeof data8 !== "string") {
-                                  return reject(validate10, instancePath + "/data/redis", "type", { type: "string" }, data8);
+                                  return reject(instancePath + "/data/redis", "type", { type: "string" }, data8);
                                 }
                               } else {
                               }
@@ -2524,14 +2489,14 @@ function validate10(data, instancePath, strict, notices, knownType) {
                                       for (const key0 in data9) {
                                         let data10 = data9[key0];
                                         if (typeof data10 !== "string") {
-                                          return reject(validate10, instancePath + "/data/exchange_connections/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "type", { type: "string" }, data10);
+                                          return reject(instancePath + "/data/exchange_connections/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), "type", { type: "string" }, data10);
                                         }
                                         if (false) {
                                           break;
                                         }
                                       }
                                     } else {
-                                      return reject(validate10, instancePath + "/data/exchange_connections", "type", { type: "object" }, data9);
+                                      return reject(instancePath + "/data/exchange_connections", "type", { type: "object" }, data9);
                                     }
                                   }
                                 } else {
@@ -2539,12 +2504,12 @@ function validate10(data, instancePath, strict, notices, knownType) {
                                 if (true) {
                                   if (true) {
                                     if (typeof data11 !== "string" && data11 !== null) {
-                                      return reject(validate10, instancePath + "/data/last_trade", "type", { type: embedded10 }, data11);
+                                      return reject(instancePath + "/data/last_trade", "type", { type: embedded10 }, data11);
                                     }
                                     if (true) {
                                       if (typeof data11 === "string") {
                                         if (!formats0(data11, strict)) {
-                                          return reject(validate10, instancePath + "/data/last_trade", "x-date-time", { format: "date-time" }, data11);
+                                          return reject(instancePath + "/data/last_trade", "x-date-time", { format: "date-time" }, data11);
                                         }
                                       }
                                     }
@@ -2555,14 +2520,14 @@ function validate10(data, instancePath, strict, notices, knownType) {
                                       if (true) {
                                         if (typeof data12 == "number" && isFinite(data12)) {
                                           if (data12 > 1) {
-                                            return reject(validate10, instancePath + "/data/error_rate", "maximum", { comparison: "<=", limit: 1 }, data12);
+                                            return reject(instancePath + "/data/error_rate", "maximum", { comparison: "<=", limit: 1 }, data12);
                                           } else {
                                             if (data12 < 0) {
-                                              return reject(validate10, instancePath + "/data/error_rate", "minimum", { comparison: ">=", limit: 0 }, data12);
+                                              return reject(instancePath + "/data/error_rate", "minimum", { comparison: ">=", limit: 0 }, data12);
                                             }
                                           }
                                         } else {
-                                          return reject(validate10, instancePath + "/data/error_rate", "type", { type: "number" }, data12);
+                                          return reject(instancePath + "/data/error_rate", "type", { type: "number" }, data12);
                                         }
                                       }
                                     } else {
@@ -2576,7 +2541,7 @@ function validate10(data, instancePath, strict, notices, knownType) {
                                         if (count0 !== 10) {
                                           const unknown0 = func3(data1, ["status", "uptime", "cpu_percent", "memory_percent", "disk_percent", "database", "redis", "exchange_connections", "last_trade", "error_rate"]);
                                           if (unknown0 !== void 0) {
-                                            return reject(validate10, instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
+                                            return reject(instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
                                           }
                                         }
                                       }
@@ -2592,7 +2557,7 @@ function validate10(data, instancePath, strict, notices, knownType) {
                   }
                 }
               } else {
-                return reject(validate10, instancePath + "/data", "type", { type: "object" }, data1);
+                return reject(instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -2602,10 +2567,10 @@ function validate10(data, instancePath, strict, notices, knownType) {
               if (true) {
                 if (typeof data13 === "string") {
                   if (!formats0(data13, strict)) {
-                    return reject(validate10, instancePath + "/ts", "x-date-time", { format: "date-time" }, data13);
+                    return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data13);
                   }
                 } else {
-                  return reject(validate10, instancePath + "/ts", "type", { type: "string" }, data13);
+                  return reject(instancePath + "/ts", "type", { type: "string" }, data13);
                 }
               }
             } else {
@@ -2615,10 +2580,10 @@ function validate10(data, instancePath, strict, notices, knownType) {
                 if (true) {
                   if (typeof data14 === "string") {
                     if (!pattern0(data14)) {
-                      return reject(validate10, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data14);
+                      return reject(instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data14);
                     }
                   } else {
-                    return reject(validate10, instancePath + "/cursor", "type", { type: "string" }, data14);
+                    return reject(instancePath + "/cursor", "type", { type: "string" }, data14);
                   }
                 }
               } else {
@@ -2632,7 +2597,7 @@ function validate10(data, instancePath, strict, notices, knownType) {
                   if (count1 !== 3 + (data14 === void 0 ? 0 : 1)) {
                     const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
                     if (unknown1 !== void 0) {
-                      return reject(validate10, instancePath, "x-closed", { additionalProperty: unknown1 }, data);
+                      return reject(instancePath, "x-closed", { additionalProperty: unknown1 }, data);
                     }
                   }
                 }
@@ -2642,11 +2607,11 @@ function validate10(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate10, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate10.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -2659,11 +2624,11 @@ function validate11(data, instancePath, strict, notices, knownType) {
       let data0, data1, data10, data11 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data10 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate11, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("wallet" !== data0) {
-            return reject(validate11, instancePath + "/type", "const", { allowedValue: "wallet" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "wallet" }, data0);
           }
         } else {
         }
@@ -2674,22 +2639,22 @@ function validate11(data, instancePath, strict, notices, knownType) {
                 let data2, data3, data4, data5, data6, data7, data8, data9;
                 let missing1;
                 if ((data2 = data1.event) === void 0 && (missing1 = "event") || (data3 = data1.platform) === void 0 && (missing1 = "platform") || (data4 = data1.asset) === void 0 && (missing1 = "asset") || (data5 = data1.amount) === void 0 && (missing1 = "amount") || (data6 = data1.address) === void 0 && (missing1 = "address") || (data7 = data1.txid) === void 0 && (missing1 = "txid") || (data8 = data1.confirmations) === void 0 && (missing1 = "confirmations") || (data9 = data1.status) === void 0 && (missing1 = "status")) {
-                  return reject(validate11, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
+                  return reject(instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (typeof data2 !== "string") {
-                      return reject(validate11, instancePath + "/data/event", "type", { type: "string" }, data2);
+                      return reject(instancePath + "/data/event", "type", { type: "string" }, data2);
                     }
                   } else {
                   }
                   if (true) {
                     if (true) {
                       if (typeof data3 !== "string") {
-                        return reject(validate11, instancePath + "/data/platform", "type", { type: "string" }, data3);
+                        return reject(instancePath + "/data/platform", "type", { type: "string" }, data3);
                       }
                       if (!(data3 === "luno" || data3 === "binance" || data3 === "kucoin" || data3 === "kraken" || data3 === "valr")) {
                         if (strict) {
-                          return reject(validate11, instancePath + "/data/platform", "enum", { allowedValues: embedded3 }, data3);
+                          return reject(instancePath + "/data/platform", "enum", { allowedValues: embedded3 }, data3);
                         } else {
                           func0(notices, instancePath + "/data/platform", data3, embedded3);
                         }
@@ -2701,10 +2666,10 @@ function validate11(data, instancePath, strict, notices, knownType) {
                         if (true) {
                           if (typeof data4 === "string") {
                             if (data4.length < 1) {
-                              return reject(validate11, instancePath + "/data/asset", "minLength", { limit: 1 }, data4);
+                              return reject(instancePath + "/data/asset", "minLength", { limit: 1 }, data4);
                             }
                           } else {
-                            return reject(validate11, instancePath + "/data/asset", "type", { type: "string" }, data4);
+                            return reject(instancePath + "/data/asset", "type", { type: "string" }, data4);
                           }
                         }
                       } else {
@@ -2714,10 +2679,10 @@ function validate11(data, instancePath, strict, notices, knownType) {
                           if (true) {
                             if (typeof data5 == "number" && isFinite(data5)) {
                               if (data5 < 0) {
-                                return reject(validate11, instancePath + "/data/amount", "minimum", { comparison: ">=", limit: 0 }, data5);
+                                return reject(instancePath + "/data/amount", "minimum", { comparison: ">=", limit: 0 }, data5);
                               }
                             } else {
-                              return reject(validate11, instancePath + "/data/amount", "type", { type: "number" }, data5);
+                              return reject(instancePath + "/data/amount", "type", { type: "number" }, data5);
                             }
                           }
                         } else {
@@ -2725,26 +2690,26 @@ function validate11(data, instancePath, strict, notices, knownType) {
                         if (true) {
                           if (true) {
                             if (typeof data6 !== "string" && data6 !== null) {
-                              return reject(validate11, instancePath + "/data/address", "type", { type: embedded10 }, data6);
+                              return reject(instancePath + "/data/address", "type", { type: embedded10 }, data6);
                             }
                           } else {
                           }
                           if (true) {
                             if (true) {
                               if (typeof data7 !== "string" && data7 !== null) {
-                                return reject(validate11, instancePath + "/data/txid", "type", { type: embedded10 }, data7);
+                                return reject(instancePath + "/data/txid", "type", { type: embedded10 }, data7);
                               }
                             } else {
                             }
                             if (true) {
                               if (true) {
                                 if (!Number.isInteger(data8)) {
-                                  return reject(validate11, instancePath + "/data/confirmations", "type", { type: "integer" }, data8);
+                                  return reject(instancePath + "/data/confirmations", "type", { type: "integer" }, data8);
                                 }
                                 if (true) {
                                   if (true) {
                                     if (data8 < 0) {
-                                      return reject(validate11, instancePath + "/data/confirmations", "minimum", { comparison: ">=", limit: 0 }, data8);
+                                      return reject(instancePath + "/data/confirmations", "minimum", { comparison: ">=", limit: 0 }, data8);
                                     }
                                   }
                                 }
@@ -2753,7 +2718,7 @@ function validate11(data, instancePath, strict, notices, knownType) {
                               if (true) {
                                 if (true) {
                                   if (typeof data9 !== "string") {
-                                    return reject(validate11, instancePath + "/data/status", "type", { type: "string" }, data9);
+                                    return reject(instancePath + "/data/status", "type", { type: "string" }, data9);
                                   }
                                 } else {
                                 }
@@ -2766,7 +2731,7 @@ function validate11(data, instancePath, strict, notices, knownType) {
                                     if (count0 !== 8) {
                                       const unknown0 = func3(data1, ["event", "platform", "asset", "amount", "address", "txid", "confirmations", "status"]);
                                       if (unknown0 !== void 0) {
-                                        return reject(validate11, instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
+                                        return reject(instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
                                       }
                                     }
                                   }
@@ -2780,7 +2745,7 @@ function validate11(data, instancePath, strict, notices, knownType) {
                   }
                 }
               } else {
-                return reject(validate11, instancePath + "/data", "type", { type: "object" }, data1);
+                return reject(instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -2790,10 +2755,10 @@ function validate11(data, instancePath, strict, notices, knownType) {
               if (true) {
                 if (typeof data10 === "string") {
                   if (!formats0(data10, strict)) {
-                    return reject(validate11, instancePath + "/ts", "x-date-time", { format: "date-time" }, data10);
+                    return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data10);
                   }
                 } else {
-                  return reject(validate11, instancePath + "/ts", "type", { type: "string" }, data10);
+                  return reject(instancePath + "/ts", "type", { type: "string" }, data10);
                 }
               }
             } else {
@@ -2803,10 +2768,10 @@ function validate11(data, instancePath, strict, notices, knownType) {
                 if (true) {
                   if (typeof data11 === "string") {
                     if (!pattern0(data11)) {
-                      return reject(validate11, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data11);
+                      return reject(instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data11);
                     }
                   } else {
-                    return reject(validate11, instancePath + "/cursor", "type", { type: "string" }, data11);
+                    return reject(instancePath + "/cursor", "type", { type: "string" }, data11);
                   }
                 }
               } else {
@@ -2820,7 +2785,7 @@ function validate11(data, instancePath, strict, notices, knownType) {
                   if (count1 !== 3 + (data11 === void 0 ? 0 : 1)) {
                     const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
                     if (unknown1 !== void 0) {
-                      return reject(validate11, instancePath, "x-closed", { additionalProperty: unknown1 }, data);
+                      return reject(instancePath, "x-closed", { additionalProperty: unknown1 }, data);
                     }
                   }
                 }
@@ -2830,11 +2795,11 @@ function validate11(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate11, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate11.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -2847,11 +2812,11 @@ function validate12(data, instancePath, strict, notices, knownType) {
       let data0, data1, data12, data13 = data.cursor;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data12 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate12, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("ai_tasks" !== data0) {
-            return reject(validate12, instancePath + "/type", "const", { allowedValue: "ai_tasks" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "ai_tasks" }, data0);
           }
         } else {
         }
@@ -2862,16 +2827,16 @@ function validate12(data, instancePath, strict, notices, knownType) {
                 let data2, data3, data4, data5, data6, data10, data11;
                 let missing1;
                 if ((data2 = data1.task_id) === void 0 && (missing1 = "task_id") || (data3 = data1.task_type) === void 0 && (missing1 = "task_type") || (data4 = data1.status) === void 0 && (missing1 = "status") || (data5 = data1.progress) === void 0 && (missing1 = "progress") || (data6 = data1.result) === void 0 && (missing1 = "result") || (data10 = data1.started_at) === void 0 && (missing1 = "started_at") || (data11 = data1.completed_at) === void 0 && (missing1 = "completed_at")) {
-                  return reject(validate12, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
+                  return reject(instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          return reject(validate12, instancePath + "/data/task_id", "minLength", { limit: 1 }, data2);
+                          return reject(instancePath + "/data/task_id", "minLength", { limit: 1 }, data2);
                         }
                       } else {
-                        return reject(validate12, instancePath + "/data/task_id", "type", { type: "string" }, data2);
+                        return reject(instancePath + "/data/task_id", "type", { type: "string" }, data2);
                       }
                     }
                   } else {
@@ -2879,11 +2844,11 @@ function validate12(data, instancePath, strict, notices, knownType) {
                   if (true) {
                     if (true) {
                       if (typeof data3 !== "string") {
-                        return reject(validate12, instancePath + "/data/task_type", "type", { type: "string" }, data3);
+                        return reject(instancePath + "/data/task_type", "type", { type: "string" }, data3);
                       }
                       if (!(data3 === "bodyguard_check" || data3 === "learning_run" || data3 === "bot_evolution" || data3 === "insights_generation" || data3 === "prediction" || data3 === "profit_reinvestment")) {
                         if (strict) {
-                          return reject(validate12, instancePath + "/data/task_type", "enum", { allowedValues: embedded15 }, data3);
+                          return reject(instancePath + "/data/task_type", "enum", { allowedValues: embedded15 }, data3);
                         } else {
                           func0(notices, instancePath + "/data/task_type", data3, embedded15);
                         }
@@ -2893,11 +2858,11 @@ function validate12(data, instancePath, strict, notices, knownType) {
                     if (true) {
                       if (true) {
                         if (typeof data4 !== "string") {
-                          return reject(validate12, instancePath + "/data/status", "type", { type: "string" }, data4);
+                          return reject(instancePath + "/data/status", "type", { type: "string" }, data4);
                         }
                         if (!(data4 === "queued" || data4 === "running" || data4 === "completed" || data4 === "failed")) {
                           if (strict) {
-                            return reject(validate12, instancePath + "/data/status", "enum", { allowedValues: embedded16 }, data4);
+                            return reject(instancePath + "/data/status", "enum", { allowedValues: embedded16 }, data4);
                           } else {
                             func0(notices, instancePath + "/data/status", data4, embedded16);
                           }
@@ -2909,14 +2874,14 @@ function validate12(data, instancePath, strict, notices, knownType) {
                           if (true) {
                             if (typeof data5 == "number" && isFinite(data5)) {
                               if (data5 > 1) {
-                                return reject(validate12, instancePath + "/data/progress", "maximum", { comparison: "<=", limit: 1 }, data5);
+                                return reject(instancePath + "/data/progress", "maximum", { comparison: "<=", limit: 1 }, data5);
                               } else {
                                 if (data5 < 0) {
-                                  return reject(validate12, instancePath + "/data/progress", "minimum", { comparison: ">=", limit: 0 }, data5);
+                                  return reject(instancePath + "/data/progress", "minimum", { comparison: ">=", limit: 0 }, data5);
                                 }
                               }
                             } else {
-                              return reject(validate12, instancePath + "/data/progress", "type", { type: "number" }, data5);
+                              return reject(instancePath + "/data/progress", "type", { type: "number" }, data5);
                             }
                           }
                         } else {
@@ -2924,19 +2889,19 @@ function validate12(data, instancePath, strict, notices, knownType) {
                         if (true) {
                           if (true) {
                             if (data6 !== null && (typeof data6 != "object" || Array.isArray(data6))) {
-                              return reject(validate12, instancePath + "/data/result", "x-nullable-object", { type: "object,null" }, data6);
+                              return reject(instancePath + "/data/result", "x-nullable-object", { type: "object,null" }, data6);
                             }
                             if (true) {
                               if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
                                 let data7 = data6.checks_passed, data8 = data6.checks_failed, data9 = data6.issues;
                                 if (data7 !== void 0) {
                                   if (!Number.isInteger(data7)) {
-                                    return reject(validate12, instancePath + "/data/result/checks_passed", "type", { type: "integer" }, data7);
+                                    return reject(instancePath + "/data/result/checks_passed", "type", { type: "integer" }, data7);
                                   }
                                   if (true) {
                                     if (true) {
                                       if (data7 < 0) {
-                                        return reject(validate12, instancePath + "/data/result/checks_passed", "minimum", { comparison: ">=", limit: 0 }, data7);
+                                        return reject(instancePath + "/data/result/checks_passed", "minimum", { comparison: ">=", limit: 0 }, data7);
                                       }
                                     }
                                   }
@@ -2945,12 +2910,12 @@ function validate12(data, instancePath, strict, notices, knownType) {
                                 if (true) {
                                   if (data8 !== void 0) {
                                     if (!Number.isInteger(data8)) {
-                                      return reject(validate12, instancePath + "/data/result/checks_failed", "type", { type: "integer" }, data8);
+                                      return reject(instancePath + "/data/result/checks_failed", "type", { type: "integer" }, data8);
                                     }
                                     if (true) {
                                       if (true) {
                                         if (data8 < 0) {
-                                          return reject(validate12, instancePath + "/data/result/checks_failed", "minimum", { comparison: ">=", limit: 0 }, data8);
+                                          return reject(instancePath + "/data/result/checks_failed", "minimum", { comparison: ">=", limit: 0 }, data8);
                                         }
                                       }
                                     }
@@ -2960,7 +2925,7 @@ function validate12(data, instancePath, strict, notices, knownType) {
                                     if (data9 !== void 0) {
                                       if (true) {
                                         if (!Array.isArray(data9)) {
-                                          return reject(validate12, instancePath + "/data/result/issues", "type", { type: "array" }, data9);
+                                          return reject(instancePath + "/data/result/issues", "type", { type: "array" }, data9);
                                         }
                                       }
                                     } else {
@@ -2974,12 +2939,12 @@ function validate12(data, instancePath, strict, notices, knownType) {
                           if (true) {
                             if (true) {
                               if (typeof data10 !== "string" && data10 !== null) {
-                                return reject(validate12, instancePath + "/data/started_at", "type", { type: embedded10 }, data10);
+                                return reject(instancePath + "/data/started_at", "type", { type: embedded10 }, data10);
                               }
                               if (true) {
                                 if (typeof data10 === "string") {
                                   if (!formats0(data10, strict)) {
-                                    return reject(validate12, instancePath + "/data/started_at", "x-date-time", { format: "date-time" }, data10);
+                                    return reject(instancePath + "/data/started_at", "x-date-time", { format: "date-time" }, data10);
                                   }
                                 }
                               }
@@ -2988,12 +2953,12 @@ function validate12(data, instancePath, strict, notices, knownType) {
                             if (true) {
                               if (true) {
                                 if (typeof data11 !== "string" && data11 !== null) {
-                                  return reject(validate12, instancePath + "/data/completed_at", "type", { type: embedded10 }, data11);
+                                  return reject(instancePath + "/data/completed_at", "type", { type: embedded10 }, data11);
                                 }
                                 if (true) {
                                   if (typeof data11 === "string") {
                                     if (!formats0(data11, strict)) {
-                                      return reject(validate12, instancePath + "/data/completed_at", "x-date-time", { format: "date-time" }, data11);
+                                      return reject(instancePath + "/data/completed_at", "x-date-time", { format: "date-time" }, data11);
                                     }
                                   }
                                 }
@@ -3008,7 +2973,7 @@ function validate12(data, instancePath, strict, notices, knownType) {
                                   if (count0 !== 7) {
                                     const unknown0 = func3(data1, ["task_id", "task_type", "status", "progress", "result", "started_at", "completed_at"]);
                                     if (unknown0 !== void 0) {
-                                      return reject(validate12, instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
+                                      return reject(instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
                                     }
                                   }
                                 }
@@ -3021,7 +2986,7 @@ function validate12(data, instancePath, strict, notices, knownType) {
                   }
                 }
               } else {
-                return reject(validate12, instancePath + "/data", "type", { type: "object" }, data1);
+                return reject(instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -3031,10 +2996,10 @@ function validate12(data, instancePath, strict, notices, knownType) {
               if (true) {
                 if (typeof data12 === "string") {
                   if (!formats0(data12, strict)) {
-                    return reject(validate12, instancePath + "/ts", "x-date-time", { format: "date-time" }, data12);
+                    return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data12);
                   }
                 } else {
-                  return reject(validate12, instancePath + "/ts", "type", { type: "string" }, data12);
+                  return reject(instancePath + "/ts", "type", { type: "string" }, data12);
                 }
               }
             } else {
@@ -3044,10 +3009,10 @@ function validate12(data, instancePath, strict, notices, knownType) {
                 if (true) {
                   if (typeof data13 === "string") {
                     if (!pattern0(data13)) {
-                      return reject(validate12, instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data13);
+                      return reject(instancePath + "/cursor", "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data13);
                     }
                   } else {
-                    return reject(validate12, instancePath + "/cursor", "type", { type: "string" }, data13);
+                    return reject(instancePath + "/cursor", "type", { type: "string" }, data13);
                   }
                 }
               } else {
@@ -3061,7 +3026,7 @@ function validate12(data, instancePath, strict, notices, knownType) {
                   if (count1 !== 3 + (data13 === void 0 ? 0 : 1)) {
                     const unknown1 = func3(data, ["type", "data", "ts", "cursor"]);
                     if (unknown1 !== void 0) {
-                      return reject(validate12, instancePath, "x-closed", { additionalProperty: unknown1 }, data);
+                      return reject(instancePath, "x-closed", { additionalProperty: unknown1 }, data);
                     }
                   }
                 }
@@ -3071,11 +3036,11 @@ function validate12(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate12, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate12.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -3088,11 +3053,11 @@ function validate13(data, instancePath, strict, notices, knownType) {
       let data0, data1, data5;
       let missing0;
       if ((data0 = knownType === void 0 ? data.type : knownType) === void 0 && (missing0 = "type") || (data1 = data.data) === void 0 && (missing0 = "data") || (data5 = data.ts) === void 0 && (missing0 = "ts")) {
-        return reject(validate13, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           if ("error" !== data0) {
-            return reject(validate13, instancePath + "/type", "const", { allowedValue: "error" }, data0);
+            return reject(instancePath + "/type", "const", { allowedValue: "error" }, data0);
           }
         } else {
         }
@@ -3103,16 +3068,16 @@ function validate13(data, instancePath, strict, notices, knownType) {
                 let data2, data3, data4 = data1.details;
                 let missing1;
                 if ((data2 = data1.code) === void 0 && (missing1 = "code") || (data3 = data1.message) === void 0 && (missing1 = "message")) {
-                  return reject(validate13, instancePath + "/data", "required", { missingProperty: missing1 }, data1);
+                  return reject(instancePath + "/data", "required", { missingProperty: missing1 }, data1);
                 } else {
                   if (true) {
                     if (true) {
                       if (typeof data2 === "string") {
                         if (data2.length < 1) {
-                          return reject(validate13, instancePath + "/data/code", "minLength", { limit: 1 }, data2);
+                          return reject(instancePath + "/data/code", "minLength", { limit: 1 }, data2);
                         }
                       } else {
-                        return reject(validate13, instancePath + "/data/code", "type", { type: "string" }, data2);
+                        return reject(instancePath + "/data/code", "type", { type: "string" }, data2);
                       }
                     }
                   } else {
@@ -3120,14 +3085,14 @@ function validate13(data, instancePath, strict, notices, knownType) {
                   if (true) {
                     if (true) {
                       if (typeof data3 !== "string") {
-                        return reject(validate13, instancePath + "/data/message", "type", { type: "string" }, data3);
+                        return reject(instancePath + "/data/message", "type", { type: "string" }, data3);
                       }
                     } else {
                     }
                     if (true) {
                       if (data4 !== void 0) {
                         if (typeof data4 !== "string") {
-                          return reject(validate13, instancePath + "/data/details", "type", { type: "string" }, data4);
+                          return reject(instancePath + "/data/details", "type", { type: "string" }, data4);
                         }
                       } else {
                       }
@@ -3140,7 +3105,7 @@ function validate13(data, instancePath, strict, notices, knownType) {
                           if (count0 !== 2 + (data4 === void 0 ? 0 : 1)) {
                             const unknown0 = func3(data1, ["code", "message", "details"]);
                             if (unknown0 !== void 0) {
-                              return reject(validate13, instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
+                              return reject(instancePath + "/data", "x-closed", { additionalProperty: unknown0 }, data1);
                             }
                           }
                         }
@@ -3149,7 +3114,7 @@ function validate13(data, instancePath, strict, notices, knownType) {
                   }
                 }
               } else {
-                return reject(validate13, instancePath + "/data", "type", { type: "object" }, data1);
+                return reject(instancePath + "/data", "type", { type: "object" }, data1);
               }
             }
           } else {
@@ -3159,10 +3124,10 @@ function validate13(data, instancePath, strict, notices, knownType) {
               if (true) {
                 if (typeof data5 === "string") {
                   if (!formats0(data5, strict)) {
-                    return reject(validate13, instancePath + "/ts", "x-date-time", { format: "date-time" }, data5);
+                    return reject(instancePath + "/ts", "x-date-time", { format: "date-time" }, data5);
                   }
                 } else {
-                  return reject(validate13, instancePath + "/ts", "type", { type: "string" }, data5);
+                  return reject(instancePath + "/ts", "type", { type: "string" }, data5);
                 }
               }
             } else {
@@ -3176,7 +3141,7 @@ function validate13(data, instancePath, strict, notices, knownType) {
                 if (count1 !== 3) {
                   const unknown1 = func3(data, ["type", "data", "ts"]);
                   if (unknown1 !== void 0) {
-                    return reject(validate13, instancePath, "x-closed", { additionalProperty: unknown1 }, data);
+                    return reject(instancePath, "x-closed", { additionalProperty: unknown1 }, data);
                   }
                 }
               }
@@ -3185,11 +3150,11 @@ function validate13(data, instancePath, strict, notices, knownType) {
         }
       }
     } else {
-      return reject(validate13, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (false) {
-    validate13.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -3199,31 +3164,31 @@ function validate16(data, instancePath, strict, notices) {
   if (true) {
     if (typeof data === "string") {
       if (!pattern0(data)) {
-        return reject(validate16, instancePath, "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data);
+        return reject(instancePath, "pattern", { pattern: "^[0-9A-Za-z._~-]{1,128}$" }, data);
       }
     } else {
-      return reject(validate16, instancePath, "type", { type: "string" }, data);
+      return reject(instancePath, "type", { type: "string" }, data);
     }
   }
   if (false) {
-    validate16.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
 function validate18(data, instancePath, strict, notices) {
   let vErrors = null;
   if (typeof data !== "string") {
-    return reject(validate18, instancePath, "type", { type: "string" }, data);
+    return reject(instancePath, "type", { type: "string" }, data);
   }
   if (!(data === "new" || data === "resumed" || data === "gap")) {
     if (strict) {
-      return reject(validate18, instancePath, "enum", { allowedValues: embedded2 }, data);
+      return reject(instancePath, "enum", { allowedValues: embedded2 }, data);
     } else {
       func0(notices, instancePath, data, embedded2);
     }
   }
   if (false) {
-    validate18.errors = vErrors;
+    lastErrors = vErrors;
   }
   return true;
 }
@@ -3236,12 +3201,12 @@ function validate14(data, instancePath, strict, notices) {
       let data$0, data$1, data2;
       let missing0;
       if ((data$0 = data.cursor) === void 0 && (missing0 = "cursor") || (data$1 = data.resume) === void 0 && (missing0 = "resume") || (data2 = data.messages) === void 0 && (missing0 = "messages")) {
-        return reject(validate14, instancePath, "required", { missingProperty: missing0 }, data);
+        return reject(instancePath, "required", { missingProperty: missing0 }, data);
       } else {
         if (true) {
           const _errs1 = errors;
           if (!validate16(data$0, instancePath + "/cursor", strict, notices)) {
-            vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+            vErrors = vErrors === null ? lastErrors : vErrors.concat(lastErrors);
             errors = vErrors.length;
           }
           var valid0 = _errs1 === errors;
@@ -3252,7 +3217,7 @@ function validate14(data, instancePath, strict, notices) {
           if (true) {
             const _errs2 = errors;
             if (!validate18(data$1, instancePath + "/resume", strict, notices)) {
-              vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
+              vErrors = vErrors === null ? lastErrors : vErrors.concat(lastErrors);
               errors = vErrors.length;
             }
             var valid0 = _errs2 === errors;
@@ -3273,7 +3238,7 @@ function validate14(data, instancePath, strict, notices) {
                     let valid2 = false;
                     const _errs7 = errors;
                     if (!validate3(data3, instancePath + "/messages/" + i0, strict, notices)) {
-                      vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+                      vErrors = vErrors === null ? lastErrors : vErrors.concat(lastErrors);
                       errors = vErrors.length;
                     }
                     var _valid0 = _errs7 === errors;
@@ -3281,7 +3246,7 @@ function validate14(data, instancePath, strict, notices) {
                     if (!valid2) {
                       const _errs8 = errors;
                       if (!validate4(data3, instancePath + "/messages/" + i0, strict, notices)) {
-                        vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+                        vErrors = vErrors === null ? lastErrors : vErrors.concat(lastErrors);
                         errors = vErrors.length;
                       }
                       var _valid0 = _errs8 === errors;
@@ -3289,7 +3254,7 @@ function validate14(data, instancePath, strict, notices) {
                       if (!valid2) {
                         const _errs9 = errors;
                         if (!validate5(data3, instancePath + "/messages/" + i0, strict, notices)) {
-                          vErrors = vErrors === null ? validate5.errors : vErrors.concat(validate5.errors);
+                          vErrors = vErrors === null ? lastErrors : vErrors.concat(lastErrors);
                           errors = vErrors.length;
                         }
                         var _valid0 = _errs9 === errors;
@@ -3297,7 +3262,7 @@ function validate14(data, instancePath, strict, notices) {
                         if (!valid2) {
                           const _errs10 = errors;
                           if (!validate6(data3, instancePath + "/messages/" + i0, strict, notices)) {
-                            vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
+                            vErrors = vErrors === null ? lastErrors : vErrors.concat(lastErrors);
                             errors = vErrors.length;
                           }
                           var _valid0 = _errs10 === errors;
@@ -3305,7 +3270,7 @@ function validate14(data, instancePath, strict, notices) {
                           if (!valid2) {
                             const _errs11 = errors;
                             if (!validate7(data3, instancePath + "/messages/" + i0, strict, notices)) {
-                              vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
+                              vErrors = vErrors === null ? lastErrors : vErrors.concat(lastErrors);
                               errors = vErrors.length;
                             }
                             var _valid0 = _errs11 === errors;
@@ -3313,7 +3278,7 @@ function validate14(data, instancePath, strict, notices) {
                             if (!valid2) {
                               const _errs12 = errors;
                               if (!validate8(data3, instancePath + "/messages/" + i0, strict, notices)) {
-                                vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+                                vErrors = vErrors === null ? lastErrors : vErrors.concat(lastErrors);
                                 errors = vErrors.length;
                               }
                               var _valid0 = _errs12 === errors;
@@ -3321,7 +3286,7 @@ function validate14(data, instancePath, strict, notices) {
                               if (!valid2) {
                                 const _errs13 = errors;
                                 if (!validate9(data3, instancePath + "/messages/" + i0, strict, notices)) {
-                                  vErrors = vErrors === null ? validate9.errors : vErrors.concat(validate9.errors);
+                                  vErrors = vErrors === null ? lastErrors : vErrors.concat(lastErrors);
                                   errors = vErrors.length;
                                 }
                                 var _valid0 = _errs13 === errors;
@@ -3329,7 +3294,7 @@ function validate14(data, instancePath, strict, notices) {
                                 if (!valid2) {
                                   const _errs14 = errors;
                                   if (!validate10(data3, instancePath + "/messages/" + i0, strict, notices)) {
-                                    vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
+                                    vErrors = vErrors === null ? lastErrors : vErrors.concat(lastErrors);
                                     errors = vErrors.length;
                                   }
                                   var _valid0 = _errs14 === errors;
@@ -3337,7 +3302,7 @@ function validate14(data, instancePath, strict, notices) {
                                   if (!valid2) {
                                     const _errs15 = errors;
                                     if (!validate11(data3, instancePath + "/messages/" + i0, strict, notices)) {
-                                      vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+                                      vErrors = vErrors === null ? lastErrors : vErrors.concat(lastErrors);
                                       errors = vErrors.length;
                                     }
                                     var _valid0 = _errs15 === errors;
@@ -3345,7 +3310,7 @@ function validate14(data, instancePath, strict, notices) {
                                     if (!valid2) {
                                       const _errs16 = errors;
                                       if (!validate12(data3, instancePath + "/messages/" + i0, strict, notices)) {
-                                        vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+                                        vErrors = vErrors === null ? lastErrors : vErrors.concat(lastErrors);
                                         errors = vErrors.length;
                                       }
                                       var _valid0 = _errs16 === errors;
@@ -3367,7 +3332,7 @@ function validate14(data, instancePath, strict, notices) {
                         vErrors.push(err0);
                       }
                       errors++;
-                      validate14.errors = vErrors;
+                      lastErrors = vErrors;
                       return false;
                     } else {
                       errors = _errs6;
@@ -3385,7 +3350,7 @@ function validate14(data, instancePath, strict, notices) {
                     }
                   }
                 } else {
-                  return reject(validate14, instancePath + "/messages", "type", { type: "array" }, data2);
+                  return reject(instancePath + "/messages", "type", { type: "array" }, data2);
                 }
               }
               var valid0 = _errs3 === errors;
@@ -3401,7 +3366,7 @@ function validate14(data, instancePath, strict, notices) {
                 if (count0 !== 3) {
                   const unknown0 = func3(data, ["cursor", "resume", "messages"]);
                   if (unknown0 !== void 0) {
-                    return reject(validate14, instancePath, "x-closed", { additionalProperty: unknown0 }, data);
+                    return reject(instancePath, "x-closed", { additionalProperty: unknown0 }, data);
                   }
                 }
               }
@@ -3410,65 +3375,60 @@ function validate14(data, instancePath, strict, notices) {
         }
       }
     } else {
-      return reject(validate14, instancePath, "type", { type: "object" }, data);
+      return reject(instancePath, "type", { type: "object" }, data);
     }
   }
   if (errors !== 0) {
-    validate14.errors = vErrors;
+    lastErrors = vErrors;
   }
   return errors === 0;
 }
 
 // validators-entry.js
-function taken(validate) {
-  const errors = validate.errors;
-  validate.errors = null;
-  return errors;
-}
 function checkPingMessage(data, mode, notices, type) {
-  return message_ping(data, "", mode !== "tolerant", notices, type) ? null : taken(message_ping);
+  return message_ping(data, "", mode !== "tolerant", notices, type) ? null : taken();
 }
 function checkPongMessage(data, mode, notices, type) {
-  return message_pong(data, "", mode !== "tolerant", notices, type) ? null : taken(message_pong);
+  return message_pong(data, "", mode !== "tolerant", notices, type) ? null : taken();
 }
 function checkMessage(type, data, mode, notices, typeRead) {
   const strict = mode !== "tolerant";
   const known = typeRead === true ? type : void 0;
   switch (type) {
     case "connection":
-      return message_connection(data, "", strict, notices, known) ? null : taken(message_connection);
+      return message_connection(data, "", strict, notices, known) ? null : taken();
     case "ping":
-      return message_ping(data, "", strict, notices, known) ? null : taken(message_ping);
+      return message_ping(data, "", strict, notices, known) ? null : taken();
     case "pong":
-      return message_pong(data, "", strict, notices, known) ? null : taken(message_pong);
+      return message_pong(data, "", strict, notices, known) ? null : taken();
     case "trades":
-      return message_trades(data, "", strict, notices, known) ? null : taken(message_trades);
+      return message_trades(data, "", strict, notices, known) ? null : taken();
     case "bots":
-      return message_bots(data, "", strict, notices, known) ? null : taken(message_bots);
+      return message_bots(data, "", strict, notices, known) ? null : taken();
     case "balances":
-      return message_balances(data, "", strict, notices, known) ? null : taken(message_balances);
+      return message_balances(data, "", strict, notices, known) ? null : taken();
     case "decisions":
-      return message_decisions(data, "", strict, notices, known) ? null : taken(message_decisions);
+      return message_decisions(data, "", strict, notices, known) ? null : taken();
     case "metrics":
-      return message_metrics(data, "", strict, notices, known) ? null : taken(message_metrics);
+      return message_metrics(data, "", strict, notices, known) ? null : taken();
     case "whale":
-      return message_whale(data, "", strict, notices, known) ? null : taken(message_whale);
+      return message_whale(data, "", strict, notices, known) ? null : taken();
     case "alerts":
-      return message_alerts(data, "", strict, notices, known) ? null : taken(message_alerts);
+      return message_alerts(data, "", strict, notices, known) ? null : taken();
     case "system_health":
-      return message_system_health(data, "", strict, notices, known) ? null : taken(message_system_health);
+      return message_system_health(data, "", strict, notices, known) ? null : taken();
     case "wallet":
-      return message_wallet(data, "", strict, notices, known) ? null : taken(message_wallet);
+      return message_wallet(data, "", strict, notices, known) ? null : taken();
     case "ai_tasks":
-      return message_ai_tasks(data, "", strict, notices, known) ? null : taken(message_ai_tasks);
+      return message_ai_tasks(data, "", strict, notices, known) ? null : taken();
     case "error":
-      return message_error(data, "", strict, notices, known) ? null : taken(message_error);
+      return message_error(data, "", strict, notices, known) ? null : taken();
     default:
       return void 0;
   }
 }
 function checkPollResponseDocument(data, mode, notices) {
-  return validatePollResponseDocument(data, "", mode !== "tolerant", notices) ? null : taken(validatePollResponseDocument);
+  return validatePollResponseDocument(data, "", mode !== "tolerant", notices) ? null : taken();
 }
 export {
   checkMessage,

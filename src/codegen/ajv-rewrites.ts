@@ -186,6 +186,77 @@ export const REJECT_SOURCE = `function reject(validate, instancePath, keyword, p
 }`;
 
 /**
+ * The name of the one place where the generated module keeps the errors of the rejection in
+ * hand ({@link withErrorSlot}), and the functions that set and hand it over: {@link
+ * ERROR_SLOT_SOURCE} is part of the module that holds the validators.
+ */
+export const ERROR_SLOT = 'lastErrors';
+
+/**
+ * Source of the error slot of the generated module: `reject` stores the one error there
+ * (as ajv stores it on the validator) and returns false; `taken` hands the errors over and
+ * empties the slot, so the module keeps nothing of a rejected value.
+ */
+export const ERROR_SLOT_SOURCE = `let ${ERROR_SLOT} = null;
+function reject(instancePath, keyword, params, data) {
+  ${ERROR_SLOT} = [{ instancePath, keyword, params, data }];
+  return false;
+}
+export function taken() {
+  const errors = ${ERROR_SLOT};
+  ${ERROR_SLOT} = null;
+  return errors;
+}`;
+
+/**
+ * ajv keeps a validator's errors on the function (`validateN.errors`), and {@link callReject}
+ * passes the function to every rejection (`reject(validateN, …)`): one name per validator at
+ * each of the 350 error sites, which keeps a compressor from seeing the sites of different
+ * validators as the same text. The module keeps them in one slot ({@link ERROR_SLOT_SOURCE})
+ * instead: `reject(validateN, …)` becomes `reject(…)`, `validateN.errors = X` becomes
+ * `lastErrors = X`, and a read of `validateN.errors` (a caller of a nested validator, right
+ * after its call returned false) reads the slot. Nothing runs between a rejection and the
+ * read of its errors (the rejection returns at once, up to the caller that takes them), so
+ * one slot holds what the functions held: a call made from a getter while another runs has
+ * handed its errors over before the outer one goes on.
+ *
+ * @throws Error when `validateN.errors` is used in another way (an update, a delete, …)
+ */
+export function withErrorSlot(code: string): string {
+  const ast = parse(code, { ecmaVersion: 'latest', sourceType: 'module' });
+  const edits: { start: number; end: number; text: string }[] = [];
+  const handled = new Set<AnyNode>();
+  full(ast, (node: AnyNode) => {
+    if (node.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === 'reject') {
+      const [validator, next] = node.arguments as AnyNode[];
+      if (validator?.type !== 'Identifier' || !/^validate/.test(validator.name) || next === undefined) throw new Error(`withErrorSlot: a reject call it does not know: ${code.slice(node.start, node.end)}`);
+      edits.push({ start: validator.start, end: next.start, text: '' });
+    }
+    if (node.type === 'AssignmentExpression' && node.operator === '=' && isErrors(node.left)) {
+      handled.add(node.left);
+      edits.push({ start: node.left.start, end: node.left.end, text: ERROR_SLOT });
+    }
+  });
+  full(ast, (node: AnyNode) => {
+    if (!isErrors(node) || handled.has(node)) return;
+    handled.add(node);
+    edits.push({ start: node.start, end: node.end, text: ERROR_SLOT });
+  });
+  // A read must be a plain value read: not the target of `++`, `delete`, `+=`, ….
+  full(ast, (node: AnyNode) => {
+    const target = node.type === 'UpdateExpression' || (node.type === 'UnaryExpression' && node.operator === 'delete') ? node.argument : node.type === 'AssignmentExpression' && node.operator !== '=' ? node.left : undefined;
+    if (target !== undefined && isErrors(target)) throw new Error(`withErrorSlot: validator errors used in a way it does not know: ${code.slice(node.start, node.end)}`);
+  });
+  if (new RegExp(`\\b${ERROR_SLOT}\\b`).test(code)) throw new Error(`withErrorSlot: the code already names ${ERROR_SLOT}`);
+  return applyEdits(code, edits);
+}
+
+/** `validateN.errors`. */
+function isErrors(node: AnyNode): boolean {
+  return node.type === 'MemberExpression' && !node.computed && node.property.name === 'errors' && node.object.type === 'Identifier' && /^validate/.test(node.object.name);
+}
+
+/**
  * Replaces each of ajv's rejections, `validateN.errors = [{ instancePath, keyword, params, data }];
  * return false;`, with a call, `return reject(validateN, instancePath, keyword, params, data);`
  * ({@link REJECT_SOURCE}): the same effect in about half the bytes, at the 350 places a browser
@@ -231,37 +302,82 @@ type AnyNode = any;
  * function without one, `errors` is 0 throughout. There every read of `errors` and of its
  * snapshots (`_errsN`) becomes `0`, and their declarations go, so the minifier folds the
  * tests away: fewer bytes for every browser, fewer instructions for every message.
- * Functions that change `errors` are left as they are.
+ * A function that changes `errors` only inside an `anyOf` that puts it back (a nullable
+ * field's; see {@link restoringRegions}) has it folded everywhere else: there, too, it is 0.
+ * Other functions that change `errors` are left as they are.
  */
 export function withoutConstantErrorCount(code: string): string {
   const ast = parse(code, { ecmaVersion: 'latest', sourceType: 'module' });
   const edits: { start: number; end: number; text: string }[] = [];
   full(ast, (node) => {
     if (node.type !== 'FunctionDeclaration') return;
-    let written = false;
-    const snapshots = new Set<string>();
+    const writes: AnyNode[] = [];
+    const snapshots = new Map<string, AnyNode>();
     full((node as AnyNode).body, (inner: AnyNode) => {
       if ((inner.type === 'UpdateExpression' && inner.argument.type === 'Identifier' && inner.argument.name === 'errors') ||
-        (inner.type === 'AssignmentExpression' && inner.left.type === 'Identifier' && inner.left.name === 'errors')) written = true;
-      if (inner.type === 'VariableDeclarator' && inner.id.name?.startsWith('_errs')) snapshots.add(inner.id.name);
+        (inner.type === 'AssignmentExpression' && inner.left.type === 'Identifier' && inner.left.name === 'errors')) writes.push(inner);
+      if (inner.type === 'VariableDeclarator' && inner.id.name?.startsWith('_errs')) snapshots.set(inner.id.name, inner);
     });
-    if (written) return;
+    const regions = writes.length === 0 ? [] : restoringRegions((node as AnyNode).body, snapshots);
+    if (regions === undefined) return;
+    const inRegion = (inner: AnyNode) => regions.some(([start, end]) => start <= inner.start && inner.end <= end);
+    if (!writes.every(inRegion)) return;
+    // Outside the regions the count is 0; so is every snapshot taken there.
+    const folded = new Set([...snapshots].filter(([, declarator]) => !inRegion(declarator)).map(([name]) => name));
     full((node as AnyNode).body, (inner: AnyNode) => {
       if (inner.type === 'VariableDeclaration' && inner.declarations.length === 1) {
         const [declarator] = inner.declarations;
-        if (declarator.id.name === 'errors' || snapshots.has(declarator.id.name)) {
+        if ((declarator.id.name === 'errors' && regions.length === 0) || folded.has(declarator.id.name)) {
           edits.push({ start: inner.start, end: inner.end, text: '' });
         }
       }
     });
     // Identifiers that are reads (not declarations, not property names).
     ancestorReads((node as AnyNode).body, (identifier) => {
-      if (identifier.name === 'errors' || snapshots.has(identifier.name)) edits.push({ start: identifier.start, end: identifier.end, text: '0' });
+      if ((identifier.name === 'errors' && !inRegion(identifier)) || folded.has(identifier.name)) edits.push({ start: identifier.start, end: identifier.end, text: '0' });
     });
   });
   // A declaration removed contains no read (its initializer `errors` is inside it): drop reads inside removed ranges.
   const removed = edits.filter((e) => e.text === '');
   return applyEdits(code, edits.filter((e) => e.text === '' || !removed.some((r) => r.start <= e.start && e.end <= r.end)));
+}
+
+/**
+ * The stretches of a function where ajv's `anyOf` counts the errors of its branches and
+ * then puts the count back: each ends with `if (!validN) { …; return false; } else {
+ * errors = _errsM; … }`, where `_errsM` is the count taken before the first branch (`const
+ * _errsM = errors`). A stretch runs from just after that snapshot (or from the start of its
+ * block, when the snapshot is taken before the block: a nullable value's `if (x !== null)
+ * { … }`) to the end of that `if`: whatever it adds to the count, the count is back to the
+ * snapshot's value at its end, or the function has returned. A count written only in such
+ * stretches is therefore, everywhere else, what it was at the start: 0. Undefined when a
+ * stretch holds a `break` or `continue`, which could leave it before the count is put back.
+ */
+function restoringRegions(body: AnyNode, snapshots: ReadonlyMap<string, AnyNode>): [number, number][] | undefined {
+  const regions: [number, number][] = [];
+  let escapes = false;
+  full(body, (block: AnyNode) => {
+    if (block.type !== 'BlockStatement') return;
+    const list = block.body as AnyNode[];
+    list.forEach((statement, index) => {
+      if (statement.type !== 'IfStatement' || statement.test.type !== 'UnaryExpression' || statement.test.operator !== '!' || statement.test.argument.type !== 'Identifier') return;
+      const last = statement.consequent.type === 'BlockStatement' ? statement.consequent.body.at(-1) : undefined;
+      if (last?.type !== 'ReturnStatement' || last.argument?.type !== 'Literal' || last.argument.value !== false) return;
+      const reset = statement.alternate?.type === 'BlockStatement' ? statement.alternate.body[0] : undefined;
+      const assignment = reset?.type === 'ExpressionStatement' ? reset.expression : undefined;
+      if (assignment?.type !== 'AssignmentExpression' || assignment.operator !== '=' || assignment.left.name !== 'errors' || assignment.right.type !== 'Identifier') return;
+      const snapshot = snapshots.get(assignment.right.name as string);
+      if (snapshot?.init?.type !== 'Identifier' || snapshot.init.name !== 'errors') return;
+      const declaredHere = list.slice(0, index).find((sibling) => sibling.start <= snapshot.start && snapshot.end <= sibling.end);
+      if (declaredHere === undefined && snapshot.end > block.start) return;
+      const start = declaredHere === undefined ? (list[0] as AnyNode).start : declaredHere.end;
+      regions.push([start, statement.end]);
+    });
+  });
+  full(body, (inner: AnyNode) => {
+    if ((inner.type === 'BreakStatement' || inner.type === 'ContinueStatement') && regions.some(([start, end]) => start <= inner.start && inner.end <= end)) escapes = true;
+  });
+  return escapes ? undefined : regions;
 }
 
 /** Calls `visit` for each Identifier under `root` that is a value read: not a declared name, not a property key or a non-computed member property. */

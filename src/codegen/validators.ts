@@ -5,7 +5,7 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 import { build, type Plugin } from 'esbuild';
 import { formats } from '../runtime/formats.js';
 import { inlineRefs, mapSchema, type Contract, type SchemaNode } from '../contract/index.js';
-import { callReject, hoistPropertyLoads, REJECT_SOURCE, tolerantOnly, slimErrorObjects, withoutConstantErrorCount, withoutConstantValidFlags, withoutRedundantNumberChecks, withCharacterClassPatterns, withPurePatterns, withTypeArgument } from './ajv-rewrites.js';
+import { callReject, ERROR_SLOT_SOURCE, hoistPropertyLoads, tolerantOnly, slimErrorObjects, withoutConstantErrorCount, withoutConstantValidFlags, withoutRedundantNumberChecks, withCharacterClassPatterns, withErrorSlot, withPurePatterns, withTypeArgument } from './ajv-rewrites.js';
 import { addTolerantEnum, ENUM_NOTICE_SOURCE, type ModeCode } from './tolerant-enum.js';
 import { sourceRoot } from './source-root.js';
 
@@ -304,9 +304,9 @@ export async function emitValidators(contract: Contract): Promise<Map<string, st
     ...contract.documents.map((d) => [documentExportName(d.title), d.schema.$id!]),
   ]);
   const messageExports = new Set(contract.messages.map((m) => exportName(m.type)));
-  const code = withTypeArgument(withCharacterClassPatterns(withPurePatterns(withoutRedundantNumberChecks(withoutConstantValidFlags(withoutConstantErrorCount(hoistPropertyLoads(withIntegerCheck(withPositionalArguments(pruneEmbeddedSchemas(callReject(slimErrorObjects(standaloneCode.default(ajv, exports)))))))))))), messageExports);
+  const code = withErrorSlot(withTypeArgument(withCharacterClassPatterns(withPurePatterns(withoutRedundantNumberChecks(withoutConstantValidFlags(withoutConstantErrorCount(hoistPropertyLoads(withIntegerCheck(withPositionalArguments(pruneEmbeddedSchemas(callReject(slimErrorObjects(standaloneCode.default(ajv, exports)))))))))))), messageExports));
   const sources = new Map([
-    ['notices.js', `export ${ENUM_NOTICE_SOURCE}\nexport ${REJECT_SOURCE}\nexport ${UNKNOWN_KEY_SOURCE}\n`],
+    ['notices.js', `export ${ENUM_NOTICE_SOURCE}\nexport ${UNKNOWN_KEY_SOURCE}\n`],
     ['compiled.js', compiledSource(code)],
   ]);
   const entry = `${ENTRY_HEAD}
@@ -316,7 +316,7 @@ export function checkMessage(type, data, mode, notices, typeRead) {
   const known = typeRead === true ? type : undefined;
 ${messageSwitch(contract, 'strict')}
 }
-${contract.documents.map((d) => `export function check${d.title}Document(data, mode, notices) {\n  return compiled.${documentExportName(d.title)}(data, '', mode !== 'tolerant', notices) ? null : taken(compiled.${documentExportName(d.title)});\n}\n`).join('')}`;
+${contract.documents.map((d) => `export function check${d.title}Document(data, mode, notices) {\n  return compiled.${documentExportName(d.title)}(data, '', mode !== 'tolerant', notices) ? null : compiled.taken();\n}\n`).join('')}`;
 
   const tolerantSources = new Map([...sources, ['compiled.js', compiledSource(tolerantOnly(code))]]);
   const tolerantEntry = `${ENTRY_HEAD}
@@ -335,15 +335,10 @@ ${messageSwitch(contract, 'false')}
   ]);
 }
 
-/** The start of both entries: the compiled module, and `taken`, which hands over a validator's errors. */
+/** The start of both entries: the compiled module (whose `taken()` hands over the errors of a rejection). */
 const ENTRY_HEAD = `import * as compiled from 'virtual:compiled.js';
 // Each validator is called at a call site of its own (never through one shared \`run(validate)\`),
-// so V8 can inline it there: a shared site sees every validator and stays a generic call.
-function taken(validate) {
-  const errors = validate.errors;
-  validate.errors = null;
-  return errors;
-}`;
+// so V8 can inline it there: a shared site sees every validator and stays a generic call.`;
 
 /** The \`switch (type)\` of an entry: each message's validator called with \`strict\` (a name or \`false\`) and the type its caller read (\`known\`). */
 function messageSwitch(contract: Contract, strict: string): string {
@@ -356,7 +351,7 @@ ${contract.messages.map((m) => `    case ${JSON.stringify(m.type)}: return ${cal
 
 /** The module of ajv's rewritten `code` with its imports. */
 function compiledSource(code: string): string {
-  return `import { formats, checkDateTime } from ${JSON.stringify(FORMATS_MODULE)};\nimport { enumNotice, reject, unknownKey } from 'virtual:notices.js';\n${code}`;
+  return `import { formats, checkDateTime } from ${JSON.stringify(FORMATS_MODULE)};\nimport { enumNotice, unknownKey } from 'virtual:notices.js';\n${ERROR_SLOT_SOURCE}\n${code}`;
 }
 
 /** esbuild's bundle of `entry`, whose `virtual:<name>` imports are `sources`, as one dependency-free ES module. */
@@ -406,10 +401,10 @@ const TOLERANT_DTS = `import type { CompiledNoticeSink, CompiledValidatorError }
 export declare function checkTolerant(type: string, data: unknown, notices?: CompiledNoticeSink, typeRead?: boolean): CompiledValidatorError[] | null | undefined;
 `;
 
-/** `compiled.<validator>(data, '', <strict>, notices, type) ? null : taken(…)`: one message's validator at a call site of its own, given the `type` its caller read. */
+/** `compiled.<validator>(data, '', <strict>, notices, type) ? null : compiled.taken()`: one message's validator at a call site of its own, given the `type` its caller read. */
 function call(type: string, strict: string, known = 'type'): string {
   const name = `compiled.${exportName(type)}`;
-  return `${name}(data, '', ${strict}, notices, ${known}) ? null : taken(${name})`;
+  return `${name}(data, '', ${strict}, notices, ${known}) ? null : compiled.taken()`;
 }
 
 /**

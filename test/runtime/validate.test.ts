@@ -124,6 +124,23 @@ describe('validateMessage', () => {
     expect(!result.ok && result.errors[0]).toMatchObject({ pointer: '/data/side', found: '"HOLD"' });
   });
 
+  it('a getter that validates another message while one is being validated leaves each its own errors (the validators share one error slot)', () => {
+    // The inner rejection is handed over before the outer validation goes on.
+    let inner: unknown;
+    const data = Object.defineProperty({ ...trade.data }, 'side', {
+      get: () => {
+        inner = validateMessage({ type: 'pong', timestamp: -1 });
+        return 'HOLD';
+      },
+      enumerable: true,
+    });
+    expect(validateMessage({ ...trade, data })).toMatchObject({ ok: false, errors: [{ pointer: '/data/side', found: '"HOLD"' }] });
+    expect(inner).toMatchObject({ ok: false, errors: [{ pointer: '/timestamp', keyword: 'minimum' }] });
+    // And one that passes leaves nothing behind for the outer one.
+    const passing = Object.defineProperty({ ...trade.data }, 'side', { get: () => (validateMessage({ type: 'pong', timestamp: -1 }), 'buy'), enumerable: true });
+    expect(validateMessage({ ...trade, data: passing })).toMatchObject({ ok: true });
+  });
+
   it('asks a getter for `type` once, and judges the value it answered', () => {
     for (const [message, other] of [[trade, 'bots'], [{ type: 'ping', timestamp: 1 }, 'pong'], [{ type: 'pong', timestamp: 1 }, 'ping']] as const) {
       let reads = 0;
