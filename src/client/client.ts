@@ -401,10 +401,14 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     timer = undefined;
   }
 
-  /** Schedules the next socket attempt (replacing any), `ms` from now; the state says `waiting` unless polling or `unauthorized` (a provider asked again). */
+  /**
+   * Schedules the next socket attempt (replacing any), `ms` from now; the state says `waiting`,
+   * or `polling` while polling (it said `connecting` from the failed attempt that started the
+   * fallback: a fresh user), unless `unauthorized` (a provider asked again).
+   */
   function schedule(ms: number): void {
     clear();
-    if (set({ ...(!polling && status.state !== 'unauthorized' && { mode: 'offline', state: 'waiting' }), nextAttemptAt: Date.now() + ms })) timer = setTimeout(attempt, ms);
+    if (set({ ...(status.state !== 'unauthorized' && (polling ? { state: 'polling' } : { mode: 'offline', state: 'waiting' })), nextAttemptAt: Date.now() + ms })) timer = setTimeout(attempt, ms);
   }
 
   /** The source's token. A provider that has not answered within the connect timeout failed (a hung one stalled the client for good). */

@@ -1177,6 +1177,22 @@ describe('client: reconnection and resume', () => {
     expect(seen).toEqual(ids(3));
   });
 
+  it('says polling, not connecting, from the failure that starts the fallback, with its next socket attempt (a fresh user: the countdown was hidden)', async () => {
+    const dead = await new FakeServer().start();
+    const deadUrl = dead.url;
+    await dead.stop();
+    // Polls fail too (nothing listens): the state while the next socket attempt is due is polling.
+    const client = nodeClient(deadUrl, { fallbackAfter: 2, backoff: { baseMs: 400, maxMs: 400, stableMs: 500 }, random: () => 1 });
+    const states: string[] = [];
+    client.on('status', (s) => states.push(`${s.state} ${s.reconnectAttempts} ${s.nextAttemptAt === null ? 'none' : 'due'}`));
+    client.connect('good');
+    await until(() => client.getStatus().reconnectAttempts >= 2, 'the second failure');
+    await sleep(50);
+    expect(client.getStatus()).toMatchObject({ state: 'polling', mode: 'offline', reconnectAttempts: 2 });
+    expect(client.getStatus().nextAttemptAt).toBeGreaterThan(Date.now());
+    expect(states).not.toContain('connecting 2 due');
+  });
+
   it("uses the browser's offline and online events as hints: verify the socket now, retry now", async () => {
     // A browser's window, as far as the client looks at it.
     const win = new EventTarget();
