@@ -42,7 +42,7 @@ export interface RealtimeStatus {
   cursor: string | null;
   /** When the next connection attempt (a socket probe while polling; the token provider asked again while `unauthorized`) is due (epoch ms), or null. */
   nextAttemptAt: number | null;
-  /** The last close of the socket, or null. */
+  /** The close of the last socket that opened (an attempt that fails before it opens leaves it), or null. */
   lastClose: { code: number; reason: string } | null;
   /** HTTP status of the last refused upgrade or failed poll (kept after a success), or null. */
   lastHttpStatus: number | null;
@@ -585,7 +585,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     open = false;
     stopTimers();
     const lost = wasOpen && !polling;
-    set({ lastClose: { code, reason }, ...(lost && { mode: 'offline', state: 'waiting' }) });
+    // Of a socket that opened: attempts that failed after it (1006) hid the server's own close (`1001 server shutting down`: a fresh user).
+    set({ ...(wasOpen && { lastClose: { code, reason } }), ...(lost && { mode: 'offline', state: 'waiting' }) });
     if (lost) announce('disconnected', 'ws');
     // A handler disconnected (and maybe connected again): this run is over.
     if (mine !== run) return;

@@ -1193,6 +1193,16 @@ describe('client: reconnection and resume', () => {
     expect(states).not.toContain('connecting 2 due');
   });
 
+  it('keeps the server\'s close as lastClose while later attempts fail before they open (a fresh user: 1006 replaced 1001 within 500 ms)', async () => {
+    const s = await server();
+    const client = nodeClient(s.url, { polling: false });
+    client.connect('good');
+    await until(() => client.getStatus().mode === 'ws', 'the socket');
+    await s.stop(1001);
+    await until(() => client.getStatus().reconnectAttempts >= 2, 'two failed attempts');
+    expect(client.getStatus().lastClose).toEqual({ code: 1001, reason: 'server going away' });
+  });
+
   it("uses the browser's offline and online events as hints: verify the socket now, retry now", async () => {
     // A browser's window, as far as the client looks at it.
     const win = new EventTarget();
