@@ -135,6 +135,10 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       expect(note.y).toBeGreaterThanOrEqual(input.y + input.height);
       await page.setViewportSize({ width: 1280, height: 720 });
       expect(page.url()).toBe(`http://127.0.0.1:${h.port}/`);
+      // Blank: nothing sent, and said so (it read "The server refused this token": a fresh user).
+      await page.locator('#login input[name="token"]').fill('   ');
+      await page.locator('#login button').click();
+      expect(await page.locator('#login-note').textContent()).toBe('Paste a token first.');
       await page.locator('#login input[name="token"]').fill(await sign('alice'));
       await page.locator('#login button').click();
       await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');

@@ -240,6 +240,20 @@ describe('close and stats', () => {
     expect(rt.httpServer.listening).toBe(false);
   });
 
+  it('listens on { port, host } itself: listening resolves, address() tells the port; a port taken rejects listening with EADDRINUSE (README)', async () => {
+    const rt = createRealtimeServer({ jwt: { secret: SECRET }, port: 0, host: '127.0.0.1' });
+    try {
+      await rt.listening;
+      const { port } = rt.address()!;
+      expect(port).toBeGreaterThan(0);
+      const taken = createRealtimeServer({ jwt: { secret: SECRET }, port, host: '127.0.0.1' });
+      await expect(taken.listening).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      await taken.close();
+    } finally {
+      await rt.close();
+    }
+  });
+
   it('answers a plain GET on the WebSocket path with 426 Upgrade Required and Upgrade: websocket', async () => {
     const server = await startServer();
     try {

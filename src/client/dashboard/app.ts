@@ -154,7 +154,10 @@ function start(token: string): void {
 }
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  if (input.value) start(input.value.trim());
+  // Blank: nothing to send (it said the server refused a token no request had carried: a fresh user).
+  const token = input.value.trim();
+  if (token) start(token);
+  else $('login-note').textContent = 'Paste a token first.';
 });
 const params = new URLSearchParams(location.search);
 const given = params.get('token');
