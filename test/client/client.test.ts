@@ -5,7 +5,7 @@
  * are in real-server.test.ts and browser.test.ts. Every wait is bounded; every server and
  * client is stopped.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -947,6 +947,15 @@ describe('client: reconnection and resume', () => {
       secondUpgrade?.();
       void answered.then(accept);
     });
+    return scripted(http, wss, held, JSON.parse(socket.at(-1)!).data.id as string);
+  }
+
+  /**
+   * Starts `http` (its polls and upgrades scripted by the caller) on 127.0.0.1 and a client
+   * that falls back to polling after one failure; returns the trades and gaps it saw once the
+   * trade `last` came over the socket, then stops everything (`held`: polls left unanswered).
+   */
+  async function scripted(http: Server, wss: WebSocketServer, held: ServerResponse[], last: string): Promise<{ seen: string[]; gaps: GapEvent[]; status: ReturnType<RealtimeClient['getStatus']> }> {
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     try {
       const client = nodeClient(`ws://127.0.0.1:${(http.address() as AddressInfo).port}/api/ws`, { fallbackAfter: 1, random: () => 0 });
@@ -955,8 +964,7 @@ describe('client: reconnection and resume', () => {
       client.on('gap', (g) => gaps.push(g));
       client.on('trades', (t) => seen.push(t.id));
       client.connect('good');
-      const last = JSON.parse(socket.at(-1)!).data.id as string;
-      await until(() => seen.includes(last) && client.getStatus().mode === 'ws', 'the socket\'s last trade');
+      await until(() => seen.includes(last) && client.getStatus().mode === 'ws', `the trade ${last} over the socket`);
       await sleep(100);
       return { seen, gaps, status: client.getStatus() };
     } finally {
@@ -1037,25 +1045,9 @@ describe('client: reconnection and resume', () => {
       if (n === 2) void secondPollAnswered.then(accept);
       else accept();
     });
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    try {
-      const client = nodeClient(`ws://127.0.0.1:${(http.address() as AddressInfo).port}/api/ws`, { fallbackAfter: 1, random: () => 0 });
-      const gaps: GapEvent[] = [];
-      const seen: string[] = [];
-      client.on('gap', (g) => gaps.push(g));
-      client.on('trades', (t) => seen.push(t.id));
-      client.connect('good');
-      await until(() => seen.includes('e1.10') && client.getStatus().mode === 'ws', 'the last trade over the socket');
-      await sleep(100);
-      expect({ seen, gaps, upgrades }).toEqual({ seen: ['e1.6', 'e1.7', 'e1.8', 'e1.9', 'e1.10'], gaps: [], upgrades: [null, null, 'e1.6'] });
-      expect(client.getStatus()).toMatchObject({ cursor: 'e1.10', duplicates: 0 });
-    } finally {
-      closeClients();
-      for (const res of held) res.destroy();
-      for (const ws of wss.clients) ws.terminate();
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-    }
+    const { seen, gaps, status } = await scripted(http, wss, held, 'e1.10');
+    expect({ seen, gaps, upgrades }).toEqual({ seen: ['e1.6', 'e1.7', 'e1.8', 'e1.9', 'e1.10'], gaps: [], upgrades: [null, null, 'e1.6'] });
+    expect(status).toMatchObject({ cursor: 'e1.10', duplicates: 0 });
   });
 
   it('disconnect() keeps the cursor for the same user; disconnect({ forgetCursor: true }) starts the next connect new (a hostile tester: a switched user got the other\'s backlog replayed)', async () => {
