@@ -118,18 +118,6 @@ export function createChecker(options: CheckerOptions, findings: Findings & { fa
   let escapes = false;
   return (entry) => {
     if (entry.kind === 'message') {
-      // Once per text (a .json document's messages share theirs), and only for a text whose one pass saw a suspect number.
-      if (warn && entry.source !== warned && entry.source.scan?.nonPortable !== false) {
-        warned = entry.source;
-        const { text, line, scan } = entry.source;
-        const lineOf = lineLookup(text);
-        // A text that is this message alone (an NDJSON line, a one-message document) is not parsed again.
-        const own = entry.index === undefined ? { value: entry.value } : undefined;
-        for (const warning of findNonPortableIntegers(text, validate, scan, own)) {
-          // A text of many messages names the message; a message of an array with a text of its own (one nested too deep beside it) is the entry's.
-          findings.warning(entry.file, line + lineOf(warning.offset) - 1, `${shownPointer(warning.pointer)} ${warning.message}`, warning.index ?? entry.index);
-        }
-      }
       if (strict && entry.source !== escapesOf) {
         escapesOf = entry.source;
         escapes = mayHoldSurrogateEscape(entry.source.text);
@@ -137,6 +125,18 @@ export function createChecker(options: CheckerOptions, findings: Findings & { fa
       const lone = escapes ? findLoneSurrogates(entry.value) : NONE;
       // The common case builds nothing: no problems, no places, no text.
       const result = entry.duplicateKeys.length === 0 && lone.length === 0 ? validate(entry.value) : undefined;
+      // Once per text (a .json document's messages share theirs), and only for a text whose one pass saw a suspect number.
+      if (warn && entry.source !== warned && entry.source.scan?.nonPortable !== false) {
+        warned = entry.source;
+        const { text, line, scan } = entry.source;
+        const lineOf = lineLookup(text);
+        // A text that is this message alone (an NDJSON line, a one-message document) is not parsed, nor validated, again.
+        const own = entry.index === undefined ? { value: entry.value, valid: result?.ok } : undefined;
+        for (const warning of findNonPortableIntegers(text, validate, scan, own)) {
+          // A text of many messages names the message; a message of an array with a text of its own (one nested too deep beside it) is the entry's.
+          findings.warning(entry.file, line + lineOf(warning.offset) - 1, `${shownPointer(warning.pointer)} ${warning.message}`, warning.index ?? entry.index);
+        }
+      }
       if (result?.ok) {
         findings.accepted();
         // Tolerant mode: a value outside a closed list passed; say so, the verdict stands.

@@ -7,7 +7,7 @@
 import { readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { FINDINGS_PER_ANSWER, type Finding, type RangeAnswer, type RangeRequest, type WorkerSettings } from './parallel.js';
-import { lineEntry, MAX_LINE_BYTES } from './sources/index.js';
+import { lineEntry, MAX_LINE_BYTES, MAX_NESTING_DEPTH } from './sources/index.js';
 import { ndjsonLineBatches } from './sources/ndjson-lines.js';
 import { createChecker } from './validate-command.js';
 
@@ -48,29 +48,44 @@ function read(fd: number, bytes: Buffer, position: number): number {
   }
 }
 
+/** Bytes read first for the end of the range's last line (most lines are far shorter), doubled on each read up to {@link READ_BYTES}. */
+const TAIL_BYTES = 4096;
+
 /**
- * Offset of the first line that starts in [`start`, `end`): `start` itself when it is 0 or
- * follows an LF, else the byte after the first LF from `start`; -1 when none does (the range
- * lies inside a line begun before it).
+ * The first line that starts in [`start`, `end`): its offset `from` (`start` itself when it is 0 or
+ * follows an LF, else the byte after the first LF from `start`; -1 when none does: the range
+ * lies inside a line begun before it), with `head`, the bytes from `from` that the search read
+ * (up to {@link READ_BYTES} from `start - 1`, never past `end`): {@link rangeBytes} goes on from
+ * there, so that the range is read once.
  */
-function firstLineStart(fd: number, start: number, end: number): number {
-  if (start === 0) return 0;
-  // Small reads: the first LF is most often within a line's length of `start`.
-  const bytes = Buffer.allocUnsafe(8192);
+function firstLine(fd: number, start: number, end: number): { from: number; head: Buffer } {
+  if (start === 0) return { from: 0, head: EMPTY };
   for (let at = start - 1; at < end - 1; ) {
+    // A new buffer each time: the splitter may keep a view of one while a line spans reads.
+    // One byte more than a read: with the byte before it, a range of READ_BYTES is read at once.
+    const bytes = Buffer.allocUnsafe(Math.min(READ_BYTES + 1, end - at));
     const n = read(fd, bytes, at);
-    if (n === 0) return -1;
+    if (n === 0) return { from: -1, head: EMPTY };
     const lf = bytes.subarray(0, Math.min(n, end - 1 - at)).indexOf(10);
-    if (lf !== -1) return at + lf + 1;
+    if (lf !== -1) return { from: at + lf + 1, head: bytes.subarray(lf + 1, n) };
     at += n;
   }
-  return -1;
+  return { from: -1, head: EMPTY };
 }
 
-/** The bytes from `from` (a line start) to the end of the line that holds byte `end - 1`, or of the file. */
-async function* rangeBytes(fd: number, from: number, end: number): AsyncGenerator<Buffer> {
-  let at = from;
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * The bytes from `from` (a line start) to the end of the line that holds byte `end - 1`, or of
+ * the file: `head` (the bytes from `from` already read), then the rest.
+ */
+async function* rangeBytes(fd: number, from: number, end: number, head: Buffer): AsyncGenerator<Buffer> {
+  let at = from + head.length;
   let last = -1;
+  if (head.length > 0) {
+    last = head[head.length - 1]!;
+    yield head;
+  }
   while (at < end) {
     // A new buffer each time: the splitter may keep a view of one while a line spans reads.
     const bytes = Buffer.allocUnsafe(Math.min(READ_BYTES, end - at));
@@ -80,10 +95,10 @@ async function* rangeBytes(fd: number, from: number, end: number): AsyncGenerato
     last = bytes[n - 1]!;
     yield bytes.subarray(0, n);
   }
-  // The last line that starts in the range runs on past it, up to its LF.
+  // The last line that starts in the range runs on past it, up to its LF: small reads first.
   if (last === 10) return;
-  for (;;) {
-    const bytes = Buffer.allocUnsafe(READ_BYTES);
+  for (let size = TAIL_BYTES; ; size = Math.min(2 * size, READ_BYTES)) {
+    const bytes = Buffer.allocUnsafe(size);
     const n = read(fd, bytes, at);
     if (n === 0) return;
     const lf = bytes.subarray(0, n).indexOf(10);
@@ -104,9 +119,9 @@ parentPort!.on('message', async ({ id, file, fd, start, end }: RangeRequest) => 
   let entries = 0;
   let readError: { code?: string; message: string } | undefined;
   try {
-    const from = firstLineStart(fd, start, end);
+    const { from, head } = firstLine(fd, start, end);
     if (from !== -1) {
-      for await (const batch of ndjsonLineBatches(rangeBytes(fd, from, end), { maxLineBytes: MAX_LINE_BYTES, invalidUtf8: 'report', byteOffset: from })) {
+      for await (const batch of ndjsonLineBatches(rangeBytes(fd, from, end, head), { maxLineBytes: MAX_LINE_BYTES, invalidUtf8: 'report', byteOffset: from, scan: MAX_NESTING_DEPTH })) {
         for (let i = 0; i < batch.length; i++) {
           const line = batch[i]!;
           lines = line.number;

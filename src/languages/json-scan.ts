@@ -33,24 +33,35 @@ export interface JsonTextScan {
  * @param maxDepth the most levels of nesting read (see {@link JsonTextScan.deepAt}); default: any
  */
 export function scanJsonText(text: string, suspects?: number[], maxDepth?: number): JsonTextScan {
-  const length = text.length;
+  return scanJsonRange(text, 0, text.length, suspects, maxDepth);
+}
+
+/**
+ * {@link scanJsonText} of `text.slice(from, to)`, read in place: the NDJSON splitter scans each
+ * line in the text of the chunk it decoded, not in the line's own string (a slice of it, whose
+ * every character V8 reads through the slice: the pass cost 12–20 % more that way). `deepAt` is
+ * an offset from `from`. The character at `to`, when there is one, must not continue a number
+ * (a line end is fine): a number that ends the range is read up to it.
+ */
+export function scanJsonRange(text: string, from: number, to: number, suspects?: number[], maxDepth?: number): JsonTextScan {
+  const length = to;
   // A small integer either way: the comparison per bracket stays one of two small integers.
   const limit = maxDepth === undefined || maxDepth >= ANY_DEPTH ? ANY_DEPTH : maxDepth;
   let keys = 0;
   let nonPortable = false;
   let depth = 0;
   let deepAt: number | undefined;
-  let i = 0;
+  let i = from;
   while (i < length) {
     const c = text.charCodeAt(i);
     if (c === 34) {
       // A string: its closing quote is the next one that no odd run of backslashes escapes.
       let close = text.indexOf('"', i + 1);
-      while (close !== -1 && text.charCodeAt(close - 1) === 92 && escaped(text, close)) close = text.indexOf('"', close + 1);
-      if (close === -1) break;
+      while (close !== -1 && close < length && text.charCodeAt(close - 1) === 92 && escaped(text, close)) close = text.indexOf('"', close + 1);
+      if (close === -1 || close >= length) break;
       i = close + 1;
-      let next = text.charCodeAt(i);
-      while (next === 32 || next === 10 || next === 13 || next === 9) next = text.charCodeAt(++i);
+      let next = i < length ? text.charCodeAt(i) : -1;
+      while (next === 32 || next === 10 || next === 13 || next === 9) next = ++i < length ? text.charCodeAt(i) : -1;
       if (next === 58) {
         keys++;
         i++;
@@ -74,7 +85,7 @@ export function scanJsonText(text: string, suspects?: number[], maxDepth?: numbe
       if (c >= 91) {
         if (c === 91 || c === 123) {
           if (++depth > limit) {
-            deepAt = i;
+            deepAt = i - from;
             break;
           }
         } else if (c === 93 || c === 125) depth--;
@@ -224,17 +235,13 @@ export function countKeys(value: unknown): number {
   pending.push(value);
   while (pending.length > 0) {
     const next = pending.pop()!;
-    if (Array.isArray(next)) {
-      for (let i = 0; i < next.length; i++) {
-        const item: unknown = next[i];
-        if (typeof item === 'object' && item !== null) pending.push(item);
-      }
-    } else {
-      for (const key in next) {
-        count++;
-        const item: unknown = (next as Record<string, unknown>)[key];
-        if (typeof item === 'object' && item !== null) pending.push(item);
-      }
+    // An object's values in one builtin call: `for…in` read each by a keyed load, megamorphic
+    // across the many shapes of a stream's messages (and would count inherited enumerable keys).
+    const items: unknown[] = Array.isArray(next) ? next : Object.values(next);
+    if (items !== next) count += items.length;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (typeof item === 'object' && item !== null) pending.push(item);
     }
   }
   return count;

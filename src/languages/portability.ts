@@ -52,9 +52,10 @@ export type Validate = (value: unknown) => { ok: boolean; errors?: readonly { po
  * @param scan `scanJsonText(text)` when the caller has it (a source that looked for duplicate keys)
  * @param parsed `JSON.parse(text)` when the caller has it (it is not parsed again). A number
  *   it holds in an integer slot is swapped for 0.5 while that slot is asked about, and put
- *   back: give a value of your own parse (not frozen, no getters)
+ *   back: give a value of your own parse (not frozen, no getters). `valid`: `validate(value).ok`
+ *   when the caller has it, for a text that is one message (it is not validated again)
  */
-export function findNonPortableIntegers(text: string, validate: Validate, scan?: JsonTextScan, parsed?: { value: unknown }): PortabilityWarning[] {
+export function findNonPortableIntegers(text: string, validate: Validate, scan?: JsonTextScan, parsed?: { value: unknown; valid?: boolean | undefined }): PortabilityWarning[] {
   if (!(scan ?? scanJsonText(text)).nonPortable) return [];
   return mayWarn(text, validate, parsed) ? exactNonPortableIntegers(text, validate) : [];
 }
@@ -67,7 +68,7 @@ export function findNonPortableIntegers(text: string, validate: Validate, scan?:
  * value, at its path: such a number's place is among the ones looked at. With a key written
  * twice (more keys written than parsed), or text `JSON.parse` refuses, the exact scan decides.
  */
-function mayWarn(text: string, validate: Validate, parsed: { value: unknown } | undefined): boolean {
+function mayWarn(text: string, validate: Validate, parsed: { value: unknown; valid?: boolean | undefined } | undefined): boolean {
   const suspects: number[] = [];
   const { keys } = scanJsonText(text, suspects);
   const wanted = new Set(suspects);
@@ -78,7 +79,7 @@ function mayWarn(text: string, validate: Validate, parsed: { value: unknown } | 
     return true;
   }
   // Only a valid message can warn: an invalid one is not walked.
-  if (!Array.isArray(document) && !validate(document).ok) return false;
+  if (!Array.isArray(document) && !(parsed?.valid ?? validate(document).ok)) return false;
   // Every value once, with its parent and its key or index: a path is built only for a match
   // (copying paths on the way down would be quadratic in the depth).
   const parents: number[] = [-1];
@@ -114,8 +115,12 @@ function mayWarn(text: string, validate: Validate, parsed: { value: unknown } | 
     path.reverse();
     const message: unknown = inArray ? (document as unknown[])[path[0] as number] : document;
     const within = inArray ? path.slice(1) : path;
-    if (within.length === 0 || !validate(message).ok) return false;
-    return isIntegerSlot(message, within, within.map((step) => `/${escapeToken(String(step))}`).join(''), validate);
+    // A text of one message: it is valid, or this walk would not have begun.
+    if (within.length === 0 || (inArray && !validate(message).ok)) return false;
+    // A loop, not map and join: their arrays' maps vary with the path, and V8 threw away this function's code for it once per process.
+    let pointer = '';
+    for (let i = 0; i < within.length; i++) pointer += `/${escapeToken(String(within[i]))}`;
+    return isIntegerSlot(message, within, pointer, validate);
   });
 }
 

@@ -66,7 +66,7 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
   }
   let seen = 0;
   let blank = false;
-  for await (const lines of ndjsonLineBatches(source, { maxLineBytes: MAX_LINE_BYTES, invalidUtf8: 'report' })) {
+  for await (const lines of ndjsonLineBatches(source, { maxLineBytes: MAX_LINE_BYTES, invalidUtf8: 'report', scan: MAX_NESTING_DEPTH })) {
     blank = true;
     const entries: SourceEntry[] = [];
     for (let i = 0; i < lines.length; i++) {
@@ -125,7 +125,7 @@ export function lineEntry(line: NdjsonLine, file: string, duplicateKeys: boolean
     const text = line.text;
     // Blank lines are skipped; a line that starts with a printable character is not blank.
     if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return undefined;
-    return parseLine(text, file, line.number, duplicateKeys);
+    return parseLine(text, file, line.number, duplicateKeys, line.scan);
   }
   if ('tooLong' in line) {
     return { kind: 'syntax', file, line: line.number, error: validationError('', 'json', `a line of at most ${byteSize(MAX_LINE_BYTES)}`, `one of ${line.tooLong} bytes`) };
@@ -146,9 +146,11 @@ export function lineEntry(line: NdjsonLine, file: string, duplicateKeys: boolean
  * @param line the 1-based line number the entry carries
  * @param duplicateKeys whether to look for keys written twice (a second scan of the text, only
  *   when the first counts more keys written than the value holds)
+ * @param scanned `scanJsonText(text, undefined, MAX_NESTING_DEPTH)` when the caller made it (the
+ *   NDJSON splitter does, in the text of its chunk)
  */
-export function parseLine(text: string, file: string, line: number, duplicateKeys: boolean): SourceEntry {
-  const scan = scanJsonText(text, undefined, MAX_NESTING_DEPTH);
+export function parseLine(text: string, file: string, line: number, duplicateKeys: boolean, scanned?: JsonTextScan): SourceEntry {
+  const scan = scanned ?? scanJsonText(text, undefined, MAX_NESTING_DEPTH);
   if (scan.deepAt !== undefined) return { kind: 'syntax', file, line, error: syntaxErrorBefore(text, scan.deepAt) ?? nestingError(scan.deepAt, text[scan.deepAt]!) };
   let value: unknown;
   try {
