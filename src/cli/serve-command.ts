@@ -71,6 +71,38 @@ export interface DemoOptions {
   onProducerError?: (error: unknown, type: string) => void;
 }
 
+/** Distinct refused origins {@link originRefusals} names, at most. */
+const ORIGINS_SAID = 20;
+
+/**
+ * The log of `serve --demo`: a browser refused for its `Origin` (a dashboard opened at a LAN
+ * address or another port gets a 403 it cannot show) is written as one line per origin, with
+ * the flag that allows it; at most {@link ORIGINS_SAID} origins, then one line that says the
+ * rest are not named. The server's other records are not printed.
+ */
+export function originRefusals(write: (line: string) => void): Logger {
+  const said = new Set<string>();
+  let silenced = false;
+  const ignore = (): void => {};
+  return {
+    info(record: object) {
+      const { reason, origin, event } = record as { reason?: unknown; origin?: unknown; event?: unknown };
+      if (reason !== 'origin' || typeof origin !== 'string' || said.has(origin)) return;
+      if (said.size >= ORIGINS_SAID) {
+        if (!silenced) write(`realtime-contract serve: more refused origins than ${ORIGINS_SAID}; the others are not named\n`);
+        silenced = true;
+        return;
+      }
+      said.add(origin);
+      // Only a plain scheme://host[:port] is an origin --allow-origin takes (a browser sends `null` from a file: page).
+      const allow = /^https?:\/\/[^/\s"]+$/.test(origin) ? `; --allow-origin ${origin} allows it` : '';
+      write(`realtime-contract serve: refused a browser from origin ${JSON.stringify(origin)} (${event === 'poll-refused' ? 'poll' : 'WebSocket upgrade'} answered 403)${allow}\n`);
+    },
+    warn: ignore,
+    error: ignore,
+  };
+}
+
 /**
  * What `serve --demo` does with a message the server refuses from its producer (a schema
  * changed under the demo): writes one line per fault, that is per type, place and keyword
@@ -192,7 +224,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     // The demo dashboard (src/client/dashboard) at GET /, through the server's handleHttp hook.
     const { dashboardHandler } = await import('../client/dashboard/handler.js');
     const onProducerError = producerFaults((line) => output.stderr(line));
-    demo = await startDemo({ port, host: options.host ?? '127.0.0.1', handleHttp: dashboardHandler(), ...(store ? { store } : {}), secret: options.secret ?? kept!.secret, ...(origins.length > 0 ? { allowOrigins: origins } : {}), ...(options.websocket === false ? { webSocket: false } : {}), onProducerError });
+    demo = await startDemo({ port, host: options.host ?? '127.0.0.1', handleHttp: dashboardHandler(), logger: originRefusals((line) => output.stderr(line)), ...(store ? { store } : {}), secret: options.secret ?? kept!.secret, ...(origins.length > 0 ? { allowOrigins: origins } : {}), ...(options.websocket === false ? { webSocket: false } : {}), onProducerError });
   } catch (error) {
     await store?.close();
     output.stderr(`realtime-contract serve: cannot listen on ${options.host ?? '127.0.0.1'}:${port}: ${(error as Error).message}\n`);

@@ -353,7 +353,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     if (!(error instanceof AuthError)) logger?.error({ event: 'authenticate-failed', err: errorSummary(error) }, 'authentication hook threw');
     const counts = kind === 'upgrade' ? core.counters.refusedUpgrades : core.counters.refusedPolls;
     counts[refused.reason] = (counts[refused.reason] ?? 0) + 1;
-    logger?.info({ event: `${kind}-refused`, status: refused.status, reason: refused.reason, ip: request.socket.remoteAddress, url: redactUrl(request.url) }, `${kind} refused`);
+    // The origin refused is what an operator needs to allow it (a header, not a secret; cut to a line).
+    const origin = refused.reason === 'origin' ? { origin: String(request.headers.origin).slice(0, 200) } : {};
+    logger?.info({ event: `${kind}-refused`, status: refused.status, reason: refused.reason, ip: request.socket.remoteAddress, url: redactUrl(request.url), ...origin }, `${kind} refused`);
     return refused;
   };
 

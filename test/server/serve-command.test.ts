@@ -222,18 +222,34 @@ describe('serve --demo', () => {
     }
   });
 
-  it('lets browsers in only from its own origins and --allow-origin; clients without Origin pass', async () => {
+  it('lets browsers in only from its own origins and --allow-origin; clients without Origin pass; a refused origin is said once', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', '0', '--allow-origin', 'https://dash.example/', 'https://other.example'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
+    let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      out += chunk;
+      err += chunk;
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
       for (let i = 0; i < 600 && !out.includes('Ctrl-C'); i++) await sleep(50);
       const url = /websocat "(ws:\/\/localhost:\d+\/api\/ws\?token=[^"]+)"/.exec(out)![1]!.replace('localhost', '127.0.0.1');
       const port = /:(\d+)\/api\/ws/.exec(url)![1]!;
       expect(out).toContain(`Allowed origins: http://localhost:${port}, http://127.0.0.1:${port}, https://dash.example, https://other.example`);
-      for (const origin of ['https://evil.example', 'null', `http://localhost:${Number(port) + 1}`]) expect((await refusedStatus(url, { origin })).status).toBe(403);
+      for (const origin of ['https://evil.example', 'null', `http://localhost:${Number(port) + 1}`, 'https://evil.example']) expect((await refusedStatus(url, { origin })).status).toBe(403);
+      const poll = await fetch(`${url.replace('ws:', 'http:').replace('/api/ws?', '/api/ws/poll?')}`, { headers: { origin: 'https://poll.example' } });
+      expect(poll.status).toBe(403);
+      // The terminal running the demo says which origin a browser was refused for, and how to allow it: once per origin.
+      expect(err).toBe(
+        [
+          'realtime-contract serve: refused a browser from origin "https://evil.example" (WebSocket upgrade answered 403); --allow-origin https://evil.example allows it',
+          'realtime-contract serve: refused a browser from origin "null" (WebSocket upgrade answered 403)',
+          `realtime-contract serve: refused a browser from origin "http://localhost:${Number(port) + 1}" (WebSocket upgrade answered 403); --allow-origin http://localhost:${Number(port) + 1} allows it`,
+          'realtime-contract serve: refused a browser from origin "https://poll.example" (poll answered 403); --allow-origin https://poll.example allows it',
+          '',
+        ].join('\n'),
+      );
       for (const options of [{ origin: `http://localhost:${port}` }, { origin: `http://127.0.0.1:${port}` }, { origin: 'https://dash.example' }, {}]) {
         const client = await connect(url, options);
         await client.until(() => client.count('connection') === 1);
