@@ -966,8 +966,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       if (['idle', 'closed', 'unauthorized'].includes(status.state)) {
         run++;
         listen(true);
-        // A status handler that disconnects here ends this run before its first attempt.
-        if (set({ reconnectAttempts: 0, lastHttpStatus: null })) void attempt();
+        // A status handler that disconnects here ends this run before its first attempt. The
+        // first status says `connecting`, as the attempt would: not `idle` (a fresh user).
+        if (set({ reconnectAttempts: 0, lastHttpStatus: null, state: polling ? 'polling' : 'connecting', nextAttemptAt: null })) void attempt();
       }
     },
     on(type, handler) {

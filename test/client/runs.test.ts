@@ -154,6 +154,21 @@ describe('a handler that disconnects ends the run (a re-check)', () => {
     expect(client.getStatus().state).toBe('idle');
   });
 
+  it('the status connect() emits says `connecting`, each run alike (it said `idle`: a fresh user)', async () => {
+    const s = await fake();
+    const client = nodeClient(s.url);
+    const states: string[] = [];
+    client.on('status', (st) => states.push(st.state));
+    for (let run = 0; run < 2; run++) {
+      states.length = 0;
+      client.connect('good');
+      expect(states).toEqual(['connecting']);
+      await until(() => client.getStatus().state === 'open', 'open');
+      expect(states).not.toContain('idle');
+      client.disconnect();
+    }
+  });
+
   it('from a `connection` that brings a gap: no `message` or `gap` after it, and the next run is told the gap (it was never told)', async () => {
     const s = await fake();
     const client = nodeClient(s.url);
