@@ -9,7 +9,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dashboardHandler } from '../../src/client/dashboard/handler.js';
-import { createRealtimeServer } from '../../src/server/index.js';
+import { createRealtimeServer, MemoryStreamStore } from '../../src/server/index.js';
 import { findTool } from '../support/toolchain.js';
 import { example, STREAM_TYPES } from './support/helpers.js';
 import { harness, SECRET, sign, stopHarnesses } from './support/reference.js';
@@ -172,9 +172,32 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       await fresh.goto(`http://127.0.0.1:${h.port}/`);
       await expect.poll(() => fresh.locator('#login-note').textContent()).toMatch(/^No token: paste one/);
       await fresh.close();
+      // Another user without a reload (there was no way but `?token=`: a fresh user): the
+      // header's button brings the form back; the panels start new, with that user's stream only.
+      expect(await page.locator('#switch').isVisible()).toBe(true);
+      await page.locator('#switch').click();
+      expect(await page.locator('#login').isVisible()).toBe(true);
+      await page.locator('#login input[name="token"]').fill(await sign('bob'));
+      await page.locator('#login button').click();
+      await expect.poll(() => page.locator('#panel-trades .count').textContent()).toBe('0');
+      await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');
+      expect(await page.locator('#login').isVisible()).toBe(false);
+      await h.trades(1, 1, 'alice');
+      await h.trades(2, 1, 'bob');
+      await expect.poll(() => page.locator('#panel-trades .count').textContent(), { timeout: 15_000 }).toBe('1');
+      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+      expect(await page.locator('#panel-trades .count').textContent()).toBe('1');
+      // A gap (the server came back with its streams gone) is said in the header, not only in
+      // the events panel below the fold (a fresh user missed it).
+      expect(await page.locator('#gap-stat').isVisible()).toBe(false);
+      await h.stop();
+      await h.start({ store: new MemoryStreamStore(), handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
+      await expect.poll(() => page.locator('#gap-stat').isVisible(), { timeout: 45_000 }).toBe(true);
+      expect(await page.locator('#gaps').textContent()).toBe('1');
+      expect(await page.locator('#gap-stat').getAttribute('title')).toMatch(/^last at \d\d:\d\d:\d\d: gap: messages after \S+ may be lost/);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
     }
-  });
+  }, 120_000);
 });

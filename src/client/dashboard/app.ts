@@ -135,7 +135,16 @@ realtimeClient.on('status', render);
 // What came after `since` may be lost; the messages that follow are the stream the server holds now.
 // The client's own events, stamped with the time they happened (they carry no `ts`).
 const now = () => new Date().toISOString();
-realtimeClient.on('gap', (e) => show('events', `gap: messages after ${e.since ?? 'the start'} may be lost (${e.mode}); what follows is the server's stream now — refetch state`, now()));
+// Said in the header too: the events panel may be below the fold (a fresh user missed it).
+let gaps = 0;
+realtimeClient.on('gap', (e) => {
+  const text = `gap: messages after ${e.since ?? 'the start'} may be lost (${e.mode}); what follows is the server's stream now — refetch state`;
+  const at = now();
+  show('events', text, at);
+  $('gaps').textContent = String(++gaps);
+  $('gap-stat').title = `last at ${at.slice(11, 19)}: ${text}`;
+  $('gap-stat').hidden = false;
+});
 realtimeClient.on('invalid', (e) => show('events', `invalid ${e.reason}: ${e.errors[0]?.pointer || '(root)'} ${e.errors[0]?.message}`, now()));
 realtimeClient.on('unknown', (e) => show('events', `unknown type ${e.type}`, now()));
 
@@ -148,10 +157,24 @@ function start(token: string): void {
   form.hidden = true;
   input.value = '';
   $('login-note').textContent = '';
-  // Another token may be another user's: their stream starts new, not from this one's cursor (a reviewer).
+  // Another token may be another user's: their stream starts new, not from this one's cursor (a reviewer),
+  // and the panels too: the last user's trades are not shown as the next one's.
   realtimeClient.disconnect({ forgetCursor: true });
+  for (const type of Object.keys(counts)) delete counts[type];
+  for (const section of document.querySelectorAll('.panel')) {
+    section.querySelector('.count')!.textContent = '0';
+    section.querySelector('.rows')!.replaceChildren();
+  }
+  gaps = 0;
+  $('gap-stat').hidden = true;
   realtimeClient.connect(token);
 }
+// Another user's token without a reload: the form again, the stream unchanged until it is sent.
+$('switch').addEventListener('click', () => {
+  form.hidden = false;
+  $('login-note').textContent = 'Paste another token: its stream starts new.';
+  input.focus();
+});
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   // Blank: nothing to send (it said the server refused a token no request had carried: a fresh user).

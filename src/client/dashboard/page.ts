@@ -18,6 +18,9 @@ export const DASHBOARD_HTML = `<!doctype html>
   .badge[data-mode="ws"] { background: var(--ws); }
   .badge[data-mode="polling"] { background: var(--polling); }
   .stat { color: var(--dim); } .stat b { color: var(--text); font-weight: 600; }
+  .stat.gap b { color: var(--polling); }
+  button { background: var(--panel); color: var(--text); border: 1px solid #333; border-radius: .3rem; padding: .25rem .6rem; font: inherit; cursor: pointer; }
+  header button { margin-left: auto; }
   form { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem; padding: 1rem 1.2rem; }
   input { flex: 1; max-width: 40rem; padding: .4rem; background: var(--panel); color: var(--text); border: 1px solid #333; }
   main { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); grid-auto-flow: dense; gap: .8rem; padding: 1rem 1.2rem; }
@@ -42,6 +45,8 @@ export const DASHBOARD_HTML = `<!doctype html>
   <span class="stat">messages <b id="received">0</b></span>
   <span class="stat">cursor <b id="cursor">–</b></span>
   <span class="stat" title="messages received twice (across a reconnect or a switch to polling) and dropped">duplicates dropped <b id="duplicates">0</b></span>
+  <span class="stat gap" id="gap-stat" hidden>gaps <b id="gaps">0</b></span>
+  <button type="button" id="switch" title="connect with another token (another user)">switch token</button>
 </header>
 <form id="login"><input name="token" placeholder="JWT (serve --demo prints one)" autocomplete="off"><button>Connect</button><span class="stat" id="login-note" role="alert"></span></form>
 <main id="panels"></main>
