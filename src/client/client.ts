@@ -295,6 +295,14 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
    * its cursors are opaque (`isAfter` orders only `<epoch>.<n>`). Emptied when the stream starts over.
    */
   const recent = new Set<string>();
+  /** The last cursor let go from `recent` (null: none since it was emptied): ordered cursors after it that `recent` lacks were never delivered. */
+  let evicted: string | null = null;
+  /** `gap` events told, ever: a poll loop's measure of answers that only said the stream was lost. */
+  let gapsTold = 0;
+  function clearRecent(): void {
+    recent.clear();
+    evicted = null;
+  }
   let stableTimer: ReturnType<typeof setTimeout> | undefined;
   let watchdog: ReturnType<typeof setTimeout> | undefined;
   let lastFrame = 0;
@@ -667,12 +675,26 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // (One that is not a cursor was never a duplicate: it is neither the last nor a recent one.)
     if (typeof cursor === 'string' && type !== 'connection' && isCursor(cursor)) {
       if (!isAfter(cursor, status.cursor) || recent.has(cursor)) {
-        status.duplicates++;
-        return;
+        // A position of this stream before the last one, that was never delivered (it lies
+        // after every cursor let go from `recent`): not a replay, the stream went back. One
+        // cursor far ahead (a broken or hostile server's) had every later message dropped as a
+        // duplicate, silently (a hostile tester): told as a gap, and the stream taken from here.
+        const wentBack = !recent.has(cursor) && cursor !== status.cursor && (evicted === null || isAfter(cursor, evicted));
+        if (!wentBack) {
+          status.duplicates++;
+          return;
+        }
+        const mine = run;
+        gap(status.cursor, mode, cursor);
+        if (mine !== run) return;
+        clearRecent();
       }
       status.cursor = cursor;
       recent.add(cursor);
-      if (recent.size > RECENT_CURSORS) recent.delete(recent.values().next().value!);
+      if (recent.size > RECENT_CURSORS) {
+        evicted = recent.values().next().value!;
+        recent.delete(evicted);
+      }
     }
     const result = check(value);
     if (!result.ok) {
@@ -703,7 +725,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // A new stream: its opaque cursors may repeat the old stream's. Without a cursor (it is
       // optional) the position is none: the new stream's first cursors were dropped as repeats.
       status.cursor = typeof cursor === 'string' ? cursor : null;
-      recent.clear();
+      clearRecent();
     }
     status.received++;
     const mine = run;
@@ -721,6 +743,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   }
 
   function gap(since: string | null, mode: 'ws' | 'polling', cursor = status.cursor): void {
+    gapsTold++;
     emit('gap', { since, cursor, mode });
   }
 
@@ -854,7 +877,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             // its cursors may repeat the old ones, which must not drop them.
             if (body.resume === 'gap' || body.resume === 'new') {
               status.cursor = null;
-              recent.clear();
+              clearRecent();
             }
             if (!live && !open) {
               live = true;
@@ -879,6 +902,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             const lost = body.resume === 'gap' || (body.resume === 'new' && asked !== null);
             if (lost && since !== null && since !== retold) gap(since, 'polling', body.cursor);
             retold = null;
+            const repeats = status.duplicates;
+            const gapsBefore = gapsTold;
             for (const message of body.messages as unknown[]) {
               if (!alive()) break;
               deliver(message, 'polling');
@@ -897,10 +922,13 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             set({});
             // A poll with a cursor is held until there is something to say. A `gap` answer
             // comes at once and empty by design, and the next poll follows at once; a second
-            // answer in a row within 250 ms that is empty or moved nothing on (a server that does
-            // not hold polls, or one that answers the same page whatever the cursor: a caching
-            // proxy) makes the client wait a second, or it polled hundreds of times a second.
-            quick = asked !== null && (body.messages.length === 0 || status.cursor === asked) && Date.now() - sent < 250 ? quick + 1 : 0;
+            // answer in a row within 250 ms that delivered nothing (empty, or repeats only: a
+            // hostile tester's server moved the cursor on each time), told a gap again, or moved
+            // nothing on (a server that does not hold polls, or one that answers the same page
+            // whatever the cursor: a caching proxy) makes the client wait a second, or it polled
+            // hundreds of times a second.
+            const nothing = status.duplicates - repeats === body.messages.length || gapsTold !== gapsBefore;
+            quick = asked !== null && (nothing || status.cursor === asked) && Date.now() - sent < 250 ? quick + 1 : 0;
             if (quick > 1) wait = 1000;
           }
         } catch {
@@ -994,7 +1022,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       if (options?.forgetCursor) {
         forgets++;
         status.cursor = retold = null;
-        recent.clear();
+        clearRecent();
       }
       set({ state: 'idle', mode: 'offline', nextAttemptAt: null });
       if (wasConnected) announce('disconnected', mode);

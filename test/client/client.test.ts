@@ -383,6 +383,38 @@ describe('client: the cursors it remembers', () => {
   });
 });
 
+describe('client: a stream that goes back (found by a hostile tester)', () => {
+  it('a position never delivered, before the last one, is a gap and the stream goes on from it; a replay is still dropped', async () => {
+    const whale = example('whale') as { data: object };
+    const frame = (cursor: string) => JSON.stringify({ ...whale, cursor });
+    const wss = await socketServer((ws) => {
+      ws.send(connectionFrame('new', 'e1.1'));
+      // One cursor far ahead: every later message was dropped as a duplicate, silently.
+      ws.send(frame('e1.99999999999999999999'));
+      for (let i = 2; i <= 1003; i++) ws.send(frame(`e1.${i}`));
+      // A replay: of the last 1,000 delivered, and of one let go from them (dropped as before).
+      ws.send(frame('e1.1003'));
+      ws.send(frame('e1.500'));
+      ws.send(frame('e1.2'));
+      ws.send(frame('e1.1004'));
+    });
+    try {
+      const client = nodeClient(wss.url, { polling: false });
+      const got: string[] = [];
+      const gaps: GapEvent[] = [];
+      client.on('whale', (_data, message) => got.push(message.cursor!));
+      client.on('gap', (g) => gaps.push(g));
+      client.connect('token');
+      await until(() => got.at(-1) === 'e1.1004', 'e1.1004');
+      expect(gaps).toEqual([{ since: 'e1.99999999999999999999', cursor: 'e1.2', mode: 'ws' }]);
+      expect(got).toHaveLength(1 + 1002 + 1);
+      expect(client.getStatus()).toMatchObject({ duplicates: 3, cursor: 'e1.1004' });
+    } finally {
+      await wss.close();
+    }
+  });
+});
+
 describe('client: a handler that disconnects', () => {
   it('from `connection: disconnected` or a status, stays disconnected: the lost socket was retried after it (found by an auditor)', async () => {
     for (const via of ['status', 'connection'] as const) {
@@ -1350,6 +1382,26 @@ describe('client: a stream that starts over without a cursor (found by a hostile
     }
   });
 });
+
+  it('polls answered at once with repeats only, the cursor moved on each time, are not asked hundreds of times a second (a hostile tester: 15,606 polls in 10 s)', async () => {
+    const whale = example('whale') as { data: object };
+    let polls = 0;
+    const server = await pollOnlyServer((_req, res) => {
+      polls++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ cursor: `e1.${1000 + polls}`, resume: 'resumed', messages: [{ ...whale, cursor: 'e1.5' }] }));
+    });
+    try {
+      const client = nodeClient(server.url, { fallbackAfter: 1, random: () => 0 });
+      client.connect('good');
+      await until(() => client.getStatus().mode === 'polling', 'the polling fallback');
+      await sleep(2000);
+      expect(polls).toBeLessThanOrEqual(6);
+      expect(client.getStatus().received).toBe(1);
+    } finally {
+      closeClients();
+      await server.close();
+    }
+  });
 
 describe('client: handlers (found by a hostile tester)', () => {
   it('a handler that throws a value String() cannot convert is told as CLIENT_HANDLER_ERROR; the process and the other handlers go on', async () => {
