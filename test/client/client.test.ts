@@ -383,6 +383,35 @@ describe('client: the cursors it remembers', () => {
   });
 });
 
+describe('client: frame size in Node', () => {
+  it("is the WebSocket constructor's: a ws subclass with maxPayload drops the socket at a larger frame, and the client reconnects (README)", async () => {
+    const whale = example('whale') as { data: object };
+    let sockets = 0;
+    const wss = await socketServer((ws) => {
+      sockets++;
+      ws.send(connectionFrame('new', `e${sockets}.1`));
+      ws.send(JSON.stringify({ ...whale, cursor: `e${sockets}.2`, padding: 'x'.repeat(4096) }));
+    });
+    try {
+      class Bounded extends WebSocket {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(url, protocols, { maxPayload: 1024 });
+        }
+      }
+      const client = createRealtimeClient({ url: wss.url, WebSocket: Bounded as never, polling: false, backoff: { baseMs: 50, maxMs: 100 } });
+      let whales = 0;
+      client.on('whale', () => whales++);
+      client.connect('token');
+      // ws sends the server 1009 and drops the socket: the client's own close reads 1006.
+      await until(() => sockets >= 2 && client.getStatus().lastClose?.code === 1006, 'the socket dropped and a second one');
+      expect(whales).toBe(0);
+      client.disconnect();
+    } finally {
+      await wss.close();
+    }
+  });
+});
+
 describe('client: a stream that goes back (found by a hostile tester)', () => {
   it('a position never delivered, before the last one, is a gap and the stream goes on from it; a replay is still dropped', async () => {
     const whale = example('whale') as { data: object };
