@@ -244,7 +244,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   // variable stormed a closed port, 900 attempts in 2 s; `random: 42` ended the process at the
   // first reconnect; a bare URL string was ignored; a hostile tester). The string is not shown: it may hold a token.
   option('options', options, {}, 'an object', isObject);
+  // A misspelt option (`backof`, `Url`) was ignored, its default taken, silently (a fresh user).
+  known('', options, OPTION_NAMES);
   const b = option('backoff', options.backoff, {}, 'an object', isObject);
+  known('backoff.', b, BACKOFF_NAMES);
   const base = num('backoff.baseMs', b.baseMs, 1000);
   const factor = num('backoff.factor', b.factor, 2, 1);
   const maxDelay = num('backoff.maxMs', b.maxMs, 30_000);
@@ -299,6 +302,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   let evicted: string | null = null;
   /** `gap` events told, ever: a poll loop's measure of answers that only said the stream was lost. */
   let gapsTold = 0;
+  /** Forgets the cursors delivered: the stream starts over, and its cursors may repeat the old ones. */
   function clearRecent(): void {
     recent.clear();
     evicted = null;
@@ -679,7 +683,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         // after every cursor let go from `recent`): not a replay, the stream went back. One
         // cursor far ahead (a broken or hostile server's) had every later message dropped as a
         // duplicate, silently (a hostile tester): told as a gap, and the stream taken from here.
-        const wentBack = !recent.has(cursor) && cursor !== status.cursor && (evicted === null || isAfter(cursor, evicted));
+        // (`evicted` of another epoch orders nothing: a duplicate, as before. The cursors kept
+        // in `recent` were delivered, and stay: a replay of them is still dropped.)
+        const wentBack = !recent.has(cursor) && cursor !== status.cursor && (evicted === null || (sameStream(cursor, evicted) && isAfter(cursor, evicted)));
         if (!wentBack) {
           status.duplicates++;
           return;
@@ -687,7 +693,6 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         const mine = run;
         gap(status.cursor, mode, cursor);
         if (mine !== run) return;
-        clearRecent();
       }
       status.cursor = cursor;
       recent.add(cursor);
@@ -923,7 +928,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             // A poll with a cursor is held until there is something to say. A `gap` answer
             // comes at once and empty by design, and the next poll follows at once; a second
             // answer in a row within 250 ms that delivered nothing (empty, or repeats only: a
-            // hostile tester's server moved the cursor on each time), told a gap again, or moved
+            // hostile tester's server moved the cursor on each time), told a gap again (a stream
+            // that goes back on every answer, whatever else it delivered), or moved
             // nothing on (a server that does not hold polls, or one that answers the same page
             // whatever the cursor: a caching proxy) makes the client wait a second, or it polled
             // hundreds of times a second.
@@ -1040,6 +1046,19 @@ function option<T>(name: string, value: T | undefined, fallback: T, expected: st
   if (value === undefined) return fallback;
   if (!ok(value)) throw new TypeError(`createRealtimeClient: ${name} must be ${expected}, got ${described(value)}`);
   return value;
+}
+
+/** Every option's name, and every one of `backoff`'s: the type checker refuses a list that misses one. */
+const OPTION_NAMES = ['url', 'pollUrl', 'WebSocket', 'fetch', 'backoff', 'connectTimeoutMs', 'pingIntervalMs', 'pongTimeoutMs', 'fallbackAfter', 'polling', 'maxPollBytes', 'pollTimeoutMs', 'random'] as const;
+const BACKOFF_NAMES = ['baseMs', 'factor', 'maxMs', 'stableMs', 'jitter'] as const;
+type Unlisted = Exclude<keyof RealtimeClientOptions, (typeof OPTION_NAMES)[number]> | Exclude<keyof NonNullable<RealtimeClientOptions['backoff']>, (typeof BACKOFF_NAMES)[number]>;
+const allListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void allListed;
+
+/** Throws a TypeError naming the first own key of `given` that is not one of `list`, and the ones it takes. */
+function known(prefix: string, given: object, list: readonly string[]): void {
+  const stray = Object.keys(given).find((key) => !list.includes(key));
+  if (stray !== undefined) throw new TypeError(`createRealtimeClient: unknown option ${prefix}${JSON.stringify(stray.slice(0, 60))}; it takes ${prefix ? `${prefix}{ ${list.join(', ')} }` : list.join(', ')}`);
 }
 
 /**

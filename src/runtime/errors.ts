@@ -278,6 +278,17 @@ export function caseSlip(value: string, known: readonly unknown[]): string | und
   return candidate === undefined ? undefined : `did you mean ${JSON.stringify(candidate)}?`;
 }
 
+/** The one of `names` that `word` most likely misspells, ignoring case (at most two edits away, and fewer than half its length), or undefined. */
+export function nearestName(word: string, names: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const name of names) {
+    const distance = word.length > 40 ? 3 : editDistance(word.toLowerCase(), name.toLowerCase());
+    if (distance < bestDistance && distance < name.length / 2) [best, bestDistance] = [name, distance];
+  }
+  return best;
+}
+
 /** Edit distance: insertions, deletions, substitutions and swaps of two neighbours (`pnig` → `ping` is one). */
 function editDistance(a: string, b: string): number {
   let before: number[] = [];

@@ -198,6 +198,7 @@ export interface RealtimeServer {
  */
 export function createRealtimeServer(options: RealtimeServerOptions): RealtimeServer {
   if (typeof options !== 'object' || options === null) throw new TypeError(`createRealtimeServer: options must be an object with jwt or authenticate, got ${preview(options)}`);
+  checkKnown(options, SERVER_OPTIONS);
   if ((options.jwt === undefined) === (options.authenticate === undefined)) throw new TypeError('createRealtimeServer: give exactly one of jwt or authenticate');
   checkOptions(options);
   const pingIntervalMs = options.pingIntervalMs ?? PING_INTERVAL_MS;
@@ -781,7 +782,17 @@ function sendHttp(response: ServerResponse, status: number, body: string | objec
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** `optionError(Kind, name, expected, found, hint?)` and `checkNumber(name, value, min, max, expected, integer?)`, their errors starting `createRealtimeServer:`. */
-const { error: optionError, number: checkNumber } = optionChecks('createRealtimeServer');
+const { error: optionError, number: checkNumber, known: checkKnown } = optionChecks('createRealtimeServer');
+
+/** Every option's name: the type checker refuses a list that misses one. */
+const SERVER_OPTIONS = [
+  'server', 'port', 'host', 'path', 'pollPath', 'webSocket', 'jwt', 'authenticate', 'allowedOrigins', 'store', 'validateOutbound', 'pingIntervalMs', 'pongTimeoutMs',
+  'maxPayloadBytes', 'inboundRate', 'inboundRateCloseAfter', 'maxConsecutiveFaults', 'outboundRate', 'clientIp', 'attemptsPerIp', 'attemptsPerUser', 'pollsPerUser',
+  'maxSocketsPerUser', 'maxConnectionsPerIp', 'maxBufferedBytes', 'writeHighWaterBytes', 'replayLimit', 'pollHoldMs', 'pollMaxMessages', 'handleHttp', 'logger', 'shutdownTimeoutMs',
+] as const;
+type UnlistedOption = Exclude<keyof RealtimeServerOptions, (typeof SERVER_OPTIONS)[number]>;
+const allListed: [UnlistedOption] extends [never] ? true : UnlistedOption = true;
+void allListed;
 
 /** A {@link RateLimit}: `perSecond` > 0, `burst` ≥ 1 (`{}` read as NaN let everything through). */
 function checkRate(name: string, value: unknown, nullable = false): void {

@@ -1,4 +1,4 @@
-import { preview } from '../runtime/errors.js';
+import { nearestName, preview } from '../runtime/errors.js';
 
 /**
  * Whether `value` is an object with a function at each of `methods`: the duck type of an option
@@ -18,6 +18,12 @@ export interface OptionChecks {
    * before), a RangeError for NaN or a number out of range.
    */
   number(name: string, value: unknown, min: number, max: number, expected: string, integer?: boolean): void;
+  /**
+   * Throws a TypeError for the first own key of `options` that is not one of `names` (a
+   * misspelt option was ignored, its default taken, silently: `allowedOrigin` let every origin
+   * in), with the name it most likely meant, or else the names it takes.
+   */
+  known(options: object, names: readonly string[]): void;
 }
 
 /** The checks of the factory `factory` (`createRealtimeServer`, `createRedisStreamStore`). */
@@ -30,6 +36,12 @@ export function optionChecks(factory: string): OptionChecks {
       if (value === undefined) return;
       if (typeof value !== 'number') throw error(TypeError, name, expected, value);
       if (!((integer ? Number.isInteger(value) : Number.isFinite(value)) && value >= min && value <= max)) throw error(RangeError, name, expected, value);
+    },
+    known(options, names) {
+      const stray = Object.keys(options).find((key) => !names.includes(key));
+      if (stray === undefined) return;
+      const near = nearestName(stray, names);
+      throw new TypeError(`${factory}: unknown option ${JSON.stringify(stray.slice(0, 60))}; ${near === undefined ? `it takes ${names.join(', ')}` : `did you mean ${JSON.stringify(near)}?`}`);
     },
   };
 }

@@ -238,6 +238,15 @@ describe('origin, attempt limits, socket limits', () => {
     }
   });
 
+  it('refuses an option it does not know, with the one it most likely meant: a misspelt allowedOrigins let every origin in (a fresh user)', () => {
+    const create = (options: object) => () => createRealtimeServer({ jwt: { secret: SECRET }, port: 0, host: '127.0.0.1', ...options } as never);
+    expect(create({ allowedOrigin: ['https://dashboard.example.com'] })).toThrow(new TypeError('createRealtimeServer: unknown option "allowedOrigin"; did you mean "allowedOrigins"?'));
+    expect(create({ PINGINTERVALMS: 1000 })).toThrow(new TypeError('createRealtimeServer: unknown option "PINGINTERVALMS"; did you mean "pingIntervalMs"?'));
+    expect(create({ colour: 'red' })).toThrow(/^createRealtimeServer: unknown option "colour"; it takes server, port, host, path, .*, shutdownTimeoutMs$/);
+    // Before the jwt-or-authenticate rule, which a misspelt jwt would break with a less useful message.
+    expect(() => createRealtimeServer({ jwtt: { secret: SECRET } } as never)).toThrow(new TypeError('createRealtimeServer: unknown option "jwtt"; did you mean "jwt"?'));
+  });
+
   it('refuses an allowedOrigins that is not an array of origins or a function at creation: a string matched any substring of itself (a hostile tester)', async () => {
     const create = (allowedOrigins: unknown) => () => createRealtimeServer({ jwt: { secret: SECRET }, port: 0, host: '127.0.0.1', allowedOrigins: allowedOrigins as string[] });
     expect(create('https://dashboard.example.com')).toThrow(

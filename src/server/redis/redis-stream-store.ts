@@ -186,13 +186,20 @@ function redisUrlProblem(url: string): string | undefined {
   return `host:port followed by a path, which ioredis reads as a socket path (${shown.replace(/^redis:\/\//, '')}); a database number goes in a redis:// URL`;
 }
 
+/** Every option's name: the type checker refuses a list that misses one. */
+const STORE_OPTIONS = ['url', 'client', 'keyPrefix', 'maxMessages', 'maxAllMessages', 'maxAgeMs', 'logger', 'connectTimeoutMs', 'commandTimeoutMs', 'maxQueuedBytes'] as const;
+type UnlistedOption = Exclude<keyof RedisStreamStoreOptions, (typeof STORE_OPTIONS)[number]>;
+const allListed: [UnlistedOption] extends [never] ? true : UnlistedOption = true;
+void allListed;
+
 /**
  * The types and ranges of the numbers and the key prefix: `maxMessages: '1000'` was compared as
  * a number and sent to Redis as a string, `maxAgeMs: 1.5` failed every append at PEXPIRE, and
  * `maxQueuedBytes: NaN` lifted the bound on queued appends.
  */
 function checkStoreOptions(options: RedisStreamStoreOptions): void {
-  const { error, number } = optionChecks('createRedisStreamStore');
+  const { error, number, known } = optionChecks('createRedisStreamStore');
+  known(options, STORE_OPTIONS);
   if (options.keyPrefix !== undefined && (typeof options.keyPrefix !== 'string' || options.keyPrefix === '')) {
     throw error(typeof options.keyPrefix === 'string' ? RangeError : TypeError, 'keyPrefix', 'a non-empty string', options.keyPrefix);
   }

@@ -108,6 +108,8 @@ describe('Redis URLs and options: refused before connecting, never with the pass
     expect(await refusal({ url, connectTimeoutMs: null })).toEqual(new TypeError('createRedisStreamStore: connectTimeoutMs must be a number of milliseconds > 0 and ≤ 2147483647, got null'));
     expect(await refusal({ url, keyPrefix: '' })).toEqual(new RangeError('createRedisStreamStore: keyPrefix must be a non-empty string, got ""'));
     expect(await refusal({ url, keyPrefix: 7 })).toEqual(new TypeError('createRedisStreamStore: keyPrefix must be a non-empty string, got 7'));
+    // A misspelt option was ignored, its default taken.
+    expect(await refusal({ url, maxAge: 1000 })).toEqual(new TypeError('createRedisStreamStore: unknown option "maxAge"; did you mean "maxAgeMs"?'));
   });
 });
 
