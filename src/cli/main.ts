@@ -90,7 +90,7 @@ program
   .addOption(new Option('--token <jwt>', 'sent as ?token= (never printed); from the environment, it stays out of the process list').env('REALTIME_CONTRACT_TOKEN'))
   .option('--duration <time>', 'stop after this long: 60s, 500ms, 2m; a bare number is seconds (default 60s, with --count too)', (v: string) => duration(v, 's'))
   .option('--count <n>', 'stop after n frames (fewer, when --duration runs out or the server closes, is a violation)', (v: string) => positiveInteger(v))
-  .option('--ping-interval <time>', 'the ping interval to check against: 30000 (ms), 30s (default PING_INTERVAL_MS)', (v: string) => duration(v, 'ms', false))
+  .option('--ping-interval <time>', 'the ping interval to check against: 30s, 30000 (a bare number is ms, at least 1000; default PING_INTERVAL_MS)', (v: string) => duration(v, 'ms', false))
   .option('--tolerance <fraction>', 'allowed deviation of a ping interval, as a fraction of it from 0 to 1 (default 0.1)', (v: string) => fraction(v))
   .addOption(new Option('--mode <mode>', 'strict rejects unknown fields; tolerant lets them pass').choices(['strict', 'tolerant']).default('strict'))
   .addOption(new Option('--format <format>', 'text: a line per violation; json: one JSON object').choices(['text', 'json']).default('text'))
@@ -146,6 +146,9 @@ function duration(value: string, bare: 'ms' | 's', timer = true): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
   const ms = m ? Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? bare]!) : 0;
   if (!(ms >= 1) || !Number.isFinite(ms)) throw new InvalidArgumentError(`expected a duration such as 60s, 500ms or 2m${bare === 'ms' ? ' (a bare number is milliseconds)' : ''}`);
+  // `--ping-interval 30` beside `--duration 65` (seconds) checked for a ping every 30 ms (a fresh
+  // user): a bare number of milliseconds under a second is taken for seconds written bare, and refused.
+  if (bare === 'ms' && m![2] === undefined && ms < 1000) throw new InvalidArgumentError(`a bare number is milliseconds here, and ${ms} ms is surely not meant: write ${value.trim()}s, or ${value.trim()}ms if it is`);
   // Node's timers hold at most 2^31 - 1 ms; a longer one fires at once (`listen` ended after 1 ms).
   if (timer && ms > 2 ** 31 - 1) throw new InvalidArgumentError('expected a duration of at most 596h (2^31 - 1 ms, the longest timer Node runs)');
   return ms;

@@ -233,7 +233,7 @@ describe('listen: a frame nested deeper than MAX_NESTING_DEPTH', () => {
       // Stopping the server after the test terminates this socket: its close ends the pings.
       ws.on('close', () => clearTimeout(timer));
     });
-    const { stdout } = await listen([url, '--duration', '8s', '--ping-interval', String(interval), '--tolerance', '0.9', '--format', 'json']);
+    const { stdout } = await listen([url, '--duration', '8s', '--ping-interval', `${interval}ms`, '--tolerance', '0.9', '--format', 'json']);
     const report = JSON.parse(stdout) as { frames: number; violations: { index: number | null; keyword: string; message: string }[]; pingIntervals: number[]; counts: Record<string, number> };
     expect(report.violations.filter((violation) => violation.keyword === 'keepalive')).toEqual([]);
     // The slow frame's own fault, found.

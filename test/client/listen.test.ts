@@ -288,7 +288,7 @@ describe('listen', () => {
       for (const type of STREAM_TYPES) server.publish(example(type));
     }, 100);
     stops.push(async () => clearInterval(timer));
-    const { status, stdout } = await listen([`${server.url}`, '--token', 'good', '--duration', '2200ms', '--ping-interval', '500', '--tolerance', '0.95']);
+    const { status, stdout } = await listen([`${server.url}`, '--token', 'good', '--duration', '2200ms', '--ping-interval', '500ms', '--tolerance', '0.95']);
     expect(stdout).toMatch(/ 0 violations\n$/);
     expect(status).toBe(0);
     for (const type of ['connection', 'ping', ...STREAM_TYPES]) expect(stdout).toMatch(new RegExp(`\\b${type} \\d+`));
@@ -302,7 +302,7 @@ describe('listen', () => {
       if (server.received.filter((m) => (m as { type: string }).type === 'pong').length >= 2) server.pinging = false;
     }, 5);
     stops.push(async () => clearInterval(watch));
-    const { status, stdout } = await listen([server.url, '--token', 'good', '--duration', '1500ms', '--ping-interval', '100']);
+    const { status, stdout } = await listen([server.url, '--token', 'good', '--duration', '1500ms', '--ping-interval', '100ms']);
     expect(status).toBe(1);
     expect(stdout).toMatch(/^keepalive: - \(root\) expected a ping every 100 ms \(± 10 ms\), got none for \d+ ms since the last ping$/m);
   });
@@ -413,7 +413,7 @@ describe('listen', () => {
       setTimeout(() => ws.close(1000, 'bye'), 1500);
     });
     stops.push(() => new Promise<void>((resolve) => wss.close(() => resolve())));
-    const silent = await listen([`ws://127.0.0.1:${(wss.address() as AddressInfo).port}/api/ws`, '--duration', '5s', '--ping-interval', '500']);
+    const silent = await listen([`ws://127.0.0.1:${(wss.address() as AddressInfo).port}/api/ws`, '--duration', '5s', '--ping-interval', '500ms']);
     expect(silent.stdout).toMatch(/^keepalive: - \(root\) expected a ping every 500 ms \(± 50 ms\), got none for 1\d{3} ms since the connection$/m);
     expect(silent.status).toBe(1);
   });
@@ -484,6 +484,11 @@ describe('listen', () => {
     const count = await listen(['ws://127.0.0.1:9/api/ws', '--count', '9007199254740993']);
     expect(count.status).toBe(2);
     expect(count.stderr).toMatch(/option '--count <n>' argument '9007199254740993' is invalid\. expected a positive integer up to 9007199254740991/);
+    // A bare number is seconds for --duration, milliseconds for --ping-interval: one under a
+    // second is refused, not checked as a ping every 30 ms (a fresh user).
+    const interval = await listen(['ws://127.0.0.1:9/api/ws', '--duration', '65', '--ping-interval', '30']);
+    expect(interval.status).toBe(2);
+    expect(interval.stderr).toMatch(/option '--ping-interval <time>' argument '30' is invalid\. a bare number is milliseconds here, and 30 ms is surely not meant: write 30s, or 30ms if it is/);
     const tolerance = await listen(['ws://127.0.0.1:9/api/ws', '--tolerance', '5']);
     expect(tolerance.stderr).toMatch(/option '--tolerance <fraction>' argument '5' is invalid\. expected a fraction from 0 to 1/);
     const server = await fixtureServer([connection]);

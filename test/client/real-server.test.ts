@@ -268,7 +268,7 @@ describe('client against the reference server', () => {
       expect(invalid).toEqual([]);
       const result = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
         void sign('alice').then((token) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', h.url, '--token', token, '--duration', '1500ms', '--ping-interval', '300', '--tolerance', '0.5']);
+          const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', h.url, '--token', token, '--duration', '1500ms', '--ping-interval', '300ms', '--tolerance', '0.5']);
           let stdout = '';
           child.stdout.on('data', (d) => (stdout += d));
           const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
