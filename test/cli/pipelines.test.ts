@@ -68,6 +68,9 @@ describe('realtime-contract validate in a pipeline', () => {
     const late = `${'\n'.repeat(8)}${'{"type":"ping",\n'.repeat(8)}${ping(1)}\n${ping(-5)}`;
     expect(cli(['validate', '-'], late)).toMatchObject({ code: 1, stdout: expect.stringMatching(/:18: ping \/timestamp expected a number >= 0, got -5\n1 valid, 9 invalid\n$/) });
     expect(cli(['validate', '-'], `{"type":"ping",\n${ping(1)}`).stdout).toMatch(/\n1 valid, 1 invalid\n$/);
+    // A document that ends too soon is at fault on its last line, not on the one after its final newline (a fresh user).
+    expect(cli(['validate', file('trunc.json', '{"type":"ping","timestamp":1\n\n')]).stdout).toMatch(/trunc\.json:1: - \(root\) expected valid JSON, got the end of the text/);
+    expect(cli(['validate', '--input', 'json', '-'], '{"type":"ping",\n"timestamp":1\n').stdout).toMatch(/^<stdin>:2: - \(root\) expected valid JSON, got the end of the text/);
     // Nothing but whitespace is said so, without the hint.
     expect(cli(['validate', '-'], '  \n').stdout).toBe('<stdin>:1: - (root) expected at least one message, got only whitespace\n0 valid, 1 invalid\n');
     expect(cli(['validate', '--input', 'yaml', '-'], '').code).toBe(2);

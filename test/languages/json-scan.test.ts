@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { visit } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
 import { findDuplicateKeys } from '../../src/cli/sources/text.js';
-import { arrayElementSpans, isNonPortable, scanJsonText } from '../../src/languages/json-scan.js';
+import { arrayElementSpans, isNonPortable, scanJsonRange, scanJsonText } from '../../src/languages/json-scan.js';
 import { exactNonPortableIntegers, findNonPortableIntegers } from '../../src/languages/portability.js';
 import { validateMessage } from '../../src/runtime/validate.js';
 
@@ -127,6 +127,32 @@ describe('scanJsonText (the one pass that spares the CLI its exact scans)', () =
     expect(seen.duplicates).toBeGreaterThan(100);
     expect(seen.warnings).toBeGreaterThan(100);
     expect(seen.nonPortable).toBeLessThan(3000);
+  });
+
+  it('scanJsonRange reads a line in the text of its chunk as scanJsonText reads the line alone (the CLI scans NDJSON in place)', () => {
+    fc.assert(
+      fc.property(fc.nat(fixtures.length - 1), fc.nat(fixtures.length - 1), fc.integer(), fc.constantFrom(undefined, 1, 2, 5), fc.boolean(), fc.constantFrom('', '"\\', '1.0', '1e', '{"a":'), fc.constantFrom('', '"', '":1,', '\\"', '5'), (index, other, seed, depth, cr, cut, next) => {
+        let state = seed | 0;
+        const random = () => {
+          state = (state + 0x6d2b79f5) | 0;
+          let t = Math.imul(state ^ (state >>> 15), 1 | state);
+          t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+          return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+        };
+        // The line, sometimes cut short (an unclosed string, a number at its end), between other
+        // lines whose ends hold backslashes, digits and open strings.
+        const line = random() < 0.3 ? write(fixtures[index], random).slice(0, Math.floor(random() * 40)) + cut : write(fixtures[index], random);
+        const before = `${write(fixtures[other], random)}${cut}\n`;
+        const after = `\n${next}${write(fixtures[other], random)}`;
+        const block = `${before}${line}${cr ? '\r' : ''}${after}`;
+        const from = before.length;
+        const suspects: number[] = [];
+        const alone: number[] = [];
+        expect(scanJsonRange(block, from, from + line.length, suspects, depth)).toEqual(scanJsonText(line, alone, depth));
+        expect(suspects).toEqual(alone);
+      }),
+      { numRuns: 3000, seed: 9 },
+    );
   });
 
   it('reads each number that may round to a whole double, however close its fraction is to one', () => {

@@ -83,7 +83,8 @@ export function* readDocumentText(text: string, file: string, duplicateKeys: boo
   } catch (error) {
     const syntax = describeSyntaxError(text, (error as Error).message);
     const position = syntax.position ?? 0;
-    const line = lineAt(text, position);
+    // Text that ends too soon is at fault where its last character is, not on the line after its final newline.
+    const line = lineAt(text, position >= text.length ? text.trimEnd().length : position);
     const at = ` at position ${position} `;
     const where = ` ${placeIn(text, position, line)} `;
     const placed = line > 1 && syntax.found?.includes(at) ? { ...syntax, found: syntax.found.replace(at, where), message: syntax.message.replace(at, where) } : syntax;

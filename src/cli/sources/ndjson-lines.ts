@@ -17,9 +17,8 @@ export interface TextLine {
   /** The line without its LF, a CR before it, or (on line 1) a UTF-8 byte-order mark. */
   text: string;
   /**
-   * With {@link NdjsonLinesOptions.scan}: `scanJsonText(text, undefined, scan)` when the splitter
-   * did it (in the text of the chunk the line was decoded with); undefined for a line it did not
-   * (one that spans chunks, or a line of a chunk that is not all UTF-8).
+   * With {@link NdjsonLinesOptions.scan}: `scanJsonText(text, undefined, scan)`, made in the text
+   * the line was decoded with (its chunk's, or its own for a line that spans chunks).
    */
   scan?: JsonTextScan | undefined;
 }
@@ -130,31 +129,22 @@ export async function* ndjsonLineBatches(source: AsyncIterable<Uint8Array | stri
   const bom = consumed === 0;
   const scanDepth = options.scan;
 
-  /** One line's text (LF excluded): BOM and CR dropped, its size checked. */
-  const finish = (text: string): TextLine | TooLongLine => {
-    number++;
-    if (number === 1 && bom && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const end = text.length - 1;
-    if (end >= 0 && text.charCodeAt(end) === CR) text = text.slice(0, end);
-    // UTF-16 length ≤ UTF-8 length ≤ 3 × UTF-16 length: count bytes only when it could matter.
-    if (text.length * 3 > max) {
-      const bytes = Buffer.byteLength(text, 'utf8');
-      if (bytes > max) return { number, tooLong: bytes };
-    }
-    return scanDepth === undefined ? { number, text } : { number, text, scan: undefined };
-  };
-  /** {@link finish} for the line `block.slice(from, to)` (LF excluded), scanned in place with {@link NdjsonLinesOptions.scan}. */
-  const finishIn = (block: string, from: number, to: number): TextLine | TooLongLine => {
-    if (scanDepth === undefined) return finish(from === 0 && to === block.length ? block : block.slice(from, to));
+  /**
+   * The line `block.slice(from, to)` (LF excluded): BOM and CR dropped, its size checked, and with
+   * {@link NdjsonLinesOptions.scan} scanned in place, in the text it was decoded with (the
+   * character at `to` is the line's CR or LF, or there is none: what scanJsonRange asks).
+   */
+  const finish = (block: string, from = 0, to = block.length): TextLine | TooLongLine => {
     number++;
     if (number === 1 && bom && block.charCodeAt(from) === 0xfeff) from++;
     if (to > from && block.charCodeAt(to - 1) === CR) to--;
+    // UTF-16 length ≤ UTF-8 length ≤ 3 × UTF-16 length: count bytes only when it could matter.
     if ((to - from) * 3 > max) {
       const bytes = Buffer.byteLength(block.slice(from, to), 'utf8');
       if (bytes > max) return { number, tooLong: bytes };
     }
-    // The character at `to` is the line's CR or LF, or there is none: what scanJsonRange asks.
-    return { number, text: from === 0 && to === block.length ? block : block.slice(from, to), scan: scanJsonRange(block, from, to, undefined, scanDepth) };
+    const text = from === 0 && to === block.length ? block : block.slice(from, to);
+    return scanDepth === undefined ? { number, text } : { number, text, scan: scanJsonRange(block, from, to, undefined, scanDepth) };
   };
   /** One line's bytes (LF excluded), starting at stream offset `offset`: checked for UTF-8 first when reporting. */
   const finishBytes = (bytes: Uint8Array, offset: number): NdjsonLine => {
@@ -210,10 +200,10 @@ export async function* ndjsonLineBatches(source: AsyncIterable<Uint8Array | stri
         const block = decode(bytes);
         let from = 0;
         for (let to = block.indexOf('\n'); to !== -1; to = block.indexOf('\n', from)) {
-          batch.push(finishIn(block, from, to));
+          batch.push(finish(block, from, to));
           from = to + 1;
         }
-        batch.push(finishIn(block, from, block.length));
+        batch.push(finish(block, from));
       }
     }
     if (last + 1 < chunk.length) {
