@@ -71,6 +71,17 @@ export interface DemoOptions {
   onProducerError?: (error: unknown, type: string) => void;
 }
 
+/** The origin `--allow-origin` takes from `given` (`http(s)://host[:port]`, a trailing `/` dropped), or undefined for anything else. */
+function originOf(given: string): string | undefined {
+  try {
+    const url = new URL(given);
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash && !url.username) return url.origin;
+  } catch {
+    // not a URL
+  }
+  return undefined;
+}
+
 /** Distinct refused origins {@link originRefusals} names, at most. */
 const ORIGINS_SAID = 20;
 
@@ -94,8 +105,8 @@ export function originRefusals(write: (line: string) => void): Logger {
         return;
       }
       said.add(origin);
-      // Only a plain scheme://host[:port] is an origin --allow-origin takes (a browser sends `null` from a file: page).
-      const allow = /^https?:\/\/[^/\s"]+$/.test(origin) ? `; --allow-origin ${origin} allows it` : '';
+      // Only an origin --allow-origin takes as it is (a browser sends `null` from a file: page), never text a shell would read otherwise.
+      const allow = originOf(origin) === origin && /^[\w.:/[\]-]+$/.test(origin) ? `; --allow-origin ${origin} allows it` : '';
       write(`realtime-contract serve: refused a browser from origin ${JSON.stringify(origin)} (${event === 'poll-refused' ? 'poll' : 'WebSocket upgrade'} answered 403)${allow}\n`);
     },
     warn: ignore,
@@ -191,13 +202,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   // An origin is what a browser sends in `Origin`: scheme, host and port, nothing else.
   const origins: string[] = [];
   for (const given of options.allowOrigin ?? []) {
-    let origin: string | undefined;
-    try {
-      const url = new URL(given);
-      if ((url.protocol === 'http:' || url.protocol === 'https:') && (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash && !url.username) origin = url.origin;
-    } catch {
-      // not a URL: reported below
-    }
+    const origin = originOf(given);
     if (origin === undefined) {
       output.stderr(`realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got ${JSON.stringify(given)}\n`);
       return 2;

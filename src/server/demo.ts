@@ -39,6 +39,8 @@ export interface DemoProducer {
 
 // The exchanges of every platform list (balances keeps a list of its own): an exchange added to `Platform` alone still builds.
 const PLATFORMS = ['luno', 'binance', 'kucoin', 'kraken', 'valr'] as const satisfies readonly Platform[];
+/** The demo's BTC price in USD: about its 850,000 ZAR at 18.5 ZAR to the dollar, so that whale values agree with trades. */
+const BTC_USD = 46_000;
 const PAIRS = ['BTC-ZAR', 'ETH-ZAR', 'XRP-ZAR', 'SOL-ZAR'];
 const TASK_TYPES = ['bodyguard_check', 'learning_run', 'bot_evolution', 'insights_generation', 'prediction', 'profit_reinvestment'] as const;
 
@@ -118,6 +120,8 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
     const done = task.progress >= 1;
     const free = round2(10_000 + random() * 1_000);
     const locked = round2(random() * 500);
+    const decision = pick(['buy', 'sell', 'hold'] as const);
+    const severity = pick(['info', 'warning'] as const);
     return [
       createMessage('trades', {
         id: id('trade'), bot_id: botId, platform, symbol, side, quantity, price: price[symbol]!, total: round2(quantity * price[symbol]!),
@@ -132,8 +136,8 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
         total_value_zar: round2(free + locked + 0.026 * price['BTC-ZAR']!),
       }),
       createMessage('decisions', {
-        id: id('decision'), bot_id: botId, symbol, platform, decision: pick(['buy', 'sell', 'hold'] as const), confidence: round2(0.5 + random() * 0.5),
-        reasoning: 'Momentum and order-book imbalance agree', market_data: { price: price[symbol]!, volume_24h: 125_000_000, rsi: Math.round(30 + random() * 40), macd: pick(['bullish', 'bearish']) },
+        id: id('decision'), bot_id: botId, symbol, platform, decision, confidence: round2(0.5 + random() * 0.5),
+        reasoning: decision === 'hold' ? 'Momentum and order-book imbalance disagree' : `Momentum and order-book imbalance agree: ${decision}`, market_data: { price: price[symbol]!, volume_24h: 125_000_000, rsi: Math.round(30 + random() * 40), macd: pick(['bullish', 'bearish']) },
         regime_state: pick(['trending_up', 'trending_down', 'ranging']), component_scores: { technical: round2(random()), sentiment: round2(random()), risk: round2(random()) },
         sizing: { quantity, capital: round2(quantity * price[symbol]!), risk_per_trade: 0.02 }, stops: { stop_loss: round2(price[symbol]! * 0.97), take_profit: round2(price[symbol]! * 1.03) }, timestamp: now,
       }),
@@ -142,7 +146,7 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
         exposure: round2(random() * 0.8), risk_level: 'moderate', uptime_seconds: Math.floor((Date.now() - started) / 1000), trades_per_hour: 2.5,
       }),
       createMessage('alerts', {
-        id: id('alert'), severity: pick(['info', 'warning'] as const), category: 'risk', title: 'Exposure check', message: 'Exposure within limits',
+        id: id('alert'), severity, category: 'risk', title: 'Exposure check', message: severity === 'info' ? 'Exposure within limits' : 'Exposure near its limit',
         bot_id: botId, platform, action_required: false, timestamp: now,
       }),
       createMessage('wallet', {
@@ -175,8 +179,9 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
       for (const [type, example] of userExamples) send(type, () => server.publish(user, stamped(example, now) as unknown as UserMessage));
     }
     for (const [type, example] of globalExamples) send(type, () => server.broadcast(stamped(example, now) as unknown as GlobalMessage));
+    const whaleBtc = round2(50 + random() * 200);
     for (const message of [
-      createMessage('whale', { coin: 'BTC', platform: pick(PLATFORMS), flow_type: pick(['inflow', 'outflow']), amount: round2(50 + random() * 200), value_usd: Math.round(6_500_000 * random()) + 1_000_000, timestamp: now, signal: pick(['bullish', 'bearish', 'neutral']) }),
+      createMessage('whale', { coin: 'BTC', platform: pick(PLATFORMS), flow_type: pick(['inflow', 'outflow']), amount: whaleBtc, value_usd: Math.round(whaleBtc * BTC_USD), timestamp: now, signal: pick(['bullish', 'bearish', 'neutral']) }),
       createMessage('system_health', {
         status: 'healthy', uptime: Math.floor((Date.now() - started) / 1000), cpu_percent: round2(20 + random() * 40), memory_percent: round2(40 + random() * 30), disk_percent: 35,
         database: 'connected', redis: 'connected', exchange_connections: { luno: 'connected', binance: 'connected', kucoin: 'connected', kraken: 'connected', valr: 'connected' },
