@@ -83,6 +83,8 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       // unsure), and that polls retry meanwhile (a poll may find the server sooner).
       await expect.poll(state, { timeout: 30_000 }).toMatch(/^reconnecting \(polling fallback\), attempt \d+, polls retrying, WebSocket next in \d+ s$/);
       expect(await badge()).toBe('Offline');
+      // The panels are dimmed: their rows are the last ones received, not the live state (a fresh user).
+      expect(await page.locator('#panel-trades').evaluate((panel) => Number(getComputedStyle(panel).opacity))).toBeLessThan(1);
       // No round trip is shown while no server answers.
       expect(await page.locator('#rtt').textContent()).toBe('–');
       // Back on the same port and store: a poll reaches it first or the socket does; either way
@@ -143,6 +145,7 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       await page.locator('#login button').click();
       await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');
       expect(await page.locator('#login').isVisible()).toBe(false);
+      expect(await page.locator('#user').textContent()).toBe('alice');
       // the header follows messages, not only status changes
       for (const type of STREAM_TYPES) {
         if (type === 'whale' || type === 'system_health') await h.server.broadcast(example(type) as never);
@@ -181,12 +184,17 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       await page.locator('#login button').click();
       await expect.poll(() => page.locator('#panel-trades .count').textContent()).toBe('0');
       await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');
+      // Whose stream it is, from the token's sub (it said nowhere: a fresh user).
+      expect(await page.locator('#user').textContent()).toBe('bob');
+      expect(await page.locator('#panel-trades').evaluate((panel) => Number(getComputedStyle(panel).opacity))).toBe(1);
       expect(await page.locator('#login').isVisible()).toBe(false);
       await h.trades(1, 1, 'alice');
       await h.trades(2, 1, 'bob');
       await expect.poll(() => page.locator('#panel-trades .count').textContent(), { timeout: 15_000 }).toBe('1');
       await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
       expect(await page.locator('#panel-trades .count').textContent()).toBe('1');
+      // The header counts bob's messages (his connection and trade), not alice's before them too.
+      expect(Number(await page.locator('#received').textContent())).toBeLessThan(STREAM_TYPES.length);
       // A gap (the server came back with its streams gone) is said in the header, not only in
       // the events panel below the fold (a fresh user missed it).
       expect(await page.locator('#gap-stat').isVisible()).toBe(false);

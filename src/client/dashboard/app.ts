@@ -18,7 +18,7 @@ const SUMMARY: Summaries = {
   connection: (d) => `${d.status} over ${d.mode}${d.resume ? ` (${d.resume})` : ''}${d.status === 'error' && realtimeClient.getStatus().state === 'unauthorized' ? (realtimeClient.getStatus().lastHttpStatus === 403 ? ': refused (HTTP 403)' : ': token refused') : ''}`,
   trades: (d) => `${d.side} ${d.quantity} ${d.symbol} @ ${d.price} on ${d.platform} — ${d.status}${d.pnl === null ? '' : `, pnl ${d.pnl}`}`,
   bots: (d) => `${d.name} (${d.symbol}) ${d.status}, pnl ${d.pnl}, win ${Math.round(d.win_rate * 100)}%`,
-  balances: (d) => `${d.platform}: ${Object.keys(d.balances).join(', ')} = ${d.total_value_zar} ZAR`,
+  balances: (d) => `${d.platform}: ${Object.entries(d.balances).map(([asset, b]) => `${b.total} ${asset}`).join(' + ')}, worth ${d.total_value_zar} ZAR`,
   decisions: (d) => `${d.decision} ${d.symbol} at ${Math.round(d.confidence * 100)}%: ${d.reasoning}`,
   metrics: (d) => `pnl ${d.total_pnl} (${d.total_pnl_percent}%), ${d.active_bots}/${d.total_bots} bots, ${d.total_trades} trades`,
   whale: (d) => `${d.flow_type} ${d.amount} ${d.coin} ($${d.value_usd}) on ${d.platform}, ${d.signal}`,
@@ -39,7 +39,7 @@ function panel(type: string): HTMLElement {
   const section = document.createElement('section');
   section.className = 'panel';
   section.id = `panel-${type}`;
-  section.innerHTML = `<h2>${type} <span class="count" id="count-${type}">0</span></h2><ol class="rows"></ol>`;
+  section.innerHTML = `<h2>${type} <span class="count" id="count-${type}" title="received; the last ${KEEP} are shown">0</span></h2><ol class="rows"></ol>`;
   $('panels').append(section);
   return section;
 }
@@ -90,10 +90,12 @@ setInterval(() => {
 }, 1000);
 
 let lastState: RealtimeStatus['state'] = 'idle';
+/** The client's counts when this token's stream began: the header counts this user's messages only. */
+const since = { received: 0, duplicates: 0 };
 function render(status: RealtimeStatus): void {
   const badge = $('badge');
   badge.textContent = BADGE[status.mode];
-  badge.dataset.mode = status.mode;
+  badge.dataset.mode = document.body.dataset.mode = status.mode;
   // The last round trip means nothing while no server answers.
   $('rtt').textContent = status.rtt === null || status.mode === 'offline' ? '–' : `${status.rtt} ms`;
   // While the polling fallback finds no server either, it is reconnecting, not polling (the badge says Offline).
@@ -104,8 +106,8 @@ function render(status: RealtimeStatus): void {
   const trouble = status.mode !== 'offline' ? '' : `${status.reconnectAttempts ? `, attempt ${status.reconnectAttempts}` : ''}${status.lastHttpStatus ? `, HTTP ${status.lastHttpStatus}` : ''}${nextTry(status)}`;
   $('state').textContent = `${state}${trouble}`;
   $('cursor').textContent = status.cursor ?? '–';
-  $('received').textContent = String(status.received);
-  $('duplicates').textContent = String(status.duplicates);
+  $('received').textContent = String(status.received - since.received);
+  $('duplicates').textContent = String(status.duplicates - since.duplicates);
   // A refused token (HTTP 401, close 4401) stops the client: ask for another one.
   // Only on the way in: connect() with a new token reports the old state once before it moves on.
   const refused = status.state === 'unauthorized' && lastState !== 'unauthorized';
@@ -150,16 +152,33 @@ realtimeClient.on('unknown', (e) => show('events', `unknown type ${e.type}`, now
 
 const form = $('login') as HTMLFormElement;
 const input = form.elements.namedItem('token') as HTMLInputElement;
+/**
+ * Whom a JWT names: its `sub`, and `(admin: every user)` with `admin: true`, read without
+ * verifying it (the header says which user's stream this is; the server decides what it may
+ * see); empty for a token that is not a JWT with a string `sub`.
+ */
+function whom(token: string): string {
+  try {
+    const payload = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
+    const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(payload), (c) => c.charCodeAt(0)))) as { sub?: unknown; admin?: unknown };
+    return typeof claims.sub === 'string' ? `${claims.sub}${claims.admin === true ? ' (admin: every user)' : ''}` : '';
+  } catch {
+    return '';
+  }
+}
+
 /** This tab's token, in sessionStorage: a reload keeps it, another tab or a bookmark does not. */
 const TOKEN_KEY = 'realtime-contract-demo-token';
 function start(token: string): void {
   sessionStorage.setItem(TOKEN_KEY, token);
+  $('user').textContent = whom(token) || '–';
   form.hidden = true;
   input.value = '';
   $('login-note').textContent = '';
   // Another token may be another user's: their stream starts new, not from this one's cursor (a reviewer),
   // and the panels too: the last user's trades are not shown as the next one's.
   realtimeClient.disconnect({ forgetCursor: true });
+  ({ received: since.received, duplicates: since.duplicates } = realtimeClient.getStatus());
   for (const type of Object.keys(counts)) delete counts[type];
   for (const section of document.querySelectorAll('.panel')) {
     section.querySelector('.count')!.textContent = '0';

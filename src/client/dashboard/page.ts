@@ -28,6 +28,8 @@ export const DASHBOARD_HTML = `<!doctype html>
   #panel-trades { grid-column: 1 / -1; }
   .panel { background: var(--panel); border-radius: .4rem; padding: .6rem .8rem; min-height: 6rem; transition: outline-color .6s; outline: 1px solid transparent; }
   .panel.flash { outline-color: #3b82f6; }
+  /* Offline, the rows are the last ones received, not the live state. */
+  body[data-mode="offline"] .panel { opacity: .55; }
   .panel h2 { font-size: .95rem; margin: 0 0 .4rem; display: flex; justify-content: space-between; }
   .count { color: var(--dim); font-variant-numeric: tabular-nums; }
   .rows { margin: 0; padding: 0; list-style: none; font: 12px/1.5 ui-monospace, monospace; }
@@ -40,6 +42,7 @@ export const DASHBOARD_HTML = `<!doctype html>
 <header>
   <h1>realtime-contract</h1>
   <span class="badge" id="badge" data-mode="offline">Offline</span>
+  <span class="stat" title="the token's subject (sub), as the token says: the server decides what it may see">user <b id="user">–</b></span>
   <span class="stat">rtt <b id="rtt">–</b></span>
   <span class="stat">state <b id="state">idle</b></span>
   <span class="stat">messages <b id="received">0</b></span>
