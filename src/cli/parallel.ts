@@ -25,7 +25,7 @@ import { Worker } from 'node:worker_threads';
 import { validationError } from '../runtime/errors.js';
 import type { ValidationMode } from '../runtime/validate.js';
 import type { Findings, Problem } from './report.js';
-import { describeIoError, emptyFileEntry, type SourceEntry } from './sources/index.js';
+import { describeIoError, emptyFileEntry, opensPrettyDocument, type SourceEntry } from './sources/index.js';
 import { sniffBinary } from './sources/text.js';
 
 /** Default size from which a regular NDJSON file goes to the workers: below it, starting them costs more than they save. */
@@ -47,7 +47,7 @@ class WorkerFailure extends Error {}
 /** Ranges sent and not yet replayed, at most, per worker (answers wait for the range before them). */
 const AHEAD_PER_WORKER = 4;
 
-/** Findings a worker holds before it sends them (a range of invalid lines is not answered in one piece). */
+/** Problems and warnings a worker holds before it sends them (a range of invalid lines is not answered in one piece). */
 export const FINDINGS_PER_ANSWER = 512;
 
 /** Most worker threads `--jobs` may ask for (each costs about 15–25 MiB: 32 workers held 625 MB). */
@@ -79,7 +79,8 @@ export interface RangeRequest {
 }
 
 /** A finding of a worker, in the order it was found; line numbers count from the range's first line (1). */
-export type Finding = { rejected: Problem[] } | { warning: { file: string; line: number; text: string } };
+/** What a worker found in a line, without the file's name (the range's file). */
+export type Finding = { rejected: Omit<Problem, 'file'>[] } | { warning: { line: number; text: string } };
 
 /**
  * A worker's answer for one range, in one or more parts (every {@link FINDINGS_PER_ANSWER}
@@ -119,8 +120,11 @@ export class ParallelValidation {
    * Validates the NDJSON file `file` with the workers, replaying their findings into
    * `findings` in file order; `check` judges what this thread finds itself (a binary file, an
    * empty one). An I/O error is a fault after the findings of what was read before it.
+   *
+   * @returns false, having found nothing, for a file whose line 1 is a lone `{` or `[`: maybe
+   *   a pretty-printed document, which the serial path reads (it tells one from NDJSON)
    */
-  async validateFile(file: string, findings: Findings & { fault(reason: string, file: string): void; flush(): void; drained?(): Promise<void> | undefined }, check: (entry: SourceEntry) => void): Promise<void> {
+  async validateFile(file: string, findings: Findings & { fault(reason: string, file: string): void; flush(): void; drained?(): Promise<void> | undefined }, check: (entry: SourceEntry) => void): Promise<boolean> {
     let handle: FileHandle;
     let head: Buffer;
     let size: number;
@@ -128,20 +132,23 @@ export class ParallelValidation {
       handle = await open(file, 'r');
     } catch (error) {
       findings.fault(`cannot read "${file}": ${describeIoError(error)}`, file);
-      return;
+      return true;
     }
     try {
       try {
         ({ head, size } = await readHead(handle));
       } catch (error) {
         findings.fault(`cannot read "${file}": ${describeIoError(error)}`, file);
-        return;
+        return true;
       }
       const binary = sniffBinary(head);
       if (binary) {
         check({ kind: 'syntax', file, line: 1, error: validationError('', 'json', 'UTF-8 JSON text', binary) });
-        return;
+        return true;
       }
+      // Maybe a pretty-printed document: left to the serial path, which tells one from NDJSON
+      // with a bad line 1 (in ranges, a 14 MB document was 1,200,002 errors; a hostile tester).
+      if (opensPrettyDocument(head)) return false;
       try {
         await this.validateRanges(file, handle.fd, size, findings, check);
       } catch (error) {
@@ -149,6 +156,7 @@ export class ParallelValidation {
         await this.close();
         throw error;
       }
+      return true;
     } finally {
       // A worker that failed leaves the others reading this descriptor: they stop first.
       if (this.broken !== undefined) await this.close();
@@ -180,8 +188,8 @@ export class ParallelValidation {
         if (readError === undefined) {
           const base = line - 1;
           for (const finding of part.findings) {
-            if ('rejected' in finding) findings.rejected(finding.rejected.map((problem) => ({ ...problem, line: problem.line + base })));
-            else findings.warning(finding.warning.file, finding.warning.line + base, finding.warning.text);
+            if ('rejected' in finding) findings.rejected(finding.rejected.map((problem) => ({ file, ...problem, line: problem.line + base })));
+            else findings.warning(file, finding.warning.line + base, finding.warning.text);
           }
           findings.accepted(part.accepted);
           if (part.done) {

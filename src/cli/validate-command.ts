@@ -69,8 +69,8 @@ export async function runValidate(paths: string[], options: ValidateCommandOptio
       for (let i = 0; i < entries.length; i++) {
         const entry = entries[i]!;
         if (entry.kind !== 'ndjson-file') check(entry);
-        else if (parallel!.usable) await parallel!.validateFile(entry.file, report, check);
-        else {
+        // (A file the workers leave, maybe one pretty-printed document, is read serially.)
+        else if (!parallel!.usable || !(await parallel!.validateFile(entry.file, report, check))) {
           for await (const serial of readSourceBatches([entry.file], sources)) {
             serial.forEach(check);
             report.flush();

@@ -553,6 +553,17 @@ describe('realtime-contract validate', () => {
       }
     }, 60_000);
 
+    it('a pretty-printed document, or NDJSON whose line 1 is a lone brace, as one thread says (workers said 1,200,002 errors of a 14 MB document: a hostile tester)', async () => {
+      const pretty = JSON.stringify(Array.from({ length: 50 }, (_, i) => ({ type: 'ping', timestamp: i })), null, 2);
+      const targets = [file('jobs/pretty.ndjson', `${pretty}\n`), file('jobs/object.ndjson', `${JSON.stringify(JSON.parse(tradeLine), null, 2)}\n`), file('jobs/brace.ndjson', `{\n${tradeLine}\n{"type":"ping","timestamp":-1}\n`)];
+      for (const target of targets) {
+        const serial = await run(target, { jobs: 1 });
+        expect(await run(target, { jobs: 2, blockBytes: 5, parallelFrom: 0 })).toEqual(serial);
+      }
+      expect((await run(targets[0]!, { jobs: 2, parallelFrom: 0 })).stdout).toMatch(/expected one message per line \(NDJSON\), got a pretty-printed JSON document \(202 lines, the first a lone "\["\).*\n0 valid, 1 invalid\n$/);
+      expect((await run(targets[2]!, { jobs: 2, parallelFrom: 0 })).stdout).toMatch(/\n1 valid, 2 invalid\n$/);
+    }, 60_000);
+
     it('a line too long to hold, ending in CRLF, has the size one thread gives it, whatever the block size', async () => {
       const target = path.join(dir, 'jobs-giant-crlf.ndjson');
       const out = createWriteStream(target);

@@ -42,7 +42,7 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
   // its own (a fresh user's `.jsonl` printed 37). Read whole (up to PRETTY_BYTES): without a
   // line that is a whole object, it is one error, as on standard input; with one, it is NDJSON
   // with a bad line 1, read line by line, so that no good line is hidden.
-  if (PRETTY_FIRST_LINE.test(Buffer.from(head).toString('utf8'))) {
+  if (opensPrettyDocument(head)) {
     const whole = await readAllBytes(rest as AsyncIterable<Buffer>, PRETTY_BYTES);
     if (Buffer.isBuffer(whole)) {
       const text = whole.toString('utf8');
@@ -83,6 +83,11 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
 
 /** A first line that opens a pretty-printed document: a lone `{` or `[` (after a byte-order mark). */
 const PRETTY_FIRST_LINE = /^\uFEFF?\s*[[{]\s*$/;
+
+/** Whether `head`, line 1 of an NDJSON file (LF excluded), opens what may be a pretty-printed document: a lone `{` or `[`. */
+export function opensPrettyDocument(head: Uint8Array): boolean {
+  return PRETTY_FIRST_LINE.test(Buffer.from(head).toString('utf8'));
+}
 
 /** The most of a stream whose first line is {@link PRETTY_FIRST_LINE} read whole to tell a pretty-printed document from NDJSON. */
 const PRETTY_BYTES = 16 * 1024 * 1024;
