@@ -416,19 +416,12 @@ describe('client: frame size in Node', () => {
 });
 
 describe('client: a stream that goes back (found by a hostile tester)', () => {
-  it('a position never delivered, before the last one, is a gap and the stream goes on from it; a replay is still dropped', async () => {
+  /** A socket that sends a `new` connection at `first`, then a whale message at each cursor; what the client delivered, up to `last`. */
+  async function whales(first: string, cursors: string[]): Promise<{ got: string[]; gaps: GapEvent[]; status: ReturnType<RealtimeClient['getStatus']> }> {
     const whale = example('whale') as { data: object };
-    const frame = (cursor: string) => JSON.stringify({ ...whale, cursor });
     const wss = await socketServer((ws) => {
-      ws.send(connectionFrame('new', 'e1.1'));
-      // One cursor far ahead: every later message was dropped as a duplicate, silently.
-      ws.send(frame('e1.99999999999999999999'));
-      for (let i = 2; i <= 1003; i++) ws.send(frame(`e1.${i}`));
-      // A replay: of the last 1,000 delivered, and of one let go from them (dropped as before).
-      ws.send(frame('e1.1003'));
-      ws.send(frame('e1.500'));
-      ws.send(frame('e1.2'));
-      ws.send(frame('e1.1004'));
+      ws.send(connectionFrame('new', first));
+      for (const cursor of cursors) ws.send(JSON.stringify({ ...whale, cursor }));
     });
     try {
       const client = nodeClient(wss.url, { polling: false });
@@ -437,40 +430,28 @@ describe('client: a stream that goes back (found by a hostile tester)', () => {
       client.on('whale', (_data, message) => got.push(message.cursor!));
       client.on('gap', (g) => gaps.push(g));
       client.connect('token');
-      await until(() => got.at(-1) === 'e1.1004', 'e1.1004');
-      expect(gaps).toEqual([{ since: 'e1.99999999999999999999', cursor: 'e1.2', mode: 'ws' }]);
-      expect(got).toHaveLength(1 + 1002 + 1);
-      expect(client.getStatus()).toMatchObject({ duplicates: 3, cursor: 'e1.1004' });
+      await until(() => got.at(-1) === cursors.at(-1), cursors.at(-1)!);
+      return { got, gaps, status: client.getStatus() };
     } finally {
       await wss.close();
     }
+  }
+  const run = (epoch: string, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `${epoch}.${from + i}`);
+
+  it('a position never delivered, before the last one, is a gap and the stream goes on from it; a replay is still dropped', async () => {
+    // One cursor far ahead: every later message was dropped as a duplicate, silently. Then a
+    // replay of the last 1,000 delivered, and of one let go from them (dropped as before).
+    const { got, gaps, status } = await whales('e1.1', ['e1.99999999999999999999', ...run('e1', 2, 1003), 'e1.1003', 'e1.500', 'e1.2', 'e1.1004']);
+    expect(gaps).toEqual([{ since: 'e1.99999999999999999999', cursor: 'e1.2', mode: 'ws' }]);
+    expect(got).toHaveLength(1 + 1002 + 1);
+    expect(status).toMatchObject({ duplicates: 3, cursor: 'e1.1004' });
   });
 
   it('a replay of a position let go from memory is still a duplicate when the last one let go is of another epoch (a reviewer: 42 delivered twice)', async () => {
-    const whale = example('whale') as { data: object };
-    const frame = (cursor: string) => JSON.stringify({ ...whale, cursor });
-    const wss = await socketServer((ws) => {
-      ws.send(connectionFrame('new', 'a.0'));
-      for (let i = 1; i <= 50; i++) ws.send(frame(`a.${i}`));
-      for (let i = 1; i <= 1000; i++) ws.send(frame(`b.${i}`));
-      ws.send(frame('a.51'));
-      for (let i = 10; i <= 51; i++) ws.send(frame(`a.${i}`));
-      ws.send(frame('a.52'));
-    });
-    try {
-      const client = nodeClient(wss.url, { polling: false });
-      const got: string[] = [];
-      const gaps: GapEvent[] = [];
-      client.on('whale', (_data, message) => got.push(message.cursor!));
-      client.on('gap', (g) => gaps.push(g));
-      client.connect('token');
-      await until(() => got.at(-1) === 'a.52', 'a.52');
-      expect(gaps).toEqual([]);
-      expect(got).toHaveLength(50 + 1000 + 1 + 1);
-      expect(client.getStatus().duplicates).toBe(42);
-    } finally {
-      await wss.close();
-    }
+    const { got, gaps, status } = await whales('a.0', [...run('a', 1, 50), ...run('b', 1, 1000), 'a.51', ...run('a', 10, 51), 'a.52']);
+    expect(gaps).toEqual([]);
+    expect(got).toHaveLength(50 + 1000 + 1 + 1);
+    expect(status.duplicates).toBe(42);
   });
 });
 

@@ -94,20 +94,24 @@ function exactScan(text: string): { keys: number; nonPortable: boolean } {
   return { keys, nonPortable };
 }
 
+/** mulberry32: a writer's choices in [0, 1), from fast-check's seed. */
+function seeded(seed: number): () => number {
+  let state = seed | 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 describe('scanJsonText (the one pass that spares the CLI its exact scans)', () => {
   it('agrees with the exact scans on mutated fixture messages: keys written twice at any depth, spaces, tricky strings and numbers', () => {
     expect(fixtures.length).toBeGreaterThan(20);
     const seen = { duplicates: 0, warnings: 0, nonPortable: 0 };
     fc.assert(
       fc.property(fc.nat(fixtures.length - 1), fc.integer(), (index, seed) => {
-        let state = seed | 0;
-        // mulberry32: the writer's choices, from fast-check's seed
-        const random = () => {
-          state = (state + 0x6d2b79f5) | 0;
-          let t = Math.imul(state ^ (state >>> 15), 1 | state);
-          t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-          return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-        };
+        const random = seeded(seed);
         const text = write(fixtures[index], random);
         const value = JSON.parse(text) as unknown;
         const scan = scanJsonText(text);
@@ -132,13 +136,7 @@ describe('scanJsonText (the one pass that spares the CLI its exact scans)', () =
   it('scanJsonRange reads a line in the text of its chunk as scanJsonText reads the line alone (the CLI scans NDJSON in place)', () => {
     fc.assert(
       fc.property(fc.nat(fixtures.length - 1), fc.nat(fixtures.length - 1), fc.integer(), fc.constantFrom(undefined, 1, 2, 5), fc.boolean(), fc.constantFrom('', '"\\', '1.0', '1e', '{"a":'), fc.constantFrom('', '"', '":1,', '\\"', '5'), (index, other, seed, depth, cr, cut, next) => {
-        let state = seed | 0;
-        const random = () => {
-          state = (state + 0x6d2b79f5) | 0;
-          let t = Math.imul(state ^ (state >>> 15), 1 | state);
-          t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-          return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-        };
+        const random = seeded(seed);
         // The line, sometimes cut short (an unclosed string, a number at its end), between other
         // lines whose ends hold backslashes, digits and open strings.
         const line = random() < 0.3 ? write(fixtures[index], random).slice(0, Math.floor(random() * 40)) + cut : write(fixtures[index], random);
