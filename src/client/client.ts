@@ -684,7 +684,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         // cursor far ahead (a broken or hostile server's) had every later message dropped as a
         // duplicate, silently (a hostile tester): told as a gap, and the stream taken from here.
         // (`evicted` of another epoch orders nothing: a duplicate, as before. The cursors kept
-        // in `recent` were delivered, and stay: a replay of them is still dropped.)
+        // in `recent` before this one were delivered, and stay: a replay of them is still dropped.)
         const wentBack = !recent.has(cursor) && cursor !== status.cursor && (evicted === null || (sameStream(cursor, evicted) && isAfter(cursor, evicted)));
         if (!wentBack) {
           status.duplicates++;
@@ -693,6 +693,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         const mine = run;
         gap(status.cursor, mode, cursor);
         if (mine !== run) return;
+        // The positions after this one are the stream's again: a rolled-back stream sends new
+        // messages there (a reviewer: two were dropped as duplicates of the ones it replaced).
+        for (const seen of recent) if (sameStream(seen, cursor) && isAfter(seen, cursor)) recent.delete(seen);
       }
       status.cursor = cursor;
       recent.add(cursor);

@@ -278,7 +278,7 @@ export function caseSlip(value: string, known: readonly unknown[]): string | und
   return candidate === undefined ? undefined : `did you mean ${JSON.stringify(candidate)}?`;
 }
 
-/** The one of `names` that `word` most likely misspells, ignoring case (at most two edits away, and fewer than half its length), or undefined. */
+/** The one of `names` that `word` most likely misspells, ignoring case (at most two edits away, and fewer than half that name's length), or undefined. */
 export function nearestName(word: string, names: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;

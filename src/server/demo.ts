@@ -39,8 +39,8 @@ export interface DemoProducer {
 
 // The exchanges of every platform list (balances keeps a list of its own): an exchange added to `Platform` alone still builds.
 const PLATFORMS = ['luno', 'binance', 'kucoin', 'kraken', 'valr'] as const satisfies readonly Platform[];
-/** The demo's BTC price in USD: about its 850,000 ZAR at 18.5 ZAR to the dollar, so that whale values agree with trades. */
-const BTC_USD = 46_000;
+/** Rand to the dollar: whale values in USD follow the demo's BTC-ZAR price, as its trades do. */
+const ZAR_PER_USD = 18.5;
 const PAIRS = ['BTC-ZAR', 'ETH-ZAR', 'XRP-ZAR', 'SOL-ZAR'];
 const TASK_TYPES = ['bodyguard_check', 'learning_run', 'bot_evolution', 'insights_generation', 'prediction', 'profit_reinvestment'] as const;
 
@@ -181,7 +181,7 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
     for (const [type, example] of globalExamples) send(type, () => server.broadcast(stamped(example, now) as unknown as GlobalMessage));
     const whaleBtc = round2(50 + random() * 200);
     for (const message of [
-      createMessage('whale', { coin: 'BTC', platform: pick(PLATFORMS), flow_type: pick(['inflow', 'outflow']), amount: whaleBtc, value_usd: Math.round(whaleBtc * BTC_USD), timestamp: now, signal: pick(['bullish', 'bearish', 'neutral']) }),
+      createMessage('whale', { coin: 'BTC', platform: pick(PLATFORMS), flow_type: pick(['inflow', 'outflow']), amount: whaleBtc, value_usd: Math.round((whaleBtc * price['BTC-ZAR']!) / ZAR_PER_USD), timestamp: now, signal: pick(['bullish', 'bearish', 'neutral']) }),
       createMessage('system_health', {
         status: 'healthy', uptime: Math.floor((Date.now() - started) / 1000), cpu_percent: round2(20 + random() * 40), memory_percent: round2(40 + random() * 30), disk_percent: 35,
         database: 'connected', redis: 'connected', exchange_connections: { luno: 'connected', binance: 'connected', kucoin: 'connected', kraken: 'connected', valr: 'connected' },

@@ -790,7 +790,13 @@ const SERVER_OPTIONS = [
   'maxPayloadBytes', 'inboundRate', 'inboundRateCloseAfter', 'maxConsecutiveFaults', 'outboundRate', 'clientIp', 'attemptsPerIp', 'attemptsPerUser', 'pollsPerUser',
   'maxSocketsPerUser', 'maxConnectionsPerIp', 'maxBufferedBytes', 'writeHighWaterBytes', 'replayLimit', 'pollHoldMs', 'pollMaxMessages', 'handleHttp', 'logger', 'shutdownTimeoutMs',
 ] as const;
-type UnlistedOption = Exclude<keyof RealtimeServerOptions, (typeof SERVER_OPTIONS)[number]>;
+/** `jwt`'s and a rate's: a misspelt `audience` left the audience unchecked. */
+const JWT_OPTIONS = ['secret', 'publicKey', 'algorithm', 'jwksUrl', 'jwksAlgorithms', 'issuer', 'audience', 'clockToleranceSec', 'allowTokensWithoutExp', 'userIdClaim', 'adminClaim', 'adminValue'] as const;
+const RATE_OPTIONS = ['perSecond', 'burst'] as const;
+type UnlistedOption =
+  | Exclude<keyof RealtimeServerOptions, (typeof SERVER_OPTIONS)[number]>
+  | Exclude<keyof JwtOptions, (typeof JWT_OPTIONS)[number]>
+  | Exclude<keyof RateLimit, (typeof RATE_OPTIONS)[number]>;
 const allListed: [UnlistedOption] extends [never] ? true : UnlistedOption = true;
 void allListed;
 
@@ -799,6 +805,7 @@ function checkRate(name: string, value: unknown, nullable = false): void {
   if (value === undefined || (nullable && value === null)) return;
   const expected = `a rate { perSecond, burst }${nullable ? ' or null' : ''}`;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw optionError(TypeError, name, expected, value);
+  checkKnown(value, RATE_OPTIONS, `${name}.`);
   const { perSecond, burst } = value as Partial<RateLimit>;
   const fields = [
     ['perSecond', perSecond, Number.MIN_VALUE, 'a positive finite number (tokens added per second)'],
@@ -844,6 +851,7 @@ function checkOptions(options: RealtimeServerOptions): void {
     if (typeof value !== 'string') throw optionError(TypeError, name, expected, value);
     if (!value.startsWith('/')) throw optionError(RangeError, name, expected, value);
   }
+  if (typeof options.jwt === 'object' && options.jwt !== null) checkKnown(options.jwt, JWT_OPTIONS, 'jwt.');
   checkBoolean('webSocket', options.webSocket);
   checkBoolean('validateOutbound', options.validateOutbound);
   checkFunction('authenticate', options.authenticate);

@@ -21,9 +21,10 @@ export interface OptionChecks {
   /**
    * Throws a TypeError for the first own key of `options` that is not one of `names` (a
    * misspelt option was ignored, its default taken, silently: `allowedOrigin` let every origin
-   * in), with the name it most likely meant, or else the names it takes.
+   * in), with the name it most likely meant, or else the names it takes. `prefix` names the
+   * object the options are in (`jwt.`).
    */
-  known(options: object, names: readonly string[]): void;
+  known(options: object, names: readonly string[], prefix?: string): void;
 }
 
 /** The checks of the factory `factory` (`createRealtimeServer`, `createRedisStreamStore`). */
@@ -37,11 +38,11 @@ export function optionChecks(factory: string): OptionChecks {
       if (typeof value !== 'number') throw error(TypeError, name, expected, value);
       if (!((integer ? Number.isInteger(value) : Number.isFinite(value)) && value >= min && value <= max)) throw error(RangeError, name, expected, value);
     },
-    known(options, names) {
+    known(options, names, prefix = '') {
       const stray = Object.keys(options).find((key) => !names.includes(key));
       if (stray === undefined) return;
       const near = nearestName(stray, names);
-      throw new TypeError(`${factory}: unknown option ${JSON.stringify(stray.slice(0, 60))}; ${near === undefined ? `it takes ${names.join(', ')}` : `did you mean ${JSON.stringify(near)}?`}`);
+      throw new TypeError(`${factory}: unknown option ${JSON.stringify(prefix + stray.slice(0, 60))}; ${near === undefined ? `it takes ${names.map((name) => prefix + name).join(', ')}` : `did you mean ${JSON.stringify(prefix + near)}?`}`);
     },
   };
 }

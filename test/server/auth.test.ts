@@ -245,6 +245,9 @@ describe('origin, attempt limits, socket limits', () => {
     expect(create({ colour: 'red' })).toThrow(/^createRealtimeServer: unknown option "colour"; it takes server, port, host, path, .*, shutdownTimeoutMs$/);
     // Before the jwt-or-authenticate rule, which a misspelt jwt would break with a less useful message.
     expect(() => createRealtimeServer({ jwtt: { secret: SECRET } } as never)).toThrow(new TypeError('createRealtimeServer: unknown option "jwtt"; did you mean "jwt"?'));
+    // In jwt and the rates too: a misspelt audience left the audience unchecked (a reviewer).
+    expect(() => createRealtimeServer({ jwt: { secret: SECRET, audiance: 'api' } } as never)).toThrow(new TypeError('createRealtimeServer: unknown option "jwt.audiance"; did you mean "jwt.audience"?'));
+    expect(create({ inboundRate: { perSecond: 20, burst: 40, brust: 40 } })).toThrow(new TypeError('createRealtimeServer: unknown option "inboundRate.brust"; did you mean "inboundRate.burst"?'));
   });
 
   it('refuses an allowedOrigins that is not an array of origins or a function at creation: a string matched any substring of itself (a hostile tester)', async () => {

@@ -38,7 +38,7 @@ import { MAX_LINE_BYTES, peekFirstLine, readNdjsonBatches } from './ndjson.js';
 import { decodeUtf8, lineAtByte, sniffBinary, stripBom } from './text.js';
 
 export type { InputFormat, MessageEntry, NdjsonFileEntry, Place, SourceEntry, SyntaxEntry, UnreadableEntry } from './entry.js';
-export { describeIoError, MESSAGE_FILE, readBytes } from './files.js';
+export { describeIoError, MESSAGE_FILE } from './files.js';
 export { readDocument } from './document.js';
 export { emptyFileEntry, lineEntry, MAX_LINE_BYTES, opensPrettyDocument, parseLine, readNdjson, readNdjsonBatches } from './ndjson.js';
 export { decodeUtf8, duplicateKeyError, findDuplicateKeys, MAX_NESTING_DEPTH, nestingError, notUtf8Error, type DuplicateKey } from './text.js';

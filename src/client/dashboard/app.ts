@@ -153,7 +153,7 @@ realtimeClient.on('unknown', (e) => show('events', `unknown type ${e.type}`, now
 const form = $('login') as HTMLFormElement;
 const input = form.elements.namedItem('token') as HTMLInputElement;
 /**
- * Whom a JWT names: its `sub`, and `(admin: every user)` with `admin: true`, read without
+ * Whom a JWT names: its `sub` (cut at 64 characters), and `(admin: every user)` with the demo's `admin: true` claim, read without
  * verifying it (the header says which user's stream this is; the server decides what it may
  * see); empty for a token that is not a JWT with a string `sub`.
  */
@@ -161,7 +161,10 @@ function whom(token: string): string {
   try {
     const payload = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
     const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(payload), (c) => c.charCodeAt(0)))) as { sub?: unknown; admin?: unknown };
-    return typeof claims.sub === 'string' ? `${claims.sub}${claims.admin === true ? ' (admin: every user)' : ''}` : '';
+    if (typeof claims.sub !== 'string') return '';
+    // A long subject (or one of direction overrides) would push the header about: cut, as a preview.
+    const sub = claims.sub.length > 64 ? `${claims.sub.slice(0, 63)}…` : claims.sub;
+    return `${sub}${claims.admin === true ? ' (admin: every user)' : ''}`;
   } catch {
     return '';
   }

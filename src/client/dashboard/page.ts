@@ -42,7 +42,7 @@ export const DASHBOARD_HTML = `<!doctype html>
 <header>
   <h1>realtime-contract</h1>
   <span class="badge" id="badge" data-mode="offline">Offline</span>
-  <span class="stat" title="the token's subject (sub), as the token says: the server decides what it may see">user <b id="user">–</b></span>
+  <span class="stat" title="the token's subject (sub), as the token says (admin: the demo's admin claim); the server decides what it may see">user <b id="user">–</b></span>
   <span class="stat">rtt <b id="rtt">–</b></span>
   <span class="stat">state <b id="state">idle</b></span>
   <span class="stat">messages <b id="received">0</b></span>

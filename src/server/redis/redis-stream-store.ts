@@ -198,8 +198,7 @@ void allListed;
  * `maxQueuedBytes: NaN` lifted the bound on queued appends.
  */
 function checkStoreOptions(options: RedisStreamStoreOptions): void {
-  const { error, number, known } = optionChecks('createRedisStreamStore');
-  known(options, STORE_OPTIONS);
+  const { error, number } = optionChecks('createRedisStreamStore');
   if (options.keyPrefix !== undefined && (typeof options.keyPrefix !== 'string' || options.keyPrefix === '')) {
     throw error(typeof options.keyPrefix === 'string' ? RangeError : TypeError, 'keyPrefix', 'a non-empty string', options.keyPrefix);
   }
@@ -245,6 +244,8 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  */
 export async function createRedisStreamStore(options: RedisStreamStoreOptions): Promise<RedisStreamStore> {
   if (typeof options !== 'object' || options === null) throw new TypeError(`createRedisStreamStore: options must be an object with url or client, got ${preview(options)}`);
+  // First: a misspelt `URL` would otherwise read as no url at all.
+  optionChecks('createRedisStreamStore').known(options, STORE_OPTIONS);
   if (!options.url === !options.client) throw new Error('createRedisStreamStore: give exactly one of url and client');
   if (options.url !== undefined) {
     // Never the URL itself in these messages: it may hold a password.

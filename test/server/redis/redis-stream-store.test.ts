@@ -110,6 +110,7 @@ describe('Redis URLs and options: refused before connecting, never with the pass
     expect(await refusal({ url, keyPrefix: 7 })).toEqual(new TypeError('createRedisStreamStore: keyPrefix must be a non-empty string, got 7'));
     // A misspelt option was ignored, its default taken.
     expect(await refusal({ url, maxAge: 1000 })).toEqual(new TypeError('createRedisStreamStore: unknown option "maxAge"; did you mean "maxAgeMs"?'));
+    expect(await refusal({ URL: url })).toEqual(new TypeError('createRedisStreamStore: unknown option "URL"; did you mean "url"?'));
   });
 });
 
