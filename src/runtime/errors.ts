@@ -256,14 +256,7 @@ export function describeEnvelope(input: unknown, type: unknown, types: readonly 
 
 /** The known type a misspelt `type` most likely meant: the same in lower case with `_`, or at most two edits away (a swap of two neighbours is one). */
 function closestType(type: string, types: readonly string[]): string | undefined {
-  const near = type.toLowerCase().replace(/[- ]/g, '_');
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const known of types) {
-    const distance = near.length > 20 ? 3 : editDistance(near, known);
-    if (distance < bestDistance && distance < known.length / 2) [best, bestDistance] = [known, distance];
-  }
-  return best;
+  return type.length > 20 ? undefined : nearestName(type.replace(/[- ]/g, '_'), types);
 }
 
 /**
