@@ -139,10 +139,10 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       expect(page.url()).toBe(`http://127.0.0.1:${h.port}/`);
       // Blank: nothing sent, and said so (it read "The server refused this token": a fresh user).
       await page.locator('#login input[name="token"]').fill('   ');
-      await page.locator('#login button').click();
+      await page.locator('#login button[type="submit"]').click();
       expect(await page.locator('#login-note').textContent()).toBe('Paste a token first.');
       await page.locator('#login input[name="token"]').fill(await sign('alice'));
-      await page.locator('#login button').click();
+      await page.locator('#login button[type="submit"]').click();
       await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');
       expect(await page.locator('#login').isVisible()).toBe(false);
       expect(await page.locator('#user').textContent()).toBe('alice');
@@ -180,8 +180,20 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       expect(await page.locator('#switch').isVisible()).toBe(true);
       await page.locator('#switch').click();
       expect(await page.locator('#login').isVisible()).toBe(true);
+      // Changed one's mind: Cancel (or Escape) puts the form away, the stream and panels as they were.
+      const before = await page.locator('#panel-trades .count').textContent();
+      await page.locator('#login input[name="token"]').fill('half a token');
+      await page.locator('#login input[name="token"]').press('Escape');
+      expect(await page.locator('#login').isVisible()).toBe(false);
+      await page.locator('#switch').click();
+      expect(await page.locator('#login input[name="token"]').inputValue()).toBe('');
+      await page.locator('#cancel').click();
+      expect(await page.locator('#login').isVisible()).toBe(false);
+      expect([await page.locator('#user').textContent(), await page.locator('#badge').textContent(), await page.locator('#panel-trades .count').textContent()]).toEqual(['alice', 'WebSocket', before]);
+      await page.locator('#switch').click();
+      expect(await page.locator('#login').isVisible()).toBe(true);
       await page.locator('#login input[name="token"]').fill(await sign('bob'));
-      await page.locator('#login button').click();
+      await page.locator('#login button[type="submit"]').click();
       await expect.poll(() => page.locator('#panel-trades .count').textContent()).toBe('0');
       await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');
       // Whose stream it is, from the token's sub (it said nowhere: a fresh user).

@@ -175,9 +175,7 @@ const TOKEN_KEY = 'realtime-contract-demo-token';
 function start(token: string): void {
   sessionStorage.setItem(TOKEN_KEY, token);
   $('user').textContent = whom(token) || '–';
-  form.hidden = true;
-  input.value = '';
-  $('login-note').textContent = '';
+  closeForm();
   // Another token may be another user's: their stream starts new, not from this one's cursor (a reviewer),
   // and the panels too: the last user's trades are not shown as the next one's.
   realtimeClient.disconnect({ forgetCursor: true });
@@ -191,11 +189,24 @@ function start(token: string): void {
   $('gap-stat').hidden = true;
   realtimeClient.connect(token);
 }
-// Another user's token without a reload: the form again, the stream unchanged until it is sent.
+/** The token form away, and what was typed in it. */
+function closeForm(): void {
+  form.hidden = true;
+  $('cancel').hidden = true;
+  input.value = '';
+  $('login-note').textContent = '';
+}
+// Another user's token without a reload: the form again, the stream unchanged until it is sent,
+// or the form put away again (Cancel, Escape) with the stream as it was.
 $('switch').addEventListener('click', () => {
   form.hidden = false;
+  $('cancel').hidden = false;
   $('login-note').textContent = 'Paste another token: its stream starts new.';
   input.focus();
+});
+$('cancel').addEventListener('click', closeForm);
+form.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && !$('cancel').hidden) closeForm();
 });
 form.addEventListener('submit', (event) => {
   event.preventDefault();

@@ -51,7 +51,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   <span class="stat gap" id="gap-stat" hidden>gaps <b id="gaps">0</b></span>
   <button type="button" id="switch" title="connect with another token (another user)">switch token</button>
 </header>
-<form id="login"><input name="token" placeholder="JWT (serve --demo prints one)" autocomplete="off"><button>Connect</button><span class="stat" id="login-note" role="alert"></span></form>
+<form id="login"><input name="token" placeholder="JWT (serve --demo prints one)" autocomplete="off"><button type="submit">Connect</button><button type="button" id="cancel" hidden>Cancel</button><span class="stat" id="login-note" role="alert"></span></form>
 <main id="panels"></main>
 <script type="module" src="/dashboard.js"></script>
 </body>
