@@ -14,6 +14,7 @@ import { createRealtimeServer, startDemoProducer, type DemoProducer, type Logger
 import { createRedisStreamStore } from '../server/redis/index.js';
 import { MessageValidationError } from '../runtime/builders.js';
 import { cut } from '../runtime/errors.js';
+import { openDemoJournal, type DemoJournal } from './demo-journal.js';
 
 export interface ServeOptions {
   demo?: boolean;
@@ -224,6 +225,13 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     }
   }
   const kept = options.secret === undefined ? keptDemoSecret() : undefined;
+  // On a port of its own, in memory: the streams in a journal beside the kept secret, so that a
+  // demo killed and started again resumes its dashboards (no gap). Port 0 is a new port each time.
+  let journal: DemoJournal | undefined;
+  if (!store && port !== 0 && kept !== undefined && kept.notKept === undefined) {
+    journal = openDemoJournal(path.join(path.dirname(kept.file), `journal-${port}.ndjson`), (line) => output.stderr(`realtime-contract serve: ${line}\n`));
+    store = journal.store;
+  }
   let demo: Demo;
   try {
     // The demo dashboard (src/client/dashboard) at GET /, through the server's handleHttp hook.
@@ -240,9 +248,10 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   output.stdout(
     [
       // The PID is this node process's own, not an `npx` or tsx wrapper's: `kill -9` it to try a crash.
-      `realtime-contract demo server on ${options.host ?? '127.0.0.1'}:${actual} (pid ${process.pid}; ${options.websocket === false ? 'WebSocket off: upgrades refused with 404' : 'path /api/ws'}, polling /api/ws/poll)${store ? `, streams in ${store.status().detail}` : ''}`,
+      `realtime-contract demo server on ${options.host ?? '127.0.0.1'}:${actual} (pid ${process.pid}; ${options.websocket === false ? 'WebSocket off: upgrades refused with 404' : 'path /api/ws'}, polling /api/ws/poll)${store && !journal ? `, streams in ${store.status().detail}` : ''}`,
       `HS256 demo secret: ${demo.secret}${kept === undefined ? '' : kept.notKept === undefined ? ` (${kept.replaced ? `new: ${kept.replaced}; ` : ''}kept in ${kept.file}, so a restarted demo accepts the same tokens; --secret sets another)` : ` (not kept: ${kept.notKept}; a restarted demo prints new tokens; --secret sets one)`}`,
       `Allowed origins: ${demo.allowedOrigins.join(', ')} and clients without an Origin header (--allow-origin adds more)`,
+      ...(journal ? [`Streams kept in ${journal.file} (${'entries' in journal.restored ? `${journal.restored.entries} entries of the last 5 minutes taken back` : `new: ${journal.restored.fresh}`}), so a demo killed and started again on this port resumes its dashboards without a gap`] : []),
       '',
       `alice (user):  ${demo.tokens.alice}`,
       `bob (user):    ${demo.tokens.bob}`,

@@ -25,6 +25,22 @@ interface Stored extends StreamEntry {
   bytes: number;
 }
 
+/** An entry of a store before this one, at its own position and time. */
+export type RestoredEntry = Omit<StreamEntry, 'cursor'> & { position: number; at: number };
+
+let restoreEntries: (store: MemoryStreamStore, after: number, entries: Iterable<RestoredEntry>) => void;
+
+/**
+ * Not the package's API (src/server/index.ts does not export it): the demo's journal
+ * (src/cli/demo-journal.ts) gives a new store of the journal's epoch the entries it held, at
+ * their own positions and times, so that a demo killed and started again resumes its
+ * dashboards' cursors. Positions up to `after` are lost: a cursor before it reads as `gap`.
+ * @throws Error when the store has appended already, or the positions do not increase
+ */
+export function restoreMemoryStore(store: MemoryStreamStore, after: number, entries: Iterable<RestoredEntry>): void {
+  restoreEntries(store, after, entries);
+}
+
 /** An append-only run of entries in position order, evicted from the front. */
 class Log {
   private items: Stored[] = [];
@@ -116,11 +132,7 @@ export class MemoryStreamStore implements StreamStore {
     const cursor = formatCursor(this.epoch, position);
     const text = frame(cursor);
     const entry: Stored = { cursor, userId, type, frame: text, key: key ?? null, position, at: this.now(), bytes: Buffer.byteLength(text) };
-    this.all.push(entry);
-    this.bytes += entry.bytes;
-    const own = this.logOf(userId, true)!;
-    own.push(entry);
-    if (own.length > this.maxPerStream) own.shift();
+    this.keep(entry);
     this.evict();
     for (const listener of this.listeners) {
       try {
@@ -208,6 +220,29 @@ export class MemoryStreamStore implements StreamStore {
     this.closed = true;
     this.listeners.clear();
     return Promise.resolve();
+  }
+
+  /** Into the all-log and the entry's own log, that one cut to `maxEntriesPerStream`. */
+  private keep(entry: Stored): void {
+    this.all.push(entry);
+    this.bytes += entry.bytes;
+    const own = this.logOf(entry.userId, true)!;
+    own.push(entry);
+    if (own.length > this.maxPerStream) own.shift();
+  }
+
+  static {
+    // The demo's journal (src/cli/demo-journal.ts) gives a new store what the one before it held.
+    restoreEntries = (store, after, entries) => {
+      if (store.seq !== 0) throw new Error('restoreMemoryStore: the store has appended already');
+      store.seq = store.all.evictedUpTo = store.global.evictedUpTo = store.droppedFloor = after;
+      for (const { userId, type, frame, key, position, at } of entries) {
+        if (!(Number.isSafeInteger(position) && position > store.seq)) throw new Error(`restoreMemoryStore: position ${position} does not follow ${store.seq}`);
+        store.seq = position;
+        store.keep({ cursor: formatCursor(store.epoch, position), userId, type, frame, key: key ?? null, position, at, bytes: Buffer.byteLength(frame) });
+      }
+      store.evict();
+    };
   }
 
   private logOf(userId: string | null, create: boolean): Log | undefined {

@@ -1,6 +1,7 @@
 /** `realtime-contract serve --demo` end to end: printed tokens work with the spec's URL form; SIGTERM stops it cleanly. */
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { SignJWT } from 'jose';
@@ -14,6 +15,15 @@ import { contractExamples } from '../../src/server/demo.js';
 import { connect, refusedStatus, sleep, startServer, token, trade } from './helpers.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
+
+/** A port free on 127.0.0.1 a moment ago. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 describe('the demo producer', () => {
   it('says each message the server refuses, with its type, and still sends the round\'s other types (found by a fresh user)', async () => {
@@ -186,6 +196,64 @@ describe('serve --demo', () => {
       rmSync(tmp, { recursive: true, force: true });
     }
   });
+
+  it('on a port of its own, a demo killed (kill -9) and started again resumes a cursor of the first run: resumed, nothing lost or repeated', async () => {
+    const tmp = mkdtempSync(path.join(tmpdir(), 'demo-journal-'));
+    const port = await freePort();
+    const run = async () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+      child.stderr.on('data', (chunk: Buffer) => (out += chunk));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      for (let i = 0; i < 600 && !out.includes('Ctrl-C') && child.exitCode === null; i++) await sleep(50);
+      return { child, out: () => out, exited };
+    };
+    const first = await run();
+    let second: Awaited<ReturnType<typeof run>> | undefined;
+    try {
+      const journal = path.join(tmp, `realtime-contract-demo-${userInfo().username}`, `journal-${port}.ndjson`);
+      expect(first.out()).toContain(`Streams kept in ${journal} (new: no journal yet)`);
+      const alice = /alice \(user\): +(\S+)/.exec(first.out())![1]!;
+      const before = await connect(`ws://127.0.0.1:${port}/api/ws?token=${alice}`);
+      // Two rounds of the producer (one a second): a cursor to resume from, and more after it.
+      await before.until(() => before.stream.length >= 20, 10_000);
+      const cut = before.stream[9]!.cursor!;
+      first.child.kill('SIGKILL');
+      await first.exited;
+      const seen = before.stream.map((frame) => frame.cursor);
+      second = await run();
+      expect(second.out()).toMatch(new RegExp(`Streams kept in \\S+ \\((\\d+) entries of the last 5 minutes taken back\\)`));
+      expect(Number(/\((\d+) entries of the last 5 minutes/.exec(second.out())![1])).toBeGreaterThanOrEqual(seen.length);
+      const after = await connect(`ws://127.0.0.1:${port}/api/ws?token=${alice}&since=${cut}`);
+      await after.until(() => after.stream.length >= seen.length - 10 + 3, 10_000);
+      expect(after.frames[0]).toMatchObject({ type: 'connection', data: { status: 'connected', resume: 'resumed' } });
+      // What the first run sent after the cursor, again, in order, then the second run's own.
+      expect(after.stream.slice(0, seen.length - 10).map((frame) => frame.cursor)).toEqual(seen.slice(10));
+      const [epoch] = cut.split('.');
+      expect(after.stream.every((frame) => frame.cursor!.startsWith(`${epoch}.`))).toBe(true);
+      after.ws.close();
+      // A journal cut mid-line (killed while writing) loses only that line; one that is not a journal starts anew.
+      second.child.kill('SIGKILL');
+      await second.exited;
+      writeFileSync(journal, `${readFileSync(journal, 'utf8')}{"p":`);
+      second = await run();
+      expect(second.out()).toMatch(/entries of the last 5 minutes taken back/);
+      second.child.kill('SIGKILL');
+      await second.exited;
+      writeFileSync(journal, 'not a journal\n');
+      second = await run();
+      expect(second.out()).toContain('(new: the journal has no header)');
+      const fresh = await connect(`ws://127.0.0.1:${port}/api/ws?token=${alice}&since=${cut}`);
+      await fresh.until(() => fresh.frames.length >= 1, 10_000);
+      expect(fresh.frames[0]).toMatchObject({ type: 'connection', data: { resume: 'gap' } });
+      fresh.ws.close();
+    } finally {
+      first.child.kill('SIGKILL');
+      second?.child.kill('SIGKILL');
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it.skipIf(process.platform === 'win32')('never uses a secret another user could have planted or read in the shared temporary folder', async () => {
     const tmp = mkdtempSync(path.join(tmpdir(), 'demo-planted-'));

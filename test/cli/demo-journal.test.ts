@@ -1,0 +1,91 @@
+/** The demo's journal (src/cli/demo-journal.ts): what `serve --demo` on a fixed port takes back after a kill. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDemoJournal } from '../../src/cli/demo-journal.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function journalFile(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'journal-'));
+  dirs.push(dir);
+  return path.join(dir, 'journal.ndjson');
+}
+const frame = (n: number) => (cursor: string) => JSON.stringify({ type: 'alerts', n, cursor });
+const alice = { userId: 'alice', admin: false };
+
+describe('the demo journal', () => {
+  it('gives a store started again the entries, epoch and positions of the one before, for each user', async () => {
+    const file = journalFile();
+    const warnings: string[] = [];
+    const first = openDemoJournal(file, (line) => warnings.push(line));
+    expect(first.restored).toEqual({ fresh: 'no journal yet' });
+    const a = await first.store.append('alice', 'alerts', frame(1), null);
+    await first.store.append('bob', 'alerts', frame(2), null);
+    await first.store.append(null, 'system_health', frame(3), 'h');
+    await first.store.append('alice', 'alerts', frame(4), null);
+    // Not closed: as after kill -9.
+    const second = openDemoJournal(file, (line) => warnings.push(line));
+    expect(second.restored).toMatchObject({ entries: 4, epoch: a.cursor.split('.')[0] });
+    const read = await second.store.read(alice, a.cursor, 100);
+    expect(read.resume).toBe('resumed');
+    expect(read.entries.map((entry) => JSON.parse(entry.frame).n)).toEqual([3, 4]);
+    expect(read.entries[1]!.key).toBeNull();
+    expect(read.entries[0]!.key).toBe('h');
+    // It goes on from the last position, in the same epoch.
+    const next = await second.store.append('alice', 'alerts', frame(5), null);
+    expect(next.cursor).toBe(`${a.cursor.split('.')[0]}.5`);
+    expect(warnings).toEqual([]);
+    await second.store.close();
+  });
+
+  it('takes back only the last 5 minutes: a cursor before them reads as a gap, the head of a quiet journal as resumed', async () => {
+    const file = journalFile();
+    let now = 1_000_000;
+    const first = openDemoJournal(file, () => {}, () => now);
+    const old = await first.store.append('alice', 'alerts', frame(1), null);
+    await first.store.append('alice', 'alerts', frame(2), null);
+    now += 301_000;
+    const young = await first.store.append('alice', 'alerts', frame(3), null);
+    const second = openDemoJournal(file, () => {}, () => now + 1000);
+    expect(second.restored).toMatchObject({ entries: 1 });
+    // Entry 2 is lost to the cursor of entry 1; a reader of entry 2 lost nothing.
+    expect((await second.store.read(alice, old.cursor, 100)).resume).toBe('gap');
+    expect(await second.store.read(alice, old.cursor.replace(/\.1$/, '.2'), 100)).toMatchObject({ resume: 'resumed', entries: [{ cursor: young.cursor }] });
+    expect(await second.store.read(alice, young.cursor, 100)).toMatchObject({ resume: 'resumed', entries: [] });
+    // Nothing young left: the journal's head still continues.
+    const third = openDemoJournal(file, () => {}, () => now + 400_000);
+    expect(third.restored).toMatchObject({ entries: 0 });
+    expect(await third.store.read(alice, young.cursor, 100)).toMatchObject({ resume: 'resumed', entries: [] });
+  });
+
+  it('rewrites itself with what the store keeps, so a long demo does not grow it without bound', async () => {
+    const file = journalFile();
+    let now = 0;
+    const journal = openDemoJournal(file, () => {}, () => now);
+    for (let i = 0; i < 12_000; i++) {
+      now += 100; // 10 a second: 5 minutes is 3,000 entries
+      await journal.store.append('alice', 'alerts', frame(i), null);
+    }
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    expect(lines.length).toBeLessThan(3_000 + 5_000 + 2);
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ p: 12_000 });
+    const again = openDemoJournal(file, () => {}, () => now);
+    // The entries of the last 5 minutes, both ends in.
+    expect(again.restored).toMatchObject({ entries: 3_001 });
+  });
+
+  it('says once when it cannot write, and the demo goes on in memory', async () => {
+    const file = path.join(journalFile(), 'no-such-folder', 'journal.ndjson');
+    const warnings: string[] = [];
+    const journal = openDemoJournal(file, (line) => warnings.push(line));
+    await journal.store.append('alice', 'alerts', frame(1), null);
+    const second = await journal.store.append('alice', 'alerts', frame(2), null);
+    expect(second.cursor).toMatch(/\.2$/);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^cannot write the demo journal .*no-such-folder.*: ENOENT.*; its streams go on in memory only \(a restart will be a gap\)$/);
+  });
+});
