@@ -384,9 +384,32 @@ export function cut(text: string, max: number): string {
 /** Printable ASCII but `"` and `\`: what `JSON.stringify` writes as it is. */
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
-/** `JSON.stringify(text)`, at half its cost for the usual key or value (a rejection builds one or two). */
+/**
+ * `JSON.stringify(text)` with the characters it leaves raw but a terminal or a log viewer may
+ * act on or hide escaped too (DEL, the C1 controls, the format characters such as the
+ * bidirectional controls, U+2028/9, the other default-ignorable code points: `\u202e`), so a
+ * message quoting hostile text cannot reorder or forge the line it is printed on; at half the
+ * cost for the usual key or value (a rejection builds one or two).
+ */
 function quote(text: string): string {
-  return PLAIN.test(text) ? `"${text}"` : JSON.stringify(text);
+  return PLAIN.test(text) ? `"${text}"` : inertJsonText(JSON.stringify(text));
+}
+
+/** What `JSON.stringify` leaves raw of the characters src/runtime/printable.ts calls unsafe (its `UNSAFE` but the C0 controls and lone surrogates, which it escapes). */
+const UNSAFE_AFTER_JSON = /[\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
+
+/**
+ * JSON text (of `JSON.stringify`, which escapes the C0 controls) with the other unsafe
+ * characters escaped as well (`\u202e`; a character past U+FFFF as its two code units): still
+ * valid JSON, meaning the same, since such characters can only appear inside its strings.
+ */
+export function inertJsonText(json: string): string {
+  return json.replace(UNSAFE_AFTER_JSON, unicodeEscape);
+}
+
+/** `\\u202e` for U+202E: the JSON escape of each UTF-16 code unit. */
+export function unicodeEscape(chars: string): string {
+  return chars.replace(/[^]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**

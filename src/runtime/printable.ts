@@ -1,4 +1,4 @@
-import { cut } from './errors.js';
+import { cut, inertJsonText, unicodeEscape } from './errors.js';
 
 /**
  * Characters that, printed raw, can rewrite or forge what a terminal shows, by Unicode
@@ -15,24 +15,18 @@ import { cut } from './errors.js';
 const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Default_Ignorable_Code_Point}]/u;
 /** {@link UNSAFE} with the `g` flag, for `replace` (kept here: a shared global pattern's `lastIndex` would leak between `test` calls). */
 const ALL_UNSAFE = new RegExp(UNSAFE.source, 'gu');
-/** {@link UNSAFE} but the C0 controls and lone surrogates, which `JSON.stringify` escapes itself (Cc past C0 is U+007F–U+009F; a lookahead instead cost 6 times as much a line). */
-const UNSAFE_AFTER_JSON = /[\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
-
-/** `\\u202e` for U+202E: the JSON escape of each UTF-16 code unit (a character past U+FFFF is two: `\\udb40\\udc20`). */
-const escape = (chars: string): string => chars.replace(/[^]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-
 /**
  * `text` with every character that could forge terminal output ({@link UNSAFE}) written as a
  * JSON-style `\uXXXX` escape, so one line stays one line: `a\u001b[2Jb`. Other text is
  * unchanged. For whole lines of output that may quote text from a contract or a tarball.
  */
 export function printable(text: string): string {
-  return text.replace(ALL_UNSAFE, escape);
+  return text.replace(ALL_UNSAFE, unicodeEscape);
 }
 
 /** {@link printable}, with `short` for the C0 controls it has a short escape for (`\\n`), as the CLI's one-line output writes them. */
 export function printableWith(text: string, short: (char: string) => string): string {
-  return text.replace(ALL_UNSAFE, (char) => (char < ' ' ? short(char) : escape(char)));
+  return text.replace(ALL_UNSAFE, (char) => (char < ' ' ? short(char) : unicodeEscape(char)));
 }
 
 /**
@@ -52,5 +46,5 @@ export function quoted(text: string, max = 100): string {
  * characters can only appear inside its strings.
  */
 export function printableJson(json: string): string {
-  return json.replace(UNSAFE_AFTER_JSON, escape);
+  return inertJsonText(json);
 }

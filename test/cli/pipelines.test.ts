@@ -238,6 +238,11 @@ describe('realtime-contract validate in a pipeline', () => {
     const run = cli(['validate', '-'], line);
     expect(run.stdout).toBe('<stdin>:1: ping /\\u202e\\u2066x expected no property "\\u202e\\u2066x" (unknown to the schema), got 1\n0 valid, 1 invalid\n');
     expect(cli(['validate', '--format', 'json', '-'], line).stdout).toContain('"pointer":"/\\u202e\\u2066x"');
+    // Read back by a JSON reader (jq -r, a CI page): the pointer is the key as it is (data), the
+    // message shows it escaped, as it shows an escape or a control (a README audit: the message
+    // held the raw U+202E beside a `\u001b` written out).
+    const [read] = (JSON.parse(cli(['validate', '--format', 'json', '-'], '{"type":"ping","timestamp":1,"x\\u202ey":"a\\u202eb\\u001bc"}').stdout) as { problems: { pointer: string; message: string }[] }).problems;
+    expect(read).toMatchObject({ pointer: '/x\u202ey', message: 'expected no property "x\\u202ey" (unknown to the schema), got "a\\u202eb\\u001bc"' });
     // A file name too.
     const named = file('bidi\u202egpj.ndjson', line);
     expect(cli(['validate', named]).stdout).toContain(`${dir}/bidi\\u202egpj.ndjson:1: ping`);

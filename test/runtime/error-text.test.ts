@@ -182,3 +182,15 @@ describe('long strings in error texts', () => {
     expect(first(trade).message).toBe(`expected one of "buy", "sell", got "${'s'.repeat(55)}😀..."`);
   });
 });
+
+describe('what a message quotes cannot reorder or hide the line it is printed on', () => {
+  it('escapes bidirectional controls, zero-width and other invisible characters as it escapes controls; the pointer stays exact', () => {
+    const alert = specExample('alerts');
+    alert.data.platform = 'kra\u202eken\u200b\u0007';
+    expect(first(alert)).toMatchObject({ pointer: '/data/platform', message: 'expected one of "luno", "binance", "kucoin", "kraken", "valr" or null, got "kra\\u202eken\\u200b\\u0007"' });
+    const error = first({ type: 'ping', timestamp: 1, ['x\u2066']: 1 });
+    expect(error).toMatchObject({ pointer: '/x\u2066', message: 'expected no property "x\\u2066" (unknown to the schema), got 1' });
+    // An unknown type, named back with a guess.
+    expect(first({ type: 'pi\u202eng', timestamp: 1 }).message).toMatch(/got "pi\\u202eng"/);
+  });
+});
