@@ -44,8 +44,9 @@ export const RESERVED_TYPE_NAMES: readonly string[] = [
  *    place. It is none of {@link RESERVED_TYPE_NAMES}.
  *  - a property is not named after a member of every JavaScript object (`constructor`,
  *    `toString`, `__proto__`): a validator reading `data.constructor` finds it on any object.
- *  - two properties of one object do not differ only in case or punctuation (`side`, `Side`):
- *    Go and Python gave both one name, and one of them silently took the other's.
+ *  - two properties of one object, or two values of one closed list, do not differ only in case
+ *    or punctuation (`side`, `Side`; `"buy"`, `"Buy"`): Go and Python gave both one name, and
+ *    one of them silently took the other's.
  */
 function checkNames(files: ReadonlyMap<string, SchemaNode>): void {
   // Every type's name: definitions' keys and every title (a file's, a nested schema's), each of which has a received twin.
@@ -81,6 +82,15 @@ function checkNames(files: ReadonlyMap<string, SchemaNode>): void {
         if (other !== undefined) throw new SchemaError(file, at, `expected property names that differ in more than case and punctuation, got ${JSON.stringify(key)} beside ${JSON.stringify(other)}: Go and Python name one after the other, so adding one renames the other's field`);
         seen.set(folded, key);
       }
+      // The same for the values of a closed list: each is a Go constant's and a Python member's name.
+      const values = new Map<string, string>();
+      (Array.isArray(node.enum) ? node.enum : []).forEach((value: unknown, index: number) => {
+        if (typeof value !== 'string') return;
+        const folded = value.toLowerCase().replace(/[^\p{L}\p{Nd}]/gu, '');
+        const other = values.get(folded);
+        if (other !== undefined) throw new SchemaError(file, `${pointer}/enum/${index}`, `expected values of a closed list that differ in more than case and punctuation, got ${JSON.stringify(value)} beside ${JSON.stringify(other)}: Go and Python name one after the other, so adding one renames the other's constant`);
+        values.set(folded, value);
+      });
     });
   }
 }

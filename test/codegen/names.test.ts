@@ -1,8 +1,8 @@
 /**
  * Names `generate` refuses before any generator runs, with the file and JSON Pointer: a
  * definition named after a type the generated code exports already, one no language can carry
- * as it is, a property every JavaScript object has, two properties Go and Python would give
- * one name. Each was found by a hostile tester, failing in a generator without a place, or
+ * as it is, a property every JavaScript object has, two properties (or two values of a closed
+ * list) Go and Python would give one name. Each was found by a hostile tester, failing in a generator without a place, or
  * writing a generated/ that did not compile.
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -61,6 +61,9 @@ describe('generate refuses names the generated code cannot carry', () => {
     ['a property named "constructor" (the example "failed" on a function)', 'trades.json', addProperty('TradeData', 'constructor'), '/definitions/TradeData/properties/constructor', /not a member of every JavaScript object, got "constructor"/],
     ['a property named "hasOwnProperty" (schema.hasOwnProperty is not a function)', 'trades.json', addProperty('TradeData', 'hasOwnProperty'), '/definitions/TradeData/properties/hasOwnProperty', /Object\.prototype\.hasOwnProperty/],
     ['a property "Side" beside "side" (Go and Python gave the name of side to the new one)', 'trades.json', addProperty('TradeData', 'Side'), '/definitions/TradeData/properties/Side', /got "Side" beside "side": Go and Python name one after the other/],
+    // Go's SideBuy and Python's Side.BUY came to mean "Buy", and "buy" became PurpleSideBuy / Side.SIDE_BUY: producer code that still compiled sent another value (a hostile tester).
+    ['a closed-list value "Buy" before "buy"', 'definitions.json', editSchema<{ definitions: { Side: { enum: string[] } } }>((schema) => schema.definitions.Side.enum.unshift('Buy')), '/definitions/Side/enum/1', /got "buy" beside "Buy": Go and Python name one after the other, so adding one renames the other's constant/],
+    ['a closed-list value "SELL!" after "sell"', 'definitions.json', editSchema<{ definitions: { Side: { enum: string[] } } }>((schema) => schema.definitions.Side.enum.push('SELL!')), '/definitions/Side/enum/2', /got "SELL!" beside "sell"/],
   ];
   for (const [name, file, edit, pointer, message] of cases) {
     it(name, { timeout: 60_000 }, async () => {
