@@ -183,7 +183,7 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
   // its generated types (a type gone or renamed breaks code that imports it).
   const wire = changes.filter((c) => c.rule !== 'type-name-changed');
   const wireWorst = wire.reduce<Level | null>((level, c) => (level === null ? c.level : worse(level, c.level)), null);
-  const protocolBump: Bump = wireWorst === null ? 'none' : wireWorst === 'breaking' ? 'major' : wire.some((c) => !DOCUMENTATION_RULES.has(c.rule)) ? 'minor' : 'patch';
+  const protocolBump: Bump = wireWorst === null ? 'none' : wireWorst === 'breaking' ? 'major' : wire.some((c) => !DOCUMENTATION_RULES.has(c.rule) && !EQUIVALENT.has(c)) ? 'minor' : 'patch';
   const names = changes.filter((c) => c.rule === 'type-name-changed');
   const namesBump: Bump = names.some((c) => !onlyAddsDefinition(c)) ? 'major' : names.length > 0 ? 'minor' : 'none';
   // And the types producers build: a change that narrows one breaks code that builds the message,
@@ -275,9 +275,11 @@ function withCodeImpact(change: ChangeInput): Change {
         ? '; Go and Python now type the object as a struct or class, not a map: code built on them may no longer compile, a major release'
         : object === 'field-removed'
           ? '; Go and Python lose the field: code built on them that reads or writes it no longer compiles, a major release'
-          : change.rule === 'type-changed' || !sameNumericKinds(change)
-            ? '; Go and Python give the field another type: code built on them may no longer compile, a major release'
-            : '; Go and Python give the field another type (int64 or float64, int or float): code built on them may no longer compile, a major release';
+          : change.rule === 'enum-removed'
+            ? '; Go and Python lose the closed list\'s type and its constants (a Go type with a constant per value, a Python Enum): code built on them that names one no longer compiles, a major release'
+            : change.rule === 'type-changed' || !sameNumericKinds(change)
+              ? '; Go and Python give the field another type: code built on them may no longer compile, a major release'
+              : '; Go and Python give the field another type (int64 or float64, int or float): code built on them may no longer compile, a major release';
     breaks.push('other-language-code');
   }
   return { ...change, impact, breaks };
@@ -293,7 +295,12 @@ function withCodeImpact(change: ChangeInput): Change {
 function pythonEnumRaises(change: ChangeInput): boolean {
   if (change.direction !== 'server-to-client') return false;
   if (change.rule === 'enum-value-added') return typeof change.after === 'string';
-  return change.rule === 'enum-removed' && Array.isArray(change.before) && change.before.every((value) => typeof value === 'string') && change.before.some((value) => value !== '');
+  return change.rule === 'enum-removed' && isStringList(change.before);
+}
+
+/** Values that Go and Python give a type of their own, with a constant or member each (src/codegen/quicktype.ts, `isStringList`): strings, not only "". */
+function isStringList(values: unknown): boolean {
+  return Array.isArray(values) && values.every((value) => typeof value === 'string') && values.some((value) => value !== '');
 }
 
 function whoBreaks(change: ChangeInput): Peer[] {
@@ -343,6 +350,8 @@ function retypesOtherLanguages(change: ChangeInput): boolean {
   if (change.rule === 'type-changed' || change.rule === 'made-nullable' || change.rule === 'made-non-nullable') return true;
   // A field gone from a struct or class; a closed object with properties opened (a map), or an object closed into one.
   if (OBJECT_RETYPED.has(change)) return true;
+  // A closed list of strings opened: its Go type and constants, its Python Enum, are gone (a hostile tester).
+  if (change.rule === 'enum-removed') return isStringList(change.before);
   if (change.rule !== 'type-narrowed' && change.rule !== 'type-widened') return false;
   // To or from any type (no `type`): one side is `interface{}` / `Any`.
   if (!Array.isArray(change.before) || !Array.isArray(change.after)) return true;
@@ -523,8 +532,16 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
   }
   const change: ChangeInput = { rule, level, subject, direction, pointer, ...(before !== undefined && { before }), ...(after !== undefined && { after }), text, impact };
   if (delta.otherLanguages !== undefined) OBJECT_RETYPED.set(change, delta.otherLanguages);
+  if (rule === 'pattern-changed' && delta.accepts === 'same') EQUIVALENT.add(change);
   return change;
 }
+
+/**
+ * Patterns rewritten to match the same strings (`[-0-9A-Za-z]` for `[0-9A-Za-z-]`): a patch
+ * release, as documentation is, not a minor one with a protocol version to bump (a hostile
+ * tester). Other changes that keep every value's validity may still add to the generated types.
+ */
+const EQUIVALENT = new WeakSet<ChangeInput>();
 
 /** The changes that make Go and Python type an object as a map or as a struct (class), or remove a struct's field, beside what their rule says ({@link SchemaDelta.otherLanguages}). */
 const OBJECT_RETYPED = new WeakMap<ChangeInput, 'map' | 'struct' | 'field-removed'>();

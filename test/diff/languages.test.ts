@@ -50,6 +50,16 @@ describe('what Go and Python types follow beside the field types (found by a hos
   const before = readSchemas();
   const at = <C extends { pointer: string; subject: string | null; rule: string }>(changes: C[], subject: string, pointer: string) => changes.filter((c) => c.subject === subject && c.pointer === pointer);
 
+  it('a closed list of strings opened loses its Go type and constants and its Python Enum: a major release', async () => {
+    // `diff` said minor, while `type Side`, `SideBuy` and `class Side(Enum)` were gone from generated/languages/ (a hostile tester).
+    const opened = patchSchemas(before, [{ op: 'remove', path: '/definitions.json/definitions/Side/enum' }]);
+    const report = await diffFiles(before, opened);
+    const [change] = at(report.changes, 'trades', '/data/side');
+    expect(change).toMatchObject({ rule: 'enum-removed', breaks: expect.arrayContaining(['other-language-code']) });
+    expect(change!.impact).toMatch(/; Go and Python lose the closed list's type and its constants \(a Go type with a constant per value, a Python Enum\): code built on them that names one no longer compiles, a major release$/);
+    expect(report.semver).toBe('major');
+  });
+
   it('an object that names fields, opened or closed, is a struct made a map or a map made a struct: a major release', async () => {
     const opened = patchSchemas(before, [{ op: 'remove', path: '/pong.json/additionalProperties' }]);
     const report = await diffFiles(before, opened);
@@ -109,6 +119,10 @@ describe('a pattern changed (found by a hostile tester: the cursor narrowed was 
     expect(await levels('^[0-9A-Za-z._~-]{1,200}$')).toEqual(new Set(['server-to-client breaking']));
     // The same texts in another order: no value changes validity.
     expect(await levels('^[-~_.a-zA-Z0-9]{1,128}$')).toEqual(new Set(['server-to-client compatible']));
+    // And so a patch release: no protocol version to bump, nothing `--fail-on compatible` stops on but the change itself (it asked for 1.2: a hostile tester).
+    const same = await diffFiles(before, cursor('^[-0-9A-Za-z._~]{1,128}$'));
+    expect(same).toMatchObject({ semver: 'patch', protocolVersion: { bumped: true } });
+    expect(same.changes.map((c) => c.rule)).not.toContain('protocol-version-not-bumped');
     // Neither within the other, or another form: both narrowed and relaxed, as before.
     expect(await levels('^[0-9A-Za-z._~+-]{1,64}$')).toEqual(new Set(['server-to-client breaking']));
     expect(await levels('^[0-9A-Za-z._~-]{1,128}(x)?$')).toEqual(new Set(['server-to-client breaking']));
