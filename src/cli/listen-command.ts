@@ -21,6 +21,8 @@ const HELD_MS = 100;
 
 /** The largest message listen reads (ws's default limit): a larger one is reported, not held. */
 const MAX_FRAME_BYTES = 100 * 1024 * 1024;
+/** Signals that end a run early, reported: Ctrl-C, CI's `timeout` (SIGTERM), a closed terminal (SIGHUP). */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Options of `realtime-contract listen`. Durations in milliseconds. */
 export interface ListenCommandOptions {
@@ -130,7 +132,7 @@ function connectError(error: Error & { code?: string }, url: URL): string {
  * or fewer frames than `count` as `protocol:`, the server's early close as `close:` with its code
  * and reason), then the count per type, the server's close (`closed by the server: <code> "<reason>"`)
  * and `N frames (V valid, I invalid), M violations`. JSON: one {@link ListenReport}. SIGINT
- * (Ctrl-C) ends the run early and reports what was seen, as the end of `durationMs` does;
+ * (Ctrl-C), SIGTERM and SIGHUP end the run early and report what was seen, as the end of `durationMs` does;
  * before the upgrade is answered it ends the attempt, as a connection that failed (exit 2).
  *
  * The token (`token`, or a `token` query parameter or password in the URL), and the value of any
@@ -268,15 +270,19 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   // below runs, and a Ctrl-C after the first of them ended the process unreported (a loaded CI).
   // Before the upgrade is answered it ends the attempt, as a failed connection.
   let interruptedAt: number | null = null;
+  /** What ended it so: `Ctrl-C (SIGINT)`, or the other signal (CI's `timeout` sends SIGTERM; a closed terminal SIGHUP). */
+  let interruptedBy = '';
   /** While a refused upgrade's body is read: says the refusal with what came of it. */
   let refusal: (() => void) | undefined;
-  const interrupt = () => {
+  const interrupt = (signal: NodeJS.Signals) => {
     interruptedAt = Date.now();
+    interruptedBy = signal === 'SIGINT' ? 'Ctrl-C (SIGINT)' : signal;
+    for (const other of STOP_SIGNALS) process.off(other, interrupt);
     if (opened) finish();
     else if (refusal) refusal();
     else ws.terminate();
   };
-  process.once('SIGINT', interrupt);
+  for (const signal of STOP_SIGNALS) process.once(signal, interrupt);
   /** A frame this client refused (not UTF-8, over ws's 100 MiB limit, a bad opcode): ws then closes the socket itself. */
   let refused: Error | undefined;
   // Listening from the start: a bad frame can come in the same read as the upgrade, before the
@@ -431,10 +437,10 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       res.once('end', done);
       res.once('error', done);
     });
-    ws.once('error', (error) => resolve(interruptedAt !== null ? 'Ctrl-C (SIGINT) ended the run before the upgrade was answered' : scrub(connectError(error, url!))));
+    ws.once('error', (error) => resolve(interruptedAt !== null ? `${interruptedBy} ended the run before the upgrade was answered` : scrub(connectError(error, url!))));
   });
   if (connected !== true) {
-    process.off('SIGINT', interrupt);
+    for (const signal of STOP_SIGNALS) process.off(signal, interrupt);
     clearInterval(heartbeat);
     if (text) output.stderr(`realtime-contract: cannot connect to ${shown}: ${oneLine(connected)}\n`);
     else output.stdout(`${inertJson({ url: shown, error: connected })}\n`);
@@ -455,7 +461,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   await done;
   clearTimeout(timer);
   clearInterval(watch);
-  process.off('SIGINT', interrupt);
+  for (const signal of STOP_SIGNALS) process.off(signal, interrupt);
   if (ws.readyState === WebSocket.CLOSING && refused === undefined && report.close === null) {
     // The server sent its close frame but left the TCP connection open: ws would wait 30 s for
     // it to end. Ended here, the close event carries the server's code and reason; the silence
@@ -480,7 +486,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       : refused !== undefined
         ? ' before this client refused a frame'
         : interruptedAt !== null
-          ? ` before Ctrl-C (SIGINT) ended the run after ${interruptedAt - started} ms`
+          ? ` before ${interruptedBy} ended the run after ${interruptedAt - started} ms`
           : '';
     violate({ index: null, type: null, pointer: '', keyword: 'protocol', message: `expected ${options.count} frames within ${durationMs} ms, got ${report.frames}${cause}` });
   }
