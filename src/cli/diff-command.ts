@@ -78,7 +78,7 @@ export async function runDiff(oldSpec: string, newSpec: string | undefined, opti
     }
     before = await readSource(oldSpec, options);
     after = newSpec === undefined ? await readWorkingTree(options) : await readSource(newSpec, options);
-    report = await compareSources(before, after);
+    report = await compareSources(before, after, (problem) => output.stderr(`realtime-contract: warning: generate refuses ${printable(after.label)}: ${printable(problem)}; compared as it is, but it cannot ship as it is\n`));
   } catch (error) {
     if (error instanceof SourceError) {
       output.stderr(`realtime-contract: ${printable(error.message)}\n`);
@@ -103,10 +103,11 @@ export async function runDiff(oldSpec: string, newSpec: string | undefined, opti
  *
  * @throws SourceError when a side is not a loadable contract
  */
-export async function compareSources(before: ContractSource, after: ContractSource): Promise<DiffReport> {
+export async function compareSources(before: ContractSource, after: ContractSource, onNotGeneratable?: (problem: string) => void): Promise<DiffReport> {
   let loadContract: typeof import('../contract/index.js').loadContract;
+  let SchemaError: typeof import('../contract/index.js').SchemaError;
   try {
-    ({ loadContract } = await import('../contract/index.js'));
+    ({ loadContract, SchemaError } = await import('../contract/index.js'));
   } catch (error) {
     // The loader checks schemas with ajv, a dev dependency: an installed package may lack it.
     throw new SourceError(`diff needs a checkout of realtime-contract with its dev dependencies installed (npm ci): ${(error as Error).message}`);
@@ -124,6 +125,18 @@ export async function compareSources(before: ContractSource, after: ContractSour
     }
   };
   const [oldContract, newContract] = await Promise.all([load(aligned.before, before.label), load(aligned.after, after.label)]);
+  if (onNotGeneratable) {
+    // The newer side is the one about to ship: a contract `generate` refuses (an unknown format,
+    // a name Go and Python cannot carry) was compared in silence (a hostile tester). The older
+    // side may predate a rule, and is read as it is.
+    const { checkGeneratable } = await import('../codegen/check.js');
+    try {
+      checkGeneratable(newContract);
+    } catch (error) {
+      if (!(error instanceof SchemaError)) throw error;
+      onNotGeneratable(error.message);
+    }
+  }
   return diffContracts(oldContract, newContract, { extraChanges: aligned.changes });
 }
 

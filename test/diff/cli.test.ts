@@ -56,6 +56,17 @@ describe('realtime-contract diff', () => {
     expect(missing.code).toBe(2);
   });
 
+  it('warns, on stderr, when generate refuses the newer side, and still compares it (it compared in silence: a hostile tester)', () => {
+    const dir = path.join(work, 'not-generatable');
+    writeSchemas(dir, patchSchemas(readSchemas(), [{ op: 'add', path: '/definitions.json/definitions/Side/enum/-', value: 'SELL' }]));
+    const { code, stdout, stderr } = cli(['diff', 'schemas', dir, '--fail-on', 'never']);
+    expect(stderr).toBe(`realtime-contract: warning: generate refuses ${dir} (folder): definitions.json#/definitions/Side/enum/2: expected values of a closed list that differ in more than case and punctuation, got "SELL" beside "sell": Go and Python name one after the other, so adding one renames the other's constant; compared as it is, but it cannot ship as it is\n`);
+    expect(stdout).toMatch(/enum-value-added/);
+    expect(code).toBe(0);
+    // The older side may predate a rule: read as it is, without a word.
+    expect(cli(['diff', dir, 'schemas', '--fail-on', 'never']).stderr).toBe('');
+  });
+
   it('finds nothing between the current contract and itself (exit 0)', () => {
     const { code, stdout, stderr } = cli(['diff', 'schemas', 'schemas']);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
