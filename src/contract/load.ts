@@ -518,10 +518,10 @@ function checkRefs(file: string, root: SchemaNode, files: ReadonlyMap<string, Sc
   });
 }
 
-/** `invalid JSON at line 3, column 7: got "}"`, from `JSON.parse`'s message for `text`. */
+/** `invalid JSON at line 3, column 7: got "}"`, from `JSON.parse`'s message for `text`, with the hint `validate` gives (a byte-order mark: drop it). */
 export function invalidJsonAt(text: string, reason: string): string {
-  const { position = 0, found } = describeSyntaxError(text, reason);
-  return `invalid JSON at ${lineColumn(text, position)}: got ${found}`;
+  const { position = 0, found, hint } = describeSyntaxError(text, reason);
+  return `invalid JSON at ${lineColumn(text, position)}: got ${found}${hint === undefined ? '' : `; ${hint}`}`;
 }
 
 /** `line L, column C` (1-based) of the character at `offset` in `text`. */

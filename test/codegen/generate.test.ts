@@ -121,6 +121,8 @@ describe('npm run generate', () => {
   // Each fault is made in trades.json parsed and written back by jsonText (its first lines "{", "$schema", "$id", "title"), whatever the file's own layout.
   it.each([
     ['invalid JSON', (trades: any) => replaceSnippet(jsonText(trades), '"title": "TradesMessage",', '"title": "TradesMessage"'), /trades\.json#: invalid JSON at line 5, column 3: got/],
+    // With validate's hint (an editor saved it with one: a hostile tester).
+    ['a byte-order mark', (trades: any) => `\ufeff${jsonText(trades)}`, /trades\.json#: invalid JSON at line 1, column 1: got U\+FEFF \(a byte-order mark\) at position 0 .*; drop the byte-order mark: JSON\.parse refuses it/],
     ['a $ref that resolves nowhere', (trades: any) => {
       trades.definitions.TradeData.properties.side.$ref = replaceSnippet(trades.definitions.TradeData.properties.side.$ref, '#/definitions/Side', '#/definitions/Sid');
       return jsonText(trades);
