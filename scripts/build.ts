@@ -1,24 +1,38 @@
 /**
  * `npm run build`: compiles src/ and generated/ into dist/ with tsc (JavaScript and
  * declarations), then copies the artifacts that are already JavaScript (the bundled
- * validators and their declarations), which tsc does not copy.
+ * validators and their declarations), which tsc does not copy. It builds into a folder beside
+ * dist/ and renames it over dist/ once whole: a build that fails leaves dist/ as it was.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { buildDashboard } from '../src/client/dashboard/handler.js';
 
 const root = path.resolve(import.meta.dirname, '..');
-rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+const dist = path.join(root, 'dist');
+// Built beside dist/ and put in its place only whole: a build that failed (a type error after a
+// schema edit) used to leave a dist/ without its validators, saying it was not built (a fresh user).
+for (const entry of readdirSync(root)) if (/^\.dist-(staging|retired)-\d+$/.test(entry)) rmSync(path.join(root, entry), { recursive: true, force: true });
+const staging = path.join(root, `.dist-staging-${process.pid}`);
 try {
-  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'scripts/tsconfig.build.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'scripts/tsconfig.build.json'), '--outDir', staging], { stdio: 'inherit' });
 } catch {
+  rmSync(staging, { recursive: true, force: true });
   // tsc printed its errors above: say what failed, without a stack trace of this script.
-  process.stderr.write('npm run build: tsc found the type errors above; dist/ was not built\n');
+  process.stderr.write('npm run build: tsc found the type errors above; dist/ was left as it was\n');
   process.exit(1);
 }
 for (const file of readdirSync(path.join(root, 'generated'), { recursive: true, encoding: 'utf8' })) {
-  if (/\.(js|d\.ts)$/.test(file)) cpSync(path.join(root, 'generated', file), path.join(root, 'dist/generated', file));
+  if (/\.(js|d\.ts)$/.test(file)) cpSync(path.join(root, 'generated', file), path.join(staging, 'generated', file));
 }
 // The demo dashboard's browser bundle, so `serve --demo` shows it from an install without esbuild.
-await buildDashboard(path.join(root, 'dist/src/client/dashboard/dashboard.bundle.js'));
+await buildDashboard(path.join(staging, 'src/client/dashboard/dashboard.bundle.js'));
+const retired = path.join(root, `.dist-retired-${process.pid}`);
+try {
+  renameSync(dist, retired);
+} catch (error) {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+}
+renameSync(staging, dist);
+rmSync(retired, { recursive: true, force: true });

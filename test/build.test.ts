@@ -1,0 +1,40 @@
+/** `npm run build` (scripts/build.ts) on a copy of the checkout: dist/ is replaced whole, or left as it was. */
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const copy = mkdtempSync(path.join(tmpdir(), 'build-'));
+afterAll(() => rmSync(copy, { recursive: true, force: true }));
+
+function build() {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { cwd: copy, encoding: 'utf8', timeout: 240_000 });
+}
+
+describe('npm run build', () => {
+  it('leaves dist/ as it was when tsc finds a type error (it left one without its validators, saying it was not built: a fresh user)', () => {
+    for (const entry of ['src', 'generated', 'scripts', 'schemas', 'package.json', 'tsconfig.json']) cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
+    mkdirSync(path.join(copy, 'dist/generated'), { recursive: true });
+    writeFileSync(path.join(copy, 'dist/generated/validators.js'), '// the last good build\n');
+    // As after a schema edit the demo did not follow: a type error in src/.
+    appendFileSync(path.join(copy, 'src/server/demo.ts'), "\nexport const broken: number = 'not a number';\n");
+    const failed = build();
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toContain("npm run build: tsc found the type errors above; dist/ was left as it was\n");
+    expect(readdirSync(path.join(copy, 'dist/generated'))).toEqual(['validators.js']);
+    expect(readdirSync(copy).filter((entry) => entry.startsWith('.dist-'))).toEqual([]);
+  }, 240_000);
+
+  it('replaces dist/ whole once the build succeeds, and removes what a killed build left', () => {
+    cpSync(path.join(ROOT, 'src/server/demo.ts'), path.join(copy, 'src/server/demo.ts'));
+    mkdirSync(path.join(copy, '.dist-staging-999999'));
+    const built = build();
+    expect(built.status, built.stderr).toBe(0);
+    expect(existsSync(path.join(copy, 'dist/generated/validators.d.ts'))).toBe(true);
+    expect(existsSync(path.join(copy, 'dist/src/client/dashboard/dashboard.bundle.js'))).toBe(true);
+    expect(readdirSync(copy).filter((entry) => entry.startsWith('.dist-'))).toEqual([]);
+  }, 240_000);
+});
