@@ -290,7 +290,10 @@ describe('demo producer', () => {
       expect([...types].sort()).toEqual([...SERVER_MESSAGE_TYPES].sort());
       for (const frame of [...admin.frames, ...alice.frames]) expect(validateMessage(frame, { mode: 'strict' })).toMatchObject({ ok: true });
       expect(alice.count('decisions')).toBe(20);
-      expect(alice.stream.some((f) => JSON.stringify(f).includes('bob'))).toBe(false);
+      // bob's bots are bot_bob_<n>: none in alice's stream. (Not the substring "bob": ids and
+      // cursors hold base-36 times, which spelled it once in a full run: a fresh user.)
+      expect(alice.stream.filter((f) => JSON.stringify(f).includes('"bot_bob_'))).toEqual([]);
+      expect(alice.stream.filter((f) => f.type === 'trades').every((f) => String(f.data!.bot_id).startsWith('bot_alice_'))).toBe(true);
       const ids = admin.stream.filter((f) => f.type === 'trades').map((f) => f.data!.id);
       expect(new Set(ids).size).toBe(ids.length);
       alice.ws.close();
