@@ -4,7 +4,7 @@
  * producer sending every server→client type. The spec's "Testing WebSocket" commands work
  * against it verbatim.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { lstatSync, mkdirSync, readFileSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
@@ -229,7 +229,11 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   // demo killed and started again resumes its dashboards (no gap). Port 0 is a new port each time.
   let journal: DemoJournal | undefined;
   if (!store && port !== 0 && kept !== undefined && kept.notKept === undefined) {
-    journal = openDemoJournal(path.join(path.dirname(kept.file), `journal-${port}.ndjson`), (line) => output.stderr(`realtime-contract serve: ${line}\n`));
+    // Per checkout too: another checkout's demo on this port (its schemas edited, say) keeps its own.
+    // The package's folder, the same run from source (src/cli) or from dist/ (dist/src/cli).
+    const packageRoot = path.resolve(import.meta.dirname, path.basename(path.resolve(import.meta.dirname, '../..')) === 'dist' ? '../../..' : '../..');
+    const checkout = createHash('sha256').update(packageRoot).digest('hex').slice(0, 8);
+    journal = openDemoJournal(path.join(path.dirname(kept.file), `journal-${port}-${checkout}.ndjson`), (line) => output.stderr(`realtime-contract serve: ${line}\n`));
     store = journal.store;
   }
   let demo: Demo;
