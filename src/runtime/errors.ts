@@ -246,7 +246,11 @@ function requiredHint(instancePath: string, name: string, value: unknown): strin
  */
 export function describeEnvelope(input: unknown, type: unknown, types: readonly string[], direction?: Direction): ValidationErrors {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return [validationError('', 'type', 'a message object', preview(input))];
-  if (type === undefined) return [validationError('/type', 'required', 'required property "type"', 'nothing')];
+  if (type === undefined) {
+    // `{"tpye": "trades", …}`, `{"Type": …}`: said only of the fields inside `data` (a fresh user).
+    const near = Object.keys(input).find((key) => key.length < 9 && nearestName(key, ['type']) !== undefined);
+    return [validationError('/type', 'required', 'required property "type"', 'nothing', near === undefined ? undefined : `the message has ${shown(near)}: did you mean "type"?`)];
+  }
   if (typeof type !== 'string') return [validationError('/type', 'type', 'a string', typed(type))];
   const near = closestType(type, types);
   // `validate schemas/` (a fresh user): a schema's `"type": "object"` read as a message type.

@@ -194,3 +194,12 @@ describe('what a message quotes cannot reorder or hide the line it is printed on
     expect(first({ type: 'pi\u202eng', timestamp: 1 }).message).toMatch(/got "pi\\u202eng"/);
   });
 });
+
+describe('a misspelt "type" at the top of a message', () => {
+  it('is named with the field it most likely meant (a fresh user: only fields inside data were)', () => {
+    expect(first({ tpye: 'trades', data: {}, ts: '2026-01-14T16:30:00.000Z' })).toMatchObject({ pointer: '/type', keyword: 'required', message: 'expected required property "type", got nothing; the message has "tpye": did you mean "type"?' });
+    expect(first({ Type: 'ping', timestamp: 1 }).hint).toBe('the message has "Type": did you mean "type"?');
+    // Nothing near: no guess.
+    expect(first({ kind: 'ping', timestamp: 1 }).hint).toBeUndefined();
+  });
+});
