@@ -38,6 +38,8 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
     return;
   }
   let source: AsyncIterable<Uint8Array> = rest;
+  /** Line 1 a lone `{` or `[`, in a file whose other lines are whole objects: NDJSON with a bad line 1, said without the pretty-printed hint (a hostile tester). */
+  let ndjsonKnown = false;
   // Line 1 a lone `{` or `[`: a pretty-printed document, whose every line would be an error of
   // its own (a fresh user's `.jsonl` printed 37). Read whole (up to PRETTY_BYTES): without a
   // line that is a whole object, it is one error, as on standard input; with one, it is NDJSON
@@ -54,6 +56,7 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
         yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', 'one message per line (NDJSON)', `a pretty-printed JSON document (${count} line${count === 1 ? '' : 's'}, the first a lone ${JSON.stringify(lines[0]!.trim())})`, file === '<stdin>' ? 'give --input json' : 'name it .json, or pipe it in with --input json') }];
         return;
       }
+      ndjsonKnown = true;
       source = (async function* () {
         yield whole;
       })();
@@ -70,7 +73,7 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
     blank = true;
     const entries: SourceEntry[] = [];
     for (let i = 0; i < lines.length; i++) {
-      const entry = lineEntry(lines[i]!, file, duplicateKeys);
+      const entry = lineEntry(lines[i]!, file, duplicateKeys, !ndjsonKnown);
       if (entry !== undefined) entries.push(entry);
     }
     if (entries.length > 0) {
@@ -125,12 +128,12 @@ export async function* readNdjson(bytes: AsyncIterable<Uint8Array | string> | It
 }
 
 /** One line from the splitter as an entry; undefined for a blank line (only spaces, tabs and the like). */
-export function lineEntry(line: NdjsonLine, file: string, duplicateKeys: boolean): SourceEntry | undefined {
+export function lineEntry(line: NdjsonLine, file: string, duplicateKeys: boolean, prettyHint = true): SourceEntry | undefined {
   if ('text' in line) {
     const text = line.text;
     // Blank lines are skipped; a line that starts with a printable character is not blank.
     if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return undefined;
-    return parseLine(text, file, line.number, duplicateKeys, line.scan);
+    return parseLine(text, file, line.number, duplicateKeys, line.scan, prettyHint);
   }
   if ('tooLong' in line) {
     return { kind: 'syntax', file, line: line.number, error: validationError('', 'json', `a line of at most ${byteSize(MAX_LINE_BYTES)}`, `one of ${line.tooLong} bytes`) };
@@ -153,8 +156,10 @@ export function lineEntry(line: NdjsonLine, file: string, duplicateKeys: boolean
  *   when the first counts more keys written than the value holds)
  * @param scanned `scanJsonText(text, undefined, MAX_NESTING_DEPTH)` when the caller made it (the
  *   NDJSON splitter does, in the text of its chunk)
+ * @param prettyHint whether a lone `{` or `[` on line 1 may be said to open a pretty-printed
+ *   document: not when the caller found whole objects on the lines after it
  */
-export function parseLine(text: string, file: string, line: number, duplicateKeys: boolean, scanned?: JsonTextScan): SourceEntry {
+export function parseLine(text: string, file: string, line: number, duplicateKeys: boolean, scanned?: JsonTextScan, prettyHint = true): SourceEntry {
   const scan = scanned ?? scanJsonText(text, undefined, MAX_NESTING_DEPTH);
   if (scan.deepAt !== undefined) return { kind: 'syntax', file, line, error: syntaxErrorBefore(text, scan.deepAt) ?? nestingError(scan.deepAt, text[scan.deepAt]!) };
   let value: unknown;
@@ -164,7 +169,7 @@ export function parseLine(text: string, file: string, line: number, duplicateKey
     const syntax = describeSyntaxError(text, (error as Error).message);
     // Line 1 a lone `{` or `[`: one pretty-printed document, read line by line (every line is
     // then an error). Said once, with the way out (a fresh user's `.jsonl`).
-    if (line === 1 && syntax.hint === undefined && /^\s*[[{]\s*$/.test(text)) {
+    if (prettyHint && line === 1 && syntax.hint === undefined && /^\s*[[{]\s*$/.test(text)) {
       const hint = `the file looks like one pretty-printed JSON document, not one message per line: ${file === '<stdin>' ? 'give --input json' : 'name it .json, or pipe it in with --input json'}`;
       return { kind: 'syntax', file, line, error: { ...syntax, message: `${syntax.message}; ${hint}`, hint } };
     }
