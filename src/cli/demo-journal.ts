@@ -7,10 +7,14 @@
  *
  * The file is NDJSON: a first line `{"journal":1,"epoch":"<epoch>"}`, then one line per entry,
  * `{"p":<position>,"at":<ms since the epoch>,"u":<userId or null>,"t":<type>,"k":<key or null>,"f":<frame>}`.
- * It is rewritten with only the entries the store still keeps by age every
- * {@link COMPACT_EVERY} entries, and at the first append after a start.
+ * It is rewritten with only the entries the store still keeps by age at the start and every
+ * {@link COMPACT_EVERY} entries. One demo at a time keeps it: `<file>.lock` holds its pid (a
+ * second demo on the same port, on another host address or failing to listen, leaves it alone).
+ * A journal that can no longer be written is removed, so that a restart begins a new epoch (a
+ * `gap`) rather than give the positions handed out since to other messages.
  */
-import { closeSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import { MESSAGE_TYPES } from '../../generated/contract.js';
 import type { MessageType } from '../../generated/types.js';
 import { MemoryStreamStore, restoreMemoryStore } from '../server/memory-store.js';
@@ -33,18 +37,27 @@ interface Line {
 export interface DemoJournal {
   store: StreamStore;
   file: string;
-  /** What the start found: entries taken back, or why the journal starts anew. */
+  /** What the start found: entries taken back, or why the streams start anew. */
   restored: { entries: number; epoch: string } | { fresh: string };
+  /** Whether this demo writes the journal (false: another demo holds it, or it cannot be written). */
+  kept: boolean;
 }
 
 /**
  * A memory store continued from `file` when it holds a journal (the entries younger than the
- * store keeps), else a new one whose journal replaces it. Reading only: the file is first written
- * at the first append, so a second demo that fails to listen on the same port leaves the first
- * one's journal alone. A journal that cannot be written is said once on `warn` and given up;
- * the demo goes on in memory.
+ * store keeps), else a new one whose journal replaces it. Says on `warn` (once) when the journal
+ * cannot be kept: the demo goes on in memory, and a restart is a gap. Call `store.close()` to
+ * release the journal's lock.
  */
 export function openDemoJournal(file: string, warn: (line: string) => void, now: () => number = Date.now): DemoJournal {
+  const lock = `${file}.lock`;
+  const holder = takeLock(lock);
+  if (holder !== undefined) {
+    const store = new MemoryStreamStore({ maxAgeMs: MAX_AGE_MS, now });
+    return { store, file, restored: { fresh: holder }, kept: false };
+  }
+  // What a rewrite cut short by a kill left (the lock is ours: no other demo is writing one).
+  for (const entry of safeList(path.dirname(file))) if (entry.startsWith(`${path.basename(file)}.`) && entry.endsWith('.tmp')) removeQuietly(path.join(path.dirname(file), entry));
   let text: string | undefined;
   try {
     text = readFileSync(file, 'utf8');
@@ -62,19 +75,21 @@ export function openDemoJournal(file: string, warn: (line: string) => void, now:
       found = { fresh: `the journal cannot be continued: ${(error as Error).message}` };
     }
   }
-  store ??= new MemoryStreamStore({ maxAgeMs: MAX_AGE_MS, now });
-  const memory = store;
   let kept: Line[] = 'epoch' in found ? found.lines : [];
   let fd: number | undefined;
   let sinceRewrite = 0;
   let broken = false;
+  let memory: MemoryStreamStore = store ?? new MemoryStreamStore({ maxAgeMs: MAX_AGE_MS, now });
 
   /** The journal as the store now holds it: written whole to a new file, then renamed over the old one. */
   const rewrite = () => {
     if (fd !== undefined) closeSync(fd);
     fd = undefined;
     const oldest = now() - MAX_AGE_MS;
-    kept = kept.filter((line) => line.at >= oldest);
+    // From the front only, as the store evicts: a clock stepped back never drops one in the middle.
+    let first = 0;
+    while (first < kept.length && kept[first]!.at < oldest) first++;
+    kept = kept.slice(first);
     const next = `${file}.${process.pid}.tmp`;
     const out = openSync(next, 'w', 0o600);
     try {
@@ -86,6 +101,31 @@ export function openDemoJournal(file: string, warn: (line: string) => void, now:
     fd = openSync(file, 'a', 0o600);
     sinceRewrite = 0;
   };
+  /** Gives the journal up: removed, so that a restart begins a new epoch rather than reuse the positions handed out since. */
+  const giveUp = (error: unknown, what: string) => {
+    broken = true;
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+    let removed = true;
+    try {
+      unlinkSync(file);
+    } catch (unlinkError) {
+      removed = (unlinkError as NodeJS.ErrnoException).code === 'ENOENT';
+    }
+    warn(`cannot ${what} the demo journal ${file}: ${(error as Error).message}; its streams go on in memory only${removed ? ' (a restart will be a gap)' : `, and the journal could not be removed: remove it before a restart, or the restart resumes cursors it cannot serve`}`);
+  };
+
+  // Written at once: a start that cannot write it is not continued in its epoch.
+  try {
+    rewrite();
+  } catch (error) {
+    giveUp(error, 'write');
+    if ('epoch' in found) {
+      memory = new MemoryStreamStore({ maxAgeMs: MAX_AGE_MS, now });
+      found = { fresh: 'the journal cannot be written' };
+    }
+    kept = [];
+  }
 
   const journaled: StreamStore = {
     append(userId, type, frame, key) {
@@ -93,15 +133,14 @@ export function openDemoJournal(file: string, warn: (line: string) => void, now:
         const built = frame(cursor);
         if (!broken) {
           try {
-            if (fd === undefined || sinceRewrite >= COMPACT_EVERY) rewrite();
+            if (sinceRewrite >= COMPACT_EVERY) rewrite();
             const line: Line = { p: parseCursor(cursor)!.position, at: now(), u: userId, t: type, k: key ?? null, f: built };
             // Before the store hands the entry to any socket: a cursor a dashboard holds is one the journal holds.
             writeSync(fd!, `${JSON.stringify(line)}\n`);
             kept.push(line);
             sinceRewrite++;
           } catch (error) {
-            broken = true;
-            warn(`cannot write the demo journal ${file}: ${(error as Error).message}; its streams go on in memory only (a restart will be a gap)`);
+            giveUp(error, 'write');
           }
         }
         return built;
@@ -111,54 +150,113 @@ export function openDemoJournal(file: string, warn: (line: string) => void, now:
     subscribe: (listener) => memory.subscribe(listener),
     status: () => {
       const { healthy, detail } = memory.status();
-      return { healthy, detail: `${detail}, journal ${file}` };
+      return { healthy, detail: `${detail}, ${broken ? 'no journal (it could not be written)' : `journal ${file}`}` };
     },
     async close() {
       if (fd !== undefined) closeSync(fd);
       fd = undefined;
+      removeQuietly(lock);
       await memory.close();
     },
   };
-  return { store: journaled, file, restored: 'epoch' in found ? { entries: found.lines.length, epoch: found.epoch } : found };
+  return { store: journaled, file, restored: 'epoch' in found ? { entries: found.lines.length, epoch: found.epoch } : found, kept: !broken };
+}
+
+/**
+ * Takes `lock` for this process (a file holding its pid, made with O_EXCL), taking over one left
+ * by a process that is gone; else says who holds it.
+ */
+function takeLock(lock: string): string | undefined {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lock, 'wx', 0o600);
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return undefined;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return `cannot lock the demo journal (${(error as Error).message})`;
+    }
+    let pid = NaN;
+    try {
+      pid = Number.parseInt(readFileSync(lock, 'utf8'), 10);
+    } catch {
+      // unreadable: taken as stale below
+    }
+    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) return `another demo (pid ${pid}) keeps the journal of this port`;
+    removeQuietly(lock);
+  }
+  return 'cannot lock the demo journal';
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function removeQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // gone already, or not ours to remove
+  }
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 const TYPES: readonly string[] = MESSAGE_TYPES;
 
 /**
- * The epoch and entries of a journal's text, those at or after `oldest` (ms), and the position
- * before the first of them; or why it cannot be continued. A last line cut short (the process
- * killed mid-write: its entry never reached a socket) is left out.
+ * The epoch and entries of a journal's text, those from the first at or after `oldest` (ms) on,
+ * and the position before the first of them; or why it cannot be continued. A last line cut
+ * short (the process killed mid-write: its entry never reached a socket) is left out.
  */
 function readJournal(text: string, oldest: number): { epoch: string; after: number; lines: Line[] } | { fresh: string } {
   const rows = text.split('\n');
   // What follows the last newline: nothing, or a line cut short (the process killed mid-write),
   // whose entry never reached a socket.
   rows.pop();
-  let epoch: unknown;
+  let header: unknown;
   try {
-    ({ epoch } = JSON.parse(rows[0] ?? '') as { epoch?: unknown });
+    header = JSON.parse(rows[0] ?? '');
   } catch {
     return { fresh: 'the journal has no header' };
   }
-  if (typeof epoch !== 'string') return { fresh: 'the journal has no epoch' };
+  if (!isRecord(header) || header.journal !== 1 || typeof header.epoch !== 'string') return { fresh: 'the journal has no header of this version' };
   const lines: Line[] = [];
   let last = 0;
   for (let i = 1; i < rows.length; i++) {
-    let line: Line;
+    let line: unknown;
     try {
-      line = JSON.parse(rows[i]!) as Line;
+      line = JSON.parse(rows[i]!);
     } catch {
       return { fresh: `line ${i + 1} of the journal is not JSON` };
     }
-    if (!(Number.isSafeInteger(line.p) && line.p > last && typeof line.at === 'number' && (line.u === null || typeof line.u === 'string') && TYPES.includes(line.t) && (line.k === null || typeof line.k === 'string') && typeof line.f === 'string')) {
+    if (!(isRecord(line) && Number.isSafeInteger(line.p) && (line.p as number) > last && typeof line.at === 'number' && (line.u === null || typeof line.u === 'string') && TYPES.includes(line.t as string) && (line.k === null || typeof line.k === 'string') && typeof line.f === 'string')) {
       return { fresh: `line ${i + 1} of the journal is not an entry after position ${last}` };
     }
-    last = line.p;
-    lines.push(line);
+    last = line.p as number;
+    lines.push(line as unknown as Line);
   }
-  const young = lines.filter((line) => line.at >= oldest);
-  // What is older than the store keeps is lost to cursors before it; with none left, the journal's
-  // head still continues (a quiet demo restarted keeps its dashboards' cursors).
+  // What is older than the store keeps, from the front (as the store evicts), is lost to cursors
+  // before it; with none left, the journal's head still continues (a quiet demo restarted keeps
+  // its dashboards' cursors).
+  let first = 0;
+  while (first < lines.length && lines[first]!.at < oldest) first++;
+  const young = lines.slice(first);
   const after = young.length > 0 ? young[0]!.p - 1 : last;
-  return { epoch, after, lines: young };
+  return { epoch: header.epoch, after, lines: young };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -255,7 +255,11 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
       `realtime-contract demo server on ${options.host ?? '127.0.0.1'}:${actual} (pid ${process.pid}; ${options.websocket === false ? 'WebSocket off: upgrades refused with 404' : 'path /api/ws'}, polling /api/ws/poll)${store && !journal ? `, streams in ${store.status().detail}` : ''}`,
       `HS256 demo secret: ${demo.secret}${kept === undefined ? '' : kept.notKept === undefined ? ` (${kept.replaced ? `new: ${kept.replaced}; ` : ''}kept in ${kept.file}, so a restarted demo accepts the same tokens; --secret sets another)` : ` (not kept: ${kept.notKept}; a restarted demo prints new tokens; --secret sets one)`}`,
       `Allowed origins: ${demo.allowedOrigins.join(', ')} and clients without an Origin header (--allow-origin adds more)`,
-      ...(journal ? [`Streams kept in ${journal.file} (${'entries' in journal.restored ? `${journal.restored.entries} entries of the last 5 minutes taken back` : `new: ${journal.restored.fresh}`}), so a demo killed and started again on this port resumes its dashboards without a gap`] : []),
+      ...(journal
+        ? [journal.kept
+            ? `Streams kept in ${journal.file} (${'entries' in journal.restored ? `${journal.restored.entries} entries of the last 5 minutes taken back` : `new: ${journal.restored.fresh}`}), so a demo killed and started again on this port resumes its dashboards without a gap`
+            : `Streams in memory only (${'fresh' in journal.restored ? journal.restored.fresh : 'the journal cannot be written'}): a restart is a gap for open dashboards`]
+        : []),
       '',
       `alice (user):  ${demo.tokens.alice}`,
       `bob (user):    ${demo.tokens.bob}`,

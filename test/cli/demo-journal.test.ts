@@ -1,5 +1,5 @@
 /** The demo's journal (src/cli/demo-journal.ts): what `serve --demo` on a fixed port takes back after a kill. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -78,14 +78,73 @@ describe('the demo journal', () => {
     expect(again.restored).toMatchObject({ entries: 3_001 });
   });
 
-  it('says once when it cannot write, and the demo goes on in memory', async () => {
+  it('without a lock (no folder), keeps nothing and says why', async () => {
     const file = path.join(journalFile(), 'no-such-folder', 'journal.ndjson');
-    const warnings: string[] = [];
-    const journal = openDemoJournal(file, (line) => warnings.push(line));
+    const journal = openDemoJournal(file, () => {});
+    expect(journal).toMatchObject({ kept: false, restored: { fresh: expect.stringMatching(/^cannot lock the demo journal \(ENOENT/) } });
     await journal.store.append('alice', 'alerts', frame(1), null);
-    const second = await journal.store.append('alice', 'alerts', frame(2), null);
-    expect(second.cursor).toMatch(/\.2$/);
+    expect((await journal.store.append('alice', 'alerts', frame(2), null)).cursor).toMatch(/\.2$/);
+  });
+
+  it('once it cannot be written, is removed, so that a restart is a new epoch, not positions given to other messages (a reviewer)', async () => {
+    const file = journalFile();
+    const warnings: string[] = [];
+    const first = openDemoJournal(file, (line) => warnings.push(line));
+    const a = await first.store.append('alice', 'alerts', frame(0), null);
+    // The rewrite after 5,000 entries cannot make its file.
+    mkdirSync(`${file}.${process.pid}.tmp`);
+    for (let i = 1; i <= 5_010; i++) await first.store.append('alice', 'alerts', frame(i), null);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^cannot write the demo journal .*no-such-folder.*: ENOENT.*; its streams go on in memory only \(a restart will be a gap\)$/);
+    expect(warnings[0]).toMatch(/^cannot write the demo journal .*: EISDIR.*; its streams go on in memory only \(a restart will be a gap\)$/);
+    expect(existsSync(file)).toBe(false);
+    expect(first.store.status().detail).toMatch(/no journal \(it could not be written\)$/);
+    await first.store.close();
+    rmdirSync(`${file}.${process.pid}.tmp`);
+    const second = openDemoJournal(file, () => {});
+    expect(second.restored).toEqual({ fresh: 'no journal yet' });
+    expect((await second.store.read(alice, a.cursor, 10)).resume).toBe('gap');
+    await second.store.close();
+  });
+
+  it('is kept by one demo at a time: a second one keeps its streams in memory; a lock of a process that is gone is taken over', async () => {
+    const file = journalFile();
+    writeFileSync(`${file}.lock`, `${process.ppid}\n`);
+    const second = openDemoJournal(file, () => {});
+    expect(second).toMatchObject({ kept: false, restored: { fresh: `another demo (pid ${process.ppid}) keeps the journal of this port` } });
+    await second.store.append('alice', 'alerts', frame(1), null);
+    expect(existsSync(file)).toBe(false);
+    writeFileSync(`${file}.lock`, '2147483646\n');
+    const third = openDemoJournal(file, () => {});
+    expect(third.kept).toBe(true);
+    expect(readFileSync(`${file}.lock`, 'utf8')).toBe(`${process.pid}\n`);
+    await third.store.close();
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it('starts anew, saying why, on a journal it cannot continue, and never drops an entry from the middle', async () => {
+    const file = journalFile();
+    for (const [text, why] of [
+      ['{"journal":1,"epoch":"abc"}\nnull\n', 'line 2 of the journal is not an entry after position 0'],
+      ['{"journal":2,"epoch":"abc"}\n', 'the journal has no header of this version'],
+      ['[1]\n', 'the journal has no header of this version'],
+    ] as const) {
+      writeFileSync(file, text);
+      const journal = openDemoJournal(file, () => {});
+      expect(journal.restored).toEqual({ fresh: why });
+      await journal.store.close();
+    }
+    // A clock stepped back: entry 2 older than entry 3 stays, as the store itself keeps it.
+    let now = 1_000_000;
+    rmSync(file);
+    const first = openDemoJournal(file, () => {}, () => now);
+    const one = await first.store.append('alice', 'alerts', frame(1), null);
+    now -= 400_000;
+    await first.store.append('alice', 'alerts', frame(2), null);
+    now += 400_001;
+    await first.store.append('alice', 'alerts', frame(3), null);
+    await first.store.close();
+    const again = openDemoJournal(file, () => {}, () => now);
+    expect((await again.store.read(alice, one.cursor, 10)).entries.map((entry) => JSON.parse(entry.frame).n)).toEqual([2, 3]);
+    await again.store.close();
   });
 });
