@@ -8,12 +8,17 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { buildDashboard } from '../src/client/dashboard/handler.js';
+import { processAlive } from '../src/shared/process-alive.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
 // Built beside dist/ and put in its place only whole: a build that failed (a type error after a
 // schema edit) used to leave a dist/ without its validators, saying it was not built (a fresh user).
-for (const entry of readdirSync(root)) if (/^\.dist-(staging|retired)-\d+$/.test(entry)) rmSync(path.join(root, entry), { recursive: true, force: true });
+// What a killed build left; not a build still running beside this one (npm pack's, say: a reviewer).
+for (const entry of readdirSync(root)) {
+  const pid = /^\.dist-(?:staging|retired)-(\d+)$/.exec(entry)?.[1];
+  if (pid !== undefined && !processAlive(Number(pid))) rmSync(path.join(root, entry), { recursive: true, force: true });
+}
 const staging = path.join(root, `.dist-staging-${process.pid}`);
 try {
   execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'scripts/tsconfig.build.json'), '--outDir', staging], { stdio: 'inherit' });
@@ -27,7 +32,13 @@ for (const file of readdirSync(path.join(root, 'generated'), { recursive: true, 
   if (/\.(js|d\.ts)$/.test(file)) cpSync(path.join(root, 'generated', file), path.join(staging, 'generated', file));
 }
 // The demo dashboard's browser bundle, so `serve --demo` shows it from an install without esbuild.
-await buildDashboard(path.join(staging, 'src/client/dashboard/dashboard.bundle.js'));
+try {
+  await buildDashboard(path.join(staging, 'src/client/dashboard/dashboard.bundle.js'));
+} catch (error) {
+  rmSync(staging, { recursive: true, force: true });
+  process.stderr.write(`npm run build: the dashboard bundle failed: ${(error as Error).message}\ndist/ was left as it was\n`);
+  process.exit(1);
+}
 const retired = path.join(root, `.dist-retired-${process.pid}`);
 try {
   renameSync(dist, retired);
@@ -36,3 +47,4 @@ try {
 }
 renameSync(staging, dist);
 rmSync(retired, { recursive: true, force: true });
+

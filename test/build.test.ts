@@ -30,9 +30,13 @@ describe('npm run build', () => {
 
   it('replaces dist/ whole once the build succeeds, and removes what a killed build left', () => {
     cpSync(path.join(ROOT, 'src/server/demo.ts'), path.join(copy, 'src/server/demo.ts'));
-    mkdirSync(path.join(copy, '.dist-staging-999999'));
+    mkdirSync(path.join(copy, '.dist-staging-2147483646'));
+    // One of a build still running (here: this test's process) is left to it (a reviewer: it was removed mid-build).
+    mkdirSync(path.join(copy, `.dist-staging-${process.pid}`));
     const built = build();
     expect(built.status, built.stderr).toBe(0);
+    expect(readdirSync(copy).filter((entry) => entry.startsWith('.dist-'))).toEqual([`.dist-staging-${process.pid}`]);
+    rmSync(path.join(copy, `.dist-staging-${process.pid}`), { recursive: true });
     expect(existsSync(path.join(copy, 'dist/generated/validators.d.ts'))).toBe(true);
     expect(existsSync(path.join(copy, 'dist/src/client/dashboard/dashboard.bundle.js'))).toBe(true);
     expect(readdirSync(copy).filter((entry) => entry.startsWith('.dist-'))).toEqual([]);

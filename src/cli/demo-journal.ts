@@ -19,6 +19,7 @@ import { MESSAGE_TYPES } from '../../generated/contract.js';
 import type { MessageType } from '../../generated/types.js';
 import { MemoryStreamStore, restoreMemoryStore } from '../server/memory-store.js';
 import { parseCursor, type StreamStore } from '../server/stream-store.js';
+import { processAlive } from '../shared/process-alive.js';
 
 /** How long the demo's store keeps an entry, ms: the memory store's default. */
 const MAX_AGE_MS = 300_000;
@@ -182,19 +183,10 @@ function takeLock(lock: string): string | undefined {
     } catch {
       // unreadable: taken as stale below
     }
-    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) return `another demo (pid ${pid}) keeps the journal of this port`;
+    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) return `another demo (pid ${pid}) keeps the journal of this port`;
     removeQuietly(lock);
   }
   return 'cannot lock the demo journal';
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function removeQuietly(file: string): void {
