@@ -77,7 +77,7 @@ function checkNames(files: ReadonlyMap<string, SchemaNode>): void {
       for (const key of Object.keys(node.properties ?? {})) {
         const at = `${pointer}/properties/${escapeToken(key)}`;
         if (key in Object.prototype) throw new SchemaError(file, at, `expected a property name that is not a member of every JavaScript object, got ${JSON.stringify(key)} (Object.prototype.${key}): a validator would find it on a message without it`);
-        const folded = key.toLowerCase().replace(/[^\p{L}\p{Nd}]/gu, '');
+        const folded = fold(key);
         const other = seen.get(folded);
         if (other !== undefined) throw new SchemaError(file, at, `expected property names that differ in more than case and punctuation, got ${JSON.stringify(key)} beside ${JSON.stringify(other)}: Go and Python name one after the other, so adding one renames the other's field`);
         seen.set(folded, key);
@@ -86,13 +86,18 @@ function checkNames(files: ReadonlyMap<string, SchemaNode>): void {
       const values = new Map<string, string>();
       (Array.isArray(node.enum) ? node.enum : []).forEach((value: unknown, index: number) => {
         if (typeof value !== 'string') return;
-        const folded = value.toLowerCase().replace(/[^\p{L}\p{Nd}]/gu, '');
+        const folded = fold(value);
         const other = values.get(folded);
         if (other !== undefined) throw new SchemaError(file, `${pointer}/enum/${index}`, `expected values of a closed list that differ in more than case and punctuation, got ${JSON.stringify(value)} beside ${JSON.stringify(other)}: Go and Python name one after the other, so adding one renames the other's constant`);
         values.set(folded, value);
       });
     });
   }
+}
+
+/** A name as Go and Python may both spell it: lower case, letters and digits only (`Side`, `side!` → `side`). */
+function fold(name: string): string {
+  return name.toLowerCase().replace(/[^\p{L}\p{Nd}]/gu, '');
 }
 
 /** The `format` values the generated validators implement (src/runtime/formats.ts). */

@@ -298,9 +298,13 @@ function pythonEnumRaises(change: ChangeInput): boolean {
   return change.rule === 'enum-removed' && isStringList(change.before);
 }
 
-/** Values that Go and Python give a type of their own, with a constant or member each (src/codegen/quicktype.ts, `isStringList`): strings, not only "". */
+/**
+ * Values of which Go and Python give the strings a type of their own, with a constant or member
+ * each: a list with a string other than "" (quicktype makes one for the strings of a mixed list
+ * too: `["spot", "margin", 1]` gave `VenueKindEnum` with `VenueKindSpot`; a reviewer).
+ */
 function isStringList(values: unknown): boolean {
-  return Array.isArray(values) && values.every((value) => typeof value === 'string') && values.some((value) => value !== '');
+  return Array.isArray(values) && values.some((value) => typeof value === 'string' && value !== '');
 }
 
 function whoBreaks(change: ChangeInput): Peer[] {

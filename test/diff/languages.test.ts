@@ -58,6 +58,11 @@ describe('what Go and Python types follow beside the field types (found by a hos
     expect(change).toMatchObject({ rule: 'enum-removed', breaks: expect.arrayContaining(['other-language-code']) });
     expect(change!.impact).toMatch(/; Go and Python lose the closed list's type and its constants \(a Go type with a constant per value, a Python Enum\): code built on them that names one no longer compiles, a major release$/);
     expect(report.semver).toBe('major');
+    // A mixed list too: quicktype gives its strings a type (VenueKindEnum, VenueKindSpot) that opening it takes away (a reviewer: minor).
+    const mixed = (value: unknown) => patchSchemas(before, [{ op: 'add', path: '/trades.json/definitions/TradeData/properties/venue_kind', value }]);
+    const mixedReport = await diffFiles(mixed({ enum: ['spot', 'margin', 1] }), mixed({ type: ['string', 'integer'] }));
+    expect(at(mixedReport.changes, 'trades', '/data/venue_kind').find((c) => c.rule === 'enum-removed')?.breaks).toEqual(expect.arrayContaining(['other-language-code', 'python-consumers']));
+    expect(mixedReport.semver).toBe('major');
   });
 
   it('an object that names fields, opened or closed, is a struct made a map or a map made a struct: a major release', async () => {
