@@ -125,6 +125,10 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       await page.goto(`http://127.0.0.1:${h.port}/?token=not-a-valid-token`);
       await expect.poll(() => page.locator('#login').isVisible(), { timeout: 15_000 }).toBe(true);
       expect(await page.locator('#login-note').textContent()).toMatch(/refused this token/);
+      // No stream to go back to: no Cancel, by the switch button either (a reviewer).
+      expect(await page.locator('#cancel').isVisible()).toBe(false);
+      await page.locator('#switch').click();
+      expect(await page.locator('#cancel').isVisible()).toBe(false);
       // Said as a refused token in the connection panel, not only as "error over polling" (a fresh user).
       await expect.poll(() => page.locator('#panel-connection').textContent()).toMatch(/error over (ws|polling): token refused/);
       // On a phone the form wraps: the input keeps its width and the note goes below it (it was

@@ -115,6 +115,8 @@ function render(status: RealtimeStatus): void {
   const login = $('login') as HTMLFormElement;
   if (refused) {
     login.hidden = false;
+    // Nothing to go back to: no Cancel (a reviewer).
+    $('cancel').hidden = true;
     $('login-note').textContent = `The server refused this token${status.lastHttpStatus ? ` (HTTP ${status.lastHttpStatus})` : ''}: paste another one.`;
     (login.elements.namedItem('token') as HTMLInputElement).focus();
   }
@@ -199,8 +201,11 @@ function closeForm(): void {
 // Another user's token without a reload: the form again, the stream unchanged until it is sent,
 // or the form put away again (Cancel, Escape) with the stream as it was.
 $('switch').addEventListener('click', () => {
+  // Cancel only where there is a stream to go back to: not before a first token, nor after a refused one (a reviewer).
+  const state = realtimeClient.getStatus().state;
+  const asking = !form.hidden && $('cancel').hidden;
   form.hidden = false;
-  $('cancel').hidden = false;
+  $('cancel').hidden = asking || state === 'idle' || state === 'unauthorized' || state === 'closed';
   $('login-note').textContent = 'Paste another token: its stream starts new.';
   input.focus();
 });
