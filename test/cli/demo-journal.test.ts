@@ -1,5 +1,5 @@
 /** The demo's journal (src/cli/demo-journal.ts): what `serve --demo` on a fixed port takes back after a kill. */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -27,6 +27,8 @@ describe('the demo journal', () => {
     await first.store.append('bob', 'alerts', frame(2), null);
     await first.store.append(null, 'system_health', frame(3), 'h');
     await first.store.append('alice', 'alerts', frame(4), null);
+    // Only its owner reads it: it holds every user's messages.
+    expect(statSync(file).mode & 0o777).toBe(0o600);
     // Not closed: as after kill -9.
     const second = openDemoJournal(file, (line) => warnings.push(line));
     expect(second.restored).toMatchObject({ entries: 4, epoch: a.cursor.split('.')[0] });
