@@ -13,16 +13,21 @@
  * A journal that can no longer be written is removed, so that a restart begins a new epoch (a
  * `gap`) rather than give the positions handed out since to other messages.
  */
-import { closeSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { MESSAGE_TYPES } from '../../generated/contract.js';
 import type { MessageType } from '../../generated/types.js';
 import { MemoryStreamStore, restoreMemoryStore } from '../server/memory-store.js';
 import { parseCursor, type StreamStore } from '../server/stream-store.js';
 import { processAlive } from '../shared/process-alive.js';
+import { validateMessage } from '../runtime/validate.js';
 
 /** How long the demo's store keeps an entry, ms: the memory store's default. */
 const MAX_AGE_MS = 300_000;
+/** How far ahead of this clock an entry's time may be, ms: one later still is not this demo's. */
+const MAX_CLOCK_STEP_MS = 60_000;
+/** The highest position a journal may hold: far below 2^53, so that the positions after it stay exact. */
+const MAX_POSITION = 2 ** 50;
 /** Entries appended between two rewrites of the journal. */
 const COMPACT_EVERY = 5_000;
 
@@ -60,12 +65,15 @@ export function openDemoJournal(file: string, warn: (line: string) => void, now:
   // What a rewrite cut short by a kill left (the lock is ours: no other demo is writing one).
   for (const entry of safeList(path.dirname(file))) if (entry.startsWith(`${path.basename(file)}.`) && entry.endsWith('.tmp')) removeQuietly(path.join(path.dirname(file), entry));
   let text: string | undefined;
+  let unread: string | undefined;
   try {
-    text = readFileSync(file, 'utf8');
+    // A regular file only: a FIFO would hold the start for good, a link is not followed (a hostile tester).
+    if (lstatSync(file).isFile()) text = readFileSync(file, 'utf8');
+    else unread = 'it is not a regular file';
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') warn(`cannot read the demo journal ${file}: ${(error as Error).message}; its streams start anew`);
+    unread = (error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : (error as Error).message;
   }
-  let found = text === undefined ? { fresh: 'no journal yet' } : readJournal(text, now() - MAX_AGE_MS);
+  let found = text !== undefined ? readJournal(text, now() - MAX_AGE_MS, now() + MAX_CLOCK_STEP_MS) : { fresh: unread === undefined ? 'no journal yet' : `the journal cannot be read: ${unread}` };
   let store: MemoryStreamStore | undefined;
   if ('epoch' in found) {
     try {
@@ -98,7 +106,12 @@ export function openDemoJournal(file: string, warn: (line: string) => void, now:
     } finally {
       closeSync(out);
     }
-    renameSync(next, file);
+    try {
+      renameSync(next, file);
+    } catch (error) {
+      removeQuietly(next);
+      throw error;
+    }
     fd = openSync(file, 'a', 0o600);
     sinceRewrite = 0;
   };
@@ -212,7 +225,7 @@ const TYPES: readonly string[] = MESSAGE_TYPES;
  * and the position before the first of them; or why it cannot be continued. A last line cut
  * short (the process killed mid-write: its entry never reached a socket) is left out.
  */
-function readJournal(text: string, oldest: number): { epoch: string; after: number; lines: Line[] } | { fresh: string } {
+function readJournal(text: string, oldest: number, latest: number): { epoch: string; after: number; lines: Line[] } | { fresh: string } {
   const rows = text.split('\n');
   // What follows the last newline: nothing, or a line cut short (the process killed mid-write),
   // whose entry never reached a socket.
@@ -233,9 +246,11 @@ function readJournal(text: string, oldest: number): { epoch: string; after: numb
     } catch {
       return { fresh: `line ${i + 1} of the journal is not JSON` };
     }
-    if (!(isRecord(line) && Number.isSafeInteger(line.p) && (line.p as number) > last && typeof line.at === 'number' && (line.u === null || typeof line.u === 'string') && TYPES.includes(line.t as string) && (line.k === null || typeof line.k === 'string') && typeof line.f === 'string')) {
+    if (!(isRecord(line) && Number.isSafeInteger(line.p) && (line.p as number) > last && (line.p as number) <= MAX_POSITION && typeof line.at === 'number' && line.at <= latest && (line.u === null || typeof line.u === 'string') && TYPES.includes(line.t as string) && (line.k === null || typeof line.k === 'string') && typeof line.f === 'string')) {
       return { fresh: `line ${i + 1} of the journal is not an entry after position ${last}` };
     }
+    // What a socket will be sent: the message of its type, at its cursor, valid (a hostile tester's edited journal was served as it was).
+    if (!framesEntry(line.f as string, `${header.epoch}.${line.p as number}`, line.t as string)) return { fresh: `line ${i + 1} of the journal holds no valid ${String(line.t)} message at its cursor` };
     last = line.p as number;
     lines.push(line as unknown as Line);
   }
@@ -247,6 +262,16 @@ function readJournal(text: string, oldest: number): { epoch: string; after: numb
   const young = lines.slice(first);
   const after = young.length > 0 ? young[0]!.p - 1 : last;
   return { epoch: header.epoch, after, lines: young };
+}
+
+/** Whether `frame` is a valid server→client message of `type` carrying `cursor`. */
+function framesEntry(frame: string, cursor: string, type: string): boolean {
+  try {
+    const message = JSON.parse(frame) as unknown;
+    return isRecord(message) && message.type === type && message.cursor === cursor && validateMessage(message, { direction: 'server-to-client' }).ok;
+  } catch {
+    return false;
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDemoJournal } from '../../src/cli/demo-journal.js';
+import { specExample } from '../runtime/support.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -14,7 +15,10 @@ function journalFile(): string {
   dirs.push(dir);
   return path.join(dir, 'journal.ndjson');
 }
-const frame = (n: number) => (cursor: string) => JSON.stringify({ type: 'alerts', n, cursor });
+const BASE = Date.UTC(2026, 0, 1);
+/** A valid message of `type` (the spec's example) whose `ts` tells which one it is, `n`, at `cursor`. */
+const frame = (n: number, type = 'alerts') => (cursor: string) => JSON.stringify({ ...specExample(type), ts: new Date(BASE + n * 1000).toISOString(), cursor });
+const nOf = (entry: { frame: string }) => (Date.parse((JSON.parse(entry.frame) as { ts: string }).ts) - BASE) / 1000;
 const alice = { userId: 'alice', admin: false };
 
 describe('the demo journal', () => {
@@ -25,7 +29,7 @@ describe('the demo journal', () => {
     expect(first.restored).toEqual({ fresh: 'no journal yet' });
     const a = await first.store.append('alice', 'alerts', frame(1), null);
     await first.store.append('bob', 'alerts', frame(2), null);
-    await first.store.append(null, 'system_health', frame(3), 'h');
+    await first.store.append(null, 'system_health', frame(3, 'system_health'), 'h');
     await first.store.append('alice', 'alerts', frame(4), null);
     // Only its owner reads it: it holds every user's messages.
     expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -34,7 +38,7 @@ describe('the demo journal', () => {
     expect(second.restored).toMatchObject({ entries: 4, epoch: a.cursor.split('.')[0] });
     const read = await second.store.read(alice, a.cursor, 100);
     expect(read.resume).toBe('resumed');
-    expect(read.entries.map((entry) => JSON.parse(entry.frame).n)).toEqual([3, 4]);
+    expect(read.entries.map(nOf)).toEqual([3, 4]);
     expect(read.entries[1]!.key).toBeNull();
     expect(read.entries[0]!.key).toBe('h');
     // It goes on from the last position, in the same epoch.
@@ -129,15 +133,29 @@ describe('the demo journal', () => {
       ['{"journal":1,"epoch":"abc"}\nnull\n', 'line 2 of the journal is not an entry after position 0'],
       ['{"journal":2,"epoch":"abc"}\n', 'the journal has no header of this version'],
       ['[1]\n', 'the journal has no header of this version'],
+      // Frames edited: served as they were (a hostile tester). Not JSON, another cursor, another type, invalid.
+      ...[
+        ['THIS IS NOT JSON', 'alerts'],
+        [frame(1)('abc.7'), 'alerts'],
+        [frame(1)('abc.1'), 'trades'],
+        [JSON.stringify({ type: 'alerts', data: 'nope', ts: '2026-01-14T16:30:00.000Z', cursor: 'abc.1' }), 'alerts'],
+      ].map(([f, t]) => [`{"journal":1,"epoch":"abc"}\n${JSON.stringify({ p: 1, at: BASE, u: 'alice', t, k: null, f })}\n`, `line 2 of the journal holds no valid ${t} message at its cursor`] as const),
+      // A position whose successors are not exact, a time far ahead.
+      [`{"journal":1,"epoch":"abc"}\n${JSON.stringify({ p: 2 ** 53 - 1, at: BASE, u: 'alice', t: 'alerts', k: null, f: frame(1)(`abc.${2 ** 53 - 1}`) })}\n`, 'line 2 of the journal is not an entry after position 0'],
+      [`{"journal":1,"epoch":"abc"}\n${JSON.stringify({ p: 1, at: Date.now() + 3_600_000, u: 'alice', t: 'alerts', k: null, f: frame(1)('abc.1') })}\n`, 'line 2 of the journal is not an entry after position 0'],
     ] as const) {
       writeFileSync(file, text);
       const journal = openDemoJournal(file, () => {});
       expect(journal.restored).toEqual({ fresh: why });
       await journal.store.close();
     }
+    // Not a regular file (a FIFO held the start for good: a hostile tester).
+    rmSync(file);
+    mkdirSync(file);
+    expect(openDemoJournal(file, () => {}).restored).toEqual({ fresh: 'the journal cannot be read: it is not a regular file' });
+    rmSync(file, { recursive: true });
     // A clock stepped back: entry 2 older than entry 3 stays, as the store itself keeps it.
     let now = 1_000_000;
-    rmSync(file);
     const first = openDemoJournal(file, () => {}, () => now);
     const one = await first.store.append('alice', 'alerts', frame(1), null);
     now -= 400_000;
@@ -146,7 +164,7 @@ describe('the demo journal', () => {
     await first.store.append('alice', 'alerts', frame(3), null);
     await first.store.close();
     const again = openDemoJournal(file, () => {}, () => now);
-    expect((await again.store.read(alice, one.cursor, 10)).entries.map((entry) => JSON.parse(entry.frame).n)).toEqual([2, 3]);
+    expect((await again.store.read(alice, one.cursor, 10)).entries.map(nOf)).toEqual([2, 3]);
     await again.store.close();
   });
 });

@@ -255,6 +255,16 @@ describe('serve --demo', () => {
     }
   }, 60_000);
 
+  it('says when its streams are kept in memory only: with --secret, no journal (a hostile tester: nothing said so)', async () => {
+    const demo = await startDemoProcess(['--port', String(await freePort()), '--secret', 'x'.repeat(32)]);
+    try {
+      expect(demo.output()).toContain('Streams in memory only (with --secret, no journal is kept): a restart is a gap for open dashboards\n');
+    } finally {
+      demo.child.kill('SIGTERM');
+      await demo.exited;
+    }
+  });
+
   it.skipIf(process.platform === 'win32')('never uses a secret another user could have planted or read in the shared temporary folder', async () => {
     const tmp = mkdtempSync(path.join(tmpdir(), 'demo-planted-'));
     const dir = path.join(tmp, `realtime-contract-demo-${userInfo().username}`);
