@@ -116,7 +116,7 @@ export function openDemoJournal(file: string, warn: (line: string) => void, now:
     sinceRewrite = 0;
   };
   /** Gives the journal up: removed, so that a restart begins a new epoch rather than reuse the positions handed out since. */
-  const giveUp = (error: unknown, what: string) => {
+  const giveUp = (error: unknown) => {
     broken = true;
     if (fd !== undefined) closeSync(fd);
     fd = undefined;
@@ -126,14 +126,14 @@ export function openDemoJournal(file: string, warn: (line: string) => void, now:
     } catch (unlinkError) {
       removed = (unlinkError as NodeJS.ErrnoException).code === 'ENOENT';
     }
-    warn(`cannot ${what} the demo journal ${file}: ${(error as Error).message}; its streams go on in memory only${removed ? ' (a restart will be a gap)' : `, and the journal could not be removed: remove it before a restart, or the restart resumes cursors it cannot serve`}`);
+    warn(`cannot write the demo journal ${file}: ${(error as Error).message}; its streams go on in memory only${removed ? ' (a restart will be a gap)' : `, and the journal could not be removed: remove it before a restart, or the restart resumes cursors it cannot serve`}`);
   };
 
   // Written at once: a start that cannot write it is not continued in its epoch.
   try {
     rewrite();
   } catch (error) {
-    giveUp(error, 'write');
+    giveUp(error);
     if ('epoch' in found) {
       memory = new MemoryStreamStore({ maxAgeMs: MAX_AGE_MS, now });
       found = { fresh: 'the journal cannot be written' };
@@ -154,7 +154,7 @@ export function openDemoJournal(file: string, warn: (line: string) => void, now:
             kept.push(line);
             sinceRewrite++;
           } catch (error) {
-            giveUp(error, 'write');
+            giveUp(error);
           }
         }
         return built;
