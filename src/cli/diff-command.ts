@@ -200,7 +200,12 @@ async function readGitRef(ref: string, schemas: string, cwd: string): Promise<Co
   const folder = schemas.replace(/\/+$/, '');
   const listing = await git(['ls-tree', '--name-only', commit, '--', `./${folder}/`]);
   const names = listing.split('\n').filter((line) => line.endsWith('.json')).map((line) => path.posix.basename(line)).sort();
-  if (!names.includes('protocol.json')) throw new SourceError(`${ref}: no ${folder}/protocol.json at ${commit.slice(0, 12)}`);
+  if (!names.includes('protocol.json')) {
+    // Run from a subfolder, `schemas` is read relative to it (a hostile tester read the error as a missing contract).
+    const prefix = (await git(['rev-parse', '--show-prefix'])).trim();
+    const where = prefix === '' ? '' : `; ${folder} is read relative to the current folder, ${prefix.replace(/\/$/, '')}/ of the repository: run diff from the repository's top, or give --schemas ${path.posix.relative(prefix, folder) || '.'}`;
+    throw new SourceError(`${ref}: no ${folder}/protocol.json at ${commit.slice(0, 12)}${where}`);
+  }
   const files: SchemaFiles = new Map();
   for (const name of names) files.set(name, parseSchema(await git(['show', `${commit}:./${folder}/${name}`]), `${ref}: ${folder}/${name}`));
   return { label: `${ref} (git ${commit.slice(0, 12)})`, kind: 'git', files };

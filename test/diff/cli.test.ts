@@ -67,6 +67,14 @@ describe('realtime-contract diff', () => {
     expect(cli(['diff', dir, 'schemas', '--fail-on', 'never']).stderr).toBe('');
   });
 
+  it('run from a subfolder, says where it looked for the schemas and how to point at them (a hostile tester)', () => {
+    const inSrc = cli(['diff', 'HEAD'], path.join(ROOT, 'src'));
+    expect(inSrc.stderr).toMatch(/^realtime-contract: HEAD: no schemas\/protocol\.json at [0-9a-f]{12}; schemas is read relative to the current folder, src\/ of the repository: run diff from the repository's top, or give --schemas \.\.\/schemas\n$/);
+    expect(inSrc.code).toBe(2);
+    const pointed = cli(['diff', 'HEAD', '--schemas', '../schemas', '--fail-on', 'never'], path.join(ROOT, 'src'));
+    expect(pointed.code).toBe(0);
+  });
+
   it('finds nothing between the current contract and itself (exit 0)', () => {
     const { code, stdout, stderr } = cli(['diff', 'schemas', 'schemas']);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
