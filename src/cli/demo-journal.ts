@@ -11,7 +11,8 @@
  * {@link COMPACT_EVERY} entries. One demo at a time keeps it: `<file>.lock` holds its pid (a
  * second demo on the same port, on another host address or failing to listen, leaves it alone).
  * A journal that can no longer be written is removed, so that a restart begins a new epoch (a
- * `gap`) rather than give the positions handed out since to other messages.
+ * `gap`) rather than give the positions handed out since to other messages. A demo's start
+ * removes the journals of other ports and checkouts beside it that were not written for a day.
  */
 import { closeSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
@@ -173,7 +174,40 @@ export function openDemoJournal(file: string, warn: (line: string) => void, now:
       await memory.close();
     },
   };
+  // By the file system's clock, which wrote the times compared.
+  if (!broken) sweepStale(path.dirname(file), path.basename(file), Date.now());
   return { store: journaled, file, restored: 'epoch' in found ? { entries: found.lines.length, epoch: found.epoch } : found, kept: !broken };
+}
+
+/** How long a journal of another port or checkout may go unwritten before a demo's start removes it, ms. */
+const STALE_MS = 24 * 60 * 60 * 1000;
+/** What `serve --demo` names a journal (`journal-<port>-<checkout>.ndjson`), and what a rewrite cut short leaves beside it. */
+const JOURNAL_NAME = /^journal-\d+-[0-9a-f]{8}\.ndjson(\.\d+\.tmp)?$/;
+
+/**
+ * Removes the journals in `dir` other than `own` that were not written for {@link STALE_MS}: they
+ * pile up, one per port a demo ran on, and none holds anything to take back (an entry is kept 5
+ * minutes). A journal is removed under its lock, so never one a demo on its port holds.
+ */
+function sweepStale(dir: string, own: string, at: number): void {
+  for (const name of safeList(dir)) {
+    if (name === own || !JOURNAL_NAME.test(name)) continue;
+    const file = path.join(dir, name);
+    try {
+      const stat = lstatSync(file);
+      if (!stat.isFile() || stat.mtimeMs > at - STALE_MS) continue;
+    } catch {
+      continue;
+    }
+    // What a rewrite cut short left a day ago: no rewrite takes that long.
+    if (name.endsWith('.tmp')) {
+      removeQuietly(file);
+      continue;
+    }
+    if (takeLock(`${file}.lock`) !== undefined) continue;
+    removeQuietly(file);
+    removeQuietly(`${file}.lock`);
+  }
 }
 
 /**

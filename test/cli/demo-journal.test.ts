@@ -1,5 +1,5 @@
 /** The demo's journal (src/cli/demo-journal.ts): what `serve --demo` on a fixed port takes back after a kill. */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -125,6 +125,25 @@ describe('the demo journal', () => {
     expect(readFileSync(`${file}.lock`, 'utf8')).toBe(`${process.pid}\n`);
     await third.store.close();
     expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it("removes the journals of other ports and checkouts not written for a day, but not one a live demo holds", async () => {
+    const dir = path.dirname(journalFile());
+    const day = Date.now() / 1000 - 24 * 3600 - 60;
+    const old = (name: string) => {
+      writeFileSync(path.join(dir, name), '{"journal":1,"epoch":"abc"}\n');
+      utimesSync(path.join(dir, name), day, day);
+    };
+    old('journal-8000-0123abcd.ndjson');
+    old('journal-8000-0123abcd.ndjson.4242.tmp');
+    old('journal-8001-0123abcd.ndjson');
+    // Held by a live process (the test runner's parent): left, as is its lock.
+    writeFileSync(path.join(dir, 'journal-8001-0123abcd.ndjson.lock'), `${process.ppid}\n`);
+    writeFileSync(path.join(dir, 'journal-8002-0123abcd.ndjson'), '{"journal":1,"epoch":"abc"}\n');
+    old('notes.ndjson');
+    const own = openDemoJournal(path.join(dir, 'journal-8003-0123abcd.ndjson'), () => {});
+    expect(readdirSync(dir).sort()).toEqual(['journal-8001-0123abcd.ndjson', 'journal-8001-0123abcd.ndjson.lock', 'journal-8002-0123abcd.ndjson', 'journal-8003-0123abcd.ndjson', 'journal-8003-0123abcd.ndjson.lock', 'notes.ndjson']);
+    await own.store.close();
   });
 
   it('starts anew, saying why, on a journal it cannot continue, and never drops an entry from the middle', async () => {
