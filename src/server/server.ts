@@ -64,7 +64,12 @@ export interface RealtimeServerOptions {
   pingIntervalMs?: number;
   /** Milliseconds a ping waits for its pong before the socket is closed with 4408 (counted from the oldest unanswered ping). Default PONG_TIMEOUT_MS (10 000). */
   pongTimeoutMs?: number;
-  /** Largest inbound frame, in bytes (≥ 1); a larger one closes with 1009. Default 16 KiB. */
+  /**
+   * Largest inbound frame, in bytes (≥ 1); a larger one closes with 1009, unread (ws refuses it
+   * by the length in its header). Default 1 KiB: a client's messages (ping, pong) are under 100
+   * bytes, and frames of 16 KiB, parsed and refused at the inbound rate, cost a third of a core
+   * per user (a hostile tester). Raise it for client messages of your own that are larger.
+   */
   maxPayloadBytes?: number;
   /** Inbound messages per connection (every rate: `perSecond` > 0, `burst` ≥ 1). Default 20/s, burst 40. */
   inboundRate?: RateLimit;
@@ -174,6 +179,9 @@ export interface RealtimeServer {
   readonly store: StreamStore;
 }
 
+/** Default {@link ServerOptions.maxPayloadBytes}: 1 KiB. */
+const MAX_PAYLOAD_BYTES = 1024;
+
 /**
  * Creates the reference server (spec "Connection", "Backend Implementation Notes"; PLAN.md
  * "Wire"): attaches to `options.server` or listens on `host`/`port`, verifies the JWT before
@@ -240,7 +248,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     pollsPerUser.sweep(t);
   }, 60_000);
   sweep.unref();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 16 * 1024, perMessageDeflate: false, clientTracking: false });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false });
   const polls = new Set<PollWaiter>();
   let shuttingDown = false;
   /** Polls whose authentication is under way. */

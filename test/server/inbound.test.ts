@@ -52,7 +52,7 @@ describe('hostile input', () => {
           }
           await client.until(() => client.count('error') === PER_CYCLE, 30_000, 'an error per frame');
           for (const frame of client.frames) if (frame.type === 'error') codes[frame.data!.code as string] = (codes[frame.data!.code as string] ?? 0) + 1;
-          client.ws.send('x'.repeat(17 * 1024));
+          client.ws.send('x'.repeat(1025));
           sent++;
           expect(await client.closed).toBe(1009);
         }
@@ -84,14 +84,16 @@ describe('hostile input', () => {
       const client = await connect(server.url({ token: await token('sloppy') }));
       await client.until(() => client.count('connection') === 1, 10_000, 'the connection message');
       // Three masked client frames in one write, so that the server reads them at once: a bad
-      // frame, a ping, then one over the 16 KiB limit. Before, the answers to the first two
+      // frame, a ping, then one over the 1 KiB limit. Before, the answers to the first two
       // were still queued when ws closed with 1009, and never sent.
       const { Sender } = wsModule as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } };
       const frame = (text: string) => Buffer.concat(Sender.frame(Buffer.from(text), { fin: true, opcode: 1, mask: true, readOnly: false, rsv1: false }));
       const raw = (client.ws as unknown as { _socket: Socket })._socket;
-      raw.write(Buffer.concat([frame('{"type":'), frame('{"type":"ping","timestamp":5}'), frame('x'.repeat(17 * 1024))]));
+      // The default limit is 1 KiB: a ping padded to 1024 bytes is read, a frame of 1025 is not.
+      const padded = '{"type":"ping","timestamp":6}'.padEnd(1024, ' ');
+      raw.write(Buffer.concat([frame('{"type":'), frame('{"type":"ping","timestamp":5}'), frame(padded), frame('x'.repeat(1025))]));
       expect(await client.closed).toBe(1009);
-      expect(client.frames.slice(1).map((f) => (f.type === 'error' ? (f.data as { code: string }).code : `${f.type} ${String(f.timestamp)}`))).toEqual([ErrorCode.InvalidJson, 'pong 5']);
+      expect(client.frames.slice(1).map((f) => (f.type === 'error' ? (f.data as { code: string }).code : `${f.type} ${String(f.timestamp)}`))).toEqual([ErrorCode.InvalidJson, 'pong 5', 'pong 6']);
     } finally {
       await server.rt.close();
     }
@@ -136,7 +138,7 @@ describe('hostile input', () => {
   });
 
   it('a frame nested deeper than 64 levels is refused unparsed, INVALID_MESSAGE, and the socket goes on (16 KiB nested 8,000 deep stalled the server: a hostile tester)', async () => {
-    const server = await startServer();
+    const server = await startServer({ maxPayloadBytes: 16 * 1024 });
     try {
       const client = await connect(server.url({ token: await token('deep') }));
       client.ws.send(`${'['.repeat(8000)}${']'.repeat(8000)}`);
@@ -155,7 +157,7 @@ describe('hostile input', () => {
   });
 
   it('quotes a number as written in a frame of a keepalive\'s size, as parsed in a larger one (a second parse of 16 KiB frames stalled the server: a hostile tester)', async () => {
-    const server = await startServer();
+    const server = await startServer({ maxPayloadBytes: 16 * 1024 });
     try {
       const client = await connect(server.url({ token: await token('numbers') }));
       client.ws.send('{"type":"ping","timestamp":1.50}');
@@ -209,7 +211,7 @@ describe('hostile input', () => {
     const server = await startServer();
     try {
       const client = await connect(server.url({ token: await token('sloppy') }));
-      client.ws.send(JSON.stringify({ type: 'ping', timestamp: 1, ['\u{1F600}'.repeat(400)]: 1 }));
+      client.ws.send(JSON.stringify({ type: 'ping', timestamp: 1, ['\u{1F600}'.repeat(200)]: 1 }));
       // Half a pair the client wrote itself, in a key: quoted as its escape (a second hostile tester).
       client.ws.send('{"type":"ping","timestamp":1,"\\ud800x":1}');
       await client.until(() => client.count('error') === 2);
