@@ -5,7 +5,9 @@
  * twice. A demo, not a store to deploy: one process, one file, every entry written (`writeSync`)
  * before any socket gets it.
  *
- * The file is NDJSON: a first line `{"journal":1,"epoch":"<epoch>"}`, then one line per entry,
+ * The file is NDJSON: a first line `{"journal":2,"epoch":"<epoch>","head":<position>}` (the last
+ * position handed out when it was written, which a restart goes on from even when no entry is
+ * left), then one line per entry,
  * `{"p":<position>,"at":<ms since the epoch>,"u":<userId or null>,"t":<type>,"k":<key or null>,"f":<frame>}`.
  * It is rewritten with only the entries the store still keeps by age at the start and every
  * {@link COMPACT_EVERY} entries. One demo at a time keeps it: `<file>.lock` holds its pid (a
@@ -86,6 +88,8 @@ export function openDemoJournal(file: string, warn: (line: string) => void, now:
     }
   }
   let kept: Line[] = 'epoch' in found ? found.lines : [];
+  /** The last position handed out: what the header says, so that a rewrite that keeps no entry does not lose it. */
+  let head = 'epoch' in found ? found.head : 0;
   let fd: number | undefined;
   let sinceRewrite = 0;
   let broken = false;
@@ -103,7 +107,7 @@ export function openDemoJournal(file: string, warn: (line: string) => void, now:
     const next = `${file}.${process.pid}.tmp`;
     const out = openSync(next, 'w', 0o600);
     try {
-      writeSync(out, `${JSON.stringify({ journal: 1, epoch: memory.epoch })}\n${kept.map((line) => `${JSON.stringify(line)}\n`).join('')}`);
+      writeSync(out, `${JSON.stringify({ journal: 2, epoch: memory.epoch, head })}\n${kept.map((line) => `${JSON.stringify(line)}\n`).join('')}`);
     } finally {
       closeSync(out);
     }
@@ -153,6 +157,7 @@ export function openDemoJournal(file: string, warn: (line: string) => void, now:
             // Before the store hands the entry to any socket: a cursor a dashboard holds is one the journal holds.
             writeSync(fd!, `${JSON.stringify(line)}\n`);
             kept.push(line);
+            head = line.p;
             sinceRewrite++;
           } catch (error) {
             giveUp(error);
@@ -256,10 +261,11 @@ const TYPES: readonly string[] = MESSAGE_TYPES;
 
 /**
  * The epoch and entries of a journal's text, those from the first at or after `oldest` (ms) on,
- * and the position before the first of them; or why it cannot be continued. A last line cut
+ * the position before the first of them, and the last position handed out (the header's, or the
+ * last entry's); or why it cannot be continued. A last line cut
  * short (the process killed mid-write: its entry never reached a socket) is left out.
  */
-function readJournal(text: string, oldest: number, latest: number): { epoch: string; after: number; lines: Line[] } | { fresh: string } {
+function readJournal(text: string, oldest: number, latest: number): { epoch: string; after: number; head: number; lines: Line[] } | { fresh: string } {
   const rows = text.split('\n');
   // What follows the last newline: nothing, or a line cut short (the process killed mid-write),
   // whose entry never reached a socket.
@@ -270,7 +276,9 @@ function readJournal(text: string, oldest: number, latest: number): { epoch: str
   } catch {
     return { fresh: 'the journal has no header' };
   }
-  if (!isRecord(header) || header.journal !== 1 || typeof header.epoch !== 'string') return { fresh: 'the journal has no header of this version' };
+  // Version 1 had no head: a journal rewritten with no entry left went on from position 0, and
+  // handed out the cursors of its epoch a second time (a hostile tester).
+  if (!isRecord(header) || header.journal !== 2 || typeof header.epoch !== 'string' || !(Number.isSafeInteger(header.head) && (header.head as number) >= 0 && (header.head as number) <= MAX_POSITION)) return { fresh: 'the journal has no header of this version' };
   const lines: Line[] = [];
   let last = 0;
   for (let i = 1; i < rows.length; i++) {
@@ -294,8 +302,9 @@ function readJournal(text: string, oldest: number, latest: number): { epoch: str
   let first = 0;
   while (first < lines.length && lines[first]!.at < oldest) first++;
   const young = lines.slice(first);
-  const after = young.length > 0 ? young[0]!.p - 1 : last;
-  return { epoch: header.epoch, after, lines: young };
+  const head = Math.max(header.head as number, last);
+  const after = young.length > 0 ? young[0]!.p - 1 : head;
+  return { epoch: header.epoch, after, head, lines: young };
 }
 
 /** Whether `frame` is a valid server→client message of `type` carrying `cursor`. */

@@ -1,4 +1,5 @@
 /** The demo's journal (src/cli/demo-journal.ts): what `serve --demo` on a fixed port takes back after a kill. */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -66,6 +67,14 @@ describe('the demo journal', () => {
     const third = openDemoJournal(file, () => {}, () => now + 400_000);
     expect(third.restored).toMatchObject({ entries: 0 });
     expect(await third.store.read(alice, young.cursor, 100)).toMatchObject({ resume: 'resumed', entries: [] });
+    // Started again before it appended (it wrote the journal without an entry): still that head,
+    // not position 0, whose cursors of the epoch were handed out before (a hostile tester).
+    await third.store.close();
+    const fourth = openDemoJournal(file, () => {}, () => now + 401_000);
+    expect(fourth.restored).toMatchObject({ entries: 0, epoch: young.cursor.split('.')[0] });
+    expect((await fourth.store.append('alice', 'alerts', frame(4), null)).cursor).toBe(young.cursor.replace(/\.3$/, '.4'));
+    expect(await fourth.store.read(alice, young.cursor, 100)).toMatchObject({ resume: 'resumed', entries: [{ cursor: young.cursor.replace(/\.3$/, '.4') }] });
+    await fourth.store.close();
   });
 
   it('rewrites itself with what the store keeps, so a long demo does not grow it without bound', async () => {
@@ -131,7 +140,7 @@ describe('the demo journal', () => {
     const dir = path.dirname(journalFile());
     const day = Date.now() / 1000 - 24 * 3600 - 60;
     const old = (name: string) => {
-      writeFileSync(path.join(dir, name), '{"journal":1,"epoch":"abc"}\n');
+      writeFileSync(path.join(dir, name), '{"journal":2,"epoch":"abc","head":0}\n');
       utimesSync(path.join(dir, name), day, day);
     };
     old('journal-8000-0123abcd.ndjson');
@@ -139,18 +148,39 @@ describe('the demo journal', () => {
     old('journal-8001-0123abcd.ndjson');
     // Held by a live process (the test runner's parent): left, as is its lock.
     writeFileSync(path.join(dir, 'journal-8001-0123abcd.ndjson.lock'), `${process.ppid}\n`);
-    writeFileSync(path.join(dir, 'journal-8002-0123abcd.ndjson'), '{"journal":1,"epoch":"abc"}\n');
+    writeFileSync(path.join(dir, 'journal-8002-0123abcd.ndjson'), '{"journal":2,"epoch":"abc","head":0}\n');
     old('notes.ndjson');
     const own = openDemoJournal(path.join(dir, 'journal-8003-0123abcd.ndjson'), () => {});
     expect(readdirSync(dir).sort()).toEqual(['journal-8001-0123abcd.ndjson', 'journal-8001-0123abcd.ndjson.lock', 'journal-8002-0123abcd.ndjson', 'journal-8003-0123abcd.ndjson', 'journal-8003-0123abcd.ndjson.lock', 'notes.ndjson']);
     await own.store.close();
   });
 
+  it.runIf(process.platform === 'linux')('takes over the lock of a demo killed but not yet reaped (a zombie: a hostile tester)', async () => {
+    const file = journalFile();
+    // sh starts a short sleep, then becomes a long one, which never reaps the short one: a zombie.
+    const parent = spawn('sh', ['-c', 'sleep 0.05 & echo $!; exec sleep 20'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombie = Number.parseInt(await new Promise<string>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()))), 10);
+      for (let i = 0; i < 100 && !readFileSync(`/proc/${zombie}/stat`, 'utf8').includes(') Z '); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(readFileSync(`/proc/${zombie}/stat`, 'utf8')).toContain(') Z ');
+      writeFileSync(`${file}.lock`, `${zombie}\n`);
+      const journal = openDemoJournal(file, () => {});
+      expect(journal.kept).toBe(true);
+      await journal.store.close();
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+
   it('starts anew, saying why, on a journal it cannot continue, and never drops an entry from the middle', async () => {
     const file = journalFile();
     for (const [text, why] of [
-      ['{"journal":1,"epoch":"abc"}\nnull\n', 'line 2 of the journal is not an entry after position 0'],
+      ['{"journal":2,"epoch":"abc","head":0}\nnull\n', 'line 2 of the journal is not an entry after position 0'],
       ['{"journal":2,"epoch":"abc"}\n', 'the journal has no header of this version'],
+      // Version 1 had no head (a journal with no entry left went back to position 0).
+      ['{"journal":1,"epoch":"abc"}\n', 'the journal has no header of this version'],
+      ['{"journal":2,"epoch":"abc","head":-1}\n', 'the journal has no header of this version'],
+      [`{"journal":2,"epoch":"abc","head":${2 ** 53}}\n`, 'the journal has no header of this version'],
       ['[1]\n', 'the journal has no header of this version'],
       // Frames edited: served as they were (a hostile tester). Not JSON, another cursor, another type, invalid.
       ...[
@@ -158,10 +188,10 @@ describe('the demo journal', () => {
         [frame(1)('abc.7'), 'alerts'],
         [frame(1)('abc.1'), 'trades'],
         [JSON.stringify({ type: 'alerts', data: 'nope', ts: '2026-01-14T16:30:00.000Z', cursor: 'abc.1' }), 'alerts'],
-      ].map(([f, t]) => [`{"journal":1,"epoch":"abc"}\n${JSON.stringify({ p: 1, at: BASE, u: 'alice', t, k: null, f })}\n`, `line 2 of the journal holds no valid ${t} message at its cursor`] as const),
+      ].map(([f, t]) => [`{"journal":2,"epoch":"abc","head":0}\n${JSON.stringify({ p: 1, at: BASE, u: 'alice', t, k: null, f })}\n`, `line 2 of the journal holds no valid ${t} message at its cursor`] as const),
       // A position whose successors are not exact, a time far ahead.
-      [`{"journal":1,"epoch":"abc"}\n${JSON.stringify({ p: 2 ** 53 - 1, at: BASE, u: 'alice', t: 'alerts', k: null, f: frame(1)(`abc.${2 ** 53 - 1}`) })}\n`, 'line 2 of the journal is not an entry after position 0'],
-      [`{"journal":1,"epoch":"abc"}\n${JSON.stringify({ p: 1, at: Date.now() + 3_600_000, u: 'alice', t: 'alerts', k: null, f: frame(1)('abc.1') })}\n`, 'line 2 of the journal is not an entry after position 0'],
+      [`{"journal":2,"epoch":"abc","head":0}\n${JSON.stringify({ p: 2 ** 53 - 1, at: BASE, u: 'alice', t: 'alerts', k: null, f: frame(1)(`abc.${2 ** 53 - 1}`) })}\n`, 'line 2 of the journal is not an entry after position 0'],
+      [`{"journal":2,"epoch":"abc","head":0}\n${JSON.stringify({ p: 1, at: Date.now() + 3_600_000, u: 'alice', t: 'alerts', k: null, f: frame(1)('abc.1') })}\n`, 'line 2 of the journal is not an entry after position 0'],
     ] as const) {
       writeFileSync(file, text);
       const journal = openDemoJournal(file, () => {});
