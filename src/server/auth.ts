@@ -181,9 +181,12 @@ function checkJwtOptions(options: JwtOptions): void {
   }
 }
 
+/** A JWS in compact serialization: three parts of base64url without padding, the last (the signature) not empty. */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
 /**
  * Builds the verifier of {@link JwtOptions}: `(token) => Principal`, throwing {@link AuthError}
- * 401 on any fault: a bad signature or claim, `exp` missing (unless `allowTokensWithoutExp`), or a
+ * 401 on any fault: a token not in compact form (base64url without padding), a bad signature or claim, `exp` missing (unless `allowTokensWithoutExp`), or a
  * user id claim that is not a non-empty string of at most {@link MAX_USER_ID_LENGTH} characters,
  * or that holds half a UTF-16 surrogate pair alone (UTF-8 cannot carry it: see {@link hasLoneSurrogate}).
  * `expiresAt` is `exp` + `clockToleranceSec`, in ms. The message never contains the token.
@@ -226,6 +229,9 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
     ...(options.audience !== undefined ? { audience: options.audience } : {}),
   };
   return async (token) => {
+    // Base64url without padding only (RFC 7515 §2): jose also reads `<token>=`, which made one
+    // token many strings, past a list of revoked tokens kept by their text (a hostile tester).
+    if (!COMPACT_JWS.test(token)) throw new AuthError(401, 'invalid token (ERR_JWS_INVALID)');
     let payload: JWTPayload;
     try {
       payload =
