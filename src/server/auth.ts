@@ -186,7 +186,7 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**
  * Builds the verifier of {@link JwtOptions}: `(token) => Principal`, throwing {@link AuthError}
- * 401 on any fault: a token not in compact form (base64url without padding), a bad signature or claim, `exp` missing (unless `allowTokensWithoutExp`), or a
+ * 401 on any fault: a token not in compact form (base64url without padding), a bad signature or claim, `iat` later than now + `clockToleranceSec`, `exp` missing (unless `allowTokensWithoutExp`), or a
  * user id claim that is not a non-empty string of at most {@link MAX_USER_ID_LENGTH} characters,
  * or that holds half a UTF-16 surrogate pair alone (UTF-8 cannot carry it: see {@link hasLoneSurrogate}).
  * `expiresAt` is `exp` + `clockToleranceSec`, in ms. The message never contains the token.
@@ -242,6 +242,9 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
       // jose's codes (ERR_JWT_EXPIRED, ERR_JWS_SIGNATURE_VERIFICATION_FAILED, …) name the fault, not the token.
       throw new AuthError(401, `invalid token (${(error as { code?: string }).code ?? 'unverifiable'})`);
     }
+    // Issued later than now (beyond the tolerance): a clock off, or a token made for later. jose
+    // checks `iat` only against a maximum age; PyJWT and others refuse it, and so does this.
+    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + toleranceSec) throw new AuthError(401, 'invalid token (iat in the future)');
     const userId = payload[userIdClaim];
     const problem = userIdProblem(userId);
     if (problem !== undefined) throw new AuthError(401, `invalid token (${userIdClaim} ${problem})`);

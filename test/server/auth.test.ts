@@ -30,6 +30,7 @@ describe('HS256: every refused token gets 401 and no socket', () => {
     ['alg: none', async () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'u1', iss: 'realtime-tests', aud: 'dashboard', exp: now() + 600 })}.`],
     ['an expired token', async () => good('u1', { exp: now() - 60 })],
     ['a token not yet valid', async () => good('u1', { nbf: now() + 60 })],
+    ['a token issued in the future (iat a minute ahead; jose alone accepted it: a hostile tester)', async () => new SignJWT({ iss: 'realtime-tests', aud: 'dashboard' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setIssuedAt(now() + 60).setExpirationTime('1h').sign(new TextEncoder().encode(SECRET))],
     ['a wrong issuer', async () => token('u1', { iss: 'someone-else', aud: 'dashboard' })],
     ['a wrong audience', async () => token('u1', { iss: 'realtime-tests', aud: 'other-app' })],
     ['no sub claim', async () => new SignJWT({ iss: 'realtime-tests', aud: 'dashboard' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(SECRET))],
@@ -598,6 +599,9 @@ describe('custom authenticate hook, token expiry, mounting', () => {
     const exp = now() - 1;
     const principal = await createJwtVerifier({ secret: SECRET })(await token('u1', { exp }));
     expect(principal.expiresAt).toBe((exp + 5) * 1000);
+    // Issued a little ahead of this clock, within the tolerance: accepted (past it, refused: above).
+    const ahead = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setIssuedAt(now() + 3).setExpirationTime('1h').sign(new TextEncoder().encode(SECRET));
+    expect((await createJwtVerifier({ secret: SECRET })(ahead)).userId).toBe('u1');
     const server = await startServer({ jwt: { secret: SECRET, clockToleranceSec: 2 } });
     try {
       // Expired one second ago, within the 2 s tolerance: a socket, then 4401 once the tolerance is spent.
