@@ -94,6 +94,12 @@ export const HANDLED: Construct[] = [
     values: [{ venue: { name: 'x' } }, { venue: { name: 'x', region: 'eu' }, fills: [{ k: 1 }], by_id: { a: { n: 1.5 } } }],
   },
   { name: 'property_names', schema: object({ class: { type: 'string' }, 'with space': { type: 'integer' }, 'a-b': { type: 'boolean' } }, ['class']), values: [{ class: 'x', 'with space': 1, 'a-b': true }] },
+  // Letters beyond ASCII: an optional `prix_é` had no Python default, and the module did not import (a hostile tester).
+  {
+    name: 'non_ascii_property_names',
+    schema: object({ aside: { type: 'string' }, ñame: { type: ['string', 'null'] }, prix_é: { type: 'string' }, größe: { type: 'integer' }, plain: { type: 'string' }, zz: { type: 'string' } }, ['ñame', 'plain']),
+    values: [{ ñame: null, plain: 'x' }, { ñame: 'n', plain: 'x', prix_é: 'p', größe: 3 }],
+  },
 ];
 
 /** Constructs `generate` refuses, with the pointer (below the construct's own) it names. */
