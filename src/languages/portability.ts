@@ -160,7 +160,7 @@ export function exactNonPortableIntegers(text: string, validate: Validate): Port
       written,
       // Beyond 2^53 the float's value is not the number written: say that, not "write <value>".
       message: /^-?\d+$/.test(written) || Math.abs(value) > Number.MAX_SAFE_INTEGER
-        ? `${shown} is beyond ±(2^53 − 1): JavaScript reads it as ${wholeText(value)}${Math.abs(Number(written)) > 2 ** 63 - 1 ? " and Go's int64 cannot hold it" : ''}; keep integers within ±9007199254740991`
+        ? `${shown} is beyond ±(2^53 − 1): JavaScript reads it as ${wholeText(value)}${beyondInt64(written) ? " and Go's int64 cannot hold it" : ''}; keep integers within ±9007199254740991`
         : !wholeAsWritten(written)
           // `100.0000000000000000001`, `5e-400`: not an integer, but a double cannot tell.
           ? `${shown} is not an integer, but a double reads it as ${wholeText(value)}, which the schema accepts: the value checked is not the one written`
@@ -168,6 +168,19 @@ export function exactNonPortableIntegers(text: string, validate: Validate): Port
     });
   }
   return warnings;
+}
+
+/**
+ * Whether the number `written` lies outside Go's int64 (−2^63 … 2^63 − 1): an integer literal
+ * compared exactly (as doubles, 2^63 − 1 is 2^63, and 2^63 itself passed: a hostile tester).
+ */
+function beyondInt64(written: string): boolean {
+  if (/^-?\d+$/.test(written)) {
+    const value = BigInt(written);
+    return value > 2n ** 63n - 1n || value < -(2n ** 63n);
+  }
+  const value = Number(written);
+  return value >= 2 ** 63 || value < -(2 ** 63);
 }
 
 /** A whole double's digits (`1e21` → `1000000000000000000000`); beyond the largest double, what JavaScript reads (`Infinity`). */

@@ -62,6 +62,9 @@ describe('findNonPortableIntegers (issue 8, item 19: the producer is told)', () 
     expect(warning).toMatchObject({ pointer: '/data/trades_count', written: '9007199254740993' });
     expect(warning?.message).toContain('JavaScript reads it as 9007199254740992');
     expect(findNonPortableIntegers(bot('18446744073709551616'), validateMessage)[0]?.message).toContain("Go's int64 cannot hold it");
+    // At int64's edge, told exactly: as doubles both are 2^63 (2^63 passed as fitting: a hostile tester).
+    expect(findNonPortableIntegers(bot('9223372036854775808'), validateMessage)[0]?.message).toContain("Go's int64 cannot hold it");
+    expect(findNonPortableIntegers(bot('9223372036854775807'), validateMessage)[0]?.message).not.toContain('int64');
   });
 
   it('says a whole float beyond 2^53 is beyond it, not "write" a number the producer did not write', () => {
