@@ -136,6 +136,22 @@ export function producerFaults(write: (line: string) => void): (error: unknown, 
   };
 }
 
+/**
+ * The host part of the URLs the demo prints: `localhost` where it reaches the demo (on
+ * 127.0.0.1, the default, or every interface), else the address it listens on, an IPv6 one in
+ * brackets. With `--host 127.0.0.2` they named localhost, which may be another demo that
+ * accepts the same kept tokens (a fresh user).
+ */
+export function urlHost(host: string): string {
+  if (host === '127.0.0.1' || host === 'localhost' || host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** `host:port`, an IPv6 address in brackets (`[::1]:8000`). */
+function hostPort(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 /** The demo's own origins once it listens on `host`:`port`: localhost, 127.0.0.1 and the host itself. */
 export function demoOrigins(host: string, port: number): string[] {
   const hostPart = host.includes(':') ? `[${host}]` : host;
@@ -244,15 +260,16 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     demo = await startDemo({ port, host: options.host ?? '127.0.0.1', handleHttp: dashboardHandler(), logger: originRefusals((line) => output.stderr(line)), ...(store ? { store } : {}), secret: options.secret ?? kept!.secret, ...(origins.length > 0 ? { allowOrigins: origins } : {}), ...(options.websocket === false ? { webSocket: false } : {}), onProducerError });
   } catch (error) {
     await store?.close();
-    output.stderr(`realtime-contract serve: cannot listen on ${options.host ?? '127.0.0.1'}:${port}: ${(error as Error).message}\n`);
+    output.stderr(`realtime-contract serve: cannot listen on ${hostPort(options.host ?? '127.0.0.1', port)}: ${(error as Error).message}\n`);
     return 2;
   }
   const actual = demo.server.address()!.port;
-  const base = `ws://localhost:${actual}/api/ws`;
+  const host = urlHost(options.host ?? '127.0.0.1');
+  const base = `ws://${host}:${actual}/api/ws`;
   output.stdout(
     [
       // The PID is this node process's own, not an `npx` or tsx wrapper's: `kill -9` it to try a crash.
-      `realtime-contract demo server on ${options.host ?? '127.0.0.1'}:${actual} (pid ${process.pid}; ${options.websocket === false ? 'WebSocket off: upgrades refused with 404' : 'path /api/ws'}, polling /api/ws/poll)${store && !journal ? `, streams in ${store.status().detail}` : ''}`,
+      `realtime-contract demo server on ${hostPort(options.host ?? '127.0.0.1', actual)} (pid ${process.pid}; ${options.websocket === false ? 'WebSocket off: upgrades refused with 404' : 'path /api/ws'}, polling /api/ws/poll)${store && !journal ? `, streams in ${store.status().detail}` : ''}`,
       `HS256 demo secret: ${demo.secret}${kept === undefined ? '' : kept.notKept === undefined ? ` (${kept.replaced ? `new: ${kept.replaced}; ` : ''}kept in ${kept.file}, so a restarted demo accepts the same tokens; --secret sets another)` : ` (not kept: ${kept.notKept}; a restarted demo prints new tokens; --secret sets one)`}`,
       `Allowed origins: ${demo.allowedOrigins.join(', ')} and clients without an Origin header (--allow-origin adds more)`,
       ...(journal
@@ -267,12 +284,12 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
       `bob (user):    ${demo.tokens.bob}`,
       `admin (admin): ${demo.tokens.admin}`,
       '',
-      `Dashboard: http://localhost:${actual}/?token=${demo.tokens.alice}`,
+      `Dashboard: http://${host}:${actual}/?token=${demo.tokens.alice}`,
       '',
       'Try it (spec "Testing WebSocket"):',
       `  websocat "${base}?token=${demo.tokens.alice}"`,
       `  const ws = new WebSocket('${base}?token=${demo.tokens.alice}');`,
-      `  curl "http://localhost:${actual}/api/ws/poll?token=${demo.tokens.alice}"`,
+      `  curl "http://${host}:${actual}/api/ws/poll?token=${demo.tokens.alice}"`,
       '    (a poll without since answers at once with a cursor and no messages; add &since=<that cursor> for what comes after it)',
       'Answer each {"type":"ping","timestamp":T} with {"type":"pong","timestamp":T} within 10 s, or the server closes with 4408.',
       'The demo producer sends a message of every stream type each second (connection, ping, pong and error come from the server itself). Ctrl-C stops.',

@@ -153,6 +153,30 @@ describe('serve --demo', () => {
     }
   });
 
+  it('prints URLs of the address it listens on: with --host 127.0.0.2 or ::1 they named localhost, maybe another demo (a fresh user)', async () => {
+    for (const [host, shown] of [['127.0.0.2', '127.0.0.2'], ['::1', '[::1]']] as const) {
+      const { child, output, exited } = await startDemoProcess(['--host', host]);
+      try {
+        const out = output();
+        const port = /^realtime-contract demo server on (?:127\.0\.0\.2|\[::1\]):(\d+) \(pid/m.exec(out)?.[1];
+        expect(port, out).toBeDefined();
+        expect(/curl "(\S+)"/.exec(out)![1]!.startsWith(`http://${shown}:${port}/api/ws/poll?token=`)).toBe(true);
+        const dashboard = /^Dashboard: (\S+)$/m.exec(out)![1]!;
+        expect(dashboard.startsWith(`http://${shown}:${port}/?token=`)).toBe(true);
+        expect((await fetch(dashboard)).status).toBe(200);
+        const socket = /websocat "(ws:\/\/[^"]+)"/.exec(out)![1]!;
+        expect(socket.startsWith(`ws://${shown}:${port}/api/ws?token=`)).toBe(true);
+        const client = await connect(socket);
+        await client.until(() => client.count('connection') === 1, 10_000);
+        client.ws.close();
+        child.kill('SIGTERM');
+        expect(await exited).toBe(0);
+      } finally {
+        child.kill('SIGKILL');
+      }
+    }
+  });
+
   it('keeps its secret across a restart, so a token printed by the first run still connects to the second', async () => {
     const tmp = mkdtempSync(path.join(tmpdir(), 'demo-secret-'));
     const run = async () => {
