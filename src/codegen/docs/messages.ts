@@ -78,14 +78,14 @@ export function validationModes(): string {
     '',
     'The contract compiles every schema into two validators that differ only in how they treat what they do not know:',
     '',
-    '| Mode | Used by | Unknown fields | Unknown `type` |',
-    '| --- | --- | --- | --- |',
-    '| **strict** | producers: the server, message fixtures in CI | rejected | rejected |',
-    '| **tolerant** | consumers: the dashboard and other clients | pass (ignored) | rejected with reason `unknown-type`: skip the message, do not fail |',
+    '| Mode | Used by | Unknown fields | A value outside a closed list | Date-times | Unknown `type` |',
+    '| --- | --- | --- | --- | --- | --- |',
+    '| **strict** | producers: the server, message fixtures in CI | rejected | rejected | RFC 3339 in the profile every generated language parses: upper-case `T` and `Z`, at most 9 fraction digits, no leap second, year 0001 or later (see `Timestamp`) | rejected |',
+    '| **tolerant** | consumers: the dashboard and other clients | pass (ignored) | passes, with a notice on the result (show it as unknown, do not drop the message) | any RFC 3339 date-time | rejected with reason `unknown-type`: skip the message, do not fail |',
     '',
-    'Both modes check everything else alike: required keys, types, closed value lists, ranges and formats. ' +
-      'Tolerant mode is what lets a newer server add fields without breaking an older dashboard; ' +
-      'in return a consumer must ignore fields it does not know and must not assume an open string (“any string — known: …”) holds only the known values.',
+    'Both modes check everything else alike: required keys, types, ranges and the other formats. ' +
+      'Tolerant mode is what lets a newer server add fields and closed-list values without breaking an older dashboard; ' +
+      'in return a consumer must ignore fields it does not know, and must not assume that a closed list, or an open string (“any string — known: …”), holds only the values listed.',
   ].join('\n');
 }
 
@@ -105,7 +105,7 @@ export function messagesSection(contract: Contract, rows: Map<string, FieldRow[]
     '',
     '- **Field** is the path from the message root: `data.market_data.rsi` is key `rsi` of object `market_data` inside `data`. A segment in angle brackets such as `<asset>` stands for any key of a map (an object whose keys are data).',
     '- **Required** `yes` means the key is always present. It may still be `null` when the type includes `null`. Keys under a nullable object are required only when that object is not `null`.',
-    '- **Allowed values / range**: `"a" | "b"` is a closed list (anything else is rejected); “any string — known: …” is an open string whose known values are listed, and new values may appear at any time; `0 ≤ x ≤ 1` is an inclusive range; “other fields allowed” marks an object that accepts keys beyond those listed, even in strict mode.',
+    '- **Allowed values / range**: `"a" | "b"` is a closed list (anything else is rejected in strict mode, and passes with a notice in tolerant mode); “any string — known: …” is an open string whose known values are listed, and new values may appear at any time; `0 ≤ x ≤ 1` is an inclusive range; “other fields allowed” marks an object that accepts keys beyond those listed, even in strict mode.',
     '- **Type** `object (TradeData)` names the object’s TypeScript type in the generated `types.ts`.',
   ].join('\n');
   return [intro, ...contract.messages.map((m) => messageSection(m, rows.get(m.type)!))].join('\n\n');
