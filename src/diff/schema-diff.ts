@@ -168,6 +168,18 @@ function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
     return;
   }
 
+  // Null alone on one side, a nullable schema on the other: what else it admits came or went, and
+  // null stays (read as nullability lost and a type changed to null, both wrong: a hostile tester).
+  if (isNullOnly(a.node) !== isNullOnly(b.node) && (isNullOnly(a.node) ? b : a).nullable) {
+    const other = isNullOnly(a.node) ? b.node : a.node;
+    const types = typesOf(other);
+    const what = types === undefined ? 'any other value' : [...types].join(' or ');
+    add(isNullOnly(b.node)
+      ? { rule: 'schema-changed', accepts: 'fewer', text: `now admits null only: no longer ${what}` }
+      : { rule: 'schema-changed', accepts: 'more', text: `now also admits ${what}, where it admitted null only` });
+    return;
+  }
+
   if (a.nullable !== b.nullable) {
     add(b.nullable
       ? { rule: 'made-nullable', accepts: 'more', text: 'may now be null' }
@@ -275,17 +287,35 @@ function readShape(node: SchemaNode, resolve: Resolve): Shape {
   // `oneOf` says the same when X's types are known and exclude null (else a null may match both).
   const union = Array.isArray(current.anyOf) ? 'anyOf' : Array.isArray(current.oneOf) ? 'oneOf' : undefined;
   const branches = union === undefined ? [] : (current[union] as SchemaNode[]).map((branch) => shape(branch, resolve));
-  const others = branches.filter((branch) => !isNullOnly(branch.node));
+  const nullBranch = branches.some((branch) => isNullOnly(branch.node));
+  // The branches that admit more than null, by index; in an `anyOf` each once (`anyOf: [X, X]`
+  // admits what X admits; a `oneOf` admits neither copy's values, so its copies stay).
+  const seen = new Set<string>();
+  const kept = branches.flatMap((branch, index) => {
+    if (isNullOnly(branch.node)) return [];
+    if (union === 'anyOf') {
+      const key = `${branch.nullable}:${canonical('schema', withoutAnnotations(branch.node))}`;
+      if (seen.has(key)) return [];
+      seen.add(key);
+    }
+    return [index];
+  });
+  const others = kept.map((index) => branches[index]!);
   const excludesNull = (branch: Shape) => !branch.nullable && typesOf(branch.node)?.has('null') === false;
-  if (union !== undefined && others.length === 1 && branches.length > 1 && (union === 'anyOf' || excludesNull(others[0]!))) {
-    const { [union]: _union, ...rest } = current;
-    const siblings = withoutAnnotations(rest);
-    nullable = true;
+  const siblings = union === undefined ? {} : withoutAnnotations((({ [union]: _union, ...rest }) => rest)(current));
+  if (union !== undefined && branches.length > 0 && others.length === 0 && Object.keys(siblings).length === 0) {
+    // `anyOf: [{ type: null }]`: null alone (a nullable field narrowed so was read as any type: a hostile tester).
+    return { nullable: false, node: { type: 'null' } };
+  }
+  if (union !== undefined && others.length === 1 && (branches.length === 1 || union === 'anyOf' || (nullBranch && excludesNull(others[0]!)))) {
+    // `anyOf: [X, { type: null }]`, and `anyOf: [X]`, the natural edit that makes it non-nullable
+    // (read as a union around X, it "now also admitted" nothing: a hostile tester).
+    nullable = nullBranch || others[0]!.nullable;
     result = Object.keys(siblings).length === 0 ? others[0]!.node : { ...others[0]!.node, ...siblings };
   } else if (union === 'anyOf' && others.length > 1 && others.length < branches.length) {
-    // `anyOf: [X, Y, { type: null }]`: nullable, and a union of the rest.
-    nullable = true;
-    result = { ...current, anyOf: (current.anyOf as SchemaNode[]).filter((_branch, index) => !isNullOnly(branches[index]!.node)) };
+    // `anyOf: [X, Y, { type: null }]`: nullable when a branch is null, and a union of the rest, each once.
+    nullable = nullBranch;
+    result = { ...current, anyOf: kept.map((index) => (current.anyOf as SchemaNode[])[index]!) };
   } else {
     const types = typesOf(current);
     if (types?.has('null') === true && types.size > 1 && current.type !== undefined) {
@@ -658,11 +688,12 @@ function unionAround(single: SchemaNode, union: SchemaNode, resolve: Resolve): s
   if (single.anyOf !== undefined || !Array.isArray(union.anyOf)) return undefined;
   const target = canonical('schema', withoutAnnotations(single));
   const branches = union.anyOf as SchemaNode[];
-  const same = branches.findIndex((branch) => canonical('schema', withoutAnnotations(shape(branch, resolve).node)) === target);
-  if (same === -1) return undefined;
-  return branches
-    .filter((_branch, index) => index !== same)
-    .map((branch) => (typeof branch.$ref === 'string' ? branch.$ref.replace(/^.*#\/definitions\//, '') : typesOf(branch) ? [...typesOf(branch)!].join(' or ') : sortedJson(branch)));
+  const same = (branch: SchemaNode) => canonical('schema', withoutAnnotations(shape(branch, resolve).node)) === target;
+  if (!branches.some(same)) return undefined;
+  const rest = branches.filter((branch) => !same(branch));
+  // Nothing but the single schema: no union around it, nothing more admitted.
+  if (rest.length === 0) return undefined;
+  return rest.map((branch) => (typeof branch.$ref === 'string' ? branch.$ref.replace(/^.*#\/definitions\//, '') : typesOf(branch) ? [...typesOf(branch)!].join(' or ') : sortedJson(branch)));
 }
 
 /** `anyOf` other than the nullable pattern: branches that are `$ref`s compare by name, anything else as a whole. */

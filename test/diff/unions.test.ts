@@ -55,3 +55,27 @@ describe('a union of $refs that gains a branch (a hostile tester: called strict,
     expect(report.changes.filter((change) => change.subject === 'PollResponse').map(({ level, text }) => ({ level, text }))).toEqual([{ level: 'strict', text: 'now also admits wallet.json' }]);
   });
 });
+
+describe('a nullable field made non-nullable or null-only by editing its anyOf (a hostile tester)', () => {
+  const before = readSchemas();
+  const sizing = (anyOf: unknown[]) => patchSchemas(before, [{ op: 'replace', path: '/decisions.json/definitions/DecisionData/properties/sizing/anyOf', value: anyOf }]);
+  const at = (changes: { pointer: string; subject: string | null; rule: string; level: string; text: string }[]) => changes.filter((change) => change.subject === 'decisions' && change.pointer === '/data/sizing').map(({ rule, level, text }) => ({ rule, level, text }));
+  const ref = { $ref: '#/definitions/Sizing' };
+
+  it('the null branch dropped (`anyOf: [$ref]`): only "may no longer be null", not "now also admits" nothing', async () => {
+    const report = await diffFiles(before, sizing([ref]));
+    expect(at(report.changes)).toEqual([{ rule: 'made-non-nullable', level: 'compatible', text: 'may no longer be null' }]);
+    expect(at((await diffFiles(sizing([ref]), before)).changes)).toEqual([{ rule: 'made-nullable', level: 'breaking', text: 'may now be null' }]);
+  });
+
+  it('the same branch twice admits what it admits once: no change', async () => {
+    const report = await diffFiles(before, sizing([ref, ref, { type: 'null' }]));
+    expect(at(report.changes)).toEqual([]);
+  });
+
+  it('only the null branch left: null alone, which admits fewer, not "any type" with its fields removed', async () => {
+    expect(at((await diffFiles(before, sizing([{ type: 'null' }]))).changes)).toEqual([{ rule: 'schema-changed', level: 'compatible', text: 'now admits null only: no longer object' }]);
+    // And back: not "may now be null" (it always could be).
+    expect(at((await diffFiles(sizing([{ type: 'null' }]), before)).changes)).toEqual([{ rule: 'schema-changed', level: 'breaking', text: 'now also admits object, where it admitted null only' }]);
+  });
+});
