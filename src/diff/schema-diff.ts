@@ -279,6 +279,11 @@ function readShape(node: SchemaNode, resolve: Resolve): Shape {
   }
   // The definition itself (no sibling added a keyword): its shape, read once.
   if (current !== node && current.$ref === undefined) return shape(current, resolve);
+  // `allOf: [X]` and nothing else beside it is X (read as a keyword changed, it "widened to any
+  // type" and lost X's bounds: a hostile tester).
+  if (Array.isArray(current.allOf) && current.allOf.length === 1 && Object.keys(withoutAnnotations((({ allOf: _allOf, ...rest }) => rest)(current))).length === 0) {
+    return shape(current.allOf[0] as SchemaNode, resolve);
+  }
   // A schema that admits null alone, however written, is `{ type: "null" }`.
   if (isNullOnly(current)) return { nullable: false, node: { type: 'null' } };
   let nullable = false;

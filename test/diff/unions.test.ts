@@ -79,3 +79,11 @@ describe('a nullable field made non-nullable or null-only by editing its anyOf (
     expect(at((await diffFiles(sizing([{ type: 'null' }]), before)).changes)).toEqual([{ rule: 'schema-changed', level: 'breaking', text: 'now also admits object, where it admitted null only' }]);
   });
 });
+
+describe('a schema wrapped in a one-branch allOf (a hostile tester: "type widened to any type", "minLength removed")', () => {
+  it('is the schema it wraps: no change', async () => {
+    const before = readSchemas();
+    const after = patchSchemas(before, [{ op: 'replace', path: '/trades.json/definitions/TradeData/properties/id', value: { allOf: [{ $ref: 'definitions.json#/definitions/Identifier' }] } }]);
+    expect((await diffFiles(before, after)).changes.filter((change) => change.subject === 'trades' && change.pointer === '/data/id')).toEqual([]);
+  });
+});
