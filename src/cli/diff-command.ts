@@ -156,7 +156,15 @@ export async function readSource(spec: string, options: Pick<DiffCommandOptions,
     if (/\.(tgz|tar\.gz)$/i.test(spec)) return readTarball(resolved, spec);
     throw new SourceError(`${spec}: a file, but not a .tgz tarball (npm pack output)`);
   }
-  if (info?.isDirectory()) return readFolder(resolved, spec);
+  if (info?.isDirectory()) {
+    try {
+      return await readFolder(resolved, spec);
+    } catch (error) {
+      // A folder that happens to be named like a ref (`HEAD`, `main`) hides the ref: say how to reach it.
+      if (error instanceof SourceError) throw new SourceError(`${error.message}; for the git ref of that name, write git:${spec}`);
+      throw error;
+    }
+  }
   return readGitRef(spec, options.schemas, cwd);
 }
 

@@ -324,6 +324,8 @@ describe('realtime-contract diff', () => {
     const notContract = cli(['diff', 'test/fixtures']);
     expect(notContract.code).toBe(2);
     expect(notContract.stderr).toContain('test/fixtures: not a folder of contract schemas');
+    // A folder named like a ref (`HEAD`) hides the ref: the way to it (a hostile tester).
+    expect(notContract.stderr).toContain('; for the git ref of that name, write git:test/fixtures');
     const broken = path.join(work, 'broken');
     writeSchemas(broken, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [{ op: 'add', path: '/trades.json/properties/data/x-unknown', value: 1 }]));
     const result = cli(['diff', broken]);
