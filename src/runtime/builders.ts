@@ -51,12 +51,12 @@ export class MessageValidationError extends Error {
  *
  * @throws MessageValidationError with `{ validate: true }` when the message is invalid
  * @throws RangeError when `options.ts` is an invalid Date
- * @throws TypeError when `options.ts` is neither a Date nor a string, or `options` is not an object;
+ * @throws TypeError when `options.ts` is neither a Date nor a string, or `options` is not an object or holds a key other than `validate` and `ts`;
  *   when `type` is not the type of a message with data (untyped code: `"orders"`, `"ping"`), or `data` is undefined
  * @see websocket-message-schemas.md, "Message Structure"
  */
 export function createMessage<T extends EnvelopeMessageType>(type: T, data: MessageDataMap[T], options?: CreateMessageOptions): MessageMap[T] {
-  checkOptionsObject('createMessage(type, data, options?)', options);
+  checkOptionsObject('createMessage(type, data, options?)', options, ['validate', 'ts']);
   // Untyped code: a type without an envelope, or no data, went out wrong unless validated (a fresh user).
   if (!ENVELOPE_TYPES.includes(type)) {
     const flat = (type as string) === 'ping' || (type as string) === 'pong';
@@ -85,7 +85,7 @@ const ENVELOPE_TYPES: readonly string[] = ENVELOPE_MESSAGE_TYPES;
  *
  * @param timestamp milliseconds since the Unix epoch; default `Date.now()`
  * @throws MessageValidationError with `{ validate: true }` when `timestamp` is not a non-negative integer
- * @throws TypeError without `{ validate: true }` when the timestamp is not a finite number (`NaN`, which JSON writes as null; a string; null; an object, such as the options given first); when `options` is not an object
+ * @throws TypeError without `{ validate: true }` when the timestamp is not a finite number (`NaN`, which JSON writes as null; a string; null; an object, such as the options given first); when `options` is not an object or holds a key other than `validate`
  * @see websocket-message-schemas.md, "2. Keepalive"
  */
 export function createPing(timestamp: number = Date.now(), options?: BuildOptions): PingMessage {
@@ -108,7 +108,7 @@ export function createPing(timestamp: number = Date.now(), options?: BuildOption
  *
  * @param pingOrTimestamp the ping being answered, or its timestamp in milliseconds
  * @throws MessageValidationError with `{ validate: true }` when the timestamp is not a non-negative integer
- * @throws TypeError without `{ validate: true }` when there is no timestamp (`createPong()`, `createPong(null)`, a ping without one or with a null one) or it is not a finite number; when `options` is not an object
+ * @throws TypeError without `{ validate: true }` when there is no timestamp (`createPong()`, `createPong(null)`, a ping without one or with a null one) or it is not a finite number; when `options` is not an object or holds a key other than `validate`
  * @see websocket-message-schemas.md, "2. Keepalive"
  */
 export function createPong(pingOrTimestamp: PingMessage | number, options?: BuildOptions): PongMessage {
@@ -144,7 +144,7 @@ export function createPong(pingOrTimestamp: PingMessage | number, options?: Buil
  * half a UTF-16 surrogate pair alone (keyword `loneSurrogate`), which UTF-8 cannot carry.
  *
  * @throws MessageValidationError with `{ validate: true }` when the frame is invalid
- * @throws TypeError without `{ validate: true }` when `message` has no JSON text (`undefined`, a function); when `options` is not an object
+ * @throws TypeError without `{ validate: true }` when `message` has no JSON text (`undefined`, a function); when `options` is not an object or holds a key other than `validate`
  */
 export function serializeMessage(message: Message, options?: BuildOptions): string {
   checkOptionsObject('serializeMessage(message, options?)', options);

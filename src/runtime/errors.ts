@@ -418,12 +418,18 @@ export function unicodeEscape(chars: string): string {
 
 /**
  * Throws a TypeError when a builder's `options` is given but is not an object
- * (`createPing(1, 'validate')`, `serializeMessage(m, true)` from untyped code): ignored, it
- * would build without the validation asked for, silently.
+ * (`createPing(1, 'validate')`, `serializeMessage(m, true)` from untyped code), or holds a key
+ * that is not one of `known` (`{ valdiate: true }`): ignored, either would build without the
+ * validation asked for, silently.
  */
-export function checkOptionsObject(call: string, options: unknown): void {
-  if (options != null && typeof options !== 'object') throw new TypeError(`${call}: options must be an object such as { validate: true }, got ${preview(options)}`);
+export function checkOptionsObject(call: string, options: unknown, known: readonly string[] = VALIDATE_ONLY): void {
+  if (options == null) return;
+  if (typeof options !== 'object') throw new TypeError(`${call}: options must be an object such as { validate: true }, got ${preview(options)}`);
+  // A misspelt option built without the validation asked for (`{ valdiate: true }`: a fresh user).
+  for (const key of Object.keys(options)) if (!known.includes(key)) throw new TypeError(`${call}: unknown option ${quote(key)}; the options are ${known.join(' and ')}`);
 }
+
+const VALIDATE_ONLY: readonly string[] = ['validate'];
 
 /**
  * A short, one-line rendering of any value for error messages: JSON for scalars (strings

@@ -77,7 +77,7 @@ export type ValidationResult<M = Message> = ValidationSuccess<M> | ValidationFai
  *   direction is given), or `{ ok: false, reason, errors }` where `errors` holds the first
  *   fault found, `{ pointer, keyword, message, expected?, found?, hint? }`. Never throws for
  *   any value, a revoked Proxy or a throwing getter included (reason `invalid`).
- * @throws TypeError when `options` is not an object, or `options.mode` or `options.direction` is not one of its values (a programming error)
+ * @throws TypeError when `options` is not an object, or `options.mode` or `options.direction` is not one of its values, or `options` gives neither but another key (`{ mdoe: 'tolerant' }`: a programming error)
  * @see websocket-message-schemas.md, "Message Structure" and "Message Types"
  */
 export function validateMessage(value: unknown, options: ValidationOptions & { direction: 'client-to-server' }): ValidationResult<ClientMessage>;
@@ -96,6 +96,9 @@ export function validateMessage(value: unknown, options?: ValidationOptions): Va
     mode = options.mode ?? 'strict';
     direction = options.direction;
     if ((mode !== 'strict' && mode !== 'tolerant') || (direction !== undefined && direction !== 'client-to-server' && direction !== 'server-to-client')) badOptions(options, mode, direction);
+    // Neither option given: a misspelt one (`{ mdoe: 'tolerant' }`) would run in strict mode
+    // silently (a fresh user). Only then are the keys read: the common call pays nothing.
+    if (direction === undefined && options.mode === undefined) noOtherOption(options);
   }
   // The common case first, kept small for V8 to inline into its caller: an object whose
   // `type` names a message type, no direction. The compiled validator checks the object and
@@ -126,6 +129,11 @@ function badOptions(options: unknown, mode: unknown, direction: unknown): never 
   if (typeof options !== 'object') throw new TypeError(`options must be an object such as { mode: 'tolerant' }, got ${preview(options)}`);
   if (mode !== 'strict' && mode !== 'tolerant') throw new TypeError(`validation mode must be "strict" or "tolerant", got ${preview(mode)}`);
   throw new TypeError(`direction must be "client-to-server" or "server-to-client", got ${preview(direction)}`);
+}
+
+/** Throws for a key of `options` (which names neither `mode` nor `direction`): a misspelt option. */
+function noOtherOption(options: object): void {
+  for (const key of Object.keys(options)) throw new TypeError(`unknown validation option ${JSON.stringify(key)}; the options are mode and direction`);
 }
 
 /** The description of what a compiled validator refused; a getter that throws while it is described is described instead. */

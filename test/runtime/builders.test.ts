@@ -170,6 +170,12 @@ describe('createPing and createPong with { validate: true } say what validateMes
     expect(() => createPing(1.5, 'validate' as never)).toThrow('createPing(timestamp?, options?): options must be an object such as { validate: true }, got "validate"');
     expect(() => createPong(1.5, true as never)).toThrow('createPong(ping, options?): options must be an object such as { validate: true }, got true');
     expect(() => createMessage('trades', tradeData, 'validate' as never)).toThrow(/^createMessage\(type, data, options\?\): options must be an object/);
+    // A misspelt option: the message went out unchecked (a fresh user).
+    expect(() => serializeMessage(createMessage('trades', {} as never), { valdiate: true } as never)).toThrow(new TypeError('serializeMessage(message, options?): unknown option "valdiate"; the options are validate'));
+    expect(() => createMessage('trades', tradeData, { validate: true, timestamp: 'now' } as never)).toThrow(new TypeError('createMessage(type, data, options?): unknown option "timestamp"; the options are validate and ts'));
+    expect(() => createPing(1, { Validate: true } as never)).toThrow(/^createPing\(timestamp\?, options\?\): unknown option "Validate"/);
+    expect(() => createPong(1, { valid: true } as never)).toThrow(/^createPong\(ping, options\?\): unknown option "valid"/);
+    expect(createMessage('trades', tradeData, { validate: true, ts: '2026-01-14T16:30:00.000Z' }).ts).toBe('2026-01-14T16:30:00.000Z');
     // Untyped code: a type without an envelope, or no data, with or without validation (it built them silently: a fresh user).
     for (const options of [undefined, { validate: true }]) {
       expect(() => createMessage('orders' as never, {} as never, options)).toThrow(new TypeError('createMessage(type, data, options?) needs the type of a message with data (connection, trades, bots, balances, decisions, metrics, whale, alerts, system_health, wallet, ai_tasks, error), got "orders"'));

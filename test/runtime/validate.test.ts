@@ -169,6 +169,15 @@ describe('validateMessage', () => {
     expect(validateMessage(trade, null as never).ok).toBe(true);
   });
 
+  it('throws a TypeError for a misspelt option, which ran in strict mode silently (found by a fresh user)', () => {
+    const extra = { ...trade, data: { ...trade.data, extra: 1 } };
+    expect(() => validateMessage(extra, { mdoe: 'tolerant' } as never)).toThrow(new TypeError('unknown validation option "mdoe"; the options are mode and direction'));
+    expect(() => parseMessage(JSON.stringify(extra), { Mode: 'tolerant' } as never)).toThrow(/^unknown validation option "Mode"/);
+    // No key at all is strict mode, as no options.
+    expect(validateMessage(trade, {}).ok).toBe(true);
+    expect(validateMessage(extra, { mode: 'tolerant' }).ok).toBe(true);
+  });
+
   it('serializes a rejection with its errors', () => {
     const result = validateMessage({ ...trade, ts: 'yesterday' });
     expect(JSON.parse(JSON.stringify(result))).toMatchObject({ ok: false, reason: 'invalid', errors: [{ pointer: '/ts', keyword: 'format' }] });
