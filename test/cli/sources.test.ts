@@ -233,6 +233,9 @@ describe('findDuplicateKeys', () => {
     // A text is one message, whatever its root: an array's items share its cap (the reviewer found each inner item given its own).
     const nested = `[${Array.from({ length: 150 }, () => '{"a":1,"a":2}').join(',')}]`;
     expect(findDuplicateKeys(nested)).toHaveLength(MAX_DUPLICATES_LISTED);
+    // A key written many times in one object is listed once, there (100 identical lines: a hostile tester); in another object, again.
+    const often = `{"type":"ping","x":{${Array.from({ length: 150 }, (_, i) => `"k":${i}`).join(',')}},"y":{"k":1,"k":2,"j":1,"j":2}}`;
+    expect(findDuplicateKeys(often).map(({ pointer }) => pointer)).toEqual(['/x/k', '/y/k', '/y/j']);
   });
 
   it('in a .json array, each element is a message: each keeps its first even when the others used the budget up, and an element that is an array has one cap', async () => {

@@ -121,7 +121,7 @@ export function stripBom(text: string): string {
 /**
  * The keys that appear twice in one object of `text` (I-JSON, RFC 7493 §2.3, forbids them),
  * found with jsonc-parser's scanner, in text order, `text` being one message (the elements of a
- * `.json` array are each looked at alone): the first, and up to {@link MAX_DUPLICATES_LISTED}
+ * `.json` array are each looked at alone), each key once per object: the first, and up to {@link MAX_DUPLICATES_LISTED}
  * while their pointers fit in twice the text's length. Text too deeply nested for the scanner gives those found
  * before its stack ran out, or, when `parsed` is given and shows a key written twice but none
  * was found, one entry with pointer `''`: there is one, its place is unknown.
@@ -136,7 +136,8 @@ export function stripBom(text: string): string {
 export function findDuplicateKeys(text: string, parsed?: { value: unknown }, scan?: JsonTextScan, shared?: { budget: number }): DuplicateKey[] {
   if (parsed && (scan ?? scanJsonText(text)).keys <= countKeys(parsed.value)) return [];
   const found: DuplicateKey[] = [];
-  const open: Set<string>[] = [];
+  /** Per object open: each key seen, and whether its doubling was listed (once per key and object: 100 lines for one key written 101 times said nothing more; a hostile tester). */
+  const open: Map<string, boolean>[] = [];
   // A pointer is as long as the path it names: a line doubling a long key at each of 3,000
   // levels made 3,000 pointers of 3 MB (9 GB, out of memory). Listed: each message's first
   // (its verdict), then more while it has fewer than MAX_DUPLICATES_LISTED and the pointers
@@ -146,7 +147,7 @@ export function findDuplicateKeys(text: string, parsed?: { value: unknown }, sca
   try {
     visit(text, {
       onObjectBegin: () => {
-        open.push(new Set());
+        open.push(new Map());
       },
       onObjectEnd: () => {
         open.pop();
@@ -154,7 +155,10 @@ export function findDuplicateKeys(text: string, parsed?: { value: unknown }, sca
       onObjectProperty: (property, offset, _length, _line, _character, pathSupplier) => {
         const keys = open.at(-1);
         if (!keys) return;
-        if (keys.has(property)) {
+        const listedBefore = keys.get(property);
+        if (listedBefore === undefined) keys.set(property, false);
+        else if (!listedBefore) {
+          keys.set(property, true);
           const parent = pathSupplier();
           if (listed === 0 || (listed < MAX_DUPLICATES_LISTED && pointers.budget > 0)) {
             const path = [...parent, property];
@@ -164,7 +168,6 @@ export function findDuplicateKeys(text: string, parsed?: { value: unknown }, sca
             found.push({ path, pointer, offset });
           }
         }
-        keys.add(property);
       },
     });
   } catch {
