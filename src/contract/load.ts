@@ -9,6 +9,7 @@ import { followRefs, resolveRef } from './refs.js';
 import { SchemaError } from './schema-error.js';
 import { forEachSubschema } from './walk.js';
 import { describeSyntaxError } from '../runtime/json-syntax.js';
+import { nearestName } from '../runtime/errors.js';
 import { scanJsonText } from '../languages/json-scan.js';
 import { SCHEMA_BASE_URI, type Contract, type Direction, type DocumentSchema, type MessageSchema, type ProtocolFacts, type SchemaNode } from './schema.js';
 
@@ -119,7 +120,7 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
     // of the protocol (the poll response). One without the other is a message missing a piece.
     const hasType = schema.properties?.type?.const !== undefined;
     const hasDirection = schema['x-direction'] !== undefined;
-    if (hasType || hasDirection) messages.push(toMessageSchema(name, schema));
+    if (hasType || hasDirection) messages.push(toMessageSchema(name, schema, files));
     else documents.push(toDocumentSchema(name, schema));
   }
   messages.sort((a, b) => sectionOrder(a.section) - sectionOrder(b.section) || a.type.localeCompare(b.type));
@@ -134,7 +135,7 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
   return { ...model, bundle: bundleContract(model) };
 }
 
-function toMessageSchema(file: string, schema: SchemaNode): MessageSchema {
+function toMessageSchema(file: string, schema: SchemaNode, files: ReadonlyMap<string, SchemaNode>): MessageSchema {
   const need = (keyword: string, ok: boolean, expected: string) => {
     if (!ok) throw new SchemaError(file, `/${keyword}`, `a message schema needs ${expected}`);
   };
@@ -164,7 +165,11 @@ function toMessageSchema(file: string, schema: SchemaNode): MessageSchema {
   need('examples', Array.isArray(schema.examples) && schema.examples.length > 0, 'at least one example');
   const type = schema.properties?.type?.const;
   if (typeof type !== 'string') throw new SchemaError(file, '/properties/type', 'a message schema needs `"type": { "const": "<message type>" }`');
-  if (`${type}.json` !== file) throw new SchemaError(file, '/properties/type/const', `expected the file to be named ${type}.json`);
+  if (`${type}.json` !== file) {
+    // A copy of a message's schema, its type left as it was: not a rename (a hostile tester).
+    const taken = files.has(`${type}.json`) ? `; ${type}.json defines the type "${type}" already: give this message a type of its own, "${file.replace(/\.json$/, '')}"` : '';
+    throw new SchemaError(file, '/properties/type/const', `expected the file to be named ${type}.json${taken}`);
+  }
   if (!schema.required?.includes('type')) throw new SchemaError(file, '/required', 'expected "type" to be required');
   return {
     type,
@@ -323,7 +328,10 @@ const NAMED_MAPS = ['properties', 'patternProperties', 'definitions', 'dependenc
 function checkKeywords(file: string, root: SchemaNode): void {
   forEachSubschema(root, (node, pointer) => {
     for (const keyword of Object.keys(node)) {
-      if (!KNOWN_KEYWORDS.has(keyword)) throw new SchemaError(file, `${pointer}/${escapePointer(keyword)}`, `unknown keyword "${keyword}"`);
+      if (!KNOWN_KEYWORDS.has(keyword)) {
+        const near = nearestName(keyword, [...KNOWN_KEYWORDS]);
+        throw new SchemaError(file, `${pointer}/${escapePointer(keyword)}`, `unknown keyword "${keyword}"${near === undefined ? '' : `; did you mean "${near}"?`}`);
+      }
     }
     // JSON.parse keeps it as a name, but code that copies names into an object sets the copy's
     // prototype instead: diff and generate skipped such a property, and the strict validator

@@ -133,7 +133,7 @@ describe('npm run generate', () => {
       data.requird = data.required;
       delete data.required;
       return jsonText(trades);
-    }, /trades\.json#\/definitions\/TradeData\/requird: unknown keyword "requird"/],
+    }, /trades\.json#\/definitions\/TradeData\/requird: unknown keyword "requird"; did you mean "required"\?/],
     ['a wrong type name', (trades: any) => {
       const pnl = trades.definitions.TradeData.properties.pnl;
       expect(pnl.type).toEqual(['number', 'null']);
@@ -150,6 +150,15 @@ describe('npm run generate', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.code).toBe(2);
     expect(snapshot(out)).toEqual(before);
+  });
+
+  it('says a copy of a message schema left with the type it copied: that type has its file already (a hostile tester)', () => {
+    const { schemas, out } = workspace();
+    // Its $id made its own, as the loader asks first.
+    writeFileSync(path.join(schemas, 'orders.json'), readFileSync(path.join(schemas, 'trades.json'), 'utf8').replace('/schemas/trades.json"', '/schemas/orders.json"'));
+    const result = runGenerate(['--schemas', schemas, '--out', out]);
+    expect(result.stderr).toContain('orders.json#/properties/type/const: expected the file to be named trades.json; trades.json defines the type "trades" already: give this message a type of its own, "orders"');
+    expect(result.code).toBe(2);
   });
 
   it('refuses an --out folder holding what it does not write, and changes nothing (found by a fresh user)', () => {
