@@ -133,7 +133,8 @@ function badOptions(options: unknown, mode: unknown, direction: unknown): never 
 
 /** Throws for a key of `options` (which names neither `mode` nor `direction`): a misspelt option. */
 function noOtherOption(options: object): void {
-  for (const key of Object.keys(options)) throw new TypeError(`unknown validation option ${JSON.stringify(key)}; the options are mode and direction`);
+  // `{ mode: undefined }` (a value passed on, `{ mode: config.mode }`) is no option given, not a misspelling.
+  for (const key of Object.keys(options)) if (key !== 'mode' && key !== 'direction') throw new TypeError(`unknown validation option ${JSON.stringify(key)}; the options are mode and direction`);
 }
 
 /** The description of what a compiled validator refused; a getter that throws while it is described is described instead. */

@@ -181,7 +181,7 @@ function checkJwtOptions(options: JwtOptions): void {
   }
 }
 
-/** A JWS in compact serialization: three parts of base64url without padding, the last (the signature) not empty. */
+/** A JWS in compact serialization: three parts of base64url without padding, the last (the signature) not empty; each part must also be canonical (checked apart). */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**
@@ -231,7 +231,9 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
   return async (token) => {
     // Base64url without padding only (RFC 7515 §2): jose also reads `<token>=`, which made one
     // token many strings, past a list of revoked tokens kept by their text (a hostile tester).
-    if (!COMPACT_JWS.test(token)) throw new AuthError(401, 'invalid token (ERR_JWS_INVALID)');
+    // Canonical too: the unused bits of a part's last character are zero (a decoder ignores
+    // them, and an HS256 signature had four spellings that verified: a reviewer).
+    if (!COMPACT_JWS.test(token) || token.split('.').some((part) => Buffer.from(part, 'base64url').toString('base64url') !== part)) throw new AuthError(401, 'invalid token (ERR_JWS_INVALID)');
     let payload: JWTPayload;
     try {
       payload =

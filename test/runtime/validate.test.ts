@@ -173,8 +173,10 @@ describe('validateMessage', () => {
     const extra = { ...trade, data: { ...trade.data, extra: 1 } };
     expect(() => validateMessage(extra, { mdoe: 'tolerant' } as never)).toThrow(new TypeError('unknown validation option "mdoe"; the options are mode and direction'));
     expect(() => parseMessage(JSON.stringify(extra), { Mode: 'tolerant' } as never)).toThrow(/^unknown validation option "Mode"/);
-    // No key at all is strict mode, as no options.
+    // No key at all is strict mode, as no options; so are options passed on undefined (a reviewer: they threw).
     expect(validateMessage(trade, {}).ok).toBe(true);
+    expect(validateMessage(extra, { mode: undefined, direction: undefined }).ok).toBe(false);
+    expect(parseMessage(JSON.stringify(trade), { mode: undefined }).ok).toBe(true);
     expect(validateMessage(extra, { mode: 'tolerant' }).ok).toBe(true);
   });
 
