@@ -160,8 +160,8 @@ export async function readSource(spec: string, options: Pick<DiffCommandOptions,
     try {
       return await readFolder(resolved, spec);
     } catch (error) {
-      // A folder that happens to be named like a ref (`HEAD`, `main`) hides the ref: say how to reach it.
-      if (error instanceof SourceError) throw new SourceError(`${error.message}; for the git ref of that name, write git:${spec}`);
+      // A folder that happens to be named like a ref (`HEAD`, `main`) and holds no contract hides the ref: say how to reach it.
+      if (error instanceof NotAContract && !path.isAbsolute(spec) && !/^\.\.?(\/|$)/.test(spec)) throw new SourceError(`${error.message}; for the git ref of that name, write git:${spec}`);
       throw error;
     }
   }
@@ -174,6 +174,9 @@ export async function readWorkingTree(options: Pick<DiffCommandOptions, 'schemas
   return { ...(await readFolder(dir, options.schemas)), label: `${options.schemas} (working tree)`, kind: 'working-tree' };
 }
 
+/** A folder without `protocol.json`: no contract there (maybe a ref's name was meant). */
+class NotAContract extends SourceError {}
+
 async function readFolder(dir: string, spec: string): Promise<ContractSource> {
   const nested = path.join(dir, 'schemas');
   const useNested = await stat(path.join(nested, 'protocol.json')).then(() => true, () => false);
@@ -184,7 +187,7 @@ async function readFolder(dir: string, spec: string): Promise<ContractSource> {
   } catch (error) {
     throw new SourceError(`${spec}: cannot read the folder: ${(error as Error).message}`);
   }
-  if (!names.includes('protocol.json')) throw new SourceError(`${spec}: not a folder of contract schemas (no protocol.json${useNested ? '' : ', and no schemas/ folder with one'})`);
+  if (!names.includes('protocol.json')) throw new NotAContract(`${spec}: not a folder of contract schemas (no protocol.json${useNested ? '' : ', and no schemas/ folder with one'})`);
   const files: SchemaFiles = new Map();
   for (const name of names) {
     const read = await readSchemaText(path.join(folder, name));

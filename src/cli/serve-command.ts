@@ -144,7 +144,21 @@ export function producerFaults(write: (line: string) => void): (error: unknown, 
  */
 export function urlHost(host: string): string {
   if (host === '127.0.0.1' || host === 'localhost' || host === '0.0.0.0' || host === '::') return 'localhost';
-  return host.includes(':') ? `[${host}]` : host;
+  return canonicalHost(host);
+}
+
+/**
+ * `host` as a browser writes it in a URL and an `Origin`: an IPv6 address in brackets and
+ * shortened (`::ffff:127.0.0.1` is `[::ffff:7f00:1]`: a dashboard opened at the address as
+ * given was refused for its origin; a reviewer).
+ */
+function canonicalHost(host: string): string {
+  const bracketed = host.includes(':') ? `[${host}]` : host;
+  try {
+    return new URL(`http://${bracketed}`).hostname;
+  } catch {
+    return bracketed;
+  }
 }
 
 /** `host:port`, an IPv6 address in brackets (`[::1]:8000`). */
@@ -154,7 +168,7 @@ function hostPort(host: string, port: number): string {
 
 /** The demo's own origins once it listens on `host`:`port`: localhost, 127.0.0.1 and the host itself. */
 export function demoOrigins(host: string, port: number): string[] {
-  const hostPart = host.includes(':') ? `[${host}]` : host;
+  const hostPart = canonicalHost(host);
   return [...new Set([`http://localhost:${port}`, `http://127.0.0.1:${port}`, `http://${hostPart}:${port}`])];
 }
 

@@ -326,10 +326,13 @@ describe('realtime-contract diff', () => {
     expect(notContract.stderr).toContain('test/fixtures: not a folder of contract schemas');
     // A folder named like a ref (`HEAD`) hides the ref: the way to it (a hostile tester).
     expect(notContract.stderr).toContain('; for the git ref of that name, write git:test/fixtures');
+    // Not for a path no ref is named like, nor for a contract folder with a broken file (a reviewer).
+    expect(cli(['diff', path.join(ROOT, 'test/fixtures')]).stderr).not.toContain('git:');
     const broken = path.join(work, 'broken');
     writeSchemas(broken, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [{ op: 'add', path: '/trades.json/properties/data/x-unknown', value: 1 }]));
     const result = cli(['diff', broken]);
     expect(result.code).toBe(2);
+    expect(result.stderr).not.toContain('git:');
     expect(result.stderr).toMatch(/not a loadable contract: trades\.json#\/properties\/data\/x-unknown: unknown keyword/);
   });
 
