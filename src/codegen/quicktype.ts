@@ -382,7 +382,7 @@ function pythonAliases(text: string, aliases: ReadonlyMap<string, string>): stri
 function goAliases(text: string, aliases: ReadonlyMap<string, string>): string {
   if (aliases.size === 0) return text;
   const blocks = [...aliases].sort(([a], [b]) => (a < b ? -1 : 1)).map(([alias, kept]) => {
-    const constants = [...text.matchAll(new RegExp(`^\\t(${kept}\\w*)\\s+${kept}\\s*=`, 'gm'))].map((match) => match[1]!);
+    const constants = [...text.matchAll(new RegExp(`^\\t(${kept}${IDENTIFIER_REST})\\s+${kept}\\s*=`, 'gmu'))].map((match) => match[1]!);
     if (constants.length === 0) throw new Error(`quicktype declared no constant of ${kept} for its alias ${alias}`);
     const names = constants.map((name) => `${alias}${name.slice(kept.length)}`);
     const width = Math.max(...names.map((name) => name.length));
@@ -448,7 +448,8 @@ function requireKeysInPython(text: string, schema: SchemaNode): string {
  * property named `prix_é` went unread: its Python field got no default, and the module did not
  * import (a hostile tester).
  */
-const IDENTIFIER = '[\\p{L}\\p{Nl}_][\\p{L}\\p{Nl}\\p{Mn}\\p{Mc}\\p{Nd}\\p{Pc}]*';
+const IDENTIFIER_REST = '[\\p{L}\\p{Nl}\\p{Mn}\\p{Mc}\\p{Nd}\\p{Pc}]*';
+const IDENTIFIER = `[\\p{L}\\p{Nl}_]${IDENTIFIER_REST}`;
 const CLASS = new RegExp(`^class (${IDENTIFIER})`, 'u');
 
 /**

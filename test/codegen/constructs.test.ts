@@ -94,6 +94,8 @@ export const HANDLED: Construct[] = [
     values: [{ venue: { name: 'x' } }, { venue: { name: 'x', region: 'eu' }, fills: [{ k: 1 }], by_id: { a: { n: 1.5 } } }],
   },
   { name: 'property_names', schema: object({ class: { type: 'string' }, 'with space': { type: 'integer' }, 'a-b': { type: 'boolean' } }, ['class']), values: [{ class: 'x', 'with space': 1, 'a-b': true }] },
+  // Closed lists of the same values beyond ASCII: Go's constants of the alias (`…Café`) went unread (a reviewer).
+  { name: 'non_ascii_same_values_twice', schema: object({ a: { enum: ['café', 'thé'] }, b: { enum: ['thé', 'café'] } }, ['a', 'b']), values: [{ a: 'café', b: 'thé' }] },
   // Letters beyond ASCII: an optional `prix_é` had no Python default, and the module did not import (a hostile tester).
   {
     name: 'non_ascii_property_names',
