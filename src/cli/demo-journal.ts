@@ -187,7 +187,7 @@ export function openDemoJournal(file: string, warn: (line: string) => void, now:
 /** How long a journal of another port or checkout may go unwritten before a demo's start removes it, ms. */
 const STALE_MS = 24 * 60 * 60 * 1000;
 /** What `serve --demo` names a journal (`journal-<port>-<checkout>.ndjson`), and what a rewrite cut short leaves beside it. */
-const JOURNAL_NAME = /^journal-\d+-[0-9a-f]{8}\.ndjson(\.\d+\.tmp)?$/;
+const JOURNAL_NAME = /^journal-\d+-[0-9a-f]{8}\.ndjson(\.\d+\.tmp|\.lock)?$/;
 
 /**
  * Removes the journals in `dir` other than `own` that were not written for {@link STALE_MS}: they
@@ -209,7 +209,13 @@ function sweepStale(dir: string, own: string, at: number): void {
       removeQuietly(file);
       continue;
     }
-    if (takeLock(`${file}.lock`) !== undefined) continue;
+    // A lock is swept with its journal; alone (its journal given up, then a kill -9), when its holder is gone.
+    if (name.endsWith('.lock')) {
+      if (!existsQuietly(file.slice(0, -'.lock'.length)) && lockHolder(file) === undefined) removeQuietly(file);
+      continue;
+    }
+    // A lock made this minute may not hold its pid yet (it is written after the file is made): left alone.
+    if (lockedLately(`${file}.lock`, at) || takeLock(`${file}.lock`) !== undefined) continue;
     removeQuietly(file);
     removeQuietly(`${file}.lock`);
   }
@@ -229,16 +235,40 @@ function takeLock(lock: string): string | undefined {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return `cannot lock the demo journal (${(error as Error).message})`;
     }
-    let pid = NaN;
-    try {
-      pid = Number.parseInt(readFileSync(lock, 'utf8'), 10);
-    } catch {
-      // unreadable: taken as stale below
-    }
-    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) return `another demo (pid ${pid}) keeps the journal of this port`;
+    const holder = lockHolder(lock);
+    if (holder !== undefined) return `another demo (pid ${holder}) keeps the journal of this port`;
     removeQuietly(lock);
   }
   return 'cannot lock the demo journal';
+}
+
+function existsQuietly(file: string): boolean {
+  try {
+    lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `lock` was made or written within the last minute (by the clock `at`, ms). */
+function lockedLately(lock: string, at: number): boolean {
+  try {
+    return lstatSync(lock).mtimeMs > at - 60_000;
+  } catch {
+    return false;
+  }
+}
+
+/** The pid in `lock` when it is of a running process other than this one; else undefined (unreadable, or stale). */
+function lockHolder(lock: string): number | undefined {
+  let pid = NaN;
+  try {
+    pid = Number.parseInt(readFileSync(lock, 'utf8'), 10);
+  } catch {
+    // unreadable: taken as stale
+  }
+  return Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid) ? pid : undefined;
 }
 
 function removeQuietly(file: string): void {

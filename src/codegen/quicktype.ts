@@ -444,7 +444,7 @@ function requireKeysInPython(text: string, schema: SchemaNode): string {
 
 /**
  * An identifier of the generated Python or Go, for the regular expressions (flag `u`) that read
- * quicktype's output: letters of any script, as both languages allow. `\\w` is ASCII only, and a
+ * quicktype's output: letters of any script, as both languages allow. `\w` is ASCII only, and a
  * property named `prix_é` went unread: its Python field got no default, and the module did not
  * import (a hostile tester).
  */

@@ -149,9 +149,19 @@ describe('the demo journal', () => {
     // Held by a live process (the test runner's parent): left, as is its lock.
     writeFileSync(path.join(dir, 'journal-8001-0123abcd.ndjson.lock'), `${process.ppid}\n`);
     writeFileSync(path.join(dir, 'journal-8002-0123abcd.ndjson'), '{"journal":2,"epoch":"abc","head":0}\n');
+    // Locks without a journal: one of a process gone (swept), one of a live one (left).
+    old('journal-8004-0123abcd.ndjson.lock');
+    writeFileSync(path.join(dir, 'journal-8005-0123abcd.ndjson.lock'), `${process.ppid}\n`);
+    utimesSync(path.join(dir, 'journal-8005-0123abcd.ndjson.lock'), day, day);
+    // A lock made just now, its pid not yet written (another demo starting): its old journal is left (a reviewer).
+    old('journal-8006-0123abcd.ndjson');
+    writeFileSync(path.join(dir, 'journal-8006-0123abcd.ndjson.lock'), '');
     old('notes.ndjson');
     const own = openDemoJournal(path.join(dir, 'journal-8003-0123abcd.ndjson'), () => {});
-    expect(readdirSync(dir).sort()).toEqual(['journal-8001-0123abcd.ndjson', 'journal-8001-0123abcd.ndjson.lock', 'journal-8002-0123abcd.ndjson', 'journal-8003-0123abcd.ndjson', 'journal-8003-0123abcd.ndjson.lock', 'notes.ndjson']);
+    expect(readdirSync(dir).sort()).toEqual([
+      'journal-8001-0123abcd.ndjson', 'journal-8001-0123abcd.ndjson.lock', 'journal-8002-0123abcd.ndjson', 'journal-8003-0123abcd.ndjson', 'journal-8003-0123abcd.ndjson.lock',
+      'journal-8005-0123abcd.ndjson.lock', 'journal-8006-0123abcd.ndjson', 'journal-8006-0123abcd.ndjson.lock', 'notes.ndjson',
+    ]);
     await own.store.close();
   });
 
