@@ -292,7 +292,9 @@ function readShape(node: SchemaNode, resolve: Resolve): Shape {
   // `oneOf` says the same when X's types are known and exclude null (else a null may match both).
   const union = Array.isArray(current.anyOf) ? 'anyOf' : Array.isArray(current.oneOf) ? 'oneOf' : undefined;
   const branches = union === undefined ? [] : (current[union] as SchemaNode[]).map((branch) => shape(branch, resolve));
-  const nullBranch = branches.some((branch) => isNullOnly(branch.node));
+  const nullBranches = branches.filter((branch) => isNullOnly(branch.node)).length;
+  // In a `oneOf`, null passes only when one branch alone admits it: two null branches refuse it (a reviewer).
+  const nullBranch = union === 'oneOf' ? nullBranches === 1 : nullBranches > 0;
   // The branches that admit more than null, by index; in an `anyOf` each once (`anyOf: [X, X]`
   // admits what X admits; a `oneOf` admits neither copy's values, so its copies stay).
   const seen = new Set<string>();
@@ -309,10 +311,14 @@ function readShape(node: SchemaNode, resolve: Resolve): Shape {
   const excludesNull = (branch: Shape) => !branch.nullable && typesOf(branch.node)?.has('null') === false;
   const siblings = union === undefined ? {} : withoutAnnotations((({ [union]: _union, ...rest }) => rest)(current));
   if (union !== undefined && branches.length > 0 && others.length === 0 && Object.keys(siblings).length === 0) {
-    // `anyOf: [{ type: null }]`: null alone (a nullable field narrowed so was read as any type: a hostile tester).
-    return { nullable: false, node: { type: 'null' } };
+    // `anyOf: [{ type: null }]`: null alone (a nullable field narrowed so was read as any type: a
+    // hostile tester); `oneOf` of two null branches admits nothing.
+    return nullBranch ? { nullable: false, node: { type: 'null' } } : { nullable: false, node: NOTHING };
   }
-  if (union !== undefined && others.length === 1 && (branches.length === 1 || union === 'anyOf' || (nullBranch && excludesNull(others[0]!)))) {
+  if (union === 'oneOf' && nullBranches > 1 && others.length === 1 && excludesNull(others[0]!)) {
+    // `oneOf: [X, null, null]`: X's values, and not null.
+    result = Object.keys(siblings).length === 0 ? others[0]!.node : { ...others[0]!.node, ...siblings };
+  } else if (union !== undefined && others.length === 1 && (branches.length === 1 || union === 'anyOf' || (nullBranch && excludesNull(others[0]!)))) {
     // `anyOf: [X, { type: null }]`, and `anyOf: [X]`, the natural edit that makes it non-nullable
     // (read as a union around X, it "now also admitted" nothing: a hostile tester).
     nullable = nullBranch || others[0]!.nullable;

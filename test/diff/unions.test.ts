@@ -68,6 +68,12 @@ describe('a nullable field made non-nullable or null-only by editing its anyOf (
     expect(at((await diffFiles(sizing([ref]), before)).changes)).toEqual([{ rule: 'made-nullable', level: 'breaking', text: 'may now be null' }]);
   });
 
+  it('in a oneOf, two null branches refuse null: made non-nullable, or nothing admitted (a reviewer)', async () => {
+    const oneOf = (branches: unknown[]) => patchSchemas(before, [{ op: 'replace', path: '/decisions.json/definitions/DecisionData/properties/sizing', value: { oneOf: branches } }]);
+    expect(at((await diffFiles(before, oneOf([ref, { type: 'null' }, { type: 'null' }]))).changes)).toEqual([{ rule: 'made-non-nullable', level: 'compatible', text: 'may no longer be null' }]);
+    expect(at((await diffFiles(before, oneOf([{ type: 'null' }, { type: 'null' }]))).changes).map(({ text }) => text)).toEqual(['now admits no value (false)']);
+  });
+
   it('the same branch twice admits what it admits once: no change', async () => {
     const report = await diffFiles(before, sizing([ref, ref, { type: 'null' }]));
     expect(at(report.changes)).toEqual([]);
