@@ -52,6 +52,13 @@ const UPPER_BOUNDS = ['maxLength', 'maxItems', 'maxProperties'] as const;
 const OPAQUE_COMBINATORS = ['allOf', 'oneOf', 'not', 'if', 'then', 'else', 'patternProperties', 'propertyNames', 'contains', 'dependencies', 'additionalItems'] as const;
 
 /**
+ * The keywords of {@link OPAQUE_COMBINATORS} that only add a condition where they are written:
+ * added, fewer values pass; removed, more. (`patternProperties` beside `additionalProperties:
+ * false` lets keys in, and `additionalItems` depends on `items`: changed either way.)
+ */
+const NARROWING_WHEN_ADDED: ReadonlySet<string> = new Set(['allOf', 'oneOf', 'not', 'if', 'then', 'else', 'propertyNames', 'contains', 'dependencies']);
+
+/**
  * Compares two schemas of the same message (or document), both from bundled contracts whose
  * `$ref`s are local, and lists every difference that changes which values are valid.
  * Annotations (`description`, `title`, `examples`, `$comment`, `default`) are ignored.
@@ -214,7 +221,11 @@ function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
   compareAnyOf(a.node, b.node, pointer, inner, add);
   for (const keyword of OPAQUE_COMBINATORS) {
     if (canonical(keyword, a.node[keyword]) !== canonical(keyword, b.node[keyword])) {
-      add({ rule: 'schema-changed', accepts: 'different', before: a.node[keyword], after: b.node[keyword], text: `"${keyword}" changed` });
+      // Added, one of these only adds a condition (fewer values pass); removed, it drops one (a
+      // hostile tester: both were "breaking" either way). Changed, or another keyword: different.
+      const conditional = NARROWING_WHEN_ADDED.has(keyword);
+      const accepts = conditional && a.node[keyword] === undefined ? 'fewer' : conditional && b.node[keyword] === undefined ? 'more' : 'different';
+      add({ rule: 'schema-changed', accepts, before: a.node[keyword], after: b.node[keyword], text: `"${keyword}" ${accepts === 'fewer' ? 'added: a value must also satisfy it' : accepts === 'more' ? 'removed: a value no longer needs to satisfy it' : 'changed'}` });
     } else if (a.node[keyword] !== undefined) {
       // Written the same, but a definition it refers to may have changed (compared as JSON alone,
       // a definition reached only through `allOf` or `not` changed as no change: a hostile tester).

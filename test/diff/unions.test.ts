@@ -93,3 +93,16 @@ describe('a schema wrapped in a one-branch allOf (a hostile tester: "type widene
     expect((await diffFiles(before, after)).changes.filter((change) => change.subject === 'trades' && change.pointer === '/data/id')).toEqual([]);
   });
 });
+
+describe('a condition keyword added or removed (a hostile tester: "breaking" both ways)', () => {
+  const before = readSchemas();
+  const fee = (value: unknown) => patchSchemas(before, [{ op: 'replace', path: '/trades.json/definitions/TradeData/properties/fee', value }]);
+  const at = (changes: { pointer: string; subject: string | null; level: string; text: string }[]) => changes.filter((change) => change.subject === 'trades' && change.pointer === '/data/fee').map(({ level, text }) => ({ level, text }));
+
+  it('added narrows what the server sends (compatible); removed widens it (breaking)', async () => {
+    const plain = fee({ type: 'number', minimum: 0 });
+    const withNot = fee({ type: 'number', minimum: 0, not: { const: 0 } });
+    expect(at((await diffFiles(plain, withNot)).changes)).toEqual([{ level: 'compatible', text: '"not" added: a value must also satisfy it' }]);
+    expect(at((await diffFiles(withNot, plain)).changes)).toEqual([{ level: 'breaking', text: '"not" removed: a value no longer needs to satisfy it' }]);
+  });
+});
