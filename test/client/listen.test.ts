@@ -233,6 +233,12 @@ describe('listen', () => {
     expect(dropped.stdout).toMatch(/^protocol: - \(root\) expected 3 frames within 20000 ms, got 1 before the connection ended without a close frame$/m);
     expect(dropped.stdout).toMatch(/^the connection ended without a close frame \(1006\)$/m);
     expect(dropped.stdout).not.toContain('closed by the server');
+    // A close the contract gives a server for its own condition (4410: a storage outage, which a
+    // Redis restart sends) is a warning, not a violation (a fresh user); 1011 stays one.
+    const gap = await listen([await rawServer(Buffer.from([0x88, 0x0c, 0x11, 0x3a, ...Buffer.from('stream gap')])), '--token', 't0ken', '--duration', '3s', '--ping-interval', '60000']);
+    expect(gap.stdout).toMatch(/closed by the server: 4410 "stream gap"\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
+    expect(gap.stderr).toContain('close: warning: - (root) the server closed the connection with 4410 "stream gap" before the run ended: StreamGap, a close the contract lists (reconnect and resume)\n');
+    expect(gap.status).toBe(0);
     // A close with 1000 is no violation, and the silence after it is no keepalive fault.
     const normal = await listen([await rawServer(Buffer.from([0x88, 0x02, 0x03, 0xe8])), '--token', 't0ken', '--duration', '3s', '--ping-interval', '1000']);
     expect(normal.stdout).toMatch(/closed by the server: 1000\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
