@@ -104,6 +104,25 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
     }
   }, 150_000);
 
+  it("shows each message's time in the browser's time zone (it showed UTC unsaid: a fresh user)", async () => {
+    const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });
+    try {
+      const page = await (await browser.newContext({ timezoneId: 'Africa/Johannesburg' })).newPage();
+      await page.goto(`http://127.0.0.1:${h.port}/?token=${await sign('alice')}`);
+      await expect.poll(() => page.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');
+      const trade = example('trades') as { ts: string };
+      await h.server.publish('alice', trade as never);
+      await expect.poll(() => page.locator('#panel-trades .rows li').count(), { timeout: 15_000 }).toBe(1);
+      // UTC+2 all year: 16:30:00Z reads 18:30:00.
+      const local = new Date(trade.ts).toLocaleTimeString('en-GB', { timeZone: 'Africa/Johannesburg', hour12: false });
+      expect(local).not.toBe(trade.ts.slice(11, 19));
+      expect(await page.locator('#panel-trades .rows li').first().textContent()).toMatch(new RegExp(`^${local} `));
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
   it('asks for another token when the server refuses one, drops the token from the address bar, and keeps the header current', async () => {
     const h = await harness({ handleHttp: dashboardHandler(), pollHoldMs: 2000, pingIntervalMs: 60_000 });
     const browser = await chromium.launch({

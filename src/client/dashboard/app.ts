@@ -44,12 +44,21 @@ function panel(type: string): HTMLElement {
   return section;
 }
 
+/**
+ * `HH:MM:SS` of an RFC 3339 time in this browser's time zone, as a person reading the dashboard
+ * expects (it showed UTC unsaid: a fresh user); a time that does not parse, as written.
+ */
+function clock(ts: string): string {
+  const at = new Date(ts);
+  return Number.isNaN(at.getTime()) ? ts.slice(11, 19) : at.toTimeString().slice(0, 8);
+}
+
 function show(type: string, text: string, ts?: string): void {
   counts[type] = (counts[type] ?? 0) + 1;
   const section = document.getElementById(`panel-${type}`) ?? panel(type);
   section.querySelector('.count')!.textContent = String(counts[type]);
   const row = document.createElement('li');
-  row.textContent = `${ts ? `${ts.slice(11, 19)} ` : ''}${text}`;
+  row.textContent = `${ts ? `${clock(ts)} ` : ''}${text}`;
   const rows = section.querySelector('.rows')!;
   rows.prepend(row);
   while (rows.children.length > KEEP) rows.lastElementChild!.remove();
@@ -146,7 +155,7 @@ realtimeClient.on('gap', (e) => {
   const at = now();
   show('events', text, at);
   $('gaps').textContent = String(++gaps);
-  $('gap-stat').title = `last at ${at.slice(11, 19)}: ${text}`;
+  $('gap-stat').title = `last at ${clock(at)}: ${text}`;
   $('gap-stat').hidden = false;
 });
 realtimeClient.on('invalid', (e) => show('events', `invalid ${e.reason}: ${e.errors[0]?.pointer || '(root)'} ${e.errors[0]?.message}`, now()));
