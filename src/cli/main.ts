@@ -70,8 +70,8 @@ if (generateCommand) {
 
 program
   .command('serve')
-  .description('run the reference WebSocket server; --demo prints a secret and tokens and runs a demo producer')
-  .option('--demo', 'demo secret, tokens for two users and an admin, and a producer of every stream type', false)
+  .description('run the reference WebSocket server with a demo producer (--demo, required: a real backend embeds createRealtimeServer from "realtime-contract/server")')
+  .option('--demo', 'required: demo secret, tokens for two users and an admin, and a producer of every stream type', false)
   .option('--port <port>', 'port to listen on', '8000')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--redis <url>', 'keep streams in Redis (redis://host:port) so several serve processes share fan-out and resume')

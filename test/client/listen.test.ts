@@ -10,9 +10,9 @@ import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { MemoryStreamStore } from '../../src/server/index.js';
+import { createRealtimeServer, MemoryStreamStore } from '../../src/server/index.js';
 import { FakeServer } from './support/fake-server.js';
-import { harness, sign, stopHarnesses } from './support/reference.js';
+import { harness, SECRET, sign, stopHarnesses } from './support/reference.js';
 import { example, STREAM_TYPES } from './support/helpers.js';
 import { runListen, stopWsServers, wsServer } from '../support/listen.js';
 
@@ -371,6 +371,15 @@ describe('listen', () => {
     expect(expired.stderr).toBe(`realtime-contract: cannot connect to ${h.url}?token=REDACTED: the server refused the upgrade with HTTP 401 Unauthorized: "token-expired"\n`);
     const none = await listen([h.url, '--count', '1']);
     expect(none.stderr).toBe(`realtime-contract: cannot connect to ${h.url}: the server refused the upgrade with HTTP 401 Unauthorized: "no-token" (no token was given: --token, REALTIME_CONTRACT_TOKEN or a token query parameter)\n`);
+    // The dashboard's URL (`/`) given instead of the socket's: where the socket is (a fresh user had a bare 404).
+    // A server on its own port (one attached to yours leaves other paths' upgrades to your server).
+    const own = createRealtimeServer({ port: 0, host: '127.0.0.1', jwt: { secret: SECRET } });
+    stops.push(() => own.close());
+    await own.listening;
+    const socket = `ws://127.0.0.1:${own.address()!.port}/api/ws`;
+    const page = await listen([socket.replace('/api/ws', '/'), '--token', await sign('alice'), '--count', '1']);
+    expect(page.status).toBe(2);
+    expect(page.stderr).toContain(`the server refused the upgrade with HTTP 404 Not Found: "not-found" (the reference server's socket is at /api/ws: ${socket})`);
   });
 
   it('reports the reference server closing with 1011 when its stream store fails', async () => {
