@@ -91,6 +91,8 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
   const started = Date.now();
   const price: Record<string, number> = { 'BTC-ZAR': 850_000, 'ETH-ZAR': 45_000, 'XRP-ZAR': 11, 'SOL-ZAR': 2_600 };
   const tasks = new Map<string, { id: string; type: (typeof TASK_TYPES)[number]; progress: number; startedAt: string }>();
+  /** Trades sent to each user by this producer: its metrics' and bots' trade counts (they were the id counter, every id of every user: a fresh user). */
+  const tradesOf = new Map<string, number>();
   let userExamples = new Map<string, Record<string, unknown>>();
   let globalExamples = userExamples;
   try {
@@ -121,6 +123,8 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
     const free = round2(10_000 + random() * 1_000);
     const locked = round2(random() * 500);
     const decision = pick(['buy', 'sell', 'hold'] as const);
+    const trades = (tradesOf.get(user) ?? 0) + 1;
+    tradesOf.set(user, trades);
     const severity = pick(['info', 'warning'] as const);
     return [
       createMessage('trades', {
@@ -129,7 +133,7 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
       }),
       createMessage('bots', {
         id: botId, name: `${symbol.split('-')[0]} Scalper`, platform, symbol, status: 'running', trading_mode: 'paper', risk_mode: 'conservative',
-        capital: 5000, pnl: round2((random() - 0.3) * 300), trades_count: counter, win_rate: round2(0.5 + random() * 0.3), last_trade: now,
+        capital: 5000, pnl: round2((random() - 0.3) * 300), trades_count: trades, win_rate: round2(0.5 + random() * 0.3), last_trade: now,
       }),
       createMessage('balances', {
         platform, balances: { ZAR: { free, locked, total: round2(free + locked) }, BTC: { free: 0.025, locked: 0.001, total: 0.026 } },
@@ -142,7 +146,7 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
         sizing: { quantity, capital: round2(quantity * price[symbol]!), risk_per_trade: 0.02 }, stops: { stop_loss: round2(price[symbol]! * 0.97), take_profit: round2(price[symbol]! * 1.03) }, timestamp: now,
       }),
       createMessage('metrics', {
-        total_pnl: round2(1250 + random() * 100), total_pnl_percent: round2(12.5 + random()), active_bots: 3, total_bots: 3, total_trades: counter, win_rate: 0.68,
+        total_pnl: round2(1250 + random() * 100), total_pnl_percent: round2(12.5 + random()), active_bots: 3, total_bots: 3, total_trades: trades, win_rate: 0.68,
         exposure: round2(random() * 0.8), risk_level: 'moderate', uptime_seconds: Math.floor((Date.now() - started) / 1000), trades_per_hour: 2.5,
       }),
       createMessage('alerts', {

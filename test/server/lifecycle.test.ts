@@ -290,6 +290,10 @@ describe('demo producer', () => {
       expect([...types].sort()).toEqual([...SERVER_MESSAGE_TYPES].sort());
       for (const frame of [...admin.frames, ...alice.frames]) expect(validateMessage(frame, { mode: 'strict' })).toMatchObject({ ok: true });
       expect(alice.count('decisions')).toBe(20);
+      // Her metrics count her trades, 1 to 20 (they counted every id of every user: a fresh user).
+      expect(alice.stream.filter((f) => f.type === 'trades').length).toBe(20);
+      const counted = alice.frames.filter((f) => f.type === 'metrics').map((f) => f.data!.total_trades as number);
+      expect(counted.at(-1)).toBe(20);
       // bob's bots are bot_bob_<n>: none in alice's stream. (Not the substring "bob": ids and
       // cursors hold base-36 times, which spelled it once in a full run: a fresh user.)
       expect(alice.stream.filter((f) => JSON.stringify(f).includes('"bot_bob_'))).toEqual([]);
