@@ -16,7 +16,7 @@
  * `gap`) rather than give the positions handed out since to other messages. A demo's start
  * removes the journals of other ports and checkouts beside it that were not written for a day.
  */
-import { closeSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { MESSAGE_TYPES } from '../../generated/contract.js';
 import type { MessageType } from '../../generated/types.js';
@@ -211,7 +211,7 @@ function sweepStale(dir: string, own: string, at: number): void {
     }
     // A lock is swept with its journal; alone (its journal given up, then a kill -9), when its holder is gone.
     if (name.endsWith('.lock')) {
-      if (!existsQuietly(file.slice(0, -'.lock'.length)) && lockHolder(file) === undefined) removeQuietly(file);
+      if (!existsSync(file.slice(0, -'.lock'.length)) && lockHolder(file) === undefined) removeQuietly(file);
       continue;
     }
     // A lock made this minute may not hold its pid yet (it is written after the file is made): left alone.
@@ -240,15 +240,6 @@ function takeLock(lock: string): string | undefined {
     removeQuietly(lock);
   }
   return 'cannot lock the demo journal';
-}
-
-function existsQuietly(file: string): boolean {
-  try {
-    lstatSync(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Whether `lock` was made or written within the last minute (by the clock `at`, ms). */
