@@ -10,7 +10,7 @@
  * left), then one line per entry,
  * `{"p":<position>,"at":<ms since the epoch>,"u":<userId or null>,"t":<type>,"k":<key or null>,"f":<frame>}`.
  * It is rewritten with only the entries the store still keeps by age at the start and every
- * {@link COMPACT_EVERY} entries. One demo at a time keeps it: `<file>.lock` holds its pid (a
+ * {@link COMPACT_EVERY} entries. One demo at a time keeps it: `<file>.lock` holds its pid and start time (a
  * second demo on the same port, on another host address or failing to listen, leaves it alone).
  * A journal that can no longer be written is removed, so that a restart begins a new epoch (a
  * `gap`) rather than give the positions handed out since to other messages. A demo's start
@@ -22,7 +22,7 @@ import { MESSAGE_TYPES } from '../../generated/contract.js';
 import type { MessageType } from '../../generated/types.js';
 import { MemoryStreamStore, restoreMemoryStore } from '../server/memory-store.js';
 import { parseCursor, type StreamStore } from '../server/stream-store.js';
-import { processAlive } from '../shared/process-alive.js';
+import { processAlive, processStartTime } from '../shared/process-alive.js';
 import { validateMessage } from '../runtime/validate.js';
 
 /** How long the demo's store keeps an entry, ms: the memory store's default. */
@@ -229,7 +229,9 @@ function takeLock(lock: string): string | undefined {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(lock, 'wx', 0o600);
-      writeSync(fd, `${process.pid}\n`);
+      // The pid, and when this process started where that is known: a pid reused since by another process is no holder.
+      const started = processStartTime(process.pid);
+      writeSync(fd, started === undefined ? `${process.pid}\n` : `${process.pid} ${started}\n`);
       closeSync(fd);
       return undefined;
     } catch (error) {
@@ -251,15 +253,24 @@ function lockedLately(lock: string, at: number): boolean {
   }
 }
 
-/** The pid in `lock` when it is of a running process other than this one; else undefined (unreadable, or stale). */
+/**
+ * The pid in `lock` (`<pid>[ <start time>]`) when it is of a running process other than this one,
+ * the one that wrote it (its start time, when written, is the process's now); else undefined
+ * (unreadable, or stale: after a kill -9 its pid named an unrelated process; a fresh user).
+ */
 function lockHolder(lock: string): number | undefined {
   let pid = NaN;
+  let started: string | undefined;
   try {
-    pid = Number.parseInt(readFileSync(lock, 'utf8'), 10);
+    const [first, second] = readFileSync(lock, 'utf8').trim().split(' ');
+    pid = Number.parseInt(first ?? '', 10);
+    started = second;
   } catch {
     // unreadable: taken as stale
   }
-  return Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid) ? pid : undefined;
+  if (!(Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid))) return undefined;
+  const now = started === undefined ? undefined : processStartTime(pid);
+  return now !== undefined && now !== started ? undefined : pid;
 }
 
 function removeQuietly(file: string): void {

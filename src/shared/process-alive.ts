@@ -12,14 +12,27 @@ export function processAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+  const state = procStat(pid)?.[0];
+  return state !== 'Z' && state !== 'X';
+}
+
+/**
+ * When the process `pid` started, as `/proc/<pid>/stat` says (clock ticks since boot, as text):
+ * with its pid, it names one process, where a pid alone may since name another (a lock left by a
+ * process killed, its pid reused). Undefined where there is no `/proc` (macOS, Windows).
+ */
+export function processStartTime(pid: number): string | undefined {
+  return procStat(pid)?.[19];
+}
+
+/** The fields of `/proc/<pid>/stat` from the state on (field 3), or undefined when it cannot be read. */
+function procStat(pid: number): string[] | undefined {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
-    // No /proc (macOS, Windows), or the process is gone since.
-    return true;
+    return undefined;
   }
   // `<pid> (<command, which may hold parentheses>) <state> …`
-  const state = stat.charAt(stat.lastIndexOf(')') + 2);
-  return state !== 'Z' && state !== 'X';
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDemoJournal } from '../../src/cli/demo-journal.js';
+import { processStartTime } from '../../src/shared/process-alive.js';
 import { specExample } from '../runtime/support.js';
 
 const dirs: string[] = [];
@@ -131,9 +132,23 @@ describe('the demo journal', () => {
     writeFileSync(`${file}.lock`, '2147483646\n');
     const third = openDemoJournal(file, () => {});
     expect(third.kept).toBe(true);
-    expect(readFileSync(`${file}.lock`, 'utf8')).toBe(`${process.pid}\n`);
+    const started = processStartTime(process.pid);
+    expect(readFileSync(`${file}.lock`, 'utf8')).toBe(started === undefined ? `${process.pid}\n` : `${process.pid} ${started}\n`);
     await third.store.close();
     expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it.runIf(process.platform === 'linux')('takes over a lock whose pid now names another process (started later: the pid reused; a fresh user)', async () => {
+    const file = journalFile();
+    const parent = processStartTime(process.ppid)!;
+    // The live parent's pid, with its own start time: held.
+    writeFileSync(`${file}.lock`, `${process.ppid} ${parent}\n`);
+    expect(openDemoJournal(file, () => {}).kept).toBe(false);
+    // The same pid with another start time: the demo that wrote it is gone.
+    writeFileSync(`${file}.lock`, `${process.ppid} ${Number(parent) + 1}\n`);
+    const journal = openDemoJournal(file, () => {});
+    expect(journal.kept).toBe(true);
+    await journal.store.close();
   });
 
   it("removes the journals of other ports and checkouts not written for a day, but not one a live demo holds", async () => {
