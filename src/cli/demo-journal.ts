@@ -211,7 +211,7 @@ function sweepStale(dir: string, own: string, at: number): void {
     }
     // A lock is swept with its journal; alone (its journal given up, then a kill -9), when its holder is gone.
     if (name.endsWith('.lock')) {
-      if (!existsSync(file.slice(0, -'.lock'.length)) && lockHolder(file) === undefined) removeQuietly(file);
+      if (!existsSync(file.slice(0, -'.lock'.length)) && !lockedLately(file, Date.now()) && lockHolder(file) === undefined) removeQuietly(file);
       continue;
     }
     // A lock made this minute may not hold its pid yet (it is written after the file is made): left alone.

@@ -161,7 +161,7 @@ export async function readSource(spec: string, options: Pick<DiffCommandOptions,
       return await readFolder(resolved, spec);
     } catch (error) {
       // A folder that happens to be named like a ref (`HEAD`, `main`) and holds no contract hides the ref: say how to reach it.
-      if (error instanceof NotAContract && !path.isAbsolute(spec) && !/^\.\.?(\/|$)/.test(spec)) throw new SourceError(`${error.message}; for the git ref of that name, write git:${spec}`);
+      if (error instanceof NotAContract && (await isGitRef(spec, cwd))) throw new SourceError(`${error.message}; for the git ref of that name, write git:${spec}`);
       throw error;
     }
   }
@@ -172,6 +172,16 @@ export async function readSource(spec: string, options: Pick<DiffCommandOptions,
 export async function readWorkingTree(options: Pick<DiffCommandOptions, 'schemas' | 'cwd'>): Promise<ContractSource> {
   const dir = path.resolve(options.cwd ?? process.cwd(), options.schemas);
   return { ...(await readFolder(dir, options.schemas)), label: `${options.schemas} (working tree)`, kind: 'working-tree' };
+}
+
+/** Whether `name` names a commit in the repository around `cwd` (`git rev-parse --verify`). */
+async function isGitRef(name: string, cwd: string): Promise<boolean> {
+  try {
+    await run('git', ['rev-parse', '--verify', '--quiet', `${name}^{commit}`], { cwd });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A folder without `protocol.json`: no contract there (maybe a ref's name was meant). */

@@ -26,9 +26,9 @@ const MAX_FRAME_BYTES = 100 * 1024 * 1024;
  * (`listen` sends nothing else than pongs, on time): an early close with one is a warning.
  */
 const SERVER_CONDITION_CLOSES: ReadonlyMap<number, string> = new Map([
-  // Not 1011, InternalError: a server that fails is what a conformance run is for.
+  // Not 1011, InternalError: a server that fails is what a conformance run is for; nor 4401,
+  // TokenExpired, which a server may send only once the token listen holds has expired.
   [CloseCode.TryAgainLater, 'TryAgainLater'],
-  [CloseCode.TokenExpired, 'TokenExpired'],
   [CloseCode.StreamGap, 'StreamGap'],
 ]);
 
@@ -210,7 +210,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     if (text) output.stdout(`${oneLine(`${violation.index === null ? violation.keyword : `frame ${violation.index}`}: ${violation.type === null ? '-' : cut(violation.type, 40)} ${shownPointer(violation.pointer)} ${violation.message}`)}\n`);
   };
   const warn = (found: ListenReport['warnings'][number]) => {
-    if (report.warningCount++ >= MAX_LISTED) {
+    // A warning of the stream (not of a frame) is always listed, as such violations are: there is one at most.
+    if (report.warningCount++ >= MAX_LISTED && found.index !== null) {
       if (text && report.warningCount === MAX_LISTED + 1) output.stderr(`more warnings are counted, not printed: the first ${MAX_LISTED} are above\n`);
       return;
     }

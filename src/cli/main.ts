@@ -71,14 +71,14 @@ if (generateCommand) {
 program
   .command('serve')
   .description('run the reference WebSocket server with a demo producer (--demo, required: a real backend embeds createRealtimeServer from "realtime-contract/server")')
-  .option('--demo', 'required: demo secret, tokens for two users and an admin, and a producer of every stream type', false)
+  .option('--demo', 'required: demo secret, tokens for two users and an admin, and a producer of every stream type')
   .option('--port <port>', 'port to listen on', '8000')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--redis <url>', 'keep streams in Redis (redis://host:port) so several serve processes share fan-out and resume')
   .option('--secret <secret>', 'HS256 demo secret, at least 32 bytes (give every node the same one with --redis; default: a random one, kept in a folder of the temp dir that only you can open, so a restarted demo accepts the tokens it printed)')
   .option('--allow-origin <origin...>', 'browser origins allowed besides the demo\'s own (http://localhost:PORT, http://127.0.0.1:PORT, the listening host)')
   .option('--no-websocket', 'refuse WebSocket upgrades (404), so clients fall back to long polling: to try the fallback')
-  .action(async (options: { demo: boolean; port: string; host: string; redis?: string; secret?: string; allowOrigin?: string[]; websocket: boolean }) => {
+  .action(async (options: { demo?: boolean; port: string; host: string; redis?: string; secret?: string; allowOrigin?: string[]; websocket: boolean }) => {
     const { runServe } = await import('./serve-command.js');
     process.exitCode = await runServe(options, output);
   });

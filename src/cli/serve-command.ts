@@ -143,8 +143,8 @@ export function producerFaults(write: (line: string) => void): (error: unknown, 
  * accepts the same kept tokens (a fresh user).
  */
 export function urlHost(host: string): string {
-  if (host === '127.0.0.1' || host === 'localhost' || host === '0.0.0.0' || host === '::') return 'localhost';
-  return canonicalHost(host);
+  const canonical = canonicalHost(host);
+  return canonical === '127.0.0.1' || canonical === 'localhost' || canonical === '0.0.0.0' || canonical === '[::]' ? 'localhost' : canonical;
 }
 
 /**
@@ -161,9 +161,9 @@ function canonicalHost(host: string): string {
   }
 }
 
-/** `host:port`, an IPv6 address in brackets (`[::1]:8000`). */
+/** `host:port` as {@link canonicalHost} writes the host (`[::1]:8000`). */
 function hostPort(host: string, port: number): string {
-  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return `${canonicalHost(host)}:${port}`;
 }
 
 /** The demo's own origins once it listens on `host`:`port`: localhost, 127.0.0.1 and the host itself. */

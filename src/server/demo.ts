@@ -91,8 +91,9 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
   const started = Date.now();
   const price: Record<string, number> = { 'BTC-ZAR': 850_000, 'ETH-ZAR': 45_000, 'XRP-ZAR': 11, 'SOL-ZAR': 2_600 };
   const tasks = new Map<string, { id: string; type: (typeof TASK_TYPES)[number]; progress: number; startedAt: string }>();
-  /** Trades sent to each user by this producer: its metrics' and bots' trade counts (they were the id counter, every id of every user: a fresh user). */
+  /** Trades sent to each user, and made by each bot, by this producer: the metrics' and the bots' trade counts (they were the id counter, every id of every user: a fresh user). */
   const tradesOf = new Map<string, number>();
+  const tradesOfBot = new Map<string, number>();
   let userExamples = new Map<string, Record<string, unknown>>();
   let globalExamples = userExamples;
   try {
@@ -125,6 +126,8 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
     const decision = pick(['buy', 'sell', 'hold'] as const);
     const trades = (tradesOf.get(user) ?? 0) + 1;
     tradesOf.set(user, trades);
+    const botTrades = (tradesOfBot.get(botId) ?? 0) + 1;
+    tradesOfBot.set(botId, botTrades);
     const severity = pick(['info', 'warning'] as const);
     return [
       createMessage('trades', {
@@ -133,7 +136,7 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
       }),
       createMessage('bots', {
         id: botId, name: `${symbol.split('-')[0]} Scalper`, platform, symbol, status: 'running', trading_mode: 'paper', risk_mode: 'conservative',
-        capital: 5000, pnl: round2((random() - 0.3) * 300), trades_count: trades, win_rate: round2(0.5 + random() * 0.3), last_trade: now,
+        capital: 5000, pnl: round2((random() - 0.3) * 300), trades_count: botTrades, win_rate: round2(0.5 + random() * 0.3), last_trade: now,
       }),
       createMessage('balances', {
         platform, balances: { ZAR: { free, locked, total: round2(free + locked) }, BTC: { free: 0.025, locked: 0.001, total: 0.026 } },

@@ -239,6 +239,10 @@ describe('listen', () => {
     expect(gap.stdout).toMatch(/closed by the server: 4410 "stream gap"\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
     expect(gap.stderr).toContain('close: warning: - (root) the server closed the connection with 4410 "stream gap" before the run ended: StreamGap, a close the contract lists (reconnect and resume)\n');
     expect(gap.status).toBe(0);
+    // 4401 (TokenExpired) stays a violation: listen holds a token a server may not call expired early (a reviewer).
+    const expired = await listen([await rawServer(Buffer.from([0x88, 0x03, 0x11, 0x31, 0x78])), '--token', 't0ken', '--duration', '3s', '--ping-interval', '60000']);
+    expect(expired.stdout).toMatch(/^close: - \(root\) the server closed the connection with 4401 "x" before the run ended$/m);
+    expect(expired.status).toBe(1);
     // A close with 1000 is no violation, and the silence after it is no keepalive fault.
     const normal = await listen([await rawServer(Buffer.from([0x88, 0x02, 0x03, 0xe8])), '--token', 't0ken', '--duration', '3s', '--ping-interval', '1000']);
     expect(normal.stdout).toMatch(/closed by the server: 1000\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);

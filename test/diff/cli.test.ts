@@ -324,10 +324,17 @@ describe('realtime-contract diff', () => {
     const notContract = cli(['diff', 'test/fixtures']);
     expect(notContract.code).toBe(2);
     expect(notContract.stderr).toContain('test/fixtures: not a folder of contract schemas');
+    // Not for a name no ref has (a reviewer), nor for a contract folder with a broken file.
+    expect(notContract.stderr).not.toContain('git:');
     // A folder named like a ref (`HEAD`) hides the ref: the way to it (a hostile tester).
-    expect(notContract.stderr).toContain('; for the git ref of that name, write git:test/fixtures');
-    // Not for a path no ref is named like, nor for a contract folder with a broken file (a reviewer).
-    expect(cli(['diff', path.join(ROOT, 'test/fixtures')]).stderr).not.toContain('git:');
+    const repo = path.join(work, 'shadowed');
+    mkdirSync(path.join(repo, 'HEAD'), { recursive: true });
+    execFileSync('git', ['init', '-q', repo]);
+    execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'x']);
+    const shadowed = cli(['diff', 'HEAD'], repo);
+    expect(shadowed.code).toBe(2);
+    expect(shadowed.stderr).toContain('HEAD: not a folder of contract schemas');
+    expect(shadowed.stderr).toContain('; for the git ref of that name, write git:HEAD');
     const broken = path.join(work, 'broken');
     writeSchemas(broken, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [{ op: 'add', path: '/trades.json/properties/data/x-unknown', value: 1 }]));
     const result = cli(['diff', broken]);
