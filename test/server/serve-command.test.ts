@@ -159,7 +159,8 @@ describe('serve --demo', () => {
       const { child, output, exited } = await startDemoProcess(['--host', host]);
       try {
         const out = output();
-        const port = /^realtime-contract demo server on \S+:(\d+) \(pid/m.exec(out)?.[1];
+        // The banner names the address as the URLs do (a reviewer: it kept ::ffff:127.0.0.1 as given).
+        const port = new RegExp(`^realtime-contract demo server on ${shown.replace(/[.[\]]/g, '\\$&')}:(\\d+) \\(pid`, 'm').exec(out)?.[1];
         expect(port, out).toBeDefined();
         expect(/curl "(\S+)"/.exec(out)![1]!.startsWith(`http://${shown}:${port}/api/ws/poll?token=`)).toBe(true);
         const dashboard = /^Dashboard: (\S+)$/m.exec(out)![1]!;
