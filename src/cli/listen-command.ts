@@ -446,7 +446,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         // A 404 at another path than the reference server's socket (the dashboard's URL, `/`): where the socket is (a fresh user).
         const hint = res.statusCode === 401 && raw.length === 0
           ? ' (no token was given: --token, REALTIME_CONTRACT_TOKEN or a token query parameter)'
-          : res.statusCode === 404 && url.pathname !== '/api/ws' ? ` (the reference server's socket is at /api/ws: ${url.protocol}//${url.host}/api/ws)` : '';
+          : res.statusCode === 404 && url.pathname !== '/api/ws' ? ` (the reference server's socket is at /api/ws: ${url.protocol}//${url.host}/api/ws${new URL(target).search ? ', with the query as given' : ''})` : '';
         // Scrubbed before oneLine escapes anything: an escaped control character would hide a token from the scrub.
         resolve(oneLine(scrub(`the server refused the upgrade with HTTP ${res.statusCode}${res.statusMessage ? ` ${res.statusMessage}` : ''}${reason}${hint}`)));
       };

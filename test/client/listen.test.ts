@@ -384,6 +384,9 @@ describe('listen', () => {
     const page = await listen([socket.replace('/api/ws', '/'), '--token', await sign('alice'), '--count', '1']);
     expect(page.status).toBe(2);
     expect(page.stderr).toContain(`the server refused the upgrade with HTTP 404 Not Found: "not-found" (the reference server's socket is at /api/ws: ${socket})`);
+    // A query given (the token in it): said to be kept, so that the socket's URL copied connects (a fresh user).
+    const given = await listen([`${socket.replace('/api/ws', '/')}?token=${await sign('alice')}`, '--count', '1']);
+    expect(given.stderr).toContain(`(the reference server's socket is at /api/ws: ${socket}, with the query as given)`);
   });
 
   it('reports the reference server closing with 1011 when its stream store fails', async () => {
