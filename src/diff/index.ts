@@ -547,8 +547,8 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
  */
 const EQUIVALENT = new WeakSet<ChangeInput>();
 
-/** The changes that make Go and Python type an object as a map or as a struct (class), or remove a struct's field, beside what their rule says ({@link SchemaDelta.otherLanguages}). */
-const OBJECT_RETYPED = new WeakMap<ChangeInput, 'map' | 'struct' | 'field-removed'>();
+/** The changes that make Go and Python type an object as a map or as a struct (class), remove a struct's field, or retype a union, beside what their rule says ({@link SchemaDelta.otherLanguages}). */
+const OBJECT_RETYPED = new WeakMap<ChangeInput, NonNullable<SchemaDelta['otherLanguages']>>();
 
 function messageFact(rule: RuleId, subject: string, direction: Direction | null, level: Level, text: string, impact: string, before?: unknown, after?: unknown): ChangeInput {
   return { rule, level, subject, direction, pointer: '', ...(before !== undefined && { before }), ...(after !== undefined && { after }), text, impact };

@@ -24,9 +24,11 @@ export interface SchemaDelta {
    * How the Go and Python types change beside the wire, where the rule alone does not say: a
    * closed object with `properties` (a struct or class there) opened (`map`: it becomes a map,
    * which keeps the fields it does not name), an object closed into one (`struct`), a field
-   * removed from one (`field-removed`; from an open object, already a map there, nothing changes).
+   * removed from one (`field-removed`; from an open object, already a map there, nothing changes),
+   * a field given another type there by a change that its rule does not call a type change
+   * (`retyped`: a union gained or lost a branch, a type of its own in Go and Python).
    */
-  otherLanguages?: 'map' | 'struct' | 'field-removed';
+  otherLanguages?: 'map' | 'struct' | 'field-removed' | 'retyped';
   /** One line, e.g. `value "coinbase" added to the closed list`. */
   text: string;
 }
@@ -198,8 +200,9 @@ function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
   const widened = unionAround(a.node, b.node, walk.resolveAfter);
   const narrowed = widened === undefined ? unionAround(b.node, a.node, walk.resolveBefore) : undefined;
   if (widened !== undefined || narrowed !== undefined) {
-    if (widened) add({ rule: 'schema-changed', accepts: 'more', after: widened, text: `now also admits ${widened.join(', ')}` });
-    if (narrowed) add({ rule: 'schema-changed', accepts: 'fewer', before: narrowed, text: `no longer admits ${narrowed.join(', ')}` });
+    // Go and Python type a union as a struct of its branches (quicktype): one more or one fewer is another type.
+    if (widened) add({ rule: 'schema-changed', accepts: 'more', after: widened, otherLanguages: 'retyped', text: `now also admits ${widened.join(', ')}` });
+    if (narrowed) add({ rule: 'schema-changed', accepts: 'fewer', before: narrowed, otherLanguages: 'retyped', text: `no longer admits ${narrowed.join(', ')}` });
     return;
   }
 
@@ -301,8 +304,17 @@ function readShape(node: SchemaNode, resolve: Resolve): Shape {
   let result = current;
   // `anyOf: [X, { type: null }]`: the contract's way to make an object or a $ref nullable.
   // `oneOf` says the same when X's types are known and exclude null (else a null may match both).
-  const union = Array.isArray(current.anyOf) ? 'anyOf' : Array.isArray(current.oneOf) ? 'oneOf' : undefined;
+  let union = Array.isArray(current.anyOf) ? 'anyOf' : Array.isArray(current.oneOf) ? 'oneOf' : undefined;
   const branches = union === undefined ? [] : (current[union] as SchemaNode[]).map((branch) => shape(branch, resolve));
+  // A `oneOf` whose branches admit no JSON type in common: no value can match two of them, so
+  // it admits what the `anyOf` of them admits, and reads as one (`oneOf: [X, null, Y]` read as
+  // a union of its own was "no longer null" beside `oneOf: [X, null]`: a reviewer).
+  if (union === 'oneOf' && disjointTypes(branches)) {
+    const { oneOf, ...rest } = current;
+    current = { ...rest, anyOf: oneOf as SchemaNode[] };
+    result = current;
+    union = 'anyOf';
+  }
   const nullBranches = branches.filter((branch) => isNullOnly(branch.node)).length;
   // In a `oneOf`, null passes only when one branch alone admits it: two null branches refuse it (a reviewer).
   const nullBranch = union === 'oneOf' ? nullBranches === 1 : nullBranches > 0;
@@ -376,6 +388,21 @@ function withoutAnnotations(node: SchemaNode): SchemaNode {
 
 /** The JSON types a schema admits, or undefined when `type` does not constrain it. */
 /** The JSON types a node admits: its `type`, or else the types of its closed list's values; undefined for any. */
+/** Whether each branch's JSON types are known (its `type`, `enum` or `const`) and no two branches share one (an integer is a number). */
+function disjointTypes(branches: readonly Shape[]): boolean {
+  const seen = new Set<string>();
+  for (const branch of branches) {
+    const types = typesOf(branch.node);
+    if (types === undefined) return false;
+    if (branch.nullable) types.add('null');
+    for (const type of types) {
+      if (seen.has(type) || (type === 'integer' && seen.has('number')) || (type === 'number' && seen.has('integer'))) return false;
+    }
+    for (const type of types) seen.add(type);
+  }
+  return true;
+}
+
 function typesOf(node: SchemaNode): Set<string> | undefined {
   if (node.type !== undefined) return new Set(Array.isArray(node.type) ? node.type : [node.type]);
   if (Array.isArray(node.enum)) return new Set(node.enum.map(jsonType));

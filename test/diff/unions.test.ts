@@ -19,6 +19,34 @@ describe('a nullable field that becomes a union of more types (found by a fresh 
   });
 });
 
+describe('a nullable oneOf whose branches share no type, gaining or losing one', () => {
+  const base = readSchemas();
+  const platform = (branches: unknown[]) => patchSchemas(base, [{ op: 'replace', path: '/alerts.json/definitions/AlertData/properties/platform', value: { oneOf: branches } }]);
+  const ref = { $ref: 'definitions.json#/definitions/Platform' };
+  const at = <C extends { pointer: string; subject: string | null }>(changes: C[]) => changes.filter((change) => change.subject === 'alerts' && change.pointer === '/data/platform');
+  const nullable = platform([ref, { type: 'null' }]);
+  const wider = platform([ref, { type: 'null' }, { type: 'integer' }]);
+
+  it('reads as the anyOf of its branches: the type it now also admits, not "may no longer be null", "widened to any type", "closed list opened" and "oneOf added"', async () => {
+    const report = await diffFiles(nullable, wider);
+    expect(at(report.changes).map(({ rule, level, text, breaks }) => ({ rule, level, text, breaks }))).toEqual([
+      // Go and Python type the union as a struct of its branches, not as the pointer to a Platform they had.
+      { rule: 'schema-changed', level: 'breaking', text: 'now also admits integer', breaks: ['tolerant-consumers', 'strict-consumers', 'other-language-code'] },
+    ]);
+    expect(at((await diffFiles(wider, nullable)).changes).map(({ level, text }) => ({ level, text }))).toEqual([{ level: 'compatible', text: 'no longer admits integer' }]);
+  });
+
+  it('is the anyOf it could be written as: no change', async () => {
+    const anyOf = patchSchemas(base, [{ op: 'replace', path: '/alerts.json/definitions/AlertData/properties/platform', value: { anyOf: [ref, { type: 'null' }, { type: 'integer' }] } }]);
+    expect(at((await diffFiles(anyOf, wider)).changes)).toEqual([]);
+  });
+
+  it('but a oneOf whose branches share a type stays a oneOf (a value matching both is refused)', async () => {
+    const overlapping = platform([ref, { type: 'null' }, { type: 'string' }]);
+    expect(at((await diffFiles(nullable, overlapping)).changes).map(({ text }) => text)).not.toContain('now also admits string');
+  });
+});
+
 describe('a union of $refs that gains a branch (a hostile tester: called strict, "tolerant ones skip an unknown message type")', () => {
   const union = (...names: string[]) => ({ anyOf: names.map((name) => ({ $ref: `definitions.json#/definitions/${name}` })) });
   const base = readSchemas();
