@@ -16,7 +16,7 @@
  * `gap`) rather than give the positions handed out since to other messages. A demo's start
  * removes the journals of other ports and checkouts beside it that were not written for a day.
  */
-import { closeSync, existsSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { MESSAGE_TYPES } from '../../generated/contract.js';
 import type { MessageType } from '../../generated/types.js';
@@ -139,10 +139,9 @@ export function openDemoJournal(file: string, warn: (line: string) => void, now:
     rewrite();
   } catch (error) {
     giveUp(error);
-    if ('epoch' in found) {
-      memory = new MemoryStreamStore({ maxAgeMs: MAX_AGE_MS, now });
-      found = { fresh: 'the journal cannot be written' };
-    }
+    if ('epoch' in found) memory = new MemoryStreamStore({ maxAgeMs: MAX_AGE_MS, now });
+    // Why it is in memory only: a reason found reading it stands; else this (a first start said "no journal yet": a reviewer).
+    if ('epoch' in found || found.fresh === 'no journal yet') found = { fresh: 'the journal cannot be written' };
     kept = [];
   }
 
@@ -187,7 +186,7 @@ export function openDemoJournal(file: string, warn: (line: string) => void, now:
 /** How long a journal of another port or checkout may go unwritten before a demo's start removes it, ms. */
 const STALE_MS = 24 * 60 * 60 * 1000;
 /** What `serve --demo` names a journal (`journal-<port>-<checkout>.ndjson`), and what a rewrite cut short leaves beside it. */
-const JOURNAL_NAME = /^journal-\d+-[0-9a-f]{8}\.ndjson(\.\d+\.tmp|\.lock)?$/;
+const JOURNAL_NAME = /^journal-\d+-[0-9a-f]{8}\.ndjson(\.\d+\.tmp|\.lock(\.\d+(\.aside)?\.tmp)?)?$/;
 
 /**
  * Removes the journals in `dir` other than `own` that were not written for {@link STALE_MS}: they
@@ -214,7 +213,7 @@ function sweepStale(dir: string, own: string, at: number): void {
       if (!existsSync(file.slice(0, -'.lock'.length)) && !lockedLately(file, Date.now()) && lockHolder(file) === undefined) removeQuietly(file);
       continue;
     }
-    // A lock made this minute may not hold its pid yet (it is written after the file is made): left alone.
+    // A lock made this minute: its demo may be starting (left alone).
     if (lockedLately(`${file}.lock`, at) || takeLock(`${file}.lock`) !== undefined) continue;
     removeQuietly(file);
     removeQuietly(`${file}.lock`);
@@ -222,26 +221,64 @@ function sweepStale(dir: string, own: string, at: number): void {
 }
 
 /**
- * Takes `lock` for this process (a file holding its pid, made with O_EXCL), taking over one left
- * by a process that is gone; else says who holds it.
+ * Takes `lock` for this process (a file holding its pid and start time, linked into place whole,
+ * so that no demo ever reads it empty), taking over one left by a process that is gone; else
+ * says who holds it. A stale lock is moved aside before it is removed, and removed only when
+ * what was moved is what was read: two demos that take the same stale lock over at once end
+ * with one holder (it was removed, then made again, by each of them: both wrote one journal).
  */
 function takeLock(lock: string): string | undefined {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lock, 'wx', 0o600);
-      // The pid, and when this process started where that is known: a pid reused since by another process is no holder.
-      const started = processStartTime(process.pid);
-      writeSync(fd, started === undefined ? `${process.pid}\n` : `${process.pid} ${started}\n`);
-      closeSync(fd);
-      return undefined;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return `cannot lock the demo journal (${(error as Error).message})`;
+  const started = processStartTime(process.pid);
+  // The pid, and when this process started where that is known: a pid reused since by another process is no holder.
+  const own = started === undefined ? `${process.pid}\n` : `${process.pid} ${started}\n`;
+  const made = `${lock}.${process.pid}.tmp`;
+  const aside = `${lock}.${process.pid}.aside.tmp`;
+  try {
+    for (let attempt = 0; attempt < 4; attempt++) {
+      try {
+        writeFileSync(made, own, { mode: 0o600 });
+      } catch (error) {
+        return `cannot lock the demo journal (${(error as Error).message})`;
+      }
+      try {
+        linkSync(made, lock);
+        return undefined;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        // ENOENT: the file to link was removed by the demo that holds the lock (its leftovers sweep): held.
+        if (code !== 'EEXIST' && code !== 'ENOENT') return `cannot lock the demo journal (${(error as Error).message})`;
+      }
+      const seen = readQuietly(lock);
+      if (seen === undefined) continue;
+      const holder = holderIn(seen);
+      if (holder !== undefined) return `another demo (pid ${holder}) keeps the journal of this port`;
+      try {
+        renameSync(lock, aside);
+      } catch {
+        continue;
+      }
+      // Another demo's new lock, moved by mistake: put back (and found held on the next round).
+      if (readQuietly(aside) !== seen) {
+        try {
+          linkSync(aside, lock);
+        } catch {
+          // A third demo made one meanwhile: it holds the lock.
+        }
+      }
+      removeQuietly(aside);
     }
-    const holder = lockHolder(lock);
-    if (holder !== undefined) return `another demo (pid ${holder}) keeps the journal of this port`;
-    removeQuietly(lock);
+    return 'cannot lock the demo journal';
+  } finally {
+    removeQuietly(made);
   }
-  return 'cannot lock the demo journal';
+}
+
+function readQuietly(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether `lock` was made or written within the last minute (by the clock `at`, ms). */
@@ -259,18 +296,17 @@ function lockedLately(lock: string, at: number): boolean {
  * (unreadable, or stale: after a kill -9 its pid named an unrelated process; a fresh user).
  */
 function lockHolder(lock: string): number | undefined {
-  let pid = NaN;
-  let started: string | undefined;
-  try {
-    const [first, second] = readFileSync(lock, 'utf8').trim().split(' ');
-    pid = Number.parseInt(first ?? '', 10);
-    started = second;
-  } catch {
-    // unreadable: taken as stale
-  }
+  const text = readQuietly(lock);
+  return text === undefined ? undefined : holderIn(text);
+}
+
+/** {@link lockHolder} of a lock's text. */
+function holderIn(text: string): number | undefined {
+  const [first, second] = text.trim().split(' ');
+  const pid = Number.parseInt(first ?? '', 10);
   if (!(Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid))) return undefined;
-  const now = started === undefined ? undefined : processStartTime(pid);
-  return now !== undefined && now !== started ? undefined : pid;
+  const now = second === undefined ? undefined : processStartTime(pid);
+  return now !== undefined && now !== second ? undefined : pid;
 }
 
 function removeQuietly(file: string): void {

@@ -5,7 +5,7 @@
  * against it verbatim.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, readFileSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -14,6 +14,7 @@ import { createRealtimeServer, startDemoProducer, type DemoProducer, type Logger
 import { createRedisStreamStore } from '../server/redis/index.js';
 import { MessageValidationError } from '../runtime/builders.js';
 import { cut } from '../runtime/errors.js';
+import { quoted } from '../runtime/printable.js';
 import { openDemoJournal, type DemoJournal } from './demo-journal.js';
 
 export interface ServeOptions {
@@ -108,7 +109,7 @@ export function originRefusals(write: (line: string) => void): Logger {
       said.add(origin);
       // Only an origin --allow-origin takes as it is (a browser sends `null` from a file: page), never text a shell would read otherwise.
       const allow = originOf(origin) === origin && /^[\w.:/[\]-]+$/.test(origin) ? `; --allow-origin ${origin} allows it` : '';
-      write(`realtime-contract serve: refused a browser from origin ${JSON.stringify(origin)} (${event === 'poll-refused' ? 'poll' : 'WebSocket upgrade'} answered 403)${allow}\n`);
+      write(`realtime-contract serve: refused a browser from origin ${quoted(origin, 200)} (${event === 'poll-refused' ? 'poll' : 'WebSocket upgrade'} answered 403)${allow}\n`);
     },
     warn: ignore,
     error: ignore,
@@ -222,12 +223,12 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   // Digits only: Number() would take `1e3`, `0x1F90` and `''` (port 0, a random one) as ports.
   const port = typeof options.port === 'string' ? (/^\d{1,5}$/.test(options.port) ? Number(options.port) : NaN) : (options.port ?? 8000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    output.stderr(`realtime-contract serve: --port must be an integer from 0 to 65535, got ${JSON.stringify(options.port)}\n`);
+    output.stderr(`realtime-contract serve: --port must be an integer from 0 to 65535, got ${quoted(String(options.port))}\n`);
     return 2;
   }
   // An empty host (`--host "$HOST"` with HOST unset) would listen on every interface, with the demo's tokens printed.
   if (options.host !== undefined && options.host.trim() === '') {
-    output.stderr(`realtime-contract serve: --host must name an address to listen on, such as 127.0.0.1 or ::1, got ${JSON.stringify(options.host)}\n`);
+    output.stderr(`realtime-contract serve: --host must name an address to listen on, such as 127.0.0.1 or ::1, got ${quoted(String(options.host))}\n`);
     return 2;
   }
   // An origin is what a browser sends in `Origin`: scheme, host and port, nothing else.
@@ -235,7 +236,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
   for (const given of options.allowOrigin ?? []) {
     const origin = originOf(given);
     if (origin === undefined) {
-      output.stderr(`realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got ${JSON.stringify(given)}\n`);
+      output.stderr(`realtime-contract serve: --allow-origin expects an origin such as https://dashboard.example or http://localhost:3000, got ${quoted(given)}\n`);
       return 2;
     }
     origins.push(origin);
@@ -274,6 +275,8 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     demo = await startDemo({ port, host: options.host ?? '127.0.0.1', handleHttp: dashboardHandler(), logger: originRefusals((line) => output.stderr(line)), ...(store ? { store } : {}), secret: options.secret ?? kept!.secret, ...(origins.length > 0 ? { allowOrigins: origins } : {}), ...(options.websocket === false ? { webSocket: false } : {}), onProducerError });
   } catch (error) {
     await store?.close();
+    // A journal this start made and never used (the port taken by something else) is not left behind.
+    if (journal?.kept && 'fresh' in journal.restored && journal.restored.fresh === 'no journal yet') rmSync(journal.file, { force: true });
     output.stderr(`realtime-contract serve: cannot listen on ${hostPort(options.host ?? '127.0.0.1', port)}: ${(error as Error).message}\n`);
     return 2;
   }

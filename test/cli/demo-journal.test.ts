@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDemoJournal } from '../../src/cli/demo-journal.js';
 import { processStartTime } from '../../src/shared/process-alive.js';
@@ -120,6 +121,13 @@ describe('the demo journal', () => {
     expect(second.restored).toEqual({ fresh: 'no journal yet' });
     expect((await second.store.read(alice, a.cursor, 10)).resume).toBe('gap');
     await second.store.close();
+    // A first start that cannot write it says so, not "no journal yet" (a reviewer).
+    mkdirSync(`${file}.${process.pid}.tmp`);
+    rmSync(file, { force: true });
+    const third = openDemoJournal(file, () => {});
+    expect(third).toMatchObject({ kept: false, restored: { fresh: 'the journal cannot be written' } });
+    await third.store.close();
+    rmdirSync(`${file}.${process.pid}.tmp`);
   });
 
   it('is kept by one demo at a time: a second one keeps its streams in memory; a lock of a process that is gone is taken over', async () => {
@@ -137,6 +145,37 @@ describe('the demo journal', () => {
     await third.store.close();
     expect(existsSync(`${file}.lock`)).toBe(false);
   });
+
+  it('has one holder when two demos take the same stale lock over at the same moment (a reviewer: 1 round in 15 had two)', async () => {
+    const dir = path.dirname(journalFile());
+    const rounds = 12;
+    for (let i = 0; i < rounds; i++) writeFileSync(path.join(dir, `j${i}.ndjson.lock`), '2147483646\n');
+    const journalModule = JSON.stringify(pathToFileURL(path.join(import.meta.dirname, '../../src/cli/demo-journal.ts')).href);
+    // Each process opens round i's journal at the same planned moment, says whether it kept it, and holds it to the end.
+    const script = `const { openDemoJournal } = await import(${journalModule});
+const [dir, start, rounds] = process.argv.slice(-3);
+const held = [];
+for (let i = 0; i < Number(rounds); i++) {
+  while (Date.now() < Number(start) + i * 150);
+  const journal = openDemoJournal(dir + '/j' + i + '.ndjson', () => {});
+  held.push(journal);
+  process.stdout.write(journal.kept ? 'K' : '-');
+}
+await new Promise((resolve) => setTimeout(resolve, 300));
+for (const journal of held) await journal.store.close();`;
+    const start = String(Date.now() + 3000);
+    const run = () =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dir, start, String(rounds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+        child.on('error', reject);
+        child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}: ${out}`))));
+      });
+    const [a, b] = await Promise.all([run(), run()]);
+    expect(a).toHaveLength(rounds);
+    for (let i = 0; i < rounds; i++) expect(`round ${i}: ${a[i]}${b[i]}`).toMatch(/: (K-|-K)$/);
+  }, 30_000);
 
   it.runIf(process.platform === 'linux')('takes over a lock whose pid now names another process (started later: the pid reused; a fresh user)', async () => {
     const file = journalFile();

@@ -1,6 +1,6 @@
 /** `realtime-contract serve --demo` end to end: printed tokens work with the spec's URL form; SIGTERM stops it cleanly. */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { validateMessage } from '../../src/runtime/validate.js';
 import { startDemoProcess } from '../support/demo-process.js';
 import { createMessage, MessageValidationError } from '../../src/runtime/builders.js';
-import { producerFaults } from '../../src/cli/serve-command.js';
+import { originRefusals, producerFaults } from '../../src/cli/serve-command.js';
 import { startDemoProducer } from '../../src/server/index.js';
 import { contractExamples } from '../../src/server/demo.js';
 import { connect, refusedStatus, sleep, startServer, token, trade } from './helpers.js';
@@ -119,6 +119,27 @@ describe('serve --demo: faults of its producer', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^realtime-contract serve: the demo producer cannot publish trades: .*\/data\/quantity.*-0\.652.* \(said once; the other types still go\)\n$/);
     expect(lines[1]).toBe('realtime-contract serve: the demo producer cannot publish (alerts first): Redis did not answer within 5000 ms (said once; it tries again every round)\n');
+  });
+});
+
+describe('serve --demo: browsers refused for their origin', () => {
+  const refuse = (logger: ReturnType<typeof originRefusals>, origin: string) => logger.info({ reason: 'origin', origin, event: 'upgrade-refused' });
+
+  it('names an origin with its control characters escaped: a header read as Latin-1 holds C1 controls a terminal acts on', () => {
+    const lines: string[] = [];
+    // U+009B is a one-character CSI to some terminals, U+0085 a line break.
+    refuse(originRefusals((line) => lines.push(line)), 'http://x\u009b31mRED\u0085.example');
+    expect(lines).toEqual(['realtime-contract serve: refused a browser from origin "http://x\\u009b31mRED\\u0085.example" (WebSocket upgrade answered 403)\n']);
+  });
+
+  it('names the first 20 origins, then says once that it names no more', () => {
+    const lines: string[] = [];
+    const logger = originRefusals((line) => lines.push(line));
+    for (let i = 0; i < 25; i++) refuse(logger, `https://site${i}.example`);
+    refuse(logger, 'https://site0.example');
+    expect(lines).toHaveLength(21);
+    expect(lines[19]).toBe('realtime-contract serve: refused a browser from origin "https://site19.example" (WebSocket upgrade answered 403); --allow-origin https://site19.example allows it\n');
+    expect(lines[20]).toBe('realtime-contract serve: more refused origins than 20; the others are not named\n');
   });
 });
 
@@ -377,6 +398,25 @@ describe('serve --demo', () => {
     const secret = run('--secret', 'short');
     expect(secret.status).toBe(2);
     expect(secret.stderr).toBe('realtime-contract serve: --secret must be at least 32 bytes (HS256), got 5\n');
+  });
+
+  it('on a port something else holds, says it cannot listen and leaves no journal behind (a reviewer)', async () => {
+    const tmp = mkdtempSync(path.join(tmpdir(), 'demo-busy-'));
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as AddressInfo;
+    try {
+      const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), 'serve', '--demo', '--port', String(port)], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, TMPDIR: tmp } });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain(`realtime-contract serve: cannot listen on 127.0.0.1:${port}: listen EADDRINUSE`);
+      const files = readdirSync(tmp, { recursive: true, encoding: 'utf8' });
+      // The kept secret stays (a later start accepts the same tokens); no journal, lock or leftover of either.
+      expect(files.some((name) => name.endsWith('hs256-secret'))).toBe(true);
+      expect(files.filter((name) => name.includes('journal'))).toEqual([]);
+    } finally {
+      await new Promise((resolve) => busy.close(resolve));
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it('refuses a --port that is not decimal digits and an empty --host, which would listen on every interface (found by a hostile tester)', () => {
