@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import WebSocket from 'ws';
 import { CloseCode, PING_INTERVAL_MS, SERVER_MESSAGE_TYPES } from '../../generated/contract.js';
 import { asWritten, numberLiteral, safeParseTree } from '../languages/as-written.js';
@@ -27,10 +28,19 @@ const MAX_FRAME_BYTES = 100 * 1024 * 1024;
  */
 const SERVER_CONDITION_CLOSES: ReadonlyMap<number, string> = new Map([
   // Not 1011, InternalError: a server that fails is what a conformance run is for; nor 4401,
-  // TokenExpired, which a server may send only once the token listen holds has expired.
+  // TokenExpired, which a server may send only once the token listen holds has expired (then a
+  // warning too: see {@link EXP_SKEW_MS}).
   [CloseCode.TryAgainLater, 'TryAgainLater'],
   [CloseCode.StreamGap, 'StreamGap'],
 ]);
+
+/**
+ * How long before the `exp` of the token listen holds, ms, a 4401 (TokenExpired) close is still
+ * taken as the server's word that it expired: the server's clock and this one differ. Earlier, a
+ * 4401 is a violation; from then on a warning (a run longer than the token's life ended so by a
+ * server that kept the contract was a failed run: a reviewer).
+ */
+const EXP_SKEW_MS = 5_000;
 
 /** Signals that end a run early, reported: Ctrl-C, CI's `timeout` (SIGTERM), a closed terminal (SIGHUP). */
 const STOP_SIGNALS: readonly NodeJS.Signals[] = process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -174,6 +184,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     return 2;
   }
   if (options.token) url.searchParams.set('token', options.token);
+  const expiresAt = expiryOf(url.searchParams.get('token'));
   const shown = redact(url);
   const raw = [options.token, url.searchParams.get('token'), url.password ? decodeURIComponent(url.password) : null].filter((s): s is string => !!s);
   // Other parameters named as secrets: hidden in the URL always, and elsewhere when long enough
@@ -236,7 +247,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // Redis restart in README's walk-through sends) is no broken contract: a warning (a fresh user).
     const listed = SERVER_CONDITION_CLOSES.get(code);
     if (listed !== undefined) warn({ index: null, type: null, pointer: '', message: `${how} before the run ended: ${listed}, a close the contract lists (reconnect and resume)` });
-    else violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${how} before the run ended` });
+    else if (code === CloseCode.TokenExpired && expiresAt !== undefined && Date.now() >= expiresAt - EXP_SKEW_MS) {
+      warn({ index: null, type: null, pointer: '', message: `${how} before the run ended: TokenExpired, the token's exp being ${new Date(expiresAt).toISOString()} (give a token that outlives --duration)` });
+    } else violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${how} before the run ended${code === CloseCode.TokenExpired ? expiresAt === undefined ? ' (TokenExpired, for a token without an exp)' : ` (TokenExpired, ${Math.round((expiresAt - Date.now()) / 1000)} s before the token's exp)` : ''}` });
   };
 
   // This client's event loop as a timer sees it. A check that runs long (a frame of many MB)
@@ -654,6 +667,17 @@ function redactText(text: string): string {
  */
 function redactJwts(text: string): string {
   return text.replace(/[\w.-]+/g, (run) => (/^e[wy]/.test(run) && looksLikeJwt(run) ? 'REDACTED' : run));
+}
+
+/** The `exp` of a JWT, in ms since the epoch, read without verifying it (listen cannot: it holds no key); undefined for none or another kind of token. */
+function expiryOf(token: string | null): number | undefined {
+  if (token === null || !looksLikeJwt(token)) return undefined;
+  try {
+    const { exp } = decodeJwt(token);
+    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The URL with its token, other parameters named as secrets and any credentials replaced: safe to print and log. */
