@@ -453,7 +453,8 @@ describe('listen', () => {
   });
 
   // SIGTERM too: CI's `timeout` sends it, and the run ended with exit 143 and no report (a hostile tester).
-  it.each([['SIGINT', 'Ctrl-C \\(SIGINT\\)'], ['SIGTERM', 'SIGTERM']] as const)('%s ends the run and reports what was seen so far', async (sent, said) => {
+  // SIGHUP: the terminal it ran in was closed.
+  it.each([['SIGINT', 'Ctrl-C \\(SIGINT\\)'], ['SIGTERM', 'SIGTERM'], ['SIGHUP', 'SIGHUP']] as const)('%s ends the run and reports what was seen so far', async (sent, said) => {
     const server = await fixtureServer([connection, '{"type":"trades"}']);
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'listen', server.url, '--duration', '60s', '--count', '5', '--ping-interval', '60000']);
     let stdout = '';
