@@ -149,6 +149,8 @@ function duration(value: string, bare: 'ms' | 's', timer = true): number {
   // `--ping-interval 30` beside `--duration 65` (seconds) checked for a ping every 30 ms (a fresh
   // user): a bare number of milliseconds under a second is taken for seconds written bare, and refused.
   if (bare === 'ms' && m![2] === undefined && ms < 1000) throw new InvalidArgumentError(`a bare number is milliseconds here, and ${ms} ms is surely not meant: write ${value.trim()}s, or ${value.trim()}ms if it is`);
+  // And the other way round: `--duration 60000` beside `--ping-interval 30000` (ms) ran for 16.7 hours (a fresh user).
+  if (bare === 's' && m![2] === undefined && ms >= 10_000_000) throw new InvalidArgumentError(`a bare number is seconds here, and ${value.trim()} s (${(ms / 3_600_000).toFixed(1)} h) is surely not meant: write ${value.trim()}ms, or ${value.trim()}s if it is`);
   // Node's timers hold at most 2^31 - 1 ms; a longer one fires at once (`listen` ended after 1 ms).
   if (timer && ms > 2 ** 31 - 1) throw new InvalidArgumentError('expected a duration of at most 596h (2^31 - 1 ms, the longest timer Node runs)');
   return ms;

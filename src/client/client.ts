@@ -1061,7 +1061,9 @@ void allListed;
 /** Throws a TypeError naming the first own key of `given` that is not one of `list`, and the ones it takes. */
 function known(prefix: string, given: object, list: readonly string[]): void {
   const stray = Object.keys(given).find((key) => !list.includes(key));
-  if (stray !== undefined) throw new TypeError(`createRealtimeClient: unknown option ${JSON.stringify(prefix + stray.slice(0, 60))}; it takes ${prefix ? `${prefix}{ ${list.join(', ')} }` : list.join(', ')}`);
+  // A backoff key given beside the others (a fresh user's `jitter: false`): where it goes.
+  const nested = !prefix && (BACKOFF_NAMES as readonly string[]).includes(stray!) ? `, a key of backoff: { backoff: { ${stray}: … } }` : '';
+  if (stray !== undefined) throw new TypeError(`createRealtimeClient: unknown option ${JSON.stringify(prefix + stray.slice(0, 60))}${nested}; it takes ${prefix ? `${prefix}{ ${list.join(', ')} }` : list.join(', ')}`);
 }
 
 /**

@@ -263,6 +263,8 @@ describe('client: set-up errors', () => {
       // A misspelt option was ignored, its default taken (a fresh user's `backof`, `Url`).
       [{ Url: 'ws://127.0.0.1:9/api/ws' }, 'createRealtimeClient: unknown option "Url"; it takes url, pollUrl, WebSocket, fetch, backoff, connectTimeoutMs, pingIntervalMs, pongTimeoutMs, fallbackAfter, polling, maxPollBytes, pollTimeoutMs, random'],
       [{ backoff: { base: 10 } }, 'createRealtimeClient: unknown option "backoff.base"; it takes backoff.{ baseMs, factor, maxMs, stableMs, jitter }'],
+      // A key of backoff given beside the others (a fresh user): where it goes.
+      [{ jitter: false }, 'createRealtimeClient: unknown option "jitter", a key of backoff: { backoff: { jitter: … } }; it takes url, pollUrl, WebSocket, fetch, backoff, connectTimeoutMs, pingIntervalMs, pongTimeoutMs, fallbackAfter, polling, maxPollBytes, pollTimeoutMs, random'],
       [{ polling: 'false' }, 'createRealtimeClient: polling must be a boolean, got a string'],
       [{ maxPollBytes: -1 }, 'createRealtimeClient: maxPollBytes must be a number > 0, got -1'],
       [{ pollTimeoutMs: null }, 'createRealtimeClient: pollTimeoutMs must be a number > 0, got null'],

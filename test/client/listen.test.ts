@@ -525,6 +525,11 @@ describe('listen', () => {
     const interval = await listen(['ws://127.0.0.1:9/api/ws', '--duration', '65', '--ping-interval', '30']);
     expect(interval.status).toBe(2);
     expect(interval.stderr).toMatch(/option '--ping-interval <time>' argument '30' is invalid\. a bare number is milliseconds here, and 30 ms is surely not meant: write 30s, or 30ms if it is/);
+    // And milliseconds given bare to --duration: not a run of 16.7 hours (a fresh user); written with its unit, it is taken.
+    const ms = await listen(['ws://127.0.0.1:9/api/ws', '--duration', '60000']);
+    expect(ms.status).toBe(2);
+    expect(ms.stderr).toMatch(/option '--duration <time>' argument '60000' is invalid\. a bare number is seconds here, and 60000 s \(16\.7 h\) is surely not meant: write 60000ms, or 60000s if it is/);
+    expect((await listen(['ws://127.0.0.1:9/api/ws', '--duration', '60000s'])).stderr).not.toContain('surely not meant');
     const tolerance = await listen(['ws://127.0.0.1:9/api/ws', '--tolerance', '5']);
     expect(tolerance.stderr).toMatch(/option '--tolerance <fraction>' argument '5' is invalid\. expected a fraction from 0 to 1/);
     const server = await fixtureServer([connection]);
