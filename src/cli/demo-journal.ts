@@ -50,6 +50,8 @@ export interface DemoJournal {
   restored: { entries: number; epoch: string } | { fresh: string };
   /** Whether this demo writes the journal (false: another demo holds it, or it cannot be written). */
   kept: boolean;
+  /** The frames of `type` the journal now holds, oldest first, each with its user (null: everyone's). */
+  frames(type: MessageType): { userId: string | null; frame: string }[];
 }
 
 /**
@@ -63,7 +65,7 @@ export function openDemoJournal(file: string, warn: (line: string) => void, now:
   const holder = takeLock(lock);
   if (holder !== undefined) {
     const store = new MemoryStreamStore({ maxAgeMs: MAX_AGE_MS, now });
-    return { store, file, restored: { fresh: holder }, kept: false };
+    return { store, file, restored: { fresh: holder }, kept: false, frames: () => [] };
   }
   // What a rewrite cut short by a kill left (the lock is ours: no other demo is writing one).
   for (const entry of safeList(path.dirname(file))) if (entry.startsWith(`${path.basename(file)}.`) && entry.endsWith('.tmp')) removeQuietly(path.join(path.dirname(file), entry));
@@ -180,7 +182,8 @@ export function openDemoJournal(file: string, warn: (line: string) => void, now:
   };
   // By the file system's clock, which wrote the times compared.
   if (!broken) sweepStale(path.dirname(file), path.basename(file), Date.now());
-  return { store: journaled, file, restored: 'epoch' in found ? { entries: found.lines.length, epoch: found.epoch } : found, kept: !broken };
+  const frames = (type: MessageType) => kept.filter((line) => line.t === type).map((line) => ({ userId: line.u, frame: line.f }));
+  return { store: journaled, file, restored: 'epoch' in found ? { entries: found.lines.length, epoch: found.epoch } : found, kept: !broken, frames };
 }
 
 /** How long a journal of another port or checkout may go unwritten before a demo's start removes it, ms. */

@@ -71,6 +71,8 @@ export interface DemoOptions {
   webSocket?: boolean;
   /** A message the server refused from the demo producer, with its type (`DemoProducerOptions.onError`). Default: none. */
   onProducerError?: (error: unknown, type: string) => void;
+  /** Messages sent before a restart, for the producer's counts to go on from (`DemoProducerOptions.sentBefore`). */
+  sentBefore?: Iterable<{ userId: string | null; frame: string }>;
 }
 
 /** The origin `--allow-origin` takes from `given` (`http(s)://host[:port]`, a trailing `/` dropped), or undefined for anything else. */
@@ -199,7 +201,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   await server.listening;
   const port = server.address()!.port;
   for (const origin of [...demoOrigins(options.host ?? '127.0.0.1', port), ...(options.allowOrigins ?? [])]) allowed.add(origin);
-  const producer = startDemoProducer(server, { users: ['alice', 'bob'], intervalMs: options.intervalMs ?? 1000, ...(options.onProducerError ? { onError: options.onProducerError } : {}) });
+  const producer = startDemoProducer(server, { users: ['alice', 'bob'], intervalMs: options.intervalMs ?? 1000, ...(options.onProducerError ? { onError: options.onProducerError } : {}), ...(options.sentBefore ? { sentBefore: options.sentBefore } : {}) });
   const tokens = { alice: await sign('alice', false), bob: await sign('bob', false), admin: await sign('admin', true) };
   return {
     server,
@@ -272,7 +274,7 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
     // The demo dashboard (src/client/dashboard) at GET /, through the server's handleHttp hook.
     const { dashboardHandler } = await import('../client/dashboard/handler.js');
     const onProducerError = producerFaults((line) => output.stderr(line));
-    demo = await startDemo({ port, host: options.host ?? '127.0.0.1', handleHttp: dashboardHandler(), logger: originRefusals((line) => output.stderr(line)), ...(store ? { store } : {}), secret: options.secret ?? kept!.secret, ...(origins.length > 0 ? { allowOrigins: origins } : {}), ...(options.websocket === false ? { webSocket: false } : {}), onProducerError });
+    demo = await startDemo({ port, host: options.host ?? '127.0.0.1', handleHttp: dashboardHandler(), logger: originRefusals((line) => output.stderr(line)), ...(store ? { store } : {}), secret: options.secret ?? kept!.secret, ...(origins.length > 0 ? { allowOrigins: origins } : {}), ...(options.websocket === false ? { webSocket: false } : {}), onProducerError, ...(journal?.kept ? { sentBefore: [...journal.frames('metrics'), ...journal.frames('bots')] } : {}) });
   } catch (error) {
     await store?.close();
     // A journal this start made and never used (the port taken by something else) is not left behind.

@@ -28,6 +28,13 @@ export interface DemoProducerOptions {
    * still go. Not called once stopped. Default: none.
    */
   onError?: (error: unknown, type: string) => void;
+  /**
+   * Messages a producer before this one sent (a demo restarted from its journal), oldest first,
+   * each with its user: its trade counts go on from theirs (the last `metrics` of each user, the
+   * last `bots` of each bot) rather than from 0 (a dashboard's "74 trades" became "3" after a
+   * restart: a fresh user). Frames that are not such messages are skipped. Default: none.
+   */
+  sentBefore?: Iterable<{ userId: string | null; frame: string }>;
 }
 
 /** A running demo producer. */
@@ -81,6 +88,16 @@ function packageFile(name: string): URL {
  * Starts publishing demo messages through `server` every `intervalMs`. Ids (trades, decisions,
  * alerts, tasks) carry a per-run prefix, so they stay unique across restarts.
  */
+/** The `data` of a message's JSON text, with the message's `type` beside its fields; undefined for anything else. */
+function dataOf(frame: string): Record<string, unknown> | undefined {
+  try {
+    const message = JSON.parse(frame) as { type?: unknown; data?: unknown };
+    return typeof message.data === 'object' && message.data !== null ? { ...(message.data as Record<string, unknown>), type: message.type } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broadcast'>, options: DemoProducerOptions): DemoProducer {
   const random = options.random ?? Math.random;
   const run = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
@@ -94,6 +111,11 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
   /** Trades sent to each user, and made by each bot, by this producer: the metrics' and the bots' trade counts (they were the id counter, every id of every user: a fresh user). */
   const tradesOf = new Map<string, number>();
   const tradesOfBot = new Map<string, number>();
+  for (const { userId, frame } of options.sentBefore ?? []) {
+    const data = dataOf(frame);
+    if (userId !== null && data?.type === 'metrics' && Number.isSafeInteger(data.total_trades)) tradesOf.set(userId, data.total_trades as number);
+    else if (data?.type === 'bots' && typeof data.id === 'string' && Number.isSafeInteger(data.trades_count)) tradesOfBot.set(data.id, data.trades_count as number);
+  }
   let userExamples = new Map<string, Record<string, unknown>>();
   let globalExamples = userExamples;
   try {

@@ -52,6 +52,32 @@ describe('the demo producer', () => {
   });
 });
 
+describe('the demo producer after a restart', () => {
+  it("goes on from the trade counts of the messages it is given as sent before, each user's and each bot's (a fresh user: 74 trades became 3)", async () => {
+    const sent: { userId: string | null; type: string; data: Record<string, unknown> }[] = [];
+    const sink = { publish: (userId: string, message: { type: string; data?: unknown }) => sent.push({ userId, type: message.type, data: message.data as Record<string, unknown> }), broadcast: () => {} };
+    const first = startDemoProducer(sink as never, { users: ['alice', 'bob'], intervalMs: 60_000, random: () => 0 });
+    for (let i = 0; i < 5; i++) await first.round();
+    first.stop();
+    const frames = sent.filter(({ type }) => type === 'metrics' || type === 'bots').map(({ userId, type, data }) => ({ userId, frame: JSON.stringify({ type, data }) }));
+    // A frame that is no such message is skipped.
+    frames.push({ userId: 'alice', frame: 'not json' }, { userId: 'alice', frame: '{"type":"metrics","data":{"total_trades":-1.5}}' });
+    sent.length = 0;
+    const second = startDemoProducer(sink as never, { users: ['alice', 'bob'], intervalMs: 60_000, random: () => 0, sentBefore: frames });
+    await second.round();
+    second.stop();
+    // random() 0: each user's trades all by its bot 1.
+    expect(sent.filter(({ type }) => type === 'metrics').map(({ userId, data }) => [userId, data.total_trades])).toEqual([['alice', 6], ['bob', 6]]);
+    expect(sent.filter(({ type }) => type === 'bots').map(({ data }) => [data.id, data.trades_count])).toEqual([['bot_alice_1', 6], ['bot_bob_1', 6]]);
+    // Without them, from 1.
+    sent.length = 0;
+    const fresh = startDemoProducer(sink as never, { users: ['alice'], intervalMs: 60_000, random: () => 0 });
+    await fresh.round();
+    fresh.stop();
+    expect(sent.find(({ type }) => type === 'metrics')!.data.total_trades).toBe(1);
+  });
+});
+
 describe('the demo producer and a type added to the contract', () => {
   it('reads the first example of a message type from the bundled contract, without its cursor', () => {
     const trades = JSON.parse(readFileSync(path.join(root, 'schemas/trades.json'), 'utf8')) as { examples: Record<string, unknown>[] };
@@ -280,6 +306,11 @@ describe('serve --demo', () => {
       expect(after.stream.slice(0, seen.length - 10).map((frame) => frame.cursor)).toEqual(seen.slice(10));
       const [epoch] = cut.split('.');
       expect(after.stream.every((frame) => frame.cursor!.startsWith(`${epoch}.`))).toBe(true);
+      // Its counts go on: the second run's first metrics count the first run's trades too.
+      const trades = (frames: typeof after.stream) => frames.filter((frame) => frame.type === 'metrics').map((frame) => (frame.data as { total_trades: number }).total_trades);
+      const last = trades(before.stream).at(-1)!;
+      await after.until(() => trades(after.stream.slice(seen.length - 10)).length >= 1, 10_000);
+      expect(trades(after.stream.slice(seen.length - 10))[0]).toBeGreaterThan(last);
       after.ws.close();
       // A journal cut mid-line (killed while writing) loses only that line; one that is not a journal starts anew.
       second.child.kill('SIGKILL');
