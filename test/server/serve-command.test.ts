@@ -394,6 +394,8 @@ describe('serve --demo', () => {
       const url = /websocat "(ws:\/\/localhost:\d+\/api\/ws\?token=[^"]+)"/.exec(out)![1]!.replace('localhost', '127.0.0.1');
       const port = /:(\d+)\/api\/ws/.exec(url)![1]!;
       expect(out).toContain(`Allowed origins: http://localhost:${port}, http://127.0.0.1:${port}, https://dash.example, https://other.example`);
+      // On port 0, as with --secret, it says a restart is a gap (a fresh user: it said nothing).
+      expect(out).toContain('Streams in memory only (port 0 is a new port each start: no journal is kept): a restart is a gap for open dashboards\n');
       for (const origin of ['https://evil.example', 'null', `http://localhost:${Number(port) + 1}`, 'https://evil.example']) expect((await refusedStatus(url, { origin })).status).toBe(403);
       const poll = await fetch(`${url.replace('ws:', 'http:').replace('/api/ws?', '/api/ws/poll?')}`, { headers: { origin: 'https://poll.example' } });
       expect(poll.status).toBe(403);
