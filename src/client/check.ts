@@ -63,7 +63,7 @@ function expectedOf(keyword: string, params: Record<string, unknown>): string {
     case 'pattern':
       return `a string matching ${String(params.pattern)}`;
     case 'minLength':
-      return `at least ${String(params.limit)} character(s)`;
+      return `at least ${String(params.limit)} character${params.limit === 1 ? '' : 's'}`;
     case 'x-date-time':
       return 'an RFC 3339 date-time';
     case 'x-nullable-object':

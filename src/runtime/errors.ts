@@ -153,10 +153,10 @@ function expectedOf({ keyword, params }: CompiledValidatorError, strict: boolean
       return `a number ${String(params.comparison)} ${String(params.limit)}`;
     case 'minLength':
     case 'maxLength':
-      return `a string of at ${keyword === 'minLength' ? 'least' : 'most'} ${String(params.limit)} character(s)`;
+      return `a string of at ${keyword === 'minLength' ? 'least' : 'most'} ${plural(params.limit, 'character')}`;
     case 'minItems':
     case 'maxItems':
-      return `an array of at ${keyword === 'minItems' ? 'least' : 'most'} ${String(params.limit)} item(s)`;
+      return `an array of at ${keyword === 'minItems' ? 'least' : 'most'} ${plural(params.limit, 'item')}`;
     case 'uniqueItems':
       return 'an array without duplicate items';
     case 'multipleOf':
@@ -443,9 +443,14 @@ export function preview(value: unknown): string {
   }
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : `${value} (not a finite number)`;
   if (typeof value === 'boolean' || value === null) return String(value);
-  if (Array.isArray(value)) return value.length === 0 ? 'an empty array' : `an array of ${value.length} item${value.length === 1 ? '' : 's'}`;
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty array' : `an array of ${plural(value.length, 'item')}`;
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'bigint') return `a bigint ${value}n`;
   if (typeof value === 'function') return 'a function';
   return `a ${typeof value}`;
+}
+
+/** `1 item`, `2 items`: a count and its noun. */
+function plural(count: unknown, noun: string): string {
+  return `${String(count)} ${noun}${count === 1 ? '' : 's'}`;
 }

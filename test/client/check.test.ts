@@ -21,7 +21,7 @@ describe('the client\'s description of a rejected message', () => {
   });
 
   it('a value of a branch\'s type says what that branch and the others admit', () => {
-    expect(check(alert({ bot_id: '' }))).toMatchObject({ errors: [{ pointer: '/data/bot_id', keyword: 'anyOf', message: 'expected at least 1 character(s) or null, got ""' }] });
+    expect(check(alert({ bot_id: '' }))).toMatchObject({ errors: [{ pointer: '/data/bot_id', keyword: 'anyOf', message: 'expected at least 1 character or null, got ""' }] });
   });
 
   it('a pattern says what the string must match', () => {

@@ -35,7 +35,7 @@ describe('nullable fields name what is allowed (issue 8, item 13)', () => {
     alert.data.bot_id = 42;
     expect(first(alert).message).toBe('expected a string or null, got a number 42');
     alert.data.bot_id = '';
-    expect(first(alert).message).toBe('expected a string of at least 1 character(s) or null, got ""');
+    expect(first(alert).message).toBe('expected a string of at least 1 character or null, got ""');
   });
 
   it('an object in a nullable slot: the fault inside the object', () => {
@@ -164,10 +164,10 @@ describe('keywords the shipped schemas do not use yet are described in words (fo
     const describe1 = (keyword: string, params: Record<string, unknown>, data: unknown) => describeCompiledErrors([{ instancePath: '/data/x', keyword, params, data }], { data: { x: data } })[0]!;
     // Before: `expected a value that satisfies "multipleOf", got 0.07`.
     expect(describe1('multipleOf', { multipleOf: 0.01 }, 0.075).message).toBe('expected a multiple of 0.01, got 0.075');
-    expect(describe1('minItems', { limit: 1 }, []).message).toBe('expected an array of at least 1 item(s), got an empty array');
-    expect(describe1('maxItems', { limit: 2 }, [1, 2, 3]).message).toBe('expected an array of at most 2 item(s), got an array of 3 items');
+    expect(describe1('minItems', { limit: 1 }, []).message).toBe('expected an array of at least 1 item, got an empty array');
+    expect(describe1('maxItems', { limit: 2 }, [1, 2, 3]).message).toBe('expected an array of at most 2 items, got an array of 3 items');
     expect(describe1('uniqueItems', { i: 1, j: 0 }, [1, 1]).message).toBe('expected an array without duplicate items, got an array of 2 items');
-    expect(describe1('maxLength', { limit: 3 }, 'abcd').message).toBe('expected a string of at most 3 character(s), got "abcd"');
+    expect(describe1('maxLength', { limit: 3 }, 'abcd').message).toBe('expected a string of at most 3 characters, got "abcd"');
   });
 });
 
