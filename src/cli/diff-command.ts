@@ -8,6 +8,7 @@ import { alignUndeclaredFacts, type SchemaFiles } from '../diff/align.js';
 import { atLeast, diffContracts, LEVELS, type Change, type DiffReport, type Level } from '../diff/index.js';
 import { printable, printableJson, quoted } from '../runtime/printable.js';
 import { readPackTarball, TarballError, TARBALL_MAX_BYTES, type PackContents } from '../diff/tarball.js';
+import { utf8Text } from '../shared/utf8.js';
 
 const run = promisify(execFile);
 
@@ -209,14 +210,15 @@ async function readFolder(dir: string, spec: string): Promise<ContractSource> {
 
 async function readGitRef(ref: string, schemas: string, cwd: string): Promise<ContractSource> {
   if (ref.startsWith('-')) throw new SourceError(`${ref}: not a git ref`);
-  const git = async (args: string[]) => {
+  const gitBytes = async (args: string[]) => {
     try {
-      return (await run('git', args, { cwd, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' })).stdout;
+      return (await run('git', args, { cwd, maxBuffer: 64 * 1024 * 1024, encoding: 'buffer' })).stdout;
     } catch (error) {
       const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n')[0];
       throw new SourceError(`${ref}: not a folder, tarball or git ref here${stderr ? ` (${stderr})` : ''}`);
     }
   };
+  const git = async (args: string[]) => (await gitBytes(args)).toString('utf8');
   const commit = (await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim();
   const folder = schemas.replace(/\/+$/, '');
   const listing = await git(['ls-tree', '--name-only', commit, '--', `./${folder}/`]);
@@ -228,7 +230,11 @@ async function readGitRef(ref: string, schemas: string, cwd: string): Promise<Co
     throw new SourceError(`${ref}: no ${folder}/protocol.json at ${commit.slice(0, 12)}${where}`);
   }
   const files: SchemaFiles = new Map();
-  for (const name of names) files.set(name, parseSchema(await git(['show', `${commit}:./${folder}/${name}`]), `${ref}: ${folder}/${name}`));
+  for (const name of names) {
+    const read = utf8Text(await gitBytes(['show', `${commit}:./${folder}/${name}`]));
+    if ('problem' in read) throw new SourceError(`${ref}: ${folder}/${name}: ${read.problem}`);
+    files.set(name, parseSchema(read.text, `${ref}: ${folder}/${name}`));
+  }
   return { label: `${ref} (git ${commit.slice(0, 12)})`, kind: 'git', files };
 }
 

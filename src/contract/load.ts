@@ -1,4 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { utf8Text } from '../shared/utf8.js';
 import { Ajv } from 'ajv';
 import path from 'node:path';
 import { escapeToken as escapePointer, parsePointer, resolvePointer } from '../runtime/json-pointer.js';
@@ -22,14 +23,14 @@ export const MAX_ENUM_VALUES = 10_000;
 /**
  * The text of one schema file, through a link too, or what is wrong with it: not a regular file
  * (a FIFO, whose read would wait for a writer; a device such as /dev/zero, endless), larger than
- * {@link SCHEMA_FILE_MAX_BYTES}, or unreadable (the system's message).
+ * {@link SCHEMA_FILE_MAX_BYTES}, unreadable (the system's message), or not UTF-8 (the first bad byte, see {@link utf8Text}).
  */
 export async function readSchemaText(file: string): Promise<{ text: string } | { problem: string }> {
   try {
     const found = await stat(file);
     if (!found.isFile()) return { problem: `not a regular file but ${found.isDirectory() ? 'a folder' : found.isFIFO() ? 'a FIFO' : found.isSocket() ? 'a socket' : 'a device'}: not read` };
     if (found.size > SCHEMA_FILE_MAX_BYTES) return { problem: `${found.size} bytes, more than a schema file holds (at most ${SCHEMA_FILE_MAX_BYTES / 1024 / 1024} MiB): not read` };
-    return { text: await readFile(file, 'utf8') };
+    return utf8Text(await readFile(file));
   } catch (error) {
     return { problem: `cannot be read: ${(error as Error).message}` };
   }

@@ -6,6 +6,7 @@ import { createGunzip } from 'node:zlib';
 import { extract as tarExtract } from 'tar-stream';
 import { byteSize as bytes } from '../runtime/errors.js';
 import { quoted } from '../runtime/printable.js';
+import { utf8Text } from '../shared/utf8.js';
 
 /**
  * The most bytes `diff` reads from a tarball once gunzipped: 64 MiB (an `npm pack` of this
@@ -80,7 +81,9 @@ export async function readPackTarball(file: string, maxBytes = TARBALL_MAX_BYTES
       // npm installs a member under its first folder whatever that is called (it strips one part):
       // one outside package/ would be installed where diff did not look.
       // A member with no folder (`README`) is dropped by npm: nothing installed, nothing to refuse.
-      const parts = name.split('/').filter((part) => part !== '' && part !== '.' && part !== '..');
+      // A `..` anywhere climbs out of its folder: refused wherever it leads, as in package/schemas (it was skipped elsewhere: a hostile tester).
+      if (name.split('/').includes('..')) throw new TarballError(`${quoted(name)} in the tarball is not a plain path (it has an empty, "." or ".." part): nothing was read`);
+      const parts = name.split('/').filter((part) => part !== '' && part !== '.');
       if (parts.length >= 2 && parts[0] !== 'package') {
         throw new TarballError(`${quoted(name)} in the tarball is outside package/, where npm pack puts everything; npm would install it (it drops the first folder, whatever its name), so diff would judge another contract than npm installs: nothing was read`);
       }
@@ -103,13 +106,12 @@ export async function readPackTarball(file: string, maxBytes = TARBALL_MAX_BYTES
       seen.add(place.path);
       const chunks: Buffer[] = [];
       for await (const chunk of entry) chunks.push(chunk as Buffer);
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (place.path === 'package/package.json') {
-        packageJson = text;
-      } else {
-        const schema = place.path.slice('package/schemas/'.length);
-        if (!schema.includes('/') && schema.endsWith('.json')) schemas.set(schema, text);
-      }
+      const schema = place.path === 'package/package.json' ? undefined : place.path.slice('package/schemas/'.length);
+      if (schema !== undefined && (schema.includes('/') || !schema.endsWith('.json'))) continue;
+      const read = utf8Text(Buffer.concat(chunks));
+      if ('problem' in read) throw new TarballError(`${shown} in the tarball is ${read.problem}: nothing was read`);
+      if (schema === undefined) packageJson = read.text;
+      else schemas.set(schema, read.text);
     }
   } catch (error) {
     throw error instanceof TarballError ? error : tarFault(error as Error);

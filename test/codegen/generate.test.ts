@@ -123,6 +123,8 @@ describe('npm run generate', () => {
     ['invalid JSON', (trades: any) => replaceSnippet(jsonText(trades), '"title": "TradesMessage",', '"title": "TradesMessage"'), /trades\.json#: invalid JSON at line 5, column 3: got/],
     // With validate's hint (an editor saved it with one: a hostile tester).
     ['a byte-order mark', (trades: any) => `\ufeff${jsonText(trades)}`, /trades\.json#: invalid JSON at line 1, column 1: got U\+FEFF \(a byte-order mark\) at position 0 .*; drop the byte-order mark: JSON\.parse refuses it/],
+    // Saved as Latin-1: read with U+FFFD in its place, into every generated file (a hostile tester).
+    ['a file that is not UTF-8', (trades: any) => Buffer.from(replaceSnippet(jsonText(trades), '"title": "TradesMessage",', '"title": "Trad\u00e9sMessage",'), 'latin1'), /trades\.json#: not UTF-8: the byte 0xE9 at byte offset \d+ \(line 4\) is not part of a UTF-8 sequence; save the file as UTF-8/],
     ['a $ref that resolves nowhere', (trades: any) => {
       trades.definitions.TradeData.properties.side.$ref = replaceSnippet(trades.definitions.TradeData.properties.side.$ref, '#/definitions/Side', '#/definitions/Sid');
       return jsonText(trades);

@@ -149,6 +149,15 @@ describe('realtime-contract diff', () => {
     expect(cli(['diff', 'v1.0', '--fail-on', 'never'], repo).code).toBe(0);
     // Two refs: the same commit is clean.
     expect(json(['diff', 'v1.0', 'git:HEAD'], repo).changes).toEqual([]);
+    // A schema committed as Latin-1 is refused, naming the byte (a hostile tester: its values were read with U+FFFD).
+    const trades = path.join(repo, 'schemas/trades.json');
+    writeFileSync(trades, Buffer.from(readFileSync(trades, 'utf8').replace('"cancelled"', '"cancell\u00e9d"'), 'latin1'));
+    git('commit', '--quiet', '-am', 'latin-1');
+    const latin1 = cli(['diff', 'v1.0', 'HEAD'], repo);
+    expect(latin1.code).toBe(2);
+    expect(latin1.stderr).toMatch(/^realtime-contract: HEAD: schemas\/trades\.json: not UTF-8: the byte 0xE9 at byte offset \d+ \(line \d+\) is not part of a UTF-8 sequence; save the file as UTF-8/);
+    // And the folder it is in.
+    expect(cli(['diff', 'v1.0'], repo).stderr).toMatch(/trades\.json: not UTF-8: the byte 0xE9/);
   });
 
   it('prints what README shows for a value added to the platforms and a fee made nullable', () => {

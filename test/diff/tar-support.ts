@@ -5,7 +5,7 @@ import { pack, type Header } from 'tar-stream';
 export interface TarMember {
   name: string;
   type?: Header['type'];
-  data?: string;
+  data?: string | Buffer;
   linkname?: string;
 }
 

@@ -62,7 +62,8 @@ describe('readPackTarball', () => {
       { name: 'package/schemas/notes.txt', data: 'not json' },
       { name: 'package/schemas/sub/b.json', data: '{}' },
       { name: 'package/dist/link.js', type: 'symlink', linkname: '/etc/passwd' },
-      { name: 'package/../../etc/x', type: 'symlink', linkname: '/etc/passwd' },
+      // Not UTF-8, but not read: only the schemas and package.json are.
+      { name: 'package/schemas/logo.png', data: Buffer.from([0xff, 0xd8]) },
     ]);
     const { schemas, packageJson } = await readPackTarball(file);
     expect(Object.fromEntries(schemas)).toEqual({ 'a.json': '{}', 'protocol.json': PROTOCOL, [`${'p'.repeat(120)}.json`]: '{ "pax": true }' });
@@ -75,6 +76,8 @@ describe('readPackTarball', () => {
     ['a block device', { name: 'package/schemas/', type: 'block-device' }, '"package/schemas/" in the tarball is a block device, not a regular file or folder: nothing was read'],
     ['a FIFO', { name: 'package/schemas/pipe.json', type: 'fifo' }, '"package/schemas/pipe.json" in the tarball is a FIFO, not a regular file or folder: nothing was read'],
     ['a .. part', { name: 'package/schemas/../../../home/x.json', data: '{}' }, '"package/schemas/../../../home/x.json" in the tarball is not a plain path (it has an empty, "." or ".." part): nothing was read'],
+    ['a .. part outside package/schemas', { name: 'package/../../etc/x', type: 'symlink', linkname: '/etc/passwd' }, '"package/../../etc/x" in the tarball is not a plain path (it has an empty, "." or ".." part): nothing was read'],
+    ['a schema that is not UTF-8', { name: 'package/schemas/trades.json', data: Buffer.from([0x7b, 0x22, 0xe9, 0x22, 0x3a, 0x31, 0x7d]) }, '"package/schemas/trades.json" in the tarball is not UTF-8: the byte 0xE9 at byte offset 2 (line 1) is not part of a UTF-8 sequence; save the file as UTF-8 (JSON exchanged between systems is UTF-8, RFC 8259 §8.1): nothing was read'],
     ['an empty part', { name: 'package//schemas/x.json', data: '{}' }, '"package//schemas/x.json" in the tarball is not a plain path (it has an empty, "." or ".." part): nothing was read'],
     ['a control character', { name: 'package/schemas/\u001b[2Jx.json', data: '{}' }, '"package/schemas/\\u001b[2Jx.json" in the tarball has a control character in its name: nothing was read'],
     ['a C1 control', { name: 'package/schemas/\u009b2Jx.json', data: '{}' }, '"package/schemas/\\u009b2Jx.json" in the tarball has a control character in its name: nothing was read'],

@@ -10,6 +10,9 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { scanJsonRange, type JsonTextScan } from '../../languages/json-scan.js';
+import { firstInvalidUtf8Byte } from '../../shared/utf8.js';
+
+export { firstInvalidUtf8Byte };
 
 /** One line of text. `number` is 1-based, counting every LF-terminated line, blank ones too. */
 export interface TextLine {
@@ -226,45 +229,6 @@ export async function* ndjsonLineBatches(source: AsyncIterable<Uint8Array | stri
 
 function decode(bytes: Uint8Array): string {
   return Buffer.isBuffer(bytes) ? bytes.toString('utf8') : decoder.decode(bytes);
-}
-
-/**
- * Index of the first byte of `bytes` that does not belong to a well-formed UTF-8 sequence
- * (overlong forms, surrogates and code points past U+10FFFF are not UTF-8), or `bytes.length`
- * when there is none. A sequence cut short by the end of `bytes` is bad at its first byte.
- */
-export function firstInvalidUtf8Byte(bytes: Uint8Array): number {
-  const length = bytes.length;
-  let i = 0;
-  while (i < length) {
-    const b = bytes[i]!;
-    if (b < 0x80) {
-      i++;
-      continue;
-    }
-    let need: number;
-    let low = 0x80;
-    let high = 0xbf;
-    if (b >= 0xc2 && b <= 0xdf) need = 1;
-    else if (b >= 0xe0 && b <= 0xef) {
-      need = 2;
-      if (b === 0xe0) low = 0xa0;
-      else if (b === 0xed) high = 0x9f;
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      need = 3;
-      if (b === 0xf0) low = 0x90;
-      else if (b === 0xf4) high = 0x8f;
-    } else return i;
-    if (i + need >= length) return i;
-    const second = bytes[i + 1]!;
-    if (second < low || second > high) return i;
-    for (let k = 2; k <= need; k++) {
-      const next = bytes[i + k]!;
-      if (next < 0x80 || next > 0xbf) return i;
-    }
-    i += need + 1;
-  }
-  return length;
 }
 
 /**

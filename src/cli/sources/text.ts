@@ -4,7 +4,7 @@ import { cut, validationError, type ValidationError } from '../../runtime/errors
 import { countKeys, scanJsonText, type JsonTextScan } from '../../languages/json-scan.js';
 import { escapeToken } from '../../runtime/json-pointer.js';
 import { describeSyntaxError } from '../../runtime/json-syntax.js';
-import { firstInvalidUtf8Byte } from './ndjson-lines.js';
+import { firstInvalidUtf8Byte } from '../../shared/utf8.js';
 
 /**
  * Most levels of nesting of arrays and objects the CLI reads in one message (an NDJSON line, a
