@@ -1,5 +1,6 @@
 import { resolvePointer } from '../runtime/json-pointer.js';
 import { mapSchema } from './walk.js';
+import { SchemaError } from './schema-error.js';
 import { SCHEMA_BASE_URI, type SchemaNode } from './schema.js';
 
 /** Where a `$ref` leads: the file (name under `schemas/`), the JSON Pointer in it, and the node there. */
@@ -66,19 +67,25 @@ export function followRefs(files: ReadonlyMap<string, SchemaNode>, file: string,
  * flat function, where ajv would call one function per referenced schema that itself holds
  * a `$ref` (one call, one options object and one path string per nested object per message).
  *
- * @throws Error when a ref resolves nowhere or the refs form a cycle (the loader has refused both)
+ * @throws SchemaError when a ref resolves nowhere (the loader refuses that) or leads back to a schema it stands in (a
+ *   recursive schema, which the loader reads and `diff` compares, but `generate` refuses: see `checkGeneratable`)
  */
 export function inlineRefs(files: ReadonlyMap<string, SchemaNode>, file: string, node: SchemaNode): SchemaNode {
-  const inline = (current: SchemaNode, at: string, trail: readonly string[]): SchemaNode =>
-    mapSchema(current, (child) => {
+  // `base`: where `current` stands in `at`, so that a fault names the place of the $ref in its own file.
+  const inline = (current: SchemaNode, at: string, base: string, trail: readonly string[]): SchemaNode =>
+    mapSchema(current, (child, pointer) => {
       if (child.$ref === undefined) return child;
       const target = resolveRef(files, at, child.$ref);
-      if (!target) throw new Error(`$ref "${child.$ref}" in ${at} resolves to nothing`);
+      if (!target) throw new SchemaError(at, `${base}${pointer}/$ref`, `$ref ${JSON.stringify(child.$ref)} resolves to nothing`);
       const key = `${target.file}#${target.pointer}`;
-      if (trail.includes(key)) throw new Error(`$ref cycle through ${key}`);
+      if (trail.includes(key)) {
+        // A type that holds itself (a tree): the validators inline every $ref, and the generated types name none of the recursion.
+        const loop = [...trail.slice(trail.indexOf(key)), key].join(' → ');
+        throw new SchemaError(at, `${base}${pointer}/$ref`, `$ref ${JSON.stringify(child.$ref)} leads back to a schema it stands in (${loop}): a recursive schema cannot be generated (the validators are compiled with every $ref inlined); bound its depth with a schema per level`);
+      }
       const { $id: _id, $schema: _schema, definitions: _definitions, ...rest } = target.node;
-      return inline(rest, target.file, [...trail, key]);
+      return inline(rest, target.file, target.pointer, [...trail, key]);
     });
-  const { definitions: _definitions, ...rest } = inline(node, file, []);
+  const { definitions: _definitions, ...rest } = inline(node, file, '', []);
   return rest;
 }

@@ -125,6 +125,12 @@ describe('npm run generate', () => {
     ['a byte-order mark', (trades: any) => `\ufeff${jsonText(trades)}`, /trades\.json#: invalid JSON at line 1, column 1: got U\+FEFF \(a byte-order mark\) at position 0 .*; drop the byte-order mark: JSON\.parse refuses it/],
     // Saved as Latin-1: read with U+FFFD in its place, into every generated file (a hostile tester).
     ['a file that is not UTF-8', (trades: any) => Buffer.from(replaceSnippet(jsonText(trades), '"title": "TradesMessage",', '"title": "Trad\u00e9sMessage",'), 'latin1'), /trades\.json#: not UTF-8: the byte 0xE9 at byte offset \d+ \(line 4\) is not part of a UTF-8 sequence; save the file as UTF-8/],
+    // A tree of itself passed diff in silence, and stopped generate with neither place nor reason (a hostile tester).
+    ['a recursive schema', (trades: any) => {
+      trades.definitions.Tree = { type: 'object', properties: { children: { type: 'array', items: { $ref: '#/definitions/Tree' } } } };
+      trades.definitions.TradeData.properties.tree = { $ref: '#/definitions/Tree' };
+      return jsonText(trades);
+    }, /trades\.json#\/definitions\/Tree\/properties\/children\/items\/\$ref: \$ref "#\/definitions\/Tree" leads back to a schema it stands in \(trades\.json#\/definitions\/Tree → trades\.json#\/definitions\/Tree\): a recursive schema cannot be generated/],
     ['a $ref that resolves nowhere', (trades: any) => {
       trades.definitions.TradeData.properties.side.$ref = replaceSnippet(trades.definitions.TradeData.properties.side.$ref, '#/definitions/Side', '#/definitions/Sid');
       return jsonText(trades);

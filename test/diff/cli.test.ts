@@ -65,6 +65,15 @@ describe('realtime-contract diff', () => {
     expect(code).toBe(0);
     // The older side may predate a rule: read as it is, without a word.
     expect(cli(['diff', dir, 'schemas', '--fail-on', 'never']).stderr).toBe('');
+    // A recursive schema: compared, and said to be one generate refuses (it said nothing: a hostile tester).
+    const tree = path.join(work, 'recursive');
+    writeSchemas(tree, patchSchemas(readSchemas(), [
+      { op: 'add', path: '/definitions.json/definitions/TreeNode', value: { type: 'object', properties: { children: { type: 'array', items: { $ref: '#/definitions/TreeNode' } } } } },
+      { op: 'add', path: '/alerts.json/definitions/AlertData/properties/tree', value: { $ref: 'definitions.json#/definitions/TreeNode' } },
+    ]));
+    const recursive = cli(['diff', 'schemas', tree, '--fail-on', 'never']);
+    expect(recursive.stderr).toContain(`realtime-contract: warning: generate refuses ${tree} (folder): definitions.json#/definitions/TreeNode/properties/children/items/$ref: $ref "#/definitions/TreeNode" leads back to a schema it stands in (definitions.json#/definitions/TreeNode → definitions.json#/definitions/TreeNode): a recursive schema cannot be generated`);
+    expect(recursive.code).toBe(0);
   });
 
   it('run from a subfolder, says where it looked for the schemas and how to point at them (a hostile tester)', () => {
