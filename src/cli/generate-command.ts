@@ -32,7 +32,7 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
   const started = performance.now();
   const folder = await stat(options.schemas).then((found) => found.isDirectory(), () => false);
   if (!folder) {
-    output.stderr(`realtime-contract: --schemas ${options.schemas}: no such folder (the folder of the JSON Schemas, one file per message type)\n`);
+    output.stderr(`realtime-contract: --schemas ${printable(options.schemas)}: no such folder (the folder of the JSON Schemas, one file per message type)\n`);
     return 2;
   }
   if (options.out === '') {
@@ -47,7 +47,7 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
     (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : error.code === 'ENOTDIR' ? 'has a file where its path needs a folder' : error.message),
   );
   if (notFolder !== undefined) {
-    output.stderr(`realtime-contract: --out ${options.out}: ${notFolder} (generate writes a folder of files: name a new folder, or one it wrote)\n`);
+    output.stderr(`realtime-contract: --out ${printable(options.out)}: ${notFolder} (generate writes a folder of files: name a new folder, or one it wrote)\n`);
     return 2;
   }
   if (!options.check) {
@@ -63,7 +63,8 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
     files = await codegen.generate(options.schemas);
   } catch (error) {
     if (error instanceof codegen.SchemaError) {
-      output.stderr(`realtime-contract: ${path.join(options.schemas, error.file)}#${error.pointer}: ${error.problem}\n`);
+      // A file's name, a key or a value quoted in the problem: escaped, not acted on by the terminal (a hostile tester's `z\x1b[31mz\n.json`).
+      output.stderr(`realtime-contract: ${printable(`${path.join(options.schemas, error.file)}#${error.pointer}: ${error.problem}`)}\n`);
       return 2;
     }
     throw error;

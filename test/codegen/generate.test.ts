@@ -160,6 +160,15 @@ describe('npm run generate', () => {
     expect(snapshot(out)).toEqual(before);
   });
 
+  it('names a schema file with its control characters escaped: a name on disk does not drive the terminal (a hostile tester)', () => {
+    const { schemas, out } = workspace();
+    writeFileSync(path.join(schemas, 'z\u001b[31mz\n.json'), '{');
+    const result = runGenerate(['--schemas', schemas, '--out', out]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('z\\u001b[31mz\\u000a.json#: invalid JSON');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('says a copy of a message schema left with the type it copied: that type has its file already (a hostile tester)', () => {
     const { schemas, out } = workspace();
     // Its $id made its own, as the loader asks first.
