@@ -247,7 +247,7 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
           const known0 = ["status", "mode", "resume"];
           let named0 = 0;
           for (const key0 in data1) {
-            if (!known0.includes(key0)) {
+            if (!known0.includes(key0) && ++named0 <= 100) {
               const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
               if (vErrors === null) {
                 vErrors = [err12];
@@ -255,18 +255,24 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
                 vErrors.push(err12);
               }
               errors++;
-              if (++named0 === 100) {
-                break;
-              }
             }
+          }
+          if (named0 > 100) {
+            const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named0 - 100 } };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
           }
         }
       } else {
-        const err13 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err14 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err13];
+          vErrors = [err14];
         } else {
-          vErrors.push(err13);
+          vErrors.push(err14);
         }
         errors++;
       }
@@ -275,20 +281,20 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       let data5 = data.ts;
       if (typeof data5 === "string") {
         if (!formats0(data5, this.strict)) {
-          const err14 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err15 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
-            vErrors = [err14];
+            vErrors = [err15];
           } else {
-            vErrors.push(err14);
+            vErrors.push(err15);
           }
           errors++;
         }
       } else {
-        const err15 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err16 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err15];
+          vErrors = [err16];
         } else {
-          vErrors.push(err15);
+          vErrors.push(err16);
         }
         errors++;
       }
@@ -297,20 +303,20 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       let data6 = data.cursor;
       if (typeof data6 === "string") {
         if (!pattern0.test(data6)) {
-          const err16 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          const err17 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
-            vErrors = [err16];
+            vErrors = [err17];
           } else {
-            vErrors.push(err16);
+            vErrors.push(err17);
           }
           errors++;
         }
       } else {
-        const err17 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        const err18 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err17];
+          vErrors = [err18];
         } else {
-          vErrors.push(err17);
+          vErrors.push(err18);
         }
         errors++;
       }
@@ -319,26 +325,32 @@ function validate0(data, { instancePath = "", parentData, parentDataProperty, ro
       const known1 = ["type", "data", "ts", "cursor"];
       let named1 = 0;
       for (const key1 in data) {
-        if (!known1.includes(key1)) {
-          const err18 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+        if (!known1.includes(key1) && ++named1 <= 100) {
+          const err19 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
           if (vErrors === null) {
-            vErrors = [err18];
+            vErrors = [err19];
           } else {
-            vErrors.push(err18);
+            vErrors.push(err19);
           }
           errors++;
-          if (++named1 === 100) {
-            break;
-          }
         }
+      }
+      if (named1 > 100) {
+        const err20 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named1 - 100 } };
+        if (vErrors === null) {
+          vErrors = [err20];
+        } else {
+          vErrors.push(err20);
+        }
+        errors++;
       }
     }
   } else {
-    const err19 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err21 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err19];
+      vErrors = [err21];
     } else {
-      vErrors.push(err19);
+      vErrors.push(err21);
     }
     errors++;
   }
@@ -416,7 +428,7 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
       const known0 = ["type", "timestamp"];
       let named0 = 0;
       for (const key0 in data) {
-        if (!known0.includes(key0)) {
+        if (!known0.includes(key0) && ++named0 <= 100) {
           const err6 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
           if (vErrors === null) {
             vErrors = [err6];
@@ -424,18 +436,24 @@ function validate1(data, { instancePath = "", parentData, parentDataProperty, ro
             vErrors.push(err6);
           }
           errors++;
-          if (++named0 === 100) {
-            break;
-          }
         }
+      }
+      if (named0 > 100) {
+        const err7 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named0 - 100 } };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err7];
+      vErrors = [err8];
     } else {
-      vErrors.push(err7);
+      vErrors.push(err8);
     }
     errors++;
   }
@@ -513,7 +531,7 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
       const known0 = ["type", "timestamp"];
       let named0 = 0;
       for (const key0 in data) {
-        if (!known0.includes(key0)) {
+        if (!known0.includes(key0) && ++named0 <= 100) {
           const err6 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
           if (vErrors === null) {
             vErrors = [err6];
@@ -521,18 +539,24 @@ function validate2(data, { instancePath = "", parentData, parentDataProperty, ro
             vErrors.push(err6);
           }
           errors++;
-          if (++named0 === 100) {
-            break;
-          }
         }
+      }
+      if (named0 > 100) {
+        const err7 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named0 - 100 } };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
       }
     }
   } else {
-    const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err7];
+      vErrors = [err8];
     } else {
-      vErrors.push(err7);
+      vErrors.push(err8);
     }
     errors++;
   }
@@ -958,7 +982,7 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
           const known0 = ["id", "bot_id", "platform", "symbol", "side", "quantity", "price", "total", "fee", "status", "pnl", "timestamp"];
           let named0 = 0;
           for (const key0 in data1) {
-            if (!known0.includes(key0)) {
+            if (!known0.includes(key0) && ++named0 <= 100) {
               const err38 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
               if (vErrors === null) {
                 vErrors = [err38];
@@ -966,18 +990,24 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
                 vErrors.push(err38);
               }
               errors++;
-              if (++named0 === 100) {
-                break;
-              }
             }
+          }
+          if (named0 > 100) {
+            const err39 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named0 - 100 } };
+            if (vErrors === null) {
+              vErrors = [err39];
+            } else {
+              vErrors.push(err39);
+            }
+            errors++;
           }
         }
       } else {
-        const err39 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err40 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err39];
+          vErrors = [err40];
         } else {
-          vErrors.push(err39);
+          vErrors.push(err40);
         }
         errors++;
       }
@@ -986,20 +1016,20 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
       let data14 = data.ts;
       if (typeof data14 === "string") {
         if (!formats0(data14, this.strict)) {
-          const err40 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err41 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
-            vErrors = [err40];
+            vErrors = [err41];
           } else {
-            vErrors.push(err40);
+            vErrors.push(err41);
           }
           errors++;
         }
       } else {
-        const err41 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err42 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err41];
+          vErrors = [err42];
         } else {
-          vErrors.push(err41);
+          vErrors.push(err42);
         }
         errors++;
       }
@@ -1008,20 +1038,20 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
       let data15 = data.cursor;
       if (typeof data15 === "string") {
         if (!pattern0.test(data15)) {
-          const err42 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          const err43 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
-            vErrors = [err42];
+            vErrors = [err43];
           } else {
-            vErrors.push(err42);
+            vErrors.push(err43);
           }
           errors++;
         }
       } else {
-        const err43 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        const err44 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err43];
+          vErrors = [err44];
         } else {
-          vErrors.push(err43);
+          vErrors.push(err44);
         }
         errors++;
       }
@@ -1030,26 +1060,32 @@ function validate3(data, { instancePath = "", parentData, parentDataProperty, ro
       const known1 = ["type", "data", "ts", "cursor"];
       let named1 = 0;
       for (const key1 in data) {
-        if (!known1.includes(key1)) {
-          const err44 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+        if (!known1.includes(key1) && ++named1 <= 100) {
+          const err45 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
           if (vErrors === null) {
-            vErrors = [err44];
+            vErrors = [err45];
           } else {
-            vErrors.push(err44);
+            vErrors.push(err45);
           }
           errors++;
-          if (++named1 === 100) {
-            break;
-          }
         }
+      }
+      if (named1 > 100) {
+        const err46 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named1 - 100 } };
+        if (vErrors === null) {
+          vErrors = [err46];
+        } else {
+          vErrors.push(err46);
+        }
+        errors++;
       }
     }
   } else {
-    const err45 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err47 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err45];
+      vErrors = [err47];
     } else {
-      vErrors.push(err45);
+      vErrors.push(err47);
     }
     errors++;
   }
@@ -1490,7 +1526,7 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
           const known0 = ["id", "name", "platform", "symbol", "status", "trading_mode", "risk_mode", "capital", "pnl", "trades_count", "win_rate", "last_trade"];
           let named0 = 0;
           for (const key0 in data1) {
-            if (!known0.includes(key0)) {
+            if (!known0.includes(key0) && ++named0 <= 100) {
               const err39 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
               if (vErrors === null) {
                 vErrors = [err39];
@@ -1498,18 +1534,24 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
                 vErrors.push(err39);
               }
               errors++;
-              if (++named0 === 100) {
-                break;
-              }
             }
+          }
+          if (named0 > 100) {
+            const err40 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named0 - 100 } };
+            if (vErrors === null) {
+              vErrors = [err40];
+            } else {
+              vErrors.push(err40);
+            }
+            errors++;
           }
         }
       } else {
-        const err40 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err41 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err40];
+          vErrors = [err41];
         } else {
-          vErrors.push(err40);
+          vErrors.push(err41);
         }
         errors++;
       }
@@ -1518,20 +1560,20 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
       let data14 = data.ts;
       if (typeof data14 === "string") {
         if (!formats0(data14, this.strict)) {
-          const err41 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err42 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
-            vErrors = [err41];
+            vErrors = [err42];
           } else {
-            vErrors.push(err41);
+            vErrors.push(err42);
           }
           errors++;
         }
       } else {
-        const err42 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err43 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err42];
+          vErrors = [err43];
         } else {
-          vErrors.push(err42);
+          vErrors.push(err43);
         }
         errors++;
       }
@@ -1540,20 +1582,20 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
       let data15 = data.cursor;
       if (typeof data15 === "string") {
         if (!pattern0.test(data15)) {
-          const err43 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          const err44 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
-            vErrors = [err43];
+            vErrors = [err44];
           } else {
-            vErrors.push(err43);
+            vErrors.push(err44);
           }
           errors++;
         }
       } else {
-        const err44 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        const err45 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err44];
+          vErrors = [err45];
         } else {
-          vErrors.push(err44);
+          vErrors.push(err45);
         }
         errors++;
       }
@@ -1562,26 +1604,32 @@ function validate4(data, { instancePath = "", parentData, parentDataProperty, ro
       const known1 = ["type", "data", "ts", "cursor"];
       let named1 = 0;
       for (const key1 in data) {
-        if (!known1.includes(key1)) {
-          const err45 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+        if (!known1.includes(key1) && ++named1 <= 100) {
+          const err46 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
           if (vErrors === null) {
-            vErrors = [err45];
+            vErrors = [err46];
           } else {
-            vErrors.push(err45);
+            vErrors.push(err46);
           }
           errors++;
-          if (++named1 === 100) {
-            break;
-          }
         }
+      }
+      if (named1 > 100) {
+        const err47 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named1 - 100 } };
+        if (vErrors === null) {
+          vErrors = [err47];
+        } else {
+          vErrors.push(err47);
+        }
+        errors++;
       }
     }
   } else {
-    const err46 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err48 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err46];
+      vErrors = [err48];
     } else {
-      vErrors.push(err46);
+      vErrors.push(err48);
     }
     errors++;
   }
@@ -1793,7 +1841,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                   const known0 = ["free", "locked", "total"];
                   let named0 = 0;
                   for (const key1 in data4) {
-                    if (!known0.includes(key1)) {
+                    if (!known0.includes(key1) && ++named0 <= 100) {
                       const err18 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
                       if (vErrors === null) {
                         vErrors = [err18];
@@ -1801,28 +1849,34 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
                         vErrors.push(err18);
                       }
                       errors++;
-                      if (++named0 === 100) {
-                        break;
-                      }
                     }
+                  }
+                  if (named0 > 100) {
+                    const err19 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named0 - 100 } };
+                    if (vErrors === null) {
+                      vErrors = [err19];
+                    } else {
+                      vErrors.push(err19);
+                    }
+                    errors++;
                   }
                 }
               } else {
-                const err19 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/type", keyword: "type", params: { type: "object" } };
+                const err20 = { instancePath: instancePath + "/data/balances/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/data/properties/balances/additionalProperties/type", keyword: "type", params: { type: "object" } };
                 if (vErrors === null) {
-                  vErrors = [err19];
+                  vErrors = [err20];
                 } else {
-                  vErrors.push(err19);
+                  vErrors.push(err20);
                 }
                 errors++;
               }
             }
           } else {
-            const err20 = { instancePath: instancePath + "/data/balances", schemaPath: "#/properties/data/properties/balances/type", keyword: "type", params: { type: "object" } };
+            const err21 = { instancePath: instancePath + "/data/balances", schemaPath: "#/properties/data/properties/balances/type", keyword: "type", params: { type: "object" } };
             if (vErrors === null) {
-              vErrors = [err20];
+              vErrors = [err21];
             } else {
-              vErrors.push(err20);
+              vErrors.push(err21);
             }
             errors++;
           }
@@ -1831,20 +1885,20 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
           let data8 = data1.total_value_zar;
           if (typeof data8 == "number" && isFinite(data8)) {
             if (data8 < 0 || isNaN(data8)) {
-              const err21 = { instancePath: instancePath + "/data/total_value_zar", schemaPath: "#/properties/data/properties/total_value_zar/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              const err22 = { instancePath: instancePath + "/data/total_value_zar", schemaPath: "#/properties/data/properties/total_value_zar/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
               if (vErrors === null) {
-                vErrors = [err21];
+                vErrors = [err22];
               } else {
-                vErrors.push(err21);
+                vErrors.push(err22);
               }
               errors++;
             }
           } else {
-            const err22 = { instancePath: instancePath + "/data/total_value_zar", schemaPath: "#/properties/data/properties/total_value_zar/type", keyword: "type", params: { type: "number" } };
+            const err23 = { instancePath: instancePath + "/data/total_value_zar", schemaPath: "#/properties/data/properties/total_value_zar/type", keyword: "type", params: { type: "number" } };
             if (vErrors === null) {
-              vErrors = [err22];
+              vErrors = [err23];
             } else {
-              vErrors.push(err22);
+              vErrors.push(err23);
             }
             errors++;
           }
@@ -1853,44 +1907,28 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
           const known1 = ["platform", "balances", "total_value_zar"];
           let named1 = 0;
           for (const key2 in data1) {
-            if (!known1.includes(key2)) {
-              const err23 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
+            if (!known1.includes(key2) && ++named1 <= 100) {
+              const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
               if (vErrors === null) {
-                vErrors = [err23];
+                vErrors = [err24];
               } else {
-                vErrors.push(err23);
+                vErrors.push(err24);
               }
               errors++;
-              if (++named1 === 100) {
-                break;
-              }
             }
           }
-        }
-      } else {
-        const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
-        if (vErrors === null) {
-          vErrors = [err24];
-        } else {
-          vErrors.push(err24);
-        }
-        errors++;
-      }
-    }
-    if (data.ts !== void 0) {
-      let data9 = data.ts;
-      if (typeof data9 === "string") {
-        if (!formats0(data9, this.strict)) {
-          const err25 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
-          if (vErrors === null) {
-            vErrors = [err25];
-          } else {
-            vErrors.push(err25);
+          if (named1 > 100) {
+            const err25 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named1 - 100 } };
+            if (vErrors === null) {
+              vErrors = [err25];
+            } else {
+              vErrors.push(err25);
+            }
+            errors++;
           }
-          errors++;
         }
       } else {
-        const err26 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err26 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
           vErrors = [err26];
         } else {
@@ -1899,11 +1937,11 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (data.cursor !== void 0) {
-      let data10 = data.cursor;
-      if (typeof data10 === "string") {
-        if (!pattern0.test(data10)) {
-          const err27 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+    if (data.ts !== void 0) {
+      let data9 = data.ts;
+      if (typeof data9 === "string") {
+        if (!formats0(data9, this.strict)) {
+          const err27 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
             vErrors = [err27];
           } else {
@@ -1912,7 +1950,7 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
           errors++;
         }
       } else {
-        const err28 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        const err28 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
           vErrors = [err28];
         } else {
@@ -1921,30 +1959,58 @@ function validate5(data, { instancePath = "", parentData, parentDataProperty, ro
         errors++;
       }
     }
-    if (this.strict) {
-      const known2 = ["type", "data", "ts", "cursor"];
-      let named2 = 0;
-      for (const key3 in data) {
-        if (!known2.includes(key3)) {
-          const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key3 } };
+    if (data.cursor !== void 0) {
+      let data10 = data.cursor;
+      if (typeof data10 === "string") {
+        if (!pattern0.test(data10)) {
+          const err29 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
             vErrors = [err29];
           } else {
             vErrors.push(err29);
           }
           errors++;
-          if (++named2 === 100) {
-            break;
-          }
         }
+      } else {
+        const err30 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        if (vErrors === null) {
+          vErrors = [err30];
+        } else {
+          vErrors.push(err30);
+        }
+        errors++;
+      }
+    }
+    if (this.strict) {
+      const known2 = ["type", "data", "ts", "cursor"];
+      let named2 = 0;
+      for (const key3 in data) {
+        if (!known2.includes(key3) && ++named2 <= 100) {
+          const err31 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key3 } };
+          if (vErrors === null) {
+            vErrors = [err31];
+          } else {
+            vErrors.push(err31);
+          }
+          errors++;
+        }
+      }
+      if (named2 > 100) {
+        const err32 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named2 - 100 } };
+        if (vErrors === null) {
+          vErrors = [err32];
+        } else {
+          vErrors.push(err32);
+        }
+        errors++;
       }
     }
   } else {
-    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err33 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err30];
+      vErrors = [err33];
     } else {
-      vErrors.push(err30);
+      vErrors.push(err33);
     }
     errors++;
   }
@@ -2409,7 +2475,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               const known0 = ["price", "volume_24h", "rsi", "macd"];
               let named0 = 0;
               for (const key0 in data9) {
-                if (!known0.includes(key0)) {
+                if (!known0.includes(key0) && ++named0 <= 100) {
                   const err43 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
                   if (vErrors === null) {
                     vErrors = [err43];
@@ -2417,29 +2483,35 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                     vErrors.push(err43);
                   }
                   errors++;
-                  if (++named0 === 100) {
-                    break;
-                  }
                 }
+              }
+              if (named0 > 100) {
+                const err44 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named0 - 100 } };
+                if (vErrors === null) {
+                  vErrors = [err44];
+                } else {
+                  vErrors.push(err44);
+                }
+                errors++;
               }
             }
           } else {
-            const err44 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/type", keyword: "type", params: { type: "object" } };
+            const err45 = { instancePath: instancePath + "/data/market_data", schemaPath: "#/properties/data/properties/market_data/type", keyword: "type", params: { type: "object" } };
             if (vErrors === null) {
-              vErrors = [err44];
+              vErrors = [err45];
             } else {
-              vErrors.push(err44);
+              vErrors.push(err45);
             }
             errors++;
           }
         }
         if (data1.regime_state !== void 0) {
           if (typeof data1.regime_state !== "string") {
-            const err45 = { instancePath: instancePath + "/data/regime_state", schemaPath: "#/properties/data/properties/regime_state/type", keyword: "type", params: { type: "string" } };
+            const err46 = { instancePath: instancePath + "/data/regime_state", schemaPath: "#/properties/data/properties/regime_state/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
-              vErrors = [err45];
+              vErrors = [err46];
             } else {
-              vErrors.push(err45);
+              vErrors.push(err46);
             }
             errors++;
           }
@@ -2451,16 +2523,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               let data16 = data15.technical;
               if (typeof data16 == "number" && isFinite(data16)) {
                 if (data16 > 1 || isNaN(data16)) {
-                  const err46 = { instancePath: instancePath + "/data/component_scores/technical", schemaPath: "#/properties/data/properties/component_scores/properties/technical/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
-                  if (vErrors === null) {
-                    vErrors = [err46];
-                  } else {
-                    vErrors.push(err46);
-                  }
-                  errors++;
-                }
-                if (data16 < 0 || isNaN(data16)) {
-                  const err47 = { instancePath: instancePath + "/data/component_scores/technical", schemaPath: "#/properties/data/properties/component_scores/properties/technical/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err47 = { instancePath: instancePath + "/data/component_scores/technical", schemaPath: "#/properties/data/properties/component_scores/properties/technical/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
                   if (vErrors === null) {
                     vErrors = [err47];
                   } else {
@@ -2468,12 +2531,21 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   }
                   errors++;
                 }
+                if (data16 < 0 || isNaN(data16)) {
+                  const err48 = { instancePath: instancePath + "/data/component_scores/technical", schemaPath: "#/properties/data/properties/component_scores/properties/technical/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  if (vErrors === null) {
+                    vErrors = [err48];
+                  } else {
+                    vErrors.push(err48);
+                  }
+                  errors++;
+                }
               } else {
-                const err48 = { instancePath: instancePath + "/data/component_scores/technical", schemaPath: "#/properties/data/properties/component_scores/properties/technical/type", keyword: "type", params: { type: "number" } };
+                const err49 = { instancePath: instancePath + "/data/component_scores/technical", schemaPath: "#/properties/data/properties/component_scores/properties/technical/type", keyword: "type", params: { type: "number" } };
                 if (vErrors === null) {
-                  vErrors = [err48];
+                  vErrors = [err49];
                 } else {
-                  vErrors.push(err48);
+                  vErrors.push(err49);
                 }
                 errors++;
               }
@@ -2482,16 +2554,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               let data17 = data15.sentiment;
               if (typeof data17 == "number" && isFinite(data17)) {
                 if (data17 > 1 || isNaN(data17)) {
-                  const err49 = { instancePath: instancePath + "/data/component_scores/sentiment", schemaPath: "#/properties/data/properties/component_scores/properties/sentiment/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
-                  if (vErrors === null) {
-                    vErrors = [err49];
-                  } else {
-                    vErrors.push(err49);
-                  }
-                  errors++;
-                }
-                if (data17 < 0 || isNaN(data17)) {
-                  const err50 = { instancePath: instancePath + "/data/component_scores/sentiment", schemaPath: "#/properties/data/properties/component_scores/properties/sentiment/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err50 = { instancePath: instancePath + "/data/component_scores/sentiment", schemaPath: "#/properties/data/properties/component_scores/properties/sentiment/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
                   if (vErrors === null) {
                     vErrors = [err50];
                   } else {
@@ -2499,12 +2562,21 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   }
                   errors++;
                 }
+                if (data17 < 0 || isNaN(data17)) {
+                  const err51 = { instancePath: instancePath + "/data/component_scores/sentiment", schemaPath: "#/properties/data/properties/component_scores/properties/sentiment/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  if (vErrors === null) {
+                    vErrors = [err51];
+                  } else {
+                    vErrors.push(err51);
+                  }
+                  errors++;
+                }
               } else {
-                const err51 = { instancePath: instancePath + "/data/component_scores/sentiment", schemaPath: "#/properties/data/properties/component_scores/properties/sentiment/type", keyword: "type", params: { type: "number" } };
+                const err52 = { instancePath: instancePath + "/data/component_scores/sentiment", schemaPath: "#/properties/data/properties/component_scores/properties/sentiment/type", keyword: "type", params: { type: "number" } };
                 if (vErrors === null) {
-                  vErrors = [err51];
+                  vErrors = [err52];
                 } else {
-                  vErrors.push(err51);
+                  vErrors.push(err52);
                 }
                 errors++;
               }
@@ -2513,16 +2585,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               let data18 = data15.risk;
               if (typeof data18 == "number" && isFinite(data18)) {
                 if (data18 > 1 || isNaN(data18)) {
-                  const err52 = { instancePath: instancePath + "/data/component_scores/risk", schemaPath: "#/properties/data/properties/component_scores/properties/risk/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
-                  if (vErrors === null) {
-                    vErrors = [err52];
-                  } else {
-                    vErrors.push(err52);
-                  }
-                  errors++;
-                }
-                if (data18 < 0 || isNaN(data18)) {
-                  const err53 = { instancePath: instancePath + "/data/component_scores/risk", schemaPath: "#/properties/data/properties/component_scores/properties/risk/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err53 = { instancePath: instancePath + "/data/component_scores/risk", schemaPath: "#/properties/data/properties/component_scores/properties/risk/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
                   if (vErrors === null) {
                     vErrors = [err53];
                   } else {
@@ -2530,12 +2593,21 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   }
                   errors++;
                 }
+                if (data18 < 0 || isNaN(data18)) {
+                  const err54 = { instancePath: instancePath + "/data/component_scores/risk", schemaPath: "#/properties/data/properties/component_scores/properties/risk/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  if (vErrors === null) {
+                    vErrors = [err54];
+                  } else {
+                    vErrors.push(err54);
+                  }
+                  errors++;
+                }
               } else {
-                const err54 = { instancePath: instancePath + "/data/component_scores/risk", schemaPath: "#/properties/data/properties/component_scores/properties/risk/type", keyword: "type", params: { type: "number" } };
+                const err55 = { instancePath: instancePath + "/data/component_scores/risk", schemaPath: "#/properties/data/properties/component_scores/properties/risk/type", keyword: "type", params: { type: "number" } };
                 if (vErrors === null) {
-                  vErrors = [err54];
+                  vErrors = [err55];
                 } else {
-                  vErrors.push(err54);
+                  vErrors.push(err55);
                 }
                 errors++;
               }
@@ -2544,26 +2616,32 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               const known1 = ["technical", "sentiment", "risk"];
               let named1 = 0;
               for (const key1 in data15) {
-                if (!known1.includes(key1)) {
-                  const err55 = { instancePath: instancePath + "/data/component_scores", schemaPath: "#/properties/data/properties/component_scores/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+                if (!known1.includes(key1) && ++named1 <= 100) {
+                  const err56 = { instancePath: instancePath + "/data/component_scores", schemaPath: "#/properties/data/properties/component_scores/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
                   if (vErrors === null) {
-                    vErrors = [err55];
+                    vErrors = [err56];
                   } else {
-                    vErrors.push(err55);
+                    vErrors.push(err56);
                   }
                   errors++;
-                  if (++named1 === 100) {
-                    break;
-                  }
                 }
+              }
+              if (named1 > 100) {
+                const err57 = { instancePath: instancePath + "/data/component_scores", schemaPath: "#/properties/data/properties/component_scores/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named1 - 100 } };
+                if (vErrors === null) {
+                  vErrors = [err57];
+                } else {
+                  vErrors.push(err57);
+                }
+                errors++;
               }
             }
           } else {
-            const err56 = { instancePath: instancePath + "/data/component_scores", schemaPath: "#/properties/data/properties/component_scores/type", keyword: "type", params: { type: "object" } };
+            const err58 = { instancePath: instancePath + "/data/component_scores", schemaPath: "#/properties/data/properties/component_scores/type", keyword: "type", params: { type: "object" } };
             if (vErrors === null) {
-              vErrors = [err56];
+              vErrors = [err58];
             } else {
-              vErrors.push(err56);
+              vErrors.push(err58);
             }
             errors++;
           }
@@ -2571,35 +2649,17 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.sizing !== void 0) {
           let data19 = data1.sizing;
           if (data19 !== null && (typeof data19 != "object" || Array.isArray(data19))) {
-            const err57 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/x-nullable-object", keyword: "x-nullable-object", params: { type: "object,null" } };
+            const err59 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/x-nullable-object", keyword: "x-nullable-object", params: { type: "object,null" } };
             if (vErrors === null) {
-              vErrors = [err57];
+              vErrors = [err59];
             } else {
-              vErrors.push(err57);
+              vErrors.push(err59);
             }
             errors++;
           }
           if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
             if (data19.quantity === void 0) {
-              const err58 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/required", keyword: "required", params: { missingProperty: "quantity" } };
-              if (vErrors === null) {
-                vErrors = [err58];
-              } else {
-                vErrors.push(err58);
-              }
-              errors++;
-            }
-            if (data19.capital === void 0) {
-              const err59 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/required", keyword: "required", params: { missingProperty: "capital" } };
-              if (vErrors === null) {
-                vErrors = [err59];
-              } else {
-                vErrors.push(err59);
-              }
-              errors++;
-            }
-            if (data19.risk_per_trade === void 0) {
-              const err60 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/required", keyword: "required", params: { missingProperty: "risk_per_trade" } };
+              const err60 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/required", keyword: "required", params: { missingProperty: "quantity" } };
               if (vErrors === null) {
                 vErrors = [err60];
               } else {
@@ -2607,33 +2667,29 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               }
               errors++;
             }
+            if (data19.capital === void 0) {
+              const err61 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/required", keyword: "required", params: { missingProperty: "capital" } };
+              if (vErrors === null) {
+                vErrors = [err61];
+              } else {
+                vErrors.push(err61);
+              }
+              errors++;
+            }
+            if (data19.risk_per_trade === void 0) {
+              const err62 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/required", keyword: "required", params: { missingProperty: "risk_per_trade" } };
+              if (vErrors === null) {
+                vErrors = [err62];
+              } else {
+                vErrors.push(err62);
+              }
+              errors++;
+            }
             if (data19.quantity !== void 0) {
               let data20 = data19.quantity;
               if (typeof data20 == "number" && isFinite(data20)) {
                 if (data20 < 0 || isNaN(data20)) {
-                  const err61 = { instancePath: instancePath + "/data/sizing/quantity", schemaPath: "#/properties/data/properties/sizing/properties/quantity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
-                  if (vErrors === null) {
-                    vErrors = [err61];
-                  } else {
-                    vErrors.push(err61);
-                  }
-                  errors++;
-                }
-              } else {
-                const err62 = { instancePath: instancePath + "/data/sizing/quantity", schemaPath: "#/properties/data/properties/sizing/properties/quantity/type", keyword: "type", params: { type: "number" } };
-                if (vErrors === null) {
-                  vErrors = [err62];
-                } else {
-                  vErrors.push(err62);
-                }
-                errors++;
-              }
-            }
-            if (data19.capital !== void 0) {
-              let data21 = data19.capital;
-              if (typeof data21 == "number" && isFinite(data21)) {
-                if (data21 < 0 || isNaN(data21)) {
-                  const err63 = { instancePath: instancePath + "/data/sizing/capital", schemaPath: "#/properties/data/properties/sizing/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err63 = { instancePath: instancePath + "/data/sizing/quantity", schemaPath: "#/properties/data/properties/sizing/properties/quantity/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                   if (vErrors === null) {
                     vErrors = [err63];
                   } else {
@@ -2642,7 +2698,7 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   errors++;
                 }
               } else {
-                const err64 = { instancePath: instancePath + "/data/sizing/capital", schemaPath: "#/properties/data/properties/sizing/properties/capital/type", keyword: "type", params: { type: "number" } };
+                const err64 = { instancePath: instancePath + "/data/sizing/quantity", schemaPath: "#/properties/data/properties/sizing/properties/quantity/type", keyword: "type", params: { type: "number" } };
                 if (vErrors === null) {
                   vErrors = [err64];
                 } else {
@@ -2651,11 +2707,11 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                 errors++;
               }
             }
-            if (data19.risk_per_trade !== void 0) {
-              let data22 = data19.risk_per_trade;
-              if (typeof data22 == "number" && isFinite(data22)) {
-                if (data22 > 1 || isNaN(data22)) {
-                  const err65 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/properties/risk_per_trade/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
+            if (data19.capital !== void 0) {
+              let data21 = data19.capital;
+              if (typeof data21 == "number" && isFinite(data21)) {
+                if (data21 < 0 || isNaN(data21)) {
+                  const err65 = { instancePath: instancePath + "/data/sizing/capital", schemaPath: "#/properties/data/properties/sizing/properties/capital/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                   if (vErrors === null) {
                     vErrors = [err65];
                   } else {
@@ -2663,21 +2719,43 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
                   }
                   errors++;
                 }
-                if (data22 < 0 || isNaN(data22)) {
-                  const err66 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/properties/risk_per_trade/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+              } else {
+                const err66 = { instancePath: instancePath + "/data/sizing/capital", schemaPath: "#/properties/data/properties/sizing/properties/capital/type", keyword: "type", params: { type: "number" } };
+                if (vErrors === null) {
+                  vErrors = [err66];
+                } else {
+                  vErrors.push(err66);
+                }
+                errors++;
+              }
+            }
+            if (data19.risk_per_trade !== void 0) {
+              let data22 = data19.risk_per_trade;
+              if (typeof data22 == "number" && isFinite(data22)) {
+                if (data22 > 1 || isNaN(data22)) {
+                  const err67 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/properties/risk_per_trade/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1 } };
                   if (vErrors === null) {
-                    vErrors = [err66];
+                    vErrors = [err67];
                   } else {
-                    vErrors.push(err66);
+                    vErrors.push(err67);
+                  }
+                  errors++;
+                }
+                if (data22 < 0 || isNaN(data22)) {
+                  const err68 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/properties/risk_per_trade/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  if (vErrors === null) {
+                    vErrors = [err68];
+                  } else {
+                    vErrors.push(err68);
                   }
                   errors++;
                 }
               } else {
-                const err67 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/properties/risk_per_trade/type", keyword: "type", params: { type: "number" } };
+                const err69 = { instancePath: instancePath + "/data/sizing/risk_per_trade", schemaPath: "#/properties/data/properties/sizing/properties/risk_per_trade/type", keyword: "type", params: { type: "number" } };
                 if (vErrors === null) {
-                  vErrors = [err67];
+                  vErrors = [err69];
                 } else {
-                  vErrors.push(err67);
+                  vErrors.push(err69);
                 }
                 errors++;
               }
@@ -2686,18 +2764,24 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               const known2 = ["quantity", "capital", "risk_per_trade"];
               let named2 = 0;
               for (const key2 in data19) {
-                if (!known2.includes(key2)) {
-                  const err68 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
+                if (!known2.includes(key2) && ++named2 <= 100) {
+                  const err70 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
                   if (vErrors === null) {
-                    vErrors = [err68];
+                    vErrors = [err70];
                   } else {
-                    vErrors.push(err68);
+                    vErrors.push(err70);
                   }
                   errors++;
-                  if (++named2 === 100) {
-                    break;
-                  }
                 }
+              }
+              if (named2 > 100) {
+                const err71 = { instancePath: instancePath + "/data/sizing", schemaPath: "#/properties/data/properties/sizing/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named2 - 100 } };
+                if (vErrors === null) {
+                  vErrors = [err71];
+                } else {
+                  vErrors.push(err71);
+                }
+                errors++;
               }
             }
           }
@@ -2705,51 +2789,51 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
         if (data1.stops !== void 0) {
           let data23 = data1.stops;
           if (data23 !== null && (typeof data23 != "object" || Array.isArray(data23))) {
-            const err69 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/x-nullable-object", keyword: "x-nullable-object", params: { type: "object,null" } };
+            const err72 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/x-nullable-object", keyword: "x-nullable-object", params: { type: "object,null" } };
             if (vErrors === null) {
-              vErrors = [err69];
+              vErrors = [err72];
             } else {
-              vErrors.push(err69);
+              vErrors.push(err72);
             }
             errors++;
           }
           if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
             if (data23.stop_loss === void 0) {
-              const err70 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/required", keyword: "required", params: { missingProperty: "stop_loss" } };
+              const err73 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/required", keyword: "required", params: { missingProperty: "stop_loss" } };
               if (vErrors === null) {
-                vErrors = [err70];
+                vErrors = [err73];
               } else {
-                vErrors.push(err70);
+                vErrors.push(err73);
               }
               errors++;
             }
             if (data23.take_profit === void 0) {
-              const err71 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/required", keyword: "required", params: { missingProperty: "take_profit" } };
+              const err74 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/required", keyword: "required", params: { missingProperty: "take_profit" } };
               if (vErrors === null) {
-                vErrors = [err71];
+                vErrors = [err74];
               } else {
-                vErrors.push(err71);
+                vErrors.push(err74);
               }
               errors++;
             }
             if (data23.stop_loss !== void 0) {
               let data24 = data23.stop_loss;
               if (!(typeof data24 == "number" && isFinite(data24)) && data24 !== null) {
-                const err72 = { instancePath: instancePath + "/data/stops/stop_loss", schemaPath: "#/properties/data/properties/stops/properties/stop_loss/type", keyword: "type", params: { type: schema6.properties.data.properties.stops.properties.stop_loss.type } };
+                const err75 = { instancePath: instancePath + "/data/stops/stop_loss", schemaPath: "#/properties/data/properties/stops/properties/stop_loss/type", keyword: "type", params: { type: schema6.properties.data.properties.stops.properties.stop_loss.type } };
                 if (vErrors === null) {
-                  vErrors = [err72];
+                  vErrors = [err75];
                 } else {
-                  vErrors.push(err72);
+                  vErrors.push(err75);
                 }
                 errors++;
               }
               if (typeof data24 == "number" && isFinite(data24)) {
                 if (data24 < 0 || isNaN(data24)) {
-                  const err73 = { instancePath: instancePath + "/data/stops/stop_loss", schemaPath: "#/properties/data/properties/stops/properties/stop_loss/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err76 = { instancePath: instancePath + "/data/stops/stop_loss", schemaPath: "#/properties/data/properties/stops/properties/stop_loss/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                   if (vErrors === null) {
-                    vErrors = [err73];
+                    vErrors = [err76];
                   } else {
-                    vErrors.push(err73);
+                    vErrors.push(err76);
                   }
                   errors++;
                 }
@@ -2758,21 +2842,21 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
             if (data23.take_profit !== void 0) {
               let data25 = data23.take_profit;
               if (!(typeof data25 == "number" && isFinite(data25)) && data25 !== null) {
-                const err74 = { instancePath: instancePath + "/data/stops/take_profit", schemaPath: "#/properties/data/properties/stops/properties/take_profit/type", keyword: "type", params: { type: schema6.properties.data.properties.stops.properties.take_profit.type } };
+                const err77 = { instancePath: instancePath + "/data/stops/take_profit", schemaPath: "#/properties/data/properties/stops/properties/take_profit/type", keyword: "type", params: { type: schema6.properties.data.properties.stops.properties.take_profit.type } };
                 if (vErrors === null) {
-                  vErrors = [err74];
+                  vErrors = [err77];
                 } else {
-                  vErrors.push(err74);
+                  vErrors.push(err77);
                 }
                 errors++;
               }
               if (typeof data25 == "number" && isFinite(data25)) {
                 if (data25 < 0 || isNaN(data25)) {
-                  const err75 = { instancePath: instancePath + "/data/stops/take_profit", schemaPath: "#/properties/data/properties/stops/properties/take_profit/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
+                  const err78 = { instancePath: instancePath + "/data/stops/take_profit", schemaPath: "#/properties/data/properties/stops/properties/take_profit/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 } };
                   if (vErrors === null) {
-                    vErrors = [err75];
+                    vErrors = [err78];
                   } else {
-                    vErrors.push(err75);
+                    vErrors.push(err78);
                   }
                   errors++;
                 }
@@ -2782,18 +2866,24 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
               const known3 = ["stop_loss", "take_profit"];
               let named3 = 0;
               for (const key3 in data23) {
-                if (!known3.includes(key3)) {
-                  const err76 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/x-closed", keyword: "x-closed", params: { additionalProperty: key3 } };
+                if (!known3.includes(key3) && ++named3 <= 100) {
+                  const err79 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/x-closed", keyword: "x-closed", params: { additionalProperty: key3 } };
                   if (vErrors === null) {
-                    vErrors = [err76];
+                    vErrors = [err79];
                   } else {
-                    vErrors.push(err76);
+                    vErrors.push(err79);
                   }
                   errors++;
-                  if (++named3 === 100) {
-                    break;
-                  }
                 }
+              }
+              if (named3 > 100) {
+                const err80 = { instancePath: instancePath + "/data/stops", schemaPath: "#/properties/data/properties/stops/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named3 - 100 } };
+                if (vErrors === null) {
+                  vErrors = [err80];
+                } else {
+                  vErrors.push(err80);
+                }
+                errors++;
               }
             }
           }
@@ -2802,20 +2892,20 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           let data26 = data1.timestamp;
           if (typeof data26 === "string") {
             if (!formats0(data26, this.strict)) {
-              const err77 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+              const err81 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
               if (vErrors === null) {
-                vErrors = [err77];
+                vErrors = [err81];
               } else {
-                vErrors.push(err77);
+                vErrors.push(err81);
               }
               errors++;
             }
           } else {
-            const err78 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/type", keyword: "type", params: { type: "string" } };
+            const err82 = { instancePath: instancePath + "/data/timestamp", schemaPath: "#/properties/data/properties/timestamp/type", keyword: "type", params: { type: "string" } };
             if (vErrors === null) {
-              vErrors = [err78];
+              vErrors = [err82];
             } else {
-              vErrors.push(err78);
+              vErrors.push(err82);
             }
             errors++;
           }
@@ -2824,26 +2914,32 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
           const known4 = ["id", "bot_id", "symbol", "platform", "decision", "confidence", "reasoning", "market_data", "regime_state", "component_scores", "sizing", "stops", "timestamp"];
           let named4 = 0;
           for (const key4 in data1) {
-            if (!known4.includes(key4)) {
-              const err79 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key4 } };
+            if (!known4.includes(key4) && ++named4 <= 100) {
+              const err83 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key4 } };
               if (vErrors === null) {
-                vErrors = [err79];
+                vErrors = [err83];
               } else {
-                vErrors.push(err79);
+                vErrors.push(err83);
               }
               errors++;
-              if (++named4 === 100) {
-                break;
-              }
             }
+          }
+          if (named4 > 100) {
+            const err84 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named4 - 100 } };
+            if (vErrors === null) {
+              vErrors = [err84];
+            } else {
+              vErrors.push(err84);
+            }
+            errors++;
           }
         }
       } else {
-        const err80 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err85 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err80];
+          vErrors = [err85];
         } else {
-          vErrors.push(err80);
+          vErrors.push(err85);
         }
         errors++;
       }
@@ -2852,20 +2948,20 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       let data27 = data.ts;
       if (typeof data27 === "string") {
         if (!formats0(data27, this.strict)) {
-          const err81 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err86 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
-            vErrors = [err81];
+            vErrors = [err86];
           } else {
-            vErrors.push(err81);
+            vErrors.push(err86);
           }
           errors++;
         }
       } else {
-        const err82 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err87 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err82];
+          vErrors = [err87];
         } else {
-          vErrors.push(err82);
+          vErrors.push(err87);
         }
         errors++;
       }
@@ -2874,20 +2970,20 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       let data28 = data.cursor;
       if (typeof data28 === "string") {
         if (!pattern0.test(data28)) {
-          const err83 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          const err88 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
-            vErrors = [err83];
+            vErrors = [err88];
           } else {
-            vErrors.push(err83);
+            vErrors.push(err88);
           }
           errors++;
         }
       } else {
-        const err84 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        const err89 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err84];
+          vErrors = [err89];
         } else {
-          vErrors.push(err84);
+          vErrors.push(err89);
         }
         errors++;
       }
@@ -2896,26 +2992,32 @@ function validate6(data, { instancePath = "", parentData, parentDataProperty, ro
       const known5 = ["type", "data", "ts", "cursor"];
       let named5 = 0;
       for (const key5 in data) {
-        if (!known5.includes(key5)) {
-          const err85 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key5 } };
+        if (!known5.includes(key5) && ++named5 <= 100) {
+          const err90 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key5 } };
           if (vErrors === null) {
-            vErrors = [err85];
+            vErrors = [err90];
           } else {
-            vErrors.push(err85);
+            vErrors.push(err90);
           }
           errors++;
-          if (++named5 === 100) {
-            break;
-          }
         }
+      }
+      if (named5 > 100) {
+        const err91 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named5 - 100 } };
+        if (vErrors === null) {
+          vErrors = [err91];
+        } else {
+          vErrors.push(err91);
+        }
+        errors++;
       }
     }
   } else {
-    const err86 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err92 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err86];
+      vErrors = [err92];
     } else {
-      vErrors.push(err86);
+      vErrors.push(err92);
     }
     errors++;
   }
@@ -3273,7 +3375,7 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
           const known0 = ["total_pnl", "total_pnl_percent", "active_bots", "total_bots", "total_trades", "win_rate", "exposure", "risk_level", "uptime_seconds", "trades_per_hour"];
           let named0 = 0;
           for (const key0 in data1) {
-            if (!known0.includes(key0)) {
+            if (!known0.includes(key0) && ++named0 <= 100) {
               const err33 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
               if (vErrors === null) {
                 vErrors = [err33];
@@ -3281,18 +3383,24 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
                 vErrors.push(err33);
               }
               errors++;
-              if (++named0 === 100) {
-                break;
-              }
             }
+          }
+          if (named0 > 100) {
+            const err34 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named0 - 100 } };
+            if (vErrors === null) {
+              vErrors = [err34];
+            } else {
+              vErrors.push(err34);
+            }
+            errors++;
           }
         }
       } else {
-        const err34 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err35 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err34];
+          vErrors = [err35];
         } else {
-          vErrors.push(err34);
+          vErrors.push(err35);
         }
         errors++;
       }
@@ -3301,20 +3409,20 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
       let data12 = data.ts;
       if (typeof data12 === "string") {
         if (!formats0(data12, this.strict)) {
-          const err35 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err36 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
-            vErrors = [err35];
+            vErrors = [err36];
           } else {
-            vErrors.push(err35);
+            vErrors.push(err36);
           }
           errors++;
         }
       } else {
-        const err36 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err37 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err36];
+          vErrors = [err37];
         } else {
-          vErrors.push(err36);
+          vErrors.push(err37);
         }
         errors++;
       }
@@ -3323,20 +3431,20 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
       let data13 = data.cursor;
       if (typeof data13 === "string") {
         if (!pattern0.test(data13)) {
-          const err37 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          const err38 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
-            vErrors = [err37];
+            vErrors = [err38];
           } else {
-            vErrors.push(err37);
+            vErrors.push(err38);
           }
           errors++;
         }
       } else {
-        const err38 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        const err39 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err38];
+          vErrors = [err39];
         } else {
-          vErrors.push(err38);
+          vErrors.push(err39);
         }
         errors++;
       }
@@ -3345,26 +3453,32 @@ function validate7(data, { instancePath = "", parentData, parentDataProperty, ro
       const known1 = ["type", "data", "ts", "cursor"];
       let named1 = 0;
       for (const key1 in data) {
-        if (!known1.includes(key1)) {
-          const err39 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+        if (!known1.includes(key1) && ++named1 <= 100) {
+          const err40 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
           if (vErrors === null) {
-            vErrors = [err39];
+            vErrors = [err40];
           } else {
-            vErrors.push(err39);
+            vErrors.push(err40);
           }
           errors++;
-          if (++named1 === 100) {
-            break;
-          }
         }
+      }
+      if (named1 > 100) {
+        const err41 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named1 - 100 } };
+        if (vErrors === null) {
+          vErrors = [err41];
+        } else {
+          vErrors.push(err41);
+        }
+        errors++;
       }
     }
   } else {
-    const err40 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err42 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err40];
+      vErrors = [err42];
     } else {
-      vErrors.push(err40);
+      vErrors.push(err42);
     }
     errors++;
   }
@@ -3617,7 +3731,7 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
           const known0 = ["coin", "platform", "flow_type", "amount", "value_usd", "timestamp", "signal"];
           let named0 = 0;
           for (const key0 in data1) {
-            if (!known0.includes(key0)) {
+            if (!known0.includes(key0) && ++named0 <= 100) {
               const err23 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
               if (vErrors === null) {
                 vErrors = [err23];
@@ -3625,18 +3739,24 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
                 vErrors.push(err23);
               }
               errors++;
-              if (++named0 === 100) {
-                break;
-              }
             }
+          }
+          if (named0 > 100) {
+            const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named0 - 100 } };
+            if (vErrors === null) {
+              vErrors = [err24];
+            } else {
+              vErrors.push(err24);
+            }
+            errors++;
           }
         }
       } else {
-        const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err25 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err24];
+          vErrors = [err25];
         } else {
-          vErrors.push(err24);
+          vErrors.push(err25);
         }
         errors++;
       }
@@ -3645,20 +3765,20 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
       let data9 = data.ts;
       if (typeof data9 === "string") {
         if (!formats0(data9, this.strict)) {
-          const err25 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err26 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
-            vErrors = [err25];
+            vErrors = [err26];
           } else {
-            vErrors.push(err25);
+            vErrors.push(err26);
           }
           errors++;
         }
       } else {
-        const err26 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err27 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err26];
+          vErrors = [err27];
         } else {
-          vErrors.push(err26);
+          vErrors.push(err27);
         }
         errors++;
       }
@@ -3667,20 +3787,20 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
       let data10 = data.cursor;
       if (typeof data10 === "string") {
         if (!pattern0.test(data10)) {
-          const err27 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          const err28 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
-            vErrors = [err27];
+            vErrors = [err28];
           } else {
-            vErrors.push(err27);
+            vErrors.push(err28);
           }
           errors++;
         }
       } else {
-        const err28 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        const err29 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err28];
+          vErrors = [err29];
         } else {
-          vErrors.push(err28);
+          vErrors.push(err29);
         }
         errors++;
       }
@@ -3689,26 +3809,32 @@ function validate8(data, { instancePath = "", parentData, parentDataProperty, ro
       const known1 = ["type", "data", "ts", "cursor"];
       let named1 = 0;
       for (const key1 in data) {
-        if (!known1.includes(key1)) {
-          const err29 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+        if (!known1.includes(key1) && ++named1 <= 100) {
+          const err30 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
           if (vErrors === null) {
-            vErrors = [err29];
+            vErrors = [err30];
           } else {
-            vErrors.push(err29);
+            vErrors.push(err30);
           }
           errors++;
-          if (++named1 === 100) {
-            break;
-          }
         }
+      }
+      if (named1 > 100) {
+        const err31 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named1 - 100 } };
+        if (vErrors === null) {
+          vErrors = [err31];
+        } else {
+          vErrors.push(err31);
+        }
+        errors++;
       }
     }
   } else {
-    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err32 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err30];
+      vErrors = [err32];
     } else {
-      vErrors.push(err30);
+      vErrors.push(err32);
     }
     errors++;
   }
@@ -4090,7 +4216,7 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
           const known0 = ["id", "severity", "category", "title", "message", "bot_id", "platform", "action_required", "timestamp"];
           let named0 = 0;
           for (const key0 in data1) {
-            if (!known0.includes(key0)) {
+            if (!known0.includes(key0) && ++named0 <= 100) {
               const err31 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
               if (vErrors === null) {
                 vErrors = [err31];
@@ -4098,18 +4224,24 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
                 vErrors.push(err31);
               }
               errors++;
-              if (++named0 === 100) {
-                break;
-              }
             }
+          }
+          if (named0 > 100) {
+            const err32 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named0 - 100 } };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
           }
         }
       } else {
-        const err32 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err33 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err32];
+          vErrors = [err33];
         } else {
-          vErrors.push(err32);
+          vErrors.push(err33);
         }
         errors++;
       }
@@ -4118,20 +4250,20 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       let data11 = data.ts;
       if (typeof data11 === "string") {
         if (!formats0(data11, this.strict)) {
-          const err33 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err34 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
-            vErrors = [err33];
+            vErrors = [err34];
           } else {
-            vErrors.push(err33);
+            vErrors.push(err34);
           }
           errors++;
         }
       } else {
-        const err34 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err35 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err34];
+          vErrors = [err35];
         } else {
-          vErrors.push(err34);
+          vErrors.push(err35);
         }
         errors++;
       }
@@ -4140,20 +4272,20 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       let data12 = data.cursor;
       if (typeof data12 === "string") {
         if (!pattern0.test(data12)) {
-          const err35 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          const err36 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
-            vErrors = [err35];
+            vErrors = [err36];
           } else {
-            vErrors.push(err35);
+            vErrors.push(err36);
           }
           errors++;
         }
       } else {
-        const err36 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        const err37 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err36];
+          vErrors = [err37];
         } else {
-          vErrors.push(err36);
+          vErrors.push(err37);
         }
         errors++;
       }
@@ -4162,26 +4294,32 @@ function validate9(data, { instancePath = "", parentData, parentDataProperty, ro
       const known1 = ["type", "data", "ts", "cursor"];
       let named1 = 0;
       for (const key1 in data) {
-        if (!known1.includes(key1)) {
-          const err37 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+        if (!known1.includes(key1) && ++named1 <= 100) {
+          const err38 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
           if (vErrors === null) {
-            vErrors = [err37];
+            vErrors = [err38];
           } else {
-            vErrors.push(err37);
+            vErrors.push(err38);
           }
           errors++;
-          if (++named1 === 100) {
-            break;
-          }
         }
+      }
+      if (named1 > 100) {
+        const err39 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named1 - 100 } };
+        if (vErrors === null) {
+          vErrors = [err39];
+        } else {
+          vErrors.push(err39);
+        }
+        errors++;
       }
     }
   } else {
-    const err38 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err40 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err38];
+      vErrors = [err40];
     } else {
-      vErrors.push(err38);
+      vErrors.push(err40);
     }
     errors++;
   }
@@ -4556,7 +4694,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
           const known0 = ["status", "uptime", "cpu_percent", "memory_percent", "disk_percent", "database", "redis", "exchange_connections", "last_trade", "error_rate"];
           let named0 = 0;
           for (const key1 in data1) {
-            if (!known0.includes(key1)) {
+            if (!known0.includes(key1) && ++named0 <= 100) {
               const err35 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
               if (vErrors === null) {
                 vErrors = [err35];
@@ -4564,18 +4702,24 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
                 vErrors.push(err35);
               }
               errors++;
-              if (++named0 === 100) {
-                break;
-              }
             }
+          }
+          if (named0 > 100) {
+            const err36 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named0 - 100 } };
+            if (vErrors === null) {
+              vErrors = [err36];
+            } else {
+              vErrors.push(err36);
+            }
+            errors++;
           }
         }
       } else {
-        const err36 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err37 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err36];
+          vErrors = [err37];
         } else {
-          vErrors.push(err36);
+          vErrors.push(err37);
         }
         errors++;
       }
@@ -4584,20 +4728,20 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       let data13 = data.ts;
       if (typeof data13 === "string") {
         if (!formats0(data13, this.strict)) {
-          const err37 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err38 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
-            vErrors = [err37];
+            vErrors = [err38];
           } else {
-            vErrors.push(err37);
+            vErrors.push(err38);
           }
           errors++;
         }
       } else {
-        const err38 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err39 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err38];
+          vErrors = [err39];
         } else {
-          vErrors.push(err38);
+          vErrors.push(err39);
         }
         errors++;
       }
@@ -4606,20 +4750,20 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       let data14 = data.cursor;
       if (typeof data14 === "string") {
         if (!pattern0.test(data14)) {
-          const err39 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          const err40 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
-            vErrors = [err39];
+            vErrors = [err40];
           } else {
-            vErrors.push(err39);
+            vErrors.push(err40);
           }
           errors++;
         }
       } else {
-        const err40 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        const err41 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err40];
+          vErrors = [err41];
         } else {
-          vErrors.push(err40);
+          vErrors.push(err41);
         }
         errors++;
       }
@@ -4628,26 +4772,32 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
       const known1 = ["type", "data", "ts", "cursor"];
       let named1 = 0;
       for (const key2 in data) {
-        if (!known1.includes(key2)) {
-          const err41 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
+        if (!known1.includes(key2) && ++named1 <= 100) {
+          const err42 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key2 } };
           if (vErrors === null) {
-            vErrors = [err41];
+            vErrors = [err42];
           } else {
-            vErrors.push(err41);
+            vErrors.push(err42);
           }
           errors++;
-          if (++named1 === 100) {
-            break;
-          }
         }
+      }
+      if (named1 > 100) {
+        const err43 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named1 - 100 } };
+        if (vErrors === null) {
+          vErrors = [err43];
+        } else {
+          vErrors.push(err43);
+        }
+        errors++;
       }
     }
   } else {
-    const err42 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err44 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err42];
+      vErrors = [err44];
     } else {
-      vErrors.push(err42);
+      vErrors.push(err44);
     }
     errors++;
   }
@@ -4918,7 +5068,7 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           const known0 = ["event", "platform", "asset", "amount", "address", "txid", "confirmations", "status"];
           let named0 = 0;
           for (const key0 in data1) {
-            if (!known0.includes(key0)) {
+            if (!known0.includes(key0) && ++named0 <= 100) {
               const err24 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
               if (vErrors === null) {
                 vErrors = [err24];
@@ -4926,18 +5076,24 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
                 vErrors.push(err24);
               }
               errors++;
-              if (++named0 === 100) {
-                break;
-              }
             }
+          }
+          if (named0 > 100) {
+            const err25 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named0 - 100 } };
+            if (vErrors === null) {
+              vErrors = [err25];
+            } else {
+              vErrors.push(err25);
+            }
+            errors++;
           }
         }
       } else {
-        const err25 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err26 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err25];
+          vErrors = [err26];
         } else {
-          vErrors.push(err25);
+          vErrors.push(err26);
         }
         errors++;
       }
@@ -4946,20 +5102,20 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       let data10 = data.ts;
       if (typeof data10 === "string") {
         if (!formats0(data10, this.strict)) {
-          const err26 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err27 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
-            vErrors = [err26];
+            vErrors = [err27];
           } else {
-            vErrors.push(err26);
+            vErrors.push(err27);
           }
           errors++;
         }
       } else {
-        const err27 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err28 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err27];
+          vErrors = [err28];
         } else {
-          vErrors.push(err27);
+          vErrors.push(err28);
         }
         errors++;
       }
@@ -4968,20 +5124,20 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       let data11 = data.cursor;
       if (typeof data11 === "string") {
         if (!pattern0.test(data11)) {
-          const err28 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          const err29 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
-            vErrors = [err28];
+            vErrors = [err29];
           } else {
-            vErrors.push(err28);
+            vErrors.push(err29);
           }
           errors++;
         }
       } else {
-        const err29 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        const err30 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err29];
+          vErrors = [err30];
         } else {
-          vErrors.push(err29);
+          vErrors.push(err30);
         }
         errors++;
       }
@@ -4990,26 +5146,32 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
       const known1 = ["type", "data", "ts", "cursor"];
       let named1 = 0;
       for (const key1 in data) {
-        if (!known1.includes(key1)) {
-          const err30 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+        if (!known1.includes(key1) && ++named1 <= 100) {
+          const err31 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
           if (vErrors === null) {
-            vErrors = [err30];
+            vErrors = [err31];
           } else {
-            vErrors.push(err30);
+            vErrors.push(err31);
           }
           errors++;
-          if (++named1 === 100) {
-            break;
-          }
         }
+      }
+      if (named1 > 100) {
+        const err32 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named1 - 100 } };
+        if (vErrors === null) {
+          vErrors = [err32];
+        } else {
+          vErrors.push(err32);
+        }
+        errors++;
       }
     }
   } else {
-    const err31 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err33 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err31];
+      vErrors = [err33];
     } else {
-      vErrors.push(err31);
+      vErrors.push(err33);
     }
     errors++;
   }
@@ -5355,7 +5517,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           const known0 = ["task_id", "task_type", "status", "progress", "result", "started_at", "completed_at"];
           let named0 = 0;
           for (const key0 in data1) {
-            if (!known0.includes(key0)) {
+            if (!known0.includes(key0) && ++named0 <= 100) {
               const err30 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
               if (vErrors === null) {
                 vErrors = [err30];
@@ -5363,18 +5525,24 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 vErrors.push(err30);
               }
               errors++;
-              if (++named0 === 100) {
-                break;
-              }
             }
+          }
+          if (named0 > 100) {
+            const err31 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named0 - 100 } };
+            if (vErrors === null) {
+              vErrors = [err31];
+            } else {
+              vErrors.push(err31);
+            }
+            errors++;
           }
         }
       } else {
-        const err31 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err32 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err31];
+          vErrors = [err32];
         } else {
-          vErrors.push(err31);
+          vErrors.push(err32);
         }
         errors++;
       }
@@ -5383,20 +5551,20 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       let data12 = data.ts;
       if (typeof data12 === "string") {
         if (!formats0(data12, this.strict)) {
-          const err32 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err33 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
-            vErrors = [err32];
+            vErrors = [err33];
           } else {
-            vErrors.push(err32);
+            vErrors.push(err33);
           }
           errors++;
         }
       } else {
-        const err33 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err34 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err33];
+          vErrors = [err34];
         } else {
-          vErrors.push(err33);
+          vErrors.push(err34);
         }
         errors++;
       }
@@ -5405,20 +5573,20 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       let data13 = data.cursor;
       if (typeof data13 === "string") {
         if (!pattern0.test(data13)) {
-          const err34 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
+          const err35 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/pattern", keyword: "pattern", params: { pattern: "^[0-9A-Za-z._~-]{1,128}$" } };
           if (vErrors === null) {
-            vErrors = [err34];
+            vErrors = [err35];
           } else {
-            vErrors.push(err34);
+            vErrors.push(err35);
           }
           errors++;
         }
       } else {
-        const err35 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
+        const err36 = { instancePath: instancePath + "/cursor", schemaPath: "#/properties/cursor/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err35];
+          vErrors = [err36];
         } else {
-          vErrors.push(err35);
+          vErrors.push(err36);
         }
         errors++;
       }
@@ -5427,26 +5595,32 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
       const known1 = ["type", "data", "ts", "cursor"];
       let named1 = 0;
       for (const key1 in data) {
-        if (!known1.includes(key1)) {
-          const err36 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+        if (!known1.includes(key1) && ++named1 <= 100) {
+          const err37 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
           if (vErrors === null) {
-            vErrors = [err36];
+            vErrors = [err37];
           } else {
-            vErrors.push(err36);
+            vErrors.push(err37);
           }
           errors++;
-          if (++named1 === 100) {
-            break;
-          }
         }
+      }
+      if (named1 > 100) {
+        const err38 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named1 - 100 } };
+        if (vErrors === null) {
+          vErrors = [err38];
+        } else {
+          vErrors.push(err38);
+        }
+        errors++;
       }
     }
   } else {
-    const err37 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err39 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err37];
+      vErrors = [err39];
     } else {
-      vErrors.push(err37);
+      vErrors.push(err39);
     }
     errors++;
   }
@@ -5566,7 +5740,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
           const known0 = ["code", "message", "details"];
           let named0 = 0;
           for (const key0 in data1) {
-            if (!known0.includes(key0)) {
+            if (!known0.includes(key0) && ++named0 <= 100) {
               const err10 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: key0 } };
               if (vErrors === null) {
                 vErrors = [err10];
@@ -5574,18 +5748,24 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
                 vErrors.push(err10);
               }
               errors++;
-              if (++named0 === 100) {
-                break;
-              }
             }
+          }
+          if (named0 > 100) {
+            const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named0 - 100 } };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
           }
         }
       } else {
-        const err11 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
+        const err12 = { instancePath: instancePath + "/data", schemaPath: "#/properties/data/type", keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err11];
+          vErrors = [err12];
         } else {
-          vErrors.push(err11);
+          vErrors.push(err12);
         }
         errors++;
       }
@@ -5594,20 +5774,20 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
       let data5 = data.ts;
       if (typeof data5 === "string") {
         if (!formats0(data5, this.strict)) {
-          const err12 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
+          const err13 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/x-date-time", keyword: "x-date-time", params: { format: "date-time" } };
           if (vErrors === null) {
-            vErrors = [err12];
+            vErrors = [err13];
           } else {
-            vErrors.push(err12);
+            vErrors.push(err13);
           }
           errors++;
         }
       } else {
-        const err13 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
+        const err14 = { instancePath: instancePath + "/ts", schemaPath: "#/properties/ts/type", keyword: "type", params: { type: "string" } };
         if (vErrors === null) {
-          vErrors = [err13];
+          vErrors = [err14];
         } else {
-          vErrors.push(err13);
+          vErrors.push(err14);
         }
         errors++;
       }
@@ -5616,26 +5796,32 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
       const known1 = ["type", "data", "ts"];
       let named1 = 0;
       for (const key1 in data) {
-        if (!known1.includes(key1)) {
-          const err14 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
+        if (!known1.includes(key1) && ++named1 <= 100) {
+          const err15 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: key1 } };
           if (vErrors === null) {
-            vErrors = [err14];
+            vErrors = [err15];
           } else {
-            vErrors.push(err14);
+            vErrors.push(err15);
           }
           errors++;
-          if (++named1 === 100) {
-            break;
-          }
         }
+      }
+      if (named1 > 100) {
+        const err16 = { instancePath, schemaPath: "#/x-closed", keyword: "x-closed", params: { additionalProperty: "", unlisted: named1 - 100 } };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
       }
     }
   } else {
-    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
+    const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } };
     if (vErrors === null) {
-      vErrors = [err15];
+      vErrors = [err17];
     } else {
-      vErrors.push(err15);
+      vErrors.push(err17);
     }
     errors++;
   }

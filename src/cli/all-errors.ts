@@ -1,6 +1,6 @@
 import { validators } from '../../generated/cli/all-errors-validators.js';
 import type { CompiledValidatorError } from '../../generated/validators.js';
-import { describeCompiledErrors, type ValidationError } from '../runtime/errors.js';
+import { describeCompiledErrors, validationError, type ValidationError } from '../runtime/errors.js';
 import type { ValidationMode } from '../runtime/validate.js';
 
 /**
@@ -15,7 +15,13 @@ export function allErrorsOf(value: unknown, mode: ValidationMode): ValidationErr
   const type = (value as { type?: unknown }).type;
   const validate = typeof type === 'string' ? validators[type] : undefined;
   if (!validate || validate.call({ strict: mode !== 'tolerant' }, value)) return [];
-  return groupFaults(validate.errors ?? []).map((group) => describeCompiledErrors(group, value, mode)[0]);
+  return groupFaults(validate.errors ?? []).map((group) => {
+    const { params, instancePath } = group[0]!;
+    const unlisted = (params as { unlisted?: number }).unlisted;
+    // The count of an object's unknown keys past the ones named (at most 100 per object).
+    if (unlisted !== undefined) return validationError(instancePath, 'additionalProperties', 'no property unknown to the schema', `${unlisted} more unknown propert${unlisted === 1 ? 'y' : 'ies'}, not listed (--all-errors names 100 per object)`);
+    return describeCompiledErrors(group, value, mode)[0]!;
+  });
 }
 
 /**
