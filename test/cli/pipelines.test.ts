@@ -63,7 +63,9 @@ describe('realtime-contract validate in a pipeline', () => {
     // ways out (it was one error per line of both, and no hint; then a hint to --input ndjson,
     // which does not read them either: a fresh user).
     const two = `${JSON.stringify(JSON.parse(ping(1)), null, 2)}\n${JSON.stringify(JSON.parse(ping(2)), null, 2)}\n`;
-    expect(cli(['validate', '-'], two)).toMatchObject({ code: 1, stdout: expect.stringMatching(/^<stdin>:5: - \(root\) expected valid JSON, got "\{" at column 1 .*; it holds JSON documents one after another: give each file as an argument, put them in one array, or write one message per line \(jq -c \.\)\n0 valid, 1 invalid\n$/) });
+    expect(cli(['validate', '-'], two)).toMatchObject({ code: 1, stdout: expect.stringMatching(/^<stdin>:5: - \(root\) expected valid JSON, got "\{" at column 1 .*; it holds JSON documents one after another: give each as a file of its own, put them in one array, or write one message per line \(jq -c \.\)\n0 valid, 1 invalid\n$/) });
+    // In a .json file too (renamed from .ndjson, as the NDJSON reader advises for a pretty-printed document: a hostile tester).
+    expect(cli(['validate', file('two.json', two)]).stdout).toMatch(/two\.json:5: - \(root\) expected valid JSON, got "\{" at column 1 .*; it holds JSON documents one after another: give each as a file of its own, put them in one array, or write one message per line \(jq -c \.\)\n/);
     // NDJSON is still found after 16 broken or blank lines, and in a last line without a line end.
     const late = `${'\n'.repeat(8)}${'{"type":"ping",\n'.repeat(8)}${ping(1)}\n${ping(-5)}`;
     expect(cli(['validate', '-'], late)).toMatchObject({ code: 1, stdout: expect.stringMatching(/:18: ping \/timestamp expected a number >= 0, got -5\n1 valid, 9 invalid\n$/) });
