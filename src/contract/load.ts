@@ -97,11 +97,13 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
       const [error] = metaSchema.errors ?? [];
       const pointer = error?.instancePath ?? '';
       const allowed = error?.params.allowedValues as unknown[] | undefined;
-      const detail = allowed ? `one of ${allowed.map((value) => JSON.stringify(value)).join(', ')}` : (error?.message ?? 'a valid schema');
+      // ajv's words made ours: `must be object,boolean` is `object or boolean` (it read "expected must be object,boolean": a hostile tester).
+      const types = error?.keyword === 'type' ? String(error.params.type).split(',') : undefined;
+      const detail = allowed ? `one of ${allowed.map((value) => JSON.stringify(value)).join(', ')}` : types ? types.join(' or ') : (error?.message?.replace(/^must (be )?/, '') ?? 'a valid schema');
       throw new SchemaError(name, pointer, `not a valid draft-07 schema: expected ${detail}, got ${JSON.stringify(resolvePointer(schema, pointer))}`);
     }
     if (schema.$id !== SCHEMA_BASE_URI + name) {
-      throw new SchemaError(name, '/$id', `expected "${SCHEMA_BASE_URI + name}", got ${JSON.stringify(schema.$id)}`);
+      throw new SchemaError(name, '/$id', `expected "${SCHEMA_BASE_URI + name}", got ${schema.$id === undefined ? 'none' : JSON.stringify(schema.$id)}`);
     }
     checkKeywords(name, schema);
   }

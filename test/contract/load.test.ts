@@ -75,6 +75,15 @@ describe('loadContract', () => {
     expect((error as Error).message).toContain('duplicate key "minimum"');
   });
 
+  it("says what the meta-schema wants in its own words, and a missing $id as none (it read \"expected must be object,boolean\", \"got undefined\": a hostile tester)", async () => {
+    const closed = await loadContract(schemasWith({ 'trades.json': (schema: any) => ({ ...schema, additionalProperties: 'false' }) })).catch((caught: unknown) => caught);
+    expect((closed as Error).message).toBe('trades.json#/additionalProperties: not a valid draft-07 schema: expected object or boolean, got "false"');
+    const minimum = await loadContract(schemasWith({ 'trades.json': (schema: any) => ({ ...schema, minProperties: -1 }) })).catch((caught: unknown) => caught);
+    expect((minimum as Error).message).toBe('trades.json#/minProperties: not a valid draft-07 schema: expected >= 0, got -1');
+    const noId = await loadContract(schemasWith({ 'trades.json': ({ $id: _, ...schema }: any) => schema })).catch((caught: unknown) => caught);
+    expect((noId as Error).message).toBe('trades.json#/$id: expected "https://realtime-contract.dev/schemas/trades.json", got none');
+  });
+
   it('accepts a new document schema and bundles it under its title', async () => {
     const dir = schemasWith({
       'ack.json': (s) => ({ ...s, title: 'Ack', description: 'An acknowledgement body.', 'x-spec-section': 'Backend Implementation Notes', type: 'object', properties: { cursor: { $ref: 'definitions.json#/definitions/Cursor' } } }),
