@@ -5,11 +5,10 @@ import { asWritten, numberLiteral, safeParseTree } from '../languages/as-written
 import { findNonPortableIntegers } from '../languages/portability.js';
 import { escapeToken } from '../runtime/json-pointer.js';
 import { scanJsonText } from '../languages/json-scan.js';
-import { describeSyntaxError } from '../runtime/json-syntax.js';
 import { failure, validateMessage } from '../runtime/validate.js';
 import { cut, type ValidationError } from '../runtime/errors.js';
 import { inertJson, noticeMessage, oneLine, shownPointer } from './report.js';
-import { duplicateKeyError, findDuplicateKeys, findLoneSurrogates, loneSurrogateError, MAX_NESTING_DEPTH, mayHoldSurrogateEscape, nestingError, syntaxErrorBefore } from './sources/text.js';
+import { cliSyntaxError, duplicateKeyError, findDuplicateKeys, findLoneSurrogates, loneSurrogateError, MAX_NESTING_DEPTH, mayHoldSurrogateEscape, nestingError, syntaxErrorBefore } from './sources/text.js';
 import type { ValidationMode } from '../runtime/validate.js';
 import { isSecretName, looksLikeJwt } from '../shared/secrets.js';
 
@@ -570,7 +569,7 @@ function parseFrame(text: string): { value: unknown } | { error: ValidationError
   try {
     return { value: JSON.parse(text) as unknown };
   } catch (error) {
-    return { error: describeSyntaxError(text, (error as Error).message) };
+    return { error: cliSyntaxError(text, (error as Error).message) };
   }
 }
 

@@ -71,6 +71,9 @@ describe('realtime-contract validate in a pipeline', () => {
     expect(cli(['validate', '-'], late)).toMatchObject({ code: 1, stdout: expect.stringMatching(/:18: ping \/timestamp expected a number >= 0, got -5\n1 valid, 9 invalid\n$/) });
     expect(cli(['validate', '-'], `{"type":"ping",\n${ping(1)}`).stdout).toMatch(/\n1 valid, 1 invalid\n$/);
     // A document that ends too soon is at fault on its last line, not on the one after its final newline (a fresh user).
+    // A trailing comma is named as such (a fresh user got the parser's words only), in a line and in a document.
+    expect(cli(['validate', '-'], '{"type":"ping","timestamp":1,}\n').stdout).toBe('<stdin>:1: - (root) expected valid JSON, got "}" at position 29 (Expected double-quoted property name); drop the comma before it: JSON allows none before a closing bracket\n0 valid, 1 invalid\n');
+    expect(cli(['validate', file('comma.json', '[\n  {"type":"ping","timestamp":1},\n]\n')]).stdout).toMatch(/^\S*comma\.json:3: - \(root\) expected valid JSON, got "\]" at column 1 .*; drop the comma before it: JSON allows none before a closing bracket\n/);
     expect(cli(['validate', file('trunc.json', '{"type":"ping","timestamp":1\n\n')]).stdout).toMatch(/trunc\.json:1: - \(root\) expected valid JSON, got the end of the text/);
     expect(cli(['validate', '--input', 'json', '-'], '{"type":"ping",\n"timestamp":1\n').stdout).toMatch(/^<stdin>:2: - \(root\) expected valid JSON, got the end of the text/);
     // Nothing but whitespace is said so, without the hint.

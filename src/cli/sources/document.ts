@@ -2,10 +2,9 @@ import type { Node as JsonNode } from 'jsonc-parser';
 import { arrayElementSpans, countKeys, scanJsonText, type JsonTextScan } from '../../languages/json-scan.js';
 import { validationError } from '../../runtime/errors.js';
 import { parsePointer } from '../../runtime/json-pointer.js';
-import { describeSyntaxError } from '../../runtime/json-syntax.js';
 import type { SourceEntry, SyntaxEntry } from './entry.js';
 import { deepestNode, numberLiteral, safeParseTree } from '../../languages/as-written.js';
-import { decodeUtf8, findDuplicateKeys, lineAt, lineAtByte, lineLookup, MAX_NESTING_DEPTH, nestingError, sniffBinary, type DuplicateKey } from './text.js';
+import { cliSyntaxError, decodeUtf8, findDuplicateKeys, lineAt, lineAtByte, lineLookup, MAX_NESTING_DEPTH, nestingError, sniffBinary, type DuplicateKey } from './text.js';
 
 /**
  * Reads one JSON document: a message, or an array of messages (each yields an entry with its
@@ -81,7 +80,7 @@ export function* readDocumentText(text: string, file: string, duplicateKeys: boo
   try {
     document = parsed ? parsed.value : JSON.parse(text);
   } catch (error) {
-    const syntax = describeSyntaxError(text, (error as Error).message);
+    const syntax = cliSyntaxError(text, (error as Error).message);
     const position = syntax.position ?? 0;
     // Text that ends too soon is at fault where its last character is, not on the line after its final newline.
     const line = lineAt(text, position >= text.length ? text.trimEnd().length : position);

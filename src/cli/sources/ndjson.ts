@@ -1,11 +1,10 @@
 import { scanJsonText, type JsonTextScan } from '../../languages/json-scan.js';
 import { byteSize, validationError } from '../../runtime/errors.js';
-import { describeSyntaxError } from '../../runtime/json-syntax.js';
 import type { MessageEntry, SourceEntry } from './entry.js';
 import { ndjsonLineBatches, type NdjsonLine } from './ndjson-lines.js';
 import { numberLiteral, safeParseTree } from '../../languages/as-written.js';
 import { readAllBytes } from './files.js';
-import { findDuplicateKeys, lineAt, MAX_NESTING_DEPTH, nestingError, notUtf8Error, sniffBinary, syntaxErrorBefore } from './text.js';
+import { cliSyntaxError, findDuplicateKeys, lineAt, MAX_NESTING_DEPTH, nestingError, notUtf8Error, sniffBinary, syntaxErrorBefore } from './text.js';
 
 /** Longest NDJSON line read: past this a line is reported and skipped, not held in memory. */
 export const MAX_LINE_BYTES = 256 * 1024 * 1024;
@@ -166,7 +165,7 @@ export function parseLine(text: string, file: string, line: number, duplicateKey
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const syntax = describeSyntaxError(text, (error as Error).message);
+    const syntax = cliSyntaxError(text, (error as Error).message);
     // Line 1 a lone `{` or `[`: one pretty-printed document, read line by line (every line is
     // then an error). Said once, with the way out (a fresh user's `.jsonl`).
     if (prettyHint && line === 1 && syntax.hint === undefined && /^\s*[[{]\s*$/.test(text)) {

@@ -45,9 +45,25 @@ export function syntaxErrorBefore(text: string, position: number): ValidationErr
     JSON.parse(prefix);
   } catch (error) {
     const reason = (error as Error).message;
-    if (!reason.startsWith('Unexpected end of JSON input')) return describeSyntaxError(prefix, reason);
+    if (!reason.startsWith('Unexpected end of JSON input')) return cliSyntaxError(prefix, reason);
   }
   return undefined;
+}
+
+/**
+ * {@link describeSyntaxError}, with the CLI's hint for a comma before a closing bracket
+ * (`{"a": 1,}`: JSON allows no trailing comma; a fresh user got the parser's "Expected
+ * double-quoted property name" only).
+ */
+export function cliSyntaxError(text: string, reason: string): ValidationError {
+  const error = describeSyntaxError(text, reason);
+  const at = error.position;
+  if (error.hint !== undefined || at === undefined || (text.charCodeAt(at) !== 125 && text.charCodeAt(at) !== 93)) return error;
+  let before = at - 1;
+  while (before >= 0 && ' \t\n\r'.includes(text[before]!)) before--;
+  if (text[before] !== ',') return error;
+  const hint = 'drop the comma before it: JSON allows none before a closing bracket';
+  return { ...error, message: `${error.message}; ${hint}`, hint };
 }
 
 export function nestingError(position: number, bracket: string, where = `at position ${position}`): ValidationError {
