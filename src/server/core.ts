@@ -16,7 +16,7 @@ import type { Principal } from './auth.js';
 import { audienceOf, CloseCode, ErrorCode, stateKeyOf, type GlobalMessage, type UserMessage } from './protocol.js';
 import { escapeLoneSurrogates, hasLoneSurrogate } from '../runtime/lone-surrogates.js';
 import { TokenBucket, type RateLimit } from './rate-limit.js';
-import { formatCursor, parseCursor, type ReadResult, type StreamEntry, type StreamStore } from './stream-store.js';
+import { formatCursor, parseCursor, type StreamEntry, type StreamStore } from './stream-store.js';
 
 /** A pino-compatible logger: structured object first, then a message. */
 export interface Logger {
@@ -70,8 +70,6 @@ interface Outgoing {
   type: string;
   key: string | undefined;
   dead: boolean;
-  /** A stream entry's position (replayed or live); undefined for the `connection` message. */
-  position?: number | undefined;
 }
 
 type Counts = Record<string, number>;
@@ -115,8 +113,6 @@ export class Connection implements Subscriber {
   private drainWaiter: (() => void) | null = null;
   /** Bytes of live entries held while the replay is read. */
   private replayBufferBytes = 0;
-  /** Live entries held while the replay is read were dropped (too many, the reader not slow): the replay reads on from the store. */
-  private reread = false;
   /** The code this server closed with, counted in stats rather than what the peer echoes. */
   closeCode: number | null = null;
 
@@ -131,14 +127,6 @@ export class Connection implements Subscriber {
     this.outbound = core.options.outboundRate ? new TokenBucket(core.options.outboundRate, now) : null;
   }
 
-  /**
-   * Whether this socket had taken everything when last looked at (after a flush, and when a write
-   * completed): nothing left queued, and the transport below `writeHighWaterBytes` (a flush hands
-   * frames on up to that mark; a reader that keeps up takes them). A burst that overflows a socket
-   * that kept up is no slow reader's: it is read again from the store (see {@link catchUp}).
-   */
-  private keptUp = true;
-
   /** Bytes this connection holds: its queue plus what the transport has not handed to the OS. */
   get bufferedBytes(): number {
     return this.queuedBytes + this.transport.bufferedAmount;
@@ -150,13 +138,6 @@ export class Connection implements Subscriber {
       this.replayBuffer.push({ entry, frame, position });
       this.replayBufferBytes += frame.length;
       if (this.replayBufferBytes > this.core.options.maxBufferedBytes) {
-        if (this.keptUp) {
-          // A burst, not a slow reader: what it held is in the store, read by the replay's next pages.
-          this.replayBuffer = [];
-          this.replayBufferBytes = 0;
-          this.reread = true;
-          return;
-        }
         // Live traffic outruns the replay: the client resumes again from what it got.
         this.core.counters.slowClientCloses++;
         this.core.closeConnection(this, CloseCode.TryAgainLater, 'replay overtaken by live traffic');
@@ -171,7 +152,7 @@ export class Connection implements Subscriber {
     // Already sent by the replay.
     if (position <= this.lastPosition) return;
     this.lastPosition = position;
-    this.enqueue(frame, entry.type, conflationKey(entry), false, position);
+    this.enqueue(frame, entry.type, conflationKey(entry));
   }
 
   /** Sends a per-connection message (connection, ping, pong, error): never stored, no cursor. */
@@ -235,90 +216,28 @@ export class Connection implements Subscriber {
     this.lastPosition = parseCursor(cursor)?.position ?? -1;
     const connection = createMessage('connection', { status: 'connected', mode: 'ws', resume: result.resume });
     this.enqueueText(JSON.stringify({ ...connection, cursor }), 'connection');
-    await this.replay(viewer, result, 'replay overtaken by eviction');
-  }
-
-  /**
-   * Queues `result`'s entries and the pages after it, each read once the one before is on its
-   * way, then the live entries buffered meanwhile (see {@link start}).
-   * @param overtaken the close reason (4410) when the store evicts what is still to be read
-   */
-  private async replay(viewer: { userId: string; admin: boolean }, first: ReadResult, overtaken: string): Promise<void> {
-    const { store, replayLimit, maxBufferedBytes } = this.core.options;
-    let result = first;
     for (;;) {
       for (const entry of result.entries) {
         const position = parseCursor(entry.cursor)?.position ?? -1;
         if (position <= this.lastPosition) continue;
         this.lastPosition = position;
-        this.enqueue(Buffer.from(entry.frame), entry.type, conflationKey(entry), true, position);
+        this.enqueueText(entry.frame, entry.type, conflationKey(entry));
       }
-      if (this.closing) return;
-      // A store that does not say (written before `more`) is read until a page comes back empty;
-      // on past its end when live entries held meanwhile were dropped (they are in the store).
-      if ((!(result.more ?? true) || result.entries.length === 0) && !this.reread) break;
-      this.reread = false;
+      // A store that does not say (written before `more`) is read until a page comes back empty.
+      if (!(result.more ?? true) || result.entries.length === 0 || this.closing) break;
       // Paced by the socket: the next page is read once this one is on its way.
       await this.drained();
       if (this.closing) return;
       result = await store.read(viewer, result.cursor, replayLimit, maxBufferedBytes);
-      if (this.closing) return;
       if (result.resume === 'gap') {
         // The history moved past us while replaying: say so rather than skip silently.
-        this.core.closeConnection(this, CloseCode.StreamGap, overtaken);
+        this.core.closeConnection(this, CloseCode.StreamGap, 'replay overtaken by eviction');
         return;
       }
     }
     const buffered = this.replayBuffer ?? [];
     this.replayBuffer = null;
-    this.replayBufferBytes = 0;
     for (const { entry, frame, position } of buffered) this.deliver(entry, frame, position);
-  }
-
-  /**
-   * The live stream outran what this socket has taken (`maxBufferedBytes` held), its reader not
-   * slow (it {@link keptUp}): its frames not yet handed to the transport are
-   * dropped and read again from the store, in pages paced by the socket, as a resume reads them,
-   * while what comes meanwhile is buffered (past `maxBufferedBytes` of that, dropped and read
-   * from the store too; or, the reader now slow, the socket is closed with 1013). A reader that
-   * keeps up with the wire but not with one burst of publishes (more than `maxBufferedBytes` in
-   * one event-loop turn, or one message that large) was closed with 1013, with every admin,
-   * though none was slow (a hostile tester).
-   * @returns false when there is nothing to read again (no stream frame queued): the caller closes
-   */
-  private catchUp(): boolean {
-    let from: number | undefined;
-    for (let i = this.queueStart; i < this.queue.length && from === undefined; i++) {
-      const item = this.queue[i]!;
-      if (!item.dead && item.position !== undefined) from = item.position;
-    }
-    if (from === undefined || from < 1 || this.epoch === null) return false;
-    for (let i = this.queueStart; i < this.queue.length; i++) if (!this.queue[i]!.dead) this.queuedBytes -= this.queue[i]!.frame.length;
-    this.queue = [];
-    this.queueStart = 0;
-    this.states.clear();
-    this.lastPosition = from - 1;
-    this.replayBuffer = [];
-    this.replayBufferBytes = 0;
-    const cursor = formatCursor(this.epoch, from - 1);
-    const viewer = { userId: this.principal.userId, admin: this.principal.admin };
-    const { store, replayLimit, maxBufferedBytes } = this.core.options;
-    void (async () => {
-      // Once what the socket holds is on its way.
-      await this.drained();
-      if (this.closing) return;
-      const result = await store.read(viewer, cursor, replayLimit, maxBufferedBytes);
-      if (this.closing) return;
-      if (result.resume === 'gap') {
-        this.core.closeConnection(this, CloseCode.StreamGap, 'burst overtaken by eviction');
-        return;
-      }
-      await this.replay(viewer, result, 'burst overtaken by eviction');
-    })().catch((error: unknown) => {
-      this.core.options.logger?.error({ event: 'catch-up-failed', connection: this.id, err: errorSummary(error) }, 'reading the stream store failed');
-      this.core.closeConnection(this, CloseCode.InternalError, 'stream store unavailable');
-    });
-    return true;
   }
 
   private enqueueText(text: string, type: string, key?: string): void {
@@ -343,8 +262,8 @@ export class Connection implements Subscriber {
   }
 
   /** Queues a frame. `replay`: a page of the replay, bounded by the page size and paced by {@link drained}, so not held to the slow-consumer bound. */
-  private enqueue(frame: Buffer, type: string, key: string | undefined, replay = false, position?: number): void {
-    const item: Outgoing = { frame, type, key, dead: false, position };
+  private enqueue(frame: Buffer, type: string, key: string | undefined, replay = false): void {
+    const item: Outgoing = { frame, type, key, dead: false };
     if (item.key !== undefined) {
       // Under backpressure, an outbound rate limit, or a burst larger than one write, latest wins,
       // moved to the end so cursors stay increasing on the wire. A reader that keeps up gets
@@ -360,7 +279,6 @@ export class Connection implements Subscriber {
     this.queue.push(item);
     this.queuedBytes += frame.length;
     if (!replay && this.bufferedBytes > this.core.options.maxBufferedBytes) {
-      if (this.keptUp && this.catchUp()) return;
       this.core.counters.slowClientCloses++;
       this.core.closeConnection(this, CloseCode.TryAgainLater, 'slow consumer');
       return;
@@ -422,18 +340,15 @@ export class Connection implements Subscriber {
       this.queueStart = 0;
     }
     if (batch.length === 0) {
-      this.keptUp = !this.pending && this.transport.bufferedAmount < writeHighWaterBytes;
       this.checkDrained();
       return;
     }
     this.writing = true;
     this.transport.write(batch, () => {
       this.writing = false;
-      this.keptUp = !this.pending && this.transport.bufferedAmount < writeHighWaterBytes;
       if (this.pending) this.core.scheduleFlush(this);
       else this.checkDrained();
     });
-    this.keptUp = !this.pending && this.transport.bufferedAmount < writeHighWaterBytes;
   }
 
   /** Inbound frame (spec "Backend Implementation Notes" 3): rate limit, parse, validate as client→server, act. */
