@@ -1,7 +1,7 @@
 import { describeCompiledErrors } from '../runtime/errors.js';
 import { escapeToken, resolvePointer } from '../runtime/json-pointer.js';
 import type { CompiledValidatorError } from '../../generated/validators.js';
-import { followRefs, forEachSubschema, inlineRefs, SchemaError, type Contract, type DocumentSchema, type MessageSchema, type SchemaNode } from '../contract/index.js';
+import { checkNoRefCycle, followRefs, forEachSubschema, SchemaError, type Contract, type DocumentSchema, type MessageSchema, type SchemaNode } from '../contract/index.js';
 
 /**
  * What `generate` needs of a contract beyond what makes it a contract (the loader's checks,
@@ -17,7 +17,7 @@ export function checkGeneratable(contract: Contract): void {
   checkPollMessages(contract.messages, contract.documents, contract.files);
   // A recursive schema (a tree of itself): the validators inline every $ref (a hostile tester's
   // tree passed diff in silence and stopped generate with neither place nor reason).
-  for (const { file, schema } of contract.messages) inlineRefs(contract.files, file, schema);
+  for (const { file, schema } of contract.messages) checkNoRefCycle(contract.files, file, schema);
 }
 
 /**

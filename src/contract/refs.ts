@@ -1,5 +1,5 @@
 import { resolvePointer } from '../runtime/json-pointer.js';
-import { mapSchema } from './walk.js';
+import { forEachSubschema, mapSchema } from './walk.js';
 import { SchemaError } from './schema-error.js';
 import { SCHEMA_BASE_URI, type SchemaNode } from './schema.js';
 
@@ -58,6 +58,43 @@ export function followRefs(files: ReadonlyMap<string, SchemaNode>, file: string,
 }
 
 /**
+ * Throws where the `$ref`s reached from `node` (found in `file`) lead back to a schema they
+ * stand in, as {@link inlineRefs} would, in one pass over each schema reached (a definition
+ * reached by many paths is walked once: inlining a chain of definitions each referring twice to
+ * the next walks 2^n paths). Refs that resolve nowhere are the loader's to refuse: skipped here.
+ *
+ * @throws SchemaError naming the `$ref` that closes the loop, and the loop
+ */
+export function checkNoRefCycle(files: ReadonlyMap<string, SchemaNode>, file: string, node: SchemaNode): void {
+  const state = new Map<string, 'open' | 'done'>();
+  const trail: string[] = [];
+  const walk = (current: SchemaNode, at: string, base: string): void => {
+    forEachSubschema(current, (child, pointer) => {
+      if (child.$ref === undefined) return;
+      const target = resolveRef(files, at, child.$ref);
+      if (!target) return;
+      const key = `${target.file}#${target.pointer}`;
+      const seen = state.get(key);
+      if (seen === 'done') return;
+      if (seen === 'open') throw new SchemaError(at, `${base}${pointer}/$ref`, recursionProblem(child.$ref, [...trail.slice(trail.indexOf(key)), key]));
+      state.set(key, 'open');
+      trail.push(key);
+      const { definitions: _definitions, ...rest } = target.node;
+      walk(rest, target.file, target.pointer);
+      trail.pop();
+      state.set(key, 'done');
+    });
+  };
+  walk(node, file, '');
+}
+
+/** Why a `$ref` that leads back to a schema it stands in (through `loop`, file#pointer each) cannot be generated. */
+function recursionProblem(ref: string, loop: readonly string[]): string {
+  // A type that holds itself (a tree): the validators inline every $ref, and the generated types name none of the recursion.
+  return `$ref ${JSON.stringify(ref)} leads back to a schema it stands in (${loop.join(' → ')}): a recursive schema cannot be generated (the validators are compiled with every $ref inlined); bound its depth with a schema per level`;
+}
+
+/**
  * A copy of `node` (found in `file`) with every `$ref` replaced by the subschema it resolves
  * to, itself inlined the same way: a schema that needs no reference resolution. Draft-07
  * ignores the siblings of `$ref`, so the node holding one becomes its target as a whole.
@@ -78,11 +115,7 @@ export function inlineRefs(files: ReadonlyMap<string, SchemaNode>, file: string,
       const target = resolveRef(files, at, child.$ref);
       if (!target) throw new SchemaError(at, `${base}${pointer}/$ref`, `$ref ${JSON.stringify(child.$ref)} resolves to nothing`);
       const key = `${target.file}#${target.pointer}`;
-      if (trail.includes(key)) {
-        // A type that holds itself (a tree): the validators inline every $ref, and the generated types name none of the recursion.
-        const loop = [...trail.slice(trail.indexOf(key)), key].join(' → ');
-        throw new SchemaError(at, `${base}${pointer}/$ref`, `$ref ${JSON.stringify(child.$ref)} leads back to a schema it stands in (${loop}): a recursive schema cannot be generated (the validators are compiled with every $ref inlined); bound its depth with a schema per level`);
-      }
+      if (trail.includes(key)) throw new SchemaError(at, `${base}${pointer}/$ref`, recursionProblem(child.$ref, [...trail.slice(trail.indexOf(key)), key]));
       const { $id: _id, $schema: _schema, definitions: _definitions, ...rest } = target.node;
       return inline(rest, target.file, target.pointer, [...trail, key]);
     });

@@ -7,7 +7,7 @@
  */
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { balance, connect, eventually, sleep, startServer, token, trade } from './helpers.js';
+import { alert, balance, connect, eventually, sleep, startServer, token, trade } from './helpers.js';
 
 const PLATFORMS = ['luno', 'binance', 'kucoin', 'kraken', 'valr'] as const;
 
@@ -51,6 +51,27 @@ describe('backpressure', () => {
       expect(other.closeCode).toBeNull();
       console.info(`stalled reader: peak held ${(peak / 1024).toFixed(0)} KiB (bound ${MAX / 1024} KiB) over 20,000 states and ${published.length * 500} events`);
       other.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('a burst over maxBufferedBytes in one turn closes even a reader that keeps up with 1013; it resumes from its cursor and loses nothing', async () => {
+    const server = await startServer();
+    try {
+      const reader = await connect(server.url({ token: await token('alice') }));
+      await reader.until(() => reader.count('connection') === 1);
+      const big = (id: string) => ({ ...alert(id), data: { ...alert(id).data, title: 'x'.repeat(2048) } });
+      // 600 messages of 2 KB published in one event-loop turn: 1.2 MiB for a bound of 1 MiB.
+      const published = await Promise.all(Array.from({ length: 600 }, (_, i) => server.rt.publish('alice', big(`burst_${i}`) as ReturnType<typeof alert>)));
+      expect(await reader.closed).toBe(1013);
+      // The last cursor it holds: the connection message's, or the last message's it read.
+      const last = reader.frames.filter((frame) => frame.cursor !== undefined).at(-1)!.cursor!;
+      const resumed = await connect(server.url({ token: await token('alice'), since: last }));
+      await resumed.until(() => reader.stream.length + resumed.stream.length === 600, 20_000, 'the rest of the burst');
+      expect([...reader.stream, ...resumed.stream].map((frame) => frame.cursor)).toEqual(published.map(({ cursor }) => cursor));
+      expect(resumed.closeCode).toBeNull();
+      resumed.ws.close();
     } finally {
       await server.rt.close();
     }
