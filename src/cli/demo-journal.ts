@@ -68,7 +68,8 @@ export function openDemoJournal(file: string, warn: (line: string) => void, now:
     return { store, file, restored: { fresh: holder }, kept: false, frames: () => [] };
   }
   // What a rewrite cut short by a kill left (the lock is ours: no other demo is writing one).
-  for (const entry of safeList(path.dirname(file))) if (entry.startsWith(`${path.basename(file)}.`) && entry.endsWith('.tmp')) removeQuietly(path.join(path.dirname(file), entry));
+  // Not another demo's lock in the making (`<journal>.lock.<pid>[.aside].tmp`): removing the one it moved aside let it take the lock too (a reviewer).
+  for (const entry of safeList(path.dirname(file))) if (entry.startsWith(`${path.basename(file)}.`) && entry.endsWith('.tmp') && !entry.startsWith(`${path.basename(file)}.lock.`)) removeQuietly(path.join(path.dirname(file), entry));
   let text: string | undefined;
   let unread: string | undefined;
   try {
@@ -244,7 +245,7 @@ function takeLock(lock: string): string | undefined {
         return `cannot lock the demo journal (${(error as Error).message})`;
       }
       try {
-        linkSync(made, lock);
+        linkLock(made, lock, own);
         return undefined;
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
@@ -273,6 +274,26 @@ function takeLock(lock: string): string | undefined {
     return 'cannot lock the demo journal';
   } finally {
     removeQuietly(made);
+  }
+}
+
+/**
+ * Makes `lock` a link to `made` (which holds `own`), failing with EEXIST when it exists; on a
+ * file system without hard links (FAT, some network and FUSE mounts), creates it with O_EXCL
+ * and writes `own` into it, as a lock was made before links (a reader may then find it empty
+ * for a moment: a lock made within the minute is left to its maker by the sweeps).
+ */
+function linkLock(made: string, lock: string, own: string): void {
+  try {
+    linkSync(made, lock);
+  } catch (error) {
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    const fd = openSync(lock, 'wx', 0o600);
+    try {
+      writeSync(fd, own);
+    } finally {
+      closeSync(fd);
+    }
   }
 }
 

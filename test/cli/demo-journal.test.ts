@@ -177,6 +177,19 @@ for (const journal of held) await journal.store.close();`;
     for (let i = 0; i < rounds; i++) expect(`round ${i}: ${a[i]}${b[i]}`).toMatch(/: (K-|-K)$/);
   }, 30_000);
 
+  it("leaves another demo's lock in the making when it clears its own leftovers (removing the stale lock one had moved aside let both hold it: a reviewer)", async () => {
+    const file = journalFile();
+    const others = [`${file}.lock.123.tmp`, `${file}.lock.123.aside.tmp`];
+    for (const other of others) writeFileSync(other, '123 456\n');
+    // What a rewrite cut short left: removed.
+    writeFileSync(`${file}.999.tmp`, '{}');
+    const journal = openDemoJournal(file, () => {});
+    expect(journal.kept).toBe(true);
+    expect(others.filter((other) => existsSync(other))).toEqual(others);
+    expect(existsSync(`${file}.999.tmp`)).toBe(false);
+    await journal.store.close();
+  });
+
   it.runIf(process.platform === 'linux')('takes over a lock whose pid now names another process (started later: the pid reused; a fresh user)', async () => {
     const file = journalFile();
     const parent = processStartTime(process.ppid)!;
