@@ -312,6 +312,7 @@ function readShape(node: SchemaNode, resolve: Resolve): Shape {
   if (union === 'oneOf' && disjointTypes(branches)) {
     const { oneOf, ...rest } = current;
     current = { ...rest, anyOf: oneOf as SchemaNode[] };
+    WRITTEN_AS_ONE_OF.add(current);
     result = current;
     union = 'anyOf';
   }
@@ -350,6 +351,7 @@ function readShape(node: SchemaNode, resolve: Resolve): Shape {
     // `anyOf: [X, Y, { type: null }]`: nullable when a branch is null, and a union of the rest, each once.
     nullable = nullBranch;
     result = { ...current, anyOf: kept.map((index) => (current.anyOf as SchemaNode[])[index]!) };
+    if (WRITTEN_AS_ONE_OF.has(current)) WRITTEN_AS_ONE_OF.add(result);
   } else {
     const types = typesOf(current);
     if (types?.has('null') === true && types.size > 1 && current.type !== undefined) {
@@ -388,6 +390,9 @@ function withoutAnnotations(node: SchemaNode): SchemaNode {
 
 /** The JSON types a schema admits, or undefined when `type` does not constrain it. */
 /** The JSON types a node admits: its `type`, or else the types of its closed list's values; undefined for any. */
+/** Shapes of a `oneOf` read as the `anyOf` of its branches (theirs share no JSON type): named as written in what is said of them. */
+const WRITTEN_AS_ONE_OF = new WeakSet<SchemaNode>();
+
 /** Whether each branch's JSON types are known (its `type`, `enum` or `const`) and no two branches share one (an integer is a number). */
 function disjointTypes(branches: readonly Shape[]): boolean {
   const seen = new Set<string>();
@@ -775,7 +780,9 @@ function compareAnyOf(a: SchemaNode, b: SchemaNode, pointer: string, walk: Walk,
     for (const ref of refsA) if (inB.has(ref) && !(messageBefore(ref) && messageAfter(ref))) compare({ $ref: ref }, { $ref: ref }, pointer, walk);
     return;
   }
-  if (canonical('anyOf', listA) !== canonical('anyOf', listB)) add({ rule: 'schema-changed', accepts: 'different', before: listA, after: listB, text: '"anyOf" changed' });
+  // Named as written: a oneOf read as an anyOf said "anyOf" changed, a keyword the schema does not hold (a reviewer).
+  const [before, after] = [a, b].map((node) => (WRITTEN_AS_ONE_OF.has(node) ? 'oneOf' : 'anyOf'));
+  if (canonical('anyOf', listA) !== canonical('anyOf', listB)) add({ rule: 'schema-changed', accepts: 'different', before: listA, after: listB, text: before === after ? `"${before}" changed` : `"${before}" became a "${after}" of other branches` });
 }
 
 function isSchema(value: unknown): value is SchemaNode {

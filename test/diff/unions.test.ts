@@ -41,6 +41,11 @@ describe('a nullable oneOf whose branches share no type, gaining or losing one',
     expect(at((await diffFiles(anyOf, wider)).changes)).toEqual([]);
   });
 
+  it('a branch replaced is said of the keyword as written (it said "anyOf" changed: a reviewer)', async () => {
+    const boolean = platform([ref, { type: 'null' }, { type: 'boolean' }]);
+    expect(at((await diffFiles(wider, boolean)).changes).map(({ text }) => text)).toEqual(['"oneOf" changed']);
+  });
+
   it('but a oneOf whose branches share a type stays a oneOf (a value matching both is refused)', async () => {
     const overlapping = platform([ref, { type: 'null' }, { type: 'string' }]);
     expect(at((await diffFiles(nullable, overlapping)).changes).map(({ text }) => text)).not.toContain('now also admits string');
