@@ -246,7 +246,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // Redis restart in README's walk-through sends) is no broken contract: a warning (a fresh user).
     const listed = SERVER_CONDITION_CLOSES.get(code);
     if (listed !== undefined) warn({ index: null, type: null, pointer: '', message: `${how} before the run ended: ${listed}, a close the contract lists (reconnect and resume)` });
-    else if (code === CloseCode.TokenExpired && expiresAt !== undefined && Date.now() >= expiresAt - EXP_SKEW_MS) {
+    // When it may first have come: a close read late, its event loop held by a long check, came earlier (a reviewer).
+    else if (code === CloseCode.TokenExpired && expiresAt !== undefined && arrivedAfter(Date.now()) >= expiresAt - EXP_SKEW_MS) {
       warn({ index: null, type: null, pointer: '', message: `${how} before the run ended: TokenExpired, the token's exp being ${new Date(expiresAt).toISOString()} (give a token that outlives --duration)` });
     } else violate({ index: null, type: null, pointer: '', keyword: 'close', message: `${how} before the run ended${code === CloseCode.TokenExpired ? expiresAt === undefined ? ' (TokenExpired, for a token without an exp)' : ` (TokenExpired, ${Math.round((expiresAt - Date.now()) / 1000)} s before the token's exp)` : ''}` });
   };
