@@ -207,7 +207,7 @@ describe('realtime-contract validate', () => {
     expect(lines).toHaveLength(4);
     expect(lines[0]).toBe(`${target}:1: trades /data/x\\nfake.ndjson:9: forged expected no property "x\\nfake.ndjson:9: forged" (unknown to the schema), got 1`);
     expect(lines[1]).toMatch(/^.*:2: a\\u001b\[31mb \/type expected a known message type/);
-    expect(lines[2]).toMatch(/^.*:3: - \(root\) expected valid JSON, got "\]" at position 31 \(Unexpected token '\]'\)$/);
+    expect(lines[2]).toMatch(/^.*:3: - \(root\) expected valid JSON, got "\]" at position 31 \(Unexpected token '\]'\); drop the comma before it: JSON allows none before a closing bracket$/);
   });
 
   it('says a UTF-16 file is not UTF-8, and reads standard input only once', () => {
