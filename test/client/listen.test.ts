@@ -221,9 +221,10 @@ describe('listen', () => {
     ];
     for (const [name, after, expected] of cases) {
       const started = Date.now();
-      const { status, stdout } = await listen([await rawServer(after), '--token', 't0ken', '--duration', '20s', '--ping-interval', '60000']);
-      // Reported when it happens, not at the end of --duration (nor 30 s later).
-      expect(Date.now() - started, name).toBeLessThan(10_000);
+      const { status, stdout } = await listen([await rawServer(after), '--token', 't0ken', '--duration', '60s', '--ping-interval', '60000']);
+      // Reported when it happens, not at the end of --duration (60 s) nor when ws gives up on the TCP close (30 s):
+      // well under both, with room for a loaded machine's slow start (10 s failed so once).
+      expect(Date.now() - started, name).toBeLessThan(25_000);
       expect(stdout, name).toMatch(expected);
       expect(status, name).toBe(1);
     }
