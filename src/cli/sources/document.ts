@@ -4,7 +4,7 @@ import { validationError } from '../../runtime/errors.js';
 import { parsePointer } from '../../runtime/json-pointer.js';
 import type { SourceEntry, SyntaxEntry } from './entry.js';
 import { deepestNode, numberLiteral, safeParseTree } from '../../languages/as-written.js';
-import { cliSyntaxError, decodeUtf8, findDuplicateKeys, lineAt, lineAtByte, lineLookup, MAX_NESTING_DEPTH, nestingError, sniffBinary, type DuplicateKey } from './text.js';
+import { cliSyntaxError, decodeUtf8, withHint, findDuplicateKeys, lineAt, lineAtByte, lineLookup, MAX_NESTING_DEPTH, nestingError, sniffBinary, type DuplicateKey } from './text.js';
 
 /**
  * Reads one JSON document: a message, or an array of messages (each yields an entry with its
@@ -32,7 +32,7 @@ export function* readDocument(bytes: Uint8Array, file: string, duplicateKeys: bo
     // JSON". Said with the way out (a fresh user read only the parser's words).
     if (entry.kind === 'syntax' && entry.error.keyword === 'json' && entry.error.hint === undefined && isMessagePerLine(decoded.text)) {
       const hint = 'it holds one message per line (NDJSON): such a file is read line by line when named .ndjson or .jsonl, or piped in with --input ndjson';
-      yield { ...entry, error: { ...entry.error, message: `${entry.error.message}; ${hint}`, hint } };
+      yield { ...entry, error: withHint(entry.error, hint) };
     } else yield entry;
   }
 }

@@ -35,7 +35,7 @@ import { readDocument, readDocumentText, scanDocument } from './document.js';
 import { describeIoError, LINE_FILE, MESSAGE_FILE, messageFilesUnder, readAllBytes, readBytes } from './files.js';
 import { byteSize, validationError } from '../../runtime/errors.js';
 import { MAX_LINE_BYTES, peekFirstLine, readNdjsonBatches } from './ndjson.js';
-import { decodeUtf8, lineAtByte, sniffBinary, stripBom } from './text.js';
+import { decodeUtf8, lineAtByte, sniffBinary, stripBom, withHint } from './text.js';
 
 export type { InputFormat, MessageEntry, NdjsonFileEntry, Place, SourceEntry, SyntaxEntry, UnreadableEntry } from './entry.js';
 export { describeIoError, MESSAGE_FILE } from './files.js';
@@ -136,11 +136,6 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
 /** What text of JSON documents one after another is told (pretty-printed files piped together: a fresh user tried --input ndjson, then --input json, and neither said what works). */
 const DOCUMENTS_HINT = 'it holds JSON documents one after another: give each as a file of its own, put them in one array, or write one message per line (jq -c .)';
 
-/** A syntax entry with `hint` added to its error. */
-function withHint(entry: SourceEntry & { kind: 'syntax' }, hint: string): SourceEntry {
-  return { ...entry, error: { ...entry.error, message: `${entry.error.message}; ${hint}`, hint } };
-}
-
 /** For a file not found that is a symbolic link: where it points (a dangling link read as a file that is not there: a fresh user). */
 function danglingLink(file: string, error: unknown): string {
   if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return '';
@@ -208,7 +203,7 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
   if (format === 'json') {
     // Documents one after another in a .json file said so too (a .ndjson of pretty-printed
     // messages renamed .json, as the NDJSON reader advises, got the parser's words only: a hostile tester).
-    yield* inBatches([...readDocument(whole, file, duplicateKeys)].map((entry) => (entry.kind === 'syntax' && entry.error.keyword === 'json' && entry.error.hint === undefined && /after JSON/.test(entry.error.message) ? withHint(entry, DOCUMENTS_HINT) : entry)));
+    yield* inBatches([...readDocument(whole, file, duplicateKeys)].map((entry) => (entry.kind === 'syntax' && entry.error.keyword === 'json' && entry.error.hint === undefined && /after JSON/.test(entry.error.message) ? { ...entry, error: withHint(entry.error, DOCUMENTS_HINT) } : entry)));
     return;
   }
   const decoded = decodeUtf8(whole);
@@ -239,7 +234,7 @@ async function* readStream(bytes: AsyncIterable<Buffer>, file: string, format: I
     // --input ndjson, then --input json, and neither said what works).
     yield* inBatches([...readDocumentText(text, file, duplicateKeys, undefined, scan)].map((entry) => {
       if (entry.kind !== 'syntax' || entry.error.keyword !== 'json' || entry.error.hint !== undefined || text.trim() === '') return entry;
-      return withHint(entry, /after JSON/.test(entry.error.message) ? DOCUMENTS_HINT : 'if it holds one message per line, say so with --input ndjson');
+      return { ...entry, error: withHint(entry.error, /after JSON/.test(entry.error.message) ? DOCUMENTS_HINT : 'if it holds one message per line, say so with --input ndjson') };
     }));
     return;
   }

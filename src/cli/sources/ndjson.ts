@@ -4,7 +4,7 @@ import type { MessageEntry, SourceEntry } from './entry.js';
 import { ndjsonLineBatches, type NdjsonLine } from './ndjson-lines.js';
 import { numberLiteral, safeParseTree } from '../../languages/as-written.js';
 import { readAllBytes } from './files.js';
-import { cliSyntaxError, findDuplicateKeys, lineAt, MAX_NESTING_DEPTH, nestingError, notUtf8Error, sniffBinary, syntaxErrorBefore } from './text.js';
+import { cliSyntaxError, findDuplicateKeys, withHint, lineAt, MAX_NESTING_DEPTH, nestingError, notUtf8Error, sniffBinary, syntaxErrorBefore } from './text.js';
 
 /** Longest NDJSON line read: past this a line is reported and skipped, not held in memory. */
 export const MAX_LINE_BYTES = 256 * 1024 * 1024;
@@ -170,13 +170,13 @@ export function parseLine(text: string, file: string, line: number, duplicateKey
     // then an error). Said once, with the way out (a fresh user's `.jsonl`).
     if (prettyHint && line === 1 && syntax.hint === undefined && /^\s*[[{]\s*$/.test(text)) {
       const hint = `the file looks like one pretty-printed JSON document, not one message per line: ${file === '<stdin>' ? 'give --input json' : 'name it .json, or pipe it in with --input json'}`;
-      return { kind: 'syntax', file, line, error: { ...syntax, message: `${syntax.message}; ${hint}`, hint } };
+      return { kind: 'syntax', file, line, error: withHint(syntax, hint) };
     }
     // A carriage return left in a line is a line end only classic Mac OS writes alone: the whole
     // file read as one line (a hostile tester's file got the parser's words only).
     if (syntax.hint === undefined && text.includes('\r')) {
       const hint = 'the line holds carriage returns (U+000D) without line feeds: NDJSON lines end with \\n or \\r\\n';
-      return { kind: 'syntax', file, line, error: { ...syntax, message: `${syntax.message}; ${hint}`, hint } };
+      return { kind: 'syntax', file, line, error: withHint(syntax, hint) };
     }
     return { kind: 'syntax', file, line, error: syntax };
   }

@@ -62,7 +62,11 @@ export function cliSyntaxError(text: string, reason: string): ValidationError {
   let before = at - 1;
   while (before >= 0 && ' \t\n\r'.includes(text[before]!)) before--;
   if (text[before] !== ',') return error;
-  const hint = 'drop the comma before it: JSON allows none before a closing bracket';
+  return withHint(error, 'drop the comma before it: JSON allows none before a closing bracket');
+}
+
+/** `error` with `hint` given, said at the end of its message too. */
+export function withHint(error: ValidationError, hint: string): ValidationError {
   return { ...error, message: `${error.message}; ${hint}`, hint };
 }
 
