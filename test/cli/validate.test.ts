@@ -310,7 +310,10 @@ describe('realtime-contract validate', () => {
     expect(ndjsonInJson.stdout).toMatch(/lines\.json:2: - \(root\) expected valid JSON, got .*; it holds one message per line \(NDJSON\): such a file is read line by line when named \.ndjson or \.jsonl, or piped in with --input ndjson\n/);
     // A pretty-printed document is one error, not one per line (a fresh user's two documents printed 37).
     const prettyInJsonl = cli(['validate', file('pretty.jsonl', '{\n  "type": "ping",\n  "timestamp": 1\n}\n{\n  "type": "ping",\n  "timestamp": 2\n}\n')]).stdout;
-    expect(prettyInJsonl).toMatch(/^\S*pretty\.jsonl:1: - \(root\) expected one message per line \(NDJSON\), got a pretty-printed JSON document \(8 lines, the first a lone "\{"\); name it \.json, or pipe it in with --input json\n0 valid, 1 invalid\n$/);
+    // Two documents: told what reads them, not to name the file .json, which does not (a fresh user followed it).
+    expect(prettyInJsonl).toMatch(/^\S*pretty\.jsonl:1: - \(root\) expected one message per line \(NDJSON\), got pretty-printed JSON text, not one document \(8 lines, the first a lone "\{"\); it holds JSON documents one after another: give each as a file of its own, put them in one array, or write one message per line \(jq -c \.\)\n0 valid, 1 invalid\n$/);
+    const onePretty = cli(['validate', file('one.jsonl', '{\n  "type": "ping",\n  "timestamp": 1\n}\n')]).stdout;
+    expect(onePretty).toMatch(/one\.jsonl:1: - \(root\) expected one message per line \(NDJSON\), got a pretty-printed JSON document \(4 lines, the first a lone "\{"\); name it \.json, or pipe it in with --input json\n/);
     expect(cli(['validate', '--input', 'ndjson', '-'], { input: '[\n  1\n]\n' }).stdout).toBe('<stdin>:1: - (root) expected one message per line (NDJSON), got a pretty-printed JSON document (3 lines, the first a lone "["); give --input json\n0 valid, 1 invalid\n');
     // An array with an element per line, the last a whole object: one document all the same (a reviewer).
     const arrayInJsonl = cli(['validate', file('array.jsonl', '[\n  {"type":"ping","timestamp":1},\n  {"type":"ping","timestamp":2}\n]\n')]).stdout;

@@ -35,7 +35,7 @@ import { readDocument, readDocumentText, scanDocument } from './document.js';
 import { describeIoError, LINE_FILE, MESSAGE_FILE, messageFilesUnder, readAllBytes, readBytes } from './files.js';
 import { byteSize, validationError } from '../../runtime/errors.js';
 import { MAX_LINE_BYTES, peekFirstLine, readNdjsonBatches } from './ndjson.js';
-import { decodeUtf8, lineAtByte, sniffBinary, stripBom, withHint } from './text.js';
+import { decodeUtf8, DOCUMENTS_HINT, lineAtByte, sniffBinary, stripBom, withHint } from './text.js';
 
 export type { InputFormat, MessageEntry, NdjsonFileEntry, Place, SourceEntry, SyntaxEntry, UnreadableEntry } from './entry.js';
 export { describeIoError, MESSAGE_FILE } from './files.js';
@@ -132,9 +132,6 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
     }
   }
 }
-
-/** What text of JSON documents one after another is told (pretty-printed files piped together: a fresh user tried --input ndjson, then --input json, and neither said what works). */
-const DOCUMENTS_HINT = 'it holds JSON documents one after another: give each as a file of its own, put them in one array, or write one message per line (jq -c .)';
 
 /** For a file not found that is a symbolic link: where it points (a dangling link read as a file that is not there: a fresh user). */
 function danglingLink(file: string, error: unknown): string {

@@ -4,7 +4,7 @@ import type { MessageEntry, SourceEntry } from './entry.js';
 import { ndjsonLineBatches, type NdjsonLine } from './ndjson-lines.js';
 import { numberLiteral, safeParseTree } from '../../languages/as-written.js';
 import { readAllBytes } from './files.js';
-import { cliSyntaxError, findDuplicateKeys, withHint, lineAt, MAX_NESTING_DEPTH, nestingError, notUtf8Error, sniffBinary, syntaxErrorBefore } from './text.js';
+import { cliSyntaxError, DOCUMENTS_HINT, findDuplicateKeys, withHint, lineAt, MAX_NESTING_DEPTH, nestingError, notUtf8Error, sniffBinary, syntaxErrorBefore } from './text.js';
 
 /** Longest NDJSON line read: past this a line is reported and skipped, not held in memory. */
 export const MAX_LINE_BYTES = 256 * 1024 * 1024;
@@ -50,9 +50,13 @@ export async function* readNdjsonBatches(bytes: AsyncIterable<Uint8Array | strin
       const lines = text.split('\n');
       // One JSON document whatever its lines look like (an array with an element per line,
       // the last of them a whole object: a reviewer), or lines none of which is a message.
-      if (isOneDocument(text) || !lines.some(isObjectLine)) {
+      const one = isOneDocument(text);
+      if (one || !lines.some(isObjectLine)) {
         const count = lines.filter((line) => line.trim() !== '').length;
-        yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', 'one message per line (NDJSON)', `a pretty-printed JSON document (${count} line${count === 1 ? '' : 's'}, the first a lone ${JSON.stringify(lines[0]!.trim())})`, file === '<stdin>' ? 'give --input json' : 'name it .json, or pipe it in with --input json') }];
+        // Several documents are no more read as .json than as NDJSON: the way out that works for them (a fresh user followed "name it .json").
+        const what = one ? 'a pretty-printed JSON document' : 'pretty-printed JSON text, not one document';
+        const hint = !one ? DOCUMENTS_HINT : file === '<stdin>' ? 'give --input json' : 'name it .json, or pipe it in with --input json';
+        yield [{ kind: 'syntax', file, line: 1, error: validationError('', 'json', 'one message per line (NDJSON)', `${what} (${count} line${count === 1 ? '' : 's'}, the first a lone ${JSON.stringify(lines[0]!.trim())})`, hint) }];
         return;
       }
       ndjsonKnown = true;

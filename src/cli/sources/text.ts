@@ -65,6 +65,9 @@ export function cliSyntaxError(text: string, reason: string): ValidationError {
   return withHint(error, 'drop the comma before it: JSON allows none before a closing bracket');
 }
 
+/** What text of JSON documents one after another is told (pretty-printed files piped together: a fresh user tried --input ndjson, then --input json, and neither said what works). */
+export const DOCUMENTS_HINT = 'it holds JSON documents one after another: give each as a file of its own, put them in one array, or write one message per line (jq -c .)';
+
 /** `error` with `hint` given, said at the end of its message too. */
 export function withHint(error: ValidationError, hint: string): ValidationError {
   return { ...error, message: `${error.message}; ${hint}`, hint };
