@@ -1,7 +1,7 @@
 import type { ReceivedMessageDataMap, ReceivedMessageMap, ReceivedServerMessage } from '../../generated/received-types.js';
 import type { ConnectionData, ErrorData, ErrorMessage, ServerMessage } from '../../generated/types.js';
 import { check, type ClientValidationError } from './check.js';
-import { isAfter, isCursor, PING_INTERVAL_MS, PONG_TIMEOUT_MS, reconnectAdvice, sameStream, WEBSOCKET_PATH } from './protocol.js';
+import { isAfter, isCursor, PING_INTERVAL_MS, PONG_TIMEOUT_MS, reconnectAdvice, sameStream, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from './protocol.js';
 
 /** Wire value of `type` of every message the server sends. */
 export type ServerMessageType = ServerMessage['type'];
@@ -1011,6 +1011,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     on(type, handler) {
       // Said now: one that is not a function was taken, and told as CLIENT_HANDLER_ERROR at its first event.
       if (typeof handler !== 'function') throw new TypeError(`on: the handler of "${String(type)}" must be a function, got ${described(handler)}`);
+      // A misspelt event (`on('trade')`) would never fire, silently. A type a newer server sends
+      // comes as `unknown`, so no other name can ever be told.
+      if (!EVENTS.includes(type)) throw new TypeError(`on: there is no event ${JSON.stringify(String(type))}; the events are ${EVENTS.join(', ')}`);
       const registered = handlers.get(type) ?? handlers.set(type, new Map()).get(type)!;
       if (!registered.has(handler as Handler)) registered.set(handler as Handler, {});
       return () => client.off(type, handler);
@@ -1078,6 +1081,12 @@ function num(name: string, value: number | undefined, fallback: number, min?: nu
 function described(value: unknown): string {
   return value === undefined ? 'nothing' : typeof value === 'object' && value !== null ? (Array.isArray(value) ? 'an array' : 'an object') : ['string', 'function', 'bigint', 'symbol'].includes(typeof value) ? `a ${typeof value}` : String(value);
 }
+
+/** What `on` takes: every message type the server sends, and the client's own events. */
+const EVENT_NAMES = [...SERVER_MESSAGE_TYPES, 'message', 'invalid', 'unknown', 'gap', 'status'] as const satisfies readonly RealtimeEvent[];
+const EVENTS: readonly string[] = EVENT_NAMES;
+// Fails to compile when RealtimeEventMap gains an event EVENT_NAMES does not list.
+const everyEventListed: [Exclude<RealtimeEvent, (typeof EVENT_NAMES)[number]>] extends [never] ? true : never = true;
 
 const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isBoolean = (v: unknown) => typeof v === 'boolean';

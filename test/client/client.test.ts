@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLOSE_CODES } from '../../generated/contract.js';
+import { CLOSE_CODES, SERVER_MESSAGE_TYPES } from '../../generated/contract.js';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createRealtimeClient, pollUrlOf } from '../../src/client/client.js';
 import { isAfter, POLL_PATH, reconnectAdvice, sameStream, WEBSOCKET_PATH } from '../../src/client/protocol.js';
@@ -288,6 +288,19 @@ describe('client: set-up errors', () => {
   it('on() throws a TypeError for a handler that is not a function (it was taken, and told as CLIENT_HANDLER_ERROR at the first message)', () => {
     const client = createRealtimeClient({ url: 'ws://127.0.0.1:9/api/ws', WebSocket });
     expect(() => client.on('trades', 42 as never)).toThrow(new TypeError('on: the handler of "trades" must be a function, got 42'));
+  });
+
+  it('on() throws a TypeError for an event that does not exist (a misspelt `trade` never fired, silently), and takes every one that does', () => {
+    const client = createRealtimeClient({ url: 'ws://127.0.0.1:9/api/ws', WebSocket });
+    const thrown = (() => { try { client.on('trade' as never, () => {}); } catch (error) { return error; } })();
+    expect(thrown).toBeInstanceOf(TypeError);
+    expect((thrown as Error).message).toBe(`on: there is no event "trade"; the events are ${[...SERVER_MESSAGE_TYPES, 'message', 'invalid', 'unknown', 'gap', 'status'].join(', ')}`);
+    expect(() => client.on('close' as never, () => {})).toThrow('there is no event "close"');
+    for (const event of [...SERVER_MESSAGE_TYPES, 'message', 'invalid', 'unknown', 'gap', 'status'] as const) {
+      const off = client.on(event, () => {});
+      expect(typeof off).toBe('function');
+      off();
+    }
   });
 });
 
