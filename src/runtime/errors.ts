@@ -419,15 +419,19 @@ export function unicodeEscape(chars: string): string {
 
 /**
  * Throws a TypeError when a builder's `options` is given but is not an object
- * (`createPing(1, 'validate')`, `serializeMessage(m, true)` from untyped code), or holds a key
- * that is not one of `known` (`{ valdiate: true }`): ignored, either would build without the
- * validation asked for, silently.
+ * (`createPing(1, 'validate')`, `serializeMessage(m, true)` from untyped code, an array), holds
+ * a key that is not one of `known` (`{ valdiate: true }`), or a `validate` that is not a
+ * boolean (`{ validate: 'false' }`): ignored or read as truthy, each would build with or
+ * without the validation asked for, silently.
  */
 export function checkOptionsObject(call: string, options: unknown, known: readonly string[] = VALIDATE_ONLY): void {
   if (options == null) return;
-  if (typeof options !== 'object') throw new TypeError(`${call}: options must be an object such as { validate: true }, got ${preview(options)}`);
+  if (typeof options !== 'object' || Array.isArray(options)) throw new TypeError(`${call}: options must be an object such as { validate: true }, got ${preview(options)}`);
   // A misspelt option built without the validation asked for (`{ valdiate: true }`: a fresh user).
   for (const key of Object.keys(options)) if (!known.includes(key)) throw new TypeError(`${call}: unknown option ${quote(key)}; the options are ${known.join(' and ')}`);
+  // `{ validate: 'false' }` (an environment variable passed on) validated, `{ validate: 0 }` did not.
+  const { validate } = options as { validate?: unknown };
+  if (validate !== undefined && typeof validate !== 'boolean') throw new TypeError(`${call}: options.validate must be true or false, got ${preview(validate)}`);
 }
 
 const VALIDATE_ONLY: readonly string[] = ['validate'];

@@ -133,6 +133,8 @@ function badOptions(options: unknown, mode: unknown, direction: unknown): never 
 
 /** Throws for a key of `options` (which names neither `mode` nor `direction`): a misspelt option. */
 function noOtherOption(options: object): void {
+  // `validateMessage(value, [])`: no key, so none misspelt, yet not the options object it takes.
+  if (Array.isArray(options)) throw new TypeError(`options must be an object such as { mode: 'tolerant' }, got ${preview(options)}`);
   // `{ mode: undefined }` (a value passed on, `{ mode: config.mode }`) is no option given, not a misspelling.
   for (const key of Object.keys(options)) if (key !== 'mode' && key !== 'direction') throw new TypeError(`unknown validation option ${JSON.stringify(key)}; the options are mode and direction`);
 }

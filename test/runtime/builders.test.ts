@@ -175,6 +175,15 @@ describe('createPing and createPong with { validate: true } say what validateMes
     expect(() => createMessage('trades', tradeData, { validate: true, timestamp: 'now' } as never)).toThrow(new TypeError('createMessage(type, data, options?): unknown option "timestamp"; the options are validate and ts'));
     expect(() => createPing(1, { Validate: true } as never)).toThrow(/^createPing\(timestamp\?, options\?\): unknown option "Validate"/);
     expect(() => createPong(1, { valid: true } as never)).toThrow(/^createPong\(ping, options\?\): unknown option "valid"/);
+    // An array held no misspelt key, and a validate that is not a boolean was read as truthy or not:
+    // `{ validate: 'false' }` (an environment variable passed on) validated, `{ validate: 0 }` did not.
+    expect(() => createPing(1, [] as never)).toThrow(new TypeError('createPing(timestamp?, options?): options must be an object such as { validate: true }, got an empty array'));
+    expect(() => createPing(1, { validate: 'yes' } as never)).toThrow(new TypeError('createPing(timestamp?, options?): options.validate must be true or false, got "yes"'));
+    expect(() => createPong(1, { validate: 0 } as never)).toThrow(new TypeError('createPong(ping, options?): options.validate must be true or false, got 0'));
+    expect(() => createMessage('trades', tradeData, { validate: 'false' } as never)).toThrow(/^createMessage\(type, data, options\?\): options.validate must be true or false, got "false"$/);
+    expect(() => serializeMessage(createPing(1), { validate: null } as never)).toThrow(/options.validate must be true or false, got null$/);
+    expect(createPing(1, { validate: false })).toEqual({ type: 'ping', timestamp: 1 });
+    expect(createPing(1, { validate: undefined })).toEqual({ type: 'ping', timestamp: 1 });
     expect(createMessage('trades', tradeData, { validate: true, ts: '2026-01-14T16:30:00.000Z' }).ts).toBe('2026-01-14T16:30:00.000Z');
     // Untyped code: a type without an envelope, or no data, with or without validation (it built them silently: a fresh user).
     for (const options of [undefined, { validate: true }]) {

@@ -173,6 +173,12 @@ describe('validateMessage', () => {
     const extra = { ...trade, data: { ...trade.data, extra: 1 } };
     expect(() => validateMessage(extra, { mdoe: 'tolerant' } as never)).toThrow(new TypeError('unknown validation option "mdoe"; the options are mode and direction'));
     expect(() => parseMessage(JSON.stringify(extra), { Mode: 'tolerant' } as never)).toThrow(/^unknown validation option "Mode"/);
+    // An array holds no key to call misspelt, yet it is not the options object either.
+    expect(() => validateMessage(extra, [] as never)).toThrow(new TypeError("options must be an object such as { mode: 'tolerant' }, got an empty array"));
+    expect(() => parseMessage(JSON.stringify(extra), [] as never)).toThrow(/^options must be an object/);
+    // The options are the caller's own: a getter of theirs that throws is their error, as it was thrown.
+    const boom = new Error('boom');
+    expect(() => validateMessage(extra, { get mode(): never { throw boom; } } as never)).toThrow(boom);
     // No key at all is strict mode, as no options; so are options passed on undefined (a reviewer: they threw).
     expect(validateMessage(trade, {}).ok).toBe(true);
     expect(validateMessage(extra, { mode: undefined, direction: undefined }).ok).toBe(false);
