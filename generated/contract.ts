@@ -116,6 +116,8 @@ export const CloseCode = {
   NormalClosure: 1000,
   /** The server is shutting down or restarting. Reconnect with backoff and resume with the last cursor. */
   GoingAway: 1001,
+  /** The client sent a frame RFC 6455 forbids (unmasked, a reserved bit or opcode, a fragmented or oversized control frame, an invalid close code): the server fails the connection (RFC 6455, 7.4.1). Reconnect; fix the client's WebSocket implementation. */
+  ProtocolError: 1002,
   /** The client sent a text frame that is not UTF-8: RFC 6455 (8.1) requires the server to fail the connection. Reconnect, and do not send that frame again. */
   InvalidFramePayloadData: 1007,
   /** The client kept breaking the protocol (e.g. invalid frames after being told with `error` messages). Reconnect with backoff; fix the client. */
@@ -150,6 +152,7 @@ export interface CloseCodeInfo {
 export const CLOSE_CODES: Readonly<Record<CloseCode, CloseCodeInfo>> = {
   1000: { name: "NormalClosure", reconnect: "no", description: "The client or the server ended the connection on purpose (`disconnect()`, a finished session). Do not reconnect." },
   1001: { name: "GoingAway", reconnect: "yes", description: "The server is shutting down or restarting. Reconnect with backoff and resume with the last cursor." },
+  1002: { name: "ProtocolError", reconnect: "yes", description: "The client sent a frame RFC 6455 forbids (unmasked, a reserved bit or opcode, a fragmented or oversized control frame, an invalid close code): the server fails the connection (RFC 6455, 7.4.1). Reconnect; fix the client's WebSocket implementation." },
   1007: { name: "InvalidFramePayloadData", reconnect: "yes", description: "The client sent a text frame that is not UTF-8: RFC 6455 (8.1) requires the server to fail the connection. Reconnect, and do not send that frame again." },
   1008: { name: "PolicyViolation", reconnect: "yes", description: "The client kept breaking the protocol (e.g. invalid frames after being told with `error` messages). Reconnect with backoff; fix the client." },
   1009: { name: "MessageTooBig", reconnect: "yes", description: "The client sent a frame larger than the server accepts. Reconnect, and do not send that frame again." },
@@ -193,7 +196,7 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, { readonly name: keyof type
 };
 
 /** The schema files this was generated from (src/contract/digest.ts): the CLI warns when schemas/ beside it says otherwise. */
-export const SCHEMAS_DIGEST = "sha256:7d39991ef52a399bfc9abe141719d44f364705aa273623598f3bd988d9676eae";
+export const SCHEMAS_DIGEST = "sha256:f2b787733deca6829a1f7a3892d8b7a1a4c986d9726ac3fc2b5e96f030e12eb6";
 
 /** Fails to compile unless MESSAGE_TYPES lists every message type. */
 type Never<T extends never> = T;

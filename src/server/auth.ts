@@ -177,7 +177,8 @@ function checkJwtOptions(options: JwtOptions): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`jwt must be an object ({ secret }, { publicKey, algorithm } or { jwksUrl }), got ${preview(options)}`);
   for (const [name, expected, ok] of JWT_OPTION_TYPES) {
     const value = options[name];
-    if (value !== undefined && !ok(value)) throw new TypeError(`jwt: ${name} must be ${expected}, got ${preview(value)}`);
+    // A number out of its range is a RangeError, as every other option's is (`clockToleranceSec: -1`).
+    if (value !== undefined && !ok(value)) throw new (name === 'clockToleranceSec' && typeof value === 'number' ? RangeError : TypeError)(`jwt: ${name} must be ${expected}, got ${preview(value)}`);
   }
 }
 

@@ -98,8 +98,15 @@ export class MemoryStreamStore implements StreamStore {
   private readonly all = new Log(0);
   private readonly global = new Log(0);
   private readonly users = new Map<string, Log>();
-  /** Highest `evictedUpTo` of a user log that was dropped once empty: unknown users start there. */
-  private droppedFloor = 0;
+  /**
+   * `evictedUpTo` of each user log dropped once empty, oldest first, so that such a user's old
+   * cursor still reads as `gap` and nobody else's does (one floor for all told a quiet user
+   * `gap` whenever another user's last message aged out: a hostile tester). At most
+   * `maxEntries` are kept, as many as the all-log holds entries.
+   */
+  private readonly droppedFloors = new Map<string, number>();
+  /** Highest floor forgotten from {@link droppedFloors} (and a restored journal's start): a user with neither a log nor a floor starts there. */
+  private forgottenFloor = 0;
   private readonly listeners = new Set<(entry: StreamEntry) => void>();
   private readonly maxPerStream: number;
   private readonly maxEntries: number;
@@ -158,7 +165,9 @@ export class MemoryStreamStore implements StreamStore {
     const { entries, more } = page;
     const last = entries[entries.length - 1]?.cursor;
     if (foreign) return Promise.resolve({ resume: 'gap', cursor: last ?? head, entries, more });
-    return Promise.resolve({ resume: 'resumed', cursor: last ?? since, entries, more });
+    // Nothing of the viewer's up to the head: the head is its cursor, as the Redis store answers,
+    // so a quiet dashboard that polls keeps a young one.
+    return Promise.resolve({ resume: 'resumed', cursor: last ?? head, entries, more });
   }
 
   /**
@@ -187,7 +196,7 @@ export class MemoryStreamStore implements StreamStore {
       }
     }
     const own = this.logOf(viewer.userId, false);
-    const ownFloor = own?.evictedUpTo ?? this.droppedFloor;
+    const ownFloor = own?.evictedUpTo ?? this.floorOf(viewer.userId);
     if (after < ownFloor || after < this.global.evictedUpTo) return undefined;
     // Merge the user's log with the global log by position.
     let i = own ? own.indexAfter(after) : 0;
@@ -235,7 +244,7 @@ export class MemoryStreamStore implements StreamStore {
     // The demo's journal (src/cli/demo-journal.ts) gives a new store what the one before it held.
     restoreEntries = (store, after, entries) => {
       if (store.seq !== 0) throw new Error('restoreMemoryStore: the store has appended already');
-      store.seq = store.all.evictedUpTo = store.global.evictedUpTo = store.droppedFloor = after;
+      store.seq = store.all.evictedUpTo = store.global.evictedUpTo = store.forgottenFloor = after;
       for (const { userId, type, frame, key, position, at } of entries) {
         if (!(Number.isSafeInteger(position) && position > store.seq)) throw new Error(`restoreMemoryStore: position ${position} does not follow ${store.seq}`);
         store.seq = position;
@@ -249,10 +258,16 @@ export class MemoryStreamStore implements StreamStore {
     if (userId === null) return this.global;
     let log = this.users.get(userId);
     if (log === undefined && create) {
-      log = new Log(this.droppedFloor);
+      log = new Log(this.floorOf(userId));
+      this.droppedFloors.delete(userId);
       this.users.set(userId, log);
     }
     return log;
+  }
+
+  /** Where the log of a user who has none would start: what of theirs was evicted before it was dropped. */
+  private floorOf(userId: string | null): number {
+    return Math.max((userId !== null && this.droppedFloors.get(userId)) || 0, this.forgottenFloor);
   }
 
   /** Drops entries over the count, byte or age bound, oldest first, from every log holding them. */
@@ -269,7 +284,12 @@ export class MemoryStreamStore implements StreamStore {
         own.shift();
         if (own.length === 0 && first.userId !== null) {
           this.users.delete(first.userId);
-          this.droppedFloor = Math.max(this.droppedFloor, own.evictedUpTo);
+          this.droppedFloors.set(first.userId, own.evictedUpTo);
+          if (this.droppedFloors.size > this.maxEntries) {
+            const [oldest, floor] = this.droppedFloors.entries().next().value!;
+            this.droppedFloors.delete(oldest);
+            this.forgottenFloor = Math.max(this.forgottenFloor, floor);
+          }
         }
       }
     }

@@ -678,10 +678,21 @@ function framed(payload: Buffer): Buffer {
   return frame;
 }
 
-/** Close codes ws sends for the faults it reports as errors (its receiver's error codes). */
+/** Close codes ws sends for the faults it reports as errors (its receiver's error codes; ws 8). */
 const PROTOCOL_FAULT_CODES: Record<string, number> = {
   WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: CloseCode.MessageTooBig,
+  WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH: CloseCode.MessageTooBig,
   WS_ERR_INVALID_UTF8: CloseCode.InvalidFramePayloadData,
+  WS_ERR_TOO_MANY_BUFFERED_PARTS: CloseCode.PolicyViolation,
+  // Frames RFC 6455 forbids: counted as 1006 before, though ws sent 1002 (a hostile tester).
+  WS_ERR_EXPECTED_FIN: CloseCode.ProtocolError,
+  WS_ERR_EXPECTED_MASK: CloseCode.ProtocolError,
+  WS_ERR_UNEXPECTED_MASK: CloseCode.ProtocolError,
+  WS_ERR_INVALID_OPCODE: CloseCode.ProtocolError,
+  WS_ERR_INVALID_CLOSE_CODE: CloseCode.ProtocolError,
+  WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH: CloseCode.ProtocolError,
+  WS_ERR_UNEXPECTED_RSV_1: CloseCode.ProtocolError,
+  WS_ERR_UNEXPECTED_RSV_2_3: CloseCode.ProtocolError,
 };
 
 /** A held poll: woken by the first entry routed to its viewer (after a short gather), by its hold ending, or by the client leaving. */

@@ -64,6 +64,11 @@ describe('generate refuses names the generated code cannot carry', () => {
     // Go's SideBuy and Python's Side.BUY came to mean "Buy", and "buy" became PurpleSideBuy / Side.SIDE_BUY: producer code that still compiled sent another value (a hostile tester).
     ['a closed-list value "Buy" before "buy"', 'definitions.json', editSchema<{ definitions: { Side: { enum: string[] } } }>((schema) => schema.definitions.Side.enum.unshift('Buy')), '/definitions/Side/enum/1', /got "buy" beside "Buy": Go and Python name one after the other, so adding one renames the other's constant/],
     ['a closed-list value "SELL!" after "sell"', 'definitions.json', editSchema<{ definitions: { Side: { enum: string[] } } }>((schema) => schema.definitions.Side.enum.push('SELL!')), '/definitions/Side/enum/2', /got "SELL!" beside "sell"/],
+    // Both compiled and imported, and lost data (a hostile tester): Go drops an unexported field in
+    // silence; a Python decoder whose local `obj` replaced its argument failed on every trade.
+    ['a property "数量", which Go names as a field it does not export', 'trades.json', addProperty('TradeData', '数量'), '/definitions/TradeData/properties/数量', /becomes the Go field 数量, which Go does not export/],
+    ['a property "obj", which the Python decoder names as its own argument', 'trades.json', addProperty('TradeData', 'obj'), '/definitions/TradeData/properties/obj', /becomes obj in Python, a name the generated decoder TradeData\.from_dict reads itself/],
+    ['a property "from_str", a helper the Python decoder calls', 'trades.json', addProperty('TradeData', 'from_str'), '/definitions/TradeData/properties/from_str', /becomes from_str in Python/],
   ];
   for (const [name, file, edit, pointer, message] of cases) {
     it(name, { timeout: 60_000 }, async () => {

@@ -201,6 +201,9 @@ describe('public keys and JWKS, algorithms pinned', () => {
     expect(create({ secret: SECRET, issuer: 42 })).toThrow(new TypeError('jwt: issuer must be a string or an array of strings, got 42'));
     expect(create({ secret: SECRET, audience: ['dashboard', 7] })).toThrow(/^jwt: audience must be a string or an array of strings, got an array of 2 items$/);
     expect(create({ secret: SECRET, clockToleranceSec: '5' })).toThrow(/^jwt: clockToleranceSec must be a number of seconds ≥ 0, got "5"$/);
+    // Out of its range, a number is a RangeError, as the server's own numbers are.
+    expect(create({ secret: SECRET, clockToleranceSec: -1 })).toThrow(new RangeError('jwt: clockToleranceSec must be a number of seconds ≥ 0, got -1'));
+    expect(create({ secret: SECRET, clockToleranceSec: NaN })).toThrow(RangeError);
     expect(create({ secret: SECRET, allowTokensWithoutExp: 'yes' })).toThrow(/^jwt: allowTokensWithoutExp must be true or false/);
     expect(create({ jwksUrl: 'https://auth.example/jwks.json', jwksAlgorithms: 'RS256' })).toThrow(/^jwt: jwksAlgorithms must be a non-empty array of RS256, ES256, EdDSA, got "RS256"$/);
     expect(create({ secret: SECRET, userIdClaim: '' })).toThrow(/^jwt: userIdClaim must be a claim name, got ""$/);

@@ -427,6 +427,47 @@ describe('MemoryStreamStore', () => {
     await store.close();
   });
 
+  it("tells a quiet user resumed, not gap, when another user's messages age out, and answers an empty resume with the head (a hostile tester: a polling dashboard was told gap every 5 minutes)", async () => {
+    let clock = 0;
+    const store = new MemoryStreamStore({ maxAgeMs: 1000, now: () => clock, epoch: 'e5' });
+    const frame = (cursor: string) => `{"cursor":"${cursor}"}`;
+    const alice = { userId: 'alice', admin: false };
+    const start = (await store.read(alice, null, 100)).cursor;
+    expect(start).toBe('e5.0');
+    await store.append('carol', 'trades', frame);
+    await store.append('bob', 'trades', frame);
+    // Nothing of alice's up to the head: her cursor moves to it, as the Redis store's does.
+    expect(await store.read(alice, start, 100)).toEqual({ resume: 'resumed', cursor: 'e5.2', entries: [], more: false });
+    clock = 5000;
+    await store.append('dave', 'trades', frame);
+    // carol's and bob's only messages aged out and their logs were dropped: alice lost nothing,
+    // from her old cursor or from the head she was given.
+    expect(await store.read(alice, start, 100)).toEqual({ resume: 'resumed', cursor: 'e5.3', entries: [], more: false });
+    expect((await store.read(alice, 'e5.2', 100)).resume).toBe('resumed');
+    // carol did lose hers: a cursor before it still reads gap, and one after it does not.
+    expect((await store.read({ userId: 'carol', admin: false }, start, 100)).resume).toBe('gap');
+    expect((await store.read({ userId: 'carol', admin: false }, 'e5.1', 100)).resume).toBe('resumed');
+    // carol writes again: her new log starts where the old one was evicted up to.
+    await store.append('carol', 'trades', frame);
+    expect((await store.read({ userId: 'carol', admin: false }, start, 100)).resume).toBe('gap');
+    expect(await store.read({ userId: 'carol', admin: false }, 'e5.1', 100)).toMatchObject({ resume: 'resumed', entries: [{ cursor: 'e5.4' }] });
+    await store.close();
+  });
+
+  it('keeps the floors of dropped users up to maxEntries: past that, the oldest forgotten floor bounds every user without one', async () => {
+    let clock = 0;
+    const store = new MemoryStreamStore({ maxEntries: 2, maxAgeMs: 1000, now: () => clock, epoch: 'e6' });
+    const frame = (cursor: string) => `{"cursor":"${cursor}"}`;
+    for (const user of ['a', 'b', 'c']) await store.append(user, 'trades', frame);
+    clock = 5000;
+    await store.append('z', 'trades', frame);
+    // a, b and c were dropped; only two floors are kept, so a's (1) is forgotten and bounds the others.
+    expect((await store.read({ userId: 'quiet', admin: false }, 'e6.0', 100)).resume).toBe('gap');
+    expect((await store.read({ userId: 'quiet', admin: false }, 'e6.1', 100)).resume).toBe('resumed');
+    expect((await store.read({ userId: 'c', admin: false }, 'e6.2', 100)).resume).toBe('gap');
+    await store.close();
+  });
+
   it('refuses an epoch of digits only, whose cursors clients read as decimal numbers and never order (a hostile tester), and one outside the cursor alphabet', () => {
     expect(() => new MemoryStreamStore({ epoch: '1705251000' })).toThrow(new TypeError('epoch must be 1-40 of [0-9A-Za-z_~-], not all digits, got "1705251000"'));
     expect(() => new MemoryStreamStore({ epoch: 'a.b' })).toThrow(TypeError);

@@ -293,6 +293,32 @@ describe('hostile input', () => {
     }
   });
 
+  it('a frame RFC 6455 forbids closes with 1002, a code of the contract, counted and logged as 1002 (it was 1006: a hostile tester)', async () => {
+    const closes: unknown[] = [];
+    const log = (entry: { event?: string; code?: number }) => void (entry.event === 'connection-closed' && closes.push(entry.code));
+    const server = await startServer({ logger: { info: log, warn: log, error: log } });
+    const mask = [1, 2, 3, 4];
+    const frames = {
+      unmasked: Buffer.from([0x81, 0x02, 0x68, 0x69]),
+      'a reserved bit': Buffer.from([0xa1, 0x82, ...mask, 0x68 ^ 1, 0x69 ^ 2]),
+      'a reserved opcode': Buffer.from([0x83, 0x82, ...mask, 0x68 ^ 1, 0x69 ^ 2]),
+      'a fragmented ping': Buffer.from([0x09, 0x80, ...mask]),
+    };
+    try {
+      expect(CLOSE_CODES[1002]?.reconnect).toBe('yes');
+      for (const [name, frame] of Object.entries(frames)) {
+        const client = await connect(server.url({ token: await token(`raw-${name.length}`) }));
+        await client.until(() => client.count('connection') === 1);
+        (client.ws as unknown as { _socket: Socket })._socket.write(frame);
+        expect([name, await client.closed]).toEqual([name, CloseCode.ProtocolError]);
+      }
+      await eventually(() => server.rt.stats().closes[1002] === 4);
+      expect(closes).toEqual([1002, 1002, 1002, 1002]);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('rate limit: one RATE_LIMITED error, then 4429 if the flood goes on; other clients unaffected', async () => {
     const server = await startServer({ inboundRate: { perSecond: 5, burst: 10 }, inboundRateCloseAfter: 20 });
     try {
