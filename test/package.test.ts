@@ -185,3 +185,12 @@ describe('the packed package, installed into a fresh project', () => {
     }
   });
 });
+
+describe("the checkout's own install", () => {
+  it("turns scarf's download report off (README's set-up note): scarf-js reads scarfSettings.enabled === false of the root package.json as opted out", () => {
+    const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scarfSettings?: { enabled?: unknown } };
+    expect(manifest.scarfSettings?.enabled).toBe(false);
+    // The rule scarf-js applies, in its own words, so that a rename of the setting is noticed.
+    expect(readFileSync(path.join(ROOT, 'node_modules/@scarf/scarf/report.js'), 'utf8')).toContain('rootPackage.scarfSettings.enabled === false');
+  });
+});

@@ -36,7 +36,7 @@ export interface RealtimeStatus {
   reconnectAttempts: number;
   /** When the last frame or poll response arrived (epoch ms), or null. */
   lastMessageAt: number | null;
-  /** Round trip of the last client ping → server pong, in ms, or null before the first. */
+  /** Round trip of the last client ping → server pong over the open socket, in ms; null before its first pong and while no socket is open. */
   rtt: number | null;
   /** The last cursor seen (of a message, a `connection` message or a poll response): where a reconnect resumes (`since`). */
   cursor: string | null;
@@ -598,7 +598,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     stopTimers();
     const lost = wasOpen && !polling;
     // Of a socket that opened: attempts that failed after it (1006) hid the server's own close (`1001 server shutting down`: a fresh user).
-    set({ ...(wasOpen && { lastClose: { code, reason } }), ...(lost && { mode: 'offline', state: 'waiting' }) });
+    // The last socket's round trip is no measure of the next one, nor of polling (a dashboard
+    // showed a dead socket's rtt after a restart: a fresh user).
+    set({ ...(wasOpen && { lastClose: { code, reason }, rtt: null }), ...(lost && { mode: 'offline', state: 'waiting' }) });
     if (lost) announce('disconnected', 'ws');
     // A handler disconnected (and maybe connected again): this run is over.
     if (mine !== run) return;

@@ -6,7 +6,8 @@ import { checkNoRefCycle, followRefs, forEachSubschema, SchemaError, type Contra
 /**
  * What `generate` needs of a contract beyond what makes it a contract (the loader's checks,
  * which `diff` shares, so that it reads any contract): a `format` the validators implement,
- * and a poll response that can carry the stream. Each fault is refused with its file and JSON
+ * on strings, names every generator can carry ({@link checkLanguageSupport} included), a
+ * poll response that can carry the stream, no recursive schema. Each fault is refused with its file and JSON
  * Pointer before any generator runs.
  *
  * @throws SchemaError
@@ -18,6 +19,7 @@ export function checkGeneratable(contract: Contract): void {
   // A recursive schema (a tree of itself): the validators inline every $ref (a hostile tester's
   // tree passed diff in silence and stopped generate with neither place nor reason).
   for (const { file, schema } of contract.messages) checkNoRefCycle(contract.files, file, schema);
+  checkLanguageSupport(contract);
 }
 
 /**
@@ -117,6 +119,12 @@ function checkFormats(files: ReadonlyMap<string, SchemaNode>): void {
       if (node.format !== undefined && !KNOWN_FORMATS.includes(node.format as string)) {
         throw new SchemaError(file, `${pointer}/format`, `unknown format ${JSON.stringify(node.format)}: the validators implement ${KNOWN_FORMATS.map((format) => `"${format}"`).join(', ')}`);
       }
+      // JSON Schema applies a format to strings only: on an integer it checks nothing (the
+      // TypeBox generator refused it with "not supported here", and diff read it as a narrowing).
+      const types = node.type === undefined ? undefined : Array.isArray(node.type) ? node.type : [node.type];
+      if (node.format !== undefined && types !== undefined && !types.includes('string')) {
+        throw new SchemaError(file, `${pointer}/format`, `expected "format" only where the type admits strings (a format checks strings alone), got it beside type ${JSON.stringify(node.type)}`);
+      }
     });
   }
 }
@@ -168,5 +176,58 @@ export async function checkExamples(contract: Contract, validatorsCode: string):
       const [fault] = describeCompiledErrors(errors, example, 'strict');
       throw new SchemaError(schema.file, `/examples/${index}${fault!.pointer}`, `the example fails its own schema: ${fault!.message}`);
     }
+  }
+}
+
+/**
+ * A JSON key that Go's encoding/json can take from a struct tag: letters, digits, spaces and
+ * `!#$%&()*+-./:;<=>?@[]^_{|}~` (its `isValidTag`; a comma would start the tag's options).
+ * Any other key is silently replaced by the Go field's name when encoding and decoding.
+ */
+const GO_TAG_NAME = /^[\p{L}\p{Nd}!#$%&()*+\-./:;<=>?@[\]^_{|}~ ]+$/u;
+
+/**
+ * Refuses what a generated language cannot follow, with the file and JSON Pointer, before
+ * anything is generated: a property name that cannot be a Go struct tag (`""`, or one holding
+ * a quote, backslash, backquote or comma), which Go would read and write under another key;
+ * a definition whose `title` is not its key (quicktype names the type after the title, every
+ * other generator after the key).
+ * Every other construct the loader and the TypeBox generator accept is handled by quicktype
+ * (test/codegen/constructs.test.ts holds one small schema per construct).
+ *
+ * @throws SchemaError naming the file and the pointer of the property or title
+ */
+export function checkLanguageSupport(contract: Contract): void {
+  const definitions = new Set(Object.keys(contract.bundle.definitions ?? {}));
+  /** Title of a schema below a definition → where it is, the first time it is seen. */
+  const inline = new Map<string, string>();
+  for (const [file, schema] of contract.files) {
+    forEachSubschema(schema, (node, pointer) => {
+      // A title below a definition names a type of its own in Go and Python: one name, one type.
+      const title = node.title;
+      if (typeof title === 'string' && pointer !== '' && !/^\/definitions\/[^/]+$/.test(pointer)) {
+        const other = definitions.has(title) ? `a definition's name` : inline.get(title);
+        if (other !== undefined) throw new SchemaError(file, `${pointer}/title`, `expected a title no other schema has (a titled schema is a type of its own in Go and Python), got ${JSON.stringify(title)}, which is also ${other}`);
+        inline.set(title, `the title at ${file}#${pointer}`);
+      }
+      // Every generator names a definition's type after its key, quicktype (Go, Python)
+      // after its title: a title that differs would give the type two names (quicktype then
+      // failed with "declared no type for the schema title"). `diff` still reads such a
+      // contract: only generating one is refused.
+      for (const [name, definition] of Object.entries(node.definitions ?? {})) {
+        const title = (definition as SchemaNode).title;
+        if (title !== undefined && title !== name) {
+          throw new SchemaError(file, `${pointer}/definitions/${escapeToken(name)}/title`, `expected ${JSON.stringify(name)}, the definition's key (its generated type's name in every language), or no title; got ${JSON.stringify(title)}`);
+        }
+      }
+      for (const key of Object.keys(node.properties ?? {})) {
+        if (GO_TAG_NAME.test(key)) continue;
+        throw new SchemaError(
+          file,
+          `${pointer}/properties/${escapeToken(key)}`,
+          `property name ${JSON.stringify(key)} cannot be a Go struct tag (encoding/json would use the Go field's name instead): use letters, digits, spaces and !#$%&()*+-./:;<=>?@[]^_{|}~`,
+        );
+      }
+    });
   }
 }

@@ -3,7 +3,7 @@ import { emitAsyncApi } from './asyncapi.js';
 import { emitConstants } from './contract-constants.js';
 import { emitDocs } from './docs/index.js';
 import { checkExamples, checkGeneratable } from './check.js';
-import { checkLanguageSupport, emitLanguages } from './quicktype.js';
+import { emitLanguages } from './quicktype.js';
 import { loadContract } from '../contract/index.js';
 import { emitReceivedTypes } from './received-types.js';
 import { emitShippedSchema } from './shipped-schema.js';
@@ -35,7 +35,6 @@ export async function generate(schemaDir: string): Promise<GeneratedFiles> {
   // carry, what the Python and Go types cannot express) is refused here, before any generator
   // runs, so that the error names the file and pointer rather than a generator's symptom.
   checkGeneratable(contract);
-  checkLanguageSupport(contract);
   const outputs = await Promise.all([
     emitValidators(contract),
     emitAllErrorsValidators(contract),

@@ -16,6 +16,7 @@ import {
 } from 'quicktype-core';
 import { escapeToken } from '../runtime/json-pointer.js';
 import { forEachSubschema, mapSchema, SchemaError, type Contract, type SchemaNode } from '../contract/index.js';
+import { checkLanguageSupport } from './check.js';
 import { layOutGo } from './go-layout.js';
 
 /** Where each language's file goes, relative to `generated/`. */
@@ -144,59 +145,6 @@ function reachedDefinitions(schema: SchemaNode, roots: readonly string[]): Set<s
     });
   }
   return reached;
-}
-
-/**
- * A JSON key that Go's encoding/json can take from a struct tag: letters, digits, spaces and
- * `!#$%&()*+-./:;<=>?@[]^_{|}~` (its `isValidTag`; a comma would start the tag's options).
- * Any other key is silently replaced by the Go field's name when encoding and decoding.
- */
-const GO_TAG_NAME = /^[\p{L}\p{Nd}!#$%&()*+\-./:;<=>?@[\]^_{|}~ ]+$/u;
-
-/**
- * Refuses what a generated language cannot follow, with the file and JSON Pointer, before
- * anything is generated: a property name that cannot be a Go struct tag (`""`, or one holding
- * a quote, backslash, backquote or comma), which Go would read and write under another key;
- * a definition whose `title` is not its key (quicktype names the type after the title, every
- * other generator after the key).
- * Every other construct the loader and the TypeBox generator accept is handled by quicktype
- * (test/codegen/constructs.test.ts holds one small schema per construct).
- *
- * @throws SchemaError naming the file and the pointer of the property or title
- */
-export function checkLanguageSupport(contract: Contract): void {
-  const definitions = new Set(Object.keys(contract.bundle.definitions ?? {}));
-  /** Title of a schema below a definition → where it is, the first time it is seen. */
-  const inline = new Map<string, string>();
-  for (const [file, schema] of contract.files) {
-    forEachSubschema(schema, (node, pointer) => {
-      // A title below a definition names a type of its own in Go and Python: one name, one type.
-      const title = node.title;
-      if (typeof title === 'string' && pointer !== '' && !/^\/definitions\/[^/]+$/.test(pointer)) {
-        const other = definitions.has(title) ? `a definition's name` : inline.get(title);
-        if (other !== undefined) throw new SchemaError(file, `${pointer}/title`, `expected a title no other schema has (a titled schema is a type of its own in Go and Python), got ${JSON.stringify(title)}, which is also ${other}`);
-        inline.set(title, `the title at ${file}#${pointer}`);
-      }
-      // Every generator names a definition's type after its key, quicktype (Go, Python)
-      // after its title: a title that differs would give the type two names (quicktype then
-      // failed with "declared no type for the schema title"). `diff` still reads such a
-      // contract: only generating one is refused.
-      for (const [name, definition] of Object.entries(node.definitions ?? {})) {
-        const title = (definition as SchemaNode).title;
-        if (title !== undefined && title !== name) {
-          throw new SchemaError(file, `${pointer}/definitions/${escapeToken(name)}/title`, `expected ${JSON.stringify(name)}, the definition's key (its generated type's name in every language), or no title; got ${JSON.stringify(title)}`);
-        }
-      }
-      for (const key of Object.keys(node.properties ?? {})) {
-        if (GO_TAG_NAME.test(key)) continue;
-        throw new SchemaError(
-          file,
-          `${pointer}/properties/${escapeToken(key)}`,
-          `property name ${JSON.stringify(key)} cannot be a Go struct tag (encoding/json would use the Go field's name instead): use letters, digits, spaces and !#$%&()*+-./:;<=>?@[]^_{|}~`,
-        );
-      }
-    });
-  }
 }
 
 /**

@@ -546,7 +546,11 @@ export class RealtimeCore {
    * Both are thrown synchronously (programming errors); the promise rejects when the store cannot take the message.
    */
   publish(userId: string, message: UserMessage): Promise<StreamEntry> {
-    if (typeof userId !== 'string' || userId === '') throw new TypeError('publish: userId must be a non-empty string');
+    if (typeof userId !== 'string' || userId === '') {
+      // `publish(message, 'alice')`: the message first (a fresh user).
+      const swapped = typeof message === 'string' && typeof (userId as { type?: unknown } | null)?.type === 'string';
+      throw new TypeError(`publish: userId must be a non-empty string${swapped ? '; the message goes second: publish(userId, message)' : ''}`);
+    }
     if (hasLoneSurrogate(userId)) throw new TypeError(`publish: userId ${JSON.stringify(cut(userId, 60))} holds half a UTF-16 surrogate pair alone, which no token names (UTF-8 cannot carry it)`);
     const type = (message as { type?: unknown } | null)?.type;
     if (typeof type !== 'string' || audienceOf(type) !== 'user') throw new TypeError(`publish: "${String(type)}" is not a per-user message type (x-audience: user); ${audienceAdvice(type, 'publish')}`);

@@ -215,11 +215,16 @@ describe('listen: a frame nested deeper than MAX_NESTING_DEPTH', () => {
     const item = '{"id":"abcdefgh","n":12345,"ok":true},';
     const slow = `{"type":"ai_tasks","data":{"task_id":"t","task_type":"bodyguard_check","status":"completed","progress":1,"result":{"items":[${item.repeat(800_000).slice(0, -1)}]},"started_at":"2026-01-14T16:28:00.000Z","completed_at":"2026-01-14T16:30:00.000Z"},"ts":"2026-01-14T16:30:00.000Z","ts":"2026-01-14T16:30:00.000Z"}`;
     const interval = 1000;
+    /** When the server sent each ping: on a starved machine its own timer fires late (5.8 s once, load 10). */
+    const sentAt: number[] = [];
     const url = await server((ws) => {
       ws.send(connection);
       const first = Date.now();
       let sent = 0;
-      const ping = () => ws.send(JSON.stringify({ type: 'ping', timestamp: first + interval * sent++ }));
+      const ping = () => {
+        sentAt.push(Date.now());
+        ws.send(JSON.stringify({ type: 'ping', timestamp: first + interval * sent++ }));
+      };
       ping();
       let timer: NodeJS.Timeout | undefined;
       // Pings on the server's clock, whenever the large frame is through.
@@ -235,9 +240,13 @@ describe('listen: a frame nested deeper than MAX_NESTING_DEPTH', () => {
     });
     const { stdout } = await listen([url, '--duration', '8s', '--ping-interval', `${interval}ms`, '--tolerance', '0.9', '--format', 'json']);
     const report = JSON.parse(stdout) as { frames: number; violations: { index: number | null; keyword: string; message: string }[]; pingIntervals: number[]; counts: Record<string, number> };
-    expect(report.violations.filter((violation) => violation.keyword === 'keepalive')).toEqual([]);
+    // None read late or early but those the server itself sent off its interval (± 900 ms).
+    const offTime = sentAt.slice(1).filter((at, i) => Math.abs(at - sentAt[i]! - interval) > 0.9 * interval).length;
+    const keepalive = report.violations.filter((violation) => violation.keyword === 'keepalive');
+    if (offTime === 0) expect(keepalive).toEqual([]);
+    else expect(keepalive.length).toBeLessThanOrEqual(offTime);
     // The slow frame's own fault, found.
-    expect(report.violations).toEqual([expect.objectContaining({ index: 2, keyword: 'duplicateKey' })]);
+    expect(report.violations.filter((violation) => violation.keyword !== 'keepalive')).toEqual([expect.objectContaining({ index: 2, keyword: 'duplicateKey' })]);
     expect(report.counts.ping).toBeGreaterThanOrEqual(4);
   });
 });

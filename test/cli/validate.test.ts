@@ -86,6 +86,13 @@ describe('realtime-contract validate', () => {
     expect(cli(['validate', '-'], { input: '\u{200B}'.repeat(0) + '\u{E0001}' }).stdout).toContain('(Unexpected token U+E0001)');
   });
 
+  it('skips blank and whitespace-only lines between NDJSON messages: no message, in neither total (README)', () => {
+    const spaced = file('spaced.ndjson', '{"type":"ping","timestamp":1}\n\n   \n\t\n{"type":"ping","timestamp":2.5}\n\n');
+    const { code, stdout } = cli(['validate', spaced]);
+    expect(stdout).toBe(`${spaced}:5: ping /timestamp expected an integer, got a number 2.5\n1 valid, 1 invalid\n`);
+    expect(code).toBe(1);
+  });
+
   it('gives an empty file and a binary file a clear result', () => {
     const empty = file('empty.ndjson', '');
     const blankNdjson = file('blank.ndjson', '   \n\n');
@@ -169,7 +176,7 @@ describe('realtime-contract validate', () => {
   });
 
   it.each([
-    [['validate'], /missing required argument 'paths'/],
+    [['validate'], /missing required argument 'paths'\n\(- reads standard input: cat messages\.ndjson \| realtime-contract validate -; run with --help for usage\)/],
     [['validate', '--mode', 'lenient', 'x.json'], /argument 'lenient' is invalid/],
     [['validate', '--colour', 'x.json'], /unknown option '--colour'/],
     [['frobnicate'], /unknown command 'frobnicate'/],
@@ -305,7 +312,8 @@ describe('realtime-contract validate', () => {
     expect(ends).toEqual(['got "BUY"; did you mean "buy"?', 'got "Binance"; did you mean "binance"?', 'got "Bodyguard Check"; did you mean "bodyguard_check"?', 'got "hold"']);
   });
 
-  it('says when a file holds the other kind of JSON than its name says, with the way out (a fresh user got the parser\'s words only)', () => {
+  // Eleven runs of the CLI: past the 60 s default once at load 10.
+  it('says when a file holds the other kind of JSON than its name says, with the way out (a fresh user got the parser\'s words only)', { timeout: 180_000 }, () => {
     const ndjsonInJson = cli(['validate', file('lines.json', '{"type":"ping","timestamp":1}\n{"type":"ping","timestamp":2}\n')]);
     expect(ndjsonInJson.stdout).toMatch(/lines\.json:2: - \(root\) expected valid JSON, got .*; it holds one message per line \(NDJSON\): such a file is read line by line when named \.ndjson or \.jsonl, or piped in with --input ndjson\n/);
     // A pretty-printed document is one error, not one per line (a fresh user's two documents printed 37).

@@ -63,6 +63,11 @@ describe('client: delivery', () => {
     expect(status).toMatchObject({ mode: 'ws', connected: true, state: 'open', cursor: s.log.at(-1)!.cursor });
     expect(status.received).toBeGreaterThanOrEqual(1 + STREAM_TYPES.length); // + pings and pongs
     expect(status.lastMessageAt).toBeGreaterThan(0);
+    // A closed socket's round trip is forgotten: a dashboard showed a dead socket's rtt after a restart (a fresh user).
+    s.closeAll(1001);
+    await until(() => client.getStatus().lastClose?.code === 1001, 'the close');
+    expect(client.getStatus().rtt).toBeNull();
+    await until(() => client.getStatus().mode === 'ws' && client.getStatus().rtt !== null, 'the next socket, its own round trip measured');
   });
 
   it('a ping the contract refuses is an invalid event and is not answered (an echo of `timestamp: 1.5` would be an invalid pong)', async () => {

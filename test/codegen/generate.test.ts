@@ -48,7 +48,8 @@ describe('npm run generate', () => {
     );
   });
 
-  it('repairs a checkout whose generated/ is broken: a merge conflict left in contract.ts, validators.js deleted (found by a hostile tester)', () => {
+  // Two generate runs in a copied checkout: past the 60 s default once at load 10.
+  it('repairs a checkout whose generated/ is broken: a merge conflict left in contract.ts, validators.js deleted (found by a hostile tester)', { timeout: 180_000 }, () => {
     // The CLI's own code lives in the checkout it regenerates: it must load without generated/.
     const dir = mkdtempSync(path.join(tmpdir(), 'generate-checkout-'));
     try {

@@ -45,6 +45,19 @@ describe('a schema fault is named where it is written (found by a fresh user)', 
     await expect(loadContract(edited(edit))).resolves.toMatchObject({ messages: expect.any(Array) });
   });
 
+  it('a format beside a type without strings, which checks nothing (the TypeBox generator refused it as "not supported here")', async () => {
+    const edit = (trades: Parameters<Parameters<typeof edited>[0]>[0]) => {
+      trades.definitions.TradeData!.properties.executed_at = { type: 'integer', format: 'date-time' };
+    };
+    expect(await refusal(edit, true)).toMatchObject({ file: 'trades.json', pointer: '/definitions/TradeData/properties/executed_at/format', problem: 'expected "format" only where the type admits strings (a format checks strings alone), got it beside type "integer"' });
+    const nullable = (trades: Parameters<Parameters<typeof edited>[0]>[0]) => {
+      trades.definitions.TradeData!.properties.executed_at = { type: ['string', 'null'], format: 'date-time' };
+    };
+    // A nullable string keeps its format.
+    const contract = await loadContract(edited(nullable));
+    expect(() => checkGeneratable(contract)).not.toThrow();
+  });
+
   it('a fault in a message the poll response refers to is the message\'s, at the keyword', async () => {
     // Before: poll-response.json#, for each of these.
     expect(await refusal((trades) => {

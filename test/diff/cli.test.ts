@@ -74,6 +74,17 @@ describe('realtime-contract diff', () => {
     const recursive = cli(['diff', 'schemas', tree, '--fail-on', 'never']);
     expect(recursive.stderr).toContain(`realtime-contract: warning: generate refuses ${tree} (folder): definitions.json#/definitions/TreeNode/properties/children/items/$ref: $ref "#/definitions/TreeNode" leads back to a schema it stands in (definitions.json#/definitions/TreeNode → definitions.json#/definitions/TreeNode): a recursive schema cannot be generated`);
     expect(recursive.code).toBe(0);
+    // What only the language generators refused (a title that is not its key, a key no Go tag
+    // carries) and a format on an integer: diff said nothing of them (a hostile tester).
+    for (const [name, patch, said] of [
+      ['titled', { op: 'add', path: '/trades.json/definitions/TradeData/title', value: 'Trade' }, 'trades.json#/definitions/TradeData/title: expected "TradeData"'],
+      ['go-tag', { op: 'add', path: '/trades.json/definitions/TradeData/properties/prix,€', value: { type: 'string' } }, 'trades.json#/definitions/TradeData/properties/prix,€: property name "prix,€" cannot be a Go struct tag'],
+      ['int-format', { op: 'add', path: '/definitions.json/definitions/Count/format', value: 'date-time' }, 'definitions.json#/definitions/Count/format: expected "format" only where the type admits strings'],
+    ] as const) {
+      const side = path.join(work, name);
+      writeSchemas(side, patchSchemas(readSchemas(), [patch]));
+      expect(cli(['diff', 'schemas', side, '--fail-on', 'never']).stderr).toContain(`realtime-contract: warning: generate refuses ${side} (folder): ${said}`);
+    }
   });
 
   it('run from a subfolder, says where it looked for the schemas and how to point at them (a hostile tester)', () => {

@@ -177,6 +177,8 @@ describe('createPing and createPong with { validate: true } say what validateMes
     expect(() => createPong(1, { valid: true } as never)).toThrow(/^createPong\(ping, options\?\): unknown option "valid"/);
     // An array held no misspelt key, and a validate that is not a boolean was read as truthy or not:
     // `{ validate: 'false' }` (an environment variable passed on) validated, `{ validate: 0 }` did not.
+    // A Date is no options object: said how to pass it (a fresh user was told options go second).
+    expect(() => createPing(new Date(0) as never)).toThrow(new TypeError('createPing(timestamp?, options?) takes a timestamp in milliseconds since the epoch, got a Date: pass date.getTime()'));
     expect(() => createPing(1, [] as never)).toThrow(new TypeError('createPing(timestamp?, options?): options must be an object such as { validate: true }, got an empty array'));
     expect(() => createPing(1, { validate: 'yes' } as never)).toThrow(new TypeError('createPing(timestamp?, options?): options.validate must be true or false, got "yes"'));
     expect(() => createPong(1, { validate: 0 } as never)).toThrow(new TypeError('createPong(ping, options?): options.validate must be true or false, got 0'));
