@@ -349,6 +349,11 @@ describe('listen', () => {
     expect(tls.stderr).toMatch(/^realtime-contract: cannot connect to wss:\S+: the server does not speak TLS there: give a ws:\/\/ \(or http:\/\/\) URL if it is plain WebSocket \(.*wrong version number.*\)\n$/);
     expect(tls.stderr).not.toContain('\\n');
     expect((await listen(['ftp://127.0.0.1/api/ws', '--count', '1'])).stderr).toContain('expected a ws: or wss: URL (or http:, https:, taken as ws:, wss:)');
+    // https: is taken as wss: (README), and a fragment is refused in our words, not ws's (a hostile tester).
+    expect((await listen([server.url.replace(/^ws:/, 'https:'), '--count', '1'])).stderr).toMatch(/^realtime-contract: cannot connect to wss:\S+: the server does not speak TLS there/);
+    const fragment = await listen([`${server.url}#x`, '--count', '1']);
+    expect(fragment.stderr).toMatch(/^realtime-contract: cannot listen to ".*#x": expected a URL without a fragment \(a WebSocket URL has none\), got "#x" at its end\n$/);
+    expect(fragment.status).toBe(2);
     expect(refused.stderr).not.toContain('wrong-secret');
     const port = server.port;
     await server.stop();
