@@ -1,7 +1,8 @@
 import { forEachSubschema, type Contract, type Direction, type SchemaNode } from '../contract/index.js';
 import { LEVELS, RULES, worse, type Level, type RuleId } from './rules.js';
 import { definitionNames, documentationChanges, titleChanges } from './annotations.js';
-import { escapeToken } from '../runtime/json-pointer.js';
+import { escapeToken, resolvePointer, unescapeToken } from '../runtime/json-pointer.js';
+import { languageTypeNames } from '../codegen/language-shape.js';
 import { diffSchemas, type MessageNodes, type Resolve, type SchemaDelta } from './schema-diff.js';
 
 export { LEVELS, RULES, atLeast, type Level, type RuleId } from './rules.js';
@@ -440,7 +441,43 @@ function diffTypeNames(before: Contract, after: Contract): ChangeInput[] {
   for (const [name, file] of newNames) {
     if (!oldNames.has(name)) change(subjects.get(file) ?? file, `/definitions/${escapeToken(name)}`, undefined, name, 'the wire is unchanged; the generated code exports one more type');
   }
+  // The names Go and Python give what the schemas leave untitled, after its place
+  // (`TradeDataStatus`), and the aliases of closed lists of the same values: one gone went
+  // unsaid when the list moved to a definition of its own, or an inline list that aliased one
+  // became a $ref to it (a hostile tester: code importing TradeDataStatus broke). Said where
+  // the place is a $ref now; a place gone, renamed or no longer a type of its own (a list
+  // opened) is another change's, said already.
+  const oldLanguage = languageNames(before);
+  const newLanguage = languageNames(after);
+  const told = new Set(changes.map((c) => c.before));
+  for (const [name, at] of oldLanguage) {
+    if (newLanguage.has(name) || told.has(name) || typeof (resolvePointer(after.bundle, at) as SchemaNode | undefined)?.$ref !== 'string') continue;
+    const [file, pointer] = bundlePlace(before, at);
+    change(subjects.get(file) ?? oldSubjects.get(file) ?? file, pointer, name, undefined, `the wire is unchanged; the generated Go and Python no longer declare ${name} (a type named after its place, or an alias of a closed list), so code that imports it must stop`);
+  }
   return changes;
+}
+
+/** {@link languageTypeNames} of a contract, or none when generate refuses it (two types of one name). */
+function languageNames(contract: Contract): Map<string, string> {
+  try {
+    return languageTypeNames(contract.bundle, [...contract.messages.map((m) => m.title), ...(contract.documents ?? []).map((d) => d.title)]);
+  } catch {
+    return new Map();
+  }
+}
+
+/** The schema file and pointer in it of a bundle pointer (`/definitions/<name>…`), as the bundle was built (src/contract/bundle.ts). */
+function bundlePlace(contract: Contract, at: string): [file: string, pointer: string] {
+  const [, , first = '', ...rest] = at.split('/');
+  const name = unescapeToken(first);
+  const tail = rest.length === 0 ? '' : `/${rest.join('/')}`;
+  const root = [...contract.messages, ...(contract.documents ?? [])].find((m) => m.title === name);
+  if (root) return [root.file, tail];
+  for (const [file, schema] of contract.files) {
+    if (schema.definitions && Object.hasOwn(schema.definitions, name)) return [file, `/definitions/${first}${tail}`];
+  }
+  return ['definitions.json', at];
 }
 
 /** Whether a `type-name-changed` only adds a definition (a minor release); any other breaks code that imports a name. */

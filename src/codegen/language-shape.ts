@@ -1,0 +1,209 @@
+import { escapeToken } from '../runtime/json-pointer.js';
+import { forEachSubschema, mapSchema, type SchemaNode } from '../contract/index.js';
+
+/*
+ * How the contract's bundle is shaped for quicktype, and so which types Go and Python declare
+ * and under which names: pure, without quicktype itself, so that `diff` can tell the names the
+ * generated code gains and loses (src/diff, `type-name-changed`).
+ */
+
+/** The definitions of `schema` that the definitions named `roots` reach through `#/definitions/…` references, the roots included. */
+export function reachedDefinitions(schema: SchemaNode, roots: readonly string[]): Set<string> {
+  const reached = new Set<string>();
+  const pending = [...roots];
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    const definition = schema.definitions?.[name];
+    if (reached.has(name) || definition === undefined) continue;
+    reached.add(name);
+    forEachSubschema(definition, (node) => {
+      const ref = node.$ref;
+      if (typeof ref === 'string' && ref.startsWith('#/definitions/')) pending.push(ref.slice('#/definitions/'.length).replace(/~1/g, '/').replace(/~0/g, '~'));
+    });
+  }
+  return reached;
+}
+
+/**
+ * Rewrites the bundle into what quicktype turns into the intended types:
+ *  - every message, payload, closed list and object of its own is a definition, titled
+ *    `<Parent><Property>` when the schema gave it no title (`<…>Item` for an array's items,
+ *    `<…>Value` for a map's values), so that quicktype names it after its place instead of
+ *    inventing names (`PurpleStatus`, `PlatformEnum`, `PurpleVenue`) that another part of the
+ *    contract can change;
+ *  - closed lists of the same values are one definition (quicktype merges them into one type
+ *    under a name of its own): the one the contract defines by name, else the first title in
+ *    alphabetical order; the others become aliases of it ({@link ShapedBundle.aliases});
+ *  - an object that allows unknown keys (`AiTaskResult`) becomes a string-keyed map: quicktype
+ *    would make it a class and silently drop every key it does not list, and Go's
+ *    `omitempty` would also drop an empty `issues` array;
+ *  - annotations quicktype does not need (`examples`, `x-…`) are removed.
+ *
+ * @throws Error when a name it derives is already a definition's
+ */
+export function shapeForQuicktype(bundle: SchemaNode): ShapedBundle {
+  const definitions: Record<string, SchemaNode> = {};
+  const named = new Set(Object.keys(bundle.definitions!));
+  const places = new Map<string, string>();
+  const define = (title: string, node: SchemaNode, place: string, at: string) => {
+    if (Object.hasOwn(definitions, title) || named.has(title)) {
+      throw new Error(`Go and Python would name two types ${title} (one of them named after its place, ${place}): give the schema of one of them a title of its own`);
+    }
+    definitions[title] = node;
+    places.set(title, at);
+    return { $ref: `#/definitions/${title}`, ...(node.description ? { description: node.description } : {}) };
+  };
+  /** `node` at the place named `title` (bundle pointer `at`): a $ref to a definition of its own where quicktype would declare a type. */
+  const place = (node: SchemaNode, title: string, at: string): SchemaNode => {
+    if (node.$ref !== undefined) return node;
+    if (isStringList(node)) return define(node.title ?? title, { ...node, title: node.title ?? title }, title, at);
+    if (node.properties !== undefined) {
+      const name = node.title ?? title;
+      return define(name, { ...hoist(node, name, at), title: name }, title, at);
+    }
+    return inside(node, title, at);
+  };
+  /** An object's properties, each at its place. */
+  const hoist = (node: SchemaNode, parent: string, at: string): SchemaNode => ({
+    ...node,
+    properties: Object.fromEntries(Object.entries(node.properties!).map(([key, child]) => [key, place(child, `${parent}${pascal(key)}`, `${at}/properties/${escapeToken(key)}`)])),
+  });
+  /** What an array, a map or a nullable choice holds, at its place (a definition's own nullable choice keeps what it holds inline: `definition`). */
+  const inside = (node: SchemaNode, title: string, at: string, definition = false): SchemaNode => {
+    let shaped = node;
+    if (node.items !== undefined && !Array.isArray(node.items)) shaped = { ...shaped, items: place(node.items, `${title}Item`, `${at}/items`) };
+    if (typeof node.additionalProperties === 'object') shaped = { ...shaped, additionalProperties: place(node.additionalProperties, `${title}Value`, `${at}/additionalProperties`) };
+    // Nullable (`anyOf: [X, { type: "null" }]`): X takes the place's name.
+    const branches = node.anyOf;
+    if (!definition && branches !== undefined && branches.filter((branch) => branch.type !== 'null').length === 1) {
+      shaped = { ...shaped, anyOf: branches.map((branch, i) => (branch.type === 'null' ? branch : place(branch, title, `${at}/anyOf/${i}`))) };
+    }
+    return shaped;
+  };
+  for (const [name, node] of Object.entries(bundle.definitions!)) {
+    const shaped = mapSchema(node, (child) => objectUnionAsAny(openObjectAsMap(withoutAnnotations(child)), bundle));
+    const at = `/definitions/${escapeToken(name)}`;
+    places.set(name, at);
+    // A definition that is an object or a closed list keeps its own name; in anything else (an
+    // array, a map, a nullable choice) what it holds is named after it.
+    definitions[name] = shaped.properties !== undefined ? hoist(shaped, name, at) : isStringList(shaped) ? shaped : inside(shaped, name, at, true);
+  }
+  const aliases = mergeSameLists(definitions, named);
+  return { schema: { ...bundle, definitions: aliases.size === 0 ? definitions : redirect(definitions, aliases) }, aliases, places };
+}
+
+/**
+ * The names of the types the generated Go and Python declare (an enum, a struct or dataclass,
+ * an alias of a closed list of the same values), each with the bundle pointer of the schema it
+ * stands for: a definition's, or the place an untitled one is named after (`TradeDataStatus`,
+ * `/definitions/TradeData/properties/status`). Only the types the messages and documents
+ * reach, as quicktype declares them; every alias.
+ *
+ * @param roots the titles of the messages and documents
+ * @throws Error when two types would take one name (generate refuses such a contract)
+ */
+export function languageTypeNames(bundle: SchemaNode, roots: readonly string[]): Map<string, string> {
+  const { schema, aliases, places } = shapeForQuicktype(bundle);
+  const reached = reachedDefinitions(schema, roots);
+  const names = new Map<string, string>();
+  for (const name of reached) {
+    const node = schema.definitions![name]!;
+    if (isStringList(node) || node.properties !== undefined) names.set(name, places.get(name)!);
+  }
+  for (const alias of aliases.keys()) names.set(alias, places.get(alias)!);
+  return names;
+}
+
+/** The bundle as quicktype reads it, and the type names that are another's alias. */
+export interface ShapedBundle {
+  schema: SchemaNode;
+  /** Alias title → the title of the definition that stands for it (closed lists of the same values). */
+  aliases: Map<string, string>;
+  /** Each type's name → the bundle pointer of the schema it was made from (a definition, or the place it is named after). */
+  places: Map<string, string>;
+}
+
+/**
+ * Closed lists of the same values, in any order (quicktype's identity of an enum), kept once:
+ * the one defined by name in the contract (`named`) first, else the first title in alphabetical
+ * order. Removes the others from `definitions`.
+ * @returns alias title → kept title
+ */
+function mergeSameLists(definitions: Record<string, SchemaNode>, named: ReadonlySet<string>): Map<string, string> {
+  const groups = new Map<string, string[]>();
+  for (const [title, node] of Object.entries(definitions)) {
+    if (!isStringList(node)) continue;
+    const values = [...new Set((node.const !== undefined ? [node.const] : node.enum!) as string[])].sort();
+    const key = JSON.stringify(values);
+    groups.set(key, [...(groups.get(key) ?? []), title]);
+  }
+  const aliases = new Map<string, string>();
+  for (const titles of groups.values()) {
+    if (titles.length < 2) continue;
+    const [kept, ...others] = [...titles].sort((a, b) => Number(named.has(b)) - Number(named.has(a)) || (a < b ? -1 : a > b ? 1 : 0));
+    for (const other of others) {
+      aliases.set(other, kept!);
+      delete definitions[other];
+    }
+  }
+  return aliases;
+}
+
+/** `definitions` with every `$ref` to an alias pointing at the definition it stands for. */
+function redirect(definitions: Record<string, SchemaNode>, aliases: ReadonlyMap<string, string>): Record<string, SchemaNode> {
+  return Object.fromEntries(
+    Object.entries(definitions).map(([name, node]) => [
+      name,
+      mapSchema(node, (child) => {
+        const target = child.$ref?.startsWith('#/definitions/') ? aliases.get(child.$ref.slice('#/definitions/'.length)) : undefined;
+        return target === undefined ? child : { ...child, $ref: `#/definitions/${target}` };
+      }),
+    ]),
+  );
+}
+
+/**
+ * Whether quicktype turns `node` into an enum type of its own: a closed list of strings
+ * (`enum` or `const`) other than `""` alone. A list that holds anything else (`const: true`, `enum: [1, 2]`) becomes
+ * the plain type of its values instead (bool, int64, …), which accepts every valid value.
+ */
+export function isStringList(node: SchemaNode): boolean {
+  const values = node.const !== undefined ? [node.const] : node.enum;
+  // quicktype makes a list that holds only "" a plain string, with no type of its own.
+  return Array.isArray(values) && values.every((value) => typeof value === 'string') && values.some((value) => value !== '');
+}
+
+function withoutAnnotations(node: SchemaNode): SchemaNode {
+  return Object.fromEntries(Object.entries(node).filter(([key]) => key !== 'examples' && !key.startsWith('x-'))) as SchemaNode;
+}
+
+/**
+ * A choice between two or more object types (`PollResponse.messages`: any stream message) is
+ * left as decoded JSON (`Any` in Python, `interface{}` in Go): quicktype would merge the
+ * objects into one class whose keys are all optional, which drops required nulls (`pnl`) and
+ * mixes fields of different messages. The module docs say to decode such a value with the
+ * converter of its `type`.
+ */
+function objectUnionAsAny(node: SchemaNode, bundle: SchemaNode): SchemaNode {
+  const branches = node.anyOf ?? node.oneOf;
+  if (!branches) return node;
+  const objects = branches.filter((branch) => {
+    const target = branch.$ref ? bundle.definitions![branch.$ref.slice('#/definitions/'.length)] : branch;
+    return target !== undefined && (target.type === 'object' || target.properties !== undefined);
+  });
+  if (objects.length < 2) return node;
+  return node.description === undefined ? {} : { description: node.description };
+}
+
+function openObjectAsMap(node: SchemaNode): SchemaNode {
+  if (node.properties === undefined || node.additionalProperties === false) return node;
+  const { properties: _properties, required: _required, ...rest } = node;
+  return { ...rest, additionalProperties: typeof node.additionalProperties === 'object' ? node.additionalProperties : {} };
+}
+
+function pascal(text: string): string {
+  return text
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .join('');
+}
