@@ -178,7 +178,11 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     if (url.protocol === 'http:' || url.protocol === 'https:') url.protocol = url.protocol === 'http:' ? 'ws:' : 'wss:';
     if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new Error('expected a ws: or wss: URL (or http:, https:, taken as ws:, wss:)');
     // ws refused it with its own words, unplaced: "The URL contains a fragment identifier" (a hostile tester).
-    if (url.hash !== '' || target.endsWith('#')) throw new Error(`expected a URL without a fragment (a WebSocket URL has none), got "#${url.hash.slice(1)}" at its end`);
+    // What follows the # is not shown: it may hold a secret that is no JWT (a reviewer).
+    if (url.hash !== '' || target.endsWith('#')) {
+      url.hash = '';
+      throw new Error('expected a URL without a fragment (a WebSocket URL has none), got one: the part from # on');
+    }
   } catch (error) {
     // An unparsable URL is redacted by pattern: the token must not reach the terminal either way.
     output.stderr(`realtime-contract: cannot listen to "${url ? redact(url) : redactText(target)}": ${redactText((error as Error).message)}\n`);

@@ -32,7 +32,9 @@ program
   .description('validate message files: .json (one message or an array), .ndjson/.jsonl (one per line), folders, pipes, or - for stdin (needs only Node)')
   .argument('<paths...>', 'files, folders, FIFOs or <(process substitution), or - for standard input')
   // `cat x.ndjson | realtime-contract validate` said only that paths are missing (a fresh user).
-  .showHelpAfterError('(- reads standard input: cat messages.ndjson | realtime-contract validate -; run with --help for usage)')
+  .configureOutput({
+    outputError: (text, write) => write(text.includes("missing required argument 'paths'") ? `${text}(- reads standard input: cat messages.ndjson | realtime-contract validate -)\n` : text),
+  })
   .addOption(new Option('--mode <mode>', 'strict rejects unknown fields (producers, CI); tolerant lets them pass (consumers)').choices(['strict', 'tolerant']).default('strict'))
   .addOption(new Option('--format <format>', 'text: a line per rejected message; json: one JSON object').choices(['text', 'json']).default('text'))
   .addOption(

@@ -583,6 +583,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     if (socket) detach(socket, 1000, '');
     socket = undefined;
     open = false;
+    // No socket, no round trip: `disconnect()` kept the last one until the next pong (a reviewer).
+    status.rtt = null;
     stopTimers();
   }
 

@@ -187,6 +187,13 @@ export async function checkExamples(contract: Contract, validatorsCode: string):
 const GO_TAG_NAME = /^[\p{L}\p{Nd}!#$%&()*+\-./:;<=>?@[\]^_{|}~ ]+$/u;
 
 /**
+ * The names a generated Python decoder (`from_dict(obj)`) reads: its argument, the builtins it
+ * calls, and quicktype's helpers. A property's local of the same name shadows it for the whole
+ * function. (emitLanguages checks the rendered code too, for a name this list lacks.)
+ */
+const PYTHON_DECODER_NAMES: readonly string[] = ['obj', 'isinstance', 'dict', 'list', 'str', 'int', 'float', 'bool', 'from_none', 'from_union', 'from_str', 'from_int', 'from_float', 'from_bool', 'from_list', 'from_dict', 'from_absent_or_value', 'to_enum', 'to_class', 'to_float', 'is_type'];
+
+/**
  * Refuses what a generated language cannot follow, with the file and JSON Pointer, before
  * anything is generated: a property name that cannot be a Go struct tag (`""`, or one holding
  * a quote, backslash, backquote or comma), which Go would read and write under another key;
@@ -221,6 +228,20 @@ export function checkLanguageSupport(contract: Contract): void {
         }
       }
       for (const key of Object.keys(node.properties ?? {})) {
+        // Go names a field after its key: one that starts with a letter without case (`数量`)
+        // is not exported, and encoding/json drops it in silence (a hostile tester).
+        if (/^[\p{Lo}\p{Lm}]/u.test(key)) {
+          throw new SchemaError(file, `${pointer}/properties/${escapeToken(key)}`, `property name ${JSON.stringify(key)} would become a Go field Go does not export (it does not start with a capital letter), so encoding/json drops it silently; start the name with a letter that has a capital`);
+        }
+        // Python names a property's local in its decoder after the key: the decoder's own argument
+        // or a helper it calls, so named, fails every decode of the type (a hostile tester).
+        if (PYTHON_DECODER_NAMES.includes(key)) {
+          throw new SchemaError(file, `${pointer}/properties/${escapeToken(key)}`, `property name ${JSON.stringify(key)} would become a local of the generated Python decoder that shadows a name the decoder reads itself (its argument obj, isinstance, or a helper such as from_str), so every decode of the type fails; rename the property`);
+        }
+        // `json:"-"` tells encoding/json to skip the field: the key is neither read nor written (a reviewer).
+        if (key === '-') {
+          throw new SchemaError(file, `${pointer}/properties/-`, 'property name "-" cannot be a Go struct tag (encoding/json skips a field tagged "-"): rename it');
+        }
         if (GO_TAG_NAME.test(key)) continue;
         throw new SchemaError(
           file,

@@ -106,7 +106,10 @@ function checkRenderedNames(contract: Contract, python: string, go: string): voi
     const type = /def from_dict\(obj: Any\) -> '([^']+)'/u.exec(block)?.[1];
     const body = block.split('\n\n')[0]!;
     if (type === undefined) continue;
-    const read = new Set(['obj', ...[...body.matchAll(/\b([A-Za-z_]\w*)\(/gu)].map((m) => m[1]!)]);
+    // Every name the decoder reads before its return (called or passed: `from_union([from_none, …])`),
+    // string literals left out; the return reads the locals themselves.
+    const statements = body.split('\n').filter((line) => /^        (?!return )/u.test(line));
+    const read = new Set(['obj', ...statements.flatMap((line) => [...line.replace(/^        [A-Za-z_]\w* = /u, '').replace(/"(?:[^"\\]|\\.)*"/gu, '""').matchAll(/(?<![\w.])([A-Za-z_]\w*)/gu)].map((m) => m[1]!))]);
     for (const [, local, rest] of body.matchAll(/^        ([A-Za-z_]\w*) = (.*)$/gmu)) {
       if (!read.has(local!)) continue;
       const key = /obj\["((?:[^"\\]|\\.)*)"\]|from_absent_or_value\(obj, "((?:[^"\\]|\\.)*)"\)/u.exec(rest!);

@@ -109,8 +109,16 @@ function undoWrite(target: string, staging: string, retired: string): void {
   } catch {
     // The new output is being renamed in: keep it, and let the retired one go.
   }
-  rmSync(staging, { recursive: true, force: true });
-  rmSync(retired, { recursive: true, force: true });
+  // A mkdir or write still running in libuv's threads may add an entry while the folder is
+  // removed (ENOTEMPTY, thrown from the signal handler: exit 1 instead of the signal's own,
+  // once under load). Retried; what is left then, the next run removes (its pid is gone).
+  for (const folder of [staging, retired]) {
+    try {
+      rmSync(folder, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+    } catch {
+      // left for removeLeftovers
+    }
+  }
 }
 
 /**

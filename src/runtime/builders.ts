@@ -94,11 +94,10 @@ export function createPing(timestamp: number = Date.now(), options?: BuildOption
   checkOptionsObject('createPing(timestamp?, options?)', options);
   if (!options?.validate && !Number.isFinite(timestamp)) {
     // NaN and ±Infinity go out as null, a string as a string: a keepalive that goes out wrong, silently (a fresh user).
-    throw new TypeError((timestamp as unknown) instanceof Date
-      ? 'createPing(timestamp?, options?) takes a timestamp in milliseconds since the epoch, got a Date: pass date.getTime()'
-      : typeof timestamp === 'object'
+    const date = (timestamp as unknown) instanceof Date;
+    throw new TypeError(typeof timestamp === 'object' && !date
       ? `createPing(timestamp?, options?) takes the timestamp first, got ${preview(timestamp)}${timestamp ? '; options go second: createPing(undefined, { validate: true })' : ' (leave it out for now)'}`
-      : `createPing(timestamp?, options?) takes a timestamp in milliseconds since the epoch, got ${preview(timestamp)}`);
+      : `createPing(timestamp?, options?) takes a timestamp in milliseconds since the epoch, got ${date ? 'a Date: pass date.getTime()' : preview(timestamp)}`);
   }
   const message: PingMessage = { type: 'ping', timestamp };
   return options?.validate ? checked(message, checkPingMessage) : message;

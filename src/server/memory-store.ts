@@ -167,7 +167,8 @@ export class MemoryStreamStore implements StreamStore {
     if (foreign) return Promise.resolve({ resume: 'gap', cursor: last ?? head, entries, more });
     // Nothing of the viewer's up to the head: the head is its cursor, as the Redis store answers,
     // so a quiet dashboard that polls keeps a young one.
-    return Promise.resolve({ resume: 'resumed', cursor: last ?? head, entries, more });
+    // (A page left empty by its limit, `more`, stays at `since`: a caller paging on would skip all.)
+    return Promise.resolve({ resume: 'resumed', cursor: last ?? (more ? since : head), entries, more });
   }
 
   /**

@@ -3,7 +3,7 @@
  * added a field, ran validate before generate, and was told the field was unknown to the schema.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,5 +47,28 @@ describe('a stale generated/', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'validate', path.join(ROOT, 'test/fixtures/valid/spec/ping.json')], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
+  });
+
+  it('is said by validate and listen, on stderr before their output, run from a checkout whose schemas/ changed after generate', () => {
+    // A copy of the checkout's code and generated/ (the CLI finds schemas/ above src/cli), with a
+    // field added to trades.json; node_modules is the checkout's own.
+    const root = checkout('cli-stale', (text) => {
+      const schema = JSON.parse(text) as { definitions: { TradeData: { properties: Record<string, unknown> } } };
+      schema.definitions.TradeData.properties.fee_asset = { type: 'string', description: 'Asset of the fee.' };
+      return JSON.stringify(schema, null, 2);
+    });
+    for (const name of ['src', 'generated', 'package.json']) cpSync(path.join(ROOT, name), path.join(root, name), { recursive: true });
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+    const warning = 'warning: schemas/ has changed since generated/ was written: this checks against the contract as it was; run `npm run generate`\n';
+    const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), ...args], { encoding: 'utf8', cwd: root, timeout: 60_000 });
+    const validate = run(['validate', path.join(ROOT, 'test/fixtures/valid/spec/ping.json')]);
+    expect(validate.stderr).toBe(warning);
+    expect(validate.stdout).toBe('1 valid, 0 invalid\n');
+    expect(validate.status).toBe(0);
+    // listen warns before it connects: a URL it refuses (a fragment) keeps the run off the network.
+    const listen = run(['listen', 'ws://127.0.0.1:9/api/ws#x']);
+    expect(listen.stderr.startsWith(warning), listen.stderr).toBe(true);
+    expect(listen.stderr).toContain('expected a URL without a fragment');
+    expect(listen.status).toBe(2);
   });
 });

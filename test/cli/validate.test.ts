@@ -4,8 +4,9 @@ import { closeSync, createWriteStream, mkdirSync, openSync, mkdtempSync, readFil
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ParallelValidation } from '../../src/cli/parallel.js';
+import { availableParallelism } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { defaultJobs, ParallelValidation } from '../../src/cli/parallel.js';
 import { runValidate, type ValidateCommandOptions } from '../../src/cli/validate-command.js';
 import { FIXTURES, readFixtureMessages } from '../support/fixtures.js';
 
@@ -176,7 +177,7 @@ describe('realtime-contract validate', () => {
   });
 
   it.each([
-    [['validate'], /missing required argument 'paths'\n\(- reads standard input: cat messages\.ndjson \| realtime-contract validate -; run with --help for usage\)/],
+    [['validate'], /missing required argument 'paths'\n\(- reads standard input: cat messages\.ndjson \| realtime-contract validate -\)\n\(run with --help for usage\)/],
     [['validate', '--mode', 'lenient', 'x.json'], /argument 'lenient' is invalid/],
     [['validate', '--colour', 'x.json'], /unknown option '--colour'/],
     [['frobnicate'], /unknown command 'frobnicate'/],
@@ -184,6 +185,8 @@ describe('realtime-contract validate', () => {
     const { code, stderr } = cli(args);
     expect(stderr).toMatch(message);
     expect(stderr).not.toMatch(/\n\s+at /);
+    // The standard-input hint answers missing paths only (it followed every usage error: a reviewer).
+    expect(stderr.includes('reads standard input')).toBe(args.length === 1 && args[0] === 'validate');
     expect(code).toBe(2);
   });
 
@@ -605,6 +608,25 @@ describe('realtime-contract validate', () => {
         expect(pool.usable).toBe(false);
       } finally {
         await pool.close();
+      }
+    });
+
+    it('by default, one worker per CPU Node may use, at most 4', async () => {
+      expect(defaultJobs()).toBe(Math.min(availableParallelism(), 4));
+      // The CPUs as node:os reports them, on machines of every size.
+      const cpus = vi.fn(() => 1);
+      vi.doMock('node:os', async (original) => ({ ...(await original<typeof import('node:os')>()), availableParallelism: cpus }));
+      try {
+        vi.resetModules();
+        const { defaultJobs: jobsFor } = await import('../../src/cli/parallel.js');
+        const picked = [1, 2, 3, 4, 5, 8, 64].map((count) => {
+          cpus.mockReturnValue(count);
+          return jobsFor();
+        });
+        expect(picked).toEqual([1, 2, 3, 4, 4, 4, 4]);
+      } finally {
+        vi.doUnmock('node:os');
+        vi.resetModules();
       }
     });
 

@@ -6,7 +6,7 @@
  * client is stopped.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_CODES, SERVER_MESSAGE_TYPES } from '../../generated/contract.js';
@@ -68,6 +68,9 @@ describe('client: delivery', () => {
     await until(() => client.getStatus().lastClose?.code === 1001, 'the close');
     expect(client.getStatus().rtt).toBeNull();
     await until(() => client.getStatus().mode === 'ws' && client.getStatus().rtt !== null, 'the next socket, its own round trip measured');
+    // Nor does disconnect() keep it (a reviewer).
+    client.disconnect();
+    expect(client.getStatus()).toMatchObject({ state: 'idle', rtt: null });
   });
 
   it('a ping the contract refuses is an invalid event and is not answered (an echo of `timestamp: 1.5` would be an invalid pong)', async () => {
@@ -517,6 +520,27 @@ describe('client: a handler that disconnects', () => {
 });
 
 describe('client: authentication', () => {
+  it('a 403 on the upgrade (the origin refused) stops the client unauthorized even with a token provider: asked once, no retry, no poll', async () => {
+    const s = await server();
+    s.refuseUpgrades = 403;
+    // Short backoff (50 ms) and the default fallbackAfter: a retry or a fallback to polling would show within the wait below.
+    const client = nodeClient(s.url);
+    const connections: unknown[] = [];
+    client.on('connection', (data) => connections.push(data));
+    let calls = 0;
+    client.connect(() => {
+      calls++;
+      return 'good';
+    });
+    await until(() => client.getStatus().state === 'unauthorized', 'the unauthorized state');
+    await sleep(600);
+    expect(client.getStatus()).toMatchObject({ state: 'unauthorized', mode: 'offline', lastHttpStatus: 403, nextAttemptAt: null });
+    expect(calls).toBe(1);
+    expect(s.upgrades.map((u) => u.status)).toEqual([403]);
+    expect(s.polls).toEqual([]);
+    expect(connections).toEqual([{ status: 'error', mode: 'ws' }]);
+  });
+
   it('a token provider that never answers is a failed attempt after connectTimeoutMs, retried (the client stayed connecting for good; found by an auditor)', async () => {
     const s = await server();
     const client = nodeClient(s.url, { connectTimeoutMs: 300 });
@@ -1251,6 +1275,65 @@ describe('client: reconnection and resume', () => {
     expect(gaps[0]).toMatchObject({ since: `${s.epoch}.3`, cursor: `${s.epoch}.0`, mode: 'ws' });
     expect(client.getStatus()).toMatchObject({ cursor: `${s.epoch}.0` });
   });
+
+  it('by default: backoff 1 s, ×2, capped at 30 s; attempts reset after 10 s connected; a socket that never opens is dropped after 10 s (README)', async () => {
+    // Three clients at once, each with the default backoff and timeouts; `random` gives the full step (1) or none (0).
+    // 1. The delays a closed port gets: 1 s, 2 s, 4 s (random 1), then two at once (random 0), then 32 s capped to 30 s.
+    const gone = createServer();
+    await new Promise<void>((resolve) => gone.listen(0, '127.0.0.1', resolve));
+    const closedUrl = `ws://127.0.0.1:${(gone.address() as AddressInfo).port}/api/ws`;
+    await new Promise<void>((resolve) => gone.close(() => resolve()));
+    const rolls = [1, 1, 1, 0, 0, 1];
+    const backoff = createRealtimeClient({ url: closedUrl, WebSocket, polling: false, random: () => rolls.shift() ?? 1 });
+    const delays: number[] = [];
+    backoff.on('status', (st) => {
+      if (st.nextAttemptAt !== null && st.reconnectAttempts > delays.length) delays.push(st.nextAttemptAt - Date.now());
+    });
+    // 2. The reset: a first upgrade refused (503, retried after 1 s), then a socket that stays open.
+    const s = await server();
+    s.refuseUpgrades = 503;
+    const stable = createRealtimeClient({ url: s.url, WebSocket, random: () => 1 });
+    let openedAt = 0;
+    stable.on('status', (st) => {
+      if (st.state === 'open' && openedAt === 0) openedAt = Date.now();
+    });
+    // 3. The connect timeout: a server that takes the TCP connection and never answers the upgrade.
+    const held = new Set<Socket>();
+    const silent = createNetServer((socket) => void held.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const hanging = createRealtimeClient({ url: `ws://127.0.0.1:${(silent.address() as AddressInfo).port}/api/ws`, WebSocket, polling: false, random: () => 1 });
+    try {
+      backoff.connect('good');
+      stable.connect('good');
+      const started = Date.now();
+      hanging.connect('good');
+      await until(() => s.upgrades.length === 1, 'the refused upgrade');
+      s.refuseUpgrades = false;
+      await until(() => openedAt > 0, 'the socket, after the first step', 5000);
+      expect(stable.getStatus().reconnectAttempts).toBe(1);
+      await until(() => held.size === 1, 'the TCP connection that is never answered');
+      await sleep(9500 - (Date.now() - started));
+      // By now (7 s of waits) the six delays are known: 1 s, 2 s, 4 s, none, none, then the cap.
+      expect(delays.map((d) => Math.round(d / 100) * 100)).toEqual([1000, 2000, 4000, 0, 0, 30_000]);
+      // Open for about 8.5 s: not reset yet.
+      expect(stable.getStatus()).toMatchObject({ state: 'open', reconnectAttempts: 1 });
+      // Still connecting a little before 10 s, and counted as failed at 10 s.
+      expect(hanging.getStatus()).toMatchObject({ state: 'connecting', reconnectAttempts: 0 });
+      await until(() => hanging.getStatus().reconnectAttempts === 1, 'the connect timeout', 2000);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(9990);
+      expect(Date.now() - started).toBeLessThan(10_600);
+      expect(hanging.getStatus().nextAttemptAt! - Date.now()).toBeGreaterThan(900);
+      await until(() => stable.getStatus().reconnectAttempts === 0, 'the reset of the attempts', 2000);
+      const resetAfter = Date.now() - openedAt;
+      expect(resetAfter).toBeGreaterThanOrEqual(9990);
+      expect(resetAfter).toBeLessThan(10_600);
+      expect(stable.getStatus().state).toBe('open');
+    } finally {
+      for (const client of [backoff, stable, hanging]) client.disconnect();
+      for (const socket of held) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  }, 20_000);
 
   it('polls after fallbackAfter failed attempts when the socket fails without a status (as in a browser)', async () => {
     const s = await server({ pollHoldMs: 1000 });

@@ -9,6 +9,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { decodeJwt } from 'jose';
 import { WebSocketServer } from 'ws';
 import { createRealtimeServer, MemoryStreamStore } from '../../src/server/index.js';
 import { FakeServer } from './support/fake-server.js';
@@ -265,6 +266,20 @@ describe('listen', () => {
     expect(normal.status).toBe(0);
   });
 
+  it('a 4401 close within 5 s before the token\'s exp is a warning, not a violation (the two clocks differ)', async () => {
+    const close4401 = Buffer.from([0x88, 0x03, 0x11, 0x31, 0x78]);
+    // exp 3 to 4 s ahead (whole seconds): the server closes at once, before it.
+    const token = await sign('alice', 4);
+    const exp = decodeJwt(token).exp! * 1000;
+    const { status, stdout, stderr } = await listen([await rawServer(close4401), '--token', token, '--duration', '3s', '--ping-interval', '60000']);
+    // The premise: the run was over before the token expired (else this is the `exp 0` case above).
+    expect(Date.now(), 'the run outlasted the token: too slow a start to judge the skew').toBeLessThan(exp);
+    expect(stderr).toContain(`close: warning: - (root) the server closed the connection with 4401 "x" before the run ended: TokenExpired, the token's exp being ${new Date(exp).toISOString()} (give a token that outlives --duration)\n`);
+    expect(stdout).not.toMatch(/^close: /m);
+    expect(stdout).toMatch(/closed by the server: 4401 "x"\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
+    expect(status).toBe(0);
+  });
+
   it('takes the token from REALTIME_CONTRACT_TOKEN, out of the process list', async () => {
     let seen: string | null = null;
     const url = await echoServer((ws, request) => {
@@ -351,8 +366,10 @@ describe('listen', () => {
     expect((await listen(['ftp://127.0.0.1/api/ws', '--count', '1'])).stderr).toContain('expected a ws: or wss: URL (or http:, https:, taken as ws:, wss:)');
     // https: is taken as wss: (README), and a fragment is refused in our words, not ws's (a hostile tester).
     expect((await listen([server.url.replace(/^ws:/, 'https:'), '--count', '1'])).stderr).toMatch(/^realtime-contract: cannot connect to wss:\S+: the server does not speak TLS there/);
-    const fragment = await listen([`${server.url}#x`, '--count', '1']);
-    expect(fragment.stderr).toMatch(/^realtime-contract: cannot listen to ".*#x": expected a URL without a fragment \(a WebSocket URL has none\), got "#x" at its end\n$/);
+    // What follows the # is not shown: it may be a secret (a reviewer).
+    const fragment = await listen([`${server.url}#token=opaque-secret`, '--count', '1']);
+    expect(fragment.stderr).toMatch(/^realtime-contract: cannot listen to "ws:[^#"]*": expected a URL without a fragment \(a WebSocket URL has none\), got one: the part from # on\n$/);
+    expect(fragment.stderr).not.toContain('opaque-secret');
     expect(fragment.status).toBe(2);
     expect(refused.stderr).not.toContain('wrong-secret');
     const port = server.port;

@@ -66,9 +66,12 @@ describe('generate refuses names the generated code cannot carry', () => {
     ['a closed-list value "SELL!" after "sell"', 'definitions.json', editSchema<{ definitions: { Side: { enum: string[] } } }>((schema) => schema.definitions.Side.enum.push('SELL!')), '/definitions/Side/enum/2', /got "SELL!" beside "sell"/],
     // Both compiled and imported, and lost data (a hostile tester): Go drops an unexported field in
     // silence; a Python decoder whose local `obj` replaced its argument failed on every trade.
-    ['a property "数量", which Go names as a field it does not export', 'trades.json', addProperty('TradeData', '数量'), '/definitions/TradeData/properties/数量', /becomes the Go field 数量, which Go does not export/],
-    ['a property "obj", which the Python decoder names as its own argument', 'trades.json', addProperty('TradeData', 'obj'), '/definitions/TradeData/properties/obj', /becomes obj in Python, a name the generated decoder TradeData\.from_dict reads itself/],
-    ['a property "from_str", a helper the Python decoder calls', 'trades.json', addProperty('TradeData', 'from_str'), '/definitions/TradeData/properties/from_str', /becomes from_str in Python/],
+    ['a property "数量", which Go names as a field it does not export', 'trades.json', addProperty('TradeData', '数量'), '/definitions/TradeData/properties/数量', /would become a Go field Go does not export/],
+    ['a property "obj", which the Python decoder names as its own argument', 'trades.json', addProperty('TradeData', 'obj'), '/definitions/TradeData/properties/obj', /would become a local of the generated Python decoder that shadows a name the decoder reads itself/],
+    ['a property "from_none", a helper the Python decoder passes, not calls (a reviewer)', 'trades.json', addProperty('TradeData', 'from_none'), '/definitions/TradeData/properties/from_none', /shadows a name the decoder reads itself/],
+    // The rendered code is checked too: "Obj" is no name of the list, but Python names its local obj.
+    ['a property "Obj", which Python names obj (found in the rendered decoder)', 'trades.json', addProperty('TradeData', 'Obj'), '/definitions/TradeData/properties/Obj', /becomes obj in Python, a name the generated decoder TradeData\.from_dict reads itself/],
+    ['a property "-", which Go skips (json:"-"; a reviewer)', 'trades.json', addProperty('TradeData', '-'), '/definitions/TradeData/properties/-', /encoding\/json skips a field tagged "-"/],
   ];
   for (const [name, file, edit, pointer, message] of cases) {
     it(name, { timeout: 60_000 }, async () => {

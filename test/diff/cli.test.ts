@@ -133,6 +133,38 @@ describe('realtime-contract diff', () => {
     expect(json(['diff', 'schemas', added])).toMatchObject({ changes: [{ rule: 'type-name-changed', after: 'WhaleTimestamp' }], semver: 'major' });
   });
 
+  it('calls a new definition (a new generated type, no name gone) a minor release that breaks nobody', () => {
+    const dir = path.join(work, 'new-definition');
+    writeSchemas(dir, patchSchemas(readSchemas(), [{ op: 'add', path: '/definitions.json/definitions/Venue', value: { type: 'string', description: 'Where an order is placed.' } }]));
+    const report = json(['diff', 'schemas', dir]);
+    expect(report.changes).toEqual([
+      expect.objectContaining({ rule: 'type-name-changed', level: 'compatible', subject: 'definitions.json', direction: null, pointer: '/definitions/Venue', after: 'Venue', breaks: [] }),
+    ]);
+    expect(report.changes[0]).not.toHaveProperty('before');
+    expect(report).toMatchObject({ semver: 'minor', protocolVersion: { before: '1.1', after: '1.1', suggested: '1.1', bumped: true } });
+  });
+
+  it('names older-clients for a client→server change that breaks, and older-peers for a protocol fact that breaks both sides', () => {
+    // pong travels both ways: a field it must now carry is refused from older clients (breaking),
+    // where older consumers of the newer server's pongs are only strict about it.
+    const required = path.join(work, 'pong-required');
+    writeSchemas(required, patchSchemas(readSchemas(), [
+      { op: 'add', path: '/pong.json/properties/node', value: { type: 'string', description: 'The node that answered.' } },
+      { op: 'add', path: '/pong.json/required/-', value: 'node' },
+    ]));
+    const pong = json(['diff', 'schemas', required]).changes.filter((c) => c.subject === 'pong');
+    expect(pong).toEqual([
+      expect.objectContaining({ rule: 'required-property-added', level: 'strict', direction: 'server-to-client', pointer: '/node', breaks: ['strict-consumers', 'producer-code'] }),
+      expect.objectContaining({ rule: 'required-property-added', level: 'breaking', direction: 'client-to-server', pointer: '/node', breaks: ['older-clients', 'producer-code'] }),
+    ]);
+    // The WebSocket path moves: a fact of the protocol, no direction; every older peer fails.
+    const moved = path.join(work, 'path-moved');
+    writeSchemas(moved, patchSchemas(readSchemas(), [{ op: 'replace', path: '/protocol.json/x-connection/path', value: '/api/v2/ws' }]));
+    expect(json(['diff', 'schemas', moved]).changes).toContainEqual(
+      expect.objectContaining({ rule: 'connection-path-changed', level: 'breaking', subject: null, direction: null, pointer: '/x-connection/path', breaks: ['older-peers'] }),
+    );
+  });
+
   it('classifies v1.0 → v1.1 (optional cursor, connection.data.resume, both-way ping/pong) as non-breaking in both directions', () => {
     const report = json(['diff', V1_0, V1_1]);
     expect(report.counts.breaking).toBe(0);

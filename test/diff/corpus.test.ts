@@ -62,4 +62,16 @@ describe('diff corpus', () => {
     const order = (list: object[]) => list.map((item) => JSON.stringify(item)).sort();
     expect(order(found)).toEqual(order(corpusCase.expect));
   });
+
+  it('closed-list-not-extended: judged on a closed list of three values or more that gained one, not on a shorter one', async () => {
+    const notExtended = (report: { changes: Change[] }) => report.changes.filter((change) => change.rule === 'closed-list-not-extended').map(({ pointer, after }) => ({ pointer, after }));
+    const gains = [{ op: 'add', path: '/definitions.json/definitions/Side/enum/-', value: 'short' }] as const;
+    // Side, two values ("buy", "sell"), gains one: decisions' list ("buy", "sell", "hold") holds both and not it, yet nothing is said.
+    expect(notExtended(await diffFiles(current, patchSchemas(current, gains)))).toEqual([]);
+    // The same, once Side has three values ("hold" too): decisions' list, left behind, is named.
+    const three = patchSchemas(current, [{ op: 'add', path: '/definitions.json/definitions/Side/enum/-', value: 'hold' }]);
+    expect(notExtended(await diffFiles(three, patchSchemas(three, gains)))).toEqual([
+      { pointer: 'decisions.json#/definitions/DecisionData/properties/decision', after: ['short'] },
+    ]);
+  });
 });

@@ -28,8 +28,9 @@ describe('what a consumer does not use shakes out (issue 8, item 17)', () => {
       // Neither the date-time checker nor the id pattern: ping and pong have no string field.
       expect(keepalive.code, names).not.toContain('[0-9A-Za-z._~-]');
       expect(keepalive.code, names).not.toMatch(/\b1e3\b|\*1e3|1000\*/);
-      // Only the describing a flat message needs, too (describeFlatError): about 1.5 KB of 12.4.
-      expect(keepalive.gzipBytes, names).toBeLessThan(all.gzipBytes / 6);
+      // Only the describing a flat message needs, too (describeFlatError): about 2.2 KB of 13.3
+      // (the builders' own option checks and messages are most of it).
+      expect(keepalive.gzipBytes, names).toBeLessThan(all.gzipBytes / 5);
     }
     expect(all.code).toContain('exchange_connections');
   });

@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { inspect } from 'node:util';
+import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { parseMessage } from '../../src/runtime/parse.js';
 import { validateMessage, type ValidationResult } from '../../src/runtime/validate.js';
@@ -39,6 +41,30 @@ describe('results are plain data (issue 8, item 10)', () => {
       validateMessage(Proxy.revocable({}, {}).proxy),
     ];
     for (const result of results) expect(isPlainData(result), inspect(result)).toBe(true);
+  });
+
+  it('a rejection of parseMessage or validateMessage arrives through postMessage (a real MessageChannel) as it was sent', async () => {
+    const results = [
+      rejected(),
+      validateMessage({ type: 'orders' }),
+      validateMessage(specExample('trades'), { direction: 'client-to-server' }),
+      parseMessage('{"type":'),
+      parseMessage(new Uint8Array([0x7b, 0xff, 0x7d])),
+    ];
+    const { port1, port2 } = new MessageChannel();
+    try {
+      for (const result of results) {
+        expect(result.ok).toBe(false);
+        const arrived = once(port2, 'message');
+        port1.postMessage(result);
+        const [received] = (await arrived) as [unknown];
+        expect(received, inspect(result)).toStrictEqual(result);
+        expect(received).not.toBe(result);
+      }
+    } finally {
+      port1.close();
+      port2.close();
+    }
   });
 
   it('prints as what it is, with no internals', () => {

@@ -8,7 +8,7 @@ import Fastify from 'fastify';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJwtVerifier, createRealtimeServer, MemoryStreamStore, redactUrl, type JwtOptions, type PublicKeyAlgorithm, type RealtimeServer } from '../../src/server/index.js';
-import { connect, eventually, refusedStatus, SECRET, sleep, startServer, token } from './helpers.js';
+import { connect, eventually, refusedStatus, SECRET, sleep, startServer, token, trade } from './helpers.js';
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
@@ -148,6 +148,31 @@ describe('HS256: every refused token gets 401 and no socket', () => {
     for (const line of lines) expect(line).not.toContain(jwt.split('.')[1]);
     // Logged, with the parameter redacted (not left out).
     expect(lines.some((line) => line.includes('poll-refused') && line.includes('/api/ws/poll?id_token=[redacted]'))).toBe(true);
+  });
+});
+
+describe('JWT claims: userIdClaim, adminClaim and adminValue', () => {
+  it('takes the user id from userIdClaim, and admin from adminValue inside an array claim (roles: ["viewer", "admin"] sees another user\'s messages, roles: ["viewer"] does not)', async () => {
+    const server = await startServer({ jwt: { secret: SECRET, userIdClaim: 'uid', adminClaim: 'roles', adminValue: 'admin' } });
+    try {
+      // `sub` is not the user id here: a message published to it must not reach the viewer.
+      const admin = await connect(server.url({ token: await token('sub-of-ops', { uid: 'ops', roles: ['viewer', 'admin'] }) }));
+      const viewer = await connect(server.url({ token: await token('sub-of-viewer', { uid: 'viewer', roles: ['viewer'] }) }));
+      for (const client of [admin, viewer]) await client.until(() => client.count('connection') === 1);
+      expect(server.rt.stats()).toMatchObject({ connections: 2, admins: 1 });
+      const alices = await server.rt.publish('alice', trade('for_alice'));
+      const bySub = await server.rt.publish('sub-of-viewer', trade('for_sub_of_viewer'));
+      const viewers = await server.rt.publish('viewer', trade('for_viewer'));
+      // The admin gets every user's messages; the viewer only its own (its uid's), after which nothing else is pending.
+      await admin.until(() => admin.stream.length === 3, 5000, 'the admin stream');
+      expect(admin.stream.map((f) => f.cursor)).toEqual([alices.cursor, bySub.cursor, viewers.cursor]);
+      await viewer.until(() => viewer.stream.length >= 1, 5000, "the viewer's own message");
+      await sleep(50);
+      expect(viewer.stream.map((f) => [f.cursor, f.data!.id])).toEqual([[viewers.cursor, 'for_viewer']]);
+      for (const client of [admin, viewer]) client.ws.close();
+    } finally {
+      await server.rt.close();
+    }
   });
 });
 
@@ -566,6 +591,35 @@ describe('custom authenticate hook, token expiry, mounting', () => {
     } finally {
       await server.rt.close();
     }
+  });
+
+  it('logs a throwing allowedOrigins as origin-check-threw, and a hook\'s bad user id or expiresAt as authenticate-bad-user-id and authenticate-bad-expires-at, never with the token', async () => {
+    const lines: string[] = [];
+    const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
+    const logger = { info: log, warn: log, error: log };
+    // Sent on every request below, though the hook does not read it: it must not reach the log either.
+    const jwt = await token('u1');
+    const origins = await startServer({ logger, allowedOrigins: (origin) => new URL(origin).hostname === 'dashboard.example' });
+    try {
+      expect((await refusedStatus(origins.url({ token: jwt }), { origin: 'null' })).status).toBe(403);
+      await eventually(() => lines.some((line) => line.includes('"event":"upgrade-refused"')));
+      expect(lines.filter((line) => line.includes('"event":"origin-check-threw"'))).toHaveLength(1);
+    } finally {
+      await origins.rt.close();
+    }
+    const given: unknown[] = ['', Number.NaN];
+    let next = 0;
+    const hooked = await startServer({ logger, jwt: undefined, authenticate: () => (next++ === 0 ? { userId: given[0] as string, admin: false } : { userId: 'u1', admin: false, expiresAt: given[1] as number }) });
+    try {
+      expect((await refusedStatus(hooked.url({ token: jwt }))).status).toBe(401);
+      expect((await refusedStatus(hooked.url({ token: jwt }))).status).toBe(401);
+      await eventually(() => lines.filter((line) => line.includes('"event":"upgrade-refused"')).length === 3);
+      expect(lines.filter((line) => line.includes('"event":"authenticate-bad-user-id"'))).toEqual([expect.stringContaining('"problem":"is not a non-empty string"')]);
+      expect(lines.filter((line) => line.includes('"event":"authenticate-bad-expires-at"'))).toEqual([expect.stringContaining('"got":"NaN"')]);
+    } finally {
+      await hooked.rt.close();
+    }
+    for (const line of lines) for (const part of jwt.split('.')) expect(line).not.toContain(part);
   });
 
   it('closes with 4401 when the token expires during the connection', async () => {

@@ -340,4 +340,70 @@ describe('hostile input', () => {
       await server.rt.close();
     }
   });
+
+  it('by default (20/s, burst 40, 4429 past 20 dropped): 100 pings at once get 40 pongs, one RATE_LIMITED, then 4429', async () => {
+    const server = await startServer();
+    try {
+      const flood = await connect(server.url({ token: await token('flood') }));
+      await flood.until(() => flood.count('connection') === 1, 10_000, 'the connection message');
+      // A first ping warms the server's read path, so that the flood below is read within a refill (50 ms); the bucket is full again after.
+      flood.ws.send(JSON.stringify({ type: 'ping', timestamp: 999 }));
+      await flood.until(() => flood.count('pong') === 1, 5000, 'the first pong');
+      await sleep(100);
+      const received = server.rt.stats().received;
+      // One TCP write: the server reads the whole burst at once, no time to refill the bucket.
+      const socket = (flood.ws as unknown as { _socket: { cork(): void; uncork(): void } })._socket;
+      socket.cork();
+      for (let i = 0; i < 100; i++) flood.ws.send(JSON.stringify({ type: 'ping', timestamp: i }));
+      socket.uncork();
+      await flood.until(() => flood.closeCode !== null, 5000, 'the close');
+      expect(flood.closeCode).toBe(4429);
+      expect(flood.frames.filter((f) => f.type === 'pong').map((f) => f.timestamp)).toEqual([999, ...Array.from({ length: 40 }, (_, i) => i)]);
+      expect(flood.frames.filter((f) => f.type === 'error').map((f) => f.data!.code)).toEqual([ErrorCode.RateLimited]);
+      // Read until the close: the 40 let through, then 21 dropped (more than 20), the last of them closing it.
+      expect(server.rt.stats().received - received).toBe(40 + 21);
+      // And the bucket refills at 20/s: half a second after its burst, about 10 more get through.
+      const steady = await connect(server.url({ token: await token('steady') }));
+      await steady.until(() => steady.count('connection') === 1, 10_000, 'the connection message');
+      for (let i = 0; i < 40; i++) steady.ws.send(JSON.stringify({ type: 'ping', timestamp: i }));
+      await steady.until(() => steady.count('pong') === 40, 5000, 'the burst answered');
+      const emptied = Date.now();
+      await sleep(500);
+      for (let i = 40; i < 60; i++) steady.ws.send(JSON.stringify({ type: 'ping', timestamp: i }));
+      await steady.until(() => steady.count('error') === 1, 5000, 'the RATE_LIMITED error');
+      await sleep(50);
+      const elapsed = Date.now() - emptied;
+      expect(steady.count('pong') - 40).toBeGreaterThanOrEqual(9);
+      expect(steady.count('pong') - 40).toBeLessThanOrEqual(Math.ceil((elapsed * 20) / 1000));
+      expect(steady.closeCode).toBeNull();
+      steady.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  }, 15_000);
+
+  it('by default (100 faults in a row): 100 faulty frames are each answered and leave the socket open, the 101st closes it with 1008', async () => {
+    const server = await startServer();
+    try {
+      const client = await connect(server.url({ token: await token('sloppy') }));
+      await client.until(() => client.count('connection') === 1, 10_000, 'the connection message');
+      // Within the default inbound rate (20/s, burst 40): the burst at once, then one frame every 55 ms.
+      for (let i = 0; i < 40; i++) client.ws.send('nope');
+      await client.until(() => client.count('error') === 40, 5000, 'the first 40 errors');
+      for (let i = 40; i < 100; i++) {
+        await sleep(55);
+        client.ws.send('nope');
+      }
+      await client.until(() => client.count('error') === 100, 5000, '100 errors');
+      await sleep(55);
+      expect(client.closeCode).toBeNull();
+      expect(client.frames.filter((f) => f.type === 'error').map((f) => f.data!.code)).toEqual(Array(100).fill(ErrorCode.InvalidJson));
+      client.ws.send('nope');
+      await client.until(() => client.closeCode !== null, 5000, 'the close');
+      expect(client.closeCode).toBe(1008);
+      expect(client.count('error')).toBe(100);
+    } finally {
+      await server.rt.close();
+    }
+  }, 15_000);
 });
