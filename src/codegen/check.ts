@@ -195,10 +195,12 @@ const PYTHON_DECODER_NAMES: readonly string[] = ['obj', 'isinstance', 'dict', 'l
 
 /**
  * Refuses what a generated language cannot follow, with the file and JSON Pointer, before
- * anything is generated: a property name that cannot be a Go struct tag (`""`, or one holding
- * a quote, backslash, backquote or comma), which Go would read and write under another key;
- * a definition whose `title` is not its key (quicktype names the type after the title, every
- * other generator after the key).
+ * anything is generated: a property name that cannot be a Go struct tag (`""`, `-`, or one
+ * holding a quote, backslash, backquote or comma), which Go would read and write under another
+ * key or skip; one starting with a letter without case (`数量`), a Go field Go does not export;
+ * one of {@link PYTHON_DECODER_NAMES}, which a Python decoder's local would shadow; a title
+ * two schemas share; a definition whose `title` is not its key (quicktype names the type
+ * after the title, every other generator after the key).
  * Every other construct the loader and the TypeBox generator accept is handled by quicktype
  * (test/codegen/constructs.test.ts holds one small schema per construct).
  *
