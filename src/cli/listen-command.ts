@@ -181,14 +181,18 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     // What follows the # is not shown: it may hold a secret that is no JWT (a reviewer).
     if (url.hash !== '' || target.endsWith('#')) {
       url.hash = '';
-      throw new Error('expected a URL without a fragment (a WebSocket URL has none), got one: the part from # on');
+      throw new Error('expected a URL without a fragment (a WebSocket URL has none), got one (not shown: it may hold a secret)');
     }
   } catch (error) {
     // An unparsable URL is redacted by pattern: the token must not reach the terminal either way.
     output.stderr(`realtime-contract: cannot listen to "${url ? redact(url) : redactText(target)}": ${redactText((error as Error).message)}\n`);
     return 2;
   }
-  if (options.token) url.searchParams.set('token', options.token);
+  if (options.token) {
+    // Two tokens given: say which is sent (the URL's was replaced in silence: a fresh user).
+    if (url.searchParams.has('token')) output.stderr('realtime-contract: note: --token (or REALTIME_CONTRACT_TOKEN) replaces the token in the URL\n');
+    url.searchParams.set('token', options.token);
+  }
   const expiresAt = expiryOf(url.searchParams.get('token'));
   const shown = redact(url);
   const raw = [options.token, url.searchParams.get('token'), url.password ? decodeURIComponent(url.password) : null].filter((s): s is string => !!s);

@@ -368,7 +368,7 @@ describe('listen', () => {
     expect((await listen([server.url.replace(/^ws:/, 'https:'), '--count', '1'])).stderr).toMatch(/^realtime-contract: cannot connect to wss:\S+: the server does not speak TLS there/);
     // What follows the # is not shown: it may be a secret (a reviewer).
     const fragment = await listen([`${server.url}#token=opaque-secret`, '--count', '1']);
-    expect(fragment.stderr).toMatch(/^realtime-contract: cannot listen to "ws:[^#"]*": expected a URL without a fragment \(a WebSocket URL has none\), got one: the part from # on\n$/);
+    expect(fragment.stderr).toMatch(/^realtime-contract: cannot listen to "ws:[^#"]*": expected a URL without a fragment \(a WebSocket URL has none\), got one \(not shown: it may hold a secret\)\n$/);
     expect(fragment.stderr).not.toContain('opaque-secret');
     expect(fragment.status).toBe(2);
     expect(refused.stderr).not.toContain('wrong-secret');
@@ -735,7 +735,10 @@ describe('listen', () => {
       // refused upgrade (401), token in the URL and as --token
       await listen([`ws://127.0.0.1:${refusedPort}/api/ws?token=${token}`, '--count', '1']),
       await listen([`ws://127.0.0.1:${refusedPort}/api/ws`, '--token', token, '--count', '1', '--format', 'json']),
+      // Both: said which one is sent (it was replaced in silence: a fresh user).
+      await listen([`ws://127.0.0.1:${refusedPort}/api/ws?token=other`, '--token', token, '--count', '1']),
     ];
+    expect(runs.at(-1)!.stderr).toMatch(/^realtime-contract: note: --token \(or REALTIME_CONTRACT_TOKEN\) replaces the token in the URL\n/);
     await server.stop();
     // nothing listens any more
     runs.push(await listen([`ws://127.0.0.1:${refusedPort}/api/ws?token=${token}`, '--count', '1']));
