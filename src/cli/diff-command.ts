@@ -309,5 +309,15 @@ export function formatSummary(report: DiffReport, before: ContractSource, after:
   const counts = [...LEVELS].reverse().map((level) => `${report.counts[level]} ${level}`).join(', ');
   const { before: was, after: now, suggested, bumped } = report.protocolVersion;
   const version = bumped ? `protocol version ${now} (was ${was}; ${suggested} or later needed)` : `protocol version should be ${suggested} or later (declared ${now}, was ${was})`;
-  return printable(`${total} change${total === 1 ? '' : 's'} (${counts}) from ${before.label} to ${after.label}: release ${report.semver}; ${version}`);
+  return printable(`${total} change${total === 1 ? '' : 's'} (${counts}) from ${before.label} to ${after.label}: release ${report.semver}${majorForCode(report)}; ${version}`);
 }
+
+/** The code a major release without a breaking change is for (`' (for code: importing-code)'`), or ''; the line said `release major` with no reason (a fresh user). */
+function majorForCode(report: DiffReport): string {
+  if (report.semver !== 'major' || report.counts.breaking > 0) return '';
+  const code = new Set(report.changes.flatMap((change) => change.breaks.filter((peer) => CODE_PEERS.includes(peer))));
+  return code.size === 0 ? '' : ` (for code built on the generated types: ${[...code].join(', ')})`;
+}
+
+/** The peers that are code built on the generated types, not parties on the wire. */
+const CODE_PEERS: readonly string[] = ['producer-code', 'other-language-code', 'importing-code'];
