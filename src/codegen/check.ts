@@ -230,26 +230,16 @@ export function checkLanguageSupport(contract: Contract): void {
         }
       }
       for (const key of Object.keys(node.properties ?? {})) {
+        const refuse = (problem: string) => new SchemaError(file, `${pointer}/properties/${escapeToken(key)}`, `property name ${JSON.stringify(key)} ${problem}`);
         // Go names a field after its key: one that starts with a letter without case (`数量`)
         // is not exported, and encoding/json drops it in silence (a hostile tester).
-        if (/^[\p{Lo}\p{Lm}]/u.test(key)) {
-          throw new SchemaError(file, `${pointer}/properties/${escapeToken(key)}`, `property name ${JSON.stringify(key)} would become a Go field Go does not export (it does not start with a capital letter), so encoding/json drops it silently; start the name with a letter that has a capital`);
-        }
+        if (/^[\p{Lo}\p{Lm}]/u.test(key)) throw refuse('would become a Go field Go does not export (it does not start with a capital letter), so encoding/json drops it silently; start the name with a letter that has a capital');
         // Python names a property's local in its decoder after the key: the decoder's own argument
         // or a helper it calls, so named, fails every decode of the type (a hostile tester).
-        if (PYTHON_DECODER_NAMES.includes(key)) {
-          throw new SchemaError(file, `${pointer}/properties/${escapeToken(key)}`, `property name ${JSON.stringify(key)} would become a local of the generated Python decoder that shadows a name the decoder reads itself (its argument obj, isinstance, or a helper such as from_str), so every decode of the type fails; rename the property`);
-        }
+        if (PYTHON_DECODER_NAMES.includes(key)) throw refuse('would become a local of the generated Python decoder that shadows a name the decoder reads itself (its argument obj, isinstance, or a helper such as from_str), so every decode of the type fails; rename the property');
         // `json:"-"` tells encoding/json to skip the field: the key is neither read nor written (a reviewer).
-        if (key === '-') {
-          throw new SchemaError(file, `${pointer}/properties/-`, 'property name "-" cannot be a Go struct tag (encoding/json skips a field tagged "-"): rename it');
-        }
-        if (GO_TAG_NAME.test(key)) continue;
-        throw new SchemaError(
-          file,
-          `${pointer}/properties/${escapeToken(key)}`,
-          `property name ${JSON.stringify(key)} cannot be a Go struct tag (encoding/json would use the Go field's name instead): use letters, digits, spaces and !#$%&()*+-./:;<=>?@[]^_{|}~`,
-        );
+        if (key === '-') throw refuse('cannot be a Go struct tag (encoding/json skips a field tagged "-"): rename it');
+        if (!GO_TAG_NAME.test(key)) throw refuse("cannot be a Go struct tag (encoding/json would use the Go field's name instead): use letters, digits, spaces and !#$%&()*+-./:;<=>?@[]^_{|}~");
       }
     });
   }

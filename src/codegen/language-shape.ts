@@ -23,6 +23,11 @@ export function reachedDefinitions(schema: SchemaNode, roots: readonly string[])
   return reached;
 }
 
+/** Two types Go and Python would give one name (generate refuses such a contract). */
+export class NameClashError extends Error {
+  override readonly name = 'NameClashError';
+}
+
 /**
  * Rewrites the bundle into what quicktype turns into the intended types:
  *  - every message, payload, closed list and object of its own is a definition, titled
@@ -38,7 +43,7 @@ export function reachedDefinitions(schema: SchemaNode, roots: readonly string[])
  *    `omitempty` would also drop an empty `issues` array;
  *  - annotations quicktype does not need (`examples`, `x-…`) are removed.
  *
- * @throws Error when a name it derives is already a definition's
+ * @throws NameClashError when a name it derives is already a definition's
  */
 export function shapeForQuicktype(bundle: SchemaNode): ShapedBundle {
   const definitions: Record<string, SchemaNode> = {};
@@ -46,7 +51,7 @@ export function shapeForQuicktype(bundle: SchemaNode): ShapedBundle {
   const places = new Map<string, string>();
   const define = (title: string, node: SchemaNode, place: string, at: string) => {
     if (Object.hasOwn(definitions, title) || named.has(title)) {
-      throw new Error(`Go and Python would name two types ${title} (one of them named after its place, ${place}): give the schema of one of them a title of its own`);
+      throw new NameClashError(`Go and Python would name two types ${title} (one of them named after its place, ${place}): give the schema of one of them a title of its own`);
     }
     definitions[title] = node;
     places.set(title, at);
@@ -99,7 +104,7 @@ export function shapeForQuicktype(bundle: SchemaNode): ShapedBundle {
  * reach, as quicktype declares them; every alias.
  *
  * @param roots the titles of the messages and documents
- * @throws Error when two types would take one name (generate refuses such a contract)
+ * @throws NameClashError when two types would take one name (generate refuses such a contract)
  */
 export function languageTypeNames(bundle: SchemaNode, roots: readonly string[]): Map<string, string> {
   const { schema, aliases, places } = shapeForQuicktype(bundle);

@@ -2,7 +2,7 @@ import { forEachSubschema, type Contract, type Direction, type SchemaNode } from
 import { LEVELS, RULES, worse, type Level, type RuleId } from './rules.js';
 import { definitionNames, documentationChanges, titleChanges } from './annotations.js';
 import { escapeToken, resolvePointer, unescapeToken } from '../runtime/json-pointer.js';
-import { languageTypeNames } from '../codegen/language-shape.js';
+import { languageTypeNames, NameClashError } from '../codegen/language-shape.js';
 import { diffSchemas, type MessageNodes, type Resolve, type SchemaDelta } from './schema-diff.js';
 
 export { LEVELS, RULES, atLeast, type Level, type RuleId } from './rules.js';
@@ -462,8 +462,9 @@ function diffTypeNames(before: Contract, after: Contract): ChangeInput[] {
 function languageNames(contract: Contract): Map<string, string> {
   try {
     return languageTypeNames(contract.bundle, [...contract.messages.map((m) => m.title), ...(contract.documents ?? []).map((d) => d.title)]);
-  } catch {
-    return new Map();
+  } catch (error) {
+    if (error instanceof NameClashError) return new Map();
+    throw error;
   }
 }
 

@@ -126,7 +126,7 @@ export function validateMessage(value: unknown, options?: ValidationOptions): Va
 
 /** Invalid options: a programming error, thrown. */
 function badOptions(options: unknown, mode: unknown, direction: unknown): never {
-  if (typeof options !== 'object') throw new TypeError(`options must be an object such as { mode: 'tolerant' }, got ${preview(options)}`);
+  if (typeof options !== 'object' || Array.isArray(options)) throw new TypeError(`options must be an object such as { mode: 'tolerant' }, got ${preview(options)}`);
   if (mode !== 'strict' && mode !== 'tolerant') throw new TypeError(`validation mode must be "strict" or "tolerant", got ${preview(mode)}`);
   throw new TypeError(`direction must be "client-to-server" or "server-to-client", got ${preview(direction)}`);
 }
@@ -134,7 +134,7 @@ function badOptions(options: unknown, mode: unknown, direction: unknown): never 
 /** Throws for a key of `options` (which names neither `mode` nor `direction`): a misspelt option. */
 function noOtherOption(options: object): void {
   // `validateMessage(value, [])`: no key, so none misspelt, yet not the options object it takes.
-  if (Array.isArray(options)) throw new TypeError(`options must be an object such as { mode: 'tolerant' }, got ${preview(options)}`);
+  if (Array.isArray(options)) badOptions(options, undefined, undefined);
   // `{ mode: undefined }` (a value passed on, `{ mode: config.mode }`) is no option given, not a misspelling.
   for (const key of Object.keys(options)) if (key !== 'mode' && key !== 'direction') throw new TypeError(`unknown validation option ${JSON.stringify(key)}; the options are mode and direction`);
 }
