@@ -115,6 +115,7 @@ function render(status: RealtimeStatus): void {
   const trouble = status.mode !== 'offline' ? '' : `${status.reconnectAttempts ? `, attempt ${status.reconnectAttempts}` : ''}${status.lastHttpStatus ? `, HTTP ${status.lastHttpStatus}` : ''}${nextTry(status)}`;
   $('state').textContent = `${state}${trouble}`;
   $('cursor').textContent = status.cursor ?? '–';
+  $('cursor').title = status.cursor ?? '';
   $('received').textContent = String(status.received - since.received);
   $('duplicates').textContent = String(status.duplicates - since.duplicates);
   // A refused token (HTTP 401, close 4401) stops the client: ask for another one.

@@ -21,6 +21,8 @@ export const DASHBOARD_HTML = `<!doctype html>
   .stat.gap b { color: var(--polling); }
   button { background: var(--panel); color: var(--text); border: 1px solid #333; border-radius: .3rem; padding: .25rem .6rem; font: inherit; cursor: pointer; }
   header button { margin-left: auto; }
+  /* The cursor is long and opaque: cut, whole in its title, so that the header stays one line at 1280 px (the button wrapped: a fresh user). */
+  #cursor { display: inline-block; max-width: 7em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
   form { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem; padding: 1rem 1.2rem; }
   input { flex: 1; max-width: 40rem; padding: .4rem; background: var(--panel); color: var(--text); border: 1px solid #333; }
   main { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); grid-auto-flow: dense; gap: .8rem; padding: 1rem 1.2rem; }
