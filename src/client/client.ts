@@ -32,7 +32,7 @@ export interface RealtimeStatus {
   /** Whether messages can arrive now (`mode` is not `offline`). */
   connected: boolean;
   state: ClientState;
-  /** Consecutive failed attempts since the last stable connection (the backoff exponent). */
+  /** Consecutive failed attempts since the last stable connection (the backoff exponent); 0 after `disconnect()`. */
   reconnectAttempts: number;
   /** When the last frame or poll response arrived (epoch ms), or null. */
   lastMessageAt: number | null;
@@ -42,7 +42,7 @@ export interface RealtimeStatus {
   cursor: string | null;
   /** When the next connection attempt (a socket probe while polling; the token provider asked again while `unauthorized`) is due (epoch ms), or null. */
   nextAttemptAt: number | null;
-  /** The close of the last socket that opened (an attempt that fails before it opens leaves it), or null. */
+  /** The close of the last socket that opened (an attempt that fails before it opens leaves it; `disconnect()` of an open socket makes it `{ code: 1000, reason: '' }`), or null. */
   lastClose: { code: number; reason: string } | null;
   /** HTTP status of the last refused upgrade or failed poll (kept after a success), or null. */
   lastHttpStatus: number | null;
@@ -1033,6 +1033,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       clear();
       stopPolling();
       const wasConnected = status.connected;
+      const wasOpen = open;
       const mode = open ? 'ws' : 'polling';
       forget();
       if (options?.forgetCursor) {
@@ -1040,7 +1041,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         status.cursor = retold = null;
         clearRecent();
       }
-      set({ state: 'idle', mode: 'offline', nextAttemptAt: null });
+      // No attempt is due, and the open socket's close is this one: getStatus() after
+      // disconnect() showed the last crash's close and attempts (a fresh user).
+      set({ state: 'idle', mode: 'offline', nextAttemptAt: null, reconnectAttempts: 0, ...(wasOpen && { lastClose: { code: 1000, reason: '' } }) });
       if (wasConnected) announce('disconnected', mode);
     },
   };

@@ -68,9 +68,11 @@ describe('client: delivery', () => {
     await until(() => client.getStatus().lastClose?.code === 1001, 'the close');
     expect(client.getStatus().rtt).toBeNull();
     await until(() => client.getStatus().mode === 'ws' && client.getStatus().rtt !== null, 'the next socket, its own round trip measured');
-    // Nor does disconnect() keep it (a reviewer).
+    expect(client.getStatus().reconnectAttempts).toBe(1); // not yet stable
+    // Nor does disconnect() keep it (a reviewer), nor the crash's close and attempts: the open
+    // socket's close is its own, and no attempt is due (a fresh user).
     client.disconnect();
-    expect(client.getStatus()).toMatchObject({ state: 'idle', rtt: null });
+    expect(client.getStatus()).toMatchObject({ state: 'idle', rtt: null, reconnectAttempts: 0, lastClose: { code: 1000, reason: '' }, nextAttemptAt: null });
   });
 
   it('a ping the contract refuses is an invalid event and is not answered (an echo of `timestamp: 1.5` would be an invalid pong)', async () => {
@@ -1375,6 +1377,9 @@ describe('client: reconnection and resume', () => {
     await s.stop(1001);
     await until(() => client.getStatus().reconnectAttempts >= 2, 'two failed attempts');
     expect(client.getStatus().lastClose).toEqual({ code: 1001, reason: 'server going away' });
+    // Given up while no socket is open: the server's close stays the last one, and no attempt is counted.
+    client.disconnect();
+    expect(client.getStatus()).toMatchObject({ state: 'idle', reconnectAttempts: 0, lastClose: { code: 1001, reason: 'server going away' } });
   });
 
   it("uses the browser's offline and online events as hints: verify the socket now, retry now", async () => {
