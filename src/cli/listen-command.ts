@@ -184,8 +184,11 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       throw new Error('expected a URL without a fragment (a WebSocket URL has none), got one (not shown: it may hold a secret)');
     }
   } catch (error) {
+    // Node says only "Invalid URL" (`ws//host`, `127.0.0.1:8080/api/ws`: a fresh user).
+    const scheme = /^(wss?|https?)\/\//i.exec(target)?.[1];
+    const why = url ? (error as Error).message : `expected an absolute URL such as ws://127.0.0.1:8080/api/ws${scheme ? ` (a ":" is missing after "${scheme}")` : ''}`;
     // An unparsable URL is redacted by pattern: the token must not reach the terminal either way.
-    output.stderr(`realtime-contract: cannot listen to "${url ? redact(url) : redactText(target)}": ${redactText((error as Error).message)}\n`);
+    output.stderr(`realtime-contract: cannot listen to "${url ? redact(url) : redactText(target)}": ${redactText(why)}\n`);
     return 2;
   }
   if (options.token) {

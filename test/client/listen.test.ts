@@ -364,6 +364,9 @@ describe('listen', () => {
     expect(tls.stderr).toMatch(/^realtime-contract: cannot connect to wss:\S+: the server does not speak TLS there: give a ws:\/\/ \(or http:\/\/\) URL if it is plain WebSocket \(.*wrong version number.*\)\n$/);
     expect(tls.stderr).not.toContain('\\n');
     expect((await listen(['ftp://127.0.0.1/api/ws', '--count', '1'])).stderr).toContain('expected a ws: or wss: URL (or http:, https:, taken as ws:, wss:)');
+    // Not a URL at all: what one looks like, and a missing ":" named (Node's "Invalid URL" alone: a fresh user).
+    expect((await listen(['ws//127.0.0.1:1/api/ws', '--count', '1'])).stderr).toBe('realtime-contract: cannot listen to "ws//127.0.0.1:1/api/ws": expected an absolute URL such as ws://127.0.0.1:8080/api/ws (a ":" is missing after "ws")\n');
+    expect((await listen(['127.0.0.1:8080/api/ws', '--count', '1'])).stderr).toContain('expected an absolute URL such as ws://127.0.0.1:8080/api/ws');
     // https: is taken as wss: (README), and a fragment is refused in our words, not ws's (a hostile tester).
     expect((await listen([server.url.replace(/^ws:/, 'https:'), '--count', '1'])).stderr).toMatch(/^realtime-contract: cannot connect to wss:\S+: the server does not speak TLS there/);
     // What follows the # is not shown: it may be a secret (a reviewer).
