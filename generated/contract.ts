@@ -32,6 +32,9 @@ export const USER_MESSAGE_TYPES = ["trades", "bots", "balances", "decisions", "m
 /** Types broadcast to every user (`x-audience: global`): the server's `broadcast(message)`. */
 export const GLOBAL_MESSAGE_TYPES = ["whale", "system_health"] as const satisfies readonly GlobalMessageType[];
 
+/** Types that belong to one connection (`x-audience: connection`): never in a stream's replay or a poll response. */
+export const CONNECTION_MESSAGE_TYPES = ["connection", "ping", "pong", "error"] as const satisfies readonly MessageType[];
+
 /** Who sends each message type (`x-direction`). */
 export const MESSAGE_DIRECTIONS: Readonly<Record<MessageType, readonly Direction[]>> = {
   "connection": ["server-to-client"],

@@ -16,6 +16,7 @@ export type * from '../generated/received-types.js';
 export {
   CLIENT_MESSAGE_TYPES,
   CLOSE_CODES,
+  CONNECTION_MESSAGE_TYPES,
   CloseCode,
   ENVELOPE_MESSAGE_TYPES,
   ERROR_CODES,

@@ -1,7 +1,7 @@
 import type { ReceivedMessageDataMap, ReceivedMessageMap, ReceivedServerMessage } from '../../generated/received-types.js';
 import type { ConnectionData, ErrorData, ErrorMessage, ServerMessage } from '../../generated/types.js';
 import { check, type ClientValidationError } from './check.js';
-import { isAfter, isCursor, PING_INTERVAL_MS, PONG_TIMEOUT_MS, reconnectAdvice, sameStream, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from './protocol.js';
+import { CONNECTION_MESSAGE_TYPES, isAfter, isCursor, PING_INTERVAL_MS, PONG_TIMEOUT_MS, reconnectAdvice, sameStream, SERVER_MESSAGE_TYPES, WEBSOCKET_PATH } from './protocol.js';
 
 /** Wire value of `type` of every message the server sends. */
 export type ServerMessageType = ServerMessage['type'];
@@ -733,7 +733,11 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // later position in it stands (the replay up to it is duplicates). Any other answer is
     // the server's to give: a store that lost its history in the same epoch starts over.
     const raced = mode === 'ws' && typeof cursor === 'string' && since !== null && !sameStream(since, socketSince) && sameStream(cursor, since);
-    if (message.type === 'connection' && resume !== 'resumed' && (typeof cursor === 'string' ? !(raced && isAfter(since!, cursor)) : resume === 'new' || resume === 'gap')) {
+    // Without `resume` (it is optional), a cursor the client asked from or delivered is where
+    // the stream continues: it was taken as a new stream, and the replay after it delivered
+    // again (a hostile tester).
+    const continues = resume === undefined && typeof cursor === 'string' && (cursor === socketSince || recent.has(cursor));
+    if (message.type === 'connection' && resume !== 'resumed' && !continues && (typeof cursor === 'string' ? !(raced && isAfter(since!, cursor)) : resume === 'new' || resume === 'gap')) {
       // A new stream: its opaque cursors may repeat the old stream's. Without a cursor (it is
       // optional) the position is none: the new stream's first cursors were dropped as repeats.
       status.cursor = typeof cursor === 'string' ? cursor : null;
@@ -858,7 +862,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             let body = {} as { cursor: string; resume?: string; messages: unknown[] };
             let wrong: ClientValidationError | undefined;
             try {
-              body = JSON.parse(text);
+              // Too long: a failed poll that says why (it failed unsaid, the upgrade's status shown: a hostile tester).
+              if (text === undefined) wrong = { pointer: '', keyword: 'maxLength', message: `expected a poll response of at most ${maxPollBytes} bytes (maxPollBytes), got more` };
+              else body = JSON.parse(text);
             } catch (cause) {
               wrong = { pointer: '', keyword: 'json', message: `expected a poll response in JSON, got ${String((cause as Error).message)}` };
             }
@@ -877,7 +883,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
                   : undefined;
             if (wrong) {
               status.lastHttpStatus = code;
-              emit('invalid', { reason: wrong.keyword === 'json' ? 'json' : 'invalid', errors: [wrong], message: wrong.keyword === 'json' ? text : body });
+              emit('invalid', { reason: wrong.keyword === 'json' ? 'json' : 'invalid', errors: [wrong], message: wrong.keyword === 'json' || text === undefined ? text : body });
               throw 0; // to the failed poll below
             }
             const back = failures > 0;
@@ -918,7 +924,13 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             const gapsBefore = gapsTold;
             for (const message of body.messages as unknown[]) {
               if (!alive()) break;
-              deliver(message, 'polling');
+              const type = (message as { type?: unknown } | null)?.type;
+              // Per-connection messages (connection, ping, pong, error) never come in a poll: a
+              // `connection` there reset the duplicate memory, and an `error` was shown as the
+              // server's (a hostile tester). Nor is a cursor of theirs taken.
+              if ((CONNECTION_MESSAGE_TYPES as readonly unknown[]).includes(type)) {
+                emit('invalid', { reason: 'invalid', errors: [{ pointer: '/type', keyword: 'anyOf', message: `expected a stream message in a poll response, got ${String(type)}` }], message });
+              } else deliver(message, 'polling');
             }
             if (!alive()) {
               // A handler disconnected before the poll's messages were all delivered: resume
@@ -1136,11 +1148,15 @@ function sameStatus(a: RealtimeStatus, b: RealtimeStatus): boolean {
  * not a web stream (a `fetch` option such as node-fetch's, whose polls all failed) is read
  * whole, then bounded.
  */
-async function readText(response: Response, max: number): Promise<string> {
+async function readText(response: Response, max: number): Promise<string | undefined> {
+  // Said too long by its Content-Length: not read at all (16 MiB were read on every retry).
+  if (Number(response.headers.get('content-length')) > max) {
+    void response.body?.cancel?.().catch(() => undefined);
+    return undefined;
+  }
   if (typeof response.body?.getReader !== 'function') {
     const whole = await response.text();
-    if (whole.length > max) throw new RangeError(`a poll response over ${max} bytes`);
-    return whole;
+    return whole.length > max ? undefined : whole;
   }
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
@@ -1151,7 +1167,7 @@ async function readText(response: Response, max: number): Promise<string> {
     if (done) return text + decoder.decode();
     if ((size += value.byteLength) > max) {
       void reader.cancel().catch(() => undefined);
-      throw new RangeError(`a poll response over ${max} bytes`);
+      return undefined;
     }
     text += decoder.decode(value, { stream: true });
   }

@@ -47,6 +47,9 @@ export const USER_MESSAGE_TYPES = ${list(contract.messages.filter((m) => m.audie
 /** Types broadcast to every user (\`x-audience: global\`): the server's \`broadcast(message)\`. */
 export const GLOBAL_MESSAGE_TYPES = ${list(contract.messages.filter((m) => m.audience === 'global').map((m) => m.type))} as const satisfies readonly GlobalMessageType[];
 
+/** Types that belong to one connection (\`x-audience: connection\`): never in a stream's replay or a poll response. */
+export const CONNECTION_MESSAGE_TYPES = ${list(contract.messages.filter((m) => m.audience === 'connection').map((m) => m.type))} as const satisfies readonly MessageType[];
+
 /** Who sends each message type (\`x-direction\`). */
 export const MESSAGE_DIRECTIONS: Readonly<Record<MessageType, readonly Direction[]>> = {
 ${record((m) => list(m.directions))},

@@ -354,6 +354,42 @@ describe('client: opaque cursors', () => {
   });
 });
 
+describe('client: a `connection` without `resume` (it is optional)', () => {
+  it('continues from a cursor the client asked from: the replayed overlap is dropped, not delivered again (a hostile tester)', async () => {
+    const whale = example('whale') as { data: object };
+    for (const cursors of [['ca', 'cb', 'cc', 'cd', 'ce'], ['e1.1', 'e1.2', 'e1.3', 'e1.4', 'e1.5']]) {
+      let sockets = 0;
+      const sinces: (string | null)[] = [];
+      const wss = await socketServer((ws, req) => {
+        const since = new URL(req.url!, 'http://x').searchParams.get('since');
+        sinces.push(since);
+        // The first socket sends 1..3 and dies; the second says where the stream continues (the
+        // cursor asked), no `resume`, and replays from 2.
+        ws.send(connectionFrame(undefined, since ?? cursors[0]!));
+        for (const i of sockets++ === 0 ? [1, 2, 3] : [2, 3, 4]) ws.send(JSON.stringify({ ...whale, cursor: cursors[i] }));
+        if (sockets === 1) setTimeout(() => ws.terminate(), 100);
+      });
+      try {
+        const client = nodeClient(wss.url, { polling: false, backoff: { baseMs: 20, maxMs: 50 } });
+        const got: string[] = [];
+        const gaps: GapEvent[] = [];
+        client.on('whale', (_data, message) => got.push(message.cursor!));
+        client.on('gap', (gap) => gaps.push(gap));
+        client.connect('token');
+        await until(() => got.includes(cursors[4]!), 'the fourth whale');
+        await sleep(100);
+        client.disconnect();
+        expect(sinces).toEqual([null, cursors[3]]);
+        expect(got).toEqual(cursors.slice(1));
+        expect(gaps).toEqual([]);
+        expect(client.getStatus().duplicates).toBe(2);
+      } finally {
+        await wss.close();
+      }
+    }
+  });
+});
+
 describe('client: cursors of other servers', () => {
   it('delivers every message of increasing cursors it must not read as <epoch>.<n> positions (found by a hostile tester: dropped as duplicates)', async () => {
     const whale = example('whale') as { data: object };
@@ -686,7 +722,7 @@ describe('client: authentication', () => {
 });
 
 /** A `connection` message as a server sends it over a socket. */
-function connectionFrame(resume: string, cursor: string): string {
+function connectionFrame(resume: string | undefined, cursor: string): string {
   return JSON.stringify({ type: 'connection', data: { status: 'connected', mode: 'ws', resume }, ts: new Date().toISOString(), cursor });
 }
 
@@ -755,25 +791,80 @@ describe('client: a poll response that is not one', () => {
   }, 30_000);
 });
 
+describe('client: a per-connection message in a poll response', () => {
+  it('is an invalid event, not delivered, and resets nothing: a `connection` there emptied the duplicate memory (a hostile tester)', async () => {
+    const trade = (cursor: string) => ({ ...example('trades'), data: { ...(example('trades').data as object), id: cursor }, cursor });
+    const strays = [
+      { type: 'connection', data: { status: 'disconnected', mode: 'polling', resume: 'new' }, ts: new Date().toISOString(), cursor: 'e1.0' },
+      { type: 'error', data: { code: 'INTERNAL_ERROR', message: 'fake' }, ts: new Date().toISOString() },
+      { type: 'ping', timestamp: 1 },
+    ];
+    const bodies = [
+      { cursor: 'e1.2', resume: 'new', messages: [trade('e1.1'), trade('e1.2')] },
+      { cursor: 'e1.3', resume: 'resumed', messages: [...strays, trade('e1.1'), trade('e1.2'), trade('e1.3')] },
+    ];
+    const held: ServerResponse[] = [];
+    const server = await pollOnlyServer((_req, res) => {
+      const body = bodies.shift();
+      if (body === undefined) return void held.push(res);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+    try {
+      const client = nodeClient(server.url, { fallbackAfter: 1, random: () => 0 });
+      const seen: string[] = [];
+      const invalid: InvalidEvent[] = [];
+      const other: string[] = [];
+      client.on('trades', (t) => seen.push(t.id));
+      client.on('invalid', (e) => invalid.push(e));
+      for (const type of ['error', 'ping'] as const) client.on(type, () => other.push(type));
+      // The client's own (the poll went live), not the stray's `disconnected`.
+      const connections: unknown[] = [];
+      client.on('connection', (data) => connections.push(data));
+      client.connect('good');
+      await until(() => seen.includes('e1.3'), 'the third trade', 15_000);
+      expect(seen).toEqual(['e1.1', 'e1.2', 'e1.3']);
+      expect(other).toEqual([]);
+      expect(connections).toEqual([{ status: 'connected', mode: 'polling', resume: 'new' }]);
+      expect(invalid.map((e) => [e.errors[0]!.pointer, e.errors[0]!.message, e.message])).toEqual(
+        strays.map((m) => ['/type', `expected a stream message in a poll response, got ${m.type}`, m]),
+      );
+      expect(client.getStatus()).toMatchObject({ mode: 'polling', cursor: 'e1.3', duplicates: 2 });
+    } finally {
+      closeClients();
+      for (const res of held) res.destroy();
+      await server.close();
+    }
+  }, 30_000);
+});
+
 describe('client: a hostile polling server', () => {
   it('a poll response over maxPollBytes is a failed poll, not read whole (a 900 MiB answer was held in memory; found by a hostile tester)', async () => {
     let polls = 0;
     const trade = { ...example('trades'), cursor: 'e1.1' };
     const server = await pollOnlyServer((_req, res) => {
       polls++;
-      // Valid JSON: a poll response followed by whitespace, 2 MiB in all.
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.write(JSON.stringify({ cursor: 'e1.1', resume: 'new', messages: [trade] }));
-      res.end(' '.repeat(2 * 1024 * 1024));
+      // Valid JSON: a poll response followed by whitespace, 2 MiB in all; every other answer
+      // says its length first (and is then not read at all).
+      const body = JSON.stringify({ cursor: 'e1.1', resume: 'new', messages: [trade] });
+      const padding = 2 * 1024 * 1024 - body.length;
+      res.writeHead(200, { 'content-type': 'application/json', ...(polls % 2 === 0 && { 'content-length': String(body.length + padding) }) });
+      res.write(body);
+      res.end(' '.repeat(padding));
     });
     try {
       const capped = nodeClient(server.url, { fallbackAfter: 1, random: () => 0, maxPollBytes: 1024 * 1024 });
       let delivered = 0;
+      const invalid: InvalidEvent[] = [];
       capped.on('trades', () => delivered++);
+      capped.on('invalid', (e) => invalid.push(e));
       capped.connect('good');
       await until(() => polls >= 3, 'polls retried');
       expect(delivered).toBe(0);
-      expect(capped.getStatus().mode).toBe('offline');
+      expect(capped.getStatus()).toMatchObject({ mode: 'offline', lastHttpStatus: 200 });
+      // Each says why (a hostile tester saw nothing but the upgrade's status).
+      await until(() => invalid.length >= 2, 'an invalid event for each of two answers');
+      expect(invalid[0]).toEqual({ reason: 'invalid', errors: [{ pointer: '', keyword: 'maxLength', message: 'expected a poll response of at most 1048576 bytes (maxPollBytes), got more' }], message: undefined });
+      expect(invalid[1]).toEqual(invalid[0]);
       capped.disconnect();
       // Under the limit, the same answer is read.
       const roomy = nodeClient(server.url, { fallbackAfter: 1, random: () => 0, maxPollBytes: 4 * 1024 * 1024 });
