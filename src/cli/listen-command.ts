@@ -395,12 +395,13 @@ export async function runListen(target: string, options: ListenCommandOptions, o
           report.counts[key] = 1;
         } else report.uncounted++;
       }
-      if (type === 'ping') {
-        // A ping the client would answer (tolerant mode) is answered: echoing `timestamp: 1.5` (or
-        // a 1e400 JSON writes as null) would put an invalid pong on the wire from listen itself.
-        // One that only strict mode refuses (an unknown key) is answered too, or the server
-        // would drop the socket and end the check (a reviewer).
-        if (result.ok || (options.mode === 'strict' && validateMessage(value, { mode: 'tolerant' }).ok)) ws.send(JSON.stringify({ type: 'pong', timestamp: value!.timestamp }));
+      // Only a ping the client would answer (tolerant mode) is answered: echoing `timestamp: 1.5`
+      // (or a 1e400 JSON writes as null) would put an invalid pong on the wire from listen itself.
+      // One that only strict mode refuses (an unknown key) is answered too, or the server would
+      // drop the socket and end the check (a reviewer). An invalid one, reported as such, is no
+      // keepalive: the next ping's interval was measured from it (a fresh user).
+      if (type === 'ping' && (result.ok || (options.mode === 'strict' && validateMessage(value, { mode: 'tolerant' }).ok))) {
+        ws.send(JSON.stringify({ type: 'pong', timestamp: value!.timestamp }));
         // When this client was held up checking frames before this one, the ping may have come
         // any time since it was last free: judged by the bounds of when it came, not by when it was read.
         const earliest = arrivedAfter(now);
