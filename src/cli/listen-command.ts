@@ -474,8 +474,13 @@ export async function runListen(target: string, options: ListenCommandOptions, o
         const hint = res.statusCode === 401 && raw.length === 0
           ? ' (no token was given: --token, REALTIME_CONTRACT_TOKEN or a token query parameter)'
           : res.statusCode === 404 && url.pathname !== '/api/ws' ? ` (the reference server's socket is at /api/ws: ${url.protocol}//${url.host}/api/ws${new URL(target).search ? ', with the query as given' : ''})` : '';
+        // When to try again and where the server sends the client: the first things one asks of a
+        // 429 or 503, and of a redirect (http: to https:); they were left out (a hostile tester).
+        const retryAfter = res.headers['retry-after'];
+        const location = res.statusCode! >= 300 && res.statusCode! < 400 ? res.headers.location : undefined;
+        const headers = `${retryAfter ? `; Retry-After: ${cut(retryAfter, 60)}` : ''}${location ? `; Location: ${cut(location, 200)}` : ''}`;
         // Scrubbed before oneLine escapes anything: an escaped control character would hide a token from the scrub.
-        resolve(oneLine(scrub(`the server refused the upgrade with HTTP ${res.statusCode}${res.statusMessage ? ` ${res.statusMessage}` : ''}${reason}${hint}`)));
+        resolve(oneLine(scrub(`the server refused the upgrade with HTTP ${res.statusCode}${res.statusMessage ? ` ${res.statusMessage}` : ''}${reason}${hint}${headers}`)));
       };
       refusal = done;
       const timer = setTimeout(done, 2000);

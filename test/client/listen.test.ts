@@ -329,6 +329,24 @@ describe('listen', () => {
     expect(refused.stderr).toContain('HTTP 401 \\u001b[2J');
   });
 
+  it('says the Retry-After of a refused upgrade and the Location of a redirect (a hostile tester: left out)', async () => {
+    const answers = [
+      'HTTP/1.1 429 Too Many Requests\r\nRetry-After: 30\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+      'HTTP/1.1 302 Found\r\nLocation: wss://example.com/api/ws\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+    ];
+    const refuser = createServer();
+    refuser.on('upgrade', (_request, socket: Socket) => socket.end(answers.shift()));
+    await new Promise<void>((resolve) => refuser.listen(0, '127.0.0.1', resolve));
+    stops.push(() => new Promise<void>((resolve) => refuser.close(() => resolve())));
+    const url = `ws://127.0.0.1:${(refuser.address() as AddressInfo).port}/api/ws`;
+    const limited = await listen([url, '--count', '1']);
+    expect(limited.status).toBe(2);
+    expect(limited.stderr).toContain('the server refused the upgrade with HTTP 429 Too Many Requests; Retry-After: 30\n');
+    const moved = await listen([url, '--count', '1']);
+    expect(moved.status).toBe(2);
+    expect(moved.stderr).toContain('the server refused the upgrade with HTTP 302 Found; Location: wss://example.com/api/ws\n');
+  });
+
   it('exits 0 on a conforming stream of every type with pings on time', async () => {
     // Pings every 500 ms, ± 475 ms: on a loaded CI machine a 200 ms timer fired after 591 ms.
     const server = await new FakeServer({ pingIntervalMs: 500 }).start();
