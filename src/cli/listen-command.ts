@@ -6,6 +6,7 @@ import { findNonPortableIntegers } from '../languages/portability.js';
 import { escapeToken } from '../runtime/json-pointer.js';
 import { scanJsonText } from '../languages/json-scan.js';
 import { failure, validateMessage } from '../runtime/validate.js';
+import { isAfter, isCursor } from '../client/protocol.js';
 import { cut, type ValidationError } from '../runtime/errors.js';
 import { inertJson, noticeMessage, oneLine, shownPointer } from './report.js';
 import { cliSyntaxError, duplicateKeyError, findDuplicateKeys, findLoneSurrogates, loneSurrogateError, MAX_NESTING_DEPTH, mayHoldSurrogateEscape, nestingError, syntaxErrorBefore } from './sources/text.js';
@@ -291,6 +292,8 @@ export async function runListen(target: string, options: ListenCommandOptions, o
   const ws = new WebSocket(url, { handshakeTimeout: Math.min(10_000, durationMs), maxPayload: MAX_FRAME_BYTES });
   let started = Date.now();
   let lastPing = started;
+  /** The last cursor of this socket's stream (the `connection` message's is its position), or null. */
+  let lastCursor: string | null = null;
   /** The earliest the last ping may have come ({@link arrivedAfter}; `lastPing` is when it was read). */
   let lastPingEarliest = started;
   let pings = 0;
@@ -445,6 +448,16 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       }
       if (index === 0 && type !== 'connection') {
         violate({ index, type, pointer: '/type', keyword: 'protocol', message: `expected the first frame to be the "connection" message, got ${type === null ? 'a frame without a type' : JSON.stringify(type)}` });
+      }
+      // Cursors increase within a stream (the contract): a repeat, or an `<epoch>.<n>` position
+      // before the last one of its epoch, is what makes a client drop or replay messages. It said
+      // nothing of either (a hostile tester). Opaque cursors are ordered as the client orders them.
+      const cursor = (value as { cursor?: unknown } | null)?.cursor;
+      if (typeof cursor === 'string' && isCursor(cursor)) {
+        if (lastCursor !== null && !isAfter(cursor, lastCursor)) {
+          violate({ index, type, pointer: '/cursor', keyword: 'protocol', message: `expected a cursor after ${JSON.stringify(lastCursor)} (cursors increase within a stream), got ${cursor === lastCursor ? 'it again' : JSON.stringify(cursor)}` });
+        }
+        lastCursor = cursor;
       }
     }
     if (options.count !== undefined && report.frames >= options.count) finish();

@@ -329,13 +329,25 @@ describe('listen', () => {
     expect(refused.stderr).toContain('HTTP 401 \\u001b[2J');
   });
 
+  it('reports a cursor that repeats or goes back within the stream (a hostile tester: it said nothing)', async () => {
+    const at = (cursor: string) => JSON.stringify({ ...trade, cursor });
+    const server = await fixtureServer([connection, at('e.1'), at('e.2'), at('e.2'), at('e.1'), at('zzz'), at('aaa'), at('aaa'), at('e.9')]);
+    const { status, stdout } = await listen([server.url, '--count', '9', '--ping-interval', '60000']);
+    expect(status).toBe(1);
+    expect(stdout.split('\n').filter((line) => line.startsWith('frame '))).toEqual([
+      'frame 3: trades /cursor expected a cursor after "e.2" (cursors increase within a stream), got it again',
+      'frame 4: trades /cursor expected a cursor after "e.2" (cursors increase within a stream), got "e.1"',
+      'frame 7: trades /cursor expected a cursor after "aaa" (cursors increase within a stream), got it again',
+    ]);
+  });
+
   it('says the Retry-After of a refused upgrade and the Location of a redirect (a hostile tester: left out)', async () => {
     const answers = [
       'HTTP/1.1 429 Too Many Requests\r\nRetry-After: 30\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
       'HTTP/1.1 302 Found\r\nLocation: wss://example.com/api/ws\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
     ];
     const refuser = createServer();
-    refuser.on('upgrade', (_request, socket: Socket) => socket.end(answers.shift()));
+    refuser.on('upgrade', (_request, socket: Socket) => socket.end(answers.shift() ?? ''));
     await new Promise<void>((resolve) => refuser.listen(0, '127.0.0.1', resolve));
     stops.push(() => new Promise<void>((resolve) => refuser.close(() => resolve())));
     const url = `ws://127.0.0.1:${(refuser.address() as AddressInfo).port}/api/ws`;
