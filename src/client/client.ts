@@ -486,7 +486,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // WebSocket constructors take http: and https: too (as ws: and wss:).
     if (parsed === undefined || !['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol) || parsed.hash !== '') {
       // The URL itself is not shown: it may carry a token.
-      const got = parsed === undefined ? 'a string that is not a URL' : parsed.hash !== '' ? 'one with a #fragment, which WebSocket refuses' : `a ${parsed.protocol} URL`;
+      const got = parsed === undefined ? 'a string that is not a URL' : parsed.hash !== '' ? 'one with a #fragment, which WebSocket refuses' : `a URL of scheme ${parsed.protocol}`;
       throw new TypeError(`connect: the url must be a ws:, wss:, http: or https: URL, e.g. wss://example.com/api/ws, got ${got}`);
     }
     return url;
@@ -667,7 +667,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         wrong = '';
       }
     } catch (cause) {
-      wrong = `JSON, got ${String((cause as Error).message)}`;
+      wrong = `JSON, got a syntax error (${String((cause as Error).message)})`;
     }
     if (wrong) emit('invalid', { reason: 'json', errors: [{ pointer: '', keyword: 'json', message: `expected ${wrong}` }], message: raw });
     else deliver(value, 'ws');
@@ -866,7 +866,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
               if (text === undefined) wrong = { pointer: '', keyword: 'maxLength', message: `expected a poll response of at most ${maxPollBytes} bytes (maxPollBytes), got more` };
               else body = JSON.parse(text);
             } catch (cause) {
-              wrong = { pointer: '', keyword: 'json', message: `expected a poll response in JSON, got ${String((cause as Error).message)}` };
+              wrong = { pointer: '', keyword: 'json', message: `expected a poll response in JSON, got a syntax error (${String((cause as Error).message)})` };
             }
             // Not a poll response (`{"messages":"abc"}` was three invalid messages, one per
             // character; a 20 KB cursor went into every later URL): a failed poll, retried, and

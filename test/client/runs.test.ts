@@ -374,7 +374,7 @@ describe('tokens', () => {
 describe('an answer that is not a poll response', () => {
   const cases: [string, (res: ServerResponse) => void, Partial<InvalidEvent>, object][] = [
     ['200 with an error body', (res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"error":"internal: db down"}'), { reason: 'invalid', message: { error: 'internal: db down' } }, { pointer: '/messages', keyword: 'type', message: 'expected an array of messages, got nothing' }],
-    ['204', (res) => res.writeHead(204).end(), { reason: 'json', message: '' }, { pointer: '', keyword: 'json', message: expect.stringMatching(/^expected a poll response in JSON, got /) }],
+    ['204', (res) => res.writeHead(204).end(), { reason: 'json', message: '' }, { pointer: '', keyword: 'json', message: expect.stringMatching(/^expected a poll response in JSON, got a syntax error \(.+\)$/) }],
     ['a login page', (res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>Sign in</html>'), { reason: 'json', message: '<html>Sign in</html>' }, { pointer: '', keyword: 'json', message: expect.stringMatching(/^expected a poll response in JSON, got .*JSON/) }],
     ['a cursor that is not one', (res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"cursor":"a b","messages":[]}'), { reason: 'invalid' }, { pointer: '/cursor', keyword: 'pattern', message: 'expected a cursor (1-128 URL-safe characters), got a string' }],
   ];
