@@ -36,6 +36,13 @@ describe('the demo journal', () => {
     await first.store.append('alice', 'alerts', frame(4), null);
     // Only its owner reads it: it holds every user's messages.
     expect(statSync(file).mode & 0o777).toBe(0o600);
+    // What README says of its lines: what a user was sent is the lines of its `u` or null, the frames as sent.
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const epoch = a.cursor.split('.')[0];
+    expect(lines[0]).toEqual({ journal: 2, epoch, head: 0 });
+    expect(lines.slice(1).map(({ p, u, t, k }) => [p, u, t, k])).toEqual([[1, 'alice', 'alerts', null], [2, 'bob', 'alerts', null], [3, null, 'system_health', 'h'], [4, 'alice', 'alerts', null]]);
+    expect(lines.slice(1).map((line) => JSON.parse(line.f as string).cursor)).toEqual([1, 2, 3, 4].map((p) => `${epoch}.${p}`));
+    expect(lines.slice(1).every((line) => typeof line.at === 'number')).toBe(true);
     // Not closed: as after kill -9.
     const second = openDemoJournal(file, (line) => warnings.push(line));
     expect(second.restored).toMatchObject({ entries: 4, epoch: a.cursor.split('.')[0] });

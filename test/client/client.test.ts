@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_CODES, SERVER_MESSAGE_TYPES } from '../../generated/contract.js';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createRealtimeClient, pollUrlOf } from '../../src/client/client.js';
+import { validateMessage } from '../../src/index.js';
 import { isAfter, POLL_PATH, reconnectAdvice, sameStream, WEBSOCKET_PATH } from '../../src/client/protocol.js';
 import type { GapEvent, InvalidEvent, RealtimeClient, UnknownEvent } from '../../src/client/index.js';
 import { FakeServer } from './support/fake-server.js';
@@ -165,6 +166,9 @@ describe('client: delivery', () => {
       throw new Error('boom');
     });
     client.on('trades', (trade) => seen.push(trade.id));
+    // A handler that wants the notices asks for them (README, "Forward-compatible consumers").
+    const notices: unknown[] = [];
+    client.on('trades', (_trade, message) => notices.push(validateMessage(message, { mode: 'tolerant' }).notices));
     client.connect('good');
     await until(() => client.getStatus().mode === 'ws', 'the socket');
     s.sendRaw('{"type":"trades","data":');
@@ -180,6 +184,8 @@ describe('client: delivery', () => {
     s.publish({ ...example('trades'), data: { ...(example('trades').data as object), id: 't0', platform: 'coinbase' } });
     trades(s, 1, 2);
     await until(() => seen.length === 3, 'the three valid trades');
+    expect(seen[0]).toBe('t0');
+    expect(notices).toEqual([[{ pointer: '/data/platform', value: 'coinbase', known: ['luno', 'binance', 'kucoin', 'kraken', 'valr'] }], undefined, undefined]);
     expect(invalid.map((e) => [e.reason, e.errors[0]!.pointer])).toEqual([
       ['json', ''],
       ['invalid', '/timestamp'],
