@@ -456,9 +456,14 @@ function compareValues(a: SchemaNode, b: SchemaNode, add: Add): void {
         add({ rule: 'enum-value-added', accepts: 'more', tolerantSurvives: true, after: value, text: `value ${JSON.stringify(value)} added to the closed list` });
       }
     }
+    const added = listB.filter((value) => !inA(value));
     for (const value of listA) {
       if (!inB(value)) {
-        add({ rule: 'enum-value-removed', accepts: 'fewer', before: value, text: `value ${JSON.stringify(value)} removed from the closed list` });
+        // A value removed where one is added reads as a rename (`cancelled` → `canceled`): each
+        // half alone is no break, yet code that branches on the old value stops matching, unsaid
+        // (a fresh user).
+        const renamed = added.length === 1 ? `; ${JSON.stringify(added[0])} was added to the same list: if it renames ${JSON.stringify(value)}, code that matches ${JSON.stringify(value)} stops matching, silently` : '';
+        add({ rule: 'enum-value-removed', accepts: 'fewer', before: value, text: `value ${JSON.stringify(value)} removed from the closed list${renamed}` });
       }
     }
     if (a.const !== undefined && b.const !== undefined && !equal(a.const, b.const)) add({ rule: 'const-changed', accepts: 'different', before: a.const, after: b.const, text: `fixed value changed from ${JSON.stringify(a.const)} to ${JSON.stringify(b.const)}` });

@@ -476,6 +476,11 @@ describe('realtime-contract diff', () => {
     expect(narrowed.changes[0]).toMatchObject({ rule: 'enum-value-removed', level: 'compatible', breaks: ['producer-code'] });
     // And the other way round during a rollout: consumers built on the newer contract meet older servers.
     expect(narrowed.changes[0]?.impact).toMatch(/^older consumers accept everything the newer server sends; newer consumers may reject what an older server still sends: upgrade servers first; /);
+    expect(narrowed.changes[0]?.text).toBe('value "failed" removed from the closed list');
+    // One value removed and one added: said as a possible rename, whose old branch stops matching unsaid (a fresh user).
+    const renamed = path.join(work, 'value-renamed');
+    writeSchemas(renamed, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [{ op: 'replace', path: '/trades.json/definitions/TradeData/properties/status/enum/2', value: 'canceled' }]));
+    expect(json(['diff', 'schemas', renamed]).changes.find((change) => change.rule === 'enum-value-removed')?.text).toBe('value "cancelled" removed from the closed list; "canceled" was added to the same list: if it renames "cancelled", code that matches "cancelled" stops matching, silently');
     const widened = path.join(work, 'pong-widened');
     writeSchemas(widened, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [{ op: 'add', path: '/pong.json/properties/note', value: { type: 'string' } }]));
     expect(json(['diff', 'schemas', widened]).changes).toContainEqual(expect.objectContaining({
