@@ -42,6 +42,18 @@ export const RESERVED_TYPE_NAMES: readonly string[] = [
 ];
 
 /**
+ * Names the generated modules import or declare for themselves, beside the types they export:
+ * a definition of the same name does not compile (`Static` in typebox.ts) or is refused by
+ * quicktype without a place (`Optional` in Python; both found by a hostile tester).
+ */
+export const IMPORTED_TYPE_NAMES: readonly string[] = [
+  // generated/typebox.ts, from @sinclair/typebox
+  'Evaluate', 'FormatRegistry', 'Static', 'TObject', 'TSchema', 'TUnsafe', 'Type',
+  // generated/languages/python: from enum and typing, and its type variables
+  'Any', 'Callable', 'Dict', 'Enum', 'EnumT', 'List', 'Optional', 'T', 'TypeVar',
+];
+
+/**
  * Names every generator can carry as they are:
  *  - a definition's name (its key, and the title of an object or closed list below it) is PascalCase:
  *    letters and digits, a capital first. It is a type's name in TypeScript, Go and Python;
@@ -63,13 +75,13 @@ function checkNames(files: ReadonlyMap<string, SchemaNode>): void {
     });
   }
   const typeName = (name: string, file: string, pointer: string, what: string) => {
-    const clash = RESERVED_TYPE_NAMES.includes(name) || (name.startsWith('Received') && typeNames.has(name.slice('Received'.length)));
+    const clash = RESERVED_TYPE_NAMES.includes(name) || IMPORTED_TYPE_NAMES.includes(name) || (name.startsWith('Received') && typeNames.has(name.slice('Received'.length)));
     if (/^[A-Z][A-Za-z0-9]*$/.test(name) && !clash) return;
     throw new SchemaError(
       file,
       pointer,
       clash
-        ? `expected ${what} the generated code does not use already, got ${JSON.stringify(name)}, which is ${RESERVED_TYPE_NAMES.includes(name) ? 'a type the generated code or the package exports' : `the received twin of ${name.slice('Received'.length)}`}`
+        ? `expected ${what} the generated code does not use already, got ${JSON.stringify(name)}, which is ${RESERVED_TYPE_NAMES.includes(name) ? 'a type the generated code or the package exports' : IMPORTED_TYPE_NAMES.includes(name) ? 'a name the generated TypeBox or Python module imports' : `the received twin of ${name.slice('Received'.length)}`}`
         : `expected ${what} in PascalCase (letters and digits, a capital first: a type's name in TypeScript, Go and Python), got ${JSON.stringify(name)}`,
     );
   };

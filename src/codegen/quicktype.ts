@@ -94,12 +94,31 @@ export async function emitLanguages(contract: Contract): Promise<Map<string, str
  * @throws SchemaError
  */
 function checkRenderedNames(contract: Contract, python: string, go: string): void {
+  // The methods quicktype gives a type (`Marshal` on a message, `UnmarshalJSON` on a union):
+  // a field of the same name does not build (a hostile tester's `marshal`).
+  const goMethods = new Map<string, Set<string>>();
+  for (const [, type, method] of go.matchAll(/^func \(\w+ \*?(\w+)\) (\w+)\(/gmu)) (goMethods.get(type!) ?? goMethods.set(type!, new Set()).get(type!)!).add(method!);
   let struct = '';
   for (const line of go.split('\n')) {
     struct = /^type (\S+) struct \{$/u.exec(line)?.[1] ?? struct;
     const field = /^\t(\S+)\s.*`json:"([^",]*)/u.exec(line);
     if (field && !/^\p{Lu}/u.test(field[1]!)) {
       throw propertyError(contract, struct, field[2]!, `property name ${JSON.stringify(field[2])} becomes the Go field ${field[1]}, which Go does not export (it does not start with a capital letter), so encoding/json drops it silently; start the name with a letter that has a capital`);
+    }
+    if (field && goMethods.get(struct)?.has(field[1]!)) {
+      throw propertyError(contract, struct, field[2]!, `property name ${JSON.stringify(field[2])} becomes the Go field ${field[1]} of ${struct}, which has a generated method of that name, so the Go code does not build (field and method with the same name); rename the property`);
+    }
+  }
+  // A dataclass field named after one of its class's methods (`to_dict`) replaces the method:
+  // every call of it failed (a hostile tester).
+  for (const block of python.split(/^(?=@dataclass\nclass )/mu).slice(1)) {
+    const type = /^class (\w+)/mu.exec(block)?.[1];
+    if (type === undefined) continue;
+    const methods = new Set([...block.matchAll(/^    def (\w+)\(/gmu)].map((m) => m[1]!));
+    for (const [, field] of block.matchAll(/^    (\w+): /gmu)) {
+      if (!methods.has(field!)) continue;
+      const key = new RegExp(`^        result\\["((?:[^"\\\\]|\\\\.)*)"\\] = .*\\bself\\.${field}\\b`, 'mu').exec(block)?.[1] ?? field!;
+      throw propertyError(contract, type, key, `property name ${JSON.stringify(key)} becomes the Python field ${field} of ${type}, which replaces the generated method of that name, so every ${type}.${field}() fails; rename the property`);
     }
   }
   for (const block of python.split(/^(?=    @staticmethod\n    def from_dict)/mu).slice(1)) {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generate, SchemaError } from '../../src/codegen/index.js';
-import { RESERVED_TYPE_NAMES } from '../../src/codegen/check.js';
+import { IMPORTED_TYPE_NAMES, RESERVED_TYPE_NAMES } from '../../src/codegen/check.js';
 import { loadContract } from '../../src/contract/index.js';
 
 const dirs: string[] = [];
@@ -72,6 +72,13 @@ describe('generate refuses names the generated code cannot carry', () => {
     // The rendered code is checked too: "Obj" is no name of the list, but Python names its local obj.
     ['a property "Obj", which Python names obj (found in the rendered decoder)', 'trades.json', addProperty('TradeData', 'Obj'), '/definitions/TradeData/properties/Obj', /becomes obj in Python, a name the generated decoder TradeData\.from_dict reads itself/],
     ['a property "-", which Go skips (json:"-"; a reviewer)', 'trades.json', addProperty('TradeData', '-'), '/definitions/TradeData/properties/-', /encoding\/json skips a field tagged "-"/],
+    // generate passed, and the code did not compile or lost a method (a hostile tester).
+    ['a definition named "Static", which typebox.ts imports', 'trades.json', rename('TradeData', 'Static'), '/definitions/Static', /a name the generated TypeBox or Python module imports/],
+    ['a definition named "Optional", which the Python module imports (quicktype refused it unplaced)', 'trades.json', rename('TradeData', 'Optional'), '/definitions/Optional', /a name the generated TypeBox or Python module imports/],
+    ['a property "marshal" of a message, beside its generated Go method Marshal', 'trades.json', editSchema<{ properties: Record<string, unknown> }>((schema) => {
+      schema.properties.marshal = { type: 'string' };
+    }), '/properties/marshal', /becomes the Go field Marshal of TradesMessage, which has a generated method of that name/],
+    ['a property "to_dict", which replaced the Python method of that name', 'trades.json', addProperty('TradeData', 'to_dict'), '/definitions/TradeData/properties/to_dict', /becomes the Python field to_dict of TradeData, which replaces the generated method of that name/],
   ];
   for (const [name, file, edit, pointer, message] of cases) {
     it(name, { timeout: 60_000 }, async () => {
@@ -108,6 +115,17 @@ describe('generate refuses names the generated code cannot carry', () => {
     }
     const beside = [...exported].filter((name) => !definitions.has(name) && !(name.startsWith('Received') && definitions.has(name.slice('Received'.length))));
     expect(beside.sort()).toEqual([...RESERVED_TYPE_NAMES].sort());
+  });
+
+  it('IMPORTED_TYPE_NAMES holds what typebox.ts imports and the Python module imports or declares', () => {
+    const typebox = readFileSync('generated/typebox.ts', 'utf8');
+    const python = readFileSync('generated/languages/python/realtime_contract.py', 'utf8');
+    const imported = [
+      ...[.../import \{([^}]*)\} from '@sinclair\/typebox'/.exec(typebox)![1]!.split(',')].map((name) => name.trim().replace(/^type /, '')).filter(Boolean),
+      ...[...python.matchAll(/^from (?:enum|typing) import (.*)$/gm)].flatMap((m) => m[1]!.split(',').map((name) => name.trim())).filter((name) => /^[A-Z]/.test(name)),
+      ...[...python.matchAll(/^([A-Z]\w*) = TypeVar\(/gm)].map((m) => m[1]!),
+    ];
+    expect([...new Set(imported)].filter((name) => !IMPORTED_TYPE_NAMES.includes(name))).toEqual([]);
   });
 });
 
