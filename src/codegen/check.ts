@@ -123,7 +123,8 @@ export const KNOWN_FORMATS: readonly string[] = ['date-time'];
 /**
  * Every `format` is one the validators implement: ajv refuses another in strict mode, with
  * neither file nor place ("unknown format "date" ignored in schema at path …"), and a format
- * the validators skipped would be a check the contract promises and nobody makes.
+ * the validators skipped would be a check the contract promises and nobody makes. A format
+ * stands only where strings may, and a `const` never beside an `enum`.
  */
 function checkFormats(files: ReadonlyMap<string, SchemaNode>): void {
   for (const [file, schema] of files) {
@@ -136,6 +137,11 @@ function checkFormats(files: ReadonlyMap<string, SchemaNode>): void {
       const types = node.type === undefined ? undefined : Array.isArray(node.type) ? node.type : [node.type];
       if (node.format !== undefined && types !== undefined && !types.includes('string')) {
         throw new SchemaError(file, `${pointer}/format`, `expected "format" only where the type admits strings (a format checks strings alone), got it beside type ${JSON.stringify(node.type)}`);
+      }
+      // Both: the values are those of the list equal to the fixed one. The validators and the
+      // types followed the const, diff read the list alone and said "no changes" (a hostile tester).
+      if (node.const !== undefined && node.enum !== undefined) {
+        throw new SchemaError(file, `${pointer}/const`, `expected "const" or "enum", got both (the value ${JSON.stringify(node.const)} and a list of ${Array.isArray(node.enum) ? node.enum.length : 'some'}): keep the list, or the fixed value alone`);
       }
     });
   }
