@@ -14,6 +14,7 @@ import { checkNoRefCycle, followRefs, forEachSubschema, SchemaError, type Contra
  */
 export function checkGeneratable(contract: Contract): void {
   checkFormats(contract.files);
+  checkCommentText(contract.files);
   checkNames(contract.files);
   checkPollMessages(contract.messages, contract.documents, contract.files);
   // A recursive schema (a tree of itself): the validators inline every $ref (a hostile tester's
@@ -115,6 +116,30 @@ function checkNames(files: ReadonlyMap<string, SchemaNode>): void {
 /** A name as Go and Python may both spell it: lower case, letters and digits only (`Side`, `side!` → `side`). */
 function fold(name: string): string {
   return name.toLowerCase().replace(/[^\p{L}\p{Nd}]/gu, '');
+}
+
+/** A control character other than tab and line ends, DEL, or a byte order mark. */
+const UNWRITABLE_IN_SOURCE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufeff]/u;
+
+/**
+ * The text each generator writes into its source as comments (`description`, `title`,
+ * `$comment`) holds no character Go or Python source cannot: a NUL or a byte order mark in a
+ * description made Go refuse the file and Python fail to import it, after generate passed (a
+ * hostile tester).
+ */
+function checkCommentText(files: ReadonlyMap<string, SchemaNode>): void {
+  for (const [file, schema] of files) {
+    forEachSubschema(schema, (node, pointer) => {
+      for (const keyword of ['description', 'title', '$comment'] as const) {
+        const text = node[keyword];
+        const found = typeof text === 'string' ? UNWRITABLE_IN_SOURCE.exec(text) : null;
+        if (found) {
+          const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+          throw new SchemaError(file, `${pointer}/${keyword}`, `expected text without control characters (the generated Go and Python carry it in comments, and their compilers refuse ${code}), got ${code} at character ${found.index}`);
+        }
+      }
+    });
+  }
 }
 
 /** The `format` values the generated validators implement (src/runtime/formats.ts). */
