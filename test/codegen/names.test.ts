@@ -96,6 +96,13 @@ describe('generate refuses names the generated code cannot carry', () => {
     expect(await generateEdited('trades.json', labelled)).toBe('generated');
   });
 
+  it('generates a contract with a definition no message uses (its required keys stopped generate with an internal count: a hostile tester)', { timeout: 60_000 }, async () => {
+    const unused = editSchema<{ definitions: Record<string, unknown> }>((schema) => {
+      schema.definitions.Unused = { title: 'Unused', type: 'object', required: ['a'], additionalProperties: false, properties: { a: { type: 'string' } } };
+    });
+    expect(await generateEdited('decisions.json', unused)).toBe('generated');
+  });
+
   it('loads such a contract still: diff reads it', async () => {
     await expect(loadContract(schemasWith('trades.json', rename('TradeData', 'Trade_Data')))).resolves.toBeDefined();
   });
