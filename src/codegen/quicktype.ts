@@ -563,7 +563,15 @@ ${empty.map((field) => `	if r.${field.name} == nil {\n		r.${field.name} = ${fiel
 }`);
     }
   }
-  let result = text;
+  // An optional key whose value is a union (`u: string | integer`): quicktype declares a
+  // pointer without omitempty, so nil was written as null, which the schema refuses (a hostile
+  // tester). Every other optional pointer has omitempty already.
+  let result = text.replace(new RegExp(`^type (${IDENTIFIER}) struct \\{\\n([\\s\\S]*?)^\\}`, 'gmu'), (struct: string, name: string) => {
+    const definition = schema.definitions![name];
+    if (!definition?.properties) return struct;
+    return struct.replace(/^(\s+\S+\s+\*\S+\s+`json:")([^",]*)("`)$/gmu, (line: string, head: string, key: string, tail: string) =>
+      definition.properties![key] !== undefined && definition.required?.includes(key) !== true ? `${head}${key},omitempty${tail}` : line);
+  });
   const imports = new Set([...text.matchAll(/^import "([^"]+)"\n/gm)].map((match) => match[1]!));
   if (/^func unmarshalUnion\(/m.test(result)) {
     needsWholeNumbers = true;

@@ -93,6 +93,8 @@ export const HANDLED: Construct[] = [
     schema: object({ venue: object({ name: { type: 'string' }, region: { enum: ['eu', 'us'] } }, ['name']), fills: { type: 'array', items: object({ k: { type: 'integer' } }, ['k']) }, by_id: { type: 'object', additionalProperties: object({ n: { type: 'number' } }, ['n']) } }, ['venue']),
     values: [{ venue: { name: 'x' } }, { venue: { name: 'x', region: 'eu' }, fills: [{ k: 1 }], by_id: { a: { n: 1.5 } } }],
   },
+  // An optional union: Go declared a pointer without omitempty, and wrote null for it when absent (a hostile tester).
+  { name: 'optional_union', schema: object({ u: { type: ['string', 'integer'] }, r: { anyOf: [{ $ref: 'definitions.json#/definitions/Side' }, { type: 'integer' }] } }, []), values: [{}, { u: 'a', r: 'buy' }, { u: 1, r: 2 }] },
   { name: 'property_names', schema: object({ class: { type: 'string' }, 'with space': { type: 'integer' }, 'a-b': { type: 'boolean' } }, ['class']), values: [{ class: 'x', 'with space': 1, 'a-b': true }] },
   // Closed lists of the same values beyond ASCII: Go's constants of the alias (`…Café`) went unread (a reviewer).
   { name: 'non_ascii_same_values_twice', schema: object({ a: { enum: ['café', 'thé'] }, b: { enum: ['thé', 'café'] } }, ['a', 'b']), values: [{ a: 'café', b: 'thé' }] },
