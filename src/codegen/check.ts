@@ -1,7 +1,8 @@
 import { describeCompiledErrors } from '../runtime/errors.js';
 import { escapeToken, resolvePointer } from '../runtime/json-pointer.js';
 import type { CompiledValidatorError } from '../../generated/validators.js';
-import { checkNoRefCycle, followRefs, forEachSubschema, SchemaError, type Contract, type DocumentSchema, type MessageSchema, type SchemaNode } from '../contract/index.js';
+import { NameClashError, shapeForQuicktype } from './language-shape.js';
+import { checkNoRefCycle, followRefs, forEachSubschema, SchemaError, sourceOf, type Contract, type DocumentSchema, type MessageSchema, type SchemaNode } from '../contract/index.js';
 
 /**
  * What `generate` needs of a contract beyond what makes it a contract (the loader's checks,
@@ -284,6 +285,20 @@ export function checkLanguageSupport(contract: Contract): void {
         if (key === '-') throw refuse('cannot be a Go struct tag (encoding/json skips a field tagged "-"): rename it');
         if (!GO_TAG_NAME.test(key)) throw refuse("cannot be a Go struct tag (encoding/json would use the Go field's name instead): use letters, digits, spaces and !#$%&()*+-./:;<=>?@[]^_{|}~");
       }
+      // `false` (no value is valid) has no type in Go or Python: quicktype refused it at a
+      // pointer into the bundle, not the file (a hostile tester).
+      for (const [keyword, child] of [...Object.entries(node.properties ?? {}).map(([key, value]) => [`properties/${escapeToken(key)}`, value] as const), ['items', node.items] as const]) {
+        if ((child as unknown) === false) throw new SchemaError(file, `${pointer}/${keyword}`, 'expected a schema some value satisfies, got false, which the Go and Python types cannot carry: leave the property out (an object with "additionalProperties": false refuses it already)');
+      }
     });
+  }
+  // The names Go and Python give the types: two alike (one after its place) were refused
+  // without a place (a hostile tester).
+  try {
+    shapeForQuicktype(contract.bundle);
+  } catch (error) {
+    if (!(error instanceof NameClashError)) throw error;
+    const [file, pointer] = sourceOf(contract, error.at);
+    throw new SchemaError(file, pointer, error.message);
   }
 }

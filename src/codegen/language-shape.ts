@@ -26,6 +26,10 @@ export function reachedDefinitions(schema: SchemaNode, roots: readonly string[])
 /** Two types Go and Python would give one name (generate refuses such a contract). */
 export class NameClashError extends Error {
   override readonly name = 'NameClashError';
+  /** @param at the bundle pointer of the schema that would take the name */
+  constructor(message: string, readonly at: string) {
+    super(message);
+  }
 }
 
 /**
@@ -51,7 +55,7 @@ export function shapeForQuicktype(bundle: SchemaNode): ShapedBundle {
   const places = new Map<string, string>();
   const define = (title: string, node: SchemaNode, place: string, at: string) => {
     if (Object.hasOwn(definitions, title) || named.has(title)) {
-      throw new NameClashError(`Go and Python would name two types ${title} (one of them named after its place, ${place}): give the schema of one of them a title of its own`);
+      throw new NameClashError(`Go and Python would name two types ${title} (one of them named after its place, ${place}): give the schema of one of them a title of its own`, at);
     }
     definitions[title] = node;
     places.set(title, at);

@@ -8,6 +8,24 @@ import { forEachSubschema, mapSchema } from './walk.js';
 export type BundleInput = Omit<Contract, 'bundle'>;
 
 /**
+ * Where a place of the bundle (`/definitions/<Name>/…`, as {@link bundleContract} builds it) is
+ * written: the file and JSON Pointer of the definition, message or document named `Name`, and
+ * the rest of the pointer below it. A pointer outside the definitions is the bundle's own root.
+ */
+export function sourceOf(contract: Pick<Contract, 'definitions' | 'messages' | 'documents'>, bundlePointer: string): [file: string, pointer: string] {
+  const match = /^\/definitions\/([^/]*)(.*)$/su.exec(bundlePointer);
+  if (!match) return ['messages.schema.json', bundlePointer];
+  const name = unescapeToken(match[1]!);
+  const rest = match[2]!;
+  if (Object.hasOwn(contract.definitions.definitions ?? {}, name)) return ['definitions.json', `/definitions/${escapeToken(name)}${rest}`];
+  for (const schema of [...contract.messages, ...contract.documents]) {
+    if (schema.title === name) return [schema.file, rest];
+    if (Object.hasOwn(schema.schema.definitions ?? {}, name)) return [schema.file, `/definitions/${escapeToken(name)}${rest}`];
+  }
+  return ['messages.schema.json', bundlePointer];
+}
+
+/**
  * Combines every schema of the contract into one draft-07 document whose only `$ref`s are
  * local (`#/definitions/<Name>`): shared definitions, each message under its title with its
  * own definitions beside it, and a root `oneOf` over all messages. Tools that cannot follow

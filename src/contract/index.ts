@@ -11,7 +11,7 @@
  * - `KNOWN_KEYWORDS`, `ANNOTATION_KEYWORDS`, `PROJECT_KEYWORDS`, `isAnnotation`: the one list of keywords.
  * - `SchemaError`: a fault with its file and JSON Pointer.
  */
-export { bundleContract } from './bundle.js';
+export { bundleContract, sourceOf } from './bundle.js';
 export { ANNOTATION_KEYWORDS, DRAFT7_ANNOTATIONS, DRAFT7_KEYWORDS, isAnnotation, KNOWN_KEYWORDS, PROJECT_KEYWORDS } from './keywords.js';
 export { invalidJsonAt, loadContract, readSchemaText, SCHEMA_FILE_MAX_BYTES, schemaTooDeep } from './load.js';
 export { checkNoRefCycle, followRefs, inlineRefs, resolveRef, type RefTarget } from './refs.js';

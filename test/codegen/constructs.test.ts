@@ -127,6 +127,8 @@ const REFUSED: (Construct & { pointer: string; problem: RegExp })[] = [
   { name: 'colliding_property_names', schema: object({ a_b: { type: 'string' }, aB: { type: 'string' } }, ['a_b', 'aB']), values: [{ a_b: 'x', aB: 'y' }], pointer: '/properties/aB', problem: /got "aB" beside "a_b": Go and Python/ },
   // The same for closed-list values: adding "Buy" before "buy" gave Go's SideBuy and Python's Side.BUY to it (a hostile tester).
   { name: 'colliding_enum_values', schema: { enum: ['a-b', 'a_b', 'A B', 'ab'] }, values: ['a-b', 'a_b', 'A B', 'ab'], pointer: '/enum/1', problem: /got "a_b" beside "a-b": Go and Python name one after the other/ },
+  // quicktype refused it at a pointer into the bundle, not the file (a hostile tester).
+  { name: 'false_property', schema: object({ a: { type: 'string' }, gone: false }, ['a']), values: [{ a: 'x' }], pointer: '/properties/gone', problem: /got false, which the Go and Python types cannot carry/ },
   { name: 'min_max_properties', schema: { type: 'object', additionalProperties: { type: 'string' }, minProperties: 1, maxProperties: 2 }, values: [{ a: 'x' }], pointer: '/minProperties', problem: /keyword "minProperties" is not supported/ },
 ];
 

@@ -78,6 +78,9 @@ describe('generate refuses names the generated code cannot carry', () => {
     ['a property "marshal" of a message, beside its generated Go method Marshal', 'trades.json', editSchema<{ properties: Record<string, unknown> }>((schema) => {
       schema.properties.marshal = { type: 'string' };
     }), '/properties/marshal', /becomes the Go field Marshal of TradesMessage, which has a generated method of that name/],
+    ['a definition named as an inline schema is named after its place (refused without a place: a hostile tester)', 'trades.json', editSchema<{ definitions: Record<string, unknown> }>((schema) => {
+      schema.definitions.TradeDataStatus = { type: 'string', enum: ['x', 'y'] };
+    }), '/definitions/TradeData/properties/status', /Go and Python would name two types TradeDataStatus \(one of them named after its place, TradeDataStatus\)/],
     ['a property "to_dict", which replaced the Python method of that name', 'trades.json', addProperty('TradeData', 'to_dict'), '/definitions/TradeData/properties/to_dict', /becomes the Python field to_dict of TradeData, which replaces the generated method of that name/],
   ];
   for (const [name, file, edit, pointer, message] of cases) {
