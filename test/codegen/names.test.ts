@@ -81,6 +81,7 @@ describe('generate refuses names the generated code cannot carry', () => {
     ['a definition named as an inline schema is named after its place (refused without a place: a hostile tester)', 'trades.json', editSchema<{ definitions: Record<string, unknown> }>((schema) => {
       schema.definitions.TradeDataStatus = { type: 'string', enum: ['x', 'y'] };
     }), '/definitions/TradeData/properties/status', /Go and Python would name two types TradeDataStatus \(one of them named after its place, TradeDataStatus\)/],
+    ['a closed-list value with no letter or digit, for which quicktype renamed the type (refused without a place: a hostile tester)', 'definitions.json', editSchema<{ definitions: { Side: { enum: string[] } } }>((schema) => schema.definitions.Side.enum.push('😀')), '/definitions/Side', /expected Go and Python to declare this schema as Side, got SideEnum: quicktype renamed it/],
     ['a property "to_dict", which replaced the Python method of that name', 'trades.json', addProperty('TradeData', 'to_dict'), '/definitions/TradeData/properties/to_dict', /becomes the Python field to_dict of TradeData, which replaces the generated method of that name/],
   ];
   for (const [name, file, edit, pointer, message] of cases) {
