@@ -1,8 +1,8 @@
 import type { SchemaNode } from '../contract/index.js';
 import { escapeToken } from '../runtime/json-pointer.js';
 
-/** Keywords that document a schema without changing what it accepts or what code is generated from it. */
-const DOCUMENTATION_KEYWORDS = ['description', 'examples', '$comment'] as const;
+/** Keywords that document a schema without changing what it accepts or what code is generated from it (a `default` is in the docs and the bundled schema: diff said "no changes" of it, a hostile tester). */
+const DOCUMENTATION_KEYWORDS = ['description', 'default', 'examples', '$comment'] as const;
 
 /** Keywords whose value maps names to schemas (the map itself is not a schema). */
 const SCHEMA_MAPS = new Set(['properties', 'definitions', 'patternProperties', 'dependencies']);
@@ -10,11 +10,11 @@ const SCHEMA_MAPS = new Set(['properties', 'definitions', 'patternProperties', '
 const SUBSCHEMAS = new Set(['items', 'additionalItems', 'additionalProperties', 'contains', 'propertyNames', 'not', 'if', 'then', 'else', 'anyOf', 'allOf', 'oneOf']);
 
 /**
- * Where two versions of one schema file differ in documentation (`description`, `examples`,
- * `$comment`): the JSON Pointers, into the file, of the schemas (and of the entries of `x-`
+ * Where two versions of one schema file differ in documentation (`description`, `default`,
+ * `examples`, `$comment`): the JSON Pointers, into the file, of the schemas (and of the entries of `x-`
  * facts, such as a close code) whose documentation changed, in the new file's order. Other
  * changes are judged by `diffSchemas`; they do not hide these (a rewrite `diff` calls
- * equivalent, a `title` or a `default` changes no verdict, and the text still changed).
+ * equivalent, or a `title` changes no verdict, and the text still changed).
  *
  * Walks the schema keywords of draft-07 where both versions have them (the values of `enum`,
  * `const` and `default` are data, not schemas).

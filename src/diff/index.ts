@@ -89,7 +89,7 @@ export interface DiffReport {
  * - message facts (audience, delivery class, directions) and protocol facts (keepalive
  *   timing, polling, close and error codes, path) by what an older peer would do wrong.
  *
- * - documentation: a schema file whose descriptions, examples or comments changed
+ * - documentation: a schema file whose descriptions, defaults, examples or comments changed
  *   (`documentation-changed`, compatible, a patch release), reported where nothing else of
  *   that message (for a shared file, nothing at all) calls for a release.
  *
@@ -381,7 +381,7 @@ const BUMPS: readonly Bump[] = ['none', 'patch', 'minor', 'major'];
 const SHARED_FILES = /\.json$/;
 
 /**
- * One `documentation-changed` per schema file whose descriptions, examples or comments
+ * One `documentation-changed` per schema file whose descriptions, defaults, examples or comments
  * changed: `generate` rewrites the reference docs and the type comments from them, so the
  * package changes although no message's validity does (a patch release). Its pointer is into
  * the file (the first place whose text changed, in the file's order); its subject the message
@@ -398,7 +398,7 @@ function diffDocumentation(before: Contract, after: Contract): ChangeInput[] {
     if (places.length === 0) continue;
     changes.push({
       rule: 'documentation-changed', level: 'compatible', subject: subjects.get(file) ?? file, direction: null, pointer: places[0]!,
-      text: places.length === 1 ? 'description, examples or comment changed' : `descriptions, examples or comments changed in ${places.length} places (the first here)`,
+      text: places.length === 1 ? 'description, default, examples or comment changed' : `descriptions, defaults, examples or comments changed in ${places.length} places (the first here)`,
       impact: 'no message changes validity; generate rewrites the docs and type comments from them',
     });
   }

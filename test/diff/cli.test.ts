@@ -114,10 +114,14 @@ describe('realtime-contract diff', () => {
     const { code, stdout, stderr } = cli(['diff', 'schemas', dir]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout.split('\n').filter(Boolean)).toEqual([
-      'compatible definitions.json /definitions/Side: description, examples or comment changed — no message changes validity; generate rewrites the docs and type comments from them [documentation-changed]',
-      'compatible trades /definitions/TradeData/properties/side: description, examples or comment changed — no message changes validity; generate rewrites the docs and type comments from them [documentation-changed]',
+      'compatible definitions.json /definitions/Side: description, default, examples or comment changed — no message changes validity; generate rewrites the docs and type comments from them [documentation-changed]',
+      'compatible trades /definitions/TradeData/properties/side: description, default, examples or comment changed — no message changes validity; generate rewrites the docs and type comments from them [documentation-changed]',
       `2 changes (0 breaking, 0 strict, 2 compatible) from schemas (folder) to ${dir} (folder): release patch; protocol version 1.1 (was 1.1; 1.1 or later needed)`,
     ]);
+    // A default is documentation too: generate writes it into the docs and the bundled schema (diff said "no changes": a hostile tester).
+    const defaulted = path.join(work, 'defaulted');
+    writeSchemas(defaulted, patchSchemas(readSchemas(), [{ op: 'add', path: '/trades.json/definitions/TradeData/properties/side/default', value: 'buy' }]));
+    expect(json(['diff', 'schemas', defaulted])).toMatchObject({ changes: [{ rule: 'documentation-changed', subject: 'trades', pointer: '/definitions/TradeData/properties/side' }], semver: 'patch' });
   });
 
   it('calls a renamed generated type a major release of the package, and leaves the protocol version alone', () => {
