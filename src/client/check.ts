@@ -82,7 +82,7 @@ function failure(reason: 'invalid', pointer: string, keyword: string, expected: 
   } catch {
     // A value nested thousands deep overflows JSON.stringify's stack (a hostile server's
     // `[[[…]]]`): thrown from a socket's message handler, it ended the process.
-    shown = Array.isArray(found) ? 'an array nested too deep to show' : 'an object nested too deep to show';
+    shown = `${Array.isArray(found) ? 'an array' : 'an object'} nested too deep to show`;
   }
   return { ok: false, reason, errors: [{ pointer, keyword, message: `expected ${expected}, got ${shown}` }] };
 }

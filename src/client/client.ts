@@ -863,7 +863,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             let wrong: ClientValidationError | undefined;
             try {
               // Too long: a failed poll that says why (it failed unsaid, the upgrade's status shown: a hostile tester).
-              if (text === undefined) wrong = { pointer: '', keyword: 'maxLength', message: `expected a poll response of at most ${maxPollBytes} bytes (maxPollBytes), got more` };
+              if (text === undefined) wrong = { pointer: '', keyword: 'maxLength', message: `expected at most ${maxPollBytes} bytes (maxPollBytes), got more` };
               else body = JSON.parse(text);
             } catch (cause) {
               wrong = { pointer: '', keyword: 'json', message: `expected a poll response in JSON, got a syntax error (${String((cause as Error).message)})` };
