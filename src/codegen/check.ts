@@ -2,6 +2,7 @@ import { describeCompiledErrors } from '../runtime/errors.js';
 import { escapeToken, resolvePointer } from '../runtime/json-pointer.js';
 import type { CompiledValidatorError } from '../../generated/validators.js';
 import { NameClashError, shapeForQuicktype } from './language-shape.js';
+import { checkTypeBoxSupport } from './typebox.js';
 import { checkNoRefCycle, followRefs, forEachSubschema, SchemaError, sourceOf, type Contract, type DocumentSchema, type MessageSchema, type SchemaNode } from '../contract/index.js';
 
 /**
@@ -22,6 +23,7 @@ export function checkGeneratable(contract: Contract): void {
   // tree passed diff in silence and stopped generate with neither place nor reason).
   for (const { file, schema } of contract.messages) checkNoRefCycle(contract.files, file, schema);
   checkLanguageSupport(contract);
+  checkTypeBoxSupport(contract);
 }
 
 /**

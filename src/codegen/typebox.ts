@@ -1,10 +1,22 @@
 import path from 'node:path';
-import { build } from 'esbuild';
-import { format } from 'prettier';
 import { formats } from '../runtime/formats.js';
 import { escapeToken } from '../runtime/json-pointer.js';
 import { ANNOTATION_KEYWORDS, forEachSubschema, SchemaError, type Contract, type JsonType, type SchemaNode } from '../contract/index.js';
 import { sourceRoot } from './source-root.js';
+
+/**
+ * What `emitTypeBox` refuses, found without writing anything: a keyword or keyword combination
+ * TypeBox cannot express, or a circular reference between definitions. `diff` runs it to warn
+ * that generate would refuse a contract (it warned of none of these: a hostile tester).
+ *
+ * @throws SchemaError (file and JSON Pointer)
+ */
+export function checkTypeBoxSupport(contract: Contract): void {
+  const definitions = contract.bundle.definitions!;
+  const origins = originsByDefinition(contract);
+  const emitter = new Emitter();
+  for (const name of dependencyOrder(definitions, origins)) emitter.schema(definitions[name]!, origins.get(name)!);
+}
 
 /**
  * Generates `typebox.ts`: one exported TypeBox schema per named definition of the contract
@@ -89,6 +101,8 @@ export const MessageSchemas = {
 ${messages.map((m) => `  ${quote(m.type)}: ${m.title},`).join('\n')}
 } as const;
 `;
+  // Loaded here, not with the module: `diff` runs checkTypeBoxSupport and needs neither.
+  const { format } = await import('prettier');
   const formatted = await format(text, { parser: 'typescript', singleQuote: true, printWidth: 120 });
   return new Map([['typebox.ts', formatted], ...(registrations.length === 0 ? [] : await emitFormats())]);
 }
@@ -102,6 +116,7 @@ const FORMATS_MODULE = path.join(ROOT, 'src/runtime/formats.ts');
  * it ships (src/ is not in the tarball).
  */
 async function emitFormats(): Promise<[string, string][]> {
+  const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [FORMATS_MODULE],
     // Paths in the module's comments are relative to this folder: the checkout's, wherever
