@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { checkPollResponseDocument } from '../../generated/validators.js';
 import { createMessage } from '../../src/index.js';
 import { MemoryStreamStore, parseCursor, type StreamEntry, type StreamStore } from '../../src/server/index.js';
-import { alert, balance, bot, connect, sleep, startServer, token, trade, whale, type Frame } from './helpers.js';
+import { alert, balance, bot, connect, eventually, sleep, startServer, token, trade, whale, type Frame } from './helpers.js';
 import { expectBytePagesAgree } from './paging.js';
 
 const RELAXED = { attemptsPerIp: { perSecond: 10_000, burst: 10_000 }, attemptsPerUser: { perSecond: 10_000, burst: 10_000 }, pollsPerUser: { perSecond: 10_000, burst: 10_000 } };
@@ -175,6 +175,60 @@ describe('resume', () => {
         client.ws.close();
       }
     } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('live traffic over maxBufferedBytes published while a replay is read closes the socket with 1013 "replay overtaken by live traffic"; resuming again from its last cursor loses nothing and repeats nothing (README)', async () => {
+    // The replay's second page waits on a gate the test opens: the live traffic published
+    // meanwhile is held in the socket's replay buffer, deterministically, until it passes the bound.
+    class GatedStore extends MemoryStreamStore {
+      resumedReads = 0;
+      gate: Promise<void> | null = null;
+      open: () => void = () => {};
+      override async read(...args: Parameters<MemoryStreamStore['read']>): ReturnType<MemoryStreamStore['read']> {
+        if (args[1] !== null && ++this.resumedReads > 1 && this.gate !== null) await this.gate;
+        return super.read(...args);
+      }
+    }
+    const store = new GatedStore();
+    store.gate = new Promise((resolve) => (store.open = resolve));
+    const MAX = 4096;
+    const server = await startServer({ store, maxBufferedBytes: MAX, replayLimit: 10, ...RELAXED });
+    try {
+      const since = (await server.rt.publish('alice', trade('before'))).cursor;
+      const published: string[] = [];
+      for (let i = 0; i < 30; i++) published.push((await server.rt.publish('alice', trade(`backlog_${i}`))).cursor);
+      const jwt = await token('alice');
+      const first = await connect(server.url({ token: jwt, since }));
+      const closed = new Promise<{ code: number; reason: string }>((resolve) => first.ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
+      // The first page (10 entries) arrives; the next read is held at the gate.
+      await first.until(() => first.stream.length === 10, 10_000, 'the first replay page');
+      await eventually(() => store.resumedReads === 2, 5000, 'the second replay read');
+      expect(first.frames[0]).toMatchObject({ type: 'connection', data: { resume: 'resumed' } });
+      let liveBytes = 0;
+      for (let i = 0; liveBytes <= MAX; i++) {
+        const entry = await server.rt.publish('alice', trade(`live_${i}`));
+        published.push(entry.cursor);
+        liveBytes += Buffer.byteLength(entry.frame);
+      }
+      await first.until(() => first.closeCode !== null, 10_000, 'the close');
+      expect(await closed).toEqual({ code: 1013, reason: 'replay overtaken by live traffic' });
+      expect(server.rt.stats().slowClientCloses).toBe(1);
+      expect(first.stream).toHaveLength(10);
+      store.open();
+      store.gate = null;
+      // The client resumes from the last cursor it holds: every message once, in order.
+      const last = first.stream.at(-1)!.cursor!;
+      const second = await connect(server.url({ token: jwt, since: last }));
+      await second.until(() => first.stream.length + second.stream.length >= published.length, 10_000, 'the rest after resuming');
+      await sleep(50);
+      expect(second.frames[0]).toMatchObject({ type: 'connection', data: { resume: 'resumed' }, cursor: last });
+      expect([...first.stream, ...second.stream].map((f) => f.cursor)).toEqual(published);
+      expect(second.closeCode).toBeNull();
+      second.ws.close();
+    } finally {
+      store.open();
       await server.rt.close();
     }
   });

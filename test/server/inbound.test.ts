@@ -319,6 +319,50 @@ describe('hostile input', () => {
     }
   });
 
+  it('more than 60 RFC 6455 ping frames arriving at once (before ws has written their pongs) are cut off by ws itself: no close frame, counted and logged as 1006; 60 are answered (README)', async () => {
+    const closes: unknown[] = [];
+    const log = (entry: { event?: string; code?: number }) => void (entry.event === 'connection-closed' && closes.push(entry.code));
+    const server = await startServer({ logger: { info: log, warn: log, error: log } });
+    // A masked ping control frame with no payload.
+    const pings = (n: number) => Buffer.concat(Array.from({ length: n }, () => Buffer.from([0x89, 0x80, 1, 2, 3, 4])));
+    try {
+      const calm = await connect(server.url({ token: await token('calm') }));
+      const client = await connect(server.url({ token: await token('pinger') }));
+      await client.until(() => client.count('connection') === 1);
+      let pongs = 0;
+      client.ws.on('pong', () => pongs++);
+      let closeFrame = false;
+      const raw = (client.ws as unknown as { _socket: Socket })._socket;
+      // The client reads nothing from here on.
+      raw.pause();
+      // 60 in one write are answered: the socket stays open.
+      raw.write(pings(60));
+      await sleep(300);
+      expect(server.rt.stats().connections).toBe(2);
+      expect(server.rt.stats().closes).toEqual({});
+      // 100 in one write: ws ends the connection at the 61st, with no close frame.
+      raw.write(pings(100));
+      await eventually(() => server.rt.stats().closes[1006] === 1, 5000, 'the server to count a 1006');
+      expect(server.rt.stats().closes).toEqual({ 1006: 1 });
+      expect(server.rt.stats().connections).toBe(1);
+      expect(closes).toEqual([1006]);
+      // What the client gets once it reads: the pongs, then the end of the stream, no close frame.
+      client.ws.once('close', (_code, reason) => (closeFrame = reason.length > 0));
+      raw.resume();
+      expect(await Promise.race([client.closed, sleep(5000).then(() => 'still open')])).toBe(1006);
+      expect(closeFrame).toBe(false);
+      expect(pongs).toBeGreaterThanOrEqual(60);
+      expect(pongs).toBeLessThanOrEqual(120);
+      // Others unaffected.
+      await server.rt.publish('calm', trade('after the flood'));
+      await calm.until(() => calm.count('trades') === 1);
+      expect(calm.closeCode).toBeNull();
+      calm.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('rate limit: one RATE_LIMITED error, then 4429 if the flood goes on; other clients unaffected', async () => {
     const server = await startServer({ inboundRate: { perSecond: 5, burst: 10 }, inboundRateCloseAfter: 20 });
     try {
