@@ -199,7 +199,14 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 export function createJwtVerifier(options: JwtOptions): (token: string) => Promise<Principal> {
   checkJwtOptions(options);
   const given = [options.secret !== undefined, options.publicKey !== undefined, options.jwksUrl !== undefined].filter(Boolean).length;
-  if (given !== 1) throw new TypeError('jwt: give exactly one of secret, publicKey or jwksUrl');
+  if (given !== 1) {
+    // `{ secret: process.env.JWT_SECRET }` with the variable unset: the key is named, not
+    // "give exactly one", which sent a fresh user looking for a second key.
+    const unset = given === 0 ? (['secret', 'publicKey', 'jwksUrl'] as const).filter((name) => Object.hasOwn(options, name)) : [];
+    throw new TypeError(unset.length > 0
+      ? `jwt: ${unset.map((name) => `jwt.${name}`).join(' and ')} ${unset.length === 1 ? 'is' : 'are'} undefined (an unset environment variable?): give exactly one of secret, publicKey or jwksUrl`
+      : 'jwt: give exactly one of secret, publicKey or jwksUrl');
+  }
   let key: Promise<Uint8Array | KeyObject | CryptoKey> | JWTVerifyGetKey;
   let algorithms: string[];
   if (options.secret !== undefined) {
