@@ -1,7 +1,7 @@
 import { ENVELOPE_MESSAGE_TYPES } from '../../generated/contract.js';
 import type { EnvelopeMessageType, Message, MessageDataMap, MessageMap, PingMessage, PongMessage } from '../../generated/types.js';
 import { checkPingMessage, checkPongMessage, type CompiledValidatorError } from '../../generated/validators.js';
-import { checkOptionsObject, describeFlatError, describeThrown, describeThrownAt, preview, validationError, type ValidationErrors } from './errors.js';
+import { checkOptionsObject, describeFlatError, describeThrown, describeThrownAt, nearestName, preview, validationError, type ValidationErrors } from './errors.js';
 import { escapeToken } from './json-pointer.js';
 import { findLoneSurrogates, loneSurrogateError } from './lone-surrogates.js';
 import { parseMessage } from './parse.js';
@@ -60,7 +60,9 @@ export function createMessage<T extends EnvelopeMessageType>(type: T, data: Mess
   // Untyped code: a type without an envelope, or no data, went out wrong unless validated (a fresh user).
   if (!ENVELOPE_TYPES.includes(type)) {
     const flat = (type as string) === 'ping' || (type as string) === 'pong';
-    throw new TypeError(`createMessage(type, data, options?) needs the type of a message with data (${ENVELOPE_TYPES.join(', ')}), got ${preview(type)}${flat ? '; ping and pong are flat: createPing(), createPong(ping)' : ''}`);
+    // `'trade'`: the validators ask "did you mean", and so does this (a fresh user).
+    const near = typeof type === 'string' && !flat ? nearestName(type, ENVELOPE_TYPES) : undefined;
+    throw new TypeError(`createMessage(type, data, options?) needs the type of a message with data (${ENVELOPE_TYPES.join(', ')}), got ${preview(type)}${flat ? '; ping and pong are flat: createPing(), createPong(ping)' : near ? `; did you mean ${JSON.stringify(near)}?` : ''}`);
   }
   if (data === undefined) throw new TypeError(`createMessage(type, data, options?) needs the ${type} message's data, got nothing`);
   const given: unknown = options?.ts;

@@ -192,6 +192,8 @@ describe('createPing and createPong with { validate: true } say what validateMes
       expect(() => createMessage('orders' as never, {} as never, options)).toThrow(new TypeError('createMessage(type, data, options?) needs the type of a message with data (connection, trades, bots, balances, decisions, metrics, whale, alerts, system_health, wallet, ai_tasks, error), got "orders"'));
       expect(() => createMessage('ping' as never, {} as never, options)).toThrow(/got "ping"; ping and pong are flat: createPing\(\), createPong\(ping\)$/);
       expect(() => createMessage(undefined as never, {} as never, options)).toThrow(/needs the type of a message with data \(.*\), got nothing$/);
+      // A misspelt type is asked about, as the validators ask (a fresh user).
+      expect(() => createMessage('trade' as never, {} as never, options)).toThrow(/needs the type of a message with data \(.*\), got "trade"; did you mean "trades"\?$/);
       expect(() => (createMessage as (type: string) => unknown)('trades')).toThrow(new TypeError("createMessage(type, data, options?) needs the trades message's data, got nothing"));
     }
     expect(() => serializeMessage(createPing(1), true as never)).toThrow(/^serializeMessage\(message, options\?\): options must be an object/);
