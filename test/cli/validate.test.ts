@@ -171,9 +171,13 @@ describe('realtime-contract validate', () => {
     const { code, stderr } = cli(['validate', folder, text]);
     expect(stderr.trimEnd().split('\n')).toEqual([
       `realtime-contract: no .json, .ndjson or .jsonl files under "${folder}"`,
-      `realtime-contract: cannot validate "${text}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input`,
+      `realtime-contract: cannot validate "${text}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input (another file through it: validate - < ${JSON.stringify(text)}, with --input json or ndjson to say what it holds)`,
     ]);
     expect(code).toBe(2);
+    // The way out it names works (a fresh user had to find it).
+    writeFileSync(text, `${JSON.stringify({ type: 'ping', timestamp: 1 })}\n`);
+    const piped = cli(['validate', '--input', 'ndjson', '-'], { input: readFileSync(text, 'utf8') });
+    expect({ code: piped.code, stdout: piped.stdout }).toEqual({ code: 0, stdout: '1 valid, 0 invalid\n' });
   });
 
   it.each([

@@ -119,7 +119,7 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
       } else if (info.isFile()) {
         if (options.largeNdjsonFrom !== undefined && LINE_FILE.test(given) && info.size >= options.largeNdjsonFrom) yield [{ kind: 'ndjson-file', file: given, size: info.size }];
         else if (MESSAGE_FILE.test(given)) yield* readFile(given, LINE_FILE.test(given) ? 'ndjson' : 'json', options, unreadable);
-        else yield [{ kind: 'unreadable', file: given, reason: `cannot validate "${given}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input` }];
+        else yield [{ kind: 'unreadable', file: given, reason: `cannot validate "${given}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input (another file through it: validate - < ${JSON.stringify(given)}, with --input json or ndjson to say what it holds)` }];
       } else {
         // A FIFO, `<(process substitution)` or device holds what --input says. Under `auto` an
         // .ndjson/.jsonl name says NDJSON; any other stays `auto`, which never hides a line.
