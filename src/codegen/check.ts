@@ -121,14 +121,14 @@ function fold(name: string): string {
   return name.toLowerCase().replace(/[^\p{L}\p{Nd}]/gu, '');
 }
 
-/** A control character other than tab and line ends, DEL, or a byte order mark. */
-const UNWRITABLE_IN_SOURCE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufeff]/u;
+/** What Go and Python source cannot hold, even in a comment: a NUL, or a byte order mark past the start (other controls they take: a reviewer). */
+const UNWRITABLE_IN_SOURCE = /[\u0000\ufeff]/u;
 
 /**
  * The text each generator writes into its source as comments (`description`, `title`,
- * `$comment`) holds no character Go or Python source cannot: a NUL or a byte order mark in a
- * description made Go refuse the file and Python fail to import it, after generate passed (a
- * hostile tester).
+ * `$comment`) holds no character Go or Python source cannot: a NUL in a description made Go
+ * refuse the file and Python fail to import it, and a byte order mark made Go refuse it, after
+ * generate passed (a hostile tester).
  */
 function checkCommentText(files: ReadonlyMap<string, SchemaNode>): void {
   for (const [file, schema] of files) {
@@ -138,7 +138,7 @@ function checkCommentText(files: ReadonlyMap<string, SchemaNode>): void {
         const found = typeof text === 'string' ? UNWRITABLE_IN_SOURCE.exec(text) : null;
         if (found) {
           const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-          throw new SchemaError(file, `${pointer}/${keyword}`, `expected text without control characters (the generated Go and Python carry it in comments, and their compilers refuse ${code}), got ${code} at character ${found.index}`);
+          throw new SchemaError(file, `${pointer}/${keyword}`, `expected text without ${found[0] === '\u0000' ? 'a NUL' : 'a byte order mark'} (the generated Go and Python carry it in comments, and ${found[0] === '\u0000' ? 'Go and Python refuse' : 'Go refuses'} ${code} in source), got ${code} at character ${found.index}`);
         }
       }
     });
@@ -290,7 +290,10 @@ export function checkLanguageSupport(contract: Contract): void {
       // `false` (no value is valid) has no type in Go or Python: quicktype refused it at a
       // pointer into the bundle, not the file (a hostile tester).
       for (const [keyword, child] of [...Object.entries(node.properties ?? {}).map(([key, value]) => [`properties/${escapeToken(key)}`, value] as const), ['items', node.items] as const]) {
-        if ((child as unknown) === false) throw new SchemaError(file, `${pointer}/${keyword}`, 'expected a schema some value satisfies, got false, which the Go and Python types cannot carry: leave the property out (an object with "additionalProperties": false refuses it already)');
+        if ((child as unknown) === false) {
+          const advice = keyword === 'items' ? 'for an array that must be empty, use "maxItems": 0' : 'leave the property out (an object with "additionalProperties": false refuses it already)';
+          throw new SchemaError(file, `${pointer}/${keyword}`, `expected a schema some value satisfies, got false, which the Go and Python types cannot carry: ${advice}`);
+        }
       }
     });
   }

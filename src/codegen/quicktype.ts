@@ -52,7 +52,7 @@ const GO_PACKAGE = 'realtimecontract';
  */
 export async function emitLanguages(contract: Contract): Promise<Map<string, string>> {
   checkLanguageSupport(contract);
-  const { schema, aliases } = shapeForQuicktype(contract.bundle);
+  const { schema, aliases, places } = shapeForQuicktype(contract.bundle);
   const messages = [...contract.messages, ...contract.documents].map((m) => m.title);
   // quicktype declares only the types the messages reach: a type reached only through the
   // fields of an object that is open (a map there, its fields dropped) is not declared.
@@ -81,7 +81,8 @@ export async function emitLanguages(contract: Contract): Promise<Map<string, str
       return run();
     } catch (error) {
       if (!(error instanceof UndeclaredTypeError)) throw error;
-      const [file, pointer] = sourceOf(contract, `/definitions/${escapeToken(error.title)}`);
+      // A type named after its place is placed there (`TradeDataMood` at TradeData's `mood`).
+      const [file, pointer] = sourceOf(contract, places.get(error.title) ?? `/definitions/${escapeToken(error.title)}`);
       const instead = error.instead.length > 0 ? error.instead.join(' or ') : 'no such type';
       throw new SchemaError(file, pointer, `expected Go and Python to declare this schema as ${error.title}, got ${instead}: quicktype renamed it, as it does a closed list holding a value with no letter or digit ("😀"); rename such a value`);
     }
@@ -127,9 +128,13 @@ function checkRenderedNames(contract: Contract, python: string, go: string): voi
     const type = /^class (\w+)/mu.exec(block)?.[1];
     if (type === undefined) continue;
     const methods = new Set([...block.matchAll(/^    def (\w+)\(/gmu)].map((m) => m[1]!));
-    for (const [, field] of block.matchAll(/^    (\w+): /gmu)) {
+    // The fields as the decoder assigns them (`        to_dict = …`): a docstring line may look
+    // like a declaration (`to_dict: writes it back`; a reviewer).
+    const decoder = block.slice(block.indexOf('def from_dict'), block.indexOf('def to_dict'));
+    for (const [, field] of decoder.matchAll(/^ {8}(\w+) = /gmu)) {
       if (!methods.has(field!)) continue;
-      const key = new RegExp(`^        result\\["((?:[^"\\\\]|\\\\.)*)"\\] = .*\\bself\\.${field}\\b`, 'mu').exec(block)?.[1] ?? field!;
+      // An optional key is written inside `if self.x is not None:`, deeper than a required one.
+      const key = new RegExp(`^ +result\\["((?:[^"\\\\]|\\\\.)*)"\\] = .*\\bself\\.${field}\\b`, 'mu').exec(block)?.[1] ?? field!;
       throw propertyError(contract, type, key, `property name ${JSON.stringify(key)} becomes the Python field ${field} of ${type}, which replaces the generated method of that name, so every ${type}.${field}() fails; rename the property`);
     }
   }

@@ -888,6 +888,32 @@ describe('client: a hostile polling server', () => {
     }
   });
 
+  it('a poll response whose Content-Length is over maxPollBytes is not read at all: said at once, though its body never comes', async () => {
+    let polls = 0;
+    const stalled: ServerResponse[] = [];
+    const server = await pollOnlyServer((_req, res) => {
+      polls++;
+      // Says 2 MiB, sends nothing, and keeps the response open.
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(2 * 1024 * 1024) });
+      res.flushHeaders();
+      stalled.push(res);
+    });
+    try {
+      const client = nodeClient(server.url, { fallbackAfter: 1, random: () => 0, maxPollBytes: 1024 * 1024, pollTimeoutMs: 60_000 });
+      const invalid: InvalidEvent[] = [];
+      client.on('invalid', (e) => invalid.push(e));
+      client.connect('good');
+      // Within the backoff, long before the poll's 60 s timeout: the body was never waited for.
+      await until(() => invalid.length >= 1, 'the invalid event of the first poll', 10_000);
+      expect(invalid[0]!.errors[0]!.message).toBe('expected at most 1048576 bytes (maxPollBytes), got more');
+      expect(polls).toBeGreaterThanOrEqual(1);
+    } finally {
+      closeClients();
+      for (const res of stalled) res.destroy();
+      await server.close();
+    }
+  });
+
   it('by default, a poll response is abandoned past 16 MiB, not read to its end (a server that never ends it)', async () => {
     let polls = 0;
     let written = 0;

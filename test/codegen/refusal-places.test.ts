@@ -1,0 +1,58 @@
+/**
+ * generate's refusals of what Go and Python cannot carry refuse nothing they can (each case
+ * here generated, and compiled in Go and Python, before those refusals came), and place what
+ * they refuse in its source file (found by a reviewer).
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { generate } from '../../src/codegen/index.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+type Schema = { definitions: Record<string, { description?: string; properties: Record<string, unknown> }> };
+
+/** generate's verdict on a copy of schemas/ with trades.json edited: 'generated' or [file, pointer, message]. */
+async function generateTrades(edit: (schema: Schema) => void): Promise<unknown> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'refusal-places-'));
+  dirs.push(dir);
+  cpSync('schemas', dir, { recursive: true });
+  const file = path.join(dir, 'trades.json');
+  const schema = JSON.parse(readFileSync(file, 'utf8')) as Schema;
+  edit(schema);
+  writeFileSync(file, JSON.stringify(schema));
+  return generate(dir).then(
+    () => 'generated',
+    (error: { file?: string; pointer?: string; message: string }) => [error.file, error.pointer, error.message],
+  );
+}
+
+describe('no false refusal', () => {
+  it('a form feed or a bell in a description is no control character Go, Python or TypeScript refuse (only NUL and a BOM are)', async () => {
+    expect(await generateTrades((s) => void (s.definitions.TradeData!.description = 'A trade.\fPage two \u0007'))).toBe('generated');
+  }, 60_000);
+
+  it('a description line that begins "to_dict:" is no field of the dataclass', async () => {
+    expect(await generateTrades((s) => void (s.definitions.TradeData!.description = 'A trade.\nto_dict: writes it back as JSON.'))).toBe('generated');
+  }, 60_000);
+});
+
+describe('a refusal at its place', () => {
+  it('an optional property that Python names to_dict is refused at its place (was: file "schemas", pointer "")', async () => {
+    const verdict = await generateTrades((s) => {
+      s.definitions.TradeData!.properties.meta = { type: 'object', additionalProperties: false, properties: { toDict: { type: 'string' } } };
+    });
+    expect(verdict).toEqual(['trades.json', '/definitions/TradeData/properties/meta/properties/toDict', expect.stringContaining('"toDict"')]);
+  }, 60_000);
+
+  it('an inline closed list quicktype renames is refused in its file, not in the generated bundle messages.schema.json', async () => {
+    const verdict = await generateTrades((s) => {
+      s.definitions.TradeData!.properties.mood = { type: 'string', enum: ['happy', '😀'] };
+    });
+    expect(verdict).toEqual(['trades.json', '/definitions/TradeData/properties/mood', expect.any(String)]);
+  }, 60_000);
+});
