@@ -588,9 +588,9 @@ ${empty.map((field) => `	if r.${field.name} == nil {\n		r.${field.name} = ${fiel
 }`);
     }
   }
-  // An optional key whose value is a union (`u: string | integer`): quicktype declares a
-  // pointer without omitempty, so nil was written as null, which the schema refuses (a hostile
-  // tester). Every other optional pointer has omitempty already.
+  // An optional key that quicktype declares as a pointer without omitempty (a union,
+  // `u: string | integer`; a nullable value): nil was written as null, which a union's schema
+  // refuses (a hostile tester). With omitempty, nil leaves the key out, as the Go header says.
   let result = text.replace(new RegExp(`^type (${IDENTIFIER}) struct \\{\\n([\\s\\S]*?)^\\}`, 'gmu'), (struct: string, name: string) => {
     const definition = schema.definitions![name];
     if (!definition?.properties) return struct;
