@@ -177,7 +177,9 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     url = new URL(target);
     // http: and https: are taken as ws: and wss:, as the client and WebSocket constructors do.
     if (url.protocol === 'http:' || url.protocol === 'https:') url.protocol = url.protocol === 'http:' ? 'ws:' : 'wss:';
-    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new Error('expected a ws: or wss: URL (or http:, https:, taken as ws:, wss:)');
+    // `localhost:8000/api/ws` parses, as a URL of scheme `localhost:` (a reviewer): its scheme left
+    // out. Repeated only without a query, which may hold a token.
+    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new Error(`expected a ws: or wss: URL (or http:, https:, taken as ws:, wss:)${/^[^:/?#]+:\d+(?:\/[^?#]*)?$/.test(target) ? `; with its scheme: ws://${target}` : ''}`);
     // ws refused it with its own words, unplaced: "The URL contains a fragment identifier" (a hostile tester).
     // What follows the # is not shown: it may hold a secret that is no JWT (a reviewer).
     if (url.hash !== '' || target.endsWith('#')) {

@@ -405,6 +405,8 @@ describe('listen', () => {
     // Not a URL at all: what one looks like, and a missing ":" named (Node's "Invalid URL" alone: a fresh user).
     expect((await listen(['ws//127.0.0.1:1/api/ws', '--count', '1'])).stderr).toBe('realtime-contract: cannot listen to "ws//127.0.0.1:1/api/ws": expected an absolute URL such as ws://127.0.0.1:8080/api/ws (a ":" is missing after "ws")\n');
     expect((await listen(['127.0.0.1:8080/api/ws', '--count', '1'])).stderr).toContain('expected an absolute URL such as ws://127.0.0.1:8080/api/ws');
+    // A host name and port read as a scheme (`localhost:`): the URL with its scheme is named (a reviewer).
+    expect((await listen(['localhost:1/api/ws', '--count', '1'])).stderr).toBe('realtime-contract: cannot listen to "localhost:1/api/ws": expected a ws: or wss: URL (or http:, https:, taken as ws:, wss:); with its scheme: ws://localhost:1/api/ws\n');
     // https: is taken as wss: (README), and a fragment is refused in our words, not ws's (a hostile tester).
     expect((await listen([server.url.replace(/^ws:/, 'https:'), '--count', '1'])).stderr).toMatch(/^realtime-contract: cannot connect to wss:\S+: the server does not speak TLS there/);
     // What follows the # is not shown: it may be a secret (a reviewer).
