@@ -8,9 +8,11 @@ import { checkNoRefCycle, followRefs, forEachSubschema, SchemaError, sourceOf, t
 /**
  * What `generate` needs of a contract beyond what makes it a contract (the loader's checks,
  * which `diff` shares, so that it reads any contract): a `format` the validators implement,
- * on strings, names every generator can carry ({@link checkLanguageSupport} included), a
- * poll response that can carry the stream, no recursive schema. Each fault is refused with its file and JSON
- * Pointer before any generator runs.
+ * on strings, no `const` beside an `enum`, comment text Go and Python source can hold, names
+ * every generator can carry ({@link checkLanguageSupport} included), a poll response that can
+ * carry the stream, no recursive schema, and only what the TypeBox generator can express
+ * (`checkTypeBoxSupport`). Each fault is refused with its file and JSON Pointer before any
+ * generator runs; `diff` runs the same checks to warn that generate would refuse a side.
  *
  * @throws SchemaError
  */
