@@ -60,12 +60,22 @@ export async function writeGenerated(outDir: string, files: GeneratedFiles): Pro
   const retired = `${target}.retired-${process.pid}`;
   // Ctrl-C (or a kill) mid-write left the staging folder beside the output, never removed.
   let stopped: NodeJS.Signals | undefined;
-  const interrupted = (signal: NodeJS.Signals) => {
-    stopped = signal;
-    undoWrite(target, staging, retired);
+  let fallback: NodeJS.Timeout | undefined;
+  /** Undoes the write and ends the process with the signal's own ending (exit status 130 for SIGINT), unless someone else listens for it. */
+  const end = () => {
+    clearTimeout(fallback);
     for (const name of STOP_SIGNALS) process.off(name, interrupted);
-    // The signal's own ending (exit status 130 for SIGINT), unless someone else listens for it.
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    undoWrite(target, staging, retired);
+    if (process.listenerCount(stopped!) === 0) process.kill(process.pid, stopped!);
+  };
+  // The file operation in flight (one at a time) ends first, and the write stops at the next
+  // step: undone at once, a mkdir still running in libuv's threads made the staging folder
+  // again after it was removed (a loaded full run). One that hangs (a network disk) is not
+  // waited for past 2 s.
+  const interrupted = (signal: NodeJS.Signals) => {
+    if (stopped !== undefined) return;
+    stopped = signal;
+    fallback = setTimeout(end, 2000);
   };
   for (const name of STOP_SIGNALS) process.on(name, interrupted);
   await rm(staging, { recursive: true, force: true });
@@ -88,12 +98,14 @@ export async function writeGenerated(outDir: string, files: GeneratedFiles): Pro
     await rename(staging, target);
     if (hadOutput) await rm(retired, { recursive: true, force: true });
   } catch (error) {
-    if (stopped !== undefined) undoWrite(target, staging, retired);
+    if (stopped !== undefined) end();
     else await rm(staging, { recursive: true, force: true });
     throw error;
   } finally {
     for (const name of STOP_SIGNALS) process.off(name, interrupted);
   }
+  // Stopped as the new output was swapped in: it stands, whole, and the signal ends the process.
+  if (stopped !== undefined) end();
 }
 
 /** Signals that stop `generate` mid-write: its staging folder is removed before it ends. */
