@@ -250,6 +250,19 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   sweep.unref();
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false });
   const polls = new Set<PollWaiter>();
+  // While polls are held, the store's health is looked at every second: a poll held when Redis
+  // went down answered 503 only when its 25 s hold ended (a hostile tester).
+  let healthWatch: NodeJS.Timeout | undefined;
+  const watchHealth = () => {
+    if (healthWatch !== undefined) return;
+    healthWatch = setInterval(() => {
+      if (polls.size === 0) {
+        clearInterval(healthWatch);
+        healthWatch = undefined;
+      } else if (!store.status().healthy) for (const waiter of polls) waiter.wake();
+    }, STORE_HEALTH_CHECK_MS);
+    healthWatch.unref();
+  };
   let shuttingDown = false;
   /** Polls whose authentication is under way. */
   let authenticatingPolls = 0;
@@ -485,8 +498,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         // Nothing pending: hold until a publish reaches this viewer, the hold ends, the client
         // leaves, or the token expires (`exp` + the clock tolerance, as a socket's 4401).
         const expiresIn = principal.expiresAt === undefined ? Infinity : principal.expiresAt - now();
+        watchHealth();
         await waiter.wait(Math.min(pollHoldMs, expiresIn));
         if (response.destroyed) return;
+        // Woken because the store went down: said at once, as a poll made now is answered.
+        if (!waiter.routed && !shuttingDown && !store.status().healthy) return sendHttp(response, 503, { error: 'store-unavailable' }, { 'Retry-After': String(STORE_RETRY_AFTER_SEC) });
         // Expired while held: what came for it is the next poll's, with a new token (a poll held
         // past its token's expiry delivered what was published after it: a hostile tester).
         if (principal.expiresAt !== undefined && principal.expiresAt <= now()) return sendHttp(response, 401, { error: refusal(new AuthError(401, 'token-expired'), request, 'poll').reason });
@@ -619,6 +635,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
 
   const close = async (): Promise<void> => {
     shuttingDown = true;
+    clearInterval(healthWatch);
+    healthWatch = undefined;
     for (const waiter of polls) waiter.wake();
     const deadline = options.shutdownTimeoutMs ?? 5000;
     for (const connection of [...core.connections]) {
@@ -762,6 +780,9 @@ function statsOf(counters: Counters, core: RealtimeCore, pendingPolls: number, s
     store: store.status(),
   };
 }
+
+/** How often the store's health is looked at while polls are held, ms. */
+const STORE_HEALTH_CHECK_MS = 1000;
 
 /** `Retry-After` (seconds) of a 503 while the stream store is unhealthy. */
 const STORE_RETRY_AFTER_SEC = 5;

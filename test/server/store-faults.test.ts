@@ -105,6 +105,27 @@ describe('store faults', () => {
     }
   });
 
+  it('a poll held when the store goes down is answered 503 + Retry-After within about a second, not when its hold ends (a hostile tester waited 25 s)', async () => {
+    const store = new FlakyStore();
+    const server = await startServer({ store, pollHoldMs: 25_000, logger: { info: () => {}, warn: () => {}, error: () => {} } });
+    try {
+      const headers = { authorization: `Bearer ${await token('u1')}` };
+      const head = (await (await fetch(server.http('/api/ws/poll'), { headers })).json()) as { cursor: string };
+      const started = Date.now();
+      const held = fetch(server.http(`/api/ws/poll?since=${head.cursor}`), { headers });
+      await eventually(() => server.rt.stats().pendingPolls === 1, 5000, 'the poll held');
+      store.failReads = true;
+      const answer = await held;
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get('retry-after')).toBe('5');
+      expect(await answer.json()).toEqual({ error: 'store-unavailable' });
+      // Checked every second; 10 s of slack for a loaded machine, far below the 25 s hold.
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('a store that fails the read at accept while still reporting healthy closes the socket with 1011', async () => {
     const store = new FlakyStore();
     const lines: string[] = [];
