@@ -199,7 +199,7 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, { readonly name: keyof type
 };
 
 /** The schema files this was generated from (src/contract/digest.ts): the CLI warns when schemas/ beside it says otherwise. */
-export const SCHEMAS_DIGEST = "sha256:f2b787733deca6829a1f7a3892d8b7a1a4c986d9726ac3fc2b5e96f030e12eb6";
+export const SCHEMAS_DIGEST = "sha256:44525030ffdb9c782532c9d3ebd154c7649a7232ec5e5dee373f13686c0220c7";
 
 /** Fails to compile unless MESSAGE_TYPES lists every message type. */
 type Never<T extends never> = T;

@@ -78,7 +78,7 @@ export type NonNegativeNumber = number;
 export type Cursor = string;
 
 /**
- * What became of the stream position a client asked for (protocol v1.1). "new": no `since` was given, the stream starts live from now. "resumed": every message after `since` follows, in order, with no gap and no duplicate. "gap": `since` cannot be resumed from (older than the replay buffer, from before a server restart that lost the buffer, malformed, or ahead of the stream): messages may have been missed, so the client refetches its state; the stream continues live from the given `cursor`.
+ * What became of the stream position a client asked for (protocol v1.1). "new": no `since` was given, the stream starts live from now. "resumed": every message after `since` follows, in order, with no gap and no duplicate (a message of delivery class `state` may be replaced by a later one of the same key, as for any socket with writes queued). "gap": `since` cannot be resumed from (older than the replay buffer, from before a server restart that lost the buffer, malformed, or ahead of the stream): messages may have been missed, so the client refetches its state; the stream continues live from the given `cursor`.
  */
 export type ResumeStatus = 'new' | 'resumed' | 'gap';
 

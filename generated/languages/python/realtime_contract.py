@@ -110,10 +110,12 @@ class ConnectionDataMode(Enum):
 class ResumeStatus(Enum):
     """What became of the stream position a client asked for (protocol v1.1). "new": no `since`
     was given, the stream starts live from now. "resumed": every message after `since`
-    follows, in order, with no gap and no duplicate. "gap": `since` cannot be resumed from
-    (older than the replay buffer, from before a server restart that lost the buffer,
-    malformed, or ahead of the stream): messages may have been missed, so the client
-    refetches its state; the stream continues live from the given `cursor`.
+    follows, in order, with no gap and no duplicate (a message of delivery class `state` may
+    be replaced by a later one of the same key, as for any socket with writes queued). "gap":
+    `since` cannot be resumed from (older than the replay buffer, from before a server
+    restart that lost the buffer, malformed, or ahead of the stream): messages may have been
+    missed, so the client refetches its state; the stream continues live from the given
+    `cursor`.
 
     "new" when no `since` was given, "resumed" when the messages follow `since` with no gap,
     "gap" when `since` could not be resumed from (refetch state, then go on from `cursor`).
