@@ -41,12 +41,13 @@ export function handLists(source: string): Map<string, string[]> {
   return lists;
 }
 
-/** Every object schema with `properties` that a message reaches, as (definition name or bundle pointer, node). */
-function objectsOf(bundle: SchemaNode, start: string): [string, SchemaNode][] {
+/** Every schema a message reaches, with the definition name or bundle pointer it is reached at, each definition once. */
+function reachable(bundle: SchemaNode, start: string): [string, SchemaNode][] {
   const found: [string, SchemaNode][] = [];
   const seen = new Set<string>();
   const walk = (node: SchemaNode | boolean | undefined, at: string): void => {
     if (typeof node !== 'object' || node === null) return;
+    found.push([at, node]);
     if (typeof node.$ref === 'string') {
       const name = /^#\/definitions\/(.+)$/.exec(node.$ref)?.[1];
       if (name !== undefined && !seen.has(name)) {
@@ -54,10 +55,7 @@ function objectsOf(bundle: SchemaNode, start: string): [string, SchemaNode][] {
         walk(bundle.definitions?.[name], name);
       }
     }
-    if (node.properties) {
-      found.push([at, node]);
-      for (const [key, child] of Object.entries(node.properties)) walk(child, `${at}/properties/${key}`);
-    }
+    if (node.properties) for (const [key, child] of Object.entries(node.properties)) walk(child, `${at}/properties/${key}`);
     walk(node.additionalProperties, `${at}/additionalProperties`);
     walk(node.items, `${at}/items`);
     for (const keyword of ['anyOf', 'oneOf', 'allOf'] as const) node[keyword]?.forEach((child, i) => walk(child, `${at}/${keyword}/${i}`));
@@ -81,7 +79,9 @@ export function handFieldMismatches(contract: Contract, source = readFileSync(HA
   const fix = "update the hand-written limit (the bench's yardstick)";
   for (const message of contract.messages) {
     const said: string[] = [];
-    for (const [name, node] of objectsOf(contract.bundle, message.title)) {
+    const nodes = reachable(contract.bundle, message.title);
+    for (const [name, node] of nodes) {
+      if (!node.properties) continue;
       const fields = Object.keys(node.properties!);
       const where = `schemas/${message.file}`;
       if (!(name in LISTS)) {
@@ -102,6 +102,12 @@ export function handFieldMismatches(contract: Contract, source = readFileSync(HA
       if (hand.length !== fields.length || !fields.every((field) => hand.includes(field))) {
         said.push(`scripts/bench/hand.ts lists fields ${hand.join(', ')} for ${message.type} (${list}, the fields of ${name}) but ${where} has ${fields.join(', ')}: ${fix}`);
       }
+    }
+    // A value added to a closed list (an exchange to Platform): hand.ts compares with each value
+    // as a literal, so one it never names is one it refuses.
+    for (const [at, node] of nodes) {
+      const unnamed = (node.enum ?? []).filter((value): value is string => typeof value === 'string' && !source.includes(`'${value}'`));
+      if (unnamed.length > 0) said.push(`scripts/bench/hand.ts never names ${unnamed.map((value) => JSON.stringify(value)).join(', ')}, listed at ${at} for ${message.type} (schemas/${message.file}): ${fix}`);
     }
     if (said.length > 0) problems.set(message.type, said);
   }
