@@ -92,7 +92,7 @@ program
   .description('connect to a running server, answer its pings, and check every frame and the keepalive timing against the contract')
   .argument('<ws-url>', 'e.g. ws://localhost:8000/api/ws')
   .addOption(new Option('--token <jwt>', 'sent as ?token= (never printed); from the environment, it stays out of the process list').env('REALTIME_CONTRACT_TOKEN'))
-  .option('--duration <time>', 'stop after this long: 60s, 500ms, 2m; a bare number is seconds (default 60s, with --count too)', (v: string) => duration(v, 's'))
+  .option('--duration <time>', 'stop after this long: 60s, 500ms, 2m; a bare number is seconds, under 1000 (default 60s, with --count too)', (v: string) => duration(v, 's'))
   .option('--count <n>', 'stop after n frames (fewer, when --duration runs out or the server closes, is a violation)', (v: string) => positiveInteger(v))
   .option('--ping-interval <time>', 'the ping interval to check against: 30s, 30000 (a bare number is ms, at least 1000; default PING_INTERVAL_MS)', (v: string) => duration(v, 'ms', false))
   .option('--tolerance <fraction>', 'allowed deviation of a ping interval, as a fraction of it from 0 to 1 (default 0.1)', (v: string) => fraction(v))
@@ -153,8 +153,10 @@ function duration(value: string, bare: 'ms' | 's', timer = true): number {
   // `--ping-interval 30` beside `--duration 65` (seconds) checked for a ping every 30 ms (a fresh
   // user): a bare number of milliseconds under a second is taken for seconds written bare, and refused.
   if (bare === 'ms' && m![2] === undefined && ms < 1000) throw new InvalidArgumentError(`a bare number is milliseconds here, and ${ms} ms is surely not meant: write ${value.trim()}s, or ${value.trim()}ms if it is`);
-  // And the other way round: `--duration 60000` beside `--ping-interval 30000` (ms) ran for 16.7 hours (a fresh user).
-  if (bare === 's' && m![2] === undefined && ms >= 10_000_000) throw new InvalidArgumentError(`a bare number is seconds here, and ${value.trim()} s (${(ms / 3_600_000).toFixed(1)} h) is surely not meant: write ${value.trim()}ms, or ${value.trim()}s if it is`);
+  // And the other way round: `--duration 60000` beside `--ping-interval 30000` (ms) ran for 16.7
+  // hours, `--duration 5000` for 83 minutes (fresh users): from 1000 on, a bare number may be
+  // either, so its unit is asked for.
+  if (bare === 's' && m![2] === undefined && ms >= 1_000_000) throw new InvalidArgumentError(`a bare number is seconds here, and ${value.trim()} s (${ms >= 3_600_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${Math.round(ms / 60_000)} min`}) may be meant as milliseconds: write ${value.trim()}ms, or ${value.trim()}s if it is seconds`);
   // Node's timers hold at most 2^31 - 1 ms; a longer one fires at once (`listen` ended after 1 ms).
   if (timer && ms > 2 ** 31 - 1) throw new InvalidArgumentError('expected a duration of at most 596h (2^31 - 1 ms, the longest timer Node runs)');
   return ms;
