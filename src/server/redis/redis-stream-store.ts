@@ -222,10 +222,13 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *
  * Connections: one for commands, one for the subscription (never shared). With `client`, its
  * own options apply to commands (e.g. its offline queue holds appends while Redis is away).
- * Redis must not evict these keys: use `maxmemory-policy noeviction` (see SCALE.md).
+ * Redis must not evict these keys: use `maxmemory-policy noeviction` (see SCALE.md). Another
+ * policy is logged at start (`redis-eviction-policy`, a warning): an evicted key loses its
+ * entries, and a resume past them reads `resumed`, not `gap`.
  *
  * Failure behaviour:
- * - Redis unreachable at start → rejects with `Redis unreachable at <url without credentials>`.
+ * - Redis unreachable at start → rejects with `Redis unreachable at <url without credentials>`;
+ *   credentials refused → `Redis at <url> refused the credentials: WRONGPASS …`.
  * - Redis lost while running → status() unhealthy, logger warning, appends reject at once (the
  *   caller knows the message was not stored); reconnects with backoff. On return the node
  *   replays from the all-stream what its subscription missed, in order, before live entries;
@@ -611,9 +614,22 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     const reason = lastError || (err as Error).message;
     // ioredis on a server that answers something else (an HTTP server: `Unknown RESP type 60 "<". Please report this.`).
     if (/Unknown RESP type|Protocol error/.test(reason)) throw new Error(`${where} does not answer as Redis (${reason.replace(/\. Please report this\.?$/, '')}): is it the Redis port?`);
+    // A wrong password was said as "unreachable" (a hostile tester): Redis answered, and refused.
+    if (/WRONGPASS|NOAUTH|NOPERM/.test(reason)) throw new Error(`Redis at ${where} refused the credentials: ${reason}`);
     throw new Error(`Redis unreachable at ${where}: ${reason}`);
   }
   logger.info({ event: 'redis-store-started', url: where, epoch }, 'redis stream store started');
+  // An evicted stream key loses its entries without a trace: a resume past them reads
+  // `resumed` with nothing (a hostile tester deleted a user's key). Said once, at start; a
+  // Redis that refuses CONFIG (a managed one) is not asked again.
+  try {
+    const [, policy] = (await cmd.config('GET', 'maxmemory-policy')) as [string, string?];
+    if (policy !== undefined && policy !== 'noeviction') {
+      logger.warn({ event: 'redis-eviction-policy', url: where, policy }, `Redis maxmemory-policy is ${policy}: a stream key it evicts loses its messages, and a client resuming past them is told "resumed", not "gap"; set maxmemory-policy noeviction (SCALE.md)`);
+    }
+  } catch {
+    // CONFIG disabled or renamed: nothing to say.
+  }
   // A hung Redis is noticed by a command that waits past the command timeout; on a node where
   // nobody publishes none was sent, and status() said healthy while every new socket was
   // accepted, then closed with 1011 (a hostile tester). One PING a second, one at a time.

@@ -184,6 +184,35 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     expect(lines[0]![0]).toMatch(/^\[redis-stream-store\] redis stream store started \{ event: 'redis-store-started', url: 'redis:\/\/127\.0\.0\.1:\d+\/?', epoch: '[0-9a-f]+' \}$/);
   });
 
+  it('warns at start when Redis may evict its keys (an evicted stream read as "resumed" with nothing: a hostile tester), and says a refused password as refused, not unreachable', async () => {
+    const raw = new Redis(redis.url);
+    try {
+      const quiet = collectingLogger();
+      await store({ logger: quiet });
+      expect(quiet.events.filter((e) => e.event === 'redis-eviction-policy')).toEqual([]);
+      await raw.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      const told = collectingLogger();
+      await store({ logger: told });
+      expect(told.events.filter((e) => e.event === 'redis-eviction-policy')).toEqual([
+        { level: 'warn', event: 'redis-eviction-policy', message: 'Redis maxmemory-policy is allkeys-lru: a stream key it evicts loses its messages, and a client resuming past them is told "resumed", not "gap"; set maxmemory-policy noeviction (SCALE.md)' },
+      ]);
+      await raw.config('SET', 'maxmemory-policy', 'noeviction');
+      await raw.config('SET', 'requirepass', 'right-password');
+      try {
+        const url = `redis://:wrong-password@127.0.0.1:${redis.port}`;
+        const refused = await createRedisStreamStore({ url, connectTimeoutMs: 2000, logger: collectingLogger() }).catch((error: Error) => error.message);
+        expect(refused).toMatch(new RegExp(`^Redis at redis://127\\.0\\.0\\.1:${redis.port}/? refused the credentials: WRONGPASS`));
+        expect(refused).not.toContain('wrong-password');
+      } finally {
+        await raw.auth('right-password');
+        await raw.config('SET', 'requirepass', '');
+      }
+    } finally {
+      await raw.config('SET', 'maxmemory-policy', 'noeviction').catch(() => undefined);
+      await raw.quit();
+    }
+  });
+
   it('works on a given ioredis client, which it leaves open on close', async () => {
     const client = new Redis(redis.url);
     const s = await createRedisStreamStore({ client, keyPrefix: `t${prefixCount}`, logger: collectingLogger() });
