@@ -302,10 +302,15 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   let evicted: string | null = null;
   /** `gap` events told, ever: a poll loop's measure of answers that only said the stream was lost. */
   let gapsTold = 0;
-  /** Forgets the cursors delivered: the stream starts over, and its cursors may repeat the old ones. */
-  function clearRecent(): void {
+  /**
+   * Forgets the cursors delivered: the stream starts over, and its cursors may repeat the old
+   * ones. From `start`, an ordered cursor, on: a replay that reaches before where this stream
+   * began for the client holds nothing it missed, and is dropped as repeats (it was taken as
+   * the stream going back: a false gap, then the overlap again; a hostile tester).
+   */
+  function clearRecent(start: string | null = null): void {
     recent.clear();
-    evicted = null;
+    evicted = sameStream(start!, start) ? start : null;
   }
   let stableTimer: ReturnType<typeof setTimeout> | undefined;
   let watchdog: ReturnType<typeof setTimeout> | undefined;
@@ -736,12 +741,14 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // Without `resume` (it is optional), a cursor the client asked from or delivered is where
     // the stream continues: it was taken as a new stream, and the replay after it delivered
     // again (a hostile tester).
-    const continues = resume === undefined && typeof cursor === 'string' && (cursor === socketSince || recent.has(cursor));
+    // So is an ordered cursor of the same stream behind the client's: a replay from there
+    // repeats what was delivered (it emptied the duplicate memory, and the app got it twice).
+    const continues = resume === undefined && typeof cursor === 'string' && (cursor === socketSince || recent.has(cursor) || (sameStream(cursor, since) && !isAfter(cursor, since!)));
     if (message.type === 'connection' && resume !== 'resumed' && !continues && (typeof cursor === 'string' ? !(raced && isAfter(since!, cursor)) : resume === 'new' || resume === 'gap')) {
       // A new stream: its opaque cursors may repeat the old stream's. Without a cursor (it is
       // optional) the position is none: the new stream's first cursors were dropped as repeats.
       status.cursor = typeof cursor === 'string' ? cursor : null;
-      clearRecent();
+      clearRecent(status.cursor);
     }
     status.received++;
     const mine = run;
@@ -1011,7 +1018,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // `connect(5)` was sent as token=5, `connect({})` as token=[object Object].
       if (t != null && typeof t !== 'string' && typeof t !== 'function') throw new TypeError(`connect: the token must be a string or a function giving one, got ${described(t)}`);
       if (!(options.WebSocket ?? g.WebSocket)) {
-        throw new TypeError("connect: no global WebSocket (Node 20): give ws's, createRealtimeClient({ url, WebSocket }), WebSocket imported from 'ws'");
+        throw new TypeError("connect: no global WebSocket (Node 20): createRealtimeClient({ url, WebSocket }), WebSocket imported from 'ws'");
       }
       wsUrl();
       source = t;

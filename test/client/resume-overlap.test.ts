@@ -1,0 +1,88 @@
+/**
+ * Resume overlaps a server may send (a hostile tester): a replay that reaches back before where
+ * the client started, and a `connection` without `resume` (it is optional) whose cursor lies
+ * behind the client's. Neither may hand the app a message twice, nor tell a gap where nothing
+ * was lost. Real sockets on 127.0.0.1 (ws), the client in Node.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { createRealtimeClient, type RealtimeClient } from '../../src/client/index.js';
+import { example, until } from './support/helpers.js';
+
+const trade = (k: number) => ({ ...example('trades'), data: { ...(example('trades').data as object), id: `t${k}` }, cursor: `e.${k}` });
+const connection = (data: object, cursor: string) => ({ type: 'connection', data: { status: 'connected', mode: 'ws', ...data }, ts: new Date().toISOString(), cursor });
+
+let http: Server | undefined;
+let wss: WebSocketServer | undefined;
+let client: RealtimeClient | undefined;
+afterEach(async () => {
+  client?.disconnect();
+  for (const socket of wss?.clients ?? []) socket.terminate();
+  wss?.close();
+  await new Promise((resolve) => (http ? http.close(resolve) : resolve(undefined)));
+  http = wss = client = undefined;
+});
+
+/** `first` scripts the first socket, `later` each one after it (with the `since` it asked from). */
+async function run(first: (send: (m: object) => void, ws: WebSocket) => void, later: (send: (m: object) => void, since: string | null) => void) {
+  http = createServer();
+  wss = new WebSocketServer({ server: http });
+  const asked: (string | null)[] = [];
+  wss.on('connection', (ws, request) => {
+    const send = (m: object) => ws.send(JSON.stringify(m));
+    const since = new URL(request.url!, 'http://x').searchParams.get('since');
+    asked.push(since);
+    if (asked.length === 1) first(send, ws);
+    else later(send, since);
+  });
+  await new Promise<void>((resolve) => http!.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+  client = createRealtimeClient({ url: `ws://127.0.0.1:${port}/api/ws`, WebSocket, polling: false, backoff: { baseMs: 20, maxMs: 50 } });
+  const ids: string[] = [];
+  const gaps: unknown[] = [];
+  client.on('trades', (data) => void ids.push(data.id));
+  client.on('gap', (gap) => void gaps.push(gap));
+  client.connect('token');
+  return { ids, gaps, asked };
+}
+
+it('a resume whose replay reaches back before where the client started delivers nothing twice, and tells no gap', async () => {
+  const { ids, gaps, asked } = await run(
+    (send, ws) => {
+      send(connection({ resume: 'new' }, 'e.10')); // the client starts at the head, e.10
+      for (let k = 11; k <= 15; k++) send(trade(k));
+      setTimeout(() => ws.close(1011), 50);
+    },
+    (send, since) => {
+      send(connection({ resume: 'resumed' }, since!));
+      for (let k = 9; k <= 17; k++) send(trade(k)); // a replay with a margin, back to e.9
+    },
+  );
+  await until(() => ids.includes('t17'), 't17');
+  expect(asked).toEqual([null, 'e.15']);
+  // It was t11…t15, then t9, t10 and t11…t15 again, after a gap { since: 'e.15', cursor: 'e.9' }.
+  expect(ids).toEqual(['t11', 't12', 't13', 't14', 't15', 't16', 't17']);
+  expect(gaps).toEqual([]);
+  expect(client!.getStatus().duplicates).toBe(7);
+});
+
+it('a connection without resume whose cursor lies behind the client continues the stream: the replay after it is dropped as repeats', async () => {
+  const { ids, gaps } = await run(
+    (send, ws) => {
+      send(connection({ resume: 'new' }, 'e.0'));
+      for (let k = 1; k <= 3; k++) send(trade(k));
+      setTimeout(() => ws.close(1011), 50);
+    },
+    (send) => {
+      send(connection({}, 'e.0')); // no resume, and the cursor back at e.0 though the client asked from e.3
+      for (let k = 1; k <= 5; k++) send(trade(k));
+    },
+  );
+  await until(() => ids.includes('t5'), 't5');
+  // t1…t3 came twice, silently (no gap, duplicates 0).
+  expect(ids).toEqual(['t1', 't2', 't3', 't4', 't5']);
+  expect(gaps).toEqual([]);
+  expect(client!.getStatus().duplicates).toBe(3);
+});
