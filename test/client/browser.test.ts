@@ -86,8 +86,15 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       const state = () => page.locator('#state').textContent();
       // With when the next socket attempt is due: the backoff may wait 30 s (a fresh user waited,
       // unsure), and that polls retry meanwhile (a poll may find the server sooner).
-      await expect.poll(state, { timeout: 30_000 }).toMatch(/^reconnecting \(polling fallback\), attempt \d+, polls retrying, WebSocket next in \d+ s$/);
+      await expect.poll(state, { timeout: 30_000 }).toMatch(/^reconnecting, attempt \d+, WebSocket in \d+ s, polls retrying$/);
       expect(await badge()).toBe('Offline');
+      // And the header stays one line on a laptop: the state is cut, whole in its title (it
+      // wrapped on each disconnect and moved every panel down: a fresh user).
+      await page.setViewportSize({ width: 1240, height: 900 });
+      const offlineTops = await page.$$eval('header > *', (items) => items.filter((item) => (item as HTMLElement).offsetParent !== null).map((item) => Math.round(item.getBoundingClientRect().bottom)));
+      expect(Math.max(...offlineTops) - Math.min(...offlineTops), `header items' bottoms offline ${offlineTops.join(', ')}`).toBeLessThan(12);
+      expect(await page.locator('#state').getAttribute('title')).toBe(await state());
+      await page.setViewportSize({ width: 1400, height: 1000 });
       // The panels are dimmed: their rows are the last ones received, not the live state (a fresh user).
       expect(await page.locator('#panel-trades').evaluate((panel) => Number(getComputedStyle(panel).opacity))).toBeLessThan(1);
       // No round trip is shown while no server answers.
@@ -153,8 +160,10 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       expect(await page.locator('#cancel').isVisible()).toBe(false);
       await page.locator('#switch').click();
       expect(await page.locator('#cancel').isVisible()).toBe(false);
-      // Said as a refused token in the connection panel, not only as "error over polling" (a fresh user).
-      await expect.poll(() => page.locator('#panel-connection').textContent()).toMatch(/error over (ws|polling): token refused/);
+      // Said as a refused token in the connection panel, naming no transport: "error over polling"
+      // read as if polling had been chosen (fresh users).
+      await expect.poll(() => page.locator('#panel-connection').textContent()).toMatch(/error: token refused/);
+      expect(await page.locator('#panel-connection').textContent()).not.toMatch(/error over/);
       // On a phone the form wraps: the input keeps its width and the note goes below it (it was
       // squeezed into a column beside a 115 px tall input and button: a fresh user).
       await page.setViewportSize({ width: 390, height: 800 });

@@ -14,8 +14,12 @@ type Summaries = { [T in keyof MessageDataMap]: (data: MessageDataMap[T]) => str
 
 /** One line per message, typed by its type: these functions break the build if a field is renamed. */
 const SUMMARY: Summaries = {
-  // An `error` the client announces itself: a refused token, said as such (it read "error over polling": a fresh user).
-  connection: (d) => `${d.status} over ${d.mode}${d.resume ? ` (${d.resume})` : ''}${d.status === 'error' && realtimeClient.getStatus().state === 'unauthorized' ? (realtimeClient.getStatus().lastHttpStatus === 403 ? ': refused (HTTP 403)' : ': token refused') : ''}`,
+  // An `error` the client announces itself: a refused token, said as such, naming no transport
+  // ("error over polling" read as if polling had been chosen, or as a fault of polling: fresh users).
+  connection: (d) =>
+    d.status === 'error' && realtimeClient.getStatus().state === 'unauthorized'
+      ? `error: ${realtimeClient.getStatus().lastHttpStatus === 403 ? 'refused (HTTP 403)' : 'token refused'}`
+      : `${d.status} over ${d.mode}${d.resume ? ` (${d.resume})` : ''}`,
   trades: (d) => `${d.side} ${d.quantity} ${d.symbol} @ ${d.price} on ${d.platform} — ${d.status}${d.pnl === null ? '' : `, pnl ${d.pnl}`}`,
   bots: (d) => `${d.name} (${d.symbol}) ${d.status}, pnl ${d.pnl}, win ${Math.round(d.win_rate * 100)}%`,
   balances: (d) => `${d.platform}: ${Object.entries(d.balances).map(([asset, b]) => `${b.total} ${asset}`).join(' + ')}, worth ${d.total_value_zar} ZAR`,
@@ -83,14 +87,14 @@ function scheduleRender(): void {
  * `, next try in 12 s` while offline with an attempt scheduled: after a crash the backoff can
  * wait up to 30 s, and the page said nothing of it (a fresh user waited 20 s, unsure). While
  * the polling fallback runs, that time is the socket's, and a poll may come back sooner on its
- * own backoff: `, polls retrying, WebSocket next in 27 s` (a fresh user read "next try in
- * 27 s" and saw the page come back after 6).
+ * own backoff: `, WebSocket in 27 s, polls retrying` (a fresh user read "next try in
+ * 27 s" and saw the page come back after 6). The countdown comes first: the header cuts the end.
  */
 function nextTry(status: RealtimeStatus): string {
   // (While connecting, the attempt is under way: the time it was due is past.)
   if (status.nextAttemptAt === null || status.state === 'connecting' || status.nextAttemptAt <= Date.now()) return '';
   const seconds = Math.ceil((status.nextAttemptAt - Date.now()) / 1000);
-  return status.state === 'polling' ? `, polls retrying, WebSocket next in ${seconds} s` : `, next try in ${seconds} s`;
+  return status.state === 'polling' ? `, WebSocket in ${seconds} s, polls retrying` : `, next try in ${seconds} s`;
 }
 // The countdown moves while nothing else does.
 setInterval(() => {
@@ -108,12 +112,12 @@ function render(status: RealtimeStatus): void {
   // The last round trip means nothing while no server answers.
   $('rtt').textContent = status.rtt === null || status.mode === 'offline' ? '–' : `${status.rtt} ms`;
   // While the polling fallback finds no server either, it is reconnecting, not polling (the badge says Offline).
-  const state = status.state === 'polling' && status.mode === 'offline' ? 'reconnecting (polling fallback)' : status.state;
+  const state = status.state === 'polling' && status.mode === 'offline' ? 'reconnecting' : status.state;
   // The attempt count and the last failure's status stay after the socket opens (until it has
   // been stable a while, and for good), and count the socket's probes while polling works:
   // shown only while nothing delivers (a fresh user read `polling, attempt 7` as a failure).
   const trouble = status.mode !== 'offline' ? '' : `${status.reconnectAttempts ? `, attempt ${status.reconnectAttempts}` : ''}${status.lastHttpStatus ? `, HTTP ${status.lastHttpStatus}` : ''}${nextTry(status)}`;
-  $('state').textContent = `${state}${trouble}`;
+  $('state').textContent = $('state').title = `${state}${trouble}`;
   $('cursor').textContent = status.cursor ?? '–';
   $('cursor').title = status.cursor ?? '';
   $('received').textContent = String(status.received - since.received);
@@ -138,7 +142,7 @@ function render(status: RealtimeStatus): void {
 for (const type of SERVER_MESSAGE_TYPES) {
   if (type === 'ping' || type === 'pong') continue;
   panel(type);
-  const summary = (SUMMARY[type as keyof Summaries] as ((data: unknown) => string) | undefined) ?? ((data: unknown) => JSON.stringify(data));
+  const summary = (SUMMARY[type as keyof Summaries] as ((data: unknown) => string) | undefined) ?? ((data: unknown) => JSON.stringify(data, null, 1).replace(/\n\s*/g, ' '));
   realtimeClient.on(type, ((data: unknown, message: { ts?: string }) => show(type, summary(data), message.ts)) as never);
 }
 realtimeClient.on('ping', () => {

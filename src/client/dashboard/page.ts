@@ -23,6 +23,8 @@ export const DASHBOARD_HTML = `<!doctype html>
   header button { margin-left: auto; }
   /* The cursor is long and opaque: cut, whole in its title, so that the header stays one line at 1280 px (the button wrapped: a fresh user). */
   #cursor { display: inline-block; max-width: 7em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
+  /* Offline, the state says the attempt and when the next is due: cut too, whole in its title (the header wrapped to two lines on each disconnect, moving every panel: a fresh user). */
+  #state { display: inline-block; max-width: 16em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
   form { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem; padding: 1rem 1.2rem; }
   input { flex: 1; max-width: 40rem; padding: .4rem; background: var(--panel); color: var(--text); border: 1px solid #333; }
   main { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); grid-auto-flow: dense; gap: .8rem; padding: 1rem 1.2rem; }
@@ -49,7 +51,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   <span class="stat">state <b id="state">idle</b></span>
   <span class="stat">messages <b id="received">0</b></span>
   <span class="stat">cursor <b id="cursor">–</b></span>
-  <span class="stat" title="messages received twice (across a reconnect or a switch to polling) and dropped">duplicates dropped <b id="duplicates">0</b></span>
+  <span class="stat" title="messages received twice (across a reconnect or a switch to polling) and dropped, not shown twice">duplicates <b id="duplicates">0</b></span>
   <span class="stat gap" id="gap-stat" hidden>gaps <b id="gaps">0</b></span>
   <button type="button" id="switch" title="connect with another token (another user)">switch token</button>
 </header>
