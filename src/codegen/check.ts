@@ -48,15 +48,19 @@ export const RESERVED_TYPE_NAMES: readonly string[] = [
 ];
 
 /**
- * Names the generated modules import or declare for themselves, beside the types they export:
- * a definition of the same name does not compile (`Static` in typebox.ts) or is refused by
- * quicktype without a place (`Optional` in Python; both found by a hostile tester).
+ * Names the generated modules import, declare or reserve for themselves, beside the types they
+ * export: a definition of the same name does not compile (`Static` in typebox.ts) or is renamed
+ * by quicktype, then refused without a word of why (`Optional`, `None` in Python; hostile
+ * testers). test/codegen/names.test.ts keeps it holding what the modules import and every
+ * type name quicktype's Python renderer forbids.
  */
 export const IMPORTED_TYPE_NAMES: readonly string[] = [
   // generated/typebox.ts, from @sinclair/typebox
   'Evaluate', 'FormatRegistry', 'Static', 'TObject', 'TSchema', 'TUnsafe', 'Type',
   // generated/languages/python: from enum and typing, and its type variables
   'Any', 'Callable', 'Dict', 'Enum', 'EnumT', 'List', 'Optional', 'T', 'TypeVar',
+  // Python's keywords and typing's names that quicktype gives no type (it renames the type)
+  'False', 'Iterable', 'None', 'True', 'Union',
 ];
 
 /**
@@ -87,7 +91,7 @@ function checkNames(files: ReadonlyMap<string, SchemaNode>): void {
       file,
       pointer,
       clash
-        ? `expected ${what} the generated code does not use already, got ${JSON.stringify(name)}, which is ${RESERVED_TYPE_NAMES.includes(name) ? 'a type the generated code or the package exports' : IMPORTED_TYPE_NAMES.includes(name) ? 'a name the generated TypeBox or Python module imports' : `the received twin of ${name.slice('Received'.length)}`}`
+        ? `expected ${what} the generated code does not use already, got ${JSON.stringify(name)}, which is ${RESERVED_TYPE_NAMES.includes(name) ? 'a type the generated code or the package exports' : IMPORTED_TYPE_NAMES.includes(name) ? 'a name the generated TypeBox or Python module imports or reserves (Python: None, True, False, typing\'s Union, …)' : `the received twin of ${name.slice('Received'.length)}`}`
         : `expected ${what} in PascalCase (letters and digits, a capital first: a type's name in TypeScript, Go and Python), got ${JSON.stringify(name)}`,
     );
   };

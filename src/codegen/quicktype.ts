@@ -84,7 +84,7 @@ export async function emitLanguages(contract: Contract): Promise<Map<string, str
       // A type named after its place is placed there (`TradeDataMood` at TradeData's `mood`).
       const [file, pointer] = sourceOf(contract, places.get(error.title) ?? `/definitions/${escapeToken(error.title)}`);
       const instead = error.instead.length > 0 ? error.instead.join(' or ') : 'no such type';
-      throw new SchemaError(file, pointer, `expected Go and Python to declare this schema as ${error.title}, got ${instead}: quicktype renamed it, as it does a closed list holding a value with no letter or digit ("😀"); rename such a value`);
+      throw new SchemaError(file, pointer, `expected Go and Python to declare this schema as ${error.title}, got ${instead}: quicktype renamed it, as it does a name Go or Python reserves, or a closed list holding a value with no letter or digit ("😀"); rename it, or such a value`);
     }
   };
   const pythonText = named(() => pythonAliases(pythonFixups(optionalDefaults(requireKeysInPython(useTitles(python, titles, new RegExp(`^class (${IDENTIFIER})`, 'gmu')), schema, reached), schema)), aliases));

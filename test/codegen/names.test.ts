@@ -75,6 +75,7 @@ describe('generate refuses names the generated code cannot carry', () => {
     // generate passed, and the code did not compile or lost a method (a hostile tester).
     ['a definition named "Static", which typebox.ts imports', 'trades.json', rename('TradeData', 'Static'), '/definitions/Static', /a name the generated TypeBox or Python module imports/],
     ['a definition named "Optional", which the Python module imports (quicktype refused it unplaced)', 'trades.json', rename('TradeData', 'Optional'), '/definitions/Optional', /a name the generated TypeBox or Python module imports/],
+    ['a definition named "None", a Python keyword (quicktype renamed it, and the refusal spoke of emoji)', 'trades.json', rename('TradeData', 'None'), '/definitions/None', /a name the generated TypeBox or Python module imports or reserves \(Python: None, True, False/],
     ['a property "marshal" of a message, beside its generated Go method Marshal', 'trades.json', editSchema<{ properties: Record<string, unknown> }>((schema) => {
       schema.properties.marshal = { type: 'string' };
     }), '/properties/marshal', /becomes the Go field Marshal of TradesMessage, which has a generated method of that name/],
@@ -137,6 +138,12 @@ describe('generate refuses names the generated code cannot carry', () => {
       ...[...python.matchAll(/^([A-Z]\w*) = TypeVar\(/gm)].map((m) => m[1]!),
     ];
     expect([...new Set(imported)].filter((name) => !IMPORTED_TYPE_NAMES.includes(name))).toEqual([]);
+  });
+
+  it("IMPORTED_TYPE_NAMES holds every type name quicktype's Python renderer forbids (`None` was renamed, then refused as if it held an emoji: a hostile tester)", async () => {
+    const { forbiddenTypeNames } = (await import('quicktype-core/dist/language/Python/constants.js' as string)) as { forbiddenTypeNames: string[] };
+    expect(forbiddenTypeNames).toContain('None');
+    expect(forbiddenTypeNames.filter((name) => /^[A-Z][A-Za-z0-9]*$/.test(name) && !IMPORTED_TYPE_NAMES.includes(name))).toEqual([]);
   });
 });
 
