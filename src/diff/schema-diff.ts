@@ -572,6 +572,19 @@ function mayBeNumber(types: Set<string> | undefined): boolean {
   return mayBe(types, 'number') || mayBe(types, 'integer');
 }
 
+/**
+ * A string's lower (or upper) length bound as `minLength` (`maxLength`) and a pattern that is a
+ * repeated character class set it together: the stricter; undefined where neither bounds it
+ * (a lower bound of 0 is none).
+ */
+function stringBound(node: SchemaNode, lower: boolean): number | undefined {
+  const keyword = node[lower ? 'minLength' : 'maxLength'] as number | undefined;
+  const repeated = typeof node.pattern === 'string' ? characterClassPattern(node.pattern) : undefined;
+  const implied = repeated === undefined ? undefined : lower ? repeated.min : repeated.max;
+  const bounds = [keyword, implied].filter((n): n is number => n !== undefined && (lower ? n > 0 : n !== Infinity));
+  return bounds.length === 0 ? undefined : lower ? Math.max(...bounds) : Math.min(...bounds);
+}
+
 /** The JSON type each length bound applies to. */
 const BOUND_TYPES: Record<(typeof LOWER_BOUNDS)[number] | (typeof UPPER_BOUNDS)[number], string> = {
   minLength: 'string', maxLength: 'string', minItems: 'array', maxItems: 'array', minProperties: 'object', maxProperties: 'object',
@@ -593,8 +606,13 @@ function compareBounds(a: SchemaNode, b: SchemaNode, add: Add, both: (type: stri
     const before = a[keyword] as number | undefined;
     const after = b[keyword] as number | undefined;
     if (before === after) return;
+    // A string's length bound is what the keyword and a repeated character class (`{1,128}`)
+    // leave together: `minLength 1` dropped for such a pattern of at least 1 widens nothing (it
+    // was `breaking`: a hostile tester). The pattern's own change is reported by itself.
+    const [effectiveBefore, effectiveAfter] = keyword === 'minLength' || keyword === 'maxLength' ? [stringBound(a, lower), stringBound(b, lower)] : [before, after];
+    if (effectiveBefore === effectiveAfter) return;
     // A lower bound that rises, or an upper bound that falls, or a bound that appears: fewer values.
-    const narrows = before === undefined || (after !== undefined && (lower ? after > before : after < before));
+    const narrows = effectiveBefore === undefined || (effectiveAfter !== undefined && (lower ? effectiveAfter > effectiveBefore : effectiveAfter < effectiveBefore));
     const what = before === undefined ? `${keyword} ${after} added` : after === undefined ? `${keyword} ${before} removed` : `${keyword} changed from ${before} to ${after}`;
     add({ rule: narrows ? 'length-narrowed' : 'length-widened', accepts: narrows ? 'fewer' : 'more', before, after, text: what });
   };

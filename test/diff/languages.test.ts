@@ -124,6 +124,8 @@ describe('a pattern changed (found by a hostile tester: the cursor narrowed was 
     expect(await levels('^[0-9A-Za-z._~-]{1,200}$')).toEqual(new Set(['server-to-client breaking']));
     // The same texts in another order: no value changes validity.
     expect(await levels('^[-~_.a-zA-Z0-9]{1,128}$')).toEqual(new Set(['server-to-client compatible']));
+    // And with the `-` escaped (it was compared as text: breaking; a hostile tester).
+    expect(await levels('^[0-9A-Za-z._~\\-]{1,128}$')).toEqual(new Set(['server-to-client compatible']));
     // And so a patch release: no protocol version to bump, nothing `--fail-on compatible` stops on but the change itself (it asked for 1.2: a hostile tester).
     const same = await diffFiles(before, cursor('^[-0-9A-Za-z._~]{1,128}$'));
     expect(same).toMatchObject({ semver: 'patch', protocolVersion: { bumped: true } });
@@ -131,5 +133,21 @@ describe('a pattern changed (found by a hostile tester: the cursor narrowed was 
     // Neither within the other, or another form: both narrowed and relaxed, as before.
     expect(await levels('^[0-9A-Za-z._~+-]{1,64}$')).toEqual(new Set(['server-to-client breaking']));
     expect(await levels('^[0-9A-Za-z._~-]{1,128}(x)?$')).toEqual(new Set(['server-to-client breaking']));
+  });
+
+  it("reads a repeated character class's length as a length bound: minLength dropped for such a pattern that keeps it widens nothing (a hostile tester: breaking, CI failed)", async () => {
+    // TradeData's id: an Identifier (minLength 1) made a Cursor (a pattern of 1 to 128 characters).
+    const toCursor = patchSchemas(before, [{ op: 'replace', path: '/trades.json/definitions/TradeData/properties/id/$ref', value: 'definitions.json#/definitions/Cursor' }]);
+    const report = await diffFiles(before, toCursor);
+    const id = report.changes.filter((c) => c.subject === 'trades' && c.pointer === '/data/id');
+    expect(id.map(({ rule, level }) => `${rule} ${level}`)).toEqual(['pattern-added compatible']);
+    expect(report.worst).not.toBe('breaking');
+    // Back again: the pattern's characters go, which widens (breaking); the length does not change.
+    const back = (await diffFiles(toCursor, before)).changes.filter((c) => c.subject === 'trades' && c.pointer === '/data/id');
+    expect(back.map(({ rule, level }) => `${rule} ${level}`)).toEqual(['pattern-removed breaking']);
+    // A pattern whose length is looser than the bound dropped widens: {0,128} admits the empty text.
+    const looser = patchSchemas(toCursor, [{ op: 'replace', path: '/definitions.json/definitions/Cursor/pattern', value: '^[0-9A-Za-z._~-]{0,128}$' }]);
+    const widened = (await diffFiles(before, looser)).changes.filter((c) => c.subject === 'trades' && c.pointer === '/data/id').map(({ rule, level }) => `${rule} ${level}`);
+    expect(widened).toContain('length-widened breaking');
   });
 });
