@@ -391,15 +391,30 @@ const SHARED_FILES = /\.json$/;
 function diffDocumentation(before: Contract, after: Contract): ChangeInput[] {
   const subjects = fileSubjects(after);
   const changes: ChangeInput[] = [];
+  // A definition moved to another file under its name: no type changes, but the reference docs
+  // list it under its new file and the published per-type schemas no longer hold it where they
+  // did (diff said "no changes" while generate rewrote seven files: a hostile tester).
+  const oldNames = definitionNames(before.files);
+  const moved = new Map<string, string[]>();
+  for (const [name, file] of definitionNames(after.files)) {
+    const was = oldNames.get(name);
+    if (was !== undefined && was !== file) moved.set(file, [...(moved.get(file) ?? []), `${name} (from ${was})`]);
+  }
   for (const [file, schema] of after.files) {
     const old = before.files.get(file);
     if (old === undefined) continue;
     const places = documentationChanges(old, schema);
-    if (places.length === 0) continue;
+    const arrived = moved.get(file) ?? [];
+    if (places.length === 0 && arrived.length === 0) continue;
+    const texts = [
+      ...(places.length === 0 ? [] : [places.length === 1 ? 'description, default, examples or comment changed' : `descriptions, defaults, examples or comments changed in ${places.length} places (the first here)`]),
+      ...(arrived.length === 0 ? [] : [`definition${arrived.length === 1 ? '' : 's'} ${arrived.join(', ')} moved here`]),
+    ];
     changes.push({
-      rule: 'documentation-changed', level: 'compatible', subject: subjects.get(file) ?? file, direction: null, pointer: places[0]!,
-      text: places.length === 1 ? 'description, default, examples or comment changed' : `descriptions, defaults, examples or comments changed in ${places.length} places (the first here)`,
-      impact: 'no message changes validity; generate rewrites the docs and type comments from them',
+      rule: 'documentation-changed', level: 'compatible', subject: subjects.get(file) ?? file, direction: null,
+      pointer: places[0] ?? `/definitions/${escapeToken(arrived[0]!.slice(0, arrived[0]!.indexOf(' (from ')))}`,
+      text: texts.join('; '),
+      impact: `no message changes validity; generate rewrites the docs and type comments from them${arrived.length === 0 ? '' : ', and a $ref into the published schema file a definition left must follow it'}`,
     });
   }
   return changes;
