@@ -526,7 +526,8 @@ const GO_DOC = `// Package realtimecontract holds the types of the real-time Web
 //   - a required map or slice left nil is written as {} or [] (never null, which the schema
 //     refuses), unless the schema allows null there;
 //   - a required key is always written; a nullable one (a pointer) as null when nil;
-//   - an optional key is a pointer or has omitempty: nil leaves it out.
+//   - an optional key is a pointer with omitempty (a slice or map too): nil leaves it out, and
+//     a pointer to an empty slice or map is written as [] or {}.
 //
 // What they do not: a required string or enum left at its zero value "" is written as "",
 // which most fields refuse (every message needs its Type constant). Fill every required field.
@@ -591,11 +592,16 @@ ${empty.map((field) => `	if r.${field.name} == nil {\n		r.${field.name} = ${fiel
   // An optional key that quicktype declares as a pointer without omitempty (a union,
   // `u: string | integer`; a nullable value): nil was written as null, which a union's schema
   // refuses (a hostile tester). With omitempty, nil leaves the key out, as the Go header says.
+  // And an optional slice or map with omitempty dropped a present [] or {} (a relay rewrote the
+  // message; a hostile tester): it is a pointer, so nil leaves the key out and an empty one is written.
   let result = text.replace(new RegExp(`^type (${IDENTIFIER}) struct \\{\\n([\\s\\S]*?)^\\}`, 'gmu'), (struct: string, name: string) => {
     const definition = schema.definitions![name];
     if (!definition?.properties) return struct;
-    return struct.replace(/^(\s+\S+\s+\*\S+\s+`json:")([^",]*)("`)$/gmu, (line: string, head: string, key: string, tail: string) =>
-      definition.properties![key] !== undefined && definition.required?.includes(key) !== true ? `${head}${key},omitempty${tail}` : line);
+    const optional = (key: string) => definition.properties![key] !== undefined && definition.required?.includes(key) !== true;
+    return struct
+      .replace(/^(\s+\S+\s+\*\S+\s+`json:")([^",]*)("`)$/gmu, (line: string, head: string, key: string, tail: string) => (optional(key) ? `${head}${key},omitempty${tail}` : line))
+      .replace(/^(\s+\S+\s+)((?:\[\]|map\[)\S*)(\s+`json:")([^",]*)(,omitempty"`)$/gmu, (line: string, head: string, type: string, mid: string, key: string, tail: string) =>
+        optional(key) ? `${head}*${type}${mid}${key}${tail}` : line);
   });
   const imports = new Set([...text.matchAll(/^import "([^"]+)"\n/gm)].map((match) => match[1]!));
   if (/^func unmarshalUnion\(/m.test(result)) {

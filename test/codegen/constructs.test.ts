@@ -95,6 +95,8 @@ export const HANDLED: Construct[] = [
   },
   // An optional union: Go declared a pointer without omitempty, and wrote null for it when absent (a hostile tester).
   { name: 'optional_union', schema: object({ u: { type: ['string', 'integer'] }, r: { anyOf: [{ $ref: 'definitions.json#/definitions/Side' }, { type: 'integer' }] } }, []), values: [{}, { u: 'a', r: 'buy' }, { u: 1, r: 2 }] },
+  // Optional collections: Go's omitempty dropped a present [] or {}, so a relay rewrote the message (a hostile tester).
+  { name: 'optional_collections', schema: object({ tags: { type: 'array', items: { type: 'string' } }, by: { type: 'object', additionalProperties: { type: 'integer' } } }, []), values: [{}, { tags: [], by: {} }, { tags: ['a'], by: { k: 1 } }] },
   { name: 'property_names', schema: object({ class: { type: 'string' }, 'with space': { type: 'integer' }, 'a-b': { type: 'boolean' } }, ['class']), values: [{ class: 'x', 'with space': 1, 'a-b': true }] },
   // Closed lists of the same values beyond ASCII: Go's constants of the alias (`…Café`) went unread (a reviewer).
   { name: 'non_ascii_same_values_twice', schema: object({ a: { enum: ['café', 'thé'] }, b: { enum: ['thé', 'café'] } }, ['a', 'b']), values: [{ a: 'café', b: 'thé' }] },
