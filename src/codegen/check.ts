@@ -18,6 +18,7 @@ import { checkNoRefCycle, followRefs, forEachSubschema, SchemaError, sourceOf, t
  */
 export function checkGeneratable(contract: Contract): void {
   checkFormats(contract.files);
+  checkBounds(contract.files);
   checkCommentText(contract.files);
   checkNames(contract.files);
   checkPollMessages(contract.messages, contract.documents, contract.files);
@@ -176,6 +177,36 @@ function checkFormats(files: ReadonlyMap<string, SchemaNode>): void {
       // types followed the const, diff read the list alone and said "no changes" (a hostile tester).
       if (node.const !== undefined && node.enum !== undefined) {
         throw new SchemaError(file, `${pointer}/const`, `expected "const" or "enum", got both (the value ${JSON.stringify(node.const)} and a list of ${Array.isArray(node.enum) ? node.enum.length : 'some'}): keep the list, or the fixed value alone`);
+      }
+    });
+  }
+}
+
+/**
+ * Bounds that leave no value: a lower bound above its upper bound (`minimum: 5, maximum: 1`,
+ * `minLength: 5, maxLength: 1`, an exclusive pair that meets) makes the field refuse whatever is
+ * sent, and so its message, while generate passed it in silence (a hostile tester). Refused at
+ * the lower bound.
+ */
+function checkBounds(files: ReadonlyMap<string, SchemaNode>): void {
+  const number = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+  for (const [file, schema] of files) {
+    forEachSubschema(schema, (node, pointer) => {
+      for (const [low, high] of [['minLength', 'maxLength'], ['minItems', 'maxItems'], ['minProperties', 'maxProperties']] as const) {
+        if (number(node[low]) && number(node[high]) && node[low] > node[high]) {
+          throw new SchemaError(file, `${pointer}/${low}`, `expected ${low} at most ${high} (${node[high]}), got ${node[low]}: no value passes`);
+        }
+      }
+      // The numeric range: the larger lower bound against the smaller upper one, inclusive or not.
+      const lows = (['minimum', 'exclusiveMinimum'] as const).filter((key) => number(node[key]));
+      const highs = (['maximum', 'exclusiveMaximum'] as const).filter((key) => number(node[key]));
+      for (const low of lows) {
+        for (const high of highs) {
+          const [a, b] = [node[low] as number, node[high] as number];
+          if (a > b || (a === b && (low === 'exclusiveMinimum' || high === 'exclusiveMaximum'))) {
+            throw new SchemaError(file, `${pointer}/${low}`, `expected ${low} below ${high} (${b})${low === 'minimum' && high === 'maximum' ? ' or equal to it' : ''}, got ${a}: no value passes`);
+          }
+        }
       }
     });
   }

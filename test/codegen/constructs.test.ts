@@ -131,6 +131,11 @@ const REFUSED: (Construct & { pointer: string; problem: RegExp })[] = [
   { name: 'colliding_enum_values', schema: { enum: ['a-b', 'a_b', 'A B', 'ab'] }, values: ['a-b', 'a_b', 'A B', 'ab'], pointer: '/enum/1', problem: /got "a_b" beside "a-b": Go and Python name one after the other/ },
   // quicktype refused it at a pointer into the bundle, not the file (a hostile tester).
   { name: 'false_property', schema: object({ a: { type: 'string' }, gone: false }, ['a']), values: [{ a: 'x' }], pointer: '/properties/gone', problem: /got false, which the Go and Python types cannot carry/ },
+  // Bounds that leave no value, on an optional field (a required one fails its examples): a
+  // message that carries it is refused whatever it holds (a hostile tester).
+  { name: 'empty_range', schema: object({ x: { type: 'number', minimum: 5, maximum: 1 } }, []), values: [{}], pointer: '/properties/x/minimum', problem: /expected minimum below maximum \(1\) or equal to it, got 5: no value passes/ },
+  { name: 'empty_exclusive_range', schema: object({ x: { type: 'number', exclusiveMinimum: 1, maximum: 1 } }, []), values: [{}], pointer: '/properties/x/exclusiveMinimum', problem: /expected exclusiveMinimum below maximum \(1\), got 1: no value passes/ },
+  { name: 'empty_length', schema: object({ x: { type: 'string', minLength: 5, maxLength: 1 } }, []), values: [{}], pointer: '/properties/x/minLength', problem: /expected minLength at most maxLength \(1\), got 5: no value passes/ },
   { name: 'min_max_properties', schema: { type: 'object', additionalProperties: { type: 'string' }, minProperties: 1, maxProperties: 2 }, values: [{ a: 'x' }], pointer: '/minProperties', problem: /keyword "minProperties" is not supported/ },
 ];
 
