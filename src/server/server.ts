@@ -87,7 +87,10 @@ export interface RealtimeServerOptions {
   attemptsPerUser?: RateLimit;
   /** Polls per user. Default 10/s, burst 30. */
   pollsPerUser?: RateLimit;
-  /** Open sockets per user (an integer ≥ 1); more are refused with 429. Default 10. */
+  /**
+   * Open sockets per user (an integer ≥ 1); more are refused with 429. Default 10. Also the polls
+   * of one user held at once: past it, a poll with nothing pending is answered at once, empty.
+   */
   maxSocketsPerUser?: number;
   /**
    * Open TCP connections per client address, requests and sockets alike, when this server owns
@@ -266,6 +269,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   let shuttingDown = false;
   /** Polls whose authentication is under way. */
   let authenticatingPolls = 0;
+  /** Polls held now, per user: past `maxSocketsPerUser`, a poll is answered at once rather than held. */
+  const heldPolls = new Map<string, number>();
   let closePromise: Promise<void> | null = null;
 
   const origins = options.allowedOrigins;
@@ -494,12 +499,22 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     polls.add(waiter);
     try {
       let result = await store.read(viewer, since, pollMaxMessages, maxBufferedBytes);
-      if (since !== null && result.resume === 'resumed' && result.entries.length === 0 && !shuttingDown && !left) {
+      // One token held 250 polls at once (a hostile tester): past maxSocketsPerUser held, a poll
+      // is answered at once, empty, and the client's next comes under pollsPerUser.
+      const held = heldPolls.get(principal.userId) ?? 0;
+      if (since !== null && result.resume === 'resumed' && result.entries.length === 0 && !shuttingDown && !left && held < maxSocketsPerUser) {
         // Nothing pending: hold until a publish reaches this viewer, the hold ends, the client
         // leaves, or the token expires (`exp` + the clock tolerance, as a socket's 4401).
         const expiresIn = principal.expiresAt === undefined ? Infinity : principal.expiresAt - now();
         watchHealth();
-        await waiter.wait(Math.min(pollHoldMs, expiresIn));
+        heldPolls.set(principal.userId, held + 1);
+        try {
+          await waiter.wait(Math.min(pollHoldMs, expiresIn));
+        } finally {
+          const remaining = (heldPolls.get(principal.userId) ?? 1) - 1;
+          if (remaining === 0) heldPolls.delete(principal.userId);
+          else heldPolls.set(principal.userId, remaining);
+        }
         if (response.destroyed) return;
         // Woken because the store went down: said at once, as a poll made now is answered.
         if (!waiter.routed && !shuttingDown && !store.status().healthy) return sendHttp(response, 503, { error: 'store-unavailable' }, { 'Retry-After': String(STORE_RETRY_AFTER_SEC) });

@@ -373,6 +373,40 @@ describe('polling endpoint', () => {
     }
   });
 
+  it('holds at most maxSocketsPerUser polls of one user at once: more are answered at once, empty (one token held 250: a hostile tester)', async () => {
+    const server = await startServer({ ...RELAXED, pollHoldMs: 3000, maxSocketsPerUser: 3 });
+    try {
+      const jwt = await token('many');
+      const { cursor } = await poll(server.http('/api/ws/poll'), jwt);
+      const started = Date.now();
+      const answers = Array.from({ length: 5 }, async () => {
+        const body = await poll(server.http(`/api/ws/poll?since=${cursor}`), jwt);
+        return { ms: Date.now() - started, body };
+      });
+      // The two past the limit come back at once; the three held wait for the publish.
+      await eventually(() => server.rt.stats().pendingPolls === 3);
+      expect(server.rt.stats().pendingPolls).toBe(3);
+      // Another user's poll is held as ever.
+      const other = await token('other');
+      const { cursor: otherCursor } = await poll(server.http('/api/ws/poll'), other);
+      const otherPoll = fetch(server.http(`/api/ws/poll?since=${otherCursor}`), { headers: { authorization: `Bearer ${other}` } });
+      await eventually(() => server.rt.stats().pendingPolls === 4);
+      await sleep(200);
+      const published = await server.rt.publish('many', trade('held'));
+      const results = await Promise.all(answers);
+      const quick = results.filter((r) => r.body.messages.length === 0);
+      expect(quick).toHaveLength(2);
+      for (const r of quick) expect(r.body).toEqual({ cursor, resume: 'resumed', messages: [] });
+      const held = results.filter((r) => r.body.messages.length === 1);
+      expect(held).toHaveLength(3);
+      for (const r of held) expect(r.body.messages[0]!.cursor).toBe(published.cursor);
+      await server.rt.publish('other', trade('other'));
+      expect((await otherPoll).status).toBe(200);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('a long poll returns within a second of a publish, and empty at the end of its hold', async () => {
     const server = await startServer({ ...RELAXED, pollHoldMs: 5000 });
     try {
