@@ -303,14 +303,16 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   /** `gap` events told, ever: a poll loop's measure of answers that only said the stream was lost. */
   let gapsTold = 0;
   /**
-   * Forgets the cursors delivered: the stream starts over, and its cursors may repeat the old
-   * ones. From `start`, an ordered cursor, on: a replay that reaches before where this stream
-   * began for the client holds nothing it missed, and is dropped as repeats (it was taken as
-   * the stream going back: a false gap, then the overlap again; a hostile tester).
+   * The cursor a socket or poll asked from that the server answered `resumed`, until a cursor
+   * after it comes: the replay's positions up to it, delivered or not, are a margin the server
+   * replays again, not the stream going back (a replay from before where the client began was
+   * told as a gap, and its overlap delivered twice: a hostile tester).
    */
-  function clearRecent(start: string | null = null): void {
+  let resumedFrom: string | null = null;
+  /** Forgets the cursors delivered: the stream starts over, and its cursors may repeat the old ones. */
+  function clearRecent(): void {
     recent.clear();
-    evicted = sameStream(start!, start) ? start : null;
+    evicted = resumedFrom = null;
   }
   let stableTimer: ReturnType<typeof setTimeout> | undefined;
   let watchdog: ReturnType<typeof setTimeout> | undefined;
@@ -480,7 +482,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
 
   function wsUrl(): string {
     const url = options.url ?? (g.location && g.location.origin.replace(/^http/, 'ws') + WEBSOCKET_PATH);
-    if (!url) throw new TypeError('connect: no URL: outside a browser page, give createRealtimeClient({ url }), e.g. wss://example.com/api/ws');
+    if (!url) throw new TypeError('connect: no URL: outside a browser page, give createRealtimeClient({ url })');
     // A URL that cannot work would only fail every attempt, forever: say so once, at connect.
     let parsed: URL | undefined;
     try {
@@ -537,7 +539,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // Sent without `since` (there was no cursor yet), it opened after a poll gave one: the
       // server answers it from its head, past what polling delivered, and what came between
       // was lost, untold (a hostile tester lost 142 trades). Opened again, from the cursor.
-      if (socketSince === null && status.cursor !== null) {
+      if (!socketSince && status.cursor) {
         detach(ws, 1000, '');
         socket = undefined;
         return void attempt();
@@ -694,7 +696,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         // duplicate, silently (a hostile tester): told as a gap, and the stream taken from here.
         // (`evicted` of another epoch orders nothing: a duplicate, as before. The cursors kept
         // in `recent` before this one were delivered, and stay: a replay of them is still dropped.)
-        const wentBack = !recent.has(cursor) && cursor !== status.cursor && (evicted === null || (sameStream(cursor, evicted) && isAfter(cursor, evicted)));
+        const wentBack = !recent.has(cursor) && cursor !== status.cursor && isAfter(cursor, resumedFrom) && (!evicted || (sameStream(cursor, evicted) && isAfter(cursor, evicted)));
         if (!wentBack) {
           status.duplicates++;
           return;
@@ -707,6 +709,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         for (const seen of recent) if (sameStream(seen, cursor) && isAfter(seen, cursor)) recent.delete(seen);
       }
       status.cursor = cursor;
+      if (isAfter(cursor, resumedFrom)) resumedFrom = null;
       recent.add(cursor);
       if (recent.size > RECENT_CURSORS) {
         evicted = recent.values().next().value!;
@@ -737,18 +740,17 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // answers with that same new stream, its gap is the one already told, and the client's
     // later position in it stands (the replay up to it is duplicates). Any other answer is
     // the server's to give: a store that lost its history in the same epoch starts over.
-    const raced = mode === 'ws' && typeof cursor === 'string' && since !== null && !sameStream(since, socketSince) && sameStream(cursor, since);
+    const raced = mode === 'ws' && sameStream(cursor as string, since) && !sameStream(since!, socketSince);
     // Without `resume` (it is optional), a cursor the client asked from or delivered is where
     // the stream continues: it was taken as a new stream, and the replay after it delivered
     // again (a hostile tester).
-    // So is an ordered cursor of the same stream behind the client's: a replay from there
-    // repeats what was delivered (it emptied the duplicate memory, and the app got it twice).
-    const continues = resume === undefined && typeof cursor === 'string' && (cursor === socketSince || recent.has(cursor) || (sameStream(cursor, since) && !isAfter(cursor, since!)));
+    const continues = resume === undefined && typeof cursor === 'string' && (cursor === socketSince || recent.has(cursor));
+    if (resume === 'resumed') resumedFrom = socketSince;
     if (message.type === 'connection' && resume !== 'resumed' && !continues && (typeof cursor === 'string' ? !(raced && isAfter(since!, cursor)) : resume === 'new' || resume === 'gap')) {
       // A new stream: its opaque cursors may repeat the old stream's. Without a cursor (it is
       // optional) the position is none: the new stream's first cursors were dropped as repeats.
       status.cursor = typeof cursor === 'string' ? cursor : null;
-      clearRecent(status.cursor);
+      clearRecent();
     }
     status.received++;
     const mine = run;
@@ -757,7 +759,11 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     if (mine === run) emit('message', message);
     // `new` answers a socket that asked from a cursor only when the server forgot it (the
     // contract gives `new` to a socket without `since`): messages may be lost, as with `gap`.
-    if ((resume === 'gap' || (resume === 'new' && socketSince !== null)) && !raced) {
+    // So does a `connection` without `resume` whose ordered cursor lies behind the client's:
+    // the stream went back, as a message's cursor can (what follows was delivered twice untold:
+    // a hostile tester); its messages are delivered as a new stream's. (Any other message's
+    // cursor is in `recent` by now, or it has none: never behind.)
+    if ((resume === 'gap' || (resume === 'new' && socketSince) || (!resume && !continues && !isAfter(cursor as string, since))) && !raced) {
       if (mine === run) gap(since, mode);
       // A handler disconnected before the loss was told: the next run resumes from before it,
       // and finds it again (from the new stream's cursor, it was never told).
@@ -903,7 +909,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             if (body.resume === 'gap' || body.resume === 'new') {
               status.cursor = null;
               clearRecent();
-            }
+            } else resumedFrom = asked;
             if (!live && !open) {
               live = true;
               // A status handler that disconnects: no `connected` after its `disconnected`.
@@ -924,8 +930,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             // messages on its next poll, from the same cursor, without being told again.
             // `new` to a poll that sent a cursor (the contract gives it to polls without one): the
             // server forgot the cursor, and messages may be lost, as with `gap`.
-            const lost = body.resume === 'gap' || (body.resume === 'new' && asked !== null);
-            if (lost && since !== null && since !== retold) gap(since, 'polling', body.cursor);
+            const lost = body.resume === 'gap' || (body.resume === 'new' && !!asked);
+            if (lost && since && since !== retold) gap(since, 'polling', body.cursor);
             retold = null;
             const repeats = status.duplicates;
             const gapsBefore = gapsTold;
@@ -943,7 +949,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
               // A handler disconnected before the poll's messages were all delivered: resume
               // from the last one delivered (from the old cursor, told gap again, if none was),
               // never from the poll's cursor, which is past the ones not delivered.
-              if (status.cursor === null && forgot === forgets) {
+              if (!status.cursor && forgot === forgets) {
                 status.cursor = since;
                 if (lost) retold = since;
               }
@@ -960,7 +966,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             // whatever the cursor: a caching proxy) makes the client wait a second, or it polled
             // hundreds of times a second.
             const nothing = status.duplicates - repeats === body.messages.length || gapsTold !== gapsBefore;
-            quick = asked !== null && (nothing || status.cursor === asked) && Date.now() - sent < 250 ? quick + 1 : 0;
+            quick = asked && (nothing || status.cursor === asked) && Date.now() - sent < 250 ? quick + 1 : 0;
             if (quick > 1) wait = 1000;
           }
         } catch {
@@ -1003,7 +1009,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   function soon(): void {
     if (timer === undefined) return;
     const wait = roll() * Math.min(base, 1000);
-    if (status.nextAttemptAt === null || status.nextAttemptAt > Date.now() + wait) schedule(wait);
+    if (!status.nextAttemptAt || status.nextAttemptAt > Date.now() + wait) schedule(wait);
   }
 
   function listen(on: boolean): void {
@@ -1018,7 +1024,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // `connect(5)` was sent as token=5, `connect({})` as token=[object Object].
       if (t != null && typeof t !== 'string' && typeof t !== 'function') throw new TypeError(`connect: the token must be a string or a function giving one, got ${described(t)}`);
       if (!(options.WebSocket ?? g.WebSocket)) {
-        throw new TypeError("connect: no global WebSocket (Node 20): createRealtimeClient({ url, WebSocket }), WebSocket imported from 'ws'");
+        throw new TypeError("connect: no global WebSocket (Node 20): createRealtimeClient({ url, WebSocket }) with WebSocket from 'ws'");
       }
       wsUrl();
       source = t;

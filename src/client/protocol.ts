@@ -31,20 +31,19 @@ export function isCursor(value: string): boolean {
  * @returns true when `last` is null, or `next` is later (or incomparable and different)
  */
 export function isAfter(next: string, last: string | null): boolean {
-  if (last === null) return true;
   if (next === last) return false;
   const a = CURSOR.exec(next);
-  const b = CURSOR.exec(last);
+  // (null, as no cursor, matches nothing: any cursor comes after it)
+  const b = CURSOR.exec(last as string);
   // Digit strings without leading zeros: the longer is larger, else the larger text (2^53 and beyond too).
   return !a || !b || a[1] !== b[1] || a[2]!.length > b[2]!.length || (a[2]!.length === b[2]!.length && a[2]! > b[2]!);
 }
 
 /** Whether two cursors are positions of one stream (the same epoch): `e1.3` and `e1.9` are, `e1.3` and `e2.3` are not, nor is anything and null. */
 export function sameStream(a: string, b: string | null): boolean {
-  if (b === null) return false;
   const x = CURSOR.exec(a);
-  const y = CURSOR.exec(b);
-  return x !== null && y !== null && x[1] === y[1];
+  // (null matches nothing: no stream)
+  return !!x && x[1] === CURSOR.exec(b as string)?.[1];
 }
 
 /**

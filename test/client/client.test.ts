@@ -236,7 +236,7 @@ describe('client: delivery', () => {
 describe('client: set-up errors', () => {
   // Node 20, the platform this package targets, has no global WebSocket (Node 22 has one).
   it.skipIf(typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'function')('connect says what to do when the platform has no WebSocket (Node 20)', () => {
-    expect(() => createRealtimeClient({ url: 'ws://127.0.0.1:9/api/ws' }).connect('t')).toThrow(/no global WebSocket \(Node 20\).*imported from 'ws'/);
+    expect(() => createRealtimeClient({ url: 'ws://127.0.0.1:9/api/ws' }).connect('t')).toThrow(/no global WebSocket \(Node 20\): createRealtimeClient\(\{ url, WebSocket \}\) with WebSocket from 'ws'/);
   });
 
   it('connect says once that a URL cannot work (it retried forever), without showing it (it may hold a token)', () => {
@@ -1671,14 +1671,16 @@ describe('client: a stream that starts over without a cursor (found by a hostile
   });
 
   it.each([
-    ['repeats only (a hostile tester: 15,606 polls in 10 s)', (_n: number) => 'e1.5', false],
-    ['a stream that goes back each time, a gap on every answer', (n: number) => `e1.${n}`, true],
-  ])('polls answered at once with %s, the cursor moved on each time, are not asked hundreds of times a second', async (_name, cursorOf, back) => {
+    ['repeats only (a hostile tester: 15,606 polls in 10 s)', (_n: number) => ['e1.5'], false],
+    // Past the cursor the poll asked from, then back: a message at or before that cursor alone
+    // is a `resumed` answer's replay margin, dropped as a repeat (a hostile tester).
+    ['a stream that goes back each time, a gap on every answer', (n: number) => [`e1.${2000 + n}`, `e1.${n}`], true],
+  ])('polls answered at once with %s, the cursor moved on each time, are not asked hundreds of times a second', async (_name, cursorsOf, back) => {
     const whale = example('whale') as { data: object };
     let polls = 0;
     const server = await pollOnlyServer((_req, res) => {
       polls++;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ cursor: `e1.${1000 + polls}`, resume: 'resumed', messages: [{ ...whale, cursor: cursorOf(polls) }] }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ cursor: `e1.${3000 + polls}`, resume: 'resumed', messages: cursorsOf(polls).map((cursor) => ({ ...whale, cursor })) }));
     });
     try {
       const client = nodeClient(server.url, { fallbackAfter: 1, random: () => 0 });
@@ -1691,7 +1693,7 @@ describe('client: a stream that starts over without a cursor (found by a hostile
       // Repeats are dropped; a stream that goes back is told and delivered, each answer.
       const { received } = client.getStatus();
       expect(received).toBe(back ? Math.max(received, 2) : 1);
-      expect(gaps).toBe(back ? received - 1 : 0);
+      expect(gaps).toBe(back ? received / 2 : 0);
     } finally {
       closeClients();
       await server.close();
