@@ -43,7 +43,9 @@ export interface Change {
    * so an older Python consumer fails where a tolerant validator takes the value with a notice
    * (the generated Go and TypeScript received types keep such strings open); and
    * `importing-code` for a generated type renamed or removed (`type-name-changed`): the wire is
-   * the same, code that imports the name (TypeScript, TypeBox, Go, Python) no longer compiles.
+   * the same, code that imports the name (TypeScript, TypeBox, Go, Python) no longer compiles;
+   * and for a definition moved to another file (`definition-moved`): a `$ref` into the
+   * published file it left no longer resolves.
    * Empty otherwise.
    */
   breaks: Peer[];
@@ -182,10 +184,10 @@ export function diffContracts(before: Contract, after: Contract, options?: { ext
   }
   // The protocol's version follows the wire; the package's release also follows the names of
   // its generated types (a type gone or renamed breaks code that imports it).
-  const wire = changes.filter((c) => c.rule !== 'type-name-changed');
+  const wire = changes.filter((c) => c.rule !== 'type-name-changed' && c.rule !== 'definition-moved');
   const wireWorst = wire.reduce<Level | null>((level, c) => (level === null ? c.level : worse(level, c.level)), null);
   const protocolBump: Bump = wireWorst === null ? 'none' : wireWorst === 'breaking' ? 'major' : wire.some((c) => !DOCUMENTATION_RULES.has(c.rule) && !EQUIVALENT.has(c)) ? 'minor' : 'patch';
-  const names = changes.filter((c) => c.rule === 'type-name-changed');
+  const names = changes.filter((c) => c.rule === 'type-name-changed' || c.rule === 'definition-moved');
   const namesBump: Bump = names.some((c) => !onlyAddsDefinition(c)) ? 'major' : names.length > 0 ? 'minor' : 'none';
   // And the types producers build: a change that narrows one breaks code that builds the message,
   // whatever it does on the wire (a required field added to a server→client message is `strict`).
@@ -311,6 +313,7 @@ function isStringList(values: unknown): boolean {
 function whoBreaks(change: ChangeInput): Peer[] {
   // The wire is the same; code that imports the old name is not (it read `breaks: []`, "nobody": a fresh user).
   if (change.rule === 'type-name-changed') return onlyAddsDefinition(change) ? [] : ['importing-code'];
+  if (change.rule === 'definition-moved') return ['importing-code'];
   if (change.level === 'compatible' || change.rule === 'protocol-version-not-bumped') return [];
   if (change.level === 'strict' && pythonEnumRaises(change)) return ['strict-consumers', 'python-consumers'];
   if (change.level === 'strict') return ['strict-consumers'];
@@ -391,30 +394,15 @@ const SHARED_FILES = /\.json$/;
 function diffDocumentation(before: Contract, after: Contract): ChangeInput[] {
   const subjects = fileSubjects(after);
   const changes: ChangeInput[] = [];
-  // A definition moved to another file under its name: no type changes, but the reference docs
-  // list it under its new file and the published per-type schemas no longer hold it where they
-  // did (diff said "no changes" while generate rewrote seven files: a hostile tester).
-  const oldNames = definitionNames(before.files);
-  const moved = new Map<string, string[]>();
-  for (const [name, file] of definitionNames(after.files)) {
-    const was = oldNames.get(name);
-    if (was !== undefined && was !== file) moved.set(file, [...(moved.get(file) ?? []), `${name} (from ${was})`]);
-  }
   for (const [file, schema] of after.files) {
     const old = before.files.get(file);
     if (old === undefined) continue;
     const places = documentationChanges(old, schema);
-    const arrived = moved.get(file) ?? [];
-    if (places.length === 0 && arrived.length === 0) continue;
-    const texts = [
-      ...(places.length === 0 ? [] : [places.length === 1 ? 'description, default, examples or comment changed' : `descriptions, defaults, examples or comments changed in ${places.length} places (the first here)`]),
-      ...(arrived.length === 0 ? [] : [`definition${arrived.length === 1 ? '' : 's'} ${arrived.join(', ')} moved here`]),
-    ];
+    if (places.length === 0) continue;
     changes.push({
-      rule: 'documentation-changed', level: 'compatible', subject: subjects.get(file) ?? file, direction: null,
-      pointer: places[0] ?? `/definitions/${escapeToken(arrived[0]!.slice(0, arrived[0]!.indexOf(' (from ')))}`,
-      text: texts.join('; '),
-      impact: `no message changes validity; generate rewrites the docs and type comments from them${arrived.length === 0 ? '' : ', and a $ref into the published schema file a definition left must follow it'}`,
+      rule: 'documentation-changed', level: 'compatible', subject: subjects.get(file) ?? file, direction: null, pointer: places[0]!,
+      text: places.length === 1 ? 'description, default, examples or comment changed' : `descriptions, defaults, examples or comments changed in ${places.length} places (the first here)`,
+      impact: 'no message changes validity; generate rewrites the docs and type comments from them',
     });
   }
   return changes;
@@ -455,6 +443,19 @@ function diffTypeNames(before: Contract, after: Contract): ChangeInput[] {
   }
   for (const [name, file] of newNames) {
     if (!oldNames.has(name)) change(subjects.get(file) ?? file, `/definitions/${escapeToken(name)}`, undefined, name, 'the wire is unchanged; the generated code exports one more type');
+  }
+  // Moved to another file under its name: every generated type keeps it, but the published
+  // per-type schema it left no longer holds it, and the docs list it elsewhere (diff said "no
+  // changes": a hostile tester; a documentation note vanished beside any other change: a reviewer).
+  for (const [name, file] of newNames) {
+    const was = oldNames.get(name);
+    if (was === undefined || was === file) continue;
+    changes.push({
+      rule: 'definition-moved', level: 'compatible', subject: subjects.get(file) ?? file, direction: null, pointer: `/definitions/${escapeToken(name)}`,
+      before: `${was}#/definitions/${escapeToken(name)}`, after: `${file}#/definitions/${escapeToken(name)}`,
+      text: `definition ${JSON.stringify(name)} moved here from ${was}`,
+      impact: `the wire and the generated types are unchanged; a $ref to ${was}#/definitions/${escapeToken(name)} (the package publishes its schemas) must follow it to ${file}`,
+    });
   }
   // The names Go and Python give what the schemas leave untitled, after its place
   // (`TradeDataStatus`), and the aliases of closed lists of the same values: one gone went

@@ -89,6 +89,7 @@ export const RULES = {
   'known-values-changed': 'the documented known values of an open string changed',
   'documentation-changed': 'only descriptions, defaults, examples or comments of a schema file changed',
   'type-name-changed': 'a generated type was renamed, added or removed (a definition, or the title of a message or an inline schema): code that imports it by name must follow',
+  'definition-moved': 'a definition moved to another schema file under its name: the generated types keep it; a $ref into the published file it left must follow',
   // Protocol facts
   'protocol-version-changed': 'the protocol version changed',
   'protocol-version-not-bumped': 'the protocol version is lower than the changes call for',

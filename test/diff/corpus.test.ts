@@ -30,7 +30,7 @@ const UNDIRECTED = new Set<string>([
   'protocol-version-changed', 'protocol-version-not-bumped', 'connection-path-changed', 'connection-notes-changed',
   'ping-interval-changed', 'pong-timeout-changed', 'poll-path-changed', 'poll-hold-changed', 'poll-max-messages-changed',
   'close-code-added', 'close-code-removed', 'close-code-changed', 'error-code-added', 'error-code-removed', 'error-code-changed',
-  'protocol-fact-added', 'protocol-fact-removed', 'protocol-fact-changed', 'documentation-changed', 'type-name-changed',
+  'protocol-fact-added', 'protocol-fact-removed', 'protocol-fact-changed', 'documentation-changed', 'type-name-changed', 'definition-moved',
   'closed-list-not-extended',
 ]);
 /** Rules the corpus cannot reach through today's loader, with the reason. */
@@ -61,6 +61,20 @@ describe('diff corpus', () => {
       .map(({ rule, level, subject, direction, pointer }) => ({ rule, level, subject, direction, pointer }));
     const order = (list: object[]) => list.map((item) => JSON.stringify(item)).sort();
     expect(order(found)).toEqual(order(corpusCase.expect));
+  });
+
+  it('definition-moved: reported beside any other change, a major release, the protocol version not concerned (a reviewer: it vanished beside an added field)', async () => {
+    const moved = cases.find((c) => c.name === 'definition-moved')!;
+    const base = patchSchemas(current, moved.base);
+    const after = patchSchemas(patchSchemas(base, moved.new), [{ op: 'add', path: '/alerts.json/definitions/AlertData/properties/extra', value: { type: 'string' } }]);
+    const report = await diffFiles(base, after);
+    expect(report.changes.find((c) => c.rule === 'definition-moved')).toMatchObject({
+      subject: 'definitions.json', pointer: '/definitions/TradeData', before: 'trades.json#/definitions/TradeData', after: 'definitions.json#/definitions/TradeData', breaks: ['importing-code'],
+    });
+    expect(report.changes.map((c) => c.rule)).toContain('optional-property-added');
+    expect(report.semver).toBe('major');
+    // The wire calls for a minor protocol version (the added field), not more.
+    expect(report.protocolVersion.suggested).toBe('1.2');
   });
 
   it('closed-list-not-extended: judged on a closed list of three values or more that gained one, not on a shorter one', async () => {
