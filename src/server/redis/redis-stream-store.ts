@@ -223,12 +223,13 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  * Connections: one for commands, one for the subscription (never shared). With `client`, its
  * own options apply to commands (e.g. its offline queue holds appends while Redis is away).
  * Redis must not evict these keys: use `maxmemory-policy noeviction` (see SCALE.md). Another
- * policy is logged at start (`redis-eviction-policy`, a warning): an evicted key loses its
- * entries, and a resume past them reads `resumed`, not `gap`.
+ * policy, with a `maxmemory` set, is logged at start (`redis-eviction-policy`, a warning): an
+ * evicted key loses its entries, and a resume past them reads `resumed`, not `gap`.
  *
  * Failure behaviour:
  * - Redis unreachable at start → rejects with `Redis unreachable at <url without credentials>`;
- *   credentials refused → `Redis at <url> refused the credentials: WRONGPASS …`.
+ *   credentials refused → `Redis at <url> refused the credentials: WRONGPASS …` (`requires
+ *   credentials` for NOAUTH, `refused a command or channel to this ACL user` for NOPERM).
  * - Redis lost while running → status() unhealthy, logger warning, appends reject at once (the
  *   caller knows the message was not stored); reconnects with backoff. On return the node
  *   replays from the all-stream what its subscription missed, in order, before live entries;
@@ -615,7 +616,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     // ioredis on a server that answers something else (an HTTP server: `Unknown RESP type 60 "<". Please report this.`).
     if (/Unknown RESP type|Protocol error/.test(reason)) throw new Error(`${where} does not answer as Redis (${reason.replace(/\. Please report this\.?$/, '')}): is it the Redis port?`);
     // A wrong password was said as "unreachable" (a hostile tester): Redis answered, and refused.
-    if (/WRONGPASS|NOAUTH|NOPERM/.test(reason)) throw new Error(`Redis at ${where} refused the credentials: ${reason}`);
+    if (/WRONGPASS/.test(reason)) throw new Error(`Redis at ${where} refused the credentials: ${reason}`);
+    if (/NOAUTH/.test(reason)) throw new Error(`Redis at ${where} requires credentials (redis://user:password@host): ${reason}`);
+    // The password was taken; the ACL user lacks a command or the fan-out channel (`&*`, allchannels).
+    if (/NOPERM/.test(reason)) throw new Error(`Redis at ${where} refused a command or channel to this ACL user: ${reason}`);
     throw new Error(`Redis unreachable at ${where}: ${reason}`);
   }
   logger.info({ event: 'redis-store-started', url: where, epoch }, 'redis stream store started');
@@ -624,7 +628,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   // Redis that refuses CONFIG (a managed one) is not asked again.
   try {
     const [, policy] = (await cmd.config('GET', 'maxmemory-policy')) as [string, string?];
-    if (policy !== undefined && policy !== 'noeviction') {
+    // Without a memory limit (maxmemory 0) nothing is evicted, whatever the policy.
+    const [, maxmemory] = (await cmd.config('GET', 'maxmemory')) as [string, string?];
+    if (policy !== undefined && policy !== 'noeviction' && maxmemory !== '0') {
       logger.warn({ event: 'redis-eviction-policy', url: where, policy }, `Redis maxmemory-policy is ${policy}: a stream key it evicts loses its messages, and a client resuming past them is told "resumed", not "gap"; set maxmemory-policy noeviction (SCALE.md)`);
     }
   } catch {

@@ -191,6 +191,11 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
       await store({ logger: quiet });
       expect(quiet.events.filter((e) => e.event === 'redis-eviction-policy')).toEqual([]);
       await raw.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      // Without a memory limit nothing is evicted, whatever the policy (a reviewer).
+      const unlimited = collectingLogger();
+      await store({ logger: unlimited });
+      expect(unlimited.events.filter((e) => e.event === 'redis-eviction-policy')).toEqual([]);
+      await raw.config('SET', 'maxmemory', '1gb');
       const told = collectingLogger();
       await store({ logger: told });
       expect(told.events.filter((e) => e.event === 'redis-eviction-policy')).toEqual([
@@ -203,12 +208,20 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
         const refused = await createRedisStreamStore({ url, connectTimeoutMs: 2000, logger: collectingLogger() }).catch((error: Error) => error.message);
         expect(refused).toMatch(new RegExp(`^Redis at redis://127\\.0\\.0\\.1:${redis.port}/? refused the credentials: WRONGPASS`));
         expect(refused).not.toContain('wrong-password');
+        const anonymous = await createRedisStreamStore({ url: redis.url, connectTimeoutMs: 2000, logger: collectingLogger() }).catch((error: Error) => error.message);
+        expect(anonymous).toMatch(/^Redis at redis:\/\/127\.0\.0\.1:\d+\/? requires credentials \(redis:\/\/user:password@host\): NOAUTH/);
+        // An ACL user whose password is right but who may not subscribe to the fan-out channel.
+        await raw.call('ACL', 'SETUSER', 'limited', 'on', '>limited-password', '~*', '+@all', 'resetchannels');
+        const limited = await createRedisStreamStore({ url: `redis://limited:limited-password@127.0.0.1:${redis.port}`, connectTimeoutMs: 2000, logger: collectingLogger() }).catch((error: Error) => error.message);
+        await raw.call('ACL', 'DELUSER', 'limited');
+        expect(limited).toMatch(/refused a command or channel to this ACL user: NOPERM/);
       } finally {
         await raw.auth('right-password');
         await raw.config('SET', 'requirepass', '');
       }
     } finally {
       await raw.config('SET', 'maxmemory-policy', 'noeviction').catch(() => undefined);
+      await raw.config('SET', 'maxmemory', '0').catch(() => undefined);
       await raw.quit();
     }
   });
