@@ -7,7 +7,7 @@ import { APPEND_SCRIPT, READ_SCRIPT, ROTATE_SCRIPT } from './scripts.js';
 import type { Logger } from '../core.js';
 import { preview } from '../../runtime/errors.js';
 import { hasMethods, optionChecks } from '../../shared/options.js';
-import { pageLength, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from '../stream-store.js';
+import { pageLength, parseCursor as parseAnyCursor, type ReadResult, type StreamEntry, type StreamStore, type StreamViewer } from '../stream-store.js';
 
 /** Where the store reports connection loss, recovery and gaps: the server's pino-compatible
  *  logger (structured object with an `event` first, then a message). */
@@ -782,7 +782,11 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     },
 
     async read(viewer: StreamViewer, since: string | null, limit: number, maxBytes = Infinity): Promise<ReadResult> {
-      const pos = since === null ? null : parseCursor(since);
+      // A cursor of another store's form (the in-memory store's, before a move to Redis) is of
+      // another epoch: what this epoch holds follows its gap, as for a Redis restarted empty.
+      // It was read as no cursor at all, and answered from the head (a fresh user lost the
+      // first trades of a migration).
+      const pos = since === null ? null : (parseCursor(since) ?? (parseAnyCursor(since) && { epoch: '', position: 0 }));
       if (pos === null) {
         const read = await readStreams([], 0, 1);
         return { resume: since === null ? 'new' : 'gap', cursor: formatCursor(read.epoch, read.head), entries: [] };

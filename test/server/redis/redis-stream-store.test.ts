@@ -456,6 +456,12 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     expect(r.resume).toBe('gap');
     expect(r.entries.map((x) => x.cursor)).toEqual([e.cursor, global.cursor]);
     expect(r.cursor).toBe(global.cursor);
+    // A cursor of the in-memory store's form (a server that moved to Redis) is of another epoch
+    // too: it was read as no cursor, and answered from the head, empty (a fresh user lost the
+    // first trades of a migration).
+    const moved = await s.read(viewer, 'mx7ke3lw505822c1.144', 10);
+    expect(moved.resume).toBe('gap');
+    expect(moved.entries.map((x) => x.cursor)).toEqual([e.cursor, global.cursor]);
   });
 
   it('answers a cursor of another epoch with a plain gap once its history is trimmed', async () => {
