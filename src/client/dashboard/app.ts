@@ -88,7 +88,8 @@ function scheduleRender(): void {
  * wait up to 30 s, and the page said nothing of it (a fresh user waited 20 s, unsure). While
  * the polling fallback runs, that time is the socket's, and a poll may come back sooner on its
  * own backoff: `, WebSocket in 27 s, polls retrying` (a fresh user read "next try in
- * 27 s" and saw the page come back after 6). The countdown comes first: the header cuts the end.
+ * 27 s" and saw the page come back after 6). The countdown comes first, after the state: the
+ * header cuts the end.
  */
 function nextTry(status: RealtimeStatus): string {
   // (While connecting, the attempt is under way: the time it was due is past.)
@@ -116,7 +117,8 @@ function render(status: RealtimeStatus): void {
   // The attempt count and the last failure's status stay after the socket opens (until it has
   // been stable a while, and for good), and count the socket's probes while polling works:
   // shown only while nothing delivers (a fresh user read `polling, attempt 7` as a failure).
-  const trouble = status.mode !== 'offline' ? '' : `${status.reconnectAttempts ? `, attempt ${status.reconnectAttempts}` : ''}${status.lastHttpStatus ? `, HTTP ${status.lastHttpStatus}` : ''}${nextTry(status)}`;
+  // When the next try comes first: the header cuts the end (at 1280 px it showed the attempt, not the countdown).
+  const trouble = status.mode !== 'offline' ? '' : `${nextTry(status)}${status.reconnectAttempts ? `, attempt ${status.reconnectAttempts}` : ''}${status.lastHttpStatus ? `, HTTP ${status.lastHttpStatus}` : ''}`;
   $('state').textContent = $('state').title = `${state}${trouble}`;
   $('cursor').textContent = status.cursor ?? '–';
   $('cursor').title = status.cursor ?? '';
