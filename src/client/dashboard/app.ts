@@ -87,7 +87,7 @@ function scheduleRender(): void {
  * `, next try in 12 s` while offline with an attempt scheduled: after a crash the backoff can
  * wait up to 30 s, and the page said nothing of it (a fresh user waited 20 s, unsure). While
  * the polling fallback runs, that time is the socket's, and a poll may come back sooner on its
- * own backoff: `, WebSocket in 27 s, polls retrying` (a fresh user read "next try in
+ * own backoff: `, socket in 27 s, polls retrying` (a fresh user read "next try in
  * 27 s" and saw the page come back after 6). The countdown comes first, after the state: the
  * header cuts the end.
  */
@@ -95,7 +95,7 @@ function nextTry(status: RealtimeStatus): string {
   // (While connecting, the attempt is under way: the time it was due is past.)
   if (status.nextAttemptAt === null || status.state === 'connecting' || status.nextAttemptAt <= Date.now()) return '';
   const seconds = Math.ceil((status.nextAttemptAt - Date.now()) / 1000);
-  return status.state === 'polling' ? `, WebSocket in ${seconds} s, polls retrying` : `, next try in ${seconds} s`;
+  return status.state === 'polling' ? `, socket in ${seconds} s, polls retrying` : `, next try in ${seconds} s`;
 }
 // The countdown moves while nothing else does.
 setInterval(() => {
@@ -112,8 +112,8 @@ function render(status: RealtimeStatus): void {
   badge.dataset.mode = document.body.dataset.mode = status.mode;
   // The last round trip means nothing while no server answers.
   $('rtt').textContent = status.rtt === null || status.mode === 'offline' ? '–' : `${status.rtt} ms`;
-  // While the polling fallback finds no server either, it is reconnecting, not polling (the badge says Offline).
-  const state = status.state === 'polling' && status.mode === 'offline' ? 'reconnecting' : status.state;
+  // While the polling fallback finds no server either, it is retrying, not polling (the badge says Offline).
+  const state = status.state === 'polling' && status.mode === 'offline' ? 'retrying' : status.state;
   // The attempt count and the last failure's status stay after the socket opens (until it has
   // been stable a while, and for good), and count the socket's probes while polling works:
   // shown only while nothing delivers (a fresh user read `polling, attempt 7` as a failure).
