@@ -520,7 +520,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         if (!waiter.routed && !shuttingDown && !store.status().healthy) return sendHttp(response, 503, { error: 'store-unavailable' }, { 'Retry-After': String(STORE_RETRY_AFTER_SEC) });
         // Expired while held: what came for it is the next poll's, with a new token (a poll held
         // past its token's expiry delivered what was published after it: a hostile tester).
-        if (principal.expiresAt !== undefined && principal.expiresAt <= now()) return sendHttp(response, 401, { error: refusal(new AuthError(401, 'token-expired'), request, 'poll').reason });
+        // (A timer may fire a millisecond or two before the wall clock reads its time: the hold
+        // that ended at exp was answered 200, empty, on a token about to expire: a full run.)
+        if (principal.expiresAt !== undefined && principal.expiresAt <= now() + TIMER_SLACK_MS) return sendHttp(response, 401, { error: refusal(new AuthError(401, 'token-expired'), request, 'poll').reason });
         // Woken by close() with nothing routed to it: nothing new since the read above (it was
         // subscribed before it), so it answers that, at once. Read again, it waited the store's
         // command timeout on a hung Redis, and a graceful stop took 5 s more (a hostile tester).
@@ -795,6 +797,9 @@ function statsOf(counters: Counters, core: RealtimeCore, pendingPolls: number, s
     store: store.status(),
   };
 }
+
+/** How early, in ms, a timer may fire by the wall clock (`Date.now`), which is not the clock Node's timers keep. */
+const TIMER_SLACK_MS = 5;
 
 /** How often the store's health is looked at while polls are held, ms. */
 const STORE_HEALTH_CHECK_MS = 1000;
