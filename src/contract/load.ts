@@ -5,6 +5,7 @@ import path from 'node:path';
 import { escapeToken as escapePointer, parsePointer, resolvePointer } from '../runtime/json-pointer.js';
 import { bundleContract } from './bundle.js';
 import { firstDuplicateKey } from '../languages/duplicate-keys.js';
+import { firstInexactNumber } from '../languages/inexact-numbers.js';
 import { KNOWN_KEYWORDS, PROJECT_KEYWORDS } from './keywords.js';
 import { followRefs, resolveRef } from './refs.js';
 import { SchemaError } from './schema-error.js';
@@ -84,6 +85,10 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
     if (deep !== undefined) throw new SchemaError(name, '', deep);
     const duplicate = firstDuplicateKey(text);
     if (duplicate) throw new SchemaError(name, duplicate.pointer, `duplicate key "${duplicate.key}" (JSON.parse would keep only the last value)`);
+    // `maximum: 9007199254740993` was generated as 9007199254740992 into the validators, the
+    // docs and every language, silently; `1e400` reached ajv as Infinity and failed with no file named.
+    const inexact = firstInexactNumber(text);
+    if (inexact) throw new SchemaError(name, inexact.pointer, Number.isFinite(inexact.read) ? `expected a number JSON.parse holds as written, got ${inexact.written}, read as ${BigInt(inexact.read)} (integers beyond 2^53 lose digits in JavaScript)` : `expected a finite number, got ${inexact.written}, read as ${inexact.read} (beyond the range of a double)`);
     files.set(name, schema as SchemaNode);
   }
   const metaSchema = new Ajv({ strict: false, validateFormats: false });

@@ -75,6 +75,28 @@ describe('loadContract', () => {
     expect((error as Error).message).toContain('duplicate key "minimum"');
   });
 
+  it('refuses a number JSON.parse does not hold as written, naming the file, the pointer, the number as written and as read (a bound of 9007199254740993 was generated as 9007199254740992, silently)', async () => {
+    const cases: [string, string][] = [
+      ['9007199254740993', 'expected a number JSON.parse holds as written, got 9007199254740993, read as 9007199254740992 (integers beyond 2^53 lose digits in JavaScript)'],
+      ['1e400', 'expected a finite number, got 1e400, read as Infinity (beyond the range of a double)'],
+    ];
+    for (const [written, message] of cases) {
+      const dir = schemasWith({});
+      const target = path.join(dir, 'definitions.json');
+      writeFileSync(target, jsonTextWithRaw(JSON.parse(readFileSync(target, 'utf8')), '/definitions/EpochMilliseconds/maximum', written));
+      const error = await loadContract(dir).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(SchemaError);
+      expect((error as Error).message).toBe(`definitions.json#/definitions/EpochMilliseconds/maximum: ${message}`);
+    }
+    // Exact as written: 2^53 itself, an exponent, a decimal fraction no double holds exactly.
+    for (const written of ['9007199254740992', '8.64e15', '0.1']) {
+      const dir = schemasWith({});
+      const target = path.join(dir, 'definitions.json');
+      writeFileSync(target, jsonTextWithRaw(JSON.parse(readFileSync(target, 'utf8')), '/definitions/EpochMilliseconds/maximum', written));
+      await expect(loadContract(dir)).resolves.toBeDefined();
+    }
+  });
+
   it("says what the meta-schema wants in its own words, and a missing $id as none (it read \"expected must be object,boolean\", \"got undefined\": a hostile tester)", async () => {
     const closed = await loadContract(schemasWith({ 'trades.json': (schema: any) => ({ ...schema, additionalProperties: 'false' }) })).catch((caught: unknown) => caught);
     expect((closed as Error).message).toBe('trades.json#/additionalProperties: not a valid draft-07 schema: expected object or boolean, got "false"');
