@@ -220,6 +220,8 @@ export interface RealtimeClient {
   getStatus(): RealtimeStatus;
   /**
    * Closes the socket (1000) or stops polling, cancels every timer; handlers stay subscribed.
+   * A socket with `terminate()` (`ws`) lets its connection go at once, the server's answer to
+   * the close not awaited: a dead peer held a Node process 30 s.
    * The cursor is kept: `connect` again resumes where the stream stopped, for the same user.
    * To switch users give `{ forgetCursor: true }`: the next `connect` starts new (`resume:
    * "new"`), where it would ask the other user's stream from this one's cursor and replay its
@@ -578,8 +580,11 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // Not null: `ws` throws an 'error' nobody listens to when a connecting socket is closed.
     ws.onerror = () => {};
     try {
-      if (ws.terminate && code !== 1000) ws.terminate();
-      else ws.close(code, reason);
+      ws.close(code, reason);
+      // `ws` (Node) waits 30 s for the peer's answer to a close: a dead peer held the socket,
+      // and the process, that long after `disconnect()` (a hostile tester). The close frame is
+      // written by then; a browser closes by itself.
+      ws.terminate?.();
     } catch {
       // already closing
     }
@@ -1172,7 +1177,8 @@ async function readText(response: Response, max: number): Promise<string | undef
     return whole.length > max ? undefined : whole;
   }
   const reader = response.body.getReader();
-  const decoder = new TextDecoder();
+  // Not UTF-8: a failed poll, as the socket fails (1007) on such a frame; it was delivered with U+FFFD in place of each bad byte (a hostile tester).
+  const decoder = new TextDecoder('utf-8', { fatal: true });
   let text = '';
   let size = 0;
   for (;;) {

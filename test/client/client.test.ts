@@ -5,6 +5,7 @@
  * are in real-server.test.ts and browser.test.ts. Every wait is bounded; every server and
  * client is stopped.
  */
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -893,6 +894,35 @@ describe('client: a hostile polling server', () => {
     }
   });
 
+  it('a poll response that is not UTF-8 is a failed poll, retried, as a socket fails on such a frame: its trade was delivered with U+FFFD in place of the bytes (a hostile tester)', async () => {
+    let polls = 0;
+    const trade = { ...example('trades'), cursor: 'e1.1' };
+    const good = Buffer.from(JSON.stringify({ cursor: 'e1.1', resume: 'new', messages: [trade] }));
+    const bad = Buffer.from(good);
+    const at = bad.indexOf('BTC');
+    bad[at] = 0xff;
+    bad[at + 1] = 0xfe;
+    const held: ServerResponse[] = [];
+    const server = await pollOnlyServer((_req, res) => {
+      if (++polls > 2) return void held.push(res);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(polls === 1 ? bad : good);
+    });
+    try {
+      const client = nodeClient(server.url, { fallbackAfter: 1, random: () => 0 });
+      const symbols: string[] = [];
+      client.on('trades', (data) => void symbols.push(data.symbol));
+      client.connect('good');
+      await until(() => symbols.length === 1, 'the trade of the second answer');
+      expect(symbols).toEqual([(example('trades').data as { symbol: string }).symbol]);
+      expect(polls).toBeGreaterThanOrEqual(2);
+    } finally {
+      closeClients();
+      for (const res of held) res.end();
+      await server.close();
+    }
+  });
+
   it('a poll response whose Content-Length is over maxPollBytes is not read at all: said at once, though its body never comes', async () => {
     let polls = 0;
     const stalled: ServerResponse[] = [];
@@ -1075,6 +1105,40 @@ describe('client: a socket that opens and drops while polling', () => {
       for (const ws of wss.clients) ws.terminate();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
+    }
+  });
+});
+
+describe('client: disconnect() from a peer that never answers the close', () => {
+  it("lets the TCP connection go at once: `ws` waited 30 s for the closing handshake, holding the Node process (a hostile tester)", async () => {
+    // Completes the upgrade, then reads and never writes: a hung server, or a network gone.
+    const sockets: Socket[] = [];
+    let ended = false;
+    const net = createNetServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => {});
+      socket.on('close', () => (ended = true));
+      let head = '';
+      socket.on('data', (chunk) => {
+        if (head.endsWith('\r\n\r\n')) return;
+        head += chunk.toString('latin1');
+        if (!head.endsWith('\r\n\r\n')) return;
+        const key = /sec-websocket-key: *(\S+)/i.exec(head)![1]!;
+        const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+        socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+      });
+    });
+    await new Promise<void>((resolve) => net.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = nodeClient(`ws://127.0.0.1:${(net.address() as AddressInfo).port}/api/ws`, { polling: false });
+      client.connect('good');
+      await until(() => client.getStatus().state === 'open', 'the socket open');
+      client.disconnect();
+      // Within until's bound (seconds), far under ws's 30 s.
+      await until(() => ended, 'the TCP connection closed by the client');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => net.close(() => resolve()));
     }
   });
 });
