@@ -140,7 +140,7 @@ export interface RealtimeServerStats {
   conflated: number;
   /** Error messages sent for inbound faults, per error code. */
   inboundErrors: Record<string, number>;
-  /** Upgrades refused, per reason (no-token, invalid-token, token-expired, origin, rate-ip, rate-user, too-many-sockets, store-unavailable, shutting-down, not-found, websocket-off). */
+  /** Upgrades refused, per reason (no-token, invalid-token, token-expired, origin, rate-ip, rate-user, too-many-sockets, store-unavailable, shutting-down, not-found, websocket-off, method-not-allowed, pipelined: behind an unanswered request of its connection, which is closed). */
   refusedUpgrades: Record<string, number>;
   /** Polls refused, per reason (as for upgrades). */
   refusedPolls: Record<string, number>;
@@ -394,9 +394,24 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       return;
     }
     socket.on('error', () => socket.destroy());
+    // An upgrade pipelined behind a request of the same connection still unanswered (a held
+    // poll): HTTP/1.1 answers in order, but Node emits the upgrade at once. Its 101 went out
+    // first, and the poll's answer, alice's messages, later into bob's socket frames behind a
+    // proxy that pipelines (a hostile tester). The connection goes; the poll is retried from its cursor.
+    if (unanswered.get(request.socket)) {
+      core.counters.refusedUpgrades.pipelined = (core.counters.refusedUpgrades.pipelined ?? 0) + 1;
+      logger?.warn({ event: 'upgrade-refused', reason: 'pipelined', ip: request.socket.remoteAddress, url: redactUrl(request.url) }, 'upgrade pipelined behind an unanswered request: connection closed');
+      return void request.socket.destroy();
+    }
     if (options.webSocket === false) {
       core.counters.refusedUpgrades['websocket-off'] = (core.counters.refusedUpgrades['websocket-off'] ?? 0) + 1;
       return refuseSocket(socket, 404, 'websocket-off');
+    }
+    // A WebSocket opens with a GET (RFC 6455 4.1): `ws` answered another method with a 405 of
+    // its own, in text, without `Allow`, after the token was verified and the attempt counted (a hostile tester).
+    if (request.method !== 'GET') {
+      core.counters.refusedUpgrades['method-not-allowed'] = (core.counters.refusedUpgrades['method-not-allowed'] ?? 0) + 1;
+      return refuseSocket(socket, 405, 'method not allowed', undefined, 'GET, HEAD');
     }
     admit(request, url, 'upgrade').then(
       (principal) => {
@@ -622,10 +637,18 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       });
     });
   }
+  /** Each connection's requests whose answer has not gone out, for the upgrade pipelined behind one. */
+  const unanswered = new WeakMap<object, number>();
+  const track = (request: IncomingMessage, response: ServerResponse): void => {
+    const socket = request.socket;
+    unanswered.set(socket, (unanswered.get(socket) ?? 0) + 1);
+    response.once('close', () => unanswered.set(socket, unanswered.get(socket)! - 1));
+  };
   let onRequest: ((request: IncomingMessage, response: ServerResponse) => void) | null = null;
   let previousRequestListeners: Function[] = [];
   if (ownServer) {
     onRequest = (request, response) => {
+      track(request, response);
       if (!handleRequest(request, response)) sendHttp(response, requestUrl(request.url) ? 404 : 400, { error: requestUrl(request.url) ? 'not found' : 'bad request target' });
     };
     httpServer.on('request', onRequest);
@@ -634,6 +657,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     previousRequestListeners = httpServer.listeners('request');
     httpServer.removeAllListeners('request');
     onRequest = (request, response) => {
+      track(request, response);
       if (handleRequest(request, response)) return;
       for (const listener of previousRequestListeners) listener.call(httpServer, request, response);
     };
@@ -810,7 +834,7 @@ const STORE_RETRY_AFTER_SEC = 5;
 /** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 addresses. */
 const LOOPBACK = /^(?:::ffff:)?127\.|^::1$/;
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 
 /**
  * Answers a refused upgrade with a plain HTTP status and closes the TCP connection: no socket is
@@ -819,7 +843,7 @@ const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthor
  * request has no timeout left; and a client that reset it made the write fail with nothing to
  * hear the error, which ended the process (a code audit).
  */
-function refuseSocket(socket: Duplex, status: number, reason: string, retryAfterSec?: number): void {
+function refuseSocket(socket: Duplex, status: number, reason: string, retryAfterSec?: number, allow?: string): void {
   if (socket.destroyed) return;
   socket.on('error', () => socket.destroy());
   socket.once('finish', () => socket.destroy());
@@ -827,6 +851,7 @@ function refuseSocket(socket: Duplex, status: number, reason: string, retryAfter
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       (retryAfterSec ? `Retry-After: ${retryAfterSec}\r\n` : '') +
+      (allow ? `Allow: ${allow}\r\n` : '') +
       `\r\n${body}`,
   );
 }

@@ -4,7 +4,8 @@
  * the global ones, in order; admins get all; zero leaks. And the run-time guards of publish/broadcast.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect as tcp } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GLOBAL_MESSAGE_TYPES, USER_MESSAGE_TYPES } from '../../generated/contract.js';
 import type { GlobalMessage, UserMessage } from '../../generated/types.js';
 import { MessageValidationError } from '../../src/runtime/builders.js';
@@ -113,5 +114,46 @@ describe('validation switch', () => {
       await production.rt.close();
       await forced.rt.close();
     }
+  });
+});
+
+describe('an upgrade pipelined behind a held poll on one connection (a hostile tester)', () => {
+  let server: Awaited<ReturnType<typeof startServer>>;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server.rt.close());
+
+  it("is refused with the connection: its 101 went out first, and the poll's answer, alice's trade, into bob's socket; the poll, retried from its cursor, loses nothing", async () => {
+    const alice = await token('alice');
+    const bob = await token('bob');
+    const { cursor } = (await (await fetch(server.http(`/api/ws/poll?token=${alice}`))).json()) as { cursor: string };
+    const socket = tcp(server.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    socket.on('error', () => {});
+    socket.write(
+      `GET /api/ws/poll?token=${alice}&since=${cursor} HTTP/1.1\r\nHost: x\r\n\r\n` +
+        `GET /api/ws?token=${bob} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+    );
+    await closed;
+    expect(received).not.toContain('101 Switching Protocols');
+    expect(server.rt.stats().refusedUpgrades.pipelined).toBe(1);
+    await server.rt.publish('alice', trade('alice-secret-trade'));
+    const again = (await (await fetch(server.http(`/api/ws/poll?token=${alice}&since=${cursor}`))).json()) as { messages: { data: { id: string } }[] };
+    expect(again.messages.map((m) => m.data.id)).toEqual(['alice-secret-trade']);
+    // One request at a time on a keep-alive connection is served as before: a poll answered, then an upgrade.
+    const sequential = tcp(server.port, '127.0.0.1');
+    await new Promise((resolve) => sequential.once('connect', resolve));
+    let answer = '';
+    sequential.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+    sequential.write(`GET /api/ws/poll?token=${alice} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    await vi.waitFor(() => expect(answer).toContain('"messages"'), { timeout: 5000 });
+    sequential.write(`GET /api/ws?token=${bob} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+    await vi.waitFor(() => expect(answer).toContain('101 Switching Protocols'), { timeout: 5000 });
+    sequential.destroy();
+    expect(server.rt.stats().refusedUpgrades.pipelined).toBe(1);
   });
 });

@@ -181,6 +181,18 @@ describe('close and stats', () => {
       expect((await fetch(own.http('/api/ws'))).status).toBe(426);
       const post = await fetch(own.http('/api/ws'), { method: 'POST', body: '{}' });
       expect([post.status, post.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
+      // With the upgrade's headers too, before the token is looked at (`ws` answered its own 405 in text, without Allow, after verifying it: a hostile tester).
+      const refused = own.rt.stats().refusedUpgrades['invalid-token'] ?? 0;
+      const upgradePost = await new Promise<string>((resolve) => {
+        const socket = createConnection({ host: '127.0.0.1', port: own.port }, () => socket.write(`POST /api/ws?token=bad HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n${upgrade}\r\n\r\n`));
+        let text = '';
+        socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+        socket.on('close', () => resolve(text));
+      });
+      expect(upgradePost).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+      expect(upgradePost).toContain('\r\nAllow: GET, HEAD\r\n');
+      expect(upgradePost).toContain('{"error":"method not allowed"}');
+      expect(own.rt.stats().refusedUpgrades['invalid-token'] ?? 0).toBe(refused);
       expect(await (await fetch(`http://127.0.0.1:${appPort}/api/ws/poll`)).json()).toEqual({ error: 'no-token' });
       // close() leaves the app's server to the app, listening (README: `http.close()` after it).
       await attached.close();
