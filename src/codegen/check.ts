@@ -8,7 +8,7 @@ import { checkNoRefCycle, followRefs, forEachSubschema, SchemaError, sourceOf, t
 /**
  * What `generate` needs of a contract beyond what makes it a contract (the loader's checks,
  * which `diff` shares, so that it reads any contract): a `format` the validators implement,
- * on strings, no `const` beside an `enum`, comment text Go and Python source can hold, names
+ * on strings, no `const` beside an `enum`, closed lists of one JSON type, comment text Go and Python source can hold, names
  * every generator can carry ({@link checkLanguageSupport} included), a poll response that can
  * carry the stream, no recursive schema, and only what the TypeBox generator can express
  * (`checkTypeBoxSupport`). Each fault is refused with its file and JSON Pointer before any
@@ -159,7 +159,7 @@ export const KNOWN_FORMATS: readonly string[] = ['date-time'];
  * Every `format` is one the validators implement: ajv refuses another in strict mode, with
  * neither file nor place ("unknown format "date" ignored in schema at path …"), and a format
  * the validators skipped would be a check the contract promises and nobody makes. A format
- * stands only where strings may, and a `const` never beside an `enum`.
+ * stands only where strings may, a `const` never beside an `enum`, and an `enum` lists values of one JSON type (null aside).
  */
 function checkFormats(files: ReadonlyMap<string, SchemaNode>): void {
   for (const [file, schema] of files) {
@@ -177,6 +177,13 @@ function checkFormats(files: ReadonlyMap<string, SchemaNode>): void {
       // types followed the const, diff read the list alone and said "no changes" (a hostile tester).
       if (node.const !== undefined && node.enum !== undefined) {
         throw new SchemaError(file, `${pointer}/const`, `expected "const" or "enum", got both (the value ${JSON.stringify(node.const)} and a list of ${Array.isArray(node.enum) ? node.enum.length : 'some'}): keep the list, or the fixed value alone`);
+      }
+      // A closed list of strings and numbers or booleans: Go and Python declare a union for it
+      // under names of quicktype's own (`MixUnion`, `MixEnum`), which an edit elsewhere changes
+      // (`PurpleMix`; a hostile tester).
+      const kinds = Array.isArray(node.enum) ? [...new Set(node.enum.filter((value) => value !== null).map((value) => typeof value))] : [];
+      if (kinds.length > 1) {
+        throw new SchemaError(file, `${pointer}/enum`, `expected a closed list of one JSON type (null aside), got ${kinds.join(' and ')} values: split it, or list strings alone`);
       }
     });
   }

@@ -64,7 +64,16 @@ export function shapeForQuicktype(bundle: SchemaNode): ShapedBundle {
   /** `node` at the place named `title` (bundle pointer `at`): a $ref to a definition of its own where quicktype would declare a type. */
   const place = (node: SchemaNode, title: string, at: string): SchemaNode => {
     if (node.$ref !== undefined) return node;
-    if (isStringList(node)) return define(node.title ?? title, { ...node, title: node.title ?? title }, title, at);
+    if (isStringList(node)) {
+      // A nullable list (`enum: ["limit", null]`) is its list of strings, nullable where it stands:
+      // quicktype named it after its values' property alone (`Kind`, then `PurpleKind` when another
+      // object gained a `kind`: a hostile tester), and lists of the same strings stay one type.
+      const values = (node.const !== undefined ? [node.const] : node.enum!) as unknown[];
+      if (!values.includes(null)) return define(node.title ?? title, { ...node, title: node.title ?? title }, title, at);
+      const { description, ...list } = node;
+      const ref = define(node.title ?? title, { ...list, type: 'string', enum: values.filter((value) => value !== null), title: node.title ?? title }, title, at);
+      return { anyOf: [ref, { type: 'null' }], ...(description ? { description } : {}) };
+    }
     if (node.properties !== undefined) {
       const name = node.title ?? title;
       return define(name, { ...hoist(node, name, at), title: name }, title, at);
@@ -172,13 +181,15 @@ function redirect(definitions: Record<string, SchemaNode>, aliases: ReadonlyMap<
 
 /**
  * Whether quicktype turns `node` into an enum type of its own: a closed list of strings
- * (`enum` or `const`) other than `""` alone. A list that holds anything else (`const: true`, `enum: [1, 2]`) becomes
- * the plain type of its values instead (bool, int64, …), which accepts every valid value.
+ * (`enum` or `const`), null among them or not, other than `""` alone. A list that holds
+ * anything else (`const: true`, `enum: [1, 2]`) becomes the plain type of its values instead
+ * (bool, int64, …), which accepts every valid value; one that mixes strings with other values
+ * generate refuses.
  */
 export function isStringList(node: SchemaNode): boolean {
   const values = node.const !== undefined ? [node.const] : node.enum;
   // quicktype makes a list that holds only "" a plain string, with no type of its own.
-  return Array.isArray(values) && values.every((value) => typeof value === 'string') && values.some((value) => value !== '');
+  return Array.isArray(values) && values.every((value) => typeof value === 'string' || value === null) && values.some((value) => typeof value === 'string' && value !== '');
 }
 
 function withoutAnnotations(node: SchemaNode): SchemaNode {

@@ -1,6 +1,7 @@
 import { compile } from 'json-schema-to-typescript';
 import { format } from 'prettier';
 import { mapSchema, type Contract, type MessageSchema, type SchemaNode } from '../contract/index.js';
+import { openKinds } from './tolerant-enum.js';
 
 /** Prefix of the consumer-facing variant of a type: `TradeData` → `ReceivedTradeData`. */
 export const RECEIVED_PREFIX = 'Received';
@@ -37,9 +38,12 @@ export async function emitReceivedTypes(contract: Contract): Promise<Map<string,
         out.tsType = received(target);
         if (!opens.has(target)) producerNames.add(target);
       }
-      if (Array.isArray(child.enum) && child.enum.every((value) => typeof value === 'string')) {
-        const nullable = Array.isArray(child.type) && child.type.includes('null');
-        out.tsType = [...child.enum.map((value) => JSON.stringify(value)), '(string & {})', ...(nullable ? ['null'] : [])].join(' | ');
+      if (opensList(child)) {
+        // Each listed value, then each type tolerant mode opens: a list of integers admits a new
+        // integer as it admits a new exchange (it was typed `1 | 2 | 3`: a hostile tester).
+        const nullable = (Array.isArray(child.type) && child.type.includes('null')) || child.enum!.includes(null);
+        const opened = openKinds(child.enum!).map((kind) => (kind === 'boolean' ? 'boolean' : `(${kind} & {})`));
+        out.tsType = [...new Set([...child.enum!.map((value) => JSON.stringify(value)), ...opened, ...(nullable ? ['null'] : [])])].join(' | ');
       }
       const known = child['x-known-values'];
       if (known && out.tsType === undefined) {
@@ -112,13 +116,18 @@ function directionsOf(message: MessageSchema): string[] {
   return Array.isArray(direction) ? direction : direction ? [direction] : [];
 }
 
-/** Definitions whose tree, following `$ref`s, holds an `enum` of strings (other than the `type` const). */
+/** Whether `node` is a closed list tolerant validation opens: an `enum` of a type it takes new values of ({@link openKinds}). */
+function opensList(node: SchemaNode): boolean {
+  return Array.isArray(node.enum) && openKinds(node.enum).length > 0;
+}
+
+/** Definitions whose tree, following `$ref`s, holds a closed list tolerant validation opens (the `type` const is none). */
 function closedListHolders(definitions: Record<string, SchemaNode>): Set<string> {
   const direct = new Map<string, { enum: boolean; refs: Set<string> }>();
   for (const [name, node] of Object.entries(definitions)) {
     const facts = { enum: false, refs: new Set<string>() };
     mapSchema(node, (child) => {
-      if (Array.isArray(child.enum) && child.enum.every((value) => typeof value === 'string')) facts.enum = true;
+      if (opensList(child)) facts.enum = true;
       if (child.$ref?.startsWith('#/definitions/')) facts.refs.add(child.$ref.slice('#/definitions/'.length));
       return child;
     });

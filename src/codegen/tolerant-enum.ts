@@ -44,6 +44,15 @@ export interface ModeCode {
   sink: Code;
 }
 
+/**
+ * The JSON types of which tolerant mode takes a value a closed list does not hold (with a
+ * notice): those of its listed values, null and objects aside. A value of another type is
+ * refused in both modes; the Received types open the list by the same types.
+ */
+export function openKinds(values: readonly unknown[]): ('string' | 'number' | 'boolean')[] {
+  return [...new Set(values.map((value) => typeof value))].filter((kind): kind is 'string' | 'number' | 'boolean' => kind === 'string' || kind === 'number' || kind === 'boolean');
+}
+
 /** Past this many values a closed list is checked by a Set lookup rather than a chain of `===`. */
 const LONG_ENUM = 64;
 
@@ -98,11 +107,18 @@ export function addTolerantEnum(ajv: Ajv, mode: ModeCode, noticeCode?: Code): vo
             // `type`) and passes the other, and must not be reported as an unknown platform.
             // Where the schema's own `type` is that kind and a failed keyword returns at once
             // (no `anyOf` around it, one error wanted), the value is known to be of it here.
-            const kinds = new Set(values.map((value) => (value === null ? 'null' : typeof value)));
-            const [kind] = kinds;
-            const typed = cxt.parentSchema.type === kind && !it.compositeRule && !it.allErrors;
-            if (kinds.size === 1 && (kind === 'string' || kind === 'number' || kind === 'boolean') && !typed) gen.if(_`typeof ${data} == ${kind}`, record);
-            else record();
+            // Nor is a value of a type the list does not hold: an `enum` without `type` let
+            // `{}` and `false` through with a notice, where the Received types (from
+            // {@link openKinds} too) rule them out (a hostile tester).
+            // Where the schema's `type` admits no other type, its own check refuses the others.
+            const kinds = openKinds(values);
+            const types: unknown[] | undefined = cxt.parentSchema.type === undefined ? undefined : [cxt.parentSchema.type].flat();
+            const covered = types?.every((type) => kinds.includes((type === 'integer' ? 'number' : type) as never) || (type === 'null' && values.includes(null)));
+            if (kinds.length === 0) return cxt.error();
+            const kind = or(...kinds.map((name) => _`typeof ${data} == ${name}`));
+            if (covered && !it.compositeRule && !it.allErrors) record();
+            else if (covered) gen.if(kind, record);
+            else gen.if(kind, record, () => cxt.error());
           },
         );
       });

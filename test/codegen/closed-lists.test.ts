@@ -1,0 +1,80 @@
+/**
+ * Closed lists (`enum`) beyond the contract's own lists of strings, as a maintainer may write
+ * them: a nullable one (`["limit", "market", null]`), one of integers, one without `type`. Go
+ * and Python name them after their place, whatever else the contract holds; tolerant
+ * validation opens exactly what the Received types admit (found by a hostile tester).
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generate } from '../../src/codegen/index.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const GO_FILE = 'languages/go/realtimecontract/messages.go';
+const PYTHON_FILE = 'languages/python/realtime_contract.py';
+const work = mkdtempSync(path.join(tmpdir(), 'closed-lists-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** A copy of schemas/ with the properties `trades` and `bots` add to their data. */
+function schemasWith(name: string, trades: Record<string, unknown>, bots: Record<string, unknown> = {}): string {
+  const dir = path.join(work, name);
+  cpSync(path.join(ROOT, 'schemas'), dir, { recursive: true });
+  for (const [file, definition, added] of [['trades.json', 'TradeData', trades], ['bots.json', 'BotData', bots]] as const) {
+    const schema = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
+    Object.assign(schema.definitions[definition].properties, added);
+    writeFileSync(path.join(dir, file), JSON.stringify(schema, null, 2));
+  }
+  return dir;
+}
+
+const goTypes = (files: Map<string, string>) => [...files.get(GO_FILE)!.matchAll(/^type (\w+) /gm)].map((m) => m[1]!);
+const pythonClasses = (files: Map<string, string>) => [...files.get(PYTHON_FILE)!.matchAll(/^class (\w+)/gm)].map((m) => m[1]!);
+const kind = (values: unknown[]) => ({ type: ['string', 'null'], enum: values, description: 'The kind, or null.' });
+
+describe('a nullable closed list', () => {
+  it("is a type named after its place in Go and Python, kept when another object gains a list of that name (it was `Kind`, then `PurpleKind`)", async () => {
+    const one = await generate(schemasWith('one', { kind: kind(['limit', 'market', null]) }));
+    const two = await generate(schemasWith('two', { kind: kind(['limit', 'market', null]) }, { kind: kind(['grid', 'dca', null]) }));
+    expect(goTypes(one)).toContain('TradeDataKind');
+    expect(pythonClasses(one)).toContain('TradeDataKind');
+    expect(goTypes(one).filter((name) => !goTypes(two).includes(name))).toEqual([]);
+    expect(pythonClasses(one).filter((name) => !pythonClasses(two).includes(name))).toEqual([]);
+    expect(goTypes(two)).toContain('BotDataKind');
+    // Still nullable where it stands.
+    expect(two.get(GO_FILE)).toMatch(/\tKind \*TradeDataKind `json:"kind,omitempty"`/);
+    expect(two.get(PYTHON_FILE)).toMatch(/kind: Optional\[TradeDataKind\]/);
+  }, 120_000);
+});
+
+describe('tolerant validation and the Received types', () => {
+  it('open the same lists by the same types: a new value of a listed type passes with a notice and is typed; a value of another type is refused', async () => {
+    const files = await generate(
+      schemasWith('received', {
+        kind: kind(['limit', 'market', null]),
+        level: { type: 'integer', enum: [1, 2, 3], description: 'A level.' },
+        bare: { enum: ['a', 'b'], description: 'No type beside the list.' },
+      }),
+    );
+    const dir = path.join(work, 'received-out');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'validators-tolerant.mjs'), files.get('validators-tolerant.js')!);
+    const { checkTolerant } = (await import(pathToFileURL(path.join(dir, 'validators-tolerant.mjs')).href)) as { checkTolerant: (type: string, data: unknown, notices?: { list: unknown[] | null }) => unknown };
+    const trade = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/valid/spec/trades.json'), 'utf8'));
+    const verdict = (key: string, value: unknown) => {
+      const notices = { list: null as unknown[] | null };
+      const errors = checkTolerant('trades', { ...trade, data: { ...trade.data, [key]: value } }, notices);
+      return errors === null ? (notices.list === null ? 'valid' : 'notice') : 'refused';
+    };
+    expect([verdict('kind', 'stop'), verdict('kind', null), verdict('kind', 5)]).toEqual(['notice', 'valid', 'refused']);
+    expect([verdict('level', 4), verdict('level', 1.5), verdict('level', '4')]).toEqual(['notice', 'refused', 'refused']);
+    // `{}`, `false` and 5 passed with a notice where the list has no `type` beside it.
+    expect([verdict('bare', 'c'), verdict('bare', {}), verdict('bare', false), verdict('bare', 5), verdict('bare', null)]).toEqual(['notice', 'refused', 'refused', 'refused', 'refused']);
+    const received = files.get('received-types.ts')!;
+    const data = received.slice(received.indexOf('export interface ReceivedTradeData'));
+    expect(data).toMatch(/\n {2}kind\?: 'limit' \| 'market' \| null \| \(string & \{\}\);/);
+    expect(data).toMatch(/\n {2}level\?: 1 \| 2 \| 3 \| \(number & \{\}\);/);
+    expect(data).toMatch(/\n {2}bare\?: 'a' \| 'b' \| \(string & \{\}\);/);
+  }, 120_000);
+});
