@@ -173,6 +173,9 @@ function toMessageSchema(file: string, schema: SchemaNode, files: ReadonlyMap<st
   need('examples', Array.isArray(schema.examples) && schema.examples.length > 0, 'at least one example');
   const type = schema.properties?.type?.const;
   if (typeof type !== 'string') throw new SchemaError(file, '/properties/type', 'a message schema needs `"type": { "const": "<message type>" }`');
+  // It names the file, the reference's anchors (`#message-hello world` linked nowhere) and keys
+  // of generated objects (`__proto__` stopped generate in esbuild, no file named: a hostile tester).
+  if (!/^[A-Za-z][A-Za-z0-9_.-]*$/.test(type)) throw new SchemaError(file, '/properties/type/const', `expected a message type of ASCII letters, digits, "_", "-" and ".", starting with a letter (it names the file, the reference's links and generated code), got ${JSON.stringify(type)}`);
   if (`${type}.json` !== file) {
     // A copy of a message's schema, its type left as it was: not a rename (a hostile tester).
     const taken = files.has(`${type}.json`) ? `; ${type}.json defines the type "${type}" already: give this message a type of its own, "${file.replace(/\.json$/, '')}"` : '';

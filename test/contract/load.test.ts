@@ -97,6 +97,17 @@ describe('loadContract', () => {
     }
   });
 
+  it('refuses a message type that cannot name a file, a link of the reference and generated code alike (`__proto__` stopped generate with no file named; `hello world` linked nowhere)', async () => {
+    const ping = JSON.parse(readFileSync('schemas/ping.json', 'utf8')) as SchemaNode;
+    for (const type of ['__proto__', 'hello world', 'héllo']) {
+      const file = `${type}.json`;
+      const message = { ...ping, $id: `https://realtime-contract.dev/schemas/${file}`, title: 'OddMessage', properties: { ...ping.properties, type: { const: type } }, examples: [{ type, timestamp: 1 }] };
+      const error = await loadContract(schemasWith({ [file]: () => message })).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(SchemaError);
+      expect((error as Error).message).toBe(`${file}#/properties/type/const: expected a message type of ASCII letters, digits, "_", "-" and ".", starting with a letter (it names the file, the reference's links and generated code), got ${JSON.stringify(type)}`);
+    }
+  });
+
   it("says what the meta-schema wants in its own words, and a missing $id as none (it read \"expected must be object,boolean\", \"got undefined\": a hostile tester)", async () => {
     const closed = await loadContract(schemasWith({ 'trades.json': (schema: any) => ({ ...schema, additionalProperties: 'false' }) })).catch((caught: unknown) => caught);
     expect((closed as Error).message).toBe('trades.json#/additionalProperties: not a valid draft-07 schema: expected object or boolean, got "false"');
