@@ -57,6 +57,30 @@ export function unknownKey(data: object, known: readonly string[]): string | und
   return undefined;
 }
 
+/**
+ * The characters (code points) of `text`, as JSON Schema's `minLength` and `maxLength` count
+ * them: a surrogate pair is one; half of one, alone, is one too. The generated modules hold a
+ * copy ({@link CODE_POINTS_SOURCE}) where a length bound needs it.
+ */
+export function codePoints(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++, count++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+  }
+  return count;
+}
+
+/** Source of {@link codePoints} for the generated modules. */
+export const CODE_POINTS_SOURCE = `function codePoints(text) {
+  let count = 0;
+  for (let i = 0; i < text.length; i++, count++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+  }
+  return count;
+}`;
+
 /** Source of {@link unknownKey} for the generated modules. */
 export const UNKNOWN_KEY_SOURCE = `function unknownKey(data, known) {
   for (const key in data) if (!known.includes(key)) return key;
@@ -101,9 +125,9 @@ export function createAjv(contract: Contract, formatsCode?: Code, options?: { al
     // names only in the rewritten standalone code.
     validateSchema: false,
     inlineRefs: false,
-    // Our schemas only use `minLength: 1`, where UTF-16 length and code-point length agree;
-    // code-point counting would bundle ajv's CommonJS `ucs2length` helper. The option is
-    // deprecated, and its warning is the only thing ajv would log (strict errors throw).
+    // Lengths are counted by the `minLength` and `maxLength` below, in code points as ajv's
+    // `ucs2length` would, without its CommonJS helper. The option is deprecated, and its
+    // warning is the only thing ajv would log (strict errors throw).
     unicode: false,
     logger: false,
     code: { source: true, esm: true, optimize: true, lines: true, ...(formatsCode && { formats: formatsCode }) },
@@ -182,6 +206,26 @@ export function createAjv(contract: Contract, formatsCode?: Code, options?: { al
       gen.if(not(_`${check}(${data}, ${mode.strict})`), () => cxt.error());
     },
   });
+  // minLength and maxLength count characters (code points), as JSON Schema and a default ajv
+  // do; with `unicode: false`, ajv counted UTF-16 code units, and 21 emoji were "more than 40
+  // characters" (a hostile tester). A string's code points are at most its `length` and at
+  // least half of it: most strings are judged by `length` alone, only the others counted.
+  for (const keyword of ['minLength', 'maxLength'] as const) {
+    ajv.removeKeyword(keyword);
+    ajv.addKeyword({
+      keyword,
+      type: 'string',
+      schemaType: 'number',
+      error: { message: `must NOT have ${keyword === 'minLength' ? 'fewer' : 'more'} characters than the limit`, params: ({ schemaCode }) => _`{limit: ${schemaCode}}` },
+      code(cxt) {
+        const { gen, data } = cxt;
+        const limit = cxt.schema as number;
+        const count = () => gen.scopeValue('func', { ref: codePoints, ...(formatsCode && { code: _`codePoints` }) });
+        if (keyword === 'minLength') cxt.fail(limit <= 1 ? _`${data}.length < ${limit}` : _`${data}.length < ${limit} || (${data}.length < ${2 * limit} && ${count()}(${data}) < ${limit})`);
+        else cxt.fail(limit === 0 ? _`${data}.length > 0` : _`${data}.length > ${limit} && (${data}.length > ${2 * limit} || ${count()}(${data}) > ${limit})`);
+      },
+    });
+  }
   addTolerantEnum(ajv, mode, formatsCode && _`enumNotice`);
   addNullFirstAnyOf(ajv);
   // Messages are compiled with their `$ref`s inlined: one flat function per message type.
@@ -313,7 +357,7 @@ export async function emitValidators(contract: Contract): Promise<Map<string, st
   const messageExports = new Set(contract.messages.map((m) => exportName(m.type)));
   const code = withErrorSlot(withTypeArgument(withCharacterClassPatterns(withPurePatterns(withoutRedundantNumberChecks(withoutConstantValidFlags(withoutConstantErrorCount(hoistPropertyLoads(withIntegerCheck(withPositionalArguments(pruneEmbeddedSchemas(callReject(slimErrorObjects(standaloneCode.default(ajv, exports)))))))))))), messageExports));
   const sources = new Map([
-    ['notices.js', `export ${ENUM_NOTICE_SOURCE}\nexport ${UNKNOWN_KEY_SOURCE}\n`],
+    ['notices.js', `export ${ENUM_NOTICE_SOURCE}\nexport ${UNKNOWN_KEY_SOURCE}\nexport ${CODE_POINTS_SOURCE}\n`],
     ['compiled.js', compiledSource(code)],
   ]);
   const entry = `${ENTRY_HEAD}
@@ -358,7 +402,7 @@ ${contract.messages.map((m) => `    case ${JSON.stringify(m.type)}: return ${cal
 
 /** The module of ajv's rewritten `code` with its imports. */
 function compiledSource(code: string): string {
-  return `import { formats, checkDateTime } from ${JSON.stringify(FORMATS_MODULE)};\nimport { enumNotice, unknownKey } from 'virtual:notices.js';\n${ERROR_SLOT_SOURCE}\n${code}`;
+  return `import { formats, checkDateTime } from ${JSON.stringify(FORMATS_MODULE)};\nimport { codePoints, enumNotice, unknownKey } from 'virtual:notices.js';\n${ERROR_SLOT_SOURCE}\n${code}`;
 }
 
 /** esbuild's bundle of `entry`, whose `virtual:<name>` imports are `sources`, as one dependency-free ES module. */
