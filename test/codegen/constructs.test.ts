@@ -123,6 +123,8 @@ const REFUSED: (Construct & { pointer: string; problem: RegExp })[] = [
   { name: 'contains', schema: { type: 'array', items: { type: 'integer' }, contains: { const: 1 } }, values: [[1, 2]], pointer: '/contains', problem: /keyword "contains" is not supported/ },
   { name: 'null_const', schema: { const: null }, values: [null], pointer: '/const', problem: /only a string, number or boolean const is supported/ },
   { name: 'object_enum', schema: { enum: [{ a: 1 }, [1]] }, values: [{ a: 1 }], pointer: '/enum', problem: /only string, number, boolean or null values are supported/ },
+  // TypeBox's compiler reads a pattern without the u flag: `\p{Lu}` was the letters "p{Lu}" there (a hostile tester).
+  { name: 'unicode_property_pattern', schema: { type: 'string', pattern: '^\\p{Lu}+$' }, values: ['AB'], pointer: '/pattern', problem: /expected a pattern that means the same with and without the u flag, got "\^\\\\p\{Lu\}\+\$"/ },
   // Go and Python declared a union under quicktype's names (`MixUnion`, `MixEnum`), which an edit elsewhere changed (a hostile tester).
   { name: 'mixed_enum', schema: { enum: ['a', 1] }, values: ['a', 1], pointer: '/enum', problem: /expected a closed list of one JSON type \(null aside\), got string and number values/ },
   { name: 'title_of_a_definition', schema: object({ a: { type: 'string' } }, ['a'], { title: 'TradeData' }), values: [{ a: 'x' }], pointer: '/title', problem: /got "TradeData", which is also a definition's name/ },
