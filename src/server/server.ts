@@ -81,7 +81,7 @@ export interface RealtimeServerOptions {
   outboundRate?: RateLimit | null;
   /** The client's address for the per-IP limit. Default the socket's remote address; behind a proxy, read the address it appends (the last of X-Forwarded-For: the first is whatever the client sent) or every client shares the proxy's bucket. A hook that throws refuses the request with 401 (logged as `client-ip-threw`). */
   clientIp?: (request: IncomingMessage) => string;
-  /** Upgrade attempts per client IP, and polls not admitted (refused for their token, their user's rate, the store). Default 10/s, burst 50. */
+  /** Upgrade attempts per client IP, and polls refused for their token or while the store is unhealthy (a poll whose token is verified gives its attempt back, whatever follows). Default 10/s, burst 50. */
   attemptsPerIp?: RateLimit;
   /** Upgrade attempts per user. Default 2/s, burst 20. */
   attemptsPerUser?: RateLimit;
