@@ -87,6 +87,14 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
     output.stdout(`${options.out}/ is up to date (${files.size} files)\n`);
     return 0;
   }
+  // What the write changes, for its line: `wrote 18 files` after a run that changed nothing read
+  // as if something had (a fresh user). Nothing to change, nothing is written.
+  const { changed, lineEnds, missing, extra } = await codegen.checkGenerated(options.out, files);
+  if (changed.length + lineEnds.length + missing.length + extra.length === 0) {
+    await codegen.removeLeftovers(path.resolve(options.out));
+    output.stdout(`${options.out}/ was up to date (${files.size} files): nothing written, in ${Math.round(performance.now() - started)} ms\n`);
+    return 0;
+  }
   try {
     await codegen.writeGenerated(options.out, files);
   } catch (error) {
@@ -96,6 +104,7 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
     }
     throw error;
   }
-  output.stdout(`wrote ${files.size} files to ${options.out}/ in ${Math.round(performance.now() - started)} ms\n`);
+  const counts = [[changed.length + lineEnds.length, 'changed'], [missing.length, 'new'], [extra.length, 'removed']] as const;
+  output.stdout(`wrote ${files.size} files to ${options.out}/ (${counts.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`).join(', ')}) in ${Math.round(performance.now() - started)} ms\n`);
   return 0;
 }

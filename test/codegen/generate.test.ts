@@ -64,7 +64,14 @@ describe('npm run generate', () => {
       expect(check.stderr).toContain('generated/validators.js (missing)');
       const repair = run([]);
       expect({ status: repair.status, stderr: repair.stderr }).toEqual({ status: 0, stderr: '' });
+      // Its line says what changed; a run with nothing to change writes nothing and says so (`wrote 18 files` read as a change: a fresh user).
+      expect(repair.stdout).toMatch(/^wrote \d+ files to generated\/ \(1 changed, 1 new\) in \d+ ms\n$/);
       expect(snapshot(path.join(dir, 'generated'))).toEqual(snapshot('generated'));
+      const written = lstatSync(path.join(dir, 'generated/types.ts')).mtimeMs;
+      const again = run([]);
+      expect({ status: again.status, stderr: again.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(again.stdout).toMatch(/^generated\/ was up to date \(\d+ files\): nothing written, in \d+ ms\n$/);
+      expect(lstatSync(path.join(dir, 'generated/types.ts')).mtimeMs).toBe(written);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
