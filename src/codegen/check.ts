@@ -1,9 +1,11 @@
 import { describeCompiledErrors } from '../runtime/errors.js';
 import { escapeToken, resolvePointer } from '../runtime/json-pointer.js';
 import type { CompiledValidatorError } from '../../generated/validators.js';
+import { Ajv } from 'ajv';
+import { formats } from '../runtime/formats.js';
 import { NameClashError, shapeForQuicktype } from './language-shape.js';
 import { checkTypeBoxSupport } from './typebox.js';
-import { checkNoRefCycle, followRefs, forEachSubschema, SchemaError, sourceOf, type Contract, type DocumentSchema, type MessageSchema, type SchemaNode } from '../contract/index.js';
+import { checkNoRefCycle, followRefs, forEachSubschema, SCHEMA_BASE_URI, SchemaError, sourceOf, type Contract, type DocumentSchema, type MessageSchema, type SchemaNode } from '../contract/index.js';
 
 /**
  * What `generate` needs of a contract beyond what makes it a contract (the loader's checks,
@@ -22,6 +24,7 @@ export function checkGeneratable(contract: Contract): void {
   checkCommentText(contract.files);
   checkNames(contract.files);
   checkPollMessages(contract.messages, contract.documents, contract.files);
+  checkDefaults(contract.files);
   // A recursive schema (a tree of itself): the validators inline every $ref (a hostile tester's
   // tree passed diff in silence and stopped generate with neither place nor reason).
   for (const { file, schema } of contract.messages) checkNoRefCycle(contract.files, file, schema);
@@ -221,6 +224,30 @@ function checkBounds(files: ReadonlyMap<string, SchemaNode>): void {
         }
       }
     });
+  }
+}
+
+/**
+ * Every `default` passes the schema it stands in, as every `examples` entry must: the bundled
+ * schema and `asyncapi.json` ship it as what a field holds when it is absent (`"hold"` for a
+ * status of `buy`/`sell` shipped; a hostile tester). Judged by a plain draft-07 ajv with the
+ * contract's RFC 3339 check, each on its own schema with the `$ref`s it makes.
+ *
+ * @throws SchemaError at the `default` of the first that fails, with ajv's reason
+ */
+function checkDefaults(files: ReadonlyMap<string, SchemaNode>): void {
+  const sites: [string, string, unknown][] = [];
+  for (const [file, schema] of files) forEachSubschema(schema, (node, pointer) => void (node.default !== undefined && sites.push([file, pointer, node.default])));
+  if (sites.length === 0) return;
+  const ajv = new Ajv({ strict: false, logger: false, allErrors: false });
+  ajv.addFormat('date-time', (value: string) => formats['date-time'](value, true));
+  for (const schema of files.values()) ajv.addSchema(schema);
+  for (const [file, pointer, value] of sites) {
+    const validate = ajv.getSchema(`${SCHEMA_BASE_URI}${file}#${pointer}`);
+    if (validate !== undefined && !validate(value)) {
+      const [error] = validate.errors ?? [];
+      throw new SchemaError(file, `${pointer}/default`, `expected a default its own schema accepts, got ${JSON.stringify(value)}: ${error?.instancePath ? `at ${error.instancePath} it` : 'it'} ${error?.message ?? 'fails'}`);
+    }
   }
 }
 

@@ -47,6 +47,7 @@ export const HANDLED: Construct[] = [
   { name: 'integer_const', schema: { const: 3 }, values: [3] },
   { name: 'number_const', schema: { const: 1.5 }, values: [1.5] },
   { name: 'integer_enum', schema: { enum: [1, 2] }, values: [1, 2] },
+  { name: 'valid_default', schema: object({ side: { type: 'string', enum: ['buy', 'sell'], default: 'buy' }, at: { type: 'string', format: 'date-time', default: '2026-01-14T16:30:00.000Z' } }, []), values: [{}, { side: 'sell' }] },
   { name: 'number_enum', schema: { enum: [1.5, 2] }, values: [1.5, 2] },
   { name: 'boolean_enum', schema: { enum: [true, false] }, values: [true, false] },
   { name: 'nullable_string_enum', schema: { enum: ['a', null] }, values: ['a', null] },
@@ -123,6 +124,8 @@ const REFUSED: (Construct & { pointer: string; problem: RegExp })[] = [
   { name: 'contains', schema: { type: 'array', items: { type: 'integer' }, contains: { const: 1 } }, values: [[1, 2]], pointer: '/contains', problem: /keyword "contains" is not supported/ },
   { name: 'null_const', schema: { const: null }, values: [null], pointer: '/const', problem: /only a string, number or boolean const is supported/ },
   { name: 'object_enum', schema: { enum: [{ a: 1 }, [1]] }, values: [{ a: 1 }], pointer: '/enum', problem: /only string, number, boolean or null values are supported/ },
+  // The bundled schema and asyncapi.json shipped it as what an absent field holds (a hostile tester).
+  { name: 'invalid_default', schema: object({ side: { type: 'string', enum: ['buy', 'sell'], default: 'hold' } }, []), values: [{ side: 'buy' }], pointer: '/properties/side/default', problem: /expected a default its own schema accepts, got "hold": it must be equal to one of the allowed values/ },
   // TypeBox's compiler reads a pattern without the u flag: `\p{Lu}` was the letters "p{Lu}" there (a hostile tester).
   { name: 'unicode_property_pattern', schema: { type: 'string', pattern: '^\\p{Lu}+$' }, values: ['AB'], pointer: '/pattern', problem: /expected a pattern that means the same with and without the u flag, got "\^\\\\p\{Lu\}\+\$"/ },
   // Go and Python declared a union under quicktype's names (`MixUnion`, `MixEnum`), which an edit elsewhere changed (a hostile tester).
