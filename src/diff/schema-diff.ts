@@ -560,6 +560,19 @@ function limitOf(node: SchemaNode, lower: boolean): Limit | undefined {
   return candidates.sort((x, y) => (x.value !== y.value ? (lower ? y.value - x.value : x.value - y.value) : Number(y.exclusive) - Number(x.exclusive)))[0];
 }
 
+/** Whether `node` admits integers and no other number (`type: "integer"`, alone or beside non-numeric types). */
+function integerOnly(node: SchemaNode): boolean {
+  const types = node.type === undefined ? [] : [node.type].flat();
+  return types.includes('integer') && !types.includes('number');
+}
+
+/** `limit` as the inclusive integer bound it leaves (`exclusiveMinimum -1`, `minimum -0.5`: 0). */
+function asInteger(limit: Limit | undefined, lower: boolean): Limit | undefined {
+  if (limit === undefined) return undefined;
+  const value = lower ? (limit.exclusive ? Math.floor(limit.value) + 1 : Math.ceil(limit.value)) : limit.exclusive ? Math.ceil(limit.value) - 1 : Math.floor(limit.value);
+  return { value, exclusive: false, text: limit.text };
+}
+
 /** -1 when `b` admits fewer values than `a` on that side, 1 when more, 0 when the same. */
 function compareLimits(a: Limit | undefined, b: Limit | undefined, lower: boolean): number {
   if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? -1 : 1;
@@ -593,10 +606,13 @@ const BOUND_TYPES: Record<(typeof LOWER_BOUNDS)[number] | (typeof UPPER_BOUNDS)[
 /** Numeric, length and size bounds, each compared where both sides may be of the type it applies to (`both`). */
 function compareBounds(a: SchemaNode, b: SchemaNode, add: Add, both: (type: string) => boolean): void {
   // Numeric bounds by the range they leave, so `minimum 0` becoming `exclusiveMinimum 0` narrows.
+  // Of integers alone, a bound is the integer it leaves: `exclusiveMinimum -1` is `minimum 0`
+  // (it read as widened, breaking, and failed CI; a hostile tester).
+  const integers = integerOnly(a) && integerOnly(b);
   for (const lower of both('number') ? [true, false] : []) {
     const before = limitOf(a, lower);
     const after = limitOf(b, lower);
-    const order = compareLimits(before, after, lower);
+    const order = compareLimits(integers ? asInteger(before, lower) : before, integers ? asInteger(after, lower) : after, lower);
     if (order === 0) continue;
     const what = before === undefined ? `${after!.text} added` : after === undefined ? `${before.text} removed` : `${before.text} changed to ${after.text}`;
     add({ rule: order < 0 ? 'range-narrowed' : 'range-widened', accepts: order < 0 ? 'fewer' : 'more', before: before?.value, after: after?.value, text: what });
