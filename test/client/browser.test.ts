@@ -65,6 +65,14 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       await page.setViewportSize({ width: 1240, height: 900 });
       const tops = await page.$$eval('header > *', (items) => items.filter((item) => (item as HTMLElement).offsetParent !== null).map((item) => Math.round(item.getBoundingClientRect().bottom)));
       expect(Math.max(...tops) - Math.min(...tops), `header items' bottoms ${tops.join(', ')}`).toBeLessThan(12);
+      // An admin's too: "admin (admin: every user)" put the button on a second line (a fresh user).
+      const admin = await browser.newPage({ viewport: { width: 1240, height: 900 } });
+      await admin.goto(`http://127.0.0.1:${h.port}/?token=${await sign('admin', 3600, { admin: true })}`);
+      await expect.poll(() => admin.locator('#badge').textContent(), { timeout: 15_000 }).toBe('WebSocket');
+      expect(await admin.locator('#user').textContent()).toBe('admin (all users)');
+      const adminTops = await admin.$$eval('header > *', (items) => items.filter((item) => (item as HTMLElement).offsetParent !== null).map((item) => Math.round(item.getBoundingClientRect().bottom)));
+      expect(Math.max(...adminTops) - Math.min(...adminTops), `admin header items' bottoms ${adminTops.join(', ')}`).toBeLessThan(12);
+      await admin.close();
       await page.setViewportSize({ width: 1400, height: 1000 });
       h.refuseUpgrades = true;
       await h.server.close(); // a deploy: every socket gets 1001, and the proxy in front now refuses upgrades

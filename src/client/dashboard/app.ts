@@ -171,7 +171,7 @@ realtimeClient.on('unknown', (e) => show('events', `unknown type ${e.type}`, now
 const form = $('login') as HTMLFormElement;
 const input = form.elements.namedItem('token') as HTMLInputElement;
 /**
- * Whom a JWT names: its `sub` (cut at 64 characters), and `(admin: every user)` with the demo's `admin: true` claim, read without
+ * Whom a JWT names: its `sub` (cut at 64 characters), and `(all users)` with the demo's `admin: true` claim, read without
  * verifying it (the header says which user's stream this is; the server decides what it may
  * see); empty for a token that is not a JWT with a string `sub`.
  */
@@ -182,7 +182,7 @@ function whom(token: string): string {
     if (typeof claims.sub !== 'string') return '';
     // A long subject (or one of direction overrides) would push the header about: cut, as a preview.
     const sub = claims.sub.length > 64 ? `${claims.sub.slice(0, 63)}…` : claims.sub;
-    return `${sub}${claims.admin === true ? ' (admin: every user)' : ''}`;
+    return `${sub}${claims.admin === true ? ' (all users)' : ''}`;
   } catch {
     return '';
   }

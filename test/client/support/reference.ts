@@ -12,8 +12,8 @@ import { example } from './helpers.js';
 
 export const SECRET = 'client-tests-secret-of-at-least-32-bytes!';
 
-export function sign(sub: string, expiresInSec = 3600): Promise<string> {
-  return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt().setExpirationTime(Math.floor(Date.now() / 1000) + expiresInSec).sign(new TextEncoder().encode(SECRET));
+export function sign(sub: string, expiresInSec = 3600, claims: Record<string, unknown> = {}): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt().setExpirationTime(Math.floor(Date.now() / 1000) + expiresInSec).sign(new TextEncoder().encode(SECRET));
 }
 
 /** The reference server on its own http server, with a switch that refuses upgrades like a proxy without WebSocket support. */
