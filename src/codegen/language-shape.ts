@@ -68,10 +68,9 @@ export function shapeForQuicktype(bundle: SchemaNode): ShapedBundle {
       // A nullable list (`enum: ["limit", null]`) is its list of strings, nullable where it stands:
       // quicktype named it after its values' property alone (`Kind`, then `PurpleKind` when another
       // object gained a `kind`: a hostile tester), and lists of the same strings stay one type.
-      const values = (node.const !== undefined ? [node.const] : node.enum!) as unknown[];
-      if (!values.includes(null)) return define(node.title ?? title, { ...node, title: node.title ?? title }, title, at);
+      if (!hasNull(node)) return define(node.title ?? title, { ...node, title: node.title ?? title }, title, at);
       const { description, ...list } = node;
-      const ref = define(node.title ?? title, { ...list, type: 'string', enum: values.filter((value) => value !== null), title: node.title ?? title }, title, at);
+      const ref = define(node.title ?? title, { ...stringsOf(list), title: node.title ?? title }, title, at);
       return { anyOf: [ref, { type: 'null' }], ...(description ? { description } : {}) };
     }
     if (node.properties !== undefined) {
@@ -97,16 +96,49 @@ export function shapeForQuicktype(bundle: SchemaNode): ShapedBundle {
     }
     return shaped;
   };
+  /** Definitions that are a closed list holding null. */
+  const nullable = new Set<string>();
   for (const [name, node] of Object.entries(bundle.definitions!)) {
     const shaped = mapSchema(node, (child) => objectUnionAsAny(openObjectAsMap(withoutAnnotations(child)), bundle));
     const at = `/definitions/${escapeToken(name)}`;
     places.set(name, at);
     // A definition that is an object or a closed list keeps its own name; in anything else (an
     // array, a map, a nullable choice) what it holds is named after it.
-    definitions[name] = shaped.properties !== undefined ? hoist(shaped, name, at) : isStringList(shaped) ? shaped : inside(shaped, name, at, true);
+    definitions[name] = shaped.properties !== undefined ? hoist(shaped, name, at) : isStringList(shaped) ? stringsOf(shaped) : inside(shaped, name, at, true);
+    if (isStringList(shaped) && hasNull(shaped)) nullable.add(name);
   }
-  const aliases = mergeSameLists(definitions, named);
-  return { schema: { ...bundle, definitions: aliases.size === 0 ? definitions : redirect(definitions, aliases) }, aliases, places };
+  // A nullable list defined by name is its strings, nullable where a `$ref` names it, as an
+  // inline one is: lists of the same strings are then one type (OrderKind beside an inline
+  // ["limit", "market", null] stopped generate: a reviewer).
+  const shaped = nullable.size === 0 ? definitions : nullableWhereNamed(definitions, nullable);
+  const aliases = mergeSameLists(shaped, named);
+  return { schema: { ...bundle, definitions: aliases.size === 0 ? shaped : redirect(shaped, aliases) }, aliases, places };
+}
+
+/** Whether a closed list holds null. */
+function hasNull(node: SchemaNode): boolean {
+  return (node.const !== undefined ? [node.const] : node.enum ?? []).includes(null);
+}
+
+/** A closed list without its null: its strings, typed `string`. */
+function stringsOf(node: SchemaNode): SchemaNode {
+  if (!hasNull(node)) return node;
+  return { ...node, type: 'string', ...(node.const !== undefined ? {} : { enum: node.enum!.filter((value) => value !== null) }) };
+}
+
+/** `definitions` with every `$ref` to one of `nullable` made `anyOf: [that $ref, null]`. */
+function nullableWhereNamed(definitions: Record<string, SchemaNode>, nullable: ReadonlySet<string>): Record<string, SchemaNode> {
+  return Object.fromEntries(
+    Object.entries(definitions).map(([name, node]) => [
+      name,
+      mapSchema(node, (child) => {
+        const target = child.$ref?.startsWith('#/definitions/') ? child.$ref.slice('#/definitions/'.length) : undefined;
+        if (target === undefined || !nullable.has(target)) return child;
+        const { description, ...ref } = child;
+        return { anyOf: [ref, { type: 'null' }], ...(description ? { description } : {}) };
+      }),
+    ]),
+  );
 }
 
 /**
