@@ -88,7 +88,7 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
     // `maximum: 9007199254740993` was generated as 9007199254740992 into the validators, the
     // docs and every language, silently; `1e400` reached ajv as Infinity and failed with no file named.
     const inexact = firstInexactNumber(text);
-    if (inexact) throw new SchemaError(name, inexact.pointer, Number.isFinite(inexact.read) ? `expected a number JSON.parse holds as written, got ${inexact.written}, read as ${BigInt(inexact.read)} (integers beyond 2^53 lose digits in JavaScript)` : `expected a finite number, got ${inexact.written}, read as ${inexact.read} (beyond the range of a double)`);
+    if (inexact) throw new SchemaError(name, inexact.pointer, !Number.isFinite(inexact.read) ? `expected a finite number, got ${inexact.written}, read as ${inexact.read} (beyond the range of a double)` : inexact.read === 0 ? `expected a number JSON.parse holds as written, got ${inexact.written}, read as 0 (below the range of a double)` : `expected a number JSON.parse holds as written, got ${inexact.written}, read as ${BigInt(inexact.read)} (integers beyond 2^53 lose digits in JavaScript)`);
     files.set(name, schema as SchemaNode);
   }
   const metaSchema = new Ajv({ strict: false, validateFormats: false });

@@ -79,6 +79,8 @@ describe('loadContract', () => {
     const cases: [string, string][] = [
       ['9007199254740993', 'expected a number JSON.parse holds as written, got 9007199254740993, read as 9007199254740992 (integers beyond 2^53 lose digits in JavaScript)'],
       ['1e400', 'expected a finite number, got 1e400, read as Infinity (beyond the range of a double)'],
+      ['-9007199254740993.0', 'expected a number JSON.parse holds as written, got -9007199254740993.0, read as -9007199254740992 (integers beyond 2^53 lose digits in JavaScript)'],
+      ['1e-400', 'expected a number JSON.parse holds as written, got 1e-400, read as 0 (below the range of a double)'],
     ];
     for (const [written, message] of cases) {
       const dir = schemasWith({});
@@ -88,8 +90,8 @@ describe('loadContract', () => {
       expect(error).toBeInstanceOf(SchemaError);
       expect((error as Error).message).toBe(`definitions.json#/definitions/EpochMilliseconds/maximum: ${message}`);
     }
-    // Exact as written: 2^53 itself, an exponent, a decimal fraction no double holds exactly.
-    for (const written of ['9007199254740992', '8.64e15', '0.1']) {
+    // Held as written, or not expected to be: 2^53 itself, exponents, a decimal fraction no double holds exactly, zeros.
+    for (const written of ['9007199254740992', '8.64e15', '0.1', '1e23', '0.0', '-0', '0e5']) {
       const dir = schemasWith({});
       const target = path.join(dir, 'definitions.json');
       writeFileSync(target, jsonTextWithRaw(JSON.parse(readFileSync(target, 'utf8')), '/definitions/EpochMilliseconds/maximum', written));
