@@ -182,9 +182,10 @@ function checkFormats(files: ReadonlyMap<string, SchemaNode>): void {
         throw new SchemaError(file, `${pointer}/const`, `expected "const" or "enum", got both (the value ${JSON.stringify(node.const)} and a list of ${Array.isArray(node.enum) ? node.enum.length : 'some'}): keep the list, or the fixed value alone`);
       }
       // The validators read a pattern with the `u` flag, as ajv does; TypeBox's compiler without
-      // it, where `\p{Lu}` is the letters "p{Lu}": it refused "BTC-ZAR" (a hostile tester).
-      if (typeof node.pattern === 'string' && /(?:^|[^\\])(?:\\\\)*\\[pPu]\{/.test(node.pattern)) {
-        throw new SchemaError(file, `${pointer}/pattern`, `expected a pattern that means the same with and without the u flag, got ${JSON.stringify(node.pattern)}: TypeBox's compiler reads \\p{…}, \\P{…} and \\u{…} without it, as other characters; list the characters instead`);
+      // it, where `\p{Lu}` is the letters "p{Lu}" (it refused "BTC-ZAR"), and a character past
+      // U+FFFF is two: `[😀-😂]` stopped TypeBox's compiler at start-up (hostile testers).
+      if (typeof node.pattern === 'string' && (/(?:^|[^\\])(?:\\\\)*\\[pPu]\{/.test(node.pattern) || /[\u{10000}-\u{10ffff}]/u.test(node.pattern))) {
+        throw new SchemaError(file, `${pointer}/pattern`, `expected a pattern without \\p{…}, \\P{…}, \\u{…} or a character past U+FFFF, got ${JSON.stringify(node.pattern)}: the validators read a pattern with the u flag, as ajv does, TypeBox's compiler without it, where these mean other characters; list the characters instead`);
       }
       // A closed list of strings and numbers or booleans: Go and Python declare a union for it
       // under names of quicktype's own (`MixUnion`, `MixEnum`), which an edit elsewhere changes

@@ -28,9 +28,10 @@ export function checkTypeBoxSupport(contract: Contract): void {
  *
  * Each schema's `Static` type is the type of the same name in `types.ts`, and TypeBox's
  * checker accepts exactly what the strict ajv validators accept: closed objects stay closed,
- * and known values of an open string (`x-known-values`) only narrow the static type. (But for
- * `minLength`/`maxLength` on text past U+FFFF: TypeBox counts UTF-16 code units, the validators
- * characters; a pattern that the `u` flag changes, `\p{…}`, is refused by `checkGeneratable`.)
+ * and known values of an open string (`x-known-values`) only narrow the static type. (But on
+ * text past U+FFFF: TypeBox counts `minLength`/`maxLength` in UTF-16 code units and reads a
+ * `pattern` without the `u` flag, where the validators count and match characters; a pattern
+ * that cannot mean the same, `\p{…}` or a character past U+FFFF, is refused by `checkGeneratable`.)
  *
  * @returns `typebox.ts` → formatted module text, the same bytes on every run
  * @throws SchemaError (file and JSON Pointer) for a keyword or keyword combination this
