@@ -980,6 +980,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
           wait = delay(++failures);
         } finally {
           clearTimeout(timeout);
+          // A body not read to its end (not UTF-8: the decoder threw) is let go, not left open:
+          // each retry kept one more connection, and a disconnected process alive (a reviewer).
+          abort.abort();
         }
       }
       // Not after a handler disconnected (told `disconnected` by lost(), or a status): nothing would wake it, and it held the process (a reviewer).
@@ -1172,6 +1175,9 @@ async function readText(response: Response, max: number): Promise<string | undef
     void response.body?.cancel?.().catch(() => undefined);
     return undefined;
   }
+  // (A body that is not a web stream is decoded by the fetch given, as it decodes: node-fetch's
+  // `text()` puts U+FFFD in place of bytes that are not UTF-8. Decoding them here costs the
+  // browser bundle bytes it does not have.)
   if (typeof response.body?.getReader !== 'function') {
     const whole = await response.text();
     return whole.length > max ? undefined : whole;

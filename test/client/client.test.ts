@@ -923,6 +923,35 @@ describe('client: a hostile polling server', () => {
     }
   });
 
+  it('a poll response that is not UTF-8 and never ends is let go: each retry kept its connection open, and a disconnected process alive (a reviewer)', async () => {
+    const http = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(Buffer.from([0x7b, 0xff]));
+      const timer = setInterval(() => res.write(' '), 50);
+      res.on('close', () => clearInterval(timer));
+    });
+    http.on('upgrade', (_req: IncomingMessage, raw: Duplex) => raw.destroy());
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const open = () => new Promise<number>((resolve, reject) => http.getConnections((error, count) => (error ? reject(error) : resolve(count))));
+    try {
+      const client = nodeClient(`ws://127.0.0.1:${(http.address() as AddressInfo).port}/api/ws`, { fallbackAfter: 1, random: () => 0, backoff: { baseMs: 20, maxMs: 50 } });
+      let polls = 0;
+      http.on('request', () => polls++);
+      client.connect('good');
+      await until(() => polls >= 20, 'polls retried');
+      // The poll under way and the last ones closing, not one per retry.
+      expect(await open()).toBeLessThan(6);
+      client.disconnect();
+      // fetch's pool lets go of the aborted ones within its keep-alive time (4 s); they were kept for as long as the server wrote.
+      for (let i = 0; i < 100 && (await open()) > 0; i++) await sleep(100);
+      expect(await open()).toBe(0);
+    } finally {
+      closeClients();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    }
+  });
+
   it('a poll response whose Content-Length is over maxPollBytes is not read at all: said at once, though its body never comes', async () => {
     let polls = 0;
     const stalled: ServerResponse[] = [];
