@@ -375,6 +375,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     return principal;
   };
 
+  /** Counts an upgrade refused before its token is looked at, under `reason` (`stats().refusedUpgrades`). */
+  const countRefusedUpgrade = (reason: string): void => {
+    core.counters.refusedUpgrades[reason] = (core.counters.refusedUpgrades[reason] ?? 0) + 1;
+  };
+
   const refusal = (error: unknown, request: IncomingMessage, kind: string): AuthError => {
     const refused = error instanceof AuthError ? error : new AuthError(401, 'invalid-token');
     if (!(error instanceof AuthError)) logger?.error({ event: 'authenticate-failed', err: errorSummary(error) }, 'authentication hook threw');
@@ -399,18 +404,18 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // first, and the poll's answer, alice's messages, later into bob's socket frames behind a
     // proxy that pipelines (a hostile tester). The connection goes; the poll is retried from its cursor.
     if (unanswered.get(request.socket)) {
-      core.counters.refusedUpgrades.pipelined = (core.counters.refusedUpgrades.pipelined ?? 0) + 1;
+      countRefusedUpgrade('pipelined');
       logger?.warn({ event: 'upgrade-refused', reason: 'pipelined', ip: request.socket.remoteAddress, url: redactUrl(request.url) }, 'upgrade pipelined behind an unanswered request: connection closed');
       return void request.socket.destroy();
     }
     if (options.webSocket === false) {
-      core.counters.refusedUpgrades['websocket-off'] = (core.counters.refusedUpgrades['websocket-off'] ?? 0) + 1;
+      countRefusedUpgrade('websocket-off');
       return refuseSocket(socket, 404, 'websocket-off');
     }
     // A WebSocket opens with a GET (RFC 6455 4.1): `ws` answered another method with a 405 of
     // its own, in text, without `Allow`, after the token was verified and the attempt counted (a hostile tester).
     if (request.method !== 'GET') {
-      core.counters.refusedUpgrades['method-not-allowed'] = (core.counters.refusedUpgrades['method-not-allowed'] ?? 0) + 1;
+      countRefusedUpgrade('method-not-allowed');
       return refuseSocket(socket, 405, 'method not allowed', undefined, 'GET, HEAD');
     }
     admit(request, url, 'upgrade').then(
