@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { invalidJsonAt, readSchemaText, schemaTooDeep, type SchemaNode } from '../contract/index.js';
+import { invalidJsonAt, readSchemaText, schemaTooDeep, writtenTextFault, type SchemaNode } from '../contract/index.js';
 import { alignUndeclaredFacts, type SchemaFiles } from '../diff/align.js';
 import { atLeast, diffContracts, LEVELS, type Change, type DiffReport, type Level } from '../diff/index.js';
 import { printable, printableJson, quoted } from '../runtime/printable.js';
@@ -40,6 +40,8 @@ export interface ContractSource {
   label: string;
   kind: 'working-tree' | 'folder' | 'git' | 'tarball';
   files: SchemaFiles;
+  /** What the files' text says that their parsed values lost (`trades.json#/…/maxLength: duplicate key …`), which the loader refuses: said of the newer side. */
+  writtenFaults: string[];
 }
 
 /** A side that cannot be read: a usage or I/O error (exit 2). */
@@ -131,6 +133,7 @@ export async function compareSources(before: ContractSource, after: ContractSour
     // a name Go and Python cannot carry) was compared in silence (a hostile tester). The older
     // side may predate a rule, and is read as it is.
     const { checkGeneratable } = await import('../codegen/check.js');
+    for (const fault of after.writtenFaults) onNotGeneratable(fault);
     try {
       checkGeneratable(newContract);
     } catch (error) {
@@ -200,12 +203,13 @@ async function readFolder(dir: string, spec: string): Promise<ContractSource> {
   }
   if (!names.includes('protocol.json')) throw new NotAContract(`${spec}: not a folder of contract schemas (no protocol.json${useNested ? '' : ', and no schemas/ folder with one'})`);
   const files: SchemaFiles = new Map();
+  const writtenFaults: string[] = [];
   for (const name of names) {
     const read = await readSchemaText(path.join(folder, name));
     if ('problem' in read) throw new SourceError(`${spec}: ${name}: ${read.problem}`);
-    files.set(name, parseSchema(read.text, `${spec}: ${name}`));
+    files.set(name, parseSchema(read.text, `${spec}: ${name}`, name, writtenFaults));
   }
-  return { label: `${spec} (folder)`, kind: 'folder', files };
+  return { label: `${spec} (folder)`, kind: 'folder', files, writtenFaults };
 }
 
 async function readGitRef(ref: string, schemas: string, cwd: string): Promise<ContractSource> {
@@ -230,12 +234,13 @@ async function readGitRef(ref: string, schemas: string, cwd: string): Promise<Co
     throw new SourceError(`${ref}: no ${folder}/protocol.json at ${commit.slice(0, 12)}${where}`);
   }
   const files: SchemaFiles = new Map();
+  const writtenFaults: string[] = [];
   for (const name of names) {
     const read = utf8Text(await gitBytes(['show', `${commit}:./${folder}/${name}`]));
     if ('problem' in read) throw new SourceError(`${ref}: ${folder}/${name}: ${read.problem}`);
-    files.set(name, parseSchema(read.text, `${ref}: ${folder}/${name}`));
+    files.set(name, parseSchema(read.text, `${ref}: ${folder}/${name}`, name, writtenFaults));
   }
-  return { label: `${ref} (git ${commit.slice(0, 12)})`, kind: 'git', files };
+  return { label: `${ref} (git ${commit.slice(0, 12)})`, kind: 'git', files, writtenFaults };
 }
 
 /**
@@ -260,7 +265,8 @@ async function readTarball(file: string, spec: string): Promise<ContractSource> 
   }
   if (!contents.schemas.has('protocol.json')) throw new SourceError(`${spec}: no package/schemas/protocol.json in the tarball (not an npm pack of realtime-contract?)`);
   const files: SchemaFiles = new Map();
-  for (const [name, text] of contents.schemas) files.set(name, parseSchema(text, `${spec}: ${quoted(`package/schemas/${name}`)}`));
+  const writtenFaults: string[] = [];
+  for (const [name, text] of contents.schemas) files.set(name, parseSchema(text, `${spec}: ${quoted(`package/schemas/${name}`)}`, name, writtenFaults));
   let pkg: { name?: unknown; version?: unknown } = {};
   try {
     const parsed: unknown = JSON.parse(contents.packageJson ?? '{}');
@@ -268,7 +274,7 @@ async function readTarball(file: string, spec: string): Promise<ContractSource> 
   } catch {
     // The label then says `?@?`: the schemas are what diff reads.
   }
-  return { label: `${spec} (tarball ${packageField(pkg.name)}@${packageField(pkg.version)})`, kind: 'tarball', files };
+  return { label: `${spec} (tarball ${packageField(pkg.name)}@${packageField(pkg.version)})`, kind: 'tarball', files, writtenFaults };
 }
 
 /** A name or version from a tarball's package.json for the label: as it is when plain (`realtime-contract`, `1.0.0-rc.1`), else {@link quoted} (cut at 60), `?` when not a string. */
@@ -277,7 +283,15 @@ function packageField(value: unknown): string {
   return /^[\w.@/+~-]{1,100}$/.test(value) ? value : quoted(value, 60);
 }
 
-function parseSchema(text: string, where: string): SchemaNode {
+/**
+ * The schema of a side's file `name`, from its `text`; what the text says that the value loses
+ * (a key written twice, a number JSON.parse rounds) goes to `writtenFaults`, and the value is
+ * compared as JSON.parse reads it.
+ *
+ * @throws SourceError when the text is not a JSON object, is nested too deep, or holds a number
+ *   no JSON can carry once read (`1e400`, read as Infinity)
+ */
+function parseSchema(text: string, where: string, name: string, writtenFaults: string[]): SchemaNode {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -289,6 +303,11 @@ function parseSchema(text: string, where: string): SchemaNode {
   // Written out again and read by recursion later: a schema 3,000 levels deep ran out of stack with no file named (a hostile tester).
   const deep = schemaTooDeep(text);
   if (deep !== undefined) throw new SourceError(`${where}: ${deep}`);
+  // diff loads a copy written from the value: a doubled key, or a number it rounds, was compared
+  // in silence; `1e400` was written as null and said so (a fresh user).
+  const fault = writtenTextFault(text);
+  if (fault?.unwritable) throw new SourceError(`${where}: not a loadable contract: ${name}#${fault.pointer}: ${fault.problem}`);
+  if (fault) writtenFaults.push(`${name}#${fault.pointer}: ${fault.problem}`);
   return value as SchemaNode;
 }
 

@@ -298,7 +298,7 @@ class Emitter {
     if (constraint !== undefined) fail(constraint, `"${constraint}" beside "${keyword}" is not supported`);
     const values = node.const !== undefined ? [node.const] : node.enum!;
     const mistyped = values.find((value) => types.length > 0 && !types.some((type) => hasJsonType(value, type)));
-    if (mistyped !== undefined) fail(keyword, `${JSON.stringify(mistyped)} is not of "type" ${JSON.stringify(node.type)}`);
+    if (mistyped !== undefined) fail(keyword, `expected only values of "type" ${JSON.stringify(node.type)} in "${keyword}", got ${JSON.stringify(mistyped)}, which no message can hold`);
   }
 
   /** The builder for one JSON type of `node`: that type's constraints, then `options`. */

@@ -18,3 +18,4 @@ export { checkNoRefCycle, followRefs, inlineRefs, resolveRef, type RefTarget } f
 export { SchemaError } from './schema-error.js';
 export * from './schema.js';
 export { forEachSubschema, mapSchema, type SubschemaSlot } from './walk.js';
+export { writtenTextFault } from './written-text.js';

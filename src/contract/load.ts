@@ -4,8 +4,6 @@ import { Ajv } from 'ajv';
 import path from 'node:path';
 import { escapeToken as escapePointer, parsePointer, resolvePointer } from '../runtime/json-pointer.js';
 import { bundleContract } from './bundle.js';
-import { firstDuplicateKey } from '../languages/duplicate-keys.js';
-import { firstInexactNumber } from '../languages/inexact-numbers.js';
 import { KNOWN_KEYWORDS, PROJECT_KEYWORDS } from './keywords.js';
 import { followRefs, resolveRef } from './refs.js';
 import { SchemaError } from './schema-error.js';
@@ -13,6 +11,7 @@ import { forEachSubschema } from './walk.js';
 import { describeSyntaxError } from '../runtime/json-syntax.js';
 import { nearestName } from '../runtime/errors.js';
 import { scanJsonText } from '../languages/json-scan.js';
+import { writtenTextFault } from './written-text.js';
 import { SCHEMA_BASE_URI, type Contract, type Direction, type DocumentSchema, type MessageSchema, type ProtocolFacts, type SchemaNode } from './schema.js';
 
 /** The most a schema file may hold: the contract's largest is a few KiB. */
@@ -83,12 +82,8 @@ export async function loadContract(schemaDir: string): Promise<Contract> {
     // 3,000 levels deep ran out of stack with no file named (a hostile tester).
     const deep = schemaTooDeep(text);
     if (deep !== undefined) throw new SchemaError(name, '', deep);
-    const duplicate = firstDuplicateKey(text);
-    if (duplicate) throw new SchemaError(name, duplicate.pointer, `duplicate key "${duplicate.key}" (JSON.parse would keep only the last value)`);
-    // `maximum: 9007199254740993` was generated as 9007199254740992 into the validators, the
-    // docs and every language, silently; `1e400` reached ajv as Infinity and failed with no file named.
-    const inexact = firstInexactNumber(text);
-    if (inexact) throw new SchemaError(name, inexact.pointer, !Number.isFinite(inexact.read) ? `expected a finite number, got ${inexact.written}, read as ${inexact.read} (beyond the range of a double)` : inexact.read === 0 ? `expected a number JSON.parse holds as written, got ${inexact.written}, read as 0 (below the range of a double)` : `expected a number JSON.parse holds as written, got ${inexact.written}, read as ${BigInt(inexact.read)} (integers beyond 2^53 lose digits in JavaScript)`);
+    const fault = writtenTextFault(text);
+    if (fault) throw new SchemaError(name, fault.pointer, fault.problem);
     files.set(name, schema as SchemaNode);
   }
   const metaSchema = new Ajv({ strict: false, validateFormats: false });

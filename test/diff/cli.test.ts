@@ -9,7 +9,7 @@ import { runDiff } from '../../src/cli/diff-command.js';
 import type { DiffReport } from '../../src/diff/index.js';
 import { patchSchemas, readSchemas } from './support.js';
 import { tarArchive, zeroBomb } from './tar-support.js';
-import { jsonText, readJson, replaceSnippet } from '../support/schema-text.js';
+import { jsonText, jsonTextWithRaw, readJson, replaceSnippet } from '../support/schema-text.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CLI = path.join(ROOT, 'src/cli/main.ts');
@@ -89,6 +89,34 @@ describe('realtime-contract diff', () => {
       writeSchemas(side, patchSchemas(readSchemas(), [patch]));
       expect(cli(['diff', 'schemas', side, '--fail-on', 'never']).stderr).toContain(`realtime-contract: warning: generate refuses ${side} (folder): ${said}`);
     }
+  });
+
+  it('warns of what only the text of a schema says, which generate refuses: a key written twice, a number JSON.parse rounds (compared as their parsed value in silence; a fresh user)', () => {
+    const side = (name: string, raw: string) => {
+      const dir = path.join(work, name);
+      writeSchemas(dir, readSchemas());
+      const trades = readJson('schemas/trades.json') as { definitions: { TradeData: { properties: Record<string, unknown> } } };
+      trades.definitions.TradeData.properties.tier = {};
+      writeFileSync(path.join(dir, 'trades.json'), jsonTextWithRaw(trades, '/definitions/TradeData/properties/tier', raw));
+      return dir;
+    };
+    for (const [name, raw, said] of [
+      ['doubled-key', '{ "type": "string", "maxLength": 5, "maxLength": 500 }', 'trades.json#/definitions/TradeData/properties/tier/maxLength: duplicate key "maxLength" (JSON.parse would keep only the last value)'],
+      ['rounded', '{ "type": "integer", "maximum": 18446744073709551615 }', 'trades.json#/definitions/TradeData/properties/tier/maximum: expected a number JSON.parse holds as written, got 18446744073709551615, read as 18446744073709552000'],
+      ['underflow', '{ "type": "number", "exclusiveMinimum": 1e-400 }', 'trades.json#/definitions/TradeData/properties/tier/exclusiveMinimum: expected a number JSON.parse holds as written, got 1e-400, read as 0'],
+    ] as const) {
+      const dir = side(name, raw);
+      const { code, stdout, stderr } = cli(['diff', 'schemas', dir, '--fail-on', 'never']);
+      expect(stderr).toContain(`realtime-contract: warning: generate refuses ${dir} (folder): ${said}`);
+      expect(stdout).toMatch(/optional-property-added/);
+      expect(code).toBe(0);
+    }
+    // One JSON cannot carry once read: said as written, not as the copy diff would load ("got null").
+    const infinite = side('infinite', '{ "type": "number", "maximum": 1e400 }');
+    expect(cli(['diff', 'schemas', infinite])).toMatchObject({ code: 2, stderr: `realtime-contract: ${infinite}: trades.json: not a loadable contract: trades.json#/definitions/TradeData/properties/tier/maximum: expected a finite number, got 1e400, read as Infinity (beyond the range of a double)\n` });
+    // A large number written with an exponent is held to no digits: nothing to say.
+    const exponent = side('exponent', '{ "type": "number", "maximum": 1.2345678901234567e20 }');
+    expect(cli(['diff', 'schemas', exponent, '--fail-on', 'never']).stderr).toBe('');
   });
 
   it('run from a subfolder, says where it looked for the schemas and how to point at them (a hostile tester)', () => {
