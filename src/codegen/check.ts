@@ -247,7 +247,9 @@ function checkDefaults(files: ReadonlyMap<string, SchemaNode>): void {
     const validate = ajv.getSchema(`${SCHEMA_BASE_URI}${file}#${pointer}`);
     if (validate !== undefined && !validate(value)) {
       const [error] = validate.errors ?? [];
-      throw new SchemaError(file, `${pointer}/default`, `expected a default its own schema accepts, got ${JSON.stringify(value)}: ${error?.instancePath ? `at ${error.instancePath} it` : 'it'} ${error?.message ?? 'fails'}`);
+      // ajv's words, but for a closed list, whose values it does not name.
+      const reason = error?.keyword === 'enum' ? `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((known) => JSON.stringify(known)).join(', ')}` : (error?.message ?? 'fails');
+      throw new SchemaError(file, `${pointer}/default`, `expected a default its own schema accepts, got ${JSON.stringify(value)}: ${error?.instancePath ? `at ${error.instancePath} it` : 'it'} ${reason}`);
     }
   }
 }

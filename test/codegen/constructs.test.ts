@@ -125,7 +125,7 @@ const REFUSED: (Construct & { pointer: string; problem: RegExp })[] = [
   { name: 'null_const', schema: { const: null }, values: [null], pointer: '/const', problem: /only a string, number or boolean const is supported/ },
   { name: 'object_enum', schema: { enum: [{ a: 1 }, [1]] }, values: [{ a: 1 }], pointer: '/enum', problem: /only string, number, boolean or null values are supported/ },
   // The bundled schema and asyncapi.json shipped it as what an absent field holds (a hostile tester).
-  { name: 'invalid_default', schema: object({ side: { type: 'string', enum: ['buy', 'sell'], default: 'hold' } }, []), values: [{ side: 'buy' }], pointer: '/properties/side/default', problem: /expected a default its own schema accepts, got "hold": it must be equal to one of the allowed values/ },
+  { name: 'invalid_default', schema: object({ side: { type: 'string', enum: ['buy', 'sell'], default: 'hold' } }, []), values: [{ side: 'buy' }], pointer: '/properties/side/default', problem: /expected a default its own schema accepts, got "hold": it must be one of "buy", "sell"$/ },
   // It read "2.5 is not of "type" "integer" (TypeBox output)", as if the generator had failed (a fresh user).
   { name: 'enum_outside_its_type', schema: { type: 'integer', enum: [1, 2.5] }, values: [1], pointer: '/enum', problem: /expected only values of "type" "integer" in "enum", got 2\.5, which no message can hold/ },
   // TypeBox's compiler reads a pattern without the u flag: `\p{Lu}` was the letters "p{Lu}" there (a hostile tester).
