@@ -280,6 +280,8 @@ function withCodeImpact(change: ChangeInput): Change {
           ? '; Go and Python lose the field: code built on them that reads or writes it no longer compiles, a major release'
           : change.rule === 'enum-removed'
             ? '; Go and Python lose the closed list\'s type and its constants (a Go type with a constant per value, a Python Enum): code built on them that names one no longer compiles, a major release'
+            : change.rule === 'enum-value-removed'
+              ? `; Go and Python lose the value's constant (a Go constant, a Python Enum member): code built on them that names ${JSON.stringify(change.before)}, sending or receiving, no longer compiles, a major release`
             : change.rule === 'type-changed' || !sameNumericKinds(change)
               ? '; Go and Python give the field another type: code built on them may no longer compile, a major release'
               : '; Go and Python give the field another type (int64 or float64, int or float): code built on them may no longer compile, a major release';
@@ -360,6 +362,9 @@ function retypesOtherLanguages(change: ChangeInput): boolean {
   if (OBJECT_RETYPED.has(change)) return true;
   // A closed list of strings opened: its Go type and constants, its Python Enum, are gone (a hostile tester).
   if (change.rule === 'enum-removed') return isStringList(change.before);
+  // A string gone from such a list: its Go constant and Python Enum member go with it, and a
+  // consumer's `case TradeDataStatusFailed:` no longer compiles (it read producer code alone: a fresh user).
+  if (change.rule === 'enum-value-removed') return typeof change.before === 'string' && change.before !== '';
   if (change.rule !== 'type-narrowed' && change.rule !== 'type-widened') return false;
   // To or from any type (no `type`): one side is `interface{}` / `Any`.
   if (!Array.isArray(change.before) || !Array.isArray(change.after)) return true;

@@ -505,11 +505,11 @@ describe('realtime-contract diff', () => {
     }));
     // The protocol follows the wire alone (minor); the package, the types too (major).
     expect(report).toMatchObject({ worst: 'strict', semver: 'major', protocolVersion: { suggested: '1.2' } });
-    // A value removed from a closed list: compatible on the wire (older consumers accept fewer values), code that writes it breaks.
+    // A value removed from a closed list: compatible on the wire (older consumers accept fewer values), code that writes it breaks, and Go and Python code that names its constant.
     const removed = path.join(work, 'value-removed');
     writeSchemas(removed, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [{ op: 'remove', path: '/trades.json/definitions/TradeData/properties/status/enum/3' }]));
     const narrowed = json(['diff', 'schemas', removed]);
-    expect(narrowed.changes[0]).toMatchObject({ rule: 'enum-value-removed', level: 'compatible', breaks: ['producer-code'] });
+    expect(narrowed.changes[0]).toMatchObject({ rule: 'enum-value-removed', level: 'compatible', breaks: ['producer-code', 'other-language-code'] });
     // And the other way round during a rollout: consumers built on the newer contract meet older servers.
     expect(narrowed.changes[0]?.impact).toMatch(/^older consumers accept everything the newer server sends; newer consumers may reject what an older server still sends: upgrade servers first; /);
     expect(narrowed.changes[0]?.text).toBe('value "failed" removed from the closed list');
@@ -527,7 +527,7 @@ describe('realtime-contract diff', () => {
     // --fail-on gates levels of the wire; `major` gates the release, code included (a fresh user's CI let this through).
     expect(cli(['diff', 'schemas', removed, '--fail-on', 'breaking']).code).toBe(0);
     // The summary says what the major release is for, with no breaking change to say it (a fresh user).
-    expect(cli(['diff', 'schemas', removed, '--fail-on', 'major'])).toMatchObject({ code: 1, stdout: expect.stringMatching(/: release major \(for code built on the generated types: producer-code\);/) });
+    expect(cli(['diff', 'schemas', removed, '--fail-on', 'major'])).toMatchObject({ code: 1, stdout: expect.stringMatching(/: release major \(for code built on the generated types: producer-code, other-language-code\);/) });
     // An optional field: nothing a producer built stops compiling.
     const optional = path.join(work, 'optional-field');
     writeSchemas(optional, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [{ op: 'add', path: '/trades.json/definitions/TradeData/properties/venue', value: field }]));

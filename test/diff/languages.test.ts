@@ -109,6 +109,16 @@ describe('what Go and Python types follow beside the field types (found by a hos
     expect(fee!.impact).toMatch(/Go and Python lose the field: code built on them that reads or writes it no longer compiles, a major release$/);
     expect(report.semver).toBe('major');
   });
+
+  it('a value removed from a closed list of strings loses its Go constant and its Python Enum member: consumer code that names it breaks too (fresh46)', async () => {
+    // generate drops `TradeDataStatusFailed TradeDataStatus = "failed"` (Go) and `FAILED = "failed"` (Python):
+    // a Go consumer's `case rc.TradeDataStatusFailed:` no longer compiles, a Python consumer's TradeDataStatus.FAILED raises.
+    // diff said breaks: ['producer-code'] ("code that builds the message"), as if only producers were concerned.
+    const narrowed = patchSchemas(before, [{ op: 'remove', path: '/trades.json/definitions/TradeData/properties/status/enum/3' }]);
+    const report = await diffFiles(before, narrowed);
+    const [change] = at(report.changes, 'trades', '/data/status');
+    expect(change).toMatchObject({ rule: 'enum-value-removed', breaks: expect.arrayContaining(['other-language-code']) });
+  });
 });
 
 describe('a pattern changed (found by a hostile tester: the cursor narrowed was breaking for every message)', () => {
