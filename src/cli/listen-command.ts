@@ -58,6 +58,8 @@ export interface ListenCommandOptions {
   pingIntervalMs?: number;
   /** Allowed deviation of a ping interval, as a fraction of it. Default 0.1 (±10 %). */
   tolerance?: number;
+  /** Report every fault of each frame, not only the first (the CLI's all-errors validators, as `validate --all-errors`). */
+  allErrors?: boolean;
 }
 
 /** One fault of the producer: a frame that breaks the contract, or the keepalive timing. */
@@ -246,6 +248,7 @@ export async function runListen(target: string, options: ListenCommandOptions, o
     if (text) output.stderr(`${oneLine(`${warning.index === null ? 'close' : `frame ${warning.index}`}: warning: ${warning.type === null ? '-' : cut(warning.type, 40)} ${shownPointer(warning.pointer)} ${warning.message}`)}\n`);
   };
   const validate = (value: unknown) => validateMessage(value, { mode: options.mode });
+  const allErrors = options.allErrors ? (await import('./all-errors.js')).allErrorsOf : undefined;
   /**
    * The server's close, kept for the report; any code but 1000, 1001 and those of
    * {@link SERVER_CONDITION_CLOSES} (a warning) before the run ends is a violation (`counts`:
@@ -427,13 +430,15 @@ export async function runListen(target: string, options: ListenCommandOptions, o
       const passed = textFaults.length === 0 && result.ok && (SERVER_MESSAGE_TYPES as readonly string[]).includes(result.message.type);
       if (passed) report.valid++;
       else report.invalid++;
-      if (textFaults.length > 0) {
-        for (const error of textFaults) violate({ index, type, pointer: error.pointer, keyword: error.keyword, message: error.message });
+      for (const error of textFaults) violate({ index, type, pointer: error.pointer, keyword: error.keyword, message: error.message });
+      if (textFaults.length > 0 && !allErrors) {
+        // The first fault only: the text's.
       } else if (!result.ok) {
         // A number at fault as the server wrote it (`1e400 (read as Infinity, …)`), as `validate` shows it.
         let tree: ReturnType<typeof safeParseTree> | null = null;
         const literal = (pointer: string) => numberLiteral(text, (tree ??= safeParseTree(text)), [], pointer);
-        for (const found of result.errors) {
+        const every = allErrors && result.reason === 'invalid' ? allErrors(value, options.mode) : [];
+        for (const found of every.length > 0 ? every : result.errors) {
           const error = value === null ? found : asWritten(found, value, literal);
           violate({ index, type, pointer: error.pointer, keyword: error.keyword, message: error.message });
         }

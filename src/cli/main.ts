@@ -98,7 +98,8 @@ program
   .option('--tolerance <fraction>', 'allowed deviation of a ping interval, as a fraction of it from 0 to 1 (default 0.1)', (v: string) => fraction(v))
   .addOption(new Option('--mode <mode>', 'strict rejects unknown fields; tolerant lets them pass').choices(['strict', 'tolerant']).default('strict'))
   .addOption(new Option('--format <format>', 'text: a line per violation; json: one JSON object').choices(['text', 'json']).default('text'))
-  .action(async (url: string, options: { token?: string; duration?: number; count?: number; pingInterval?: number; tolerance?: number; mode: 'strict' | 'tolerant'; format: 'text' | 'json' }) => {
+  .option('--all-errors', 'report every fault of each frame, not only the first', false)
+  .action(async (url: string, options: { token?: string; duration?: number; count?: number; pingInterval?: number; tolerance?: number; mode: 'strict' | 'tolerant'; format: 'text' | 'json'; allErrors: boolean }) => {
     const { runListen } = await import('./listen-command.js');
     const stale = (await import('./stale.js')).staleContractWarning();
     if (stale) output.stderr(`${stale}\n`);

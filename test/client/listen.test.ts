@@ -85,6 +85,26 @@ describe('listen', () => {
     expect(server.received).toContain(JSON.stringify({ type: 'pong', timestamp: 1705251000000 }));
   });
 
+  it('--all-errors reports every fault of a frame, as validate --all-errors does (a fresh user: only the first was shown)', async () => {
+    const faulty = { ...trade, ts: '2026-01-14T16:30:00', data: { ...(trade.data as object), extra: 1 } };
+    const server = await fixtureServer([connection, JSON.stringify(faulty), '{"type":"ping","timestamp":1,"timestamp":"x"}']);
+    const first = await listen([server.url, '--token', 't0ken', '--count', '3', '--ping-interval', '60000']);
+    expect(first.stdout.split('\n').filter((line) => line.startsWith('frame 1:'))).toHaveLength(1);
+    expect(first.stdout.split('\n').filter((line) => line.startsWith('frame 2:'))).toHaveLength(1);
+    const every = await listen([server.url, '--token', 't0ken', '--count', '3', '--ping-interval', '60000', '--all-errors']);
+    expect(every.status).toBe(1);
+    const lines = every.stdout.split('\n');
+    expect(lines.filter((line) => line.startsWith('frame 1:'))).toEqual([
+      expect.stringMatching(/^frame 1: trades \/data\/extra expected no property "extra" \(unknown to the schema\), got 1$/),
+      expect.stringMatching(/^frame 1: trades \/ts expected an RFC 3339 date-time/),
+    ]);
+    // A key written twice, then what the value JSON.parse kept breaks (a string timestamp).
+    expect(lines.filter((line) => line.startsWith('frame 2:'))).toEqual([
+      expect.stringMatching(/^frame 2: ping \/timestamp expected each key once/),
+      'frame 2: ping /timestamp expected an integer, got a string "x"',
+    ]);
+  });
+
   it('reports an invalid ping and does not answer it (it echoed `timestamp: 1.5` in an invalid pong of its own)', async () => {
     const server = await fixtureServer([connection, JSON.stringify({ type: 'ping', timestamp: 1.5 }), JSON.stringify({ type: 'ping', timestamp: 1705251000000 })]);
     const { status, stdout } = await listen([server.url, '--count', '3', '--ping-interval', '60000']);
