@@ -25,9 +25,9 @@ export type Checked =
  * compiled ahead of time. Never throws for a JSON value.
  */
 export function check(value: unknown): Checked {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return failure('invalid', '', 'type', 'a message object', value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return failure('', 'type', 'a message object', value);
   const type = (value as { type?: unknown }).type;
-  if (typeof type !== 'string') return failure('invalid', '/type', type === undefined ? 'required' : 'type', 'a string "type"', type);
+  if (typeof type !== 'string') return failure('/type', type === undefined ? 'required' : 'type', 'a string "type"', type);
   const errors = checkTolerant(type, value, undefined, true);
   if (errors === undefined) return { ok: false, reason: 'unknown-type', errors: [] };
   if (errors === null) return { ok: true, message: value as ReceivedServerMessage };
@@ -37,11 +37,12 @@ export function check(value: unknown): Checked {
   const last = errors[errors.length - 1]!;
   const branches = last.keyword === 'anyOf' ? errors.slice(0, -1) : [];
   const inside = branches.find((e) => e.instancePath !== last.instancePath || e.keyword === 'required');
-  const { instancePath, keyword, params } = inside ?? last;
+  const { instancePath, keyword, params, data } = inside ?? last;
   // (the contract's property names need no JSON Pointer escaping; map keys in `instancePath` are escaped)
   const missing = keyword === 'required' ? `/${String(params.missingProperty)}` : '';
   const expected = inside || !branches.length ? expectedOf(keyword, params) : [...new Set(branches.map((e) => expectedOf(e.keyword, e.params)))].join(' or ').replace(/ or a value of type /g, ' or ');
-  return failure('invalid', instancePath + missing, keyword, expected, at(value, instancePath + missing));
+  // What was found is the value the validator read there (none, where a property is missing).
+  return failure(instancePath + missing, keyword, expected, missing ? undefined : data);
 }
 
 /** What the schema wants, in a few words: `a string`, `a number >= 0`, `one of "buy", "sell"`. */
@@ -73,7 +74,7 @@ function expectedOf(keyword: string, params: Record<string, unknown>): string {
   }
 }
 
-function failure(reason: 'invalid', pointer: string, keyword: string, expected: string, found: unknown): Checked {
+function failure(pointer: string, keyword: string, expected: string, found: unknown): Checked {
   // JSON text of what was found (80 characters at most, `...` where cut); JSON.stringify would call Infinity null.
   let shown: string;
   try {
@@ -84,11 +85,5 @@ function failure(reason: 'invalid', pointer: string, keyword: string, expected: 
     // `[[[…]]]`): thrown from a socket's message handler, it ended the process.
     shown = `${Array.isArray(found) ? 'an array' : 'an object'} nested too deep to show`;
   }
-  return { ok: false, reason, errors: [{ pointer, keyword, message: `expected ${expected}, got ${shown}` }] };
-}
-
-/** The value at a JSON Pointer, or undefined. */
-function at(value: unknown, pointer: string): unknown {
-  for (const token of pointer.split('/').slice(1)) value = (value as Record<string, unknown> | undefined)?.[token.replace(/~1/g, '/').replace(/~0/g, '~')];
-  return value;
+  return { ok: false, reason: 'invalid', errors: [{ pointer, keyword, message: `expected ${expected}, got ${shown}` }] };
 }

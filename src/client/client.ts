@@ -146,7 +146,7 @@ export interface BackoffOptions {
   maxMs?: number;
   /** Full jitter, a boolean (default true); false waits the whole step (a reconnect storm: for measurements only). */
   jitter?: boolean;
-  /** A connection open this long, ms (a number ≥ 0), resets the attempts to 0. Default 10 000. */
+  /** A connection open this long after the server's `connection` message, ms (a number ≥ 0), resets the attempts to 0. Default 10 000. */
   stableMs?: number;
 }
 
@@ -551,7 +551,6 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       stopPolling();
       // A handler that disconnects on `open`: no timers of a closed socket (they held the process 40 s).
       if (!set({ state: 'open', mode: 'ws' })) return;
-      stableTimer = setTimeout(() => set({ reconnectAttempts: 0 }), stableMs);
       watch();
       ping();
     };
@@ -768,11 +767,23 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // the stream went back, as a message's cursor can (what follows was delivered twice untold:
     // a hostile tester); its messages are delivered as a new stream's. (Any other message's
     // cursor is in `recent` by now, or it has none: never behind.)
-    if ((resume === 'gap' || (resume === 'new' && socketSince) || (!resume && !continues && !isAfter(cursor as string, since))) && !raced) {
+    // A raced answer from past the poll's position (a store that answers `gap` at its head,
+    // with nothing replayed) skipped the positions between: told (they were lost untold: a hostile tester).
+    if ((resume === 'gap' || (resume === 'new' && socketSince) || (!resume && !continues && !isAfter(cursor as string, since))) && !(raced && !isAfter(cursor as string, since))) {
       if (mine === run) gap(since, mode);
       // A handler disconnected before the loss was told: the next run resumes from before it,
       // and finds it again (from the new stream's cursor, it was never told).
       else if (forgot === forgets) status.cursor = since;
+    }
+    if (message.type === 'connection' && mode === 'ws' && mine === run) {
+      // This socket's stream is told: a second `connection` on it is no race with a poll (one
+      // saying `gap` was taken for one, and the new stream's messages dropped as repeats: a hostile tester).
+      socketSince = status.cursor;
+      // Stable from the server's `connection`, not from the open: a proxy that opens sockets and
+      // passes no frame had every silent socket count as stable (the allowed silence is longer
+      // than stableMs), the attempts reset each time, and the fallback to polling never came (a hostile tester).
+      clearTimeout(stableTimer);
+      stableTimer = setTimeout(() => set({ reconnectAttempts: 0 }), stableMs);
     }
   }
 
@@ -1009,8 +1020,14 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       }
       return;
     }
-    // The network is back or the page is seen again: retry now, not at the end of the backoff.
-    if ((g.navigator?.onLine ?? true) && g.document?.visibilityState !== 'hidden') soon();
+    // The network is back or the page is seen again: retry now, not at the end of the backoff:
+    // the socket, and a poll that waits after failing (polling may be the only transport: a
+    // hostile tester's waited out its backoff, 18 s, while the socket it woke was refused again).
+    // Not one told to wait by a 429: it is connected.
+    if ((g.navigator?.onLine ?? true) && g.document?.visibilityState !== 'hidden') {
+      soon();
+      if (pollWake && status.mode === 'offline') setTimeout(pollWake, roll() * Math.min(base, 1000));
+    }
   }
 
   /** Brings a scheduled socket attempt forward to within min(baseMs, 1 s), jittered (never later than it was). */

@@ -1,0 +1,163 @@
+/**
+ * The client against hand-written servers (http + ws on 127.0.0.1, an ephemeral port) that
+ * answer in ways the reference server does not: a buffering proxy, a store that answers `gap`
+ * at its head, a gateway that repeats `connection`, a network that refuses WebSocket (found by a
+ * hostile tester; each failed before its fix).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { createRealtimeClient } from '../../src/client/client.js';
+import type { GapEvent, RealtimeClient } from '../../src/client/index.js';
+import { example, sleep, until } from './support/helpers.js';
+
+const TS = '2026-01-14T16:30:00.000Z';
+const trade = (cursor: string) => ({ ...example('trades'), data: { ...(example('trades').data as object), id: `t_${cursor}` }, cursor });
+const conn = (resume: string, cursor: string) => ({ type: 'connection', data: { status: 'connected', mode: 'ws', resume }, ts: TS, cursor });
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+/** An http server whose upgrades and requests the test answers itself. */
+async function hostile(onRequest: (req: IncomingMessage, res: ServerResponse) => void, onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer, wss: WebSocketServer) => void): Promise<{ url: string; server: Server }> {
+  const wss = new WebSocketServer({ noServer: true });
+  const server = createServer(onRequest);
+  server.on('upgrade', (req, socket, head) => onUpgrade(req, socket, head, wss));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => {
+    for (const c of wss.clients) c.terminate();
+    server.closeAllConnections();
+    server.close();
+  });
+  return { url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/api/ws`, server };
+}
+
+function track(client: RealtimeClient): RealtimeClient {
+  cleanups.unshift(() => client.disconnect());
+  return client;
+}
+
+describe('the client at the edges of its transports', () => {
+  it("an 'online' hint retries the polling fallback soon too, not only the socket (README: hints to retry soon, within min(baseMs, 1 s))", async () => {
+    // A network that refuses WebSocket (a proxy: 404 on every upgrade), where polling is the
+    // only transport. The network goes away (polls fail), then comes back, and the browser says `online`.
+    let offline = false;
+    const { url } = await hostile(
+      (req, res) => {
+        if (offline) return void res.destroy();
+        const since = new URL(req.url!, 'http://x').searchParams.get('since');
+        res.writeHead(200, { 'content-type': 'application/json' });
+        if (!since) return void res.end(JSON.stringify({ cursor: 'e1.0', resume: 'new', messages: [] }));
+        setTimeout(() => res.end(JSON.stringify({ cursor: since, resume: 'resumed', messages: [] })), 300);
+      },
+      (_req, socket) => socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n'),
+    );
+    const win = new EventTarget();
+    const g = globalThis as unknown as Record<string, unknown>;
+    g.addEventListener = win.addEventListener.bind(win);
+    g.removeEventListener = win.removeEventListener.bind(win);
+    cleanups.push(() => {
+      delete g.addEventListener;
+      delete g.removeEventListener;
+    });
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, backoff: { baseMs: 20_000, maxMs: 20_000 }, random: () => 0.99 }));
+    client.connect('tok');
+    await until(() => client.getStatus().mode === 'polling', 'polling (upgrades refused)');
+    offline = true;
+    await until(() => client.getStatus().mode === 'offline', 'a failed poll');
+    // The poll loop now waits its backoff step (about 20 s).
+    offline = false;
+    win.dispatchEvent(new Event('online'));
+    const at = Date.now();
+    await until(() => client.getStatus().mode === 'polling' || Date.now() - at > 8000, 'polling again, or 8 s', 10_000);
+    expect(client.getStatus().mode, `still ${client.getStatus().mode} ${Date.now() - at} ms after 'online'`).toBe('polling');
+  }, 20_000);
+
+  it('a socket that raced a poll across a restart and answers gap from a later head tells the skipped positions as a gap', async () => {
+    // Socket 1: E.0..E.3, then drops. The client polls (fallbackAfter 1) and probes the socket
+    // from E.3. The poll answers first: gap, the new epoch's F.1..F.5. F.6 and F.7 are published.
+    // The probe opens then: gap, the stream continues after the head F.7 (as a store that cannot
+    // replay the new epoch answers: the Redis store's plain gap). F.6 and F.7 are never delivered.
+    let upgrades = 0;
+    const { url } = await hostile(
+      (req, res) => {
+        if (!req.url!.includes('since=E.3')) return; // later polls are held, never answered
+        setTimeout(() => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ cursor: 'F.5', resume: 'gap', messages: [1, 2, 3, 4, 5].map((i) => trade(`F.${i}`)) }));
+        }, 150);
+      },
+      (req, socket, head, wss) => {
+        const n = ++upgrades;
+        const go = () =>
+          wss.handleUpgrade(req, socket, head, (ws) => {
+            const send = (m: object) => ws.send(JSON.stringify(m));
+            if (n === 1) {
+              for (const m of [conn('new', 'E.0'), trade('E.1'), trade('E.2'), trade('E.3')]) send(m);
+              setTimeout(() => ws.close(1011), 100);
+            } else {
+              send(conn('gap', 'F.7'));
+              send(trade('F.8'));
+            }
+          });
+        if (n === 1) go();
+        else setTimeout(go, 400);
+      },
+    );
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, backoff: { baseMs: 50, maxMs: 200, jitter: false }, fallbackAfter: 1 }));
+    const got: string[] = [];
+    const gaps: GapEvent[] = [];
+    client.on('trades', (_d, m) => got.push(m.cursor!));
+    client.on('gap', (e) => gaps.push(e));
+    client.connect('tok');
+    await until(() => got.includes('F.8'), 'F.8');
+    await sleep(100);
+    expect(got).toEqual(['E.1', 'E.2', 'E.3', 'F.1', 'F.2', 'F.3', 'F.4', 'F.5', 'F.8']);
+    // F.6 and F.7 were skipped: the app must be told (as a second gap), or it never refetches them.
+    expect(gaps.map((g) => [g.since, g.cursor])).toEqual([
+      ['E.3', 'F.5'],
+      ['F.5', 'F.7'],
+    ]);
+  });
+
+  it('a `connection` that says gap on the first socket (asked without since) is told, and what follows is not dropped as repeats', async () => {
+    // A gateway that re-sends the backend's `connection` when its upstream restarted in the same epoch.
+    const { url } = await hostile(
+      (_req, res) => res.end(),
+      (req, socket, head, wss) =>
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          for (const m of [conn('new', 'e1.0'), trade('e1.1'), trade('e1.2'), conn('gap', 'e1.0'), trade('e1.1'), trade('e1.2')]) ws.send(JSON.stringify(m));
+        }),
+    );
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false }));
+    const got: string[] = [];
+    const gaps: GapEvent[] = [];
+    client.on('trades', (d) => got.push(d.id));
+    client.on('gap', (e) => gaps.push(e));
+    client.connect('tok');
+    await until(() => client.getStatus().received + client.getStatus().duplicates >= 6, 'all six frames');
+    expect(gaps).toHaveLength(1);
+  });
+  it('a socket that opens but never delivers a frame (a buffering proxy) is not "stable": the client falls back to polling', async () => {
+    // The defaults' ratios, scaled down: silence allowed 4 s (30 s + 10 s), stableMs 1 s (10 s), baseMs 100 ms (1 s).
+    let polls = 0;
+    const { url } = await hostile(
+      (_req, res) => {
+        polls++;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ cursor: 'e1.0', resume: 'new', messages: [] }));
+      },
+      (req, socket, head, wss) => wss.handleUpgrade(req, socket, head, () => {}), // accepted, then not one frame
+    );
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, pingIntervalMs: 3000, pongTimeoutMs: 1000, backoff: { baseMs: 100, maxMs: 3000, stableMs: 1000 } }));
+    client.connect('tok');
+    // fallbackAfter is 3: after three silent sockets (about 13 s) polling should have started.
+    await sleep(16_000);
+    expect({ polls, attempts: client.getStatus().reconnectAttempts, lastClose: client.getStatus().lastClose?.code }).toMatchObject({ lastClose: 4408 });
+    expect(polls, 'polls made while every socket stayed silent').toBeGreaterThan(0);
+  }, 25_000);
+});
