@@ -108,6 +108,8 @@ function checkNames(files: ReadonlyMap<string, SchemaNode>): void {
       for (const key of Object.keys(node.properties ?? {})) {
         const at = `${pointer}/properties/${escapeToken(key)}`;
         if (key in Object.prototype) throw new SchemaError(file, at, `expected a property name that is not a member of every JavaScript object, got ${JSON.stringify(key)} (Object.prototype.${key}): a validator would find it on a message without it`);
+        // Read as a reference by tools that resolve `$ref` wherever it stands (the AsyncAPI parser stopped on asyncapi.json: a hostile tester).
+        if (key === '$ref') throw new SchemaError(file, at, 'expected a property name other than "$ref", which tools that resolve references read as one wherever it stands (the AsyncAPI parser among them)');
         const folded = fold(key);
         const other = seen.get(folded);
         if (other !== undefined) throw new SchemaError(file, at, `expected property names that differ in more than case and punctuation, got ${JSON.stringify(key)} beside ${JSON.stringify(other)}: Go and Python name one after the other, so adding one renames the other's field`);
@@ -128,7 +130,11 @@ function checkNames(files: ReadonlyMap<string, SchemaNode>): void {
 
 /** A name as Go and Python may both spell it: lower case, letters and digits only (`Side`, `side!` → `side`). */
 function fold(name: string): string {
-  return name.toLowerCase().replace(/[^\p{L}\p{Nd}]/gu, '');
+  // Python reads identifiers in NFKC (`ｘ` is `x`, `ﬁ` is `fi`: its module refused to import), and
+  // upper case makes `ß` `SS`, as a Python constant's name does (hostile testers).
+  const folded = name.normalize('NFKC').toUpperCase().toLowerCase().replace(/[^\p{L}\p{Nd}]/gu, '');
+  // quicktype names what starts with a digit `the…`: `1` is `THE_1`, beside a `the_1` renamed.
+  return /^\p{Nd}/u.test(folded) ? `the${folded}` : folded;
 }
 
 /** What Go and Python source cannot hold, even in a comment: a NUL, or a byte order mark past the start (other controls they take: a reviewer). */
@@ -162,7 +168,8 @@ export const KNOWN_FORMATS: readonly string[] = ['date-time'];
  * Every `format` is one the validators implement: ajv refuses another in strict mode, with
  * neither file nor place ("unknown format "date" ignored in schema at path …"), and a format
  * the validators skipped would be a check the contract promises and nobody makes. A format
- * stands only where strings may, a `const` never beside an `enum`, and an `enum` lists values of one JSON type (null aside).
+ * stands only where strings may, a `const` never beside an `enum`, and an `enum` lists values of one JSON type (null aside),
+ * and null where its `type` admits it. A `multipleOf` is a whole number or a binary fraction.
  */
 function checkFormats(files: ReadonlyMap<string, SchemaNode>): void {
   for (const [file, schema] of files) {
@@ -193,6 +200,18 @@ function checkFormats(files: ReadonlyMap<string, SchemaNode>): void {
       const kinds = Array.isArray(node.enum) ? [...new Set(node.enum.filter((value) => value !== null).map((value) => typeof value))] : [];
       if (kinds.length > 1) {
         throw new SchemaError(file, `${pointer}/enum`, `expected a closed list of one JSON type (null aside), got ${kinds.join(' and ')} values: split it, or list strings alone`);
+      }
+      // `type` admits null where the list does not hold it: the validators refuse null (the
+      // list decides), while the types, the docs and the received types let it through, and
+      // TypeBox's did not (a hostile tester).
+      if (Array.isArray(node.enum) && types?.includes('null') && !node.enum.includes(null)) {
+        throw new SchemaError(file, `${pointer}/enum`, `expected null in the closed list, as its type ${JSON.stringify(node.type)} admits null, got ${JSON.stringify(node.enum)}: add null to the list, or take "null" out of type`);
+      }
+      // A fraction that is no binary one (0.01): a multiple of it written in decimal (0.07) is
+      // no multiple of the binary number 0.01 stands for, so the validators refused valid
+      // amounts, and TypeBox others (a hostile tester). Halves, quarters, … are exact.
+      if (typeof node.multipleOf === 'number' && !Number.isInteger(node.multipleOf * 2 ** 20)) {
+        throw new SchemaError(file, `${pointer}/multipleOf`, `expected a multipleOf that is a whole number or a binary fraction (0.5, 0.25, …), got ${node.multipleOf}: binary floating point cannot tell its multiples (0.07 is not a multiple of 0.01 there); count in minor units (cents as an integer) or leave multipleOf out`);
       }
     });
   }

@@ -133,6 +133,10 @@ const REFUSED: (Construct & { pointer: string; problem: RegExp })[] = [
   { name: 'astral_pattern', schema: { type: 'string', pattern: '^[😀-😂]+$' }, values: ['😁'], pointer: '/pattern', problem: /or a character past U\+FFFF, got "\^\[😀-😂\]\+\$"/ },
   // Go and Python declared a union under quicktype's names (`MixUnion`, `MixEnum`), which an edit elsewhere changed (a hostile tester).
   { name: 'mixed_enum', schema: { enum: ['a', 1] }, values: ['a', 1], pointer: '/enum', problem: /expected a closed list of one JSON type \(null aside\), got string and number values/ },
+  // The validators refused null (the list decides), the types and docs admitted it, TypeBox's did not (a hostile tester).
+  { name: 'nullable_type_list_without_null', schema: { type: ['string', 'null'], enum: ['a', 'b'] }, values: ['a'], pointer: '/enum', problem: /expected null in the closed list, as its type \["string","null"\] admits null, got \["a","b"\]/ },
+  // 0.07 is no multiple of the binary 0.01: valid amounts of cents were refused, and TypeBox refused others (a hostile tester).
+  { name: 'decimal_multiple_of', schema: { type: 'number', multipleOf: 0.01 }, values: [0.5], pointer: '/multipleOf', problem: /expected a multipleOf that is a whole number or a binary fraction \(0\.5, 0\.25, …\), got 0\.01/ },
   { name: 'title_of_a_definition', schema: object({ a: { type: 'string' } }, ['a'], { title: 'TradeData' }), values: [{ a: 'x' }], pointer: '/title', problem: /got "TradeData", which is also a definition's name/ },
   // Go and Python named one after the other, so adding `Side` beside `side` renamed `side` (a hostile tester).
   { name: 'colliding_property_names', schema: object({ a_b: { type: 'string' }, aB: { type: 'string' } }, ['a_b', 'aB']), values: [{ a_b: 'x', aB: 'y' }], pointer: '/properties/aB', problem: /got "aB" beside "a_b": Go and Python/ },

@@ -84,6 +84,17 @@ describe('generate refuses names the generated code cannot carry', () => {
     }), '/definitions/TradeData/properties/status', /Go and Python would name two types TradeDataStatus \(one of them named after its place, TradeDataStatus\)/],
     ['a closed-list value with no letter or digit, for which quicktype renamed the type (refused without a place: a hostile tester)', 'definitions.json', editSchema<{ definitions: { Side: { enum: string[] } } }>((schema) => schema.definitions.Side.enum.push('😀')), '/definitions/Side', /expected Go and Python to declare this schema as Side, got SideEnum: quicktype renamed it/],
     ['a property "to_dict", which replaced the Python method of that name', 'trades.json', addProperty('TradeData', 'to_dict'), '/definitions/TradeData/properties/to_dict', /becomes the Python field to_dict of TradeData, which replaces the generated method of that name/],
+    // Python reads identifiers in NFKC: `ｘ` is `x`, and the module raised "'X' already defined" on import (a hostile tester).
+    ['a closed-list value "ｓｅｌｌ" (fullwidth) beside "sell"', 'definitions.json', editSchema<{ definitions: { Side: { enum: string[] } } }>((schema) => schema.definitions.Side.enum.push('ｓｅｌｌ')), '/definitions/Side/enum/2', /got "ｓｅｌｌ" beside "sell"/],
+    ['a property "ﬁlled" (a ligature) beside "filled"', 'trades.json', editSchema<{ definitions: Record<string, { properties: Record<string, unknown> }> }>((schema) => {
+      schema.definitions.TradeData!.properties.filled = { type: 'string' };
+      schema.definitions.TradeData!.properties['ﬁlled'] = { type: 'string' };
+    }), '/definitions/TradeData/properties/ﬁlled', /got "ﬁlled" beside "filled"/],
+    ['a closed-list value "ß" beside "ss" (Python\'s constant SS for both)', 'definitions.json', editSchema<{ definitions: { Side: { enum: string[] } } }>((schema) => schema.definitions.Side.enum.push('ss', 'ß')), '/definitions/Side/enum/3', /got "ß" beside "ss"/],
+    // quicktype names what starts with a digit `the…`: `THE_1` meant "1", and "the_1" was renamed (a hostile tester).
+    ['a closed-list value "the_1" beside "1"', 'definitions.json', editSchema<{ definitions: { Side: { enum: string[] } } }>((schema) => schema.definitions.Side.enum.push('1', 'the_1')), '/definitions/Side/enum/3', /got "the_1" beside "1"/],
+    // The AsyncAPI parser resolved it as a reference and stopped on asyncapi.json (a hostile tester).
+    ['a property named "$ref"', 'trades.json', addProperty('TradeData', '$ref'), '/definitions/TradeData/properties/$ref', /other than "\$ref"/],
   ];
   for (const [name, file, edit, pointer, message] of cases) {
     it(name, { timeout: 60_000 }, async () => {
