@@ -444,6 +444,18 @@ describe('generated Python and Go types', () => {
     ].join('\n'));
   });
 
+  // What README says of the Python decoders: quicktype's `assert`s, bare, and gone under `python -O` (a hostile tester).
+  it.skipIf(!pythonTool.available)(`Python's decoders check a type with a bare assert, which python -O strips ${pythonTool.reason}`.trimEnd(), () => {
+    const script = ['try:\n  m = rc.ping_message_from_dict({"type": "ping", "timestamp": "not a number"})\n  print("accepted", repr(m.timestamp))\nexcept AssertionError as e:\n  print("AssertionError", repr(str(e)))'];
+    const checked = runWithModule('python-assert', script, []);
+    expect(checked.stderr).toBe('');
+    expect(checked.stdout).toBe("AssertionError ''\n");
+    const dir = path.join(work, 'python-assert');
+    const stripped = spawnSync('python3', ['-B', '-O', '-c', ['import sys, json', 'sys.path.insert(0, sys.argv[1])', 'import realtime_contract as rc', ...script].join('\n'), dir], { encoding: 'utf8' });
+    expect(stripped.stderr).toBe('');
+    expect(stripped.stdout).toBe("accepted 'not a number'\n");
+  });
+
   it.skipIf(!goTool.available)(`Go reads a lone surrogate escape as U+FFFD ${goTool.reason}`.trimEnd(), () => {
     const dir = path.join(work, 'lone-surrogate');
     mkdirSync(dir);
