@@ -1,4 +1,4 @@
-import { characterClassPattern, characterClassWithin } from '../contract/character-class.js';
+import { characterClassPattern, characterClassWithin, type CharacterClassPattern } from '../contract/character-class.js';
 import { escapeToken } from '../runtime/json-pointer.js';
 import type { SchemaNode } from '../contract/index.js';
 import type { Acceptance, RuleId } from './rules.js';
@@ -503,13 +503,25 @@ function valueSet(values: readonly unknown[]): (value: unknown) => boolean {
  * (the cursor's `{1,128}` made `{1,64}` admits fewer texts, which older consumers all accept: it
  * was `breaking` for every message, as any other change of a pattern's text still is).
  */
-function patternAcceptance(before: string, after: string): Acceptance {
-  const a = characterClassPattern(before);
-  const b = characterClassPattern(after);
+function patternAcceptance(nodeA: SchemaNode, nodeB: SchemaNode): Acceptance {
+  const a = lengthBounded(nodeA);
+  const b = lengthBounded(nodeB);
   if (a === undefined || b === undefined) return 'different';
   const within = characterClassWithin(a, b);
   const covers = characterClassWithin(b, a);
   return within && covers ? 'same' : within ? 'more' : covers ? 'fewer' : 'different';
+}
+
+/**
+ * A repeated character class with the lengths `minLength` and `maxLength` leave it: `+` beside
+ * `maxLength: 128` is `{1,128}` (the rewrite was breaking for every message: a hostile tester).
+ */
+function lengthBounded(node: SchemaNode): CharacterClassPattern | undefined {
+  const repeated = characterClassPattern(node.pattern as string);
+  if (repeated === undefined) return undefined;
+  const min = Math.max(repeated.min, typeof node.minLength === 'number' ? node.minLength : 0);
+  const max = Math.min(repeated.max, typeof node.maxLength === 'number' ? node.maxLength : Infinity);
+  return { ...repeated, min, max };
 }
 
 /** Format, pattern and the documented known values of an open string. */
@@ -523,7 +535,7 @@ function compareFormats(a: SchemaNode, b: SchemaNode, add: Add): void {
   if (a.pattern !== b.pattern) {
     if (a.pattern === undefined) add({ rule: 'pattern-added', accepts: 'fewer', after: b.pattern, text: `pattern ${JSON.stringify(b.pattern)} added` });
     else if (b.pattern === undefined) add({ rule: 'pattern-removed', accepts: 'more', before: a.pattern, text: `pattern ${JSON.stringify(a.pattern)} removed` });
-    else add({ rule: 'pattern-changed', accepts: patternAcceptance(a.pattern, b.pattern), before: a.pattern, after: b.pattern, text: `pattern changed from ${JSON.stringify(a.pattern)} to ${JSON.stringify(b.pattern)}` });
+    else add({ rule: 'pattern-changed', accepts: patternAcceptance(a, b), before: a.pattern, after: b.pattern, text: `pattern changed from ${JSON.stringify(a.pattern)} to ${JSON.stringify(b.pattern)}` });
   }
 
   const knownA = (a['x-known-values'] ?? []) as unknown[];

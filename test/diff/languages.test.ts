@@ -145,6 +145,18 @@ describe('a pattern changed (found by a hostile tester: the cursor narrowed was 
     expect(await levels('^[0-9A-Za-z._~-]{1,128}(x)?$')).toEqual(new Set(['server-to-client breaking']));
   });
 
+  it('compares a repeated character class with the lengths minLength and maxLength leave it (a hostile tester: `+` beside maxLength 128 was breaking)', async () => {
+    const rewritten = (pattern: string, maxLength: number) => patchSchemas(before, [
+      { op: 'replace', path: '/definitions.json/definitions/Cursor/pattern', value: pattern },
+      { op: 'add', path: '/definitions.json/definitions/Cursor/maxLength', value: maxLength },
+    ]);
+    const found = async (pattern: string, maxLength: number) => (await diffFiles(before, rewritten(pattern, maxLength))).changes.filter((c) => c.subject === 'trades' && c.pointer === '/cursor').map(({ rule, level }) => `${rule} ${level}`);
+    // The same texts: a rewrite, documentation level.
+    expect(await found('^[0-9A-Za-z._~-]+$', 128)).toEqual(['pattern-changed compatible']);
+    // Fewer: 64 at most.
+    expect(await found('^[0-9A-Za-z._~-]+$', 64)).toEqual(['pattern-changed compatible', 'length-narrowed compatible']);
+  });
+
   it("reads a repeated character class's length as a length bound: minLength dropped for such a pattern that keeps it widens nothing (a hostile tester: breaking, CI failed)", async () => {
     // TradeData's id: an Identifier (minLength 1) made a Cursor (a pattern of 1 to 128 characters).
     const toCursor = patchSchemas(before, [{ op: 'replace', path: '/trades.json/definitions/TradeData/properties/id/$ref', value: 'definitions.json#/definitions/Cursor' }]);
