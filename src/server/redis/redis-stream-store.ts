@@ -25,7 +25,8 @@ export interface StreamGap {
 /** Options of {@link createRedisStreamStore}. Every node of one deployment gives the same
  *  `keyPrefix`, `maxMessages`, `maxAllMessages` and `maxAgeMs` (the appending node trims). */
 export interface RedisStreamStoreOptions {
-  /** `redis://[user:password@]host:port[/db]` (or `rediss://`). Either this or `client`. */
+  /** `redis://[user:password@]host:port[/db]` (or `rediss://`). Either this or `client`. `db`
+   *  is a number (default 0); one Redis refuses (above its `databases` setting) fails the start. */
   url?: string;
   /** An ioredis client to send commands on; the store duplicates it for its subscription and
    *  does not quit it on close(). */
@@ -186,6 +187,48 @@ function redisUrlProblem(url: string): string | undefined {
   return `host:port followed by a path, which ioredis reads as a socket path (${shown.replace(/^redis:\/\//, '')}); a database number goes in a redis:// URL`;
 }
 
+/** The largest database number a URL may name: Redis's `databases` setting is an int. */
+const MAX_DATABASE = 2 ** 31 - 1;
+
+/**
+ * The database `url` selects (0 when it names none), or why it names none Redis could select:
+ * ioredis takes the path of a `redis://` URL (else its `?db=` parameter) through parseInt, so
+ * `/rc` sent `SELECT NaN` before every command, each an unhandled rejection that ended the
+ * process, and `/-1` or `/1x` were taken as -1 or 1 (a hostile tester). Only digits are taken.
+ * Called once {@link redisUrlProblem} found the URL of a form ioredis reads.
+ */
+function urlDatabase(url: string): number | string {
+  let path = '';
+  let query: URLSearchParams;
+  if (url.startsWith('/') && !url.startsWith('//')) {
+    const at = url.indexOf('?');
+    query = new URLSearchParams(at === -1 ? '' : url.slice(at + 1));
+  } else {
+    let parsed: URL;
+    try {
+      parsed = new URL(/^rediss?:\/\//i.test(url) ? url : url.startsWith('//') ? `redis:${url}` : `redis://${url}`);
+    } catch {
+      return 0; // ioredis's own TypeError, redacted by the caller
+    }
+    path = parsed.pathname === '/' ? '' : parsed.pathname;
+    query = parsed.searchParams;
+  }
+  const shown = redactRedisUrl(url);
+  const expected = `a database number from 0 to ${MAX_DATABASE} (redis://host:port/<db>)`;
+  const number = (text: string) => (/^[0-9]{1,10}$/.test(text) && Number(text) <= MAX_DATABASE ? Number(text) : undefined);
+  if (path !== '') {
+    const db = number(path.slice(1));
+    if (db !== undefined) return db;
+    // A password holding an unencoded `/` makes the rest of it the path: never shown.
+    if (path.includes('@')) return `${expected}, got a path holding "@" (${shown}): a "/" in a password is written %2F`;
+    return `${expected}, got path ${JSON.stringify(path)} (${shown})`;
+  }
+  const values = query.getAll('db');
+  if (values.length === 0) return 0;
+  const db = number(values[values.length - 1]!);
+  return db ?? `${expected}, got ?db=${JSON.stringify(values[values.length - 1])} (${shown})`;
+}
+
 /** Every option's name: the type checker refuses a list that misses one. */
 const STORE_OPTIONS = ['url', 'client', 'keyPrefix', 'maxMessages', 'maxAllMessages', 'maxAgeMs', 'logger', 'connectTimeoutMs', 'commandTimeoutMs', 'maxQueuedBytes'] as const;
 type UnlistedOption = Exclude<keyof RedisStreamStoreOptions, (typeof STORE_OPTIONS)[number]>;
@@ -229,12 +272,15 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  * Failure behaviour:
  * - Redis unreachable at start → rejects with `Redis unreachable at <url without credentials>`;
  *   credentials refused → `Redis at <url> refused the credentials: WRONGPASS …` (`requires
- *   credentials` for NOAUTH, `refused a command or channel to this ACL user` for NOPERM).
+ *   credentials` for NOAUTH, `refused a command or channel to this ACL user` for NOPERM);
+ *   database out of range → `Redis at <url> refused database <N> (ERR DB index is out of range)…`.
  * - Redis lost while running → status() unhealthy, logger warning, appends reject at once (the
  *   caller knows the message was not stored); reconnects with backoff. On return the node
  *   replays from the all-stream what its subscription missed, in order, before live entries;
  *   when that is impossible (Redis restarted empty, or the all-stream no longer holds them) it
- *   calls the onGap listeners instead. Nothing is skipped silently.
+ *   calls the onGap listeners instead. Nothing is skipped silently. Back with its database
+ *   refused (restarted with fewer `databases`) → `redis-database-refused` (an error), unhealthy,
+ *   reconnecting every 2 s: never another database.
  *
  * @throws Error (a rejection) when neither or both of `url` and `client` are given, or Redis is
  *   unreachable; TypeError when `options` is not an object, `client` not an ioredis client,
@@ -242,7 +288,8 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   not of its type, or
  *   `url` not a string ioredis reads as a Redis server: `redis://…`, `rediss://…`, `host:port`
  *   or a socket path (`/…`), so not `valkey://…`, `redis+sentinel://…`, `unix://…` nor
- *   `redis:/…`, which ioredis takes for socket paths. No message holds a password. RangeError
+ *   `redis:/…`, which ioredis takes for socket paths; or its database (path, else `?db=`) not
+ *   digits from 0 to 2147483647 (`/rc`, `/-1`), nor `client`'s `db` option. No message holds a password. RangeError
  *   when a number is out of its range (`maxMessages` below 1, `maxAgeMs` not an integer ≥ 0,
  *   a timeout not above 0) or `keyPrefix` is empty.
  */
@@ -256,10 +303,19 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (typeof options.url !== 'string') throw new TypeError(`createRedisStreamStore: url must be a string (redis://[user:password@]host:port[/db]), got ${preview(options.url)}`);
     const problem = redisUrlProblem(options.url);
     if (problem !== undefined) throw new TypeError(`createRedisStreamStore: url must be redis://[user:password@]host:port[/db], rediss://…, host:port or a socket path (/…), got ${problem}`);
+    const db = urlDatabase(options.url);
+    if (typeof db === 'string') throw new TypeError(`createRedisStreamStore: url must name ${db}`);
   }
   if (options.client !== undefined && !(typeof options.client === 'object' && options.client !== null && typeof options.client.duplicate === 'function')) {
     throw new TypeError(`createRedisStreamStore: client must be an ioredis client, got ${preview(options.client)}`);
   }
+  // ioredis made `db: 'rc'` NaN, which it then sends as `SELECT NaN` before every command.
+  const clientDb: unknown = options.client?.options?.db ?? 0;
+  if (options.client !== undefined && !(Number.isInteger(clientDb) && (clientDb as number) >= 0 && (clientDb as number) <= MAX_DATABASE)) {
+    throw new TypeError(`createRedisStreamStore: client's db option must be a database number from 0 to ${MAX_DATABASE}, got ${preview(clientDb)}`);
+  }
+  /** The database of every key. */
+  const database = options.url !== undefined ? (urlDatabase(options.url) as number) : (clientDb as number);
   // Its first use is once Redis answered: `logger: 42` failed the start with the connections open.
   if (options.logger !== undefined && !hasMethods(options.logger, ['info', 'warn', 'error'])) {
     throw new TypeError(`createRedisStreamStore: logger must be an object with info, warn and error functions, got ${preview(options.logger)}`);
@@ -305,7 +361,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   const url = options.url?.replace(/^rediss?:\/\//i, (scheme) => scheme.toLowerCase());
   const where = url
     ? redactRedisUrl(url)
-    : `redis://${options.client!.options.host ?? '127.0.0.1'}:${options.client!.options.port ?? 6379}`;
+    : `redis://${options.client!.options.host ?? '127.0.0.1'}:${options.client!.options.port ?? 6379}${database === 0 ? '' : `/${database}`}`;
   let cmd: ScriptedRedis;
   let sub: Redis;
   try {
@@ -346,7 +402,44 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   let lostSince: number | null = null;
   let lastError = '';
 
-  const report = (event: string) => (err: Error) => {
+  /**
+   * Per connection, Redis's refusal of the SELECT ioredis sends as it connects (`ERR DB index is
+   * out of range`), until its next attempt. ioredis only emits it as an error and goes on, on
+   * database 0: a store on `/99` started, and shared database 0 with whoever uses it (a hostile tester).
+   */
+  const databaseRefused = new Map<Redis, string>();
+  let refusalToldFor: number | null = null;
+  const refusedSelect = (err: Error, client: Redis): boolean => {
+    if ((err as { command?: { name?: string } }).command?.name !== 'select') return false;
+    // Once per loss of Redis: the connection is remade every 2 s while Redis refuses.
+    if (started && !closed && lostSince !== refusalToldFor) {
+      refusalToldFor = lostSince;
+      logger.error({ event: 'redis-database-refused', url: where, database, err: err.message }, `Redis refused database ${database}: not using another, reconnecting`);
+    }
+    databaseRefused.set(client, err.message);
+    lastError = `Redis refused database ${database}: ${err.message}`;
+    return true;
+  };
+  /**
+   * False, and the connection remade in 2 s, when Redis refused its database as it connected: a
+   * running node never goes on on another database (a Redis restarted with fewer `databases`),
+   * it stays unhealthy until Redis takes it. At start, the start fails instead. Not ioredis's own
+   * retry: the connection reached ready, which resets its backoff (a retry every 100 ms).
+   */
+  const onItsDatabase = (client: Redis): boolean => {
+    if (!databaseRefused.has(client)) return true;
+    if (started && !closed) {
+      client.disconnect();
+      setTimeout(() => {
+        if (!closed && client.status === 'end') client.connect().catch(() => undefined);
+      }, 2000).unref();
+    }
+    return false;
+  };
+  // Each connection attempt sends its SELECT anew.
+  const forgetRefusal = (client: Redis) => () => void databaseRefused.delete(client);
+  const report = (event: string, client?: Redis) => (err: Error) => {
+    if (client && refusedSelect(err, client)) return;
     lastError = err.message;
     // While reconnecting every attempt fails: log the loss once (redis-lost), not each attempt.
     if (started && !closed && lostSince === null) logger.warn({ event: 'redis-error', connection: event, url: where, err: err.message }, `redis ${event} error`);
@@ -390,23 +483,28 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       throw unsent(err) ? unavailable(command) : err;
     }
   };
-  const onCmdError = report('command connection');
+  const onCmdError = report('command connection', cmd);
+  const onCmdConnect = forgetRefusal(cmd);
   const onCmdReady = () => {
+    if (!onItsDatabase(cmd)) return;
     remaking = false;
     maybeRecovered();
   };
   cmd.on('error', onCmdError);
   cmd.on('close', onDown);
+  cmd.on('connect', onCmdConnect);
   cmd.on('ready', onCmdReady);
   const detachCmd = () => {
     cmd.off('error', onCmdError);
     cmd.off('close', onDown);
     cmd.off('ready', onCmdReady);
+    cmd.off('connect', onCmdConnect);
   };
-  sub.on('error', report('subscriber connection'));
+  sub.on('error', report('subscriber connection', sub));
   sub.on('close', onDown);
+  sub.on('connect', forgetRefusal(sub));
   sub.on('ready', () => {
-    if (!started || closed) return;
+    if (!onItsDatabase(sub) || !started || closed) return;
     void resubscribe();
   });
   sub.on('messageBuffer', (_channel: Buffer, payload: Buffer) => {
@@ -604,6 +702,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (ownsClient) await cmd.connect();
     else if (cmd.status === 'wait') await cmd.connect();
     await sub.connect();
+    // ioredis reports a refused SELECT as an error and connects all the same, on database 0.
+    if (databaseRefused.size > 0) throw new Error(lastError);
     started = true;
     await sub.subscribe(keys.channel);
     await sync();
@@ -612,6 +712,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     sub.disconnect();
     if (ownsClient) cmd.disconnect();
     else detachCmd();
+    const refusal = [...databaseRefused.values()][0];
+    if (refusal !== undefined) {
+      throw new Error(`Redis at ${where} refused database ${database} (${refusal}): a server has databases 0 to its \`databases\` setting less one (0 to 15 by default)`);
+    }
     const reason = lastError || (err as Error).message;
     // ioredis on a server that answers something else (an HTTP server: `Unknown RESP type 60 "<". Please report this.`).
     if (/Unknown RESP type|Protocol error/.test(reason)) throw new Error(`${where} does not answer as Redis (${reason.replace(/\. Please report this\.?$/, '')}): is it the Redis port?`);
@@ -697,7 +801,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // remade (after another one timed out) or dropped is rejected by ioredis at once, yet Redis
       // may run it from its buffer: such a message was delivered though its publish rejected,
       // twice if the caller retried (a hostile tester, with Redis paused).
-      const away = unsent(err);
+      // A connection whose database Redis refused is closed before it takes any command.
+      const away = unsent(err) || databaseRefused.has(cmd);
       const sure = err instanceof ReplyError || away;
       const reason = timedOut
         ? new Error(`Redis did not answer within ${commandTimeoutMs} ms: the message may still be stored and delivered if Redis runs the command later`)

@@ -112,6 +112,32 @@ describe('Redis URLs and options: refused before connecting, never with the pass
     expect(await refusal({ url, maxAge: 1000 })).toEqual(new TypeError('createRedisStreamStore: unknown option "maxAge"; did you mean "maxAgeMs"?'));
     expect(await refusal({ URL: url })).toEqual(new TypeError('createRedisStreamStore: unknown option "URL"; did you mean "url"?'));
   });
+
+  it('refuses a database that is not a number at once, naming the path without the password (`/rc` sent SELECT NaN and the process died of an unhandled ReplyError: a hostile tester)', async () => {
+    const expected = 'createRedisStreamStore: url must name a database number from 0 to 2147483647 (redis://host:port/<db>), got';
+    const cases: [string, string][] = [
+      ['redis://u:s3cretpw@127.0.0.1:1/rc', 'path "/rc" (redis://127.0.0.1:1/rc)'],
+      // ioredis's parseInt took these for databases -1, 1 and 2.
+      ['redis://127.0.0.1:1/-1', 'path "/-1" (redis://127.0.0.1:1/-1)'],
+      ['redis://127.0.0.1:1/1x', 'path "/1x" (redis://127.0.0.1:1/1x)'],
+      ['rediss://127.0.0.1:1/2/', 'path "/2/" (rediss://127.0.0.1:1/2)'],
+      ['redis://127.0.0.1:1/2147483648', 'path "/2147483648" (redis://127.0.0.1:1/2147483648)'],
+      ['//127.0.0.1:1/0.5', 'path "/0.5" (redis://127.0.0.1:1/0.5)'],
+      // The query's db, read when the path names none (a socket path's too).
+      ['redis://127.0.0.1:1?db=rc&password=s3cretpw', '?db="rc" (redis://127.0.0.1:1?db=rc&password=REDACTED)'],
+      ['/run/redis.sock?db=&password=s3cretpw', '?db="" (/run/redis.sock?db=&password=REDACTED)'],
+      // A password holding an unencoded `/`: the rest of it reads as the path, never shown.
+      ['redis://u:12/s3cretpw@127.0.0.1:1/0', 'a path holding "@" (redis://127.0.0.1:1/0): a "/" in a password is written %2F'],
+    ];
+    for (const [url, found] of cases) {
+      const error = await refusal({ url, connectTimeoutMs: 500, logger: quiet });
+      expect(error, url).toEqual(new TypeError(`${expected} ${found}`));
+      expect(error?.message).not.toContain('s3cret');
+    }
+    // A client whose db option ioredis made NaN.
+    const client = new Redis({ port: 1, lazyConnect: true, db: 'rc' as never });
+    expect(await refusal({ client, logger: quiet })).toEqual(new TypeError("createRedisStreamStore: client's db option must be a database number from 0 to 2147483647, got NaN (not a finite number)"));
+  });
 });
 
 describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
@@ -238,6 +264,31 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     await s.close();
     expect(await client.ping()).toBe('PONG');
     await client.quit();
+  });
+
+  it('refuses the start when Redis refuses the database (out of range), naming it without the password: it started on database 0 instead', async () => {
+    const url = `redis://:s3cretpw@127.0.0.1:${redis.port}/99`;
+    const expected = `Redis at redis://127.0.0.1:${redis.port}/99 refused database 99 (ERR DB index is out of range): a server has databases 0 to its \`databases\` setting less one (0 to 15 by default)`;
+    // This Redis has no password: `:password@` is sent as AUTH to the default user, and taken.
+    const refused = await createRedisStreamStore({ url, logger: collectingLogger() }).then(
+      async (s) => (await s.close(), 'started'),
+      (error: Error) => error.message,
+    );
+    expect(refused).toBe(expected);
+    // A client of that database: the same (its SELECT is refused as it connects).
+    const client = new Redis({ host: '127.0.0.1', port: redis.port, db: 99, lazyConnect: true });
+    client.on('error', () => {});
+    try {
+      const refusedClient = await createRedisStreamStore({ client, logger: collectingLogger() }).then(
+        async (s) => (await s.close(), 'started'),
+        (error: Error) => error.message,
+      );
+      expect(refusedClient).toBe(expected);
+    } finally {
+      client.disconnect();
+    }
+    // The highest database of this server is taken.
+    expect((await store({ url: `${redis.url}/15` })).status().healthy).toBe(true);
   });
 
   it('gives every node the same order, with increasing cursors and the cursor inside each frame', async () => {
