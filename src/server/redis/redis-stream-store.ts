@@ -31,7 +31,8 @@ export interface RedisStreamStoreOptions {
   /** An ioredis client to send commands on; the store duplicates it for its subscription and
    *  does not quit it on close(). */
   client?: Redis;
-  /** Prefix of every key and of the channel; nodes of one deployment share it. Default `rc`. */
+  /** Prefix of every key and of the channel; nodes of one deployment share it. Default `rc`.
+   *  Deployments on different databases of one Redis may share it too (see StoreKeys.channel). */
   keyPrefix?: string;
   /** Entries kept per user stream and in the global stream (count bound). Default 1000. */
   maxMessages?: number;
@@ -89,6 +90,8 @@ interface StoreKeys {
   head: string;
   global: string;
   all: string;
+  /** `<prefix>:fanout` on database 0, `<prefix>:fanout:db<N>` on database N: Redis's pub/sub
+   *  channels are shared by every database of a server, its keys are not. */
   channel: string;
   user(userId: string): string;
 }
@@ -255,7 +258,9 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  * `:u:{<userId>}` one stream per user (expires `maxAgeMs` after its last entry), `:g` the global
  * stream, `:all` every entry (admin replay, node catch-up), `:seq` the dense sequence, `:head`
  * the last position used or handed out, `:epoch` the epoch, `:epoch-start` where an epoch a
- * rotation began starts, `:fanout` the pub/sub channel.
+ * rotation began starts, `:fanout` the pub/sub channel (`:fanout:db<N>` on database N ≠ 0:
+ * channels are shared by every database of a server, so two deployments on databases 0 and 1
+ * with one prefix would otherwise take each other's entries for their own).
  * Append is one Lua script (position, XADD, trim, PUBLISH), so every node receives entries in
  * one order. Appends made in one event-loop turn share a script call and its PUBLISH, at most
  * 256 entries and 4 MiB of them (an entry larger than that goes alone), and at most 4 MiB of
@@ -281,6 +286,9 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   calls the onGap listeners instead. Nothing is skipped silently. Back with its database
  *   refused (restarted with fewer `databases`) → `redis-database-refused` (an error), unhealthy,
  *   reconnecting every 2 s: never another database.
+ * - A fan-out record of an epoch the node does not hold is a gap only once the node's own read
+ *   of Redis finds Redis in another epoch; otherwise it is not this Redis's (`foreign-epoch`, a
+ *   warning once per epoch) and dropped. No socket is closed on a record's word alone.
  *
  * @throws Error (a rejection) when neither or both of `url` and `client` are given, or Redis is
  *   unreachable; TypeError when `options` is not an object, `client` not an ioredis client,
@@ -314,7 +322,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   if (options.client !== undefined && !(Number.isInteger(clientDb) && (clientDb as number) >= 0 && (clientDb as number) <= MAX_DATABASE)) {
     throw new TypeError(`createRedisStreamStore: client's db option must be a database number from 0 to ${MAX_DATABASE}, got ${preview(clientDb)}`);
   }
-  /** The database of every key. */
+  /** The database of every key; the fan-out channel's name carries it (see StoreKeys.channel). */
   const database = options.url !== undefined ? (urlDatabase(options.url) as number) : (clientDb as number);
   // Its first use is once Redis answered: `logger: 42` failed the start with the connections open.
   if (options.logger !== undefined && !hasMethods(options.logger, ['info', 'warn', 'error'])) {
@@ -334,7 +342,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     head: `${prefix}:head`,
     global: `${prefix}:g`,
     all: `${prefix}:all`,
-    channel: `${prefix}:fanout`,
+    // Pub/sub channels are not per database: two deployments on one Redis, one on database 0 and
+    // one on 1, each took the other's fan-out for its own, told every socket of a gap (4410) and
+    // flipped epochs back and forth (a hostile tester). Database 0 keeps the name of old.
+    channel: database === 0 ? `${prefix}:fanout` : `${prefix}:fanout:db${database}`,
     // The braces are a Redis Cluster hash tag: a user's stream lands on the slot of its user id.
     user: (userId) => `${prefix}:u:{${userId}}`,
   };
@@ -387,6 +398,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   let last: EntryId | null = null;
   /** Epochs this node saw replaced because Redis lost writes in them: their late entries on the fan-out channel are read again in the new epoch. */
   const retired = new Set<string>();
+  /** Epochs of fan-out records a read of Redis proved not to be its own, already logged (see handle()). */
+  const foreign = new Set<string>();
   let syncing = false;
   const pending: Published[] = [];
   /** Records received on the fan-out channel so far (each record's `arrival` is its rank). */
@@ -566,11 +579,29 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     }
     if (retired.has(pos.epoch)) return;
     if (pos.epoch !== epoch) {
-      // Redis lost its data and some node already appended in the new epoch.
-      gap('epoch', `epoch ${epoch} → ${pos.epoch}`);
-      epoch = pos.epoch;
-      last = { position: pos.position, seq: published.seq };
-      emit(published.entry);
+      if (checked && published.arrival <= checked.arrivals) {
+        // A catch-up sent after it arrived found Redis in another epoch (this node's, since the
+        // catch-up makes it so): not an entry of this Redis. Another deployment's, on another
+        // database of the server or an older version of this one sharing the channel name, or
+        // a stray publisher's. Taken on trust, it closed every socket of the node with 4410,
+        // and the next record of this deployment closed them again (a hostile tester).
+        // Each later record of that epoch is checked again (Redis may yet take it: a snapshot
+        // of it restored), and dropped the same way; the warning is said once per epoch.
+        if (!foreign.has(pos.epoch)) {
+          if (foreign.size >= MAX_FOREIGN_EPOCHS) foreign.clear();
+          foreign.add(pos.epoch);
+          logger.warn(
+            { event: 'foreign-epoch', url: where, channel: keys.channel, epoch: pos.epoch, redisEpoch: epoch },
+            "fan-out record of an epoch this Redis does not hold (another deployment's on this channel, or a stray publisher's): dropped",
+          );
+        }
+        return;
+      }
+      // Redis lost its data and some node already appended in the new epoch, or the record is
+      // not of this Redis: only a read of Redis tells. Its catch-up reports the gap (and takes
+      // the new epoch) when Redis holds another epoch indeed.
+      pending.unshift(published);
+      void sync();
       return;
     }
     if (last && published.seq <= last.seq) {
@@ -1009,6 +1040,9 @@ async function quit(client: Redis): Promise<void> {
   }
   client.disconnect();
 }
+
+/** Foreign epochs a node remembers having logged, at most (see `foreign`): past it, it forgets them all. */
+const MAX_FOREIGN_EPOCHS = 64;
 
 /** How often an idle node asks Redis whether it still answers, ms. */
 const HEARTBEAT_MS = 1000;

@@ -266,6 +266,28 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     await client.quit();
   });
 
+  it('two deployments on databases 0 and 1 of one Redis, with one key prefix, never see each other’s fan-out (pub/sub channels are not per database: each closed every socket of the other with 4410, a hostile tester)', async () => {
+    const prefix = `t${prefixCount}`;
+    const [zero, zeroToo, one, oneToo] = await Promise.all([store({ url: `${redis.url}/0` }), store({ url: redis.url }), store({ url: `${redis.url}/1` }), store({ url: `${redis.url}?db=1` })]);
+    // Database 0 keeps the channel's name: nodes of an older version on it still hear these.
+    expect([zero, zeroToo, one, oneToo].map((s) => s.keys.channel)).toEqual([`${prefix}:fanout`, `${prefix}:fanout`, `${prefix}:fanout:db1`, `${prefix}:fanout:db1`]);
+    const seen = [zero, zeroToo, one, oneToo].map((s) => {
+      const got = { entries: [] as StreamEntry[], gaps: [] as StreamGap[] };
+      s.subscribe((e) => got.entries.push(e));
+      s.onGap((g) => got.gaps.push(g));
+      return got;
+    });
+    const inZero = [await zero.append('alice', 'trades', frame(1, 'alice')), await zeroToo.append(null, 'whale', frame(2, null))];
+    const inOne = [await one.append('carol', 'trades', frame(3, 'carol')), await oneToo.append('carol', 'trades', frame(4, 'carol'))];
+    await waitFor(() => seen.every((got, i) => got.entries.length >= (i < 2 ? inZero : inOne).length), 'each deployment’s entries on its nodes');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(seen.map((got) => got.entries)).toEqual([inZero, inZero, inOne, inOne]);
+    expect(seen.flatMap((got) => got.gaps)).toEqual([]);
+    // Two epochs, one per database, each kept.
+    expect(new Set([...inZero, ...inOne].map((e) => e.cursor.split('.')[0])).size).toBe(2);
+    expect((await one.read({ userId: 'carol', admin: false }, inOne[0]!.cursor, 10)).resume).toBe('resumed');
+  });
+
   it('refuses the start when Redis refuses the database (out of range), naming it without the password: it started on database 0 instead', async () => {
     const url = `redis://:s3cretpw@127.0.0.1:${redis.port}/99`;
     const expected = `Redis at redis://127.0.0.1:${redis.port}/99 refused database 99 (ERR DB index is out of range): a server has databases 0 to its \`databases\` setting less one (0 to 15 by default)`;
@@ -288,7 +310,7 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
       client.disconnect();
     }
     // The highest database of this server is taken.
-    expect((await store({ url: `${redis.url}/15` })).status().healthy).toBe(true);
+    expect((await store({ url: `${redis.url}/15` })).keys.channel).toBe(`t${prefixCount}:fanout:db15`);
   });
 
   it('gives every node the same order, with increasing cursors and the cursor inside each frame', async () => {
@@ -713,6 +735,53 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
       expect(node.events().filter((e) => e.level !== 'info').map((e) => e.event)).toEqual(['entry-ahead-of-redis']);
     } finally {
       await node.kill();
+      await raw.quit();
+    }
+  });
+
+  it('closes no socket for a fan-out record of an epoch this Redis does not hold: a read of Redis decides, and a real new epoch is still a gap (another deployment’s record closed every socket with 4410)', async () => {
+    const prefix = `t${prefixCount}`;
+    const raw = new Redis(redis.url);
+    const logger = collectingLogger();
+    const node = await store({ logger });
+    const server = await startServer({ store: node });
+    const gaps: StreamGap[] = [];
+    const seen: StreamEntry[] = [];
+    node.onGap((g) => gaps.push(g));
+    node.subscribe((e) => seen.push(e));
+    try {
+      const carol = await connect(server.url({ token: await token('carol') }));
+      await carol.until(() => carol.count('connection') === 1);
+      const first = await node.append('carol', 'trades', frame(1, 'carol'));
+      await waitFor(() => seen.length === 1, 'the first entry');
+      // Well-formed, with the next sequence number: only its epoch is not this Redis's.
+      const seq = Number(await raw.get(`${prefix}:seq`));
+      const stranger = (n: number) => `e0123456789abcde.${Date.now() * 1000}\n${seq + n}\ntrades\n"carol"\nnull\n2\n{}`;
+      for (let n = 1; n <= 3; n++) await raw.publish(`${prefix}:fanout`, stranger(n));
+      await waitFor(() => logger.events.some((e) => e.event === 'foreign-epoch'), 'the warning');
+      const second = await node.append('carol', 'trades', frame(2, 'carol'));
+      await waitFor(() => seen.length === 2, 'the next entry');
+      expect(seen).toEqual([first, second]);
+      expect(gaps).toEqual([]);
+      expect(carol.closeCode).toBeNull();
+      // Said once for the epoch, however many of its records come.
+      expect(logger.events.filter((e) => e.level !== 'info').map((e) => `${e.level} ${e.event}`)).toEqual(['warn foreign-epoch']);
+
+      // Redis does move to another epoch (its epoch key gone) while this node stays subscribed:
+      // another node's record of it is a gap, once this node's read of Redis shows it.
+      await raw.del(`${prefix}:epoch`);
+      const other = await store();
+      const after = await other.append('carol', 'trades', frame(3, 'carol'));
+      await waitFor(() => gaps.length === 1, 'the gap');
+      expect(gaps[0]!.reason).toBe('epoch');
+      await carol.until(() => carol.closeCode === 4410);
+      const next = await other.append('carol', 'trades', frame(4, 'carol'));
+      await waitFor(() => seen.some((e) => e.cursor === next.cursor), 'a live entry of the new epoch');
+      const resumed = await node.read({ userId: 'carol', admin: false }, first.cursor, 10);
+      expect(resumed.resume).toBe('gap');
+      expect(resumed.entries.map((e) => e.cursor)).toEqual(expect.arrayContaining([after.cursor, next.cursor]));
+    } finally {
+      await server.rt.close();
       await raw.quit();
     }
   });
