@@ -200,4 +200,23 @@ describe('emitDocs', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it("states an array's size and uniqueness and a number's multipleOf (a hostile tester: the row said nothing, or x < 10 alone)", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'docs-test-'));
+    try {
+      await cp(SCHEMAS, dir, { recursive: true });
+      const file = path.join(dir, 'trades.json');
+      const schema = JSON.parse(await readFile(file, 'utf8')) as SchemaNode;
+      schema.definitions!.TradeData!.properties!.tags = { type: 'array', items: { type: 'string' }, minItems: 2, maxItems: 5, uniqueItems: true, description: 'Tags.' };
+      schema.definitions!.TradeData!.properties!.legs = { type: 'array', items: { type: 'string' }, minItems: 1, description: 'Legs.' };
+      schema.definitions!.TradeData!.properties!.lots = { type: 'number', multipleOf: 0.5, exclusiveMaximum: 10, description: 'Lots.' };
+      await writeFile(file, JSON.stringify(schema));
+      const changed = sectionOf(emitDocs(await loadContract(dir)).get('docs/messages.md')!, 'trades');
+      expect(cells(tableRow(changed, 'data.tags')!)).toContain(' 2 ≤ items ≤ 5; items unique ');
+      expect(cells(tableRow(changed, 'data.legs')!)).toContain(' items ≥ 1 ');
+      expect(cells(tableRow(changed, 'data.lots')!)).toContain(' x < 10; a multiple of 0.5 ');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -176,8 +176,13 @@ function allowedParts(node: SchemaNode): string[] {
   if (known) parts.push(`any string — known: ${known.map(literal).join(', ')}`);
   const range = rangeText(node);
   if (range) parts.push(range);
+  if (typeof node.multipleOf === 'number') parts.push(`a multiple of ${node.multipleOf}`);
   const length = lengthText(node);
   if (length) parts.push(length);
+  // An array's size and uniqueness (the row said nothing of them: a hostile tester).
+  const items = itemsText(node);
+  if (items) parts.push(items);
+  if (node.uniqueItems === true) parts.push('items unique');
   if (node.pattern !== undefined) parts.push(`matches ${codeSpan(node.pattern)}`);
   if (isMap(node)) parts.push('any keys');
   else if (node.properties && node.additionalProperties !== false) parts.push('other fields allowed');
@@ -201,6 +206,13 @@ function rangeText(node: SchemaNode): string | undefined {
 function bound(inclusive: number | undefined, exclusive: number | undefined, stricter: (a: number, b: number) => boolean): { value: number; strict: boolean } | undefined {
   if (exclusive !== undefined && (inclusive === undefined || !stricter(inclusive, exclusive))) return { value: exclusive, strict: true };
   return inclusive === undefined ? undefined : { value: inclusive, strict: false };
+}
+
+function itemsText(node: SchemaNode): string | undefined {
+  const min = typeof node.minItems === 'number' ? node.minItems : 0;
+  const max = typeof node.maxItems === 'number' ? node.maxItems : undefined;
+  if (max !== undefined) return min > 0 ? `${min} ≤ items ≤ ${max}` : `items ≤ ${max}`;
+  return min > 0 ? `items ≥ ${min}` : undefined;
 }
 
 function lengthText(node: SchemaNode): string | undefined {
