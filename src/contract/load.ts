@@ -257,6 +257,9 @@ function readProtocol(schema: SchemaNode): ProtocolFacts {
   const versionHistory = schema['x-version-history'] as ProtocolFacts['versionHistory'] | undefined;
   const version = schema['x-version'];
   if (typeof version !== 'string') throw new SchemaError('protocol.json', '/x-version', 'expected a version string');
+  // diff orders versions by their numbers and suggests MAJOR.MINOR: "v1.2" was read as 0.2,
+  // "lower than 1.2" (a hostile tester).
+  if (!/^\d{1,9}\.\d{1,9}(?:\.\d{1,9})?$/.test(version)) throw new SchemaError('protocol.json', '/x-version', `expected a version of numbers, MAJOR.MINOR ("1.2") or MAJOR.MINOR.PATCH, got ${JSON.stringify(version)}`);
   if (!connection || typeof connection.url !== 'string' || typeof connection.path !== 'string' || typeof connection.authentication !== 'string') {
     throw new SchemaError('protocol.json', '/x-connection', 'expected { url, path, authentication } strings');
   }

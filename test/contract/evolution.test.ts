@@ -99,6 +99,12 @@ describe('x-version-history ends with the x-version the contract declares', () =
     expect(error.problem).toContain('expected an entry for version "1.2" (x-version), last, found only "1.0", "1.1"');
   });
 
+  it('refuses an x-version that is not numbers (diff read "v1.2" as 0.2: a hostile tester)', async () => {
+    const error = await loadError(protocol((schema) => ({ ...schema, 'x-version': 'v1.2' })));
+    expect(error).toMatchObject({ file: 'protocol.json', pointer: '/x-version' });
+    expect(error.problem).toBe('expected a version of numbers, MAJOR.MINOR ("1.2") or MAJOR.MINOR.PATCH, got "v1.2"');
+  });
+
   it('accepts the bump with its entry, and the docs list it', async () => {
     const contract = await loadContract(schemasWith(protocol((schema) => ({
       ...schema, 'x-version': '1.2', 'x-version-history': [...history(schema), { version: '1.2', date: '2026-12-01', changes: 'Coinbase.' }],
