@@ -16,7 +16,7 @@ const tradeLine = JSON.stringify(trade);
 let dir: string;
 
 /** Runs the real CLI in a child process, as CI would. */
-function cli(args: string[], options: { input?: string; heapMb?: number } = {}) {
+function cli(args: string[], options: { input?: string | Buffer; heapMb?: number } = {}) {
   const node = ['--import', 'tsx', ...(options.heapMb ? [`--max-old-space-size=${options.heapMb}`] : []), CLI, ...args];
   const result = spawnSync(process.execPath, node, { input: options.input, encoding: 'utf8', cwd: process.cwd(), maxBuffer: 64 * 1024 * 1024 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -116,12 +116,14 @@ describe('realtime-contract validate', () => {
     }
   });
 
-  it('calls a compressed file binary (one error), and a short first line with a stray NUL that line\'s fault', () => {
+  it('calls a gzip file gzip, and says to decompress it (one error), and a short first line with a stray NUL that line\'s fault', () => {
     const gzipped = file('gzipped.ndjson', gzipSync(Buffer.from(`${tradeLine}\n`.repeat(200))));
     const short = file('short-nul.ndjson', Buffer.from(`{}\u0000\n${tradeLine}\n`));
     const { stdout } = cli(['validate', gzipped, short]);
     const lines = stdout.trim().split('\n');
-    expect(lines.filter((line) => line.startsWith(gzipped))).toEqual([expect.stringContaining('got a binary file (NUL byte at offset')]);
+    expect(lines.filter((line) => line.startsWith(gzipped))).toEqual([`${gzipped}:1: - (root) expected UTF-8 JSON text, got gzip-compressed data; decompress it first (zcat file.gz | realtime-contract validate --input ndjson -)`]);
+    // On stdin too (it read "a binary file (NUL byte at offset 8)": a hostile tester).
+    expect(cli(['validate', '-'], { input: gzipSync(Buffer.from(`${tradeLine}\n`)) }).stdout).toContain('got gzip-compressed data; decompress it first');
     expect(lines.filter((line) => line.startsWith(short)).map((line) => line.slice(short.length))).toEqual([expect.stringMatching(/^:1: /)]);
     expect(lines.at(-1)).toBe('1 valid, 2 invalid');
   });

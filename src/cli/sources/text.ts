@@ -117,13 +117,15 @@ export function notUtf8Error(offset: number, byte: number): ValidationError {
 
 /**
  * What keeps bytes from being UTF-8 JSON text at a glance, from their first line (at most 64
- * KiB of it): a UTF-16 byte-order mark, or a NUL byte in a line that is no text — not UTF-8,
+ * KiB of it): a UTF-16 byte-order mark, gzip's magic number, or a NUL byte in a line that is no text — not UTF-8,
  * other control bytes (gzip, xz, images), NULs in a quarter of a line of 16 bytes or more
  * (UTF-16 without a mark), or 64 KiB without a line end (`/dev/zero`). A stray NUL in a line of
  * text is that line's fault, found when the line is read: a bad line never hides the others.
  */
 export function sniffBinary(head: Uint8Array): string | undefined {
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return 'UTF-16 text (byte-order mark); save it as UTF-8';
+  // gzip's magic number: said so, with what to do (it read "a binary file": a hostile tester).
+  if (head[0] === 0x1f && head[1] === 0x8b && head.length >= 10) return 'gzip-compressed data; decompress it first (zcat file.gz | realtime-contract validate --input ndjson -)';
   const nul = head.indexOf(0);
   if (nul === -1) return undefined;
   let nuls = 0;
