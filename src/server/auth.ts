@@ -9,7 +9,11 @@ import { isSecretName, leniently, looksLikeJwt } from '../shared/secrets.js';
 export interface Principal {
   /** The user whose stream this connection receives. */
   userId: string;
-  /** Admins receive every user's messages. */
+  /**
+   * Admins receive every user's messages. From an `authenticate` hook it must be true or false
+   * (absent reads as false): anything else (`'false'`, 1) is refused with 401, logged as
+   * `authenticate-bad-admin`.
+   */
   admin: boolean;
   /**
    * When the credentials expire, in milliseconds since the epoch: an upgrade at or after it is
@@ -53,7 +57,12 @@ export interface JwtOptions {
   adminValue?: string | number | boolean;
 }
 
-/** Custom authentication: a principal, or null to refuse with 401. Throw {@link AuthError} for another status. */
+/**
+ * Custom authentication: a principal, or null to refuse with 401. Throw {@link AuthError} for
+ * another status. A principal whose `userId` is not a user id (see {@link userIdProblem}), whose
+ * `admin` is not a boolean or absent, or whose `expiresAt` is not a number (NaN included) is
+ * refused with 401 and logged.
+ */
 export type AuthenticateHook = (request: IncomingMessage) => Principal | null | Promise<Principal | null>;
 
 /** A refusal before the upgrade or of a poll: the HTTP status to answer with and why (never the token). */
@@ -182,6 +191,28 @@ function checkJwtOptions(options: JwtOptions): void {
   }
 }
 
+/** `Retry-After`, in seconds, of the 503 answered while the JWKS cannot be fetched. */
+const JWKS_RETRY_AFTER_SEC = 5;
+
+/**
+ * What kept jose from fetching the JWKS (its error code, or a network error's), or undefined
+ * when `error` is a fault of the token (no key in the fetched set matches, several do). jose
+ * fetches in its key function: a timeout is ERR_JWKS_TIMEOUT, a document that is not a key set
+ * ERR_JWKS_INVALID, an answer other than 200 or not JSON a bare JOSEError (ERR_JOSE_GENERIC), and
+ * a failed fetch (refused, reset, DNS) fetch's own TypeError, whose cause holds the code.
+ * Anything else (a key of the set that does not import) stays the token's 401.
+ */
+function jwksUnavailable(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ERR_JWKS_TIMEOUT' || code === 'ERR_JWKS_INVALID' || code === 'ERR_JOSE_GENERIC') return code;
+  // fetch's network failure: `TypeError: fetch failed`, with the reason as its cause.
+  if (error instanceof TypeError && error.cause !== undefined) {
+    const cause = (error.cause as { code?: unknown } | null)?.code;
+    return typeof cause === 'string' ? cause : 'fetch failed';
+  }
+  return undefined;
+}
+
 /** A JWS in compact serialization: three parts of base64url without padding, the last (the signature) not empty; each part must also be canonical (checked apart). */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
@@ -190,7 +221,12 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
  * 401 on any fault: a token not in compact form (base64url without padding), a bad signature or claim, `iat` later than now + `clockToleranceSec`, `exp` missing (unless `allowTokensWithoutExp`), or a
  * user id claim that is not a non-empty string of at most {@link MAX_USER_ID_LENGTH} characters,
  * or that holds half a UTF-16 surrogate pair alone (UTF-8 cannot carry it: see {@link hasLoneSurrogate}).
+ * `exp`, `nbf` or `iat` that is not a finite number (`1e400` reads as Infinity) is refused too.
  * `expiresAt` is `exp` + `clockToleranceSec`, in ms. The message never contains the token.
+ * With `jwksUrl`, a JWKS that cannot be fetched (jose's timeout of 5 s, a status other than 200,
+ * a body that is not JSON or not a key set, a network error) is {@link AuthError} 503 instead,
+ * its reason `jwks-unavailable (<code>)` (jose's code, or the network error's), with
+ * `retryAfterSec` 5: the token may be good. A key the fetched set does not hold stays 401.
  *
  * @throws TypeError, at once, naming the option, when the options are not one of `secret` (a
  *   string or Uint8Array of at least 32 bytes), `publicKey` (+ `algorithm`) or `jwksUrl`, or any
@@ -222,7 +258,19 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
     key = Promise.resolve(publicKeyFor(options.publicKey, algorithm));
     algorithms = [algorithm];
   } else {
-    key = createRemoteJWKSet(new URL(String(options.jwksUrl)));
+    const jwks = createRemoteJWKSet(new URL(String(options.jwksUrl)));
+    // A JWKS that cannot be fetched says nothing of the token: 401 made the client give up on
+    // a token it will never be told is good (a hostile tester: a JWKS outage stopped every
+    // dashboard for good). A key the fetched set does not hold stays a fault of the token.
+    key = async (header, token) => {
+      try {
+        return await jwks(header, token);
+      } catch (error) {
+        const unavailable = jwksUnavailable(error);
+        if (unavailable !== undefined) throw new AuthError(503, `jwks-unavailable (${unavailable})`, JWKS_RETRY_AFTER_SEC);
+        throw error;
+      }
+    };
     algorithms = options.jwksAlgorithms ?? ['RS256', 'ES256', 'EdDSA'];
   }
   const userIdClaim = options.userIdClaim ?? 'sub';
@@ -249,8 +297,15 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
           ? (await jwtVerify(token, key, verifyOptions)).payload
           : (await jwtVerify(token, await key, verifyOptions)).payload;
     } catch (error) {
+      if (error instanceof AuthError) throw error;
       // jose's codes (ERR_JWT_EXPIRED, ERR_JWS_SIGNATURE_VERIFICATION_FAILED, …) name the fault, not the token.
       throw new AuthError(401, `invalid token (${(error as { code?: string }).code ?? 'unverifiable'})`);
+    }
+    // `"exp": 1e400` is JSON for Infinity, which jose takes as a time: such a token never expired,
+    // though `exp` is required (a hostile tester). A time claim must be a finite number.
+    for (const claim of ['exp', 'nbf', 'iat'] as const) {
+      const value = payload[claim];
+      if (typeof value === 'number' && !Number.isFinite(value)) throw new AuthError(401, `invalid token (${claim} is not a finite number)`);
     }
     // Issued later than now (beyond the tolerance): a clock off, or a token made for later. jose
     // checks `iat` only against a maximum age; PyJWT and others refuse it, and so does this.

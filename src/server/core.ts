@@ -353,21 +353,7 @@ export class Connection implements Subscriber {
 
   /** Inbound frame (spec "Backend Implementation Notes" 3): rate limit, parse, validate as client→server, act. */
   receive(data: Buffer, isBinary: boolean): void {
-    if (this.closing) return;
-    const core = this.core;
-    core.counters.received++;
-    if (!this.inbound.take(core.options.now())) {
-      this.refusedInRow++;
-      if (this.refusedInRow === 1) this.sendError(ErrorCode.RateLimited, 'too many messages: slow down');
-      else if (this.refusedInRow > core.options.inboundRateCloseAfter) {
-        // What was answered before (pongs, the RATE_LIMITED error) goes out before the close
-        // frame: when a burst arrives in one read, it is still queued for the next flush.
-        this.flush(true);
-        core.closeConnection(this, CloseCode.RateLimited, 'too many messages');
-      }
-      return;
-    }
-    this.refusedInRow = 0;
+    if (this.closing || !this.admitInbound()) return;
     if (isBinary) return this.sendError(ErrorCode.UnsupportedFrame, 'binary frames are not part of the protocol: send JSON text');
     let value: unknown;
     const text = data.toString('utf8');
@@ -397,6 +383,40 @@ export class Connection implements Subscriber {
     } else if (message.type === 'ping') {
       this.sendDirect({ type: 'pong', timestamp: message.timestamp } as ServerMessage);
     }
+  }
+
+  /**
+   * An RFC 6455 ping or pong frame (the socket layer answers a ping itself): counted and held to
+   * the inbound rate as a message is, so a flood of them closes the socket with 4429 as a flood
+   * of messages does. They went uncounted and unlimited: 600 000 pongs a second from one client
+   * (a hostile tester). The server's keepalive is the protocol's own ping message, so no
+   * control frame is one it asked for.
+   */
+  receiveControl(): void {
+    if (!this.closing) this.admitInbound();
+  }
+
+  /**
+   * Counts an inbound frame and takes a token of the inbound rate for it: false when it is
+   * refused (the first of a run answered with RATE_LIMITED; past `inboundRateCloseAfter` in a
+   * row the socket is closed with 4429).
+   */
+  private admitInbound(): boolean {
+    const core = this.core;
+    core.counters.received++;
+    if (!this.inbound.take(core.options.now())) {
+      this.refusedInRow++;
+      if (this.refusedInRow === 1) this.sendError(ErrorCode.RateLimited, 'too many messages: slow down');
+      else if (this.refusedInRow > core.options.inboundRateCloseAfter) {
+        // What was answered before (pongs, the RATE_LIMITED error) goes out before the close
+        // frame: when a burst arrives in one read, it is still queued for the next flush.
+        this.flush(true);
+        core.closeConnection(this, CloseCode.RateLimited, 'too many messages');
+      }
+      return false;
+    }
+    this.refusedInRow = 0;
+    return true;
   }
 
   private sendError(code: string, message: string, details?: string): void {

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer, type Ser
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import ipaddr from 'ipaddr.js';
 import * as wsModule from 'ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AuthError, createJwtVerifier, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
@@ -28,10 +29,10 @@ export interface RealtimeServerOptions {
   port?: number;
   /** Host to listen on when no `server` is given; not empty (Node reads '' as every interface: say '0.0.0.0' or '::'). Default 127.0.0.1. */
   host?: string;
-  /** WebSocket path, starting with `/`. Default WEBSOCKET_PATH (`/api/ws`). */
+  /** WebSocket path, starting with `/`, as a request's URL names it (no query, fragment or dot segment). Default WEBSOCKET_PATH (`/api/ws`). */
   path?: string;
   /**
-   * Polling endpoint path, or false to serve none. Default `path` + `/poll`: POLL_PATH
+   * Polling endpoint path, or false to serve none: as `path` is, and not `path` itself. Default `path` + `/poll`: POLL_PATH
    * (`/api/ws/poll`) with the default `path`, where the client looks for it by default.
    */
   pollPath?: string | false;
@@ -71,7 +72,7 @@ export interface RealtimeServerOptions {
    * per user (a hostile tester). Raise it for client messages of your own that are larger.
    */
   maxPayloadBytes?: number;
-  /** Inbound messages per connection (every rate: `perSecond` > 0, `burst` ≥ 1). Default 20/s, burst 40. */
+  /** Inbound messages per connection, RFC 6455 ping and pong frames included (every rate: `perSecond` > 0, `burst` ≥ 1). Default 20/s, burst 40. */
   inboundRate?: RateLimit;
   /** Refused inbound frames in a row, after the RATE_LIMITED error, before closing with 4429. Default 20. */
   inboundRateCloseAfter?: number;
@@ -79,9 +80,9 @@ export interface RealtimeServerOptions {
   maxConsecutiveFaults?: number;
   /** Outbound messages per connection; pending states are conflated meanwhile. Default: unlimited. */
   outboundRate?: RateLimit | null;
-  /** The client's address for the per-IP limit. Default the socket's remote address; behind a proxy, read the address it appends (the last of X-Forwarded-For: the first is whatever the client sent) or every client shares the proxy's bucket. A hook that throws refuses the request with 401 (logged as `client-ip-threw`). */
+  /** The client's address for the per-IP limit (an IPv6 address counts by its /64, an IPv4-mapped one as its IPv4 address). Default the socket's remote address; behind a proxy, read the address it appends (the last of X-Forwarded-For: the first is whatever the client sent) or every client shares the proxy's bucket. A hook that throws refuses the request with 401 (logged as `client-ip-threw`). */
   clientIp?: (request: IncomingMessage) => string;
-  /** Upgrade attempts per client IP, and polls refused for their token or while the store is unhealthy (a poll whose token is verified gives its attempt back, whatever follows). Default 10/s, burst 50. */
+  /** Upgrade attempts per client IP (an IPv6 address counts by its /64: one host is given at least that many; an IPv4-mapped one as its IPv4 address), and polls refused for their token or while the store is unhealthy or the JWKS cannot be fetched (a poll whose token is verified gives its attempt back, whatever follows). Default 10/s, burst 50. */
   attemptsPerIp?: RateLimit;
   /** Upgrade attempts per user. Default 2/s, burst 20. */
   attemptsPerUser?: RateLimit;
@@ -96,6 +97,8 @@ export interface RealtimeServerOptions {
    * Open TCP connections per client address, requests and sockets alike, when this server owns
    * the HTTP server (an attached one keeps its own limits); more are closed as they come, so
    * one address cannot hold every file descriptor with connections that never send a byte.
+   * An IPv6 address counts by its /64 (one host is given at least that many), an IPv4-mapped
+   * one (`::ffff:192.0.2.1`) as its IPv4 address.
    * Default 1024 per address, loopback addresses exempt (a reverse proxy on the same host
    * connects from one of them for every client); a number given applies to every address;
    * null: no limit (behind a proxy on another host). This server's HTTP server also drops a
@@ -135,12 +138,13 @@ export interface RealtimeServerStats {
   published: number;
   /** Frames written per message type (one per recipient). */
   sent: Record<string, number>;
+  /** Inbound frames: messages, and RFC 6455 ping and pong frames (each held to `inboundRate`), refused ones included. */
   received: number;
   /** State messages superseded before they were sent. */
   conflated: number;
   /** Error messages sent for inbound faults, per error code. */
   inboundErrors: Record<string, number>;
-  /** Upgrades refused, per reason (no-token, invalid-token, token-expired, origin, rate-ip, rate-user, too-many-sockets, store-unavailable, shutting-down, not-found, websocket-off, method-not-allowed, pipelined: behind an unanswered request of its connection, which is closed). */
+  /** Upgrades refused, per reason (no-token, invalid-token, token-expired, origin, rate-ip, rate-user, too-many-sockets, store-unavailable, jwks-unavailable, shutting-down, not-found, websocket-off, method-not-allowed, pipelined: behind an unanswered request of its connection, which is closed). */
   refusedUpgrades: Record<string, number>;
   /** Polls refused, per reason (as for upgrades). */
   refusedPolls: Record<string, number>;
@@ -201,7 +205,9 @@ const MAX_PAYLOAD_BYTES = 1024;
  *   inconsistent (a `publicKey` that is not a public key, or not of the key type `algorithm`
  *   verifies with; an HS256 secret under 32 bytes)
  * @throws RangeError when a number or a string is out of its range: `port` not an integer from 0
- *   to 65535, an empty `host`, a `path` or `pollPath` that does not start with `/`, an
+ *   to 65535, an empty `host`, a `path` or `pollPath` that does not start with `/` or that no
+ *   request's path can equal (a query, a fragment, a dot segment, a character URLs escape), a
+ *   `pollPath` equal to `path`, an
  *   `allowedOrigins` entry that is not an origin as browsers send it, a size or count below 1
  *   (or below 0 where 0 means something), a rate that is not positive, `pingIntervalMs` or
  *   `pongTimeoutMs` not above 0, a time past 2^31 - 1 ms
@@ -251,7 +257,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     pollsPerUser.sweep(t);
   }, 60_000);
   sweep.unref();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false });
+  // No subprotocol is agreed to: the protocol has none. ws agreed to the first one offered, and a
+  // token offered as one (`new WebSocket(url, [jwt])`) came back in a response header, for any
+  // proxy to log (a hostile tester). A client that insists on one fails its handshake.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false, handleProtocols: () => false });
   const polls = new Set<PollWaiter>();
   // While polls are held, the store's health is looked at every second: a poll held when Redis
   // went down answered 503 only when its 25 s hold ended (a hostile tester).
@@ -289,11 +298,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     }
   };
 
-  /** The address `attemptsPerIp` counts for `request`; a `clientIp` hook that throws refuses it with 401 (logged as `client-ip-threw`). */
+  /** The key `attemptsPerIp` counts `request` under ({@link ipLimitKey}); a `clientIp` hook that throws refuses it with 401 (logged as `client-ip-threw`). */
   const clientIpOf = (request: IncomingMessage): string => {
-    if (options.clientIp === undefined) return request.socket.remoteAddress ?? 'unknown';
+    if (options.clientIp === undefined) return ipLimitKey(request.socket.remoteAddress ?? 'unknown');
     try {
-      return options.clientIp(request) ?? request.socket.remoteAddress ?? 'unknown';
+      return ipLimitKey(options.clientIp(request) ?? request.socket.remoteAddress ?? 'unknown');
     } catch (error) {
       // Not the authentication hook's fault, which the refusal would have logged it as (a hostile tester).
       logger?.error({ event: 'client-ip-threw', err: errorSummary(error) }, 'clientIp hook threw: request refused');
@@ -351,6 +360,13 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       try {
         principal = await verify(token);
       } catch (error) {
+        if (error instanceof AuthError && error.status === 503) {
+          // The JWKS could not be fetched: the token may be good, and the client is told to come
+          // back (a 401 stopped it for good); the operator is told why, by jose's code.
+          const code = /\(([^)]*)\)/.exec(error.reason)?.[1] ?? 'unknown';
+          logger?.warn({ event: 'jwks-unavailable', code }, `the JWKS could not be fetched (${code}): refused with 503`);
+          throw new AuthError(503, 'jwks-unavailable', error.retryAfterSec);
+        }
         // An expired token is named (a client can fetch a new one); other faults stay one reason.
         if (error instanceof AuthError) throw new AuthError(error.status, /ERR_JWT_EXPIRED/.test(error.reason) ? 'token-expired' : 'invalid-token');
         throw error;
@@ -362,6 +378,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       const problem = userIdProblem(principal.userId);
       if (problem !== undefined) {
         logger?.error({ event: 'authenticate-bad-user-id', problem }, `the authentication hook gave a user id that ${problem}`);
+        throw new AuthError(401, 'invalid-token');
+      }
+      // And its admin flag, read by truthiness: `admin: 'false'` made an admin (a hostile tester).
+      const admin: unknown = principal.admin;
+      if (admin !== undefined && typeof admin !== 'boolean') {
+        logger?.error({ event: 'authenticate-bad-admin', got: admin === null ? 'null' : typeof admin }, 'the authentication hook gave an admin that is not true or false');
         throw new AuthError(401, 'invalid-token');
       }
       // And its expiry: a NaN (`new Date(undefined).getTime()`) stopped the expiry timer of every socket (a hostile tester).
@@ -457,6 +479,14 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const connection = core.accept(transport, principal, since);
     logger?.info({ event: 'connection-open', connection: connection.id, userId: principal.userId, admin: principal.admin, resume: since !== null }, 'connection accepted');
     ws.on('message', (data, isBinary) => connection.receive(data as Buffer, isBinary));
+    // Control frames cost a parse each too: held to the same inbound rate (ws answers a ping
+    // itself while the socket is open). A ping ws has just cut the socket off for (more than 60
+    // pongs unwritten) is not counted: that socket closes with 1006, with no close frame.
+    const control = (): void => {
+      if (ws.readyState === ws.OPEN) connection.receiveControl();
+    };
+    ws.on('ping', control);
+    ws.on('pong', control);
     // ws closes by itself on a protocol fault in a read (a frame over maxPayload: 1009; bad
     // UTF-8: 1007), before it emits 'error': the answers to the frames before the fault, in the
     // same read and still queued, go out first (they were lost behind the close frame).
@@ -626,8 +656,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const exempt = options.maxConnectionsPerIp === undefined ? LOOPBACK : null;
     const open = new Map<string, number>();
     httpServer.on('connection', (socket: Socket) => {
-      const address = socket.remoteAddress ?? '';
-      if (exempt?.test(address)) return;
+      if (exempt?.test(socket.remoteAddress ?? '')) return;
+      const address = ipLimitKey(socket.remoteAddress ?? '');
       const count = (open.get(address) ?? 0) + 1;
       if (count > maxPerIp) {
         socket.destroy();
@@ -836,6 +866,20 @@ const STORE_HEALTH_CHECK_MS = 1000;
 /** `Retry-After` (seconds) of a 503 while the stream store is unhealthy. */
 const STORE_RETRY_AFTER_SEC = 5;
 
+/**
+ * The key the per-IP limits (`attemptsPerIp`, `maxConnectionsPerIp`) count `address` under: an
+ * IPv6 address by its /64 (`2001:db8:1:2::/64`), the least a host is given, so one host does
+ * not get 2^64 buckets; an IPv4-mapped one (`::ffff:192.0.2.1`, what a dual-stack listener
+ * reports for IPv4) as its IPv4 address; anything else (IPv4, a `clientIp` that returns no
+ * address) as it is.
+ */
+function ipLimitKey(address: string): string {
+  if (typeof address !== 'string' || !ipaddr.IPv6.isValid(address)) return address;
+  const parsed = ipaddr.IPv6.parse(address);
+  if (parsed.isIPv4MappedAddress()) return parsed.toIPv4Address().toString();
+  return `${new ipaddr.IPv6([...parsed.parts.slice(0, 4), 0, 0, 0, 0]).toString()}/64`;
+}
+
 /** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 addresses. */
 const LOOPBACK = /^(?:::ffff:)?127\.|^::1$/;
 
@@ -940,6 +984,17 @@ function checkOptions(options: RealtimeServerOptions): void {
     const expected = name === 'path' ? 'a path starting with /' : 'a path starting with /, or false';
     if (typeof value !== 'string') throw optionError(TypeError, name, expected, value);
     if (!value.startsWith('/')) throw optionError(RangeError, name, expected, value);
+    // Compared with a request's path as the URL parser reads it: a query (`/api/ws?x=1`), a
+    // fragment or a dot segment (`/api/../poll`) never matched, nor did a character it escapes.
+    const read = requestUrl(value)?.pathname;
+    if (read !== value) {
+      const asNamed = "a path as a request's URL names it (no query, fragment or dot segment; characters escaped as URLs escape them)";
+      throw optionError(RangeError, name, name === 'path' ? asNamed : `${asNamed}, or false`, value, read === undefined ? undefined : `a request for it reads as ${JSON.stringify(read)}`);
+    }
+  }
+  // Polls on the WebSocket path were never served: that path answers plain requests with 426.
+  if (options.pollPath === (options.path ?? WEBSOCKET_PATH)) {
+    throw optionError(RangeError, 'pollPath', `a path other than the WebSocket's (path: ${JSON.stringify(options.path ?? WEBSOCKET_PATH)}), or false`, options.pollPath);
   }
   if (typeof options.jwt === 'object' && options.jwt !== null) checkKnown(options.jwt, JWT_OPTIONS, 'jwt.');
   checkBoolean('webSocket', options.webSocket);

@@ -2,15 +2,21 @@
  * Authentication before the upgrade (spec "Backend Implementation Notes" 1, issue 9): every
  * refused token gets its HTTP status and no socket; accepted ones get the `connection` message.
  */
-import { generateKeyPairSync } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import Fastify from 'fastify';
+import WebSocket from 'ws';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJwtVerifier, createRealtimeServer, MemoryStreamStore, redactUrl, type JwtOptions, type PublicKeyAlgorithm, type RealtimeServer } from '../../src/server/index.js';
-import { connect, eventually, refusedStatus, SECRET, sleep, startServer, token, trade } from './helpers.js';
+import { connect, eventually, refusedStatus, SECRET, sleep, startServer, token, trade, type Client } from './helpers.js';
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+/** An HS256 token over `payload` as written (JSON.stringify cannot write 1e400), signed with the test secret. */
+const rawHs256 = (payload: string) => {
+  const signing = `${b64({ alg: 'HS256', typ: 'JWT' })}.${Buffer.from(payload).toString('base64url')}`;
+  return `${signing}.${createHmac('sha256', SECRET).update(signing).digest('base64url')}`;
+};
 const now = () => Math.floor(Date.now() / 1000);
 
 describe('HS256: every refused token gets 401 and no socket', () => {
@@ -40,6 +46,10 @@ describe('HS256: every refused token gets 401 and no socket', () => {
     ['a sub of 257 characters', async () => good('u'.repeat(257))],
     // UTF-8 cannot carry it: on Redis its stream was the stream of the user "\ufffd" (a hostile tester).
     ['a sub holding half a surrogate pair alone', async () => good('\ud800')],
+    // JSON reads 1e400 as Infinity, which jose took as a time: a token that never expired, though exp is required (a hostile tester).
+    ['a token whose exp is 1e400 (Infinity)', async () => rawHs256(`{"sub":"u1","iss":"realtime-tests","aud":"dashboard","exp":1e400}`)],
+    ['a token whose nbf is -1e400 (-Infinity)', async () => rawHs256(`{"sub":"u1","iss":"realtime-tests","aud":"dashboard","exp":${now() + 600},"nbf":-1e400}`)],
+    ['a token whose iat is -1e400 (-Infinity)', async () => rawHs256(`{"sub":"u1","iss":"realtime-tests","aud":"dashboard","exp":${now() + 600},"iat":-1e400}`)],
     // jose reads base64url padding too: one token was then many strings (a hostile tester).
     ['a valid token with "=" after its signature', async () => `${await good('u1')}=`],
     ['a valid token with "=" in its payload', async () => (await good('u1')).replace(/\.(?=[^.]*$)/, '=.')],
@@ -264,6 +274,56 @@ describe('public keys and JWKS, algorithms pinned', () => {
       jwks.close();
     }
   });
+  it('answers 503 with Retry-After, not 401, while the JWKS cannot be fetched (reset, 503, not JSON, not a key set, hanging), on an upgrade and a poll, and logs why; a key the fetched set lacks stays 401 (a JWKS outage stopped every client for good: a hostile tester)', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+    let mode = 'reset';
+    const jwks: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
+      if (mode === 'reset') return void request.socket.destroy();
+      if (mode === 'hang') return;
+      if (mode === '503') return void response.writeHead(503).end('down for maintenance');
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(mode === 'html' ? '<html>maintenance</html>' : JSON.stringify(mode === 'not-a-set' ? { keys: 'none' } : { keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const lines: string[] = [];
+    const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
+    const server = await startServer({ jwt: { jwksUrl: `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks.json` }, logger: { info: log, warn: log, error: log } });
+    const signed = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject('u1').setExpirationTime('1h').sign(privateKey);
+    const poll = async () => {
+      const response = await fetch(server.http('/api/ws/poll'), { headers: { authorization: `Bearer ${signed}` } });
+      return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() };
+    };
+    const lastCode = () => /"code":"([^"]*)"/.exec(lines.filter((line) => line.includes('"event":"jwks-unavailable"')).at(-1) ?? '')?.[1];
+    try {
+      const faults: [string, RegExp][] = [['reset', /^UND_ERR_SOCKET$|^ECONNRESET$/], ['503', /^ERR_JOSE_GENERIC$/], ['html', /^ERR_JOSE_GENERIC$/], ['not-a-set', /^ERR_JWKS_INVALID$/]];
+      for (const [fault, code] of faults) {
+        mode = fault;
+        const refused = await refusedStatus(server.url({ token: signed }));
+        expect([fault, refused.status, refused.headers['retry-after']]).toEqual([fault, 503, '5']);
+        expect([fault, lastCode()]).toEqual([fault, expect.stringMatching(code)]);
+        expect([fault, await poll()]).toEqual([fault, { status: 503, retryAfter: '5', body: { error: 'jwks-unavailable' } }]);
+      }
+      expect(server.rt.stats().refusedUpgrades).toEqual({ 'jwks-unavailable': 4 });
+      expect(server.rt.stats().refusedPolls).toEqual({ 'jwks-unavailable': 4 });
+      // An endpoint that answers nothing: jose gives up after 5 s.
+      mode = 'hang';
+      expect((await refusedStatus(server.url({ token: signed }))).status).toBe(503);
+      expect(lastCode()).toBe('ERR_JWKS_TIMEOUT');
+      // Back: the token connects, and one whose key the set does not hold is the token's fault.
+      mode = 'ok';
+      const client = await connect(server.url({ token: signed }));
+      await client.until(() => client.count('connection') === 1);
+      client.ws.close();
+      const unknownKid = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k2' }).setSubject('u1').setExpirationTime('1h').sign(privateKey);
+      expect((await refusedStatus(server.url({ token: unknownKid }))).status).toBe(401);
+      for (const line of lines) for (const part of signed.split('.')) expect(line).not.toContain(part);
+    } finally {
+      await server.rt.close();
+      jwks.closeAllConnections();
+      jwks.close();
+    }
+  }, 20_000);
 });
 
 describe('origin, attempt limits, socket limits', () => {
@@ -451,6 +511,24 @@ describe('origin, attempt limits, socket limits', () => {
     }
   });
 
+  it('counts an IPv6 address by its /64 and an IPv4-mapped one as its IPv4 address (one host has 2^64 addresses: a hostile tester)', async () => {
+    const server = await startServer({ attemptsPerIp: { perSecond: 0.1, burst: 1 }, clientIp: (request) => String(request.headers['x-forwarded-for']) });
+    try {
+      const jwt = await token('u1');
+      const from = (address: string) => ({ headers: { 'x-forwarded-for': address } });
+      (await connect(server.url({ token: jwt }), from('2001:db8:1:2::1'))).ws.close();
+      // Another address of the same /64, however written, shares its bucket.
+      expect((await refusedStatus(server.url({ token: jwt }), from('2001:db8:1:2:ffff:ffff:ffff:fffe'))).status).toBe(429);
+      expect((await refusedStatus(server.url({ token: jwt }), from('2001:DB8:1:2:0:0:0:9'))).status).toBe(429);
+      // Another /64 does not.
+      (await connect(server.url({ token: jwt }), from('2001:db8:1:3::1'))).ws.close();
+      (await connect(server.url({ token: jwt }), from('203.0.113.9'))).ws.close();
+      expect((await refusedStatus(server.url({ token: jwt }), from('::ffff:203.0.113.9'))).status).toBe(429);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('a clientIp hook that throws refuses with 401, logged under its own name (it was "authentication hook threw")', async () => {
     const lines: string[] = [];
     const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
@@ -591,6 +669,53 @@ describe('custom authenticate hook, token expiry, mounting', () => {
       await other.until(() => other.count('connection') === 1);
       // The first socket still closes at its expiry.
       expect(await victim.closed).toBe(4401);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it("refuses a hook's admin that is not true or false ('false' made an admin: a hostile tester), logged as authenticate-bad-admin; absent is not an admin", async () => {
+    const lines: string[] = [];
+    const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
+    const given: unknown[] = ['false', 1, null, true, false, undefined];
+    let next = 0;
+    const server = await startServer({ logger: { info: log, warn: log, error: log }, jwt: undefined, authenticate: () => ({ userId: `u${next}`, admin: given[next++] as boolean }) });
+    try {
+      for (let i = 0; i < 3; i++) expect((await refusedStatus(server.url())).status).toBe(401);
+      expect(lines.filter((line) => line.includes('"event":"authenticate-bad-admin"')).map((line) => /"got":"(\w+)"/.exec(line)?.[1])).toEqual(['string', 'number', 'null']);
+      const clients: Client[] = [];
+      for (let i = 0; i < 3; i++) {
+        const client = await connect(server.url());
+        await client.until(() => client.count('connection') === 1);
+        clients.push(client);
+      }
+      expect(server.rt.stats().admins).toBe(1);
+      // Only the admin (true) gets another user's message.
+      await server.rt.publish('someone-else', trade('trade_for_someone_else'));
+      await clients[0]!.until(() => clients[0]!.count('trades') === 1);
+      await sleep(100);
+      expect(clients.map((client) => client.count('trades'))).toEqual([1, 0, 0]);
+      for (const client of clients) client.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('agrees to no subprotocol: a token offered as one is never echoed in the handshake (ws agreed to the first offered: a hostile tester)', async () => {
+    const server = await startServer();
+    try {
+      const jwt = await token('u1');
+      const ws = new WebSocket(server.url({ token: jwt }), [jwt]);
+      const answered = new Promise<Record<string, unknown>>((resolve) => ws.once('upgrade', (response) => resolve(response.headers)));
+      const failed = new Promise<string>((resolve) => ws.once('error', (error) => resolve(error.message)));
+      expect((await answered)['sec-websocket-protocol']).toBeUndefined();
+      // ws, as Chrome, fails a handshake that agrees to none of the subprotocols it offered.
+      expect(await failed).toBe('Server sent no subprotocol');
+      // Without one (the project's client offers none), the socket opens.
+      const client = await connect(server.url({ token: jwt }));
+      await client.until(() => client.count('connection') === 1);
+      expect(client.ws.protocol).toBe('');
+      client.ws.close();
     } finally {
       await server.rt.close();
     }

@@ -319,10 +319,11 @@ describe('hostile input', () => {
     }
   });
 
-  it('more than 60 RFC 6455 ping frames arriving at once (before ws has written their pongs) are cut off by ws itself: no close frame, counted and logged as 1006; 60 are answered (README)', async () => {
+  it('more than 60 RFC 6455 ping frames arriving at once (before ws has written their pongs), within the inbound rate, are cut off by ws itself: no close frame, counted and logged as 1006; 60 are answered (README)', async () => {
     const closes: unknown[] = [];
     const log = (entry: { event?: string; code?: number }) => void (entry.event === 'connection-closed' && closes.push(entry.code));
-    const server = await startServer({ logger: { info: log, warn: log, error: log } });
+    // A rate that lets them all through: ws's own limit alone (the default rate closes a longer flood with 4429).
+    const server = await startServer({ logger: { info: log, warn: log, error: log }, inboundRate: { perSecond: 1000, burst: 1000 } });
     // A masked ping control frame with no payload.
     const pings = (n: number) => Buffer.concat(Array.from({ length: n }, () => Buffer.from([0x89, 0x80, 1, 2, 3, 4])));
     try {
@@ -358,6 +359,61 @@ describe('hostile input', () => {
       await calm.until(() => calm.count('trades') === 1);
       expect(calm.closeCode).toBeNull();
       calm.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('RFC 6455 pong frames are held to the inbound rate: a flood of them closes the socket with 4429 and is counted (600 000 a second were parsed, unlimited and uncounted: a hostile tester)', async () => {
+    const server = await startServer();
+    try {
+      const calm = await connect(server.url({ token: await token('calm') }));
+      const flood = await connect(server.url({ token: await token('flooder') }));
+      await flood.until(() => flood.count('connection') === 1);
+      const received = server.rt.stats().received;
+      const raw = (flood.ws as unknown as { _socket: Socket })._socket;
+      // Masked pong frames of 125 bytes, unsolicited: the server's keepalive is the protocol's ping message.
+      const pong = Buffer.concat([Buffer.from([0x8a, 0x80 | 125, 1, 2, 3, 4]), Buffer.alloc(125, 0x41)]);
+      const batch = Buffer.concat(Array.from({ length: 1000 }, () => pong));
+      for (let i = 0; i < 50 && flood.closeCode === null && !raw.destroyed; i++) {
+        raw.write(batch);
+        await sleep(10);
+      }
+      expect(await flood.closed).toBe(4429);
+      expect(flood.frames.filter((f) => f.type === 'error').map((f) => f.data!.code)).toEqual([ErrorCode.RateLimited]);
+      // The burst of 40 (and what refills meanwhile), then 21 dropped in a row (more than 20), the
+      // last closing it; the thousands after it are not counted.
+      expect(server.rt.stats().received - received).toBeGreaterThanOrEqual(40 + 21);
+      expect(server.rt.stats().received - received).toBeLessThan(100);
+      await eventually(() => server.rt.stats().closes[4429] === 1, 5000, 'the server to count a 4429');
+      calm.ws.send(JSON.stringify({ type: 'ping', timestamp: 7 }));
+      await calm.until(() => calm.count('pong') === 1);
+      calm.ws.close();
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('RFC 6455 ping frames are held to the inbound rate too: a flood kept under ws\'s 60 unanswered pings closes with 4429, its pongs bounded (45 000 pongs a second: a hostile tester)', async () => {
+    const server = await startServer();
+    try {
+      const flood = await connect(server.url({ token: await token('pinger') }));
+      await flood.until(() => flood.count('connection') === 1);
+      let pongs = 0;
+      flood.ws.on('pong', () => pongs++);
+      const received = server.rt.stats().received;
+      // 30 at a time, each lot answered before the next is sent: never 60 pongs unwritten.
+      for (let lot = 0; lot < 100 && flood.closeCode === null; lot++) {
+        const before = pongs;
+        for (let i = 0; i < 30; i++) flood.ws.ping();
+        await Promise.race([eventually(() => pongs >= before + 30 || flood.closeCode !== null, 2000, 'the pongs'), flood.closed]);
+      }
+      expect(await flood.closed).toBe(4429);
+      expect(flood.frames.filter((f) => f.type === 'error').map((f) => f.data!.code)).toEqual([ErrorCode.RateLimited]);
+      // ws answers each ping while the socket is open: the 61 read before the close, at most.
+      expect(pongs).toBeLessThanOrEqual(61);
+      expect(server.rt.stats().received - received).toBeGreaterThanOrEqual(61);
+      await eventually(() => server.rt.stats().closes[4429] === 1, 5000, 'the server to count a 4429');
     } finally {
       await server.rt.close();
     }

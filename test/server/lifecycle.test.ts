@@ -448,4 +448,25 @@ describe('options', () => {
     // What is right passes: the bounds themselves, null where null means something, console as a logger.
     expect(thrown({ port: 65535, maxConnectionsPerIp: null, outboundRate: null, inboundRateCloseAfter: 0, pollHoldMs: 0, inboundRate: { perSecond: 0.5, burst: 1 }, logger: console, pollPath: false })).toBeUndefined();
   });
+
+  it('refuses a path or pollPath no request\'s path can equal, and a pollPath equal to path: each was taken, and never served (a hostile tester)', () => {
+    const cases: [object, RegExp][] = [
+      // The WebSocket path answers plain requests with 426: polls were never served.
+      [{ pollPath: '/api/ws' }, /^createRealtimeServer: pollPath must be a path other than the WebSocket's \(path: "\/api\/ws"\), or false, got "\/api\/ws"$/],
+      [{ path: '/rt', pollPath: '/rt' }, /pollPath must be a path other than the WebSocket's \(path: "\/rt"\), or false, got "\/rt"$/],
+      // A request's path never holds its query, fragment or dot segments.
+      [{ path: '/api/ws?x=1' }, /^createRealtimeServer: path must be a path as a request's URL names it \(no query, fragment or dot segment; characters escaped as URLs escape them\), got "\/api\/ws\?x=1"; a request for it reads as "\/api\/ws"$/],
+      [{ path: '/api/ws#x' }, /path must be a path as a request's URL names it .*, got "\/api\/ws#x"; a request for it reads as "\/api\/ws"$/],
+      [{ pollPath: '/api/../poll' }, /^createRealtimeServer: pollPath must be a path as a request's URL names it .*, or false, got "\/api\/..\/poll"; a request for it reads as "\/poll"$/],
+      [{ pollPath: '/api/./poll' }, /pollPath must be .*; a request for it reads as "\/api\/poll"$/],
+      [{ path: '/a b' }, /path must be .*, got "\/a b"; a request for it reads as "\/a%20b"$/],
+    ];
+    for (const [options, message] of cases) {
+      const error = thrown(options);
+      expect(error, JSON.stringify(options)).toBeInstanceOf(RangeError);
+      expect(error?.message, JSON.stringify(options)).toMatch(message);
+    }
+    // Paths a request can name pass, the default pollPath beside a path of one's own too.
+    for (const options of [{ path: '/rt/' }, { path: '/rt', pollPath: '/rt/poll' }, { path: '/a%20b' }, { pollPath: '/poll' }]) expect(thrown(options), JSON.stringify(options)).toBeUndefined();
+  });
 });
