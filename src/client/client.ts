@@ -44,7 +44,7 @@ export interface RealtimeStatus {
   nextAttemptAt: number | null;
   /** The close of the last socket that opened (an attempt that fails before it opens leaves it; `disconnect()` of an open socket makes it `{ code: 1000, reason: '' }`), or null. */
   lastClose: { code: number; reason: string } | null;
-  /** HTTP status of the last refused upgrade or failed poll (kept after a success), or null. */
+  /** HTTP status of the last refused upgrade or failed poll (kept after a success), or null; null again after a 4401 close (`lastClose` says it), which refuses no HTTP request. */
   lastHttpStatus: number | null;
   /** Valid messages delivered to handlers. */
   received: number;
@@ -456,7 +456,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
         // No token (null, ''): no request was made, so no HTTP status is made up.
         // The refused token again (a refresh that lags): never sent; the provider is asked again
         // after the backoff, the state `unauthorized` meanwhile (it was asked twice, then never: a fresh user).
-        if (stopUnauthorized(t ? status.lastHttpStatus ?? 401 : status.lastHttpStatus) && t) schedule(delay(++status.reconnectAttempts));
+        // (A token refused by HTTP kept its status; one a 4401 close refused has none: no HTTP status is made up.)
+        if (stopUnauthorized(status.lastHttpStatus) && t) schedule(delay(++status.reconnectAttempts));
         return undefined;
       }
       return t;
@@ -626,12 +627,13 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // Expired during the connection: ask the provider again; the same token is not resent.
       refused = token;
       // A fixed token replaced since (`connect(newToken)`, a rotation): tried, not stopped on.
-      if (typeof source !== 'function' && source === token) return void stopUnauthorized(401);
+      // No HTTP request was refused: `lastClose` says 4401 (a dashboard read "HTTP 401": a hostile tester).
+      if (typeof source !== 'function' && source === token) return void stopUnauthorized(null);
       // Counted as a failed attempt: a server that closes every socket with 4401 at once is
       // retried with backoff (it was asked again twice a second, forever; a hostile tester).
       // An expiry after a stable connection (the count reset) waits the first step only.
       const attempts = status.reconnectAttempts + 1;
-      set({ reconnectAttempts: attempts });
+      set({ reconnectAttempts: attempts, lastHttpStatus: null });
       if (mine === run) schedule(delay(attempts)); // unless a status handler disconnected
       return;
     }

@@ -731,6 +731,26 @@ describe('client: authentication', () => {
       await wss.close();
     }
   });
+
+  it('a 4401 close is no HTTP refusal: lastHttpStatus stays null, lastClose says 4401 (a dashboard read "HTTP 401": a hostile tester)', async () => {
+    const wss = await socketServer((ws) => ws.close(4401, 'token expired'));
+    try {
+      // A fixed token: stopped unauthorized at once.
+      const fixed = nodeClient(wss.url, { backoff: { baseMs: 50, maxMs: 50, jitter: false } });
+      fixed.connect('expired');
+      await until(() => fixed.getStatus().state === 'unauthorized', 'the unauthorized state');
+      expect(fixed.getStatus()).toMatchObject({ lastHttpStatus: null, lastClose: { code: 4401 } });
+      fixed.disconnect();
+      // A provider that gives the refused token again: unauthorized meanwhile, no status made up.
+      const stale = nodeClient(wss.url, { backoff: { baseMs: 50, maxMs: 50, jitter: false } });
+      stale.connect(() => 'expired');
+      await until(() => stale.getStatus().state === 'unauthorized', 'the unauthorized state');
+      expect(stale.getStatus()).toMatchObject({ lastHttpStatus: null, lastClose: { code: 4401 } });
+      stale.disconnect();
+    } finally {
+      await wss.close();
+    }
+  });
 });
 
 /** A `connection` message as a server sends it over a socket. */
