@@ -40,7 +40,7 @@ export interface RealtimeStatus {
   rtt: number | null;
   /** The last cursor seen (of a message, a `connection` message or a poll response): where a reconnect resumes (`since`). */
   cursor: string | null;
-  /** When the next connection attempt (a socket probe while polling; the token provider asked again while `unauthorized`) is due (epoch ms), or null. */
+  /** When the next connection attempt (a socket probe while polling; the token provider asked again while `unauthorized`) is due (epoch ms, a whole number), or null. */
   nextAttemptAt: number | null;
   /** The close of the last socket that opened (an attempt that fails before it opens leaves it; `disconnect()` of an open socket makes it `{ code: 1000, reason: '' }`), or null. */
   lastClose: { code: number; reason: string } | null;
@@ -429,7 +429,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
    */
   function schedule(ms: number): void {
     clear();
-    if (set({ ...(status.state !== 'unauthorized' && (polling ? { state: 'polling' } : { mode: 'offline', state: 'waiting' })), nextAttemptAt: Date.now() + ms })) timer = setTimeout(attempt, ms);
+    if (set({ ...(status.state !== 'unauthorized' && (polling ? { state: 'polling' } : { mode: 'offline', state: 'waiting' })), nextAttemptAt: Math.ceil(Date.now() + ms) })) timer = setTimeout(attempt, ms);
   }
 
   /** The source's token. A provider that has not answered within the connect timeout failed (a hung one stalled the client for good). */

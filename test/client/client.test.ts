@@ -751,6 +751,21 @@ describe('client: authentication', () => {
       await wss.close();
     }
   });
+
+  it('nextAttemptAt is a whole number of epoch ms, jitter or not (it read 1796321196391.7732: a hostile tester)', async () => {
+    const wss = await socketServer((ws) => ws.close(1011, 'down'));
+    try {
+      const client = nodeClient(wss.url, { polling: false, backoff: { baseMs: 50, maxMs: 50 }, random: () => 0.3711 });
+      const due: number[] = [];
+      client.on('status', (st) => void (st.nextAttemptAt !== null && due.push(st.nextAttemptAt)));
+      client.connect('good');
+      await until(() => due.length >= 3, 'three attempts scheduled');
+      client.disconnect();
+      expect(due.filter((at) => !Number.isInteger(at))).toEqual([]);
+    } finally {
+      await wss.close();
+    }
+  });
 });
 
 /** A `connection` message as a server sends it over a socket. */
