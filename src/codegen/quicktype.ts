@@ -526,8 +526,8 @@ const GO_DOC = `// Package realtimecontract holds the types of the real-time Web
 //   - a required map or slice left nil is written as {} or [] (never null, which the schema
 //     refuses), unless the schema allows null there;
 //   - a required key is always written; a nullable one (a pointer) as null when nil;
-//   - an optional key is a pointer with omitempty (a slice or map too): nil leaves it out, and
-//     a pointer to an empty slice or map is written as [] or {}.
+//   - an optional key is a pointer with omitempty (a slice or map too), or an interface{} with
+//     omitempty: nil leaves it out, and a pointer to an empty slice or map is written as [] or {}.
 //
 // What they do not: a required string or enum left at its zero value "" is written as "",
 // which most fields refuse (every message needs its Type constant). Fill every required field.
@@ -589,19 +589,28 @@ ${empty.map((field) => `	if r.${field.name} == nil {\n		r.${field.name} = ${fiel
 }`);
     }
   }
-  // An optional key that quicktype declares as a pointer without omitempty (a union,
-  // `u: string | integer`; a nullable value): nil was written as null, which a union's schema
-  // refuses (a hostile tester). With omitempty, nil leaves the key out, as the Go header says.
-  // And an optional slice or map with omitempty dropped a present [] or {} (a relay rewrote the
-  // message; a hostile tester): it is a pointer, so nil leaves the key out and an empty one is written.
+  // Every optional key leaves a nil value out (omitempty), as the Go header says; a nil value
+  // without omitempty was written as null, which the schema refuses unless it allows null:
+  // - a pointer quicktype declares without omitempty (a union, `u: string | integer`; a nullable
+  //   value; a hostile tester) gains omitempty;
+  // - interface{} (a choice of object types, a schema that allows anything) gains omitempty:
+  //   `order` absent was written `"order": null` (a hostile tester). encoding/json leaves out
+  //   only a nil interface, so a present [], {}, false, 0 or "" held in it is still written;
+  // - a slice or map becomes a pointer with omitempty: omitempty on a slice or map itself drops
+  //   a present [] or {} (a relay rewrote the message; a hostile tester), and without it nil
+  //   was written as null (an optional nullable array). As a pointer, nil leaves the key out
+  //   and a pointer to an empty one is written as [] or {}.
+  // An explicit null for an optional key decodes as nil in each case, so it is re-encoded as
+  // absent, which the schema also accepts (the header says so).
   let result = text.replace(new RegExp(`^type (${IDENTIFIER}) struct \\{\\n([\\s\\S]*?)^\\}`, 'gmu'), (struct: string, name: string) => {
     const definition = schema.definitions![name];
     if (!definition?.properties) return struct;
     const optional = (key: string) => definition.properties![key] !== undefined && definition.required?.includes(key) !== true;
-    return struct
-      .replace(/^(\s+\S+\s+\*\S+\s+`json:")([^",]*)("`)$/gmu, (line: string, head: string, key: string, tail: string) => (optional(key) ? `${head}${key},omitempty${tail}` : line))
-      .replace(/^(\s+\S+\s+)((?:\[\]|map\[)\S*)(\s+`json:")([^",]*)(,omitempty"`)$/gmu, (line: string, head: string, type: string, mid: string, key: string, tail: string) =>
-        optional(key) ? `${head}*${type}${mid}${key}${tail}` : line);
+    return struct.replace(/^(\s+\S+\s+)(\S+)(\s+`json:")([^",]*)((?:,omitempty)?)("`)$/gmu, (line: string, head: string, type: string, mid: string, key: string, _omitempty: string, tail: string) => {
+      if (!optional(key)) return line;
+      const pointer = type.startsWith('*') || type === 'interface{}' ? type : `*${type}`;
+      return `${head}${pointer}${mid}${key},omitempty${tail}`;
+    });
   });
   const imports = new Set([...text.matchAll(/^import "([^"]+)"\n/gm)].map((match) => match[1]!));
   if (/^func unmarshalUnion\(/m.test(result)) {

@@ -97,6 +97,19 @@ export const HANDLED: Construct[] = [
   { name: 'optional_union', schema: object({ u: { type: ['string', 'integer'] }, r: { anyOf: [{ $ref: 'definitions.json#/definitions/Side' }, { type: 'integer' }] } }, []), values: [{}, { u: 'a', r: 'buy' }, { u: 1, r: 2 }] },
   // Optional collections: Go's omitempty dropped a present [] or {}, so a relay rewrote the message (a hostile tester).
   { name: 'optional_collections', schema: object({ tags: { type: 'array', items: { type: 'string' } }, by: { type: 'object', additionalProperties: { type: 'integer' } } }, []), values: [{}, { tags: [], by: {} }, { tags: ['a'], by: { k: 1 } }] },
+  // Optional keys Go declares as interface{} (a choice of object types, anything) or as a slice or
+  // map that may be null: left out, Go wrote them as null, which a choice of objects refuses (a
+  // hostile tester); present, a [], {}, false, 0 or "" is still written.
+  {
+    name: 'optional_choices',
+    schema: object({
+      order: { anyOf: [object({ kind: { const: 'a' }, a: { type: 'integer' } }, ['kind', 'a']), object({ kind: { const: 'b' }, b: { type: 'string' } }, ['kind', 'b'])] },
+      anything: {},
+      names: { type: ['array', 'null'], items: { type: 'string' } },
+      by: { type: ['object', 'null'], additionalProperties: { type: 'integer' } },
+    }, []),
+    values: [{}, { order: { kind: 'a', a: 1 }, anything: [], names: [], by: {} }, { order: { kind: 'b', b: 'x' }, anything: {}, names: ['a'], by: { k: 1 } }, { anything: false }, { anything: 0 }, { anything: '' }],
+  },
   { name: 'property_names', schema: object({ class: { type: 'string' }, 'with space': { type: 'integer' }, 'a-b': { type: 'boolean' } }, ['class']), values: [{ class: 'x', 'with space': 1, 'a-b': true }] },
   // Closed lists of the same values beyond ASCII: Go's constants of the alias (`…Café`) went unread (a reviewer).
   { name: 'non_ascii_same_values_twice', schema: object({ a: { enum: ['café', 'thé'] }, b: { enum: ['thé', 'café'] } }, ['a', 'b']), values: [{ a: 'café', b: 'thé' }] },

@@ -9,8 +9,8 @@
 //   - a required map or slice left nil is written as {} or [] (never null, which the schema
 //     refuses), unless the schema allows null there;
 //   - a required key is always written; a nullable one (a pointer) as null when nil;
-//   - an optional key is a pointer with omitempty (a slice or map too): nil leaves it out, and
-//     a pointer to an empty slice or map is written as [] or {}.
+//   - an optional key is a pointer with omitempty (a slice or map too), or an interface{} with
+//     omitempty: nil leaves it out, and a pointer to an empty slice or map is written as [] or {}.
 //
 // What they do not: a required string or enum left at its zero value "" is written as "",
 // which most fields refuse (every message needs its Type constant). Fill every required field.
