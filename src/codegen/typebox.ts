@@ -3,6 +3,7 @@ import { formats } from '../runtime/formats.js';
 import { escapeToken } from '../runtime/json-pointer.js';
 import { ANNOTATION_KEYWORDS, forEachSubschema, SchemaError, type Contract, type JsonType, type SchemaNode } from '../contract/index.js';
 import { sourceRoot } from './source-root.js';
+import { docText } from './ts-text.js';
 
 /**
  * What `emitTypeBox` refuses, found without writing anything: a keyword or keyword combination
@@ -96,7 +97,7 @@ ${helpers.join('\n\n')}
 
 ${declarations.join('\n\n')}
 
-/** ${union} */
+/** ${docText(union)} */
 export const Message = Type.Union([${messages.map((m) => m.title).join(', ')}], { description: ${quote(union)} });
 
 /** Message type → its schema, e.g. \`MessageSchemas['${messages[0]!.type}']\` is \`${messages[0]!.title}\`. */
@@ -393,5 +394,5 @@ function quote(text: string): string {
 }
 
 function docComment(description: string | undefined): string {
-  return description === undefined ? '' : `/** ${description.replaceAll('*/', '*\\/')} */\n`;
+  return description === undefined ? '' : `/** ${docText(description)} */\n`;
 }

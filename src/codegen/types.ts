@@ -1,6 +1,7 @@
 import { compile } from 'json-schema-to-typescript';
 import { format } from 'prettier';
 import { mapSchema, type Contract, type SchemaNode } from '../contract/index.js';
+import { docText, stringLiteral } from './ts-text.js';
 
 /**
  * Generates `types.ts` with json-schema-to-typescript: a named type per message
@@ -25,7 +26,7 @@ export async function emitTypes(contract: Contract): Promise<Map<string, string>
     });
     declarations.push(declaration.trim());
   }
-  const body = `/** ${bundle.description} */\nexport type Message = ${union(contract.messages.map((m) => m.title))};\n\n${declarations.join('\n\n')}\n`;
+  const body = `/** ${docText(bundle.description!)} */\nexport type Message = ${union(contract.messages.map((m) => m.title))};\n\n${declarations.join('\n\n')}\n`;
 
   const byDirection = (direction: string) =>
     union(contract.messages.filter((m) => m.directions.includes(direction as never)).map((m) => m.title));
@@ -112,7 +113,9 @@ function forTypeScript(node: SchemaNode, section: string | undefined): SchemaNod
     const known = child['x-known-values'];
     if (known) {
       const nullable = Array.isArray(child.type) && child.type.includes('null');
-      out.tsType = [...known.map((value) => `'${value}'`), '(string & {})', ...(nullable ? ['null'] : [])].join(' | ');
+      // A literal that holds the value as it is: `'${value}'` stopped generate at an apostrophe or a
+      // line break (prettier's code frame, no file named) and read `back\slash` as "backslash" (a hostile tester).
+      out.tsType = [...known.map((value) => stringLiteral(value)), '(string & {})', ...(nullable ? ['null'] : [])].join(' | ');
     }
     if (typeof child.description === 'string' && see) out.description = child.description + see;
     return out;

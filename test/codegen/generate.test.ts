@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseExpressionAt } from 'acorn';
+import { simple } from 'acorn-walk';
+import { transform } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { checkGenerated, generate, SchemaError } from '../../src/codegen/index.js';
 import { loadContract } from '../../src/contract/index.js';
@@ -330,4 +333,73 @@ describe('npm run generate', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+/** A copy of schemas/ with `edit` applied to the parsed files it names. */
+function schemasWith(edit: (files: Record<string, any>) => void, files: string[]): string {
+  const { dir, schemas } = workspace();
+  rmSync(path.join(dir, 'generated'), { recursive: true });
+  const parsed = Object.fromEntries(files.map((file) => [file, readJson(path.join(schemas, file))]));
+  edit(parsed);
+  for (const [file, schema] of Object.entries(parsed)) writeFileSync(path.join(schemas, file), jsonText(schema));
+  return schemas;
+}
+
+/** The syntax errors esbuild (what tsx and the bundles read it with) finds in each generated .ts and .js file: an empty list each when there are none. */
+async function syntaxErrors(files: Map<string, string>): Promise<Record<string, string[]>> {
+  const checked = [...files].filter(([file]) => /\.(ts|js)$/.test(file));
+  return Object.fromEntries(
+    await Promise.all(
+      checked.map(async ([file, text]) => {
+        try {
+          await transform(text, { loader: file.endsWith('.js') ? 'js' : 'ts', sourcefile: file });
+          return [file, []];
+        } catch (error) {
+          return [file, (error as { errors: { text: string }[] }).errors.map((e) => e.text)];
+        }
+      }),
+    ),
+  );
+}
+
+/**
+ * The string literal types of the property `key` in `text`, as JavaScript reads them: a union of
+ * literals and `(string & {})` is also a JavaScript expression (of `|` and `&`), which acorn parses.
+ */
+function literalsOf(text: string, key: string): string[] {
+  const type = new RegExp(`^\\s*${key}\\?: ([\\s\\S]*?);\\n`, 'm').exec(text)![1]!;
+  const found: string[] = [];
+  simple(parseExpressionAt(type, 0, { ecmaVersion: 2022 }), { Literal: (node) => void (typeof node.value === 'string' && found.push(node.value)) });
+  return found;
+}
+
+describe('schema text in the generated TypeScript (found by a hostile tester)', () => {
+  it('writes x-known-values as string literals that hold them as written: an apostrophe, a line break, a backslash, a double quote', async () => {
+    const values = ['known', "it's", 'line\nbreak', 'back\\slash', 'say "hi"', 'star*/slash'];
+    const schemas = schemasWith((f) => {
+      f['trades.json'].definitions.TradeData.properties.note = { type: 'string', 'x-known-values': values, description: 'A note.' };
+    }, ['trades.json']);
+    // It stopped at "it's" with prettier's code frame, naming no schema file, and read 'back\slash' as "backslash".
+    const files = await generate(schemas);
+    expect(literalsOf(files.get('types.ts')!, 'note')).toEqual(values);
+    expect(literalsOf(files.get('received-types.ts')!, 'note')).toEqual(values);
+    const errors = await syntaxErrors(files);
+    expect(errors).toEqual(Object.fromEntries(Object.keys(errors).map((file) => [file, []])));
+  }, 120_000);
+
+  it('keeps "*/" in schema text from ending a doc comment: the polling path, descriptions, a spec section', async () => {
+    const schemas = schemasWith((f) => {
+      const protocol = f['protocol.json'];
+      protocol['x-polling'].path = '/api/ws/poll*/x';
+      protocol['x-close-codes'][0].description += ' */ x';
+      protocol['x-error-codes'][0].description += ' */ x';
+      f['trades.json']['x-spec-section'] += ' */ x';
+      f['trades.json'].definitions.TradeData.properties.fee.description = 'Fee */ charged.';
+    }, ['protocol.json', 'trades.json']);
+    const files = await generate(schemas);
+    // POLL_PATH's comment ended at "*/" and tsc read the rest as code ("':' expected").
+    const errors = await syntaxErrors(files);
+    expect(errors).toEqual(Object.fromEntries(Object.keys(errors).map((file) => [file, []])));
+    expect(files.get('contract.ts')).toContain('export const POLL_PATH = "/api/ws/poll*/x";');
+  }, 120_000);
 });
