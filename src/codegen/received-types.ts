@@ -59,6 +59,7 @@ export async function emitReceivedTypes(contract: Contract): Promise<Map<string,
       additionalProperties: false,
       declareExternallyReferenced: true,
       strictIndexSignatures: false,
+      ignoreMinAndMaxItems: true, // arrays, as in types.ts (see there)
       format: false,
     });
     declarations.push(declaration.trim());

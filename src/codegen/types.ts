@@ -22,6 +22,10 @@ export async function emitTypes(contract: Contract): Promise<Map<string, string>
       additionalProperties: false,
       declareExternallyReferenced: true,
       strictIndexSignatures: false,
+      // `minItems` made a tuple (`[string, ...string[]]`) and `maxItems` a union of tuples, where TypeBox's
+      // Static<> is an array (a hostile tester): the types are arrays, which a producer's `.map()` or
+      // `.filter()` result is, and the validators check the count.
+      ignoreMinAndMaxItems: true,
       format: false,
     });
     declarations.push(declaration.trim());

@@ -1,11 +1,15 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FormatRegistry } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { describe, expect, it, vi } from 'vitest';
 import * as TB from '../../generated/typebox.js';
 import { bundleContract, loadContract, SchemaError } from '../../src/contract/index.js';
+import { emitReceivedTypes } from '../../src/codegen/received-types.js';
 import { emitTypeBox } from '../../src/codegen/typebox.js';
+import { emitTypes } from '../../src/codegen/types.js';
 import { validateMessage } from '../../src/runtime/validate.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -170,6 +174,43 @@ describe('emitTypeBox', () => {
     expect(second.get('typebox.ts')).toBe(first.get('typebox.ts'));
     expect(first.get('typebox.ts')).toBe(readFileSync(path.join(ROOT, 'generated/typebox.ts'), 'utf8'));
   });
+
+  it('gives arrays with minItems and maxItems a Static<> equal to the types.ts type, which tsc checks (types.ts made a tuple: a hostile tester)', async () => {
+    const trades = contract.messages.find((m) => m.type === 'trades')!;
+    const schema = structuredClone(trades.schema);
+    Object.assign(schema.definitions!.TradeData!.properties!, {
+      tags: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'Tags.' },
+      legs: { type: 'array', items: { type: 'number' }, minItems: 1, maxItems: 3, description: 'Legs.' },
+    });
+    const model = { ...contract, messages: contract.messages.map((m) => (m === trades ? { ...m, schema } : m)) };
+    const edited = { ...model, bundle: bundleContract(model) };
+    const dir = mkdtempSync(path.join(tmpdir(), 'typebox-static-'));
+    try {
+      for (const files of [await emitTypes(edited), await emitReceivedTypes(edited), await emitTypeBox(edited)]) {
+        for (const [file, text] of files) writeFileSync(path.join(dir, file), text);
+      }
+      symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+      writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
+      writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, skipLibCheck: true, types: [] }, include: ['*.ts'] }));
+      writeFileSync(path.join(dir, 'check.ts'), `import type { Static } from '@sinclair/typebox';
+import type * as TB from './typebox.js';
+import type { TradeData, TradesMessage } from './types.js';
+import type { ReceivedTradeData as Received } from './received-types.js';
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+export const data: Equal<Static<typeof TB.TradeData>, TradeData> = true;
+export const message: Equal<Static<typeof TB.TradesMessage>, TradesMessage> = true;
+export const received: Equal<Received['tags'], TradeData['tags']> = true;
+// What a producer writes: an array built at run time (the validators check its length).
+const tags: string[] = ['a', 'b'].filter((tag) => tag !== 'c');
+export const built: Pick<TradeData, 'tags' | 'legs'> = { tags, legs: tags.map(Number) };
+`);
+      const tsc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
+      expect(tsc.stdout + tsc.stderr).toBe('');
+      expect(tsc.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('refuses a keyword it cannot express, naming the file and pointer', async () => {
     const trades = contract.messages.find((m) => m.type === 'trades')!;
