@@ -870,13 +870,21 @@ const STORE_RETRY_AFTER_SEC = 5;
  * The key the per-IP limits (`attemptsPerIp`, `maxConnectionsPerIp`) count `address` under: an
  * IPv6 address by its /64 (`2001:db8:1:2::/64`), the least a host is given, so one host does
  * not get 2^64 buckets; an IPv4-mapped one (`::ffff:192.0.2.1`, what a dual-stack listener
- * reports for IPv4) as its IPv4 address; anything else (IPv4, a `clientIp` that returns no
- * address) as it is.
+ * reports for IPv4) or translated one (`64:ff9b::192.0.2.1`, `::ffff:0:192.0.2.1`) as its IPv4
+ * address; a Teredo, link-local, loopback or multicast one as itself; anything else (IPv4, a
+ * `clientIp` that returns no address) as it is.
  */
 function ipLimitKey(address: string): string {
   if (typeof address !== 'string' || !ipaddr.IPv6.isValid(address)) return address;
   const parsed = ipaddr.IPv6.parse(address);
   if (parsed.isIPv4MappedAddress()) return parsed.toIPv4Address().toString();
+  const range = parsed.range();
+  // An IPv4 client seen through a translator (NAT64's 64:ff9b::/96, SIIT's ::ffff:0:0:0/96): its
+  // IPv4 address, in the last 32 bits. By /64, every IPv4 client of an IPv6-only front shared one
+  // bucket (a reviewer).
+  if (range === 'rfc6052' || range === 'rfc6145') return new ipaddr.IPv4(parsed.toByteArray().slice(12)).toString();
+  // A /64 that holds many hosts, or none: Teredo's is its relay's, link-local's every link's.
+  if (range === 'teredo' || range === 'linkLocal' || range === 'loopback' || range === 'unspecified' || range === 'multicast') return parsed.toString();
   return `${new ipaddr.IPv6([...parsed.parts.slice(0, 4), 0, 0, 0, 0]).toString()}/64`;
 }
 

@@ -524,6 +524,10 @@ describe('origin, attempt limits, socket limits', () => {
       (await connect(server.url({ token: jwt }), from('2001:db8:1:3::1'))).ws.close();
       (await connect(server.url({ token: jwt }), from('203.0.113.9'))).ws.close();
       expect((await refusedStatus(server.url({ token: jwt }), from('::ffff:203.0.113.9'))).status).toBe(429);
+      // An IPv4 client through NAT64 or SIIT is its IPv4 address: two of them are two buckets, not one /64 (a reviewer).
+      (await connect(server.url({ token: jwt }), from('64:ff9b::198.51.100.1'))).ws.close();
+      (await connect(server.url({ token: jwt }), from('64:ff9b::198.51.100.2'))).ws.close();
+      expect((await refusedStatus(server.url({ token: jwt }), from('::ffff:0:198.51.100.2'))).status).toBe(429);
     } finally {
       await server.rt.close();
     }
