@@ -121,7 +121,7 @@ describe('realtime-contract validate', () => {
     const short = file('short-nul.ndjson', Buffer.from(`{}\u0000\n${tradeLine}\n`));
     const { stdout } = cli(['validate', gzipped, short]);
     const lines = stdout.trim().split('\n');
-    expect(lines.filter((line) => line.startsWith(gzipped))).toEqual([`${gzipped}:1: - (root) expected UTF-8 JSON text, got gzip-compressed data; decompress it first (zcat file.gz | realtime-contract validate --input ndjson -)`]);
+    expect(lines.filter((line) => line.startsWith(gzipped))).toEqual([`${gzipped}:1: - (root) expected UTF-8 JSON text, got gzip-compressed data; decompress it first (zcat file.gz | realtime-contract validate -)`]);
     // On stdin too (it read "a binary file (NUL byte at offset 8)": a hostile tester).
     expect(cli(['validate', '-'], { input: gzipSync(Buffer.from(`${tradeLine}\n`)) }).stdout).toContain('got gzip-compressed data; decompress it first');
     expect(lines.filter((line) => line.startsWith(short)).map((line) => line.slice(short.length))).toEqual([expect.stringMatching(/^:1: /)]);

@@ -125,7 +125,7 @@ export function notUtf8Error(offset: number, byte: number): ValidationError {
 export function sniffBinary(head: Uint8Array): string | undefined {
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return 'UTF-16 text (byte-order mark); save it as UTF-8';
   // gzip's magic number: said so, with what to do (it read "a binary file": a hostile tester).
-  if (head[0] === 0x1f && head[1] === 0x8b && head.length >= 10) return 'gzip-compressed data; decompress it first (zcat file.gz | realtime-contract validate --input ndjson -)';
+  if (head[0] === 0x1f && head[1] === 0x8b && head.length >= 10) return 'gzip-compressed data; decompress it first (zcat file.gz | realtime-contract validate -)';
   const nul = head.indexOf(0);
   if (nul === -1) return undefined;
   let nuls = 0;
