@@ -226,7 +226,9 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
  * With `jwksUrl`, a JWKS that cannot be fetched (jose's timeout of 5 s, a status other than 200,
  * a body that is not JSON or not a key set, a network error) is {@link AuthError} 503 instead,
  * its reason `jwks-unavailable (<code>)` (jose's code, or the network error's), with
- * `retryAfterSec` 5: the token may be good. A key the fetched set does not hold stays 401.
+ * `retryAfterSec` 5: the token may be good. So is a `kid` the set lacks while it was fetched less
+ * than 5 s ago (jose fetches it again for an unknown `kid` at most every 5 s: a key published
+ * since, a rotation); one the set lacks once fetched again is 401.
  *
  * @throws TypeError, at once, naming the option, when the options are not one of `secret` (a
  *   string or Uint8Array of at least 32 bytes), `publicKey` (+ `algorithm`) or `jwksUrl`, or any
@@ -258,15 +260,20 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
     key = Promise.resolve(publicKeyFor(options.publicKey, algorithm));
     algorithms = [algorithm];
   } else {
-    const jwks = createRemoteJWKSet(new URL(String(options.jwksUrl)));
+    // jose fetches the set again for an unknown `kid` at most once per cooldown (30 s by default).
+    const jwks = createRemoteJWKSet(new URL(String(options.jwksUrl)), { cooldownDuration: JWKS_RETRY_AFTER_SEC * 1000 });
     // A JWKS that cannot be fetched says nothing of the token: 401 made the client give up on
     // a token it will never be told is good (a hostile tester: a JWKS outage stopped every
-    // dashboard for good). A key the fetched set does not hold stays a fault of the token.
+    // dashboard for good). A key the fetched set does not hold stays a fault of the token,
+    // unless the set was fetched within the cooldown: a key the provider published since (a
+    // rotation) was refused for good, though the next fetch held it (a hostile tester). That is
+    // 503 until jose may fetch again, then the set's verdict.
     key = async (header, token) => {
+      const cooling = jwks.coolingDown;
       try {
         return await jwks(header, token);
       } catch (error) {
-        const unavailable = jwksUnavailable(error);
+        const unavailable = jwksUnavailable(error) ?? (cooling && (error as { code?: unknown } | null)?.code === 'ERR_JWKS_NO_MATCHING_KEY' ? 'ERR_JWKS_NO_MATCHING_KEY' : undefined);
         if (unavailable !== undefined) throw new AuthError(503, `jwks-unavailable (${unavailable})`, JWKS_RETRY_AFTER_SEC);
         throw error;
       }

@@ -315,12 +315,47 @@ describe('public keys and JWKS, algorithms pinned', () => {
       const client = await connect(server.url({ token: signed }));
       await client.until(() => client.count('connection') === 1);
       client.ws.close();
+      // A kid the set lacks is the token's fault once the set is fetched again (jose waits 5 s between fetches for an unknown kid).
+      await sleep(5200);
       const unknownKid = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k2' }).setSubject('u1').setExpirationTime('1h').sign(privateKey);
       expect((await refusedStatus(server.url({ token: unknownKid }))).status).toBe(401);
       for (const line of lines) for (const part of signed.split('.')) expect(line).not.toContain(part);
     } finally {
       await server.rt.close();
       jwks.closeAllConnections();
+      jwks.close();
+    }
+  }, 30_000);
+
+  it('a token of a key published after the last fetch of the JWKS is 503 until the set is fetched again, then accepted: never refused for good (a rotation; a hostile tester)', async () => {
+    const k1 = await generateKeyPair('ES256', { extractable: true });
+    const k2 = await generateKeyPair('ES256', { extractable: true });
+    const keys: object[] = [{ ...(await exportJWK(k1.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }];
+    let fetches = 0;
+    const jwks: Server = createServer((_request, response) => {
+      fetches++;
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const server = await startServer({ jwt: { jwksUrl: `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks.json` } });
+    const sign = (key: CryptoKey, kid: string) => new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid }).setSubject('u1').setExpirationTime('1h').sign(key);
+    const poll = async (token: string) => {
+      const response = await fetch(server.http('/api/ws/poll'), { headers: { authorization: `Bearer ${token}` } });
+      await response.body?.cancel();
+      return { status: response.status, retryAfter: response.headers.get('retry-after') };
+    };
+    try {
+      expect((await poll(await sign(k1.privateKey, 'k1'))).status).toBe(200);
+      // The provider rotates: the new key is published, and its tokens are signed with it.
+      keys.push({ ...(await exportJWK(k2.publicKey)), kid: 'k2', alg: 'ES256', use: 'sig' });
+      const rotated = await sign(k2.privateKey, 'k2');
+      expect(await poll(rotated)).toEqual({ status: 503, retryAfter: '5' });
+      expect((await refusedStatus(server.url({ token: rotated }))).status).toBe(503);
+      await sleep(5200);
+      expect((await poll(rotated)).status).toBe(200);
+      expect(fetches).toBe(2);
+    } finally {
+      await server.rt.close();
       jwks.close();
     }
   }, 20_000);
