@@ -56,11 +56,6 @@ function expectedOf(keyword: string, params: Record<string, unknown>): string {
       return JSON.stringify(params.allowedValue);
     case 'type':
       return `a value of type ${String(params.type).replace(/,/g, ' or ')}`;
-    case 'minimum':
-    case 'maximum':
-    case 'exclusiveMinimum':
-    case 'exclusiveMaximum':
-      return `a number ${String(params.comparison)} ${String(params.limit)}`;
     case 'pattern':
       return `a string matching ${String(params.pattern)}`;
     case 'minLength':
@@ -70,7 +65,8 @@ function expectedOf(keyword: string, params: Record<string, unknown>): string {
     case 'x-nullable-object':
       return 'an object or null';
     default:
-      return `${keyword} ${JSON.stringify(params)}`;
+      // minimum, maximum and their exclusive forms: ajv's `comparison` says which.
+      return params.comparison ? `a number ${String(params.comparison)} ${String(params.limit)}` : `${keyword} ${JSON.stringify(params)}`;
   }
 }
 

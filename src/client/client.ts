@@ -539,19 +539,12 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     connectTimer = setTimeout(() => drop(ws, 4000, 'timeout'), end - Date.now());
     ws.onopen = () => {
       clearTimeout(connectTimer);
-      // Sent without `since` (there was no cursor yet), it opened after a poll gave one: the
-      // server answers it from its head, past what polling delivered, and what came between
-      // was lost, untold (a hostile tester lost 142 trades). Opened again, from the cursor.
-      if (!socketSince && status.cursor) {
-        detach(ws, 1000, '');
-        socket = undefined;
-        return void attempt();
-      }
-      open = true;
       lastFrame = Date.now();
-      stopPolling();
+      // While polling delivers, a probe takes over on its first frame, not its open: behind a
+      // proxy that holds frames back, an open probe stopped polling for the whole allowed
+      // silence (40 s), the status reading `ws` (a reviewer). Silent, it is dropped then, a failed attempt.
       // A handler that disconnects on `open`: no timers of a closed socket (they held the process 40 s).
-      if (!set({ state: 'open', mode: 'ws' })) return;
+      if (!polling && !take(ws)) return;
       watch();
       ping();
     };
@@ -566,6 +559,22 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     ws.onclose = (event) => {
       if (socket === ws) closed(event.code, event.reason, httpStatus);
     };
+  }
+
+  /** The socket takes over from polling, if any: false when it was let go, or a handler disconnected. */
+  function take(ws: WebSocketLike): boolean {
+    // Sent without `since` (there was no cursor yet), it opened after a poll gave one: the
+    // server answers it from its head, past what polling delivered, and what came between
+    // was lost, untold (a hostile tester lost 142 trades). Opened again, from the cursor.
+    if (!socketSince && status.cursor) {
+      detach(ws, 1000, '');
+      socket = undefined;
+      void attempt();
+      return false;
+    }
+    open = true;
+    stopPolling();
+    return set({ state: 'open', mode: 'ws' });
   }
 
   /** Forgets a socket at once (a dead one may never finish its closing handshake) and handles its end. */
@@ -670,6 +679,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
 
   function frame(raw: unknown): void {
     lastFrame = status.lastMessageAt = Date.now();
+    if (!open && !take(socket!)) return;
     let value: unknown;
     // The protocol's messages are JSON in text frames. A binary frame arrives as a Buffer (ws),
     // an ArrayBuffer or a Blob (browsers): not a message, whatever its bytes hold.
@@ -1028,7 +1038,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // Not one told to wait by a 429: it is connected.
     if ((g.navigator?.onLine ?? true) && g.document?.visibilityState !== 'hidden') {
       soon();
-      if (pollWake && status.mode === 'offline') setTimeout(pollWake, roll() * Math.min(base, 1000));
+      if (pollWake && !status.connected) setTimeout(pollWake, roll() * Math.min(base, 1000));
     }
   }
 

@@ -141,6 +141,7 @@ describe('the client at the edges of its transports', () => {
     client.connect('tok');
     await until(() => client.getStatus().received + client.getStatus().duplicates >= 6, 'all six frames');
     expect(gaps).toHaveLength(1);
+    expect(got).toEqual(['t_e1.1', 't_e1.2', 't_e1.1', 't_e1.2']);
   });
   it('a socket that opens but never delivers a frame (a buffering proxy) is not "stable": the client falls back to polling', async () => {
     // The defaults' ratios, scaled down: silence allowed 4 s (30 s + 10 s), stableMs 1 s (10 s), baseMs 100 ms (1 s).
@@ -159,5 +160,30 @@ describe('the client at the edges of its transports', () => {
     await sleep(16_000);
     expect({ polls, attempts: client.getStatus().reconnectAttempts, lastClose: client.getStatus().lastClose?.code }).toMatchObject({ lastClose: 4408 });
     expect(polls, 'polls made while every socket stayed silent').toBeGreaterThan(0);
+  }, 25_000);
+  it('while polling, a probe socket takes over on its first frame, not its open: a silent one stops no poll, nor reads `ws` (a reviewer: 4 s without a poll per probe)', async () => {
+    const polls: number[] = [];
+    const { url } = await hostile(
+      (req, res) => {
+        polls.push(Date.now());
+        setTimeout(() => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ cursor: 'e1.0', resume: req.url!.includes('since') ? 'resumed' : 'new', messages: [] }));
+        }, 300);
+      },
+      (req, socket, head, wss) => wss.handleUpgrade(req, socket, head, () => {}), // accepted, then not one frame
+    );
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, fallbackAfter: 1, pingIntervalMs: 3000, pongTimeoutMs: 1000, backoff: { baseMs: 100, maxMs: 1000, stableMs: 1000, jitter: false } }));
+    const modes = new Set<string>();
+    client.on('status', (st) => {
+      if (polls.length > 0) modes.add(st.mode);
+    });
+    client.connect('tok');
+    await until(() => polls.length > 0, 'polling', 10_000);
+    await sleep(6000);
+    // Probes opened every second or so, each silent for 4 s: polls went on (answered in 0.3 s).
+    const stretches = [...polls.slice(1), Date.now()].map((t, i) => t - polls[i]!);
+    expect(Math.max(...stretches), `gaps between polls: ${stretches.join(', ')} ms`).toBeLessThan(1500);
+    expect([...modes]).not.toContain('ws');
   }, 25_000);
 });
