@@ -580,7 +580,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   /** Forgets a socket at once (a dead one may never finish its closing handshake) and handles its end. */
   function drop(ws: WebSocketLike, code: number, reason: string): void {
     if (socket !== ws) return;
-    detach(ws, 4000, reason);
+    detach(ws, code, reason);
     closed(code, reason);
   }
 

@@ -186,4 +186,20 @@ describe('the client at the edges of its transports', () => {
     expect(Math.max(...stretches), `gaps between polls: ${stretches.join(', ')} ms`).toBeLessThan(1500);
     expect([...modes]).not.toContain('ws');
   }, 25_000);
+  it('a silent server is told the close the client reports: 4408 "silent" on both sides (it was sent 4000; a fresh user)', async () => {
+    const closes: [number, string][] = [];
+    const { url } = await hostile(
+      (_req, res) => res.end(),
+      (req, socket, head, wss) =>
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          ws.on('close', (code, reason) => closes.push([code, String(reason)]));
+          ws.send(JSON.stringify(conn('new', 'e1.0')));
+        }),
+    );
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, pingIntervalMs: 1000, pongTimeoutMs: 500, polling: false, backoff: { baseMs: 60_000, maxMs: 60_000 } }));
+    client.connect('tok');
+    await until(() => closes.length > 0, 'the close of the silent socket', 10_000);
+    expect(closes).toEqual([[4408, 'silent']]);
+    expect(client.getStatus().lastClose).toEqual({ code: 4408, reason: 'silent' });
+  });
 });
