@@ -305,12 +305,17 @@ export async function runServe(options: ServeOptions, output: Output): Promise<n
       '',
       `Dashboard: http://${host}:${actual}/?token=${demo.tokens.alice}`,
       '',
-      'Try it (spec "Testing WebSocket"):',
-      `  websocat "${base}?token=${demo.tokens.alice}"`,
-      `  const ws = new WebSocket('${base}?token=${demo.tokens.alice}');`,
+      // With --no-websocket, the socket's examples would meet the 404 (a fresh user followed them).
+      ...(options.websocket === false
+        ? ['Try it (WebSocket is off: the polling fallback alone):']
+        : [
+            'Try it (spec "Testing WebSocket"):',
+            `  websocat "${base}?token=${demo.tokens.alice}"`,
+            `  const ws = new WebSocket('${base}?token=${demo.tokens.alice}');`,
+          ]),
       `  curl "http://${host}:${actual}/api/ws/poll?token=${demo.tokens.alice}"`,
       '    (a poll without since answers at once with a cursor and no messages; add &since=<that cursor> for what comes after it)',
-      'Answer each {"type":"ping","timestamp":T} with {"type":"pong","timestamp":T} within 10 s, or the server closes with 4408.',
+      ...(options.websocket === false ? [] : ['Answer each {"type":"ping","timestamp":T} with {"type":"pong","timestamp":T} within 10 s, or the server closes with 4408.']),
       'The demo producer sends a message of every stream type each second (connection, ping, pong and error come from the server itself). Ctrl-C stops.',
       '',
     ].join('\n'),

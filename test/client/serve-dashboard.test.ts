@@ -34,6 +34,10 @@ describe('serve --demo: the dashboard', () => {
     const out = output();
     try {
       expect(out).toContain('WebSocket off: upgrades refused with 404');
+      // Its banner shows the poll's example alone: the socket's would meet the 404 (a fresh user followed them).
+      expect(out).toContain('Try it (WebSocket is off: the polling fallback alone):');
+      expect(out).not.toMatch(/websocat|new WebSocket\(|closes with 4408/);
+      expect(out).toContain('/api/ws/poll?token=');
       const port = /on 127\.0\.0\.1:(\d+)/.exec(out)?.[1];
       const token = /alice \(user\):\s+(\S+)/.exec(out)?.[1];
       expect(port && token, out).toBeTruthy();
