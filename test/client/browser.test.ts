@@ -93,8 +93,8 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       await h.stop();
       const state = () => page.locator('#state').textContent();
       // With when the next socket attempt is due: the backoff may wait 30 s (a fresh user waited,
-      // unsure), and that polls retry meanwhile (a poll may find the server sooner).
-      await expect.poll(state, { timeout: 30_000 }).toMatch(/^retrying, socket in \d+ s, polls retrying, attempt \d+$/);
+      // unsure); `retrying` says the polls retry meanwhile (a poll may find the server sooner).
+      await expect.poll(state, { timeout: 30_000 }).toMatch(/^retrying, socket in \d+ s, attempt \d+$/);
       expect(await badge()).toBe('Offline');
       // And the header stays one line on a laptop: the state is cut, whole in its title (it
       // wrapped on each disconnect and moved every panel down: a fresh user).

@@ -87,15 +87,15 @@ function scheduleRender(): void {
  * `, next try in 12 s` while offline with an attempt scheduled: after a crash the backoff can
  * wait up to 30 s, and the page said nothing of it (a fresh user waited 20 s, unsure). While
  * the polling fallback runs, that time is the socket's, and a poll may come back sooner on its
- * own backoff: `, socket in 27 s, polls retrying` (a fresh user read "next try in
- * 27 s" and saw the page come back after 6). The countdown comes first, after the state: the
- * header cuts the end.
+ * own backoff: `retrying, socket in 27 s` (a fresh user read "next try in 27 s" and saw the
+ * page come back after 6; the state `retrying` is the polls'). The countdown comes first, after
+ * the state: the header cuts the end (`…, polls retrying` after it was cut at 1280 px: fresh users).
  */
 function nextTry(status: RealtimeStatus): string {
   // (While connecting, the attempt is under way: the time it was due is past.)
   if (status.nextAttemptAt === null || status.state === 'connecting' || status.nextAttemptAt <= Date.now()) return '';
   const seconds = Math.ceil((status.nextAttemptAt - Date.now()) / 1000);
-  return status.state === 'polling' ? `, socket in ${seconds} s, polls retrying` : `, next try in ${seconds} s`;
+  return status.state === 'polling' ? `, socket in ${seconds} s` : `, next try in ${seconds} s`;
 }
 // The countdown moves while nothing else does.
 setInterval(() => {
