@@ -80,9 +80,9 @@ export interface RealtimeServerOptions {
   maxConsecutiveFaults?: number;
   /** Outbound messages per connection; pending states are conflated meanwhile. Default: unlimited. */
   outboundRate?: RateLimit | null;
-  /** The client's address for the per-IP limit (an IPv6 address counts by its /64, an IPv4-mapped one as its IPv4 address). Default the socket's remote address; behind a proxy, read the address it appends (the last of X-Forwarded-For: the first is whatever the client sent) or every client shares the proxy's bucket. A hook that throws refuses the request with 401 (logged as `client-ip-threw`). */
+  /** The client's address for the per-IP limit (an IPv6 address counts by its /64, an IPv4-mapped or translated one, NAT64's `64:ff9b::192.0.2.1`, as its IPv4 address). Default the socket's remote address; behind a proxy, read the address it appends (the last of X-Forwarded-For: the first is whatever the client sent) or every client shares the proxy's bucket. A hook that throws refuses the request with 401 (logged as `client-ip-threw`). */
   clientIp?: (request: IncomingMessage) => string;
-  /** Upgrade attempts per client IP (an IPv6 address counts by its /64: one host is given at least that many; an IPv4-mapped one as its IPv4 address), and polls refused for their token or while the store is unhealthy or the JWKS cannot be fetched (a poll whose token is verified gives its attempt back, whatever follows). Default 10/s, burst 50. */
+  /** Upgrade attempts per client IP (an IPv6 address counts by its /64: one host is given at least that many; an IPv4-mapped or translated one as its IPv4 address), and polls refused for their token or while the store is unhealthy or the JWKS cannot be fetched (a poll whose token is verified gives its attempt back, whatever follows). Default 10/s, burst 50. */
   attemptsPerIp?: RateLimit;
   /** Upgrade attempts per user. Default 2/s, burst 20. */
   attemptsPerUser?: RateLimit;
@@ -98,7 +98,7 @@ export interface RealtimeServerOptions {
    * the HTTP server (an attached one keeps its own limits); more are closed as they come, so
    * one address cannot hold every file descriptor with connections that never send a byte.
    * An IPv6 address counts by its /64 (one host is given at least that many), an IPv4-mapped
-   * one (`::ffff:192.0.2.1`) as its IPv4 address.
+   * or translated one (`::ffff:192.0.2.1`, `64:ff9b::192.0.2.1`) as its IPv4 address.
    * Default 1024 per address, loopback addresses exempt (a reverse proxy on the same host
    * connects from one of them for every client); a number given applies to every address;
    * null: no limit (behind a proxy on another host). This server's HTTP server also drops a
