@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { createPublicKey, KeyObject } from 'node:crypto';
-import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { preview } from '../runtime/errors.js';
 import { hasLoneSurrogate } from '../runtime/lone-surrogates.js';
 import { isSecretName, leniently, looksLikeJwt } from '../shared/secrets.js';
@@ -226,7 +226,9 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
  * With `jwksUrl`, a JWKS that cannot be fetched (jose's timeout of 5 s, a status other than 200,
  * a body that is not JSON or not a key set, a network error) is {@link AuthError} 503 instead,
  * its reason `jwks-unavailable (<code>)` (jose's code, or the network error's), with
- * `retryAfterSec` 5: the token may be good. So is a `kid` the set lacks while it was fetched less
+ * `retryAfterSec` 5: the token may be good. A failed fetch is not tried again for 5 s: meanwhile a
+ * token whose key the cached set holds (fetched within jose's 10 minutes) is checked against it,
+ * any other is that 503 at once. So is a `kid` the set lacks while it was fetched less
  * than 5 s ago (jose fetches it again for an unknown `kid` at most every 5 s: a key published
  * since, a rotation); one the set lacks once fetched again is 401.
  *
@@ -268,12 +270,31 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
     // unless the set was fetched within the cooldown: a key the provider published since (a
     // rotation) was refused for good, though the next fetch held it (a hostile tester). That is
     // 503 until jose may fetch again, then the set's verdict.
+    //
+    // A fetch that failed is not tried again for 5 s: jose tries again on every token it cannot
+    // check from its cache, so during an outage each upgrade and poll of every client was one more
+    // request to the identity provider (a failed fetch was not throttled). Meanwhile a token whose
+    // key the fresh cache holds is still checked against it, and any other is 503 at once.
+    let failedAt = -Infinity;
+    let failure = '';
     key = async (header, token) => {
+      if (Date.now() - failedAt < JWKS_RETRY_AFTER_SEC * 1000) {
+        const cached = jwks.fresh ? jwks.jwks() : undefined;
+        if (cached === undefined) throw new AuthError(503, `jwks-unavailable (${failure})`, JWKS_RETRY_AFTER_SEC);
+        try {
+          return await createLocalJWKSet(cached)(header, token);
+        } catch (error) {
+          if ((error as { code?: unknown } | null)?.code === 'ERR_JWKS_NO_MATCHING_KEY') throw new AuthError(503, `jwks-unavailable (${failure})`, JWKS_RETRY_AFTER_SEC);
+          throw error;
+        }
+      }
       const cooling = jwks.coolingDown;
       try {
         return await jwks(header, token);
       } catch (error) {
-        const unavailable = jwksUnavailable(error) ?? (cooling && (error as { code?: unknown } | null)?.code === 'ERR_JWKS_NO_MATCHING_KEY' ? 'ERR_JWKS_NO_MATCHING_KEY' : undefined);
+        const fetchFailed = jwksUnavailable(error);
+        if (fetchFailed !== undefined) [failedAt, failure] = [Date.now(), fetchFailed];
+        const unavailable = fetchFailed ?? (cooling && (error as { code?: unknown } | null)?.code === 'ERR_JWKS_NO_MATCHING_KEY' ? 'ERR_JWKS_NO_MATCHING_KEY' : undefined);
         if (unavailable !== undefined) throw new AuthError(503, `jwks-unavailable (${unavailable})`, JWKS_RETRY_AFTER_SEC);
         throw error;
       }

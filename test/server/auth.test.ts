@@ -288,7 +288,9 @@ describe('public keys and JWKS, algorithms pinned', () => {
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     const lines: string[] = [];
     const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
-    const server = await startServer({ jwt: { jwksUrl: `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks.json` }, logger: { info: log, warn: log, error: log } });
+    // A server of its own for each fault: a failed fetch is not tried again for 5 s.
+    const start = () => startServer({ jwt: { jwksUrl: `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks.json` }, logger: { info: log, warn: log, error: log } });
+    let server = await start();
     const signed = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject('u1').setExpirationTime('1h').sign(privateKey);
     const poll = async () => {
       const response = await fetch(server.http('/api/ws/poll'), { headers: { authorization: `Bearer ${signed}` } });
@@ -298,20 +300,25 @@ describe('public keys and JWKS, algorithms pinned', () => {
     try {
       const faults: [string, RegExp][] = [['reset', /^UND_ERR_SOCKET$|^ECONNRESET$/], ['503', /^ERR_JOSE_GENERIC$/], ['html', /^ERR_JOSE_GENERIC$/], ['not-a-set', /^ERR_JWKS_INVALID$/]];
       for (const [fault, code] of faults) {
+        await server.rt.close();
+        server = await start();
         mode = fault;
         const refused = await refusedStatus(server.url({ token: signed }));
         expect([fault, refused.status, refused.headers['retry-after']]).toEqual([fault, 503, '5']);
         expect([fault, lastCode()]).toEqual([fault, expect.stringMatching(code)]);
         expect([fault, await poll()]).toEqual([fault, { status: 503, retryAfter: '5', body: { error: 'jwks-unavailable' } }]);
+        expect(server.rt.stats().refusedUpgrades).toEqual({ 'jwks-unavailable': 1 });
+        expect(server.rt.stats().refusedPolls).toEqual({ 'jwks-unavailable': 1 });
       }
-      expect(server.rt.stats().refusedUpgrades).toEqual({ 'jwks-unavailable': 4 });
-      expect(server.rt.stats().refusedPolls).toEqual({ 'jwks-unavailable': 4 });
       // An endpoint that answers nothing: jose gives up after 5 s.
+      await server.rt.close();
+      server = await start();
       mode = 'hang';
       expect((await refusedStatus(server.url({ token: signed }))).status).toBe(503);
       expect(lastCode()).toBe('ERR_JWKS_TIMEOUT');
-      // Back: the token connects, and one whose key the set does not hold is the token's fault.
+      // Back: once 5 s have passed since the failed fetch, the token connects, and one whose key the set does not hold is the token's fault.
       mode = 'ok';
+      await sleep(5200);
       const client = await connect(server.url({ token: signed }));
       await client.until(() => client.count('connection') === 1);
       client.ws.close();
@@ -325,7 +332,7 @@ describe('public keys and JWKS, algorithms pinned', () => {
       jwks.closeAllConnections();
       jwks.close();
     }
-  }, 30_000);
+  }, 40_000);
 
   it('a token of a key published after the last fetch of the JWKS is 503 until the set is fetched again, then accepted: never refused for good (a rotation; a hostile tester)', async () => {
     const k1 = await generateKeyPair('ES256', { extractable: true });
@@ -359,6 +366,57 @@ describe('public keys and JWKS, algorithms pinned', () => {
       jwks.close();
     }
   }, 20_000);
+  it('does not fetch a JWKS that failed again for 5 s, however many clients come, while a token of a cached key still connects (each upgrade and poll of every client was a request to the failing identity provider)', async () => {
+    const k1 = await generateKeyPair('ES256', { extractable: true });
+    const k2 = await generateKeyPair('ES256', { extractable: true });
+    let down = true;
+    let fetches = 0;
+    const jwks: Server = createServer((request, response) => {
+      fetches++;
+      if (down) return void response.writeHead(500).end('down');
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [{ ...k1Public, kid: 'k1', alg: 'ES256', use: 'sig' }] }));
+    });
+    const k1Public = await exportJWK(k1.publicKey);
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const server = await startServer({ jwt: { jwksUrl: `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks.json` } });
+    const sign = (key: CryptoKey, kid: string) => new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid }).setSubject('u1').setExpirationTime('1h').sign(key);
+    const poll = async (token: string) => {
+      const response = await fetch(server.http('/api/ws/poll'), { headers: { authorization: `Bearer ${token}` } });
+      await response.body?.cancel();
+      return response.status;
+    };
+    try {
+      const good = await sign(k1.privateKey, 'k1');
+      // Down from the start: one fetch, then 503 at once for 5 s.
+      const statuses = [];
+      for (let i = 0; i < 12; i++) statuses.push(i % 2 === 0 ? await poll(good) : (await refusedStatus(server.url({ token: good }))).status);
+      expect(statuses).toEqual(Array(12).fill(503));
+      expect(fetches).toBe(1);
+      // Up again once 5 s have passed: fetched, and the token connects.
+      down = false;
+      await sleep(5200);
+      expect(await poll(good)).toBe(200);
+      expect(fetches).toBe(2);
+      // Down again; a token of a key the cache lacks fetches (past jose's 5 s for an unknown kid) and fails.
+      down = true;
+      await sleep(5200);
+      const unknown = await sign(k2.privateKey, 'k2');
+      expect(await poll(unknown)).toBe(503);
+      expect(fetches).toBe(3);
+      // For 5 s: the cached key's token is checked against the cache, the other one is 503 without a fetch.
+      const client = await connect(server.url({ token: good }));
+      await client.until(() => client.count('connection') === 1);
+      client.ws.close();
+      expect(await poll(good)).toBe(200);
+      expect([await poll(unknown), (await refusedStatus(server.url({ token: unknown }))).status]).toEqual([503, 503]);
+      // A forged token of the cached kid is still the token's fault.
+      expect(await poll(await sign(k2.privateKey, 'k1'))).toBe(401);
+      expect(fetches).toBe(3);
+    } finally {
+      await server.rt.close();
+      jwks.close();
+    }
+  }, 30_000);
 });
 
 describe('origin, attempt limits, socket limits', () => {
