@@ -166,6 +166,16 @@ describe('realtime-contract validate', () => {
     expect(code).toBe(2);
   });
 
+  it('reads a file once however often it is named: twice, through its folder, through a link (its problems were reported twice and its messages counted twice)', () => {
+    const folder = path.join(dir, 'named-twice');
+    const bad = file('named-twice/bad.ndjson', `${tradeLine}\n{"type":"trades"}\n`);
+    const link = path.join(dir, 'named-twice-link.ndjson');
+    symlinkSync(bad, link);
+    const { code, stdout } = cli(['validate', bad, folder, link, bad]);
+    expect(stdout).toBe(`${bad}:2: trades /data expected required property "data", got nothing\n1 valid, 1 invalid\n`);
+    expect(code).toBe(1);
+  });
+
   it('exits 2 for a folder without message files and for an unsupported file type', () => {
     const folder = path.join(dir, 'no-messages');
     mkdirSync(folder, { recursive: true });

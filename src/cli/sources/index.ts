@@ -71,8 +71,9 @@ export interface SourceOptions {
 /**
  * Reads `paths` in order: `-` is standard input (once), a folder every message file below it,
  * a regular file by its extension (`.json` one document, `.ndjson`/`.jsonl` NDJSON), and a FIFO,
- * character device or socket by {@link SourceOptions.input}. Never throws for I/O: an unreadable
- * path is an `unreadable` entry and the other paths are still read.
+ * character device or socket by {@link SourceOptions.input}. A regular file named twice (or
+ * reached twice: through a folder, a link) is read the first time only. Never throws for I/O: an
+ * unreadable path is an `unreadable` entry and the other paths are still read.
  */
 export async function* readSources(paths: string[], options: SourceOptions): AsyncGenerator<SourceEntry> {
   for await (const entries of readSourceBatches(paths, options)) yield* entries;
@@ -89,6 +90,15 @@ export function readSourceBatches(paths: string[], options: SourceOptions & { la
 export function readSourceBatches(paths: string[], options: SourceOptions): AsyncGenerator<SourceEntry[]>;
 export async function* readSourceBatches(paths: string[], options: SourceOptions): AsyncGenerator<(SourceEntry | NdjsonFileEntry)[]> {
   let readStdin = false;
+  // A file is read once, however often it is named (`validate fixtures fixtures/a.ndjson`, a
+  // link to it, a glob that overlaps): its problems were reported twice and its messages counted twice.
+  const read = new Set<string>();
+  const first = (info: { dev: number; ino: number }): boolean => {
+    const key = `${info.dev}:${info.ino}`;
+    if (read.has(key)) return false;
+    read.add(key);
+    return true;
+  };
   for (const given of paths) {
     const unreadable = (file: string, error: unknown): SourceEntry => ({ kind: 'unreadable', file, reason: `cannot read "${file}": ${describeIoError(error)}${danglingLink(file, error)}` });
     try {
@@ -110,6 +120,8 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         for await (const file of messageFilesUnder(given, (file, error) => failures.push(unreadable(file, error)))) {
           if (failures.length > 0) yield failures.splice(0);
           found++;
+          const info = await stat(file).catch(() => undefined);
+          if (info !== undefined && !first(info)) continue;
           const large = options.largeNdjsonFrom !== undefined && LINE_FILE.test(file) ? await largeFile(file, options.largeNdjsonFrom) : undefined;
           if (large) yield [large];
           else yield* readFile(file, LINE_FILE.test(file) ? 'ndjson' : 'json', options, unreadable);
@@ -117,6 +129,7 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         if (failures.length > 0) yield failures.splice(0);
         if (found === 0) yield [{ kind: 'unreadable', file: given, reason: `no .json, .ndjson or .jsonl files under "${given}"` }];
       } else if (info.isFile()) {
+        if (!first(info)) continue;
         if (options.largeNdjsonFrom !== undefined && LINE_FILE.test(given) && info.size >= options.largeNdjsonFrom) yield [{ kind: 'ndjson-file', file: given, size: info.size }];
         else if (MESSAGE_FILE.test(given)) yield* readFile(given, LINE_FILE.test(given) ? 'ndjson' : 'json', options, unreadable);
         else yield [{ kind: 'unreadable', file: given, reason: `cannot validate "${given}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input (another file through it: validate - < ${JSON.stringify(given)}, with --input json or ndjson to say what it holds)` }];
