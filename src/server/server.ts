@@ -80,7 +80,7 @@ export interface RealtimeServerOptions {
   maxConsecutiveFaults?: number;
   /** Outbound messages per connection; pending states are conflated meanwhile. Default: unlimited. */
   outboundRate?: RateLimit | null;
-  /** The client's address for the per-IP limit (an IPv6 address counts by its /64, an IPv4-mapped or translated one, NAT64's `64:ff9b::192.0.2.1`, as its IPv4 address). Default the socket's remote address; behind a proxy, read the address it appends (the last of X-Forwarded-For: the first is whatever the client sent) or every client shares the proxy's bucket. A hook that throws refuses the request with 401 (logged as `client-ip-threw`). */
+  /** The client's address for the per-IP limit (an IPv6 address counts by its /64, an IPv4-mapped or translated one, NAT64's `64:ff9b::192.0.2.1`, as its IPv4 address). Default the socket's remote address; behind a proxy, read the address it appends (the last of X-Forwarded-For: the first is whatever the client sent) or every client shares the proxy's bucket. A port written with the address (`192.0.2.1:5678`, `[2001:db8::1]:443`) is dropped. A hook that throws refuses the request with 401 (logged as `client-ip-threw`). */
   clientIp?: (request: IncomingMessage) => string;
   /** Upgrade attempts per client IP (an IPv6 address counts by its /64: one host is given at least that many; an IPv4-mapped or translated one as its IPv4 address), and polls refused for their token or while the store is unhealthy or the JWKS cannot be fetched (a poll whose token is verified gives its attempt back, whatever follows). Default 10/s, burst 50. */
   attemptsPerIp?: RateLimit;
@@ -302,7 +302,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const clientIpOf = (request: IncomingMessage): string => {
     if (options.clientIp === undefined) return ipLimitKey(request.socket.remoteAddress ?? 'unknown');
     try {
-      return ipLimitKey(options.clientIp(request) ?? request.socket.remoteAddress ?? 'unknown');
+      return ipLimitKey(hookAddress(options.clientIp(request) ?? request.socket.remoteAddress ?? 'unknown'));
     } catch (error) {
       // Not the authentication hook's fault, which the refusal would have logged it as (a hostile tester).
       logger?.error({ event: 'client-ip-threw', err: errorSummary(error) }, 'clientIp hook threw: request refused');
@@ -886,6 +886,19 @@ function ipLimitKey(address: string): string {
   // A /64 that holds many hosts, or none: Teredo's is its relay's, link-local's every link's.
   if (range === 'teredo' || range === 'linkLocal' || range === 'loopback' || range === 'unspecified' || range === 'multicast') return parsed.toString();
   return `${new ipaddr.IPv6([...parsed.parts.slice(0, 4), 0, 0, 0, 0]).toString()}/64`;
+}
+
+/**
+ * A `clientIp` hook's value as an address: spaces trimmed, and the port a proxy's header may
+ * carry dropped (`192.0.2.1:5678`, `[2001:db8::1]:443`, RFC 7239's `"[2001:db8::1]"`). With its
+ * port, each connection of one client was a bucket of its own, past `attemptsPerIp` (a review).
+ */
+function hookAddress(value: string): string {
+  // Untyped hooks return anything: ipLimitKey keys it as it is.
+  if (typeof value !== 'string') return value;
+  const text = value.trim().replace(/^"(.*)"$/, '$1');
+  const address = /^\[([^\]]*)\](?::\d{1,5})?$/.exec(text)?.[1] ?? /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(text)?.[1] ?? text;
+  return ipaddr.isValid(address) ? ipaddr.parse(address).toString() : text;
 }
 
 /** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 addresses. */

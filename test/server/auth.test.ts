@@ -599,6 +599,16 @@ describe('origin, attempt limits, socket limits', () => {
       (await connect(server.url({ token: jwt }), { headers: { 'x-forwarded-for': '203.0.113.1' } })).ws.close();
       expect((await refusedStatus(server.url({ token: jwt }), { headers: { 'x-forwarded-for': '203.0.113.1' } })).status).toBe(429);
       (await connect(server.url({ token: jwt }), { headers: { 'x-forwarded-for': '203.0.113.2' } })).ws.close();
+      // With the port a proxy's header may carry, or spaces, one client is still one bucket: each
+      // connection, from a port of its own, was a bucket of its own (a review).
+      const from = (address: string) => ({ headers: { 'x-forwarded-for': address } });
+      (await connect(server.url({ token: jwt }), from('198.51.100.7:50001'))).ws.close();
+      expect((await refusedStatus(server.url({ token: jwt }), from('198.51.100.7:50002'))).status).toBe(429);
+      expect((await refusedStatus(server.url({ token: jwt }), from(' 198.51.100.7'))).status).toBe(429);
+      (await connect(server.url({ token: jwt }), from('[2001:db8:7::1]:443'))).ws.close();
+      expect((await refusedStatus(server.url({ token: jwt }), from('[2001:db8:7::2]'))).status).toBe(429);
+      expect((await refusedStatus(server.url({ token: jwt }), from('"[2001:db8:7::3]:8443"'))).status).toBe(429);
+      (await connect(server.url({ token: jwt }), from('[2001:db8:8::1]:443'))).ws.close();
     } finally {
       await server.rt.close();
     }
