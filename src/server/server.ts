@@ -679,24 +679,38 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     unanswered.set(socket, (unanswered.get(socket) ?? 0) + 1);
     response.once('close', () => unanswered.set(socket, unanswered.get(socket)! - 1));
   };
-  let onRequest: ((request: IncomingMessage, response: ServerResponse) => void) | null = null;
-  let previousRequestListeners: Function[] = [];
+  /** Undoes what was done to the HTTP server to receive its requests. */
+  let detach: () => void;
   if (ownServer) {
-    onRequest = (request, response) => {
+    const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
       track(request, response);
       if (!handleRequest(request, response)) sendHttp(response, requestUrl(request.url) ? 404 : 400, { error: requestUrl(request.url) ? 'not found' : 'bad request target' });
     };
     httpServer.on('request', onRequest);
+    detach = () => httpServer.off('request', onRequest);
   } else {
-    // Serve the polling path in front of the framework's own handler, which gets everything else.
-    previousRequestListeners = httpServer.listeners('request');
-    httpServer.removeAllListeners('request');
-    onRequest = (request, response) => {
-      track(request, response);
-      if (handleRequest(request, response)) return;
-      for (const listener of previousRequestListeners) listener.call(httpServer, request, response);
+    // `path` and `pollPath` are served in front of every listener of the app's server, one added
+    // later included, and reach none of them: its `emit` is wrapped. Taking the listeners there
+    // at creation (as engine.io does) let an app attached afterwards answer each poll first, its
+    // 404 going out and the poll's answer dropped, silently; and closing one of two servers put
+    // the app back in front of the other (a hostile tester).
+    let attached = true;
+    const emit = httpServer.emit;
+    const wrapped = function (this: unknown, event: string | symbol, ...args: unknown[]): boolean {
+      if (attached && event === 'request') {
+        const [request, response] = args as [IncomingMessage, ServerResponse];
+        track(request, response);
+        if (handleRequest(request, response)) return true;
+      }
+      return Reflect.apply(emit, this, [event, ...args]) as boolean;
     };
-    httpServer.on('request', onRequest);
+    httpServer.emit = wrapped as typeof httpServer.emit;
+    detach = () => {
+      // Wrapped again since (another server attached after this one): that wrapper calls this
+      // one, which now only passes every event on.
+      attached = false;
+      if (httpServer.emit === wrapped) httpServer.emit = emit;
+    };
   }
   httpServer.on('upgrade', onUpgrade);
   const listening = ownServer
@@ -728,8 +742,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     core.stop();
     clearInterval(sweep);
     httpServer.off('upgrade', onUpgrade);
-    if (onRequest !== null) httpServer.off('request', onRequest);
-    if (!ownServer) for (const listener of previousRequestListeners) httpServer.on('request', listener as never);
+    detach();
     wss.close();
     if (ownStore) await store.close();
     // Closed before it listened: its listen() is still resolving the host, and would listen after.
@@ -988,7 +1001,7 @@ function checkBoolean(name: string, value: unknown): void {
  */
 function checkOptions(options: RealtimeServerOptions): void {
   // The methods this file calls on it: `server: {}` failed with `httpServer.listeners is not a function`.
-  if (options.server !== undefined && !hasMethods(options.server, ['on', 'off', 'listeners', 'removeAllListeners', 'listenerCount', 'address'])) {
+  if (options.server !== undefined && !hasMethods(options.server, ['on', 'off', 'emit', 'listenerCount', 'address'])) {
     throw optionError(TypeError, 'server', 'an http or https server (createServer(), fastify.server, the one app.listen() returns)', options.server);
   }
   // `port: 'abc'` listened on a Unix socket named ./abc; -1 and 70000 failed only `listening`.
