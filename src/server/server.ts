@@ -82,7 +82,7 @@ export interface RealtimeServerOptions {
   outboundRate?: RateLimit | null;
   /** The client's address for the per-IP limit (an IPv6 address counts by its /64, an IPv4-mapped or translated one, NAT64's `64:ff9b::192.0.2.1`, as its IPv4 address). Default the socket's remote address; behind a proxy, read the address it appends (the last of X-Forwarded-For: the first is whatever the client sent) or every client shares the proxy's bucket. A port written with the address (`192.0.2.1:5678`, `[2001:db8::1]:443`) is dropped. A hook that throws refuses the request with 401 (logged as `client-ip-threw`). */
   clientIp?: (request: IncomingMessage) => string;
-  /** Upgrade attempts per client IP (an IPv6 address counts by its /64: one host is given at least that many; an IPv4-mapped or translated one as its IPv4 address), and polls refused for their token or while the store is unhealthy or the JWKS cannot be fetched (a poll whose token is verified gives its attempt back, whatever follows). Default 10/s, burst 50. */
+  /** Upgrade attempts per client IP (an IPv6 address counts by its /64: one host is given at least that many; an IPv4-mapped or translated one as its IPv4 address), and polls refused for their token or while the JWKS cannot be fetched (a poll whose token is verified gives its attempt back, whatever follows: a store that is away included). Default 10/s, burst 50. */
   attemptsPerIp?: RateLimit;
   /** Upgrade attempts per user. Default 2/s, burst 20. */
   attemptsPerUser?: RateLimit;
@@ -332,6 +332,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const ipWait = perIp.take(ip, now());
     if (ipWait > 0) throw new AuthError(429, 'rate-ip', ipWait);
     const principal = await authenticated(request, url);
+    // Before the store's health: a poll refused 503 while the store was away kept its token,
+    // though README and the option's JSDoc said it gave it back (a hostile tester).
+    if (kind === 'poll') perIp.refund(ip);
     // The store cannot resume or replay now (e.g. Redis away): refuse before opening a socket that
     // would only be closed with 1011, and tell the client when to try again.
     if (!store.status().healthy) throw new AuthError(503, 'store-unavailable', STORE_RETRY_AFTER_SEC);
@@ -344,7 +347,6 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       if (core.socketsOf(principal.userId) + admitted >= maxSocketsPerUser) throw new AuthError(429, 'too-many-sockets', 5);
       admitting.set(principal.userId, admitted + 1);
     } else {
-      perIp.refund(ip);
       const userWait = pollsPerUser.take(principal.userId, now());
       if (userWait > 0) throw new AuthError(429, 'rate-user', userWait);
     }

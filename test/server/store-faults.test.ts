@@ -89,6 +89,21 @@ describe('store faults', () => {
     }
   });
 
+  it('a poll with a good token refused while the store is away gives its attempt back, as README says: dashboards behind one NAT are not locked out by the outage (a hostile tester)', async () => {
+    const store = new FlakyStore();
+    const server = await startServer({ store, attemptsPerIp: { perSecond: 0.01, burst: 3 } });
+    try {
+      const headers = { authorization: `Bearer ${await token('u1')}` };
+      store.failReads = true;
+      for (let i = 0; i < 6; i++) expect((await fetch(server.http('/api/ws/poll'), { headers })).status).toBe(503);
+      store.failReads = false;
+      expect((await fetch(server.http('/api/ws/poll'), { headers })).status).toBe(200);
+      expect(server.rt.stats().refusedPolls).toEqual({ 'store-unavailable': 6 });
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('a poll whose read fails as the store finds itself down gets 503 + Retry-After, as the polls after it (found by a fresh user)', async () => {
     const store = new FlakyStore();
     const server = await startServer({ store, logger: { info: () => {}, warn: () => {}, error: () => {} } });
