@@ -160,7 +160,8 @@ export const MAX_USER_ID_LENGTH = 256;
  */
 export function userIdProblem(userId: unknown): string | undefined {
   if (typeof userId !== 'string' || userId === '') return 'is not a non-empty string';
-  if (userId.length > MAX_USER_ID_LENGTH) return `longer than ${MAX_USER_ID_LENGTH} characters`;
+  // Characters (code points), as the message says: 129 emoji were "longer than 256 characters" (a hostile tester).
+  if (userId.length > MAX_USER_ID_LENGTH && [...userId].length > MAX_USER_ID_LENGTH) return `longer than ${MAX_USER_ID_LENGTH} characters`;
   return hasLoneSurrogate(userId) ? 'holds half a UTF-16 surrogate pair alone' : undefined;
 }
 

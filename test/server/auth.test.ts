@@ -926,6 +926,12 @@ describe('custom authenticate hook, token expiry, mounting', () => {
       await long.until(() => long.count('connection') === 1);
       long.ws.close();
       await long.closed;
+      // Characters, not UTF-16 units: 256 emoji are 512 units (129 were "longer than 256 characters": a hostile tester).
+      const emoji = await connect(server.url({ token: await token('😀'.repeat(256)) }));
+      await emoji.until(() => emoji.count('connection') === 1);
+      emoji.ws.close();
+      await emoji.closed;
+      expect((await refusedStatus(server.url({ token: await token('😀'.repeat(257)) }))).status).toBe(401);
     } finally {
       await server.rt.close();
     }
