@@ -53,8 +53,9 @@ export interface RealtimeServerOptions {
    * slash; compared whole), or a function. A string is a TypeError, not a list of one (from an
    * environment variable: `value.split(',')`). A request without `Origin` (not a browser)
    * passes. Default: any. A function that throws refuses the origin (logged as
-   * `origin-check-threw`). A poll from an allowed origin gets CORS headers (and its
-   * `OPTIONS` preflight a 204), so a dashboard served elsewhere can fall back to polling.
+   * `origin-check-threw`). A poll gets CORS headers (and its `OPTIONS` preflight a
+   * 204), so a dashboard served elsewhere can fall back to polling, and one whose origin is
+   * refused can read its poll's 403 (`origin`) and stop.
    */
   allowedOrigins?: readonly string[] | ((origin: string) => boolean);
   /** Where streams are kept. Default a new {@link MemoryStreamStore} (closed with the server). */
@@ -511,8 +512,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
 
   const handlePoll = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
     const origin = request.headers.origin;
-    if (origin !== undefined && originAllowed(request)) {
-      // CORS (Fetch standard): a browser reads the answer, any status, only with these.
+    if (origin !== undefined) {
+      // CORS (Fetch standard): a browser reads the answer, any status, only with these. An origin
+      // not allowed gets them too, and its preflight passes: its GET is then refused 403 `origin`
+      // (below, before its token is read), and the page can read that. Refused at the preflight,
+      // or without these, the 403 was a network error to the page, whose client retried for
+      // ever, offline, never told the origin was refused (a fresh user).
       response.setHeader('Access-Control-Allow-Origin', origin);
       response.setHeader('Access-Control-Expose-Headers', 'Retry-After');
       response.setHeader('Vary', 'Origin');
@@ -520,8 +525,6 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         return sendHttp(response, 204, '', { 'Access-Control-Allow-Methods': 'GET', 'Access-Control-Allow-Headers': 'Authorization', 'Access-Control-Max-Age': '600' });
       }
     }
-    // A preflight from an origin not allowed: refused as its GET would be (it was a 405).
-    if (request.method === 'OPTIONS' && origin !== undefined) return sendHttp(response, 403, { error: 'origin' });
     if (request.method !== 'GET') return sendHttp(response, 405, { error: 'method not allowed' }, { Allow: 'GET' });
     // Listened for from the start: a client that leaves during authentication is not held.
     let left = false;

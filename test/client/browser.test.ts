@@ -5,7 +5,10 @@
  * server sent. A screenshot is saved under .scratch/client/ (ignored by git).
  */
 import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dashboardHandler } from '../../src/client/dashboard/handler.js';
@@ -267,4 +270,37 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       await browser.close();
     }
   }, 120_000);
+
+  it('a page on an origin the server refuses stops its client `unauthorized`, HTTP 403 (the 403 was a network error to the page: it retried for ever, offline; a fresh user)', async () => {
+    const h = await harness({ allowedOrigins: ['https://dashboard.example.com'] });
+    const bundle = await build({
+      stdin: { contents: "import { createRealtimeClient } from './index.ts'; (globalThis as any).createRealtimeClient = createRealtimeClient;", resolveDir: path.resolve(import.meta.dirname, '../../src/client'), loader: 'ts' },
+      bundle: true,
+      format: 'iife',
+      write: false,
+    });
+    // The page, on an origin of its own (another port).
+    const page: Server = createServer((request, response) => {
+      if (request.url === '/client.js') response.end(bundle.outputFiles[0]!.text);
+      else response.end('<!doctype html><script src="/client.js"></script>');
+    });
+    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'], timeout: 30_000 });
+    try {
+      const tab = await browser.newPage();
+      await tab.goto(`http://127.0.0.1:${(page.address() as AddressInfo).port}/`);
+      await tab.evaluate(([url, token]) => {
+        const client = (globalThis as unknown as { createRealtimeClient: (options: object) => { connect(token: string): void } }).createRealtimeClient({ url, backoff: { baseMs: 100, maxMs: 500 } });
+        (globalThis as unknown as { client: unknown }).client = client;
+        client.connect(token!);
+      }, [h.url, await sign('alice')]);
+      const status = () => tab.evaluate(() => (globalThis as unknown as { client: { getStatus(): { state: string; lastHttpStatus: number | null } } }).client.getStatus());
+      await expect.poll(async () => (await status()).state, { timeout: 15_000 }).toBe('unauthorized');
+      expect((await status()).lastHttpStatus).toBe(403);
+    } finally {
+      await browser.close();
+      page.closeAllConnections();
+      await new Promise<void>((resolve) => page.close(() => resolve()));
+    }
+  }, 45_000);
 });
