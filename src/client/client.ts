@@ -164,7 +164,7 @@ export interface RealtimeClientOptions {
    */
   url?: string;
   /**
-   * Polling URL, an absolute URL string. Default: `url` with http(s) and `/poll` after its path
+   * Polling URL, an absolute http(s) URL string (a TypeError otherwise). Default: `url` with http(s) and `/poll` after its path
    * (`wss://host/prefix/api/ws` → `https://host/prefix/api/ws/poll`), where the reference server
    * polls by default.
    */
@@ -264,7 +264,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   const pollTimeout = num('pollTimeoutMs', options.pollTimeoutMs, 40_000);
   const maxPollBytes = num('maxPollBytes', options.maxPollBytes, 16 * 1024 * 1024);
   option('url', options.url, '', 'a string', (v) => typeof v === 'string');
-  option('pollUrl', options.pollUrl, '', 'an absolute URL', isUrl);
+  option('pollUrl', options.pollUrl, '', 'an http(s) URL', isUrl);
   option('WebSocket', options.WebSocket, undefined, 'a function', isFunction);
   option('fetch', options.fetch, undefined, 'a function', isFunction);
   const g = globalThis as any;
@@ -1161,14 +1161,8 @@ const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.i
 const isBoolean = (v: unknown) => typeof v === 'boolean';
 const isFunction = (v: unknown) => typeof v === 'function';
 
-function isUrl(text: unknown): boolean {
-  try {
-    new URL(text as string);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** An absolute http(s) URL: fetch polls nothing else (a `ws:` or `file:` one failed every poll, silently: a hostile tester). */
+const isUrl = (text: unknown) => typeof text === 'string' && /^https?:\/\/[^/]/i.test(text);
 
 /**
  * The default polling URL of a socket URL: http(s), the same host and path, and `/poll` (the
