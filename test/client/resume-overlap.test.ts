@@ -138,3 +138,21 @@ it('over polling too: a resumed answer whose replay reaches back before where th
   expect(ids).toEqual(['t11', 't12', 't13', 't14', 't15', 't16', 't17']);
   expect(gaps).toEqual([]);
 });
+
+it('two messages a server sends out of order are the stream going back, as README says: a gap told at the earlier, and a replay after it delivers the later again (a hostile tester)', async () => {
+  const { ids, gaps, asked } = await run(
+    (send, ws) => {
+      send(connection({ resume: 'new' }, 'e.0'));
+      for (const k of [1, 3, 2]) send(trade(k));
+      setTimeout(() => ws.close(1012), 50);
+    },
+    (send, since) => {
+      send(connection({ resume: 'resumed' }, since!));
+      for (let k = Number(since!.split('.')[1]) + 1; k <= 4; k++) send(trade(k));
+    },
+  );
+  await until(() => ids.includes('t4'), 't4');
+  expect(asked).toEqual([null, 'e.2']);
+  expect(gaps).toEqual([{ since: 'e.3', cursor: 'e.2', mode: 'ws' }]);
+  expect(ids).toEqual(['t1', 't3', 't2', 't3', 't4']);
+});
