@@ -169,6 +169,8 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       await page.goto(`http://127.0.0.1:${h.port}/?token=not-a-valid-token`);
       await expect.poll(() => page.locator('#login').isVisible(), { timeout: 15_000 }).toBe(true);
       expect(await page.locator('#login-note').textContent()).toMatch(/refused this token/);
+      // Stopped: the status and why, no attempt count (it read as retries to come: a hostile tester).
+      expect(await page.locator('#state').textContent()).toBe('unauthorized, HTTP 401');
       // No stream to go back to: no Cancel, by the switch button either (a reviewer).
       expect(await page.locator('#cancel').isVisible()).toBe(false);
       await page.locator('#switch').click();

@@ -118,7 +118,10 @@ function render(status: RealtimeStatus): void {
   // been stable a while, and for good), and count the socket's probes while polling works:
   // shown only while nothing delivers (a fresh user read `polling, attempt 7` as a failure).
   // When the next try comes first: the header cuts the end (at 1280 px it showed the attempt, not the countdown).
-  const trouble = status.mode !== 'offline' ? '' : `${nextTry(status)}${status.reconnectAttempts ? `, attempt ${status.reconnectAttempts}` : ''}${status.lastHttpStatus ? `, HTTP ${status.lastHttpStatus}` : ''}`;
+  // Stopped (unauthorized, closed), nothing is tried again: no attempt count, which read as
+  // retries to come and cut off the `HTTP 401` at 390 px (a hostile tester).
+  const stopped = status.state === 'unauthorized' || status.state === 'closed';
+  const trouble = status.mode !== 'offline' ? '' : `${nextTry(status)}${status.reconnectAttempts && !stopped ? `, attempt ${status.reconnectAttempts}` : ''}${status.lastHttpStatus ? `, HTTP ${status.lastHttpStatus}` : ''}`;
   $('state').textContent = $('state').title = `${state}${trouble}`;
   $('cursor').textContent = status.cursor ?? '–';
   $('cursor').title = status.cursor ?? '';
