@@ -456,6 +456,24 @@ describe('generated Python and Go types', () => {
     expect(stripped.stdout).toBe("accepted 'not a number'\n");
   });
 
+  // What README says of the decoders' required keys: Python's refuse a missing one, Go's read its zero value (a hostile tester read "check required keys" of both).
+  it.skipIf(!goTool.available || !pythonTool.available)(`a trade without its price: Python's decoder refuses it, Go's reads price 0 ${goTool.reason || pythonTool.reason}`.trimEnd(), () => {
+    const trade = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/valid/spec/trades.json'), 'utf8')) as { data: Record<string, unknown> };
+    delete trade.data.price;
+    const text = JSON.stringify(trade);
+    const py = runWithModule('python-required', ['try:\n  rc.trades_message_from_dict(json.loads(sys.argv[2]))\n  print("accepted")\nexcept Exception as e:\n  print(type(e).__name__, e)'], [text]);
+    expect(py.stderr).toBe('');
+    expect(py.stdout).toBe("KeyError 'price'\n");
+    const module = path.join(work, 'go-required');
+    mkdirSync(path.join(module, 'realtimecontract'), { recursive: true });
+    writeFileSync(path.join(module, 'go.mod'), 'module required\n\ngo 1.19\n');
+    writeFileSync(path.join(module, 'realtimecontract/messages.go'), generated.get(GO_FILE)!);
+    writeFileSync(path.join(module, 'main.go'), 'package main\n\nimport (\n\t"fmt"\n\t"os"\n\n\trc "required/realtimecontract"\n)\n\nfunc main() {\n\tm, err := rc.UnmarshalTradesMessage([]byte(os.Args[1]))\n\tfmt.Println(err, m.Data.Price)\n}\n');
+    const result = spawnSync('go', ['run', '.', text], { cwd: module, encoding: 'utf8', env: { ...process.env, GOCACHE: path.join(work, 'gocache'), GOPATH: path.join(work, 'gopath'), GOFLAGS: '', GOPROXY: 'off', GO111MODULE: 'on', GOTOOLCHAIN: 'local' } });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('<nil> 0\n');
+  });
+
   it.skipIf(!goTool.available)(`Go reads a lone surrogate escape as U+FFFD ${goTool.reason}`.trimEnd(), () => {
     const dir = path.join(work, 'lone-surrogate');
     mkdirSync(dir);
