@@ -124,6 +124,9 @@ describe('realtime-contract validate', () => {
     expect(lines.filter((line) => line.startsWith(gzipped))).toEqual([`${gzipped}:1: - (root) expected UTF-8 JSON text, got gzip-compressed data; decompress it first (zcat file.gz | realtime-contract validate -)`]);
     // On stdin too (it read "a binary file (NUL byte at offset 8)": a hostile tester).
     expect(cli(['validate', '-'], { input: gzipSync(Buffer.from(`${tradeLine}\n`)) }).stdout).toContain('got gzip-compressed data; decompress it first');
+    // Named .gz: the way through at once (it said `validate - <`, which then said zcat: a hostile tester).
+    const named = file('named.ndjson.gz', gzipSync(Buffer.from(`${tradeLine}\n`)));
+    expect(cli(['validate', named]).stderr).toBe(`realtime-contract: cannot validate "${named}": a .gz file; decompress it first (zcat ${JSON.stringify(named)} | realtime-contract validate -)\n`);
     expect(lines.filter((line) => line.startsWith(short)).map((line) => line.slice(short.length))).toEqual([expect.stringMatching(/^:1: /)]);
     expect(lines.at(-1)).toBe('1 valid, 2 invalid');
   });

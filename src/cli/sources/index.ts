@@ -132,6 +132,8 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         if (!first(info)) continue;
         if (options.largeNdjsonFrom !== undefined && LINE_FILE.test(given) && info.size >= options.largeNdjsonFrom) yield [{ kind: 'ndjson-file', file: given, size: info.size }];
         else if (MESSAGE_FILE.test(given)) yield* readFile(given, LINE_FILE.test(given) ? 'ndjson' : 'json', options, unreadable);
+        // A compressed file said as such, with the way through (it pointed to `validate - <`, which then said zcat: a hostile tester).
+        else if (/\.gz$/i.test(given)) yield [{ kind: 'unreadable', file: given, reason: `cannot validate "${given}": a .gz file; decompress it first (zcat ${JSON.stringify(given)} | realtime-contract validate -)` }];
         else yield [{ kind: 'unreadable', file: given, reason: `cannot validate "${given}": expected a .json, .ndjson or .jsonl file, a folder, a pipe, or - for standard input (another file through it: validate - < ${JSON.stringify(given)}, with --input json or ndjson to say what it holds)` }];
       } else {
         // A FIFO, `<(process substitution)` or device holds what --input says. Under `auto` an
