@@ -219,4 +219,40 @@ describe('emitDocs', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it("states the rules of an array's items, and documents the objects of an array of arrays (a hostile tester: \"array of string\" and an empty cell)", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'docs-test-'));
+    try {
+      await cp(SCHEMAS, dir, { recursive: true });
+      const file = path.join(dir, 'trades.json');
+      const schema = JSON.parse(await readFile(file, 'utf8')) as SchemaNode;
+      Object.assign(schema.definitions!.TradeData!.properties!, {
+        tags: { type: 'array', items: { type: 'string', enum: ['alpha', 'beta'] }, description: 'Tags.' },
+        codes: { type: 'array', items: { type: 'string', pattern: '^[A-Z]{3}$' }, description: 'Codes.' },
+        digits: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 9 }, description: 'Digits.' },
+        venues: { type: 'array', items: { $ref: 'definitions.json#/definitions/Platform' }, description: 'Venues.' },
+        notes: { type: 'array', items: { type: 'string' }, description: 'Notes.' },
+        legs: { type: 'array', items: { type: 'array', items: { type: 'object', properties: { q: { type: 'number', minimum: 1, description: 'Leg quantity.' } }, required: ['q'], additionalProperties: false } }, description: 'Legs.' },
+      });
+      await writeFile(file, JSON.stringify(schema));
+      const changed = sectionOf(emitDocs(await loadContract(dir)).get('docs/messages.md')!, 'trades');
+      const itemRow = (field: string) => cells(tableRow(changed, field)!).map((text) => text.trim());
+      expect(itemRow('data.tags[]')).toEqual(['`data.tags[]`', 'string', '—', '`"alpha"` \\| `"beta"`', '']);
+      expect(itemRow('data.codes[]')[3]).toBe('matches `^[A-Z]{3}$`');
+      expect(itemRow('data.digits[]').slice(1, 4)).toEqual(['integer', '—', '0 ≤ x ≤ 9']);
+      expect(itemRow('data.venues[]')[3]).toContain('`"luno"`');
+      expect(itemRow('data.legs[]')[1]).toBe('array of object');
+      expect(itemRow('data.legs[][].q')).toEqual(['`data.legs[][].q`', 'number', 'yes', 'x ≥ 1', 'Leg quantity.']);
+      // Plain items add nothing to "array of string": no row of their own.
+      expect(tableRow(changed, 'data.notes')).toBeDefined();
+      expect(tableRow(changed, 'data.notes[]')).toBeUndefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("gives no rows to a poll's messages, each documented in its own section", () => {
+    expect(doc).toContain('| `messages` | array of object (TradesMessage)');
+    expect(doc).not.toContain('| `messages[]');
+  });
 });

@@ -70,8 +70,8 @@ export function propertyRows(contract: Contract, at: Located, prefix: string, ex
 /**
  * The row of one field, then the rows of what it contains: the properties of each object
  * alternative (so the object branch of a nullable field too), a map's entries under
- * `<key>`, structured array items under `[]`. `expanding` holds the nodes being expanded on
- * the current path, so a recursive schema stops instead of looping.
+ * `<key>`, array items under `[]` (see there for which). `expanding` holds the nodes being
+ * expanded on the current path, so a recursive schema stops instead of looping.
  */
 function fieldRows(contract: Contract, at: Located, path: string, required: string, expanding: ReadonlySet<SchemaNode>): FieldRow[] {
   const alternatives = alternativesOf(contract, at);
@@ -87,8 +87,17 @@ function fieldRows(contract: Contract, at: Located, path: string, required: stri
     } else if (properties) {
       rows.push(...propertyRows(contract, option, `${path}.`, inner));
     }
-    if (items && isStructured(follow(contract, { node: items, file: option.file }).node)) {
-      rows.push(...fieldRows(contract, { node: items, file: option.file }, `${path}[]`, '—', inner));
+    // The items under `[]`, as a map's values are under `<key>`: objects and maps for their
+    // fields, scalars for their rules (a closed list, a pattern, a range), arrays for what they
+    // hold in turn (a hostile tester: `items: { enum: [...] }` read "array of string", and the
+    // objects of an array of arrays were not documented at all). Items with no rule of their
+    // own add nothing to "array of string", and a choice of several object types (a poll's
+    // messages) is documented where each type is: neither gets rows.
+    if (items && typeof items === 'object' && !Array.isArray(items) && Object.keys(items).length > 0) {
+      const at = { node: items, file: option.file };
+      const objectTypes = alternativesOf(contract, at).options.filter((choice) => jsonTypes(choice.node).includes('object')).length;
+      const itemRows = fieldRows(contract, at, `${path}[]`, '—', inner);
+      if (objectTypes <= 1 && (isStructured(follow(contract, at).node) || itemRows.length > 1 || itemRows[0]!.allowed !== '')) rows.push(...itemRows);
     }
   }
   return rows;

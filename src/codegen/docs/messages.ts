@@ -103,7 +103,7 @@ export function messagesSection(contract: Contract, rows: Map<string, FieldRow[]
     '',
     'How to read the field tables:',
     '',
-    '- **Field** is the path from the message root: `data.market_data.rsi` is key `rsi` of object `market_data` inside `data`. A segment in angle brackets such as `<asset>` stands for any key of a map (an object whose keys are data).',
+    '- **Field** is the path from the message root: `data.market_data.rsi` is key `rsi` of object `market_data` inside `data`. A segment in angle brackets such as `<asset>` stands for any key of a map (an object whose keys are data), and `[]` for any item of an array: `data.tags[]` is an item of `tags`, with its own row where the items have rules (a closed list, a range) or fields of their own.',
     '- **Required** `yes` means the key is always present. It may still be `null` when the type includes `null`. Keys under a nullable object are required only when that object is not `null`.',
     '- **Allowed values / range**: `"a" | "b"` is a closed list (anything else is rejected in strict mode, and passes with a notice in tolerant mode); “any string — known: …” is an open string whose known values are listed, and new values may appear at any time; `0 ≤ x ≤ 1` is an inclusive range; “other fields allowed” marks an object that accepts keys beyond those listed, even in strict mode.',
     '- **Type** `object (TradeData)` names the object’s TypeScript type in the generated `types.ts`.',
