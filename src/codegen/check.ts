@@ -169,7 +169,7 @@ export const KNOWN_FORMATS: readonly string[] = ['date-time'];
  * neither file nor place ("unknown format "date" ignored in schema at path …"), and a format
  * the validators skipped would be a check the contract promises and nobody makes. A format
  * stands only where strings may, a `const` never beside an `enum`, and an `enum` lists values of one JSON type (null aside),
- * and null where its `type` admits it. A `multipleOf` is a whole number or a binary fraction.
+ * and null where its `type` admits it; numbers in either come with a `type`. A `multipleOf` is a whole number or a binary fraction.
  */
 function checkFormats(files: ReadonlyMap<string, SchemaNode>): void {
   for (const [file, schema] of files) {
@@ -200,6 +200,18 @@ function checkFormats(files: ReadonlyMap<string, SchemaNode>): void {
       const kinds = Array.isArray(node.enum) ? [...new Set(node.enum.filter((value) => value !== null).map((value) => typeof value))] : [];
       if (kinds.length > 1) {
         throw new SchemaError(file, `${pointer}/enum`, `expected a closed list of one JSON type (null aside), got ${kinds.join(' and ')} values: split it, or list strings alone`);
+      }
+      // Numbers without a `type`: quicktype reads them as JSON numbers, so Go declared a
+      // {Double, Integer} struct or *float64 and Python Union[float, int], whose encoder wrote
+      // 1 as 1.0, the integer written as a float Go's int64 and Python's int refuse (a hostile
+      // tester). With "type": "integer" they are int64 and int; "number" says floats are meant.
+      const values = node.const !== undefined ? [node.const] : Array.isArray(node.enum) ? node.enum : [];
+      const numbers = values.filter((value): value is number => typeof value === 'number');
+      if (node.type === undefined && numbers.length > 0) {
+        const keyword = node.const !== undefined ? 'const' : 'enum';
+        const number = numbers.every(Number.isInteger) ? 'integer' : 'number';
+        const wanted = values.includes(null) ? `["${number}", "null"]` : `"${number}"`;
+        throw new SchemaError(file, `${pointer}/${keyword}`, `expected a "type" beside ${keyword === 'const' ? 'a fixed number' : 'a closed list of numbers'}, got ${JSON.stringify(keyword === 'const' ? node.const : node.enum)} without one: add "type": ${wanted} (without it Go and Python type the values as floats, and Python writes 1 as 1.0, which Go's int64 and Python's int refuse)`);
       }
       // `type` admits null where the list does not hold it: the validators refuse null (the
       // list decides), while the types, the docs and the received types let it through, and

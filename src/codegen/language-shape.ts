@@ -214,9 +214,9 @@ function redirect(definitions: Record<string, SchemaNode>, aliases: ReadonlyMap<
 /**
  * Whether quicktype turns `node` into an enum type of its own: a closed list of strings
  * (`enum` or `const`), null among them or not, other than `""` alone. A list that holds
- * anything else (`const: true`, `enum: [1, 2]`) becomes the plain type of its values instead
- * (bool, int64, …), which accepts every valid value; one that mixes strings with other values
- * generate refuses.
+ * anything else (`const: true`, `type: "integer", enum: [1, 2]`) becomes the plain type of its
+ * values instead (bool, int64, …), which accepts every valid value; one that mixes strings with
+ * other values, or holds numbers without a `type`, generate refuses.
  */
 export function isStringList(node: SchemaNode): boolean {
   const values = node.const !== undefined ? [node.const] : node.enum;

@@ -41,14 +41,14 @@ export const HANDLED: Construct[] = [
   { name: 'empty_and_null_enum', schema: { enum: ['', 'a', null] }, values: ['', 'a', null] },
   { name: 'escaped_enum_values', schema: { enum: ['say "hi"', 'back\\slash', 'ünï', '1st'] }, values: ['say "hi"', 'back\\slash', 'ünï', '1st'] },
   { name: 'false_const', schema: { const: false }, values: [false] },
-  { name: 'zero_const', schema: { const: 0 }, values: [0] },
-  { name: 'negative_integer_enum', schema: { enum: [-1, 0, 7] }, values: [-1, 0, 7] },
+  { name: 'zero_const', schema: { type: 'integer', const: 0 }, values: [0] },
+  { name: 'negative_integer_enum', schema: { type: 'integer', enum: [-1, 0, 7] }, values: [-1, 0, 7] },
   { name: 'boolean_const', schema: { const: true }, values: [true] },
-  { name: 'integer_const', schema: { const: 3 }, values: [3] },
-  { name: 'number_const', schema: { const: 1.5 }, values: [1.5] },
-  { name: 'integer_enum', schema: { enum: [1, 2] }, values: [1, 2] },
+  { name: 'integer_const', schema: { type: 'integer', const: 3 }, values: [3] },
+  { name: 'number_const', schema: { type: 'number', const: 1.5 }, values: [1.5] },
+  { name: 'integer_enum', schema: { type: 'integer', enum: [1, 2] }, values: [1, 2] },
   { name: 'valid_default', schema: object({ side: { type: 'string', enum: ['buy', 'sell'], default: 'buy' }, at: { type: 'string', format: 'date-time', default: '2026-01-14T16:30:00.000Z' } }, []), values: [{}, { side: 'sell' }] },
-  { name: 'number_enum', schema: { enum: [1.5, 2] }, values: [1.5, 2] },
+  { name: 'number_enum', schema: { type: 'number', enum: [1.5, 2] }, values: [1.5, 2] },
   { name: 'boolean_enum', schema: { enum: [true, false] }, values: [true, false] },
   { name: 'nullable_string_enum', schema: { enum: ['a', null] }, values: ['a', null] },
   { name: 'string', schema: { type: 'string', minLength: 1, maxLength: 9, pattern: '^[a-z]+$' }, values: ['abc'] },
@@ -134,7 +134,7 @@ const REFUSED: (Construct & { pointer: string; problem: RegExp })[] = [
   { name: 'tuple', schema: { type: 'array', items: [{ type: 'string' }, { type: 'integer' }], additionalItems: false }, values: [['a', 1]], pointer: '/items', problem: /strict mode.*"items" is 2-tuple/ },
   { name: 'dependencies', schema: { ...object({ a: { type: 'string' }, b: { type: 'string' } }, []), dependencies: { a: ['b'] } }, values: [{ a: 'x', b: 'y' }, {}], pointer: '/dependencies', problem: /keyword "dependencies" is not supported/ },
   { name: 'property_names_schema', schema: { type: 'object', additionalProperties: { type: 'integer' }, propertyNames: { pattern: '^[a-z]+$' } }, values: [{ ab: 1 }], pointer: '/propertyNames', problem: /keyword "propertyNames" is not supported/ },
-  { name: 'contains', schema: { type: 'array', items: { type: 'integer' }, contains: { const: 1 } }, values: [[1, 2]], pointer: '/contains', problem: /keyword "contains" is not supported/ },
+  { name: 'contains', schema: { type: 'array', items: { type: 'integer' }, contains: { type: 'integer', const: 1 } }, values: [[1, 2]], pointer: '/contains', problem: /keyword "contains" is not supported/ },
   { name: 'null_const', schema: { const: null }, values: [null], pointer: '/const', problem: /only a string, number or boolean const is supported/ },
   { name: 'object_enum', schema: { enum: [{ a: 1 }, [1]] }, values: [{ a: 1 }], pointer: '/enum', problem: /only string, number, boolean or null values are supported/ },
   // The bundled schema and asyncapi.json shipped it as what an absent field holds (a hostile tester).
@@ -146,6 +146,12 @@ const REFUSED: (Construct & { pointer: string; problem: RegExp })[] = [
   { name: 'astral_pattern', schema: { type: 'string', pattern: '^[😀-😂]+$' }, values: ['😁'], pointer: '/pattern', problem: /or a character past U\+FFFF, got "\^\[😀-😂\]\+\$"/ },
   // Go and Python declared a union under quicktype's names (`MixUnion`, `MixEnum`), which an edit elsewhere changed (a hostile tester).
   { name: 'mixed_enum', schema: { enum: ['a', 1] }, values: ['a', 1], pointer: '/enum', problem: /expected a closed list of one JSON type \(null aside\), got string and number values/ },
+  // Numbers without a type: Go declared {Double, Integer} or *float64, Python Union[float, int],
+  // whose encoder wrote 1 as 1.0 (a hostile tester). With the type they are handled above.
+  { name: 'typeless_integer_enum', schema: { enum: [1, 2] }, values: [1], pointer: '/enum', problem: /expected a "type" beside a closed list of numbers, got \[1,2\] without one: add "type": "integer"/ },
+  { name: 'typeless_nullable_integer_enum', schema: { enum: [1, null] }, values: [1], pointer: '/enum', problem: /add "type": \["integer", "null"\]/ },
+  { name: 'typeless_integer_const', schema: { const: 2 }, values: [2], pointer: '/const', problem: /expected a "type" beside a fixed number, got 2 without one: add "type": "integer"/ },
+  { name: 'typeless_number_enum', schema: { enum: [1.5, 2] }, values: [1.5], pointer: '/enum', problem: /got \[1\.5,2\] without one: add "type": "number"/ },
   // The validators refused null (the list decides), the types and docs admitted it, TypeBox's did not (a hostile tester).
   { name: 'nullable_type_list_without_null', schema: { type: ['string', 'null'], enum: ['a', 'b'] }, values: ['a'], pointer: '/enum', problem: /expected null in the closed list, as its type \["string","null"\] admits null, got \["a","b"\]/ },
   // 0.07 is no multiple of the binary 0.01: valid amounts of cents were refused, and TypeBox refused others (a hostile tester).
@@ -227,6 +233,19 @@ describe('every construct the loader accepts', async () => {
     };
     it.each(messages.map(({ construct, label }, index) => [construct.name, label, index] as const))('%s %s', (_name, _value, index) => {
       expect(answer(index)).toStrictEqual({ ok: messages[index]!.message });
+    });
+    // JSON.parse reads 1.0 as 1, so the round trips above cannot tell; Go's int64 and Python's
+    // int refuse 1.0 (a hostile tester: a typeless list of integers came back as 1.0).
+    it('writes back an integer list or const of type integer as integers, not 1.0', () => {
+      answer(0);
+      const integers = messages.filter(({ construct, label }) => construct.schema.type === 'integer' && !label.endsWith('(integers as floats)'));
+      expect(integers.map(({ construct }) => construct.name)).toEqual(expect.arrayContaining(['integer_enum', 'integer_const', 'zero_const', 'negative_integer_enum']));
+      const result = spawnSync('python3', ['-B', path.join(ROOT, 'test/support/languages/roundtrip.py'), path.join(work, 'python')], {
+        input: integers.map(({ construct, text }) => `[${JSON.stringify(title(construct))},${text}]\n`).join(''),
+        encoding: 'utf8',
+      });
+      const values = result.stdout.trimEnd().split('\n').map((line) => /"value": ([^}]*)\}/.exec(line)?.[1]);
+      expect(values).toEqual(integers.map(({ message }) => JSON.stringify(message.data.value)));
     });
   });
 
