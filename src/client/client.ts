@@ -1117,7 +1117,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
  * `ok(value)`; anything else throws a TypeError naming the option, what it must be and what it
  * is (a string is not shown: a URL given as the options may hold a token).
  */
-function option<T>(name: string, value: T | undefined, fallback: T, expected: string, ok: (value: any) => boolean): T {
+function option<T>(name: string, value: T | undefined, fallback: T, expected: string, ok: (value: any) => unknown): T {
   if (value === undefined) return fallback;
   if (!ok(value)) throw new TypeError(`createRealtimeClient: ${name} must be ${expected}, got ${described(value)}`);
   return value;
@@ -1161,8 +1161,14 @@ const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.i
 const isBoolean = (v: unknown) => typeof v === 'boolean';
 const isFunction = (v: unknown) => typeof v === 'function';
 
-/** An absolute http(s) URL: fetch polls nothing else (a `ws:` or `file:` one failed every poll, silently: a hostile tester). */
-const isUrl = (text: unknown) => typeof text === 'string' && /^https?:\/\/[^/]/i.test(text);
+/** An absolute http(s) URL: fetch polls nothing else (a `ws:` or `file:` one failed every poll, silently: a hostile tester), and a URL (a pattern let `http://127.0.0.1:99999` through: a reviewer). */
+function isUrl(text: unknown): boolean | undefined {
+  try {
+    return /^https?:/.test(new URL(text as string).protocol);
+  } catch {
+    // undefined: not a URL
+  }
+}
 
 /**
  * The default polling URL of a socket URL: http(s), the same host and path, and `/poll` (the

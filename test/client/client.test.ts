@@ -269,6 +269,10 @@ describe('client: set-up errors', () => {
       [{ pollUrl: 'ws://127.0.0.1:9/api/ws/poll' }, 'createRealtimeClient: pollUrl must be an http(s) URL, got a string'],
       [{ pollUrl: 'file:///etc/passwd' }, 'createRealtimeClient: pollUrl must be an http(s) URL, got a string'],
       [{ pollUrl: 'mailto:x@y' }, 'createRealtimeClient: pollUrl must be an http(s) URL, got a string'],
+      // And a URL: a port past 65535, a space in the host passed a pattern (a reviewer).
+      [{ pollUrl: 'http://127.0.0.1:99999/poll' }, 'createRealtimeClient: pollUrl must be an http(s) URL, got a string'],
+      [{ pollUrl: 'http://exa mple.com/poll' }, 'createRealtimeClient: pollUrl must be an http(s) URL, got a string'],
+      [{ pollUrl: 'https://[::1/poll' }, 'createRealtimeClient: pollUrl must be an http(s) URL, got a string'],
       [{ random: 42 }, 'createRealtimeClient: random must be a function, got 42'],
       [{ fetch: 42 }, 'createRealtimeClient: fetch must be a function, got 42'],
       [{ WebSocket: {} }, 'createRealtimeClient: WebSocket must be a function, got an object'],
