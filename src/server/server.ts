@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import ipaddr from 'ipaddr.js';
 import * as wsModule from 'ws';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { attachInFront } from './attach.js';
 import { AuthError, createJwtVerifier, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
 import { errorSummary, RealtimeCore, type Counters, type Logger, type Subscriber, type Transport } from './core.js';
 import { MemoryStreamStore } from './memory-store.js';
@@ -694,28 +695,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     httpServer.on('request', onRequest);
     detach = () => httpServer.off('request', onRequest);
   } else {
-    // `path` and `pollPath` are served in front of every listener of the app's server, one added
-    // later included, and reach none of them: its `emit` is wrapped. Taking the listeners there
-    // at creation (as engine.io does) let an app attached afterwards answer each poll first, its
-    // 404 going out and the poll's answer dropped, silently; and closing one of two servers put
-    // the app back in front of the other (a hostile tester).
-    let attached = true;
-    const emit = httpServer.emit;
-    const wrapped = function (this: unknown, event: string | symbol, ...args: unknown[]): boolean {
-      if (attached && event === 'request') {
-        const [request, response] = args as [IncomingMessage, ServerResponse];
-        track(request, response);
-        if (handleRequest(request, response)) return true;
-      }
-      return Reflect.apply(emit, this, [event, ...args]) as boolean;
-    };
-    httpServer.emit = wrapped as typeof httpServer.emit;
-    detach = () => {
-      // Wrapped again since (another server attached after this one): that wrapper calls this
-      // one, which now only passes every event on.
-      attached = false;
-      if (httpServer.emit === wrapped) httpServer.emit = emit;
-    };
+    // In front of the app's `request` listeners, those added later too (src/server/attach.ts).
+    detach = attachInFront(httpServer, { track, handle: handleRequest });
   }
   httpServer.on('upgrade', onUpgrade);
   const listening = ownServer
@@ -1006,7 +987,7 @@ function checkBoolean(name: string, value: unknown): void {
  */
 function checkOptions(options: RealtimeServerOptions): void {
   // The methods this file calls on it: `server: {}` failed with `httpServer.listeners is not a function`.
-  if (options.server !== undefined && !hasMethods(options.server, ['on', 'off', 'emit', 'listenerCount', 'address'])) {
+  if (options.server !== undefined && !hasMethods(options.server, ['on', 'off', 'rawListeners', 'removeAllListeners', 'listenerCount', 'address'])) {
     throw optionError(TypeError, 'server', 'an http or https server (createServer(), fastify.server, the one app.listen() returns)', options.server);
   }
   // `port: 'abc'` listened on a Unix socket named ./abc; -1 and 70000 failed only `listening`.

@@ -4,10 +4,10 @@
  * other request reaches them as before." Found by a hostile tester: it held only for the
  * listeners the HTTP server had when the realtime server was created.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, Server as HttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRealtimeServer, type RealtimeServer } from '../../src/server/index.js';
+import { createRealtimeServer, MemoryStreamStore, type RealtimeServer } from '../../src/server/index.js';
 import { SECRET, token } from './helpers.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -70,5 +70,71 @@ describe('a server attached to the app\'s HTTP server', () => {
     expect(await (await fetch(`http://127.0.0.1:${port}/v1/ws/poll`)).text()).toBe('app');
     expect(await (await fetch(`http://127.0.0.1:${port}/other`)).text()).toBe('app');
     expect(appCalls).toBe(2);
+  });
+
+  it('leaves the server\'s emit alone: instrumentation that wraps http.Server.prototype.emit (OpenTelemetry, dd-trace) sees polls too, and close() leaves nothing of its own behind (a reviewer: a wrapped emit hid polls from it)', async () => {
+    const seen: string[] = [];
+    const original = HttpServer.prototype.emit;
+    HttpServer.prototype.emit = function (this: HttpServer, event: string | symbol, ...args: unknown[]) {
+      if (event === 'request') seen.push((args[0] as IncomingMessage).url!.split('?')[0]!);
+      return Reflect.apply(original, this, [event, ...args]) as boolean;
+    } as typeof original;
+    cleanup.push(async () => void (HttpServer.prototype.emit = original));
+    const app = (_request: IncomingMessage, response: ServerResponse) => void response.end('app');
+    const http = createServer(app);
+    const rt = createRealtimeServer({ server: http, jwt: { secret: SECRET } });
+    const port = await listen(http);
+    expect(await (await fetch(`http://127.0.0.1:${port}/other`)).text()).toBe('app');
+    expect((await fetch(`http://127.0.0.1:${port}/api/ws/poll?token=${await token('alice')}`)).status).toBe(200);
+    expect(seen).toEqual(['/other', '/api/ws/poll']);
+    // The app's own listeners, as the app sees them, while attached: its function (removable by it).
+    expect(http.listeners('request')).toContain(app);
+    await rt.close();
+    expect(Object.hasOwn(http, 'emit')).toBe(false);
+    expect(http.rawListeners('request')).toEqual([app]);
+    expect(http.listenerCount('newListener')).toBe(0);
+  });
+
+  it('servers replaced new before old (a hot reload) do not pile up: one dispatcher, the app called once', async () => {
+    let appCalls = 0;
+    const http = createServer((_request, response) => {
+      appCalls++;
+      response.end('app');
+    });
+    const port = await listen(http);
+    let current = createRealtimeServer({ server: http, jwt: { secret: SECRET }, store: new MemoryStreamStore() });
+    for (let i = 0; i < 20; i++) {
+      const next = createRealtimeServer({ server: http, jwt: { secret: SECRET }, store: new MemoryStreamStore() });
+      await current.close();
+      current = next;
+    }
+    cleanup.push(() => current.close());
+    expect(http.rawListeners('request')).toHaveLength(2);
+    expect(await (await fetch(`http://127.0.0.1:${port}/other`)).text()).toBe('app');
+    expect(appCalls).toBe(1);
+    expect((await fetch(`http://127.0.0.1:${port}/api/ws/poll?token=${await token('alice')}`)).status).toBe(200);
+    expect(appCalls).toBe(1);
+  });
+
+  it('a listener the app prepends, adds once or removes later is guarded, fires once, and goes as asked', async () => {
+    const http = createServer();
+    attach(http);
+    const calls: string[] = [];
+    const first = (request: IncomingMessage, response: ServerResponse) => {
+      calls.push(`first ${request.url}`);
+      if (!response.headersSent) response.end('first');
+    };
+    http.prependListener('request', first);
+    http.once('request', (request: IncomingMessage) => void calls.push(`once ${request.url}`));
+    const port = await listen(http);
+    const alice = await token('alice');
+    expect((await fetch(`http://127.0.0.1:${port}/api/ws/poll?token=${alice}`)).status).toBe(200);
+    expect(calls).toEqual([]);
+    expect(await (await fetch(`http://127.0.0.1:${port}/a`)).text()).toBe('first');
+    expect(await (await fetch(`http://127.0.0.1:${port}/b`)).text()).toBe('first');
+    expect(calls).toEqual(['first /a', 'once /a', 'first /b']);
+    http.removeListener('request', first);
+    expect(http.listeners('request')).not.toContain(first);
+    expect((await fetch(`http://127.0.0.1:${port}/api/ws/poll?token=${alice}`)).status).toBe(200);
   });
 });
