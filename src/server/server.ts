@@ -334,9 +334,14 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const ipWait = perIp.take(ip, now());
     if (ipWait > 0) throw new AuthError(429, 'rate-ip', ipWait);
     const principal = await authenticated(request, url);
-    // Before the store's health: a poll refused 503 while the store was away kept its token,
-    // though README and the option's JSDoc said it gave it back (a hostile tester).
-    if (kind === 'poll') perIp.refund(ip);
+    if (kind === 'poll') {
+      // Before the store's health: a poll refused 503 while the store was away kept its IP's
+      // token, though README and the option's JSDoc said it gave it back (a hostile tester);
+      // its user's bucket bounds those refusals instead, as it bounds the user's polls.
+      perIp.refund(ip);
+      const userWait = pollsPerUser.take(principal.userId, now());
+      if (userWait > 0) throw new AuthError(429, 'rate-user', userWait);
+    }
     // The store cannot resume or replay now (e.g. Redis away): refuse before opening a socket that
     // would only be closed with 1011, and tell the client when to try again.
     if (!store.status().healthy) throw new AuthError(503, 'store-unavailable', STORE_RETRY_AFTER_SEC);
@@ -348,9 +353,6 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       const admitted = admitting.get(principal.userId) ?? 0;
       if (core.socketsOf(principal.userId) + admitted >= maxSocketsPerUser) throw new AuthError(429, 'too-many-sockets', 5);
       admitting.set(principal.userId, admitted + 1);
-    } else {
-      const userWait = pollsPerUser.take(principal.userId, now());
-      if (userWait > 0) throw new AuthError(429, 'rate-user', userWait);
     }
     return principal;
   };

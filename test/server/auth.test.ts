@@ -561,7 +561,7 @@ describe('origin, attempt limits, socket limits', () => {
     }
   });
 
-  it('holds polls to the per-IP limit while their authentication is in flight, and when the store refuses them', async () => {
+  it('holds polls to the per-IP limit while their authentication is in flight, and to the per-user limit when the store refuses them', async () => {
     let calls = 0;
     const slow = await startServer({
       jwt: undefined,
@@ -582,12 +582,13 @@ describe('origin, attempt limits, socket limits', () => {
     }
     const store = new MemoryStreamStore();
     store.status = () => ({ healthy: false, detail: 'down for the test' });
-    const unhealthy = await startServer({ store, attemptsPerIp: { perSecond: 0.1, burst: 3 } });
+    const unhealthy = await startServer({ store, pollsPerUser: { perSecond: 0.1, burst: 3 } });
     try {
       const jwt = await token('u1');
       const statuses: number[] = [];
       for (let i = 0; i < 6; i++) statuses.push((await fetch(unhealthy.http('/api/ws/poll'), { headers: { authorization: `Bearer ${jwt}` } })).status);
       expect(statuses).toEqual([503, 503, 503, 429, 429, 429]);
+      expect(unhealthy.rt.stats().refusedPolls).toEqual({ 'store-unavailable': 3, 'rate-user': 3 });
     } finally {
       await unhealthy.rt.close();
     }
