@@ -560,7 +560,7 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
     const who = kind === 'document' ? 'older clients' : 'older consumers';
     if (delta.accepts === 'same') {
       level = 'compatible';
-      impact = 'no value changes validity';
+      impact = RETYPED_LIST.has(rule) ? 'the values the closed list admits decide what passes, each added or removed one said by itself' : 'no value changes validity';
     } else if (delta.accepts === 'fewer') {
       level = 'compatible';
       // The other way round, during a rollout: a consumer built on the newer contract meets a server still on the older one.
@@ -584,7 +584,7 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
   } else {
     if (delta.accepts === 'same') {
       level = 'compatible';
-      impact = 'the newer server accepts everything older clients send';
+      impact = RETYPED_LIST.has(rule) ? 'the values the closed list admits decide what passes, each added or removed one said by itself' : 'the newer server accepts everything older clients send';
     } else if (delta.accepts === 'more') {
       level = 'compatible';
       impact = 'the newer server accepts everything older clients send; an older server may reject what newer clients send: upgrade servers first';
@@ -595,13 +595,20 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
   }
   const change: ChangeInput = { rule, level, subject, direction, pointer, ...(before !== undefined && { before }), ...(after !== undefined && { after }), text, impact };
   if (delta.otherLanguages !== undefined) OBJECT_RETYPED.set(change, delta.otherLanguages);
-  if (rule === 'pattern-changed' && delta.accepts === 'same') EQUIVALENT.add(change);
+  if ((rule === 'pattern-changed' || RETYPED_LIST.has(rule)) && delta.accepts === 'same') EQUIVALENT.add(change);
   return change;
 }
 
 /**
- * Patterns rewritten to match the same strings (`[-0-9A-Za-z]` for `[0-9A-Za-z-]`): a patch
- * release, as documentation is, not a minor one with a protocol version to bump (a hostile
+ * Type rules, which admit the same values only where both sides are closed lists: their values
+ * decide, and the type is reported for the Go and Python types that follow it.
+ */
+const RETYPED_LIST: ReadonlySet<RuleId> = new Set(['type-changed', 'type-widened', 'type-narrowed']);
+
+/**
+ * Patterns rewritten to match the same strings (`[-0-9A-Za-z]` for `[0-9A-Za-z-]`), and a
+ * closed list's type changed where its values do not (`integer` made `number`, for `[1, 2]`): a
+ * patch release, as documentation is, not a minor one with a protocol version to bump (a hostile
  * tester). Other changes that keep every value's validity may still add to the generated types.
  */
 const EQUIVALENT = new WeakSet<ChangeInput>();

@@ -208,9 +208,19 @@ function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
 
   const typesA = typesOf(a.node);
   const typesB = typesOf(b.node);
-  // Two closed lists: their values say which values pass, whatever type each side names.
-  const typeChange = Array.isArray(a.node.enum) && Array.isArray(b.node.enum) ? undefined : compareTypes(typesA, typesB);
-  if (typeChange) add({ ...typeChange, before: typesA && [...typesA], after: typesB && [...typesB] });
+  // Two closed lists: their values say which values pass, whatever type each side names, and
+  // each value added or removed is reported by itself. Their type is still reported, as
+  // changing nothing that passes: Go and Python type the field by it (a list of integers made
+  // one of strings, or of numbers, is int64 made string or float64; it passed as no change of
+  // type: a hostile tester).
+  const lists = Array.isArray(a.node.enum) && Array.isArray(b.node.enum);
+  const typeChange = compareTypes(typesA, typesB);
+  if (typeChange) {
+    add({
+      ...typeChange, before: typesA && [...typesA], after: typesB && [...typesB],
+      ...(lists && { accepts: 'same' as const, text: `closed list's ${typeChange.text}` }),
+    });
+  }
 
   compareValues(a.node, b.node, add);
   // A bound of a type one side does not admit constrains nothing there: a number become a

@@ -30,6 +30,20 @@ describe('integer ↔ number (found by a fresh user: a minor release whose Go co
     expect(report.semver).toBe('major');
   });
 
+  it('is said of a closed list whose values stay (integer [1, 2] → number [1, 2]), and calls for no protocol version (hostile47g: no change at all, while Go\'s int64 became float64)', async () => {
+    const level = (type: string) => patchSchemas(before, [{ op: 'add', path: '/trades.json/definitions/TradeData/properties/level', value: { type, enum: [1, 2] } }]);
+    for (const [from, to, rule] of [['integer', 'number', 'type-widened'], ['number', 'integer', 'type-narrowed']] as const) {
+      const report = await diffFiles(level(from), level(to));
+      expect(report.changes.map(({ rule, level, subject, pointer, breaks }) => ({ rule, level, subject, pointer, breaks }))).toEqual([
+        { rule, level: 'compatible', subject: 'trades', pointer: '/data/level', breaks: ['other-language-code'] },
+      ]);
+      expect(report.changes[0]!.impact).toMatch(/^the values the closed list admits decide what passes/);
+      expect(report.semver).toBe('major');
+      // The wire is the same: no protocol version to bump.
+      expect(report.protocolVersion).toMatchObject({ suggested: report.protocolVersion.before, bumped: true });
+    }
+  });
+
   it('is said of a client→server field made nullable or opened to any type, which the wire takes but Go and Python retype (a reviewer: a minor release)', async () => {
     // ping travels both ways; as a client→server message a widening is compatible on the wire.
     const clientOnly = (value: unknown) => patchSchemas(before, [

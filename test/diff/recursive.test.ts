@@ -201,6 +201,8 @@ describe('closed lists of 20,000 values', () => {
     const found = (a: unknown[], b: unknown[]) => diffSchemas({ enum: a }, { enum: b }, none, none).map(({ rule, after, before }) => ({ rule, value: after ?? before }));
     expect(found([{ a: 1, b: [1, 2] }, 1, 'x', true], [{ b: [1, 2], a: 1 }, 1, 'x', true])).toEqual([]);
     expect(found([[1, 2], 1], [[2, 1], '1'])).toEqual([
+      // Its values' types, which Go and Python follow: said beside the values.
+      { rule: 'type-changed', value: ['array', 'string'] },
       { rule: 'enum-value-added', value: [2, 1] },
       { rule: 'enum-value-added', value: '1' },
       { rule: 'enum-value-removed', value: [1, 2] },
