@@ -579,7 +579,10 @@ function classify(delta: SchemaDelta, subject: string, direction: Direction, kin
               : `strict ${who} reject the unknown field; tolerant ones ignore it`;
     } else {
       level = 'breaking';
-      impact = `${who} reject some messages the newer server may send, in tolerant and strict mode`;
+      impact = rule === 'enum-value-added' || rule === 'enum-removed'
+        // Tolerant mode opens a list to values of the types it lists, that its own `type` admits; a fixed value (`const`) not at all.
+        ? `${who} reject the new value${rule === 'enum-removed' ? 's' : ''}, in tolerant mode too, which opens a closed list only to values of the JSON types it holds (and its type admits), and a fixed value (const) not at all`
+        : `${who} reject some messages the newer server may send, in tolerant and strict mode`;
     }
   } else {
     if (delta.accepts === 'same') {

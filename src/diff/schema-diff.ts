@@ -3,6 +3,7 @@ import { escapeToken } from '../runtime/json-pointer.js';
 import type { SchemaNode } from '../contract/index.js';
 import type { Acceptance, RuleId } from './rules.js';
 import { equal, withoutKeywords } from './annotations.js';
+import { openKinds } from '../codegen/tolerant-enum.js';
 
 /**
  * One difference between two schemas at one place of a message, before it is classified by
@@ -461,9 +462,10 @@ function compareValues(a: SchemaNode, b: SchemaNode, add: Add): void {
     // Through sets, not `some(equal)` for each value: quadratic, a list of 20,000 values took 40 s.
     const inA = valueSet(listA);
     const inB = valueSet(listB);
+    const opensTo = tolerantlyOpen(a, listA);
     for (const value of listB) {
       if (!inA(value)) {
-        add({ rule: 'enum-value-added', accepts: 'more', tolerantSurvives: true, after: value, text: `value ${JSON.stringify(value)} added to the closed list` });
+        add({ rule: 'enum-value-added', accepts: 'more', tolerantSurvives: opensTo(value), after: value, text: `value ${JSON.stringify(value)} added to the closed list` });
       }
     }
     const added = listB.filter((value) => !inA(value));
@@ -479,7 +481,11 @@ function compareValues(a: SchemaNode, b: SchemaNode, add: Add): void {
     if (a.const !== undefined && b.const !== undefined && !equal(a.const, b.const)) add({ rule: 'const-changed', accepts: 'different', before: a.const, after: b.const, text: `fixed value changed from ${JSON.stringify(a.const)} to ${JSON.stringify(b.const)}` });
     return compareFormats(a, b, add);
   } else if (Array.isArray(a.enum)) {
-    add({ rule: 'enum-removed', accepts: 'more', tolerantSurvives: true, before: a.enum, text: `closed list ${a.enum.map((v) => JSON.stringify(v)).join(', ')} opened` });
+    // Survived where every type the opened value may take is one the older list is opened to (a
+    // list of objects is opened to none); a type it may newly take is a type change of its own.
+    const kinds = new Set<string>(openKinds(a.enum));
+    const survives = [...(typesOf(b) ?? ['any'])].every((type) => kinds.has(type === 'integer' ? 'number' : type));
+    add({ rule: 'enum-removed', accepts: 'more', tolerantSurvives: survives, before: a.enum, text: `closed list ${a.enum.map((v) => JSON.stringify(v)).join(', ')} opened` });
   } else if (Array.isArray(b.enum)) {
     add({ rule: 'enum-added', accepts: 'fewer', after: b.enum, text: `now a closed list: ${b.enum.map((v) => JSON.stringify(v)).join(', ')}` });
   }
@@ -491,6 +497,22 @@ function compareValues(a: SchemaNode, b: SchemaNode, add: Add): void {
   }
 
   compareFormats(a, b, add);
+}
+
+/**
+ * Which values outside the closed list `list` of schema `node` an older tolerant validator takes
+ * with a notice (src/codegen/tolerant-enum.ts): those of a kind the list holds (a string, a
+ * number, a boolean: {@link openKinds}) that the schema's own `type` admits too (a list of
+ * integers is opened to integers alone). A fixed value (`const`) is not opened at all: a
+ * `const: "limit"` made a list of `"limit"` and `"market"` was `strict`, while every older
+ * consumer refused `"market"` (a hostile tester), as one refused a string added to a list of
+ * integers, or 2.5 to a list typed `integer`.
+ */
+function tolerantlyOpen(node: SchemaNode, list: readonly unknown[]): (value: unknown) => boolean {
+  if (node.const !== undefined) return () => false;
+  const kinds = new Set<string>(openKinds(list));
+  const declared = node.type === undefined ? undefined : typesOf({ type: node.type });
+  return (value) => kinds.has(typeof value) && (declared === undefined || admits(declared, value));
 }
 
 /**

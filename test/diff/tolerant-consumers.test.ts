@@ -122,3 +122,112 @@ describe('an older tolerant consumer survives every additive change (README)', (
     }
   });
 });
+
+/** Validates `message` in tolerant mode against a contract compiled in process (an older consumer's view, as `createAjv` builds it). */
+function tolerantAccepts(contract: Contract, message: { type: string }): boolean {
+  const ajv = createAjv(contract);
+  const file = contract.messages.find((m) => m.type === message.type)!;
+  return ajv.getSchema(file.schema.$id!)!.call({ strict: false, notices: { list: null } }, message) as boolean;
+}
+
+const TRADE_DATA = '/trades.json/definitions/TradeData/properties';
+
+/**
+ * A closed list changed: what the older tolerant validator does with a value the newer contract
+ * lets through decides the level. It opens a list to values of the JSON types the list holds
+ * that its own `type` admits, and a fixed value (`const`) not at all: each of those `diff`
+ * called `strict` (exit 0) while every older consumer refused the message (hostile47g).
+ */
+const CLOSED_LISTS: {
+  kind: string;
+  older: PatchOperation[];
+  newer: PatchOperation[];
+  pointer: string;
+  message: () => Example;
+  /** Whether the older tolerant consumer takes the message (with a notice): then `strict`, else `breaking`. */
+  tolerant: boolean;
+  /** Whether Go and Python type the field otherwise (`other-language-code`). */
+  retyped: boolean;
+}[] = [
+  {
+    kind: 'a fixed value made a closed list of two (const "limit" → enum ["limit", "market"])',
+    older: [{ op: 'add', path: `${TRADE_DATA}/kind`, value: { const: 'limit' } }],
+    newer: [{ op: 'add', path: `${TRADE_DATA}/kind`, value: { type: 'string', enum: ['limit', 'market'] } }],
+    pointer: '/data/kind',
+    message: () => { const m = example('trades'); m.data.kind = 'market'; return m; },
+    tolerant: false,
+    retyped: false,
+  },
+  {
+    kind: 'a closed list of integers given a number (integer [1, 2] → number [1, 2, 2.5])',
+    older: [{ op: 'add', path: `${TRADE_DATA}/level`, value: { type: 'integer', enum: [1, 2] } }],
+    newer: [{ op: 'add', path: `${TRADE_DATA}/level`, value: { type: 'number', enum: [1, 2, 2.5] } }],
+    pointer: '/data/level',
+    message: () => { const m = example('trades'); m.data.level = 2.5; return m; },
+    tolerant: false,
+    retyped: true,
+  },
+  {
+    kind: 'a closed list of integers made one of strings (integer [1, 2] → string ["1", "2"])',
+    older: [{ op: 'add', path: `${TRADE_DATA}/level`, value: { type: 'integer', enum: [1, 2] } }],
+    newer: [{ op: 'add', path: `${TRADE_DATA}/level`, value: { type: 'string', enum: ['1', '2'] } }],
+    pointer: '/data/level',
+    message: () => { const m = example('trades'); m.data.level = '1'; return m; },
+    tolerant: false,
+    retyped: true,
+  },
+  {
+    kind: 'the shipped trade statuses made integers (string → integer [0, 1, 2, 3])',
+    older: [],
+    newer: [{ op: 'replace', path: `${TRADE_DATA}/status`, value: { type: 'integer', enum: [0, 1, 2, 3] } }],
+    pointer: '/data/status',
+    message: () => { const m = example('trades'); m.data.status = 1; return m; },
+    tolerant: false,
+    retyped: true,
+  },
+  {
+    kind: 'the shipped Side made integers (string ["buy", "sell"] → integer [1, -1])',
+    older: [],
+    newer: [{ op: 'replace', path: '/definitions.json/definitions/Side', value: { title: 'Side', description: 'Order side.', type: 'integer', enum: [1, -1] } }],
+    pointer: '/data/side',
+    message: () => { const m = example('trades'); m.data.side = -1; return m; },
+    tolerant: false,
+    retyped: true,
+  },
+  // What stays `strict`: a value of a type the older list is opened to.
+  {
+    kind: 'a closed list of integers given an integer (integer [1, 2] → [1, 2, 3])',
+    older: [{ op: 'add', path: `${TRADE_DATA}/level`, value: { type: 'integer', enum: [1, 2] } }],
+    newer: [{ op: 'add', path: `${TRADE_DATA}/level`, value: { type: 'integer', enum: [1, 2, 3] } }],
+    pointer: '/data/level',
+    message: () => { const m = example('trades'); m.data.level = 3; return m; },
+    tolerant: true,
+    retyped: false,
+  },
+  {
+    kind: 'a closed list of one made a list of two (enum ["limit"] → ["limit", "market"])',
+    older: [{ op: 'add', path: `${TRADE_DATA}/kind`, value: { enum: ['limit'] } }],
+    newer: [{ op: 'add', path: `${TRADE_DATA}/kind`, value: { type: 'string', enum: ['limit', 'market'] } }],
+    pointer: '/data/kind',
+    message: () => { const m = example('trades'); m.data.kind = 'market'; return m; },
+    tolerant: true,
+    retyped: false,
+  },
+];
+
+describe('a closed list changed: strict only where an older tolerant consumer takes the new value (hostile47g)', () => {
+  it.each(CLOSED_LISTS)('$kind', async ({ older: olderPatch, newer: newerPatch, pointer, message, tolerant, retyped }) => {
+    const older = await loadFiles(patchSchemas(current, olderPatch));
+    const newer = await loadFiles(patchSchemas(current, newerPatch));
+    const sent = message();
+    expect(producerAccepts(newer, sent), 'the message is valid under the newer contract').toBe(true);
+    expect(tolerantAccepts(older, sent), 'an older tolerant consumer').toBe(tolerant);
+    const report = diffContracts(older, newer);
+    const here = report.changes.filter((change) => change.subject === 'trades' && change.pointer === pointer);
+    const breaks = here.flatMap((change) => change.breaks);
+    expect(report.worst, here.map((change) => `${change.level} ${change.rule}: ${change.text}`).join('\n')).toBe(tolerant ? 'strict' : 'breaking');
+    expect(breaks.includes('tolerant-consumers')).toBe(!tolerant);
+    expect(breaks.includes('other-language-code')).toBe(retyped);
+    expect(report.semver).toBe(tolerant ? 'minor' : 'major');
+  });
+});
