@@ -479,7 +479,7 @@ describe('realtime-contract diff', () => {
     const level = (values: unknown[]) => {
       const folder = path.join(work, `levels-${values.length}-${typeof values[0]}`);
       writeSchemas(folder, patchSchemas(readSchemas(path.join(ROOT, 'schemas')), [
-        { op: 'add', path: '/trades.json/definitions/TradeData/properties/level', value: { enum: values } },
+        { op: 'add', path: '/trades.json/definitions/TradeData/properties/level', value: { type: typeof values[0] === 'number' ? 'integer' : 'string', enum: values } },
         { op: 'add', path: '/trades.json/definitions/TradeData/required/-', value: 'level' },
       ]));
       return folder;
