@@ -899,7 +899,11 @@ function hookAddress(value: string): string {
   if (typeof value !== 'string') return value;
   const text = value.trim().replace(/^"(.*)"$/, '$1');
   const address = /^\[([^\]]*)\](?::\d{1,5})?$/.exec(text)?.[1] ?? /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(text)?.[1] ?? text;
-  return ipaddr.isValid(address) ? ipaddr.parse(address).toString() : text;
+  // Written as addresses are: ipaddr.js also reads legacy IPv4 forms (`010.0.0.1` as octal
+  // 8.0.0.1, `16909060` as 1.2.3.4), which made a zero-padded `192.168.001.010` another
+  // client's 192.168.1.8 (a reviewer).
+  if (ipaddr.IPv4.isValidFourPartDecimal(address)) return address;
+  return ipaddr.IPv6.isValid(address) ? ipaddr.IPv6.parse(address).toString() : text;
 }
 
 /** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 addresses. */

@@ -611,6 +611,11 @@ describe('origin, attempt limits, socket limits', () => {
       expect((await refusedStatus(server.url({ token: jwt }), from('[2001:db8:7::2]'))).status).toBe(429);
       expect((await refusedStatus(server.url({ token: jwt }), from('"[2001:db8:7::3]:8443"'))).status).toBe(429);
       (await connect(server.url({ token: jwt }), from('[2001:db8:8::1]:443'))).ws.close();
+      // Not read as legacy forms: zero-padded, it is not 192.168.1.8's (octal), nor is a number 1.2.3.4's.
+      (await connect(server.url({ token: jwt }), from('192.168.1.8'))).ws.close();
+      (await connect(server.url({ token: jwt }), from('192.168.001.010'))).ws.close();
+      (await connect(server.url({ token: jwt }), from('1.2.3.4'))).ws.close();
+      (await connect(server.url({ token: jwt }), from('16909060'))).ws.close();
     } finally {
       await server.rt.close();
     }
