@@ -276,14 +276,20 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
     // check from its cache, so during an outage each upgrade and poll of every client was one more
     // request to the identity provider (a failed fetch was not throttled). Meanwhile a token whose
     // key the fresh cache holds is still checked against it, and any other is 503 at once.
+    // performance.now(): a wall clock set back would keep the window open that long.
     let failedAt = -Infinity;
     let failure = '';
+    /** The cached set as a key function, built once per failed fetch (not per token). */
+    let cachedKeys: JWTVerifyGetKey | undefined;
     key = async (header, token) => {
-      if (Date.now() - failedAt < JWKS_RETRY_AFTER_SEC * 1000) {
-        const cached = jwks.fresh ? jwks.jwks() : undefined;
-        if (cached === undefined) throw new AuthError(503, `jwks-unavailable (${failure})`, JWKS_RETRY_AFTER_SEC);
+      if (performance.now() - failedAt < JWKS_RETRY_AFTER_SEC * 1000) {
+        if (cachedKeys === undefined && jwks.fresh) {
+          const cached = jwks.jwks();
+          if (cached !== undefined) cachedKeys = createLocalJWKSet(cached);
+        }
+        if (cachedKeys === undefined || !jwks.fresh) throw new AuthError(503, `jwks-unavailable (${failure})`, JWKS_RETRY_AFTER_SEC);
         try {
-          return await createLocalJWKSet(cached)(header, token);
+          return await cachedKeys(header, token);
         } catch (error) {
           if ((error as { code?: unknown } | null)?.code === 'ERR_JWKS_NO_MATCHING_KEY') throw new AuthError(503, `jwks-unavailable (${failure})`, JWKS_RETRY_AFTER_SEC);
           throw error;
@@ -294,7 +300,7 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
         return await jwks(header, token);
       } catch (error) {
         const fetchFailed = jwksUnavailable(error);
-        if (fetchFailed !== undefined) [failedAt, failure] = [Date.now(), fetchFailed];
+        if (fetchFailed !== undefined) [failedAt, failure, cachedKeys] = [performance.now(), fetchFailed, undefined];
         const unavailable = fetchFailed ?? (cooling && (error as { code?: unknown } | null)?.code === 'ERR_JWKS_NO_MATCHING_KEY' ? 'ERR_JWKS_NO_MATCHING_KEY' : undefined);
         if (unavailable !== undefined) throw new AuthError(503, `jwks-unavailable (${unavailable})`, JWKS_RETRY_AFTER_SEC);
         throw error;
