@@ -12,7 +12,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   [hidden] { display: none !important; }
   body { margin: 0; font: 14px/1.4 system-ui, sans-serif; background: var(--bg); color: var(--text); }
   /* Wrapped (a long state, a narrow screen), its lines stay close: the panels are what matters. */
-  header { display: flex; flex-wrap: wrap; gap: .25rem 1rem; align-items: center; padding: .6rem 1.2rem; border-bottom: 1px solid #27313b; position: sticky; top: 0; background: var(--bg); }
+  header { display: flex; flex-wrap: wrap; gap: .25rem .8rem; align-items: center; padding: .6rem 1.2rem; border-bottom: 1px solid #27313b; position: sticky; top: 0; background: var(--bg); }
   h1 { font-size: 1.1rem; margin: 0; }
   .badge { padding: .2rem .7rem; border-radius: 1rem; font-weight: 600; color: #0f1419; background: var(--offline); }
   .badge[data-mode="ws"] { background: var(--ws); }
@@ -23,8 +23,8 @@ export const DASHBOARD_HTML = `<!doctype html>
   header button { margin-left: auto; }
   /* The cursor is long and opaque: cut, whole in its title, so that the header stays one line at 1280 px (the button wrapped: a fresh user). */
   #cursor { display: inline-block; max-width: 5em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
-  /* Offline, the state says the attempt and when the next is due: room for it whole (the attempt was cut at 1280 px: fresh users), cut past that, whole in its title (the header wrapped to two lines on each disconnect, moving every panel: a fresh user). The cursor and the gaps between items gave the room. */
-  #state { display: inline-block; max-width: 20em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
+  /* Offline, the state says the attempt and when the next is due: room for it whole at 1280 px, 'retrying, socket in 25 s, attempt 10' included (the attempt was cut: fresh users, a reviewer), cut past that, whole in its title (the header wrapped to two lines on each disconnect, moving every panel: a fresh user). The cursor and the gaps between items gave the room. */
+  #state { display: inline-block; max-width: 21em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
   form { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem; padding: 1rem 1.2rem; }
   input { flex: 1; max-width: 40rem; padding: .4rem; background: var(--panel); color: var(--text); border: 1px solid #333; }
   main { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); grid-auto-flow: dense; gap: .8rem; padding: 1rem 1.2rem; }
