@@ -414,6 +414,18 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   let checked: { epoch: string; seq: number; arrivals: number } | null = null;
   let lostSince: number | null = null;
   let lastError = '';
+  /**
+   * Since when Redis refuses appends it answers (a full Redis under noeviction: `OOM command not
+   * allowed…`), and why; null once one is stored again. Publishers get each error; `status()`
+   * and a `append-refused` line (at most one each 10 s) tell the operator: a full Redis refused
+   * every publish of the deployment while the store read healthy and logged nothing (a hostile
+   * tester). Still healthy: reads, resumes and new sockets work.
+   */
+  let refusedSince: number | null = null;
+  let refusal = '';
+  let refusalLoggedAt = -Infinity;
+  let refusalsUnlogged = 0;
+  const APPEND_REFUSED_LOG_MS = 10_000;
 
   /**
    * Per connection, Redis's refusal of the SELECT ioredis sends as it connects (`ERR DB index is
@@ -824,6 +836,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     for (const q of batch) args.push(q.type, q.userJson, q.keyJson, q.ttl, q.parts.length, ...q.parts);
     try {
       const cursors = await cmd.rcAppend(...args);
+      if (refusedSince !== null) {
+        logger.info({ event: 'append-accepted', url: where, refusedSince: new Date(refusedSince).toISOString() }, 'Redis stores appends again');
+        refusedSince = null;
+      }
       batch.forEach((q, i) => q.resolve(cursors[i]!));
     } catch (err) {
       const timedOut = unanswered(err);
@@ -842,6 +858,16 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
           : sure
           ? (err as Error)
           : new Error(`the append got no answer from Redis (${(err as Error)?.message}): the message may still be stored and delivered if Redis runs the command later`);
+      if (err instanceof ReplyError) {
+        // Redis's words, without the script's SHA and line it adds (`…. script: 6e74…, on @user_script:55.`).
+        refusal = String((err as Error).message).replace(/\.? script: [^]*$/, '');
+        refusedSince ??= Date.now();
+        if (Date.now() - refusalLoggedAt >= APPEND_REFUSED_LOG_MS) {
+          logger.warn({ event: 'append-refused', url: where, err: refusal, refusedSince: new Date(refusedSince).toISOString(), unlogged: refusalsUnlogged }, 'Redis refuses appends: publishes fail');
+          refusalLoggedAt = Date.now();
+          refusalsUnlogged = 0;
+        } else refusalsUnlogged += batch.length;
+      }
       for (const q of batch) q.reject(reason);
     } finally {
       sendingBytes -= bytes;
@@ -1004,7 +1030,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // Not the EPIPE its own quit caused (a hostile tester read "unavailable … write EPIPE").
       if (closed) return { healthy: false, detail: `redis ${where} closed` };
       const healthy = cmd.status === 'ready' && sub.status === 'ready' && lostSince === null && !closed;
-      if (healthy) return { healthy, detail: `redis ${where} connected, epoch ${epoch}` };
+      if (healthy) return { healthy, detail: `redis ${where} connected, epoch ${epoch}${refusedSince === null ? '' : `; appends refused since ${new Date(refusedSince).toISOString()}: ${refusal}`}` };
       const since = lostSince === null ? '' : ` since ${new Date(lostSince).toISOString()}`;
       return { healthy, detail: `redis ${where} unavailable${since} (commands ${cmd.status}, subscriber ${sub.status})${lastError ? `: ${lastError}` : ''}` };
     },

@@ -811,9 +811,10 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
     await admin.quit();
   });
 
-  it('a Redis full at maxmemory with noeviction refuses appends only: reads, resumes and new sockets go on (every read failed: a hostile tester)', async () => {
+  it('a Redis full at maxmemory with noeviction refuses appends only, and says so in the log and the status: reads, resumes and new sockets go on (every read failed: a hostile tester)', async () => {
     await withOwnRedis(async (full) => {
-      const a = await store({ url: full.url, logger: collectingLogger() });
+      const logger = collectingLogger();
+      const a = await store({ url: full.url, logger });
       const server = await startServer({ store: a });
       const first = await a.append('alice', 'trades', frame(1, 'alice'));
       const second = await a.append('alice', 'trades', frame(2, 'alice'));
@@ -824,6 +825,11 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
         await admin.config('SET', 'maxmemory-policy', 'noeviction');
         await admin.config('SET', 'maxmemory', '1');
         await expect(a.append('alice', 'trades', frame(3, 'alice'))).rejects.toThrow(/OOM/);
+        for (let i = 0; i < 5; i++) await expect(a.append('alice', 'trades', frame(3, 'alice'))).rejects.toThrow(/OOM/);
+        // Said to the operator too, once per 10 s, and in the status, which stays healthy: a full
+        // Redis refused every publish of the deployment in silence, "connected" (a hostile tester).
+        expect(logger.events.filter((e) => e.event === 'append-refused')).toEqual([{ level: 'warn', event: 'append-refused', message: 'Redis refuses appends: publishes fail' }]);
+        expect(a.status()).toEqual({ healthy: true, detail: expect.stringMatching(/ connected, epoch \S+; appends refused since \S+Z: OOM command not allowed when used memory > 'maxmemory'$/) });
         // A read past the head (the head cannot move): what was stored, and a cursor every later entry comes after.
         const read = await a.read({ userId: 'alice', admin: false }, first.cursor, 10);
         expect(read.resume).toBe('resumed');
@@ -839,6 +845,8 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
         await admin.config('SET', 'maxmemory', '0');
         const third = await a.append('alice', 'trades', frame(3, 'alice'));
         expect(isAfter(third.cursor, quiet.cursor)).toBe(true);
+        expect(a.status().detail).toMatch(/ connected, epoch \S+$/);
+        expect(logger.events.at(-1)).toMatchObject({ level: 'info', event: 'append-accepted' });
       } finally {
         admin.disconnect();
         await server.rt.close();
