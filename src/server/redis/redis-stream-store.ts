@@ -857,7 +857,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
           ? unavailable('append', ': not stored')
           : sure
           ? (err as Error)
-          : new Error(`the append got no answer from Redis (${(err as Error)?.message}): the message may still be stored and delivered if Redis runs the command later`);
+          : new Error(`the append got no answer from Redis (${noAnswer(err)}): the message may still be stored and delivered if Redis runs the command later`);
       if (err instanceof ReplyError) {
         // Redis's words, without the script's SHA and line it adds (`…. script: 6e74…, on @user_script:55.`).
         refusal = String((err as Error).message).replace(/\.? script: [^]*$/, '');
@@ -873,6 +873,11 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       sendingBytes -= bytes;
       flush();
     }
+  }
+
+  /** Why a command got no answer, in this store's words: ioredis's retry limit named an option the store does not offer (a hostile tester). */
+  function noAnswer(err: unknown): string {
+    return (err as Error | null)?.name === 'MaxRetriesPerRequestError' ? 'the connection dropped before it answered' : String((err as Error | null)?.message);
   }
 
   /** Replaces `lost`, the epoch in which Redis lost writes, by a new one (once, whoever asks first); the epoch in force. */
