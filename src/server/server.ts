@@ -53,7 +53,7 @@ export interface RealtimeServerOptions {
    * send them (`['https://dashboard.example.com']`: scheme://host[:port], no path, no trailing
    * slash; compared whole), or a function. A string is a TypeError, not a list of one (from an
    * environment variable: `value.split(',')`). A request without `Origin` (not a browser)
-   * passes. Default: any. A function that throws refuses the origin (logged as
+   * passes. Default: any. A function must answer at once: one that returns a promise (an `async` one) refuses every origin, logged as `origin-check-async`. A function that throws refuses the origin (logged as
    * `origin-check-threw`). A poll gets CORS headers (and its `OPTIONS` preflight a
    * 204), so a dashboard served elsewhere can fall back to polling, and one whose origin is
    * refused can read its poll's 403 (`origin`) and stop.
@@ -291,7 +291,14 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     if (typeof origins !== 'function') return origins.includes(origin);
     try {
       // Truthy, as before: plain JavaScript may return `list.find(…)` (a reviewer).
-      return Boolean(origins(origin));
+      const allowed: unknown = origins(origin);
+      // Not a promise: an async check's promise is truthy, and let every origin in (a hostile tester).
+      if (typeof (allowed as PromiseLike<unknown> | null)?.then === 'function') {
+        (allowed as PromiseLike<unknown>).then(undefined, () => undefined);
+        logger?.error({ event: 'origin-check-async' }, 'allowedOrigins returned a promise: it must answer at once (true or false); origin refused');
+        return false;
+      }
+      return Boolean(allowed);
     } catch (error) {
       // `(o) => new URL(o).hostname …` throws on `Origin: null`: a refusal, not a crash (a poll
       // ended the process) nor an `invalid-token` (an upgrade said so).

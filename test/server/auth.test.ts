@@ -849,13 +849,23 @@ describe('custom authenticate hook, token expiry, mounting', () => {
     } finally {
       await origins.rt.close();
     }
+    // An async check: its promise, truthy, let every origin in, on upgrades and polls (a hostile tester). Refused, and said.
+    const asyncOrigins = await startServer({ logger, allowedOrigins: (async (origin: string) => origin === 'https://dashboard.example') as unknown as (origin: string) => boolean });
+    try {
+      expect((await refusedStatus(asyncOrigins.url({ token: jwt }), { origin: 'https://evil.example' })).status).toBe(403);
+      const poll = await fetch(asyncOrigins.http('/api/ws/poll'), { headers: { origin: 'https://evil.example', authorization: `Bearer ${jwt}` } });
+      expect([poll.status, await poll.json()]).toEqual([403, { error: 'origin' }]);
+      expect(lines.filter((line) => line.includes('"event":"origin-check-async"'))).toHaveLength(2);
+    } finally {
+      await asyncOrigins.rt.close();
+    }
     const given: unknown[] = ['', Number.NaN];
     let next = 0;
     const hooked = await startServer({ logger, jwt: undefined, authenticate: () => (next++ === 0 ? { userId: given[0] as string, admin: false } : { userId: 'u1', admin: false, expiresAt: given[1] as number }) });
     try {
       expect((await refusedStatus(hooked.url({ token: jwt }))).status).toBe(401);
       expect((await refusedStatus(hooked.url({ token: jwt }))).status).toBe(401);
-      await eventually(() => lines.filter((line) => line.includes('"event":"upgrade-refused"')).length === 3);
+      await eventually(() => lines.filter((line) => line.includes('"event":"upgrade-refused"')).length === 4);
       expect(lines.filter((line) => line.includes('"event":"authenticate-bad-user-id"'))).toEqual([expect.stringContaining('"problem":"is not a non-empty string"')]);
       expect(lines.filter((line) => line.includes('"event":"authenticate-bad-expires-at"'))).toEqual([expect.stringContaining('"got":"NaN"')]);
     } finally {
