@@ -665,6 +665,16 @@ describe('origin, attempt limits, socket limits', () => {
     } finally {
       await server.rt.close();
     }
+    // An async hook: its promise was a bucket of its own per request, past attemptsPerIp. Refused as a hook that throws.
+    const asyncHook = await startServer({ logger: { info: log, warn: log, error: log }, attemptsPerIp: { perSecond: 0.1, burst: 1 }, clientIp: (async () => '203.0.113.7') as unknown as () => string });
+    try {
+      const jwt = await token('u1');
+      expect((await refusedStatus(asyncHook.url({ token: jwt }))).status).toBe(401);
+      expect((await refusedStatus(asyncHook.url({ token: jwt }))).status).toBe(401);
+      expect(lines.filter((line) => line.includes('clientIp must return the address as a string at once, got an object'))).toHaveLength(2);
+    } finally {
+      await asyncHook.rt.close();
+    }
   });
 
   it('a logger whose methods throw never takes the server down: a bad token still gets its 401 (the refusal\'s log line ended the process: a hostile tester)', async () => {
