@@ -214,7 +214,9 @@ function comparePair(a: Shape, b: Shape, pointer: string, walk: Walk): void {
   // changing nothing that passes: Go and Python type the field by it (a list of integers made
   // one of strings, or of numbers, is int64 made string or float64; it passed as no change of
   // type: a hostile tester).
-  const lists = Array.isArray(a.node.enum) && Array.isArray(b.node.enum);
+  // A `const` is a list of one: `integer` made `number` around `const: 2` passes what passed (it was breaking: a hostile tester).
+  const closed = (node: SchemaNode) => Array.isArray(node.enum) || node.const !== undefined;
+  const lists = closed(a.node) && closed(b.node);
   const typeChange = compareTypes(typesA, typesB);
   if (typeChange) {
     add({
@@ -379,6 +381,10 @@ function readShape(node: SchemaNode, resolve: Resolve): Shape {
     const admitsNull = nullable || declared === undefined;
     nullable = admitsNull && current.enum.includes(null);
     result = { ...result, enum: current.enum.filter((value) => value !== null && (declared === undefined || admits(declared, value))) };
+  } else if (current.const !== undefined && current.const !== null) {
+    // A fixed value other than null: null never passes, whatever the type names (`"may now be
+    // null"` for `type: ["string", "null"]` beside `const: "a"` was breaking: a hostile tester).
+    nullable = false;
   }
   return { nullable, node: result };
 }

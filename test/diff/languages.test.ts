@@ -187,3 +187,16 @@ describe('a pattern changed (found by a hostile tester: the cursor narrowed was 
     expect(widened).toContain('length-widened breaking');
   });
 });
+
+describe('a fixed value is a closed list of one (a hostile tester: each was breaking)', () => {
+  const before = readSchemas();
+  const level = (value: unknown) => patchSchemas(before, [{ op: 'add', path: '/trades.json/definitions/TradeData/properties/level', value }]);
+  it.each([
+    ['its type widened, integer to number', { type: 'integer', const: 2 }, { type: 'number', const: 2 }],
+    ['a list of one made a const of a wider type', { type: 'integer', enum: [2] }, { type: 'number', const: 2 }],
+    ['its type given null beside a const that is not null', { type: 'string', const: 'a' }, { type: ['string', 'null'], const: 'a' }],
+  ])('%s passes what passed: not breaking', async (_name, from, to) => {
+    const report = await diffFiles(level(from), level(to));
+    expect(report.changes.filter((c) => c.level === 'breaking').map((c) => `${c.rule}: ${c.text}`)).toEqual([]);
+  });
+});
