@@ -518,7 +518,7 @@ function withPositionalArguments(code: string): string {
  * instructions. Refuses code that still holds the remainder form.
  */
 function withIntegerCheck(code: string): string {
-  const rewritten = code.replace(/\(\(\(typeof (data\d*) == "number"\) && \(!\(\1 % 1\) && !isNaN\(\1\)\)\) && \(isFinite\(\1\)\)\)/g, '(Number.isInteger($1))');
+  const rewritten = code.replace(/\(\(\(typeof ([A-Za-z_$][\w$]*) == "number"\) && \(!\(\1 % 1\) && !isNaN\(\1\)\)\) && \(isFinite\(\1\)\)\)/g, '(Number.isInteger($1))');
   if (/ % 1\b/.test(rewritten)) throw new Error('generated validators: an integer check in a form withIntegerCheck does not know');
   return rewritten;
 }
