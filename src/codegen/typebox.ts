@@ -249,7 +249,8 @@ class Emitter {
     if (node.$ref !== undefined) {
       // ajv 8 applies keywords beside a `$ref`; TypeBox would need an intersection for them.
       const sibling = Object.keys(node).find((keyword) => keyword !== '$ref' && !ANNOTATIONS.has(keyword));
-      if (sibling !== undefined) fail(sibling, `keyword "${sibling}" beside "$ref" is not supported`);
+      // With the way out (a fresh user added the `type` the strictTypes error asked for, and met this one with none).
+      if (sibling !== undefined) fail(sibling, `keyword "${sibling}" beside "$ref" is not supported: put it in the definition "$ref" names, or write this schema whole, with its "type", instead of the "$ref"`);
       const name = node.$ref.slice('#/definitions/'.length);
       if (node.description === undefined) return name;
       this.helpers.add('described');

@@ -222,4 +222,14 @@ export const built: Pick<TradeData, 'tags' | 'legs'> = { tags, legs: tags.map(Nu
     expect(error).toBeInstanceOf(SchemaError);
     expect(error).toMatchObject({ file: 'trades.json', pointer: '/definitions/TradeData/properties/symbol/patternProperties' });
   });
+
+  it('refuses a type beside a $ref with the way out (a fresh user added the type ajv asked for beside a bound, and met a refusal with none)', async () => {
+    const ping = contract.messages.find((m) => m.type === 'ping')!;
+    const schema = structuredClone(ping.schema);
+    schema.properties!.timestamp = { ...schema.properties!.timestamp, type: 'integer', maximum: 10 };
+    const model = { ...contract, messages: contract.messages.map((m) => (m === ping ? { ...m, schema } : m)) };
+    const error = await emitTypeBox({ ...model, bundle: bundleContract(model) }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SchemaError);
+    expect((error as SchemaError).message).toMatch(/beside "\$ref" is not supported: put it in the definition "\$ref" names, or write this schema whole, with its "type", instead of the "\$ref" \(TypeBox output\)$/);
+  });
 });
