@@ -205,6 +205,11 @@ const JWKS_RETRY_AFTER_SEC = 5;
  */
 function jwksUnavailable(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
+  // A member of a fetched set that is no public key (a provider that published a private one):
+  // jose says so with the code of a set that is not one, when it imports the token's key. The set
+  // was fetched: a fault of the set, not an outage (it opened the 5 s window and alternated 503
+  // and 401 for one token: a hostile tester). See {@link unusableKey}.
+  if (unusableKey(error)) return undefined;
   if (code === 'ERR_JWKS_TIMEOUT' || code === 'ERR_JWKS_INVALID' || code === 'ERR_JOSE_GENERIC') return code;
   // fetch's network failure: `TypeError: fetch failed`, with the reason as its cause.
   if (error instanceof TypeError && error.cause !== undefined) {
@@ -212,6 +217,11 @@ function jwksUnavailable(error: unknown): string | undefined {
     return typeof cause === 'string' ? cause : 'fetch failed';
   }
   return undefined;
+}
+
+/** Whether `error` is jose's refusal of a set's member that is no public key (at import, per token). */
+function unusableKey(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'ERR_JWKS_INVALID' && /members must be public keys/.test(String((error as Error).message));
 }
 
 /** A JWS in compact serialization: three parts of base64url without padding, the last (the signature) not empty; each part must also be canonical (checked apart). */
@@ -292,6 +302,7 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
           return await cachedKeys(header, token);
         } catch (error) {
           if ((error as { code?: unknown } | null)?.code === 'ERR_JWKS_NO_MATCHING_KEY') throw new AuthError(503, `jwks-unavailable (${failure})`, JWKS_RETRY_AFTER_SEC);
+          if (unusableKey(error)) throw new AuthError(503, 'jwks-unavailable (ERR_JWKS_INVALID)', JWKS_RETRY_AFTER_SEC);
           throw error;
         }
       }
@@ -301,7 +312,8 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
       } catch (error) {
         const fetchFailed = jwksUnavailable(error);
         if (fetchFailed !== undefined) [failedAt, failure, cachedKeys] = [performance.now(), fetchFailed, undefined];
-        const unavailable = fetchFailed ?? (cooling && (error as { code?: unknown } | null)?.code === 'ERR_JWKS_NO_MATCHING_KEY' ? 'ERR_JWKS_NO_MATCHING_KEY' : undefined);
+        // A member that is no public key: 503 each time, as the set may be mended, never 401 (the client would give up) nor a failed fetch.
+        const unavailable = fetchFailed ?? (cooling && (error as { code?: unknown } | null)?.code === 'ERR_JWKS_NO_MATCHING_KEY' ? 'ERR_JWKS_NO_MATCHING_KEY' : unusableKey(error) ? 'ERR_JWKS_INVALID' : undefined);
         if (unavailable !== undefined) throw new AuthError(503, `jwks-unavailable (${unavailable})`, JWKS_RETRY_AFTER_SEC);
         throw error;
       }

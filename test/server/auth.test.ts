@@ -366,6 +366,28 @@ describe('public keys and JWKS, algorithms pinned', () => {
       jwks.close();
     }
   }, 20_000);
+  it('a JWKS member that is no public key (a private key published) is 503 for its token each time, and opens no outage window for the others (it alternated 503 and 401: a hostile tester)', async () => {
+    const bad = await generateKeyPair('ES256', { extractable: true });
+    const good = await generateKeyPair('ES256', { extractable: true });
+    let fetches = 0;
+    const keys = [{ ...(await exportJWK(bad.privateKey)), kid: 'P', alg: 'ES256' }, { ...(await exportJWK(good.publicKey)), kid: 'G', alg: 'ES256' }];
+    const jwks: Server = createServer((_request, response) => {
+      fetches++;
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const verify = createJwtVerifier({ jwksUrl: `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks.json` });
+    const sign = (key: CryptoKey, kid: string) => new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid }).setSubject('u1').setExpirationTime('1h').sign(key);
+    const outcome = (token: Promise<string>) => token.then(verify).then(() => 'ok', (error: { status?: number; message: string }) => `${error.status} ${error.message}`);
+    try {
+      const verdicts = [await outcome(sign(bad.privateKey, 'P')), await outcome(sign(bad.privateKey, 'P')), await outcome(sign(good.privateKey, 'G')), await outcome(sign(bad.privateKey, 'P'))];
+      expect(verdicts).toEqual(['503 jwks-unavailable (ERR_JWKS_INVALID)', '503 jwks-unavailable (ERR_JWKS_INVALID)', 'ok', '503 jwks-unavailable (ERR_JWKS_INVALID)']);
+      expect(fetches).toBe(1);
+    } finally {
+      jwks.close();
+    }
+  });
+
   it('does not fetch a JWKS that failed again for 5 s, however many clients come, while a token of a cached key still connects (each upgrade and poll of every client was a request to the failing identity provider)', async () => {
     const k1 = await generateKeyPair('ES256', { extractable: true });
     const k2 = await generateKeyPair('ES256', { extractable: true });
