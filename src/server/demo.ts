@@ -130,12 +130,14 @@ export function startDemoProducer(server: Pick<RealtimeServer, 'publish' | 'broa
 
   const userMessages = (user: string): UserMessage[] => {
     const now = new Date().toISOString();
-    const platform = pick(PLATFORMS);
-    const symbol = pick(PAIRS);
+    // A bot keeps its pair and its exchange: one id that was the ETH Scalper, then the XRP one, made the bots panel look random (a fresh user).
+    const bot = Math.floor(random() * 3);
+    const botId = `bot_${user}_${bot + 1}`;
+    const platform = PLATFORMS[bot]!;
+    const symbol = PAIRS[bot]!;
     price[symbol] = round2(price[symbol]! * (1 + (random() - 0.5) * 0.004));
     const quantity = Math.round((0.001 + random() * 0.05) * 10_000) / 10_000;
     const side = random() < 0.5 ? 'buy' : 'sell';
-    const botId = `bot_${user}_${1 + Math.floor(random() * 3)}`;
     let task = tasks.get(user);
     if (task === undefined || task.progress >= 1) {
       task = { id: id('task'), type: pick(TASK_TYPES), progress: 0, startedAt: now };

@@ -310,6 +310,14 @@ describe('demo producer', () => {
       // cursors hold base-36 times, which spelled it once in a full run: a fresh user.)
       expect(alice.stream.filter((f) => JSON.stringify(f).includes('"bot_bob_'))).toEqual([]);
       expect(alice.stream.filter((f) => f.type === 'trades').every((f) => String(f.data!.bot_id).startsWith('bot_alice_'))).toBe(true);
+      // A bot keeps its name, pair and exchange (one id was the ETH Scalper, then the XRP one: a fresh user).
+      const bots = new Map<unknown, string>();
+      for (const f of admin.stream.filter((f) => f.type === 'bots')) {
+        const seen = JSON.stringify([f.data!.name, f.data!.symbol, f.data!.platform]);
+        expect(bots.get(f.data!.id) ?? seen, String(f.data!.id)).toBe(seen);
+        bots.set(f.data!.id, seen);
+      }
+      expect(bots.size).toBeGreaterThan(1);
       const ids = admin.stream.filter((f) => f.type === 'trades').map((f) => f.data!.id);
       expect(new Set(ids).size).toBe(ids.length);
       alice.ws.close();
