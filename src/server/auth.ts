@@ -219,10 +219,14 @@ function jwksUnavailable(error: unknown): string | undefined {
   return undefined;
 }
 
-/** Whether `error` is jose's refusal of a set's member that is no public key (at import, per token). */
+/** Whether `error` is jose's refusal of a set's member that is no public key (at import, per token): the same code as a fetched document that is no key set, which is an outage. */
 function unusableKey(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'ERR_JWKS_INVALID' && /members must be public keys/.test(String((error as Error).message));
 }
+
+/** jose's words for a fault of the token in the key lookup: no key of the set matches its header, several do, or its `alg` is none a key set may hold. Anything else from the lookup that is no failed fetch is a member of the set that cannot be imported (a private key, one malformed or off its curve): the set's fault. */
+const TOKEN_LOOKUP_FAULTS = new Set(['ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_MULTIPLE_MATCHING_KEYS', 'ERR_JOSE_NOT_SUPPORTED']);
+const tokenLookupFault = (error: unknown): boolean => TOKEN_LOOKUP_FAULTS.has(String((error as { code?: unknown } | null)?.code));
 
 /** A JWS in compact serialization: three parts of base64url without padding, the last (the signature) not empty; each part must also be canonical (checked apart). */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -302,8 +306,8 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
           return await cachedKeys(header, token);
         } catch (error) {
           if ((error as { code?: unknown } | null)?.code === 'ERR_JWKS_NO_MATCHING_KEY') throw new AuthError(503, `jwks-unavailable (${failure})`, JWKS_RETRY_AFTER_SEC);
-          if (unusableKey(error)) throw new AuthError(503, 'jwks-unavailable (ERR_JWKS_INVALID)', JWKS_RETRY_AFTER_SEC);
-          throw error;
+          if (tokenLookupFault(error)) throw error;
+          throw new AuthError(503, 'jwks-unavailable (ERR_JWKS_INVALID)', JWKS_RETRY_AFTER_SEC);
         }
       }
       const cooling = jwks.coolingDown;
@@ -312,8 +316,9 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
       } catch (error) {
         const fetchFailed = jwksUnavailable(error);
         if (fetchFailed !== undefined) [failedAt, failure, cachedKeys] = [performance.now(), fetchFailed, undefined];
-        // A member that is no public key: 503 each time, as the set may be mended, never 401 (the client would give up) nor a failed fetch.
-        const unavailable = fetchFailed ?? (cooling && (error as { code?: unknown } | null)?.code === 'ERR_JWKS_NO_MATCHING_KEY' ? 'ERR_JWKS_NO_MATCHING_KEY' : unusableKey(error) ? 'ERR_JWKS_INVALID' : undefined);
+        // A member that cannot be imported (a private key, one malformed: a reviewer): 503 each
+        // time, as the set may be mended, never 401 (the client would give up) nor a failed fetch.
+        const unavailable = fetchFailed ?? (cooling && (error as { code?: unknown } | null)?.code === 'ERR_JWKS_NO_MATCHING_KEY' ? 'ERR_JWKS_NO_MATCHING_KEY' : tokenLookupFault(error) ? undefined : 'ERR_JWKS_INVALID');
         if (unavailable !== undefined) throw new AuthError(503, `jwks-unavailable (${unavailable})`, JWKS_RETRY_AFTER_SEC);
         throw error;
       }

@@ -366,11 +366,16 @@ describe('public keys and JWKS, algorithms pinned', () => {
       jwks.close();
     }
   }, 20_000);
-  it('a JWKS member that is no public key (a private key published) is 503 for its token each time, and opens no outage window for the others (it alternated 503 and 401: a hostile tester)', async () => {
+  it('a JWKS member that cannot be imported (a private key published, one malformed) is 503 for its token each time, and opens no outage window for the others (it alternated 503 and 401: a hostile tester; a malformed one stayed 401: a reviewer)', async () => {
     const bad = await generateKeyPair('ES256', { extractable: true });
     const good = await generateKeyPair('ES256', { extractable: true });
     let fetches = 0;
-    const keys = [{ ...(await exportJWK(bad.privateKey)), kid: 'P', alg: 'ES256' }, { ...(await exportJWK(good.publicKey)), kid: 'G', alg: 'ES256' }];
+    const keys = [
+      { ...(await exportJWK(bad.privateKey)), kid: 'P', alg: 'ES256' },
+      { ...(await exportJWK(good.publicKey)), kid: 'G', alg: 'ES256' },
+      // Malformed, not private: a point off its curve (it stayed 401 for good: a reviewer).
+      { ...(await exportJWK(bad.publicKey)), x: 'AAAA', kid: 'M', alg: 'ES256' },
+    ];
     const jwks: Server = createServer((_request, response) => {
       fetches++;
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys }));
@@ -382,6 +387,9 @@ describe('public keys and JWKS, algorithms pinned', () => {
     try {
       const verdicts = [await outcome(sign(bad.privateKey, 'P')), await outcome(sign(bad.privateKey, 'P')), await outcome(sign(good.privateKey, 'G')), await outcome(sign(bad.privateKey, 'P'))];
       expect(verdicts).toEqual(['503 jwks-unavailable (ERR_JWKS_INVALID)', '503 jwks-unavailable (ERR_JWKS_INVALID)', 'ok', '503 jwks-unavailable (ERR_JWKS_INVALID)']);
+      expect([await outcome(sign(bad.privateKey, 'M')), await outcome(sign(bad.privateKey, 'M'))]).toEqual(['503 jwks-unavailable (ERR_JWKS_INVALID)', '503 jwks-unavailable (ERR_JWKS_INVALID)']);
+      // A kid the set lacks, within 5 s of a fetch, is still the rotation's 503, named as such.
+      expect(await outcome(sign(good.privateKey, 'nope'))).toBe('503 jwks-unavailable (ERR_JWKS_NO_MATCHING_KEY)');
       expect(fetches).toBe(1);
     } finally {
       jwks.close();
