@@ -838,7 +838,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       const cursors = await cmd.rcAppend(...args);
       if (refusedSince !== null) {
         logger.info({ event: 'append-accepted', url: where, refusedSince: new Date(refusedSince).toISOString() }, 'Redis stores appends again');
-        refusedSince = null;
+        // The next refusal is warned at once: within 10 s of the last warning it went unsaid, the last line saying appends were stored (a reviewer).
+        [refusedSince, refusalLoggedAt, refusalsUnlogged] = [null, -Infinity, 0];
       }
       batch.forEach((q, i) => q.resolve(cursors[i]!));
     } catch (err) {

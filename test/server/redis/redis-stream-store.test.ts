@@ -847,6 +847,11 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
         expect(isAfter(third.cursor, quiet.cursor)).toBe(true);
         expect(a.status().detail).toMatch(/ connected, epoch \S+$/);
         expect(logger.events.at(-1)).toMatchObject({ level: 'info', event: 'append-accepted' });
+        // Full again within 10 s of the first warning: warned again (it went unsaid: a reviewer).
+        await admin.config('SET', 'maxmemory', '1');
+        await expect(a.append('alice', 'trades', frame(4, 'alice'))).rejects.toThrow(/OOM/);
+        expect(logger.events.filter((e) => e.event === 'append-refused')).toHaveLength(2);
+        await admin.config('SET', 'maxmemory', '0');
       } finally {
         admin.disconnect();
         await server.rt.close();
