@@ -1070,8 +1070,11 @@ function checkOptions(options: RealtimeServerOptions): void {
  * sends (a trailing slash, a path, no scheme) would refuse its dashboard in silence.
  */
 function checkOrigins(origins: unknown): void {
-  if (origins === undefined || typeof origins === 'function') return;
   const expected = 'an array of origins (["https://dashboard.example.com"]) or a function (origin) => boolean';
+  // An async function answers with a promise, which is truthy: refused at creation, as a wrong
+  // option is (one that returns a promise otherwise is refused per request: origin-check-async).
+  if (typeof origins === 'function' && origins.constructor?.name === 'AsyncFunction') throw optionError(TypeError, 'allowedOrigins', expected, origins, 'it must answer at once: an async function answers with a promise');
+  if (origins === undefined || typeof origins === 'function') return;
   if (typeof origins === 'string') throw optionError(TypeError, 'allowedOrigins', expected, origins, `pass an array: [${JSON.stringify(origins)}] (a list from one variable: value.split(','))`);
   if (!Array.isArray(origins)) throw optionError(TypeError, 'allowedOrigins', expected, origins);
   origins.forEach((origin: unknown, i) => {

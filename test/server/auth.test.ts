@@ -890,7 +890,10 @@ describe('custom authenticate hook, token expiry, mounting', () => {
       await origins.rt.close();
     }
     // An async check: its promise, truthy, let every origin in, on upgrades and polls (a hostile tester). Refused, and said.
-    const asyncOrigins = await startServer({ logger, allowedOrigins: (async (origin: string) => origin === 'https://dashboard.example') as unknown as (origin: string) => boolean });
+    // An async function is refused at creation; one that returns a promise otherwise, per request.
+    expect(() => createRealtimeServer({ jwt: { secret: SECRET }, port: 0, host: '127.0.0.1', allowedOrigins: (async (origin: string) => origin === 'https://dashboard.example') as unknown as (origin: string) => boolean }))
+      .toThrow(/^createRealtimeServer: allowedOrigins must be an array of origins .* or a function \(origin\) => boolean, got a function; it must answer at once: an async function answers with a promise$/);
+    const asyncOrigins = await startServer({ logger, allowedOrigins: ((origin: string) => Promise.resolve(origin === 'https://dashboard.example')) as unknown as (origin: string) => boolean });
     try {
       expect((await refusedStatus(asyncOrigins.url({ token: jwt }), { origin: 'https://evil.example' })).status).toBe(403);
       const poll = await fetch(asyncOrigins.http('/api/ws/poll'), { headers: { origin: 'https://evil.example', authorization: `Bearer ${jwt}` } });
