@@ -53,7 +53,7 @@ export interface RealtimeServerOptions {
    * send them (`['https://dashboard.example.com']`: scheme://host[:port], no path, no trailing
    * slash; compared whole), or a function. A string is a TypeError, not a list of one (from an
    * environment variable: `value.split(',')`). A request without `Origin` (not a browser)
-   * passes. Default: any. A function must answer at once: one that returns a promise (an `async` one) refuses every origin, logged as `origin-check-async`. A function that throws refuses the origin (logged as
+   * passes. Default: any. A function must answer at once: an `async` one is a TypeError at creation, and one that returns a promise otherwise refuses every origin, logged as `origin-check-async`. A function that throws refuses the origin (logged as
    * `origin-check-threw`). A poll gets CORS headers (and its `OPTIONS` preflight a
    * 204), so a dashboard served elsewhere can fall back to polling, and one whose origin is
    * refused can read its poll's 403 (`origin`) and stop.
