@@ -108,6 +108,15 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       const offlineTops = await page.$$eval('header > *', (items) => items.filter((item) => (item as HTMLElement).offsetParent !== null).map((item) => Math.round(item.getBoundingClientRect().bottom)));
       expect(Math.max(...offlineTops) - Math.min(...offlineTops), `header items' bottoms offline ${offlineTops.join(', ')}`).toBeLessThan(12);
       expect(await page.locator('#state').getAttribute('title')).toBe(await state());
+      // The longest state of the default backoff, a two-digit attempt and countdown (a reviewer:
+      // the test saw early, short ones alone), set and measured in one turn, before any render.
+      const worst = await page.evaluate(() => {
+        const element = document.getElementById('state')!;
+        element.textContent = 'retrying, socket in 25 s, attempt 10';
+        const bottoms = [...document.querySelectorAll('header > *')].filter((item) => (item as HTMLElement).offsetParent !== null).map((item) => item.getBoundingClientRect().bottom);
+        return { whole: element.scrollWidth <= element.clientWidth, oneLine: Math.max(...bottoms) - Math.min(...bottoms) < 12 };
+      });
+      expect(worst).toEqual({ whole: true, oneLine: true });
       await page.setViewportSize({ width: 1400, height: 1000 });
       // The panels are dimmed: their rows are the last ones received, not the live state (a fresh user).
       expect(await page.locator('#panel-trades').evaluate((panel) => Number(getComputedStyle(panel).opacity))).toBeLessThan(1);
