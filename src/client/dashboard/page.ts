@@ -23,7 +23,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   header button { margin-left: auto; }
   /* The cursor is long and opaque: cut, whole in its title, so that the header stays one line at 1280 px (the button wrapped: a fresh user). */
   #cursor { display: inline-block; max-width: 5em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
-  /* Offline, the state says the attempt and when the next is due: room for it whole at 1280 px, 'retrying, socket in 25 s, attempt 10' included (the attempt was cut: fresh users, a reviewer), cut past that, whole in its title (the header wrapped to two lines on each disconnect, moving every panel: a fresh user). The cursor and the gaps between items gave the room. */
+  /* Offline, the state says the attempt and when the next is due: room for it whole at 1240 px and up, 'retrying, socket in 25 s, attempt 10' included (the attempt was cut: fresh users, a reviewer), cut past that, whole in its title (the header wrapped to two lines on each disconnect, moving every panel: a fresh user). The cursor and the gaps between items gave the room. */
   #state { display: inline-block; max-width: 21em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
   form { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem; padding: 1rem 1.2rem; }
   input { flex: 1; max-width: 40rem; padding: .4rem; background: var(--panel); color: var(--text); border: 1px solid #333; }
