@@ -245,7 +245,9 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
  * token whose key the cached set holds (fetched within jose's 10 minutes) is checked against it,
  * any other is that 503 at once. So is a `kid` the set lacks while it was fetched less
  * than 5 s ago (jose fetches it again for an unknown `kid` at most every 5 s: a key published
- * since, a rotation); one the set lacks once fetched again is 401.
+ * since, a rotation); one the set lacks once fetched again is 401. A member of the set that
+ * cannot be imported for the token (a private key, a malformed one) is 503 `ERR_JWKS_INVALID`
+ * each time, no failed fetch: the set may be mended.
  *
  * @throws TypeError, at once, naming the option, when the options are not one of `secret` (a
  *   string or Uint8Array of at least 32 bytes), `publicKey` (+ `algorithm`) or `jwksUrl`, or any
