@@ -906,8 +906,6 @@ function ipLimitKey(address: string): string {
  * port, each connection of one client was a bucket of its own, past `attemptsPerIp` (a review).
  */
 function hookAddress(value: string): string {
-  // Untyped hooks return anything: ipLimitKey keys it as it is.
-  if (typeof value !== 'string') return value;
   const text = value.trim().replace(/^"(.*)"$/, '$1');
   const address = /^\[([^\]]*)\](?::\d{1,5})?$/.exec(text)?.[1] ?? /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(text)?.[1] ?? text;
   // Written as addresses are: ipaddr.js also reads legacy IPv4 forms (`010.0.0.1` as octal
