@@ -417,7 +417,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   /**
    * Since when Redis refuses appends it answers (a full Redis under noeviction: `OOM command not
    * allowed…`), and why; null once one is stored again. Publishers get each error; `status()`
-   * and a `append-refused` line (at most one each 10 s) tell the operator: a full Redis refused
+   * and an `append-refused` line (at most one each 10 s) tell the operator: a full Redis refused
    * every publish of the deployment while the store read healthy and logged nothing (a hostile
    * tester). Still healthy: reads, resumes and new sockets work.
    */
