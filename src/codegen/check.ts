@@ -169,7 +169,8 @@ export const KNOWN_FORMATS: readonly string[] = ['date-time'];
  * neither file nor place ("unknown format "date" ignored in schema at path …"), and a format
  * the validators skipped would be a check the contract promises and nobody makes. A format
  * stands only where strings may, a `const` never beside an `enum`, and an `enum` lists values of one JSON type (null aside),
- * and null where its `type` admits it; numbers in either come with a `type`. A `multipleOf` is a whole number or a binary fraction.
+ * and null where its `type` admits it (a `const` no `type` that admits null); numbers in either come with a `type`, integers within
+ * ±(2^53 - 1). A `multipleOf` is a whole number or a binary fraction.
  */
 function checkFormats(files: ReadonlyMap<string, SchemaNode>): void {
   for (const [file, schema] of files) {
@@ -218,6 +219,17 @@ function checkFormats(files: ReadonlyMap<string, SchemaNode>): void {
       // TypeBox's did not (a hostile tester).
       if (Array.isArray(node.enum) && types?.includes('null') && !node.enum.includes(null)) {
         throw new SchemaError(file, `${pointer}/enum`, `expected null in the closed list, as its type ${JSON.stringify(node.type)} admits null, got ${JSON.stringify(node.enum)}: add null to the list, or take "null" out of type`);
+      }
+      // A fixed value beside a `type` that admits null: the validators take the value alone, and
+      // quicktype stopped with "Trying to make an empty union", no file named (a hostile tester).
+      if (node.const !== undefined && node.const !== null && types?.includes('null')) {
+        throw new SchemaError(file, `${pointer}/const`, `expected a type without null beside the fixed value ${JSON.stringify(node.const)}, got ${JSON.stringify(node.type)}: the value alone passes, never null; take "null" out of type, or write "enum": [${JSON.stringify(node.const)}, null] for both`);
+      }
+      // An integer past 2^53: JavaScript cannot hold it exactly (1e20 + 1 is 1e20) and Go's int64
+      // stops at 9.2e18: the validators, the types and the other languages would disagree.
+      const unsafe = numbers.find((value) => Number.isInteger(value) && !Number.isSafeInteger(value));
+      if (unsafe !== undefined && types?.includes('integer')) {
+        throw new SchemaError(file, `${pointer}/${node.const !== undefined ? 'const' : 'enum'}`, `expected integers between -(2^53 - 1) and 2^53 - 1, got ${unsafe}: JavaScript cannot hold a larger one exactly, nor Go's int64 past 2^63; send it as a string`);
       }
       // A fraction that is no binary one (0.01): a multiple of it written in decimal (0.07) is
       // no multiple of the binary number 0.01 stands for, so the validators refused valid
