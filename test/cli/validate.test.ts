@@ -177,6 +177,16 @@ describe('realtime-contract validate', () => {
     const { code, stdout } = cli(['validate', bad, folder, link, bad]);
     expect(stdout).toBe(`${bad}:2: trades /data expected required property "data", got nothing\n1 valid, 1 invalid\n`);
     expect(code).toBe(1);
+    // Standard input redirected from it too, either side of its name (a hostile tester: counted twice).
+    for (const args of [[bad, '-'], ['-', bad]]) {
+      const fd = openSync(bad, 'r');
+      try {
+        const redirected = spawnSync(process.execPath, ['--import', 'tsx', CLI, 'validate', ...args], { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' });
+        expect(redirected.stdout).toMatch(/: trades \/data expected required property "data", got nothing\n1 valid, 1 invalid\n$/);
+      } finally {
+        closeSync(fd);
+      }
+    }
   });
 
   it('exits 2 for a folder without message files and for an unsupported file type', () => {

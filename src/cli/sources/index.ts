@@ -27,7 +27,7 @@
  * one JSON document; `decodeUtf8(bytes)` refuses what is not UTF-8 with its byte offset;
  * `duplicateKeyError(pointer)` is the `ValidationError` of a doubled key.
  */
-import { lstatSync, readlinkSync } from 'node:fs';
+import { fstatSync, lstatSync, readlinkSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { rootValueEnd } from '../../languages/json-scan.js';
 import type { InputFormat, NdjsonFileEntry, SourceEntry } from './entry.js';
@@ -72,7 +72,7 @@ export interface SourceOptions {
  * Reads `paths` in order: `-` is standard input (once), a folder every message file below it,
  * a regular file by its extension (`.json` one document, `.ndjson`/`.jsonl` NDJSON), and a FIFO,
  * character device or socket by {@link SourceOptions.input}. A regular file named twice (or
- * reached twice: through a folder, a link) is read the first time only. Never throws for I/O: an
+ * reached twice: through a folder, a link, standard input redirected from it) is read the first time only. Never throws for I/O: an
  * unreadable path is an `unreadable` entry and the other paths are still read.
  */
 export async function* readSources(paths: string[], options: SourceOptions): AsyncGenerator<SourceEntry> {
@@ -109,6 +109,10 @@ export async function* readSourceBatches(paths: string[], options: SourceOptions
         }
         readStdin = true;
         const stdin = options.stdin();
+        // `validate a.ndjson - < a.ndjson`: a regular file on standard input is keyed as any file.
+        const fd = (stdin as { fd?: unknown }).fd;
+        const info = typeof fd === 'number' ? tryFstat(fd) : undefined;
+        if (info?.isFile() && !first(info)) continue;
         if ((stdin as { isTTY?: boolean }).isTTY) options.onTerminal?.();
         yield* readStream(stdin as AsyncIterable<Buffer>, '<stdin>', options.input, options.duplicateKeys, options.maxDocumentBytes);
         continue;
@@ -346,4 +350,13 @@ function* inBatches(entries: Iterable<SourceEntry>): Generator<SourceEntry[]> {
 /** `bytes` as consecutive views of at most `size` bytes. */
 function* slices(bytes: Buffer, size: number): Generator<Buffer> {
   for (let start = 0; start < bytes.length; start += size) yield bytes.subarray(start, start + size);
+}
+
+/** `fstat` of a descriptor, or undefined where it cannot be read (a closed standard input). */
+function tryFstat(fd: number): import('node:fs').Stats | undefined {
+  try {
+    return fstatSync(fd);
+  } catch {
+    return undefined;
+  }
 }
