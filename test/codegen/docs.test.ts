@@ -232,6 +232,8 @@ describe('emitDocs', () => {
         digits: { type: 'array', items: { type: 'integer', minimum: 0, maximum: 9 }, description: 'Digits.' },
         venues: { type: 'array', items: { $ref: 'definitions.json#/definitions/Platform' }, description: 'Venues.' },
         notes: { type: 'array', items: { type: 'string' }, description: 'Notes.' },
+        maybeNotes: { type: ['array', 'null'], items: { type: 'string' }, description: 'Nullable notes.' },
+        notesOrNull: { type: 'array', items: { type: ['string', 'null'] }, description: 'Notes, each nullable.' },
         legs: { type: 'array', items: { type: 'array', items: { type: 'object', properties: { q: { type: 'number', minimum: 1, description: 'Leg quantity.' } }, required: ['q'], additionalProperties: false } }, description: 'Legs.' },
       });
       await writeFile(file, JSON.stringify(schema));
@@ -243,6 +245,9 @@ describe('emitDocs', () => {
       expect(itemRow('data.venues[]')[3]).toContain('`"luno"`');
       expect(itemRow('data.legs[]')[1]).toBe('array of object');
       expect(itemRow('data.legs[][].q')).toEqual(['`data.legs[][].q`', 'number', 'yes', 'x ≥ 1', 'Leg quantity.']);
+      // A nullable array and an array of nullable items read alike (a hostile tester).
+      expect(itemRow('data.maybeNotes')[1]).toBe('array of string \\| null');
+      expect(itemRow('data.notesOrNull')[1]).toBe('array of (string \\| null)');
       // Plain items add nothing to "array of string": no row of their own.
       expect(tableRow(changed, 'data.notes')).toBeDefined();
       expect(tableRow(changed, 'data.notes[]')).toBeUndefined();
@@ -252,7 +257,7 @@ describe('emitDocs', () => {
   });
 
   it("gives no rows to a poll's messages, each documented in its own section", () => {
-    expect(doc).toContain('| `messages` | array of object (TradesMessage)');
+    expect(doc).toContain('| `messages` | array of (object (TradesMessage) \\| object (BotsMessage) \\|');
     expect(doc).not.toContain('| `messages[]');
   });
 });

@@ -166,7 +166,11 @@ function typeLabel(contract: Contract, { node, file }: Located): string {
       if (type === 'object') return isMap(node) ? 'object (map)' : node.title ? `object (${node.title})` : 'object';
       if (type === 'array') {
         const { items } = node;
-        return items && Object.keys(items).length > 0 ? `array of ${typeText(contract, alternativesOf(contract, { node: items, file }))}` : 'array (items unconstrained)';
+        if (!items || Object.keys(items).length === 0) return 'array (items unconstrained)';
+        // An item of several types in parentheses: "array of string | null" read alike for a
+        // nullable array and an array of nullable strings (a hostile tester).
+        const item = typeText(contract, alternativesOf(contract, { node: items, file }));
+        return `array of ${item.includes(' | ') ? `(${item})` : item}`;
       }
       return type;
     })
