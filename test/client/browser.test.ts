@@ -117,6 +117,20 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
         return { whole: element.scrollWidth <= element.clientWidth, oneLine: Math.max(...bottoms) - Math.min(...bottoms) < 12 };
       });
       expect(worst).toEqual({ whole: true, oneLine: true });
+      // Still one line with an admin's name, a gaps count and long counts beside it (the button
+      // went to a second line at 1280 px offline: a fresh user): the state gives up room, cut.
+      const crowded = await page.evaluate(() => {
+        document.getElementById('user')!.textContent = 'admin (all users)';
+        document.getElementById('gap-stat')!.hidden = false;
+        document.getElementById('gaps')!.textContent = '12';
+        document.getElementById('received')!.textContent = '1234567';
+        document.getElementById('duplicates')!.textContent = '123';
+        const state = document.getElementById('state')!;
+        const bottoms = [...document.querySelectorAll('header > *')].filter((item) => (item as HTMLElement).offsetParent !== null).map((item) => item.getBoundingClientRect().bottom);
+        const header = document.querySelector('header')!;
+        return { oneLine: Math.max(...bottoms) - Math.min(...bottoms) < 12, inside: header.scrollWidth <= header.clientWidth, stateShown: state.clientWidth >= 60 };
+      });
+      expect(crowded).toEqual({ oneLine: true, inside: true, stateShown: true });
       await page.setViewportSize({ width: 1400, height: 1000 });
       // The panels are dimmed: their rows are the last ones received, not the live state (a fresh user).
       expect(await page.locator('#panel-trades').evaluate((panel) => Number(getComputedStyle(panel).opacity))).toBeLessThan(1);

@@ -23,8 +23,15 @@ export const DASHBOARD_HTML = `<!doctype html>
   header button { margin-left: auto; }
   /* The cursor is long and opaque: cut, whole in its title, so that the header stays one line at 1280 px (the button wrapped: a fresh user). */
   #cursor { display: inline-block; max-width: 5em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
-  /* Offline, the state says the attempt and when the next is due: room for it whole at 1240 px and up, 'retrying, socket in 25 s, attempt 10' included (the attempt was cut: fresh users, a reviewer), cut past that, whole in its title (the header wrapped to two lines on each disconnect, moving every panel: a fresh user). The cursor and the gaps between items gave the room. */
+  /* Offline, the state says the attempt and when the next is due: room for it whole at 1240 px and up beside a user's name and counts, 'retrying, socket in 25 s, attempt 10' included (the attempt was cut: fresh users, a reviewer), cut past that, whole in its title (the header wrapped to two lines on each disconnect, moving every panel: a fresh user). The cursor and the gaps between items gave the room. */
   #state { display: inline-block; max-width: 21em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; vertical-align: bottom; }
+  /* From 1200 px the header is one line whatever it holds: the state gives up room, cut at its end (whole in its title), where an admin's name and the gaps count put the button on a second line offline at 1280 px (a fresh user). */
+  @media (min-width: 1200px) {
+    header { flex-wrap: nowrap; gap: .25rem .7rem; }
+    header > * { flex-shrink: 0; white-space: nowrap; }
+    #state-stat { flex-shrink: 1; min-width: 0; display: flex; column-gap: .3em; }
+    #state-stat #state { min-width: 0; }
+  }
   form { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem; padding: 1rem 1.2rem; }
   input { flex: 1; max-width: 40rem; padding: .4rem; background: var(--panel); color: var(--text); border: 1px solid #333; }
   main { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); grid-auto-flow: dense; gap: .8rem; padding: 1rem 1.2rem; }
@@ -48,7 +55,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   <span class="badge" id="badge" data-mode="offline">Offline</span>
   <span class="stat" title="the token's subject (sub), as the token says (admin: the demo's admin claim); the server decides what it may see">user <b id="user">–</b></span>
   <span class="stat">rtt <b id="rtt">–</b></span>
-  <span class="stat">state <b id="state">idle</b></span>
+  <span class="stat" id="state-stat">state <b id="state">idle</b></span>
   <span class="stat">messages <b id="received">0</b></span>
   <span class="stat">cursor <b id="cursor">–</b></span>
   <span class="stat" title="messages received twice (across a reconnect or a switch to polling) and dropped, not shown twice">duplicates <b id="duplicates">0</b></span>
