@@ -167,6 +167,13 @@ describe.skipIf(!chromiumTool.available)(`demo dashboard on the reference server
       const local = new Date(trade.ts).toLocaleTimeString('en-GB', { timeZone: 'Africa/Johannesburg', hour12: false });
       expect(local).not.toBe(trade.ts.slice(11, 19));
       expect(await page.locator('#panel-trades .rows li').first().textContent()).toMatch(new RegExp(`^${local} `));
+      // A long field shows its first 300 characters (300 KB made a panel thousands of lines tall: a hostile tester).
+      const alert = example('alerts') as { data: { message: string } };
+      await h.server.publish('alice', { ...alert, data: { ...alert.data, message: '😀'.repeat(100_000) } } as never);
+      await expect.poll(() => page.locator('#panel-alerts .rows li').count(), { timeout: 15_000 }).toBe(1);
+      const row = (await page.locator('#panel-alerts .rows li').first().textContent())!;
+      expect([row.length <= 300, row.endsWith('😀…')]).toEqual([true, true]);
+      expect(() => encodeURIComponent(row), 'no half of a character at the cut').not.toThrow();
     } finally {
       await browser.close();
     }

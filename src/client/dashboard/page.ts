@@ -56,7 +56,7 @@ export const DASHBOARD_HTML = `<!doctype html>
   <span class="stat" title="the token's subject (sub), as the token says (admin: the demo's admin claim); the server decides what it may see">user <b id="user">–</b></span>
   <span class="stat">rtt <b id="rtt">–</b></span>
   <span class="stat" id="state-stat">state <b id="state">idle</b></span>
-  <span class="stat">messages <b id="received">0</b></span>
+  <span class="stat" title="valid messages received for this token, of every type: stream messages, connection messages, pings and pongs">messages <b id="received">0</b></span>
   <span class="stat">cursor <b id="cursor">–</b></span>
   <span class="stat" title="messages received twice (across a reconnect or a switch to polling) and dropped, not shown twice">duplicates <b id="duplicates">0</b></span>
   <span class="stat gap" id="gap-stat" hidden>gaps <b id="gaps">0</b></span>
