@@ -209,7 +209,7 @@ describe('listen', () => {
   });
 
   /** A raw server that completes the upgrade, sends `connection` and then `after` (raw frame bytes), and leaves the TCP connection open (or ends it: `drop`); its URL. */
-  async function rawServer(after: Buffer, drop = false): Promise<string> {
+  async function rawServer(after: Buffer, drop = false, afterAt?: { at: number; sent?: number }): Promise<string> {
     const server = createServer();
     const sockets: Socket[] = [];
     server.on('upgrade', (request, socket: Socket) => {
@@ -217,6 +217,15 @@ describe('listen', () => {
       const accept = createHash('sha1').update(`${request.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
       socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
       const payload = Buffer.from(connection);
+      // `afterAt`: `after` waits until that time (epoch ms), and says when it went.
+      if (afterAt !== undefined) {
+        socket.write(Buffer.concat([Buffer.from([0x81, payload.length]), payload]));
+        setTimeout(() => {
+          afterAt.sent = Date.now();
+          socket.write(after);
+        }, Math.max(0, afterAt.at - Date.now()));
+        return;
+      }
       socket.write(Buffer.concat([Buffer.from([0x81, payload.length]), payload, after]));
       if (drop) socket.end();
     });
@@ -296,12 +305,16 @@ describe('listen', () => {
 
   it('a 4401 close within 5 s before the token\'s exp is a warning, not a violation (the two clocks differ)', async () => {
     const close4401 = Buffer.from([0x88, 0x03, 0x11, 0x31, 0x78]);
-    // exp 3 to 4 s ahead (whole seconds): the server closes at once, before it.
-    const token = await sign('alice', 4);
+    // exp 7 to 8 s ahead (whole seconds); the server closes 4 s before it, or at once if listen
+    // connects later than that. (exp 3 to 4 s ahead and a close at once: a loaded machine's start of
+    // listen took 4 s, past exp, and the premise below failed.)
+    const token = await sign('alice', 8);
     const exp = decodeJwt(token).exp! * 1000;
-    const { status, stdout, stderr } = await listen([await rawServer(close4401), '--token', token, '--duration', '3s', '--ping-interval', '60000']);
-    // The premise: the run was over before the token expired (else this is the `exp 0` case above).
-    expect(Date.now(), 'the run outlasted the token: too slow a start to judge the skew').toBeLessThan(exp);
+    const close = { at: exp - 4000 } as { at: number; sent?: number };
+    const { status, stdout, stderr } = await listen([await rawServer(close4401, false, close), '--token', token, '--duration', '15s', '--ping-interval', '60000']);
+    // The premise: the close came before the token expired (else this is the `exp 0` case above).
+    expect(close.sent, 'the close was never sent').toBeDefined();
+    expect(close.sent!, 'the close came after exp: too slow a start to judge the skew').toBeLessThan(exp);
     expect(stderr).toContain(`close: warning: - (root) the server closed the connection with 4401 "x" before the run ended: TokenExpired, the token's exp being ${new Date(exp).toISOString()} (give a token that outlives --duration)\n`);
     expect(stdout).not.toMatch(/^close: /m);
     expect(stdout).toMatch(/closed by the server: 4401 "x"\n1 frame \(1 valid, 0 invalid\), 0 violations\n$/);
