@@ -1648,7 +1648,9 @@ describe('client: reconnection and resume', () => {
     const deadUrl = dead.url;
     await dead.stop();
     // Polls fail too (nothing listens): the state while the next socket attempt is due is polling.
-    const client = nodeClient(deadUrl, { fallbackAfter: 2, backoff: { baseMs: 400, maxMs: 400, stableMs: 500 }, random: () => 1 });
+    // 400 ms to the second attempt, then 2 s to the third: room for a loaded machine's late look
+    // (with 400 ms it could find the third attempt made, and counted).
+    const client = nodeClient(deadUrl, { fallbackAfter: 2, backoff: { baseMs: 400, factor: 5, maxMs: 2000, stableMs: 500 }, random: () => 1 });
     const states: string[] = [];
     client.on('status', (s) => states.push(`${s.state} ${s.reconnectAttempts} ${s.nextAttemptAt === null ? 'none' : 'due'}`));
     client.connect('good');
