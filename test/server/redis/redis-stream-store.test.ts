@@ -569,10 +569,12 @@ describe.skipIf(!tool.available)(`Redis stream store ${tool.reason}`, () => {
   });
 
   it('says gap for a cursor older than maxAgeMs whose entries may have aged out, and resumes a younger one', async () => {
-    const s = await store({ maxAgeMs: 300 });
+    // The young cursor must still be younger than maxAgeMs at its read, three Redis round trips
+    // later: 300 ms was little room on a loaded machine, where it read as a gap.
+    const s = await store({ maxAgeMs: 1000 });
     const viewer = { userId: 'alice', admin: false };
     const old = await s.append('alice', 'trades', frame(0, 'alice'));
-    await new Promise((r) => setTimeout(r, 400));
+    await new Promise((r) => setTimeout(r, 1100));
     const young = await s.append('alice', 'trades', frame(1, 'alice'));
     expect((await s.read(viewer, old.cursor, 10)).resume).toBe('gap');
     const after = await s.append(null, 'whale', frame(2, null));
