@@ -170,7 +170,12 @@ export interface RealtimeServer {
   broadcast(message: GlobalMessage): Promise<StreamEntry>;
   /** Counters and gauges. */
   stats(): RealtimeServerStats;
-  /** Stops accepting, answers held polls, closes every socket with 1001, waits up to `shutdownTimeoutMs` for them to drain. */
+  /**
+   * Stops accepting, answers held polls, closes every socket with 1001, waits up to `shutdownTimeoutMs` (ms) for them to drain,
+   * then terminates those left. An upgrade still being authenticated is answered 503 `shutting-down` at once, a poll still
+   * being authenticated when the wait ends too: a hook that never settles holds neither close() nor a connection. Calls
+   * after the first return the first's promise.
+   */
   close(): Promise<void>;
   /**
    * Resolves once listening (at once when attached to a given server); rejects with the listen
@@ -278,8 +283,14 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     healthWatch.unref();
   };
   let shuttingDown = false;
-  /** Polls whose authentication is under way. */
-  let authenticatingPolls = 0;
+  /** Polls whose authentication is under way, with their requests: close() waits for them, and answers those left 503. */
+  const authenticatingPolls = new Map<ServerResponse, IncomingMessage>();
+  /**
+   * Upgrades whose authentication is under way, with their requests: close() answers them 503 at
+   * once. Out of Node's connection list, their sockets held its own server's close() until the hook
+   * settled: for ever for a hook that never did, 5 s for a JWKS that never answered (a hostile tester).
+   */
+  const authenticatingUpgrades = new Map<Duplex, IncomingMessage>();
   /** Polls held now, per user: past `maxSocketsPerUser`, a poll is answered at once rather than held. */
   const heldPolls = new Map<string, number>();
   let closePromise: Promise<void> | null = null;
@@ -457,15 +468,18 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       countRefusedUpgrade('method-not-allowed');
       return refuseSocket(socket, 405, 'method not allowed', undefined, 'GET, HEAD');
     }
+    authenticatingUpgrades.set(socket, request);
     admit(request, url, 'upgrade').then(
       (principal) => {
         // From here to the socket's registration (attach, called by handleUpgrade) is synchronous.
         release(principal.userId);
-        if (socket.destroyed) return;
+        // Answered by close() meanwhile: the hook's late answer has nothing left to do.
+        if (!authenticatingUpgrades.delete(socket) || socket.destroyed) return;
         if (shuttingDown) return refuseSocket(socket, 503, 'shutting-down');
         wss.handleUpgrade(request, socket, head, (ws) => attach(ws, principal, url.searchParams.get('since') || null));
       },
       (error: unknown) => {
+        if (!authenticatingUpgrades.delete(socket)) return;
         const refused = refusal(error, request, 'upgrade');
         refuseSocket(socket, refused.status, refused.reason, refused.retryAfterSec);
       },
@@ -550,16 +564,16 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     let principal: Principal;
     // Counted while authenticating: close() waits for it as for a held poll (a slow hook's poll
     // was not in `polls`, and close() destroyed its connection unanswered: a hostile tester).
-    authenticatingPolls++;
+    authenticatingPolls.set(response, request);
     try {
       principal = await admit(request, url, 'poll');
     } catch (error) {
+      if (!authenticatingPolls.delete(response)) return;
       const refused = refusal(error, request, 'poll');
       return sendHttp(response, refused.status, { error: refused.reason }, refused.retryAfterSec ? { 'Retry-After': String(refused.retryAfterSec) } : {});
-    } finally {
-      authenticatingPolls--;
     }
-    if (left) return;
+    // Answered by close() meanwhile, past shutdownTimeoutMs: the hook's late answer has nothing left to do.
+    if (!authenticatingPolls.delete(response) || left) return;
     const viewer = { userId: principal.userId, admin: principal.admin };
     // An empty `since=` is no cursor: the stream starts new.
     const since = url.searchParams.get('since') || null;
@@ -727,6 +741,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     clearInterval(healthWatch);
     healthWatch = undefined;
     for (const waiter of polls) waiter.wake();
+    // Not waited for: admitted now, each would be refused 503 all the same.
+    for (const [socket, request] of authenticatingUpgrades) refuseSocket(socket, 503, refusal(new AuthError(503, 'shutting-down'), request, 'upgrade').reason);
+    authenticatingUpgrades.clear();
     const deadline = options.shutdownTimeoutMs ?? 5000;
     for (const connection of [...core.connections]) {
       connection.flush(true);
@@ -735,7 +752,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const started = now();
     // Held polls were woken above: each answers (200, what was routed to it, else no message)
     // before its connection is closed, even when no socket is open to wait for.
-    while ((core.connections.size > 0 || polls.size > 0 || authenticatingPolls > 0) && now() - started < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    while ((core.connections.size > 0 || polls.size > 0 || authenticatingPolls.size > 0) && now() - started < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (const [response, request] of authenticatingPolls) sendHttp(response, 503, { error: refusal(new AuthError(503, 'shutting-down'), request, 'poll').reason });
+    authenticatingPolls.clear();
     core.terminateClosing();
     while (core.connections.size > 0 && now() - started < deadline + 1000) await new Promise((resolve) => setTimeout(resolve, 10));
     core.stop();

@@ -11,6 +11,23 @@ import { dashboardHandler } from '../../src/client/dashboard/handler.js';
 import { createRealtimeServer, MemoryStreamStore, startDemoProducer, type StreamStore } from '../../src/server/index.js';
 import { connect, eventually, SECRET, sleep, startServer, token, trade } from './helpers.js';
 
+/** Writes `text` on a new connection to `port`; resolves with what came back once the server closes it, or after `ms` (then closed here). */
+function exchange(port: number, text: string, ms = 3000): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port }, () => socket.write(text));
+    let received = '';
+    const timer = setTimeout(() => socket.destroy(), ms);
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(received);
+    });
+  });
+}
+
+const WEBSOCKET_HEADERS = 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==';
+
 describe('close and stats', () => {
   it('close(): answers held polls, sends 1001 to every socket after what was queued, stops accepting', async () => {
     const server = await startServer({ pollHoldMs: 20_000 });
@@ -55,6 +72,26 @@ describe('close and stats', () => {
     await sleep(50);
     await server.rt.close();
     expect(await polled).toMatchObject({ status: 200, body: { resume: 'new', messages: [] } });
+  });
+
+  it('close(): resolves within shutdownTimeoutMs while an upgrade and a poll are still being authenticated, answering both 503; a hook that settles later opens nothing (an upgrade held close() until its hook settled: for ever, a hostile tester)', async () => {
+    let settle = (): void => undefined;
+    const settled = new Promise<{ userId: string; admin: boolean }>((resolve) => (settle = () => resolve({ userId: 'u1', admin: false })));
+    const server = await startServer({ jwt: undefined, authenticate: () => settled, shutdownTimeoutMs: 300 });
+    const upgraded = exchange(server.port, `GET /api/ws HTTP/1.1\r\nHost: x\r\n${WEBSOCKET_HEADERS}\r\n\r\n`);
+    const polled = exchange(server.port, 'GET /api/ws/poll HTTP/1.1\r\nHost: x\r\n\r\n');
+    await sleep(100);
+    const started = Date.now();
+    const closed = await Promise.race([server.rt.close().then(() => 'closed'), sleep(2000).then(() => 'still closing')]);
+    settle();
+    expect(closed).toBe('closed');
+    expect(Date.now() - started).toBeLessThan(1000);
+    for (const answer of [await upgraded, await polled]) {
+      expect(answer).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
+      expect(answer).toContain('{"error":"shutting-down"}');
+    }
+    await sleep(50);
+    expect(server.rt.stats()).toMatchObject({ connections: 0, refusedUpgrades: { 'shutting-down': 1 }, refusedPolls: { 'shutting-down': 1 } });
   });
 
   it('close(): answers a held poll without reading a store that no longer answers (a hung Redis held it the command timeout: a hostile tester)', async () => {
