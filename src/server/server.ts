@@ -11,6 +11,7 @@ import ipaddr from 'ipaddr.js';
 import * as wsModule from 'ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { attachInFront } from './attach.js';
+import { offersWebSocket, serveIgnoringUpgrade } from './ignored-upgrade.js';
 import { AuthError, createJwtVerifier, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
 import { errorSummary, RealtimeCore, type Counters, type Logger, type Subscriber, type Transport } from './core.js';
 import { MemoryStreamStore } from './memory-store.js';
@@ -443,21 +444,29 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = requestUrl(request.url);
+    // An upgrade pipelined behind a request of the same connection still unanswered (a held
+    // poll): HTTP/1.1 answers in order, but Node emits the upgrade at once. Its 101 went out
+    // first, and the poll's answer, alice's messages, later into bob's socket frames behind a
+    // proxy that pipelines (a hostile tester). The connection goes; the poll is retried from its cursor.
+    const pipelined = (): void => {
+      countRefusedUpgrade('pipelined');
+      logger?.warn({ event: 'upgrade-refused', reason: 'pipelined', ip: request.socket.remoteAddress, url: redactUrl(request.url) }, 'upgrade pipelined behind an unanswered request: connection closed');
+      request.socket.destroy();
+    };
+    if (!offersWebSocket(request)) {
+      // Another protocol (h2c: curl --http2, Java's HttpClient) is ignored, as RFC 9110 7.8 lets a server do, and the request is
+      // served as if it offered none: by the app's listeners, the poll path, handleHttp. It was a 404 to all (`path` a 400 of ws's,
+      // after its token was verified). Served so behind an unanswered request, it would be answered out of turn too.
+      if (httpServer.listenerCount('upgrade') !== 1) return;
+      return unanswered.get(request.socket) ? pipelined() : serveIgnoringUpgrade(httpServer, request, socket, head);
+    }
     if (url?.pathname !== path) {
       // Another upgrade handler may own this path; answer only when we are alone.
       if (httpServer.listenerCount('upgrade') === 1) refuseSocket(socket, url ? 404 : 400, url ? 'not-found' : 'bad-request-target');
       return;
     }
     socket.on('error', () => socket.destroy());
-    // An upgrade pipelined behind a request of the same connection still unanswered (a held
-    // poll): HTTP/1.1 answers in order, but Node emits the upgrade at once. Its 101 went out
-    // first, and the poll's answer, alice's messages, later into bob's socket frames behind a
-    // proxy that pipelines (a hostile tester). The connection goes; the poll is retried from its cursor.
-    if (unanswered.get(request.socket)) {
-      countRefusedUpgrade('pipelined');
-      logger?.warn({ event: 'upgrade-refused', reason: 'pipelined', ip: request.socket.remoteAddress, url: redactUrl(request.url) }, 'upgrade pipelined behind an unanswered request: connection closed');
-      return void request.socket.destroy();
-    }
+    if (unanswered.get(request.socket)) return pipelined();
     if (options.webSocket === false) {
       countRefusedUpgrade('websocket-off');
       return refuseSocket(socket, 404, 'websocket-off');
@@ -688,8 +697,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     const maxPerIp = options.maxConnectionsPerIp ?? 1024;
     const exempt = options.maxConnectionsPerIp === undefined ? LOOPBACK : null;
     const open = new Map<string, number>();
+    /** Connections counted: one whose upgrade offer was ignored comes again (src/server/ignored-upgrade.ts). */
+    const counted = new WeakSet<Socket>();
     httpServer.on('connection', (socket: Socket) => {
-      if (exempt?.test(socket.remoteAddress ?? '')) return;
+      if (exempt?.test(socket.remoteAddress ?? '') || counted.has(socket)) return;
+      counted.add(socket);
       const address = ipLimitKey(socket.remoteAddress ?? '');
       const count = (open.get(address) ?? 0) + 1;
       if (count > maxPerIp) {

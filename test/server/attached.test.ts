@@ -5,7 +5,7 @@
  * listeners the HTTP server had when the realtime server was created.
  */
 import { createServer, Server as HttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createConnection, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRealtimeServer, MemoryStreamStore, type RealtimeServer } from '../../src/server/index.js';
 import { SECRET, token } from './helpers.js';
@@ -25,6 +25,37 @@ function attach(http: Server, path?: string): RealtimeServer {
   const rt = createRealtimeServer({ server: http, jwt: { secret: SECRET }, ...(path ? { path, pollPath: `${path}/poll` } : {}) });
   cleanup.push(() => rt.close());
   return rt;
+}
+
+/**
+ * Sends `requests` on one connection to `port`, each once the answer before it is complete (answers carry Content-Length);
+ * resolves with each answer's status line and body, and whether the server closed the connection, within `ms`.
+ */
+function converse(port: number, requests: string[], ms = 3000): Promise<{ answers: string[]; closed: boolean }> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port }, () => socket.write(requests[0]!));
+    const answers: string[] = [];
+    let received = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve({ answers, closed: false });
+    }, ms);
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+      for (let end = received.indexOf('\r\n\r\n'); end !== -1; end = received.indexOf('\r\n\r\n')) {
+        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(received.slice(0, end))?.[1] ?? 0);
+        if (received.length < end + 4 + length) return;
+        answers.push(`${received.slice(0, received.indexOf('\r\n'))} ${received.slice(end + 4, end + 4 + length)}`);
+        received = received.slice(end + 4 + length);
+        if (answers.length < requests.length) socket.write(requests[answers.length]!);
+      }
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ answers, closed: true });
+    });
+  });
 }
 
 describe('a server attached to the app\'s HTTP server', () => {
@@ -115,6 +146,33 @@ describe('a server attached to the app\'s HTTP server', () => {
     expect(appCalls).toBe(1);
     expect((await fetch(`http://127.0.0.1:${port}/api/ws/poll?token=${await token('alice')}`)).status).toBe(200);
     expect(appCalls).toBe(1);
+  });
+
+  it('serves a request that offers another upgrade than WebSocket (h2c: curl --http2, Java\'s HttpClient) as if it offered none: the app\'s routes with their bodies, its polls, the connection\'s next request (each was a 404 not-found of the realtime server\'s)', async () => {
+    const http = createServer((request, response) => {
+      let body = '';
+      request.setEncoding('latin1').on('data', (chunk: string) => (body += chunk));
+      request.on('end', () => response.end(`app ${request.method} ${request.url} ${body} upgrade=${request.headers.upgrade ?? 'none'}`));
+    });
+    const port = await listen(http);
+    const h2c = 'Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n';
+    const requests = [
+      `POST /orders HTTP/1.1\r\nHost: x\r\n${h2c}Content-Length: 5\r\n\r\nhello`,
+      `GET /api/ws/poll?token=${await token('alice')} HTTP/1.1\r\nHost: x\r\n${h2c}\r\n`,
+      `GET /api/ws HTTP/1.1\r\nHost: x\r\n${h2c}\r\n`,
+      `GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+    ];
+    const before = await converse(port, requests);
+    const rt = attach(http);
+    const after = await converse(port, requests);
+    expect(before.answers[0]).toBe('HTTP/1.1 200 OK app POST /orders hello upgrade=h2c');
+    // As if no upgrade was offered: Upgrade, and upgrade in Connection, are gone.
+    expect(after.answers[0]).toBe('HTTP/1.1 200 OK app POST /orders hello upgrade=none');
+    expect(after.answers[1]).toMatch(/^HTTP\/1\.1 200 OK \{"cursor":/);
+    expect(after.answers[2]).toMatch(/^HTTP\/1\.1 426 Upgrade Required \{"error":"upgrade required/);
+    expect(after.answers[3]).toBe('HTTP/1.1 200 OK app GET /health  upgrade=none');
+    expect(after.closed).toBe(true);
+    expect(rt.stats().refusedUpgrades).toEqual({});
   });
 
   it('a listener the app prepends, adds once or removes later is guarded, fires once, and goes as asked', async () => {

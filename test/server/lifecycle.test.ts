@@ -242,6 +242,22 @@ describe('close and stats', () => {
     }
   });
 
+  it('on its own server, serves a request that offers another upgrade than WebSocket (h2c: curl --http2) as if it offered none: a poll, handleHttp, 426 on path, 404 elsewhere (a 404 not-found to all, and a 400 of ws\'s on path after its token was verified)', async () => {
+    // One connection a client: a request served again on its connection is not a second one.
+    const server = await startServer({ handleHttp: (request, response) => request.url === '/status' && Boolean(response.end('up')), maxConnectionsPerIp: 1 });
+    const h2c = (target: string) => `GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings, close\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n`;
+    try {
+      const jwt = await token('u1');
+      expect(await exchange(server.port, h2c(`/api/ws/poll?token=${jwt}`))).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\n\{"cursor":/);
+      expect(await exchange(server.port, h2c('/status'))).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nup$/);
+      expect(await exchange(server.port, h2c(`/api/ws?token=${jwt}`))).toMatch(/^HTTP\/1\.1 426 Upgrade Required\r\n/);
+      expect(await exchange(server.port, h2c('/elsewhere'))).toMatch(/^HTTP\/1\.1 404 Not Found\r\n[^]*\{"error":"not found"\}$/);
+      expect(server.rt.stats()).toMatchObject({ refusedUpgrades: {}, refusedConnections: 0 });
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('closes the connection of a refused upgrade once answered, and survives a client that resets it (a code audit: held forever; ECONNRESET ended the process)', async () => {
     const server = await startServer({ maxConnectionsPerIp: 3 });
     const upgrade = (path: string) => `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;

@@ -1,0 +1,53 @@
+/**
+ * An upgrade to a protocol other than WebSocket (`Upgrade: h2c`, which `curl --http2` and Java's
+ * HttpClient offer on every `http://` request), ignored as RFC 9110 7.8 lets a server do: the
+ * request is served as the plain HTTP request it also is.
+ *
+ * Node 20 hands every request that offers an upgrade to the server's `upgrade` listeners once it
+ * has one, its HTTP parser detached from the connection. So the request goes back to Node's HTTP
+ * side whole: its head, without the offer, ahead of what the client sent after it (a body, a next
+ * request), on the same connection, injected as the `connection` event's documentation allows.
+ * Node then parses and serves it as any other, keep-alive, timeouts and body included; a
+ * ServerResponse made up for the request already parsed would have no parser left to read its
+ * body or the connection's next request. (Node 24.9's `shouldUpgradeCallback` decides this inside
+ * the parser.)
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-7.8
+ */
+import type { IncomingMessage } from 'node:http';
+import type { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
+
+/** Whether `request` offers WebSocket among its `Upgrade` protocols (RFC 6455 4.1: compared case-insensitively). */
+export function offersWebSocket(request: IncomingMessage): boolean {
+  return (request.headers.upgrade ?? '').split(',').some((protocol) => protocol.trim().toLowerCase() === 'websocket');
+}
+
+/**
+ * Has `server` serve `request`, received by its `upgrade` listeners, as a plain request on
+ * `socket`: the app's `request` listeners (or this server's paths) answer it, and the connection
+ * goes on as HTTP/1.1. Call it at once, in the `upgrade` listener, with the `head` it was given.
+ * A socket that cannot take the request back (already ended) is destroyed.
+ */
+export function serveIgnoringUpgrade(server: EventEmitter, request: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const lines = [`${request.method} ${request.url} HTTP/${request.httpVersion}`];
+  const raw = request.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const [name, value] = [raw[i]!, raw[i + 1]!];
+    if (/^upgrade$/i.test(name)) continue;
+    if (/^connection$/i.test(name)) {
+      // Its other options stay (keep-alive, HTTP2-Settings): only the offer goes.
+      const kept = value.split(',').map((option) => option.trim()).filter((option) => option !== '' && option.toLowerCase() !== 'upgrade');
+      if (kept.length > 0) lines.push(`${name}: ${kept.join(', ')}`);
+      continue;
+    }
+    lines.push(`${name}: ${value}`);
+  }
+  try {
+    // Node reads a header's bytes as Latin-1: written back the same, byte for byte.
+    socket.unshift(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'), head]));
+    // An https server's HTTP side listens on `secureConnection`: `connection` there would start TLS again.
+    server.emit((socket as { encrypted?: boolean }).encrypted === true ? 'secureConnection' : 'connection', socket);
+  } catch {
+    socket.destroy();
+  }
+}
