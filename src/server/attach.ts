@@ -11,9 +11,13 @@
  * at creation (as engine.io does) let a listener added later answer each poll first, silently
  * (a hostile tester); wrapping the server's `emit` hid polls from instrumentation and left a
  * chain of closed servers behind on hot reloads (a reviewer).
+ *
+ * Upgrades go to every `upgrade` listener: {@link addUpgradeListener} lets the realtime servers on
+ * one HTTP server know each other's, so that one of them answers an upgrade none of them serves.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
 
 /** A realtime server's part: `track` sees every request (for an upgrade pipelined behind one); `handle` says whether it answered it. */
 export interface Attached {
@@ -116,4 +120,37 @@ function guard(server: EventEmitter, raw: Listener): Listener {
   guarded.raw = raw;
   guards.add(guarded);
   return guarded;
+}
+
+/** A realtime server's `upgrade` listener. */
+type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+/** The realtime servers' `upgrade` listeners on each HTTP server, with the path each serves, in the order they were added. */
+const upgradeListeners = new WeakMap<EventEmitter, Map<UpgradeListener, string>>();
+
+/**
+ * Adds `listener`, a realtime server's serving `path`, to `server`'s `upgrade` listeners.
+ * @returns `answersUnserved(pathname)`: whether `listener` is the one to answer an upgrade that no
+ *   realtime server on `server` serves (to another path, or, `pathname` undefined, to another
+ *   protocol): the first of theirs added, when the app has no `upgrade` listener of its own. Each
+ *   of two servers on one app's server left those to the other, and such an upgrade was held,
+ *   unanswered, with no timeout (a hostile tester). And `remove()`, which takes `listener` off.
+ */
+export function addUpgradeListener(server: EventEmitter, path: string, listener: UpgradeListener): { answersUnserved(pathname: string | undefined): boolean; remove(): void } {
+  let listeners = upgradeListeners.get(server);
+  if (listeners === undefined) upgradeListeners.set(server, (listeners = new Map()));
+  const own = listeners;
+  own.set(listener, path);
+  server.on('upgrade', listener);
+  return {
+    answersUnserved: (pathname) => {
+      if (pathname !== undefined && [...own.values()].includes(pathname)) return false;
+      return server.listenerCount('upgrade') === own.size && own.keys().next().value === listener;
+    },
+    remove: () => {
+      server.off('upgrade', listener);
+      own.delete(listener);
+      if (own.size === 0 && upgradeListeners.get(server) === own) upgradeListeners.delete(server);
+    },
+  };
 }

@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import ipaddr from 'ipaddr.js';
 import * as wsModule from 'ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { attachInFront } from './attach.js';
+import { addUpgradeListener, attachInFront } from './attach.js';
 import { offersWebSocket, serveIgnoringUpgrade } from './ignored-upgrade.js';
 import { AuthError, createJwtVerifier, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
 import { errorSummary, RealtimeCore, type Counters, type Logger, type Subscriber, type Transport } from './core.js';
@@ -457,12 +457,12 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // Another protocol (h2c: curl --http2, Java's HttpClient) is ignored, as RFC 9110 7.8 lets a server do, and the request is
       // served as if it offered none: by the app's listeners, the poll path, handleHttp. It was a 404 to all (`path` a 400 of ws's,
       // after its token was verified). Served so behind an unanswered request, it would be answered out of turn too.
-      if (httpServer.listenerCount('upgrade') !== 1) return;
+      if (!upgrades.answersUnserved(undefined)) return;
       return unanswered.get(request.socket) ? pipelined() : serveIgnoringUpgrade(httpServer, request, socket, head);
     }
     if (url?.pathname !== path) {
-      // Another upgrade handler may own this path; answer only when we are alone.
-      if (httpServer.listenerCount('upgrade') === 1) refuseSocket(socket, url ? 404 : 400, url ? 'not-found' : 'bad-request-target');
+      // Another realtime server on this HTTP server, or the app's own upgrade listener, may serve this path.
+      if (upgrades.answersUnserved(url?.pathname)) refuseSocket(socket, url ? 404 : 400, url ? 'not-found' : 'bad-request-target');
       return;
     }
     socket.on('error', () => socket.destroy());
@@ -737,7 +737,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // In front of the app's `request` listeners, those added later too (src/server/attach.ts).
     detach = attachInFront(httpServer, { track, handle: handleRequest });
   }
-  httpServer.on('upgrade', onUpgrade);
+  const upgrades = addUpgradeListener(httpServer, path, onUpgrade);
   const listening = ownServer
     ? new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
@@ -771,7 +771,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     while (core.connections.size > 0 && now() - started < deadline + 1000) await new Promise((resolve) => setTimeout(resolve, 10));
     core.stop();
     clearInterval(sweep);
-    httpServer.off('upgrade', onUpgrade);
+    upgrades.remove();
     detach();
     wss.close();
     if (ownStore) await store.close();

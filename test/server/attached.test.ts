@@ -6,6 +6,7 @@
  */
 import { createServer, Server as HttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createConnection, type AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRealtimeServer, MemoryStreamStore, type RealtimeServer } from '../../src/server/index.js';
 import { SECRET, token } from './helpers.js';
@@ -173,6 +174,30 @@ describe('a server attached to the app\'s HTTP server', () => {
     expect(after.answers[3]).toBe('HTTP/1.1 200 OK app GET /health  upgrade=none');
     expect(after.closed).toBe(true);
     expect(rt.stats().refusedUpgrades).toEqual({});
+  });
+
+  it('two servers on one app\'s server: an upgrade to another path gets 404, once; another protocol reaches the app once; an upgrade listener of the app\'s answers what neither serves (such an upgrade was held, unanswered, with no timeout)', async () => {
+    let appCalls = 0;
+    const http = createServer((_request, response) => {
+      appCalls++;
+      response.end('app');
+    });
+    attach(http, '/a/ws');
+    attach(http, '/b/ws');
+    const port = await listen(http);
+    // Bounded when it fails: a socket held unanswered is never read, so its close is never seen, and http.close() waited for it.
+    const sockets = new Set<Duplex>();
+    http.on('connection', (socket: Duplex) => sockets.add(socket));
+    cleanup.push(async () => sockets.forEach((socket) => socket.destroy()));
+    const upgrade = (path: string, protocol = 'websocket') =>
+      `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: ${protocol}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+    expect(await converse(port, [upgrade('/other')], 2000)).toEqual({ answers: ['HTTP/1.1 404 Not Found {"error":"not-found"}'], closed: true });
+    for (const path of ['/a/ws', '/b/ws']) expect((await converse(port, [upgrade(path)], 2000)).answers).toEqual(['HTTP/1.1 401 Unauthorized {"error":"no-token"}']);
+    expect((await converse(port, [upgrade('/other', 'h2c')], 2000)).answers).toEqual(['HTTP/1.1 200 OK app']);
+    expect(appCalls).toBe(1);
+    http.on('upgrade', (request: IncomingMessage, socket: Duplex) => request.url === '/other' && socket.end('HTTP/1.1 418 I\'m a teapot\r\nContent-Length: 3\r\nConnection: close\r\n\r\ntea'));
+    expect((await converse(port, [upgrade('/other')], 2000)).answers).toEqual(['HTTP/1.1 418 I\'m a teapot tea']);
+    expect((await converse(port, [upgrade('/a/ws')], 2000)).answers).toEqual(['HTTP/1.1 401 Unauthorized {"error":"no-token"}']);
   });
 
   it('a listener the app prepends, adds once or removes later is guarded, fires once, and goes as asked', async () => {
