@@ -147,7 +147,11 @@ export interface RealtimeServerStats {
   conflated: number;
   /** Error messages sent for inbound faults, per error code. */
   inboundErrors: Record<string, number>;
-  /** Upgrades refused, per reason (no-token, invalid-token, token-expired, origin, rate-ip, rate-user, too-many-sockets, store-unavailable, jwks-unavailable, shutting-down, not-found, websocket-off, method-not-allowed, pipelined: behind an unanswered request of its connection, which is closed). */
+  /**
+   * Upgrades refused, per reason (no-token, invalid-token, token-expired, origin, rate-ip, rate-user, too-many-sockets, store-unavailable,
+   * jwks-unavailable, shutting-down, not-found: to another path, bad-request-target: to no URL, websocket-off, method-not-allowed,
+   * bad-handshake: a handshake RFC 6455 4.2.1 refuses, pipelined: behind an unanswered request of its connection, which is closed).
+   */
   refusedUpgrades: Record<string, number>;
   /** Polls refused, per reason (as for upgrades). */
   refusedPolls: Record<string, number>;
@@ -462,8 +466,9 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     }
     if (url?.pathname !== path) {
       // Another realtime server on this HTTP server, or the app's own upgrade listener, may serve this path.
-      if (upgrades.answersUnserved(url?.pathname)) refuseSocket(socket, url ? 404 : 400, url ? 'not-found' : 'bad-request-target');
-      return;
+      if (!upgrades.answersUnserved(url?.pathname)) return;
+      countRefusedUpgrade(url ? 'not-found' : 'bad-request-target');
+      return refuseSocket(socket, url ? 404 : 400, url ? 'not-found' : 'bad-request-target');
     }
     socket.on('error', () => socket.destroy());
     if (unanswered.get(request.socket)) return pipelined();
@@ -473,10 +478,15 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     }
     // A WebSocket opens with a GET (RFC 6455 4.1): `ws` answered another method with a 405 of
     // its own, in text, without `Allow`, after the token was verified and the attempt counted (a hostile tester).
+    // `Allow` names the one method an upgrade may use: `GET, HEAD` told a HEAD upgrade, refused, that HEAD was allowed.
     if (request.method !== 'GET') {
       countRefusedUpgrade('method-not-allowed');
-      return refuseSocket(socket, 405, 'method not allowed', undefined, 'GET, HEAD');
+      return refuseSocket(socket, 405, 'method not allowed', undefined, { headers: { Allow: 'GET' }, head: request.method === 'HEAD' });
     }
+    // What `ws` would refuse with a 400 of its own (RFC 6455 4.2.1), before the token is verified: it did so after, the
+    // user's attempt spent, neither counted nor logged (a hostile tester).
+    const fault = handshakeFault(request);
+    if (fault !== null) return refuseHandshake(request, socket, fault);
     authenticatingUpgrades.set(socket, request);
     admit(request, url, 'upgrade').then(
       (principal) => {
@@ -494,6 +504,16 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       },
     );
   };
+
+  /** Refuses an upgrade `ws` would refuse with 400 (`fault` says why), counted and logged as `bad-handshake`. */
+  const refuseHandshake = (request: IncomingMessage, socket: Duplex, fault: string): void => {
+    countRefusedUpgrade('bad-handshake');
+    logger?.info({ event: 'upgrade-refused', status: 400, reason: 'bad-handshake', detail: fault, ip: request.socket.remoteAddress, url: redactUrl(request.url) }, 'upgrade refused');
+    // RFC 6455 4.4: the versions this server speaks.
+    refuseSocket(socket, 400, 'bad-handshake', undefined, { detail: fault, headers: /Version/.test(fault) ? { 'Sec-WebSocket-Version': '13, 8' } : {} });
+  };
+  // What ws still refuses past handshakeFault (a malformed Sec-WebSocket-Protocol): counted and logged as well.
+  wss.on('wsClientError', (error: Error, socket: Duplex, request: IncomingMessage) => refuseHandshake(request, socket, error.message));
 
   const attach = (ws: WebSocket, principal: Principal, since: string | null): void => {
     // ws has no public batching API. Each payload is framed once (ws's own Sender.frame, shared
@@ -946,6 +966,19 @@ function hookAddress(value: string): string {
   return ipaddr.IPv6.isValid(address) ? ipaddr.IPv6.parse(address).toString() : text;
 }
 
+/**
+ * What makes `request` an upgrade `ws` refuses with 400 (its checks of RFC 6455 4.2.1, ws 8), or null: `Upgrade` not
+ * `websocket` alone, a `Sec-WebSocket-Key` that is not 16 bytes in base64, a `Sec-WebSocket-Version` other than 13 (or 8).
+ */
+function handshakeFault(request: IncomingMessage): string | null {
+  if (request.headers.upgrade?.toLowerCase() !== 'websocket') return 'Upgrade must be websocket alone';
+  if (!/^[+/0-9A-Za-z]{22}==$/.test(request.headers['sec-websocket-key'] ?? '')) return 'Sec-WebSocket-Key missing or not 16 bytes in base64';
+  // Read as ws reads it.
+  const version = Number(request.headers['sec-websocket-version'] ?? NaN);
+  if (version !== 13 && version !== 8) return 'Sec-WebSocket-Version missing or not 13';
+  return null;
+}
+
 /** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 addresses. */
 const LOOPBACK = /^(?:::ffff:)?127\.|^::1$/;
 
@@ -958,16 +991,17 @@ const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthor
  * request has no timeout left; and a client that reset it made the write fail with nothing to
  * hear the error, which ended the process (a code audit).
  */
-function refuseSocket(socket: Duplex, status: number, reason: string, retryAfterSec?: number, allow?: string): void {
+function refuseSocket(socket: Duplex, status: number, reason: string, retryAfterSec?: number, extra: { headers?: Record<string, string>; detail?: string; head?: boolean } = {}): void {
   if (socket.destroyed) return;
   socket.on('error', () => socket.destroy());
   socket.once('finish', () => socket.destroy());
-  const body = JSON.stringify({ error: reason });
+  const body = JSON.stringify(extra.detail === undefined ? { error: reason } : { error: reason, detail: extra.detail });
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       (retryAfterSec ? `Retry-After: ${retryAfterSec}\r\n` : '') +
-      (allow ? `Allow: ${allow}\r\n` : '') +
-      `\r\n${body}`,
+      Object.entries(extra.headers ?? {}).map(([name, value]) => `${name}: ${value}\r\n`).join('') +
+      // A HEAD request's answer has no content (RFC 9110 9.3.2): its Content-Length says what a GET's would be.
+      `\r\n${extra.head ? '' : body}`,
   );
 }
 

@@ -227,7 +227,7 @@ describe('close and stats', () => {
         socket.on('close', () => resolve(text));
       });
       expect(upgradePost).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
-      expect(upgradePost).toContain('\r\nAllow: GET, HEAD\r\n');
+      expect(upgradePost).toContain('\r\nAllow: GET\r\n');
       expect(upgradePost).toContain('{"error":"method not allowed"}');
       expect(own.rt.stats().refusedUpgrades['invalid-token'] ?? 0).toBe(refused);
       expect(await (await fetch(`http://127.0.0.1:${appPort}/api/ws/poll`)).json()).toEqual({ error: 'no-token' });
@@ -253,6 +253,37 @@ describe('close and stats', () => {
       expect(await exchange(server.port, h2c(`/api/ws?token=${jwt}`))).toMatch(/^HTTP\/1\.1 426 Upgrade Required\r\n/);
       expect(await exchange(server.port, h2c('/elsewhere'))).toMatch(/^HTTP\/1\.1 404 Not Found\r\n[^]*\{"error":"not found"\}$/);
       expect(server.rt.stats()).toMatchObject({ refusedUpgrades: {}, refusedConnections: 0 });
+    } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('counts every upgrade it refuses, and refuses a handshake ws would before verifying its token (ws\'s 400s came after, the user\'s attempt spent, neither counted nor logged), a HEAD upgrade with Allow: GET and no content', async () => {
+    const lines: object[] = [];
+    const log = (line: object) => void lines.push(line);
+    const server = await startServer({ attemptsPerUser: { perSecond: 0.001, burst: 1 }, logger: { info: log, warn: log, error: log } });
+    const upgrade = (target: string, headers = WEBSOCKET_HEADERS, method = 'GET') => exchange(server.port, `${method} ${target} HTTP/1.1\r\nHost: x\r\n${headers}\r\n\r\n`);
+    try {
+      const jwt = await token('u1');
+      expect(await upgrade('/elsewhere')).toMatch(/^HTTP\/1\.1 404 Not Found\r\n[^]*\{"error":"not-found"\}$/);
+      expect(await upgrade('http://[')).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      const badVersion = await upgrade(`/api/ws?token=${jwt}`, WEBSOCKET_HEADERS.replace('Version: 13', 'Version: 99'));
+      expect(badVersion).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      expect(badVersion).toContain('\r\nSec-WebSocket-Version: 13, 8\r\n');
+      expect(badVersion).toContain('"error":"bad-handshake"');
+      expect(await upgrade(`/api/ws?token=${jwt}`, WEBSOCKET_HEADERS.replace(/\r\nSec-WebSocket-Key: .*/, ''))).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[^]*"error":"bad-handshake"/);
+      const head = await upgrade(`/api/ws?token=${jwt}`, WEBSOCKET_HEADERS, 'HEAD');
+      expect(head).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+      expect(head).toContain('\r\nAllow: GET\r\n');
+      expect(head).toMatch(/\r\n\r\n$/);
+      // The user's one attempt (burst 1) was not spent by the handshakes refused before their token was verified.
+      const socket = await connect(server.url({ token: jwt }));
+      await socket.until(() => socket.count('connection') === 1);
+      socket.ws.close();
+      // What ws alone checks (a malformed Sec-WebSocket-Protocol), after the token: counted and logged too.
+      expect(await upgrade(`/api/ws?token=${await token('u2')}`, `${WEBSOCKET_HEADERS}\r\nSec-WebSocket-Protocol: a b`)).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[^]*"error":"bad-handshake"/);
+      expect(server.rt.stats().refusedUpgrades).toEqual({ 'not-found': 1, 'bad-request-target': 1, 'bad-handshake': 3, 'method-not-allowed': 1 });
+      expect(lines.filter((line) => (line as { reason?: string }).reason === 'bad-handshake')).toHaveLength(3);
     } finally {
       await server.rt.close();
     }
