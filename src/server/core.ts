@@ -54,7 +54,15 @@ export interface CoreOptions {
   writeHighWaterBytes: number;
   replayLimit: number;
   logger: Logger | null;
+  /** The wall clock, ms since the epoch (`Date.now`): token expiry and the `timestamp` a ping carries. */
   now: () => number;
+  /**
+   * A clock that never steps, in ms (`performance.now`): every duration and rate (the ping
+   * interval, pong and close deadlines, the inbound and outbound token buckets). On the wall
+   * clock, one set back an hour (an NTP step, a VM resumed) stopped the keepalive and left the
+   * inbound bucket empty for that hour (a hostile tester).
+   */
+  monotonicNow: () => number;
 }
 
 /** Live-entry consumers: sockets and held polls. */
@@ -104,8 +112,8 @@ export class Connection implements Subscriber {
   private readonly outbound: TokenBucket | null;
   private refusedInRow = 0;
   private faultsInRow = 0;
-  /** Timestamp of the ping awaiting its pong, or null. */
-  pingTimestamp: number | null = null;
+  /** When (`monotonicNow`) the oldest ping awaiting its pong was sent, or null. */
+  pingSentAt: number | null = null;
   closing = false;
   closed = false;
   closeDeadline = 0;
@@ -122,7 +130,7 @@ export class Connection implements Subscriber {
     readonly principal: Principal,
     readonly transport: Transport,
   ) {
-    const now = core.options.now();
+    const now = core.options.monotonicNow();
     this.inbound = new TokenBucket(core.options.inboundRate, now);
     this.outbound = core.options.outboundRate ? new TokenBucket(core.options.outboundRate, now) : null;
   }
@@ -295,7 +303,7 @@ export class Connection implements Subscriber {
       return;
     }
     const { writeHighWaterBytes } = this.core.options;
-    const now = this.core.options.now();
+    const now = this.core.options.monotonicNow();
     const batch: Buffer[] = [];
     let bytes = this.transport.bufferedAmount;
     this.blocked = false;
@@ -379,7 +387,8 @@ export class Connection implements Subscriber {
     this.faultsInRow = 0;
     if (message.type === 'pong') {
       // A pong echoing any ping since the oldest one unanswered proves the peer alive.
-      if (this.pingTimestamp !== null && message.timestamp >= this.pingTimestamp && this.core.pingRounds.includes(message.timestamp)) this.pingTimestamp = null;
+      const sentAt = this.pingSentAt;
+      if (sentAt !== null && this.core.pingRounds.some((round) => round.timestamp === message.timestamp && round.sentAt >= sentAt)) this.pingSentAt = null;
     } else if (message.type === 'ping') {
       this.sendDirect({ type: 'pong', timestamp: message.timestamp } as ServerMessage);
     }
@@ -404,7 +413,7 @@ export class Connection implements Subscriber {
   private admitInbound(): boolean {
     const core = this.core;
     core.counters.received++;
-    if (!this.inbound.take(core.options.now())) {
+    if (!this.inbound.take(core.options.monotonicNow())) {
       this.refusedInRow++;
       if (this.refusedInRow === 1) this.sendError(ErrorCode.RateLimited, 'too many messages: slow down');
       else if (this.refusedInRow > core.options.inboundRateCloseAfter) {
@@ -532,11 +541,12 @@ export class RealtimeCore {
   private readonly throttled = new Set<Connection>();
   private throttleTimer: NodeJS.Timeout | null = null;
   private keepalive: NodeJS.Timeout | null = null;
+  /** When the next ping round is due (`monotonicNow`). */
   private nextPingAt: number;
-  /** The earliest time an unanswered ping reaches its pong timeout, or null when none is awaited. */
+  /** The earliest time (`monotonicNow`) an unanswered ping reaches its pong timeout, or null when none is awaited. */
   private pongDeadline: number | null = null;
-  /** Timestamps of the ping rounds a pong may still answer (those within the pong timeout). */
-  pingRounds: number[] = [];
+  /** The ping rounds a pong may still answer (those within the pong timeout): the `timestamp` sent (wall clock) and when (`monotonicNow`). */
+  pingRounds: { timestamp: number; sentAt: number }[] = [];
   private nextExpiry = Infinity;
   private nextId = 1;
   private readonly unsubscribe: () => void;
@@ -549,7 +559,7 @@ export class RealtimeCore {
     this.unsubscribeGap = options.store.onGap?.(() => {
       for (const connection of this.connections) this.closeConnection(connection, CloseCode.StreamGap, 'stream gap');
     });
-    this.nextPingAt = options.now() + options.pingIntervalMs;
+    this.nextPingAt = options.monotonicNow() + options.pingIntervalMs;
     // One timer per server (spec note 4): ping rounds, pong deadlines, token expiry, close deadlines.
     const tickMs = Math.max(5, Math.min(1000, Math.floor(Math.min(options.pingIntervalMs, options.pongTimeoutMs) / 20)));
     this.keepalive = setInterval(() => this.tick(), tickMs);
@@ -684,7 +694,7 @@ export class RealtimeCore {
     if (connection.closing) return;
     connection.closing = true;
     connection.closeCode = code;
-    connection.closeDeadline = this.options.now() + graceMs;
+    connection.closeDeadline = this.options.monotonicNow() + graceMs;
     this.closingSet.add(connection);
     this.removeSubscriber(connection);
     connection.checkDrained();
@@ -723,17 +733,17 @@ export class RealtimeCore {
   }
 
   private tick(): void {
-    const now = this.options.now();
+    const now = this.options.monotonicNow();
     const { pingIntervalMs, pongTimeoutMs } = this.options;
     if (this.pongDeadline !== null && now >= this.pongDeadline) {
       // Each socket's deadline runs from its oldest unanswered ping (with a ping interval
       // shorter than the pong timeout, several rounds may be awaited at once).
       let next: number | null = null;
       for (const connection of this.connections) {
-        if (connection.pingTimestamp === null || connection.closing) continue;
-        const deadline = connection.pingTimestamp + pongTimeoutMs;
+        if (connection.pingSentAt === null || connection.closing) continue;
+        const deadline = connection.pingSentAt + pongTimeoutMs;
         if (now >= deadline) {
-          connection.pingTimestamp = null;
+          connection.pingSentAt = null;
           // A peer that ignores pings may ignore the close too: wait for it only briefly.
           this.closeConnection(connection, CloseCode.PongTimeout, 'pong timeout', Math.min(1000, pongTimeoutMs));
         } else next = next === null ? deadline : Math.min(next, deadline);
@@ -743,20 +753,24 @@ export class RealtimeCore {
     if (now >= this.nextPingAt) {
       this.nextPingAt = now + pingIntervalMs;
       this.pongDeadline = Math.min(this.pongDeadline ?? Infinity, now + pongTimeoutMs);
-      this.pingRounds.push(now);
-      while (this.pingRounds.length > 1 && this.pingRounds[0]! + pongTimeoutMs < now) this.pingRounds.shift();
+      // The timestamp on the wire is epoch milliseconds (README "Wire"), so the wall clock's.
+      const timestamp = this.options.now();
+      this.pingRounds.push({ timestamp, sentAt: now });
+      while (this.pingRounds.length > 1 && this.pingRounds[0]!.sentAt + pongTimeoutMs < now) this.pingRounds.shift();
       for (const connection of this.connections) {
         if (connection.closing) continue;
-        connection.pingTimestamp ??= now;
-        connection.sendDirect({ type: 'ping', timestamp: now });
+        connection.pingSentAt ??= now;
+        connection.sendDirect({ type: 'ping', timestamp });
       }
     }
-    if (now >= this.nextExpiry) {
+    // Token expiry is wall time (`exp`).
+    const wallNow = this.options.now();
+    if (wallNow >= this.nextExpiry) {
       this.nextExpiry = Infinity;
       for (const connection of this.connections) {
         const expiresAt = connection.principal.expiresAt;
         if (expiresAt === undefined || connection.closing) continue;
-        if (expiresAt <= now) this.closeConnection(connection, CloseCode.TokenExpired, 'token expired');
+        if (expiresAt <= wallNow) this.closeConnection(connection, CloseCode.TokenExpired, 'token expired');
         else this.nextExpiry = Math.min(this.nextExpiry, expiresAt);
       }
     }

@@ -6,7 +6,11 @@ export interface RateLimit {
   burst: number;
 }
 
-/** One token bucket. `take()` is true when a token was available. */
+/**
+ * One token bucket. `take()` is true when a token was available. Every `now` is in ms of a clock
+ * that never steps (`performance.now()`): on the wall clock, one set back stops the refill for as
+ * long as it was set back.
+ */
 export class TokenBucket {
   private tokens: number;
   private updated: number;
@@ -46,7 +50,7 @@ export class TokenBucket {
 }
 
 /**
- * Token buckets by key (an IP, a user id). Full buckets are forgotten on `sweep()`, so memory
+ * Token buckets by key (an IP, a user id), on the clock {@link TokenBucket} says. Full buckets are forgotten on `sweep()`, so memory
  * follows the keys active in the last `burst / perSecond` seconds.
  */
 export class KeyedRateLimiter {

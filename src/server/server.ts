@@ -239,7 +239,11 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const ownStore = options.store === undefined;
   const store = options.store ?? new MemoryStreamStore();
   const validateOutbound = options.validateOutbound ?? process.env.NODE_ENV !== 'production';
+  // The wall clock for what is wall time (token expiry); every duration and rate runs on one that
+  // never steps: on Date.now, a clock set back an hour (an NTP step, a VM resumed) refused every
+  // upgrade and poll with 429 for that hour, and stopped the keepalive (a hostile tester).
   const now = Date.now;
+  const monotonicNow = (): number => performance.now();
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
   const core = new RealtimeCore({
     store,
@@ -255,6 +259,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     replayLimit: options.replayLimit ?? 1000,
     logger,
     now,
+    monotonicNow,
   });
   const perIp = new KeyedRateLimiter(options.attemptsPerIp ?? { perSecond: 10, burst: 50 });
   const perUser = new KeyedRateLimiter(options.attemptsPerUser ?? { perSecond: 2, burst: 20 });
@@ -263,7 +268,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   const pollHoldMs = options.pollHoldMs ?? POLL_HOLD_MS;
   const pollMaxMessages = options.pollMaxMessages ?? POLL_MAX_MESSAGES;
   const sweep = setInterval(() => {
-    const t = now();
+    const t = monotonicNow();
     perIp.sweep(t);
     perUser.sweep(t);
     pollsPerUser.sweep(t);
@@ -358,7 +363,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     // bounds each user, and its refusals are that user's alone (each costs a token check).
     // Polls refused for their token keep theirs, in flight ones hold theirs: no burst of bad
     // or unchecked tokens gets past.
-    const ipWait = perIp.take(ip, now());
+    const ipWait = perIp.take(ip, monotonicNow());
     if (ipWait > 0) throw new AuthError(429, 'rate-ip', ipWait);
     const principal = await authenticated(request, url);
     if (kind === 'poll') {
@@ -366,14 +371,14 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // token, though README and the option's JSDoc said it gave it back (a hostile tester);
       // its user's bucket bounds those refusals instead, as it bounds the user's polls.
       perIp.refund(ip);
-      const userWait = pollsPerUser.take(principal.userId, now());
+      const userWait = pollsPerUser.take(principal.userId, monotonicNow());
       if (userWait > 0) throw new AuthError(429, 'rate-user', userWait);
     }
     // The store cannot resume or replay now (e.g. Redis away): refuse before opening a socket that
     // would only be closed with 1011, and tell the client when to try again.
     if (!store.status().healthy) throw new AuthError(503, 'store-unavailable', STORE_RETRY_AFTER_SEC);
     if (kind === 'upgrade') {
-      const userWait = perUser.take(principal.userId, now());
+      const userWait = perUser.take(principal.userId, monotonicNow());
       if (userWait > 0) throw new AuthError(429, 'rate-user', userWait);
       // Upgrades admitted and not yet attached count too: hooks that resumed in one tick each
       // passed this check before any socket was registered (20 of a limit of 10; a hostile tester).
@@ -781,14 +786,14 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       connection.flush(true);
       core.closeConnection(connection, CloseCode.GoingAway, 'server shutting down', deadline);
     }
-    const started = now();
+    const started = monotonicNow();
     // Held polls were woken above: each answers (200, what was routed to it, else no message)
     // before its connection is closed, even when no socket is open to wait for.
-    while ((core.connections.size > 0 || polls.size > 0 || authenticatingPolls.size > 0) && now() - started < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    while ((core.connections.size > 0 || polls.size > 0 || authenticatingPolls.size > 0) && monotonicNow() - started < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     for (const [response, request] of authenticatingPolls) sendHttp(response, 503, { error: refusal(new AuthError(503, 'shutting-down'), request, 'poll').reason });
     authenticatingPolls.clear();
     core.terminateClosing();
-    while (core.connections.size > 0 && now() - started < deadline + 1000) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (core.connections.size > 0 && monotonicNow() - started < deadline + 1000) await new Promise((resolve) => setTimeout(resolve, 10));
     core.stop();
     clearInterval(sweep);
     upgrades.remove();

@@ -3,7 +3,8 @@
  * answers is closed with 4408 within interval + timeout (±10 %); one that answers stays for
  * 10 intervals; a client's ping gets a pong.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { SignJWT } from 'jose';
 import { createRealtimeServer } from '../../src/server/index.js';
 import { connect, SECRET, startServer, token, trade } from './helpers.js';
 
@@ -87,6 +88,47 @@ describe('keepalive', () => {
       expect(answering.closeCode).toBeNull();
       answering.ws.close();
     } finally {
+      await server.rt.close();
+    }
+  });
+
+  it('a wall clock set back an hour (an NTP step, a VM resumed) stops neither the keepalive nor the rate limits', async () => {
+    // On Date.now, the server sent no ping for the hour, never closed a silent peer, and refused
+    // a client at half inboundRate (4429) and every poll past the burst (429) for that hour.
+    const realNow = Date.now.bind(Date);
+    let offset = 0;
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + offset);
+    const server = await startServer({ pingIntervalMs: 200, pongTimeoutMs: 300, inboundRate: { perSecond: 20, burst: 5 }, pollsPerUser: { perSecond: 10, burst: 1 } });
+    // Issued by a clock that was not set back: an hour ahead of this one, within `exp`.
+    const issued = (sub: string) =>
+      new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt(Math.floor((realNow() - 3_600_000) / 1000)).setExpirationTime(Math.floor(realNow() / 1000) + 7200).sign(new TextEncoder().encode(SECRET));
+    try {
+      const jwt = await issued('u1');
+      const answering = await connect(server.url({ token: jwt }));
+      await answering.until(() => answering.count('ping') >= 1, 2000, 'a ping before the step');
+      offset = -3_600_000;
+      const pingsBefore = answering.count('ping');
+      const silent = await connect(server.url({ token: await issued('silent') }));
+      silent.answerPings = false;
+      const polls: number[] = [];
+      // 10 messages a second for 2 s (and 5 pongs), under the inbound rate (20/s, burst 5), and a poll every 300 ms (the limit: 10/s, burst 1).
+      for (let i = 0; i < 20; i++) {
+        answering.ws.send(JSON.stringify({ type: 'ping', timestamp: realNow() }));
+        if (i % 3 === 0) polls.push((await fetch(server.http(`/api/ws/poll?token=${jwt}`))).status);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(answering.closeCode).toBeNull();
+      expect(answering.count('error')).toBe(0);
+      expect(answering.count('pong')).toBe(20);
+      expect(answering.count('ping') - pingsBefore).toBeGreaterThanOrEqual(5);
+      expect(polls).toEqual(polls.map(() => 200));
+      expect(silent.closeCode).toBe(4408);
+      // The ping's timestamp is still epoch milliseconds, as the wall clock reads them.
+      const last = answering.frames.filter((f) => f.type === 'ping').at(-1)!;
+      expect(Math.abs(last.timestamp! - (realNow() - 3_600_000))).toBeLessThan(5000);
+      answering.ws.close();
+    } finally {
+      clock.mockRestore();
       await server.rt.close();
     }
   });

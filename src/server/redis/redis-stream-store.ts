@@ -863,9 +863,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         // Redis's words, without the script's SHA and line it adds (`…. script: 6e74…, on @user_script:55.`).
         refusal = String((err as Error).message).replace(/\.? script: [^]*$/, '');
         refusedSince ??= Date.now();
-        if (Date.now() - refusalLoggedAt >= APPEND_REFUSED_LOG_MS) {
+        if (performance.now() - refusalLoggedAt >= APPEND_REFUSED_LOG_MS) {
           logger.warn({ event: 'append-refused', url: where, err: refusal, refusedSince: new Date(refusedSince).toISOString(), unlogged: refusalsUnlogged }, 'Redis refuses appends: publishes fail');
-          refusalLoggedAt = Date.now();
+          refusalLoggedAt = performance.now();
           refusalsUnlogged = 0;
         } else refusalsUnlogged += batch.length;
       }
