@@ -72,7 +72,8 @@ export interface RealtimeServerOptions {
    * Largest inbound frame, in bytes (≥ 1); a larger one closes with 1009, unread (ws refuses it
    * by the length in its header). Default 1 KiB: a client's messages (ping, pong) are under 100
    * bytes, and frames of 16 KiB, parsed and refused at the inbound rate, cost a third of a core
-   * per user (a hostile tester). Raise it for client messages of your own that are larger.
+   * per user (a hostile tester). Raise it for client messages of your own that are larger. Whatever
+   * its size, a message comes in at most 16 frames (fragments): more close with 1008.
    */
   maxPayloadBytes?: number;
   /** Inbound messages per connection, RFC 6455 ping and pong frames included (every rate: `perSecond` > 0, `burst` ≥ 1). Default 20/s, burst 40. */
@@ -202,6 +203,16 @@ export interface RealtimeServer {
 const MAX_PAYLOAD_BYTES = 1024;
 
 /**
+ * Most frames one inbound message may come in; more close the socket with 1008 (ws's
+ * `WS_ERR_TOO_MANY_BUFFERED_PARTS`). `inboundRate` counts messages and `maxPayloadBytes` bytes,
+ * so empty continuation frames went unbounded by either: 4 sockets, each sending 19 messages a
+ * second of 16,000 empty fragments (ws's default bound is 16,384), took half a core (a hostile
+ * tester). A client's message (ping, pong: under 100 bytes) comes in one frame; browsers never
+ * fragment what they send, and a library that does splits a large message into a few.
+ */
+const MAX_FRAGMENTS = 16;
+
+/**
  * Creates the reference server (spec "Connection", "Backend Implementation Notes"; PLAN.md
  * "Wire"): attaches to `options.server` or listens on `host`/`port`, verifies the JWT before
  * the upgrade (401/403/429 with no socket), and serves the WebSocket and polling endpoints.
@@ -277,7 +288,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   // No subprotocol is agreed to: the protocol has none. ws agreed to the first one offered, and a
   // token offered as one (`new WebSocket(url, [jwt])`) came back in a response header, for any
   // proxy to log (a hostile tester). A client that insists on one fails its handshake.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false, handleProtocols: () => false });
+  // A message of more than MAX_FRAGMENTS frames closes with 1008 (ws's default was 16,384).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES, maxFragments: MAX_FRAGMENTS, perMessageDeflate: false, clientTracking: false, handleProtocols: () => false });
   const polls = new Set<PollWaiter>();
   // While polls are held, the store's health is looked at every second: a poll held when Redis
   // went down answered 503 only when its 25 s hold ended (a hostile tester).

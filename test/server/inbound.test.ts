@@ -293,6 +293,33 @@ describe('hostile input', () => {
     }
   });
 
+  it("a message of more than 16 fragments closes with 1008 (ws's default is 16,384: floods of empty ones took half a core); one of 2, 3 or 16 is answered", async () => {
+    // 4 sockets at 19 messages a second of 16,000 empty fragments each took 37-58 % of a core, under inboundRate (a hostile tester).
+    const server = await startServer();
+    /** Sends `text` as a message of `parts` fragments: the first and last carry it, those between are empty. */
+    const fragmented = (client: Client, text: string, parts: number) => {
+      const half = Math.floor(text.length / 2);
+      client.ws.send(text.slice(0, half), { fin: false });
+      for (let i = 0; i < parts - 2; i++) client.ws.send('', { fin: false });
+      client.ws.send(text.slice(half), { fin: true });
+    };
+    try {
+      const client = await connect(server.url({ token: await token('fragments') }));
+      await client.until(() => client.count('connection') === 1);
+      for (const [i, parts] of [2, 3, 16].entries()) {
+        fragmented(client, `{"type":"ping","timestamp":${i + 1}}`, parts);
+        await client.until(() => client.count('pong') === i + 1, 2000, `the pong to a message of ${parts} fragments`);
+      }
+      expect(client.frames.filter((f) => f.type === 'pong').map((f) => f.timestamp)).toEqual([1, 2, 3]);
+      fragmented(client, '{"type":"ping","timestamp":4}', 17);
+      expect(await Promise.race([client.closed, sleep(2000).then(() => 'still open after 2 s')])).toBe(CloseCode.PolicyViolation);
+      expect(client.count('pong')).toBe(3);
+      await eventually(() => server.rt.stats().closes[1008] === 1);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('a frame RFC 6455 forbids closes with 1002, a code of the contract, counted and logged as 1002 (it was 1006: a hostile tester)', async () => {
     const closes: unknown[] = [];
     const log = (entry: { event?: string; code?: number }) => void (entry.event === 'connection-closed' && closes.push(entry.code));
