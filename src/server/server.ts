@@ -291,6 +291,28 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   // A message of more than MAX_FRAGMENTS frames closes with 1008 (ws's default was 16,384).
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? MAX_PAYLOAD_BYTES, maxFragments: MAX_FRAGMENTS, perMessageDeflate: false, clientTracking: false, handleProtocols: () => false });
   const polls = new Set<PollWaiter>();
+  let storeStatusLoggedAt = -Infinity;
+  /**
+   * `store.status()`, contained: one that throws (a bug of a custom store, a client library that
+   * throws while disconnected) or returns no object reads as unhealthy, logged as the store's
+   * fault (`store-status-threw`, at most once each 10 s). It made a valid token's upgrade or
+   * poll a 401 `invalid-token` logged as the authentication hook's, ended the process from the
+   * held polls' health watch, and threw from `stats()` (a hostile tester).
+   */
+  const storeStatus = (): { healthy: boolean; detail?: string } => {
+    try {
+      const status: unknown = store.status();
+      if (typeof status !== 'object' || status === null) throw new TypeError(`status() must return { healthy, detail? }, got ${preview(status)}`);
+      return status as { healthy: boolean; detail?: string };
+    } catch (error) {
+      const at = monotonicNow();
+      if (at - storeStatusLoggedAt >= STORE_STATUS_LOG_MS) {
+        storeStatusLoggedAt = at;
+        logger?.error({ event: 'store-status-threw', err: errorSummary(error) }, "the stream store's status() threw: read as unhealthy (503 store-unavailable)");
+      }
+      return { healthy: false, detail: `status() threw: ${errorSummary(error).message ?? 'an error'}` };
+    }
+  };
   // While polls are held, the store's health is looked at every second: a poll held when Redis
   // went down answered 503 only when its 25 s hold ended (a hostile tester).
   let healthWatch: NodeJS.Timeout | undefined;
@@ -300,7 +322,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       if (polls.size === 0) {
         clearInterval(healthWatch);
         healthWatch = undefined;
-      } else if (!store.status().healthy) for (const waiter of polls) waiter.wake();
+      } else if (!storeStatus().healthy) for (const waiter of polls) waiter.wake();
     }, STORE_HEALTH_CHECK_MS);
     healthWatch.unref();
   };
@@ -388,7 +410,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     }
     // The store cannot resume or replay now (e.g. Redis away): refuse before opening a socket that
     // would only be closed with 1011, and tell the client when to try again.
-    if (!store.status().healthy) throw new AuthError(503, 'store-unavailable', STORE_RETRY_AFTER_SEC);
+    if (!storeStatus().healthy) throw new AuthError(503, 'store-unavailable', STORE_RETRY_AFTER_SEC);
     if (kind === 'upgrade') {
       const userWait = perUser.take(principal.userId, monotonicNow());
       if (userWait > 0) throw new AuthError(429, 'rate-user', userWait);
@@ -646,7 +668,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
         }
         if (response.destroyed) return;
         // Woken because the store went down: said at once, as a poll made now is answered.
-        if (!waiter.routed && !shuttingDown && !store.status().healthy) return sendHttp(response, 503, { error: 'store-unavailable' }, { 'Retry-After': String(STORE_RETRY_AFTER_SEC) });
+        if (!waiter.routed && !shuttingDown && !storeStatus().healthy) return sendHttp(response, 503, { error: 'store-unavailable' }, { 'Retry-After': String(STORE_RETRY_AFTER_SEC) });
         // Expired while held: what came for it is the next poll's, with a new token (a poll held
         // past its token's expiry delivered what was published after it: a hostile tester).
         // (A timer may fire a millisecond or two before the wall clock reads its time: the hold
@@ -675,7 +697,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       if (response.headersSent) return;
       // A read the store failed as it found itself down (a hung Redis, after commandTimeoutMs):
       // the 503 a poll made a moment later gets, not a 500.
-      if (!store.status().healthy) sendHttp(response, 503, { error: 'store-unavailable' }, { 'Retry-After': String(STORE_RETRY_AFTER_SEC) });
+      if (!storeStatus().healthy) sendHttp(response, 503, { error: 'store-unavailable' }, { 'Retry-After': String(STORE_RETRY_AFTER_SEC) });
       else sendHttp(response, 500, { error: 'internal error' });
     } finally {
       core.removeSubscriber(waiter);
@@ -825,7 +847,7 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
   return {
     publish: (userId, message) => core.publish(userId, message),
     broadcast: (message) => core.broadcast(message),
-    stats: () => statsOf(core.counters, core, polls.size, store, refusedConnections),
+    stats: () => statsOf(core.counters, core, polls.size, storeStatus(), refusedConnections),
     close: () => (closePromise ??= close()),
     listening,
     address: () => {
@@ -907,7 +929,7 @@ class PollWaiter implements Subscriber {
   }
 }
 
-function statsOf(counters: Counters, core: RealtimeCore, pendingPolls: number, store: StreamStore, refusedConnections: number): RealtimeServerStats {
+function statsOf(counters: Counters, core: RealtimeCore, pendingPolls: number, store: RealtimeServerStats['store'], refusedConnections: number): RealtimeServerStats {
   let admins = 0;
   let bufferedTotal = 0;
   let bufferedMax = 0;
@@ -933,7 +955,7 @@ function statsOf(counters: Counters, core: RealtimeCore, pendingPolls: number, s
     refusedConnections,
     bufferedBytes: { total: bufferedTotal, max: bufferedMax },
     pollsServed: counters.pollsServed,
-    store: store.status(),
+    store,
   };
 }
 
@@ -942,6 +964,9 @@ const TIMER_SLACK_MS = 5;
 
 /** How often the store's health is looked at while polls are held, ms. */
 const STORE_HEALTH_CHECK_MS = 1000;
+
+/** Least time, ms, between two `store-status-threw` lines. */
+const STORE_STATUS_LOG_MS = 10_000;
 
 /** `Retry-After` (seconds) of a 503 while the stream store is unhealthy. */
 const STORE_RETRY_AFTER_SEC = 5;

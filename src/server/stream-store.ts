@@ -71,7 +71,11 @@ export interface StreamStore {
    *  than its all-stream keeps). The server closes every socket with 4410 StreamGap; clients
    *  reconnect with `since` and read `gap` or resume. Returns an unsubscribe function. */
   onGap?(listener: (gap: { reason: string; detail: string }) => void): () => void;
-  /** Health for stats(): e.g. { healthy: true } ; errors go to the logger. */
+  /**
+   * Health for stats(): e.g. { healthy: true } ; errors go to the logger. Unhealthy, the server
+   * refuses upgrades and polls with 503 `store-unavailable`; one that throws (or returns no
+   * object) reads as unhealthy, logged as `store-status-threw`.
+   */
   status(): { healthy: boolean; detail?: string };
   close(): Promise<void>;
 }

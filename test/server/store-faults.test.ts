@@ -141,6 +141,45 @@ describe('store faults', () => {
     }
   });
 
+  it("a store whose status() throws is a store fault: 503 + Retry-After logged as the store's, a held poll answered 503, stats() unhealthy; never a 401 nor a crash (a hostile tester)", async () => {
+    // Before: a valid token got 401 invalid-token, logged as "authentication hook threw" (the
+    // client stopped for good); the held polls' health watch threw from its timer, ending the
+    // process; stats() threw.
+    const store = new FlakyStore();
+    let throws = false;
+    const status = store.status.bind(store);
+    store.status = () => {
+      if (throws) throw new Error('status exploded');
+      return status();
+    };
+    const events: string[] = [];
+    const log = (entry: { event?: string }) => void events.push(String(entry.event));
+    const server = await startServer({ store, pollHoldMs: 25_000, logger: { info: log, warn: log, error: log } });
+    try {
+      const jwt = await token('u1');
+      const headers = { authorization: `Bearer ${jwt}` };
+      const head = (await (await fetch(server.http('/api/ws/poll'), { headers })).json()) as { cursor: string };
+      const held = fetch(server.http(`/api/ws/poll?since=${head.cursor}`), { headers });
+      await eventually(() => server.rt.stats().pendingPolls === 1, 5000, 'the poll held');
+      throws = true;
+      const answer = await Promise.race([held, new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('the held poll unanswered after 5 s')), 5000))]);
+      expect([answer.status, answer.headers.get('retry-after'), await answer.json()]).toEqual([503, '5', { error: 'store-unavailable' }]);
+      const poll = await fetch(server.http('/api/ws/poll'), { headers });
+      expect([poll.status, poll.headers.get('retry-after')]).toEqual([503, '5']);
+      const refused = await refusedStatus(server.url({ token: jwt }));
+      expect([refused.status, refused.headers['retry-after']]).toEqual([503, '5']);
+      expect(server.rt.stats().store).toEqual({ healthy: false, detail: 'status() threw: status exploded' });
+      expect(server.rt.stats().refusedUpgrades).toEqual({ 'store-unavailable': 1 });
+      expect(events).toContain('store-status-threw');
+      expect(events).not.toContain('authenticate-failed');
+      throws = false;
+      expect((await fetch(server.http('/api/ws/poll'), { headers })).status).toBe(200);
+      expect(server.rt.stats().store.healthy).toBe(true);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('a store that fails the read at accept while still reporting healthy closes the socket with 1011', async () => {
     const store = new FlakyStore();
     const lines: string[] = [];
