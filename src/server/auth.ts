@@ -3,7 +3,7 @@ import { createPublicKey, KeyObject } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { preview } from '../runtime/errors.js';
 import { hasLoneSurrogate } from '../runtime/lone-surrogates.js';
-import { isSecretName, leniently, looksLikeJwt } from '../shared/secrets.js';
+import { isSecretName, leniently, looksLikeJwt, redactJwts } from '../shared/secrets.js';
 
 /** Who is on the other end of a socket or a poll. */
 export interface Principal {
@@ -96,8 +96,11 @@ export function tokenOf(request: IncomingMessage, url: URL): string | null {
  * {@link isSecretName}), replaced by `[redacted]`, for logs. A parameter is recognised by its
  * name as {@link tokenOf} reads it, so `?%74oken=` (which the server accepts as `token`) is
  * redacted too; one that holds a JWT under any other name, or as its name (`?<jwt>`,
- * `?token%3D<jwt>`), is `[redacted]` whole (a hostile tester found six such logged whole). A
- * fragment, whatever it holds, is `#[redacted]`.
+ * `?token%3D<jwt>`), is `[redacted]` whole (a hostile tester found six such logged whole), and
+ * so are three parameters in a row whose values are a JWT's three parts (`?t=<header>&t=<payload>&t=<signature>`).
+ * A fragment, whatever it holds, is `#[redacted]`. Before the query, an absolute-form target's
+ * user info (`http://user:password@host/…`) is `[redacted]`, and so is any JWT in the host or
+ * the path (see {@link redactOrigin}).
  */
 export function redactUrl(url: string | undefined): string {
   if (url === undefined) return '';
@@ -107,15 +110,38 @@ export function redactUrl(url: string | undefined): string {
   const base = hash === -1 ? url : url.slice(0, hash);
   const fragment = hash === -1 ? '' : '#[redacted]';
   const start = base.indexOf('?');
-  if (start === -1) return base + fragment;
-  const parameters = base.slice(start + 1).split('&').map((parameter) => {
+  const target = redactOrigin(start === -1 ? base : base.slice(0, start));
+  if (start === -1) return target + fragment;
+  const raw = base.slice(start + 1).split('&');
+  const parameters = raw.map((parameter) => {
     const equals = parameter.indexOf('=');
     const rawName = equals === -1 ? parameter : parameter.slice(0, equals);
     const name = [...new URLSearchParams(`${rawName}=`).keys()][0] ?? '';
     if (isSecretName(name)) return `${rawName}=[redacted]`;
     return looksLikeJwt(parameter) || looksLikeJwt(leniently(parameter)) ? '[redacted]' : parameter;
   });
-  return `${base.slice(0, start + 1)}${parameters.join('&')}${fragment}`;
+  // A JWT split over parameters, each part harmless alone: a reader of the log joins them again.
+  const values = raw.map((parameter) => leniently(parameter.slice(parameter.indexOf('=') + 1)));
+  for (let i = 0; i + 2 < values.length; i++) {
+    if (JWT_PART.test(values[i]!) && JWT_PART.test(values[i + 1]!) && SIGNATURE_PART.test(values[i + 2]!)) {
+      for (let j = i; j < i + 3; j++) parameters[j] = raw[j]!.includes('=') ? `${raw[j]!.slice(0, raw[j]!.indexOf('='))}=[redacted]` : '[redacted]';
+    }
+  }
+  return `${target}?${parameters.join('&')}${fragment}`;
+}
+
+/** A JWT's header or payload alone (base64url, 12 characters or more); its signature (base64url, maybe empty: `alg: none`). */
+const JWT_PART = /^[\w-]{12,}$/;
+const SIGNATURE_PART = /^[\w-]*$/;
+
+/**
+ * A URL, origin or request target without what may carry a credential, for logs: the user info
+ * of `scheme://user:password@host` is `[redacted]`, and so is any JWT in it (in the host:
+ * `Origin: https://<jwt>.example`, an absolute-form target `GET http://<jwt>.example/…`; a
+ * hostile tester found both logged whole). Linear in `text`.
+ */
+export function redactOrigin(text: string): string {
+  return redactJwts(text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1[redacted]@'));
 }
 
 /** The key types (`KeyObject.asymmetricKeyType`) each pinned algorithm verifies with. */

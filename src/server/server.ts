@@ -12,7 +12,7 @@ import * as wsModule from 'ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { addUpgradeListener, attachInFront } from './attach.js';
 import { offersWebSocket, serveIgnoringUpgrade } from './ignored-upgrade.js';
-import { AuthError, createJwtVerifier, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
+import { AuthError, createJwtVerifier, redactOrigin, redactUrl, tokenOf, userIdProblem, type AuthenticateHook, type JwtOptions, type Principal } from './auth.js';
 import { errorSummary, RealtimeCore, type Counters, type Logger, type Subscriber, type Transport } from './core.js';
 import { MemoryStreamStore } from './memory-store.js';
 import { checkPollResponse } from './poll-response.js';
@@ -479,8 +479,8 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
     if (!(error instanceof AuthError)) logger?.error({ event: 'authenticate-failed', err: errorSummary(error) }, 'authentication hook threw');
     const counts = kind === 'upgrade' ? core.counters.refusedUpgrades : core.counters.refusedPolls;
     counts[refused.reason] = (counts[refused.reason] ?? 0) + 1;
-    // The origin refused is what an operator needs to allow it (a header, not a secret; cut to a line).
-    const origin = refused.reason === 'origin' ? { origin: String(request.headers.origin).slice(0, 200) } : {};
+    // The origin refused is what an operator needs to allow it (a header, any JWT or user info in it redacted; cut to a line).
+    const origin = refused.reason === 'origin' ? { origin: redactOrigin(String(request.headers.origin)).slice(0, 200) } : {};
     logger?.info({ event: `${kind}-refused`, status: refused.status, reason: refused.reason, ip: request.socket.remoteAddress, url: redactUrl(request.url), ...origin }, `${kind} refused`);
     return refused;
   };

@@ -32,6 +32,19 @@ export function looksLikeJwt(text: string): boolean {
   return false;
 }
 
+/**
+ * `text` with each run that holds a JWT (as {@link looksLikeJwt} finds one, percent-encoded or
+ * not) replaced by `[redacted]`: a run is what lies between characters a JWT never holds (`:`,
+ * `@`, `/`, `?`, …), so a token in a URL's user info or host, or in an `Origin`, goes whole
+ * and nothing else does. Linear in `text`.
+ */
+export function redactJwts(text: string): string {
+  return text
+    .split(/([^\w.%-]+)/)
+    .map((run, i) => (i % 2 === 0 && (looksLikeJwt(run) || looksLikeJwt(leniently(run))) ? '[redacted]' : run))
+    .join('');
+}
+
 /** A part that ends with 12 base64url characters; one that is 12 or more of them. */
 const TOKEN_RUN_END = /[\w-]{12}$/;
 const TOKEN_RUN = /^[\w-]{12,}$/;

@@ -4,6 +4,7 @@
  */
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createConnection } from 'node:net';
 import Fastify from 'fastify';
 import WebSocket from 'ws';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
@@ -158,6 +159,41 @@ describe('HS256: every refused token gets 401 and no socket', () => {
     for (const line of lines) expect(line).not.toContain(jwt.split('.')[1]);
     // Logged, with the parameter redacted (not left out).
     expect(lines.some((line) => line.includes('poll-refused') && line.includes('/api/ws/poll?id_token=[redacted]'))).toBe(true);
+  });
+
+  it("logs no JWT from an absolute-form target's user info or host, a refused Origin, or parts split over parameters (a hostile tester found each logged whole)", async () => {
+    const logged: string[] = [];
+    const log = (o: object) => void logged.push(JSON.stringify(o));
+    const own = await startServer({ logger: { info: log, warn: log, error: log }, allowedOrigins: ['https://ok.example'] });
+    const jwt = await token('alice');
+    const forged = `${jwt.slice(0, -3)}AAA`;
+    const [header, payload, signature] = forged.split('.');
+    /** Sends `head` as a request's head on a socket of its own; resolves once the server has answered. */
+    const request = (head: string) =>
+      new Promise<void>((resolve) => {
+        const socket = createConnection(own.port, '127.0.0.1', () => socket.write(`${head}\r\nHost: x\r\nConnection: close\r\n\r\n`));
+        socket.on('data', () => undefined);
+        socket.on('error', () => resolve());
+        socket.on('close', () => resolve());
+      });
+    try {
+      await request(`GET http://u:${jwt}@x/api/ws/poll HTTP/1.1`);
+      await request(`GET http://${forged}.example/api/ws/poll HTTP/1.1`);
+      await request(`GET /api/ws/poll?token=${forged} HTTP/1.1\r\nOrigin: https://${jwt}.evil`);
+      await request(`GET /api/ws/poll?t=${header}&t=${payload}&t=${signature}&since=e0123456789abcdef.1705251000000000 HTTP/1.1`);
+      await request(`GET http://u:opaque-password@x/api/ws/poll HTTP/1.1`);
+      await eventually(() => logged.filter((line) => line.includes('poll-refused')).length === 5, 2000, 'five refusals logged');
+      for (const line of logged) {
+        for (const part of [...jwt.split('.'), payload!, signature!, 'opaque-password']) expect(line).not.toContain(part);
+      }
+      // What an operator needs stays: the path, the host's other labels, the cursor.
+      expect(logged.join('\n')).toContain('"url":"http://[redacted]@x/api/ws/poll"');
+      expect(logged.join('\n')).toContain('"origin":"https://[redacted]"');
+      expect(logged.join('\n')).toContain('"url":"/api/ws/poll?t=[redacted]&t=[redacted]&t=[redacted]&since=e0123456789abcdef.1705251000000000"');
+    } finally {
+      await own.rt.close();
+    }
+    expect(redactUrl('http://x/api/ws/poll?since=e0123456789abcdef.1705251000000000&b=2')).toBe('http://x/api/ws/poll?since=e0123456789abcdef.1705251000000000&b=2');
   });
 });
 
