@@ -114,6 +114,8 @@ export class Connection implements Subscriber {
   private faultsInRow = 0;
   /** When (`monotonicNow`) the oldest ping awaiting its pong was sent, or null. */
   pingSentAt: number | null = null;
+  /** The `timestamp` of the last pong that echoed no ping awaiting one, for the 4408's reason; null once one does. */
+  unmatchedPong: number | null = null;
   closing = false;
   closed = false;
   closeDeadline = 0;
@@ -388,7 +390,9 @@ export class Connection implements Subscriber {
     if (message.type === 'pong') {
       // A pong echoing any ping since the oldest one unanswered proves the peer alive.
       const sentAt = this.pingSentAt;
-      if (sentAt !== null && this.core.pingRounds.some((round) => round.timestamp === message.timestamp && round.sentAt >= sentAt)) this.pingSentAt = null;
+      if (sentAt === null) return;
+      if (this.core.pingRounds.some((round) => round.timestamp === message.timestamp && round.sentAt >= sentAt)) [this.pingSentAt, this.unmatchedPong] = [null, null];
+      else this.unmatchedPong = message.timestamp;
     } else if (message.type === 'ping') {
       this.sendDirect({ type: 'pong', timestamp: message.timestamp } as ServerMessage);
     }
@@ -744,8 +748,11 @@ export class RealtimeCore {
         const deadline = connection.pingSentAt + pongTimeoutMs;
         if (now >= deadline) {
           connection.pingSentAt = null;
+          // A client that answers with another timestamp (its own clock's, the ping's plus one)
+          // was closed as one that never answered: the reason says which (at most 123 bytes).
+          const reason = connection.unmatchedPong === null ? 'pong timeout' : `pong timeout: the pongs echoed no ping's timestamp (the last: ${connection.unmatchedPong})`;
           // A peer that ignores pings may ignore the close too: wait for it only briefly.
-          this.closeConnection(connection, CloseCode.PongTimeout, 'pong timeout', Math.min(1000, pongTimeoutMs));
+          this.closeConnection(connection, CloseCode.PongTimeout, reason, Math.min(1000, pongTimeoutMs));
         } else next = next === null ? deadline : Math.min(next, deadline);
       }
       this.pongDeadline = next;

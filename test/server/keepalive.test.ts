@@ -92,6 +92,33 @@ describe('keepalive', () => {
     }
   });
 
+  it("a client whose pongs echo another timestamp is closed with 4408 and a reason that says so (it read as one that never answered)", async () => {
+    const server = await startServer({ pingIntervalMs: 200, pongTimeoutMs: 300 });
+    try {
+      const wrong = await connect(server.url({ token: await token('wrong') }));
+      wrong.answerPings = false;
+      wrong.ws.on('message', (data) => {
+        const frame = JSON.parse(String(data)) as { type: string; timestamp?: number };
+        if (frame.type === 'ping') wrong.ws.send(JSON.stringify({ type: 'pong', timestamp: frame.timestamp! + 1 }));
+      });
+      const silent = await connect(server.url({ token: await token('silent') }));
+      silent.answerPings = false;
+      const reasons = [wrong, silent].map((client) => new Promise<[number, string]>((resolve) => client.ws.once('close', (code, reason) => resolve([code, String(reason)]))));
+      const timeout = new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('not closed within 3 s')), 3000));
+      const closes = await Promise.race([Promise.all(reasons), timeout]);
+      const [code, reason] = closes[0]!;
+      const [silentCode, silentReason] = closes[1]!;
+      const lastPing = wrong.frames.filter((f) => f.type === 'ping').at(-1)!.timestamp!;
+      expect(code).toBe(4408);
+      expect(reason).toMatch(/^pong timeout: the pongs echoed no ping's timestamp \(the last: \d+\)$/);
+      expect(Number(/the last: (\d+)/.exec(reason)![1])).toBeLessThanOrEqual(lastPing + 1);
+      expect(wrong.count('error')).toBe(0);
+      expect([silentCode, silentReason]).toEqual([4408, 'pong timeout']);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('a wall clock set back an hour (an NTP step, a VM resumed) stops neither the keepalive nor the rate limits', async () => {
     // On Date.now, the server sent no ping for the hour, never closed a silent peer, and refused
     // a client at half inboundRate (4429) and every poll past the burst (429) for that hour.
