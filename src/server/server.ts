@@ -84,7 +84,7 @@ export interface RealtimeServerOptions {
   maxConsecutiveFaults?: number;
   /** Outbound messages per connection; pending states are conflated meanwhile. Default: unlimited. */
   outboundRate?: RateLimit | null;
-  /** The client's address for the per-IP limit (an IPv6 address counts by its /64, an IPv4-mapped or translated one, NAT64's `64:ff9b::192.0.2.1`, as its IPv4 address). Default the socket's remote address; behind a proxy, read the address it appends (the last of X-Forwarded-For: the first is whatever the client sent) or every client shares the proxy's bucket. A port written with the address (`192.0.2.1:5678`, `[2001:db8::1]:443`) is dropped. A hook that throws, or returns anything but a string at once (a promise), refuses the request with 401 (logged as `client-ip-threw`). */
+  /** The client's address for the per-IP limit (an IPv6 address counts by its /64, an IPv4-mapped or translated one, NAT64's `64:ff9b::192.0.2.1`, as its IPv4 address). Default the socket's remote address; behind a proxy, read the address it appends (the last of X-Forwarded-For: the first is whatever the client sent) or every client shares the proxy's bucket. A port written with the address (`192.0.2.1:5678`, `[2001:db8::1]:443`) is dropped. No address (null, undefined, an empty or blank string) counts as the socket's. A hook that throws, or returns anything but a string at once (a promise), refuses the request with 401 (logged as `client-ip-threw`). */
   clientIp?: (request: IncomingMessage) => string;
   /** Upgrade attempts per client IP (an IPv6 address counts by its /64: one host is given at least that many; an IPv4-mapped or translated one as its IPv4 address), and polls refused for their token or while the JWKS cannot be fetched (a poll whose token is verified gives its attempt back, whatever follows: a store that is away included). Default 10/s, burst 50. */
   attemptsPerIp?: RateLimit;
@@ -370,7 +370,10 @@ export function createRealtimeServer(options: RealtimeServerOptions): RealtimeSe
       // A promise (an async hook) or an object was a Map key of its own: a bucket per request,
       // past attemptsPerIp (as an async allowedOrigins let every origin in: a hostile tester).
       if (given != null && typeof given !== 'string') throw new TypeError(`clientIp must return the address as a string at once, got ${preview(given)}`);
-      return ipLimitKey(hookAddress(given ?? request.socket.remoteAddress ?? 'unknown'));
+      // No address (null, undefined, '' or blanks: a proxy's header missing) is the socket's, as
+      // without the hook: '' was a bucket of its own, one that every such request shared.
+      const address = given == null ? '' : hookAddress(given);
+      return ipLimitKey(address !== '' ? address : hookAddress(request.socket.remoteAddress ?? 'unknown'));
     } catch (error) {
       // Not the authentication hook's fault, which the refusal would have logged it as (a hostile tester).
       logger?.error({ event: 'client-ip-threw', err: errorSummary(error) }, 'clientIp hook threw: request refused');

@@ -709,6 +709,20 @@ describe('origin, attempt limits, socket limits', () => {
     }
   });
 
+  it("a clientIp hook that returns no address ('', blanks: a proxy's header missing) counts the socket's address, not one bucket all such requests share", async () => {
+    const server = await startServer({ attemptsPerIp: { perSecond: 0.1, burst: 1 }, clientIp: (request) => String(request.headers['x-forwarded-for'] ?? '') });
+    try {
+      const jwt = await token('u1');
+      // Two hosts (two loopback addresses), neither through the proxy: each is its own bucket.
+      (await connect(server.url({ token: jwt }), { localAddress: '127.0.0.2' })).ws.close();
+      (await connect(server.url({ token: jwt }), { localAddress: '127.0.0.3', headers: { 'x-forwarded-for': '  ' } })).ws.close();
+      expect((await refusedStatus(server.url({ token: jwt }), { localAddress: '127.0.0.2' })).status).toBe(429);
+      expect((await refusedStatus(server.url({ token: jwt }), { localAddress: '127.0.0.3' })).status).toBe(429);
+    } finally {
+      await server.rt.close();
+    }
+  });
+
   it('a clientIp hook that throws refuses with 401, logged under its own name (it was "authentication hook threw")', async () => {
     const lines: string[] = [];
     const log = (o: object, m?: string) => void lines.push(`${JSON.stringify(o)} ${m ?? ''}`);
