@@ -280,7 +280,9 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   credentials` for NOAUTH, `refused a command or channel to this ACL user` for NOPERM);
  *   database out of range → `Redis at <url> refused database <N> (ERR DB index is out of range)…`.
  * - Redis lost while running → status() unhealthy, logger warning, appends reject at once (the
- *   caller knows the message was not stored); reconnects with backoff. On return the node
+ *   caller knows the message was not stored); reconnects with backoff. Lost includes a
+ *   connection that leaves a command or the heartbeat (a PING a second on each connection)
+ *   unanswered for `commandTimeoutMs`: a subscriber connection gone silent is remade too. On return the node
  *   replays from the all-stream what its subscription missed, in order, before live entries;
  *   when that is impossible (Redis restarted empty, or the all-stream no longer holds them) it
  *   calls the onGap listeners instead. Nothing is skipped silently. Back with its database
@@ -415,6 +417,16 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   let lostSince: number | null = null;
   let lastError = '';
   /**
+   * Whether both connections answered a heartbeat (see beat()) since Redis was last counted as
+   * lost: recovery waits for one. A connection that reconnected reads ready, and may still say
+   * nothing (a path that went silent again, a SUBSCRIBE lost on the way).
+   */
+  let beatAnswered = true;
+  /** Times Redis was counted as lost, or lost again while lost: a heartbeat sent before one proves nothing. */
+  let downs = 0;
+  /** A heartbeat is in flight. */
+  let beating = false;
+  /**
    * Since when Redis refuses appends it answers (a full Redis under noeviction: `OOM command not
    * allowed…`), and why; null once one is stored again. Publishers get each error; `status()`
    * and an `append-refused` line (at most one each 10 s) tell the operator: a full Redis refused
@@ -470,7 +482,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (started && !closed && lostSince === null) logger.warn({ event: 'redis-error', connection: event, url: where, err: err.message }, `redis ${event} error`);
   };
   const onDown = () => {
-    if (!started || closed || lostSince !== null) return;
+    if (!started || closed) return;
+    beatAnswered = false;
+    downs++;
+    if (lostSince !== null) return;
     lostSince = Date.now();
     logger.warn({ event: 'redis-lost', url: where }, 'redis connection lost; keeping local sockets, reconnecting');
   };
@@ -483,6 +498,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   let remaking = false;
   const unanswered = (err: unknown): boolean => {
     if (!started || closed || !/timed out/i.test((err as Error)?.message ?? '')) return false;
+    commandsUnanswered();
+    return true;
+  };
+  function commandsUnanswered(): void {
     lastError = `no answer within ${commandTimeoutMs} ms`;
     onDown();
     // Once per loss: every command that timed out would otherwise remake the connection again
@@ -491,8 +510,53 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       remaking = true;
       cmd.disconnect(true);
     }
-    return true;
+  }
+  /**
+   * The subscriber connection left a heartbeat unanswered while commands were answered: its path
+   * went silent with the socket open (half-open TCP, a stuck NAT or load balancer), and no live
+   * entry reaches this node. Counted as lost, like a closed connection, and remade: its 'ready'
+   * subscribes again and catches up on what the silence hid. Before, only the command connection
+   * was watched, and such a node read healthy while it delivered nothing (a hostile tester).
+   */
+  function subscriberSilent(): void {
+    lastError = `no answer within ${commandTimeoutMs} ms on the subscriber connection (commands answered): live entries stopped`;
+    onDown();
+    if (sub.status === 'ready') sub.disconnect(true);
+  }
+  /** 'answered', 'late' (past commandTimeoutMs: also for a given client without its own command timeout) or 'failed'. */
+  const within = (reply: Promise<unknown>): Promise<'answered' | 'late' | 'failed'> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    return Promise.race([
+      reply.then(
+        () => 'answered' as const,
+        (err: unknown) => (/timed out/i.test((err as Error)?.message ?? '') ? ('late' as const) : ('failed' as const)),
+      ),
+      new Promise<'late'>((resolve) => (timer = setTimeout(resolve, commandTimeoutMs, 'late'))),
+    ]).finally(() => clearTimeout(timer));
   };
+  /**
+   * One heartbeat: a PING on each connection (a subscribed connection answers PING too), at
+   * most one at a time. A hung Redis is noticed by a command that waits past the command
+   * timeout; on a node where nobody publishes none was sent, and status() said healthy while
+   * every new socket was accepted, then closed with 1011 (a hostile tester); and a subscriber
+   * connection is sent no command at all once subscribed. Sent while Redis counts as lost too:
+   * recovery waits for one that both connections answered.
+   */
+  function beat(): void {
+    if (!started || closed || beating || cmd.status !== 'ready' || sub.status !== 'ready') return;
+    beating = true;
+    const sentAfter = downs;
+    void Promise.all([within(cmd.ping()), within(sub.ping())]).then(([commands, subscriber]) => {
+      beating = false;
+      if (closed) return;
+      if (commands === 'late') commandsUnanswered();
+      else if (subscriber === 'late') subscriberSilent();
+      if (commands === 'answered' && subscriber === 'answered' && downs === sentAfter) {
+        beatAnswered = true;
+        maybeRecovered();
+      }
+    });
+  }
   /** A command ioredis never sent: no connection (its offline queue is off). Its words ("Stream isn't writeable and enableOfflineQueue options is false") say neither (a hostile tester). */
   const unsent = (err: unknown): boolean => /isn't writeable/.test((err as Error)?.message ?? '');
   const unavailable = (command: 'append' | 'read' | 'epoch rotation', outcome = ''): Error =>
@@ -547,6 +611,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
 
   function maybeRecovered(): void {
     if (lostSince === null || cmd.status !== 'ready' || sub.status !== 'ready' || syncing) return;
+    if (!beatAnswered) {
+      beat();
+      return;
+    }
     logger.info({ event: 'redis-recovered', url: where, downMs: Date.now() - lostSince }, 'redis connection recovered');
     lostSince = null;
   }
@@ -783,15 +851,8 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   } catch {
     // CONFIG disabled or renamed: nothing to say.
   }
-  // A hung Redis is noticed by a command that waits past the command timeout; on a node where
-  // nobody publishes none was sent, and status() said healthy while every new socket was
-  // accepted, then closed with 1011 (a hostile tester). One PING a second, one at a time.
-  let beating = false;
-  const heartbeat = setInterval(() => {
-    if (closed || beating || cmd.status !== 'ready' || lostSince !== null) return;
-    beating = true;
-    cmd.ping().catch((err: unknown) => unanswered(err)).finally(() => (beating = false));
-  }, HEARTBEAT_MS);
+  // One heartbeat a second (see beat()).
+  const heartbeat = setInterval(beat, HEARTBEAT_MS);
   heartbeat.unref();
 
   // Appends made in one turn of the event loop go to Redis as one script call (in order), which
@@ -1076,7 +1137,7 @@ async function quit(client: Redis): Promise<void> {
 /** Foreign epochs a node remembers having logged, at most (see `foreign`): past it, it forgets them all. */
 const MAX_FOREIGN_EPOCHS = 64;
 
-/** How often an idle node asks Redis whether it still answers, ms. */
+/** How often a node asks Redis whether it still answers, on both connections, ms. */
 const HEARTBEAT_MS = 1000;
 
 /** How long close() waits for Redis to answer QUIT, ms. */

@@ -1,16 +1,38 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect } from 'node:net';
 
-/** A free TCP port on 127.0.0.1 (the kernel picks it; released before it is returned). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Whether `port` can be listened on, on 127.0.0.1 (0: any; the port taken, else null). */
+async function listenable(port: number): Promise<number | null> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
+    server.once('error', () => resolve(null));
+    server.listen(port, '127.0.0.1', () => {
+      const taken = (server.address() as { port: number }).port;
+      server.close(() => resolve(taken));
     });
   });
+}
+
+/** The next port of `RC_TEST_PORTS` (`<first>-<last>`) to try: a machine shared by several runs gives each its own range. */
+let nextInRange = 0;
+
+/**
+ * A free TCP port on 127.0.0.1 (released before it is returned): the kernel picks it, or, under
+ * `RC_TEST_PORTS=<first>-<last>`, the next free one of that range.
+ */
+export async function freePort(): Promise<number> {
+  const range = /^(\d+)-(\d+)$/.exec(process.env.RC_TEST_PORTS ?? '');
+  if (range === null) {
+    const port = await listenable(0);
+    if (port === null) throw new Error('no free port on 127.0.0.1');
+    return port;
+  }
+  const [first, last] = [Number(range[1]), Number(range[2])];
+  for (let tried = 0; tried <= last - first; tried++) {
+    const port = first + ((nextInRange++ + process.pid) % (last - first + 1));
+    if ((await listenable(port)) !== null) return port;
+  }
+  throw new Error(`no free port in RC_TEST_PORTS=${process.env.RC_TEST_PORTS}`);
 }
 
 async function answersPing(port: number): Promise<boolean> {

@@ -1,0 +1,84 @@
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisStreamStore, type RedisStreamStore } from '../../../src/server/redis/index.js';
+import type { StreamEntry } from '../../../src/server/stream-store.js';
+import { findTool } from '../../support/toolchain.js';
+import { RedisServer } from './redis-server.js';
+import { TcpProxy } from './tcp-proxy.js';
+
+/**
+ * A store whose connections go silent without closing (a half-open TCP path, a stuck NAT or load
+ * balancer, a SUBSCRIBE lost on the way) and a Redis that answers reads but holds writes (CLIENT
+ * PAUSE … WRITE, as FAILOVER does): the store must notice, say so, and deliver everything after.
+ */
+const tool = findTool('redis-server');
+
+const frame = (n: number, userId: string | null) => (cursor: string) => JSON.stringify({ type: userId ? 'trades' : 'whale', data: { n, userId }, cursor });
+const numbers = (entries: StreamEntry[]) => entries.map((e) => (JSON.parse(e.frame) as { data: { n: number } }).data.n);
+
+function collectingLogger() {
+  const events: { level: string; event: string; object: Record<string, unknown> }[] = [];
+  const at = (level: string) => (object: object) => void events.push({ level, event: String((object as { event?: string }).event), object: object as Record<string, unknown> });
+  return { events, info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+async function waitFor(condition: () => boolean, what: string, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe.skipIf(!tool.available)(`Redis stream store: silent connections ${tool.reason}`, () => {
+  let redis: RedisServer;
+  let prefixCount = 0;
+  const open: RedisStreamStore[] = [];
+  const proxies: TcpProxy[] = [];
+  const store = async (options: Partial<Parameters<typeof createRedisStreamStore>[0]> = {}) => {
+    const s = await createRedisStreamStore({ url: redis.url, keyPrefix: `l${prefixCount}`, logger: collectingLogger(), ...options });
+    open.push(s);
+    return s;
+  };
+  const proxy = async () => {
+    const p = await TcpProxy.start(redis.port);
+    proxies.push(p);
+    return p;
+  };
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+    await Promise.all(proxies.splice(0).map((p) => p.close()));
+    prefixCount++;
+  });
+
+  it('a subscriber connection that goes silent, its socket open, is noticed: unhealthy, remade, and what it missed is delivered (it read healthy and delivered nothing: a hostile tester)', async () => {
+    const path = await proxy();
+    const logger = collectingLogger();
+    const a = await store({ url: path.url, commandTimeoutMs: 500, logger });
+    const b = await store();
+    const seen: StreamEntry[] = [];
+    a.subscribe((e) => seen.push(e));
+    const first = await b.append('alice', 'trades', frame(1, 'alice'));
+    await waitFor(() => seen.length === 1, 'the first entry, live');
+
+    expect(path.freezeSubscribers()).toBe(1);
+    const missed = [await b.append('alice', 'trades', frame(2, 'alice')), await b.append(null, 'whale', frame(3, null))];
+    // Only the subscriber is silent: the command connection answers, appends are stored.
+    await waitFor(() => !a.status().healthy, 'the silent subscriber to be noticed');
+    expect(a.status().detail).toMatch(/no answer within 500 ms on the subscriber connection/);
+    await waitFor(() => a.status().healthy, 'recovery on a new subscriber connection');
+    const after = await b.append('alice', 'trades', frame(4, 'alice'));
+    await waitFor(() => seen.some((e) => e.cursor === after.cursor), 'live entries again');
+    // Nothing lost, nothing doubled, in order.
+    expect(seen.map((e) => e.cursor)).toEqual([first, ...missed, after].map((e) => e.cursor));
+    expect(numbers(seen)).toEqual([1, 2, 3, 4]);
+    expect(logger.events.map((e) => e.event)).toEqual(expect.arrayContaining(['redis-lost', 'redis-recovered']));
+  });
+});
