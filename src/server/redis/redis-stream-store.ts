@@ -426,6 +426,11 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   let downs = 0;
   /** A heartbeat is in flight. */
   let beating = false;
+  /** Redis answered SUBSCRIBE on the subscriber connection since it last (re)connected. */
+  let subscribed = false;
+  /** SUBSCRIBE refusals in a row (the backoff of the next attempt), and its timer. */
+  let subscribeRefusals = 0;
+  let subscribeRetry: ReturnType<typeof setTimeout> | undefined;
   /**
    * Since when Redis refuses appends it answers (a full Redis under noeviction: `OOM command not
    * allowed…`), and why; null once one is stored again. Publishers get each error; `status()`
@@ -590,7 +595,10 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     cmd.off('connect', onCmdConnect);
   };
   sub.on('error', report('subscriber connection', sub));
-  sub.on('close', onDown);
+  sub.on('close', () => {
+    subscribed = false;
+    onDown();
+  });
   sub.on('connect', forgetRefusal(sub));
   sub.on('ready', () => {
     if (!onItsDatabase(sub) || !started || closed) return;
@@ -610,22 +618,48 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   });
 
   function maybeRecovered(): void {
-    if (lostSince === null || cmd.status !== 'ready' || sub.status !== 'ready' || syncing) return;
+    if (lostSince === null || cmd.status !== 'ready' || sub.status !== 'ready' || !subscribed || syncing) return;
     if (!beatAnswered) {
       beat();
       return;
     }
     logger.info({ event: 'redis-recovered', url: where, downMs: Date.now() - lostSince }, 'redis connection recovered');
     lostSince = null;
+    // What the next loss says is its own: an error of this one (an ECONNREFUSED while Redis was
+    // down) showed in the status of a later loss that had no error of its own (a hostile tester).
+    lastError = '';
   }
 
+  /**
+   * Subscribes the subscriber connection, once it is ready, until Redis answers: then catches
+   * up. A SUBSCRIBE without an answer within `commandTimeoutMs` remakes the connection (its path
+   * went silent; its 'ready' calls this again); one Redis refuses (NOPERM: the ACL changed) is
+   * sent again with backoff, up to every 5 s. It gave up instead, "the next 'ready' retries",
+   * and no 'ready' came: the node stayed unhealthy for good (a hostile tester).
+   */
   async function resubscribe(): Promise<void> {
+    clearTimeout(subscribeRetry);
+    if (!started || closed || sub.status !== 'ready') return;
     try {
       await sub.subscribe(keys.channel);
     } catch (err) {
-      report('subscribe')(err as Error);
-      return; // the next 'ready' retries
+      if (closed || sub.status !== 'ready') return; // the connection closed: its next 'ready' subscribes
+      onDown();
+      if (/timed out/i.test((err as Error)?.message ?? '')) {
+        lastError = `no answer to SUBSCRIBE within ${commandTimeoutMs} ms on the subscriber connection: remaking it`;
+        sub.disconnect(true);
+        return;
+      }
+      lastError = `Redis refused SUBSCRIBE ${keys.channel}: ${(err as Error)?.message ?? String(err)}`;
+      if (subscribeRefusals === 0) logger.warn({ event: 'redis-error', connection: 'subscribe', url: where, err: lastError }, 'redis subscribe error: retrying');
+      subscribeRetry = setTimeout(() => void resubscribe(), Math.min(250 * 2 ** subscribeRefusals++, 5000));
+      subscribeRetry.unref();
+      return;
     }
+    subscribeRefusals = 0;
+    // Not if the connection closed meanwhile: its next 'ready' subscribes again.
+    if (sub.status !== 'ready') return;
+    subscribed = true;
     await sync();
   }
 
@@ -817,6 +851,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (databaseRefused.size > 0) throw new Error(lastError);
     started = true;
     await sub.subscribe(keys.channel);
+    subscribed = true;
     await sync();
   } catch (err) {
     closed = true;
@@ -1096,16 +1131,17 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     status() {
       // Not the EPIPE its own quit caused (a hostile tester read "unavailable … write EPIPE").
       if (closed) return { healthy: false, detail: `redis ${where} closed` };
-      const healthy = cmd.status === 'ready' && sub.status === 'ready' && lostSince === null && !closed;
+      const healthy = cmd.status === 'ready' && sub.status === 'ready' && subscribed && lostSince === null && !closed;
       if (healthy) return { healthy, detail: `redis ${where} connected, epoch ${epoch}${refusedSince === null ? '' : `; appends refused since ${new Date(refusedSince).toISOString()}: ${refusal}`}` };
       const since = lostSince === null ? '' : ` since ${new Date(lostSince).toISOString()}`;
-      return { healthy, detail: `redis ${where} unavailable${since} (commands ${cmd.status}, subscriber ${sub.status})${lastError ? `: ${lastError}` : ''}` };
+      return { healthy, detail: `redis ${where} unavailable${since} (commands ${cmd.status}, subscriber ${sub.status}${sub.status === 'ready' && !subscribed ? ', not subscribed' : ''})${lastError ? `: ${lastError}` : ''}` };
     },
 
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
       clearInterval(heartbeat);
+      clearTimeout(subscribeRetry);
       flush();
       listeners.clear();
       gapListeners.clear();

@@ -81,4 +81,63 @@ describe.skipIf(!tool.available)(`Redis stream store: silent connections ${tool.
     expect(numbers(seen)).toEqual([1, 2, 3, 4]);
     expect(logger.events.map((e) => e.event)).toEqual(expect.arrayContaining(['redis-lost', 'redis-recovered']));
   });
+
+  it('a SUBSCRIBE that gets no answer is sent again until one is answered: the node recovers and delivers what it missed (it gave up, unhealthy for good with both connections ready: a hostile tester)', async () => {
+    const path = await proxy();
+    const logger = collectingLogger();
+    const a = await store({ url: path.url, commandTimeoutMs: 500, logger });
+    const b = await store();
+    const seen: StreamEntry[] = [];
+    a.subscribe((e) => seen.push(e));
+    const first = await b.append('alice', 'trades', frame(1, 'alice'));
+    await waitFor(() => seen.length === 1, 'the first entry, live');
+
+    // The subscriber connection drops; the SUBSCRIBE of the one that replaces it is lost on the way.
+    path.swallowSubscribes(true);
+    expect(path.killSubscribers()).toBe(1);
+    await waitFor(() => path.swallowed >= 1, 'a SUBSCRIBE swallowed');
+    const missed = await b.append('alice', 'trades', frame(2, 'alice'));
+    // Past the command timeout: that SUBSCRIBE got no answer.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(a.status().healthy).toBe(false);
+    // Said in the store's words, not ioredis's "Command timed out" nor an error of an earlier loss.
+    expect(a.status().detail).toMatch(/SUBSCRIBE/);
+    // The network is fine again; what was swallowed stays lost.
+    path.swallowSubscribes(false);
+    path.thaw();
+    await waitFor(() => a.status().healthy, 'recovery once a SUBSCRIBE is answered');
+    const after = await b.append('alice', 'trades', frame(3, 'alice'));
+    await waitFor(() => seen.some((e) => e.cursor === after.cursor), 'live entries again');
+    expect(seen.map((e) => e.cursor)).toEqual([first, missed, after].map((e) => e.cursor));
+    expect(a.status().detail).toMatch(/ connected, epoch \S+$/);
+    expect(logger.events.map((e) => e.event)).toEqual(expect.arrayContaining(['redis-lost', 'redis-recovered']));
+  });
+
+  it('a SUBSCRIBE Redis refuses (the ACL took the channel away) is sent again with backoff until accepted: then the node catches up (it gave up for good)', async () => {
+    const admin = new Redis(redis.url);
+    const user = `fr${prefixCount}`;
+    try {
+      await admin.call('ACL', 'SETUSER', user, 'on', '>pw-of-the-test', '~*', '&*', '+@all');
+      const logger = collectingLogger();
+      const a = await store({ url: `redis://${user}:pw-of-the-test@127.0.0.1:${redis.port}`, logger });
+      const b = await store();
+      const seen: StreamEntry[] = [];
+      a.subscribe((e) => seen.push(e));
+      const first = await b.append('alice', 'trades', frame(1, 'alice'));
+      await waitFor(() => seen.length === 1, 'the first entry, live');
+      // Redis 7 drops the subscription the ACL no longer allows; each SUBSCRIBE again is refused (NOPERM).
+      await admin.call('ACL', 'SETUSER', user, 'resetchannels');
+      await waitFor(() => !a.status().healthy && /NOPERM/.test(a.status().detail ?? ''), 'the refusal in the status');
+      expect(a.status().detail).toMatch(/not subscribed\): Redis refused SUBSCRIBE l\d+:fanout: NOPERM/);
+      const missed = await b.append('alice', 'trades', frame(2, 'alice'));
+      await admin.call('ACL', 'SETUSER', user, 'allchannels');
+      await waitFor(() => a.status().healthy, 'recovery once SUBSCRIBE is accepted');
+      const after = await b.append('alice', 'trades', frame(3, 'alice'));
+      await waitFor(() => seen.some((e) => e.cursor === after.cursor), 'live entries again');
+      expect(seen.map((e) => e.cursor)).toEqual([first, missed, after].map((e) => e.cursor));
+    } finally {
+      await admin.call('ACL', 'DELUSER', user);
+      admin.disconnect();
+    }
+  });
 });

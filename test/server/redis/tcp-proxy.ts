@@ -21,6 +21,8 @@ const SUBSCRIBE = /\r\n[ps]?subscribe\r\n/i;
 export class TcpProxy {
   private readonly links = new Set<Link>();
   private swallowing = false;
+  /** SUBSCRIBE commands dropped so far (see swallowSubscribes). */
+  swallowed = 0;
 
   private constructor(
     private readonly listener: Server,
@@ -51,7 +53,7 @@ export class TcpProxy {
       if (SUBSCRIBE.test(data.toString('latin1'))) {
         link.subscriber = true;
         // Swallowed: Redis never sees it, and the connection says nothing more.
-        if (this.swallowing) link.frozen = true;
+        if (this.swallowing && !link.frozen) (link.frozen = true), this.swallowed++;
       }
       if (!link.frozen) server.write(data);
     });
