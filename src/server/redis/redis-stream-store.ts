@@ -3,7 +3,7 @@ import { inspect } from 'node:util';
 import { Redis, ReplyError, type RedisOptions } from 'ioredis';
 import type { MessageType } from '../../../generated/types.js';
 import { compareCursors, formatCursor, parseCursor, parseEntryId, type EntryId } from './cursor.js';
-import { APPEND_SCRIPT, READ_SCRIPT, ROTATE_SCRIPT } from './scripts.js';
+import { APPEND_SCRIPT, BEAT_SCRIPT, READ_SCRIPT, ROTATE_SCRIPT } from './scripts.js';
 import type { Logger } from '../core.js';
 import { preview } from '../../runtime/errors.js';
 import { hasMethods, optionChecks } from '../../shared/options.js';
@@ -50,11 +50,12 @@ export interface RedisStreamStoreOptions {
   connectTimeoutMs?: number;
   /**
    * How long a command may wait for Redis's answer, in ms. Default 5000. A Redis that stops
-   * answering without closing its sockets (a hung host, a paused process) is then treated as
-   * lost: the command rejects, status() turns unhealthy, and the connection is remade. An append
+   * answering without closing its sockets (a hung host, a paused process, one holding writes, a
+   * network path gone silent, on either connection) is then treated as lost: the command or the
+   * store's heartbeat rejects, status() turns unhealthy, and the connection is remade. An append
    * that timed out may still be stored (and delivered) if Redis runs it later, as when a
    * connection drops mid-call; its rejection says so. With `client`, that client's own
-   * `commandTimeout` option applies to commands instead.
+   * `commandTimeout` option applies to commands instead (the heartbeat waits this long at most).
    */
   commandTimeoutMs?: number;
   /**
@@ -102,6 +103,7 @@ interface ScriptedRedis extends Redis {
   rcAppend: AppendCommand;
   rcRead: ReadCommand;
   rcRotate: (...args: string[]) => Promise<string>;
+  rcBeat: () => Promise<number>;
 }
 
 // Info too: without it `redis-recovered` (and the start) never showed, only the loss and the gap.
@@ -281,7 +283,8 @@ function checkStoreOptions(options: RedisStreamStoreOptions): void {
  *   database out of range → `Redis at <url> refused database <N> (ERR DB index is out of range)…`.
  * - Redis lost while running → status() unhealthy, logger warning, appends reject at once (the
  *   caller knows the message was not stored); reconnects with backoff. Lost includes a
- *   connection that leaves a command or the heartbeat (a PING a second on each connection)
+ *   connection that leaves a command or the heartbeat (each second: an empty script on the
+ *   command connection, which Redis holds while writes are paused, a PING on the subscriber one)
  *   unanswered for `commandTimeoutMs`: a subscriber connection gone silent is remade too. On return the node
  *   replays from the all-stream what its subscription missed, in order, before live entries;
  *   when that is impossible (Redis restarted empty, or the all-stream no longer holds them) it
@@ -387,6 +390,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
   cmd.defineCommand('rcAppend', { lua: APPEND_SCRIPT });
   cmd.defineCommand('rcRead', { lua: READ_SCRIPT });
   cmd.defineCommand('rcRotate', { numberOfKeys: 3, lua: ROTATE_SCRIPT });
+  cmd.defineCommand('rcBeat', { numberOfKeys: 0, lua: BEAT_SCRIPT });
 
   const listeners = new Set<(entry: StreamEntry) => void>();
   const gapListeners = new Set<(gap: StreamGap) => void>();
@@ -540,8 +544,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     ]).finally(() => clearTimeout(timer));
   };
   /**
-   * One heartbeat: a PING on each connection (a subscribed connection answers PING too), at
-   * most one at a time. A hung Redis is noticed by a command that waits past the command
+   * One heartbeat: an empty script on the command connection (Redis holds it while writes are
+   * paused, as it holds appends and reads: see BEAT_SCRIPT) and a PING on the subscriber one (a
+   * subscribed connection answers PING), at most one at a time. A hung Redis is noticed by a command that waits past the command
    * timeout; on a node where nobody publishes none was sent, and status() said healthy while
    * every new socket was accepted, then closed with 1011 (a hostile tester); and a subscriber
    * connection is sent no command at all once subscribed. Sent while Redis counts as lost too:
@@ -551,7 +556,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     if (!started || closed || beating || cmd.status !== 'ready' || sub.status !== 'ready') return;
     beating = true;
     const sentAfter = downs;
-    void Promise.all([within(cmd.ping()), within(sub.ping())]).then(([commands, subscriber]) => {
+    void Promise.all([within(cmd.rcBeat()), within(sub.ping())]).then(([commands, subscriber]) => {
       beating = false;
       if (closed) return;
       if (commands === 'late') commandsUnanswered();
@@ -1173,7 +1178,7 @@ async function quit(client: Redis): Promise<void> {
 /** Foreign epochs a node remembers having logged, at most (see `foreign`): past it, it forgets them all. */
 const MAX_FOREIGN_EPOCHS = 64;
 
-/** How often a node asks Redis whether it still answers, on both connections, ms. */
+/** How often a node asks Redis whether it still answers (and takes a write), on both connections, ms. */
 const HEARTBEAT_MS = 1000;
 
 /** How long close() waits for Redis to answer QUIT, ms. */

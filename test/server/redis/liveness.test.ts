@@ -140,4 +140,52 @@ describe.skipIf(!tool.available)(`Redis stream store: silent connections ${tool.
       admin.disconnect();
     }
   });
+
+  it('a Redis that holds writes (CLIENT PAUSE … WRITE, as FAILOVER does) reads as away for the pause, idle or not, without flapping; nothing stored is lost after (PING still answered: idle nodes read healthy, busy ones flipped lost/recovered)', async () => {
+    const idleLogger = collectingLogger();
+    const busyLogger = collectingLogger();
+    const idle = await store({ commandTimeoutMs: 500, logger: idleLogger });
+    const busy = await store({ commandTimeoutMs: 500, logger: busyLogger });
+    const seen: StreamEntry[] = [];
+    idle.subscribe((e) => seen.push(e));
+    const stored: StreamEntry[] = [await busy.append('alice', 'trades', frame(0, 'alice'))];
+    const admin = new Redis(redis.url);
+    let publishing = true;
+    let n = 1;
+    const publisher = (async () => {
+      while (publishing) {
+        await busy.append('alice', 'trades', frame(n++, 'alice')).then((e) => void stored.push(e), () => undefined);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    try {
+      await admin.call('CLIENT', 'PAUSE', '20000', 'WRITE');
+      await waitFor(() => !idle.status().healthy && !busy.status().healthy, 'both nodes to read as away', 10_000);
+      // For as long as writes are held, neither reads healthy again (ready checks and PINGs are answered).
+      for (let i = 0; i < 40; i++) {
+        expect([idle.status().healthy, busy.status().healthy]).toEqual([false, false]);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(idle.status().detail).toContain('no answer within 500 ms');
+      await admin.call('CLIENT', 'UNPAUSE');
+      await waitFor(() => idle.status().healthy && busy.status().healthy, 'recovery once writes are taken');
+      publishing = false;
+      await publisher;
+      const after = await busy.append('alice', 'trades', frame(1000, 'alice'));
+      await waitFor(() => seen.some((e) => e.cursor === after.cursor), 'live entries after the pause');
+      // Every stored entry reached the other node, in order (those that timed out may be there too).
+      const delivered = seen.map((e) => e.cursor);
+      expect(delivered.filter((c) => [...stored, after].some((e) => e.cursor === c))).toEqual([...stored, after].map((e) => e.cursor));
+      // One loss and one recovery each, not one per command that got through between two held ones.
+      for (const logger of [idleLogger, busyLogger]) {
+        expect(logger.events.filter((e) => e.event === 'redis-lost')).toHaveLength(1);
+        expect(logger.events.filter((e) => e.event === 'redis-recovered')).toHaveLength(1);
+      }
+    } finally {
+      publishing = false;
+      await admin.call('CLIENT', 'UNPAUSE').catch(() => undefined);
+      admin.disconnect();
+      await publisher;
+    }
+  });
 });
