@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { inspect } from 'node:util';
 import { Redis, ReplyError, type RedisOptions } from 'ioredis';
 import type { MessageType } from '../../../generated/types.js';
@@ -15,8 +16,9 @@ export type StoreLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 /** Why a node could not keep its live stream continuous (see {@link RedisStreamStore.onGap}). */
 export interface StreamGap {
-  /** `epoch`: Redis lost its data (restarted empty); `trimmed`: the entries this node missed
-   *  while its subscription was down are no longer kept. */
+  /** `epoch`: Redis lost its data (restarted empty) or its latest writes (restored from an older
+   *  snapshot: a node started a new epoch); `trimmed`: the entries this node missed while its
+   *  subscription was down are no longer kept. */
   reason: 'epoch' | 'trimmed';
   /** Human-readable detail for logs. */
   detail: string;
@@ -418,7 +420,9 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
    * the channel), or Redis lost it. Either way no catch-up will ever reach it.
    */
   let checked: { epoch: string; seq: number; arrivals: number } | null = null;
+  /** Since when Redis counts as lost (wall clock, shown in status()), and the same on the monotonic clock, for durations. */
   let lostSince: number | null = null;
+  let lostAt = 0;
   let lastError = '';
   /**
    * Whether both connections answered a heartbeat (see beat()) since Redis was last counted as
@@ -496,6 +500,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
     downs++;
     if (lostSince !== null) return;
     lostSince = Date.now();
+    lostAt = performance.now();
     logger.warn({ event: 'redis-lost', url: where }, 'redis connection lost; keeping local sockets, reconnecting');
   };
   /**
@@ -628,7 +633,7 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       beat();
       return;
     }
-    logger.info({ event: 'redis-recovered', url: where, downMs: Date.now() - lostSince }, 'redis connection recovered');
+    logger.info({ event: 'redis-recovered', url: where, downMs: Math.round(performance.now() - lostAt) }, 'redis connection recovered');
     lostSince = null;
     // What the next loss says is its own: an error of this one (an ECONNREFUSED while Redis was
     // down) showed in the status of a later loss that had no error of its own (a hostile tester).
@@ -808,7 +813,12 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
         continue;
       }
       if (read.epoch !== epoch) {
-        gap('epoch', `epoch ${epoch} → ${read.epoch}: Redis lost its data`);
+        // A node that saw writes Redis lost records where the epoch it starts begins (see
+        // ROTATE_SCRIPT); a Redis restarted empty, or whose epoch key was deleted, has none. Every
+        // other node said "Redis lost its data" of a rotation too, when it had lost its latest writes.
+        const start = await answer(cmd.get(keys.epochStart), 'read');
+        const rotated = start?.split(' ')[0] === read.epoch;
+        gap('epoch', `epoch ${epoch} → ${read.epoch}: ${rotated ? 'Redis came back without its latest writes (a node that had seen them started the new epoch)' : 'Redis lost its data (restarted empty, or its epoch key deleted)'}`);
         epoch = read.epoch;
         last = head;
         return;
@@ -953,16 +963,18 @@ export async function createRedisStreamStore(options: RedisStreamStoreOptions): 
       // A connection whose database Redis refused is closed before it takes any command.
       const away = unsent(err) || databaseRefused.has(cmd);
       const sure = err instanceof ReplyError || away;
+      // Redis's words, without the script's SHA and line it adds (`…. script: 6e74…, on @user_script:55.`):
+      // the log and status() said so, and publishers got them whole (a hostile tester).
+      if (err instanceof ReplyError) refusal = String((err as Error).message).replace(/\.? script: [^]*$/, '');
       const reason = timedOut
         ? new Error(`Redis did not answer within ${commandTimeoutMs} ms: the message may still be stored and delivered if Redis runs the command later`)
         : away
           ? unavailable('append', ': not stored')
           : sure
-          ? (err as Error)
+          ? (new ReplyError(refusal) as Error)
           : new Error(`the append got no answer from Redis (${noAnswer(err)}): the message may still be stored and delivered if Redis runs the command later`);
       if (err instanceof ReplyError) {
-        // Redis's words, without the script's SHA and line it adds (`…. script: 6e74…, on @user_script:55.`).
-        refusal = String((err as Error).message).replace(/\.? script: [^]*$/, '');
+        // (Timed on the monotonic clock: a wall clock stepped back 1 h kept the next warning unsaid for that long.)
         refusedSince ??= Date.now();
         if (performance.now() - refusalLoggedAt >= APPEND_REFUSED_LOG_MS) {
           logger.warn({ event: 'append-refused', url: where, err: refusal, refusedSince: new Date(refusedSince).toISOString(), unlogged: refusalsUnlogged }, 'Redis refuses appends: publishes fail');

@@ -1,10 +1,11 @@
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRedisStreamStore, type RedisStreamStore } from '../../../src/server/redis/index.js';
 import type { StreamEntry } from '../../../src/server/stream-store.js';
 import { findTool } from '../../support/toolchain.js';
 import { RedisServer } from './redis-server.js';
 import { TcpProxy } from './tcp-proxy.js';
+import { ROTATE_SCRIPT } from '../../../src/server/redis/scripts.js';
 
 /**
  * A store whose connections go silent without closing (a half-open TCP path, a stuck NAT or load
@@ -186,6 +187,83 @@ describe.skipIf(!tool.available)(`Redis stream store: silent connections ${tool.
       await admin.call('CLIENT', 'UNPAUSE').catch(() => undefined);
       admin.disconnect();
       await publisher;
+    }
+  });
+
+  it('a full Redis: publishers get the refusal in the words of the log and status, without the script’s SHA and line; its warning is timed on the monotonic clock', async () => {
+    const logger = collectingLogger();
+    const a = await store({ logger });
+    await a.append('alice', 'trades', frame(1, 'alice'));
+    const admin = new Redis(redis.url);
+    const now = Date.now.bind(Date);
+    try {
+      await admin.config('SET', 'maxmemory-policy', 'noeviction');
+      await admin.config('SET', 'maxmemory', '1');
+      const refused = await a.append('alice', 'trades', frame(2, 'alice')).then(() => 'stored', (err: Error) => err.message);
+      // It ended in ". script: 6e74…, on @user_script:55." (a hostile tester).
+      expect(refused).toBe("OOM command not allowed when used memory > 'maxmemory'");
+      expect(a.status().detail).toMatch(/appends refused since \S+Z: OOM command not allowed when used memory > 'maxmemory'$/);
+      expect(logger.events.filter((e) => e.event === 'append-refused')).toHaveLength(1);
+      // The wall clock steps (NTP): at most one warning each 10 s all the same, whichever way it went.
+      vi.spyOn(Date, 'now').mockImplementation(() => now() + 3_600_000);
+      await expect(a.append('alice', 'trades', frame(3, 'alice'))).rejects.toThrow(/^OOM command not allowed/);
+      expect(logger.events.filter((e) => e.event === 'append-refused')).toHaveLength(1);
+    } finally {
+      vi.restoreAllMocks();
+      await admin.config('SET', 'maxmemory', '0');
+      admin.disconnect();
+    }
+  });
+
+  it('redis-recovered says how long Redis was away on the monotonic clock: a wall clock stepped back meanwhile made it negative', async () => {
+    const now = Date.now.bind(Date);
+    let offset = 0;
+    vi.spyOn(Date, 'now').mockImplementation(() => now() + offset);
+    const logger = collectingLogger();
+    const warn = logger.warn;
+    // The clock steps back an hour as Redis is lost.
+    logger.warn = (object: object) => {
+      if ((object as { event?: string }).event === 'redis-lost') offset = -3_600_000;
+      warn(object);
+    };
+    const admin = new Redis(redis.url);
+    try {
+      const a = await store({ logger });
+      await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+      await waitFor(() => logger.events.some((e) => e.event === 'redis-recovered'), 'recovery');
+      const downMs = logger.events.find((e) => e.event === 'redis-recovered')!.object.downMs as number;
+      expect(downMs).toBeGreaterThanOrEqual(0);
+      expect(downMs).toBeLessThan(60_000);
+      expect(a.status().healthy).toBe(true);
+    } finally {
+      vi.restoreAllMocks();
+      admin.disconnect();
+    }
+  });
+
+  it('after another node started a new epoch (Redis came back without its latest writes), the stream-gap says so, not that Redis lost its data', async () => {
+    const logger = collectingLogger();
+    const a = await store({ logger });
+    const b = await store();
+    const first = await b.append('alice', 'trades', frame(1, 'alice'));
+    const seen: StreamEntry[] = [];
+    a.subscribe((e) => seen.push(e));
+    const admin = new Redis(redis.url);
+    try {
+      // What a node that saw later writes does (see the snapshot tests): replace the epoch.
+      const epoch = first.cursor.split('.')[0]!;
+      await admin.eval(ROTATE_SCRIPT, 3, a.keys.epoch, a.keys.all, a.keys.epochStart, epoch, 'e0123456789abcde');
+      const after = await b.append('alice', 'trades', frame(2, 'alice'));
+      await waitFor(() => seen.some((e) => e.cursor === after.cursor) || logger.events.some((e) => e.event === 'stream-gap'), 'the gap');
+      const gap = logger.events.find((e) => e.event === 'stream-gap')!;
+      expect(gap.object.detail).toBe(`epoch ${epoch} → e0123456789abcde: Redis came back without its latest writes (a node that had seen them started the new epoch)`);
+      // A Redis that lost everything is still said so.
+      await admin.del(a.keys.epoch, a.keys.epochStart);
+      await b.append('alice', 'trades', frame(3, 'alice'));
+      await waitFor(() => logger.events.filter((e) => e.event === 'stream-gap').length === 2, 'the second gap');
+      expect(logger.events.filter((e) => e.event === 'stream-gap')[1]!.object.detail).toMatch(/^epoch e0123456789abcde → \S+: Redis lost its data \(restarted empty, or its epoch key deleted\)$/);
+    } finally {
+      admin.disconnect();
     }
   });
 });
