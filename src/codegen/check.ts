@@ -67,9 +67,18 @@ export const IMPORTED_TYPE_NAMES: readonly string[] = [
   'False', 'Iterable', 'None', 'True', 'Union',
 ];
 
+/** Whether `node` admits two JSON types or more besides null, by its `type` list or by `anyOf` / `oneOf` branches of plain types: a union, which Go declares as a struct. */
+function isTypeUnion(node: SchemaNode): boolean {
+  const branches = node.anyOf ?? node.oneOf;
+  const types = branches === undefined
+    ? [node.type ?? []].flat()
+    : branches.every((branch) => branch.$ref === undefined && branch.properties === undefined && typeof branch.type === 'string' && branch.type !== 'object') ? branches.map((branch) => branch.type) : [];
+  return new Set(types.filter((type) => type !== 'null')).size > 1;
+}
+
 /**
  * Names every generator can carry as they are:
- *  - a definition's name (its key, and the title of an object or closed list below it) is PascalCase:
+ *  - a definition's name (its key, and the title of an object, closed list or union below it) is PascalCase:
  *    letters and digits, a capital first. It is a type's name in TypeScript, Go and Python;
  *    `Trade_Data`, `Trade Data` or `class` failed in quicktype or prettier with neither file nor
  *    place. It is none of {@link RESERVED_TYPE_NAMES}.
@@ -102,8 +111,9 @@ function checkNames(files: ReadonlyMap<string, SchemaNode>): void {
   for (const [file, schema] of files) {
     forEachSubschema(schema, (node, pointer, slot) => {
       if (slot?.keyword === 'definitions') typeName(String(slot.key), file, pointer, 'a definition name');
-      // A title names a type where the schema is one (an object, a closed list); elsewhere it is a label (`"Price in quote currency"`).
-      else if (typeof node.title === 'string' && pointer !== '' && (node.properties !== undefined || node.enum !== undefined || node.type === 'object')) typeName(node.title, file, `${pointer}/title`, 'a title');
+      // A title names a type where the schema is one (an object, a closed list, a union of JSON
+      // types: Go's struct); elsewhere it is a label (`"Price in quote currency"`).
+      else if (typeof node.title === 'string' && pointer !== '' && (node.properties !== undefined || node.enum !== undefined || node.type === 'object' || isTypeUnion(node))) typeName(node.title, file, `${pointer}/title`, 'a title');
       const seen = new Map<string, string>();
       for (const key of Object.keys(node.properties ?? {})) {
         const at = `${pointer}/properties/${escapeToken(key)}`;

@@ -39,9 +39,12 @@ export class NameClashError extends Error {
  *    `<…>Value` for a map's values), so that quicktype names it after its place instead of
  *    inventing names (`PurpleStatus`, `PlatformEnum`, `PurpleVenue`) that another part of the
  *    contract can change;
+ *  - so is a union of JSON types (`type: ["string", "integer"]`), which Go declares as a
+ *    struct: quicktype named it after the property alone (`Extra`, `PurpleExtra`);
  *  - closed lists of the same values are one definition (quicktype merges them into one type
  *    under a name of its own): the one the contract defines by name, else the first title in
- *    alphabetical order; the others become aliases of it ({@link ShapedBundle.aliases});
+ *    alphabetical order; the others become aliases of it ({@link ShapedBundle.aliases}), and
+ *    unions of the same types likewise;
  *  - an object that allows unknown keys (`AiTaskResult`) becomes a string-keyed map: quicktype
  *    would make it a class and silently drop every key it does not list, and Go's
  *    `omitempty` would also drop an empty `issues` array;
@@ -77,6 +80,14 @@ export function shapeForQuicktype(bundle: SchemaNode): ShapedBundle {
       const name = node.title ?? title;
       return define(name, { ...hoist(node, name, at), title: name }, title, at);
     }
+    // A choice of JSON types (`type: ["string", "integer"]`) is a Go struct of its own, which
+    // quicktype named after the property alone (`Extra`, then `PurpleExtra` and `FluffyExtra`
+    // when another object gained a union `extra`: a hostile tester).
+    if (isUnion(node, bundle)) {
+      const { description, ...union } = node;
+      const name = node.title ?? title;
+      return { ...define(name, { ...inside(union, name, at, true), title: name }, title, at), ...(description ? { description } : {}) };
+    }
     return inside(node, title, at);
   };
   /** An object's properties, each at its place. */
@@ -104,7 +115,7 @@ export function shapeForQuicktype(bundle: SchemaNode): ShapedBundle {
     places.set(name, at);
     // A definition that is an object or a closed list keeps its own name; in anything else (an
     // array, a map, a nullable choice) what it holds is named after it.
-    definitions[name] = shaped.properties !== undefined ? hoist(shaped, name, at) : isStringList(shaped) ? stringsOf(shaped) : inside(shaped, name, at, true);
+    definitions[name] = shaped.properties !== undefined ? hoist(shaped, name, at) : isStringList(shaped) ? stringsOf(shaped) : isUnion(shaped, bundle) ? { ...inside(shaped, name, at, true), title: name } : inside(shaped, name, at, true);
     if (isStringList(shaped) && hasNull(shaped)) nullable.add(name);
   }
   // A nullable list defined by name is its strings, nullable where a `$ref` names it, as an
@@ -112,7 +123,52 @@ export function shapeForQuicktype(bundle: SchemaNode): ShapedBundle {
   // ["limit", "market", null] stopped generate: a reviewer).
   const shaped = nullable.size === 0 ? definitions : nullableWhereNamed(definitions, nullable);
   const aliases = mergeSameLists(shaped, named);
-  return { schema: { ...bundle, definitions: aliases.size === 0 ? shaped : redirect(shaped, aliases) }, aliases, places };
+  const listed = aliases.size === 0 ? shaped : redirect(shaped, aliases);
+  // Unions of the same kinds are one type in quicktype too, declared once under the first name
+  // it met (TradeData's `extra` was BotData's): merged here as closed lists are, Go alone
+  // declaring them.
+  const unions = mergeSameUnions(listed, named);
+  for (const [alias, kept] of unions) aliases.set(alias, kept);
+  return { schema: { ...bundle, definitions: unions.size === 0 ? listed : redirect(listed, unions) }, aliases, unionAliases: new Set(unions.keys()), places };
+}
+
+/**
+ * Unions of the same kinds of value (quicktype's identity of a union: `["string", "integer"]`
+ * is `anyOf: [{ type: "integer" }, { type: "string" }]`; null is one kind more), kept once as
+ * {@link mergeSameLists} keeps lists. Removes the others from `definitions`.
+ * @returns alias title → kept title
+ */
+function mergeSameUnions(definitions: Record<string, SchemaNode>, named: ReadonlySet<string>): Map<string, string> {
+  const schema = { definitions };
+  const groups = new Map<string, string[]>();
+  for (const [title, node] of Object.entries(definitions)) {
+    if (!isUnion(node, schema)) continue;
+    const key = unionKey(node);
+    groups.set(key, [...(groups.get(key) ?? []), title]);
+  }
+  const aliases = new Map<string, string>();
+  for (const titles of groups.values()) {
+    if (titles.length < 2) continue;
+    const [kept, ...others] = [...titles].sort((a, b) => Number(named.has(b)) - Number(named.has(a)) || (a < b ? -1 : a > b ? 1 : 0));
+    for (const other of others) {
+      aliases.set(other, kept!);
+      delete definitions[other];
+    }
+  }
+  return aliases;
+}
+
+/** What quicktype tells a union by: the kinds it holds (a JSON type, an array of what, a `$ref`), sorted; ranges, patterns and formats aside. */
+function unionKey(node: SchemaNode): string {
+  const members = (member: SchemaNode): string[] => {
+    if (member.$ref !== undefined) return [member.$ref];
+    const branches = member.anyOf ?? member.oneOf;
+    if (branches !== undefined) return branches.flatMap(members);
+    if (member.properties !== undefined) return [JSON.stringify(member)];
+    const types = member.type === undefined ? ['any'] : [member.type].flat().map(String);
+    return types.map((type) => (type === 'array' ? `array<${unionKey(typeof member.items === 'object' && !Array.isArray(member.items) ? member.items : {})}>` : type === 'object' ? `map<${unionKey(typeof member.additionalProperties === 'object' ? member.additionalProperties : {})}>` : type));
+  };
+  return JSON.stringify([...new Set(members(node))].sort());
 }
 
 /** Whether a closed list holds null. */
@@ -142,8 +198,8 @@ function nullableWhereNamed(definitions: Record<string, SchemaNode>, nullable: R
 }
 
 /**
- * The names of the types the generated Go and Python declare (an enum, a struct or dataclass,
- * an alias of a closed list of the same values), each with the bundle pointer of the schema it
+ * The names of the types the generated Go and Python declare (an enum, a struct or dataclass, a
+ * Go union, an alias of a closed list or union of the same values), each with the bundle pointer of the schema it
  * stands for: a definition's, or the place an untitled one is named after (`TradeDataStatus`,
  * `/definitions/TradeData/properties/status`). Only the types the messages and documents
  * reach, as quicktype declares them; every alias.
@@ -157,7 +213,7 @@ export function languageTypeNames(bundle: SchemaNode, roots: readonly string[]):
   const names = new Map<string, string>();
   for (const name of reached) {
     const node = schema.definitions![name]!;
-    if (isStringList(node) || node.properties !== undefined) names.set(name, places.get(name)!);
+    if (isStringList(node) || node.properties !== undefined || isUnion(node, schema)) names.set(name, places.get(name)!);
   }
   for (const alias of aliases.keys()) names.set(alias, places.get(alias)!);
   return names;
@@ -166,8 +222,10 @@ export function languageTypeNames(bundle: SchemaNode, roots: readonly string[]):
 /** The bundle as quicktype reads it, and the type names that are another's alias. */
 export interface ShapedBundle {
   schema: SchemaNode;
-  /** Alias title → the title of the definition that stands for it (closed lists of the same values). */
+  /** Alias title → the title of the definition that stands for it (closed lists of the same values, unions of the same kinds). */
   aliases: Map<string, string>;
+  /** The aliases that are unions: Go declares them, Python has no type for a union (`Union[int, str]` in place). */
+  unionAliases: Set<string>;
   /** Each type's name → the bundle pointer of the schema it was made from (a definition, or the place it is named after). */
   places: Map<string, string>;
 }
@@ -222,6 +280,33 @@ export function isStringList(node: SchemaNode): boolean {
   const values = node.const !== undefined ? [node.const] : node.enum;
   // quicktype makes a list that holds only "" a plain string, with no type of its own.
   return Array.isArray(values) && values.every((value) => typeof value === 'string' || value === null) && values.some((value) => typeof value === 'string' && value !== '');
+}
+
+/**
+ * Whether quicktype declares `node` as a union type of its own (a Go struct with a field per
+ * kind, `Integer *int64; String *string`; Python has none, `Union[int, str]`): values of two
+ * or more kinds besides null, by its `type` list or its `anyOf` / `oneOf` branches (integer
+ * and number two: `Integer *int64; Double *float64`). A choice of object types is no union here: it
+ * stays decoded JSON ({@link objectUnionAsAny}).
+ */
+export function isUnion(node: SchemaNode, bundle: SchemaNode): boolean {
+  return kindsOf(node, bundle).size > 1;
+}
+
+/** The kinds of value quicktype gives a type to, null aside: JSON types, a class, each closed list of strings. */
+function kindsOf(node: SchemaNode, bundle: SchemaNode, hops = 0): Set<string> {
+  if (node.$ref !== undefined) {
+    const target = node.$ref.startsWith('#/definitions/') ? bundle.definitions?.[node.$ref.slice('#/definitions/'.length)] : undefined;
+    if (target === undefined || hops > 64) return new Set(['ref']);
+    if (isStringList(target)) return new Set([`list:${node.$ref}`]);
+    return kindsOf(target, bundle, hops + 1);
+  }
+  if (isStringList(node)) return new Set(['list']);
+  if (node.properties !== undefined) return new Set(['object']);
+  const branches = node.anyOf ?? node.oneOf;
+  if (branches !== undefined) return new Set(branches.flatMap((branch) => [...kindsOf(branch, bundle, hops + 1)]));
+  const types = node.type === undefined ? [] : [node.type].flat();
+  return new Set(types.filter((type) => type !== 'null').map(String));
 }
 
 function withoutAnnotations(node: SchemaNode): SchemaNode {

@@ -18,7 +18,7 @@ import { escapeToken } from '../runtime/json-pointer.js';
 import { forEachSubschema, SchemaError, sourceOf, type Contract, type SchemaNode } from '../contract/index.js';
 import { checkLanguageSupport } from './check.js';
 import { layOutGo } from './go-layout.js';
-import { isStringList, reachedDefinitions, shapeForQuicktype } from './language-shape.js';
+import { isStringList, isUnion, reachedDefinitions, shapeForQuicktype } from './language-shape.js';
 
 /** Where each language's file goes, relative to `generated/`. */
 const PYTHON_FILE = 'languages/python/realtime_contract.py';
@@ -52,7 +52,8 @@ const GO_PACKAGE = 'realtimecontract';
  */
 export async function emitLanguages(contract: Contract): Promise<Map<string, string>> {
   checkLanguageSupport(contract);
-  const { schema, aliases, places } = shapeForQuicktype(contract.bundle);
+  const { schema, aliases, unionAliases, places } = shapeForQuicktype(contract.bundle);
+  const listAliases = new Map([...aliases].filter(([alias]) => !unionAliases.has(alias)));
   const messages = [...contract.messages, ...contract.documents].map((m) => m.title);
   // quicktype declares only the types the messages reach: a type reached only through the
   // fields of an object that is open (a map there, its fields dropped) is not declared.
@@ -60,6 +61,8 @@ export async function emitLanguages(contract: Contract): Promise<Map<string, str
   const titles = Object.entries(schema.definitions!)
     .filter(([name, node]) => reached.has(name) && node.title !== undefined && (isStringList(node) || node.properties !== undefined))
     .map(([name]) => name);
+  // A union is a type of its own in Go alone (Python writes `Union[int, str]` in place).
+  const goTitles = [...titles, ...Object.entries(schema.definitions!).filter(([name, node]) => reached.has(name) && node.title !== undefined && isUnion(node, schema)).map(([name]) => name)];
 
   const python = await render(
     new PythonTargetLanguage(),
@@ -87,8 +90,8 @@ export async function emitLanguages(contract: Contract): Promise<Map<string, str
       throw new SchemaError(file, pointer, `expected Go and Python to declare this schema as ${error.title}, got ${instead}: quicktype renamed it, as it does a name Go or Python reserves, or a closed list holding a value with no letter or digit ("😀"); rename it, or such a value`);
     }
   };
-  const pythonText = named(() => pythonAliases(pythonFixups(optionalDefaults(requireKeysInPython(useTitles(python, titles, new RegExp(`^class (${IDENTIFIER})`, 'gmu')), schema, reached), schema)), aliases));
-  const goText = named(() => layOutGo(goAliases(goFixups(useTitles(go, titles, new RegExp(`^type (${IDENTIFIER}) `, 'gmu')), schema), aliases)));
+  const pythonText = named(() => pythonAliases(pythonFixups(optionalDefaults(requireKeysInPython(useTitles(python, titles, new RegExp(`^class (${IDENTIFIER})`, 'gmu')), schema, reached), schema)), listAliases));
+  const goText = named(() => layOutGo(goAliases(goFixups(useTitles(go, goTitles, new RegExp(`^type (${IDENTIFIER}) `, 'gmu')), schema), aliases, unionAliases)));
   checkRenderedNames(contract, pythonText, goText);
   return new Map([
     [PYTHON_FILE, pythonText],
@@ -229,6 +232,7 @@ class PrefixedEnumsGoRenderer extends GoRenderer {
 
 /** Why a type is another's alias, in each language's comment. */
 const aliasNote = (alias: string, kept: string) => `${alias} lists the same values as ${kept}: one type under both names.`;
+const unionAliasNote = (alias: string, kept: string) => `${alias} holds the same kinds of value as ${kept}: one type under both names.`;
 
 /** Python: each alias (a closed list another one lists too) bound to the enum class that stands for it. */
 function pythonAliases(text: string, aliases: ReadonlyMap<string, string>): string {
@@ -239,12 +243,13 @@ function pythonAliases(text: string, aliases: ReadonlyMap<string, string>): stri
 
 /**
  * Go: each alias as a type alias of the enum type that stands for it, with its constants
- * (`<Alias><Case>`) as aliases of that type's.
+ * (`<Alias><Case>`) as aliases of that type's; a union's alias as a type alias alone.
  * @throws Error when the type that stands for an alias declares no constant
  */
-function goAliases(text: string, aliases: ReadonlyMap<string, string>): string {
+function goAliases(text: string, aliases: ReadonlyMap<string, string>, unions: ReadonlySet<string>): string {
   if (aliases.size === 0) return text;
   const blocks = [...aliases].sort(([a], [b]) => (a < b ? -1 : 1)).map(([alias, kept]) => {
+    if (unions.has(alias)) return `// ${unionAliasNote(alias, kept)}\ntype ${alias} = ${kept}\n`;
     const constants = [...text.matchAll(new RegExp(`^\\t(${kept}${IDENTIFIER_REST})\\s+${kept}\\s*=`, 'gmu'))].map((match) => match[1]!);
     if (constants.length === 0) throw new Error(`quicktype declared no constant of ${kept} for its alias ${alias}`);
     const names = constants.map((name) => `${alias}${name.slice(kept.length)}`);

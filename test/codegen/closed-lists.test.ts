@@ -78,3 +78,23 @@ describe('tolerant validation and the Received types', () => {
     expect(data).toMatch(/\n {2}bare\?: 'a' \| 'b' \| \(string & \{\}\);/);
   }, 120_000);
 });
+
+describe('a union of JSON types', () => {
+  const extra = (type: string[]) => ({ type, description: 'A value of several types.' });
+  const goDeclares = (files: Map<string, string>, name: string) => new RegExp(`^type ${name} (struct \\{|= )`, 'm').test(files.get(GO_FILE)!);
+
+  it('is a Go type named after its place, kept when another object gains a union of that name (it was `Extra`, then `PurpleExtra`; a hostile tester)', async () => {
+    const one = await generate(schemasWith('union-one', { extra: extra(['string', 'integer']) }));
+    const two = await generate(schemasWith('union-two', { extra: extra(['string', 'integer']) }, { extra: extra(['string', 'boolean']) }));
+    const same = await generate(schemasWith('union-same', { extra: extra(['string', 'integer']) }, { extra: extra(['integer', 'string']) }));
+    expect(one.get(GO_FILE)).toMatch(/\tExtra \*TradeDataExtra `json:"extra,omitempty"`/);
+    expect(goTypes(one).filter((name) => !goTypes(two).includes(name))).toEqual([]);
+    expect(goDeclares(two, 'TradeDataExtra') && goDeclares(two, 'BotDataExtra')).toBe(true);
+    // Unions of the same kinds are one type (quicktype merges them), the other name its alias.
+    expect(goDeclares(same, 'TradeDataExtra') && goDeclares(same, 'BotDataExtra')).toBe(true);
+    expect(same.get(GO_FILE)).toMatch(/^type TradeDataExtra = BotDataExtra$/m);
+    // Python has no type for a union.
+    expect(two.get(PYTHON_FILE)).toMatch(/extra: Optional\[Union\[int, str\]\] = None/);
+    expect(same.get(PYTHON_FILE)).not.toMatch(/Extra/);
+  }, 180_000);
+});

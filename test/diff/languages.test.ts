@@ -200,3 +200,24 @@ describe('a fixed value is a closed list of one (a hostile tester: each was brea
     expect(report.changes.filter((c) => c.level === 'breaking').map((c) => `${c.rule}: ${c.text}`)).toEqual([]);
   });
 });
+
+describe('a union of JSON types (a hostile tester: a second one of the same name renamed the first one\'s Go type)', () => {
+  const before = readSchemas();
+  const withExtra = patchSchemas(before, [{ op: 'add', path: '/trades.json/definitions/TradeData/properties/extra', value: { type: ['string', 'integer'], description: 'x' } }]);
+
+  it('keeps its Go name when another object gains a union of that name: a minor release', async () => {
+    const report = await diffFiles(withExtra, patchSchemas(withExtra, [{ op: 'add', path: '/bots.json/definitions/BotData/properties/extra', value: { type: ['string', 'boolean'], description: 'y' } }]));
+    expect(report.changes.filter((c) => c.rule === 'type-name-changed')).toEqual([]);
+    expect(report.semver).toBe('minor');
+  });
+
+  it('moved into a definition of its own loses the name of its place (TradeDataExtra): a major release', async () => {
+    const moved = patchSchemas(withExtra, [
+      { op: 'add', path: '/definitions.json/definitions/Extra', value: { title: 'Extra', type: ['string', 'integer'], description: 'x' } },
+      { op: 'replace', path: '/trades.json/definitions/TradeData/properties/extra', value: { $ref: 'definitions.json#/definitions/Extra', description: 'x' } },
+    ]);
+    const report = await diffFiles(withExtra, moved);
+    expect(report.changes).toContainEqual(expect.objectContaining({ rule: 'type-name-changed', before: 'TradeDataExtra', after: undefined, breaks: ['importing-code'] }));
+    expect(report.semver).toBe('major');
+  });
+});
