@@ -278,6 +278,12 @@ function withCodeImpact(change: ChangeInput): Change {
         ? '; Go and Python now type the object as a struct or class, not a map: code built on them may no longer compile, a major release'
         : object === 'field-removed'
           ? '; Go and Python lose the field: code built on them that reads or writes it no longer compiles, a major release'
+        : object === 'optionality'
+          ? `; Go and Python give the field another type (an optional key is a pointer with omitempty in Go, Optional in Python: int64 ${change.rule === 'property-made-optional' ? 'becomes *int64, int becomes Optional[int]' : 'was *int64, int was Optional[int]'}): code built on them may no longer compile, a major release`
+        : object === 'python-optionality'
+          ? `; Python gives the field another type (a union, Union[int, str] ${change.rule === 'property-made-optional' ? 'becomes' : 'was'} Optional[Union[int, str]]; Go's is a pointer either way): code built on it may no longer type-check, a major release`
+        : object === 'go-optionality'
+          ? `; Go gives the field another type (an optional array or map is a pointer with omitempty there: []T ${change.rule === 'property-made-optional' ? 'becomes *[]T' : 'was *[]T'}; Python's is Optional either way): code built on it may no longer compile, a major release`
           : change.rule === 'enum-removed'
             ? '; Go and Python lose the closed list\'s type and its constants (a Go type with a constant per value, a Python Enum): code built on them that names one no longer compiles, a major release'
             : change.rule === 'enum-value-removed'
@@ -351,7 +357,8 @@ function narrowsBuiltType(change: ChangeInput): boolean {
  * Whether the Go and Python types of the field change: any change of its JSON types (integer ↔
  * number too, where TypeScript has `number` for both: int64 and float64, int and float; to or
  * from any type, `interface{}` and `Any`), or of its nullability (`string` ↔ `*string`, `str` ↔
- * `Optional[str]`). Code built on those types, sending or receiving, may no longer compile. A
+ * `Optional[str]`), or of its being optional in a struct (`int64` ↔ `*int64`, `int` ↔
+ * `Optional[int]`: {@link SchemaDelta.otherLanguages}). Code built on those types, sending or receiving, may no longer compile. A
  * fresh user's number → integer was called a minor release while their Go code no longer
  * compiled; number → string listed neither producer nor Go code.
  */

@@ -27,9 +27,13 @@ export interface SchemaDelta {
    * which keeps the fields it does not name), an object closed into one (`struct`), a field
    * removed from one (`field-removed`; from an open object, already a map there, nothing changes),
    * a field given another type there by a change that its rule does not call a type change
-   * (`retyped`: a union gained or lost a branch, a type of its own in Go and Python).
+   * (`retyped`: a union gained or lost a branch, a type of its own in Go and Python), a field of
+   * a struct made optional or required (`optionality`: `int64` ↔ `*int64` and `int` ↔
+   * `Optional[int]`; `go-optionality` where Python's type is `Optional` either way, a nullable
+   * array or map: `[]T` ↔ `*[]T` in Go alone; `python-optionality` for a union, a pointer in Go
+   * either way: `Union[int, str]` ↔ `Optional[Union[int, str]]` in Python alone).
    */
-  otherLanguages?: 'map' | 'struct' | 'field-removed' | 'retyped';
+  otherLanguages?: 'map' | 'struct' | 'field-removed' | 'retyped' | 'optionality' | 'go-optionality' | 'python-optionality';
   /** One line, e.g. `value "coinbase" added to the closed list`. */
   text: string;
 }
@@ -395,6 +399,31 @@ function admits(types: Set<string>, value: unknown): boolean {
   return types.has(type) || (type === 'integer' && types.has('number'));
 }
 
+/**
+ * How the Go and Python types of a struct's field change when it is made optional or required
+ * (src/codegen/quicktype.ts, `goFixups`): an optional key is a pointer with omitempty in Go and
+ * `Optional[…]` in Python (`optionality`). A field that admits null is a pointer and `Optional`
+ * already, but for an array or a map, which Go types `[]T` when required and `*[]T` when
+ * optional (`go-optionality`); a union of types is a pointer in Go either way, and `Union[…]`
+ * or `Optional[Union[…]]` in Python (`python-optionality`); a field of any type, or a choice of
+ * object types, is `interface{}` and `Any` either way.
+ */
+function optionalityRetypes(raw: SchemaNode | boolean, resolve: Resolve): 'optionality' | 'go-optionality' | 'python-optionality' | undefined {
+  const { node, nullable } = shape(raw, resolve);
+  const types = typesOf(node);
+  const branches = (node.anyOf ?? node.oneOf ?? []).map((branch) => shape(branch, resolve)).filter((branch) => !isNullOnly(branch.node));
+  const objects = branches.filter((branch) => branch.node.properties !== undefined || typesOf(branch.node)?.has('object'));
+  if (objects.length > 1) return undefined;
+  const any = types === undefined && node.properties === undefined && branches.length === 0 && node.items === undefined && node.additionalProperties === undefined;
+  if (any) return undefined;
+  const kinds = [...(types ?? [])].filter((type) => type !== 'null');
+  const admitsNull = nullable || types?.has('null') === true || branches.length < (node.anyOf ?? node.oneOf ?? []).length;
+  if (kinds.length > 1 || branches.length > 1) return admitsNull ? undefined : 'python-optionality';
+  if (!admitsNull) return 'optionality';
+  const collection = kinds.length === 1 && (kinds[0] === 'array' || (kinds[0] === 'object' && node.properties === undefined));
+  return collection ? 'go-optionality' : undefined;
+}
+
 function isNullOnly(node: SchemaNode): boolean {
   return node.type === 'null' || (Array.isArray(node.type) && node.type.length === 1 && node.type[0] === 'null') || node.const === null
     || (Array.isArray(node.enum) && node.enum.length > 0 && node.enum.every((value) => value === null));
@@ -738,8 +767,13 @@ function compareObjects(a: SchemaNode, b: SchemaNode, pointer: string, walk: Wal
   }
   for (const name of Object.keys(propsB)) {
     if (!Object.hasOwn(propsA, name)) continue;
-    if (requiredA.has(name) && !requiredB.has(name)) walk.deltas.push({ pointer: at(name), rule: 'property-made-optional', accepts: 'more', text: `field "${name}" made optional` });
-    if (!requiredA.has(name) && requiredB.has(name)) walk.deltas.push({ pointer: at(name), rule: 'property-made-required', accepts: 'fewer', text: `field "${name}" made required` });
+    // A field of a struct (a closed object) is a pointer with omitempty in Go when optional, and
+    // Optional in Python: made optional or required, most fields change type there (int64 became
+    // *int64, and code that set it no longer compiled, in a minor release: a hostile tester).
+    const retyped = closedA && closedB ? optionalityRetypes(propsB[name]!, walk.resolveAfter) : undefined;
+    const otherLanguages = retyped && { otherLanguages: retyped };
+    if (requiredA.has(name) && !requiredB.has(name)) walk.deltas.push({ pointer: at(name), rule: 'property-made-optional', accepts: 'more', ...otherLanguages, text: `field "${name}" made optional` });
+    if (!requiredA.has(name) && requiredB.has(name)) walk.deltas.push({ pointer: at(name), rule: 'property-made-required', accepts: 'fewer', ...otherLanguages, text: `field "${name}" made required` });
     compare(propsA[name]!, propsB[name]!, at(name), walk);
   }
 

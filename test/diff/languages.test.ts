@@ -221,3 +221,45 @@ describe('a union of JSON types (a hostile tester: a second one of the same name
     expect(report.semver).toBe('major');
   });
 });
+
+describe('a field made optional or required (a hostile tester: Go\'s int64 became *int64, and diff said minor)', () => {
+  const before = readSchemas();
+  const clientOnly = (required: string[]) => patchSchemas(before, [
+    { op: 'replace', path: '/ping.json/x-direction', value: ['client-to-server'] },
+    { op: 'replace', path: '/ping.json/required', value: required },
+  ]);
+
+  it('retypes it in Go and Python, a client→server message too: other-language-code, a major release', async () => {
+    for (const [from, to, rule] of [[['type', 'timestamp'], ['type'], 'property-made-optional'], [['type'], ['type', 'timestamp'], 'property-made-required']] as const) {
+      const report = await diffFiles(clientOnly([...from]), clientOnly([...to]));
+      const change = report.changes.find((c) => c.subject === 'ping' && c.pointer === '/timestamp');
+      expect(change).toMatchObject({ rule, breaks: expect.arrayContaining(['other-language-code']) });
+      expect(change!.impact).toMatch(/Go and Python give the field another type \(an optional key is a pointer with omitempty in Go, Optional in Python: int64 (becomes|was) \*int64/);
+      expect(report.semver).toBe('major');
+    }
+  });
+
+  it('a nullable field keeps its Go pointer and its Python Optional: not counted; a nullable array is *[]T in Go alone', async () => {
+    const pnlOptional = patchSchemas(before, [{ op: 'replace', path: '/trades.json/definitions/TradeData/required', value: before.get('trades.json')!.definitions!.TradeData!.required!.filter((key) => key !== 'pnl') }]);
+    const pnl = (await diffFiles(before, pnlOptional)).changes.find((c) => c.rule === 'property-made-optional');
+    expect(pnl?.breaks).not.toContain('other-language-code');
+    const withLevels = (required: boolean) => patchSchemas(before, [
+      { op: 'add', path: '/trades.json/definitions/TradeData/properties/levels', value: { type: ['array', 'null'], items: { type: 'number' }, description: 'x' } },
+      ...(required ? [{ op: 'add' as const, path: '/trades.json/definitions/TradeData/required/-', value: 'levels' }] : []),
+    ]);
+    const levels = (await diffFiles(withLevels(true), withLevels(false))).changes.find((c) => c.rule === 'property-made-optional');
+    expect(levels?.breaks).toContain('other-language-code');
+    expect(levels?.impact).toMatch(/Go gives the field another type .*\[\]T becomes \*\[\]T; Python's is Optional either way/);
+  });
+
+  it('a union is a pointer in Go either way, and Optional[Union[…]] in Python when optional', async () => {
+    const withUnion = (required: boolean) => patchSchemas(before, [
+      { op: 'add', path: '/trades.json/definitions/TradeData/properties/extra', value: { type: ['string', 'integer'], description: 'x' } },
+      ...(required ? [{ op: 'add' as const, path: '/trades.json/definitions/TradeData/required/-', value: 'extra' }] : []),
+    ]);
+    const report = await diffFiles(withUnion(false), withUnion(true));
+    const change = report.changes.find((c) => c.rule === 'property-made-required');
+    expect(change?.breaks).toContain('other-language-code');
+    expect(change?.impact).toMatch(/Python gives the field another type \(a union, Union\[int, str\] was Optional\[Union\[int, str\]\]; Go's is a pointer either way\)/);
+  });
+});
