@@ -37,7 +37,7 @@ const GO_PACKAGE = 'realtimecontract';
  * and the Python decoder rejects a message that lacks one (KeyError). Beyond quicktype, so
  * that the types and the schema agree (issue 8): integer fields read whole floats
  * (`1705251000000.0`) as the validator does; Go writes nil required maps and slices as `{}` /
- * `[]`; Python refuses null for an optional key the schema does not let be null; a choice of
+ * `[]`, and those held in an array or a map too, and refuses a nil required union; Python refuses null for an optional key the schema does not let be null; a choice of
  * object types stays decoded JSON; each file's header says so. The Go is laid out as gofmt
  * does ({@link layOutGo}), without Go.
  *
@@ -529,13 +529,16 @@ const GO_DOC = `// Package realtimecontract holds the types of the real-time Web
 //
 // What the encoders guarantee, so that a Go producer's output passes the validator:
 //   - a required map or slice left nil is written as {} or [] (never null, which the schema
-//     refuses), unless the schema allows null there;
+//     refuses), unless the schema allows null there; so is a nil slice or map held in an array
+//     or a map (a [][]float64{nil} as [[]]), where the items may not be null;
+//   - a required union left nil is refused with an error, as an empty one is;
 //   - a required key is always written; a nullable one (a pointer) as null when nil;
 //   - an optional key is a pointer with omitempty (a slice or map too), or an interface{} with
 //     omitempty: nil leaves it out, and a pointer to an empty slice or map is written as [] or {}.
 //
 // What they do not: a required string or enum left at its zero value "" is written as "",
-// which most fields refuse (every message needs its Type constant). Fill every required field.
+// which most fields refuse (every message needs its Type constant), and a nil union held in a
+// map (map[string]*T) is written as null. Fill every required field.
 //
 // Decoding: int64 fields accept whole numbers written with a fraction or an exponent
 // (1705251000000.0), as JSON Schema does. An explicit null for an optional key reads as absent.
@@ -544,6 +547,48 @@ const GO_DOC = `// Package realtimecontract holds the types of the real-time Web
 // PollResponse.Messages is any stream message) is left as decoded JSON (interface{}): marshal
 // it back to JSON and decode it with the Unmarshal<Message> of its "type".
 `;
+
+/**
+ * Go that copies a slice or map of Go type `type` (schema `node`) with each nil slice or map it
+ * holds, at any depth, made empty where the schema refuses null for it, or undefined when there
+ * is none to fill: a function literal applied to the expression it is given, its lines after
+ * the first indented by `indent` tabs. A copy, so that marshalling never writes into the caller's value.
+ */
+function emptyNested(type: string, node: SchemaNode, schema: SchemaNode): ((expression: string, indent: number) => string) | undefined {
+  const target = nonNullPart(node, schema);
+  const slice = /^\[\](.+)$/.exec(type);
+  const map = /^map\[string\](.+)$/.exec(type);
+  const element = slice?.[1] ?? map?.[1];
+  const inner = slice ? target.items : map ? target.additionalProperties : undefined;
+  if (element === undefined || typeof inner !== 'object' || inner === null || Array.isArray(inner)) return undefined;
+  const fillsNil = /^(map\[|\[\])/.test(element) && !allowsNull(inner, schema);
+  const deeper = emptyNested(element, inner, schema);
+  if (!fillsNil && deeper === undefined) return undefined;
+  return (expression, indent) => {
+    const tab = '\t'.repeat(indent);
+    const lines = [
+      `func(in ${type}) ${type} {`,
+      '\tif in == nil {',
+      '\t\treturn nil',
+      '\t}',
+      `\tout := make(${type}, len(in))`,
+      `\tfor k, v := range in {`,
+      ...(fillsNil ? ['\t\tif v == nil {', `\t\t\tv = ${element}{}`, '\t\t}'] : []),
+      `\t\tout[k] = ${deeper ? deeper('v', indent + 2) : 'v'}`,
+      '\t}',
+      '\treturn out',
+      `}(${expression})`,
+    ];
+    return lines.map((line, i) => (i === 0 ? line : `${tab}${line}`)).join('\n');
+  };
+}
+
+/** A schema without its null: the one other branch of a nullable `anyOf`, `$ref`s followed. */
+function nonNullPart(node: SchemaNode, schema: SchemaNode): SchemaNode {
+  const target = resolveLocal(node, schema);
+  const branches = (target.anyOf ?? target.oneOf)?.filter((branch) => resolveLocal(branch, schema).type !== 'null');
+  return branches?.length === 1 ? nonNullPart(branches[0]!, schema) : target;
+}
 
 interface GoField {
   name: string;
@@ -560,6 +605,7 @@ interface GoField {
 function goFixups(text: string, schema: SchemaNode): string {
   const methods: string[] = [];
   let needsWholeNumbers = false;
+  let needsErrors = false;
   for (const match of text.matchAll(new RegExp(`^type (${IDENTIFIER}) struct \\{\\n([\\s\\S]*?)^\\}`, 'gmu'))) {
     const name = match[1]!;
     if (new RegExp(`^func \\(\\w+ \\*${name}\\) UnmarshalJSON\\(`, 'm').test(text)) continue; // a union: see unmarshalUnion
@@ -579,17 +625,44 @@ func (r *${name}) UnmarshalJSON(data []byte) error {
 }`);
     }
     const definition = schema.definitions![name];
+    const property = (field: GoField) => (definition?.properties && field.key !== undefined ? definition.properties[field.key] : undefined);
+    const required = (field: GoField) => field.key !== undefined && definition?.required?.includes(field.key) === true;
     const empty = fields.filter((field) => {
-      if (!definition?.properties || field.key === undefined || field.omitempty || !/^(map\[|\[\])/.test(field.type)) return false;
-      const property = definition.properties[field.key];
-      return property !== undefined && definition.required?.includes(field.key) === true && !allowsNull(property, schema);
+      const of = property(field);
+      return of !== undefined && !field.omitempty && /^(map\[|\[\])/.test(field.type) && required(field) && !allowsNull(of, schema);
     });
-    if (empty.length > 0) {
-      methods.push(`// MarshalJSON writes ${empty.map((field) => `a nil ${field.name} as ${field.type.startsWith('map[') ? '{}' : '[]'}`).join(' and ')}: the schema
-// requires ${empty.length === 1 ? 'it' : 'them'} and refuses null.
+    // A nil slice or map inside an array or a map was written as null (`[][]float64{nil}` as
+    // `[null]`), which the schema refuses where the items may not be null (a hostile tester).
+    const nested = fields.flatMap((field) => {
+      const of = property(field);
+      const fill = of === undefined ? undefined : emptyNested(field.type, of, schema);
+      return fill === undefined ? [] : [{ field, fill, optional: !required(field) }];
+    });
+    // A required union left nil was written as null without error, where an empty one is refused.
+    const unions = fields.filter((field) => {
+      const of = property(field);
+      return of !== undefined && required(field) && !allowsNull(of, schema) && /^\*/.test(field.type) && new RegExp(`^func \\(\\w+ \\*${field.type.slice(1)}\\) UnmarshalJSON\\(`, 'm').test(text);
+    });
+    if (empty.length + nested.length + unions.length > 0) {
+      const says = [
+        ...unions.map((field) => `refuses a nil ${field.name}`),
+        ...empty.map((field) => `writes a nil ${field.name} as ${field.type.startsWith('map[') ? '{}' : '[]'}`),
+        ...nested.map(({ field }) => `writes each nil slice or map held in ${field.name} as [] or {}`),
+      ];
+      const words = `MarshalJSON ${says.join(', ')}: the schema refuses null there, which encoding/json would write.`.split(' ');
+      const comment = words.reduce<string[]>((lines, word) => (lines.length > 0 && `${lines.at(-1)!} ${word}`.length <= 92 ? [...lines.slice(0, -1), `${lines.at(-1)!} ${word}`] : [...lines, `// ${word}`]), []);
+      const body = [
+        ...unions.map((field) => `\tif r.${field.name} == nil {\n\t\treturn nil, errors.New(${JSON.stringify(`${name}.${field.name} (${field.key}) is required and may not be null: set it`)})\n\t}`),
+        ...empty.map((field) => `\tif r.${field.name} == nil {\n\t\tr.${field.name} = ${field.type}{}\n\t}`),
+        ...nested.map(({ field, fill, optional }) => optional
+          ? `\tif r.${field.name} != nil {\n\t\tfilled := ${fill('*r.' + field.name, 2)}\n\t\tr.${field.name} = &filled\n\t}`
+          : `\tr.${field.name} = ${fill('r.' + field.name, 1)}`),
+      ];
+      if (unions.length > 0) needsErrors = true;
+      methods.push(`${comment.join('\n')}
 func (r ${name}) MarshalJSON() ([]byte, error) {
 	type plain ${name}
-${empty.map((field) => `	if r.${field.name} == nil {\n		r.${field.name} = ${field.type}{}\n	}`).join('\n')}
+${body.join('\n')}
 	return json.Marshal(plain(r))
 }`);
     }
@@ -623,6 +696,7 @@ ${empty.map((field) => `	if r.${field.name} == nil {\n		r.${field.name} = ${fiel
     result = result.replace(/^(func unmarshalUnion\(data \[\]byte,.*\{\n)/m, '$1\tdata = integersFromWholeNumbers(data)\n');
   }
   if (needsWholeNumbers) for (const name of ['bytes', 'math', 'strconv', 'strings']) imports.add(name);
+  if (needsErrors) imports.add('errors');
   const importBlock = `import (\n${[...imports].sort().map((name) => `\t"${name}"\n`).join('')})\n`;
   result = result.replace(/^import "[^"]+"\n/gm, '').replace(/^(package \w+\n\n)/m, `$1${importBlock}\n`);
   result = result.replace(/^(package \w+\n)/m, `${GO_DOC}$1`);

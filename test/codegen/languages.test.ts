@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -516,4 +516,63 @@ describe('an object that names fields made open (found by a hostile tester)', ()
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('Go encoders of nested slices and maps, and of a required union (a hostile tester: `[][]float64{nil}` was written `[null]`, a nil union `null`, both refused)', () => {
+  it.skipIf(!goTool.available)(`write each nil slice or map held in an array or a map as [] or {}, and refuse a required union left nil ${goTool.reason}`.trimEnd(), async () => {
+    const dir = path.join(work, 'nested-schemas');
+    mkdirSync(dir);
+    for (const file of readdirSync(path.join(ROOT, 'schemas'))) writeFileSync(path.join(dir, file), readFileSync(path.join(ROOT, 'schemas', file)));
+    const trades = JSON.parse(readFileSync(path.join(dir, 'trades.json'), 'utf8'));
+    Object.assign(trades.definitions.TradeData.properties, {
+      levels: { type: 'array', items: { type: 'array', items: { type: 'number' } }, description: 'Required; its items may not be null.' },
+      tiers: { type: 'object', additionalProperties: { type: 'array', items: { type: 'number' } }, description: 'Optional; its values may not be null.' },
+      gaps: { type: 'array', items: { type: ['array', 'null'], items: { type: 'number' } }, description: 'Its items may be null.' },
+      extra: { type: ['string', 'integer'], description: 'A required union.' },
+    });
+    trades.definitions.TradeData.required.push('levels', 'gaps', 'extra');
+    writeFileSync(path.join(dir, 'trades.json'), JSON.stringify(trades));
+    const languages = await emitLanguages(await loadContract(dir));
+    const module = path.join(work, 'go-nested');
+    mkdirSync(path.join(module, 'realtimecontract'), { recursive: true });
+    writeFileSync(path.join(module, 'go.mod'), 'module nested\n\ngo 1.19\n');
+    writeFileSync(path.join(module, 'realtimecontract/messages.go'), languages.get(GO_FILE)!);
+    writeFileSync(path.join(module, 'main.go'), `package main
+
+import (
+	"fmt"
+	"os"
+
+	rc "nested/realtimecontract"
+)
+
+func main() {
+	m, err := rc.UnmarshalTradesMessage([]byte(os.Args[1]))
+	if err != nil {
+		panic(err)
+	}
+	levels := [][]float64{nil, {1}}
+	m.Data.Levels = levels
+	m.Data.Tiers = &map[string][]float64{"k": nil}
+	m.Data.Gaps = [][]float64{nil}
+	one := int64(1)
+	m.Data.Extra = &rc.TradeDataExtra{Integer: &one}
+	out, err := m.Marshal()
+	fmt.Println(string(out), err, levels[0] == nil)
+	m.Data.Extra = nil
+	_, err = m.Marshal()
+	fmt.Println(err)
+}
+`);
+    const trade = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/valid/spec/trades.json'), 'utf8'));
+    const result = spawnSync('go', ['run', '.', JSON.stringify(trade)], { cwd: module, encoding: 'utf8', env: { ...process.env, GOCACHE: path.join(work, 'gocache'), GOPATH: path.join(work, 'gopath'), GOFLAGS: '', GOPROXY: 'off', GO111MODULE: 'on', GOTOOLCHAIN: 'local' } });
+    expect(result.stderr).toBe('');
+    const [written, refused] = result.stdout.trimEnd().split('\n');
+    const [json, error, untouched] = written!.split(' ');
+    const data = JSON.parse(json!).data;
+    expect([data.levels, data.tiers, data.gaps, data.extra]).toEqual([[[], [1]], { k: [] }, [null], 1]);
+    // The caller's slice is left as it was.
+    expect([error, untouched]).toEqual(['<nil>', 'true']);
+    expect(refused).toMatch(/TradeData\.Extra \(extra\) is required/);
+  }, 120_000);
 });

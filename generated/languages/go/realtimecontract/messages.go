@@ -7,13 +7,16 @@
 //
 // What the encoders guarantee, so that a Go producer's output passes the validator:
 //   - a required map or slice left nil is written as {} or [] (never null, which the schema
-//     refuses), unless the schema allows null there;
+//     refuses), unless the schema allows null there; so is a nil slice or map held in an array
+//     or a map (a [][]float64{nil} as [[]]), where the items may not be null;
+//   - a required union left nil is refused with an error, as an empty one is;
 //   - a required key is always written; a nullable one (a pointer) as null when nil;
 //   - an optional key is a pointer with omitempty (a slice or map too), or an interface{} with
 //     omitempty: nil leaves it out, and a pointer to an empty slice or map is written as [] or {}.
 //
 // What they do not: a required string or enum left at its zero value "" is written as "",
-// which most fields refuse (every message needs its Type constant). Fill every required field.
+// which most fields refuse (every message needs its Type constant), and a nil union held in a
+// map (map[string]*T) is written as null. Fill every required field.
 //
 // Decoding: int64 fields accept whole numbers written with a fraction or an exponent
 // (1705251000000.0), as JSON Schema does. An explicit null for an optional key reads as absent.
@@ -994,8 +997,8 @@ func (r *BotData) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(integersFromWholeNumbers(data), (*plain)(r))
 }
 
-// MarshalJSON writes a nil Balances as {}: the schema
-// requires it and refuses null.
+// MarshalJSON writes a nil Balances as {}: the schema refuses null there, which
+// encoding/json would write.
 func (r BalancesData) MarshalJSON() ([]byte, error) {
 	type plain BalancesData
 	if r.Balances == nil {
@@ -1011,8 +1014,8 @@ func (r *MetricsData) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(integersFromWholeNumbers(data), (*plain)(r))
 }
 
-// MarshalJSON writes a nil ExchangeConnections as {}: the schema
-// requires it and refuses null.
+// MarshalJSON writes a nil ExchangeConnections as {}: the schema refuses null there, which
+// encoding/json would write.
 func (r SystemHealthData) MarshalJSON() ([]byte, error) {
 	type plain SystemHealthData
 	if r.ExchangeConnections == nil {
@@ -1028,8 +1031,8 @@ func (r *WalletData) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(integersFromWholeNumbers(data), (*plain)(r))
 }
 
-// MarshalJSON writes a nil Messages as []: the schema
-// requires it and refuses null.
+// MarshalJSON writes a nil Messages as []: the schema refuses null there, which
+// encoding/json would write.
 func (r PollResponse) MarshalJSON() ([]byte, error) {
 	type plain PollResponse
 	if r.Messages == nil {
