@@ -8,6 +8,8 @@ export interface GenerateCommandOptions {
   schemas: string;
   /** Folder the artifacts go to; replaced as a whole. */
   out: string;
+  /** Whether `out` was named (`--out`), not the default: only then is naming another folder a way out. */
+  outNamed?: boolean;
   /** Compare instead of writing. */
   check: boolean;
 }
@@ -47,14 +49,15 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
     (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : error.code === 'ENOTDIR' ? 'has a file where its path needs a folder' : error.message),
   );
   if (notFolder !== undefined) {
-    output.stderr(`realtime-contract: --out ${printable(options.out)}: ${notFolder} (generate writes a folder of files: name a new folder, or one it wrote)\n`);
+    const named = options.outNamed ?? true;
+    output.stderr(`realtime-contract: ${named ? '--out ' : ''}${printable(options.out)}: ${notFolder} (generate writes a folder of files: ${named ? 'name a new folder, or one it wrote' : 'move it away, or name another folder with --out'})\n`);
     return 2;
   }
   if (!options.check) {
     // Refused before the generators run (seconds), and again with what this run writes.
     const foreign = await codegen.foreignEntries(options.out, codegen.OUTPUT_NAMES);
     if (foreign.length > 0) {
-      output.stderr(`realtime-contract: --out ${new codegen.ForeignOutputError(options.out, foreign).message}\n`);
+      output.stderr(foreignMessage(codegen, options, foreign));
       return 2;
     }
   }
@@ -74,8 +77,14 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
     const stale = [...changed.map((f) => `${f} (changed)`), ...missing.map((f) => `${f} (missing)`), ...extra.map((f) => `${f} (not generated)`)];
     // Names found on disk: a control character in one is escaped, not acted on by the terminal.
     const list = (names: string[]) => names.map((f) => `  ${printable(path.join(options.out, f))}\n`).join('');
+    // What generate will not replace, it refuses: `npm run generate` alone is no way out (a
+    // stray .DS_Store sent the user round in a circle: a hostile tester).
+    const foreign = stale.length > 0 ? await codegen.foreignOutput(options.out, files) : [];
     if (stale.length > 0) {
-      output.stderr(`realtime-contract: ${options.out}/ is stale; run \`npm run generate\`:\n${list(stale)}`);
+      output.stderr(`realtime-contract: ${options.out}/ is stale; ${foreign.length === 0 ? 'run `npm run generate`' : 'remove what generate did not write (below), then run `npm run generate`'}:\n${list(stale)}`);
+    }
+    if (foreign.length > 0) {
+      output.stderr(`realtime-contract: generate did not write and will not delete ${foreign.length === 1 ? 'this; remove it' : 'these; remove them'} first:\n${list(foreign)}`);
     }
     if (lineEnds.length > 0) {
       output.stderr(
@@ -99,7 +108,7 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
     await codegen.writeGenerated(options.out, files);
   } catch (error) {
     if (error instanceof codegen.ForeignOutputError) {
-      output.stderr(`realtime-contract: --out ${error.message}\n`);
+      output.stderr(foreignMessage(codegen, options, error.entries));
       return 2;
     }
     throw error;
@@ -107,4 +116,10 @@ export async function runGenerate(options: GenerateCommandOptions, output: { std
   const counts = [[changed.length + lineEnds.length, 'changed'], [missing.length, 'new'], [extra.length, 'removed']] as const;
   output.stdout(`wrote ${files.size} files to ${options.out}/ (${counts.filter(([count]) => count > 0).map(([count, what]) => `${count} ${what}`).join(', ')}) in ${Math.round(performance.now() - started)} ms\n`);
   return 0;
+}
+
+/** The refusal of an output folder that holds what generate did not write, with the way out: `--out` only where it was named. */
+function foreignMessage(codegen: typeof import('../codegen/index.js'), options: GenerateCommandOptions, entries: readonly string[]): string {
+  const named = options.outNamed ?? true;
+  return `realtime-contract: ${named ? '--out ' : ''}${codegen.ForeignOutputError.describe(options.out, entries, named)}\n`;
 }

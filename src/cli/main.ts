@@ -66,9 +66,9 @@ if (generateCommand) {
     .option('--check', 'write nothing; exit 1 naming the stale files when generated/ differs', false)
     .option('--schemas <dir>', 'folder of the JSON Schemas', 'schemas')
     .option('--out <dir>', 'folder to replace with the artifacts (refused when its top level holds a name generate does not write)', 'generated')
-    .action(async (options: { check: boolean; schemas: string; out: string }) => {
+    .action(async (options: { check: boolean; schemas: string; out: string }, command: Command) => {
       const { runGenerate } = (await import(generateCommand.href)) as typeof GenerateCommandModule;
-      process.exitCode = await runGenerate(options, output);
+      process.exitCode = await runGenerate({ ...options, outNamed: command.getOptionValueSource('out') !== 'default' }, output);
     });
 }
 

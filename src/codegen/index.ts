@@ -13,7 +13,7 @@ import { emitValidators } from './validators.js';
 import type { GeneratedFiles } from './write.js';
 
 export { SchemaError } from '../contract/index.js';
-export { checkGenerated, foreignEntries, ForeignOutputError, removeLeftovers, writeGenerated, type GeneratedFiles, type Staleness } from './write.js';
+export { checkGenerated, foreignEntries, foreignOutput, ForeignOutputError, removeLeftovers, writeGenerated, type GeneratedFiles, type Staleness } from './write.js';
 
 /**
  * Runs every generator over the schemas in `schemaDir`. Pure: nothing is written; the

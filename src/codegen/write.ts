@@ -30,12 +30,37 @@ export class ForeignOutputError extends Error {
     readonly outDir: string,
     readonly entries: string[],
   ) {
-    super(
-      `${printable(outDir)} holds ${entries.slice(0, 5).map(printable).join(', ')}${entries.length > 5 ? ` and ${entries.length - 5} more` : ''}, which generate does not write; ` +
-        'generate replaces the whole folder: name a new folder, or one it wrote (nothing was changed)',
-    );
+    super(ForeignOutputError.describe(outDir, entries, true));
     this.name = 'ForeignOutputError';
   }
+
+  /**
+   * What holds generate back and the way out: where the folder was named (`--out`), name
+   * another or remove the entries; in the default one, remove them (named by path). generate deletes nothing it did not write, so a
+   * stray `.DS_Store` in the default folder is the user's to remove (they were told to name a
+   * folder they never named: a hostile tester).
+   */
+  static describe(outDir: string, entries: readonly string[], named: boolean): string {
+    const shown = `${entries.slice(0, 5).map(printable).join(', ')}${entries.length > 5 ? ` and ${entries.length - 5} more` : ''}`;
+    if (named) {
+      return `${printable(outDir)} holds ${shown}, which generate does not write; generate replaces the whole folder: name a new folder, or one it wrote, or remove ${entries.length === 1 ? 'it' : 'them'} (nothing was changed)`;
+    }
+    const paths = `${entries.slice(0, 5).map((entry) => printable(path.join(outDir, entry))).join(', ')}${entries.length > 5 ? ` and ${entries.length - 5} more` : ''}`;
+    return `${printable(outDir)} holds ${shown}, which generate does not write and will not delete (it replaces the whole folder): remove ${paths}, then run it again (nothing was changed)`;
+  }
+}
+
+/**
+ * What in `outDir` generate would refuse to replace with `files`, as {@link writeGenerated}
+ * finds it: top-level names it does not write, and entries at or under its own paths that it
+ * did not write (a file without its mark, a link, a FIFO, an empty folder). None when `outDir`
+ * does not exist.
+ */
+export async function foreignOutput(outDir: string, files: GeneratedFiles): Promise<string[]> {
+  const target = path.resolve(outDir);
+  if (!(await exists(target))) return [];
+  const tops = new Set([...files.keys()].map((relative) => relative.split('/')[0]!));
+  return [...(await foreignEntries(target, tops)), ...(await strangers(target, files, tops))];
 }
 
 /**

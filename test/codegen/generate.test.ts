@@ -198,7 +198,7 @@ describe('npm run generate', () => {
     writeFileSync(path.join(other, 'package.json'), '{}\n');
     const result = runGenerate(['--schemas', schemas, '--out', other]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`realtime-contract: --out ${other} holds .git, package.json, which generate does not write; generate replaces the whole folder: name a new folder, or one it wrote (nothing was changed)\n`);
+    expect(result.stderr).toBe(`realtime-contract: --out ${other} holds .git, package.json, which generate does not write; generate replaces the whole folder: name a new folder, or one it wrote, or remove them (nothing was changed)\n`);
     expect(readFileSync(path.join(other, '.git', 'config'), 'utf8')).toBe('[core]\n');
     expect(readdirSync(other).sort()).toEqual(['.git', 'package.json']);
     // A stray file beside the generated ones is named, not deleted.
@@ -227,6 +227,28 @@ describe('npm run generate', () => {
     // A new folder, and its own output, are written.
     expect(runGenerate(['--schemas', schemas, '--out', path.join(other, 'generated')]).code).toBe(0);
     // Two full generate runs: a loaded machine took more than the default 60 s (a fresh user's run).
+  }, 180_000);
+
+  it('names a stray file in the default folder to remove, in --check and in generate, and no --out the user never gave (a hostile tester: each sent to the other)', () => {
+    const { dir } = workspace();
+    writeFileSync(path.join(dir, 'generated', '.DS_Store'), '');
+    // Run where the user runs it (its defaults are relative), tsx found in this checkout.
+    const tsx = pathToFileURL(path.resolve('node_modules/tsx/dist/loader.mjs')).href;
+    const inDir = (args: string[]) => spawnSync(process.execPath, ['--import', tsx, CLI, 'generate', ...args], { cwd: dir, encoding: 'utf8', timeout: 150_000 });
+    const check = inDir(['--check']);
+    expect(check.status).toBe(1);
+    expect(check.stderr).toBe([
+      'realtime-contract: generated/ is stale; remove what generate did not write (below), then run `npm run generate`:',
+      '  generated/.DS_Store (not generated)',
+      'realtime-contract: generate did not write and will not delete this; remove it first:',
+      '  generated/.DS_Store',
+      '',
+    ].join('\n'));
+    const write = inDir([]);
+    expect(write.status).toBe(2);
+    expect(write.stderr).toBe('realtime-contract: generated holds .DS_Store, which generate does not write and will not delete (it replaces the whole folder): remove generated/.DS_Store, then run it again (nothing was changed)\n');
+    rmSync(path.join(dir, 'generated', '.DS_Store'));
+    expect(inDir([]).status).toBe(0);
   }, 180_000);
 
   it('refuses links and FIFOs among what it would replace, without reading a FIFO, and --check names them (found by a reviewer)', () => {
@@ -263,7 +285,7 @@ describe('npm run generate', () => {
     rmSync(path.join(out, 'cli'), { recursive: true });
     expect(spawnSync('mkfifo', [path.join(out, 'cli')]).status).toBe(0);
     const refused = runGenerate(['--schemas', schemas, '--out', out]);
-    expect(refused.stderr).toBe(`realtime-contract: --out ${out} holds cli, docs/messages.md, docs/mine, docs/mine/deeper, languages and 1 more, which generate does not write; generate replaces the whole folder: name a new folder, or one it wrote (nothing was changed)\n`);
+    expect(refused.stderr).toBe(`realtime-contract: --out ${out} holds cli, docs/messages.md, docs/mine, docs/mine/deeper, languages and 1 more, which generate does not write; generate replaces the whole folder: name a new folder, or one it wrote, or remove them (nothing was changed)\n`);
     expect(refused.code).toBe(2);
     expect(readFileSync(path.join(out, 'types.ts'), 'utf8')).toBe('// my own types\n');
     expect(readFileSync(path.join(out, 'languages'), 'utf8')).toBe('my notes\n');
