@@ -219,6 +219,36 @@ const SCALAR_BUILDERS: Record<Exclude<JsonType, 'array' | 'object'>, string> = {
   null: 'Type.Null',
 };
 
+/**
+ * Why `keyword` is refused in `node`, with the way out where there is one: most of what is
+ * refused here no generated language can carry either (a keyword refused with no way out left
+ * a fresh user nowhere to go: a hostile tester).
+ */
+function unsupported(keyword: string, node: SchemaNode): string {
+  const branches = Array.isArray(node[keyword]) ? (node[keyword] as SchemaNode[]) : [];
+  const nullable = branches.length === 2 && branches.some((branch) => branch.type === 'null');
+  const here: Record<string, string | undefined> = {
+    oneOf: nullable
+      ? 'for a choice of a type and null write "anyOf": [<the other branch>, { "type": "null" }], as the shipped schemas do'
+      : 'write "anyOf" where no value can match two branches (values of different types, objects told apart by a "const")',
+    allOf: branches.length === 1 && branches[0]!.$ref !== undefined
+      ? 'write its "$ref" alone in place of the "allOf", and put the keywords beside it in the definition it names; or write this schema whole, with its "type"'
+      : 'merge its schemas into one',
+  };
+  const nowhere: Record<string, string | undefined> = {
+    not: 'list what is allowed instead (an "enum", a "pattern", bounds)',
+    patternProperties: 'write a map ("additionalProperties": <the values\' schema>), whose keys are not checked, or name the properties',
+    propertyNames: 'write a map ("additionalProperties": <the values\' schema>), whose keys are not checked, or name the properties',
+    contains: 'say what every item is in "items", and check the rest in code',
+    dependencies: 'make the properties required, or split the message type in two',
+    minProperties: 'name the properties and make them "required"',
+    maxProperties: 'name the properties, with "additionalProperties": false',
+  };
+  if (here[keyword] !== undefined) return `keyword "${keyword}" is not supported here: ${here[keyword]}`;
+  if (nowhere[keyword] !== undefined) return `keyword "${keyword}" is not supported by the generated languages: ${nowhere[keyword]}`;
+  return `keyword "${keyword}" is not supported here`;
+}
+
 /** Keywords that only annotate: `title` and `description` are carried over, the rest dropped. */
 const ANNOTATIONS: ReadonlySet<string> = new Set([...ANNOTATION_KEYWORDS].filter((keyword) => keyword !== 'x-known-values'));
 
@@ -243,12 +273,17 @@ class Emitter {
       if (node[keyword] !== undefined) allowed.add(keyword);
     }
     for (const keyword of Object.keys(node)) {
-      if (!allowed.has(keyword)) fail(keyword, `keyword "${keyword}" is not supported here`);
+      if (!allowed.has(keyword)) fail(keyword, unsupported(keyword, node));
     }
 
     if (node.$ref !== undefined) {
       // ajv 8 applies keywords beside a `$ref`; TypeBox would need an intersection for them.
       const sibling = Object.keys(node).find((keyword) => keyword !== '$ref' && !ANNOTATIONS.has(keyword));
+      // A nullable $ref, written as a type list beside it: the contract's own form is a choice.
+      const types = node.type === undefined ? [] : [node.type].flat();
+      if (sibling === 'type' && types.includes('null')) {
+        fail('type', 'keyword "type" beside "$ref" is not supported: for a $ref that may be null write "anyOf": [{ "$ref": <the same> }, { "type": "null" }], as the shipped schemas do');
+      }
       // With the way out (a fresh user added the `type` the strictTypes error asked for, and met this one with none).
       if (sibling !== undefined) fail(sibling, `keyword "${sibling}" beside "$ref" is not supported: put it in the definition "$ref" names, or write this schema whole, with its "type", instead of the "$ref"`);
       const name = node.$ref.slice('#/definitions/'.length);

@@ -157,6 +157,11 @@ function toMessageSchema(file: string, schema: SchemaNode, files: ReadonlyMap<st
     throw new SchemaError(file, '/x-audience', `a "${audience}" audience needs the server-to-client direction`);
   }
   const delivery = schema['x-delivery'];
+  // A key written as a path (`data.id`): the form it must take, spelled out.
+  if (isObject(delivery) && delivery.class === 'state' && typeof delivery.key === 'string' && !delivery.key.startsWith('/')) {
+    const pointer = `/${delivery.key.split('.').map((token) => token.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+    throw new SchemaError(file, '/x-delivery/key', `expected a JSON Pointer to the state's key, which starts with "/" and separates properties with "/", got ${JSON.stringify(delivery.key)}: write ${JSON.stringify(pointer)}`);
+  }
   need(
     'x-delivery',
     isObject(delivery) &&

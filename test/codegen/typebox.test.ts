@@ -223,6 +223,28 @@ export const built: Pick<TradeData, 'tags' | 'legs'> = { tags, legs: tags.map(Nu
     expect(error).toMatchObject({ file: 'trades.json', pointer: '/definitions/TradeData/properties/symbol/patternProperties' });
   });
 
+  it.each([
+    ['oneOf of a type and null', { oneOf: [{ type: 'string' }, { type: 'null' }] }, 'oneOf', /keyword "oneOf" is not supported here: for a choice of a type and null write "anyOf": \[<the other branch>, \{ "type": "null" \}\]/],
+    ['oneOf of types', { oneOf: [{ type: 'string' }, { type: 'integer' }] }, 'oneOf', /write "anyOf" where no value can match two branches/],
+    ['allOf of a $ref', { allOf: [{ $ref: 'definitions.json#/definitions/TradingPair' }], description: 'x' }, 'allOf', /write its "\$ref" alone in place of the "allOf", and put the keywords beside it in the definition it names/],
+    ['not', { type: 'string', not: { const: 'x' } }, 'not', /keyword "not" is not supported by the generated languages: list what is allowed instead/],
+    ['patternProperties', { type: 'object', patternProperties: { '^a': { type: 'string' } } }, 'patternProperties', /not supported by the generated languages: write a map \("additionalProperties"/],
+    ['propertyNames', { type: 'object', propertyNames: { pattern: '^a' } }, 'propertyNames', /not supported by the generated languages: write a map/],
+    ['contains', { type: 'array', items: { type: 'string' }, contains: { const: 'a' } }, 'contains', /say what every item is in "items"/],
+    ['dependencies', { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: false, dependencies: { a: ['b'] } }, 'dependencies', /make the properties required, or split the message type in two/],
+    ['minProperties', { type: 'object', additionalProperties: { type: 'string' }, minProperties: 1 }, 'minProperties', /name the properties and make them "required"/],
+    ['a type list with null beside a $ref', { $ref: 'definitions.json#/definitions/TradingPair', type: ['string', 'null'] }, 'type', /for a \$ref that may be null write "anyOf": \[\{ "\$ref": <the same> \}, \{ "type": "null" \}\], as the shipped schemas do/],
+  ])('refuses %s with the way out (a hostile tester: "is not supported here" alone)', async (_case, symbol, keyword, problem) => {
+    const trades = contract.messages.find((m) => m.type === 'trades')!;
+    const schema = structuredClone(trades.schema);
+    schema.definitions!.TradeData!.properties!.symbol = symbol as never;
+    const model = { ...contract, messages: contract.messages.map((m) => (m === trades ? { ...m, schema } : m)) };
+    const error = await emitTypeBox({ ...model, bundle: bundleContract(model) }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SchemaError);
+    expect(error).toMatchObject({ file: 'trades.json', pointer: `/definitions/TradeData/properties/symbol/${keyword}` });
+    expect((error as SchemaError).problem).toMatch(problem);
+  });
+
   it('refuses a type beside a $ref with the way out (a fresh user added the type ajv asked for beside a bound, and met a refusal with none)', async () => {
     const ping = contract.messages.find((m) => m.type === 'ping')!;
     const schema = structuredClone(ping.schema);

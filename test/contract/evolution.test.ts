@@ -49,6 +49,12 @@ describe('x-delivery: a state key leads to a required string or integer property
     expect(error.problem).toContain('it declares "id", "name"');
   });
 
+  it('refuses a key written as a path (data.id) with the JSON Pointer to write (it was told the whole shape of x-delivery: a hostile tester)', async () => {
+    const error = await loadError({ 'bots.json': stateKey('data.id') });
+    expect(error).toMatchObject({ file: 'bots.json', pointer: '/x-delivery/key' });
+    expect(error.problem).toBe('expected a JSON Pointer to the state\'s key, which starts with "/" and separates properties with "/", got "data.id": write "/data/id"');
+  });
+
   it('refuses a key through a property that is not an object of declared properties', async () => {
     const error = await loadError({ 'bots.json': stateKey('/data/id/length') });
     expect(error).toMatchObject({ file: 'bots.json', pointer: '/x-delivery/key' });
