@@ -930,7 +930,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
             const back = failures > 0;
             const forgot = forgets;
             failures = 0;
-            lastFrame = status.lastMessageAt = Date.now();
+            // Not the socket's `lastFrame`: a probe's silence is measured from its own frames (polls
+            // answering more often than the allowed silence kept a silent probe for good, and no
+            // other was made: the client polled until reload; a hostile tester).
+            status.lastMessageAt = Date.now();
             const since = status.cursor;
             // The stream starts over (`new` to a poll with a cursor: a server that forgot it):
             // its cursors may repeat the old ones, which must not drop them.

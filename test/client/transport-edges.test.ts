@@ -186,6 +186,35 @@ describe('the client at the edges of its transports', () => {
     expect(Math.max(...stretches), `gaps between polls: ${stretches.join(', ')} ms`).toBeLessThan(1500);
     expect([...modes]).not.toContain('ws');
   }, 25_000);
+  it('while polls answer, a silent probe is still dropped after the allowed silence and another made: the socket takes over once upgrades pass frames again (a hostile tester: polls kept it, polling until reload)', async () => {
+    // Polls held 300 ms, more often than the allowed silence (500 + 300 ms). The first upgrade
+    // is refused (polling at once); then upgrades open and pass no frame (a buffering proxy) for
+    // 2.5 s; then they speak.
+    let upgrades = 0;
+    let speakFrom = Infinity;
+    const { url } = await hostile(
+      (req, res) => {
+        const since = new URL(req.url!, 'http://x').searchParams.get('since');
+        setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ cursor: since ?? 'e1.0', resume: since ? 'resumed' : 'new', messages: [] })), since ? 300 : 0);
+      },
+      (req, socket, head, wss) => {
+        if (upgrades++ === 0) return void socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+        const speak = Date.now() >= speakFrom;
+        wss.handleUpgrade(req, socket, head, (ws) => speak && ws.send(JSON.stringify(conn('resumed', 'e1.0'))));
+      },
+    );
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, pingIntervalMs: 500, pongTimeoutMs: 300, backoff: { baseMs: 50, maxMs: 100 } }));
+    let takenOver = false;
+    client.on('status', (st) => {
+      if (st.mode === 'ws') takenOver = true;
+    });
+    client.connect('tok');
+    await until(() => client.getStatus().mode === 'polling', 'polling');
+    await until(() => upgrades >= 2, 'a silent probe');
+    speakFrom = Date.now() + 2500;
+    await until(() => takenOver, 'the socket taking over from polling', 8000);
+    expect(upgrades, 'silent probes dropped and made again').toBeGreaterThan(3);
+  }, 15_000);
   it('a silent server is told the close the client reports: 4408 "silent" on both sides (it was sent 4000; a fresh user)', async () => {
     const closes: [number, string][] = [];
     const { url } = await hostile(
