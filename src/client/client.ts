@@ -146,7 +146,7 @@ export interface BackoffOptions {
   maxMs?: number;
   /** Full jitter, a boolean (default true); false waits the whole step (a reconnect storm: for measurements only). */
   jitter?: boolean;
-  /** A connection open this long after the server's `connection` message, ms (a number ≥ 0), resets the attempts to 0. Default 10 000. */
+  /** A connection open this long after its first message (the server's `connection`, as a rule), ms (a number ≥ 0), resets the attempts to 0. Default 10 000. */
   stableMs?: number;
 }
 
@@ -327,8 +327,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
   /** Bumped by disconnect({ forgetCursor: true }): a restore of a cursor read before it must not undo it. */
   let forgets = 0;
 
-  /** The last `status` emitted, and the object its handlers got. */
-  let shown: RealtimeStatus | undefined;
+  /** The last `status` emitted, as JSON (its values compared at once, `lastClose` by code and reason), and the object its handlers got. */
+  let shown: string | undefined;
   let latest: unknown;
 
   function emit(type: string, ...args: unknown[]): void {
@@ -380,10 +380,7 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     const mine = run;
     Object.assign(status, changes);
     status.connected = status.mode !== 'offline';
-    if (shown === undefined || !sameStatus(shown, status)) {
-      shown = { ...status };
-      emit('status', (latest = { ...status }));
-    }
+    if (shown !== (shown = JSON.stringify(status))) emit('status', (latest = { ...status }));
     return mine === run;
   }
 
@@ -611,6 +608,8 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
 
   function stopTimers(): void {
     for (const t of [connectTimer, stableTimer, watchdog]) clearTimeout(t);
+    // The next socket's first message sets it again.
+    stableTimer = undefined;
   }
 
   function closed(code: number, reason: string, httpStatus?: number): void {
@@ -693,7 +692,17 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       wrong = `JSON, got a syntax error (${String((cause as Error).message)})`;
     }
     if (wrong) emit('invalid', { reason: 'json', errors: [{ pointer: '', keyword: 'json', message: `expected ${wrong}` }], message: raw });
-    else deliver(value, 'ws');
+    else {
+      // Stable from the socket's first message (JSON in a text frame, a repeat or an invalid one
+      // too), not from the open: a proxy that opens sockets and passes no frame had every silent
+      // socket count as stable (the allowed silence is longer than stableMs), the attempts reset
+      // each time, and the fallback to polling never came (a hostile tester). Nor from a
+      // `connection` message alone: the spec sends it when the state changes, and a server that
+      // never did had the attempts climb to the cap on a healthy stream (a hostile tester).
+      // (A handler that disconnects clears it.)
+      stableTimer ??= setTimeout(() => set({ reconnectAttempts: 0 }), stableMs);
+      deliver(value, 'ws');
+    }
   }
 
   /** Validates (tolerant), orders by cursor, answers pings, and dispatches one message. */
@@ -787,16 +796,9 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
       // and finds it again (from the new stream's cursor, it was never told).
       else if (forgot === forgets) status.cursor = since;
     }
-    if (message.type === 'connection' && mode === 'ws' && mine === run) {
-      // This socket's stream is told: a second `connection` on it is no race with a poll (one
-      // saying `gap` was taken for one, and the new stream's messages dropped as repeats: a hostile tester).
-      socketSince = status.cursor;
-      // Stable from the server's `connection`, not from the open: a proxy that opens sockets and
-      // passes no frame had every silent socket count as stable (the allowed silence is longer
-      // than stableMs), the attempts reset each time, and the fallback to polling never came (a hostile tester).
-      clearTimeout(stableTimer);
-      stableTimer = setTimeout(() => set({ reconnectAttempts: 0 }), stableMs);
-    }
+    // This socket's stream is told: a second `connection` on it is no race with a poll (one
+    // saying `gap` was taken for one, and the new stream's messages dropped as repeats: a hostile tester).
+    if (message.type === 'connection' && mode === 'ws' && mine === run) socketSince = status.cursor;
   }
 
   function gap(since: string | null, mode: 'ws' | 'polling', cursor = status.cursor): void {
@@ -1184,15 +1186,6 @@ export function pollUrlOf(socketUrl: string): URL {
   url.search = '';
   url.hash = '';
   return url;
-}
-
-/** Whether two status snapshots hold the same values (`lastClose` compared by code and reason). */
-function sameStatus(a: RealtimeStatus, b: RealtimeStatus): boolean {
-  for (const key of Object.keys(b) as (keyof RealtimeStatus)[]) {
-    const [x, y] = [a[key], b[key]] as any[];
-    if (x !== y && !(key === 'lastClose' && x && y && x.code === y.code && x.reason === y.reason)) return false;
-  }
-  return true;
 }
 
 /**

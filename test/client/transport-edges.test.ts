@@ -215,6 +215,28 @@ describe('the client at the edges of its transports', () => {
     await until(() => takenOver, 'the socket taking over from polling', 8000);
     expect(upgrades, 'silent probes dropped and made again').toBeGreaterThan(3);
   }, 15_000);
+  it('a server that sends no `connection` message (the spec sends it when the state changes) has the attempts reset after a stable connection all the same: each drop waits the first step (a hostile tester: they climbed on a healthy stream)', async () => {
+    let n = 0;
+    const { url } = await hostile(
+      (_req, res) => res.writeHead(404).end(),
+      (req, socket, head, wss) =>
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          const timer = setInterval(() => ws.send(JSON.stringify(trade(`e1.${++n}`))), 50);
+          ws.on('close', () => clearInterval(timer));
+          setTimeout(() => ws.close(1001, 'restart'), 700); // a deploy, after stableMs
+        }),
+    );
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, polling: false, backoff: { baseMs: 50, maxMs: 200, stableMs: 300 } }));
+    // The attempts counted at each drop, as the status of that moment says them.
+    const counted: number[] = [];
+    client.on('status', (st) => {
+      if (st.state === 'waiting' && st.nextAttemptAt !== null) counted.push(st.reconnectAttempts);
+    });
+    client.connect('tok');
+    await until(() => counted.length >= 3, 'three drops');
+    expect(counted.slice(0, 3)).toEqual([1, 1, 1]);
+    expect(client.getStatus().received, 'messages delivered all along').toBeGreaterThan(20);
+  }, 15_000);
   it('a silent server is told the close the client reports: 4408 "silent" on both sides (it was sent 4000; a fresh user)', async () => {
     const closes: [number, string][] = [];
     const { url } = await hostile(
