@@ -627,7 +627,10 @@ export function createRealtimeClient(options: RealtimeClientOptions = {}): Realt
     // A handler disconnected (and maybe connected again): this run is over.
     if (mine !== run) return;
     const advice = reconnectAdvice(code);
-    if (advice === 'no') {
+    // Not a probe's, while polling delivers: it was never taken over (that is its first frame),
+    // so it ended no connection: a failed attempt, as a silent one is (its 1000 stopped the
+    // polls that worked, state `closed` with nothing told: a hostile tester).
+    if (advice === 'no' && !polling) {
       stopPolling();
       return void set({ state: 'closed', mode: 'offline', nextAttemptAt: null });
     }

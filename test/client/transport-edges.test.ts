@@ -237,6 +237,39 @@ describe('the client at the edges of its transports', () => {
     expect(counted.slice(0, 3)).toEqual([1, 1, 1]);
     expect(client.getStatus().received, 'messages delivered all along').toBeGreaterThan(20);
   }, 15_000);
+  it('a probe that the server closes with 1000 before its first frame is a failed probe: polling goes on, and so do the probes (a hostile tester: it ended working polls, state `closed`, nothing told)', async () => {
+    // Upgrades refused at first (404: polling at once); then each probe is accepted and closed with 1000 at once.
+    let closeProbes = false;
+    let closedProbes = 0;
+    let polls = 0;
+    const { url } = await hostile(
+      (req, res) => {
+        polls++;
+        const since = new URL(req.url!, 'http://x').searchParams.get('since');
+        setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ cursor: since ?? 'e1.0', resume: since ? 'resumed' : 'new', messages: [] })), since ? 200 : 0);
+      },
+      (req, socket, head, wss) => {
+        if (!closeProbes) return void socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          closedProbes++;
+          ws.close(1000, 'bye');
+        });
+      },
+    );
+    const client = track(createRealtimeClient({ url, WebSocket: WebSocket as never, backoff: { baseMs: 100, maxMs: 200 } }));
+    const events: string[] = [];
+    client.on('connection', (d) => events.push(`${d.status} ${d.mode}`));
+    const states = new Set<string>();
+    client.on('status', (st) => void states.add(`${st.state} ${st.mode}`));
+    client.connect('tok');
+    await until(() => client.getStatus().mode === 'polling', 'polling');
+    closeProbes = true;
+    await until(() => closedProbes >= 3 || states.has('closed offline'), 'three probes closed with 1000');
+    const pollsThen = polls;
+    await until(() => polls > pollsThen + 1 || states.has('closed offline'), 'polls going on');
+    expect([...states]).not.toContain('closed offline');
+    expect(events).toEqual(['connected polling']);
+  }, 15_000);
   it('a silent server is told the close the client reports: 4408 "silent" on both sides (it was sent 4000; a fresh user)', async () => {
     const closes: [number, string][] = [];
     const { url } = await hostile(
